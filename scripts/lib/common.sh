@@ -1,0 +1,47 @@
+# Shared by the scripts in scripts/: finds the tools offhours needs or says how to get them.
+# shellcheck shell=bash
+
+OFFHOURS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+die() { echo "offhours: $*" >&2; exit 1; }
+
+# java_major DIR -> prints the major version of the JDK in DIR (empty if DIR is not a JDK)
+java_major() {
+  local release="$1/release" v
+  [ -x "$1/bin/javac" ] && [ -f "$release" ] || return 0
+  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+  echo "$v"
+}
+
+# Selects a JDK >= 21: JAVA_HOME if it qualifies, else the newest under /usr/lib/jvm.
+select_jdk() {
+  local best="" best_v=0 d v
+  if [ -n "${JAVA_HOME:-}" ]; then
+    v=$(java_major "$JAVA_HOME")
+    if [ -n "$v" ] && [ "$v" -ge 21 ]; then best="$JAVA_HOME"; best_v=$v; fi
+  fi
+  if [ -z "$best" ]; then
+    for d in /usr/lib/jvm/* /opt/java/* "$HOME"/.sdkman/candidates/java/*; do
+      [ -d "$d" ] || continue
+      v=$(java_major "$d")
+      if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="$d"; best_v=$v; fi
+    done
+  fi
+  [ -n "$best" ] || die "no JDK 21 or newer found (JAVA_HOME=${JAVA_HOME:-unset}, /usr/lib/jvm has: $(ls /usr/lib/jvm 2>/dev/null | tr '\n' ' ')).
+  Install one (for example Temurin 21 from adoptium.net, or 'apt-get install openjdk-21-jdk' where your distribution has it) and set JAVA_HOME to it."
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# Finds a command, looking in pyenv's shims as well; prints how to install it when missing.
+need() {
+  local cmd="$1" how="$2"
+  if ! command -v "$cmd" >/dev/null 2>&1 && [ -d "$HOME/.pyenv/shims" ]; then
+    export PATH="$PATH:$HOME/.pyenv/shims"
+  fi
+  command -v "$cmd" >/dev/null 2>&1 || die "'$cmd' is not installed. $how"
+}
+
+need_maven() {
+  need mvn "Install Apache Maven 3.8 or newer (for example 'apt-get install maven')."
+}

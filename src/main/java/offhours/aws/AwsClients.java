@@ -1,0 +1,86 @@
+package offhours.aws;
+
+import java.net.URI;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+/**
+ * The one place that builds AWS clients. Every client shares one UrlConnection HTTP client (Apache and
+ * Netty are excluded from the build), one region and one credentials provider; local mode adds an
+ * endpoint per service.
+ *
+ * <p>Callers name the service next to the builder, so this class never references a service's client
+ * type: the Classify function can use it without carrying the SageMaker control-plane SDK.
+ */
+public final class AwsClients implements AutoCloseable {
+
+  /** The services offhours talks to; the key for a local endpoint override. */
+  public enum Service { S3, SQS, DYNAMODB, SAGEMAKER, SAGEMAKER_RUNTIME, LAMBDA, CLOUDFORMATION }
+
+  private final SdkHttpClient http;
+  private final Region region;
+  private final AwsCredentialsProvider credentials;
+  private final Map<Service, URI> endpoints;
+
+  private AwsClients(Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints) {
+    this.http = UrlConnectionHttpClient.builder().build();
+    this.region = Objects.requireNonNull(region, "region");
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.endpoints = endpoints.isEmpty() ? Map.of() : new EnumMap<>(endpoints);
+  }
+
+  /**
+   * Inside a Lambda function: region from {@code AWS_REGION}, credentials from the function's
+   * environment variables (the fastest provider at cold start).
+   */
+  public static AwsClients forLambda(Map<String, String> env) {
+    String region = env.get("AWS_REGION");
+    if (region == null || region.isBlank()) {
+      throw new IllegalStateException("AWS_REGION is not set; Lambda sets it for every function");
+    }
+    return new AwsClients(Region.of(region), EnvironmentVariableCredentialsProvider.create(), Map.of());
+  }
+
+  /** On a user's machine against a deployed stack: the usual profile/region chains. */
+  public static AwsClients forUser() {
+    return new AwsClients(
+        new DefaultAwsRegionProviderChain().getRegion(), DefaultCredentialsProvider.builder().build(), Map.of());
+  }
+
+  /** Against local, protocol-compatible services. The credentials are dummies the emulators accept. */
+  public static AwsClients local(Region region, Map<Service, URI> endpoints) {
+    return new AwsClients(
+        region, StaticCredentialsProvider.create(AwsBasicCredentials.create("offhours", "offhours")), endpoints);
+  }
+
+  public Region region() {
+    return region;
+  }
+
+  /** Builds a client of {@code service} from its builder, e.g. {@code build(Service.S3, S3Client.builder())}. */
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(Service service, B builder) {
+    builder.httpClient(http).region(region).credentialsProvider(credentials);
+    URI endpoint = endpoints.get(service);
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    return builder.build();
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}
