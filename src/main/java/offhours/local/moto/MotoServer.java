@@ -1,0 +1,175 @@
+package offhours.local.moto;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * moto's standalone server ({@code moto_server}) as a child process on 127.0.0.1 and a free port: the
+ * local S3 (with notifications to SQS), SQS and DynamoDB.
+ */
+public final class MotoServer implements AutoCloseable {
+
+  static final String INSTALL_HINT = "install it with: pip install \"moto[server]\"";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Process process;
+  private final URI endpoint;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private MotoServer(Process process, URI endpoint) {
+    this.process = process;
+    this.endpoint = endpoint;
+  }
+
+  /** Starts moto_server on a free port; its output goes to {@code log} (or is discarded when null). */
+  public static MotoServer start(Path log) throws IOException {
+    Path executable = locate()
+        .orElseThrow(() -> new IOException("moto_server was not found on PATH or in ~/.pyenv/shims; " + INSTALL_HINT));
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = freePort();
+      try {
+        return launch(executable, port, log);
+      } catch (IOException e) {
+        last = e; // another process may have taken the port between our probe and moto's bind
+      }
+    }
+    throw last;
+  }
+
+  /** moto_server on PATH, else in pyenv's shims (where a pip install into pyenv puts it). */
+  static Optional<Path> locate() {
+    List<Path> candidates = new ArrayList<>();
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty()) {
+        candidates.add(Path.of(dir, "moto_server"));
+      }
+    }
+    candidates.add(Path.of(System.getProperty("user.home"), ".pyenv", "shims", "moto_server"));
+    return candidates.stream().filter(Files::isExecutable).findFirst();
+  }
+
+  private static MotoServer launch(Path executable, int port, Path log) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+        .redirectErrorStream(true);
+    // moto reads these at start-up; keep it from looking for real credentials or Docker-backed Lambda.
+    pb.environment().putIfAbsent("AWS_ACCESS_KEY_ID", "offhours");
+    pb.environment().putIfAbsent("AWS_SECRET_ACCESS_KEY", "offhours");
+    pb.environment().putIfAbsent("AWS_DEFAULT_REGION", "us-east-1");
+    Process process = pb.start();
+    String banner = "Running on http://127.0.0.1:" + port;
+    CompletableFuture<Boolean> ready = new CompletableFuture<>();
+    Thread pump = new Thread(() -> pump(process, log, banner, ready), "moto_server-output");
+    pump.setDaemon(true);
+    pump.start();
+    try {
+      if (ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        return new MotoServer(process, URI.create("http://127.0.0.1:" + port));
+      }
+    } catch (TimeoutException e) {
+      process.destroyForcibly();
+      throw new IOException("moto_server did not print '" + banner + "' within " + START_TIMEOUT.toSeconds() + " s");
+    } catch (ExecutionException | InterruptedException e) {
+      process.destroyForcibly();
+      throw new IOException("moto_server failed to start: " + e.getMessage(), e);
+    }
+    process.destroyForcibly();
+    throw new IOException("moto_server exited before listening on port " + port + " (exit code "
+        + waitFor(process) + "); see " + (log == null ? "its output" : log));
+  }
+
+  private static void pump(Process process, Path log, String banner, CompletableFuture<Boolean> ready) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        var out = log == null ? null : Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (!ready.isDone() && line.contains(banner)) {
+          ready.complete(true);
+        }
+        if (out != null) {
+          out.write(line);
+          out.newLine();
+          out.flush();
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone; the start-up path reports it
+    } finally {
+      ready.complete(false);
+    }
+  }
+
+  private static int waitFor(Process p) {
+    try {
+      return p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Clears every resource in every service ({@code POST /moto-api/reset}). */
+  public void reset() {
+    try {
+      HttpResponse<Void> response = http.send(
+          HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("moto_server answered " + response.statusCode() + " to /moto-api/reset");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("moto_server at " + endpoint + " did not answer /moto-api/reset", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while resetting moto_server", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    http.close();
+  }
+}

@@ -1,0 +1,36 @@
+package offhours.local.moto;
+
+// Needs: moto_server (pip install "moto[server]") on PATH or in ~/.pyenv/shims.
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+class MotoServerIT {
+
+  @Test
+  void startsOnAFreeLoopbackPortResetsAndStops() throws Exception {
+    Path log = Files.createTempFile("moto", ".log");
+    MotoServer moto = MotoServer.start(log);
+    try (AwsClients clients = AwsClients.local(Region.US_EAST_1, Map.of(Service.S3, moto.endpoint()));
+        S3Client s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true))) {
+      assertThat(moto.endpoint().getHost()).isEqualTo("127.0.0.1");
+      s3.createBucket(b -> b.bucket("moto-it"));
+      assertThat(s3.listBuckets().buckets()).extracting(b -> b.name()).containsExactly("moto-it");
+
+      moto.reset();
+
+      assertThat(s3.listBuckets().buckets()).isEmpty();
+    } finally {
+      moto.close();
+    }
+    assertThat(ProcessHandle.of(moto.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+}
