@@ -1,0 +1,216 @@
+package offhours.stack;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one description of offhours' resources that both {@code template.yaml} and local mode follow: names,
+ * the S3 notification, the queue's settings, the tables' key schemas, the trigger's defaults and the
+ * functions' environment. {@code TemplateMatchesStackSpecTest} compares template.yaml with this class, so
+ * the two cannot drift apart silently.
+ */
+public final class StackSpec {
+
+  private StackSpec() {}
+
+  /** The Classify function's timeout (template: ClassifyFunction Timeout). */
+  public static final int CLASSIFY_TIMEOUT_SECONDS = 120;
+
+  /** Resource names used by local mode. On AWS the stack names them and passes them through env and outputs. */
+  public record Names(String bucket, String queue, String deadLetterQueue, String resultsTable, String controlTable,
+      String model, String endpointConfig, String endpoint, String classifyFunction) {
+
+    public Names {
+      List.of(bucket, queue, deadLetterQueue, resultsTable, controlTable, model, endpointConfig, endpoint,
+          classifyFunction).forEach(n -> {
+            if (n == null || n.isBlank()) {
+              throw new IllegalArgumentException("every resource name must be non-blank, got " + n);
+            }
+          });
+    }
+
+    /** The names local mode uses (fixed by the contracts between the pieces). */
+    public static Names local() {
+      return new Names("offhours-images", "offhours-queue", "offhours-dlq", "offhours-results", "offhours-control",
+          "offhours-model", "offhours-endpoint-config", "offhours-endpoint", "offhours-classify");
+    }
+  }
+
+  /**
+   * The bucket's notification: one queue configuration per suffix, because S3 accepts a single suffix rule per
+   * filter. Suffixes match case-sensitively, so upper-case variants are listed too. Rule names are lower-case
+   * ({@code suffix}): S3 accepts either, moto answers 500 to {@code Suffix}.
+   */
+  public record Notification(String event, String filterRuleName, List<String> suffixes) {
+    public Notification {
+      suffixes = List.copyOf(suffixes);
+      if (suffixes.isEmpty()) {
+        throw new IllegalArgumentException("the notification needs at least one suffix");
+      }
+    }
+  }
+
+  public static final Notification NOTIFICATION =
+      new Notification("s3:ObjectCreated:*", "suffix", List.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"));
+
+  /**
+   * The queue and its dead-letter queue. The visibility timeout is six times the function's timeout, as AWS
+   * recommends for an SQS trigger (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html),
+   * and at most 12 hours (SQS's limit).
+   */
+  public record Queue(int retentionSeconds, int visibilityTimeoutSeconds, int maxReceiveCount) {
+
+    static final int MAX_RETENTION_SECONDS = 1_209_600;
+    static final int MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+
+    public Queue {
+      if (retentionSeconds < 60 || retentionSeconds > MAX_RETENTION_SECONDS) {
+        throw new IllegalArgumentException("SQS retention must be 60.." + MAX_RETENTION_SECONDS + " s, got "
+            + retentionSeconds);
+      }
+      if (visibilityTimeoutSeconds < 0 || visibilityTimeoutSeconds > MAX_VISIBILITY_TIMEOUT_SECONDS) {
+        throw new IllegalArgumentException("SQS visibility timeout must be 0.." + MAX_VISIBILITY_TIMEOUT_SECONDS
+            + " s, got " + visibilityTimeoutSeconds);
+      }
+      if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+        throw new IllegalArgumentException("maxReceiveCount must be 1..1000, got " + maxReceiveCount);
+      }
+    }
+
+    /** The queue for a consumer with {@code functionTimeoutSeconds}: 14 days' retention, 6x visibility. */
+    public static Queue forFunctionTimeout(int functionTimeoutSeconds, int maxReceiveCount) {
+      if (functionTimeoutSeconds < 1 || functionTimeoutSeconds > 900) {
+        throw new IllegalArgumentException("a Lambda timeout is 1..900 s, got " + functionTimeoutSeconds);
+      }
+      return new Queue(MAX_RETENTION_SECONDS, 6 * functionTimeoutSeconds, maxReceiveCount);
+    }
+
+    /** The SQS RedrivePolicy attribute value pointing at {@code deadLetterQueueArn}. */
+    public String redrivePolicy(String deadLetterQueueArn) {
+      Objects.requireNonNull(deadLetterQueueArn, "deadLetterQueueArn");
+      return "{\"deadLetterTargetArn\":\"" + deadLetterQueueArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount
+          + "\"}";
+    }
+  }
+
+  /** Both queues keep messages 14 days (long weekends); the DLQ has no redrive of its own. */
+  public static final Queue QUEUE = Queue.forFunctionTimeout(CLASSIFY_TIMEOUT_SECONDS, 5);
+
+  /** A global secondary index with projection ALL; every key attribute is a string. */
+  public record Index(String name, String partitionKey, String sortKey) {
+    public Index {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(partitionKey, "partitionKey");
+      Objects.requireNonNull(sortKey, "sortKey");
+    }
+  }
+
+  /** A DynamoDB table billed on demand; every key attribute is a string (S). */
+  public record Table(String partitionKey, String sortKey, Optional<Index> index) {
+    public Table {
+      Objects.requireNonNull(partitionKey, "partitionKey");
+      Objects.requireNonNull(sortKey, "sortKey");
+      Objects.requireNonNull(index, "index");
+    }
+
+    /** Every attribute that appears in a key of the table or its index, in declaration order. */
+    public List<String> keyAttributes() {
+      var names = new java.util.LinkedHashSet<String>(List.of(partitionKey, sortKey));
+      index.ifPresent(i -> {
+        names.add(i.partitionKey());
+        names.add(i.sortKey());
+      });
+      return List.copyOf(names);
+    }
+  }
+
+  /** Results: one item per object version; {@code byLabel} answers "images labelled X, newest first". */
+  public static final Table RESULTS_TABLE = new Table("pk", "sk", Optional.of(new Index("byLabel", "topLabel",
+      "classifiedAt")));
+
+  /** Controller state and the savings ledger. */
+  public static final Table CONTROL_TABLE = new Table("pk", "sk", Optional.empty());
+
+  /**
+   * The Classify function's SQS trigger. MaximumConcurrency is at least 2 (Lambda's minimum) and caps the
+   * pressure on the endpoint.
+   */
+  public record Trigger(int batchSize, int maximumBatchingWindowSeconds, int maximumConcurrency) {
+    public Trigger {
+      if (batchSize < 1 || batchSize > 10_000) {
+        throw new IllegalArgumentException("batch size must be 1..10000, got " + batchSize);
+      }
+      if (batchSize > 10 && maximumBatchingWindowSeconds < 1) {
+        throw new IllegalArgumentException("a batch size over 10 needs a batching window of at least 1 s, got "
+            + maximumBatchingWindowSeconds);
+      }
+      if (maximumBatchingWindowSeconds < 0 || maximumBatchingWindowSeconds > 300) {
+        throw new IllegalArgumentException("the batching window must be 0..300 s, got " + maximumBatchingWindowSeconds);
+      }
+      if (maximumConcurrency < 2 || maximumConcurrency > 1000) {
+        throw new IllegalArgumentException("maximum concurrency must be 2..1000, got " + maximumConcurrency);
+      }
+    }
+  }
+
+  public static final Trigger TRIGGER = new Trigger(10, 5, 5);
+
+  /** Lambda handler strings (template.yaml Handler values). */
+  public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";
+  public static final String CONTROLLER_HANDLER = "offhours.endpoint.ControllerHandler::handleRequest";
+  public static final String CLEANUP_HANDLER = "offhours.endpoint.EndpointCleanupHandler::handleRequest";
+
+  /** The default label list: nsfwjs' classes in the model's output order. */
+  public static final List<String> DEFAULT_LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+
+  /**
+   * The Classify function's environment: every variable it reads, with the default it assumes when the variable
+   * is absent ({@code null} = no default; the stack or local mode must set it). {@code LABELS} and
+   * {@code LABELS_S3_URI} are alternatives; LABELS wins if both are set.
+   */
+  public static final Map<String, String> CLASSIFY_ENV = orderedMap(
+      "TABLE_NAME", null,
+      "QUEUE_URL", null,
+      "ENDPOINT_NAME", null,
+      "MODEL_NAME", null,
+      "LABELS", null,
+      "LABELS_S3_URI", null,
+      "TOP_K", "3",
+      "MAX_IMAGE_BYTES", "6291456",
+      "BATCH_CONCURRENCY", "8",
+      "DEFER_SECONDS", "60");
+
+  /** The controller's (and the cleanup function's) environment, with defaults as above. */
+  public static final Map<String, String> CONTROLLER_ENV = orderedMap(
+      "ENDPOINT_NAME", null,
+      "ENDPOINT_CONFIG_NAME", null,
+      "MAPPING_UUID", null,
+      "QUEUE_URL", null,
+      "DLQ_URL", null,
+      "CONTROL_TABLE_NAME", null,
+      "RESULTS_TABLE_NAME", null,
+      "TIME_ZONE", "Europe/Berlin",
+      "WORKING_HOURS", "Mon-Fri 08:00-19:00",
+      "HOLIDAYS", "",
+      "WAKE_BACKLOG_MESSAGES", "0",
+      "WAKE_BACKLOG_AGE_MINUTES", "0",
+      "IDLE_STOP_MINUTES", "30",
+      "CREATE_TIMEOUT_MINUTES", "45",
+      "DRAIN_TIMEOUT_MINUTES", "10",
+      "INSTANCE_TYPE", "ml.m5.large",
+      "INSTANCE_COUNT", "1",
+      "INSTANCE_HOURLY_PRICE_USD", "0.115");
+
+  private static Map<String, String> orderedMap(String... keysAndValues) {
+    var map = new LinkedHashMap<String, String>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      if (map.put(keysAndValues[i], keysAndValues[i + 1]) != null) {
+        throw new IllegalArgumentException("duplicate variable " + keysAndValues[i]);
+      }
+    }
+    return java.util.Collections.unmodifiableMap(map);
+  }
+}
