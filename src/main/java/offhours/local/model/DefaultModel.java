@@ -164,7 +164,9 @@ public final class DefaultModel {
 
   /** Readers never see a half-written file: write a sibling temp file, then rename it over the target. */
   static void writeAtomically(Path target, byte[] content) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+    // Not Files.createTempFile: its owner-only permissions would carry over to the cached file.
+    Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + System.nanoTime() + ".tmp");
     try {
       Files.write(tmp, content);
       try {
