@@ -1,0 +1,194 @@
+package offhours.local.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The default model: nsfwjs' MobileNetV2 (npm {@code nsfwjs@4.4.0}, MIT), a 5-class content-moderation
+ * classifier. No model hub is reachable, so on first use it is fetched with {@code npm pack} from the npm
+ * registry, unwrapped by a small Node script (the package ships the model as JavaScript modules), converted
+ * to ONNX in Java and cached; later calls only check the cache.
+ */
+public final class DefaultModel {
+  static final String PACKAGE = "nsfwjs@4.4.0";
+  /** The registry's dist.integrity for nsfwjs-4.4.0.tgz: npm verifies it too, this pins the version's content. */
+  static final String INTEGRITY =
+      "sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3csO2odwgTAgZgf2RvkwPtp0R8Aa7dc+MA==";
+  static final List<String> LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+  static final String ONNX_FILE = "nsfwjs-mobilenet_v2.onnx";
+  static final String LABELS_FILE = "labels.txt";
+
+  private static final String INSTALL_HINT =
+      "install Node.js 18 or newer with npm (Debian/Ubuntu: sudo apt-get install nodejs npm; others: https://nodejs.org),"
+          + " or serve your own model with --model model.onnx --labels labels.txt";
+
+  private final Path cacheDir;
+  private final String node;
+  private final String npm;
+
+  DefaultModel(Path cacheDir, String node, String npm) {
+    this.cacheDir = cacheDir;
+    this.node = node;
+    this.npm = npm;
+  }
+
+  /**
+   * Returns the cached ONNX model and labels under {@code cacheDir}, fetching and converting them first if
+   * needed (needs node and npm, and the npm registry, once).
+   */
+  public static ModelFiles ensure(Path cacheDir) throws IOException {
+    return new DefaultModel(cacheDir, "node", "npm").ensure();
+  }
+
+  /** offhours' cache directory: $OFFHOURS_CACHE, else $XDG_CACHE_HOME/offhours, else ~/.cache/offhours. */
+  public static Path cacheDir(Map<String, String> env, Path userHome) {
+    String own = env.get("OFFHOURS_CACHE");
+    if (own != null && !own.isBlank()) {
+      return Path.of(own);
+    }
+    String xdg = env.get("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "offhours");
+    }
+    return userHome.resolve(".cache").resolve("offhours");
+  }
+
+  static Path modelDir(Path cacheDir) {
+    return cacheDir.resolve("models").resolve("nsfwjs-4.4.0");
+  }
+
+  ModelFiles ensure() throws IOException {
+    Path dir = modelDir(cacheDir);
+    ModelFiles files = new ModelFiles(dir.resolve(ONNX_FILE), dir.resolve(LABELS_FILE));
+    if (Files.isRegularFile(files.onnx()) && Files.isRegularFile(files.labels())) {
+      return files;
+    }
+    requireTool(npm);
+    requireTool(node);
+    Files.createDirectories(dir);
+    Path work = Files.createTempDirectory(cacheDir, "fetch-nsfwjs-");
+    try {
+      run(work, List.of(npm, "pack", PACKAGE, "--silent"), 300,
+          "the default model is fetched once from the npm registry (https://registry.npmjs.org); check the network"
+              + " or npm's registry setting, or serve your own model with --model model.onnx --labels labels.txt");
+      Path tgz = work.resolve("nsfwjs-4.4.0.tgz");
+      if (!Files.isRegularFile(tgz)) {
+        throw new IOException("npm pack " + PACKAGE + " did not write " + tgz.getFileName() + " in " + work);
+      }
+      verifyIntegrity(tgz);
+      Tarball.extract(tgz, work, List.of("package/dist/models/mobilenet_v2/", "package/dist/cjs/nsfw_classes.js"));
+      Path script = work.resolve("extract-tfjs.cjs");
+      try (InputStream in = DefaultModel.class.getResourceAsStream("extract-tfjs.cjs")) {
+        Files.copy(in, script);
+      }
+      run(work, List.of(node, script.toString(), work.resolve("package").toString(), "mobilenet_v2", work.toString()),
+          120, "the Node.js script that unpacks nsfwjs' model failed");
+      List<String> labels = Files.readAllLines(work.resolve(LABELS_FILE));
+      if (!labels.equals(LABELS)) {
+        throw new IOException(PACKAGE + " lists classes " + labels + ", expected " + LABELS);
+      }
+      byte[] onnx = TfjsLayersToOnnx.convert(work.resolve("model.json"), work.resolve("weights.bin"));
+      writeAtomically(files.labels(), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
+      writeAtomically(files.onnx(), onnx); // last: its presence marks a complete cache
+      return files;
+    } finally {
+      deleteRecursively(work);
+    }
+  }
+
+  private static void requireTool(String tool) throws IOException {
+    try {
+      Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        return;
+      }
+      p.destroyForcibly();
+    } catch (IOException e) {
+      // fall through: not on PATH or not executable
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while checking for " + tool, e);
+    }
+    throw new IOException("the default model (" + PACKAGE + ") is fetched with npm and unpacked with Node.js once,"
+        + " but '" + tool + "' is not available on PATH: " + INSTALL_HINT);
+  }
+
+  private static void run(Path dir, List<String> command, int timeoutSeconds, String hint) throws IOException {
+    Path log = dir.resolve("command.log");
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    try {
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s; " + hint);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running " + String.join(" ", command), e);
+    }
+    if (p.exitValue() != 0) {
+      List<String> lines = Files.readAllLines(log);
+      String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+      throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "); " + hint + ":\n" + tail);
+    }
+  }
+
+  private static void verifyIntegrity(Path tgz) throws IOException {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-512").digest(Files.readAllBytes(tgz));
+      String actual = "sha512-" + Base64.getEncoder().encodeToString(digest);
+      if (!actual.equals(INTEGRITY)) {
+        throw new IOException(tgz.getFileName() + " has integrity " + actual + ", expected " + INTEGRITY
+            + "; the package in your npm registry differs from the one offhours was tested with");
+      }
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-512", e);
+    }
+  }
+
+  /** Readers never see a half-written file: write a sibling temp file, then rename it over the target. */
+  static void writeAtomically(Path target, byte[] content) throws IOException {
+    // Not Files.createTempFile: its owner-only permissions would carry over to the cached file.
+    Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + System.nanoTime() + ".tmp");
+    try {
+      Files.write(tmp, content);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    List<Path> paths = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+    }
+    for (Path p : paths) {
+      Files.deleteIfExists(p);
+    }
+  }
+}

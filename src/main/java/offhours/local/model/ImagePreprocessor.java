@@ -1,0 +1,284 @@
+package offhours.local.model;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferUShort;
+import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.awt.color.ColorSpace;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Turns JPEG/PNG bytes into the model's input tensor the way nsfwjs does: decode to 8-bit RGB, scale to
+ * [0, 1], resize the whole image (no crop) with TF.js' {@code tf.image.resizeBilinear(x, [h, w], true)}
+ * (align corners), then apply the {@link Normalization}. Layout (NHWC or NCHW) and size come from the
+ * model's input shape, so a user's own ONNX model works too.
+ *
+ * <p>Rasters are read directly (no per-pixel {@code getRGB}, which would also gamma-convert grey images);
+ * the resize writes straight into the tensor buffer.
+ */
+final class ImagePreprocessor {
+  enum Layout { NHWC, NCHW }
+
+  /** Decoded image, 8-bit RGB interleaved, row-major. */
+  record Pixels(int width, int height, byte[] rgb) {}
+
+  /** The bytes are not a JPEG/PNG this preprocessor can decode; the message says why. */
+  static final class UndecodableImageException extends Exception {
+    UndecodableImageException(String reason) {
+      super("could not decode image: " + reason);
+    }
+  }
+
+  /** Refuse decompression bombs before allocating: 50 megapixels is ~150 MB of RGB. */
+  static final long MAX_PIXELS = 50_000_000L;
+
+  private static final float[] UNIT = new float[256];
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      UNIT[i] = i / 255f; // float32 division, as TF.js' div(255) on a float32 tensor
+    }
+  }
+
+  private final Layout layout;
+  private final int height;
+  private final int width;
+  private final Normalization normalization;
+
+  ImagePreprocessor(Layout layout, int height, int width, Normalization normalization) {
+    this.layout = layout;
+    this.height = height;
+    this.width = width;
+    this.normalization = normalization;
+  }
+
+  /** Reads layout and size from an ONNX input shape such as [-1,224,224,3] or [1,3,224,224]. */
+  static ImagePreprocessor forInputShape(String input, long[] shape, Normalization normalization) {
+    if (shape.length == 4 && shape[3] == 3 && shape[1] > 0 && shape[2] > 0) {
+      return new ImagePreprocessor(Layout.NHWC, (int) shape[1], (int) shape[2], normalization);
+    }
+    if (shape.length == 4 && shape[1] == 3 && shape[2] > 0 && shape[3] > 0) {
+      return new ImagePreprocessor(Layout.NCHW, (int) shape[2], (int) shape[3], normalization);
+    }
+    throw new IllegalArgumentException("model input '" + input + "' has shape " + java.util.Arrays.toString(shape)
+        + "; expected an RGB image tensor [N,H,W,3] or [N,3,H,W] with fixed H and W");
+  }
+
+  Layout layout() {
+    return layout;
+  }
+
+  /** Shape of a one-image batch. */
+  long[] tensorShape() {
+    return layout == Layout.NHWC ? new long[] {1, height, width, 3} : new long[] {1, 3, height, width};
+  }
+
+  int tensorSize() {
+    return 3 * height * width;
+  }
+
+  /** Decodes and resizes into {@code out} at absolute indices [0, tensorSize()). */
+  void preprocess(byte[] image, FloatBuffer out) throws UndecodableImageException {
+    resize(decode(image), out);
+  }
+
+  static Pixels decode(byte[] bytes) throws UndecodableImageException {
+    String format = sniff(bytes);
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+    if (!readers.hasNext()) {
+      throw new UndecodableImageException("this Java runtime has no " + format + " reader");
+    }
+    ImageReader reader = readers.next();
+    List<String> warnings = new ArrayList<>();
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      reader.setInput(in, true, true);
+      // The JPEG reader reports a truncated stream only as a warning and fills the rest with grey.
+      reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+      if (pixels > MAX_PIXELS) {
+        throw new UndecodableImageException(reader.getWidth(0) + "x" + reader.getHeight(0)
+            + " pixels is more than the " + MAX_PIXELS / 1_000_000 + " megapixels this container accepts");
+      }
+      BufferedImage image = reader.read(0);
+      if (!warnings.isEmpty()) {
+        String w = warnings.get(0);
+        boolean truncated = w.contains("Truncated") || w.contains("Premature end");
+        throw new UndecodableImageException(format + " data " + (truncated ? "ends early" : "is damaged") + " (" + w + ")");
+      }
+      return new Pixels(image.getWidth(), image.getHeight(), toRgb(image));
+    } catch (IOException | RuntimeException e) {
+      // ImageIO signals corrupt data with IIOException and, for some PNG chunks, runtime exceptions.
+      throw new UndecodableImageException(format + " data is corrupt or truncated (" + describe(e) + ")");
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static String sniff(byte[] b) throws UndecodableImageException {
+    if (b.length == 0) {
+      throw new UndecodableImageException("the body is empty");
+    }
+    if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
+      return "JPEG";
+    }
+    if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+      return "PNG";
+    }
+    throw new UndecodableImageException("not a JPEG or PNG (first bytes: "
+        + HexFormat.ofDelimiter(" ").formatHex(b, 0, Math.min(8, b.length)) + ")");
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
+  }
+
+  /** 8-bit RGB from the raster, ignoring alpha (as TF.js' fromPixels with 3 channels does). */
+  static byte[] toRgb(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+    Raster raster = image.getRaster();
+    ColorModel cm = image.getColorModel();
+    if (cm instanceof IndexColorModel icm) {
+      // Palette PNGs and grey PNGs of 1, 2 or 4 bits.
+      int n = icm.getMapSize();
+      byte[] r = new byte[n], g = new byte[n], b = new byte[n];
+      icm.getReds(r);
+      icm.getGreens(g);
+      icm.getBlues(b);
+      int[] row = new int[w];
+      for (int y = 0, o = 0; y < h; y++) {
+        raster.getSamples(0, y, w, 1, 0, row);
+        for (int x = 0; x < w; x++, o += 3) {
+          int i = row[x];
+          rgb[o] = r[i];
+          rgb[o + 1] = g[i];
+          rgb[o + 2] = b[i];
+        }
+      }
+      return rgb;
+    }
+    if (cm instanceof ComponentColorModel
+        && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+        && raster.getParent() == null
+        && (cm.getColorSpace().getType() == ColorSpace.TYPE_RGB || cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY)) {
+      int colors = cm.getNumColorComponents();
+      int[] offsets = sm.getBandOffsets();
+      int r = offsets[0], g = offsets[colors == 1 ? 0 : 1], b = offsets[colors == 1 ? 0 : 2];
+      int pixelStride = sm.getPixelStride();
+      int scanline = sm.getScanlineStride();
+      if (raster.getDataBuffer() instanceof DataBufferByte db) {
+        byte[] d = db.getData();
+        int base = db.getOffset();
+        for (int y = 0, o = 0; y < h; y++) {
+          for (int x = 0, p = base + y * scanline; x < w; x++, p += pixelStride, o += 3) {
+            rgb[o] = d[p + r];
+            rgb[o + 1] = d[p + g];
+            rgb[o + 2] = d[p + b];
+          }
+        }
+        return rgb;
+      }
+      if (raster.getDataBuffer() instanceof DataBufferUShort db) {
+        // 16-bit PNGs: round to 8 bits, as browsers do when drawing them.
+        short[] d = db.getData();
+        int base = db.getOffset();
+        for (int y = 0, o = 0; y < h; y++) {
+          for (int x = 0, p = base + y * scanline; x < w; x++, p += pixelStride, o += 3) {
+            rgb[o] = to8(d[p + r]);
+            rgb[o + 1] = to8(d[p + g]);
+            rgb[o + 2] = to8(d[p + b]);
+          }
+        }
+        return rgb;
+      }
+    }
+    // Anything else (packed int rasters, unusual colour spaces): let Java2D convert, one row at a time.
+    int[] row = new int[w];
+    for (int y = 0, o = 0; y < h; y++) {
+      image.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++, o += 3) {
+        rgb[o] = (byte) (row[x] >> 16);
+        rgb[o + 1] = (byte) (row[x] >> 8);
+        rgb[o + 2] = (byte) row[x];
+      }
+    }
+    return rgb;
+  }
+
+  private static byte to8(short v) {
+    return (byte) (((v & 0xffff) * 255 + 32767) / 65535);
+  }
+
+  /**
+   * TF.js' CPU resizeBilinear with alignCorners=true and halfPixelCenters=false: source coordinate =
+   * out * (in - 1) / (outSize - 1); interpolate horizontally, then vertically, in double precision
+   * (https://github.com/tensorflow/tfjs/blob/master/tfjs-backend-cpu/src/kernels/ResizeBilinear.ts).
+   */
+  void resize(Pixels p, FloatBuffer out) {
+    int[] x0 = new int[width], x1 = new int[width];
+    double[] fx = new double[width];
+    axis(p.width(), width, x0, x1, fx);
+    int[] y0 = new int[height], y1 = new int[height];
+    double[] fy = new double[height];
+    axis(p.height(), height, y0, y1, fy);
+    float[] mean = normalization.mean();
+    float[] std = normalization.std();
+    boolean identity = normalization.isIdentity();
+    byte[] src = p.rgb();
+    int rowStride = p.width() * 3;
+    int plane = height * width;
+    for (int y = 0; y < height; y++) {
+      int top = y0[y] * rowStride, bottom = y1[y] * rowStride;
+      double dy = fy[y];
+      for (int x = 0; x < width; x++) {
+        int left = x0[x] * 3, right = x1[x] * 3;
+        double dx = fx[x];
+        for (int c = 0; c < 3; c++) {
+          double tl = UNIT[src[top + left + c] & 0xff], tr = UNIT[src[top + right + c] & 0xff];
+          double bl = UNIT[src[bottom + left + c] & 0xff], br = UNIT[src[bottom + right + c] & 0xff];
+          double t = tl + (tr - tl) * dx;
+          double b = bl + (br - bl) * dx;
+          float v = (float) (t + (b - t) * dy);
+          if (!identity) {
+            v = (v - mean[c]) / std[c];
+          }
+          int index = layout == Layout.NHWC ? (y * width + x) * 3 + c : c * plane + y * width + x;
+          out.put(index, v);
+        }
+      }
+    }
+  }
+
+  private static void axis(int in, int out, int[] lo, int[] hi, double[] frac) {
+    // With align corners the first and last samples hit the first and last pixels exactly; a
+    // one-pixel output falls back to in/out as TF.js does. Equal sizes give scale 1 (an identity copy).
+    double scale = out > 1 ? (double) (in - 1) / (out - 1) : (double) in / out;
+    for (int i = 0; i < out; i++) {
+      double source = scale * i;
+      int floor = (int) Math.floor(source);
+      lo[i] = floor;
+      hi[i] = Math.min(in - 1, (int) Math.ceil(source));
+      frac[i] = source - floor;
+    }
+  }
+}

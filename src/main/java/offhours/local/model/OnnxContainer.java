@@ -1,0 +1,229 @@
+package offhours.local.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import offhours.local.model.ImagePreprocessor.UndecodableImageException;
+
+/**
+ * The built-in model container: serves an ONNX image classifier over the SageMaker hosting contract
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html) on 127.0.0.1.
+ * {@code GET /ping} answers 200 once the model is loaded (it is loaded before the port opens);
+ * {@code POST /invocations} takes JPEG/PNG bytes and answers the built-in image-classification response,
+ * a JSON array of class probabilities in the model's output order.
+ */
+public final class OnnxContainer implements AutoCloseable {
+  /** Content types the SageMaker built-in image classifier accepts for image bytes. */
+  static final Set<String> IMAGE_TYPES = Set.of("application/x-image", "image/jpeg", "image/png");
+  /** InvokeEndpoint's payload limit: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html */
+  static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final String inputName;
+  private final ImagePreprocessor preprocessor;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final ThreadLocal<FloatBuffer> buffers;
+
+  private OnnxContainer(OrtEnvironment env, OrtSession session, String inputName, ImagePreprocessor preprocessor,
+      HttpServer server, ExecutorService executor) {
+    this.env = env;
+    this.session = session;
+    this.inputName = inputName;
+    this.preprocessor = preprocessor;
+    this.server = server;
+    this.executor = executor;
+    // One direct buffer per worker thread: ONNX Runtime reads it in place, no copy per request.
+    this.buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(preprocessor.tensorSize() * Float.BYTES)
+        .order(ByteOrder.nativeOrder()).asFloatBuffer());
+  }
+
+  /** Loads the model and starts serving on 127.0.0.1:{@code port} (0 = any free port), pixels scaled to [0, 1]. */
+  public static OnnxContainer start(Path onnxModel, int port) throws IOException {
+    return start(onnxModel, port, Normalization.UNIT_SCALE);
+  }
+
+  /** As {@link #start(Path, int)}, with the normalization a user's own model expects. */
+  public static OnnxContainer start(Path onnxModel, int port, Normalization normalization) throws IOException {
+    if (!Files.isRegularFile(onnxModel)) {
+      throw new IOException("ONNX model " + onnxModel + " does not exist or is not a file");
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtSession session;
+    try {
+      session = env.createSession(onnxModel.toString(), new OrtSession.SessionOptions());
+    } catch (OrtException e) {
+      throw new IOException("ONNX Runtime could not load " + onnxModel + ": " + e.getMessage(), e);
+    }
+    try {
+      Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+      if (session.getNumInputs() != 1 || !(input.getValue().getInfo() instanceof TensorInfo in)) {
+        throw new IOException(onnxModel + " has " + session.getNumInputs() + " inputs; an image classifier has"
+            + " one tensor input");
+      }
+      if (!(session.getOutputInfo().values().iterator().next().getInfo() instanceof TensorInfo out)
+          || out.getShape().length != 2) {
+        throw new IOException(onnxModel + ": the first output must be a [N, classes] tensor");
+      }
+      ImagePreprocessor preprocessor;
+      try {
+        preprocessor = ImagePreprocessor.forInputShape(input.getKey(), in.getShape(), normalization);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(onnxModel + ": " + e.getMessage(), e);
+      }
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      AtomicInteger threads = new AtomicInteger();
+      ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+          r -> {
+            Thread t = new Thread(r, "onnx-container-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      var container = new OnnxContainer(env, session, input.getKey(), preprocessor, server, executor);
+      server.createContext("/ping", container::ping);
+      server.createContext("/invocations", container::invocations);
+      server.setExecutor(executor);
+      server.start();
+      return container;
+    } catch (IOException | RuntimeException | OrtException e) {
+      try {
+        session.close();
+      } catch (OrtException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e instanceof IOException io ? io : new IOException("could not start the model container: " + e.getMessage(), e);
+    }
+  }
+
+  /** http://127.0.0.1:PORT, the base of /ping and /invocations. */
+  public URI baseUri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException("could not release the ONNX Runtime session", e);
+    }
+  }
+
+  private void ping(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        send(exchange, 405, "text/plain", "use GET /ping");
+        return;
+      }
+      // The model is loaded before the port opens, so answering at all means ready.
+      exchange.sendResponseHeaders(200, -1);
+    }
+  }
+
+  private void invocations(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!exchange.getRequestMethod().equals("POST")) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+        send(exchange, 405, "text/plain", "use POST /invocations with the image bytes as the body");
+        return;
+      }
+      String type = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+      if (!IMAGE_TYPES.contains(type)) {
+        send(exchange, 415, "text/plain", "unsupported content type '" + type
+            + "'; send the image bytes as application/x-image, image/jpeg or image/png");
+        return;
+      }
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+      }
+      if (body.length > MAX_PAYLOAD_BYTES) {
+        send(exchange, 413, "text/plain", "payload is larger than " + MAX_PAYLOAD_BYTES
+            + " bytes, the most InvokeEndpoint accepts");
+        return;
+      }
+      String response;
+      try {
+        response = json(classify(body));
+      } catch (UndecodableImageException e) {
+        send(exchange, 400, "text/plain", e.getMessage());
+        return;
+      } catch (OrtException | IllegalStateException e) {
+        send(exchange, 500, "text/plain", "inference failed: " + e.getMessage());
+        return;
+      }
+      send(exchange, 200, "application/json", response);
+    }
+  }
+
+  float[] classify(byte[] image) throws UndecodableImageException, OrtException {
+    FloatBuffer tensor = buffers.get();
+    preprocessor.preprocess(image, tensor);
+    return infer(tensor);
+  }
+
+  /** Inference alone on an already preprocessed tensor (the benchmark's baseline). */
+  float[] infer(FloatBuffer tensor) throws OrtException {
+    try (OnnxTensor input = OnnxTensor.createTensor(env, tensor.rewind(), preprocessor.tensorShape());
+        OrtSession.Result result = session.run(Map.of(inputName, input))) {
+      return ((float[][]) result.get(0).getValue())[0];
+    }
+  }
+
+  ImagePreprocessor preprocessor() {
+    return preprocessor;
+  }
+
+  static String json(float[] values) {
+    StringBuilder sb = new StringBuilder(values.length * 12).append('[');
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new IllegalStateException("the model produced " + values[i] + " for class " + i);
+      }
+      sb.append(i == 0 ? "" : ",").append(values[i]);
+    }
+    return sb.append(']').toString();
+  }
+
+  private static String mediaType(String header) {
+    if (header == null) {
+      return "";
+    }
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType + (contentType.startsWith("text/") ? "; charset=utf-8" : ""));
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+}

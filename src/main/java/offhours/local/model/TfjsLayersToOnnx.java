@@ -1,0 +1,433 @@
+package offhours.local.model;
+
+import static offhours.local.model.OnnxGraphBuilder.floatAttr;
+import static offhours.local.model.OnnxGraphBuilder.intAttr;
+import static offhours.local.model.OnnxGraphBuilder.intsAttr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Converts a TF.js layers model (a Keras functional model: {@code model.json} plus its weights) into an
+ * ONNX model, opset 13. Only the layers that MobileNet-style image classifiers use are supported; any other
+ * layer fails with a message naming it.
+ *
+ * <p>The ONNX graph keeps the Keras input layout (NHWC, batch dimension symbolic) so callers feed the same
+ * tensor TF.js would get, and transposes once to NCHW, the layout ONNX convolutions use. Keras "same"
+ * padding is turned into explicit pads (extra padding at bottom/right, as TensorFlow does), so the result
+ * does not depend on how a runtime interprets auto_pad.
+ */
+final class TfjsLayersToOnnx {
+  static final Set<String> SUPPORTED =
+      Set.of(
+          "InputLayer", "ZeroPadding2D", "Conv2D", "DepthwiseConv2D", "BatchNormalization", "ReLU",
+          "Activation", "Add", "AveragePooling2D", "MaxPooling2D", "GlobalAveragePooling2D", "Flatten",
+          "Dense", "Dropout");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A Keras tensor in the ONNX graph: its name and its shape without the batch, {C,H,W} or {F}. */
+  private record Value(String name, int[] shape) {
+    boolean isImage() {
+      return shape.length == 3;
+    }
+  }
+
+  private final Map<String, Weights.Tensor> weights;
+  private final OnnxGraphBuilder graph = new OnnxGraphBuilder();
+  private final Map<String, Value> values = new HashMap<>();
+  private final Set<String> constants = new java.util.HashSet<>();
+
+  private TfjsLayersToOnnx(Map<String, Weights.Tensor> weights) {
+    this.weights = weights;
+  }
+
+  /** Reads {@code model.json} (with {@code modelTopology} and {@code weightsManifest}) and the weights. */
+  static byte[] convert(Path modelJson, Path weightsBin) throws IOException {
+    JsonNode model = JSON.readTree(modelJson.toFile());
+    ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(weightsBin)).order(ByteOrder.LITTLE_ENDIAN);
+    return convert(model, data);
+  }
+
+  static byte[] convert(JsonNode model, ByteBuffer weightData) {
+    JsonNode topology = model.path("modelTopology");
+    JsonNode config = topology.has("model_config") ? topology.get("model_config") : topology;
+    String modelClass = config.path("class_name").asText();
+    if (!modelClass.equals("Model") && !modelClass.equals("Functional")) {
+      throw new IllegalArgumentException(
+          "model.json holds a Keras '" + modelClass + "' model; only functional models (class Model) are supported");
+    }
+    var converter = new TfjsLayersToOnnx(Weights.read(model.path("weightsManifest"), weightData));
+    return converter.run(config.get("config"));
+  }
+
+  private byte[] run(JsonNode config) {
+    for (JsonNode layer : config.get("layers")) {
+      convertLayer(layer);
+    }
+    JsonNode outputs = config.get("output_layers");
+    if (outputs.size() != 1) {
+      throw new IllegalArgumentException("model has " + outputs.size() + " outputs; exactly one is supported");
+    }
+    String outputLayer = outputs.get(0).get(0).asText();
+    Value out = value(outputLayer);
+    if (out.isImage()) {
+      throw new IllegalArgumentException("output layer '" + outputLayer + "' is 4-D; a classifier output must be [N, classes]");
+    }
+    if (!out.name().equals(outputLayer)) {
+      graph.node("Identity", outputLayer, List.of(out.name()), List.of(outputLayer));
+    }
+    graph.floatOutput(outputLayer, "N", (long) out.shape()[0]);
+    return graph.build(config.path("name").asText("model"), "offhours TfjsLayersToOnnx",
+        "converted from a TF.js layers model");
+  }
+
+  private void convertLayer(JsonNode layer) {
+    String name = layer.get("name").asText();
+    String cls = layer.get("class_name").asText();
+    JsonNode c = layer.get("config");
+    if (!SUPPORTED.contains(cls)) {
+      throw new IllegalArgumentException(
+          "layer '" + name + "' has class " + cls + ", which the TF.js-to-ONNX converter does not support"
+              + " (supported: " + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ")");
+    }
+    if (c.has("data_format") && !c.get("data_format").asText().equals("channels_last")) {
+      throw new IllegalArgumentException("layer '" + name + "' (" + cls + ") uses data_format "
+          + c.get("data_format").asText() + "; only channels_last is supported");
+    }
+    if (cls.equals("InputLayer")) {
+      input(name, c);
+      return;
+    }
+    List<Value> in = inbound(layer, name, cls);
+    Value x = in.get(0);
+    Value result =
+        switch (cls) {
+          case "ZeroPadding2D" -> zeroPadding(name, c, image(x, name, cls));
+          case "Conv2D" -> conv(name, c, image(x, name, cls), false);
+          case "DepthwiseConv2D" -> conv(name, c, image(x, name, cls), true);
+          case "BatchNormalization" -> batchNorm(name, c, x);
+          case "ReLU" -> relu(name, c, x);
+          case "Activation" -> activation(name, c.get("activation").asText(), x, name, cls);
+          case "Add" -> add(name, in);
+          case "AveragePooling2D", "MaxPooling2D" -> pool(name, cls, c, image(x, name, cls));
+          case "GlobalAveragePooling2D" -> globalAveragePool(name, image(x, name, cls));
+          case "Flatten" -> flatten(name, x);
+          case "Dense" -> dense(name, c, x);
+          case "Dropout" -> x; // identity at inference
+          default -> throw new AssertionError(cls);
+        };
+    values.put(name, result);
+  }
+
+  private void input(String name, JsonNode c) {
+    JsonNode shape = c.get("batch_input_shape");
+    if (shape.size() == 4) {
+      int h = shape.get(1).asInt(), w = shape.get(2).asInt(), ch = shape.get(3).asInt();
+      if (h <= 0 || w <= 0 || ch <= 0) {
+        throw new IllegalArgumentException("input layer '" + name + "' has shape " + shape
+            + "; height, width and channels must be fixed");
+      }
+      graph.floatInput(name, "N", (long) h, (long) w, (long) ch);
+      String nchw = name + "/nchw";
+      graph.node("Transpose", nchw, List.of(name), List.of(nchw), intsAttr("perm", 0, 3, 1, 2));
+      values.put(name, new Value(nchw, new int[] {ch, h, w}));
+    } else if (shape.size() == 2) {
+      graph.floatInput(name, "N", (long) shape.get(1).asInt());
+      values.put(name, new Value(name, new int[] {shape.get(1).asInt()}));
+    } else {
+      throw new IllegalArgumentException("input layer '" + name + "' has shape " + shape
+          + "; only [null,H,W,C] images and [null,F] vectors are supported");
+    }
+  }
+
+  private List<Value> inbound(JsonNode layer, String name, String cls) {
+    JsonNode nodes = layer.get("inbound_nodes");
+    if (nodes == null || nodes.size() != 1 || !nodes.get(0).isArray()) {
+      throw new IllegalArgumentException("layer '" + name + "' (" + cls + ") must be called exactly once"
+          + " in the Keras 2 inbound_nodes format; shared layers are not supported");
+    }
+    List<Value> in = new ArrayList<>();
+    for (JsonNode t : nodes.get(0)) {
+      if (t.get(1).asInt() != 0 || t.get(2).asInt() != 0) {
+        throw new IllegalArgumentException("layer '" + name + "' reads output " + t + "; only the first output"
+            + " of a layer's first call is supported");
+      }
+      in.add(value(t.get(0).asText()));
+    }
+    return in;
+  }
+
+  private Value value(String layerName) {
+    Value v = values.get(layerName);
+    if (v == null) {
+      throw new IllegalArgumentException("layer '" + layerName + "' is used before it is defined");
+    }
+    return v;
+  }
+
+  private static Value image(Value x, String name, String cls) {
+    if (!x.isImage()) {
+      throw new IllegalArgumentException("layer '" + name + "' (" + cls + ") needs a 4-D image input, got a vector");
+    }
+    return x;
+  }
+
+  private Value zeroPadding(String name, JsonNode c, Value x) {
+    int[] p = padding2d(c.get("padding")); // top, bottom, left, right
+    graph.node("Pad", name, List.of(x.name(), longs(name + "/pads", 0, 0, p[0], p[2], 0, 0, p[1], p[3])),
+        List.of(name));
+    int[] s = x.shape();
+    return new Value(name, new int[] {s[0], s[1] + p[0] + p[1], s[2] + p[2] + p[3]});
+  }
+
+  /** Keras accepts n, [h, w] or [[top, bottom], [left, right]]. */
+  private static int[] padding2d(JsonNode p) {
+    if (p.isInt()) {
+      int n = p.asInt();
+      return new int[] {n, n, n, n};
+    }
+    if (p.get(0).isArray()) {
+      return new int[] {p.get(0).get(0).asInt(), p.get(0).get(1).asInt(), p.get(1).get(0).asInt(), p.get(1).get(1).asInt()};
+    }
+    return new int[] {p.get(0).asInt(), p.get(0).asInt(), p.get(1).asInt(), p.get(1).asInt()};
+  }
+
+  private Value conv(String name, JsonNode c, Value x, boolean depthwise) {
+    int[] k = pair(c.get("kernel_size"));
+    int[] strides = pair(c.get("strides"));
+    int[] dilation = c.has("dilation_rate") ? pair(c.get("dilation_rate")) : new int[] {1, 1};
+    int inC = x.shape()[0];
+    int groups;
+    int outC;
+    float[] kernel;
+    Weights.Tensor w;
+    if (depthwise) {
+      int multiplier = c.path("depth_multiplier").asInt(1);
+      w = weight(name, "depthwise_kernel", k[0], k[1], inC, multiplier);
+      groups = inC;
+      outC = inC * multiplier;
+      // Keras [kh, kw, C, M] -> ONNX [C*M, 1, kh, kw]; output channel c*M + m, as Keras orders them.
+      kernel = hwioToOihw(w.data(), k[0], k[1], 1, outC);
+    } else {
+      groups = c.path("groups").asInt(1);
+      outC = c.get("filters").asInt();
+      w = weight(name, "kernel", k[0], k[1], inC / groups, outC);
+      kernel = hwioToOihw(w.data(), k[0], k[1], inC / groups, outC);
+    }
+    String kernelName = name + "/kernel";
+    graph.floatInitializer(kernelName, new long[] {outC, kernel.length / ((long) outC * k[0] * k[1]), k[0], k[1]}, kernel);
+    List<String> inputs = new ArrayList<>(List.of(x.name(), kernelName));
+    if (c.path("use_bias").asBoolean(true)) {
+      String biasName = name + "/bias";
+      graph.floatInitializer(biasName, new long[] {outC}, weight(name, "bias", outC).data());
+      inputs.add(biasName);
+    }
+    int[] pH = pads(c.get("padding").asText(), x.shape()[1], k[0], strides[0], dilation[0]);
+    int[] pW = pads(c.get("padding").asText(), x.shape()[2], k[1], strides[1], dilation[1]);
+    String activation = c.path("activation").asText("linear");
+    String convOut = activation.equals("linear") ? name : name + "/conv";
+    graph.node("Conv", convOut, inputs, List.of(convOut),
+        intsAttr("kernel_shape", k[0], k[1]), intsAttr("strides", strides[0], strides[1]),
+        intsAttr("dilations", dilation[0], dilation[1]), intsAttr("pads", pH[0], pW[0], pH[1], pW[1]),
+        intAttr("group", groups));
+    Value conv = new Value(convOut, new int[] {outC, pH[2], pW[2]});
+    return activation(name, activation, conv, name, depthwise ? "DepthwiseConv2D" : "Conv2D");
+  }
+
+  /**
+   * Returns {begin, end, outputSize} for one spatial axis. TensorFlow's SAME pads so that
+   * out = ceil(in / stride) and puts the odd pixel at the end (bottom/right):
+   * https://www.tensorflow.org/api_docs/python/tf/nn#notes_on_padding_2
+   */
+  static int[] pads(String padding, int in, int kernel, int stride, int dilation) {
+    int effective = (kernel - 1) * dilation + 1;
+    return switch (padding) {
+      case "valid" -> new int[] {0, 0, (in - effective) / stride + 1};
+      case "same" -> {
+        int out = (in + stride - 1) / stride;
+        int total = Math.max((out - 1) * stride + effective - in, 0);
+        yield new int[] {total / 2, total - total / 2, out};
+      }
+      default -> throw new IllegalArgumentException("padding '" + padding + "' is not supported (valid, same)");
+    };
+  }
+
+  /** Keras kernel [kh, kw, in, out] -> ONNX [out, in, kh, kw]. */
+  static float[] hwioToOihw(float[] k, int kh, int kw, int in, int out) {
+    float[] r = new float[k.length];
+    for (int i = 0; i < kh; i++) {
+      for (int j = 0; j < kw; j++) {
+        for (int c = 0; c < in; c++) {
+          for (int o = 0; o < out; o++) {
+            r[((o * in + c) * kh + i) * kw + j] = k[((i * kw + j) * in + c) * out + o];
+          }
+        }
+      }
+    }
+    return r;
+  }
+
+  private Value batchNorm(String name, JsonNode c, Value x) {
+    int axis = c.path("axis").asInt(-1);
+    int rank = x.shape().length + 1;
+    if (axis != -1 && axis != rank - 1) {
+      throw new IllegalArgumentException("layer '" + name + "' (BatchNormalization) normalizes axis " + axis
+          + "; only the channel axis (-1) is supported");
+    }
+    int ch = x.shape()[0];
+    float[] gamma = c.path("scale").asBoolean(true) ? weight(name, "gamma", ch).data() : filled(ch, 1f);
+    float[] beta = c.path("center").asBoolean(true) ? weight(name, "beta", ch).data() : filled(ch, 0f);
+    List<String> in = List.of(x.name(), name + "/gamma", name + "/beta", name + "/moving_mean", name + "/moving_variance");
+    graph.floatInitializer(in.get(1), new long[] {ch}, gamma);
+    graph.floatInitializer(in.get(2), new long[] {ch}, beta);
+    graph.floatInitializer(in.get(3), new long[] {ch}, weight(name, "moving_mean", ch).data());
+    graph.floatInitializer(in.get(4), new long[] {ch}, weight(name, "moving_variance", ch).data());
+    graph.node("BatchNormalization", name, in, List.of(name),
+        floatAttr("epsilon", (float) c.path("epsilon").asDouble(0.001)));
+    return new Value(name, x.shape());
+  }
+
+  private Value relu(String name, JsonNode c, Value x) {
+    if (c.path("negative_slope").asDouble(0) != 0 || c.path("threshold").asDouble(0) != 0) {
+      throw new IllegalArgumentException("layer '" + name + "' (ReLU) has a negative_slope or threshold;"
+          + " only plain ReLU with an optional max_value is supported");
+    }
+    JsonNode max = c.get("max_value");
+    if (max == null || max.isNull()) {
+      graph.node("Relu", name, List.of(x.name()), List.of(name));
+    } else {
+      graph.node("Clip", name, List.of(x.name(), scalar(0f), scalar(max.floatValue())), List.of(name));
+    }
+    return new Value(name, x.shape());
+  }
+
+  /** Applies a Keras activation; the final ONNX output is named after the layer. */
+  private Value activation(String out, String activation, Value x, String layer, String cls) {
+    List<String> in = List.of(x.name());
+    switch (activation) {
+      case "linear" -> {
+        return x;
+      }
+      case "relu" -> graph.node("Relu", out, in, List.of(out));
+      case "relu6" -> graph.node("Clip", out, List.of(x.name(), scalar(0f), scalar(6f)), List.of(out));
+      case "sigmoid" -> graph.node("Sigmoid", out, in, List.of(out));
+      case "tanh" -> graph.node("Tanh", out, in, List.of(out));
+      // Keras' softmax runs over the last axis, which is the channel axis (1) in this NCHW graph.
+      case "softmax" -> graph.node("Softmax", out, in, List.of(out), intAttr("axis", x.isImage() ? 1 : -1));
+      default -> throw new IllegalArgumentException("layer '" + layer + "' (" + cls + ") uses activation '"
+          + activation + "'; supported: linear, relu, relu6, sigmoid, tanh, softmax");
+    }
+    return new Value(out, x.shape());
+  }
+
+  private Value add(String name, List<Value> in) {
+    for (Value v : in) {
+      if (!java.util.Arrays.equals(v.shape(), in.get(0).shape())) {
+        throw new IllegalArgumentException("layer '" + name + "' (Add) adds tensors of different shapes");
+      }
+    }
+    graph.node(in.size() == 2 ? "Add" : "Sum", name, in.stream().map(Value::name).toList(), List.of(name));
+    return new Value(name, in.get(0).shape());
+  }
+
+  private Value pool(String name, String cls, JsonNode c, Value x) {
+    int[] k = pair(c.get("pool_size"));
+    int[] s = c.hasNonNull("strides") ? pair(c.get("strides")) : k;
+    int[] pH = pads(c.get("padding").asText(), x.shape()[1], k[0], s[0], 1);
+    int[] pW = pads(c.get("padding").asText(), x.shape()[2], k[1], s[1], 1);
+    // AveragePool's default count_include_pad=0 matches Keras, which averages only real pixels.
+    graph.node(cls.equals("MaxPooling2D") ? "MaxPool" : "AveragePool", name, List.of(x.name()), List.of(name),
+        intsAttr("kernel_shape", k[0], k[1]), intsAttr("strides", s[0], s[1]),
+        intsAttr("pads", pH[0], pW[0], pH[1], pW[1]));
+    return new Value(name, new int[] {x.shape()[0], pH[2], pW[2]});
+  }
+
+  private Value globalAveragePool(String name, Value x) {
+    graph.node("GlobalAveragePool", name + "/pool", List.of(x.name()), List.of(name + "/pool"));
+    graph.node("Flatten", name, List.of(name + "/pool"), List.of(name), intAttr("axis", 1));
+    return new Value(name, new int[] {x.shape()[0]});
+  }
+
+  private Value flatten(String name, Value x) {
+    if (!x.isImage()) {
+      return x;
+    }
+    int[] s = x.shape();
+    String in = x.name();
+    if (s[1] * s[2] > 1) {
+      // Keras flattens NHWC in (h, w, c) order; go back to that layout so Dense weights line up.
+      in = name + "/nhwc";
+      graph.node("Transpose", in, List.of(x.name()), List.of(in), intsAttr("perm", 0, 2, 3, 1));
+    }
+    graph.node("Flatten", name, List.of(in), List.of(name), intAttr("axis", 1));
+    return new Value(name, new int[] {s[0] * s[1] * s[2]});
+  }
+
+  private Value dense(String name, JsonNode c, Value x) {
+    if (x.isImage()) {
+      throw new IllegalArgumentException("layer '" + name + "' (Dense) gets a 4-D input; add a Flatten before it");
+    }
+    int in = x.shape()[0];
+    int units = c.get("units").asInt();
+    graph.floatInitializer(name + "/kernel", new long[] {in, units}, weight(name, "kernel", in, units).data());
+    List<String> inputs = new ArrayList<>(List.of(x.name(), name + "/kernel"));
+    if (c.path("use_bias").asBoolean(true)) {
+      graph.floatInitializer(name + "/bias", new long[] {units}, weight(name, "bias", units).data());
+      inputs.add(name + "/bias");
+    } else {
+      graph.floatInitializer(name + "/bias", new long[] {units}, new float[units]);
+      inputs.add(name + "/bias");
+    }
+    String activation = c.path("activation").asText("linear");
+    String gemmOut = activation.equals("linear") ? name : name + "/gemm";
+    graph.node("Gemm", gemmOut, inputs, List.of(gemmOut));
+    return activation(name, activation, new Value(gemmOut, new int[] {units}), name, "Dense");
+  }
+
+  private Weights.Tensor weight(String layer, String suffix, int... expectedShape) {
+    String key = layer + "/" + suffix;
+    Weights.Tensor t = weights.get(key);
+    if (t == null) {
+      throw new IllegalArgumentException("weights manifest has no entry '" + key + "' for layer '" + layer + "'");
+    }
+    if (!java.util.Arrays.equals(t.shape(), expectedShape)) {
+      throw new IllegalArgumentException("weight '" + key + "' has shape " + java.util.Arrays.toString(t.shape())
+          + " but layer '" + layer + "' needs " + java.util.Arrays.toString(expectedShape));
+    }
+    return t;
+  }
+
+  private String scalar(float v) {
+    String name = "const/" + v;
+    if (constants.add(name)) {
+      graph.floatInitializer(name, new long[0], new float[] {v});
+    }
+    return name;
+  }
+
+  private String longs(String name, long... v) {
+    graph.int64Initializer(name, new long[] {v.length}, v);
+    return name;
+  }
+
+  private static int[] pair(JsonNode n) {
+    return n.isArray() ? new int[] {n.get(0).asInt(), n.get(1).asInt()} : new int[] {n.asInt(), n.asInt()};
+  }
+
+  private static float[] filled(int n, float v) {
+    float[] a = new float[n];
+    java.util.Arrays.fill(a, v);
+    return a;
+  }
+}

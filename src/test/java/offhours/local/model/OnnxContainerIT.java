@@ -1,0 +1,151 @@
+// Needs: ONNX Runtime, and node + npm with the npm registry on the first run (fetches the default model into the
+// offhours cache).
+package offhours.local.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built-in container over real HTTP: the SageMaker /ping and /invocations contract. */
+class OnnxContainerIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static OnnxContainer container;
+
+  @BeforeAll
+  static void startWithTheDefaultModel() throws IOException {
+    container = OnnxContainer.start(ModelFixtures.defaultModel().onnx(), 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    container.close();
+  }
+
+  @Test
+  void pingAnswers200OnLoopback() throws Exception {
+    assertThat(container.baseUri().getHost()).isEqualTo("127.0.0.1");
+    HttpResponse<String> ping = HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/ping")).build(),
+        BodyHandlers.ofString());
+    assertThat(ping.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void safePhotosGetFiveProbabilitiesAndAreNotFlagged() throws Exception {
+    for (var photo : List.of(new String[] {"chelsea.png", "image/png"}, new String[] {"rocket.jpg", "application/x-image"},
+        new String[] {"rocket.jpg", "image/jpeg; charset=binary"})) {
+      HttpResponse<String> r = invoke(ImagePreprocessorTest.resource(photo[0]), photo[1]);
+      assertThat(r.statusCode()).as(photo[0]).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+      double[] p = JSON.readValue(r.body(), double[].class);
+      assertThat(p).as(photo[0]).hasSize(5);
+      assertThat(Arrays.stream(p).sum()).isCloseTo(1.0, within(1e-4));
+      int top = 0;
+      for (int i = 1; i < p.length; i++) {
+        top = p[i] > p[top] ? i : top;
+      }
+      // nsfwjs itself calls the rocket photo a Drawing (NsfwjsEquivalenceIT shows we agree); what matters
+      // for moderation is that neither photo is flagged as Hentai, Porn or Sexy.
+      assertThat(DefaultModel.LABELS.get(top)).as("%s -> %s", photo[0], r.body())
+          .isEqualTo(photo[0].equals("chelsea.png") ? "Neutral" : "Drawing");
+      assertThat(p[1] + p[3] + p[4]).as("%s NSFW probability", photo[0]).isLessThan(0.1);
+    }
+  }
+
+  @Test
+  void theResponseIsWhatInferenceComputes() throws Exception {
+    byte[] png = ImagePreprocessorTest.resource("chelsea.png");
+    double[] overHttp = JSON.readValue(invoke(png, "image/png").body(), double[].class);
+    float[] direct = container.classify(png);
+    for (int i = 0; i < direct.length; i++) {
+      assertThat((float) overHttp[i]).isEqualTo(direct[i]); // Float.toString round-trips to the same float
+    }
+  }
+
+  @Test
+  void truncatedJpegIs400WithTheReason() throws Exception {
+    byte[] jpeg = ImagePreprocessorTest.resource("rocket.jpg");
+    HttpResponse<String> r = invoke(Arrays.copyOf(jpeg, jpeg.length / 2), "image/jpeg");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo("could not decode image: JPEG data ends early (Truncated File - Missing EOI marker)");
+  }
+
+  @Test
+  void textWithAnImageContentTypeIs400() throws Exception {
+    HttpResponse<String> r = invoke("notes, not a photo".getBytes(), "application/x-image");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo("could not decode image: not a JPEG or PNG (first bytes: 6e 6f 74 65 73 2c 20 6e)");
+  }
+
+  @Test
+  void otherContentTypesAre415() throws Exception {
+    HttpResponse<String> r = invoke(ImagePreprocessorTest.resource("chelsea.png"), "application/json");
+    assertThat(r.statusCode()).isEqualTo(415);
+    assertThat(r.body()).isEqualTo("unsupported content type 'application/json'; send the image bytes as"
+        + " application/x-image, image/jpeg or image/png");
+  }
+
+  @Test
+  void getOnInvocationsIs405() throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/invocations")).build(),
+        BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValue("POST");
+  }
+
+  @Test
+  void aUsersNchwModelGetsItsLayoutSizeAndNormalization(@TempDir Path dir) throws Exception {
+    // A stand-in user model: input x [N,3,8,8] (NCHW), output the mean of each channel.
+    var graph = new OnnxGraphBuilder();
+    graph.floatInput("x", "N", 3L, 8L, 8L);
+    graph.node("GlobalAveragePool", "pool", List.of("x"), List.of("pooled"));
+    graph.node("Flatten", "flatten", List.of("pooled"), List.of("mean"), OnnxGraphBuilder.intAttr("axis", 1));
+    graph.floatOutput("mean", "N", 3L);
+    Path model = Files.write(dir.resolve("mean.onnx"), graph.build("mean", "test", "channel means"));
+    BufferedImage red = new BufferedImage(20, 10, BufferedImage.TYPE_INT_RGB);
+    var g = red.createGraphics();
+    g.setColor(new Color(255, 0, 51));
+    g.fillRect(0, 0, 20, 10);
+    g.dispose();
+    var png = new ByteArrayOutputStream();
+    ImageIO.write(red, "png", png);
+
+    try (OnnxContainer unit = OnnxContainer.start(model, 0);
+        OnnxContainer imagenet = OnnxContainer.start(model, 0, Normalization.IMAGENET)) {
+      assertThat(JSON.readValue(post(unit.baseUri(), png.toByteArray()).body(), double[].class))
+          .containsExactly(new double[] {1.0, 0.0, 0.2}, within(1e-6));
+      assertThat(JSON.readValue(post(imagenet.baseUri(), png.toByteArray()).body(), double[].class))
+          .containsExactly(new double[] {(1 - 0.485) / 0.229, (0 - 0.456) / 0.224, (0.2 - 0.406) / 0.225}, within(1e-5));
+    }
+  }
+
+  private static HttpResponse<String> invoke(byte[] body, String contentType) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
+        .header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(URI base, byte[] png) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(base.resolve("/invocations")).header("Content-Type", "image/png")
+        .POST(BodyPublishers.ofByteArray(png)).build(), BodyHandlers.ofString());
+  }
+}
