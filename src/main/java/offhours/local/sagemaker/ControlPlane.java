@@ -171,11 +171,11 @@ final class ControlPlane implements AutoCloseable {
     String image = text(container, "Image");
     if (image == null) {
       throw AwsError.validation("Model " + name + " needs PrimaryContainer.Image; the local SageMaker serves images "
-          + launchers.keySet());
+          + new java.util.TreeSet<>(launchers.keySet()));
     }
     if (!launchers.containsKey(image)) {
       throw AwsError.validation("Image \"" + image + "\" is not known to the local SageMaker; known images are "
-          + launchers.keySet() + ". Register a launcher with LocalSageMaker.builder().container(image, launcher).");
+          + new java.util.TreeSet<>(launchers.keySet()) + ". Register a launcher with LocalSageMaker.builder().container(image, launcher).");
     }
     Map<String, String> environment = new LinkedHashMap<>();
     container.path("Environment").properties().forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
