@@ -64,6 +64,7 @@ public final class LocalSageMaker implements AutoCloseable {
 
   private static final Pattern INVOCATIONS = Pattern.compile("^/endpoints/([^/]+)/invocations$");
   private static final String JSON_1_1 = "application/x-amz-json-1.1";
+  private static final String REST_JSON = "application/json";
 
   private final ObjectMapper json = new ObjectMapper();
   private final HttpServer server;
@@ -143,7 +144,7 @@ public final class LocalSageMaker implements AutoCloseable {
         route(exchange);
       } catch (RuntimeException e) {
         // A bug here must reach the caller as the service's internal failure, not a dropped connection.
-        error(exchange, new AwsError(500, "InternalFailure", "Local SageMaker failed: " + e), "message");
+        error(exchange, new AwsError(500, "InternalFailure", "Local SageMaker failed: " + e), JSON_1_1);
       }
     }
   }
@@ -159,7 +160,7 @@ public final class LocalSageMaker implements AutoCloseable {
       drain(exchange.getRequestBody());
       error(exchange, new AwsError(404, "UnknownOperationException", exchange.getRequestMethod() + " " + path
           + " is not a SageMaker operation; the control plane is POST / with X-Amz-Target: SageMaker.<Operation>,"
-          + " the runtime is POST /endpoints/{EndpointName}/invocations."), "message");
+          + " the runtime is POST /endpoints/{EndpointName}/invocations."), JSON_1_1);
     }
   }
 
@@ -172,11 +173,11 @@ public final class LocalSageMaker implements AutoCloseable {
       JsonNode in = body.length == 0 ? json.createObjectNode() : json.readTree(body);
       out = controlPlane.handle(operation, in);
     } catch (AwsError e) {
-      error(exchange, e, "message");
+      error(exchange, e, JSON_1_1);
       return;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       error(exchange, new AwsError(400, "SerializationException", "The request body is not JSON: "
-          + e.getOriginalMessage()), "message");
+          + e.getOriginalMessage()), JSON_1_1);
       return;
     }
     respond(exchange, 200, JSON_1_1, json.writeValueAsBytes(out));
@@ -189,7 +190,7 @@ public final class LocalSageMaker implements AutoCloseable {
       // What the runtime answered for an oversized body (a bare 413, no error code; reported in
       // github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
       error(exchange, new AwsError(413, null, "HTTP content length exceeded " + MAX_PAYLOAD_BYTES + " bytes."),
-          "message");
+          REST_JSON);
       return;
     }
     Invoker.Response response;
@@ -197,7 +198,7 @@ public final class LocalSageMaker implements AutoCloseable {
       response = invoker.invoke(endpointName, new Invoker.Request(headers.getFirst("Content-Type"),
           headers.getFirst("Accept"), headers.getFirst(Invoker.CUSTOM_ATTRIBUTES), body));
     } catch (AwsError e) {
-      error(exchange, e, "message");
+      error(exchange, e, REST_JSON);
       return;
     }
     exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", response.variant());
@@ -225,15 +226,15 @@ public final class LocalSageMaker implements AutoCloseable {
    * Both protocols' error shape: the SDK takes the code from {@code x-amzn-ErrorType} (or {@code __type})
    * and the message from the body's {@code message}; extra members (ModelError's) are body fields.
    */
-  private void error(HttpExchange exchange, AwsError e, String messageField) throws IOException {
+  private void error(HttpExchange exchange, AwsError e, String contentType) throws IOException {
     ObjectNode body = json.createObjectNode();
     if (e.type != null) {
       body.put("__type", e.type);
       exchange.getResponseHeaders().set("x-amzn-ErrorType", e.type);
     }
-    body.put(messageField, e.getMessage());
+    body.put("message", e.getMessage());
     e.fields.forEach((k, v) -> body.set(k, json.valueToTree(v)));
-    respond(exchange, e.status, "application/json", json.writeValueAsBytes(body));
+    respond(exchange, e.status, contentType, json.writeValueAsBytes(body));
   }
 
   private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {

@@ -12,6 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
@@ -160,6 +163,24 @@ class LifecycleTest {
     FakeContainer orphan = Fixture.await(() -> launched.isEmpty() ? null : launched.get(0), "the late container");
     Fixture.await(() -> orphan.closed ? Boolean.TRUE : null, "the late container to be stopped");
     assertThat(f.control.listEndpoints(r -> r.nameContains("race")).endpoints()).isEmpty();
+  }
+
+  @Test
+  void theSdkWaitersSeeTheLifeCycle() {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ofMillis(200)).deletingDelay(Duration.ofMillis(200)));
+    WaiterOverrideConfiguration fast = WaiterOverrideConfiguration.builder()
+        .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(50))).maxAttempts(400).build();
+    DescribeEndpointRequest waited = DescribeEndpointRequest.builder().endpointName("waited").build();
+    f.createEndpoint("waited", Fixture.IMAGE, Map.of());
+
+    var inService = f.control.waiter().waitUntilEndpointInService(waited, fast);
+    assertThat(inService.matched().response()).hasValueSatisfying(
+        d -> assertThat(d.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE));
+
+    f.control.deleteEndpoint(r -> r.endpointName("waited"));
+    var deleted = f.control.waiter().waitUntilEndpointDeleted(waited, fast);
+    assertThat(deleted.matched().exception()).hasValueSatisfying(
+        e -> assertThat(e).hasMessageStartingWith("Could not find endpoint"));
   }
 
   /** A clock the test moves by hand, so timestamps are exact. */
