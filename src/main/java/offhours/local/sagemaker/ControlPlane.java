@@ -56,6 +56,15 @@ final class ControlPlane implements AutoCloseable {
     Endpoint with(String newStatus, Instant now, String reason, ModelContainer newContainer) {
       return new Endpoint(id, name, arn, configName, variant, spec, newStatus, created, now, reason, newContainer);
     }
+
+    Endpoint deployed(Deployment d, Instant now, ModelContainer newContainer) {
+      return new Endpoint(id, name, arn, d.configName(), d.variant(), d.spec(), "InService", created, now, null,
+          newContainer);
+    }
+  }
+
+  /** What an endpoint config resolves to when an endpoint is created or updated. */
+  record Deployment(String configName, Variant variant, ContainerSpec spec) {
   }
 
   private final ObjectMapper json;
@@ -113,10 +122,11 @@ final class ControlPlane implements AutoCloseable {
       case "DescribeEndpoint" -> describeEndpoint(in);
       case "DeleteEndpoint" -> deleteEndpoint(in);
       case "ListEndpoints" -> listEndpoints(in);
+      case "UpdateEndpoint" -> updateEndpoint(in);
       default -> throw new AwsError(400, "UnknownOperationException",
           "The requested operation " + operation + " is not recognized by the local SageMaker; it serves"
               + " CreateModel, DescribeModel, DeleteModel, CreateEndpointConfig, DescribeEndpointConfig,"
-              + " DeleteEndpointConfig, CreateEndpoint, DescribeEndpoint, DeleteEndpoint and ListEndpoints.");
+              + " DeleteEndpointConfig, CreateEndpoint, DescribeEndpoint, DeleteEndpoint, ListEndpoints and UpdateEndpoint.");
     };
   }
 
@@ -154,7 +164,10 @@ final class ControlPlane implements AutoCloseable {
     Endpoint endpoint = endpoints.get(key(name));
     // The runtime only knows InService endpoints: absent, Creating, Failed and Deleting ones all answer
     // "not found" (the message customers report, e.g. github.com/aws/amazon-sagemaker-examples/issues/559).
-    if (endpoint == null || !endpoint.status().equals("InService")) {
+    // An endpoint being updated keeps serving from its current container, as SageMaker's does.
+    boolean serving = endpoint != null && (endpoint.status().equals("InService")
+        || endpoint.status().equals("Updating") && endpoint.container() != null);
+    if (!serving) {
       throw new AwsError(400, "ValidationError", "Endpoint " + name + " of account " + account + " not found.");
     }
     return endpoint;
@@ -283,14 +296,10 @@ final class ControlPlane implements AutoCloseable {
     if (endpoints.containsKey(key(name))) {
       throw AwsError.validation("Cannot create already existing endpoint \"" + arn + "\".");
     }
-    EndpointConfig config = config(required(in, "EndpointConfigName"));
-    // offhours serves one variant; the first one takes all traffic.
-    Variant variant = config.variants().get(0);
-    Model model = model(variant.modelName());
-    ContainerSpec spec = new ContainerSpec(name, model.image(), model.modelDataUrl(), model.environment());
+    Deployment d = deployment(name, required(in, "EndpointConfigName"));
     Instant now = clock.instant();
-    Endpoint endpoint = new Endpoint(ids.incrementAndGet(), name, arn, config.name(), variant, spec, "Creating", now,
-        now, null, null);
+    Endpoint endpoint = new Endpoint(ids.incrementAndGet(), name, arn, d.configName(), d.variant(), d.spec(),
+        "Creating", now, now, null, null);
     endpoints.put(key(name), endpoint);
     Plan plan = Plan.LAUNCH;
     String reason = null;
@@ -310,6 +319,63 @@ final class ControlPlane implements AutoCloseable {
     return json.createObjectNode().put("EndpointArn", arn);
   }
 
+  /** The config's first variant (offhours serves one; it takes all traffic) and its model's container. */
+  private Deployment deployment(String endpointName, String configName) {
+    EndpointConfig config = config(configName);
+    Variant variant = config.variants().get(0);
+    Model model = model(variant.modelName());
+    return new Deployment(config.name(), variant,
+        new ContainerSpec(endpointName, model.image(), model.modelDataUrl(), model.environment()));
+  }
+
+  /**
+   * UpdateEndpoint: {@code Updating} while the new config's container starts (the old one keeps serving),
+   * then {@code InService} on the new config. A container that does not start rolls the endpoint back to
+   * its old deployment, InService, with the reason in FailureReason.
+   */
+  private ObjectNode updateEndpoint(JsonNode in) {
+    Endpoint updating;
+    Deployment target;
+    synchronized (this) {
+      Endpoint e = endpoint(required(in, "EndpointName"));
+      if (e.status().equals("Failed")) {
+        throw AwsError.validation("Cannot update failed endpoint \"" + e.arn() + "\"; DeleteEndpoint is the only"
+            + " operation that can be performed on a failed endpoint.");
+      }
+      if (!e.status().equals("InService")) {
+        throw AwsError.validation("Cannot update in-progress endpoint \"" + e.arn() + "\".");
+      }
+      target = deployment(e.name(), required(in, "EndpointConfigName"));
+      updating = e.with("Updating", clock.instant(), null, e.container());
+      endpoints.put(key(e.name()), updating);
+    }
+    Deployment d = target;
+    scheduler.schedule(() -> finishUpdating(updating, d), creatingDelay.toMillis(), TimeUnit.MILLISECONDS);
+    return json.createObjectNode().put("EndpointArn", updating.arn());
+  }
+
+  private void finishUpdating(Endpoint updating, Deployment target) {
+    if (!isCurrent(updating, "Updating")) {
+      return;
+    }
+    Started started = start(target.spec(), target.variant());
+    ModelContainer retired = null;
+    synchronized (this) {
+      if (!isCurrent(updating, "Updating")) {
+        retired = started.container(); // deleted while the new container started
+      } else if (started.container() == null) {
+        endpoints.put(key(updating.name()), updating.with("InService", clock.instant(), started.failure(),
+            updating.container()));
+      } else {
+        endpoints.put(key(updating.name()), updating.deployed(target, clock.instant(), started.container()));
+        retired = updating.container();
+      }
+    }
+    if (retired != null) {
+      retired.close();
+    }
+  }
+
   private void finishCreating(Endpoint endpoint, Plan plan, String injectedReason) {
     if (plan == Plan.FAIL) {
       transition(endpoint, "Failed", injectedReason, null);
@@ -318,24 +384,31 @@ final class ControlPlane implements AutoCloseable {
     if (!isCurrent(endpoint, "Creating")) {
       return;
     }
+    Started started = start(endpoint.spec(), endpoint.variant());
+    if (started.container() == null) {
+      transition(endpoint, "Failed", started.failure(), null);
+    } else if (!transition(endpoint, "InService", null, started.container())) {
+      started.container().close(); // deleted (or the service closed) while the container started
+    }
+  }
+
+  /** A healthy container, or why there is none. */
+  private record Started(ModelContainer container, String failure) {}
+
+  private Started start(ContainerSpec spec, Variant variant) {
     ModelContainer container;
     try {
-      container = launchers.get(endpoint.spec().image()).launch(endpoint.spec());
+      container = launchers.get(spec.image()).launch(spec);
     } catch (Exception e) {
-      transition(endpoint, "Failed", "Failed to launch the primary container (image " + endpoint.spec().image()
-          + ") for production variant " + endpoint.variant().variantName() + ": " + e.getMessage(), null);
-      return;
+      return new Started(null, "Failed to launch the primary container (image " + spec.image()
+          + ") for production variant " + variant.variantName() + ": " + e.getMessage());
     }
     Optional<String> pingFailure = awaitPing(container);
     if (pingFailure.isPresent()) {
       container.close();
-      transition(endpoint, "Failed", PING_FAILURE.formatted(endpoint.variant().variantName()) + " Local detail: "
-          + pingFailure.get(), null);
-      return;
+      return new Started(null, PING_FAILURE.formatted(variant.variantName()) + " Local detail: " + pingFailure.get());
     }
-    if (!transition(endpoint, "InService", null, container)) {
-      container.close(); // deleted (or the service closed) while the container started
-    }
+    return new Started(container, null);
   }
 
   /** Polls {@code GET /ping} until 200, the ping timeout, or the container process exits; empty when healthy. */
@@ -395,7 +468,7 @@ final class ControlPlane implements AutoCloseable {
         .put("EndpointName", e.name())
         .put("EndpointArn", e.arn())
         .put("EndpointConfigName", e.configName());
-    if (e.status().equals("InService") || e.status().equals("Deleting") && e.container() != null) {
+    if (e.container() != null) { // a deployed variant: InService, and Updating or Deleting while it still serves
       ObjectNode variant = out.putArray("ProductionVariants").addObject().put("VariantName", e.variant().variantName());
       variant.putArray("DeployedImages").addObject()
           .put("SpecifiedImage", e.spec().image())

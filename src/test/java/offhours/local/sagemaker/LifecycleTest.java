@@ -1,6 +1,7 @@
 package offhours.local.sagemaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
@@ -163,6 +165,65 @@ class LifecycleTest {
     FakeContainer orphan = Fixture.await(() -> launched.isEmpty() ? null : launched.get(0), "the late container");
     Fixture.await(() -> orphan.closed ? Boolean.TRUE : null, "the late container to be stopped");
     assertThat(f.control.listEndpoints(r -> r.nameContains("race")).endpoints()).isEmpty();
+  }
+
+  @Test
+  void updateServesFromTheOldContainerUntilTheNewOneIsHealthy() throws Exception {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+        .container("test/gated", spec -> {
+          createGate.await(20, TimeUnit.SECONDS);
+          FakeContainer container = new FakeContainer();
+          launched.add(container);
+          return container;
+        }));
+    f.createEndpoint("upd", Fixture.IMAGE, Map.of());
+    f.awaitStatus("upd", EndpointStatus.IN_SERVICE);
+    f.createEndpoint("next", "test/gated", Map.of()); // creates next-model and next-config; "next" stays Creating
+
+    f.control.updateEndpoint(r -> r.endpointName("upd").endpointConfigName("next-config"));
+
+    DescribeEndpointResponse updating = f.control.describeEndpoint(r -> r.endpointName("upd"));
+    assertThat(updating.endpointStatus()).isEqualTo(EndpointStatus.UPDATING);
+    assertThat(updating.endpointConfigName()).isEqualTo("upd-config");
+    assertThat(f.runtime.invokeEndpoint(r -> r.endpointName("upd").body(SdkBytes.fromUtf8String("x")))
+        .invokedProductionVariant()).isEqualTo("AllTraffic");
+    FakeContainer old = launched.get(0);
+    assertThat(old.invocations.get()).isEqualTo(1);
+    assertThatThrownBy(() -> f.control.updateEndpoint(r -> r.endpointName("upd").endpointConfigName("next-config")))
+        .hasMessageStartingWith("Cannot update in-progress endpoint"
+            + " \"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/upd\".");
+
+    createGate.countDown();
+    assertThat(f.awaitStatus("upd", EndpointStatus.IN_SERVICE).endpointConfigName()).isEqualTo("next-config");
+    Fixture.await(() -> old.closed ? Boolean.TRUE : null, "the old container to stop");
+  }
+
+  @Test
+  void aFailedUpdateRollsBackToTheServingContainer() {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+        .container("test/broken", spec -> {
+          throw new IllegalStateException("cannot load model v2");
+        }));
+    f.createEndpoint("keep", Fixture.IMAGE, Map.of());
+    f.awaitStatus("keep", EndpointStatus.IN_SERVICE);
+    f.createEndpoint("v2", "test/broken", Map.of());
+    f.awaitStatus("v2", EndpointStatus.FAILED);
+
+    f.control.updateEndpoint(r -> r.endpointName("keep").endpointConfigName("v2-config"));
+
+    DescribeEndpointResponse rolledBack = Fixture.await(() -> {
+      DescribeEndpointResponse d = f.control.describeEndpoint(r -> r.endpointName("keep"));
+      return d.failureReason() != null ? d : null;
+    }, "the update to fail");
+    assertThat(rolledBack.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(rolledBack.endpointConfigName()).isEqualTo("keep-config");
+    assertThat(rolledBack.failureReason()).isEqualTo("Failed to launch the primary container (image test/broken)"
+        + " for production variant AllTraffic: cannot load model v2");
+    assertThat(f.runtime.invokeEndpoint(r -> r.endpointName("keep").body(SdkBytes.fromUtf8String("x")))
+        .body().asUtf8String()).contains("\"bytes\":1");
+    assertThatThrownBy(() -> f.control.updateEndpoint(r -> r.endpointName("v2").endpointConfigName("keep-config")))
+        .hasMessageStartingWith("Cannot update failed endpoint \"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/v2\";"
+            + " DeleteEndpoint is the only operation that can be performed on a failed endpoint.");
   }
 
   @Test
