@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,16 +53,16 @@ final class CommandLauncher implements ContainerLauncher {
   }
 
   /** A file: ModelDataUrl names the model directory itself or a file in it; other schemes have no local directory. */
-  private static java.util.Optional<Path> modelDirectory(String modelDataUrl) {
+  private static Optional<Path> modelDirectory(String modelDataUrl) {
     try {
       URI uri = URI.create(modelDataUrl);
       if (!"file".equals(uri.getScheme())) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       Path path = Path.of(uri);
-      return java.util.Optional.ofNullable(Files.isDirectory(path) ? path : path.getParent());
+      return Optional.ofNullable(Files.isDirectory(path) ? path : path.getParent());
     } catch (IllegalArgumentException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -184,11 +186,11 @@ final class ControlPlane implements AutoCloseable {
     String image = text(container, "Image");
     if (image == null) {
       throw AwsError.validation("Model " + name + " needs PrimaryContainer.Image; the local SageMaker serves images "
-          + new java.util.TreeSet<>(launchers.keySet()));
+          + new TreeSet<>(launchers.keySet()));
     }
     if (!launchers.containsKey(image)) {
       throw AwsError.validation("Image \"" + image + "\" is not known to the local SageMaker; known images are "
-          + new java.util.TreeSet<>(launchers.keySet()) + ". Register a launcher with LocalSageMaker.builder().container(image, launcher).");
+          + new TreeSet<>(launchers.keySet()) + ". Register a launcher with LocalSageMaker.builder().container(image, launcher).");
     }
     Map<String, String> environment = new LinkedHashMap<>();
     container.path("Environment").properties().forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
@@ -431,7 +433,7 @@ final class ControlPlane implements AutoCloseable {
         last = "GET " + ping + " answered " + response.statusCode();
       } catch (ConnectException e) {
         last = "nothing listens on " + container.baseUri();
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         last = "GET " + ping + " failed: " + e;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

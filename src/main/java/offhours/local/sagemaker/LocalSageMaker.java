@@ -1,5 +1,6 @@
 package offhours.local.sagemaker;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,7 +155,7 @@ public final class LocalSageMaker implements AutoCloseable {
     String path = exchange.getRequestURI().getRawPath();
     Matcher invocation = INVOCATIONS.matcher(path);
     if ("POST".equals(exchange.getRequestMethod()) && invocation.matches()) {
-      invoke(exchange, java.net.URLDecoder.decode(invocation.group(1), StandardCharsets.UTF_8));
+      invoke(exchange, URLDecoder.decode(invocation.group(1), StandardCharsets.UTF_8));
     } else if ("POST".equals(exchange.getRequestMethod()) && path.equals("/")) {
       control(exchange);
     } else {
@@ -175,7 +177,7 @@ public final class LocalSageMaker implements AutoCloseable {
     } catch (AwsError e) {
       error(exchange, e, JSON_1_1);
       return;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       error(exchange, new AwsError(400, "SerializationException", "The request body is not JSON: "
           + e.getOriginalMessage()), JSON_1_1);
       return;

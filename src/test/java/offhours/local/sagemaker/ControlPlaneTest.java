@@ -168,6 +168,20 @@ class ControlPlaneTest {
   }
 
   @Test
+  void theAccountIdIsConfigurableAndChecked() {
+    try (Fixture other = new Fixture(LocalSageMaker.builder().accountId("000000000000"))) {
+      assertThatThrownBy(() -> other.control.describeEndpoint(r -> r.endpointName("x")))
+          .hasMessageStartingWith("Could not find endpoint \"arn:aws:sagemaker:eu-central-1:000000000000:endpoint/x\".");
+      assertThatThrownBy(() -> other.runtime.invokeEndpoint(r -> r.endpointName("x")
+          .body(software.amazon.awssdk.core.SdkBytes.fromUtf8String("x"))))
+          .hasMessageStartingWith("Endpoint x of account 000000000000 not found.");
+    }
+    assertThatThrownBy(() -> LocalSageMaker.builder().accountId("1234"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("accountId must be 12 digits, was 1234");
+  }
+
+  @Test
   void theSameUrlServesBothClients() {
     assertThat(f.sageMaker.endpoint()).isEqualTo(URI.create("http://127.0.0.1:" + f.sageMaker.endpoint().getPort()));
     assertThat(f.sageMaker.accountId()).isEqualTo("123456789012");

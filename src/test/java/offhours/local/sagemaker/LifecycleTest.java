@@ -227,6 +227,23 @@ class LifecycleTest {
   }
 
   @Test
+  void delaysChangedAtRunTimeApplyToEndpointsCreatedAfterwards() {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO));
+    f.sageMaker.delays(Duration.ofHours(1), Duration.ZERO);
+    f.createEndpoint("slow", Fixture.IMAGE, Map.of());
+    f.sageMaker.delays(Duration.ZERO, Duration.ZERO);
+    f.createEndpoint("quick", Fixture.IMAGE, Map.of());
+
+    f.awaitStatus("quick", EndpointStatus.IN_SERVICE);
+
+    assertThat(f.control.describeEndpoint(r -> r.endpointName("slow")).endpointStatus())
+        .isEqualTo(EndpointStatus.CREATING);
+    assertThatThrownBy(() -> f.sageMaker.delays(Duration.ofSeconds(-1), Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("creating delay must be zero or positive, was PT-1S");
+  }
+
+  @Test
   void theSdkWaitersSeeTheLifeCycle() {
     start(LocalSageMaker.builder().creatingDelay(Duration.ofMillis(200)).deletingDelay(Duration.ofMillis(200)));
     WaiterOverrideConfiguration fast = WaiterOverrideConfiguration.builder()
