@@ -1,0 +1,29 @@
+package offhours.local.sagemaker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/**
+ * Starts the container for one endpoint, chosen by the model's image name (see
+ * {@link LocalSageMaker.Builder#container(String, ContainerLauncher)}). The local SageMaker then waits
+ * for {@code GET /ping} to answer 200 before the endpoint goes InService, exactly as SageMaker does.
+ *
+ * <p>A launcher may block while the container starts; it runs on the endpoint's creation thread. Any
+ * exception it throws turns the endpoint {@code Failed}, with the exception's message in FailureReason.
+ */
+@FunctionalInterface
+public interface ContainerLauncher {
+
+  ModelContainer launch(ContainerSpec spec) throws Exception;
+
+  /** A TCP port on 127.0.0.1 that was free a moment ago, for launchers that must pick one. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free TCP port on 127.0.0.1", e);
+    }
+  }
+}

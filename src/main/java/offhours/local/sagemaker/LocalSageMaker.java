@@ -1,0 +1,372 @@
+package offhours.local.sagemaker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * offhours' local SageMaker hosting service: one HTTP server on 127.0.0.1 that speaks both the SageMaker
+ * control plane (AWS JSON 1.1, {@code POST /} with {@code X-Amz-Target: SageMaker.<Operation>}) and the
+ * runtime's InvokeEndpoint (REST-JSON, {@code POST /endpoints/{EndpointName}/invocations}), so the real
+ * {@code SageMakerClient} and {@code SageMakerRuntimeClient} work against {@link #endpoint()} with only an
+ * endpoint override.
+ *
+ * <pre>{@code
+ * try (LocalSageMaker sageMaker = LocalSageMaker.builder()
+ *         .region(Region.EU_CENTRAL_1)
+ *         .creatingDelay(Duration.ofSeconds(3))
+ *         .container("offhours-local/onnx", spec -> ...)
+ *         .start()) {
+ *   AwsClients clients = AwsClients.local(region, Map.of(SAGEMAKER, sageMaker.endpoint(),
+ *       SAGEMAKER_RUNTIME, sageMaker.endpoint()));
+ * }
+ * }</pre>
+ *
+ * <p>Endpoints live as on SageMaker: {@code Creating} for the creating delay, then the model's container
+ * is launched and the endpoint turns {@code InService} once {@code GET /ping} answers 200 (or
+ * {@code Failed}); DeleteEndpoint makes it {@code Deleting} for the deleting delay, then it is gone and
+ * its container stopped.
+ */
+public final class LocalSageMaker implements AutoCloseable {
+  /** The built-in image that runs a shell command speaking the container contract, see {@link #COMMAND_VARIABLE}. */
+  public static final String COMMAND_IMAGE = "offhours-local/command";
+  /** The model Environment variable that holds the command for {@link #COMMAND_IMAGE}. */
+  public static final String COMMAND_VARIABLE = CommandLauncher.COMMAND_VARIABLE;
+  /** InvokeEndpoint's documented maximum Body length (API_runtime_InvokeEndpoint.html: 6291456 bytes). */
+  public static final int MAX_PAYLOAD_BYTES = 6_291_456;
+
+  private static final Pattern INVOCATIONS = Pattern.compile("^/endpoints/([^/]+)/invocations$");
+  private static final String JSON_1_1 = "application/x-amz-json-1.1";
+  private static final String REST_JSON = "application/json";
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpServer server;
+  private final ExecutorService requests;
+  private final ScheduledExecutorService scheduler;
+  private final HttpClient http;
+  private final ControlPlane controlPlane;
+  private final Invoker invoker;
+  private final URI endpoint;
+
+  private LocalSageMaker(Builder b) throws IOException {
+    this.requests = Executors.newFixedThreadPool(b.requestThreads, threads("local-sagemaker-http"));
+    this.scheduler = Executors.newScheduledThreadPool(4, threads("local-sagemaker-lifecycle"));
+    // One client for pings and invocations, reused; HTTP/1.1 because containers are plain servers.
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
+    Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
+    launchers.put(COMMAND_IMAGE, new CommandLauncher(b.logDirectory));
+    launchers.putAll(b.launchers);
+    this.controlPlane = new ControlPlane(json, b.region.id(), b.accountId, b.clock, scheduler, http, launchers,
+        b.creatingDelay, b.deletingDelay, b.pingTimeout);
+    this.invoker = new Invoker(controlPlane, http, b.modelTimeout);
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+    server.setExecutor(requests);
+    server.createContext("/", this::serve);
+    server.start();
+    this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The one URL for both the control plane and the runtime, e.g. {@code http://127.0.0.1:43121}. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** The account id in every ARN and error message. */
+  public String accountId() {
+    return controlPlane.account();
+  }
+
+  /**
+   * The next {@code count} CreateEndpoint calls end {@code Failed} with {@code reason} as FailureReason,
+   * after the creating delay and without launching a container. Replaces any earlier setting.
+   */
+  public void failNextCreates(int count, String reason) {
+    controlPlane.failNextCreates(count, Objects.requireNonNull(reason, "reason"));
+  }
+
+  /** The next {@code count} created endpoints stay {@code Creating} until deleted, as a stuck creation does. */
+  public void stallNextCreates(int count) {
+    controlPlane.stallNextCreates(count);
+  }
+
+  /** Changes the delays for endpoints created or deleted from now on. */
+  public void delays(Duration creating, Duration deleting) {
+    controlPlane.delays(creating, deleting);
+  }
+
+  /** Stops the server, every running container, and the life-cycle threads. */
+  @Override
+  public void close() {
+    server.stop(0);
+    scheduler.shutdownNow();
+    controlPlane.close();
+    requests.shutdownNow();
+    http.close();
+  }
+
+  // ---- HTTP ----
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      try {
+        route(exchange);
+      } catch (RuntimeException e) {
+        // A bug here must reach the caller as the service's internal failure, not a dropped connection.
+        error(exchange, new AwsError(500, "InternalFailure", "Local SageMaker failed: " + e), JSON_1_1);
+      }
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    Matcher invocation = INVOCATIONS.matcher(path);
+    if ("POST".equals(exchange.getRequestMethod()) && invocation.matches()) {
+      invoke(exchange, URLDecoder.decode(invocation.group(1), StandardCharsets.UTF_8));
+    } else if ("POST".equals(exchange.getRequestMethod()) && path.equals("/")) {
+      control(exchange);
+    } else {
+      drain(exchange.getRequestBody());
+      error(exchange, new AwsError(404, "UnknownOperationException", exchange.getRequestMethod() + " " + path
+          + " is not a SageMaker operation; the control plane is POST / with X-Amz-Target: SageMaker.<Operation>,"
+          + " the runtime is POST /endpoints/{EndpointName}/invocations."), JSON_1_1);
+    }
+  }
+
+  private void control(HttpExchange exchange) throws IOException {
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    String target = Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("X-Amz-Target"), "");
+    String operation = target.startsWith("SageMaker.") ? target.substring("SageMaker.".length()) : target;
+    ObjectNode out;
+    try {
+      JsonNode in = body.length == 0 ? json.createObjectNode() : json.readTree(body);
+      out = controlPlane.handle(operation, in);
+    } catch (AwsError e) {
+      error(exchange, e, JSON_1_1);
+      return;
+    } catch (JsonProcessingException e) {
+      error(exchange, new AwsError(400, "SerializationException", "The request body is not JSON: "
+          + e.getOriginalMessage()), JSON_1_1);
+      return;
+    }
+    respond(exchange, 200, JSON_1_1, json.writeValueAsBytes(out));
+  }
+
+  private void invoke(HttpExchange exchange, String endpointName) throws IOException {
+    var headers = exchange.getRequestHeaders();
+    byte[] body = readLimited(exchange.getRequestBody());
+    if (body == null) {
+      // What the runtime answered for an oversized body (a bare 413, no error code; reported in
+      // github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
+      error(exchange, new AwsError(413, null, "HTTP content length exceeded " + MAX_PAYLOAD_BYTES + " bytes."),
+          REST_JSON);
+      return;
+    }
+    Invoker.Response response;
+    try {
+      response = invoker.invoke(endpointName, new Invoker.Request(headers.getFirst("Content-Type"),
+          headers.getFirst("Accept"), headers.getFirst(Invoker.CUSTOM_ATTRIBUTES), body));
+    } catch (AwsError e) {
+      error(exchange, e, REST_JSON);
+      return;
+    }
+    exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", response.variant());
+    if (response.customAttributes() != null) {
+      exchange.getResponseHeaders().set(Invoker.CUSTOM_ATTRIBUTES, response.customAttributes());
+    }
+    respond(exchange, 200, response.contentType(), response.body());
+  }
+
+  /** The body, or null when it is longer than InvokeEndpoint accepts (the rest is read and dropped). */
+  private static byte[] readLimited(InputStream in) throws IOException {
+    byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+    if (body.length <= MAX_PAYLOAD_BYTES) {
+      return body;
+    }
+    drain(in);
+    return null;
+  }
+
+  private static void drain(InputStream in) throws IOException {
+    in.transferTo(OutputStream.nullOutputStream());
+  }
+
+  /**
+   * Both protocols' error shape: the SDK takes the code from {@code x-amzn-ErrorType} (or {@code __type})
+   * and the message from the body's {@code message}; extra members (ModelError's) are body fields.
+   */
+  private void error(HttpExchange exchange, AwsError e, String contentType) throws IOException {
+    ObjectNode body = json.createObjectNode();
+    if (e.type != null) {
+      body.put("__type", e.type);
+      exchange.getResponseHeaders().set("x-amzn-ErrorType", e.type);
+    }
+    body.put("message", e.getMessage());
+    e.fields.forEach((k, v) -> body.set(k, json.valueToTree(v)));
+    respond(exchange, e.status, contentType, json.writeValueAsBytes(body));
+  }
+
+  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private static ThreadFactory threads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Settings for {@link #start()}; every one has a default that suits local mode. */
+  public static final class Builder {
+    private Region region = Region.US_EAST_1;
+    private String accountId = "123456789012";
+    private Clock clock = Clock.systemUTC();
+    private int port;
+    private Duration creatingDelay = Duration.ofSeconds(3);
+    private Duration deletingDelay = Duration.ofSeconds(1);
+    private Duration pingTimeout = Duration.ofSeconds(60);
+    private Duration modelTimeout = Duration.ofSeconds(60);
+    private int requestThreads = 32;
+    private Path logDirectory;
+    private final Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** The region in every ARN (default us-east-1). */
+    public Builder region(Region region) {
+      this.region = Objects.requireNonNull(region, "region");
+      return this;
+    }
+
+    /** The 12-digit account id in ARNs and messages (default 123456789012, as moto uses). */
+    public Builder accountId(String accountId) {
+      if (accountId == null || !accountId.matches("\\d{12}")) {
+        throw new IllegalArgumentException("accountId must be 12 digits, was " + accountId);
+      }
+      this.accountId = accountId;
+      return this;
+    }
+
+    /** Where CreationTime and LastModifiedTime come from (delays still run in real time). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The TCP port on 127.0.0.1; 0 (the default) picks a free one, see {@link LocalSageMaker#endpoint()}. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** How long an endpoint stays Creating before its container is launched (default 3 s). */
+    public Builder creatingDelay(Duration delay) {
+      this.creatingDelay = ControlPlane.requireNonNegative(delay, "creating delay");
+      return this;
+    }
+
+    /** How long an endpoint stays Deleting before it is gone (default 1 s). */
+    public Builder deletingDelay(Duration delay) {
+      this.deletingDelay = ControlPlane.requireNonNegative(delay, "deleting delay");
+      return this;
+    }
+
+    /** How long a launched container has to answer GET /ping with 200 before the endpoint fails (default 60 s). */
+    public Builder pingTimeout(Duration timeout) {
+      this.pingTimeout = ControlPlane.requireNonNegative(timeout, "ping timeout");
+      return this;
+    }
+
+    /** How long InvokeEndpoint waits for the container (default 60 s, SageMaker's model timeout). */
+    public Builder modelTimeout(Duration timeout) {
+      this.modelTimeout = ControlPlane.requireNonNegative(timeout, "model timeout");
+      return this;
+    }
+
+    /** Threads serving HTTP requests; each in-flight invocation holds one (default 32). */
+    public Builder requestThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("requestThreads must be >= 1, was " + threads);
+      }
+      this.requestThreads = threads;
+      return this;
+    }
+
+    /** Where command containers write their stdout and stderr (default: a new temporary directory). */
+    public Builder logDirectory(Path directory) {
+      this.logDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * Serves models whose {@code PrimaryContainer.Image} is {@code image} with {@code launcher}, e.g.
+     * {@code "offhours-local/onnx"}. Replaces a launcher registered for the same image, including the
+     * built-in {@value LocalSageMaker#COMMAND_IMAGE}.
+     */
+    public Builder container(String image, ContainerLauncher launcher) {
+      if (image == null || image.isBlank()) {
+        throw new IllegalArgumentException("image must be a non-blank name, was " + image);
+      }
+      launchers.put(image, Objects.requireNonNull(launcher, "launcher"));
+      return this;
+    }
+
+    /** Starts the server; it listens once this returns. */
+    public LocalSageMaker start() {
+      try {
+        if (logDirectory == null) {
+          logDirectory = Files.createTempDirectory("offhours-sagemaker-");
+        }
+        return new LocalSageMaker(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the local SageMaker on 127.0.0.1:" + port, e);
+      }
+    }
+  }
+}

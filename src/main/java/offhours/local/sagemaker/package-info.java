@@ -1,0 +1,33 @@
+/**
+ * offhours' local SageMaker hosting service, for local mode and integration tests.
+ *
+ * <p>Public surface: {@link offhours.local.sagemaker.LocalSageMaker} (the server and its builder), and the
+ * container seam {@link offhours.local.sagemaker.ContainerLauncher} /
+ * {@link offhours.local.sagemaker.ContainerSpec} / {@link offhours.local.sagemaker.ModelContainer}. A model
+ * whose image is {@code offhours-local/command} runs the shell command in its Environment variable
+ * {@code OFFHOURS_CONTAINER_COMMAND}; any other image needs a launcher, for example the ONNX container:
+ *
+ * <pre>{@code
+ * LocalSageMaker.builder()
+ *     .container("offhours-local/onnx", spec -> {
+ *       OnnxContainer onnx = OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())),
+ *           ContainerLauncher.freePort());
+ *       return ModelContainer.of(onnx.baseUri(), onnx::close);
+ *     })
+ *     .start();
+ * }</pre>
+ *
+ * <p>Behaviour that follows SageMaker, with its sources:
+ * <ul>
+ *   <li>Control plane: AWS JSON 1.1; errors are {@code ValidationException} with the service's messages
+ *       ({@code Could not find endpoint "ARN".}, {@code Cannot create already existing endpoint "ARN".}).
+ *   <li>InvokeEndpoint: {@code ValidationError} "Endpoint NAME of account ID not found." unless the endpoint
+ *       is InService; container 4xx/5xx become {@code ModelError} (424) with OriginalStatusCode and
+ *       OriginalMessage; payloads over 6,291,456 bytes get a bare 413
+ *       (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
+ *   <li>Containers: {@code GET /ping} must answer 200 before InService; {@code POST /invocations} has the
+ *       model timeout (60 s by default)
+ *       (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html).
+ * </ul>
+ */
+package offhours.local.sagemaker;

@@ -1,0 +1,291 @@
+package offhours.local.sagemaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
+
+/** The asynchronous endpoint life cycle and its failure injection, observed through DescribeEndpoint. */
+class LifecycleTest {
+  private final List<FakeContainer> launched = new CopyOnWriteArrayList<>();
+  private final CountDownLatch createGate = new CountDownLatch(1);
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-10-25T00:59:00Z"));
+  private Fixture f;
+
+  @AfterEach
+  void close() {
+    createGate.countDown();
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  private Fixture start(LocalSageMaker.Builder builder) {
+    f = new Fixture(builder.clock(clock).container(Fixture.IMAGE, spec -> {
+      FakeContainer container = new FakeContainer();
+      launched.add(container);
+      return container;
+    }));
+    return f;
+  }
+
+  @Test
+  void endpointGoesCreatingInServiceDeletingAbsent() throws Exception {
+    // The gate holds the endpoint in Creating (a launcher that has not returned yet) so the test can see it.
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ofMillis(300))
+        .container("test/gated", spec -> {
+          createGate.await(20, TimeUnit.SECONDS);
+          FakeContainer container = new FakeContainer();
+          launched.add(container);
+          return container;
+        }));
+    Instant created = clock.instant();
+    f.createEndpoint("life", "test/gated", Map.of());
+
+    DescribeEndpointResponse creating = f.control.describeEndpoint(r -> r.endpointName("life"));
+    assertThat(creating.endpointStatus()).isEqualTo(EndpointStatus.CREATING);
+    assertThat(creating.endpointArn()).isEqualTo("arn:aws:sagemaker:eu-central-1:123456789012:endpoint/life");
+    assertThat(creating.endpointConfigName()).isEqualTo("life-config");
+    assertThat(creating.creationTime()).isEqualTo(created);
+    assertThat(creating.productionVariants()).isEmpty();
+    assertThat(creating.failureReason()).isNull();
+
+    clock.advance(Duration.ofMinutes(8));
+    createGate.countDown();
+    DescribeEndpointResponse inService = f.awaitStatus("life", EndpointStatus.IN_SERVICE);
+    assertThat(inService.creationTime()).isEqualTo(created);
+    assertThat(inService.lastModifiedTime()).isEqualTo(created.plus(Duration.ofMinutes(8)));
+    assertThat(inService.productionVariants()).singleElement().satisfies(v -> {
+      assertThat(v.variantName()).isEqualTo("AllTraffic");
+      assertThat(v.currentInstanceCount()).isEqualTo(1);
+      assertThat(v.desiredInstanceCount()).isEqualTo(1);
+      assertThat(v.deployedImages()).singleElement().satisfies(i -> assertThat(i.specifiedImage()).isEqualTo("test/gated"));
+    });
+
+    f.control.deleteEndpoint(r -> r.endpointName("life"));
+    assertThat(f.control.describeEndpoint(r -> r.endpointName("life")).endpointStatus())
+        .isEqualTo(EndpointStatus.DELETING);
+    f.awaitAbsent("life");
+    assertThat(launched).singleElement().satisfies(c -> assertThat(c.closed).isTrue());
+  }
+
+  @Test
+  void injectedFailuresFailTheNextCreatesThenCreationWorksAgain() {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO));
+    f.sageMaker.failNextCreates(1, "Insufficient capacity for ml.m5.large (injected).");
+
+    f.createEndpoint("flaky", Fixture.IMAGE, Map.of());
+    DescribeEndpointResponse failed = f.awaitStatus("flaky", EndpointStatus.FAILED);
+    assertThat(failed.failureReason()).isEqualTo("Insufficient capacity for ml.m5.large (injected).");
+    assertThat(launched).isEmpty();
+
+    f.control.deleteEndpoint(r -> r.endpointName("flaky"));
+    f.awaitAbsent("flaky");
+    f.control.createEndpoint(r -> r.endpointName("flaky").endpointConfigName("flaky-config"));
+    assertThat(f.awaitStatus("flaky", EndpointStatus.IN_SERVICE).failureReason()).isNull();
+  }
+
+  @Test
+  void aStalledCreateStaysCreatingUntilDeleted() throws Exception {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO));
+    f.sageMaker.stallNextCreates(1);
+    f.createEndpoint("stuck", Fixture.IMAGE, Map.of());
+    f.createEndpoint("fine", Fixture.IMAGE, Map.of());
+
+    f.awaitStatus("fine", EndpointStatus.IN_SERVICE);
+    assertThat(f.control.describeEndpoint(r -> r.endpointName("stuck")).endpointStatus())
+        .isEqualTo(EndpointStatus.CREATING);
+
+    f.control.deleteEndpoint(r -> r.endpointName("stuck"));
+    f.awaitAbsent("stuck");
+    assertThat(launched).hasSize(1);
+  }
+
+  @Test
+  void aContainerThatNeverPassesPingFailsTheEndpointAndIsStopped() {
+    FakeContainer sick = new FakeContainer();
+    sick.pingStatus.set(503);
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).pingTimeout(Duration.ofMillis(500))
+        .container("test/sick", spec -> sick));
+
+    f.createEndpoint("sick", "test/sick", Map.of());
+
+    assertThat(f.awaitStatus("sick", EndpointStatus.FAILED).failureReason())
+        .startsWith("The primary container for production variant AllTraffic did not pass the ping health check."
+            + " Please check CloudWatch logs for this endpoint. Local detail: no 200 from " + sick.baseUri()
+            + "/ping within PT0.5S (GET " + sick.baseUri() + "/ping answered 503)");
+    assertThat(sick.closed).isTrue();
+  }
+
+  @Test
+  void aLauncherThatThrowsFailsTheEndpointWithItsMessage() {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO)
+        .container("test/broken", spec -> {
+          throw new IllegalStateException("model file /m/model.onnx is missing");
+        }));
+
+    f.createEndpoint("broken", "test/broken", Map.of());
+
+    assertThat(f.awaitStatus("broken", EndpointStatus.FAILED).failureReason()).isEqualTo(
+        "Failed to launch the primary container (image test/broken) for production variant AllTraffic:"
+            + " model file /m/model.onnx is missing");
+  }
+
+  @Test
+  void deletingWhileTheContainerStartsStopsTheContainer() throws Exception {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+        .container("test/gated", spec -> {
+          createGate.await(20, TimeUnit.SECONDS);
+          FakeContainer container = new FakeContainer();
+          launched.add(container);
+          return container;
+        }));
+    f.createEndpoint("race", "test/gated", Map.of());
+
+    f.control.deleteEndpoint(r -> r.endpointName("race"));
+    f.awaitAbsent("race");
+    createGate.countDown();
+
+    FakeContainer orphan = Fixture.await(() -> launched.isEmpty() ? null : launched.get(0), "the late container");
+    Fixture.await(() -> orphan.closed ? Boolean.TRUE : null, "the late container to be stopped");
+    assertThat(f.control.listEndpoints(r -> r.nameContains("race")).endpoints()).isEmpty();
+  }
+
+  @Test
+  void updateServesFromTheOldContainerUntilTheNewOneIsHealthy() throws Exception {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+        .container("test/gated", spec -> {
+          createGate.await(20, TimeUnit.SECONDS);
+          FakeContainer container = new FakeContainer();
+          launched.add(container);
+          return container;
+        }));
+    f.createEndpoint("upd", Fixture.IMAGE, Map.of());
+    f.awaitStatus("upd", EndpointStatus.IN_SERVICE);
+    f.createEndpoint("next", "test/gated", Map.of()); // creates next-model and next-config; "next" stays Creating
+
+    f.control.updateEndpoint(r -> r.endpointName("upd").endpointConfigName("next-config"));
+
+    DescribeEndpointResponse updating = f.control.describeEndpoint(r -> r.endpointName("upd"));
+    assertThat(updating.endpointStatus()).isEqualTo(EndpointStatus.UPDATING);
+    assertThat(updating.endpointConfigName()).isEqualTo("upd-config");
+    assertThat(f.runtime.invokeEndpoint(r -> r.endpointName("upd").body(SdkBytes.fromUtf8String("x")))
+        .invokedProductionVariant()).isEqualTo("AllTraffic");
+    FakeContainer old = launched.get(0);
+    assertThat(old.invocations.get()).isEqualTo(1);
+    assertThatThrownBy(() -> f.control.updateEndpoint(r -> r.endpointName("upd").endpointConfigName("next-config")))
+        .hasMessageStartingWith("Cannot update in-progress endpoint"
+            + " \"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/upd\".");
+
+    createGate.countDown();
+    assertThat(f.awaitStatus("upd", EndpointStatus.IN_SERVICE).endpointConfigName()).isEqualTo("next-config");
+    Fixture.await(() -> old.closed ? Boolean.TRUE : null, "the old container to stop");
+  }
+
+  @Test
+  void aFailedUpdateRollsBackToTheServingContainer() {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+        .container("test/broken", spec -> {
+          throw new IllegalStateException("cannot load model v2");
+        }));
+    f.createEndpoint("keep", Fixture.IMAGE, Map.of());
+    f.awaitStatus("keep", EndpointStatus.IN_SERVICE);
+    f.createEndpoint("v2", "test/broken", Map.of());
+    f.awaitStatus("v2", EndpointStatus.FAILED);
+
+    f.control.updateEndpoint(r -> r.endpointName("keep").endpointConfigName("v2-config"));
+
+    DescribeEndpointResponse rolledBack = Fixture.await(() -> {
+      DescribeEndpointResponse d = f.control.describeEndpoint(r -> r.endpointName("keep"));
+      return d.failureReason() != null ? d : null;
+    }, "the update to fail");
+    assertThat(rolledBack.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(rolledBack.endpointConfigName()).isEqualTo("keep-config");
+    assertThat(rolledBack.failureReason()).isEqualTo("Failed to launch the primary container (image test/broken)"
+        + " for production variant AllTraffic: cannot load model v2");
+    assertThat(f.runtime.invokeEndpoint(r -> r.endpointName("keep").body(SdkBytes.fromUtf8String("x")))
+        .body().asUtf8String()).contains("\"bytes\":1");
+    assertThatThrownBy(() -> f.control.updateEndpoint(r -> r.endpointName("v2").endpointConfigName("keep-config")))
+        .hasMessageStartingWith("Cannot update failed endpoint \"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/v2\";"
+            + " DeleteEndpoint is the only operation that can be performed on a failed endpoint.");
+  }
+
+  @Test
+  void delaysChangedAtRunTimeApplyToEndpointsCreatedAfterwards() {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO));
+    f.sageMaker.delays(Duration.ofHours(1), Duration.ZERO);
+    f.createEndpoint("slow", Fixture.IMAGE, Map.of());
+    f.sageMaker.delays(Duration.ZERO, Duration.ZERO);
+    f.createEndpoint("quick", Fixture.IMAGE, Map.of());
+
+    f.awaitStatus("quick", EndpointStatus.IN_SERVICE);
+
+    assertThat(f.control.describeEndpoint(r -> r.endpointName("slow")).endpointStatus())
+        .isEqualTo(EndpointStatus.CREATING);
+    assertThatThrownBy(() -> f.sageMaker.delays(Duration.ofSeconds(-1), Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("creating delay must be zero or positive, was PT-1S");
+  }
+
+  @Test
+  void theSdkWaitersSeeTheLifeCycle() {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ofMillis(200)).deletingDelay(Duration.ofMillis(200)));
+    WaiterOverrideConfiguration fast = WaiterOverrideConfiguration.builder()
+        .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(50))).maxAttempts(400).build();
+    DescribeEndpointRequest waited = DescribeEndpointRequest.builder().endpointName("waited").build();
+    f.createEndpoint("waited", Fixture.IMAGE, Map.of());
+
+    var inService = f.control.waiter().waitUntilEndpointInService(waited, fast);
+    assertThat(inService.matched().response()).hasValueSatisfying(
+        d -> assertThat(d.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE));
+
+    f.control.deleteEndpoint(r -> r.endpointName("waited"));
+    var deleted = f.control.waiter().waitUntilEndpointDeleted(waited, fast);
+    assertThat(deleted.matched().exception()).hasValueSatisfying(
+        e -> assertThat(e).hasMessageStartingWith("Could not find endpoint"));
+  }
+
+  /** A clock the test moves by hand, so timestamps are exact. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant start) {
+      now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneId.of("UTC");
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}
