@@ -1,0 +1,50 @@
+package offhours.classify;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.time.Clock;
+import java.util.Map;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.results.ResultsTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The Classify function: S3 notifications from SQS in, one result per object version out. */
+public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+  private final BatchProcessor batches;
+
+  /** Lambda's constructor: the environment is read once, clients are built once, during init. */
+  public ClassifyHandler() {
+    this(System.getenv());
+  }
+
+  private ClassifyHandler(Map<String, String> env) {
+    this(ClassifyConfig.fromEnv(env), AwsClients.forLambda(env));
+  }
+
+  private ClassifyHandler(ClassifyConfig config, AwsClients aws) {
+    this(aws.build(Service.S3, S3Client.builder()), aws.build(Service.SQS, SqsClient.builder()),
+        aws.build(Service.DYNAMODB, DynamoDbClient.builder()),
+        aws.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), config, Clock.systemUTC());
+  }
+
+  /** Every collaborator given: local mode and tests. Labels from LABELS_S3_URI are loaded here, once. */
+  public ClassifyHandler(S3Client s3, SqsClient sqs, DynamoDbClient dynamo, SageMakerRuntimeClient runtime,
+      ClassifyConfig config, Clock clock) {
+    ClassifyConfig resolved = Labels.resolve(config, s3);
+    MessageClassifier classifier = new MessageClassifier(s3, sqs, runtime,
+        new ResultsTable(dynamo, resolved.tableName()), resolved, clock, new OutcomeLog(System.out));
+    this.batches = new BatchProcessor(classifier, resolved.batchConcurrency());
+  }
+
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    return batches.process(event.getRecords());
+  }
+}

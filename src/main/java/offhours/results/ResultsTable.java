@@ -1,0 +1,233 @@
+package offhours.results;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import offhours.results.ResultItem.Label;
+import offhours.results.ResultItem.Status;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * The results table: one item per object version, written once.
+ *
+ * <p>Writes are conditional on {@code attribute_not_exists(pk)}: S3 notifications are at-least-once
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html), so a second delivery
+ * of the same version must not create or overwrite a result, and since every version has its own sort
+ * key an older event can never overwrite a newer version's result.
+ */
+public final class ResultsTable {
+
+  public static final String LABEL_INDEX = "byLabel";
+  static final String NEW_ITEM_ONLY = "attribute_not_exists(pk)";
+
+  private final DynamoDbClient dynamo;
+  private final String tableName;
+
+  public ResultsTable(DynamoDbClient dynamo, String tableName) {
+    this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+    if (tableName == null || tableName.isBlank()) {
+      throw new IllegalArgumentException("the results table name is empty");
+    }
+    this.tableName = tableName;
+  }
+
+  /** The table's schema (key, label index, on-demand), for local mode and tests; template.yaml mirrors it. */
+  public static CreateTableRequest createTableRequest(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            attribute("pk"), attribute("sk"), attribute("topLabel"), attribute("classifiedAt"))
+        .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+        .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+            .indexName(LABEL_INDEX)
+            .keySchema(key("topLabel", KeyType.HASH), key("classifiedAt", KeyType.RANGE))
+            .projection(p -> p.projectionType(ProjectionType.ALL))
+            .build())
+        .build();
+  }
+
+  /** Writes {@code item} unless a result for that object version exists; returns whether it was new. */
+  public boolean put(ResultItem item) {
+    try {
+      dynamo.putItem(putRequest(item));
+      return true;
+    } catch (ConditionalCheckFailedException alreadyThere) {
+      return false;
+    }
+  }
+
+  PutItemRequest putRequest(ResultItem item) {
+    return PutItemRequest.builder()
+        .tableName(tableName)
+        .item(toItem(item))
+        .conditionExpression(NEW_ITEM_ONLY)
+        .build();
+  }
+
+  /** Every version's result for an object, newest classification first. */
+  public List<ResultItem> byKey(String bucket, String key) {
+    List<ResultItem> results = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse page = dynamo.query(QueryRequest.builder()
+          .tableName(tableName)
+          .keyConditionExpression("pk = :pk")
+          .expressionAttributeValues(Map.of(":pk", s(ResultItem.pkFor(bucket, key))))
+          .exclusiveStartKey(start)
+          .build());
+      page.items().forEach(i -> results.add(fromItem(i)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    results.sort(Comparator.comparing(ResultItem::classifiedAt).reversed());
+    return results;
+  }
+
+  /** Up to {@code limit} images whose top label is {@code label}, newest first. */
+  public List<ResultItem> byLabel(String label, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    }
+    List<ResultItem> results = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse page = dynamo.query(QueryRequest.builder()
+          .tableName(tableName)
+          .indexName(LABEL_INDEX)
+          .keyConditionExpression("topLabel = :label")
+          .expressionAttributeValues(Map.of(":label", s(label)))
+          .scanIndexForward(false)
+          .limit(limit - results.size())
+          .exclusiveStartKey(start)
+          .build());
+      page.items().forEach(i -> results.add(fromItem(i)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null && results.size() < limit);
+    return results;
+  }
+
+  /** Every result, or only those with {@code status} (CLASSIFIED or REJECTED). */
+  public List<ResultItem> scan(Optional<String> status) {
+    status.ifPresent(Status::valueOf);
+    List<ResultItem> results = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      ScanRequest.Builder request = ScanRequest.builder().tableName(tableName).exclusiveStartKey(start);
+      status.ifPresent(s -> request
+          .filterExpression("#status = :status")
+          .expressionAttributeNames(Map.of("#status", "status"))
+          .expressionAttributeValues(Map.of(":status", s(s))));
+      ScanResponse page = dynamo.scan(request.build());
+      page.items().forEach(i -> results.add(fromItem(i)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return results;
+  }
+
+  static Map<String, AttributeValue> toItem(ResultItem r) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", s(r.pk()));
+    item.put("sk", s(r.sk()));
+    putIfPresent(item, "bucket", r.bucket());
+    putIfPresent(item, "key", r.key());
+    putIfPresent(item, "versionId", r.versionId());
+    putIfPresent(item, "eTag", r.eTag());
+    putIfPresent(item, "sequencer", r.sequencer());
+    if (r.sizeBytes() != null) {
+      item.put("sizeBytes", n(r.sizeBytes().toString()));
+    }
+    item.put("status", s(r.status().name()));
+    putIfPresent(item, "reason", r.reason());
+    if (!r.labels().isEmpty()) {
+      item.put("labels", AttributeValue.fromL(r.labels().stream()
+          .map(l -> AttributeValue.fromM(Map.of("label", s(l.label()), "score", n(Double.toString(l.score())))))
+          .toList()));
+    }
+    putIfPresent(item, "topLabel", r.topLabel());
+    if (r.topScore() != null) {
+      item.put("topScore", n(r.topScore().toString()));
+    }
+    putIfPresent(item, "model", r.model());
+    putIfPresent(item, "endpoint", r.endpoint());
+    if (r.uploadedAt() != null) {
+      item.put("uploadedAt", s(r.uploadedAt().toString()));
+    }
+    item.put("classifiedAt", s(r.classifiedAt().toString()));
+    item.put("attempts", n(Integer.toString(r.attempts())));
+    return item;
+  }
+
+  static ResultItem fromItem(Map<String, AttributeValue> item) {
+    List<Label> labels = item.containsKey("labels")
+        ? item.get("labels").l().stream()
+            .map(v -> new Label(v.m().get("label").s(), Double.parseDouble(v.m().get("score").n())))
+            .toList()
+        : List.of();
+    return new ResultItem(
+        str(item, "pk"),
+        str(item, "sk"),
+        str(item, "bucket"),
+        str(item, "key"),
+        str(item, "versionId"),
+        str(item, "eTag"),
+        str(item, "sequencer"),
+        item.containsKey("sizeBytes") ? Long.valueOf(item.get("sizeBytes").n()) : null,
+        Status.valueOf(str(item, "status")),
+        str(item, "reason"),
+        labels,
+        str(item, "topLabel"),
+        item.containsKey("topScore") ? Double.valueOf(item.get("topScore").n()) : null,
+        str(item, "model"),
+        str(item, "endpoint"),
+        item.containsKey("uploadedAt") ? Instant.parse(str(item, "uploadedAt")) : null,
+        Instant.parse(str(item, "classifiedAt")),
+        item.containsKey("attempts") ? Integer.parseInt(item.get("attempts").n()) : 0);
+  }
+
+  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+    if (value != null) {
+      item.put(name, s(value));
+    }
+  }
+
+  private static String str(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? null : v.s();
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(String value) {
+    return AttributeValue.fromN(value);
+  }
+
+  private static AttributeDefinition attribute(String name) {
+    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+  }
+
+  private static software.amazon.awssdk.services.dynamodb.model.KeySchemaElement key(String name, KeyType type) {
+    return software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
+        .attributeName(name).keyType(type).build();
+  }
+}

@@ -1,0 +1,421 @@
+package offhours.classify;
+
+import static offhours.classify.Fakes.fixture;
+import static offhours.classify.Fakes.image;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import offhours.classify.Fakes.FakeRuntime;
+import offhours.classify.Fakes.FakeS3;
+import offhours.classify.Fakes.FakeSqs;
+import offhours.testing.FakeDynamoDb;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+class ClassifyHandlerTest {
+
+  static final String BUCKET = "offhours-images";
+  static final List<String> LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+  static final Instant NOW = Instant.parse("2026-11-25T10:00:05Z");
+
+  final FakeS3 s3 = new FakeS3()
+      .put(BUCKET, "uploads/rocket.jpg", image("rocket.jpg"), "511130d2072cc744a1fa5015bc23557a")
+      .put(BUCKET, "uploads/chelsea.png", image("chelsea.png"), "0f1b4a59504988622035d850dc0555ac")
+      .put(BUCKET, "uploads/notes, not a photo.png",
+          "meeting notes, not a photo\n".getBytes(StandardCharsets.UTF_8), "2c9d3b4e5b1c4b6f0c2e9f8a7d6c5b4a");
+  final FakeSqs sqs = new FakeSqs();
+  final FakeDynamoDb dynamo = new FakeDynamoDb();
+  final FakeRuntime runtime = new FakeRuntime();
+
+  ClassifyHandler handler(long maxImageBytes) {
+    return handler(maxImageBytes, 4);
+  }
+
+  ClassifyHandler handler(long maxImageBytes, int concurrency) {
+    ClassifyConfig config = new ClassifyConfig("offhours-results",
+        "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue", "offhours-endpoint", "offhours-model",
+        LABELS, null, 3, maxImageBytes, concurrency, 60);
+    return new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  SQSBatchResponse run(SQSEvent event) {
+    return handler(6_291_456L).handleRequest(event, null);
+  }
+
+  Map<String, AttributeValue> item(String pk) {
+    return dynamo.all().stream().filter(i -> i.get("pk").s().equals(pk)).findFirst()
+        .orElseThrow(() -> new AssertionError("no item " + pk + " in " + dynamo.all()));
+  }
+
+  static List<String> failures(SQSBatchResponse response) {
+    return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+  }
+
+  @Test
+  void classifiesAPutAndWritesOneItemWithTheTopLabels() {
+    SQSBatchResponse response = run(fixture("sqs-s3-put.json"));
+
+    assertThat(failures(response)).isEmpty();
+    Map<String, AttributeValue> item = item("s3://offhours-images/uploads/rocket.jpg");
+    assertThat(item.get("sk").s()).isEqualTo("e#511130d2072cc744a1fa5015bc23557a");
+    assertThat(item.get("status").s()).isEqualTo("CLASSIFIED");
+    assertThat(item.get("topLabel").s()).isEqualTo("Hentai");
+    assertThat(item.get("labels").l()).extracting(v -> v.m().get("label").s()).containsExactly("Hentai", "Drawing", "Porn");
+    assertThat(item.get("uploadedAt").s()).isEqualTo("2026-11-25T10:00:00Z");
+    assertThat(item.get("classifiedAt").s()).isEqualTo("2026-11-25T10:00:05Z");
+    assertThat(item.get("attempts").n()).isEqualTo("1");
+    assertThat(item.get("sizeBytes").n()).isEqualTo("112525");
+    assertThat(item.get("model").s()).isEqualTo("offhours-model");
+    assertThat(item.get("endpoint").s()).isEqualTo("offhours-endpoint");
+  }
+
+  @Test
+  void sendsTheImageBytesWithTheBuiltInImageClassificationContract() {
+    run(fixture("sqs-s3-put.json"));
+
+    assertThat(runtime.requests).singleElement().satisfies(r -> {
+      assertThat(r.endpointName()).isEqualTo("offhours-endpoint");
+      assertThat(r.contentType()).isEqualTo("application/x-image");
+      assertThat(r.accept()).isEqualTo("application/json");
+      assertThat(r.body().asByteArray()).isEqualTo(image("rocket.jpg"));
+    });
+    assertThat(s3.gets).singleElement().satisfies(g -> assertThat(g.ifMatch()).isEqualTo("\"511130d2072cc744a1fa5015bc23557a\""));
+  }
+
+  @Test
+  void theTestEventIsAcknowledgedAndWritesNothing() {
+    SQSBatchResponse response = run(fixture("sqs-s3-test-event.json"));
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(dynamo.puts).isEmpty();
+    assertThat(runtime.requests).isEmpty();
+  }
+
+  @Test
+  void oddKeysAreFetchedAndStoredDecoded() {
+    s3.put(BUCKET, "holiday photos/beach day 1.jpg", image("rocket.jpg"), "511130d2072cc744a1fa5015bc23557a")
+        .put(BUCKET, "café au lait + 100%.png", image("chelsea.png"), "0f1b4a59504988622035d850dc0555ac")
+        .put(BUCKET, "写真/🚀 rocket.jpg", image("rocket.jpg"), "511130d2072cc744a1fa5015bc23557a");
+
+    SQSBatchResponse response = run(fixture("sqs-s3-odd-keys.json"));
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(dynamo.all()).extracting(i -> i.get("pk").s()).containsExactlyInAnyOrder(
+        "s3://offhours-images/holiday photos/beach day 1.jpg",
+        "s3://offhours-images/café au lait + 100%.png",
+        "s3://offhours-images/写真/🚀 rocket.jpg");
+    assertThat(dynamo.all()).allSatisfy(i -> assertThat(i.get("status").s()).isEqualTo("CLASSIFIED"));
+  }
+
+  @Test
+  void aMultipartUploadIsClassifiedUnderItsMultipartETag() {
+    s3.put(BUCKET, "uploads/big/chelsea.png", image("chelsea.png"), "9b2cf535f27731c974343645a3985328-2");
+
+    run(fixture("sqs-s3-multipart.json"));
+
+    assertThat(item("s3://offhours-images/uploads/big/chelsea.png").get("sk").s())
+        .isEqualTo("e#9b2cf535f27731c974343645a3985328-2");
+  }
+
+  @Test
+  void aBatchWithPoisonGivesEveryRecordItsOwnResultAndRetriesNothing() {
+    SQSEvent batch = fixture("sqs-batch-with-poison.json");
+
+    SQSBatchResponse response = run(batch);
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("status").s()).isEqualTo("CLASSIFIED");
+    assertThat(item("s3://offhours-images/uploads/chelsea.png").get("status").s()).isEqualTo("CLASSIFIED");
+    Map<String, AttributeValue> notJson = item("sqs://offhours-queue/" + batch.getRecords().get(1).getMessageId());
+    assertThat(notJson.get("status").s()).isEqualTo("REJECTED");
+    assertThat(notJson.get("reason").s()).startsWith("message body is not JSON: ");
+    assertThat(item("s3://offhours-images/uploads/notes, not a photo.png").get("reason").s()).isEqualTo(
+        "unsupported format: object s3://offhours-images/uploads/notes, not a photo.png looks like text;"
+            + " offhours accepts JPEG and PNG");
+    assertThat(runtime.requests).hasSize(2);
+  }
+
+  @Test
+  void anObjectOverTheLimitIsRejectedWithoutDownloadingIt() {
+    SQSBatchResponse response = handler(6_291_456L).handleRequest(withObject("big.jpg", 9_542_041L, "e1"), null);
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(item("s3://offhours-images/big.jpg").get("reason").s())
+        .isEqualTo("object s3://offhours-images/big.jpg is 9.1 MB; the endpoint accepts at most 6.0 MB");
+    assertThat(s3.gets).isEmpty();
+  }
+
+  @Test
+  void anObjectLargerThanItsEventSaidIsStillCheckedBeforeReading() {
+    s3.put(BUCKET, "grew.jpg", image("rocket.jpg"), "e1");
+
+    handler(100_000L).handleRequest(withObject("grew.jpg", 10L, "e1"), null);
+
+    assertThat(item("s3://offhours-images/grew.jpg").get("reason").s())
+        .isEqualTo("object s3://offhours-images/grew.jpg is 0.1 MB; the endpoint accepts at most 0.1 MB");
+    assertThat(runtime.requests).isEmpty();
+  }
+
+  @Test
+  void anObjectOverwrittenSinceItsEventIsRejectedNotClassifiedUnderTheOldIdentity() {
+    s3.put(BUCKET, "a.jpg", image("rocket.jpg"), "newer-etag");
+
+    run(withObject("a.jpg", 112525L, "older-etag"));
+
+    Map<String, AttributeValue> item = item("s3://offhours-images/a.jpg");
+    assertThat(item.get("sk").s()).isEqualTo("e#older-etag");
+    assertThat(item.get("reason").s()).isEqualTo("object s3://offhours-images/a.jpg was overwritten before it could be"
+        + " classified; the newer version has its own result");
+    assertThat(runtime.requests).isEmpty();
+  }
+
+  @Test
+  void aVersionedObjectIsFetchedByItsVersionId() {
+    s3.put(BUCKET, "v.jpg", image("rocket.jpg"), "e1");
+    SQSEvent event = event(message("m1", notification("v.jpg", 112525L, "e1", "\"versionId\":\"3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY\",")));
+
+    run(event);
+
+    assertThat(s3.gets).singleElement().satisfies(g -> {
+      assertThat(g.versionId()).isEqualTo("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
+      assertThat(g.ifMatch()).isNull();
+    });
+    assertThat(item("s3://offhours-images/v.jpg").get("sk").s()).isEqualTo("v#3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
+    assertThat(item("s3://offhours-images/v.jpg").get("versionId").s()).isEqualTo("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
+  }
+
+  @Test
+  void aDeletedObjectIsRejected() {
+    run(withObject("gone.jpg", 100L, "e1"));
+
+    assertThat(item("s3://offhours-images/gone.jpg").get("reason").s())
+        .isEqualTo("object s3://offhours-images/gone.jpg no longer exists (deleted after upload)");
+  }
+
+  @Test
+  void anEmptyObjectIsRejected() {
+    s3.put(BUCKET, "empty.png", new byte[0], "d41d8cd98f00b204e9800998ecf8427e");
+
+    run(withObject("empty.png", 0L, "d41d8cd98f00b204e9800998ecf8427e"));
+
+    assertThat(item("s3://offhours-images/empty.png").get("reason").s())
+        .isEqualTo("object s3://offhours-images/empty.png is empty (0 bytes)");
+  }
+
+  @Test
+  void aModelThatCannotReadTheImageGivesAVerdict() {
+    s3.put(BUCKET, "truncated.jpg", image("truncated.jpg"), "e1");
+    runtime.answer = r -> {
+      throw ModelErrorException.builder().statusCode(424).originalStatusCode(400)
+          .originalMessage("image file is truncated").build();
+    };
+
+    SQSBatchResponse response = run(withObject("truncated.jpg", 400L, "e1"));
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(item("s3://offhours-images/truncated.jpg").get("reason").s())
+        .isEqualTo("the model could not read the image: image file is truncated");
+  }
+
+  @Test
+  void anAbsentEndpointDefersTheBatchWithDelayedCopiesAndInvokesOnlyOnce() {
+    endpointAbsent();
+    SQSEvent batch = fixture("sqs-batch-with-poison.json");
+
+    // One at a time, so which records come after the discovery is deterministic.
+    SQSBatchResponse response = handler(6_291_456L, 1).handleRequest(batch, null);
+
+    assertThat(failures(response)).as("deferred originals are acknowledged").isEmpty();
+    assertThat(runtime.requests).hasSize(1);
+    assertThat(s3.gets).extracting(g -> g.key()).as("nothing downloaded after the discovery")
+        .containsExactly("uploads/rocket.jpg");
+    List<String> deferredBodies = List.of(batch.getRecords().get(0).getBody(), batch.getRecords().get(2).getBody(),
+        batch.getRecords().get(3).getBody());
+    assertThat(sqs.sent).extracting(SendMessageRequest::messageBody).containsExactlyInAnyOrderElementsOf(deferredBodies);
+    assertThat(sqs.sent).allSatisfy(copy -> {
+      assertThat(copy.queueUrl()).isEqualTo("https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue");
+      assertThat(copy.delaySeconds()).isEqualTo(60);
+      assertThat(copy.messageAttributes().get("offhours-deferrals").dataType()).isEqualTo("Number");
+      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("1");
+    });
+    // The body that is no notification needs no endpoint and still gets its verdict; nothing was classified.
+    assertThat(dynamo.all()).extracting(i -> i.get("pk").s())
+        .containsExactly("sqs://offhours-queue/" + batch.getRecords().get(1).getMessageId());
+  }
+
+  @Test
+  void aDeferredCopyCountsOneMoreDeferralAndKeepsItsAttempts() {
+    endpointAbsent();
+    SQSEvent event = fixture("sqs-s3-put.json");
+    MessageAttribute previous = new MessageAttribute();
+    previous.setDataType("Number");
+    previous.setStringValue("4");
+    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", previous));
+
+    run(event);
+
+    assertThat(sqs.sent).singleElement()
+        .satisfies(copy -> assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("5"));
+    assertThat(MessageClassifier.attempts(event.getRecords().getFirst())).isEqualTo(5);
+  }
+
+  @Test
+  void aDeferralThatCannotBeSentIsRetried() {
+    endpointAbsent();
+    sqs.failWith = software.amazon.awssdk.services.sqs.model.SqsException.builder().statusCode(500).message("InternalError").build();
+    SQSEvent event = fixture("sqs-s3-put.json");
+
+    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+  }
+
+  @Test
+  void aModelCrashIsDeferredAloneThenRejectedOnTheThirdAttempt() {
+    runtime.answer = r -> {
+      throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
+    };
+    SQSEvent event = fixture("sqs-s3-put.json");
+    event.getRecords().getFirst().getAttributes().put("ApproximateReceiveCount", "3");
+
+    SQSBatchResponse response = run(event);
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(sqs.sent).isEmpty();
+    assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("reason").s())
+        .isEqualTo("the model failed on this image 3 times (status 500): worker died");
+  }
+
+  @Test
+  void aSecondDeliveryOfTheSameVersionIsADuplicateAndSucceeds() {
+    run(fixture("sqs-s3-put.json"));
+    SQSBatchResponse again = run(fixture("sqs-s3-put.json"));
+
+    assertThat(failures(again)).isEmpty();
+    assertThat(dynamo.puts).hasSize(2);
+    assertThat(dynamo.items).hasSize(1);
+  }
+
+  @Test
+  void dynamoDbThrottlingIsRetriedThroughTheQueue() {
+    dynamo.failWith = ProvisionedThroughputExceededException.builder().statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build()).build();
+    SQSEvent event = fixture("sqs-s3-put.json");
+
+    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+  }
+
+  @Test
+  void anS3ServerErrorIsRetried() {
+    s3.failWith = Fakes.s3Error(503, "SlowDown", "Please reduce your request rate.");
+    SQSEvent event = fixture("sqs-s3-put.json");
+
+    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(dynamo.puts).isEmpty();
+  }
+
+  @Test
+  void aLabelCountMismatchIsRetriedAsAConfigurationError() {
+    runtime.answer = r -> "[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.4]";
+    SQSEvent event = fixture("sqs-s3-put.json");
+
+    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(dynamo.puts).isEmpty();
+  }
+
+  @Test
+  void aMessageWithSeveralRecordsTakesTheWorstOutcome() {
+    s3.put(BUCKET, "one.jpg", image("rocket.jpg"), "e1");
+    String body = "{\"Records\":[" + record("one.jpg", 112525L, "e1", "") + "," + record("two.jpg", 100L, "e2", "") + "]}";
+    s3.failWith = null;
+    SQSEvent event = event(message("m1", body));
+    dynamo.failWith = null;
+
+    SQSBatchResponse response = run(event);
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(item("s3://offhours-images/one.jpg").get("status").s()).isEqualTo("CLASSIFIED");
+    assertThat(item("s3://offhours-images/two.jpg").get("status").s()).isEqualTo("REJECTED");
+  }
+
+  @Test
+  void objectRemovedEventsAreIgnored() {
+    String body = "{\"Records\":[" + record("x.jpg", 1L, "e1", "").replace("ObjectCreated:Put", "ObjectRemoved:Delete") + "]}";
+
+    assertThat(failures(run(event(message("m1", body))))).isEmpty();
+    assertThat(dynamo.puts).isEmpty();
+    assertThat(s3.gets).isEmpty();
+  }
+
+  @Test
+  void labelsComeFromS3WhenOnlyAFileIsConfigured() {
+    s3.put("models", "labels.txt", "Drawing\nHentai\nNeutral\nPorn\nSexy\n".getBytes(StandardCharsets.UTF_8), "l1");
+    ClassifyConfig config = new ClassifyConfig("t", "https://q/offhours-queue", "e", null, List.of(), "s3://models/labels.txt",
+        1, 6_291_456L, 2, 0);
+
+    new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC()).handleRequest(fixture("sqs-s3-put.json"), null);
+
+    assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("topLabel").s()).isEqualTo("Hentai");
+  }
+
+  @Test
+  void aLabelsFileWithoutLabelsFailsInit() {
+    s3.put("models", "labels.txt", "\n\n".getBytes(StandardCharsets.UTF_8), "l1");
+    ClassifyConfig config = new ClassifyConfig("t", "https://q/offhours-queue", "e", null, List.of(), "s3://models/labels.txt",
+        1, 6_291_456L, 2, 0);
+
+    assertThatThrownBy(() -> new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC()))
+        .hasMessage("LABELS_S3_URI s3://models/labels.txt holds no labels (expected one per line)");
+  }
+
+  private void endpointAbsent() {
+    runtime.answer = r -> {
+      throw ValidationErrorException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+          .errorCode("ValidationError").errorMessage("Endpoint offhours-endpoint of account 123456789012 not found.").build())
+          .build();
+    };
+  }
+
+  static String record(String key, long size, String eTag, String extra) {
+    return "{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventTime\":\"2026-11-25T10:00:00.000Z\","
+        + "\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"" + BUCKET + "\"},\"object\":{"
+        + extra + "\"key\":\"" + key + "\",\"size\":" + size + ",\"eTag\":\"" + eTag + "\",\"sequencer\":\"00AB\"}}}";
+  }
+
+  static String notification(String key, long size, String eTag, String extra) {
+    return "{\"Records\":[" + record(key, size, eTag, extra) + "]}";
+  }
+
+  static SQSEvent withObject(String key, long size, String eTag) {
+    return event(message("m-" + key, notification(key, size, eTag, "")));
+  }
+
+  static SQSEvent.SQSMessage message(String id, String body) {
+    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+    m.setMessageId(id);
+    m.setBody(body);
+    m.setAttributes(new java.util.HashMap<>(Map.of("ApproximateReceiveCount", "1")));
+    m.setMessageAttributes(Map.of());
+    m.setEventSourceArn("arn:aws:sqs:us-east-1:123456789012:offhours-queue");
+    return m;
+  }
+
+  static SQSEvent event(SQSEvent.SQSMessage... messages) {
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(messages));
+    return event;
+  }
+}

@@ -1,0 +1,163 @@
+package offhours.classify;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/** Hand-written in-memory stand-ins for the SDK clients the Classify function uses. */
+final class Fakes {
+
+  private Fakes() {}
+
+  /** An event fixture from events/, read by the Lambda runtime's own serializer. */
+  static SQSEvent fixture(String name) {
+    try (InputStream in = Files.newInputStream(Path.of("events", name))) {
+      return LambdaEventSerializers.serializerFor(SQSEvent.class, Fakes.class.getClassLoader()).fromJson(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static byte[] image(String name) {
+    try {
+      return Files.readAllBytes(Path.of("src/test/resources/images", name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Objects by "bucket/key" with their ETag; honours If-Match like S3 (412 PreconditionFailed). */
+  static final class FakeS3 implements S3Client {
+    record StoredObject(byte[] bytes, String eTag) {}
+
+    final Map<String, StoredObject> objects = new ConcurrentHashMap<>();
+    final List<GetObjectRequest> gets = new CopyOnWriteArrayList<>();
+    volatile RuntimeException failWith;
+
+    FakeS3 put(String bucket, String key, byte[] bytes, String eTag) {
+      objects.put(bucket + "/" + key, new StoredObject(bytes, eTag));
+      return this;
+    }
+
+    @Override
+    public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
+      gets.add(request);
+      StoredObject object = find(request);
+      return new ResponseInputStream<>(
+          GetObjectResponse.builder().contentLength((long) object.bytes().length).eTag('"' + object.eTag() + '"').build(),
+          AbortableInputStream.create(new ByteArrayInputStream(object.bytes())));
+    }
+
+    @Override
+    public ResponseBytes<GetObjectResponse> getObjectAsBytes(GetObjectRequest request) {
+      gets.add(request);
+      StoredObject object = find(request);
+      return ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), object.bytes());
+    }
+
+    private StoredObject find(GetObjectRequest request) {
+      if (failWith != null) {
+        throw failWith;
+      }
+      StoredObject object = objects.get(request.bucket() + "/" + request.key());
+      if (object == null) {
+        throw NoSuchKeyException.builder().statusCode(404)
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode("NoSuchKey").errorMessage("The specified key does not exist.").build())
+            .build();
+      }
+      if (request.ifMatch() != null && !request.ifMatch().replace("\"", "").equals(object.eTag())) {
+        throw s3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+      }
+      return object;
+    }
+
+    @Override
+    public String serviceName() {
+      return "s3";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static S3Exception s3Error(int status, String code, String message) {
+    return (S3Exception) S3Exception.builder().statusCode(status)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+  }
+
+  static final class FakeSqs implements SqsClient {
+    final List<SendMessageRequest> sent = new CopyOnWriteArrayList<>();
+    volatile RuntimeException failWith;
+
+    @Override
+    public SendMessageResponse sendMessage(SendMessageRequest request) {
+      if (failWith != null) {
+        throw failWith;
+      }
+      sent.add(request);
+      return SendMessageResponse.builder().messageId("copy-" + sent.size()).build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "sqs";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Answers every InvokeEndpoint with {@code answer}, which may throw. */
+  static final class FakeRuntime implements SageMakerRuntimeClient {
+    final List<InvokeEndpointRequest> requests = new CopyOnWriteArrayList<>();
+    volatile Function<InvokeEndpointRequest, String> answer = r -> "[0.1, 0.7, 0.05, 0.1, 0.05]";
+
+    @Override
+    public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
+      requests.add(request);
+      return InvokeEndpointResponse.builder().contentType("application/json")
+          .body(SdkBytes.fromUtf8String(answer.apply(request))).build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "runtime.sagemaker";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static List<String> keysOf(List<GetObjectRequest> gets) {
+    List<String> keys = new ArrayList<>();
+    gets.forEach(g -> keys.add(g.key()));
+    return keys;
+  }
+}

@@ -1,0 +1,33 @@
+package offhours.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OutcomeLogTest {
+
+  @Test
+  void writesOneJsonLinePerMessageWithEachRecordsOutcome() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    OutcomeLog log = new OutcomeLog(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+    log.write("m1", Outcome.Kind.REJECTED, 2, List.of(
+        Outcome.of(Outcome.Kind.CLASSIFIED, "s3://b/a.jpg", "Neutral 0.9"),
+        Outcome.of(Outcome.Kind.REJECTED, "s3://b/b.png", "object s3://b/b.png is empty (0 bytes)")));
+
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(text.lines()).hasSize(1);
+    JsonNode line = new ObjectMapper().readTree(text);
+    assertThat(line.get("level").asText()).isEqualTo("INFO");
+    assertThat(line.get("messageId").asText()).isEqualTo("m1");
+    assertThat(line.get("outcome").asText()).isEqualTo("REJECTED");
+    assertThat(line.get("attempts").asInt()).isEqualTo(2);
+    assertThat(line.get("records").get(1).get("detail").asText()).isEqualTo("object s3://b/b.png is empty (0 bytes)");
+  }
+}

@@ -1,0 +1,113 @@
+package offhours.classify;
+
+import static offhours.classify.Fakes.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import offhours.classify.S3Notifications.BadRecord;
+import offhours.classify.S3Notifications.Malformed;
+import offhours.classify.S3Notifications.ObjectEvent;
+import offhours.classify.S3Notifications.Records;
+import offhours.classify.S3Notifications.TestEvent;
+import org.junit.jupiter.api.Test;
+
+class S3NotificationsTest {
+
+  private static Records records(String fixture, int message) {
+    return (Records) S3Notifications.parse(fixture(fixture).getRecords().get(message).getBody());
+  }
+
+  @Test
+  void readsAPutNotificationFromTheSqsBody() {
+    ObjectEvent event = (ObjectEvent) records("sqs-s3-put.json", 0).entries().getFirst();
+
+    assertThat(event).isEqualTo(new ObjectEvent("ObjectCreated:Put", Instant.parse("2026-11-25T10:00:00Z"),
+        "offhours-images", "uploads/rocket.jpg", 112525L, "511130d2072cc744a1fa5015bc23557a", null,
+        "0067A1B2C3D4E5F601"));
+    assertThat(event.created()).isTrue();
+    assertThat(event.uri()).isEqualTo("s3://offhours-images/uploads/rocket.jpg");
+  }
+
+  @Test
+  void decodesKeysAsS3EncodesThem() {
+    assertThat(((ObjectEvent) records("sqs-s3-odd-keys.json", 0).entries().getFirst()).key())
+        .isEqualTo("holiday photos/beach day 1.jpg");
+    assertThat(((ObjectEvent) records("sqs-s3-odd-keys.json", 1).entries().getFirst()).key())
+        .isEqualTo("café au lait + 100%.png");
+    assertThat(((ObjectEvent) records("sqs-s3-odd-keys.json", 2).entries().getFirst()).key())
+        .isEqualTo("写真/🚀 rocket.jpg");
+  }
+
+  @Test
+  void aMultipartCompletionIsAnObjectCreatedEvent() {
+    ObjectEvent event = (ObjectEvent) records("sqs-s3-multipart.json", 0).entries().getFirst();
+
+    assertThat(event.eventName()).isEqualTo("ObjectCreated:CompleteMultipartUpload");
+    assertThat(event.created()).isTrue();
+    assertThat(event.eTag()).endsWith("-2");
+  }
+
+  @Test
+  void recognisesTheTestEvent() {
+    assertThat(S3Notifications.parse(fixture("sqs-s3-test-event.json").getRecords().getFirst().getBody()))
+        .isInstanceOf(TestEvent.class);
+  }
+
+  @Test
+  void aBodyThatIsNotJsonIsMalformed() {
+    assertThat(S3Notifications.parse("this is not an S3 event notification"))
+        .isInstanceOfSatisfying(Malformed.class, m -> assertThat(m.reason()).startsWith("message body is not JSON: "));
+  }
+
+  @Test
+  void jsonWithoutRecordsIsMalformed() {
+    assertThat(S3Notifications.parse("{\"hello\":\"world\"}")).isEqualTo(new Malformed(
+        "message body is JSON but not an S3 event notification (it has no Records array)"));
+    assertThat(S3Notifications.parse("[1,2]")).isEqualTo(new Malformed(
+        "message body is not a JSON object, so not an S3 event notification"));
+  }
+
+  @Test
+  void aRecordWithoutAKeyIsABadRecordAndTheOthersAreKept() {
+    Records records = (Records) S3Notifications.parse("""
+        {"Records":[
+          {"eventName":"ObjectCreated:Put","eventTime":"2026-11-25T10:00:00.000Z",
+           "s3":{"bucket":{"name":"b"},"object":{"key":"a.jpg","size":3,"eTag":"e1"}}},
+          {"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"size":3}}}]}
+        """);
+
+    assertThat(records.entries()).hasSize(2);
+    assertThat(records.entries().get(0)).isInstanceOf(ObjectEvent.class);
+    assertThat(records.entries().get(1)).isEqualTo(new BadRecord(1, "record 1 has no s3.object.key"));
+  }
+
+  @Test
+  void eventTimeWithAZoneIsTheRealFormatAndWithoutOneIsUtc() {
+    assertThat(S3Notifications.eventTime("2026-11-25T10:00:00.000Z")).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+    assertThat(S3Notifications.eventTime("2026-11-25T11:00:00.000+01:00")).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+    assertThat(S3Notifications.eventTime("2026-11-25T10:00:00.000")).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+    assertThatThrownBy(() -> S3Notifications.eventTime("yesterday at noon")).isInstanceOf(DateTimeParseException.class);
+  }
+
+  @Test
+  void aGarbageEventTimeIsABadRecordNamingTheObject() {
+    Records records = (Records) S3Notifications.parse("""
+        {"Records":[{"eventName":"ObjectCreated:Put","eventTime":"25/11/2026 10:00",
+          "s3":{"bucket":{"name":"b"},"object":{"key":"a+b.jpg","eTag":"e"}}}]}
+        """);
+
+    assertThat(records.entries()).containsExactly(new BadRecord(0,
+        "record 0 for s3://b/a b.jpg has an eventTime that is not ISO-8601: '25/11/2026 10:00'"));
+  }
+
+  @Test
+  void aKeyWithABrokenPercentEscapeIsABadRecord() {
+    Records records = (Records) S3Notifications.parse(
+        "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"100%.jpg\"}}}]}");
+
+    assertThat(records.entries()).containsExactly(
+        new BadRecord(0, "record 0 has a key that is not URL-encoded: '100%.jpg'"));
+  }
+}

@@ -1,0 +1,109 @@
+package offhours.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import offhours.results.ResultItem.Label;
+import offhours.results.ResultItem.Status;
+import offhours.testing.FakeDynamoDb;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+class ResultsTableTest {
+
+  static final ResultItem CLASSIFIED = new ResultItem("s3://offhours-images/café au lait.png", "e#0f1b4a59",
+      "offhours-images", "café au lait.png", null, "0f1b4a59", "0067A1", 240512L, Status.CLASSIFIED, null,
+      List.of(new Label("Neutral", 0.91), new Label("Drawing", 0.06)), "Neutral", 0.91, "offhours-model",
+      "offhours-endpoint", Instant.parse("2026-11-25T10:00:00Z"), Instant.parse("2026-11-25T10:00:05.123Z"), 1);
+
+  static final ResultItem REJECTED = new ResultItem("s3://offhours-images/notes.png", "v#3HL4kq", "offhours-images",
+      "notes.png", "3HL4kq", "2c9d3b4e", null, 41L, Status.REJECTED,
+      "unsupported format: object s3://offhours-images/notes.png looks like text; offhours accepts JPEG and PNG",
+      List.of(), null, null, null, "offhours-endpoint", null, Instant.parse("2026-11-25T10:00:06Z"), 2);
+
+  @Test
+  void aClassifiedItemHasExactlyTheContractsAttributes() {
+    Map<String, AttributeValue> item = ResultsTable.toItem(CLASSIFIED);
+
+    assertThat(item).containsOnlyKeys("pk", "sk", "bucket", "key", "eTag", "sequencer", "sizeBytes", "status",
+        "labels", "topLabel", "topScore", "model", "endpoint", "uploadedAt", "classifiedAt", "attempts");
+    assertThat(item.get("pk")).isEqualTo(AttributeValue.fromS("s3://offhours-images/café au lait.png"));
+    assertThat(item.get("sizeBytes")).isEqualTo(AttributeValue.fromN("240512"));
+    assertThat(item.get("labels")).isEqualTo(AttributeValue.fromL(List.of(
+        AttributeValue.fromM(Map.of("label", AttributeValue.fromS("Neutral"), "score", AttributeValue.fromN("0.91"))),
+        AttributeValue.fromM(Map.of("label", AttributeValue.fromS("Drawing"), "score", AttributeValue.fromN("0.06"))))));
+    assertThat(item.get("topScore")).isEqualTo(AttributeValue.fromN("0.91"));
+    assertThat(item.get("classifiedAt")).isEqualTo(AttributeValue.fromS("2026-11-25T10:00:05.123Z"));
+    assertThat(item.get("uploadedAt")).isEqualTo(AttributeValue.fromS("2026-11-25T10:00:00Z"));
+    assertThat(item.get("attempts")).isEqualTo(AttributeValue.fromN("1"));
+  }
+
+  @Test
+  void aRejectedItemHasAReasonAndNoLabelsSoTheLabelIndexSkipsIt() {
+    Map<String, AttributeValue> item = ResultsTable.toItem(REJECTED);
+
+    assertThat(item.get("status").s()).isEqualTo("REJECTED");
+    assertThat(item.get("reason").s()).startsWith("unsupported format: ");
+    assertThat(item.get("versionId").s()).isEqualTo("3HL4kq");
+    assertThat(item).doesNotContainKeys("labels", "topLabel", "topScore", "model", "uploadedAt", "sequencer");
+  }
+
+  @Test
+  void itemsSurviveTheRoundTrip() {
+    assertThat(ResultsTable.fromItem(ResultsTable.toItem(CLASSIFIED))).isEqualTo(CLASSIFIED);
+    assertThat(ResultsTable.fromItem(ResultsTable.toItem(REJECTED))).isEqualTo(REJECTED);
+  }
+
+  @Test
+  void writesOnlyWhenNoResultExistsForThatVersion() {
+    PutItemRequest request = new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(CLASSIFIED);
+
+    assertThat(request.tableName()).isEqualTo("offhours-results");
+    assertThat(request.conditionExpression()).isEqualTo("attribute_not_exists(pk)");
+  }
+
+  @Test
+  void putTellsWhetherTheResultWasNew() {
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    ResultsTable table = new ResultsTable(dynamo, "offhours-results");
+
+    assertThat(table.put(CLASSIFIED)).isTrue();
+    assertThat(table.put(CLASSIFIED)).isFalse();
+    assertThat(dynamo.items).hasSize(1);
+  }
+
+  @Test
+  void keysFollowTheContract() {
+    assertThat(ResultItem.pkFor("b", "a b/ü.jpg")).isEqualTo("s3://b/a b/ü.jpg");
+    assertThat(ResultItem.skFor("3HL4kq", "etag")).isEqualTo("v#3HL4kq");
+    assertThat(ResultItem.skFor(null, "etag")).isEqualTo("e#etag");
+    assertThatThrownBy(() -> ResultItem.skFor(null, null)).hasMessage("an object version needs a versionId or an eTag");
+  }
+
+  @Test
+  void aVerdictWithoutAReasonIsABug() {
+    assertThatThrownBy(() -> new ResultItem("s3://b/k", "e#1", "b", "k", null, "1", null, 1L, Status.REJECTED, " ",
+        List.of(), null, null, null, null, null, Instant.EPOCH, 1))
+        .hasMessage("a REJECTED result needs a reason (s3://b/k)");
+  }
+
+  @Test
+  void theSchemaHasTheKeyAndTheLabelIndex() {
+    CreateTableRequest schema = ResultsTable.createTableRequest("offhours-results");
+
+    assertThat(schema.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+        .containsExactly("pk:HASH", "sk:RANGE");
+    assertThat(schema.globalSecondaryIndexes()).singleElement().satisfies(index -> {
+      assertThat(index.indexName()).isEqualTo("byLabel");
+      assertThat(index.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+          .containsExactly("topLabel:HASH", "classifiedAt:RANGE");
+      assertThat(index.projection().projectionTypeAsString()).isEqualTo("ALL");
+    });
+    assertThat(schema.billingModeAsString()).isEqualTo("PAY_PER_REQUEST");
+  }
+}

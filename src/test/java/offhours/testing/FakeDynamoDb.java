@@ -1,0 +1,51 @@
+package offhours.testing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+
+/**
+ * An in-memory table keyed by (pk, sk) that understands the one condition offhours writes with,
+ * {@code attribute_not_exists(pk)}. Set {@link #failWith} to make every write throw.
+ */
+public final class FakeDynamoDb implements DynamoDbClient {
+
+  public final Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
+  public final List<PutItemRequest> puts = new ArrayList<>();
+  public volatile RuntimeException failWith;
+
+  @Override
+  public synchronized PutItemResponse putItem(PutItemRequest request) {
+    puts.add(request);
+    if (failWith != null) {
+      throw failWith;
+    }
+    String id = request.item().get("pk").s() + "|" + request.item().get("sk").s();
+    if ("attribute_not_exists(pk)".equals(request.conditionExpression()) && items.containsKey(id)) {
+      throw ConditionalCheckFailedException.builder().message("The conditional request failed").build();
+    }
+    if (request.conditionExpression() != null && !"attribute_not_exists(pk)".equals(request.conditionExpression())) {
+      throw new UnsupportedOperationException("condition not understood: " + request.conditionExpression());
+    }
+    items.put(id, Map.copyOf(request.item()));
+    return PutItemResponse.builder().build();
+  }
+
+  public synchronized List<Map<String, AttributeValue>> all() {
+    return List.copyOf(items.values());
+  }
+
+  @Override
+  public String serviceName() {
+    return "dynamodb";
+  }
+
+  @Override
+  public void close() {}
+}
