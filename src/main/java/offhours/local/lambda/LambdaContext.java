@@ -7,7 +7,8 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
 /** The {@link Context} of one in-process invocation; the remaining time counts down from the function timeout. */
-record LambdaContext(String awsRequestId, LocalFunction function, long deadlineNanos) implements Context {
+record LambdaContext(String awsRequestId, String functionName, String functionArn, long deadlineNanos)
+    implements Context {
 
   // Reported to handlers that size work by memory; local invocations are not limited.
   static final int MEMORY_MB = 1024;
@@ -19,7 +20,7 @@ record LambdaContext(String awsRequestId, LocalFunction function, long deadlineN
 
   @Override
   public String getLogGroupName() {
-    return "/aws/lambda/" + function.name();
+    return "/aws/lambda/" + functionName;
   }
 
   @Override
@@ -29,7 +30,7 @@ record LambdaContext(String awsRequestId, LocalFunction function, long deadlineN
 
   @Override
   public String getFunctionName() {
-    return function.name();
+    return functionName;
   }
 
   @Override
@@ -39,7 +40,7 @@ record LambdaContext(String awsRequestId, LocalFunction function, long deadlineN
 
   @Override
   public String getInvokedFunctionArn() {
-    return function.arn();
+    return functionArn;
   }
 
   @Override
@@ -64,7 +65,7 @@ record LambdaContext(String awsRequestId, LocalFunction function, long deadlineN
 
   @Override
   public LambdaLogger getLogger() {
-    System.Logger log = System.getLogger("offhours.lambda." + function.name());
+    System.Logger log = System.getLogger("offhours.lambda." + functionName);
     return new LambdaLogger() {
       @Override
       public void log(String message) {

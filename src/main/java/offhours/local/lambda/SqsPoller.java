@@ -169,7 +169,7 @@ final class SqsPoller implements Runnable {
 
     static Invocation run(LocalFunction function, List<Message> batch, String queueArn, String region,
         ScheduledExecutorService timer) {
-      LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), function,
+      LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), function.name(), function.arn(),
           System.nanoTime() + function.timeout().toNanos());
       Thread thread = Thread.currentThread();
       Object lock = new Object();
