@@ -1,0 +1,81 @@
+package offhours.local.lambda;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.nio.charset.StandardCharsets;
+
+/** The {@link Context} of one in-process invocation; the remaining time counts down from the function timeout. */
+record LambdaContext(String awsRequestId, String functionName, String functionArn, long deadlineNanos)
+    implements Context {
+
+  // Reported to handlers that size work by memory; local invocations are not limited.
+  static final int MEMORY_MB = 1024;
+
+  @Override
+  public String getAwsRequestId() {
+    return awsRequestId;
+  }
+
+  @Override
+  public String getLogGroupName() {
+    return "/aws/lambda/" + functionName;
+  }
+
+  @Override
+  public String getLogStreamName() {
+    return "local/[$LATEST]" + awsRequestId;
+  }
+
+  @Override
+  public String getFunctionName() {
+    return functionName;
+  }
+
+  @Override
+  public String getFunctionVersion() {
+    return "$LATEST";
+  }
+
+  @Override
+  public String getInvokedFunctionArn() {
+    return functionArn;
+  }
+
+  @Override
+  public CognitoIdentity getIdentity() {
+    return null;
+  }
+
+  @Override
+  public ClientContext getClientContext() {
+    return null;
+  }
+
+  @Override
+  public int getRemainingTimeInMillis() {
+    return (int) Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+  }
+
+  @Override
+  public int getMemoryLimitInMB() {
+    return MEMORY_MB;
+  }
+
+  @Override
+  public LambdaLogger getLogger() {
+    System.Logger log = System.getLogger("offhours.lambda." + functionName);
+    return new LambdaLogger() {
+      @Override
+      public void log(String message) {
+        log.log(System.Logger.Level.INFO, "{0} {1}", awsRequestId, message);
+      }
+
+      @Override
+      public void log(byte[] message) {
+        log(new String(message, StandardCharsets.UTF_8));
+      }
+    };
+  }
+}

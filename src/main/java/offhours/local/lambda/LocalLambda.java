@@ -1,0 +1,291 @@
+package offhours.local.lambda;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Lambda's SQS event source mappings on one machine: an HTTP server speaking the Lambda API's event
+ * source mapping operations (so code toggles a mapping with the real {@code LambdaClient}, exactly as
+ * on AWS) and, for every enabled mapping, a poller that receives from the queue and runs the
+ * registered handler in-process.
+ *
+ * <p>Why not moto's own mapping API: moto receives an enabled mapping's messages on every SendMessage,
+ * fails to run the function (it needs Docker) and makes them visible again, spending receive counts
+ * and walking messages toward the DLQ. This poller receives like Lambda's does.
+ *
+ * <p>MaximumConcurrency: Lambda scales to 1,250 concurrent batches per mapping when it is not set
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html); on a laptop that would
+ * only thrash, so an unset value means {@link Builder#defaultMaximumConcurrency} (2 unless changed).
+ * Handlers are called concurrently, up to that many at a time, on one shared instance.
+ */
+public final class LocalLambda implements AutoCloseable {
+
+  /** Counters of one mapping, for tests and benchmarks. {@code failed} = delivered but not deleted. */
+  public record Stats(String state, long batches, long delivered, long deleted, long failed, long invocationErrors,
+      int invoking) {}
+
+  private final SqsClient sqs;
+  private final String region;
+  private final String accountId;
+  private final Duration transitionDelay;
+  private final Duration pollWait;
+  private final int defaultConcurrency;
+  private final Clock clock;
+  private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
+  private final Map<String, Mapping> mappings = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timer;
+  private final ExecutorService pollers;
+  private final ExecutorService invoker;
+  private final ExecutorService http;
+  private final HttpServer server;
+
+  private LocalLambda(Builder b) {
+    this.sqs = b.sqs;
+    this.region = b.region;
+    this.accountId = b.accountId;
+    this.transitionDelay = b.transitionDelay;
+    this.pollWait = b.pollWait;
+    this.defaultConcurrency = b.defaultConcurrency;
+    this.clock = b.clock;
+    this.timer = Executors.newSingleThreadScheduledExecutor(threads("offhours-lambda-timer"));
+    this.pollers = Executors.newCachedThreadPool(threads("offhours-lambda-poller"));
+    this.invoker = Executors.newCachedThreadPool(threads("offhours-lambda-invoke"));
+    this.http = Executors.newFixedThreadPool(2, threads("offhours-lambda-api"));
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a loopback port for the local Lambda API", e);
+    }
+    server.createContext(MappingApi.PATH, new MappingApi(new Operations()));
+    server.setExecutor(http);
+    server.start();
+  }
+
+  /** Starts configuring a local Lambda that polls queues through {@code sqs} (which the caller keeps and closes). */
+  public static Builder builder(SqsClient sqs) {
+    return new Builder(sqs);
+  }
+
+  /** The endpoint to give {@code LambdaClient.builder().endpointOverride(...)}, e.g. {@code http://127.0.0.1:41234}. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * Registers a function that mappings can target by name or ARN, and returns its ARN
+   * ({@code arn:aws:lambda:REGION:ACCOUNT:function:NAME}). {@code timeout} is the function timeout
+   * (1 s to 900 s): a handler still running then is interrupted and its batch counts as failed.
+   */
+  public String registerFunction(String name, RequestHandler<SQSEvent, SQSBatchResponse> handler, Duration timeout) {
+    Objects.requireNonNull(handler, "handler");
+    if (name == null || !name.matches("[a-zA-Z0-9_-]{1,64}")) {
+      throw new IllegalArgumentException("function name must be 1-64 letters, digits, '-' or '_'; got " + name);
+    }
+    if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofSeconds(900)) > 0) {
+      throw new IllegalArgumentException("function timeout must be between 1 s and 900 s, as on Lambda; got " + timeout);
+    }
+    String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
+    if (functions.putIfAbsent(name, new LocalFunction(name, arn, handler, timeout)) != null) {
+      throw new IllegalStateException("function " + name + " is already registered");
+    }
+    return arn;
+  }
+
+  /** The counters of mapping {@code uuid}. */
+  public Stats stats(String uuid) {
+    return mapping(uuid).stats();
+  }
+
+  /**
+   * Waits until mapping {@code uuid}'s counters satisfy {@code condition}, checking every 20 ms; returns
+   * the satisfying stats, or throws {@link AssertionError} with the last stats when {@code timeout} passes.
+   */
+  public Stats await(String uuid, Predicate<Stats> condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Stats stats = stats(uuid);
+    while (!condition.test(stats)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("mapping " + uuid + " did not reach the condition within " + timeout + "; last " + stats);
+      }
+      Thread.sleep(20);
+      stats = stats(uuid);
+    }
+    return stats;
+  }
+
+  /**
+   * Stops the API and every poller, lets the batches in flight finish (deleting their messages as
+   * usual) for up to the longest function timeout, and returns when no thread of this instance is left.
+   */
+  @Override
+  public void close() {
+    server.stop(0);
+    http.shutdownNow();
+    mappings.values().forEach(Mapping::close);
+    pollers.shutdown();
+    invoker.shutdown();
+    long grace = functions.values().stream().mapToLong(f -> f.timeout().toMillis()).max().orElse(0) + 1000;
+    try {
+      pollers.awaitTermination(pollWait.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+      if (!invoker.awaitTermination(grace, TimeUnit.MILLISECONDS)) {
+        invoker.shutdownNow();
+        invoker.awaitTermination(5, TimeUnit.SECONDS);
+      }
+      timer.shutdownNow();
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+      http.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      pollers.shutdownNow();
+      invoker.shutdownNow();
+      timer.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  Mapping mapping(String uuid) {
+    Mapping mapping = mappings.get(uuid);
+    if (mapping == null || !mapping.alive()) {
+      throw LambdaError.mappingNotFound();
+    }
+    return mapping;
+  }
+
+  /** What the HTTP API does, kept off the public surface. */
+  private final class Operations implements MappingApi.Operations {
+
+    @Override
+    public Mapping create(LocalFunction function, String eventSourceArn, Mapping.Config config, boolean enabled) {
+      String uuid = UUID.randomUUID().toString();
+      String arn = "arn:aws:lambda:" + region + ":" + accountId + ":event-source-mapping:" + uuid;
+      Mapping mapping = new Mapping(uuid, arn, function, eventSourceArn, config, enabled, clock, timer,
+          transitionDelay, defaultConcurrency, () -> mappings.remove(uuid));
+      mappings.put(uuid, mapping);
+      pollers.execute(new SqsPoller(mapping, sqs, invoker, timer, region, pollWait));
+      return mapping;
+    }
+
+    /** A function by name or ARN; unknown ones answer what Lambda answers. */
+    @Override
+    public LocalFunction function(String nameOrArn) {
+      int at = nameOrArn.indexOf(":function:");
+      String name = at < 0 ? nameOrArn : nameOrArn.substring(at + ":function:".length()).split(":")[0];
+      LocalFunction function = functions.get(name);
+      if (function == null) {
+        throw LambdaError.notFound("Function not found: arn:aws:lambda:" + region + ":" + accountId + ":function:" + name);
+      }
+      return function;
+    }
+
+    @Override
+    public Mapping mapping(String uuid) {
+      return LocalLambda.this.mapping(uuid);
+    }
+
+    @Override
+    public List<Mapping> mappings() {
+      return mappings.values().stream().filter(Mapping::alive).toList();
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Settings of a local Lambda; the defaults suit tests and the local stack. */
+  public static final class Builder {
+    private final SqsClient sqs;
+    private String region = "us-east-1";
+    private String accountId = "123456789012";
+    private Duration transitionDelay = Duration.ofMillis(500);
+    private Duration pollWait = Duration.ofSeconds(1);
+    private int defaultConcurrency = 2;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(SqsClient sqs) {
+      this.sqs = Objects.requireNonNull(sqs, "sqs");
+    }
+
+    /** The region in ARNs and in each record's {@code awsRegion}; default us-east-1. */
+    public Builder region(String region) {
+      this.region = Objects.requireNonNull(region, "region");
+      return this;
+    }
+
+    /** The account in ARNs; default 123456789012 (moto's). */
+    public Builder accountId(String accountId) {
+      if (!accountId.matches("\\d{12}")) {
+        throw new IllegalArgumentException("account id must be 12 digits; got " + accountId);
+      }
+      this.accountId = accountId;
+      return this;
+    }
+
+    /** How long Creating, Enabling, Disabling, Updating and Deleting last at least; default 500 ms. */
+    public Builder transitionDelay(Duration delay) {
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("transition delay must not be negative; got " + delay);
+      }
+      this.transitionDelay = delay;
+      return this;
+    }
+
+    /**
+     * The longest single ReceiveMessage wait (rounded up to whole seconds, at most 20); default 1 s, so
+     * disabling a mapping stops receiving within about a second.
+     */
+    public Builder pollWait(Duration wait) {
+      if (wait.isNegative() || wait.compareTo(Duration.ofSeconds(20)) > 0) {
+        throw new IllegalArgumentException("poll wait must be between 0 and 20 s (SQS long polling); got " + wait);
+      }
+      this.pollWait = wait;
+      return this;
+    }
+
+    /** Batches in flight per mapping when its ScalingConfig sets no MaximumConcurrency; default 2. */
+    public Builder defaultMaximumConcurrency(int concurrency) {
+      if (concurrency < 1) {
+        throw new IllegalArgumentException("default maximum concurrency must be at least 1; got " + concurrency);
+      }
+      this.defaultConcurrency = concurrency;
+      return this;
+    }
+
+    /** The clock for LastModified; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Opens the API on a free loopback port. */
+    public LocalLambda start() {
+      return new LocalLambda(this);
+    }
+  }
+}

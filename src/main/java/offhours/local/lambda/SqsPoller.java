@@ -1,0 +1,211 @@
+package offhours.local.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The poller of one SQS event source mapping, as Lambda runs it
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html): long-poll the queue, gather a batch up
+ * to BatchSize or until the batching window has passed, invoke the function with it, then delete what
+ * the function processed. One poller thread per mapping receives; batches are invoked on the shared
+ * invoker so that up to MaximumConcurrency of them are in flight.
+ */
+final class SqsPoller implements Runnable {
+
+  private static final System.Logger LOG = System.getLogger(SqsPoller.class.getName());
+  private static final Duration BACKOFF = Duration.ofSeconds(1);
+
+  private final Mapping mapping;
+  private final SqsClient sqs;
+  private final Executor invoker;
+  private final ScheduledExecutorService timer;
+  private final String region;
+  private final Duration pollWait;
+
+  SqsPoller(Mapping mapping, SqsClient sqs, Executor invoker, ScheduledExecutorService timer, String region,
+      Duration pollWait) {
+    this.mapping = mapping;
+    this.sqs = sqs;
+    this.invoker = invoker;
+    this.timer = timer;
+    this.region = region;
+    this.pollWait = pollWait;
+  }
+
+  @Override
+  public void run() {
+    String queueUrl = null;
+    try {
+      while (mapping.alive()) {
+        if (!mapping.reserve(pollWait)) {
+          continue;
+        }
+        Mapping.Config config = mapping.config();
+        List<Message> batch = new ArrayList<>();
+        try {
+          if (queueUrl == null) {
+            queueUrl = queueUrl(mapping.eventSourceArn);
+          }
+          gather(queueUrl, config, batch);
+        } catch (SdkException e) {
+          // Lambda keeps polling a queue it cannot read and reports the problem; so do we, slowly.
+          LOG.log(Level.WARNING, "mapping {0}: cannot receive from {1}: {2}", mapping.uuid, mapping.eventSourceArn,
+              e.getMessage());
+          if (batch.isEmpty()) {
+            mapping.release();
+            mapping.pause(BACKOFF);
+            continue;
+          }
+        }
+        if (batch.isEmpty()) {
+          mapping.release();
+          continue;
+        }
+        dispatch(queueUrl, config, batch);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The queue URL for an ARN arn:aws:sqs:region:account:name. */
+  private String queueUrl(String arn) {
+    String[] parts = arn.split(":", 6);
+    return sqs.getQueueUrl(r -> r.queueName(parts[5])).queueUrl();
+  }
+
+  /**
+   * Long-polls until the batch is full or, with a batching window, until the window that opened with
+   * the first message has passed; with window 0 the batch goes as soon as a receive returns messages.
+   * Each receive waits at most {@code pollWait}, so disabling the mapping stops receiving within it.
+   */
+  private void gather(String queueUrl, Mapping.Config config, List<Message> batch) {
+    long windowEnd = Long.MAX_VALUE;
+    while (batch.size() < config.batchSize() && mapping.pollable()) {
+      long waitMillis = pollWait.toMillis();
+      if (!batch.isEmpty()) {
+        long left = TimeUnit.NANOSECONDS.toMillis(windowEnd - System.nanoTime());
+        if (left <= 0) {
+          break;
+        }
+        waitMillis = Math.min(waitMillis, left);
+      }
+      int waitSeconds = (int) Math.min(20, (waitMillis + 999) / 1000);
+      int max = Math.min(10, config.batchSize() - batch.size());
+      List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+          .maxNumberOfMessages(max)
+          .waitTimeSeconds(waitSeconds)
+          .messageSystemAttributeNamesWithStrings("All")
+          .messageAttributeNames("All")).messages();
+      if (!received.isEmpty() && batch.isEmpty()) {
+        windowEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.batchingWindowSeconds());
+      }
+      batch.addAll(received);
+      if (!batch.isEmpty() && config.batchingWindowSeconds() == 0) {
+        break;
+      }
+    }
+  }
+
+  private void dispatch(String queueUrl, Mapping.Config config, List<Message> batch) {
+    mapping.invoking(batch.size());
+    try {
+      invoker.execute(() -> invoke(queueUrl, config, batch));
+    } catch (RejectedExecutionException e) {
+      // LocalLambda is closing: the messages were not processed and reappear after their visibility timeout.
+      mapping.finished(batch.size(), 0, true);
+    }
+  }
+
+  private void invoke(String queueUrl, Mapping.Config config, List<Message> batch) {
+    int deleted = 0;
+    boolean error = true;
+    try {
+      Invocation invocation = Invocation.run(mapping.function, batch, mapping.eventSourceArn, region, timer);
+      error = invocation.failed();
+      List<Message> toDelete = error ? List.of()
+          : SqsBatches.toDelete(batch, invocation.response(), config.reportBatchItemFailures());
+      deleted = delete(queueUrl, toDelete);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "mapping " + mapping.uuid + ": could not complete a batch", e);
+    } finally {
+      mapping.finished(batch.size(), deleted, error);
+    }
+  }
+
+  private int delete(String queueUrl, List<Message> messages) {
+    int deleted = 0;
+    for (int from = 0; from < messages.size(); from += 10) {
+      List<Message> chunk = messages.subList(from, Math.min(messages.size(), from + 10));
+      List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (int i = 0; i < chunk.size(); i++) {
+        entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+            .receiptHandle(chunk.get(i).receiptHandle()).build());
+      }
+      DeleteMessageBatchResponse response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+      deleted += response.successful().size();
+      response.failed().forEach(f -> LOG.log(Level.WARNING, "mapping {0}: delete failed: {1} {2}", mapping.uuid,
+          f.code(), f.message()));
+    }
+    return deleted;
+  }
+
+  /** One call of the handler, cut off at the function timeout as Lambda does. */
+  record Invocation(SQSBatchResponse response, boolean failed) {
+
+    static Invocation run(LocalFunction function, List<Message> batch, String queueArn, String region,
+        ScheduledExecutorService timer) {
+      LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), function.name(), function.arn(),
+          System.nanoTime() + function.timeout().toNanos());
+      Thread thread = Thread.currentThread();
+      Object lock = new Object();
+      boolean[] timedOut = {false};
+      boolean[] done = {false};
+      ScheduledFuture<?> guard = timer.schedule(() -> {
+        synchronized (lock) {
+          if (!done[0]) {
+            timedOut[0] = true;
+            thread.interrupt();
+          }
+        }
+      }, function.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      SQSBatchResponse response = null;
+      Throwable thrown = null;
+      try {
+        response = function.handler().handleRequest(SqsBatches.event(batch, queueArn, region), context);
+      } catch (RuntimeException | Error e) {
+        thrown = e;
+      } finally {
+        guard.cancel(false);
+        synchronized (lock) {
+          done[0] = true;
+        }
+        // Any interrupt from the guard happened inside the lock above, so clearing it here is final.
+        Thread.interrupted();
+      }
+      if (timedOut[0]) {
+        context.getLogger().log("Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds");
+        return new Invocation(null, true);
+      }
+      if (thrown != null) {
+        context.getLogger().log("Invocation failed: " + thrown);
+        return new Invocation(null, true);
+      }
+      return new Invocation(response, false);
+    }
+  }
+}

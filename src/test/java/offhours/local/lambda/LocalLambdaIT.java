@@ -1,0 +1,387 @@
+package offhours.local.lambda;
+
+// Needs: moto_server (pip install "moto[server]") for SQS, started by AwsServicesExtension.
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.testing.AwsServicesExtension;
+import offhours.testing.AwsServicesExtension.AwsServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.CreateEventSourceMappingResponse;
+import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
+import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
+import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
+import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
+import software.amazon.awssdk.services.lambda.model.ResourceInUseException;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+@ExtendWith(AwsServicesExtension.class)
+class LocalLambdaIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final SqsClient sqs;
+  private final LocalLambda local;
+  private final AwsClients lambdaClients;
+  private final LambdaClient lambda;
+  private final String queueUrl;
+  private final String queueArn;
+  private final Recorder recorder = new Recorder();
+  private final String function = "fn-" + UUID.randomUUID().toString().substring(0, 8);
+
+  LocalLambdaIT(AwsServices services) {
+    sqs = services.clients().build(Service.SQS, SqsClient.builder());
+    local = LocalLambda.builder(sqs).transitionDelay(Duration.ofMillis(200)).start();
+    lambdaClients = AwsClients.local(Region.US_EAST_1, Map.of(Service.LAMBDA, local.endpoint()));
+    lambda = lambdaClients.build(Service.LAMBDA, LambdaClient.builder());
+    // A short visibility timeout so that unprocessed messages come back within the test.
+    queueUrl = sqs.createQueue(r -> r.queueName("lambda-it-" + UUID.randomUUID())
+        .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl();
+    queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes().get(QueueAttributeName.QUEUE_ARN);
+    local.registerFunction(function, recorder, Duration.ofSeconds(30));
+  }
+
+  @AfterEach
+  void close() {
+    local.close();
+    lambda.close();
+    lambdaClients.close();
+    sqs.close();
+  }
+
+  @Test
+  void deliversQueueMessagesToTheHandlerExactlyAsLambdaDoes() throws Exception {
+    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
+        .eventSourceArn(queueArn).batchSize(10));
+    assertThat(created.state()).isEqualTo("Creating");
+    assertThat(created.functionArn()).isEqualTo("arn:aws:lambda:us-east-1:123456789012:function:" + function);
+    assertThat(created.eventSourceArn()).isEqualTo(queueArn);
+    assertThat(created.batchSize()).isEqualTo(10);
+    assertThat(created.maximumBatchingWindowInSeconds()).isZero();
+    assertThat(created.lastModified()).isNotNull();
+    awaitState(created.uuid(), "Enabled");
+
+    SendMessageResponse sent = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"hello\":\"world\"}")
+        .messageAttributes(Map.of("origin", MessageAttributeValue.builder().dataType("String").stringValue("it").build())));
+
+    Call call = recorder.calls.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(call).isNotNull();
+    SQSEvent.SQSMessage record = call.event().getRecords().get(0);
+    assertThat(call.event().getRecords()).hasSize(1);
+    assertThat(record.getMessageId()).isEqualTo(sent.messageId());
+    assertThat(record.getBody()).isEqualTo("{\"hello\":\"world\"}");
+    assertThat(record.getMd5OfBody()).isEqualTo(sent.md5OfMessageBody());
+    assertThat(record.getMd5OfMessageAttributes()).isEqualTo(sent.md5OfMessageAttributes());
+    assertThat(record.getReceiptHandle()).isNotBlank();
+    assertThat(record.getAttributes()).containsEntry("ApproximateReceiveCount", "1")
+        .containsKeys("SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp");
+    assertThat(record.getMessageAttributes().get("origin").getStringValue()).isEqualTo("it");
+    assertThat(record.getMessageAttributes().get("origin").getDataType()).isEqualTo("String");
+    assertThat(record.getEventSource()).isEqualTo("aws:sqs");
+    assertThat(record.getEventSourceArn()).isEqualTo(queueArn);
+    assertThat(record.getAwsRegion()).isEqualTo("us-east-1");
+    assertThat(call.functionName()).isEqualTo(function);
+    assertThat(call.functionArn()).isEqualTo(created.functionArn());
+    assertThat(call.remainingMillis()).isPositive().isLessThanOrEqualTo(30_000);
+
+    local.await(created.uuid(), s -> s.deleted() == 1, WAIT);
+    assertQueueEmpty();
+  }
+
+  @Test
+  void respectsBatchSizeAndGathersForTheBatchingWindow() throws Exception {
+    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
+        .eventSourceArn(queueArn).batchSize(5).maximumBatchingWindowInSeconds(1).enabled(false));
+    // The window stays below the queue's 2 s visibility timeout, or gathered messages would reappear
+    // inside their own batch (AWS advises a visibility timeout above function timeout + window).
+    awaitState(created.uuid(), "Disabled");
+    for (int i = 0; i < 12; i++) {
+      int n = i;
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("m" + n));
+    }
+    assertThat(lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).enabled(true)).state()).isEqualTo("Enabling");
+
+    local.await(created.uuid(), s -> s.deleted() == 12, WAIT);
+    List<Integer> sizes = new ArrayList<>();
+    recorder.calls.forEach(c -> sizes.add(c.event().getRecords().size()));
+    assertThat(sizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(5));
+    assertThat(sizes).contains(5);
+    assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(12);
+
+    // Three messages sent one by one, well within the 1 s window, arrive as one batch.
+    recorder.calls.clear();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("w" + n));
+    }
+    local.await(created.uuid(), s -> s.deleted() == 15, WAIT);
+    assertThat(recorder.calls).singleElement().satisfies(c -> assertThat(c.event().getRecords()).hasSize(3));
+  }
+
+  @Test
+  void partialBatchResponseDeletesOnlyTheSuccessfulMessages() throws Exception {
+    recorder.behaviour = (event, call) -> SQSBatchResponse.builder().withBatchItemFailures(event.getRecords().stream()
+        .filter(m -> m.getBody().equals("bad") && m.getAttributes().get("ApproximateReceiveCount").equals("1"))
+        .map(m -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(m.getMessageId()).build())
+        .toList()).build();
+    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
+        .eventSourceArn(queueArn).functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES).enabled(false));
+    assertThat(created.functionResponseTypes()).containsExactly(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES);
+    awaitState(created.uuid(), "Disabled");
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("good-1"));
+    String bad = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("bad")).messageId();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("good-2"));
+    lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).enabled(true));
+
+    LocalLambda.Stats stats = local.await(created.uuid(), s -> s.deleted() == 3, WAIT);
+
+    assertThat(stats.failed()).isEqualTo(1);
+    List<SQSEvent.SQSMessage> deliveries = recorder.calls.stream().flatMap(c -> c.event().getRecords().stream()).toList();
+    assertThat(deliveries).filteredOn(m -> m.getMessageId().equals(bad))
+        .extracting(m -> m.getAttributes().get("ApproximateReceiveCount")).containsExactly("1", "2");
+    assertThat(deliveries).filteredOn(m -> m.getBody().startsWith("good"))
+        .extracting(m -> m.getAttributes().get("ApproximateReceiveCount")).containsOnly("1").hasSize(2);
+    assertQueueEmpty();
+  }
+
+  @Test
+  void withoutReportBatchItemFailuresAReportedFailureIsIgnored() throws Exception {
+    recorder.behaviour = (event, call) -> SQSBatchResponse.builder().withBatchItemFailures(List.of(
+        SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(event.getRecords().get(0).getMessageId()).build()))
+        .build();
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("only"));
+
+    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+
+    assertThat(stats.failed()).isZero();
+    assertQueueEmpty();
+  }
+
+  @Test
+  void aThrowingHandlerDeletesNothingAndTheMessagesComeBackWithAHigherReceiveCount() throws Exception {
+    recorder.behaviour = (event, call) -> {
+      if (event.getRecords().get(0).getAttributes().get("ApproximateReceiveCount").equals("1")) {
+        throw new IllegalStateException("endpoint exploded");
+      }
+      return new SQSBatchResponse(List.of());
+    };
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)
+        .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)).uuid();
+    String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("x")).messageId();
+
+    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+
+    assertThat(stats.invocationErrors()).isEqualTo(1);
+    assertThat(stats.failed()).isEqualTo(1);
+    assertThat(recorder.calls).extracting(c -> c.event().getRecords().get(0))
+        .extracting(SQSEvent.SQSMessage::getMessageId, m -> m.getAttributes().get("ApproximateReceiveCount"))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(id, "1"), org.assertj.core.groups.Tuple.tuple(id, "2"));
+  }
+
+  @Test
+  void aDisabledMappingLeavesMessagesUntouchedUntilReEnabled() throws Exception {
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    awaitState(uuid, "Enabled");
+    assertThat(lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(false)).state()).isEqualTo("Disabling");
+    awaitState(uuid, "Disabled");
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("paused-" + n));
+    }
+    // Give a (wrongly) running poller several receive rounds; the receive counts below would show them.
+    Thread.sleep(3000);
+    assertThat(local.stats(uuid).batches()).isZero();
+
+    lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true));
+    local.await(uuid, s -> s.deleted() == 3, WAIT);
+
+    assertThat(recorder.calls.stream().flatMap(c -> c.event().getRecords().stream()))
+        .extracting(m -> m.getAttributes().get("ApproximateReceiveCount")).containsExactly("1", "1", "1");
+  }
+
+  @Test
+  void anInFlightBatchFinishesAfterDisableAndTheMappingIsDisablingUntilThen() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    recorder.behaviour = (event, call) -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return new SQSBatchResponse(List.of());
+    };
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("slow"));
+    local.await(uuid, s -> s.invoking() == 1, WAIT);
+
+    assertThat(lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(false)).state()).isEqualTo("Disabling");
+    assertThatThrownBy(() -> lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true)))
+        .isInstanceOf(ResourceInUseException.class).hasMessageContaining("because it is in state Disabling");
+    // Past the transition delay the batch still holds the mapping in Disabling.
+    local.await(uuid, s -> s.invoking() == 1, WAIT);
+    Thread.sleep(400);
+    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Disabling");
+
+    release.countDown();
+    awaitState(uuid, "Disabled");
+    assertThat(local.stats(uuid).deleted()).isEqualTo(1);
+    assertQueueEmpty();
+  }
+
+  @Test
+  void maximumConcurrencyBoundsTheBatchesInFlight() throws Exception {
+    AtomicInteger current = new AtomicInteger();
+    AtomicInteger max = new AtomicInteger();
+    recorder.behaviour = (event, call) -> {
+      max.accumulateAndGet(current.incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(300); // simulated work, so batches overlap if the poller lets them
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        current.decrementAndGet();
+      }
+      return new SQSBatchResponse(List.of());
+    };
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1)
+        .scalingConfig(s -> s.maximumConcurrency(3)).enabled(false)).uuid();
+    awaitState(uuid, "Disabled");
+    for (int i = 0; i < 12; i++) {
+      int n = i;
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("c" + n));
+    }
+    lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true));
+
+    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 12, WAIT);
+
+    assertThat(stats.batches()).isEqualTo(12);
+    assertThat(max.get()).isEqualTo(3);
+    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig().maximumConcurrency()).isEqualTo(3);
+  }
+
+  @Test
+  void answersErrorsAsLambdaDoes() {
+    assertThatThrownBy(() -> lambda.getEventSourceMapping(r -> r.uuid(UUID.randomUUID().toString())))
+        .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(404);
+          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("The resource you requested does not exist.");
+        });
+    assertThatThrownBy(() -> lambda.createEventSourceMapping(r -> r.functionName("nope").eventSourceArn(queueArn)))
+        .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+            .isEqualTo("Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"));
+    assertThatThrownBy(() -> lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)
+        .batchSize(11)))
+        .isInstanceOfSatisfying(InvalidParameterValueException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+            .isEqualTo("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"));
+    assertThatThrownBy(() -> lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)
+        .scalingConfig(s -> s.maximumConcurrency(1))))
+        .isInstanceOfSatisfying(LambdaException.class, e -> {
+          assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: Value '1' at "
+              + "'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 2");
+        });
+
+    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
+        .eventSourceArn(queueArn));
+    assertThatThrownBy(() -> lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).batchSize(3)))
+        .isInstanceOf(ResourceInUseException.class).hasMessageContaining("because it is in state Creating");
+    assertThatThrownBy(() -> lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)))
+        .isInstanceOfSatisfying(ResourceConflictException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+            .endsWith("Please update or delete the existing mapping with UUID " + created.uuid()));
+    assertThat(lambda.listEventSourceMappings(r -> r.eventSourceArn(queueArn)).eventSourceMappings())
+        .extracting(EventSourceMappingConfiguration::uuid).containsExactly(created.uuid());
+    assertThat(lambda.listEventSourceMappings(r -> r.eventSourceArn(queueArn + "-other")).eventSourceMappings()).isEmpty();
+  }
+
+  @Test
+  void deletingAMappingEndsInNotFound() throws Exception {
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    awaitState(uuid, "Enabled");
+
+    assertThat(lambda.deleteEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Deleting");
+
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      try {
+        lambda.getEventSourceMapping(r -> r.uuid(uuid));
+      } catch (ResourceNotFoundException gone) {
+        break;
+      }
+      assertThat(System.nanoTime()).as("mapping still exists").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    assertThat(lambda.listEventSourceMappings(r -> r.functionName(function)).eventSourceMappings()).isEmpty();
+  }
+
+  @Test
+  void closeLeavesNoThreadBehind() {
+    lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn));
+
+    local.close();
+
+    assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+        .noneMatch(name -> name.startsWith("offhours-lambda-"));
+  }
+
+  private void awaitState(String uuid, String state) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String last;
+    while (!(last = lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).equals(state)) {
+      assertThat(System.nanoTime()).as("mapping %s still %s, waiting for %s", uuid, last, state).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  private void assertQueueEmpty() {
+    Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+        .attributes();
+    assertThat(attributes).containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")
+        .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0");
+  }
+
+  record Call(SQSEvent event, String functionName, String functionArn, int remainingMillis) {}
+
+  /** Records every invocation; its behaviour decides the response. */
+  static final class Recorder implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+    volatile BiFunction<SQSEvent, Call, SQSBatchResponse> behaviour = (event, call) -> new SQSBatchResponse(List.of());
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+      Call call = new Call(event, context.getFunctionName(), context.getInvokedFunctionArn(),
+          context.getRemainingTimeInMillis());
+      calls.add(call);
+      return behaviour.apply(event, call);
+    }
+  }
+}
