@@ -1,0 +1,111 @@
+package offhours.endpoint;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * The controller's (and the cleanup function's) settings, read once from the environment at the edge.
+ *
+ * @param dlqUrl may be empty (no DLQ count)
+ * @param resultsTableName may be empty (the cost report then counts no images)
+ * @param idleStop {@link Duration#ZERO}: never idle-stop inside working hours
+ * @param wakeBacklogMessages 0: off
+ * @param wakeBacklogAge {@link Duration#ZERO}: off
+ */
+public record ControllerConfig(
+    String endpointName,
+    String endpointConfigName,
+    String mappingUuid,
+    String queueUrl,
+    String dlqUrl,
+    String controlTableName,
+    String resultsTableName,
+    Schedule schedule,
+    long wakeBacklogMessages,
+    Duration wakeBacklogAge,
+    Duration idleStop,
+    Duration createTimeout,
+    Duration drainTimeout,
+    String instanceType,
+    int instanceCount,
+    double instanceHourlyPriceUsd) {
+
+  public ZoneId zone() {
+    return schedule.zone();
+  }
+
+  /** Reads the variables of CONTRACTS.md; every message names the variable, the value and what is expected. */
+  public static ControllerConfig fromEnvironment(Map<String, String> env) {
+    ZoneId zone;
+    String tz = env.getOrDefault("TIME_ZONE", "UTC").strip();
+    try {
+      zone = ZoneId.of(tz.isEmpty() ? "UTC" : tz);
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException(
+          "TIME_ZONE '" + tz + "' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York", e);
+    }
+    Schedule schedule =
+        Schedule.parse(env.getOrDefault("WORKING_HOURS", ""), zone, Schedule.parseHolidays(env.get("HOLIDAYS")));
+    return new ControllerConfig(
+        required(env, "ENDPOINT_NAME"),
+        required(env, "ENDPOINT_CONFIG_NAME"),
+        required(env, "MAPPING_UUID"),
+        required(env, "QUEUE_URL"),
+        env.getOrDefault("DLQ_URL", "").strip(),
+        required(env, "CONTROL_TABLE_NAME"),
+        env.getOrDefault("RESULTS_TABLE_NAME", "").strip(),
+        schedule,
+        number(env, "WAKE_BACKLOG_MESSAGES", 0, 0, Long.MAX_VALUE),
+        Duration.ofMinutes(number(env, "WAKE_BACKLOG_AGE_MINUTES", 0, 0, 14 * 24 * 60)),
+        Duration.ofMinutes(number(env, "IDLE_STOP_MINUTES", 30, 0, 7 * 24 * 60)),
+        Duration.ofMinutes(number(env, "CREATE_TIMEOUT_MINUTES", 45, 1, 24 * 60)),
+        Duration.ofMinutes(number(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),
+        env.getOrDefault("INSTANCE_TYPE", "").strip(),
+        (int) number(env, "INSTANCE_COUNT", 1, 1, 1000),
+        price(env));
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " is not set; the stack passes it to the controller function");
+    }
+    return value.strip();
+  }
+
+  private static long number(Map<String, String> env, String name, long dflt, long min, long max) {
+    String raw = env.get(name);
+    if (raw == null || raw.isBlank()) {
+      return dflt;
+    }
+    long value;
+    try {
+      value = Long.parseLong(raw.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " '" + raw + "' is not a whole number", e);
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " is " + value + "; expected " + min + ".." + max);
+    }
+    return value;
+  }
+
+  private static double price(Map<String, String> env) {
+    String raw = env.getOrDefault("INSTANCE_HOURLY_PRICE_USD", "").strip();
+    if (raw.isEmpty()) {
+      return 0;
+    }
+    try {
+      double value = Double.parseDouble(raw);
+      if (value < 0 || !Double.isFinite(value)) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "INSTANCE_HOURLY_PRICE_USD '" + raw + "' is not a price in US dollars per instance-hour, like 0.115", e);
+    }
+  }
+}

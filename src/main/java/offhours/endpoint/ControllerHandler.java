@@ -1,0 +1,88 @@
+package offhours.endpoint;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The controller function: a scheduler tick, a "SageMaker Endpoint State Change" event, or a manual
+ * {@code {"action":"start","until":"2026-11-25T18:00:00Z"}} / {@code {"action":"stop"}} / {@code {"action":"auto"}}.
+ * Every event leads to one reconcile run; a manual action first records the override.
+ */
+public final class ControllerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  private final EndpointController controller;
+  private final Clock clock;
+
+  public ControllerHandler() {
+    this(System.getenv());
+  }
+
+  private ControllerHandler(Map<String, String> env) {
+    this(AwsClients.forLambda(env), ControllerConfig.fromEnvironment(env), Clock.systemUTC());
+  }
+
+  public ControllerHandler(AwsClients clients, ControllerConfig config, Clock clock) {
+    this(forAws(clients, config), clock);
+  }
+
+  public ControllerHandler(EndpointController controller, Clock clock) {
+    this.controller = controller;
+    this.clock = clock;
+  }
+
+  /** The controller wired to AWS (or to local services through {@code clients}); EMF lines go to standard output. */
+  public static EndpointController forAws(AwsClients clients, ControllerConfig config) {
+    DynamoControlTable control = new DynamoControlTable(
+        clients.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName());
+    return new EndpointController(config,
+        new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+            clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+            config.endpointName(), config.endpointConfigName()),
+        new LambdaMapping(clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
+        new SqsBacklog(clients.build(Service.SQS, SqsClient.builder()), config.queueUrl(), config.dlqUrl()),
+        control, control, System.out::println);
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    Instant now = clock.instant();
+    Object action = event == null ? null : event.get("action");
+    Decision decision = action == null
+        ? controller.reconcile(now)
+        : switch (action.toString()) {
+          case "start" -> controller.override(ControlState.Override.Mode.START, until(event), now);
+          case "stop" -> controller.override(ControlState.Override.Mode.STOP, until(event), now);
+          case "auto" -> controller.override(null, null, now);
+          default -> throw new IllegalArgumentException(
+              "action '" + action + "' is not one of start, stop, auto");
+        };
+    if (context != null) {
+      context.getLogger().log(decision.toString());
+    }
+    return decision.toMap();
+  }
+
+  private static Instant until(Map<String, Object> event) {
+    Object until = event.get("until");
+    if (until == null || until.toString().isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(until.toString()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("until '" + until + "' is not an ISO-8601 date-time with an offset, like "
+          + "2026-11-25T18:00:00Z or 2026-11-25T19:00:00+01:00", e);
+    }
+  }
+}

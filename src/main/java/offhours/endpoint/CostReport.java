@@ -1,0 +1,200 @@
+package offhours.endpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * The savings ledger as a report: per local day, endpoint-hours (from the ledger), images classified (results counted
+ * by their {@code classifiedAt} date), cost = hours x instance count x hourly price, cost per image, the always-on
+ * cost of the same day, and what was saved. "Always on" is the real length of the local day, so the spring DST day
+ * has 23 hours and the autumn one 25.
+ */
+public final class CostReport {
+
+  /** One day, or the total ({@code date} null). {@code costPerImageUsd} is NaN when no image was classified. */
+  public record Row(LocalDate date, double endpointHours, double outsideScheduleHours, long starts, long stops,
+      long images, double costUsd, double costPerImageUsd, double alwaysOnHours, double alwaysOnCostUsd,
+      double savedUsd, double savedPercent) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<Row> days;
+  private final Row total;
+  private final String instanceType;
+  private final int instanceCount;
+  private final double hourlyPrice;
+
+  private CostReport(List<Row> days, Row total, String instanceType, int instanceCount, double hourlyPrice) {
+    this.days = List.copyOf(days);
+    this.total = total;
+    this.instanceType = instanceType;
+    this.instanceCount = instanceCount;
+    this.hourlyPrice = hourlyPrice;
+  }
+
+  /**
+   * Computes the report for every local day from {@code from} to {@code to} inclusive; days without a ledger item had
+   * no endpoint.
+   */
+  public static CostReport compute(List<Ledger.Day> ledger, Map<LocalDate, Long> imagesPerDay, LocalDate from,
+      LocalDate to, ZoneId zone, String instanceType, int instanceCount, double hourlyPriceUsd) {
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException("the report ends (" + to + ") before it starts (" + from + ")");
+    }
+    Map<LocalDate, Ledger.Day> byDate = ledger.stream()
+        .collect(Collectors.toMap(Ledger.Day::date, Function.identity(), Ledger.Day::plus, TreeMap::new));
+    List<Row> rows = new ArrayList<>();
+    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      Ledger.Day day = byDate.getOrDefault(d, new Ledger.Day(d, 0, 0, 0, 0));
+      double dayHours = Duration.between(d.atStartOfDay(zone), d.plusDays(1).atStartOfDay(zone)).toSeconds() / 3600.0;
+      rows.add(row(d, day.endpointSeconds() / 3600.0, day.outsideScheduleSeconds() / 3600.0, day.starts(), day.stops(),
+          imagesPerDay.getOrDefault(d, 0L), dayHours, instanceCount, hourlyPriceUsd));
+    }
+    Row total = row(null, rows.stream().mapToDouble(Row::endpointHours).sum(),
+        rows.stream().mapToDouble(Row::outsideScheduleHours).sum(), rows.stream().mapToLong(Row::starts).sum(),
+        rows.stream().mapToLong(Row::stops).sum(), rows.stream().mapToLong(Row::images).sum(),
+        rows.stream().mapToDouble(Row::alwaysOnHours).sum(), instanceCount, hourlyPriceUsd);
+    return new CostReport(rows, total, instanceType, instanceCount, hourlyPriceUsd);
+  }
+
+  private static Row row(LocalDate date, double hours, double outside, long starts, long stops, long images,
+      double alwaysOnHours, int count, double price) {
+    double cost = hours * count * price;
+    double alwaysOn = alwaysOnHours * count * price;
+    double savedPercent = alwaysOnHours == 0 ? 0 : 100.0 * (1 - hours / alwaysOnHours);
+    return new Row(date, hours, outside, starts, stops, images, cost, images == 0 ? Double.NaN : cost / images,
+        alwaysOnHours, alwaysOn, alwaysOn - cost, savedPercent);
+  }
+
+  /** Reads the ledger from the control table and counts CLASSIFIED results per local day of {@code classifiedAt}. */
+  public static CostReport fromAws(DynamoDbClient dynamo, ControllerConfig config, LocalDate from, LocalDate to) {
+    List<Ledger.Day> ledger = new DynamoControlTable(dynamo, config.controlTableName()).days(from, to);
+    Map<LocalDate, Long> images = config.resultsTableName().isEmpty() ? Map.of()
+        : countClassified(dynamo, config.resultsTableName(), config.zone(), from, to);
+    return compute(ledger, images, from, to, config.zone(), config.instanceType(), config.instanceCount(),
+        config.instanceHourlyPriceUsd());
+  }
+
+  /**
+   * Scans the results table for CLASSIFIED items in the period. The filter works on the ISO-8601 strings with a day of
+   * margin (fractional seconds make string order differ slightly from time order); the exact local day is decided
+   * after parsing.
+   */
+  static Map<LocalDate, Long> countClassified(DynamoDbClient dynamo, String table, ZoneId zone, LocalDate from,
+      LocalDate to) {
+    Instant start = from.atStartOfDay(zone).toInstant();
+    Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
+    Map<LocalDate, Long> counts = new TreeMap<>();
+    Map<String, AttributeValue> startKey = null;
+    do {
+      ScanRequest.Builder scan = ScanRequest.builder().tableName(table)
+          .filterExpression("#s = :classified AND classifiedAt BETWEEN :a AND :b")
+          .projectionExpression("classifiedAt")
+          .expressionAttributeNames(Map.of("#s", "status"))
+          .expressionAttributeValues(Map.of(":classified", AttributeValue.fromS("CLASSIFIED"),
+              ":a", AttributeValue.fromS(start.minus(Duration.ofDays(1)).toString()),
+              ":b", AttributeValue.fromS(end.plus(Duration.ofDays(1)).toString())));
+      if (startKey != null) {
+        scan.exclusiveStartKey(startKey);
+      }
+      ScanResponse r = dynamo.scan(scan.build());
+      for (Map<String, AttributeValue> item : r.items()) {
+        Instant at;
+        try {
+          at = Instant.parse(item.get("classifiedAt").s());
+        } catch (DateTimeParseException | NullPointerException e) {
+          continue; // not written by offhours' consumer; nothing to count
+        }
+        if (!at.isBefore(start) && at.isBefore(end)) {
+          counts.merge(LocalDate.ofInstant(at, zone), 1L, Long::sum);
+        }
+      }
+      startKey = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (startKey != null);
+    return counts;
+  }
+
+  public List<Row> days() {
+    return days;
+  }
+
+  public Row total() {
+    return total;
+  }
+
+  public String renderTable() {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "Instance: %s x %d at $%.4f/h%n",
+        instanceType.isEmpty() ? "(INSTANCE_TYPE not set)" : instanceType, instanceCount, hourlyPrice));
+    String header = String.format(Locale.ROOT, "%-10s %9s %9s %6s %7s %10s %10s %10s %10s %7s%n", "date", "endpoint-h",
+        "outside-h", "starts", "images", "cost $", "$/image", "24/7 $", "saved $", "saved");
+    out.append(header);
+    for (Row r : days) {
+      out.append(line(r.date().toString(), r));
+    }
+    out.append(line("total", total));
+    return out.toString();
+  }
+
+  private static String line(String label, Row r) {
+    return String.format(Locale.ROOT, "%-10s %9.2f %9.2f %6d %7d %10.2f %10s %10.2f %10.2f %6.1f%%%n", label,
+        r.endpointHours(), r.outsideScheduleHours(), r.starts(), r.images(), r.costUsd(),
+        Double.isNaN(r.costPerImageUsd()) ? "-" : String.format(Locale.ROOT, "%.5f", r.costPerImageUsd()),
+        r.alwaysOnCostUsd(), r.savedUsd(), r.savedPercent());
+  }
+
+  /** JSON lines: one object per day, then one with "date":"total". */
+  public String toJson() {
+    StringBuilder out = new StringBuilder();
+    for (Row r : days) {
+      out.append(json(r.date().toString(), r)).append('\n');
+    }
+    out.append(json("total", total)).append('\n');
+    return out.toString();
+  }
+
+  private String json(String label, Row r) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("date", label);
+    o.put("instanceType", instanceType);
+    o.put("instanceCount", instanceCount);
+    o.put("hourlyPriceUsd", hourlyPrice);
+    o.put("endpointHours", round(r.endpointHours(), 4));
+    o.put("outsideScheduleHours", round(r.outsideScheduleHours(), 4));
+    o.put("starts", r.starts());
+    o.put("stops", r.stops());
+    o.put("images", r.images());
+    o.put("costUsd", round(r.costUsd(), 4));
+    if (Double.isNaN(r.costPerImageUsd())) {
+      o.putNull("costPerImageUsd");
+    } else {
+      o.put("costPerImageUsd", round(r.costPerImageUsd(), 6));
+    }
+    o.put("alwaysOnHours", round(r.alwaysOnHours(), 4));
+    o.put("alwaysOnCostUsd", round(r.alwaysOnCostUsd(), 4));
+    o.put("savedUsd", round(r.savedUsd(), 4));
+    o.put("savedPercent", round(r.savedPercent(), 2));
+    return o.toString();
+  }
+
+  private static double round(double v, int places) {
+    double f = Math.pow(10, places);
+    return Math.round(v * f) / f;
+  }
+}

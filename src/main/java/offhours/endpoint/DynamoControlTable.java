@@ -1,0 +1,149 @@
+package offhours.endpoint;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * The control table: the controller's state item (pk "controller", sk "state") with optimistic locking through a
+ * conditional PutItem on {@code version}
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html), and the
+ * ledger items (pk "ledger", sk "YYYY-MM-DD") updated with ADD, which is atomic.
+ */
+public final class DynamoControlTable implements ControlStore, Ledger {
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public DynamoControlTable(DynamoDbClient dynamo, String table) {
+    this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+    this.table = Objects.requireNonNull(table, "table");
+  }
+
+  @Override
+  public Optional<ControlState> load() {
+    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+        .key(Map.of("pk", s("controller"), "sk", s("state")))).item();
+    if (item == null || item.isEmpty()) {
+      return Optional.empty();
+    }
+    String mode = str(item, "overrideMode");
+    ControlState.Override override = mode == null ? null
+        : new ControlState.Override(ControlState.Override.Mode.valueOf(mode), instant(item, "overrideUntil"));
+    return Optional.of(new ControlState(
+        Long.parseLong(item.get("version").n()), override, instant(item, "idleSince"), instant(item, "backlogSince"),
+        instant(item, "stoppingSince"), bool(item, "scheduleOpen"), instant(item, "lastRunAt"), bool(item, "billing"),
+        item.containsKey("createFailures") ? Integer.parseInt(item.get("createFailures").n()) : 0,
+        instant(item, "createNotBefore"), str(item, "lastAction")));
+  }
+
+  @Override
+  public boolean save(ControlState next, long expectedVersion) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", s("controller"));
+    item.put("sk", s("state"));
+    item.put("version", n(next.version()));
+    if (next.override() != null) {
+      item.put("overrideMode", s(next.override().mode().name()));
+      put(item, "overrideUntil", next.override().until());
+    }
+    put(item, "idleSince", next.idleSince());
+    put(item, "backlogSince", next.backlogSince());
+    put(item, "stoppingSince", next.stoppingSince());
+    item.put("scheduleOpen", AttributeValue.fromBool(next.scheduleOpen()));
+    put(item, "lastRunAt", next.lastRunAt());
+    item.put("billing", AttributeValue.fromBool(next.billing()));
+    item.put("createFailures", n(next.createFailures()));
+    put(item, "createNotBefore", next.createNotBefore());
+    if (next.lastAction() != null) {
+      item.put("lastAction", s(next.lastAction()));
+    }
+    PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
+    if (expectedVersion == 0) {
+      put.conditionExpression("attribute_not_exists(pk)");
+    } else {
+      put.conditionExpression("#v = :v").expressionAttributeNames(Map.of("#v", "version"))
+          .expressionAttributeValues(Map.of(":v", n(expectedVersion)));
+    }
+    try {
+      dynamo.putItem(put.build());
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void add(Day d) {
+    dynamo.updateItem(b -> b.tableName(table)
+        .key(Map.of("pk", s("ledger"), "sk", s(d.date().toString())))
+        .updateExpression("ADD endpointSeconds :e, outsideScheduleSeconds :o, starts :a, stops :b")
+        .expressionAttributeValues(Map.of(":e", n(d.endpointSeconds()), ":o", n(d.outsideScheduleSeconds()),
+            ":a", n(d.starts()), ":b", n(d.stops()))));
+  }
+
+  @Override
+  public List<Day> days(LocalDate from, LocalDate to) {
+    List<Day> days = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryRequest.Builder q = QueryRequest.builder().tableName(table)
+          .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+          .expressionAttributeValues(Map.of(":pk", s("ledger"), ":from", s(from.toString()), ":to", s(to.toString())));
+      if (start != null) {
+        q.exclusiveStartKey(start);
+      }
+      QueryResponse r = dynamo.query(q.build());
+      for (Map<String, AttributeValue> item : r.items()) {
+        days.add(new Day(LocalDate.parse(item.get("sk").s()), num(item, "endpointSeconds"),
+            num(item, "outsideScheduleSeconds"), num(item, "starts"), num(item, "stops")));
+      }
+      start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (start != null);
+    return days;
+  }
+
+  private static AttributeValue s(String v) {
+    return AttributeValue.fromS(v);
+  }
+
+  private static AttributeValue n(long v) {
+    return AttributeValue.fromN(Long.toString(v));
+  }
+
+  private static void put(Map<String, AttributeValue> item, String name, Instant value) {
+    if (value != null) {
+      item.put(name, s(value.toString()));
+    }
+  }
+
+  private static String str(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? null : v.s();
+  }
+
+  private static Instant instant(Map<String, AttributeValue> item, String name) {
+    String v = str(item, name);
+    return v == null ? null : Instant.parse(v);
+  }
+
+  private static boolean bool(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v != null && Boolean.TRUE.equals(v.bool());
+  }
+
+  private static long num(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? 0 : Long.parseLong(v.n());
+  }
+}

@@ -1,0 +1,33 @@
+package offhours.endpoint;
+
+import java.time.Instant;
+
+/** The SageMaker endpoint the controller owns (port; {@link SageMakerEndpoint} is the AWS adapter). */
+public interface Endpoint {
+
+  enum State { ABSENT, CREATING, IN_SERVICE, UPDATING, DELETING, FAILED }
+
+  /** What DescribeEndpoint says; {@code failureReason}, {@code createdAt} are null when unknown. */
+  record Status(State state, String failureReason, Instant createdAt, Instant modifiedAt) {
+    public static final Status ABSENT = new Status(State.ABSENT, null, null, null);
+
+    /** Creating, serving, updating or deleting: instances are (or may be) provisioned and billed. */
+    public boolean billing() {
+      return state == State.CREATING || state == State.IN_SERVICE || state == State.UPDATING || state == State.DELETING;
+    }
+  }
+
+  /** The outcome of one test invocation: {@code ok} only for a 2xx answer whose body is a JSON array. */
+  record Probe(boolean ok, String detail) {}
+
+  Status describe();
+
+  /** CreateEndpoint from the stack's endpoint config. */
+  void create();
+
+  /** DeleteEndpoint; an absent endpoint is not an error. */
+  void delete();
+
+  /** InvokeEndpoint with a small built-in image; never throws for an endpoint that does not answer. */
+  Probe probe();
+}

@@ -1,0 +1,362 @@
+package offhours.endpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import offhours.endpoint.ControlState.Override;
+import offhours.endpoint.Decision.Action;
+import offhours.endpoint.Endpoint.State;
+
+/**
+ * The reconciler: each {@link #reconcile} reads the desired state (schedule, backlog, idle time, manual override) and
+ * the actual state (endpoint, event source mapping, queue), takes at most ONE step toward the desired state and
+ * returns. It never waits for SageMaker: the next run (a timer, a schedule boundary or an endpoint state-change event)
+ * continues. Runs are idempotent, and overlapping runs are safe: a run claims its step with a conditional write of the
+ * control state before acting, and the loser does nothing.
+ *
+ * <p>The mapping is enabled only when the endpoint is InService AND a test invocation answered, because InService does
+ * not prove the model answers. To stop, the mapping is disabled first, in-flight batches drain (bounded by
+ * DRAIN_TIMEOUT_MINUTES), and only then is the endpoint deleted.
+ */
+public final class EndpointController {
+
+  /** Delay before re-creating after the n-th consecutive failure: 5, 10, 20, 40, 60, 60 ... minutes. */
+  static Duration createBackoff(int failures) {
+    long minutes = 5L << Math.min(Math.max(failures - 1, 0), 4);
+    return Duration.ofMinutes(Math.min(minutes, 60));
+  }
+
+  private final ControllerConfig config;
+  private final Endpoint endpoint;
+  private final Mapping mapping;
+  private final Backlog backlog;
+  private final ControlStore store;
+  private final Ledger ledger;
+  private final Consumer<String> log;
+
+  /** {@code log} receives one EMF metrics line per run (Lambda: standard output). */
+  public EndpointController(ControllerConfig config, Endpoint endpoint, Mapping mapping, Backlog backlog,
+      ControlStore store, Ledger ledger, Consumer<String> log) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.mapping = Objects.requireNonNull(mapping, "mapping");
+    this.backlog = Objects.requireNonNull(backlog, "backlog");
+    this.store = Objects.requireNonNull(store, "store");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.log = Objects.requireNonNull(log, "log");
+  }
+
+  public ControllerConfig config() {
+    return config;
+  }
+
+  /**
+   * Records a manual override and reconciles. {@code until} null means until the next change of the schedule (so a
+   * manual start in the evening lasts until the next opening, a manual stop until the next opening or closing); with a
+   * schedule that never changes ("24/7", "") it lasts until {@code auto}. {@code mode} null means automatic.
+   */
+  public Decision override(Override.Mode mode, Instant until, Instant now) {
+    Override o = mode == null ? null
+        : new Override(mode, until != null ? until : config.schedule().nextChange(now).orElse(null));
+    if (o != null && o.until() != null && !o.until().isAfter(now)) {
+      throw new IllegalArgumentException("until " + until + " is not in the future (now " + now + ")");
+    }
+    for (int attempt = 0; attempt < 5; attempt++) {
+      ControlState current = store.load().orElse(ControlState.INITIAL);
+      if (store.save(current.withOverride(o).withVersion(current.version() + 1), current.version())) {
+        return reconcile(now);
+      }
+    }
+    throw new IllegalStateException("could not record the override: the control state kept changing under 5 attempts");
+  }
+
+  public Decision reconcile(Instant now) {
+    ControlState before = store.load().orElse(ControlState.INITIAL);
+    Endpoint.Status ep = endpoint.describe();
+    Mapping.State mp = mapping.state();
+    Backlog.Snapshot q = backlog.read();
+
+    ControlState seen = observe(before, ep, q, now);
+    Want want = want(seen, ep, q, now);
+    if (want.on() || ep.state() == State.ABSENT) {
+      seen = stopping(seen, null);
+    } else if (seen.stoppingSince() == null) {
+      seen = stopping(seen, now);
+    }
+    Step step = plan(want.on(), ep, mp, q, seen, now);
+    boolean outside = ep.state() == State.IN_SERVICE && !config.schedule().isOpen(now) && !want.on();
+
+    ControlState claimed = claim(seen, step, ep, now);
+    if (!store.save(claimed, before.version())) {
+      // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
+      ControlState winner = store.load().orElse(before);
+      return new Decision(now, want.on(), want.reason(), ep, mp, q, Action.LOST_RACE,
+          "another run claimed the step (control state version " + winner.version() + ")", "skipped", outside);
+    }
+    account(before, now);
+
+    String outcome = "ok";
+    ControlState after = claimed;
+    boolean createFailed = step.failure();
+    try {
+      switch (step.action()) {
+        case CREATE_ENDPOINT -> {
+          endpoint.create();
+          ledger.add(new Ledger.Day(today(now), 0, 0, 1, 0));
+        }
+        case DELETE_ENDPOINT -> {
+          endpoint.delete();
+          ledger.add(new Ledger.Day(today(now), 0, 0, 0, 1));
+        }
+        case DISABLE_MAPPING -> mapping.disable();
+        case ENABLE_MAPPING -> {
+          Endpoint.Probe probe = endpoint.probe();
+          if (probe.ok()) {
+            mapping.enable();
+            after = failures(claimed, 0, null, "enabled mapping after test invocation: " + probe.detail());
+          } else {
+            outcome = "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
+          }
+        }
+        case NONE, WAIT, LOST_RACE -> { }
+      }
+    } catch (RuntimeException e) {
+      outcome = step.action() + " failed, retry next run: " + e.getMessage();
+      if (step.action() == Action.CREATE_ENDPOINT) {
+        createFailed = true;
+        int n = claimed.createFailures() + 1;
+        after = billing(failures(claimed, n, now.plus(createBackoff(n)), "CreateEndpoint failed: " + e.getMessage()),
+            false);
+      }
+    }
+    if (after != claimed) {
+      // Best effort: a conflict here means a newer run already saw the result of this step.
+      store.save(after.withVersion(claimed.version() + 1), claimed.version());
+    }
+
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("EndpointOn", ep.state() == State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
+    metrics.put("Backlog", (double) q.visible());
+    metrics.put("EndpointRunningOutsideSchedule", outside ? 1.0 : 0.0);
+    metrics.put("EndpointCreateFailures", createFailed ? 1.0 : 0.0);
+    log.accept(Emf.line(now, config.endpointName(), metrics));
+    return new Decision(now, want.on(), want.reason(), ep, mp, q, step.action(), step.why(), outcome, outside);
+  }
+
+  // ---- desired state ----
+
+  record Want(boolean on, String reason) {}
+
+  /** Updates what the controller remembers from this run's observations (pure). */
+  ControlState observe(ControlState s, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
+    Override o = s.override() != null && s.override().activeAt(now) ? s.override() : null;
+    boolean open = config.schedule().isOpen(now);
+    Instant idleSince;
+    if (!q.idle()) {
+      idleSince = null;
+    } else if (open && !s.scheduleOpen()) {
+      idleSince = now; // an opening counts as activity: the endpoint is warm at opening time, then may idle-stop
+    } else {
+      idleSince = s.idleSince() != null ? s.idleSince() : now;
+    }
+    Instant backlogSince = q.visible() + q.delayed() > 0 ? (s.backlogSince() != null ? s.backlogSince() : now) : null;
+    return new ControlState(s.version(), o, idleSince, backlogSince, s.stoppingSince(), open, s.lastRunAt(),
+        s.billing(), s.createFailures(), s.createNotBefore(), s.lastAction());
+  }
+
+  /**
+   * ON or OFF, and why. The age of the oldest message is estimated from {@code backlogSince}, the first run that saw
+   * the queue non-empty: SQS has no attribute for it, and the CloudWatch metric ApproximateAgeOfOldestMessage
+   * arrives minutes late
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+   * The estimate is at most one run late for a new backlog, and overstates the age while a backlog is being drained
+   * (harmless: the endpoint is then already on).
+   */
+  Want want(ControlState s, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
+    ZoneId zone = config.zone();
+    if (s.override() != null) {
+      String until = s.override().until() == null ? "until auto" : "until " + s.override().until().atZone(zone);
+      return s.override().mode() == Override.Mode.START
+          ? new Want(true, "manual start " + until)
+          : new Want(false, "manual stop " + until);
+    }
+    String work = q.visible() + " waiting, " + q.inFlight() + " in flight, " + q.delayed() + " deferred";
+    if (s.scheduleOpen()) {
+      if (!q.idle()) {
+        return new Want(true, "working hours; " + work);
+      }
+      if (config.idleStop().isZero()) {
+        return new Want(true, "working hours");
+      }
+      Duration idle = Duration.between(s.idleSince(), now);
+      if (idle.compareTo(config.idleStop()) < 0) {
+        return new Want(true, "working hours; idle " + idle.toMinutes() + " of " + config.idleStop().toMinutes()
+            + " min (IDLE_STOP_MINUTES)");
+      }
+      return new Want(false, "working hours but idle " + idle.toMinutes() + " min >= IDLE_STOP_MINUTES="
+          + config.idleStop().toMinutes() + "; the next upload wakes it");
+    }
+    if (config.wakeBacklogMessages() > 0 && q.visible() >= config.wakeBacklogMessages()) {
+      return new Want(true, "backlog: " + q.visible() + " visible >= WAKE_BACKLOG_MESSAGES="
+          + config.wakeBacklogMessages());
+    }
+    if (!config.wakeBacklogAge().isZero() && s.backlogSince() != null
+        && Duration.between(s.backlogSince(), now).compareTo(config.wakeBacklogAge()) >= 0) {
+      return new Want(true, "backlog: oldest message about " + Duration.between(s.backlogSince(), now).toMinutes()
+          + " min old >= WAKE_BACKLOG_AGE_MINUTES=" + config.wakeBacklogAge().toMinutes());
+    }
+    boolean up = ep.state() == State.CREATING || ep.state() == State.IN_SERVICE || ep.state() == State.UPDATING;
+    if (up && !q.idle()) {
+      return new Want(true, "outside working hours; finishing the backlog before stopping (" + work + ")");
+    }
+    return new Want(false, "outside working hours");
+  }
+
+  // ---- one step toward it ----
+
+  record Step(Action action, String why, boolean failure) {
+    Step(Action action, String why) {
+      this(action, why, false);
+    }
+  }
+
+  /** The decision table (pure); see the README for the table in prose. */
+  Step plan(boolean on, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, ControlState s, Instant now) {
+    State st = ep.state();
+    boolean serving = st == State.IN_SERVICE || st == State.UPDATING; // SageMaker keeps serving during an update
+    if (on) {
+      if (mp.polling() && !serving) {
+        return new Step(Action.DISABLE_MAPPING, "drift: mapping " + mp + " while the endpoint is " + st);
+      }
+      return switch (st) {
+        case ABSENT -> s.createNotBefore() != null && now.isBefore(s.createNotBefore())
+            ? new Step(Action.WAIT, "create backoff after " + s.createFailures() + " failure(s) until "
+                + s.createNotBefore())
+            : new Step(Action.CREATE_ENDPOINT, "endpoint absent");
+        case CREATING -> stuck(ep, now)
+            ? new Step(Action.DELETE_ENDPOINT, "stuck in Creating for " + age(ep, now) + " min >= CREATE_TIMEOUT_MINUTES="
+                + config.createTimeout().toMinutes(), true)
+            : new Step(Action.WAIT, "endpoint creating for " + age(ep, now) + " min");
+        case UPDATING -> new Step(Action.WAIT, "endpoint updating");
+        case DELETING -> new Step(Action.WAIT, "endpoint deleting; create once it is gone");
+        case FAILED -> new Step(Action.DELETE_ENDPOINT, "endpoint failed: " + ep.failureReason(), true);
+        case IN_SERVICE -> switch (mp) {
+          case ENABLED -> new Step(Action.NONE, "serving");
+          case DISABLED -> new Step(Action.ENABLE_MAPPING, "endpoint InService; test invocation, then enable");
+          case ABSENT -> new Step(Action.NONE, "endpoint InService but the event source mapping does not exist");
+          default -> new Step(Action.WAIT, "mapping " + mp);
+        };
+      };
+    }
+    if (mp.polling()) {
+      return new Step(Action.DISABLE_MAPPING, "stop: pause consumption first");
+    }
+    boolean drainOver = s.stoppingSince() != null
+        && !now.isBefore(s.stoppingSince().plus(config.drainTimeout()));
+    if (mp.transitional() && st != State.ABSENT && !drainOver) {
+      return new Step(Action.WAIT, "mapping " + mp);
+    }
+    return switch (st) {
+      case ABSENT -> new Step(Action.NONE, "off");
+      case DELETING -> new Step(Action.WAIT, "endpoint deleting");
+      case CREATING -> stuck(ep, now)
+          ? new Step(Action.DELETE_ENDPOINT, "stuck in Creating for " + age(ep, now) + " min", true)
+          // DeleteEndpoint is refused while Creating; delete once it settles.
+          : new Step(Action.WAIT, "endpoint creating; delete once it is InService");
+      case UPDATING -> new Step(Action.WAIT, "endpoint updating; delete once it is InService");
+      case FAILED -> new Step(Action.DELETE_ENDPOINT, "endpoint failed: " + ep.failureReason(), true);
+      case IN_SERVICE -> q.inFlight() > 0 && !drainOver
+          ? new Step(Action.WAIT, "draining " + q.inFlight() + " in-flight message(s), at most until "
+              + s.stoppingSince().plus(config.drainTimeout()))
+          : new Step(Action.DELETE_ENDPOINT, q.inFlight() > 0
+              ? "drain timeout (DRAIN_TIMEOUT_MINUTES=" + config.drainTimeout().toMinutes() + ") with "
+                  + q.inFlight() + " in flight; the consumer defers them"
+              : "stop: nothing in flight");
+    };
+  }
+
+  private boolean stuck(Endpoint.Status ep, Instant now) {
+    return ep.createdAt() != null && Duration.between(ep.createdAt(), now).compareTo(config.createTimeout()) >= 0;
+  }
+
+  private static long age(Endpoint.Status ep, Instant now) {
+    return ep.createdAt() == null ? 0 : Duration.between(ep.createdAt(), now).toMinutes();
+  }
+
+  /** The state this run writes before acting: the step, its backoff bookkeeping, and the ledger cursor. */
+  private ControlState claim(ControlState s, Step step, Endpoint.Status ep, Instant now) {
+    ControlState c = s;
+    if (step.failure()) {
+      int n = s.createFailures() + 1;
+      c = failures(c, n, now.plus(createBackoff(n)), step.why());
+    }
+    boolean billingAfter = step.action() == Action.CREATE_ENDPOINT || ep.billing();
+    return new ControlState(s.version() + 1, c.override(), c.idleSince(), c.backlogSince(), c.stoppingSince(),
+        c.scheduleOpen(), now, billingAfter, c.createFailures(), c.createNotBefore(), step.action() + ": " + step.why());
+  }
+
+  private static ControlState failures(ControlState s, int n, Instant notBefore, String lastAction) {
+    return new ControlState(s.version(), s.override(), s.idleSince(), s.backlogSince(), s.stoppingSince(),
+        s.scheduleOpen(), s.lastRunAt(), s.billing(), n, notBefore, lastAction);
+  }
+
+  private static ControlState billing(ControlState s, boolean billing) {
+    return new ControlState(s.version(), s.override(), s.idleSince(), s.backlogSince(), s.stoppingSince(),
+        s.scheduleOpen(), s.lastRunAt(), billing, s.createFailures(), s.createNotBefore(), s.lastAction());
+  }
+
+  private static ControlState stopping(ControlState s, Instant stoppingSince) {
+    return new ControlState(s.version(), s.override(), s.idleSince(), s.backlogSince(), stoppingSince,
+        s.scheduleOpen(), s.lastRunAt(), s.billing(), s.createFailures(), s.createNotBefore(), s.lastAction());
+  }
+
+  // ---- the ledger ----
+
+  /**
+   * Adds the time since the last run to the ledger if the endpoint was billing then. Billing is counted from
+   * CreateEndpoint until the endpoint is seen gone, Creating and Deleting included: SageMaker bills provisioned
+   * instances, and counting the whole life cycle makes the ledger an upper bound of the bill, so "saved" is never
+   * overstated (https://aws.amazon.com/sagemaker/pricing/). The interval is split at local midnight and at schedule
+   * changes, so each day gets its own seconds and its outside-schedule share.
+   */
+  private void account(ControlState before, Instant now) {
+    if (!before.billing() || before.lastRunAt() == null || !now.isAfter(before.lastRunAt())) {
+      return;
+    }
+    for (Ledger.Day piece : split(before.lastRunAt(), now)) {
+      ledger.add(piece);
+    }
+  }
+
+  List<Ledger.Day> split(Instant from, Instant to) {
+    ZoneId zone = config.zone();
+    Map<LocalDate, Ledger.Day> days = new LinkedHashMap<>();
+    Instant t = from;
+    while (t.isBefore(to)) {
+      LocalDate day = LocalDate.ofInstant(t, zone);
+      Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
+      Instant change = config.schedule().nextChange(t).orElse(end);
+      if (change.isBefore(end)) {
+        end = change;
+      }
+      if (end.isAfter(to)) {
+        end = to;
+      }
+      long seconds = Duration.between(t, end).toSeconds();
+      long outside = config.schedule().isOpen(t) ? 0 : seconds;
+      days.merge(day, new Ledger.Day(day, seconds, outside, 0, 0), Ledger.Day::plus);
+      t = end;
+    }
+    return List.copyOf(days.values());
+  }
+
+  private LocalDate today(Instant now) {
+    return LocalDate.ofInstant(now, config.zone());
+  }
+}

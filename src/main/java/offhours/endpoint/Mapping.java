@@ -1,0 +1,26 @@
+package offhours.endpoint;
+
+/** The Classify function's SQS event source mapping (port; {@link LambdaMapping} is the AWS adapter). */
+public interface Mapping {
+
+  /** The states of GetEventSourceMapping, plus ABSENT when the mapping does not exist (a deleted stack). */
+  enum State {
+    ABSENT, CREATING, ENABLING, ENABLED, DISABLING, DISABLED, UPDATING, DELETING;
+
+    /** Polling, or about to poll: messages may be handed to the consumer. */
+    public boolean polling() {
+      return this == ENABLING || this == ENABLED;
+    }
+
+    /** Lambda refuses UpdateEventSourceMapping in these states (ResourceInUseException); wait for the next run. */
+    public boolean transitional() {
+      return this == CREATING || this == DISABLING || this == UPDATING || this == DELETING;
+    }
+  }
+
+  State state();
+
+  void enable();
+
+  void disable();
+}

@@ -1,0 +1,117 @@
+package offhours.endpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
+
+/** {@link Endpoint} on the SageMaker control plane and runtime (or the local hosting service, which speaks both). */
+public final class SageMakerEndpoint implements Endpoint {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SageMakerClient sageMaker;
+  private final SageMakerRuntimeClient runtime;
+  private final String endpointName;
+  private final String endpointConfigName;
+  private final byte[] probeImage;
+
+  public SageMakerEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
+      String endpointConfigName) {
+    this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
+    this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
+    this.endpointConfigName = Objects.requireNonNull(endpointConfigName, "endpointConfigName");
+    this.probeImage = probeImage();
+  }
+
+  static byte[] probeImage() {
+    try (InputStream in = SageMakerEndpoint.class.getResourceAsStream("probe.png")) {
+      if (in == null) {
+        throw new IllegalStateException("offhours/endpoint/probe.png is missing from the controller artifact");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public Status describe() {
+    DescribeEndpointResponse r;
+    try {
+      r = sageMaker.describeEndpoint(b -> b.endpointName(endpointName));
+    } catch (SageMakerException e) {
+      if (notFound(e)) {
+        return Status.ABSENT;
+      }
+      throw e;
+    }
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html#sagemaker-DescribeEndpoint-response-EndpointStatus
+    State state = switch (r.endpointStatusAsString()) {
+      case "Creating" -> State.CREATING;
+      case "InService" -> State.IN_SERVICE;
+      case "Updating", "SystemUpdating", "RollingBack", "UpdateRollbackFailed" -> State.UPDATING;
+      case "Deleting" -> State.DELETING;
+      case "Failed", "OutOfService" -> State.FAILED;
+      default -> throw new IllegalStateException(
+          "endpoint " + endpointName + " has status " + r.endpointStatusAsString() + ", which offhours does not know");
+    };
+    return new Status(state, r.failureReason(), r.creationTime(), r.lastModifiedTime());
+  }
+
+  /** SageMaker answers a missing endpoint with ValidationException "Could not find endpoint ...", not a 404. */
+  private static boolean notFound(SageMakerException e) {
+    String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+    String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+    return ("ValidationException".equals(code) || "ResourceNotFound".equals(code))
+        && message != null && message.contains("Could not find endpoint");
+  }
+
+  @Override
+  public void create() {
+    sageMaker.createEndpoint(b -> b.endpointName(endpointName).endpointConfigName(endpointConfigName));
+  }
+
+  @Override
+  public void delete() {
+    try {
+      sageMaker.deleteEndpoint(b -> b.endpointName(endpointName));
+    } catch (SageMakerException e) {
+      if (!notFound(e)) {
+        throw e;
+      }
+    }
+  }
+
+  /** The built-in image-classification contract: image bytes as application/x-image, a JSON array of scores back. */
+  @Override
+  public Probe probe() {
+    try {
+      InvokeEndpointResponse r = runtime.invokeEndpoint(b -> b.endpointName(endpointName)
+          .contentType("application/x-image").accept("application/json").body(SdkBytes.fromByteArray(probeImage)));
+      String body = r.body().asUtf8String();
+      JsonNode node = JSON.readTree(body);
+      if (node == null || !node.isArray() || node.isEmpty()) {
+        return new Probe(false, "answered " + abbreviate(body) + ", not a JSON array of class probabilities");
+      }
+      return new Probe(true, node.size() + " class probabilities");
+    } catch (IOException e) {
+      return new Probe(false, "answered a body that is not JSON: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // Not InService yet, ModelNotReady, 5xx, throttled, unreachable: the model does not answer (yet).
+      return new Probe(false, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+}

@@ -1,0 +1,210 @@
+package offhours.endpoint;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.time.zone.ZoneOffsetTransition;
+
+/**
+ * Working hours in a named time zone, with holidays: "Mon-Fri 08:00-19:00", "Mon,Wed 09:00-12:00; Sat 10:00-14:00",
+ * "24/7", or "" (never). A window whose end is not after its start runs past midnight ("Fri 22:00-02:00"); "24:00" is
+ * the end of the day. A holiday (a local date) cancels every window that starts on it.
+ *
+ * <p>Local times are resolved the way a person reads a wall clock across DST: a time that does not exist (the skipped
+ * hour of a spring change) means the instant the clocks jump, so a 02:30 opening on 2026-03-29 in Europe/Berlin opens
+ * at 03:00 local; a time that occurs twice (the repeated autumn hour) means its first occurrence, so a window is never
+ * counted twice. Windows are half-open [open, close).
+ */
+public final class Schedule {
+
+  record Window(Set<DayOfWeek> days, LocalTime open, LocalTime close, boolean closesAtMidnight) {}
+
+  private final String text;
+  private final List<Window> windows;
+  private final ZoneId zone;
+  private final Set<LocalDate> holidays;
+
+  private Schedule(String text, List<Window> windows, ZoneId zone, Set<LocalDate> holidays) {
+    this.text = text;
+    this.windows = List.copyOf(windows);
+    this.zone = Objects.requireNonNull(zone, "zone");
+    this.holidays = Set.copyOf(holidays);
+  }
+
+  /** Parses {@code workingHours}; the message of the exception names the part that is wrong and shows the format. */
+  public static Schedule parse(String workingHours, ZoneId zone, Set<LocalDate> holidays) {
+    String text = workingHours == null ? "" : workingHours.strip();
+    List<Window> windows = new ArrayList<>();
+    if (text.equals("24/7")) {
+      windows.add(new Window(EnumSet.allOf(DayOfWeek.class), LocalTime.MIDNIGHT, LocalTime.MIDNIGHT, true));
+    } else if (!text.isEmpty()) {
+      for (String part : text.split(";")) {
+        windows.add(parseWindow(part.strip(), text));
+      }
+    }
+    return new Schedule(text, windows, zone, holidays);
+  }
+
+  private static Window parseWindow(String part, String whole) {
+    String[] dayAndTime = part.split("\\s+");
+    if (dayAndTime.length != 2) {
+      throw invalid(whole, "'" + part + "' is not 'DAYS HH:MM-HH:MM'");
+    }
+    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    for (String item : dayAndTime[0].split(",")) {
+      String[] range = item.split("-");
+      if (range.length == 1) {
+        days.add(day(range[0], whole));
+      } else if (range.length == 2) {
+        DayOfWeek from = day(range[0], whole);
+        DayOfWeek to = day(range[1], whole);
+        for (DayOfWeek d = from; ; d = d.plus(1)) {
+          days.add(d);
+          if (d == to) {
+            break;
+          }
+        }
+      } else {
+        throw invalid(whole, "'" + item + "' is not a day or a range of days like Mon-Fri");
+      }
+    }
+    String[] times = dayAndTime[1].split("-");
+    if (times.length != 2) {
+      throw invalid(whole, "'" + dayAndTime[1] + "' is not a time range like 08:00-19:00");
+    }
+    LocalTime open = time(times[0], whole, false);
+    boolean closesAtMidnight = times[1].equals("24:00");
+    LocalTime close = closesAtMidnight ? LocalTime.MIDNIGHT : time(times[1], whole, true);
+    if (open.equals(close) && !closesAtMidnight) {
+      throw invalid(whole, "'" + dayAndTime[1] + "' opens and closes at the same time");
+    }
+    return new Window(days, open, close, closesAtMidnight);
+  }
+
+  private static DayOfWeek day(String token, String whole) {
+    for (DayOfWeek d : DayOfWeek.values()) {
+      if (d.name().substring(0, 3).equalsIgnoreCase(token)) {
+        return d;
+      }
+    }
+    throw invalid(whole, "'" + token + "' is not a day; use Mon Tue Wed Thu Fri Sat Sun");
+  }
+
+  private static LocalTime time(String token, String whole, boolean isClose) {
+    if (!token.matches("\\d\\d:\\d\\d")) {
+      throw invalid(whole, "'" + token + "' is not a time HH:MM" + (isClose ? " (24:00 closes at midnight)" : ""));
+    }
+    try {
+      return LocalTime.parse(token);
+    } catch (DateTimeParseException e) {
+      throw invalid(whole, "'" + token + "' is not a valid time of day");
+    }
+  }
+
+  private static IllegalArgumentException invalid(String whole, String why) {
+    return new IllegalArgumentException("WORKING_HOURS '" + whole + "': " + why
+        + "; examples: 'Mon-Fri 08:00-19:00', 'Mon,Wed 09:00-12:00; Sat 10:00-14:00', '24/7', '' (never)");
+  }
+
+  public ZoneId zone() {
+    return zone;
+  }
+
+  public boolean isOpen(Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    for (LocalDate d = today.minusDays(1); !d.isAfter(today); d = d.plusDays(1)) {
+      for (Window w : windowsOn(d)) {
+        if (!now.isBefore(openAt(d, w)) && now.isBefore(closeAt(d, w))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The first instant after {@code now} at which {@link #isOpen} changes; empty for "24/7", "" and the like. */
+  public Optional<Instant> nextChange(Instant now) {
+    boolean open = isOpen(now);
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    // A week and a day covers every weekly schedule; a long run of holidays needs the wider search.
+    for (int horizon : new int[] {8, 400}) {
+      TreeSet<Instant> boundaries = new TreeSet<>();
+      for (LocalDate d = today.minusDays(1); !d.isAfter(today.plusDays(horizon)); d = d.plusDays(1)) {
+        for (Window w : windowsOn(d)) {
+          boundaries.add(openAt(d, w));
+          boundaries.add(closeAt(d, w));
+        }
+      }
+      for (Instant b : boundaries.tailSet(now, false)) {
+        if (isOpen(b) != open) {
+          return Optional.of(b);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The next instant at or after {@code now} at which the schedule is open; empty if it never opens again. */
+  public Optional<Instant> nextOpening(Instant now) {
+    return isOpen(now) ? Optional.of(now) : nextChange(now);
+  }
+
+  private List<Window> windowsOn(LocalDate d) {
+    if (holidays.contains(d)) {
+      return List.of();
+    }
+    return windows.stream().filter(w -> w.days().contains(d.getDayOfWeek())).toList();
+  }
+
+  private Instant openAt(LocalDate d, Window w) {
+    return resolve(d.atTime(w.open()));
+  }
+
+  private Instant closeAt(LocalDate d, Window w) {
+    boolean nextDay = w.closesAtMidnight() || !w.close().isAfter(w.open());
+    return resolve((nextDay ? d.plusDays(1) : d).atTime(w.close()));
+  }
+
+  private Instant resolve(LocalDateTime local) {
+    ZoneOffsetTransition t = zone.getRules().getTransition(local);
+    if (t != null && t.isGap()) {
+      return t.getInstant(); // the skipped hour: the clocks jump to its end
+    }
+    return ZonedDateTime.of(local, zone).toInstant(); // the repeated hour: ZonedDateTime takes the earlier offset
+  }
+
+  @Override
+  public String toString() {
+    return (text.isEmpty() ? "never" : text) + " " + zone
+        + (holidays.isEmpty() ? "" : " except " + new TreeSet<>(holidays));
+  }
+
+  /** Parses "2026-12-24,2026-12-25" into dates; blank means none. */
+  static Set<LocalDate> parseHolidays(String csv) {
+    Set<LocalDate> dates = new TreeSet<>();
+    if (csv == null || csv.isBlank()) {
+      return dates;
+    }
+    for (String token : csv.split(",")) {
+      try {
+        dates.add(LocalDate.parse(token.strip()));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "HOLIDAYS '" + csv + "': '" + token.strip() + "' is not an ISO date like 2026-12-24", e);
+      }
+    }
+    return dates;
+  }
+}

@@ -1,0 +1,83 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CostReportTest {
+  private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+  private static final LocalDate MON = LocalDate.parse("2026-01-12");
+
+  private static CostReport twoDays() {
+    return CostReport.compute(
+        List.of(new Ledger.Day(MON, 3 * 3600, 1800, 2, 2)),
+        Map.of(MON, 600L), MON, MON.plusDays(1), BERLIN, "ml.m5.large", 2, 0.115);
+  }
+
+  @Test
+  void costIsHoursTimesInstancesTimesPriceAndSavedIsAgainstTheWholeDay() {
+    CostReport.Row monday = twoDays().days().get(0);
+    assertThat(monday.endpointHours()).isEqualTo(3.0);
+    assertThat(monday.outsideScheduleHours()).isEqualTo(0.5);
+    assertThat(monday.costUsd()).isCloseTo(3 * 2 * 0.115, within(1e-9));
+    assertThat(monday.costPerImageUsd()).isCloseTo(0.69 / 600, within(1e-12));
+    assertThat(monday.alwaysOnCostUsd()).isCloseTo(24 * 2 * 0.115, within(1e-9));
+    assertThat(monday.savedUsd()).isCloseTo(21 * 2 * 0.115, within(1e-9));
+    assertThat(monday.savedPercent()).isCloseTo(87.5, within(1e-9));
+  }
+
+  @Test
+  void aDayWithoutLedgerItemSavedEverythingAndHasNoCostPerImage() {
+    CostReport.Row tuesday = twoDays().days().get(1);
+    assertThat(tuesday.endpointHours()).isZero();
+    assertThat(tuesday.savedPercent()).isEqualTo(100.0);
+    assertThat(tuesday.costPerImageUsd()).isNaN();
+  }
+
+  @Test
+  void theTotalSumsTheDays() {
+    CostReport.Row total = twoDays().total();
+    assertThat(total.endpointHours()).isEqualTo(3.0);
+    assertThat(total.images()).isEqualTo(600);
+    assertThat(total.alwaysOnHours()).isEqualTo(48.0);
+    assertThat(total.savedPercent()).isCloseTo(100.0 * 45 / 48, within(1e-9));
+  }
+
+  @Test
+  void alwaysOnCountsTheRealLengthOfDstDays() {
+    LocalDate spring = LocalDate.parse("2026-03-29");
+    LocalDate autumn = LocalDate.parse("2026-10-25");
+    assertThat(CostReport.compute(List.of(), Map.of(), spring, spring, BERLIN, "", 1, 1).total().alwaysOnHours())
+        .isEqualTo(23.0);
+    assertThat(CostReport.compute(List.of(), Map.of(), autumn, autumn, BERLIN, "", 1, 1).total().alwaysOnHours())
+        .isEqualTo(25.0);
+  }
+
+  @Test
+  void rendersATableAndJsonLines() throws Exception {
+    CostReport report = twoDays();
+    assertThat(report.renderTable()).contains("ml.m5.large x 2 at $0.1150/h")
+        .contains("2026-01-12      3.00      0.50      2     600       0.69    0.00115       5.52       4.83   87.5%")
+        .contains("total ");
+    List<String> lines = report.toJson().lines().toList();
+    assertThat(lines).hasSize(3);
+    JsonNode total = new ObjectMapper().readTree(lines.get(2));
+    assertThat(total.get("date").asText()).isEqualTo("total");
+    assertThat(total.get("savedPercent").asDouble()).isEqualTo(93.75);
+    assertThat(new ObjectMapper().readTree(lines.get(1)).get("costPerImageUsd").isNull()).isTrue();
+  }
+
+  @Test
+  void aPeriodThatEndsBeforeItStartsIsRejected() {
+    assertThatThrownBy(() -> CostReport.compute(List.of(), Map.of(), MON, MON.minusDays(1), BERLIN, "", 1, 1))
+        .hasMessage("the report ends (2026-01-11) before it starts (2026-01-12)");
+  }
+}

@@ -1,0 +1,420 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
+import offhours.endpoint.ControlState.Override.Mode;
+import offhours.endpoint.Decision.Action;
+import offhours.endpoint.Endpoint.State;
+import offhours.endpoint.sim.MemoryControlTable;
+import org.junit.jupiter.api.Test;
+
+class EndpointControllerTest {
+  private final Rig rig = new Rig();
+
+  // ---- want ON ----
+
+  @Test
+  void inWorkingHoursAnAbsentEndpointIsCreatedAndCountedAsAStart() {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    Decision d = rig.run();
+    assertThat(d.wantOn()).isTrue();
+    assertThat(d.wantReason()).isEqualTo("working hours; 5 waiting, 0 in flight, 0 deferred");
+    assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(rig.calls).containsExactly("create");
+    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
+        .singleElement().satisfies(day -> assertThat(day.starts()).isEqualTo(1));
+  }
+
+  @Test
+  void aCreatingEndpointIsWaitedForWithoutTouchingTheMapping() {
+    rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now.minusSeconds(600), null);
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.WAIT);
+    assertThat(d.why()).isEqualTo("endpoint creating for 10 min");
+    assertThat(rig.calls).isEmpty();
+  }
+
+  @Test
+  void theMappingIsEnabledOnlyAfterATestInvocationAnswers() {
+    rig.inService();
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(d.outcome()).isEqualTo("ok");
+    assertThat(rig.calls).containsExactly("probe", "enable");
+  }
+
+  @Test
+  void aFailedTestInvocationKeepsTheMappingDisabledAndTheNextRunRetries() {
+    rig.inService();
+    rig.probe = new Endpoint.Probe(false, "ModelNotReadyException: model not loaded");
+    Decision d = rig.run();
+    assertThat(d.outcome())
+        .isEqualTo("test invocation failed, mapping stays disabled, retry next run: ModelNotReadyException: model not loaded");
+    assertThat(rig.calls).containsExactly("probe");
+    rig.probe = new Endpoint.Probe(true, "ok");
+    rig.now = rig.now.plusSeconds(300);
+    rig.run();
+    assertThat(rig.calls).containsExactly("probe", "probe", "enable");
+  }
+
+  @Test
+  void aServingEndpointWithAnEnabledMappingNeedsNothing() {
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.NONE);
+    assertThat(d.why()).isEqualTo("serving");
+    assertThat(rig.calls).isEmpty();
+  }
+
+  @Test
+  void transitionalMappingAndEndpointStatesAreWaitedFor() {
+    rig.inService();
+    rig.mapping = Mapping.State.UPDATING;
+    assertThat(rig.run().action()).isEqualTo(Action.WAIT);
+    rig.endpoint = new Endpoint.Status(State.DELETING, null, null, null);
+    rig.mapping = Mapping.State.DISABLED;
+    assertThat(rig.run().why()).isEqualTo("endpoint deleting; create once it is gone");
+    rig.endpoint = new Endpoint.Status(State.UPDATING, null, null, null);
+    assertThat(rig.run().why()).isEqualTo("endpoint updating");
+    assertThat(rig.calls).isEmpty();
+  }
+
+  @Test
+  void aFailedEndpointIsDeletedWithAMetricAndRecreatedAfterABackoff() {
+    rig.endpoint = new Endpoint.Status(State.FAILED, "CapacityError: insufficient ml.m5.large", rig.now, rig.now);
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(d.why()).isEqualTo("endpoint failed: CapacityError: insufficient ml.m5.large");
+    assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(1.0);
+    assertThat(rig.state().createFailures()).isEqualTo(1);
+
+    rig.endpoint = Endpoint.Status.ABSENT;
+    Decision waiting = rig.runAt("2026-01-14T09:03:00Z");
+    assertThat(waiting.action()).isEqualTo(Action.WAIT);
+    assertThat(waiting.why()).isEqualTo("create backoff after 1 failure(s) until 2026-01-14T09:05:00Z");
+    assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(0.0);
+
+    assertThat(rig.runAt("2026-01-14T09:05:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(rig.calls).containsExactly("delete", "create");
+  }
+
+  @Test
+  void createFailsOnceThenIsRetriedWhileMessagesWaitAndTheMappingStaysOff() {
+    rig.queue = new Backlog.Snapshot(40, 0, 0, 0);
+    rig.runAt("2026-01-14T09:00:00Z"); // create
+    rig.endpoint = new Endpoint.Status(State.FAILED, "image pull failed", rig.now, rig.now);
+    rig.runAt("2026-01-14T09:10:00Z"); // delete, backoff 5 min
+    rig.endpoint = Endpoint.Status.ABSENT;
+    assertThat(rig.runAt("2026-01-14T09:12:00Z").action()).isEqualTo(Action.WAIT);
+    rig.runAt("2026-01-14T09:15:00Z"); // create again
+    rig.inService();
+    Decision enabled = rig.runAt("2026-01-14T09:25:00Z");
+    assertThat(enabled.action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(rig.calls).containsExactly("create", "delete", "create", "probe", "enable");
+    assertThat(rig.state().createFailures()).isZero(); // a successful test invocation ends the backoff series
+  }
+
+  @Test
+  void backoffDoublesUpToAnHour() {
+    assertThat(EndpointController.createBackoff(1)).isEqualTo(Duration.ofMinutes(5));
+    assertThat(EndpointController.createBackoff(2)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(EndpointController.createBackoff(4)).isEqualTo(Duration.ofMinutes(40));
+    assertThat(EndpointController.createBackoff(5)).isEqualTo(Duration.ofMinutes(60));
+    assertThat(EndpointController.createBackoff(50)).isEqualTo(Duration.ofMinutes(60));
+  }
+
+  @Test
+  void aRefusedCreateEndpointCallBacksOffAndEmitsTheMetric() {
+    rig.createError = new IllegalStateException("ResourceLimitExceeded: account quota for ml.g4dn.xlarge is 0");
+    Decision d = rig.run();
+    assertThat(d.outcome())
+        .isEqualTo("CREATE_ENDPOINT failed, retry next run: ResourceLimitExceeded: account quota for ml.g4dn.xlarge is 0");
+    assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(1.0);
+    assertThat(rig.state().createNotBefore()).isEqualTo(rig.now.plus(Duration.ofMinutes(5)));
+    assertThat(rig.state().billing()).isFalse();
+  }
+
+  @Test
+  void anEndpointStuckInCreatingPastTheTimeoutIsDeletedAndCountedAsAFailure() {
+    rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now.minus(Duration.ofMinutes(45)), null);
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(d.why()).isEqualTo("stuck in Creating for 45 min >= CREATE_TIMEOUT_MINUTES=45");
+    assertThat(rig.state().createFailures()).isEqualTo(1);
+    assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(1.0);
+  }
+
+  // ---- want OFF ----
+
+  @Test
+  void stoppingWhileABacklogIsProcessedDisablesFirstAndDeletesOnlyAfterTheInFlightBatchesDrain() {
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    rig.queue = new Backlog.Snapshot(300, 10, 0, 0);
+    Decision first = rig.controller.override(Mode.STOP, null, rig.now);
+    assertThat(first.wantReason()).isEqualTo("manual stop until 2026-01-14T19:00+01:00[Europe/Berlin]");
+    assertThat(first.action()).isEqualTo(Action.DISABLE_MAPPING);
+
+    rig.mapping = Mapping.State.DISABLED;
+    Decision draining = rig.runAt("2026-01-14T09:01:00Z");
+    assertThat(draining.action()).isEqualTo(Action.WAIT);
+    assertThat(draining.why()).isEqualTo("draining 10 in-flight message(s), at most until 2026-01-14T09:10:00Z");
+
+    rig.queue = new Backlog.Snapshot(300, 0, 0, 0);
+    Decision delete = rig.runAt("2026-01-14T09:02:00Z");
+    assertThat(delete.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(delete.why()).isEqualTo("stop: nothing in flight");
+    assertThat(rig.calls).containsExactly("disable", "delete");
+  }
+
+  @Test
+  void theDrainIsBoundedByTheDrainTimeout() {
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    rig.queue = new Backlog.Snapshot(0, 3, 0, 0);
+    rig.controller.override(Mode.STOP, null, rig.now);
+    rig.mapping = Mapping.State.DISABLED;
+    assertThat(rig.runAt("2026-01-14T09:09:59Z").action()).isEqualTo(Action.WAIT);
+    Decision d = rig.runAt("2026-01-14T09:10:00Z");
+    assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(d.why()).isEqualTo("drain timeout (DRAIN_TIMEOUT_MINUTES=10) with 3 in flight; the consumer defers them");
+  }
+
+  @Test
+  void aMappingStuckDisablingIsBoundedByTheDrainTimeoutToo() {
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    rig.controller.override(Mode.STOP, null, rig.now);
+    rig.mapping = Mapping.State.DISABLING;
+    assertThat(rig.runAt("2026-01-14T09:05:00Z").why()).isEqualTo("mapping DISABLING");
+    assertThat(rig.runAt("2026-01-14T09:10:00Z").action()).isEqualTo(Action.DELETE_ENDPOINT);
+  }
+
+  @Test
+  void outsideHoursAnIdleEndpointIsStoppedAndReportedAsRunningOutsideSchedule() {
+    rig.inService();
+    Decision d = rig.runAt("2026-01-14T19:00:00Z"); // 20:00 local
+    assertThat(d.wantReason()).isEqualTo("outside working hours");
+    assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(d.runningOutsideSchedule()).isTrue();
+    assertThat(metric(rig.metrics.getLast(), "EndpointRunningOutsideSchedule")).isEqualTo(1.0);
+    assertThat(rig.state().billing()).isTrue(); // Deleting is still billed until it is gone
+  }
+
+  @Test
+  void outsideHoursABacklogBeingProcessedIsFinishedFirst() {
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    rig.queue = new Backlog.Snapshot(50, 10, 0, 0);
+    Decision d = rig.runAt("2026-01-14T18:05:00Z");
+    assertThat(d.wantOn()).isTrue();
+    assertThat(d.wantReason())
+        .isEqualTo("outside working hours; finishing the backlog before stopping (50 waiting, 10 in flight, 0 deferred)");
+    assertThat(d.runningOutsideSchedule()).isFalse();
+  }
+
+  @Test
+  void outsideHoursMessagesWaitForTheNextOpeningWhenWakeThresholdsAreOff() {
+    rig.queue = new Backlog.Snapshot(5000, 0, 0, 0);
+    Decision d = rig.runAt("2026-01-17T12:00:00Z"); // Saturday
+    assertThat(d.wantOn()).isFalse();
+    assertThat(d.action()).isEqualTo(Action.NONE);
+    assertThat(d.why()).isEqualTo("off");
+  }
+
+  @Test
+  void insideHoursAnIdleEndpointStopsAfterIdleStopMinutesAndTheNextUploadWakesIt() {
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    assertThat(rig.runAt("2026-01-14T09:00:00Z").wantOn()).isTrue();
+    assertThat(rig.runAt("2026-01-14T09:29:00Z").wantReason())
+        .isEqualTo("working hours; idle 29 of 30 min (IDLE_STOP_MINUTES)");
+    Decision stop = rig.runAt("2026-01-14T09:30:00Z");
+    assertThat(stop.wantReason()).isEqualTo("working hours but idle 30 min >= IDLE_STOP_MINUTES=30; the next upload wakes it");
+    assertThat(stop.action()).isEqualTo(Action.DISABLE_MAPPING);
+    rig.mapping = Mapping.State.DISABLED;
+    rig.endpoint = Endpoint.Status.ABSENT;
+    rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
+    assertThat(rig.runAt("2026-01-14T11:00:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
+  }
+
+  @Test
+  void theEndpointIsStartedAtTheOpeningEvenWithAnEmptyQueue() {
+    assertThat(rig.runAt("2026-01-14T06:55:00Z").wantOn()).isFalse();
+    Decision d = rig.runAt("2026-01-14T07:00:00Z"); // 08:00 local
+    assertThat(d.wantReason()).isEqualTo("working hours; idle 0 of 30 min (IDLE_STOP_MINUTES)");
+    assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
+  }
+
+  @Test
+  void idleStopZeroKeepsTheEndpointOnThroughWorkingHours() {
+    Rig always = new Rig(Map.of("IDLE_STOP_MINUTES", "0"));
+    always.runAt("2026-01-14T07:00:00Z");
+    assertThat(always.runAt("2026-01-14T17:59:00Z").wantReason()).isEqualTo("working hours");
+  }
+
+  @Test
+  void wakeOnBacklogCountStartsTheEndpointOutsideHours() {
+    Rig wake = new Rig(Map.of("WAKE_BACKLOG_MESSAGES", "100"));
+    wake.queue = new Backlog.Snapshot(99, 0, 0, 0);
+    assertThat(wake.runAt("2026-01-14T22:00:00Z").wantOn()).isFalse();
+    wake.queue = new Backlog.Snapshot(100, 0, 0, 0);
+    Decision d = wake.runAt("2026-01-14T22:05:00Z");
+    assertThat(d.wantReason()).isEqualTo("backlog: 100 visible >= WAKE_BACKLOG_MESSAGES=100");
+    assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
+  }
+
+  @Test
+  void wakeOnBacklogAgeUsesTheFirstRunThatSawTheQueueNonEmpty() {
+    Rig wake = new Rig(Map.of("WAKE_BACKLOG_AGE_MINUTES", "60"));
+    wake.queue = new Backlog.Snapshot(1, 0, 0, 0);
+    wake.runAt("2026-01-14T22:00:00Z");
+    assertThat(wake.state().backlogSince()).isEqualTo(Instant.parse("2026-01-14T22:00:00Z"));
+    assertThat(wake.runAt("2026-01-14T22:59:00Z").wantOn()).isFalse();
+    Decision d = wake.runAt("2026-01-14T23:00:00Z");
+    assertThat(d.wantReason()).isEqualTo("backlog: oldest message about 60 min old >= WAKE_BACKLOG_AGE_MINUTES=60");
+  }
+
+  // ---- overrides ----
+
+  @Test
+  void aManualStartOutsideHoursLastsUntilTheNextScheduleChangeAndIsNotReportedAsOutsideSchedule() {
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    Decision d = rig.controller.override(Mode.START, null, Instant.parse("2026-01-14T20:00:00Z"));
+    assertThat(d.wantReason()).isEqualTo("manual start until 2026-01-15T08:00+01:00[Europe/Berlin]");
+    assertThat(d.runningOutsideSchedule()).isFalse();
+    assertThat(rig.state().override().until()).isEqualTo(Instant.parse("2026-01-15T07:00:00Z"));
+  }
+
+  @Test
+  void anOverrideExpiresAndAutoClearsIt() {
+    rig.controller.override(Mode.START, Instant.parse("2026-01-14T21:00:00Z"), Instant.parse("2026-01-14T20:00:00Z"));
+    assertThat(rig.runAt("2026-01-14T20:30:00Z").wantOn()).isTrue();
+    assertThat(rig.runAt("2026-01-14T21:00:00Z").wantReason()).isEqualTo("outside working hours");
+    rig.controller.override(Mode.STOP, null, Instant.parse("2026-01-15T09:00:00Z"));
+    assertThat(rig.state().override()).isNotNull();
+    Decision auto = rig.controller.override(null, null, Instant.parse("2026-01-15T09:05:00Z"));
+    assertThat(rig.state().override()).isNull();
+    assertThat(auto.wantReason()).startsWith("working hours");
+  }
+
+  @Test
+  void anOverrideUntilThePastIsRejected() {
+    assertThatThrownBy(() -> rig.controller.override(Mode.START, Instant.parse("2026-01-14T08:00:00Z"), rig.now))
+        .hasMessage("until 2026-01-14T08:00:00Z is not in the future (now 2026-01-14T09:00:00Z)");
+  }
+
+  // ---- drift ----
+
+  @Test
+  void aMappingReEnabledByADeployWhileTheEndpointIsOffIsDisabledOnTheNextRun() {
+    rig.mapping = Mapping.State.ENABLED;
+    Decision d = rig.runAt("2026-01-14T22:00:00Z");
+    assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
+    assertThat(rig.calls).containsExactly("disable");
+  }
+
+  @Test
+  void aMappingEnabledWhileTheWantedEndpointIsStillCreatingIsDisabled() {
+    rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now, null);
+    rig.mapping = Mapping.State.ENABLED;
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
+    assertThat(d.why()).isEqualTo("drift: mapping ENABLED while the endpoint is CREATING");
+  }
+
+  // ---- overlapping runs ----
+
+  @Test
+  void whenTwoRunsOverlapOnlyOneActsAndTheOtherReportsTheLostRace() {
+    MemoryControlTable table = new MemoryControlTable();
+    Rig shared = new Rig(Map.of(), table);
+    shared.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    ControllerConfig config = shared.controller.config();
+    // The second run reads the state, then the first run completes before the second one claims its step.
+    Decision[] first = new Decision[1];
+    ControlStore interleaving = new ControlStore() {
+      @Override public Optional<ControlState> load() {
+        return table.load();
+      }
+      @Override public boolean save(ControlState next, long expectedVersion) {
+        if (first[0] == null) {
+          first[0] = shared.controller.reconcile(shared.now);
+        }
+        return table.save(next, expectedVersion);
+      }
+    };
+    Decision second = shared.controller(config, interleaving).reconcile(shared.now);
+    assertThat(first[0].action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(second.action()).isEqualTo(Action.LOST_RACE);
+    assertThat(second.why()).isEqualTo("another run claimed the step (control state version 1)");
+    assertThat(shared.calls).containsExactly("create");
+  }
+
+  // ---- ledger ----
+
+  @Test
+  void theLedgerSplitsBillingTimeAtLocalMidnight() {
+    rig.inService();
+    rig.controller.override(Mode.START, Instant.parse("2026-01-15T06:00:00Z"), Instant.parse("2026-01-14T22:50:00Z"));
+    rig.mapping = Mapping.State.ENABLED;
+    rig.runAt("2026-01-14T23:10:00Z"); // 23:50 -> 00:10 Berlin
+    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-15")))
+        .containsExactly(new Ledger.Day(LocalDate.parse("2026-01-14"), 600, 600, 0, 0),
+            new Ledger.Day(LocalDate.parse("2026-01-15"), 600, 600, 0, 0));
+  }
+
+  @Test
+  void theLedgerSeparatesTimeInsideAndOutsideTheSchedule() {
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    rig.queue = new Backlog.Snapshot(10, 5, 0, 0);
+    rig.runAt("2026-01-14T17:30:00Z"); // 18:30 local
+    rig.runAt("2026-01-14T18:30:00Z"); // 19:30 local: 30 min in hours, 30 min outside
+    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
+        .containsExactly(new Ledger.Day(LocalDate.parse("2026-01-14"), 3600, 1800, 0, 0));
+  }
+
+  @Test
+  void nothingIsBilledWhileTheEndpointIsAbsent() {
+    rig.runAt("2026-01-17T10:00:00Z");
+    rig.runAt("2026-01-17T11:00:00Z");
+    assertThat(rig.table.days(LocalDate.parse("2026-01-17"), LocalDate.parse("2026-01-17"))).isEmpty();
+  }
+
+  // ---- metrics ----
+
+  @Test
+  void everyRunLogsOneEmbeddedMetricFormatLine() throws Exception {
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    rig.queue = new Backlog.Snapshot(7, 0, 0, 0);
+    rig.run();
+    JsonNode line = new ObjectMapper().readTree(rig.metrics.getLast());
+    JsonNode directive = line.get("_aws").get("CloudWatchMetrics").get(0);
+    assertThat(directive.get("Namespace").asText()).isEqualTo("offhours");
+    assertThat(directive.get("Dimensions").get(0).get(0).asText()).isEqualTo("EndpointName");
+    assertThat(line.get("_aws").get("Timestamp").asLong()).isEqualTo(rig.now.toEpochMilli());
+    assertThat(line.get("EndpointName").asText()).isEqualTo("offhours-endpoint");
+    assertThat(line.get("EndpointOn").asDouble()).isEqualTo(1.0);
+    assertThat(line.get("Backlog").asDouble()).isEqualTo(7.0);
+  }
+
+  static double metric(String emfLine, String name) {
+    try {
+      return new ObjectMapper().readTree(emfLine).get(name).asDouble();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}

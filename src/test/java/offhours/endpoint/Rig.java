@@ -1,0 +1,92 @@
+package offhours.endpoint;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import offhours.endpoint.sim.MemoryControlTable;
+
+/** A controller over scripted fakes: each test sets what AWS would answer, runs, and reads what was called. */
+final class Rig {
+  static final Map<String, String> ENV = Map.of(
+      "ENDPOINT_NAME", "offhours-endpoint", "ENDPOINT_CONFIG_NAME", "offhours-endpoint-config",
+      "MAPPING_UUID", "uuid-1", "QUEUE_URL", "http://q", "CONTROL_TABLE_NAME", "offhours-control",
+      "TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Mon-Fri 08:00-19:00");
+
+  final List<String> calls = new ArrayList<>();
+  final List<String> metrics = new ArrayList<>();
+  Endpoint.Status endpoint = Endpoint.Status.ABSENT;
+  Mapping.State mapping = Mapping.State.DISABLED;
+  Backlog.Snapshot queue = Backlog.Snapshot.EMPTY;
+  Endpoint.Probe probe = new Endpoint.Probe(true, "5 class probabilities");
+  RuntimeException createError;
+  Instant now = Instant.parse("2026-01-14T09:00:00Z"); // Wednesday 10:00 in Berlin
+  final MemoryControlTable table;
+  final EndpointController controller;
+
+  Rig() {
+    this(Map.of());
+  }
+
+  Rig(Map<String, String> extraEnv) {
+    this(extraEnv, new MemoryControlTable());
+  }
+
+  Rig(Map<String, String> extraEnv, MemoryControlTable table) {
+    Map<String, String> env = new HashMap<>(ENV);
+    env.putAll(extraEnv);
+    this.table = table;
+    this.controller = controller(ControllerConfig.fromEnvironment(env), table);
+  }
+
+  EndpointController controller(ControllerConfig config, ControlStore store) {
+    Endpoint ep = new Endpoint() {
+      @Override public Status describe() { return endpoint; }
+      @Override public void create() {
+        calls.add("create");
+        if (createError != null) {
+          throw createError;
+        }
+        endpoint = new Status(State.CREATING, null, now, now);
+      }
+      @Override public void delete() {
+        calls.add("delete");
+        endpoint = new Status(State.DELETING, null, endpoint.createdAt(), now);
+      }
+      @Override public Probe probe() {
+        calls.add("probe");
+        return probe;
+      }
+    };
+    Mapping mp = new Mapping() {
+      @Override public State state() { return mapping; }
+      @Override public void enable() {
+        calls.add("enable");
+        mapping = State.ENABLING;
+      }
+      @Override public void disable() {
+        calls.add("disable");
+        mapping = State.DISABLING;
+      }
+    };
+    return new EndpointController(config, ep, mp, () -> queue, store, table, metrics::add);
+  }
+
+  Decision run() {
+    return controller.reconcile(now);
+  }
+
+  Decision runAt(String instant) {
+    now = Instant.parse(instant);
+    return run();
+  }
+
+  void inService() {
+    endpoint = new Endpoint.Status(Endpoint.State.IN_SERVICE, null, now.minusSeconds(3600), now);
+  }
+
+  ControlState state() {
+    return table.load().orElseThrow();
+  }
+}
