@@ -105,7 +105,7 @@ final class UploadCommand implements Command {
     String shown = String.join(", ", names.subList(0, Math.min(5, names.size())))
         + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
     call.err().println("skipped " + Format.plural(names.size(), "file")
-        + " that are not .jpg/.jpeg/.png images or are hidden (add --all to upload non-images): " + shown);
+        + " (not .jpg/.jpeg/.png, or hidden; add --all to upload non-images): " + shown);
   }
 
   private static String contentType(UploadPlan.Item item) {
