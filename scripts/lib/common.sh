@@ -45,3 +45,30 @@ need() {
 need_maven() {
   need mvn "Install Apache Maven 3.8 or newer (for example 'apt-get install maven')."
 }
+
+# The one "build if needed" of the scripts (offhours, demo, bench): compiles the project and writes
+# target/classpath.txt (runtime dependencies) when either is missing or anything under src/main or
+# pom.xml is newer than the stamp of the last build. When nothing changed it costs one 'find'.
+ensure_built() {
+  local stamp="$OFFHOURS_ROOT/target/.offhours-built"
+  if [ -f "$stamp" ] && [ -f "$OFFHOURS_ROOT/target/classpath.txt" ] && [ -d "$OFFHOURS_ROOT/target/classes" ] \
+      && [ -z "$(find "$OFFHOURS_ROOT/src/main" "$OFFHOURS_ROOT/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  need_maven
+  echo "offhours: building (first run, or the sources changed) ..." >&2
+  # Stamp the start, not the end: a file edited during the build triggers the next one.
+  local started
+  started=$(mktemp "${TMPDIR:-/tmp}/offhours-build.XXXXXX")
+  if ! (cd "$OFFHOURS_ROOT" && mvn -q -B -ntp compile dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2; then
+    rm -f "$started"
+    die "the build failed; run 'mvn compile' in $OFFHOURS_ROOT to see why"
+  fi
+  mv "$started" "$stamp"
+}
+
+# The JVM class path of a built project (after ensure_built).
+offhours_classpath() {
+  echo "$OFFHOURS_ROOT/target/classes:$(cat "$OFFHOURS_ROOT/target/classpath.txt")"
+}

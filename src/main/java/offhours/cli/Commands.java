@@ -1,0 +1,33 @@
+package offhours.cli;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The registry of {@code offhours} commands, in the order {@code offhours --help} lists them.
+ *
+ * <p>To add a command, implement {@link Command} (a group via {@link Command#group}) and list it in
+ * {@link #all()}; tests may pass any list to {@link Main#Main(Context, List)} instead.
+ */
+public final class Commands {
+
+  private Commands() {}
+
+  /** The commands this package implements. */
+  public static List<Command> builtIn() {
+    return List.of(
+        new UploadCommand(),
+        new ResultsCommand(),
+        new QueueCommand(),
+        Command.group("endpoint", "show, start or stop the SageMaker endpoint",
+            Stream.concat(Stream.of(new EndpointStatusCommand()), EndpointControlCommand.all().stream()).toList()));
+  }
+
+  /**
+   * Everything {@code scripts/offhours} offers. Commands built elsewhere ({@code demo},
+   * {@code local start|stop|status}, {@code simulate}, {@code cost}) are added here.
+   */
+  public static List<Command> all() {
+    return builtIn();
+  }
+}

@@ -1,0 +1,61 @@
+package offhours.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import offhours.aws.AwsClients;
+
+/**
+ * Everything a command may take from the outside world, read once in {@link Main#main}: streams, the
+ * environment, the cache directory (home of the local stack's state file), whether stderr is a
+ * terminal, the clock and time zone, and how to build clients for a deployed stack. Tests pass their own.
+ */
+public record Context(
+    PrintStream out,
+    PrintStream err,
+    Map<String, String> env,
+    Path cacheDir,
+    boolean terminal,
+    Clock clock,
+    Supplier<AwsClients> userClients) {
+
+  public Context {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(err, "err");
+    env = Map.copyOf(env);
+    Objects.requireNonNull(cacheDir, "cacheDir");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(userClients, "userClients");
+  }
+
+  /** The context of a real run: system clock and zone, AWS clients from the usual profile/region chains. */
+  public static Context of(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
+    return new Context(out, err, env, cacheDir(env), terminal, Clock.systemDefaultZone(), AwsClients::forUser);
+  }
+
+  /**
+   * {@code $OFFHOURS_CACHE}, else {@code $XDG_CACHE_HOME/offhours}, else {@code ~/.cache/offhours}
+   * (contracts: "Local stack state file").
+   */
+  public static Path cacheDir(Map<String, String> env) {
+    String explicit = env.get("OFFHOURS_CACHE");
+    if (explicit != null && !explicit.isBlank()) {
+      return Path.of(explicit);
+    }
+    String xdg = env.get("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "offhours");
+    }
+    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    return Path.of(home, ".cache", "offhours");
+  }
+
+  /** The zone in which "18:00" and "2026-11-25T18:00" are read. */
+  public ZoneId zone() {
+    return clock.getZone();
+  }
+}

@@ -1,0 +1,115 @@
+package offhours.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+import offhours.cli.Target.Name;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+
+/**
+ * {@code offhours endpoint start|stop|auto}: a manual override, asked of the controller function
+ * (contracts: {@code {"action":"start","until":"ISO-8601"}}, {@code {"action":"stop"}}, {@code {"action":"auto"}}).
+ * The controller does the work, so start and stop keep its guarantees (test invocation before consuming,
+ * drain before deleting).
+ */
+final class EndpointControlCommand implements Command {
+
+  private static final Option UNTIL =
+      Option.value("until", "TIME", "keep it on until TIME, then hand back to the schedule");
+
+  private final String action;
+
+  private EndpointControlCommand(String action) {
+    this.action = action;
+  }
+
+  static List<Command> all() {
+    return List.of(new EndpointControlCommand("start"), new EndpointControlCommand("stop"),
+        new EndpointControlCommand("auto"));
+  }
+
+  @Override
+  public String name() {
+    return action;
+  }
+
+  @Override
+  public String summary() {
+    return switch (action) {
+      case "start" -> "start the endpoint now, outside the schedule if need be";
+      case "stop" -> "stop the endpoint now (consumption pauses, in-flight work finishes first)";
+      default -> "drop a manual start or stop and follow the schedule again";
+    };
+  }
+
+  @Override
+  public List<Option> options() {
+    return action.equals("start") ? List.of(UNTIL, Option.JSON, Option.STACK) : List.of(Option.JSON, Option.STACK);
+  }
+
+  @Override
+  public String description() {
+    String common = "Asks the controller function; it reports what it did. Creating an endpoint takes minutes:"
+        + "\nwatch it with 'offhours endpoint status'. With --json, prints the controller's answer as is.";
+    return action.equals("start") ? common + "\n\nTIME is one of:\n  " + String.join("\n  ", Until.EXAMPLES) : common;
+  }
+
+  @Override
+  public int run(Invocation call) {
+    ObjectNode payload = Json.object().put("action", action);
+    call.args().value(UNTIL.name())
+        .map(text -> Until.parse(text, call.context().clock()))
+        .map(Instant::toString)
+        .ifPresent(until -> payload.put("until", until));
+    try (Target target = call.target(); LambdaClient lambda = target.lambda()) {
+      String function = target.name(Name.CONTROLLER_FUNCTION);
+      InvokeResponse response;
+      try {
+        response = lambda.invoke(r -> r.functionName(function).payload(SdkBytes.fromUtf8String(Json.line(payload))));
+      } catch (ResourceNotFoundException e) {
+        throw CliException.failure("controller function " + function + " of " + target.description()
+            + " does not exist");
+      }
+      String answer = response.payload() == null ? "" : response.payload().asUtf8String();
+      if (response.functionError() != null) {
+        throw CliException.failure("the controller failed (" + response.functionError() + "): " + errorMessage(answer));
+      }
+      if (call.json()) {
+        call.out().println(answer.isBlank() ? "{}" : Json.line(parse(answer)));
+      } else {
+        call.out().print(render(action, answer));
+      }
+    }
+    return 0;
+  }
+
+  /** The controller's answer as "key: value" lines; non-JSON answers as they are. */
+  static String render(String action, String answer) {
+    JsonNode json = parse(answer);
+    StringBuilder text = new StringBuilder("controller (" + action + "):\n");
+    if (json == null || !json.isObject()) {
+      return text.append("  ").append(answer.isBlank() ? "(no answer)" : answer.strip()).append('\n').toString();
+    }
+    json.properties().forEach(e -> text.append("  ").append(e.getKey()).append(": ")
+        .append(e.getValue().isValueNode() ? e.getValue().asText() : Json.line(e.getValue())).append('\n'));
+    return text.toString();
+  }
+
+  /** Lambda's error payload is {"errorMessage": ..., "errorType": ...}. */
+  private static String errorMessage(String answer) {
+    JsonNode json = parse(answer);
+    return json != null && json.hasNonNull("errorMessage") ? json.get("errorMessage").asText() : answer;
+  }
+
+  private static JsonNode parse(String answer) {
+    try {
+      return answer.isBlank() ? null : Json.MAPPER.readTree(answer);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+}

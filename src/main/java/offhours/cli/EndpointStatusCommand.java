@@ -1,0 +1,178 @@
+package offhours.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import offhours.cli.Target.Name;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+
+/** {@code offhours endpoint status}: the endpoint, the Classify mapping and what the controller last decided. */
+final class EndpointStatusCommand implements Command {
+
+  /** What the three sources say; null where a source has nothing (absent endpoint, no controller state). */
+  record Status(String endpoint, DescribeEndpointResponse description, String mappingUuid,
+      GetEventSourceMappingResponse mapping, Map<String, String> controller) {}
+
+  @Override
+  public String name() {
+    return "status";
+  }
+
+  @Override
+  public String summary() {
+    return "show the endpoint, whether uploads are being consumed, and the controller's state";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(Option.JSON, Option.STACK);
+  }
+
+  @Override
+  public String description() {
+    return """
+        "absent" is the normal state outside working hours: uploads wait in the queue and are
+        classified when the endpoint is back. The Classify mapping is enabled only once the endpoint
+        has answered a test invocation.
+        With --json: {"endpoint", "status", "failureReason", "creationTime", "lastModifiedTime",
+        "mapping": {"uuid", "state", "stateTransitionReason"}, "controller": {...}}.
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) {
+    try (Target target = call.target();
+        SageMakerClient sageMaker = target.sageMaker();
+        LambdaClient lambda = target.lambda();
+        DynamoDbClient dynamoDb = target.dynamoDb()) {
+      String endpoint = target.name(Name.ENDPOINT);
+      String uuid = target.name(Name.MAPPING_UUID);
+      Status status = new Status(endpoint, describe(sageMaker, endpoint), uuid, mapping(lambda, uuid),
+          controller(dynamoDb, target.name(Name.CONTROL_TABLE)));
+      if (call.json()) {
+        call.out().println(Json.line(toJson(status)));
+      } else {
+        call.out().print(render(status));
+      }
+    }
+    return 0;
+  }
+
+  /** The endpoint, or null when it does not exist (SageMaker answers ValidationException "Could not find endpoint"). */
+  static DescribeEndpointResponse describe(SageMakerClient sageMaker, String endpoint) {
+    try {
+      return sageMaker.describeEndpoint(r -> r.endpointName(endpoint));
+    } catch (SageMakerException e) {
+      if (isAbsent(e)) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  static boolean isAbsent(SageMakerException e) {
+    String message = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorMessage());
+    return message.contains("Could not find endpoint");
+  }
+
+  private static GetEventSourceMappingResponse mapping(LambdaClient lambda, String uuid) {
+    try {
+      return lambda.getEventSourceMapping(r -> r.uuid(uuid));
+    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+      return null;
+    }
+  }
+
+  /** The controller's state item (pk "controller", sk "state"), flattened to strings; null if it has not run. */
+  private static Map<String, String> controller(DynamoDbClient dynamoDb, String table) {
+    try {
+      Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(Map.of(
+          "pk", AttributeValue.fromS("controller"), "sk", AttributeValue.fromS("state")))).item();
+      if (item == null || item.isEmpty()) {
+        return null;
+      }
+      Map<String, String> state = new TreeMap<>();
+      item.forEach((name, value) -> {
+        if (!name.equals("pk") && !name.equals("sk")) {
+          state.put(name, text(value));
+        }
+      });
+      return state;
+    } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+      return null;
+    }
+  }
+
+  private static String text(AttributeValue value) {
+    return switch (value.type()) {
+      case S -> value.s();
+      case N -> value.n();
+      case BOOL -> value.bool().toString();
+      case NUL -> "null";
+      default -> value.toString();
+    };
+  }
+
+  static String render(Status status) {
+    StringBuilder text = new StringBuilder("endpoint ").append(status.endpoint()).append(": ");
+    DescribeEndpointResponse endpoint = status.description();
+    if (endpoint == null) {
+      text.append("absent (uploads wait in the queue until it is started)\n");
+    } else {
+      text.append(endpoint.endpointStatusAsString());
+      if (endpoint.lastModifiedTime() != null) {
+        text.append(" since ").append(endpoint.lastModifiedTime());
+      }
+      if (endpoint.failureReason() != null) {
+        text.append(" (").append(endpoint.failureReason()).append(')');
+      }
+      text.append('\n');
+    }
+    text.append("classify mapping ").append(status.mappingUuid()).append(": ");
+    GetEventSourceMappingResponse mapping = status.mapping();
+    if (mapping == null) {
+      text.append("not found\n");
+    } else {
+      text.append(mapping.state()).append(switch (String.valueOf(mapping.state())) {
+        case "Enabled" -> " (uploads are being classified)";
+        case "Disabled" -> " (paused; uploads wait in the queue)";
+        default -> "";
+      }).append('\n');
+    }
+    text.append("controller: ");
+    if (status.controller() == null) {
+      text.append("no state yet (it has not run)\n");
+    } else {
+      List<String> pairs = status.controller().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+      text.append(String.join(", ", pairs)).append('\n');
+    }
+    return text.toString();
+  }
+
+  static ObjectNode toJson(Status status) {
+    ObjectNode json = Json.object().put("endpoint", status.endpoint());
+    DescribeEndpointResponse endpoint = status.description();
+    json.put("status", endpoint == null ? "absent" : endpoint.endpointStatusAsString());
+    json.put("failureReason", endpoint == null ? null : endpoint.failureReason());
+    json.put("creationTime", endpoint == null || endpoint.creationTime() == null ? null : endpoint.creationTime().toString());
+    json.put("lastModifiedTime",
+        endpoint == null || endpoint.lastModifiedTime() == null ? null : endpoint.lastModifiedTime().toString());
+    ObjectNode mapping = json.putObject("mapping").put("uuid", status.mappingUuid());
+    mapping.put("state", status.mapping() == null ? "absent" : status.mapping().state());
+    mapping.put("stateTransitionReason", status.mapping() == null ? null : status.mapping().stateTransitionReason());
+    if (status.controller() == null) {
+      json.putNull("controller");
+    } else {
+      ObjectNode controller = json.putObject("controller");
+      status.controller().forEach(controller::put);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,27 @@
+package offhours.cli;
+
+import java.io.PrintStream;
+
+/**
+ * One run of a leaf command: its full name for messages (e.g. {@code "offhours endpoint start"}), the
+ * parsed arguments and the context.
+ */
+public record Invocation(String commandPath, Arguments args, Context context) {
+
+  public PrintStream out() {
+    return context.out();
+  }
+
+  public PrintStream err() {
+    return context.err();
+  }
+
+  /** The stack to work on: {@code --stack NAME} if given, else the local stack. */
+  public Target target() {
+    return Targets.resolve(context, args.value(Option.STACK.name()));
+  }
+
+  public boolean json() {
+    return args.has(Option.JSON.name());
+  }
+}

@@ -1,0 +1,135 @@
+package offhours.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * The {@code offhours} command line. Streams and the environment come in through the constructor and
+ * {@link #run} returns the exit code, so every command is testable without spawning a process.
+ *
+ * <p>Exit codes: 0 success, 1 the command failed (the message says why and what to do), 2 the command
+ * line is wrong.
+ */
+public final class Main {
+
+  static final String SUMMARY = "offhours: classify images uploaded to S3 on a SageMaker endpoint that sleeps"
+      + " when nobody needs it.";
+
+  private final Context context;
+  private final Command root;
+
+  /** The built-in commands, with clients for a deployed stack from the usual AWS chains. */
+  public Main(PrintStream out, PrintStream err, Map<String, String> env) {
+    this(Context.of(out, err, env, false), Commands.all());
+  }
+
+  public Main(Context context, List<Command> commands) {
+    this.context = context;
+    this.root = Command.group("offhours", SUMMARY, commands);
+  }
+
+  public static void main(String... args) {
+    Context context = Context.of(System.out, System.err, System.getenv(), System.console() != null);
+    System.exit(new Main(context, Commands.all()).run(args));
+  }
+
+  public int run(String... args) {
+    List<String> rest = Arrays.asList(args);
+    Command command = root;
+    String path = root.name();
+    try {
+      if (!rest.isEmpty() && rest.getFirst().equals("help")) { // "offhours help endpoint start"
+        rest = java.util.stream.Stream.concat(rest.stream().skip(1), java.util.stream.Stream.of("--help")).toList();
+      }
+      while (!command.subcommands().isEmpty()) {
+        if (rest.isEmpty()) {
+          throw CliException.usage("'" + path + "' needs a command: "
+              + String.join(", ", command.subcommands().stream().map(Command::name).toList()));
+        }
+        String word = rest.getFirst();
+        if (word.equals("--help") || word.equals("-h")) {
+          context.out().print(Help.render(path, command));
+          return 0;
+        }
+        if (word.startsWith("-")) {
+          throw CliException.usage("unknown option " + word.split("=", 2)[0] + " for '" + path + "'");
+        }
+        Optional<Command> next = command.subcommands().stream().filter(c -> c.name().equals(word)).findFirst();
+        if (next.isEmpty()) {
+          throw CliException.usage("unknown command '" + word + "' for '" + path + "'" + suggestion(word, command));
+        }
+        command = next.get();
+        path = path + " " + word;
+        rest = rest.subList(1, rest.size());
+      }
+      if (ArgumentParser.wantsHelp(rest)) {
+        context.out().print(Help.render(path, command));
+        return 0;
+      }
+      Arguments arguments = ArgumentParser.parse(path, command.options(), rest);
+      if (command.operands().isEmpty() && !arguments.operands().isEmpty()) {
+        throw CliException.usage("unexpected argument '" + arguments.operands().getFirst() + "' for '" + path + "'");
+      }
+      return command.run(new Invocation(path, arguments, context));
+    } catch (CliException e) {
+      context.err().println("offhours: " + e.getMessage()
+          + (e.isUsage() ? "; see '" + path + " --help'" : ""));
+      return e.exitCode();
+    } catch (AwsServiceException e) {
+      var details = e.awsErrorDetails();
+      context.err().println("offhours: " + path + " failed: " + details.serviceName() + " answered "
+          + details.errorCode() + ": " + details.errorMessage());
+      return CliException.FAILURE;
+    } catch (SdkClientException e) {
+      context.err().println("offhours: " + path + " failed: " + e.getMessage());
+      return CliException.FAILURE;
+    } catch (IOException | UncheckedIOException e) {
+      context.err().println("offhours: " + path + " failed: " + e.getMessage());
+      return CliException.FAILURE;
+    } catch (Exception e) {
+      context.err().println("offhours: internal error in '" + path + "': " + e
+          + " (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)");
+      if (context.env().containsKey("OFFHOURS_DEBUG")) {
+        e.printStackTrace(context.err());
+      }
+      return CliException.FAILURE;
+    }
+  }
+
+  /** " (did you mean 'results'?)" when a subcommand is one or two edits away. */
+  private static String suggestion(String word, Command group) {
+    return group.subcommands().stream()
+        .map(Command::name)
+        .filter(name -> distance(word, name) <= 2)
+        .min(Comparator.comparingInt(name -> distance(word, name)))
+        .map(name -> " (did you mean '" + name + "'?)")
+        .orElse("");
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}

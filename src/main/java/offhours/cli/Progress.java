@@ -1,0 +1,63 @@
+package offhours.cli;
+
+import java.io.PrintStream;
+
+/** Upload progress on stderr: a redrawn bar on a terminal, one plain line per file otherwise (logs, CI). */
+interface Progress {
+
+  void uploaded(UploadPlan.Item item);
+
+  /** Clears whatever the progress left on the line. */
+  void done();
+
+  static Progress of(PrintStream err, boolean terminal, UploadPlan plan, String bucket) {
+    return terminal ? new Bar(err, plan) : new Lines(err, bucket);
+  }
+
+  /** "uploaded s3://bucket/key (12 kB)" per file. */
+  record Lines(PrintStream err, String bucket) implements Progress {
+    @Override
+    public void uploaded(UploadPlan.Item item) {
+      err.println("uploaded s3://" + bucket + "/" + item.key() + " (" + Format.bytes(item.bytes()) + ")");
+    }
+
+    @Override
+    public void done() {}
+  }
+
+  /** "[########------------]  3/7 files  1.2 MB/3.4 MB  cats/tom.jpg", redrawn in place. */
+  final class Bar implements Progress {
+    private static final int WIDTH = 24;
+    private final PrintStream err;
+    private final int files;
+    private final long totalBytes;
+    private int doneFiles;
+    private long doneBytes;
+
+    Bar(PrintStream err, UploadPlan plan) {
+      this.err = err;
+      this.files = plan.items().size();
+      this.totalBytes = Math.max(1, plan.totalBytes());
+    }
+
+    @Override
+    public void uploaded(UploadPlan.Item item) {
+      doneFiles++;
+      doneBytes += item.bytes();
+      err.print("\r\033[K" + render(doneFiles, files, doneBytes, totalBytes, item.key()));
+      err.flush();
+    }
+
+    static String render(int doneFiles, int files, long doneBytes, long totalBytes, String key) {
+      int filled = (int) Math.min(WIDTH, WIDTH * doneBytes / Math.max(1, totalBytes));
+      return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + doneFiles + "/" + files + " files  "
+          + Format.bytes(doneBytes) + "/" + Format.bytes(totalBytes) + "  " + Format.truncate(key, 40);
+    }
+
+    @Override
+    public void done() {
+      err.print("\r\033[K");
+      err.flush();
+    }
+  }
+}

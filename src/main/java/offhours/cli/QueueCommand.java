@@ -1,0 +1,93 @@
+package offhours.cli;
+
+import java.util.List;
+import java.util.Map;
+import offhours.cli.Target.Name;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+/** {@code offhours queue}: how much work waits, is being processed, or was given up on. */
+final class QueueCommand implements Command {
+
+  /** SQS counts are approximate (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html). */
+  record Counts(long visible, long inFlight, long delayed, long dlq) {}
+
+  @Override
+  public String name() {
+    return "queue";
+  }
+
+  @Override
+  public String summary() {
+    return "count uploads waiting, in flight, delayed and in the dead-letter queue";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(Option.JSON, Option.STACK);
+  }
+
+  @Override
+  public String description() {
+    return """
+        Visible messages wait for the endpoint; in flight ones are being classified; delayed ones were
+        deferred while the endpoint was unavailable and come back shortly. The dead-letter queue holds
+        only messages the pipeline could not read at all. SQS reports approximate counts.
+        With --json: {"visible", "inFlight", "delayed", "dlq", "queueUrl", "dlqUrl"}.
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) {
+    try (Target target = call.target(); SqsClient sqs = target.sqs()) {
+      String queueUrl = target.name(Name.QUEUE_URL);
+      String dlqUrl = target.name(Name.DLQ_URL);
+      Map<QueueAttributeName, String> queue = attributes(sqs, queueUrl);
+      Map<QueueAttributeName, String> dlq = attributes(sqs, dlqUrl);
+      Counts counts = new Counts(
+          count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+          count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+          count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
+          count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+              + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
+              + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+      if (call.json()) {
+        call.out().println(Json.line(Json.object()
+            .put("visible", counts.visible()).put("inFlight", counts.inFlight()).put("delayed", counts.delayed())
+            .put("dlq", counts.dlq()).put("queueUrl", queueUrl).put("dlqUrl", dlqUrl)));
+      } else {
+        call.out().print(render(counts, queueUrl, dlqUrl));
+      }
+    }
+    return 0;
+  }
+
+  static String render(Counts counts, String queueUrl, String dlqUrl) {
+    return "queue " + lastSegment(queueUrl) + ": " + counts.visible() + " visible, " + counts.inFlight()
+        + " in flight, " + counts.delayed() + " delayed\n"
+        + "dead-letter queue " + lastSegment(dlqUrl) + ": " + counts.dlq()
+        + (counts.dlq() == 0 ? "\n" : " (messages the pipeline could not read; inspect them with the SQS console"
+            + " or 'aws sqs receive-message')\n");
+  }
+
+  private static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {
+    try {
+      return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+    } catch (QueueDoesNotExistException e) {
+      throw CliException.failure("queue " + url + " does not exist");
+    }
+  }
+
+  private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
+    String value = attributes.get(name);
+    return value == null ? 0 : Long.parseLong(value);
+  }
+
+  private static String lastSegment(String url) {
+    return url.substring(url.lastIndexOf('/') + 1);
+  }
+}

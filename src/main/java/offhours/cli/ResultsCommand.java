@@ -1,0 +1,109 @@
+package offhours.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import offhours.cli.Target.Name;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+/** {@code offhours results}: what the pipeline said about each upload, newest first. */
+final class ResultsCommand implements Command {
+
+  static final int DEFAULT_LIMIT = 100;
+  static final int REASON_WIDTH = 60;
+  static final List<String> STATUSES = List.of("CLASSIFIED", "REJECTED");
+
+  private static final Option LABEL = Option.value("label", "L", "only images whose top label is L");
+  private static final Option STATUS = Option.value("status", "S", "only CLASSIFIED or only REJECTED results");
+  private static final Option KEY = Option.value("key", "K", "only the results for object key K");
+  private static final Option LIMIT =
+      Option.value("limit", "N", "show at most N results (default " + DEFAULT_LIMIT + ")");
+
+  @Override
+  public String name() {
+    return "results";
+  }
+
+  @Override
+  public String summary() {
+    return "list classification results, newest first";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(LABEL, STATUS, KEY, LIMIT, Option.JSON, Option.STACK);
+  }
+
+  @Override
+  public String description() {
+    return """
+        Prints key, top label, score, status and reason. REJECTED results carry the reason (not an
+        image, too large, truncated ...). With --json, one object per line with key, topLabel, score,
+        status, reason, bucket, labels, classifiedAt, uploadedAt, attempts, versionId, sizeBytes (null
+        where absent).
+
+        examples:
+          offhours results --label Neutral
+          offhours results --status REJECTED --json
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) {
+    ResultsReader.Query query = query(call.args());
+    try (Target target = call.target(); DynamoDbClient dynamoDb = target.dynamoDb()) {
+      String table = target.name(Name.RESULTS_TABLE);
+      List<ResultRow> rows;
+      try {
+        rows = new ResultsReader(dynamoDb, table, target.name(Name.BUCKET)).read(query);
+      } catch (ResourceNotFoundException e) {
+        throw CliException.failure("results table " + table + " of " + target.description() + " does not exist");
+      }
+      if (call.json()) {
+        rows.forEach(row -> call.out().println(Json.line(row.toJson())));
+      } else if (rows.isEmpty()) {
+        call.out().println("no results" + (query.label() == null && query.status() == null && query.key() == null
+            ? " yet in " + table : " match"));
+      } else {
+        call.out().print(render(rows));
+      }
+    }
+    return 0;
+  }
+
+  static ResultsReader.Query query(Arguments args) {
+    String status = args.value(STATUS.name()).map(s -> s.toUpperCase(Locale.ROOT)).orElse(null);
+    if (status != null && !STATUSES.contains(status)) {
+      throw CliException.usage("unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
+    }
+    int limit = args.value(LIMIT.name()).map(ResultsCommand::limit).orElse(DEFAULT_LIMIT);
+    return new ResultsReader.Query(args.value(KEY.name()).orElse(null), args.value(LABEL.name()).orElse(null),
+        status, limit);
+  }
+
+  private static int limit(String value) {
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit > 0) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the message below
+    }
+    throw CliException.usage("--limit needs a positive whole number, got '" + value + "'");
+  }
+
+  static String render(List<ResultRow> rows) {
+    List<List<String>> cells = new ArrayList<>();
+    for (ResultRow row : rows) {
+      cells.add(List.of(
+          row.key() == null ? "-" : row.key(),
+          row.topLabel() == null ? "-" : row.topLabel(),
+          row.score() == null || row.topLabel() == null ? "-" : String.format(Locale.ROOT, "%.3f", row.score()),
+          row.status() == null ? "-" : row.status(),
+          row.reason() == null ? "" : Format.truncate(row.reason(), REASON_WIDTH)));
+    }
+    return Table.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), cells);
+  }
+}

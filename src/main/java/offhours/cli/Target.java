@@ -1,0 +1,108 @@
+package offhours.cli;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The offhours stack a command works on, local or deployed: clients for it and its resource names.
+ *
+ * @param description "the local stack" or "stack NAME", for messages
+ * @param source where the names came from, named in the message when one is missing
+ * @param local true for the local stack (S3 then needs path-style addressing)
+ */
+public record Target(String description, String source, boolean local, AwsClients clients, Map<Name, String> names)
+    implements AutoCloseable {
+
+  /** The local stack's controller function (the state file does not carry it). */
+  public static final String LOCAL_CONTROLLER_FUNCTION = "offhours-controller";
+
+  /** A resource name with its key in the local state file and its deployed stack's output. */
+  public enum Name {
+    BUCKET("bucket", "BucketName"),
+    QUEUE_URL("queueUrl", "QueueUrl"),
+    DLQ_URL("dlqUrl", "DeadLetterQueueUrl"),
+    RESULTS_TABLE("resultsTable", "ResultsTableName"),
+    CONTROL_TABLE("controlTable", "ControlTableName"),
+    ENDPOINT("endpoint", "EndpointName"),
+    ENDPOINT_CONFIG("endpointConfig", "EndpointConfigName"),
+    MAPPING_UUID("mappingUuid", "ClassifyMappingId"),
+    CONTROLLER_FUNCTION("controllerFunction", "ControllerFunctionName"),
+    CLASSIFY_FUNCTION("classifyFunction", "ClassifyFunctionName");
+
+    private final String stateKey;
+    private final String output;
+
+    Name(String stateKey, String output) {
+      this.stateKey = stateKey;
+      this.output = output;
+    }
+
+    /** The key under {@code names} in {@code local/stack.json}. */
+    public String stateKey() {
+      return stateKey;
+    }
+
+    /** The CloudFormation output that carries this name. */
+    public String output() {
+      return output;
+    }
+  }
+
+  public Target {
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(clients, "clients");
+    names = names.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(names));
+  }
+
+  /** The name, or a failure that says which output or state-file key is missing. */
+  public String name(Name name) {
+    String value = names.get(name);
+    if (value == null || value.isBlank()) {
+      String where = local ? "has no names." + name.stateKey() : "has no output " + name.output();
+      throw CliException.failure(source + " " + where
+          + (local ? "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')"
+              : "; update the stack with this version's template.yaml"));
+    }
+    return value;
+  }
+
+  public S3Client s3() {
+    // moto and other local S3s serve buckets by path, not by virtual host.
+    return clients.build(Service.S3, S3Client.builder().forcePathStyle(local));
+  }
+
+  public SqsClient sqs() {
+    return clients.build(Service.SQS, SqsClient.builder());
+  }
+
+  public DynamoDbClient dynamoDb() {
+    return clients.build(Service.DYNAMODB, DynamoDbClient.builder());
+  }
+
+  public SageMakerClient sageMaker() {
+    return clients.build(Service.SAGEMAKER, SageMakerClient.builder());
+  }
+
+  public LambdaClient lambda() {
+    return clients.build(Service.LAMBDA, LambdaClient.builder());
+  }
+
+  CloudFormationClient cloudFormation() {
+    return clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder());
+  }
+
+  @Override
+  public void close() {
+    clients.close();
+  }
+}

@@ -1,0 +1,112 @@
+package offhours.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.cli.Target.Name;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+
+/** Finds the stack a command works on: the local stack by default, a deployed one with {@code --stack}. */
+final class Targets {
+
+  static final String NO_LOCAL_STACK = "no local stack is running; start one with 'scripts/offhours local start'"
+      + " or name a deployed stack with --stack NAME";
+
+  /** State-file endpoint keys; every service must be present so no call silently goes to real AWS. */
+  private static final Map<String, Service> ENDPOINT_KEYS = Map.of(
+      "s3", Service.S3,
+      "sqs", Service.SQS,
+      "dynamodb", Service.DYNAMODB,
+      "sagemaker", Service.SAGEMAKER,
+      "sagemakerRuntime", Service.SAGEMAKER_RUNTIME,
+      "lambda", Service.LAMBDA);
+
+  private Targets() {}
+
+  static Target resolve(Context context, Optional<String> stack) {
+    return stack.isPresent() ? deployed(context, stack.get()) : local(context.cacheDir());
+  }
+
+  static Target local(Path cacheDir) {
+    Path file = LocalStackState.file(cacheDir);
+    if (!Files.isRegularFile(file)) {
+      throw CliException.failure(NO_LOCAL_STACK);
+    }
+    LocalStackState state;
+    try {
+      state = LocalStackState.read(file);
+    } catch (IOException e) {
+      throw CliException.failure("cannot read the local stack's state file " + file + ": " + e.getMessage());
+    }
+    if (state.pid() != null && !ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+      throw CliException.failure("the local stack recorded in " + file + " is not running (process " + state.pid()
+          + " has exited); start one with 'scripts/offhours local start' or name a deployed stack with --stack NAME");
+    }
+    Map<Service, URI> endpoints = new EnumMap<>(Service.class);
+    ENDPOINT_KEYS.forEach((key, service) -> {
+      URI uri = state.endpoints().get(key);
+      if (uri == null) {
+        throw CliException.failure("the local stack's state file " + file + " has no endpoints." + key
+            + "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')");
+      }
+      endpoints.put(service, uri);
+    });
+    Map<Name, String> names = new EnumMap<>(Name.class);
+    for (Name name : Name.values()) {
+      String value = state.names().get(name.stateKey());
+      if (value != null) {
+        names.put(name, value);
+      }
+    }
+    names.putIfAbsent(Name.CONTROLLER_FUNCTION, Target.LOCAL_CONTROLLER_FUNCTION);
+    Region region = Region.of(state.region() == null ? "us-east-1" : state.region());
+    return new Target("the local stack", "the local stack's state file " + file, true,
+        AwsClients.local(region, endpoints), names);
+  }
+
+  static Target deployed(Context context, String stackName) {
+    if (stackName.isBlank()) {
+      throw CliException.usage("--stack needs a stack name");
+    }
+    AwsClients clients = context.userClients().get();
+    try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      Stack stack = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
+      Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
+          .collect(java.util.stream.Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
+      return new Target("stack " + stackName, "stack " + stackName, false, clients, names);
+    } catch (CloudFormationException e) {
+      clients.close();
+      String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+      if (message != null && message.contains("does not exist")) {
+        throw CliException.failure("stack " + stackName + " does not exist in region " + clients.region()
+            + "; check the name and the region (AWS_REGION or AWS_PROFILE)");
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      clients.close();
+      throw e;
+    }
+  }
+
+  /** Maps a stack's outputs (contracts: "Stack outputs") to names; absent outputs stay absent. */
+  static Map<Name, String> namesFromOutputs(Map<String, String> outputs) {
+    Map<Name, String> names = new EnumMap<>(Name.class);
+    for (Name name : Name.values()) {
+      String value = outputs.get(name.output());
+      if (value != null) {
+        names.put(name, value);
+      }
+    }
+    return names;
+  }
+}

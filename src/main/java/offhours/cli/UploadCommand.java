@@ -1,0 +1,123 @@
+package offhours.cli;
+
+import java.util.List;
+import offhours.cli.Target.Name;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+
+/** {@code offhours upload PATH...}: puts files and folders into the stack's bucket. */
+final class UploadCommand implements Command {
+
+  /** The InvokeEndpoint payload limit; bigger files are still uploaded and end REJECTED with a reason. */
+  static final long MAX_IMAGE_BYTES = 6_291_456;
+
+  private static final Option PREFIX = Option.value("prefix", "P", "put the keys under P/ (e.g. --prefix batch-7)");
+  private static final Option ALL =
+      Option.flag("all", "inside folders, upload every file, not only .jpg/.jpeg/.png images");
+
+  @Override
+  public String name() {
+    return "upload";
+  }
+
+  @Override
+  public String summary() {
+    return "upload image files and folders to the stack's bucket";
+  }
+
+  @Override
+  public String operands() {
+    return "PATH...";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(PREFIX, ALL, Option.JSON, Option.STACK);
+  }
+
+  @Override
+  public String description() {
+    return """
+        A file is uploaded under its name; a folder's files under their path relative to the folder,
+        recursively. Inside folders only .jpg, .jpeg and .png files (any case) are uploaded unless --all;
+        files named on the command line are always uploaded. Keys keep spaces, '+', '%' and unicode as
+        they are. Files over 6 MB are uploaded too; the pipeline rejects them with a reason.
+        With --json, prints one {"key", "bytes", "eTag"} object per uploaded file.
+
+        examples:
+          offhours upload ~/photos
+          offhours upload --prefix batch-7 cat.jpg dog.png
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) throws Exception {
+    if (call.args().operands().isEmpty()) {
+      throw CliException.usage("name at least one file or folder to upload");
+    }
+    UploadPlan plan = UploadPlan.of(call.args().operands(), call.args().value(PREFIX.name()).orElse(""),
+        call.args().has(ALL.name()));
+    reportSkipped(call, plan);
+    if (plan.items().isEmpty()) {
+      throw CliException.failure("nothing to upload: no .jpg, .jpeg or .png files in "
+          + String.join(", ", call.args().operands()) + " (add --all to upload other files)");
+    }
+    try (Target target = call.target(); S3Client s3 = target.s3()) {
+      String bucket = target.name(Name.BUCKET);
+      Progress progress = Progress.of(call.err(), call.context().terminal(), plan, bucket);
+      for (UploadPlan.Item item : plan.items()) {
+        PutObjectResponse response;
+        try {
+          response = s3.putObject(r -> r.bucket(bucket).key(item.key()).contentType(contentType(item)),
+              RequestBody.fromFile(item.file()));
+        } catch (NoSuchBucketException e) {
+          progress.done();
+          throw CliException.failure("bucket " + bucket + " of " + target.description() + " does not exist");
+        }
+        progress.uploaded(item);
+        if (call.json()) {
+          call.out().println(Json.line(Json.object()
+              .put("key", item.key()).put("bytes", item.bytes()).put("eTag", unquote(response.eTag()))));
+        }
+      }
+      progress.done();
+      for (UploadPlan.Item item : plan.items()) {
+        if (item.bytes() > MAX_IMAGE_BYTES) {
+          call.err().println("note: " + item.key() + " is " + Format.bytes(item.bytes())
+              + "; the endpoint accepts at most " + Format.bytes(MAX_IMAGE_BYTES) + ", so it will be REJECTED");
+        }
+      }
+      String summary = "uploaded " + Format.plural(plan.items().size(), "file") + " ("
+          + Format.bytes(plan.totalBytes()) + ") to s3://" + bucket + "/" + UploadPlan.normalizePrefix(
+              call.args().value(PREFIX.name()).orElse(""));
+      (call.json() ? call.err() : call.out()).println(summary);
+    }
+    return 0;
+  }
+
+  private static void reportSkipped(Invocation call, UploadPlan plan) {
+    List<String> names = plan.skipped().stream().map(Object::toString).toList();
+    if (names.isEmpty()) {
+      return;
+    }
+    String shown = String.join(", ", names.subList(0, Math.min(5, names.size())))
+        + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
+    call.err().println("skipped " + Format.plural(names.size(), "file")
+        + " (not .jpg/.jpeg/.png, or hidden; add --all to upload non-images): " + shown);
+  }
+
+  private static String contentType(UploadPlan.Item item) {
+    String name = item.key().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".png")) {
+      return "image/png";
+    }
+    return name.endsWith(".jpg") || name.endsWith(".jpeg") ? "image/jpeg" : "application/octet-stream";
+  }
+
+  /** S3 returns the ETag quoted; S3 notifications (and so the results table) carry it bare. */
+  static String unquote(String eTag) {
+    return eTag == null ? null : eTag.replace("\"", "");
+  }
+}

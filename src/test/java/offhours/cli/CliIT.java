@@ -1,0 +1,307 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.testing.AwsServicesExtension;
+import offhours.testing.AwsServicesExtension.AwsServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Needs moto_server (started by {@link AwsServicesExtension}) for S3, SQS, DynamoDB, SageMaker, Lambda and
+ * CloudFormation; the wrapper test also needs Maven (scripts/offhours builds the project if needed).
+ */
+@ExtendWith(AwsServicesExtension.class)
+class CliIT {
+
+  @TempDir Path cache;
+  @TempDir Path photos;
+
+  private final Map<Service, URI> endpoints = new EnumMap<>(Service.class);
+  private final AwsClients clients;
+  private final S3Client s3;
+  private final SqsClient sqs;
+  private final DynamoDbClient dynamoDb;
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  private final String bucket = "cli-it-" + suffix;
+  private String queueUrl;
+  private String dlqUrl;
+  private final String resultsTable = "cli-it-results-" + suffix;
+  private final String controlTable = "cli-it-control-" + suffix;
+
+  CliIT(AwsServices services) {
+    for (Service service : Service.values()) {
+      endpoints.put(service, services.endpoint());
+    }
+    clients = AwsClients.local(Region.US_EAST_1, endpoints);
+    s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true));
+    sqs = clients.build(Service.SQS, SqsClient.builder());
+    dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder());
+  }
+
+  @BeforeEach
+  void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
+    s3.createBucket(r -> r.bucket(bucket));
+    dlqUrl = sqs.createQueue(r -> r.queueName("cli-it-dlq-" + suffix)).queueUrl();
+    queueUrl = sqs.createQueue(r -> r.queueName("cli-it-queue-" + suffix)).queueUrl();
+    dynamoDb.createTable(r -> r.tableName(resultsTable).billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
+            a -> a.attributeName("topLabel").attributeType(ScalarAttributeType.S),
+            a -> a.attributeName("classifiedAt").attributeType(ScalarAttributeType.S))
+        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
+        .globalSecondaryIndexes(g -> g.indexName("byLabel")
+            .keySchema(k -> k.attributeName("topLabel").keyType(KeyType.HASH),
+                k -> k.attributeName("classifiedAt").keyType(KeyType.RANGE))
+            .projection(p -> p.projectionType(ProjectionType.ALL))));
+    dynamoDb.createTable(r -> r.tableName(controlTable).billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+    URI moto = services.endpoint();
+    new LocalStackState(ProcessHandle.current().pid(), "us-east-1",
+        Map.of("s3", moto, "sqs", moto, "dynamodb", moto, "sagemaker", moto, "sagemakerRuntime", moto, "lambda", moto),
+        Map.of("bucket", bucket, "queueUrl", queueUrl, "dlqUrl", dlqUrl, "resultsTable", resultsTable,
+            "controlTable", controlTable, "endpoint", "cli-it-endpoint-" + suffix, "mappingUuid", UUID.randomUUID().toString()))
+        .write(LocalStackState.file(cache));
+  }
+
+  @AfterEach
+  void close() {
+    s3.close();
+    sqs.close();
+    dynamoDb.close();
+    clients.close();
+  }
+
+  private CliRun run(String... args) {
+    // Like AwsClients::forUser, a fresh factory per command: the command closes it.
+    return CliRun.run(cache, Clock.systemUTC(), () -> AwsClients.local(Region.US_EAST_1, endpoints), Commands.all(),
+        args);
+  }
+
+  @Test
+  void uploadKeepsOddKeysExactlyAndSkipsNonImagesInFolders() throws IOException {
+    Files.createDirectories(photos.resolve("sub folder"));
+    byte[] png = Files.readAllBytes(Path.of("src/test/resources/images/chelsea.png"));
+    Files.write(photos.resolve("café au lait + 100%.png"), png);
+    Files.write(photos.resolve("sub folder/ünïcødé photo.JPG"), new byte[] {1, 2, 3});
+    Files.write(photos.resolve("a%20b.jpeg"), new byte[] {4});
+    Files.writeString(photos.resolve("notes.txt"), "not an image");
+
+    CliRun run = run("upload", photos.toString(), "--prefix", "in");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).extracting(S3Object::key)
+        .containsExactlyInAnyOrder("in/café au lait + 100%.png", "in/sub folder/ünïcødé photo.JPG", "in/a%20b.jpeg");
+    assertThat(s3.headObject(r -> r.bucket(bucket).key("in/café au lait + 100%.png")).contentLength())
+        .isEqualTo(png.length);
+    assertThat(run.out()).isEqualTo("uploaded 3 files (" + Format.bytes(png.length + 4) + ") to s3://" + bucket
+        + "/in/\n");
+    assertThat(run.err()).contains("skipped 1 file (not .jpg/.jpeg/.png, or hidden; add --all to upload non-images): ", "notes.txt")
+        .contains("uploaded s3://" + bucket + "/in/a%20b.jpeg (1 B)");
+  }
+
+  @Test
+  void uploadJsonPrintsKeyBytesAndTheObjectsETag() throws IOException {
+    Path file = Files.write(photos.resolve("one + one.png"), new byte[] {9, 9});
+    CliRun run = run("upload", "--json", file.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode line = Json.MAPPER.readTree(run.out());
+    assertThat(line.get("key").asText()).isEqualTo("one + one.png");
+    assertThat(line.get("bytes").asLong()).isEqualTo(2);
+    assertThat(line.get("eTag").asText())
+        .isEqualTo(s3.headObject(r -> r.bucket(bucket).key("one + one.png")).eTag().replace("\"", ""));
+    assertThat(run.err()).contains("uploaded 1 file (2 B) to s3://" + bucket + "/");
+  }
+
+  @Test
+  void resultsListNewestFirstAndFilterByLabelStatusAndKey() throws IOException {
+    putResult("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.91, null, "2026-11-25T10:00:01Z");
+    putResult("art/sketch.png", "CLASSIFIED", "Drawing", 0.88, null, "2026-11-25T10:00:03Z");
+    putResult("dogs/rex.jpg", "CLASSIFIED", "Neutral", 0.77, null, "2026-11-25T10:00:05Z");
+    putResult("notes, not a photo.png", "REJECTED", null, null, "not an image (neither JPEG nor PNG)",
+        "2026-11-25T10:00:02Z");
+
+    CliRun all = run("results", "--json");
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    List<JsonNode> lines = jsonLines(all);
+    assertThat(lines).extracting(j -> j.get("key").asText())
+        .containsExactly("dogs/rex.jpg", "art/sketch.png", "notes, not a photo.png", "cats/tom.jpg");
+    JsonNode rejected = lines.get(2);
+    assertThat(rejected.get("status").asText()).isEqualTo("REJECTED");
+    assertThat(rejected.get("reason").asText()).isEqualTo("not an image (neither JPEG nor PNG)");
+    assertThat(rejected.get("topLabel").isNull()).isTrue();
+    assertThat(rejected.get("score").isNull()).isTrue();
+    assertThat(lines.getFirst().get("score").asDouble()).isEqualTo(0.77);
+    assertThat(lines.getFirst().get("labels").get(0).get("label").asText()).isEqualTo("Neutral");
+    assertThat(lines.getFirst().get("bucket").asText()).isEqualTo(bucket);
+    assertThat(lines.getFirst().get("attempts").asInt()).isEqualTo(1);
+
+    assertThat(jsonLines(run("results", "--label", "Neutral", "--json"))).extracting(j -> j.get("key").asText())
+        .containsExactly("dogs/rex.jpg", "cats/tom.jpg");
+    assertThat(jsonLines(run("results", "--label", "Neutral", "--limit", "1", "--json")))
+        .extracting(j -> j.get("key").asText()).containsExactly("dogs/rex.jpg");
+    assertThat(jsonLines(run("results", "--status", "rejected", "--json"))).extracting(j -> j.get("key").asText())
+        .containsExactly("notes, not a photo.png");
+    assertThat(jsonLines(run("results", "--key", "art/sketch.png", "--json")))
+        .extracting(j -> j.get("topLabel").asText()).containsExactly("Drawing");
+
+    CliRun table = run("results", "--status", "CLASSIFIED");
+    assertThat(table.outLines()).containsExactly(
+        "KEY             LABEL    SCORE  STATUS      REASON",
+        "dogs/rex.jpg    Neutral  0.770  CLASSIFIED",
+        "art/sketch.png  Drawing  0.880  CLASSIFIED",
+        "cats/tom.jpg    Neutral  0.910  CLASSIFIED");
+    assertThat(run("results", "--label", "Porn").out()).isEqualTo("no results match\n");
+  }
+
+  @Test
+  void queueCountsVisibleInFlightDelayedAndDeadLetters() throws IOException {
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("m" + n));
+    }
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("later").delaySeconds(600));
+    sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("poison"));
+    assertThat(sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(1).visibilityTimeout(600))
+        .messages()).hasSize(1);
+
+    CliRun run = run("queue", "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode counts = Json.MAPPER.readTree(run.out());
+    assertThat(counts.get("visible").asLong()).isEqualTo(2);
+    assertThat(counts.get("inFlight").asLong()).isEqualTo(1);
+    assertThat(counts.get("delayed").asLong()).isEqualTo(1);
+    assertThat(counts.get("dlq").asLong()).isEqualTo(1);
+    assertThat(run("queue").out()).startsWith("queue cli-it-queue-" + suffix + ": 2 visible, 1 in flight, 1 delayed\n");
+  }
+
+  @Test
+  void endpointStatusShowsAnAbsentEndpointAsANormalState() throws IOException {
+    CliRun run = run("endpoint", "status");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.outLines().getFirst())
+        .isEqualTo("endpoint cli-it-endpoint-" + suffix + ": absent (uploads wait in the queue until it is started)");
+    assertThat(run.out()).contains("controller: no state yet (it has not run)");
+
+    dynamoDb.putItem(r -> r.tableName(controlTable).item(Map.of("pk", AttributeValue.fromS("controller"),
+        "sk", AttributeValue.fromS("state"), "lastAction", AttributeValue.fromS("stop"),
+        "version", AttributeValue.fromN("3"))));
+    JsonNode json = Json.MAPPER.readTree(run("endpoint", "status", "--json").out());
+    assertThat(json.get("status").asText()).isEqualTo("absent");
+    assertThat(json.get("controller").get("lastAction").asText()).isEqualTo("stop");
+  }
+
+  @Test
+  void endpointStartNamesAMissingControllerFunction() {
+    CliRun run = run("endpoint", "start", "--until", "2h");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo(
+        "offhours: controller function offhours-controller of the local stack does not exist\n");
+  }
+
+  @Test
+  void stackNamesComeFromCloudFormationOutputs() throws IOException {
+    String stack = "cli-it-stack-" + suffix;
+    String template = """
+        {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cli-it-cfn-%s"}}},
+         "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
+                     "DeadLetterQueueUrl": {"Value": "%s"}}}
+        """.formatted(suffix, bucket, queueUrl, dlqUrl);
+    try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
+    }
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("m"));
+    Files.delete(LocalStackState.file(cache)); // proves the names do not come from the local stack
+
+    CliRun queue = run("queue", "--json", "--stack", stack);
+    assertThat(queue.exitCode()).as(queue.err()).isZero();
+    assertThat(Json.MAPPER.readTree(queue.out()).get("visible").asLong()).isEqualTo(1);
+
+    CliRun results = run("results", "--stack", stack);
+    assertThat(results.exitCode()).isEqualTo(1);
+    assertThat(results.err()).startsWith("offhours: stack " + stack + " has no output ResultsTableName;");
+
+    CliRun missing = run("queue", "--stack", "no-such-stack-" + suffix);
+    assertThat(missing.err()).startsWith(
+        "offhours: stack no-such-stack-" + suffix + " does not exist in region us-east-1;");
+  }
+
+  @Test
+  void theWrapperScriptRunsTheCli() throws Exception {
+    Process process = new ProcessBuilder("scripts/offhours", "--help").redirectErrorStream(true).start();
+    boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(finished).as("scripts/offhours --help finished").isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("usage: offhours COMMAND [OPTIONS]", "  upload ", "  results ");
+  }
+
+  private void putResult(String key, String status, String label, Double score, String reason, String classifiedAt) {
+    Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
+        "pk", AttributeValue.fromS("s3://" + bucket + "/" + key),
+        "sk", AttributeValue.fromS("e#" + UUID.randomUUID()),
+        "bucket", AttributeValue.fromS(bucket),
+        "key", AttributeValue.fromS(key),
+        "status", AttributeValue.fromS(status),
+        "classifiedAt", AttributeValue.fromS(classifiedAt),
+        "attempts", AttributeValue.fromN("1"),
+        "sizeBytes", AttributeValue.fromN("1234")));
+    if (label != null) {
+      item.put("topLabel", AttributeValue.fromS(label));
+      item.put("topScore", AttributeValue.fromN(score.toString()));
+      item.put("labels", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+          "label", AttributeValue.fromS(label), "score", AttributeValue.fromN(score.toString()))))));
+    }
+    if (reason != null) {
+      item.put("reason", AttributeValue.fromS(reason));
+    }
+    dynamoDb.putItem(r -> r.tableName(resultsTable).item(item));
+  }
+
+  private static List<JsonNode> jsonLines(CliRun run) {
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : run.outLines()) {
+      try {
+        lines.add(Json.MAPPER.readTree(line));
+      } catch (IOException e) {
+        throw new AssertionError("not a JSON line: " + line, e);
+      }
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,343 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import offhours.aws.AwsClients;
+import offhours.cli.Target.Name;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.regions.Region;
+
+class MainTest {
+
+  /** 2026-11-25 15:00 in Berlin (14:00 UTC). */
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T14:00:00Z"), ZoneId.of("Europe/Berlin"));
+
+  @TempDir Path cache;
+
+  CliRun run(String... args) {
+    return CliRun.run(cache, CLOCK, () -> {
+      throw new AssertionError("no AWS clients in an offline test");
+    }, Commands.all(), args);
+  }
+
+  @Test
+  void topLevelHelpListsEveryCommandAndExitsZero() {
+    CliRun run = run("--help");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("usage: offhours COMMAND [OPTIONS]")
+        .contains("  upload ", "  results ", "  queue ", "  endpoint ");
+    assertThat(run.err()).isEmpty();
+  }
+
+  static Stream<List<String>> leafCommands() {
+    List<List<String>> paths = new ArrayList<>();
+    for (Command command : Commands.all()) {
+      if (command.subcommands().isEmpty()) {
+        paths.add(List.of(command.name()));
+      }
+      command.subcommands().forEach(sub -> paths.add(List.of(command.name(), sub.name())));
+    }
+    return paths.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("leafCommands")
+  void everyCommandHasHelpThatNamesJsonAndStack(List<String> path) {
+    List<String> args = new ArrayList<>(path);
+    args.add("--help");
+    CliRun run = run(args.toArray(String[]::new));
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("usage: offhours " + String.join(" ", path))
+        .contains("--json", "--stack NAME", "--help, -h");
+  }
+
+  @Test
+  void helpWordAndDashHWorkLikeDashDashHelp() {
+    assertThat(run("help", "endpoint", "start").out()).isEqualTo(run("endpoint", "start", "--help").out());
+    assertThat(run("queue", "-h").out()).startsWith("usage: offhours queue [--json] [--stack NAME]");
+    assertThat(run("endpoint", "--help").out()).contains("commands:", "  status ", "  start ", "  stop ", "  auto ");
+  }
+
+  @Test
+  void unknownOptionExitsTwoAndPointsToHelp() {
+    CliRun run = run("results", "--x");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo(
+        "offhours: unknown option --x for 'offhours results'; see 'offhours results --help'\n");
+    assertThat(run("results", "--x=1").err()).contains("unknown option --x for 'offhours results'");
+    assertThat(run("--verbose").err()).contains("unknown option --verbose for 'offhours'; see 'offhours --help'");
+  }
+
+  @Test
+  void unknownCommandSuggestsTheNearestOne() {
+    CliRun run = run("reslts");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo(
+        "offhours: unknown command 'reslts' for 'offhours' (did you mean 'results'?); see 'offhours --help'\n");
+    assertThat(run("endpoint", "reboot").err())
+        .isEqualTo("offhours: unknown command 'reboot' for 'offhours endpoint'; see 'offhours endpoint --help'\n");
+  }
+
+  @Test
+  void groupWithoutSubcommandNamesTheChoices() {
+    CliRun run = run("endpoint");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("'offhours endpoint' needs a command: status, start, stop, auto");
+    assertThat(run().exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void optionValueProblemsAreUsageErrors() {
+    assertThat(run("results", "--label").err())
+        .startsWith("offhours: option --label needs a value: --label L; see 'offhours results --help'");
+    assertThat(run("results", "--label", "--json").err()).contains("option --label needs a value");
+    assertThat(run("results", "--json=yes").err()).contains("option --json takes no value");
+    assertThat(run("results", "--label", "a", "--label=b").err()).contains("option --label was given twice");
+    CliRun operand = run("queue", "extra");
+    assertThat(operand.exitCode()).isEqualTo(2);
+    assertThat(operand.err()).contains("unexpected argument 'extra' for 'offhours queue'");
+  }
+
+  @Test
+  void parserReadsBothValueFormsAndOperandsAfterDoubleDash() {
+    List<Option> options = List.of(Option.value("label", "L", "l"), Option.JSON);
+    Arguments args = ArgumentParser.parse("offhours x", options,
+        List.of("a", "--label=Neutral", "--json", "--", "--not-an-option"));
+    assertThat(args.operands()).containsExactly("a", "--not-an-option");
+    assertThat(args.value("label")).contains("Neutral");
+    assertThat(args.has("json")).isTrue();
+    assertThat(ArgumentParser.parse("offhours x", options, List.of("--label", "a=b")).value("label")).contains("a=b");
+  }
+
+  @Test
+  void badStatusAndLimitAreUsageErrors() {
+    CliRun status = run("results", "--status", "done");
+    assertThat(status.exitCode()).isEqualTo(2);
+    assertThat(status.err()).contains("unknown status 'done'; use CLASSIFIED or REJECTED");
+    assertThat(run("results", "--limit", "0").err()).contains("--limit needs a positive whole number, got '0'");
+  }
+
+  @Test
+  void withoutALocalStackCommandsSayHowToStartOne() {
+    CliRun run = run("queue");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("offhours: no local stack is running; start one with 'scripts/offhours local"
+        + " start' or name a deployed stack with --stack NAME\n");
+  }
+
+  @Test
+  void aStateFileOfAnExitedProcessIsNotARunningStack() throws IOException {
+    Process exited = new ProcessBuilder("true").start();
+    exited.onExit().join();
+    state(exited.pid(), endpoints()).write(LocalStackState.file(cache));
+    CliRun run = run("results");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("the local stack recorded in " + LocalStackState.file(cache)
+        + " is not running (process " + exited.pid() + " has exited)");
+  }
+
+  @Test
+  void aStateFileWithoutAnEndpointNamesIt() throws IOException {
+    Map<String, URI> endpoints = new java.util.HashMap<>(endpoints());
+    endpoints.remove("sagemaker");
+    state(ProcessHandle.current().pid(), endpoints).write(LocalStackState.file(cache));
+    assertThat(run("endpoint", "status").err()).contains("has no endpoints.sagemaker");
+  }
+
+  @Test
+  void aMissingNameIsReportedWithItsSource() throws IOException {
+    Target local = new Target("the local stack", "the local stack's state file f", true,
+        AwsClients.local(Region.US_EAST_1, Map.of()), Map.of());
+    assertThatThrownBy(() -> local.name(Name.QUEUE_URL)).hasMessageStartingWith(
+        "the local stack's state file f has no names.queueUrl");
+    Target deployed = new Target("stack prod", "stack prod", false, AwsClients.local(Region.US_EAST_1, Map.of()),
+        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")));
+    assertThat(deployed.name(Name.BUCKET)).isEqualTo("b");
+    assertThatThrownBy(() -> deployed.name(Name.DLQ_URL)).hasMessageStartingWith(
+        "stack prod has no output DeadLetterQueueUrl");
+  }
+
+  @Test
+  void localTargetDefaultsTheControllerFunction() throws IOException {
+    state(ProcessHandle.current().pid(), endpoints()).write(LocalStackState.file(cache));
+    try (Target target = Targets.local(cache)) {
+      assertThat(target.name(Name.CONTROLLER_FUNCTION)).isEqualTo("offhours-controller");
+      assertThat(target.name(Name.BUCKET)).isEqualTo("offhours-images");
+      assertThat(target.clients().region()).isEqualTo(Region.US_EAST_1);
+    }
+  }
+
+  @Test
+  void uploadOfAMissingPathNamesIt() {
+    CliRun run = run("upload", "no/such/photo.jpg");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("no such file or folder: no/such/photo.jpg");
+    assertThat(run("upload").err()).contains("name at least one file or folder to upload");
+  }
+
+  @Test
+  void uploadPlanKeepsRelativeKeysAndSkipsNonImagesInFolders(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("sub dir"));
+    Files.writeString(dir.resolve("sub dir/café + 100%.PNG"), "x");
+    Files.writeString(dir.resolve("a.jpeg"), "xy");
+    Files.writeString(dir.resolve("notes.txt"), "n");
+    Files.writeString(dir.resolve(".DS_Store"), "n");
+    UploadPlan plan = UploadPlan.of(List.of(dir.toString()), "batch", false);
+    assertThat(plan.items()).extracting(UploadPlan.Item::key)
+        .containsExactly("batch/a.jpeg", "batch/sub dir/café + 100%.PNG");
+    assertThat(plan.skipped()).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
+        "notes.txt", ".DS_Store");
+    assertThat(plan.totalBytes()).isEqualTo(3);
+    assertThat(UploadPlan.of(List.of(dir.toString()), "", true).items()).extracting(UploadPlan.Item::key)
+        .containsExactly("a.jpeg", "notes.txt", "sub dir/café + 100%.PNG");
+    assertThat(UploadPlan.of(List.of(dir.resolve("notes.txt").toString()), "", false).items())
+        .extracting(UploadPlan.Item::key).containsExactly("notes.txt");
+  }
+
+  @Test
+  void twoFilesForOneKeyAreRefused(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("a"));
+    Files.createDirectories(dir.resolve("b"));
+    Files.writeString(dir.resolve("a/x.jpg"), "1");
+    Files.writeString(dir.resolve("b/x.jpg"), "2");
+    assertThatThrownBy(() -> UploadPlan.of(List.of(dir.resolve("a/x.jpg").toString(),
+        dir.resolve("b/x.jpg").toString()), "", false))
+        .hasMessageContaining("would both be uploaded as 'x.jpg'");
+  }
+
+  @Test
+  void prefixesBecomeFolders() {
+    assertThat(UploadPlan.normalizePrefix("")).isEmpty();
+    assertThat(UploadPlan.normalizePrefix("in")).isEqualTo("in/");
+    assertThat(UploadPlan.normalizePrefix("/in/")).isEqualTo("in/");
+  }
+
+  @Test
+  void untilAcceptsInstantsLocalTimesAndDurations() {
+    assertThat(Until.parse("2026-11-25T18:00:00Z", CLOCK)).isEqualTo("2026-11-25T18:00:00Z");
+    assertThat(Until.parse("2026-11-25T18:00+01:00", CLOCK)).isEqualTo("2026-11-25T17:00:00Z");
+    assertThat(Until.parse("2026-11-25T18:00", CLOCK)).isEqualTo("2026-11-25T17:00:00Z");
+    assertThat(Until.parse("18:00", CLOCK)).isEqualTo("2026-11-25T17:00:00Z");
+    assertThat(Until.parse("9:30", Clock.fixed(Instant.parse("2026-11-25T06:00:00Z"), ZoneId.of("Europe/Berlin"))))
+        .isEqualTo("2026-11-25T08:30:00Z");
+    assertThat(Until.parse("2h", CLOCK)).isEqualTo("2026-11-25T16:00:00Z");
+    assertThat(Until.parse("90m", CLOCK)).isEqualTo("2026-11-25T15:30:00Z");
+    assertThat(Until.parse("1h30m", CLOCK)).isEqualTo("2026-11-25T15:30:00Z");
+    assertThat(Until.parse("1d", CLOCK)).isEqualTo("2026-11-26T14:00:00Z");
+  }
+
+  @Test
+  void untilRejectsOtherFormsAndThePast() {
+    CliRun bad = run("endpoint", "start", "--until", "tonight");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("cannot read --until 'tonight'; use an ISO-8601 instant", "a time today (18:00)",
+        "a duration (2h, 90m, 1h30m, 1d)");
+    assertThatThrownBy(() -> Until.parse("09:00", CLOCK)).hasMessage(
+        "09:00 today has already passed (it is 15:00 now); give a date-time such as 2026-11-26T09:00 or a duration"
+            + " such as 2h");
+    assertThatThrownBy(() -> Until.parse("0m", CLOCK)).hasMessageContaining("is not in the future");
+    assertThatThrownBy(() -> Until.parse("25:00", CLOCK)).hasMessageContaining("cannot read --until '25:00'");
+  }
+
+  @Test
+  void resultsTableAlignsColumnsAndTruncatesLongReasons() {
+    String reason = "not an image: the object starts with bytes 6e 6f 74 65 73 that are neither JPEG nor PNG,"
+        + " so the endpoint was not asked";
+    String table = ResultsCommand.render(List.of(
+        row("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.97312, null),
+        row("notes, not a photo.png", "REJECTED", null, null, reason)));
+    assertThat(table.lines().toList()).containsExactly(
+        "KEY                     LABEL    SCORE  STATUS      REASON",
+        "cats/tom.jpg            Neutral  0.973  CLASSIFIED",
+        "notes, not a photo.png  -        -      REJECTED    " + reason.substring(0, 59) + "…");
+  }
+
+  @Test
+  void resultJsonLineHasTheContractKeysWithNullsWhereAbsent() throws IOException {
+    JsonNode json = Json.MAPPER.readTree(Json.line(row("x.png", "REJECTED", null, null, "empty object").toJson()));
+    assertThat(json.fieldNames()).toIterable().startsWith("key", "topLabel", "score", "status", "reason")
+        .contains("bucket", "labels", "classifiedAt", "attempts");
+    assertThat(json.get("topLabel").isNull()).isTrue();
+    assertThat(json.get("score").isNull()).isTrue();
+    assertThat(json.get("reason").asText()).isEqualTo("empty object");
+    assertThat(json.get("attempts").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void formatsSizesAndProgress() {
+    assertThat(Format.bytes(17)).isEqualTo("17 B");
+    assertThat(Format.bytes(1_300_000)).isEqualTo("1.3 MB");
+    assertThat(Format.bytes(812_400)).isEqualTo("812 kB");
+    assertThat(Progress.Bar.render(3, 7, 500, 1000, "cats/tom.jpg"))
+        .isEqualTo("[############------------] 3/7 files  500 B/1.0 kB  cats/tom.jpg");
+  }
+
+  @Test
+  void queueAndControllerAnswersReadAsText() {
+    assertThat(QueueCommand.render(new QueueCommand.Counts(3, 1, 2, 0), "http://h/1/offhours-queue",
+        "http://h/1/offhours-dlq")).isEqualTo(
+            "queue offhours-queue: 3 visible, 1 in flight, 2 delayed\ndead-letter queue offhours-dlq: 0\n");
+    assertThat(EndpointControlCommand.render("start", "{\"action\":\"start\",\"endpoint\":\"Creating\"}"))
+        .isEqualTo("controller (start):\n  action: start\n  endpoint: Creating\n");
+  }
+
+  @Test
+  void commandsPlugInThroughTheRegistryList() {
+    Command hello = new Command() {
+      public String name() {
+        return "hello";
+      }
+
+      public String summary() {
+        return "say hello";
+      }
+
+      public List<Option> options() {
+        return List.of(Option.value("to", "WHO", "whom to greet"));
+      }
+
+      public int run(Invocation call) {
+        call.out().println("hello " + call.args().value("to").orElse("world"));
+        return 0;
+      }
+    };
+    List<Command> commands = new ArrayList<>(Commands.all());
+    commands.add(Command.group("local", "the local stack", List.of(hello)));
+    CliRun run = CliRun.run(cache, CLOCK, () -> null, commands, "local", "hello", "--to=you");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).isEqualTo("hello you\n");
+    assertThat(CliRun.run(cache, CLOCK, () -> null, commands, "--help").out()).contains("  local ");
+  }
+
+  private static ResultRow row(String key, String status, String label, Double score, String reason) {
+    return new ResultRow(key, "offhours-images", null, 10L, status, reason, label, score,
+        label == null ? List.of() : List.of(new ResultRow.LabelScore(label, score)), "2026-11-25T10:00:00Z",
+        "2026-11-25T10:00:05Z", 1);
+  }
+
+  static LocalStackState state(long pid, Map<String, URI> endpoints) {
+    return new LocalStackState(pid, "us-east-1", endpoints, Map.of(
+        "bucket", "offhours-images", "queueUrl", "http://127.0.0.1:1/123/offhours-queue"));
+  }
+
+  static Map<String, URI> endpoints() {
+    URI uri = URI.create("http://127.0.0.1:1");
+    return Map.of("s3", uri, "sqs", uri, "dynamodb", uri, "sagemaker", uri, "sagemakerRuntime", uri, "lambda", uri);
+  }
+}
