@@ -1,0 +1,188 @@
+package offhours.local;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import offhours.stack.StackSpec;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
+import software.amazon.awssdk.services.s3.model.FilterRule;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/**
+ * Creates offhours' resources on local, protocol-compatible services (moto_server, LocalStack) with the names and
+ * settings of template.yaml, taken from {@link StackSpec}: the bucket and its notification, the queue with its
+ * redrive to the dead-letter queue, the results table with its label index, and the control table.
+ *
+ * <p>Idempotent: what exists is reused (queues get their attributes set again; a table whose keys differ from
+ * StackSpec is an error, since DynamoDB cannot change keys in place). What the template adds only for AWS (IAM,
+ * the queue's S3 policy, point-in-time recovery, KMS) is left out; emulators do not enforce it.
+ */
+public final class LocalResources {
+
+  /** What {@link #provision} created or found. */
+  public record Provisioned(String bucket, String queueUrl, String queueArn, String deadLetterQueueUrl,
+      String deadLetterQueueArn, String resultsTable, String controlTable) {}
+
+  private final S3Client s3;
+  private final SqsClient sqs;
+  private final DynamoDbClient dynamoDb;
+
+  /** The S3 client must use path-style addressing against an emulator ({@code forcePathStyle(true)}). */
+  public LocalResources(S3Client s3, SqsClient sqs, DynamoDbClient dynamoDb) {
+    this.s3 = Objects.requireNonNull(s3, "s3");
+    this.sqs = Objects.requireNonNull(sqs, "sqs");
+    this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+  }
+
+  public Provisioned provision(StackSpec.Names names) {
+    StackSpec.Queue spec = StackSpec.QUEUE;
+    String dlqUrl = queue(names.deadLetterQueue(), Map.of(
+        QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(spec.retentionSeconds()),
+        QueueAttributeName.SQS_MANAGED_SSE_ENABLED, "true"));
+    String dlqArn = arnOf(dlqUrl);
+    String queueUrl = queue(names.queue(), Map.of(
+        QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(spec.retentionSeconds()),
+        QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(spec.visibilityTimeoutSeconds()),
+        QueueAttributeName.REDRIVE_POLICY, spec.redrivePolicy(dlqArn),
+        QueueAttributeName.SQS_MANAGED_SSE_ENABLED, "true"));
+    String queueArn = arnOf(queueUrl);
+
+    bucket(names.bucket(), queueArn);
+    table(names.resultsTable(), StackSpec.RESULTS_TABLE);
+    table(names.controlTable(), StackSpec.CONTROL_TABLE);
+    return new Provisioned(names.bucket(), queueUrl, queueArn, dlqUrl, dlqArn, names.resultsTable(),
+        names.controlTable());
+  }
+
+  private String queue(String name, Map<QueueAttributeName, String> attributes) {
+    try {
+      String url = sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
+      sqs.setQueueAttributes(r -> r.queueUrl(url).attributes(attributes));
+      return url;
+    } catch (SqsException e) {
+      if (!isMissingQueue(e)) {
+        throw e;
+      }
+      return sqs.createQueue(r -> r.queueName(name).attributes(attributes)).queueUrl();
+    }
+  }
+
+  /**
+   * SQS answers a missing queue with QueueDoesNotExist (JSON protocol) or AWS.SimpleQueueService.NonExistentQueue
+   * (query protocol, which moto still uses); the SDK maps only the first to {@link QueueDoesNotExistException}.
+   */
+  static boolean isMissingQueue(SqsException e) {
+    if (e instanceof QueueDoesNotExistException) {
+      return true;
+    }
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return code != null && (code.endsWith("NonExistentQueue") || code.endsWith("QueueDoesNotExist"));
+  }
+
+  private String arnOf(String queueUrl) {
+    return sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes().get(QueueAttributeName.QUEUE_ARN);
+  }
+
+  private void bucket(String name, String queueArn) {
+    if (!bucketExists(name)) {
+      Region region = s3.serviceClientConfiguration().region();
+      if (Region.US_EAST_1.equals(region)) {
+        s3.createBucket(r -> r.bucket(name));
+      } else {
+        s3.createBucket(r -> r.bucket(name)
+            .createBucketConfiguration(c -> c.locationConstraint(BucketLocationConstraint.fromValue(region.id()))));
+      }
+    }
+    s3.putPublicAccessBlock(r -> r.bucket(name).publicAccessBlockConfiguration(c -> c
+        .blockPublicAcls(true).blockPublicPolicy(true).ignorePublicAcls(true).restrictPublicBuckets(true)));
+    s3.putBucketEncryption(r -> r.bucket(name).serverSideEncryptionConfiguration(c -> c
+        .rules(rule -> rule.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+    s3.putBucketNotificationConfiguration(r -> r.bucket(name)
+        .notificationConfiguration(n -> n.queueConfigurations(notifications(queueArn))));
+  }
+
+  /** One configuration per suffix, as in template.yaml (S3 allows one suffix rule per filter). */
+  static List<QueueConfiguration> notifications(String queueArn) {
+    StackSpec.Notification spec = StackSpec.NOTIFICATION;
+    List<QueueConfiguration> configurations = new ArrayList<>();
+    for (String suffix : spec.suffixes()) {
+      configurations.add(QueueConfiguration.builder()
+          .id("offhours" + suffix.replace('.', '-'))
+          .queueArn(queueArn)
+          .eventsWithStrings(spec.event())
+          // Lower-case, as in template.yaml: moto answers "Suffix" with a 500.
+          .filter(f -> f.key(k -> k.filterRules(FilterRule.builder().name(spec.filterRuleName()).value(suffix).build())))
+          .build());
+    }
+    return configurations;
+  }
+
+  private boolean bucketExists(String name) {
+    try {
+      s3.headBucket(r -> r.bucket(name));
+      return true;
+    } catch (NoSuchBucketException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private void table(String name, StackSpec.Table spec) {
+    try {
+      TableDescription existing = dynamoDb.describeTable(r -> r.tableName(name)).table();
+      List<String> keys = existing.keySchema().stream().map(KeySchemaElement::attributeName).toList();
+      if (!keys.equals(List.of(spec.partitionKey(), spec.sortKey()))) {
+        throw new IllegalStateException("table " + name + " exists with keys " + keys + " but offhours needs "
+            + List.of(spec.partitionKey(), spec.sortKey()) + "; delete the table (or reset the local services) and"
+            + " start again");
+      }
+      return;
+    } catch (ResourceNotFoundException e) {
+      // create it below
+    }
+    CreateTableRequest.Builder request = CreateTableRequest.builder()
+        .tableName(name)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(spec.keyAttributes().stream()
+            .map(a -> AttributeDefinition.builder().attributeName(a).attributeType(ScalarAttributeType.S).build())
+            .toList())
+        .keySchema(key(spec.partitionKey(), KeyType.HASH), key(spec.sortKey(), KeyType.RANGE));
+    spec.index().ifPresent(index -> request.globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+        .indexName(index.name())
+        .keySchema(key(index.partitionKey(), KeyType.HASH), key(index.sortKey(), KeyType.RANGE))
+        .projection(p -> p.projectionType(ProjectionType.ALL))
+        .build()));
+    dynamoDb.createTable(request.build());
+    dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(name));
+  }
+
+  private static KeySchemaElement key(String attribute, KeyType type) {
+    return KeySchemaElement.builder().attributeName(attribute).keyType(type).build();
+  }
+}

@@ -1,0 +1,221 @@
+package offhours.stack;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Compares template.yaml (parsed by {@link CloudFormationYaml}) with what {@link StackSpec} says, and lists every
+ * difference as a sentence naming both sides. Empty means local mode and the template agree.
+ */
+final class StackDrift {
+
+  /** What the template must agree with; {@link #fromStackSpec()} in production, altered copies in tests. */
+  record Expected(StackSpec.Notification notification, StackSpec.Queue queue, int classifyTimeoutSeconds,
+      StackSpec.Table results, StackSpec.Table control, StackSpec.Trigger trigger, Map<String, String> classifyEnv,
+      Map<String, String> controllerEnv, List<String> labels, Map<String, String> handlers) {
+
+    static Expected fromStackSpec() {
+      return new Expected(StackSpec.NOTIFICATION, StackSpec.QUEUE, StackSpec.CLASSIFY_TIMEOUT_SECONDS,
+          StackSpec.RESULTS_TABLE, StackSpec.CONTROL_TABLE, StackSpec.TRIGGER, StackSpec.CLASSIFY_ENV,
+          StackSpec.CONTROLLER_ENV, StackSpec.DEFAULT_LABELS,
+          Map.of("ClassifyFunction", StackSpec.CLASSIFY_HANDLER, "ControllerFunction", StackSpec.CONTROLLER_HANDLER,
+              "EndpointCleanupFunction", StackSpec.CLEANUP_HANDLER));
+    }
+  }
+
+  /** Runtime options the template sets for the JVM; not part of the functions' own configuration. */
+  private static final Set<String> PLATFORM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+
+  private final Map<String, Object> template;
+  private final Expected expected;
+  private final List<String> differences = new ArrayList<>();
+
+  private StackDrift(Map<String, Object> template, Expected expected) {
+    this.template = template;
+    this.expected = expected;
+  }
+
+  static List<String> differences(Map<String, Object> template, Expected expected) {
+    StackDrift drift = new StackDrift(template, expected);
+    drift.notification();
+    drift.queues();
+    drift.table("ResultsTable", expected.results());
+    drift.table("ControlTable", expected.control());
+    drift.trigger();
+    drift.environment("ClassifyFunction", expected.classifyEnv());
+    drift.environment("ControllerFunction", expected.controllerEnv());
+    drift.environment("EndpointCleanupFunction", expected.controllerEnv());
+    drift.handlers();
+    drift.labels();
+    return List.copyOf(drift.differences);
+  }
+
+  private void notification() {
+    List<Object> configs = list(path(resource("ImagesBucket"), "Properties", "NotificationConfiguration")
+        .get("QueueConfigurations"));
+    List<String> suffixes = new ArrayList<>();
+    for (Object config : configs) {
+      Map<String, Object> c = map(config);
+      expect("ImagesBucket notification Event", c.get("Event"), expected.notification().event());
+      for (Object rule : list(path(c, "Filter", "S3Key").get("Rules"))) {
+        expect("ImagesBucket notification filter rule Name", map(rule).get("Name"),
+            expected.notification().filterRuleName());
+        suffixes.add(String.valueOf(map(rule).get("Value")));
+      }
+    }
+    expect("ImagesBucket notification suffixes", suffixes, expected.notification().suffixes());
+  }
+
+  private void queues() {
+    Map<String, Object> queue = path(resource("ImagesQueue"), "Properties");
+    Map<String, Object> dlq = path(resource("DeadLetterQueue"), "Properties");
+    expect("ImagesQueue MessageRetentionPeriod", queue.get("MessageRetentionPeriod"), expected.queue().retentionSeconds());
+    expect("DeadLetterQueue MessageRetentionPeriod", dlq.get("MessageRetentionPeriod"),
+        expected.queue().retentionSeconds());
+    expect("ImagesQueue VisibilityTimeout", queue.get("VisibilityTimeout"), expected.queue().visibilityTimeoutSeconds());
+    Object timeout = path(resource("ClassifyFunction"), "Properties").get("Timeout");
+    expect("ClassifyFunction Timeout", timeout, expected.classifyTimeoutSeconds());
+    if (timeout instanceof Integer t && !Objects.equals(queue.get("VisibilityTimeout"), 6 * t)) {
+      differences.add("ImagesQueue VisibilityTimeout is " + queue.get("VisibilityTimeout")
+          + " but must be 6 x ClassifyFunction Timeout = " + 6 * t);
+    }
+    expectParameterDefault("ImagesQueue RedrivePolicy maxReceiveCount",
+        path(queue, "RedrivePolicy").get("maxReceiveCount"), expected.queue().maxReceiveCount());
+    expect("ImagesQueue SqsManagedSseEnabled", queue.get("SqsManagedSseEnabled"), true);
+    expect("DeadLetterQueue SqsManagedSseEnabled", dlq.get("SqsManagedSseEnabled"), true);
+  }
+
+  private void table(String name, StackSpec.Table spec) {
+    Map<String, Object> props = path(resource(name), "Properties");
+    expect(name + " BillingMode", props.get("BillingMode"), "PAY_PER_REQUEST");
+    expect(name + " KeySchema", keySchema(props.get("KeySchema")), List.of(spec.partitionKey(), spec.sortKey()));
+    List<String> defined = new ArrayList<>();
+    for (Object def : list(props.get("AttributeDefinitions"))) {
+      defined.add(String.valueOf(map(def).get("AttributeName")));
+      expect(name + " type of " + map(def).get("AttributeName"), map(def).get("AttributeType"), "S");
+    }
+    expect(name + " AttributeDefinitions", new java.util.TreeSet<>(defined), new java.util.TreeSet<>(spec.keyAttributes()));
+    List<Object> indexes = props.containsKey("GlobalSecondaryIndexes") ? list(props.get("GlobalSecondaryIndexes"))
+        : List.of();
+    expect(name + " number of GlobalSecondaryIndexes", indexes.size(), spec.index().isPresent() ? 1 : 0);
+    spec.index().ifPresent(index -> indexes.stream().findFirst().map(StackDrift::map).ifPresent(gsi -> {
+      expect(name + " GSI IndexName", gsi.get("IndexName"), index.name());
+      expect(name + " GSI " + index.name() + " KeySchema", keySchema(gsi.get("KeySchema")),
+          List.of(index.partitionKey(), index.sortKey()));
+      expect(name + " GSI " + index.name() + " ProjectionType", path(gsi, "Projection").get("ProjectionType"), "ALL");
+    }));
+  }
+
+  private void trigger() {
+    Map<String, Object> sqs = path(resource("ClassifyFunction"), "Properties", "Events", "Queue", "Properties");
+    expectParameterDefault("ClassifyFunction SQS BatchSize", sqs.get("BatchSize"), expected.trigger().batchSize());
+    expectParameterDefault("ClassifyFunction SQS MaximumBatchingWindowInSeconds",
+        sqs.get("MaximumBatchingWindowInSeconds"), expected.trigger().maximumBatchingWindowSeconds());
+    expectParameterDefault("ClassifyFunction SQS ScalingConfig MaximumConcurrency",
+        path(sqs, "ScalingConfig").get("MaximumConcurrency"), expected.trigger().maximumConcurrency());
+    expect("ClassifyFunction SQS FunctionResponseTypes", sqs.get("FunctionResponseTypes"),
+        List.of("ReportBatchItemFailures"));
+  }
+
+  private void environment(String function, Map<String, String> spec) {
+    Map<String, Object> variables = path(resource(function), "Properties", "Environment", "Variables");
+    Set<String> names = new LinkedHashSet<>(variables.keySet());
+    names.removeAll(PLATFORM_VARIABLES);
+    expect(function + " environment variable names", names, spec.keySet());
+    spec.forEach((name, defaultValue) -> {
+      if (defaultValue != null && variables.containsKey(name)) {
+        expectParameterDefault(function + " " + name, variables.get(name), defaultValue);
+      }
+    });
+  }
+
+  private void handlers() {
+    expected.handlers().forEach((function, handler) ->
+        expect(function + " Handler", path(resource(function), "Properties").get("Handler"), handler));
+  }
+
+  private void labels() {
+    expect("Parameter Labels Default", parameterDefault("Labels"), String.join(",", expected.labels()));
+  }
+
+  /** {@code value} is a literal equal to {@code wanted}, or a Ref to a parameter whose Default equals it. */
+  private void expectParameterDefault(String what, Object value, Object wanted) {
+    if (value instanceof Map<?, ?> ref && ref.get("Ref") instanceof String parameter) {
+      expect(what + " (Default of parameter " + parameter + ")", parameterDefault(parameter), wanted);
+    } else {
+      expect(what, value, wanted);
+    }
+  }
+
+  private Object parameterDefault(String parameter) {
+    Map<String, Object> parameters = map(template.get("Parameters"));
+    if (!parameters.containsKey(parameter)) {
+      differences.add("template.yaml has no parameter " + parameter);
+      return null;
+    }
+    return map(parameters.get(parameter)).get("Default");
+  }
+
+  /** Compares as text where one side is a number and the other a string (CloudFormation parameters are strings). */
+  private void expect(String what, Object actual, Object wanted) {
+    boolean same = Objects.equals(actual, wanted)
+        || (actual != null && wanted != null && (actual instanceof Number || wanted instanceof Number)
+            && String.valueOf(actual).equals(String.valueOf(wanted)));
+    if (!same) {
+      differences.add(what + ": template.yaml has " + actual + ", StackSpec says " + wanted);
+    }
+  }
+
+  private static List<String> keySchema(Object schema) {
+    List<String> keys = new ArrayList<>();
+    for (String type : List.of("HASH", "RANGE")) {
+      for (Object key : list(schema)) {
+        if (type.equals(map(key).get("KeyType"))) {
+          keys.add(String.valueOf(map(key).get("AttributeName")));
+        }
+      }
+    }
+    return keys;
+  }
+
+  private Map<String, Object> resource(String name) {
+    Map<String, Object> resources = map(template.get("Resources"));
+    if (!resources.containsKey(name)) {
+      throw new IllegalArgumentException("template.yaml has no resource " + name);
+    }
+    return map(resources.get(name));
+  }
+
+  private static Map<String, Object> path(Map<String, Object> from, String... keys) {
+    Map<String, Object> node = from;
+    for (String key : keys) {
+      if (!node.containsKey(key)) {
+        throw new IllegalArgumentException("template.yaml lacks " + key + " (path " + String.join(".", keys) + ")");
+      }
+      node = map(node.get(key));
+    }
+    return node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    if (!(o instanceof Map)) {
+      throw new IllegalArgumentException("expected a mapping in template.yaml, got "
+          + (o == null ? "nothing" : o.getClass().getSimpleName()));
+    }
+    return (Map<String, Object>) o;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(Object o) {
+    if (!(o instanceof List)) {
+      throw new IllegalArgumentException("expected a list in template.yaml, got "
+          + (o == null ? "nothing" : o.getClass().getSimpleName()));
+    }
+    return (List<Object>) o;
+  }
+}

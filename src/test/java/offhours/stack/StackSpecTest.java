@@ -1,0 +1,84 @@
+package offhours.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StackSpecTest {
+
+  @Test
+  void queueKeepsMessagesFourteenDaysAndHidesThemSixFunctionTimeouts() {
+    assertThat(StackSpec.QUEUE.retentionSeconds()).isEqualTo(14 * 24 * 3600);
+    assertThat(StackSpec.QUEUE.visibilityTimeoutSeconds()).isEqualTo(6 * StackSpec.CLASSIFY_TIMEOUT_SECONDS).isEqualTo(720);
+    assertThat(StackSpec.QUEUE.maxReceiveCount()).isEqualTo(5);
+  }
+
+  @Test
+  void aFunctionTimeoutWhoseSixfoldExceedsTwelveHoursIsImpossibleForLambdaAnyway() {
+    assertThat(StackSpec.Queue.forFunctionTimeout(900, 5).visibilityTimeoutSeconds()).isEqualTo(5400);
+    assertThatThrownBy(() -> StackSpec.Queue.forFunctionTimeout(901, 5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("a Lambda timeout is 1..900 s, got 901");
+  }
+
+  @Test
+  void queueSettingsOutsideSqsLimitsAreRejectedWithTheLimit() {
+    assertThatThrownBy(() -> new StackSpec.Queue(1_209_601, 720, 5))
+        .hasMessage("SQS retention must be 60..1209600 s, got 1209601");
+    assertThatThrownBy(() -> new StackSpec.Queue(1_209_600, 43_201, 5))
+        .hasMessage("SQS visibility timeout must be 0..43200 s, got 43201");
+    assertThatThrownBy(() -> new StackSpec.Queue(1_209_600, 720, 0)).hasMessage("maxReceiveCount must be 1..1000, got 0");
+  }
+
+  @Test
+  void redrivePolicyNamesTheDeadLetterQueueAndTheReceiveLimit() {
+    assertThat(StackSpec.QUEUE.redrivePolicy("arn:aws:sqs:us-east-1:123456789012:offhours-dlq"))
+        .isEqualTo("{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:offhours-dlq\",\"maxReceiveCount\":\"5\"}");
+  }
+
+  @Test
+  void notificationCoversLowerAndUpperCaseImageSuffixesWithLowerCaseRuleNames() {
+    assertThat(StackSpec.NOTIFICATION.suffixes()).containsExactly(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG");
+    assertThat(StackSpec.NOTIFICATION.filterRuleName()).isEqualTo("suffix");
+    assertThat(StackSpec.NOTIFICATION.event()).isEqualTo("s3:ObjectCreated:*");
+  }
+
+  @Test
+  void triggerNeedsAtLeastTwoConcurrentInvocationsAsLambdaDoes() {
+    assertThat(StackSpec.TRIGGER).isEqualTo(new StackSpec.Trigger(10, 5, 5));
+    assertThatThrownBy(() -> new StackSpec.Trigger(10, 5, 1)).hasMessage("maximum concurrency must be 2..1000, got 1");
+    assertThatThrownBy(() -> new StackSpec.Trigger(11, 0, 5))
+        .hasMessage("a batch size over 10 needs a batching window of at least 1 s, got 0");
+  }
+
+  @Test
+  void resultsTableKeysIncludeTheLabelIndex() {
+    assertThat(StackSpec.RESULTS_TABLE.keyAttributes()).containsExactly("pk", "sk", "topLabel", "classifiedAt");
+    assertThat(StackSpec.CONTROL_TABLE.keyAttributes()).containsExactly("pk", "sk");
+    assertThat(new StackSpec.Table("pk", "sk", Optional.of(new StackSpec.Index("i", "pk", "x"))).keyAttributes())
+        .containsExactly("pk", "sk", "x");
+  }
+
+  @Test
+  void localNamesFollowTheContracts() {
+    StackSpec.Names names = StackSpec.Names.local();
+    assertThat(names.bucket()).isEqualTo("offhours-images");
+    assertThat(names.queue()).isEqualTo("offhours-queue");
+    assertThat(names.deadLetterQueue()).isEqualTo("offhours-dlq");
+    assertThat(names.resultsTable()).isEqualTo("offhours-results");
+    assertThat(names.controlTable()).isEqualTo("offhours-control");
+    assertThat(names.endpoint()).isEqualTo("offhours-endpoint");
+    assertThatThrownBy(() -> new StackSpec.Names("b", "q", " ", "r", "c", "m", "ec", "e", "f"))
+        .hasMessage("every resource name must be non-blank, got  ");
+  }
+
+  @Test
+  void environmentDefaultsFollowTheContracts() {
+    assertThat(StackSpec.CLASSIFY_ENV).containsEntry("TOP_K", "3").containsEntry("MAX_IMAGE_BYTES", "6291456")
+        .containsEntry("BATCH_CONCURRENCY", "8").containsEntry("DEFER_SECONDS", "60");
+    assertThat(StackSpec.CONTROLLER_ENV).containsEntry("IDLE_STOP_MINUTES", "30")
+        .containsEntry("CREATE_TIMEOUT_MINUTES", "45").containsEntry("DRAIN_TIMEOUT_MINUTES", "10")
+        .containsKeys("MAPPING_UUID", "DLQ_URL", "CONTROL_TABLE_NAME", "RESULTS_TABLE_NAME");
+  }
+}

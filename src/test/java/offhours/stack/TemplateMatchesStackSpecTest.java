@@ -1,0 +1,103 @@
+package offhours.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** template.yaml and StackSpec (which local mode provisions from) must say the same thing. */
+class TemplateMatchesStackSpecTest {
+
+  private static final Path TEMPLATE = Path.of("template.yaml");
+
+  @Test
+  void templateAgreesWithStackSpec() throws IOException {
+    assertThat(StackDrift.differences(CloudFormationYaml.parse(template()), StackDrift.Expected.fromStackSpec()))
+        .isEmpty();
+  }
+
+  @Test
+  void readsShortFormIntrinsicsAsReferencesNotLiterals() throws IOException {
+    Map<String, Object> t = CloudFormationYaml.parse(template());
+
+    Map<?, ?> redrive = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) t.get("Resources")).get("ImagesQueue"))
+        .get("Properties")).get("RedrivePolicy");
+
+    assertThat(redrive.get("maxReceiveCount")).isEqualTo(Map.of("Ref", "MaxReceiveCount"));
+    assertThat(redrive.get("deadLetterTargetArn")).isEqualTo(Map.of("Fn::GetAtt", List.of("DeadLetterQueue", "Arn")));
+  }
+
+  @Test
+  void aChangedSuffixInTheTemplateIsReported() throws IOException {
+    assertThat(driftOf(template().replace("Value: .png}", "Value: .gif}")))
+        .containsExactly("ImagesBucket notification suffixes: template.yaml has [.jpg, .jpeg, .gif, .JPG, .JPEG, .PNG],"
+            + " StackSpec says [.jpg, .jpeg, .png, .JPG, .JPEG, .PNG]");
+  }
+
+  @Test
+  void anUpperCaseFilterRuleNameIsReported() throws IOException {
+    assertThat(driftOf(template().replace("{Name: suffix, Value: .jpg}", "{Name: Suffix, Value: .jpg}")))
+        .containsExactly("ImagesBucket notification filter rule Name: template.yaml has Suffix, StackSpec says suffix");
+  }
+
+  @Test
+  void aVisibilityTimeoutThatIsNotSixTimesTheFunctionTimeoutIsReported() throws IOException {
+    assertThat(driftOf(template().replace("VisibilityTimeout: 720", "VisibilityTimeout: 600"))).containsExactly(
+        "ImagesQueue VisibilityTimeout: template.yaml has 600, StackSpec says 720",
+        "ImagesQueue VisibilityTimeout is 600 but must be 6 x ClassifyFunction Timeout = 720");
+  }
+
+  @Test
+  void aChangedParameterDefaultIsReported() throws IOException {
+    String changed = template().replace("""
+        Description: SQS messages per Classify invocation.
+            Default: 10""", """
+        Description: SQS messages per Classify invocation.
+            Default: 25""");
+    assertThat(changed).isNotEqualTo(template());
+
+    assertThat(driftOf(changed)).containsExactly(
+        "ClassifyFunction SQS BatchSize (Default of parameter BatchSize): template.yaml has 25, StackSpec says 10");
+  }
+
+  @Test
+  void aMissingEnvironmentVariableIsReported() throws IOException {
+    String changed = template().replace("          DEFER_SECONDS: !Ref DeferSeconds\n", "");
+
+    assertThat(driftOf(changed)).containsExactly("ClassifyFunction environment variable names: template.yaml has"
+        + " [TABLE_NAME, QUEUE_URL, ENDPOINT_NAME, MODEL_NAME, LABELS, LABELS_S3_URI, TOP_K, MAX_IMAGE_BYTES,"
+        + " BATCH_CONCURRENCY], StackSpec says [TABLE_NAME, QUEUE_URL, ENDPOINT_NAME, MODEL_NAME, LABELS,"
+        + " LABELS_S3_URI, TOP_K, MAX_IMAGE_BYTES, BATCH_CONCURRENCY, DEFER_SECONDS]");
+  }
+
+  @Test
+  void aChangeOnTheStackSpecSideIsReportedToo() throws IOException {
+    StackDrift.Expected spec = StackDrift.Expected.fromStackSpec();
+    StackDrift.Expected changed = new StackDrift.Expected(spec.notification(),
+        StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3), spec.classifyTimeoutSeconds(),
+        new StackSpec.Table("pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
+        spec.control(), spec.trigger(), spec.classifyEnv(), spec.controllerEnv(), spec.labels(), spec.handlers());
+
+    assertThat(StackDrift.differences(CloudFormationYaml.parse(template()), changed)).containsExactlyInAnyOrder(
+        "ImagesQueue RedrivePolicy maxReceiveCount (Default of parameter MaxReceiveCount): template.yaml has 5,"
+            + " StackSpec says 3",
+        "ResultsTable AttributeDefinitions: template.yaml has [classifiedAt, pk, sk, topLabel],"
+            + " StackSpec says [pk, sk, topLabel, uploadedAt]",
+        "ResultsTable GSI byLabel KeySchema: template.yaml has [topLabel, classifiedAt],"
+            + " StackSpec says [topLabel, uploadedAt]");
+  }
+
+  private static List<String> driftOf(String templateText) {
+    return StackDrift.differences(CloudFormationYaml.parse(templateText), StackDrift.Expected.fromStackSpec());
+  }
+
+  private static String template() throws IOException {
+    return Files.readString(TEMPLATE, StandardCharsets.UTF_8);
+  }
+}
