@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -226,8 +227,7 @@ public final class ResultsTable {
     return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
   }
 
-  private static software.amazon.awssdk.services.dynamodb.model.KeySchemaElement key(String name, KeyType type) {
-    return software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
-        .attributeName(name).keyType(type).build();
+  private static KeySchemaElement key(String name, KeyType type) {
+    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
   }
 }

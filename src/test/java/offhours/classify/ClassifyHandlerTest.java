@@ -300,6 +300,43 @@ class ClassifyHandlerTest {
   }
 
   @Test
+  void aFirstModelCrashDefersOnlyThatMessage() {
+    runtime.answer = r -> {
+      if (r.body().asByteArray().length == image("rocket.jpg").length) {
+        throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
+      }
+      return "[0.1, 0.1, 0.6, 0.1, 0.1]";
+    };
+    SQSEvent batch = fixture("sqs-batch-with-poison.json");
+
+    SQSBatchResponse response = handler(6_291_456L, 1).handleRequest(batch, null);
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(sqs.sent).singleElement().satisfies(copy -> assertThat(copy.messageBody()).isEqualTo(batch.getRecords().get(0).getBody()));
+    assertThat(item("s3://offhours-images/uploads/chelsea.png").get("status").s())
+        .as("the endpoint is up, so the rest of the batch is classified").isEqualTo("CLASSIFIED");
+  }
+
+  @Test
+  void accessDeniedOnTheObjectIsRetriedWithWhatToFix() {
+    s3.failWith = Fakes.s3Error(403, "AccessDenied", "Access Denied");
+    SQSEvent event = fixture("sqs-s3-put.json");
+
+    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(dynamo.puts).isEmpty();
+  }
+
+  @Test
+  void aDeletedVersionIsRejectedAsGone() {
+    s3.failWith = Fakes.s3Error(404, "NoSuchVersion", "The specified version does not exist.");
+
+    run(event(message("m1", notification("v.jpg", 10L, "e1", "\"versionId\":\"abc\","))));
+
+    assertThat(item("s3://offhours-images/v.jpg").get("reason").s())
+        .isEqualTo("object s3://offhours-images/v.jpg no longer exists (deleted after upload)");
+  }
+
+  @Test
   void aSecondDeliveryOfTheSameVersionIsADuplicateAndSucceeds() {
     run(fixture("sqs-s3-put.json"));
     SQSBatchResponse again = run(fixture("sqs-s3-put.json"));

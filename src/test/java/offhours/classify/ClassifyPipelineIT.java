@@ -192,6 +192,26 @@ class ClassifyPipelineIT {
     assertThat(new ResultsTable(dynamo, table).byKey(bucket, "photos/rocket.jpg")).hasSize(1);
   }
 
+  @Test
+  void aMultipartUploadGetsOneResultEvenWhenNotifiedTwice() throws Exception {
+    String key = "photos/big chelsea.png";
+    String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
+    String eTag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+        RequestBody.fromFile(IMAGES.resolve("chelsea.png"))).eTag();
+    s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+        .multipartUpload(u -> u.parts(p -> p.partNumber(1).eTag(eTag))));
+
+    List<Message> messages = receiveAll(queueUrl);
+    SQSBatchResponse response = handler().handleRequest(event(messages), null);
+
+    assertThat(messages).anySatisfy(m -> assertThat(m.body()).contains("ObjectCreated:CompleteMultipartUpload"));
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(new ResultsTable(dynamo, table).byKey(bucket, key)).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(Status.CLASSIFIED);
+      assertThat(r.eTag()).endsWith("-1");
+    });
+  }
+
   private ClassifyHandler handler() {
     return handler(4);
   }
