@@ -150,6 +150,9 @@ final class MessageClassifier {
     if (image.length == 0) {
       return verdict(event, "object " + event.uri() + " is empty (0 bytes)", attempts);
     }
+    if (image.length > config.maxImageBytes()) { // only when S3 sent no Content-Length
+      return verdict(event, tooLarge(event, image.length), attempts);
+    }
     if (ImageFormat.of(image) == null) {
       return verdict(event, "unsupported format: object " + event.uri() + " looks like " + ImageFormat.describe(image)
           + "; offhours accepts JPEG and PNG", attempts);

@@ -2,6 +2,7 @@ package offhours.results;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -128,7 +129,9 @@ public final class ResultsTable {
 
   /** Every result, or only those with {@code status} (CLASSIFIED or REJECTED). */
   public List<ResultItem> scan(Optional<String> status) {
-    status.ifPresent(Status::valueOf);
+    if (status.isPresent() && Arrays.stream(Status.values()).noneMatch(s -> s.name().equals(status.get()))) {
+      throw new IllegalArgumentException("status must be CLASSIFIED or REJECTED, got '" + status.get() + "'");
+    }
     List<ResultItem> results = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
