@@ -212,6 +212,23 @@ class ClassifyPipelineIT {
     });
   }
 
+  @Test
+  void anOverwriteBeforeClassificationRejectsTheOldEventAndClassifiesTheNewVersion() throws Exception {
+    upload("photos/same.png", IMAGES.resolve("rocket.jpg"));
+    upload("photos/same.png", IMAGES.resolve("chelsea.png"));
+
+    SQSBatchResponse response = handler().handleRequest(event(receiveAll(queueUrl)), null);
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    List<ResultItem> results = new ResultsTable(dynamo, table).byKey(bucket, "photos/same.png");
+    assertThat(results).extracting(ResultItem::status).containsExactlyInAnyOrder(Status.CLASSIFIED, Status.REJECTED);
+    assertThat(results).filteredOn(r -> r.status() == Status.REJECTED).singleElement().satisfies(r ->
+        assertThat(r.reason()).isEqualTo("object " + uri("photos/same.png") + " was overwritten before it could be"
+            + " classified; the newer version has its own result"));
+    assertThat(results).filteredOn(r -> r.status() == Status.CLASSIFIED).singleElement()
+        .satisfies(r -> assertThat(r.topLabel()).isEqualTo("Neutral"));
+  }
+
   private ClassifyHandler handler() {
     return handler(4);
   }
