@@ -374,18 +374,29 @@ class ClassifyHandlerTest {
   }
 
   @Test
-  void aMessageWithSeveralRecordsTakesTheWorstOutcome() {
-    s3.put(BUCKET, "one.jpg", image("rocket.jpg"), "e1");
-    String body = "{\"Records\":[" + record("one.jpg", 112525L, "e1", "") + "," + record("two.jpg", 100L, "e2", "") + "]}";
-    s3.failWith = null;
-    SQSEvent event = event(message("m1", body));
-    dynamo.failWith = null;
+  void aMessageWithSeveralRecordsTakesTheWorstOutcomeAndItsCopyIsIdempotent() {
+    s3.put(BUCKET, "one.jpg", image("rocket.jpg"), "e1").put(BUCKET, "two.png", image("chelsea.png"), "e2");
+    String body = "{\"Records\":[" + record("one.jpg", 112525L, "e1", "") + "," + record("two.png", 240512L, "e2", "") + "]}";
+    runtime.answer = r -> {
+      if (ImageFormat.of(r.body().asByteArray()) == ImageFormat.PNG) {
+        throw ValidationErrorException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ValidationError").errorMessage("Endpoint offhours-endpoint is not in service.").build()).build();
+      }
+      return "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    };
 
-    SQSBatchResponse response = run(event);
+    SQSBatchResponse first = handler(6_291_456L, 1).handleRequest(event(message("m1", body)), null);
 
-    assertThat(failures(response)).isEmpty();
-    assertThat(item("s3://offhours-images/one.jpg").get("status").s()).isEqualTo("CLASSIFIED");
-    assertThat(item("s3://offhours-images/two.jpg").get("status").s()).isEqualTo("REJECTED");
+    assertThat(failures(first)).isEmpty();
+    assertThat(sqs.sent).singleElement().satisfies(copy -> assertThat(copy.messageBody()).isEqualTo(body));
+    assertThat(dynamo.all()).extracting(i -> i.get("pk").s()).containsExactly("s3://offhours-images/one.jpg");
+
+    runtime.answer = r -> "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    SQSBatchResponse copy = run(event(message("m2", body)));
+
+    assertThat(failures(copy)).isEmpty();
+    assertThat(dynamo.all()).extracting(i -> i.get("pk").s())
+        .containsExactlyInAnyOrder("s3://offhours-images/one.jpg", "s3://offhours-images/two.png");
   }
 
   @Test
