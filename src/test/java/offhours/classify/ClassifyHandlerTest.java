@@ -271,7 +271,7 @@ class ClassifyHandlerTest {
 
     assertThat(sqs.sent).singleElement()
         .satisfies(copy -> assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("5"));
-    assertThat(MessageClassifier.attempts(event.getRecords().getFirst())).isEqualTo(5);
+    assertThat(Deferrals.attempts(event.getRecords().getFirst())).isEqualTo(5);
   }
 
   @Test
