@@ -49,9 +49,13 @@ final class Deferrals {
 
   /** SQS receives of this copy plus the deferrals of the copies before it. */
   static int attempts(SQSMessage message) {
+    return receives(message) + count(message);
+  }
+
+  /** SQS receives of this copy (a deferred copy starts again at 1). */
+  static int receives(SQSMessage message) {
     Map<String, String> attributes = message.getAttributes();
-    String receives = attributes == null ? null : attributes.get("ApproximateReceiveCount");
-    return Math.max(1, parse(receives)) + count(message);
+    return Math.max(1, parse(attributes == null ? null : attributes.get("ApproximateReceiveCount")));
   }
 
   static int count(SQSMessage message) {

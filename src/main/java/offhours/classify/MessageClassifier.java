@@ -94,7 +94,7 @@ final class MessageClassifier {
         case BadRecord bad -> reject(message, "record-" + bad.index(), bad.reason(), attempts);
         case ObjectEvent event when !event.created() ->
             Outcome.of(Kind.IGNORED, event.uri(), "not an ObjectCreated event: " + event.eventName());
-        case ObjectEvent event -> classify(event, attempts, endpointDown);
+        case ObjectEvent event -> classify(event, Deferrals.receives(message), attempts, endpointDown);
       };
     } catch (RuntimeException e) {
       String subject = entry instanceof ObjectEvent event ? event.uri() : subject(message);
@@ -102,7 +102,7 @@ final class MessageClassifier {
     }
   }
 
-  private Outcome classify(ObjectEvent event, int attempts, AtomicBoolean endpointDown) {
+  private Outcome classify(ObjectEvent event, int receives, int attempts, AtomicBoolean endpointDown) {
     String sizeProblem = downloads.sizeProblem(event);
     if (sizeProblem != null) {
       return verdict(event, sizeProblem, attempts);
@@ -131,7 +131,7 @@ final class MessageClassifier {
           .accept("application/json")
           .body(SdkBytes.fromByteArrayUnsafe(image)));
     } catch (SdkException e) {
-      Decision decision = EndpointErrors.classify(e, attempts);
+      Decision decision = EndpointErrors.classify(e, receives);
       if (decision.endpointDown()) {
         endpointDown.set(true);
       }

@@ -284,7 +284,7 @@ class ClassifyHandlerTest {
   }
 
   @Test
-  void aModelCrashIsDeferredAloneThenRejectedOnTheThirdAttempt() {
+  void aModelCrashIsRejectedOnTheThirdReceive() {
     runtime.answer = r -> {
       throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
     };
@@ -300,7 +300,22 @@ class ClassifyHandlerTest {
   }
 
   @Test
-  void aFirstModelCrashDefersOnlyThatMessage() {
+  void timeSpentDeferredDoesNotCountAsModelCrashes() {
+    runtime.answer = r -> {
+      throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
+    };
+    SQSEvent event = fixture("sqs-s3-put.json");
+    MessageAttribute deferred = new MessageAttribute();
+    deferred.setDataType("Number");
+    deferred.setStringValue("40");
+    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", deferred));
+
+    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(dynamo.puts).isEmpty();
+  }
+
+  @Test
+  void aFirstModelCrashRetriesOnlyThatMessageAndTheBatchGoesOn() {
     runtime.answer = r -> {
       if (r.body().asByteArray().length == image("rocket.jpg").length) {
         throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
@@ -311,8 +326,8 @@ class ClassifyHandlerTest {
 
     SQSBatchResponse response = handler(6_291_456L, 1).handleRequest(batch, null);
 
-    assertThat(failures(response)).isEmpty();
-    assertThat(sqs.sent).singleElement().satisfies(copy -> assertThat(copy.messageBody()).isEqualTo(batch.getRecords().get(0).getBody()));
+    assertThat(failures(response)).containsExactly(batch.getRecords().get(0).getMessageId());
+    assertThat(sqs.sent).isEmpty();
     assertThat(item("s3://offhours-images/uploads/chelsea.png").get("status").s())
         .as("the endpoint is up, so the rest of the batch is classified").isEqualTo("CLASSIFIED");
   }
