@@ -65,14 +65,14 @@ public record ClassifyConfig(
 
   /** Reads the function's environment; LABELS wins over LABELS_S3_URI when both are set. */
   public static ClassifyConfig fromEnv(Map<String, String> env) {
-    String labels = env.getOrDefault("LABELS", "");
+    List<String> labels = parseLabels(env.get("LABELS"));
     return new ClassifyConfig(
         env.get("TABLE_NAME"),
         env.get("QUEUE_URL"),
         env.get("ENDPOINT_NAME"),
         env.get("MODEL_NAME"),
-        parseLabels(labels),
-        parseLabels(labels).isEmpty() ? env.get("LABELS_S3_URI") : null,
+        labels,
+        labels.isEmpty() ? env.get("LABELS_S3_URI") : null,
         positive(env, "TOP_K", DEFAULT_TOP_K),
         positiveLong(env, "MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES),
         positive(env, "BATCH_CONCURRENCY", DEFAULT_BATCH_CONCURRENCY),
@@ -85,15 +85,21 @@ public record ClassifyConfig(
         maxImageBytes, batchConcurrency, deferSeconds);
   }
 
-  /** One label per comma (LABELS) or per line (a labels file); blanks around names are ignored. */
+  /** LABELS: comma-separated; blanks around names are ignored. */
   static List<String> parseLabels(String text) {
+    return split(text, ",");
+  }
+
+  /** A labels file: one label per line (LF or CRLF); blank lines are ignored. */
+  static List<String> parseLabelLines(String text) {
+    return split(text, "\r?\n");
+  }
+
+  private static List<String> split(String text, String separator) {
     if (text == null || text.isBlank()) {
       return List.of();
     }
-    return Arrays.stream(text.split(text.contains("\n") ? "\r?\n" : ","))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .toList();
+    return Arrays.stream(text.split(separator)).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   private static void require(String value, String name) {

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ServiceUnavailable
  */
 final class EndpointErrors {
 
-  /** A model that crashes (5xx) on the same image this many times has found a poison image. */
-  static final int MODEL_CRASH_ATTEMPTS = 3;
+  /** A model that crashes (5xx) on the same image on this many receives has found a poison image. */
+  static final int MODEL_CRASH_RECEIVES = 3;
 
   /**
    * The messages SageMaker gives while an endpoint is absent or not serving, e.g. "Endpoint x of
@@ -41,9 +41,13 @@ final class EndpointErrors {
    */
   record Decision(Outcome.Kind kind, boolean endpointDown, String reason) {}
 
-  static Decision classify(SdkException error, int attempts) {
+  /**
+   * @param receives the SQS receive count of this copy of the message (deferrals reset it, so it counts
+   *     only deliveries that reached the model or failed otherwise)
+   */
+  static Decision classify(SdkException error, int receives) {
     if (error instanceof ModelErrorException model) {
-      return modelError(model, attempts);
+      return modelError(model, receives);
     }
     if (error instanceof ModelNotReadyException
         || error instanceof ServiceUnavailableException
@@ -75,23 +79,25 @@ final class EndpointErrors {
   }
 
   /**
-   * The container answered with an error. 4xx: it could not read this image, a verdict. 5xx: a crash,
-   * often transient (a worker restarting, memory pressure), so the message is deferred on its own
-   * (the endpoint itself is up, the rest of the batch goes on) until the same image has crashed the
-   * model {@value #MODEL_CRASH_ATTEMPTS} times, after which it is poison and gets a verdict.
+   * The container answered with an error. 4xx: it could not read this image, a verdict. 5xx: it crashed.
+   * The endpoint is up, so this is not a deferral (the rest of the batch goes on); the message is retried
+   * through SQS (its visibility timeout is the back-off), and on its {@value #MODEL_CRASH_RECEIVES}rd
+   * receive it is poison and gets a verdict, before maxReceiveCount (5) would move it to the DLQ. The
+   * receive count is used, not the deferral count, so hours spent waiting for the endpoint never count
+   * as crashes.
    */
-  private static Decision modelError(ModelErrorException error, int attempts) {
+  private static Decision modelError(ModelErrorException error, int receives) {
     Integer status = error.originalStatusCode();
     String original = error.originalMessage() != null ? error.originalMessage() : message(error);
     if (status != null && status >= 400 && status < 500) {
       return new Decision(Outcome.Kind.REJECTED, false, "the model could not read the image: " + original);
     }
-    if (attempts >= MODEL_CRASH_ATTEMPTS) {
+    if (receives >= MODEL_CRASH_RECEIVES) {
       return new Decision(Outcome.Kind.REJECTED, false, String.format(Locale.ROOT,
-          "the model failed on this image %d times (status %s): %s", attempts, status, original));
+          "the model failed on this image %d times (status %s): %s", receives, status, original));
     }
-    return new Decision(Outcome.Kind.DEFERRED, false,
-        "the model failed (status " + status + "), deferring attempt " + attempts + ": " + original);
+    return new Decision(Outcome.Kind.RETRY, false,
+        "the model failed (status " + status + ") on receive " + receives + ", retrying: " + original);
   }
 
   private static Decision unavailable(SdkException error) {

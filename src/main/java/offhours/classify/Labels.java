@@ -18,7 +18,7 @@ final class Labels {
     String bucket = path.substring(0, path.indexOf('/'));
     String key = path.substring(path.indexOf('/') + 1);
     String text = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
-    List<String> labels = ClassifyConfig.parseLabels(text.contains("\n") ? text : text + "\n");
+    List<String> labels = ClassifyConfig.parseLabelLines(text);
     if (labels.isEmpty()) {
       throw new IllegalArgumentException("LABELS_S3_URI " + uri + " holds no labels (expected one per line)");
     }

@@ -2,6 +2,7 @@ package offhours.results;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -127,7 +129,9 @@ public final class ResultsTable {
 
   /** Every result, or only those with {@code status} (CLASSIFIED or REJECTED). */
   public List<ResultItem> scan(Optional<String> status) {
-    status.ifPresent(Status::valueOf);
+    if (status.isPresent() && Arrays.stream(Status.values()).noneMatch(s -> s.name().equals(status.get()))) {
+      throw new IllegalArgumentException("status must be CLASSIFIED or REJECTED, got '" + status.get() + "'");
+    }
     List<ResultItem> results = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
@@ -226,8 +230,7 @@ public final class ResultsTable {
     return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
   }
 
-  private static software.amazon.awssdk.services.dynamodb.model.KeySchemaElement key(String name, KeyType type) {
-    return software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
-        .attributeName(name).keyType(type).build();
+  private static KeySchemaElement key(String name, KeyType type) {
+    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
   }
 }

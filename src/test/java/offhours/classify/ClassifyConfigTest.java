@@ -71,6 +71,6 @@ class ClassifyConfigTest {
 
   @Test
   void aLabelsFileHasOneLabelPerLine() {
-    assertThat(ClassifyConfig.parseLabels("Drawing\r\nHentai\n\nNeutral\n")).isEqualTo(List.of("Drawing", "Hentai", "Neutral"));
+    assertThat(ClassifyConfig.parseLabelLines("Drawing\r\nHentai\n\nNeutral\n")).isEqualTo(List.of("Drawing", "Hentai", "Neutral"));
   }
 }

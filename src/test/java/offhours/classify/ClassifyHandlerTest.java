@@ -271,7 +271,7 @@ class ClassifyHandlerTest {
 
     assertThat(sqs.sent).singleElement()
         .satisfies(copy -> assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("5"));
-    assertThat(MessageClassifier.attempts(event.getRecords().getFirst())).isEqualTo(5);
+    assertThat(Deferrals.attempts(event.getRecords().getFirst())).isEqualTo(5);
   }
 
   @Test
@@ -284,7 +284,7 @@ class ClassifyHandlerTest {
   }
 
   @Test
-  void aModelCrashIsDeferredAloneThenRejectedOnTheThirdAttempt() {
+  void aModelCrashIsRejectedOnTheThirdReceive() {
     runtime.answer = r -> {
       throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
     };
@@ -297,6 +297,58 @@ class ClassifyHandlerTest {
     assertThat(sqs.sent).isEmpty();
     assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("reason").s())
         .isEqualTo("the model failed on this image 3 times (status 500): worker died");
+  }
+
+  @Test
+  void timeSpentDeferredDoesNotCountAsModelCrashes() {
+    runtime.answer = r -> {
+      throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
+    };
+    SQSEvent event = fixture("sqs-s3-put.json");
+    MessageAttribute deferred = new MessageAttribute();
+    deferred.setDataType("Number");
+    deferred.setStringValue("40");
+    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", deferred));
+
+    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(dynamo.puts).isEmpty();
+  }
+
+  @Test
+  void aFirstModelCrashRetriesOnlyThatMessageAndTheBatchGoesOn() {
+    runtime.answer = r -> {
+      if (r.body().asByteArray().length == image("rocket.jpg").length) {
+        throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
+      }
+      return "[0.1, 0.1, 0.6, 0.1, 0.1]";
+    };
+    SQSEvent batch = fixture("sqs-batch-with-poison.json");
+
+    SQSBatchResponse response = handler(6_291_456L, 1).handleRequest(batch, null);
+
+    assertThat(failures(response)).containsExactly(batch.getRecords().get(0).getMessageId());
+    assertThat(sqs.sent).isEmpty();
+    assertThat(item("s3://offhours-images/uploads/chelsea.png").get("status").s())
+        .as("the endpoint is up, so the rest of the batch is classified").isEqualTo("CLASSIFIED");
+  }
+
+  @Test
+  void accessDeniedOnTheObjectIsRetriedWithWhatToFix() {
+    s3.failWith = Fakes.s3Error(403, "AccessDenied", "Access Denied");
+    SQSEvent event = fixture("sqs-s3-put.json");
+
+    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(dynamo.puts).isEmpty();
+  }
+
+  @Test
+  void aDeletedVersionIsRejectedAsGone() {
+    s3.failWith = Fakes.s3Error(404, "NoSuchVersion", "The specified version does not exist.");
+
+    run(event(message("m1", notification("v.jpg", 10L, "e1", "\"versionId\":\"abc\","))));
+
+    assertThat(item("s3://offhours-images/v.jpg").get("reason").s())
+        .isEqualTo("object s3://offhours-images/v.jpg no longer exists (deleted after upload)");
   }
 
   @Test
@@ -337,18 +389,29 @@ class ClassifyHandlerTest {
   }
 
   @Test
-  void aMessageWithSeveralRecordsTakesTheWorstOutcome() {
-    s3.put(BUCKET, "one.jpg", image("rocket.jpg"), "e1");
-    String body = "{\"Records\":[" + record("one.jpg", 112525L, "e1", "") + "," + record("two.jpg", 100L, "e2", "") + "]}";
-    s3.failWith = null;
-    SQSEvent event = event(message("m1", body));
-    dynamo.failWith = null;
+  void aMessageWithSeveralRecordsTakesTheWorstOutcomeAndItsCopyIsIdempotent() {
+    s3.put(BUCKET, "one.jpg", image("rocket.jpg"), "e1").put(BUCKET, "two.png", image("chelsea.png"), "e2");
+    String body = "{\"Records\":[" + record("one.jpg", 112525L, "e1", "") + "," + record("two.png", 240512L, "e2", "") + "]}";
+    runtime.answer = r -> {
+      if (ImageFormat.of(r.body().asByteArray()) == ImageFormat.PNG) {
+        throw ValidationErrorException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ValidationError").errorMessage("Endpoint offhours-endpoint is not in service.").build()).build();
+      }
+      return "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    };
 
-    SQSBatchResponse response = run(event);
+    SQSBatchResponse first = handler(6_291_456L, 1).handleRequest(event(message("m1", body)), null);
 
-    assertThat(failures(response)).isEmpty();
-    assertThat(item("s3://offhours-images/one.jpg").get("status").s()).isEqualTo("CLASSIFIED");
-    assertThat(item("s3://offhours-images/two.jpg").get("status").s()).isEqualTo("REJECTED");
+    assertThat(failures(first)).isEmpty();
+    assertThat(sqs.sent).singleElement().satisfies(copy -> assertThat(copy.messageBody()).isEqualTo(body));
+    assertThat(dynamo.all()).extracting(i -> i.get("pk").s()).containsExactly("s3://offhours-images/one.jpg");
+
+    runtime.answer = r -> "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    SQSBatchResponse copy = run(event(message("m2", body)));
+
+    assertThat(failures(copy)).isEmpty();
+    assertThat(dynamo.all()).extracting(i -> i.get("pk").s())
+        .containsExactlyInAnyOrder("s3://offhours-images/one.jpg", "s3://offhours-images/two.png");
   }
 
   @Test

@@ -100,12 +100,12 @@ class EndpointErrorsTest {
   }
 
   @Test
-  void aModelCrashDefersOnlyThisMessageUntilItsThirdAttempt() {
+  void aModelCrashIsRetriedUntilItsThirdReceiveThenRejected() {
     ModelErrorException crash = ModelErrorException.builder().statusCode(424).originalStatusCode(500)
         .originalMessage("worker died").build();
 
-    assertThat(EndpointErrors.classify(crash, 2)).isEqualTo(new Decision(Kind.DEFERRED, false,
-        "the model failed (status 500), deferring attempt 2: worker died"));
+    assertThat(EndpointErrors.classify(crash, 2)).isEqualTo(new Decision(Kind.RETRY, false,
+        "the model failed (status 500) on receive 2, retrying: worker died"));
     assertThat(EndpointErrors.classify(crash, 3)).isEqualTo(new Decision(Kind.REJECTED, false,
         "the model failed on this image 3 times (status 500): worker died"));
   }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -153,11 +152,5 @@ final class Fakes {
 
     @Override
     public void close() {}
-  }
-
-  static List<String> keysOf(List<GetObjectRequest> gets) {
-    List<String> keys = new ArrayList<>();
-    gets.forEach(g -> keys.add(g.key()));
-    return keys;
   }
 }

@@ -86,6 +86,12 @@ class ResultsTableTest {
   }
 
   @Test
+  void scanRejectsAnUnknownStatus() {
+    assertThatThrownBy(() -> new ResultsTable(new FakeDynamoDb(), "t").scan(java.util.Optional.of("classified")))
+        .hasMessage("status must be CLASSIFIED or REJECTED, got 'classified'");
+  }
+
+  @Test
   void aVerdictWithoutAReasonIsABug() {
     assertThatThrownBy(() -> new ResultItem("s3://b/k", "e#1", "b", "k", null, "1", null, 1L, Status.REJECTED, " ",
         List.of(), null, null, null, null, null, Instant.EPOCH, 1))

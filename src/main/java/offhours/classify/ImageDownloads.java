@@ -1,0 +1,115 @@
+package offhours.classify;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import offhours.classify.S3Notifications.ObjectEvent;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** Downloads the exact object version an event names, or says why it cannot be classified. */
+final class ImageDownloads {
+
+  sealed interface Download {}
+
+  /** A JPEG or PNG, read into one array of its size. */
+  record Image(byte[] bytes) implements Download {}
+
+  /** The object will never be classifiable: a verdict. */
+  record Unusable(String reason) implements Download {}
+
+  /** The deployment or S3 failed us: retry through the queue. */
+  record Failed(String reason) implements Download {}
+
+  private final S3Client s3;
+  private final long maxImageBytes;
+
+  ImageDownloads(S3Client s3, long maxImageBytes) {
+    this.s3 = s3;
+    this.maxImageBytes = maxImageBytes;
+  }
+
+  /** Checks the size an event announces, so an oversized object is never downloaded; null if fine. */
+  String sizeProblem(ObjectEvent event) {
+    return event.size() != null && event.size() > maxImageBytes ? tooLarge(event, event.size()) : null;
+  }
+
+  /** Unexpected S3 errors (5xx, throttling) propagate: the caller retries the message. */
+  Download fetch(ObjectEvent event) {
+    byte[] bytes;
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request(event))) {
+      Long contentLength = in.response().contentLength();
+      if (contentLength != null && contentLength > maxImageBytes) {
+        in.abort(); // do not drain a body we will not use
+        return new Unusable(tooLarge(event, contentLength));
+      }
+      bytes = contentLength != null ? readExactly(in, contentLength.intValue(), event) : in.readAllBytes();
+    } catch (NoSuchKeyException gone) {
+      return new Unusable(gone(event));
+    } catch (S3Exception e) {
+      return switch (e.statusCode()) {
+        case 404 -> new Unusable(gone(event)); // NoSuchVersion: that version was deleted
+        case 412 -> new Unusable("object " + event.uri()
+            + " was overwritten before it could be classified; the newer version has its own result");
+        // Without s3:ListBucket S3 answers 403 for a missing key too; either way the deployment must fix it.
+        case 403 -> new Failed("access denied reading " + event.uri()
+            + "; the function needs s3:GetObject and s3:ListBucket on the bucket: " + e.getMessage());
+        default -> throw e;
+      };
+    } catch (IOException e) {
+      return new Failed("reading " + event.uri() + " failed: " + e.getMessage());
+    }
+    if (bytes.length == 0) {
+      return new Unusable("object " + event.uri() + " is empty (0 bytes)");
+    }
+    if (bytes.length > maxImageBytes) {
+      return new Unusable(tooLarge(event, bytes.length));
+    }
+    if (ImageFormat.of(bytes) == null) {
+      return new Unusable("unsupported format: object " + event.uri() + " looks like " + ImageFormat.describe(bytes)
+          + "; offhours accepts JPEG and PNG");
+    }
+    return new Image(bytes);
+  }
+
+  /**
+   * Asks for exactly the version the event is about: by versionId in a versioned bucket, else by
+   * If-Match on its ETag, so a later overwrite is never classified under this event's identity
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+   */
+  static GetObjectRequest request(ObjectEvent event) {
+    GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(event.bucket()).key(event.key());
+    if (event.versionId() != null && !event.versionId().isEmpty()) {
+      request.versionId(event.versionId());
+    } else if (event.eTag() != null && !event.eTag().isEmpty()) {
+      request.ifMatch("\"" + event.eTag() + "\"");
+    }
+    return request.build();
+  }
+
+  /** One array of the object's size, filled once, later handed to the SDK without a copy. */
+  private static byte[] readExactly(InputStream in, int length, ObjectEvent event) throws IOException {
+    byte[] bytes = new byte[length];
+    int read = in.readNBytes(bytes, 0, length);
+    if (read != length) {
+      throw new IOException("the body of " + event.uri() + " ended after " + read + " of " + length + " bytes");
+    }
+    return bytes;
+  }
+
+  private String tooLarge(ObjectEvent event, long size) {
+    return "object " + event.uri() + " is " + megabytes(size) + "; the endpoint accepts at most " + megabytes(maxImageBytes);
+  }
+
+  private static String gone(ObjectEvent event) {
+    return "object " + event.uri() + " no longer exists (deleted after upload)";
+  }
+
+  static String megabytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+  }
+}

@@ -1,0 +1,47 @@
+package offhours.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The Classify zip holds only offhours.aws, .classify and .results: their imports must stay inside that set. */
+class ClassifyPackagingTest {
+
+  @Test
+  void classifyAndResultsImportNeitherLocalModeNorTheSageMakerControlPlane() throws IOException {
+    List<String> offending;
+    try (Stream<Path> files = Stream.of("classify", "results")
+        .flatMap(p -> list(Path.of("src/main/java/offhours", p)))) {
+      offending = files.flatMap(f -> lines(f).stream()
+              .filter(l -> l.startsWith("import "))
+              .filter(l -> l.matches("import (static )?offhours\\.(?!aws\\.|classify\\.|results\\.).*")
+                  || l.contains("software.amazon.awssdk.services.sagemaker.")
+                  || l.contains("software.amazon.awssdk.services.lambda.")
+                  || l.contains("ai.onnxruntime"))
+              .map(l -> f.getFileName() + ": " + l))
+          .toList();
+    }
+    assertThat(offending).isEmpty();
+  }
+
+  private static Stream<Path> list(Path dir) {
+    try {
+      return Files.list(dir).filter(f -> f.toString().endsWith(".java")).toList().stream();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package offhours.results;
+
+// Needs: moto_server (pip install "moto[server]") on PATH, or OFFHOURS_TEST_AWS_ENDPOINT.
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import offhours.aws.AwsClients.Service;
+import offhours.results.ResultItem.Label;
+import offhours.results.ResultItem.Status;
+import offhours.testing.AwsServicesExtension;
+import offhours.testing.AwsServicesExtension.AwsServices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+@ExtendWith(AwsServicesExtension.class)
+class ResultsTableIT {
+
+  private final DynamoDbClient dynamo;
+  private final ResultsTable table;
+
+  ResultsTableIT(AwsServices services) {
+    dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
+    String name = "offhours-results-" + UUID.randomUUID().toString().substring(0, 8);
+    dynamo.createTable(ResultsTable.createTableRequest(name));
+    table = new ResultsTable(dynamo, name);
+  }
+
+  private static ResultItem classified(String key, String eTag, String label, String classifiedAt) {
+    return new ResultItem(ResultItem.pkFor("b", key), ResultItem.skFor(null, eTag), "b", key, null, eTag, null, 10L,
+        Status.CLASSIFIED, null, List.of(new Label(label, 0.9)), label, 0.9, "m", "e", null,
+        Instant.parse(classifiedAt), 1);
+  }
+
+  @Test
+  void answersByKeyByLabelAndByStatus() {
+    assertThat(table.put(classified("a.jpg", "e1", "Neutral", "2026-11-25T10:00:00Z"))).isTrue();
+    assertThat(table.put(classified("a.jpg", "e2", "Drawing", "2026-11-25T11:00:00Z"))).isTrue();
+    assertThat(table.put(classified("b.jpg", "e3", "Neutral", "2026-11-25T12:00:00Z"))).isTrue();
+    assertThat(table.put(classified("c.jpg", "e4", "Neutral", "2026-11-25T09:00:00Z"))).isTrue();
+    assertThat(table.put(new ResultItem("s3://b/d.png", "e#e5", "b", "d.png", null, "e5", null, 3L, Status.REJECTED,
+        "object s3://b/d.png is empty (0 bytes)", List.of(), null, null, null, "e", null,
+        Instant.parse("2026-11-25T13:00:00Z"), 1))).isTrue();
+    assertThat(table.put(classified("a.jpg", "e1", "Sexy", "2026-11-25T14:00:00Z"))).as("same version again").isFalse();
+
+    assertThat(table.byKey("b", "a.jpg")).extracting(ResultItem::eTag).containsExactly("e2", "e1");
+    assertThat(table.byLabel("Neutral", 10)).extracting(ResultItem::key).containsExactly("b.jpg", "a.jpg", "c.jpg");
+    assertThat(table.byLabel("Neutral", 2)).extracting(ResultItem::key).containsExactly("b.jpg", "a.jpg");
+    assertThat(table.byLabel("Porn", 5)).isEmpty();
+    assertThat(table.scan(Optional.of("REJECTED"))).extracting(ResultItem::key).containsExactly("d.png");
+    assertThat(table.scan(Optional.empty())).hasSize(5);
+  }
+}
