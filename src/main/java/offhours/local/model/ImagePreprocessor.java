@@ -98,6 +98,12 @@ final class ImagePreprocessor {
 
   static Pixels decode(byte[] bytes) throws UndecodableImageException {
     String format = sniff(bytes);
+    if (format.equals("PNG")) {
+      Pixels direct = PngDecoder.decode(bytes);
+      if (direct != null) {
+        return direct;
+      }
+    }
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
     if (!readers.hasNext()) {
       throw new UndecodableImageException("this Java runtime has no " + format + " reader");

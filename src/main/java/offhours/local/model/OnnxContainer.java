@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import offhours.local.model.ImagePreprocessor.UndecodableImageException;
 
@@ -73,8 +74,11 @@ public final class OnnxContainer implements AutoCloseable {
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session;
-    try {
-      session = env.createSession(onnxModel.toString(), new OrtSession.SessionOptions());
+    try (var options = new OrtSession.SessionOptions()) {
+      // ONNX Runtime's worker threads otherwise spin after each run, taking the CPU that decoding the next
+      // image needs (and that the rest of local mode needs): measured with ContainerBench.
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      session = env.createSession(onnxModel.toString(), options);
     } catch (OrtException e) {
       throw new IOException("ONNX Runtime could not load " + onnxModel + ": " + e.getMessage(), e);
     }
@@ -126,7 +130,18 @@ public final class OnnxContainer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    executor.shutdownNow();
+    executor.shutdown();
+    try {
+      // Closing the native session under a running inference would crash the JVM, so let requests finish;
+      // if one hangs, leak the session rather than crash.
+      if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     try {
       session.close();
     } catch (OrtException e) {

@@ -31,9 +31,17 @@ public final class ContainerBench {
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     if (Arrays.asList(args).contains("--cold")) {
       Path cold = Files.createTempDirectory("offhours-bench-cache");
-      long t = System.nanoTime();
-      DefaultModel.ensure(cold);
-      System.out.printf("cold fetch + unpack + convert of the default model: %.0f ms%n", (System.nanoTime() - t) / 1e6);
+      try {
+        long t = System.nanoTime();
+        DefaultModel.ensure(cold);
+        System.out.printf("cold fetch + unpack + convert of the default model: %.0f ms%n", (System.nanoTime() - t) / 1e6);
+      } finally {
+        try (var files = Files.walk(cold)) {
+          for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
     }
     ModelFiles model = ModelFixtures.defaultModel();
     long t0 = System.nanoTime();
