@@ -113,9 +113,13 @@ public final class LocalLambda implements AutoCloseable {
     return arn;
   }
 
-  /** The counters of mapping {@code uuid}. */
+  /** The counters of mapping {@code uuid}; still readable after {@link #close()}, gone once the mapping is deleted. */
   public Stats stats(String uuid) {
-    return mapping(uuid).stats();
+    Mapping mapping = mappings.get(uuid);
+    if (mapping == null) {
+      throw new IllegalArgumentException("no event source mapping " + uuid + " (never created, or deleted)");
+    }
+    return mapping.stats();
   }
 
   /**
