@@ -11,7 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
@@ -61,8 +60,8 @@ final class SqsPoller implements Runnable {
             queueUrl = queueUrl(mapping.eventSourceArn);
           }
           gather(queueUrl, config, batch);
-        } catch (SdkException e) {
-          // Lambda keeps polling a queue it cannot read and reports the problem; so do we, slowly.
+        } catch (RuntimeException e) {
+          // Lambda keeps polling a queue it cannot read (deleted, unreachable); so do we, slowly.
           LOG.log(Level.WARNING, "mapping {0}: cannot receive from {1}: {2}", mapping.uuid, mapping.eventSourceArn,
               e.getMessage());
           if (batch.isEmpty()) {
