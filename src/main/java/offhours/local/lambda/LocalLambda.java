@@ -113,9 +113,13 @@ public final class LocalLambda implements AutoCloseable {
     return arn;
   }
 
-  /** The counters of mapping {@code uuid}. */
+  /** The counters of mapping {@code uuid}; still readable after {@link #close()}, gone once the mapping is deleted. */
   public Stats stats(String uuid) {
-    return mapping(uuid).stats();
+    Mapping mapping = mappings.get(uuid);
+    if (mapping == null) {
+      throw new IllegalArgumentException("no event source mapping " + uuid + " (never created, or deleted)");
+    }
+    return mapping.stats();
   }
 
   /**
@@ -257,12 +261,12 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     /**
-     * The longest single ReceiveMessage wait (rounded up to whole seconds, at most 20); default 1 s, so
+     * The longest single ReceiveMessage wait (SQS long polling, whole seconds, 1 to 20); default 1 s, so
      * disabling a mapping stops receiving within about a second.
      */
     public Builder pollWait(Duration wait) {
-      if (wait.isNegative() || wait.compareTo(Duration.ofSeconds(20)) > 0) {
-        throw new IllegalArgumentException("poll wait must be between 0 and 20 s (SQS long polling); got " + wait);
+      if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(Duration.ofSeconds(20)) > 0) {
+        throw new IllegalArgumentException("poll wait must be between 1 s and 20 s (SQS long polling); got " + wait);
       }
       this.pollWait = wait;
       return this;

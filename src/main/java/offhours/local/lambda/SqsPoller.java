@@ -11,7 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
@@ -61,8 +60,8 @@ final class SqsPoller implements Runnable {
             queueUrl = queueUrl(mapping.eventSourceArn);
           }
           gather(queueUrl, config, batch);
-        } catch (SdkException e) {
-          // Lambda keeps polling a queue it cannot read and reports the problem; so do we, slowly.
+        } catch (RuntimeException e) {
+          // Lambda keeps polling a queue it cannot read (deleted, unreachable); so do we, slowly.
           LOG.log(Level.WARNING, "mapping {0}: cannot receive from {1}: {2}", mapping.uuid, mapping.eventSourceArn,
               e.getMessage());
           if (batch.isEmpty()) {
@@ -171,18 +170,8 @@ final class SqsPoller implements Runnable {
         ScheduledExecutorService timer) {
       LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), function.name(), function.arn(),
           System.nanoTime() + function.timeout().toNanos());
-      Thread thread = Thread.currentThread();
-      Object lock = new Object();
-      boolean[] timedOut = {false};
-      boolean[] done = {false};
-      ScheduledFuture<?> guard = timer.schedule(() -> {
-        synchronized (lock) {
-          if (!done[0]) {
-            timedOut[0] = true;
-            thread.interrupt();
-          }
-        }
-      }, function.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      Watchdog watchdog = new Watchdog(Thread.currentThread());
+      ScheduledFuture<?> alarm = timer.schedule(watchdog::expire, function.timeout().toNanos(), TimeUnit.NANOSECONDS);
       SQSBatchResponse response = null;
       Throwable thrown = null;
       try {
@@ -190,14 +179,9 @@ final class SqsPoller implements Runnable {
       } catch (RuntimeException | Error e) {
         thrown = e;
       } finally {
-        guard.cancel(false);
-        synchronized (lock) {
-          done[0] = true;
-        }
-        // Any interrupt from the guard happened inside the lock above, so clearing it here is final.
-        Thread.interrupted();
+        alarm.cancel(false);
       }
-      if (timedOut[0]) {
+      if (watchdog.finish()) {
         context.getLogger().log("Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds");
         return new Invocation(null, true);
       }
@@ -206,6 +190,37 @@ final class SqsPoller implements Runnable {
         return new Invocation(null, true);
       }
       return new Invocation(response, false);
+    }
+  }
+
+  /** Interrupts a handler that outlives its timeout, and never a thread that has moved on to other work. */
+  private static final class Watchdog {
+    private final Thread thread;
+    private boolean done; // guarded by this
+    private boolean expired; // guarded by this
+
+    Watchdog(Thread thread) {
+      this.thread = thread;
+    }
+
+    synchronized void expire() {
+      if (!done) {
+        expired = true;
+        thread.interrupt();
+      }
+    }
+
+    /** Ends the watch and clears an interrupt it caused; returns whether the handler timed out. */
+    boolean finish() {
+      boolean timedOut;
+      synchronized (this) {
+        done = true;
+        timedOut = expired;
+      }
+      if (timedOut) {
+        Thread.interrupted(); // the interrupt happened inside expire(), before done was set
+      }
+      return timedOut;
     }
   }
 }

@@ -264,7 +264,7 @@ class LocalLambdaIT {
     recorder.behaviour = (event, call) -> {
       max.accumulateAndGet(current.incrementAndGet(), Math::max);
       try {
-        Thread.sleep(300); // simulated work, so batches overlap if the poller lets them
+        Thread.sleep(500); // simulated work, so batches overlap if the poller lets them
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       } finally {
@@ -286,6 +286,56 @@ class LocalLambdaIT {
     assertThat(stats.batches()).isEqualTo(12);
     assertThat(max.get()).isEqualTo(3);
     assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig().maximumConcurrency()).isEqualTo(3);
+  }
+
+  @Test
+  void aHandlerStillRunningAtTheFunctionTimeoutIsInterruptedAndItsBatchFails() throws Exception {
+    AtomicInteger interrupted = new AtomicInteger();
+    RequestHandler<SQSEvent, SQSBatchResponse> slow = (event, context) -> {
+      if (event.getRecords().get(0).getAttributes().get("ApproximateReceiveCount").equals("1")) {
+        try {
+          Thread.sleep(Duration.ofMinutes(1));
+        } catch (InterruptedException e) {
+          interrupted.incrementAndGet();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+      return new SQSBatchResponse(List.of());
+    };
+    local.registerFunction(function + "-slow", slow, Duration.ofSeconds(1));
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function + "-slow").eventSourceArn(queueArn)).uuid();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("takes too long"));
+
+    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+
+    assertThat(stats.batches()).isEqualTo(2);
+    assertThat(stats.invocationErrors()).isEqualTo(1);
+    assertThat(interrupted).hasValue(1);
+  }
+
+  @Test
+  void closeLetsTheBatchInFlightFinishAndDeleteItsMessages() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    recorder.behaviour = (event, call) -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return new SQSBatchResponse(List.of());
+    };
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("in flight at close"));
+    local.await(uuid, s -> s.invoking() == 1, WAIT);
+
+    Thread closing = new Thread(local::close);
+    closing.start();
+    release.countDown();
+    closing.join(WAIT.toMillis());
+
+    assertThat(closing.isAlive()).isFalse();
+    assertThat(local.stats(uuid).deleted()).isEqualTo(1);
+    assertQueueEmpty();
   }
 
   @Test

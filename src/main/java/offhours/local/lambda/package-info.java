@@ -1,0 +1,20 @@
+/**
+ * Lambda on one machine: SQS event source mappings and scheduled functions that run offhours' real
+ * handlers in-process, so local mode exercises the same code paths and the same API calls as AWS.
+ *
+ * <pre>{@code
+ * try (LocalLambda lambda = LocalLambda.builder(sqs).start()) {          // sqs: built by AwsClients
+ *   lambda.registerFunction("offhours-classify", new ClassifyHandler(...), Duration.ofSeconds(120));
+ *   // Everything else goes through the Lambda API, as on AWS:
+ *   LambdaClient client = AwsClients.local(region, Map.of(Service.LAMBDA, lambda.endpoint()))
+ *       .build(Service.LAMBDA, LambdaClient.builder());
+ *   String uuid = client.createEventSourceMapping(r -> r.functionName("offhours-classify")
+ *       .eventSourceArn(queueArn).batchSize(10)
+ *       .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES).enabled(false)).uuid();
+ *   client.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true));   // what the controller does
+ * }
+ * }</pre>
+ *
+ * <p>{@link offhours.local.lambda.LocalScheduler} runs scheduled handlers (the controller) at a fixed rate.
+ */
+package offhours.local.lambda;
