@@ -104,6 +104,23 @@ public final class Simulation {
     int outsideScheduleRuns = 0;
     int createFailureMetrics = 0;
     while (world.now.isBefore(end)) {
+      // Nothing moves between events while the consumer is idle: jump to the next one. A transition at T is applied
+      // by the step that reaches T, so jump to just before it.
+      if (world.quiet()) {
+        long t = world.now.getEpochSecond();
+        long nextEvent = Math.min(end.getEpochSecond(), (t + tickSeconds - 1) / tickSeconds * tickSeconds);
+        if (next < uploads.size()) {
+          nextEvent = Math.min(nextEvent, uploads.get(next).getEpochSecond());
+        }
+        if (nextChange != null) {
+          nextEvent = Math.min(nextEvent, nextChange.getEpochSecond());
+        }
+        nextEvent = Math.min(nextEvent,
+            world.nextTransition().map(i -> i.getEpochSecond() - 1).orElse(Long.MAX_VALUE));
+        if (nextEvent > t) {
+          world.skip(nextEvent - t);
+        }
+      }
       while (next < uploads.size() && !uploads.get(next).isAfter(world.now)) {
         world.upload(uploads.get(next++));
       }

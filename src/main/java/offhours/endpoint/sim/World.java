@@ -64,8 +64,8 @@ final class World {
 
   /** Advances everything to {@code now + 1s}. */
   void step() {
-    if (endpointState.equals(Endpoint.State.CREATING) || endpointState.equals(Endpoint.State.IN_SERVICE)
-        || endpointState.equals(Endpoint.State.DELETING)) {
+    if (endpointState == Endpoint.State.CREATING || endpointState == Endpoint.State.IN_SERVICE
+        || endpointState == Endpoint.State.DELETING) {
       billedSeconds++;
     }
     now = now.plusSeconds(1);
@@ -105,6 +105,33 @@ final class World {
     } else {
       consumeCredit = 0;
     }
+  }
+
+  /** No message can move until something external happens (an upload, a transition, a delayed message). */
+  boolean quiet() {
+    return inFlight.isEmpty() && (visible.isEmpty() || mappingState != Mapping.State.ENABLED) && !endpointEvent;
+  }
+
+  /** The next endpoint, mapping or delayed-message transition, if any. */
+  java.util.Optional<Instant> nextTransition() {
+    Instant t = null;
+    for (Instant c : new Instant[] {endpointChangeAt, mappingChangeAt,
+        delayed.isEmpty() ? null : delayed.peek().availableAt()}) {
+      if (c != null && (t == null || c.isBefore(t))) {
+        t = c;
+      }
+    }
+    return java.util.Optional.ofNullable(t);
+  }
+
+  /** Advances {@code seconds} during which nothing transitions (see {@link #quiet()}). */
+  void skip(long seconds) {
+    if (endpointState == Endpoint.State.CREATING || endpointState == Endpoint.State.IN_SERVICE
+        || endpointState == Endpoint.State.DELETING) {
+      billedSeconds += seconds;
+    }
+    now = now.plusSeconds(seconds);
+    consumeCredit = 0;
   }
 
   private void finishBatches() {
