@@ -99,8 +99,11 @@ class EndpointCleanupHandlerTest {
   void deleteDisablesTheMappingThenDeletesALiveEndpoint() throws IOException {
     rig.mapping = Mapping.State.ENABLED;
     rig.inService();
-    handler.handleRequest(event("Delete"), null);
+    Map<String, Object> e = new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
+    e.put("ResponseURL", event("Delete").get("ResponseURL"));
+    handler.handleRequest(e, null);
     JsonNode r = sent();
+    assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
     assertThat(r.get("Reason").asText()).isEqualTo("deleted endpoint (was IN_SERVICE)");
     assertThat(rig.calls).containsExactly("disable", "delete");
