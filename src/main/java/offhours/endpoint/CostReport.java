@@ -84,11 +84,17 @@ public final class CostReport {
 
   /** Reads the ledger from the control table and counts CLASSIFIED results per local day of {@code classifiedAt}. */
   public static CostReport fromAws(DynamoDbClient dynamo, ControllerConfig config, LocalDate from, LocalDate to) {
-    List<Ledger.Day> ledger = new DynamoControlTable(dynamo, config.controlTableName()).days(from, to);
-    Map<LocalDate, Long> images = config.resultsTableName().isEmpty() ? Map.of()
-        : countClassified(dynamo, config.resultsTableName(), config.zone(), from, to);
-    return compute(ledger, images, from, to, config.zone(), config.instanceType(), config.instanceCount(),
-        config.instanceHourlyPriceUsd());
+    return fromAws(dynamo, config.controlTableName(), config.resultsTableName(), config.zone(), from, to,
+        config.instanceType(), config.instanceCount(), config.instanceHourlyPriceUsd());
+  }
+
+  /** For the CLI, which knows the table names from the stack outputs; {@code resultsTable} empty: no image counts. */
+  public static CostReport fromAws(DynamoDbClient dynamo, String controlTable, String resultsTable, ZoneId zone,
+      LocalDate from, LocalDate to, String instanceType, int instanceCount, double hourlyPriceUsd) {
+    List<Ledger.Day> ledger = new DynamoControlTable(dynamo, controlTable).days(from, to);
+    Map<LocalDate, Long> images = resultsTable == null || resultsTable.isEmpty() ? Map.of()
+        : countClassified(dynamo, resultsTable, zone, from, to);
+    return compute(ledger, images, from, to, zone, instanceType, instanceCount, hourlyPriceUsd);
   }
 
   /**

@@ -83,7 +83,7 @@ public final class EndpointController {
     Backlog.Snapshot q = backlog.read();
 
     ControlState seen = observe(before, ep, q, now);
-    Want want = want(seen, ep, q, now);
+    Want want = want(seen, before.scheduleOpen(), ep, q, now);
     if (want.on() || ep.state() == State.ABSENT) {
       seen = stopping(seen, null);
     } else if (seen.stoppingSince() == null) {
@@ -176,9 +176,11 @@ public final class EndpointController {
    * arrives minutes late
    * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
    * The estimate is at most one run late for a new backlog, and overstates the age while a backlog is being drained
-   * (harmless: the endpoint is then already on).
+   * (harmless: the endpoint is then already on). {@code wasOpen} is what the previous run saw: the first run after
+   * the close still serves uploads that arrived during working hours, and once the endpoint is up the backlog is
+   * finished before it stops.
    */
-  Want want(ControlState s, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
+  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
     ZoneId zone = config.zone();
     if (s.override() != null) {
       String until = s.override().until() == null ? "until auto" : "until " + s.override().until().atZone(zone);
@@ -214,6 +216,10 @@ public final class EndpointController {
     boolean up = ep.state() == State.CREATING || ep.state() == State.IN_SERVICE || ep.state() == State.UPDATING;
     if (up && !q.idle()) {
       return new Want(true, "outside working hours; finishing the backlog before stopping (" + work + ")");
+    }
+    if (wasOpen && !q.idle()) {
+      // The previous run saw working hours: these uploads arrived (or were first seen) before the close and are owed.
+      return new Want(true, "just closed; starting for uploads that arrived during working hours (" + work + ")");
     }
     return new Want(false, "outside working hours");
   }

@@ -232,6 +232,21 @@ class EndpointControllerTest {
   }
 
   @Test
+  void uploadsThatArriveJustBeforeTheCloseWhileTheEndpointIsOffAreStillServed() {
+    rig.runAt("2026-01-14T17:00:00Z");
+    rig.endpoint = Endpoint.Status.ABSENT;
+    assertThat(rig.runAt("2026-01-14T17:55:00Z").wantOn()).isFalse(); // 18:55 local, idle for 55 min: off
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    Decision d = rig.runAt("2026-01-14T18:00:00Z"); // 19:00 local: closed
+    assertThat(d.wantReason())
+        .isEqualTo("just closed; starting for uploads that arrived during working hours (3 waiting, 0 in flight, 0 deferred)");
+    assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
+    // The next run is no longer "just closed", but the endpoint is up with work: the backlog is finished.
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    assertThat(rig.runAt("2026-01-14T18:05:00Z").wantReason()).startsWith("outside working hours; finishing the backlog");
+  }
+
+  @Test
   void insideHoursAnIdleEndpointStopsAfterIdleStopMinutesAndTheNextUploadWakesIt() {
     rig.inService();
     rig.mapping = Mapping.State.ENABLED;

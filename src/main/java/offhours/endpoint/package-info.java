@@ -1,0 +1,49 @@
+/**
+ * The endpoint controller, its schedule, the savings ledger and the handlers that run them.
+ *
+ * <h2>Desired state ({@link offhours.endpoint.EndpointController#want})</h2>
+ * <ol>
+ *   <li>A manual override wins: {@code start}/{@code stop} until an instant, or until the next schedule change.
+ *   <li>Working hours ({@link offhours.endpoint.Schedule}, time zone and DST aware, holidays): ON while anything is
+ *       waiting, in flight or deferred; when the queue is empty ON until IDLE_STOP_MINUTES of idleness (an opening
+ *       counts as activity, so the endpoint is warm at opening), then OFF until the next upload. IDLE_STOP_MINUTES=0:
+ *       ON for all of working hours.
+ *   <li>Outside working hours: ON when visible &gt;= WAKE_BACKLOG_MESSAGES or the oldest message is older than
+ *       WAKE_BACKLOG_AGE_MINUTES (both off by default); ON to finish a backlog while the endpoint is up, or when the
+ *       previous run still saw working hours (uploads from just before the close); otherwise OFF. Uploads wait in SQS
+ *       (14-day retention) for the next opening.
+ * </ol>
+ *
+ * <h2>One step per run ({@link offhours.endpoint.EndpointController#plan})</h2>
+ * <pre>
+ * want | mapping            | endpoint                 | step
+ * -----+--------------------+--------------------------+-----------------------------------------------------------
+ * ON   | Enabled/Enabling   | not InService/Updating   | DISABLE_MAPPING (drift)
+ * ON   | any                | absent                   | CREATE_ENDPOINT, or WAIT during the create backoff
+ * ON   | any                | Creating                 | WAIT; past CREATE_TIMEOUT_MINUTES: DELETE_ENDPOINT, backoff,
+ *      |                    |                          | EndpointCreateFailures metric
+ * ON   | any                | Failed                   | DELETE_ENDPOINT, backoff (5,10,20,40,60 min), metric
+ * ON   | any                | Updating / Deleting      | WAIT
+ * ON   | Disabled           | InService                | test invocation; on success ENABLE_MAPPING, else retry next run
+ * ON   | Enabled            | InService                | NONE (serving)
+ * ON   | other              | InService                | WAIT (mapping in transition)
+ * OFF  | Enabled/Enabling   | any                      | DISABLE_MAPPING (records stoppingSince)
+ * OFF  | in transition      | present                  | WAIT, at most DRAIN_TIMEOUT_MINUTES from stoppingSince
+ * OFF  | Disabled/absent    | InService                | WAIT while messages are in flight (bounded by
+ *      |                    |                          | DRAIN_TIMEOUT_MINUTES), then DELETE_ENDPOINT
+ * OFF  | any                | Creating / Updating      | WAIT (DeleteEndpoint needs a settled endpoint); stuck
+ *      |                    |                          | Creating: DELETE_ENDPOINT
+ * OFF  | any                | Failed                   | DELETE_ENDPOINT, metric
+ * OFF  | any                | Deleting                 | WAIT
+ * OFF  | any                | absent                   | NONE
+ * </pre>
+ * Every run first claims its step with a conditional write of the control state; a run that loses the race reports
+ * LOST_RACE and does nothing. Every run logs one EMF line (namespace "offhours": EndpointOn, Backlog,
+ * EndpointRunningOutsideSchedule, EndpointCreateFailures).
+ *
+ * <h2>Ledger</h2>
+ * Billing is counted from CreateEndpoint until the endpoint is seen gone (Creating and Deleting included), between
+ * consecutive runs, split at local midnight and at schedule changes. This is an upper bound of the SageMaker bill, so
+ * "saved" is never overstated.
+ */
+package offhours.endpoint;

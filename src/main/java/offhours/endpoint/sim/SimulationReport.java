@@ -1,0 +1,96 @@
+package offhours.endpoint.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Locale;
+import offhours.endpoint.CostReport;
+
+/**
+ * What a simulated period shows.
+ *
+ * @param pendingAtEnd uploads not yet classified when the period ends (e.g. Sunday's, waiting for Monday's opening)
+ * @param late uploads classified, or still waiting, more than an hour after max(upload, next opening)
+ * @param dead messages in the DLQ (the consumer contract says 0)
+ * @param endpointHours billed hours according to the controller's ledger
+ * @param billedHours billed hours according to the simulated SageMaker (create call to gone); checks the ledger
+ * @param worstWaitAfterOpening the worst time from max(upload, next opening) to result
+ */
+public record SimulationReport(String trace, int days, Simulation.Config config, int uploads, int classified,
+    int pendingAtEnd, int late, long dead, long deferrals, double endpointHours, double billedHours,
+    double alwaysOnHours, double savedPercent, long starts, int createFailures, int runningOutsideScheduleRuns,
+    int controllerRuns, Duration waitP50, Duration waitP90, Duration waitP99, Duration worstWait,
+    Duration worstWaitAfterOpening, CostReport ledger) {
+
+  public String renderTable() {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "Simulated %d day(s) of '%s' uploads from %s, %s %s%n", days, trace,
+        config.start(), config.workingHours(), config.zone()));
+    out.append(String.format(Locale.ROOT,
+        "Controller: every %d min + schedule changes + endpoint events; create %d min, delete %d min, %.0f images/s,"
+            + " IDLE_STOP_MINUTES=%d%n%n",
+        config.tick().toMinutes(), config.createDelay().toMinutes(), config.deleteDelay().toMinutes(),
+        config.imagesPerSecond(), config.idleStopMinutes()));
+    row(out, "endpoint-hours (ledger)", String.format(Locale.ROOT, "%.2f h", endpointHours));
+    row(out, "endpoint-hours (simulated bill)", String.format(Locale.ROOT, "%.2f h", billedHours));
+    row(out, "always-on hours", String.format(Locale.ROOT, "%.0f h", alwaysOnHours));
+    row(out, "saved vs 24/7", String.format(Locale.ROOT, "%.1f %%", savedPercent));
+    row(out, "endpoint starts", Long.toString(starts));
+    row(out, "uploads", Integer.toString(uploads));
+    row(out, "classified", Integer.toString(classified));
+    row(out, "waiting at the end", Integer.toString(pendingAtEnd));
+    row(out, "wait p50 / p90 / p99", human(waitP50) + " / " + human(waitP90) + " / " + human(waitP99));
+    row(out, "worst wait from upload", human(worstWait));
+    row(out, "worst wait after opening", human(worstWaitAfterOpening));
+    row(out, "late (> 1 h after opening)", Integer.toString(late));
+    row(out, "deferrals (endpoint not answering)", Long.toString(deferrals));
+    row(out, "DLQ", Long.toString(dead));
+    row(out, "create failures", Integer.toString(createFailures));
+    row(out, "runs outside schedule", Integer.toString(runningOutsideScheduleRuns));
+    out.append('\n').append(ledger.renderTable());
+    return out.toString();
+  }
+
+  public String toJson() {
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("trace", trace);
+    o.put("days", days);
+    o.put("start", config.start().toString());
+    o.put("timeZone", config.zone().getId());
+    o.put("workingHours", config.workingHours());
+    o.put("idleStopMinutes", config.idleStopMinutes());
+    o.put("uploads", uploads);
+    o.put("classified", classified);
+    o.put("pendingAtEnd", pendingAtEnd);
+    o.put("late", late);
+    o.put("dlq", dead);
+    o.put("deferrals", deferrals);
+    o.put("endpointHours", Math.round(endpointHours * 100) / 100.0);
+    o.put("billedHours", Math.round(billedHours * 100) / 100.0);
+    o.put("alwaysOnHours", alwaysOnHours);
+    o.put("savedPercent", Math.round(savedPercent * 10) / 10.0);
+    o.put("starts", starts);
+    o.put("createFailures", createFailures);
+    o.put("waitP50Seconds", waitP50.toSeconds());
+    o.put("waitP90Seconds", waitP90.toSeconds());
+    o.put("waitP99Seconds", waitP99.toSeconds());
+    o.put("worstWaitSeconds", worstWait.toSeconds());
+    o.put("worstWaitAfterOpeningSeconds", worstWaitAfterOpening.toSeconds());
+    return o.toString();
+  }
+
+  private static void row(StringBuilder out, String label, String value) {
+    out.append(String.format(Locale.ROOT, "  %-36s %s%n", label, value));
+  }
+
+  static String human(Duration d) {
+    long s = d.toSeconds();
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3600) {
+      return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+    }
+    return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+  }
+}

@@ -1,0 +1,228 @@
+package offhours.endpoint.sim;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import offhours.endpoint.Backlog;
+import offhours.endpoint.Endpoint;
+import offhours.endpoint.Mapping;
+
+/**
+ * The simulated AWS side, advanced one second at a time: a SageMaker endpoint with create/delete delays and injectable
+ * failures, an event source mapping with enable/disable delays, an SQS queue (visible, in flight, delayed) and the
+ * Classify consumer, which processes {@code imagesPerSecond} while the mapping polls and defers a message (a delayed
+ * copy, receive count untouched) when the endpoint does not answer, exactly as the consumer contract says.
+ */
+final class World {
+  static final int MAX_RECEIVES = 5; // the DLQ's maxReceiveCount
+  static final Duration DEFER = Duration.ofSeconds(60);
+  static final Duration PROCESSING = Duration.ofSeconds(2);
+
+  record Message(Instant uploadedAt, int receives, Instant availableAt) {}
+
+  private final Simulation.Config config;
+  Instant now;
+
+  // endpoint
+  Endpoint.State endpointState = Endpoint.State.ABSENT;
+  Instant endpointCreatedAt;
+  Instant endpointChangeAt;
+  int failuresToInject;
+  long billedSeconds;
+  boolean endpointEvent; // an "Endpoint State Change" EventBridge event is pending
+
+  // mapping
+  Mapping.State mappingState = Mapping.State.DISABLED;
+  Instant mappingChangeAt;
+
+  // queue
+  final ArrayDeque<Message> visible = new ArrayDeque<>();
+  final List<Message> inFlight = new ArrayList<>();
+  final List<Instant> inFlightDoneAt = new ArrayList<>();
+  final PriorityQueue<Message> delayed =
+      new PriorityQueue<>((a, b) -> a.availableAt().compareTo(b.availableAt()));
+  long dead;
+  long deferrals;
+  double consumeCredit;
+
+  // results: upload instant -> result instant
+  final List<Instant[]> results = new ArrayList<>();
+
+  World(Simulation.Config config, Instant start) {
+    this.config = config;
+    this.now = start;
+    this.failuresToInject = config.createFailures();
+  }
+
+  void upload(Instant at) {
+    visible.add(new Message(at, 0, at));
+  }
+
+  /** Advances everything to {@code now + 1s}. */
+  void step() {
+    if (endpointState == Endpoint.State.CREATING || endpointState == Endpoint.State.IN_SERVICE
+        || endpointState == Endpoint.State.DELETING) {
+      billedSeconds++;
+    }
+    now = now.plusSeconds(1);
+    if (endpointChangeAt != null && !now.isBefore(endpointChangeAt)) {
+      endpointChangeAt = null;
+      endpointEvent = true;
+      switch (endpointState) {
+        case CREATING -> {
+          if (failuresToInject > 0) {
+            failuresToInject--;
+            endpointState = Endpoint.State.FAILED;
+          } else {
+            endpointState = Endpoint.State.IN_SERVICE;
+          }
+        }
+        case DELETING -> endpointState = Endpoint.State.ABSENT;
+        default -> { }
+      }
+    }
+    if (mappingChangeAt != null && !now.isBefore(mappingChangeAt)) {
+      mappingChangeAt = null;
+      mappingState = mappingState == Mapping.State.ENABLING ? Mapping.State.ENABLED : Mapping.State.DISABLED;
+    }
+    while (!delayed.isEmpty() && !delayed.peek().availableAt().isAfter(now)) {
+      visible.add(delayed.poll());
+    }
+    finishBatches();
+    if (mappingState == Mapping.State.ENABLED) {
+      consumeCredit += config.imagesPerSecond();
+      while (consumeCredit >= 1 && !visible.isEmpty()) {
+        consumeCredit--;
+        Message m = visible.poll();
+        inFlight.add(new Message(m.uploadedAt(), m.receives() + 1, m.availableAt()));
+        inFlightDoneAt.add(now.plus(PROCESSING));
+      }
+      consumeCredit = Math.min(consumeCredit, config.imagesPerSecond());
+    } else {
+      consumeCredit = 0;
+    }
+  }
+
+  /** No message can move until something external happens (an upload, a transition, a delayed message). */
+  boolean quiet() {
+    return inFlight.isEmpty() && (visible.isEmpty() || mappingState != Mapping.State.ENABLED) && !endpointEvent;
+  }
+
+  /** The next endpoint, mapping or delayed-message transition, if any. */
+  java.util.Optional<Instant> nextTransition() {
+    Instant t = null;
+    for (Instant c : new Instant[] {endpointChangeAt, mappingChangeAt,
+        delayed.isEmpty() ? null : delayed.peek().availableAt()}) {
+      if (c != null && (t == null || c.isBefore(t))) {
+        t = c;
+      }
+    }
+    return java.util.Optional.ofNullable(t);
+  }
+
+  /** Advances {@code seconds} during which nothing transitions (see {@link #quiet()}). */
+  void skip(long seconds) {
+    if (endpointState == Endpoint.State.CREATING || endpointState == Endpoint.State.IN_SERVICE
+        || endpointState == Endpoint.State.DELETING) {
+      billedSeconds += seconds;
+    }
+    now = now.plusSeconds(seconds);
+    consumeCredit = 0;
+  }
+
+  private void finishBatches() {
+    Iterator<Message> messages = inFlight.iterator();
+    Iterator<Instant> done = inFlightDoneAt.iterator();
+    while (messages.hasNext()) {
+      Message m = messages.next();
+      Instant at = done.next();
+      if (at.isAfter(now)) {
+        continue;
+      }
+      messages.remove();
+      done.remove();
+      if (endpointState == Endpoint.State.IN_SERVICE) {
+        results.add(new Instant[] {m.uploadedAt(), now});
+      } else {
+        // The consumer's deferral: a delayed copy with a fresh receive count; the original is reported processed.
+        deferrals++;
+        delayed.add(new Message(m.uploadedAt(), 0, now.plus(DEFER)));
+      }
+      if (m.receives() > MAX_RECEIVES) {
+        dead++; // unreachable by the consumer contract; counted so the report proves it
+      }
+    }
+  }
+
+  // ---- the ports over this world ----
+
+  Endpoint endpoint() {
+    return new Endpoint() {
+      @Override public Status describe() {
+        return endpointState == State.ABSENT ? Status.ABSENT
+            : new Status(endpointState, endpointState == State.FAILED ? "simulated capacity error" : null,
+                endpointCreatedAt, now);
+      }
+
+      @Override public void create() {
+        if (endpointState != State.ABSENT) {
+          throw new IllegalStateException("ValidationException: Cannot create already existing endpoint");
+        }
+        endpointState = State.CREATING;
+        endpointCreatedAt = now;
+        endpointChangeAt = now.plus(config.createDelay());
+      }
+
+      @Override public void delete() {
+        if (endpointState == State.CREATING) {
+          throw new IllegalStateException("ValidationException: Cannot delete an endpoint in Creating status");
+        }
+        if (endpointState != State.ABSENT && endpointState != State.DELETING) {
+          endpointState = State.DELETING;
+          endpointChangeAt = now.plus(config.deleteDelay());
+        }
+      }
+
+      @Override public Probe probe() {
+        return endpointState == State.IN_SERVICE ? new Probe(true, "5 class probabilities")
+            : new Probe(false, "ValidationException: endpoint is " + endpointState);
+      }
+    };
+  }
+
+  Mapping mapping() {
+    return new Mapping() {
+      @Override public State state() {
+        return mappingState;
+      }
+
+      @Override public void enable() {
+        if (mappingState.transitional()) {
+          throw new IllegalStateException("ResourceInUseException: mapping is " + mappingState);
+        }
+        if (mappingState != State.ENABLED) {
+          mappingState = State.ENABLING;
+          mappingChangeAt = now.plus(config.mappingDelay());
+        }
+      }
+
+      @Override public void disable() {
+        if (mappingState.transitional()) {
+          throw new IllegalStateException("ResourceInUseException: mapping is " + mappingState);
+        }
+        if (mappingState != State.DISABLED) {
+          mappingState = State.DISABLING;
+          mappingChangeAt = now.plus(config.mappingDelay());
+        }
+      }
+    };
+  }
+
+  Backlog backlog() {
+    return () -> new Backlog.Snapshot(visible.size(), inFlight.size(), delayed.size(), dead);
+  }
+}

@@ -1,0 +1,103 @@
+package offhours.endpoint;
+
+// Needs: moto_server (pip install "moto[server]") on PATH or in ~/.pyenv/shims, or OFFHOURS_TEST_AWS_ENDPOINT.
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.UUID;
+import offhours.aws.AwsClients.Service;
+import offhours.testing.AwsServicesExtension;
+import offhours.testing.AwsServicesExtension.AwsServices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+@ExtendWith(AwsServicesExtension.class)
+class AwsAdaptersIT {
+  private final DynamoDbClient dynamo;
+  private final SqsClient sqs;
+
+  AwsAdaptersIT(AwsServices services) {
+    this.dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
+    this.sqs = services.clients().build(Service.SQS, SqsClient.builder());
+  }
+
+  private String table() {
+    String name = "offhours-control-" + UUID.randomUUID();
+    dynamo.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+    return name;
+  }
+
+  @Test
+  void theControlStateRoundTripsAndAStaleVersionLoses() {
+    DynamoControlTable control = new DynamoControlTable(dynamo, table());
+    assertThat(control.load()).isEmpty();
+    ControlState first = new ControlState(1, new ControlState.Override(ControlState.Override.Mode.START,
+        Instant.parse("2026-01-14T18:00:00Z")), Instant.parse("2026-01-14T09:00:00Z"), null, null, true,
+        Instant.parse("2026-01-14T09:05:00Z"), true, 2, Instant.parse("2026-01-14T09:15:00Z"), "CREATE_ENDPOINT: absent");
+    assertThat(control.save(first, 0)).isTrue();
+    assertThat(control.load()).contains(first);
+
+    assertThat(control.save(first.withVersion(2), 0)).as("a second creator").isFalse();
+    ControlState second = first.withOverride(null).withVersion(2);
+    assertThat(control.save(second, 1)).isTrue();
+    assertThat(control.save(first.withVersion(2), 1)).as("an overlapping run that read version 1").isFalse();
+    assertThat(control.load()).contains(second);
+  }
+
+  @Test
+  void theLedgerAddsAtomicallyPerLocalDate() {
+    DynamoControlTable ledger = new DynamoControlTable(dynamo, table());
+    LocalDate day = LocalDate.parse("2026-01-14");
+    ledger.add(new Ledger.Day(day, 600, 0, 1, 0));
+    ledger.add(new Ledger.Day(day, 300, 120, 0, 1));
+    ledger.add(new Ledger.Day(day.plusDays(1), 60, 60, 0, 0));
+    ledger.add(new Ledger.Day(day.plusDays(5), 1, 1, 0, 0));
+    assertThat(ledger.days(day, day.plusDays(1))).containsExactly(
+        new Ledger.Day(day, 900, 120, 1, 1), new Ledger.Day(day.plusDays(1), 60, 60, 0, 0));
+  }
+
+  @Test
+  void classifiedResultsAreCountedByTheirLocalDay() {
+    String results = table();
+    put(results, "s3://b/a.png", "CLASSIFIED", "2026-01-14T22:59:59Z"); // 23:59:59 in Berlin
+    put(results, "s3://b/b.png", "CLASSIFIED", "2026-01-14T23:00:00.123Z"); // 00:00 on the 15th
+    put(results, "s3://b/c.png", "REJECTED", "2026-01-14T12:00:00Z");
+    put(results, "s3://b/d.png", "CLASSIFIED", "2026-01-20T12:00:00Z");
+    assertThat(CostReport.countClassified(dynamo, results, ZoneId.of("Europe/Berlin"), LocalDate.parse("2026-01-14"),
+        LocalDate.parse("2026-01-15"))).isEqualTo(Map.of(LocalDate.parse("2026-01-14"), 1L,
+            LocalDate.parse("2026-01-15"), 1L));
+  }
+
+  private void put(String table, String pk, String status, String classifiedAt) {
+    dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("e#1"),
+        "status", AttributeValue.fromS(status), "classifiedAt", AttributeValue.fromS(classifiedAt))));
+  }
+
+  @Test
+  void theBacklogCountsVisibleInFlightDelayedAndDead() {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String queue = sqs.createQueue(b -> b.queueName("offhours-queue-" + suffix)).queueUrl();
+    String dlq = sqs.createQueue(b -> b.queueName("offhours-dlq-" + suffix)).queueUrl();
+    for (int i = 0; i < 3; i++) {
+      sqs.sendMessage(b -> b.queueUrl(queue).messageBody("{}"));
+    }
+    sqs.sendMessage(b -> b.queueUrl(queue).messageBody("{}").delaySeconds(600));
+    sqs.sendMessage(b -> b.queueUrl(dlq).messageBody("{}"));
+    sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1).visibilityTimeout(600));
+    assertThat(new SqsBacklog(sqs, queue, dlq).read()).isEqualTo(new Backlog.Snapshot(2, 1, 1, 1));
+    assertThat(new SqsBacklog(sqs, queue, "").read().dead()).isZero();
+  }
+}

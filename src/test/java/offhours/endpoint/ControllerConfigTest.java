@@ -1,0 +1,84 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ControllerConfigTest {
+
+  private static Map<String, String> env(String... pairs) {
+    Map<String, String> env = new HashMap<>(Rig.ENV);
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] == null) {
+        env.remove(pairs[i]);
+      } else {
+        env.put(pairs[i], pairs[i + 1]);
+      }
+    }
+    return env;
+  }
+
+  @Test
+  void defaultsFollowTheContract() {
+    ControllerConfig c = ControllerConfig.fromEnvironment(env());
+    assertThat(c.idleStop()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(c.createTimeout()).isEqualTo(Duration.ofMinutes(45));
+    assertThat(c.drainTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.wakeBacklogMessages()).isZero();
+    assertThat(c.wakeBacklogAge()).isZero();
+    assertThat(c.instanceCount()).isEqualTo(1);
+    assertThat(c.dlqUrl()).isEmpty();
+    assertThat(c.zone().getId()).isEqualTo("Europe/Berlin");
+    assertThat(c.schedule()).hasToString("Mon-Fri 08:00-19:00 Europe/Berlin");
+  }
+
+  @Test
+  void readsEveryVariable() {
+    ControllerConfig c = ControllerConfig.fromEnvironment(env("DLQ_URL", "http://dlq", "RESULTS_TABLE_NAME", "r",
+        "HOLIDAYS", "2026-12-24", "WAKE_BACKLOG_MESSAGES", "500", "WAKE_BACKLOG_AGE_MINUTES", "120",
+        "IDLE_STOP_MINUTES", "0", "CREATE_TIMEOUT_MINUTES", "60", "DRAIN_TIMEOUT_MINUTES", "5",
+        "INSTANCE_TYPE", "ml.g4dn.xlarge", "INSTANCE_COUNT", "2", "INSTANCE_HOURLY_PRICE_USD", "0.736"));
+    assertThat(c.dlqUrl()).isEqualTo("http://dlq");
+    assertThat(c.resultsTableName()).isEqualTo("r");
+    assertThat(c.schedule()).hasToString("Mon-Fri 08:00-19:00 Europe/Berlin except [2026-12-24]");
+    assertThat(c.wakeBacklogMessages()).isEqualTo(500);
+    assertThat(c.wakeBacklogAge()).isEqualTo(Duration.ofHours(2));
+    assertThat(c.idleStop()).isZero();
+    assertThat(c.createTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.drainTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.instanceType()).isEqualTo("ml.g4dn.xlarge");
+    assertThat(c.instanceCount()).isEqualTo(2);
+    assertThat(c.instanceHourlyPriceUsd()).isEqualTo(0.736);
+  }
+
+  @Test
+  void emptyWorkingHoursMeanNeverScheduledOn() {
+    assertThat(ControllerConfig.fromEnvironment(env("WORKING_HOURS", "")).schedule()).hasToString("never Europe/Berlin");
+  }
+
+  @Test
+  void validationMessagesNameTheVariableTheValueAndWhatIsExpected() {
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("ENDPOINT_NAME", null)))
+        .hasMessage("ENDPOINT_NAME is not set; the stack passes it to the controller function");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("MAPPING_UUID", " ")))
+        .hasMessage("MAPPING_UUID is not set; the stack passes it to the controller function");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("TIME_ZONE", "Europe/Berln")))
+        .hasMessage("TIME_ZONE 'Europe/Berln' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("IDLE_STOP_MINUTES", "half an hour")))
+        .hasMessage("IDLE_STOP_MINUTES 'half an hour' is not a whole number");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("CREATE_TIMEOUT_MINUTES", "0")))
+        .hasMessage("CREATE_TIMEOUT_MINUTES is 0; expected 1..1440");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("INSTANCE_COUNT", "0")))
+        .hasMessage("INSTANCE_COUNT is 0; expected 1..1000");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", "$0.10")))
+        .hasMessage("INSTANCE_HOURLY_PRICE_USD '$0.10' is not a price in US dollars per instance-hour, like 0.115");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("WORKING_HOURS", "weekdays")))
+        .hasMessageStartingWith("WORKING_HOURS 'weekdays': 'weekdays' is not 'DAYS HH:MM-HH:MM'");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("HOLIDAYS", "xmas")))
+        .hasMessage("HOLIDAYS 'xmas': 'xmas' is not an ISO date like 2026-12-24");
+  }
+}

@@ -1,0 +1,68 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ControllerHandlerTest {
+  private final Rig rig = new Rig();
+  private final ControllerHandler handler =
+      new ControllerHandler(rig.controller, Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC));
+
+  /** Raw AWS-shaped fixtures from events/, as Lambda hands them to a Map handler. */
+  static Map<String, Object> fixture(String name) {
+    try {
+      return new ObjectMapper().readValue(Path.of("events", name).toFile(), new TypeReference<>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aSchedulerTickReconciles() {
+    Map<String, Object> out = handler.handleRequest(fixture("scheduler-tick.json"), null);
+    assertThat(out).containsEntry("want", "OFF").containsEntry("action", "NONE").containsEntry("endpoint", "ABSENT");
+  }
+
+  @Test
+  void anEndpointStateChangeEventReconciles() {
+    rig.inService();
+    assertThat(handler.handleRequest(fixture("sagemaker-endpoint-state-change.json"), null)).containsEntry("action", "DELETE_ENDPOINT")
+        .containsEntry("runningOutsideSchedule", true);
+  }
+
+  @Test
+  void aManualStartWithUntilRecordsTheOverrideAndStartsTheEndpoint() {
+    Map<String, Object> out = handler.handleRequest(fixture("controller-start.json"), null);
+    assertThat(out).containsEntry("want", "ON").containsEntry("action", "CREATE_ENDPOINT")
+        .containsEntry("wantReason", "manual start until 2026-01-14T23:00+01:00[Europe/Berlin]");
+    assertThat(rig.state().override().until()).isEqualTo(Instant.parse("2026-01-14T22:00:00Z"));
+  }
+
+  @Test
+  void aManualStopAndAutoAreRecorded() {
+    assertThat(handler.handleRequest(fixture("controller-stop.json"), null)).containsEntry("want", "OFF");
+    assertThat(rig.state().override().mode()).isEqualTo(ControlState.Override.Mode.STOP);
+    handler.handleRequest(fixture("controller-auto.json"), null);
+    assertThat(rig.state().override()).isNull();
+  }
+
+  @Test
+  void anUnknownActionOrABadUntilIsRejectedWithTheChoices() {
+    assertThatThrownBy(() -> handler.handleRequest(Map.of("action", "restart"), null))
+        .hasMessage("action 'restart' is not one of start, stop, auto");
+    assertThatThrownBy(() -> handler.handleRequest(Map.of("action", "start", "until", "tomorrow"), null))
+        .hasMessage("until 'tomorrow' is not an ISO-8601 date-time with an offset, like 2026-11-25T18:00:00Z or "
+            + "2026-11-25T19:00:00+01:00");
+  }
+}

@@ -1,0 +1,103 @@
+package offhours.endpoint.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+  private static final SimulationReport WEEK = Simulation.run(Simulation.Config.defaults(), Trace.OFFICE_HOURS, 7);
+
+  @Test
+  void aWeekOfOfficeHoursSavesAtLeast85PercentOfEndpointHoursVersusAlwaysOn() {
+    assertThat(WEEK.savedPercent()).isGreaterThanOrEqualTo(85.0);
+    assertThat(WEEK.alwaysOnHours()).isEqualTo(167.0); // the week holds the spring DST change
+  }
+
+  @Test
+  void aWeekOfOfficeHoursClassifiesEveryUploadWithinAnHourOfTheNextOpeningAndNothingGoesToTheDlq() {
+    assertThat(WEEK.late()).isZero();
+    assertThat(WEEK.worstWaitAfterOpening()).isLessThanOrEqualTo(Duration.ofHours(1));
+    assertThat(WEEK.dead()).isZero();
+    assertThat(WEEK.classified() + WEEK.pendingAtEnd()).isEqualTo(WEEK.uploads());
+  }
+
+  @Test
+  void theControllersLedgerAgreesWithTheSimulatedBill() {
+    // The ledger accumulates between runs from what each run saw; the bill counts every simulated second.
+    assertThat(WEEK.endpointHours()).isCloseTo(WEEK.billedHours(), within(0.25));
+  }
+
+  @Test
+  void createFailuresAreRetriedWhileUploadsWaitInTheQueueAndNoneIsLost() {
+    SimulationReport r = Simulation.run(Simulation.Config.defaults().withCreateFailures(2), Trace.OFFICE_HOURS, 7);
+    assertThat(r.createFailures()).isEqualTo(2);
+    assertThat(r.dead()).isZero();
+    assertThat(r.late()).isZero();
+    assertThat(r.classified()).isEqualTo(WEEK.classified());
+  }
+
+  @Test
+  void theSameSeedGivesTheSameReport() {
+    assertThat(Simulation.run(Simulation.Config.defaults(), Trace.OFFICE_HOURS, 7).toJson()).isEqualTo(WEEK.toJson());
+  }
+
+  @Test
+  void anAlwaysOnScheduleWithoutIdleStopSavesNothing() {
+    Simulation.Config base = Simulation.Config.defaults();
+    Simulation.Config always = new Simulation.Config(base.zone(), "24/7", base.start(), base.tick(), base.createDelay(),
+        base.deleteDelay(), base.mappingDelay(), base.imagesPerSecond(), 0, base.drainTimeoutMinutes(), 0, 0, 0,
+        base.seed(), base.instanceType(), base.hourlyPriceUsd());
+    SimulationReport r = Simulation.run(always, Trace.ALWAYS, 2);
+    assertThat(r.savedPercent()).isLessThan(1.0);
+    assertThat(r.starts()).isEqualTo(1);
+    assertThat(r.late()).isZero();
+  }
+
+  @Test
+  void burstyUploadsOutsideHoursWaitForTheOpeningWithoutReachingTheDlq() {
+    SimulationReport r = Simulation.run(Simulation.Config.defaults(), Trace.BURSTY, 7);
+    assertThat(r.dead()).isZero();
+    assertThat(r.late()).isZero();
+    assertThat(r.savedPercent()).isGreaterThan(85.0);
+  }
+
+  @Test
+  void theOfficeTraceUploadsMostlyDuringWeekdayWorkingHours() {
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    List<Instant> uploads = Trace.OFFICE_HOURS.uploads(LocalDate.parse("2026-03-23"), 7, berlin, 42);
+    long inHours = uploads.stream().map(u -> ZonedDateTime.ofInstant(u, berlin)).filter(z ->
+        z.getDayOfWeek().getValue() <= DayOfWeek.FRIDAY.getValue()
+            && !z.toLocalTime().isBefore(LocalTime.of(8, 0)) && z.toLocalTime().isBefore(LocalTime.of(19, 0)))
+        .count();
+    assertThat((double) inHours / uploads.size()).isGreaterThan(0.9);
+    assertThat(uploads).isSorted();
+  }
+
+  @Test
+  void theReportRendersAsATableAndJson() {
+    assertThat(WEEK.renderTable())
+        .contains("saved vs 24/7")
+        .contains("worst wait after opening")
+        .contains("DLQ                                  0")
+        .contains("total ");
+    assertThat(WEEK.toJson()).contains("\"trace\":\"office-hours\"").contains("\"dlq\":0");
+  }
+
+  @Test
+  void unknownTracesAndPeriodsAreRejectedWithTheChoices() {
+    assertThatThrownBy(() -> Trace.named("weekends"))
+        .hasMessage("trace 'weekends' is not one of office-hours, bursty, always");
+    assertThatThrownBy(() -> Simulation.run(Simulation.Config.defaults(), Trace.ALWAYS, 0))
+        .hasMessage("days is 0; simulate 1..366 days");
+  }
+}
