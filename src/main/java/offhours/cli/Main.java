@@ -37,8 +37,24 @@ public final class Main {
   }
 
   public static void main(String... args) {
-    Context context = Context.of(System.out, System.err, System.getenv(), System.console() != null);
+    Context context = Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
     System.exit(new Main(context, Commands.all()).run(args));
+  }
+
+  /**
+   * Whether progress may redraw a line. Before JDK 22 a console exists only on a terminal; from JDK 22 a
+   * console may exist for redirected streams too and {@code Console.isTerminal()} (absent from the Java 21
+   * API this build targets, hence the reflection) tells.
+   */
+  static boolean interactive(java.io.Console console) {
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   public int run(String... args) {
@@ -85,14 +101,16 @@ public final class Main {
       return e.exitCode();
     } catch (AwsServiceException e) {
       var details = e.awsErrorDetails();
-      context.err().println("offhours: " + path + " failed: " + details.serviceName() + " answered "
+      context.err().println("offhours: " + commandOf(path) + " failed: " + details.serviceName() + " answered "
           + details.errorCode() + ": " + details.errorMessage());
       return CliException.FAILURE;
     } catch (SdkClientException e) {
-      context.err().println("offhours: " + path + " failed: " + e.getMessage());
+      boolean refused = String.valueOf(e.getMessage()).contains("Connection refused");
+      context.err().println("offhours: " + commandOf(path) + " failed: " + e.getMessage()
+          + (refused ? " (if this is the local stack, check it with 'scripts/offhours local status')" : ""));
       return CliException.FAILURE;
     } catch (IOException | UncheckedIOException e) {
-      context.err().println("offhours: " + path + " failed: " + e.getMessage());
+      context.err().println("offhours: " + commandOf(path) + " failed: " + e.getMessage());
       return CliException.FAILURE;
     } catch (Exception e) {
       context.err().println("offhours: internal error in '" + path + "': " + e
@@ -102,6 +120,11 @@ public final class Main {
       }
       return CliException.FAILURE;
     }
+  }
+
+  /** "endpoint status" for "offhours endpoint status", for "offhours: endpoint status failed: ...". */
+  private static String commandOf(String path) {
+    return path.equals("offhours") ? path : path.substring("offhours ".length());
   }
 
   /** " (did you mean 'results'?)" when a subcommand is one or two edits away. */

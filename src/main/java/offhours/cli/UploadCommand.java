@@ -2,6 +2,7 @@ package offhours.cli;
 
 import java.util.List;
 import offhours.cli.Target.Name;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -67,6 +68,7 @@ final class UploadCommand implements Command {
     try (Target target = call.target(); S3Client s3 = target.s3()) {
       String bucket = target.name(Name.BUCKET);
       Progress progress = Progress.of(call.err(), call.context().terminal(), plan, bucket);
+      int uploaded = 0;
       for (UploadPlan.Item item : plan.items()) {
         PutObjectResponse response;
         try {
@@ -75,7 +77,12 @@ final class UploadCommand implements Command {
         } catch (NoSuchBucketException e) {
           progress.done();
           throw CliException.failure("bucket " + bucket + " of " + target.description() + " does not exist");
+        } catch (SdkException e) {
+          progress.done();
+          throw CliException.failure("uploaded " + uploaded + " of " + plan.items().size() + " files; "
+              + item.file() + " failed: " + e.getMessage());
         }
+        uploaded++;
         progress.uploaded(item);
         if (call.json()) {
           call.out().println(Json.line(Json.object()

@@ -270,6 +270,31 @@ class CliIT {
     assertThat(output).contains("usage: offhours COMMAND [OPTIONS]", "  upload ", "  results ");
   }
 
+  @Test
+  void anUnreachableServiceSaysWhatFailedAndWhereToLook() throws IOException {
+    refusedStateFile();
+    CliRun run = run("queue");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("offhours: queue failed: ")
+        .contains("Connection refused", "check it with 'scripts/offhours local status'");
+  }
+
+  @Test
+  void aFailedUploadSaysHowManyFilesMadeIt() throws IOException {
+    refusedStateFile();
+    Path file = Files.writeString(photos.resolve("a.jpg"), "x");
+    CliRun run = run("upload", file.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("offhours: uploaded 0 of 1 files; " + file + " failed: ");
+  }
+
+  /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
+  private void refusedStateFile() throws IOException {
+    new LocalStackState(ProcessHandle.current().pid(), "us-east-1", MainTest.endpoints(), Map.of(
+        "bucket", bucket, "queueUrl", "http://127.0.0.1:1/1/q", "dlqUrl", "http://127.0.0.1:1/1/d"))
+        .write(LocalStackState.file(cache));
+  }
+
   private void putResult(String key, String status, String label, Double score, String reason, String classifiedAt) {
     Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
         "pk", AttributeValue.fromS("s3://" + bucket + "/" + key),

@@ -333,7 +333,8 @@ class MainTest {
 
   static LocalStackState state(long pid, Map<String, URI> endpoints) {
     return new LocalStackState(pid, "us-east-1", endpoints, Map.of(
-        "bucket", "offhours-images", "queueUrl", "http://127.0.0.1:1/123/offhours-queue"));
+        "bucket", "offhours-images", "queueUrl", "http://127.0.0.1:1/123/offhours-queue",
+        "dlqUrl", "http://127.0.0.1:1/123/offhours-dlq"));
   }
 
   static Map<String, URI> endpoints() {
