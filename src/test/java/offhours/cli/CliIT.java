@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -223,6 +224,30 @@ class CliIT {
     JsonNode json = Json.MAPPER.readTree(run("endpoint", "status", "--json").out());
     assertThat(json.get("status").asText()).isEqualTo("absent");
     assertThat(json.get("controller").get("lastAction").asText()).isEqualTo("stop");
+  }
+
+  @Test
+  void endpointStatusShowsALiveEndpoint() throws IOException {
+    String endpoint = "cli-it-endpoint-" + suffix;
+    try (SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
+      sageMaker.createModel(r -> r.modelName("cli-it-model-" + suffix)
+          .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
+          .primaryContainer(c -> c.image("123456789012.dkr.ecr.us-east-1.amazonaws.com/ic:1")));
+      sageMaker.createEndpointConfig(r -> r.endpointConfigName("cli-it-config-" + suffix)
+          .productionVariants(v -> v.variantName("all").modelName("cli-it-model-" + suffix)
+              .initialInstanceCount(1).instanceType("ml.m5.large")));
+      sageMaker.createEndpoint(r -> r.endpointName(endpoint).endpointConfigName("cli-it-config-" + suffix));
+      String status = sageMaker.describeEndpoint(r -> r.endpointName(endpoint)).endpointStatusAsString();
+
+      CliRun run = run("endpoint", "status", "--json");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      JsonNode json = Json.MAPPER.readTree(run.out());
+      assertThat(json.get("endpoint").asText()).isEqualTo(endpoint);
+      assertThat(json.get("status").asText()).isEqualTo(status).isNotEqualTo("absent");
+      assertThat(json.get("mapping").get("state").asText()).isEqualTo("absent");
+      assertThat(run("endpoint", "status").outLines().getFirst()).startsWith("endpoint " + endpoint + ": " + status);
+    }
   }
 
   @Test
