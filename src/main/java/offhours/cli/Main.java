@@ -37,8 +37,24 @@ public final class Main {
   }
 
   public static void main(String... args) {
+    quietLogging();
     Context context = Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
     System.exit(new Main(context, Commands.all()).run(args));
+  }
+
+  /**
+   * The AWS SDK logs through SLF4J 1.7, which prints three lines about a missing binding to stderr on
+   * first use. The CLI has nothing to log through it, so it binds SLF4J once with stderr muted. (A
+   * runtime {@code slf4j-nop} dependency would do the same for every entry point.)
+   */
+  private static void quietLogging() {
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      org.slf4j.LoggerFactory.getILoggerFactory();
+    } finally {
+      System.setErr(err);
+    }
   }
 
   /**
