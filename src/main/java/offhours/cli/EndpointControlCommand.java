@@ -2,6 +2,7 @@ package offhours.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import offhours.cli.Target.Name;
@@ -108,7 +109,7 @@ final class EndpointControlCommand implements Command {
   private static JsonNode parse(String answer) {
     try {
       return answer.isBlank() ? null : Json.MAPPER.readTree(answer);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }

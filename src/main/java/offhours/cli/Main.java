@@ -1,6 +1,8 @@
 package offhours.cli;
 
+import java.io.Console;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -8,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -49,7 +52,7 @@ public final class Main {
    */
   private static void quietLogging() {
     PrintStream err = System.err;
-    System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
+    System.setErr(new PrintStream(OutputStream.nullOutputStream()));
     try {
       org.slf4j.LoggerFactory.getILoggerFactory();
     } finally {
@@ -62,12 +65,12 @@ public final class Main {
    * console may exist for redirected streams too and {@code Console.isTerminal()} (absent from the Java 21
    * API this build targets, hence the reflection) tells.
    */
-  static boolean interactive(java.io.Console console) {
+  static boolean interactive(Console console) {
     if (console == null) {
       return false;
     }
     try {
-      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
     } catch (ReflectiveOperationException e) {
       return true;
     }
@@ -79,7 +82,7 @@ public final class Main {
     String path = root.name();
     try {
       if (!rest.isEmpty() && rest.getFirst().equals("help")) { // "offhours help endpoint start"
-        rest = java.util.stream.Stream.concat(rest.stream().skip(1), java.util.stream.Stream.of("--help")).toList();
+        rest = Stream.concat(rest.stream().skip(1), Stream.of("--help")).toList();
       }
       while (!command.subcommands().isEmpty()) {
         if (rest.isEmpty()) {

@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.util.List;
+import java.util.Locale;
 import offhours.cli.Target.Name;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -116,7 +117,7 @@ final class UploadCommand implements Command {
   }
 
   private static String contentType(UploadPlan.Item item) {
-    String name = item.key().toLowerCase(java.util.Locale.ROOT);
+    String name = item.key().toLowerCase(Locale.ROOT);
     if (name.endsWith(".png")) {
       return "image/png";
     }

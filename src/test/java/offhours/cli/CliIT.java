@@ -220,7 +220,10 @@ class CliIT {
 
     dynamoDb.putItem(r -> r.tableName(controlTable).item(Map.of("pk", AttributeValue.fromS("controller"),
         "sk", AttributeValue.fromS("state"), "lastAction", AttributeValue.fromS("stop"),
-        "version", AttributeValue.fromN("3"))));
+        "version", AttributeValue.fromN("3"), "scheduleOpen", AttributeValue.fromBool(false),
+        "overrideMode", AttributeValue.fromS("STOP"))));
+    assertThat(run("endpoint", "status").outLines()).endsWith(
+        "schedule: outside working hours", "manual override: STOP", "controller: lastAction=stop");
     JsonNode json = Json.MAPPER.readTree(run("endpoint", "status", "--json").out());
     assertThat(json.get("status").asText()).isEqualTo("absent");
     assertThat(json.get("controller").get("lastAction").asText()).isEqualTo("stop");
