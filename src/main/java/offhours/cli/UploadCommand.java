@@ -72,6 +72,7 @@ final class UploadCommand implements Command {
       int uploaded = 0;
       for (UploadPlan.Item item : plan.items()) {
         PutObjectResponse response;
+        progress.uploading(item);
         try {
           response = s3.putObject(r -> r.bucket(bucket).key(item.key()).contentType(contentType(item)),
               RequestBody.fromFile(item.file()));
