@@ -64,8 +64,10 @@ ensure_built() {
   if [ "$(java_major "${JAVA_HOME:-}")" -ge 24 ] 2>/dev/null; then
     maven_opts="$maven_opts --sun-misc-unsafe-memory-access=allow"
   fi
-  if ! (cd "$OFFHOURS_ROOT" && MAVEN_OPTS="$maven_opts" mvn -q -B -ntp -Dstyle.color=never compile \
-      dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2; then
+  # Maven 3.8 prints bare colour resets even in batch mode; they are stripped so only real errors show.
+  if ! (cd "$OFFHOURS_ROOT" && MAVEN_OPTS="$maven_opts" mvn -q -B -ntp compile dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime 2>&1 | sed $'s/\e\\[0m//g' >&2
+      exit "${PIPESTATUS[0]}"); then
     rm -f "$started"
     die "the build failed; run 'mvn compile' in $OFFHOURS_ROOT to see why"
   fi
