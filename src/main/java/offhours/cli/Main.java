@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The {@code offhours} command line. Streams and the environment come in through the constructor and
@@ -114,31 +115,31 @@ public final class Main {
         throw CliException.usage("unexpected argument '" + arguments.operands().getFirst() + "' for '" + path + "'");
       }
       return command.run(new Invocation(path, arguments, context));
-    } catch (CliException e) {
-      context.err().println("offhours: " + e.getMessage()
-          + (e.isUsage() ? "; see '" + path + " --help'" : ""));
-      return e.exitCode();
-    } catch (AwsServiceException e) {
-      var details = e.awsErrorDetails();
-      context.err().println("offhours: " + commandOf(path) + " failed: " + details.serviceName() + " answered "
-          + details.errorCode() + ": " + details.errorMessage());
-      return CliException.FAILURE;
-    } catch (SdkClientException e) {
-      boolean refused = String.valueOf(e.getMessage()).contains("Connection refused");
-      context.err().println("offhours: " + commandOf(path) + " failed: " + e.getMessage()
-          + (refused ? " (if this is the local stack, check it with 'scripts/offhours local status')" : ""));
-      return CliException.FAILURE;
-    } catch (IOException | UncheckedIOException e) {
-      context.err().println("offhours: " + commandOf(path) + " failed: " + e.getMessage());
-      return CliException.FAILURE;
     } catch (Exception e) {
-      context.err().println("offhours: internal error in '" + path + "': " + e
-          + " (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)");
-      if (context.env().containsKey("OFFHOURS_DEBUG")) {
+      context.err().println("offhours: " + message(path, e));
+      if (!(e instanceof CliException) && context.env().containsKey("OFFHOURS_DEBUG")) {
         e.printStackTrace(context.err());
       }
-      return CliException.FAILURE;
+      return e instanceof CliException cli ? cli.exitCode() : CliException.FAILURE;
     }
+  }
+
+  /** What went wrong, for the user: the command's own message, or what AWS or the network said. */
+  private static String message(String path, Exception e) {
+    return switch (e) {
+      case CliException cli -> cli.getMessage() + (cli.isUsage() ? "; see '" + path + " --help'" : "");
+      case AwsServiceException aws when aws.awsErrorDetails() != null -> commandOf(path) + " failed: "
+          + aws.awsErrorDetails().serviceName() + " answered " + aws.awsErrorDetails().errorCode() + ": "
+          + (aws.awsErrorDetails().errorMessage() == null ? aws.getMessage() : aws.awsErrorDetails().errorMessage());
+      case SdkClientException client when String.valueOf(client.getMessage()).contains("Connection refused") ->
+          commandOf(path) + " failed: " + client.getMessage()
+              + " (if this is the local stack, check it with 'scripts/offhours local status')";
+      case SdkException sdk -> commandOf(path) + " failed: " + sdk.getMessage();
+      case IOException io -> commandOf(path) + " failed: " + io.getMessage();
+      case UncheckedIOException io -> commandOf(path) + " failed: " + io.getMessage();
+      default -> "internal error in '" + path + "': " + e
+          + " (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)";
+    };
   }
 
   /** "endpoint status" for "offhours endpoint status", for "offhours: endpoint status failed: ...". */

@@ -189,6 +189,21 @@ class CliIT {
   }
 
   @Test
+  void aMissingTableOrBucketIsNamed() throws IOException {
+    LocalStackState state = LocalStackState.read(LocalStackState.file(cache));
+    Map<String, String> names = new java.util.HashMap<>(state.names());
+    names.put("resultsTable", "no-such-table-" + suffix);
+    names.put("bucket", "no-such-bucket-" + suffix);
+    new LocalStackState(state.pid(), state.region(), state.endpoints(), names).write(LocalStackState.file(cache));
+    Files.write(photos.resolve("a.png"), new byte[] {1});
+
+    assertThat(run("results").err()).isEqualTo(
+        "offhours: results table no-such-table-" + suffix + " of the local stack does not exist\n");
+    assertThat(run("upload", photos.toString()).err()).endsWith(
+        "offhours: bucket no-such-bucket-" + suffix + " of the local stack does not exist\n");
+  }
+
+  @Test
   void queueCountsVisibleInFlightDelayedAndDeadLetters() throws IOException {
     for (int i = 0; i < 3; i++) {
       int n = i;
