@@ -89,6 +89,14 @@ class EndpointControlTest {
   }
 
   @Test
+  void stopCanLastUntilATime() throws IOException {
+    assertThat(run("endpoint", "stop", "--until", "2026-11-30T08:00").exitCode()).isZero();
+    JsonNode payload = Json.MAPPER.readTree(payloads.getFirst());
+    assertThat(payload.get("action").asText()).isEqualTo("stop");
+    assertThat(payload.get("until").asText()).isEqualTo("2026-11-30T07:00:00Z");
+  }
+
+  @Test
   void aFailingControllerIsAFailureWithItsMessage() {
     functionError = "Unhandled";
     answer = "{\"errorMessage\":\"endpoint config offhours-endpoint-config does not exist\","
@@ -104,7 +112,7 @@ class EndpointControlTest {
     CliRun run = run("endpoint", "start", "--until", "soon");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(paths).isEmpty();
-    assertThat(run("endpoint", "stop", "--until", "2h").err())
-        .contains("unknown option --until for 'offhours endpoint stop'");
+    assertThat(run("endpoint", "auto", "--until", "2h").err())
+        .contains("unknown option --until for 'offhours endpoint auto'");
   }
 }
