@@ -58,10 +58,16 @@ ensure_built() {
   need_maven
   echo "offhours: building (first run, or the sources changed) ..." >&2
   # Stamp the start, not the end: a file edited during the build triggers the next one.
-  local started
+  local started maven_opts="${MAVEN_OPTS:-}"
   started=$(mktemp "${TMPDIR:-/tmp}/offhours-build.XXXXXX")
-  if ! (cd "$OFFHOURS_ROOT" && mvn -q -B -ntp compile dependency:build-classpath \
-      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2; then
+  # Maven's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every run.
+  if [ "$(java_major "${JAVA_HOME:-}")" -ge 24 ] 2>/dev/null; then
+    maven_opts="$maven_opts --sun-misc-unsafe-memory-access=allow"
+  fi
+  # Maven 3.8 prints bare colour resets even in batch mode; they are stripped so only real errors show.
+  if ! (cd "$OFFHOURS_ROOT" && MAVEN_OPTS="$maven_opts" mvn -q -B -ntp compile dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime 2>&1 | sed $'s/\e\\[0m//g' >&2
+      exit "${PIPESTATUS[0]}"); then
     rm -f "$started"
     die "the build failed; run 'mvn compile' in $OFFHOURS_ROOT to see why"
   fi

@@ -2,6 +2,7 @@ package offhours.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import offhours.cli.Target.Name;
@@ -18,8 +19,10 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
  */
 final class EndpointControlCommand implements Command {
 
-  private static final Option UNTIL =
-      Option.value("until", "TIME", "keep it on until TIME, then hand back to the schedule");
+  private static final Option START_UNTIL =
+      Option.value("until", "TIME", "keep it on until TIME, then follow the schedule again");
+  private static final Option STOP_UNTIL =
+      Option.value("until", "TIME", "keep it off until TIME, then follow the schedule again");
 
   private final String action;
 
@@ -41,27 +44,31 @@ final class EndpointControlCommand implements Command {
   public String summary() {
     return switch (action) {
       case "start" -> "start the endpoint now, outside the schedule if need be";
-      case "stop" -> "stop the endpoint now (consumption pauses, in-flight work finishes first)";
+      case "stop" -> "stop the endpoint now, inside working hours if need be (in-flight work finishes first)";
       default -> "drop a manual start or stop and follow the schedule again";
     };
   }
 
   @Override
   public List<Option> options() {
-    return action.equals("start") ? List.of(UNTIL, Option.JSON, Option.STACK) : List.of(Option.JSON, Option.STACK);
+    return switch (action) {
+      case "start" -> List.of(START_UNTIL, Option.JSON, Option.STACK);
+      case "stop" -> List.of(STOP_UNTIL, Option.JSON, Option.STACK);
+      default -> List.of(Option.JSON, Option.STACK);
+    };
   }
 
   @Override
   public String description() {
     String common = "Asks the controller function; it reports what it did. Creating an endpoint takes minutes:"
         + "\nwatch it with 'offhours endpoint status'. With --json, prints the controller's answer as is.";
-    return action.equals("start") ? common + "\n\nTIME is one of:\n  " + String.join("\n  ", Until.EXAMPLES) : common;
+    return action.equals("auto") ? common : common + "\n\nTIME is one of:\n  " + String.join("\n  ", Until.EXAMPLES);
   }
 
   @Override
   public int run(Invocation call) {
     ObjectNode payload = Json.object().put("action", action);
-    call.args().value(UNTIL.name())
+    call.args().value(START_UNTIL.name()) // "until", the same name for start and stop
         .map(text -> Until.parse(text, call.context().clock()))
         .map(Instant::toString)
         .ifPresent(until -> payload.put("until", until));
@@ -108,7 +115,7 @@ final class EndpointControlCommand implements Command {
   private static JsonNode parse(String answer) {
     try {
       return answer.isBlank() ? null : Json.MAPPER.readTree(answer);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }

@@ -146,13 +146,23 @@ final class EndpointStatusCommand implements Command {
         default -> "";
       }).append('\n');
     }
-    text.append("controller: ");
-    if (status.controller() == null) {
-      text.append("no state yet (it has not run)\n");
-    } else {
-      List<String> pairs = status.controller().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-      text.append(String.join(", ", pairs)).append('\n');
+    Map<String, String> controller = status.controller() == null ? null : new TreeMap<>(status.controller());
+    if (controller == null) {
+      text.append("controller: no state yet (it has not run)\n");
+      return text.toString();
     }
+    controller.remove("version"); // optimistic-locking counter, nothing for a reader
+    String open = controller.remove("scheduleOpen");
+    if (open != null) {
+      text.append("schedule: ").append(Boolean.parseBoolean(open) ? "inside working hours" : "outside working hours")
+          .append('\n');
+    }
+    String mode = controller.remove("overrideMode");
+    String until = controller.remove("overrideUntil");
+    text.append("manual override: ").append(mode == null ? "none (following the schedule)"
+        : mode + (until == null ? "" : " until " + until)).append('\n');
+    List<String> pairs = controller.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    text.append("controller: ").append(pairs.isEmpty() ? "-" : String.join(", ", pairs)).append('\n');
     return text.toString();
   }
 

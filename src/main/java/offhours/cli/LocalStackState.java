@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,7 +44,6 @@ public record LocalStackState(Long pid, String region, Map<String, URI> endpoint
     Files.createDirectories(file.getParent());
     Path temporary = Files.createTempFile(file.getParent(), "stack-", ".json.tmp");
     JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), this);
-    Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

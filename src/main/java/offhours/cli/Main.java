@@ -1,6 +1,8 @@
 package offhours.cli;
 
+import java.io.Console;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -8,8 +10,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The {@code offhours} command line. Streams and the environment come in through the constructor and
@@ -37,8 +41,40 @@ public final class Main {
   }
 
   public static void main(String... args) {
-    Context context = Context.of(System.out, System.err, System.getenv(), System.console() != null);
+    quietLogging();
+    Context context = Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
     System.exit(new Main(context, Commands.all()).run(args));
+  }
+
+  /**
+   * The AWS SDK logs through SLF4J 1.7, which prints three lines about a missing binding to stderr on
+   * first use. The CLI has nothing to log through it, so it binds SLF4J once with stderr muted. (A
+   * runtime {@code slf4j-nop} dependency would do the same for every entry point.)
+   */
+  private static void quietLogging() {
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+    try {
+      org.slf4j.LoggerFactory.getILoggerFactory();
+    } finally {
+      System.setErr(err);
+    }
+  }
+
+  /**
+   * Whether progress may redraw a line. Before JDK 22 a console exists only on a terminal; from JDK 22 a
+   * console may exist for redirected streams too and {@code Console.isTerminal()} (absent from the Java 21
+   * API this build targets, hence the reflection) tells.
+   */
+  static boolean interactive(Console console) {
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   public int run(String... args) {
@@ -47,7 +83,7 @@ public final class Main {
     String path = root.name();
     try {
       if (!rest.isEmpty() && rest.getFirst().equals("help")) { // "offhours help endpoint start"
-        rest = java.util.stream.Stream.concat(rest.stream().skip(1), java.util.stream.Stream.of("--help")).toList();
+        rest = Stream.concat(rest.stream().skip(1), Stream.of("--help")).toList();
       }
       while (!command.subcommands().isEmpty()) {
         if (rest.isEmpty()) {
@@ -79,29 +115,36 @@ public final class Main {
         throw CliException.usage("unexpected argument '" + arguments.operands().getFirst() + "' for '" + path + "'");
       }
       return command.run(new Invocation(path, arguments, context));
-    } catch (CliException e) {
-      context.err().println("offhours: " + e.getMessage()
-          + (e.isUsage() ? "; see '" + path + " --help'" : ""));
-      return e.exitCode();
-    } catch (AwsServiceException e) {
-      var details = e.awsErrorDetails();
-      context.err().println("offhours: " + path + " failed: " + details.serviceName() + " answered "
-          + details.errorCode() + ": " + details.errorMessage());
-      return CliException.FAILURE;
-    } catch (SdkClientException e) {
-      context.err().println("offhours: " + path + " failed: " + e.getMessage());
-      return CliException.FAILURE;
-    } catch (IOException | UncheckedIOException e) {
-      context.err().println("offhours: " + path + " failed: " + e.getMessage());
-      return CliException.FAILURE;
     } catch (Exception e) {
-      context.err().println("offhours: internal error in '" + path + "': " + e
-          + " (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)");
-      if (context.env().containsKey("OFFHOURS_DEBUG")) {
+      context.err().println("offhours: " + message(path, e));
+      if (!(e instanceof CliException) && context.env().containsKey("OFFHOURS_DEBUG")) {
         e.printStackTrace(context.err());
       }
-      return CliException.FAILURE;
+      return e instanceof CliException cli ? cli.exitCode() : CliException.FAILURE;
     }
+  }
+
+  /** What went wrong, for the user: the command's own message, or what AWS or the network said. */
+  private static String message(String path, Exception e) {
+    return switch (e) {
+      case CliException cli -> cli.getMessage() + (cli.isUsage() ? "; see '" + path + " --help'" : "");
+      case AwsServiceException aws when aws.awsErrorDetails() != null -> commandOf(path) + " failed: "
+          + aws.awsErrorDetails().serviceName() + " answered " + aws.awsErrorDetails().errorCode() + ": "
+          + (aws.awsErrorDetails().errorMessage() == null ? aws.getMessage() : aws.awsErrorDetails().errorMessage());
+      case SdkClientException client when String.valueOf(client.getMessage()).contains("Connection refused") ->
+          commandOf(path) + " failed: " + client.getMessage()
+              + " (if this is the local stack, check it with 'scripts/offhours local status')";
+      case SdkException sdk -> commandOf(path) + " failed: " + sdk.getMessage();
+      case IOException io -> commandOf(path) + " failed: " + io.getMessage();
+      case UncheckedIOException io -> commandOf(path) + " failed: " + io.getMessage();
+      default -> "internal error in '" + path + "': " + e
+          + " (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)";
+    };
+  }
+
+  /** "endpoint status" for "offhours endpoint status", for "offhours: endpoint status failed: ...". */
+  private static String commandOf(String path) {
+    return path.equals("offhours") ? path : path.substring("offhours ".length());
   }
 
   /** " (did you mean 'results'?)" when a subcommand is one or two edits away. */

@@ -5,6 +5,9 @@ import java.io.PrintStream;
 /** Upload progress on stderr: a redrawn bar on a terminal, one plain line per file otherwise (logs, CI). */
 interface Progress {
 
+  /** Before the put: a slow file shows as the one in progress. */
+  default void uploading(UploadPlan.Item item) {}
+
   void uploaded(UploadPlan.Item item);
 
   /** Clears whatever the progress left on the line. */
@@ -41,9 +44,18 @@ interface Progress {
     }
 
     @Override
+    public void uploading(UploadPlan.Item item) {
+      draw(item);
+    }
+
+    @Override
     public void uploaded(UploadPlan.Item item) {
       doneFiles++;
       doneBytes += item.bytes();
+      draw(item);
+    }
+
+    private void draw(UploadPlan.Item item) {
       err.print("\r\033[K" + render(doneFiles, files, doneBytes, totalBytes, item.key()));
       err.flush();
     }

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Objects;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -95,10 +94,6 @@ public record Target(String description, String source, boolean local, AwsClient
 
   public LambdaClient lambda() {
     return clients.build(Service.LAMBDA, LambdaClient.builder());
-  }
-
-  CloudFormationClient cloudFormation() {
-    return clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder());
   }
 
   @Override

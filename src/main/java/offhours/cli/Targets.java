@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.cli.Target.Name;
@@ -82,7 +83,7 @@ final class Targets {
     try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
       Stack stack = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
       Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
-          .collect(java.util.stream.Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
+          .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
       return new Target("stack " + stackName, "stack " + stackName, false, clients, names);
     } catch (CloudFormationException e) {
       clients.close();

@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,7 +66,7 @@ final class Until {
         return ZonedDateTime.of(LocalDate.now(clock), time, clock.getZone()).toInstant();
       }
       if (text.endsWith("Z") || text.endsWith("z")) {
-        return Instant.parse(text.toUpperCase(java.util.Locale.ROOT));
+        return Instant.parse(text.toUpperCase(Locale.ROOT));
       }
       if (text.matches(".*T.*[+-]\\d{2}:?\\d{2}$")) {
         return OffsetDateTime.parse(text).toInstant();

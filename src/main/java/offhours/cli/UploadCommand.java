@@ -1,7 +1,9 @@
 package offhours.cli;
 
 import java.util.List;
+import java.util.Locale;
 import offhours.cli.Target.Name;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -67,15 +69,22 @@ final class UploadCommand implements Command {
     try (Target target = call.target(); S3Client s3 = target.s3()) {
       String bucket = target.name(Name.BUCKET);
       Progress progress = Progress.of(call.err(), call.context().terminal(), plan, bucket);
+      int uploaded = 0;
       for (UploadPlan.Item item : plan.items()) {
         PutObjectResponse response;
+        progress.uploading(item);
         try {
           response = s3.putObject(r -> r.bucket(bucket).key(item.key()).contentType(contentType(item)),
               RequestBody.fromFile(item.file()));
         } catch (NoSuchBucketException e) {
           progress.done();
           throw CliException.failure("bucket " + bucket + " of " + target.description() + " does not exist");
+        } catch (SdkException e) {
+          progress.done();
+          throw CliException.failure("uploaded " + uploaded + " of " + plan.items().size() + " files; "
+              + item.file() + " failed: " + e.getMessage());
         }
+        uploaded++;
         progress.uploaded(item);
         if (call.json()) {
           call.out().println(Json.line(Json.object()
@@ -109,7 +118,7 @@ final class UploadCommand implements Command {
   }
 
   private static String contentType(UploadPlan.Item item) {
-    String name = item.key().toLowerCase(java.util.Locale.ROOT);
+    String name = item.key().toLowerCase(Locale.ROOT);
     if (name.endsWith(".png")) {
       return "image/png";
     }

@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -188,6 +189,21 @@ class CliIT {
   }
 
   @Test
+  void aMissingTableOrBucketIsNamed() throws IOException {
+    LocalStackState state = LocalStackState.read(LocalStackState.file(cache));
+    Map<String, String> names = new java.util.HashMap<>(state.names());
+    names.put("resultsTable", "no-such-table-" + suffix);
+    names.put("bucket", "no-such-bucket-" + suffix);
+    new LocalStackState(state.pid(), state.region(), state.endpoints(), names).write(LocalStackState.file(cache));
+    Files.write(photos.resolve("a.png"), new byte[] {1});
+
+    assertThat(run("results").err()).isEqualTo(
+        "offhours: results table no-such-table-" + suffix + " of the local stack does not exist\n");
+    assertThat(run("upload", photos.toString()).err()).endsWith(
+        "offhours: bucket no-such-bucket-" + suffix + " of the local stack does not exist\n");
+  }
+
+  @Test
   void queueCountsVisibleInFlightDelayedAndDeadLetters() throws IOException {
     for (int i = 0; i < 3; i++) {
       int n = i;
@@ -219,10 +235,37 @@ class CliIT {
 
     dynamoDb.putItem(r -> r.tableName(controlTable).item(Map.of("pk", AttributeValue.fromS("controller"),
         "sk", AttributeValue.fromS("state"), "lastAction", AttributeValue.fromS("stop"),
-        "version", AttributeValue.fromN("3"))));
+        "version", AttributeValue.fromN("3"), "scheduleOpen", AttributeValue.fromBool(false),
+        "overrideMode", AttributeValue.fromS("STOP"))));
+    assertThat(run("endpoint", "status").outLines()).endsWith(
+        "schedule: outside working hours", "manual override: STOP", "controller: lastAction=stop");
     JsonNode json = Json.MAPPER.readTree(run("endpoint", "status", "--json").out());
     assertThat(json.get("status").asText()).isEqualTo("absent");
     assertThat(json.get("controller").get("lastAction").asText()).isEqualTo("stop");
+  }
+
+  @Test
+  void endpointStatusShowsALiveEndpoint() throws IOException {
+    String endpoint = "cli-it-endpoint-" + suffix;
+    try (SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
+      sageMaker.createModel(r -> r.modelName("cli-it-model-" + suffix)
+          .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
+          .primaryContainer(c -> c.image("123456789012.dkr.ecr.us-east-1.amazonaws.com/ic:1")));
+      sageMaker.createEndpointConfig(r -> r.endpointConfigName("cli-it-config-" + suffix)
+          .productionVariants(v -> v.variantName("all").modelName("cli-it-model-" + suffix)
+              .initialInstanceCount(1).instanceType("ml.m5.large")));
+      sageMaker.createEndpoint(r -> r.endpointName(endpoint).endpointConfigName("cli-it-config-" + suffix));
+      String status = sageMaker.describeEndpoint(r -> r.endpointName(endpoint)).endpointStatusAsString();
+
+      CliRun run = run("endpoint", "status", "--json");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      JsonNode json = Json.MAPPER.readTree(run.out());
+      assertThat(json.get("endpoint").asText()).isEqualTo(endpoint);
+      assertThat(json.get("status").asText()).isEqualTo(status).isNotEqualTo("absent");
+      assertThat(json.get("mapping").get("state").asText()).isEqualTo("absent");
+      assertThat(run("endpoint", "status").outLines().getFirst()).startsWith("endpoint " + endpoint + ": " + status);
+    }
   }
 
   @Test
@@ -268,6 +311,31 @@ class CliIT {
     assertThat(finished).as("scripts/offhours --help finished").isTrue();
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output).contains("usage: offhours COMMAND [OPTIONS]", "  upload ", "  results ");
+  }
+
+  @Test
+  void anUnreachableServiceSaysWhatFailedAndWhereToLook() throws IOException {
+    refusedStateFile();
+    CliRun run = run("queue");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("offhours: queue failed: ")
+        .contains("Connection refused", "check it with 'scripts/offhours local status'");
+  }
+
+  @Test
+  void aFailedUploadSaysHowManyFilesMadeIt() throws IOException {
+    refusedStateFile();
+    Path file = Files.writeString(photos.resolve("a.jpg"), "x");
+    CliRun run = run("upload", file.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("offhours: uploaded 0 of 1 files; " + file + " failed: ");
+  }
+
+  /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
+  private void refusedStateFile() throws IOException {
+    new LocalStackState(ProcessHandle.current().pid(), "us-east-1", MainTest.endpoints(), Map.of(
+        "bucket", bucket, "queueUrl", "http://127.0.0.1:1/1/q", "dlqUrl", "http://127.0.0.1:1/1/d"))
+        .write(LocalStackState.file(cache));
   }
 
   private void putResult(String key, String status, String label, Double score, String reason, String classifiedAt) {

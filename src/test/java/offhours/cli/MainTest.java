@@ -325,6 +325,27 @@ class MainTest {
     assertThat(CliRun.run(cache, CLOCK, () -> null, commands, "--help").out()).contains("  local ");
   }
 
+  @Test
+  void aBugInACommandIsReportedAsAnInternalErrorWithoutAStackTrace() {
+    Command boom = new Command() {
+      public String name() {
+        return "boom";
+      }
+
+      public String summary() {
+        return "fails";
+      }
+
+      public int run(Invocation call) {
+        throw new IllegalStateException("broken invariant");
+      }
+    };
+    CliRun run = CliRun.run(cache, CLOCK, () -> null, List.of(boom), "boom");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("offhours: internal error in 'offhours boom': java.lang.IllegalStateException:"
+        + " broken invariant (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)\n");
+  }
+
   private static ResultRow row(String key, String status, String label, Double score, String reason) {
     return new ResultRow(key, "offhours-images", null, 10L, status, reason, label, score,
         label == null ? List.of() : List.of(new ResultRow.LabelScore(label, score)), "2026-11-25T10:00:00Z",
@@ -333,7 +354,8 @@ class MainTest {
 
   static LocalStackState state(long pid, Map<String, URI> endpoints) {
     return new LocalStackState(pid, "us-east-1", endpoints, Map.of(
-        "bucket", "offhours-images", "queueUrl", "http://127.0.0.1:1/123/offhours-queue"));
+        "bucket", "offhours-images", "queueUrl", "http://127.0.0.1:1/123/offhours-queue",
+        "dlqUrl", "http://127.0.0.1:1/123/offhours-dlq"));
   }
 
   static Map<String, URI> endpoints() {

@@ -1,0 +1,118 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code endpoint start|stop|auto} against a loopback server that answers the Lambda Invoke wire protocol
+ * ({@code POST /2015-03-31/functions/NAME/invocations}) the way Lambda and the local Lambda shim do.
+ */
+class EndpointControlTest {
+
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T14:00:00Z"), ZoneId.of("Europe/Berlin"));
+
+  @TempDir Path cache;
+
+  private HttpServer lambda;
+  private final List<String> paths = new CopyOnWriteArrayList<>();
+  private final List<String> payloads = new CopyOnWriteArrayList<>();
+  private volatile String functionError;
+  private volatile String answer = "{\"action\":\"start\",\"endpoint\":\"Creating\",\"mapping\":\"Disabled\"}";
+
+  @BeforeEach
+  void startLambda() throws IOException {
+    lambda = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    lambda.createContext("/", exchange -> {
+      paths.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+      payloads.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      if (functionError != null) {
+        exchange.getResponseHeaders().add("X-Amz-Function-Error", functionError);
+      }
+      byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    lambda.start();
+    URI uri = URI.create("http://127.0.0.1:" + lambda.getAddress().getPort());
+    new LocalStackState(ProcessHandle.current().pid(), "us-east-1",
+        Map.of("s3", uri, "sqs", uri, "dynamodb", uri, "sagemaker", uri, "sagemakerRuntime", uri, "lambda", uri),
+        Map.of("bucket", "offhours-images")).write(LocalStackState.file(cache));
+  }
+
+  @AfterEach
+  void stopLambda() {
+    lambda.stop(0);
+  }
+
+  private CliRun run(String... args) {
+    return CliRun.run(cache, CLOCK, () -> {
+      throw new AssertionError("no deployed stack here");
+    }, Commands.all(), args);
+  }
+
+  @Test
+  void startSendsTheActionAndTheUntilInstantToTheController() throws IOException {
+    CliRun run = run("endpoint", "start", "--until", "18:00");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(paths).containsExactly("POST /2015-03-31/functions/offhours-controller/invocations");
+    JsonNode payload = Json.MAPPER.readTree(payloads.getFirst());
+    assertThat(payload.get("action").asText()).isEqualTo("start");
+    assertThat(payload.get("until").asText()).isEqualTo("2026-11-25T17:00:00Z");
+    assertThat(run.out()).isEqualTo(
+        "controller (start):\n  action: start\n  endpoint: Creating\n  mapping: Disabled\n");
+  }
+
+  @Test
+  void stopAndAutoSendOnlyTheAction() {
+    answer = "{\"action\":\"stop\",\"endpoint\":\"Deleting\"}";
+    assertThat(run("endpoint", "stop", "--json").out()).isEqualTo(answer + "\n");
+    assertThat(run("endpoint", "auto").exitCode()).isZero();
+    assertThat(payloads).containsExactly("{\"action\":\"stop\"}", "{\"action\":\"auto\"}");
+  }
+
+  @Test
+  void stopCanLastUntilATime() throws IOException {
+    assertThat(run("endpoint", "stop", "--until", "2026-11-30T08:00").exitCode()).isZero();
+    JsonNode payload = Json.MAPPER.readTree(payloads.getFirst());
+    assertThat(payload.get("action").asText()).isEqualTo("stop");
+    assertThat(payload.get("until").asText()).isEqualTo("2026-11-30T07:00:00Z");
+  }
+
+  @Test
+  void aFailingControllerIsAFailureWithItsMessage() {
+    functionError = "Unhandled";
+    answer = "{\"errorMessage\":\"endpoint config offhours-endpoint-config does not exist\","
+        + "\"errorType\":\"java.lang.IllegalStateException\"}";
+    CliRun run = run("endpoint", "stop");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("offhours: the controller failed (Unhandled): endpoint config"
+        + " offhours-endpoint-config does not exist\n");
+  }
+
+  @Test
+  void aBadUntilNeverReachesTheController() {
+    CliRun run = run("endpoint", "start", "--until", "soon");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(paths).isEmpty();
+    assertThat(run("endpoint", "auto", "--until", "2h").err())
+        .contains("unknown option --until for 'offhours endpoint auto'");
+  }
+}
