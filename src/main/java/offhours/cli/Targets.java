@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import offhours.local.LocalStackState;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

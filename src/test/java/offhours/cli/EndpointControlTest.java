@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import offhours.local.LocalStackState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package offhours.cli;
+package offhours.local;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
