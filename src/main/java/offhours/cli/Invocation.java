@@ -16,7 +16,10 @@ public record Invocation(String commandPath, Arguments args, Context context) {
     return context.err();
   }
 
-  /** The stack to work on: {@code --stack NAME} if given, else the local stack. */
+  /**
+   * The stack to work on: {@code --stack NAME} if the command declares {@link Option#STACK} and it was
+   * given, else the local stack. The caller owns the result: close it (try-with-resources).
+   */
   public Target target() {
     return Targets.resolve(context, args.value(Option.STACK.name()));
   }

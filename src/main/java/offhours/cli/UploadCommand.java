@@ -1,7 +1,12 @@
 package offhours.cli;
 
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import offhours.cli.Target.Name;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -14,6 +19,9 @@ final class UploadCommand implements Command {
 
   /** The InvokeEndpoint payload limit; bigger files are still uploaded and end REJECTED with a reason. */
   static final long MAX_IMAGE_BYTES = 6_291_456;
+
+  /** Puts in flight at once: small images are latency-bound, so a few in parallel fill the link. */
+  static final int PARALLEL_PUTS = 8;
 
   private static final Option PREFIX = Option.value("prefix", "P", "put the keys under P/ (e.g. --prefix batch-7)");
   private static final Option ALL =
@@ -69,27 +77,32 @@ final class UploadCommand implements Command {
     try (Target target = call.target(); S3Client s3 = target.s3()) {
       String bucket = target.name(Name.BUCKET);
       Progress progress = Progress.of(call.err(), call.context().terminal(), plan, bucket);
-      int uploaded = 0;
-      for (UploadPlan.Item item : plan.items()) {
-        PutObjectResponse response;
-        progress.uploading(item);
-        try {
-          response = s3.putObject(r -> r.bucket(bucket).key(item.key()).contentType(contentType(item)),
-              RequestBody.fromFile(item.file()));
-        } catch (NoSuchBucketException e) {
-          progress.done();
-          throw CliException.failure("bucket " + bucket + " of " + target.description() + " does not exist");
-        } catch (SdkException e) {
-          progress.done();
-          throw CliException.failure("uploaded " + uploaded + " of " + plan.items().size() + " files; "
-              + item.file() + " failed: " + e.getMessage());
+      ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_PUTS, plan.items().size()));
+      try {
+        List<Future<PutObjectResponse>> puts = plan.items().stream()
+            .map(item -> pool.submit(() -> s3.putObject(
+                r -> r.bucket(bucket).key(item.key()).contentType(contentType(item)),
+                RequestBody.fromFile(item.file()))))
+            .toList();
+        // Results are taken in plan order, so output and progress read the same on every run.
+        for (int i = 0; i < puts.size(); i++) {
+          UploadPlan.Item item = plan.items().get(i);
+          progress.uploading(item);
+          PutObjectResponse response;
+          try {
+            response = puts.get(i).get();
+          } catch (ExecutionException e) {
+            progress.done();
+            throw failure(e.getCause(), item, i, plan, target, bucket);
+          }
+          progress.uploaded(item);
+          if (call.json()) {
+            call.out().println(Json.line(Json.object()
+                .put("key", item.key()).put("bytes", item.bytes()).put("eTag", unquote(response.eTag()))));
+          }
         }
-        uploaded++;
-        progress.uploaded(item);
-        if (call.json()) {
-          call.out().println(Json.line(Json.object()
-              .put("key", item.key()).put("bytes", item.bytes()).put("eTag", unquote(response.eTag()))));
-        }
+      } finally {
+        pool.shutdownNow();
       }
       progress.done();
       for (UploadPlan.Item item : plan.items()) {
@@ -104,6 +117,18 @@ final class UploadCommand implements Command {
       (call.json() ? call.err() : call.out()).println(summary);
     }
     return 0;
+  }
+
+  private static RuntimeException failure(Throwable cause, UploadPlan.Item item, int uploaded, UploadPlan plan,
+      Target target, String bucket) {
+    if (cause instanceof NoSuchBucketException) {
+      return CliException.failure("bucket " + bucket + " of " + target.description() + " does not exist");
+    }
+    if (cause instanceof SdkException || cause instanceof UncheckedIOException) {
+      return CliException.failure("uploaded " + uploaded + " of " + plan.items().size() + " files; "
+          + item.file() + " failed: " + cause.getMessage());
+    }
+    return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
   }
 
   private static void reportSkipped(Invocation call, UploadPlan plan) {

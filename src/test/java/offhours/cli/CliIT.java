@@ -136,6 +136,21 @@ class CliIT {
   }
 
   @Test
+  void manyFilesUploadInParallelAndReportInKeyOrder() throws IOException {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 3 * UploadCommand.PARALLEL_PUTS; i++) {
+      String name = "img-%02d.png".formatted(i);
+      Files.write(photos.resolve(name), new byte[i + 1]);
+      keys.add(name);
+    }
+    CliRun run = run("upload", "--json", photos.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(jsonLines(run)).extracting(j -> j.get("key").asText()).containsExactlyElementsOf(keys);
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).extracting(S3Object::key)
+        .containsExactlyInAnyOrderElementsOf(keys);
+  }
+
+  @Test
   void uploadJsonPrintsKeyBytesAndTheObjectsETag() throws IOException {
     Path file = Files.write(photos.resolve("one + one.png"), new byte[] {9, 9});
     CliRun run = run("upload", "--json", file.toString());

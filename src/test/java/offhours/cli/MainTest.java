@@ -327,6 +327,25 @@ class MainTest {
   }
 
   @Test
+  void theCacheDirectoryComesFromTheEnvironment() {
+    assertThat(Context.cacheDir(Map.of("OFFHOURS_CACHE", "/c", "XDG_CACHE_HOME", "/x", "HOME", "/h")))
+        .isEqualTo(Path.of("/c"));
+    assertThat(Context.cacheDir(Map.of("XDG_CACHE_HOME", "/x", "HOME", "/h"))).isEqualTo(Path.of("/x/offhours"));
+    assertThat(Context.cacheDir(Map.of("HOME", "/h"))).isEqualTo(Path.of("/h/.cache/offhours"));
+  }
+
+  @Test
+  void theStreamsAndEnvironmentConstructorReadsTheStateFileFromOffhoursCache() throws IOException {
+    state(ProcessHandle.current().pid(), endpoints()).write(LocalStackState.file(cache));
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+    int code = new Main(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+        Map.of("OFFHOURS_CACHE", cache.toString())).run("results");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("has no names.resultsTable"); // found the file, read its names
+  }
+
+  @Test
   void aBugInACommandIsReportedAsAnInternalErrorWithoutAStackTrace() {
     Command boom = new Command() {
       public String name() {
