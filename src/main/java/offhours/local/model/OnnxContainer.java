@@ -1,6 +1,7 @@
 package offhours.local.model;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -84,13 +85,14 @@ public final class OnnxContainer implements AutoCloseable {
     }
     try {
       Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
-      if (session.getNumInputs() != 1 || !(input.getValue().getInfo() instanceof TensorInfo in)) {
-        throw new IOException(onnxModel + " has " + session.getNumInputs() + " inputs; an image classifier has"
-            + " one tensor input");
+      if (session.getNumInputs() != 1 || !(input.getValue().getInfo() instanceof TensorInfo in)
+          || in.type != OnnxJavaType.FLOAT) {
+        throw new IOException(onnxModel + " has " + session.getNumInputs() + " inputs; an image classifier here has"
+            + " one float32 tensor input");
       }
       if (!(session.getOutputInfo().values().iterator().next().getInfo() instanceof TensorInfo out)
-          || out.getShape().length != 2) {
-        throw new IOException(onnxModel + ": the first output must be a [N, classes] tensor");
+          || out.getShape().length != 2 || out.type != OnnxJavaType.FLOAT) {
+        throw new IOException(onnxModel + ": the first output must be a float32 [N, classes] tensor");
       }
       ImagePreprocessor preprocessor;
       try {
