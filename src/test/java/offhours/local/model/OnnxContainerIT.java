@@ -153,6 +153,20 @@ class OnnxContainerIT {
             + " or [N,3,H,W] with fixed H and W");
   }
 
+  @Test
+  void labelsThatDoNotMatchTheOutputsAreRefusedAtStart(@TempDir Path dir) throws Exception {
+    Path onnx = ModelFixtures.defaultModel().onnx();
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    assertThatThrownBy(() -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
+        .hasMessage("label file " + labels + " lists 2 labels but " + onnx + " outputs 5 classes");
+    Files.writeString(labels, "cat\n\ncat\n");
+    assertThatThrownBy(() -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
+        .hasMessage("label file " + labels + " lists 'cat' twice");
+    try (var ok = OnnxContainer.start(ModelFixtures.defaultModel(), 0, Normalization.UNIT_SCALE)) {
+      assertThat(ModelFixtures.defaultModel().readLabels()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+    }
+  }
+
   private static HttpResponse<String> invoke(byte[] body, String contentType) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
         .header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
