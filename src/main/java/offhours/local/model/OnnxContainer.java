@@ -1,6 +1,7 @@
 package offhours.local.model;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -19,6 +20,7 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -48,9 +50,11 @@ public final class OnnxContainer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final ThreadLocal<FloatBuffer> buffers;
+  private final long classes; // from the output shape; -1 if symbolic
 
   private OnnxContainer(OrtEnvironment env, OrtSession session, String inputName, ImagePreprocessor preprocessor,
-      HttpServer server, ExecutorService executor) {
+      HttpServer server, ExecutorService executor, long classes) {
+    this.classes = classes;
     this.env = env;
     this.session = session;
     this.inputName = inputName;
@@ -65,6 +69,21 @@ public final class OnnxContainer implements AutoCloseable {
   /** Loads the model and starts serving on 127.0.0.1:{@code port} (0 = any free port), pixels scaled to [0, 1]. */
   public static OnnxContainer start(Path onnxModel, int port) throws IOException {
     return start(onnxModel, port, Normalization.UNIT_SCALE);
+  }
+
+  /**
+   * Serves {@code model.onnx()} after checking that its label file names as many classes as the model
+   * outputs, so a mismatched {@code --model}/{@code --labels} pair fails at start, not in every result.
+   */
+  public static OnnxContainer start(ModelFiles model, int port, Normalization normalization) throws IOException {
+    List<String> labels = model.readLabels();
+    OnnxContainer container = start(model.onnx(), port, normalization);
+    if (container.classes > 0 && container.classes != labels.size()) {
+      container.close();
+      throw new IOException("label file " + model.labels() + " lists " + labels.size() + " labels but "
+          + model.onnx() + " outputs " + container.classes + " classes");
+    }
+    return container;
   }
 
   /** As {@link #start(Path, int)}, with the normalization a user's own model expects. */
@@ -84,13 +103,14 @@ public final class OnnxContainer implements AutoCloseable {
     }
     try {
       Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
-      if (session.getNumInputs() != 1 || !(input.getValue().getInfo() instanceof TensorInfo in)) {
-        throw new IOException(onnxModel + " has " + session.getNumInputs() + " inputs; an image classifier has"
-            + " one tensor input");
+      if (session.getNumInputs() != 1 || !(input.getValue().getInfo() instanceof TensorInfo in)
+          || in.type != OnnxJavaType.FLOAT) {
+        throw new IOException(onnxModel + " has " + session.getNumInputs() + " inputs; an image classifier here has"
+            + " one float32 tensor input");
       }
       if (!(session.getOutputInfo().values().iterator().next().getInfo() instanceof TensorInfo out)
-          || out.getShape().length != 2) {
-        throw new IOException(onnxModel + ": the first output must be a [N, classes] tensor");
+          || out.getShape().length != 2 || out.type != OnnxJavaType.FLOAT) {
+        throw new IOException(onnxModel + ": the first output must be a float32 [N, classes] tensor");
       }
       ImagePreprocessor preprocessor;
       try {
@@ -106,7 +126,7 @@ public final class OnnxContainer implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-      var container = new OnnxContainer(env, session, input.getKey(), preprocessor, server, executor);
+      var container = new OnnxContainer(env, session, input.getKey(), preprocessor, server, executor, out.getShape()[1]);
       server.createContext("/ping", container::ping);
       server.createContext("/invocations", container::invocations);
       server.setExecutor(executor);

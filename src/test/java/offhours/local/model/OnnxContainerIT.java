@@ -3,6 +3,7 @@
 package offhours.local.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -136,6 +137,33 @@ class OnnxContainerIT {
           .containsExactly(new double[] {1.0, 0.0, 0.2}, within(1e-6));
       assertThat(JSON.readValue(post(imagenet.baseUri(), png.toByteArray()).body(), double[].class))
           .containsExactly(new double[] {(1 - 0.485) / 0.229, (0 - 0.456) / 0.224, (0.2 - 0.406) / 0.225}, within(1e-5));
+    }
+  }
+
+  @Test
+  void aModelThatIsNotAnImageClassifierIsRefusedAtStart(@TempDir Path dir) throws Exception {
+    var graph = new OnnxGraphBuilder();
+    graph.floatInput("tokens", "N", 128L);
+    graph.node("Identity", "same", List.of("tokens"), List.of("out"));
+    graph.floatOutput("out", "N", 128L);
+    Path model = Files.write(dir.resolve("text.onnx"), graph.build("text", "test", "not an image model"));
+    assertThatThrownBy(() -> OnnxContainer.start(model, 0))
+        .isInstanceOf(IOException.class)
+        .hasMessage(model + ": model input 'tokens' has shape [-1, 128]; expected an RGB image tensor [N,H,W,3]"
+            + " or [N,3,H,W] with fixed H and W");
+  }
+
+  @Test
+  void labelsThatDoNotMatchTheOutputsAreRefusedAtStart(@TempDir Path dir) throws Exception {
+    Path onnx = ModelFixtures.defaultModel().onnx();
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    assertThatThrownBy(() -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
+        .hasMessage("label file " + labels + " lists 2 labels but " + onnx + " outputs 5 classes");
+    Files.writeString(labels, "cat\n\ncat\n");
+    assertThatThrownBy(() -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
+        .hasMessage("label file " + labels + " lists 'cat' twice");
+    try (var ok = OnnxContainer.start(ModelFixtures.defaultModel(), 0, Normalization.UNIT_SCALE)) {
+      assertThat(ModelFixtures.defaultModel().readLabels()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
     }
   }
 
