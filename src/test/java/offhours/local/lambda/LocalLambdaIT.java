@@ -119,9 +119,10 @@ class LocalLambdaIT {
   @Test
   void respectsBatchSizeAndGathersForTheBatchingWindow() throws Exception {
     CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
-        .eventSourceArn(queueArn).batchSize(5).maximumBatchingWindowInSeconds(1).enabled(false));
-    // The window stays below the queue's 2 s visibility timeout, or gathered messages would reappear
-    // inside their own batch (AWS advises a visibility timeout above function timeout + window).
+        .eventSourceArn(queueArn).batchSize(5).maximumBatchingWindowInSeconds(3).enabled(false));
+    // The visibility timeout must outlast the window, or gathered messages would reappear inside their
+    // own batch (AWS advises a visibility timeout above function timeout + window).
+    sqs.setQueueAttributes(r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30")));
     awaitState(created.uuid(), "Disabled");
     for (int i = 0; i < 12; i++) {
       int n = i;
@@ -136,7 +137,7 @@ class LocalLambdaIT {
     assertThat(sizes).contains(5);
     assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(12);
 
-    // Three messages sent one by one, well within the 1 s window, arrive as one batch.
+    // Three messages sent one by one, well within the 3 s window, arrive as one batch.
     recorder.calls.clear();
     for (int i = 0; i < 3; i++) {
       int n = i;
@@ -259,6 +260,24 @@ class LocalLambdaIT {
 
   @Test
   void maximumConcurrencyBoundsTheBatchesInFlight() throws Exception {
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1)
+        .scalingConfig(s -> s.maximumConcurrency(3)).enabled(false)).uuid();
+
+    assertThat(maxConcurrentInvocations(uuid, 12)).isEqualTo(3);
+    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig().maximumConcurrency()).isEqualTo(3);
+  }
+
+  @Test
+  void withoutMaximumConcurrencyTheBuildersDefaultBoundsTheBatchesInFlight() throws Exception {
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1)
+        .enabled(false)).uuid();
+
+    assertThat(maxConcurrentInvocations(uuid, 8)).isEqualTo(2);
+    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig()).isNull();
+  }
+
+  /** Sends {@code messages} to the disabled mapping, enables it, and returns the most invocations seen at once. */
+  private int maxConcurrentInvocations(String uuid, int messages) throws Exception {
     AtomicInteger current = new AtomicInteger();
     AtomicInteger max = new AtomicInteger();
     recorder.behaviour = (event, call) -> {
@@ -272,20 +291,17 @@ class LocalLambdaIT {
       }
       return new SQSBatchResponse(List.of());
     };
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1)
-        .scalingConfig(s -> s.maximumConcurrency(3)).enabled(false)).uuid();
     awaitState(uuid, "Disabled");
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < messages; i++) {
       int n = i;
       sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("c" + n));
     }
     lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true));
 
-    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 12, WAIT);
+    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == messages, WAIT);
 
-    assertThat(stats.batches()).isEqualTo(12);
-    assertThat(max.get()).isEqualTo(3);
-    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig().maximumConcurrency()).isEqualTo(3);
+    assertThat(stats.batches()).isEqualTo(messages);
+    return max.get();
   }
 
   @Test
