@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,21 +100,16 @@ public final class EndpointController {
       return new Decision(now, want.on(), want.reason(), ep, mp, q, Action.LOST_RACE,
           "another run claimed the step (control state version " + winner.version() + ")", "skipped", outside);
     }
-    account(before, now);
+    List<String> notes = new ArrayList<>();
+    bestEffort(notes, () -> account(before, now));
 
     String outcome = "ok";
     ControlState after = claimed;
     boolean createFailed = step.failure();
     try {
       switch (step.action()) {
-        case CREATE_ENDPOINT -> {
-          endpoint.create();
-          ledger.add(new Ledger.Day(today(now), 0, 0, 1, 0));
-        }
-        case DELETE_ENDPOINT -> {
-          endpoint.delete();
-          ledger.add(new Ledger.Day(today(now), 0, 0, 0, 1));
-        }
+        case CREATE_ENDPOINT -> endpoint.create();
+        case DELETE_ENDPOINT -> endpoint.delete();
         case DISABLE_MAPPING -> mapping.disable();
         case ENABLE_MAPPING -> {
           Endpoint.Probe probe = endpoint.probe();
@@ -126,6 +122,10 @@ public final class EndpointController {
         }
         case NONE, WAIT, LOST_RACE -> { }
       }
+      if (step.action() == Action.CREATE_ENDPOINT || step.action() == Action.DELETE_ENDPOINT) {
+        boolean start = step.action() == Action.CREATE_ENDPOINT;
+        bestEffort(notes, () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
+      }
     } catch (RuntimeException e) {
       outcome = step.action() + " failed, retry next run: " + e.getMessage();
       if (step.action() == Action.CREATE_ENDPOINT) {
@@ -134,6 +134,9 @@ public final class EndpointController {
         after = billing(failures(claimed, n, now.plus(createBackoff(n)), "CreateEndpoint failed: " + e.getMessage()),
             false);
       }
+    }
+    if (!notes.isEmpty()) {
+      outcome = outcome + "; " + String.join("; ", notes);
     }
     if (after != claimed) {
       // Best effort: a conflict here means a newer run already saw the result of this step.
@@ -360,6 +363,15 @@ public final class EndpointController {
       t = end;
     }
     return List.copyOf(days.values());
+  }
+
+  /** The ledger informs; it never blocks a step. A failed write loses that interval's seconds and says so. */
+  private static void bestEffort(List<String> notes, Runnable ledgerWrite) {
+    try {
+      ledgerWrite.run();
+    } catch (RuntimeException e) {
+      notes.add("ledger not updated: " + e.getMessage());
+    }
   }
 
   private LocalDate today(Instant now) {

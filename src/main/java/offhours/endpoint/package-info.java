@@ -1,7 +1,7 @@
 /**
  * The endpoint controller, its schedule, the savings ledger and the handlers that run them.
  *
- * <h2>Desired state ({@link offhours.endpoint.EndpointController#want})</h2>
+ * <h2>Desired state ({@code EndpointController.want})</h2>
  * <ol>
  *   <li>A manual override wins: {@code start}/{@code stop} until an instant, or until the next schedule change.
  *   <li>Working hours ({@link offhours.endpoint.Schedule}, time zone and DST aware, holidays): ON while anything is
@@ -14,7 +14,7 @@
  *       (14-day retention) for the next opening.
  * </ol>
  *
- * <h2>One step per run ({@link offhours.endpoint.EndpointController#plan})</h2>
+ * <h2>One step per run ({@code EndpointController.plan})</h2>
  * <pre>
  * want | mapping            | endpoint                 | step
  * -----+--------------------+--------------------------+-----------------------------------------------------------

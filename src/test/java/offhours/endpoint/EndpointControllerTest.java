@@ -407,6 +407,38 @@ class EndpointControllerTest {
     assertThat(rig.table.days(LocalDate.parse("2026-01-17"), LocalDate.parse("2026-01-17"))).isEmpty();
   }
 
+  @Test
+  void aFailingLedgerWriteNeverBlocksOrFailsTheStep() {
+    Ledger broken = new Ledger() {
+      @Override public void add(Day increment) {
+        throw new IllegalStateException("ProvisionedThroughputExceededException");
+      }
+      @Override public java.util.List<Day> days(LocalDate from, LocalDate to) {
+        return java.util.List.of();
+      }
+    };
+    rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
+    EndpointController controller = new EndpointController(rig.controller.config(), rigEndpointCreatingOnCreate(),
+        new Mapping() {
+          @Override public State state() { return State.DISABLED; }
+          @Override public void enable() { throw new AssertionError(); }
+          @Override public void disable() { throw new AssertionError(); }
+        }, () -> rig.queue, new MemoryControlTable(), broken, line -> { });
+    Decision d = controller.reconcile(rig.now);
+    assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(d.outcome()).isEqualTo("ok; ledger not updated: ProvisionedThroughputExceededException");
+    assertThat(rig.calls).containsExactly("create");
+  }
+
+  private Endpoint rigEndpointCreatingOnCreate() {
+    return new Endpoint() {
+      @Override public Status describe() { return Status.ABSENT; }
+      @Override public void create() { rig.calls.add("create"); }
+      @Override public void delete() { throw new AssertionError(); }
+      @Override public Probe probe() { throw new AssertionError(); }
+    };
+  }
+
   // ---- metrics ----
 
   @Test
