@@ -1,7 +1,7 @@
 # Shared by the scripts in scripts/: finds the tools offhours needs or says how to get them.
 # shellcheck shell=bash
 
-OFFHOURS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export OFFHOURS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 die() { echo "offhours: $*" >&2; exit 1; }
 

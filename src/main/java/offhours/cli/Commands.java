@@ -28,6 +28,6 @@ public final class Commands {
    * {@code local start|stop|status}, {@code simulate}, {@code cost}) are added here.
    */
   public static List<Command> all() {
-    return builtIn();
+    return Stream.concat(Stream.of(new DemoCommand(), LocalCommand.group()), builtIn().stream()).toList();
   }
 }

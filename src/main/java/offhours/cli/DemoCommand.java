@@ -67,7 +67,7 @@ final class DemoCommand implements Command {
       throw CliException.failure("no .jpg, .jpeg or .png files in " + dir);
     }
     Duration timeout = Duration.ofSeconds(LocalCommand.positive(call.args(), TIMEOUT, 600));
-    LocalStack.Options options = LocalCommand.options(call);
+    LocalStack.Options options = LocalCommand.settings(call);
     Instant started = call.context().clock().instant();
     try (LocalStack stack = LocalStack.start(options, call.err())) {
       String bucket = stack.resources().bucket();

@@ -31,7 +31,7 @@ final class LocalCommand {
         List.of(new Start(), new Stop(), new Status(), new Run()));
   }
 
-  static LocalStack.Options options(Invocation call) {
+  static LocalStack.Options settings(Invocation call) {
     Arguments args = call.args();
     Optional<Path> model = args.value(MODEL.name()).map(Path::of);
     Optional<Path> labels = args.value(LABELS.name()).map(Path::of);
@@ -98,7 +98,7 @@ final class LocalCommand {
     @Override
     public int run(Invocation call) throws Exception {
       Path stateFile = LocalStackState.file(call.context().cacheDir());
-      LocalStack stack = LocalStack.start(options(call), call.err());
+      LocalStack stack = LocalStack.start(settings(call), call.err());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import offhours.results.ResultItem;
 
 /** One item of the results table as the CLI shows it (contracts: "Results table"). Absent values are null. */
 record ResultRow(
@@ -23,31 +23,13 @@ record ResultRow(
 
   record LabelScore(String label, double score) {}
 
-  static ResultRow from(Map<String, AttributeValue> item) {
-    String bucket = string(item, "bucket");
-    String key = string(item, "key");
-    if (key == null && item.containsKey("pk")) { // pk is "s3://<bucket>/<key>"
-      String pk = item.get("pk").s();
-      int slash = pk.indexOf('/', "s3://".length());
-      key = slash < 0 ? pk : pk.substring(slash + 1);
-    }
-    List<LabelScore> labels = item.containsKey("labels")
-        ? item.get("labels").l().stream()
-            .map(v -> new LabelScore(v.m().get("label").s(), Double.parseDouble(v.m().get("score").n())))
-            .toList()
-        : List.of();
-    Double score = item.containsKey("topScore") ? Double.valueOf(item.get("topScore").n())
-        : labels.isEmpty() ? null : labels.getFirst().score();
-    return new ResultRow(key, bucket, string(item, "versionId"),
-        item.containsKey("sizeBytes") ? Long.valueOf(item.get("sizeBytes").n()) : null,
-        string(item, "status"), string(item, "reason"), string(item, "topLabel"), score, labels,
-        string(item, "uploadedAt"), string(item, "classifiedAt"),
-        item.containsKey("attempts") ? Integer.valueOf(item.get("attempts").n()) : null);
-  }
-
-  private static String string(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null ? null : value.s();
+  static ResultRow from(ResultItem item) {
+    List<LabelScore> labels = item.labels().stream().map(l -> new LabelScore(l.label(), l.score())).toList();
+    Double score = item.topScore() != null ? item.topScore() : labels.isEmpty() ? null : labels.getFirst().score();
+    return new ResultRow(item.key(), item.bucket(), item.versionId(), item.sizeBytes(), item.status().name(),
+        item.reason(), item.topLabel(), score, labels,
+        item.uploadedAt() == null ? null : item.uploadedAt().toString(), item.classifiedAt().toString(),
+        item.attempts());
   }
 
   /** The {@code --json} line: key, topLabel, score, status, reason first; null where absent. */

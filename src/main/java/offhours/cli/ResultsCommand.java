@@ -1,5 +1,10 @@
 package offhours.cli;
 
+import java.util.Comparator;
+import java.util.Optional;
+import offhours.results.ResultItem;
+import offhours.results.ResultsTable;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,12 +56,12 @@ final class ResultsCommand implements Command {
 
   @Override
   public int run(Invocation call) {
-    ResultsReader.Query query = query(call.args());
+    Query query = query(call.args());
     try (Target target = call.target(); DynamoDbClient dynamoDb = target.dynamoDb()) {
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultRow> rows;
       try {
-        rows = new ResultsReader(dynamoDb, table, target.name(Name.BUCKET)).read(query);
+        rows = read(new ResultsTable(dynamoDb, table), target.name(Name.BUCKET), query);
       } catch (ResourceNotFoundException e) {
         throw CliException.failure("results table " + table + " of " + target.description() + " does not exist");
       }
@@ -72,13 +77,30 @@ final class ResultsCommand implements Command {
     return 0;
   }
 
-  static ResultsReader.Query query(Arguments args) {
+  /** What to read; null fields do not filter. */
+  record Query(String key, String label, String status, int limit) {}
+
+  /** By key (all versions), by label (the label index, newest first) or everything; newest first. */
+  static List<ResultRow> read(ResultsTable table, String bucket, Query query) {
+    List<ResultItem> items = query.key() != null ? table.byKey(bucket, query.key())
+        : query.label() != null ? table.byLabel(query.label(), query.limit())
+        : table.scan(Optional.ofNullable(query.status()));
+    return items.stream()
+        .filter(i -> query.label() == null || query.label().equals(i.topLabel()))
+        .filter(i -> query.status() == null || query.status().equals(i.status().name()))
+        .sorted(Comparator.comparing(ResultItem::classifiedAt).reversed())
+        .limit(query.limit())
+        .map(ResultRow::from)
+        .toList();
+  }
+
+  static Query query(Arguments args) {
     String status = args.value(STATUS.name()).map(s -> s.toUpperCase(Locale.ROOT)).orElse(null);
     if (status != null && !STATUSES.contains(status)) {
       throw CliException.usage("unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
     }
     int limit = args.value(LIMIT.name()).map(ResultsCommand::limit).orElse(DEFAULT_LIMIT);
-    return new ResultsReader.Query(args.value(KEY.name()).orElse(null), args.value(LABEL.name()).orElse(null),
+    return new Query(args.value(KEY.name()).orElse(null), args.value(LABEL.name()).orElse(null),
         status, limit);
   }
 

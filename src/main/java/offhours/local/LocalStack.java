@@ -230,9 +230,7 @@ public final class LocalStack implements AutoCloseable {
         }
         return new ModelFiles(onnx, options.labels().orElseThrow());
       }
-      if (!DefaultModel.isCached(options.cacheDir())) {
-        progress.println("fetching the default model (npm nsfwjs@4.4.0) and converting it to ONNX, once...");
-      }
+      progress.println("loading the default model (the first run fetches npm nsfwjs@4.4.0 and converts it to ONNX)...");
       return DefaultModel.ensure(options.cacheDir());
     }
 
