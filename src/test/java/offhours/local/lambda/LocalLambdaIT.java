@@ -389,6 +389,40 @@ class LocalLambdaIT {
   }
 
   @Test
+  void aSettingsUpdateShowsUpdatingThenTheStableStateWithTheNewSettings() throws Exception {
+    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
+        .eventSourceArn(queueArn));
+    awaitState(created.uuid(), "Enabled");
+
+    var updated = lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).batchSize(20)
+        .maximumBatchingWindowInSeconds(2).scalingConfig(s -> s.maximumConcurrency(5)));
+
+    assertThat(updated.state()).isEqualTo("Updating");
+    assertThat(updated.lastModified()).isAfterOrEqualTo(created.lastModified());
+    awaitState(created.uuid(), "Enabled");
+    EventSourceMappingConfiguration now = lambda.listEventSourceMappings(r -> r.functionName(created.functionArn()))
+        .eventSourceMappings().get(0);
+    assertThat(now.batchSize()).isEqualTo(20);
+    assertThat(now.maximumBatchingWindowInSeconds()).isEqualTo(2);
+    assertThat(now.scalingConfig().maximumConcurrency()).isEqualTo(5);
+  }
+
+  @Test
+  void aMappingWhoseQueueDoesNotExistYetStartsDeliveringOnceItDoes() throws Exception {
+    String name = "lambda-it-later-" + UUID.randomUUID();
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function)
+        .eventSourceArn("arn:aws:sqs:us-east-1:123456789012:" + name)).uuid();
+    awaitState(uuid, "Enabled");
+
+    String laterUrl = sqs.createQueue(r -> r.queueName(name)).queueUrl();
+    sqs.sendMessage(r -> r.queueUrl(laterUrl).messageBody("late"));
+
+    local.await(uuid, s -> s.deleted() == 1, WAIT);
+    assertThat(recorder.calls).singleElement().satisfies(c -> assertThat(c.event().getRecords().get(0).getBody())
+        .isEqualTo("late"));
+  }
+
+  @Test
   void deletingAMappingEndsInNotFound() throws Exception {
     String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
     awaitState(uuid, "Enabled");
