@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.endpoint.ControlState.Override.Mode;
@@ -413,8 +414,8 @@ class EndpointControllerTest {
       @Override public void add(Day increment) {
         throw new IllegalStateException("ProvisionedThroughputExceededException");
       }
-      @Override public java.util.List<Day> days(LocalDate from, LocalDate to) {
-        return java.util.List.of();
+      @Override public List<Day> days(LocalDate from, LocalDate to) {
+        return List.of();
       }
     };
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
