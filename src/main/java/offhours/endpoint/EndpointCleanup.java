@@ -15,11 +15,13 @@ final class EndpointCleanup {
 
   private final Endpoint endpoint;
   private final Mapping mapping;
+  private final ControlStore store;
   private final String physicalResourceId;
 
-  EndpointCleanup(Endpoint endpoint, Mapping mapping, String physicalResourceId) {
+  EndpointCleanup(Endpoint endpoint, Mapping mapping, ControlStore store, String physicalResourceId) {
     this.endpoint = endpoint;
     this.mapping = mapping;
+    this.store = store;
     this.physicalResourceId = physicalResourceId;
   }
 
@@ -57,6 +59,7 @@ final class EndpointCleanup {
   }
 
   private String delete() {
+    hold();
     if (mapping.state().polling()) {
       mapping.disable();
     }
@@ -73,6 +76,22 @@ final class EndpointCleanup {
         return "deleted endpoint (was " + status.state() + ")";
       }
     }
+  }
+
+  /**
+   * Records a manual stop "until auto" first, so that a controller run still in flight (a last scheduler tick, the
+   * endpoint's own Deleting/Deleted state-change event) cannot create the endpoint again while the stack goes away.
+   */
+  private void hold() {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      ControlState current = store.load().orElse(ControlState.INITIAL);
+      ControlState held = current.withOverride(new ControlState.Override(ControlState.Override.Mode.STOP, null))
+          .withVersion(current.version() + 1);
+      if (store.save(held, current.version())) {
+        return;
+      }
+    }
+    throw new IllegalStateException("could not record the stop in the control table: it kept changing");
   }
 
   static String json(Map<String, Object> response) {

@@ -11,13 +11,15 @@ import java.time.Duration;
 import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * CloudFormation custom resource that deletes the controller-owned endpoint with the stack, so no endpoint is left
- * billing. The response goes to the pre-signed {@code ResponseURL} with an HTTP PUT
+ * billing. On Delete it records a manual stop (so no controller run re-creates the endpoint), disables the mapping and
+ * deletes the endpoint. The response goes to the pre-signed {@code ResponseURL} with an HTTP PUT
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
  */
 public final class EndpointCleanupHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -37,11 +39,13 @@ public final class EndpointCleanupHandler implements RequestHandler<Map<String, 
             clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
             config.endpointName(), config.endpointConfigName()),
         new LambdaMapping(clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
+        new DynamoControlTable(clients.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()),
         "offhours-endpoint-cleanup-" + config.endpointName(), http);
   }
 
-  public EndpointCleanupHandler(Endpoint endpoint, Mapping mapping, String physicalResourceId, HttpClient http) {
-    this.cleanup = new EndpointCleanup(endpoint, mapping, physicalResourceId);
+  public EndpointCleanupHandler(Endpoint endpoint, Mapping mapping, ControlStore store, String physicalResourceId,
+      HttpClient http) {
+    this.cleanup = new EndpointCleanup(endpoint, mapping, store, physicalResourceId);
     this.http = http;
   }
 

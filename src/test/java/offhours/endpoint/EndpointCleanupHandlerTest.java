@@ -51,7 +51,8 @@ class EndpointCleanupHandlerTest {
       @Override public void enable() { throw new AssertionError("cleanup never enables"); }
       @Override public void disable() { rig.calls.add("disable"); }
     };
-    handler = new EndpointCleanupHandler(endpoint, mapping, "offhours-endpoint-cleanup", HttpClient.newHttpClient());
+    handler = new EndpointCleanupHandler(endpoint, mapping, rig.table, "offhours-endpoint-cleanup",
+        HttpClient.newHttpClient());
   }
 
   @AfterEach
@@ -107,6 +108,13 @@ class EndpointCleanupHandlerTest {
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
     assertThat(r.get("Reason").asText()).isEqualTo("deleted endpoint (was IN_SERVICE)");
     assertThat(rig.calls).containsExactly("disable", "delete");
+    // A controller run still in flight finds a stop "until auto" and does not create the endpoint again.
+    assertThat(rig.state().override()).isEqualTo(new ControlState.Override(ControlState.Override.Mode.STOP, null));
+    rig.endpoint = Endpoint.Status.ABSENT;
+    rig.mapping = Mapping.State.DISABLED;
+    Decision late = rig.runAt("2026-01-14T10:00:00Z");
+    assertThat(late.wantReason()).isEqualTo("manual stop until auto");
+    assertThat(late.action()).isEqualTo(Decision.Action.NONE);
   }
 
   @Test

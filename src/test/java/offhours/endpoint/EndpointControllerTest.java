@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.endpoint.ControlState.Override.Mode;
@@ -271,6 +272,27 @@ class EndpointControllerTest {
   }
 
   @Test
+  void afterTheSpringChangeTheControllerStartsAtEightLocalWhichIsSixUtc() {
+    assertThat(rig.runAt("2026-03-30T05:59:00Z").wantOn()).isFalse(); // Monday 07:59 CEST
+    Decision d = rig.runAt("2026-03-30T06:00:00Z");
+    assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
+  }
+
+  @Test
+  void afterTheAutumnChangeTheControllerStartsAtEightLocalWhichIsSevenUtcAndStopsAtNineteenLocal() {
+    assertThat(rig.runAt("2026-10-26T06:59:00Z").wantOn()).isFalse(); // Monday 07:59 CET
+    assertThat(rig.runAt("2026-10-26T07:00:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
+    rig.inService();
+    rig.mapping = Mapping.State.ENABLED;
+    rig.queue = new Backlog.Snapshot(0, 0, 1, 0);
+    assertThat(rig.runAt("2026-10-26T17:59:00Z").wantReason()).startsWith("working hours");
+    rig.queue = Backlog.Snapshot.EMPTY;
+    Decision close = rig.runAt("2026-10-26T18:00:00Z"); // 19:00 CET
+    assertThat(close.wantReason()).isEqualTo("outside working hours");
+    assertThat(close.action()).isEqualTo(Action.DISABLE_MAPPING);
+  }
+
+  @Test
   void idleStopZeroKeepsTheEndpointOnThroughWorkingHours() {
     Rig always = new Rig(Map.of("IDLE_STOP_MINUTES", "0"));
     always.runAt("2026-01-14T07:00:00Z");
@@ -413,8 +435,8 @@ class EndpointControllerTest {
       @Override public void add(Day increment) {
         throw new IllegalStateException("ProvisionedThroughputExceededException");
       }
-      @Override public java.util.List<Day> days(LocalDate from, LocalDate to) {
-        return java.util.List.of();
+      @Override public List<Day> days(LocalDate from, LocalDate to) {
+        return List.of();
       }
     };
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);

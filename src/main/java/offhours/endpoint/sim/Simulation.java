@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.CostReport;
 import offhours.endpoint.Decision;
@@ -84,12 +86,18 @@ public final class Simulation {
     if (days < 1 || days > 366) {
       throw new IllegalArgumentException("days is " + days + "; simulate 1..366 days");
     }
+    return run(config, trace.label(), trace.uploads(config.start(), days, config.zone(), config.seed()), days,
+        new TreeMap<>());
+  }
+
+  /** With explicit uploads and manual actions ({@code scripts/offhours endpoint start|stop}) at given instants. */
+  static SimulationReport run(Config config, String label, List<Instant> uploads, int days,
+      NavigableMap<Instant, ControlState.Override> manual) {
     ControllerConfig cc = config.controllerConfig();
     Schedule schedule = cc.schedule();
     ZoneId zone = config.zone();
     Instant start = config.start().atStartOfDay(zone).toInstant();
     Instant end = config.start().plusDays(days).atStartOfDay(zone).toInstant();
-    List<Instant> uploads = trace.uploads(config.start(), days, zone, config.seed());
 
     World world = new World(config, start);
     MemoryControlTable table = new MemoryControlTable();
@@ -115,6 +123,10 @@ public final class Simulation {
         if (nextChange != null) {
           nextEvent = Math.min(nextEvent, nextChange.getEpochSecond());
         }
+        Instant nextManual = manual.ceilingKey(world.now);
+        if (nextManual != null) {
+          nextEvent = Math.min(nextEvent, nextManual.getEpochSecond());
+        }
         nextEvent = Math.min(nextEvent,
             world.nextTransition().map(i -> i.getEpochSecond() - 1).orElse(Long.MAX_VALUE));
         if (nextEvent > t) {
@@ -127,6 +139,11 @@ public final class Simulation {
       boolean boundary = nextChange != null && !world.now.isBefore(nextChange);
       if (boundary) {
         nextChange = schedule.nextChange(world.now).orElse(null);
+      }
+      ControlState.Override action = manual.get(world.now);
+      if (action != null) {
+        controller.override(action.mode(), action.until(), world.now);
+        runs++;
       }
       if (world.now.getEpochSecond() % tickSeconds == 0 || boundary || world.endpointEvent) {
         world.endpointEvent = false;
@@ -170,7 +187,7 @@ public final class Simulation {
     CostReport ledger = CostReport.compute(table.days(config.start(), config.start().plusDays(days - 1)),
         imagesPerDay, config.start(), config.start().plusDays(days - 1), zone, config.instanceType(), 1,
         config.hourlyPriceUsd());
-    return new SimulationReport(trace.label(), days, config, uploads.size(), world.results.size(), pending, late,
+    return new SimulationReport(label, days, config, uploads.size(), world.results.size(), pending, late,
         world.dead, world.deferrals, ledger.total().endpointHours(), world.billedSeconds / 3600.0,
         ledger.total().alwaysOnHours(), ledger.total().savedPercent(), ledger.total().starts(),
         createFailureMetrics, outsideScheduleRuns, runs, percentile(waits, 50), percentile(waits, 90),

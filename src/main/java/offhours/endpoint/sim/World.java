@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.Endpoint;
@@ -113,7 +114,7 @@ final class World {
   }
 
   /** The next endpoint, mapping or delayed-message transition, if any. */
-  java.util.Optional<Instant> nextTransition() {
+  Optional<Instant> nextTransition() {
     Instant t = null;
     for (Instant c : new Instant[] {endpointChangeAt, mappingChangeAt,
         delayed.isEmpty() ? null : delayed.peek().availableAt()}) {
@@ -121,7 +122,7 @@ final class World {
         t = c;
       }
     }
-    return java.util.Optional.ofNullable(t);
+    return Optional.ofNullable(t);
   }
 
   /** Advances {@code seconds} during which nothing transitions (see {@link #quiet()}). */

@@ -11,7 +11,12 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import offhours.endpoint.ControlState;
 import org.junit.jupiter.api.Test;
 
 class SimulationTest {
@@ -44,6 +49,25 @@ class SimulationTest {
     assertThat(r.dead()).isZero();
     assertThat(r.late()).isZero();
     assertThat(r.classified()).isEqualTo(WEEK.classified());
+  }
+
+  @Test
+  void aManualStopDuringABacklogDisablesConsumptionBeforeDeletingSoNothingIsLostOrDeferred() {
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    Instant burst = ZonedDateTime.of(2026, 3, 25, 10, 0, 0, 0, berlin).toInstant(); // Wednesday
+    List<Instant> uploads = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      uploads.add(burst.plusSeconds(i % 60));
+    }
+    // 3000 images at 5/s take 10 min once the endpoint answers (10:10): stop at 10:13, resume at 10:30.
+    NavigableMap<Instant, ControlState.Override> manual = new TreeMap<>(Map.of(
+        burst.plusSeconds(13 * 60), new ControlState.Override(ControlState.Override.Mode.STOP, burst.plusSeconds(30 * 60))));
+    SimulationReport r = Simulation.run(Simulation.Config.defaults(), "manual-stop", uploads, 7, manual);
+    assertThat(r.classified()).isEqualTo(3000);
+    assertThat(r.deferrals()).as("no message was handed to an endpoint that was going away").isZero();
+    assertThat(r.dead()).isZero();
+    assertThat(r.ledger().days().get(2).stops()).isGreaterThanOrEqualTo(2); // the idle stop after opening, the manual one
+    assertThat(r.worstWait()).isLessThan(Duration.ofHours(1));
   }
 
   @Test
