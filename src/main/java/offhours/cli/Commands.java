@@ -28,6 +28,7 @@ public final class Commands {
    * {@code local start|stop|status}, {@code simulate}, {@code cost}) are added here.
    */
   public static List<Command> all() {
-    return Stream.concat(Stream.of(new DemoCommand(), LocalCommand.group()), builtIn().stream()).toList();
+    return Stream.of(Stream.of(new DemoCommand(), LocalCommand.group()), builtIn().stream(),
+        Stream.of(new CostCommand(), new SimulateCommand())).flatMap(s -> s).toList();
   }
 }

@@ -54,6 +54,7 @@ public final class LocalLambda implements AutoCloseable {
   private final int defaultConcurrency;
   private final Clock clock;
   private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
+  private final Map<String, InvokeApi.Invokable> invokables = new ConcurrentHashMap<>();
   private final Map<String, Mapping> mappings = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
   private final ExecutorService pollers;
@@ -74,11 +75,12 @@ public final class LocalLambda implements AutoCloseable {
     this.invoker = Executors.newCachedThreadPool(threads("offhours-lambda-invoke"));
     this.http = Executors.newFixedThreadPool(2, threads("offhours-lambda-api"));
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port for the local Lambda API", e);
     }
     server.createContext(MappingApi.PATH, new MappingApi(new Operations()));
+    server.createContext(InvokeApi.PATH, new InvokeApi(invokables::get));
     server.setExecutor(http);
     server.start();
   }
@@ -108,6 +110,19 @@ public final class LocalLambda implements AutoCloseable {
     }
     String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
     if (functions.putIfAbsent(name, new LocalFunction(name, arn, handler, timeout)) != null) {
+      throw new IllegalStateException("function " + name + " is already registered");
+    }
+    return arn;
+  }
+
+  /**
+   * Registers a function that takes a JSON object (e.g. the endpoint controller) for Lambda's synchronous
+   * Invoke API; returns its ARN.
+   */
+  public String registerInvokable(String name, RequestHandler<Map<String, Object>, ?> handler) {
+    Objects.requireNonNull(handler, "handler");
+    String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
+    if (invokables.putIfAbsent(name, new InvokeApi.Invokable(name, arn, handler, Duration.ofSeconds(60))) != null) {
       throw new IllegalStateException("function " + name + " is already registered");
     }
     return arn;
@@ -231,6 +246,7 @@ public final class LocalLambda implements AutoCloseable {
     private Duration pollWait = Duration.ofSeconds(1);
     private int defaultConcurrency = 2;
     private Clock clock = Clock.systemUTC();
+    private int port;
 
     private Builder(SqsClient sqs) {
       this.sqs = Objects.requireNonNull(sqs, "sqs");
@@ -287,7 +303,16 @@ public final class LocalLambda implements AutoCloseable {
       return this;
     }
 
-    /** Opens the API on a free loopback port. */
+    /** The loopback port of the API; default 0, any free port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535; got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Opens the API on a loopback port ({@link #port}). */
     public LocalLambda start() {
       return new LocalLambda(this);
     }

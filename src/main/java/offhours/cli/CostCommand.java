@@ -1,0 +1,88 @@
+package offhours.cli;
+
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import offhours.endpoint.CostReport;
+import offhours.stack.StackSpec;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+/** {@code offhours cost}: the savings ledger: endpoint-hours, images, cost per image, saved against always-on. */
+final class CostCommand implements Command {
+
+  private static final Option DAYS = Option.value("days", "N", "the last N days, today included (default 7)");
+  private static final Option PRICE = Option.value("price", "USD",
+      "on-demand price of one instance-hour (default " + StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD") + ")");
+  private static final Option TYPE = Option.value("instance-type", "TYPE",
+      "shown with the price (default " + StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE") + ")");
+  private static final Option COUNT = Option.value("instances", "N", "instance count of the endpoint (default 1)");
+  private static final Option ZONE = Option.value("time-zone", "ZONE",
+      "the zone whose days the ledger uses, as the controller's TIME_ZONE (default: this machine's)");
+
+  @Override
+  public String name() {
+    return "cost";
+  }
+
+  @Override
+  public String summary() {
+    return "print the savings ledger: endpoint-hours, images, cost per image, saved vs an always-on endpoint";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(DAYS, PRICE, TYPE, COUNT, ZONE, Option.JSON, Option.STACK);
+  }
+
+  @Override
+  public String description() {
+    return """
+        The controller adds the time the endpoint existed (from CreateEndpoint until it is gone, so never less
+        than the bill) to a ledger in the control table, per day of its time zone; images are the CLASSIFIED
+        results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price.
+        With --json: one object per day, then one with "date":"total".
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) {
+    int days = (int) LocalCommand.positive(call.args(), DAYS, 7);
+    int count = (int) LocalCommand.positive(call.args(), COUNT, 1);
+    double price = price(call.args().value(PRICE.name()).orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")));
+    String type = call.args().value(TYPE.name()).orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"));
+    ZoneId zone;
+    try {
+      zone = call.args().value(ZONE.name()).map(ZoneId::of).orElse(call.context().zone());
+    } catch (DateTimeException e) {
+      throw CliException.usage("--time-zone needs an IANA zone such as Europe/Berlin, got '"
+          + call.args().value(ZONE.name()).get() + "'");
+    }
+    LocalDate to = LocalDate.ofInstant(call.context().clock().instant(), zone);
+    LocalDate from = to.minusDays(days - 1L);
+    try (Target target = call.target(); DynamoDbClient dynamoDb = target.dynamoDb()) {
+      CostReport report;
+      try {
+        report = CostReport.fromAws(dynamoDb, target.name(Target.Name.CONTROL_TABLE),
+            target.name(Target.Name.RESULTS_TABLE), zone, from, to, type, count, price);
+      } catch (ResourceNotFoundException e) {
+        throw CliException.failure("a table of " + target.description() + " does not exist: " + e.getMessage());
+      }
+      call.out().print(call.json() ? report.toJson() : report.renderTable());
+    }
+    return 0;
+  }
+
+  private static double price(String value) {
+    try {
+      double price = Double.parseDouble(value);
+      if (price > 0 && Double.isFinite(price)) {
+        return price;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw CliException.usage("--price needs a positive number of US dollars per instance-hour, got '" + value + "'");
+  }
+}

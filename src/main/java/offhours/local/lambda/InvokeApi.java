@@ -1,0 +1,84 @@
+package offhours.local.lambda;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Lambda's synchronous Invoke ({@code POST /2015-03-31/functions/{name}/invocations}) for functions that
+ * take a JSON object, such as the controller: the CLI's {@code endpoint start|stop} reach the local
+ * controller exactly as they reach the deployed one. A handler's exception is answered as Lambda does:
+ * status 200, header {@code X-Amz-Function-Error: Unhandled}, body {errorMessage, errorType}
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+ */
+final class InvokeApi implements HttpHandler {
+
+  static final String PATH = "/2015-03-31/functions/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A function invoked with a JSON object, in-process. */
+  record Invokable(String name, String arn, RequestHandler<Map<String, Object>, ?> handler, Duration timeout) {}
+
+  private final Function<String, Invokable> functions;
+
+  InvokeApi(Function<String, Invokable> functions) {
+    this.functions = functions;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String requestId = UUID.randomUUID().toString();
+      exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+      String rest = exchange.getRequestURI().getPath().substring(PATH.length());
+      int slash = rest.indexOf('/');
+      if (!"POST".equals(exchange.getRequestMethod()) || slash < 0 || !rest.substring(slash).equals("/invocations")) {
+        error(exchange, 404, "UnknownOperationException", "the local Lambda serves only Invoke under " + PATH);
+        return;
+      }
+      String name = rest.substring(0, slash);
+      name = name.substring(name.lastIndexOf(':') + 1); // a function ARN names the function last
+      Invokable function = functions.apply(name);
+      if (function == null) {
+        error(exchange, 404, "ResourceNotFoundException", "Function not found: " + name);
+        return;
+      }
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      Map<String, Object> event = body.length == 0 ? new LinkedHashMap<>()
+          : JSON.readValue(body, new TypeReference<Map<String, Object>>() {});
+      LambdaContext context = new LambdaContext(requestId, function.name(), function.arn(),
+          System.nanoTime() + function.timeout().toNanos());
+      byte[] answer;
+      try {
+        answer = JSON.writeValueAsBytes(function.handler().handleRequest(event, context));
+      } catch (RuntimeException e) {
+        exchange.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("errorMessage", String.valueOf(e.getMessage()));
+        failure.put("errorType", e.getClass().getName());
+        answer = JSON.writeValueAsBytes(failure);
+      }
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.getResponseHeaders().set("X-Amz-Executed-Version", "$LATEST");
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+    }
+  }
+
+  private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
+    byte[] body = JSON.writeValueAsString(Map.of("Type", "User", "Message", message)).getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+  }
+}
