@@ -130,7 +130,7 @@ final class LocalCommand {
 
     @Override
     public List<Option> options() {
-      return stackOptions();
+      return java.util.stream.Stream.concat(stackOptions().stream(), java.util.stream.Stream.of(Option.JSON)).toList();
     }
 
     @Override
@@ -159,10 +159,12 @@ final class LocalCommand {
       List<String> command = new ArrayList<>(List.of(
           ProcessHandle.current().info().command().orElse("java"),
           "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local", "run"));
-      call.args().options().forEach((name, value) -> {
-        command.add("--" + name);
-        command.add(value);
-      });
+      for (Option option : stackOptions()) {
+        call.args().value(option.name()).ifPresent(value -> {
+          command.add("--" + option.name());
+          command.add(value);
+        });
+      }
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
       pb.environment().put("OFFHOURS_CACHE", cache.toString());

@@ -40,6 +40,8 @@ public final class LocalScheduler implements AutoCloseable {
   private final String region;
   private final String accountId;
   private final ScheduledExecutorService thread;
+  /** The executor's one worker, joined on close so that close returns only when it is gone. */
+  private final java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
   private final Map<String, Schedule> schedules = new ConcurrentHashMap<>();
 
   /** A scheduler in us-east-1, account 123456789012, whose events carry {@code clock}'s time. */
@@ -53,6 +55,7 @@ public final class LocalScheduler implements AutoCloseable {
     this.accountId = Objects.requireNonNull(accountId, "accountId");
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "offhours-scheduler");
+      worker.set(t);
       t.setDaemon(true);
       return t;
     });
@@ -130,6 +133,10 @@ public final class LocalScheduler implements AutoCloseable {
     try {
       if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
         thread.shutdownNow();
+      }
+      Thread t = worker.get();
+      if (t != null) {
+        t.join(5_000); // the executor reports termination just before its worker thread ends
       }
     } catch (InterruptedException e) {
       thread.shutdownNow();
