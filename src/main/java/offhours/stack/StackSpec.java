@@ -158,6 +158,11 @@ public final class StackSpec {
 
   public static final Trigger TRIGGER = new Trigger(10, 5, 5);
 
+  /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
+  public static final List<String> STACK_OUTPUTS = List.of("BucketName", "QueueUrl", "DeadLetterQueueUrl",
+      "ResultsTableName", "ControlTableName", "EndpointName", "EndpointConfigName", "ClassifyMappingId",
+      "ControllerFunctionName", "ClassifyFunctionName");
+
   /** Lambda handler strings (template.yaml Handler values). */
   public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";
   public static final String CONTROLLER_HANDLER = "offhours.endpoint.ControllerHandler::handleRequest";

@@ -16,14 +16,14 @@ final class StackDrift {
   /** What the template must agree with; {@link #fromStackSpec()} in production, altered copies in tests. */
   record Expected(StackSpec.Notification notification, StackSpec.Queue queue, int classifyTimeoutSeconds,
       StackSpec.Table results, StackSpec.Table control, StackSpec.Trigger trigger, Map<String, String> classifyEnv,
-      Map<String, String> controllerEnv, List<String> labels, Map<String, String> handlers) {
+      Map<String, String> controllerEnv, List<String> labels, Map<String, String> handlers, List<String> outputs) {
 
     static Expected fromStackSpec() {
       return new Expected(StackSpec.NOTIFICATION, StackSpec.QUEUE, StackSpec.CLASSIFY_TIMEOUT_SECONDS,
           StackSpec.RESULTS_TABLE, StackSpec.CONTROL_TABLE, StackSpec.TRIGGER, StackSpec.CLASSIFY_ENV,
           StackSpec.CONTROLLER_ENV, StackSpec.DEFAULT_LABELS,
           Map.of("ClassifyFunction", StackSpec.CLASSIFY_HANDLER, "ControllerFunction", StackSpec.CONTROLLER_HANDLER,
-              "EndpointCleanupFunction", StackSpec.CLEANUP_HANDLER));
+              "EndpointCleanupFunction", StackSpec.CLEANUP_HANDLER), StackSpec.STACK_OUTPUTS);
     }
   }
 
@@ -51,6 +51,7 @@ final class StackDrift {
     drift.environment("EndpointCleanupFunction", expected.controllerEnv());
     drift.handlers();
     drift.labels();
+    drift.outputs();
     return List.copyOf(drift.differences);
   }
 
@@ -136,6 +137,11 @@ final class StackDrift {
   private void handlers() {
     expected.handlers().forEach((function, handler) ->
         expect(function + " Handler", path(resource(function), "Properties").get("Handler"), handler));
+  }
+
+  private void outputs() {
+    expect("Outputs", new java.util.TreeSet<>(map(template.get("Outputs")).keySet()),
+        new java.util.TreeSet<>(expected.outputs()));
   }
 
   private void labels() {
