@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -42,15 +43,26 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /**
-   * Inside a Lambda function: region from {@code AWS_REGION}, credentials from the function's
-   * environment variables (the fastest provider at cold start).
+   * Inside a Lambda function: region from {@code AWS_REGION}; credentials from the function's environment
+   * variables (the fastest provider at cold start), or, on a SnapStart version, from the local credentials
+   * endpoint Lambda announces in {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}: SnapStart functions get no
+   * {@code AWS_ACCESS_KEY_ID} (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html).
    */
   public static AwsClients forLambda(Map<String, String> env) {
     String region = env.get("AWS_REGION");
     if (region == null || region.isBlank()) {
       throw new IllegalStateException("AWS_REGION is not set; Lambda sets it for every function");
     }
-    return new AwsClients(Region.of(region), EnvironmentVariableCredentialsProvider.create(), Map.of());
+    return new AwsClients(Region.of(region), lambdaCredentials(env), Map.of());
+  }
+
+  static AwsCredentialsProvider lambdaCredentials(Map<String, String> env) {
+    String containerUri = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    if (containerUri != null && !containerUri.isBlank()) {
+      // Reads the URI and AWS_CONTAINER_AUTHORIZATION_TOKEN from the process environment itself.
+      return ContainerCredentialsProvider.builder().build();
+    }
+    return EnvironmentVariableCredentialsProvider.create();
   }
 
   /** On a user's machine against a deployed stack: the usual profile/region chains. */

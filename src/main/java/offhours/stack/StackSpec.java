@@ -158,6 +158,21 @@ public final class StackSpec {
 
   public static final Trigger TRIGGER = new Trigger(10, 5, 5);
 
+  /**
+   * The controller's Embedded Metric Format metrics that template.yaml alarms on: namespace, the one dimension
+   * (the endpoint's name, so stacks in one account stay apart) and the metric names.
+   */
+  public record Metrics(String namespace, String dimension, String endpointCreateFailures,
+      String endpointRunningOutsideSchedule) {}
+
+  public static final Metrics METRICS =
+      new Metrics("offhours", "EndpointName", "EndpointCreateFailures", "EndpointRunningOutsideSchedule");
+
+  /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
+  public static final List<String> STACK_OUTPUTS = List.of("BucketName", "QueueUrl", "DeadLetterQueueUrl",
+      "ResultsTableName", "ControlTableName", "EndpointName", "EndpointConfigName", "ClassifyMappingId",
+      "ControllerFunctionName", "ClassifyFunctionName");
+
   /** Lambda handler strings (template.yaml Handler values). */
   public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";
   public static final String CONTROLLER_HANDLER = "offhours.endpoint.ControllerHandler::handleRequest";

@@ -9,6 +9,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PackageContentsIT {
 
   private static final Path TARGET = Path.of(System.getProperty("offhours.packageDirectory", "target"));
-  private static final long CLASSIFY_MAX_BYTES = Long.getLong("offhours.classifyZipMaxBytes", 12_000_000L);
+  private static final long CLASSIFY_MAX_BYTES = Long.getLong("offhours.classifyZipMaxBytes", 12L * 1024 * 1024);
 
   private static LambdaPackage classify;
   private static LambdaPackage controller;
@@ -81,8 +82,50 @@ class PackageContentsIT {
           "software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient")) {
         assertThat(buildAndClose(loader, client)).as(client).endsWith("Client");
       }
-      assertThat(loader.loadClass("com.amazonaws.services.lambda.runtime.events.SQSEvent")).isNotNull();
       assertThat(loader.loadClass("com.amazonaws.services.lambda.runtime.events.SQSBatchResponse")).isNotNull();
+    }
+  }
+
+  @Test
+  void theRuntimesSerializerReadsAnSqsEventWithTheEventClassesKeptInClassifyZip(@TempDir Path dir) throws Exception {
+    try (URLClassLoader loader = classify.isolatedClassLoader(dir)) {
+      Class<?> sqsEvent = loader.loadClass("com.amazonaws.services.lambda.runtime.events.SQSEvent");
+      assertThat(sqsEvent.getClassLoader()).isSameAs(loader);
+
+      Object event = LambdaEventSerializers.serializerFor(sqsEvent, loader).fromJson("""
+          {"Records": [{"messageId": "m-1", "receiptHandle": "r-1", "body": "{}", "attributes": {"ApproximateReceiveCount": "1"},
+            "messageAttributes": {}, "md5OfBody": "99914b932bd37a50b76c5d8a4c5cb5a5", "eventSource": "aws:sqs",
+            "eventSourceARN": "arn:aws:sqs:eu-central-1:123456789012:offhours-queue", "awsRegion": "eu-central-1"}]}
+          """);
+
+      List<?> records = (List<?>) sqsEvent.getMethod("getRecords").invoke(event);
+      assertThat(records).singleElement()
+          .satisfies(r -> assertThat(r.getClass().getMethod("getMessageId").invoke(r)).isEqualTo("m-1"));
+    }
+  }
+
+  @Test
+  void theRuntimesSerializerWritesAPartialBatchResponseWithTheClassesKeptInClassifyZip(@TempDir Path dir)
+      throws Exception {
+    try (URLClassLoader loader = classify.isolatedClassLoader(dir)) {
+      String events = "com.amazonaws.services.lambda.runtime.events.";
+      Class<?> failureType = loader.loadClass(events + "SQSBatchResponse$BatchItemFailure");
+      Object failureBuilder = failureType.getMethod("builder").invoke(null);
+      failureBuilder.getClass().getMethod("withItemIdentifier", String.class).invoke(failureBuilder, "m-1");
+      Object failure = failureBuilder.getClass().getMethod("build").invoke(failureBuilder);
+      Class<?> responseType = loader.loadClass(events + "SQSBatchResponse");
+      Object responseBuilder = responseType.getMethod("builder").invoke(null);
+      responseBuilder.getClass().getMethod("withBatchItemFailures", List.class).invoke(responseBuilder, List.of(failure));
+      Object response = responseBuilder.getClass().getMethod("build").invoke(responseBuilder);
+
+      @SuppressWarnings("unchecked")
+      var serializer = (com.amazonaws.services.lambda.runtime.serialization.PojoSerializer<Object>)
+          LambdaEventSerializers.serializerFor((Class<Object>) responseType, loader);
+      var out = new java.io.ByteArrayOutputStream();
+      serializer.toJson(response, out);
+
+      assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("{\"batchItemFailures\":[{\"itemIdentifier\":\"m-1\"}]}");
     }
   }
 

@@ -16,14 +16,15 @@ final class StackDrift {
   /** What the template must agree with; {@link #fromStackSpec()} in production, altered copies in tests. */
   record Expected(StackSpec.Notification notification, StackSpec.Queue queue, int classifyTimeoutSeconds,
       StackSpec.Table results, StackSpec.Table control, StackSpec.Trigger trigger, Map<String, String> classifyEnv,
-      Map<String, String> controllerEnv, List<String> labels, Map<String, String> handlers) {
+      Map<String, String> controllerEnv, List<String> labels, Map<String, String> handlers, List<String> outputs,
+      StackSpec.Metrics metrics) {
 
     static Expected fromStackSpec() {
       return new Expected(StackSpec.NOTIFICATION, StackSpec.QUEUE, StackSpec.CLASSIFY_TIMEOUT_SECONDS,
           StackSpec.RESULTS_TABLE, StackSpec.CONTROL_TABLE, StackSpec.TRIGGER, StackSpec.CLASSIFY_ENV,
           StackSpec.CONTROLLER_ENV, StackSpec.DEFAULT_LABELS,
           Map.of("ClassifyFunction", StackSpec.CLASSIFY_HANDLER, "ControllerFunction", StackSpec.CONTROLLER_HANDLER,
-              "EndpointCleanupFunction", StackSpec.CLEANUP_HANDLER));
+              "EndpointCleanupFunction", StackSpec.CLEANUP_HANDLER), StackSpec.STACK_OUTPUTS, StackSpec.METRICS);
     }
   }
 
@@ -51,6 +52,9 @@ final class StackDrift {
     drift.environment("EndpointCleanupFunction", expected.controllerEnv());
     drift.handlers();
     drift.labels();
+    drift.outputs();
+    drift.alarm("EndpointCreateFailuresAlarm", expected.metrics().endpointCreateFailures());
+    drift.alarm("EndpointRunningOutsideScheduleAlarm", expected.metrics().endpointRunningOutsideSchedule());
     return List.copyOf(drift.differences);
   }
 
@@ -136,6 +140,20 @@ final class StackDrift {
   private void handlers() {
     expected.handlers().forEach((function, handler) ->
         expect(function + " Handler", path(resource(function), "Properties").get("Handler"), handler));
+  }
+
+  private void alarm(String name, String metric) {
+    Map<String, Object> props = path(resource(name), "Properties");
+    expect(name + " Namespace", props.get("Namespace"), expected.metrics().namespace());
+    expect(name + " MetricName", props.get("MetricName"), metric);
+    List<Object> dimensions = list(props.get("Dimensions"));
+    expect(name + " Dimensions", dimensions.stream().map(d -> map(d).get("Name")).toList(),
+        List.of(expected.metrics().dimension()));
+  }
+
+  private void outputs() {
+    expect("Outputs", new java.util.TreeSet<>(map(template.get("Outputs")).keySet()),
+        new java.util.TreeSet<>(expected.outputs()));
   }
 
   private void labels() {

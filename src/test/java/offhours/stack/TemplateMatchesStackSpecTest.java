@@ -82,7 +82,7 @@ class TemplateMatchesStackSpecTest {
     StackDrift.Expected changed = new StackDrift.Expected(spec.notification(),
         StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3), spec.classifyTimeoutSeconds(),
         new StackSpec.Table("pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
-        spec.control(), spec.trigger(), spec.classifyEnv(), spec.controllerEnv(), spec.labels(), spec.handlers());
+        spec.control(), spec.trigger(), spec.classifyEnv(), spec.controllerEnv(), spec.labels(), spec.handlers(), spec.outputs(), spec.metrics());
 
     assertThat(StackDrift.differences(CloudFormationYaml.parse(template()), changed)).containsExactlyInAnyOrder(
         "ImagesQueue RedrivePolicy maxReceiveCount (Default of parameter MaxReceiveCount): template.yaml has 5,"
@@ -91,6 +91,23 @@ class TemplateMatchesStackSpecTest {
             + " StackSpec says [pk, sk, topLabel, uploadedAt]",
         "ResultsTable GSI byLabel KeySchema: template.yaml has [topLabel, classifiedAt],"
             + " StackSpec says [topLabel, uploadedAt]");
+  }
+
+  @Test
+  void aMissingOutputIsReported() throws IOException {
+    String changed = template().replace("\n  ClassifyMappingId:\n", "\n  ClassifyMappingUuid:\n");
+    assertThat(changed).isNotEqualTo(template());
+
+    assertThat(driftOf(changed)).singleElement().asString().startsWith("Outputs: template.yaml has [")
+        .contains("ClassifyMappingUuid").endsWith("StackSpec says " + new java.util.TreeSet<>(StackSpec.STACK_OUTPUTS));
+  }
+
+  @Test
+  void anAlarmOnAMetricTheControllerDoesNotEmitIsReported() throws IOException {
+    String changed = template().replace("MetricName: EndpointCreateFailures", "MetricName: EndpointCreateFailed");
+
+    assertThat(driftOf(changed)).containsExactly("EndpointCreateFailuresAlarm MetricName: template.yaml has"
+        + " EndpointCreateFailed, StackSpec says EndpointCreateFailures");
   }
 
   private static List<String> driftOf(String templateText) {
