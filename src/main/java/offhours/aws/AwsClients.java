@@ -30,13 +30,17 @@ public final class AwsClients implements AutoCloseable {
   /** The services offhours talks to; the key for a local endpoint override. */
   public enum Service { S3, SQS, DYNAMODB, SAGEMAKER, SAGEMAKER_RUNTIME, LAMBDA, CLOUDFORMATION }
 
+  static final java.time.Duration SOCKET_TIMEOUT = java.time.Duration.ofSeconds(70);
+
   private final SdkHttpClient http;
   private final Region region;
   private final AwsCredentialsProvider credentials;
   private final Map<Service, URI> endpoints;
 
   private AwsClients(Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints) {
-    this.http = UrlConnectionHttpClient.builder().build();
+    // InvokeEndpoint may take the model's full 60 s; the default 30 s read timeout would cut it short
+    // (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-test-endpoints.html).
+    this.http = UrlConnectionHttpClient.builder().socketTimeout(SOCKET_TIMEOUT).build();
     this.region = Objects.requireNonNull(region, "region");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.endpoints = endpoints.isEmpty() ? Map.of() : new EnumMap<>(endpoints);

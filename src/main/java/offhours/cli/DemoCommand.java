@@ -69,7 +69,10 @@ final class DemoCommand implements Command {
     Duration timeout = Duration.ofSeconds(LocalCommand.positive(call.args(), TIMEOUT, 600));
     LocalStack.Options options = LocalCommand.settings(call);
     Instant started = call.context().clock().instant();
-    try (LocalStack stack = LocalStack.start(options, call.err())) {
+    Path functionLog = java.nio.file.Files.createDirectories(options.cacheDir().resolve("local").resolve("logs"))
+        .resolve("demo-functions.log");
+    call.err().println("function logs (what CloudWatch would show): " + functionLog);
+    try (FunctionLogs logs = FunctionLogs.to(functionLog); LocalStack stack = LocalStack.start(options, call.err())) {
       String bucket = stack.resources().bucket();
       call.err().println("endpoint " + stack.names().endpoint() + " is off; uploading "
           + Format.plural(plan.items().size(), "image") + " from " + dir + " ...");

@@ -157,7 +157,7 @@ final class LocalCommand {
       Path logs = Files.createDirectories(cache.resolve("local").resolve("logs"));
       Path log = logs.resolve("stack.log");
       List<String> command = new ArrayList<>(List.of(
-          ProcessHandle.current().info().command().orElse("java"),
+          ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
           "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local", "run"));
       for (Option option : stackOptions()) {
         call.args().value(option.name()).ifPresent(value -> {

@@ -59,7 +59,7 @@ public record ControllerConfig(
         schedule,
         number(env, "WAKE_BACKLOG_MESSAGES", 0, 0, Long.MAX_VALUE),
         Duration.ofMinutes(number(env, "WAKE_BACKLOG_AGE_MINUTES", 0, 0, 14 * 24 * 60)),
-        Duration.ofMinutes(number(env, "IDLE_STOP_MINUTES", 30, 0, 7 * 24 * 60)),
+        Duration.ofMinutes(number(env, "IDLE_STOP_MINUTES", 15, 0, 7 * 24 * 60)),
         Duration.ofMinutes(number(env, "CREATE_TIMEOUT_MINUTES", 45, 1, 24 * 60)),
         Duration.ofMinutes(number(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),
         env.getOrDefault("INSTANCE_TYPE", "").strip(),

@@ -212,7 +212,7 @@ public final class StackSpec {
       "HOLIDAYS", "",
       "WAKE_BACKLOG_MESSAGES", "0",
       "WAKE_BACKLOG_AGE_MINUTES", "0",
-      "IDLE_STOP_MINUTES", "30",
+      "IDLE_STOP_MINUTES", "15",
       "CREATE_TIMEOUT_MINUTES", "45",
       "DRAIN_TIMEOUT_MINUTES", "10",
       "INSTANCE_TYPE", "ml.m5.large",

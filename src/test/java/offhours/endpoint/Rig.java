@@ -12,7 +12,7 @@ final class Rig {
   static final Map<String, String> ENV = Map.of(
       "ENDPOINT_NAME", "offhours-endpoint", "ENDPOINT_CONFIG_NAME", "offhours-endpoint-config",
       "MAPPING_UUID", "uuid-1", "QUEUE_URL", "http://q", "CONTROL_TABLE_NAME", "offhours-control",
-      "TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Mon-Fri 08:00-19:00");
+      "TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Mon-Fri 08:00-19:00", "IDLE_STOP_MINUTES", "30");
 
   final List<String> calls = new ArrayList<>();
   final List<String> metrics = new ArrayList<>();

@@ -77,7 +77,7 @@ class StackSpecTest {
   void environmentDefaultsFollowTheContracts() {
     assertThat(StackSpec.CLASSIFY_ENV).containsEntry("TOP_K", "3").containsEntry("MAX_IMAGE_BYTES", "6291456")
         .containsEntry("BATCH_CONCURRENCY", "8").containsEntry("DEFER_SECONDS", "60");
-    assertThat(StackSpec.CONTROLLER_ENV).containsEntry("IDLE_STOP_MINUTES", "30")
+    assertThat(StackSpec.CONTROLLER_ENV).containsEntry("IDLE_STOP_MINUTES", "15")
         .containsEntry("CREATE_TIMEOUT_MINUTES", "45").containsEntry("DRAIN_TIMEOUT_MINUTES", "10")
         .containsKeys("MAPPING_UUID", "DLQ_URL", "CONTROL_TABLE_NAME", "RESULTS_TABLE_NAME");
   }
