@@ -391,4 +391,17 @@ class MainTest {
     URI uri = URI.create("http://127.0.0.1:1");
     return Map.of("s3", uri, "sqs", uri, "dynamodb", uri, "sagemaker", uri, "sagemakerRuntime", uri, "lambda", uri);
   }
+
+  @Test
+  void simulateRunsAnOfficeWeekThroughTheControllerAndReportsTheSaving() throws Exception {
+    CliRun run = run("simulate", "--days", "7", "--trace", "office-hours", "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+    assertThat(report.get("savedPercent").asDouble()).as("saved vs 24/7").isGreaterThanOrEqualTo(85.0);
+    assertThat(report.get("late").asInt()).as("uploads classified more than 1 h after the next opening").isZero();
+    assertThat(report.get("dlq").asInt()).isZero();
+
+    assertThat(run("simulate", "--trace", "rush-hour").err())
+        .contains("rush-hour").contains("office-hours");
+  }
 }

@@ -1,0 +1,61 @@
+package offhours.cli;
+
+// Needs: moto_server, Maven (scripts/demo builds the project if needed), node and npm the first time the
+// default model is converted (cached under OFFHOURS_CACHE afterwards).
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
+import offhours.local.model.DefaultModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command, run as a new user runs it: scripts/demo on the photos kept in the repo. */
+class DemoScriptIT {
+
+  @Test
+  void demoClassifiesTheBundledPhotosRejectsTheBadUploadsAndExitsZero(@TempDir Path cache) throws Exception {
+    Path out = cache.resolve("demo.out");
+    Path err = cache.resolve("demo.err");
+    ProcessBuilder pb = new ProcessBuilder("scripts/demo").redirectOutput(out.toFile()).redirectError(err.toFile());
+    // The user's cache (as the model tests use it): the default model is converted once per machine.
+    pb.environment().put("OFFHOURS_CACHE",
+        DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home"))).toString());
+    Set<Long> before = motoServers();
+    Process demo = pb.start();
+    boolean finished = demo.waitFor(10, TimeUnit.MINUTES);
+    if (!finished) {
+      demo.destroyForcibly();
+    }
+    String table = Files.readString(out, StandardCharsets.UTF_8);
+    String progress = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(finished).as("scripts/demo finished; its progress:%n%s", progress).isTrue();
+    assertThat(demo.exitValue()).as("exit status; progress:%n%s%ntable:%n%s", progress, table).isZero();
+
+    List<String> rows = table.lines().toList();
+    assertThat(rows.getFirst()).startsWith("KEY").contains("LABEL", "SCORE", "STATUS", "REASON");
+    assertThat(rows).filteredOn(r -> r.startsWith("chelsea.png")).singleElement().asString()
+        .contains("Neutral", "CLASSIFIED");
+    assertThat(rows).filteredOn(r -> r.startsWith("café au lait + 100%.png")).singleElement().asString()
+        .contains("CLASSIFIED");
+    assertThat(rows).filteredOn(r -> r.startsWith("notes, not a photo.png")).singleElement().asString()
+        .contains("REJECTED", "unsupported format");
+    assertThat(rows).filteredOn(r -> r.startsWith("truncated.jpg")).singleElement().asString()
+        .contains("REJECTED", "could not read the image");
+    assertThat(progress).contains("endpoint offhours-endpoint is off", "7 of 7 uploads have a result");
+    assertThat(motoServers()).as("moto_server processes left running by the demo").isSubsetOf(before);
+  }
+
+  private static Set<Long> motoServers() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("moto_server"))
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toSet());
+  }
+}
