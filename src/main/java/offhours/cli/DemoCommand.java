@@ -61,13 +61,13 @@ final class DemoCommand implements Command {
     if (operands.size() > 1) {
       throw CliException.usage("demo takes at most one folder, got " + operands.size() + " arguments");
     }
+    LocalStack.Options options = LocalCommand.settings(call);
     String dir = operands.isEmpty() ? defaultImages(call.context()) : operands.getFirst();
     UploadPlan plan = UploadPlan.of(List.of(dir), "", false);
     if (plan.items().isEmpty()) {
       throw CliException.failure("no .jpg, .jpeg or .png files in " + dir);
     }
     Duration timeout = Duration.ofSeconds(LocalCommand.positive(call.args(), TIMEOUT, 600));
-    LocalStack.Options options = LocalCommand.settings(call);
     Instant started = call.context().clock().instant();
     Path functionLog = java.nio.file.Files.createDirectories(options.cacheDir().resolve("local").resolve("logs"))
         .resolve("demo-functions.log");

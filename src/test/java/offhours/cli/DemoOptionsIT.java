@@ -1,0 +1,74 @@
+package offhours.cli;
+
+// Needs: moto_server, python3 (the stand-in container), node and npm the first time the default model is
+// converted (the user's cache is reused, as DemoScriptIT does).
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import offhours.local.model.DefaultModel;
+import offhours.local.model.ModelFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo serving a user's own ONNX model (--model) and a user's own container (--container-command). */
+class DemoOptionsIT {
+
+  private static final Path CACHE = DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")));
+
+  @Test
+  void aUsersOwnOnnxModelAndLabelsServeTheDemo(@TempDir Path dir) throws Exception {
+    ModelFiles model = DefaultModel.ensure(CACHE);
+    Path own = Files.copy(model.onnx(), dir.resolve("my model.onnx"));
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "drawing\nhentai\nneutral\nporn\nsexy\n");
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+
+    Run run = demo(images.toString(), "--model", own.toString(), "--labels", labels.toString());
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out).contains("cat.png").contains("neutral").contains("CLASSIFIED");
+  }
+
+  @Test
+  void aUsersOwnContainerCommandServesTheDemo(@TempDir Path dir) throws Exception {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "jpeg\npng\n");
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    Files.copy(Path.of("src/test/resources/images/rocket.jpg"), images.resolve("rocket.jpg"));
+    String container = "python3 " + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
+
+    Run run = demo(images.toString(), "--container-command", container, "--labels", labels.toString());
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png"))).singleElement().asString()
+        .contains("png", "0.900", "CLASSIFIED");
+    assertThat(run.out.lines().filter(l -> l.startsWith("rocket.jpg"))).singleElement().asString()
+        .contains("jpeg", "0.900", "CLASSIFIED");
+  }
+
+  @Test
+  void aModelWithoutLabelsIsAUsageErrorThatSaysWhatToAdd(@TempDir Path dir) {
+    Run run = demo(dir.toString(), "--model", dir.resolve("m.onnx").toString());
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--labels FILE is required with --model");
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run demo(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] all = new String[args.length + 1];
+    all[0] = "demo";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        Map.of("OFFHOURS_CACHE", CACHE.toString())).run(all);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
