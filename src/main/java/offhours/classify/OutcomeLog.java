@@ -1,10 +1,9 @@
 package offhours.classify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
  * One JSON line per SQS record: its outcome and what happened to each object in it. Lambda sends
@@ -13,7 +12,6 @@ import java.util.List;
  */
 final class OutcomeLog {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final PrintStream out;
 
   OutcomeLog(PrintStream out) {
@@ -21,16 +19,23 @@ final class OutcomeLog {
   }
 
   void write(String messageId, Outcome.Kind kind, int attempts, List<Outcome> outcomes) {
-    ObjectNode line = JSON.createObjectNode();
-    line.put("level", kind == Outcome.Kind.RETRY ? "WARN" : "INFO");
-    line.put("messageId", messageId);
-    line.put("outcome", kind.name());
-    line.put("attempts", attempts);
-    ArrayNode records = line.putArray("records");
+    // The generator escapes quotes, backslashes and control characters, so an object key with a newline
+    // stays on its one line.
+    JsonWriter line = JsonWriter.create()
+        .writeStartObject()
+        .writeFieldName("level").writeValue(kind == Outcome.Kind.RETRY ? "WARN" : "INFO")
+        .writeFieldName("messageId").writeValue(messageId)
+        .writeFieldName("outcome").writeValue(kind.name())
+        .writeFieldName("attempts").writeValue(attempts)
+        .writeFieldName("records").writeStartArray();
     for (Outcome o : outcomes) {
-      records.addObject().put("subject", o.subject()).put("outcome", o.kind().name()).put("detail", o.detail());
+      line.writeStartObject()
+          .writeFieldName("subject").writeValue(o.subject())
+          .writeFieldName("outcome").writeValue(o.kind().name())
+          .writeFieldName("detail").writeValue(o.detail())
+          .writeEndObject();
     }
-    String text = line.toString();
+    String text = new String(line.writeEndArray().writeEndObject().getBytes(), StandardCharsets.UTF_8);
     synchronized (out) {
       out.println(text);
     }

@@ -1,8 +1,5 @@
 package offhours.classify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,14 +9,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * Reads the S3 event notification inside an SQS message body
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
  */
 final class S3Notifications {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private S3Notifications() {}
 
@@ -56,34 +53,35 @@ final class S3Notifications {
   static Parsed parse(String body) {
     JsonNode root;
     try {
-      root = JSON.readTree(body == null ? "" : body);
-    } catch (JsonProcessingException e) {
-      return new Malformed("message body is not JSON: " + e.getOriginalMessage());
+      root = Json.parse(body == null ? "" : body);
+    } catch (Json.NotJson e) {
+      return new Malformed("message body is not JSON: " + e.getMessage());
     }
-    if (root == null || root.isMissingNode() || !root.isObject()) {
+    if (root == null || !root.isObject()) {
       return new Malformed("message body is not a JSON object, so not an S3 event notification");
     }
-    if ("s3:TestEvent".equals(root.path("Event").asText(null)) && !root.has("Records")) {
+    Map<String, JsonNode> fields = root.asObject();
+    if ("s3:TestEvent".equals(Json.text(fields.get("Event"))) && !fields.containsKey("Records")) {
       return new TestEvent();
     }
-    JsonNode records = root.get("Records");
+    JsonNode records = fields.get("Records");
     if (records == null || !records.isArray()) {
       return new Malformed("message body is JSON but not an S3 event notification (it has no Records array)");
     }
-    if (records.isEmpty()) {
+    List<JsonNode> elements = records.asArray();
+    if (elements.isEmpty()) {
       return new Malformed("S3 event notification has an empty Records array");
     }
     List<Entry> entries = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      entries.add(record(i, records.get(i)));
+    for (int i = 0; i < elements.size(); i++) {
+      entries.add(record(i, elements.get(i)));
     }
     return new Records(entries);
   }
 
   private static Entry record(int index, JsonNode r) {
-    JsonNode s3 = r.path("s3");
-    String bucket = text(s3.path("bucket").path("name"));
-    String rawKey = text(s3.path("object").path("key"));
+    String bucket = Json.text(Json.at(r, "s3", "bucket", "name"));
+    String rawKey = Json.text(Json.at(r, "s3", "object", "key"));
     if (bucket == null) {
       return new BadRecord(index, "record " + index + " has no s3.bucket.name");
     }
@@ -96,18 +94,19 @@ final class S3Notifications {
     } catch (IllegalArgumentException e) {
       return new BadRecord(index, "record " + index + " has a key that is not URL-encoded: '" + rawKey + "'");
     }
-    String eventName = text(r.path("eventName"));
+    String eventName = Json.text(Json.at(r, "eventName"));
+    String rawTime = Json.text(Json.at(r, "eventTime"));
     Instant eventTime;
     try {
-      eventTime = eventTime(text(r.path("eventTime")));
+      eventTime = eventTime(rawTime);
     } catch (DateTimeParseException e) {
       return new BadRecord(index, "record " + index + " for s3://" + bucket + "/" + key
-          + " has an eventTime that is not ISO-8601: '" + text(r.path("eventTime")) + "'");
+          + " has an eventTime that is not ISO-8601: '" + rawTime + "'");
     }
-    JsonNode object = s3.path("object");
-    Long size = object.path("size").isIntegralNumber() ? object.path("size").asLong() : null;
-    return new ObjectEvent(eventName, eventTime, bucket, key, size, text(object.path("eTag")),
-        text(object.path("versionId")), text(object.path("sequencer")));
+    JsonNode object = Json.at(r, "s3", "object");
+    return new ObjectEvent(eventName, eventTime, bucket, key, Json.integer(Json.at(object, "size")),
+        Json.text(Json.at(object, "eTag")), Json.text(Json.at(object, "versionId")),
+        Json.text(Json.at(object, "sequencer")));
   }
 
   /**
@@ -131,9 +130,5 @@ final class S3Notifications {
     } catch (DateTimeParseException withoutZone) {
       return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
     }
-  }
-
-  private static String text(JsonNode node) {
-    return node == null || node.isMissingNode() || node.isNull() ? null : node.asText();
   }
 }

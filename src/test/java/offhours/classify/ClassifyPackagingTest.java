@@ -29,6 +29,21 @@ class ClassifyPackagingTest {
     assertThat(offending).isEmpty();
   }
 
+  @Test
+  void theClassifyPackagesUseNoJacksonBecauseTheZipCarriesNone() throws IOException {
+    // Not only imports: a fully qualified com.fasterxml.jackson name would fail just the same in Lambda.
+    List<String> offending;
+    try (Stream<Path> files = Stream.of("aws", "classify", "results")
+        .flatMap(p -> list(Path.of("src/main/java/offhours", p)))) {
+      offending = files.flatMap(f -> lines(f).stream()
+              .filter(l -> l.contains("com.fasterxml.jackson"))
+              .map(l -> f.getFileName() + ": " + l.strip()))
+          .toList();
+    }
+    assertThat(offending).as("the Classify zip has no Jackson databind; use the SDK's json-utils (offhours.classify.Json)")
+        .isEmpty();
+  }
+
   private static Stream<Path> list(Path dir) {
     try {
       return Files.list(dir).filter(f -> f.toString().endsWith(".java")).toList().stream();

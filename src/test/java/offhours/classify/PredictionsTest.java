@@ -48,4 +48,29 @@ class PredictionsTest {
         .hasMessage("endpoint response has a non-number at index 1: \"x\"");
     assertThatThrownBy(() -> topK("not json", 3)).hasMessageStartingWith("endpoint response is not JSON: ");
   }
+
+  @Test
+  void readsProbabilitiesWrittenWithExponents() {
+    assertThat(topK("[1e-05, 2.5E-3, 0.99, 1E-7, 0.00749]", 2)).containsExactly(
+        new Label("Neutral", 0.99), new Label("Sexy", 0.00749));
+    assertThat(topK("[1e-05, 2.5E-3, 0.99, 1E-7, 0.00749]", 5)).contains(new Label("Drawing", 1.0e-5));
+  }
+
+  @Test
+  void aTruncatedOrEmptyResponseSaysWhatTheParserFoundAndWhere() {
+    assertThatThrownBy(() -> topK("[0.1, 0.05, 0.6", 3)).isInstanceOf(Predictions.ContractViolation.class)
+        .hasMessageStartingWith("endpoint response is not JSON: Unexpected end-of-input: expected close marker for Array")
+        .hasMessageEndingWith(" at line 1, column 16");
+    assertThatThrownBy(() -> topK("not json", 3))
+        .hasMessage("endpoint response is not JSON: Unrecognized token 'not': was expecting (JSON String, Number,"
+            + " Array, Object or token 'null', 'true' or 'false') at line 1, column 5");
+    assertThatThrownBy(() -> topK("", 3))
+        .hasMessage("endpoint response is not a JSON array of probabilities: (an empty body)");
+  }
+
+  @Test
+  void anAbbreviatedResponseIsCompactJson() {
+    assertThatThrownBy(() -> topK("{\"label\" : \"say \\\"hi\\\"\", \"p\": [1e-05, true, null]}", 3))
+        .hasMessage("endpoint response is not a JSON array of probabilities: {\"label\":\"say \\\"hi\\\"\",\"p\":[1e-05,true,null]}");
+  }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import offhours.classify.S3Notifications.BadRecord;
 import offhours.classify.S3Notifications.Malformed;
 import offhours.classify.S3Notifications.ObjectEvent;
@@ -109,5 +110,76 @@ class S3NotificationsTest {
 
     assertThat(records.entries()).containsExactly(
         new BadRecord(0, "record 0 has a key that is not URL-encoded: '100%.jpg'"));
+  }
+
+  @Test
+  void readsEveryFieldOfAVersionedRecordAndSizesBeyondTheIntRange() {
+    Records records = (Records) S3Notifications.parse("""
+        {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:CompleteMultipartUpload",
+          "eventTime":"2026-11-25T10:00:00.000Z",
+          "s3":{"bucket":{"name":"b","arn":"arn:aws:s3:::b"},
+                "object":{"key":"big%2Fvideo+1.png","size":5497558138880,"eTag":"d41d8cd98f00b204e9800998ecf8427e-512",
+                          "versionId":"3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY","sequencer":"0055AED6DCD90281E5"}}}]}
+        """);
+
+    assertThat(records.entries()).containsExactly(new ObjectEvent("ObjectCreated:CompleteMultipartUpload",
+        Instant.parse("2026-11-25T10:00:00Z"), "b", "big/video 1.png", 5_497_558_138_880L,
+        "d41d8cd98f00b204e9800998ecf8427e-512", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", "0055AED6DCD90281E5"));
+  }
+
+  @Test
+  void aSizeThatIsNotAnIntegerInTheLongRangeIsUnknown() {
+    for (String size : List.of("3.5", "1e3", "\"12\"", "null", "99999999999999999999")) {
+      Records records = (Records) S3Notifications.parse(
+          "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a.jpg\",\"size\":" + size + "}}}]}");
+      assertThat(((ObjectEvent) records.entries().getFirst()).size()).as(size).isNull();
+    }
+  }
+
+  @Test
+  void truncatedJsonIsMalformedWithTheParsersReason() {
+    assertThat(S3Notifications.parse("{\"Records\":[{\"s3\":")).isEqualTo(
+        new Malformed("message body is not JSON: Unexpected end-of-input within/between Object entries"));
+    assertThat(S3Notifications.parse("{\"Records\":[")).isInstanceOfSatisfying(Malformed.class, m -> assertThat(m.reason())
+        .startsWith("message body is not JSON: Unexpected end-of-input: expected close marker for Array"));
+  }
+
+  @Test
+  void onlyStandardJsonIsAccepted() {
+    assertThat(S3Notifications.parse("/* S3 */ {\"Records\":[]}")).isInstanceOfSatisfying(Malformed.class,
+        m -> assertThat(m.reason()).startsWith("message body is not JSON: Unexpected character ('/' (code 47))"));
+    assertThat(S3Notifications.parse("{'Records':[]}")).isInstanceOfSatisfying(Malformed.class,
+        m -> assertThat(m.reason()).startsWith("message body is not JSON: Unexpected character (''' (code 39))"));
+    assertThat(S3Notifications.parse("{\"Records\":[1,]}")).isInstanceOf(Malformed.class);
+  }
+
+  @Test
+  void emptyBodiesAndJsonScalarsAreNotObjects() {
+    Malformed notAnObject = new Malformed("message body is not a JSON object, so not an S3 event notification");
+    assertThat(S3Notifications.parse(null)).isEqualTo(notAnObject);
+    assertThat(S3Notifications.parse("  ")).isEqualTo(notAnObject);
+    assertThat(S3Notifications.parse("\"Records\"")).isEqualTo(notAnObject);
+    assertThat(S3Notifications.parse("null")).isEqualTo(notAnObject);
+    assertThat(S3Notifications.parse("{\"Records\":{}}")).isEqualTo(new Malformed(
+        "message body is JSON but not an S3 event notification (it has no Records array)"));
+    assertThat(S3Notifications.parse("{\"Records\":[]}")).isEqualTo(new Malformed(
+        "S3 event notification has an empty Records array"));
+  }
+
+  @Test
+  void recordsThatAreNotObjectsOrHaveNoBucketNameAreBadRecords() {
+    Records records = (Records) S3Notifications.parse(
+        "{\"Records\":[1, {\"s3\":\"x\"}, {\"s3\":{\"bucket\":{\"name\":{}},\"object\":{\"key\":\"a.jpg\"}}}]}");
+
+    assertThat(records.entries()).containsExactly(
+        new BadRecord(0, "record 0 has no s3.bucket.name"),
+        new BadRecord(1, "record 1 has no s3.bucket.name"),
+        new BadRecord(2, "record 2 has no s3.bucket.name"));
+  }
+
+  @Test
+  void aTestEventThatCarriesRecordsIsReadAsRecords() {
+    assertThat(S3Notifications.parse("{\"Event\":\"s3:TestEvent\",\"Records\":[{}]}"))
+        .isEqualTo(new Records(List.of(new BadRecord(0, "record 0 has no s3.bucket.name"))));
   }
 }

@@ -1,0 +1,133 @@
+package offhours.classify;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonLocation;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException;
+
+/**
+ * Strict JSON for the Classify function on the SDK's own json-utils, which every SDK client already
+ * ships: Jackson databind would push the Classify zip over its 12 MB budget (see src/assembly/classify.xml).
+ */
+final class Json {
+
+  /**
+   * RFC 8259 JSON and nothing more. json-utils' default factory also accepts Java comments, which no
+   * S3 notification or model response contains; a plain factory rejects them, as Jackson databind did.
+   */
+  private static final JsonNodeParser PARSER = JsonNode.parserBuilder().jsonFactory(JsonFactory.builder().build()).build();
+
+  private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
+
+  private Json() {}
+
+  /** Input that is not JSON: the message is the parser's, its position is {@link #where()}. */
+  static final class NotJson extends Exception {
+    private final String where;
+
+    NotJson(String message, String where) {
+      super(message);
+      this.where = where;
+    }
+
+    /** "line L, column C" of the first error, or null when the parser did not say. */
+    String where() {
+      return where;
+    }
+  }
+
+  /** The JSON value in {@code text}, or null when {@code text} is empty or only whitespace. */
+  static JsonNode parse(String text) throws NotJson {
+    try {
+      return PARSER.parse(text);
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      throw notJson(e);
+    }
+  }
+
+  /** The JSON value in the UTF-8 (or UTF-16/32, detected) {@code bytes}, or null when they hold no value. */
+  static JsonNode parse(byte[] bytes) throws NotJson {
+    try {
+      return PARSER.parse(bytes);
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      throw notJson(e);
+    }
+  }
+
+  private static NotJson notJson(RuntimeException e) {
+    if (e.getCause() instanceof JsonProcessingException j) {
+      JsonLocation at = j.getLocation();
+      return new NotJson(j.getOriginalMessage(), at == null ? null : "line " + at.getLineNr() + ", column " + at.getColumnNr());
+    }
+    return new NotJson(String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), null);
+  }
+
+  /** The value at {@code path} below {@code node}, or null when a step is missing or not an object. */
+  static JsonNode at(JsonNode node, String... path) {
+    for (String field : path) {
+      if (node == null || !node.isObject()) {
+        return null;
+      }
+      node = node.asObject().get(field);
+    }
+    return node;
+  }
+
+  /** A string as it is, a number or boolean as its JSON text; null for null, absent, arrays and objects. */
+  static String text(JsonNode node) {
+    return node == null ? null : node.text();
+  }
+
+  /**
+   * A JSON integer that fits a long (S3 object sizes reach 5 TB), else null: fractions, exponents and
+   * integers beyond the long range are not sizes.
+   */
+  static Long integer(JsonNode node) {
+    if (node == null || !node.isNumber() || !INTEGER.matcher(node.asNumber()).matches()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(node.asNumber());
+    } catch (NumberFormatException outOfRange) {
+      return null;
+    }
+  }
+
+  /** Compact JSON text of {@code node}, numbers as they were written. */
+  static String write(JsonNode node) {
+    JsonWriter out = JsonWriter.create();
+    write(out, node);
+    return new String(out.getBytes(), StandardCharsets.UTF_8);
+  }
+
+  private static void write(JsonWriter out, JsonNode node) {
+    if (node.isObject()) {
+      out.writeStartObject();
+      for (Map.Entry<String, JsonNode> field : node.asObject().entrySet()) {
+        out.writeFieldName(field.getKey());
+        write(out, field.getValue());
+      }
+      out.writeEndObject();
+    } else if (node.isArray()) {
+      out.writeStartArray();
+      for (JsonNode element : node.asArray()) {
+        write(out, element);
+      }
+      out.writeEndArray();
+    } else if (node.isString()) {
+      out.writeValue(node.asString());
+    } else if (node.isNumber()) {
+      out.writeNumber(node.asNumber());
+    } else if (node.isBoolean()) {
+      out.writeValue(node.asBoolean());
+    } else {
+      out.writeNull();
+    }
+  }
+}
