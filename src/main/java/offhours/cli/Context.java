@@ -1,5 +1,7 @@
 package offhours.cli;
 
+import offhours.local.model.DefaultModel;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,16 +44,7 @@ public record Context(
    * (contracts: "Local stack state file").
    */
   public static Path cacheDir(Map<String, String> env) {
-    String explicit = env.get("OFFHOURS_CACHE");
-    if (explicit != null && !explicit.isBlank()) {
-      return Path.of(explicit);
-    }
-    String xdg = env.get("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) {
-      return Path.of(xdg, "offhours");
-    }
-    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-    return Path.of(home, ".cache", "offhours");
+    return DefaultModel.cacheDir(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
   }
 
   /** The zone in which "18:00" and "2026-11-25T18:00" are read. */
