@@ -1,0 +1,113 @@
+// Needs moto_server on the PATH (or in ~/.pyenv/shims), python3 (the slow model container), and node/npm for the
+// first conversion of the default model into the shared cache ($OFFHOURS_CACHE, else java.io.tmpdir/offhours-test-cache).
+package offhours.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import offhours.cli.Main;
+import offhours.endpoint.Schedule;
+import offhours.results.ResultItem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The endpoint's life cycle against the whole local stack (moto_server, the local SageMaker, the local Lambda and the
+ * real controller on a 1 s timer): while the endpoint is off uploads wait in SQS without spending their receive count,
+ * a stop drains in-flight work before deleting, a failed creation is retried, and a mapping enabled by hand while the
+ * endpoint is off is disabled again. Every assertion reads the results table, the queues or the APIs over the wire.
+ */
+class EndpointLifecycleIT {
+
+  /** The controller policy that keeps the endpoint off unless told otherwise: no working hours, no wake on backlog. */
+  private static final Map<String, String> OFF_UNLESS_STARTED = Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir Path cliCache;
+
+  @Test
+  void uploadsWaitInTheQueueWhileTheEndpointIsOffAndAreClassifiedOnceItStarts() throws Exception {
+    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(2), OFF_UNLESS_STARTED))) {
+      Cli cli = new Cli(f);
+      List<Path> images;
+      try (var files = Files.list(StackFixture.DEMO_IMAGES)) {
+        images = files.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted().toList();
+      }
+      int n = images.size();
+      long testEvents = f.queue().visible(); // the s3:TestEvent S3 sends when the notification is configured
+
+      assertThat(cli.run("upload", StackFixture.DEMO_IMAGES.toString())).as("offhours upload: %s", cli.err).isZero();
+      f.await(n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n + testEvents);
+      for (int run = 0; run < 3; run++) {
+        JsonNode decision = f.reconcile();
+        assertThat(decision.get("want").asText()).as("controller run %d while off: %s", run, decision).isEqualTo("OFF");
+        assertThat(decision.get("action").asText()).as("controller run %d while off: %s", run, decision)
+            .isEqualTo("NONE");
+      }
+
+      assertThat(f.results()).as("results while the endpoint is off").isEmpty();
+      assertThat(f.queue()).as("the queue after three controller runs with the endpoint off")
+          .isEqualTo(new StackFixture.Queue(n + testEvents, 0, 0, 0));
+      assertThat(f.endpointStatus()).as("endpoint while off").isEqualTo("absent");
+      assertThat(f.mappingState()).as("mapping while off").isEqualTo("Disabled");
+      assertThat(f.consumer().delivered()).as("messages the consumer received while off").isZero();
+      assertThat(cli.run("queue", "--json")).isZero();
+      JsonNode queue = StackFixture.json(cli.out);
+      assertThat(queue.get("visible").asLong()).as("offhours queue --json: %s", cli.out).isEqualTo(n + testEvents);
+      assertThat(queue.get("dlq").asLong()).as("offhours queue --json: %s", cli.out).isZero();
+
+      assertThat(cli.run("endpoint", "start")).as("offhours endpoint start: %s", cli.err).isZero();
+      f.await("a result for each of the " + n + " uploads", DEADLINE, () -> f.results().size() == n);
+      f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
+
+      List<ResultItem> results = f.results();
+      assertThat(results).extracting(ResultItem::key)
+          .containsExactlyInAnyOrderElementsOf(images.stream().map(p -> p.getFileName().toString()).toList());
+      assertThat(results).as("results of uploads that waited while the endpoint was off")
+          .allSatisfy(r -> assertThat(r.attempts()).as("attempts of %s (receives + deferrals)", r.key()).isEqualTo(1));
+      assertThat(results).filteredOn(r -> r.status() == ResultItem.Status.CLASSIFIED).extracting(ResultItem::key)
+          .as("the real photos are classified by the default model")
+          .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
+      assertThat(f.queue().dlq()).as("DLQ after the drain").isZero();
+      assertThat(f.consumer().failed()).as("batch item failures (each spends a receive count)").isZero();
+      assertThat(cli.run("results", "--json")).isZero();
+      assertThat(cli.out.lines().map(StackFixture::json).map(j -> j.get("key").asText()).toList())
+          .as("offhours results --json").hasSize(n);
+    }
+  }
+
+  /** The CLI in-process against the stack, through a state file as {@code offhours local start} writes it. */
+  private final class Cli {
+    private final Map<String, String> env;
+    String out = "";
+    String err = "";
+
+    Cli(StackFixture f) throws IOException {
+      f.stack.state(ProcessHandle.current().pid()).write(LocalStackState.file(cliCache));
+      env = Map.of("OFFHOURS_CACHE", cliCache.toString(), "HOME", cliCache.toString());
+    }
+
+    int run(String... args) {
+      ByteArrayOutputStream o = new ByteArrayOutputStream();
+      ByteArrayOutputStream e = new ByteArrayOutputStream();
+      int code = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8),
+          env).run(args);
+      out = o.toString(StandardCharsets.UTF_8);
+      err = e.toString(StandardCharsets.UTF_8);
+      return code;
+    }
+  }
+}

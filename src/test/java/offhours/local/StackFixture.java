@@ -1,0 +1,214 @@
+package offhours.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import offhours.aws.AwsClients.Service;
+import offhours.results.ResultItem;
+import offhours.results.ResultsTable;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * One running {@link LocalStack} and the real reads the scenarios assert on: the results table, the queue's and the
+ * DLQ's counters (GetQueueAttributes), the endpoint's status (DescribeEndpoint) and the mapping's state
+ * (GetEventSourceMapping), each over the wire exactly as a user or the AWS CLI would see them.
+ */
+final class StackFixture implements AutoCloseable {
+
+  /** The photos kept in the repository; every one of them ends with a result (CLASSIFIED or REJECTED). */
+  static final Path DEMO_IMAGES = Path.of("src/demo/images");
+  static final List<Path> PHOTOS = List.of(DEMO_IMAGES.resolve("chelsea.png"), DEMO_IMAGES.resolve("coffee.png"),
+      DEMO_IMAGES.resolve("horse.png"), DEMO_IMAGES.resolve("rocket.jpg"));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final LocalStack stack;
+  final ResultsTable results;
+  final LambdaClient lambda;
+  final SageMakerClient sageMaker;
+
+  private StackFixture(LocalStack stack) {
+    this.stack = stack;
+    this.results = new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
+    this.lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder());
+    this.sageMaker = stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder());
+  }
+
+  /**
+   * The model cache shared by every test on this machine ($OFFHOURS_CACHE, else java.io.tmpdir/offhours-test-cache),
+   * so the default model is fetched and converted once, not once per test.
+   */
+  static Path sharedCache() {
+    String env = System.getenv("OFFHOURS_CACHE");
+    return env != null && !env.isBlank() ? Path.of(env)
+        : Path.of(System.getProperty("java.io.tmpdir"), "offhours-test-cache");
+  }
+
+  /** Local mode's options with a 1 s controller tick, a short creating delay and these controller variables. */
+  static LocalStack.Options options(Duration creatingDelay, Map<String, String> controller) {
+    return new LocalStack.Options(sharedCache(), Optional.empty(), Optional.empty(), Optional.empty(), creatingDelay,
+        Duration.ofSeconds(1), Map.of()).withController(controller);
+  }
+
+  static StackFixture start(LocalStack.Options options) throws IOException {
+    return new StackFixture(LocalStack.start(options, new PrintStream(PrintStream.nullOutputStream())));
+  }
+
+  // ---- uploads ----
+
+  void upload(String key, Path file) {
+    stack.s3().putObject(r -> r.bucket(stack.resources().bucket()).key(key), RequestBody.fromFile(file));
+  }
+
+  /** Uploads {@code count} copies of the photos under distinct keys {@code prefix/NNN-name}; returns the keys. */
+  List<String> uploadCopies(String prefix, int count) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Path photo = PHOTOS.get(i % PHOTOS.size());
+      String key = String.format("%s/%03d-%s", prefix, i, photo.getFileName());
+      upload(key, photo);
+      keys.add(key);
+    }
+    return keys;
+  }
+
+  // ---- real reads ----
+
+  List<ResultItem> results() {
+    return results.scan(Optional.empty());
+  }
+
+  record Queue(long visible, long inFlight, long delayed, long dlq) {
+    long total() {
+      return visible + inFlight + delayed;
+    }
+  }
+
+  Queue queue() {
+    Map<QueueAttributeName, String> q = stack.sqs().getQueueAttributes(r -> r.queueUrl(stack.resources().queueUrl())
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+    Map<QueueAttributeName, String> dlq = stack.sqs().getQueueAttributes(r -> r
+        .queueUrl(stack.resources().deadLetterQueueUrl())
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+    return new Queue(
+        Long.parseLong(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
+        Long.parseLong(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)),
+        Long.parseLong(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)),
+        Long.parseLong(dlq.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            + Long.parseLong(dlq.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+  }
+
+  /** "absent", or the endpoint's status as DescribeEndpoint reports it ("Creating", "InService", ...). */
+  String endpointStatus() {
+    try {
+      return sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).endpointStatusAsString();
+    } catch (SageMakerException e) {
+      if (e.statusCode() == 400 && e.getMessage().contains("Could not find endpoint")) {
+        return "absent";
+      }
+      throw e;
+    }
+  }
+
+  /** The mapping's state as GetEventSourceMapping reports it: Enabled, Enabling, Disabling, Disabled. */
+  String mappingState() {
+    return lambda.getEventSourceMapping(r -> r.uuid(stack.mappingUuid())).state();
+  }
+
+  LocalLambdaStats consumer() {
+    var s = stack.lambda().stats(stack.mappingUuid());
+    return new LocalLambdaStats(s.delivered(), s.deleted(), s.failed(), s.invocationErrors(), s.invoking());
+  }
+
+  /** The consumer's counters: {@code failed} are batch item failures, the only thing that spends a receive count. */
+  record LocalLambdaStats(long delivered, long deleted, long failed, long invocationErrors, int invoking) {}
+
+  // ---- the controller ----
+
+  /** A manual override through the controller function's Invoke API, as {@code offhours endpoint start|stop} does. */
+  JsonNode override(String action) {
+    InvokeResponse response = lambda.invoke(r -> r.functionName(LocalStack.CONTROLLER_FUNCTION)
+        .payload(SdkBytes.fromUtf8String("{\"action\":\"" + action + "\"}")));
+    assertThat(response.functionError()).as("controller answer to %s: %s", action, response.payload().asUtf8String())
+        .isNull();
+    return json(response.payload().asUtf8String());
+  }
+
+  /** One controller run now, besides its schedule; its decision. */
+  JsonNode reconcile() throws InterruptedException {
+    return JSON.valueToTree(stack.reconcileNow());
+  }
+
+  static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---- waiting ----
+
+  /** Polls {@code condition} every 100 ms until it holds; fails with {@code what} and the last observed state. */
+  void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    awaitValue(what, timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+  }
+
+  /** Polls until {@code probe} returns non-null, and returns that. */
+  <T> T awaitValue(String what, Duration timeout, Supplier<T> probe) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      T value = probe.get();
+      if (value != null) {
+        return value;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("gave up after " + timeout + " waiting for: " + what + "; now " + snapshot());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** What a failure message shows: everything a reader needs to see where the pipeline stopped. */
+  String snapshot() {
+    return "endpoint " + endpointStatus() + ", mapping " + mappingState() + ", queue " + queue() + ", "
+        + results().size() + " results, consumer " + consumer();
+  }
+
+  static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    lambda.close();
+    sageMaker.close();
+    stack.close();
+  }
+}
