@@ -47,10 +47,9 @@ class EndpointLifecycleIT {
         images = files.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted().toList();
       }
       int n = images.size();
-      long testEvents = f.queue().visible(); // the s3:TestEvent S3 sends when the notification is configured
 
       assertThat(cli.run("upload", StackFixture.DEMO_IMAGES.toString())).as("offhours upload: %s", cli.err).isZero();
-      f.await(n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n + testEvents);
+      f.await(n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n);
       for (int run = 0; run < 3; run++) {
         JsonNode decision = f.reconcile();
         assertThat(decision.get("want").asText()).as("controller run %d while off: %s", run, decision).isEqualTo("OFF");
@@ -60,13 +59,13 @@ class EndpointLifecycleIT {
 
       assertThat(f.results()).as("results while the endpoint is off").isEmpty();
       assertThat(f.queue()).as("the queue after three controller runs with the endpoint off")
-          .isEqualTo(new StackFixture.Queue(n + testEvents, 0, 0, 0));
+          .isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
       assertThat(f.endpointStatus()).as("endpoint while off").isEqualTo("absent");
       assertThat(f.mappingState()).as("mapping while off").isEqualTo("Disabled");
       assertThat(f.consumer().delivered()).as("messages the consumer received while off").isZero();
       assertThat(cli.run("queue", "--json")).isZero();
       JsonNode queue = StackFixture.json(cli.out);
-      assertThat(queue.get("visible").asLong()).as("offhours queue --json: %s", cli.out).isEqualTo(n + testEvents);
+      assertThat(queue.get("visible").asLong()).as("offhours queue --json: %s", cli.out).isEqualTo(n);
       assertThat(queue.get("dlq").asLong()).as("offhours queue --json: %s", cli.out).isZero();
 
       assertThat(cli.run("endpoint", "start")).as("offhours endpoint start: %s", cli.err).isZero();
@@ -86,6 +85,70 @@ class EndpointLifecycleIT {
       assertThat(cli.run("results", "--json")).isZero();
       assertThat(cli.out.lines().map(StackFixture::json).map(j -> j.get("key").asText()).toList())
           .as("offhours results --json").hasSize(n);
+    }
+  }
+
+  @Test
+  void aStopDuringABacklogDrainsInFlightBatchesBeforeDeletingAndTheRestartClassifiesEachUploadOnce(@TempDir Path dir)
+      throws Exception {
+    // 0.25 s per image, one at a time: 40 uploads take ~10 s, and a batch of 10 in flight takes seconds to finish.
+    try (StackFixture f = StackFixture.start(StackFixture.slowModel(dir, 0.25, Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
+      int n = 40;
+      List<String> keys = f.uploadCopies("backlog", n);
+      f.await(n + " notifications visible", DEADLINE, () -> f.queue().visible() == n);
+
+      f.override("start");
+      f.await("the first results of the drain", DEADLINE, () -> f.results().size() >= 6);
+      f.override("stop");
+
+      // Sample the stop until the endpoint is gone: consumption must be paused before the endpoint leaves InService,
+      // and nothing may be in flight once it does.
+      long drained = 0;
+      List<String> violations = new java.util.ArrayList<>();
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      String endpoint;
+      do {
+        assertThat(System.nanoTime()).as("endpoint deleted within %s of the stop; %s", DEADLINE, f.snapshot())
+            .isLessThan(deadline);
+        String mapping = f.mappingState();
+        StackFixture.Queue q = f.queue();
+        int invoking = f.consumer().invoking();
+        endpoint = f.endpointStatus();
+        if (endpoint.equals("InService") && !mapping.startsWith("Enabl")) {
+          drained = Math.max(drained, q.inFlight());
+        } else if (!endpoint.equals("InService")
+            && (mapping.startsWith("Enabl") || q.inFlight() > 0 || invoking > 0)) {
+          violations.add("endpoint " + endpoint + " while mapping " + mapping + ", " + q.inFlight() + " in flight, "
+              + invoking + " batches invoking");
+        }
+        Thread.sleep(50);
+      } while (!endpoint.equals("absent"));
+
+      assertThat(violations).as("the endpoint left InService with consumption on or work in flight").isEmpty();
+      assertThat(drained).as("messages in flight while the stop waited (the stop must land mid-drain to test it)")
+          .isPositive();
+      int classifiedBeforeRestart = f.results().size();
+      StackFixture.Queue stopped = f.queue();
+      assertThat(classifiedBeforeRestart).as("results when the endpoint was gone: a backlog must be left").isLessThan(n);
+      assertThat(stopped).as("the queue after the stop: the rest waits visible, nothing deferred, nothing dead")
+          .isEqualTo(new StackFixture.Queue(n - classifiedBeforeRestart, 0, 0, 0));
+
+      f.override("start");
+      f.await("a result for each of the " + n + " uploads after the restart", DEADLINE, () -> f.results().size() >= n);
+      f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
+
+      List<ResultItem> results = f.results();
+      Map<String, Long> perUpload = results.stream().collect(Collectors.groupingBy(ResultItem::pk, Collectors.counting()));
+      assertThat(perUpload).as("results per upload (pk)").hasSize(n).allSatisfy((pk, count) ->
+          assertThat(count).as("results of %s", pk).isEqualTo(1L));
+      assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrderElementsOf(keys);
+      assertThat(results).allSatisfy(r -> {
+        assertThat(r.status()).as("status of %s", r.key()).isEqualTo(ResultItem.Status.CLASSIFIED);
+        // attempts = SQS receives + deferrals: 1 means neither the stop nor the restart cost this upload anything
+        assertThat(r.attempts()).as("attempts of %s", r.key()).isEqualTo(1);
+      });
+      assertThat(f.queue().dlq()).as("DLQ").isZero();
+      assertThat(f.consumer().failed()).as("batch item failures (each spends a receive count)").isZero();
     }
   }
 

@@ -69,8 +69,49 @@ final class StackFixture implements AutoCloseable {
         Duration.ofSeconds(1), Map.of()).withController(controller);
   }
 
-  static StackFixture start(LocalStack.Options options) throws IOException {
-    return new StackFixture(LocalStack.start(options, new PrintStream(PrintStream.nullOutputStream())));
+  /**
+   * Local mode served by src/test/resources/sagemaker/slow_classifier.py: a one-instance model that needs
+   * {@code secondsPerImage} per image, labels cat, dog, other.
+   */
+  static LocalStack.Options slowModel(Path dir, double secondsPerImage, Duration creatingDelay,
+      Map<String, String> controller) throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nother\n");
+    Path script;
+    try {
+      script = Path.of(StackFixture.class.getResource("/sagemaker/slow_classifier.py").toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    String command = "SLOW_SECONDS=" + secondsPerImage + " LABEL_COUNT=3 exec python3 '" + script + "'";
+    return new LocalStack.Options(sharedCache(), Optional.empty(), Optional.of(labels), Optional.of(command),
+        creatingDelay, Duration.ofSeconds(1), Map.of()).withController(controller);
+  }
+
+  /**
+   * Starts the stack and removes the s3:TestEvent that S3 sends when the notification is configured, so the queue
+   * holds exactly the uploads of the scenario.
+   */
+  static StackFixture start(LocalStack.Options options) throws IOException, InterruptedException {
+    StackFixture f = new StackFixture(LocalStack.start(options, new PrintStream(PrintStream.nullOutputStream())));
+    try {
+      f.discardTestEvents();
+      return f;
+    } catch (RuntimeException | InterruptedException e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  private void discardTestEvents() throws InterruptedException {
+    String queueUrl = stack.resources().queueUrl();
+    await("the s3:TestEvent removed from the queue", Duration.ofSeconds(10), () -> {
+      for (var m : stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
+          .visibilityTimeout(0).waitTimeSeconds(0)).messages()) {
+        assertThat(m.body()).as("a message in the queue before any upload").contains("s3:TestEvent");
+        stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+      }
+      return queue().total() == 0;
+    });
   }
 
   // ---- uploads ----
@@ -193,6 +234,9 @@ final class StackFixture implements AutoCloseable {
 
   /** What a failure message shows: everything a reader needs to see where the pipeline stopped. */
   String snapshot() {
+    if (lambda == null) {
+      return "(not started)";
+    }
     return "endpoint " + endpointStatus() + ", mapping " + mappingState() + ", queue " + queue() + ", "
         + results().size() + " results, consumer " + consumer();
   }
