@@ -152,6 +152,84 @@ class EndpointLifecycleIT {
     }
   }
 
+  @Test
+  void aFailedCreationIsDeletedAndRetriedAfterTheBackoffWhileUploadsWait() throws Exception {
+    // Local mode's own policy (wake on one waiting upload), with a 5 s first backoff instead of 5 minutes.
+    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1),
+        Map.of("CREATE_BACKOFF_SECONDS", "5")))) {
+      f.stack.sageMaker().failNextCreates(1, "CapacityError: Unable to provision requested ML compute capacity.");
+      List<String> keys = f.uploadCopies("retry", 4);
+      int n = keys.size();
+
+      // Until the retried endpoint serves, nothing may be consumed: the mapping stays off on a Failed endpoint.
+      List<String> violations = new java.util.ArrayList<>();
+      f.awaitValue("the first endpoint to fail", DEADLINE, () -> {
+        String endpoint = f.endpointStatus();
+        if (f.consumer().delivered() > 0) {
+          violations.add(n + " uploads, endpoint " + endpoint + ", yet the consumer received messages");
+        }
+        return endpoint.equals("Failed") ? endpoint : null;
+      });
+      f.await("the failed endpoint deleted", DEADLINE, () -> f.endpointStatus().equals("absent"));
+      JsonNode backoff = f.reconcile();
+      assertThat(backoff.get("action").asText()).as("the run after deleting the failed endpoint: %s", backoff)
+          .isEqualTo("WAIT");
+      assertThat(backoff.get("why").asText()).as("the run after deleting the failed endpoint")
+          .startsWith("create backoff after 1 failure(s)");
+      assertThat(f.consumer().delivered()).as("messages received before any endpoint served").isZero();
+      assertThat(f.queue()).as("uploads while the creation failed").isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
+      assertThat(violations).isEmpty();
+
+      f.await("a result for each of the " + n + " uploads", DEADLINE, () -> f.results().size() == n);
+      f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
+      assertThat(f.endpointStatus()).as("the retried endpoint").isEqualTo("InService");
+      assertThat(f.results()).allSatisfy(r -> {
+        assertThat(r.status()).as("status of %s", r.key()).isEqualTo(ResultItem.Status.CLASSIFIED);
+        assertThat(r.attempts()).as("attempts of %s (receives + deferrals)", r.key()).isEqualTo(1);
+      });
+      assertThat(f.ledgerStartsAndStops()).as("ledger starts and stops: the failed create, its delete, the retry")
+          .containsExactly(2, 1);
+      assertThat(f.queue().dlq()).as("DLQ").isZero();
+      assertThat(f.consumer().failed()).as("batch item failures (each spends a receive count)").isZero();
+    }
+  }
+
+  @Test
+  void aMappingEnabledByHandWhileTheEndpointIsOffIsDisabledAgainAndLosesNoUpload() throws Exception {
+    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
+      List<String> keys = f.uploadCopies("drift", 6);
+      int n = keys.size();
+      f.await(n + " notifications visible", DEADLINE, () -> f.queue().visible() == n);
+
+      // Drift, as a deploy that re-enables the trigger would cause.
+      f.lambda.updateEventSourceMapping(r -> r.uuid(f.stack.mappingUuid()).enabled(true));
+      assertThat(f.mappingState()).as("the mapping right after enabling it by hand").startsWith("Enabl");
+      f.await("the controller to disable the mapping again", DEADLINE, () -> f.mappingState().equals("Disabled"));
+      long deliveredWhileDrifting = f.consumer().delivered();
+
+      // Whatever the consumer received meanwhile went back as delayed copies: every upload is still queued.
+      f.await("every upload back in the queue (visible or delayed)", DEADLINE,
+          () -> f.queue().inFlight() == 0 && f.queue().visible() + f.queue().delayed() == n);
+      assertThat(f.results()).as("results while the endpoint is off").isEmpty();
+      assertThat(f.endpointStatus()).as("endpoint after the drift was corrected").isEqualTo("absent");
+      assertThat(f.queue().dlq()).as("DLQ after the drift").isZero();
+      assertThat(f.consumer().failed()).as("batch item failures while drifting (each spends a receive count)")
+          .isZero();
+
+      f.override("start");
+      f.await("a result for each of the " + n + " uploads", DEADLINE, () -> f.results().size() == n);
+      f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
+      List<ResultItem> results = f.results();
+      assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrderElementsOf(keys);
+      // attempts = receives + deferrals; each delivery during the drift is one deferral and nothing else
+      assertThat(results.stream().mapToLong(r -> r.attempts() - 1).sum())
+          .as("attempts beyond the first, summed, against the %d deliveries during the drift", deliveredWhileDrifting)
+          .isEqualTo(deliveredWhileDrifting);
+      assertThat(f.queue().dlq()).as("DLQ").isZero();
+      assertThat(f.consumer().failed()).as("batch item failures (each spends a receive count)").isZero();
+    }
+  }
+
   /** The CLI in-process against the stack, through a state file as {@code offhours local start} writes it. */
   private final class Cli {
     private final Map<String, String> env;

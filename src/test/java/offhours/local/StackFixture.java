@@ -21,6 +21,7 @@ import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -186,6 +187,18 @@ final class StackFixture implements AutoCloseable {
   /** The consumer's counters: {@code failed} are batch item failures, the only thing that spends a receive count. */
   record LocalLambdaStats(long delivered, long deleted, long failed, long invocationErrors, int invoking) {}
 
+  /** The savings ledger's endpoint starts and stops summed over all days (pk "ledger" of the control table). */
+  long[] ledgerStartsAndStops() {
+    long[] sums = new long[2];
+    stack.dynamoDb().query(r -> r.tableName(stack.resources().controlTable())
+        .keyConditionExpression("pk = :pk")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("ledger")))).items().forEach(item -> {
+          sums[0] += item.containsKey("starts") ? Long.parseLong(item.get("starts").n()) : 0;
+          sums[1] += item.containsKey("stops") ? Long.parseLong(item.get("stops").n()) : 0;
+        });
+    return sums;
+  }
+
   // ---- the controller ----
 
   /** A manual override through the controller function's Invoke API, as {@code offhours endpoint start|stop} does. */
@@ -197,9 +210,18 @@ final class StackFixture implements AutoCloseable {
     return json(response.payload().asUtf8String());
   }
 
-  /** One controller run now, besides its schedule; its decision. */
+  /**
+   * One controller run now, besides its schedule; its decision. A run that lost the race to a concurrent scheduled
+   * run (LOST_RACE: it took no step) is repeated, so the answer is a run that decided.
+   */
   JsonNode reconcile() throws InterruptedException {
-    return JSON.valueToTree(stack.reconcileNow());
+    for (int i = 0; i < 10; i++) {
+      JsonNode decision = JSON.valueToTree(stack.reconcileNow());
+      if (!decision.path("action").asText().equals("LOST_RACE")) {
+        return decision;
+      }
+    }
+    throw new AssertionError("10 controller runs in a row lost the race to a concurrent run; " + snapshot());
   }
 
   static JsonNode json(String text) {
