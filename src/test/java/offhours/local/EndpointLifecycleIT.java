@@ -230,6 +230,59 @@ class EndpointLifecycleIT {
     }
   }
 
+  /**
+   * Sunday working hours in Berlin on the two DST days of 2026, against the real controller, SageMaker and mapping:
+   * on 29 March (CEST from 01:00Z) 08:00-19:00 local is 06:00Z-17:00Z, on 25 October (CET from 01:00Z) it is
+   * 07:00Z-18:00Z. The controller's clock is set to each side of each boundary; the endpoint and the mapping follow.
+   * (Schedule's own DST arithmetic, including the skipped and repeated hour, is covered by ScheduleTest.)
+   */
+  @Test
+  void theScheduleOpensAndClosesAtBerlinLocalTimesOnTheSpringAndAutumnDstDays() throws Exception {
+    StackFixture.SettableClock clock = new StackFixture.SettableClock(Instant.parse("2026-03-29T05:59:30Z"));
+    Map<String, String> sundays = Map.of("TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Sun 08:00-19:00",
+        "WAKE_BACKLOG_MESSAGES", "0", "IDLE_STOP_MINUTES", "0");
+    Schedule schedule = Schedule.parse("Sun 08:00-19:00", java.time.ZoneId.of("Europe/Berlin"), java.util.Set.of());
+    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1), sundays), clock)) {
+      for (String[] day : new String[][] {
+          {"2026-03-29T05:59:30Z", "2026-03-29T06:00:00Z", "2026-03-29T16:59:30Z", "2026-03-29T17:00:00Z"},
+          {"2026-10-25T06:59:30Z", "2026-10-25T07:00:00Z", "2026-10-25T17:59:30Z", "2026-10-25T18:00:00Z"}}) {
+        Instant beforeOpening = Instant.parse(day[0]);
+        Instant opening = Instant.parse(day[1]);
+        Instant beforeClosing = Instant.parse(day[2]);
+        Instant closing = Instant.parse(day[3]);
+        assertThat(List.of(schedule.isOpen(beforeOpening), schedule.isOpen(opening), schedule.isOpen(beforeClosing),
+            schedule.isOpen(closing))).as("Schedule itself on %s", opening).containsExactly(false, true, true, false);
+
+        clock.set(beforeOpening);
+        JsonNode closed = f.reconcile();
+        assertThat(closed.get("want").asText()).as("30 s before 08:00 Berlin (%s): %s", beforeOpening, closed)
+            .isEqualTo("OFF");
+        assertThat(f.endpointStatus()).as("endpoint 30 s before the opening").isEqualTo("absent");
+
+        clock.set(opening);
+        JsonNode open = f.reconcile();
+        assertThat(open.get("want").asText()).as("08:00 Berlin (%s): %s", opening, open).isEqualTo("ON");
+        assertThat(open.get("wantReason").asText()).startsWith("working hours");
+        f.await("the endpoint serving after the opening at " + opening, DEADLINE,
+            () -> f.endpointStatus().equals("InService") && f.mappingState().equals("Enabled"));
+
+        clock.set(beforeClosing);
+        JsonNode stillOpen = f.reconcile();
+        assertThat(stillOpen.get("want").asText()).as("18:59:30 Berlin (%s): %s", beforeClosing, stillOpen)
+            .isEqualTo("ON");
+        assertThat(stillOpen.get("action").asText()).as("18:59:30 Berlin: %s", stillOpen).isEqualTo("NONE");
+
+        clock.set(closing);
+        JsonNode closedAgain = f.reconcile();
+        assertThat(closedAgain.get("want").asText()).as("19:00 Berlin (%s): %s", closing, closedAgain)
+            .isEqualTo("OFF");
+        f.await("the endpoint deleted after the closing at " + closing, DEADLINE,
+            () -> f.endpointStatus().equals("absent") && f.mappingState().equals("Disabled"));
+      }
+      assertThat(f.ledgerStartsAndStops()).as("ledger starts and stops over both days").containsExactly(2, 2);
+    }
+  }
+
   /** The CLI in-process against the stack, through a state file as {@code offhours local start} writes it. */
   private final class Cli {
     private final Map<String, String> env;

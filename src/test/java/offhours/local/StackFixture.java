@@ -93,7 +93,14 @@ final class StackFixture implements AutoCloseable {
    * holds exactly the uploads of the scenario.
    */
   static StackFixture start(LocalStack.Options options) throws IOException, InterruptedException {
-    StackFixture f = new StackFixture(LocalStack.start(options, new PrintStream(PrintStream.nullOutputStream())));
+    return start(options, java.time.Clock.systemUTC());
+  }
+
+  /** As {@link #start(LocalStack.Options)}, the controller reading the time from {@code controllerClock}. */
+  static StackFixture start(LocalStack.Options options, java.time.Clock controllerClock)
+      throws IOException, InterruptedException {
+    StackFixture f = new StackFixture(
+        LocalStack.start(options, new PrintStream(PrintStream.nullOutputStream()), controllerClock));
     try {
       f.discardTestEvents();
       return f;
@@ -229,6 +236,34 @@ final class StackFixture implements AutoCloseable {
       return JSON.readTree(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A clock the test sets; the controller reads it on every run. */
+  static final class SettableClock extends java.time.Clock {
+    private volatile java.time.Instant now;
+
+    SettableClock(java.time.Instant now) {
+      this.now = now;
+    }
+
+    void set(java.time.Instant instant) {
+      now = instant;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException("the controller reads instants only");
     }
   }
 
