@@ -13,10 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.Collectors;
 import offhours.cli.Main;
 import offhours.endpoint.Schedule;
@@ -104,7 +105,7 @@ class EndpointLifecycleIT {
       // Sample the stop until the endpoint is gone: consumption must be paused before the endpoint leaves InService,
       // and nothing may be in flight once it does.
       long drained = 0;
-      List<String> violations = new java.util.ArrayList<>();
+      List<String> violations = new ArrayList<>();
       long deadline = System.nanoTime() + DEADLINE.toNanos();
       String endpoint;
       do {
@@ -162,7 +163,7 @@ class EndpointLifecycleIT {
       int n = keys.size();
 
       // Until the retried endpoint serves, nothing may be consumed: the mapping stays off on a Failed endpoint.
-      List<String> violations = new java.util.ArrayList<>();
+      List<String> violations = new ArrayList<>();
       f.awaitValue("the first endpoint to fail", DEADLINE, () -> {
         String endpoint = f.endpointStatus();
         if (f.consumer().delivered() > 0) {
@@ -241,7 +242,7 @@ class EndpointLifecycleIT {
     StackFixture.SettableClock clock = new StackFixture.SettableClock(Instant.parse("2026-03-29T05:59:30Z"));
     Map<String, String> sundays = Map.of("TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Sun 08:00-19:00",
         "WAKE_BACKLOG_MESSAGES", "0", "IDLE_STOP_MINUTES", "0");
-    Schedule schedule = Schedule.parse("Sun 08:00-19:00", java.time.ZoneId.of("Europe/Berlin"), java.util.Set.of());
+    Schedule schedule = Schedule.parse("Sun 08:00-19:00", ZoneId.of("Europe/Berlin"), Set.of());
     try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1), sundays), clock)) {
       for (String[] day : new String[][] {
           {"2026-03-29T05:59:30Z", "2026-03-29T06:00:00Z", "2026-03-29T16:59:30Z", "2026-03-29T17:00:00Z"},

@@ -7,9 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +85,7 @@ final class StackFixture implements AutoCloseable {
     Path script;
     try {
       script = Path.of(StackFixture.class.getResource("/sagemaker/slow_classifier.py").toURI());
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
     String command = "SLOW_SECONDS=" + secondsPerImage + " LABEL_COUNT=3 exec python3 '" + script + "'";
@@ -89,19 +94,22 @@ final class StackFixture implements AutoCloseable {
   }
 
   /**
-   * Starts the stack and removes the s3:TestEvent that S3 sends when the notification is configured, so the queue
+   * Starts the stack, waits for the mapping to settle, and removes the s3:TestEvent that S3 sends when the notification is configured, so the queue
    * holds exactly the uploads of the scenario.
    */
   static StackFixture start(LocalStack.Options options) throws IOException, InterruptedException {
-    return start(options, java.time.Clock.systemUTC());
+    return start(options, Clock.systemUTC());
   }
 
   /** As {@link #start(LocalStack.Options)}, the controller reading the time from {@code controllerClock}. */
-  static StackFixture start(LocalStack.Options options, java.time.Clock controllerClock)
+  static StackFixture start(LocalStack.Options options, Clock controllerClock)
       throws IOException, InterruptedException {
     StackFixture f = new StackFixture(
         LocalStack.start(options, new PrintStream(PrintStream.nullOutputStream()), controllerClock));
     try {
+      // As after a deploy: the mapping settles from Creating to Disabled before anyone touches it.
+      f.await("the event source mapping created, disabled", Duration.ofSeconds(10),
+          () -> f.mappingState().equals("Disabled"));
       f.discardTestEvents();
       return f;
     } catch (RuntimeException | InterruptedException e) {
@@ -240,29 +248,29 @@ final class StackFixture implements AutoCloseable {
   }
 
   /** A clock the test sets; the controller reads it on every run. */
-  static final class SettableClock extends java.time.Clock {
-    private volatile java.time.Instant now;
+  static final class SettableClock extends Clock {
+    private volatile Instant now;
 
-    SettableClock(java.time.Instant now) {
+    SettableClock(Instant now) {
       this.now = now;
     }
 
-    void set(java.time.Instant instant) {
+    void set(Instant instant) {
       now = instant;
     }
 
     @Override
-    public java.time.Instant instant() {
+    public Instant instant() {
       return now;
     }
 
     @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
     }
 
     @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       throw new UnsupportedOperationException("the controller reads instants only");
     }
   }
@@ -298,13 +306,6 @@ final class StackFixture implements AutoCloseable {
         + results().size() + " results, consumer " + consumer();
   }
 
-  static String readString(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @Override
   public void close() {
