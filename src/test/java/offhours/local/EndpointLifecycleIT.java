@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The endpoint's life cycle against the whole local stack (moto_server, the local SageMaker, the local Lambda and the
  * real controller on a 1 s timer): while the endpoint is off uploads wait in SQS without spending their receive count,
- * a stop drains in-flight work before deleting, a failed creation is retried, and a mapping enabled by hand while the
- * endpoint is off is disabled again. Every assertion reads the results table, the queues or the APIs over the wire.
+ * a stop drains in-flight work before deleting, a failed creation is retried, a mapping enabled by hand while the
+ * endpoint is off is disabled again, and working hours open and close at local times on DST days. Every assertion reads the results table, the queues or the APIs over the wire.
  */
 class EndpointLifecycleIT {
 
