@@ -13,6 +13,8 @@ import java.util.Map;
  * @param idleStop {@link Duration#ZERO}: never idle-stop inside working hours
  * @param wakeBacklogMessages 0: off
  * @param wakeBacklogAge {@link Duration#ZERO}: off
+ * @param createBackoff the wait before re-creating after the first failed creation (CREATE_BACKOFF_SECONDS, default
+ *     5 minutes); it doubles with each further failure up to 12 times this. Local mode and tests shorten it.
  */
 public record ControllerConfig(
     String endpointName,
@@ -27,6 +29,7 @@ public record ControllerConfig(
     Duration wakeBacklogAge,
     Duration idleStop,
     Duration createTimeout,
+    Duration createBackoff,
     Duration drainTimeout,
     String instanceType,
     int instanceCount,
@@ -61,6 +64,7 @@ public record ControllerConfig(
         Duration.ofMinutes(number(env, "WAKE_BACKLOG_AGE_MINUTES", 0, 0, 14 * 24 * 60)),
         Duration.ofMinutes(number(env, "IDLE_STOP_MINUTES", 15, 0, 7 * 24 * 60)),
         Duration.ofMinutes(number(env, "CREATE_TIMEOUT_MINUTES", 45, 1, 24 * 60)),
+        Duration.ofSeconds(number(env, "CREATE_BACKOFF_SECONDS", 300, 1, 60 * 60)),
         Duration.ofMinutes(number(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),
         env.getOrDefault("INSTANCE_TYPE", "").strip(),
         (int) number(env, "INSTANCE_COUNT", 1, 1, 1000),

@@ -29,8 +29,14 @@ public final class EndpointController {
 
   /** Delay before re-creating after the n-th consecutive failure: 5, 10, 20, 40, 60, 60 ... minutes. */
   static Duration createBackoff(int failures) {
-    long minutes = 5L << Math.min(Math.max(failures - 1, 0), 4);
-    return Duration.ofMinutes(Math.min(minutes, 60));
+    return createBackoff(Duration.ofMinutes(5), failures);
+  }
+
+  /** Delay before re-creating after the n-th consecutive failure: base, 2x, 4x, 8x, then 12x base. */
+  static Duration createBackoff(Duration base, int failures) {
+    Duration doubled = base.multipliedBy(1L << Math.min(Math.max(failures - 1, 0), 4));
+    Duration cap = base.multipliedBy(12);
+    return doubled.compareTo(cap) > 0 ? cap : doubled;
   }
 
   private final ControllerConfig config;
@@ -131,7 +137,7 @@ public final class EndpointController {
       if (step.action() == Action.CREATE_ENDPOINT) {
         createFailed = true;
         int n = claimed.createFailures() + 1;
-        after = billing(failures(claimed, n, now.plus(createBackoff(n)), "CreateEndpoint failed: " + e.getMessage()),
+        after = billing(failures(claimed, n, now.plus(createBackoff(config.createBackoff(), n)), "CreateEndpoint failed: " + e.getMessage()),
             false);
       }
     }
@@ -303,7 +309,7 @@ public final class EndpointController {
     ControlState c = s;
     if (step.failure()) {
       int n = s.createFailures() + 1;
-      c = failures(c, n, now.plus(createBackoff(n)), step.why());
+      c = failures(c, n, now.plus(createBackoff(config.createBackoff(), n)), step.why());
     }
     boolean billingAfter = step.action() == Action.CREATE_ENDPOINT || ep.billing();
     return new ControlState(s.version() + 1, c.override(), c.idleSince(), c.backlogSince(), c.stoppingSince(),

@@ -22,7 +22,8 @@
  * ON   | any                | absent                   | CREATE_ENDPOINT, or WAIT during the create backoff
  * ON   | any                | Creating                 | WAIT; past CREATE_TIMEOUT_MINUTES: DELETE_ENDPOINT, backoff,
  *      |                    |                          | EndpointCreateFailures metric
- * ON   | any                | Failed                   | DELETE_ENDPOINT, backoff (5,10,20,40,60 min), metric
+ * ON   | any                | Failed                   | DELETE_ENDPOINT, backoff (5,10,20,40,60 min;
+ *      |                    |                          | CREATE_BACKOFF_SECONDS sets the first), metric
  * ON   | any                | Updating / Deleting      | WAIT
  * ON   | Disabled           | InService                | test invocation; on success ENABLE_MAPPING, else retry next run
  * ON   | Enabled            | InService                | NONE (serving)

@@ -138,9 +138,19 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts every service; on failure everything started so far is stopped again. */
   public static LocalStack start(Options options, PrintStream progress) throws IOException {
+    return start(options, progress, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(Options, PrintStream)}, with the controller (and its scheduler's events) reading the time from
+   * {@code controllerClock}: tests move it across a schedule's opening or a DST change while everything else runs in
+   * real time.
+   */
+  public static LocalStack start(Options options, PrintStream progress, Clock controllerClock) throws IOException {
+    Objects.requireNonNull(controllerClock, "controllerClock");
     Builder b = new Builder();
     try {
-      b.build(options, progress);
+      b.build(options, progress, controllerClock);
       return new LocalStack(b);
     } catch (IOException | RuntimeException e) {
       closeAll(b.resources);
@@ -173,7 +183,7 @@ public final class LocalStack implements AutoCloseable {
       return resource;
     }
 
-    void build(Options options, PrintStream progress) throws IOException, InterruptedException {
+    void build(Options options, PrintStream progress, Clock controllerClock) throws IOException, InterruptedException {
       Path logs = Files.createDirectories(options.cacheDir().resolve("local").resolve("logs"));
       // The model first: on a first run it is fetched and converted, and a missing node/npm should fail fast.
       ModelFiles model = model(options, progress);
@@ -213,9 +223,9 @@ public final class LocalStack implements AutoCloseable {
       mappingUuid = createMapping();
 
       ControllerHandler controller = new ControllerHandler(clients,
-          ControllerConfig.fromEnvironment(controllerEnvironment(options)), Clock.systemUTC());
+          ControllerConfig.fromEnvironment(controllerEnvironment(options)), controllerClock);
       lambda.registerInvokable(CONTROLLER_FUNCTION, controller);
-      scheduler = open(new LocalScheduler(Clock.systemUTC()));
+      scheduler = open(new LocalScheduler(controllerClock));
       scheduler.schedule(CONTROLLER_FUNCTION, options.controllerTick(), controller);
     }
 

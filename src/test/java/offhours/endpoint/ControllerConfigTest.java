@@ -27,6 +27,7 @@ class ControllerConfigTest {
     ControllerConfig c = ControllerConfig.fromEnvironment(env());
     assertThat(c.idleStop()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.createTimeout()).isEqualTo(Duration.ofMinutes(45));
+    assertThat(c.createBackoff()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.drainTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.wakeBacklogMessages()).isZero();
     assertThat(c.wakeBacklogAge()).isZero();
@@ -41,7 +42,7 @@ class ControllerConfigTest {
     ControllerConfig c = ControllerConfig.fromEnvironment(env("DLQ_URL", "http://dlq", "RESULTS_TABLE_NAME", "r",
         "HOLIDAYS", "2026-12-24", "WAKE_BACKLOG_MESSAGES", "500", "WAKE_BACKLOG_AGE_MINUTES", "120",
         "IDLE_STOP_MINUTES", "0", "CREATE_TIMEOUT_MINUTES", "60", "DRAIN_TIMEOUT_MINUTES", "5",
-        "INSTANCE_TYPE", "ml.g4dn.xlarge", "INSTANCE_COUNT", "2", "INSTANCE_HOURLY_PRICE_USD", "0.736"));
+        "CREATE_BACKOFF_SECONDS", "20", "INSTANCE_TYPE", "ml.g4dn.xlarge", "INSTANCE_COUNT", "2", "INSTANCE_HOURLY_PRICE_USD", "0.736"));
     assertThat(c.dlqUrl()).isEqualTo("http://dlq");
     assertThat(c.resultsTableName()).isEqualTo("r");
     assertThat(c.schedule()).hasToString("Mon-Fri 08:00-19:00 Europe/Berlin except [2026-12-24]");
@@ -49,6 +50,7 @@ class ControllerConfigTest {
     assertThat(c.wakeBacklogAge()).isEqualTo(Duration.ofHours(2));
     assertThat(c.idleStop()).isZero();
     assertThat(c.createTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.createBackoff()).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.drainTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.instanceType()).isEqualTo("ml.g4dn.xlarge");
     assertThat(c.instanceCount()).isEqualTo(2);

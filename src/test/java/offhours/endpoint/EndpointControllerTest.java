@@ -134,6 +134,14 @@ class EndpointControllerTest {
   }
 
   @Test
+  void aShorterBackoffBaseKeepsTheSameSeries() {
+    Duration base = Duration.ofSeconds(2);
+    assertThat(EndpointController.createBackoff(base, 1)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(EndpointController.createBackoff(base, 3)).isEqualTo(Duration.ofSeconds(8));
+    assertThat(EndpointController.createBackoff(base, 5)).isEqualTo(Duration.ofSeconds(24));
+  }
+
+  @Test
   void aRefusedCreateEndpointCallBacksOffAndEmitsTheMetric() {
     rig.createError = new IllegalStateException("ResourceLimitExceeded: account quota for ml.g4dn.xlarge is 0");
     Decision d = rig.run();

@@ -1,0 +1,188 @@
+// Needs moto_server, the AWS CLI v1 or v2 (`aws` on the PATH or in ~/.pyenv/shims), Maven (scripts/offhours builds the
+// project if needed), and node/npm for the first conversion of the default model into the shared cache.
+package offhours.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a new user does after {@code scripts/offhours local start}: copies a photo with the real AWS CLI to the
+ * endpoint URL the state file names, and queries the result by key and by label with {@code aws dynamodb query}.
+ */
+class LocalStartAwsCliIT {
+
+  private static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final Duration DEADLINE = Duration.ofSeconds(120);
+
+  @TempDir Path cache;
+  @TempDir Path work;
+
+  @Test
+  void theAwsCliUploadsAndQueriesAgainstTheLocalStackAndLocalStopLeavesNoProcess() throws Exception {
+    Path aws = awsCli();
+    // The model conversion is shared with the other tests; the state file and logs are this test's own.
+    Path sharedModels = Files.createDirectories(StackFixture.sharedCache().resolve("models"));
+    Files.createSymbolicLink(cache.resolve("models"), sharedModels);
+
+    Run start = offhours("local", "start");
+    Long pid = null;
+    List<ProcessHandle> tree = List.of();
+    try {
+      assertThat(start.code).as("offhours local start:\n%s%s", start.out, start.err).isZero();
+      LocalStackState state = LocalStackState.read(LocalStackState.file(cache));
+      pid = state.pid();
+      tree = ProcessHandle.of(pid).map(p -> Stream.concat(Stream.of(p), p.descendants()).toList()).orElse(List.of());
+      assertThat(tree).as("the stack's process tree (pid %s)", pid)
+          .anySatisfy(p -> assertThat(p.info().commandLine().orElse("")).contains("moto_server"));
+      String s3 = state.endpoints().get("s3").toString();
+      String dynamodb = state.endpoints().get("dynamodb").toString();
+      String sqs = state.endpoints().get("sqs").toString();
+      String bucket = state.names().get("bucket");
+      String table = state.names().get("resultsTable");
+      assertThat(start.out).as("local start prints the URLs for the AWS CLI").contains(s3);
+
+      Path photo = ROOT.resolve("src/demo/images/chelsea.png");
+      Run cp = run(List.of(aws.toString(), "--endpoint-url", s3, "s3", "cp", photo.toString(),
+          "s3://" + bucket + "/aws cli/chelsea.png"), awsEnv());
+      assertThat(cp.code).as("aws s3 cp:\n%s%s", cp.out, cp.err).isZero();
+
+      String pk = "s3://" + bucket + "/aws cli/chelsea.png";
+      List<String> byKey = List.of(aws.toString(), "--endpoint-url", dynamodb, "dynamodb", "query",
+          "--table-name", table, "--key-condition-expression", "pk = :pk",
+          "--expression-attribute-values", "{\":pk\":{\"S\":\"" + pk + "\"}}", "--output", "json");
+      JsonNode item = awaitItem(byKey);
+      assertThat(item.at("/status/S").asText()).as("the result: %s", item).isEqualTo("CLASSIFIED");
+      String topLabel = item.at("/topLabel/S").asText();
+      assertThat(topLabel).as("top label of chelsea.png").isNotEmpty();
+
+      Run byLabel = run(List.of(aws.toString(), "--endpoint-url", dynamodb, "dynamodb", "query",
+          "--table-name", table, "--index-name", "byLabel", "--key-condition-expression", "topLabel = :l",
+          "--expression-attribute-values", "{\":l\":{\"S\":\"" + topLabel + "\"}}", "--no-scan-index-forward",
+          "--output", "json"), awsEnv());
+      assertThat(byLabel.code).as("aws dynamodb query --index-name byLabel:\n%s", byLabel.err).isZero();
+      assertThat(StackFixture.json(byLabel.out).get("Items")).as("items labelled %s", topLabel)
+          .anySatisfy(i -> assertThat(i.at("/pk/S").asText()).isEqualTo(pk));
+
+      Run attributes = run(List.of(aws.toString(), "--endpoint-url", sqs, "sqs", "get-queue-attributes",
+          "--queue-url", state.names().get("dlqUrl"), "--attribute-names", "All", "--output", "json"), awsEnv());
+      assertThat(attributes.code).as("aws sqs get-queue-attributes:\n%s", attributes.err).isZero();
+      assertThat(StackFixture.json(attributes.out).at("/Attributes/ApproximateNumberOfMessages").asText())
+          .as("messages in the DLQ: %s", attributes.out).isEqualTo("0");
+
+      Run status = offhours("local", "status", "--json");
+      assertThat(status.code).as("offhours local status:\n%s%s", status.out, status.err).isZero();
+      JsonNode running = StackFixture.json(status.out);
+      assertThat(running.get("running").asBoolean()).as("offhours local status --json: %s", status.out).isTrue();
+      assertThat(running.get("pid").asLong()).as("offhours local status --json: %s", status.out).isEqualTo(pid);
+
+      Run stop = offhours("local", "stop");
+      assertThat(stop.code).as("offhours local stop:\n%s%s", stop.out, stop.err).isZero();
+      assertThat(stop.out).contains("stopped the local stack (pid " + pid + ")");
+      for (ProcessHandle p : tree) {
+        boolean gone = p.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).thenApply(x -> !p.isAlive()).get();
+        assertThat(gone).as("after local stop: process %d (%s) is gone", p.pid(), p.info().commandLine().orElse("?"))
+            .isTrue();
+      }
+      assertThat(offhours("local", "status").code).as("local status after stop: not running").isEqualTo(3);
+      assertThat(LocalStackState.file(cache)).as("the state file after stop").doesNotExist();
+    } finally {
+      if (pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        offhours("local", "stop");
+      }
+      for (ProcessHandle p : tree) {
+        p.destroyForcibly(); // only what this test started, by pid
+      }
+      Files.deleteIfExists(cache.resolve("models")); // the link only: the shared models stay
+    }
+  }
+
+  private JsonNode awaitItem(List<String> query) throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    Run last;
+    do {
+      last = run(query, awsEnv());
+      assertThat(last.code).as("aws dynamodb query:\n%s", last.err).isZero();
+      JsonNode answer = StackFixture.json(last.out);
+      if (answer.get("Count").asInt() > 0) {
+        assertThat(answer.get("Count").asInt()).as("results for one upload: %s", last.out).isEqualTo(1);
+        return answer.get("Items").get(0);
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("no result within " + DEADLINE + "; last query answered " + last.out + "; stack log:\n"
+        + tail(cache.resolve("local/logs/stack.log")));
+  }
+
+  private static String tail(Path log) throws IOException {
+    if (!Files.exists(log)) {
+      return "(no log)";
+    }
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  /** The AWS CLI on the PATH or in pyenv's shims; the test is skipped, saying so, where it is not installed. */
+  private static Path awsCli() {
+    List<Path> candidates = new ArrayList<>();
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      candidates.add(Path.of(dir, "aws"));
+    }
+    candidates.add(Path.of(System.getProperty("user.home"), ".pyenv", "shims", "aws"));
+    Optional<Path> aws = candidates.stream().filter(Files::isExecutable).findFirst();
+    assumeThat(aws).as("the AWS CLI ('aws') is not installed: on the PATH or in ~/.pyenv/shims").isPresent();
+    return aws.get();
+  }
+
+  /** Dummy credentials and the stack's region; no user configuration file can change what the CLI does. */
+  private Map<String, String> awsEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("AWS_ACCESS_KEY_ID", "testing");
+    env.put("AWS_SECRET_ACCESS_KEY", "testing");
+    env.put("AWS_DEFAULT_REGION", "us-east-1");
+    env.put("AWS_CONFIG_FILE", work.resolve("aws-config").toString());
+    env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("aws-credentials").toString());
+    env.put("AWS_PAGER", "");
+    return env;
+  }
+
+  private Run offhours(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
+    command.addAll(List.of(args));
+    return run(command, Map.of("OFFHOURS_CACHE", cache.toString()));
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private Run run(List<String> command, Map<String, String> env) throws Exception {
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().putAll(env);
+    Process process = pb.start();
+    if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish within " + DEADLINE + ":\n"
+          + Files.readString(err));
+    }
+    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+}

@@ -1,0 +1,316 @@
+package offhours.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import offhours.aws.AwsClients.Service;
+import offhours.results.ResultItem;
+import offhours.results.ResultsTable;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * One running {@link LocalStack} and the real reads the scenarios assert on: the results table, the queue's and the
+ * DLQ's counters (GetQueueAttributes), the endpoint's status (DescribeEndpoint) and the mapping's state
+ * (GetEventSourceMapping), each over the wire exactly as a user or the AWS CLI would see them.
+ */
+final class StackFixture implements AutoCloseable {
+
+  /** The photos kept in the repository; every one of them ends with a result (CLASSIFIED or REJECTED). */
+  static final Path DEMO_IMAGES = Path.of("src/demo/images");
+  static final List<Path> PHOTOS = List.of(DEMO_IMAGES.resolve("chelsea.png"), DEMO_IMAGES.resolve("coffee.png"),
+      DEMO_IMAGES.resolve("horse.png"), DEMO_IMAGES.resolve("rocket.jpg"));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final LocalStack stack;
+  final ResultsTable results;
+  final LambdaClient lambda;
+  final SageMakerClient sageMaker;
+
+  private StackFixture(LocalStack stack) {
+    this.stack = stack;
+    this.results = new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
+    this.lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder());
+    this.sageMaker = stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder());
+  }
+
+  /**
+   * The model cache shared by every test on this machine ($OFFHOURS_CACHE, else java.io.tmpdir/offhours-test-cache),
+   * so the default model is fetched and converted once, not once per test.
+   */
+  static Path sharedCache() {
+    String env = System.getenv("OFFHOURS_CACHE");
+    return env != null && !env.isBlank() ? Path.of(env)
+        : Path.of(System.getProperty("java.io.tmpdir"), "offhours-test-cache");
+  }
+
+  /** Local mode's options with a 1 s controller tick, a short creating delay and these controller variables. */
+  static LocalStack.Options options(Duration creatingDelay, Map<String, String> controller) {
+    return new LocalStack.Options(sharedCache(), Optional.empty(), Optional.empty(), Optional.empty(), creatingDelay,
+        Duration.ofSeconds(1), Map.of()).withController(controller);
+  }
+
+  /**
+   * Local mode served by src/test/resources/sagemaker/slow_classifier.py: a one-instance model that needs
+   * {@code secondsPerImage} per image, labels cat, dog, other.
+   */
+  static LocalStack.Options slowModel(Path dir, double secondsPerImage, Duration creatingDelay,
+      Map<String, String> controller) throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nother\n");
+    Path script;
+    try {
+      script = Path.of(StackFixture.class.getResource("/sagemaker/slow_classifier.py").toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    String command = "SLOW_SECONDS=" + secondsPerImage + " LABEL_COUNT=3 exec python3 '" + script + "'";
+    return new LocalStack.Options(sharedCache(), Optional.empty(), Optional.of(labels), Optional.of(command),
+        creatingDelay, Duration.ofSeconds(1), Map.of()).withController(controller);
+  }
+
+  /**
+   * Starts the stack, waits for the mapping to settle, and removes the s3:TestEvent that S3 sends when the notification is configured, so the queue
+   * holds exactly the uploads of the scenario.
+   */
+  static StackFixture start(LocalStack.Options options) throws IOException, InterruptedException {
+    return start(options, Clock.systemUTC());
+  }
+
+  /** As {@link #start(LocalStack.Options)}, the controller reading the time from {@code controllerClock}. */
+  static StackFixture start(LocalStack.Options options, Clock controllerClock)
+      throws IOException, InterruptedException {
+    StackFixture f = new StackFixture(
+        LocalStack.start(options, new PrintStream(PrintStream.nullOutputStream()), controllerClock));
+    try {
+      // As after a deploy: the mapping settles from Creating to Disabled before anyone touches it.
+      f.await("the event source mapping created, disabled", Duration.ofSeconds(10),
+          () -> f.mappingState().equals("Disabled"));
+      f.discardTestEvents();
+      return f;
+    } catch (RuntimeException | InterruptedException e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  private void discardTestEvents() throws InterruptedException {
+    String queueUrl = stack.resources().queueUrl();
+    await("the s3:TestEvent removed from the queue", Duration.ofSeconds(10), () -> {
+      for (var m : stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
+          .visibilityTimeout(0).waitTimeSeconds(0)).messages()) {
+        assertThat(m.body()).as("a message in the queue before any upload").contains("s3:TestEvent");
+        stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+      }
+      return queue().total() == 0;
+    });
+  }
+
+  // ---- uploads ----
+
+  void upload(String key, Path file) {
+    stack.s3().putObject(r -> r.bucket(stack.resources().bucket()).key(key), RequestBody.fromFile(file));
+  }
+
+  /** Uploads {@code count} copies of the photos under distinct keys {@code prefix/NNN-name}; returns the keys. */
+  List<String> uploadCopies(String prefix, int count) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Path photo = PHOTOS.get(i % PHOTOS.size());
+      String key = String.format("%s/%03d-%s", prefix, i, photo.getFileName());
+      upload(key, photo);
+      keys.add(key);
+    }
+    return keys;
+  }
+
+  // ---- real reads ----
+
+  List<ResultItem> results() {
+    return results.scan(Optional.empty());
+  }
+
+  record Queue(long visible, long inFlight, long delayed, long dlq) {
+    long total() {
+      return visible + inFlight + delayed;
+    }
+  }
+
+  Queue queue() {
+    Map<QueueAttributeName, String> q = stack.sqs().getQueueAttributes(r -> r.queueUrl(stack.resources().queueUrl())
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+    Map<QueueAttributeName, String> dlq = stack.sqs().getQueueAttributes(r -> r
+        .queueUrl(stack.resources().deadLetterQueueUrl())
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+    return new Queue(
+        Long.parseLong(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
+        Long.parseLong(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)),
+        Long.parseLong(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)),
+        Long.parseLong(dlq.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            + Long.parseLong(dlq.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+  }
+
+  /** "absent", or the endpoint's status as DescribeEndpoint reports it ("Creating", "InService", ...). */
+  String endpointStatus() {
+    try {
+      return sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).endpointStatusAsString();
+    } catch (SageMakerException e) {
+      if (e.statusCode() == 400 && e.getMessage().contains("Could not find endpoint")) {
+        return "absent";
+      }
+      throw e;
+    }
+  }
+
+  /** The mapping's state as GetEventSourceMapping reports it: Enabled, Enabling, Disabling, Disabled. */
+  String mappingState() {
+    return lambda.getEventSourceMapping(r -> r.uuid(stack.mappingUuid())).state();
+  }
+
+  LocalLambdaStats consumer() {
+    var s = stack.lambda().stats(stack.mappingUuid());
+    return new LocalLambdaStats(s.delivered(), s.deleted(), s.failed(), s.invocationErrors(), s.invoking());
+  }
+
+  /** The consumer's counters: {@code failed} are batch item failures, the only thing that spends a receive count. */
+  record LocalLambdaStats(long delivered, long deleted, long failed, long invocationErrors, int invoking) {}
+
+  /** The savings ledger's endpoint starts and stops summed over all days (pk "ledger" of the control table). */
+  long[] ledgerStartsAndStops() {
+    long[] sums = new long[2];
+    stack.dynamoDb().query(r -> r.tableName(stack.resources().controlTable())
+        .keyConditionExpression("pk = :pk")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("ledger")))).items().forEach(item -> {
+          sums[0] += item.containsKey("starts") ? Long.parseLong(item.get("starts").n()) : 0;
+          sums[1] += item.containsKey("stops") ? Long.parseLong(item.get("stops").n()) : 0;
+        });
+    return sums;
+  }
+
+  // ---- the controller ----
+
+  /** A manual override through the controller function's Invoke API, as {@code offhours endpoint start|stop} does. */
+  JsonNode override(String action) {
+    InvokeResponse response = lambda.invoke(r -> r.functionName(LocalStack.CONTROLLER_FUNCTION)
+        .payload(SdkBytes.fromUtf8String("{\"action\":\"" + action + "\"}")));
+    assertThat(response.functionError()).as("controller answer to %s: %s", action, response.payload().asUtf8String())
+        .isNull();
+    return json(response.payload().asUtf8String());
+  }
+
+  /**
+   * One controller run now, besides its schedule; its decision. A run that lost the race to a concurrent scheduled
+   * run (LOST_RACE: it took no step) is repeated, so the answer is a run that decided.
+   */
+  JsonNode reconcile() throws InterruptedException {
+    for (int i = 0; i < 10; i++) {
+      JsonNode decision = JSON.valueToTree(stack.reconcileNow());
+      if (!decision.path("action").asText().equals("LOST_RACE")) {
+        return decision;
+      }
+    }
+    throw new AssertionError("10 controller runs in a row lost the race to a concurrent run; " + snapshot());
+  }
+
+  static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A clock the test sets; the controller reads it on every run. */
+  static final class SettableClock extends Clock {
+    private volatile Instant now;
+
+    SettableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant instant) {
+      now = instant;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("the controller reads instants only");
+    }
+  }
+
+  // ---- waiting ----
+
+  /** Polls {@code condition} every 100 ms until it holds; fails with {@code what} and the last observed state. */
+  void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    awaitValue(what, timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+  }
+
+  /** Polls until {@code probe} returns non-null, and returns that. */
+  <T> T awaitValue(String what, Duration timeout, Supplier<T> probe) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      T value = probe.get();
+      if (value != null) {
+        return value;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("gave up after " + timeout + " waiting for: " + what + "; now " + snapshot());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** What a failure message shows: everything a reader needs to see where the pipeline stopped. */
+  String snapshot() {
+    if (lambda == null) {
+      return "(not started)";
+    }
+    return "endpoint " + endpointStatus() + ", mapping " + mappingState() + ", queue " + queue() + ", "
+        + results().size() + " results, consumer " + consumer();
+  }
+
+
+  @Override
+  public void close() {
+    lambda.close();
+    sageMaker.close();
+    stack.close();
+  }
+}
