@@ -214,6 +214,7 @@ public final class StackSpec {
       "WAKE_BACKLOG_AGE_MINUTES", "0",
       "IDLE_STOP_MINUTES", "15",
       "CREATE_TIMEOUT_MINUTES", "45",
+      "CREATE_BACKOFF_SECONDS", "300",
       "DRAIN_TIMEOUT_MINUTES", "10",
       "INSTANCE_TYPE", "ml.m5.large",
       "INSTANCE_COUNT", "1",

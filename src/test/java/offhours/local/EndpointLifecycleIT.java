@@ -1,5 +1,5 @@
 // Needs moto_server on the PATH (or in ~/.pyenv/shims), python3 (the slow model container), and node/npm for the
-// first conversion of the default model into the shared cache ($OFFHOURS_CACHE, else java.io.tmpdir/offhours-test-cache).
+// first conversion of the default model into the shared cache (the user's offhours cache, see StackFixture.sharedCache).
 package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;

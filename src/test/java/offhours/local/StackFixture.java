@@ -1,5 +1,7 @@
 package offhours.local;
 
+import offhours.local.model.DefaultModel;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,13 +62,11 @@ final class StackFixture implements AutoCloseable {
   }
 
   /**
-   * The model cache shared by every test on this machine ($OFFHOURS_CACHE, else java.io.tmpdir/offhours-test-cache),
-   * so the default model is fetched and converted once, not once per test.
+   * The user's cache, as the model tests and the demo use it ($OFFHOURS_CACHE, else $XDG_CACHE_HOME/offhours, else
+   * ~/.cache/offhours), so the default model is fetched and converted once per machine, not once per test.
    */
   static Path sharedCache() {
-    String env = System.getenv("OFFHOURS_CACHE");
-    return env != null && !env.isBlank() ? Path.of(env)
-        : Path.of(System.getProperty("java.io.tmpdir"), "offhours-test-cache");
+    return DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")));
   }
 
   /** Local mode's options with a 1 s controller tick, a short creating delay and these controller variables. */
