@@ -47,8 +47,8 @@ class PackageContentsIT {
   }
 
   @Test
-  void controllerZipCarriesNeitherOnnxRuntimeNorLocalMode() {
-    for (String forbidden : List.of("ai/onnxruntime/", "offhours/local/", "offhours/cli/", "offhours/classify/",
+  void controllerZipCarriesNeitherOnnxRuntimeNorLocalModeNorTheSimulation() {
+    for (String forbidden : List.of("ai/onnxruntime/", "offhours/local/", "offhours/cli/", "offhours/classify/", "offhours/endpoint/sim/",
         "offhours/testing/", "org/apache/http/", "io/netty/", "software/amazon/awssdk/services/s3/",
         "software/amazon/awssdk/services/cloudformation/")) {
       assertThat(controller.classesUnder(forbidden)).as("classes under %s in controller.zip", forbidden).isEmpty();
