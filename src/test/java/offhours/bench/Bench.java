@@ -216,13 +216,18 @@ public final class Bench {
       int threads = ContainerMeasurements.containerThreads();
       try (OnnxContainer container = OnnxContainer.start(model.onnx(), 0)) {
         log.println("bench: raw model throughput, " + threads + " threads ...");
-        double raw = ContainerMeasurements.inferenceThroughput(container, DEMO_IMAGES, DRAIN_IMAGES, threads,
+        long cpu = jvmCpuNanos();
+        var raw = ContainerMeasurements.inferenceThroughput(container, DEMO_IMAGES, DRAIN_IMAGES, threads,
             Duration.ofSeconds(quick ? 10 : 20));
-        drainRows(raw, threads, sqsRate);
+        rawCpuMsPerImage = (jvmCpuNanos() - cpu) / 1e6 / raw.images();
+        drainRows(raw.perSecond(), threads, sqsRate);
       }
     }
   }
 
+  private double rawCpuMsPerImage;
+  private double jvmCpuMsPerImage;
+  private double motoCpuMsPerImage;
   private double drainFromFirst;
   private double drainFromStart;
   private double firstResultSeconds;
@@ -235,6 +240,10 @@ public final class Bench {
     for (String name : DRAIN_IMAGES) {
       photos.put(name, Files.readAllBytes(DEMO_IMAGES.resolve(name)));
     }
+    SqsClient sqs = stack.sqs();
+    String queue = stack.resources().queueUrl();
+    // What is queued already (S3's s3:TestEvent from setting up the notification) drains with the images.
+    int queuedBefore = visible(sqs, queue);
     log.println("bench: uploading " + images + " images while the endpoint is off ...");
     String run = UUID.randomUUID().toString().substring(0, 8);
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
@@ -249,10 +258,8 @@ public final class Bench {
         f.get();
       }
     }
-    SqsClient sqs = stack.sqs();
-    String queue = stack.resources().queueUrl();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (visible(sqs, queue) < images) {
+    while (visible(sqs, queue) < queuedBefore + images) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("only " + visible(sqs, queue) + " of " + images + " notifications queued");
       }
@@ -266,6 +273,8 @@ public final class Bench {
     startEndpoint(stack);
     long first = 0;
     long firstCount = 0;
+    long jvmCpu = 0;
+    long motoCpu = 0;
     long end;
     deadline = start + TimeUnit.MINUTES.toNanos(12);
     while (true) {
@@ -275,9 +284,13 @@ public final class Bench {
       if (first == 0 && done > 0) {
         first = now;
         firstCount = done;
+        jvmCpu = jvmCpuNanos();
+        motoCpu = processTreeCpuNanos(stack.moto().pid());
       }
-      if (done >= images) {
+      if (done >= queuedBefore + images) {
         end = now;
+        jvmCpuMsPerImage = (jvmCpuNanos() - jvmCpu) / 1e6 / (done - firstCount);
+        motoCpuMsPerImage = (processTreeCpuNanos(stack.moto().pid()) - motoCpu) / 1e6 / (done - firstCount);
         break;
       }
       if (now > deadline) {
@@ -396,6 +409,15 @@ public final class Bench {
     row("moto_server SQS receive(10) + DeleteMessageBatch, 2 threads", String.format("%.1f msg/s", sqsRate),
         String.format("raw model %.1f /s", raw), sqsRate / raw, "(explains drain)", true);
     notes.add("drain: " + drainDetail);
+    int cores = Runtime.getRuntime().availableProcessors();
+    double pipelineCpu = jvmCpuMsPerImage + motoCpuMsPerImage;
+    row("CPU per image while draining: JVM (Lambda shim, handler, local SageMaker, container) + moto_server",
+        String.format("%.1f + %.1f = %.1f ms", jvmCpuMsPerImage, motoCpuMsPerImage, pipelineCpu),
+        String.format("raw model %.1f ms", rawCpuMsPerImage), pipelineCpu / rawCpuMsPerImage, "(explains drain)",
+        true);
+    notes.add(String.format("CPU bound: %d cores / %.1f ms of CPU per image caps the local drain at %.0f images/s"
+        + " on an otherwise idle machine; the raw model needs %.1f ms per image (%.0f images/s)", cores, pipelineCpu,
+        cores * 1000 / pipelineCpu, rawCpuMsPerImage, cores * 1000 / rawCpuMsPerImage));
     notes.add(String.format("drain ratio: %.2f", ratio));
   }
 
@@ -545,6 +567,29 @@ public final class Bench {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
+  }
+
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** utime + stime of a process and its descendants from /proc (moto_server may run under a wrapper). */
+  private static long processTreeCpuNanos(long pid) {
+    long ticks = 0;
+    List<Long> pids = new ArrayList<>();
+    pids.add(pid);
+    ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
+    for (long p : pids) {
+      try {
+        String stat = Files.readString(Path.of("/proc", Long.toString(p), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15: utime, stime
+      } catch (IOException | RuntimeException e) {
+        // gone or not Linux: counted as 0
+      }
+    }
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
   }
 
   private static String cpuModel() {

@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import offhours.classify.Fakes.FakeRuntime;
-import offhours.classify.Fakes.FakeS3;
+import java.io.ByteArrayInputStream;
 import offhours.classify.Fakes.FakeSqs;
 import offhours.results.ResultsTable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,7 +21,16 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 
@@ -64,12 +72,54 @@ public class ConsumerBenchmark {
     public void close() {}
   }
 
+  /** The object for every GetObject, without recording requests (the test fakes keep each one). */
+  static final class NullS3 implements S3Client {
+    final byte[] bytes;
+    final String eTag;
+
+    NullS3(byte[] bytes, String eTag) {
+      this.bytes = bytes;
+      this.eTag = eTag;
+    }
+
+    @Override
+    public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
+      return new ResponseInputStream<>(
+          GetObjectResponse.builder().contentLength((long) bytes.length).eTag('"' + eTag + '"').build(),
+          AbortableInputStream.create(new ByteArrayInputStream(bytes)));
+    }
+
+    @Override
+    public String serviceName() {
+      return "s3";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** The same probabilities for every InvokeEndpoint. */
+  static final class NullRuntime implements SageMakerRuntimeClient {
+    @Override
+    public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
+      return InvokeEndpointResponse.builder().contentType("application/json")
+          .body(SdkBytes.fromUtf8String("[0.012, 0.003, 0.871, 0.004, 0.110]")).build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "runtime.sagemaker";
+    }
+
+    @Override
+    public void close() {}
+  }
+
   @Setup
   public void setUp() {
     byte[] image = Fakes.image("rocket.jpg");
-    FakeS3 s3 = new FakeS3().put("offhours-images", "uploads/rocket.jpg", image, "511130d2072cc744a1fa5015bc23557a");
-    FakeRuntime runtime = new FakeRuntime();
-    runtime.answer = r -> "[0.012, 0.003, 0.871, 0.004, 0.110]";
+    NullS3 s3 = new NullS3(image, "511130d2072cc744a1fa5015bc23557a");
+    NullRuntime runtime = new NullRuntime();
     ClassifyConfig config = new ClassifyConfig("offhours-results",
         "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue", "offhours-endpoint", "offhours-model",
         LABELS, null, 3, 6_291_456L, 8, 60);

@@ -91,7 +91,9 @@ public final class ContainerMeasurements {
    * Images per second that ONNX Runtime alone sustains on the preprocessed tensors of {@code images}, with
    * {@code threads} callers at once (as many as the container's request threads), for {@code duration}.
    */
-  public static double inferenceThroughput(OnnxContainer container, Path imageDir, List<String> images, int threads,
+  public record Throughput(double perSecond, long images) {}
+
+  public static Throughput inferenceThroughput(OnnxContainer container, Path imageDir, List<String> images, int threads,
       Duration duration) throws Exception {
     Map<String, byte[]> bytes = read(imageDir, images);
     List<FloatBuffer> tensors = new ArrayList<>(tensors(container.preprocessor(), bytes).values());
@@ -130,7 +132,7 @@ public final class ContainerMeasurements {
     if (!errors.isEmpty()) {
       throw new IllegalStateException("inference failed", errors.getFirst());
     }
-    return done.get() / ((System.nanoTime() - start) / 1e9);
+    return new Throughput(done.get() / ((System.nanoTime() - start) / 1e9), done.get());
   }
 
   /** How many requests the container serves at once (its worker threads). */
