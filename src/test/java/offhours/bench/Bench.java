@@ -178,11 +178,17 @@ public final class Bench {
     Map<String, Double> scores = new LinkedHashMap<>();
     for (RunResult r : new Runner(options).run()) {
       String name = r.getParams().getBenchmark();
-      scores.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+      scores.put(name.substring(name.lastIndexOf('.') + 1) + "/" + r.getParams().getParam("bodyBytes"),
+          r.getPrimaryResult().getScore());
     }
-    describe("record", "consumer CPU per record (MessageClassifier, in-memory clients)", scores);
-    describe("handlerTenRecords", "consumer CPU per record in a 10-record batch (handler)", scores);
-    describe("handlerOneRecord", "consumer CPU for a 1-record batch (handler)", scores);
+    for (String body : List.of("1024", "112525")) {
+      String size = body.equals("1024") ? "1 KiB body" : "110 KiB body (rocket.jpg)";
+      describe("record/" + body, "consumer time per record, MessageClassifier, in-memory clients, " + size, scores);
+      describe("handlerTenRecords/" + body, "consumer time per record, handler, 10-record batch, " + size, scores);
+      describe("handlerOneRecord/" + body, "consumer time, handler, 1-record batch, " + size, scores);
+    }
+    notes.add("consumer: JMH average time per operation (2 cores, so a 10-record batch overlaps two records);"
+        + " the 110 KiB rows include the one copy of the object body into the array sent to InvokeEndpoint");
   }
 
   private void describe(String key, String what, Map<String, Double> scores) {
