@@ -235,6 +235,8 @@ public final class Bench {
   private double jvmCpuMsPerImage;
   private double motoCpuMsPerImage;
   private double drainFromFirst;
+  private Map<String, Long> threadsAtFirst = Map.of();
+  private String threadSplit = "";
   private double drainFromStart;
   private double firstResultSeconds;
   private String drainDetail;
@@ -292,10 +294,24 @@ public final class Bench {
         firstCount = done;
         jvmCpu = jvmCpuNanos();
         motoCpu = processTreeCpuNanos(stack.moto().pid());
+        threadsAtFirst = threadCpuByGroup();
       }
       if (done >= queuedBefore + images) {
         end = now;
         jvmCpuMsPerImage = (jvmCpuNanos() - jvmCpu) / 1e6 / (done - firstCount);
+        Map<String, Long> threadsAtEnd = threadCpuByGroup();
+        StringBuilder split = new StringBuilder();
+        long javaThreads = 0;
+        for (var e : threadsAtEnd.entrySet()) {
+          long delta = e.getValue() - threadsAtFirst.getOrDefault(e.getKey(), 0L);
+          javaThreads += delta;
+          if (delta / 1e6 / (done - firstCount) >= 0.5) {
+            split.append(String.format("%s %.1f, ", e.getKey(), delta / 1e6 / (done - firstCount)));
+          }
+        }
+        split.append(String.format("other (ONNX Runtime's native threads, GC, JIT) %.1f",
+            jvmCpuMsPerImage - javaThreads / 1e6 / (done - firstCount)));
+        threadSplit = split.toString();
         motoCpuMsPerImage = (processTreeCpuNanos(stack.moto().pid()) - motoCpu) / 1e6 / (done - firstCount);
         break;
       }
@@ -418,6 +434,7 @@ public final class Bench {
     row("backlog drain against moto_server's own SQS receive + delete rate", String.format("%.1f /s", drainFromFirst),
         String.format("moto SQS alone %.1f msg/s", sqsRate), drainFromFirst / sqsRate, "(info)", true);
     notes.add("drain: " + drainDetail);
+    notes.add("drain: JVM CPU per image by thread (ms): " + threadSplit);
     int cores = Runtime.getRuntime().availableProcessors();
     double pipelineCpu = jvmCpuMsPerImage + motoCpuMsPerImage;
     row("CPU per image while draining: JVM (Lambda shim, handler, local SageMaker, container) + moto_server",
@@ -614,6 +631,19 @@ public final class Bench {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
+  }
+
+  /** CPU time of the live threads, summed by name with digits removed (pools grouped). */
+  private static Map<String, Long> threadCpuByGroup() {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Long> groups = new java.util.TreeMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      long cpu = mx.getThreadCpuTime(t.threadId());
+      if (cpu > 0) {
+        groups.merge(t.getName().replaceAll("\\d+", "N"), cpu, Long::sum);
+      }
+    }
+    return groups;
   }
 
   private static long jvmCpuNanos() {
