@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
 import offhours.aws.AwsClients;
@@ -37,9 +38,15 @@ public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchR
   /** Every collaborator given: local mode and tests. Labels from LABELS_S3_URI are loaded here, once. */
   public ClassifyHandler(S3Client s3, SqsClient sqs, DynamoDbClient dynamo, SageMakerRuntimeClient runtime,
       ClassifyConfig config, Clock clock) {
+    this(s3, sqs, dynamo, runtime, config, clock, System.out);
+  }
+
+  /** As above with the outcome log going to {@code log} (the consumer benchmark discards it). */
+  ClassifyHandler(S3Client s3, SqsClient sqs, DynamoDbClient dynamo, SageMakerRuntimeClient runtime,
+      ClassifyConfig config, Clock clock, PrintStream log) {
     ClassifyConfig resolved = Labels.resolve(config, s3);
     MessageClassifier classifier = new MessageClassifier(s3, sqs, runtime,
-        new ResultsTable(dynamo, resolved.tableName()), resolved, clock, new OutcomeLog(System.out));
+        new ResultsTable(dynamo, resolved.tableName()), resolved, clock, new OutcomeLog(log));
     this.batches = new BatchProcessor(classifier, resolved.batchConcurrency());
   }
 

@@ -120,7 +120,7 @@ public final class OnnxContainer implements AutoCloseable {
       }
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
       AtomicInteger threads = new AtomicInteger();
-      ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+      ExecutorService executor = Executors.newFixedThreadPool(workerThreads(),
           r -> {
             Thread t = new Thread(r, "onnx-container-" + threads.incrementAndGet());
             t.setDaemon(true);
@@ -140,6 +140,11 @@ public final class OnnxContainer implements AutoCloseable {
       }
       throw e instanceof IOException io ? io : new IOException("could not start the model container: " + e.getMessage(), e);
     }
+  }
+
+  /** Requests served at once: one per core, at least two (so a ping is never stuck behind an inference). */
+  static int workerThreads() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 
   /** http://127.0.0.1:PORT, the base of /ping and /invocations. */
