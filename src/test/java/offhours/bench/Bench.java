@@ -462,16 +462,6 @@ public final class Bench {
       // The runtime's event serializer (Lambda provides it) and this class; nothing else of the test class path.
       cp.add(jarOf(com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers.class));
       cp.add(jarOf(org.joda.time.DateTime.class)); // the serializer's DateTimeModule needs it, as in the runtime
-      if (!Files.exists(unzipped.resolve("com/fasterxml")) && cp.stream().noneMatch(j -> j.contains("jackson-databind"))) {
-        // Classify's OutcomeLog, Predictions and S3Notifications use Jackson, which classify.zip does not carry at
-        // this commit: on Lambda its init fails with NoClassDefFoundError. Measured with Jackson added, and said so.
-        cp.add(jarOf(com.fasterxml.jackson.databind.ObjectMapper.class));
-        cp.add(jarOf(com.fasterxml.jackson.core.JsonFactory.class));
-        cp.add(jarOf(com.fasterxml.jackson.annotation.JsonProperty.class));
-        notes.add("cold start: target/classify.zip lacks Jackson, which offhours.classify uses (OutcomeLog,"
-            + " Predictions, S3Notifications): deployed, its init fails with NoClassDefFoundError. The cold start ran"
-            + " with jackson-databind, -core and -annotations added to the zip's class path.");
-      }
       cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
       String classpath = String.join(java.io.File.pathSeparator, cp);
 
