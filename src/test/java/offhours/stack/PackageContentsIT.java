@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PackageContentsIT {
 
   private static final Path TARGET = Path.of(System.getProperty("offhours.packageDirectory", "target"));
-  private static final long CLASSIFY_MAX_BYTES = Long.getLong("offhours.classifyZipMaxBytes", 12L * 1024 * 1024);
+  private static final long CLASSIFY_MAX_BYTES = Long.getLong("offhours.classifyZipMaxBytes", 12_000_000L);
 
   private static LambdaPackage classify;
   private static LambdaPackage controller;
