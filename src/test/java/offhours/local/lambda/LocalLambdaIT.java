@@ -232,14 +232,7 @@ class LocalLambdaIT {
   @Test
   void anInFlightBatchFinishesAfterDisableAndTheMappingIsDisablingUntilThen() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    recorder.behaviour = (event, call) -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return new SQSBatchResponse(List.of());
-    };
+    recorder.behaviour = succeedOnceReleased(release);
     String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("slow"));
     local.await(uuid, s -> s.invoking() == 1, WAIT);
@@ -332,14 +325,7 @@ class LocalLambdaIT {
   @Test
   void closeLetsTheBatchInFlightFinishAndDeleteItsMessages() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    recorder.behaviour = (event, call) -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return new SQSBatchResponse(List.of());
-    };
+    recorder.behaviour = succeedOnceReleased(release);
     String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("in flight at close"));
     local.await(uuid, s -> s.invoking() == 1, WAIT);
@@ -483,5 +469,17 @@ class LocalLambdaIT {
       calls.add(call);
       return behaviour.apply(event, call);
     }
+  }
+
+  /** A handler that holds its batch until {@code release} opens, then reports every message done. */
+  private static BiFunction<SQSEvent, Call, SQSBatchResponse> succeedOnceReleased(CountDownLatch release) {
+    return (event, call) -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return new SQSBatchResponse(List.of());
+    };
   }
 }
