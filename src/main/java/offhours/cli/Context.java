@@ -1,7 +1,5 @@
 package offhours.cli;
 
-import offhours.local.model.DefaultModel;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients;
+import offhours.local.model.DefaultModel;
 
 /**
  * Everything a command may take from the outside world, read once in {@link Main#main}: streams, the

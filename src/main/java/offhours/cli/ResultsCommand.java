@@ -1,14 +1,13 @@
 package offhours.cli;
 
-import java.util.Comparator;
-import java.util.Optional;
-import offhours.results.ResultItem;
-import offhours.results.ResultsTable;
-
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import offhours.cli.Target.Name;
+import offhours.results.ResultItem;
+import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 

@@ -8,6 +8,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.time.zone.ZoneOffsetTransition;
 
 /**
  * Working hours in a named time zone, with holidays: "Mon-Fri 08:00-19:00", "Mon,Wed 09:00-12:00; Sat 10:00-14:00",

@@ -1,6 +1,5 @@
 package offhours.cli;
 
-import offhours.local.LocalStackState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +17,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.Ledger;
+import offhours.local.LocalStackState;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.AfterEach;
@@ -35,8 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -202,6 +204,29 @@ class CliIT {
         "art/sketch.png  Drawing  0.880  CLASSIFIED",
         "cats/tom.jpg    Neutral  0.910  CLASSIFIED");
     assertThat(run("results", "--label", "Porn").out()).isEqualTo("no results match\n");
+  }
+
+  @Test
+  void costReadsTheLedgerAndCountsEachDaysClassifiedImages() {
+    new DynamoControlTable(dynamoDb, controlTable)
+        .add(new Ledger.Day(java.time.LocalDate.parse("2026-11-25"), 7200, 0, 1, 1));
+    putResult("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.91, null, "2026-11-25T10:00:01Z");
+    putResult("dogs/rex.jpg", "CLASSIFIED", "Neutral", 0.77, null, "2026-11-25T10:00:05Z");
+    putResult("notes.png", "REJECTED", null, null, "not an image", "2026-11-25T10:00:06Z");
+    Clock evening = Clock.fixed(java.time.Instant.parse("2026-11-25T20:00:00Z"), java.time.ZoneOffset.UTC);
+
+    CliRun run = CliRun.run(cache, evening, () -> AwsClients.local(Region.US_EAST_1, endpoints), Commands.all(),
+        "cost", "--days", "1", "--time-zone", "UTC", "--price", "0.5", "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<JsonNode> lines = jsonLines(run);
+    assertThat(lines).extracting(j -> j.get("date").asText()).containsExactly("2026-11-25", "total");
+    JsonNode day = lines.getFirst();
+    assertThat(day.get("endpointHours").asDouble()).isEqualTo(2.0);
+    assertThat(day.get("images").asInt()).as("CLASSIFIED results only").isEqualTo(2);
+    assertThat(day.get("costUsd").asDouble()).isEqualTo(1.0);
+    assertThat(day.get("costPerImageUsd").asDouble()).isEqualTo(0.5);
+    assertThat(day.get("alwaysOnCostUsd").asDouble()).isEqualTo(12.0);
   }
 
   @Test

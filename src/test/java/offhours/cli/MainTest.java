@@ -1,6 +1,5 @@
 package offhours.cli;
 
-import offhours.local.LocalStackState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import offhours.aws.AwsClients;
 import offhours.cli.Target.Name;
+import offhours.local.LocalStackState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

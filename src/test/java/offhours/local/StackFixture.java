@@ -1,7 +1,5 @@
 package offhours.local;
 
-import offhours.local.model.DefaultModel;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +22,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients.Service;
+import offhours.local.model.DefaultModel;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.SdkBytes;

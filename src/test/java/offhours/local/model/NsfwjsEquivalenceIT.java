@@ -4,6 +4,7 @@ package offhours.local.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import offhours.local.model.ImagePreprocessor.Pixels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
