@@ -10,15 +10,21 @@ import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.results.ResultsTable;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The Classify function: S3 notifications from SQS in, one result per object version out. */
-public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+/**
+ * The Classify function: S3 notifications from SQS in, one result per object version out. On Lambda it also
+ * registers for SnapStart's checkpoint, to warm the request paths before the snapshot ({@link Priming}).
+ */
+public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
 
   private final BatchProcessor batches;
+  private final Priming priming;
 
   /** Lambda's constructor: the environment is read once, clients are built once, during init. */
   public ClassifyHandler() {
@@ -33,6 +39,7 @@ public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchR
     this(aws.build(Service.S3, S3Client.builder()), aws.build(Service.SQS, SqsClient.builder()),
         aws.build(Service.DYNAMODB, DynamoDbClient.builder()),
         aws.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), config, Clock.systemUTC());
+    Core.getGlobalContext().register(this); // a no-op where the JVM has no CRaC (everywhere but SnapStart)
   }
 
   /** Every collaborator given: local mode and tests. Labels from LABELS_S3_URI are loaded here, once. */
@@ -48,10 +55,22 @@ public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchR
     MessageClassifier classifier = new MessageClassifier(s3, sqs, runtime,
         new ResultsTable(dynamo, resolved.tableName()), resolved, clock, new OutcomeLog(log));
     this.batches = new BatchProcessor(classifier, resolved.batchConcurrency());
+    this.priming = new Priming(batches, dynamo, runtime, resolved);
   }
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
     return batches.process(event.getRecords());
+  }
+
+  /** SnapStart: runs once when a version is published, before the snapshot is taken. */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    priming.prime();
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to renew: the clients resolve credentials and connections on their next call
   }
 }

@@ -481,4 +481,22 @@ class ClassifyHandlerTest {
     event.setRecords(List.of(messages));
     return event;
   }
+
+  @Test
+  void snapStartPrimingWarmsTheEndpointPathWithoutWritingAnythingAndSurvivesFailures() {
+    runtime.answer = r -> {
+      throw software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException.builder()
+          .message("Endpoint offhours-endpoint of account 123456789012 not found.").statusCode(400).build();
+    };
+
+    handler(6_291_456L).beforeCheckpoint(null);
+
+    assertThat(dynamo.puts).as("priming writes no result").isEmpty();
+    assertThat(sqs.sent).as("priming defers nothing").isEmpty();
+    assertThat(runtime.requests).singleElement().satisfies(r -> {
+      assertThat(r.endpointName()).isEqualTo("offhours-endpoint");
+      assertThat(r.contentType()).isEqualTo("application/x-image");
+      assertThat(r.body().asByteArray()).startsWith(0x89, 'P', 'N', 'G');
+    });
+  }
 }

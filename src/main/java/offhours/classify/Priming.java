@@ -1,0 +1,68 @@
+package offhours.classify;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+
+/**
+ * What a SnapStart snapshot should already have done: the first batch of a cold start spends most of its time
+ * loading and initialising the SDK's request paths and opening connections, not classifying. Run before the
+ * snapshot, these calls do that work once, so a restored function starts warm
+ * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html). Nothing here writes: a
+ * TestEvent batch is acknowledged and ignored, the DynamoDB read is of a reserved key, and the endpoint call
+ * sends a 1x1 PNG (answered, or refused while the endpoint is off). Every failure is swallowed: priming must
+ * never stop a version from being published.
+ */
+final class Priming {
+
+  /** A 1x1 grey PNG: the smallest image the endpoint accepts. */
+  private static final byte[] PIXEL = Base64.getDecoder().decode(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
+
+  private final BatchProcessor batches;
+  private final DynamoDbClient dynamo;
+  private final SageMakerRuntimeClient runtime;
+  private final ClassifyConfig config;
+
+  Priming(BatchProcessor batches, DynamoDbClient dynamo, SageMakerRuntimeClient runtime, ClassifyConfig config) {
+    this.batches = batches;
+    this.dynamo = dynamo;
+    this.runtime = runtime;
+    this.config = config;
+  }
+
+  /** Returns how many of the warm-up calls completed without an error (for logs and tests). */
+  int prime() {
+    int ok = 0;
+    ok += attempt(() -> batches.process(List.of(testEvent())));
+    ok += attempt(() -> dynamo.getItem(r -> r.tableName(config.tableName()).key(Map.of(
+        "pk", AttributeValue.fromS("offhours#priming"), "sk", AttributeValue.fromS("-")))));
+    ok += attempt(() -> runtime.invokeEndpoint(r -> r.endpointName(config.endpointName())
+        .contentType("application/x-image").accept("application/json").body(SdkBytes.fromByteArray(PIXEL))));
+    return ok;
+  }
+
+  private static int attempt(Runnable call) {
+    try {
+      call.run();
+      return 1;
+    } catch (RuntimeException e) {
+      return 0; // expected while the endpoint is off, or without a permission: the code path is warm anyway
+    }
+  }
+
+  private static SQSEvent.SQSMessage testEvent() {
+    SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+    message.setMessageId("offhours-priming");
+    message.setBody("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-01-01T00:00:00.000Z\","
+        + "\"Bucket\":\"offhours-priming\",\"RequestId\":\"priming\",\"HostId\":\"priming\"}");
+    message.setAttributes(Map.of("ApproximateReceiveCount", "1"));
+    message.setEventSourceArn("arn:aws:sqs:us-east-1:000000000000:offhours-priming");
+    return message;
+  }
+}
