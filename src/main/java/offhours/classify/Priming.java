@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * loading and initialising the SDK's request paths and opening connections, not classifying. Run before the
  * snapshot, these calls do that work once, so a restored function starts warm
  * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html). Nothing here writes: a
- * TestEvent batch is acknowledged and ignored, the DynamoDB read is of a reserved key, and the endpoint call
+ * TestEvent batch is acknowledged and ignored, the DynamoDB write is conditional on a reserved key that never
+ * exists, and the endpoint call
  * sends a 1x1 PNG (answered, or refused while the endpoint is off). Every failure is swallowed: priming must
  * never stop a version from being published.
  */
@@ -40,8 +41,11 @@ final class Priming {
   int prime() {
     int ok = 0;
     ok += attempt(() -> batches.process(List.of(testEvent())));
-    ok += attempt(() -> dynamo.getItem(r -> r.tableName(config.tableName()).key(Map.of(
-        "pk", AttributeValue.fromS("offhours#priming"), "sk", AttributeValue.fromS("-")))));
+    // The path of a result's write, with the one permission the function has (PutItem), on a condition that
+    // never holds: DynamoDB answers ConditionalCheckFailed and stores nothing.
+    ok += attempt(() -> dynamo.putItem(r -> r.tableName(config.tableName())
+        .item(Map.of("pk", AttributeValue.fromS("offhours#priming"), "sk", AttributeValue.fromS("-")))
+        .conditionExpression("attribute_exists(pk)")));
     ok += attempt(() -> runtime.invokeEndpoint(r -> r.endpointName(config.endpointName())
         .contentType("application/x-image").accept("application/json").body(SdkBytes.fromByteArray(PIXEL))));
     return ok;

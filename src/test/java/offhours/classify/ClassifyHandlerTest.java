@@ -491,7 +491,9 @@ class ClassifyHandlerTest {
 
     handler(6_291_456L).beforeCheckpoint(null);
 
-    assertThat(dynamo.puts).as("priming writes no result").isEmpty();
+    assertThat(dynamo.items).as("priming stores no result").isEmpty();
+    assertThat(dynamo.puts).singleElement()
+        .satisfies(put -> assertThat(put.conditionExpression()).isEqualTo("attribute_exists(pk)"));
     assertThat(sqs.sent).as("priming defers nothing").isEmpty();
     assertThat(runtime.requests).singleElement().satisfies(r -> {
       assertThat(r.endpointName()).isEqualTo("offhours-endpoint");
