@@ -8,10 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import offhours.aws.AwsClients.Service;
 import offhours.local.LocalStack;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
 /**
  * {@code offhours demo [DIR]}: the whole pipeline on this machine, once. Starts the local stack with the
@@ -102,29 +105,48 @@ final class DemoCommand implements Command {
     Map<String, ResultItem> byKey = new LinkedHashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastStatus = "";
-    while (byKey.size() < plan.items().size() && System.nanoTime() < deadline) {
-      for (UploadPlan.Item item : plan.items()) {
-        if (!byKey.containsKey(item.key())) {
-          List<ResultItem> found = results.byKey(bucket, item.key());
-          if (!found.isEmpty()) {
-            if (byKey.isEmpty()) {
-              call.err().printf(Locale.ROOT, "first result after %.1f s%n",
-                  Duration.between(started, call.context().clock().instant()).toMillis() / 1000.0);
+    // One client for the whole wait: the loop asks for the endpoint's state four times a second.
+    try (SageMakerClient sageMaker = stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder())) {
+      while (byKey.size() < plan.items().size() && System.nanoTime() < deadline) {
+        for (UploadPlan.Item item : plan.items()) {
+          if (!byKey.containsKey(item.key())) {
+            List<ResultItem> found = results.byKey(bucket, item.key());
+            if (!found.isEmpty()) {
+              if (byKey.isEmpty()) {
+                call.err().printf(Locale.ROOT, "first result after %.1f s%n",
+                    Duration.between(started, call.context().clock().instant()).toMillis() / 1000.0);
+              }
+              byKey.put(item.key(), found.getFirst());
             }
-            byKey.put(item.key(), found.getFirst());
           }
         }
-      }
-      String status = LocalCommand.endpointStatus(stack);
-      if (!status.equals(lastStatus)) {
-        call.err().println("endpoint: " + status + "; results: " + byKey.size() + "/" + plan.items().size());
-        lastStatus = status;
-      }
-      if (byKey.size() < plan.items().size()) {
-        Thread.sleep(250);
+        String status = endpointStatus(sageMaker, stack);
+        if (!status.equals(lastStatus)) {
+          call.err().println("endpoint: " + status + "; results: " + byKey.size() + "/" + plan.items().size());
+          lastStatus = status;
+        }
+        if (byKey.size() < plan.items().size()) {
+          Thread.sleep(250);
+        }
       }
     }
     return byKey;
+  }
+
+  /** "absent, trigger Disabled", "Creating, trigger Disabled", "InService, trigger Enabled": the demo's progress. */
+  private static String endpointStatus(SageMakerClient sageMaker, LocalStack stack) {
+    String endpoint;
+    try {
+      endpoint = sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).endpointStatusAsString();
+    } catch (SageMakerException e) {
+      // DescribeEndpoint answers ValidationException "Could not find endpoint ..." while there is none.
+      if (!"ValidationException".equals(e.awsErrorDetails().errorCode())
+          || !String.valueOf(e.awsErrorDetails().errorMessage()).startsWith("Could not find endpoint")) {
+        throw e;
+      }
+      endpoint = "absent";
+    }
+    return endpoint + ", trigger " + stack.lambda().stats(stack.mappingUuid()).state();
   }
 
   private static void print(Invocation call, UploadPlan plan, Map<String, ResultItem> byKey) {

@@ -12,8 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import offhours.local.LocalStack;
 import offhours.local.LocalStackState;
-import software.amazon.awssdk.services.sagemaker.SageMakerClient;
-import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
 /** {@code offhours local start|stop|status|run}: the local stack as a background service. */
 final class LocalCommand {
@@ -60,18 +58,6 @@ final class LocalCommand {
       // the message below says what is expected
     }
     throw CliException.usage("--" + option.name() + " needs a positive whole number, got '" + value.get() + "'");
-  }
-
-  /** "absent", "Creating", "InService (trigger Enabled)"...: what the demo shows while it waits. */
-  static String endpointStatus(LocalStack stack) {
-    String endpoint;
-    try (SageMakerClient sm = stack.clients().build(
-        offhours.aws.AwsClients.Service.SAGEMAKER, SageMakerClient.builder())) {
-      endpoint = sm.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).endpointStatusAsString();
-    } catch (SageMakerException e) {
-      endpoint = "absent";
-    }
-    return endpoint + ", trigger " + stack.lambda().stats(stack.mappingUuid()).state();
   }
 
   private static List<Option> stackOptions() {
