@@ -94,6 +94,38 @@ class MainTest {
     assertThat(run("--verbose").err()).contains("unknown option --verbose for 'offhours'; see 'offhours --help'");
   }
 
+  /** Runs with clients for a deployed stack that fail with a message naming the stack the command asked for. */
+  CliRun runDeployed(String... args) {
+    return CliRun.run(cache, CLOCK, () -> {
+      throw CliException.failure("asked AWS for a deployed stack");
+    }, Commands.all(), args);
+  }
+
+  @Test
+  void globalOptionsWorkBeforeTheCommandAsAfterIt() {
+    for (List<String> args : List.of(List.of("--stack", "offhours", "endpoint", "start"),
+        List.of("--stack=offhours", "endpoint", "start"), List.of("endpoint", "--stack", "offhours", "start"),
+        List.of("endpoint", "start", "--stack", "offhours"), List.of("--json", "--stack", "offhours", "queue"))) {
+      CliRun run = runDeployed(args.toArray(String[]::new));
+      assertThat(run.err()).as("%s", args).isEqualTo("offhours: asked AWS for a deployed stack\n");
+      assertThat(run.exitCode()).isEqualTo(1);
+    }
+    assertThat(run("--json", "simulate", "--days", "1").out()).startsWith("{");
+  }
+
+  @Test
+  void aGlobalOptionIsRefusedWhereItDoesNotApplyOrIsIncomplete() {
+    CliRun local = runDeployed("--stack", "prod", "local", "status");
+    assertThat(local.exitCode()).isEqualTo(2);
+    assertThat(local.err()).isEqualTo("offhours: --stack does not apply to 'offhours local status';"
+        + " see 'offhours local status --help'\n");
+    assertThat(runDeployed("--stack").err()).contains("option --stack needs a value: --stack NAME");
+    assertThat(runDeployed("--stack", "--json", "queue").err()).contains("option --stack needs a value");
+    assertThat(runDeployed("--stack", "a", "queue", "--stack", "b").err()).contains("option --stack was given twice");
+    assertThat(runDeployed("--stack", "a", "--help").out()).contains("options, before or after the command",
+        "--stack NAME", "--json");
+  }
+
   @Test
   void unknownCommandSuggestsTheNearestOne() {
     CliRun run = run("reslts");
