@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import offhours.cli.Target.Name;
+import offhours.stack.StackSpec;
+import offhours.units.Sizes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -17,8 +19,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 /** {@code offhours upload PATH...}: puts files and folders into the stack's bucket. */
 final class UploadCommand implements Command {
 
-  /** The InvokeEndpoint payload limit; bigger files are still uploaded and end REJECTED with a reason. */
-  static final long MAX_IMAGE_BYTES = 6_291_456;
+  /** The consumer's default limit (its MAX_IMAGE_BYTES); bigger files are still uploaded and end REJECTED. */
+  static final long MAX_IMAGE_BYTES = Long.parseLong(StackSpec.CLASSIFY_ENV.get("MAX_IMAGE_BYTES"));
 
   /** Puts in flight at once: small images are latency-bound, so a few in parallel fill the link. */
   static final int PARALLEL_PUTS = 8;
@@ -107,16 +109,22 @@ final class UploadCommand implements Command {
       progress.done();
       for (UploadPlan.Item item : plan.items()) {
         if (item.bytes() > MAX_IMAGE_BYTES) {
-          call.err().println("note: " + item.key() + " is " + Format.bytes(item.bytes())
-              + "; the endpoint accepts at most " + Format.bytes(MAX_IMAGE_BYTES) + ", so it will be REJECTED");
+          call.err().println(tooLarge(item));
         }
       }
       String summary = "uploaded " + Format.plural(plan.items().size(), "file") + " ("
-          + Format.bytes(plan.totalBytes()) + ") to s3://" + bucket + "/" + UploadPlan.normalizePrefix(
+          + Sizes.format(plan.totalBytes()) + ") to s3://" + bucket + "/" + UploadPlan.normalizePrefix(
               call.args().value(PREFIX.name()).orElse(""));
       (call.json() ? call.err() : call.out()).println(summary);
     }
     return 0;
+  }
+
+  /** The note for a file over the endpoint's limit, in the words and units of the verdict it will get. */
+  static String tooLarge(UploadPlan.Item item) {
+    return "note: " + item.key() + " is " + Sizes.formatAgainst(item.bytes(), MAX_IMAGE_BYTES)
+        + "; the endpoint accepts at most " + Sizes.formatAgainst(MAX_IMAGE_BYTES, item.bytes())
+        + ", so it will be REJECTED";
   }
 
   private static RuntimeException failure(Throwable cause, UploadPlan.Item item, int uploaded, UploadPlan plan,

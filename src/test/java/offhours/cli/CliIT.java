@@ -131,7 +131,7 @@ class CliIT {
         .containsExactlyInAnyOrder("in/café au lait + 100%.png", "in/sub folder/ünïcødé photo.JPG", "in/a%20b.jpeg");
     assertThat(s3.headObject(r -> r.bucket(bucket).key("in/café au lait + 100%.png")).contentLength())
         .isEqualTo(png.length);
-    assertThat(run.out()).isEqualTo("uploaded 3 files (" + Format.bytes(png.length + 4) + ") to s3://" + bucket
+    assertThat(run.out()).isEqualTo("uploaded 3 files (" + offhours.units.Sizes.format(png.length + 4) + ") to s3://" + bucket
         + "/in/\n");
     assertThat(run.err()).contains("skipped 1 file (not .jpg/.jpeg/.png, or hidden; add --all to upload non-images): ", "notes.txt")
         .contains("uploaded s3://" + bucket + "/in/a%20b.jpeg (1 B)");

@@ -323,9 +323,9 @@ class MainTest {
 
   @Test
   void formatsSizesAndProgress() {
-    assertThat(Format.bytes(17)).isEqualTo("17 B");
-    assertThat(Format.bytes(1_300_000)).isEqualTo("1.3 MB");
-    assertThat(Format.bytes(812_400)).isEqualTo("812 kB");
+    assertThat(UploadCommand.tooLarge(new UploadPlan.Item(Path.of("big.jpg"), "big.jpg", 6_800_000)))
+        .as("the verdict's words and units (ClassifyHandlerTest)")
+        .isEqualTo("note: big.jpg is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED");
     assertThat(Progress.Bar.render(3, 7, 500, 1000, "cats/tom.jpg"))
         .isEqualTo("[############------------] 3/7 files  500 B/1.0 kB  cats/tom.jpg");
   }
