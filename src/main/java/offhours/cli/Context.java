@@ -46,6 +46,11 @@ public record Context(
     return DefaultModel.cacheDir(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
   }
 
+  /** The width text output fits in: {@code COLUMNS}, else {@link Terminal#DEFAULT_COLUMNS}. */
+  public int columns() {
+    return Terminal.columns(env);
+  }
+
   /** The zone in which "18:00" and "2026-11-25T18:00" are read. */
   public ZoneId zone() {
     return clock.getZone();

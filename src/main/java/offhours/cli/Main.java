@@ -128,7 +128,7 @@ public final class Main {
       }
       return command.run(new Invocation(path, arguments, context));
     } catch (Exception e) {
-      context.err().println("offhours: " + message(path, e));
+      context.err().println("offhours: " + Terminal.printableLines(message(path, e)));
       if (!(e instanceof CliException) && context.env().containsKey("OFFHOURS_DEBUG")) {
         e.printStackTrace(context.err());
       }

@@ -207,6 +207,51 @@ class CliIT {
   }
 
   @Test
+  void resultsSayWhenMoreRowsMatchThanTheLimitShowsAndHowToSeeThem() throws IOException {
+    putResult("a.jpg", "CLASSIFIED", "Neutral", 0.9, null, "2026-11-25T10:00:01Z");
+    putResult("b.jpg", "CLASSIFIED", "Neutral", 0.8, null, "2026-11-25T10:00:02Z");
+    putResult("c.jpg", "CLASSIFIED", "Neutral", 0.7, null, "2026-11-25T10:00:03Z");
+
+    CliRun limited = run("results", "--limit", "2");
+    assertThat(limited.outLines()).hasSize(3).last().asString().startsWith("b.jpg");
+    assertThat(limited.err()).isEqualTo("more results match: these are the newest 2; see more with --limit 4,"
+        + " or narrow them with --label, --status or --key\n");
+    CliRun byLabel = run("results", "--label", "Neutral", "--limit", "1", "--json");
+    assertThat(jsonLines(byLabel)).extracting(j -> j.get("key").asText()).containsExactly("c.jpg");
+    assertThat(byLabel.err()).isEqualTo("more results match: these are the newest 1; see more with --limit 2\n");
+    assertThat(run("results", "--limit", "3").err()).as("exactly as many as the limit").isEmpty();
+  }
+
+  @Test
+  void controlCharactersFromTheTableAndFromFileNamesAreEscapedInTextAndKeptInJson() throws IOException {
+    String key = "evil\u001b]0;owned\u0007\u001b[2J.png";
+    putResult(key, "REJECTED", null, null, "the model said \u001b[31mred\u001b[0m\nsecond line",
+        "2026-11-25T10:00:01Z");
+    putResult("label.png", "CLASSIFIED", "La\u001b[8mbel", 0.5, null, "2026-11-25T10:00:02Z");
+    dynamoDb.putItem(r -> r.tableName(controlTable).item(Map.of("pk", AttributeValue.fromS("controller"),
+        "sk", AttributeValue.fromS("state"), "lastAction", AttributeValue.fromS("stop\u001b[2J"),
+        "overrideMode", AttributeValue.fromS("STOP\u009b"))));
+    Path file = Files.write(photos.resolve("up\u001b[2Jload.png"), new byte[] {1});
+
+    List<CliRun> text = List.of(run("results"), run("results", "--key", key), run("endpoint", "status"),
+        run("upload", file.toString()), run("upload", photos.resolve("gone\u001b[2J.png").toString()));
+    for (CliRun run : text) {
+      assertThat(run.out() + run.err()).as("%s%s", run.out(), run.err())
+          .doesNotContain("\u001b", "\u0007", "\u009b");
+    }
+    assertThat(text.get(0).out()).contains("evil\\x1b]0;owned\\x07\\x1b[2J.png", "La\\x1b[8mbel",
+        "the model said \\x1b[31mred\\x1b[0m\\x0asecond line");
+    assertThat(text.get(2).out()).contains("lastAction=stop\\x1b[2J", "manual override: STOP\\x9b");
+    assertThat(text.get(3).err()).contains("uploaded s3://" + bucket + "/up\\x1b[2Jload.png");
+    assertThat(text.get(4).err()).contains("no such file or folder: ", "gone\\x1b[2J.png");
+
+    List<JsonNode> json = jsonLines(run("results", "--json"));
+    assertThat(json).extracting(j -> j.get("key").asText()).contains(key);
+    assertThat(json).extracting(j -> j.get("reason").asText())
+        .contains("the model said \u001b[31mred\u001b[0m\nsecond line");
+  }
+
+  @Test
   void costReadsTheLedgerAndCountsEachDaysClassifiedImages() {
     new DynamoControlTable(dynamoDb, controlTable)
         .add(new Ledger.Day(java.time.LocalDate.parse("2026-11-25"), 7200, 0, 1, 1));

@@ -301,13 +301,37 @@ class MainTest {
   void resultsTableAlignsColumnsAndTruncatesLongReasons() {
     String reason = "not an image: the object starts with bytes 6e 6f 74 65 73 that are neither JPEG nor PNG,"
         + " so the endpoint was not asked";
-    String table = ResultsCommand.render(List.of(
+    List<ResultRow> rows = List.of(
         row("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.97312, null),
-        row("notes, not a photo.png", "REJECTED", null, null, reason)));
-    assertThat(table.lines().toList()).containsExactly(
+        row("notes, not a photo.png", "REJECTED", null, null, reason));
+    assertThat(ResultsCommand.render(rows, 80).lines().toList()).containsExactly(
         "KEY                     LABEL    SCORE  STATUS      REASON",
         "cats/tom.jpg            Neutral  0.973  CLASSIFIED",
-        "notes, not a photo.png  -        -      REJECTED    " + reason.substring(0, 59) + "…");
+        "notes, not a photo.png  -        -      REJECTED    " + reason.substring(0, 27) + "…");
+    assertThat(ResultsCommand.render(rows, 200).lines().toList()).as("a wide terminal shows the whole reason")
+        .last().asString().endsWith(reason);
+    assertThat(ResultsCommand.render(rows, 30).lines().toList()).as("a narrow one keeps 20 characters of it")
+        .last().asString().endsWith(reason.substring(0, 19) + "…");
+  }
+
+  @Test
+  void theTerminalWidthComesFromColumnsWithADefaultWhenItIsNotSet() {
+    assertThat(Terminal.columns(Map.of("COLUMNS", "87"))).isEqualTo(87);
+    assertThat(Terminal.columns(Map.of())).isEqualTo(Terminal.DEFAULT_COLUMNS);
+    assertThat(Terminal.columns(Map.of("COLUMNS", "wide"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
+    assertThat(Terminal.columns(Map.of("COLUMNS", "0"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
+  }
+
+  @Test
+  void controlCharactersAreShownAsEscapesInEveryTableCell() {
+    assertThat(Terminal.printable("a\u001b[2Jb\u0007\r\n\u009b\u007f\u202eexe.png")).isEqualTo(
+        "a\\x1b[2Jb\\x07\\x0d\\x0a\\x9b\\x7f\\u202eexe.png");
+    assertThat(Terminal.printable("café 写真 🚀.png")).isEqualTo("café 写真 🚀.png");
+    assertThat(Terminal.printableLines("one\ntwo\u001b")).isEqualTo("one\ntwo\\x1b");
+    String table = ResultsCommand.render(List.of(row("evil\u001b]0;owned\u0007.png", "REJECTED", "La\u001bbel", 0.5,
+        "bad\u001b[31m red")), 200);
+    assertThat(table).doesNotContain("\u001b", "\u0007")
+        .contains("evil\\x1b]0;owned\\x07.png", "La\\x1bbel", "bad\\x1b[31m red");
   }
 
   @Test
