@@ -133,7 +133,8 @@ class CliIT {
         .isEqualTo(png.length);
     assertThat(run.out()).isEqualTo("uploaded 3 files (" + offhours.units.Sizes.format(png.length + 4) + ") to s3://" + bucket
         + "/in/\n");
-    assertThat(run.err()).contains("skipped 1 file (not .jpg/.jpeg/.png, or hidden; add --all to upload non-images): ", "notes.txt")
+    assertThat(run.err()).contains("skipped 1 file in folders: 1 not .jpg, .jpeg or .png (would never get a result): ",
+            "notes.txt")
         .contains("uploaded s3://" + bucket + "/in/a%20b.jpeg (1 B)");
   }
 

@@ -234,22 +234,50 @@ class MainTest {
   }
 
   @Test
-  void uploadPlanKeepsRelativeKeysAndSkipsNonImagesInFolders(@TempDir Path dir) throws IOException {
-    Files.createDirectories(dir.resolve("sub dir"));
-    Files.writeString(dir.resolve("sub dir/café + 100%.PNG"), "x");
-    Files.writeString(dir.resolve("a.jpeg"), "xy");
-    Files.writeString(dir.resolve("notes.txt"), "n");
-    Files.writeString(dir.resolve(".DS_Store"), "n");
-    UploadPlan plan = UploadPlan.of(List.of(dir.toString()), "batch", false);
-    assertThat(plan.items()).extracting(UploadPlan.Item::key)
-        .containsExactly("batch/a.jpeg", "batch/sub dir/café + 100%.PNG");
-    assertThat(plan.skipped()).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
-        "notes.txt", ".DS_Store");
-    assertThat(plan.totalBytes()).isEqualTo(3);
-    assertThat(UploadPlan.of(List.of(dir.toString()), "", true).items()).extracting(UploadPlan.Item::key)
-        .containsExactly("a.jpeg", "notes.txt", "sub dir/café + 100%.PNG");
-    assertThat(UploadPlan.of(List.of(dir.resolve("notes.txt").toString()), "", false).items())
-        .extracting(UploadPlan.Item::key).containsExactly("notes.txt");
+  void uploadPlanKeepsRelativeKeysOfEveryCaseOfImageAndCountsWhatItSkipsInFolders(@TempDir Path dir)
+      throws IOException {
+    Path photos = Files.createDirectories(dir.resolve("photos"));
+    Files.createDirectories(photos.resolve("sub dir"));
+    Files.writeString(photos.resolve("sub dir/café + 100%.PNG"), "x");
+    Files.writeString(photos.resolve("a.jpeg"), "xy");
+    Files.writeString(photos.resolve("IMG_1.Jpg"), "x");
+    Files.writeString(photos.resolve("b.JPeg"), "x");
+    Files.writeString(photos.resolve("notes.txt"), "n");
+    Files.writeString(photos.resolve(".DS_Store"), "n");
+    Path outside = Files.writeString(dir.resolve("secret.jpg"), "not in the folder");
+    Files.createSymbolicLink(photos.resolve("link.jpg"), outside);
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("far.png"), "x");
+    Files.createSymbolicLink(photos.resolve("linked folder"), elsewhere);
+
+    UploadPlan plan = UploadPlan.of(List.of(photos.toString()), "batch");
+
+    assertThat(plan.items()).extracting(UploadPlan.Item::key).containsExactly(
+        "batch/IMG_1.Jpg", "batch/a.jpeg", "batch/b.JPeg", "batch/sub dir/café + 100%.PNG");
+    assertThat(plan.skipped()).extracting(s -> s.file().getFileName() + " " + s.reason()).containsExactlyInAnyOrder(
+        "notes.txt NO_RESULT", ".DS_Store HIDDEN", "link.jpg LINK", "linked folder LINK");
+    assertThat(plan.totalBytes()).isEqualTo(5);
+    assertThat(UploadCommand.skipped(plan)).hasValueSatisfying(text -> assertThat(text).startsWith(
+        "skipped 4 files in folders: 1 not .jpg, .jpeg or .png (would never get a result), 1 hidden,"
+            + " 2 symbolic links (not followed): "));
+    assertThat(UploadCommand.skipped(UploadPlan.of(List.of(photos.resolve("a.jpeg").toString()), ""))).isEmpty();
+  }
+
+  @Test
+  void aNamedFileThatWouldNeverGetAResultOrALinkIsRefusedBeforeAnyUpload(@TempDir Path dir) throws IOException {
+    Path image = Files.writeString(dir.resolve("a.Png"), "x");
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "n");
+    Path link = Files.createSymbolicLink(dir.resolve("link.png"), image);
+
+    CliRun run = run("upload", image.toString(), notes.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("offhours: " + notes + " would never get a result: the bucket tells the pipeline"
+        + " only of keys ending in .jpg, .jpeg or .png (in any case); leave it out");
+    assertThatThrownBy(() -> UploadPlan.of(List.of(link.toString()), ""))
+        .hasMessage(link + " is a symbolic link, and upload does not follow links; name what it points to instead: "
+            + image);
+    assertThat(UploadPlan.of(List.of(image.toString()), "in").items()).extracting(UploadPlan.Item::key)
+        .containsExactly("in/a.Png");
   }
 
   @Test
@@ -259,7 +287,7 @@ class MainTest {
     Files.writeString(dir.resolve("a/x.jpg"), "1");
     Files.writeString(dir.resolve("b/x.jpg"), "2");
     assertThatThrownBy(() -> UploadPlan.of(List.of(dir.resolve("a/x.jpg").toString(),
-        dir.resolve("b/x.jpg").toString()), "", false))
+        dir.resolve("b/x.jpg").toString()), ""))
         .hasMessageContaining("would both be uploaded as 'x.jpg'");
   }
 
