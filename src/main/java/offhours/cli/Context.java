@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.local.model.DefaultModel;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * Everything a command may take from the outside world, read once in {@link Main#main}: streams, the
@@ -35,7 +36,8 @@ public record Context(
 
   /** The context of a real run: system clock and zone, AWS clients from the usual profile/region chains. */
   public static Context of(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
-    return new Context(out, err, env, cacheDir(env), terminal, Clock.systemDefaultZone(), AwsClients::forUser);
+    return new Context(out, err, env, cacheDir(env), terminal, Clock.systemDefaultZone(),
+        () -> AwsClients.forUser(Targets.userRegion(env, new DefaultAwsRegionProviderChain())));
   }
 
   /**

@@ -420,6 +420,18 @@ class MainTest {
   }
 
   @Test
+  void aDeployedStacksRegionIsFoundAsTheAwsCliFindsIt() {
+    software.amazon.awssdk.regions.providers.AwsRegionProvider profile = () -> Region.AP_SOUTH_1;
+    assertThat(Targets.userRegion(Map.of("AWS_REGION", "eu-central-1", "AWS_DEFAULT_REGION", "eu-west-1"), profile))
+        .isEqualTo(Region.EU_CENTRAL_1);
+    assertThat(Targets.userRegion(Map.of("AWS_DEFAULT_REGION", "eu-west-1"), profile)).isEqualTo(Region.EU_WEST_1);
+    assertThat(Targets.userRegion(Map.of("AWS_REGION", " "), profile)).isEqualTo(Region.AP_SOUTH_1);
+    assertThatThrownBy(() -> Targets.userRegion(Map.of(), () -> {
+      throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to load region");
+    })).hasMessage(Targets.NO_REGION);
+  }
+
+  @Test
   void theCacheDirectoryComesFromTheEnvironment() {
     assertThat(Context.cacheDir(Map.of("OFFHOURS_CACHE", "/c", "XDG_CACHE_HOME", "/x", "HOME", "/h")))
         .isEqualTo(Path.of("/c"));
