@@ -98,7 +98,8 @@ final class Targets {
     names.putIfAbsent(Name.CONTROLLER_FUNCTION, Target.LOCAL_CONTROLLER_FUNCTION);
     Region region = Region.of(state.region() == null ? "us-east-1" : state.region());
     return new Target("the local stack", "the local stack's state file " + file, true,
-        AwsClients.local(region, endpoints), names);
+        AwsClients.local(region, endpoints), names,
+        Optional.ofNullable(state.pid()).flatMap(ProcessHandle::of).flatMap(p -> p.info().startInstant()));
   }
 
   static Target deployed(Context context, String stackName) {
@@ -110,7 +111,8 @@ final class Targets {
       Stack stack = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
       Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
           .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
-      return new Target("stack " + stackName, "stack " + stackName, false, clients, names);
+      return new Target("stack " + stackName, "stack " + stackName, false, clients, names,
+          Optional.ofNullable(stack.creationTime()));
     } catch (SdkClientException e) {
       clients.close();
       if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {

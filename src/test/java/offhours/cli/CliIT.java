@@ -276,6 +276,21 @@ class CliIT {
   }
 
   @Test
+  void costOnANewStackCountsOnlyTheDaysSinceTheStackStarted() {
+    // The state file's process is this JVM: the "local stack" started when it did.
+    java.time.LocalDate started = java.time.LocalDate.ofInstant(
+        ProcessHandle.current().info().startInstant().orElseThrow(), java.time.ZoneOffset.UTC);
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+
+    CliRun run = run("cost", "--days", "7", "--time-zone", "UTC", "--json");
+
+    List<JsonNode> lines = jsonLines(run);
+    assertThat(lines.getFirst().get("date").asText()).isEqualTo(started.toString());
+    assertThat(lines).hasSize((int) java.time.temporal.ChronoUnit.DAYS.between(started, today) + 2); // days + total
+    assertThat(run.err()).isEqualTo("counting from " + started + ", the day the local stack started\n");
+  }
+
+  @Test
   void aMissingTableOrBucketIsNamed() throws IOException {
     LocalStackState state = LocalStackState.read(LocalStackState.file(cache));
     Map<String, String> names = new java.util.HashMap<>(state.names());
@@ -369,8 +384,8 @@ class CliIT {
     String template = """
         {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cli-it-cfn-%s"}}},
          "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
-                     "DeadLetterQueueUrl": {"Value": "%s"}}}
-        """.formatted(suffix, bucket, queueUrl, dlqUrl);
+                     "DeadLetterQueueUrl": {"Value": "%s"}, "ControlTableName": {"Value": "%s"}}}
+        """.formatted(suffix, bucket, queueUrl, dlqUrl, controlTable);
     try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
       cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
     }
@@ -384,6 +399,10 @@ class CliIT {
     CliRun results = run("results", "--stack", stack);
     assertThat(results.exitCode()).isEqualTo(1);
     assertThat(results.err()).startsWith("offhours: stack " + stack + " has no output ResultsTableName;");
+
+    CliRun cost = run("--stack", stack, "cost", "--days", "7", "--time-zone", "UTC");
+    assertThat(cost.err()).as("a stack created today counts today only").startsWith("counting from "
+        + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ", the day stack " + stack + " was created\n");
 
     CliRun missing = run("queue", "--stack", "no-such-stack-" + suffix);
     assertThat(missing.err()).startsWith(

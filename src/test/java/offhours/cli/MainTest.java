@@ -205,11 +205,11 @@ class MainTest {
   @Test
   void aMissingNameIsReportedWithItsSource() throws IOException {
     Target local = new Target("the local stack", "the local stack's state file f", true,
-        AwsClients.local(Region.US_EAST_1, Map.of()), Map.of());
+        AwsClients.local(Region.US_EAST_1, Map.of()), Map.of(), java.util.Optional.empty());
     assertThatThrownBy(() -> local.name(Name.QUEUE_URL)).hasMessageStartingWith(
         "the local stack's state file f has no names.queueUrl");
     Target deployed = new Target("stack prod", "stack prod", false, AwsClients.local(Region.US_EAST_1, Map.of()),
-        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")));
+        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")), java.util.Optional.empty());
     assertThat(deployed.name(Name.BUCKET)).isEqualTo("b");
     assertThatThrownBy(() -> deployed.name(Name.DLQ_URL)).hasMessageStartingWith(
         "stack prod has no output DeadLetterQueueUrl");
