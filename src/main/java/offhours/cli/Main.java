@@ -42,6 +42,7 @@ public final class Main {
   }
 
   public static void main(String... args) {
+    OwnTmpdir.removeOnExit(System.getProperty(OwnTmpdir.PROPERTY), System.getProperty("java.io.tmpdir"));
     quietLogging();
     Context context = Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
     System.exit(new Main(context, Commands.all()).run(args));

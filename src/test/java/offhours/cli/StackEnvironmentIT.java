@@ -53,7 +53,7 @@ class StackEnvironmentIT {
   /** The CLI in a fresh JVM with only PATH, an empty HOME and {@code env}. */
   private Run offhours(Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> command = new java.util.ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1",
+        ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     Path out = home.resolve("out.txt");
