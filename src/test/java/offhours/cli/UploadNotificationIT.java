@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import offhours.local.LocalStackState;
 import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import offhours.testing.Queues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +59,7 @@ class UploadNotificationIT {
         SqsClient sqs = clients.build(Service.SQS, SqsClient.builder());
         DynamoDbClient dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
       LocalResources.Provisioned p = new LocalResources(s3, sqs, dynamoDb).provision(names);
-      drain(sqs, p.queueUrl()); // the s3:TestEvent
+      Queues.drain(sqs, p.queueUrl()); // the s3:TestEvent
       new LocalStackState(ProcessHandle.current().pid(), "us-east-1", Map.of("s3", services.endpoint(),
           "sqs", services.endpoint(), "dynamodb", services.endpoint(), "sagemaker", services.endpoint(),
           "sagemakerRuntime", services.endpoint(), "lambda", services.endpoint()),
@@ -82,32 +82,11 @@ class UploadNotificationIT {
       assertThat(run.err()).contains("skipped 4 files in folders: 3 not .jpg, .jpeg or .png (would never get a"
           + " result), 1 hidden: ");
       List<String> notified = new ArrayList<>();
-      for (Message m : drain(sqs, p.queueUrl())) {
+      for (Message m : Queues.drain(sqs, p.queueUrl())) {
         String key = Json.MAPPER.readTree(m.body()).at("/Records/0/s3/object/key").asText();
         notified.add(URLDecoder.decode(key, StandardCharsets.UTF_8));
       }
       assertThat(notified).as("keys S3 told the queue about").containsExactlyInAnyOrderElementsOf(uploaded);
     }
-  }
-
-  /** Receives until the queue answers empty twice; notifications arrive asynchronously. */
-  private static List<Message> drain(SqsClient sqs, String url) {
-    List<Message> all = new ArrayList<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    int empty = 0;
-    while (empty < 2 && System.nanoTime() < deadline) {
-      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
-          .messages();
-      if (batch.isEmpty()) {
-        empty++;
-      }
-      for (Message m : batch) {
-        sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
-        if (!m.body().contains("s3:TestEvent")) {
-          all.add(m);
-        }
-      }
-    }
-    return all;
   }
 }
