@@ -1,8 +1,5 @@
 package offhours.classify;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -43,29 +40,30 @@ final class BatchProcessor {
     this.pool = executor;
   }
 
-  SQSBatchResponse process(List<SQSMessage> messages) {
-    List<BatchItemFailure> failures = new ArrayList<>();
-    if (messages == null || messages.isEmpty()) {
-      return new SQSBatchResponse(failures);
+  /** Returns the ids of the messages to retry. */
+  List<String> process(List<QueueMessage> messages) {
+    List<String> failures = new ArrayList<>();
+    if (messages.isEmpty()) {
+      return failures;
     }
     AtomicBoolean endpointDown = new AtomicBoolean();
     if (messages.size() == 1) { // nothing to overlap: no hand-off to a worker
-      SQSMessage message = messages.getFirst();
+      QueueMessage message = messages.getFirst();
       if (!succeeded(() -> classifier.process(message, endpointDown))) {
-        failures.add(new BatchItemFailure(message.getMessageId()));
+        failures.add(message.messageId());
       }
-      return new SQSBatchResponse(failures);
+      return failures;
     }
     List<Future<Outcome.Kind>> outcomes = new ArrayList<>(messages.size());
-    for (SQSMessage message : messages) {
+    for (QueueMessage message : messages) {
       outcomes.add(pool.submit(() -> classifier.process(message, endpointDown)));
     }
     for (int i = 0; i < messages.size(); i++) {
       if (!succeeded(outcomes.get(i))) {
-        failures.add(new BatchItemFailure(messages.get(i).getMessageId()));
+        failures.add(messages.get(i).messageId());
       }
     }
-    return new SQSBatchResponse(failures);
+    return failures;
   }
 
   private static boolean succeeded(java.util.function.Supplier<Outcome.Kind> inline) {

@@ -1,9 +1,10 @@
 package offhours.classify;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
@@ -18,10 +19,12 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The Classify function: S3 notifications from SQS in, one result per object version out. On Lambda it also
- * registers for SnapStart's checkpoint, to warm the request paths before the snapshot ({@link Priming}).
+ * The Classify function: S3 notifications from SQS in, one result per object version out. It reads the SQS event
+ * and writes the partial batch response itself ({@link SqsEvents}): the JSON Lambda sends in, the JSON Lambda reads
+ * back. On Lambda it also registers for SnapStart's checkpoint, to warm the request paths before the snapshot
+ * ({@link Priming}).
  */
-public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
+public final class ClassifyHandler implements RequestStreamHandler, Resource {
 
   private final BatchProcessor batches;
   private final Priming priming;
@@ -55,12 +58,12 @@ public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchR
     MessageClassifier classifier = new MessageClassifier(s3, sqs, runtime,
         new ResultsTable(dynamo, resolved.tableName()), resolved, clock, new OutcomeLog(log));
     this.batches = new BatchProcessor(classifier, resolved.batchConcurrency());
-    this.priming = new Priming(batches, dynamo, runtime, resolved);
+    this.priming = new Priming(this, dynamo, runtime, resolved);
   }
 
   @Override
-  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    return batches.process(event.getRecords());
+  public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+    SqsEvents.writeResponse(batches.process(SqsEvents.read(event)), response);
   }
 
   /** SnapStart: runs once when a version is published, before the snapshot is taken. */

@@ -1,7 +1,5 @@
 package offhours.classify;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -28,40 +26,36 @@ final class Deferrals {
   }
 
   /** Sends the copy; the caller acknowledges the original only if this returns. */
-  void send(SQSMessage message) {
+  void send(QueueMessage message) {
     Map<String, MessageAttributeValue> attributes = new HashMap<>();
-    if (message.getMessageAttributes() != null) {
-      message.getMessageAttributes().forEach((name, value) -> {
-        if (!ATTRIBUTE.equals(name) && value.getStringValue() != null) {
-          attributes.put(name, MessageAttributeValue.builder()
-              .dataType(value.getDataType()).stringValue(value.getStringValue()).build());
-        }
-      });
-    }
+    message.messageAttributes().forEach((name, value) -> {
+      if (!ATTRIBUTE.equals(name)) {
+        attributes.put(name, MessageAttributeValue.builder()
+            .dataType(value.dataType()).stringValue(value.stringValue()).build());
+      }
+    });
     attributes.put(ATTRIBUTE, MessageAttributeValue.builder()
         .dataType("Number").stringValue(Integer.toString(count(message) + 1)).build());
     sqs.sendMessage(r -> r
         .queueUrl(queueUrl)
-        .messageBody(message.getBody())
+        .messageBody(message.body())
         .delaySeconds(delaySeconds)
         .messageAttributes(attributes));
   }
 
   /** SQS receives of this copy plus the deferrals of the copies before it. */
-  static int attempts(SQSMessage message) {
+  static int attempts(QueueMessage message) {
     return receives(message) + count(message);
   }
 
   /** SQS receives of this copy (a deferred copy starts again at 1). */
-  static int receives(SQSMessage message) {
-    Map<String, String> attributes = message.getAttributes();
-    return Math.max(1, parse(attributes == null ? null : attributes.get("ApproximateReceiveCount")));
+  static int receives(QueueMessage message) {
+    return Math.max(1, parse(message.attributes().get("ApproximateReceiveCount")));
   }
 
-  static int count(SQSMessage message) {
-    Map<String, MessageAttribute> attributes = message.getMessageAttributes();
-    MessageAttribute value = attributes == null ? null : attributes.get(ATTRIBUTE);
-    return value == null ? 0 : Math.max(0, parse(value.getStringValue()));
+  static int count(QueueMessage message) {
+    QueueMessage.UserAttribute value = message.messageAttributes().get(ATTRIBUTE);
+    return value == null ? 0 : Math.max(0, parse(value.stringValue()));
   }
 
   private static int parse(String number) {

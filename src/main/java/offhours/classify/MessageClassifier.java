@@ -1,6 +1,5 @@
 package offhours.classify;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,11 +57,11 @@ final class MessageClassifier {
    * Handles one message; never throws. {@code endpointDown} is shared by the batch: once a record finds
    * the endpoint unavailable, the others are deferred without invoking it.
    */
-  Kind process(SQSMessage message, AtomicBoolean endpointDown) {
+  Kind process(QueueMessage message, AtomicBoolean endpointDown) {
     int attempts = Deferrals.attempts(message);
     List<Outcome> outcomes = new ArrayList<>();
     try {
-      Parsed parsed = S3Notifications.parse(message.getBody());
+      Parsed parsed = S3Notifications.parse(message.body());
       switch (parsed) {
         case TestEvent t -> outcomes.add(Outcome.of(Kind.IGNORED, subject(message), "s3:TestEvent"));
         case Malformed m -> outcomes.add(reject(message, "body", m.reason(), attempts));
@@ -84,11 +83,11 @@ final class MessageClassifier {
         outcomes.add(Outcome.of(Kind.RETRY, subject(message), "could not send the deferred copy: " + describe(e)));
       }
     }
-    log.write(message.getMessageId(), kind, attempts, outcomes);
+    log.write(message.messageId(), kind, attempts, outcomes);
     return kind;
   }
 
-  private Outcome entry(SQSMessage message, Entry entry, int attempts, AtomicBoolean endpointDown) {
+  private Outcome entry(QueueMessage message, Entry entry, int attempts, AtomicBoolean endpointDown) {
     try {
       return switch (entry) {
         case BadRecord bad -> reject(message, "record-" + bad.index(), bad.reason(), attempts);
@@ -160,8 +159,8 @@ final class MessageClassifier {
   }
 
   /** A message that is not an S3 notification still gets a result, under the message's own identity. */
-  private Outcome reject(SQSMessage message, String part, String reason, int attempts) {
-    String pk = "sqs://" + queueName(message) + "/" + message.getMessageId();
+  private Outcome reject(QueueMessage message, String part, String reason, int attempts) {
+    String pk = "sqs://" + queueName(message) + "/" + message.messageId();
     ResultItem item = new ResultItem(pk, "m#" + part, null, null, null, null, null, null, Status.REJECTED, reason,
         List.of(), null, null, config.modelName(), config.endpointName(), null, clock.instant(), attempts);
     return results.put(item) ? Outcome.of(Kind.REJECTED, pk, reason) : Outcome.of(Kind.DUPLICATE, pk, "already has a result");
@@ -190,16 +189,16 @@ final class MessageClassifier {
   }
 
   /** The queue's name from the record's ARN (arn:aws:sqs:region:account:name), else from QUEUE_URL. */
-  private String queueName(SQSMessage message) {
-    String arn = message.getEventSourceArn();
+  private String queueName(QueueMessage message) {
+    String arn = message.eventSourceArn();
     if (arn != null && arn.lastIndexOf(':') >= 0) {
       return arn.substring(arn.lastIndexOf(':') + 1);
     }
     return config.queueUrl().substring(config.queueUrl().lastIndexOf('/') + 1);
   }
 
-  private String subject(SQSMessage message) {
-    return "sqs://" + queueName(message) + "/" + message.getMessageId();
+  private String subject(QueueMessage message) {
+    return "sqs://" + queueName(message) + "/" + message.messageId();
   }
 
   private static String describe(Exception e) {

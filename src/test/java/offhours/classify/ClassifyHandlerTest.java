@@ -19,6 +19,7 @@ import offhours.classify.Fakes.FakeRuntime;
 import offhours.classify.Fakes.FakeS3;
 import offhours.classify.Fakes.FakeSqs;
 import offhours.testing.FakeDynamoDb;
+import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -54,7 +55,7 @@ class ClassifyHandlerTest {
   }
 
   SQSBatchResponse run(SQSEvent event) {
-    return handler(6_291_456L).handleRequest(event, null);
+    return LambdaSqsJson.invoke(handler(6_291_456L), event);
   }
 
   Map<String, AttributeValue> item(String pk) {
@@ -152,7 +153,7 @@ class ClassifyHandlerTest {
 
   @Test
   void anObjectOverTheLimitIsRejectedWithoutDownloadingIt() {
-    SQSBatchResponse response = handler(6_291_456L).handleRequest(withObject("big.jpg", 9_542_041L, "e1"), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(6_291_456L), withObject("big.jpg", 9_542_041L, "e1"));
 
     assertThat(failures(response)).isEmpty();
     assertThat(item("s3://offhours-images/big.jpg").get("reason").s())
@@ -164,7 +165,7 @@ class ClassifyHandlerTest {
   void anObjectLargerThanItsEventSaidIsStillCheckedBeforeReading() {
     s3.put(BUCKET, "grew.jpg", image("rocket.jpg"), "e1");
 
-    handler(100_000L).handleRequest(withObject("grew.jpg", 10L, "e1"), null);
+    LambdaSqsJson.invoke(handler(100_000L), withObject("grew.jpg", 10L, "e1"));
 
     assertThat(item("s3://offhours-images/grew.jpg").get("reason").s())
         .isEqualTo("object s3://offhours-images/grew.jpg is 0.1 MB; the endpoint accepts at most 0.1 MB");
@@ -238,7 +239,7 @@ class ClassifyHandlerTest {
     SQSEvent batch = fixture("sqs-batch-with-poison.json");
 
     // One at a time, so which records come after the discovery is deterministic.
-    SQSBatchResponse response = handler(6_291_456L, 1).handleRequest(batch, null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(6_291_456L, 1), batch);
 
     assertThat(failures(response)).as("deferred originals are acknowledged").isEmpty();
     assertThat(runtime.requests).hasSize(1);
@@ -271,7 +272,7 @@ class ClassifyHandlerTest {
 
     assertThat(sqs.sent).singleElement()
         .satisfies(copy -> assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("5"));
-    assertThat(Deferrals.attempts(event.getRecords().getFirst())).isEqualTo(5);
+    assertThat(Deferrals.attempts(queueMessage(event))).isEqualTo(5);
   }
 
   @Test
@@ -324,7 +325,7 @@ class ClassifyHandlerTest {
     };
     SQSEvent batch = fixture("sqs-batch-with-poison.json");
 
-    SQSBatchResponse response = handler(6_291_456L, 1).handleRequest(batch, null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(6_291_456L, 1), batch);
 
     assertThat(failures(response)).containsExactly(batch.getRecords().get(0).getMessageId());
     assertThat(sqs.sent).isEmpty();
@@ -400,7 +401,7 @@ class ClassifyHandlerTest {
       return "[0.1, 0.7, 0.05, 0.1, 0.05]";
     };
 
-    SQSBatchResponse first = handler(6_291_456L, 1).handleRequest(event(message("m1", body)), null);
+    SQSBatchResponse first = LambdaSqsJson.invoke(handler(6_291_456L, 1), event(message("m1", body)));
 
     assertThat(failures(first)).isEmpty();
     assertThat(sqs.sent).singleElement().satisfies(copy -> assertThat(copy.messageBody()).isEqualTo(body));
@@ -429,7 +430,7 @@ class ClassifyHandlerTest {
     ClassifyConfig config = new ClassifyConfig("t", "https://q/offhours-queue", "e", null, List.of(), "s3://models/labels.txt",
         1, 6_291_456L, 2, 0);
 
-    new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC()).handleRequest(fixture("sqs-s3-put.json"), null);
+    LambdaSqsJson.invoke(new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC()), fixture("sqs-s3-put.json"));
 
     assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("topLabel").s()).isEqualTo("Hentai");
   }
@@ -474,6 +475,15 @@ class ClassifyHandlerTest {
     m.setMessageAttributes(Map.of());
     m.setEventSourceArn("arn:aws:sqs:us-east-1:123456789012:offhours-queue");
     return m;
+  }
+
+  /** The first record of {@code event} as the handler reads it. */
+  static QueueMessage queueMessage(SQSEvent event) {
+    try {
+      return SqsEvents.read(new java.io.ByteArrayInputStream(LambdaSqsJson.toJson(event))).getFirst();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static SQSEvent event(SQSEvent.SQSMessage... messages) {

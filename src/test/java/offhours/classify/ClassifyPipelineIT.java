@@ -26,6 +26,7 @@ import offhours.results.ResultItem.Status;
 import offhours.results.ResultsTable;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,7 +117,7 @@ class ClassifyPipelineIT {
     upload("holiday/café au lait + 100%.png", IMAGES.resolve("chelsea.png"));
 
     List<Message> messages = receiveAll(queueUrl);
-    SQSBatchResponse response = handler().handleRequest(event(messages), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(), event(messages));
     acknowledge(messages, response);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
@@ -153,7 +154,7 @@ class ClassifyPipelineIT {
 
     List<Message> originals = receiveAll(queueUrl).stream().filter(m -> m.body().contains("ObjectCreated")).toList();
     // One record at a time, so exactly one invocation discovers the absence (with more, those in flight also try).
-    SQSBatchResponse response = handler(1).handleRequest(event(originals), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(1), event(originals));
     acknowledge(originals, response);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
@@ -172,7 +173,7 @@ class ClassifyPipelineIT {
 
     // The endpoint is back: the copies are classified, counting the deferral as an attempt.
     sagemaker.absent = false;
-    SQSBatchResponse again = handler().handleRequest(event(copies), null);
+    SQSBatchResponse again = LambdaSqsJson.invoke(handler(), event(copies));
     acknowledge(copies, again);
 
     assertThat(again.getBatchItemFailures()).isEmpty();
@@ -185,8 +186,8 @@ class ClassifyPipelineIT {
     upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
     List<Message> messages = receiveAll(queueUrl);
 
-    handler().handleRequest(event(messages), null);
-    SQSBatchResponse again = handler().handleRequest(event(messages), null);
+    LambdaSqsJson.invoke(handler(), event(messages));
+    SQSBatchResponse again = LambdaSqsJson.invoke(handler(), event(messages));
 
     assertThat(again.getBatchItemFailures()).isEmpty();
     assertThat(new ResultsTable(dynamo, table).byKey(bucket, "photos/rocket.jpg")).hasSize(1);
@@ -202,7 +203,7 @@ class ClassifyPipelineIT {
         .multipartUpload(u -> u.parts(p -> p.partNumber(1).eTag(eTag))));
 
     List<Message> messages = receiveAll(queueUrl);
-    SQSBatchResponse response = handler().handleRequest(event(messages), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(), event(messages));
 
     assertThat(messages).anySatisfy(m -> assertThat(m.body()).contains("ObjectCreated:CompleteMultipartUpload"));
     assertThat(response.getBatchItemFailures()).isEmpty();
@@ -217,7 +218,7 @@ class ClassifyPipelineIT {
     upload("photos/same.png", IMAGES.resolve("rocket.jpg"));
     upload("photos/same.png", IMAGES.resolve("chelsea.png"));
 
-    SQSBatchResponse response = handler().handleRequest(event(receiveAll(queueUrl)), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(), event(receiveAll(queueUrl)));
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     List<ResultItem> results = new ResultsTable(dynamo, table).byKey(bucket, "photos/same.png");
