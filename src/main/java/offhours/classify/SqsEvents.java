@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import offhours.inference.StrictJson;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
@@ -23,19 +24,19 @@ final class SqsEvents {
   static List<QueueMessage> read(InputStream in) throws IOException {
     JsonNode root;
     try {
-      root = Json.parse(in.readAllBytes());
-    } catch (Json.NotJson e) {
+      root = StrictJson.parse(in.readAllBytes());
+    } catch (StrictJson.NotJson e) {
       throw new IllegalArgumentException("the invocation payload is not JSON: " + e.getMessage());
     }
-    JsonNode records = Json.at(root, "Records");
+    JsonNode records = StrictJson.at(root, "Records");
     if (records == null || !records.isArray()) {
       throw new IllegalArgumentException("the invocation payload is not an SQS event (it has no Records array)");
     }
     List<QueueMessage> messages = new ArrayList<>(records.asArray().size());
     for (JsonNode r : records.asArray()) {
-      messages.add(new QueueMessage(Json.text(Json.at(r, "messageId")), Json.text(Json.at(r, "body")),
-          strings(Json.at(r, "attributes")), userAttributes(Json.at(r, "messageAttributes")),
-          Json.text(Json.at(r, "eventSourceARN"))));
+      messages.add(new QueueMessage(StrictJson.text(StrictJson.at(r, "messageId")), StrictJson.text(StrictJson.at(r, "body")),
+          strings(StrictJson.at(r, "attributes")), userAttributes(StrictJson.at(r, "messageAttributes")),
+          StrictJson.text(StrictJson.at(r, "eventSourceARN"))));
     }
     return messages;
   }
@@ -69,9 +70,9 @@ final class SqsEvents {
     Map<String, QueueMessage.UserAttribute> values = new HashMap<>();
     if (node != null && node.isObject()) {
       node.asObject().forEach((name, value) -> {
-        String text = Json.text(Json.at(value, "stringValue"));
+        String text = StrictJson.text(StrictJson.at(value, "stringValue"));
         if (text != null) {
-          values.put(name, new QueueMessage.UserAttribute(Json.text(Json.at(value, "dataType")), text));
+          values.put(name, new QueueMessage.UserAttribute(StrictJson.text(StrictJson.at(value, "dataType")), text));
         }
       });
     }

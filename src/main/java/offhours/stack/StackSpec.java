@@ -184,19 +184,26 @@ public final class StackSpec {
   /**
    * The Classify function's environment: every variable it reads, with the default it assumes when the variable
    * is absent ({@code null} = no default; the stack or local mode must set it). {@code LABELS} and
-   * {@code LABELS_S3_URI} are alternatives; LABELS wins if both are set.
+   * {@code LABELS_S3_URI} are alternatives; LABELS wins if both are set, and neither is needed for a model whose
+   * answers name their classes.
    */
   public static final Map<String, String> CLASSIFY_ENV = orderedMap(
       "TABLE_NAME", null,
       "QUEUE_URL", null,
+      "BUCKET_NAME", null,
       "ENDPOINT_NAME", null,
       "MODEL_NAME", null,
       "LABELS", null,
       "LABELS_S3_URI", null,
+      "CONTENT_TYPE", "application/x-image",
+      "ACCEPT", "application/json",
+      "SCORES", "auto",
       "TOP_K", "3",
       "MAX_IMAGE_BYTES", "6291456",
       "BATCH_CONCURRENCY", "8",
-      "DEFER_SECONDS", "60");
+      "DEFER_SECONDS", "60",
+      "MAX_DEFERRALS", "50",
+      "INVOKE_TIMEOUT_SECONDS", "65");
 
   /** The controller's (and the cleanup function's) environment, with defaults as above. */
   public static final Map<String, String> CONTROLLER_ENV = orderedMap(
@@ -218,7 +225,13 @@ public final class StackSpec {
       "DRAIN_TIMEOUT_MINUTES", "10",
       "INSTANCE_TYPE", "ml.m5.large",
       "INSTANCE_COUNT", "1",
-      "INSTANCE_HOURLY_PRICE_USD", "0.115");
+      "INSTANCE_HOURLY_PRICE_USD", "0.115",
+      // The readiness probe calls the model and reads its answer as Classify does.
+      "LABELS", null,
+      "LABELS_S3_URI", null,
+      "CONTENT_TYPE", "application/x-image",
+      "ACCEPT", "application/json",
+      "SCORES", "auto");
 
   private static Map<String, String> orderedMap(String... keysAndValues) {
     var map = new LinkedHashMap<String, String>();

@@ -479,6 +479,7 @@ public final class Bench {
       env.put("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", stack.sageMaker().endpoint().toString());
       env.put("TABLE_NAME", stack.resources().resultsTable());
       env.put("QUEUE_URL", stack.resources().queueUrl());
+      env.put("BUCKET_NAME", bucket);
       env.put("ENDPOINT_NAME", stack.names().endpoint());
       env.put("MODEL_NAME", stack.names().model());
       env.put("LABELS", String.join(",", stack.labels()));

@@ -4,11 +4,10 @@ import static offhours.classify.Fakes.fixture;
 import static offhours.classify.Fakes.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,6 +17,7 @@ import java.util.Map;
 import offhours.classify.Fakes.FakeRuntime;
 import offhours.classify.Fakes.FakeS3;
 import offhours.classify.Fakes.FakeSqs;
+import offhours.inference.ImageFormat;
 import offhours.testing.FakeDynamoDb;
 import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
@@ -48,10 +48,28 @@ class ClassifyHandlerTest {
   }
 
   ClassifyHandler handler(long maxImageBytes, int concurrency) {
-    ClassifyConfig config = new ClassifyConfig("offhours-results",
-        "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue", "offhours-endpoint", "offhours-model",
-        LABELS, null, 3, maxImageBytes, concurrency, 60);
+    return handler(config("MAX_IMAGE_BYTES", Long.toString(maxImageBytes), "BATCH_CONCURRENCY",
+        Integer.toString(concurrency)));
+  }
+
+  ClassifyHandler handler(ClassifyConfig config) {
     return new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  /** The function's settings as the stack sets them, with {@code overrides} (name, value, ...). */
+  static ClassifyConfig config(String... overrides) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "TABLE_NAME", "offhours-results",
+        "QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue",
+        "BUCKET_NAME", BUCKET,
+        "ENDPOINT_NAME", "offhours-endpoint",
+        "MODEL_NAME", "offhours-model",
+        "LABELS", String.join(",", LABELS),
+        "BATCH_CONCURRENCY", "4"));
+    for (int i = 0; i < overrides.length; i += 2) {
+      env.put(overrides[i], overrides[i + 1]);
+    }
+    return ClassifyConfig.fromEnv(env);
   }
 
   SQSBatchResponse run(SQSEvent event) {
@@ -427,10 +445,9 @@ class ClassifyHandlerTest {
   @Test
   void labelsComeFromS3WhenOnlyAFileIsConfigured() {
     s3.put("models", "labels.txt", "Drawing\nHentai\nNeutral\nPorn\nSexy\n".getBytes(StandardCharsets.UTF_8), "l1");
-    ClassifyConfig config = new ClassifyConfig("t", "https://q/offhours-queue", "e", null, List.of(), "s3://models/labels.txt",
-        1, 6_291_456L, 2, 0);
+    ClassifyConfig config = config("LABELS", "", "LABELS_S3_URI", "s3://models/labels.txt", "TOP_K", "1");
 
-    LambdaSqsJson.invoke(new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC()), fixture("sqs-s3-put.json"));
+    LambdaSqsJson.invoke(handler(config), fixture("sqs-s3-put.json"));
 
     assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("topLabel").s()).isEqualTo("Hentai");
   }
@@ -438,10 +455,9 @@ class ClassifyHandlerTest {
   @Test
   void aLabelsFileWithoutLabelsFailsInit() {
     s3.put("models", "labels.txt", "\n\n".getBytes(StandardCharsets.UTF_8), "l1");
-    ClassifyConfig config = new ClassifyConfig("t", "https://q/offhours-queue", "e", null, List.of(), "s3://models/labels.txt",
-        1, 6_291_456L, 2, 0);
+    ClassifyConfig config = config("LABELS", "", "LABELS_S3_URI", "s3://models/labels.txt");
 
-    assertThatThrownBy(() -> new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC()))
+    assertThatThrownBy(() -> handler(config))
         .hasMessage("LABELS_S3_URI s3://models/labels.txt holds no labels (expected one per line)");
   }
 

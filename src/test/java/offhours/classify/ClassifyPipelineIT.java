@@ -235,8 +235,9 @@ class ClassifyPipelineIT {
   }
 
   private ClassifyHandler handler(int concurrency) {
-    ClassifyConfig config = new ClassifyConfig(table, queueUrl, endpointName, "offhours-model", LABELS, null, 3,
-        ClassifyConfig.DEFAULT_MAX_IMAGE_BYTES, concurrency, 0);
+    ClassifyConfig config = ClassifyConfig.fromEnv(Map.of("TABLE_NAME", table, "QUEUE_URL", queueUrl,
+        "BUCKET_NAME", bucket, "ENDPOINT_NAME", endpointName, "MODEL_NAME", "offhours-model",
+        "LABELS", String.join(",", LABELS), "BATCH_CONCURRENCY", Integer.toString(concurrency), "DEFER_SECONDS", "0"));
     return new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC());
   }
 

@@ -11,9 +11,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import offhours.classify.Fakes.FakeSqs;
+import offhours.inference.InferenceClient;
 import offhours.results.ResultsTable;
 import offhours.testing.LambdaSqsJson;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -132,13 +132,12 @@ public class ConsumerBenchmark {
     byte[] image = java.util.Arrays.copyOf(Fakes.image("rocket.jpg"), bodyBytes);
     NullS3 s3 = new NullS3(image, "511130d2072cc744a1fa5015bc23557a");
     NullRuntime runtime = new NullRuntime();
-    ClassifyConfig config = new ClassifyConfig("offhours-results",
-        "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue", "offhours-endpoint", "offhours-model",
-        LABELS, null, 3, 6_291_456L, 8, 60);
+    ClassifyConfig config = ClassifyHandlerTest.config("BATCH_CONCURRENCY", "8", "LABELS", String.join(",", LABELS));
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
     NullDynamoDb dynamo = new NullDynamoDb();
-    classifier = new MessageClassifier(s3, new FakeSqs(), runtime, new ResultsTable(dynamo, config.tableName()),
-        config, Clock.systemUTC(), new OutcomeLog(discard));
+    classifier = new MessageClassifier(s3, new FakeSqs(),
+        new InferenceClient(runtime, config.endpointName(), config.model()),
+        new ResultsTable(dynamo, config.tableName()), config, Clock.systemUTC(), new OutcomeLog(discard));
     handler = new ClassifyHandler(s3, new FakeSqs(), dynamo, runtime, config, Clock.systemUTC(), discard);
     SQSEvent one = Fakes.fixture("sqs-s3-put.json");
     single = LambdaSqsJson.toJson(one);
@@ -155,7 +154,8 @@ public class ConsumerBenchmark {
   /** One record through MessageClassifier: the per-message work without the batch's thread hand-off. */
   @Benchmark
   public Object record() {
-    return classifier.process(message, new AtomicBoolean());
+    BatchScope scope = new BatchScope(BatchScope.NO_DEADLINE);
+    return classifier.conclude(classifier.evaluate(message, scope), scope);
   }
 
   /** A one-record batch through the handler: the event JSON read, BatchProcessor's set-up, the response written. */

@@ -132,11 +132,13 @@ final class Fakes {
   static final class FakeRuntime implements SageMakerRuntimeClient {
     final List<InvokeEndpointRequest> requests = new CopyOnWriteArrayList<>();
     volatile Function<InvokeEndpointRequest, String> answer = r -> "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    /** The production variant the answer names (x-Amzn-Invoked-Production-Variant), or null. */
+    volatile String variant;
 
     @Override
     public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
       requests.add(request);
-      return InvokeEndpointResponse.builder().contentType("application/json")
+      return InvokeEndpointResponse.builder().contentType("application/json").invokedProductionVariant(variant)
           .body(SdkBytes.fromUtf8String(answer.apply(request))).build();
     }
 

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import offhours.inference.ImageFormat;
 
 /**
  * A tiny stand-in for the SageMaker runtime that speaks InvokeEndpoint's wire protocol
