@@ -11,13 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
@@ -28,20 +24,16 @@ import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.Event;
-import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 @ExtendWith(AwsServicesExtension.class)
 class ClassifyPipelineIT {
@@ -49,55 +41,32 @@ class ClassifyPipelineIT {
   static final List<String> LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
   static final Path IMAGES = Path.of("src/test/resources/images");
 
-  final String suffix = UUID.randomUUID().toString().substring(0, 8);
-  final String bucket = "offhours-images-" + suffix;
-  final String table = "offhours-results-" + suffix;
   final String endpointName = "offhours-endpoint";
 
+  final MotoPipeline p;
   final S3Client s3;
   final SqsClient sqs;
   final DynamoDbClient dynamo;
   final InvokeEndpointServer sagemaker;
   final AwsClients runtimeClients;
   final SageMakerRuntimeClient runtime;
-  String queueUrl;
-  String queueArn;
-  String dlqUrl;
+  final String bucket;
+  final String table;
+  final String queueUrl;
+  final String dlqUrl;
 
   ClassifyPipelineIT(AwsServices services) throws Exception {
-    s3 = services.clients().build(Service.S3, S3Client.builder().forcePathStyle(true));
-    sqs = services.clients().build(Service.SQS, SqsClient.builder());
-    dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
+    p = new MotoPipeline(services);
+    s3 = p.s3;
+    sqs = p.sqs;
+    dynamo = p.dynamo;
+    bucket = p.bucket;
+    table = p.table;
+    queueUrl = p.queueUrl;
+    dlqUrl = p.dlqUrl;
     sagemaker = new InvokeEndpointServer();
     runtimeClients = AwsClients.local(Region.US_EAST_1, Map.of(Service.SAGEMAKER_RUNTIME, sagemaker.endpoint()));
     runtime = runtimeClients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
-  }
-
-  @BeforeEach
-  void createStack() {
-    dlqUrl = sqs.createQueue(r -> r.queueName("offhours-dlq-" + suffix)).queueUrl();
-    String dlqArn = arn(dlqUrl);
-    queueUrl = sqs.createQueue(r -> r.queueName("offhours-queue-" + suffix).attributes(Map.of(
-        QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}",
-        QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600",
-        QueueAttributeName.VISIBILITY_TIMEOUT, "720"))).queueUrl();
-    queueArn = arn(queueUrl);
-    s3.createBucket(r -> r.bucket(bucket));
-    // As template.yaml: one rule per image suffix, lower-case filter names (moto answers 500 to the SDK's
-    // FilterRuleName.SUFFIX, which is sent as "Suffix"; S3 accepts either),
-    // and both cases because S3 matches suffixes case-sensitively.
-    List<QueueConfiguration> notifications = new ArrayList<>();
-    for (String image : List.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG")) {
-      notifications.add(QueueConfiguration.builder()
-          .id("images" + image)
-          .queueArn(queueArn)
-          .events(Event.S3_OBJECT_CREATED)
-          .filter(f -> f.key(k -> k.filterRules(rule -> rule.name("suffix").value(image))))
-          .build());
-    }
-    s3.putBucketNotificationConfiguration(r -> r.bucket(bucket)
-        .notificationConfiguration(n -> n.queueConfigurations(notifications)));
-    dynamo.createTable(ResultsTable.createTableRequest(table));
   }
 
   @AfterEach
@@ -235,72 +204,28 @@ class ClassifyPipelineIT {
   }
 
   private ClassifyHandler handler(int concurrency) {
-    ClassifyConfig config = ClassifyConfig.fromEnv(Map.of("TABLE_NAME", table, "QUEUE_URL", queueUrl,
-        "BUCKET_NAME", bucket, "ENDPOINT_NAME", endpointName, "MODEL_NAME", "offhours-model",
-        "LABELS", String.join(",", LABELS), "BATCH_CONCURRENCY", Integer.toString(concurrency), "DEFER_SECONDS", "0"));
+    ClassifyConfig config = ClassifyConfig.fromEnv(p.classifyEnv(endpointName, "LABELS", String.join(",", LABELS),
+        "BATCH_CONCURRENCY", Integer.toString(concurrency)));
     return new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC());
   }
 
   private void upload(String key, Path file) {
-    s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(file));
+    p.upload(key, file);
   }
 
   private String uri(String key) {
-    return "s3://" + bucket + "/" + key;
+    return p.uri(key);
   }
 
-  private String arn(String url) {
-    return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
-  }
-
-  /** Everything on the queue now: polls until a receive comes back empty (S3 delivers synchronously in moto). */
   private List<Message> receiveAll(String url) {
-    List<Message> all = new ArrayList<>();
-    Set<String> seen = new java.util.HashSet<>();
-    while (true) {
-      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-          .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
-      if (batch.isEmpty()) {
-        return all;
-      }
-      batch.stream().filter(m -> seen.add(m.messageId())).forEach(all::add);
-    }
+    return p.receiveAll(url);
   }
 
-  /** What the event source mapping does with a partial batch response: delete the acknowledged messages. */
   private void acknowledge(List<Message> messages, SQSBatchResponse response) {
-    Set<String> failed = response.getBatchItemFailures().stream()
-        .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
-    messages.stream().filter(m -> !failed.contains(m.messageId()))
-        .forEach(m -> sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle())));
+    p.acknowledge(messages, response);
   }
 
-  /** The SQS event Lambda would deliver for these received messages. */
   private SQSEvent event(List<Message> messages) {
-    List<SQSEvent.SQSMessage> records = new ArrayList<>();
-    for (Message m : messages) {
-      SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-      record.setMessageId(m.messageId());
-      record.setReceiptHandle(m.receiptHandle());
-      record.setBody(m.body());
-      record.setMd5OfBody(m.md5OfBody());
-      record.setAttributes(new HashMap<>(m.attributesAsStrings()));
-      Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
-      m.messageAttributes().forEach((name, value) -> {
-        SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
-        a.setDataType(value.dataType());
-        a.setStringValue(value.stringValue());
-        attributes.put(name, a);
-      });
-      record.setMessageAttributes(attributes);
-      record.setEventSource("aws:sqs");
-      record.setEventSourceArn(queueArn);
-      record.setAwsRegion("us-east-1");
-      records.add(record);
-    }
-    SQSEvent event = new SQSEvent();
-    event.setRecords(records);
-    return event;
+    return p.event(messages);
   }
 }
