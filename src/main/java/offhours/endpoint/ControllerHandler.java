@@ -50,12 +50,7 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
   public static EndpointController forAws(AwsClients clients, ControllerConfig config) {
     DynamoControlTable control = new DynamoControlTable(
         clients.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName());
-    ModelContract model = config.model();
-    if (model.labels().isEmpty() && model.labelsS3Uri() != null) {
-      try (S3Client s3 = clients.build(Service.S3, S3Client.builder())) {
-        model = model.resolveLabels(s3);
-      }
-    }
+    ModelContract model = withLabels(clients, config.model());
     return new EndpointController(config,
         new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
             clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
@@ -63,6 +58,16 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
         new LambdaMapping(clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
         new SqsBacklog(clients.build(Service.SQS, SqsClient.builder()), config.queueUrl(), config.dlqUrl()),
         control, control, System.out::println);
+  }
+
+  /** {@code model} with the labels of its LABELS_S3_URI file, read once; as it is without a file. */
+  static ModelContract withLabels(AwsClients clients, ModelContract model) {
+    if (!model.labels().isEmpty() || model.labelsS3Uri() == null) {
+      return model;
+    }
+    try (S3Client s3 = clients.build(Service.S3, S3Client.builder())) {
+      return model.resolveLabels(s3);
+    }
   }
 
   @Override
