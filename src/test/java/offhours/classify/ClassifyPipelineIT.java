@@ -199,6 +199,41 @@ class ClassifyPipelineIT {
         .satisfies(r -> assertThat(r.topLabel()).isEqualTo("Neutral"));
   }
 
+  @Test
+  void invokeEndpointGetsTwoAttemptsEachCutAtTheAttemptTimeoutThenTheRecordIsDeferred() throws Exception {
+    ClassifyConfig config = ClassifyConfig.fromEnv(p.classifyEnv(endpointName, "LABELS", String.join(",", LABELS),
+        "INVOKE_TIMEOUT_SECONDS", "1"));
+    upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
+    sagemaker.unavailable = true;
+    try (SageMakerRuntimeClient limited = runtimeClients.build(Service.SAGEMAKER_RUNTIME,
+        ClassifyHandler.runtimeClient(config))) {
+      ClassifyHandler handler = new ClassifyHandler(s3, sqs, dynamo, limited, config, Clock.systemUTC());
+      List<Message> uploads = p.receiveUploads();
+
+      SQSBatchResponse response = LambdaSqsJson.invoke(handler, event(uploads));
+      acknowledge(uploads, response);
+
+      assertThat(response.getBatchItemFailures()).isEmpty();
+      assertThat(sagemaker.invokedEndpoints).as("one retry, then SQS takes over").hasSize(2);
+      List<Message> copies = receiveAll(queueUrl);
+      assertThat(copies).singleElement().satisfies(copy -> assertThat(copy.messageAttributes()
+          .get("offhours-deferral-reason").stringValue()).startsWith("endpoint unavailable (ServiceUnavailable): "));
+
+      // A model slower than the attempt timeout: each attempt is cut, and the record waits for a better time.
+      sagemaker.unavailable = false;
+      sagemaker.delayMillis = 3_000;
+      SQSBatchResponse slow = LambdaSqsJson.invoke(handler, event(copies));
+      acknowledge(copies, slow);
+
+      assertThat(slow.getBatchItemFailures()).isEmpty();
+      assertThat(receiveAll(queueUrl)).singleElement().satisfies(copy -> assertThat(copy.messageAttributes()
+          .get("offhours-deferral-reason").stringValue()).startsWith("endpoint unavailable (ApiCallAttemptTimeoutException): "));
+      assertThat(new ResultsTable(dynamo, table).scan(Optional.empty())).isEmpty();
+    } finally {
+      sagemaker.delayMillis = 0;
+    }
+  }
+
   private ClassifyHandler handler() {
     return handler(4);
   }
