@@ -140,6 +140,7 @@ final class LocalCommand {
 
     @Override
     public int run(Invocation call) throws Exception {
+      settings(call); // a bad option is a usage error here, not a failed start in the background
       Path cache = call.context().cacheDir();
       Path stateFile = LocalStackState.file(cache);
       Optional<LocalStackState> running = Status.running(stateFile);
