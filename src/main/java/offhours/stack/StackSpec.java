@@ -182,6 +182,17 @@ public final class StackSpec {
   public static final List<String> DEFAULT_LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
 
   /**
+   * How the model is called and its answers read (offhours.inference.ModelContract): the same variables for
+   * Classify and for the controller's readiness probe.
+   */
+  private static final Object[] MODEL_ENV = {
+      "LABELS", null,
+      "LABELS_S3_URI", null,
+      "CONTENT_TYPE", "application/x-image",
+      "ACCEPT", "application/json",
+      "SCORES", "auto"};
+
+  /**
    * The Classify function's environment: every variable it reads, with the default it assumes when the variable
    * is absent ({@code null} = no default; the stack or local mode must set it). {@code LABELS} and
    * {@code LABELS_S3_URI} are alternatives; LABELS wins if both are set, and neither is needed for a model whose
@@ -193,11 +204,7 @@ public final class StackSpec {
       "BUCKET_NAME", null,
       "ENDPOINT_NAME", null,
       "MODEL_NAME", null,
-      "LABELS", null,
-      "LABELS_S3_URI", null,
-      "CONTENT_TYPE", "application/x-image",
-      "ACCEPT", "application/json",
-      "SCORES", "auto",
+      MODEL_ENV,
       "TOP_K", "3",
       "MAX_IMAGE_BYTES", "6291456",
       "BATCH_CONCURRENCY", "8",
@@ -227,18 +234,24 @@ public final class StackSpec {
       "INSTANCE_COUNT", "1",
       "INSTANCE_HOURLY_PRICE_USD", "0.115",
       // The readiness probe calls the model and reads its answer as Classify does.
-      "LABELS", null,
-      "LABELS_S3_URI", null,
-      "CONTENT_TYPE", "application/x-image",
-      "ACCEPT", "application/json",
-      "SCORES", "auto");
+      MODEL_ENV);
 
-  private static Map<String, String> orderedMap(String... keysAndValues) {
-    var map = new LinkedHashMap<String, String>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      if (map.put(keysAndValues[i], keysAndValues[i + 1]) != null) {
-        throw new IllegalArgumentException("duplicate variable " + keysAndValues[i]);
+  /** Name, default, name, default, ...; an {@code Object[]} among them stands for its own pairs. */
+  private static Map<String, String> orderedMap(Object... keysAndValues) {
+    var flat = new java.util.ArrayList<Object>();
+    for (Object item : keysAndValues) {
+      if (item instanceof Object[] group) {
+        flat.addAll(java.util.Arrays.asList(group));
+      } else {
+        flat.add(item);
       }
+    }
+    var map = new LinkedHashMap<String, String>();
+    for (int i = 0; i < flat.size(); i += 2) {
+      if (map.containsKey((String) flat.get(i))) {
+        throw new IllegalArgumentException("duplicate variable " + flat.get(i));
+      }
+      map.put((String) flat.get(i), (String) flat.get(i + 1));
     }
     return java.util.Collections.unmodifiableMap(map);
   }

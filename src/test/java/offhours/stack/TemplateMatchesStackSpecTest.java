@@ -23,6 +23,17 @@ class TemplateMatchesStackSpecTest {
   }
 
   @Test
+  void theEndpointConfigNamesItsVariantAfterItsModelSoResultsRecordTheModelThatAnswered() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    Map<?, ?> properties = (Map<?, ?>) ((Map<?, ?>) resources.get("EndpointConfig")).get("Properties");
+
+    assertThat((List<?>) properties.get("ProductionVariants")).singleElement().satisfies(variant -> {
+      assertThat(((Map<?, ?>) variant).get("VariantName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
+      assertThat(((Map<?, ?>) variant).get("ModelName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
+    });
+  }
+
+  @Test
   void readsShortFormIntrinsicsAsReferencesNotLiterals() throws IOException {
     Map<String, Object> t = CloudFormationYaml.parse(template());
 
