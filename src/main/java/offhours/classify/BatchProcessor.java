@@ -67,10 +67,14 @@ final class BatchProcessor {
     for (QueueMessage message : messages) {
       evaluations.add(pool.submit(() -> guarded(message, () -> classifier.evaluate(message, scope))));
     }
+    List<Evaluation> evaluated = new ArrayList<>(messages.size());
+    for (Future<Evaluation> evaluation : evaluations) {
+      evaluated.add(result(evaluation)); // every message evaluated before any is concluded
+    }
     List<Future<Outcome.Kind>> kinds = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
       QueueMessage message = messages.get(i);
-      Evaluation evaluation = result(evaluations.get(i));
+      Evaluation evaluation = evaluated.get(i);
       kinds.add(evaluation == null ? null
           : pool.submit(() -> guarded(message, () -> classifier.conclude(evaluation, scope))));
     }

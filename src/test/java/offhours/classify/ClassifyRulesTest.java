@@ -25,9 +25,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import offhours.classify.Fakes.FakeRuntime;
 import offhours.classify.Fakes.FakeS3;
 import offhours.classify.Fakes.FakeSqs;
+import offhours.inference.ImageFormat;
 import offhours.testing.FakeDynamoDb;
 import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
@@ -101,6 +104,39 @@ class ClassifyRulesTest {
     assertThat(sqs.sent).hasSize(2).allSatisfy(copy -> assertThat(copy.messageAttributes()
         .get("offhours-deferral-reason").stringValue()).isEqualTo("the model failed on other images of this batch too"
             + " (status 500): CUDA error: out of memory; the endpoint is at fault, not this image"));
+  }
+
+  @Test
+  void aCrashFoundAfterAnotherMessageOfTheBatchIsEvaluatedStillDefersBoth() throws Exception {
+    // m1 crashes at once; m2's crash comes later, and no message is concluded before every one is evaluated. Were
+    // m1 concluded early it would log its line (and count a receive) first: m2 waits up to 1 s for that line.
+    CountDownLatch m1Concluded = new CountDownLatch(1);
+    PrintStream watching = new PrintStream(log, true, StandardCharsets.UTF_8) {
+      @Override
+      public void println(String line) {
+        super.println(line);
+        if (line.contains("\"messageId\":\"m1\"")) {
+          m1Concluded.countDown();
+        }
+      }
+    };
+    runtime.answer = r -> {
+      if (ImageFormat.of(r.body().asByteArray()) == ImageFormat.PNG) {
+        try {
+          m1Concluded.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      throw crash("worker died");
+    };
+    ClassifyHandler handler = new ClassifyHandler(s3, sqs, dynamo, runtime, config("BATCH_CONCURRENCY", "2"),
+        Clock.systemUTC(), watching);
+
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler, twoImages());
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(sqs.sent).hasSize(2);
   }
 
   @Test
