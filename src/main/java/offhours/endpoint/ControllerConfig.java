@@ -9,7 +9,6 @@ import java.util.Map;
  * The controller's (and the cleanup function's) settings, read once from the environment at the edge.
  *
  * @param dlqUrl may be empty (no DLQ count)
- * @param resultsTableName may be empty (the cost report then counts no images)
  * @param idleStop {@link Duration#ZERO}: never idle-stop inside working hours
  * @param wakeBacklogMessages 0: off
  * @param wakeBacklogAge {@link Duration#ZERO}: off
@@ -23,7 +22,6 @@ public record ControllerConfig(
     String queueUrl,
     String dlqUrl,
     String controlTableName,
-    String resultsTableName,
     Schedule schedule,
     long wakeBacklogMessages,
     Duration wakeBacklogAge,
@@ -58,7 +56,6 @@ public record ControllerConfig(
         required(env, "QUEUE_URL"),
         env.getOrDefault("DLQ_URL", "").strip(),
         required(env, "CONTROL_TABLE_NAME"),
-        env.getOrDefault("RESULTS_TABLE_NAME", "").strip(),
         schedule,
         number(env, "WAKE_BACKLOG_MESSAGES", 0, 0, Long.MAX_VALUE),
         Duration.ofMinutes(number(env, "WAKE_BACKLOG_AGE_MINUTES", 0, 0, 14 * 24 * 60)),

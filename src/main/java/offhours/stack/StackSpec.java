@@ -206,7 +206,6 @@ public final class StackSpec {
       "QUEUE_URL", null,
       "DLQ_URL", null,
       "CONTROL_TABLE_NAME", null,
-      "RESULTS_TABLE_NAME", null,
       "TIME_ZONE", "Europe/Berlin",
       "WORKING_HOURS", "Mon-Fri 08:00-19:00",
       "HOLIDAYS", "",
