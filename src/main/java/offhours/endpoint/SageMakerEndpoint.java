@@ -23,6 +23,7 @@ public final class SageMakerEndpoint implements Endpoint {
   private final String endpointConfigName;
   private final byte[] probeImage;
 
+  /** The controller's endpoint: it describes, creates from {@code endpointConfigName}, probes and deletes it. */
   public SageMakerEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
       String endpointConfigName) {
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
@@ -30,6 +31,15 @@ public final class SageMakerEndpoint implements Endpoint {
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.endpointConfigName = Objects.requireNonNull(endpointConfigName, "endpointConfigName");
     this.probeImage = probeImage();
+  }
+
+  /** The stack-delete cleanup's view: it only describes and deletes the endpoint (its role allows nothing else). */
+  public SageMakerEndpoint(SageMakerClient sageMaker, String endpointName) {
+    this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
+    this.runtime = null;
+    this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
+    this.endpointConfigName = null;
+    this.probeImage = null;
   }
 
   static byte[] probeImage() {
@@ -77,6 +87,7 @@ public final class SageMakerEndpoint implements Endpoint {
 
   @Override
   public void create() {
+    requireController("create");
     sageMaker.createEndpoint(b -> b.endpointName(endpointName).endpointConfigName(endpointConfigName));
   }
 
@@ -94,6 +105,7 @@ public final class SageMakerEndpoint implements Endpoint {
   /** The built-in image-classification contract: image bytes as application/x-image, a JSON array of scores back. */
   @Override
   public Probe probe() {
+    requireController("probe");
     try {
       InvokeEndpointResponse r = runtime.invokeEndpoint(b -> b.endpointName(endpointName)
           .contentType("application/x-image").accept("application/json").body(SdkBytes.fromByteArray(probeImage)));
@@ -108,6 +120,12 @@ public final class SageMakerEndpoint implements Endpoint {
     } catch (RuntimeException e) {
       // Not InService yet, ModelNotReady, 5xx, throttled, unreachable: the model does not answer (yet).
       return new Probe(false, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private void requireController(String what) {
+    if (runtime == null) {
+      throw new IllegalStateException("this adapter of " + endpointName + " only describes and deletes; it cannot " + what);
     }
   }
 

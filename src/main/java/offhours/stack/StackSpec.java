@@ -198,7 +198,7 @@ public final class StackSpec {
       "BATCH_CONCURRENCY", "8",
       "DEFER_SECONDS", "60");
 
-  /** The controller's (and the cleanup function's) environment, with defaults as above. */
+  /** The controller's environment, with defaults as above. */
   public static final Map<String, String> CONTROLLER_ENV = orderedMap(
       "ENDPOINT_NAME", null,
       "ENDPOINT_CONFIG_NAME", null,
@@ -218,6 +218,16 @@ public final class StackSpec {
       "INSTANCE_TYPE", "ml.m5.large",
       "INSTANCE_COUNT", "1",
       "INSTANCE_HOURLY_PRICE_USD", "0.115");
+
+  /**
+   * The stack-delete cleanup's environment: only what it needs, so that no controller setting can break a stack
+   * create, rollback or delete.
+   */
+  public static final Map<String, String> CLEANUP_ENV = orderedMap(
+      "STACK_ID", null,
+      "ENDPOINT_NAME", null,
+      "MAPPING_UUID", null,
+      "CONTROL_TABLE_NAME", null);
 
   private static Map<String, String> orderedMap(String... keysAndValues) {
     var map = new LinkedHashMap<String, String>();

@@ -226,6 +226,14 @@ class PermissionsIT {
           assertThat(response.get("Status").asText()).as("response %s", response).isEqualTo("SUCCESS");
           assertThat(d.operations()).contains("SageMaker.DeleteEndpoint", "Lambda.UpdateEventSourceMapping");
         }),
+        new Scenario("a Delete of another stack's resource is answered, not acted on", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          JsonNode response = cleanupResponse(d, "Delete", Map.of("StackId",
+              "arn:aws:cloudformation:us-east-1:123456789012:stack/someone-else/" + LocalDeployment.unique()));
+          assertThat(response.get("Reason").asText()).startsWith("ignored, nothing deleted");
+          assertThat(d.operations()).isEmpty();
+          assertThat(d.endpointStatus()).isEqualTo("InService");
+        }),
         new Scenario("stack create and update: nothing to do", Map.of(), d -> {
           assertThat(cleanupResponse(d, "Create").get("Status").asText()).isEqualTo("SUCCESS");
           assertThat(cleanupResponse(d, "Update").get("Status").asText()).isEqualTo("SUCCESS");
@@ -235,6 +243,11 @@ class PermissionsIT {
 
   /** Sends the custom resource event CloudFormation would send for this stack and returns the handler's answer. */
   private JsonNode cleanupResponse(LocalDeployment d, String requestType) throws Exception {
+    return cleanupResponse(d, requestType, Map.of());
+  }
+
+  private JsonNode cleanupResponse(LocalDeployment d, String requestType, Map<String, Object> overrides)
+      throws Exception {
     List<String> bodies = new CopyOnWriteArrayList<>();
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", exchange -> {
@@ -252,8 +265,9 @@ class PermissionsIT {
       if (requestType.equals("Create")) {
         event.remove("PhysicalResourceId");
       }
-      new EndpointCleanupHandler(d.recording, ControllerConfig.fromEnvironment(d.env("EndpointCleanupFunction")),
-          HttpClient.newHttpClient()).handleRequest(event, context(d, "EndpointCleanupFunction"));
+      event.putAll(overrides);
+      new EndpointCleanupHandler(d.env("EndpointCleanupFunction"), env -> d.recording, HttpClient.newHttpClient())
+          .handleRequest(event, context(d, "EndpointCleanupFunction"));
       assertThat(bodies).hasSize(1);
       return JSON.readTree(bodies.getFirst());
     } finally {
