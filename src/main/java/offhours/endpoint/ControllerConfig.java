@@ -6,8 +6,10 @@ import java.time.ZoneId;
 import java.util.Map;
 
 /**
- * The controller's (and the cleanup function's) settings, read once from the environment at the edge.
+ * The controller's settings, read once from the environment at the edge.
  *
+ * @param stackId the stack's id (ARN): the controller tags the endpoints it creates with it and never feeds one
+ *     without it
  * @param dlqUrl may be empty (no DLQ count)
  * @param idleStop {@link Duration#ZERO}: never idle-stop inside working hours
  * @param wakeBacklogMessages 0: off
@@ -18,6 +20,7 @@ import java.util.Map;
 public record ControllerConfig(
     String endpointName,
     String endpointConfigName,
+    String stackId,
     String mappingUuid,
     String queueUrl,
     String dlqUrl,
@@ -52,6 +55,7 @@ public record ControllerConfig(
     return new ControllerConfig(
         required(env, "ENDPOINT_NAME"),
         required(env, "ENDPOINT_CONFIG_NAME"),
+        required(env, "STACK_ID"),
         required(env, "MAPPING_UUID"),
         required(env, "QUEUE_URL"),
         env.getOrDefault("DLQ_URL", "").strip(),

@@ -6,39 +6,54 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.ListTagsResponse;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sagemaker.model.Tag;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 
 /** {@link Endpoint} on the SageMaker control plane and runtime (or the local hosting service, which speaks both). */
 public final class SageMakerEndpoint implements Endpoint {
+  /** The tag the controller puts on the endpoints it creates; its value is the stack's id (ARN). */
+  public static final String STACK_TAG = "offhours:stack-id";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SageMakerClient sageMaker;
   private final SageMakerRuntimeClient runtime;
   private final String endpointName;
   private final String endpointConfigName;
+  private final String stackId;
   private final byte[] probeImage;
 
-  /** The controller's endpoint: it describes, creates from {@code endpointConfigName}, probes and deletes it. */
+  /**
+   * The controller's endpoint: it describes, creates from {@code endpointConfigName} (tagged {@value #STACK_TAG} =
+   * {@code stackId}), probes and deletes it, and reports an endpoint without this stack's tag as foreign.
+   */
   public SageMakerEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
-      String endpointConfigName) {
+      String endpointConfigName, String stackId) {
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
     this.runtime = Objects.requireNonNull(runtime, "runtime");
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.endpointConfigName = Objects.requireNonNull(endpointConfigName, "endpointConfigName");
+    this.stackId = Objects.requireNonNull(stackId, "stackId");
     this.probeImage = probeImage();
   }
 
-  /** The stack-delete cleanup's view: it only describes and deletes the endpoint (its role allows nothing else). */
+  /**
+   * The stack-delete cleanup's view: it only describes and deletes the endpoint (its role allows nothing else) and
+   * does not read tags: the name carries this stack's id, and an endpoint made before endpoints were tagged must not be
+   * left billing when its stack goes.
+   */
   public SageMakerEndpoint(SageMakerClient sageMaker, String endpointName) {
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
     this.runtime = null;
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.endpointConfigName = null;
+    this.stackId = null;
     this.probeImage = null;
   }
 
@@ -74,7 +89,41 @@ public final class SageMakerEndpoint implements Endpoint {
       default -> throw new IllegalStateException(
           "endpoint " + endpointName + " has status " + r.endpointStatusAsString() + ", which offhours does not know");
     };
-    return new Status(state, r.failureReason(), r.creationTime(), r.lastModifiedTime());
+    boolean foreign = false;
+    if (stackId != null) {
+      Optional<Boolean> tagged = taggedWithThisStack(r.endpointArn());
+      if (tagged.isEmpty()) {
+        return Status.ABSENT; // deleted between the two calls
+      }
+      foreign = !tagged.get();
+    }
+    return new Status(state, r.failureReason(), r.creationTime(), r.lastModifiedTime(), r.endpointConfigName(),
+        foreign);
+  }
+
+  /**
+   * Whether the endpoint carries {@value #STACK_TAG} with this stack's id; empty when it is gone. DescribeEndpoint does
+   * not return tags, ListTags does (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html).
+   */
+  private Optional<Boolean> taggedWithThisStack(String endpointArn) {
+    String token = null;
+    do {
+      ListTagsResponse page;
+      try {
+        String next = token;
+        page = sageMaker.listTags(b -> b.resourceArn(endpointArn).maxResults(100).nextToken(next));
+      } catch (SageMakerException e) {
+        if (e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
+          return Optional.empty(); // ListTags of a resource that no longer exists
+        }
+        throw e;
+      }
+      if (page.tags().stream().anyMatch(t -> STACK_TAG.equals(t.key()) && stackId.equals(t.value()))) {
+        return Optional.of(true);
+      }
+      token = page.nextToken();
+    } while (token != null && !token.isEmpty());
+    return Optional.of(false);
   }
 
   /** SageMaker answers a missing endpoint with ValidationException "Could not find endpoint ...", not a 404. */
@@ -88,7 +137,8 @@ public final class SageMakerEndpoint implements Endpoint {
   @Override
   public void create() {
     requireController("create");
-    sageMaker.createEndpoint(b -> b.endpointName(endpointName).endpointConfigName(endpointConfigName));
+    sageMaker.createEndpoint(b -> b.endpointName(endpointName).endpointConfigName(endpointConfigName)
+        .tags(Tag.builder().key(STACK_TAG).value(stackId).build()));
   }
 
   @Override

@@ -202,6 +202,7 @@ public final class StackSpec {
   public static final Map<String, String> CONTROLLER_ENV = orderedMap(
       "ENDPOINT_NAME", null,
       "ENDPOINT_CONFIG_NAME", null,
+      "STACK_ID", null,
       "MAPPING_UUID", null,
       "QUEUE_URL", null,
       "DLQ_URL", null,

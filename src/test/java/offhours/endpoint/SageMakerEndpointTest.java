@@ -33,6 +33,10 @@ class SageMakerEndpointTest {
   private volatile int status = 200;
   private volatile String answer = "{}";
   private volatile String errorType;
+  /** What ListTags answers: by default this stack's tag. */
+  private volatile String tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}";
+  private volatile int tagsStatus = 200;
+  static final String STACK = "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
 
   @BeforeEach
   void start() throws IOException {
@@ -43,7 +47,7 @@ class SageMakerEndpointTest {
     clients = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
     endpoint = new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
         clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "offhours-endpoint",
-        "offhours-endpoint-config");
+        "offhours-endpoint-config", STACK);
   }
 
   private void answer(HttpExchange exchange) throws IOException {
@@ -52,12 +56,15 @@ class SageMakerEndpointTest {
     requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
         + (target != null ? target + " " + body : exchange.getRequestHeaders().getFirst("Content-Type") + " "
             + body.length() + " bytes"));
-    byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+    boolean tags = "SageMaker.ListTags".equals(target);
+    byte[] out = (tags ? tagsAnswer : answer).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");
-    if (errorType != null) {
+    if (tags && tagsStatus != 200) {
+      exchange.getResponseHeaders().add("x-amzn-ErrorType", "ValidationException");
+    } else if (!tags && errorType != null) {
       exchange.getResponseHeaders().add("x-amzn-ErrorType", errorType);
     }
-    exchange.sendResponseHeaders(status, out.length);
+    exchange.sendResponseHeaders(tags ? tagsStatus : status, out.length);
     exchange.getResponseBody().write(out);
     exchange.close();
   }
@@ -81,9 +88,9 @@ class SageMakerEndpointTest {
   @Test
   void statusesMapToTheControllersStates() {
     answer = "{\"EndpointName\":\"offhours-endpoint\",\"EndpointStatus\":\"Failed\",\"FailureReason\":\"no capacity\","
-        + "\"CreationTime\":1768381200,\"LastModifiedTime\":1768381800}";
+        + "\"EndpointConfigName\":\"offhours-endpoint-config\",\"CreationTime\":1768381200,\"LastModifiedTime\":1768381800}";
     assertThat(endpoint.describe()).isEqualTo(new Endpoint.Status(Endpoint.State.FAILED, "no capacity",
-        Instant.parse("2026-01-14T09:00:00Z"), Instant.parse("2026-01-14T09:10:00Z")));
+        Instant.parse("2026-01-14T09:00:00Z"), Instant.parse("2026-01-14T09:10:00Z"), "offhours-endpoint-config", false));
     answer = "{\"EndpointStatus\":\"SystemUpdating\",\"CreationTime\":1768381200}";
     assertThat(endpoint.describe().state()).isEqualTo(Endpoint.State.UPDATING);
     answer = "{\"EndpointStatus\":\"InService\",\"CreationTime\":1768381200}";
@@ -99,8 +106,34 @@ class SageMakerEndpointTest {
     answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
     endpoint.delete();
     assertThat(requests).containsExactly(
-        "POST / SageMaker.CreateEndpoint {\"EndpointName\":\"offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\"}",
+        "POST / SageMaker.CreateEndpoint {\"EndpointName\":\"offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\","
+            + "\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}",
         "POST / SageMaker.DeleteEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
+  }
+
+  @Test
+  void anEndpointWithoutThisStacksTagIsForeign() {
+    answer = "{\"EndpointName\":\"offhours-endpoint\",\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/"
+        + "offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\",\"EndpointStatus\":\"InService\","
+        + "\"CreationTime\":1768381200}";
+    assertThat(endpoint.describe().foreign()).isFalse();
+    assertThat(requests).last().asString().isEqualTo("POST / SageMaker.ListTags {\"ResourceArn\":\"arn:aws:sagemaker:"
+        + "eu-central-1:1:endpoint/offhours-endpoint\",\"MaxResults\":100}");
+
+    tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"arn:aws:cloudformation:eu-central-1:"
+        + "123456789012:stack/other/guid\"}]}";
+    assertThat(endpoint.describe().foreign()).as("tagged by another stack").isTrue();
+    tagsAnswer = "{\"Tags\":[]}";
+    assertThat(endpoint.describe().foreign()).as("not tagged").isTrue();
+  }
+
+  @Test
+  void anEndpointDeletedBetweenDescribeAndListTagsIsAbsent() {
+    answer = "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\","
+        + "\"EndpointStatus\":\"Deleting\",\"CreationTime\":1768381200}";
+    tagsStatus = 400;
+    tagsAnswer = "{\"__type\":\"ValidationException\",\"message\":\"Resource does not exist.\"}";
+    assertThat(endpoint.describe()).isEqualTo(Endpoint.Status.ABSENT);
   }
 
   @Test

@@ -207,6 +207,36 @@ class PermissionsIT {
           assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
               .containsEntry("action", "DELETE_ENDPOINT");
           controller.handleRequest(event("controller-auto.json"), context(d, "ControllerFunction"));
+        }),
+        new Scenario("an endpoint this stack did not create is reported, never fed", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          Map<String, Object> decision = controllerHandler(d).handleRequest(event("controller-start.json"),
+              context(d, "ControllerFunction"));
+          assertThat(decision).containsEntry("action", "NONE").containsEntry("foreignEndpoint", true);
+          assertThat(d.operations()).doesNotContain("SageMaker.CreateEndpoint", "SageMaker.DeleteEndpoint",
+              "SageMakerRuntime.InvokeEndpoint", "Lambda.UpdateEventSourceMapping");
+        }),
+        new Scenario("a stack update replaced the endpoint config: pause, drain, replace, probe, enable", Map.of(), d -> {
+          String old = d.endpointConfigName + "-old";
+          d.services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(old).productionVariants(
+              software.amazon.awssdk.services.sagemaker.model.ProductionVariant.builder().variantName("AllTraffic")
+                  .modelName(String.valueOf(d.stack.getAtt("Model", "ModelName"))).instanceType("ml.m5.large")
+                  .initialInstanceCount(1).build()));
+          d.startEndpoint(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
+          d.services.lambda.updateEventSourceMapping(r -> r.uuid(d.mappingUuid).enabled(true));
+          LocalDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+          ControllerHandler controller = controllerHandler(d);
+          assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DISABLE_MAPPING");
+          LocalDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DELETE_ENDPOINT");
+          LocalDeployment.await("the old endpoint gone", () -> d.endpointStatus().equals("absent"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "CREATE_ENDPOINT");
+          LocalDeployment.await("the new endpoint InService", () -> d.endpointStatus().equals("InService"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "ENABLE_MAPPING").containsEntry("endpointConfig", d.endpointConfigName);
         }));
   }
 
