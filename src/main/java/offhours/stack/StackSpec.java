@@ -160,18 +160,19 @@ public final class StackSpec {
 
   /**
    * The controller's Embedded Metric Format metrics that template.yaml alarms on: namespace, the one dimension
-   * (the endpoint's name, so stacks in one account stay apart) and the metric names.
+   * (the endpoint's name, so stacks in one account stay apart) and the metric names; {@code controllerRuns} is 1 for
+   * every completed run, the heartbeat whose absence for 15 minutes is an alarm.
    */
   public record Metrics(String namespace, String dimension, String endpointCreateFailures,
-      String endpointRunningOutsideSchedule) {}
+      String endpointRunningOutsideSchedule, String controllerRuns) {}
 
-  public static final Metrics METRICS =
-      new Metrics("offhours", "EndpointName", "EndpointCreateFailures", "EndpointRunningOutsideSchedule");
+  public static final Metrics METRICS = new Metrics("offhours", "EndpointName", "EndpointCreateFailures",
+      "EndpointRunningOutsideSchedule", "ControllerRuns");
 
   /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
   public static final List<String> STACK_OUTPUTS = List.of("BucketName", "QueueUrl", "DeadLetterQueueUrl",
       "ResultsTableName", "ControlTableName", "EndpointName", "EndpointConfigName", "ClassifyMappingId",
-      "ControllerFunctionName", "ClassifyFunctionName");
+      "ControllerFunctionName", "ClassifyFunctionName", "AlarmTopic");
 
   /** Lambda handler strings (template.yaml Handler values). */
   public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";

@@ -15,6 +15,7 @@ import offhours.endpoint.ControlState.Override.Mode;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.sim.MemoryControlTable;
+import offhours.stack.StackSpec;
 import org.junit.jupiter.api.Test;
 
 class EndpointControllerTest {
@@ -404,6 +405,8 @@ class EndpointControllerTest {
     assertThat(second.action()).isEqualTo(Action.LOST_RACE);
     assertThat(second.why()).isEqualTo("another run claimed the step (control state version 1)");
     assertThat(shared.calls).containsExactly("create");
+    assertThat(shared.metrics).as("both runs completed: both report the heartbeat").hasSize(2)
+        .allSatisfy(line -> assertThat(metric(line, StackSpec.METRICS.controllerRuns())).isEqualTo(1.0));
   }
 
   // ---- ledger ----
@@ -575,6 +578,21 @@ class EndpointControllerTest {
     assertThat(line.get("EndpointName").asText()).isEqualTo("offhours-endpoint");
     assertThat(line.get("EndpointOn").asDouble()).isEqualTo(1.0);
     assertThat(line.get("Backlog").asDouble()).isEqualTo(7.0);
+  }
+
+  @Test
+  void everyRunReportsTheMetricsTheTemplatesAlarmsWatchAndTheHeartbeat() throws Exception {
+    rig.run();
+    JsonNode line = new ObjectMapper().readTree(rig.metrics.getLast());
+    JsonNode declared = line.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics");
+    for (String name : List.of(StackSpec.METRICS.endpointCreateFailures(),
+        StackSpec.METRICS.endpointRunningOutsideSchedule(), StackSpec.METRICS.controllerRuns())) {
+      assertThat(line.has(name)).as("metric %s in %s", name, line).isTrue();
+      assertThat(declared.findValuesAsText("Name")).contains(name);
+    }
+    assertThat(line.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText())
+        .isEqualTo(StackSpec.METRICS.namespace());
+    assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.controllerRuns())).isEqualTo(1.0);
   }
 
   static double metric(String emfLine, String name) {

@@ -19,6 +19,10 @@ record FakeStack(String account, String region, String partition, String stackNa
   /** moto's and the local services' account, in us-east-1 (where AwsServicesExtension's clients point). */
   static final String ACCOUNT = "123456789012";
   static final String REGION = "us-east-1";
+  /** The parameters without a Default, with values that satisfy their patterns. */
+  static final Map<String, String> REQUIRED_PARAMETERS = Map.of(
+      "ModelDataUrl", "s3://offhours-models/image-classification/model.tar.gz",
+      "ContainerImage", "811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1");
 
   FakeStack {
     parameters = Map.copyOf(parameters);

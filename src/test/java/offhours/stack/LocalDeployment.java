@@ -59,10 +59,6 @@ final class LocalDeployment implements AutoCloseable {
   /** The fixed "now" of the controller's and the local SageMaker's clocks: Wednesday 10:00 in Berlin. */
   static final Instant NOW = Instant.parse("2026-01-14T09:00:00Z");
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  /** The parameters without a Default, with values that satisfy their patterns. */
-  static final Map<String, String> REQUIRED_PARAMETERS = Map.of(
-      "ModelDataUrl", "s3://offhours-models/image-classification/model.tar.gz",
-      "ContainerImage", "811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1");
   static final String IMAGE = "offhours-test/classifier";
 
   /** The services every deployment shares: moto_server, one local SageMaker, one local Lambda. */
@@ -152,7 +148,7 @@ final class LocalDeployment implements AutoCloseable {
 
   /** Creates every resource of a new stack with these parameter values (on top of the template's defaults). */
   static LocalDeployment deploy(Services services, Map<String, Object> template, Map<String, String> parameters) {
-    Map<String, String> all = new HashMap<>(REQUIRED_PARAMETERS);
+    Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
     all.putAll(parameters);
     FakeStack fake = FakeStack.create(all);
     StackResolver stack = new StackResolver(template, fake);

@@ -55,6 +55,7 @@ final class StackDrift {
     drift.outputs();
     drift.alarm("EndpointCreateFailuresAlarm", expected.metrics().endpointCreateFailures());
     drift.alarm("EndpointRunningOutsideScheduleAlarm", expected.metrics().endpointRunningOutsideSchedule());
+    drift.alarm("ControllerHeartbeatAlarm", expected.metrics().controllerRuns());
     return List.copyOf(drift.differences);
   }
 
