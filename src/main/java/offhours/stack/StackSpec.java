@@ -19,6 +19,24 @@ public final class StackSpec {
   /** The Classify function's timeout (template: ClassifyFunction Timeout). */
   public static final int CLASSIFY_TIMEOUT_SECONDS = 120;
 
+  /**
+   * How long one InvokeEndpoint may take: SageMaker's model timeout
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
+   */
+  public static final int INVOKE_TIMEOUT_SECONDS = 60;
+
+  /**
+   * The largest SQS batch whose records fit in one Classify invocation when each takes the longest an endpoint may
+   * take: {@code batchConcurrency} records at a time, in as many rounds of {@link #INVOKE_TIMEOUT_SECONDS} as the
+   * function's timeout holds (template.yaml's Rules enforce it for BatchSize and BatchConcurrency).
+   */
+  public static int maxBatchSize(int batchConcurrency) {
+    if (batchConcurrency < 1) {
+      throw new IllegalArgumentException("batch concurrency must be at least 1, got " + batchConcurrency);
+    }
+    return batchConcurrency * (CLASSIFY_TIMEOUT_SECONDS / INVOKE_TIMEOUT_SECONDS);
+  }
+
   /** Resource names used by local mode. On AWS the stack names them and passes them through env and outputs. */
   public record Names(String bucket, String queue, String deadLetterQueue, String resultsTable, String controlTable,
       String model, String endpointConfig, String endpoint, String classifyFunction) {

@@ -85,9 +85,9 @@ final class StackResolver {
   /** A function's Environment.Variables as the deployed function would see them. */
   Map<String, String> environment(String function) {
     Map<String, String> env = new LinkedHashMap<>();
-    Object variables = path(properties(function), "Environment", "Variables");
-    if (variables != null) {
-      map(variables).forEach((k, v) -> env.put(k, String.valueOf(v)));
+    Object raw = path(map(resource(function).getOrDefault("Properties", Map.of())), "Environment", "Variables");
+    if (raw != null) {
+      map(resolve(raw)).forEach((k, v) -> env.put(k, String.valueOf(v)));
     }
     return env;
   }

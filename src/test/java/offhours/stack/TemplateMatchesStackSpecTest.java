@@ -55,11 +55,8 @@ class TemplateMatchesStackSpecTest {
 
   @Test
   void aChangedParameterDefaultIsReported() throws IOException {
-    String changed = template().replace("""
-        Description: SQS messages per Classify invocation.
-            Default: 10""", """
-        Description: SQS messages per Classify invocation.
-            Default: 25""");
+    String changed = template().replace("    Default: \"10\"\n    AllowedValues: [\"1\", \"2\", \"4\"",
+        "    Default: \"25\"\n    AllowedValues: [\"1\", \"2\", \"4\"");
     assertThat(changed).isNotEqualTo(template());
 
     assertThat(driftOf(changed)).containsExactly(
