@@ -5,19 +5,13 @@ package offhours.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.sagemaker.LocalSageMaker;
-import offhours.local.sagemaker.ModelContainer;
+import offhours.testing.AnsweringContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
@@ -36,7 +30,7 @@ class SageMakerEndpointIT {
   static final String IMAGE = "offhours-test/classifier";
 
   private final LocalSageMaker local = LocalSageMaker.builder().creatingDelay(Duration.ofMillis(20))
-      .deletingDelay(Duration.ofMillis(20)).container(IMAGE, spec -> classifier()).start();
+      .deletingDelay(Duration.ofMillis(20)).container(IMAGE, spec -> AnsweringContainer.start("[0.1,0.9]")).start();
   private final AwsClients clients = AwsClients.local(Region.US_EAST_1,
       Map.of(Service.SAGEMAKER, local.endpoint(), Service.SAGEMAKER_RUNTIME, local.endpoint()));
   private final SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
@@ -48,23 +42,6 @@ class SageMakerEndpointIT {
     runtime.close();
     clients.close();
     local.close();
-  }
-
-  private static ModelContainer classifier() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/ping", exchange -> {
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    server.createContext("/invocations", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      byte[] body = "[0.1,0.9]".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
-    return ModelContainer.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), () -> server.stop(0));
   }
 
   private void config(String name) {
@@ -89,10 +66,10 @@ class SageMakerEndpointIT {
     SageMakerEndpoint endpoint = adapter("offhours-endpoint-config", STACK);
     endpoint.create();
 
-    Endpoint.Status creating = endpoint.describe();
-    assertThat(creating.state()).isEqualTo(Endpoint.State.CREATING);
-    assertThat(creating.configName()).isEqualTo("offhours-endpoint-config");
-    assertThat(creating.foreign()).isFalse();
+    Endpoint.Status created = endpoint.describe();
+    assertThat(created.state()).isIn(Endpoint.State.CREATING, Endpoint.State.IN_SERVICE);
+    assertThat(created.configName()).isEqualTo("offhours-endpoint-config");
+    assertThat(created.foreign()).isFalse();
     assertThat(sageMaker.listTags(r -> r.resourceArn(sageMaker.describeEndpoint(d -> d.endpointName(
         "offhours-endpoint")).endpointArn())).tags())
         .singleElement().satisfies(t -> {

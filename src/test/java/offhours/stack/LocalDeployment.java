@@ -4,13 +4,9 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,14 +17,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.lambda.LocalLambda;
-import offhours.local.sagemaker.ContainerLauncher;
 import offhours.local.sagemaker.LocalSageMaker;
-import offhours.local.sagemaker.ModelContainer;
 import offhours.results.ResultsTable;
+import offhours.testing.AnsweringContainer;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -44,7 +40,6 @@ import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -75,7 +70,7 @@ final class LocalDeployment implements AutoCloseable {
     Services(AwsServices aws) {
       localSageMaker = LocalSageMaker.builder().region(Region.of(FakeStack.REGION)).accountId(FakeStack.ACCOUNT)
           .clock(CLOCK).creatingDelay(Duration.ofMillis(50)).deletingDelay(Duration.ofMillis(50))
-          .container(IMAGE, spec -> classifier()).start();
+          .container(IMAGE, spec -> AnsweringContainer.start("[0.05,0.05,0.8,0.05,0.05]")).start();
       SqsClient pollerSqs = aws.clients().build(Service.SQS, SqsClient.builder());
       localLambda = LocalLambda.builder(pollerSqs).region(FakeStack.REGION).accountId(FakeStack.ACCOUNT)
           .transitionDelay(Duration.ofMillis(50)).start();
@@ -102,25 +97,6 @@ final class LocalDeployment implements AutoCloseable {
     }
   }
 
-  /** A model container in this JVM that answers the image-classification contract with five scores. */
-  static ModelContainer classifier() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/ping", exchange -> {
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    server.createContext("/invocations", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      byte[] body = "[0.05,0.05,0.8,0.05,0.05]".getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
-    return ModelContainer.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), () -> server.stop(0));
-  }
-
   final Services services;
   final StackResolver stack;
   final AwsCallRecorder recorder = new AwsCallRecorder();
@@ -132,8 +108,11 @@ final class LocalDeployment implements AutoCloseable {
   final String endpointName;
   final String endpointConfigName;
   final String mappingUuid;
+  /** What the event source mapping delivers to: the scenario's Classify handler, set by {@link #deliver}. */
+  private final AtomicReference<RequestHandler<SQSEvent, SQSBatchResponse>> classify;
 
-  private LocalDeployment(Services services, StackResolver stack, String mappingUuid) {
+  private LocalDeployment(Services services, StackResolver stack, String mappingUuid,
+      AtomicReference<RequestHandler<SQSEvent, SQSBatchResponse>> classify) {
     this.services = services;
     this.stack = stack;
     this.recording = services.plain.withInterceptor(recorder);
@@ -144,6 +123,7 @@ final class LocalDeployment implements AutoCloseable {
     this.endpointName = String.valueOf(stack.properties("EndpointCleanup").get("EndpointName"));
     this.endpointConfigName = String.valueOf(stack.getAtt("EndpointConfig", "EndpointConfigName"));
     this.mappingUuid = mappingUuid;
+    this.classify = classify;
   }
 
   /** Creates every resource of a new stack with these parameter values (on top of the template's defaults). */
@@ -201,12 +181,23 @@ final class LocalDeployment implements AutoCloseable {
         .modelName(model).instanceType("ml.m5.large").initialInstanceCount(1).build()));
 
     String function = String.valueOf(stack.ref("ClassifyFunction"));
-    services.localLambda.registerFunction(function, (SQSEvent e, Context c) -> new SQSBatchResponse(List.of()),
-        Duration.ofSeconds(120));
+    // Until a Classify scenario sets its handler, whatever the trigger delivers (the controller's scenarios enable it)
+    // is acknowledged.
+    AtomicReference<RequestHandler<SQSEvent, SQSBatchResponse>> classify =
+        new AtomicReference<>((e, c) -> new SQSBatchResponse(List.of()));
+    services.localLambda.registerFunction(function, (SQSEvent e, Context c) -> classify.get().handleRequest(e, c),
+        Duration.ofSeconds(Long.parseLong(String.valueOf(stack.properties("ClassifyFunction").get("Timeout")))));
+    // The trigger as the template declares it, but without the batching window: the scenarios do not wait it out.
+    Map<String, Object> trigger = StackResolver.map(StackResolver.path(stack.properties("ClassifyFunction"), "Events",
+        "Queue", "Properties"));
     String uuid = services.lambda.createEventSourceMapping(r -> r.functionName(function)
-        .eventSourceArn(String.valueOf(stack.getAtt("ImagesQueue", "Arn"))).batchSize(10).enabled(false)).uuid();
+        .eventSourceArn(String.valueOf(trigger.get("Queue")))
+        .batchSize(Integer.parseInt(String.valueOf(trigger.get("BatchSize"))))
+        .functionResponseTypesWithStrings(StackResolver.list(trigger.get("FunctionResponseTypes")).stream()
+            .map(String::valueOf).toList())
+        .enabled(false)).uuid();
     return new LocalDeployment(services, new StackResolver(template, fake.withPhysicalId("ClassifyFunctionQueue", uuid)),
-        uuid);
+        uuid, classify);
   }
 
   /** The function's environment as template.yaml sets it for this stack. */
@@ -234,54 +225,44 @@ final class LocalDeployment implements AutoCloseable {
     return services.lambda.getEventSourceMapping(r -> r.uuid(mappingUuid)).state();
   }
 
-  /** Uploads a file from src/test/resources/images and returns the notifications it caused, as Lambda gets them. */
-  SQSEvent upload(String key, String image) {
+  /** Uploads a file from src/test/resources/images; S3 notifies the queue. */
+  void upload(String key, String image) {
     services.s3.putObject(r -> r.bucket(bucket).key(key), java.nio.file.Path.of("src/test/resources/images", image));
-    return receive(1);
   }
 
-  /** Receives {@code count} messages (as the event source mapping would) and wraps them as an SQS event. */
-  SQSEvent receive(int count) {
+  /**
+   * Lets the event source mapping deliver what the queue holds to {@code handler}, as Lambda would: enables the
+   * trigger, waits until at least {@code uploads} records were delivered and nothing is left visible or in flight (the
+   * notification's s3:TestEvent included; deferred copies wait their delay), then disables it again.
+   */
+  void deliver(RequestHandler<SQSEvent, SQSBatchResponse> handler, int uploads) throws InterruptedException {
+    classify.set(handler);
+    services.lambda.updateEventSourceMapping(r -> r.uuid(mappingUuid).enabled(true));
+    services.localLambda.await(mappingUuid, s -> s.delivered() >= uploads && queueSettled(), Duration.ofSeconds(30));
+    services.lambda.updateEventSourceMapping(r -> r.uuid(mappingUuid).enabled(false));
+    await("the trigger Disabled", () -> mappingState().equals("Disabled"));
+  }
+
+  private boolean queueSettled() {
+    Map<QueueAttributeName, String> a = services.sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+        .attributes();
+    return "0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        && "0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  /** Takes every message off the queue (unrecorded), for a scenario that replaces them with its own. */
+  List<Message> takeAll(int atLeast) {
     List<Message> messages = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (messages.size() < count && System.nanoTime() < deadline) {
-      for (Message m : services.sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
-          .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages()) {
-        if (m.body().contains("\"s3:TestEvent\"")) {
-          // Sent when the notification was configured; Classify ignores it, and it is not the upload awaited.
-          services.sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-        } else {
-          messages.add(m);
-        }
+    while (messages.size() < atLeast && System.nanoTime() < deadline) {
+      for (Message m : services.sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
+          .waitTimeSeconds(1)).messages()) {
+        services.sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+        messages.add(m);
       }
     }
-    if (messages.size() < count) {
-      throw new AssertionError("expected " + count + " message(s) on " + queueUrl + ", got " + messages.size());
-    }
-    List<SQSEvent.SQSMessage> records = new ArrayList<>();
-    for (Message m : messages) {
-      SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-      record.setMessageId(m.messageId());
-      record.setReceiptHandle(m.receiptHandle());
-      record.setBody(m.body());
-      record.setMd5OfBody(m.md5OfBody());
-      record.setAttributes(new HashMap<>(m.attributesAsStrings()));
-      Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
-      m.messageAttributes().forEach((name, value) -> {
-        SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
-        a.setDataType(value.dataType());
-        a.setStringValue(value.stringValue());
-        attributes.put(name, a);
-      });
-      record.setMessageAttributes(attributes);
-      record.setEventSource("aws:sqs");
-      record.setEventSourceArn(queueArn);
-      record.setAwsRegion(FakeStack.REGION);
-      records.add(record);
-    }
-    SQSEvent event = new SQSEvent();
-    event.setRecords(records);
-    return event;
+    return messages;
   }
 
   /** The operations recorded so far, as "Service.Operation". */
