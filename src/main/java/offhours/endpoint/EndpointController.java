@@ -103,7 +103,7 @@ public final class EndpointController {
     ControlState claimed = claim(seen, step, ep, now);
     if (!store.save(claimed, before.version())) {
       // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
-      log.accept(Emf.line(now, config.endpointName(), metrics(ep, mp, q, outside, false)));
+      log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false));
       ControlState winner = store.load().orElse(before);
       return new Decision(now, want.on(), want.reason(), ep, mp, q, Action.LOST_RACE,
           "another run claimed the step (control state version " + winner.version() + ")", "skipped", outside);
@@ -151,23 +151,8 @@ public final class EndpointController {
       store.save(after.withVersion(claimed.version() + 1), claimed.version());
     }
 
-    log.accept(Emf.line(now, config.endpointName(), metrics(ep, mp, q, outside, createFailed)));
+    log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed));
     return new Decision(now, want.on(), want.reason(), ep, mp, q, step.action(), step.why(), outcome, outside);
-  }
-
-  /**
-   * One run's metrics (template.yaml alarms on them; names in StackSpec.METRICS). ControllerRuns is the heartbeat: 1 for
-   * every run that completed, a lost race included.
-   */
-  private static Map<String, Double> metrics(Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, boolean outside,
-      boolean createFailed) {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("EndpointOn", ep.state() == State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
-    metrics.put("Backlog", (double) q.visible());
-    metrics.put("EndpointRunningOutsideSchedule", outside ? 1.0 : 0.0);
-    metrics.put("EndpointCreateFailures", createFailed ? 1.0 : 0.0);
-    metrics.put("ControllerRuns", 1.0);
-    return metrics;
   }
 
   // ---- desired state ----
