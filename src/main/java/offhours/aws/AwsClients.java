@@ -1,7 +1,9 @@
 package offhours.aws;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -12,6 +14,7 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -35,14 +38,21 @@ public final class AwsClients implements AutoCloseable {
   private final Region region;
   private final AwsCredentialsProvider credentials;
   private final Map<Service, URI> endpoints;
+  private final List<ExecutionInterceptor> interceptors;
 
   private AwsClients(Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints) {
+    this(region, credentials, endpoints, List.of());
+  }
+
+  private AwsClients(Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints,
+      List<ExecutionInterceptor> interceptors) {
     // InvokeEndpoint may take the model's full 60 s; the default 30 s read timeout would cut it short
     // (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-test-endpoints.html).
     this.http = UrlConnectionHttpClient.builder().socketTimeout(SOCKET_TIMEOUT).build();
     this.region = Objects.requireNonNull(region, "region");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.endpoints = endpoints.isEmpty() ? Map.of() : new EnumMap<>(endpoints);
+    this.interceptors = List.copyOf(interceptors);
   }
 
   /**
@@ -79,6 +89,18 @@ public final class AwsClients implements AutoCloseable {
         region, StaticCredentialsProvider.create(AwsBasicCredentials.create("offhours", "offhours")), endpoints);
   }
 
+  /**
+   * The same region, credentials and endpoints, with {@code interceptor} added to every client built from the result
+   * (which has its own HTTP client; close both). Tests record each SDK call with it, e.g. the permission test that
+   * checks every call a function makes against its role. The Lambda factories never add one, so a deployed function
+   * pays nothing for the hook.
+   */
+  public AwsClients withInterceptor(ExecutionInterceptor interceptor) {
+    List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
+    all.add(Objects.requireNonNull(interceptor, "interceptor"));
+    return new AwsClients(region, credentials, endpoints, all);
+  }
+
   public Region region() {
     return region;
   }
@@ -86,6 +108,11 @@ public final class AwsClients implements AutoCloseable {
   /** Builds a client of {@code service} from its builder, e.g. {@code build(Service.S3, S3Client.builder())}. */
   public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(Service service, B builder) {
     builder.httpClient(http).region(region).credentialsProvider(credentials);
+    if (!interceptors.isEmpty()) {
+      // Added to what the caller configured (a retry strategy, say), not in its place.
+      builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
+          .applyMutation(c -> interceptors.forEach(c::addExecutionInterceptor)).build());
+    }
     URI endpoint = endpoints.get(service);
     if (endpoint != null) {
       builder.endpointOverride(endpoint);

@@ -7,10 +7,11 @@ import java.util.Map;
 import offhours.inference.ModelContract;
 
 /**
- * The controller's (and the cleanup function's) settings, read once from the environment at the edge.
+ * The controller's settings, read once from the environment at the edge.
  *
+ * @param stackId the stack's id (ARN): the controller tags the endpoints it creates with it and never feeds one
+ *     without it
  * @param dlqUrl may be empty (no DLQ count)
- * @param resultsTableName may be empty (the cost report then counts no images)
  * @param idleStop {@link Duration#ZERO}: never idle-stop inside working hours
  * @param wakeBacklogMessages 0: off
  * @param wakeBacklogAge {@link Duration#ZERO}: off
@@ -22,11 +23,11 @@ import offhours.inference.ModelContract;
 public record ControllerConfig(
     String endpointName,
     String endpointConfigName,
+    String stackId,
     String mappingUuid,
     String queueUrl,
     String dlqUrl,
     String controlTableName,
-    String resultsTableName,
     Schedule schedule,
     long wakeBacklogMessages,
     Duration wakeBacklogAge,
@@ -58,11 +59,11 @@ public record ControllerConfig(
     return new ControllerConfig(
         required(env, "ENDPOINT_NAME"),
         required(env, "ENDPOINT_CONFIG_NAME"),
+        required(env, "STACK_ID"),
         required(env, "MAPPING_UUID"),
         required(env, "QUEUE_URL"),
         env.getOrDefault("DLQ_URL", "").strip(),
         required(env, "CONTROL_TABLE_NAME"),
-        env.getOrDefault("RESULTS_TABLE_NAME", "").strip(),
         schedule,
         number(env, "WAKE_BACKLOG_MESSAGES", 0, 0, Long.MAX_VALUE),
         Duration.ofMinutes(number(env, "WAKE_BACKLOG_AGE_MINUTES", 0, 0, 14 * 24 * 60)),

@@ -54,7 +54,7 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
     return new EndpointController(config,
         new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
             clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-            config.endpointName(), config.endpointConfigName(), model),
+            config.endpointName(), config.endpointConfigName(), config.stackId(), model),
         new LambdaMapping(clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
         new SqsBacklog(clients.build(Service.SQS, SqsClient.builder()), config.queueUrl(), config.dlqUrl()),
         control, control, System.out::println);

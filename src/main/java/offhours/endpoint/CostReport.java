@@ -82,13 +82,11 @@ public final class CostReport {
         alwaysOnHours, alwaysOn, alwaysOn - cost, savedPercent);
   }
 
-  /** Reads the ledger from the control table and counts CLASSIFIED results per local day of {@code classifiedAt}. */
-  public static CostReport fromAws(DynamoDbClient dynamo, ControllerConfig config, LocalDate from, LocalDate to) {
-    return fromAws(dynamo, config.controlTableName(), config.resultsTableName(), config.zone(), from, to,
-        config.instanceType(), config.instanceCount(), config.instanceHourlyPriceUsd());
-  }
-
-  /** For the CLI, which knows the table names from the stack outputs; {@code resultsTable} empty: no image counts. */
+  /**
+   * Reads the ledger from the control table and counts CLASSIFIED results per local day of {@code classifiedAt}. The
+   * CLI calls it with the user's credentials and the table names from the stack outputs; {@code resultsTable} empty:
+   * no image counts. (No function does: the controller's role cannot read the results table.)
+   */
   public static CostReport fromAws(DynamoDbClient dynamo, String controlTable, String resultsTable, ZoneId zone,
       LocalDate from, LocalDate to, String instanceType, int instanceCount, double hourlyPriceUsd) {
     List<Ledger.Day> ledger = new DynamoControlTable(dynamo, controlTable).days(from, to);

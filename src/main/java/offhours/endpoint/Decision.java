@@ -35,6 +35,12 @@ public record Decision(
     if (endpoint.failureReason() != null) {
       m.put("endpointFailureReason", endpoint.failureReason());
     }
+    if (endpoint.configName() != null) {
+      m.put("endpointConfig", endpoint.configName());
+    }
+    if (endpoint.state() != Endpoint.State.ABSENT && endpoint.foreign()) {
+      m.put("foreignEndpoint", true); // not created by this stack: never fed, never deleted
+    }
     m.put("mapping", mapping.name());
     m.put("visible", backlog.visible());
     m.put("inFlight", backlog.inFlight());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,6 +16,21 @@ final class Emf {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Emf() {}
+
+  /**
+   * One controller run's line (template.yaml alarms on these; names in StackSpec.METRICS). ControllerRuns is the
+   * heartbeat: 1 for every run that completed, a lost race included.
+   */
+  static String run(Instant at, String endpointName, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q,
+      boolean outside, boolean createFailed) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("EndpointOn", ep.state() == Endpoint.State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
+    metrics.put("Backlog", (double) q.visible());
+    metrics.put("EndpointRunningOutsideSchedule", outside ? 1.0 : 0.0);
+    metrics.put("EndpointCreateFailures", createFailed ? 1.0 : 0.0);
+    metrics.put("ControllerRuns", 1.0);
+    return line(at, endpointName, metrics);
+  }
 
   static String line(Instant at, String endpointName, Map<String, Double> metrics) {
     ObjectNode root = JSON.createObjectNode();

@@ -7,9 +7,21 @@ public interface Endpoint {
 
   enum State { ABSENT, CREATING, IN_SERVICE, UPDATING, DELETING, FAILED }
 
-  /** What DescribeEndpoint says; {@code failureReason}, {@code createdAt} are null when unknown. */
-  record Status(State state, String failureReason, Instant createdAt, Instant modifiedAt) {
+  /**
+   * What DescribeEndpoint says; {@code failureReason}, {@code createdAt} are null when unknown.
+   *
+   * @param configName the EndpointConfigName the endpoint runs (null: not reported, taken as the stack's)
+   * @param foreign the endpoint does not carry this stack's tag: the controller did not create it, so it never feeds
+   *     nor deletes it
+   */
+  record Status(State state, String failureReason, Instant createdAt, Instant modifiedAt, String configName,
+      boolean foreign) {
     public static final Status ABSENT = new Status(State.ABSENT, null, null, null);
+
+    /** An endpoint of this stack whose config is not reported (fakes and the simulation). */
+    public Status(State state, String failureReason, Instant createdAt, Instant modifiedAt) {
+      this(state, failureReason, createdAt, modifiedAt, null, false);
+    }
 
     /** Creating, serving, updating or deleting: instances are (or may be) provisioned and billed. */
     public boolean billing() {
@@ -22,7 +34,7 @@ public interface Endpoint {
 
   Status describe();
 
-  /** CreateEndpoint from the stack's endpoint config. */
+  /** CreateEndpoint from the stack's endpoint config, tagged with the stack's id. */
   void create();
 
   /** DeleteEndpoint; an absent endpoint is not an error. */

@@ -4,94 +4,157 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The custom resource's logic: Create and Update succeed without doing anything; Delete disables the event source
- * mapping and deletes the endpoint if there is one, and succeeds when both are already gone. A real error answers
- * FAILED with the reason, so the stack deletion stops visibly instead of leaving an endpoint billing.
+ * The custom resource's logic. It always has an answer for CloudFormation: Create and Update succeed without doing
+ * anything; Delete holds the controller (best effort), disables the event source mapping and deletes the endpoint if
+ * there is one, and succeeds when both are already gone; any failure answers FAILED with the reason, so a stack
+ * operation stops visibly instead of waiting out the timeout or leaving an endpoint billing. An event of another stack
+ * (its StackId, or the endpoint or mapping it names, are not this stack's) is never acted on.
  */
 final class EndpointCleanup {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** CloudFormation's limit for the whole response is 4096 bytes; the reason gets most of it. */
+  private static final int MAX_REASON = 1000;
+  /**
+   * The PhysicalResourceId of a failed Create. The rollback then sends a Delete for it, which succeeds without acting:
+   * nothing was created (the controller depends on this resource, so it never ran and made no endpoint), and a failed
+   * rollback (ROLLBACK_FAILED) would leave the stack stuck.
+   */
+  static final String NOT_CREATED = "offhours-endpoint-cleanup-not-created";
 
   private final Endpoint endpoint;
   private final Mapping mapping;
   private final ControlStore store;
-  private final String physicalResourceId;
+  private final CleanupConfig config;
 
-  EndpointCleanup(Endpoint endpoint, Mapping mapping, ControlStore store, String physicalResourceId) {
-    this.endpoint = endpoint;
-    this.mapping = mapping;
-    this.store = store;
-    this.physicalResourceId = physicalResourceId;
+  EndpointCleanup(Endpoint endpoint, Mapping mapping, ControlStore store, CleanupConfig config) {
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.mapping = Objects.requireNonNull(mapping, "mapping");
+    this.store = Objects.requireNonNull(store, "store");
+    this.config = Objects.requireNonNull(config, "config");
   }
 
   Map<String, Object> handle(Map<String, Object> event) {
     String type = String.valueOf(event.get("RequestType"));
-    String status = "SUCCESS";
-    String reason = null;
-    if (type.equals("Delete")) {
-      try {
-        reason = delete();
-      } catch (RuntimeException e) {
-        status = "FAILED";
-        reason = "could not delete the endpoint: " + e.getMessage()
-            + "; delete it with 'aws sagemaker delete-endpoint' or retry the stack deletion";
-      }
-    } else if (!type.equals("Create") && !type.equals("Update")) {
-      status = "FAILED";
-      reason = "RequestType '" + type + "' is not Create, Update or Delete";
+    if (neverCreated(event)) {
+      return neverCreatedResponse(event);
     }
-    // The contract's fields (crpg-ref-responses): the same PhysicalResourceId on Update, or CloudFormation
-    // would treat the update as a replacement and send a Delete for the old id.
+    try {
+      String foreign = foreign(event);
+      if (foreign != null) {
+        // Another stack's resource pointing at this function: its deletion must not delete this stack's endpoint,
+        // and nothing of another stack may be created through this one.
+        return type.equals("Delete")
+            ? response(event, "SUCCESS", "ignored, nothing deleted: " + foreign, config.physicalResourceId())
+            : response(event, "FAILED", "refused: " + foreign, config.physicalResourceId());
+      }
+      return switch (type) {
+        case "Create", "Update" -> response(event, "SUCCESS", null, config.physicalResourceId());
+        case "Delete" -> response(event, "SUCCESS", delete(), config.physicalResourceId());
+        default -> response(event, "FAILED", "RequestType '" + type + "' is not Create, Update or Delete",
+            config.physicalResourceId());
+      };
+    } catch (RuntimeException e) {
+      String what = type.equals("Delete") ? "could not delete the endpoint " + config.endpointName() + ": "
+          + e.getMessage() + "; delete it with 'aws sagemaker delete-endpoint --endpoint-name " + config.endpointName()
+          + "' or retry the stack deletion" : type + " failed: " + e.getMessage();
+      return response(event, "FAILED", what, config.physicalResourceId());
+    }
+  }
+
+  /** The answer when the function cannot work at all (its settings do not parse): FAILED with the reason. */
+  static Map<String, Object> unavailable(Map<String, Object> event, String reason) {
+    return neverCreated(event) ? neverCreatedResponse(event) : response(event, "FAILED", reason, NOT_CREATED);
+  }
+
+  private static boolean neverCreated(Map<String, Object> event) {
+    return "Delete".equals(event.get("RequestType")) && NOT_CREATED.equals(event.get("PhysicalResourceId"));
+  }
+
+  private static Map<String, Object> neverCreatedResponse(Map<String, Object> event) {
+    return response(event, "SUCCESS", "nothing to clean up: creating this resource had failed", NOT_CREATED);
+  }
+
+  /** Why the event is not this stack's, or null when it is. */
+  private String foreign(Map<String, Object> event) {
+    Object stackId = event.get("StackId");
+    if (!config.stackId().equals(stackId)) {
+      return "the event is of stack " + stackId + "; this function cleans up after " + config.stackId() + " only";
+    }
+    if (event.get("ResourceProperties") instanceof Map<?, ?> properties) {
+      Object name = properties.get("EndpointName");
+      if (name != null && !config.endpointName().equals(name)) {
+        return "the event names endpoint " + name + "; this stack's is " + config.endpointName();
+      }
+      Object uuid = properties.get("MappingUuid");
+      if (uuid != null && !config.mappingUuid().equals(uuid)) {
+        return "the event names event source mapping " + uuid + "; this stack's is " + config.mappingUuid();
+      }
+    }
+    return null;
+  }
+
+  private String delete() {
+    String held = hold();
+    if (mapping.state().polling()) {
+      mapping.disable();
+    }
+    Endpoint.Status status = endpoint.describe();
+    String done = switch (status.state()) {
+      case ABSENT -> "endpoint already absent";
+      case DELETING -> "endpoint already deleting";
+      default -> {
+        endpoint.delete();
+        yield "deleted endpoint (was " + status.state() + ")";
+      }
+    };
+    return held == null ? done : done + "; " + held;
+  }
+
+  /**
+   * Records a manual stop "until auto" first, so that a controller run still in flight (a last scheduler tick, the
+   * endpoint's own Deleting/Deleted state-change event) cannot create the endpoint again while the stack goes away.
+   * Best effort: the delete goes on without it (the control table may be gone already in a rollback, or another run may
+   * keep writing); returns what went wrong, or null.
+   */
+  private String hold() {
+    try {
+      for (int attempt = 0; attempt < 5; attempt++) {
+        ControlState current = store.load().orElse(ControlState.INITIAL);
+        ControlState held = current.withOverride(new ControlState.Override(ControlState.Override.Mode.STOP, null))
+            .withVersion(current.version() + 1);
+        if (store.save(held, current.version())) {
+          return null;
+        }
+      }
+      return "the controller was not held: its state kept changing";
+    } catch (RuntimeException e) {
+      return "the controller was not held (" + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * A response in CloudFormation's contract (crpg-ref-responses): the same PhysicalResourceId on Update, or
+   * CloudFormation would treat the update as a replacement and send a Delete for the old id; a failed Create gets
+   * {@link #NOT_CREATED}.
+   */
+  private static Map<String, Object> response(Map<String, Object> event, String status, String reason,
+      String physicalId) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("Status", status);
     if (reason != null) {
-      r.put("Reason", reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+      r.put("Reason", reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
     }
     Object existing = event.get("PhysicalResourceId");
-    r.put("PhysicalResourceId", existing != null ? existing : physicalResourceId);
+    r.put("PhysicalResourceId", existing != null ? existing : status.equals("FAILED") ? NOT_CREATED : physicalId);
     r.put("StackId", event.get("StackId"));
     r.put("RequestId", event.get("RequestId"));
     r.put("LogicalResourceId", event.get("LogicalResourceId"));
     r.put("NoEcho", false);
     r.put("Data", Map.of());
     return r;
-  }
-
-  private String delete() {
-    hold();
-    if (mapping.state().polling()) {
-      mapping.disable();
-    }
-    Endpoint.Status status = endpoint.describe();
-    switch (status.state()) {
-      case ABSENT -> {
-        return "endpoint already absent";
-      }
-      case DELETING -> {
-        return "endpoint already deleting";
-      }
-      default -> {
-        endpoint.delete();
-        return "deleted endpoint (was " + status.state() + ")";
-      }
-    }
-  }
-
-  /**
-   * Records a manual stop "until auto" first, so that a controller run still in flight (a last scheduler tick, the
-   * endpoint's own Deleting/Deleted state-change event) cannot create the endpoint again while the stack goes away.
-   */
-  private void hold() {
-    for (int attempt = 0; attempt < 5; attempt++) {
-      ControlState current = store.load().orElse(ControlState.INITIAL);
-      ControlState held = current.withOverride(new ControlState.Override(ControlState.Override.Mode.STOP, null))
-          .withVersion(current.version() + 1);
-      if (store.save(held, current.version())) {
-        return;
-      }
-    }
-    throw new IllegalStateException("could not record the stop in the control table: it kept changing");
   }
 
   static String json(Map<String, Object> response) {

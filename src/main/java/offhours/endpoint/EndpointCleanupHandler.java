@@ -9,12 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
-import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * CloudFormation custom resource that deletes the controller-owned endpoint with the stack, so no endpoint is left
@@ -24,39 +24,56 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  */
 public final class EndpointCleanupHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private final EndpointCleanup cleanup;
+  private final String problem;
   private final HttpClient http;
 
   public EndpointCleanupHandler() {
-    this(System.getenv());
+    this(System.getenv(), AwsClients::forLambda, HttpClient.newHttpClient());
   }
 
-  private EndpointCleanupHandler(Map<String, String> env) {
-    this(AwsClients.forLambda(env), ControllerConfig.fromEnvironment(env), HttpClient.newHttpClient());
-  }
-
-  public EndpointCleanupHandler(AwsClients clients, ControllerConfig config, HttpClient http) {
-    this(new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-            clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-            config.endpointName(), config.endpointConfigName()),
-        new LambdaMapping(clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
-        new DynamoControlTable(clients.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()),
-        "offhours-endpoint-cleanup-" + config.endpointName(), http);
-  }
-
-  public EndpointCleanupHandler(Endpoint endpoint, Mapping mapping, ControlStore store, String physicalResourceId,
+  /**
+   * As Lambda builds it: settings from {@code env}, clients from {@code clients}. If either fails (a variable missing,
+   * no region), the function still answers every event, FAILED with the reason, instead of failing its init and
+   * leaving CloudFormation waiting.
+   */
+  public EndpointCleanupHandler(Map<String, String> env, Function<Map<String, String>, AwsClients> clients,
       HttpClient http) {
-    this.cleanup = new EndpointCleanup(endpoint, mapping, store, physicalResourceId);
+    EndpointCleanup built = null;
+    String why = null;
+    try {
+      CleanupConfig config = CleanupConfig.fromEnvironment(env);
+      AwsClients aws = clients.apply(env);
+      built = new EndpointCleanup(
+          new SageMakerEndpoint(aws.build(Service.SAGEMAKER, SageMakerClient.builder()), config.endpointName()),
+          new LambdaMapping(aws.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
+          new DynamoControlTable(aws.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()),
+          config);
+    } catch (RuntimeException e) {
+      why = "the cleanup function could not start: " + e.getMessage();
+    }
+    this.cleanup = built;
+    this.problem = why;
+    this.http = http;
+  }
+
+  public EndpointCleanupHandler(Endpoint endpoint, Mapping mapping, ControlStore store, CleanupConfig config,
+      HttpClient http) {
+    this.cleanup = new EndpointCleanup(endpoint, mapping, store, config);
+    this.problem = null;
     this.http = http;
   }
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-    Map<String, Object> response = cleanup.handle(event);
+    Map<String, Object> response = cleanup != null ? cleanup.handle(event) : EndpointCleanup.unavailable(event, problem);
     String body = EndpointCleanup.json(response);
     if (context != null) {
       context.getLogger().log("custom resource response: " + body);
     }
-    HttpRequest put = HttpRequest.newBuilder(URI.create(String.valueOf(event.get("ResponseURL"))))
+    if (!(event.get("ResponseURL") instanceof String url)) {
+      throw new IllegalArgumentException("the event has no ResponseURL, so it is not from CloudFormation: " + event);
+    }
+    HttpRequest put = HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(30)).PUT(HttpRequest.BodyPublishers.ofString(body)).build();
     try {
       HttpResponse<String> r = http.send(put, HttpResponse.BodyHandlers.ofString());

@@ -91,7 +91,8 @@ public final class EndpointController {
 
     ControlState seen = observe(before, ep, q, now);
     Want want = want(seen, before.scheduleOpen(), ep, q, now);
-    if (want.on() || ep.state() == State.ABSENT) {
+    // Stopping and replacing (a stack update changed the endpoint config) both drain before deleting.
+    if ((want.on() && !stale(ep)) || ep.state() == State.ABSENT) {
       seen = stopping(seen, null);
     } else if (seen.stoppingSince() == null) {
       seen = stopping(seen, now);
@@ -102,6 +103,7 @@ public final class EndpointController {
     ControlState claimed = claim(seen, step, ep, now);
     if (!store.save(claimed, before.version())) {
       // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
+      log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false));
       ControlState winner = store.load().orElse(before);
       return new Decision(now, want.on(), want.reason(), ep, mp, q, Action.LOST_RACE,
           "another run claimed the step (control state version " + winner.version() + ")", "skipped", outside);
@@ -149,12 +151,7 @@ public final class EndpointController {
       store.save(after.withVersion(claimed.version() + 1), claimed.version());
     }
 
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("EndpointOn", ep.state() == State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
-    metrics.put("Backlog", (double) q.visible());
-    metrics.put("EndpointRunningOutsideSchedule", outside ? 1.0 : 0.0);
-    metrics.put("EndpointCreateFailures", createFailed ? 1.0 : 0.0);
-    log.accept(Emf.line(now, config.endpointName(), metrics));
+    log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed));
     return new Decision(now, want.on(), want.reason(), ep, mp, q, step.action(), step.why(), outcome, outside);
   }
 
@@ -241,11 +238,25 @@ public final class EndpointController {
     }
   }
 
-  /** The decision table (pure); see the README for the table in prose. */
+  /**
+   * The decision table (pure); see the README for the table in prose. An endpoint this stack did not create (no stack
+   * tag) is never fed nor deleted; one that runs another endpoint config than the stack's (a stack update replaced the
+   * Model or EndpointConfig) is replaced: consumption paused, in-flight work drained, deleted, created again from the
+   * stack's config, and fed only after a test invocation, as any new endpoint.
+   */
   Step plan(boolean on, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, ControlState s, Instant now) {
     State st = ep.state();
     boolean serving = st == State.IN_SERVICE || st == State.UPDATING; // SageMaker keeps serving during an update
-    if (on) {
+    if (st != State.ABSENT && ep.foreign()) {
+      String foreign = "endpoint " + config.endpointName() + " was not created by this stack (no "
+          + SageMakerEndpoint.STACK_TAG + " tag with its id): it is neither fed nor deleted; delete or rename it by hand";
+      return mp.polling() ? new Step(Action.DISABLE_MAPPING, foreign + "; pausing consumption")
+          : new Step(Action.NONE, foreign);
+    }
+    boolean replacing = stale(ep);
+    String stop = !replacing ? "stop"
+        : "replace: the endpoint runs config " + ep.configName() + ", the stack's is " + config.endpointConfigName();
+    if (on && !replacing) {
       if (mp.polling() && !serving) {
         return new Step(Action.DISABLE_MAPPING, "drift: mapping " + mp + " while the endpoint is " + st);
       }
@@ -270,7 +281,7 @@ public final class EndpointController {
       };
     }
     if (mp.polling()) {
-      return new Step(Action.DISABLE_MAPPING, "stop: pause consumption first");
+      return new Step(Action.DISABLE_MAPPING, stop + ": pause consumption first");
     }
     boolean drainOver = s.stoppingSince() != null
         && !now.isBefore(s.stoppingSince().plus(config.drainTimeout()));
@@ -287,13 +298,20 @@ public final class EndpointController {
       case UPDATING -> new Step(Action.WAIT, "endpoint updating; delete once it is InService");
       case FAILED -> new Step(Action.DELETE_ENDPOINT, "endpoint failed: " + ep.failureReason(), true);
       case IN_SERVICE -> q.inFlight() > 0 && !drainOver
-          ? new Step(Action.WAIT, "draining " + q.inFlight() + " in-flight message(s), at most until "
+          ? new Step(Action.WAIT, (replacing ? stop + ": " : "") + "draining " + q.inFlight()
+              + " in-flight message(s), at most until "
               + s.stoppingSince().plus(config.drainTimeout()))
           : new Step(Action.DELETE_ENDPOINT, q.inFlight() > 0
               ? "drain timeout (DRAIN_TIMEOUT_MINUTES=" + config.drainTimeout().toMinutes() + ") with "
                   + q.inFlight() + " in flight; the consumer defers them"
-              : "stop: nothing in flight");
+              : stop + ": nothing in flight");
     };
+  }
+
+  /** The endpoint runs another config than the stack's (names compare without case, as SageMaker's do). */
+  private boolean stale(Endpoint.Status ep) {
+    return ep.state() != State.ABSENT && !ep.foreign() && ep.configName() != null
+        && !ep.configName().equalsIgnoreCase(config.endpointConfigName());
   }
 
   private boolean stuck(Endpoint.Status ep, Instant now) {

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import offhours.inference.ContractViolation;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
@@ -17,11 +17,15 @@ import offhours.inference.ScoredLabel;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.ListTagsResponse;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sagemaker.model.Tag;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /** {@link Endpoint} on the SageMaker control plane and runtime (or the local hosting service, which speaks both). */
 public final class SageMakerEndpoint implements Endpoint {
+  /** The tag the controller puts on the endpoints it creates; its value is the stack's id (ARN). */
+  public static final String STACK_TAG = "offhours:stack-id";
 
   /** The whole test invocation, retries included, ends by then: the controller's run has 60 s in all. */
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
@@ -29,23 +33,37 @@ public final class SageMakerEndpoint implements Endpoint {
   private final SageMakerClient sageMaker;
   private final String endpointName;
   private final String endpointConfigName;
+  private final String stackId;
   private final InferenceClient inference;
   private final byte[] probeImage;
 
-  /** For callers that never probe (the stack-delete cleanup): the probe would read the built-in contract unlabelled. */
+  /**
+   * The controller's endpoint: it describes, creates from {@code endpointConfigName} (tagged {@value #STACK_TAG} =
+   * {@code stackId}), probes and deletes it, and reports an endpoint without this stack's tag as foreign. {@code
+   * model}: how the consumer calls the model and reads its answers, which the probe checks the same way.
+   */
   public SageMakerEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
-      String endpointConfigName) {
-    this(sageMaker, runtime, endpointName, endpointConfigName, ModelContract.builtIn(List.of()));
-  }
-
-  /** {@code model}: how the consumer calls the model and reads its answers, which the probe checks the same way. */
-  public SageMakerEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
-      String endpointConfigName, ModelContract model) {
+      String endpointConfigName, String stackId, ModelContract model) {
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.endpointConfigName = Objects.requireNonNull(endpointConfigName, "endpointConfigName");
-    this.inference = new InferenceClient(runtime, endpointName, model);
+    this.stackId = Objects.requireNonNull(stackId, "stackId");
+    this.inference = new InferenceClient(Objects.requireNonNull(runtime, "runtime"), endpointName, model);
     this.probeImage = probeImage();
+  }
+
+  /**
+   * The stack-delete cleanup's view: it only describes and deletes the endpoint (its role allows nothing else) and
+   * does not read tags: the name carries this stack's id, and an endpoint made before endpoints were tagged must not be
+   * left billing when its stack goes.
+   */
+  public SageMakerEndpoint(SageMakerClient sageMaker, String endpointName) {
+    this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
+    this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
+    this.endpointConfigName = null;
+    this.stackId = null;
+    this.inference = null;
+    this.probeImage = null;
   }
 
   static byte[] probeImage() {
@@ -80,7 +98,41 @@ public final class SageMakerEndpoint implements Endpoint {
       default -> throw new IllegalStateException(
           "endpoint " + endpointName + " has status " + r.endpointStatusAsString() + ", which offhours does not know");
     };
-    return new Status(state, r.failureReason(), r.creationTime(), r.lastModifiedTime());
+    boolean foreign = false;
+    if (stackId != null) {
+      Optional<Boolean> tagged = taggedWithThisStack(r.endpointArn());
+      if (tagged.isEmpty()) {
+        return Status.ABSENT; // deleted between the two calls
+      }
+      foreign = !tagged.get();
+    }
+    return new Status(state, r.failureReason(), r.creationTime(), r.lastModifiedTime(), r.endpointConfigName(),
+        foreign);
+  }
+
+  /**
+   * Whether the endpoint carries {@value #STACK_TAG} with this stack's id; empty when it is gone. DescribeEndpoint does
+   * not return tags, ListTags does (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html).
+   */
+  private Optional<Boolean> taggedWithThisStack(String endpointArn) {
+    String token = null;
+    do {
+      ListTagsResponse page;
+      try {
+        String next = token;
+        page = sageMaker.listTags(b -> b.resourceArn(endpointArn).maxResults(100).nextToken(next));
+      } catch (SageMakerException e) {
+        if (e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
+          return Optional.empty(); // ListTags of a resource that no longer exists
+        }
+        throw e;
+      }
+      if (page.tags().stream().anyMatch(t -> STACK_TAG.equals(t.key()) && stackId.equals(t.value()))) {
+        return Optional.of(true);
+      }
+      token = page.nextToken();
+    } while (token != null && !token.isEmpty());
+    return Optional.of(false);
   }
 
   private static boolean notFound(SageMakerException e) {
@@ -89,7 +141,9 @@ public final class SageMakerEndpoint implements Endpoint {
 
   @Override
   public void create() {
-    sageMaker.createEndpoint(b -> b.endpointName(endpointName).endpointConfigName(endpointConfigName));
+    requireController("create");
+    sageMaker.createEndpoint(b -> b.endpointName(endpointName).endpointConfigName(endpointConfigName)
+        .tags(Tag.builder().key(STACK_TAG).value(stackId).build()));
   }
 
   @Override
@@ -111,6 +165,7 @@ public final class SageMakerEndpoint implements Endpoint {
    */
   @Override
   public Probe probe() {
+    requireController("probe");
     try {
       ModelAnswer answer = inference.invoke(probeImage.clone(), PROBE_TIMEOUT);
       Ranking ranking = answer.ranking();
@@ -125,6 +180,12 @@ public final class SageMakerEndpoint implements Endpoint {
       return new Probe(false, InvocationErrors.of(e).reason());
     } catch (RuntimeException e) {
       return new Probe(false, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private void requireController(String what) {
+    if (inference == null) {
+      throw new IllegalStateException("this adapter of " + endpointName + " only describes and deletes; it cannot " + what);
     }
   }
 }

@@ -321,6 +321,7 @@ public final class LocalStack implements AutoCloseable {
       env.putAll(options.controller());
       env.put("ENDPOINT_NAME", names.endpoint());
       env.put("ENDPOINT_CONFIG_NAME", names.endpointConfig());
+      env.put("STACK_ID", "offhours-local");
       env.put("MAPPING_UUID", mappingUuid);
       env.put("QUEUE_URL", provisioned.queueUrl());
       env.put("DLQ_URL", provisioned.deadLetterQueueUrl());

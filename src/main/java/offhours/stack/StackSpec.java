@@ -20,6 +20,24 @@ public final class StackSpec {
   /** The Classify function's timeout (template: ClassifyFunction Timeout). */
   public static final int CLASSIFY_TIMEOUT_SECONDS = 120;
 
+  /**
+   * How long one InvokeEndpoint may take: SageMaker's model timeout
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
+   */
+  public static final int INVOKE_TIMEOUT_SECONDS = 60;
+
+  /**
+   * The largest SQS batch whose records fit in one Classify invocation when each takes the longest an endpoint may
+   * take: {@code batchConcurrency} records at a time, in as many rounds of {@link #INVOKE_TIMEOUT_SECONDS} as the
+   * function's timeout holds (template.yaml's Rules enforce it for BatchSize and BatchConcurrency).
+   */
+  public static int maxBatchSize(int batchConcurrency) {
+    if (batchConcurrency < 1) {
+      throw new IllegalArgumentException("batch concurrency must be at least 1, got " + batchConcurrency);
+    }
+    return batchConcurrency * (CLASSIFY_TIMEOUT_SECONDS / INVOKE_TIMEOUT_SECONDS);
+  }
+
   /** Resource names used by local mode. On AWS the stack names them and passes them through env and outputs. */
   public record Names(String bucket, String queue, String deadLetterQueue, String resultsTable, String controlTable,
       String model, String endpointConfig, String endpoint, String classifyFunction) {
@@ -201,18 +219,19 @@ public final class StackSpec {
 
   /**
    * The controller's Embedded Metric Format metrics that template.yaml alarms on: namespace, the one dimension
-   * (the endpoint's name, so stacks in one account stay apart) and the metric names.
+   * (the endpoint's name, so stacks in one account stay apart) and the metric names; {@code controllerRuns} is 1 for
+   * every completed run, the heartbeat whose absence for 15 minutes is an alarm.
    */
   public record Metrics(String namespace, String dimension, String endpointCreateFailures,
-      String endpointRunningOutsideSchedule) {}
+      String endpointRunningOutsideSchedule, String controllerRuns) {}
 
-  public static final Metrics METRICS =
-      new Metrics("offhours", "EndpointName", "EndpointCreateFailures", "EndpointRunningOutsideSchedule");
+  public static final Metrics METRICS = new Metrics("offhours", "EndpointName", "EndpointCreateFailures",
+      "EndpointRunningOutsideSchedule", "ControllerRuns");
 
   /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
   public static final List<String> STACK_OUTPUTS = List.of("BucketName", "QueueUrl", "DeadLetterQueueUrl",
       "ResultsTableName", "ControlTableName", "EndpointName", "EndpointConfigName", "ClassifyMappingId",
-      "ControllerFunctionName", "ClassifyFunctionName");
+      "ControllerFunctionName", "ClassifyFunctionName", "AlarmTopic");
 
   /** Lambda handler strings (template.yaml Handler values). */
   public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";
@@ -253,15 +272,15 @@ public final class StackSpec {
       "MAX_DEFERRALS", "50",
       "INVOKE_TIMEOUT_SECONDS", "65");
 
-  /** The controller's (and the cleanup function's) environment, with defaults as above. */
+  /** The controller's environment, with defaults as above. */
   public static final Map<String, String> CONTROLLER_ENV = orderedMap(
       "ENDPOINT_NAME", null,
       "ENDPOINT_CONFIG_NAME", null,
+      "STACK_ID", null,
       "MAPPING_UUID", null,
       "QUEUE_URL", null,
       "DLQ_URL", null,
       "CONTROL_TABLE_NAME", null,
-      "RESULTS_TABLE_NAME", null,
       "TIME_ZONE", "Europe/Berlin",
       "WORKING_HOURS", "Mon-Fri 08:00-19:00",
       "HOLIDAYS", "",
@@ -276,6 +295,16 @@ public final class StackSpec {
       "INSTANCE_HOURLY_PRICE_USD", "0.115",
       // The readiness probe calls the model and reads its answer as Classify does.
       MODEL_ENV);
+
+  /**
+   * The stack-delete cleanup's environment: only what it needs, so that no controller setting can break a stack
+   * create, rollback or delete.
+   */
+  public static final Map<String, String> CLEANUP_ENV = orderedMap(
+      "STACK_ID", null,
+      "ENDPOINT_NAME", null,
+      "MAPPING_UUID", null,
+      "CONTROL_TABLE_NAME", null);
 
   /** Name, default, name, default, ...; an {@code Object[]} among them stands for its own pairs. */
   private static Map<String, String> orderedMap(Object... keysAndValues) {

@@ -204,7 +204,7 @@ class ModelShapesIT {
   void withApplicationXImageTheSameContainerKeepsTheTriggerOffAndNoUploadIsBlamed() throws Exception {
     String endpoint = endpoint("hf-x-image", Map.of("SHAPE", "huggingface", "REFUSE_X_IMAGE", "1"));
     ModelContract xImage = ModelContract.fromEnv(Map.of());
-    Endpoint.Probe probe = new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", xImage).probe();
+    Endpoint.Probe probe = new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", xImage).probe();
     p.upload("photos/cat.png", PNG);
 
     SQSBatchResponse response = consume(handler(endpoint));
@@ -215,7 +215,7 @@ class ModelShapesIT {
     assertThat(response.getBatchItemFailures()).as("retried as the deployment's fault").hasSize(1);
     assertThat(p.results().byKey(p.bucket, "photos/cat.png")).as("no verdict on the image").isEmpty();
     ModelContract auto = ModelContract.fromEnv(Map.of("CONTENT_TYPE", "auto"));
-    assertThat(new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", auto).probe().detail())
+    assertThat(new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", auto).probe().detail())
         .isEqualTo("2 classes as probabilities from [{\"label\", \"score\"}, ...] (Hugging Face); top bird 0.660;"
             + " answered by variant hf-x-image-model");
   }
@@ -226,10 +226,10 @@ class ModelShapesIT {
     ModelContract wrong = ModelContract.fromEnv(Map.of("LABELS", "cat,dog"));
     ModelContract right = ModelContract.fromEnv(Map.of("LABELS", "cat,dog,bird"));
 
-    assertThat(new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", wrong).probe())
+    assertThat(new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", wrong).probe())
         .isEqualTo(new Endpoint.Probe(false, "the answer does not fit the model's settings: the endpoint returned 3"
             + " scores but 2 labels are configured (LABELS)"));
-    assertThat(new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", right).probe().ok()).isTrue();
+    assertThat(new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", right).probe().ok()).isTrue();
   }
 
   @Test

@@ -54,12 +54,11 @@ class ControllerConfigTest {
 
   @Test
   void readsEveryVariable() {
-    ControllerConfig c = ControllerConfig.fromEnvironment(env("DLQ_URL", "http://dlq", "RESULTS_TABLE_NAME", "r",
+    ControllerConfig c = ControllerConfig.fromEnvironment(env("DLQ_URL", "http://dlq",
         "HOLIDAYS", "2026-12-24", "WAKE_BACKLOG_MESSAGES", "500", "WAKE_BACKLOG_AGE_MINUTES", "120",
         "IDLE_STOP_MINUTES", "0", "CREATE_TIMEOUT_MINUTES", "60", "DRAIN_TIMEOUT_MINUTES", "5",
         "CREATE_BACKOFF_SECONDS", "20", "INSTANCE_TYPE", "ml.g4dn.xlarge", "INSTANCE_COUNT", "2", "INSTANCE_HOURLY_PRICE_USD", "0.736"));
     assertThat(c.dlqUrl()).isEqualTo("http://dlq");
-    assertThat(c.resultsTableName()).isEqualTo("r");
     assertThat(c.schedule()).hasToString("Mon-Fri 08:00-19:00 Europe/Berlin except [2026-12-24]");
     assertThat(c.wakeBacklogMessages()).isEqualTo(500);
     assertThat(c.wakeBacklogAge()).isEqualTo(Duration.ofHours(2));

@@ -7,23 +7,37 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import offhours.aws.AwsClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
 
-/** The response goes over real HTTP to a loopback server standing in for the pre-signed S3 URL. */
+/**
+ * The stack-delete custom resource, driven by the AWS-shaped events in events/; the response goes over real HTTP to a
+ * loopback server standing in for the pre-signed S3 URL.
+ */
 class EndpointCleanupHandlerTest {
+  static final String STACK_ID = "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
+  static final CleanupConfig CONFIG = new CleanupConfig(STACK_ID, "offhours-endpoint", "uuid-1", "offhours-control");
+  static final Map<String, String> ENV = Map.of("STACK_ID", STACK_ID, "ENDPOINT_NAME", "offhours-endpoint",
+      "MAPPING_UUID", "uuid-1", "CONTROL_TABLE_NAME", "offhours-control");
+
   private final Rig rig = new Rig();
   private final List<String> methods = new ArrayList<>();
   private final List<String> bodies = new ArrayList<>();
   private HttpServer server;
   private EndpointCleanupHandler handler;
+  private RuntimeException describeError;
+  private RuntimeException storeError;
 
   @BeforeEach
   void start() throws IOException {
@@ -36,7 +50,12 @@ class EndpointCleanupHandlerTest {
     });
     server.start();
     Endpoint endpoint = new Endpoint() {
-      @Override public Status describe() { return rig.endpoint; }
+      @Override public Status describe() {
+        if (describeError != null) {
+          throw describeError;
+        }
+        return rig.endpoint;
+      }
       @Override public void create() { throw new AssertionError("cleanup never creates"); }
       @Override public void delete() {
         rig.calls.add("delete");
@@ -51,8 +70,18 @@ class EndpointCleanupHandlerTest {
       @Override public void enable() { throw new AssertionError("cleanup never enables"); }
       @Override public void disable() { rig.calls.add("disable"); }
     };
-    handler = new EndpointCleanupHandler(endpoint, mapping, rig.table, "offhours-endpoint-cleanup",
-        HttpClient.newHttpClient());
+    ControlStore store = new ControlStore() {
+      @Override public Optional<ControlState> load() {
+        if (storeError != null) {
+          throw storeError;
+        }
+        return rig.table.load();
+      }
+      @Override public boolean save(ControlState next, long expectedVersion) {
+        return rig.table.save(next, expectedVersion);
+      }
+    };
+    handler = new EndpointCleanupHandler(endpoint, mapping, store, CONFIG, HttpClient.newHttpClient());
   }
 
   @AfterEach
@@ -60,49 +89,45 @@ class EndpointCleanupHandlerTest {
     server.stop(0);
   }
 
-  private Map<String, Object> event(String type) {
-    Map<String, Object> e = new HashMap<>();
-    e.put("RequestType", type);
+  /** An events/ fixture, answered to the loopback server instead of S3. */
+  private Map<String, Object> event(String fixture) {
+    Map<String, Object> e = new HashMap<>(ControllerHandlerTest.fixture(fixture));
     e.put("ResponseURL", "http://127.0.0.1:" + server.getAddress().getPort() + "/cfn-response?X-Amz-Signature=abc");
-    e.put("StackId", "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid");
-    e.put("RequestId", "req-1");
-    e.put("LogicalResourceId", "EndpointCleanup");
-    e.put("ResourceType", "Custom::EndpointCleanup");
     return e;
   }
 
   private JsonNode sent() throws IOException {
     assertThat(methods).containsExactly("PUT");
-    return new ObjectMapper().readTree(bodies.getFirst());
+    return new ObjectMapper().readTree(bodies.getLast());
   }
 
   @Test
   void createSucceedsWithoutTouchingAnything() throws IOException {
-    handler.handleRequest(event("Create"), null);
+    handler.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
-    assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("offhours-endpoint-cleanup");
-    assertThat(r.get("StackId").asText()).isEqualTo("arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid");
-    assertThat(r.get("RequestId").asText()).isEqualTo("req-1");
+    assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
+    assertThat(r.get("StackId").asText()).isEqualTo(STACK_ID);
+    assertThat(r.get("RequestId").asText()).isEqualTo("req-create");
     assertThat(r.get("LogicalResourceId").asText()).isEqualTo("EndpointCleanup");
     assertThat(rig.calls).isEmpty();
   }
 
   @Test
   void updateKeepsThePhysicalResourceId() throws IOException {
-    Map<String, Object> e = event("Update");
+    Map<String, Object> e = event("cfn-endpoint-cleanup-delete.json");
+    e.put("RequestType", "Update");
     e.put("PhysicalResourceId", "existing-id");
     handler.handleRequest(e, null);
     assertThat(sent().get("PhysicalResourceId").asText()).isEqualTo("existing-id");
+    assertThat(rig.calls).isEmpty();
   }
 
   @Test
-  void deleteDisablesTheMappingThenDeletesALiveEndpoint() throws IOException {
+  void deleteHoldsTheControllerDisablesTheMappingThenDeletesALiveEndpoint() throws IOException {
     rig.mapping = Mapping.State.ENABLED;
     rig.inService();
-    Map<String, Object> e = new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
-    e.put("ResponseURL", event("Delete").get("ResponseURL"));
-    handler.handleRequest(e, null);
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
@@ -120,7 +145,7 @@ class EndpointCleanupHandlerTest {
   @Test
   void deleteSucceedsWhenEverythingIsAlreadyGone() throws IOException {
     rig.mapping = Mapping.State.ABSENT;
-    handler.handleRequest(event("Delete"), null);
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
     assertThat(r.get("Reason").asText()).isEqualTo("endpoint already absent");
@@ -128,14 +153,139 @@ class EndpointCleanupHandlerTest {
   }
 
   @Test
-  void aRealErrorAnswersFailedWithTheReasonSoTheBillIsNotOrphanedSilently() throws IOException {
+  void theHoldIsBestEffortTheEndpointIsDeletedWithoutIt() throws IOException {
+    // A rollback of a failed create: the control table may be gone already.
+    storeError = new IllegalStateException("ResourceNotFoundException: Requested resource not found");
+    rig.mapping = Mapping.State.ENABLED;
+    rig.inService();
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(r.get("Reason").asText()).isEqualTo("deleted endpoint (was IN_SERVICE); the controller was not held"
+        + " (ResourceNotFoundException: Requested resource not found)");
+    assertThat(rig.calls).containsExactly("disable", "delete");
+  }
+
+  @Test
+  void aFailedDeleteAnswersFailedWithTheReasonAndHowToFinishByHand() throws IOException {
     rig.inService();
     rig.createError = new IllegalStateException("AccessDeniedException: not authorized to perform sagemaker:DeleteEndpoint");
-    handler.handleRequest(event("Delete"), null);
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("FAILED");
-    assertThat(r.get("Reason").asText()).isEqualTo("could not delete the endpoint: AccessDeniedException: not "
-        + "authorized to perform sagemaker:DeleteEndpoint; delete it with 'aws sagemaker delete-endpoint' or retry the "
-        + "stack deletion");
+    assertThat(r.get("Reason").asText()).isEqualTo("could not delete the endpoint offhours-endpoint: AccessDeniedException:"
+        + " not authorized to perform sagemaker:DeleteEndpoint; delete it with 'aws sagemaker delete-endpoint"
+        + " --endpoint-name offhours-endpoint' or retry the stack deletion");
+  }
+
+  @Test
+  void anyFailureIsAnsweredEvenOneWhileLookingAtTheEndpoint() throws IOException {
+    describeError = new IllegalStateException("endpoint offhours-endpoint has status Frozen, which offhours does not know");
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("FAILED");
+    assertThat(r.get("Reason").asText()).startsWith("could not delete the endpoint offhours-endpoint: endpoint "
+        + "offhours-endpoint has status Frozen");
+  }
+
+  @Test
+  void aDeleteOfAnotherStackIsAnsweredButNeverActedOn() throws IOException {
+    rig.mapping = Mapping.State.ENABLED;
+    rig.inService();
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete-other-stack.json"), null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(r.get("Reason").asText()).isEqualTo("ignored, nothing deleted: the event is of stack arn:aws:"
+        + "cloudformation:eu-central-1:123456789012:stack/someone-else/other-guid; this function cleans up after "
+        + STACK_ID + " only");
+    assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("borrowed-cleanup");
+    assertThat(rig.calls).isEmpty();
+    assertThat(rig.table.load()).as("no hold recorded for another stack's event").isEmpty();
+  }
+
+  @Test
+  void aCreateOfAnotherStackIsRefused() throws IOException {
+    Map<String, Object> e = event("cfn-endpoint-cleanup-delete-other-stack.json");
+    e.put("RequestType", "Create");
+    e.remove("PhysicalResourceId");
+    handler.handleRequest(e, null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("FAILED");
+    assertThat(r.get("Reason").asText()).startsWith("refused: the event is of stack arn:aws:cloudformation:eu-central-1:"
+        + "123456789012:stack/someone-else/other-guid");
+  }
+
+  @Test
+  void anEventOfThisStackNamingAnotherEndpointOrMappingIsNotActedOn() throws IOException {
+    rig.mapping = Mapping.State.ENABLED;
+    rig.inService();
+    Map<String, Object> e = event("cfn-endpoint-cleanup-delete.json");
+    e.put("ResourceProperties", Map.of("EndpointName", "offhours-endpoint", "MappingUuid", "uuid-2"));
+    handler.handleRequest(e, null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(r.get("Reason").asText()).isEqualTo("ignored, nothing deleted: the event names event source mapping"
+        + " uuid-2; this stack's is uuid-1");
+    assertThat(rig.calls).isEmpty();
+  }
+
+  @Test
+  void anUnknownRequestTypeIsAnsweredFailed() throws IOException {
+    Map<String, Object> e = event("cfn-endpoint-cleanup-delete.json");
+    e.put("RequestType", "Replace");
+    handler.handleRequest(e, null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("FAILED");
+    assertThat(r.get("Reason").asText()).isEqualTo("RequestType 'Replace' is not Create, Update or Delete");
+  }
+
+  @Test
+  void settingsThatDoNotParseAreAnsweredFailedAndTheRollbackOfThatCreateSucceeds() throws IOException {
+    Map<String, String> env = new HashMap<>(ENV);
+    env.remove("CONTROL_TABLE_NAME");
+    EndpointCleanupHandler broken = new EndpointCleanupHandler(env, e -> {
+      throw new AssertionError("no clients are built for settings that do not parse");
+    }, HttpClient.newHttpClient());
+
+    broken.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);
+    JsonNode created = sent();
+    assertThat(created.get("Status").asText()).isEqualTo("FAILED");
+    assertThat(created.get("Reason").asText()).isEqualTo("the cleanup function could not start: CONTROL_TABLE_NAME is"
+        + " not set; the stack passes it to the cleanup function");
+    assertThat(created.get("PhysicalResourceId").asText()).isEqualTo(EndpointCleanup.NOT_CREATED);
+
+    methods.clear();
+    Map<String, Object> rollback = event("cfn-endpoint-cleanup-delete.json");
+    rollback.put("PhysicalResourceId", created.get("PhysicalResourceId").asText());
+    broken.handleRequest(rollback, null);
+    JsonNode deleted = sent();
+    assertThat(deleted.get("Status").asText()).as("the rollback must not fail (ROLLBACK_FAILED)").isEqualTo("SUCCESS");
+    assertThat(deleted.get("Reason").asText()).isEqualTo("nothing to clean up: creating this resource had failed");
+  }
+
+  @Test
+  void settingsThatDoNotParseFailADeleteOfACreatedResourceWithTheReason() throws IOException {
+    EndpointCleanupHandler broken = new EndpointCleanupHandler(Map.of(), e -> {
+      throw new AssertionError("no clients are built for settings that do not parse");
+    }, HttpClient.newHttpClient());
+    broken.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("FAILED");
+    assertThat(r.get("Reason").asText()).isEqualTo("the cleanup function could not start: STACK_ID is not set; the"
+        + " stack passes it to the cleanup function");
+    assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
+  }
+
+  @Test
+  void theControllersSettingsDoNotConcernTheCleanup() throws IOException {
+    Map<String, String> env = new HashMap<>(ENV);
+    env.put("WORKING_HOURS", "weekdays");
+    env.put("TIME_ZONE", "Europe/Berln");
+    URI nowhere = URI.create("http://127.0.0.1:9");
+    EndpointCleanupHandler cleanup = new EndpointCleanupHandler(env, e -> AwsClients.local(Region.EU_CENTRAL_1,
+        Map.of(AwsClients.Service.SAGEMAKER, nowhere, AwsClients.Service.LAMBDA, nowhere,
+            AwsClients.Service.DYNAMODB, nowhere)), HttpClient.newHttpClient());
+    cleanup.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);
+    assertThat(sent().get("Status").asText()).isEqualTo("SUCCESS");
   }
 }

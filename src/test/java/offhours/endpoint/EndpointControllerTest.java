@@ -15,6 +15,7 @@ import offhours.endpoint.ControlState.Override.Mode;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.sim.MemoryControlTable;
+import offhours.stack.StackSpec;
 import org.junit.jupiter.api.Test;
 
 class EndpointControllerTest {
@@ -404,6 +405,8 @@ class EndpointControllerTest {
     assertThat(second.action()).isEqualTo(Action.LOST_RACE);
     assertThat(second.why()).isEqualTo("another run claimed the step (control state version 1)");
     assertThat(shared.calls).containsExactly("create");
+    assertThat(shared.metrics).as("both runs completed: both report the heartbeat").hasSize(2)
+        .allSatisfy(line -> assertThat(metric(line, StackSpec.METRICS.controllerRuns())).isEqualTo(1.0));
   }
 
   // ---- ledger ----
@@ -469,6 +472,96 @@ class EndpointControllerTest {
     };
   }
 
+  // ---- the endpoint behind the trigger is this stack's, on this stack's config ----
+
+  private Endpoint.Status onConfig(State state, String configName, boolean foreign) {
+    // Created ten minutes ago: not yet stuck in Creating.
+    return new Endpoint.Status(state, null, rig.now.minusSeconds(600), rig.now, configName, foreign);
+  }
+
+  @Test
+  void anEndpointThisStackDidNotCreateIsNeverFedNorDeletedAndIsReported() {
+    rig.endpoint = onConfig(State.IN_SERVICE, "offhours-endpoint-config", true);
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    Decision d = rig.run();
+    assertThat(d.wantOn()).isTrue();
+    assertThat(d.action()).isEqualTo(Action.NONE);
+    assertThat(d.why()).isEqualTo("endpoint offhours-endpoint was not created by this stack (no offhours:stack-id tag"
+        + " with its id): it is neither fed nor deleted; delete or rename it by hand");
+    assertThat(d.toMap()).containsEntry("foreignEndpoint", true);
+    assertThat(rig.calls).as("no probe, no enable, no create, no delete").isEmpty();
+
+    rig.queue = Backlog.Snapshot.EMPTY;
+    Decision offHours = rig.runAt("2026-01-14T20:00:00Z");
+    assertThat(offHours.wantOn()).isFalse();
+    assertThat(offHours.action()).as("outside hours it is not deleted either").isEqualTo(Action.NONE);
+    assertThat(rig.calls).isEmpty();
+  }
+
+  @Test
+  void aTriggerFeedingAForeignEndpointIsPausedAndNothingElse() {
+    rig.endpoint = onConfig(State.IN_SERVICE, "offhours-endpoint-config", true);
+    rig.mapping = Mapping.State.ENABLED;
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
+    assertThat(d.why()).endsWith("delete or rename it by hand; pausing consumption");
+    rig.mapping = Mapping.State.DISABLED;
+    assertThat(rig.runAt("2026-01-14T09:05:00Z").action()).isEqualTo(Action.NONE);
+    assertThat(rig.calls).containsExactly("disable");
+  }
+
+  @Test
+  void afterAStackUpdateReplacedTheConfigTheTriggerPausesAndTheEndpointIsReplacedBehindTheReadinessGate() {
+    rig.endpoint = onConfig(State.IN_SERVICE, "offhours-endpoint-config-old", false);
+    rig.mapping = Mapping.State.ENABLED;
+    rig.queue = new Backlog.Snapshot(20, 4, 0, 0);
+    Decision pause = rig.run();
+    assertThat(pause.wantOn()).isTrue();
+    assertThat(pause.action()).isEqualTo(Action.DISABLE_MAPPING);
+    assertThat(pause.why()).isEqualTo("replace: the endpoint runs config offhours-endpoint-config-old, the stack's is"
+        + " offhours-endpoint-config: pause consumption first");
+    assertThat(pause.toMap()).containsEntry("endpointConfig", "offhours-endpoint-config-old");
+
+    rig.mapping = Mapping.State.DISABLED;
+    Decision drain = rig.runAt("2026-01-14T09:01:00Z");
+    assertThat(drain.action()).isEqualTo(Action.WAIT);
+    assertThat(drain.why()).isEqualTo("replace: the endpoint runs config offhours-endpoint-config-old, the stack's is"
+        + " offhours-endpoint-config: draining 4 in-flight message(s), at most until 2026-01-14T09:10:00Z");
+
+    rig.queue = new Backlog.Snapshot(24, 0, 0, 0);
+    Decision delete = rig.runAt("2026-01-14T09:02:00Z");
+    assertThat(delete.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(delete.why()).endsWith("the stack's is offhours-endpoint-config: nothing in flight");
+
+    rig.endpoint = Endpoint.Status.ABSENT;
+    assertThat(rig.runAt("2026-01-14T09:03:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
+    rig.endpoint = onConfig(State.IN_SERVICE, "OFFHOURS-ENDPOINT-CONFIG", false);
+    rig.probe = new Endpoint.Probe(false, "ModelNotReadyException: loading");
+    Decision gate = rig.runAt("2026-01-14T09:20:00Z");
+    assertThat(gate.action()).as("names compare without case: the new endpoint is current").isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(gate.outcome()).startsWith("test invocation failed, mapping stays disabled");
+    assertThat(rig.calls).containsExactly("disable", "delete", "create", "probe");
+  }
+
+  @Test
+  void anEndpointStillCreatingFromTheOldConfigIsReplacedOnceItSettles() {
+    rig.endpoint = onConfig(State.CREATING, "offhours-endpoint-config-old", false);
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.WAIT);
+    assertThat(d.why()).isEqualTo("endpoint creating; delete once it is InService");
+    rig.endpoint = onConfig(State.IN_SERVICE, "offhours-endpoint-config-old", false);
+    assertThat(rig.runAt("2026-01-14T09:05:00Z").action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(rig.calls).containsExactly("delete");
+  }
+
+  @Test
+  void outsideHoursAnEndpointOnTheOldConfigIsSimplyStopped() {
+    rig.endpoint = onConfig(State.IN_SERVICE, "offhours-endpoint-config-old", false);
+    Decision d = rig.runAt("2026-01-14T20:00:00Z");
+    assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(rig.calls).containsExactly("delete");
+  }
+
   // ---- metrics ----
 
   @Test
@@ -485,6 +578,21 @@ class EndpointControllerTest {
     assertThat(line.get("EndpointName").asText()).isEqualTo("offhours-endpoint");
     assertThat(line.get("EndpointOn").asDouble()).isEqualTo(1.0);
     assertThat(line.get("Backlog").asDouble()).isEqualTo(7.0);
+  }
+
+  @Test
+  void everyRunReportsTheMetricsTheTemplatesAlarmsWatchAndTheHeartbeat() throws Exception {
+    rig.run();
+    JsonNode line = new ObjectMapper().readTree(rig.metrics.getLast());
+    JsonNode declared = line.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics");
+    for (String name : List.of(StackSpec.METRICS.endpointCreateFailures(),
+        StackSpec.METRICS.endpointRunningOutsideSchedule(), StackSpec.METRICS.controllerRuns())) {
+      assertThat(line.has(name)).as("metric %s in %s", name, line).isTrue();
+      assertThat(declared.findValuesAsText("Name")).contains(name);
+    }
+    assertThat(line.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText())
+        .isEqualTo(StackSpec.METRICS.namespace());
+    assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.controllerRuns())).isEqualTo(1.0);
   }
 
   static double metric(String emfLine, String name) {

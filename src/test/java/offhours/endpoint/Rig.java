@@ -11,6 +11,7 @@ import offhours.endpoint.sim.MemoryControlTable;
 final class Rig {
   static final Map<String, String> ENV = Map.of(
       "ENDPOINT_NAME", "offhours-endpoint", "ENDPOINT_CONFIG_NAME", "offhours-endpoint-config",
+      "STACK_ID", "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid",
       "MAPPING_UUID", "uuid-1", "QUEUE_URL", "http://q", "CONTROL_TABLE_NAME", "offhours-control",
       "TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Mon-Fri 08:00-19:00", "IDLE_STOP_MINUTES", "30");
 

@@ -36,6 +36,10 @@ class SageMakerEndpointTest {
   private volatile String answer = "{}";
   private volatile String errorType;
   private volatile String variant;
+  /** What ListTags answers: by default this stack's tag. */
+  private volatile String tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}";
+  private volatile int tagsStatus = 200;
+  static final String STACK = "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
 
   @BeforeEach
   void start() throws IOException {
@@ -46,7 +50,8 @@ class SageMakerEndpointTest {
     clients = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
     endpoint = new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
         clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "offhours-endpoint",
-        "offhours-endpoint-config", ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")));
+        "offhours-endpoint-config", STACK,
+        ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")));
   }
 
   private void answer(HttpExchange exchange) throws IOException {
@@ -55,15 +60,18 @@ class SageMakerEndpointTest {
     requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
         + (target != null ? target + " " + body : exchange.getRequestHeaders().getFirst("Content-Type") + " "
             + body.length() + " bytes"));
-    byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+    boolean tags = "SageMaker.ListTags".equals(target);
+    byte[] out = (tags ? tagsAnswer : answer).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");
-    if (errorType != null) {
+    if (tags && tagsStatus != 200) {
+      exchange.getResponseHeaders().add("x-amzn-ErrorType", "ValidationException");
+    } else if (!tags && errorType != null) {
       exchange.getResponseHeaders().add("x-amzn-ErrorType", errorType);
     }
     if (variant != null) {
       exchange.getResponseHeaders().add("x-Amzn-Invoked-Production-Variant", variant);
     }
-    exchange.sendResponseHeaders(status, out.length);
+    exchange.sendResponseHeaders(tags ? tagsStatus : status, out.length);
     exchange.getResponseBody().write(out);
     exchange.close();
   }
@@ -87,9 +95,9 @@ class SageMakerEndpointTest {
   @Test
   void statusesMapToTheControllersStates() {
     answer = "{\"EndpointName\":\"offhours-endpoint\",\"EndpointStatus\":\"Failed\",\"FailureReason\":\"no capacity\","
-        + "\"CreationTime\":1768381200,\"LastModifiedTime\":1768381800}";
+        + "\"EndpointConfigName\":\"offhours-endpoint-config\",\"CreationTime\":1768381200,\"LastModifiedTime\":1768381800}";
     assertThat(endpoint.describe()).isEqualTo(new Endpoint.Status(Endpoint.State.FAILED, "no capacity",
-        Instant.parse("2026-01-14T09:00:00Z"), Instant.parse("2026-01-14T09:10:00Z")));
+        Instant.parse("2026-01-14T09:00:00Z"), Instant.parse("2026-01-14T09:10:00Z"), "offhours-endpoint-config", false));
     answer = "{\"EndpointStatus\":\"SystemUpdating\",\"CreationTime\":1768381200}";
     assertThat(endpoint.describe().state()).isEqualTo(Endpoint.State.UPDATING);
     answer = "{\"EndpointStatus\":\"InService\",\"CreationTime\":1768381200}";
@@ -105,8 +113,34 @@ class SageMakerEndpointTest {
     answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
     endpoint.delete();
     assertThat(requests).containsExactly(
-        "POST / SageMaker.CreateEndpoint {\"EndpointName\":\"offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\"}",
+        "POST / SageMaker.CreateEndpoint {\"EndpointName\":\"offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\","
+            + "\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}",
         "POST / SageMaker.DeleteEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
+  }
+
+  @Test
+  void anEndpointWithoutThisStacksTagIsForeign() {
+    answer = "{\"EndpointName\":\"offhours-endpoint\",\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/"
+        + "offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\",\"EndpointStatus\":\"InService\","
+        + "\"CreationTime\":1768381200}";
+    assertThat(endpoint.describe().foreign()).isFalse();
+    assertThat(requests).last().asString().isEqualTo("POST / SageMaker.ListTags {\"ResourceArn\":\"arn:aws:sagemaker:"
+        + "eu-central-1:1:endpoint/offhours-endpoint\",\"MaxResults\":100}");
+
+    tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"arn:aws:cloudformation:eu-central-1:"
+        + "123456789012:stack/other/guid\"}]}";
+    assertThat(endpoint.describe().foreign()).as("tagged by another stack").isTrue();
+    tagsAnswer = "{\"Tags\":[]}";
+    assertThat(endpoint.describe().foreign()).as("not tagged").isTrue();
+  }
+
+  @Test
+  void anEndpointDeletedBetweenDescribeAndListTagsIsAbsent() {
+    answer = "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\","
+        + "\"EndpointStatus\":\"Deleting\",\"CreationTime\":1768381200}";
+    tagsStatus = 400;
+    tagsAnswer = "{\"__type\":\"ValidationException\",\"message\":\"Resource does not exist.\"}";
+    assertThat(endpoint.describe()).isEqualTo(Endpoint.Status.ABSENT);
   }
 
   @Test
@@ -142,7 +176,7 @@ class SageMakerEndpointTest {
   void probabilitiesOutOfRangeFailTheProbeWhenTheSettingSaysProbabilities() {
     SageMakerEndpoint strict = new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
         clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "offhours-endpoint",
-        "offhours-endpoint-config", new ModelContract(List.of("a", "b"), null, null, null, Scores.PROBABILITIES, null));
+        "offhours-endpoint-config", STACK, new ModelContract(List.of("a", "b"), null, null, null, Scores.PROBABILITIES, null));
     answer = "[2.5, -1.0]";
 
     assertThat(strict.probe().detail()).startsWith("the answer does not fit the model's settings: the score 2.5 of 'a'"

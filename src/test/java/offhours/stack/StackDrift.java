@@ -16,13 +16,13 @@ final class StackDrift {
   /** What the template must agree with; {@link #fromStackSpec()} in production, altered copies in tests. */
   record Expected(StackSpec.Notification notification, StackSpec.Queue queue, int classifyTimeoutSeconds,
       StackSpec.Table results, StackSpec.Table control, StackSpec.Trigger trigger, Map<String, String> classifyEnv,
-      Map<String, String> controllerEnv, List<String> labels, Map<String, String> handlers, List<String> outputs,
-      StackSpec.Metrics metrics) {
+      Map<String, String> controllerEnv, Map<String, String> cleanupEnv, List<String> labels,
+      Map<String, String> handlers, List<String> outputs, StackSpec.Metrics metrics) {
 
     static Expected fromStackSpec() {
       return new Expected(StackSpec.NOTIFICATION, StackSpec.QUEUE, StackSpec.CLASSIFY_TIMEOUT_SECONDS,
           StackSpec.RESULTS_TABLE, StackSpec.CONTROL_TABLE, StackSpec.TRIGGER, StackSpec.CLASSIFY_ENV,
-          StackSpec.CONTROLLER_ENV, StackSpec.DEFAULT_LABELS,
+          StackSpec.CONTROLLER_ENV, StackSpec.CLEANUP_ENV, StackSpec.DEFAULT_LABELS,
           Map.of("ClassifyFunction", StackSpec.CLASSIFY_HANDLER, "ControllerFunction", StackSpec.CONTROLLER_HANDLER,
               "EndpointCleanupFunction", StackSpec.CLEANUP_HANDLER), StackSpec.STACK_OUTPUTS, StackSpec.METRICS);
     }
@@ -49,12 +49,13 @@ final class StackDrift {
     drift.trigger();
     drift.environment("ClassifyFunction", expected.classifyEnv());
     drift.environment("ControllerFunction", expected.controllerEnv());
-    drift.environment("EndpointCleanupFunction", expected.controllerEnv());
+    drift.environment("EndpointCleanupFunction", expected.cleanupEnv());
     drift.handlers();
     drift.labels();
     drift.outputs();
     drift.alarm("EndpointCreateFailuresAlarm", expected.metrics().endpointCreateFailures());
     drift.alarm("EndpointRunningOutsideScheduleAlarm", expected.metrics().endpointRunningOutsideSchedule());
+    drift.alarm("ControllerHeartbeatAlarm", expected.metrics().controllerRuns());
     return List.copyOf(drift.differences);
   }
 

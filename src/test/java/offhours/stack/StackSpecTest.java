@@ -98,6 +98,6 @@ class StackSpecTest {
         .containsEntry("BATCH_CONCURRENCY", "8").containsEntry("DEFER_SECONDS", "60");
     assertThat(StackSpec.CONTROLLER_ENV).containsEntry("IDLE_STOP_MINUTES", "15")
         .containsEntry("CREATE_TIMEOUT_MINUTES", "45").containsEntry("DRAIN_TIMEOUT_MINUTES", "10")
-        .containsKeys("MAPPING_UUID", "DLQ_URL", "CONTROL_TABLE_NAME", "RESULTS_TABLE_NAME");
+        .containsKeys("MAPPING_UUID", "DLQ_URL", "CONTROL_TABLE_NAME");
   }
 }

@@ -67,11 +67,8 @@ class TemplateMatchesStackSpecTest {
 
   @Test
   void aChangedParameterDefaultIsReported() throws IOException {
-    String changed = template().replace("""
-        Description: SQS messages per Classify invocation.
-            Default: 10""", """
-        Description: SQS messages per Classify invocation.
-            Default: 25""");
+    String changed = template().replace("    Default: \"10\"\n    AllowedValues: [\"1\", \"2\", \"4\"",
+        "    Default: \"25\"\n    AllowedValues: [\"1\", \"2\", \"4\"");
     assertThat(changed).isNotEqualTo(template());
 
     assertThat(driftOf(changed)).containsExactly(
@@ -96,7 +93,7 @@ class TemplateMatchesStackSpecTest {
     StackDrift.Expected changed = new StackDrift.Expected(spec.notification(),
         StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3), spec.classifyTimeoutSeconds(),
         new StackSpec.Table("pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
-        spec.control(), spec.trigger(), spec.classifyEnv(), spec.controllerEnv(), spec.labels(), spec.handlers(), spec.outputs(), spec.metrics());
+        spec.control(), spec.trigger(), spec.classifyEnv(), spec.controllerEnv(), spec.cleanupEnv(), spec.labels(), spec.handlers(), spec.outputs(), spec.metrics());
 
     assertThat(StackDrift.differences(CloudFormationYaml.parse(template()), changed)).containsExactlyInAnyOrder(
         "ImagesQueue RedrivePolicy maxReceiveCount (Default of parameter MaxReceiveCount): template.yaml has 5,"

@@ -65,6 +65,7 @@ public final class Simulation {
       Map<String, String> env = new HashMap<>();
       env.put("ENDPOINT_NAME", "offhours-endpoint");
       env.put("ENDPOINT_CONFIG_NAME", "offhours-endpoint-config");
+      env.put("STACK_ID", "simulated");
       env.put("MAPPING_UUID", "simulated");
       env.put("QUEUE_URL", "simulated");
       env.put("CONTROL_TABLE_NAME", "simulated");

@@ -79,6 +79,8 @@ final class ControlPlane implements AutoCloseable {
   private final Map<String, Model> models = new HashMap<>();
   private final Map<String, EndpointConfig> configs = new HashMap<>();
   private final Map<String, Endpoint> endpoints = new HashMap<>();
+  /** Tags given to CreateEndpoint, by endpoint ARN; they go with the endpoint. */
+  private final Map<String, Map<String, String>> endpointTags = new HashMap<>();
   private final AtomicLong ids = new AtomicLong();
 
   private Duration creatingDelay;
@@ -125,10 +127,12 @@ final class ControlPlane implements AutoCloseable {
       case "DeleteEndpoint" -> deleteEndpoint(in);
       case "ListEndpoints" -> listEndpoints(in);
       case "UpdateEndpoint" -> updateEndpoint(in);
+      case "ListTags" -> listTags(in);
       default -> throw new AwsError(400, "UnknownOperationException",
           "The requested operation " + operation + " is not recognized by the local SageMaker; it serves"
               + " CreateModel, DescribeModel, DeleteModel, CreateEndpointConfig, DescribeEndpointConfig,"
-              + " DeleteEndpointConfig, CreateEndpoint, DescribeEndpoint, DeleteEndpoint, ListEndpoints and UpdateEndpoint.");
+              + " DeleteEndpointConfig, CreateEndpoint, DescribeEndpoint, DeleteEndpoint, ListEndpoints, UpdateEndpoint"
+              + " and ListTags.");
     };
   }
 
@@ -299,10 +303,12 @@ final class ControlPlane implements AutoCloseable {
       throw AwsError.validation("Cannot create already existing endpoint \"" + arn + "\".");
     }
     Deployment d = deployment(name, required(in, "EndpointConfigName"));
+    Map<String, String> tags = tags(in);
     Instant now = clock.instant();
     Endpoint endpoint = new Endpoint(ids.incrementAndGet(), name, arn, d.configName(), d.variant(), d.spec(),
         "Creating", now, now, null, null);
     endpoints.put(key(name), endpoint);
+    endpointTags.put(arn, tags);
     Plan plan = Plan.LAUNCH;
     String reason = null;
     if (failNext > 0) {
@@ -511,10 +517,51 @@ final class ControlPlane implements AutoCloseable {
         return;
       }
       endpoints.remove(key(deleting.name()));
+      endpointTags.remove(deleting.arn());
     }
     if (deleting.container() != null) {
       deleting.container().close();
     }
+  }
+
+  /**
+   * CreateEndpoint's Tags, checked as SageMaker does: keys of 1 to 128 characters, values of at most 256, no key in
+   * the reserved "aws:" prefix, at most 50 tags.
+   */
+  private static Map<String, String> tags(JsonNode in) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (JsonNode tag : in.path("Tags")) {
+      String key = required(tag, "Key");
+      String value = tag.path("Value").asText("");
+      if (key.isEmpty() || key.length() > 128 || value.length() > 256) {
+        throw AwsError.validation("1 validation error detected: Value '" + key + "' at 'tags.member.key' failed to"
+            + " satisfy constraint: Member must have length between 1 and 128 (values at most 256)");
+      }
+      if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+        throw AwsError.validation("System prefix 'aws:' reserved for AWS usage in tag key: " + key);
+      }
+      tags.put(key, value);
+    }
+    if (tags.size() > 50) {
+      throw AwsError.validation("1 validation error detected: Value at 'tags' failed to satisfy constraint: Member"
+          + " must have length less than or equal to 50");
+    }
+    return tags;
+  }
+
+  /** ListTags of an endpoint (its CreateEndpoint tags), a model or an endpoint config (none kept); one page. */
+  private synchronized ObjectNode listTags(JsonNode in) {
+    String arn = required(in, "ResourceArn");
+    Map<String, String> tags = endpointTags.get(arn);
+    boolean known = tags != null || models.values().stream().anyMatch(m -> m.arn().equals(arn))
+        || configs.values().stream().anyMatch(c -> c.arn().equals(arn));
+    if (!known) {
+      throw AwsError.validation("Resource " + arn + " does not exist.");
+    }
+    ObjectNode out = json.createObjectNode();
+    ArrayNode list = out.putArray("Tags");
+    (tags == null ? Map.<String, String>of() : tags).forEach((k, v) -> list.addObject().put("Key", k).put("Value", v));
+    return out;
   }
 
   private Endpoint endpoint(String name) {
@@ -616,6 +663,7 @@ final class ControlPlane implements AutoCloseable {
       closed = true;
       endpoints.values().stream().map(Endpoint::container).filter(c -> c != null).forEach(running::add);
       endpoints.clear();
+      endpointTags.clear();
     }
     running.forEach(ModelContainer::close);
   }

@@ -1,0 +1,31 @@
+package offhours.endpoint;
+
+import java.util.Map;
+
+/**
+ * The stack-delete cleanup's settings, and only those: which stack it belongs to, which endpoint and mapping it
+ * removes, and where the controller's state lives. Nothing of the schedule: a WorkingHours value the controller
+ * refuses must not stop the stack from being created, rolled back or deleted.
+ *
+ * @param stackId the ARN of the stack the function belongs to (STACK_ID); events of other stacks are not acted on
+ */
+public record CleanupConfig(String stackId, String endpointName, String mappingUuid, String controlTableName) {
+
+  public static CleanupConfig fromEnvironment(Map<String, String> env) {
+    return new CleanupConfig(required(env, "STACK_ID"), required(env, "ENDPOINT_NAME"), required(env, "MAPPING_UUID"),
+        required(env, "CONTROL_TABLE_NAME"));
+  }
+
+  /** What the cleanup answers as PhysicalResourceId: the same for every event of one stack. */
+  String physicalResourceId() {
+    return "offhours-endpoint-cleanup-" + endpointName;
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " is not set; the stack passes it to the cleanup function");
+    }
+    return value.strip();
+  }
+}

@@ -1,0 +1,88 @@
+package offhours.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import offhours.aws.AwsClients.Service;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/** The hook the permission test records every SDK call with; a loopback server stands in for SQS. */
+class AwsClientsInterceptorTest {
+
+  @Test
+  void anAddedInterceptorSeesEveryCallAndKeepsTheCallersOwnOverrides() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      byte[] body = "{\"__type\":\"com.amazonaws.sqs#InternalError\",\"message\":\"try again\"}"
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+      exchange.sendResponseHeaders(500, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor recorder = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        seen.add(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
+            + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+      }
+    };
+    URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    try (AwsClients plain = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SQS, endpoint));
+        AwsClients recording = plain.withInterceptor(recorder);
+        SqsClient sqs = recording.build(Service.SQS, SqsClient.builder()
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
+
+      assertThatThrownBy(() -> sqs.getQueueUrl(r -> r.queueName("offhours-queue"))).isInstanceOf(SqsException.class);
+
+      assertThat(seen).containsExactly("Sqs.GetQueueUrl");
+      assertThat(requests).as("the caller's no-retry strategy survives the added interceptor").hasValue(1);
+      assertThat(recording.region()).isEqualTo(Region.EU_CENTRAL_1);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void clientsBuiltWithoutTheHookRecordNothing() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor recorder = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        seen.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+      }
+    };
+    URI nowhere = URI.create("http://127.0.0.1:9");
+    try (AwsClients plain = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SQS, nowhere));
+        AwsClients recording = plain.withInterceptor(recorder);
+        SqsClient unrecorded = plain.build(Service.SQS, SqsClient.builder()
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
+
+      assertThatThrownBy(() -> unrecorded.getQueueUrl(r -> r.queueName("q"))).isNotNull();
+
+      assertThat(seen).as("the original factory is unchanged by withInterceptor").isEmpty();
+      assertThat(recording).isNotSameAs(plain);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package offhours.stack;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import offhours.stack.AwsCallRecorder.Call;
+import offhours.stack.IamRole.Permission;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingRequest;
+import software.amazon.awssdk.services.lambda.model.UpdateEventSourceMappingRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.DeleteEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.ListTagsRequest;
+import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointRequest;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
+
+/**
+ * What IAM authorizes for each SDK operation offhours' functions use: the action and the resource ARN, from the
+ * Service Authorization Reference ("Actions, resources, and condition keys" of S3, SQS, DynamoDB, SageMaker and
+ * Lambda). An operation without an entry fails loudly: a new AWS call must come with its mapping.
+ */
+final class IamActions {
+
+  private final String partition;
+  private final String account;
+
+  IamActions(String partition, String account) {
+    this.partition = partition;
+    this.account = account;
+  }
+
+  List<Permission> required(Call call) {
+    String because = call.toString();
+    List<Permission> needed = new ArrayList<>();
+    String op = call.service() + "." + call.operation();
+    switch (op) {
+      case "S3.GetObject", "S3.HeadObject" -> {
+        String bucket;
+        String key;
+        String version;
+        if (call.request() instanceof GetObjectRequest r) {
+          bucket = r.bucket();
+          key = r.key();
+          version = r.versionId();
+        } else {
+          HeadObjectRequest r = (HeadObjectRequest) call.request();
+          bucket = r.bucket();
+          key = r.key();
+          version = r.versionId();
+        }
+        // Reading a given version is its own action (s3:GetObjectVersion).
+        needed.add(new Permission(version == null ? "s3:GetObject" : "s3:GetObjectVersion",
+            "arn:" + partition + ":s3:::" + bucket + "/" + key, because));
+        if (call.status() == 404) {
+          // S3 answers 404 for a missing key only to a caller that may list the bucket; others get 403
+          // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions"). The code relied on
+          // the 404, so the role needs s3:ListBucket.
+          needed.add(new Permission("s3:ListBucket", "arn:" + partition + ":s3:::" + bucket,
+              because + ", which needs the 404 S3 gives only with s3:ListBucket"));
+        }
+      }
+      case "Sqs.SendMessage", "Sqs.GetQueueAttributes", "Sqs.ReceiveMessage", "Sqs.DeleteMessage",
+          "Sqs.ChangeMessageVisibility", "Sqs.DeleteMessageBatch", "Sqs.SendMessageBatch",
+          "Sqs.ChangeMessageVisibilityBatch" -> {
+        String url = (String) call.request().getValueForField("QueueUrl", String.class).orElseThrow();
+        String action = call.operation().replace("Batch", "");
+        needed.add(new Permission("sqs:" + action, queueArn(url, call), because));
+      }
+      case "DynamoDb.GetItem", "DynamoDb.PutItem", "DynamoDb.UpdateItem", "DynamoDb.DeleteItem" -> {
+        String table = (String) call.request().getValueForField("TableName", String.class).orElseThrow();
+        needed.add(new Permission("dynamodb:" + call.operation(), arn(call, "dynamodb", "table/" + table), because));
+      }
+      case "DynamoDb.Query", "DynamoDb.Scan" -> {
+        String table = (String) call.request().getValueForField("TableName", String.class).orElseThrow();
+        String index = call.request() instanceof QueryRequest q ? q.indexName()
+            : ((ScanRequest) call.request()).indexName();
+        needed.add(new Permission("dynamodb:" + call.operation(),
+            arn(call, "dynamodb", "table/" + table + (index == null ? "" : "/index/" + index)), because));
+      }
+      case "SageMaker.DescribeEndpoint" -> needed.add(new Permission("sagemaker:DescribeEndpoint",
+          endpoint(call, ((DescribeEndpointRequest) call.request()).endpointName()), because));
+      case "SageMaker.DeleteEndpoint" -> needed.add(new Permission("sagemaker:DeleteEndpoint",
+          endpoint(call, ((DeleteEndpointRequest) call.request()).endpointName()), because));
+      case "SageMaker.CreateEndpoint" -> {
+        // CreateEndpoint is authorized on the endpoint and on the endpoint config it reads; tags given with it
+        // also need sagemaker:AddTags (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
+        CreateEndpointRequest r = (CreateEndpointRequest) call.request();
+        needed.add(new Permission("sagemaker:CreateEndpoint", endpoint(call, r.endpointName()), because));
+        needed.add(new Permission("sagemaker:CreateEndpoint", endpointConfig(call, r.endpointConfigName()), because));
+        if (r.hasTags() && !r.tags().isEmpty()) {
+          needed.add(new Permission("sagemaker:AddTags", endpoint(call, r.endpointName()), because + " with Tags"));
+        }
+      }
+      case "SageMaker.UpdateEndpoint" -> {
+        UpdateEndpointRequest r = (UpdateEndpointRequest) call.request();
+        needed.add(new Permission("sagemaker:UpdateEndpoint", endpoint(call, r.endpointName()), because));
+        needed.add(new Permission("sagemaker:UpdateEndpoint", endpointConfig(call, r.endpointConfigName()), because));
+      }
+      case "SageMaker.ListTags" -> needed.add(new Permission("sagemaker:ListTags",
+          ((ListTagsRequest) call.request()).resourceArn(), because));
+      case "SageMakerRuntime.InvokeEndpoint" -> needed.add(new Permission("sagemaker:InvokeEndpoint",
+          endpoint(call, ((InvokeEndpointRequest) call.request()).endpointName()), because));
+      case "Lambda.GetEventSourceMapping" -> needed.add(new Permission("lambda:GetEventSourceMapping",
+          arn(call, "lambda", "event-source-mapping:" + ((GetEventSourceMappingRequest) call.request()).uuid()),
+          because));
+      case "Lambda.UpdateEventSourceMapping" -> needed.add(new Permission("lambda:UpdateEventSourceMapping",
+          arn(call, "lambda", "event-source-mapping:" + ((UpdateEventSourceMappingRequest) call.request()).uuid()),
+          because));
+      default -> throw new IllegalStateException("the permission test has no IAM mapping for " + op + ": add the action"
+          + " and resource the Service Authorization Reference gives for it to " + IamActions.class.getSimpleName());
+    }
+    return needed;
+  }
+
+  private String arn(Call call, String service, String resource) {
+    return "arn:" + partition + ":" + service + ":" + call.region().id() + ":" + account + ":" + resource;
+  }
+
+  /** SageMaker ARNs carry resource names in lower case. */
+  private String endpoint(Call call, String name) {
+    return arn(call, "sagemaker", "endpoint/" + name.toLowerCase(Locale.ROOT));
+  }
+
+  private String endpointConfig(Call call, String name) {
+    return arn(call, "sagemaker", "endpoint-config/" + name.toLowerCase(Locale.ROOT));
+  }
+
+  /** https://sqs.REGION.amazonaws.com/ACCOUNT/NAME (or a local endpoint's http://host:port/ACCOUNT/NAME). */
+  private String queueArn(String url, Call call) {
+    String[] path = URI.create(url).getPath().split("/");
+    if (path.length != 3) {
+      throw new IllegalArgumentException("queue URL " + url + " is not .../ACCOUNT/NAME");
+    }
+    return "arn:" + partition + ":sqs:" + call.region().id() + ":" + path[1] + ":" + path[2];
+  }
+}

@@ -1,0 +1,316 @@
+package offhours.stack;
+
+// Needs: moto_server (AwsServicesExtension); the local SageMaker and the local Lambda run in this JVM.
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import offhours.aws.AwsClients.Service;
+import offhours.classify.ClassifyConfig;
+import offhours.classify.ClassifyHandler;
+import offhours.endpoint.ControllerConfig;
+import offhours.endpoint.ControllerHandler;
+import offhours.endpoint.EndpointCleanupHandler;
+import offhours.testing.AwsServicesExtension;
+import offhours.testing.AwsServicesExtension.AwsServices;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Every AWS call each Lambda function's code makes is permitted by that function's role in template.yaml, and the role
+ * grants nothing more. Each function's real handler runs its scenarios against local services (moto_server, the local
+ * SageMaker, the local Lambda) deployed under the names the resolved template gives; every SDK call is recorded, mapped
+ * to its IAM action and resource ARN, and checked against the role as the same stack resolves it. A function in the
+ * template without scenarios here fails, and so does a call without an IAM mapping, so neither can slip past.
+ */
+@ExtendWith(AwsServicesExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PermissionsIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path EVENTS = Path.of("events");
+
+  /** One thing a function does on AWS, against a freshly deployed stack with these parameter values. */
+  interface Body {
+    void run(LocalDeployment d) throws Exception;
+  }
+
+  record Scenario(String name, Map<String, String> parameters, Body body) {}
+
+  private final Map<String, Object> template;
+  private final LocalDeployment.Services services;
+
+  PermissionsIT(AwsServices aws) throws IOException {
+    this.template = CloudFormationYaml.parse(Files.readString(Path.of("template.yaml")));
+    this.services = new LocalDeployment.Services(aws);
+  }
+
+  @AfterAll
+  void close() {
+    services.close();
+  }
+
+  /** Every Lambda function of the template, after the SAM transform. */
+  Stream<String> functions() {
+    return StackResolver.map(template.get("Resources")).entrySet().stream()
+        .filter(e -> List.of("AWS::Serverless::Function", "AWS::Lambda::Function")
+            .contains(StackResolver.map(e.getValue()).get("Type")))
+        .map(Map.Entry::getKey);
+  }
+
+  Map<String, List<Scenario>> scenarios() {
+    return Map.of(
+        "ClassifyFunction", classify(),
+        "ControllerFunction", controller(),
+        "EndpointCleanupFunction", cleanup());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("functions")
+  void everyCallTheFunctionMakesIsGrantedAndEveryGrantIsUsed(String function) throws Exception {
+    List<Scenario> scenarios = scenarios().get(function);
+    assertThat(scenarios).as("scenarios of %s: a function added to template.yaml needs its scenarios in %s", function,
+        PermissionsIT.class.getSimpleName()).isNotNull().isNotEmpty();
+    PermissionAudit audit = new PermissionAudit(function);
+    for (Scenario scenario : scenarios) {
+      try (LocalDeployment d = LocalDeployment.deploy(services, template, scenario.parameters())) {
+        scenario.body().run(d);
+        audit.add(d.stack, scenario.name(), d.recorder.calls());
+      }
+    }
+    List<String> findings = Stream.concat(audit.missing().stream(), audit.surplus().stream()).toList();
+    assertThat(findings).as("calls of %s that its role does not grant, and grants that none of its calls use",
+        function).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- Classify
+
+  private List<Scenario> classify() {
+    return List.of(
+        new Scenario("uploads classified on an InService endpoint", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          d.upload("photos/chelsea.png", "chelsea.png");
+          d.upload("photos/rocket.jpg", "rocket.jpg");
+          d.deliver(classifyHandler(d), 2);
+          assertThat(d.operations()).contains("S3.GetObject", "SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem");
+        }),
+        new Scenario("an upload deleted before it was read gets the 'gone' verdict", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          d.upload("photos/deleted.png", "chelsea.png");
+          d.services.s3.deleteObject(r -> r.bucket(d.bucket).key("photos/deleted.png"));
+          d.deliver(classifyHandler(d), 1);
+          assertThat(d.recorder.calls()).anySatisfy(c -> assertThat(c.toString()).isEqualTo("S3.GetObject -> 404 NoSuchKey"));
+        }),
+        new Scenario("the endpoint is off: the batch is deferred back to the queue", Map.of(), d -> {
+          d.upload("photos/waiting.png", "chelsea.png");
+          d.deliver(classifyHandler(d), 1);
+          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "Sqs.SendMessage");
+        }),
+        new Scenario("labels read from LabelsS3Uri at init", labelsBucket(), d -> {
+          String uri = d.stack.parameters().get("LabelsS3Uri");
+          String bucket = uri.substring("s3://".length(), uri.indexOf('/', "s3://".length()));
+          d.services.s3.createBucket(r -> r.bucket(bucket));
+          d.services.s3.putObject(r -> r.bucket(bucket).key("labels.txt"),
+              RequestBody.fromString("Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          d.upload("photos/chelsea.png", "chelsea.png");
+          d.deliver(classifyHandler(d), 1);
+          assertThat(d.operations()).startsWith("S3.GetObject").contains("DynamoDb.PutItem");
+        }),
+        new Scenario("the bucket's owner turned versioning on: the event's version is read", Map.of(), d -> {
+          d.services.s3.putBucketVersioning(r -> r.bucket(d.bucket)
+              .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          d.upload("photos/versioned.png", "chelsea.png");
+          String version = d.services.s3.headObject(r -> r.bucket(d.bucket).key("photos/versioned.png")).versionId();
+          // S3 names the version in s3.object.versionId for a versioned bucket; moto leaves it out, so the
+          // notification is sent again as S3 would have sent it.
+          for (var m : d.takeAll(1)) {
+            JsonNode body = JSON.readTree(m.body());
+            if (body.has("Records")) {
+              ((com.fasterxml.jackson.databind.node.ObjectNode) body.at("/Records/0/s3/object")).put("versionId", version);
+              d.services.sqs.sendMessage(r -> r.queueUrl(d.queueUrl).messageBody(body.toString()));
+            }
+          }
+          d.deliver(classifyHandler(d), 1);
+          assertThat(d.recorder.calls()).anySatisfy(c -> assertThat(c.request().getValueForField("VersionId",
+              String.class)).contains(version));
+        }),
+        new Scenario("SnapStart priming before the snapshot", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          classifyHandler(d).beforeCheckpoint(null);
+          assertThat(d.operations()).contains("DynamoDb.PutItem", "SageMakerRuntime.InvokeEndpoint");
+        }));
+  }
+
+  private static Map<String, String> labelsBucket() {
+    return Map.of("Labels", "", "LabelsS3Uri", "s3://offhours-labels-" + LocalDeployment.unique() + "/labels.txt");
+  }
+
+  /** The Classify handler as Lambda builds it: its environment from the template, clients from the one factory. */
+  private static ClassifyHandler classifyHandler(LocalDeployment d) {
+    return new ClassifyHandler(d.recording.build(Service.S3, S3Client.builder().forcePathStyle(true)),
+        d.recording.build(Service.SQS, SqsClient.builder()), d.recording.build(Service.DYNAMODB, DynamoDbClient.builder()),
+        d.recording.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        ClassifyConfig.fromEnv(d.env("ClassifyFunction")), Clock.systemUTC());
+  }
+
+  // ---------------------------------------------------------------- the controller
+
+  private List<Scenario> controller() {
+    return List.of(
+        new Scenario("start, readiness probe, enable, tick, stop, drain, delete, auto", Map.of(), d -> {
+          ControllerHandler controller = controllerHandler(d);
+          Map<String, Object> started = controller.handleRequest(event("controller-start.json"), context(d,
+              "ControllerFunction"));
+          assertThat(started).containsEntry("action", "CREATE_ENDPOINT");
+          LocalDeployment.await("the created endpoint InService", () -> d.endpointStatus().equals("InService"));
+          Map<String, Object> enabled = controller.handleRequest(event("sagemaker-endpoint-state-change.json"),
+              context(d, "ControllerFunction"));
+          assertThat(enabled).containsEntry("action", "ENABLE_MAPPING").containsEntry("outcome", "ok");
+          LocalDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "NONE");
+          assertThat(controller.handleRequest(event("controller-stop.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DISABLE_MAPPING");
+          LocalDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DELETE_ENDPOINT");
+          controller.handleRequest(event("controller-auto.json"), context(d, "ControllerFunction"));
+        }),
+        new Scenario("an endpoint this stack did not create is reported, never fed", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          Map<String, Object> decision = controllerHandler(d).handleRequest(event("controller-start.json"),
+              context(d, "ControllerFunction"));
+          assertThat(decision).containsEntry("action", "NONE").containsEntry("foreignEndpoint", true);
+          assertThat(d.operations()).doesNotContain("SageMaker.CreateEndpoint", "SageMaker.DeleteEndpoint",
+              "SageMakerRuntime.InvokeEndpoint", "Lambda.UpdateEventSourceMapping");
+        }),
+        new Scenario("a stack update replaced the endpoint config: pause, drain, replace, probe, enable", Map.of(), d -> {
+          String old = d.endpointConfigName + "-old";
+          d.services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(old).productionVariants(
+              software.amazon.awssdk.services.sagemaker.model.ProductionVariant.builder().variantName("AllTraffic")
+                  .modelName(String.valueOf(d.stack.getAtt("Model", "ModelName"))).instanceType("ml.m5.large")
+                  .initialInstanceCount(1).build()));
+          d.startEndpoint(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
+          d.services.lambda.updateEventSourceMapping(r -> r.uuid(d.mappingUuid).enabled(true));
+          LocalDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+          ControllerHandler controller = controllerHandler(d);
+          assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DISABLE_MAPPING");
+          LocalDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DELETE_ENDPOINT");
+          LocalDeployment.await("the old endpoint gone", () -> d.endpointStatus().equals("absent"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "CREATE_ENDPOINT");
+          LocalDeployment.await("the new endpoint InService", () -> d.endpointStatus().equals("InService"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "ENABLE_MAPPING").containsEntry("endpointConfig", d.endpointConfigName);
+        }));
+  }
+
+  private static ControllerHandler controllerHandler(LocalDeployment d) {
+    return new ControllerHandler(d.recording, ControllerConfig.fromEnvironment(d.env("ControllerFunction")),
+        LocalDeployment.CLOCK);
+  }
+
+  // ---------------------------------------------------------------- the stack-delete cleanup
+
+  private List<Scenario> cleanup() {
+    return List.of(
+        new Scenario("stack delete with a live endpoint and an enabled trigger", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          d.services.lambda.updateEventSourceMapping(r -> r.uuid(d.mappingUuid).enabled(true));
+          JsonNode response = cleanupResponse(d, "Delete");
+          assertThat(response.get("Status").asText()).as("response %s", response).isEqualTo("SUCCESS");
+          assertThat(d.operations()).contains("SageMaker.DeleteEndpoint", "Lambda.UpdateEventSourceMapping");
+        }),
+        new Scenario("a Delete of another stack's resource is answered, not acted on", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          JsonNode response = cleanupResponse(d, "Delete", Map.of("StackId",
+              "arn:aws:cloudformation:us-east-1:123456789012:stack/someone-else/" + LocalDeployment.unique()));
+          assertThat(response.get("Reason").asText()).startsWith("ignored, nothing deleted");
+          assertThat(d.operations()).isEmpty();
+          assertThat(d.endpointStatus()).isEqualTo("InService");
+        }),
+        new Scenario("stack create and update: nothing to do", Map.of(), d -> {
+          assertThat(cleanupResponse(d, "Create").get("Status").asText()).isEqualTo("SUCCESS");
+          assertThat(cleanupResponse(d, "Update").get("Status").asText()).isEqualTo("SUCCESS");
+          assertThat(d.operations()).isEmpty();
+        }));
+  }
+
+  /** Sends the custom resource event CloudFormation would send for this stack and returns the handler's answer. */
+  private JsonNode cleanupResponse(LocalDeployment d, String requestType) throws Exception {
+    return cleanupResponse(d, requestType, Map.of());
+  }
+
+  private JsonNode cleanupResponse(LocalDeployment d, String requestType, Map<String, Object> overrides)
+      throws Exception {
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      Map<String, Object> event = new LinkedHashMap<>(event("cfn-endpoint-cleanup-delete.json"));
+      event.put("RequestType", requestType);
+      event.put("StackId", d.stack.stack().stackId());
+      event.put("ResponseURL", "http://127.0.0.1:" + server.getAddress().getPort() + "/response?X-Amz-Signature=x");
+      event.put("ResourceProperties", d.stack.properties("EndpointCleanup"));
+      if (requestType.equals("Create")) {
+        event.remove("PhysicalResourceId");
+      }
+      event.putAll(overrides);
+      new EndpointCleanupHandler(d.env("EndpointCleanupFunction"), env -> d.recording, HttpClient.newHttpClient())
+          .handleRequest(event, context(d, "EndpointCleanupFunction"));
+      assertThat(bodies).hasSize(1);
+      return JSON.readTree(bodies.getFirst());
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> event(String fixture) throws IOException {
+    return new HashMap<>(JSON.readValue(EVENTS.resolve(fixture).toFile(), Map.class));
+  }
+
+  private static com.amazonaws.services.lambda.runtime.Context context(LocalDeployment d, String function) {
+    Object timeout = d.stack.properties(function).get("Timeout");
+    return LocalDeployment.context(String.valueOf(d.stack.ref(function)),
+        Duration.ofSeconds(Long.parseLong(String.valueOf(timeout))));
+  }
+}

@@ -1,0 +1,157 @@
+package offhours.stack;
+
+// Needs: moto_server (AwsServicesExtension) and the AWS CLI (`aws` on the PATH or in ~/.pyenv/shims).
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import offhours.aws.AwsClients.Service;
+import offhours.results.ResultsTable;
+import offhours.testing.AwsServicesExtension;
+import offhours.testing.AwsServicesExtension.AwsServices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The README's "Removing the stack" commands, run as written with the AWS CLI against moto_server (each gets
+ * {@code --endpoint-url}; the placeholders become the names of resources made like the ones {@code sam delete} keeps),
+ * leave none of those resources behind. {@code sam delete} itself needs AWS and is not run.
+ */
+@ExtendWith(AwsServicesExtension.class)
+class RemovingTheStackReadmeIT {
+
+  private final S3Client s3;
+  private final SqsClient sqs;
+  private final DynamoDbClient dynamo;
+  private final CloudFormationClient cloudFormation;
+  private final AwsServices services;
+
+  RemovingTheStackReadmeIT(AwsServices services) {
+    this.services = services;
+    this.s3 = services.clients().build(Service.S3, S3Client.builder().forcePathStyle(true));
+    this.sqs = services.clients().build(Service.SQS, SqsClient.builder());
+    this.dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
+    this.cloudFormation = services.clients().build(Service.CLOUDFORMATION, CloudFormationClient.builder()
+        .endpointOverride(services.endpoint()));
+  }
+
+  /** The lines of the first code block after the README's "### Removing the stack". */
+  static List<String> readmeCommands() throws IOException {
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    int section = readme.indexOf("\n### Removing the stack\n");
+    assertThat(section).as("README section 'Removing the stack'").isPositive();
+    int open = readme.indexOf("\n```\n", section) + 5;
+    int close = readme.indexOf("\n```", open);
+    return readme.substring(open, close).lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  /** A command line split as a shell would split these: on spaces, single quotes kept together. */
+  static List<String> words(String line) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    boolean quoted = false;
+    for (char c : line.toCharArray()) {
+      if (c == '\'') {
+        quoted = !quoted;
+      } else if (c == ' ' && !quoted) {
+        if (!word.isEmpty()) {
+          words.add(word.toString());
+          word.setLength(0);
+        }
+      } else {
+        word.append(c);
+      }
+    }
+    if (!word.isEmpty()) {
+      words.add(word.toString());
+    }
+    return words;
+  }
+
+  @Test
+  void theCommandsDeleteWhatSamDeleteKeeps(@TempDir Path home) throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String stack = "offhours-readme-" + suffix;
+    String dlqUrl = sqs.createQueue(r -> r.queueName("offhours-readme-dlq-" + suffix)).queueUrl();
+    String queueUrl = sqs.createQueue(r -> r.queueName("offhours-readme-queue-" + suffix)).queueUrl();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"Records\":[]}"));
+    String bucket = "offhours-readme-" + suffix;
+    s3.createBucket(r -> r.bucket(bucket));
+    s3.putObject(r -> r.bucket(bucket).key("photos/cat.png"), RequestBody.fromString("not really a png"));
+    String table = "offhours-readme-results-" + suffix;
+    dynamo.createTable(ResultsTable.createTableRequest(table));
+    cloudFormation.createStack(r -> r.stackName(stack).templateBody("""
+        Resources:
+          Placeholder: {Type: AWS::SQS::Queue}
+        Outputs:
+          BucketName: {Value: %s}
+          QueueUrl: {Value: %s}
+          DeadLetterQueueUrl: {Value: %s}
+          ResultsTableName: {Value: %s}
+        """.formatted(bucket, queueUrl, dlqUrl, table)));
+
+    Map<String, String> placeholders = Map.of("QUEUE_URL", queueUrl, "DEAD_LETTER_QUEUE_URL", dlqUrl,
+        "s3://BUCKET", "s3://" + bucket, "RESULTS_TABLE", table, "--stack-name offhours ", "--stack-name " + stack + " ");
+    List<String> ran = new ArrayList<>();
+    for (String line : readmeCommands()) {
+      if (line.startsWith("sam ")) {
+        continue; // needs AWS
+      }
+      String command = line;
+      for (var p : placeholders.entrySet()) {
+        command = command.replace(p.getKey(), p.getValue());
+      }
+      List<String> words = new ArrayList<>(words(command));
+      assertThat(words.getFirst()).as("README command %s", line).isEqualTo("aws");
+      words.set(0, awsCli().toString());
+      words.addAll(1, List.of("--endpoint-url", services.endpoint().toString()));
+      ProcessBuilder builder = new ProcessBuilder(words).redirectErrorStream(true)
+          .redirectOutput(home.resolve("aws.log").toFile()).directory(home.toFile());
+      // Dummy credentials and a region; nothing of the user's own AWS configuration is read.
+      builder.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "offhours", "AWS_SECRET_ACCESS_KEY", "offhours",
+          "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", home.resolve("config").toString(),
+          "AWS_SHARED_CREDENTIALS_FILE", home.resolve("credentials").toString(), "AWS_PAGER", ""));
+      builder.environment().remove("AWS_PROFILE");
+      Process process = builder.start();
+      process.getOutputStream().close();
+      assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s finished", line).isTrue();
+      assertThat(process.exitValue()).as("%s:\n%s", line, Files.readString(home.resolve("aws.log"))).isZero();
+      if (line.contains("describe-stacks")) {
+        assertThat(Files.readString(home.resolve("aws.log"))).as("the outputs to note before the delete")
+            .contains(bucket, queueUrl, dlqUrl, table);
+      }
+      ran.add(line);
+    }
+
+    assertThat(ran).as("README commands run").hasSizeGreaterThanOrEqualTo(6);
+    assertThat(sqs.listQueues(r -> r.queueNamePrefix("offhours-readme-")).queueUrls())
+        .doesNotContain(queueUrl, dlqUrl);
+    assertThat(s3.listBuckets().buckets()).noneMatch(b -> b.name().equals(bucket));
+    assertThat(dynamo.listTables().tableNames()).doesNotContain(table);
+    cloudFormation.deleteStack(r -> r.stackName(stack));
+  }
+
+  private static Path awsCli() {
+    List<Path> candidates = new ArrayList<>();
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      candidates.add(Path.of(dir, "aws"));
+    }
+    candidates.add(Path.of(System.getProperty("user.home"), ".pyenv", "shims", "aws"));
+    return candidates.stream().filter(Files::isExecutable).findFirst()
+        .orElseThrow(() -> new AssertionError("the AWS CLI (aws) is needed: apt-get install awscli or pip install awscli"));
+  }
+}
