@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients;
-import offhours.local.model.DefaultModel;
+import offhours.cache.CacheDirectory;
 
 /**
  * Everything a command may take from the outside world, read once in {@link Main#main}: streams, the
@@ -43,7 +43,7 @@ public record Context(
    * (contracts: "Local stack state file").
    */
   public static Path cacheDir(Map<String, String> env) {
-    return DefaultModel.cacheDir(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+    return CacheDirectory.resolve(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
   }
 
   /** The zone in which "18:00" and "2026-11-25T18:00" are read. */

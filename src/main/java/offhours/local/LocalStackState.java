@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
+import offhours.cache.CacheFiles;
 
 /**
  * The local stack's state file, {@code <cache>/local/stack.json} (contracts: "Local stack state file"),
@@ -42,8 +42,6 @@ public record LocalStackState(Long pid, String region, Map<String, URI> endpoint
   /** Writes atomically, so a reader never sees half a file. */
   public void write(Path file) throws IOException {
     Files.createDirectories(file.getParent());
-    Path temporary = Files.createTempFile(file.getParent(), "stack-", ".json.tmp");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), this);
-    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    CacheFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
   }
 }

@@ -26,6 +26,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import offhours.aws.AwsClients.Service;
+import offhours.cache.CacheDirectory;
 import offhours.local.LocalStack;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.model.ContainerMeasurements;
@@ -85,7 +86,7 @@ public final class Bench {
     // The local stack's functions log to standard output (as on Lambda); the table alone goes there.
     PrintStream out = System.out;
     System.setOut(System.err);
-    Path cache = DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")));
+    Path cache = CacheDirectory.ofThisProcess();
     ModelFiles model = DefaultModel.ensure(cache);
     if (sections.contains("packages")) {
       packages();

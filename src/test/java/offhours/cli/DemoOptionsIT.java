@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import offhours.cache.CacheDirectory;
 import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The demo serving a user's own ONNX model (--model) and a user's own container (--container-command). */
 class DemoOptionsIT {
 
-  private static final Path CACHE = DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")));
+  private static final Path CACHE = CacheDirectory.ofThisProcess();
 
   @Test
   void aUsersOwnOnnxModelAndLabelsServeTheDemo(@TempDir Path dir) throws Exception {

@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients.Service;
-import offhours.local.model.DefaultModel;
+import offhours.cache.CacheDirectory;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.SdkBytes;
@@ -65,7 +65,7 @@ final class StackFixture implements AutoCloseable {
    * ~/.cache/offhours), so the default model is fetched and converted once per machine, not once per test.
    */
   static Path sharedCache() {
-    return DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")));
+    return CacheDirectory.ofThisProcess();
   }
 
   /** Local mode's options with a 1 s controller tick, a short creating delay and these controller variables. */
