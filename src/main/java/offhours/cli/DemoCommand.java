@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import offhours.aws.AwsClients.Service;
-import offhours.local.LocalStack;
+import offhours.local.LocalDeployment;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -64,7 +64,7 @@ final class DemoCommand implements Command {
     if (operands.size() > 1) {
       throw CliException.usage("demo takes at most one folder, got " + operands.size() + " arguments");
     }
-    LocalStack.Options options = LocalCommand.settings(call);
+    LocalDeployment.Options options = LocalCommand.settings(call);
     String dir = operands.isEmpty() ? defaultImages(call.context()) : operands.getFirst();
     UploadPlan plan = UploadPlan.of(List.of(dir), "", false);
     if (plan.items().isEmpty()) {
@@ -75,7 +75,7 @@ final class DemoCommand implements Command {
     Path functionLog = java.nio.file.Files.createDirectories(options.cacheDir().resolve("local").resolve("logs"))
         .resolve("demo-functions.log");
     call.err().println("function logs (what CloudWatch would show): " + functionLog);
-    try (FunctionLogs logs = FunctionLogs.to(functionLog); LocalStack stack = LocalStack.start(options, call.err())) {
+    try (FunctionLogs logs = FunctionLogs.to(functionLog); LocalDeployment stack = LocalDeployment.start(options, call.err())) {
       String bucket = stack.resources().bucket();
       call.err().println("endpoint " + stack.names().endpoint() + " is off; uploading "
           + Format.plural(plan.items().size(), "image") + " from " + dir + " ...");
@@ -100,7 +100,7 @@ final class DemoCommand implements Command {
     }
   }
 
-  private static Map<String, ResultItem> await(Invocation call, LocalStack stack, ResultsTable results, String bucket,
+  private static Map<String, ResultItem> await(Invocation call, LocalDeployment stack, ResultsTable results, String bucket,
       UploadPlan plan, Instant started, Duration timeout) throws InterruptedException {
     Map<String, ResultItem> byKey = new LinkedHashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -134,7 +134,7 @@ final class DemoCommand implements Command {
   }
 
   /** "absent, trigger Disabled", "Creating, trigger Disabled", "InService, trigger Enabled": the demo's progress. */
-  private static String endpointStatus(SageMakerClient sageMaker, LocalStack stack) {
+  private static String endpointStatus(SageMakerClient sageMaker, LocalDeployment stack) {
     String endpoint;
     try {
       endpoint = sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).endpointStatusAsString();
@@ -146,7 +146,7 @@ final class DemoCommand implements Command {
       }
       endpoint = "absent";
     }
-    return endpoint + ", trigger " + stack.lambda().stats(stack.mappingUuid()).state();
+    return endpoint + ", trigger " + stack.services().lambda().stats(stack.mappingUuid()).state();
   }
 
   private static void print(Invocation call, UploadPlan plan, Map<String, ResultItem> byKey) {

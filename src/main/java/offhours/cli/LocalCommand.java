@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import offhours.local.LocalStack;
-import offhours.local.LocalStackState;
+import offhours.local.LocalDeployment;
+import offhours.local.StateFile;
 
 /** {@code offhours local start|stop|status|run}: the local stack as a background service. */
 final class LocalCommand {
@@ -29,7 +29,7 @@ final class LocalCommand {
         List.of(new Start(), new Stop(), new Status(), new Run()));
   }
 
-  static LocalStack.Options settings(Invocation call) {
+  static LocalDeployment.Options settings(Invocation call) {
     Arguments args = call.args();
     Optional<Path> model = args.value(MODEL.name()).map(Path::of);
     Optional<Path> labels = args.value(LABELS.name()).map(Path::of);
@@ -37,7 +37,7 @@ final class LocalCommand {
       throw CliException.usage("labels file " + p + " does not exist");
     });
     try {
-      return new LocalStack.Options(call.context().cacheDir(), model, labels, args.value(CONTAINER_COMMAND.name()),
+      return new LocalDeployment.Options(call.context().cacheDir(), model, labels, args.value(CONTAINER_COMMAND.name()),
           Duration.ofSeconds(3), Duration.ofSeconds(2), Map.of());
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
@@ -83,8 +83,8 @@ final class LocalCommand {
 
     @Override
     public int run(Invocation call) throws Exception {
-      Path stateFile = LocalStackState.file(call.context().cacheDir());
-      LocalStack stack = LocalStack.start(settings(call), call.err());
+      Path stateFile = StateFile.path(call.context().cacheDir());
+      LocalDeployment stack = LocalDeployment.start(settings(call), call.err());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
@@ -95,7 +95,7 @@ final class LocalCommand {
         stack.close();
         stopped.countDown();
       }, "offhours-local-stop"));
-      LocalStackState state = stack.state(ProcessHandle.current().pid());
+      StateFile state = stack.state(ProcessHandle.current().pid());
       state.write(stateFile);
       Status.print(call, state);
       stopped.await();
@@ -132,8 +132,8 @@ final class LocalCommand {
     @Override
     public int run(Invocation call) throws Exception {
       Path cache = call.context().cacheDir();
-      Path stateFile = LocalStackState.file(cache);
-      Optional<LocalStackState> running = Status.running(stateFile);
+      Path stateFile = StateFile.path(cache);
+      Optional<StateFile> running = Status.running(stateFile);
       if (running.isPresent()) {
         call.err().println("the local stack is already running (pid " + running.get().pid() + ")");
         Status.print(call, running.get());
@@ -157,7 +157,7 @@ final class LocalCommand {
       Process child = pb.start();
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
       while (System.nanoTime() < deadline) {
-        Optional<LocalStackState> state = Status.running(stateFile);
+        Optional<StateFile> state = Status.running(stateFile);
         if (state.isPresent() && state.get().pid() == child.pid()) {
           call.err().println("the local stack is running in the background (pid " + child.pid() + "); log: " + log);
           Status.print(call, state.get());
@@ -192,8 +192,8 @@ final class LocalCommand {
 
     @Override
     public int run(Invocation call) throws Exception {
-      Path stateFile = LocalStackState.file(call.context().cacheDir());
-      Optional<LocalStackState> running = Status.running(stateFile);
+      Path stateFile = StateFile.path(call.context().cacheDir());
+      Optional<StateFile> running = Status.running(stateFile);
       if (running.isEmpty()) {
         Files.deleteIfExists(stateFile);
         call.out().println("the local stack is not running");
@@ -230,7 +230,7 @@ final class LocalCommand {
 
     @Override
     public int run(Invocation call) throws Exception {
-      Optional<LocalStackState> running = running(LocalStackState.file(call.context().cacheDir()));
+      Optional<StateFile> running = running(StateFile.path(call.context().cacheDir()));
       if (running.isEmpty()) {
         if (call.json()) {
           call.out().println(Json.line(Json.object().put("running", false)));
@@ -243,12 +243,12 @@ final class LocalCommand {
       return 0;
     }
 
-    static Optional<LocalStackState> running(Path stateFile) {
+    static Optional<StateFile> running(Path stateFile) {
       if (!Files.isRegularFile(stateFile)) {
         return Optional.empty();
       }
       try {
-        LocalStackState state = LocalStackState.read(stateFile);
+        StateFile state = StateFile.read(stateFile);
         boolean alive = state.pid() != null && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
         return alive ? Optional.of(state) : Optional.empty();
       } catch (IOException e) {
@@ -256,7 +256,7 @@ final class LocalCommand {
       }
     }
 
-    static void print(Invocation call, LocalStackState state) {
+    static void print(Invocation call, StateFile state) {
       if (call.args().has(Option.JSON.name())) {
         var json = Json.object().put("running", true).put("pid", state.pid()).put("region", state.region());
         var endpoints = json.putObject("endpoints");
@@ -273,8 +273,9 @@ final class LocalCommand {
       state.names().forEach((k, v) -> names.add(List.of(k, v)));
       call.out().print(Table.render(List.of("RESOURCE", "NAME"), names));
       call.out().println("for the AWS CLI: export AWS_ACCESS_KEY_ID=offhours AWS_SECRET_ACCESS_KEY=offhours "
-          + "AWS_DEFAULT_REGION=" + state.region() + "; aws --endpoint-url " + state.endpoints().get("s3")
-          + " s3 ls s3://" + state.names().get("bucket"));
+          + "AWS_DEFAULT_REGION=" + state.region() + "; aws --endpoint-url "
+          + state.endpoint(StateFile.ServiceKey.S3).orElseThrow() + " s3 ls s3://"
+          + state.name(StateFile.NameKey.BUCKET).orElseThrow());
     }
   }
 }

@@ -45,7 +45,7 @@ class LocalStartAwsCliIT {
     List<ProcessHandle> tree = List.of();
     try {
       assertThat(start.code).as("offhours local start:\n%s%s", start.out, start.err).isZero();
-      LocalStackState state = LocalStackState.read(LocalStackState.file(cache));
+      StateFile state = StateFile.read(StateFile.path(cache));
       pid = state.pid();
       tree = ProcessHandle.of(pid).map(p -> Stream.concat(Stream.of(p), p.descendants()).toList()).orElse(List.of());
       assertThat(tree).as("the stack's process tree (pid %s)", pid)
@@ -100,7 +100,7 @@ class LocalStartAwsCliIT {
             .isTrue();
       }
       assertThat(offhours("local", "status").code).as("local status after stop: not running").isEqualTo(3);
-      assertThat(LocalStackState.file(cache)).as("the state file after stop").doesNotExist();
+      assertThat(StateFile.path(cache)).as("the state file after stop").doesNotExist();
     } finally {
       if (pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
         offhours("local", "stop");
