@@ -73,7 +73,9 @@ public final class LocalSageMaker implements AutoCloseable {
   private final ExecutorService requests;
   private final ScheduledExecutorService scheduler;
   private final HttpClient http;
-  private final ControlPlane controlPlane;
+  private final Arns arns;
+  private final Endpoints endpoints;
+  private final ControlApi controlApi;
   private final Invoker invoker;
   private final URI endpoint;
 
@@ -86,9 +88,14 @@ public final class LocalSageMaker implements AutoCloseable {
     Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
     launchers.put(COMMAND_IMAGE, new CommandLauncher(b.logDirectory));
     launchers.putAll(b.launchers);
-    this.controlPlane = new ControlPlane(json, b.region.id(), b.accountId, b.clock, scheduler, http, launchers,
-        b.creatingDelay, b.deletingDelay, b.pingTimeout);
-    this.invoker = new Invoker(controlPlane, http, b.modelTimeout);
+    this.arns = new Arns(b.region.id(), b.accountId);
+    Models models = new Models(arns, b.clock);
+    EndpointConfigs configs = new EndpointConfigs(arns, b.clock, models);
+    ContainerSupervisor containers = new ContainerSupervisor(launchers, http, b.pingTimeout);
+    this.endpoints = new Endpoints(arns, b.clock, scheduler, models, configs, containers, b.creatingDelay,
+        b.deletingDelay);
+    this.controlApi = new ControlApi(json, models, configs, endpoints, containers);
+    this.invoker = new Invoker(endpoints, arns, http, b.modelTimeout);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     server.setExecutor(requests);
     server.createContext("/", this::serve);
@@ -107,7 +114,7 @@ public final class LocalSageMaker implements AutoCloseable {
 
   /** The account id in every ARN and error message. */
   public String accountId() {
-    return controlPlane.account();
+    return arns.account();
   }
 
   /**
@@ -115,17 +122,17 @@ public final class LocalSageMaker implements AutoCloseable {
    * after the creating delay and without launching a container. Replaces any earlier setting.
    */
   public void failNextCreates(int count, String reason) {
-    controlPlane.failNextCreates(count, Objects.requireNonNull(reason, "reason"));
+    endpoints.failNextCreates(count, Objects.requireNonNull(reason, "reason"));
   }
 
   /** The next {@code count} created endpoints stay {@code Creating} until deleted, as a stuck creation does. */
   public void stallNextCreates(int count) {
-    controlPlane.stallNextCreates(count);
+    endpoints.stallNextCreates(count);
   }
 
   /** Changes the delays for endpoints created or deleted from now on. */
   public void delays(Duration creating, Duration deleting) {
-    controlPlane.delays(creating, deleting);
+    endpoints.delays(creating, deleting);
   }
 
   /** Stops the server, every running container, and the life-cycle threads. */
@@ -133,7 +140,7 @@ public final class LocalSageMaker implements AutoCloseable {
   public void close() {
     server.stop(0);
     scheduler.shutdownNow();
-    controlPlane.close();
+    endpoints.close();
     requests.shutdownNow();
     http.close();
   }
@@ -173,7 +180,7 @@ public final class LocalSageMaker implements AutoCloseable {
     ObjectNode out;
     try {
       JsonNode in = body.length == 0 ? json.createObjectNode() : json.readTree(body);
-      out = controlPlane.handle(operation, in);
+      out = controlApi.handle(operation, in);
     } catch (AwsError e) {
       error(exchange, e, JSON_1_1);
       return;
@@ -307,25 +314,25 @@ public final class LocalSageMaker implements AutoCloseable {
 
     /** How long an endpoint stays Creating before its container is launched (default 3 s). */
     public Builder creatingDelay(Duration delay) {
-      this.creatingDelay = ControlPlane.requireNonNegative(delay, "creating delay");
+      this.creatingDelay = Endpoints.requireNonNegative(delay, "creating delay");
       return this;
     }
 
     /** How long an endpoint stays Deleting before it is gone (default 1 s). */
     public Builder deletingDelay(Duration delay) {
-      this.deletingDelay = ControlPlane.requireNonNegative(delay, "deleting delay");
+      this.deletingDelay = Endpoints.requireNonNegative(delay, "deleting delay");
       return this;
     }
 
     /** How long a launched container has to answer GET /ping with 200 before the endpoint fails (default 60 s). */
     public Builder pingTimeout(Duration timeout) {
-      this.pingTimeout = ControlPlane.requireNonNegative(timeout, "ping timeout");
+      this.pingTimeout = Endpoints.requireNonNegative(timeout, "ping timeout");
       return this;
     }
 
     /** How long InvokeEndpoint waits for the container (default 60 s, SageMaker's model timeout). */
     public Builder modelTimeout(Duration timeout) {
-      this.modelTimeout = ControlPlane.requireNonNegative(timeout, "model timeout");
+      this.modelTimeout = Endpoints.requireNonNegative(timeout, "model timeout");
       return this;
     }
 
