@@ -7,7 +7,7 @@ import java.net.ServerSocket;
 
 /**
  * Starts the container for one endpoint, chosen by the model's image name (see
- * {@link LocalSageMaker.Builder#container(String, ContainerLauncher)}). The local SageMaker then waits
+ * {@link LocalSageMakerBuilder#container(String, ContainerLauncher)}). The local SageMaker then waits
  * for {@code GET /ping} to answer 200 before the endpoint goes InService, exactly as SageMaker does.
  *
  * <p>A launcher may block while the container starts; it runs on the endpoint's creation thread. Any

@@ -9,16 +9,12 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,7 +75,7 @@ public final class LocalSageMaker implements AutoCloseable {
   private final Invoker invoker;
   private final URI endpoint;
 
-  private LocalSageMaker(Builder b) throws IOException {
+  LocalSageMaker(LocalSageMakerBuilder b) throws IOException {
     this.requests = Executors.newFixedThreadPool(b.requestThreads, threads("local-sagemaker-http"));
     this.scheduler = Executors.newScheduledThreadPool(4, threads("local-sagemaker-lifecycle"));
     // One client for pings and invocations, reused; HTTP/1.1 because containers are plain servers.
@@ -103,8 +99,8 @@ public final class LocalSageMaker implements AutoCloseable {
     this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static LocalSageMakerBuilder builder() {
+    return new LocalSageMakerBuilder();
   }
 
   /** The one URL for both the control plane and the runtime, e.g. {@code http://127.0.0.1:43121}. */
@@ -264,116 +260,5 @@ public final class LocalSageMaker implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  /** Settings for {@link #start()}; every one has a default that suits local mode. */
-  public static final class Builder {
-    private Region region = Region.US_EAST_1;
-    private String accountId = "123456789012";
-    private Clock clock = Clock.systemUTC();
-    private int port;
-    private Duration creatingDelay = Duration.ofSeconds(3);
-    private Duration deletingDelay = Duration.ofSeconds(1);
-    private Duration pingTimeout = Duration.ofSeconds(60);
-    private Duration modelTimeout = Duration.ofSeconds(60);
-    private int requestThreads = 32;
-    private Path logDirectory;
-    private final Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
-
-    private Builder() {}
-
-    /** The region in every ARN (default us-east-1). */
-    public Builder region(Region region) {
-      this.region = Objects.requireNonNull(region, "region");
-      return this;
-    }
-
-    /** The 12-digit account id in ARNs and messages (default 123456789012, as moto uses). */
-    public Builder accountId(String accountId) {
-      if (accountId == null || !accountId.matches("\\d{12}")) {
-        throw new IllegalArgumentException("accountId must be 12 digits, was " + accountId);
-      }
-      this.accountId = accountId;
-      return this;
-    }
-
-    /** Where CreationTime and LastModifiedTime come from (delays still run in real time). */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** The TCP port on 127.0.0.1; 0 (the default) picks a free one, see {@link LocalSageMaker#endpoint()}. */
-    public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0..65535, was " + port);
-      }
-      this.port = port;
-      return this;
-    }
-
-    /** How long an endpoint stays Creating before its container is launched (default 3 s). */
-    public Builder creatingDelay(Duration delay) {
-      this.creatingDelay = Endpoints.requireNonNegative(delay, "creating delay");
-      return this;
-    }
-
-    /** How long an endpoint stays Deleting before it is gone (default 1 s). */
-    public Builder deletingDelay(Duration delay) {
-      this.deletingDelay = Endpoints.requireNonNegative(delay, "deleting delay");
-      return this;
-    }
-
-    /** How long a launched container has to answer GET /ping with 200 before the endpoint fails (default 60 s). */
-    public Builder pingTimeout(Duration timeout) {
-      this.pingTimeout = Endpoints.requireNonNegative(timeout, "ping timeout");
-      return this;
-    }
-
-    /** How long InvokeEndpoint waits for the container (default 60 s, SageMaker's model timeout). */
-    public Builder modelTimeout(Duration timeout) {
-      this.modelTimeout = Endpoints.requireNonNegative(timeout, "model timeout");
-      return this;
-    }
-
-    /** Threads serving HTTP requests; each in-flight invocation holds one (default 32). */
-    public Builder requestThreads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("requestThreads must be >= 1, was " + threads);
-      }
-      this.requestThreads = threads;
-      return this;
-    }
-
-    /** Where command containers write their stdout and stderr (default: a new temporary directory). */
-    public Builder logDirectory(Path directory) {
-      this.logDirectory = Objects.requireNonNull(directory, "directory");
-      return this;
-    }
-
-    /**
-     * Serves models whose {@code PrimaryContainer.Image} is {@code image} with {@code launcher}, e.g.
-     * {@code "offhours-local/onnx"}. Replaces a launcher registered for the same image, including the
-     * built-in {@value LocalSageMaker#COMMAND_IMAGE}.
-     */
-    public Builder container(String image, ContainerLauncher launcher) {
-      if (image == null || image.isBlank()) {
-        throw new IllegalArgumentException("image must be a non-blank name, was " + image);
-      }
-      launchers.put(image, Objects.requireNonNull(launcher, "launcher"));
-      return this;
-    }
-
-    /** Starts the server; it listens once this returns. */
-    public LocalSageMaker start() {
-      try {
-        if (logDirectory == null) {
-          logDirectory = Files.createTempDirectory("offhours-sagemaker-");
-        }
-        return new LocalSageMaker(this);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the local SageMaker on 127.0.0.1:" + port, e);
-      }
-    }
   }
 }

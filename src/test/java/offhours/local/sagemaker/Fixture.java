@@ -26,7 +26,7 @@ final class Fixture implements AutoCloseable {
   final SageMakerClient control;
   final SageMakerRuntimeClient runtime;
 
-  Fixture(LocalSageMaker.Builder builder) {
+  Fixture(LocalSageMakerBuilder builder) {
     sageMaker = builder.region(REGION).start();
     clients = AwsClients.local(REGION, Map.of(Service.SAGEMAKER, sageMaker.endpoint(),
         Service.SAGEMAKER_RUNTIME, sageMaker.endpoint()));
