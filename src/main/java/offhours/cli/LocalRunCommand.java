@@ -39,7 +39,7 @@ final class LocalRunCommand implements Command {
       stack.close();
       stopped.countDown();
     }, "offhours-local-stop"));
-    StateFile state = stack.state(ProcessHandle.current().pid());
+    StateFile state = stack.state(ProcessHandle.current());
     state.write(stateFile);
     LocalStatusCommand.print(call, state);
     stopped.await();

@@ -39,7 +39,8 @@ final class LocalStatusCommand implements Command {
 
   static void print(Invocation call, StateFile state) {
     if (call.args().has(Option.JSON.name())) {
-      var json = Json.object().put("running", true).put("pid", state.pid()).put("region", state.region());
+      var json = Json.object().put("running", true).put("pid", state.pid()).put("region", state.region())
+          .put("accessKeyId", state.accessKeyId()).put("secretAccessKey", state.secretAccessKey());
       var endpoints = json.putObject("endpoints");
       state.endpoints().forEach((k, v) -> endpoints.put(k, v.toString()));
       var names = json.putObject("names");
@@ -53,9 +54,11 @@ final class LocalStatusCommand implements Command {
     List<List<String>> names = new ArrayList<>();
     state.names().forEach((k, v) -> names.add(List.of(k, v)));
     call.out().print(Table.render(List.of("RESOURCE", "NAME"), names));
-    call.out().println("for the AWS CLI: export AWS_ACCESS_KEY_ID=offhours AWS_SECRET_ACCESS_KEY=offhours "
-        + "AWS_DEFAULT_REGION=" + state.region() + "; aws --endpoint-url "
-        + state.endpoint(StateFile.ServiceKey.S3).orElseThrow() + " s3 ls s3://"
+    call.out().println("for the AWS CLI (these credentials are this stack's own; the local SageMaker and Lambda"
+        + " accept no others):");
+    call.out().println("export AWS_ACCESS_KEY_ID=" + state.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+        + state.secretAccessKey() + " AWS_DEFAULT_REGION=" + state.region());
+    call.out().println("aws --endpoint-url " + state.endpoint(StateFile.ServiceKey.S3).orElseThrow() + " s3 ls s3://"
         + state.name(StateFile.NameKey.BUCKET).orElseThrow());
   }
 }

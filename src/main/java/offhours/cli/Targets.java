@@ -12,6 +12,7 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -57,9 +58,12 @@ final class Targets {
     for (Name name : Name.values()) {
       state.name(name.stateKey()).ifPresent(value -> names.put(name, value));
     }
+    AwsBasicCredentials credentials = state.credentials().orElseThrow(() -> CliException.failure("the local"
+        + " stack's state file " + file + " has no credentials; restart the local stack with this version"
+        + " ('scripts/offhours local stop', then 'local start')"));
     Region region = Region.of(state.region() == null ? "us-east-1" : state.region());
     return new Target("the local stack", "the local stack's state file " + file, true,
-        AwsClients.local(region, endpoints), names);
+        AwsClients.local(region, credentials, endpoints), names);
   }
 
   static Target deployed(Context context, String stackName) {

@@ -17,6 +17,7 @@ import offhours.classify.ClassifyConfig;
 import offhours.classify.ClassifyHandler;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.ControllerHandler;
+import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.lambda.LocalScheduler;
 import offhours.local.model.DefaultModel;
@@ -28,6 +29,7 @@ import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.local.sagemaker.ModelContainer;
 import offhours.stack.StackSpec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -47,6 +49,7 @@ final class DeploymentWiring {
 
   final Deque<AutoCloseable> resources = new ArrayDeque<>();
   final StackSpec.Names names = StackSpec.Names.local();
+  final AwsBasicCredentials credentials = StackCredentials.generate();
   MotoServer moto;
   LocalSageMaker sageMaker;
   LocalLambda lambda;
@@ -76,6 +79,7 @@ final class DeploymentWiring {
     moto = open(MotoServer.start(logs.resolve("moto_server.log")));
     progress.println("starting the local SageMaker...");
     sageMaker = open(LocalSageMaker.builder()
+        .credentials(credentials)
         .creatingDelay(options.creatingDelay())
         .deletingDelay(Duration.ofSeconds(1))
         .logDirectory(logs)
@@ -84,7 +88,7 @@ final class DeploymentWiring {
 
     // The local Lambda's port is chosen first so that one set of clients knows every endpoint.
     int lambdaPort = ContainerLauncher.freePort();
-    clients = open(AwsClients.local(Region.of(LocalDeployment.REGION), Map.of(
+    clients = open(AwsClients.local(Region.of(LocalDeployment.REGION), credentials, Map.of(
         Service.S3, moto.endpoint(), Service.SQS, moto.endpoint(), Service.DYNAMODB, moto.endpoint(),
         Service.SAGEMAKER, sageMaker.endpoint(), Service.SAGEMAKER_RUNTIME, sageMaker.endpoint(),
         Service.LAMBDA, URI.create("http://127.0.0.1:" + lambdaPort))));
@@ -96,7 +100,8 @@ final class DeploymentWiring {
     provisioned = new LocalResources(s3, sqs, dynamoDb).provision(names);
     createModel(options, model);
 
-    lambda = open(LocalLambda.builder(sqs).region(LocalDeployment.REGION).port(lambdaPort).start());
+    lambda = open(LocalLambda.builder(sqs).credentials(credentials).region(LocalDeployment.REGION).port(lambdaPort)
+        .start());
 
     ClassifyConfig classify = ClassifyConfig.fromEnv(FunctionEnvironments.classify(names, provisioned, labels));
     lambda.registerFunction(names.classifyFunction(),

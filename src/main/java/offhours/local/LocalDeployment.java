@@ -18,6 +18,7 @@ import offhours.local.StateFile.NameKey;
 import offhours.local.StateFile.ServiceKey;
 import offhours.local.lambda.LocalScheduler;
 import offhours.stack.StackSpec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -80,6 +81,7 @@ public final class LocalDeployment implements AutoCloseable {
   private final LocalResources.Provisioned provisioned;
   private final String mappingUuid;
   private final List<String> labels;
+  private final AwsBasicCredentials credentials;
   private final S3Client s3;
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
@@ -93,6 +95,7 @@ public final class LocalDeployment implements AutoCloseable {
     this.provisioned = w.provisioned;
     this.mappingUuid = w.mappingUuid;
     this.labels = w.labels;
+    this.credentials = w.credentials;
     this.s3 = w.s3;
     this.sqs = w.sqs;
     this.dynamoDb = w.dynamoDb;
@@ -124,8 +127,8 @@ public final class LocalDeployment implements AutoCloseable {
     }
   }
 
-  /** What {@code offhours local run} writes for the other commands and for the AWS CLI. */
-  public StateFile state(long pid) {
+  /** What {@code offhours local run} in {@code process} writes for the other commands and for the AWS CLI. */
+  public StateFile state(ProcessHandle process) {
     Map<ServiceKey, URI> endpoints = new EnumMap<>(ServiceKey.class);
     for (ServiceKey key : ServiceKey.values()) {
       endpoints.put(key, switch (key) {
@@ -149,7 +152,12 @@ public final class LocalDeployment implements AutoCloseable {
         case CONTROLLER_FUNCTION -> CONTROLLER_FUNCTION;
       });
     }
-    return StateFile.of(pid, REGION, endpoints, n);
+    return StateFile.of(process, REGION, credentials, endpoints, n);
+  }
+
+  /** The stack's own credentials: the local SageMaker and Lambda refuse requests signed with any other. */
+  public AwsBasicCredentials credentials() {
+    return credentials;
   }
 
   /** Clients for every local service (path-style S3 needs {@code forcePathStyle(true)} on its builder). */

@@ -7,25 +7,32 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import offhours.aws.AwsClients.Service;
 import offhours.cache.CacheFiles;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
  * The local stack's state file, {@code <cache>/local/stack.json}, written by {@code offhours local run} once the
  * stack is up and read by every command that targets the local stack. Its keys are spelled here only:
  * {@link ServiceKey} under {@code endpoints}, {@link NameKey} under {@code names}.
  *
+ * <p>It holds the stack's credentials, so it is private to the user (see {@link offhours.cache.CacheFiles}).
+ *
  * @param pid the process that runs the stack
+ * @param started when that process started (ISO-8601), so a later process with the same id is not taken for it
+ * @param accessKeyId the stack's access key id: the local SageMaker and Lambda accept only requests signed with it
+ * @param secretAccessKey its secret
  * @param endpoints service URLs by {@link ServiceKey#key()}
  * @param names resource names by {@link NameKey#key()}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StateFile(Long pid, String region, Map<String, URI> endpoints, Map<String, String> names) {
+public record StateFile(Long pid, String started, String region, String accessKeyId, String secretAccessKey,
+    Map<String, URI> endpoints, Map<String, String> names) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,12 +92,14 @@ public record StateFile(Long pid, String region, Map<String, URI> endpoints, Map
   }
 
   /** The file's content from typed keys, as the running stack writes it. */
-  static StateFile of(long pid, String region, Map<ServiceKey, URI> endpoints, Map<NameKey, String> names) {
+  static StateFile of(ProcessHandle process, String region, AwsBasicCredentials credentials,
+      Map<ServiceKey, URI> endpoints, Map<NameKey, String> names) {
     Map<String, URI> e = new TreeMap<>();
     endpoints.forEach((k, v) -> e.put(k.key(), v));
     Map<String, String> n = new TreeMap<>();
     names.forEach((k, v) -> n.put(k.key(), v));
-    return new StateFile(pid, region, e, n);
+    return new StateFile(process.pid(), process.info().startInstant().map(Instant::toString).orElse(null), region,
+        credentials.accessKeyId(), credentials.secretAccessKey(), e, n);
   }
 
   /** Where the state file lives under the cache directory. */
@@ -108,6 +117,12 @@ public record StateFile(Long pid, String region, Map<String, URI> endpoints, Map
     CacheFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
   }
 
+  /** The stack's credentials, when the file has them (a file of an older version has none). */
+  public Optional<AwsBasicCredentials> credentials() {
+    return accessKeyId == null || secretAccessKey == null ? Optional.empty()
+        : Optional.of(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
+  }
+
   public Optional<URI> endpoint(ServiceKey key) {
     return Optional.ofNullable(endpoints.get(key.key()));
   }
@@ -116,12 +131,4 @@ public record StateFile(Long pid, String region, Map<String, URI> endpoints, Map
     return Optional.ofNullable(names.get(key.key()));
   }
 
-  /** Every service URL the file names, by client. */
-  public Map<Service, URI> services() {
-    Map<Service, URI> out = new EnumMap<>(Service.class);
-    for (ServiceKey key : ServiceKey.values()) {
-      endpoint(key).ifPresent(uri -> out.put(key.service(), uri));
-    }
-    return out;
-  }
 }

@@ -473,8 +473,8 @@ public final class Bench {
       Map<String, String> env = new LinkedHashMap<>();
       URI moto = stack.services().moto().endpoint();
       env.put("AWS_REGION", "us-east-1");
-      env.put("AWS_ACCESS_KEY_ID", "offhours");
-      env.put("AWS_SECRET_ACCESS_KEY", "offhours");
+      env.put("AWS_ACCESS_KEY_ID", stack.credentials().accessKeyId());
+      env.put("AWS_SECRET_ACCESS_KEY", stack.credentials().secretAccessKey());
       env.put("AWS_ENDPOINT_URL_S3", moto.toString());
       env.put("AWS_ENDPOINT_URL_SQS", moto.toString());
       env.put("AWS_ENDPOINT_URL_DYNAMODB", moto.toString());

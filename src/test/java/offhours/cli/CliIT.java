@@ -94,7 +94,7 @@ class CliIT {
             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
         .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
     URI moto = services.endpoint();
-    new StateFile(ProcessHandle.current().pid(), "us-east-1",
+    MainTest.state(ProcessHandle.current().pid(),
         Map.of("s3", moto, "sqs", moto, "dynamodb", moto, "sagemaker", moto, "sagemakerRuntime", moto, "lambda", moto),
         Map.of("bucket", bucket, "queueUrl", queueUrl, "dlqUrl", dlqUrl, "resultsTable", resultsTable,
             "controlTable", controlTable, "endpoint", "cli-it-endpoint-" + suffix, "mappingUuid", UUID.randomUUID().toString(),
@@ -236,7 +236,8 @@ class CliIT {
     Map<String, String> names = new java.util.HashMap<>(state.names());
     names.put("resultsTable", "no-such-table-" + suffix);
     names.put("bucket", "no-such-bucket-" + suffix);
-    new StateFile(state.pid(), state.region(), state.endpoints(), names).write(StateFile.path(cache));
+    new StateFile(state.pid(), state.started(), state.region(), state.accessKeyId(), state.secretAccessKey(),
+        state.endpoints(), names).write(StateFile.path(cache));
     Files.write(photos.resolve("a.png"), new byte[] {1});
 
     assertThat(run("results").err()).isEqualTo(
@@ -375,7 +376,7 @@ class CliIT {
 
   /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
   private void refusedStateFile() throws IOException {
-    new StateFile(ProcessHandle.current().pid(), "us-east-1", MainTest.endpoints(), Map.of(
+    MainTest.state(ProcessHandle.current().pid(), MainTest.endpoints(), Map.of(
         "bucket", bucket, "queueUrl", "http://127.0.0.1:1/1/q", "dlqUrl", "http://127.0.0.1:1/1/d"))
         .write(StateFile.path(cache));
   }

@@ -53,7 +53,7 @@ class EndpointControlTest {
     });
     lambda.start();
     URI uri = URI.create("http://127.0.0.1:" + lambda.getAddress().getPort());
-    new StateFile(ProcessHandle.current().pid(), "us-east-1",
+    MainTest.state(ProcessHandle.current().pid(),
         Map.of("s3", uri, "sqs", uri, "dynamodb", uri, "sagemaker", uri, "sagemakerRuntime", uri, "lambda", uri),
         Map.of("bucket", "offhours-images", "controllerFunction", "offhours-controller")).write(StateFile.path(cache));
   }

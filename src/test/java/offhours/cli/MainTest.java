@@ -382,9 +382,15 @@ class MainTest {
   }
 
   static StateFile state(long pid, Map<String, URI> endpoints) {
-    return new StateFile(pid, "us-east-1", endpoints, Map.of(
+    return state(pid, endpoints, Map.of(
         "bucket", "offhours-images", "queueUrl", "http://127.0.0.1:1/123/offhours-queue",
         "dlqUrl", "http://127.0.0.1:1/123/offhours-dlq", "controllerFunction", "offhours-controller"));
+  }
+
+  /** The state file of a stack in process {@code pid} (its start time recorded) with moto's dummy credentials. */
+  static StateFile state(long pid, Map<String, URI> endpoints, Map<String, String> names) {
+    String started = ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).map(Object::toString).orElse(null);
+    return new StateFile(pid, started, "us-east-1", "offhours", "offhours", endpoints, names);
   }
 
   static Map<String, URI> endpoints() {

@@ -291,7 +291,7 @@ class EndpointLifecycleIT {
     String err = "";
 
     Cli(StackFixture f) throws IOException {
-      f.stack.state(ProcessHandle.current().pid()).write(StateFile.path(cliCache));
+      f.stack.state(ProcessHandle.current()).write(StateFile.path(cliCache));
       env = Map.of("OFFHOURS_CACHE", cliCache.toString(), "HOME", cliCache.toString());
     }
 

@@ -32,6 +32,7 @@ class LocalStartAwsCliIT {
 
   @TempDir Path cache;
   @TempDir Path work;
+  private Map<String, String> credentials = Map.of();
 
   @Test
   void theAwsCliUploadsAndQueriesAgainstTheLocalStackAndLocalStopLeavesNoProcess() throws Exception {
@@ -56,6 +57,11 @@ class LocalStartAwsCliIT {
       String bucket = state.names().get("bucket");
       String table = state.names().get("resultsTable");
       assertThat(start.out).as("local start prints the URLs for the AWS CLI").contains(s3);
+
+      assertThat(start.out).as("local start prints the stack's credentials for the AWS CLI")
+          .contains("export AWS_ACCESS_KEY_ID=" + state.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+              + state.secretAccessKey() + " AWS_DEFAULT_REGION=us-east-1");
+      credentials = Map.of("AWS_ACCESS_KEY_ID", state.accessKeyId(), "AWS_SECRET_ACCESS_KEY", state.secretAccessKey());
 
       Path photo = ROOT.resolve("src/demo/images/chelsea.png");
       Run cp = run(List.of(aws.toString(), "--endpoint-url", s3, "s3", "cp", photo.toString(),
@@ -84,6 +90,27 @@ class LocalStartAwsCliIT {
       assertThat(attributes.code).as("aws sqs get-queue-attributes:\n%s", attributes.err).isZero();
       assertThat(StackFixture.json(attributes.out).at("/Attributes/ApproximateNumberOfMessages").asText())
           .as("messages in the DLQ: %s", attributes.out).isEqualTo("0");
+
+      // The AWS CLI signs with SigV4 like the SDK: the local SageMaker and the local Lambda accept it with the
+      // stack's credentials, and refuse any other.
+      String sagemaker = state.endpoints().get("sagemaker").toString();
+      String lambda = state.endpoints().get("lambda").toString();
+      Run endpoints = run(List.of(aws.toString(), "--endpoint-url", sagemaker, "sagemaker", "list-endpoints",
+          "--output", "json"), awsEnv());
+      assertThat(endpoints.code).as("aws sagemaker list-endpoints:\n%s", endpoints.err).isZero();
+      assertThat(StackFixture.json(endpoints.out).get("Endpoints")).as("endpoints: %s", endpoints.out)
+          .allSatisfy(e -> assertThat(e.get("EndpointName").asText()).isEqualTo(state.names().get("endpoint")));
+      Run mappings = run(List.of(aws.toString(), "--endpoint-url", lambda, "lambda", "list-event-source-mappings",
+          "--function-name", state.names().get("classifyFunction"), "--output", "json"), awsEnv());
+      assertThat(mappings.code).as("aws lambda list-event-source-mappings:\n%s", mappings.err).isZero();
+      assertThat(StackFixture.json(mappings.out).at("/EventSourceMappings/0/UUID").asText())
+          .isEqualTo(state.names().get("mappingUuid"));
+      Map<String, String> strangers = new HashMap<>(awsEnv());
+      strangers.putAll(Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
+      Run refused = run(List.of(aws.toString(), "--endpoint-url", sagemaker, "sagemaker", "list-endpoints"),
+          strangers);
+      assertThat(refused.code).as("aws sagemaker list-endpoints with other credentials").isNotZero();
+      assertThat(refused.err).contains("UnrecognizedClientException");
 
       Run status = offhours("local", "status", "--json");
       assertThat(status.code).as("offhours local status:\n%s%s", status.out, status.err).isZero();
@@ -149,11 +176,9 @@ class LocalStartAwsCliIT {
     return aws.get();
   }
 
-  /** Dummy credentials and the stack's region; no user configuration file can change what the CLI does. */
+  /** The stack's credentials and region; no user configuration file can change what the CLI does. */
   private Map<String, String> awsEnv() {
-    Map<String, String> env = new HashMap<>();
-    env.put("AWS_ACCESS_KEY_ID", "testing");
-    env.put("AWS_SECRET_ACCESS_KEY", "testing");
+    Map<String, String> env = new HashMap<>(credentials);
     env.put("AWS_DEFAULT_REGION", "us-east-1");
     env.put("AWS_CONFIG_FILE", work.resolve("aws-config").toString());
     env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("aws-credentials").toString());

@@ -23,6 +23,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import offhours.local.auth.GuardFilter;
+import offhours.local.auth.RequestGuard.Refusal;
+import offhours.local.auth.RequestGuard;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -61,6 +65,7 @@ public final class LocalLambda implements AutoCloseable {
   private final ExecutorService invoker;
   private final ExecutorService http;
   private final HttpServer server;
+  private final AwsBasicCredentials credentials;
 
   LocalLambda(LocalLambdaBuilder b) {
     this.sqs = b.sqs;
@@ -79,8 +84,14 @@ public final class LocalLambda implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port for the local Lambda API", e);
     }
-    server.createContext(MappingApi.PATH, new MappingApi(new ApiBackend()));
-    server.createContext(InvokeApi.PATH, new InvokeApi(invokables::get));
+    this.credentials = b.credentials;
+    RequestGuard guard = new RequestGuard(credentials, region, "lambda", "the local Lambda", Clock.systemUTC());
+    guard.listeningOn(server.getAddress().getPort());
+    // Lambda's synchronous Invoke takes at most 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+    GuardFilter filter = new GuardFilter(guard, 6 * 1024 * 1024, new Refusal(413, "RequestEntityTooLargeException",
+        "Request must be smaller than 6291456 bytes for the InvokeFunction operation"), LambdaError::write);
+    server.createContext(MappingApi.PATH, new MappingApi(new ApiBackend())).getFilters().add(filter);
+    server.createContext(InvokeApi.PATH, new InvokeApi(invokables::get)).getFilters().add(filter);
     server.setExecutor(http);
     server.start();
   }
@@ -93,6 +104,11 @@ public final class LocalLambda implements AutoCloseable {
   /** The endpoint to give {@code LambdaClient.builder().endpointOverride(...)}, e.g. {@code http://127.0.0.1:41234}. */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** The only credentials the API accepts: clients sign every request with them (SigV4). */
+  public AwsBasicCredentials credentials() {
+    return credentials;
   }
 
   /**

@@ -3,6 +3,8 @@ package offhours.local.lambda;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import offhours.local.auth.StackCredentials;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Settings of a local Lambda; the defaults suit tests and the local stack. */
@@ -15,9 +17,16 @@ public final class LocalLambdaBuilder {
   int defaultConcurrency = 2;
   Clock clock = Clock.systemUTC();
   int port;
+  AwsBasicCredentials credentials = StackCredentials.generate();
 
   LocalLambdaBuilder(SqsClient sqs) {
     this.sqs = Objects.requireNonNull(sqs, "sqs");
+  }
+
+  /** The credentials every API request must be signed with; default a new random pair, see {@link LocalLambda#credentials()}. */
+  public LocalLambdaBuilder credentials(AwsBasicCredentials credentials) {
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    return this;
   }
 
   /** The region in ARNs and in each record's {@code awsRegion}; default us-east-1. */

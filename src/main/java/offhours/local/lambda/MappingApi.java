@@ -55,8 +55,7 @@ final class MappingApi implements HttpHandler {
       try {
         route(exchange);
       } catch (LambdaError e) {
-        exchange.getResponseHeaders().set("x-amzn-ErrorType", e.type);
-        respond(exchange, e.status, Map.of("Type", "User", "Message", e.getMessage()));
+        LambdaError.write(exchange, e.status, e.type, e.getMessage());
       } catch (RuntimeException e) {
         LOG.log(Level.ERROR, "local Lambda API failed on " + exchange.getRequestURI(), e);
         exchange.getResponseHeaders().set("x-amzn-ErrorType", "ServiceException");

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.local.auth.GuardFilter;
+import offhours.local.auth.RequestGuard.Refusal;
+import offhours.local.auth.RequestGuard;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -73,6 +78,7 @@ public final class LocalSageMaker implements AutoCloseable {
   private final Endpoints endpoints;
   private final ControlApi controlApi;
   private final Invoker invoker;
+  private final AwsBasicCredentials credentials;
   private final URI endpoint;
 
   LocalSageMaker(LocalSageMakerBuilder b) throws IOException {
@@ -92,9 +98,19 @@ public final class LocalSageMaker implements AutoCloseable {
         b.deletingDelay);
     this.controlApi = new ControlApi(json, models, configs, endpoints, containers);
     this.invoker = new Invoker(endpoints, arns, http, b.modelTimeout);
+    this.credentials = b.credentials;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     server.setExecutor(requests);
-    server.createContext("/", this::serve);
+    // The control plane and the runtime sign as service "sagemaker" (both SDK clients' signing name).
+    RequestGuard guard = new RequestGuard(credentials, b.region.id(), "sagemaker", "the local SageMaker",
+        Clock.systemUTC());
+    guard.listeningOn(server.getAddress().getPort());
+    server.createContext("/", this::serve).getFilters().add(new GuardFilter(guard, MAX_PAYLOAD_BYTES,
+        // What the runtime answered for an oversized body (a bare 413, no error code; reported in
+        // github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
+        new Refusal(413, null, "HTTP content length exceeded " + MAX_PAYLOAD_BYTES + " bytes."),
+        (exchange, refusal) -> error(exchange, new AwsError(refusal.status(), refusal.type(), refusal.message()),
+            contentType(exchange))));
     server.start();
     this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -106,6 +122,11 @@ public final class LocalSageMaker implements AutoCloseable {
   /** The one URL for both the control plane and the runtime, e.g. {@code http://127.0.0.1:43121}. */
   public URI endpoint() {
     return endpoint;
+  }
+
+  /** The only credentials this service accepts: clients sign every request with them (SigV4). */
+  public AwsBasicCredentials credentials() {
+    return credentials;
   }
 
   /** The account id in every ARN and error message. */
@@ -190,14 +211,7 @@ public final class LocalSageMaker implements AutoCloseable {
 
   private void invoke(HttpExchange exchange, String endpointName) throws IOException {
     var headers = exchange.getRequestHeaders();
-    byte[] body = readLimited(exchange.getRequestBody());
-    if (body == null) {
-      // What the runtime answered for an oversized body (a bare 413, no error code; reported in
-      // github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
-      error(exchange, new AwsError(413, null, "HTTP content length exceeded " + MAX_PAYLOAD_BYTES + " bytes."),
-          REST_JSON);
-      return;
-    }
+    byte[] body = exchange.getRequestBody().readAllBytes(); // at most MAX_PAYLOAD_BYTES: the guard read it
     Invoker.Response response;
     try {
       response = invoker.invoke(endpointName, new Invoker.Request(headers.getFirst("Content-Type"),
@@ -211,16 +225,6 @@ public final class LocalSageMaker implements AutoCloseable {
       exchange.getResponseHeaders().set(Invoker.CUSTOM_ATTRIBUTES, response.customAttributes());
     }
     respond(exchange, 200, response.contentType(), response.body());
-  }
-
-  /** The body, or null when it is longer than InvokeEndpoint accepts (the rest is read and dropped). */
-  private static byte[] readLimited(InputStream in) throws IOException {
-    byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
-    if (body.length <= MAX_PAYLOAD_BYTES) {
-      return body;
-    }
-    drain(in);
-    return null;
   }
 
   private static void drain(InputStream in) throws IOException {
@@ -251,6 +255,11 @@ public final class LocalSageMaker implements AutoCloseable {
         out.write(body);
       }
     }
+  }
+
+  /** The runtime's paths answer in REST-JSON, the control plane in AWS JSON 1.1. */
+  private static String contentType(HttpExchange exchange) {
+    return INVOCATIONS.matcher(exchange.getRequestURI().getRawPath()).matches() ? REST_JSON : JSON_1_1;
   }
 
   private static ThreadFactory threads(String name) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import offhours.local.auth.StackCredentials;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 
 /** Settings of a {@link LocalSageMaker}, then {@link #start()}; every one has a default that suits local mode. */
@@ -23,9 +25,16 @@ public final class LocalSageMakerBuilder {
   Duration modelTimeout = Duration.ofSeconds(60);
   int requestThreads = 32;
   Path logDirectory;
+  AwsBasicCredentials credentials = StackCredentials.generate();
   final Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
 
   LocalSageMakerBuilder() {}
+
+  /** The credentials every request must be signed with (default: a new random pair, see {@link LocalSageMaker#credentials()}). */
+  public LocalSageMakerBuilder credentials(AwsBasicCredentials credentials) {
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    return this;
+  }
 
   /** The region in every ARN (default us-east-1). */
   public LocalSageMakerBuilder region(Region region) {
