@@ -27,6 +27,7 @@ import offhours.local.moto.MotoServer;
 import offhours.local.sagemaker.ContainerLauncher;
 import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
+import offhours.local.sagemaker.LocalSageMakerBuilder;
 import offhours.local.sagemaker.ModelContainer;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -78,13 +79,14 @@ final class DeploymentWiring {
     progress.println("starting moto_server (S3, SQS, DynamoDB)...");
     moto = open(MotoServer.start(logs.resolve("moto_server.log")));
     progress.println("starting the local SageMaker...");
-    sageMaker = open(LocalSageMaker.builder()
+    LocalSageMakerBuilder sageMakerSettings = LocalSageMaker.builder()
         .credentials(credentials)
         .creatingDelay(options.creatingDelay())
         .deletingDelay(Duration.ofSeconds(1))
         .logDirectory(logs)
-        .container(ONNX_IMAGE, DeploymentWiring::onnxContainer)
-        .start());
+        .container(ONNX_IMAGE, DeploymentWiring::onnxContainer);
+    options.containerCommand().ifPresent(sageMakerSettings::containerCommand);
+    sageMaker = open(sageMakerSettings.start());
 
     // The local Lambda's port is chosen first so that one set of clients knows every endpoint.
     int lambdaPort = ContainerLauncher.freePort();
@@ -133,12 +135,12 @@ final class DeploymentWiring {
 
   private void createModel(LocalDeployment.Options options, ModelFiles model) {
     try (SageMakerClient sm = clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
-      String command = options.containerCommand().orElse(null);
+      boolean command = options.containerCommand().isPresent();
       sm.createModel(r -> r.modelName(names.model())
           .executionRoleArn("arn:aws:iam::" + sageMaker.accountId() + ":role/offhours-local-model")
           .primaryContainer(c -> {
-            if (command != null) {
-              c.image(LocalSageMaker.COMMAND_IMAGE).environment(Map.of(LocalSageMaker.COMMAND_VARIABLE, command));
+            if (command) {
+              c.image(LocalSageMaker.COMMAND_IMAGE); // runs the command the local SageMaker was started with
             } else {
               c.image(ONNX_IMAGE).modelDataUrl(model.onnx().toUri().toString());
             }

@@ -38,6 +38,11 @@ final class ContainerSupervisor {
     return launchers.containsKey(image);
   }
 
+  /** The launcher's verdict on a model of {@code image}, see {@link ContainerLauncher#check}. */
+  void check(String image, String modelDataUrl, Map<String, String> environment) {
+    launchers.get(image).check(modelDataUrl, environment);
+  }
+
   Set<String> images() {
     return new TreeSet<>(launchers.keySet());
   }

@@ -89,10 +89,17 @@ final class ControlApi {
     }
     if (!containers.serves(image)) {
       throw AwsError.validation("Image \"" + image + "\" is not known to the local SageMaker; known images are "
-          + containers.images() + ". Register a launcher with LocalSageMaker.builder().container(image, launcher).");
+          + containers.images() + ". Register a launcher with LocalSageMaker.builder().container(image, launcher)"
+          + (image.equals(LocalSageMaker.COMMAND_IMAGE) ? ", or give the command when the local stack starts"
+              + " (--container-command)." : "."));
     }
     Map<String, String> environment = new LinkedHashMap<>();
     container.path("Environment").properties().forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
+    try {
+      containers.check(image, text(container, "ModelDataUrl"), environment);
+    } catch (IllegalArgumentException e) {
+      throw AwsError.validation("Model " + name + ": " + e.getMessage());
+    }
     HostedModel model = models.create(name, image, text(container, "ModelDataUrl"), environment,
         text(in, "ExecutionRoleArn"));
     return json.createObjectNode().put("ModelArn", model.arn());

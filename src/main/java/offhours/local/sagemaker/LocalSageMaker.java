@@ -58,10 +58,11 @@ import software.amazon.awssdk.regions.Region;
  * its container stopped.
  */
 public final class LocalSageMaker implements AutoCloseable {
-  /** The built-in image that runs a shell command speaking the container contract, see {@link #COMMAND_VARIABLE}. */
+  /**
+   * The built-in image that runs the container command given at start
+   * ({@link LocalSageMakerBuilder#containerCommand}); without one it is not served.
+   */
   public static final String COMMAND_IMAGE = "offhours-local/command";
-  /** The model Environment variable that holds the command for {@link #COMMAND_IMAGE}. */
-  public static final String COMMAND_VARIABLE = CommandLauncher.COMMAND_VARIABLE;
   /** InvokeEndpoint's documented maximum Body length (API_runtime_InvokeEndpoint.html: 6291456 bytes). */
   public static final int MAX_PAYLOAD_BYTES = 6_291_456;
 
@@ -88,7 +89,9 @@ public final class LocalSageMaker implements AutoCloseable {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
     Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
-    launchers.put(COMMAND_IMAGE, new CommandLauncher(b.logDirectory));
+    if (b.containerCommand != null) {
+      launchers.put(COMMAND_IMAGE, new CommandLauncher(b.logDirectory, b.containerCommand));
+    }
     launchers.putAll(b.launchers);
     this.arns = new Arns(b.region.id(), b.accountId);
     Models models = new Models(arns, b.clock);

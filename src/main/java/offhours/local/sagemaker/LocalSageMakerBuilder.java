@@ -25,6 +25,7 @@ public final class LocalSageMakerBuilder {
   Duration modelTimeout = Duration.ofSeconds(60);
   int requestThreads = 32;
   Path logDirectory;
+  String containerCommand;
   AwsBasicCredentials credentials = StackCredentials.generate();
   final Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
 
@@ -99,9 +100,21 @@ public final class LocalSageMakerBuilder {
     return this;
   }
 
-  /** Where command containers write their stdout and stderr (default: a new temporary directory). */
+  /** Where the command container writes its stdout and stderr (default: a new temporary directory). */
   public LocalSageMakerBuilder logDirectory(Path directory) {
     this.logDirectory = Objects.requireNonNull(directory, "directory");
+    return this;
+  }
+
+  /**
+   * Serves image {@value LocalSageMaker#COMMAND_IMAGE} with this shell command: the only command the service will
+   * ever run. A model cannot name another one (CreateModel refuses a model that tries).
+   */
+  public LocalSageMakerBuilder containerCommand(String command) {
+    if (command == null || command.isBlank()) {
+      throw new IllegalArgumentException("the container command must be a non-blank shell command, was " + command);
+    }
+    this.containerCommand = command;
     return this;
   }
 
@@ -121,7 +134,7 @@ public final class LocalSageMakerBuilder {
   /** Starts the server; it listens once this returns. */
   public LocalSageMaker start() {
     try {
-      if (logDirectory == null) {
+      if (logDirectory == null && containerCommand != null) {
         logDirectory = Files.createTempDirectory("offhours-sagemaker-");
       }
       return new LocalSageMaker(this);

@@ -126,7 +126,7 @@ class ControlPlaneTest {
     assertThatThrownBy(() -> f.control.createModel(r -> r.modelName("m")
         .primaryContainer(c -> c.image("123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1"))))
         .hasMessageStartingWith("Image \"123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1\" is not known to the"
-            + " local SageMaker; known images are [offhours-local/command, test/fake]. Register a launcher with"
+            + " local SageMaker; known images are [test/fake]. Register a launcher with"
             + " LocalSageMaker.builder().container(image, launcher).");
   }
 
