@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import offhours.aws.AwsClients.Service;
+import offhours.cache.CacheFiles;
 import offhours.local.LocalDeployment;
+import offhours.local.LocalDirectory;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -72,8 +74,7 @@ final class DemoCommand implements Command {
     }
     Duration timeout = Duration.ofSeconds(LocalCommand.positive(call.args(), TIMEOUT, 600));
     Instant started = call.context().clock().instant();
-    Path functionLog = java.nio.file.Files.createDirectories(options.cacheDir().resolve("local").resolve("logs"))
-        .resolve("demo-functions.log");
+    Path functionLog = CacheFiles.privateFile(LocalDirectory.logs(options.cacheDir()).resolve("demo-functions.log"));
     call.err().println("function logs (what CloudWatch would show): " + functionLog);
     try (FunctionLogs logs = FunctionLogs.to(functionLog); LocalDeployment stack = LocalDeployment.start(options, call.err())) {
       String bucket = stack.resources().bucket();

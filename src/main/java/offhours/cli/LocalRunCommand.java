@@ -27,8 +27,16 @@ final class LocalRunCommand implements Command {
 
   @Override
   public int run(Invocation call) throws Exception {
-    Path stateFile = StateFile.path(call.context().cacheDir());
-    LocalDeployment stack = LocalDeployment.start(LocalCommand.settings(call), call.err());
+    Path cache = call.context().cacheDir();
+    Path stateFile = StateFile.path(cache);
+    LocalDeployment.Options options = LocalCommand.settings(call);
+    StackProcess.lock(cache);
+    // A stack of a version without the lock still counts: its state file names a live process.
+    StackProcess.running(stateFile).ifPresent(other -> {
+      throw CliException.failure("a local stack is already running from " + cache + " (pid " + other.pid()
+          + "); use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
+    });
+    LocalDeployment stack = LocalDeployment.start(options, call.err());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -42,9 +42,11 @@ final class Targets {
     } catch (IOException e) {
       throw CliException.failure("cannot read the local stack's state file " + file + ": " + e.getMessage());
     }
-    if (state.pid() != null && !ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+    if (!StackProcess.isTheStack(state)) {
+      boolean alive = state.pid() != null && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
       throw CliException.failure("the local stack recorded in " + file + " is not running (process " + state.pid()
-          + " has exited); start one with 'scripts/offhours local start' or name a deployed stack with --stack NAME");
+          + (alive ? " is another program now" : " has exited") + "); start one with 'scripts/offhours local start'"
+          + " or name a deployed stack with --stack NAME");
     }
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
     // Every service must be present, so that no call silently goes to real AWS.

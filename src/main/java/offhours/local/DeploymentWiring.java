@@ -70,7 +70,7 @@ final class DeploymentWiring {
 
   void start(LocalDeployment.Options options, PrintStream progress, Clock controllerClock)
       throws IOException, InterruptedException {
-    Path logs = Files.createDirectories(options.cacheDir().resolve("local").resolve("logs"));
+    Path logs = LocalDirectory.logs(options.cacheDir());
     // The model first: on a first run it is fetched and converted, and a missing node/npm should fail fast.
     ModelFiles model = model(options, progress);
     labels = Files.readAllLines(options.labels().orElseGet(model::labels)).stream()

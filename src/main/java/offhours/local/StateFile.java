@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -113,7 +112,6 @@ public record StateFile(Long pid, String started, String region, String accessKe
 
   /** Writes atomically, so a reader never sees half a file. */
   public void write(Path file) throws IOException {
-    Files.createDirectories(file.getParent());
     CacheFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
   }
 

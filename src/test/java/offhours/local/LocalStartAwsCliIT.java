@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +52,14 @@ class LocalStartAwsCliIT {
       tree = ProcessHandle.of(pid).map(p -> Stream.concat(Stream.of(p), p.descendants()).toList()).orElse(List.of());
       assertThat(tree).as("the stack's process tree (pid %s)", pid)
           .anySatisfy(p -> assertThat(p.info().commandLine().orElse("")).contains("moto_server"));
+      // The state file holds the stack's credentials and the logs show what was classified: the user's own.
+      assertThat(permissions(LocalDirectory.of(cache))).as("local/").isEqualTo("rwx------");
+      assertThat(permissions(StateFile.path(cache))).as("local/stack.json").isEqualTo("rw-------");
+      assertThat(permissions(cache.resolve("local/logs"))).as("local/logs/").isEqualTo("rwx------");
+      try (var logs = Files.list(cache.resolve("local/logs"))) {
+        assertThat(logs.toList()).as("the stack's logs").isNotEmpty()
+            .allSatisfy(log -> assertThat(permissions(log)).as("%s", log).isEqualTo("rw-------"));
+      }
       String s3 = state.endpoints().get("s3").toString();
       String dynamodb = state.endpoints().get("dynamodb").toString();
       String sqs = state.endpoints().get("sqs").toString();
@@ -154,6 +163,10 @@ class LocalStartAwsCliIT {
     } while (System.nanoTime() < deadline);
     throw new AssertionError("no result within " + DEADLINE + "; last query answered " + last.out + "; stack log:\n"
         + tail(cache.resolve("local/logs/stack.log")));
+  }
+
+  private static String permissions(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
 
   private static String tail(Path log) throws IOException {

@@ -64,7 +64,7 @@ public final class DefaultModel {
     }
     requireTool(npm);
     requireTool(node);
-    Files.createDirectories(dir);
+    CacheFiles.privateDirectory(dir);
     Path work = Files.createTempDirectory(cacheDir, "fetch-nsfwjs-");
     try {
       run(work, List.of(npm, "pack", PACKAGE, "--silent"), 300,

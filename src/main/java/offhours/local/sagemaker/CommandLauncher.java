@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import offhours.cache.CacheFiles;
 
 /**
  * The built-in launcher for image {@value LocalSageMaker#COMMAND_IMAGE}: runs the shell command given when the
@@ -62,8 +63,7 @@ final class CommandLauncher implements ContainerLauncher {
   public ModelContainer launch(ContainerSpec spec) throws IOException {
     check(spec.modelDataUrl(), spec.environment());
     int port = ContainerLauncher.freePort();
-    Files.createDirectories(logDirectory);
-    Path log = logDirectory.resolve(spec.endpointName() + "-" + port + ".log");
+    Path log = CacheFiles.privateFile(logDirectory.resolve(spec.endpointName() + "-" + port + ".log"));
     ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
