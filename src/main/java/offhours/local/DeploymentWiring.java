@@ -73,8 +73,12 @@ final class DeploymentWiring {
     Path logs = LocalDirectory.logs(options.cacheDir());
     // The model first: on a first run it is fetched and converted, and a missing node/npm should fail fast.
     ModelFiles model = model(options, progress);
-    labels = Files.readAllLines(options.labels().orElseGet(model::labels)).stream()
-        .map(String::strip).filter(s -> !s.isEmpty()).toList();
+    ModelFiles served = new ModelFiles(model.onnx(), options.labels().orElseGet(model::labels));
+    labels = served.readLabels();
+    if (served.onnx() != null && options.labels().isPresent()) {
+      // A label list that does not fit the model's outputs would send every upload to the DLQ: say so now.
+      OnnxContainer.checkLabels(served);
+    }
 
     progress.println("starting moto_server (S3, SQS, DynamoDB)...");
     moto = open(MotoServer.start(logs.resolve("moto_server.log")));
