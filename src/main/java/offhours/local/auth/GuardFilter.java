@@ -44,7 +44,7 @@ public final class GuardFilter extends Filter {
       refuse(exchange, tooLarge);
       return;
     }
-    Optional<Refusal> refusal = guard.check(new RequestGuard.Request(exchange.getRequestMethod(),
+    Optional<Refusal> refusal = guard.check(new RequestGuard.ReceivedRequest(exchange.getRequestMethod(),
         exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
         body));
     if (refusal.isPresent()) {

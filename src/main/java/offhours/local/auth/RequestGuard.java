@@ -41,7 +41,7 @@ public final class RequestGuard {
   public record Refusal(int status, String type, String message) {}
 
   /** What the guard needs of a request: its line, its headers (case-insensitive) and its whole body. */
-  public record Request(String method, String rawPath, String rawQuery, Headers headers, byte[] body) {}
+  public record ReceivedRequest(String method, String rawPath, String rawQuery, Headers headers, byte[] body) {}
 
   private final AwsCredentialsIdentity credentials;
   private final String region;
@@ -68,7 +68,7 @@ public final class RequestGuard {
     this.host = "127.0.0.1:" + port;
   }
 
-  public Optional<Refusal> check(Request request) {
+  public Optional<Refusal> check(ReceivedRequest request) {
     String origin = request.headers().getFirst("Origin");
     if (origin != null) {
       return refuse(403, "AccessDeniedException", serviceTitle + " does not answer requests from web pages"

@@ -43,7 +43,7 @@ class RequestGuardTest {
   }
 
   private Optional<Refusal> check(Headers headers, byte[] body) {
-    return guard.check(new RequestGuard.Request("POST", ENDPOINT.getRawPath(), null, headers, body));
+    return guard.check(new RequestGuard.ReceivedRequest("POST", ENDPOINT.getRawPath(), null, headers, body));
   }
 
   @Test
