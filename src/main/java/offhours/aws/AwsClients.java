@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -83,10 +84,17 @@ public final class AwsClients implements AutoCloseable {
     return new AwsClients(region, DefaultCredentialsProvider.builder().build(), Map.of());
   }
 
-  /** Against local, protocol-compatible services. The credentials are dummies the emulators accept. */
+  /** Against moto_server alone: it accepts any credentials, so these are dummies. */
   public static AwsClients local(Region region, Map<Service, URI> endpoints) {
-    return new AwsClients(
-        region, StaticCredentialsProvider.create(AwsBasicCredentials.create("offhours", "offhours")), endpoints);
+    return local(region, AwsBasicCredentials.create("offhours", "offhours"), endpoints);
+  }
+
+  /**
+   * Against local, protocol-compatible services, signing with {@code credentials}: the local SageMaker and the local
+   * Lambda accept only their stack's own.
+   */
+  public static AwsClients local(Region region, AwsCredentials credentials, Map<Service, URI> endpoints) {
+    return new AwsClients(region, StaticCredentialsProvider.create(credentials), endpoints);
   }
 
   /**

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients;
-import offhours.local.model.DefaultModel;
+import offhours.cache.CacheDirectory;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
@@ -45,7 +45,7 @@ public record Context(
    * (contracts: "Local stack state file").
    */
   public static Path cacheDir(Map<String, String> env) {
-    return DefaultModel.cacheDir(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+    return CacheDirectory.resolve(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
   }
 
   /** The width text output fits in: {@code COLUMNS}, else {@link Terminal#DEFAULT_COLUMNS}. */

@@ -1,5 +1,10 @@
 package offhours.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,13 +13,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import offhours.aws.AwsClients.Service;
+import offhours.cache.CacheFiles;
 import offhours.inference.InvocationErrors;
-import offhours.local.LocalStack;
+import offhours.local.LocalDeployment;
+import offhours.local.LocalDirectory;
+import offhours.local.lambda.LocalLambda;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
 /**
@@ -66,7 +77,7 @@ final class DemoCommand implements Command {
     if (operands.size() > 1) {
       throw CliException.usage("demo takes at most one folder, got " + operands.size() + " arguments");
     }
-    LocalStack.Options options = LocalCommand.settings(call);
+    LocalDeployment.Options options = LocalCommand.settings(call);
     String dir = operands.isEmpty() ? defaultImages(call.context()) : operands.getFirst();
     UploadPlan plan = UploadPlan.of(List.of(dir), "");
     if (plan.items().isEmpty()) {
@@ -74,10 +85,9 @@ final class DemoCommand implements Command {
     }
     Duration timeout = Duration.ofSeconds(LocalCommand.positive(call.args(), TIMEOUT, 600));
     Instant started = call.context().clock().instant();
-    Path functionLog = java.nio.file.Files.createDirectories(options.cacheDir().resolve("local").resolve("logs"))
-        .resolve("demo-functions.log");
+    Path functionLog = CacheFiles.privateFile(LocalDirectory.logs(options.cacheDir()).resolve("demo-functions.log"));
     call.err().println("function logs (what CloudWatch would show): " + functionLog);
-    try (FunctionLogs logs = FunctionLogs.to(functionLog); LocalStack stack = LocalStack.start(options, call.err())) {
+    try (FunctionLogs logs = FunctionLogs.to(functionLog); LocalDeployment stack = LocalDeployment.start(options, call.err())) {
       String bucket = stack.resources().bucket();
       call.err().println("endpoint " + stack.names().endpoint() + " is off; uploading "
           + Format.plural(plan.items().size(), "image") + " from " + dir + " ...");
@@ -85,26 +95,37 @@ final class DemoCommand implements Command {
         stack.s3().putObject(r -> r.bucket(bucket).key(item.key()), RequestBody.fromFile(item.file()));
       }
       ResultsTable results = new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
-      Map<String, ResultItem> byKey = await(call, stack, results, bucket, plan, started, timeout);
-      print(call, plan, byKey);
+      Map<String, ResultItem> byKey = new LinkedHashMap<>();
+      Optional<String> fault = await(call, stack, results, bucket, plan, started, timeout, functionLog, byKey);
+      print(call, plan, byKey, fault.orElse("still waiting in the queue"));
       long missing = plan.items().size() - byKey.size();
       call.err().printf(Locale.ROOT, "%d of %d uploads have a result (%d classified, %d rejected) in %.1f s%n",
           byKey.size(), plan.items().size(),
           byKey.values().stream().filter(i -> i.status() == ResultItem.Status.CLASSIFIED).count(),
           byKey.values().stream().filter(i -> i.status() == ResultItem.Status.REJECTED).count(),
           Duration.between(started, call.context().clock().instant()).toMillis() / 1000.0);
+      if (fault.isPresent()) {
+        call.err().println("offhours demo: stopped waiting: " + fault.get() + "; logs are in "
+            + functionLog.getParent());
+        return 1;
+      }
       if (missing > 0) {
         call.err().println("offhours demo: " + Format.plural((int) missing, "upload") + " got no result within "
-            + timeout.toSeconds() + " s; logs are in " + options.cacheDir().resolve("local").resolve("logs"));
+            + timeout.toSeconds() + " s; logs are in " + functionLog.getParent());
         return 1;
       }
       return 0;
     }
   }
 
-  private static Map<String, ResultItem> await(Invocation call, LocalStack stack, ResultsTable results, String bucket,
-      UploadPlan plan, Instant started, Duration timeout) throws InterruptedException {
-    Map<String, ResultItem> byKey = new LinkedHashMap<>();
+  /**
+   * Fills {@code byKey} until every upload has a result or the timeout passes; stops early, returning why, when the
+   * pipeline cannot finish: the endpoint failed (SageMaker's FailureReason), or a delivery failed (the reason the
+   * Classify function logged; the message would only come back after the queue's visibility timeout).
+   */
+  private static Optional<String> await(Invocation call, LocalDeployment stack, ResultsTable results, String bucket,
+      UploadPlan plan, Instant started, Duration timeout, Path functionLog, Map<String, ResultItem> byKey)
+      throws InterruptedException, IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastStatus = "";
     // One client for the whole wait: the loop asks for the endpoint's state four times a second.
@@ -122,34 +143,66 @@ final class DemoCommand implements Command {
             }
           }
         }
-        String status = endpointStatus(sageMaker, stack);
+        Optional<DescribeEndpointResponse> endpoint = describe(sageMaker, stack);
+        LocalLambda.Stats consumer = stack.services().lambda().stats(stack.mappingUuid());
+        String status = endpoint.map(DescribeEndpointResponse::endpointStatusAsString).orElse("absent")
+            + ", trigger " + consumer.state();
         if (!status.equals(lastStatus)) {
           call.err().println("endpoint: " + status + "; results: " + byKey.size() + "/" + plan.items().size());
           lastStatus = status;
+        }
+        if (endpoint.filter(e -> e.endpointStatus() == EndpointStatus.FAILED).isPresent()) {
+          return Optional.of("the endpoint failed: " + endpoint.get().failureReason());
+        }
+        if (consumer.failed() > 0 && byKey.size() < plan.items().size()) {
+          return Optional.of(lastRetry(functionLog)
+              .map(reason -> "an upload could not be classified: " + reason)
+              .orElse(Format.plural(consumer.failed(), "message") + " could not be processed"));
         }
         if (byKey.size() < plan.items().size()) {
           Thread.sleep(250);
         }
       }
     }
-    return byKey;
+    return Optional.empty();
   }
 
-  /** "absent, trigger Disabled", "Creating, trigger Disabled", "InService, trigger Enabled": the demo's progress. */
-  private static String endpointStatus(SageMakerClient sageMaker, LocalStack stack) {
-    String endpoint;
+  /**
+   * Why the Classify function last handed a message back for a retry: the detail of its RETRY log line (one JSON
+   * object per SQS record, see offhours.classify.OutcomeLog), e.g. "endpoint returned 2 probabilities but 3 labels".
+   */
+  static Optional<String> lastRetry(Path functionLog) throws IOException {
+    List<String> lines = Files.readAllLines(functionLog, StandardCharsets.UTF_8);
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (!lines.get(i).contains("\"RETRY\"")) {
+        continue;
+      }
+      try {
+        for (JsonNode record : Json.MAPPER.readTree(lines.get(i)).path("records")) {
+          if (record.path("outcome").asText().equals("RETRY") && record.hasNonNull("detail")) {
+            return Optional.of(record.path("subject").asText() + ": " + record.path("detail").asText());
+          }
+        }
+      } catch (JsonProcessingException e) {
+        // not one of the function's JSON lines
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The endpoint as DescribeEndpoint shows it; empty while there is none. */
+  private static Optional<DescribeEndpointResponse> describe(SageMakerClient sageMaker, LocalDeployment stack) {
     try {
-      endpoint = sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).endpointStatusAsString();
+      return Optional.of(sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())));
     } catch (SageMakerException e) {
       if (!InvocationErrors.endpointAbsent(e)) {
         throw e;
       }
-      endpoint = "absent";
+      return Optional.empty();
     }
-    return endpoint + ", trigger " + stack.lambda().stats(stack.mappingUuid()).state();
   }
 
-  private static void print(Invocation call, UploadPlan plan, Map<String, ResultItem> byKey) {
+  private static void print(Invocation call, UploadPlan plan, Map<String, ResultItem> byKey, String missingReason) {
     List<List<String>> rows = new ArrayList<>();
     for (UploadPlan.Item item : plan.items()) {
       ResultItem result = byKey.get(item.key());
@@ -160,7 +213,7 @@ final class DemoCommand implements Command {
         continue;
       }
       rows.add(result == null
-          ? List.of(item.key(), "-", "-", "NO RESULT", "")
+          ? List.of(item.key(), "-", "-", "NO RESULT", Format.truncate(missingReason, 70))
           : List.of(item.key(), result.topLabel() == null ? "-" : result.topLabel(),
               result.topScore() == null ? "-" : String.format(Locale.ROOT, "%.3f", result.topScore()),
               result.status().name(), result.reason() == null ? "" : Format.truncate(result.reason(), 70)));

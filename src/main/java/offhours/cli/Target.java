@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.local.StateFile.NameKey;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -25,32 +26,29 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public record Target(String description, String source, boolean local, AwsClients clients, Map<Name, String> names,
     Optional<Instant> created) implements AutoCloseable {
 
-  /** The local stack's controller function (the state file does not carry it). */
-  public static final String LOCAL_CONTROLLER_FUNCTION = "offhours-controller";
-
   /** A resource name with its key in the local state file and its deployed stack's output. */
   public enum Name {
-    BUCKET("bucket", "BucketName"),
-    QUEUE_URL("queueUrl", "QueueUrl"),
-    DLQ_URL("dlqUrl", "DeadLetterQueueUrl"),
-    RESULTS_TABLE("resultsTable", "ResultsTableName"),
-    CONTROL_TABLE("controlTable", "ControlTableName"),
-    ENDPOINT("endpoint", "EndpointName"),
-    ENDPOINT_CONFIG("endpointConfig", "EndpointConfigName"),
-    MAPPING_UUID("mappingUuid", "ClassifyMappingId"),
-    CONTROLLER_FUNCTION("controllerFunction", "ControllerFunctionName"),
-    CLASSIFY_FUNCTION("classifyFunction", "ClassifyFunctionName");
+    BUCKET(NameKey.BUCKET, "BucketName"),
+    QUEUE_URL(NameKey.QUEUE_URL, "QueueUrl"),
+    DLQ_URL(NameKey.DLQ_URL, "DeadLetterQueueUrl"),
+    RESULTS_TABLE(NameKey.RESULTS_TABLE, "ResultsTableName"),
+    CONTROL_TABLE(NameKey.CONTROL_TABLE, "ControlTableName"),
+    ENDPOINT(NameKey.ENDPOINT, "EndpointName"),
+    ENDPOINT_CONFIG(NameKey.ENDPOINT_CONFIG, "EndpointConfigName"),
+    MAPPING_UUID(NameKey.MAPPING_UUID, "ClassifyMappingId"),
+    CONTROLLER_FUNCTION(NameKey.CONTROLLER_FUNCTION, "ControllerFunctionName"),
+    CLASSIFY_FUNCTION(NameKey.CLASSIFY_FUNCTION, "ClassifyFunctionName");
 
-    private final String stateKey;
+    private final NameKey stateKey;
     private final String output;
 
-    Name(String stateKey, String output) {
+    Name(NameKey stateKey, String output) {
       this.stateKey = stateKey;
       this.output = output;
     }
 
-    /** The key under {@code names} in {@code local/stack.json}. */
-    public String stateKey() {
+    /** The key under {@code names} in the local stack's state file. */
+    public NameKey stateKey() {
       return stateKey;
     }
 
@@ -72,7 +70,7 @@ public record Target(String description, String source, boolean local, AwsClient
   public String name(Name name) {
     String value = names.get(name);
     if (value == null || value.isBlank()) {
-      String where = local ? "has no names." + name.stateKey() : "has no output " + name.output();
+      String where = local ? "has no names." + name.stateKey().key() : "has no output " + name.output();
       throw CliException.failure(source + " " + where
           + (local ? "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')"
               : "; update the stack with this version's template.yaml"));

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.cli.Target.Name;
-import offhours.local.LocalStackState;
+import offhours.local.StateFile;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
@@ -26,15 +27,6 @@ final class Targets {
 
   static final String NO_LOCAL_STACK = "no local stack is running; start one with 'scripts/offhours local start'"
       + " or name a deployed stack with --stack NAME";
-
-  /** State-file endpoint keys; every service must be present so no call silently goes to real AWS. */
-  private static final Map<String, Service> ENDPOINT_KEYS = Map.of(
-      "s3", Service.S3,
-      "sqs", Service.SQS,
-      "dynamodb", Service.DYNAMODB,
-      "sagemaker", Service.SAGEMAKER,
-      "sagemakerRuntime", Service.SAGEMAKER_RUNTIME,
-      "lambda", Service.LAMBDA);
 
   static final String NO_REGION = "--stack needs an AWS region and none is set: export AWS_DEFAULT_REGION=REGION"
       + " (or AWS_REGION), or run 'aws configure'";
@@ -65,40 +57,40 @@ final class Targets {
   }
 
   static Target local(Path cacheDir) {
-    Path file = LocalStackState.file(cacheDir);
+    Path file = StateFile.path(cacheDir);
     if (!Files.isRegularFile(file)) {
       throw CliException.failure(NO_LOCAL_STACK);
     }
-    LocalStackState state;
+    StateFile state;
     try {
-      state = LocalStackState.read(file);
+      state = StateFile.read(file);
     } catch (IOException e) {
       throw CliException.failure("cannot read the local stack's state file " + file + ": " + e.getMessage());
     }
-    if (state.pid() != null && !ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+    if (!StackProcess.isTheStack(state)) {
+      boolean alive = state.pid() != null && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
       throw CliException.failure("the local stack recorded in " + file + " is not running (process " + state.pid()
-          + " has exited); start one with 'scripts/offhours local start' or name a deployed stack with --stack NAME");
+          + (alive ? " is another program now" : " has exited") + "); start one with 'scripts/offhours local start'"
+          + " or name a deployed stack with --stack NAME");
     }
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
-    ENDPOINT_KEYS.forEach((key, service) -> {
-      URI uri = state.endpoints().get(key);
-      if (uri == null) {
-        throw CliException.failure("the local stack's state file " + file + " has no endpoints." + key
-            + "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')");
-      }
-      endpoints.put(service, uri);
-    });
+    // Every service must be present, so that no call silently goes to real AWS.
+    for (StateFile.ServiceKey key : StateFile.ServiceKey.values()) {
+      URI uri = state.endpoint(key).orElseThrow(() -> CliException.failure("the local stack's state file " + file
+          + " has no endpoints." + key.key() + "; restart the local stack with this version ('scripts/offhours local"
+          + " stop', then 'local start')"));
+      endpoints.put(key.service(), uri);
+    }
     Map<Name, String> names = new EnumMap<>(Name.class);
     for (Name name : Name.values()) {
-      String value = state.names().get(name.stateKey());
-      if (value != null) {
-        names.put(name, value);
-      }
+      state.name(name.stateKey()).ifPresent(value -> names.put(name, value));
     }
-    names.putIfAbsent(Name.CONTROLLER_FUNCTION, Target.LOCAL_CONTROLLER_FUNCTION);
+    AwsBasicCredentials credentials = state.credentials().orElseThrow(() -> CliException.failure("the local"
+        + " stack's state file " + file + " has no credentials; restart the local stack with this version"
+        + " ('scripts/offhours local stop', then 'local start')"));
     Region region = Region.of(state.region() == null ? "us-east-1" : state.region());
     return new Target("the local stack", "the local stack's state file " + file, true,
-        AwsClients.local(region, endpoints), names,
+        AwsClients.local(region, credentials, endpoints), names,
         Optional.ofNullable(state.pid()).flatMap(ProcessHandle::of).flatMap(p -> p.info().startInstant()));
   }
 

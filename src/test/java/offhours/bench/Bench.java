@@ -26,7 +26,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import offhours.aws.AwsClients.Service;
-import offhours.local.LocalStack;
+import offhours.cache.CacheDirectory;
+import offhours.local.LocalDeployment;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.model.ContainerMeasurements;
 import offhours.local.model.DefaultModel;
@@ -85,7 +86,7 @@ public final class Bench {
     // The local stack's functions log to standard output (as on Lambda); the table alone goes there.
     PrintStream out = System.out;
     System.setOut(System.err);
-    Path cache = DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")));
+    Path cache = CacheDirectory.ofThisProcess();
     ModelFiles model = DefaultModel.ensure(cache);
     if (sections.contains("packages")) {
       packages();
@@ -203,11 +204,11 @@ public final class Bench {
   private void stackSections(Path cache, ModelFiles model, List<String> sections) throws Exception {
     int images = quick ? 200 : 1000;
     log.println("bench: starting the local stack ...");
-    LocalStack.Options options = LocalStack.Options.defaults(cache).withController(Map.of(
+    LocalDeployment.Options options = LocalDeployment.Options.defaults(cache).withController(Map.of(
         // Off until the bench starts it: the whole backlog is queued first.
         "WAKE_BACKLOG_MESSAGES", "0", "IDLE_STOP_MINUTES", "30"));
     double sqsRate;
-    try (LocalStack stack = LocalStack.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+    try (LocalDeployment stack = LocalDeployment.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
       if (sections.contains("drain")) {
         drain(stack, images);
       } else {
@@ -241,7 +242,7 @@ public final class Bench {
   private double firstResultSeconds;
   private String drainDetail;
 
-  private void drain(LocalStack stack, int images) throws Exception {
+  private void drain(LocalDeployment stack, int images) throws Exception {
     S3Client s3 = stack.s3();
     String bucket = stack.resources().bucket();
     Map<String, byte[]> photos = new LinkedHashMap<>();
@@ -273,7 +274,7 @@ public final class Bench {
       }
       Thread.sleep(200);
     }
-    LocalLambda lambda = stack.lambda();
+    LocalLambda lambda = stack.services().lambda();
     String uuid = stack.mappingUuid();
     long before = lambda.stats(uuid).deleted();
     log.println("bench: " + images + " messages queued; starting the endpoint ...");
@@ -293,7 +294,7 @@ public final class Bench {
         first = now;
         firstCount = done;
         jvmCpu = jvmCpuNanos();
-        motoCpu = processTreeCpuNanos(stack.moto().pid());
+        motoCpu = processTreeCpuNanos(stack.services().moto().pid());
         threadsAtFirst = threadCpuByGroup();
       }
       if (done >= queuedBefore + images) {
@@ -312,7 +313,7 @@ public final class Bench {
         split.append(String.format("other (ONNX Runtime's native threads, GC, JIT) %.1f",
             jvmCpuMsPerImage - javaThreads / 1e6 / (done - firstCount)));
         threadSplit = split.toString();
-        motoCpuMsPerImage = (processTreeCpuNanos(stack.moto().pid()) - motoCpu) / 1e6 / (done - firstCount);
+        motoCpuMsPerImage = (processTreeCpuNanos(stack.services().moto().pid()) - motoCpu) / 1e6 / (done - firstCount);
         break;
       }
       if (now > deadline) {
@@ -333,9 +334,9 @@ public final class Bench {
     log.println("bench: drained: " + drainDetail);
   }
 
-  private static void startEndpoint(LocalStack stack) throws Exception {
+  private static void startEndpoint(LocalDeployment stack) throws Exception {
     try (LambdaClient lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder())) {
-      InvokeResponse r = lambda.invoke(i -> i.functionName(LocalStack.CONTROLLER_FUNCTION)
+      InvokeResponse r = lambda.invoke(i -> i.functionName(LocalDeployment.CONTROLLER_FUNCTION)
           .payload(SdkBytes.fromUtf8String("{\"action\":\"start\"}")));
       if (r.functionError() != null) {
         throw new IllegalStateException("controller start failed: " + r.payload().asUtf8String());
@@ -343,10 +344,10 @@ public final class Bench {
     }
   }
 
-  private static void awaitInService(LocalStack stack) throws InterruptedException {
+  private static void awaitInService(LocalDeployment stack) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (System.nanoTime() < deadline) {
-      if ("Enabled".equals(stack.lambda().stats(stack.mappingUuid()).state())) {
+      if ("Enabled".equals(stack.services().lambda().stats(stack.mappingUuid()).state())) {
         return;
       }
       Thread.sleep(200);
@@ -360,7 +361,7 @@ public final class Bench {
         .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
   }
 
-  private static long countClassified(LocalStack stack, String run) {
+  private static long countClassified(LocalDeployment stack, String run) {
     String table = stack.resources().resultsTable();
     long count = 0;
     for (var page : stack.dynamoDb().scanPaginator(r -> r.tableName(table)
@@ -375,7 +376,7 @@ public final class Bench {
   }
 
   /** Receive (10 at a time) + DeleteMessageBatch against the same moto_server, as many pollers as the mapping's. */
-  private double rawSqs(LocalStack stack, int messages) throws Exception {
+  private double rawSqs(LocalDeployment stack, int messages) throws Exception {
     SqsClient sqs = stack.sqs();
     String queue = sqs.createQueue(r -> r.queueName("bench-raw-" + UUID.randomUUID())).queueUrl();
     String body = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"s3\":{\"bucket\":{\"name\":"
@@ -449,7 +450,7 @@ public final class Bench {
 
   // ---------------------------------------------------------------- cold start
 
-  private void coldStart(LocalStack stack) throws Exception {
+  private void coldStart(LocalDeployment stack) throws Exception {
     awaitInService(stack);
     Path dir = Files.createTempDirectory("offhours-cold");
     try {
@@ -469,14 +470,14 @@ public final class Bench {
       s3.createBucket(r -> r.bucket(bucket));
       byte[] photo = Files.readAllBytes(DEMO_IMAGES.resolve("chelsea.png"));
       Map<String, String> env = new LinkedHashMap<>();
-      URI moto = stack.moto().endpoint();
+      URI moto = stack.services().moto().endpoint();
       env.put("AWS_REGION", "us-east-1");
-      env.put("AWS_ACCESS_KEY_ID", "offhours");
-      env.put("AWS_SECRET_ACCESS_KEY", "offhours");
+      env.put("AWS_ACCESS_KEY_ID", stack.credentials().accessKeyId());
+      env.put("AWS_SECRET_ACCESS_KEY", stack.credentials().secretAccessKey());
       env.put("AWS_ENDPOINT_URL_S3", moto.toString());
       env.put("AWS_ENDPOINT_URL_SQS", moto.toString());
       env.put("AWS_ENDPOINT_URL_DYNAMODB", moto.toString());
-      env.put("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", stack.sageMaker().endpoint().toString());
+      env.put("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", stack.services().sageMaker().endpoint().toString());
       env.put("TABLE_NAME", stack.resources().resultsTable());
       env.put("QUEUE_URL", stack.resources().queueUrl());
       env.put("BUCKET_NAME", bucket);
@@ -551,7 +552,7 @@ public final class Bench {
   private final Map<Path, String[]> coldObjects = new java.util.HashMap<>();
 
   /** Uploads a fresh copy of the photo (no notification: its own bucket) and writes the SQS event about it. */
-  private Path coldEvent(LocalStack stack, String bucket, byte[] photo, Path dir, String tag, int run)
+  private Path coldEvent(LocalDeployment stack, String bucket, byte[] photo, Path dir, String tag, int run)
       throws IOException {
     String key = "cold/" + run + "/" + tag + "/chelsea.png";
     String eTag = stack.s3().putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(photo)).eTag()

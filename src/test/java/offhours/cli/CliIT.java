@@ -19,7 +19,7 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Ledger;
-import offhours.local.LocalStackState;
+import offhours.local.StateFile;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.AfterEach;
@@ -94,11 +94,12 @@ class CliIT {
             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
         .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
     URI moto = services.endpoint();
-    new LocalStackState(ProcessHandle.current().pid(), "us-east-1",
+    MainTest.state(ProcessHandle.current().pid(),
         Map.of("s3", moto, "sqs", moto, "dynamodb", moto, "sagemaker", moto, "sagemakerRuntime", moto, "lambda", moto),
         Map.of("bucket", bucket, "queueUrl", queueUrl, "dlqUrl", dlqUrl, "resultsTable", resultsTable,
-            "controlTable", controlTable, "endpoint", "cli-it-endpoint-" + suffix, "mappingUuid", UUID.randomUUID().toString()))
-        .write(LocalStackState.file(cache));
+            "controlTable", controlTable, "endpoint", "cli-it-endpoint-" + suffix, "mappingUuid", UUID.randomUUID().toString(),
+            "controllerFunction", "offhours-controller"))
+        .write(StateFile.path(cache));
   }
 
   @AfterEach
@@ -292,11 +293,12 @@ class CliIT {
 
   @Test
   void aMissingTableOrBucketIsNamed() throws IOException {
-    LocalStackState state = LocalStackState.read(LocalStackState.file(cache));
+    StateFile state = StateFile.read(StateFile.path(cache));
     Map<String, String> names = new java.util.HashMap<>(state.names());
     names.put("resultsTable", "no-such-table-" + suffix);
     names.put("bucket", "no-such-bucket-" + suffix);
-    new LocalStackState(state.pid(), state.region(), state.endpoints(), names).write(LocalStackState.file(cache));
+    new StateFile(state.pid(), state.started(), state.region(), state.accessKeyId(), state.secretAccessKey(),
+        state.endpoints(), names).write(StateFile.path(cache));
     Files.write(photos.resolve("a.png"), new byte[] {1});
 
     assertThat(run("results").err()).isEqualTo(
@@ -390,7 +392,7 @@ class CliIT {
       cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
     }
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("m"));
-    Files.delete(LocalStackState.file(cache)); // proves the names do not come from the local stack
+    Files.delete(StateFile.path(cache)); // proves the names do not come from the local stack
 
     CliRun queue = run("queue", "--json", "--stack", stack);
     assertThat(queue.exitCode()).as(queue.err()).isZero();
@@ -439,9 +441,9 @@ class CliIT {
 
   /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
   private void refusedStateFile() throws IOException {
-    new LocalStackState(ProcessHandle.current().pid(), "us-east-1", MainTest.endpoints(), Map.of(
+    MainTest.state(ProcessHandle.current().pid(), MainTest.endpoints(), Map.of(
         "bucket", bucket, "queueUrl", "http://127.0.0.1:1/1/q", "dlqUrl", "http://127.0.0.1:1/1/d"))
-        .write(LocalStackState.file(cache));
+        .write(StateFile.path(cache));
   }
 
   private void putResult(String key, String status, String label, Double score, String reason, String classifiedAt) {

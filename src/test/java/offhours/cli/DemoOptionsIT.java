@@ -6,11 +6,13 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import offhours.cache.CacheDirectory;
 import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoOptionsIT {
 
-  private static final Path CACHE = DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")));
+  private static final Path CACHE = CacheDirectory.ofThisProcess();
 
   @Test
   void aUsersOwnOnnxModelAndLabelsServeTheDemo(@TempDir Path dir) throws Exception {
@@ -96,6 +98,64 @@ class DemoOptionsIT {
   private static String shapes(String variables) {
     return variables + " exec python3 '" + Path.of("src/test/resources/containers/shapes_container.py").toAbsolutePath()
         + "'";
+  }
+
+  @Test
+  void labelsThatDoNotFitTheModelFailAtStartNamingBothCounts(@TempDir Path dir) throws Exception {
+    Path onnx = DefaultModel.ensure(CACHE).onnx();
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nother\n");
+
+    Run run = demo(photo(dir).toString(), "--model", onnx.toString(), "--labels", labels.toString(), "--timeout", "120");
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.err).contains("label file " + labels + " lists 3 labels but " + onnx + " outputs 5 classes")
+        .doesNotContain("starting moto_server");
+  }
+
+  @Test
+  void aBrokenModelFailsAtStartWithOnnxRuntimesError(@TempDir Path dir) throws Exception {
+    Path broken = Files.writeString(dir.resolve("broken.onnx"), "not a model");
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+
+    Run run = demo(photo(dir).toString(), "--model", broken.toString(), "--labels", labels.toString(),
+        "--timeout", "120");
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.err).contains("ONNX Runtime could not load " + broken);
+  }
+
+  @Test
+  void aContainerThatCannotStartStopsTheDemoWithTheEndpointsFailureReason(@TempDir Path dir) throws Exception {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "jpeg\npng\n");
+
+    Run run = demo(photo(dir).toString(), "--container-command", "echo 'no weights found' >&2; exit 3", "--labels",
+        labels.toString(), "--timeout", "120");
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.err).contains("offhours demo: stopped waiting: the endpoint failed: The primary container for"
+        + " production variant offhours-model did not pass the ping health check.")
+        .contains("the container command exited with status 3");
+    assertThat(run.out).contains("NO RESULT");
+  }
+
+  @Test
+  void aContainerWhoseAnswerDoesNotFitTheLabelsStopsTheDemoWithTheReason(@TempDir Path dir) throws Exception {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "jpeg\npng\nother\n"); // the container answers two
+    String container = "python3 " + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
+
+    Run run = demo(photo(dir).toString(), "--container-command", container, "--labels", labels.toString(),
+        "--timeout", "120");
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.err).contains("offhours demo: stopped waiting: an upload could not be classified:")
+        .contains("labels");
+  }
+
+  /** A folder with one photo. */
+  private static Path photo(Path dir) throws IOException {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    return images;
   }
 
   @Test

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import offhours.local.model.DefaultModel;
+import offhours.cache.CacheDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +26,7 @@ class DemoScriptIT {
     ProcessBuilder pb = new ProcessBuilder("scripts/demo").redirectOutput(out.toFile()).redirectError(err.toFile());
     // The user's cache (as the model tests use it): the default model is converted once per machine.
     pb.environment().put("OFFHOURS_CACHE",
-        DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home"))).toString());
+        CacheDirectory.ofThisProcess().toString());
     // Every process the demo starts inherits this variable: afterwards none may be left.
     String marker = UUID.randomUUID().toString();
     pb.environment().put("OFFHOURS_TEST_MARKER", marker);

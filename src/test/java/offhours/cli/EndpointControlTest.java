@@ -15,7 +15,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import offhours.local.LocalStackState;
+import offhours.local.StateFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,9 +53,9 @@ class EndpointControlTest {
     });
     lambda.start();
     URI uri = URI.create("http://127.0.0.1:" + lambda.getAddress().getPort());
-    new LocalStackState(ProcessHandle.current().pid(), "us-east-1",
+    MainTest.state(ProcessHandle.current().pid(),
         Map.of("s3", uri, "sqs", uri, "dynamodb", uri, "sagemaker", uri, "sagemakerRuntime", uri, "lambda", uri),
-        Map.of("bucket", "offhours-images")).write(LocalStackState.file(cache));
+        Map.of("bucket", "offhours-images", "controllerFunction", "offhours-controller")).write(StateFile.path(cache));
   }
 
   @AfterEach

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import offhours.aws.AwsClients;
 import offhours.cli.Target.Name;
-import offhours.local.LocalStackState;
+import offhours.local.StateFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -187,10 +187,10 @@ class MainTest {
   void aStateFileOfAnExitedProcessIsNotARunningStack() throws IOException {
     Process exited = new ProcessBuilder("true").start();
     exited.onExit().join();
-    state(exited.pid(), endpoints()).write(LocalStackState.file(cache));
+    state(exited.pid(), endpoints()).write(StateFile.path(cache));
     CliRun run = run("results");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("the local stack recorded in " + LocalStackState.file(cache)
+    assertThat(run.err()).contains("the local stack recorded in " + StateFile.path(cache)
         + " is not running (process " + exited.pid() + " has exited)");
   }
 
@@ -198,7 +198,7 @@ class MainTest {
   void aStateFileWithoutAnEndpointNamesIt() throws IOException {
     Map<String, URI> endpoints = new java.util.HashMap<>(endpoints());
     endpoints.remove("sagemaker");
-    state(ProcessHandle.current().pid(), endpoints).write(LocalStackState.file(cache));
+    state(ProcessHandle.current().pid(), endpoints).write(StateFile.path(cache));
     assertThat(run("endpoint", "status").err()).contains("has no endpoints.sagemaker");
   }
 
@@ -216,8 +216,8 @@ class MainTest {
   }
 
   @Test
-  void localTargetDefaultsTheControllerFunction() throws IOException {
-    state(ProcessHandle.current().pid(), endpoints()).write(LocalStackState.file(cache));
+  void localTargetTakesItsNamesAndRegionFromTheStateFile() throws IOException {
+    state(ProcessHandle.current().pid(), endpoints()).write(StateFile.path(cache));
     try (Target target = Targets.local(cache)) {
       assertThat(target.name(Name.CONTROLLER_FUNCTION)).isEqualTo("offhours-controller");
       assertThat(target.name(Name.BUCKET)).isEqualTo("offhours-images");
@@ -454,7 +454,7 @@ class MainTest {
 
   @Test
   void theStreamsAndEnvironmentConstructorReadsTheStateFileFromOffhoursCache() throws IOException {
-    state(ProcessHandle.current().pid(), endpoints()).write(LocalStackState.file(cache));
+    state(ProcessHandle.current().pid(), endpoints()).write(StateFile.path(cache));
     var out = new java.io.ByteArrayOutputStream();
     var err = new java.io.ByteArrayOutputStream();
     int code = new Main(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
@@ -490,10 +490,16 @@ class MainTest {
         "2026-11-25T10:00:05Z", 1);
   }
 
-  static LocalStackState state(long pid, Map<String, URI> endpoints) {
-    return new LocalStackState(pid, "us-east-1", endpoints, Map.of(
+  static StateFile state(long pid, Map<String, URI> endpoints) {
+    return state(pid, endpoints, Map.of(
         "bucket", "offhours-images", "queueUrl", "http://127.0.0.1:1/123/offhours-queue",
-        "dlqUrl", "http://127.0.0.1:1/123/offhours-dlq"));
+        "dlqUrl", "http://127.0.0.1:1/123/offhours-dlq", "controllerFunction", "offhours-controller"));
+  }
+
+  /** The state file of a stack in process {@code pid} (its start time recorded) with moto's dummy credentials. */
+  static StateFile state(long pid, Map<String, URI> endpoints, Map<String, String> names) {
+    String started = ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).map(Object::toString).orElse(null);
+    return new StateFile(pid, started, "us-east-1", "offhours", "offhours", endpoints, names);
   }
 
   static Map<String, URI> endpoints() {

@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
-import offhours.local.LocalStackState;
-import offhours.local.model.DefaultModel;
+import offhours.local.StateFile;
+import offhours.local.StateFile.NameKey;
+import offhours.local.StateFile.ServiceKey;
+import offhours.cache.CacheDirectory;
 import offhours.results.ResultsTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +56,7 @@ class ReadmeCommandsIT {
 
     // The model conversion is shared with the other tests; state, logs and temporary files are this test's own.
     Files.createSymbolicLink(cache.resolve("models"),
-        Files.createDirectories(DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")))
+        Files.createDirectories(CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
             .resolve("models")));
     Path tmp = Files.createDirectory(work.resolve("tmp"));
     Path photos = Files.createDirectory(work.resolve("photos"));
@@ -113,14 +115,14 @@ class ReadmeCommandsIT {
 
   /** Reads the results table of the stack 'local start' recorded until the upload has its result. */
   private void awaitResult(String key) throws Exception {
-    LocalStackState state = LocalStackState.read(LocalStackState.file(cache));
+    StateFile state = StateFile.read(StateFile.path(cache));
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
-    endpoints.put(Service.DYNAMODB, state.endpoints().get("dynamodb"));
-    try (AwsClients clients = AwsClients.local(Region.of(state.region()), endpoints);
+    endpoints.put(Service.DYNAMODB, state.endpoint(ServiceKey.DYNAMODB).orElseThrow());
+    try (AwsClients clients = AwsClients.local(Region.of(state.region()), state.credentials().orElseThrow(), endpoints);
         DynamoDbClient dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
-      ResultsTable results = new ResultsTable(dynamoDb, state.names().get("resultsTable"));
+      ResultsTable results = new ResultsTable(dynamoDb, state.name(NameKey.RESULTS_TABLE).orElseThrow());
       long deadline = System.nanoTime() + DEADLINE.toNanos();
-      while (results.byKey(state.names().get("bucket"), key).isEmpty()) {
+      while (results.byKey(state.name(NameKey.BUCKET).orElseThrow(), key).isEmpty()) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError("no result for " + key + " within " + DEADLINE + "; stack log: "
               + cache.resolve("local/logs/stack.log"));

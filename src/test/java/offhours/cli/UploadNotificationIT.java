@@ -20,7 +20,7 @@ import java.util.UUID;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.LocalResources;
-import offhours.local.LocalStackState;
+import offhours.local.StateFile;
 import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
@@ -60,10 +60,11 @@ class UploadNotificationIT {
         DynamoDbClient dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
       LocalResources.Provisioned p = new LocalResources(s3, sqs, dynamoDb).provision(names);
       Queues.drain(sqs, p.queueUrl()); // the s3:TestEvent
-      new LocalStackState(ProcessHandle.current().pid(), "us-east-1", Map.of("s3", services.endpoint(),
-          "sqs", services.endpoint(), "dynamodb", services.endpoint(), "sagemaker", services.endpoint(),
-          "sagemakerRuntime", services.endpoint(), "lambda", services.endpoint()),
-          Map.of("bucket", p.bucket())).write(LocalStackState.file(cache));
+      new StateFile(ProcessHandle.current().pid(),
+          ProcessHandle.current().info().startInstant().map(java.time.Instant::toString).orElse(null), "us-east-1",
+          "offhours", "offhours", Map.of("s3", services.endpoint(), "sqs", services.endpoint(), "dynamodb",
+          services.endpoint(), "sagemaker", services.endpoint(), "sagemakerRuntime", services.endpoint(), "lambda",
+          services.endpoint()), Map.of("bucket", p.bucket())).write(StateFile.path(cache));
       for (String name : List.of("IMG_1.Jpg", "a.Png", "b.JPeg", "c.jpeg", "d.JPG", "e.pNg", "notes.txt",
           "x.JPEG.txt", "no extension", ".hidden.png")) {
         Files.writeString(photos.resolve(name), "bytes of " + name);

@@ -45,7 +45,7 @@ class AwsAdaptersIT {
       s3.putObject(b -> b.bucket(bucket).key("models/labels.txt"), RequestBody.fromString("cat\r\ndog\n\nbird\n"));
     }
     ControllerConfig config = ControllerConfig.fromEnvironment(new java.util.HashMap<>(Map.of(
-        "ENDPOINT_NAME", "e", "ENDPOINT_CONFIG_NAME", "c", "MAPPING_UUID", "u", "QUEUE_URL", "q",
+        "STACK_ID", "s", "ENDPOINT_NAME", "e", "ENDPOINT_CONFIG_NAME", "c", "MAPPING_UUID", "u", "QUEUE_URL", "q",
         "CONTROL_TABLE_NAME", "t", "LABELS", "", "LABELS_S3_URI", "s3://" + bucket + "/models/labels.txt")));
 
     ModelContract model = ControllerHandler.withLabels(services.clients(), config.model());

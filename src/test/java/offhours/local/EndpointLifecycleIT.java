@@ -158,7 +158,7 @@ class EndpointLifecycleIT {
     // Local mode's own policy (wake on one waiting upload), with a 5 s first backoff instead of 5 minutes.
     try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1),
         Map.of("CREATE_BACKOFF_SECONDS", "5")))) {
-      f.stack.sageMaker().failNextCreates(1, "CapacityError: Unable to provision requested ML compute capacity.");
+      f.stack.services().sageMaker().failNextCreates(1, "CapacityError: Unable to provision requested ML compute capacity.");
       List<String> keys = f.uploadCopies("retry", 4);
       int n = keys.size();
 
@@ -291,7 +291,7 @@ class EndpointLifecycleIT {
     String err = "";
 
     Cli(StackFixture f) throws IOException {
-      f.stack.state(ProcessHandle.current().pid()).write(LocalStackState.file(cliCache));
+      f.stack.state(ProcessHandle.current()).write(StateFile.path(cliCache));
       env = Map.of("OFFHOURS_CACHE", cliCache.toString(), "HOME", cliCache.toString());
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ class LocalStartAwsCliIT {
 
   @TempDir Path cache;
   @TempDir Path work;
+  private Map<String, String> credentials = Map.of();
 
   @Test
   void theAwsCliUploadsAndQueriesAgainstTheLocalStackAndLocalStopLeavesNoProcess() throws Exception {
@@ -45,17 +47,30 @@ class LocalStartAwsCliIT {
     List<ProcessHandle> tree = List.of();
     try {
       assertThat(start.code).as("offhours local start:\n%s%s", start.out, start.err).isZero();
-      LocalStackState state = LocalStackState.read(LocalStackState.file(cache));
+      StateFile state = StateFile.read(StateFile.path(cache));
       pid = state.pid();
       tree = ProcessHandle.of(pid).map(p -> Stream.concat(Stream.of(p), p.descendants()).toList()).orElse(List.of());
       assertThat(tree).as("the stack's process tree (pid %s)", pid)
           .anySatisfy(p -> assertThat(p.info().commandLine().orElse("")).contains("moto_server"));
+      // The state file holds the stack's credentials and the logs show what was classified: the user's own.
+      assertThat(permissions(LocalDirectory.of(cache))).as("local/").isEqualTo("rwx------");
+      assertThat(permissions(StateFile.path(cache))).as("local/stack.json").isEqualTo("rw-------");
+      assertThat(permissions(cache.resolve("local/logs"))).as("local/logs/").isEqualTo("rwx------");
+      try (var logs = Files.list(cache.resolve("local/logs"))) {
+        assertThat(logs.toList()).as("the stack's logs").isNotEmpty()
+            .allSatisfy(log -> assertThat(permissions(log)).as("%s", log).isEqualTo("rw-------"));
+      }
       String s3 = state.endpoints().get("s3").toString();
       String dynamodb = state.endpoints().get("dynamodb").toString();
       String sqs = state.endpoints().get("sqs").toString();
       String bucket = state.names().get("bucket");
       String table = state.names().get("resultsTable");
       assertThat(start.out).as("local start prints the URLs for the AWS CLI").contains(s3);
+
+      assertThat(start.out).as("local start prints the stack's credentials for the AWS CLI")
+          .contains("export AWS_ACCESS_KEY_ID=" + state.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+              + state.secretAccessKey() + " AWS_DEFAULT_REGION=us-east-1");
+      credentials = Map.of("AWS_ACCESS_KEY_ID", state.accessKeyId(), "AWS_SECRET_ACCESS_KEY", state.secretAccessKey());
 
       Path photo = ROOT.resolve("src/demo/images/chelsea.png");
       Run cp = run(List.of(aws.toString(), "--endpoint-url", s3, "s3", "cp", photo.toString(),
@@ -85,6 +100,27 @@ class LocalStartAwsCliIT {
       assertThat(StackFixture.json(attributes.out).at("/Attributes/ApproximateNumberOfMessages").asText())
           .as("messages in the DLQ: %s", attributes.out).isEqualTo("0");
 
+      // The AWS CLI signs with SigV4 like the SDK: the local SageMaker and the local Lambda accept it with the
+      // stack's credentials, and refuse any other.
+      String sagemaker = state.endpoints().get("sagemaker").toString();
+      String lambda = state.endpoints().get("lambda").toString();
+      Run endpoints = run(List.of(aws.toString(), "--endpoint-url", sagemaker, "sagemaker", "list-endpoints",
+          "--output", "json"), awsEnv());
+      assertThat(endpoints.code).as("aws sagemaker list-endpoints:\n%s", endpoints.err).isZero();
+      assertThat(StackFixture.json(endpoints.out).get("Endpoints")).as("endpoints: %s", endpoints.out)
+          .allSatisfy(e -> assertThat(e.get("EndpointName").asText()).isEqualTo(state.names().get("endpoint")));
+      Run mappings = run(List.of(aws.toString(), "--endpoint-url", lambda, "lambda", "list-event-source-mappings",
+          "--function-name", state.names().get("classifyFunction"), "--output", "json"), awsEnv());
+      assertThat(mappings.code).as("aws lambda list-event-source-mappings:\n%s", mappings.err).isZero();
+      assertThat(StackFixture.json(mappings.out).at("/EventSourceMappings/0/UUID").asText())
+          .isEqualTo(state.names().get("mappingUuid"));
+      Map<String, String> strangers = new HashMap<>(awsEnv());
+      strangers.putAll(Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
+      Run refused = run(List.of(aws.toString(), "--endpoint-url", sagemaker, "sagemaker", "list-endpoints"),
+          strangers);
+      assertThat(refused.code).as("aws sagemaker list-endpoints with other credentials").isNotZero();
+      assertThat(refused.err).contains("UnrecognizedClientException");
+
       Run status = offhours("local", "status", "--json");
       assertThat(status.code).as("offhours local status:\n%s%s", status.out, status.err).isZero();
       JsonNode running = StackFixture.json(status.out);
@@ -100,7 +136,7 @@ class LocalStartAwsCliIT {
             .isTrue();
       }
       assertThat(offhours("local", "status").code).as("local status after stop: not running").isEqualTo(3);
-      assertThat(LocalStackState.file(cache)).as("the state file after stop").doesNotExist();
+      assertThat(StateFile.path(cache)).as("the state file after stop").doesNotExist();
     } finally {
       if (pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
         offhours("local", "stop");
@@ -129,6 +165,10 @@ class LocalStartAwsCliIT {
         + tail(cache.resolve("local/logs/stack.log")));
   }
 
+  private static String permissions(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+  }
+
   private static String tail(Path log) throws IOException {
     if (!Files.exists(log)) {
       return "(no log)";
@@ -149,11 +189,9 @@ class LocalStartAwsCliIT {
     return aws.get();
   }
 
-  /** Dummy credentials and the stack's region; no user configuration file can change what the CLI does. */
+  /** The stack's credentials and region; no user configuration file can change what the CLI does. */
   private Map<String, String> awsEnv() {
-    Map<String, String> env = new HashMap<>();
-    env.put("AWS_ACCESS_KEY_ID", "testing");
-    env.put("AWS_SECRET_ACCESS_KEY", "testing");
+    Map<String, String> env = new HashMap<>(credentials);
     env.put("AWS_DEFAULT_REGION", "us-east-1");
     env.put("AWS_CONFIG_FILE", work.resolve("aws-config").toString());
     env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("aws-credentials").toString());

@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients.Service;
-import offhours.local.model.DefaultModel;
+import offhours.cache.CacheDirectory;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.SdkBytes;
@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * One running {@link LocalStack} and the real reads the scenarios assert on: the results table, the queue's and the
+ * One running {@link LocalDeployment} and the real reads the scenarios assert on: the results table, the queue's and the
  * DLQ's counters (GetQueueAttributes), the endpoint's status (DescribeEndpoint) and the mapping's state
  * (GetEventSourceMapping), each over the wire exactly as a user or the AWS CLI would see them.
  */
@@ -48,12 +48,12 @@ final class StackFixture implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final LocalStack stack;
+  final LocalDeployment stack;
   final ResultsTable results;
   final LambdaClient lambda;
   final SageMakerClient sageMaker;
 
-  private StackFixture(LocalStack stack) {
+  private StackFixture(LocalDeployment stack) {
     this.stack = stack;
     this.results = new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
     this.lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder());
@@ -65,12 +65,12 @@ final class StackFixture implements AutoCloseable {
    * ~/.cache/offhours), so the default model is fetched and converted once per machine, not once per test.
    */
   static Path sharedCache() {
-    return DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")));
+    return CacheDirectory.ofThisProcess();
   }
 
   /** Local mode's options with a 1 s controller tick, a short creating delay and these controller variables. */
-  static LocalStack.Options options(Duration creatingDelay, Map<String, String> controller) {
-    return new LocalStack.Options(sharedCache(), Optional.empty(), Optional.empty(), Optional.empty(), creatingDelay,
+  static LocalDeployment.Options options(Duration creatingDelay, Map<String, String> controller) {
+    return new LocalDeployment.Options(sharedCache(), Optional.empty(), Optional.empty(), Optional.empty(), creatingDelay,
         Duration.ofSeconds(1), Map.of()).withController(controller);
   }
 
@@ -78,7 +78,7 @@ final class StackFixture implements AutoCloseable {
    * Local mode served by src/test/resources/sagemaker/slow_classifier.py: a one-instance model that needs
    * {@code secondsPerImage} per image, labels cat, dog, other.
    */
-  static LocalStack.Options slowModel(Path dir, double secondsPerImage, Duration creatingDelay,
+  static LocalDeployment.Options slowModel(Path dir, double secondsPerImage, Duration creatingDelay,
       Map<String, String> controller) throws IOException {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nother\n");
     Path script;
@@ -88,7 +88,7 @@ final class StackFixture implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     String command = "SLOW_SECONDS=" + secondsPerImage + " LABEL_COUNT=3 exec python3 '" + script + "'";
-    return new LocalStack.Options(sharedCache(), Optional.empty(), Optional.of(labels), Optional.of(command),
+    return new LocalDeployment.Options(sharedCache(), Optional.empty(), Optional.of(labels), Optional.of(command),
         creatingDelay, Duration.ofSeconds(1), Map.of()).withController(controller);
   }
 
@@ -96,15 +96,15 @@ final class StackFixture implements AutoCloseable {
    * Starts the stack, waits for the mapping to settle, and removes the s3:TestEvent that S3 sends when the notification is configured, so the queue
    * holds exactly the uploads of the scenario.
    */
-  static StackFixture start(LocalStack.Options options) throws IOException, InterruptedException {
+  static StackFixture start(LocalDeployment.Options options) throws IOException, InterruptedException {
     return start(options, Clock.systemUTC());
   }
 
-  /** As {@link #start(LocalStack.Options)}, the controller reading the time from {@code controllerClock}. */
-  static StackFixture start(LocalStack.Options options, Clock controllerClock)
+  /** As {@link #start(LocalDeployment.Options)}, the controller reading the time from {@code controllerClock}. */
+  static StackFixture start(LocalDeployment.Options options, Clock controllerClock)
       throws IOException, InterruptedException {
     StackFixture f = new StackFixture(
-        LocalStack.start(options, new PrintStream(PrintStream.nullOutputStream()), controllerClock));
+        LocalDeployment.start(options, new PrintStream(PrintStream.nullOutputStream()), controllerClock));
     try {
       // As after a deploy: the mapping settles from Creating to Disabled before anyone touches it.
       f.await("the event source mapping created, disabled", Duration.ofSeconds(10),
@@ -194,7 +194,7 @@ final class StackFixture implements AutoCloseable {
   }
 
   LocalLambdaStats consumer() {
-    var s = stack.lambda().stats(stack.mappingUuid());
+    var s = stack.services().lambda().stats(stack.mappingUuid());
     return new LocalLambdaStats(s.delivered(), s.deleted(), s.failed(), s.invocationErrors(), s.invoking());
   }
 
@@ -217,7 +217,7 @@ final class StackFixture implements AutoCloseable {
 
   /** A manual override through the controller function's Invoke API, as {@code offhours endpoint start|stop} does. */
   JsonNode override(String action) {
-    InvokeResponse response = lambda.invoke(r -> r.functionName(LocalStack.CONTROLLER_FUNCTION)
+    InvokeResponse response = lambda.invoke(r -> r.functionName(LocalDeployment.CONTROLLER_FUNCTION)
         .payload(SdkBytes.fromUtf8String("{\"action\":\"" + action + "\"}")));
     assertThat(response.functionError()).as("controller answer to %s: %s", action, response.payload().asUtf8String())
         .isNull();

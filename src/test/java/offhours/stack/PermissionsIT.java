@@ -58,17 +58,17 @@ class PermissionsIT {
 
   /** One thing a function does on AWS, against a freshly deployed stack with these parameter values. */
   interface Body {
-    void run(LocalDeployment d) throws Exception;
+    void run(TemplateDeployment d) throws Exception;
   }
 
   record Scenario(String name, Map<String, String> parameters, Body body) {}
 
   private final Map<String, Object> template;
-  private final LocalDeployment.Services services;
+  private final TemplateDeployment.Services services;
 
   PermissionsIT(AwsServices aws) throws IOException {
     this.template = CloudFormationYaml.parse(Files.readString(Path.of("template.yaml")));
-    this.services = new LocalDeployment.Services(aws);
+    this.services = new TemplateDeployment.Services(aws);
   }
 
   @AfterAll
@@ -99,7 +99,7 @@ class PermissionsIT {
         PermissionsIT.class.getSimpleName()).isNotNull().isNotEmpty();
     PermissionAudit audit = new PermissionAudit(function);
     for (Scenario scenario : scenarios) {
-      try (LocalDeployment d = LocalDeployment.deploy(services, template, scenario.parameters())) {
+      try (TemplateDeployment d = TemplateDeployment.deploy(services, template, scenario.parameters())) {
         scenario.body().run(d);
         audit.add(d.stack, scenario.name(), d.recorder.calls());
       }
@@ -170,11 +170,11 @@ class PermissionsIT {
   }
 
   private static Map<String, String> labelsBucket() {
-    return Map.of("Labels", "", "LabelsS3Uri", "s3://offhours-labels-" + LocalDeployment.unique() + "/labels.txt");
+    return Map.of("Labels", "", "LabelsS3Uri", "s3://offhours-labels-" + TemplateDeployment.unique() + "/labels.txt");
   }
 
   /** The Classify handler as Lambda builds it: its environment from the template, clients from the one factory. */
-  private static ClassifyHandler classifyHandler(LocalDeployment d) {
+  private static ClassifyHandler classifyHandler(TemplateDeployment d) {
     return new ClassifyHandler(d.recording.build(Service.S3, S3Client.builder().forcePathStyle(true)),
         d.recording.build(Service.SQS, SqsClient.builder()), d.recording.build(Service.DYNAMODB, DynamoDbClient.builder()),
         d.recording.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
@@ -190,16 +190,16 @@ class PermissionsIT {
           Map<String, Object> started = controller.handleRequest(event("controller-start.json"), context(d,
               "ControllerFunction"));
           assertThat(started).containsEntry("action", "CREATE_ENDPOINT");
-          LocalDeployment.await("the created endpoint InService", () -> d.endpointStatus().equals("InService"));
+          TemplateDeployment.await("the created endpoint InService", () -> d.endpointStatus().equals("InService"));
           Map<String, Object> enabled = controller.handleRequest(event("sagemaker-endpoint-state-change.json"),
               context(d, "ControllerFunction"));
           assertThat(enabled).containsEntry("action", "ENABLE_MAPPING").containsEntry("outcome", "ok");
-          LocalDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
           assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
               .containsEntry("action", "NONE");
           assertThat(controller.handleRequest(event("controller-stop.json"), context(d, "ControllerFunction")))
               .containsEntry("action", "DISABLE_MAPPING");
-          LocalDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
+          TemplateDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
           assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
               .containsEntry("action", "DELETE_ENDPOINT");
           controller.handleRequest(event("controller-auto.json"), context(d, "ControllerFunction"));
@@ -220,25 +220,25 @@ class PermissionsIT {
                   .initialInstanceCount(1).build()));
           d.startEndpoint(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
           d.services.lambda.updateEventSourceMapping(r -> r.uuid(d.mappingUuid).enabled(true));
-          LocalDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
           ControllerHandler controller = controllerHandler(d);
           assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
               .containsEntry("action", "DISABLE_MAPPING");
-          LocalDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
+          TemplateDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
           assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
               .containsEntry("action", "DELETE_ENDPOINT");
-          LocalDeployment.await("the old endpoint gone", () -> d.endpointStatus().equals("absent"));
+          TemplateDeployment.await("the old endpoint gone", () -> d.endpointStatus().equals("absent"));
           assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
               .containsEntry("action", "CREATE_ENDPOINT");
-          LocalDeployment.await("the new endpoint InService", () -> d.endpointStatus().equals("InService"));
+          TemplateDeployment.await("the new endpoint InService", () -> d.endpointStatus().equals("InService"));
           assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
               .containsEntry("action", "ENABLE_MAPPING").containsEntry("endpointConfig", d.endpointConfigName);
         }));
   }
 
-  private static ControllerHandler controllerHandler(LocalDeployment d) {
+  private static ControllerHandler controllerHandler(TemplateDeployment d) {
     return new ControllerHandler(d.recording, ControllerConfig.fromEnvironment(d.env("ControllerFunction")),
-        LocalDeployment.CLOCK);
+        TemplateDeployment.CLOCK);
   }
 
   // ---------------------------------------------------------------- the stack-delete cleanup
@@ -255,7 +255,7 @@ class PermissionsIT {
         new Scenario("a Delete of another stack's resource is answered, not acted on", Map.of(), d -> {
           d.startEndpoint(d.endpointConfigName, Map.of());
           JsonNode response = cleanupResponse(d, "Delete", Map.of("StackId",
-              "arn:aws:cloudformation:us-east-1:123456789012:stack/someone-else/" + LocalDeployment.unique()));
+              "arn:aws:cloudformation:us-east-1:123456789012:stack/someone-else/" + TemplateDeployment.unique()));
           assertThat(response.get("Reason").asText()).startsWith("ignored, nothing deleted");
           assertThat(d.operations()).isEmpty();
           assertThat(d.endpointStatus()).isEqualTo("InService");
@@ -268,11 +268,11 @@ class PermissionsIT {
   }
 
   /** Sends the custom resource event CloudFormation would send for this stack and returns the handler's answer. */
-  private JsonNode cleanupResponse(LocalDeployment d, String requestType) throws Exception {
+  private JsonNode cleanupResponse(TemplateDeployment d, String requestType) throws Exception {
     return cleanupResponse(d, requestType, Map.of());
   }
 
-  private JsonNode cleanupResponse(LocalDeployment d, String requestType, Map<String, Object> overrides)
+  private JsonNode cleanupResponse(TemplateDeployment d, String requestType, Map<String, Object> overrides)
       throws Exception {
     List<String> bodies = new CopyOnWriteArrayList<>();
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -308,9 +308,9 @@ class PermissionsIT {
     return new HashMap<>(JSON.readValue(EVENTS.resolve(fixture).toFile(), Map.class));
   }
 
-  private static com.amazonaws.services.lambda.runtime.Context context(LocalDeployment d, String function) {
+  private static com.amazonaws.services.lambda.runtime.Context context(TemplateDeployment d, String function) {
     Object timeout = d.stack.properties(function).get("Timeout");
-    return LocalDeployment.context(String.valueOf(d.stack.ref(function)),
+    return TemplateDeployment.context(String.valueOf(d.stack.ref(function)),
         Duration.ofSeconds(Long.parseLong(String.valueOf(timeout))));
   }
 }

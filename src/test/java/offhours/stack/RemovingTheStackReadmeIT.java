@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -104,8 +105,13 @@ class RemovingTheStackReadmeIT {
           ResultsTableName: {Value: %s}
         """.formatted(bucket, queueUrl, dlqUrl, table)));
 
-    Map<String, String> placeholders = Map.of("QUEUE_URL", queueUrl, "DEAD_LETTER_QUEUE_URL", dlqUrl,
-        "s3://BUCKET", "s3://" + bucket, "RESULTS_TABLE", table, "--stack-name offhours ", "--stack-name " + stack + " ");
+    // In this order: QUEUE_URL is also the end of DEAD_LETTER_QUEUE_URL (Map.of's order changes from run to run).
+    Map<String, String> placeholders = new LinkedHashMap<>();
+    placeholders.put("DEAD_LETTER_QUEUE_URL", dlqUrl);
+    placeholders.put("QUEUE_URL", queueUrl);
+    placeholders.put("s3://BUCKET", "s3://" + bucket);
+    placeholders.put("RESULTS_TABLE", table);
+    placeholders.put("--stack-name offhours ", "--stack-name " + stack + " ");
     List<String> ran = new ArrayList<>();
     for (String line : readmeCommands()) {
       if (line.startsWith("sam ")) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,14 +41,14 @@ final class InvokeApi implements HttpHandler {
       String rest = exchange.getRequestURI().getPath().substring(PATH.length());
       int slash = rest.indexOf('/');
       if (!"POST".equals(exchange.getRequestMethod()) || slash < 0 || !rest.substring(slash).equals("/invocations")) {
-        error(exchange, 404, "UnknownOperationException", "the local Lambda serves only Invoke under " + PATH);
+        LambdaError.write(exchange, 404, "UnknownOperationException", "the local Lambda serves only Invoke under " + PATH);
         return;
       }
       String name = rest.substring(0, slash);
       name = name.substring(name.lastIndexOf(':') + 1); // a function ARN names the function last
       Invokable function = functions.apply(name);
       if (function == null) {
-        error(exchange, 404, "ResourceNotFoundException", "Function not found: " + name);
+        LambdaError.write(exchange, 404, "ResourceNotFoundException", "Function not found: " + name);
         return;
       }
       byte[] body = exchange.getRequestBody().readAllBytes();
@@ -72,13 +71,5 @@ final class InvokeApi implements HttpHandler {
       exchange.sendResponseHeaders(200, answer.length);
       exchange.getResponseBody().write(answer);
     }
-  }
-
-  private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
-    byte[] body = JSON.writeValueAsString(Map.of("Type", "User", "Message", message)).getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, body.length);
-    exchange.getResponseBody().write(body);
   }
 }

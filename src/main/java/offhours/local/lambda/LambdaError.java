@@ -1,11 +1,18 @@
 package offhours.local.lambda;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.util.Map;
+import offhours.local.auth.RequestGuard;
+
 /**
  * An error the Lambda API answers with: the HTTP status, the error code the SDK maps to an exception
  * class ({@code x-amzn-ErrorType}), and the message. Shapes from the Lambda API reference, e.g.
  * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateEventSourceMapping.html#API_UpdateEventSourceMapping_Errors
  */
 final class LambdaError extends RuntimeException {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   final int status;
   final String type;
@@ -14,6 +21,19 @@ final class LambdaError extends RuntimeException {
     super(message, null, false, false);
     this.status = status;
     this.type = type;
+  }
+
+  /** Lambda's error shape: the code in {@code x-amzn-ErrorType}, the message in the body. */
+  static void write(HttpExchange exchange, int status, String type, String message) throws IOException {
+    byte[] body = JSON.writeValueAsBytes(Map.of("Type", "User", "Message", message));
+    exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+  }
+
+  static void write(HttpExchange exchange, RequestGuard.Refusal refusal) throws IOException {
+    write(exchange, refusal.status(), refusal.type(), refusal.message());
   }
 
   static LambdaError notFound(String message) {

@@ -22,6 +22,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import offhours.local.auth.GuardFilter;
+import offhours.local.auth.RequestGuard.Refusal;
+import offhours.local.auth.RequestGuard;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -36,7 +40,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <p>MaximumConcurrency: Lambda scales to 1,250 concurrent batches per mapping when it is not set
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html); on a laptop that would
- * only thrash, so an unset value means {@link Builder#defaultMaximumConcurrency} (2 unless changed).
+ * only thrash, so an unset value means {@link LocalLambdaBuilder#defaultMaximumConcurrency} (2 unless changed).
  * Handlers are called concurrently, up to that many at a time, on one shared instance.
  */
 public final class LocalLambda implements AutoCloseable {
@@ -54,14 +58,15 @@ public final class LocalLambda implements AutoCloseable {
   private final Clock clock;
   private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
   private final Map<String, InvokeApi.Invokable> invokables = new ConcurrentHashMap<>();
-  private final Map<String, Mapping> mappings = new ConcurrentHashMap<>();
+  private final Map<String, EventSourceMapping> mappings = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
   private final ExecutorService pollers;
   private final ExecutorService invoker;
   private final ExecutorService http;
   private final HttpServer server;
+  private final AwsBasicCredentials credentials;
 
-  private LocalLambda(Builder b) {
+  LocalLambda(LocalLambdaBuilder b) {
     this.sqs = b.sqs;
     this.region = b.region;
     this.accountId = b.accountId;
@@ -78,20 +83,31 @@ public final class LocalLambda implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port for the local Lambda API", e);
     }
-    server.createContext(MappingApi.PATH, new MappingApi(new Operations()));
-    server.createContext(InvokeApi.PATH, new InvokeApi(invokables::get));
+    this.credentials = b.credentials;
+    RequestGuard guard = new RequestGuard(credentials, region, "lambda", "the local Lambda", Clock.systemUTC());
+    guard.listeningOn(server.getAddress().getPort());
+    // Lambda's synchronous Invoke takes at most 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+    GuardFilter filter = new GuardFilter(guard, 6 * 1024 * 1024, new Refusal(413, "RequestEntityTooLargeException",
+        "Request must be smaller than 6291456 bytes for the InvokeFunction operation"), LambdaError::write);
+    server.createContext(MappingApi.PATH, new MappingApi(new ApiBackend())).getFilters().add(filter);
+    server.createContext(InvokeApi.PATH, new InvokeApi(invokables::get)).getFilters().add(filter);
     server.setExecutor(http);
     server.start();
   }
 
   /** Starts configuring a local Lambda that polls queues through {@code sqs} (which the caller keeps and closes). */
-  public static Builder builder(SqsClient sqs) {
-    return new Builder(sqs);
+  public static LocalLambdaBuilder builder(SqsClient sqs) {
+    return new LocalLambdaBuilder(sqs);
   }
 
   /** The endpoint to give {@code LambdaClient.builder().endpointOverride(...)}, e.g. {@code http://127.0.0.1:41234}. */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** The only credentials the API accepts: clients sign every request with them (SigV4). */
+  public AwsBasicCredentials credentials() {
+    return credentials;
   }
 
   /**
@@ -129,7 +145,7 @@ public final class LocalLambda implements AutoCloseable {
 
   /** The counters of mapping {@code uuid}; still readable after {@link #close()}, gone once the mapping is deleted. */
   public Stats stats(String uuid) {
-    Mapping mapping = mappings.get(uuid);
+    EventSourceMapping mapping = mappings.get(uuid);
     if (mapping == null) {
       throw new IllegalArgumentException("no event source mapping " + uuid + " (never created, or deleted)");
     }
@@ -161,7 +177,7 @@ public final class LocalLambda implements AutoCloseable {
   public void close() {
     server.stop(0);
     http.shutdownNow();
-    mappings.values().forEach(Mapping::close);
+    mappings.values().forEach(EventSourceMapping::close);
     pollers.shutdown();
     invoker.shutdown();
     long grace = functions.values().stream().mapToLong(f -> f.timeout().toMillis()).max().orElse(0) + 1000;
@@ -182,8 +198,8 @@ public final class LocalLambda implements AutoCloseable {
     }
   }
 
-  Mapping mapping(String uuid) {
-    Mapping mapping = mappings.get(uuid);
+  EventSourceMapping mapping(String uuid) {
+    EventSourceMapping mapping = mappings.get(uuid);
     if (mapping == null || !mapping.alive()) {
       throw LambdaError.mappingNotFound();
     }
@@ -191,13 +207,13 @@ public final class LocalLambda implements AutoCloseable {
   }
 
   /** What the HTTP API does, kept off the public surface. */
-  private final class Operations implements MappingApi.Operations {
+  private final class ApiBackend implements MappingApi.Backend {
 
     @Override
-    public Mapping create(LocalFunction function, String eventSourceArn, Mapping.Config config, boolean enabled) {
+    public EventSourceMapping create(LocalFunction function, String eventSourceArn, EventSourceMapping.MappingSettings config, boolean enabled) {
       String uuid = UUID.randomUUID().toString();
       String arn = "arn:aws:lambda:" + region + ":" + accountId + ":event-source-mapping:" + uuid;
-      Mapping mapping = new Mapping(uuid, arn, function, eventSourceArn, config, enabled, clock, timer,
+      EventSourceMapping mapping = new EventSourceMapping(uuid, arn, function, eventSourceArn, config, enabled, clock, timer,
           transitionDelay, defaultConcurrency, () -> mappings.remove(uuid));
       mappings.put(uuid, mapping);
       pollers.execute(new SqsPoller(mapping, sqs, invoker, timer, region, pollWait));
@@ -217,13 +233,13 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     @Override
-    public Mapping mapping(String uuid) {
+    public EventSourceMapping mapping(String uuid) {
       return LocalLambda.this.mapping(uuid);
     }
 
     @Override
-    public List<Mapping> mappings() {
-      return mappings.values().stream().filter(Mapping::alive).toList();
+    public List<EventSourceMapping> mappings() {
+      return mappings.values().stream().filter(EventSourceMapping::alive).toList();
     }
   }
 
@@ -234,86 +250,5 @@ public final class LocalLambda implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /** Settings of a local Lambda; the defaults suit tests and the local stack. */
-  public static final class Builder {
-    private final SqsClient sqs;
-    private String region = "us-east-1";
-    private String accountId = "123456789012";
-    private Duration transitionDelay = Duration.ofMillis(500);
-    private Duration pollWait = Duration.ofSeconds(1);
-    private int defaultConcurrency = 2;
-    private Clock clock = Clock.systemUTC();
-    private int port;
-
-    private Builder(SqsClient sqs) {
-      this.sqs = Objects.requireNonNull(sqs, "sqs");
-    }
-
-    /** The region in ARNs and in each record's {@code awsRegion}; default us-east-1. */
-    public Builder region(String region) {
-      this.region = Objects.requireNonNull(region, "region");
-      return this;
-    }
-
-    /** The account in ARNs; default 123456789012 (moto's). */
-    public Builder accountId(String accountId) {
-      if (!accountId.matches("\\d{12}")) {
-        throw new IllegalArgumentException("account id must be 12 digits; got " + accountId);
-      }
-      this.accountId = accountId;
-      return this;
-    }
-
-    /** How long Creating, Enabling, Disabling, Updating and Deleting last at least; default 500 ms. */
-    public Builder transitionDelay(Duration delay) {
-      if (delay.isNegative()) {
-        throw new IllegalArgumentException("transition delay must not be negative; got " + delay);
-      }
-      this.transitionDelay = delay;
-      return this;
-    }
-
-    /**
-     * The longest single ReceiveMessage wait (SQS long polling, whole seconds, 1 to 20); default 1 s, so
-     * disabling a mapping stops receiving within about a second.
-     */
-    public Builder pollWait(Duration wait) {
-      if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(Duration.ofSeconds(20)) > 0) {
-        throw new IllegalArgumentException("poll wait must be between 1 s and 20 s (SQS long polling); got " + wait);
-      }
-      this.pollWait = wait;
-      return this;
-    }
-
-    /** Batches in flight per mapping when its ScalingConfig sets no MaximumConcurrency; default 2. */
-    public Builder defaultMaximumConcurrency(int concurrency) {
-      if (concurrency < 1) {
-        throw new IllegalArgumentException("default maximum concurrency must be at least 1; got " + concurrency);
-      }
-      this.defaultConcurrency = concurrency;
-      return this;
-    }
-
-    /** The clock for LastModified; default the system UTC clock. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** The loopback port of the API; default 0, any free port. */
-    public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be between 0 and 65535; got " + port);
-      }
-      this.port = port;
-      return this;
-    }
-
-    /** Opens the API on a loopback port ({@link #port}). */
-    public LocalLambda start() {
-      return new LocalLambda(this);
-    }
   }
 }

@@ -31,19 +31,19 @@ final class MappingApi implements HttpHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The operations behind the API; LocalLambda implements them. */
-  interface Operations {
-    Mapping create(LocalFunction function, String eventSourceArn, Mapping.Config config, boolean enabled);
+  interface Backend {
+    EventSourceMapping create(LocalFunction function, String eventSourceArn, EventSourceMapping.MappingSettings config, boolean enabled);
 
     LocalFunction function(String nameOrArn);
 
-    Mapping mapping(String uuid);
+    EventSourceMapping mapping(String uuid);
 
-    List<Mapping> mappings();
+    List<EventSourceMapping> mappings();
   }
 
-  private final Operations operations;
+  private final Backend operations;
 
-  MappingApi(Operations operations) {
+  MappingApi(Backend operations) {
     this.operations = operations;
   }
 
@@ -55,8 +55,7 @@ final class MappingApi implements HttpHandler {
       try {
         route(exchange);
       } catch (LambdaError e) {
-        exchange.getResponseHeaders().set("x-amzn-ErrorType", e.type);
-        respond(exchange, e.status, Map.of("Type", "User", "Message", e.getMessage()));
+        LambdaError.write(exchange, e.status, e.type, e.getMessage());
       } catch (RuntimeException e) {
         LOG.log(Level.ERROR, "local Lambda API failed on " + exchange.getRequestURI(), e);
         exchange.getResponseHeaders().set("x-amzn-ErrorType", "ServiceException");
@@ -89,13 +88,13 @@ final class MappingApi implements HttpHandler {
           return;
         }
         case "PUT" -> {
-          Mapping mapping = operations.mapping(uuid);
+          EventSourceMapping mapping = operations.mapping(uuid);
           update(mapping, body(exchange));
           respond(exchange, 202, mapping.describe());
           return;
         }
         case "DELETE" -> {
-          Mapping mapping = operations.mapping(uuid);
+          EventSourceMapping mapping = operations.mapping(uuid);
           mapping.delete();
           respond(exchange, 202, mapping.describe());
           return;
@@ -106,7 +105,7 @@ final class MappingApi implements HttpHandler {
     throw LambdaError.unknownOperation(method + " " + path);
   }
 
-  private Mapping create(JsonNode body) {
+  private EventSourceMapping create(JsonNode body) {
     String functionName = text(body, "FunctionName");
     if (functionName == null) {
       throw LambdaError.validation("functionName", null, "Member must not be null");
@@ -117,7 +116,7 @@ final class MappingApi implements HttpHandler {
           + "(arn:aws:sqs:REGION:ACCOUNT:QUEUE); got " + eventSourceArn);
     }
     LocalFunction function = operations.function(functionName);
-    for (Mapping existing : operations.mappings()) {
+    for (EventSourceMapping existing : operations.mappings()) {
       if (existing.eventSourceArn.equals(eventSourceArn) && existing.function.equals(function)) {
         // The message AWS answers for a duplicate mapping of the same queue and function.
         throw LambdaError.conflict("The event source arn (\" " + eventSourceArn + " \") and function (\" "
@@ -126,12 +125,12 @@ final class MappingApi implements HttpHandler {
       }
     }
     // SQS defaults: BatchSize 10, no batching window, no MaximumConcurrency (see CreateEventSourceMapping).
-    Mapping.Config config = config(body, new Mapping.Config(10, 0, false, null));
+    EventSourceMapping.MappingSettings config = config(body, new EventSourceMapping.MappingSettings(10, 0, false, null));
     JsonNode enabled = body.path("Enabled");
     return operations.create(function, eventSourceArn, config, !enabled.isBoolean() || enabled.booleanValue());
   }
 
-  private void update(Mapping mapping, JsonNode body) {
+  private void update(EventSourceMapping mapping, JsonNode body) {
     String functionName = text(body, "FunctionName");
     if (functionName != null && !operations.function(functionName).equals(mapping.function)) {
       throw LambdaError.invalidParameter("offhours' local Lambda cannot move mapping " + mapping.uuid
@@ -142,7 +141,7 @@ final class MappingApi implements HttpHandler {
   }
 
   /** Merges the request into {@code base} and checks the result against Lambda's limits for SQS. */
-  static Mapping.Config config(JsonNode body, Mapping.Config base) {
+  static EventSourceMapping.MappingSettings config(JsonNode body, EventSourceMapping.MappingSettings base) {
     int batchSize = body.hasNonNull("BatchSize") ? body.get("BatchSize").asInt() : base.batchSize();
     int window = body.hasNonNull("MaximumBatchingWindowInSeconds")
         ? body.get("MaximumBatchingWindowInSeconds").asInt() : base.batchingWindowSeconds();
@@ -191,7 +190,7 @@ final class MappingApi implements HttpHandler {
       throw LambdaError.invalidParameter(
           "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
     }
-    return new Mapping.Config(batchSize, window, report, concurrency);
+    return new EventSourceMapping.MappingSettings(batchSize, window, report, concurrency);
   }
 
   private Map<String, Object> list(Map<String, String> query) {
@@ -201,7 +200,7 @@ final class MappingApi implements HttpHandler {
     List<Map<String, Object>> found = operations.mappings().stream()
         .filter(m -> arn == null || m.eventSourceArn.equals(arn))
         .filter(m -> function == null || m.function.equals(function))
-        .map(Mapping::describe)
+        .map(EventSourceMapping::describe)
         .toList();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("EventSourceMappings", found);

@@ -30,14 +30,14 @@ final class SqsPoller implements Runnable {
   private static final System.Logger LOG = System.getLogger(SqsPoller.class.getName());
   private static final Duration BACKOFF = Duration.ofSeconds(1);
 
-  private final Mapping mapping;
+  private final EventSourceMapping mapping;
   private final SqsClient sqs;
   private final Executor invoker;
   private final ScheduledExecutorService timer;
   private final String region;
   private final Duration pollWait;
 
-  SqsPoller(Mapping mapping, SqsClient sqs, Executor invoker, ScheduledExecutorService timer, String region,
+  SqsPoller(EventSourceMapping mapping, SqsClient sqs, Executor invoker, ScheduledExecutorService timer, String region,
       Duration pollWait) {
     this.mapping = mapping;
     this.sqs = sqs;
@@ -55,7 +55,7 @@ final class SqsPoller implements Runnable {
         if (!mapping.reserve(pollWait)) {
           continue;
         }
-        Mapping.Config config = mapping.config();
+        EventSourceMapping.MappingSettings config = mapping.config();
         List<Message> batch = new ArrayList<>();
         try {
           if (queueUrl == null) {
@@ -94,7 +94,7 @@ final class SqsPoller implements Runnable {
    * the first message has passed; with window 0 the batch goes as soon as a receive returns messages.
    * Each receive waits at most {@code pollWait}, so disabling the mapping stops receiving within it.
    */
-  private void gather(String queueUrl, Mapping.Config config, List<Message> batch) {
+  private void gather(String queueUrl, EventSourceMapping.MappingSettings config, List<Message> batch) {
     long windowEnd = Long.MAX_VALUE;
     while (batch.size() < config.batchSize() && mapping.pollable()) {
       long waitMillis = pollWait.toMillis();
@@ -122,7 +122,7 @@ final class SqsPoller implements Runnable {
     }
   }
 
-  private void dispatch(String queueUrl, Mapping.Config config, List<Message> batch) {
+  private void dispatch(String queueUrl, EventSourceMapping.MappingSettings config, List<Message> batch) {
     mapping.invoking(batch.size());
     try {
       invoker.execute(() -> invoke(queueUrl, config, batch));
@@ -132,11 +132,11 @@ final class SqsPoller implements Runnable {
     }
   }
 
-  private void invoke(String queueUrl, Mapping.Config config, List<Message> batch) {
+  private void invoke(String queueUrl, EventSourceMapping.MappingSettings config, List<Message> batch) {
     int deleted = 0;
     boolean error = true;
     try {
-      Invocation invocation = Invocation.run(mapping.function, batch, mapping.eventSourceArn, region, timer);
+      BatchInvocation invocation = BatchInvocation.run(mapping.function, batch, mapping.eventSourceArn, region, timer);
       error = invocation.failed();
       List<Message> toDelete = error ? List.of()
           : SqsBatches.toDelete(batch, invocation.response(), config.reportBatchItemFailures());
@@ -166,9 +166,9 @@ final class SqsPoller implements Runnable {
   }
 
   /** One call of the handler, cut off at the function timeout as Lambda does. */
-  record Invocation(byte[] response, boolean failed) {
+  record BatchInvocation(byte[] response, boolean failed) {
 
-    static Invocation run(LocalFunction function, List<Message> batch, String queueArn, String region,
+    static BatchInvocation run(LocalFunction function, List<Message> batch, String queueArn, String region,
         ScheduledExecutorService timer) {
       LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), function.name(), function.arn(),
           System.nanoTime() + function.timeout().toNanos());
@@ -186,13 +186,13 @@ final class SqsPoller implements Runnable {
       }
       if (watchdog.finish()) {
         context.getLogger().log("Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds");
-        return new Invocation(null, true);
+        return new BatchInvocation(null, true);
       }
       if (thrown != null) {
         context.getLogger().log("Invocation failed: " + thrown);
-        return new Invocation(null, true);
+        return new BatchInvocation(null, true);
       }
-      return new Invocation(response.toByteArray(), false);
+      return new BatchInvocation(response.toByteArray(), false);
     }
   }
 

@@ -6,7 +6,8 @@
  * try (LocalLambda lambda = LocalLambda.builder(sqs).start()) {          // sqs: built by AwsClients
  *   lambda.registerFunction("offhours-classify", new ClassifyHandler(...), Duration.ofSeconds(120));
  *   // Everything else goes through the Lambda API, as on AWS:
- *   LambdaClient client = AwsClients.local(region, Map.of(Service.LAMBDA, lambda.endpoint()))
+ *   // Every API request must be signed with the instance's own credentials (random unless given to the builder).
+ *   LambdaClient client = AwsClients.local(region, lambda.credentials(), Map.of(Service.LAMBDA, lambda.endpoint()))
  *       .build(Service.LAMBDA, LambdaClient.builder());
  *   String uuid = client.createEventSourceMapping(r -> r.functionName("offhours-classify")
  *       .eventSourceArn(queueArn).batchSize(10)

@@ -3,19 +3,17 @@ package offhours.local.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import offhours.cache.CacheFiles;
 
 /**
  * The default model: nsfwjs' MobileNetV2 (npm {@code nsfwjs@4.4.0}, MIT), a 5-class content-moderation
@@ -54,19 +52,6 @@ public final class DefaultModel {
     return new DefaultModel(cacheDir, "node", "npm").ensure();
   }
 
-  /** offhours' cache directory: $OFFHOURS_CACHE, else $XDG_CACHE_HOME/offhours, else ~/.cache/offhours. */
-  public static Path cacheDir(Map<String, String> env, Path userHome) {
-    String own = env.get("OFFHOURS_CACHE");
-    if (own != null && !own.isBlank()) {
-      return Path.of(own);
-    }
-    String xdg = env.get("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) {
-      return Path.of(xdg, "offhours");
-    }
-    return userHome.resolve(".cache").resolve("offhours");
-  }
-
   static Path modelDir(Path cacheDir) {
     return cacheDir.resolve("models").resolve("nsfwjs-4.4.0");
   }
@@ -79,7 +64,7 @@ public final class DefaultModel {
     }
     requireTool(npm);
     requireTool(node);
-    Files.createDirectories(dir);
+    CacheFiles.privateDirectory(dir);
     Path work = Files.createTempDirectory(cacheDir, "fetch-nsfwjs-");
     try {
       run(work, List.of(npm, "pack", PACKAGE, "--silent"), 300,
@@ -102,8 +87,8 @@ public final class DefaultModel {
         throw new IOException(PACKAGE + " lists classes " + labels + ", expected " + LABELS);
       }
       byte[] onnx = TfjsLayersToOnnx.convert(work.resolve("model.json"), work.resolve("weights.bin"));
-      writeAtomically(files.labels(), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
-      writeAtomically(files.onnx(), onnx); // last: its presence marks a complete cache
+      CacheFiles.writeAtomically(files.labels(), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
+      CacheFiles.writeAtomically(files.onnx(), onnx); // last: its presence marks a complete cache
       return files;
     } finally {
       deleteRecursively(work);
@@ -159,23 +144,6 @@ public final class DefaultModel {
       }
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-512", e);
-    }
-  }
-
-  /** Readers never see a half-written file: write a sibling temp file, then rename it over the target. */
-  static void writeAtomically(Path target, byte[] content) throws IOException {
-    // Not Files.createTempFile: its owner-only permissions would carry over to the cached file.
-    Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "."
-        + System.nanoTime() + ".tmp");
-    try {
-      Files.write(tmp, content);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 

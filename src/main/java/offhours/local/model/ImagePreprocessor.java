@@ -13,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -42,9 +41,6 @@ final class ImagePreprocessor {
       super("could not decode image: " + reason);
     }
   }
-
-  /** Refuse decompression bombs before allocating: 50 megapixels is ~150 MB of RGB. */
-  static final long MAX_PIXELS = 50_000_000L;
 
   private static final float[] UNIT = new float[256];
 
@@ -97,7 +93,7 @@ final class ImagePreprocessor {
   }
 
   static Pixels decode(byte[] bytes) throws UndecodableImageException {
-    String format = sniff(bytes);
+    String format = ImageHeader.read(bytes).format();
     if (format.equals("PNG")) {
       Pixels direct = PngDecoder.decode(bytes);
       if (direct != null) {
@@ -115,9 +111,9 @@ final class ImagePreprocessor {
       // The JPEG reader reports a truncated stream only as a warning and fills the rest with grey.
       reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
       long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-      if (pixels > MAX_PIXELS) {
+      if (pixels > ImageHeader.MAX_PIXELS) {
         throw new UndecodableImageException(reader.getWidth(0) + "x" + reader.getHeight(0)
-            + " pixels is more than the " + MAX_PIXELS / 1_000_000 + " megapixels this container accepts");
+            + " pixels is more than the " + ImageHeader.MAX_PIXELS / 1_000_000 + " megapixels this container accepts");
       }
       BufferedImage image = reader.read(0);
       if (!warnings.isEmpty()) {
@@ -132,20 +128,6 @@ final class ImagePreprocessor {
     } finally {
       reader.dispose();
     }
-  }
-
-  private static String sniff(byte[] b) throws UndecodableImageException {
-    if (b.length == 0) {
-      throw new UndecodableImageException("the body is empty");
-    }
-    if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
-      return "JPEG";
-    }
-    if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-      return "PNG";
-    }
-    throw new UndecodableImageException("not a JPEG or PNG (first bytes: "
-        + HexFormat.ofDelimiter(" ").formatHex(b, 0, Math.min(8, b.length)) + ")");
   }
 
   private static String describe(Throwable e) {

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import offhours.local.model.DecodeBudget.ImageTooLargeException;
 import offhours.local.model.ImagePreprocessor.UndecodableImageException;
 
 /**
@@ -51,10 +53,14 @@ public final class OnnxContainer implements AutoCloseable {
   private final ExecutorService executor;
   private final ThreadLocal<FloatBuffer> buffers;
   private final long classes; // from the output shape; -1 if symbolic
+  private final DecodeBudget budget;
+  private final String host;
 
   private OnnxContainer(OrtEnvironment env, OrtSession session, String inputName, ImagePreprocessor preprocessor,
-      HttpServer server, ExecutorService executor, long classes) {
+      HttpServer server, ExecutorService executor, long classes, DecodeBudget budget) {
     this.classes = classes;
+    this.budget = budget;
+    this.host = "127.0.0.1:" + server.getAddress().getPort();
     this.env = env;
     this.session = session;
     this.inputName = inputName;
@@ -78,16 +84,42 @@ public final class OnnxContainer implements AutoCloseable {
   public static OnnxContainer start(ModelFiles model, int port, Normalization normalization) throws IOException {
     List<String> labels = model.readLabels();
     OnnxContainer container = start(model.onnx(), port, normalization);
-    if (container.classes > 0 && container.classes != labels.size()) {
+    try {
+      checkLabels(model, labels, container.classes);
+    } catch (IOException e) {
       container.close();
-      throw new IOException("label file " + model.labels() + " lists " + labels.size() + " labels but "
-          + model.onnx() + " outputs " + container.classes + " classes");
+      throw e;
     }
     return container;
   }
 
+  /**
+   * Loads {@code model.onnx()} only to compare its output with the label file, and fails naming both counts: what
+   * local mode checks at start, before the endpoint (and its container) exists.
+   */
+  public static void checkLabels(ModelFiles model) throws IOException {
+    List<String> labels = model.readLabels();
+    try (OnnxContainer probe = start(model.onnx(), 0, Normalization.UNIT_SCALE)) {
+      checkLabels(model, labels, probe.classes);
+    }
+  }
+
+  private static void checkLabels(ModelFiles model, List<String> labels, long classes) throws IOException {
+    if (classes > 0 && classes != labels.size()) {
+      throw new IOException("label file " + model.labels() + " lists " + labels.size() + " labels but "
+          + model.onnx() + " outputs " + classes + " classes; give one label per output, in the model's order");
+    }
+  }
+
   /** As {@link #start(Path, int)}, with the normalization a user's own model expects. */
   public static OnnxContainer start(Path onnxModel, int port, Normalization normalization) throws IOException {
+    return start(onnxModel, port, normalization, DecodeBudget.ofHeap().bytes());
+  }
+
+  /** As {@link #start(Path, int, Normalization)}, decoding images within {@code decodeBudgetBytes} at a time. */
+  static OnnxContainer start(Path onnxModel, int port, Normalization normalization, long decodeBudgetBytes)
+      throws IOException {
+    DecodeBudget budget = new DecodeBudget(decodeBudgetBytes);
     if (!Files.isRegularFile(onnxModel)) {
       throw new IOException("ONNX model " + onnxModel + " does not exist or is not a file");
     }
@@ -126,7 +158,8 @@ public final class OnnxContainer implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-      var container = new OnnxContainer(env, session, input.getKey(), preprocessor, server, executor, out.getShape()[1]);
+      var container = new OnnxContainer(env, session, input.getKey(), preprocessor, server, executor, out.getShape()[1],
+          budget);
       server.createContext("/ping", container::ping);
       server.createContext("/invocations", container::invocations);
       server.setExecutor(executor);
@@ -174,8 +207,25 @@ public final class OnnxContainer implements AutoCloseable {
     }
   }
 
+  /**
+   * Only the local SageMaker may call the container: a request that names another host (DNS rebinding) or comes
+   * from a web page (it carries Origin) is answered 403.
+   */
+  private boolean refused(HttpExchange exchange) throws IOException {
+    var headers = exchange.getRequestHeaders();
+    if (headers.containsKey("Origin") || !host.equals(headers.getFirst("Host"))) {
+      exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+      send(exchange, 403, "text/plain", "the model container answers only the local SageMaker on " + host);
+      return true;
+    }
+    return false;
+  }
+
   private void ping(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (refused(exchange)) {
+        return;
+      }
       String method = exchange.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
@@ -189,6 +239,9 @@ public final class OnnxContainer implements AutoCloseable {
 
   private void invocations(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (refused(exchange)) {
+        return;
+      }
       if (!exchange.getRequestMethod().equals("POST")) {
         exchange.getResponseHeaders().set("Allow", "POST");
         send(exchange, 405, "text/plain", "use POST /invocations with the image bytes as the body");
@@ -215,17 +268,32 @@ public final class OnnxContainer implements AutoCloseable {
       } catch (UndecodableImageException e) {
         send(exchange, 400, "text/plain", e.getMessage());
         return;
+      } catch (ImageTooLargeException e) {
+        send(exchange, 413, "text/plain", e.getMessage());
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        send(exchange, 503, "text/plain", "the container is stopping");
+        return;
       } catch (OrtException | IllegalStateException e) {
         send(exchange, 500, "text/plain", "inference failed: " + e.getMessage());
+        return;
+      } catch (RuntimeException e) {
+        // Anything else is the container's fault: an answer, never a dropped connection.
+        send(exchange, 500, "text/plain", "inference failed: " + e);
         return;
       }
       send(exchange, 200, "application/json", response);
     }
   }
 
-  float[] classify(byte[] image) throws UndecodableImageException, OrtException {
+  /** Decodes within the memory budget (waiting for room if needed), then infers. */
+  float[] classify(byte[] image)
+      throws UndecodableImageException, ImageTooLargeException, InterruptedException, OrtException {
     FloatBuffer tensor = buffers.get();
-    preprocessor.preprocess(image, tensor);
+    try (DecodeBudget.Lease lease = budget.admit(ImageHeader.read(image))) {
+      preprocessor.preprocess(image, tensor);
+    }
     return infer(tensor);
   }
 

@@ -38,6 +38,10 @@ final class PngDecoder {
         }
         switch (type) {
           case 0x49484452 -> { // IHDR
+            if (length != 13) {
+              throw new UndecodableImageException("the PNG header chunk (IHDR) holds " + length + " bytes; a PNG's"
+                  + " holds 13");
+            }
             width = readInt(png, data);
             height = readInt(png, data + 4);
             depth = png[data + 8];
@@ -55,9 +59,9 @@ final class PngDecoder {
             if (width <= 0 || height <= 0) {
               throw new UndecodableImageException("PNG has a size of " + width + "x" + height);
             }
-            if ((long) width * height > ImagePreprocessor.MAX_PIXELS) {
+            if ((long) width * height > ImageHeader.MAX_PIXELS) {
               throw new UndecodableImageException(width + "x" + height + " pixels is more than the "
-                  + ImagePreprocessor.MAX_PIXELS / 1_000_000 + " megapixels this container accepts");
+                  + ImageHeader.MAX_PIXELS / 1_000_000 + " megapixels this container accepts");
             }
             raw = new byte[Math.toIntExact((long) height * (1 + (long) width * channels * depth / 8))];
           }
@@ -90,6 +94,10 @@ final class PngDecoder {
       }
     } catch (DataFormatException e) {
       throw new UndecodableImageException("PNG data is corrupt (" + e.getMessage() + ")");
+    } catch (RuntimeException e) {
+      // A chunk whose fields point outside the data (an index out of bounds, an impossible size): the bytes are
+      // not a PNG this decoder can read, which is the image's fault, never a crash.
+      throw new UndecodableImageException("PNG data is corrupt (" + e + ")");
     } finally {
       inflater.end();
     }

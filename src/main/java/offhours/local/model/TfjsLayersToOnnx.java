@@ -184,29 +184,17 @@ final class TfjsLayersToOnnx {
   }
 
   private Value zeroPadding(String name, JsonNode c, Value x) {
-    int[] p = padding2d(c.get("padding")); // top, bottom, left, right
+    int[] p = KerasGeometry.padding2d(c.get("padding")); // top, bottom, left, right
     graph.node("Pad", name, List.of(x.name(), longs(name + "/pads", 0, 0, p[0], p[2], 0, 0, p[1], p[3])),
         List.of(name));
     int[] s = x.shape();
     return new Value(name, new int[] {s[0], s[1] + p[0] + p[1], s[2] + p[2] + p[3]});
   }
 
-  /** Keras accepts n, [h, w] or [[top, bottom], [left, right]]. */
-  private static int[] padding2d(JsonNode p) {
-    if (p.isInt()) {
-      int n = p.asInt();
-      return new int[] {n, n, n, n};
-    }
-    if (p.get(0).isArray()) {
-      return new int[] {p.get(0).get(0).asInt(), p.get(0).get(1).asInt(), p.get(1).get(0).asInt(), p.get(1).get(1).asInt()};
-    }
-    return new int[] {p.get(0).asInt(), p.get(0).asInt(), p.get(1).asInt(), p.get(1).asInt()};
-  }
-
   private Value conv(String name, JsonNode c, Value x, boolean depthwise) {
-    int[] k = pair(c.get("kernel_size"));
-    int[] strides = pair(c.get("strides"));
-    int[] dilation = c.has("dilation_rate") ? pair(c.get("dilation_rate")) : new int[] {1, 1};
+    int[] k = KerasGeometry.pair(c.get("kernel_size"));
+    int[] strides = KerasGeometry.pair(c.get("strides"));
+    int[] dilation = c.has("dilation_rate") ? KerasGeometry.pair(c.get("dilation_rate")) : new int[] {1, 1};
     int inC = x.shape()[0];
     int groups;
     int outC;
@@ -218,12 +206,12 @@ final class TfjsLayersToOnnx {
       groups = inC;
       outC = inC * multiplier;
       // Keras [kh, kw, C, M] -> ONNX [C*M, 1, kh, kw]; output channel c*M + m, as Keras orders them.
-      kernel = hwioToOihw(w.data(), k[0], k[1], 1, outC);
+      kernel = KerasGeometry.hwioToOihw(w.data(), k[0], k[1], 1, outC);
     } else {
       groups = c.path("groups").asInt(1);
       outC = c.get("filters").asInt();
       w = weight(name, "kernel", k[0], k[1], inC / groups, outC);
-      kernel = hwioToOihw(w.data(), k[0], k[1], inC / groups, outC);
+      kernel = KerasGeometry.hwioToOihw(w.data(), k[0], k[1], inC / groups, outC);
     }
     String kernelName = name + "/kernel";
     graph.floatInitializer(kernelName, new long[] {outC, kernel.length / ((long) outC * k[0] * k[1]), k[0], k[1]}, kernel);
@@ -233,8 +221,8 @@ final class TfjsLayersToOnnx {
       graph.floatInitializer(biasName, new long[] {outC}, weight(name, "bias", outC).data());
       inputs.add(biasName);
     }
-    int[] pH = pads(c.get("padding").asText(), x.shape()[1], k[0], strides[0], dilation[0]);
-    int[] pW = pads(c.get("padding").asText(), x.shape()[2], k[1], strides[1], dilation[1]);
+    int[] pH = KerasGeometry.pads(c.get("padding").asText(), x.shape()[1], k[0], strides[0], dilation[0]);
+    int[] pW = KerasGeometry.pads(c.get("padding").asText(), x.shape()[2], k[1], strides[1], dilation[1]);
     String activation = c.path("activation").asText("linear");
     String convOut = activation.equals("linear") ? name : name + "/conv";
     graph.node("Conv", convOut, inputs, List.of(convOut),
@@ -245,39 +233,6 @@ final class TfjsLayersToOnnx {
     return activation(name, activation, conv, name, depthwise ? "DepthwiseConv2D" : "Conv2D");
   }
 
-  /**
-   * Returns {begin, end, outputSize} for one spatial axis. TensorFlow's SAME pads so that
-   * out = ceil(in / stride) and puts the odd pixel at the end (bottom/right):
-   * https://www.tensorflow.org/api_docs/python/tf/nn#notes_on_padding_2
-   */
-  static int[] pads(String padding, int in, int kernel, int stride, int dilation) {
-    int effective = (kernel - 1) * dilation + 1;
-    return switch (padding) {
-      case "valid" -> new int[] {0, 0, (in - effective) / stride + 1};
-      case "same" -> {
-        int out = (in + stride - 1) / stride;
-        int total = Math.max((out - 1) * stride + effective - in, 0);
-        yield new int[] {total / 2, total - total / 2, out};
-      }
-      default -> throw new IllegalArgumentException("padding '" + padding + "' is not supported (valid, same)");
-    };
-  }
-
-  /** Keras kernel [kh, kw, in, out] -> ONNX [out, in, kh, kw]. */
-  static float[] hwioToOihw(float[] k, int kh, int kw, int in, int out) {
-    float[] r = new float[k.length];
-    for (int i = 0; i < kh; i++) {
-      for (int j = 0; j < kw; j++) {
-        for (int c = 0; c < in; c++) {
-          for (int o = 0; o < out; o++) {
-            r[((o * in + c) * kh + i) * kw + j] = k[((i * kw + j) * in + c) * out + o];
-          }
-        }
-      }
-    }
-    return r;
-  }
-
   private Value batchNorm(String name, JsonNode c, Value x) {
     int axis = c.path("axis").asInt(-1);
     int rank = x.shape().length + 1;
@@ -286,8 +241,8 @@ final class TfjsLayersToOnnx {
           + "; only the channel axis (-1) is supported");
     }
     int ch = x.shape()[0];
-    float[] gamma = c.path("scale").asBoolean(true) ? weight(name, "gamma", ch).data() : filled(ch, 1f);
-    float[] beta = c.path("center").asBoolean(true) ? weight(name, "beta", ch).data() : filled(ch, 0f);
+    float[] gamma = c.path("scale").asBoolean(true) ? weight(name, "gamma", ch).data() : KerasGeometry.filled(ch, 1f);
+    float[] beta = c.path("center").asBoolean(true) ? weight(name, "beta", ch).data() : KerasGeometry.filled(ch, 0f);
     List<String> in = List.of(x.name(), name + "/gamma", name + "/beta", name + "/moving_mean", name + "/moving_variance");
     graph.floatInitializer(in.get(1), new long[] {ch}, gamma);
     graph.floatInitializer(in.get(2), new long[] {ch}, beta);
@@ -342,10 +297,10 @@ final class TfjsLayersToOnnx {
   }
 
   private Value pool(String name, String cls, JsonNode c, Value x) {
-    int[] k = pair(c.get("pool_size"));
-    int[] s = c.hasNonNull("strides") ? pair(c.get("strides")) : k;
-    int[] pH = pads(c.get("padding").asText(), x.shape()[1], k[0], s[0], 1);
-    int[] pW = pads(c.get("padding").asText(), x.shape()[2], k[1], s[1], 1);
+    int[] k = KerasGeometry.pair(c.get("pool_size"));
+    int[] s = c.hasNonNull("strides") ? KerasGeometry.pair(c.get("strides")) : k;
+    int[] pH = KerasGeometry.pads(c.get("padding").asText(), x.shape()[1], k[0], s[0], 1);
+    int[] pW = KerasGeometry.pads(c.get("padding").asText(), x.shape()[2], k[1], s[1], 1);
     // AveragePool's default count_include_pad=0 matches Keras, which averages only real pixels.
     graph.node(cls.equals("MaxPooling2D") ? "MaxPool" : "AveragePool", name, List.of(x.name()), List.of(name),
         intsAttr("kernel_shape", k[0], k[1]), intsAttr("strides", s[0], s[1]),
@@ -421,13 +376,5 @@ final class TfjsLayersToOnnx {
     return name;
   }
 
-  private static int[] pair(JsonNode n) {
-    return n.isArray() ? new int[] {n.get(0).asInt(), n.get(1).asInt()} : new int[] {n.asInt(), n.asInt()};
-  }
 
-  private static float[] filled(int n, float v) {
-    float[] a = new float[n];
-    java.util.Arrays.fill(a, v);
-    return a;
-  }
 }

@@ -5,7 +5,7 @@
  * classifier, with ONNX Runtime.
  *
  * <pre>{@code
- * ModelFiles model = DefaultModel.ensure(DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home"))));
+ * ModelFiles model = DefaultModel.ensure(CacheDirectory.ofThisProcess());
  * try (OnnxContainer container = OnnxContainer.start(model.onnx(), 0)) {
  *   // POST container.baseUri().resolve("/invocations"), Content-Type image/jpeg -> [0.01,0.02,0.9,0.05,0.02]
  * }

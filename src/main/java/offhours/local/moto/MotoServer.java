@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import offhours.cache.CacheFiles;
 
 /**
  * moto's standalone server ({@code moto_server}) as a child process on 127.0.0.1 and a free port: the
@@ -75,6 +76,12 @@ public final class MotoServer implements AutoCloseable {
     pb.environment().putIfAbsent("AWS_ACCESS_KEY_ID", "offhours");
     pb.environment().putIfAbsent("AWS_SECRET_ACCESS_KEY", "offhours");
     pb.environment().putIfAbsent("AWS_DEFAULT_REGION", "us-east-1");
+    // moto answers every origin with Access-Control-Allow-Origin by default, so any web page the user opens could
+    // read and reset the local data; offhours' clients are not browsers and need no CORS.
+    pb.environment().put("MOTO_DISABLE_GLOBAL_CORS", "true");
+    if (log != null) {
+      CacheFiles.privateFile(log);
+    }
     Process process = pb.start();
     String banner = "Running on http://127.0.0.1:" + port;
     CompletableFuture<Boolean> ready = new CompletableFuture<>();

@@ -6,13 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import offhours.cache.CacheFiles;
 
 /**
- * The built-in launcher for image {@value LocalSageMaker#COMMAND_IMAGE}: runs the shell command in the
- * model's {@value #COMMAND_VARIABLE} environment variable as a local process that must serve the
- * container contract on the port in {@code SAGEMAKER_BIND_TO_PORT}.
+ * The built-in launcher for image {@value LocalSageMaker#COMMAND_IMAGE}: runs the shell command given when the
+ * local SageMaker started ({@code --container-command}) as a local process that must serve the container contract
+ * on the port in {@code SAGEMAKER_BIND_TO_PORT}. The command never comes from the API: a model that names one, or
+ * sets a variable that makes a shell, the loader or an interpreter run other code, is refused at CreateModel.
  *
  * <p>SageMaker passes {@code SAGEMAKER_BIND_TO_PORT} to containers that must not use the default port
  * 8080 (https://docs.aws.amazon.com/sagemaker/latest/dg/inference-pipeline-real-time.html); a local
@@ -20,24 +24,46 @@ import java.util.concurrent.TimeUnit;
  * framework containers' model directory, {@code MODEL_DATA_URL} is the model's ModelDataUrl as given.
  */
 final class CommandLauncher implements ContainerLauncher {
+  /** Where a command used to come from, before the API stopped carrying one. */
   static final String COMMAND_VARIABLE = "OFFHOURS_CONTAINER_COMMAND";
+  /** Variables the launcher sets itself. */
+  private static final Set<String> OWN = Set.of("SAGEMAKER_BIND_TO_PORT", "MODEL_DATA_URL", "SM_MODEL_DIR");
+  /** Variables with which a shell, the dynamic loader or an interpreter would run code the command does not name. */
+  private static final Set<String> CODE = Set.of(COMMAND_VARIABLE, "PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS",
+      "BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "LOCPATH", "HOSTALIASES", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT",
+      "PERL5LIB", "PERLLIB", "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS",
+      "CLASSPATH");
+  private static final List<String> CODE_PREFIXES = List.of("LD_", "DYLD_", "PYTHON", "BASH_FUNC_");
 
   private final Path logDirectory;
+  private final String command;
 
-  CommandLauncher(Path logDirectory) {
+  CommandLauncher(Path logDirectory, String command) {
     this.logDirectory = logDirectory;
+    this.command = command;
+  }
+
+  @Override
+  public void check(String modelDataUrl, Map<String, String> environment) {
+    for (String name : environment.keySet()) {
+      if (name.equals(COMMAND_VARIABLE)) {
+        throw new IllegalArgumentException("the local SageMaker runs only the container command given when the local"
+            + " stack started (--container-command); a model cannot name one, so PrimaryContainer.Environment may"
+            + " not set " + COMMAND_VARIABLE);
+      }
+      if (CODE.contains(name) || OWN.contains(name) || CODE_PREFIXES.stream().anyMatch(name::startsWith)) {
+        throw new IllegalArgumentException("PrimaryContainer.Environment may not set " + name + ": "
+            + (OWN.contains(name) ? "the local SageMaker sets it" : "it would make the container command run other"
+                + " code"));
+      }
+    }
   }
 
   @Override
   public ModelContainer launch(ContainerSpec spec) throws IOException {
-    String command = spec.environment().get(COMMAND_VARIABLE);
-    if (command == null || command.isBlank()) {
-      throw new IllegalArgumentException("image " + LocalSageMaker.COMMAND_IMAGE + " needs the shell command to run in"
-          + " the model's PrimaryContainer.Environment." + COMMAND_VARIABLE);
-    }
+    check(spec.modelDataUrl(), spec.environment());
     int port = ContainerLauncher.freePort();
-    Files.createDirectories(logDirectory);
-    Path log = logDirectory.resolve(spec.endpointName() + "-" + port + ".log");
+    Path log = CacheFiles.privateFile(logDirectory.resolve(spec.endpointName() + "-" + port + ".log"));
     ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

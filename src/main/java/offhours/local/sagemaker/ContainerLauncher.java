@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Map;
 
 /**
  * Starts the container for one endpoint, chosen by the model's image name (see
- * {@link LocalSageMaker.Builder#container(String, ContainerLauncher)}). The local SageMaker then waits
+ * {@link LocalSageMakerBuilder#container(String, ContainerLauncher)}). The local SageMaker then waits
  * for {@code GET /ping} to answer 200 before the endpoint goes InService, exactly as SageMaker does.
  *
  * <p>A launcher may block while the container starts; it runs on the endpoint's creation thread. Any
@@ -17,6 +18,12 @@ import java.net.ServerSocket;
 public interface ContainerLauncher {
 
   ModelContainer launch(ContainerSpec spec) throws Exception;
+
+  /**
+   * Refuses a model this launcher must not start, at CreateModel: throws {@link IllegalArgumentException} with the
+   * reason, which the caller gets as a ValidationException. The default accepts every model.
+   */
+  default void check(String modelDataUrl, Map<String, String> environment) {}
 
   /** A TCP port on 127.0.0.1 that was free a moment ago, for launchers that must pick one. */
   static int freePort() {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import offhours.local.sagemaker.Endpoints.HostedEndpoint;
 
 /**
  * The runtime's InvokeEndpoint: forwards the payload to the container's {@code POST /invocations} and maps
@@ -26,18 +27,20 @@ final class Invoker {
 
   record Response(String contentType, String variant, String customAttributes, byte[] body) {}
 
-  private final ControlPlane controlPlane;
+  private final Endpoints endpoints;
+  private final Arns arns;
   private final HttpClient http;
   private final Duration modelTimeout;
 
-  Invoker(ControlPlane controlPlane, HttpClient http, Duration modelTimeout) {
-    this.controlPlane = controlPlane;
+  Invoker(Endpoints endpoints, Arns arns, HttpClient http, Duration modelTimeout) {
+    this.endpoints = endpoints;
+    this.arns = arns;
     this.http = http;
     this.modelTimeout = modelTimeout;
   }
 
   Response invoke(String endpointName, Request request) {
-    ControlPlane.Endpoint endpoint = controlPlane.inService(endpointName);
+    HostedEndpoint endpoint = endpoints.inService(endpointName);
     HttpRequest.Builder forward = HttpRequest.newBuilder(endpoint.container().baseUri().resolve("/invocations"))
         .timeout(modelTimeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
@@ -84,9 +87,9 @@ final class Invoker {
    * ModelError (HTTP 424) in SageMaker's words: {@code Received client|server error (STATUS) from primary with
    * message "BODY". See <logs> in account ACCOUNT for more information.}
    */
-  private AwsError modelError(ControlPlane.Endpoint endpoint, int status, String original) {
-    String region = controlPlane.region();
-    String account = controlPlane.account();
+  private AwsError modelError(HostedEndpoint endpoint, int status, String original) {
+    String region = arns.region();
+    String account = arns.account();
     String logGroup = "/aws/sagemaker/Endpoints/" + endpoint.name();
     String logs = logFile(endpoint).orElse("https://" + region + ".console.aws.amazon.com/cloudwatch/home?region="
         + region + "#logEventViewer:group=" + logGroup);
@@ -102,7 +105,7 @@ final class Invoker {
   }
 
   /** Locally the container's log is a file, which is where a user should look. */
-  private static Optional<String> logFile(ControlPlane.Endpoint endpoint) {
+  private static Optional<String> logFile(HostedEndpoint endpoint) {
     return endpoint.container() instanceof CommandLauncher.CommandContainer c
         ? Optional.of(c.log().toUri().toString()) : Optional.empty();
   }

@@ -9,15 +9,12 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -31,6 +28,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.local.auth.GuardFilter;
+import offhours.local.auth.RequestGuard.Refusal;
+import offhours.local.auth.RequestGuard;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -57,10 +58,11 @@ import software.amazon.awssdk.regions.Region;
  * its container stopped.
  */
 public final class LocalSageMaker implements AutoCloseable {
-  /** The built-in image that runs a shell command speaking the container contract, see {@link #COMMAND_VARIABLE}. */
+  /**
+   * The built-in image that runs the container command given at start
+   * ({@link LocalSageMakerBuilder#containerCommand}); without one it is not served.
+   */
   public static final String COMMAND_IMAGE = "offhours-local/command";
-  /** The model Environment variable that holds the command for {@link #COMMAND_IMAGE}. */
-  public static final String COMMAND_VARIABLE = CommandLauncher.COMMAND_VARIABLE;
   /** InvokeEndpoint's documented maximum Body length (API_runtime_InvokeEndpoint.html: 6291456 bytes). */
   public static final int MAX_PAYLOAD_BYTES = 6_291_456;
 
@@ -73,31 +75,51 @@ public final class LocalSageMaker implements AutoCloseable {
   private final ExecutorService requests;
   private final ScheduledExecutorService scheduler;
   private final HttpClient http;
-  private final ControlPlane controlPlane;
+  private final Arns arns;
+  private final Endpoints endpoints;
+  private final ControlApi controlApi;
   private final Invoker invoker;
+  private final AwsBasicCredentials credentials;
   private final URI endpoint;
 
-  private LocalSageMaker(Builder b) throws IOException {
+  LocalSageMaker(LocalSageMakerBuilder b) throws IOException {
     this.requests = Executors.newFixedThreadPool(b.requestThreads, threads("local-sagemaker-http"));
     this.scheduler = Executors.newScheduledThreadPool(4, threads("local-sagemaker-lifecycle"));
     // One client for pings and invocations, reused; HTTP/1.1 because containers are plain servers.
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
     Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
-    launchers.put(COMMAND_IMAGE, new CommandLauncher(b.logDirectory));
+    if (b.containerCommand != null) {
+      launchers.put(COMMAND_IMAGE, new CommandLauncher(b.logDirectory, b.containerCommand));
+    }
     launchers.putAll(b.launchers);
-    this.controlPlane = new ControlPlane(json, b.region.id(), b.accountId, b.clock, scheduler, http, launchers,
-        b.creatingDelay, b.deletingDelay, b.pingTimeout);
-    this.invoker = new Invoker(controlPlane, http, b.modelTimeout);
+    this.arns = new Arns(b.region.id(), b.accountId);
+    Models models = new Models(arns, b.clock);
+    EndpointConfigs configs = new EndpointConfigs(arns, b.clock, models);
+    ContainerSupervisor containers = new ContainerSupervisor(launchers, http, b.pingTimeout);
+    this.endpoints = new Endpoints(arns, b.clock, scheduler, models, configs, containers, b.creatingDelay,
+        b.deletingDelay);
+    this.controlApi = new ControlApi(json, models, configs, endpoints, containers);
+    this.invoker = new Invoker(endpoints, arns, http, b.modelTimeout);
+    this.credentials = b.credentials;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     server.setExecutor(requests);
-    server.createContext("/", this::serve);
+    // The control plane and the runtime sign as service "sagemaker" (both SDK clients' signing name).
+    RequestGuard guard = new RequestGuard(credentials, b.region.id(), "sagemaker", "the local SageMaker",
+        Clock.systemUTC());
+    guard.listeningOn(server.getAddress().getPort());
+    server.createContext("/", this::serve).getFilters().add(new GuardFilter(guard, MAX_PAYLOAD_BYTES,
+        // What the runtime answered for an oversized body (a bare 413, no error code; reported in
+        // github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
+        new Refusal(413, null, "HTTP content length exceeded " + MAX_PAYLOAD_BYTES + " bytes."),
+        (exchange, refusal) -> error(exchange, new AwsError(refusal.status(), refusal.type(), refusal.message()),
+            contentType(exchange))));
     server.start();
     this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static LocalSageMakerBuilder builder() {
+    return new LocalSageMakerBuilder();
   }
 
   /** The one URL for both the control plane and the runtime, e.g. {@code http://127.0.0.1:43121}. */
@@ -105,9 +127,14 @@ public final class LocalSageMaker implements AutoCloseable {
     return endpoint;
   }
 
+  /** The only credentials this service accepts: clients sign every request with them (SigV4). */
+  public AwsBasicCredentials credentials() {
+    return credentials;
+  }
+
   /** The account id in every ARN and error message. */
   public String accountId() {
-    return controlPlane.account();
+    return arns.account();
   }
 
   /**
@@ -115,17 +142,17 @@ public final class LocalSageMaker implements AutoCloseable {
    * after the creating delay and without launching a container. Replaces any earlier setting.
    */
   public void failNextCreates(int count, String reason) {
-    controlPlane.failNextCreates(count, Objects.requireNonNull(reason, "reason"));
+    endpoints.failNextCreates(count, Objects.requireNonNull(reason, "reason"));
   }
 
   /** The next {@code count} created endpoints stay {@code Creating} until deleted, as a stuck creation does. */
   public void stallNextCreates(int count) {
-    controlPlane.stallNextCreates(count);
+    endpoints.stallNextCreates(count);
   }
 
   /** Changes the delays for endpoints created or deleted from now on. */
   public void delays(Duration creating, Duration deleting) {
-    controlPlane.delays(creating, deleting);
+    endpoints.delays(creating, deleting);
   }
 
   /** Stops the server, every running container, and the life-cycle threads. */
@@ -133,7 +160,7 @@ public final class LocalSageMaker implements AutoCloseable {
   public void close() {
     server.stop(0);
     scheduler.shutdownNow();
-    controlPlane.close();
+    endpoints.close();
     requests.shutdownNow();
     http.close();
   }
@@ -173,7 +200,7 @@ public final class LocalSageMaker implements AutoCloseable {
     ObjectNode out;
     try {
       JsonNode in = body.length == 0 ? json.createObjectNode() : json.readTree(body);
-      out = controlPlane.handle(operation, in);
+      out = controlApi.handle(operation, in);
     } catch (AwsError e) {
       error(exchange, e, JSON_1_1);
       return;
@@ -187,14 +214,7 @@ public final class LocalSageMaker implements AutoCloseable {
 
   private void invoke(HttpExchange exchange, String endpointName) throws IOException {
     var headers = exchange.getRequestHeaders();
-    byte[] body = readLimited(exchange.getRequestBody());
-    if (body == null) {
-      // What the runtime answered for an oversized body (a bare 413, no error code; reported in
-      // github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
-      error(exchange, new AwsError(413, null, "HTTP content length exceeded " + MAX_PAYLOAD_BYTES + " bytes."),
-          REST_JSON);
-      return;
-    }
+    byte[] body = exchange.getRequestBody().readAllBytes(); // at most MAX_PAYLOAD_BYTES: the guard read it
     Invoker.Response response;
     try {
       response = invoker.invoke(endpointName, new Invoker.Request(headers.getFirst("Content-Type"),
@@ -208,16 +228,6 @@ public final class LocalSageMaker implements AutoCloseable {
       exchange.getResponseHeaders().set(Invoker.CUSTOM_ATTRIBUTES, response.customAttributes());
     }
     respond(exchange, 200, response.contentType(), response.body());
-  }
-
-  /** The body, or null when it is longer than InvokeEndpoint accepts (the rest is read and dropped). */
-  private static byte[] readLimited(InputStream in) throws IOException {
-    byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
-    if (body.length <= MAX_PAYLOAD_BYTES) {
-      return body;
-    }
-    drain(in);
-    return null;
   }
 
   private static void drain(InputStream in) throws IOException {
@@ -250,6 +260,11 @@ public final class LocalSageMaker implements AutoCloseable {
     }
   }
 
+  /** The runtime's paths answer in REST-JSON, the control plane in AWS JSON 1.1. */
+  private static String contentType(HttpExchange exchange) {
+    return INVOCATIONS.matcher(exchange.getRequestURI().getRawPath()).matches() ? REST_JSON : JSON_1_1;
+  }
+
   private static ThreadFactory threads(String name) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
@@ -257,116 +272,5 @@ public final class LocalSageMaker implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  /** Settings for {@link #start()}; every one has a default that suits local mode. */
-  public static final class Builder {
-    private Region region = Region.US_EAST_1;
-    private String accountId = "123456789012";
-    private Clock clock = Clock.systemUTC();
-    private int port;
-    private Duration creatingDelay = Duration.ofSeconds(3);
-    private Duration deletingDelay = Duration.ofSeconds(1);
-    private Duration pingTimeout = Duration.ofSeconds(60);
-    private Duration modelTimeout = Duration.ofSeconds(60);
-    private int requestThreads = 32;
-    private Path logDirectory;
-    private final Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
-
-    private Builder() {}
-
-    /** The region in every ARN (default us-east-1). */
-    public Builder region(Region region) {
-      this.region = Objects.requireNonNull(region, "region");
-      return this;
-    }
-
-    /** The 12-digit account id in ARNs and messages (default 123456789012, as moto uses). */
-    public Builder accountId(String accountId) {
-      if (accountId == null || !accountId.matches("\\d{12}")) {
-        throw new IllegalArgumentException("accountId must be 12 digits, was " + accountId);
-      }
-      this.accountId = accountId;
-      return this;
-    }
-
-    /** Where CreationTime and LastModifiedTime come from (delays still run in real time). */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** The TCP port on 127.0.0.1; 0 (the default) picks a free one, see {@link LocalSageMaker#endpoint()}. */
-    public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0..65535, was " + port);
-      }
-      this.port = port;
-      return this;
-    }
-
-    /** How long an endpoint stays Creating before its container is launched (default 3 s). */
-    public Builder creatingDelay(Duration delay) {
-      this.creatingDelay = ControlPlane.requireNonNegative(delay, "creating delay");
-      return this;
-    }
-
-    /** How long an endpoint stays Deleting before it is gone (default 1 s). */
-    public Builder deletingDelay(Duration delay) {
-      this.deletingDelay = ControlPlane.requireNonNegative(delay, "deleting delay");
-      return this;
-    }
-
-    /** How long a launched container has to answer GET /ping with 200 before the endpoint fails (default 60 s). */
-    public Builder pingTimeout(Duration timeout) {
-      this.pingTimeout = ControlPlane.requireNonNegative(timeout, "ping timeout");
-      return this;
-    }
-
-    /** How long InvokeEndpoint waits for the container (default 60 s, SageMaker's model timeout). */
-    public Builder modelTimeout(Duration timeout) {
-      this.modelTimeout = ControlPlane.requireNonNegative(timeout, "model timeout");
-      return this;
-    }
-
-    /** Threads serving HTTP requests; each in-flight invocation holds one (default 32). */
-    public Builder requestThreads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("requestThreads must be >= 1, was " + threads);
-      }
-      this.requestThreads = threads;
-      return this;
-    }
-
-    /** Where command containers write their stdout and stderr (default: a new temporary directory). */
-    public Builder logDirectory(Path directory) {
-      this.logDirectory = Objects.requireNonNull(directory, "directory");
-      return this;
-    }
-
-    /**
-     * Serves models whose {@code PrimaryContainer.Image} is {@code image} with {@code launcher}, e.g.
-     * {@code "offhours-local/onnx"}. Replaces a launcher registered for the same image, including the
-     * built-in {@value LocalSageMaker#COMMAND_IMAGE}.
-     */
-    public Builder container(String image, ContainerLauncher launcher) {
-      if (image == null || image.isBlank()) {
-        throw new IllegalArgumentException("image must be a non-blank name, was " + image);
-      }
-      launchers.put(image, Objects.requireNonNull(launcher, "launcher"));
-      return this;
-    }
-
-    /** Starts the server; it listens once this returns. */
-    public LocalSageMaker start() {
-      try {
-        if (logDirectory == null) {
-          logDirectory = Files.createTempDirectory("offhours-sagemaker-");
-        }
-        return new LocalSageMaker(this);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the local SageMaker on 127.0.0.1:" + port, e);
-      }
-    }
   }
 }

@@ -1,11 +1,12 @@
 /**
  * offhours' local SageMaker hosting service, for local mode and integration tests.
  *
- * <p>Public surface: {@link offhours.local.sagemaker.LocalSageMaker} (the server and its builder), and the
- * container seam {@link offhours.local.sagemaker.ContainerLauncher} /
- * {@link offhours.local.sagemaker.ContainerSpec} / {@link offhours.local.sagemaker.ModelContainer}. A model
- * whose image is {@code offhours-local/command} runs the shell command in its Environment variable
- * {@code OFFHOURS_CONTAINER_COMMAND}; any other image needs a launcher, for example the ONNX container:
+ * <p>Public surface: {@link offhours.local.sagemaker.LocalSageMaker} (the server),
+ * {@link offhours.local.sagemaker.LocalSageMakerBuilder}, and the container seam
+ * {@link offhours.local.sagemaker.ContainerLauncher} / {@link offhours.local.sagemaker.ContainerSpec} /
+ * {@link offhours.local.sagemaker.ModelContainer}. A model whose image is {@code offhours-local/command} runs the
+ * shell command given to the builder ({@code containerCommand}, the CLI's {@code --container-command}), never one
+ * from the API; any other image needs a launcher, for example the ONNX container:
  *
  * <pre>{@code
  * LocalSageMaker.builder()
@@ -16,6 +17,11 @@
  *     })
  *     .start();
  * }</pre>
+ *
+ * <p>Inside: {@code ControlApi} (the JSON 1.1 protocol), {@code Models}, {@code EndpointConfigs} and
+ * {@code Endpoints} (one state machine per resource kind), {@code ContainerSupervisor} (launch and ping),
+ * {@code Invoker} (the runtime). Every request passes {@link offhours.local.auth.RequestGuard} first: signed with
+ * {@link offhours.local.sagemaker.LocalSageMaker#credentials()}, addressed to 127.0.0.1:PORT, no Origin.
  *
  * <p>Behaviour that follows SageMaker, with its sources:
  * <ul>

@@ -76,7 +76,8 @@ public final class LocalLambdaBench {
     String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
         .attributes().get(QueueAttributeName.QUEUE_ARN);
     try (LocalLambda local = LocalLambda.builder(sqs).transitionDelay(Duration.ZERO).start();
-        AwsClients clients = AwsClients.local(Region.US_EAST_1, Map.of(Service.LAMBDA, local.endpoint()));
+        AwsClients clients = AwsClients.local(Region.US_EAST_1, local.credentials(),
+            Map.of(Service.LAMBDA, local.endpoint()));
         LambdaClient lambda = clients.build(Service.LAMBDA, LambdaClient.builder())) {
       local.registerFunction("noop", (in, out, context) -> in.readAllBytes(), Duration.ofSeconds(30));
       long start = System.nanoTime();

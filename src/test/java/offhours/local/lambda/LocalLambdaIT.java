@@ -60,7 +60,8 @@ class LocalLambdaIT {
   LocalLambdaIT(AwsServices services) {
     sqs = services.clients().build(Service.SQS, SqsClient.builder());
     local = LocalLambda.builder(sqs).transitionDelay(Duration.ofMillis(200)).start();
-    lambdaClients = AwsClients.local(Region.US_EAST_1, Map.of(Service.LAMBDA, local.endpoint()));
+    lambdaClients = AwsClients.local(Region.US_EAST_1, local.credentials(),
+        Map.of(Service.LAMBDA, local.endpoint()));
     lambda = lambdaClients.build(Service.LAMBDA, LambdaClient.builder());
     // A short visibility timeout so that unprocessed messages come back within the test.
     queueUrl = sqs.createQueue(r -> r.queueName("lambda-it-" + UUID.randomUUID())

@@ -9,22 +9,22 @@ import org.junit.jupiter.api.Test;
 
 class MappingApiTest {
 
-  private static final Mapping.Config SQS_DEFAULTS = new Mapping.Config(10, 0, false, null);
+  private static final EventSourceMapping.MappingSettings SQS_DEFAULTS = new EventSourceMapping.MappingSettings(10, 0, false, null);
 
   @Test
   void mergesAnUpdateIntoTheCurrentSettings() throws Exception {
-    Mapping.Config current = new Mapping.Config(5, 2, true, 4);
+    EventSourceMapping.MappingSettings current = new EventSourceMapping.MappingSettings(5, 2, true, 4);
 
-    assertThat(MappingApi.config(json("{\"BatchSize\": 7}"), current)).isEqualTo(new Mapping.Config(7, 2, true, 4));
+    assertThat(MappingApi.config(json("{\"BatchSize\": 7}"), current)).isEqualTo(new EventSourceMapping.MappingSettings(7, 2, true, 4));
     assertThat(MappingApi.config(json("{\"FunctionResponseTypes\": []}"), current))
-        .isEqualTo(new Mapping.Config(5, 2, false, 4));
-    assertThat(MappingApi.config(json("{\"ScalingConfig\": {}}"), current)).isEqualTo(new Mapping.Config(5, 2, true, null));
+        .isEqualTo(new EventSourceMapping.MappingSettings(5, 2, false, 4));
+    assertThat(MappingApi.config(json("{\"ScalingConfig\": {}}"), current)).isEqualTo(new EventSourceMapping.MappingSettings(5, 2, true, null));
   }
 
   @Test
   void acceptsUpTo10000MessagesWithABatchingWindow() throws Exception {
     assertThat(MappingApi.config(json("{\"BatchSize\": 10000, \"MaximumBatchingWindowInSeconds\": 300}"), SQS_DEFAULTS))
-        .isEqualTo(new Mapping.Config(10000, 300, false, null));
+        .isEqualTo(new EventSourceMapping.MappingSettings(10000, 300, false, null));
   }
 
   @Test

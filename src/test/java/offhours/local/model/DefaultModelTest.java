@@ -6,20 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DefaultModelTest {
-  private static final Path HOME = Path.of("/home/ada");
-
-  @Test
-  void cacheDirPrefersOffhoursCacheThenXdgThenHome() {
-    assertThat(DefaultModel.cacheDir(Map.of("OFFHOURS_CACHE", "/c", "XDG_CACHE_HOME", "/x"), HOME)).isEqualTo(Path.of("/c"));
-    assertThat(DefaultModel.cacheDir(Map.of("XDG_CACHE_HOME", "/x"), HOME)).isEqualTo(Path.of("/x/offhours"));
-    assertThat(DefaultModel.cacheDir(Map.of("OFFHOURS_CACHE", ""), HOME)).isEqualTo(Path.of("/home/ada/.cache/offhours"));
-  }
-
   @Test
   void aCompleteCacheIsUsedWithoutNodeOrNpm(@TempDir Path cache) throws IOException {
     Path dir = DefaultModel.modelDir(cache);
@@ -41,16 +31,5 @@ class DefaultModelTest {
             + " sudo apt-get install nodejs npm; others: https://nodejs.org), or serve your own model with"
             + " --model model.onnx --labels labels.txt");
     assertThat(DefaultModel.modelDir(cache)).doesNotExist();
-  }
-
-  @Test
-  void atomicWriteReplacesAndLeavesNoTempFiles(@TempDir Path dir) throws IOException {
-    Path target = dir.resolve("labels.txt");
-    Files.writeString(target, "old");
-    DefaultModel.writeAtomically(target, "new".getBytes());
-    assertThat(target).hasContent("new");
-    try (var files = Files.list(dir)) {
-      assertThat(files).containsExactly(target);
-    }
   }
 }

@@ -11,12 +11,16 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -92,6 +96,54 @@ class OnnxContainerIT {
   }
 
   @Test
+  void aPngWithAMalformedHeaderIs400WithTheReason() throws Exception {
+    // The header chunk (IHDR) must hold 13 bytes; this one holds 4. Before, the decoder read past it and the
+    // connection dropped, which the local SageMaker reports as a model crash.
+    byte[] png = ByteBuffer.allocate(8 + 12 + 4 + 12).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+        .putInt(4).put("IHDR".getBytes()).putInt(640).putInt(0)
+        .putInt(0).put("IEND".getBytes()).putInt(0).array();
+
+    HttpResponse<String> r = invoke(png, "image/png");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo("could not decode image: the PNG header chunk (IHDR) holds 4 bytes; a PNG's holds 13");
+  }
+
+  @Test
+  void anImageWhoseDecodingWouldExceedTheMemoryBudgetIs413WithTheReason() throws Exception {
+    byte[] big = png(new BufferedImage(1000, 1000, BufferedImage.TYPE_3BYTE_BGR)); // a few KB, 1 megapixel
+    byte[] small = ImagePreprocessorTest.resource("chelsea.png"); // 451x300
+
+    try (OnnxContainer tight = OnnxContainer.start(ModelFixtures.defaultModel().onnx(), 0, Normalization.UNIT_SCALE,
+        1 << 20)) {
+      HttpResponse<String> refused = post(tight.baseUri(), big);
+      HttpResponse<String> served = post(tight.baseUri(), small);
+
+      assertThat(refused.statusCode()).isEqualTo(413);
+      assertThat(refused.body()).isEqualTo("decoding this 1000x1000 PNG takes about 5.7 MiB, more than the 1.0 MiB this"
+          + " container decodes within; send a smaller image");
+      assertThat(served.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aRequestFromAWebPageOrForAnotherHostIsRefused() throws Exception {
+    HttpResponse<String> fromAPage = HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
+        .header("Content-Type", "image/png").header("Origin", "http://attacker.example")
+        .POST(BodyPublishers.ofByteArray(ImagePreprocessorTest.resource("chelsea.png"))).build(), BodyHandlers.ofString());
+    int port = container.baseUri().getPort();
+    String rebound;
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.getOutputStream().write(("GET /ping HTTP/1.1\r\nHost: rebound.attacker.example:" + port
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      rebound = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    assertThat(fromAPage.statusCode()).isEqualTo(403);
+    assertThat(rebound).startsWith("HTTP/1.1 403");
+  }
+
+  @Test
   void textWithAnImageContentTypeIs400() throws Exception {
     HttpResponse<String> r = invoke("notes, not a photo".getBytes(), "application/x-image");
     assertThat(r.statusCode()).isEqualTo(400);
@@ -158,7 +210,10 @@ class OnnxContainerIT {
     Path onnx = ModelFixtures.defaultModel().onnx();
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
     assertThatThrownBy(() -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
-        .hasMessage("label file " + labels + " lists 2 labels but " + onnx + " outputs 5 classes");
+        .hasMessage("label file " + labels + " lists 2 labels but " + onnx + " outputs 5 classes; give one label per"
+            + " output, in the model's order");
+    assertThatThrownBy(() -> OnnxContainer.checkLabels(new ModelFiles(onnx, labels)))
+        .as("the check local mode runs at start").hasMessageContaining("lists 2 labels but " + onnx + " outputs 5");
     Files.writeString(labels, "cat\n\ncat\n");
     assertThatThrownBy(() -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
         .hasMessage("label file " + labels + " lists 'cat' twice");
@@ -170,6 +225,12 @@ class OnnxContainerIT {
   private static HttpResponse<String> invoke(byte[] body, String contentType) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
         .header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
+  }
+
+  private static byte[] png(BufferedImage image) throws IOException {
+    var out = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", out);
+    return out.toByteArray();
   }
 
   private static HttpResponse<String> post(URI base, byte[] png) throws Exception {

@@ -12,6 +12,7 @@ import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -86,6 +87,16 @@ class PngDecoderTest {
     byte[] png = Files.readAllBytes(Path.of("src/demo/images/chelsea.png"));
     assertThatThrownBy(() -> PngDecoder.decode(Arrays.copyOf(png, png.length - 20)))
         .hasMessage("could not decode image: PNG data ends early");
+  }
+
+  @Test
+  void aHeaderChunkOfTheWrongLengthIsReported() {
+    byte[] png = ByteBuffer.allocate(8 + 12 + 4 + 12).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+        .putInt(4).put("IHDR".getBytes()).putInt(640).putInt(0)
+        .putInt(0).put("IEND".getBytes()).putInt(0).array();
+
+    assertThatThrownBy(() -> PngDecoder.decode(png))
+        .hasMessage("could not decode image: the PNG header chunk (IHDR) holds 4 bytes; a PNG's holds 13");
   }
 
   @Test

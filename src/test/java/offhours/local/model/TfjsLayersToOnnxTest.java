@@ -15,24 +15,24 @@ class TfjsLayersToOnnxTest {
 
   @Test
   void samePaddingPutsTheOddPixelAtTheEndLikeTensorflow() {
-    assertThat(TfjsLayersToOnnx.pads("same", 224, 3, 2, 1)).containsExactly(0, 1, 112);
-    assertThat(TfjsLayersToOnnx.pads("same", 4, 3, 2, 1)).containsExactly(0, 1, 2);
-    assertThat(TfjsLayersToOnnx.pads("same", 7, 3, 1, 1)).containsExactly(1, 1, 7);
-    assertThat(TfjsLayersToOnnx.pads("same", 7, 5, 1, 1)).containsExactly(2, 2, 7);
-    assertThat(TfjsLayersToOnnx.pads("same", 8, 3, 1, 2)).containsExactly(2, 2, 8);
+    assertThat(KerasGeometry.pads("same", 224, 3, 2, 1)).containsExactly(0, 1, 112);
+    assertThat(KerasGeometry.pads("same", 4, 3, 2, 1)).containsExactly(0, 1, 2);
+    assertThat(KerasGeometry.pads("same", 7, 3, 1, 1)).containsExactly(1, 1, 7);
+    assertThat(KerasGeometry.pads("same", 7, 5, 1, 1)).containsExactly(2, 2, 7);
+    assertThat(KerasGeometry.pads("same", 8, 3, 1, 2)).containsExactly(2, 2, 8);
   }
 
   @Test
   void validPaddingShrinks() {
-    assertThat(TfjsLayersToOnnx.pads("valid", 225, 3, 2, 1)).containsExactly(0, 0, 112);
-    assertThat(TfjsLayersToOnnx.pads("valid", 7, 7, 7, 1)).containsExactly(0, 0, 1);
+    assertThat(KerasGeometry.pads("valid", 225, 3, 2, 1)).containsExactly(0, 0, 112);
+    assertThat(KerasGeometry.pads("valid", 7, 7, 7, 1)).containsExactly(0, 0, 1);
   }
 
   @Test
   void kerasKernelsBecomeOutputMajor() {
     // [kh=1, kw=2, in=2, out=3]: value = 100*j + 10*c + o
     float[] hwio = {0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112};
-    assertThat(TfjsLayersToOnnx.hwioToOihw(hwio, 1, 2, 2, 3))
+    assertThat(KerasGeometry.hwioToOihw(hwio, 1, 2, 2, 3))
         .containsExactly(0, 100, 10, 110, 1, 101, 11, 111, 2, 102, 12, 112);
   }
 

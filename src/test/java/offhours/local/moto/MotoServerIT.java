@@ -4,6 +4,9 @@ package offhours.local.moto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,5 +35,25 @@ class MotoServerIT {
       moto.close();
     }
     assertThat(ProcessHandle.of(moto.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+
+  /** A web page on another origin must not read local data: moto's global CORS is off. */
+  @Test
+  void answersNoCorsHeadersToAnotherOrigin() throws Exception {
+    MotoServer moto = MotoServer.start(null);
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<Void> get = http.send(HttpRequest.newBuilder(moto.endpoint().resolve("/?Action=ListQueues"))
+          .header("Origin", "http://attacker.example").GET().build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> preflight = http.send(HttpRequest.newBuilder(moto.endpoint().resolve("/"))
+          .header("Origin", "http://attacker.example").header("Access-Control-Request-Method", "POST")
+          .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+
+      assertThat(get.headers().firstValue("Access-Control-Allow-Origin")).as("GET with an Origin").isEmpty();
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as("preflight").isEmpty();
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).as("preflight").isEmpty();
+    } finally {
+      moto.close();
+    }
   }
 }

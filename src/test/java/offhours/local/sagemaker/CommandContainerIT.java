@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
 
 /**
@@ -32,9 +34,11 @@ class CommandContainerIT {
     }
   }
 
-  private Fixture start() {
-    f = new Fixture(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
-        .pingTimeout(Duration.ofSeconds(15)).logDirectory(logs));
+  /** A local SageMaker that serves {@value LocalSageMaker#COMMAND_IMAGE} with {@code command}, or not at all. */
+  private Fixture start(String command) {
+    LocalSageMakerBuilder builder = LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+        .pingTimeout(Duration.ofSeconds(15)).logDirectory(logs);
+    f = new Fixture(command == null ? builder : builder.containerCommand(command));
     return f;
   }
 
@@ -49,8 +53,7 @@ class CommandContainerIT {
 
   @Test
   void aCommandServesTheEndpointWithTheSageMakerEnvironmentAndStopsWithIt() throws Exception {
-    start().createEndpoint("echo", LocalSageMaker.COMMAND_IMAGE,
-        Map.of(LocalSageMaker.COMMAND_VARIABLE, echoContainer(), "LABELS", "cat,dog"));
+    start(echoContainer()).createEndpoint("echo", LocalSageMaker.COMMAND_IMAGE, Map.of("LABELS", "cat,dog"));
     f.awaitStatus("echo", EndpointStatus.IN_SERVICE);
 
     JsonNode answer = invoke("echo", "image bytes");
@@ -73,8 +76,7 @@ class CommandContainerIT {
 
   @Test
   void aContainerErrorPointsAtTheContainersLogFile() throws Exception {
-    start().createEndpoint("picky", LocalSageMaker.COMMAND_IMAGE,
-        Map.of(LocalSageMaker.COMMAND_VARIABLE, echoContainer()));
+    start(echoContainer()).createEndpoint("picky", LocalSageMaker.COMMAND_IMAGE, Map.of());
     f.awaitStatus("picky", EndpointStatus.IN_SERVICE);
 
     assertThatThrownBy(() -> invoke("picky", "fail"))
@@ -90,8 +92,7 @@ class CommandContainerIT {
 
   @Test
   void aCommandThatExitsFailsTheEndpointAndNamesItsLog() {
-    start().createEndpoint("quits", LocalSageMaker.COMMAND_IMAGE,
-        Map.of(LocalSageMaker.COMMAND_VARIABLE, "echo 'no model here' >&2; exit 3"));
+    start("echo 'no model here' >&2; exit 3").createEndpoint("quits", LocalSageMaker.COMMAND_IMAGE, Map.of());
 
     assertThat(f.awaitStatus("quits", EndpointStatus.FAILED).failureReason())
         .startsWith("The primary container for production variant AllTraffic did not pass the ping health check.")
@@ -100,19 +101,41 @@ class CommandContainerIT {
   }
 
   @Test
-  void aModelWithoutACommandFailsTheEndpointSayingWhatIsMissing() {
-    start().createEndpoint("empty", LocalSageMaker.COMMAND_IMAGE, Map.of());
+  void withoutACommandAtStartTheCommandImageIsNotServed() {
+    start(null);
 
-    assertThat(f.awaitStatus("empty", EndpointStatus.FAILED).failureReason()).isEqualTo(
-        "Failed to launch the primary container (image offhours-local/command) for production variant AllTraffic:"
-            + " image offhours-local/command needs the shell command to run in the model's"
-            + " PrimaryContainer.Environment.OFFHOURS_CONTAINER_COMMAND");
+    assertThatThrownBy(() -> f.createEndpoint("none", LocalSageMaker.COMMAND_IMAGE, Map.of()))
+        .isInstanceOfSatisfying(SageMakerException.class, e -> {
+          assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+          assertThat(e.awsErrorDetails().errorMessage()).startsWith("Image \"offhours-local/command\" is not known to"
+              + " the local SageMaker").endsWith("or give the command when the local stack starts"
+              + " (--container-command).");
+        });
+  }
+
+  @Test
+  void aModelCannotRunACommandOfItsOwn() throws Exception {
+    Path marker = logs.resolve("ran");
+    start(echoContainer());
+
+    for (Map<String, String> environment : List.of(Map.of("OFFHOURS_CONTAINER_COMMAND", "touch " + marker),
+        Map.of("LD_PRELOAD", "/tmp/evil.so"), Map.of("BASH_ENV", "/tmp/evil.sh"), Map.of("PYTHONPATH", "/tmp/evil"))) {
+      String variable = environment.keySet().iterator().next();
+      assertThatThrownBy(() -> f.control.createModel(r -> r.modelName("m-" + variable.replace('_', '-'))
+          .primaryContainer(c -> c.image(LocalSageMaker.COMMAND_IMAGE).environment(environment))))
+          .as("a model setting %s", variable)
+          .isInstanceOfSatisfying(SageMakerException.class, e -> {
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+            assertThat(e.awsErrorDetails().errorMessage()).contains("may not set " + variable);
+          });
+    }
+    assertThat(f.control.listEndpoints(r -> r.maxResults(10)).endpoints()).isEmpty();
+    assertThat(marker).doesNotExist();
   }
 
   @Test
   void closingTheServiceStopsRunningContainers() throws Exception {
-    start().createEndpoint("left", LocalSageMaker.COMMAND_IMAGE,
-        Map.of(LocalSageMaker.COMMAND_VARIABLE, echoContainer()));
+    start(echoContainer()).createEndpoint("left", LocalSageMaker.COMMAND_IMAGE, Map.of());
     f.awaitStatus("left", EndpointStatus.IN_SERVICE);
     ProcessHandle container = ProcessHandle.of(invoke("left", "x").get("pid").asLong()).orElseThrow();
 

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import offhours.testing.SigV4;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
@@ -126,16 +126,15 @@ class ControlPlaneTest {
     assertThatThrownBy(() -> f.control.createModel(r -> r.modelName("m")
         .primaryContainer(c -> c.image("123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1"))))
         .hasMessageStartingWith("Image \"123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1\" is not known to the"
-            + " local SageMaker; known images are [offhours-local/command, test/fake]. Register a launcher with"
+            + " local SageMaker; known images are [test/fake]. Register a launcher with"
             + " LocalSageMaker.builder().container(image, launcher).");
   }
 
   @Test
   void unknownOperationIsTheJson11UnknownOperationError() throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(f.sageMaker.endpoint())
-        .header("X-Amz-Target", "SageMaker.CreateTrainingJob")
-        .header("Content-Type", "application/x-amz-json-1.1")
-        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = HttpClient.newHttpClient().send(SigV4.post(f.sageMaker.endpoint(),
+        Map.of("X-Amz-Target", "SageMaker.CreateTrainingJob", "Content-Type", "application/x-amz-json-1.1"), "{}",
+        f.sageMaker.credentials(), Fixture.REGION.id(), "sagemaker"), HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("UnknownOperationException");

@@ -26,9 +26,9 @@ final class Fixture implements AutoCloseable {
   final SageMakerClient control;
   final SageMakerRuntimeClient runtime;
 
-  Fixture(LocalSageMaker.Builder builder) {
+  Fixture(LocalSageMakerBuilder builder) {
     sageMaker = builder.region(REGION).start();
-    clients = AwsClients.local(REGION, Map.of(Service.SAGEMAKER, sageMaker.endpoint(),
+    clients = AwsClients.local(REGION, sageMaker.credentials(), Map.of(Service.SAGEMAKER, sageMaker.endpoint(),
         Service.SAGEMAKER_RUNTIME, sageMaker.endpoint()));
     control = clients.build(Service.SAGEMAKER, SageMakerClient.builder()
         .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())));

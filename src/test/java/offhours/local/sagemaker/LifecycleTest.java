@@ -36,7 +36,7 @@ class LifecycleTest {
     }
   }
 
-  private Fixture start(LocalSageMaker.Builder builder) {
+  private Fixture start(LocalSageMakerBuilder builder) {
     f = new Fixture(builder.clock(clock).container(Fixture.IMAGE, spec -> {
       FakeContainer container = new FakeContainer();
       launched.add(container);

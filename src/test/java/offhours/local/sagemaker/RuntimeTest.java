@@ -33,7 +33,7 @@ class RuntimeTest {
   private final CountDownLatch createGate = new CountDownLatch(1);
   private final Fixture f = new Fixture(LocalSageMaker.builder()
       .creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
-      .modelTimeout(Duration.ofMillis(500))
+      .modelTimeout(Duration.ofSeconds(2)) // well under the slow container's 3 s, well over a loaded machine's 6 MB copy
       .container(Fixture.IMAGE, spec -> container)
       .container("test/gated", spec -> {
         createGate.await(20, TimeUnit.SECONDS);

@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * it. The functions' handlers then run with {@link #recording} clients, whose calls {@link #recorder} keeps; the
  * other clients here set up and inspect, unrecorded.
  */
-final class LocalDeployment implements AutoCloseable {
+final class TemplateDeployment implements AutoCloseable {
 
   /** The fixed "now" of the controller's and the local SageMaker's clocks: Wednesday 10:00 in Berlin. */
   static final Instant NOW = Instant.parse("2026-01-14T09:00:00Z");
@@ -109,7 +109,7 @@ final class LocalDeployment implements AutoCloseable {
   /** What the event source mapping delivers to: the scenario's Classify handler, set by {@link #deliver}. */
   private final AtomicReference<RequestStreamHandler> classify;
 
-  private LocalDeployment(Services services, StackResolver stack, String mappingUuid,
+  private TemplateDeployment(Services services, StackResolver stack, String mappingUuid,
       AtomicReference<RequestStreamHandler> classify) {
     this.services = services;
     this.stack = stack;
@@ -125,7 +125,7 @@ final class LocalDeployment implements AutoCloseable {
   }
 
   /** Creates every resource of a new stack with these parameter values (on top of the template's defaults). */
-  static LocalDeployment deploy(Services services, Map<String, Object> template, Map<String, String> parameters) {
+  static TemplateDeployment deploy(Services services, Map<String, Object> template, Map<String, String> parameters) {
     Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
     all.putAll(parameters);
     FakeStack fake = FakeStack.create(all);
@@ -194,7 +194,7 @@ final class LocalDeployment implements AutoCloseable {
         .functionResponseTypesWithStrings(StackResolver.list(trigger.get("FunctionResponseTypes")).stream()
             .map(String::valueOf).toList())
         .enabled(false)).uuid();
-    return new LocalDeployment(services, new StackResolver(template, fake.withPhysicalId("ClassifyFunctionQueue", uuid)),
+    return new TemplateDeployment(services, new StackResolver(template, fake.withPhysicalId("ClassifyFunctionQueue", uuid)),
         uuid, classify);
   }
 

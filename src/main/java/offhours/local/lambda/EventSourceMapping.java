@@ -19,12 +19,12 @@ import java.util.concurrent.TimeUnit;
  * while, and Disabling/Deleting last until the batches in flight have finished, so a caller that
  * waits for Disabled knows nothing is being processed any more.
  */
-final class Mapping {
+final class EventSourceMapping {
 
-  enum State { Creating, Enabling, Enabled, Disabling, Disabled, Updating, Deleting }
+  enum MappingState { Creating, Enabling, Enabled, Disabling, Disabled, Updating, Deleting }
 
   /** The settings UpdateEventSourceMapping can change. {@code maximumConcurrency} null = not set. */
-  record Config(int batchSize, int batchingWindowSeconds, boolean reportBatchItemFailures, Integer maximumConcurrency) {}
+  record MappingSettings(int batchSize, int batchingWindowSeconds, boolean reportBatchItemFailures, Integer maximumConcurrency) {}
 
   final String uuid;
   final String mappingArn;
@@ -37,8 +37,8 @@ final class Mapping {
   private final int defaultConcurrency;
   private final Runnable onRemoved;
 
-  private Config config;
-  private State state;
+  private MappingSettings config;
+  private MappingState state;
   private boolean enabled;
   private long transition; // bumps on every change, so a stale timer does not settle a newer transition
   private boolean delayElapsed;
@@ -52,9 +52,9 @@ final class Mapping {
   private long failed;
   private long errors;
 
-  Mapping(String uuid, String mappingArn, LocalFunction function, String eventSourceArn, Config config,
-      boolean enabled, Clock clock, ScheduledExecutorService timer, Duration transitionDelay, int defaultConcurrency,
-      Runnable onRemoved) {
+  EventSourceMapping(String uuid, String mappingArn, LocalFunction function, String eventSourceArn,
+      MappingSettings config, boolean enabled, Clock clock, ScheduledExecutorService timer, Duration transitionDelay,
+      int defaultConcurrency, Runnable onRemoved) {
     this.uuid = uuid;
     this.mappingArn = mappingArn;
     this.function = function;
@@ -67,33 +67,33 @@ final class Mapping {
     this.defaultConcurrency = defaultConcurrency;
     this.onRemoved = onRemoved;
     synchronized (this) {
-      beginTransition(State.Creating);
+      beginTransition(MappingState.Creating);
     }
   }
 
-  synchronized Config config() {
+  synchronized MappingSettings config() {
     return config;
   }
 
-  synchronized State state() {
+  synchronized MappingState state() {
     return state;
   }
 
   /** UpdateEventSourceMapping. Lambda refuses changes while a previous change is still settling. */
-  synchronized void update(Config newConfig, Boolean enable) {
+  synchronized void update(MappingSettings newConfig, Boolean enable) {
     if (removed) {
       throw LambdaError.mappingNotFound();
     }
-    if (state != State.Enabled && state != State.Disabled) {
+    if (state != MappingState.Enabled && state != MappingState.Disabled) {
       throw LambdaError.inUse("Cannot update the event source mapping " + uuid + " because it is in state "
           + state + ". Retry when its state is Enabled or Disabled.");
     }
     config = newConfig;
     if (enable != null && enable != enabled) {
       enabled = enable;
-      beginTransition(enable ? State.Enabling : State.Disabling);
+      beginTransition(enable ? MappingState.Enabling : MappingState.Disabling);
     } else {
-      beginTransition(State.Updating);
+      beginTransition(MappingState.Updating);
     }
   }
 
@@ -102,8 +102,8 @@ final class Mapping {
     if (removed) {
       throw LambdaError.mappingNotFound();
     }
-    if (state != State.Deleting) {
-      beginTransition(State.Deleting);
+    if (state != MappingState.Deleting) {
+      beginTransition(MappingState.Deleting);
     }
   }
 
@@ -119,10 +119,10 @@ final class Mapping {
 
   /** Receives are allowed only while the mapping is (still) enabled; Disabling stops them at once. */
   synchronized boolean pollable() {
-    return !removed && enabled && (state == State.Enabled || state == State.Updating);
+    return !removed && enabled && (state == MappingState.Enabled || state == MappingState.Updating);
   }
 
-  int limit(Config c) {
+  int limit(MappingSettings c) {
     return c.maximumConcurrency() != null ? c.maximumConcurrency() : defaultConcurrency;
   }
 
@@ -198,7 +198,7 @@ final class Mapping {
     return out;
   }
 
-  private void beginTransition(State transitional) {
+  private void beginTransition(MappingState transitional) {
     state = transitional;
     lastModified = clock.instant();
     delayElapsed = false;
@@ -222,10 +222,10 @@ final class Mapping {
       return;
     }
     switch (state) {
-      case Creating, Enabling, Updating -> state = enabled ? State.Enabled : State.Disabled;
+      case Creating, Enabling, Updating -> state = enabled ? MappingState.Enabled : MappingState.Disabled;
       case Disabling -> {
         if (reserved == 0) {
-          state = State.Disabled;
+          state = MappingState.Disabled;
         }
       }
       case Deleting -> {

@@ -1,0 +1,56 @@
+package offhours.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import offhours.local.LocalDeployment;
+import offhours.local.StateFile;
+
+/** {@code local run}: the stack in the foreground until interrupted; {@code local start} runs this in the background. */
+final class LocalRunCommand implements Command {
+  @Override
+  public String name() {
+    return "run";
+  }
+
+  @Override
+  public String summary() {
+    return "run the local stack in the foreground until Ctrl-C (what 'local start' runs in the background)";
+  }
+
+  @Override
+  public List<Option> options() {
+    return LocalCommand.stackOptions();
+  }
+
+  @Override
+  public int run(Invocation call) throws Exception {
+    Path cache = call.context().cacheDir();
+    Path stateFile = StateFile.path(cache);
+    LocalDeployment.Options options = LocalCommand.settings(call);
+    StackProcess.lock(cache);
+    // A stack of a version without the lock still counts: its state file names a live process.
+    StackProcess.running(stateFile).ifPresent(other -> {
+      throw CliException.failure("a local stack is already running from " + cache + " (pid " + other.pid()
+          + "); use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
+    });
+    LocalDeployment stack = LocalDeployment.start(options, call.err());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        Files.deleteIfExists(stateFile);
+      } catch (IOException e) {
+        // the next start overwrites it
+      }
+      stack.close();
+      stopped.countDown();
+    }, "offhours-local-stop"));
+    StateFile state = stack.state(ProcessHandle.current());
+    state.write(stateFile);
+    LocalStatusCommand.print(call, state);
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,55 @@
+package offhours.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import offhours.local.StateFile;
+
+/** {@code local start}: {@code local run} in the background, back once the stack answers. */
+final class LocalStartCommand implements Command {
+  @Override
+  public String name() {
+    return "start";
+  }
+
+  @Override
+  public String summary() {
+    return "start the local stack in the background and print its endpoint URLs";
+  }
+
+  @Override
+  public List<Option> options() {
+    return Stream.concat(LocalCommand.stackOptions().stream(), Stream.of(Option.JSON)).toList();
+  }
+
+  @Override
+  public String description() {
+    return """
+        The stack keeps running after this command returns; 'offhours local stop' stops it. Its state
+        (process id, endpoint URLs, resource names) is kept in local/stack.json under the cache directory
+        ($OFFHOURS_CACHE, else $XDG_CACHE_HOME/offhours, else ~/.cache/offhours); its logs in local/logs/.
+        The URLs work with the AWS CLI, e.g. aws --endpoint-url URL s3 cp photo.jpg s3://offhours-images/
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) throws Exception {
+    LocalCommand.settings(call); // a bad option is a usage error here, not a failed start in the background
+    Path cache = call.context().cacheDir();
+    Optional<StateFile> running = StackProcess.running(StateFile.path(cache));
+    if (running.isPresent()) {
+      call.err().println("the local stack is already running (pid " + running.get().pid() + ")");
+      LocalStatusCommand.print(call, running.get());
+      return 0;
+    }
+    List<String> options = LocalCommand.stackOptions().stream()
+        .flatMap(o -> call.args().value(o.name()).map(v -> Stream.of("--" + o.name(), v)).orElse(Stream.empty()))
+        .toList();
+    StackProcess.Started started = StackProcess.startInBackground(cache, options);
+    call.err().println("the local stack is running in the background (pid " + started.state().pid() + "); log: "
+        + started.log());
+    LocalStatusCommand.print(call, started.state());
+    return 0;
+  }
+}

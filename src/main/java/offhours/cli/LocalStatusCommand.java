@@ -1,0 +1,64 @@
+package offhours.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import offhours.local.StateFile;
+
+/** {@code local status}: whether the local stack runs, its endpoint URLs and resource names. */
+final class LocalStatusCommand implements Command {
+  @Override
+  public String name() {
+    return "status";
+  }
+
+  @Override
+  public String summary() {
+    return "say whether the local stack runs, and print its endpoint URLs and names";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(Option.JSON);
+  }
+
+  @Override
+  public int run(Invocation call) throws Exception {
+    Optional<StateFile> running = StackProcess.running(StateFile.path(call.context().cacheDir()));
+    if (running.isEmpty()) {
+      if (call.json()) {
+        call.out().println(Json.line(Json.object().put("running", false)));
+      } else {
+        call.out().println("the local stack is not running; start it with 'scripts/offhours local start'");
+      }
+      return 3;
+    }
+    print(call, running.get());
+    return 0;
+  }
+
+  static void print(Invocation call, StateFile state) {
+    if (call.args().has(Option.JSON.name())) {
+      var json = Json.object().put("running", true).put("pid", state.pid()).put("region", state.region())
+          .put("accessKeyId", state.accessKeyId()).put("secretAccessKey", state.secretAccessKey());
+      var endpoints = json.putObject("endpoints");
+      state.endpoints().forEach((k, v) -> endpoints.put(k, v.toString()));
+      var names = json.putObject("names");
+      state.names().forEach(names::put);
+      call.out().println(Json.line(json));
+      return;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    state.endpoints().forEach((k, v) -> rows.add(List.of(k, v.toString())));
+    call.out().print(Table.render(List.of("SERVICE", "ENDPOINT URL"), rows));
+    List<List<String>> names = new ArrayList<>();
+    state.names().forEach((k, v) -> names.add(List.of(k, v)));
+    call.out().print(Table.render(List.of("RESOURCE", "NAME"), names));
+    call.out().println("for the AWS CLI (these credentials are this stack's own; the local SageMaker and Lambda"
+        + " accept no others):");
+    call.out().println("export AWS_ACCESS_KEY_ID=" + state.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+        + state.secretAccessKey() + " AWS_DEFAULT_REGION=" + state.region());
+    call.out().println("aws --endpoint-url " + state.endpoint(StateFile.ServiceKey.S3).orElseThrow() + " s3 ls s3://"
+        + state.name(StateFile.NameKey.BUCKET).orElseThrow());
+  }
+}

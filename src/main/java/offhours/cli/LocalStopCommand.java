@@ -1,0 +1,43 @@
+package offhours.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import offhours.local.StateFile;
+
+/** {@code local stop}: ends the stack that {@code local start} started. */
+final class LocalStopCommand implements Command {
+  @Override
+  public String name() {
+    return "stop";
+  }
+
+  @Override
+  public String summary() {
+    return "stop the local stack started with 'offhours local start' (its data goes with it)";
+  }
+
+  @Override
+  public int run(Invocation call) throws Exception {
+    Path stateFile = StateFile.path(call.context().cacheDir());
+    Optional<StateFile> recorded = StackProcess.recorded(stateFile);
+    if (recorded.isEmpty()) {
+      call.out().println("the local stack is not running");
+      return 0;
+    }
+    StateFile state = recorded.get();
+    if (!StackProcess.isTheStack(state)) {
+      Files.deleteIfExists(stateFile);
+      boolean reused = state.pid() != null && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
+      call.out().println("the local stack is not running" + (reused ? "; process " + state.pid()
+          + " is another program now (it started later than the stack), so it was left alone" : "")
+          + "; removed its stale state file " + stateFile);
+      return 0;
+    }
+    StackProcess.stop(state);
+    Files.deleteIfExists(stateFile);
+    call.out().println("stopped the local stack (pid " + state.pid() + "); its uploads, results, queues and savings"
+        + " ledger lived in its moto_server and are gone with it");
+    return 0;
+  }
+}

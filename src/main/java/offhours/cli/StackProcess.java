@@ -1,0 +1,149 @@
+package offhours.cli;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import offhours.cache.CacheFiles;
+import offhours.local.LocalDirectory;
+import offhours.local.StateFile;
+
+/**
+ * The background process of {@code local start}: starts {@code offhours local run} detached from the terminal,
+ * tells whether the process a state file names is still that stack (not merely a process with the same id: ids are
+ * reused), keeps a second stack from starting over a running one, and ends it.
+ */
+final class StackProcess {
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  /** The locks this process holds, referenced so that they live as long as it does. */
+  private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
+
+  /** A stack that answers, and the log of its process. */
+  record Started(StateFile state, Path log) {}
+
+  private StackProcess() {}
+
+  /** The state file's stack if its process still runs; empty when there is none, it exited, or its id was reused. */
+  static Optional<StateFile> running(Path stateFile) {
+    return recorded(stateFile).filter(StackProcess::isTheStack);
+  }
+
+  /** What the state file says, whether or not that stack still runs. */
+  static Optional<StateFile> recorded(Path stateFile) {
+    if (!Files.isRegularFile(stateFile)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(StateFile.read(stateFile));
+    } catch (IOException e) {
+      return Optional.empty(); // half-written by a start that is still running: not up yet
+    }
+  }
+
+  /**
+   * True when the recorded process is alive and started when the stack's process did: a process that got the same
+   * id later has another start time.
+   */
+  static boolean isTheStack(StateFile state) {
+    Optional<ProcessHandle> process = state.pid() == null ? Optional.empty() : ProcessHandle.of(state.pid());
+    return process.filter(ProcessHandle::isAlive)
+        .flatMap(p -> p.info().startInstant())
+        .map(Instant::toString)
+        .filter(started -> started.equals(state.started()))
+        .isPresent();
+  }
+
+  /**
+   * Taken by {@code local run} before it starts anything and held while the process lives (the operating system
+   * releases it when the process ends, however it ends): a second stack over the same cache directory is refused
+   * instead of overwriting the state file and orphaning the first.
+   */
+  static FileLock lock(Path cache) throws IOException {
+    Path file = CacheFiles.privateFile(LocalDirectory.of(cache).resolve("stack.lock"));
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // held by this very process
+    }
+    if (lock == null) {
+      channel.close();
+      throw CliException.failure("a local stack is already running from " + cache
+          + running(StateFile.path(cache)).map(s -> " (pid " + s.pid() + ")").orElse("")
+          + "; use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
+    }
+    HELD.add(lock);
+    return lock;
+  }
+
+  /**
+   * Runs {@code offhours local run OPTIONS} in a new JVM with the same class path, its output in
+   * {@code local/logs/stack.log}, and returns once it has written the state file.
+   */
+  static Started startInBackground(Path cache, List<String> options) throws IOException, InterruptedException {
+    Path stateFile = StateFile.path(cache);
+    Files.deleteIfExists(stateFile);
+    Path log = CacheFiles.privateFile(LocalDirectory.logs(cache).resolve("stack.log"));
+    List<String> command = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local", "run"));
+    command.addAll(1, OwnTmpdir.jvmOptions(cache.resolve("local")));
+    command.addAll(options);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().put("OFFHOURS_CACHE", cache.toString());
+    Process child = pb.start();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<StateFile> state = running(stateFile);
+      if (state.isPresent() && state.get().pid() == child.pid()) {
+        return new Started(state.get(), log);
+      }
+      if (!child.isAlive()) {
+        throw CliException.failure("the local stack did not start (exit code " + child.exitValue() + "):\n"
+            + tail(log, 15));
+      }
+      Thread.sleep(200);
+    }
+    child.destroy();
+    throw CliException.failure("the local stack did not start within " + START_TIMEOUT.toMinutes() + " minutes; see "
+        + log);
+  }
+
+  /**
+   * Asks the stack's process to stop (its shutdown hook stops every service), then forces it after a grace period;
+   * only a process {@link #isTheStack} is ever signalled.
+   */
+  static void stop(StateFile state) throws InterruptedException {
+    Optional<ProcessHandle> found = ProcessHandle.of(state.pid()).filter(p -> isTheStack(state));
+    if (found.isEmpty()) {
+      return;
+    }
+    ProcessHandle process = found.get();
+    process.destroy();
+    try {
+      process.onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      process.destroyForcibly();
+    }
+  }
+
+  private static String tail(Path log, int lines) throws IOException {
+    List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+}

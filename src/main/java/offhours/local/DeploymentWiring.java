@@ -1,0 +1,197 @@
+package offhours.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.classify.ClassifyConfig;
+import offhours.classify.ClassifyHandler;
+import offhours.endpoint.ControllerConfig;
+import offhours.endpoint.ControllerHandler;
+import offhours.local.auth.StackCredentials;
+import offhours.local.lambda.LocalLambda;
+import offhours.local.lambda.LocalScheduler;
+import offhours.local.model.DefaultModel;
+import offhours.local.model.ModelFiles;
+import offhours.local.model.OnnxContainer;
+import offhours.local.moto.MotoServer;
+import offhours.local.sagemaker.ContainerLauncher;
+import offhours.local.sagemaker.ContainerSpec;
+import offhours.local.sagemaker.LocalSageMaker;
+import offhours.local.sagemaker.LocalSageMakerBuilder;
+import offhours.local.sagemaker.ModelContainer;
+import offhours.stack.StackSpec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Starts the local stack's pieces in order and wires them as template.yaml wires the real ones. Collects what it
+ * opened, so a failure half-way closes exactly that.
+ */
+final class DeploymentWiring {
+  static final String ONNX_IMAGE = "offhours-local/onnx";
+
+  final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  final StackSpec.Names names = StackSpec.Names.local();
+  final AwsBasicCredentials credentials = StackCredentials.generate();
+  MotoServer moto;
+  LocalSageMaker sageMaker;
+  LocalLambda lambda;
+  LocalScheduler scheduler;
+  AwsClients clients;
+  LocalResources.Provisioned provisioned;
+  String mappingUuid;
+  List<String> labels;
+  S3Client s3;
+  SqsClient sqs;
+  DynamoDbClient dynamoDb;
+
+  private <T extends AutoCloseable> T open(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  void start(LocalDeployment.Options options, PrintStream progress, Clock controllerClock)
+      throws IOException, InterruptedException {
+    Path logs = LocalDirectory.logs(options.cacheDir());
+    // The model first: on a first run it is fetched and converted, and a missing node/npm should fail fast.
+    ModelFiles model = model(options, progress);
+    Optional<Path> labelFile = options.labels().or(() -> Optional.ofNullable(model.labels()));
+    ModelFiles served = new ModelFiles(model.onnx(), labelFile.orElse(null));
+    // A container whose answers name their classes needs no label file.
+    labels = labelFile.isEmpty() ? List.of() : served.readLabels();
+    if (served.onnx() != null && options.labels().isPresent()) {
+      // A label list that does not fit the model's outputs would send every upload to the DLQ: say so now.
+      OnnxContainer.checkLabels(served);
+    }
+
+    progress.println("starting moto_server (S3, SQS, DynamoDB)...");
+    moto = open(MotoServer.start(logs.resolve("moto_server.log")));
+    progress.println("starting the local SageMaker...");
+    LocalSageMakerBuilder sageMakerSettings = LocalSageMaker.builder()
+        .credentials(credentials)
+        .creatingDelay(options.creatingDelay())
+        .deletingDelay(Duration.ofSeconds(1))
+        .logDirectory(logs)
+        .container(ONNX_IMAGE, DeploymentWiring::onnxContainer);
+    options.containerCommand().ifPresent(sageMakerSettings::containerCommand);
+    sageMaker = open(sageMakerSettings.start());
+
+    // The local Lambda's port is chosen first so that one set of clients knows every endpoint.
+    int lambdaPort = ContainerLauncher.freePort();
+    clients = open(AwsClients.local(Region.of(LocalDeployment.REGION), credentials, Map.of(
+        Service.S3, moto.endpoint(), Service.SQS, moto.endpoint(), Service.DYNAMODB, moto.endpoint(),
+        Service.SAGEMAKER, sageMaker.endpoint(), Service.SAGEMAKER_RUNTIME, sageMaker.endpoint(),
+        Service.LAMBDA, URI.create("http://127.0.0.1:" + lambdaPort))));
+    s3 = open(clients.build(Service.S3, S3Client.builder().forcePathStyle(true)));
+    sqs = open(clients.build(Service.SQS, SqsClient.builder()));
+    dynamoDb = open(clients.build(Service.DYNAMODB, DynamoDbClient.builder()));
+
+    provisioned = new LocalResources(s3, sqs, dynamoDb).provision(names);
+    createModel(options, model);
+
+    lambda = open(LocalLambda.builder(sqs).credentials(credentials).region(LocalDeployment.REGION).port(lambdaPort)
+        .start());
+
+    ClassifyConfig classify = ClassifyConfig.fromEnv(
+        FunctionEnvironments.classify(names, provisioned, labels, options.modelSettings()));
+    SageMakerRuntimeClient runtime =
+        open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
+    lambda.registerFunction(names.classifyFunction(),
+        new ClassifyHandler(s3, sqs, dynamoDb, runtime, classify, Clock.systemUTC()),
+        Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
+    mappingUuid = createMapping();
+
+    ControllerHandler controller = new ControllerHandler(clients, ControllerConfig.fromEnvironment(
+        FunctionEnvironments.controller(names, provisioned, mappingUuid, labels, options)), controllerClock);
+    lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);
+    scheduler = open(new LocalScheduler(controllerClock));
+    scheduler.schedule(LocalDeployment.CONTROLLER_FUNCTION, options.controllerTick(), controller);
+  }
+
+  private static ModelFiles model(LocalDeployment.Options options, PrintStream progress) throws IOException {
+    if (options.containerCommand().isPresent()) {
+      return new ModelFiles(null, options.labels().orElse(null));
+    }
+    if (options.model().isPresent()) {
+      Path onnx = options.model().get();
+      if (!Files.isRegularFile(onnx)) {
+        throw new IOException("model file " + onnx + " does not exist");
+      }
+      return new ModelFiles(onnx, options.labels().orElseThrow());
+    }
+    progress.println("loading the default model (the first run fetches npm nsfwjs@4.4.0 and converts it to ONNX)...");
+    return DefaultModel.ensure(options.cacheDir());
+  }
+
+  private void createModel(LocalDeployment.Options options, ModelFiles model) {
+    try (SageMakerClient sm = clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
+      boolean command = options.containerCommand().isPresent();
+      sm.createModel(r -> r.modelName(names.model())
+          .executionRoleArn("arn:aws:iam::" + sageMaker.accountId() + ":role/offhours-local-model")
+          .primaryContainer(c -> {
+            if (command) {
+              c.image(LocalSageMaker.COMMAND_IMAGE); // runs the command the local SageMaker was started with
+            } else {
+              c.image(ONNX_IMAGE).modelDataUrl(model.onnx().toUri().toString());
+            }
+          }));
+      sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
+                    // Named after the model, as in template.yaml: results record the variant that answered.
+          .productionVariants(v -> v.variantName(names.model()).modelName(names.model())
+              .instanceType(ProductionVariantInstanceType.ML_M5_LARGE).initialInstanceCount(1)));
+    }
+  }
+
+  private String createMapping() {
+    StackSpec.Trigger trigger = StackSpec.TRIGGER;
+    try (LambdaClient api = clients.build(Service.LAMBDA, LambdaClient.builder())) {
+      // Disabled, as the template deploys it: the controller enables it after a successful test invocation.
+      return api.createEventSourceMapping(r -> r.functionName(names.classifyFunction())
+          .eventSourceArn(provisioned.queueArn())
+          .enabled(false)
+          .batchSize(trigger.batchSize())
+          .maximumBatchingWindowInSeconds(1)
+          .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
+          .scalingConfig(s -> s.maximumConcurrency(2))).uuid();
+    }
+  }
+
+  private static ModelContainer onnxContainer(ContainerSpec spec) throws IOException {
+    if (spec.modelDataUrl() == null || !spec.modelDataUrl().startsWith("file:")) {
+      throw new IOException("the local ONNX container needs ModelDataUrl file:///path/model.onnx, got "
+          + spec.modelDataUrl());
+    }
+    OnnxContainer container = OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())), ContainerLauncher.freePort());
+    return ModelContainer.of(container.baseUri(), container::close);
+  }
+
+  /** Stops what was opened, newest first; nothing is left running. */
+  static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        System.err.println("offhours: while stopping the local stack: " + e);
+      }
+    }
+  }
+}

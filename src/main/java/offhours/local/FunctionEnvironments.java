@@ -1,0 +1,81 @@
+package offhours.local;
+
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import offhours.stack.StackSpec;
+
+/**
+ * The environment variables the local stack gives its functions: the template's (from {@link StackSpec}), the
+ * names of what local mode provisioned, and local mode's own settings.
+ */
+final class FunctionEnvironments {
+
+  /** The local stack's id: the controller tags the endpoints it creates with it. */
+  static final String STACK_ID = "offhours-local";
+
+  private FunctionEnvironments() {}
+
+  /**
+   * Local mode's controller policy: no working hours, wake as soon as one upload waits, stop after one idle
+   * minute. So the endpoint sleeps until there is work, as the design intends, and a demo shows a whole cycle.
+   */
+  static Map<String, String> controllerDefaults() {
+    return Map.of(
+        "TIME_ZONE", ZoneId.systemDefault().getId(),
+        "WORKING_HOURS", "",
+        "WAKE_BACKLOG_MESSAGES", "1",
+        "IDLE_STOP_MINUTES", "1",
+        "CREATE_TIMEOUT_MINUTES", "5",
+        "DRAIN_TIMEOUT_MINUTES", "2");
+  }
+
+  /** {@code modelSettings}: how the model is called and read (CONTENT_TYPE, ACCEPT, SCORES), as the template sets. */
+  static Map<String, String> classify(StackSpec.Names names, LocalResources.Provisioned provisioned,
+      List<String> labels, Map<String, String> modelSettings) {
+    Map<String, String> env = template(StackSpec.CLASSIFY_ENV);
+    env.put("TABLE_NAME", provisioned.resultsTable());
+    env.put("QUEUE_URL", provisioned.queueUrl());
+    env.put("BUCKET_NAME", provisioned.bucket());
+    env.put("ENDPOINT_NAME", names.endpoint());
+    env.put("MODEL_NAME", names.model());
+    env.put("LABELS", String.join(",", labels));
+    env.putAll(modelSettings);
+    // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in seconds.
+    env.put("DEFER_SECONDS", "5");
+    return env;
+  }
+
+  /**
+   * The controller's variables; the options' controller settings replace local defaults, and the probe calls the
+   * model with the same labels and settings as Classify.
+   */
+  static Map<String, String> controller(StackSpec.Names names, LocalResources.Provisioned provisioned,
+      String mappingUuid, List<String> labels, LocalDeployment.Options options) {
+    Map<String, String> env = template(StackSpec.CONTROLLER_ENV);
+    env.putAll(controllerDefaults());
+    env.putAll(options.controller());
+    env.put("STACK_ID", STACK_ID);
+    env.put("ENDPOINT_NAME", names.endpoint());
+    env.put("ENDPOINT_CONFIG_NAME", names.endpointConfig());
+    env.put("MAPPING_UUID", mappingUuid);
+    env.put("QUEUE_URL", provisioned.queueUrl());
+    env.put("DLQ_URL", provisioned.deadLetterQueueUrl());
+    env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
+    env.put("LABELS", String.join(",", labels));
+    env.putAll(options.modelSettings());
+    return env;
+  }
+
+  /** The template's fixed values; null marks a variable whose value depends on the deployment. */
+  private static Map<String, String> template(Map<String, String> spec) {
+    Map<String, String> env = new LinkedHashMap<>();
+    spec.forEach((k, v) -> {
+      if (v != null) {
+        env.put(k, v);
+      }
+    });
+    return env;
+  }
+}

@@ -1,0 +1,223 @@
+package offhours.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import offhours.aws.AwsClients;
+import offhours.local.StateFile.NameKey;
+import offhours.local.StateFile.ServiceKey;
+import offhours.local.lambda.LocalScheduler;
+import offhours.stack.StackSpec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * offhours deployed on this machine: moto_server (S3 with notifications to SQS, SQS, DynamoDB), the local
+ * SageMaker with the model container, and the local Lambda running the same Classify and controller handlers as on
+ * AWS, with the same names and settings as template.yaml ({@link StackSpec}). The README calls it "the local
+ * stack"; {@link DeploymentWiring} starts and connects its pieces.
+ *
+ * <p>The endpoint starts absent and the mapping disabled, exactly as after {@code sam deploy}; the controller
+ * (run every {@link Options#controllerTick}) creates the endpoint when its policy says so and enables the
+ * mapping once a test invocation succeeds.
+ */
+public final class LocalDeployment implements AutoCloseable {
+
+  public static final String CONTROLLER_FUNCTION = "offhours-controller";
+  static final String REGION = "us-east-1";
+
+  /**
+   * How to run the local stack.
+   *
+   * @param model a user ONNX model instead of the default nsfwjs MobileNetV2 (needs {@code labels})
+   * @param containerCommand a user container command speaking the SageMaker contract; {@code labels} are needed
+   *     unless its answers name their classes
+   * @param controller controller variables that replace local mode's defaults
+   * @param modelSettings how Classify and the controller's probe call the model (CONTENT_TYPE, ACCEPT, SCORES)
+   */
+  public record Options(Path cacheDir, Optional<Path> model, Optional<Path> labels, Optional<String> containerCommand,
+      Duration creatingDelay, Duration controllerTick, Map<String, String> controller,
+      Map<String, String> modelSettings) {
+
+    public Options {
+      Objects.requireNonNull(cacheDir, "cacheDir");
+      controller = Map.copyOf(controller);
+      modelSettings = Map.copyOf(modelSettings);
+      if (model.isPresent() && labels.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--labels FILE is required with --model: one class name per line, in the order of the model's outputs");
+      }
+      if (model.isPresent() && containerCommand.isPresent()) {
+        throw new IllegalArgumentException("choose one of --model and --container-command, not both");
+      }
+    }
+
+    public Options(Path cacheDir, Optional<Path> model, Optional<Path> labels, Optional<String> containerCommand,
+        Duration creatingDelay, Duration controllerTick, Map<String, String> controller) {
+      this(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, controller, Map.of());
+    }
+
+    public static Options defaults(Path cacheDir) {
+      return new Options(cacheDir, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(3),
+          Duration.ofSeconds(2), Map.of());
+    }
+
+    public Options withController(Map<String, String> overrides) {
+      Map<String, String> merged = new HashMap<>(controller);
+      merged.putAll(overrides);
+      return new Options(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, merged, modelSettings);
+    }
+
+    public Options withModelSettings(Map<String, String> settings) {
+      return new Options(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, controller, settings);
+    }
+  }
+
+  private final Deque<AutoCloseable> resources;
+  private final LocalServices services;
+  private final LocalScheduler scheduler;
+  private final AwsClients clients;
+  private final StackSpec.Names names;
+  private final LocalResources.Provisioned provisioned;
+  private final String mappingUuid;
+  private final List<String> labels;
+  private final AwsBasicCredentials credentials;
+  private final S3Client s3;
+  private final SqsClient sqs;
+  private final DynamoDbClient dynamoDb;
+
+  private LocalDeployment(DeploymentWiring w) {
+    this.resources = w.resources;
+    this.services = new LocalServices(w.moto, w.sageMaker, w.lambda);
+    this.scheduler = w.scheduler;
+    this.clients = w.clients;
+    this.names = w.names;
+    this.provisioned = w.provisioned;
+    this.mappingUuid = w.mappingUuid;
+    this.labels = w.labels;
+    this.credentials = w.credentials;
+    this.s3 = w.s3;
+    this.sqs = w.sqs;
+    this.dynamoDb = w.dynamoDb;
+  }
+
+  /** Starts every service; on failure everything started so far is stopped again. */
+  public static LocalDeployment start(Options options, PrintStream progress) throws IOException {
+    return start(options, progress, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(Options, PrintStream)}, with the controller (and its scheduler's events) reading the time from
+   * {@code controllerClock}: tests move it across a schedule's opening or a DST change while everything else runs in
+   * real time.
+   */
+  public static LocalDeployment start(Options options, PrintStream progress, Clock controllerClock) throws IOException {
+    Objects.requireNonNull(controllerClock, "controllerClock");
+    DeploymentWiring wiring = new DeploymentWiring();
+    try {
+      wiring.start(options, progress, controllerClock);
+      return new LocalDeployment(wiring);
+    } catch (IOException | RuntimeException e) {
+      DeploymentWiring.closeAll(wiring.resources);
+      throw e;
+    } catch (InterruptedException e) {
+      DeploymentWiring.closeAll(wiring.resources);
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the local stack", e);
+    }
+  }
+
+  /** What {@code offhours local run} in {@code process} writes for the other commands and for the AWS CLI. */
+  public StateFile state(ProcessHandle process) {
+    Map<ServiceKey, URI> endpoints = new EnumMap<>(ServiceKey.class);
+    for (ServiceKey key : ServiceKey.values()) {
+      endpoints.put(key, switch (key) {
+        case S3, SQS, DYNAMODB -> services.moto().endpoint();
+        case SAGEMAKER, SAGEMAKER_RUNTIME -> services.sageMaker().endpoint();
+        case LAMBDA -> services.lambda().endpoint();
+      });
+    }
+    Map<NameKey, String> n = new EnumMap<>(NameKey.class);
+    for (NameKey key : NameKey.values()) {
+      n.put(key, switch (key) {
+        case BUCKET -> provisioned.bucket();
+        case QUEUE_URL -> provisioned.queueUrl();
+        case DLQ_URL -> provisioned.deadLetterQueueUrl();
+        case RESULTS_TABLE -> provisioned.resultsTable();
+        case CONTROL_TABLE -> provisioned.controlTable();
+        case ENDPOINT -> names.endpoint();
+        case ENDPOINT_CONFIG -> names.endpointConfig();
+        case MAPPING_UUID -> mappingUuid;
+        case CLASSIFY_FUNCTION -> names.classifyFunction();
+        case CONTROLLER_FUNCTION -> CONTROLLER_FUNCTION;
+      });
+    }
+    return StateFile.of(process, REGION, credentials, endpoints, n);
+  }
+
+  /** The stack's own credentials: the local SageMaker and Lambda refuse requests signed with any other. */
+  public AwsBasicCredentials credentials() {
+    return credentials;
+  }
+
+  /** Clients for every local service (path-style S3 needs {@code forcePathStyle(true)} on its builder). */
+  public AwsClients clients() {
+    return clients;
+  }
+
+  public S3Client s3() {
+    return s3;
+  }
+
+  public SqsClient sqs() {
+    return sqs;
+  }
+
+  public DynamoDbClient dynamoDb() {
+    return dynamoDb;
+  }
+
+  public LocalResources.Provisioned resources() {
+    return provisioned;
+  }
+
+  public StackSpec.Names names() {
+    return names;
+  }
+
+  public String mappingUuid() {
+    return mappingUuid;
+  }
+
+  /** The labels the Classify function was given, in the model's output order. */
+  public List<String> labels() {
+    return labels;
+  }
+
+  public LocalServices services() {
+    return services;
+  }
+
+  /** Runs the controller once now (besides its schedule) and returns its report. */
+  public Object reconcileNow() throws InterruptedException {
+    return scheduler.runNow(CONTROLLER_FUNCTION);
+  }
+
+  /** Stops everything, newest first; nothing is left running. */
+  @Override
+  public void close() {
+    DeploymentWiring.closeAll(resources);
+  }
+}

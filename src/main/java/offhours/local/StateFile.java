@@ -1,0 +1,132 @@
+package offhours.local;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import offhours.aws.AwsClients.Service;
+import offhours.cache.CacheFiles;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+
+/**
+ * The local stack's state file, {@code <cache>/local/stack.json}, written by {@code offhours local run} once the
+ * stack is up and read by every command that targets the local stack. Its keys are spelled here only:
+ * {@link ServiceKey} under {@code endpoints}, {@link NameKey} under {@code names}.
+ *
+ * <p>It holds the stack's credentials, so it is private to the user (see {@link offhours.cache.CacheFiles}).
+ *
+ * @param pid the process that runs the stack
+ * @param started when that process started (ISO-8601), so a later process with the same id is not taken for it
+ * @param accessKeyId the stack's access key id: the local SageMaker and Lambda accept only requests signed with it
+ * @param secretAccessKey its secret
+ * @param endpoints service URLs by {@link ServiceKey#key()}
+ * @param names resource names by {@link NameKey#key()}
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StateFile(Long pid, String started, String region, String accessKeyId, String secretAccessKey,
+    Map<String, URI> endpoints, Map<String, String> names) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A service's URL in the file, and the client it configures. */
+  public enum ServiceKey {
+    S3("s3", Service.S3),
+    SQS("sqs", Service.SQS),
+    DYNAMODB("dynamodb", Service.DYNAMODB),
+    SAGEMAKER("sagemaker", Service.SAGEMAKER),
+    SAGEMAKER_RUNTIME("sagemakerRuntime", Service.SAGEMAKER_RUNTIME),
+    LAMBDA("lambda", Service.LAMBDA);
+
+    private final String key;
+    private final Service service;
+
+    ServiceKey(String key, Service service) {
+      this.key = key;
+      this.service = service;
+    }
+
+    public String key() {
+      return key;
+    }
+
+    public Service service() {
+      return service;
+    }
+  }
+
+  /** A resource name in the file. */
+  public enum NameKey {
+    BUCKET("bucket"),
+    QUEUE_URL("queueUrl"),
+    DLQ_URL("dlqUrl"),
+    RESULTS_TABLE("resultsTable"),
+    CONTROL_TABLE("controlTable"),
+    ENDPOINT("endpoint"),
+    ENDPOINT_CONFIG("endpointConfig"),
+    MAPPING_UUID("mappingUuid"),
+    CLASSIFY_FUNCTION("classifyFunction"),
+    CONTROLLER_FUNCTION("controllerFunction");
+
+    private final String key;
+
+    NameKey(String key) {
+      this.key = key;
+    }
+
+    public String key() {
+      return key;
+    }
+  }
+
+  public StateFile {
+    endpoints = endpoints == null ? Map.of() : new TreeMap<>(endpoints);
+    names = names == null ? Map.of() : new TreeMap<>(names);
+  }
+
+  /** The file's content from typed keys, as the running stack writes it. */
+  static StateFile of(ProcessHandle process, String region, AwsBasicCredentials credentials,
+      Map<ServiceKey, URI> endpoints, Map<NameKey, String> names) {
+    Map<String, URI> e = new TreeMap<>();
+    endpoints.forEach((k, v) -> e.put(k.key(), v));
+    Map<String, String> n = new TreeMap<>();
+    names.forEach((k, v) -> n.put(k.key(), v));
+    return new StateFile(process.pid(), process.info().startInstant().map(Instant::toString).orElse(null), region,
+        credentials.accessKeyId(), credentials.secretAccessKey(), e, n);
+  }
+
+  /** Where the state file lives under the cache directory. */
+  public static Path path(Path cacheDir) {
+    return cacheDir.resolve("local").resolve("stack.json");
+  }
+
+  public static StateFile read(Path file) throws IOException {
+    return JSON.readValue(file.toFile(), StateFile.class);
+  }
+
+  /** Writes atomically, so a reader never sees half a file. */
+  public void write(Path file) throws IOException {
+    CacheFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+  }
+
+  /** The stack's credentials, when the file has them (a file of an older version has none). */
+  public Optional<AwsBasicCredentials> credentials() {
+    return accessKeyId == null || secretAccessKey == null ? Optional.empty()
+        : Optional.of(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
+  }
+
+  public Optional<URI> endpoint(ServiceKey key) {
+    return Optional.ofNullable(endpoints.get(key.key()));
+  }
+
+  public Optional<String> name(NameKey key) {
+    return Optional.ofNullable(names.get(key.key()));
+  }
+
+}

@@ -1,0 +1,68 @@
+package offhours.local.auth;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+import offhours.local.auth.RequestGuard.Refusal;
+
+/**
+ * Puts a {@link RequestGuard} in front of a server's handlers: reads the whole body (the signature covers it, and
+ * no handler runs before it is checked), refuses what the guard refuses in the service's own error shape, and hands
+ * the body on to the handler unchanged.
+ */
+public final class GuardFilter extends Filter {
+
+  /** Writes a refusal the way the service writes its errors. */
+  @FunctionalInterface
+  public interface ErrorWriter {
+    void write(HttpExchange exchange, Refusal refusal) throws IOException;
+  }
+
+  private final RequestGuard guard;
+  private final int maxBody;
+  private final Refusal tooLarge;
+  private final ErrorWriter errors;
+
+  /** {@code tooLarge} answers a body over {@code maxBody} bytes, which is never read into memory. */
+  public GuardFilter(RequestGuard guard, int maxBody, Refusal tooLarge, ErrorWriter errors) {
+    this.guard = guard;
+    this.maxBody = maxBody;
+    this.tooLarge = tooLarge;
+    this.errors = errors;
+  }
+
+  @Override
+  public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+    InputStream in = exchange.getRequestBody();
+    byte[] body = in.readNBytes(maxBody + 1);
+    if (body.length > maxBody) {
+      in.transferTo(OutputStream.nullOutputStream());
+      refuse(exchange, tooLarge);
+      return;
+    }
+    Optional<Refusal> refusal = guard.check(new RequestGuard.ReceivedRequest(exchange.getRequestMethod(),
+        exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
+        body));
+    if (refusal.isPresent()) {
+      refuse(exchange, refusal.get());
+      return;
+    }
+    exchange.setStreams(new ByteArrayInputStream(body), null);
+    chain.doFilter(exchange);
+  }
+
+  private void refuse(HttpExchange exchange, Refusal refusal) throws IOException {
+    try (exchange) {
+      errors.write(exchange, refusal);
+    }
+  }
+
+  @Override
+  public String description() {
+    return "checks Origin, Host and the SigV4 signature of every request";
+  }
+}

@@ -1,0 +1,142 @@
+package offhours.local.auth;
+
+import com.sun.net.httpserver.Headers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * Decides whether a request to a local service comes from the user who started the stack. A local port is open to
+ * every process on the machine, and to web pages through DNS rebinding (a name that resolves to 127.0.0.1 sends its
+ * own Host) or a browser's cross-origin request (it sends Origin). So every request must:
+ * <ul>
+ *   <li>carry no {@code Origin} header: SDKs and the AWS CLI never send one, browsers always do on cross-origin
+ *       requests;
+ *   <li>name the service's own loopback address and port as {@code Host};
+ *   <li>be signed with Signature Version 4 by the stack's own credentials, for this region and service, within 15
+ *       minutes of now (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
+ *       The signature is recomputed over the headers the client signed and the body ({@link SigV4Signature}).
+ * </ul>
+ * Refusals carry AWS's error codes for the same faults, with status 403 (400 for a malformed Authorization header).
+ */
+public final class RequestGuard {
+  /** AWS accepts a signed request for 15 minutes either side of its own clock. */
+  static final Duration SKEW = Duration.ofMinutes(15);
+  private static final Pattern AUTHORIZATION = Pattern.compile(
+      "AWS4-HMAC-SHA256 Credential=([^/,\\s]+)/(\\d{8})/([^/,\\s]+)/([^/,\\s]+)/aws4_request,\\s*"
+          + "SignedHeaders=([a-z0-9;_.-]+),\\s*Signature=([0-9a-f]{64})");
+  private static final DateTimeFormatter AMZ_DATE = SigV4Signature.AMZ_DATE;
+
+  /** Why a request is refused, in AWS's terms. */
+  public record Refusal(int status, String type, String message) {}
+
+  /** What the guard needs of a request: its line, its headers (case-insensitive) and its whole body. */
+  public record ReceivedRequest(String method, String rawPath, String rawQuery, Headers headers, byte[] body) {}
+
+  private final AwsCredentialsIdentity credentials;
+  private final String region;
+  private final String service;
+  private final String serviceTitle;
+  private final Clock clock;
+  private volatile String host;
+
+  /**
+   * @param service the signing name clients use, e.g. {@code sagemaker} or {@code lambda}
+   * @param serviceTitle how messages name the service, e.g. "the local SageMaker"
+   */
+  public RequestGuard(AwsCredentialsIdentity credentials, String region, String service, String serviceTitle,
+      Clock clock) {
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.region = Objects.requireNonNull(region, "region");
+    this.service = Objects.requireNonNull(service, "service");
+    this.serviceTitle = serviceTitle;
+    this.clock = clock;
+  }
+
+  /** The only Host the service answers: its loopback address and port, set once the port is bound. */
+  public void listeningOn(int port) {
+    this.host = "127.0.0.1:" + port;
+  }
+
+  public Optional<Refusal> check(ReceivedRequest request) {
+    String origin = request.headers().getFirst("Origin");
+    if (origin != null) {
+      return refuse(403, "AccessDeniedException", serviceTitle + " does not answer requests from web pages"
+          + " (the request has an Origin header); use an AWS SDK or the AWS CLI");
+    }
+    String requestHost = request.headers().getFirst("Host");
+    if (host == null || !host.equals(requestHost)) {
+      return refuse(403, "AccessDeniedException", serviceTitle + " answers only requests to " + host
+          + "; this one is addressed to '" + requestHost + "'");
+    }
+    String authorization = request.headers().getFirst("Authorization");
+    if (authorization == null) {
+      return refuse(403, "MissingAuthenticationTokenException", "Missing Authentication Token. " + serviceTitle
+          + " accepts only requests signed with the local stack's credentials ('scripts/offhours local status'"
+          + " prints them)");
+    }
+    Matcher m = AUTHORIZATION.matcher(authorization.strip());
+    if (!m.matches()) {
+      return refuse(400, "IncompleteSignatureException", "Authorization header is not an AWS Signature Version 4"
+          + " header (AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...)");
+    }
+    if (!MessageDigest.isEqual(bytes(m.group(1)), bytes(credentials.accessKeyId()))) {
+      return refuse(403, "UnrecognizedClientException", "The security token included in the request is invalid."
+          + " Local detail: " + serviceTitle + " accepts only the local stack's access key id ('scripts/offhours"
+          + " local status' prints it)");
+    }
+    if (!m.group(3).equals(region)) {
+      return refuse(403, "InvalidSignatureException", "Credential should be scoped to a valid region, not '"
+          + m.group(3) + "'; the local stack runs in " + region);
+    }
+    if (!m.group(4).equals(service)) {
+      return refuse(403, "InvalidSignatureException", "Credential should be scoped to correct service: '"
+          + service + "'.");
+    }
+    List<String> signedHeaders = List.of(m.group(5).split(";"));
+    if (!signedHeaders.contains("host") || !signedHeaders.contains("x-amz-date")) {
+      return refuse(403, "InvalidSignatureException", "The request must sign its host and x-amz-date headers.");
+    }
+    Instant signedAt;
+    try {
+      signedAt = Instant.from(AMZ_DATE.parse(String.valueOf(request.headers().getFirst("X-Amz-Date"))));
+    } catch (DateTimeParseException e) {
+      return refuse(400, "IncompleteSignatureException", "X-Amz-Date must be a date like 20261125T093000Z");
+    }
+    Instant now = clock.instant();
+    if (signedAt.isBefore(now.minus(SKEW)) || signedAt.isAfter(now.plus(SKEW))) {
+      return refuse(403, "InvalidSignatureException", "Signature expired: " + AMZ_DATE.format(signedAt)
+          + " is not within 15 minutes of " + AMZ_DATE.format(now) + ".");
+    }
+    if (!m.group(2).equals(AMZ_DATE.format(signedAt).substring(0, 8))) {
+      return refuse(403, "InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from"
+          + " X-Amz-Date.");
+    }
+    String expected = SigV4Signature.compute(request.method(), request.rawPath(), request.rawQuery(),
+        request.headers(), signedHeaders, request.body(), credentials.secretAccessKey(), signedAt, region, service);
+    if (!MessageDigest.isEqual(bytes(expected), bytes(m.group(6)))) {
+      return refuse(403, "InvalidSignatureException", "The request signature we calculated does not match the"
+          + " signature you provided. Check your AWS Secret Access Key and signing method. Consult the service"
+          + " documentation for details.");
+    }
+    return Optional.empty();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Optional<Refusal> refuse(int status, String type, String message) {
+    return Optional.of(new Refusal(status, type, message));
+  }
+}

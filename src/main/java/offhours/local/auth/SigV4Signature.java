@@ -1,0 +1,135 @@
+package offhours.local.auth;
+
+import com.sun.net.httpserver.Headers;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The Signature Version 4 of a received request, computed as every AWS client computes it
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html): canonical request
+ * over exactly the headers the client listed in SignedHeaders, string to sign, HMAC-SHA256 key derivation.
+ *
+ * <p>Not the SDK's own signer: it always adds and signs {@code x-amz-content-sha256}, which the SDK's clients send
+ * but the AWS CLI's botocore does not, so it could not recompute a botocore signature.
+ */
+final class SigV4Signature {
+  static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+      .withZone(ZoneOffset.UTC);
+  private static final HexFormat HEX = HexFormat.of();
+
+  private SigV4Signature() {}
+
+  /**
+   * The hex signature of a request as received: its raw (still percent-encoded) path and query, its headers, the
+   * header names the client signed (lower case, in its order) and its body.
+   */
+  static String compute(String method, String rawPath, String rawQuery, Headers headers, List<String> signedHeaders,
+      byte[] body, String secretKey, Instant signedAt, String region, String service) {
+    StringBuilder canonical = new StringBuilder()
+        .append(method).append('\n')
+        .append(canonicalPath(rawPath)).append('\n')
+        .append(canonicalQuery(rawQuery)).append('\n');
+    for (String name : signedHeaders) {
+      List<String> values = headers.get(name);
+      List<String> trimmed = new ArrayList<>();
+      if (values != null) {
+        values.forEach(v -> trimmed.add(v.strip().replaceAll(" +", " ")));
+      }
+      canonical.append(name).append(':').append(String.join(",", trimmed)).append('\n');
+    }
+    canonical.append('\n').append(String.join(";", signedHeaders)).append('\n').append(HEX.formatHex(sha256(body)));
+
+    String date = AMZ_DATE.format(signedAt);
+    String scope = date.substring(0, 8) + "/" + region + "/" + service + "/aws4_request";
+    String stringToSign = "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n"
+        + HEX.formatHex(sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+    byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), date.substring(0, 8));
+    key = hmac(key, region);
+    key = hmac(key, service);
+    key = hmac(key, "aws4_request");
+    return HEX.formatHex(hmac(key, stringToSign));
+  }
+
+  /** Every service but S3 encodes the already encoded path once more ("double encoding"). */
+  private static String canonicalPath(String rawPath) {
+    if (rawPath == null || rawPath.isEmpty()) {
+      return "/";
+    }
+    List<String> segments = new ArrayList<>();
+    for (String segment : rawPath.split("/", -1)) {
+      segments.add(encode(segment));
+    }
+    return String.join("/", segments);
+  }
+
+  /** Parameters decoded, then each name and value encoded strictly and sorted by name, then value. */
+  private static String canonicalQuery(String rawQuery) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return "";
+    }
+    List<Map.Entry<String, String>> params = new ArrayList<>();
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      params.add(Map.entry(encode(name), encode(value)));
+    }
+    params.sort(Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
+    List<String> joined = new ArrayList<>();
+    params.forEach(p -> joined.add(p.getKey() + "=" + p.getValue()));
+    return String.join("&", joined);
+  }
+
+  /** RFC 3986 percent-encoding of everything but the unreserved characters, as SigV4 requires. */
+  private static String encode(String s) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+          || c == '~') {
+        out.append(c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+            .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+      }
+    }
+    return out.toString();
+  }
+
+  /** Percent-decoding only: AWS clients encode a space as %20, so '+' is a plus. */
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  private static byte[] hmac(byte[] key, String data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every Java runtime has HmacSHA256", e);
+    }
+  }
+}

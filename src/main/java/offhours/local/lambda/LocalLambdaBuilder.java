@@ -1,0 +1,96 @@
+package offhours.local.lambda;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import offhours.local.auth.StackCredentials;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Settings of a local Lambda; the defaults suit tests and the local stack. */
+public final class LocalLambdaBuilder {
+  final SqsClient sqs;
+  String region = "us-east-1";
+  String accountId = "123456789012";
+  Duration transitionDelay = Duration.ofMillis(500);
+  Duration pollWait = Duration.ofSeconds(1);
+  int defaultConcurrency = 2;
+  Clock clock = Clock.systemUTC();
+  int port;
+  AwsBasicCredentials credentials = StackCredentials.generate();
+
+  LocalLambdaBuilder(SqsClient sqs) {
+    this.sqs = Objects.requireNonNull(sqs, "sqs");
+  }
+
+  /** The credentials every API request must be signed with; default a new random pair, see {@link LocalLambda#credentials()}. */
+  public LocalLambdaBuilder credentials(AwsBasicCredentials credentials) {
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    return this;
+  }
+
+  /** The region in ARNs and in each record's {@code awsRegion}; default us-east-1. */
+  public LocalLambdaBuilder region(String region) {
+    this.region = Objects.requireNonNull(region, "region");
+    return this;
+  }
+
+  /** The account in ARNs; default 123456789012 (moto's). */
+  public LocalLambdaBuilder accountId(String accountId) {
+    if (!accountId.matches("\\d{12}")) {
+      throw new IllegalArgumentException("account id must be 12 digits; got " + accountId);
+    }
+    this.accountId = accountId;
+    return this;
+  }
+
+  /** How long Creating, Enabling, Disabling, Updating and Deleting last at least; default 500 ms. */
+  public LocalLambdaBuilder transitionDelay(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("transition delay must not be negative; got " + delay);
+    }
+    this.transitionDelay = delay;
+    return this;
+  }
+
+  /**
+   * The longest single ReceiveMessage wait (SQS long polling, whole seconds, 1 to 20); default 1 s, so
+   * disabling a mapping stops receiving within about a second.
+   */
+  public LocalLambdaBuilder pollWait(Duration wait) {
+    if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(Duration.ofSeconds(20)) > 0) {
+      throw new IllegalArgumentException("poll wait must be between 1 s and 20 s (SQS long polling); got " + wait);
+    }
+    this.pollWait = wait;
+    return this;
+  }
+
+  /** Batches in flight per mapping when its ScalingConfig sets no MaximumConcurrency; default 2. */
+  public LocalLambdaBuilder defaultMaximumConcurrency(int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("default maximum concurrency must be at least 1; got " + concurrency);
+    }
+    this.defaultConcurrency = concurrency;
+    return this;
+  }
+
+  /** The clock for LastModified; default the system UTC clock. */
+  public LocalLambdaBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** The loopback port of the API; default 0, any free port. */
+  public LocalLambdaBuilder port(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535; got " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  /** Opens the API on a loopback port ({@link #port}). */
+  public LocalLambda start() {
+    return new LocalLambda(this);
+  }
+}

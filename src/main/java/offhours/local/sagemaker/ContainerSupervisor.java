@@ -1,0 +1,102 @@
+package offhours.local.sagemaker;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Starts model containers with the launcher registered for their image and waits until they are healthy: SageMaker
+ * puts a variant in service only once its container answers {@code GET /ping} with 200
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html#your-algorithms-inference-algo-ping-requests).
+ */
+final class ContainerSupervisor {
+  private static final String PING_FAILURE = "The primary container for production variant %s did not pass the ping"
+      + " health check. Please check CloudWatch logs for this endpoint.";
+
+  /** A healthy container, or why there is none. */
+  record ContainerStart(ModelContainer container, String failure) {}
+
+  private final Map<String, ContainerLauncher> launchers;
+  private final HttpClient http;
+  private final Duration pingTimeout;
+
+  ContainerSupervisor(Map<String, ContainerLauncher> launchers, HttpClient http, Duration pingTimeout) {
+    this.launchers = Map.copyOf(launchers);
+    this.http = http;
+    this.pingTimeout = pingTimeout;
+  }
+
+  boolean serves(String image) {
+    return launchers.containsKey(image);
+  }
+
+  /** The launcher's verdict on a model of {@code image}, see {@link ContainerLauncher#check}. */
+  void check(String image, String modelDataUrl, Map<String, String> environment) {
+    launchers.get(image).check(modelDataUrl, environment);
+  }
+
+  Set<String> images() {
+    return new TreeSet<>(launchers.keySet());
+  }
+
+  /** Launches the container of {@code spec} and waits for its ping; never throws. */
+  ContainerStart start(ContainerSpec spec, String variantName) {
+    ModelContainer container;
+    try {
+      container = launchers.get(spec.image()).launch(spec);
+    } catch (Exception e) {
+      return new ContainerStart(null, "Failed to launch the primary container (image " + spec.image()
+          + ") for production variant " + variantName + ": " + e.getMessage());
+    }
+    Optional<String> pingFailure = awaitPing(container);
+    if (pingFailure.isPresent()) {
+      container.close();
+      return new ContainerStart(null, PING_FAILURE.formatted(variantName) + " Local detail: " + pingFailure.get());
+    }
+    return new ContainerStart(container, null);
+  }
+
+  /** Polls {@code GET /ping} until 200, the ping timeout, or the container process exits; empty when healthy. */
+  private Optional<String> awaitPing(ModelContainer container) {
+    long deadline = System.nanoTime() + pingTimeout.toNanos();
+    URI ping = container.baseUri().resolve("/ping");
+    String last = "no answer yet";
+    while (System.nanoTime() < deadline) {
+      if (container instanceof CommandLauncher.CommandContainer c && !c.process().isAlive()) {
+        return Optional.of("the container command exited with status " + c.process().exitValue() + " before /ping"
+            + " answered 200; see its log " + c.log());
+      }
+      try {
+        HttpResponse<Void> response = http.send(
+            HttpRequest.newBuilder(ping).timeout(Duration.ofSeconds(2)).GET().build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return Optional.empty();
+        }
+        last = "GET " + ping + " answered " + response.statusCode();
+      } catch (ConnectException e) {
+        last = "nothing listens on " + container.baseUri();
+      } catch (IOException e) {
+        last = "GET " + ping + " failed: " + e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.of("interrupted while waiting for " + ping);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.of("interrupted while waiting for " + ping);
+      }
+    }
+    return Optional.of("no 200 from " + ping + " within " + pingTimeout + " (" + last + ")");
+  }
+}

@@ -1,0 +1,302 @@
+package offhours.local.sagemaker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import offhours.local.sagemaker.ContainerSupervisor.ContainerStart;
+import offhours.local.sagemaker.EndpointConfigs.EndpointConfig;
+import offhours.local.sagemaker.EndpointConfigs.Variant;
+import offhours.local.sagemaker.Models.HostedModel;
+
+/**
+ * The endpoint life cycle, as SageMaker runs it: CreateEndpoint answers at once with the endpoint {@code Creating};
+ * after the creating delay the container is launched and the endpoint goes {@code InService} once it answers its
+ * ping (or {@code Failed}). UpdateEndpoint is {@code Updating} while the new container starts, the old one serving;
+ * DeleteEndpoint is {@code Deleting} for the deleting delay, then the endpoint is gone and its container stopped.
+ *
+ * <p>All state sits behind this object's monitor; container launches, pings and stops run outside it. Each
+ * incarnation of an endpoint has its own id, so a late task never settles a re-created endpoint.
+ */
+final class Endpoints implements AutoCloseable {
+
+  /** One incarnation of an endpoint; {@code container} is set while a deployed variant serves. */
+  record HostedEndpoint(long id, String name, String arn, String configName, Variant variant, ContainerSpec spec,
+      String status, Instant created, Instant modified, String failureReason, ModelContainer container) {
+    HostedEndpoint with(String newStatus, Instant now, String reason, ModelContainer newContainer) {
+      return new HostedEndpoint(id, name, arn, configName, variant, spec, newStatus, created, now, reason, newContainer);
+    }
+
+    HostedEndpoint deployed(Deployment d, Instant now, ModelContainer newContainer) {
+      return new HostedEndpoint(id, name, arn, d.configName(), d.variant(), d.spec(), "InService", created, now, null,
+          newContainer);
+    }
+  }
+
+  /** What an endpoint config resolves to when an endpoint is created or updated. */
+  record Deployment(String configName, Variant variant, ContainerSpec spec) {}
+
+  /** What happens to a new endpoint after the creating delay; tests choose FAIL or STALL. */
+  private enum CreatePlan { LAUNCH, FAIL, STALL }
+
+  private final Arns arns;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final Models models;
+  private final EndpointConfigs configs;
+  private final ContainerSupervisor containers;
+  private final Map<String, HostedEndpoint> endpoints = new HashMap<>();
+  /** Tags given to CreateEndpoint, by endpoint ARN; they go with the endpoint. */
+  private final Map<String, Map<String, String>> tags = new HashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+
+  private Duration creatingDelay;
+  private Duration deletingDelay;
+  private int failNext;
+  private String failReason;
+  private int stallNext;
+  private boolean closed;
+
+  Endpoints(Arns arns, Clock clock, ScheduledExecutorService scheduler, Models models, EndpointConfigs configs,
+      ContainerSupervisor containers, Duration creatingDelay, Duration deletingDelay) {
+    this.arns = arns;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.models = models;
+    this.configs = configs;
+    this.containers = containers;
+    this.creatingDelay = creatingDelay;
+    this.deletingDelay = deletingDelay;
+  }
+
+  // ---- failure injection and timing, for tests and the controller's tests ----
+
+  synchronized void failNextCreates(int count, String reason) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, was " + count);
+    }
+    failNext = count;
+    failReason = reason;
+  }
+
+  synchronized void stallNextCreates(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, was " + count);
+    }
+    stallNext = count;
+  }
+
+  synchronized void delays(Duration creating, Duration deleting) {
+    creatingDelay = requireNonNegative(creating, "creating delay");
+    deletingDelay = requireNonNegative(deleting, "deleting delay");
+  }
+
+  static Duration requireNonNegative(Duration d, String what) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(what + " must be zero or positive, was " + d);
+    }
+    return d;
+  }
+
+  // ---- reads ----
+
+  synchronized HostedEndpoint get(String name) {
+    HostedEndpoint endpoint = endpoints.get(Arns.key(name));
+    if (endpoint == null) {
+      throw AwsError.validation("Could not find endpoint \"" + arns.arn("endpoint", name) + "\".");
+    }
+    return endpoint;
+  }
+
+  synchronized List<HostedEndpoint> all() {
+    return List.copyOf(endpoints.values());
+  }
+
+  /** The endpoint the runtime may forward to, or the runtime's error for an endpoint that cannot serve. */
+  synchronized HostedEndpoint inService(String name) {
+    HostedEndpoint endpoint = endpoints.get(Arns.key(name));
+    // The runtime only knows InService endpoints: absent, Creating, Failed and Deleting ones all answer
+    // "not found" (the message customers report, e.g. github.com/aws/amazon-sagemaker-examples/issues/559).
+    // An endpoint being updated keeps serving from its current container, as SageMaker's does.
+    boolean serving = endpoint != null && (endpoint.status().equals("InService")
+        || endpoint.status().equals("Updating") && endpoint.container() != null);
+    if (!serving) {
+      throw new AwsError(400, "ValidationError", "Endpoint " + name + " of account " + arns.account() + " not found.");
+    }
+    return endpoint;
+  }
+
+  /** The tags of the endpoint with this ARN, or null when no endpoint has it. */
+  synchronized Map<String, String> tags(String arn) {
+    return tags.get(arn);
+  }
+
+  // ---- CreateEndpoint ----
+
+  synchronized String create(String name, String configName, Map<String, String> endpointTags) {
+    String arn = arns.arn("endpoint", name);
+    if (endpoints.containsKey(Arns.key(name))) {
+      throw AwsError.validation("Cannot create already existing endpoint \"" + arn + "\".");
+    }
+    Deployment d = deployment(name, configName);
+    Instant now = clock.instant();
+    HostedEndpoint endpoint = new HostedEndpoint(ids.incrementAndGet(), name, arn, d.configName(), d.variant(),
+        d.spec(), "Creating", now, now, null, null);
+    endpoints.put(Arns.key(name), endpoint);
+    tags.put(arn, Map.copyOf(endpointTags));
+    CreatePlan plan = CreatePlan.LAUNCH;
+    String reason = null;
+    if (failNext > 0) {
+      failNext--;
+      plan = CreatePlan.FAIL;
+      reason = failReason;
+    } else if (stallNext > 0) {
+      stallNext--;
+      plan = CreatePlan.STALL;
+    }
+    if (plan != CreatePlan.STALL) {
+      CreatePlan chosen = plan;
+      String why = reason;
+      scheduler.schedule(() -> finishCreating(endpoint, chosen, why), creatingDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return arn;
+  }
+
+  /** The config's first variant (offhours serves one; it takes all traffic) and its model's container. */
+  private Deployment deployment(String endpointName, String configName) {
+    EndpointConfig config = configs.get(configName);
+    Variant variant = config.variants().get(0);
+    HostedModel model = models.get(variant.modelName());
+    return new Deployment(config.name(), variant,
+        new ContainerSpec(endpointName, model.image(), model.modelDataUrl(), model.environment()));
+  }
+
+  private void finishCreating(HostedEndpoint endpoint, CreatePlan plan, String injectedReason) {
+    if (plan == CreatePlan.FAIL) {
+      transition(endpoint, "Failed", injectedReason, null);
+      return;
+    }
+    if (!isCurrent(endpoint, "Creating")) {
+      return;
+    }
+    ContainerStart started = containers.start(endpoint.spec(), endpoint.variant().variantName());
+    if (started.container() == null) {
+      transition(endpoint, "Failed", started.failure(), null);
+    } else if (!transition(endpoint, "InService", null, started.container())) {
+      started.container().close(); // deleted (or the service closed) while the container started
+    }
+  }
+
+  /** Creating -> InService/Failed, only if this incarnation is still Creating (a delete may have won). */
+  private synchronized boolean transition(HostedEndpoint endpoint, String status, String reason,
+      ModelContainer container) {
+    if (!isCurrent(endpoint, "Creating")) {
+      return false;
+    }
+    endpoints.put(Arns.key(endpoint.name()), endpoint.with(status, clock.instant(), reason, container));
+    return true;
+  }
+
+  private synchronized boolean isCurrent(HostedEndpoint endpoint, String status) {
+    HostedEndpoint now = endpoints.get(Arns.key(endpoint.name()));
+    return !closed && now != null && now.id() == endpoint.id() && now.status().equals(status);
+  }
+
+  // ---- UpdateEndpoint ----
+
+  /**
+   * {@code Updating} while the new config's container starts (the old one keeps serving), then {@code InService} on
+   * the new config. A container that does not start rolls the endpoint back to its old deployment, InService, with
+   * the reason in FailureReason.
+   */
+  String update(String name, String configName) {
+    HostedEndpoint updating;
+    Deployment target;
+    synchronized (this) {
+      HostedEndpoint e = get(name);
+      if (e.status().equals("Failed")) {
+        throw AwsError.validation("Cannot update failed endpoint \"" + e.arn() + "\"; DeleteEndpoint is the only"
+            + " operation that can be performed on a failed endpoint.");
+      }
+      if (!e.status().equals("InService")) {
+        throw AwsError.validation("Cannot update in-progress endpoint \"" + e.arn() + "\".");
+      }
+      target = deployment(e.name(), configName);
+      updating = e.with("Updating", clock.instant(), null, e.container());
+      endpoints.put(Arns.key(e.name()), updating);
+    }
+    scheduler.schedule(() -> finishUpdating(updating, target), creatingDelay.toMillis(), TimeUnit.MILLISECONDS);
+    return updating.arn();
+  }
+
+  private void finishUpdating(HostedEndpoint updating, Deployment target) {
+    if (!isCurrent(updating, "Updating")) {
+      return;
+    }
+    ContainerStart started = containers.start(target.spec(), target.variant().variantName());
+    ModelContainer retired = null;
+    synchronized (this) {
+      if (!isCurrent(updating, "Updating")) {
+        retired = started.container(); // deleted while the new container started
+      } else if (started.container() == null) {
+        endpoints.put(Arns.key(updating.name()), updating.with("InService", clock.instant(), started.failure(),
+            updating.container()));
+      } else {
+        endpoints.put(Arns.key(updating.name()), updating.deployed(target, clock.instant(), started.container()));
+        retired = updating.container();
+      }
+    }
+    if (retired != null) {
+      retired.close();
+    }
+  }
+
+  // ---- DeleteEndpoint ----
+
+  void delete(String name) {
+    HostedEndpoint deleting;
+    synchronized (this) {
+      HostedEndpoint e = get(name);
+      if (e.status().equals("Deleting")) {
+        return; // already on its way out
+      }
+      deleting = e.with("Deleting", clock.instant(), e.failureReason(), e.container());
+      endpoints.put(Arns.key(e.name()), deleting);
+    }
+    scheduler.schedule(() -> finishDeleting(deleting), deletingDelay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void finishDeleting(HostedEndpoint deleting) {
+    synchronized (this) {
+      HostedEndpoint now = endpoints.get(Arns.key(deleting.name()));
+      if (now == null || now.id() != deleting.id()) {
+        return;
+      }
+      endpoints.remove(Arns.key(deleting.name()));
+      tags.remove(deleting.arn());
+    }
+    if (deleting.container() != null) {
+      deleting.container().close();
+    }
+  }
+
+  /** Stops every running container; later tasks find nothing to settle. */
+  @Override
+  public void close() {
+    List<ModelContainer> running = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      endpoints.values().stream().map(HostedEndpoint::container).filter(Objects::nonNull).forEach(running::add);
+      endpoints.clear();
+      tags.clear();
+    }
+    running.forEach(ModelContainer::close);
+  }
+}

@@ -1,0 +1,110 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import offhours.local.StateFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code local stop} ends only the process that runs the stack, and {@code local run} never starts a second stack
+ * over a running one. Needs {@code sleep} (coreutils) for a process that is not a stack.
+ */
+class LocalStackProcessTest {
+  @TempDir Path cache;
+  private Process other;
+
+  @AfterEach
+  void endTheOtherProgram() {
+    if (other != null) {
+      other.destroyForcibly(); // only what this test started, by its handle
+    }
+  }
+
+  private CliRun run(String... args) {
+    return CliRun.run(cache, Clock.systemUTC(), () -> null, Commands.all(), args);
+  }
+
+  /** A state file naming process {@code pid} as the stack, started at {@code started}. */
+  private void recordStack(long pid, String started) throws IOException {
+    StateFile live = MainTest.state(pid, MainTest.endpoints());
+    new StateFile(pid, started, live.region(), live.accessKeyId(), live.secretAccessKey(), live.endpoints(),
+        live.names()).write(StateFile.path(cache));
+  }
+
+  @Test
+  void stopLeavesAloneAProcessThatReusedTheStacksId() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    // The stack that wrote the file started long before this process got its id.
+    recordStack(other.pid(), "2026-01-01T00:00:00Z");
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.exitCode()).isZero();
+    assertThat(stop.out()).contains("the local stack is not running; process " + other.pid() + " is another"
+        + " program now (it started later than the stack), so it was left alone");
+    assertThat(other.waitFor(1, TimeUnit.SECONDS)).as("the other program still runs").isFalse();
+    assertThat(StateFile.path(cache)).as("the stale state file").doesNotExist();
+  }
+
+  @Test
+  void stopEndsTheRecordedProcessAndSaysTheLocalDataGoesWithIt() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    recordStack(other.pid(), other.info().startInstant().orElseThrow().toString());
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.exitCode()).isZero();
+    assertThat(stop.out()).isEqualTo("stopped the local stack (pid " + other.pid() + "); its uploads, results,"
+        + " queues and savings ledger lived in its moto_server and are gone with it\n");
+    assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(StateFile.path(cache)).doesNotExist();
+  }
+
+  @Test
+  void runRefusesToStartOverAStackThatHoldsTheLock() throws Exception {
+    FileLock held = StackProcess.lock(cache); // what a running 'local run' holds
+    try {
+      Files.writeString(StateFile.path(cache), "{\"pid\": 1}");
+
+      CliRun second = run("local", "run");
+
+      assertThat(second.exitCode()).isEqualTo(1);
+      assertThat(second.err()).startsWith("offhours: a local stack is already running from " + cache)
+          .contains("stop it first ('scripts/offhours local stop')");
+      assertThat(StateFile.path(cache)).as("the first stack's state file").hasContent("{\"pid\": 1}");
+    } finally {
+      held.channel().close();
+    }
+  }
+
+  @Test
+  void runRefusesToStartOverALiveStackWithoutALock() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    recordStack(other.pid(), other.info().startInstant().orElseThrow().toString());
+    String before = Files.readString(StateFile.path(cache));
+
+    CliRun second = run("local", "run");
+
+    assertThat(second.exitCode()).isEqualTo(1);
+    assertThat(second.err()).contains("a local stack is already running from " + cache + " (pid " + other.pid()
+        + ")");
+    assertThat(StateFile.path(cache)).hasContent(before);
+  }
+
+  @Test
+  void statusOfAStackWhoseIdWasReusedIsNotRunning() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    recordStack(other.pid(), "2026-01-01T00:00:00Z");
+
+    assertThat(run("local", "status").exitCode()).isEqualTo(3);
+    assertThat(run("queue").err()).contains("is not running (process " + other.pid() + " is another program now)");
+  }
+}

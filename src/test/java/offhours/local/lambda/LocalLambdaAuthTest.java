@@ -1,0 +1,108 @@
+package offhours.local.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.testing.SigV4;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The local Lambda's API (Invoke, event source mappings) answers only requests signed with its stack's credentials,
+ * addressed to its own port and not sent by a web page: before, any local process could start or stop the endpoint
+ * through the controller, or enable the trigger.
+ */
+class LocalLambdaAuthTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  // Never called: no mapping is created here.
+  private final SqsClient sqs = SqsClient.builder().region(Region.US_EAST_1)
+      .endpointOverride(URI.create("http://127.0.0.1:1"))
+      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused")).build();
+  private final LocalLambda local = LocalLambda.builder(sqs).start();
+  private final AtomicInteger runs = new AtomicInteger();
+
+  LocalLambdaAuthTest() {
+    local.registerInvokable("offhours-controller", (event, context) -> Map.of("run", runs.incrementAndGet()));
+  }
+
+  @AfterEach
+  void close() {
+    local.close();
+    sqs.close();
+  }
+
+  private LambdaClient client(AwsBasicCredentials credentials) {
+    return AwsClients.local(Region.US_EAST_1, credentials, Map.of(Service.LAMBDA, local.endpoint()))
+        .build(Service.LAMBDA, LambdaClient.builder()
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())));
+  }
+
+  private URI invocations() {
+    return local.endpoint().resolve("/2015-03-31/functions/offhours-controller/invocations");
+  }
+
+  @Test
+  void theStackCredentialsInvokeTheFunction() {
+    try (LambdaClient lambda = client(local.credentials())) {
+      assertThat(lambda.invoke(r -> r.functionName("offhours-controller")
+          .payload(SdkBytes.fromUtf8String("{\"action\":\"start\"}"))).payload().asUtf8String()).isEqualTo("{\"run\":1}");
+    }
+  }
+
+  @Test
+  void anUnsignedInvokeDoesNotRunTheFunction() throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(invocations())
+        .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"stop\"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("MissingAuthenticationTokenException");
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void otherCredentialsAreUnrecognizedAndAGuessedSecretIsAnInvalidSignature() {
+    try (LambdaClient other = client(AwsBasicCredentials.create("offhours", "offhours"));
+        LambdaClient guessed = client(AwsBasicCredentials.create(local.credentials().accessKeyId(), "guess"))) {
+      assertThatThrownBy(() -> other.listEventSourceMappings(r -> r.functionName("offhours-controller")))
+          .isInstanceOfSatisfying(LambdaException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(403);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
+          });
+      assertThatThrownBy(() -> guessed.invoke(r -> r.functionName("offhours-controller")))
+          .isInstanceOfSatisfying(LambdaException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(403);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
+          });
+    }
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void aSignedInvokeFromAWebPageIsRefused() throws Exception {
+    HttpRequest signed = SigV4.post(invocations(), Map.of("Content-Type", "application/json"), "{}",
+        local.credentials(), "us-east-1", "lambda");
+
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(signed, (name, value) -> true)
+        .header("Origin", "http://attacker.example").build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("AccessDeniedException");
+    assertThat(runs).hasValue(0);
+  }
+}
