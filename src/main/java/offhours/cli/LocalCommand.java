@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import offhours.local.LocalStack;
 import offhours.local.LocalStackState;
+import offhours.local.api.LocalApiGateway;
 
 /** {@code offhours local start|stop|status|run}: the local stack as a background service. */
 final class LocalCommand {
@@ -84,10 +85,12 @@ final class LocalCommand {
     @Override
     public int run(Invocation call) throws Exception {
       Path stateFile = LocalStackState.file(call.context().cacheDir());
+      Path tokenFile = LocalApiGateway.tokenFile(call.context().cacheDir());
       LocalStack stack = LocalStack.start(settings(call), call.err());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
+          Files.deleteIfExists(tokenFile);
           Files.deleteIfExists(stateFile);
         } catch (IOException e) {
           // the next start overwrites it
@@ -96,6 +99,7 @@ final class LocalCommand {
         stopped.countDown();
       }, "offhours-local-stop"));
       LocalStackState state = stack.state(ProcessHandle.current().pid());
+      LocalApiGateway.writeToken(tokenFile, stack.apiToken());
       state.write(stateFile);
       Status.print(call, state);
       stopped.await();
@@ -275,6 +279,11 @@ final class LocalCommand {
       call.out().println("for the AWS CLI: export AWS_ACCESS_KEY_ID=offhours AWS_SECRET_ACCESS_KEY=offhours "
           + "AWS_DEFAULT_REGION=" + state.region() + "; aws --endpoint-url " + state.endpoints().get("s3")
           + " s3 ls s3://" + state.names().get("bucket"));
+      if (state.endpoints().containsKey("api")) {
+        call.out().println("for the HTTP API: export OFFHOURS_API=" + state.endpoints().get("api")
+            + " OFFHOURS_API_TOKEN=\"$(cat '" + LocalApiGateway.tokenFile(call.context().cacheDir())
+            + "')\"; curl -H \"Authorization: Bearer $OFFHOURS_API_TOKEN\" \"$OFFHOURS_API/status\"");
+      }
     }
   }
 }

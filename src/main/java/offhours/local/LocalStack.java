@@ -16,12 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import offhours.api.Api;
+import offhours.api.ApiConfig;
+import offhours.api.ApiHandler;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
 import offhours.classify.ClassifyHandler;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.ControllerHandler;
+import offhours.local.api.LocalApiGateway;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.lambda.LocalScheduler;
 import offhours.local.model.DefaultModel;
@@ -111,6 +115,7 @@ public final class LocalStack implements AutoCloseable {
   private final LocalSageMaker sageMaker;
   private final LocalLambda lambda;
   private final LocalScheduler scheduler;
+  private final LocalApiGateway api;
   private final AwsClients clients;
   private final StackSpec.Names names;
   private final LocalResources.Provisioned provisioned;
@@ -126,6 +131,7 @@ public final class LocalStack implements AutoCloseable {
     this.sageMaker = b.sageMaker;
     this.lambda = b.lambda;
     this.scheduler = b.scheduler;
+    this.api = b.api;
     this.clients = b.clients;
     this.names = b.names;
     this.provisioned = b.provisioned;
@@ -169,6 +175,7 @@ public final class LocalStack implements AutoCloseable {
     LocalSageMaker sageMaker;
     LocalLambda lambda;
     LocalScheduler scheduler;
+    LocalApiGateway api;
     AwsClients clients;
     StackSpec.Names names = StackSpec.Names.local();
     LocalResources.Provisioned provisioned;
@@ -227,6 +234,10 @@ public final class LocalStack implements AutoCloseable {
       lambda.registerInvokable(CONTROLLER_FUNCTION, controller);
       scheduler = open(new LocalScheduler(controllerClock));
       scheduler.schedule(CONTROLLER_FUNCTION, options.controllerTick(), controller);
+
+      // The HTTP API: the same handler as on AWS, behind a local front that speaks API Gateway's payload format 2.0.
+      api = open(LocalApiGateway.start(new ApiHandler(new Api(s3, sqs, dynamoDb, runtime,
+          ApiConfig.fromEnv(apiEnvironment(options)), controllerClock)), controllerClock));
     }
 
     private ModelFiles model(Options options, PrintStream progress) throws IOException {
@@ -293,6 +304,17 @@ public final class LocalStack implements AutoCloseable {
       return env;
     }
 
+    /** The controller's variables (the API forecasts with its policy), the bucket, the labels, local timings. */
+    private Map<String, String> apiEnvironment(Options options) {
+      Map<String, String> env = controllerEnvironment(options);
+      env.put("BUCKET_NAME", provisioned.bucket());
+      env.put("MODEL_NAME", names.model());
+      env.put("LABELS", String.join(",", labels));
+      env.put("CONTROLLER_INTERVAL_SECONDS", Long.toString(Math.max(1, options.controllerTick().toSeconds())));
+      env.put("ENDPOINT_START_SECONDS", Long.toString(options.creatingDelay().toSeconds()));
+      return env;
+    }
+
     private Map<String, String> controllerEnvironment(Options options) {
       Map<String, String> env = new LinkedHashMap<>();
       StackSpec.CONTROLLER_ENV.forEach((k, v) -> {
@@ -331,6 +353,7 @@ public final class LocalStack implements AutoCloseable {
     endpoints.put("sagemaker", sageMaker.endpoint());
     endpoints.put("sagemakerRuntime", sageMaker.endpoint());
     endpoints.put("lambda", lambda.endpoint());
+    endpoints.put("api", api.endpoint());
     Map<String, String> n = new LinkedHashMap<>();
     n.put("bucket", provisioned.bucket());
     n.put("queueUrl", provisioned.queueUrl());
@@ -343,6 +366,15 @@ public final class LocalStack implements AutoCloseable {
     n.put("classifyFunction", names.classifyFunction());
     n.put("controllerFunction", CONTROLLER_FUNCTION);
     return new LocalStackState(pid, REGION, endpoints, n);
+  }
+
+  /** The local HTTP API (requests need {@code Authorization: Bearer} {@link #apiToken()}). */
+  public URI apiEndpoint() {
+    return api.endpoint();
+  }
+
+  public String apiToken() {
+    return api.token();
   }
 
   public AwsClients clients() {
