@@ -74,7 +74,7 @@ final class CostCommand implements Command {
     return 0;
   }
 
-  private static double price(String value) {
+  static double price(String value) {
     try {
       double price = Double.parseDouble(value);
       if (price > 0 && Double.isFinite(price)) {
