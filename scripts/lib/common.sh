@@ -42,6 +42,25 @@ need() {
   command -v "$cmd" >/dev/null 2>&1 || die "'$cmd' is not installed. $how"
 }
 
+# MAVEN_OPTS for the scripts' Maven runs: no /tmp/hsperfdata_USER file, and quiet about Maven's bundled Guava
+# calling sun.misc.Unsafe, which JDK 24+ warns about on every run.
+maven_opts() {
+  local opts="${MAVEN_OPTS:-} -XX:-UsePerfData"
+  if [ "$(java_major "${JAVA_HOME:-}")" -ge 24 ] 2>/dev/null; then
+    opts="$opts --sun-misc-unsafe-memory-access=allow"
+  fi
+  echo "$opts"
+}
+
+# Sets JVM_TMP_OPTS: options that keep a script's JVM from leaving anything in /tmp (offhours.cli.OwnTmpdir): a
+# fresh directory under ${TMPDIR:-/tmp} as its java.io.tmpdir, which the JVM removes when it ends (ONNX Runtime
+# unpacks its native library there and leaves the folder), and no /tmp/hsperfdata_USER file.
+own_tmpdir() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/offhours-jvm.XXXXXXXX") || die "cannot create a directory in ${TMPDIR:-/tmp}"
+  JVM_TMP_OPTS=(-XX:-UsePerfData "-Djava.io.tmpdir=$dir" "-Doffhours.ownTmpdir=$dir")
+}
+
 need_maven() {
   need mvn "Install Apache Maven 3.8 or newer (for example 'apt-get install maven')."
 }
@@ -58,14 +77,11 @@ ensure_built() {
   need_maven
   echo "offhours: building (first run, or the sources changed) ..." >&2
   # Stamp the start, not the end: a file edited during the build triggers the next one.
-  local started maven_opts="${MAVEN_OPTS:-}"
-  started=$(mktemp "${TMPDIR:-/tmp}/offhours-build.XXXXXX")
-  # Maven's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every run.
-  if [ "$(java_major "${JAVA_HOME:-}")" -ge 24 ] 2>/dev/null; then
-    maven_opts="$maven_opts --sun-misc-unsafe-memory-access=allow"
-  fi
+  local started
+  mkdir -p "$OFFHOURS_ROOT/target"
+  started=$(mktemp "$OFFHOURS_ROOT/target/.offhours-build.XXXXXX")
   # Maven 3.8 prints bare colour resets even in batch mode; they are stripped so only real errors show.
-  if ! (cd "$OFFHOURS_ROOT" && MAVEN_OPTS="$maven_opts" mvn -q -B -ntp compile dependency:build-classpath \
+  if ! (cd "$OFFHOURS_ROOT" && MAVEN_OPTS="$(maven_opts)" mvn -q -B -ntp compile dependency:build-classpath \
       -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime 2>&1 | sed $'s/\e\\[0m//g' >&2
       exit "${PIPESTATUS[0]}"); then
     rm -f "$started"

@@ -15,7 +15,6 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * The one place that builds AWS clients. Every client shares one UrlConnection HTTP client (Apache and
@@ -69,10 +68,9 @@ public final class AwsClients implements AutoCloseable {
     return EnvironmentVariableCredentialsProvider.create();
   }
 
-  /** On a user's machine against a deployed stack: the usual profile/region chains. */
-  public static AwsClients forUser() {
-    return new AwsClients(
-        new DefaultAwsRegionProviderChain().getRegion(), DefaultCredentialsProvider.builder().build(), Map.of());
+  /** On a user's machine against a deployed stack in {@code region}: credentials from the usual profile chain. */
+  public static AwsClients forUser(Region region) {
+    return new AwsClients(region, DefaultCredentialsProvider.builder().build(), Map.of());
   }
 
   /** Against local, protocol-compatible services. The credentials are dummies the emulators accept. */

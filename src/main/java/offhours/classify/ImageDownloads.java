@@ -2,8 +2,8 @@ package offhours.classify;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 import offhours.classify.S3Notifications.ObjectEvent;
+import offhours.units.Sizes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -102,14 +102,11 @@ final class ImageDownloads {
   }
 
   private String tooLarge(ObjectEvent event, long size) {
-    return "object " + event.uri() + " is " + megabytes(size) + "; the endpoint accepts at most " + megabytes(maxImageBytes);
+    return "object " + event.uri() + " is " + Sizes.formatAgainst(size, maxImageBytes)
+        + "; the endpoint accepts at most " + Sizes.formatAgainst(maxImageBytes, size);
   }
 
   private static String gone(ObjectEvent event) {
     return "object " + event.uri() + " no longer exists (deleted after upload)";
-  }
-
-  static String megabytes(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
   }
 }

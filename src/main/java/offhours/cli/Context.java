@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.local.model.DefaultModel;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * Everything a command may take from the outside world, read once in {@link Main#main}: streams, the
@@ -35,7 +36,8 @@ public record Context(
 
   /** The context of a real run: system clock and zone, AWS clients from the usual profile/region chains. */
   public static Context of(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
-    return new Context(out, err, env, cacheDir(env), terminal, Clock.systemDefaultZone(), AwsClients::forUser);
+    return new Context(out, err, env, cacheDir(env), terminal, Clock.systemDefaultZone(),
+        () -> AwsClients.forUser(Targets.userRegion(env, new DefaultAwsRegionProviderChain())));
   }
 
   /**
@@ -44,6 +46,11 @@ public record Context(
    */
   public static Path cacheDir(Map<String, String> env) {
     return DefaultModel.cacheDir(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+  }
+
+  /** The width text output fits in: {@code COLUMNS}, else {@link Terminal#DEFAULT_COLUMNS}. */
+  public int columns() {
+    return Terminal.columns(env);
   }
 
   /** The zone in which "18:00" and "2026-11-25T18:00" are read. */

@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import offhours.endpoint.CostReport;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -41,7 +42,8 @@ final class CostCommand implements Command {
     return """
         The controller adds the time the endpoint existed (from CreateEndpoint until it is gone, so never less
         than the bill) to a ledger in the control table, per day of its time zone; images are the CLASSIFIED
-        results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price.
+        results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price. Days before the
+        stack existed (its creation, or the local stack's start) are not counted.
         With --json: one object per day, then one with "date":"total".
         """;
   }
@@ -60,8 +62,15 @@ final class CostCommand implements Command {
           + call.args().value(ZONE.name()).get() + "'");
     }
     LocalDate to = LocalDate.ofInstant(call.context().clock().instant(), zone);
-    LocalDate from = to.minusDays(days - 1L);
     try (Target target = call.target(); DynamoDbClient dynamoDb = target.dynamoDb()) {
+      LocalDate from = to.minusDays(days - 1L);
+      Optional<LocalDate> created = target.created().map(i -> LocalDate.ofInstant(i, zone));
+      if (created.isPresent() && created.get().isAfter(from)) {
+        // Days before the stack existed are not days the endpoint was off: they would inflate the saving.
+        from = created.get().isAfter(to) ? to : created.get();
+        call.err().println("counting from " + from + ", the day " + target.description()
+            + (target.local() ? " started" : " was created"));
+      }
       CostReport report;
       try {
         report = CostReport.fromAws(dynamoDb, target.name(Target.Name.CONTROL_TABLE),

@@ -66,7 +66,7 @@ final class DemoCommand implements Command {
     }
     LocalStack.Options options = LocalCommand.settings(call);
     String dir = operands.isEmpty() ? defaultImages(call.context()) : operands.getFirst();
-    UploadPlan plan = UploadPlan.of(List.of(dir), "", false);
+    UploadPlan plan = UploadPlan.of(List.of(dir), "");
     if (plan.items().isEmpty()) {
       throw CliException.failure("no .jpg, .jpeg or .png files in " + dir);
     }

@@ -102,15 +102,16 @@ final class EndpointControlCommand implements Command {
     }
   }
 
-  /** The controller's answer as "key: value" lines; non-JSON answers as they are. */
+  /** The controller's answer as "key: value" lines, each shown through {@link Terminal#printable}; non-JSON as is. */
   static String render(String action, String answer) {
     JsonNode json = parse(answer);
     StringBuilder text = new StringBuilder("controller (" + action + "):\n");
     if (json == null || !json.isObject()) {
-      return text.append("  ").append(answer.isBlank() ? "(no answer)" : answer.strip()).append('\n').toString();
+      return text.append("  ").append(answer.isBlank() ? "(no answer)" : Terminal.printable(answer.strip()))
+          .append('\n').toString();
     }
-    json.properties().forEach(e -> text.append("  ").append(e.getKey()).append(": ")
-        .append(e.getValue().isValueNode() ? e.getValue().asText() : Json.line(e.getValue())).append('\n'));
+    json.properties().forEach(e -> text.append("  ").append(Terminal.printable(e.getKey() + ": "
+        + (e.getValue().isValueNode() ? e.getValue().asText() : Json.line(e.getValue())))).append('\n'));
     return text.toString();
   }
 

@@ -120,27 +120,28 @@ final class EndpointStatusCommand implements Command {
     };
   }
 
+  /** The text form; every value that comes from AWS or the control table is shown through {@link Terminal#printable}. */
   static String render(Status status) {
-    StringBuilder text = new StringBuilder("endpoint ").append(status.endpoint()).append(": ");
+    StringBuilder text = new StringBuilder("endpoint ").append(Terminal.printable(status.endpoint())).append(": ");
     DescribeEndpointResponse endpoint = status.description();
     if (endpoint == null) {
       text.append("absent (uploads wait in the queue until it is started)\n");
     } else {
-      text.append(endpoint.endpointStatusAsString());
+      text.append(Terminal.printable(endpoint.endpointStatusAsString()));
       if (endpoint.lastModifiedTime() != null) {
         text.append(" since ").append(endpoint.lastModifiedTime());
       }
       if (endpoint.failureReason() != null) {
-        text.append(" (").append(endpoint.failureReason()).append(')');
+        text.append(" (").append(Terminal.printable(endpoint.failureReason())).append(')');
       }
       text.append('\n');
     }
-    text.append("classify mapping ").append(status.mappingUuid()).append(": ");
+    text.append("classify mapping ").append(Terminal.printable(status.mappingUuid())).append(": ");
     GetEventSourceMappingResponse mapping = status.mapping();
     if (mapping == null) {
       text.append("not found\n");
     } else {
-      text.append(mapping.state()).append(switch (String.valueOf(mapping.state())) {
+      text.append(Terminal.printable(mapping.state())).append(switch (String.valueOf(mapping.state())) {
         case "Enabled" -> " (uploads are being classified)";
         case "Disabled" -> " (paused; uploads wait in the queue)";
         default -> "";
@@ -160,8 +161,9 @@ final class EndpointStatusCommand implements Command {
     String mode = controller.remove("overrideMode");
     String until = controller.remove("overrideUntil");
     text.append("manual override: ").append(mode == null ? "none (following the schedule)"
-        : mode + (until == null ? "" : " until " + until)).append('\n');
-    List<String> pairs = controller.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        : Terminal.printable(mode + (until == null ? "" : " until " + until))).append('\n');
+    List<String> pairs = controller.entrySet().stream()
+        .map(e -> Terminal.printable(e.getKey() + "=" + e.getValue())).toList();
     text.append("controller: ").append(pairs.isEmpty() ? "-" : String.join(", ", pairs)).append('\n');
     return text.toString();
   }

@@ -32,6 +32,8 @@ final class Help {
       List<String[]> rows = new ArrayList<>();
       command.subcommands().forEach(c -> rows.add(new String[] {c.name(), c.summary()}));
       appendRows(text, rows);
+      text.append("\noptions, before or after the command (for the commands that take them):\n");
+      appendRows(text, Option.GLOBAL.stream().map(o -> new String[] {o.display(), o.help()}).toList());
       text.append("\nRun '").append(commandPath).append(" COMMAND --help' for a command's options.\n");
       return text.toString();
     }

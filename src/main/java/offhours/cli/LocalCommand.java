@@ -149,6 +149,7 @@ final class LocalCommand {
       List<String> command = new ArrayList<>(List.of(
           ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
           "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local", "run"));
+      command.addAll(1, OwnTmpdir.jvmOptions(cache.resolve("local")));
       for (Option option : stackOptions()) {
         call.args().value(option.name()).ifPresent(value -> {
           command.add("--" + option.name());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class Main {
   }
 
   public static void main(String... args) {
+    OwnTmpdir.removeOnExit(System.getProperty(OwnTmpdir.PROPERTY), System.getProperty("java.io.tmpdir"));
     quietLogging();
     Context context = Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
     System.exit(new Main(context, Commands.all()).run(args));
@@ -81,6 +83,7 @@ public final class Main {
     List<String> rest = Arrays.asList(args);
     Command command = root;
     String path = root.name();
+    List<String> globals = new ArrayList<>(); // "--stack NAME" before the command: handed to the leaf
     try {
       if (!rest.isEmpty() && rest.getFirst().equals("help")) { // "offhours help endpoint start"
         rest = Stream.concat(rest.stream().skip(1), Stream.of("--help")).toList();
@@ -96,7 +99,10 @@ public final class Main {
           return 0;
         }
         if (word.startsWith("-")) {
-          throw CliException.usage("unknown option " + word.split("=", 2)[0] + " for '" + path + "'");
+          int taken = globalOption(word, rest, path);
+          globals.addAll(rest.subList(0, taken));
+          rest = rest.subList(taken, rest.size());
+          continue;
         }
         Optional<Command> next = command.subcommands().stream().filter(c -> c.name().equals(word)).findFirst();
         if (next.isEmpty()) {
@@ -110,18 +116,42 @@ public final class Main {
         context.out().print(Help.render(path, command));
         return 0;
       }
-      Arguments arguments = ArgumentParser.parse(path, command.options(), rest);
+      for (String given : globals) {
+        String name = given.startsWith("--") ? given.substring(2).split("=", 2)[0] : null;
+        if (name != null && command.options().stream().noneMatch(o -> o.name().equals(name))) {
+          throw CliException.usage("--" + name + " does not apply to '" + path + "'");
+        }
+      }
+      Arguments arguments = ArgumentParser.parse(path, command.options(),
+          Stream.concat(globals.stream(), rest.stream()).toList());
       if (command.operands().isEmpty() && !arguments.operands().isEmpty()) {
         throw CliException.usage("unexpected argument '" + arguments.operands().getFirst() + "' for '" + path + "'");
       }
       return command.run(new Invocation(path, arguments, context));
     } catch (Exception e) {
-      context.err().println("offhours: " + message(path, e));
+      context.err().println("offhours: " + Terminal.printableLines(message(path, e)));
       if (!(e instanceof CliException) && context.env().containsKey("OFFHOURS_DEBUG")) {
         e.printStackTrace(context.err());
       }
       return e instanceof CliException cli ? cli.exitCode() : CliException.FAILURE;
     }
+  }
+
+  /**
+   * How many words a global option at the head of {@code rest} takes (1 for {@code --json} or
+   * {@code --stack=NAME}, 2 for {@code --stack NAME}); anything else before the command is a usage error.
+   */
+  private static int globalOption(String word, List<String> rest, String path) {
+    String name = word.startsWith("--") ? word.substring(2).split("=", 2)[0] : "";
+    Option option = Option.GLOBAL.stream().filter(o -> o.name().equals(name)).findFirst()
+        .orElseThrow(() -> CliException.usage("unknown option " + word.split("=", 2)[0] + " for '" + path + "'"));
+    if (!option.takesValue() || word.contains("=")) {
+      return 1;
+    }
+    if (rest.size() < 2 || rest.get(1).startsWith("--")) {
+      throw CliException.usage("option --" + name + " needs a value: " + option.display());
+    }
+    return 2;
   }
 
   /** What went wrong, for the user: the command's own message, or what AWS or the network said. */

@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,12 @@ public record Option(String name, String valueName, String help) {
 
   public static final Option STACK =
       value("stack", "NAME", "use the deployed CloudFormation stack NAME instead of the local stack");
+
+  /**
+   * Options that may also come before the command ({@code offhours --stack prod results}); they reach the command
+   * as if given after it, and are refused for a command that does not take them.
+   */
+  public static final List<Option> GLOBAL = List.of(STACK, JSON);
 
   public Option {
     Objects.requireNonNull(name, "name");

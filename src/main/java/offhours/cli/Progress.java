@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.io.PrintStream;
+import offhours.units.Sizes;
 
 /** Upload progress on stderr: a redrawn bar on a terminal, one plain line per file otherwise (logs, CI). */
 interface Progress {
@@ -21,7 +22,8 @@ interface Progress {
   record Lines(PrintStream err, String bucket) implements Progress {
     @Override
     public void uploaded(UploadPlan.Item item) {
-      err.println("uploaded s3://" + bucket + "/" + item.key() + " (" + Format.bytes(item.bytes()) + ")");
+      err.println(Terminal.printable("uploaded s3://" + bucket + "/" + item.key() + " (" + Sizes.format(item.bytes())
+          + ")"));
     }
 
     @Override
@@ -63,7 +65,7 @@ interface Progress {
     static String render(int doneFiles, int files, long doneBytes, long totalBytes, String key) {
       int filled = (int) Math.min(WIDTH, WIDTH * doneBytes / Math.max(1, totalBytes));
       return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + doneFiles + "/" + files + " files  "
-          + Format.bytes(doneBytes) + "/" + Format.bytes(totalBytes) + "  " + Format.truncate(key, 40);
+          + Sizes.format(doneBytes) + "/" + Sizes.format(totalBytes) + "  " + Format.truncate(Terminal.printable(key), 40);
     }
 
     @Override

@@ -64,9 +64,9 @@ final class QueueCommand implements Command {
   }
 
   static String render(Counts counts, String queueUrl, String dlqUrl) {
-    return "queue " + lastSegment(queueUrl) + ": " + counts.visible() + " visible, " + counts.inFlight()
-        + " in flight, " + counts.delayed() + " delayed\n"
-        + "dead-letter queue " + lastSegment(dlqUrl) + ": " + counts.dlq()
+    return "queue " + Terminal.printable(lastSegment(queueUrl)) + ": " + counts.visible() + " visible, "
+        + counts.inFlight() + " in flight, " + counts.delayed() + " delayed\n"
+        + "dead-letter queue " + Terminal.printable(lastSegment(dlqUrl)) + ": " + counts.dlq()
         + (counts.dlq() == 0 ? "\n" : " (messages the pipeline could not read; inspect them with the SQS console"
             + " or 'aws sqs receive-message')\n");
   }

@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 final class ResultsCommand implements Command {
 
   static final int DEFAULT_LIMIT = 100;
-  static final int REASON_WIDTH = 60;
   static final List<String> STATUSES = List.of("CLASSIFIED", "REJECTED");
 
   private static final Option LABEL = Option.value("label", "L", "only images whose top label is L");
@@ -43,9 +42,10 @@ final class ResultsCommand implements Command {
   public String description() {
     return """
         Prints key, top label, score, status and reason. REJECTED results carry the reason (not an
-        image, too large, truncated ...). With --json, one object per line with key, topLabel, score,
-        status, reason, bucket, labels, classifiedAt, uploadedAt, attempts, versionId, sizeBytes (null
-        where absent).
+        image, too large, truncated ...), cut to the terminal's width ($COLUMNS); --json never cuts.
+        When more results match than --limit, says so on stderr. With --json, one object per line with
+        key, topLabel, score, status, reason, bucket, labels, classifiedAt, uploadedAt, attempts,
+        versionId, sizeBytes (null where absent).
 
         examples:
           offhours results --label Neutral
@@ -64,31 +64,46 @@ final class ResultsCommand implements Command {
       } catch (ResourceNotFoundException e) {
         throw CliException.failure("results table " + table + " of " + target.description() + " does not exist");
       }
+      boolean more = rows.size() > query.limit();
+      rows = rows.subList(0, Math.min(rows.size(), query.limit()));
       if (call.json()) {
         rows.forEach(row -> call.out().println(Json.line(row.toJson())));
       } else if (rows.isEmpty()) {
         call.out().println("no results" + (query.label() == null && query.status() == null && query.key() == null
             ? " yet in " + table : " match"));
       } else {
-        call.out().print(render(rows));
+        call.out().print(render(rows, call.context().columns()));
+      }
+      if (more) {
+        call.err().println(more(query));
       }
     }
     return 0;
   }
 
+  /** Said on stderr, so --json output stays one object per line. */
+  static String more(Query query) {
+    return "more results match: these are the newest " + query.limit() + "; see more with --limit "
+        + 2L * query.limit() + (query.key() == null && query.label() == null && query.status() == null
+            ? ", or narrow them with --label, --status or --key" : "");
+  }
+
   /** What to read; null fields do not filter. */
   record Query(String key, String label, String status, int limit) {}
 
-  /** By key (all versions), by label (the label index, newest first) or everything; newest first. */
+  /**
+   * By key (all versions), by label (the label index, newest first) or everything; newest first. Reads one row more
+   * than the limit, so the caller can tell that more exist.
+   */
   static List<ResultRow> read(ResultsTable table, String bucket, Query query) {
     List<ResultItem> items = query.key() != null ? table.byKey(bucket, query.key())
-        : query.label() != null ? table.byLabel(query.label(), query.limit())
+        : query.label() != null ? table.byLabel(query.label(), query.limit() + 1)
         : table.scan(Optional.ofNullable(query.status()));
     return items.stream()
         .filter(i -> query.label() == null || query.label().equals(i.topLabel()))
         .filter(i -> query.status() == null || query.status().equals(i.status().name()))
         .sorted(Comparator.comparing(ResultItem::classifiedAt).reversed())
-        .limit(query.limit())
+        .limit(query.limit() + 1L)
         .map(ResultRow::from)
         .toList();
   }
@@ -106,7 +121,7 @@ final class ResultsCommand implements Command {
   private static int limit(String value) {
     try {
       int limit = Integer.parseInt(value);
-      if (limit > 0) {
+      if (limit > 0 && limit < Integer.MAX_VALUE) {
         return limit;
       }
     } catch (NumberFormatException e) {
@@ -115,7 +130,8 @@ final class ResultsCommand implements Command {
     throw CliException.usage("--limit needs a positive whole number, got '" + value + "'");
   }
 
-  static String render(List<ResultRow> rows) {
+  /** The table, its REASON column cut to fit {@code columns}. */
+  static String render(List<ResultRow> rows, int columns) {
     List<List<String>> cells = new ArrayList<>();
     for (ResultRow row : rows) {
       cells.add(List.of(
@@ -123,8 +139,8 @@ final class ResultsCommand implements Command {
           row.topLabel() == null ? "-" : row.topLabel(),
           row.score() == null || row.topLabel() == null ? "-" : String.format(Locale.ROOT, "%.3f", row.score()),
           row.status() == null ? "-" : row.status(),
-          row.reason() == null ? "" : Format.truncate(row.reason(), REASON_WIDTH)));
+          row.reason() == null ? "" : row.reason()));
     }
-    return Table.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), cells);
+    return Table.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), cells, columns);
   }
 }

@@ -1,8 +1,10 @@
 package offhours.cli;
 
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -17,9 +19,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param description "the local stack" or "stack NAME", for messages
  * @param source where the names came from, named in the message when one is missing
  * @param local true for the local stack (S3 then needs path-style addressing)
+ * @param created when the stack came to exist (a deployed stack's CreationTime, the local stack's process start), if
+ *     known: nothing can have happened in it before
  */
-public record Target(String description, String source, boolean local, AwsClients clients, Map<Name, String> names)
-    implements AutoCloseable {
+public record Target(String description, String source, boolean local, AwsClients clients, Map<Name, String> names,
+    Optional<Instant> created) implements AutoCloseable {
 
   /** The local stack's controller function (the state file does not carry it). */
   public static final String LOCAL_CONTROLLER_FUNCTION = "offhours-controller";
@@ -61,6 +65,7 @@ public record Target(String description, String source, boolean local, AwsClient
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(clients, "clients");
     names = names.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(names));
+    Objects.requireNonNull(created, "created");
   }
 
   /** The name, or a failure that says which output or state-file key is missing. */

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -12,7 +13,9 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.cli.Target.Name;
 import offhours.local.LocalStackState;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
@@ -33,7 +36,29 @@ final class Targets {
       "sagemakerRuntime", Service.SAGEMAKER_RUNTIME,
       "lambda", Service.LAMBDA);
 
+  static final String NO_REGION = "--stack needs an AWS region and none is set: export AWS_DEFAULT_REGION=REGION"
+      + " (or AWS_REGION), or run 'aws configure'";
+
   private Targets() {}
+
+  /**
+   * The region of a deployed stack, found as the AWS CLI finds it: {@code AWS_REGION}, then
+   * {@code AWS_DEFAULT_REGION} (the SDK alone reads only the first), then the SDK's chain (the profile's region in
+   * ~/.aws/config, instance metadata).
+   */
+  static Region userRegion(Map<String, String> env, AwsRegionProvider sdkChain) {
+    for (String name : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank()) {
+        return Region.of(value.strip());
+      }
+    }
+    try {
+      return sdkChain.getRegion();
+    } catch (SdkClientException e) {
+      throw CliException.failure(NO_REGION);
+    }
+  }
 
   static Target resolve(Context context, Optional<String> stack) {
     return stack.isPresent() ? deployed(context, stack.get()) : local(context.cacheDir());
@@ -73,7 +98,8 @@ final class Targets {
     names.putIfAbsent(Name.CONTROLLER_FUNCTION, Target.LOCAL_CONTROLLER_FUNCTION);
     Region region = Region.of(state.region() == null ? "us-east-1" : state.region());
     return new Target("the local stack", "the local stack's state file " + file, true,
-        AwsClients.local(region, endpoints), names);
+        AwsClients.local(region, endpoints), names,
+        Optional.ofNullable(state.pid()).flatMap(ProcessHandle::of).flatMap(p -> p.info().startInstant()));
   }
 
   static Target deployed(Context context, String stackName) {
@@ -85,13 +111,22 @@ final class Targets {
       Stack stack = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
       Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
           .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
-      return new Target("stack " + stackName, "stack " + stackName, false, clients, names);
+      return new Target("stack " + stackName, "stack " + stackName, false, clients, names,
+          Optional.ofNullable(stack.creationTime()));
+    } catch (SdkClientException e) {
+      clients.close();
+      if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+        throw CliException.failure("no AWS credentials for stack " + stackName + " in " + clients.region()
+            + ": run 'aws configure' (or 'aws sso login'), or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+            + " AWS_SECRET_ACCESS_KEY");
+      }
+      throw e;
     } catch (CloudFormationException e) {
       clients.close();
       String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
       if (message != null && message.contains("does not exist")) {
         throw CliException.failure("stack " + stackName + " does not exist in region " + clients.region()
-            + "; check the name and the region (AWS_REGION or AWS_PROFILE)");
+            + "; check the name and the region (AWS_REGION, AWS_DEFAULT_REGION or AWS_PROFILE)");
       }
       throw e;
     } catch (RuntimeException e) {

@@ -1,13 +1,19 @@
 package offhours.cli;
 
 import java.io.UncheckedIOException;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import offhours.cli.Target.Name;
+import offhours.stack.StackSpec;
+import offhours.units.Sizes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -17,15 +23,13 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 /** {@code offhours upload PATH...}: puts files and folders into the stack's bucket. */
 final class UploadCommand implements Command {
 
-  /** The InvokeEndpoint payload limit; bigger files are still uploaded and end REJECTED with a reason. */
-  static final long MAX_IMAGE_BYTES = 6_291_456;
+  /** The consumer's default limit (its MAX_IMAGE_BYTES); bigger files are still uploaded and end REJECTED. */
+  static final long MAX_IMAGE_BYTES = Long.parseLong(StackSpec.CLASSIFY_ENV.get("MAX_IMAGE_BYTES"));
 
   /** Puts in flight at once: small images are latency-bound, so a few in parallel fill the link. */
   static final int PARALLEL_PUTS = 8;
 
   private static final Option PREFIX = Option.value("prefix", "P", "put the keys under P/ (e.g. --prefix batch-7)");
-  private static final Option ALL =
-      Option.flag("all", "inside folders, upload every file, not only .jpg/.jpeg/.png images");
 
   @Override
   public String name() {
@@ -44,16 +48,19 @@ final class UploadCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(PREFIX, ALL, Option.JSON, Option.STACK);
+    return List.of(PREFIX, Option.JSON, Option.STACK);
   }
 
   @Override
   public String description() {
     return """
         A file is uploaded under its name; a folder's files under their path relative to the folder,
-        recursively. Inside folders only .jpg, .jpeg and .png files (any case) are uploaded unless --all;
-        files named on the command line are always uploaded. Keys keep spaces, '+', '%' and unicode as
-        they are. Files over 6 MB are uploaded too; the pipeline rejects them with a reason.
+        recursively. Only .jpg, .jpeg and .png files (in any case) are uploaded: the bucket tells the
+        pipeline of nothing else, so nothing else would ever get a result. A named file of another kind
+        is refused before anything is uploaded; inside folders such files are skipped and counted, as are
+        hidden files and symbolic links (links are never followed, named or inside a folder). Keys keep
+        spaces, '+', '%' and unicode as they are. Files over the endpoint's limit (6.3 MB) are uploaded
+        too; the pipeline rejects them with that reason.
         With --json, prints one {"key", "bytes", "eTag"} object per uploaded file.
 
         examples:
@@ -67,12 +74,11 @@ final class UploadCommand implements Command {
     if (call.args().operands().isEmpty()) {
       throw CliException.usage("name at least one file or folder to upload");
     }
-    UploadPlan plan = UploadPlan.of(call.args().operands(), call.args().value(PREFIX.name()).orElse(""),
-        call.args().has(ALL.name()));
-    reportSkipped(call, plan);
+    UploadPlan plan = UploadPlan.of(call.args().operands(), call.args().value(PREFIX.name()).orElse(""));
+    skipped(plan).ifPresent(call.err()::println);
     if (plan.items().isEmpty()) {
       throw CliException.failure("nothing to upload: no .jpg, .jpeg or .png files in "
-          + String.join(", ", call.args().operands()) + " (add --all to upload other files)");
+          + String.join(", ", call.args().operands()));
     }
     try (Target target = call.target(); S3Client s3 = target.s3()) {
       String bucket = target.name(Name.BUCKET);
@@ -107,16 +113,22 @@ final class UploadCommand implements Command {
       progress.done();
       for (UploadPlan.Item item : plan.items()) {
         if (item.bytes() > MAX_IMAGE_BYTES) {
-          call.err().println("note: " + item.key() + " is " + Format.bytes(item.bytes())
-              + "; the endpoint accepts at most " + Format.bytes(MAX_IMAGE_BYTES) + ", so it will be REJECTED");
+          call.err().println(Terminal.printable(tooLarge(item)));
         }
       }
-      String summary = "uploaded " + Format.plural(plan.items().size(), "file") + " ("
-          + Format.bytes(plan.totalBytes()) + ") to s3://" + bucket + "/" + UploadPlan.normalizePrefix(
-              call.args().value(PREFIX.name()).orElse(""));
+      String summary = Terminal.printable("uploaded " + Format.plural(plan.items().size(), "file") + " ("
+          + Sizes.format(plan.totalBytes()) + ") to s3://" + bucket + "/" + UploadPlan.normalizePrefix(
+              call.args().value(PREFIX.name()).orElse("")));
       (call.json() ? call.err() : call.out()).println(summary);
     }
     return 0;
+  }
+
+  /** The note for a file over the endpoint's limit, in the words and units of the verdict it will get. */
+  static String tooLarge(UploadPlan.Item item) {
+    return "note: " + item.key() + " is " + Sizes.formatAgainst(item.bytes(), MAX_IMAGE_BYTES)
+        + "; the endpoint accepts at most " + Sizes.formatAgainst(MAX_IMAGE_BYTES, item.bytes())
+        + ", so it will be REJECTED";
   }
 
   private static RuntimeException failure(Throwable cause, UploadPlan.Item item, int uploaded, UploadPlan plan,
@@ -131,15 +143,19 @@ final class UploadCommand implements Command {
     return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
   }
 
-  private static void reportSkipped(Invocation call, UploadPlan plan) {
-    List<String> names = plan.skipped().stream().map(Object::toString).toList();
-    if (names.isEmpty()) {
-      return;
+  /** "skipped 3 files in folders: 2 not .jpg, .jpeg or .png (...), 1 hidden: a.txt, b.txt, .DS_Store", if any. */
+  static Optional<String> skipped(UploadPlan plan) {
+    if (plan.skipped().isEmpty()) {
+      return Optional.empty();
     }
+    Map<UploadPlan.Reason, Long> counts = plan.skipped().stream().collect(Collectors.groupingBy(
+        UploadPlan.Skipped::reason, () -> new EnumMap<>(UploadPlan.Reason.class), Collectors.counting()));
+    List<String> names = plan.skipped().stream().map(s -> s.file().toString()).toList();
     String shown = String.join(", ", names.subList(0, Math.min(5, names.size())))
         + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
-    call.err().println("skipped " + Format.plural(names.size(), "file")
-        + " (not .jpg/.jpeg/.png, or hidden; add --all to upload non-images): " + shown);
+    return Optional.of(Terminal.printable("skipped " + Format.plural(names.size(), "file") + " in folders: "
+        + counts.entrySet().stream().map(e -> e.getKey().counted(e.getValue())).collect(Collectors.joining(", "))
+        + ": " + shown));
   }
 
   private static String contentType(UploadPlan.Item item) {

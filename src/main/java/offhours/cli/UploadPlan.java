@@ -2,54 +2,107 @@ package offhours.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import offhours.stack.StackSpec;
 
 /**
- * What {@code offhours upload} will upload: each file with its key, and what it leaves out.
+ * What {@code offhours upload} will upload: each file with its key, and what it leaves out and why.
  *
- * <p>A named file is uploaded under its file name; a folder's files under their path relative to the
- * folder, with '/' separators. Keys keep spaces, '+', '%' and unicode exactly as the file names have
- * them: S3 stores any UTF-8 key, and the pipeline decodes the URL-encoded keys of S3 notifications.
- * Inside folders only images (.jpg, .jpeg, .png in any case) are taken unless {@code all}; hidden
- * files and folders are always left out there.
+ * <p>A named file is uploaded under its file name; a folder's files under their path relative to the folder,
+ * with '/' separators. Keys keep spaces, '+', '%' and unicode exactly as the file names have them: S3 stores any
+ * UTF-8 key, and the pipeline decodes the URL-encoded keys of S3 notifications.
+ *
+ * <p>Only keys the bucket's notification covers ({@link StackSpec.Notification#matches}: .jpg, .jpeg, .png in any
+ * case) are uploaded, since nothing else would ever get a result: a named file that is not one is refused before
+ * anything is uploaded, a folder's are skipped and counted. Symbolic links are never followed (a named link is
+ * refused, a folder's are skipped), so an upload takes only what lies in the named folders; hidden files and
+ * folders inside a folder are skipped too.
  */
-record UploadPlan(List<Item> items, List<Path> skipped) {
+record UploadPlan(List<Item> items, List<Skipped> skipped) {
 
   record Item(Path file, String key, long bytes) {}
+
+  /** Why a file inside a named folder was left out, as read after a count: "1 hidden", "2 symbolic links". */
+  enum Reason {
+    NO_RESULT("not .jpg, .jpeg or .png (would never get a result)", "not .jpg, .jpeg or .png (would never get a result)"),
+    HIDDEN("hidden", "hidden"),
+    LINK("symbolic link (not followed)", "symbolic links (not followed)"),
+    SPECIAL("not a regular file", "not regular files");
+
+    private final String one;
+    private final String many;
+
+    Reason(String one, String many) {
+      this.one = one;
+      this.many = many;
+    }
+
+    String counted(long count) {
+      return count + " " + (count == 1 ? one : many);
+    }
+  }
+
+  record Skipped(Path file, Reason reason) {}
 
   UploadPlan {
     items = List.copyOf(items);
     skipped = List.copyOf(skipped);
   }
 
-  static UploadPlan of(List<String> paths, String prefix, boolean all) throws IOException {
+  static UploadPlan of(List<String> paths, String prefix) throws IOException {
     String keyPrefix = normalizePrefix(prefix);
-    for (String path : paths) {
-      if (!Files.exists(Path.of(path))) {
-        throw CliException.usage("no such file or folder: " + path);
-      }
-    }
-    Map<String, Item> byKey = new LinkedHashMap<>();
-    List<Path> skipped = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     for (String name : paths) {
       Path path = Path.of(name);
-      if (Files.isDirectory(path)) {
-        for (Path file : filesUnder(path)) {
-          if (isHidden(path.relativize(file)) || !(all || isImage(file))) {
-            skipped.add(file);
-          } else {
-            add(byKey, new Item(file, keyPrefix + key(path.relativize(file)), Files.size(file)));
-          }
+      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        throw CliException.usage("no such file or folder: " + name);
+      }
+      if (Files.isSymbolicLink(path)) {
+        throw CliException.usage(name + " is a symbolic link, and upload does not follow links; name what it points"
+            + " to instead: " + Files.readSymbolicLink(path));
+      }
+      if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+          throw CliException.usage(name + " is not a regular file");
         }
-      } else {
+        if (!StackSpec.NOTIFICATION.matches(keyPrefix + path.getFileName())) {
+          refused.add(name);
+        }
+      }
+    }
+    if (!refused.isEmpty()) {
+      throw CliException.usage(String.join(", ", refused) + (refused.size() == 1 ? " would" : " would each")
+          + " never get a result: the bucket tells the pipeline only of keys ending in .jpg, .jpeg or .png (in any"
+          + " case); leave " + (refused.size() == 1 ? "it" : "them") + " out");
+    }
+    Map<String, Item> byKey = new LinkedHashMap<>();
+    List<Skipped> skipped = new ArrayList<>();
+    for (String name : paths) {
+      Path path = Path.of(name);
+      if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
         add(byKey, new Item(path, keyPrefix + path.getFileName(), Files.size(path)));
+        continue;
+      }
+      for (Path file : entriesUnder(path)) {
+        Path relative = path.relativize(file);
+        String key = keyPrefix + key(relative);
+        Reason reason = Files.isSymbolicLink(file) ? Reason.LINK
+            : isHidden(relative) ? Reason.HIDDEN
+            : !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Reason.SPECIAL
+            : !StackSpec.NOTIFICATION.matches(key) ? Reason.NO_RESULT
+            : null;
+        if (reason != null) {
+          skipped.add(new Skipped(file, reason));
+        } else {
+          add(byKey, new Item(file, key, Files.size(file)));
+        }
       }
     }
     List<Item> items = new ArrayList<>(byKey.values());
@@ -61,20 +114,16 @@ record UploadPlan(List<Item> items, List<Path> skipped) {
     return items.stream().mapToLong(Item::bytes).sum();
   }
 
-  static boolean isImage(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png");
-  }
-
   /** "" stays ""; "incoming" and "/incoming/" become "incoming/". */
   static String normalizePrefix(String prefix) {
     String stripped = prefix == null ? "" : prefix.replaceFirst("^/+", "");
     return stripped.isEmpty() || stripped.endsWith("/") ? stripped : stripped + "/";
   }
 
-  private static List<Path> filesUnder(Path folder) throws IOException {
+  /** Everything under {@code folder} but folders themselves; Files.walk does not follow links. */
+  private static List<Path> entriesUnder(Path folder) throws IOException {
     try (Stream<Path> walk = Files.walk(folder)) {
-      return walk.filter(Files::isRegularFile).sorted().toList();
+      return walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
     }
   }
 

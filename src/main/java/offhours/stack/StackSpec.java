@@ -1,5 +1,6 @@
 package offhours.stack;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,11 @@ public final class StackSpec {
 
   /**
    * The bucket's notification: one queue configuration per suffix, because S3 accepts a single suffix rule per
-   * filter. Suffixes match case-sensitively, so upper-case variants are listed too. Rule names are lower-case
-   * ({@code suffix}): S3 accepts either, moto answers 500 to {@code Suffix}.
+   * filter ("Cannot specify more than one suffix rule in a filter"). Suffixes match case-sensitively, so every case
+   * variant of each extension is listed: IMG_1.Jpg and b.JPeg are images too. S3 refuses overlapping suffixes for the
+   * same event ("Overlapping prefixes and suffixes are not supported",
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_FilterRule.html); no variant is a suffix of another.
+   * Rule names are lower-case ({@code suffix}): S3 accepts either, moto answers 500 to {@code Suffix}.
    */
   public record Notification(String event, String filterRuleName, List<String> suffixes) {
     public Notification {
@@ -50,11 +54,48 @@ public final class StackSpec {
       if (suffixes.isEmpty()) {
         throw new IllegalArgumentException("the notification needs at least one suffix");
       }
+      for (int i = 0; i < suffixes.size(); i++) {
+        for (int j = 0; j < suffixes.size(); j++) {
+          if (i != j && suffixes.get(j).endsWith(suffixes.get(i))) {
+            throw new IllegalArgumentException("S3 refuses overlapping suffixes: " + suffixes.get(i) + " and "
+                + suffixes.get(j));
+          }
+        }
+      }
+    }
+
+    /**
+     * Whether S3 sends the queue an event for an object with this key, and so whether the upload will ever get a
+     * result: the one predicate that {@code offhours upload} and the deployed notification share.
+     */
+    public boolean matches(String key) {
+      return suffixes.stream().anyMatch(key::endsWith);
     }
   }
 
+  /** The extensions the pipeline classifies, as users write them in lower case. */
+  public static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png");
+
+  /** Every case variant of {@link #IMAGE_EXTENSIONS} (8 + 16 + 8 = 32 queue configurations), lower case first. */
   public static final Notification NOTIFICATION =
-      new Notification("s3:ObjectCreated:*", "suffix", List.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"));
+      new Notification("s3:ObjectCreated:*", "suffix", caseVariants(IMAGE_EXTENSIONS));
+
+  /** ".jpg" -> .jpg, .jpG, .jPg, .jPG, .Jpg, .JpG, .JPg, .JPG: each letter lower or upper case. */
+  static List<String> caseVariants(List<String> extensions) {
+    List<String> variants = new ArrayList<>();
+    for (String extension : extensions) {
+      int letters = extension.length() - 1;
+      for (int mask = 0; mask < 1 << letters; mask++) {
+        StringBuilder variant = new StringBuilder(".");
+        for (int i = 0; i < letters; i++) {
+          char c = extension.charAt(i + 1);
+          variant.append((mask & (1 << (letters - 1 - i))) != 0 ? Character.toUpperCase(c) : c);
+        }
+        variants.add(variant.toString());
+      }
+    }
+    return List.copyOf(variants);
+  }
 
   /**
    * The queue and its dead-letter queue. The visibility timeout is six times the function's timeout, as AWS

@@ -156,7 +156,7 @@ class ClassifyHandlerTest {
 
     assertThat(failures(response)).isEmpty();
     assertThat(item("s3://offhours-images/big.jpg").get("reason").s())
-        .isEqualTo("object s3://offhours-images/big.jpg is 9.1 MB; the endpoint accepts at most 6.0 MB");
+        .isEqualTo("object s3://offhours-images/big.jpg is 9.5 MB; the endpoint accepts at most 6.3 MB");
     assertThat(s3.gets).isEmpty();
   }
 
@@ -167,7 +167,7 @@ class ClassifyHandlerTest {
     handler(100_000L).handleRequest(withObject("grew.jpg", 10L, "e1"), null);
 
     assertThat(item("s3://offhours-images/grew.jpg").get("reason").s())
-        .isEqualTo("object s3://offhours-images/grew.jpg is 0.1 MB; the endpoint accepts at most 0.1 MB");
+        .isEqualTo("object s3://offhours-images/grew.jpg is 113 kB; the endpoint accepts at most 100 kB");
     assertThat(runtime.requests).isEmpty();
   }
 

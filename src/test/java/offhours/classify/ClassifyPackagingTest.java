@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The Classify zip holds only offhours.aws, .classify and .results: their imports must stay inside that set. */
+/** The Classify zip holds only offhours.aws, .classify, .results and .units: their imports must stay inside that set. */
 class ClassifyPackagingTest {
 
   @Test
@@ -19,7 +19,7 @@ class ClassifyPackagingTest {
         .flatMap(p -> list(Path.of("src/main/java/offhours", p)))) {
       offending = files.flatMap(f -> lines(f).stream()
               .filter(l -> l.startsWith("import "))
-              .filter(l -> l.matches("import (static )?offhours\\.(?!aws\\.|classify\\.|results\\.).*")
+              .filter(l -> l.matches("import (static )?offhours\\.(?!aws\\.|classify\\.|results\\.|units\\.).*")
                   || l.contains("software.amazon.awssdk.services.sagemaker.")
                   || l.contains("software.amazon.awssdk.services.lambda.")
                   || l.contains("ai.onnxruntime"))
@@ -33,7 +33,7 @@ class ClassifyPackagingTest {
   void theClassifyPackagesUseNoJacksonBecauseTheZipCarriesNone() throws IOException {
     // Not only imports: a fully qualified com.fasterxml.jackson name would fail just the same in Lambda.
     List<String> offending;
-    try (Stream<Path> files = Stream.of("aws", "classify", "results")
+    try (Stream<Path> files = Stream.of("aws", "classify", "results", "units")
         .flatMap(p -> list(Path.of("src/main/java/offhours", p)))) {
       offending = files.flatMap(f -> lines(f).stream()
               .filter(l -> l.contains("com.fasterxml.jackson"))

@@ -131,9 +131,10 @@ class CliIT {
         .containsExactlyInAnyOrder("in/café au lait + 100%.png", "in/sub folder/ünïcødé photo.JPG", "in/a%20b.jpeg");
     assertThat(s3.headObject(r -> r.bucket(bucket).key("in/café au lait + 100%.png")).contentLength())
         .isEqualTo(png.length);
-    assertThat(run.out()).isEqualTo("uploaded 3 files (" + Format.bytes(png.length + 4) + ") to s3://" + bucket
+    assertThat(run.out()).isEqualTo("uploaded 3 files (" + offhours.units.Sizes.format(png.length + 4) + ") to s3://" + bucket
         + "/in/\n");
-    assertThat(run.err()).contains("skipped 1 file (not .jpg/.jpeg/.png, or hidden; add --all to upload non-images): ", "notes.txt")
+    assertThat(run.err()).contains("skipped 1 file in folders: 1 not .jpg, .jpeg or .png (would never get a result): ",
+            "notes.txt")
         .contains("uploaded s3://" + bucket + "/in/a%20b.jpeg (1 B)");
   }
 
@@ -207,6 +208,51 @@ class CliIT {
   }
 
   @Test
+  void resultsSayWhenMoreRowsMatchThanTheLimitShowsAndHowToSeeThem() throws IOException {
+    putResult("a.jpg", "CLASSIFIED", "Neutral", 0.9, null, "2026-11-25T10:00:01Z");
+    putResult("b.jpg", "CLASSIFIED", "Neutral", 0.8, null, "2026-11-25T10:00:02Z");
+    putResult("c.jpg", "CLASSIFIED", "Neutral", 0.7, null, "2026-11-25T10:00:03Z");
+
+    CliRun limited = run("results", "--limit", "2");
+    assertThat(limited.outLines()).hasSize(3).last().asString().startsWith("b.jpg");
+    assertThat(limited.err()).isEqualTo("more results match: these are the newest 2; see more with --limit 4,"
+        + " or narrow them with --label, --status or --key\n");
+    CliRun byLabel = run("results", "--label", "Neutral", "--limit", "1", "--json");
+    assertThat(jsonLines(byLabel)).extracting(j -> j.get("key").asText()).containsExactly("c.jpg");
+    assertThat(byLabel.err()).isEqualTo("more results match: these are the newest 1; see more with --limit 2\n");
+    assertThat(run("results", "--limit", "3").err()).as("exactly as many as the limit").isEmpty();
+  }
+
+  @Test
+  void controlCharactersFromTheTableAndFromFileNamesAreEscapedInTextAndKeptInJson() throws IOException {
+    String key = "evil\u001b]0;owned\u0007\u001b[2J.png";
+    putResult(key, "REJECTED", null, null, "the model said \u001b[31mred\u001b[0m\nsecond line",
+        "2026-11-25T10:00:01Z");
+    putResult("label.png", "CLASSIFIED", "La\u001b[8mbel", 0.5, null, "2026-11-25T10:00:02Z");
+    dynamoDb.putItem(r -> r.tableName(controlTable).item(Map.of("pk", AttributeValue.fromS("controller"),
+        "sk", AttributeValue.fromS("state"), "lastAction", AttributeValue.fromS("stop\u001b[2J"),
+        "overrideMode", AttributeValue.fromS("STOP\u009b"))));
+    Path file = Files.write(photos.resolve("up\u001b[2Jload.png"), new byte[] {1});
+
+    List<CliRun> text = List.of(run("results"), run("results", "--key", key), run("endpoint", "status"),
+        run("upload", file.toString()), run("upload", photos.resolve("gone\u001b[2J.png").toString()));
+    for (CliRun run : text) {
+      assertThat(run.out() + run.err()).as("%s%s", run.out(), run.err())
+          .doesNotContain("\u001b", "\u0007", "\u009b");
+    }
+    assertThat(text.get(0).out()).contains("evil\\x1b]0;owned\\x07\\x1b[2J.png", "La\\x1b[8mbel",
+        "the model said \\x1b[31mred\\x1b[0m\\x0asecond line");
+    assertThat(text.get(2).out()).contains("lastAction=stop\\x1b[2J", "manual override: STOP\\x9b");
+    assertThat(text.get(3).err()).contains("uploaded s3://" + bucket + "/up\\x1b[2Jload.png");
+    assertThat(text.get(4).err()).contains("no such file or folder: ", "gone\\x1b[2J.png");
+
+    List<JsonNode> json = jsonLines(run("results", "--json"));
+    assertThat(json).extracting(j -> j.get("key").asText()).contains(key);
+    assertThat(json).extracting(j -> j.get("reason").asText())
+        .contains("the model said \u001b[31mred\u001b[0m\nsecond line");
+  }
+
+  @Test
   void costReadsTheLedgerAndCountsEachDaysClassifiedImages() {
     new DynamoControlTable(dynamoDb, controlTable)
         .add(new Ledger.Day(java.time.LocalDate.parse("2026-11-25"), 7200, 0, 1, 1));
@@ -227,6 +273,21 @@ class CliIT {
     assertThat(day.get("costUsd").asDouble()).isEqualTo(1.0);
     assertThat(day.get("costPerImageUsd").asDouble()).isEqualTo(0.5);
     assertThat(day.get("alwaysOnCostUsd").asDouble()).isEqualTo(12.0);
+  }
+
+  @Test
+  void costOnANewStackCountsOnlyTheDaysSinceTheStackStarted() {
+    // The state file's process is this JVM: the "local stack" started when it did.
+    java.time.LocalDate started = java.time.LocalDate.ofInstant(
+        ProcessHandle.current().info().startInstant().orElseThrow(), java.time.ZoneOffset.UTC);
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+
+    CliRun run = run("cost", "--days", "7", "--time-zone", "UTC", "--json");
+
+    List<JsonNode> lines = jsonLines(run);
+    assertThat(lines.getFirst().get("date").asText()).isEqualTo(started.toString());
+    assertThat(lines).hasSize((int) java.time.temporal.ChronoUnit.DAYS.between(started, today) + 2); // days + total
+    assertThat(run.err()).isEqualTo("counting from " + started + ", the day the local stack started\n");
   }
 
   @Test
@@ -323,8 +384,8 @@ class CliIT {
     String template = """
         {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cli-it-cfn-%s"}}},
          "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
-                     "DeadLetterQueueUrl": {"Value": "%s"}}}
-        """.formatted(suffix, bucket, queueUrl, dlqUrl);
+                     "DeadLetterQueueUrl": {"Value": "%s"}, "ControlTableName": {"Value": "%s"}}}
+        """.formatted(suffix, bucket, queueUrl, dlqUrl, controlTable);
     try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
       cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
     }
@@ -338,6 +399,10 @@ class CliIT {
     CliRun results = run("results", "--stack", stack);
     assertThat(results.exitCode()).isEqualTo(1);
     assertThat(results.err()).startsWith("offhours: stack " + stack + " has no output ResultsTableName;");
+
+    CliRun cost = run("--stack", stack, "cost", "--days", "7", "--time-zone", "UTC");
+    assertThat(cost.err()).as("a stack created today counts today only").startsWith("counting from "
+        + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ", the day stack " + stack + " was created\n");
 
     CliRun missing = run("queue", "--stack", "no-such-stack-" + suffix);
     assertThat(missing.err()).startsWith(

@@ -30,6 +30,9 @@ class DemoScriptIT {
     // Every process the demo starts inherits this variable: afterwards none may be left.
     String marker = UUID.randomUUID().toString();
     pb.environment().put("OFFHOURS_TEST_MARKER", marker);
+    // Its temporary files go where TMPDIR says, as /tmp's would; afterwards nothing may be left there.
+    Path tmp = Files.createDirectory(cache.resolve("tmp"));
+    pb.environment().put("TMPDIR", tmp.toString());
     Process demo = pb.start();
     boolean finished = demo.waitFor(10, TimeUnit.MINUTES);
     if (!finished) {
@@ -52,6 +55,9 @@ class DemoScriptIT {
         .contains("REJECTED", "could not read the image");
     assertThat(progress).contains("endpoint offhours-endpoint is off", "7 of 7 uploads have a result");
     assertThat(processesMarkedWith(marker)).as("processes the demo left running (moto_server, containers)").isEmpty();
+    try (var left = Files.list(tmp)) {
+      assertThat(left.toList()).as("what the demo left in its TMPDIR").isEmpty();
+    }
   }
 
   /** Live processes whose environment holds the marker (Linux: /proc/PID/environ). */

@@ -94,6 +94,38 @@ class MainTest {
     assertThat(run("--verbose").err()).contains("unknown option --verbose for 'offhours'; see 'offhours --help'");
   }
 
+  /** Runs with clients for a deployed stack that fail with a message naming the stack the command asked for. */
+  CliRun runDeployed(String... args) {
+    return CliRun.run(cache, CLOCK, () -> {
+      throw CliException.failure("asked AWS for a deployed stack");
+    }, Commands.all(), args);
+  }
+
+  @Test
+  void globalOptionsWorkBeforeTheCommandAsAfterIt() {
+    for (List<String> args : List.of(List.of("--stack", "offhours", "endpoint", "start"),
+        List.of("--stack=offhours", "endpoint", "start"), List.of("endpoint", "--stack", "offhours", "start"),
+        List.of("endpoint", "start", "--stack", "offhours"), List.of("--json", "--stack", "offhours", "queue"))) {
+      CliRun run = runDeployed(args.toArray(String[]::new));
+      assertThat(run.err()).as("%s", args).isEqualTo("offhours: asked AWS for a deployed stack\n");
+      assertThat(run.exitCode()).isEqualTo(1);
+    }
+    assertThat(run("--json", "simulate", "--days", "1").out()).startsWith("{");
+  }
+
+  @Test
+  void aGlobalOptionIsRefusedWhereItDoesNotApplyOrIsIncomplete() {
+    CliRun local = runDeployed("--stack", "prod", "local", "status");
+    assertThat(local.exitCode()).isEqualTo(2);
+    assertThat(local.err()).isEqualTo("offhours: --stack does not apply to 'offhours local status';"
+        + " see 'offhours local status --help'\n");
+    assertThat(runDeployed("--stack").err()).contains("option --stack needs a value: --stack NAME");
+    assertThat(runDeployed("--stack", "--json", "queue").err()).contains("option --stack needs a value");
+    assertThat(runDeployed("--stack", "a", "queue", "--stack", "b").err()).contains("option --stack was given twice");
+    assertThat(runDeployed("--stack", "a", "--help").out()).contains("options, before or after the command",
+        "--stack NAME", "--json");
+  }
+
   @Test
   void unknownCommandSuggestsTheNearestOne() {
     CliRun run = run("reslts");
@@ -173,11 +205,11 @@ class MainTest {
   @Test
   void aMissingNameIsReportedWithItsSource() throws IOException {
     Target local = new Target("the local stack", "the local stack's state file f", true,
-        AwsClients.local(Region.US_EAST_1, Map.of()), Map.of());
+        AwsClients.local(Region.US_EAST_1, Map.of()), Map.of(), java.util.Optional.empty());
     assertThatThrownBy(() -> local.name(Name.QUEUE_URL)).hasMessageStartingWith(
         "the local stack's state file f has no names.queueUrl");
     Target deployed = new Target("stack prod", "stack prod", false, AwsClients.local(Region.US_EAST_1, Map.of()),
-        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")));
+        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")), java.util.Optional.empty());
     assertThat(deployed.name(Name.BUCKET)).isEqualTo("b");
     assertThatThrownBy(() -> deployed.name(Name.DLQ_URL)).hasMessageStartingWith(
         "stack prod has no output DeadLetterQueueUrl");
@@ -202,22 +234,50 @@ class MainTest {
   }
 
   @Test
-  void uploadPlanKeepsRelativeKeysAndSkipsNonImagesInFolders(@TempDir Path dir) throws IOException {
-    Files.createDirectories(dir.resolve("sub dir"));
-    Files.writeString(dir.resolve("sub dir/café + 100%.PNG"), "x");
-    Files.writeString(dir.resolve("a.jpeg"), "xy");
-    Files.writeString(dir.resolve("notes.txt"), "n");
-    Files.writeString(dir.resolve(".DS_Store"), "n");
-    UploadPlan plan = UploadPlan.of(List.of(dir.toString()), "batch", false);
-    assertThat(plan.items()).extracting(UploadPlan.Item::key)
-        .containsExactly("batch/a.jpeg", "batch/sub dir/café + 100%.PNG");
-    assertThat(plan.skipped()).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
-        "notes.txt", ".DS_Store");
-    assertThat(plan.totalBytes()).isEqualTo(3);
-    assertThat(UploadPlan.of(List.of(dir.toString()), "", true).items()).extracting(UploadPlan.Item::key)
-        .containsExactly("a.jpeg", "notes.txt", "sub dir/café + 100%.PNG");
-    assertThat(UploadPlan.of(List.of(dir.resolve("notes.txt").toString()), "", false).items())
-        .extracting(UploadPlan.Item::key).containsExactly("notes.txt");
+  void uploadPlanKeepsRelativeKeysOfEveryCaseOfImageAndCountsWhatItSkipsInFolders(@TempDir Path dir)
+      throws IOException {
+    Path photos = Files.createDirectories(dir.resolve("photos"));
+    Files.createDirectories(photos.resolve("sub dir"));
+    Files.writeString(photos.resolve("sub dir/café + 100%.PNG"), "x");
+    Files.writeString(photos.resolve("a.jpeg"), "xy");
+    Files.writeString(photos.resolve("IMG_1.Jpg"), "x");
+    Files.writeString(photos.resolve("b.JPeg"), "x");
+    Files.writeString(photos.resolve("notes.txt"), "n");
+    Files.writeString(photos.resolve(".DS_Store"), "n");
+    Path outside = Files.writeString(dir.resolve("secret.jpg"), "not in the folder");
+    Files.createSymbolicLink(photos.resolve("link.jpg"), outside);
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("far.png"), "x");
+    Files.createSymbolicLink(photos.resolve("linked folder"), elsewhere);
+
+    UploadPlan plan = UploadPlan.of(List.of(photos.toString()), "batch");
+
+    assertThat(plan.items()).extracting(UploadPlan.Item::key).containsExactly(
+        "batch/IMG_1.Jpg", "batch/a.jpeg", "batch/b.JPeg", "batch/sub dir/café + 100%.PNG");
+    assertThat(plan.skipped()).extracting(s -> s.file().getFileName() + " " + s.reason()).containsExactlyInAnyOrder(
+        "notes.txt NO_RESULT", ".DS_Store HIDDEN", "link.jpg LINK", "linked folder LINK");
+    assertThat(plan.totalBytes()).isEqualTo(5);
+    assertThat(UploadCommand.skipped(plan)).hasValueSatisfying(text -> assertThat(text).startsWith(
+        "skipped 4 files in folders: 1 not .jpg, .jpeg or .png (would never get a result), 1 hidden,"
+            + " 2 symbolic links (not followed): "));
+    assertThat(UploadCommand.skipped(UploadPlan.of(List.of(photos.resolve("a.jpeg").toString()), ""))).isEmpty();
+  }
+
+  @Test
+  void aNamedFileThatWouldNeverGetAResultOrALinkIsRefusedBeforeAnyUpload(@TempDir Path dir) throws IOException {
+    Path image = Files.writeString(dir.resolve("a.Png"), "x");
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "n");
+    Path link = Files.createSymbolicLink(dir.resolve("link.png"), image);
+
+    CliRun run = run("upload", image.toString(), notes.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("offhours: " + notes + " would never get a result: the bucket tells the pipeline"
+        + " only of keys ending in .jpg, .jpeg or .png (in any case); leave it out");
+    assertThatThrownBy(() -> UploadPlan.of(List.of(link.toString()), ""))
+        .hasMessage(link + " is a symbolic link, and upload does not follow links; name what it points to instead: "
+            + image);
+    assertThat(UploadPlan.of(List.of(image.toString()), "in").items()).extracting(UploadPlan.Item::key)
+        .containsExactly("in/a.Png");
   }
 
   @Test
@@ -227,7 +287,7 @@ class MainTest {
     Files.writeString(dir.resolve("a/x.jpg"), "1");
     Files.writeString(dir.resolve("b/x.jpg"), "2");
     assertThatThrownBy(() -> UploadPlan.of(List.of(dir.resolve("a/x.jpg").toString(),
-        dir.resolve("b/x.jpg").toString()), "", false))
+        dir.resolve("b/x.jpg").toString()), ""))
         .hasMessageContaining("would both be uploaded as 'x.jpg'");
   }
 
@@ -269,13 +329,37 @@ class MainTest {
   void resultsTableAlignsColumnsAndTruncatesLongReasons() {
     String reason = "not an image: the object starts with bytes 6e 6f 74 65 73 that are neither JPEG nor PNG,"
         + " so the endpoint was not asked";
-    String table = ResultsCommand.render(List.of(
+    List<ResultRow> rows = List.of(
         row("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.97312, null),
-        row("notes, not a photo.png", "REJECTED", null, null, reason)));
-    assertThat(table.lines().toList()).containsExactly(
+        row("notes, not a photo.png", "REJECTED", null, null, reason));
+    assertThat(ResultsCommand.render(rows, 80).lines().toList()).containsExactly(
         "KEY                     LABEL    SCORE  STATUS      REASON",
         "cats/tom.jpg            Neutral  0.973  CLASSIFIED",
-        "notes, not a photo.png  -        -      REJECTED    " + reason.substring(0, 59) + "…");
+        "notes, not a photo.png  -        -      REJECTED    " + reason.substring(0, 27) + "…");
+    assertThat(ResultsCommand.render(rows, 200).lines().toList()).as("a wide terminal shows the whole reason")
+        .last().asString().endsWith(reason);
+    assertThat(ResultsCommand.render(rows, 30).lines().toList()).as("a narrow one keeps 20 characters of it")
+        .last().asString().endsWith(reason.substring(0, 19) + "…");
+  }
+
+  @Test
+  void theTerminalWidthComesFromColumnsWithADefaultWhenItIsNotSet() {
+    assertThat(Terminal.columns(Map.of("COLUMNS", "87"))).isEqualTo(87);
+    assertThat(Terminal.columns(Map.of())).isEqualTo(Terminal.DEFAULT_COLUMNS);
+    assertThat(Terminal.columns(Map.of("COLUMNS", "wide"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
+    assertThat(Terminal.columns(Map.of("COLUMNS", "0"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
+  }
+
+  @Test
+  void controlCharactersAreShownAsEscapesInEveryTableCell() {
+    assertThat(Terminal.printable("a\u001b[2Jb\u0007\r\n\u009b\u007f\u202eexe.png")).isEqualTo(
+        "a\\x1b[2Jb\\x07\\x0d\\x0a\\x9b\\x7f\\u202eexe.png");
+    assertThat(Terminal.printable("café 写真 🚀.png")).isEqualTo("café 写真 🚀.png");
+    assertThat(Terminal.printableLines("one\ntwo\u001b")).isEqualTo("one\ntwo\\x1b");
+    String table = ResultsCommand.render(List.of(row("evil\u001b]0;owned\u0007.png", "REJECTED", "La\u001bbel", 0.5,
+        "bad\u001b[31m red")), 200);
+    assertThat(table).doesNotContain("\u001b", "\u0007")
+        .contains("evil\\x1b]0;owned\\x07.png", "La\\x1bbel", "bad\\x1b[31m red");
   }
 
   @Test
@@ -291,9 +375,9 @@ class MainTest {
 
   @Test
   void formatsSizesAndProgress() {
-    assertThat(Format.bytes(17)).isEqualTo("17 B");
-    assertThat(Format.bytes(1_300_000)).isEqualTo("1.3 MB");
-    assertThat(Format.bytes(812_400)).isEqualTo("812 kB");
+    assertThat(UploadCommand.tooLarge(new UploadPlan.Item(Path.of("big.jpg"), "big.jpg", 6_800_000)))
+        .as("the verdict's words and units (ClassifyHandlerTest)")
+        .isEqualTo("note: big.jpg is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED");
     assertThat(Progress.Bar.render(3, 7, 500, 1000, "cats/tom.jpg"))
         .isEqualTo("[############------------] 3/7 files  500 B/1.0 kB  cats/tom.jpg");
   }
@@ -333,6 +417,18 @@ class MainTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).isEqualTo("hello you\n");
     assertThat(CliRun.run(cache, CLOCK, () -> null, commands, "--help").out()).contains("  greet ");
+  }
+
+  @Test
+  void aDeployedStacksRegionIsFoundAsTheAwsCliFindsIt() {
+    software.amazon.awssdk.regions.providers.AwsRegionProvider profile = () -> Region.AP_SOUTH_1;
+    assertThat(Targets.userRegion(Map.of("AWS_REGION", "eu-central-1", "AWS_DEFAULT_REGION", "eu-west-1"), profile))
+        .isEqualTo(Region.EU_CENTRAL_1);
+    assertThat(Targets.userRegion(Map.of("AWS_DEFAULT_REGION", "eu-west-1"), profile)).isEqualTo(Region.EU_WEST_1);
+    assertThat(Targets.userRegion(Map.of("AWS_REGION", " "), profile)).isEqualTo(Region.AP_SOUTH_1);
+    assertThatThrownBy(() -> Targets.userRegion(Map.of(), () -> {
+      throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to load region");
+    })).hasMessage(Targets.NO_REGION);
   }
 
   @Test

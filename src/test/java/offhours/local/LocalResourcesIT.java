@@ -5,7 +5,6 @@ package offhours.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +12,7 @@ import offhours.aws.AwsClients.Service;
 import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import offhours.testing.Queues;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -81,12 +81,12 @@ class LocalResourcesIT {
   @Test
   void anUpperCaseImageUploadReachesTheQueueAndOtherFilesDoNot() {
     LocalResources.Provisioned p = resources.provision(names);
-    drain(p.queueUrl()); // S3 sends an s3:TestEvent when the notification is configured
+    Queues.drain(sqs, p.queueUrl()); // S3 sends an s3:TestEvent when the notification is configured
 
     s3.putObject(r -> r.bucket(p.bucket()).key("notes.txt"), RequestBody.fromString("not an image"));
     s3.putObject(r -> r.bucket(p.bucket()).key("holiday/IMG 0001.JPG"), RequestBody.fromBytes(new byte[] {-1, -40}));
 
-    List<Message> messages = drain(p.queueUrl());
+    List<Message> messages = Queues.drain(sqs, p.queueUrl());
     assertThat(messages).singleElement().satisfies(m -> assertThat(m.body())
         .contains("\"bucket\"").contains(p.bucket()).contains("IMG").contains(".JPG").doesNotContain("notes.txt"));
   }
@@ -150,26 +150,5 @@ class LocalResourcesIT {
 
   private Map<QueueAttributeName, String> attributes(String url) {
     return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes();
-  }
-
-  /** Receives until the queue answers empty twice; notifications arrive asynchronously in some emulators. */
-  private List<Message> drain(String url) {
-    var all = new java.util.ArrayList<Message>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    int empty = 0;
-    while (empty < 2 && System.nanoTime() < deadline) {
-      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
-          .messages();
-      if (batch.isEmpty()) {
-        empty++;
-      }
-      for (Message m : batch) {
-        sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
-        if (!m.body().contains("s3:TestEvent")) {
-          all.add(m);
-        }
-      }
-    }
-    return all;
   }
 }

@@ -3,6 +3,8 @@ package offhours.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -38,10 +40,27 @@ class StackSpecTest {
   }
 
   @Test
-  void notificationCoversLowerAndUpperCaseImageSuffixesWithLowerCaseRuleNames() {
-    assertThat(StackSpec.NOTIFICATION.suffixes()).containsExactly(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG");
+  void notificationCoversEveryCaseVariantOfTheImageSuffixesWithLowerCaseRuleNames() {
+    assertThat(StackSpec.NOTIFICATION.suffixes()).hasSize(8 + 16 + 8).doesNotHaveDuplicates()
+        .startsWith(".jpg", ".jpG", ".jPg").contains(".Jpg", ".JPeg", ".jpEG", ".Png", ".PNG").endsWith(".PNG");
+    assertThat(StackSpec.NOTIFICATION.suffixes()).allSatisfy(s -> assertThat(s.toLowerCase(Locale.ROOT))
+        .isIn(StackSpec.IMAGE_EXTENSIONS));
     assertThat(StackSpec.NOTIFICATION.filterRuleName()).isEqualTo("suffix");
     assertThat(StackSpec.NOTIFICATION.event()).isEqualTo("s3:ObjectCreated:*");
+  }
+
+  @Test
+  void theNotificationsPredicateSaysWhichKeysGetAResult() {
+    assertThat(List.of("IMG_1.Jpg", "a.Png", "b.JPeg", "photo.jpg", "x/y z.PNG", ".jpeg"))
+        .allMatch(StackSpec.NOTIFICATION::matches);
+    assertThat(List.of("notes.txt", "a.jpg.txt", "jpg", "a.jp g", "a.gif", "a.JPG ", "a.pngx"))
+        .noneMatch(StackSpec.NOTIFICATION::matches);
+  }
+
+  @Test
+  void overlappingSuffixesAreRefusedAsS3RefusesThem() {
+    assertThatThrownBy(() -> new StackSpec.Notification("s3:ObjectCreated:*", "suffix", List.of(".jpg", "jpg")))
+        .hasMessage("S3 refuses overlapping suffixes: jpg and .jpg");
   }
 
   @Test

@@ -35,9 +35,10 @@ class TemplateMatchesStackSpecTest {
 
   @Test
   void aChangedSuffixInTheTemplateIsReported() throws IOException {
+    List<String> changed = StackSpec.NOTIFICATION.suffixes().stream().map(x -> x.equals(".png") ? ".gif" : x).toList();
     assertThat(driftOf(template().replace("Value: .png}", "Value: .gif}")))
-        .containsExactly("ImagesBucket notification suffixes: template.yaml has [.jpg, .jpeg, .gif, .JPG, .JPEG, .PNG],"
-            + " StackSpec says [.jpg, .jpeg, .png, .JPG, .JPEG, .PNG]");
+        .containsExactly("ImagesBucket notification suffixes: template.yaml has " + changed + ", StackSpec says "
+            + StackSpec.NOTIFICATION.suffixes());
   }
 
   @Test

@@ -1,0 +1,40 @@
+package offhours.units;
+
+import java.util.Locale;
+
+/**
+ * Sizes as offhours shows them, everywhere: the CLI's upload notes and progress, and the consumer's verdicts. One
+ * unit system, decimal (1 kB = 1,000 bytes, 1 MB = 1,000,000 bytes), as S3's console counts and as the
+ * 12,000,000-byte package budget is stated. This package is part of the Classify function's zip: keep it free of
+ * dependencies.
+ */
+public final class Sizes {
+
+  private static final String[] UNITS = {"kB", "MB", "GB", "TB"};
+
+  private Sizes() {}
+
+  /** 17 B, 812 kB, 1.3 MB, 12 MB: one decimal below 10 of a unit, none above. */
+  public static String format(long bytes) {
+    if (bytes < 1000) {
+      return bytes + " B";
+    }
+    double value = bytes;
+    int unit = -1;
+    while (value >= 999.95 && unit < UNITS.length - 1) {
+      value /= 1000;
+      unit++;
+    }
+    return String.format(Locale.ROOT, value < 9.95 ? "%.1f %s" : "%.0f %s", value, UNITS[unit]);
+  }
+
+  /**
+   * {@code bytes} as {@link #format} shows it, with the exact count added when the rounded text would read the same
+   * as {@code other}'s while the sizes differ: "6.3 MB (6,300,000 bytes)" next to a limit of 6,291,456 bytes.
+   */
+  public static String formatAgainst(long bytes, long other) {
+    String text = format(bytes);
+    return bytes != other && text.equals(format(other))
+        ? text + String.format(Locale.ROOT, " (%,d bytes)", bytes) : text;
+  }
+}

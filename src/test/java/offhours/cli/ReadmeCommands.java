@@ -1,0 +1,118 @@
+package offhours.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every {@code scripts/...} command the README shows, in code blocks and in inline code, and the test that runs each
+ * one. A command the README gains without an entry here fails {@link ReadmeCommandsTest}; so does an entry whose
+ * command the README no longer shows, or whose test does not exist.
+ */
+final class ReadmeCommands {
+
+  static final Path README = Path.of("README.md");
+
+  /** Run by CI: .ci/run runs it, and that run is the test suite itself. */
+  static final String CI = ".ci/run";
+
+  static final String LOCAL_STACK = "offhours.cli.ReadmeCommandsIT#theReadmeCommandsRunAgainstTheLocalStack";
+
+  /**
+   * README command line -> the test that runs it ("class#method"). Commands against a deployed stack (--stack)
+   * cannot reach AWS here: {@link ReadmeCommandsTest} parses each and checks it resolves to the named stack, and
+   * ReadmeCommandsIT runs the same command against the local stack.
+   */
+  static final Map<String, String> COVERED = ordered(
+      "scripts/demo", "offhours.cli.DemoScriptIT#demoClassifiesTheBundledPhotosRejectsTheBadUploadsAndExitsZero",
+      "scripts/test", CI,
+      "scripts/demo DIR", "offhours.cli.DemoOptionsIT#aUsersOwnOnnxModelAndLabelsServeTheDemo",
+      "scripts/offhours cost", LOCAL_STACK,
+      "scripts/offhours simulate --days 7 --trace office-hours", LOCAL_STACK,
+      "scripts/offhours", "offhours.cli.CliIT#theWrapperScriptRunsTheCli",
+      "scripts/offhours local start", LOCAL_STACK,
+      "scripts/offhours upload PATH...", LOCAL_STACK,
+      "scripts/offhours queue", LOCAL_STACK,
+      "scripts/offhours endpoint status", LOCAL_STACK,
+      "scripts/offhours endpoint start --until 18:00", LOCAL_STACK,
+      "scripts/offhours results --label Neutral --json", LOCAL_STACK,
+      "scripts/offhours endpoint stop", LOCAL_STACK,
+      "scripts/offhours local stop", LOCAL_STACK,
+      "scripts/demo --model model.onnx --labels labels.txt",
+      "offhours.cli.DemoOptionsIT#aUsersOwnOnnxModelAndLabelsServeTheDemo",
+      "scripts/demo --container-command \"python serve.py\" --labels labels.txt",
+      "offhours.cli.DemoOptionsIT#aUsersOwnContainerCommandServesTheDemo",
+      "scripts/offhours --stack offhours endpoint start", LOCAL_STACK,
+      "scripts/offhours --stack offhours results", LOCAL_STACK,
+      "OFFHOURS_TEST_AWS_ENDPOINT=http://localhost:4566 scripts/test",
+      "offhours.testing.ExternalEndpointSwitchIT#anExternalEndpointReceivesTheResourcesAndNoMotoServerIsStarted",
+      // The package lines only, with --quick: the timed lines take minutes and a test must not judge time.
+      "scripts/bench", "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits",
+      "scripts/bench --quick", "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits");
+
+  /** "scripts/NAME" where NAME is a script, optionally after VAR=value assignments, up to a comment. */
+  private static final Pattern COMMAND =
+      Pattern.compile("^((?:[A-Z_][A-Z0-9_]*=\\S*\\s+)*scripts/[a-z]+\\b.*?)\\s*(?:#.*)?$");
+  private static final Pattern INLINE = Pattern.compile("`([^`\\n]+)`");
+
+  private ReadmeCommands() {}
+
+  static String readme() {
+    try {
+      return Files.readString(README);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The commands in order of first appearance, each once. */
+  static List<String> extract(String markdown) {
+    Set<String> commands = new LinkedHashSet<>();
+    boolean inBlock = false;
+    for (String line : markdown.split("\n", -1)) {
+      if (line.strip().startsWith("```")) {
+        inBlock = !inBlock;
+        continue;
+      }
+      if (inBlock) {
+        addIfCommand(commands, line.strip());
+      } else {
+        Matcher inline = INLINE.matcher(line);
+        while (inline.find()) {
+          addIfCommand(commands, inline.group(1).strip());
+        }
+      }
+    }
+    return List.copyOf(commands);
+  }
+
+  private static void addIfCommand(Set<String> commands, String text) {
+    Matcher command = COMMAND.matcher(text);
+    if (command.matches()) {
+      commands.add(command.group(1).strip());
+    }
+  }
+
+  /** The README's commands that {@code test} runs, in README order. */
+  static List<String> coveredBy(String test) {
+    return extract(readme()).stream().filter(c -> test.equals(COVERED.get(c))).toList();
+  }
+
+  private static Map<String, String> ordered(String... pairs) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (map.put(pairs[i], pairs[i + 1]) != null) {
+        throw new IllegalArgumentException("listed twice: " + pairs[i]);
+      }
+    }
+    return map;
+  }
+}

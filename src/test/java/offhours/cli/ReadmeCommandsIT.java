@@ -1,0 +1,164 @@
+package offhours.cli;
+
+// Needs: moto_server, Maven (scripts/offhours builds the project if needed), node and npm the first time the default
+// model is converted into the shared cache.
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.local.LocalStackState;
+import offhours.local.model.DefaultModel;
+import offhours.results.ResultsTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The README's commands, read from README.md and run as written through scripts/offhours against a local stack that
+ * the README's own 'local start' starts and 'local stop' stops. Placeholders become real values (PATH... a folder with
+ * a photo); a command with '--stack offhours' runs as the same command against the local stack. Afterwards nothing of
+ * the stack is left in TMPDIR or the cache's local/ folder.
+ */
+class ReadmeCommandsIT {
+
+  private static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final Duration DEADLINE = Duration.ofSeconds(180);
+
+  @TempDir Path cache;
+  @TempDir Path work;
+
+  @Test
+  void theReadmeCommandsRunAgainstTheLocalStack() throws Exception {
+    List<String> commands = ReadmeCommands.coveredBy(ReadmeCommands.LOCAL_STACK);
+    String start = "scripts/offhours local start";
+    String stop = "scripts/offhours local stop";
+    assertThat(commands).contains(start, stop);
+    List<String> ordered = new ArrayList<>(List.of(start));
+    commands.stream().filter(c -> !c.equals(start) && !c.equals(stop)).forEach(ordered::add);
+    ordered.add(stop);
+
+    // The model conversion is shared with the other tests; state, logs and temporary files are this test's own.
+    Files.createSymbolicLink(cache.resolve("models"),
+        Files.createDirectories(DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")))
+            .resolve("models")));
+    Path tmp = Files.createDirectory(work.resolve("tmp"));
+    Path photos = Files.createDirectory(work.resolve("photos"));
+    Files.copy(ROOT.resolve("src/demo/images/chelsea.png"), photos.resolve("chelsea.png"));
+
+    Map<String, Run> ran = new LinkedHashMap<>();
+    boolean stopped = false;
+    try {
+      for (String command : ordered) {
+        if (command.contains(" results") && !ran.containsKey("result")) {
+          awaitResult("chelsea.png");
+          ran.put("result", null);
+        }
+        Run run = offhours(tmp, args(command, photos));
+        assertThat(run.code).as("%s:%n%s%s", command, run.out, run.err).isZero();
+        ran.put(command, run);
+        stopped = command.equals(stop);
+      }
+    } finally {
+      if (!stopped) {
+        offhours(tmp, List.of("local", "stop"));
+      }
+      Files.deleteIfExists(cache.resolve("models")); // the link only: the shared models stay
+    }
+
+    assertThat(ran.get("scripts/offhours upload PATH...").out).startsWith("uploaded 1 file (");
+    assertThat(ran.get("scripts/offhours queue").out).startsWith("queue offhours-queue: ");
+    assertThat(ran.get("scripts/offhours endpoint status").out).startsWith("endpoint offhours-endpoint: ");
+    assertThat(ran.get("scripts/offhours endpoint start --until 18:00").out).startsWith("controller (start):");
+    assertThat(ran.get("scripts/offhours results --label Neutral --json").out)
+        .contains("\"key\":\"chelsea.png\"", "\"status\":\"CLASSIFIED\"");
+    assertThat(ran.get("scripts/offhours --stack offhours results").out).contains("chelsea.png", "CLASSIFIED");
+    assertThat(ran.get("scripts/offhours --stack offhours endpoint start").out).startsWith("controller (start):");
+    assertThat(ran.get("scripts/offhours endpoint stop").out).startsWith("controller (stop):");
+    assertThat(ran.get("scripts/offhours cost").out).contains("total");
+    assertThat(ran.get("scripts/offhours simulate --days 7 --trace office-hours").out).contains("saved vs 24/7");
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left.toList()).as("what the commands and the stack left in TMPDIR").isEmpty();
+    }
+    try (Stream<Path> local = Files.list(cache.resolve("local"))) {
+      assertThat(local.map(p -> p.getFileName().toString())).as("the stack's own temporary directory")
+          .noneMatch(name -> name.startsWith(OwnTmpdir.PREFIX));
+    }
+  }
+
+  /** The words after scripts/offhours; PATH... is the photo folder, "--stack offhours" the local stack. */
+  private static List<String> args(String command, Path photos) {
+    List<String> words = new ArrayList<>(List.of(command.substring("scripts/offhours".length()).strip().split(" ")));
+    int stack = words.indexOf("--stack");
+    if (stack >= 0) {
+      words.subList(stack, stack + 2).clear();
+    }
+    words.replaceAll(w -> w.equals("PATH...") ? photos.toString() : w);
+    return words;
+  }
+
+  /** Reads the results table of the stack 'local start' recorded until the upload has its result. */
+  private void awaitResult(String key) throws Exception {
+    LocalStackState state = LocalStackState.read(LocalStackState.file(cache));
+    Map<Service, URI> endpoints = new EnumMap<>(Service.class);
+    endpoints.put(Service.DYNAMODB, state.endpoints().get("dynamodb"));
+    try (AwsClients clients = AwsClients.local(Region.of(state.region()), endpoints);
+        DynamoDbClient dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
+      ResultsTable results = new ResultsTable(dynamoDb, state.names().get("resultsTable"));
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      while (results.byKey(state.names().get("bucket"), key).isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("no result for " + key + " within " + DEADLINE + "; stack log: "
+              + cache.resolve("local/logs/stack.log"));
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  /**
+   * scripts/offhours with this test's cache and TMPDIR, in a zone where it is about noon, so that the README's
+   * "--until 18:00" is later today whenever the test runs.
+   */
+  private Run offhours(Path tmp, List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
+    command.addAll(args);
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().put("OFFHOURS_CACHE", cache.toString());
+    pb.environment().put("TMPDIR", tmp.toString());
+    pb.environment().put("TZ", noonZone());
+    pb.environment().remove("COLUMNS");
+    Process process = pb.start();
+    if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish within " + DEADLINE);
+    }
+    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** Etc/GMT-N is UTC+N (POSIX signs): the whole-hour zone where it is now 12:00 to 12:59. */
+  static String noonZone() {
+    int offset = 12 - ZonedDateTime.now(ZoneOffset.UTC).getHour(); // -11 .. 12
+    return offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
+  }
+}
