@@ -62,10 +62,10 @@ final class ResultsRoute {
     }
     answer.put("uploadedAt", head.lastModified());
     answer.put("sizeBytes", head.contentLength());
-    if (!queued(key)) {
+    if (!StackSpec.NOTIFICATION.matches(key)) {
       answer.put("state", "NOT_QUEUED");
-      answer.put("reason", "offhours classifies keys ending in " + String.join(" ", StackSpec.NOTIFICATION.suffixes())
-          + "; the bucket sends no notification for this one. Upload it under such a name.");
+      answer.put("reason", "offhours classifies keys ending in " + String.join(", ", StackSpec.IMAGE_EXTENSIONS)
+          + " (any case); the bucket sends no notification for this one. Upload it under such a name.");
       return ApiResponse.json(200, answer);
     }
     StackObserver.Observed seen = observer.get();
@@ -104,11 +104,6 @@ final class ResultsRoute {
     }
     throw new IllegalArgumentException("limit must be a whole number from 1 to " + ResultsQuery.MAX_LIMIT
         + ", got '" + text + "'");
-  }
-
-  /** Whether the bucket's notification (case-sensitive suffixes) sends this key to the queue. */
-  static boolean queued(String key) {
-    return StackSpec.NOTIFICATION.suffixes().stream().anyMatch(key::endsWith);
   }
 
   private static ApiResponse missing(String bucket, String key) {

@@ -33,7 +33,7 @@ final class UiCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(PORT, PRICE, ZONE, Option.STACK);
+    return List.of(PORT, PRICE, ZONE, Option.JSON, Option.STACK);
   }
 
   @Override
@@ -44,7 +44,7 @@ final class UiCommand implements Command {
         (filter by label and status, search by key), takes uploads by drag and drop, shows the
         endpoint, the controller's reason, the queue and the dead-letter queue with start, stop and
         auto buttons, and charts the savings ledger per day. Nothing is loaded from the network.
-        It runs until Ctrl-C.
+        It runs until Ctrl-C. With --json, prints {"url", "stack"} on one line instead.
 
         examples:
           offhours ui
@@ -78,8 +78,13 @@ final class UiCommand implements Command {
       target.close();
       stopped.countDown();
     }, "offhours-ui-stop"));
-    call.out().println("offhours ui for " + target.description() + ": " + server.url());
-    call.out().println("the address carries the page's token: keep it to yourself. Ctrl-C stops the page.");
+    if (call.json()) {
+      call.out().println(Json.line(Json.object().put("url", server.url().toString())
+          .put("stack", target.description())));
+    } else {
+      call.out().println("offhours ui for " + target.description() + ": " + server.url());
+      call.out().println("the address carries the page's token: keep it to yourself. Ctrl-C stops the page.");
+    }
     call.out().flush();
     stopped.await();
     return 0;

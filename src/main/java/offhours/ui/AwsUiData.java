@@ -86,7 +86,12 @@ public final class AwsUiData implements UiData, AutoCloseable {
     CostReport report = CostReport.fromAws(dynamo, target.name(Name.CONTROL_TABLE), target.name(Name.RESULTS_TABLE),
         pricing.zone(), to.minusDays(days - 1L), to, pricing.instanceType(), pricing.instanceCount(),
         pricing.hourlyPriceUsd());
+    // Days before the stack existed were not days the endpoint was off: the page counts the saving from 'since'.
+    LocalDate since = target.created().map(t -> LocalDate.ofInstant(t, pricing.zone()))
+        .filter(d -> d.isAfter(to.minusDays(days - 1L))).map(d -> d.isAfter(to) ? to : d)
+        .orElse(to.minusDays(days - 1L));
     Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("since", since);
     answer.put("days", report.days().stream().map(r -> row(soFar(r, to))).toList());
     answer.put("instanceType", pricing.instanceType());
     answer.put("instanceCount", pricing.instanceCount());

@@ -369,10 +369,11 @@
     return x < 0.01 && x > 0 ? '$' + x.toFixed(4) : '$' + x.toFixed(2);
   }
 
-  /** The chart's days (a week at least) and the sums from the first day the endpoint existed on. */
+  /** The chart's days (a week at least) and the sums from the day the stack came to exist. */
   function recent(ledger) {
     const all = ledger.days || [];
-    let first = all.findIndex((d) => d.endpointHours > 0 || d.images > 0);
+    const since = ledger.since || (all.length ? all[0].date : null);
+    let first = all.findIndex((d) => d.date >= since);
     if (first < 0) first = all.length - 1;
     const days = all.slice(Math.min(first, Math.max(0, all.length - 7)));
     const counted = all.slice(first);
@@ -383,7 +384,7 @@
     const images = sum((d) => d.images);
     return {
       days,
-      since: all.length ? all[first].date : null,
+      since,
       total: {
         endpointHours: hours, alwaysOnHours: always, images, costUsd: cost,
         costPerImageUsd: images ? cost / images : NaN, savedUsd: sum((d) => d.alwaysOnCostUsd) - cost,
@@ -408,7 +409,8 @@
     const bar = Math.min(26, slot * 0.62);
     days.forEach((d, i) => {
       const x = left + i * slot + (slot - bar) / 2;
-      const hAlways = (d.alwaysOnHours / max) * height;
+      // A day before the stack existed has no always-on bar: nothing could have run then.
+      const hAlways = d.date >= since ? (d.alwaysOnHours / max) * height : 0;
       const hOn = Math.max(d.endpointHours > 0 ? 1.5 : 0, (d.endpointHours / max) * height);
       const group = svg('g');
       group.append(svg('title', {}, d.date + ': endpoint on ' + d.endpointHours.toFixed(2) + ' h of '

@@ -140,6 +140,13 @@ class ApiLocalIT {
       assertThat(pages(api, "/results?key=copies/&limit=2")).extracting(r -> r.get("key").asText())
           .containsExactlyInAnyOrderElementsOf(copies);
 
+      f.upload("chelsea.png", IMAGES.resolve("chelsea.png"));
+      f.await("a result for chelsea.png", DEADLINE, () -> f.results().size() == 9);
+      for (String line : readmeCurlLines()) {
+        assertThat(curl(line, f.stack.apiEndpoint().toString(), f.stack.apiToken()))
+            .as("README: %s", line).startsWith("200 {");
+      }
+
       assertThat(api.json("GET", "/results?limit=0", null, 400).get("message").asText())
           .isEqualTo("limit must be a whole number from 1 to 100, got '0'");
       String next = api.json("GET", "/results?limit=1", null, 200).get("next").asText();
@@ -177,6 +184,28 @@ class ApiLocalIT {
       assertThat(api.send("POST", "/classify", new byte[10 * 1024 * 1024 + 1], "image/png").statusCode())
           .as("over API Gateway's 10 MB").isEqualTo(413);
     }
+  }
+
+  /** The curl lines of the README's section on the HTTP API. */
+  private static List<String> readmeCurlLines() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    String section = readme.substring(readme.indexOf("### The HTTP API"), readme.indexOf("## Deploy on AWS"));
+    List<String> lines = section.lines().filter(l -> l.startsWith("curl ")).toList();
+    assertThat(lines).as("curl lines in the README's HTTP API section").hasSizeGreaterThanOrEqualTo(4);
+    return lines;
+  }
+
+  /** Runs a README line as a user would, in bash from the repository, with the variables 'local start' prints. */
+  private static String curl(String line, String api, String token) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", line + " -o \"$BODY\" -w '%{http_code} ' && cat \"$BODY\"")
+        .redirectErrorStream(true);
+    Path body = Files.createTempFile("api-body", ".json");
+    pb.environment().putAll(Map.of("OFFHOURS_API", api, "OFFHOURS_API_TOKEN", token, "BODY", body.toString()));
+    Process process = pb.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("%s: %s", line, out).isZero();
+    Files.delete(body);
+    return out;
   }
 
   /** Follows 'next' from {@code first} to the last page; every result of every page, in order. */
