@@ -2,8 +2,6 @@ package offhours.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import java.time.DateTimeException;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -15,11 +13,6 @@ import offhours.ui.UiServer;
 final class UiCommand implements Command {
 
   private static final Option PORT = Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");
-  private static final Option PRICE = Option.value("price", "USD",
-      "price of one instance-hour for the savings chart (default "
-          + StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD") + ")");
-  private static final Option ZONE = Option.value("time-zone", "ZONE",
-      "the zone of the ledger's days, as the controller's TIME_ZONE (default: this machine's)");
 
   @Override
   public String name() {
@@ -33,7 +26,7 @@ final class UiCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(PORT, PRICE, ZONE, Option.JSON, Option.STACK);
+    return List.of(PORT, CostCommand.PRICE, CostCommand.ZONE, Option.JSON, Option.STACK);
   }
 
   @Override
@@ -58,16 +51,8 @@ final class UiCommand implements Command {
     if (port > 65_535) {
       throw CliException.usage("--port needs a port number up to 65535, got " + port);
     }
-    double price = call.args().value(PRICE.name()).map(CostCommand::price)
-        .orElse(Double.parseDouble(StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")));
-    ZoneId zone;
-    try {
-      zone = call.args().value(ZONE.name()).map(ZoneId::of).orElse(call.context().zone());
-    } catch (DateTimeException e) {
-      throw CliException.usage("--time-zone needs an IANA zone such as Europe/Berlin, got '"
-          + call.args().value(ZONE.name()).get() + "'");
-    }
-    AwsUiData.Pricing pricing = new AwsUiData.Pricing(zone, StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"), 1, price);
+    AwsUiData.Pricing pricing = new AwsUiData.Pricing(CostCommand.zone(call),
+        StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"), 1, CostCommand.price(call));
     Target target = call.target();
     AwsUiData data = new AwsUiData(target, pricing, call.context().clock(), action -> control(target, action));
     UiServer server = UiServer.start(data, port);

@@ -2,23 +2,16 @@ package offhours.ui;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
+import offhours.local.api.Loopback;
 
 /**
  * The page of {@code offhours ui} and its JSON, on 127.0.0.1 only.
@@ -43,38 +36,23 @@ public final class UiServer implements AutoCloseable {
       "/assets/icon.svg", "image/svg+xml");
 
   private final UiData data;
-  private final HttpServer server;
-  private final ExecutorService threads;
-  private final byte[] token;
+  private final Loopback server;
+  private final String token;
 
   private UiServer(UiData data, int port, String token) throws IOException {
     this.data = Objects.requireNonNull(data, "data");
-    this.token = token.getBytes(StandardCharsets.US_ASCII);
-    this.threads = Executors.newFixedThreadPool(8, r -> {
-      Thread t = new Thread(r, "offhours-ui-http");
-      t.setDaemon(true);
-      return t;
-    });
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-    server.setExecutor(threads);
-    server.createContext("/", this::serve);
-    server.start();
+    this.token = token;
+    this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve);
   }
 
   /** Serves {@code data} on 127.0.0.1:{@code port} (0: a free port) with a new random token. */
   public static UiServer start(UiData data, int port) throws IOException {
-    byte[] random = new byte[24];
-    new SecureRandom().nextBytes(random);
-    return new UiServer(data, port, HexFormat.of().formatHex(random));
+    return new UiServer(data, port, Loopback.randomToken(24));
   }
 
   /** The page's address, with its token: the one thing to open. */
   public URI url() {
-    return URI.create(origin() + "/?token=" + new String(token, StandardCharsets.US_ASCII));
-  }
-
-  private String origin() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return URI.create(server.origin() + "/?token=" + token);
   }
 
   private void serve(HttpExchange exchange) throws IOException {
@@ -182,14 +160,12 @@ public final class UiServer implements AutoCloseable {
 
   /** Why a request is refused ("401 ..." or "403 ..."), or null. */
   private String refusal(HttpExchange exchange, String path) {
-    int port = server.getAddress().getPort();
     Headers headers = exchange.getRequestHeaders();
-    String host = headers.getFirst("Host");
-    if (host == null || !(host.equals("127.0.0.1:" + port) || host.equals("localhost:" + port))) {
-      return "403 this page answers only at " + origin();
+    if (!server.isThisServer(headers.getFirst("Host"))) {
+      return "403 this page answers only at " + server.origin();
     }
     String origin = headers.getFirst("Origin");
-    if (origin != null && !origin.equals(origin()) && !origin.equals("http://localhost:" + port)) {
+    if (origin != null && !server.isOwnOrigin(origin)) {
       return "403 requests from other sites are refused";
     }
     if (ASSETS.containsKey(path)) {
@@ -199,7 +175,7 @@ public final class UiServer implements AutoCloseable {
     if (given == null && exchange.getRequestMethod().equals("GET")) {
       given = Requests.query(exchange.getRequestURI().getRawQuery()).get("token");
     }
-    if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.US_ASCII), token)) {
+    if (!Loopback.sameToken(given, token)) {
       return "401 open the address 'offhours ui' printed: it carries the page's token";
     }
     return null;
@@ -244,7 +220,6 @@ public final class UiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
+    server.close();
   }
 }

@@ -2,30 +2,22 @@ package offhours.local.api;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import offhours.api.ApiResponse;
 import offhours.api.ApiRoutes;
 import offhours.api.HttpEvents;
@@ -49,40 +41,29 @@ public final class LocalApiGateway implements AutoCloseable {
   /** Lambda's synchronous invocation limit: a bigger event never reaches the function. */
   static final int MAX_EVENT_BYTES = 6_291_456;
 
-  private final HttpServer server;
-  private final ExecutorService threads;
+  private final Loopback server;
   private final RequestStreamHandler handler;
-  private final byte[] token;
+  private final String token;
   private final Clock clock;
 
   private LocalApiGateway(RequestStreamHandler handler, String token, Clock clock) throws IOException {
     this.handler = handler;
-    this.token = token.getBytes(StandardCharsets.US_ASCII);
+    this.token = token;
     this.clock = clock;
-    this.threads = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "local-api-http");
-      t.setDaemon(true);
-      return t;
-    });
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(threads);
-    server.createContext("/", this::serve);
-    server.start();
+    this.server = Loopback.serve(0, 4, "local-api-http", this::serve);
   }
 
   /** Serves {@code handler} on a free port of 127.0.0.1 with a new random token. */
   public static LocalApiGateway start(RequestStreamHandler handler, Clock clock) throws IOException {
-    byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
-    return new LocalApiGateway(handler, HexFormat.of().formatHex(random), clock);
+    return new LocalApiGateway(handler, Loopback.randomToken(32), clock);
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create(server.origin());
   }
 
   public String token() {
-    return new String(token, StandardCharsets.US_ASCII);
+    return token;
   }
 
   /** Where {@code offhours local start} keeps the token: local/api-token under the cache directory. */
@@ -160,17 +141,16 @@ public final class LocalApiGateway implements AutoCloseable {
   /** Why a request is refused ("401 ..." or "403 ..."), or null. */
   private String refusal(HttpExchange exchange) {
     String host = exchange.getRequestHeaders().getFirst("Host");
-    int port = server.getAddress().getPort();
-    if (host == null || !(host.equals("127.0.0.1:" + port) || host.equals("localhost:" + port))) {
-      return "403 Host '" + host + "' is not this server; call http://127.0.0.1:" + port;
+    if (!server.isThisServer(host)) {
+      return "403 Host '" + host + "' is not this server; call " + server.origin();
     }
     if (exchange.getRequestHeaders().containsKey("Origin")) {
       return "403 requests from web pages (with an Origin header) are refused";
     }
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    byte[] given = authorization != null && authorization.startsWith("Bearer ")
-        ? authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.US_ASCII) : new byte[0];
-    if (!MessageDigest.isEqual(given, token)) {
+    String given = authorization != null && authorization.startsWith("Bearer ")
+        ? authorization.substring("Bearer ".length()).strip() : null;
+    if (!Loopback.sameToken(given, token)) {
       return "401 send 'Authorization: Bearer TOKEN' with the token of this local stack (the file local/api-token"
           + " under offhours' cache directory; 'scripts/offhours local status' prints the command)";
     }
@@ -188,7 +168,6 @@ public final class LocalApiGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
+    server.close();
   }
 }
