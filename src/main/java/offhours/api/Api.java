@@ -3,6 +3,8 @@ package offhours.api;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import offhours.inference.InferenceClient;
+import offhours.inference.ModelContract;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,14 +27,16 @@ public final class Api {
   /** Every collaborator given: the Lambda handler and local mode build the clients. */
   public Api(S3Client s3, SqsClient sqs, DynamoDbClient dynamo, SageMakerRuntimeClient runtime, ApiConfig config,
       Clock clock) {
-    ApiConfig resolved = ClassifyRoute.resolveLabels(config, s3);
-    this.config = resolved;
-    this.observer = new StackObserver(dynamo, sqs, resolved.controller().controlTableName(),
-        resolved.controller().queueUrl(), resolved.controller().dlqUrl(), resolved.controller().zone(), clock);
-    String resultsTable = resolved.controller().resultsTableName();
-    this.results = new ResultsRoute(resolved, s3, new ResultsTable(dynamo, resultsTable),
+    this.config = config;
+    this.observer = new StackObserver(dynamo, sqs, config.controller().controlTableName(),
+        config.controller().queueUrl(), config.controller().dlqUrl(), config.controller().zone(), clock);
+    String resultsTable = config.controller().resultsTableName();
+    this.results = new ResultsRoute(config, s3, new ResultsTable(dynamo, resultsTable),
         new ResultsQuery(dynamo, resultsTable), observer::observe);
-    this.classify = new ClassifyRoute(resolved, s3, runtime, observer::observe, clock);
+    // The model's labels from LABELS_S3_URI are read here, once, as the consumer and the controller read them.
+    ModelContract model = config.controller().model().resolveLabels(s3);
+    this.classify = new ClassifyRoute(config, s3,
+        new InferenceClient(runtime, config.controller().endpointName(), model), observer::observe, clock);
   }
 
   public ApiResponse handle(ApiRequest request) {

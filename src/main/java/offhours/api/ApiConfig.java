@@ -1,15 +1,13 @@
 package offhours.api;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import offhours.endpoint.ControllerConfig;
 
 /**
  * The API function's settings, read once from its environment ({@code StackSpec.API_ENV}): the controller's own
  * settings (its schedule and wake-up policy forecast when a waiting upload is classified, its table and queue names
- * are what the API reads), the bucket, and the model's labels.
+ * are what the API reads, and its model contract is how POST /classify calls the model), and the bucket.
  *
  * @param maxImageBytes the largest image POST /classify accepts: the smaller of the endpoint's limit (MAX_IMAGE_BYTES)
  *     and what fits a Lambda invocation once API Gateway has base64-encoded it ({@link #LAMBDA_BODY_LIMIT_BYTES})
@@ -17,8 +15,8 @@ import offhours.endpoint.ControllerConfig;
  *     long before the controller sees it
  * @param endpointStart a typical CreateEndpoint, until the endpoint answers (8-30 minutes on AWS)
  */
-public record ApiConfig(ControllerConfig controller, String bucket, String modelName, List<String> labels,
-    String labelsS3Uri, int topK, long maxImageBytes, Duration controllerInterval, Duration endpointStart) {
+public record ApiConfig(ControllerConfig controller, String bucket, String modelName, int topK, long maxImageBytes,
+    Duration controllerInterval, Duration endpointStart) {
 
   /** Lambda's synchronous invocation payload limit, 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
   public static final long LAMBDA_PAYLOAD_BYTES = 6_291_456;
@@ -39,12 +37,6 @@ public record ApiConfig(ControllerConfig controller, String bucket, String model
     if (controller.resultsTableName().isEmpty()) {
       throw new IllegalArgumentException("RESULTS_TABLE_NAME is not set; the stack passes it to the API");
     }
-    labels = List.copyOf(labels);
-    labelsS3Uri = labelsS3Uri == null || labelsS3Uri.isBlank() ? null : labelsS3Uri.strip();
-    if (labels.isEmpty() && labelsS3Uri == null) {
-      throw new IllegalArgumentException(
-          "set LABELS (comma-separated class names in the model's output order) or LABELS_S3_URI (s3://bucket/key)");
-    }
     if (topK < 1) {
       throw new IllegalArgumentException("TOP_K must be a positive integer, got " + topK);
     }
@@ -52,20 +44,12 @@ public record ApiConfig(ControllerConfig controller, String bucket, String model
 
   public static ApiConfig fromEnv(Map<String, String> env) {
     ControllerConfig controller = ControllerConfig.fromEnvironment(env);
-    List<String> labels = env.get("LABELS") == null ? List.of()
-        : Arrays.stream(env.get("LABELS").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     long endpointLimit = number(env, "MAX_IMAGE_BYTES", 6_291_456, 1, Long.MAX_VALUE);
-    return new ApiConfig(controller, env.get("BUCKET_NAME"), env.get("MODEL_NAME"), labels,
-        labels.isEmpty() ? env.get("LABELS_S3_URI") : null, (int) number(env, "TOP_K", 3, 1, 1000),
+    return new ApiConfig(controller, env.get("BUCKET_NAME"), env.get("MODEL_NAME"),
+        (int) number(env, "TOP_K", 3, 1, 1000),
         Math.min(endpointLimit, LAMBDA_BODY_LIMIT_BYTES),
         Duration.ofSeconds(number(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)),
         Duration.ofSeconds(number(env, "ENDPOINT_START_SECONDS", 900, 0, 24 * 3600)));
-  }
-
-  /** A copy with the labels resolved (read once at init from LABELS_S3_URI). */
-  ApiConfig withLabels(List<String> resolved) {
-    return new ApiConfig(controller, bucket, modelName, resolved, labelsS3Uri, topK, maxImageBytes,
-        controllerInterval, endpointStart);
   }
 
   private static long number(Map<String, String> env, String name, long fallback, long min, long max) {

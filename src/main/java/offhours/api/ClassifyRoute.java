@@ -1,6 +1,5 @@
 package offhours.api;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,14 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import offhours.classify.InvokeContract;
-import offhours.results.ResultItem.Label;
-import software.amazon.awssdk.core.SdkBytes;
+import offhours.inference.ContractViolation;
+import offhours.inference.ImageFormat;
+import offhours.inference.InferenceClient;
+import offhours.inference.InvocationErrors;
+import offhours.inference.ModelAnswer;
+import offhours.inference.ScoredLabel;
+import offhours.results.ResultItem;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
-import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 
 /**
  * POST /classify, the seed's synchronous call: the body is the image. If the endpoint answers, its labels now (200).
@@ -39,37 +40,21 @@ final class ClassifyRoute {
 
   private final ApiConfig config;
   private final S3Client s3;
-  private final SageMakerRuntimeClient runtime;
+  private final InferenceClient inference;
   private final Supplier<StackObserver.Observed> observer;
   private final Clock clock;
 
-  /** {@code observer} reads the stack when an image must wait (for the forecast). */
-  ClassifyRoute(ApiConfig config, S3Client s3, SageMakerRuntimeClient runtime,
-      Supplier<StackObserver.Observed> observer, Clock clock) {
+  /**
+   * {@code inference} calls the model as the consumer does (its labels resolved); {@code observer} reads the stack
+   * when an image must wait (for the forecast).
+   */
+  ClassifyRoute(ApiConfig config, S3Client s3, InferenceClient inference, Supplier<StackObserver.Observed> observer,
+      Clock clock) {
     this.config = config;
     this.s3 = s3;
-    this.runtime = runtime;
+    this.inference = inference;
     this.observer = observer;
     this.clock = clock;
-  }
-
-  /** LABELS as given, or the label file at LABELS_S3_URI, read once at init. */
-  static ApiConfig resolveLabels(ApiConfig config, S3Client s3) {
-    if (!config.labels().isEmpty()) {
-      return config;
-    }
-    String path = config.labelsS3Uri().substring("s3://".length());
-    int slash = path.indexOf('/');
-    if (!config.labelsS3Uri().startsWith("s3://") || slash < 1) {
-      throw new IllegalArgumentException("LABELS_S3_URI must look like s3://bucket/key, got " + config.labelsS3Uri());
-    }
-    String text = s3.getObjectAsBytes(r -> r.bucket(path.substring(0, slash)).key(path.substring(slash + 1)))
-        .asString(StandardCharsets.UTF_8);
-    List<String> labels = InvokeContract.labelLines(text);
-    if (labels.isEmpty()) {
-      throw new IllegalArgumentException("LABELS_S3_URI " + config.labelsS3Uri() + " holds no labels (one per line)");
-    }
-    return config.withLabels(labels);
   }
 
   ApiResponse handle(ApiRequest request) {
@@ -82,44 +67,42 @@ final class ClassifyRoute {
           + config.maxImageBytes() + " bytes (what fits a Lambda invocation once base64-encoded, within the"
           + " endpoint's limit); upload larger images to the bucket instead");
     }
-    String format = InvokeContract.format(image);
+    ImageFormat format = ImageFormat.of(image);
     if (format == null) {
-      return ApiResponse.error(415, "the body looks like " + InvokeContract.describe(image)
+      return ApiResponse.error(415, "the body looks like " + ImageFormat.describe(image)
           + "; offhours classifies JPEG and PNG images");
     }
-    InvokeEndpointResponse answer;
+    ModelAnswer answer;
     try {
-      answer = runtime.invokeEndpoint(r -> r.endpointName(config.controller().endpointName())
-          .contentType(InvokeContract.CONTENT_TYPE).accept("application/json")
-          .body(SdkBytes.fromByteArrayUnsafe(image))
-          .overrideConfiguration(o -> o.apiCallTimeout(INVOKE_TIMEOUT)));
+      answer = inference.invoke(image, INVOKE_TIMEOUT);
     } catch (SdkException e) {
-      InvokeContract.Failure failure = InvokeContract.failure(e);
-      return switch (failure.meaning()) {
-        case UNAVAILABLE -> queue(request, image, format, failure.reason());
-        case REJECTED -> ApiResponse.error(422, failure.reason());
-        case FAILED -> ApiResponse.error(502, failure.reason());
+      InvocationErrors.Failure failure = InvocationErrors.of(e);
+      return switch (failure.cause()) {
+        // As the consumer decides it: the endpoint cannot answer now, or refused for a reason that is not the
+        // image's. Either way the image waits in the queue.
+        case UNAVAILABLE, ENDPOINT -> queue(request, image, format, failure.reason());
+        case IMAGE -> ApiResponse.error(422, failure.reason());
+        case CRASH, DEPLOYMENT -> ApiResponse.error(502, failure.reason());
       };
+    } catch (ContractViolation e) {
+      return ApiResponse.error(502, "the endpoint's answer does not fit the model's settings: " + e.getMessage());
     }
-    List<Label> labels;
-    try {
-      labels = InvokeContract.topK(answer.body().asByteArrayUnsafe(), config.labels(), labelSource(), config.topK());
-    } catch (IllegalStateException e) {
-      return ApiResponse.error(502, "the endpoint's answer does not fit the configured labels: " + e.getMessage());
-    }
+    List<ScoredLabel> labels = answer.ranking().top(config.topK());
     Map<String, Object> result = StatusView.orderedMap("state", "CLASSIFIED", "topLabel", labels.getFirst().label(),
-        "topScore", labels.getFirst().score(), "labels", ResultView.labels(labels), "format", format,
-        "sizeBytes", image.length, "model", config.modelName(), "endpoint", config.controller().endpointName(),
-        "classifiedAt", clock.instant());
+        "topScore", labels.getFirst().score(),
+        "labels", ResultView.labels(labels.stream().map(l -> new ResultItem.Label(l.label(), l.score())).toList()),
+        "scores", answer.ranking().scores().word(), "format", format.name(), "sizeBytes", image.length,
+        "model", answer.variant() != null ? answer.variant() : config.modelName(),
+        "endpoint", config.controller().endpointName(), "classifiedAt", clock.instant());
     return ApiResponse.json(200, result);
   }
 
   /** Stores the image so it goes through the queue, and says where and when its result will be. */
-  private ApiResponse queue(ApiRequest request, byte[] image, String format, String why) {
+  private ApiResponse queue(ApiRequest request, byte[] image, ImageFormat format, String why) {
     Instant now = clock.instant();
     String key = PREFIX + LocalDate.ofInstant(now, ZoneOffset.UTC) + "/" + UUID.randomUUID()
-        + (format.equals("PNG") ? ".png" : ".jpg");
-    s3.putObject(r -> r.bucket(config.bucket()).key(key).contentType(format.equals("PNG") ? "image/png" : "image/jpeg"),
+        + (format == ImageFormat.PNG ? ".png" : ".jpg");
+    s3.putObject(r -> r.bucket(config.bucket()).key(key).contentType(format.mediaType()),
         RequestBody.fromBytes(image));
     StackObserver.Observed seen = observer.get();
     Forecast forecast = Forecast.of(config, seen);
@@ -139,9 +122,5 @@ final class ClassifyRoute {
     }
     String scheme = request.header("x-forwarded-proto");
     return (scheme == null ? "https" : scheme) + "://" + host + path;
-  }
-
-  private String labelSource() {
-    return config.labelsS3Uri() != null ? "LABELS_S3_URI " + config.labelsS3Uri() : "LABELS";
   }
 }

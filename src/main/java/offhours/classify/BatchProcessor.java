@@ -1,28 +1,31 @@
 package offhours.classify;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import offhours.classify.MessageClassifier.Evaluation;
 
 /**
  * Runs the records of one batch concurrently, at most {@code concurrency} at a time, and reports the
  * records to retry as batch item failures; everything else is acknowledged. This needs
  * {@code FunctionResponseTypes: [ReportBatchItemFailures]} on the event source mapping
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
+ *
+ * <p>Two rounds: every message is evaluated first; only then is each concluded (deferred copies sent, crashes
+ * settled), because whether a model failure is the image's fault depends on the rest of the batch.
  */
 final class BatchProcessor {
 
   private final MessageClassifier classifier;
+  private final OutcomeLog log;
   private final ExecutorService pool;
 
   /**
@@ -30,8 +33,9 @@ final class BatchProcessor {
    * joining a fresh pool cost ~0.85 ms of CPU per batch, 17x the consumer's whole per-record budget
    * (ConsumerBenchmark). Idle workers end after a minute, so a handler that is no longer used leaves none.
    */
-  BatchProcessor(MessageClassifier classifier, int concurrency) {
+  BatchProcessor(MessageClassifier classifier, OutcomeLog log, int concurrency) {
     this.classifier = classifier;
+    this.log = log;
     AtomicInteger count = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -43,47 +47,67 @@ final class BatchProcessor {
     this.pool = executor;
   }
 
-  SQSBatchResponse process(List<SQSMessage> messages) {
-    List<BatchItemFailure> failures = new ArrayList<>();
-    if (messages == null || messages.isEmpty()) {
-      return new SQSBatchResponse(failures);
-    }
-    AtomicBoolean endpointDown = new AtomicBoolean();
+  /**
+   * Returns the ids of the messages to retry. {@code remainingMillis} is the invocation's time left (Lambda's
+   * context); no record is started that it cannot cover.
+   */
+  List<String> process(List<QueueMessage> messages, LongSupplier remainingMillis) {
+    BatchScope scope = new BatchScope(remainingMillis);
+    List<String> failures = new ArrayList<>();
     if (messages.size() == 1) { // nothing to overlap: no hand-off to a worker
-      SQSMessage message = messages.getFirst();
-      if (!succeeded(() -> classifier.process(message, endpointDown))) {
-        failures.add(new BatchItemFailure(message.getMessageId()));
+      QueueMessage message = messages.getFirst();
+      Evaluation evaluation = guarded(message, () -> classifier.evaluate(message, scope));
+      Outcome.Kind kind = evaluation == null ? null : guarded(message, () -> classifier.conclude(evaluation, scope));
+      if (kind == null || !kind.acknowledged()) {
+        failures.add(message.messageId());
       }
-      return new SQSBatchResponse(failures);
+      return failures;
     }
-    List<Future<Outcome.Kind>> outcomes = new ArrayList<>(messages.size());
-    for (SQSMessage message : messages) {
-      outcomes.add(pool.submit(() -> classifier.process(message, endpointDown)));
+    List<Future<Evaluation>> evaluations = new ArrayList<>(messages.size());
+    for (QueueMessage message : messages) {
+      evaluations.add(pool.submit(() -> guarded(message, () -> classifier.evaluate(message, scope))));
+    }
+    List<Evaluation> evaluated = new ArrayList<>(messages.size());
+    for (Future<Evaluation> evaluation : evaluations) {
+      evaluated.add(result(evaluation)); // every message evaluated before any is concluded
+    }
+    List<Future<Outcome.Kind>> kinds = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      QueueMessage message = messages.get(i);
+      Evaluation evaluation = evaluated.get(i);
+      kinds.add(evaluation == null ? null
+          : pool.submit(() -> guarded(message, () -> classifier.conclude(evaluation, scope))));
     }
     for (int i = 0; i < messages.size(); i++) {
-      if (!succeeded(outcomes.get(i))) {
-        failures.add(new BatchItemFailure(messages.get(i).getMessageId()));
+      Outcome.Kind kind = kinds.get(i) == null ? null : result(kinds.get(i));
+      if (kind == null || !kind.acknowledged()) {
+        failures.add(messages.get(i).messageId());
       }
     }
-    return new SQSBatchResponse(failures);
+    return failures;
   }
 
-  private static boolean succeeded(java.util.function.Supplier<Outcome.Kind> inline) {
+  /**
+   * Runs one step for one message; anything it did not expect is logged with the message id and the exception
+   * (the same line on the inline and the worker path) and gives null: the message is retried.
+   */
+  private <T> T guarded(QueueMessage message, Callable<T> step) {
     try {
-      return inline.get().acknowledged();
-    } catch (RuntimeException e) {
-      return false; // as for a worker's ExecutionException: anything process() did not expect is retried
+      return step.call();
+    } catch (Exception | Error e) {
+      log.unexpected(message.messageId(), e);
+      return null;
     }
   }
 
-  private static boolean succeeded(Future<Outcome.Kind> outcome) {
+  private static <T> T result(Future<T> future) {
     try {
-      return outcome.get().acknowledged();
+      return future.get();
     } catch (ExecutionException e) {
-      return false; // process() catches everything it expects; anything else is retried
+      return null; // guarded() already logged it; nothing else runs in the pool
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return null;
     }
   }
 }

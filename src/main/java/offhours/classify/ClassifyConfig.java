@@ -1,53 +1,55 @@
 package offhours.classify;
 
-import java.util.Arrays;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import offhours.inference.ModelContract;
 
 /**
  * The Classify function's settings, read once from its environment (names in CONTRACTS.md).
  *
- * @param labels class names in the model's output order; empty when they come from {@code labelsS3Uri}
- * @param labelsS3Uri "s3://bucket/key" of a text file with one label per line, or null
+ * @param bucketName the stack's images bucket: events about any other bucket get a verdict, never a download
+ * @param modelName the stack's model; results record the model that answered (the invoked variant, named after
+ *     its model), this name only when an answer does not say
+ * @param model how to call the endpoint and read its answers
  * @param maxImageBytes the largest object sent to the endpoint (InvokeEndpoint accepts ~6 MB:
  *     https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html)
  * @param deferSeconds the delay of a deferred copy; SQS allows 0 to 900
  *     (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html)
+ * @param maxDeferrals how often a message may be handed back; after that it is retried through SQS receives, so
+ *     a message the endpoint keeps failing on reaches the DLQ instead of circling forever
+ * @param invokeTimeout the longest one InvokeEndpoint attempt may take (the model's own limit is 60 s)
  */
 public record ClassifyConfig(
     String tableName,
     String queueUrl,
+    String bucketName,
     String endpointName,
     String modelName,
-    List<String> labels,
-    String labelsS3Uri,
+    ModelContract model,
     int topK,
     long maxImageBytes,
     int batchConcurrency,
-    int deferSeconds) {
+    int deferSeconds,
+    int maxDeferrals,
+    Duration invokeTimeout) {
 
   public static final int DEFAULT_TOP_K = 3;
   public static final long DEFAULT_MAX_IMAGE_BYTES = 6_291_456L;
   public static final int DEFAULT_BATCH_CONCURRENCY = 8;
   public static final int DEFAULT_DEFER_SECONDS = 60;
+  public static final int DEFAULT_MAX_DEFERRALS = 50;
+  /** SageMaker's 60 s model timeout plus the time to send a 6 MB image and read the answer. */
+  public static final int DEFAULT_INVOKE_TIMEOUT_SECONDS = 65;
+  /** InvokeEndpoint attempts per record: one retry for a throttle or a dropped connection, then SQS takes over. */
+  public static final int INVOKE_ATTEMPTS = 2;
 
   public ClassifyConfig {
     require(tableName, "TABLE_NAME");
     require(queueUrl, "QUEUE_URL");
+    require(bucketName, "BUCKET_NAME");
     require(endpointName, "ENDPOINT_NAME");
     modelName = modelName == null || modelName.isBlank() ? null : modelName;
-    labels = labels == null ? List.of() : List.copyOf(labels);
-    labelsS3Uri = labelsS3Uri == null || labelsS3Uri.isBlank() ? null : labelsS3Uri.strip();
-    if (labels.isEmpty() && labelsS3Uri == null) {
-      throw new IllegalArgumentException(
-          "set LABELS (comma-separated class names in the model's output order) or LABELS_S3_URI (s3://bucket/key)");
-    }
-    if (labels.isEmpty() && !labelsS3Uri.matches("s3://[^/]+/.+")) {
-      throw new IllegalArgumentException("LABELS_S3_URI must look like s3://bucket/key, got '" + labelsS3Uri + "'");
-    }
-    if (labels.stream().anyMatch(String::isBlank)) {
-      throw new IllegalArgumentException("LABELS has an empty class name: " + labels);
-    }
+    model = model == null ? ModelContract.builtIn(java.util.List.of()) : model;
     if (topK < 1) {
       throw new IllegalArgumentException("TOP_K must be a positive integer, got " + topK);
     }
@@ -61,45 +63,37 @@ public record ClassifyConfig(
       throw new IllegalArgumentException(
           "DEFER_SECONDS must be between 0 and 900 (the SQS DelaySeconds limit), got " + deferSeconds);
     }
+    if (maxDeferrals < 1) {
+      throw new IllegalArgumentException("MAX_DEFERRALS must be a positive integer, got " + maxDeferrals);
+    }
+    if (invokeTimeout == null || invokeTimeout.toSeconds() < 1 || invokeTimeout.toSeconds() > 600) {
+      throw new IllegalArgumentException("INVOKE_TIMEOUT_SECONDS must be between 1 and 600, got "
+          + (invokeTimeout == null ? null : invokeTimeout.toSeconds()));
+    }
   }
 
-  /** Reads the function's environment; LABELS wins over LABELS_S3_URI when both are set. */
+  /** Reads the function's environment; the model's settings as {@link ModelContract#fromEnv} reads them. */
   public static ClassifyConfig fromEnv(Map<String, String> env) {
-    List<String> labels = parseLabels(env.get("LABELS"));
     return new ClassifyConfig(
         env.get("TABLE_NAME"),
         env.get("QUEUE_URL"),
+        env.get("BUCKET_NAME"),
         env.get("ENDPOINT_NAME"),
         env.get("MODEL_NAME"),
-        labels,
-        labels.isEmpty() ? env.get("LABELS_S3_URI") : null,
+        ModelContract.fromEnv(env),
         positive(env, "TOP_K", DEFAULT_TOP_K),
         positiveLong(env, "MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES),
         positive(env, "BATCH_CONCURRENCY", DEFAULT_BATCH_CONCURRENCY),
-        integer(env, "DEFER_SECONDS", DEFAULT_DEFER_SECONDS, "an integer between 0 and 900"));
+        integer(env, "DEFER_SECONDS", DEFAULT_DEFER_SECONDS, "an integer between 0 and 900"),
+        positive(env, "MAX_DEFERRALS", DEFAULT_MAX_DEFERRALS),
+        Duration.ofSeconds(integer(env, "INVOKE_TIMEOUT_SECONDS", DEFAULT_INVOKE_TIMEOUT_SECONDS,
+            "an integer between 1 and 600")));
   }
 
-  /** The same settings with the labels resolved (used once at init when they came from S3). */
-  ClassifyConfig withLabels(List<String> resolved) {
-    return new ClassifyConfig(tableName, queueUrl, endpointName, modelName, resolved, labelsS3Uri, topK,
-        maxImageBytes, batchConcurrency, deferSeconds);
-  }
-
-  /** LABELS: comma-separated; blanks around names are ignored. */
-  static List<String> parseLabels(String text) {
-    return split(text, ",");
-  }
-
-  /** A labels file: one label per line (LF or CRLF); blank lines are ignored. */
-  static List<String> parseLabelLines(String text) {
-    return split(text, "\r?\n");
-  }
-
-  private static List<String> split(String text, String separator) {
-    if (text == null || text.isBlank()) {
-      return List.of();
-    }
-    return Arrays.stream(text.split(separator)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  /** The same settings with the model's contract resolved (labels read from S3 once at init). */
+  ClassifyConfig withModel(ModelContract resolved) {
+    return new ClassifyConfig(tableName, queueUrl, bucketName, endpointName, modelName, resolved, topK, maxImageBytes,
+        batchConcurrency, deferSeconds, maxDeferrals, invokeTimeout);
   }
 
   private static void require(String value, String name) {

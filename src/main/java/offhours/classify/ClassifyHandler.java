@@ -1,27 +1,32 @@
 package offhours.classify;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.inference.InferenceClient;
 import offhours.results.ResultsTable;
 import org.crac.Core;
 import org.crac.Resource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The Classify function: S3 notifications from SQS in, one result per object version out. On Lambda it also
- * registers for SnapStart's checkpoint, to warm the request paths before the snapshot ({@link Priming}).
+ * The Classify function: S3 notifications from SQS in, one result per object version out. It reads the SQS event
+ * and writes the partial batch response itself ({@link SqsEvents}): the JSON Lambda sends in, the JSON Lambda reads
+ * back. On Lambda it also registers for SnapStart's checkpoint, to warm the request paths before the snapshot
+ * ({@link Priming}).
  */
-public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
+public final class ClassifyHandler implements RequestStreamHandler, Resource {
 
   private final BatchProcessor batches;
   private final Priming priming;
@@ -38,8 +43,18 @@ public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchR
   private ClassifyHandler(ClassifyConfig config, AwsClients aws) {
     this(aws.build(Service.S3, S3Client.builder()), aws.build(Service.SQS, SqsClient.builder()),
         aws.build(Service.DYNAMODB, DynamoDbClient.builder()),
-        aws.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), config, Clock.systemUTC());
+        aws.build(Service.SAGEMAKER_RUNTIME, runtimeClient(config)), config, Clock.systemUTC());
     Core.getGlobalContext().register(this); // a no-op where the JVM has no CRaC (everywhere but SnapStart)
+  }
+
+  /**
+   * The SageMaker runtime client's builder with Classify's limits: each InvokeEndpoint attempt ends after
+   * INVOKE_TIMEOUT_SECONDS, and at most {@value ClassifyConfig#INVOKE_ATTEMPTS} attempts are made (SQS is the
+   * retry mechanism). Local mode builds its client from this too.
+   */
+  public static SageMakerRuntimeClientBuilder runtimeClient(ClassifyConfig config) {
+    return SageMakerRuntimeClient.builder()
+        .overrideConfiguration(InferenceClient.overrides(config.invokeTimeout(), ClassifyConfig.INVOKE_ATTEMPTS));
   }
 
   /** Every collaborator given: local mode and tests. Labels from LABELS_S3_URI are loaded here, once. */
@@ -51,16 +66,20 @@ public final class ClassifyHandler implements RequestHandler<SQSEvent, SQSBatchR
   /** As above with the outcome log going to {@code log} (the consumer benchmark discards it). */
   ClassifyHandler(S3Client s3, SqsClient sqs, DynamoDbClient dynamo, SageMakerRuntimeClient runtime,
       ClassifyConfig config, Clock clock, PrintStream log) {
-    ClassifyConfig resolved = Labels.resolve(config, s3);
-    MessageClassifier classifier = new MessageClassifier(s3, sqs, runtime,
-        new ResultsTable(dynamo, resolved.tableName()), resolved, clock, new OutcomeLog(log));
-    this.batches = new BatchProcessor(classifier, resolved.batchConcurrency());
-    this.priming = new Priming(batches, dynamo, runtime, resolved);
+    ClassifyConfig resolved = config.withModel(config.model().resolveLabels(s3));
+    InferenceClient inference = new InferenceClient(runtime, resolved.endpointName(), resolved.model());
+    OutcomeLog outcomes = new OutcomeLog(log);
+    MessageClassifier classifier = new MessageClassifier(s3, sqs, inference,
+        new ResultsTable(dynamo, resolved.tableName()), resolved, clock, outcomes);
+    this.batches = new BatchProcessor(classifier, outcomes, resolved.batchConcurrency());
+    this.priming = new Priming(this, dynamo, inference, resolved);
   }
 
+  /** {@code context} gives the invocation's deadline; without one (tools, tests) there is none. */
   @Override
-  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    return batches.process(event.getRecords());
+  public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+    SqsEvents.writeResponse(batches.process(SqsEvents.read(event),
+        context == null ? BatchScope.NO_DEADLINE : () -> context.getRemainingTimeInMillis()), response);
   }
 
   /** SnapStart: runs once when a version is published, before the snapshot is taken. */

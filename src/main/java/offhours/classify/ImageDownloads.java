@@ -3,6 +3,7 @@ package offhours.classify;
 import java.io.IOException;
 import java.io.InputStream;
 import offhours.classify.S3Notifications.ObjectEvent;
+import offhours.inference.ImageFormat;
 import offhours.units.Sizes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -1,11 +1,10 @@
 package offhours.classify;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import offhours.classify.EndpointErrors.Decision;
+import java.util.Locale;
 import offhours.classify.ImageDownloads.Failed;
 import offhours.classify.ImageDownloads.Image;
 import offhours.classify.ImageDownloads.Unusable;
@@ -17,84 +16,135 @@ import offhours.classify.S3Notifications.ObjectEvent;
 import offhours.classify.S3Notifications.Parsed;
 import offhours.classify.S3Notifications.Records;
 import offhours.classify.S3Notifications.TestEvent;
+import offhours.inference.ContractViolation;
+import offhours.inference.InferenceClient;
+import offhours.inference.InvocationErrors;
+import offhours.inference.ModelAnswer;
+import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Status;
 import offhours.results.ResultsTable;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
-import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** Turns one SQS message (an S3 notification) into results, a deferral, or a retry. */
+/**
+ * Turns one SQS message (an S3 notification) into results, a deferral, or a retry, in two steps: {@link #evaluate}
+ * works out every record's outcome, and {@link #conclude}, once the whole batch is evaluated, settles what depends
+ * on the batch (a model failure on two images is the endpoint's), hands a deferred message back and logs it.
+ */
 final class MessageClassifier {
 
-  static final String CONTENT_TYPE = "application/x-image";
+  /** A model that crashes (5xx) on the same image on this many receives has found a poison image. */
+  static final int MODEL_CRASH_RECEIVES = 3;
 
-  private final SageMakerRuntimeClient runtime;
+  /** Kept free at the end of an invocation for writing a result or sending a deferred copy. */
+  static final Duration RESERVE = Duration.ofSeconds(5);
+
+  /** One message's outcomes before the batch is concluded. */
+  record Evaluation(QueueMessage message, int attempts, List<Outcome> outcomes) {}
+
+  private final InferenceClient inference;
   private final ResultsTable results;
   private final ClassifyConfig config;
-  private final String labelSource;
   private final Clock clock;
   private final OutcomeLog log;
   private final ImageDownloads downloads;
   private final Deferrals deferrals;
 
-  MessageClassifier(S3Client s3, SqsClient sqs, SageMakerRuntimeClient runtime, ResultsTable results,
+  MessageClassifier(S3Client s3, SqsClient sqs, InferenceClient inference, ResultsTable results,
       ClassifyConfig config, Clock clock, OutcomeLog log) {
-    this.runtime = runtime;
+    this.inference = inference;
     this.results = results;
     this.config = config;
-    this.labelSource = config.labelsS3Uri() != null ? "LABELS_S3_URI " + config.labelsS3Uri() : "LABELS";
     this.clock = clock;
     this.log = log;
     this.downloads = new ImageDownloads(s3, config.maxImageBytes());
     this.deferrals = new Deferrals(sqs, config.queueUrl(), config.deferSeconds());
   }
 
-  /**
-   * Handles one message; never throws. {@code endpointDown} is shared by the batch: once a record finds
-   * the endpoint unavailable, the others are deferred without invoking it.
-   */
-  Kind process(SQSMessage message, AtomicBoolean endpointDown) {
+  /** The outcome of every record of {@code message}; writes results, sends nothing back to the queue. */
+  Evaluation evaluate(QueueMessage message, BatchScope scope) {
     int attempts = Deferrals.attempts(message);
     List<Outcome> outcomes = new ArrayList<>();
     try {
-      Parsed parsed = S3Notifications.parse(message.getBody());
+      Parsed parsed = S3Notifications.parse(message.body());
       switch (parsed) {
         case TestEvent t -> outcomes.add(Outcome.of(Kind.IGNORED, subject(message), "s3:TestEvent"));
         case Malformed m -> outcomes.add(reject(message, "body", m.reason(), attempts));
         case Records r -> {
           for (Entry entry : r.entries()) {
-            outcomes.add(entry(message, entry, attempts, endpointDown));
+            outcomes.add(entry(message, entry, attempts, scope));
           }
         }
       }
     } catch (RuntimeException e) {
       outcomes.add(Outcome.of(Kind.RETRY, subject(message), describe(e)));
     }
+    return new Evaluation(message, attempts, outcomes);
+  }
+
+  /**
+   * Settles model failures against the whole batch, hands the message back if it is deferred (or, past
+   * {@code MAX_DEFERRALS}, fails it so SQS receives walk it toward the DLQ), and writes its log line.
+   */
+  Kind conclude(Evaluation evaluation, BatchScope scope) {
+    QueueMessage message = evaluation.message();
+    List<Outcome> outcomes = new ArrayList<>(evaluation.outcomes().size());
+    for (Outcome outcome : evaluation.outcomes()) {
+      outcomes.add(outcome.kind() == Kind.CRASHED ? settleCrash(outcome, message, evaluation.attempts(), scope)
+          : outcome);
+    }
     Kind kind = Outcome.worst(outcomes);
     if (kind == Kind.DEFERRED) {
-      try {
-        deferrals.send(message);
-      } catch (SdkException e) {
+      String reason = outcomes.stream().filter(o -> o.kind() == Kind.DEFERRED).findFirst().orElseThrow().detail();
+      int deferred = Deferrals.count(message);
+      if (deferred >= config.maxDeferrals()) {
         kind = Kind.RETRY;
-        outcomes.add(Outcome.of(Kind.RETRY, subject(message), "could not send the deferred copy: " + describe(e)));
+        outcomes.add(Outcome.of(Kind.RETRY, subject(message), "deferred " + deferred + " times, as many as"
+            + " MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: " + reason));
+      } else {
+        try {
+          deferrals.send(message, reason);
+        } catch (SdkException e) {
+          kind = Kind.RETRY;
+          outcomes.add(Outcome.of(Kind.RETRY, subject(message), "could not send the deferred copy: " + describe(e)));
+        }
       }
     }
-    log.write(message.getMessageId(), kind, attempts, outcomes);
+    log.write(message.messageId(), kind, evaluation.attempts(), outcomes);
     return kind;
   }
 
-  private Outcome entry(SQSMessage message, Entry entry, int attempts, AtomicBoolean endpointDown) {
+  private Outcome settleCrash(Outcome crash, QueueMessage message, int attempts, BatchScope scope) {
+    if (scope.endpointWide()) {
+      return Outcome.of(Kind.DEFERRED, crash.subject(), "the model failed on other images of this batch too "
+          + crash.detail() + "; the endpoint is at fault, not this image");
+    }
+    int receives = Deferrals.receives(message);
+    if (receives < MODEL_CRASH_RECEIVES) {
+      return Outcome.of(Kind.RETRY, crash.subject(),
+          "the model failed on receive " + receives + " " + crash.detail() + ", retrying");
+    }
+    try {
+      return verdict(crash.crashed(), String.format(Locale.ROOT, "the model failed on this image %d times %s",
+          receives, crash.detail()), attempts);
+    } catch (RuntimeException e) {
+      return Outcome.of(Kind.RETRY, crash.subject(), describe(e));
+    }
+  }
+
+  private Outcome entry(QueueMessage message, Entry entry, int attempts, BatchScope scope) {
     try {
       return switch (entry) {
         case BadRecord bad -> reject(message, "record-" + bad.index(), bad.reason(), attempts);
+        case ObjectEvent event when !event.bucket().equals(config.bucketName()) ->
+            reject(message, "record-" + event.index(), "record " + event.index() + " is about bucket "
+                + event.bucket() + "; this function classifies uploads to " + config.bucketName() + " only", attempts);
         case ObjectEvent event when !event.created() ->
             Outcome.of(Kind.IGNORED, event.uri(), "not an ObjectCreated event: " + event.eventName());
-        case ObjectEvent event -> classify(event, Deferrals.receives(message), attempts, endpointDown);
+        case ObjectEvent event -> classify(event, attempts, scope);
       };
     } catch (RuntimeException e) {
       String subject = entry instanceof ObjectEvent event ? event.uri() : subject(message);
@@ -102,13 +152,14 @@ final class MessageClassifier {
     }
   }
 
-  private Outcome classify(ObjectEvent event, int receives, int attempts, AtomicBoolean endpointDown) {
+  private Outcome classify(ObjectEvent event, int attempts, BatchScope scope) {
     String sizeProblem = downloads.sizeProblem(event);
     if (sizeProblem != null) {
       return verdict(event, sizeProblem, attempts);
     }
-    if (endpointDown.get()) {
-      return Outcome.of(Kind.DEFERRED, event.uri(), "endpoint unavailable earlier in this batch");
+    Outcome notNow = notNow(event, scope);
+    if (notNow != null) {
+      return notNow;
     }
     byte[] image;
     switch (downloads.fetch(event)) {
@@ -120,86 +171,107 @@ final class MessageClassifier {
       }
       case Image i -> image = i.bytes();
     }
-    if (endpointDown.get()) {
-      return Outcome.of(Kind.DEFERRED, event.uri(), "endpoint unavailable earlier in this batch");
+    notNow = notNow(event, scope);
+    if (notNow != null) {
+      return notNow;
     }
-    InvokeEndpointResponse response;
+    ModelAnswer answer;
     try {
-      response = runtime.invokeEndpoint(r -> r
-          .endpointName(config.endpointName())
-          .contentType(CONTENT_TYPE)
-          .accept("application/json")
-          .body(SdkBytes.fromByteArrayUnsafe(image)));
+      answer = inference.invoke(image, scope.callTimeout(RESERVE));
     } catch (SdkException e) {
-      Decision decision = EndpointErrors.classify(e, receives);
-      if (decision.endpointDown()) {
-        endpointDown.set(true);
-      }
-      return decision.kind() == Kind.REJECTED
-          ? verdict(event, decision.reason(), attempts)
-          : Outcome.of(decision.kind(), event.uri(), decision.reason());
+      InvocationErrors.Failure failure = InvocationErrors.of(e);
+      return switch (failure.cause()) {
+        case UNAVAILABLE, ENDPOINT -> {
+          scope.endpointDown(failure.reason());
+          yield Outcome.of(Kind.DEFERRED, event.uri(), failure.reason());
+        }
+        case IMAGE -> verdict(event, failure.reason(), attempts);
+        case CRASH -> {
+          String detail = "(status " + (failure.originalStatus() == null ? "unknown" : failure.originalStatus())
+              + "): " + failure.message();
+          scope.crashed(ResultItem.pkFor(event.bucket(), event.key()) + " " + sk(event), detail);
+          yield Outcome.crashed(event, detail);
+        }
+        case DEPLOYMENT -> Outcome.of(Kind.RETRY, event.uri(), failure.reason());
+      };
+    } catch (ContractViolation e) {
+      return Outcome.of(Kind.RETRY, event.uri(), "the endpoint's answer does not fit the model's settings: "
+          + e.getMessage());
     }
-    List<Label> labels;
-    try {
-      labels = Predictions.topK(response.body().asByteArrayUnsafe(), config.labels(), labelSource, config.topK());
-    } catch (Predictions.ContractViolation e) {
-      return Outcome.of(Kind.RETRY, event.uri(), e.getMessage());
-    }
-    Label top = labels.getFirst();
-    ResultItem item = item(event, image.length, Status.CLASSIFIED, null, labels, attempts);
+    List<ScoredLabel> top = answer.ranking().top(config.topK());
+    List<Label> labels = top.stream().map(l -> new Label(l.label(), l.score())).toList();
+    String model = answer.variant() != null ? answer.variant() : config.modelName();
+    ResultItem item = item(event, image.length, Status.CLASSIFIED, null, labels, model, attempts,
+        answer.ranking().scores().word());
     return results.put(item)
-        ? Outcome.of(Kind.CLASSIFIED, event.uri(), top.label() + " " + top.score())
+        ? Outcome.of(Kind.CLASSIFIED, event.uri(), top.getFirst().label() + " " + top.getFirst().score())
         : Outcome.of(Kind.DUPLICATE, event.uri(), "already classified");
   }
 
+  /** A deferral when the endpoint already failed in this batch, or when the invocation has too little time left. */
+  private Outcome notNow(ObjectEvent event, BatchScope scope) {
+    String down = scope.endpointDown();
+    if (down != null) {
+      return Outcome.of(Kind.DEFERRED, event.uri(), "endpoint unavailable earlier in this batch: " + down);
+    }
+    Duration needed = config.invokeTimeout().plus(RESERVE);
+    if (!scope.hasTime(needed)) {
+      return Outcome.of(Kind.DEFERRED, event.uri(), String.format(Locale.ROOT, "not started: %.1f s of this"
+          + " invocation remain, less than the %d s a record may need (INVOKE_TIMEOUT_SECONDS + %d s)",
+          scope.remainingMillis() / 1000.0, needed.toSeconds(), RESERVE.toSeconds()));
+    }
+    return null;
+  }
+
   private Outcome verdict(ObjectEvent event, String reason, int attempts) {
-    ResultItem item = item(event, event.size(), Status.REJECTED, reason, List.of(), attempts);
+    ResultItem item = item(event, event.size(), Status.REJECTED, reason, List.of(), config.modelName(), attempts,
+        null);
     return results.put(item)
         ? Outcome.of(Kind.REJECTED, event.uri(), reason)
         : Outcome.of(Kind.DUPLICATE, event.uri(), "already has a result");
   }
 
   /** A message that is not an S3 notification still gets a result, under the message's own identity. */
-  private Outcome reject(SQSMessage message, String part, String reason, int attempts) {
-    String pk = "sqs://" + queueName(message) + "/" + message.getMessageId();
+  private Outcome reject(QueueMessage message, String part, String reason, int attempts) {
+    String pk = "sqs://" + queueName(message) + "/" + message.messageId();
     ResultItem item = new ResultItem(pk, "m#" + part, null, null, null, null, null, null, Status.REJECTED, reason,
-        List.of(), null, null, config.modelName(), config.endpointName(), null, clock.instant(), attempts);
+        List.of(), null, null, config.modelName(), config.endpointName(), null, clock.instant(), attempts, null);
     return results.put(item) ? Outcome.of(Kind.REJECTED, pk, reason) : Outcome.of(Kind.DUPLICATE, pk, "already has a result");
   }
 
   private ResultItem item(ObjectEvent event, Number size, Status status, String reason, List<Label> labels,
-      int attempts) {
+      String model, int attempts, String scores) {
     Label top = labels.isEmpty() ? null : labels.getFirst();
     return new ResultItem(
         ResultItem.pkFor(event.bucket(), event.key()),
-        skFor(event),
+        sk(event),
         event.bucket(), event.key(), event.versionId(), event.eTag(), event.sequencer(),
         size == null ? null : size.longValue(),
         status, reason, labels,
         top == null ? null : top.label(),
         top == null ? null : top.score(),
-        config.modelName(), config.endpointName(), event.eventTime(), clock.instant(), attempts);
+        model, config.endpointName(), event.eventTime(), clock.instant(), attempts, scores);
   }
 
-  /** An event without versionId and eTag (never sent by S3) is keyed by its sequencer so it is not lost. */
-  private static String skFor(ObjectEvent event) {
-    if ((event.versionId() == null || event.versionId().isEmpty()) && (event.eTag() == null || event.eTag().isEmpty())) {
+  /** An event with neither versionId nor eTag (never sent by S3) is keyed by its sequencer so it is not lost. */
+  private static String sk(ObjectEvent event) {
+    if (event.versionId() == null && event.eTag() == null) {
       return "s#" + event.sequencer();
     }
     return ResultItem.skFor(event.versionId(), event.eTag());
   }
 
   /** The queue's name from the record's ARN (arn:aws:sqs:region:account:name), else from QUEUE_URL. */
-  private String queueName(SQSMessage message) {
-    String arn = message.getEventSourceArn();
+  private String queueName(QueueMessage message) {
+    String arn = message.eventSourceArn();
     if (arn != null && arn.lastIndexOf(':') >= 0) {
       return arn.substring(arn.lastIndexOf(':') + 1);
     }
     return config.queueUrl().substring(config.queueUrl().lastIndexOf('/') + 1);
   }
 
-  private String subject(SQSMessage message) {
-    return "sqs://" + queueName(message) + "/" + message.getMessageId();
+  private String subject(QueueMessage message) {
+    return "sqs://" + queueName(message) + "/" + message.messageId();
   }
 
   private static String describe(Exception e) {

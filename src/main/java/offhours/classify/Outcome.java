@@ -2,12 +2,16 @@ package offhours.classify;
 
 import java.util.Collection;
 import java.util.Comparator;
+import offhours.classify.S3Notifications.ObjectEvent;
 
 /**
  * What happened to one S3 record (or one whole message): {@code subject} names the object or message,
  * {@code detail} is the reason of a verdict or retry, or the top label of a classification.
+ *
+ * @param crashed for {@link Kind#CRASHED} only: the object the model failed on, which gets its verdict, retry or
+ *     deferral once the whole batch is known
  */
-record Outcome(Kind kind, String subject, String detail) {
+record Outcome(Kind kind, String subject, String detail, ObjectEvent crashed) {
 
   /** In order of severity: a message's outcome is the worst of its records'. */
   enum Kind {
@@ -20,16 +24,26 @@ record Outcome(Kind kind, String subject, String detail) {
     REJECTED,
     /** The endpoint could not answer; a delayed copy goes back on the queue and the original is acknowledged. */
     DEFERRED,
+    /**
+     * The model failed on this image (5xx); resolved when the batch is done: deferred if it failed on another
+     * image of the batch too (the endpoint's fault), else retried, or rejected on the image's 3rd receive.
+     */
+    CRASHED,
     /** Unexpected; reported as a batch item failure so SQS redelivers it (and, after N receives, the DLQ). */
     RETRY;
 
     boolean acknowledged() {
-      return this != RETRY;
+      return this != RETRY && this != CRASHED;
     }
   }
 
   static Outcome of(Kind kind, String subject, String detail) {
-    return new Outcome(kind, subject, detail);
+    return new Outcome(kind, subject, detail, null);
+  }
+
+  /** The model failed on {@code event}; {@code detail} is "(status S): the container's message". */
+  static Outcome crashed(ObjectEvent event, String detail) {
+    return new Outcome(Kind.CRASHED, event.uri(), detail, event);
   }
 
   static Kind worst(Collection<Outcome> outcomes) {

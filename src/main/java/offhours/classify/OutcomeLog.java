@@ -1,6 +1,8 @@
 package offhours.classify;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
@@ -35,7 +37,28 @@ final class OutcomeLog {
           .writeFieldName("detail").writeValue(o.detail())
           .writeEndObject();
     }
-    String text = new String(line.writeEndArray().writeEndObject().getBytes(), StandardCharsets.UTF_8);
+    print(line.writeEndArray().writeEndObject());
+  }
+
+  /**
+   * A failure the consumer did not expect (a bug, or an error thrown past every handler): one ERROR line with the
+   * message id, the exception and its stack trace; the message is retried.
+   */
+  void unexpected(String messageId, Throwable error) {
+    StringWriter trace = new StringWriter();
+    error.printStackTrace(new PrintWriter(trace));
+    print(JsonWriter.create()
+        .writeStartObject()
+        .writeFieldName("level").writeValue("ERROR")
+        .writeFieldName("messageId").writeValue(messageId)
+        .writeFieldName("outcome").writeValue(Outcome.Kind.RETRY.name())
+        .writeFieldName("error").writeValue(error.toString())
+        .writeFieldName("stackTrace").writeValue(trace.toString())
+        .writeEndObject());
+  }
+
+  private void print(JsonWriter line) {
+    String text = new String(line.getBytes(), StandardCharsets.UTF_8);
     synchronized (out) {
       out.println(text);
     }

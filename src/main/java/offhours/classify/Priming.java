@@ -1,20 +1,23 @@
 package offhours.classify;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.SdkBytes;
+import offhours.inference.InferenceClient;
+import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * What a SnapStart snapshot should already have done: the first batch of a cold start spends most of its time
  * loading and initialising the SDK's request paths and opening connections, not classifying. Run before the
  * snapshot, these calls do that work once, so a restored function starts warm
  * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html). Nothing here writes: a
- * TestEvent batch is acknowledged and ignored, the DynamoDB write is conditional on a reserved key that never
+ * TestEvent batch, as the JSON Lambda would send, goes through the handler's whole stream path and is acknowledged
+ * and ignored, the DynamoDB write is conditional on a reserved key that never
  * exists, and the endpoint call
  * sends a 1x1 PNG (answered, or refused while the endpoint is off). Every failure is swallowed: priming must
  * never stop a version from being published.
@@ -25,29 +28,51 @@ final class Priming {
   private static final byte[] PIXEL = Base64.getDecoder().decode(
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
 
-  private final BatchProcessor batches;
+  /** An SQS event of one S3 TestEvent message, as Lambda delivers it. */
+  private static final byte[] TEST_EVENT_BATCH = JsonWriter.create().writeStartObject()
+      .writeFieldName("Records").writeStartArray().writeStartObject()
+      .writeFieldName("messageId").writeValue("offhours-priming")
+      .writeFieldName("receiptHandle").writeValue("priming")
+      .writeFieldName("body").writeValue("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","
+          + "\"Time\":\"2026-01-01T00:00:00.000Z\",\"Bucket\":\"offhours-priming\",\"RequestId\":\"priming\","
+          + "\"HostId\":\"priming\"}")
+      .writeFieldName("attributes").writeStartObject()
+      .writeFieldName("ApproximateReceiveCount").writeValue("1").writeEndObject()
+      .writeFieldName("messageAttributes").writeStartObject().writeEndObject()
+      .writeFieldName("eventSource").writeValue("aws:sqs")
+      .writeFieldName("eventSourceARN").writeValue("arn:aws:sqs:us-east-1:000000000000:offhours-priming")
+      .writeFieldName("awsRegion").writeValue("us-east-1")
+      .writeEndObject().writeEndArray().writeEndObject().getBytes();
+
+  private final ClassifyHandler handler;
   private final DynamoDbClient dynamo;
-  private final SageMakerRuntimeClient runtime;
+  private final InferenceClient inference;
   private final ClassifyConfig config;
 
-  Priming(BatchProcessor batches, DynamoDbClient dynamo, SageMakerRuntimeClient runtime, ClassifyConfig config) {
-    this.batches = batches;
+  Priming(ClassifyHandler handler, DynamoDbClient dynamo, InferenceClient inference, ClassifyConfig config) {
+    this.handler = handler;
     this.dynamo = dynamo;
-    this.runtime = runtime;
+    this.inference = inference;
     this.config = config;
   }
 
   /** Returns how many of the warm-up calls completed without an error (for logs and tests). */
   int prime() {
     int ok = 0;
-    ok += attempt(() -> batches.process(List.of(testEvent())));
+    ok += attempt(() -> {
+      try {
+        handler.handleRequest(new ByteArrayInputStream(TEST_EVENT_BATCH), new ByteArrayOutputStream(), null);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
     // The path of a result's write, with the one permission the function has (PutItem), on a condition that
     // never holds: DynamoDB answers ConditionalCheckFailed and stores nothing.
     ok += attempt(() -> dynamo.putItem(r -> r.tableName(config.tableName())
         .item(Map.of("pk", AttributeValue.fromS("offhours#priming"), "sk", AttributeValue.fromS("-")))
         .conditionExpression("attribute_exists(pk)")));
-    ok += attempt(() -> runtime.invokeEndpoint(r -> r.endpointName(config.endpointName())
-        .contentType("application/x-image").accept("application/json").body(SdkBytes.fromByteArray(PIXEL))));
+    // The request the consumer builds and the reading of the answer (which may not fit a 1x1 image: no matter).
+    ok += attempt(() -> inference.invoke(PIXEL.clone(), null));
     return ok;
   }
 
@@ -58,15 +83,5 @@ final class Priming {
     } catch (RuntimeException e) {
       return 0; // expected while the endpoint is off, or without a permission: the code path is warm anyway
     }
-  }
-
-  private static SQSEvent.SQSMessage testEvent() {
-    SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-    message.setMessageId("offhours-priming");
-    message.setBody("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-01-01T00:00:00.000Z\","
-        + "\"Bucket\":\"offhours-priming\",\"RequestId\":\"priming\",\"HostId\":\"priming\"}");
-    message.setAttributes(Map.of("ApproximateReceiveCount", "1"));
-    message.setEventSourceArn("arn:aws:sqs:us-east-1:000000000000:offhours-priming");
-    return message;
   }
 }

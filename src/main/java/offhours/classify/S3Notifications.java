@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import offhours.inference.StrictJson;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -17,6 +18,12 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
  */
 final class S3Notifications {
+
+  /**
+   * S3 puts one record in each notification; a body with more than this many is no S3 notification, and reading it
+   * would let one message fan out into any number of downloads and endpoint calls.
+   */
+  static final int MAX_RECORDS = 100;
 
   private S3Notifications() {}
 
@@ -36,13 +43,18 @@ final class S3Notifications {
 
   record BadRecord(int index, String reason) implements Entry {}
 
-  /** One S3 event about one object version; {@code key} is decoded, absent values are null. */
+  /**
+   * One S3 event about one object version; {@code key} is decoded, absent values are null, but every event has
+   * an {@code eventName} and at least one of {@code versionId}, {@code eTag} and {@code sequencer}.
+   *
+   * @param index the record's position in its message
+   */
   record ObjectEvent(
-      String eventName, Instant eventTime, String bucket, String key, Long size, String eTag,
+      int index, String eventName, Instant eventTime, String bucket, String key, Long size, String eTag,
       String versionId, String sequencer) implements Entry {
 
     boolean created() {
-      return eventName != null && eventName.startsWith("ObjectCreated:");
+      return eventName.startsWith("ObjectCreated:");
     }
 
     String uri() {
@@ -53,15 +65,15 @@ final class S3Notifications {
   static Parsed parse(String body) {
     JsonNode root;
     try {
-      root = Json.parse(body == null ? "" : body);
-    } catch (Json.NotJson e) {
+      root = StrictJson.parse(body == null ? "" : body);
+    } catch (StrictJson.NotJson e) {
       return new Malformed("message body is not JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
       return new Malformed("message body is not a JSON object, so not an S3 event notification");
     }
     Map<String, JsonNode> fields = root.asObject();
-    if ("s3:TestEvent".equals(Json.text(fields.get("Event"))) && !fields.containsKey("Records")) {
+    if ("s3:TestEvent".equals(StrictJson.text(fields.get("Event"))) && !fields.containsKey("Records")) {
       return new TestEvent();
     }
     JsonNode records = fields.get("Records");
@@ -72,6 +84,10 @@ final class S3Notifications {
     if (elements.isEmpty()) {
       return new Malformed("S3 event notification has an empty Records array");
     }
+    if (elements.size() > MAX_RECORDS) {
+      return new Malformed("the message holds " + elements.size() + " records; S3 sends one per notification and"
+          + " offhours reads at most " + MAX_RECORDS);
+    }
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < elements.size(); i++) {
       entries.add(record(i, elements.get(i)));
@@ -80,8 +96,8 @@ final class S3Notifications {
   }
 
   private static Entry record(int index, JsonNode r) {
-    String bucket = Json.text(Json.at(r, "s3", "bucket", "name"));
-    String rawKey = Json.text(Json.at(r, "s3", "object", "key"));
+    String bucket = StrictJson.text(StrictJson.at(r, "s3", "bucket", "name"));
+    String rawKey = StrictJson.text(StrictJson.at(r, "s3", "object", "key"));
     if (bucket == null) {
       return new BadRecord(index, "record " + index + " has no s3.bucket.name");
     }
@@ -94,8 +110,11 @@ final class S3Notifications {
     } catch (IllegalArgumentException e) {
       return new BadRecord(index, "record " + index + " has a key that is not URL-encoded: '" + rawKey + "'");
     }
-    String eventName = Json.text(Json.at(r, "eventName"));
-    String rawTime = Json.text(Json.at(r, "eventTime"));
+    String eventName = StrictJson.text(StrictJson.at(r, "eventName"));
+    if (eventName == null || eventName.isBlank()) {
+      return new BadRecord(index, "record " + index + " for s3://" + bucket + "/" + key + " has no eventName");
+    }
+    String rawTime = StrictJson.text(StrictJson.at(r, "eventTime"));
     Instant eventTime;
     try {
       eventTime = eventTime(rawTime);
@@ -103,10 +122,20 @@ final class S3Notifications {
       return new BadRecord(index, "record " + index + " for s3://" + bucket + "/" + key
           + " has an eventTime that is not ISO-8601: '" + rawTime + "'");
     }
-    JsonNode object = Json.at(r, "s3", "object");
-    return new ObjectEvent(eventName, eventTime, bucket, key, Json.integer(Json.at(object, "size")),
-        Json.text(Json.at(object, "eTag")), Json.text(Json.at(object, "versionId")),
-        Json.text(Json.at(object, "sequencer")));
+    JsonNode object = StrictJson.at(r, "s3", "object");
+    String eTag = nonEmpty(StrictJson.text(StrictJson.at(object, "eTag")));
+    String versionId = nonEmpty(StrictJson.text(StrictJson.at(object, "versionId")));
+    String sequencer = nonEmpty(StrictJson.text(StrictJson.at(object, "sequencer")));
+    if (eTag == null && versionId == null && sequencer == null) {
+      return new BadRecord(index, "record " + index + " for s3://" + bucket + "/" + key + " has no versionId, eTag"
+          + " or sequencer, so the object version it is about cannot be told apart from any other");
+    }
+    return new ObjectEvent(index, eventName, eventTime, bucket, key, StrictJson.integer(StrictJson.at(object, "size")),
+        eTag, versionId, sequencer);
+  }
+
+  private static String nonEmpty(String value) {
+    return value == null || value.isEmpty() ? null : value;
   }
 
   /**

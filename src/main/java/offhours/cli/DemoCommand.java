@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import offhours.aws.AwsClients.Service;
+import offhours.inference.InvocationErrors;
 import offhours.local.LocalStack;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
@@ -42,7 +43,8 @@ final class DemoCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(LocalCommand.MODEL, LocalCommand.LABELS, LocalCommand.CONTAINER_COMMAND, TIMEOUT, Option.JSON);
+    return List.of(LocalCommand.MODEL, LocalCommand.LABELS, LocalCommand.CONTAINER_COMMAND, LocalCommand.CONTENT_TYPE,
+        LocalCommand.ACCEPT, TIMEOUT, Option.JSON);
   }
 
   @Override
@@ -139,9 +141,7 @@ final class DemoCommand implements Command {
     try {
       endpoint = sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).endpointStatusAsString();
     } catch (SageMakerException e) {
-      // DescribeEndpoint answers ValidationException "Could not find endpoint ..." while there is none.
-      if (!"ValidationException".equals(e.awsErrorDetails().errorCode())
-          || !String.valueOf(e.awsErrorDetails().errorMessage()).startsWith("Could not find endpoint")) {
+      if (!InvocationErrors.endpointAbsent(e)) {
         throw e;
       }
       endpoint = "absent";

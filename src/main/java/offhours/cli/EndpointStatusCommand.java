@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import offhours.cli.Target.Name;
+import offhours.inference.InvocationErrors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -78,8 +79,7 @@ final class EndpointStatusCommand implements Command {
   }
 
   static boolean isAbsent(SageMakerException e) {
-    String message = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorMessage());
-    return message.contains("Could not find endpoint");
+    return InvocationErrors.endpointAbsent(e);
   }
 
   private static GetEventSourceMappingResponse mapping(LambdaClient lambda, String uuid) {

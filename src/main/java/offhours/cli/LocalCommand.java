@@ -18,7 +18,11 @@ import offhours.local.api.LocalApiGateway;
 final class LocalCommand {
 
   static final Option MODEL = Option.value("model", "FILE", "serve this ONNX model instead of the default nsfwjs MobileNetV2");
-  static final Option LABELS = Option.value("labels", "FILE", "class names of --model/--container-command, one per line");
+  static final Option LABELS = Option.value("labels", "FILE",
+      "class names of --model/--container-command, one per line (not needed when the answers name their classes)");
+  static final Option CONTENT_TYPE = Option.value("content-type", "TYPE",
+      "Content-Type of the image sent to the model: application/x-image (default), auto (image/jpeg or image/png), or a media type");
+  static final Option ACCEPT = Option.value("accept", "TYPE", "Accept header sent to the model (default application/json)");
   static final Option CONTAINER_COMMAND = Option.value("container-command", "CMD",
       "serve with this command instead: it must answer GET /ping and POST /invocations on $SAGEMAKER_BIND_TO_PORT");
   private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
@@ -37,9 +41,14 @@ final class LocalCommand {
     labels.filter(p -> !Files.isRegularFile(p)).ifPresent(p -> {
       throw CliException.usage("labels file " + p + " does not exist");
     });
+    Map<String, String> modelSettings = new java.util.HashMap<>();
+    args.value(CONTENT_TYPE.name()).ifPresent(v -> modelSettings.put("CONTENT_TYPE", v));
+    args.value(ACCEPT.name()).ifPresent(v -> modelSettings.put("ACCEPT", v));
     try {
+      // Checked here, so a bad value is a usage error, not a failed start.
+      offhours.inference.ModelContract.fromEnv(modelSettings);
       return new LocalStack.Options(call.context().cacheDir(), model, labels, args.value(CONTAINER_COMMAND.name()),
-          Duration.ofSeconds(3), Duration.ofSeconds(2), Map.of());
+          Duration.ofSeconds(3), Duration.ofSeconds(2), Map.of(), modelSettings);
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
@@ -62,7 +71,7 @@ final class LocalCommand {
   }
 
   private static List<Option> stackOptions() {
-    return List.of(MODEL, LABELS, CONTAINER_COMMAND);
+    return List.of(MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT);
   }
 
   /** {@code local run}: the stack in the foreground until interrupted; {@code local start} runs this in the background. */
@@ -135,6 +144,7 @@ final class LocalCommand {
 
     @Override
     public int run(Invocation call) throws Exception {
+      settings(call); // a bad option is a usage error here, not a failed start in the background
       Path cache = call.context().cacheDir();
       Path stateFile = LocalStackState.file(cache);
       Optional<LocalStackState> running = Status.running(stateFile);

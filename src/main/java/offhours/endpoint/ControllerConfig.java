@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
+import offhours.inference.ModelContract;
 
 /**
  * The controller's (and the cleanup function's) settings, read once from the environment at the edge.
@@ -15,6 +16,8 @@ import java.util.Map;
  * @param wakeBacklogAge {@link Duration#ZERO}: off
  * @param createBackoff the wait before re-creating after the first failed creation (CREATE_BACKOFF_SECONDS, default
  *     5 minutes); it doubles with each further failure up to 12 times this. Local mode and tests shorten it.
+ * @param model how Classify calls the model and reads its answers (LABELS, LABELS_S3_URI, CONTENT_TYPE, ACCEPT,
+ *     SCORES): the readiness probe checks the endpoint's answer against the same settings
  */
 public record ControllerConfig(
     String endpointName,
@@ -33,7 +36,8 @@ public record ControllerConfig(
     Duration drainTimeout,
     String instanceType,
     int instanceCount,
-    double instanceHourlyPriceUsd) {
+    double instanceHourlyPriceUsd,
+    ModelContract model) {
 
   public ZoneId zone() {
     return schedule.zone();
@@ -68,7 +72,8 @@ public record ControllerConfig(
         Duration.ofMinutes(number(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),
         env.getOrDefault("INSTANCE_TYPE", "").strip(),
         (int) number(env, "INSTANCE_COUNT", 1, 1, 1000),
-        price(env));
+        price(env),
+        ModelContract.fromEnv(env));
   }
 
   private static String required(Map<String, String> env, String name) {

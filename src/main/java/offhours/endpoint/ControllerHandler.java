@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.inference.ModelContract;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -55,15 +57,29 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
     this.record = record;
   }
 
-  /** The controller wired to AWS (or to local services through {@code clients}); EMF lines go to standard output. */
+  /**
+   * The controller wired to AWS (or to local services through {@code clients}); EMF lines go to standard output.
+   * Labels from LABELS_S3_URI are read here, once (the probe checks the answer against them).
+   */
   private static EndpointController forAws(AwsClients clients, ControllerConfig config, DynamoControlTable control) {
+    ModelContract model = withLabels(clients, config.model());
     return new EndpointController(config,
         new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
             clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-            config.endpointName(), config.endpointConfigName()),
+            config.endpointName(), config.endpointConfigName(), model),
         new LambdaMapping(clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
         new SqsBacklog(clients.build(Service.SQS, SqsClient.builder()), config.queueUrl(), config.dlqUrl()),
         control, control, System.out::println);
+  }
+
+  /** {@code model} with the labels of its LABELS_S3_URI file, read once; as it is without a file. */
+  static ModelContract withLabels(AwsClients clients, ModelContract model) {
+    if (!model.labels().isEmpty() || model.labelsS3Uri() == null) {
+      return model;
+    }
+    try (S3Client s3 = clients.build(Service.S3, S3Client.builder())) {
+      return model.resolveLabels(s3);
+    }
   }
 
   @Override

@@ -17,7 +17,7 @@ public interface Endpoint {
     }
   }
 
-  /** The outcome of one test invocation: {@code ok} only for a 2xx answer whose body is a JSON array. */
+  /** The outcome of one test invocation: {@code ok} only for an answer that fits the model's settings. */
   record Probe(boolean ok, String detail) {}
 
   Status describe();

@@ -1,34 +1,50 @@
 package offhours.endpoint;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
-import software.amazon.awssdk.core.SdkBytes;
+import offhours.inference.ContractViolation;
+import offhours.inference.InferenceClient;
+import offhours.inference.InvocationErrors;
+import offhours.inference.ModelAnswer;
+import offhours.inference.ModelContract;
+import offhours.inference.Ranking;
+import offhours.inference.ScoredLabel;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
-import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 
 /** {@link Endpoint} on the SageMaker control plane and runtime (or the local hosting service, which speaks both). */
 public final class SageMakerEndpoint implements Endpoint {
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The whole test invocation, retries included, ends by then: the controller's run has 60 s in all. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
 
   private final SageMakerClient sageMaker;
-  private final SageMakerRuntimeClient runtime;
   private final String endpointName;
   private final String endpointConfigName;
+  private final InferenceClient inference;
   private final byte[] probeImage;
 
+  /** For callers that never probe (the stack-delete cleanup): the probe would read the built-in contract unlabelled. */
   public SageMakerEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
       String endpointConfigName) {
+    this(sageMaker, runtime, endpointName, endpointConfigName, ModelContract.builtIn(List.of()));
+  }
+
+  /** {@code model}: how the consumer calls the model and reads its answers, which the probe checks the same way. */
+  public SageMakerEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
+      String endpointConfigName, ModelContract model) {
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
-    this.runtime = Objects.requireNonNull(runtime, "runtime");
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.endpointConfigName = Objects.requireNonNull(endpointConfigName, "endpointConfigName");
+    this.inference = new InferenceClient(runtime, endpointName, model);
     this.probeImage = probeImage();
   }
 
@@ -67,12 +83,8 @@ public final class SageMakerEndpoint implements Endpoint {
     return new Status(state, r.failureReason(), r.creationTime(), r.lastModifiedTime());
   }
 
-  /** SageMaker answers a missing endpoint with ValidationException "Could not find endpoint ...", not a 404. */
   private static boolean notFound(SageMakerException e) {
-    String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-    String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-    return ("ValidationException".equals(code) || "ResourceNotFound".equals(code))
-        && message != null && message.contains("Could not find endpoint");
+    return InvocationErrors.endpointAbsent(e);
   }
 
   @Override
@@ -91,27 +103,28 @@ public final class SageMakerEndpoint implements Endpoint {
     }
   }
 
-  /** The built-in image-classification contract: image bytes as application/x-image, a JSON array of scores back. */
+  /**
+   * The consumer's own request and reading of the answer ({@link InferenceClient}): ready only if the answer fits
+   * the model's settings (a shape offhours reads, as many scores as labels when the answer does not name its
+   * classes, finite numbers in range for the scores setting), so the trigger is never enabled for a model whose
+   * every answer would be a contract error.
+   */
   @Override
   public Probe probe() {
     try {
-      InvokeEndpointResponse r = runtime.invokeEndpoint(b -> b.endpointName(endpointName)
-          .contentType("application/x-image").accept("application/json").body(SdkBytes.fromByteArray(probeImage)));
-      String body = r.body().asUtf8String();
-      JsonNode node = JSON.readTree(body);
-      if (node == null || !node.isArray() || node.isEmpty()) {
-        return new Probe(false, "answered " + abbreviate(body) + ", not a JSON array of class probabilities");
-      }
-      return new Probe(true, node.size() + " class probabilities");
-    } catch (IOException e) {
-      return new Probe(false, "answered a body that is not JSON: " + e.getMessage());
+      ModelAnswer answer = inference.invoke(probeImage.clone(), PROBE_TIMEOUT);
+      Ranking ranking = answer.ranking();
+      ScoredLabel top = ranking.labels().getFirst();
+      return new Probe(true, String.format(Locale.ROOT, "%d classes as %s from %s; top %s %.3f%s",
+          ranking.labels().size(), ranking.scores().word(), ranking.shape(), top.label(), top.score(),
+          answer.variant() == null ? "" : "; answered by variant " + answer.variant()));
+    } catch (ContractViolation e) {
+      return new Probe(false, "the answer does not fit the model's settings: " + e.getMessage());
+    } catch (SdkException e) {
+      // Not InService yet, ModelNotReady, 5xx, throttled, unreachable, a model refusing the content type.
+      return new Probe(false, InvocationErrors.of(e).reason());
     } catch (RuntimeException e) {
-      // Not InService yet, ModelNotReady, 5xx, throttled, unreachable: the model does not answer (yet).
       return new Probe(false, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
 }

@@ -65,23 +65,31 @@ public final class LocalStack implements AutoCloseable {
    * How to run the local stack.
    *
    * @param model a user ONNX model instead of the default nsfwjs MobileNetV2 (needs {@code labels})
-   * @param containerCommand a user container command speaking the SageMaker contract (needs {@code labels})
+   * @param containerCommand a user container command speaking the SageMaker contract; {@code labels} are needed
+   *     unless its answers name their classes
    * @param controller controller variables that replace local mode's defaults (see {@link #controllerDefaults})
+   * @param modelSettings how Classify and the controller's probe call the model (CONTENT_TYPE, ACCEPT, SCORES)
    */
   public record Options(Path cacheDir, Optional<Path> model, Optional<Path> labels, Optional<String> containerCommand,
-      Duration creatingDelay, Duration controllerTick, Map<String, String> controller) {
+      Duration creatingDelay, Duration controllerTick, Map<String, String> controller,
+      Map<String, String> modelSettings) {
 
     public Options {
       Objects.requireNonNull(cacheDir, "cacheDir");
       controller = Map.copyOf(controller);
-      if ((model.isPresent() || containerCommand.isPresent()) && labels.isEmpty()) {
+      modelSettings = Map.copyOf(modelSettings);
+      if (model.isPresent() && labels.isEmpty()) {
         throw new IllegalArgumentException(
-            "--labels FILE is required with " + (model.isPresent() ? "--model" : "--container-command")
-                + ": one class name per line, in the order of the model's outputs");
+            "--labels FILE is required with --model: one class name per line, in the order of the model's outputs");
       }
       if (model.isPresent() && containerCommand.isPresent()) {
         throw new IllegalArgumentException("choose one of --model and --container-command, not both");
       }
+    }
+
+    public Options(Path cacheDir, Optional<Path> model, Optional<Path> labels, Optional<String> containerCommand,
+        Duration creatingDelay, Duration controllerTick, Map<String, String> controller) {
+      this(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, controller, Map.of());
     }
 
     public static Options defaults(Path cacheDir) {
@@ -92,7 +100,11 @@ public final class LocalStack implements AutoCloseable {
     public Options withController(Map<String, String> overrides) {
       Map<String, String> merged = new HashMap<>(controller);
       merged.putAll(overrides);
-      return new Options(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, merged);
+      return new Options(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, merged, modelSettings);
+    }
+
+    public Options withModelSettings(Map<String, String> settings) {
+      return new Options(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, controller, settings);
     }
   }
 
@@ -194,7 +206,8 @@ public final class LocalStack implements AutoCloseable {
       Path logs = Files.createDirectories(options.cacheDir().resolve("local").resolve("logs"));
       // The model first: on a first run it is fetched and converted, and a missing node/npm should fail fast.
       ModelFiles model = model(options, progress);
-      labels = Files.readAllLines(options.labels().orElseGet(model::labels)).stream()
+      Optional<Path> labelFile = options.labels().or(() -> Optional.ofNullable(model.labels()));
+      labels = labelFile.isEmpty() ? List.of() : Files.readAllLines(labelFile.get()).stream()
           .map(String::strip).filter(s -> !s.isEmpty()).toList();
 
       progress.println("starting moto_server (S3, SQS, DynamoDB)...");
@@ -216,14 +229,15 @@ public final class LocalStack implements AutoCloseable {
       s3 = open(clients.build(Service.S3, S3Client.builder().forcePathStyle(true)));
       sqs = open(clients.build(Service.SQS, SqsClient.builder()));
       dynamoDb = open(clients.build(Service.DYNAMODB, DynamoDbClient.builder()));
-      SageMakerRuntimeClient runtime = open(clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()));
 
       provisioned = new LocalResources(s3, sqs, dynamoDb).provision(names);
       createModel(options, model);
 
       lambda = open(LocalLambda.builder(sqs).region(REGION).port(lambdaPort).start());
 
-      ClassifyConfig classify = ClassifyConfig.fromEnv(classifyEnvironment());
+      ClassifyConfig classify = ClassifyConfig.fromEnv(classifyEnvironment(options));
+      SageMakerRuntimeClient runtime =
+          open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
       lambda.registerFunction(names.classifyFunction(),
           new ClassifyHandler(s3, sqs, dynamoDb, runtime, classify, Clock.systemUTC()),
           Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
@@ -242,7 +256,7 @@ public final class LocalStack implements AutoCloseable {
 
     private ModelFiles model(Options options, PrintStream progress) throws IOException {
       if (options.containerCommand().isPresent()) {
-        return new ModelFiles(null, options.labels().orElseThrow());
+        return new ModelFiles(null, options.labels().orElse(null));
       }
       if (options.model().isPresent()) {
         Path onnx = options.model().get();
@@ -268,7 +282,8 @@ public final class LocalStack implements AutoCloseable {
               }
             }));
         sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
-            .productionVariants(v -> v.variantName("AllTraffic").modelName(names.model())
+            // Named after the model, as in template.yaml: results record the variant that answered.
+            .productionVariants(v -> v.variantName(names.model()).modelName(names.model())
                 .instanceType(ProductionVariantInstanceType.ML_M5_LARGE).initialInstanceCount(1)));
       }
     }
@@ -287,7 +302,7 @@ public final class LocalStack implements AutoCloseable {
       }
     }
 
-    private Map<String, String> classifyEnvironment() {
+    private Map<String, String> classifyEnvironment(Options options) {
       Map<String, String> env = new LinkedHashMap<>();
       StackSpec.CLASSIFY_ENV.forEach((k, v) -> {
         if (v != null) {
@@ -296,20 +311,21 @@ public final class LocalStack implements AutoCloseable {
       });
       env.put("TABLE_NAME", provisioned.resultsTable());
       env.put("QUEUE_URL", provisioned.queueUrl());
+      env.put("BUCKET_NAME", provisioned.bucket());
       env.put("ENDPOINT_NAME", names.endpoint());
       env.put("MODEL_NAME", names.model());
       env.put("LABELS", String.join(",", labels));
+      env.putAll(options.modelSettings());
       // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in seconds.
       env.put("DEFER_SECONDS", "5");
       return env;
     }
 
-    /** The controller's variables (the API forecasts with its policy), the bucket, the labels, local timings. */
+    /** The controller's variables (its policy and its model contract), the bucket, local timings. */
     private Map<String, String> apiEnvironment(Options options) {
       Map<String, String> env = controllerEnvironment(options);
       env.put("BUCKET_NAME", provisioned.bucket());
       env.put("MODEL_NAME", names.model());
-      env.put("LABELS", String.join(",", labels));
       env.put("CONTROLLER_INTERVAL_SECONDS", Long.toString(Math.max(1, options.controllerTick().toSeconds())));
       env.put("ENDPOINT_START_SECONDS", Long.toString(options.creatingDelay().toSeconds()));
       return env;
@@ -331,6 +347,8 @@ public final class LocalStack implements AutoCloseable {
       env.put("DLQ_URL", provisioned.deadLetterQueueUrl());
       env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
       env.put("RESULTS_TABLE_NAME", provisioned.resultsTable());
+      env.put("LABELS", String.join(",", labels));
+      env.putAll(options.modelSettings());
       return env;
     }
   }

@@ -10,7 +10,11 @@ import java.util.Objects;
  *
  * @param pk "s3://bucket/key" with the decoded key, or "sqs://queue/messageId" for a malformed message
  * @param sk the object version identity: "v#versionId", else "e#eTag"
+ * @param model the model that answered: the production variant InvokeEndpoint names (offhours names each variant
+ *     after its model), else the stack's model
  * @param attempts SQS receives plus deferrals of the message that produced this result
+ * @param scores how the model's numbers were read: "probabilities", or "logits" when offhours applied a softmax;
+ *     null for a REJECTED result
  */
 public record ResultItem(
     String pk,
@@ -30,7 +34,8 @@ public record ResultItem(
     String endpoint,
     Instant uploadedAt,
     Instant classifiedAt,
-    int attempts) {
+    int attempts,
+    String scores) {
 
   public enum Status { CLASSIFIED, REJECTED }
 

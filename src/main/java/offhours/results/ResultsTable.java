@@ -29,17 +29,20 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * The results table: one item per object version, written once.
+ * The results table: one item per object version.
  *
- * <p>Writes are conditional on {@code attribute_not_exists(pk)}: S3 notifications are at-least-once
+ * <p>Writes are conditional: S3 notifications are at-least-once
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html), so a second delivery
- * of the same version must not create or overwrite a result, and since every version has its own sort
- * key an older event can never overwrite a newer version's result.
+ * of the same version must not create a second result or overwrite a classification, and since every version has
+ * its own sort key an older event can never overwrite a newer version's result. The one replacement allowed is a
+ * CLASSIFIED result over a REJECTED one (a verdict the endpoint may have caused, reprocessed later); never the
+ * other way, and never a CLASSIFIED over a CLASSIFIED.
  */
 public final class ResultsTable {
 
   public static final String LABEL_INDEX = "byLabel";
   static final String NEW_ITEM_ONLY = "attribute_not_exists(pk)";
+  static final String NEW_OR_OVER_REJECTED = "attribute_not_exists(pk) OR #status = :rejected";
 
   private final DynamoDbClient dynamo;
   private final String tableName;
@@ -68,7 +71,10 @@ public final class ResultsTable {
         .build();
   }
 
-  /** Writes {@code item} unless a result for that object version exists; returns whether it was new. */
+  /**
+   * Writes {@code item} unless a result for that object version exists, or, for a CLASSIFIED item, unless a
+   * CLASSIFIED one exists; returns whether it was written.
+   */
   public boolean put(ResultItem item) {
     try {
       dynamo.putItem(putRequest(item));
@@ -79,11 +85,14 @@ public final class ResultsTable {
   }
 
   PutItemRequest putRequest(ResultItem item) {
-    return PutItemRequest.builder()
-        .tableName(tableName)
-        .item(toItem(item))
-        .conditionExpression(NEW_ITEM_ONLY)
-        .build();
+    PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName).item(toItem(item));
+    if (item.status() == Status.CLASSIFIED) {
+      return put.conditionExpression(NEW_OR_OVER_REJECTED)
+          .expressionAttributeNames(Map.of("#status", "status"))
+          .expressionAttributeValues(Map.of(":rejected", s(Status.REJECTED.name())))
+          .build();
+    }
+    return put.conditionExpression(NEW_ITEM_ONLY).build();
   }
 
   /** Every version's result for an object, newest classification first. */
@@ -177,6 +186,7 @@ public final class ResultsTable {
     }
     item.put("classifiedAt", s(r.classifiedAt().toString()));
     item.put("attempts", n(Integer.toString(r.attempts())));
+    putIfPresent(item, "scores", r.scores());
     return item;
   }
 
@@ -205,7 +215,8 @@ public final class ResultsTable {
         str(item, "endpoint"),
         item.containsKey("uploadedAt") ? Instant.parse(str(item, "uploadedAt")) : null,
         Instant.parse(str(item, "classifiedAt")),
-        item.containsKey("attempts") ? Integer.parseInt(item.get("attempts").n()) : 0);
+        item.containsKey("attempts") ? Integer.parseInt(item.get("attempts").n()) : 0,
+        str(item, "scores"));
   }
 
   private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

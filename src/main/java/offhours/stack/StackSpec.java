@@ -228,21 +228,35 @@ public final class StackSpec {
   public static final List<String> DEFAULT_LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
 
   /**
+   * How the model is called and its answers read (offhours.inference.ModelContract): the same variables for
+   * Classify and for the controller's readiness probe.
+   */
+  private static final Object[] MODEL_ENV = {
+      "LABELS", null,
+      "LABELS_S3_URI", null,
+      "CONTENT_TYPE", "application/x-image",
+      "ACCEPT", "application/json",
+      "SCORES", "auto"};
+
+  /**
    * The Classify function's environment: every variable it reads, with the default it assumes when the variable
    * is absent ({@code null} = no default; the stack or local mode must set it). {@code LABELS} and
-   * {@code LABELS_S3_URI} are alternatives; LABELS wins if both are set.
+   * {@code LABELS_S3_URI} are alternatives; LABELS wins if both are set, and neither is needed for a model whose
+   * answers name their classes.
    */
   public static final Map<String, String> CLASSIFY_ENV = orderedMap(
       "TABLE_NAME", null,
       "QUEUE_URL", null,
+      "BUCKET_NAME", null,
       "ENDPOINT_NAME", null,
       "MODEL_NAME", null,
-      "LABELS", null,
-      "LABELS_S3_URI", null,
+      MODEL_ENV,
       "TOP_K", "3",
       "MAX_IMAGE_BYTES", "6291456",
       "BATCH_CONCURRENCY", "8",
-      "DEFER_SECONDS", "60");
+      "DEFER_SECONDS", "60",
+      "MAX_DEFERRALS", "50",
+      "INVOKE_TIMEOUT_SECONDS", "65");
 
   /** The controller's (and the cleanup function's) environment, with defaults as above. */
   public static final Map<String, String> CONTROLLER_ENV = orderedMap(
@@ -264,18 +278,19 @@ public final class StackSpec {
       "DRAIN_TIMEOUT_MINUTES", "10",
       "INSTANCE_TYPE", "ml.m5.large",
       "INSTANCE_COUNT", "1",
-      "INSTANCE_HOURLY_PRICE_USD", "0.115");
+      "INSTANCE_HOURLY_PRICE_USD", "0.115",
+      // The readiness probe calls the model and reads its answer as Classify does.
+      MODEL_ENV);
 
   /**
-   * The API function's environment: the controller's (it forecasts with the controller's own policy and reads its
-   * tables and queues), plus the bucket, the model's labels and how long the controller takes to act and an endpoint
-   * to start (CONTROLLER_INTERVAL_SECONDS: the controller's timer; ENDPOINT_START_SECONDS: a typical CreateEndpoint).
+   * The API function's environment: the controller's (it forecasts with the controller's own policy, reads its
+   * tables and queues, and calls the model as the controller's probe does), plus the bucket, the model's name and
+   * how long the controller takes to act and an endpoint to start (CONTROLLER_INTERVAL_SECONDS: the controller's
+   * timer; ENDPOINT_START_SECONDS: a typical CreateEndpoint).
    */
   public static final Map<String, String> API_ENV = concat(CONTROLLER_ENV, orderedMap(
       "BUCKET_NAME", null,
       "MODEL_NAME", null,
-      "LABELS", null,
-      "LABELS_S3_URI", null,
       "TOP_K", "3",
       "MAX_IMAGE_BYTES", "6291456",
       "CONTROLLER_INTERVAL_SECONDS", "300",
@@ -292,12 +307,22 @@ public final class StackSpec {
     return java.util.Collections.unmodifiableMap(map);
   }
 
-  private static Map<String, String> orderedMap(String... keysAndValues) {
-    var map = new LinkedHashMap<String, String>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      if (map.put(keysAndValues[i], keysAndValues[i + 1]) != null) {
-        throw new IllegalArgumentException("duplicate variable " + keysAndValues[i]);
+  /** Name, default, name, default, ...; an {@code Object[]} among them stands for its own pairs. */
+  private static Map<String, String> orderedMap(Object... keysAndValues) {
+    var flat = new java.util.ArrayList<Object>();
+    for (Object item : keysAndValues) {
+      if (item instanceof Object[] group) {
+        flat.addAll(java.util.Arrays.asList(group));
+      } else {
+        flat.add(item);
       }
+    }
+    var map = new LinkedHashMap<String, String>();
+    for (int i = 0; i < flat.size(); i += 2) {
+      if (map.containsKey((String) flat.get(i))) {
+        throw new IllegalArgumentException("duplicate variable " + flat.get(i));
+      }
+      map.put((String) flat.get(i), (String) flat.get(i + 1));
     }
     return java.util.Collections.unmodifiableMap(map);
   }

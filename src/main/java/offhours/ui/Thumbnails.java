@@ -14,7 +14,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-import offhours.classify.InvokeContract;
+import offhours.inference.ImageFormat;
 
 /**
  * Small JPEGs of uploads for the page. Objects are untrusted: only JPEG and PNG are decoded, the declared size is
@@ -32,13 +32,13 @@ final class Thumbnails {
 
   /** The thumbnail of {@code image}; a refusal (IllegalArgumentException) says why there is none. */
   static byte[] of(byte[] image) throws IOException {
-    String format = InvokeContract.format(image);
+    ImageFormat format = ImageFormat.of(image);
     if (format == null) {
       throw new IllegalArgumentException("not a JPEG or PNG image");
     }
     BufferedImage source;
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+      Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(format.mediaType());
       if (!readers.hasNext()) {
         throw new IllegalArgumentException("no " + format + " reader");
       }

@@ -28,15 +28,13 @@ class ApiConfigTest {
     assertThat(config.controller().schedule().toString()).isEqualTo("Mon-Fri 08:00-19:00 Europe/Berlin");
     assertThat(config.controllerInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.endpointStart()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(config.labels()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+    assertThat(config.controller().model().labels()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
   }
 
   @Test
   void missingSettingsAreNamed() {
     assertThatThrownBy(() -> ApiFixtures.config(Map.of("BUCKET_NAME", "")))
         .hasMessage("BUCKET_NAME is not set; the stack passes the images bucket to the API");
-    assertThatThrownBy(() -> ApiFixtures.config(Map.of("LABELS", "")))
-        .hasMessageStartingWith("set LABELS (comma-separated class names");
     assertThatThrownBy(() -> ApiFixtures.config(Map.of("CONTROLLER_INTERVAL_SECONDS", "soon")))
         .hasMessage("CONTROLLER_INTERVAL_SECONDS 'soon' is not a whole number");
   }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import offhours.inference.InferenceClient;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
@@ -129,7 +130,7 @@ class ClassifyRouteTest {
 
     assertThat(response.status()).isEqualTo(502);
     assertThat(JsonText.string(json(response), "message")).isEqualTo("the endpoint's answer does not fit the"
-        + " configured labels: endpoint returned 2 probabilities but 5 labels are configured (LABELS)");
+        + " model's settings: the endpoint returned 2 scores but 5 labels are configured (LABELS)");
   }
 
   @Test
@@ -187,8 +188,10 @@ class ClassifyRouteTest {
       @Override
       public void close() {}
     };
-    ClassifyRoute route = new ClassifyRoute(ApiFixtures.config(), s3, runtime, () -> ApiFixtures.seen(NOW),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+    ApiConfig config = ApiFixtures.config();
+    ClassifyRoute route = new ClassifyRoute(config, s3,
+        new InferenceClient(runtime, config.controller().endpointName(), config.controller().model()),
+        () -> ApiFixtures.seen(NOW), Clock.fixed(NOW, ZoneOffset.UTC));
     return route.handle(new ApiRequest("POST", "/classify", "POST /classify", Map.of(), Map.of(),
         Map.of("host", "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com", "x-forwarded-proto", "https"), body,
         "req-1"));

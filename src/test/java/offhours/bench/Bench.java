@@ -459,9 +459,8 @@ public final class Bench {
       try (var jars = Files.list(unzipped.resolve("lib"))) {
         jars.sorted().forEach(j -> cp.add(j.toString()));
       }
-      // The runtime's event serializer (Lambda provides it) and this class; nothing else of the test class path.
-      cp.add(jarOf(com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers.class));
-      cp.add(jarOf(org.joda.time.DateTime.class)); // the serializer's DateTimeModule needs it, as in the runtime
+      // The handler reads the event's bytes itself, as the runtime hands them to a stream handler: only the zip
+      // and ColdStartMain; nothing else of the test class path.
       cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
       String classpath = String.join(java.io.File.pathSeparator, cp);
 
@@ -480,6 +479,7 @@ public final class Bench {
       env.put("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", stack.sageMaker().endpoint().toString());
       env.put("TABLE_NAME", stack.resources().resultsTable());
       env.put("QUEUE_URL", stack.resources().queueUrl());
+      env.put("BUCKET_NAME", bucket);
       env.put("ENDPOINT_NAME", stack.names().endpoint());
       env.put("MODEL_NAME", stack.names().model());
       env.put("LABELS", String.join(",", stack.labels()));

@@ -1,22 +1,22 @@
 package offhours.bench;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import java.io.InputStream;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The child JVM of the cold-start benchmark: what the Lambda runtime does on a cold start, reduced to the
- * function's part. Reads one SQS event from a file with the runtime's own serializer, constructs the handler
- * (init), handles the event once, prints the batch item failures and exits.
- * {@code empty} runs a handler that does nothing, the baseline; {@code classify} runs ClassifyHandler built
- * from the environment exactly as Lambda builds it (no-arg constructor).
+ * function's part. Reads one SQS event from a file as bytes (the runtime hands a stream handler the invocation's
+ * payload as it arrived), constructs the handler (init), handles the event once, prints the response and exits.
+ * {@code empty} runs a handler that only answers an empty batch response, the baseline; {@code classify} runs
+ * ClassifyHandler built from the environment exactly as Lambda builds it (no-arg constructor).
  */
 public final class ColdStartMain {
+
+  private static final String NO_FAILURES = "{\"batchItemFailures\":[]}";
 
   private ColdStartMain() {}
 
@@ -27,10 +27,9 @@ public final class ColdStartMain {
    * Prints {@code init_ms=... first_batch_ms=...} (init from the JVM's start).
    */
   public static void main(String[] args) throws Exception {
-    var serializer = LambdaEventSerializers.serializerFor(SQSEvent.class, ColdStartMain.class.getClassLoader());
-    SQSEvent event = read(serializer, Path.of(args[1]));
-    RequestHandler<SQSEvent, SQSBatchResponse> handler = switch (args[0]) {
-      case "empty" -> (e, context) -> new SQSBatchResponse(List.of());
+    byte[] event = Files.readAllBytes(Path.of(args[1]));
+    RequestStreamHandler handler = switch (args[0]) {
+      case "empty" -> (in, out, context) -> out.write(NO_FAILURES.getBytes(StandardCharsets.UTF_8));
       case "classify", "classify-primed" -> new offhours.classify.ClassifyHandler();
       default -> throw new IllegalArgumentException("mode empty|classify|classify-primed, got " + args[0]);
     };
@@ -39,22 +38,17 @@ public final class ColdStartMain {
       ((org.crac.Resource) handler).beforeCheckpoint(null);
     }
     if (args.length > 2) {
-      handler.handleRequest(read(serializer, Path.of(args[2])), null);
+      handler.handleRequest(new ByteArrayInputStream(Files.readAllBytes(Path.of(args[2]))),
+          new ByteArrayOutputStream(), null);
     }
     long initMillis = System.currentTimeMillis()
         - ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
     long t = System.nanoTime();
-    SQSBatchResponse response = handler.handleRequest(event, null);
+    ByteArrayOutputStream response = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(event), response, null);
     long firstBatch = (System.nanoTime() - t) / 1_000_000;
-    System.out.println("init_ms=" + initMillis + " first_batch_ms=" + firstBatch + " batchItemFailures="
-        + response.getBatchItemFailures().size());
-    System.exit(response.getBatchItemFailures().isEmpty() ? 0 : 3);
-  }
-
-  private static SQSEvent read(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer<SQSEvent> serializer,
-      Path file) throws java.io.IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return serializer.fromJson(in);
-    }
+    String answer = response.toString(StandardCharsets.UTF_8);
+    System.out.println("init_ms=" + initMillis + " first_batch_ms=" + firstBatch + " response=" + answer);
+    System.exit(answer.equals(NO_FAILURES) ? 0 : 3);
   }
 }

@@ -3,9 +3,10 @@ package offhours.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import offhours.inference.Scores;
 import org.junit.jupiter.api.Test;
 
 class ClassifyConfigTest {
@@ -14,6 +15,7 @@ class ClassifyConfigTest {
     Map<String, String> env = new HashMap<>(Map.of(
         "TABLE_NAME", "offhours-results",
         "QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue",
+        "BUCKET_NAME", "offhours-images",
         "ENDPOINT_NAME", "offhours-endpoint",
         "LABELS", "Drawing, Hentai,Neutral ,Porn,Sexy"));
     for (int i = 0; i < pairs.length; i += 2) {
@@ -26,29 +28,29 @@ class ClassifyConfigTest {
   void defaultsFollowTheContract() {
     ClassifyConfig config = ClassifyConfig.fromEnv(env());
 
-    assertThat(config.labels()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+    assertThat(config.model().labels()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+    assertThat(config.model().contentType()).isEqualTo("application/x-image");
+    assertThat(config.model().accept()).isEqualTo("application/json");
+    assertThat(config.model().scores()).isEqualTo(Scores.AUTO);
+    assertThat(config.bucketName()).isEqualTo("offhours-images");
     assertThat(config.topK()).isEqualTo(3);
     assertThat(config.maxImageBytes()).isEqualTo(6_291_456L);
     assertThat(config.batchConcurrency()).isEqualTo(8);
     assertThat(config.deferSeconds()).isEqualTo(60);
+    assertThat(config.maxDeferrals()).isEqualTo(50);
+    assertThat(config.invokeTimeout()).isEqualTo(Duration.ofSeconds(65));
     assertThat(config.modelName()).isNull();
-    assertThat(config.labelsS3Uri()).isNull();
   }
 
   @Test
-  void labelsWinOverALabelsFile() {
-    ClassifyConfig config = ClassifyConfig.fromEnv(env("LABELS_S3_URI", "s3://b/labels.txt"));
+  void readsTheModelsSettings() {
+    ClassifyConfig config = ClassifyConfig.fromEnv(env("CONTENT_TYPE", "auto", "ACCEPT", "application/json;verbose",
+        "SCORES", "logits", "LABELS", ""));
 
-    assertThat(config.labels()).hasSize(5);
-    assertThat(config.labelsS3Uri()).isNull();
-  }
-
-  @Test
-  void aLabelsFileAloneIsKeptForInit() {
-    ClassifyConfig config = ClassifyConfig.fromEnv(env("LABELS", "", "LABELS_S3_URI", "s3://b/models/labels.txt"));
-
-    assertThat(config.labels()).isEmpty();
-    assertThat(config.labelsS3Uri()).isEqualTo("s3://b/models/labels.txt");
+    assertThat(config.model().contentType()).isEqualTo("auto");
+    assertThat(config.model().accept()).isEqualTo("application/json;verbose");
+    assertThat(config.model().scores()).isEqualTo(Scores.LOGITS);
+    assertThat(config.model().labels()).as("a model that names its classes needs none").isEmpty();
   }
 
   @Test
@@ -61,16 +63,15 @@ class ClassifyConfigTest {
         .hasMessage("DEFER_SECONDS must be between 0 and 900 (the SQS DelaySeconds limit), got 901");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("MAX_IMAGE_BYTES", "6MB")))
         .hasMessage("MAX_IMAGE_BYTES must be a positive integer, got '6MB'");
+    assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("MAX_DEFERRALS", "0")))
+        .hasMessage("MAX_DEFERRALS must be a positive integer, got 0");
+    assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("INVOKE_TIMEOUT_SECONDS", "0")))
+        .hasMessage("INVOKE_TIMEOUT_SECONDS must be between 1 and 600, got 0");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("TABLE_NAME", "")))
         .hasMessage("TABLE_NAME is not set");
-    assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("LABELS", "")))
-        .hasMessage("set LABELS (comma-separated class names in the model's output order) or LABELS_S3_URI (s3://bucket/key)");
-    assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("LABELS", "", "LABELS_S3_URI", "labels.txt")))
-        .hasMessage("LABELS_S3_URI must look like s3://bucket/key, got 'labels.txt'");
-  }
-
-  @Test
-  void aLabelsFileHasOneLabelPerLine() {
-    assertThat(ClassifyConfig.parseLabelLines("Drawing\r\nHentai\n\nNeutral\n")).isEqualTo(List.of("Drawing", "Hentai", "Neutral"));
+    assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("BUCKET_NAME", " ")))
+        .hasMessage("BUCKET_NAME is not set");
+    assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("SCORES", "softmax")))
+        .hasMessage("SCORES must be probabilities, logits or auto, got 'softmax'");
   }
 }

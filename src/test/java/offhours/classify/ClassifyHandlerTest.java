@@ -4,11 +4,10 @@ import static offhours.classify.Fakes.fixture;
 import static offhours.classify.Fakes.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,7 +17,9 @@ import java.util.Map;
 import offhours.classify.Fakes.FakeRuntime;
 import offhours.classify.Fakes.FakeS3;
 import offhours.classify.Fakes.FakeSqs;
+import offhours.inference.ImageFormat;
 import offhours.testing.FakeDynamoDb;
+import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -47,14 +48,32 @@ class ClassifyHandlerTest {
   }
 
   ClassifyHandler handler(long maxImageBytes, int concurrency) {
-    ClassifyConfig config = new ClassifyConfig("offhours-results",
-        "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue", "offhours-endpoint", "offhours-model",
-        LABELS, null, 3, maxImageBytes, concurrency, 60);
+    return handler(config("MAX_IMAGE_BYTES", Long.toString(maxImageBytes), "BATCH_CONCURRENCY",
+        Integer.toString(concurrency)));
+  }
+
+  ClassifyHandler handler(ClassifyConfig config) {
     return new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
+  /** The function's settings as the stack sets them, with {@code overrides} (name, value, ...). */
+  static ClassifyConfig config(String... overrides) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "TABLE_NAME", "offhours-results",
+        "QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue",
+        "BUCKET_NAME", BUCKET,
+        "ENDPOINT_NAME", "offhours-endpoint",
+        "MODEL_NAME", "offhours-model",
+        "LABELS", String.join(",", LABELS),
+        "BATCH_CONCURRENCY", "4"));
+    for (int i = 0; i < overrides.length; i += 2) {
+      env.put(overrides[i], overrides[i + 1]);
+    }
+    return ClassifyConfig.fromEnv(env);
+  }
+
   SQSBatchResponse run(SQSEvent event) {
-    return handler(6_291_456L).handleRequest(event, null);
+    return LambdaSqsJson.invoke(handler(6_291_456L), event);
   }
 
   Map<String, AttributeValue> item(String pk) {
@@ -152,7 +171,7 @@ class ClassifyHandlerTest {
 
   @Test
   void anObjectOverTheLimitIsRejectedWithoutDownloadingIt() {
-    SQSBatchResponse response = handler(6_291_456L).handleRequest(withObject("big.jpg", 9_542_041L, "e1"), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(6_291_456L), withObject("big.jpg", 9_542_041L, "e1"));
 
     assertThat(failures(response)).isEmpty();
     assertThat(item("s3://offhours-images/big.jpg").get("reason").s())
@@ -164,7 +183,7 @@ class ClassifyHandlerTest {
   void anObjectLargerThanItsEventSaidIsStillCheckedBeforeReading() {
     s3.put(BUCKET, "grew.jpg", image("rocket.jpg"), "e1");
 
-    handler(100_000L).handleRequest(withObject("grew.jpg", 10L, "e1"), null);
+    LambdaSqsJson.invoke(handler(100_000L), withObject("grew.jpg", 10L, "e1"));
 
     assertThat(item("s3://offhours-images/grew.jpg").get("reason").s())
         .isEqualTo("object s3://offhours-images/grew.jpg is 113 kB; the endpoint accepts at most 100 kB");
@@ -238,7 +257,7 @@ class ClassifyHandlerTest {
     SQSEvent batch = fixture("sqs-batch-with-poison.json");
 
     // One at a time, so which records come after the discovery is deterministic.
-    SQSBatchResponse response = handler(6_291_456L, 1).handleRequest(batch, null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(6_291_456L, 1), batch);
 
     assertThat(failures(response)).as("deferred originals are acknowledged").isEmpty();
     assertThat(runtime.requests).hasSize(1);
@@ -271,7 +290,7 @@ class ClassifyHandlerTest {
 
     assertThat(sqs.sent).singleElement()
         .satisfies(copy -> assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("5"));
-    assertThat(Deferrals.attempts(event.getRecords().getFirst())).isEqualTo(5);
+    assertThat(Deferrals.attempts(queueMessage(event))).isEqualTo(5);
   }
 
   @Test
@@ -324,7 +343,7 @@ class ClassifyHandlerTest {
     };
     SQSEvent batch = fixture("sqs-batch-with-poison.json");
 
-    SQSBatchResponse response = handler(6_291_456L, 1).handleRequest(batch, null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(6_291_456L, 1), batch);
 
     assertThat(failures(response)).containsExactly(batch.getRecords().get(0).getMessageId());
     assertThat(sqs.sent).isEmpty();
@@ -400,7 +419,7 @@ class ClassifyHandlerTest {
       return "[0.1, 0.7, 0.05, 0.1, 0.05]";
     };
 
-    SQSBatchResponse first = handler(6_291_456L, 1).handleRequest(event(message("m1", body)), null);
+    SQSBatchResponse first = LambdaSqsJson.invoke(handler(6_291_456L, 1), event(message("m1", body)));
 
     assertThat(failures(first)).isEmpty();
     assertThat(sqs.sent).singleElement().satisfies(copy -> assertThat(copy.messageBody()).isEqualTo(body));
@@ -426,10 +445,9 @@ class ClassifyHandlerTest {
   @Test
   void labelsComeFromS3WhenOnlyAFileIsConfigured() {
     s3.put("models", "labels.txt", "Drawing\nHentai\nNeutral\nPorn\nSexy\n".getBytes(StandardCharsets.UTF_8), "l1");
-    ClassifyConfig config = new ClassifyConfig("t", "https://q/offhours-queue", "e", null, List.of(), "s3://models/labels.txt",
-        1, 6_291_456L, 2, 0);
+    ClassifyConfig config = config("LABELS", "", "LABELS_S3_URI", "s3://models/labels.txt", "TOP_K", "1");
 
-    new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC()).handleRequest(fixture("sqs-s3-put.json"), null);
+    LambdaSqsJson.invoke(handler(config), fixture("sqs-s3-put.json"));
 
     assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("topLabel").s()).isEqualTo("Hentai");
   }
@@ -437,10 +455,9 @@ class ClassifyHandlerTest {
   @Test
   void aLabelsFileWithoutLabelsFailsInit() {
     s3.put("models", "labels.txt", "\n\n".getBytes(StandardCharsets.UTF_8), "l1");
-    ClassifyConfig config = new ClassifyConfig("t", "https://q/offhours-queue", "e", null, List.of(), "s3://models/labels.txt",
-        1, 6_291_456L, 2, 0);
+    ClassifyConfig config = config("LABELS", "", "LABELS_S3_URI", "s3://models/labels.txt");
 
-    assertThatThrownBy(() -> new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC()))
+    assertThatThrownBy(() -> handler(config))
         .hasMessage("LABELS_S3_URI s3://models/labels.txt holds no labels (expected one per line)");
   }
 
@@ -474,6 +491,15 @@ class ClassifyHandlerTest {
     m.setMessageAttributes(Map.of());
     m.setEventSourceArn("arn:aws:sqs:us-east-1:123456789012:offhours-queue");
     return m;
+  }
+
+  /** The first record of {@code event} as the handler reads it. */
+  static QueueMessage queueMessage(SQSEvent event) {
+    try {
+      return SqsEvents.read(new java.io.ByteArrayInputStream(LambdaSqsJson.toJson(event))).getFirst();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static SQSEvent event(SQSEvent.SQSMessage... messages) {

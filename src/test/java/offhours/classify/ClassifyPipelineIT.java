@@ -11,13 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
@@ -26,21 +22,18 @@ import offhours.results.ResultItem.Status;
 import offhours.results.ResultsTable;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.Event;
-import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 @ExtendWith(AwsServicesExtension.class)
 class ClassifyPipelineIT {
@@ -48,55 +41,32 @@ class ClassifyPipelineIT {
   static final List<String> LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
   static final Path IMAGES = Path.of("src/test/resources/images");
 
-  final String suffix = UUID.randomUUID().toString().substring(0, 8);
-  final String bucket = "offhours-images-" + suffix;
-  final String table = "offhours-results-" + suffix;
   final String endpointName = "offhours-endpoint";
 
+  final MotoPipeline p;
   final S3Client s3;
   final SqsClient sqs;
   final DynamoDbClient dynamo;
   final InvokeEndpointServer sagemaker;
   final AwsClients runtimeClients;
   final SageMakerRuntimeClient runtime;
-  String queueUrl;
-  String queueArn;
-  String dlqUrl;
+  final String bucket;
+  final String table;
+  final String queueUrl;
+  final String dlqUrl;
 
   ClassifyPipelineIT(AwsServices services) throws Exception {
-    s3 = services.clients().build(Service.S3, S3Client.builder().forcePathStyle(true));
-    sqs = services.clients().build(Service.SQS, SqsClient.builder());
-    dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
+    p = new MotoPipeline(services);
+    s3 = p.s3;
+    sqs = p.sqs;
+    dynamo = p.dynamo;
+    bucket = p.bucket;
+    table = p.table;
+    queueUrl = p.queueUrl;
+    dlqUrl = p.dlqUrl;
     sagemaker = new InvokeEndpointServer();
     runtimeClients = AwsClients.local(Region.US_EAST_1, Map.of(Service.SAGEMAKER_RUNTIME, sagemaker.endpoint()));
     runtime = runtimeClients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
-  }
-
-  @BeforeEach
-  void createStack() {
-    dlqUrl = sqs.createQueue(r -> r.queueName("offhours-dlq-" + suffix)).queueUrl();
-    String dlqArn = arn(dlqUrl);
-    queueUrl = sqs.createQueue(r -> r.queueName("offhours-queue-" + suffix).attributes(Map.of(
-        QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}",
-        QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600",
-        QueueAttributeName.VISIBILITY_TIMEOUT, "720"))).queueUrl();
-    queueArn = arn(queueUrl);
-    s3.createBucket(r -> r.bucket(bucket));
-    // As template.yaml: one rule per image suffix, lower-case filter names (moto answers 500 to the SDK's
-    // FilterRuleName.SUFFIX, which is sent as "Suffix"; S3 accepts either),
-    // and both cases because S3 matches suffixes case-sensitively.
-    List<QueueConfiguration> notifications = new ArrayList<>();
-    for (String image : List.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG")) {
-      notifications.add(QueueConfiguration.builder()
-          .id("images" + image)
-          .queueArn(queueArn)
-          .events(Event.S3_OBJECT_CREATED)
-          .filter(f -> f.key(k -> k.filterRules(rule -> rule.name("suffix").value(image))))
-          .build());
-    }
-    s3.putBucketNotificationConfiguration(r -> r.bucket(bucket)
-        .notificationConfiguration(n -> n.queueConfigurations(notifications)));
-    dynamo.createTable(ResultsTable.createTableRequest(table));
   }
 
   @AfterEach
@@ -116,7 +86,7 @@ class ClassifyPipelineIT {
     upload("holiday/café au lait + 100%.png", IMAGES.resolve("chelsea.png"));
 
     List<Message> messages = receiveAll(queueUrl);
-    SQSBatchResponse response = handler().handleRequest(event(messages), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(), event(messages));
     acknowledge(messages, response);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
@@ -153,7 +123,7 @@ class ClassifyPipelineIT {
 
     List<Message> originals = receiveAll(queueUrl).stream().filter(m -> m.body().contains("ObjectCreated")).toList();
     // One record at a time, so exactly one invocation discovers the absence (with more, those in flight also try).
-    SQSBatchResponse response = handler(1).handleRequest(event(originals), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(1), event(originals));
     acknowledge(originals, response);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
@@ -172,7 +142,7 @@ class ClassifyPipelineIT {
 
     // The endpoint is back: the copies are classified, counting the deferral as an attempt.
     sagemaker.absent = false;
-    SQSBatchResponse again = handler().handleRequest(event(copies), null);
+    SQSBatchResponse again = LambdaSqsJson.invoke(handler(), event(copies));
     acknowledge(copies, again);
 
     assertThat(again.getBatchItemFailures()).isEmpty();
@@ -185,8 +155,8 @@ class ClassifyPipelineIT {
     upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
     List<Message> messages = receiveAll(queueUrl);
 
-    handler().handleRequest(event(messages), null);
-    SQSBatchResponse again = handler().handleRequest(event(messages), null);
+    LambdaSqsJson.invoke(handler(), event(messages));
+    SQSBatchResponse again = LambdaSqsJson.invoke(handler(), event(messages));
 
     assertThat(again.getBatchItemFailures()).isEmpty();
     assertThat(new ResultsTable(dynamo, table).byKey(bucket, "photos/rocket.jpg")).hasSize(1);
@@ -202,7 +172,7 @@ class ClassifyPipelineIT {
         .multipartUpload(u -> u.parts(p -> p.partNumber(1).eTag(eTag))));
 
     List<Message> messages = receiveAll(queueUrl);
-    SQSBatchResponse response = handler().handleRequest(event(messages), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(), event(messages));
 
     assertThat(messages).anySatisfy(m -> assertThat(m.body()).contains("ObjectCreated:CompleteMultipartUpload"));
     assertThat(response.getBatchItemFailures()).isEmpty();
@@ -217,7 +187,7 @@ class ClassifyPipelineIT {
     upload("photos/same.png", IMAGES.resolve("rocket.jpg"));
     upload("photos/same.png", IMAGES.resolve("chelsea.png"));
 
-    SQSBatchResponse response = handler().handleRequest(event(receiveAll(queueUrl)), null);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(), event(receiveAll(queueUrl)));
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     List<ResultItem> results = new ResultsTable(dynamo, table).byKey(bucket, "photos/same.png");
@@ -229,76 +199,68 @@ class ClassifyPipelineIT {
         .satisfies(r -> assertThat(r.topLabel()).isEqualTo("Neutral"));
   }
 
+  @Test
+  void invokeEndpointGetsTwoAttemptsEachCutAtTheAttemptTimeoutThenTheRecordIsDeferred() throws Exception {
+    ClassifyConfig config = ClassifyConfig.fromEnv(p.classifyEnv(endpointName, "LABELS", String.join(",", LABELS),
+        "INVOKE_TIMEOUT_SECONDS", "1"));
+    upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
+    sagemaker.unavailable = true;
+    try (SageMakerRuntimeClient limited = runtimeClients.build(Service.SAGEMAKER_RUNTIME,
+        ClassifyHandler.runtimeClient(config))) {
+      ClassifyHandler handler = new ClassifyHandler(s3, sqs, dynamo, limited, config, Clock.systemUTC());
+      List<Message> uploads = p.receiveUploads();
+
+      SQSBatchResponse response = LambdaSqsJson.invoke(handler, event(uploads));
+      acknowledge(uploads, response);
+
+      assertThat(response.getBatchItemFailures()).isEmpty();
+      assertThat(sagemaker.invokedEndpoints).as("one retry, then SQS takes over").hasSize(2);
+      List<Message> copies = receiveAll(queueUrl);
+      assertThat(copies).singleElement().satisfies(copy -> assertThat(copy.messageAttributes()
+          .get("offhours-deferral-reason").stringValue()).startsWith("endpoint unavailable (ServiceUnavailable): "));
+
+      // A model slower than the attempt timeout: each attempt is cut, and the record waits for a better time.
+      sagemaker.unavailable = false;
+      sagemaker.delayMillis = 3_000;
+      SQSBatchResponse slow = LambdaSqsJson.invoke(handler, event(copies));
+      acknowledge(copies, slow);
+
+      assertThat(slow.getBatchItemFailures()).isEmpty();
+      assertThat(receiveAll(queueUrl)).singleElement().satisfies(copy -> assertThat(copy.messageAttributes()
+          .get("offhours-deferral-reason").stringValue()).startsWith("endpoint unavailable (ApiCallAttemptTimeoutException): "));
+      assertThat(new ResultsTable(dynamo, table).scan(Optional.empty())).isEmpty();
+    } finally {
+      sagemaker.delayMillis = 0;
+    }
+  }
+
   private ClassifyHandler handler() {
     return handler(4);
   }
 
   private ClassifyHandler handler(int concurrency) {
-    ClassifyConfig config = new ClassifyConfig(table, queueUrl, endpointName, "offhours-model", LABELS, null, 3,
-        ClassifyConfig.DEFAULT_MAX_IMAGE_BYTES, concurrency, 0);
+    ClassifyConfig config = ClassifyConfig.fromEnv(p.classifyEnv(endpointName, "LABELS", String.join(",", LABELS),
+        "BATCH_CONCURRENCY", Integer.toString(concurrency)));
     return new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC());
   }
 
   private void upload(String key, Path file) {
-    s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(file));
+    p.upload(key, file);
   }
 
   private String uri(String key) {
-    return "s3://" + bucket + "/" + key;
+    return p.uri(key);
   }
 
-  private String arn(String url) {
-    return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
-  }
-
-  /** Everything on the queue now: polls until a receive comes back empty (S3 delivers synchronously in moto). */
   private List<Message> receiveAll(String url) {
-    List<Message> all = new ArrayList<>();
-    Set<String> seen = new java.util.HashSet<>();
-    while (true) {
-      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-          .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
-      if (batch.isEmpty()) {
-        return all;
-      }
-      batch.stream().filter(m -> seen.add(m.messageId())).forEach(all::add);
-    }
+    return p.receiveAll(url);
   }
 
-  /** What the event source mapping does with a partial batch response: delete the acknowledged messages. */
   private void acknowledge(List<Message> messages, SQSBatchResponse response) {
-    Set<String> failed = response.getBatchItemFailures().stream()
-        .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
-    messages.stream().filter(m -> !failed.contains(m.messageId()))
-        .forEach(m -> sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle())));
+    p.acknowledge(messages, response);
   }
 
-  /** The SQS event Lambda would deliver for these received messages. */
   private SQSEvent event(List<Message> messages) {
-    List<SQSEvent.SQSMessage> records = new ArrayList<>();
-    for (Message m : messages) {
-      SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-      record.setMessageId(m.messageId());
-      record.setReceiptHandle(m.receiptHandle());
-      record.setBody(m.body());
-      record.setMd5OfBody(m.md5OfBody());
-      record.setAttributes(new HashMap<>(m.attributesAsStrings()));
-      Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
-      m.messageAttributes().forEach((name, value) -> {
-        SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
-        a.setDataType(value.dataType());
-        a.setStringValue(value.stringValue());
-        attributes.put(name, a);
-      });
-      record.setMessageAttributes(attributes);
-      record.setEventSource("aws:sqs");
-      record.setEventSourceArn(queueArn);
-      record.setAwsRegion("us-east-1");
-      records.add(record);
-    }
-    SQSEvent event = new SQSEvent();
-    event.setRecords(records);
-    return event;
+    return p.event(messages);
   }
 }

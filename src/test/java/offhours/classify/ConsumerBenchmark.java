@@ -3,16 +3,19 @@ package offhours.classify;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import offhours.classify.Fakes.FakeSqs;
+import offhours.inference.InferenceClient;
 import offhours.results.ResultsTable;
+import offhours.testing.LambdaSqsJson;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -58,9 +61,9 @@ public class ConsumerBenchmark {
 
   MessageClassifier classifier;
   ClassifyHandler handler;
-  SQSMessage message;
-  SQSEvent single;
-  SQSEvent batch;
+  QueueMessage message;
+  byte[] single;
+  byte[] batch;
 
   /** Accepts every put (each record has a new key, as in a real backlog) and keeps nothing. */
   static final class NullDynamoDb implements DynamoDbClient {
@@ -129,40 +132,48 @@ public class ConsumerBenchmark {
     byte[] image = java.util.Arrays.copyOf(Fakes.image("rocket.jpg"), bodyBytes);
     NullS3 s3 = new NullS3(image, "511130d2072cc744a1fa5015bc23557a");
     NullRuntime runtime = new NullRuntime();
-    ClassifyConfig config = new ClassifyConfig("offhours-results",
-        "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue", "offhours-endpoint", "offhours-model",
-        LABELS, null, 3, 6_291_456L, 8, 60);
+    ClassifyConfig config = ClassifyHandlerTest.config("BATCH_CONCURRENCY", "8", "LABELS", String.join(",", LABELS));
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
     NullDynamoDb dynamo = new NullDynamoDb();
-    classifier = new MessageClassifier(s3, new FakeSqs(), runtime, new ResultsTable(dynamo, config.tableName()),
-        config, Clock.systemUTC(), new OutcomeLog(discard));
+    classifier = new MessageClassifier(s3, new FakeSqs(),
+        new InferenceClient(runtime, config.endpointName(), config.model()),
+        new ResultsTable(dynamo, config.tableName()), config, Clock.systemUTC(), new OutcomeLog(discard));
     handler = new ClassifyHandler(s3, new FakeSqs(), dynamo, runtime, config, Clock.systemUTC(), discard);
-    single = Fakes.fixture("sqs-s3-put.json");
-    message = single.getRecords().getFirst();
+    SQSEvent one = Fakes.fixture("sqs-s3-put.json");
+    single = LambdaSqsJson.toJson(one);
+    message = ClassifyHandlerTest.queueMessage(one);
     List<SQSMessage> ten = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      ten.add(message);
+      ten.add(one.getRecords().getFirst());
     }
-    batch = new SQSEvent();
-    batch.setRecords(ten);
+    SQSEvent tenRecords = new SQSEvent();
+    tenRecords.setRecords(ten);
+    batch = LambdaSqsJson.toJson(tenRecords);
   }
 
   /** One record through MessageClassifier: the per-message work without the batch's thread hand-off. */
   @Benchmark
   public Object record() {
-    return classifier.process(message, new AtomicBoolean());
+    BatchScope scope = new BatchScope(BatchScope.NO_DEADLINE);
+    return classifier.conclude(classifier.evaluate(message, scope), scope);
   }
 
-  /** A one-record batch through the handler (includes BatchProcessor's per-batch set-up). */
+  /** A one-record batch through the handler: the event JSON read, BatchProcessor's set-up, the response written. */
   @Benchmark
-  public Object handlerOneRecord() {
-    return handler.handleRequest(single, null);
+  public Object handlerOneRecord() throws IOException {
+    return handle(single);
   }
 
   /** A ten-record batch through the handler, per record. */
   @Benchmark
   @OperationsPerInvocation(10)
-  public Object handlerTenRecords() {
-    return handler.handleRequest(batch, null);
+  public Object handlerTenRecords() throws IOException {
+    return handle(batch);
+  }
+
+  private Object handle(byte[] event) throws IOException {
+    ByteArrayOutputStream response = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(event), response, null);
+    return response;
   }
 }

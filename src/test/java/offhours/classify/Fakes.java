@@ -1,10 +1,8 @@
 package offhours.classify;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import offhours.testing.LambdaSqsJson;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -37,11 +36,7 @@ final class Fakes {
 
   /** An event fixture from events/, read by the Lambda runtime's own serializer. */
   static SQSEvent fixture(String name) {
-    try (InputStream in = Files.newInputStream(Path.of("events", name))) {
-      return LambdaEventSerializers.serializerFor(SQSEvent.class, Fakes.class.getClassLoader()).fromJson(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LambdaSqsJson.fixture(name);
   }
 
   static byte[] image(String name) {
@@ -137,11 +132,13 @@ final class Fakes {
   static final class FakeRuntime implements SageMakerRuntimeClient {
     final List<InvokeEndpointRequest> requests = new CopyOnWriteArrayList<>();
     volatile Function<InvokeEndpointRequest, String> answer = r -> "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    /** The production variant the answer names (x-Amzn-Invoked-Production-Variant), or null. */
+    volatile String variant;
 
     @Override
     public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
       requests.add(request);
-      return InvokeEndpointResponse.builder().contentType("application/json")
+      return InvokeEndpointResponse.builder().contentType("application/json").invokedProductionVariant(variant)
           .body(SdkBytes.fromUtf8String(answer.apply(request))).build();
     }
 

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import offhours.inference.ImageFormat;
 
 /**
  * A tiny stand-in for the SageMaker runtime that speaks InvokeEndpoint's wire protocol
@@ -24,6 +25,10 @@ final class InvokeEndpointServer implements AutoCloseable {
   private final HttpServer server;
   final List<String> invokedEndpoints = new CopyOnWriteArrayList<>();
   volatile boolean absent;
+  /** Answer ServiceUnavailable (503), which the SDK retries. */
+  volatile boolean unavailable;
+  /** Hold every answer this long (a model slower than the caller's attempt timeout). */
+  volatile long delayMillis;
 
   InvokeEndpointServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -43,7 +48,16 @@ final class InvokeEndpointServer implements AutoCloseable {
       image = in.readAllBytes();
     }
     invokedEndpoints.add(name);
-    if (absent) {
+    if (delayMillis > 0) {
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (unavailable) {
+      respond(exchange, 503, "ServiceUnavailable", "{\"message\":\"The service is unavailable, try again later.\"}");
+    } else if (absent) {
       respond(exchange, 400, "ValidationException",
           "{\"message\":\"Endpoint " + name + " of account 123456789012 not found.\"}");
     } else if (!exchange.getRequestHeaders().getFirst("Content-Type").equals("application/x-image")) {

@@ -24,7 +24,7 @@ class S3NotificationsTest {
   void readsAPutNotificationFromTheSqsBody() {
     ObjectEvent event = (ObjectEvent) records("sqs-s3-put.json", 0).entries().getFirst();
 
-    assertThat(event).isEqualTo(new ObjectEvent("ObjectCreated:Put", Instant.parse("2026-11-25T10:00:00Z"),
+    assertThat(event).isEqualTo(new ObjectEvent(0, "ObjectCreated:Put", Instant.parse("2026-11-25T10:00:00Z"),
         "offhours-images", "uploads/rocket.jpg", 112525L, "511130d2072cc744a1fa5015bc23557a", null,
         "0067A1B2C3D4E5F601"));
     assertThat(event.created()).isTrue();
@@ -122,7 +122,7 @@ class S3NotificationsTest {
                           "versionId":"3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY","sequencer":"0055AED6DCD90281E5"}}}]}
         """);
 
-    assertThat(records.entries()).containsExactly(new ObjectEvent("ObjectCreated:CompleteMultipartUpload",
+    assertThat(records.entries()).containsExactly(new ObjectEvent(0, "ObjectCreated:CompleteMultipartUpload",
         Instant.parse("2026-11-25T10:00:00Z"), "b", "big/video 1.png", 5_497_558_138_880L,
         "d41d8cd98f00b204e9800998ecf8427e-512", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", "0055AED6DCD90281E5"));
   }
@@ -131,7 +131,8 @@ class S3NotificationsTest {
   void aSizeThatIsNotAnIntegerInTheLongRangeIsUnknown() {
     for (String size : List.of("3.5", "1e3", "\"12\"", "null", "99999999999999999999")) {
       Records records = (Records) S3Notifications.parse(
-          "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a.jpg\",\"size\":" + size + "}}}]}");
+          "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":"
+              + "{\"key\":\"a.jpg\",\"eTag\":\"e1\",\"size\":" + size + "}}}]}");
       assertThat(((ObjectEvent) records.entries().getFirst()).size()).as(size).isNull();
     }
   }
@@ -181,5 +182,40 @@ class S3NotificationsTest {
   void aTestEventThatCarriesRecordsIsReadAsRecords() {
     assertThat(S3Notifications.parse("{\"Event\":\"s3:TestEvent\",\"Records\":[{}]}"))
         .isEqualTo(new Records(List.of(new BadRecord(0, "record 0 has no s3.bucket.name"))));
+  }
+
+  @Test
+  void aRecordWithoutAnEventNameIsABadRecordWithTheReason() {
+    Records records = (Records) S3Notifications.parse("""
+        {"Records":[{"s3":{"bucket":{"name":"b"},"object":{"key":"a.jpg","eTag":"e1"}}}]}""");
+
+    assertThat(records.entries()).containsExactly(new BadRecord(0, "record 0 for s3://b/a.jpg has no eventName"));
+  }
+
+  @Test
+  void aRecordWithoutAnyVersionIdentityIsABadRecordWithTheReason() {
+    Records records = (Records) S3Notifications.parse("""
+        {"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"a.jpg","eTag":""}}}]}""");
+
+    assertThat(records.entries()).containsExactly(new BadRecord(0, "record 0 for s3://b/a.jpg has no versionId, eTag"
+        + " or sequencer, so the object version it is about cannot be told apart from any other"));
+  }
+
+  @Test
+  void aSequencerAloneIdentifiesTheVersion() {
+    Records records = (Records) S3Notifications.parse("""
+        {"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"a.jpg","sequencer":"00AB"}}}]}""");
+
+    assertThat(((ObjectEvent) records.entries().getFirst()).sequencer()).isEqualTo("00AB");
+  }
+
+  @Test
+  void moreRecordsThanAnyS3NotificationHoldsIsMalformed() {
+    String record = "{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a.jpg\",\"eTag\":\"e\"}}}";
+    String body = "{\"Records\":[" + String.join(",", java.util.Collections.nCopies(101, record)) + "]}";
+
+    assertThat(S3Notifications.parse(body)).isEqualTo(new Malformed(
+        "the message holds 101 records; S3 sends one per notification and offhours reads at most 100"));
+    assertThat(S3Notifications.parse(body.replace("[" + record + ",", "["))).isInstanceOf(Records.class);
   }
 }

@@ -16,7 +16,10 @@ import offhours.local.model.ModelFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo serving a user's own ONNX model (--model) and a user's own container (--container-command). */
+/**
+ * The demo serving a user's own ONNX model (--model) and a user's own container (--container-command), with the
+ * request headers such containers want (--content-type, --accept).
+ */
 class DemoOptionsIT {
 
   private static final Path CACHE = DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")));
@@ -50,6 +53,49 @@ class DemoOptionsIT {
         .contains("png", "0.900", "CLASSIFIED");
     assertThat(run.out.lines().filter(l -> l.startsWith("rocket.jpg"))).singleElement().asString()
         .contains("jpeg", "0.900", "CLASSIFIED");
+  }
+
+  @Test
+  void aHuggingFaceShapedContainerThatRefusesXImageServesTheDemoWithContentTypeAutoAndNoLabels(@TempDir Path dir)
+      throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    Files.copy(Path.of("src/test/resources/images/rocket.jpg"), images.resolve("rocket.jpg"));
+
+    Run run = demo(images.toString(), "--container-command", shapes("SHAPE=huggingface REFUSE_X_IMAGE=1"),
+        "--content-type", "auto");
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png") || l.startsWith("rocket.jpg")))
+        .hasSize(2).allSatisfy(line -> assertThat(line).contains("bird", "0.660", "CLASSIFIED"));
+  }
+
+  @Test
+  void aJumpStartShapedContainerNamesItsClassesWhenAskedWithAcceptVerbose(@TempDir Path dir) throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+
+    Run run = demo(images.toString(), "--container-command", shapes("SHAPE=jumpstart-verbose"),
+        "--accept", "application/json;verbose");
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png"))).singleElement().asString()
+        .contains("dog", "0.800", "CLASSIFIED");
+  }
+
+  @Test
+  void aContentTypeThatIsNoMediaTypeIsAUsageError(@TempDir Path dir) {
+    Run run = demo(dir.toString(), "--container-command", "true", "--content-type", "jpeg");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("CONTENT_TYPE must be application/x-image, auto (image/jpeg or image/png from the"
+        + " image) or a media type like image/jpeg, got 'jpeg'");
+  }
+
+  /** src/test/resources/containers/shapes_container.py with {@code variables}, as a --container-command. */
+  private static String shapes(String variables) {
+    return variables + " exec python3 '" + Path.of("src/test/resources/containers/shapes_container.py").toAbsolutePath()
+        + "'";
   }
 
   @Test

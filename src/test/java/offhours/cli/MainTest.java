@@ -432,6 +432,19 @@ class MainTest {
   }
 
   @Test
+  void localStartAndTheDemoTakeTheModelsRequestHeadersAndCheckThemBeforeStartingAnything() {
+    for (String[] help : List.of(new String[] {"local", "start", "--help"}, new String[] {"local", "run", "--help"},
+        new String[] {"demo", "--help"})) {
+      assertThat(run(help).out()).contains("--content-type TYPE", "--accept TYPE", "--labels FILE");
+    }
+    CliRun bad = run("local", "start", "--container-command", "true", "--accept", "json");
+
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("ACCEPT must be a media type like application/json or application/json;verbose,"
+        + " got 'json'");
+  }
+
+  @Test
   void theCacheDirectoryComesFromTheEnvironment() {
     assertThat(Context.cacheDir(Map.of("OFFHOURS_CACHE", "/c", "XDG_CACHE_HOME", "/x", "HOME", "/h")))
         .isEqualTo(Path.of("/c"));

@@ -50,6 +50,8 @@ final class ReadmeCommands {
       "offhours.cli.DemoOptionsIT#aUsersOwnOnnxModelAndLabelsServeTheDemo",
       "scripts/demo --container-command \"python serve.py\" --labels labels.txt",
       "offhours.cli.DemoOptionsIT#aUsersOwnContainerCommandServesTheDemo",
+      "scripts/demo --container-command \"python serve.py\" --content-type auto",
+      "offhours.cli.DemoOptionsIT#aHuggingFaceShapedContainerThatRefusesXImageServesTheDemoWithContentTypeAutoAndNoLabels",
       "scripts/offhours --stack offhours endpoint start", LOCAL_STACK,
       "scripts/offhours --stack offhours results", LOCAL_STACK,
       "OFFHOURS_TEST_AWS_ENDPOINT=http://localhost:4566 scripts/test",

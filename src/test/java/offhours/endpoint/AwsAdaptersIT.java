@@ -7,28 +7,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import offhours.aws.AwsClients.Service;
+import offhours.inference.ModelContract;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 @ExtendWith(AwsServicesExtension.class)
 class AwsAdaptersIT {
+  private final AwsServices services;
   private final DynamoDbClient dynamo;
   private final SqsClient sqs;
 
   AwsAdaptersIT(AwsServices services) {
+    this.services = services;
     this.dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
     this.sqs = services.clients().build(Service.SQS, SqsClient.builder());
+  }
+
+  @Test
+  void theProbesLabelsComeFromTheLabelsFileReadOnceAtInit() {
+    String bucket = "offhours-models-" + UUID.randomUUID().toString().substring(0, 8);
+    try (S3Client s3 = services.clients().build(Service.S3, S3Client.builder().forcePathStyle(true))) {
+      s3.createBucket(b -> b.bucket(bucket));
+      s3.putObject(b -> b.bucket(bucket).key("models/labels.txt"), RequestBody.fromString("cat\r\ndog\n\nbird\n"));
+    }
+    ControllerConfig config = ControllerConfig.fromEnvironment(new java.util.HashMap<>(Map.of(
+        "ENDPOINT_NAME", "e", "ENDPOINT_CONFIG_NAME", "c", "MAPPING_UUID", "u", "QUEUE_URL", "q",
+        "CONTROL_TABLE_NAME", "t", "LABELS", "", "LABELS_S3_URI", "s3://" + bucket + "/models/labels.txt")));
+
+    ModelContract model = ControllerHandler.withLabels(services.clients(), config.model());
+
+    assertThat(model.labels()).containsExactly("cat", "dog", "bird");
+    assertThat(model.labelSource()).isEqualTo("LABELS_S3_URI s3://" + bucket + "/models/labels.txt");
+    assertThat(ControllerHandler.withLabels(services.clients(), ModelContract.builtIn(List.of("a"))).labels())
+        .as("LABELS needs no read").containsExactly("a");
   }
 
   private String table() {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import offhours.inference.ModelContract;
+import offhours.inference.Scores;
 import org.junit.jupiter.api.Test;
 
 class ControllerConfigTest {
@@ -20,6 +23,18 @@ class ControllerConfigTest {
       }
     }
     return env;
+  }
+
+  @Test
+  void theProbeReadsTheModelWithClassifysSettings() {
+    ControllerConfig c = ControllerConfig.fromEnvironment(env("LABELS", "cat, dog", "CONTENT_TYPE", "auto",
+        "ACCEPT", "application/json;verbose", "SCORES", "logits"));
+
+    assertThat(c.model()).isEqualTo(new ModelContract(List.of("cat", "dog"), null, "auto", "application/json;verbose",
+        Scores.LOGITS, null));
+    assertThat(ControllerConfig.fromEnvironment(env()).model().contentType()).isEqualTo("application/x-image");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("SCORES", "maybe")))
+        .hasMessage("SCORES must be probabilities, logits or auto, got 'maybe'");
   }
 
   @Test

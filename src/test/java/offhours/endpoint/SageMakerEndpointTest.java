@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.inference.ModelContract;
+import offhours.inference.Scores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,7 @@ class SageMakerEndpointTest {
   private volatile int status = 200;
   private volatile String answer = "{}";
   private volatile String errorType;
+  private volatile String variant;
 
   @BeforeEach
   void start() throws IOException {
@@ -43,7 +46,7 @@ class SageMakerEndpointTest {
     clients = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
     endpoint = new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
         clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "offhours-endpoint",
-        "offhours-endpoint-config");
+        "offhours-endpoint-config", ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")));
   }
 
   private void answer(HttpExchange exchange) throws IOException {
@@ -56,6 +59,9 @@ class SageMakerEndpointTest {
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     if (errorType != null) {
       exchange.getResponseHeaders().add("x-amzn-ErrorType", errorType);
+    }
+    if (variant != null) {
+      exchange.getResponseHeaders().add("x-Amzn-Invoked-Production-Variant", variant);
     }
     exchange.sendResponseHeaders(status, out.length);
     exchange.getResponseBody().write(out);
@@ -104,17 +110,58 @@ class SageMakerEndpointTest {
   }
 
   @Test
-  void theProbeSendsTheBuiltInImageAndNeedsAJsonArrayBack() {
+  void theProbeSendsTheBuiltInImageAsClassifyWouldAndReadsTheAnswerAsClassifyWould() {
     answer = "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    variant = "offhours-model-7";
+
     Endpoint.Probe ok = endpoint.probe();
-    assertThat(ok).isEqualTo(new Endpoint.Probe(true, "5 class probabilities"));
+
+    assertThat(ok).isEqualTo(new Endpoint.Probe(true, "5 classes as probabilities from an array of scores; top Hentai"
+        + " 0.700; answered by variant offhours-model-7"));
     assertThat(requests).singleElement().asString()
         .isEqualTo("POST /endpoints/offhours-endpoint/invocations application/x-image "
             + SageMakerEndpoint.probeImage().length + " bytes");
+  }
+
+  @Test
+  void anAnswerThatDoesNotFitTheLabelsKeepsTheTriggerOff() {
+    answer = "[0.5, 0.5]";
+    assertThat(endpoint.probe()).isEqualTo(new Endpoint.Probe(false, "the answer does not fit the model's settings:"
+        + " the endpoint returned 2 scores but 5 labels are configured (LABELS)"));
 
     answer = "{\"predictions\":[]}";
-    assertThat(endpoint.probe()).isEqualTo(
-        new Endpoint.Probe(false, "answered {\"predictions\":[]}, not a JSON array of class probabilities"));
+    assertThat(endpoint.probe().detail()).isEqualTo("the answer does not fit the model's settings: the endpoint"
+        + " answered an empty list of scores: {\"predictions\":[]}");
+
+    answer = "[0.1, 0.7, 0.05, 0.1, 1e400]";
+    assertThat(endpoint.probe().detail()).isEqualTo("the answer does not fit the model's settings: the score at"
+        + " index 4 is not a finite number: [0.1, 0.7, 0.05, 0.1, 1e400]");
+  }
+
+  @Test
+  void probabilitiesOutOfRangeFailTheProbeWhenTheSettingSaysProbabilities() {
+    SageMakerEndpoint strict = new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "offhours-endpoint",
+        "offhours-endpoint-config", new ModelContract(List.of("a", "b"), null, null, null, Scores.PROBABILITIES, null));
+    answer = "[2.5, -1.0]";
+
+    assertThat(strict.probe().detail()).startsWith("the answer does not fit the model's settings: the score 2.5 of 'a'"
+        + " is outside [0, 1]");
+  }
+
+  @Test
+  void aModelThatRefusesTheContentTypeFailsTheProbeSayingWhatToSet() {
+    status = 424;
+    errorType = "ModelError";
+    answer = "{\"Message\":\"Received client error (415)\",\"OriginalStatusCode\":415,"
+        + "\"OriginalMessage\":\"Content type application/x-image is not supported\"}";
+
+    Endpoint.Probe probe = endpoint.probe();
+
+    assertThat(probe.ok()).isFalse();
+    assertThat(probe.detail()).isEqualTo("the model refused the request's Content-Type (status 415): Content type"
+        + " application/x-image is not supported; set the content type (auto sends image/jpeg or image/png) and accept"
+        + " settings to what the container takes");
   }
 
   @Test

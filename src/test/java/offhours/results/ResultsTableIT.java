@@ -33,7 +33,12 @@ class ResultsTableIT {
   private static ResultItem classified(String key, String eTag, String label, String classifiedAt) {
     return new ResultItem(ResultItem.pkFor("b", key), ResultItem.skFor(null, eTag), "b", key, null, eTag, null, 10L,
         Status.CLASSIFIED, null, List.of(new Label(label, 0.9)), label, 0.9, "m", "e", null,
-        Instant.parse(classifiedAt), 1);
+        Instant.parse(classifiedAt), 1, "probabilities");
+  }
+
+  private static ResultItem rejected(String key, String eTag, String reason, String classifiedAt) {
+    return new ResultItem(ResultItem.pkFor("b", key), ResultItem.skFor(null, eTag), "b", key, null, eTag, null, 10L,
+        Status.REJECTED, reason, List.of(), null, null, "m", "e", null, Instant.parse(classifiedAt), 1, null);
   }
 
   @Test
@@ -42,9 +47,8 @@ class ResultsTableIT {
     assertThat(table.put(classified("a.jpg", "e2", "Drawing", "2026-11-25T11:00:00Z"))).isTrue();
     assertThat(table.put(classified("b.jpg", "e3", "Neutral", "2026-11-25T12:00:00Z"))).isTrue();
     assertThat(table.put(classified("c.jpg", "e4", "Neutral", "2026-11-25T09:00:00Z"))).isTrue();
-    assertThat(table.put(new ResultItem("s3://b/d.png", "e#e5", "b", "d.png", null, "e5", null, 3L, Status.REJECTED,
-        "object s3://b/d.png is empty (0 bytes)", List.of(), null, null, null, "e", null,
-        Instant.parse("2026-11-25T13:00:00Z"), 1))).isTrue();
+    assertThat(table.put(rejected("d.png", "e5", "object s3://b/d.png is empty (0 bytes)", "2026-11-25T13:00:00Z")))
+        .isTrue();
     assertThat(table.put(classified("a.jpg", "e1", "Sexy", "2026-11-25T14:00:00Z"))).as("same version again").isFalse();
 
     assertThat(table.byKey("b", "a.jpg")).extracting(ResultItem::eTag).containsExactly("e2", "e1");
@@ -53,5 +57,23 @@ class ResultsTableIT {
     assertThat(table.byLabel("Porn", 5)).isEmpty();
     assertThat(table.scan(Optional.of("REJECTED"))).extracting(ResultItem::key).containsExactly("d.png");
     assertThat(table.scan(Optional.empty())).hasSize(5);
+  }
+
+  @Test
+  void aClassificationReplacesAVerdictOnTheSameVersionButNeverTheOtherWayAndNeverAClassification() {
+    ResultItem verdict = rejected("e.jpg", "e6", "endpoint unavailable (ValidationError): no capacity",
+        "2026-11-25T10:00:00Z");
+    assertThat(table.put(verdict)).isTrue();
+
+    assertThat(table.put(classified("e.jpg", "e6", "Neutral", "2026-11-25T11:00:00Z"))).as("over the verdict").isTrue();
+    assertThat(table.put(classified("e.jpg", "e6", "Drawing", "2026-11-25T12:00:00Z"))).as("a duplicate").isFalse();
+    assertThat(table.put(verdict)).as("a verdict over a classification").isFalse();
+
+    assertThat(table.byKey("b", "e.jpg")).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(Status.CLASSIFIED);
+      assertThat(r.topLabel()).isEqualTo("Neutral");
+      assertThat(r.reason()).isNull();
+    });
+    assertThat(table.byLabel("Neutral", 10)).extracting(ResultItem::key).contains("e.jpg");
   }
 }

@@ -19,19 +19,21 @@ class ResultsTableTest {
   static final ResultItem CLASSIFIED = new ResultItem("s3://offhours-images/café au lait.png", "e#0f1b4a59",
       "offhours-images", "café au lait.png", null, "0f1b4a59", "0067A1", 240512L, Status.CLASSIFIED, null,
       List.of(new Label("Neutral", 0.91), new Label("Drawing", 0.06)), "Neutral", 0.91, "offhours-model",
-      "offhours-endpoint", Instant.parse("2026-11-25T10:00:00Z"), Instant.parse("2026-11-25T10:00:05.123Z"), 1);
+      "offhours-endpoint", Instant.parse("2026-11-25T10:00:00Z"), Instant.parse("2026-11-25T10:00:05.123Z"), 1,
+      "probabilities");
 
   static final ResultItem REJECTED = new ResultItem("s3://offhours-images/notes.png", "v#3HL4kq", "offhours-images",
       "notes.png", "3HL4kq", "2c9d3b4e", null, 41L, Status.REJECTED,
       "unsupported format: object s3://offhours-images/notes.png looks like text; offhours accepts JPEG and PNG",
-      List.of(), null, null, null, "offhours-endpoint", null, Instant.parse("2026-11-25T10:00:06Z"), 2);
+      List.of(), null, null, null, "offhours-endpoint", null, Instant.parse("2026-11-25T10:00:06Z"), 2, null);
 
   @Test
   void aClassifiedItemHasExactlyTheContractsAttributes() {
     Map<String, AttributeValue> item = ResultsTable.toItem(CLASSIFIED);
 
     assertThat(item).containsOnlyKeys("pk", "sk", "bucket", "key", "eTag", "sequencer", "sizeBytes", "status",
-        "labels", "topLabel", "topScore", "model", "endpoint", "uploadedAt", "classifiedAt", "attempts");
+        "labels", "topLabel", "topScore", "model", "endpoint", "uploadedAt", "classifiedAt", "attempts", "scores");
+    assertThat(item.get("scores")).isEqualTo(AttributeValue.fromS("probabilities"));
     assertThat(item.get("pk")).isEqualTo(AttributeValue.fromS("s3://offhours-images/café au lait.png"));
     assertThat(item.get("sizeBytes")).isEqualTo(AttributeValue.fromN("240512"));
     assertThat(item.get("labels")).isEqualTo(AttributeValue.fromL(List.of(
@@ -50,7 +52,7 @@ class ResultsTableTest {
     assertThat(item.get("status").s()).isEqualTo("REJECTED");
     assertThat(item.get("reason").s()).startsWith("unsupported format: ");
     assertThat(item.get("versionId").s()).isEqualTo("3HL4kq");
-    assertThat(item).doesNotContainKeys("labels", "topLabel", "topScore", "model", "uploadedAt", "sequencer");
+    assertThat(item).doesNotContainKeys("labels", "topLabel", "topScore", "model", "uploadedAt", "sequencer", "scores");
   }
 
   @Test
@@ -60,15 +62,24 @@ class ResultsTableTest {
   }
 
   @Test
-  void writesOnlyWhenNoResultExistsForThatVersion() {
-    PutItemRequest request = new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(CLASSIFIED);
+  void aVerdictIsWrittenOnlyWhenNoResultExistsForThatVersion() {
+    PutItemRequest request = new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(REJECTED);
 
     assertThat(request.tableName()).isEqualTo("offhours-results");
     assertThat(request.conditionExpression()).isEqualTo("attribute_not_exists(pk)");
   }
 
   @Test
-  void putTellsWhetherTheResultWasNew() {
+  void aClassificationMayReplaceAVerdictButNothingElse() {
+    PutItemRequest request = new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(CLASSIFIED);
+
+    assertThat(request.conditionExpression()).isEqualTo("attribute_not_exists(pk) OR #status = :rejected");
+    assertThat(request.expressionAttributeNames()).isEqualTo(Map.of("#status", "status"));
+    assertThat(request.expressionAttributeValues()).isEqualTo(Map.of(":rejected", AttributeValue.fromS("REJECTED")));
+  }
+
+  @Test
+  void putTellsWhetherTheResultWasWritten() {
     FakeDynamoDb dynamo = new FakeDynamoDb();
     ResultsTable table = new ResultsTable(dynamo, "offhours-results");
 
@@ -94,7 +105,7 @@ class ResultsTableTest {
   @Test
   void aVerdictWithoutAReasonIsABug() {
     assertThatThrownBy(() -> new ResultItem("s3://b/k", "e#1", "b", "k", null, "1", null, 1L, Status.REJECTED, " ",
-        List.of(), null, null, null, null, null, Instant.EPOCH, 1))
+        List.of(), null, null, null, null, null, Instant.EPOCH, 1, null))
         .hasMessage("a REJECTED result needs a reason (s3://b/k)");
   }
 

@@ -23,6 +23,17 @@ class TemplateMatchesStackSpecTest {
   }
 
   @Test
+  void theEndpointConfigNamesItsVariantAfterItsModelSoResultsRecordTheModelThatAnswered() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    Map<?, ?> properties = (Map<?, ?>) ((Map<?, ?>) resources.get("EndpointConfig")).get("Properties");
+
+    assertThat((List<?>) properties.get("ProductionVariants")).singleElement().satisfies(variant -> {
+      assertThat(((Map<?, ?>) variant).get("VariantName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
+      assertThat(((Map<?, ?>) variant).get("ModelName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
+    });
+  }
+
+  @Test
   void readsShortFormIntrinsicsAsReferencesNotLiterals() throws IOException {
     Map<String, Object> t = CloudFormationYaml.parse(template());
 
@@ -72,9 +83,11 @@ class TemplateMatchesStackSpecTest {
     String changed = template().replace("          DEFER_SECONDS: !Ref DeferSeconds\n", "");
 
     assertThat(driftOf(changed)).containsExactly("ClassifyFunction environment variable names: template.yaml has"
-        + " [TABLE_NAME, QUEUE_URL, ENDPOINT_NAME, MODEL_NAME, LABELS, LABELS_S3_URI, TOP_K, MAX_IMAGE_BYTES,"
-        + " BATCH_CONCURRENCY], StackSpec says [TABLE_NAME, QUEUE_URL, ENDPOINT_NAME, MODEL_NAME, LABELS,"
-        + " LABELS_S3_URI, TOP_K, MAX_IMAGE_BYTES, BATCH_CONCURRENCY, DEFER_SECONDS]");
+        + " [TABLE_NAME, QUEUE_URL, BUCKET_NAME, ENDPOINT_NAME, MODEL_NAME, LABELS, LABELS_S3_URI, CONTENT_TYPE,"
+        + " ACCEPT, SCORES, TOP_K, MAX_IMAGE_BYTES, BATCH_CONCURRENCY, MAX_DEFERRALS, INVOKE_TIMEOUT_SECONDS],"
+        + " StackSpec says [TABLE_NAME, QUEUE_URL, BUCKET_NAME, ENDPOINT_NAME, MODEL_NAME, LABELS, LABELS_S3_URI,"
+        + " CONTENT_TYPE, ACCEPT, SCORES, TOP_K, MAX_IMAGE_BYTES, BATCH_CONCURRENCY, DEFER_SECONDS, MAX_DEFERRALS,"
+        + " INVOKE_TIMEOUT_SECONDS]");
   }
 
   @Test

@@ -11,8 +11,9 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 
 /**
- * An in-memory table keyed by (pk, sk) that understands the one condition offhours writes with,
- * {@code attribute_not_exists(pk)}. Set {@link #failWith} to make every write throw.
+ * An in-memory table keyed by (pk, sk) that understands the conditions offhours writes with:
+ * {@code attribute_not_exists(pk)}, {@code attribute_not_exists(pk) OR #status = :rejected} (a classification may
+ * replace a verdict) and {@code attribute_exists(pk)} (priming). Set {@link #failWith} to make every write throw.
  */
 public final class FakeDynamoDb implements DynamoDbClient {
 
@@ -27,11 +28,18 @@ public final class FakeDynamoDb implements DynamoDbClient {
       throw failWith;
     }
     String id = request.item().get("pk").s() + "|" + request.item().get("sk").s();
-    if ("attribute_not_exists(pk)".equals(request.conditionExpression()) && items.containsKey(id)) {
+    Map<String, AttributeValue> existing = items.get(id);
+    boolean holds = switch (String.valueOf(request.conditionExpression())) {
+      case "null" -> true;
+      case "attribute_not_exists(pk)" -> existing == null;
+      case "attribute_exists(pk)" -> existing != null;
+      case "attribute_not_exists(pk) OR #status = :rejected" -> existing == null
+          || existing.get(request.expressionAttributeNames().get("#status"))
+              .equals(request.expressionAttributeValues().get(":rejected"));
+      default -> throw new UnsupportedOperationException("condition not understood: " + request.conditionExpression());
+    };
+    if (!holds) {
       throw ConditionalCheckFailedException.builder().message("The conditional request failed").build();
-    }
-    if (request.conditionExpression() != null && !"attribute_not_exists(pk)".equals(request.conditionExpression())) {
-      throw new UnsupportedOperationException("condition not understood: " + request.conditionExpression());
     }
     items.put(id, Map.copyOf(request.item()));
     return PutItemResponse.builder().build();

@@ -1,9 +1,10 @@
 package offhours.local.lambda;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.time.Duration;
 
-/** A registered function: a handler called in-process, its ARN, and its timeout (1 s to 900 s, as on Lambda). */
-record LocalFunction(String name, String arn, RequestHandler<SQSEvent, SQSBatchResponse> handler, Duration timeout) {}
+/**
+ * A registered function: a handler called in-process with the event's JSON bytes (as Lambda's runtime hands them
+ * to a stream handler), its ARN, and its timeout (1 s to 900 s, as on Lambda).
+ */
+record LocalFunction(String name, String arn, RequestStreamHandler handler, Duration timeout) {}

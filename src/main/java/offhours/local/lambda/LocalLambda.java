@@ -1,8 +1,7 @@
 package offhours.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,7 +99,7 @@ public final class LocalLambda implements AutoCloseable {
    * ({@code arn:aws:lambda:REGION:ACCOUNT:function:NAME}). {@code timeout} is the function timeout
    * (1 s to 900 s): a handler still running then is interrupted and its batch counts as failed.
    */
-  public String registerFunction(String name, RequestHandler<SQSEvent, SQSBatchResponse> handler, Duration timeout) {
+  public String registerFunction(String name, RequestStreamHandler handler, Duration timeout) {
     Objects.requireNonNull(handler, "handler");
     if (name == null || !name.matches("[a-zA-Z0-9_-]{1,64}")) {
       throw new IllegalArgumentException("function name must be 1-64 letters, digits, '-' or '_'; got " + name);

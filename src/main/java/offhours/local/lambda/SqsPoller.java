@@ -1,6 +1,8 @@
 package offhours.local.lambda;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,7 +166,7 @@ final class SqsPoller implements Runnable {
   }
 
   /** One call of the handler, cut off at the function timeout as Lambda does. */
-  record Invocation(SQSBatchResponse response, boolean failed) {
+  record Invocation(byte[] response, boolean failed) {
 
     static Invocation run(LocalFunction function, List<Message> batch, String queueArn, String region,
         ScheduledExecutorService timer) {
@@ -172,11 +174,12 @@ final class SqsPoller implements Runnable {
           System.nanoTime() + function.timeout().toNanos());
       Watchdog watchdog = new Watchdog(Thread.currentThread());
       ScheduledFuture<?> alarm = timer.schedule(watchdog::expire, function.timeout().toNanos(), TimeUnit.NANOSECONDS);
-      SQSBatchResponse response = null;
+      ByteArrayOutputStream response = new ByteArrayOutputStream();
       Throwable thrown = null;
       try {
-        response = function.handler().handleRequest(SqsBatches.event(batch, queueArn, region), context);
-      } catch (RuntimeException | Error e) {
+        function.handler().handleRequest(new ByteArrayInputStream(SqsBatches.event(batch, queueArn, region)), response,
+            context);
+      } catch (IOException | RuntimeException | Error e) {
         thrown = e;
       } finally {
         alarm.cancel(false);
@@ -189,7 +192,7 @@ final class SqsPoller implements Runnable {
         context.getLogger().log("Invocation failed: " + thrown);
         return new Invocation(null, true);
       }
-      return new Invocation(response, false);
+      return new Invocation(response.toByteArray(), false);
     }
   }
 

@@ -3,7 +3,6 @@ package offhours.local.lambda;
 // Needs: moto_server. Run: mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt &&
 //   java -cp target/classes:target/test-classes:$(cat target/cp.txt) offhours.local.lambda.LocalLambdaBench [messages]
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +78,7 @@ public final class LocalLambdaBench {
     try (LocalLambda local = LocalLambda.builder(sqs).transitionDelay(Duration.ZERO).start();
         AwsClients clients = AwsClients.local(Region.US_EAST_1, Map.of(Service.LAMBDA, local.endpoint()));
         LambdaClient lambda = clients.build(Service.LAMBDA, LambdaClient.builder())) {
-      local.registerFunction("noop", (event, context) -> new SQSBatchResponse(List.of()), Duration.ofSeconds(30));
+      local.registerFunction("noop", (in, out, context) -> in.readAllBytes(), Duration.ofSeconds(30));
       long start = System.nanoTime();
       String uuid = lambda.createEventSourceMapping(r -> r.functionName("noop").eventSourceArn(queueArn)
           .batchSize(batchSize).scalingConfig(s -> s.maximumConcurrency(Math.max(2, concurrency)))).uuid();

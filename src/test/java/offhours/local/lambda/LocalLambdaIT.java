@@ -24,6 +24,7 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,7 +67,7 @@ class LocalLambdaIT {
         .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl();
     queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
         .attributes().get(QueueAttributeName.QUEUE_ARN);
-    local.registerFunction(function, recorder, Duration.ofSeconds(30));
+    local.registerFunction(function, LambdaSqsJson.streaming(recorder), Duration.ofSeconds(30));
   }
 
   @AfterEach
@@ -311,7 +312,7 @@ class LocalLambdaIT {
       }
       return new SQSBatchResponse(List.of());
     };
-    local.registerFunction(function + "-slow", slow, Duration.ofSeconds(1));
+    local.registerFunction(function + "-slow", LambdaSqsJson.streaming(slow), Duration.ofSeconds(1));
     String uuid = lambda.createEventSourceMapping(r -> r.functionName(function + "-slow").eventSourceArn(queueArn)).uuid();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("takes too long"));
 

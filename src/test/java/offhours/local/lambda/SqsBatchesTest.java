@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -35,7 +36,7 @@ class SqsBatchesTest {
                 .binaryValue(SdkBytes.fromString("b", StandardCharsets.UTF_8)).build()))
         .build();
 
-    SQSEvent event = SqsBatches.event(List.of(message), QUEUE, "eu-central-1");
+    SQSEvent event = LambdaSqsJson.event(SqsBatches.event(List.of(message), QUEUE, "eu-central-1"));
 
     SQSEvent.SQSMessage record = event.getRecords().get(0);
     assertThat(record.getMessageId()).isEqualTo("id-1");
@@ -60,7 +61,7 @@ class SqsBatchesTest {
 
   @Test
   void keepsTheBatchOrder() {
-    assertThat(SqsBatches.event(BATCH, QUEUE, "us-east-1").getRecords())
+    assertThat(LambdaSqsJson.event(SqsBatches.event(BATCH, QUEUE, "us-east-1")).getRecords())
         .extracting(SQSEvent.SQSMessage::getMessageId).containsExactly("a", "b", "c");
   }
 
@@ -76,9 +77,15 @@ class SqsBatchesTest {
 
   @Test
   void treatsANullOrEmptyResponseAsCompleteSuccess() {
-    assertThat(SqsBatches.toDelete(BATCH, null, true)).isEqualTo(BATCH);
-    assertThat(SqsBatches.toDelete(BATCH, new SQSBatchResponse(), true)).isEqualTo(BATCH);
-    assertThat(SqsBatches.toDelete(BATCH, new SQSBatchResponse(List.of()), true)).isEqualTo(BATCH);
+    assertThat(SqsBatches.toDelete(BATCH, new byte[0], true)).isEqualTo(BATCH);
+    assertThat(SqsBatches.toDelete(BATCH, json("null"), true)).isEqualTo(BATCH);
+    assertThat(SqsBatches.toDelete(BATCH, LambdaSqsJson.toJson(new SQSBatchResponse()), true)).isEqualTo(BATCH);
+    assertThat(SqsBatches.toDelete(BATCH, LambdaSqsJson.toJson(new SQSBatchResponse(List.of())), true)).isEqualTo(BATCH);
+  }
+
+  @Test
+  void treatsAResponseThatIsNotJsonAsCompleteFailure() {
+    assertThat(SqsBatches.toDelete(BATCH, json("{\"batchItemFailures\": ["), true)).isEmpty();
   }
 
   @Test
@@ -88,10 +95,15 @@ class SqsBatchesTest {
     assertThat(SqsBatches.toDelete(BATCH, response("b", null), true)).isEmpty();
   }
 
-  private static SQSBatchResponse response(String... ids) {
+  /** The response as the runtime's serializer writes it (a null identifier is written as null). */
+  private static byte[] response(String... ids) {
     List<BatchItemFailure> failures = new ArrayList<>();
     Arrays.stream(ids).forEach(id -> failures.add(BatchItemFailure.builder().withItemIdentifier(id).build()));
-    return new SQSBatchResponse(failures);
+    return LambdaSqsJson.toJson(new SQSBatchResponse(failures));
+  }
+
+  private static byte[] json(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static Message message(String id) {

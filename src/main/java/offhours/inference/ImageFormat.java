@@ -1,13 +1,27 @@
-package offhours.classify;
+package offhours.inference;
 
 import java.nio.charset.StandardCharsets;
 
-/** Recognises what an object is from its first bytes; only JPEG and PNG go to the endpoint. */
-enum ImageFormat {
-  JPEG, PNG;
+/**
+ * Recognises what an object is from its first bytes; only JPEG and PNG go to the endpoint, and with content type
+ * {@code auto} the request says which of the two it is.
+ */
+public enum ImageFormat {
+  JPEG("image/jpeg"), PNG("image/png");
+
+  private final String mediaType;
+
+  ImageFormat(String mediaType) {
+    this.mediaType = mediaType;
+  }
+
+  /** The IANA media type, as the Content-Type of a request. */
+  public String mediaType() {
+    return mediaType;
+  }
 
   /** JPEG or PNG, or null when the bytes are something else. */
-  static ImageFormat of(byte[] bytes) {
+  public static ImageFormat of(byte[] bytes) {
     if (startsWith(bytes, 0, 0xFF, 0xD8, 0xFF)) {
       return JPEG;
     }
@@ -18,7 +32,7 @@ enum ImageFormat {
   }
 
   /** A short human description of what unsupported bytes look like, for the rejection reason. */
-  static String describe(byte[] bytes) {
+  public static String describe(byte[] bytes) {
     if (startsWith(bytes, 0, 'G', 'I', 'F', '8')) {
       return "GIF";
     }

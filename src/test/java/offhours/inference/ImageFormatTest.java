@@ -1,4 +1,4 @@
-package offhours.classify;
+package offhours.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,11 +7,25 @@ import org.junit.jupiter.api.Test;
 
 class ImageFormatTest {
 
+  private static byte[] image(String name) {
+    try {
+      return java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/images", name));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void knowsTheMediaTypeOfEachFormatForContentTypeAuto() {
+    assertThat(ImageFormat.JPEG.mediaType()).isEqualTo("image/jpeg");
+    assertThat(ImageFormat.PNG.mediaType()).isEqualTo("image/png");
+  }
+
   @Test
   void recognisesJpegAndPngByTheirMagicBytes() {
-    assertThat(ImageFormat.of(Fakes.image("rocket.jpg"))).isEqualTo(ImageFormat.JPEG);
-    assertThat(ImageFormat.of(Fakes.image("chelsea.png"))).isEqualTo(ImageFormat.PNG);
-    assertThat(ImageFormat.of(Fakes.image("truncated.jpg"))).isEqualTo(ImageFormat.JPEG);
+    assertThat(ImageFormat.of(image("rocket.jpg"))).isEqualTo(ImageFormat.JPEG);
+    assertThat(ImageFormat.of(image("chelsea.png"))).isEqualTo(ImageFormat.PNG);
+    assertThat(ImageFormat.of(image("truncated.jpg"))).isEqualTo(ImageFormat.JPEG);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package offhours.classify;
+package offhours.inference;
 
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +12,11 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonLocation;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException;
 
 /**
- * Strict JSON for the Classify function on the SDK's own json-utils, which every SDK client already
- * ships: Jackson databind would push the Classify zip over its 12 MB budget (see src/assembly/classify.xml).
+ * Strict JSON on the SDK's own json-utils, which every SDK client already ships: Jackson databind would push the
+ * Classify zip over its 12 MB budget (see src/assembly/classify.xml). Model responses, S3 notifications and
+ * Lambda's SQS events are read with it.
  */
-final class Json {
+public final class StrictJson {
 
   /**
    * RFC 8259 JSON and nothing more. json-utils' default factory also accepts Java comments, which no
@@ -25,10 +26,10 @@ final class Json {
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
 
-  private Json() {}
+  private StrictJson() {}
 
   /** Input that is not JSON: the message is the parser's, its position is {@link #where()}. */
-  static final class NotJson extends Exception {
+  public static final class NotJson extends Exception {
     private final String where;
 
     NotJson(String message, String where) {
@@ -37,13 +38,13 @@ final class Json {
     }
 
     /** "line L, column C" of the first error, or null when the parser did not say. */
-    String where() {
+    public String where() {
       return where;
     }
   }
 
   /** The JSON value in {@code text}, or null when {@code text} is empty or only whitespace. */
-  static JsonNode parse(String text) throws NotJson {
+  public static JsonNode parse(String text) throws NotJson {
     try {
       return PARSER.parse(text);
     } catch (UncheckedIOException | IllegalArgumentException e) {
@@ -52,7 +53,7 @@ final class Json {
   }
 
   /** The JSON value in the UTF-8 (or UTF-16/32, detected) {@code bytes}, or null when they hold no value. */
-  static JsonNode parse(byte[] bytes) throws NotJson {
+  public static JsonNode parse(byte[] bytes) throws NotJson {
     try {
       return PARSER.parse(bytes);
     } catch (UncheckedIOException | IllegalArgumentException e) {
@@ -69,7 +70,7 @@ final class Json {
   }
 
   /** The value at {@code path} below {@code node}, or null when a step is missing or not an object. */
-  static JsonNode at(JsonNode node, String... path) {
+  public static JsonNode at(JsonNode node, String... path) {
     for (String field : path) {
       if (node == null || !node.isObject()) {
         return null;
@@ -80,7 +81,7 @@ final class Json {
   }
 
   /** A string as it is, a number or boolean as its JSON text; null for null, absent, arrays and objects. */
-  static String text(JsonNode node) {
+  public static String text(JsonNode node) {
     return node == null ? null : node.text();
   }
 
@@ -88,7 +89,7 @@ final class Json {
    * A JSON integer that fits a long (S3 object sizes reach 5 TB), else null: fractions, exponents and
    * integers beyond the long range are not sizes.
    */
-  static Long integer(JsonNode node) {
+  public static Long integer(JsonNode node) {
     if (node == null || !node.isNumber() || !INTEGER.matcher(node.asNumber()).matches()) {
       return null;
     }
@@ -100,7 +101,7 @@ final class Json {
   }
 
   /** Compact JSON text of {@code node}, numbers as they were written. */
-  static String write(JsonNode node) {
+  public static String write(JsonNode node) {
     JsonWriter out = JsonWriter.create();
     write(out, node);
     return new String(out.getBytes(), StandardCharsets.UTF_8);

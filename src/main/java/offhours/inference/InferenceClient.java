@@ -1,0 +1,78 @@
+package offhours.inference;
+
+import java.time.Duration;
+import java.util.Objects;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
+
+/**
+ * InvokeEndpoint for offhours: the one place the request is built (endpoint, inference component, content type,
+ * accept, body) and its answer read ({@link ResponseShapes}). Errors are the SDK's; {@link InvocationErrors} says
+ * what they mean.
+ */
+public final class InferenceClient {
+
+  private final SageMakerRuntimeClient runtime;
+  private final String endpointName;
+  private final ModelContract contract;
+
+  public InferenceClient(SageMakerRuntimeClient runtime, String endpointName, ModelContract contract) {
+    this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
+    this.contract = Objects.requireNonNull(contract, "contract");
+  }
+
+  /**
+   * The runtime client's settings for a caller with a deadline: each attempt gives up after {@code attemptTimeout}
+   * (SageMaker's own model timeout is 60 s), and at most {@code maxAttempts} attempts are made with the SDK's
+   * standard backoff (throttling, 5xx, I/O errors; a ModelError is never retried). SQS, not the SDK, is the
+   * consumer's retry mechanism.
+   */
+  public static ClientOverrideConfiguration overrides(Duration attemptTimeout, int maxAttempts) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("at least one attempt, got " + maxAttempts);
+    }
+    return ClientOverrideConfiguration.builder()
+        .apiCallAttemptTimeout(attemptTimeout)
+        .retryStrategy(AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder().maxAttempts(maxAttempts).build())
+        .build();
+  }
+
+  public ModelContract contract() {
+    return contract;
+  }
+
+  /**
+   * The request for {@code image}; with {@code timeout}, the whole call (every attempt and the backoff between)
+   * ends by then.
+   */
+  public InvokeEndpointRequest request(byte[] image, Duration timeout) {
+    InvokeEndpointRequest.Builder request = InvokeEndpointRequest.builder()
+        .endpointName(endpointName)
+        .contentType(contract.contentTypeFor(image))
+        .accept(contract.accept())
+        .body(SdkBytes.fromByteArrayUnsafe(image)); // the caller hands its array over: no copy of a 6 MB image
+    if (contract.inferenceComponentName() != null) {
+      request.inferenceComponentName(contract.inferenceComponentName());
+    }
+    if (timeout != null) {
+      request.overrideConfiguration(c -> c.apiCallTimeout(timeout));
+    }
+    return request.build();
+  }
+
+  /**
+   * Sends {@code image} and reads the answer. Throws the SDK's exception when the call fails (see
+   * {@link InvocationErrors#of}) and {@link ContractViolation} when the answer does not fit the contract.
+   */
+  public ModelAnswer invoke(byte[] image, Duration timeout) {
+    InvokeEndpointResponse response = runtime.invokeEndpoint(request(image, timeout));
+    return new ModelAnswer(ResponseShapes.read(response.body().asByteArrayUnsafe(), contract),
+        response.invokedProductionVariant());
+  }
+}

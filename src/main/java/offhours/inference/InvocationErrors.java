@@ -1,0 +1,148 @@
+package offhours.inference;
+
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sagemakerruntime.model.InternalDependencyException;
+import software.amazon.awssdk.services.sagemakerruntime.model.InternalFailureException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelNotReadyException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ServiceUnavailableException;
+
+/**
+ * What a SageMaker error means, decided in this one place: for InvokeEndpoint (the consumer and the readiness
+ * probe), and whether a control-plane answer says the endpoint does not exist. The error shapes are those of the
+ * SageMaker Runtime model (ValidationError 400, ModelError 424, ModelNotReadyException 429, InternalFailure 500,
+ * ServiceUnavailable 503, InternalDependencyException 530):
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html#API_runtime_InvokeEndpoint_Errors
+ */
+public final class InvocationErrors {
+
+  /** What an InvokeEndpoint failure is. */
+  public enum Cause {
+    /** The endpoint cannot answer now (absent, not in service, no capacity, throttled, 5xx, unreachable): wait. */
+    UNAVAILABLE,
+    /** The endpoint refused the request for a reason offhours does not know: not this image's fault; wait. */
+    ENDPOINT,
+    /** The model answered that it cannot read this image (a 4xx other than about the request's headers). */
+    IMAGE,
+    /** The model failed on this image (5xx, or no answer within its time): maybe the image, maybe the model. */
+    CRASH,
+    /** The deployment is wrong (permissions, headers the model refuses, an error without a code): fix it. */
+    DEPLOYMENT
+  }
+
+  /**
+   * @param cause what the failure is
+   * @param reason what happened, in words for a result or a log line
+   * @param originalStatus the container's own HTTP status for a ModelError (0 when it did not answer), else null
+   * @param message the container's own message for a ModelError, else the service's message
+   */
+  public record Failure(Cause cause, String reason, Integer originalStatus, String message) {}
+
+  /**
+   * The messages SageMaker gives while an endpoint cannot serve, e.g. "Endpoint x of account 123 not found."
+   * (ValidationError), an endpoint being created, updated or deleted, one that failed, and an inference component
+   * scaled to zero ("Inference Component has no capacity to process this request. ..."): the controller's
+   * business, never the image's.
+   */
+  private static final Pattern UNAVAILABLE = Pattern.compile(
+      "endpoint.*(not found|could not be found|not in service|not inservice|creating|being created|updating"
+          + "|being updated|deleting|being deleted|failed state|status failed)|could not find endpoint"
+          + "|inference component.*(no capacity|not found|could not be found)",
+      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+  /**
+   * DescribeEndpoint and DeleteEndpoint answer a missing endpoint with ValidationException "Could not find endpoint
+   * "arn..."." (not a 404); "Could not find endpoint configuration" is another resource.
+   */
+  private static final Pattern ENDPOINT_ABSENT = Pattern.compile("Could not find endpoint(?! configuration)");
+
+  private InvocationErrors() {}
+
+  /** Whether a control-plane error says that the endpoint does not exist. */
+  public static boolean endpointAbsent(AwsServiceException e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return (code == null || code.equals("ValidationException") || code.equals("ResourceNotFound"))
+        && ENDPOINT_ABSENT.matcher(message(e)).find();
+  }
+
+  /** What {@code error}, thrown by InvokeEndpoint, means. */
+  public static Failure of(SdkException error) {
+    if (error instanceof ModelErrorException model) {
+      return modelError(model);
+    }
+    if (error instanceof ModelNotReadyException
+        || error instanceof ServiceUnavailableException
+        || error instanceof InternalFailureException
+        || error instanceof InternalDependencyException) {
+      return unavailable(error);
+    }
+    if (error instanceof AwsServiceException service) {
+      String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      if (code == null || code.isBlank()) {
+        if (service.isThrottlingException() || service.statusCode() == 429 || service.statusCode() >= 500) {
+          return unavailable(error);
+        }
+        return new Failure(Cause.DEPLOYMENT, "InvokeEndpoint answered HTTP " + service.statusCode()
+            + " without an error code, which is not SageMaker's error contract: " + message(service), null,
+            message(service));
+      }
+      // The SDK models the shape as ValidationErrorException (code "ValidationError"); emulators and
+      // other SDKs say "ValidationException". Both are matched by code, not class.
+      if ("ValidationError".equals(code) || "ValidationException".equals(code)) {
+        return UNAVAILABLE.matcher(message(service)).find()
+            ? unavailable(error)
+            : new Failure(Cause.ENDPOINT, "the endpoint refused the request with a " + code + " offhours does not"
+                + " know, so the image is not to blame: " + message(service), null, message(service));
+      }
+      if (service.isThrottlingException() || service.statusCode() == 429 || service.statusCode() >= 500) {
+        return unavailable(error);
+      }
+      // AccessDenied, an unknown endpoint region, bad credentials: a deployment problem, not the image's.
+      return new Failure(Cause.DEPLOYMENT, "InvokeEndpoint failed with " + code + ": " + message(service), null,
+          message(service));
+    }
+    if (error instanceof SdkClientException) {
+      return unavailable(error); // connection refused, timeouts: nothing answered
+    }
+    return new Failure(Cause.DEPLOYMENT, "InvokeEndpoint failed: " + message(error), null, message(error));
+  }
+
+  /**
+   * The container answered with an error. 415 and 406 are about the request's Content-Type and Accept, which the
+   * deployment chose; any other 4xx is the model saying it cannot read this image; 5xx (and 0: no answer within the
+   * model's time) is a crash.
+   */
+  private static Failure modelError(ModelErrorException error) {
+    Integer status = error.originalStatusCode();
+    String original = error.originalMessage() != null ? error.originalMessage() : message(error);
+    if (status != null && (status == 415 || status == 406)) {
+      return new Failure(Cause.DEPLOYMENT, "the model refused the request's " + (status == 415 ? "Content-Type" : "Accept")
+          + " (status " + status + "): " + original + "; set the content type (auto sends image/jpeg or image/png)"
+          + " and accept settings to what the container takes", status, original);
+    }
+    if (status != null && status >= 400 && status < 500) {
+      return new Failure(Cause.IMAGE, "the model could not read the image: " + original, status, original);
+    }
+    return new Failure(Cause.CRASH, "the model failed (status " + (status == null ? "unknown" : status) + "): "
+        + original, status, original);
+  }
+
+  private static Failure unavailable(SdkException error) {
+    String name = error instanceof AwsServiceException s && s.awsErrorDetails() != null
+        && s.awsErrorDetails().errorCode() != null && !s.awsErrorDetails().errorCode().isBlank()
+        ? s.awsErrorDetails().errorCode() : error.getClass().getSimpleName();
+    return new Failure(Cause.UNAVAILABLE, "endpoint unavailable (" + name + "): " + message(error), null,
+        message(error));
+  }
+
+  private static String message(SdkException error) {
+    if (error instanceof AwsServiceException s && s.awsErrorDetails() != null
+        && s.awsErrorDetails().errorMessage() != null) {
+      return s.awsErrorDetails().errorMessage();
+    }
+    return String.valueOf(error.getMessage());
+  }
+}

@@ -1,0 +1,138 @@
+package offhours.inference;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * How offhours talks to the model, shared by the Classify function and the controller's readiness probe: what it
+ * sends (content type, accept, an inference component) and how it reads the answer (class names, scores).
+ * Read once from the environment (names in CONTRACTS.md).
+ *
+ * @param labels class names in the model's output order; empty when they come from {@code labelsS3Uri}, or when
+ *     the model's answers name their classes
+ * @param labelsS3Uri "s3://bucket/key" of a text file with one label per line, or null
+ * @param contentType {@value #X_IMAGE} (the built-in algorithm's), {@value #AUTO} (image/jpeg or image/png from
+ *     the image's magic bytes: the Hugging Face toolkit refuses application/x-image), or any fixed media type
+ * @param accept the Accept header, e.g. application/json, or application/json;verbose for JumpStart's labels
+ * @param scores what the numbers in the answer are
+ * @param inferenceComponentName the component to invoke on an endpoint that hosts components, or null
+ */
+public record ModelContract(List<String> labels, String labelsS3Uri, String contentType, String accept,
+    Scores scores, String inferenceComponentName) {
+
+  public static final String X_IMAGE = "application/x-image";
+  public static final String AUTO = "auto";
+  public static final String JSON = "application/json";
+
+  /**
+   * A media type with optional parameters, and nothing a header cannot carry (no CR, LF or other controls); the
+   * template's ContentType and Accept parameters use the same pattern.
+   */
+  private static final Pattern MEDIA_TYPE =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*(\\s*;[ -~]*)?");
+  private static final Pattern S3_URI = Pattern.compile("s3://[^/]+/.+");
+  /** SageMaker's pattern for resource names (InferenceComponentName). */
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+
+  public ModelContract {
+    labels = labels == null ? List.of() : List.copyOf(labels);
+    labelsS3Uri = labelsS3Uri == null || labelsS3Uri.isBlank() ? null : labelsS3Uri.strip();
+    contentType = contentType == null || contentType.isBlank() ? X_IMAGE : contentType.strip();
+    accept = accept == null || accept.isBlank() ? JSON : accept.strip();
+    scores = scores == null ? Scores.AUTO : scores;
+    inferenceComponentName =
+        inferenceComponentName == null || inferenceComponentName.isBlank() ? null : inferenceComponentName.strip();
+    if (labels.isEmpty() && labelsS3Uri != null && !S3_URI.matcher(labelsS3Uri).matches()) {
+      throw new IllegalArgumentException("LABELS_S3_URI must look like s3://bucket/key, got '" + labelsS3Uri + "'");
+    }
+    if (labels.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException("LABELS has an empty class name: " + labels);
+    }
+    if (!contentType.equals(AUTO) && !MEDIA_TYPE.matcher(contentType).matches()) {
+      throw new IllegalArgumentException("CONTENT_TYPE must be " + X_IMAGE + ", " + AUTO
+          + " (image/jpeg or image/png from the image) or a media type like image/jpeg, got '" + contentType + "'");
+    }
+    if (!MEDIA_TYPE.matcher(accept).matches()) {
+      throw new IllegalArgumentException(
+          "ACCEPT must be a media type like application/json or application/json;verbose, got '" + accept + "'");
+    }
+    if (inferenceComponentName != null && !NAME.matcher(inferenceComponentName).matches()) {
+      throw new IllegalArgumentException("an inference component's name is a SageMaker resource name (letters,"
+          + " digits and hyphens, at most 63), got '" + inferenceComponentName + "'");
+    }
+  }
+
+  /** The built-in image-classification contract with these class names. */
+  public static ModelContract builtIn(List<String> labels) {
+    return new ModelContract(labels, null, X_IMAGE, JSON, Scores.AUTO, null);
+  }
+
+  /**
+   * Reads LABELS, LABELS_S3_URI, CONTENT_TYPE, ACCEPT and SCORES; LABELS wins over LABELS_S3_URI when both are set.
+   * Neither set is fine for a model whose answers name their classes. (The inference component is set by the
+   * hosting that uses components, not by a variable of its own.)
+   */
+  public static ModelContract fromEnv(Map<String, String> env) {
+    List<String> labels = parseLabels(env.get("LABELS"));
+    String scores = env.get("SCORES");
+    return new ModelContract(labels, labels.isEmpty() ? env.get("LABELS_S3_URI") : null, env.get("CONTENT_TYPE"),
+        env.get("ACCEPT"), scores == null || scores.isBlank() ? Scores.AUTO : Scores.parse(scores, "SCORES"), null);
+  }
+
+  /** Where the class names come from, for error messages. */
+  public String labelSource() {
+    if (labelsS3Uri != null) {
+      return "LABELS_S3_URI " + labelsS3Uri;
+    }
+    return labels.isEmpty() ? "no labels configured" : "LABELS";
+  }
+
+  /** The Content-Type for {@code image}: the fixed setting, or with {@value #AUTO} the image's own type. */
+  public String contentTypeFor(byte[] image) {
+    if (!contentType.equals(AUTO)) {
+      return contentType;
+    }
+    ImageFormat format = ImageFormat.of(image);
+    if (format == null) {
+      throw new IllegalArgumentException("CONTENT_TYPE auto needs a JPEG or PNG, got " + ImageFormat.describe(image));
+    }
+    return format.mediaType();
+  }
+
+  /** The same contract with the class names read from LABELS_S3_URI, once at init; as it is without a file. */
+  public ModelContract resolveLabels(S3Client s3) {
+    if (!labels.isEmpty() || labelsS3Uri == null) {
+      return this;
+    }
+    String path = labelsS3Uri.substring("s3://".length());
+    String bucket = path.substring(0, path.indexOf('/'));
+    String key = path.substring(path.indexOf('/') + 1);
+    String text = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
+    List<String> resolved = parseLabelLines(text);
+    if (resolved.isEmpty()) {
+      throw new IllegalArgumentException("LABELS_S3_URI " + labelsS3Uri + " holds no labels (expected one per line)");
+    }
+    return new ModelContract(resolved, labelsS3Uri, contentType, accept, scores, inferenceComponentName);
+  }
+
+  /** LABELS: comma-separated; blanks around names are ignored. */
+  public static List<String> parseLabels(String text) {
+    return split(text, ",");
+  }
+
+  /** A labels file: one label per line (LF or CRLF); blank lines are ignored. */
+  public static List<String> parseLabelLines(String text) {
+    return split(text, "\r?\n");
+  }
+
+  private static List<String> split(String text, String separator) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(text.split(separator)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+}

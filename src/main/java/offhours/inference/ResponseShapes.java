@@ -1,0 +1,357 @@
+package offhours.inference;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+/**
+ * Reads what real SageMaker image-classification containers answer into ranked class names, detecting the shape
+ * from the answer itself:
+ *
+ * <ul>
+ *   <li>scores in the model's output order, named by the configured labels: a bare {@code [p, ...]} (the built-in
+ *       algorithm), {@code [[p, ...]]} (a batch of one; the PyTorch handler's logits), {@code {"prediction": [...]}}
+ *       (the built-in algorithm's JSON Lines), {@code {"predictions": [[...]]}} or {@code {"predictions": [...]}}
+ *       (TF Serving), {@code {"probabilities": [...]}} (JumpStart), {@code {"outputs": [{"data": [...]}]}}
+ *       (KServe v2, Triton);
+ *   <li>scores that name their classes, so labels are optional: {@code {"probabilities": [...], "labels": [...]}}
+ *       (JumpStart with {@code Accept: application/json;verbose}), {@code [{"label": "macaw", "score": 0.44}, ...]}
+ *       (the Hugging Face toolkit), {@code {"tabby": 0.46, ...}} (TorchServe), {@code [{"tabby": 0.46}, ...]}
+ *       (older TorchServe), Triton's classification strings {@code "0.44:3:macaw"} in a KServe v2 output.
+ * </ul>
+ *
+ * Anything else, and any answer that disagrees with the labels or the scores setting, is a {@link ContractViolation}
+ * that says what was expected and shows an excerpt of the body.
+ */
+public final class ResponseShapes {
+
+  /** Float32 softmax outputs may stray this far outside [0, 1]. */
+  static final double PROBABILITY_TOLERANCE = 1e-5;
+  /** A complete probability vector sums to 1 within this. */
+  static final double SUM_TOLERANCE = 0.01;
+  static final int EXCERPT_CHARACTERS = 200;
+
+  static final String KNOWN_SHAPES = "[p, ...], [[p, ...]], {\"prediction\": [...]}, {\"predictions\": [...]},"
+      + " {\"probabilities\": [...], \"labels\": [...]}, {\"outputs\": [{\"data\": [...]}]},"
+      + " [{\"label\": ..., \"score\": p}, ...], {\"label\": p, ...}, [{\"label\": p}, ...] and Triton's"
+      + " \"p:index:label\" strings";
+
+  /** Triton's classification extension: "value:index" or "value:index:label". */
+  private static final Pattern TRITON_CLASS = Pattern.compile("([^:]+):([0-9]+)(?::(.*))?", Pattern.DOTALL);
+
+  private ResponseShapes() {}
+
+  /** Scores as the answer gave them; {@code names} null when the answer does not name its classes. */
+  private record Raw(List<String> names, double[] scores, String shape, boolean complete) {}
+
+  /** The answer's classes, most probable first; throws {@link ContractViolation} when it does not fit. */
+  public static Ranking read(byte[] body, ModelContract contract) {
+    JsonNode root;
+    try {
+      root = StrictJson.parse(body);
+    } catch (StrictJson.NotJson e) {
+      throw new ContractViolation("the endpoint's answer is not JSON (" + e.getMessage()
+          + (e.where() == null ? "" : " at " + e.where()) + "): " + excerpt(body));
+    }
+    if (root == null) {
+      throw new ContractViolation("the endpoint answered an empty body; offhours reads " + KNOWN_SHAPES);
+    }
+    Raw raw = shape(root, body, contract.labels());
+    if (raw == null) {
+      throw new ContractViolation("the endpoint's answer fits none of the shapes offhours reads (" + KNOWN_SHAPES
+          + "): " + excerpt(body));
+    }
+    List<String> names = names(raw, contract);
+    Scores applied = interpretation(raw, contract.scores(), names);
+    double[] probabilities = applied == Scores.LOGITS ? softmax(raw.scores()) : clamped(raw.scores());
+    List<ScoredLabel> ranked = new ArrayList<>(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      ranked.add(new ScoredLabel(names.get(i), probabilities[i]));
+    }
+    ranked.sort(Comparator.comparingDouble(ScoredLabel::score).reversed());
+    return new Ranking(ranked, raw.shape(), applied);
+  }
+
+  private static Raw shape(JsonNode node, byte[] body, List<String> labels) {
+    if (node.isArray()) {
+      return array(node.asArray(), body, labels);
+    }
+    if (!node.isObject()) {
+      return null;
+    }
+    Map<String, JsonNode> fields = node.asObject();
+    if (fields.get("predictions") != null && fields.get("predictions").isArray()) {
+      return renamed(array(fields.get("predictions").asArray(), body, labels), "{\"predictions\": ...} (TF Serving)");
+    }
+    if (fields.get("prediction") != null && fields.get("prediction").isArray()) {
+      return renamed(array(fields.get("prediction").asArray(), body, labels), "{\"prediction\": ...}");
+    }
+    JsonNode probabilities = fields.get("probabilities");
+    if (probabilities != null && probabilities.isArray()) {
+      return jumpStart(probabilities.asArray(), fields.get("labels"), body);
+    }
+    JsonNode outputs = fields.get("outputs");
+    if (outputs != null && outputs.isArray()) {
+      return kserve(outputs.asArray(), body, labels);
+    }
+    if (!fields.isEmpty() && fields.values().stream().allMatch(JsonNode::isNumber)) {
+      List<String> names = new ArrayList<>(fields.keySet());
+      double[] scores = new double[names.size()];
+      for (int i = 0; i < scores.length; i++) {
+        scores[i] = number(fields.get(names.get(i)), "the score of '" + names.get(i) + "'", body);
+      }
+      return new Raw(names, scores, "{\"label\": p, ...} (TorchServe)", false);
+    }
+    return null;
+  }
+
+  private static Raw array(List<JsonNode> elements, byte[] body, List<String> labels) {
+    if (elements.isEmpty()) {
+      throw new ContractViolation("the endpoint answered an empty list of scores: " + excerpt(body));
+    }
+    JsonNode first = elements.getFirst();
+    if (first.isNumber()) {
+      return new Raw(null, numbers(elements, body), "an array of scores", true);
+    }
+    if (first.isArray()) {
+      if (elements.size() > 1) {
+        throw new ContractViolation("the endpoint answered " + elements.size() + " rows of scores for one image;"
+            + " offhours sends one image per request: " + excerpt(body));
+      }
+      Raw inner = array(first.asArray(), body, labels);
+      return inner == null ? null : renamed(inner, "[[...]] (a batch of one)");
+    }
+    if (first.isString()) {
+      return triton(elements, body, labels);
+    }
+    if (first.isObject() && first.asObject().containsKey("label") && first.asObject().containsKey("score")) {
+      List<String> names = new ArrayList<>();
+      double[] scores = new double[elements.size()];
+      for (int i = 0; i < scores.length; i++) {
+        JsonNode label = StrictJson.at(elements.get(i), "label");
+        if (label == null || !label.isString()) {
+          throw new ContractViolation("element " + i + " of the answer has no string \"label\": " + excerpt(body));
+        }
+        names.add(label.asString());
+        scores[i] = number(StrictJson.at(elements.get(i), "score"), "the score of '" + label.asString() + "'", body);
+      }
+      return new Raw(names, scores, "[{\"label\", \"score\"}, ...] (Hugging Face)", false);
+    }
+    if (first.isObject() && first.asObject().size() == 1) {
+      List<String> names = new ArrayList<>();
+      double[] scores = new double[elements.size()];
+      for (int i = 0; i < scores.length; i++) {
+        JsonNode element = elements.get(i);
+        if (!element.isObject() || element.asObject().size() != 1) {
+          throw new ContractViolation("element " + i + " of the answer is not one {\"label\": p} pair: " + excerpt(body));
+        }
+        Map.Entry<String, JsonNode> pair = element.asObject().entrySet().iterator().next();
+        names.add(pair.getKey());
+        scores[i] = number(pair.getValue(), "the score of '" + pair.getKey() + "'", body);
+      }
+      return new Raw(names, scores, "[{\"label\": p}, ...] (TorchServe)", false);
+    }
+    return null;
+  }
+
+  private static Raw jumpStart(List<JsonNode> probabilities, JsonNode labels, byte[] body) {
+    double[] scores = numbers(probabilities, body);
+    if (labels == null || !labels.isArray()) {
+      return new Raw(null, scores, "{\"probabilities\": [...]} (JumpStart)", true);
+    }
+    List<JsonNode> names = labels.asArray();
+    if (names.size() != scores.length || !names.stream().allMatch(JsonNode::isString)) {
+      throw new ContractViolation("the answer's \"labels\" do not match its " + scores.length
+          + " \"probabilities\" one to one: " + excerpt(body));
+    }
+    return new Raw(names.stream().map(JsonNode::asString).toList(), scores,
+        "{\"probabilities\", \"labels\"} (JumpStart, verbose)", true);
+  }
+
+  /** KServe v2 (Triton): one output tensor, whose data are the scores or Triton's classification strings. */
+  private static Raw kserve(List<JsonNode> outputs, byte[] body, List<String> labels) {
+    if (outputs.size() != 1) {
+      List<String> names = outputs.stream().map(o -> String.valueOf(StrictJson.text(StrictJson.at(o, "name")))).toList();
+      throw new ContractViolation("the answer has " + outputs.size() + " KServe v2 outputs " + names
+          + "; offhours reads a model with one output: " + excerpt(body));
+    }
+    JsonNode shape = StrictJson.at(outputs.getFirst(), "shape");
+    if (shape != null && shape.isArray() && shape.asArray().size() > 1) {
+      Long rows = StrictJson.integer(shape.asArray().getFirst());
+      if (rows != null && rows > 1) {
+        throw new ContractViolation("the endpoint answered " + rows + " rows of scores for one image;"
+            + " offhours sends one image per request: " + excerpt(body));
+      }
+    }
+    JsonNode data = StrictJson.at(outputs.getFirst(), "data");
+    if (data == null || !data.isArray()) {
+      throw new ContractViolation("the KServe v2 output has no \"data\" array: " + excerpt(body));
+    }
+    Raw raw = array(data.asArray(), body, labels);
+    return raw == null ? null : renamed(raw, "{\"outputs\": [{\"data\"}]} (KServe v2)");
+  }
+
+  /** Triton's classification extension: "value:index:label", or "value:index" named by the configured labels. */
+  private static Raw triton(List<JsonNode> elements, byte[] body, List<String> labels) {
+    List<String> names = new ArrayList<>();
+    double[] scores = new double[elements.size()];
+    for (int i = 0; i < scores.length; i++) {
+      JsonNode element = elements.get(i);
+      Matcher m = element.isString() ? TRITON_CLASS.matcher(element.asString()) : null;
+      if (m == null || !m.matches()) {
+        return null;
+      }
+      try {
+        scores[i] = Double.parseDouble(m.group(1));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      requireFinite(scores[i], "the score of \"" + element.asString() + "\"", body);
+      if (m.group(3) != null && !m.group(3).isEmpty()) {
+        names.add(m.group(3));
+      } else {
+        int index = Integer.parseInt(m.group(2));
+        if (index >= labels.size()) {
+          throw new ContractViolation("the answer names class index " + index + " without a label, and "
+              + labels.size() + " labels are configured: " + excerpt(body));
+        }
+        names.add(labels.get(index));
+      }
+    }
+    return new Raw(names, scores, "\"p:index:label\" strings (Triton classification)", false);
+  }
+
+  private static Raw renamed(Raw raw, String outer) {
+    return raw == null ? null : new Raw(raw.names(), raw.scores(), outer + " of " + raw.shape(), raw.complete());
+  }
+
+  /** The class names: the answer's own, which must be known labels when labels are configured, or the labels. */
+  private static List<String> names(Raw raw, ModelContract contract) {
+    List<String> labels = contract.labels();
+    if (raw.names() == null) {
+      if (labels.isEmpty()) {
+        throw new ContractViolation("the answer (" + raw.shape() + ", " + raw.scores().length + " scores) does not"
+            + " name its classes, so offhours needs the class names in the model's output order: set LABELS or"
+            + " LABELS_S3_URI (--labels FILE in local mode)");
+      }
+      if (labels.size() != raw.scores().length) {
+        throw new ContractViolation("the endpoint returned " + raw.scores().length + " scores but " + labels.size()
+            + " labels are configured (" + contract.labelSource() + ")");
+      }
+      return labels;
+    }
+    Set<String> seen = new HashSet<>();
+    Set<String> known = new HashSet<>(labels);
+    for (String name : raw.names()) {
+      if (name.isBlank()) {
+        throw new ContractViolation("the answer (" + raw.shape() + ") has a class with an empty name");
+      }
+      if (!seen.add(name)) {
+        throw new ContractViolation("the answer (" + raw.shape() + ") names class '" + name + "' twice");
+      }
+      if (!labels.isEmpty() && !known.contains(name)) {
+        throw new ContractViolation("the answer names class '" + name + "', which is not among the " + labels.size()
+            + " configured labels (" + contract.labelSource() + "); leave the labels empty to use the model's own"
+            + " class names");
+      }
+    }
+    return raw.names();
+  }
+
+  private static Scores interpretation(Raw raw, Scores setting, List<String> names) {
+    double[] scores = raw.scores();
+    int outside = -1;
+    double sum = 0;
+    for (int i = 0; i < scores.length; i++) {
+      sum += scores[i];
+      if (outside < 0 && (scores[i] < -PROBABILITY_TOLERANCE || scores[i] > 1 + PROBABILITY_TOLERANCE)) {
+        outside = i;
+      }
+    }
+    return switch (setting) {
+      case LOGITS -> Scores.LOGITS;
+      case PROBABILITIES -> {
+        if (outside >= 0) {
+          throw new ContractViolation(String.format(Locale.ROOT, "the score %s of '%s' is outside [0, 1], so it is"
+              + " no probability; if the model answers logits, set the scores setting to logits or auto",
+              scores[outside], names.get(outside)));
+        }
+        yield Scores.PROBABILITIES;
+      }
+      case AUTO -> outside >= 0 || (raw.complete() && Math.abs(sum - 1) > SUM_TOLERANCE)
+          ? Scores.LOGITS : Scores.PROBABILITIES;
+    };
+  }
+
+  private static double[] softmax(double[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : logits) {
+      max = Math.max(max, v);
+    }
+    double[] out = new double[logits.length];
+    double sum = 0;
+    for (int i = 0; i < logits.length; i++) {
+      out[i] = Math.exp(logits[i] - max);
+      sum += out[i];
+    }
+    for (int i = 0; i < out.length; i++) {
+      out[i] /= sum;
+    }
+    return out;
+  }
+
+  private static double[] clamped(double[] probabilities) {
+    double[] out = new double[probabilities.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Math.min(1, Math.max(0, probabilities[i]));
+    }
+    return out;
+  }
+
+  private static double[] numbers(List<JsonNode> elements, byte[] body) {
+    double[] scores = new double[elements.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = number(elements.get(i), "the score at index " + i, body);
+    }
+    return scores;
+  }
+
+  private static double number(JsonNode node, String what, byte[] body) {
+    if (node == null || !node.isNumber()) {
+      throw new ContractViolation(what + " is not a number: " + excerpt(body));
+    }
+    // The parser checked the JSON number grammar, which Double.parseDouble accepts (1e-05 included); a number
+    // too large for a double becomes infinite.
+    return requireFinite(Double.parseDouble(node.asNumber()), what, body);
+  }
+
+  private static double requireFinite(double value, String what, byte[] body) {
+    if (!Double.isFinite(value)) {
+      throw new ContractViolation(what + " is not a finite number: " + excerpt(body));
+    }
+    return value;
+  }
+
+  /** The start of the body as text, control characters escaped, so a reason stays one readable line. */
+  static String excerpt(byte[] body) {
+    String text = new String(body, 0, Math.min(body.length, EXCERPT_CHARACTERS * 4), StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder();
+    text.codePoints().limit(EXCERPT_CHARACTERS).forEach(c -> {
+      if (Character.isISOControl(c)) {
+        out.append(String.format(Locale.ROOT, "\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return text.codePointCount(0, text.length()) > EXCERPT_CHARACTERS || body.length > EXCERPT_CHARACTERS * 4
+        ? out + "..." : out.toString();
+  }
+}

@@ -1,0 +1,415 @@
+package offhours.classify;
+
+import static offhours.classify.ClassifyHandlerTest.BUCKET;
+import static offhours.classify.ClassifyHandlerTest.config;
+import static offhours.classify.ClassifyHandlerTest.event;
+import static offhours.classify.ClassifyHandlerTest.failures;
+import static offhours.classify.ClassifyHandlerTest.message;
+import static offhours.classify.ClassifyHandlerTest.notification;
+import static offhours.classify.ClassifyHandlerTest.record;
+import static offhours.classify.Fakes.image;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import offhours.classify.Fakes.FakeRuntime;
+import offhours.classify.Fakes.FakeS3;
+import offhours.classify.Fakes.FakeSqs;
+import offhours.inference.ImageFormat;
+import offhours.testing.FakeDynamoDb;
+import offhours.testing.LambdaSqsJson;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
+
+/**
+ * The consumer's rules for faults of the endpoint, the deadline and inputs that slip through S3's own checks: each
+ * with the reason it records.
+ */
+class ClassifyRulesTest {
+
+  final FakeS3 s3 = new FakeS3()
+      .put(BUCKET, "a.jpg", image("rocket.jpg"), "e1")
+      .put(BUCKET, "b.png", image("chelsea.png"), "e2");
+  final FakeSqs sqs = new FakeSqs();
+  final FakeDynamoDb dynamo = new FakeDynamoDb();
+  final FakeRuntime runtime = new FakeRuntime();
+  final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+  ClassifyHandler handler(String... settings) {
+    return new ClassifyHandler(s3, sqs, dynamo, runtime, config(settings), Clock.fixed(Instant.parse(
+        "2026-11-25T10:00:05Z"), ZoneOffset.UTC), new PrintStream(log, true, StandardCharsets.UTF_8));
+  }
+
+  SQSBatchResponse run(SQSEvent event, String... settings) {
+    return LambdaSqsJson.invoke(handler(settings), event);
+  }
+
+  /** Both objects, one message each, processed one after the other. */
+  static SQSEvent twoImages() {
+    return event(message("m1", notification("a.jpg", 112525L, "e1", "")),
+        message("m2", notification("b.png", 240512L, "e2", "")));
+  }
+
+  Map<String, AttributeValue> item(String pk) {
+    return dynamo.all().stream().filter(i -> i.get("pk").s().equals(pk)).findFirst()
+        .orElseThrow(() -> new AssertionError("no item " + pk + " in " + dynamo.all()));
+  }
+
+  List<JsonNode> logLines() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    return log.toString(StandardCharsets.UTF_8).lines().map(l -> {
+      try {
+        return json.readTree(l);
+      } catch (IOException e) {
+        throw new AssertionError("not a JSON line: " + l, e);
+      }
+    }).toList();
+  }
+
+  static ModelErrorException crash(String message) {
+    return ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage(message).build();
+  }
+
+  // ------------------------------------------------------------------ faults of the endpoint
+
+  @Test
+  void aModelCrashOnTwoDifferentImagesOfOneBatchDefersTheBatchInsteadOfCountingAgainstEachImage() {
+    runtime.answer = r -> {
+      throw crash("CUDA error: out of memory");
+    };
+
+    SQSBatchResponse response = run(twoImages(), "BATCH_CONCURRENCY", "1");
+
+    assertThat(failures(response)).as("no receive is spent").isEmpty();
+    assertThat(dynamo.puts).as("no verdict").isEmpty();
+    assertThat(sqs.sent).hasSize(2).allSatisfy(copy -> assertThat(copy.messageAttributes()
+        .get("offhours-deferral-reason").stringValue()).isEqualTo("the model failed on other images of this batch too"
+            + " (status 500): CUDA error: out of memory; the endpoint is at fault, not this image"));
+  }
+
+  @Test
+  void aCrashFoundAfterAnotherMessageOfTheBatchIsEvaluatedStillDefersBoth() throws Exception {
+    // m1 crashes at once; m2's crash comes later, and no message is concluded before every one is evaluated. Were
+    // m1 concluded early it would log its line (and count a receive) first: m2 waits up to 1 s for that line.
+    CountDownLatch m1Concluded = new CountDownLatch(1);
+    PrintStream watching = new PrintStream(log, true, StandardCharsets.UTF_8) {
+      @Override
+      public void println(String line) {
+        super.println(line);
+        if (line.contains("\"messageId\":\"m1\"")) {
+          m1Concluded.countDown();
+        }
+      }
+    };
+    runtime.answer = r -> {
+      if (ImageFormat.of(r.body().asByteArray()) == ImageFormat.PNG) {
+        try {
+          m1Concluded.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      throw crash("worker died");
+    };
+    ClassifyHandler handler = new ClassifyHandler(s3, sqs, dynamo, runtime, config("BATCH_CONCURRENCY", "2"),
+        Clock.systemUTC(), watching);
+
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler, twoImages());
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(sqs.sent).hasSize(2);
+  }
+
+  @Test
+  void aBatchAfterAnEndpointWideCrashIsDeferredWithoutCallingTheEndpointAgain() {
+    runtime.answer = r -> {
+      throw crash("worker died");
+    };
+    s3.put(BUCKET, "c.jpg", image("rocket.jpg"), "e3");
+    SQSEvent three = event(message("m1", notification("a.jpg", 112525L, "e1", "")),
+        message("m2", notification("b.png", 240512L, "e2", "")), message("m3", notification("c.jpg", 1L, "e3", "")));
+
+    run(three, "BATCH_CONCURRENCY", "1");
+
+    assertThat(runtime.requests).hasSize(2);
+    assertThat(sqs.sent).hasSize(3);
+    assertThat(sqs.sent.get(2).messageAttributes().get("offhours-deferral-reason").stringValue())
+        .isEqualTo("endpoint unavailable earlier in this batch: the model failed on 2 different images in this batch"
+            + " (status 500): worker died; the endpoint is at fault, not the images");
+  }
+
+  @Test
+  void aValidationErrorOfUnknownWordingDefersTheBatch() {
+    runtime.answer = r -> {
+      throw ValidationErrorException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+          .errorCode("ValidationError").errorMessage("Something new went wrong").build()).build();
+    };
+
+    SQSBatchResponse response = run(twoImages(), "BATCH_CONCURRENCY", "1");
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(dynamo.puts).isEmpty();
+    assertThat(runtime.requests).hasSize(1);
+    assertThat(sqs.sent).extracting(c -> c.messageAttributes().get("offhours-deferral-reason").stringValue())
+        .containsExactly("the endpoint refused the request with a ValidationError offhours does not know, so the image"
+            + " is not to blame: Something new went wrong", "endpoint unavailable earlier in this batch: the endpoint"
+            + " refused the request with a ValidationError offhours does not know, so the image is not to blame:"
+            + " Something new went wrong");
+  }
+
+  @Test
+  void aVerdictIsReplacedByALaterClassificationOfTheSameVersion() {
+    runtime.answer = r -> {
+      throw ModelErrorException.builder().statusCode(424).originalStatusCode(400).originalMessage("bad input").build();
+    };
+    SQSEvent one = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
+    run(one);
+    assertThat(item("s3://offhours-images/a.jpg").get("status").s()).isEqualTo("REJECTED");
+
+    runtime.answer = r -> "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    SQSBatchResponse again = run(one);
+
+    assertThat(failures(again)).isEmpty();
+    Map<String, AttributeValue> item = item("s3://offhours-images/a.jpg");
+    assertThat(item.get("status").s()).isEqualTo("CLASSIFIED");
+    assertThat(item).doesNotContainKey("reason");
+    assertThat(dynamo.items).hasSize(1);
+  }
+
+  @Test
+  void deferralsAreBoundedThenTheMessageWalksTheNormalReceivePathWithItsLastReason() throws IOException {
+    runtime.answer = r -> {
+      throw ValidationErrorException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+          .errorCode("ValidationError").errorMessage("Endpoint offhours-endpoint of account 1 not found.").build())
+          .build();
+    };
+    SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
+    SQSEvent.MessageAttribute count = new SQSEvent.MessageAttribute();
+    count.setDataType("Number");
+    count.setStringValue("3");
+    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", count));
+
+    SQSBatchResponse response = run(event, "MAX_DEFERRALS", "3");
+
+    assertThat(failures(response)).containsExactly("m1");
+    assertThat(sqs.sent).isEmpty();
+    assertThat(logLines().getFirst().get("records").get(1).get("detail").asText()).isEqualTo("deferred 3 times, as"
+        + " many as MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: endpoint"
+        + " unavailable (ValidationError): Endpoint offhours-endpoint of account 1 not found.");
+  }
+
+  @Test
+  void aDeferredCopyCarriesItsReasonForTheDlqAndReplacesAnOlderOne() {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder().statusCode(503).build();
+    };
+    SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
+    SQSEvent.MessageAttribute older = new SQSEvent.MessageAttribute();
+    older.setDataType("String");
+    older.setStringValue("an older reason");
+    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferral-reason", older));
+
+    run(event);
+
+    assertThat(sqs.sent).singleElement().satisfies(copy -> {
+      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("1");
+      assertThat(copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+          .startsWith("endpoint unavailable (SageMakerRuntimeException): ");
+    });
+  }
+
+  // ------------------------------------------------------------------ the deadline
+
+  @Test
+  void noRecordIsStartedThatTheRemainingTimeCannotCoverTheRestIsDeferredNotFailed() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30").handleRequest(new ByteArrayInputStream(LambdaSqsJson.toJson(twoImages())),
+        out, remaining(20_000));
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures()).isEmpty();
+    assertThat(s3.gets).isEmpty();
+    assertThat(runtime.requests).isEmpty();
+    assertThat(sqs.sent).hasSize(2).allSatisfy(copy -> assertThat(copy.messageAttributes()
+        .get("offhours-deferral-reason").stringValue()).isEqualTo("not started: 20.0 s of this invocation remain, less"
+            + " than the 35 s a record may need (INVOKE_TIMEOUT_SECONDS + 5 s)"));
+  }
+
+  @Test
+  void theInvokeEndpointCallIsLimitedToTheTimeLeftBeforeTheDeadline() throws IOException {
+    handler("INVOKE_TIMEOUT_SECONDS", "30").handleRequest(new ByteArrayInputStream(LambdaSqsJson.toJson(
+        event(message("m1", notification("a.jpg", 112525L, "e1", ""))))), new ByteArrayOutputStream(),
+        remaining(100_000));
+
+    assertThat(runtime.requests).singleElement().satisfies(r -> assertThat(r.overrideConfiguration().orElseThrow()
+        .apiCallTimeout().orElseThrow().toMillis()).isBetween(90_000L, 95_000L));
+  }
+
+  // ------------------------------------------------------------------ unexpected failures
+
+  @Test
+  void anUnexpectedFailureIsLoggedWithTheMessageIdAndTheExceptionOnTheInlinePath() throws IOException {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder().statusCode(503).build();
+    };
+    sqs.failWith = new IllegalStateException("a bug in the deferral");
+
+    SQSBatchResponse response = run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+
+    assertThat(failures(response)).containsExactly("m1");
+    assertUnexpectedLogged("m1");
+  }
+
+  @Test
+  void anUnexpectedFailureIsLoggedTheSameWayOnTheWorkerPath() throws IOException {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder().statusCode(503).build();
+    };
+    sqs.failWith = new IllegalStateException("a bug in the deferral");
+
+    SQSBatchResponse response = run(twoImages(), "BATCH_CONCURRENCY", "2");
+
+    assertThat(failures(response)).containsExactlyInAnyOrder("m1", "m2");
+    assertUnexpectedLogged("m1");
+    assertUnexpectedLogged("m2");
+  }
+
+  private void assertUnexpectedLogged(String messageId) throws IOException {
+    assertThat(logLines()).filteredOn(l -> l.get("messageId").asText().equals(messageId)).singleElement()
+        .satisfies(line -> {
+          assertThat(line.get("level").asText()).isEqualTo("ERROR");
+          assertThat(line.get("outcome").asText()).isEqualTo("RETRY");
+          assertThat(line.get("error").asText()).isEqualTo("java.lang.IllegalStateException: a bug in the deferral");
+          assertThat(line.get("stackTrace").asText()).contains("at offhours.classify.");
+        });
+  }
+
+  // ------------------------------------------------------------------ inputs that slip through
+
+  @Test
+  void anEventForAnotherBucketIsRejectedUnderTheMessageWithoutTouchingThatBucket() {
+    String body = notification("a.jpg", 1L, "e1", "").replace("\"name\":\"" + BUCKET + "\"", "\"name\":\"someone-else\"");
+
+    SQSBatchResponse response = run(event(message("m1", body)));
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(s3.gets).isEmpty();
+    Map<String, AttributeValue> item = item("sqs://offhours-queue/m1");
+    assertThat(item.get("sk").s()).isEqualTo("m#record-0");
+    assertThat(item.get("reason").s())
+        .isEqualTo("record 0 is about bucket someone-else; this function classifies uploads to offhours-images only");
+  }
+
+  @Test
+  void recordsWithoutEventNameOrVersionIdentityAreRejectedWithTheReason() {
+    String noName = "{\"Records\":[" + record("a.jpg", 1L, "e1", "").replace("\"eventName\":\"ObjectCreated:Put\",", "")
+        + "]}";
+    String noIdentity = "{\"Records\":[" + record("b.png", 1L, "", "").replace(",\"sequencer\":\"00AB\"", "") + "]}";
+
+    run(event(message("m1", noName), message("m2", noIdentity)));
+
+    assertThat(item("sqs://offhours-queue/m1").get("reason").s())
+        .isEqualTo("record 0 for s3://offhours-images/a.jpg has no eventName");
+    assertThat(item("sqs://offhours-queue/m2").get("reason").s()).isEqualTo("record 0 for s3://offhours-images/b.png"
+        + " has no versionId, eTag or sequencer, so the object version it is about cannot be told apart from any other");
+    assertThat(runtime.requests).isEmpty();
+  }
+
+  @Test
+  void aBodyWithMoreRecordsThanAnyNotificationIsRejected() {
+    String body = "{\"Records\":[" + String.join(",", java.util.Collections.nCopies(150, record("a.jpg", 1L, "e1", "")))
+        + "]}";
+
+    run(event(message("m1", body)));
+
+    assertThat(item("sqs://offhours-queue/m1").get("reason").s())
+        .isEqualTo("the message holds 150 records; S3 sends one per notification and offhours reads at most 100");
+    assertThat(s3.gets).isEmpty();
+  }
+
+  @Test
+  void nonFiniteScoresAreAContractErrorRetriedNotAVerdictNorACrash() throws IOException {
+    runtime.answer = r -> "[0.1, 0.7, 0.05, 0.1, 1e999]";
+
+    SQSBatchResponse response = run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+
+    assertThat(failures(response)).containsExactly("m1");
+    assertThat(dynamo.puts).isEmpty();
+    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText()).isEqualTo("the endpoint's answer"
+        + " does not fit the model's settings: the score at index 4 is not a finite number: [0.1, 0.7, 0.05, 0.1, 1e999]");
+  }
+
+  @Test
+  void aModelRefusingTheContentTypeIsRetriedAsTheDeploymentsFaultNeverAVerdict() {
+    runtime.answer = r -> {
+      throw ModelErrorException.builder().statusCode(424).originalStatusCode(415)
+          .originalMessage("unsupported media type").build();
+    };
+
+    SQSBatchResponse response = run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+
+    assertThat(failures(response)).containsExactly("m1");
+    assertThat(dynamo.puts).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ the request and what the result records
+
+  @Test
+  void contentTypeAutoSendsEachImagesOwnTypeWithTheConfiguredAccept() {
+    run(twoImages(), "CONTENT_TYPE", "auto", "ACCEPT", "application/json;verbose", "BATCH_CONCURRENCY", "1");
+
+    assertThat(runtime.requests).extracting(r -> r.contentType() + " " + r.accept())
+        .containsExactly("image/jpeg application/json;verbose", "image/png application/json;verbose");
+  }
+
+  @Test
+  void theResultRecordsTheVariantThatAnsweredAndHowItsScoresWereRead() {
+    runtime.variant = "offhours-model-v2";
+    runtime.answer = r -> "[[2.0, 0.5, -1.0, 0.1, 0.3]]";
+
+    run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+
+    Map<String, AttributeValue> item = item("s3://offhours-images/a.jpg");
+    assertThat(item.get("model").s()).isEqualTo("offhours-model-v2");
+    assertThat(item.get("scores").s()).isEqualTo("logits");
+    assertThat(item.get("topLabel").s()).isEqualTo("Drawing");
+    assertThat(Double.parseDouble(item.get("topScore").n())).isBetween(0.5, 1.0);
+  }
+
+  @Test
+  void withoutAVariantInTheAnswerTheResultRecordsTheStacksModel() {
+    run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+
+    assertThat(item("s3://offhours-images/a.jpg").get("model").s()).isEqualTo("offhours-model");
+    assertThat(item("s3://offhours-images/a.jpg").get("scores").s()).isEqualTo("probabilities");
+  }
+
+  /** A Lambda context with {@code millis} left; the handler asks it for nothing else. */
+  static Context remaining(int millis) {
+    return (Context) java.lang.reflect.Proxy.newProxyInstance(Context.class.getClassLoader(),
+        new Class<?>[] {Context.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "getRemainingTimeInMillis" -> millis;
+          case "toString" -> "a context with " + millis + " ms left";
+          default -> throw new UnsupportedOperationException("Context." + method.getName());
+        });
+  }
+}

@@ -1,0 +1,77 @@
+"""A stand-in model container that answers in one of the response shapes real SageMaker image-classification
+containers use. It speaks the SageMaker hosting contract (GET /ping, POST /invocations on
+127.0.0.1:$SAGEMAKER_BIND_TO_PORT). Its classes are cat, dog and bird, and each shape's answer makes a different
+class the most probable, so a shape read the wrong way gives the wrong top label.
+
+  SHAPE                    the answer's shape (the keys of ANSWERS below); jumpstart-verbose names its classes only
+                           when asked with Accept: application/json;verbose, as JumpStart models do
+  REFUSE_X_IMAGE=1         behave like the Hugging Face inference toolkit: refuse Content-Type application/x-image
+                           with 415, and require image/jpeg or image/png to match the body's magic bytes
+An image whose bytes contain b"offhours-test:crash" gets a 500, as a model that crashes on it would answer.
+"""
+import json
+import os
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ANSWERS = {
+    "bare": [0.1, 0.7, 0.2],
+    "nested-logits": [[2.0, -1.0, 0.5]],
+    "prediction": {"prediction": [0.1, 0.2, 0.7]},
+    "predictions-rows": {"predictions": [[0.6, 0.3, 0.1]]},
+    "predictions-flat": {"predictions": [0.3, 0.6, 0.1]},
+    "jumpstart": {"probabilities": [0.2, 0.1, 0.7]},
+    "jumpstart-verbose": {"probabilities": [0.1, 0.8, 0.1], "labels": ["cat", "dog", "bird"],
+                          "predicted_label": "dog"},
+    "kserve": {"model_name": "m", "outputs": [{"name": "probs", "shape": [1, 3], "datatype": "FP32",
+                                               "data": [0.7, 0.2, 0.1]}]},
+    "huggingface": [{"label": "bird", "score": 0.66}, {"label": "cat", "score": 0.2}],
+    "torchserve": {"dog": 0.55, "cat": 0.3},
+    "torchserve-old": [{"cat": 0.61}, {"bird": 0.2}],
+    "triton": {"model_name": "m", "outputs": [{"name": "cls", "shape": [2], "datatype": "BYTES",
+                                               "data": ["0.77:2:bird", "0.1:0:cat"]}]},
+}
+SHAPE = os.environ["SHAPE"]
+REFUSE_X_IMAGE = os.environ.get("REFUSE_X_IMAGE") == "1"
+
+
+def own_type(body):
+    if body.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if body.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.answer(200 if self.path == "/ping" else 404, "text/plain", b"")
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+        if REFUSE_X_IMAGE and content_type == "application/x-image":
+            self.answer(415, "application/json", json.dumps(
+                {"message": "Content type application/x-image is not supported; send image/jpeg or image/png"}).encode())
+        elif REFUSE_X_IMAGE and content_type != own_type(body):
+            self.answer(400, "text/plain", ("Content-Type %s does not describe the body" % content_type).encode())
+        elif b"offhours-test:crash" in body:
+            self.answer(500, "text/plain", b"worker died")
+        else:
+            shape = SHAPE
+            if shape == "jumpstart-verbose" and "verbose" not in (self.headers.get("Accept") or ""):
+                shape = "jumpstart"
+            self.answer(200, "application/json", json.dumps(ANSWERS[shape]).encode())
+
+    def answer(self, status, content_type, data):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, fmt, *args):
+        pass
+
+
+if __name__ == "__main__":
+    ThreadingHTTPServer(("127.0.0.1", int(os.environ["SAGEMAKER_BIND_TO_PORT"])), Handler).serve_forever()
