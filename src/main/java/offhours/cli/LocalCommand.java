@@ -293,7 +293,7 @@ final class LocalCommand {
       if (state.endpoints().containsKey("api")) {
         call.out().println("for the HTTP API: export OFFHOURS_API=" + state.endpoints().get("api")
             + " OFFHOURS_API_TOKEN=\"$(cat '" + LocalApiGateway.tokenFile(call.context().cacheDir())
-            + "')\"; curl -H \"Authorization: Bearer $OFFHOURS_API_TOKEN\" \"$OFFHOURS_API/status\"");
+            + "')\"; curl -sS -H \"Authorization: Bearer $OFFHOURS_API_TOKEN\" \"$OFFHOURS_API/status\"");
       }
     }
   }

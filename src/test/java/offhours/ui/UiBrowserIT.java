@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -64,6 +65,15 @@ class UiBrowserIT {
 
     Run start = offhours(List.of("local", "start"));
     assertThat(start.code()).as("offhours local start:\n%s", start.output()).isZero();
+    Path tokenFile = cache.resolve("local/api-token");
+    assertThat(Files.getPosixFilePermissions(tokenFile)).as("the API token file: the user's alone")
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    String apiLine = start.output().lines().filter(l -> l.startsWith("for the HTTP API: ")).findFirst()
+        .orElseThrow(() -> new AssertionError("local start printed no line for the HTTP API:\n" + start.output()))
+        .substring("for the HTTP API: ".length());
+    Run status = bash(apiLine);
+    assertThat(status.code()).as("the printed line: %s\n%s", apiLine, status.output()).isZero();
+    assertThat(status.output()).as("GET /status through the printed line").startsWith("{\"observedAt\":");
     Process ui = null;
     WebDriver browser = null;
     try {
@@ -141,6 +151,8 @@ class UiBrowserIT {
       assertThat(page.findElement(By.id("reason")).getText()).startsWith("manual stop");
       screenshot(page, "ui-stopped.png");
       assertThat(alertShown(page)).isFalse();
+      assertThat(offhours(List.of("local", "stop")).code()).isZero();
+      assertThat(tokenFile).as("the API token after local stop").doesNotExist();
     } finally {
       if (browser != null) {
         browser.quit();
@@ -264,9 +276,17 @@ class UiBrowserIT {
 
   private record Run(int code, String output) {}
 
+  private Run bash(String line) throws Exception {
+    return run(List.of("bash", "-c", line));
+  }
+
   private Run offhours(List<String> args) throws Exception {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
     command.addAll(args);
+    return run(command);
+  }
+
+  private Run run(List<String> command) throws Exception {
     Path out = Files.createTempFile(files, "offhours", ".txt");
     ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
         .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
