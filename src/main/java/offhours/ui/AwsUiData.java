@@ -17,6 +17,7 @@ import offhours.api.StatusView;
 import offhours.cli.Target;
 import offhours.cli.Target.Name;
 import offhours.endpoint.CostReport;
+import offhours.stack.StackSpec;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -177,6 +178,11 @@ public final class AwsUiData implements UiData, AutoCloseable {
     if (bytes.length > MAX_UPLOAD_BYTES) {
       throw new UiException(413, key + " is " + bytes.length + " bytes; the endpoint accepts at most "
           + MAX_UPLOAD_BYTES + " (use 'offhours upload' to store it anyway: it will be rejected with a reason)");
+    }
+    if (!StackSpec.NOTIFICATION.matches(key)) {
+      // As 'offhours upload' refuses it: the bucket would send no notification, so no result would ever come.
+      throw new UiException(415, key + " would never get a result: offhours classifies keys ending in "
+          + String.join(", ", StackSpec.IMAGE_EXTENSIONS) + " (any case)");
     }
     String bucket = target.name(Name.BUCKET);
     s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType(key)), RequestBody.fromBytes(bytes));

@@ -357,7 +357,8 @@
   }
 
   function percent(p) {
-    return (p >= 99 && p < 100 ? p.toFixed(1) : String(Math.round(p))) + '%';
+    // 99.96% reads 99.9%, not 100%: the endpoint did run.
+    return (p >= 99 && p < 100 ? (Math.floor(p * 10) / 10).toFixed(1) : String(Math.round(p))) + '%';
   }
 
   function shortDate(isoDate) {

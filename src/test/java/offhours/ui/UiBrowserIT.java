@@ -61,7 +61,8 @@ class UiBrowserIT {
         DefaultModel.cacheDir(System.getenv(), Path.of(System.getProperty("user.home"))).resolve("models"));
     Files.createSymbolicLink(cache.resolve("models"), sharedModels);
     List<Path> chosen = List.of(copy("chelsea.png", "chelsea.png"), copy("rocket.jpg", "rocket.jpg"),
-        copy("horse.png", XSS_KEY), copy("notes, not a photo.png", "notes, not a photo.png"));
+        copy("horse.png", XSS_KEY), copy("notes, not a photo.png", "notes, not a photo.png"),
+        copy("notes, not a photo.png", "notes.txt"));
 
     Run start = offhours(List.of("local", "start"));
     assertThat(start.code()).as("offhours local start:\n%s", start.output()).isZero();
@@ -97,8 +98,11 @@ class UiBrowserIT {
           d -> d.findElement(By.id("reason")).getText().startsWith("manual start"));
       page.findElement(By.id("files")).sendKeys(String.join("\n", chosen.stream().map(Path::toString).toList()));
       dropFile(page, "coffee.png", Files.readAllBytes(DEMO.resolve("coffee.png")));
-      await(page, "five uploads listed as uploaded",
-          d -> d.findElements(By.cssSelector("#uploads li.done")).size() == 5);
+      await(page, "five uploads listed as uploaded and one refused",
+          d -> d.findElements(By.cssSelector("#uploads li.done")).size() == 5
+              && d.findElements(By.cssSelector("#uploads li.failed")).size() == 1);
+      assertThat(page.findElement(By.cssSelector("#uploads li.failed")).getText())
+          .contains("notes.txt").contains("would never get a result");
       screenshot(page, "ui-uploading.png");
 
       List<String> keys = List.of("chelsea.png", "rocket.jpg", XSS_KEY, "notes, not a photo.png", "coffee.png");
