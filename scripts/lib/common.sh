@@ -94,3 +94,25 @@ ensure_built() {
 offhours_classpath() {
   echo "$OFFHOURS_ROOT/target/classes:$(cat "$OFFHOURS_ROOT/target/classpath.txt")"
 }
+
+# Headless Chromium and ChromeDriver (Debian's chromium and chromium-driver) for the tests that render pages.
+# Exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER. As root without a terminal (CI) it installs the packages;
+# otherwise it says how.
+need_chromium() {
+  local chromium driver
+  chromium=$(command -v chromium 2>/dev/null || true)
+  driver=$(command -v chromedriver 2>/dev/null || true)
+  [ -n "$chromium" ] || chromium=/usr/bin/chromium
+  [ -n "$driver" ] || driver=/usr/bin/chromedriver
+  if { [ ! -x "$chromium" ] || [ ! -x "$driver" ]; } && [ "$(id -u)" = 0 ] && [ ! -t 0 ]; then
+    echo "offhours: installing chromium and chromium-driver with apt-get (headless browser tests) ..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y -q chromium chromium-driver >&2; then
+      apt-get update -q >&2 || true
+      apt-get install -y -q chromium chromium-driver >&2 || true
+    fi
+  fi
+  [ -x "$chromium" ] && [ -x "$driver" ] || die "headless Chromium and ChromeDriver are needed ($chromium, $driver).
+  On Debian or Ubuntu: sudo apt-get install chromium chromium-driver"
+  export OFFHOURS_CHROMIUM="$chromium" OFFHOURS_CHROMEDRIVER="$driver"
+}

@@ -29,6 +29,6 @@ public final class Commands {
    */
   public static List<Command> all() {
     return Stream.of(Stream.of(new DemoCommand(), LocalCommand.group()), builtIn().stream(),
-        Stream.of(new CostCommand(), new SimulateCommand())).flatMap(s -> s).toList();
+        Stream.of(new CostCommand(), new SimulateCommand(), new UiCommand())).flatMap(s -> s).toList();
   }
 }

@@ -14,12 +14,12 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 final class CostCommand implements Command {
 
   private static final Option DAYS = Option.value("days", "N", "the last N days, today included (default 7)");
-  private static final Option PRICE = Option.value("price", "USD",
+  static final Option PRICE = Option.value("price", "USD",
       "on-demand price of one instance-hour (default " + StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD") + ")");
   private static final Option TYPE = Option.value("instance-type", "TYPE",
       "shown with the price (default " + StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE") + ")");
   private static final Option COUNT = Option.value("instances", "N", "instance count of the endpoint (default 1)");
-  private static final Option ZONE = Option.value("time-zone", "ZONE",
+  static final Option ZONE = Option.value("time-zone", "ZONE",
       "the zone whose days the ledger uses, as the controller's TIME_ZONE (default: this machine's)");
 
   @Override
@@ -52,15 +52,9 @@ final class CostCommand implements Command {
   public int run(Invocation call) {
     int days = (int) LocalCommand.positive(call.args(), DAYS, 7);
     int count = (int) LocalCommand.positive(call.args(), COUNT, 1);
-    double price = price(call.args().value(PRICE.name()).orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")));
+    double price = price(call);
     String type = call.args().value(TYPE.name()).orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"));
-    ZoneId zone;
-    try {
-      zone = call.args().value(ZONE.name()).map(ZoneId::of).orElse(call.context().zone());
-    } catch (DateTimeException e) {
-      throw CliException.usage("--time-zone needs an IANA zone such as Europe/Berlin, got '"
-          + call.args().value(ZONE.name()).get() + "'");
-    }
+    ZoneId zone = zone(call);
     LocalDate to = LocalDate.ofInstant(call.context().clock().instant(), zone);
     try (Target target = call.target(); DynamoDbClient dynamoDb = target.dynamoDb()) {
       LocalDate from = to.minusDays(days - 1L);
@@ -81,6 +75,21 @@ final class CostCommand implements Command {
       call.out().print(call.json() ? report.toJson() : report.renderTable());
     }
     return 0;
+  }
+
+  /** --time-zone, else the machine's zone. */
+  static ZoneId zone(Invocation call) {
+    try {
+      return call.args().value(ZONE.name()).map(ZoneId::of).orElse(call.context().zone());
+    } catch (DateTimeException e) {
+      throw CliException.usage("--time-zone needs an IANA zone such as Europe/Berlin, got '"
+          + call.args().value(ZONE.name()).get() + "'");
+    }
+  }
+
+  /** --price, else the template's default price. */
+  static double price(Invocation call) {
+    return price(call.args().value(PRICE.name()).orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")));
   }
 
   private static double price(String value) {

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import offhours.aws.AwsClients.Service;
 import offhours.cache.CacheFiles;
+import offhours.endpoint.Decision;
+import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.SageMakerEndpoint;
 import offhours.inference.InvocationErrors;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
@@ -128,6 +131,7 @@ final class DemoCommand implements Command {
       throws InterruptedException, IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastStatus = "";
+    DynamoControlTable control = new DynamoControlTable(stack.dynamoDb(), stack.resources().controlTable());
     // One client for the whole wait: the loop asks for the endpoint's state four times a second.
     try (SageMakerClient sageMaker = stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder())) {
       while (byKey.size() < plan.items().size() && System.nanoTime() < deadline) {
@@ -153,6 +157,15 @@ final class DemoCommand implements Command {
         }
         if (endpoint.filter(e -> e.endpointStatus() == EndpointStatus.FAILED).isPresent()) {
           return Optional.of("the endpoint failed: " + endpoint.get().failureReason());
+        }
+        Optional<String> refused = control.lastDecision().map(Decision::outcome)
+            .filter(o -> o.contains(SageMakerEndpoint.ANSWER_DOES_NOT_FIT));
+        if (refused.isPresent()) {
+          // The trigger stays off until the model's answers fit: nothing would ever be classified.
+          String detail = refused.get();
+          return Optional.of("the endpoint answers, but not as the model's settings say, so the trigger stays off: "
+              + detail.substring(detail.indexOf(SageMakerEndpoint.ANSWER_DOES_NOT_FIT)
+                  + SageMakerEndpoint.ANSWER_DOES_NOT_FIT.length()));
         }
         if (consumer.failed() > 0 && byKey.size() < plan.items().size()) {
           return Optional.of(lastRetry(functionLog)

@@ -72,7 +72,20 @@ final class EndpointControlCommand implements Command {
         .map(text -> Until.parse(text, call.context().clock()))
         .map(Instant::toString)
         .ifPresent(until -> payload.put("until", until));
-    try (Target target = call.target(); LambdaClient lambda = target.lambda()) {
+    try (Target target = call.target()) {
+      String answer = ask(target, payload);
+      if (call.json()) {
+        call.out().println(answer.isBlank() ? "{}" : Json.line(parse(answer)));
+      } else {
+        call.out().print(render(action, answer));
+      }
+    }
+    return 0;
+  }
+
+  /** Invokes {@code target}'s controller function with {@code payload}; its answer, or a failure that says why not. */
+  static String ask(Target target, ObjectNode payload) {
+    try (LambdaClient lambda = target.lambda()) {
       String function = target.name(Name.CONTROLLER_FUNCTION);
       InvokeResponse response;
       try {
@@ -85,13 +98,8 @@ final class EndpointControlCommand implements Command {
       if (response.functionError() != null) {
         throw CliException.failure("the controller failed (" + response.functionError() + "): " + errorMessage(answer));
       }
-      if (call.json()) {
-        call.out().println(answer.isBlank() ? "{}" : Json.line(parse(answer)));
-      } else {
-        call.out().print(render(action, answer));
-      }
+      return answer;
     }
-    return 0;
   }
 
   /** The controller's answer as "key: value" lines, each shown through {@link Terminal#printable}; non-JSON as is. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import offhours.local.LocalDeployment;
+import offhours.local.api.LocalApiGateway;
 import offhours.local.StateFile;
 
 /** {@code local run}: the stack in the foreground until interrupted; {@code local start} runs this in the background. */
@@ -29,6 +30,7 @@ final class LocalRunCommand implements Command {
   public int run(Invocation call) throws Exception {
     Path cache = call.context().cacheDir();
     Path stateFile = StateFile.path(cache);
+    Path tokenFile = LocalApiGateway.tokenFile(cache);
     LocalDeployment.Options options = LocalCommand.settings(call);
     StackProcess.lock(cache);
     // A stack of a version without the lock still counts: its state file names a live process.
@@ -40,6 +42,7 @@ final class LocalRunCommand implements Command {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        Files.deleteIfExists(tokenFile);
         Files.deleteIfExists(stateFile);
       } catch (IOException e) {
         // the next start overwrites it
@@ -48,6 +51,7 @@ final class LocalRunCommand implements Command {
       stopped.countDown();
     }, "offhours-local-stop"));
     StateFile state = stack.state(ProcessHandle.current());
+    LocalApiGateway.writeToken(tokenFile, stack.apiToken());
     state.write(stateFile);
     LocalStatusCommand.print(call, state);
     stopped.await();

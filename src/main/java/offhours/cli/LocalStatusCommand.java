@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import offhours.local.StateFile;
+import offhours.local.api.LocalApiGateway;
 
 /** {@code local status}: whether the local stack runs, its endpoint URLs and resource names. */
 final class LocalStatusCommand implements Command {
@@ -60,5 +61,8 @@ final class LocalStatusCommand implements Command {
         + state.secretAccessKey() + " AWS_DEFAULT_REGION=" + state.region());
     call.out().println("aws --endpoint-url " + state.endpoint(StateFile.ServiceKey.S3).orElseThrow() + " s3 ls s3://"
         + state.name(StateFile.NameKey.BUCKET).orElseThrow());
+    state.apiEndpoint().ifPresent(api -> call.out().println("for the HTTP API: export OFFHOURS_API=" + api
+        + " OFFHOURS_API_TOKEN=\"$(cat '" + LocalApiGateway.tokenFile(call.context().cacheDir())
+        + "')\"; curl -sS -H \"Authorization: Bearer $OFFHOURS_API_TOKEN\" \"$OFFHOURS_API/status\""));
   }
 }

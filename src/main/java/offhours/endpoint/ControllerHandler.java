@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.function.Consumer;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.inference.ModelContract;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class ControllerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private final EndpointController controller;
   private final Clock clock;
+  private final Consumer<Decision> record;
 
   public ControllerHandler() {
     this(System.getenv());
@@ -34,22 +36,32 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
     this(AwsClients.forLambda(env), ControllerConfig.fromEnvironment(env), Clock.systemUTC());
   }
 
+  /** Every run's decision is recorded in the control table, where the API's and the UI's status read it. */
   public ControllerHandler(AwsClients clients, ControllerConfig config, Clock clock) {
-    this(forAws(clients, config), clock);
+    this(clients, config, clock, new DynamoControlTable(
+        clients.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()));
   }
 
+  private ControllerHandler(AwsClients clients, ControllerConfig config, Clock clock, DynamoControlTable control) {
+    this(forAws(clients, config, control), clock, control::recordDecision);
+  }
+
+  /** Decisions are only returned, not recorded. */
   public ControllerHandler(EndpointController controller, Clock clock) {
+    this(controller, clock, decision -> { });
+  }
+
+  ControllerHandler(EndpointController controller, Clock clock, Consumer<Decision> record) {
     this.controller = controller;
     this.clock = clock;
+    this.record = record;
   }
 
   /**
    * The controller wired to AWS (or to local services through {@code clients}); EMF lines go to standard output.
    * Labels from LABELS_S3_URI are read here, once (the probe checks the answer against them).
    */
-  public static EndpointController forAws(AwsClients clients, ControllerConfig config) {
-    DynamoControlTable control = new DynamoControlTable(
-        clients.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName());
+  private static EndpointController forAws(AwsClients clients, ControllerConfig config, DynamoControlTable control) {
     ModelContract model = withLabels(clients, config.model());
     return new EndpointController(config,
         new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
@@ -85,6 +97,14 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
         };
     if (context != null) {
       context.getLogger().log(decision.toString());
+    }
+    if (decision.action() != Decision.Action.LOST_RACE) {
+      try {
+        record.accept(decision);
+      } catch (RuntimeException e) {
+        // The step is taken either way; only the status pages would show an older decision.
+        System.out.println("offhours controller: decision not recorded: " + e);
+      }
     }
     return decision.toMap();
   }

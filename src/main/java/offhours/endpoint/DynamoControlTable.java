@@ -83,6 +83,57 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     }
   }
 
+  /**
+   * Records what a run saw and decided (item pk "controller", sk "decision"), so the API and the UI can say what the
+   * endpoint and the trigger were doing, and since when, without the SageMaker control plane. A run that finished
+   * earlier never overwrites a later one (runs may overlap).
+   */
+  public void recordDecision(Decision d) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", s("controller"));
+    item.put("sk", s("decision"));
+    item.put("at", s(d.at().toString()));
+    item.put("atMillis", n(d.at().toEpochMilli()));
+    item.put("wantOn", AttributeValue.fromBool(d.wantOn()));
+    putText(item, "wantReason", d.wantReason());
+    item.put("endpoint", s(d.endpoint().state().name()));
+    putText(item, "endpointFailureReason", d.endpoint().failureReason());
+    put(item, "endpointCreatedAt", d.endpoint().createdAt());
+    put(item, "endpointModifiedAt", d.endpoint().modifiedAt());
+    item.put("mapping", s(d.mapping().name()));
+    item.put("visible", n(d.backlog().visible()));
+    item.put("inFlight", n(d.backlog().inFlight()));
+    item.put("delayed", n(d.backlog().delayed()));
+    item.put("dead", n(d.backlog().dead()));
+    item.put("action", s(d.action().name()));
+    putText(item, "why", d.why());
+    putText(item, "outcome", d.outcome());
+    item.put("runningOutsideSchedule", AttributeValue.fromBool(d.runningOutsideSchedule()));
+    try {
+      dynamo.putItem(b -> b.tableName(table).item(item)
+          .conditionExpression("attribute_not_exists(pk) OR atMillis < :at")
+          .expressionAttributeValues(Map.of(":at", n(d.at().toEpochMilli()))));
+    } catch (ConditionalCheckFailedException newerRunRecorded) {
+      // a later run's decision is already there
+    }
+  }
+
+  /** The decision {@link #recordDecision} recorded last, or empty before the first run. */
+  public Optional<Decision> lastDecision() {
+    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+        .key(Map.of("pk", s("controller"), "sk", s("decision")))).item();
+    if (item == null || item.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Decision(instant(item, "at"), bool(item, "wantOn"), str(item, "wantReason"),
+        new Endpoint.Status(Endpoint.State.valueOf(str(item, "endpoint")), str(item, "endpointFailureReason"),
+            instant(item, "endpointCreatedAt"), instant(item, "endpointModifiedAt")),
+        Mapping.State.valueOf(str(item, "mapping")),
+        new Backlog.Snapshot(num(item, "visible"), num(item, "inFlight"), num(item, "delayed"), num(item, "dead")),
+        Decision.Action.valueOf(str(item, "action")), str(item, "why"), str(item, "outcome"),
+        bool(item, "runningOutsideSchedule")));
+  }
+
   @Override
   public void add(Day d) {
     dynamo.updateItem(b -> b.tableName(table)
@@ -124,6 +175,12 @@ public final class DynamoControlTable implements ControlStore, Ledger {
   private static void put(Map<String, AttributeValue> item, String name, Instant value) {
     if (value != null) {
       item.put(name, s(value.toString()));
+    }
+  }
+
+  private static void putText(Map<String, AttributeValue> item, String name, String value) {
+    if (value != null) {
+      item.put(name, s(value));
     }
   }
 

@@ -27,6 +27,9 @@ public final class SageMakerEndpoint implements Endpoint {
   /** The tag the controller puts on the endpoints it creates; its value is the stack's id (ARN). */
   public static final String STACK_TAG = "offhours:stack-id";
 
+  /** How a probe whose answer does not fit the model's settings begins: the model answers, but never usefully. */
+  public static final String ANSWER_DOES_NOT_FIT = "the answer does not fit the model's settings: ";
+
   /** The whole test invocation, retries included, ends by then: the controller's run has 60 s in all. */
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -174,7 +177,7 @@ public final class SageMakerEndpoint implements Endpoint {
           ranking.labels().size(), ranking.scores().word(), ranking.shape(), top.label(), top.score(),
           answer.variant() == null ? "" : "; answered by variant " + answer.variant()));
     } catch (ContractViolation e) {
-      return new Probe(false, "the answer does not fit the model's settings: " + e.getMessage());
+      return new Probe(false, ANSWER_DOES_NOT_FIT + e.getMessage());
     } catch (SdkException e) {
       // Not InService yet, ModelNotReady, 5xx, throttled, unreachable, a model refusing the content type.
       return new Probe(false, InvocationErrors.of(e).reason());

@@ -12,6 +12,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import offhours.api.Api;
+import offhours.api.ApiConfig;
+import offhours.api.ApiHandler;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
@@ -19,6 +22,7 @@ import offhours.classify.ClassifyHandler;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.ControllerHandler;
 import offhours.local.auth.StackCredentials;
+import offhours.local.api.LocalApiGateway;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.lambda.LocalScheduler;
 import offhours.local.model.DefaultModel;
@@ -56,6 +60,7 @@ final class DeploymentWiring {
   LocalSageMaker sageMaker;
   LocalLambda lambda;
   LocalScheduler scheduler;
+  LocalApiGateway api;
   AwsClients clients;
   LocalResources.Provisioned provisioned;
   String mappingUuid;
@@ -125,6 +130,10 @@ final class DeploymentWiring {
     lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);
     scheduler = open(new LocalScheduler(controllerClock));
     scheduler.schedule(LocalDeployment.CONTROLLER_FUNCTION, options.controllerTick(), controller);
+
+    // The HTTP API: the same handler as on AWS, behind a local front that speaks API Gateway's payload format 2.0.
+    api = open(LocalApiGateway.start(new ApiHandler(new Api(s3, sqs, dynamoDb, runtime, ApiConfig.fromEnv(
+        FunctionEnvironments.api(names, provisioned, mappingUuid, labels, options)), controllerClock)), controllerClock));
   }
 
   private static ModelFiles model(LocalDeployment.Options options, PrintStream progress) throws IOException {

@@ -68,6 +68,18 @@ final class FunctionEnvironments {
     return env;
   }
 
+  /** The API function's variables: the controller's (its policy and model contract), the bucket, local timings. */
+  static Map<String, String> api(StackSpec.Names names, LocalResources.Provisioned provisioned, String mappingUuid,
+      List<String> labels, LocalDeployment.Options options) {
+    Map<String, String> env = controller(names, provisioned, mappingUuid, labels, options);
+    env.put("BUCKET_NAME", provisioned.bucket());
+    env.put("MODEL_NAME", names.model());
+    env.put("RESULTS_TABLE_NAME", provisioned.resultsTable());
+    env.put("CONTROLLER_INTERVAL_SECONDS", Long.toString(Math.max(1, options.controllerTick().toSeconds())));
+    env.put("ENDPOINT_START_SECONDS", Long.toString(options.creatingDelay().toSeconds()));
+    return env;
+  }
+
   /** The template's fixed values; null marks a variable whose value depends on the deployment. */
   private static Map<String, String> template(Map<String, String> spec) {
     Map<String, String> env = new LinkedHashMap<>();

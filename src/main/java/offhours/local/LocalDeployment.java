@@ -16,6 +16,7 @@ import java.util.Optional;
 import offhours.aws.AwsClients;
 import offhours.local.StateFile.NameKey;
 import offhours.local.StateFile.ServiceKey;
+import offhours.local.api.LocalApiGateway;
 import offhours.local.lambda.LocalScheduler;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -88,6 +89,7 @@ public final class LocalDeployment implements AutoCloseable {
   private final Deque<AutoCloseable> resources;
   private final LocalServices services;
   private final LocalScheduler scheduler;
+  private final LocalApiGateway api;
   private final AwsClients clients;
   private final StackSpec.Names names;
   private final LocalResources.Provisioned provisioned;
@@ -102,6 +104,7 @@ public final class LocalDeployment implements AutoCloseable {
     this.resources = w.resources;
     this.services = new LocalServices(w.moto, w.sageMaker, w.lambda);
     this.scheduler = w.scheduler;
+    this.api = w.api;
     this.clients = w.clients;
     this.names = w.names;
     this.provisioned = w.provisioned;
@@ -164,7 +167,16 @@ public final class LocalDeployment implements AutoCloseable {
         case CONTROLLER_FUNCTION -> CONTROLLER_FUNCTION;
       });
     }
-    return StateFile.of(process, REGION, credentials, endpoints, n);
+    return StateFile.of(process, REGION, credentials, endpoints, api.endpoint(), n);
+  }
+
+  /** The local HTTP API (requests need {@code Authorization: Bearer} {@link #apiToken()}). */
+  public URI apiEndpoint() {
+    return api.endpoint();
+  }
+
+  public String apiToken() {
+    return api.token();
   }
 
   /** The stack's own credentials: the local SageMaker and Lambda refuse requests signed with any other. */

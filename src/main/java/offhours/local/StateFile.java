@@ -90,11 +90,15 @@ public record StateFile(Long pid, String started, String region, String accessKe
     names = names == null ? Map.of() : new TreeMap<>(names);
   }
 
+  /** The key of the local HTTP API's URL among the endpoints (it is no AWS service's). */
+  public static final String API_KEY = "api";
+
   /** The file's content from typed keys, as the running stack writes it. */
   static StateFile of(ProcessHandle process, String region, AwsBasicCredentials credentials,
-      Map<ServiceKey, URI> endpoints, Map<NameKey, String> names) {
+      Map<ServiceKey, URI> endpoints, URI api, Map<NameKey, String> names) {
     Map<String, URI> e = new TreeMap<>();
     endpoints.forEach((k, v) -> e.put(k.key(), v));
+    e.put(API_KEY, api);
     Map<String, String> n = new TreeMap<>();
     names.forEach((k, v) -> n.put(k.key(), v));
     return new StateFile(process.pid(), process.info().startInstant().map(Instant::toString).orElse(null), region,
@@ -123,6 +127,11 @@ public record StateFile(Long pid, String started, String region, String accessKe
 
   public Optional<URI> endpoint(ServiceKey key) {
     return Optional.ofNullable(endpoints.get(key.key()));
+  }
+
+  /** The local HTTP API's URL (requests need the token of {@code local/api-token}). */
+  public Optional<URI> apiEndpoint() {
+    return Optional.ofNullable(endpoints.get(API_KEY));
   }
 
   public Optional<String> name(NameKey key) {

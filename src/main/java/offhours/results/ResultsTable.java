@@ -190,7 +190,8 @@ public final class ResultsTable {
     return item;
   }
 
-  static ResultItem fromItem(Map<String, AttributeValue> item) {
+  /** The result an item of this table holds (for readers that page through the table themselves). */
+  public static ResultItem fromItem(Map<String, AttributeValue> item) {
     List<Label> labels = item.containsKey("labels")
         ? item.get("labels").l().stream()
             .map(v -> new Label(v.m().get("label").s(), Double.parseDouble(v.m().get("score").n())))

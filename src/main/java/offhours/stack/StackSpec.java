@@ -231,12 +231,17 @@ public final class StackSpec {
   /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
   public static final List<String> STACK_OUTPUTS = List.of("BucketName", "QueueUrl", "DeadLetterQueueUrl",
       "ResultsTableName", "ControlTableName", "EndpointName", "EndpointConfigName", "ClassifyMappingId",
-      "ControllerFunctionName", "ClassifyFunctionName", "AlarmTopic");
+      "ControllerFunctionName", "ClassifyFunctionName", "AlarmTopic", "ApiUrl", "ApiFunctionName");
 
   /** Lambda handler strings (template.yaml Handler values). */
   public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";
   public static final String CONTROLLER_HANDLER = "offhours.endpoint.ControllerHandler::handleRequest";
   public static final String CLEANUP_HANDLER = "offhours.endpoint.EndpointCleanupHandler::handleRequest";
+  public static final String API_HANDLER = "offhours.api.ApiHandler::handleRequest";
+
+  /** The HTTP API's routes ("METHOD /path"; a last segment {name+} takes the rest of the path), in template.yaml. */
+  public static final List<String> API_ROUTES =
+      List.of("POST /classify", "GET /status", "GET /results", "GET /results/{key+}");
 
   /** The default label list: nsfwjs' classes in the model's output order. */
   public static final List<String> DEFAULT_LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
@@ -305,6 +310,32 @@ public final class StackSpec {
       "ENDPOINT_NAME", null,
       "MAPPING_UUID", null,
       "CONTROL_TABLE_NAME", null);
+
+  /**
+   * The API function's environment: the controller's (it forecasts with the controller's own policy, reads its
+   * tables and queues, and calls the model as the controller's probe does), plus the bucket, the model's name and
+   * how long the controller takes to act and an endpoint to start (CONTROLLER_INTERVAL_SECONDS: the controller's
+   * timer; ENDPOINT_START_SECONDS: a typical CreateEndpoint).
+   */
+  public static final Map<String, String> API_ENV = concat(CONTROLLER_ENV, orderedMap(
+      "BUCKET_NAME", null,
+      "RESULTS_TABLE_NAME", null,
+      "MODEL_NAME", null,
+      "TOP_K", "3",
+      "MAX_IMAGE_BYTES", "6291456",
+      "CONTROLLER_INTERVAL_SECONDS", "300",
+      "ENDPOINT_START_SECONDS", "900"));
+
+  private static Map<String, String> concat(Map<String, String> first, Map<String, String> second) {
+    var map = new LinkedHashMap<String, String>(first);
+    second.forEach((k, v) -> {
+      if (map.containsKey(k)) {
+        throw new IllegalArgumentException("duplicate variable " + k);
+      }
+      map.put(k, v);
+    });
+    return java.util.Collections.unmodifiableMap(map);
+  }
 
   /** Name, default, name, default, ...; an {@code Object[]} among them stands for its own pairs. */
   private static Map<String, String> orderedMap(Object... keysAndValues) {

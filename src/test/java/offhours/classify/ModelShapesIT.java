@@ -75,7 +75,7 @@ class ModelShapesIT {
   static void startSageMaker() {
     sageMaker = LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
         .pingTimeout(Duration.ofSeconds(30)).logDirectory(logs).container(IMAGE, ModelShapesIT::launch).start();
-    clients = AwsClients.local(Region.US_EAST_1, Map.of(Service.SAGEMAKER, sageMaker.endpoint(),
+    clients = AwsClients.local(Region.US_EAST_1, sageMaker.credentials(), Map.of(Service.SAGEMAKER, sageMaker.endpoint(),
         Service.SAGEMAKER_RUNTIME, sageMaker.endpoint()));
     control = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
     runtime = clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());

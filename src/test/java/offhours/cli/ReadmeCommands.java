@@ -58,7 +58,9 @@ final class ReadmeCommands {
       "offhours.testing.ExternalEndpointSwitchIT#anExternalEndpointReceivesTheResourcesAndNoMotoServerIsStarted",
       // The package lines only, with --quick: the timed lines take minutes and a test must not judge time.
       "scripts/bench", "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits",
-      "scripts/bench --quick", "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits");
+      "scripts/bench --quick", "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits",
+      // It serves until Ctrl-C: the browser IT starts it against the local stack and drives the page.
+      "scripts/offhours ui", "offhours.ui.UiBrowserIT#uploadWaitFilterReadAReasonAndStopTheEndpointFromThePage");
 
   /** "scripts/NAME" where NAME is a script, optionally after VAR=value assignments, up to a comment. */
   private static final Pattern COMMAND =

@@ -83,6 +83,24 @@ class AwsAdaptersIT {
   }
 
   @Test
+  void theLastDecisionRoundTripsAndAnEarlierRunNeverOverwritesALaterOne() {
+    DynamoControlTable control = new DynamoControlTable(dynamo, table());
+    assertThat(control.lastDecision()).isEmpty();
+    Decision later = new Decision(Instant.parse("2026-01-14T09:05:00.250Z"), true, "working hours; 3 waiting",
+        new Endpoint.Status(Endpoint.State.CREATING, null, Instant.parse("2026-01-14T09:00:00Z"), null),
+        Mapping.State.DISABLED, new Backlog.Snapshot(3, 0, 1, 0), Decision.Action.WAIT, "endpoint creating for 5 min",
+        "ok", false);
+    Decision earlier = new Decision(Instant.parse("2026-01-14T09:05:00Z"), false, "outside working hours",
+        Endpoint.Status.ABSENT, Mapping.State.DISABLED, Backlog.Snapshot.EMPTY, Decision.Action.NONE, "off", "ok",
+        false);
+
+    control.recordDecision(later);
+    control.recordDecision(earlier); // an overlapping run that finished last but decided first
+
+    assertThat(control.lastDecision()).contains(later);
+  }
+
+  @Test
   void theLedgerAddsAtomicallyPerLocalDate() {
     DynamoControlTable ledger = new DynamoControlTable(dynamo, table());
     LocalDate day = LocalDate.parse("2026-01-14");

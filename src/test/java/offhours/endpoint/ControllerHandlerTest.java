@@ -58,6 +58,27 @@ class ControllerHandlerTest {
   }
 
   @Test
+  void everyRunsDecisionIsRecordedForTheStatusPages() {
+    java.util.List<Decision> recorded = new java.util.ArrayList<>();
+    ControllerHandler recording = new ControllerHandler(rig.controller,
+        Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC), recorded::add);
+
+    Map<String, Object> out = recording.handleRequest(fixture("scheduler-tick.json"), null);
+
+    assertThat(recorded).singleElement().satisfies(d -> assertThat(d.toMap()).isEqualTo(out));
+  }
+
+  @Test
+  void aDecisionThatCannotBeRecordedDoesNotFailTheRun() {
+    ControllerHandler failing = new ControllerHandler(rig.controller,
+        Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC), d -> {
+          throw new IllegalStateException("DynamoDB throttled");
+        });
+
+    assertThat(failing.handleRequest(fixture("scheduler-tick.json"), null)).containsEntry("action", "NONE");
+  }
+
+  @Test
   void anUnknownActionOrABadUntilIsRejectedWithTheChoices() {
     assertThatThrownBy(() -> handler.handleRequest(Map.of("action", "restart"), null))
         .hasMessage("action 'restart' is not one of start, stop, auto");

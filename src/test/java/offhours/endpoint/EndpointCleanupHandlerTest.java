@@ -38,6 +38,7 @@ class EndpointCleanupHandlerTest {
   private EndpointCleanupHandler handler;
   private RuntimeException describeError;
   private RuntimeException storeError;
+  private RuntimeException disableError;
 
   @BeforeEach
   void start() throws IOException {
@@ -68,7 +69,12 @@ class EndpointCleanupHandlerTest {
     Mapping mapping = new Mapping() {
       @Override public State state() { return rig.mapping; }
       @Override public void enable() { throw new AssertionError("cleanup never enables"); }
-      @Override public void disable() { rig.calls.add("disable"); }
+      @Override public void disable() {
+        rig.calls.add("disable");
+        if (disableError != null) {
+          throw disableError;
+        }
+      }
     };
     ControlStore store = new ControlStore() {
       @Override public Optional<ControlState> load() {
@@ -163,6 +169,22 @@ class EndpointCleanupHandlerTest {
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
     assertThat(r.get("Reason").asText()).isEqualTo("deleted endpoint (was IN_SERVICE); the controller was not held"
         + " (ResourceNotFoundException: Requested resource not found)");
+    assertThat(rig.calls).containsExactly("disable", "delete");
+  }
+
+  @Test
+  void aTriggerInTransitionDoesNotStopTheEndpointsDeletion() throws IOException {
+    // Lambda refuses to update a mapping that is Enabling or Updating; the bill stops only when the endpoint goes.
+    disableError = new IllegalStateException("Cannot update the event source mapping uuid-1 because it is in state"
+        + " Enabling. Retry when its state is Enabled or Disabled.");
+    rig.mapping = Mapping.State.ENABLING;
+    rig.inService();
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(r.get("Reason").asText()).isEqualTo("deleted endpoint (was IN_SERVICE); the trigger was not paused"
+        + " (Cannot update the event source mapping uuid-1 because it is in state Enabling. Retry when its state is"
+        + " Enabled or Disabled.)");
     assertThat(rig.calls).containsExactly("disable", "delete");
   }
 

@@ -33,7 +33,7 @@ class SageMakerEndpointIT {
 
   private final LocalSageMaker local = LocalSageMaker.builder().creatingDelay(Duration.ofMillis(20))
       .deletingDelay(Duration.ofMillis(20)).container(IMAGE, spec -> AnsweringContainer.start("[0.1,0.9]")).start();
-  private final AwsClients clients = AwsClients.local(Region.US_EAST_1,
+  private final AwsClients clients = AwsClients.local(Region.US_EAST_1, local.credentials(),
       Map.of(Service.SAGEMAKER, local.endpoint(), Service.SAGEMAKER_RUNTIME, local.endpoint()));
   private final SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
   private final SageMakerRuntimeClient runtime = clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());

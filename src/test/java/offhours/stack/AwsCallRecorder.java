@@ -52,6 +52,11 @@ final class AwsCallRecorder implements ExecutionInterceptor {
         attributes.getAttribute(AwsExecutionAttribute.AWS_REGION), status, errorCode);
   }
 
+  /** Forgets what was recorded: a scenario's setup is not the function's doing. */
+  void clear() {
+    calls.clear();
+  }
+
   List<Call> calls() {
     return List.copyOf(calls);
   }

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Locale;
 import offhours.stack.AwsCallRecorder.Call;
 import offhours.stack.IamRole.Permission;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingRequest;
 import software.amazon.awssdk.services.lambda.model.UpdateEventSourceMappingRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.DeleteEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
@@ -64,6 +66,10 @@ final class IamActions {
               because + ", which needs the 404 S3 gives only with s3:ListBucket"));
         }
       }
+      case "S3.PutObject" -> {
+        PutObjectRequest r = (PutObjectRequest) call.request();
+        needed.add(new Permission("s3:PutObject", "arn:" + partition + ":s3:::" + r.bucket() + "/" + r.key(), because));
+      }
       case "Sqs.SendMessage", "Sqs.GetQueueAttributes", "Sqs.ReceiveMessage", "Sqs.DeleteMessage",
           "Sqs.ChangeMessageVisibility", "Sqs.DeleteMessageBatch", "Sqs.SendMessageBatch",
           "Sqs.ChangeMessageVisibilityBatch" -> {
@@ -75,6 +81,8 @@ final class IamActions {
         String table = (String) call.request().getValueForField("TableName", String.class).orElseThrow();
         needed.add(new Permission("dynamodb:" + call.operation(), arn(call, "dynamodb", "table/" + table), because));
       }
+      case "DynamoDb.BatchGetItem" -> ((BatchGetItemRequest) call.request()).requestItems().keySet().forEach(table ->
+          needed.add(new Permission("dynamodb:BatchGetItem", arn(call, "dynamodb", "table/" + table), because)));
       case "DynamoDb.Query", "DynamoDb.Scan" -> {
         String table = (String) call.request().getValueForField("TableName", String.class).orElseThrow();
         String index = call.request() instanceof QueryRequest q ? q.indexName()

@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import offhours.api.Api;
+import offhours.api.ApiConfig;
+import offhours.api.ApiHandler;
 import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
 import offhours.classify.ClassifyHandler;
@@ -88,7 +91,8 @@ class PermissionsIT {
     return Map.of(
         "ClassifyFunction", classify(),
         "ControllerFunction", controller(),
-        "EndpointCleanupFunction", cleanup());
+        "EndpointCleanupFunction", cleanup(),
+        "ApiFunction", api());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -237,8 +241,104 @@ class PermissionsIT {
   }
 
   private static ControllerHandler controllerHandler(TemplateDeployment d) {
-    return new ControllerHandler(d.recording, ControllerConfig.fromEnvironment(d.env("ControllerFunction")),
+    return controllerHandler(d.recording, d);
+  }
+
+  private static ControllerHandler controllerHandler(offhours.aws.AwsClients clients, TemplateDeployment d) {
+    return new ControllerHandler(clients, ControllerConfig.fromEnvironment(d.env("ControllerFunction")),
         TemplateDeployment.CLOCK);
+  }
+
+  // ---------------------------------------------------------------- the HTTP API
+
+  private List<Scenario> api() {
+    return List.of(
+        new Scenario("POST /classify while the endpoint answers: the labels now", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
+          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint");
+        }),
+        new Scenario("POST /classify while the endpoint is off: stored under api/ for the queue", Map.of(), d -> {
+          assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 202);
+          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "S3.PutObject");
+        }),
+        new Scenario("GET /status, the results of a key, by label, and a page of all", Map.of(), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          d.upload("photos/chelsea.png", "chelsea.png");
+          // Classified by Classify with clients that are not recorded: only the API's calls count here.
+          d.deliver(new ClassifyHandler(d.services.plain.build(Service.S3, S3Client.builder().forcePathStyle(true)),
+              d.services.plain.build(Service.SQS, SqsClient.builder()),
+              d.services.plain.build(Service.DYNAMODB, DynamoDbClient.builder()),
+              d.services.plain.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+              ClassifyConfig.fromEnv(d.env("ClassifyFunction")), Clock.systemUTC()), 1);
+          d.recorder.clear();
+          controllerHandler(d.services.plain, d).handleRequest(event("scheduler-tick.json"),
+              context(d, "ControllerFunction"));
+          d.recorder.clear();
+          assertThat(apiCall(d, "GET", "/status", "")).containsEntry("statusCode", 200);
+          assertThat(apiCall(d, "GET", "/results/photos/chelsea.png", "")).containsEntry("statusCode", 200);
+          assertThat(apiCall(d, "GET", "/results", "label=Neutral&limit=5")).containsEntry("statusCode", 200);
+          assertThat(apiCall(d, "GET", "/results", "limit=5")).containsEntry("statusCode", 200);
+          assertThat(d.operations()).contains("Sqs.GetQueueAttributes", "DynamoDb.GetItem", "DynamoDb.Query",
+              "DynamoDb.Scan", "DynamoDb.BatchGetItem");
+        }),
+        new Scenario("GET /results/{key} of an object that does not exist: 404, not 403", Map.of(), d -> {
+          assertThat(apiCall(d, "GET", "/results/photos/never-uploaded.png", "")).containsEntry("statusCode", 404);
+          assertThat(d.recorder.calls()).anySatisfy(c -> assertThat(c.toString()).startsWith("S3.HeadObject -> 404"));
+        }),
+        new Scenario("labels read from LabelsS3Uri at init", labelsBucket(), d -> {
+          String uri = d.stack.parameters().get("LabelsS3Uri");
+          String bucket = uri.substring("s3://".length(), uri.indexOf('/', "s3://".length()));
+          d.services.s3.createBucket(r -> r.bucket(bucket));
+          d.services.s3.putObject(r -> r.bucket(bucket).key("labels.txt"),
+              RequestBody.fromString("Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
+          assertThat(d.operations()).startsWith("S3.GetObject");
+        }));
+  }
+
+  /**
+   * One request through the API function as API Gateway delivers it (payload format 2.0, from the fixtures in
+   * events/), with the function's environment from the template and the recording clients; the response's fields.
+   */
+  private Map<String, Object> apiCall(TemplateDeployment d, String method, String path, String query)
+      throws Exception {
+    boolean post = method.equals("POST");
+    Map<String, Object> event = new LinkedHashMap<>(event(post ? "api-post-classify.json" : "api-get-result.json"));
+    String route = post ? "POST /classify" : path.startsWith("/results/") ? "GET /results/{key+}" : "GET " + path;
+    event.put("routeKey", route);
+    event.put("rawPath", path);
+    event.put("rawQueryString", query);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> context = new LinkedHashMap<>((Map<String, Object>) event.get("requestContext"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> http = new LinkedHashMap<>((Map<String, Object>) context.get("http"));
+    http.put("method", method);
+    http.put("path", path);
+    context.put("http", http);
+    context.put("routeKey", route);
+    event.put("requestContext", context);
+    if (!query.isEmpty()) {
+      Map<String, String> parameters = new LinkedHashMap<>();
+      for (String pair : query.split("&")) {
+        parameters.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+      }
+      event.put("queryStringParameters", parameters);
+    }
+    if (path.startsWith("/results/")) {
+      event.put("pathParameters", Map.of("key", path.substring("/results/".length())));
+    }
+    ApiHandler handler = new ApiHandler(new Api(d.recording.build(Service.S3, S3Client.builder().forcePathStyle(true)),
+        d.recording.build(Service.SQS, SqsClient.builder()), d.recording.build(Service.DYNAMODB, DynamoDbClient.builder()),
+        d.recording.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        ApiConfig.fromEnv(d.env("ApiFunction")), Clock.systemUTC()));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    handler.handleRequest(new java.io.ByteArrayInputStream(JSON.writeValueAsBytes(event)), out,
+        context(d, "ApiFunction"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> response = JSON.readValue(out.toByteArray(), Map.class);
+    return response;
   }
 
   // ---------------------------------------------------------------- the stack-delete cleanup
@@ -248,6 +348,7 @@ class PermissionsIT {
         new Scenario("stack delete with a live endpoint and an enabled trigger", Map.of(), d -> {
           d.startEndpoint(d.endpointConfigName, Map.of());
           d.services.lambda.updateEventSourceMapping(r -> r.uuid(d.mappingUuid).enabled(true));
+          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
           JsonNode response = cleanupResponse(d, "Delete");
           assertThat(response.get("Status").asText()).as("response %s", response).isEqualTo("SUCCESS");
           assertThat(d.operations()).contains("SageMaker.DeleteEndpoint", "Lambda.UpdateEventSourceMapping");

@@ -24,7 +24,8 @@ final class StackDrift {
           StackSpec.RESULTS_TABLE, StackSpec.CONTROL_TABLE, StackSpec.TRIGGER, StackSpec.CLASSIFY_ENV,
           StackSpec.CONTROLLER_ENV, StackSpec.CLEANUP_ENV, StackSpec.DEFAULT_LABELS,
           Map.of("ClassifyFunction", StackSpec.CLASSIFY_HANDLER, "ControllerFunction", StackSpec.CONTROLLER_HANDLER,
-              "EndpointCleanupFunction", StackSpec.CLEANUP_HANDLER), StackSpec.STACK_OUTPUTS, StackSpec.METRICS);
+              "EndpointCleanupFunction", StackSpec.CLEANUP_HANDLER, "ApiFunction", StackSpec.API_HANDLER),
+          StackSpec.STACK_OUTPUTS, StackSpec.METRICS);
     }
   }
 
@@ -50,6 +51,8 @@ final class StackDrift {
     drift.environment("ClassifyFunction", expected.classifyEnv());
     drift.environment("ControllerFunction", expected.controllerEnv());
     drift.environment("EndpointCleanupFunction", expected.cleanupEnv());
+    drift.environment("ApiFunction", StackSpec.API_ENV);
+    drift.api();
     drift.handlers();
     drift.labels();
     drift.outputs();
@@ -136,6 +139,25 @@ final class StackDrift {
         expectParameterDefault(function + " " + name, variables.get(name), defaultValue);
       }
     });
+  }
+
+  /** The API's routes are StackSpec's (local mode serves exactly those), behind IAM auth and stage throttling. */
+  private void api() {
+    List<String> routes = new ArrayList<>();
+    for (Object event : map(path(resource("ApiFunction"), "Properties").get("Events")).values()) {
+      Map<String, Object> e = map(event);
+      if ("HttpApi".equals(e.get("Type"))) {
+        Map<String, Object> props = path(e, "Properties");
+        routes.add(props.get("Method") + " " + props.get("Path"));
+        expect("ApiFunction HttpApi event ApiId", props.get("ApiId"), Map.of("Ref", "Api"));
+      }
+    }
+    expect("ApiFunction routes", new java.util.TreeSet<>(routes), new java.util.TreeSet<>(StackSpec.API_ROUTES));
+    Map<String, Object> api = path(resource("Api"), "Properties");
+    expect("Api Auth DefaultAuthorizer", path(api, "Auth").get("DefaultAuthorizer"), "AWS_IAM");
+    Map<String, Object> throttling = path(api, "DefaultRouteSettings");
+    expect("Api throttling set", throttling.containsKey("ThrottlingRateLimit")
+        && throttling.containsKey("ThrottlingBurstLimit"), true);
   }
 
   private void handlers() {

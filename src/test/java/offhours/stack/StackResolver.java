@@ -213,7 +213,7 @@ final class StackResolver {
       case "AWS::DynamoDB::Table", "AWS::Logs::LogGroup", "AWS::IAM::Role", "AWS::Serverless::Function",
           "AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping", "AWS::CloudWatch::Alarm",
           "AWS::SNS::Subscription", "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy", "AWS::S3::BucketPolicy",
-          "AWS::KMS::Alias" -> id;
+          "AWS::KMS::Alias", "AWS::Serverless::HttpApi" -> id;
       default -> {
         if (type.startsWith("Custom::")) {
           yield id;

@@ -19,11 +19,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.results.ResultsTable;
 import offhours.testing.AnsweringContainer;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -66,13 +68,15 @@ final class TemplateDeployment implements AutoCloseable {
     final LocalLambda localLambda;
 
     Services(AwsServices aws) {
+      // One pair of credentials for both local services, as a local stack has.
+      AwsBasicCredentials credentials = StackCredentials.generate();
       localSageMaker = LocalSageMaker.builder().region(Region.of(FakeStack.REGION)).accountId(FakeStack.ACCOUNT)
-          .clock(CLOCK).creatingDelay(Duration.ofMillis(50)).deletingDelay(Duration.ofMillis(50))
+          .credentials(credentials).clock(CLOCK).creatingDelay(Duration.ofMillis(50)).deletingDelay(Duration.ofMillis(50))
           .container(IMAGE, spec -> AnsweringContainer.start("[0.05,0.05,0.8,0.05,0.05]")).start();
       SqsClient pollerSqs = aws.clients().build(Service.SQS, SqsClient.builder());
       localLambda = LocalLambda.builder(pollerSqs).region(FakeStack.REGION).accountId(FakeStack.ACCOUNT)
-          .transitionDelay(Duration.ofMillis(50)).start();
-      plain = AwsClients.local(Region.of(FakeStack.REGION), Map.of(Service.S3, aws.endpoint(), Service.SQS,
+          .credentials(credentials).transitionDelay(Duration.ofMillis(50)).start();
+      plain = AwsClients.local(Region.of(FakeStack.REGION), credentials, Map.of(Service.S3, aws.endpoint(), Service.SQS,
           aws.endpoint(), Service.DYNAMODB, aws.endpoint(), Service.SAGEMAKER, localSageMaker.endpoint(),
           Service.SAGEMAKER_RUNTIME, localSageMaker.endpoint(), Service.LAMBDA, localLambda.endpoint()));
       s3 = plain.build(Service.S3, S3Client.builder().forcePathStyle(true));
@@ -194,6 +198,9 @@ final class TemplateDeployment implements AutoCloseable {
         .functionResponseTypesWithStrings(StackResolver.list(trigger.get("FunctionResponseTypes")).stream()
             .map(String::valueOf).toList())
         .enabled(false)).uuid();
+    // Lambda refuses to update a mapping while it is Creating: the scenarios start from a settled one.
+    await("the new mapping Disabled", () -> services.lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()
+        .equals("Disabled"));
     return new TemplateDeployment(services, new StackResolver(template, fake.withPhysicalId("ClassifyFunctionQueue", uuid)),
         uuid, classify);
   }

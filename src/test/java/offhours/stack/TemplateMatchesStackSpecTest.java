@@ -121,6 +121,25 @@ class TemplateMatchesStackSpecTest {
         + " EndpointCreateFailed, StackSpec says EndpointCreateFailures");
   }
 
+  @Test
+  void anApiRouteLocalModeDoesNotServeIsReported() throws IOException {
+    String changed = template().replace("Method: GET, Path: /status}", "Method: GET, Path: /health}");
+    assertThat(changed).isNotEqualTo(template());
+
+    assertThat(driftOf(changed)).containsExactly("ApiFunction routes: template.yaml has [GET /health, GET /results,"
+        + " GET /results/{key+}, POST /classify], StackSpec says [GET /results, GET /results/{key+}, GET /status,"
+        + " POST /classify]");
+  }
+
+  @Test
+  void anApiWithoutIamAuthorizationIsReported() throws IOException {
+    String changed = template().replace("DefaultAuthorizer: AWS_IAM", "DefaultAuthorizer: NONE");
+    assertThat(changed).isNotEqualTo(template());
+
+    assertThat(driftOf(changed)).containsExactly("Api Auth DefaultAuthorizer: template.yaml has NONE, StackSpec says"
+        + " AWS_IAM");
+  }
+
   private static List<String> driftOf(String templateText) {
     return StackDrift.differences(CloudFormationYaml.parse(templateText), StackDrift.Expected.fromStackSpec());
   }

@@ -1,0 +1,73 @@
+package offhours.api;
+
+import java.time.Duration;
+import java.util.Map;
+import offhours.endpoint.ControllerConfig;
+
+/**
+ * The API function's settings, read once from its environment ({@code StackSpec.API_ENV}): the controller's own
+ * settings (its schedule and wake-up policy forecast when a waiting upload is classified, its table and queue names
+ * are what the API reads, and its model contract is how POST /classify calls the model), and the bucket.
+ *
+ * @param maxImageBytes the largest image POST /classify accepts: the smaller of the endpoint's limit (MAX_IMAGE_BYTES)
+ *     and what fits a Lambda invocation once API Gateway has base64-encoded it ({@link #LAMBDA_BODY_LIMIT_BYTES})
+ * @param controllerInterval how often the controller runs (its EventBridge schedule): an upload waits at most this
+ *     long before the controller sees it
+ * @param endpointStart a typical CreateEndpoint, until the endpoint answers (8-30 minutes on AWS)
+ */
+public record ApiConfig(ControllerConfig controller, String bucket, String resultsTable, String modelName, int topK,
+    long maxImageBytes,
+    Duration controllerInterval, Duration endpointStart) {
+
+  /** Lambda's synchronous invocation payload limit, 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
+  public static final long LAMBDA_PAYLOAD_BYTES = 6_291_456;
+
+  /**
+   * Room kept for the rest of the event around the body: API Gateway allows 10,240 bytes of request line and headers
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html), plus the event's own fields.
+   */
+  static final long EVENT_RESERVE_BYTES = 16_384;
+
+  /** The largest binary body that still fits a Lambda invocation after base64 (4 characters per 3 bytes). */
+  public static final long LAMBDA_BODY_LIMIT_BYTES = (LAMBDA_PAYLOAD_BYTES - EVENT_RESERVE_BYTES) / 4 * 3;
+
+  public ApiConfig {
+    if (bucket == null || bucket.isBlank()) {
+      throw new IllegalArgumentException("BUCKET_NAME is not set; the stack passes the images bucket to the API");
+    }
+    if (resultsTable == null || resultsTable.isBlank()) {
+      throw new IllegalArgumentException("RESULTS_TABLE_NAME is not set; the stack passes it to the API");
+    }
+    if (topK < 1) {
+      throw new IllegalArgumentException("TOP_K must be a positive integer, got " + topK);
+    }
+  }
+
+  public static ApiConfig fromEnv(Map<String, String> env) {
+    ControllerConfig controller = ControllerConfig.fromEnvironment(env);
+    long endpointLimit = number(env, "MAX_IMAGE_BYTES", 6_291_456, 1, Long.MAX_VALUE);
+    return new ApiConfig(controller, env.get("BUCKET_NAME"), env.getOrDefault("RESULTS_TABLE_NAME", "").strip(),
+        env.get("MODEL_NAME"),
+        (int) number(env, "TOP_K", 3, 1, 1000),
+        Math.min(endpointLimit, LAMBDA_BODY_LIMIT_BYTES),
+        Duration.ofSeconds(number(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)),
+        Duration.ofSeconds(number(env, "ENDPOINT_START_SECONDS", 900, 0, 24 * 3600)));
+  }
+
+  private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
+    String raw = env.get(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    long value;
+    try {
+      value = Long.parseLong(raw.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " '" + raw + "' is not a whole number");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " is " + value + "; expected " + min + ".." + max);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,28 @@
+package offhours.api;
+
+import java.util.Map;
+
+/**
+ * One HTTP request as API Gateway's payload format 2.0 describes it
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+ *
+ * @param routeKey the matched route, e.g. {@code "GET /results/{key+}"}
+ * @param pathParameters decoded path parameters of the route, e.g. {@code key}
+ * @param query decoded query parameters; repeated ones joined with commas, as API Gateway does
+ * @param headers header names in lower case; repeated ones joined with commas
+ * @param body the body's bytes (base64-decoded when API Gateway encoded it)
+ */
+public record ApiRequest(String method, String path, String routeKey, Map<String, String> pathParameters,
+    Map<String, String> query, Map<String, String> headers, byte[] body, String requestId) {
+
+  public ApiRequest {
+    pathParameters = Map.copyOf(pathParameters);
+    query = Map.copyOf(query);
+    headers = Map.copyOf(headers);
+    body = body == null ? new byte[0] : body;
+  }
+
+  public String header(String name) {
+    return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+  }
+}

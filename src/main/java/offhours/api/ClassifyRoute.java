@@ -1,0 +1,126 @@
+package offhours.api;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import offhours.inference.ContractViolation;
+import offhours.inference.ImageFormat;
+import offhours.inference.InferenceClient;
+import offhours.inference.InvocationErrors;
+import offhours.inference.ModelAnswer;
+import offhours.inference.ScoredLabel;
+import offhours.results.ResultItem;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * POST /classify, the seed's synchronous call: the body is the image. If the endpoint answers, its labels now (200).
+ * If it is off, waking or throttled, the image is stored in the bucket under {@value #PREFIX}... and goes through the
+ * queue like any upload: 202 with its key, where its result will be and when it is expected. A sleeping endpoint is
+ * never a 5xx.
+ */
+final class ClassifyRoute {
+
+  /** Where images that must wait are stored (the API's role may put objects under this prefix only). */
+  static final String PREFIX = "api/";
+
+  /**
+   * InvokeEndpoint's share of API Gateway's 30 s integration timeout
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html); a slower answer counts as an
+   * unavailable endpoint, and the image waits in the queue instead.
+   */
+  static final Duration INVOKE_TIMEOUT = Duration.ofSeconds(20);
+
+  private final ApiConfig config;
+  private final S3Client s3;
+  private final InferenceClient inference;
+  private final Supplier<StackObserver.Observed> observer;
+  private final Clock clock;
+
+  /**
+   * {@code inference} calls the model as the consumer does (its labels resolved); {@code observer} reads the stack
+   * when an image must wait (for the forecast).
+   */
+  ClassifyRoute(ApiConfig config, S3Client s3, InferenceClient inference, Supplier<StackObserver.Observed> observer,
+      Clock clock) {
+    this.config = config;
+    this.s3 = s3;
+    this.inference = inference;
+    this.observer = observer;
+    this.clock = clock;
+  }
+
+  ApiResponse handle(ApiRequest request) {
+    byte[] image = request.body();
+    if (image.length == 0) {
+      return ApiResponse.error(400, "send the image as the request body (Content-Type: image/jpeg or image/png)");
+    }
+    if (image.length > config.maxImageBytes()) {
+      return ApiResponse.error(413, "the image is " + image.length + " bytes; POST /classify accepts at most "
+          + config.maxImageBytes() + " bytes (what fits a Lambda invocation once base64-encoded, within the"
+          + " endpoint's limit); upload larger images to the bucket instead");
+    }
+    ImageFormat format = ImageFormat.of(image);
+    if (format == null) {
+      return ApiResponse.error(415, "the body looks like " + ImageFormat.describe(image)
+          + "; offhours classifies JPEG and PNG images");
+    }
+    ModelAnswer answer;
+    try {
+      answer = inference.invoke(image, INVOKE_TIMEOUT);
+    } catch (SdkException e) {
+      InvocationErrors.Failure failure = InvocationErrors.of(e);
+      return switch (failure.cause()) {
+        // As the consumer decides it: the endpoint cannot answer now, or refused for a reason that is not the
+        // image's. Either way the image waits in the queue.
+        case UNAVAILABLE, ENDPOINT -> queue(request, image, format, failure.reason());
+        case IMAGE -> ApiResponse.error(422, failure.reason());
+        case CRASH, DEPLOYMENT -> ApiResponse.error(502, failure.reason());
+      };
+    } catch (ContractViolation e) {
+      return ApiResponse.error(502, "the endpoint's answer does not fit the model's settings: " + e.getMessage());
+    }
+    List<ScoredLabel> labels = answer.ranking().top(config.topK());
+    Map<String, Object> result = StatusView.orderedMap("state", "CLASSIFIED", "topLabel", labels.getFirst().label(),
+        "topScore", labels.getFirst().score(),
+        "labels", ResultView.labels(labels.stream().map(l -> new ResultItem.Label(l.label(), l.score())).toList()),
+        "scores", answer.ranking().scores().word(), "format", format.name(), "sizeBytes", image.length,
+        "model", answer.variant() != null ? answer.variant() : config.modelName(),
+        "endpoint", config.controller().endpointName(), "classifiedAt", clock.instant());
+    return ApiResponse.json(200, result);
+  }
+
+  /** Stores the image so it goes through the queue, and says where and when its result will be. */
+  private ApiResponse queue(ApiRequest request, byte[] image, ImageFormat format, String why) {
+    Instant now = clock.instant();
+    String key = PREFIX + LocalDate.ofInstant(now, ZoneOffset.UTC) + "/" + UUID.randomUUID()
+        + (format == ImageFormat.PNG ? ".png" : ".jpg");
+    s3.putObject(r -> r.bucket(config.bucket()).key(key).contentType(format.mediaType()),
+        RequestBody.fromBytes(image));
+    StackObserver.Observed seen = observer.get();
+    Forecast forecast = Forecast.of(config, seen);
+    String path = "/results/" + key;
+    Map<String, Object> queued = StatusView.orderedMap("state", "QUEUED", "key", key, "bucket", config.bucket(),
+        "result", url(request, path), "startsAt", forecast.startsAt(), "expectedAt", forecast.expectedAt(),
+        "reason", "the endpoint cannot answer now (" + why + "); the image waits in the queue: " + forecast.reason(),
+        "observedAt", seen.at());
+    return ApiResponse.json(202, queued, Map.of("location", path));
+  }
+
+  /** The absolute URL of {@code path} on the host the request came to (API Gateway: https). */
+  private static String url(ApiRequest request, String path) {
+    String host = request.header("host");
+    if (host == null || host.isBlank()) {
+      return path;
+    }
+    String scheme = request.header("x-forwarded-proto");
+    return (scheme == null ? "https" : scheme) + "://" + host + path;
+  }
+}

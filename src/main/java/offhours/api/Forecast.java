@@ -1,0 +1,103 @@
+package offhours.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.ControllerConfig;
+import offhours.endpoint.Decision;
+import offhours.endpoint.Endpoint;
+
+/**
+ * When an upload waiting now will be classified, by the controller's own policy (see EndpointController.want): a
+ * manual override wins; inside working hours anything waiting keeps the endpoint on; outside them it starts when a
+ * wake threshold is reached or the next working hours open. The controller notices at its next run, and a new
+ * endpoint takes a while to answer.
+ *
+ * @param startsAt when the controller will (or did) decide to start the endpoint; null when nothing will start it
+ * @param expectedAt when the upload's result is expected; null when nothing will start the endpoint
+ * @param reason in words, with local times
+ */
+public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
+
+  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+
+  /** The forecast for an upload that joins the queue now. */
+  public static Forecast of(ApiConfig config, StackObserver.Observed seen) {
+    Instant now = seen.at();
+    Duration tick = config.controllerInterval();
+    Optional<Decision> last = seen.decision();
+    long ahead = seen.queue().visible() + seen.queue().delayed();
+    if (last.isPresent() && last.get().wantOn()) {
+      Decision d = last.get();
+      Endpoint.State state = d.endpoint().state();
+      if (state == Endpoint.State.IN_SERVICE && d.mapping().polling()) {
+        return new Forecast(d.at(), now, "the endpoint is serving; uploads are classified as they arrive ("
+            + ahead + " ahead in the queue)");
+      }
+      if (state == Endpoint.State.IN_SERVICE || state == Endpoint.State.UPDATING) {
+        return new Forecast(d.at(), now.plus(tick), "the endpoint is up; the controller resumes consumption after a"
+            + " test invocation at its next run");
+      }
+      if (state == Endpoint.State.CREATING) {
+        Instant created = d.endpoint().createdAt() != null ? d.endpoint().createdAt() : d.at();
+        Instant ready = later(created.plus(config.endpointStart()), now).plus(tick);
+        return new Forecast(created, ready, "the endpoint is starting (Creating since " + local(created, seen.zone())
+            + "); " + d.wantReason());
+      }
+    }
+    return policy(config.controller(), seen.control(), ahead, now, seen.zone())
+        .map(w -> new Forecast(w.at(), w.at().plus(tick).plus(config.endpointStart()), w.why()))
+        .orElseGet(() -> new Forecast(null, null, "the endpoint is off and nothing will start it: no working hours"
+            + " ahead and no wake-up threshold; start it with 'offhours endpoint start'"));
+  }
+
+  private record Wake(Instant at, String why) {}
+
+  /** When the controller's policy turns the endpoint on for one more waiting upload. */
+  private static Optional<Wake> policy(ControllerConfig config, ControlState state, long ahead, Instant now,
+      ZoneId zone) {
+    ControlState.Override override = state.override();
+    boolean active = override != null && (override.until() == null || now.isBefore(override.until()));
+    if (active && override.mode() == ControlState.Override.Mode.START) {
+      return Optional.of(new Wake(now, "started by hand; the controller creates the endpoint at its next run"));
+    }
+    if (active && override.until() == null) {
+      return Optional.empty();
+    }
+    Instant from = active ? override.until() : now;
+    String prefix = active ? "stopped by hand until " + local(from, zone) + ", then: " : "";
+    if (config.schedule().isOpen(from)) {
+      return Optional.of(new Wake(from, prefix + "working hours (" + config.schedule()
+          + "): a waiting upload starts the endpoint"));
+    }
+    Wake wake = null;
+    if (config.wakeBacklogMessages() > 0 && ahead + 1 >= config.wakeBacklogMessages()) {
+      wake = new Wake(from, prefix + "the backlog reaches WAKE_BACKLOG_MESSAGES=" + config.wakeBacklogMessages());
+    }
+    if (wake == null && !config.wakeBacklogAge().isZero()) {
+      Instant since = state.backlogSince() != null ? state.backlogSince() : now;
+      Instant old = later(since.plus(config.wakeBacklogAge()), from);
+      wake = new Wake(old, prefix + "the oldest upload will be " + config.wakeBacklogAge().toMinutes()
+          + " min old (WAKE_BACKLOG_AGE_MINUTES) at " + local(old, zone));
+    }
+    Optional<Instant> opening = config.schedule().nextOpening(from);
+    if (opening.isPresent() && (wake == null || opening.get().isBefore(wake.at()))) {
+      wake = new Wake(opening.get(), prefix + "the endpoint is off outside working hours (" + config.schedule()
+          + "); they open at " + local(opening.get(), zone));
+    }
+    return Optional.ofNullable(wake);
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  /** "2026-11-26 08:00 Europe/Berlin". */
+  static String local(Instant t, ZoneId zone) {
+    return LOCAL.format(t.atZone(zone)) + " " + zone.getId();
+  }
+}

@@ -1,0 +1,173 @@
+package offhours.api;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+/**
+ * API Gateway's Lambda payload format 2.0 for HTTP APIs, both ways: the handler reads request events and writes
+ * responses; the local front writes request events and reads responses, so local mode crosses the same JSON boundary
+ * as AWS (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+ */
+public final class HttpEvents {
+
+  /** API Gateway's requestContext.time format, e.g. "12/Mar/2020:19:03:58 +0000". */
+  private static final DateTimeFormatter REQUEST_TIME =
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private HttpEvents() {}
+
+  /** An HTTP answer read back from a handler's response event. */
+  public record Reply(int status, Map<String, String> headers, byte[] body) {}
+
+  /** Reads a request event; an event that is not format 2.0 throws {@link IllegalArgumentException}. */
+  public static ApiRequest read(byte[] event) {
+    JsonNode root = JsonText.parse(event);
+    if (root == null || !root.isObject() || !"2.0".equals(JsonText.string(root, "version"))) {
+      throw new IllegalArgumentException("not an API Gateway payload format 2.0 event (\"version\": \"2.0\")");
+    }
+    JsonNode context = root.asObject().get("requestContext");
+    JsonNode http = context == null || !context.isObject() ? null : context.asObject().get("http");
+    String method = JsonText.string(http, "method");
+    String rawPath = JsonText.string(root, "rawPath");
+    if (method == null || rawPath == null) {
+      throw new IllegalArgumentException("the event has no requestContext.http.method or rawPath");
+    }
+    String routeKey = JsonText.string(root, "routeKey");
+    Map<String, String> pathParameters = strings(root, "pathParameters");
+    if (routeKey == null || !ApiRoutes.all().contains(routeKey)) {
+      // "$default" or a proxy route: match the path here, as API Gateway would have.
+      Optional<ApiRoutes.Match> match = ApiRoutes.match(method, rawPath);
+      routeKey = match.map(ApiRoutes.Match::routeKey).orElse(method + " " + rawPath);
+      pathParameters = match.map(ApiRoutes.Match::pathParameters).orElse(Map.of());
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    strings(root, "headers").forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+    String body = JsonText.string(root, "body");
+    JsonNode encoded = root.asObject().get("isBase64Encoded");
+    byte[] bytes = body == null ? new byte[0]
+        : encoded != null && encoded.isBoolean() && encoded.asBoolean() ? Base64.getDecoder().decode(body)
+        : body.getBytes(StandardCharsets.UTF_8);
+    return new ApiRequest(method, rawPath, routeKey, pathParameters, strings(root, "queryStringParameters"), headers,
+        bytes, JsonText.string(context, "requestId"));
+  }
+
+  /** The handler's response event. */
+  public static byte[] write(ApiResponse response) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("statusCode", response.status());
+    event.put("headers", response.headers());
+    event.put("body", response.body());
+    event.put("isBase64Encoded", false);
+    return JsonText.write(event).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The request event API Gateway would send for this HTTP request. Query values are decoded as forms encode them;
+   * a body is base64-encoded unless its content type is text, as HTTP APIs do.
+   *
+   * @param headers header name -> values, as received
+   */
+  public static byte[] request(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
+      byte[] body, String requestId, Instant time, String sourceIp) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    Optional<ApiRoutes.Match> match = ApiRoutes.match(method, rawPath);
+    event.put("version", "2.0");
+    event.put("routeKey", match.map(ApiRoutes.Match::routeKey).orElse("$default"));
+    event.put("rawPath", rawPath);
+    event.put("rawQueryString", rawQuery == null ? "" : rawQuery);
+    Map<String, String> joined = new LinkedHashMap<>();
+    headers.forEach((name, values) -> joined.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+    event.put("headers", joined);
+    if (rawQuery != null && !rawQuery.isEmpty()) {
+      event.put("queryStringParameters", query(rawQuery));
+    }
+    match.filter(m -> !m.pathParameters().isEmpty()).ifPresent(m -> event.put("pathParameters", m.pathParameters()));
+    Map<String, Object> http = new LinkedHashMap<>();
+    http.put("method", method);
+    http.put("path", rawPath);
+    http.put("protocol", "HTTP/1.1");
+    http.put("sourceIp", sourceIp);
+    http.put("userAgent", joined.getOrDefault("user-agent", ""));
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("accountId", "000000000000");
+    context.put("apiId", "local");
+    context.put("domainName", joined.getOrDefault("host", "127.0.0.1"));
+    context.put("http", http);
+    context.put("requestId", requestId);
+    context.put("routeKey", event.get("routeKey"));
+    context.put("stage", "$default");
+    context.put("time", REQUEST_TIME.format(time));
+    context.put("timeEpoch", time.toEpochMilli());
+    event.put("requestContext", context);
+    if (body.length > 0) {
+      boolean text = isText(joined.get("content-type"));
+      event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+      event.put("isBase64Encoded", !text);
+    } else {
+      event.put("isBase64Encoded", false);
+    }
+    return JsonText.write(event).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Reads a handler's response event. */
+  public static Reply response(byte[] event) {
+    JsonNode root = JsonText.parse(event);
+    if (root == null || !root.isObject() || !root.asObject().containsKey("statusCode")) {
+      throw new IllegalArgumentException("the handler's answer has no statusCode");
+    }
+    int status = Integer.parseInt(root.asObject().get("statusCode").text());
+    String body = JsonText.string(root, "body");
+    JsonNode encoded = root.asObject().get("isBase64Encoded");
+    byte[] bytes = body == null ? new byte[0]
+        : encoded != null && encoded.isBoolean() && encoded.asBoolean() ? Base64.getDecoder().decode(body)
+        : body.getBytes(StandardCharsets.UTF_8);
+    return new Reply(status, strings(root, "headers"), bytes);
+  }
+
+  private static boolean isText(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.toLowerCase(Locale.ROOT);
+    return type.startsWith("text/") || type.contains("json") || type.contains("xml")
+        || type.startsWith("application/x-www-form-urlencoded");
+  }
+
+  /** Query parameters decoded; a repeated name's values joined with commas (format 2.0). */
+  static Map<String, String> query(String rawQuery) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.merge(name, value, (a, b) -> a + "," + b);
+    }
+    return params;
+  }
+
+  private static Map<String, String> strings(JsonNode root, String field) {
+    JsonNode node = root.asObject().get(field);
+    Map<String, String> values = new LinkedHashMap<>();
+    if (node != null && node.isObject()) {
+      node.asObject().forEach((k, v) -> {
+        if (v != null && !v.isNull()) {
+          values.put(k, v.text());
+        }
+      });
+    }
+    return values;
+  }
+}

@@ -1,0 +1,122 @@
+package offhours.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import offhours.results.ResultItem;
+import offhours.results.ResultsTable;
+import offhours.stack.StackSpec;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** GET /results/{key+} (one object: its results, or why it waits) and GET /results (a page, newest first). */
+final class ResultsRoute {
+
+  /** S3's longest key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
+  static final int MAX_KEY_BYTES = 1024;
+
+  private final ApiConfig config;
+  private final S3Client s3;
+  private final ResultsTable table;
+  private final ResultsQuery query;
+  private final Supplier<StackObserver.Observed> observer;
+
+  ResultsRoute(ApiConfig config, S3Client s3, ResultsTable table, ResultsQuery query,
+      Supplier<StackObserver.Observed> observer) {
+    this.config = config;
+    this.s3 = s3;
+    this.table = table;
+    this.query = query;
+    this.observer = observer;
+  }
+
+  ApiResponse object(ApiRequest request) {
+    String key = request.pathParameters().get("key");
+    if (key == null || key.isEmpty()) {
+      return ApiResponse.error(400, "name the object: GET /results/KEY, with KEY URL-encoded");
+    }
+    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+      return ApiResponse.error(400, "an S3 key is at most " + MAX_KEY_BYTES + " bytes (UTF-8)");
+    }
+    String bucket = config.bucket();
+    List<ResultItem> results = table.byKey(bucket, key);
+    Map<String, Object> answer = StatusView.orderedMap("key", key, "bucket", bucket);
+    if (!results.isEmpty()) {
+      answer.put("state", "DONE");
+      answer.put("results", results.stream().map(ResultView::of).toList());
+      return ApiResponse.json(200, answer);
+    }
+    HeadObjectResponse head;
+    try {
+      head = s3.headObject(r -> r.bucket(bucket).key(key));
+    } catch (NoSuchKeyException e) {
+      return missing(bucket, key);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return missing(bucket, key);
+      }
+      throw e;
+    }
+    answer.put("uploadedAt", head.lastModified());
+    answer.put("sizeBytes", head.contentLength());
+    if (!StackSpec.NOTIFICATION.matches(key)) {
+      answer.put("state", "NOT_QUEUED");
+      answer.put("reason", "offhours classifies keys ending in " + String.join(", ", StackSpec.IMAGE_EXTENSIONS)
+          + " (any case); the bucket sends no notification for this one. Upload it under such a name.");
+      return ApiResponse.json(200, answer);
+    }
+    StackObserver.Observed seen = observer.get();
+    Forecast forecast = Forecast.of(config, seen);
+    answer.put("state", "WAITING");
+    answer.put("reason", forecast.reason() + "; in the queue: " + seen.queue().visible() + " waiting, "
+        + seen.queue().inFlight() + " being classified, " + seen.queue().delayed()
+        + " deferred (handed back while the endpoint was unavailable)");
+    answer.put("startsAt", forecast.startsAt());
+    answer.put("expectedAt", forecast.expectedAt());
+    answer.put("observedAt", seen.at());
+    return ApiResponse.json(200, answer, Map.of("retry-after", Long.toString(retryAfter(forecast, seen))));
+  }
+
+  ApiResponse list(ApiRequest request) {
+    Map<String, String> q = request.query();
+    int limit = limit(q.get("limit"));
+    ResultsQuery.Page page = query.page(new ResultsQuery.Filter(q.get("label"), q.get("status"), q.get("key")), limit,
+        q.get("next"));
+    Map<String, Object> answer = StatusView.orderedMap("results", page.items().stream().map(ResultView::of).toList(),
+        "next", page.next());
+    return ApiResponse.json(200, answer);
+  }
+
+  static int limit(String text) {
+    if (text == null || text.isBlank()) {
+      return ResultsQuery.DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(text.strip());
+      if (limit >= 1 && limit <= ResultsQuery.MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException("limit must be a whole number from 1 to " + ResultsQuery.MAX_LIMIT
+        + ", got '" + text + "'");
+  }
+
+  private static ApiResponse missing(String bucket, String key) {
+    return ApiResponse.error(404, "s3://" + bucket + "/" + key + " does not exist and has no result; keys are"
+        + " case-sensitive, and '/' in a key is part of the path (GET /results/folder/photo.jpg)");
+  }
+
+  /** Seconds until it is worth asking again: the expected time, at least 5 s, at most an hour. */
+  private static long retryAfter(Forecast forecast, StackObserver.Observed seen) {
+    if (forecast.expectedAt() == null) {
+      return 3600;
+    }
+    long seconds = java.time.Duration.between(seen.at(), forecast.expectedAt()).toSeconds();
+    return Math.max(5, Math.min(3600, seconds));
+  }
+}

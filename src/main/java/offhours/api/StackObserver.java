@@ -1,0 +1,54 @@
+package offhours.api;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Objects;
+import java.util.Optional;
+import offhours.endpoint.Backlog;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.Decision;
+import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.Ledger;
+import offhours.endpoint.SqsBacklog;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * What the stack is doing, read without the SageMaker control plane: the controller's last decision and state (both
+ * in the control table, written by every run), the queue and the DLQ (GetQueueAttributes, now) and today's ledger.
+ * Each part says when it was observed, since the controller's view is as old as its last run.
+ */
+public final class StackObserver {
+
+  /**
+   * @param at when the queue and the tables were read
+   * @param decision the controller's last decision, empty before its first run; its {@code at} is when it observed
+   *     the endpoint and the trigger
+   * @param today today's ledger (in {@code zone}), zero when the endpoint has not existed today
+   */
+  public record Observed(Instant at, Optional<Decision> decision, ControlState control, Backlog.Snapshot queue,
+      Ledger.Day today, ZoneId zone) {}
+
+  private final DynamoControlTable control;
+  private final Backlog backlog;
+  private final ZoneId zone;
+  private final Clock clock;
+
+  public StackObserver(DynamoDbClient dynamo, SqsClient sqs, String controlTable, String queueUrl, String dlqUrl,
+      ZoneId zone, Clock clock) {
+    this.control = new DynamoControlTable(dynamo, controlTable);
+    this.backlog = new SqsBacklog(sqs, queueUrl, dlqUrl);
+    this.zone = Objects.requireNonNull(zone, "zone");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public Observed observe() {
+    Instant now = clock.instant();
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    Ledger.Day day = control.days(today, today).stream().findFirst().orElse(new Ledger.Day(today, 0, 0, 0, 0));
+    return new Observed(now, control.lastDecision(), control.load().orElse(ControlState.INITIAL), backlog.read(), day,
+        zone);
+  }
+}

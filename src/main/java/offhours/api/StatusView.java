@@ -1,0 +1,94 @@
+package offhours.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.Decision;
+import offhours.endpoint.Ledger;
+import offhours.endpoint.Schedule;
+
+/** The stack's status as the API's GET /status and the UI show it (JSON). */
+public final class StatusView {
+
+  private StatusView() {}
+
+  /**
+   * @param schedule the controller's working hours, or null where they are not known (the UI of a deployed stack)
+   * @param forecast when an upload made now would be classified, or null
+   */
+  public static Map<String, Object> of(StackObserver.Observed seen, String endpointName, int instanceCount,
+      double hourlyPriceUsd, Schedule schedule, Forecast forecast) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("observedAt", seen.at());
+    Map<String, Object> endpoint = new LinkedHashMap<>();
+    endpoint.put("name", endpointName);
+    Map<String, Object> trigger = new LinkedHashMap<>();
+    if (seen.decision().isEmpty()) {
+      endpoint.put("state", "UNKNOWN");
+      endpoint.put("reason", "the controller has not run yet; it runs on a timer and records what it sees");
+      trigger.put("state", "UNKNOWN");
+    } else {
+      Decision d = seen.decision().get();
+      endpoint.put("state", d.endpoint().state().name());
+      endpoint.put("observedAt", d.at());
+      endpoint.put("createdAt", d.endpoint().createdAt());
+      endpoint.put("failureReason", d.endpoint().failureReason());
+      endpoint.put("want", d.wantOn() ? "ON" : "OFF");
+      endpoint.put("reason", d.wantReason());
+      endpoint.put("lastAction", d.action().name());
+      endpoint.put("why", d.why());
+      endpoint.put("outcome", d.outcome());
+      endpoint.put("runningOutsideSchedule", d.runningOutsideSchedule());
+      trigger.put("state", d.mapping().name());
+      trigger.put("observedAt", d.at());
+    }
+    status.put("endpoint", endpoint);
+    status.put("trigger", trigger);
+    ControlState.Override o = seen.control().override();
+    status.put("override", o == null || (o.until() != null && !seen.at().isBefore(o.until())) ? null
+        : orderedMap("mode", o.mode().name(), "until", o.until()));
+    if (schedule != null) {
+      status.put("schedule", orderedMap("workingHours", schedule.toString(), "open", schedule.isOpen(seen.at()),
+          "nextChange", schedule.nextChange(seen.at()).orElse(null)));
+    }
+    status.put("queue", orderedMap("visible", seen.queue().visible(), "inFlight", seen.queue().inFlight(),
+        "delayed", seen.queue().delayed(), "observedAt", seen.at()));
+    status.put("deadLetterQueue", orderedMap("messages", seen.queue().dead(), "observedAt", seen.at()));
+    status.put("ledger", ledger(seen, instanceCount, hourlyPriceUsd));
+    if (forecast != null) {
+      status.put("nextUpload", orderedMap("startsAt", forecast.startsAt(), "expectedAt", forecast.expectedAt(),
+          "reason", forecast.reason()));
+    }
+    return status;
+  }
+
+  /** Today so far: endpoint-hours and their cost against an endpoint that has been on since midnight. */
+  private static Map<String, Object> ledger(StackObserver.Observed seen, int count, double price) {
+    Ledger.Day day = seen.today();
+    Instant midnight = day.date().atStartOfDay(seen.zone()).toInstant();
+    double hours = day.endpointSeconds() / 3600.0;
+    double sinceMidnight = Math.max(0, Duration.between(midnight, seen.at()).toSeconds()) / 3600.0;
+    Map<String, Object> m = orderedMap("date", day.date(), "endpointHours", round(hours),
+        "outsideScheduleHours", round(day.outsideScheduleSeconds() / 3600.0), "starts", day.starts(),
+        "stops", day.stops(), "costUsd", round(hours * count * price),
+        "alwaysOnHours", round(sinceMidnight), "alwaysOnCostUsd", round(sinceMidnight * count * price));
+    m.put("savedPercent", sinceMidnight == 0 ? null : round(100 * Math.max(0, 1 - hours / sinceMidnight)));
+    m.put("timeZone", seen.zone().getId());
+    return m;
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+
+  /** A map in the order given (Map.of has none); values may be null. */
+  static Map<String, Object> orderedMap(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,87 @@
+package offhours.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import offhours.stack.StackSpec;
+import offhours.ui.AwsUiData;
+import offhours.ui.UiServer;
+
+/** {@code offhours ui}: a local web page on the stack, with the CLI's own clients and credentials. */
+final class UiCommand implements Command {
+
+  private static final Option PORT = Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");
+
+  @Override
+  public String name() {
+    return "ui";
+  }
+
+  @Override
+  public String summary() {
+    return "open a web page of the stack: results with thumbnails, uploads, the endpoint, the savings";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(PORT, CostCommand.PRICE, CostCommand.ZONE, Option.JSON, Option.STACK);
+  }
+
+  @Override
+  public String description() {
+    return """
+        Serves a page on 127.0.0.1 and prints its address, which carries a random token: only who
+        has the address can use the page. It shows the results as thumbnails with their labels
+        (filter by label and status, search by key), takes uploads by drag and drop, shows the
+        endpoint, the controller's reason, the queue and the dead-letter queue with start, stop and
+        auto buttons, and charts the savings ledger per day. Nothing is loaded from the network.
+        It runs until Ctrl-C. With --json, prints {"url", "stack"} on one line instead.
+
+        examples:
+          offhours ui
+          offhours ui --stack offhours --time-zone Europe/Berlin --price 0.115
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) throws Exception {
+    int port = (int) (call.args().value(PORT.name()).isPresent() ? LocalCommand.positive(call.args(), PORT, 0) : 0);
+    if (port > 65_535) {
+      throw CliException.usage("--port needs a port number up to 65535, got " + port);
+    }
+    AwsUiData.Pricing pricing = new AwsUiData.Pricing(CostCommand.zone(call),
+        StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"), 1, CostCommand.price(call));
+    Target target = call.target();
+    AwsUiData data = new AwsUiData(target, pricing, call.context().clock(), action -> control(target, action));
+    UiServer server = UiServer.start(data, port);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      data.close();
+      target.close();
+      stopped.countDown();
+    }, "offhours-ui-stop"));
+    if (call.json()) {
+      call.out().println(Json.line(Json.object().put("url", server.url().toString())
+          .put("stack", target.description())));
+    } else {
+      call.out().println("offhours ui for " + target.description() + ": " + server.url());
+      call.out().println("the address carries the page's token: keep it to yourself. Ctrl-C stops the page.");
+    }
+    call.out().flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** Asks the controller, as 'offhours endpoint ACTION' does; its answer as a map. */
+  private static Map<String, Object> control(Target target, String action) {
+    String answer = EndpointControlCommand.ask(target, Json.object().put("action", action));
+    try {
+      return answer.isBlank() ? Map.of() : Json.MAPPER.readValue(answer, new TypeReference<>() {});
+    } catch (JsonProcessingException e) {
+      return Map.of("answer", answer);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package offhours.local.api;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import offhours.api.ApiResponse;
+import offhours.api.ApiRoutes;
+import offhours.api.HttpEvents;
+
+/**
+ * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
+ * invokes the API's handler in-process exactly as Lambda would (a stream of JSON in, a stream of JSON out) and sends
+ * back the answer. Like API Gateway it answers 404 for a path without a route and 413 over 10 MB.
+ *
+ * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
+ * Host (127.0.0.1:PORT or localhost:PORT, so a DNS-rebound page cannot reach it); any Origin header is refused (no
+ * web page may call it); and every request carries {@code Authorization: Bearer TOKEN}, where TOKEN is random per
+ * stack and kept in a file only the user can read. The deployed API uses IAM (SigV4) instead; a token is the local
+ * stand-in, since local mode's credentials are fixed and public.
+ */
+public final class LocalApiGateway implements AutoCloseable {
+
+  /** API Gateway's HTTP API payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). */
+  static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+  /** Lambda's synchronous invocation limit: a bigger event never reaches the function. */
+  static final int MAX_EVENT_BYTES = 6_291_456;
+
+  private final Loopback server;
+  private final RequestStreamHandler handler;
+  private final String token;
+  private final Clock clock;
+
+  private LocalApiGateway(RequestStreamHandler handler, String token, Clock clock) throws IOException {
+    this.handler = handler;
+    this.token = token;
+    this.clock = clock;
+    this.server = Loopback.serve(0, 4, "local-api-http", this::serve);
+  }
+
+  /** Serves {@code handler} on a free port of 127.0.0.1 with a new random token. */
+  public static LocalApiGateway start(RequestStreamHandler handler, Clock clock) throws IOException {
+    return new LocalApiGateway(handler, Loopback.randomToken(32), clock);
+  }
+
+  public URI endpoint() {
+    return URI.create(server.origin());
+  }
+
+  public String token() {
+    return token;
+  }
+
+  /** Where {@code offhours local start} keeps the token: local/api-token under the cache directory. */
+  public static Path tokenFile(Path cacheDir) {
+    return cacheDir.resolve("local").resolve("api-token");
+  }
+
+  /** Writes {@code token} to {@code file}, readable by the user only, atomically. */
+  public static void writeToken(Path file, String token) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path temporary = Files.createTempFile(file.getParent(), "api-token-", ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(temporary, token + "\n", StandardCharsets.US_ASCII);
+    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String refusal = refusal(exchange);
+      if (refusal != null) {
+        int status = refusal.startsWith("401") ? 401 : 403;
+        if (status == 401) {
+          exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        }
+        send(exchange, ApiResponse.error(status, refusal.substring(5)));
+        return;
+      }
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readNBytes(MAX_BODY_BYTES + 1);
+      }
+      if (body.length > MAX_BODY_BYTES) {
+        send(exchange, ApiResponse.error(413, "Request Entity Too Large"));
+        return;
+      }
+      URI uri = exchange.getRequestURI();
+      String method = exchange.getRequestMethod();
+      String rawPath = uri.getRawPath();
+      byte[] event;
+      try {
+        if (ApiRoutes.match(method, rawPath).isEmpty()) {
+          send(exchange, ApiResponse.error(404, "Not Found"));
+          return;
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>(exchange.getRequestHeaders());
+        headers.put("X-Forwarded-Proto", List.of("http"));
+        event = HttpEvents.request(method, rawPath, uri.getRawQuery(), headers, body, UUID.randomUUID().toString(),
+            clock.instant(), exchange.getRemoteAddress().getAddress().getHostAddress());
+      } catch (IllegalArgumentException e) {
+        send(exchange, ApiResponse.error(400, e.getMessage()));
+        return;
+      }
+      if (event.length > MAX_EVENT_BYTES) {
+        send(exchange, ApiResponse.error(413, "the request is " + event.length + " bytes as a Lambda event; Lambda"
+            + " invokes with at most " + MAX_EVENT_BYTES + " (the body is base64-encoded)"));
+        return;
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try {
+        handler.handleRequest(new ByteArrayInputStream(event), out, null);
+        HttpEvents.Reply reply = HttpEvents.response(out.toByteArray());
+        reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+        try (OutputStream o = exchange.getResponseBody()) {
+          o.write(reply.body());
+        }
+      } catch (RuntimeException e) {
+        // What API Gateway answers when the function fails.
+        System.err.println("offhours local API: the handler failed: " + e);
+        send(exchange, ApiResponse.error(500, "Internal Server Error"));
+      }
+    }
+  }
+
+  /** Why a request is refused ("401 ..." or "403 ..."), or null. */
+  private String refusal(HttpExchange exchange) {
+    String host = exchange.getRequestHeaders().getFirst("Host");
+    if (!server.isThisServer(host)) {
+      return "403 Host '" + host + "' is not this server; call " + server.origin();
+    }
+    if (exchange.getRequestHeaders().containsKey("Origin")) {
+      return "403 requests from web pages (with an Origin header) are refused";
+    }
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    String given = authorization != null && authorization.startsWith("Bearer ")
+        ? authorization.substring("Bearer ".length()).strip() : null;
+    if (!Loopback.sameToken(given, token)) {
+      return "401 send 'Authorization: Bearer TOKEN' with the token of this local stack (the file local/api-token"
+          + " under offhours' cache directory; 'scripts/offhours local status' prints the command)";
+    }
+    return null;
+  }
+
+  private static void send(HttpExchange exchange, ApiResponse response) throws IOException {
+    byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+    response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+    exchange.sendResponseHeaders(response.status(), body.length);
+    try (OutputStream o = exchange.getResponseBody()) {
+      o.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,79 @@
+package offhours.local.api;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An HTTP server for one user's machine: it listens on 127.0.0.1 only, answers only requests that name it in their
+ * Host (a DNS-rebound page names another host), and checks a random token in constant time. The local API front and
+ * the page of {@code offhours ui} are built on it.
+ */
+public final class Loopback implements AutoCloseable {
+
+  private final HttpServer server;
+  private final ExecutorService threads;
+
+  private Loopback(int port, int threadCount, String threadName, HttpHandler handler) throws IOException {
+    this.threads = Executors.newFixedThreadPool(threadCount, r -> {
+      Thread t = new Thread(r, threadName);
+      t.setDaemon(true);
+      return t;
+    });
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    server.setExecutor(threads);
+    server.createContext("/", handler);
+    server.start();
+  }
+
+  /** Serves {@code handler} on 127.0.0.1:{@code port} (0: a free port) with {@code threadCount} threads. */
+  public static Loopback serve(int port, int threadCount, String threadName, HttpHandler handler) throws IOException {
+    return new Loopback(port, threadCount, threadName, handler);
+  }
+
+  /** {@code bytes} random bytes from SecureRandom, in hex. */
+  public static String randomToken(int bytes) {
+    byte[] random = new byte[bytes];
+    new SecureRandom().nextBytes(random);
+    return HexFormat.of().formatHex(random);
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** "http://127.0.0.1:PORT". */
+  public String origin() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** Whether {@code host} (a Host header) names this server: 127.0.0.1:PORT or localhost:PORT. */
+  public boolean isThisServer(String host) {
+    return host != null && (host.equals("127.0.0.1:" + port()) || host.equals("localhost:" + port()));
+  }
+
+  /** Whether {@code origin} (an Origin header) is a page of this server. */
+  public boolean isOwnOrigin(String origin) {
+    return origin != null && (origin.equals(origin()) || origin.equals("http://localhost:" + port()));
+  }
+
+  /** Compares {@code given} with {@code token} in constant time; null is never a match. */
+  public static boolean sameToken(String given, String token) {
+    return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.US_ASCII),
+        token.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}

@@ -1,0 +1,211 @@
+package offhours.ui;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import offhours.api.ResultView;
+import offhours.api.ResultsQuery;
+import offhours.api.StackObserver;
+import offhours.api.StatusView;
+import offhours.cli.Target;
+import offhours.cli.Target.Name;
+import offhours.endpoint.CostReport;
+import offhours.stack.StackSpec;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The page's data from the stack the CLI targets, with the user's own clients: results (DynamoDB), the controller's
+ * records and the queues (as GET /status reads them), the ledger, thumbnails and uploads (S3), and the controller's
+ * manual actions (through the same Invoke the CLI's 'endpoint start|stop|auto' uses).
+ */
+public final class AwsUiData implements UiData, AutoCloseable {
+
+  /** The largest object a thumbnail is made of (a bigger one gets none). */
+  static final long MAX_THUMBNAIL_SOURCE_BYTES = 20L * 1024 * 1024;
+  /** The largest upload the page accepts: the endpoint's limit, the same as 'offhours upload' warns about. */
+  static final int MAX_UPLOAD_BYTES = 6_291_456;
+
+  /** How the page is priced and dated: the ledger's zone, the instance type, count and hourly price. */
+  public record Pricing(ZoneId zone, String instanceType, int instanceCount, double hourlyPriceUsd) {}
+
+  private final Target target;
+  private final S3Client s3;
+  private final DynamoDbClient dynamo;
+  private final SqsClient sqs;
+  private final Pricing pricing;
+  private final Clock clock;
+  private final Function<String, Map<String, Object>> controller;
+  private final ThumbnailCache thumbnails = new ThumbnailCache(400);
+
+  /** {@code controller} asks the controller function for an action and returns its answer. */
+  public AwsUiData(Target target, Pricing pricing, Clock clock, Function<String, Map<String, Object>> controller) {
+    this.target = target;
+    this.s3 = target.s3();
+    this.dynamo = target.dynamoDb();
+    this.sqs = target.sqs();
+    this.pricing = pricing;
+    this.clock = clock;
+    this.controller = controller;
+  }
+
+  @Override
+  public Map<String, Object> status() {
+    StackObserver.Observed seen = new StackObserver(dynamo, sqs, target.name(Name.CONTROL_TABLE),
+        target.name(Name.QUEUE_URL), target.name(Name.DLQ_URL), pricing.zone(), clock).observe();
+    Map<String, Object> status = StatusView.of(seen, target.name(Name.ENDPOINT), pricing.instanceCount(),
+        pricing.hourlyPriceUsd(), null, null);
+    status.put("stack", target.description());
+    return status;
+  }
+
+  @Override
+  public Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next) {
+    ResultsQuery.Page page = new ResultsQuery(dynamo, target.name(Name.RESULTS_TABLE)).page(filter, limit, next);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("results", page.items().stream().map(ResultView::of).toList());
+    answer.put("next", page.next());
+    return answer;
+  }
+
+  @Override
+  public Map<String, Object> ledger(int days) {
+    LocalDate to = LocalDate.ofInstant(clock.instant(), pricing.zone());
+    CostReport report = CostReport.fromAws(dynamo, target.name(Name.CONTROL_TABLE), target.name(Name.RESULTS_TABLE),
+        pricing.zone(), to.minusDays(days - 1L), to, pricing.instanceType(), pricing.instanceCount(),
+        pricing.hourlyPriceUsd());
+    // Days before the stack existed were not days the endpoint was off: the page counts the saving from 'since'.
+    LocalDate since = target.created().map(t -> LocalDate.ofInstant(t, pricing.zone()))
+        .filter(d -> d.isAfter(to.minusDays(days - 1L))).map(d -> d.isAfter(to) ? to : d)
+        .orElse(to.minusDays(days - 1L));
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("since", since);
+    answer.put("days", report.days().stream().map(r -> row(soFar(r, to))).toList());
+    answer.put("instanceType", pricing.instanceType());
+    answer.put("instanceCount", pricing.instanceCount());
+    answer.put("hourlyPriceUsd", pricing.hourlyPriceUsd());
+    answer.put("timeZone", pricing.zone().getId());
+    return answer;
+  }
+
+  /** Today counts against an endpoint that has been on since midnight, not for the whole day yet to come. */
+  private CostReport.Row soFar(CostReport.Row r, LocalDate today) {
+    if (!today.equals(r.date())) {
+      return r;
+    }
+    double always = Duration.between(today.atStartOfDay(pricing.zone()).toInstant(), clock.instant()).toSeconds()
+        / 3600.0;
+    double alwaysCost = always * pricing.instanceCount() * pricing.hourlyPriceUsd();
+    return new CostReport.Row(r.date(), r.endpointHours(), r.outsideScheduleHours(), r.starts(), r.stops(), r.images(),
+        r.costUsd(), r.costPerImageUsd(), always, alwaysCost, alwaysCost - r.costUsd(),
+        always == 0 ? 0 : 100 * Math.max(0, 1 - r.endpointHours() / always));
+  }
+
+  private static Map<String, Object> row(CostReport.Row r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("date", r.date());
+    m.put("endpointHours", r.endpointHours());
+    m.put("images", r.images());
+    m.put("costUsd", r.costUsd());
+    m.put("costPerImageUsd", r.costPerImageUsd());
+    m.put("alwaysOnHours", r.alwaysOnHours());
+    m.put("alwaysOnCostUsd", r.alwaysOnCostUsd());
+    m.put("savedUsd", r.savedUsd());
+    m.put("savedPercent", r.savedPercent());
+    return m;
+  }
+
+  @Override
+  public Thumbnail thumbnail(String key) throws UiException {
+    String bucket = target.name(Name.BUCKET);
+    HeadObjectResponse head;
+    try {
+      head = s3.headObject(r -> r.bucket(bucket).key(key));
+    } catch (NoSuchKeyException e) {
+      throw new UiException(404, "no object " + key + " in " + bucket);
+    }
+    if (head.contentLength() != null && head.contentLength() > MAX_THUMBNAIL_SOURCE_BYTES) {
+      throw new UiException(413, "the object is " + head.contentLength() + " bytes; thumbnails are made of at most "
+          + MAX_THUMBNAIL_SOURCE_BYTES);
+    }
+    byte[] cached = thumbnails.get(key, head.eTag());
+    if (cached != null) {
+      return new Thumbnail(cached);
+    }
+    byte[] image;
+    try (ResponseInputStream<GetObjectResponse> object = s3.getObject(r -> r.bucket(bucket).key(key)
+        .ifMatch(head.eTag()))) {
+      image = read(object);
+    } catch (NoSuchKeyException e) {
+      throw new UiException(404, "no object " + key + " in " + bucket);
+    } catch (IOException e) {
+      throw new UiException(502, "reading " + key + " failed: " + e.getMessage());
+    }
+    try {
+      byte[] jpeg = Thumbnails.of(image);
+      thumbnails.put(key, head.eTag(), jpeg);
+      return new Thumbnail(jpeg);
+    } catch (IllegalArgumentException e) {
+      throw new UiException(415, e.getMessage());
+    } catch (IOException e) {
+      throw new UiException(500, "the thumbnail could not be written: " + e.getMessage());
+    }
+  }
+
+  private static byte[] read(InputStream in) throws IOException, UiException {
+    byte[] bytes = in.readNBytes((int) MAX_THUMBNAIL_SOURCE_BYTES + 1);
+    if (bytes.length > MAX_THUMBNAIL_SOURCE_BYTES) {
+      throw new UiException(413, "the object is over " + MAX_THUMBNAIL_SOURCE_BYTES + " bytes; no thumbnail");
+    }
+    return bytes;
+  }
+
+  @Override
+  public void upload(String key, byte[] bytes) throws UiException {
+    if (bytes.length > MAX_UPLOAD_BYTES) {
+      throw new UiException(413, key + " is " + bytes.length + " bytes; the endpoint accepts at most "
+          + MAX_UPLOAD_BYTES + " (use 'offhours upload' to store it anyway: it will be rejected with a reason)");
+    }
+    if (!StackSpec.NOTIFICATION.matches(key)) {
+      // As 'offhours upload' refuses it: the bucket would send no notification, so no result would ever come.
+      throw new UiException(415, key + " would never get a result: offhours classifies keys ending in "
+          + String.join(", ", StackSpec.IMAGE_EXTENSIONS) + " (any case)");
+    }
+    String bucket = target.name(Name.BUCKET);
+    s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType(key)), RequestBody.fromBytes(bytes));
+  }
+
+  @Override
+  public Map<String, Object> control(String action) throws UiException {
+    if (!ACTIONS.contains(action)) {
+      throw new UiException(404, "no action " + action + "; the controller knows " + String.join(", ", ACTIONS));
+    }
+    return controller.apply(action);
+  }
+
+  private static String contentType(String key) {
+    String name = key.toLowerCase(Locale.ROOT);
+    return name.endsWith(".png") ? "image/png"
+        : name.endsWith(".jpg") || name.endsWith(".jpeg") ? "image/jpeg" : "application/octet-stream";
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+    dynamo.close();
+    sqs.close();
+  }
+}

@@ -1,0 +1,67 @@
+package offhours.ui;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import offhours.api.ResultsQuery;
+
+/** The page's request parameters, checked; a bad one is an IllegalArgumentException that says what is expected. */
+final class Requests {
+
+  /** S3's longest key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
+  static final int MAX_KEY_BYTES = 1024;
+
+  private Requests() {}
+
+  static Map<String, String> query(String raw) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      params.putIfAbsent(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return params;
+  }
+
+  /** An object key: 1 to 1,024 bytes of UTF-8 without control characters. */
+  static String key(String key) {
+    if (key == null || key.isEmpty()) {
+      throw new IllegalArgumentException("name the object with key=...");
+    }
+    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+      throw new IllegalArgumentException("an object key is at most " + MAX_KEY_BYTES + " bytes");
+    }
+    if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+      throw new IllegalArgumentException("an object key here may not contain control characters");
+    }
+    return key;
+  }
+
+  static int limit(String text) {
+    return number(text, "limit", 60, 1, ResultsQuery.MAX_LIMIT);
+  }
+
+  static int days(String text) {
+    return number(text, "days", 14, 1, 366);
+  }
+
+  private static int number(String text, String name, int fallback, int min, int max) {
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(text.strip());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
+        + text + "'");
+  }
+}

@@ -1,0 +1,93 @@
+package offhours.ui;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import offhours.inference.ImageFormat;
+
+/**
+ * Small JPEGs of uploads for the page. Objects are untrusted: only JPEG and PNG are decoded, the declared size is
+ * checked before any pixel is read (a 100,000 x 100,000 PNG of a few KB would otherwise fill the heap), and the
+ * page always gets a fresh JPEG with our content type, never the object's bytes or its Content-Type.
+ */
+final class Thumbnails {
+
+  /** The longest side of a thumbnail, in pixels. */
+  static final int SIZE = 360;
+  /** The most pixels decoded for one thumbnail. */
+  static final long MAX_PIXELS = 50_000_000;
+
+  private Thumbnails() {}
+
+  /** The thumbnail of {@code image}; a refusal (IllegalArgumentException) says why there is none. */
+  static byte[] of(byte[] image) throws IOException {
+    ImageFormat format = ImageFormat.of(image);
+    if (format == null) {
+      throw new IllegalArgumentException("not a JPEG or PNG image");
+    }
+    BufferedImage source;
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(format.mediaType());
+      if (!readers.hasNext()) {
+        throw new IllegalArgumentException("no " + format + " reader");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > MAX_PIXELS) {
+          throw new IllegalArgumentException("the image has " + pixels + " pixels; thumbnails stop at " + MAX_PIXELS);
+        }
+        source = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException refusal) {
+        throw refusal;
+      }
+      throw new IllegalArgumentException("the image cannot be decoded: " + e.getMessage());
+    }
+    double scale = Math.min(1.0, (double) SIZE / Math.max(source.getWidth(), source.getHeight()));
+    int width = Math.max(1, (int) Math.round(source.getWidth() * scale));
+    int height = Math.max(1, (int) Math.round(source.getHeight() * scale));
+    BufferedImage small = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = small.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+      g.setColor(java.awt.Color.WHITE); // transparent PNGs on white
+      g.fillRect(0, 0, width, height);
+      g.drawImage(source, 0, 0, width, height, null);
+    } finally {
+      g.dispose();
+    }
+    return jpeg(small);
+  }
+
+  private static byte[] jpeg(BufferedImage image) throws IOException {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(0.85f);
+      writer.write(null, new IIOImage(image, null, null), param);
+    } finally {
+      writer.dispose();
+    }
+    return bytes.toByteArray();
+  }
+}

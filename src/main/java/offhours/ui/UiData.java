@@ -1,0 +1,47 @@
+package offhours.ui;
+
+import java.util.List;
+import java.util.Map;
+import offhours.api.ResultsQuery;
+
+/** What the page shows and does, whatever stack is behind it (local or deployed). */
+public interface UiData {
+
+  /** The stack's status: endpoint, trigger, the controller's reason, queue, DLQ, today's ledger. */
+  Map<String, Object> status();
+
+  /** A page of results, newest first, as JSON-ready maps, and the next page's token. */
+  Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next);
+
+  /** The savings ledger for the last {@code days} local days, oldest first, and their total. */
+  Map<String, Object> ledger(int days);
+
+  /** A small JPEG of the object, or a refusal saying why there is none. */
+  Thumbnail thumbnail(String key) throws UiException;
+
+  /** Stores an upload under {@code key}; the normal pipeline classifies it. */
+  void upload(String key, byte[] bytes) throws UiException;
+
+  /** Asks the controller for a manual start, stop, or a return to the schedule; its answer. */
+  Map<String, Object> control(String action) throws UiException;
+
+  /** A thumbnail: JPEG bytes. */
+  record Thumbnail(byte[] jpeg) {}
+
+  /** Something the user can act on, with the HTTP status the page gets. */
+  final class UiException extends Exception {
+    private final int status;
+
+    public UiException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  /** The controller's actions the page offers. */
+  List<String> ACTIONS = List.of("start", "stop", "auto");
+}

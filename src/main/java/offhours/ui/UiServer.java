@@ -1,0 +1,225 @@
+package offhours.ui;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import offhours.api.JsonText;
+import offhours.api.ResultsQuery;
+import offhours.local.api.Loopback;
+
+/**
+ * The page of {@code offhours ui} and its JSON, on 127.0.0.1 only.
+ *
+ * <p>Nobody but the user who started it may use it: every request names this server in its Host (so a DNS-rebound
+ * page cannot reach it), carries the random token of the URL it printed (in the query for what the browser loads
+ * itself: the page, thumbnails; in the X-Offhours-Token header for what the page's script asks), and any Origin must
+ * be this server's own. GET never changes anything; uploads and the controller's actions are POSTs with the header,
+ * which a page elsewhere cannot send without a CORS preflight this server never grants. Every answer forbids framing,
+ * sniffing, referrers and caching, and the page runs under a Content-Security-Policy that allows only this server's
+ * own script, style and images: nothing is loaded from the network. Untrusted text (object keys, reasons, labels)
+ * leaves as HTML-safe JSON ({@link JsonText}) and the page puts it into the document as text, never as markup.
+ */
+public final class UiServer implements AutoCloseable {
+
+  static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+      + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  static final String TOKEN_HEADER = "X-Offhours-Token";
+  private static final Map<String, String> ASSETS = Map.of(
+      "/assets/app.js", "text/javascript; charset=utf-8",
+      "/assets/app.css", "text/css; charset=utf-8",
+      "/assets/icon.svg", "image/svg+xml");
+
+  private final UiData data;
+  private final Loopback server;
+  private final String token;
+
+  private UiServer(UiData data, int port, String token) throws IOException {
+    this.data = Objects.requireNonNull(data, "data");
+    this.token = token;
+    this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve);
+  }
+
+  /** Serves {@code data} on 127.0.0.1:{@code port} (0: a free port) with a new random token. */
+  public static UiServer start(UiData data, int port) throws IOException {
+    return new UiServer(data, port, Loopback.randomToken(24));
+  }
+
+  /** The page's address, with its token: the one thing to open. */
+  public URI url() {
+    return URI.create(server.origin() + "/?token=" + token);
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      secure(exchange.getResponseHeaders());
+      String path = exchange.getRequestURI().getRawPath();
+      String method = exchange.getRequestMethod();
+      String refusal = refusal(exchange, path);
+      if (refusal != null) {
+        error(exchange, refusal.startsWith("401") ? 401 : 403, refusal.substring(4));
+        return;
+      }
+      if (ASSETS.containsKey(path)) {
+        if (!method.equals("GET")) {
+          error(exchange, 405, "assets are read with GET");
+          return;
+        }
+        asset(exchange, path);
+        return;
+      }
+      Map<String, String> query = Requests.query(exchange.getRequestURI().getRawQuery());
+      try {
+        route(exchange, method, path, query);
+      } catch (UiData.UiException e) {
+        error(exchange, e.status(), e.getMessage());
+      } catch (IllegalArgumentException e) {
+        error(exchange, 400, e.getMessage());
+      } catch (RuntimeException e) {
+        error(exchange, 502, "the stack did not answer: " + e.getMessage());
+      }
+    }
+  }
+
+  private void route(HttpExchange exchange, String method, String path, Map<String, String> query)
+      throws IOException, UiData.UiException {
+    boolean get = method.equals("GET");
+    boolean post = method.equals("POST");
+    switch (path) {
+      case "/", "/index.html" -> {
+        if (!get) {
+          error(exchange, 405, "the page is read with GET");
+          return;
+        }
+        asset(exchange, "/index.html");
+      }
+      case "/api/status" -> {
+        if (get) {
+          json(exchange, 200, data.status());
+          return;
+        }
+        error(exchange, 405, "status is read with GET");
+      }
+      case "/api/results" -> {
+        if (!get) {
+          error(exchange, 405, "results are read with GET");
+          return;
+        }
+        int limit = Requests.limit(query.get("limit"));
+        json(exchange, 200, data.results(new ResultsQuery.Filter(query.get("label"), query.get("status"),
+            query.get("key")), limit, query.get("next")));
+      }
+      case "/api/ledger" -> {
+        if (!get) {
+          error(exchange, 405, "the ledger is read with GET");
+          return;
+        }
+        json(exchange, 200, data.ledger(Requests.days(query.get("days"))));
+      }
+      case "/api/thumb" -> {
+        if (!get) {
+          error(exchange, 405, "thumbnails are read with GET");
+          return;
+        }
+        byte[] jpeg = data.thumbnail(Requests.key(query.get("key"))).jpeg();
+        exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
+        exchange.getResponseHeaders().set("Cache-Control", "private, max-age=60");
+        send(exchange, 200, jpeg);
+      }
+      case "/api/upload" -> {
+        if (!post) {
+          error(exchange, 405, "uploads are POSTed");
+          return;
+        }
+        String key = Requests.key(query.get("key"));
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+          body = in.readNBytes(AwsUiData.MAX_UPLOAD_BYTES + 1);
+        }
+        data.upload(key, body);
+        json(exchange, 201, Map.of("key", key, "bytes", body.length));
+      }
+      default -> {
+        if (path.startsWith("/api/endpoint/")) {
+          if (!post) {
+            error(exchange, 405, "the endpoint is started and stopped with POST");
+            return;
+          }
+          json(exchange, 200, data.control(path.substring("/api/endpoint/".length())));
+          return;
+        }
+        error(exchange, 404, "nothing here");
+      }
+    }
+  }
+
+  /** Why a request is refused ("401 ..." or "403 ..."), or null. */
+  private String refusal(HttpExchange exchange, String path) {
+    Headers headers = exchange.getRequestHeaders();
+    if (!server.isThisServer(headers.getFirst("Host"))) {
+      return "403 this page answers only at " + server.origin();
+    }
+    String origin = headers.getFirst("Origin");
+    if (origin != null && !server.isOwnOrigin(origin)) {
+      return "403 requests from other sites are refused";
+    }
+    if (ASSETS.containsKey(path)) {
+      return null; // the same files for everyone, no data in them
+    }
+    String given = headers.getFirst(TOKEN_HEADER);
+    if (given == null && exchange.getRequestMethod().equals("GET")) {
+      given = Requests.query(exchange.getRequestURI().getRawQuery()).get("token");
+    }
+    if (!Loopback.sameToken(given, token)) {
+      return "401 open the address 'offhours ui' printed: it carries the page's token";
+    }
+    return null;
+  }
+
+  private static void secure(Headers headers) {
+    headers.set("Content-Security-Policy", CSP);
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("X-Frame-Options", "DENY");
+    headers.set("Referrer-Policy", "no-referrer");
+    headers.set("Cross-Origin-Resource-Policy", "same-origin");
+    headers.set("Cache-Control", "no-store");
+  }
+
+  private static void asset(HttpExchange exchange, String path) throws IOException {
+    String file = path.startsWith("/assets/") ? path.substring("/assets".length()) : path;
+    try (InputStream in = UiServer.class.getResourceAsStream("/offhours/ui" + file)) {
+      if (in == null) {
+        error(exchange, 404, "no asset " + path);
+        return;
+      }
+      exchange.getResponseHeaders().set("Content-Type", ASSETS.getOrDefault(path, "text/html; charset=utf-8"));
+      send(exchange, 200, in.readAllBytes());
+    }
+  }
+
+  private static void json(HttpExchange exchange, int status, Object value) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    send(exchange, status, JsonText.write(value).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void error(HttpExchange exchange, int status, String message) throws IOException {
+    json(exchange, status, Map.of("message", message));
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,479 @@
+// The offhours page. Every string from the stack (object keys, labels, reasons) goes into the document with
+// textContent or as a property value, never as markup, so a key like <img src=x onerror=alert(1)>.png stays text.
+'use strict';
+
+(() => {
+  const token = new URLSearchParams(location.search).get('token') || '';
+  const $ = (id) => document.getElementById(id);
+  const PAGE = 60;
+  const state = {
+    filter: { label: '', status: '', key: '' },
+    cards: new Map(),     // result id + version -> { item, element }
+    order: [],            // ids in page order, newest first
+    next: null,
+    labels: new Set(),
+    pending: new Map(),   // uploaded keys waiting for a result -> { element }
+    lastStatus: null,
+  };
+
+  // ---------------------------------------------------------------- plumbing
+
+  async function api(path, options = {}) {
+    const response = await fetch(path, {
+      ...options,
+      headers: { 'X-Offhours-Token': token, ...(options.headers || {}) },
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new Error(body.message || response.status + ' ' + response.statusText);
+    }
+    return body;
+  }
+
+  function el(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  let toastTimer;
+  function toast(message, bad) {
+    const t = $('toast');
+    t.textContent = message;
+    t.classList.toggle('bad', !!bad);
+    t.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { t.hidden = true; }, bad ? 8000 : 4000);
+  }
+
+  function thumbUrl(key) {
+    return '/api/thumb?key=' + encodeURIComponent(key) + '&token=' + encodeURIComponent(token);
+  }
+
+  function hue(text) {
+    let h = 0;
+    for (const c of text) h = (h * 31 + c.codePointAt(0)) % 360;
+    return h;
+  }
+
+  function ago(iso) {
+    if (!iso) return '';
+    const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    if (s < 60) return s + ' s ago';
+    if (s < 3600) return Math.round(s / 60) + ' min ago';
+    if (s < 86400) return Math.round(s / 3600) + ' h ago';
+    return new Date(iso).toLocaleDateString();
+  }
+
+  // ---------------------------------------------------------------- the endpoint
+
+  const STATES = {
+    IN_SERVICE: ['Serving', 'on'], CREATING: ['Starting', 'busy'], UPDATING: ['Updating', 'busy'],
+    DELETING: ['Stopping', 'busy'], FAILED: ['Failed', 'failed'], ABSENT: ['Off', ''], UNKNOWN: ['Unknown', ''],
+  };
+
+  function showStatus(s) {
+    state.lastStatus = s;
+    const ep = s.endpoint || {};
+    const trigger = (s.trigger || {}).state;
+    let [words, tone] = STATES[ep.state] || [ep.state || 'Unknown', ''];
+    if (ep.state === 'IN_SERVICE' && trigger !== 'ENABLED') {
+      [words, tone] = ep.want === 'OFF' ? ['Stopping', 'busy'] : ['Testing', 'busy'];
+    }
+    const pill = $('state');
+    pill.textContent = words;
+    pill.className = 'pill ' + tone;
+    pill.dataset.state = ep.state || 'UNKNOWN';
+    pill.dataset.trigger = trigger || 'UNKNOWN';
+    $('endpoint-name').textContent = (ep.name || '') + (trigger ? ' · trigger ' + trigger.toLowerCase() : '');
+    $('reason').textContent = ep.reason || '';
+    $('reason').title = ep.reason || '';
+    $('stack').textContent = s.stack || '';
+    const q = s.queue || {};
+    $('q-visible').textContent = q.visible ?? '–';
+    $('q-inflight').textContent = q.inFlight ?? '–';
+    $('q-delayed').textContent = q.delayed ?? '–';
+    const dead = (s.deadLetterQueue || {}).messages;
+    $('q-dlq').textContent = dead ?? '–';
+    document.querySelector('.counter.dlq').classList.toggle('alert', dead > 0);
+    $('why').textContent = ep.why ? 'Controller: ' + ep.why + (ep.outcome && ep.outcome !== 'ok' ? ' (' + ep.outcome + ')' : '') : '';
+    $('observed').textContent = 'Controller saw this ' + ago(ep.observedAt) + '; queue read ' + ago(s.observedAt);
+    for (const p of state.pending.values()) {
+      p.reason.textContent = 'Waiting for its result: ' + (ep.reason || 'the endpoint is ' + words.toLowerCase());
+    }
+  }
+
+  async function refreshStatus() {
+    try {
+      showStatus(await api('/api/status'));
+    } catch (e) {
+      $('state').textContent = 'Unreachable';
+      $('reason').textContent = e.message;
+    }
+  }
+
+  async function control(action) {
+    const buttons = document.querySelectorAll('.controls button');
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      const answer = await api('/api/endpoint/' + action, { method: 'POST' });
+      toast('Controller (' + action + '): ' + (answer.why || answer.action || 'done'));
+      await refreshStatus();
+    } catch (e) {
+      toast(e.message, true);
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  }
+
+  // ---------------------------------------------------------------- results
+
+  function cardOf(item) {
+    const card = el('article', 'card' + (item.status === 'REJECTED' ? ' rejected' : ''));
+    card.dataset.key = item.key || item.id;
+    card.dataset.status = item.status;
+    const thumb = el('div', 'thumb');
+    if (item.key) {
+      const img = el('img');
+      img.alt = '';
+      img.loading = 'lazy';
+      img.addEventListener('error', () => thumb.classList.add('missing'));
+      img.src = thumbUrl(item.key);
+      thumb.append(img);
+    } else {
+      thumb.classList.add('missing');
+    }
+    thumb.append(el('span', 'badge', item.status === 'REJECTED' ? 'REJECTED' : item.topLabel || item.status));
+    const body = el('div', 'body');
+    const key = el('div', 'key', item.key || item.id);
+    key.title = item.key || item.id;
+    body.append(key);
+    if (item.status === 'REJECTED') {
+      body.append(el('p', 'reason-text', item.reason));
+    } else {
+      const labels = el('div', 'labels');
+      (item.labels || []).forEach((l, i) => {
+        const row = el('div', 'label' + (i === 0 ? ' first' : ''));
+        row.append(el('span', 'name', l.label));
+        const bar = el('span', 'bar');
+        const fill = el('i');
+        fill.style.width = Math.round(l.score * 100) + '%';
+        fill.style.background = 'hsl(' + hue(l.label) + ' 65% 52%)';
+        bar.append(fill);
+        row.append(bar, el('span', 'score', (l.score * 100).toFixed(1) + '%'));
+        labels.append(row);
+      });
+      body.append(labels);
+    }
+    const meta = el('div', 'meta');
+    const when = el('time', null, ago(item.classifiedAt));
+    when.dateTime = item.classifiedAt || '';
+    when.title = item.classifiedAt || '';
+    meta.append(when, el('span', null, item.attempts > 1 ? item.attempts + ' attempts' : ''));
+    body.append(meta);
+    card.append(thumb, body);
+    return card;
+  }
+
+  function idOf(item) {
+    return item.id + '\n' + item.version;
+  }
+
+  function render() {
+    const grid = $('grid');
+    const wanted = [...state.pending.values()].map((p) => p.element)
+      .concat(state.order.map((id) => state.cards.get(id).element));
+    wanted.forEach((node, i) => {
+      if (grid.children[i] !== node) grid.insertBefore(node, grid.children[i] || null);
+    });
+    while (grid.children.length > wanted.length) grid.lastChild.remove();
+    $('empty').hidden = wanted.length > 0;
+    $('more').hidden = !state.next;
+    $('count').textContent = state.order.length + (state.next ? '+' : '') + ' result' + (state.order.length === 1 ? '' : 's');
+  }
+
+  function remember(items) {
+    for (const item of items) {
+      if (item.topLabel && !state.labels.has(item.topLabel)) {
+        state.labels.add(item.topLabel);
+        const select = $('label');
+        const option = el('option', null, item.topLabel);
+        option.value = item.topLabel;
+        const after = [...select.options].slice(1).find((o) => o.value.localeCompare(item.topLabel) > 0);
+        select.insertBefore(option, after || null);
+      }
+      const pending = item.key && state.pending.get(item.key);
+      if (pending && Date.parse(item.classifiedAt) >= pending.since) state.pending.delete(item.key);
+    }
+  }
+
+  function query(next) {
+    const p = new URLSearchParams({ limit: String(PAGE) });
+    for (const [k, v] of Object.entries(state.filter)) if (v) p.set(k, v);
+    if (next) p.set('next', next);
+    return '/api/results?' + p.toString();
+  }
+
+  let generation = 0;
+
+  /** The first page again: new results join at the top, a changed filter starts over. */
+  async function refreshResults(reset) {
+    const mine = ++generation;
+    try {
+      const page = await api(query(null));
+      if (mine !== generation) return;
+      remember(page.results);
+      const paged = !reset && state.order.length > PAGE; // "load more" was used: keep what it loaded
+      if (reset) state.cards.clear();
+      if (!paged) state.next = page.next;
+      const firstIds = [];
+      let arrived = false;
+      for (const item of page.results) {
+        const id = idOf(item);
+        firstIds.push(id);
+        if (!state.cards.has(id)) {
+          state.cards.set(id, { item, element: cardOf(item) });
+          arrived = true;
+        }
+      }
+      if (arrived && !reset) ledgerSoon();
+      const rest = paged ? state.order.filter((id) => !firstIds.includes(id)) : [];
+      state.order = firstIds.concat(rest);
+      render();
+    } catch (e) {
+      toast(e.message, true);
+    }
+  }
+
+  async function loadMore() {
+    if (!state.next) return;
+    const mine = generation;
+    try {
+      const page = await api(query(state.next));
+      if (mine !== generation) return;
+      remember(page.results);
+      for (const item of page.results) {
+        const id = idOf(item);
+        if (!state.cards.has(id)) {
+          state.cards.set(id, { item, element: cardOf(item) });
+          state.order.push(id);
+        }
+      }
+      state.next = page.next;
+      render();
+    } catch (e) {
+      toast(e.message, true);
+    }
+  }
+
+  // ---------------------------------------------------------------- uploads
+
+  function waitingCard(key) {
+    const card = el('article', 'card waiting');
+    card.dataset.key = key;
+    card.dataset.status = 'WAITING';
+    const thumb = el('div', 'thumb');
+    const img = el('img');
+    img.alt = '';
+    img.addEventListener('error', () => thumb.classList.add('missing'));
+    img.src = thumbUrl(key);
+    thumb.append(img, el('span', 'badge', 'WAITING'));
+    const body = el('div', 'body');
+    const name = el('div', 'key', key);
+    name.title = key;
+    const reason = el('p', 'reason-text', 'Uploaded; waiting for its result');
+    body.append(name, reason);
+    card.append(thumb, body);
+    // A result written from this upload on (a few seconds of clock skew allowed) replaces the card.
+    return { element: card, reason, since: Date.now() - 5000 };
+  }
+
+  function upload(file) {
+    const row = el('li');
+    const name = el('span', 'file', file.name);
+    const status = el('span', 'state', 'uploading');
+    const progress = el('span', 'progress');
+    const fill = el('i');
+    progress.append(fill);
+    row.append(name, status, progress);
+    $('uploads').prepend(row);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/upload?key=' + encodeURIComponent(file.name));
+    xhr.setRequestHeader('X-Offhours-Token', token);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable) fill.style.width = Math.round((100 * e.loaded) / e.total) + '%';
+    });
+    xhr.addEventListener('load', () => {
+      if (xhr.status === 201) {
+        fill.style.width = '100%';
+        row.classList.add('done');
+        status.textContent = 'uploaded';
+        if (!state.pending.has(file.name)) state.pending.set(file.name, waitingCard(file.name));
+        if (state.lastStatus) showStatus(state.lastStatus);
+        render();
+      } else {
+        let message = xhr.status + ' ' + xhr.statusText;
+        try { message = JSON.parse(xhr.responseText).message || message; } catch (ignored) { /* not JSON */ }
+        row.classList.add('failed');
+        status.textContent = message;
+      }
+    });
+    xhr.addEventListener('error', () => {
+      row.classList.add('failed');
+      status.textContent = 'the page could not reach offhours ui';
+    });
+    xhr.send(file);
+  }
+
+  function wireUploads() {
+    const drop = $('drop');
+    ['dragenter', 'dragover'].forEach((type) => drop.addEventListener(type, (e) => {
+      e.preventDefault();
+      drop.classList.add('over');
+    }));
+    ['dragleave', 'drop'].forEach((type) => drop.addEventListener(type, () => drop.classList.remove('over')));
+    drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      [...e.dataTransfer.files].forEach(upload);
+    });
+    $('files').addEventListener('change', (e) => {
+      [...e.target.files].forEach(upload);
+      e.target.value = '';
+    });
+  }
+
+  // ---------------------------------------------------------------- the savings chart
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs, text) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+
+  function percent(p) {
+    // 99.96% reads 99.9%, not 100%: the endpoint did run.
+    return (p >= 99 && p < 100 ? (Math.floor(p * 10) / 10).toFixed(1) : String(Math.round(p))) + '%';
+  }
+
+  function shortDate(isoDate) {
+    return new Date(isoDate + 'T12:00:00').toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  }
+
+  function money(x) {
+    if (x === null || x === undefined || Number.isNaN(x)) return '–';
+    return x < 0.01 && x > 0 ? '$' + x.toFixed(4) : '$' + x.toFixed(2);
+  }
+
+  /** The chart's days (a week at least) and the sums from the day the stack came to exist. */
+  function recent(ledger) {
+    const all = ledger.days || [];
+    const since = ledger.since || (all.length ? all[0].date : null);
+    let first = all.findIndex((d) => d.date >= since);
+    if (first < 0) first = all.length - 1;
+    const days = all.slice(Math.min(first, Math.max(0, all.length - 7)));
+    const counted = all.slice(first);
+    const sum = (f) => counted.reduce((a, d) => a + f(d), 0);
+    const hours = sum((d) => d.endpointHours);
+    const always = sum((d) => d.alwaysOnHours);
+    const cost = sum((d) => d.costUsd);
+    const images = sum((d) => d.images);
+    return {
+      days,
+      since,
+      total: {
+        endpointHours: hours, alwaysOnHours: always, images, costUsd: cost,
+        costPerImageUsd: images ? cost / images : NaN, savedUsd: sum((d) => d.alwaysOnCostUsd) - cost,
+        savedPercent: always ? 100 * (1 - hours / always) : 0,
+      },
+    };
+  }
+
+  function showLedger(ledger) {
+    const chart = $('chart');
+    chart.replaceChildren();
+    const { days, since, total } = recent(ledger);
+    const W = 560, H = 170, top = 16, bottom = 26, left = 26;
+    const height = H - top - bottom;
+    const max = Math.max(24, ...days.map((d) => d.alwaysOnHours));
+    [0, 12, 24].forEach((h) => {
+      const y = top + height - (h / max) * height;
+      chart.append(svg('line', { x1: left, x2: W, y1: y, y2: y, class: 'grid-line' }));
+      chart.append(svg('text', { x: 0, y: y + 3, class: 'tick' }, h + 'h'));
+    });
+    const slot = (W - left) / Math.max(1, days.length);
+    const bar = Math.min(26, slot * 0.62);
+    days.forEach((d, i) => {
+      const x = left + i * slot + (slot - bar) / 2;
+      // A day before the stack existed has no always-on bar: nothing could have run then.
+      const hAlways = d.date >= since ? (d.alwaysOnHours / max) * height : 0;
+      const hOn = Math.max(d.endpointHours > 0 ? 1.5 : 0, (d.endpointHours / max) * height);
+      const group = svg('g');
+      group.append(svg('title', {}, d.date + ': endpoint on ' + d.endpointHours.toFixed(2) + ' h of '
+        + d.alwaysOnHours + ' h, ' + d.images + ' images, ' + money(d.costUsd) + ', per image '
+        + money(d.costPerImageUsd) + ', saved ' + percent(d.savedPercent)));
+      group.append(svg('rect', { x, y: top + height - hAlways, width: bar, height: hAlways, rx: 4, class: 'always' }));
+      group.append(svg('rect', { x, y: top + height - hOn, width: bar, height: hOn, rx: 4, class: 'on' }));
+      if (d.images > 0) {
+        group.append(svg('text', { x: x + bar / 2, y: top + height - hOn - 4, 'text-anchor': 'middle', class: 'images' },
+          d.images));
+      }
+      const label = shortDate(d.date);
+      if (days.length <= 14 || i % 2 === 0) {
+        group.append(svg('text', { x: x + bar / 2, y: H - 8, 'text-anchor': 'middle', class: 'tick' }, label));
+      }
+      chart.append(group);
+    });
+    $('saved').textContent = total.endpointHours > 0
+      ? percent(total.savedPercent) + ' saved vs always-on since ' + shortDate(since) + ' · ' + money(total.savedUsd)
+      : 'the endpoint has been off';
+    const hours = total.endpointHours || 0;
+    $('per-image').textContent = (total.images || 0) + ' images · ' + hours.toFixed(hours < 10 ? 2 : 1)
+      + ' endpoint-hours · ' + money(total.costPerImageUsd) + ' per image';
+  }
+
+  let ledgerTimer;
+  /** New results change today's images: the chart follows within a few seconds. */
+  function ledgerSoon() {
+    clearTimeout(ledgerTimer);
+    ledgerTimer = setTimeout(refreshLedger, 3000);
+  }
+
+  async function refreshLedger() {
+    try {
+      showLedger(await api('/api/ledger?days=14'));
+    } catch (e) {
+      $('per-image').textContent = e.message;
+    }
+  }
+
+  // ---------------------------------------------------------------- start
+
+  function wireFilters() {
+    let typing;
+    $('search').addEventListener('input', (e) => {
+      clearTimeout(typing);
+      typing = setTimeout(() => { state.filter.key = e.target.value.trim(); refreshResults(true); }, 250);
+    });
+    $('label').addEventListener('change', (e) => { state.filter.label = e.target.value; refreshResults(true); });
+    $('status').addEventListener('change', (e) => { state.filter.status = e.target.value; refreshResults(true); });
+    $('more').addEventListener('click', loadMore);
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    ['start', 'stop', 'auto'].forEach((a) => $(a).addEventListener('click', () => control(a)));
+    wireUploads();
+    wireFilters();
+    refreshStatus();
+    refreshResults(true);
+    refreshLedger();
+    setInterval(refreshStatus, 2500);
+    setInterval(() => refreshResults(false), 2500);
+    setInterval(refreshLedger, 30000);
+  });
+})();

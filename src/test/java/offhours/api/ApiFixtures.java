@@ -1,0 +1,57 @@
+package offhours.api;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import offhours.endpoint.Backlog;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.Decision;
+import offhours.endpoint.Ledger;
+import offhours.stack.StackSpec;
+
+/** An API configured as template.yaml configures it (Berlin, Mon-Fri 08:00-19:00), and stack observations. */
+final class ApiFixtures {
+
+  static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+
+  private ApiFixtures() {}
+
+  /** The API's environment with the template's defaults, overridden by {@code changes}. */
+  static Map<String, String> env(Map<String, String> changes) {
+    Map<String, String> env = new HashMap<>();
+    StackSpec.API_ENV.forEach((k, v) -> {
+      if (v != null) {
+        env.put(k, v);
+      }
+    });
+    env.putAll(Map.of("ENDPOINT_NAME", "offhours-endpoint-1a2b", "ENDPOINT_CONFIG_NAME", "offhours-config",
+        "MAPPING_UUID", "f0e1d2c3", "QUEUE_URL", "https://sqs.eu-central-1.amazonaws.com/123456789012/q",
+        "DLQ_URL", "https://sqs.eu-central-1.amazonaws.com/123456789012/dlq", "CONTROL_TABLE_NAME", "control",
+        "RESULTS_TABLE_NAME", "results", "BUCKET_NAME", "offhours-images-123456789012-1a2b",
+        "LABELS", String.join(",", StackSpec.DEFAULT_LABELS)));
+    env.putAll(changes);
+    return env;
+  }
+
+  static ApiConfig config(Map<String, String> changes) {
+    return ApiConfig.fromEnv(env(changes));
+  }
+
+  static ApiConfig config() {
+    return config(Map.of());
+  }
+
+  /** What the API would read at {@code at}: the controller's last decision (if any), its state, the queue. */
+  static StackObserver.Observed seen(Instant at, Decision decision, ControlState state, Backlog.Snapshot queue) {
+    LocalDate today = LocalDate.ofInstant(at, BERLIN);
+    return new StackObserver.Observed(at, Optional.ofNullable(decision), state, queue,
+        new Ledger.Day(today, 0, 0, 0, 0), BERLIN);
+  }
+
+  static StackObserver.Observed seen(Instant at) {
+    return seen(at, null, ControlState.INITIAL, Backlog.Snapshot.EMPTY);
+  }
+}

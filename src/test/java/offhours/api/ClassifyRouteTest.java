@@ -1,0 +1,228 @@
+package offhours.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import offhours.inference.InferenceClient;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelNotReadyException;
+import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
+
+/** POST /classify's answers for each thing InvokeEndpoint can do, with in-memory S3 and SageMaker Runtime. */
+class ClassifyRouteTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-28T09:00:00Z"); // a Saturday: the endpoint sleeps
+  private static final byte[] PNG = read("src/test/resources/images/chelsea.png");
+  private static final byte[] JPEG = read("src/test/resources/images/rocket.jpg");
+
+  private final List<PutObjectRequest> puts = new ArrayList<>();
+  private final List<byte[]> stored = new ArrayList<>();
+  private final List<InvokeEndpointRequest> invocations = new ArrayList<>();
+
+  @Test
+  void anAnsweringEndpointGivesTheLabelsNow() {
+    ApiResponse response = post(PNG, r -> answer("[0.02, 0.01, 0.9, 0.02, 0.05]"));
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode body = json(response);
+    assertThat(JsonText.string(body, "state")).isEqualTo("CLASSIFIED");
+    assertThat(JsonText.string(body, "topLabel")).isEqualTo("Neutral");
+    assertThat(body.asObject().get("labels").asArray()).hasSize(3);
+    assertThat(invocations).singleElement().satisfies(i -> {
+      assertThat(i.endpointName()).isEqualTo("offhours-endpoint-1a2b");
+      assertThat(i.contentType()).isEqualTo("application/x-image");
+      assertThat(i.overrideConfiguration().get().apiCallTimeout()).contains(Duration.ofSeconds(20));
+    });
+    assertThat(puts).as("nothing stored when the endpoint answered").isEmpty();
+  }
+
+  @Test
+  void anAbsentEndpointQueuesTheImageAndSaysWhereAndWhenItsResultWillBe() {
+    ApiResponse response = post(JPEG, r -> {
+      throw service(400, "ValidationError", "Endpoint offhours-endpoint-1a2b of account 123456789012 not found.");
+    });
+
+    assertThat(response.status()).isEqualTo(202);
+    JsonNode body = json(response);
+    String key = JsonText.string(body, "key");
+    assertThat(key).matches("api/2026-11-28/[0-9a-f-]{36}\\.jpg");
+    assertThat(JsonText.string(body, "result"))
+        .isEqualTo("https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/results/" + key);
+    assertThat(response.headers()).containsEntry("location", "/results/" + key);
+    assertThat(JsonText.string(body, "startsAt")).isEqualTo("2026-11-30T07:00:00Z");
+    assertThat(JsonText.string(body, "expectedAt")).isEqualTo("2026-11-30T07:20:00Z");
+    assertThat(JsonText.string(body, "reason")).startsWith("the endpoint cannot answer now (endpoint unavailable"
+        + " (ValidationError): Endpoint offhours-endpoint-1a2b of account 123456789012 not found.); the image waits in"
+        + " the queue: the endpoint is off outside working hours");
+    assertThat(puts).singleElement().satisfies(p -> {
+      assertThat(p.bucket()).isEqualTo("offhours-images-123456789012-1a2b");
+      assertThat(p.key()).isEqualTo(key);
+      assertThat(p.contentType()).isEqualTo("image/jpeg");
+    });
+    assertThat(stored).singleElement().isEqualTo(JPEG);
+  }
+
+  @Test
+  void aWakingThrottledOrUnreachableEndpointIsNeverAServerError() {
+    for (Function<InvokeEndpointRequest, InvokeEndpointResponse> failure : List.<Function<InvokeEndpointRequest,
+        InvokeEndpointResponse>>of(
+        r -> {
+          throw ModelNotReadyException.builder().statusCode(429).message("model not ready").build();
+        },
+        r -> {
+          throw service(429, "ThrottlingException", "Rate exceeded");
+        },
+        r -> {
+          throw service(503, "ServiceUnavailable", "try later");
+        },
+        r -> {
+          throw SdkClientException.create("Unable to execute HTTP request: Read timed out");
+        })) {
+      assertThat(post(PNG, failure).status()).isEqualTo(202);
+    }
+    assertThat(puts).hasSize(4).allSatisfy(p -> assertThat(p.key()).startsWith("api/").endsWith(".png"));
+  }
+
+  @Test
+  void anImageTheModelCannotReadIsUnprocessableAndACrashIsABadGateway() {
+    ApiResponse unreadable = post(JPEG, r -> {
+      throw modelError(400, "image file is truncated");
+    });
+    assertThat(unreadable.status()).isEqualTo(422);
+    assertThat(JsonText.string(json(unreadable), "message"))
+        .isEqualTo("the model could not read the image: image file is truncated");
+
+    ApiResponse crash = post(JPEG, r -> {
+      throw modelError(500, "CUDA out of memory");
+    });
+    assertThat(crash.status()).isEqualTo(502);
+    assertThat(JsonText.string(json(crash), "message")).contains("CUDA out of memory");
+    assertThat(puts).isEmpty();
+  }
+
+  @Test
+  void anAnswerThatDoesNotFitTheLabelsIsABadGatewayThatSaysSo() {
+    ApiResponse response = post(PNG, r -> answer("[0.5, 0.5]"));
+
+    assertThat(response.status()).isEqualTo(502);
+    assertThat(JsonText.string(json(response), "message")).isEqualTo("the endpoint's answer does not fit the"
+        + " model's settings: the endpoint returned 2 scores but 5 labels are configured (LABELS)");
+  }
+
+  @Test
+  void emptyTooLargeAndNonImageBodiesAreRefusedBeforeTheEndpoint() {
+    ApiResponse empty = post(new byte[0], r -> answer("[]"));
+    assertThat(empty.status()).isEqualTo(400);
+
+    byte[] big = new byte[4_706_305];
+    System.arraycopy(PNG, 0, big, 0, PNG.length);
+    ApiResponse tooLarge = post(big, r -> answer("[]"));
+    assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(JsonText.string(json(tooLarge), "message")).startsWith("the image is 4706305 bytes; POST /classify"
+        + " accepts at most 4706304 bytes");
+
+    ApiResponse gif = post("GIF89a...".getBytes(StandardCharsets.US_ASCII), r -> answer("[]"));
+    assertThat(gif.status()).isEqualTo(415);
+    assertThat(JsonText.string(json(gif), "message"))
+        .isEqualTo("the body looks like GIF; offhours classifies JPEG and PNG images");
+    assertThat(invocations).isEmpty();
+  }
+
+  private ApiResponse post(byte[] body, Function<InvokeEndpointRequest, InvokeEndpointResponse> endpoint) {
+    SageMakerRuntimeClient runtime = new SageMakerRuntimeClient() {
+      @Override
+      public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
+        invocations.add(request);
+        return endpoint.apply(request);
+      }
+
+      @Override
+      public String serviceName() {
+        return "sagemaker";
+      }
+
+      @Override
+      public void close() {}
+    };
+    S3Client s3 = new S3Client() {
+      @Override
+      public PutObjectResponse putObject(PutObjectRequest request, RequestBody content) {
+        puts.add(request);
+        try (var in = content.contentStreamProvider().newStream()) {
+          stored.add(in.readAllBytes());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        return PutObjectResponse.builder().eTag("\"e\"").build();
+      }
+
+      @Override
+      public String serviceName() {
+        return "s3";
+      }
+
+      @Override
+      public void close() {}
+    };
+    ApiConfig config = ApiFixtures.config();
+    ClassifyRoute route = new ClassifyRoute(config, s3,
+        new InferenceClient(runtime, config.controller().endpointName(), config.controller().model()),
+        () -> ApiFixtures.seen(NOW), Clock.fixed(NOW, ZoneOffset.UTC));
+    return route.handle(new ApiRequest("POST", "/classify", "POST /classify", Map.of(), Map.of(),
+        Map.of("host", "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com", "x-forwarded-proto", "https"), body,
+        "req-1"));
+  }
+
+  private static InvokeEndpointResponse answer(String json) {
+    return InvokeEndpointResponse.builder().contentType("application/json").body(SdkBytes.fromUtf8String(json)).build();
+  }
+
+  private static SageMakerRuntimeException service(int status, String code, String message) {
+    return (SageMakerRuntimeException) SageMakerRuntimeException.builder().statusCode(status)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("SageMaker Runtime")
+            .build()).message(message).build();
+  }
+
+  private static ModelErrorException modelError(int original, String message) {
+    return (ModelErrorException) ModelErrorException.builder().statusCode(424).originalStatusCode(original)
+        .originalMessage(message).awsErrorDetails(AwsErrorDetails.builder().errorCode("ModelError")
+            .errorMessage("Received error (" + original + ") from primary with message \"" + message + "\"").build())
+        .build();
+  }
+
+  private static JsonNode json(ApiResponse response) {
+    return JsonText.parse(response.body().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] read(String path) {
+    try {
+      return Files.readAllBytes(Path.of(path));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

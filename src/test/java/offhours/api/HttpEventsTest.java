@@ -1,0 +1,89 @@
+package offhours.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+class HttpEventsTest {
+
+  private static byte[] fixture(String name) throws IOException {
+    return Files.readAllBytes(Path.of("events", name));
+  }
+
+  @Test
+  void readsApiGatewaysGetEventWithTheDecodedGreedyKey() throws IOException {
+    ApiRequest request = HttpEvents.read(fixture("api-get-result.json"));
+
+    assertThat(request.method()).isEqualTo("GET");
+    assertThat(request.routeKey()).isEqualTo("GET /results/{key+}");
+    assertThat(request.pathParameters()).containsExactly(Map.entry("key", "holiday photos/café au lait + 100%.png"));
+    assertThat(request.header("Host")).isEqualTo("a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com");
+    assertThat(request.requestId()).isEqualTo("P3xQ4j1sFiAEJ3w=");
+    assertThat(request.body()).isEmpty();
+  }
+
+  @Test
+  void aBase64BodyIsDecodedToTheImagesBytes() throws IOException {
+    ApiRequest request = HttpEvents.read(fixture("api-post-classify.json"));
+
+    assertThat(request.routeKey()).isEqualTo("POST /classify");
+    assertThat(request.body()).hasSize(70).startsWith(0x89, 'P', 'N', 'G');
+  }
+
+  @Test
+  void aDefaultRouteIsMatchedHereAsApiGatewayWouldHave() throws IOException {
+    String event = new String(fixture("api-get-result.json"), StandardCharsets.UTF_8)
+        .replace("\"routeKey\": \"GET /results/{key+}\",\n  \"rawPath\"", "\"routeKey\": \"$default\",\n  \"rawPath\"")
+        .replace("\"pathParameters\": {\n    \"key\": \"holiday photos/café au lait + 100%.png\"\n  },", "");
+
+    ApiRequest request = HttpEvents.read(event.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(request.routeKey()).isEqualTo("GET /results/{key+}");
+    assertThat(request.pathParameters()).containsEntry("key", "holiday photos/café au lait + 100%.png");
+  }
+
+  @Test
+  void anEventOfAnotherFormatIsRefused() {
+    assertThatThrownBy(() -> HttpEvents.read("{\"httpMethod\":\"GET\",\"path\":\"/status\"}".getBytes()))
+        .hasMessage("not an API Gateway payload format 2.0 event (\"version\": \"2.0\")");
+  }
+
+  @Test
+  void theLocalFrontsEventReadsBackAsTheSameRequest() {
+    byte[] png = Base64.getDecoder().decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    byte[] event = HttpEvents.request("POST", "/classify", "a=1&a=2&label=caf%C3%A9+noir",
+        Map.of("Host", List.of("127.0.0.1:8080"), "Content-Type", List.of("image/png")), png, "req-1",
+        Instant.parse("2026-11-25T10:15:01Z"), "127.0.0.1");
+
+    JsonNode root = JsonText.parse(event);
+    assertThat(root.asObject().get("isBase64Encoded").asBoolean()).isTrue();
+    assertThat(JsonText.string(root.asObject().get("requestContext"), "time")).isEqualTo("25/Nov/2026:10:15:01 +0000");
+    ApiRequest request = HttpEvents.read(event);
+    assertThat(request.routeKey()).isEqualTo("POST /classify");
+    assertThat(request.body()).isEqualTo(png);
+    assertThat(request.query()).containsEntry("a", "1,2").containsEntry("label", "café noir");
+    assertThat(request.header("host")).isEqualTo("127.0.0.1:8080");
+  }
+
+  @Test
+  void aResponseIsWrittenInFormatTwoAndReadBack() {
+    byte[] event = HttpEvents.write(ApiResponse.error(413, "too <big>"));
+
+    HttpEvents.Reply reply = HttpEvents.response(event);
+
+    assertThat(reply.status()).isEqualTo(413);
+    assertThat(reply.headers()).containsEntry("content-type", "application/json; charset=utf-8")
+        .containsEntry("x-content-type-options", "nosniff");
+    assertThat(new String(reply.body(), StandardCharsets.UTF_8)).isEqualTo("{\"message\":\"too \\u003cbig\\u003e\"}");
+  }
+}

@@ -1,0 +1,305 @@
+// Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test installs or locates
+// them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER), moto_server, Maven (scripts/offhours builds the
+// project if needed) and node/npm for the first conversion of the default model into the shared cache.
+package offhours.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import offhours.cache.CacheDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.remote.RemoteWebDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * What a user does with {@code scripts/offhours ui} on the local stack, in a real browser: opens the printed address,
+ * uploads images through the file chooser and by drag and drop, waits for their labels, filters by label, status and
+ * key, reads a rejected upload's reason, sees a key made of markup as text, and stops the endpoint from the page.
+ * Screenshots go to target/ui-*.png.
+ */
+class UiBrowserIT {
+
+  private static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final Path DEMO = ROOT.resolve("src/demo/images");
+  private static final String XSS_KEY = "<img src=x onerror=alert(1)>.png";
+  private static final Duration DEADLINE = Duration.ofSeconds(150);
+
+  private ChromeDriverService driverService;
+
+  @TempDir Path cache;
+  @TempDir Path files;
+
+  @Test
+  void uploadWaitFilterReadAReasonAndStopTheEndpointFromThePage() throws Exception {
+    Path sharedModels = Files.createDirectories(
+        CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home"))).resolve("models"));
+    Files.createSymbolicLink(cache.resolve("models"), sharedModels);
+    List<Path> chosen = List.of(copy("chelsea.png", "chelsea.png"), copy("rocket.jpg", "rocket.jpg"),
+        copy("horse.png", XSS_KEY), copy("notes, not a photo.png", "notes, not a photo.png"),
+        copy("notes, not a photo.png", "notes.txt"));
+
+    Run start = offhours(List.of("local", "start"));
+    assertThat(start.code()).as("offhours local start:\n%s", start.output()).isZero();
+    Path tokenFile = cache.resolve("local/api-token");
+    assertThat(Files.getPosixFilePermissions(tokenFile)).as("the API token file: the user's alone")
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    String apiLine = start.output().lines().filter(l -> l.startsWith("for the HTTP API: ")).findFirst()
+        .orElseThrow(() -> new AssertionError("local start printed no line for the HTTP API:\n" + start.output()))
+        .substring("for the HTTP API: ".length());
+    Run status = bash(apiLine);
+    assertThat(status.code()).as("the printed line: %s\n%s", apiLine, status.output()).isZero();
+    assertThat(status.output()).as("GET /status through the printed line").startsWith("{\"observedAt\":");
+    Process ui = null;
+    WebDriver browser = null;
+    try {
+      ProcessBuilder command = new ProcessBuilder(ROOT.resolve("scripts/offhours").toString(), "ui")
+          .directory(ROOT.toFile()).redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+      command.environment().put("OFFHOURS_CACHE", cache.toString());
+      ui = command.start();
+      String url = printedAddress(ui);
+      assertThat(url).matches("http://127\\.0\\.0\\.1:[0-9]+/\\?token=[0-9a-f]{48}");
+
+      browser = chromium();
+      browser.manage().window().setSize(new Dimension(1440, 1100));
+      browser.get(url);
+      WebDriver page = browser;
+      await(page, "the page's first status", d -> !state(d).equals("UNKNOWN"));
+      // A fresh local stack may already be waking: S3's test event is a message in the queue, and local mode wakes
+      // the endpoint for one waiting message. A manual start makes the state certain.
+      page.findElement(By.id("start")).click();
+      await(page, "the manual start recorded by the controller",
+          d -> d.findElement(By.id("reason")).getText().startsWith("manual start"));
+      page.findElement(By.id("files")).sendKeys(String.join("\n", chosen.stream().map(Path::toString).toList()));
+      dropFile(page, "coffee.png", Files.readAllBytes(DEMO.resolve("coffee.png")));
+      await(page, "five uploads listed as uploaded and one refused",
+          d -> d.findElements(By.cssSelector("#uploads li.done")).size() == 5
+              && d.findElements(By.cssSelector("#uploads li.failed")).size() == 1);
+      assertThat(page.findElement(By.cssSelector("#uploads li.failed")).getText())
+          .contains("notes.txt").contains("would never get a result");
+      screenshot(page, "ui-uploading.png");
+
+      List<String> keys = List.of("chelsea.png", "rocket.jpg", XSS_KEY, "notes, not a photo.png", "coffee.png");
+      await(page, "a result on the page for each upload", d -> keys.stream()
+          .allMatch(k -> card(d, k) != null && !card(d, k).getAttribute("data-status").equals("WAITING")));
+      assertThat(alertShown(page)).as("an alert: the markup key ran as HTML").isFalse();
+      assertThat(page.findElements(By.cssSelector("img[src='x']"))).as("an <img src=x> made from a key").isEmpty();
+      WebElement markup = card(page, XSS_KEY);
+      assertThat(markup.findElement(By.className("key")).getText()).isEqualTo(XSS_KEY);
+      assertThat(markup.getAttribute("data-status")).isEqualTo("CLASSIFIED");
+
+      WebElement rejected = card(page, "notes, not a photo.png");
+      assertThat(rejected.getAttribute("data-status")).isEqualTo("REJECTED");
+      assertThat(rejected.findElement(By.className("reason-text")).getText())
+          .startsWith("unsupported format").contains("looks like text");
+
+      WebElement cat = card(page, "chelsea.png");
+      String label = cat.findElement(By.cssSelector(".label.first .name")).getText();
+      assertThat(cat.findElements(By.cssSelector(".label"))).hasSize(3);
+      assertThat(cat.findElement(By.cssSelector(".thumb img")).getAttribute("naturalWidth")).isNotEqualTo("0");
+      await(page, "the endpoint serving (the manual start keeps it on)", d -> state(d).equals("IN_SERVICE")
+          && "ENABLED".equals(d.findElement(By.id("state")).getAttribute("data-trigger")));
+      assertThat(page.findElement(By.id("state")).getText()).isEqualTo("Serving");
+      await(page, "today's images in the savings chart", d -> d.findElement(By.id("per-image")).getText()
+          .startsWith("4 images"));
+      screenshot(page, "ui.png");
+
+      new Select(page.findElement(By.id("label"))).selectByValue(label);
+      await(page, "only " + label + " results", d -> cards(d).stream()
+          .allMatch(c -> c.findElement(By.className("badge")).getText().equals(label)) && !cards(d).isEmpty());
+      assertThat(cards(page)).extracting(c -> c.getAttribute("data-key")).contains("chelsea.png")
+          .doesNotContain("notes, not a photo.png");
+      new Select(page.findElement(By.id("label"))).selectByValue("");
+
+      new Select(page.findElement(By.id("status"))).selectByValue("REJECTED");
+      await(page, "only the rejected upload", d -> cards(d).size() == 1
+          && "REJECTED".equals(cards(d).getFirst().getAttribute("data-status")));
+      new Select(page.findElement(By.id("status"))).selectByValue("");
+
+      page.findElement(By.id("search")).sendKeys("rock");
+      await(page, "the search for 'rock'", d -> cards(d).size() == 1
+          && "rocket.jpg".equals(cards(d).getFirst().getAttribute("data-key")));
+      page.findElement(By.id("search")).clear();
+      page.findElement(By.id("search")).sendKeys(" ");
+
+      assertThat(page.findElements(By.cssSelector("#chart rect.on"))).as("a bar of endpoint time today").isNotEmpty();
+      page.findElement(By.id("stop")).click();
+      await(page, "the endpoint stopped from the page", d -> state(d).equals("ABSENT"));
+      assertThat(page.findElement(By.id("state")).getText()).isEqualTo("Off");
+      assertThat(page.findElement(By.id("reason")).getText()).startsWith("manual stop");
+      screenshot(page, "ui-stopped.png");
+      assertThat(alertShown(page)).isFalse();
+      assertThat(offhours(List.of("local", "stop")).code()).isZero();
+      assertThat(tokenFile).as("the API token after local stop").doesNotExist();
+    } finally {
+      if (browser != null) {
+        browser.quit();
+      }
+      if (driverService != null) {
+        driverService.stop();
+      }
+      if (ui != null) {
+        ui.destroy();
+        ui.waitFor(30, TimeUnit.SECONDS);
+      }
+      offhours(List.of("local", "stop"));
+      Files.deleteIfExists(cache.resolve("models"));
+    }
+  }
+
+  private Path copy(String demo, String as) throws IOException {
+    return Files.copy(DEMO.resolve(demo), files.resolve(as), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Drops a file on the drop zone as a browser does: a DataTransfer holding a File, in a drop event. */
+  private static void dropFile(WebDriver page, String name, byte[] bytes) {
+    ((org.openqa.selenium.JavascriptExecutor) page).executeScript("""
+        const bytes = Uint8Array.from(atob(arguments[1]), c => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], arguments[0], {type: 'image/png'}));
+        const zone = document.getElementById('drop');
+        zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        """, name, Base64.getEncoder().encodeToString(bytes));
+  }
+
+  private WebDriver chromium() {
+    String binary = System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium");
+    String driver = System.getenv().getOrDefault("OFFHOURS_CHROMEDRIVER", "/usr/bin/chromedriver");
+    if (!Files.isExecutable(Path.of(binary)) || !Files.isExecutable(Path.of(driver))) {
+      fail("headless Chromium (" + binary + ") and ChromeDriver (" + driver + ") are needed: run scripts/test, which"
+          + " installs or locates them, or install Debian's chromium and chromium-driver");
+    }
+    ChromeOptions options = new ChromeOptions().setBinary(binary).addArguments("--headless", "--no-sandbox",
+        "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--user-data-dir=" + files.resolve("chromium-profile"));
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(driver).toFile())
+        .usingAnyFreePort().build();
+    try {
+      service.start();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    // Plain WebDriver over chromedriver's HTTP port: ChromeDriver would also open a DevTools websocket, which this
+    // test does not need (and which waits minutes for a timeout where it cannot connect).
+    driverService = service;
+    return new RemoteWebDriver(service.getUrl(), options);
+  }
+
+  private static String state(WebDriver page) {
+    return page.findElement(By.id("state")).getAttribute("data-state");
+  }
+
+  private static List<WebElement> cards(WebDriver page) {
+    return page.findElements(By.cssSelector("#grid .card"));
+  }
+
+  /** The card of {@code key}, found by its data attribute's value (compared in Java: keys may hold any character). */
+  private static WebElement card(WebDriver page, String key) {
+    return cards(page).stream().filter(c -> key.equals(c.getAttribute("data-key"))).findFirst().orElse(null);
+  }
+
+  private static boolean alertShown(WebDriver page) {
+    try {
+      page.switchTo().alert();
+      return true;
+    } catch (NoAlertPresentException e) {
+      return false;
+    }
+  }
+
+  private static void await(WebDriver page, String what, java.util.function.Function<WebDriver, Boolean> condition) {
+    try {
+      new WebDriverWait(page, DEADLINE, Duration.ofMillis(250))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class).withMessage(what).until(condition);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      screenshot(page, "ui-failure.png");
+      throw new AssertionError("gave up waiting for " + what + "; the page shows: "
+          + page.findElement(By.tagName("body")).getText(), e);
+    }
+  }
+
+  private static void screenshot(WebDriver page, String name) {
+    try {
+      Path file = ((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath();
+      Files.createDirectories(ROOT.resolve("target"));
+      Files.copy(file, ROOT.resolve("target").resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The address 'offhours ui' prints on its first line, read as it runs. */
+  private static String printedAddress(Process ui) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(ui.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+      StringBuilder seen = new StringBuilder();
+      try {
+        for (String l; (l = out.readLine()) != null; ) {
+          seen.append(l).append('\n');
+          int at = l.indexOf("http://127.0.0.1:");
+          if (l.startsWith("offhours ui for ") && at >= 0) {
+            return l.substring(at).strip();
+          }
+        }
+      } catch (IOException e) {
+        seen.append(e);
+      }
+      throw new IllegalStateException("offhours ui printed no address:\n" + seen);
+    });
+    String url = line.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    CompletableFuture.runAsync(() -> out.lines().forEach(l -> { })); // keep draining its output
+    return url;
+  }
+
+  private record Run(int code, String output) {}
+
+  private Run bash(String line) throws Exception {
+    return run(List.of("bash", "-c", line));
+  }
+
+  private Run offhours(List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
+    command.addAll(args);
+    return run(command);
+  }
+
+  private Run run(List<String> command) throws Exception {
+    Path out = Files.createTempFile(files, "offhours", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().putAll(Map.of("OFFHOURS_CACHE", cache.toString()));
+    Process process = pb.start();
+    if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail(String.join(" ", command) + " did not finish within " + DEADLINE + ":\n" + Files.readString(out));
+    }
+    return new Run(process.exitValue(), Files.readString(out));
+  }
+}

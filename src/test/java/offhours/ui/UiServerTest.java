@@ -1,0 +1,193 @@
+package offhours.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import offhours.api.ResultsQuery;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Who may use the page, what GET may never do, and what reaches the browser, with data held in memory. */
+class UiServerTest {
+
+  private static final String XSS_KEY = "<img src=x onerror=alert(1)>.png";
+
+  private final List<String> actions = new ArrayList<>();
+  private final Map<String, byte[]> uploads = new LinkedHashMap<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private UiServer server;
+  private String token;
+  private URI base;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = UiServer.start(new Memory(), 0);
+    URI url = server.url();
+    token = url.getQuery().substring("token=".length());
+    base = URI.create("http://" + url.getAuthority());
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void thePrintedAddressCarriesALongRandomTokenOn127001() throws Exception {
+    assertThat(server.url().getHost()).isEqualTo("127.0.0.1");
+    assertThat(token).matches("[0-9a-f]{48}");
+    try (UiServer other = UiServer.start(new Memory(), 0)) {
+      assertThat(other.url().getQuery()).isNotEqualTo(server.url().getQuery());
+    }
+  }
+
+  @Test
+  void thePageNeedsItsTokenAndComesWithAStrictContentSecurityPolicy() throws Exception {
+    assertThat(get("/", Map.of()).statusCode()).isEqualTo(401);
+    assertThat(get("/?token=" + "0".repeat(48), Map.of()).statusCode()).isEqualTo(401);
+
+    HttpResponse<String> page = get("/?token=" + token, Map.of());
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("content-security-policy")).contains("default-src 'none'; script-src 'self';"
+        + " style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none';"
+        + " frame-ancestors 'none'");
+    assertThat(page.headers().firstValue("x-content-type-options")).contains("nosniff");
+    assertThat(page.headers().firstValue("x-frame-options")).contains("DENY");
+    assertThat(page.headers().firstValue("referrer-policy")).contains("no-referrer");
+    assertThat(page.body()).contains("<script src=\"/assets/app.js\" defer></script>")
+        .doesNotContain("<script>", " on" + "click=", "http://", "https://");
+  }
+
+  @Test
+  void assetsAreServedFromTheJarWithoutNetworkReferences() throws Exception {
+    for (String asset : List.of("/assets/app.js", "/assets/app.css", "/assets/icon.svg")) {
+      HttpResponse<String> response = get(asset, Map.of());
+      assertThat(response.statusCode()).as(asset).isEqualTo(200);
+      assertThat(response.body()).as(asset).doesNotContain("https://", "//fonts.", "//cdn").doesNotContain("eval(");
+    }
+    assertThat(get("/assets/app.js", Map.of()).body()).doesNotContain("innerHTML", "insertAdjacentHTML",
+        "document.write");
+  }
+
+  @Test
+  void untrustedKeysLeaveAsHtmlSafeJson() throws Exception {
+    HttpResponse<String> results = get("/api/results", Map.of(UiServer.TOKEN_HEADER, token));
+
+    assertThat(results.statusCode()).isEqualTo(200);
+    assertThat(results.headers().firstValue("content-type")).contains("application/json; charset=utf-8");
+    assertThat(results.body()).contains("\\u003cimg src=x onerror=alert(1)\\u003e.png").doesNotContain("<img");
+  }
+
+  @Test
+  void aForeignHostOrOriginIsRefusedEvenWithTheToken() throws Exception {
+    assertThat(rawStatusLine("evil.example:" + base.getPort(), "/api/status?token=" + token)).contains(" 403 ");
+    assertThat(rawStatusLine(base.getAuthority(), "/api/status?token=" + token)).contains(" 200 ");
+    assertThat(post("/api/endpoint/stop", Map.of(UiServer.TOKEN_HEADER, token, "Origin", "https://evil.example"))
+        .statusCode()).isEqualTo(403);
+    assertThat(actions).isEmpty();
+  }
+
+  @Test
+  void getNeverChangesAnythingAndPostsNeedTheTokenHeader() throws Exception {
+    assertThat(get("/api/endpoint/stop?token=" + token, Map.of()).statusCode()).isEqualTo(405);
+    assertThat(get("/api/upload?key=a.png&token=" + token, Map.of()).statusCode()).isEqualTo(405);
+    assertThat(post("/api/endpoint/stop?token=" + token, Map.of()).statusCode())
+        .as("a token in the query of a POST (a cross-site form could send that)").isEqualTo(401);
+    assertThat(actions).isEmpty();
+    assertThat(uploads).isEmpty();
+
+    assertThat(post("/api/endpoint/stop", Map.of(UiServer.TOKEN_HEADER, token, "Origin", base.toString()))
+        .statusCode()).isEqualTo(200);
+    assertThat(actions).containsExactly("stop");
+  }
+
+  @Test
+  void uploadsKeepTheirNameAndRefuseKeysS3WouldNotTakeAsTyped() throws Exception {
+    String key = java.net.URLEncoder.encode(XSS_KEY, StandardCharsets.UTF_8);
+    assertThat(post("/api/upload?key=" + key, Map.of(UiServer.TOKEN_HEADER, token)).statusCode()).isEqualTo(201);
+    assertThat(uploads).containsOnlyKeys(XSS_KEY);
+
+    HttpResponse<String> control = post("/api/upload?key=a%0Ab.png", Map.of(UiServer.TOKEN_HEADER, token));
+    assertThat(control.statusCode()).isEqualTo(400);
+    assertThat(control.body()).isEqualTo("{\"message\":\"an object key here may not contain control characters\"}");
+  }
+
+  private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0x89, 'P', 'N', 'G'}));
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A request sent by hand, so that the Host header can be anyone's. */
+  private String rawStatusLine(String host, String path) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    }
+  }
+
+  /** The page's data in memory: one result whose key is markup. */
+  private final class Memory implements UiData {
+    @Override
+    public Map<String, Object> status() {
+      return Map.of("endpoint", Map.of("state", "ABSENT"));
+    }
+
+    @Override
+    public Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("key", XSS_KEY);
+      result.put("status", "REJECTED");
+      result.put("reason", "unsupported format: <script>alert(2)</script>");
+      Map<String, Object> page = new LinkedHashMap<>();
+      page.put("results", List.of(result));
+      page.put("next", null);
+      return page;
+    }
+
+    @Override
+    public Map<String, Object> ledger(int days) {
+      return Map.of("days", List.of());
+    }
+
+    @Override
+    public Thumbnail thumbnail(String key) throws UiException {
+      throw new UiException(404, "no object " + key);
+    }
+
+    @Override
+    public void upload(String key, byte[] bytes) {
+      uploads.put(key, bytes);
+    }
+
+    @Override
+    public Map<String, Object> control(String action) {
+      actions.add(action);
+      return Map.of("action", "DISABLE_MAPPING");
+    }
+  }
+}
