@@ -32,6 +32,7 @@ final class ApiFixtures {
         "DLQ_URL", "https://sqs.eu-central-1.amazonaws.com/123456789012/dlq", "CONTROL_TABLE_NAME", "control",
         "RESULTS_TABLE_NAME", "results", "BUCKET_NAME", "offhours-images-123456789012-1a2b",
         "LABELS", String.join(",", StackSpec.DEFAULT_LABELS)));
+    env.put("STACK_ID", "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1a2b3c4d-guid");
     env.putAll(changes);
     return env;
   }

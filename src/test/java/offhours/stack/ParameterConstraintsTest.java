@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import offhours.api.ApiConfig;
 import offhours.classify.ClassifyConfig;
 import offhours.endpoint.CleanupConfig;
 import offhours.endpoint.ControllerConfig;
@@ -115,6 +116,8 @@ class ParameterConstraintsTest {
     c.put("AlarmTopicArn", List.of("", "arn:aws:sns:us-east-1:123456789012:team-alerts",
         "arn:aws-cn:sns:cn-north-1:123456789012:t", "arn:aws:sns:us-east-1:123456789012:t.fifo",
         "arn:aws:sqs:us-east-1:123456789012:q", "team-alerts", "arn:aws:sns:us-east-1:1234:t"));
+    c.put("ApiRateLimit", INTEGERS);
+    c.put("ApiBurstLimit", INTEGERS);
     c.put("OldestMessageAlarmSeconds", List.of("300", "172800", "1209600", "299", "1209601", "3600.5", "1e5", "-1", "0",
         "", "abc"));
     return c;
@@ -159,6 +162,10 @@ class ParameterConstraintsTest {
           && !parts[5].endsWith(".fifo"));
       return ok ? null : "CloudWatch alarms publish to a standard SNS topic's ARN";
     });
+    // API Gateway's route throttling: a rate (requests per second, a double) and a burst (a whole number), both
+    // positive here: 0 would refuse every request.
+    c.put("ApiRateLimit", s -> refusedBy(() -> positiveWholeNumber(s.parameters().get("ApiRateLimit"))));
+    c.put("ApiBurstLimit", s -> refusedBy(() -> positiveWholeNumber(s.parameters().get("ApiBurstLimit"))));
     c.put("OldestMessageAlarmSeconds", s -> refusedBy(() -> {
       double seconds = Double.parseDouble(s.parameters().get("OldestMessageAlarmSeconds"));
       if (!(seconds >= 60 && seconds <= StackSpec.Queue.MAX_RETENTION_SECONDS)) {
@@ -166,6 +173,12 @@ class ParameterConstraintsTest {
       }
     }));
     return c;
+  }
+
+  private static void positiveWholeNumber(String value) {
+    if (!value.matches("[1-9][0-9]*") || Long.parseLong(value) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("API Gateway's throttling takes a positive whole number, got '" + value + "'");
+    }
   }
 
   /** What the functions read at init, from their environment as the template sets it; null when all accept it. */
@@ -179,7 +192,11 @@ class ParameterConstraintsTest {
       return "ControllerConfig: " + controller;
     }
     String cleanup = refusedBy(() -> CleanupConfig.fromEnvironment(stack.environment("EndpointCleanupFunction")));
-    return cleanup == null ? null : "CleanupConfig: " + cleanup;
+    if (cleanup != null) {
+      return "CleanupConfig: " + cleanup;
+    }
+    String api = refusedBy(() -> ApiConfig.fromEnv(stack.environment("ApiFunction")));
+    return api == null ? null : "ApiConfig: " + api;
   }
 
   /** The SageMaker role may read exactly the artifact the Model names. */
