@@ -87,6 +87,7 @@ class ApiPackageIT {
       env.putAll(Map.of("ENDPOINT_NAME", "offhours-endpoint", "ENDPOINT_CONFIG_NAME", "c", "MAPPING_UUID", "m",
           "QUEUE_URL", queue, "DLQ_URL", dlq, "CONTROL_TABLE_NAME", control, "RESULTS_TABLE_NAME", "results",
           "BUCKET_NAME", "images", "LABELS", "cat,dog"));
+      env.put("STACK_ID", "arn:aws:cloudformation:us-east-1:123456789012:stack/offhours/guid");
 
       String answer;
       try (URLClassLoader loader = api.isolatedClassLoader(dir)) {
