@@ -58,7 +58,7 @@ final class DemoCommand implements Command {
   @Override
   public List<Option> options() {
     return List.of(LocalCommand.MODEL, LocalCommand.LABELS, LocalCommand.CONTAINER_COMMAND, LocalCommand.CONTENT_TYPE,
-        LocalCommand.ACCEPT, TIMEOUT, Option.JSON);
+        LocalCommand.ACCEPT, LocalCommand.HOSTING, TIMEOUT, Option.JSON);
   }
 
   @Override

@@ -20,6 +20,8 @@ final class LocalCommand {
   static final Option CONTENT_TYPE = Option.value("content-type", "TYPE",
       "Content-Type of the image sent to the model: application/x-image (default), auto (image/jpeg or image/png), or a media type");
   static final Option ACCEPT = Option.value("accept", "TYPE", "Accept header sent to the model (default application/json)");
+  static final Option HOSTING = Option.value("hosting", "KIND",
+      "how the model is hosted: " + offhours.stack.Hosting.spellings() + " (default scheduled), as the template's Hosting");
   static final Option CONTAINER_COMMAND = Option.value("container-command", "CMD",
       "serve with this command instead: it must answer GET /ping and POST /invocations on $SAGEMAKER_BIND_TO_PORT");
 
@@ -32,7 +34,7 @@ final class LocalCommand {
 
   /** The options of {@code local start|run} and {@code demo} that choose the model. */
   static List<Option> stackOptions() {
-    return List.of(MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT);
+    return List.of(MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT, HOSTING);
   }
 
   static LocalDeployment.Options settings(Invocation call) {
@@ -45,9 +47,13 @@ final class LocalCommand {
     Map<String, String> modelSettings = new java.util.HashMap<>();
     args.value(CONTENT_TYPE.name()).ifPresent(v -> modelSettings.put("CONTENT_TYPE", v));
     args.value(ACCEPT.name()).ifPresent(v -> modelSettings.put("ACCEPT", v));
+    args.value(HOSTING.name()).ifPresent(v -> modelSettings.put("HOSTING", v));
     try {
       // Checked here, so a bad value is a usage error, not a failed start.
       offhours.inference.ModelContract.fromEnv(modelSettings);
+      if (modelSettings.containsKey("HOSTING")) {
+        offhours.stack.Hosting.parse(modelSettings.get("HOSTING"));
+      }
       return new LocalDeployment.Options(call.context().cacheDir(), model, labels,
           args.value(CONTAINER_COMMAND.name()), Duration.ofSeconds(3), Duration.ofSeconds(2), Map.of(), modelSettings);
     } catch (IllegalArgumentException e) {

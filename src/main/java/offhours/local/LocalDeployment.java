@@ -46,7 +46,8 @@ public final class LocalDeployment implements AutoCloseable {
    * @param containerCommand a user container command speaking the SageMaker contract; {@code labels} are needed
    *     unless its answers name their classes
    * @param controller controller variables that replace local mode's defaults
-   * @param modelSettings how Classify and the controller's probe call the model (CONTENT_TYPE, ACCEPT, SCORES)
+   * @param modelSettings how Classify and the controller's probe call the model (CONTENT_TYPE, ACCEPT, SCORES) and
+   *     how it is hosted (HOSTING)
    */
   public record Options(Path cacheDir, Optional<Path> model, Optional<Path> labels, Optional<String> containerCommand,
       Duration creatingDelay, Duration controllerTick, Map<String, String> controller,
@@ -79,6 +80,11 @@ public final class LocalDeployment implements AutoCloseable {
       Map<String, String> merged = new HashMap<>(controller);
       merged.putAll(overrides);
       return new Options(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, merged, modelSettings);
+    }
+
+    /** How the model is hosted (HOSTING among the model settings; scheduled when absent). */
+    public offhours.stack.Hosting hosting() {
+      return offhours.stack.Hosting.parse(modelSettings.getOrDefault("HOSTING", "scheduled"));
     }
 
     public Options withModelSettings(Map<String, String> settings) {

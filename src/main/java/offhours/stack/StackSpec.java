@@ -269,6 +269,7 @@ public final class StackSpec {
       "BUCKET_NAME", null,
       "ENDPOINT_NAME", null,
       "MODEL_NAME", null,
+      "HOSTING", "scheduled",
       MODEL_ENV,
       "TOP_K", "3",
       "MAX_IMAGE_BYTES", "6291456",
@@ -281,6 +282,7 @@ public final class StackSpec {
   public static final Map<String, String> CONTROLLER_ENV = orderedMap(
       "ENDPOINT_NAME", null,
       "ENDPOINT_CONFIG_NAME", null,
+      "HOSTING", "scheduled",
       "STACK_ID", null,
       "MAPPING_UUID", null,
       "QUEUE_URL", null,

@@ -102,6 +102,7 @@ class ParameterConstraintsTest {
         "image/jpeg; q=1", "Auto", "AUTO", "json", "image/", "/jpeg", "image/*", "", " ", "image/jpeg\n", "auto;x"));
     c.put("Accept", List.of("application/json", "application/json;verbose", "application/json; verbose", "*/*",
         "text/csv", "json", "", " ", "application/", "application/json\r\nX: y", "auto"));
+    c.put("Hosting", List.of("scheduled", "scale-to-zero", "serverless", "Scheduled", "scale_to_zero", "realtime", ""));
     c.put("Scores", List.of("auto", "probabilities", "logits", "Auto", "LOGITS", "softmax", "", " auto"));
     c.put("MaxDeferrals", INTEGERS);
     c.put("TopK", INTEGERS);
@@ -164,6 +165,8 @@ class ParameterConstraintsTest {
     });
     // API Gateway's route throttling: a rate (requests per second, a double) and a burst (a whole number), both
     // positive here: 0 would refuse every request.
+    // The functions read HOSTING through Hosting.parse.
+    c.put("Hosting", s -> refusedBy(() -> Hosting.parse(s.environment("ControllerFunction").get("HOSTING"))));
     c.put("ApiRateLimit", s -> refusedBy(() -> positiveWholeNumber(s.parameters().get("ApiRateLimit"))));
     c.put("ApiBurstLimit", s -> refusedBy(() -> positiveWholeNumber(s.parameters().get("ApiBurstLimit"))));
     c.put("OldestMessageAlarmSeconds", s -> refusedBy(() -> {

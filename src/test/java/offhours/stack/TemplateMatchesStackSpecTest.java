@@ -79,12 +79,11 @@ class TemplateMatchesStackSpecTest {
   void aMissingEnvironmentVariableIsReported() throws IOException {
     String changed = template().replace("          DEFER_SECONDS: !Ref DeferSeconds\n", "");
 
-    assertThat(driftOf(changed)).containsExactly("ClassifyFunction environment variable names: template.yaml has"
-        + " [TABLE_NAME, QUEUE_URL, BUCKET_NAME, ENDPOINT_NAME, MODEL_NAME, LABELS, LABELS_S3_URI, CONTENT_TYPE,"
-        + " ACCEPT, SCORES, TOP_K, MAX_IMAGE_BYTES, BATCH_CONCURRENCY, MAX_DEFERRALS, INVOKE_TIMEOUT_SECONDS],"
-        + " StackSpec says [TABLE_NAME, QUEUE_URL, BUCKET_NAME, ENDPOINT_NAME, MODEL_NAME, LABELS, LABELS_S3_URI,"
-        + " CONTENT_TYPE, ACCEPT, SCORES, TOP_K, MAX_IMAGE_BYTES, BATCH_CONCURRENCY, DEFER_SECONDS, MAX_DEFERRALS,"
-        + " INVOKE_TIMEOUT_SECONDS]");
+    List<String> stackSpec = List.copyOf(StackSpec.CLASSIFY_ENV.keySet());
+    List<String> template = stackSpec.stream().filter(name -> !name.equals("DEFER_SECONDS")).toList();
+    assertThat(stackSpec).contains("DEFER_SECONDS");
+    assertThat(driftOf(changed)).containsExactly("ClassifyFunction environment variable names: template.yaml has "
+        + template + ", StackSpec says " + stackSpec);
   }
 
   @Test
