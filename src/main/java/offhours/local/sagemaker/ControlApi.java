@@ -33,14 +33,18 @@ final class ControlApi {
   private final EndpointConfigs configs;
   private final Endpoints endpoints;
   private final ContainerSupervisor containers;
+  private final InferenceComponents components;
+  private final ComponentApi componentApi;
 
   ControlApi(ObjectMapper json, Models models, EndpointConfigs configs, Endpoints endpoints,
-      ContainerSupervisor containers) {
+      ContainerSupervisor containers, InferenceComponents components) {
     this.json = json;
     this.models = models;
     this.configs = configs;
     this.endpoints = endpoints;
     this.containers = containers;
+    this.components = components;
+    this.componentApi = new ComponentApi(json, components, endpoints, configs);
   }
 
   ObjectNode handle(String operation, JsonNode in) {
@@ -68,11 +72,11 @@ final class ControlApi {
       case "UpdateEndpoint" -> json.createObjectNode().put("EndpointArn",
           endpoints.update(required(in, "EndpointName"), required(in, "EndpointConfigName")));
       case "ListTags" -> listTags(in);
-      default -> throw new AwsError(400, "UnknownOperationException",
+      default -> componentApi.handle(operation, in).orElseThrow(() -> new AwsError(400, "UnknownOperationException",
           "The requested operation " + operation + " is not recognized by the local SageMaker; it serves"
               + " CreateModel, DescribeModel, DeleteModel, CreateEndpointConfig, DescribeEndpointConfig,"
-              + " DeleteEndpointConfig, CreateEndpoint, DescribeEndpoint, DeleteEndpoint, ListEndpoints, UpdateEndpoint"
-              + " and ListTags.");
+              + " DeleteEndpointConfig, CreateEndpoint, DescribeEndpoint, DeleteEndpoint, ListEndpoints, UpdateEndpoint,"
+              + " ListTags, " + ComponentApi.OPERATIONS + "."));
     };
   }
 
@@ -171,10 +175,15 @@ final class ControlApi {
     String name = name(in, "EndpointConfigName", "endpointConfigName");
     List<Variant> variants = new ArrayList<>();
     for (JsonNode v : in.path("ProductionVariants")) {
-      variants.add(new Variant(required(v, "VariantName"), required(v, "ModelName"), text(v, "InstanceType"),
-          v.path("InitialInstanceCount").asInt(1), (float) v.path("InitialVariantWeight").asDouble(1.0)));
+      JsonNode scaling = v.path("ManagedInstanceScaling");
+      boolean managed = "ENABLED".equals(text(scaling, "Status"));
+      variants.add(new Variant(required(v, "VariantName"), text(v, "ModelName"), text(v, "InstanceType"),
+          v.path("InitialInstanceCount").asInt(1), (float) v.path("InitialVariantWeight").asDouble(1.0),
+          managed ? scaling.path("MinInstanceCount").asInt(0) : null,
+          managed ? scaling.path("MaxInstanceCount").asInt(1) : null));
     }
-    return json.createObjectNode().put("EndpointConfigArn", configs.create(name, variants).arn());
+    return json.createObjectNode().put("EndpointConfigArn",
+        configs.create(name, variants, text(in, "ExecutionRoleArn")).arn());
   }
 
   private ObjectNode describeEndpointConfig(JsonNode in) {
@@ -184,11 +193,21 @@ final class ControlApi {
         .put("EndpointConfigArn", config.arn());
     ArrayNode variants = out.putArray("ProductionVariants");
     for (Variant v : config.variants()) {
-      ObjectNode node = variants.addObject().put("VariantName", v.variantName()).put("ModelName", v.modelName())
+      ObjectNode node = variants.addObject().put("VariantName", v.variantName())
           .put("InitialInstanceCount", v.initialInstanceCount()).put("InitialVariantWeight", v.weight());
+      if (v.modelName() != null) {
+        node.put("ModelName", v.modelName());
+      }
       if (v.instanceType() != null) {
         node.put("InstanceType", v.instanceType());
       }
+      if (v.minInstanceCount() != null) {
+        node.putObject("ManagedInstanceScaling").put("Status", "ENABLED")
+            .put("MinInstanceCount", v.minInstanceCount()).put("MaxInstanceCount", v.maxInstanceCount());
+      }
+    }
+    if (config.executionRoleArn() != null) {
+      out.put("ExecutionRoleArn", config.executionRoleArn());
     }
     out.put("CreationTime", epochSeconds(config.created()));
     return out;
@@ -211,6 +230,11 @@ final class ControlApi {
           .put("DesiredWeight", e.variant().weight())
           .put("CurrentInstanceCount", e.variant().initialInstanceCount())
           .put("DesiredInstanceCount", e.variant().initialInstanceCount());
+    } else if (e.hostsComponents() && !e.status().equals("Creating") && !e.status().equals("Failed")) {
+      // The instances are the components' copies' (managed instance scaling): none while every copy is gone.
+      int instances = components.instances(e.name());
+      out.putArray("ProductionVariants").addObject().put("VariantName", e.variant().variantName())
+          .put("CurrentInstanceCount", instances).put("DesiredInstanceCount", instances);
     }
     out.put("EndpointStatus", e.status());
     if (e.failureReason() != null) {
@@ -268,16 +292,16 @@ final class ControlApi {
   // ---- members ----
 
   /** AWS JSON 1.1 timestamps are epoch seconds; BigDecimal keeps Jackson from writing an exponent. */
-  private static BigDecimal epochSeconds(Instant instant) {
+  static BigDecimal epochSeconds(Instant instant) {
     return BigDecimal.valueOf(instant.toEpochMilli(), 3);
   }
 
-  private static String text(JsonNode node, String field) {
+  static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() ? null : value.asText();
   }
 
-  private static String required(JsonNode node, String field) {
+  static String required(JsonNode node, String field) {
     String value = text(node, field);
     if (value == null) {
       throw AwsError.validation("1 validation error detected: Value null at '" + Character.toLowerCase(field.charAt(0))

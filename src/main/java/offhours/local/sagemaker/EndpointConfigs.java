@@ -6,12 +6,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig: each variant must name an existing model. */
+/**
+ * CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig: each variant names an existing model, or none
+ * for an endpoint that hosts inference components (then the config needs an ExecutionRoleArn and the variant an
+ * InstanceType).
+ */
 final class EndpointConfigs {
 
-  record Variant(String variantName, String modelName, String instanceType, int initialInstanceCount, float weight) {}
+  /**
+   * @param modelName null for a variant that hosts inference components
+   * @param minInstanceCount ManagedInstanceScaling's MinInstanceCount, null when the variant has none
+   * @param maxInstanceCount ManagedInstanceScaling's MaxInstanceCount, null when the variant has none
+   */
+  record Variant(String variantName, String modelName, String instanceType, int initialInstanceCount, float weight,
+      Integer minInstanceCount, Integer maxInstanceCount) {
+    Variant(String variantName, String modelName, String instanceType, int initialInstanceCount, float weight) {
+      this(variantName, modelName, instanceType, initialInstanceCount, weight, null, null);
+    }
+  }
 
-  record EndpointConfig(String name, String arn, List<Variant> variants, Instant created) {}
+  record EndpointConfig(String name, String arn, List<Variant> variants, Instant created, String executionRoleArn) {}
 
   private final Arns arns;
   private final Clock clock;
@@ -24,7 +38,7 @@ final class EndpointConfigs {
     this.models = models;
   }
 
-  synchronized EndpointConfig create(String name, List<Variant> variants) {
+  synchronized EndpointConfig create(String name, List<Variant> variants, String executionRoleArn) {
     String arn = arns.arn("endpoint-config", name);
     if (configs.containsKey(Arns.key(name))) {
       throw AwsError.validation("Cannot create already existing endpoint configuration \"" + arn + "\".");
@@ -32,8 +46,22 @@ final class EndpointConfigs {
     if (variants.isEmpty()) {
       throw AwsError.validation("Endpoint configuration " + name + " needs at least one ProductionVariants entry.");
     }
-    variants.forEach(v -> models.get(v.modelName()));
-    EndpointConfig config = new EndpointConfig(name, arn, List.copyOf(variants), clock.instant());
+    for (Variant v : variants) {
+      if (v.modelName() != null) {
+        models.get(v.modelName());
+      } else if (executionRoleArn == null || v.instanceType() == null) {
+        throw AwsError.validation("Endpoint configuration " + name + ": variant " + v.variantName() + " names no"
+            + " model, so it hosts inference components; that needs ExecutionRoleArn on the configuration and"
+            + " InstanceType on the variant.");
+      }
+      if (v.minInstanceCount() != null && (v.maxInstanceCount() == null || v.minInstanceCount() < 0
+          || v.maxInstanceCount() < Math.max(1, v.minInstanceCount()))) {
+        throw AwsError.validation("Endpoint configuration " + name + ": ManagedInstanceScaling of variant "
+            + v.variantName() + " needs 0 <= MinInstanceCount <= MaxInstanceCount and MaxInstanceCount >= 1, got "
+            + v.minInstanceCount() + ".." + v.maxInstanceCount() + ".");
+      }
+    }
+    EndpointConfig config = new EndpointConfig(name, arn, List.copyOf(variants), clock.instant(), executionRoleArn);
     configs.put(Arns.key(name), config);
     return config;
   }

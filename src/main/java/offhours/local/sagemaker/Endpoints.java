@@ -38,9 +38,14 @@ final class Endpoints implements AutoCloseable {
       return new HostedEndpoint(id, name, arn, d.configName(), d.variant(), d.spec(), "InService", created, now, null,
           newContainer);
     }
+
+    /** Its config's variant names no model: it hosts inference components, which run the containers. */
+    boolean hostsComponents() {
+      return variant.modelName() == null;
+    }
   }
 
-  /** What an endpoint config resolves to when an endpoint is created or updated. */
+  /** What an endpoint config resolves to when an endpoint is created or updated; no spec for components. */
   record Deployment(String configName, Variant variant, ContainerSpec spec) {}
 
   /** What happens to a new endpoint after the creating delay; tests choose FAIL or STALL. */
@@ -98,6 +103,14 @@ final class Endpoints implements AutoCloseable {
     deletingDelay = requireNonNegative(deleting, "deleting delay");
   }
 
+  synchronized Duration creatingDelay() {
+    return creatingDelay;
+  }
+
+  synchronized Duration deletingDelay() {
+    return deletingDelay;
+  }
+
   static Duration requireNonNegative(Duration d, String what) {
     if (d == null || d.isNegative()) {
       throw new IllegalArgumentException(what + " must be zero or positive, was " + d);
@@ -126,7 +139,7 @@ final class Endpoints implements AutoCloseable {
     // "not found" (the message customers report, e.g. github.com/aws/amazon-sagemaker-examples/issues/559).
     // An endpoint being updated keeps serving from its current container, as SageMaker's does.
     boolean serving = endpoint != null && (endpoint.status().equals("InService")
-        || endpoint.status().equals("Updating") && endpoint.container() != null);
+        || endpoint.status().equals("Updating") && (endpoint.container() != null || endpoint.hostsComponents()));
     if (!serving) {
       throw new AwsError(400, "ValidationError", "Endpoint " + name + " of account " + arns.account() + " not found.");
     }
@@ -173,6 +186,9 @@ final class Endpoints implements AutoCloseable {
   private Deployment deployment(String endpointName, String configName) {
     EndpointConfig config = configs.get(configName);
     Variant variant = config.variants().get(0);
+    if (variant.modelName() == null) {
+      return new Deployment(config.name(), variant, null);
+    }
     HostedModel model = models.get(variant.modelName());
     return new Deployment(config.name(), variant,
         new ContainerSpec(endpointName, model.image(), model.modelDataUrl(), model.environment()));
@@ -184,6 +200,10 @@ final class Endpoints implements AutoCloseable {
       return;
     }
     if (!isCurrent(endpoint, "Creating")) {
+      return;
+    }
+    if (endpoint.spec() == null) {
+      transition(endpoint, "InService", null, null); // instances come with the components' copies
       return;
     }
     ContainerStart started = containers.start(endpoint.spec(), endpoint.variant().variantName());
@@ -240,12 +260,13 @@ final class Endpoints implements AutoCloseable {
     if (!isCurrent(updating, "Updating")) {
       return;
     }
-    ContainerStart started = containers.start(target.spec(), target.variant().variantName());
+    ContainerStart started = target.spec() == null ? new ContainerStart(null, null)
+        : containers.start(target.spec(), target.variant().variantName());
     ModelContainer retired = null;
     synchronized (this) {
       if (!isCurrent(updating, "Updating")) {
         retired = started.container(); // deleted while the new container started
-      } else if (started.container() == null) {
+      } else if (started.container() == null && target.spec() != null) {
         endpoints.put(Arns.key(updating.name()), updating.with("InService", clock.instant(), started.failure(),
             updating.container()));
       } else {

@@ -20,28 +20,60 @@ import offhours.local.sagemaker.Endpoints.HostedEndpoint;
  */
 final class Invoker {
   static final String CUSTOM_ATTRIBUTES = "X-Amzn-SageMaker-Custom-Attributes";
+  /** InvokeEndpoint's InferenceComponentName travels in this header. */
+  static final String INFERENCE_COMPONENT = "X-Amzn-SageMaker-Inference-Component";
   /** OriginalMessage is at most 2048 characters in the ModelError shape. */
   private static final int ORIGINAL_MESSAGE_LIMIT = 2048;
 
-  record Request(String contentType, String accept, String customAttributes, byte[] body) {}
+  /** {@code inferenceComponent}: the component to invoke, or null on an endpoint that runs a model itself. */
+  record Request(String contentType, String accept, String customAttributes, String inferenceComponent,
+      byte[] body) {}
+
+  /** Where a request goes: the endpoint's own container or one of its component's, and the variant that answers. */
+  private record Target(HostedEndpoint endpoint, String variant, ModelContainer container) {}
 
   record Response(String contentType, String variant, String customAttributes, byte[] body) {}
 
   private final Endpoints endpoints;
+  private final InferenceComponents components;
   private final Arns arns;
   private final HttpClient http;
   private final Duration modelTimeout;
 
-  Invoker(Endpoints endpoints, Arns arns, HttpClient http, Duration modelTimeout) {
+  Invoker(Endpoints endpoints, InferenceComponents components, Arns arns, HttpClient http, Duration modelTimeout) {
     this.endpoints = endpoints;
+    this.components = components;
     this.arns = arns;
     this.http = http;
     this.modelTimeout = modelTimeout;
   }
 
-  Response invoke(String endpointName, Request request) {
+  /**
+   * The endpoint's own container, or with an InferenceComponentName that component's copy. An endpoint that hosts
+   * components needs the name; one that runs a model refuses it.
+   */
+  private Target target(String endpointName, String component) {
     HostedEndpoint endpoint = endpoints.inService(endpointName);
-    HttpRequest.Builder forward = HttpRequest.newBuilder(endpoint.container().baseUri().resolve("/invocations"))
+    if (component == null) {
+      if (endpoint.hostsComponents()) {
+        throw new AwsError(400, "ValidationError", "Inference Component Name header is required for endpoints to"
+            + " which you plan to deploy inference components. Please include Inference Component Name header or"
+            + " consider using SageMaker models.");
+      }
+      return new Target(endpoint, endpoint.variant().variantName(), endpoint.container());
+    }
+    if (!endpoint.hostsComponents()) {
+      throw new AwsError(400, "ValidationError", "Endpoint " + endpointName + " of account " + arns.account()
+          + " hosts no inference components; invoke it without an inference component name.");
+    }
+    InferenceComponents.HostedComponent c = components.serving(endpoint.name(), component);
+    return new Target(endpoint, c.variantName(), c.container());
+  }
+
+  Response invoke(String endpointName, Request request) {
+    Target target = target(endpointName, request.inferenceComponent());
+    HostedEndpoint endpoint = target.endpoint();
+    HttpRequest.Builder forward = HttpRequest.newBuilder(target.container().baseUri().resolve("/invocations"))
         .timeout(modelTimeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
     if (request.contentType() != null) {
@@ -58,27 +90,27 @@ final class Invoker {
       answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpTimeoutException e) {
       // SageMaker's wording when a container misses the 60 s invocation timeout (status 0: no answer).
-      throw modelError(endpoint, 0, "Your invocation timed out while waiting for a response from container primary."
+      throw modelError(target, 0, "Your invocation timed out while waiting for a response from container primary."
           + " Review the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again.");
     } catch (ConnectException e) {
       // The container is gone (crashed or stopped). The service cannot route the request: ServiceUnavailable (503),
       // which callers treat as "try again later", never as the payload's fault.
       throw new AwsError(503, "ServiceUnavailable", "The primary container of endpoint " + endpoint.name()
-          + " is not reachable at " + endpoint.container().baseUri() + " (connection refused); the service is"
+          + " is not reachable at " + target.container().baseUri() + " (connection refused); the service is"
           + " unavailable, try your call again later.");
     } catch (IOException e) {
-      throw modelError(endpoint, 0, "The container closed the connection without a complete response: " + e);
+      throw modelError(target, 0, "The container closed the connection without a complete response: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AwsError(500, "InternalFailure", "Interrupted while waiting for the container of " + endpointName);
     }
     int status = answer.statusCode();
     if (status / 100 != 2) {
-      throw modelError(endpoint, status, new String(answer.body(), StandardCharsets.UTF_8));
+      throw modelError(target, status, new String(answer.body(), StandardCharsets.UTF_8));
     }
     return new Response(
         answer.headers().firstValue("Content-Type").orElse("application/octet-stream"),
-        endpoint.variant().variantName(),
+        target.variant(),
         answer.headers().firstValue(CUSTOM_ATTRIBUTES).orElse(null),
         answer.body());
   }
@@ -87,11 +119,12 @@ final class Invoker {
    * ModelError (HTTP 424) in SageMaker's words: {@code Received client|server error (STATUS) from primary with
    * message "BODY". See <logs> in account ACCOUNT for more information.}
    */
-  private AwsError modelError(HostedEndpoint endpoint, int status, String original) {
+  private AwsError modelError(Target target, int status, String original) {
+    HostedEndpoint endpoint = target.endpoint();
     String region = arns.region();
     String account = arns.account();
     String logGroup = "/aws/sagemaker/Endpoints/" + endpoint.name();
-    String logs = logFile(endpoint).orElse("https://" + region + ".console.aws.amazon.com/cloudwatch/home?region="
+    String logs = logFile(target.container()).orElse("https://" + region + ".console.aws.amazon.com/cloudwatch/home?region="
         + region + "#logEventViewer:group=" + logGroup);
     String kind = status >= 400 && status < 500 ? "client" : "server";
     String message = "Received " + kind + " error (" + status + ") from primary with message \"" + original
@@ -105,8 +138,8 @@ final class Invoker {
   }
 
   /** Locally the container's log is a file, which is where a user should look. */
-  private static Optional<String> logFile(HostedEndpoint endpoint) {
-    return endpoint.container() instanceof CommandLauncher.CommandContainer c
+  private static Optional<String> logFile(ModelContainer container) {
+    return container instanceof CommandLauncher.CommandContainer c
         ? Optional.of(c.log().toUri().toString()) : Optional.empty();
   }
 }

@@ -77,6 +77,7 @@ public final class LocalSageMaker implements AutoCloseable {
   private final HttpClient http;
   private final Arns arns;
   private final Endpoints endpoints;
+  private final InferenceComponents components;
   private final ControlApi controlApi;
   private final Invoker invoker;
   private final AwsBasicCredentials credentials;
@@ -99,8 +100,9 @@ public final class LocalSageMaker implements AutoCloseable {
     ContainerSupervisor containers = new ContainerSupervisor(launchers, http, b.pingTimeout);
     this.endpoints = new Endpoints(arns, b.clock, scheduler, models, configs, containers, b.creatingDelay,
         b.deletingDelay);
-    this.controlApi = new ControlApi(json, models, configs, endpoints, containers);
-    this.invoker = new Invoker(endpoints, arns, http, b.modelTimeout);
+    this.components = new InferenceComponents(arns, b.clock, scheduler, models, endpoints, containers);
+    this.controlApi = new ControlApi(json, models, configs, endpoints, containers, components);
+    this.invoker = new Invoker(endpoints, components, arns, http, b.modelTimeout);
     this.credentials = b.credentials;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     server.setExecutor(requests);
@@ -160,6 +162,7 @@ public final class LocalSageMaker implements AutoCloseable {
   public void close() {
     server.stop(0);
     scheduler.shutdownNow();
+    components.close();
     endpoints.close();
     requests.shutdownNow();
     http.close();
@@ -218,7 +221,8 @@ public final class LocalSageMaker implements AutoCloseable {
     Invoker.Response response;
     try {
       response = invoker.invoke(endpointName, new Invoker.Request(headers.getFirst("Content-Type"),
-          headers.getFirst("Accept"), headers.getFirst(Invoker.CUSTOM_ATTRIBUTES), body));
+          headers.getFirst("Accept"), headers.getFirst(Invoker.CUSTOM_ATTRIBUTES),
+          headers.getFirst(Invoker.INFERENCE_COMPONENT), body));
     } catch (AwsError e) {
       error(exchange, e, REST_JSON);
       return;
