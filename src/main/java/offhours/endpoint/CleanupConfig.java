@@ -8,12 +8,20 @@ import java.util.Map;
  * refuses must not stop the stack from being created, rolled back or deleted.
  *
  * @param stackId the ARN of the stack the function belongs to (STACK_ID); events of other stacks are not acted on
+ * @param inferenceComponentName the component to delete before the endpoint (INFERENCE_COMPONENT_NAME, set with
+ *     Hosting scale-to-zero), or null
  */
-public record CleanupConfig(String stackId, String endpointName, String mappingUuid, String controlTableName) {
+public record CleanupConfig(String stackId, String endpointName, String mappingUuid, String controlTableName,
+    String inferenceComponentName) {
+
+  public CleanupConfig(String stackId, String endpointName, String mappingUuid, String controlTableName) {
+    this(stackId, endpointName, mappingUuid, controlTableName, null);
+  }
 
   public static CleanupConfig fromEnvironment(Map<String, String> env) {
+    String component = env.getOrDefault("INFERENCE_COMPONENT_NAME", "").strip();
     return new CleanupConfig(required(env, "STACK_ID"), required(env, "ENDPOINT_NAME"), required(env, "MAPPING_UUID"),
-        required(env, "CONTROL_TABLE_NAME"));
+        required(env, "CONTROL_TABLE_NAME"), component.isEmpty() ? null : component);
   }
 
   /** What the cleanup answers as PhysicalResourceId: the same for every event of one stack. */

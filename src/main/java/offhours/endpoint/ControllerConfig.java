@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import offhours.inference.ModelContract;
+import offhours.stack.Hosting;
 
 /**
  * The controller's settings, read once from the environment at the edge.
@@ -18,7 +19,10 @@ import offhours.inference.ModelContract;
  * @param createBackoff the wait before re-creating after the first failed creation (CREATE_BACKOFF_SECONDS, default
  *     5 minutes); it doubles with each further failure up to 12 times this. Local mode and tests shorten it.
  * @param model how Classify calls the model and reads its answers (LABELS, LABELS_S3_URI, CONTENT_TYPE, ACCEPT,
- *     SCORES): the readiness probe checks the endpoint's answer against the same settings
+ *     SCORES): the readiness probe checks the endpoint's answer against the same settings; with {@code hosting}
+ *     scale-to-zero it names the inference component (INFERENCE_COMPONENT_NAME) the probe invokes
+ * @param hosting what the controller switches (HOSTING)
+ * @param modelName the model the inference component runs (MODEL_NAME); may be null unless scale-to-zero
  */
 public record ControllerConfig(
     String endpointName,
@@ -38,7 +42,9 @@ public record ControllerConfig(
     String instanceType,
     int instanceCount,
     double instanceHourlyPriceUsd,
-    ModelContract model) {
+    ModelContract model,
+    Hosting hosting,
+    String modelName) {
 
   public ZoneId zone() {
     return schedule.zone();
@@ -54,6 +60,9 @@ public record ControllerConfig(
       throw new IllegalArgumentException(
           "TIME_ZONE '" + tz + "' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York", e);
     }
+    Hosting hosting = Hosting.parse(env.getOrDefault("HOSTING", Hosting.SCHEDULED.value()).strip());
+    ModelContract model = ModelContract.fromEnv(env);
+    requireComponentFits(hosting, model, env);
     Schedule schedule =
         Schedule.parse(env.getOrDefault("WORKING_HOURS", ""), zone, Schedule.parseHolidays(env.get("HOLIDAYS")));
     return new ControllerConfig(
@@ -74,7 +83,26 @@ public record ControllerConfig(
         env.getOrDefault("INSTANCE_TYPE", "").strip(),
         (int) number(env, "INSTANCE_COUNT", 1, 1, 1000),
         price(env),
-        ModelContract.fromEnv(env));
+        model,
+        hosting,
+        env.getOrDefault("MODEL_NAME", "").isBlank() ? null : env.get("MODEL_NAME").strip());
+  }
+
+  /** HOSTING and INFERENCE_COMPONENT_NAME agree: a component name with scale-to-zero, none otherwise. */
+  private static void requireComponentFits(Hosting hosting, ModelContract model, Map<String, String> env) {
+    boolean named = model.inferenceComponentName() != null;
+    if (hosting == Hosting.SCALE_TO_ZERO && !named) {
+      throw new IllegalArgumentException("INFERENCE_COMPONENT_NAME is not set; HOSTING scale-to-zero invokes an"
+          + " inference component, and the stack names it");
+    }
+    if (hosting != Hosting.SCALE_TO_ZERO && named) {
+      throw new IllegalArgumentException("INFERENCE_COMPONENT_NAME is " + model.inferenceComponentName()
+          + " but HOSTING is " + hosting.value() + "; only scale-to-zero hosts an inference component");
+    }
+    if (hosting == Hosting.SCALE_TO_ZERO && env.getOrDefault("MODEL_NAME", "").isBlank()) {
+      throw new IllegalArgumentException("MODEL_NAME is not set; HOSTING scale-to-zero deploys that model as an"
+          + " inference component, and the stack passes it to the controller function");
+    }
   }
 
   private static String required(Map<String, String> env, String name) {

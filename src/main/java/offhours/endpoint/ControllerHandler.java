@@ -63,13 +63,23 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
    */
   private static EndpointController forAws(AwsClients clients, ControllerConfig config, DynamoControlTable control) {
     ModelContract model = withLabels(clients, config.model());
-    return new EndpointController(config,
-        new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-            clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-            config.endpointName(), config.endpointConfigName(), config.stackId(), model),
+    return new EndpointController(config, endpoint(clients, config, model),
         new LambdaMapping(clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
         new SqsBacklog(clients.build(Service.SQS, SqsClient.builder()), config.queueUrl(), config.dlqUrl()),
         control, control, System.out::println);
+  }
+
+  /** What the controller switches: the endpoint itself, or with scale-to-zero its inference component's copies. */
+  private static Endpoint endpoint(AwsClients clients, ControllerConfig config, ModelContract model) {
+    SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
+    SageMakerRuntimeClient runtime = clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
+    return switch (config.hosting()) {
+      case SCALE_TO_ZERO -> new ComponentEndpoint(sageMaker, runtime, config.endpointName(),
+          config.endpointConfigName(), model.inferenceComponentName(), config.modelName(), config.instanceCount(),
+          config.stackId(), model);
+      case SCHEDULED, SERVERLESS -> new SageMakerEndpoint(sageMaker, runtime, config.endpointName(),
+          config.endpointConfigName(), config.stackId(), model);
+    };
   }
 
   /** {@code model} with the labels of its LABELS_S3_URI file, read once; as it is without a file. */

@@ -43,8 +43,10 @@ public final class EndpointCleanupHandler implements RequestHandler<Map<String, 
     try {
       CleanupConfig config = CleanupConfig.fromEnvironment(env);
       AwsClients aws = clients.apply(env);
-      built = new EndpointCleanup(
-          new SageMakerEndpoint(aws.build(Service.SAGEMAKER, SageMakerClient.builder()), config.endpointName()),
+      SageMakerClient sageMaker = aws.build(Service.SAGEMAKER, SageMakerClient.builder());
+      built = new EndpointCleanup(config.inferenceComponentName() == null
+          ? new SageMakerEndpoint(sageMaker, config.endpointName())
+          : new ComponentEndpoint(sageMaker, config.endpointName(), config.inferenceComponentName()),
           new LambdaMapping(aws.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
           new DynamoControlTable(aws.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()),
           config);

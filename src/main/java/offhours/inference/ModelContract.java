@@ -72,15 +72,17 @@ public record ModelContract(List<String> labels, String labelsS3Uri, String cont
   }
 
   /**
-   * Reads LABELS, LABELS_S3_URI, CONTENT_TYPE, ACCEPT and SCORES; LABELS wins over LABELS_S3_URI when both are set.
-   * Neither set is fine for a model whose answers name their classes. (The inference component is set by the
-   * hosting that uses components, not by a variable of its own.)
+   * Reads LABELS, LABELS_S3_URI, CONTENT_TYPE, ACCEPT, SCORES and INFERENCE_COMPONENT_NAME; LABELS wins over
+   * LABELS_S3_URI when both are set. Neither set is fine for a model whose answers name their classes.
+   * INFERENCE_COMPONENT_NAME is set (by the stack, or local mode) only with HOSTING scale-to-zero; the controller,
+   * which knows the hosting, checks that the two agree.
    */
   public static ModelContract fromEnv(Map<String, String> env) {
     List<String> labels = parseLabels(env.get("LABELS"));
     String scores = env.get("SCORES");
     return new ModelContract(labels, labels.isEmpty() ? env.get("LABELS_S3_URI") : null, env.get("CONTENT_TYPE"),
-        env.get("ACCEPT"), scores == null || scores.isBlank() ? Scores.AUTO : Scores.parse(scores, "SCORES"), null);
+        env.get("ACCEPT"), scores == null || scores.isBlank() ? Scores.AUTO : Scores.parse(scores, "SCORES"),
+        env.get("INFERENCE_COMPONENT_NAME"));
   }
 
   /** Where the class names come from, for error messages. */

@@ -255,7 +255,9 @@ public final class StackSpec {
       "LABELS_S3_URI", null,
       "CONTENT_TYPE", "application/x-image",
       "ACCEPT", "application/json",
-      "SCORES", "auto"};
+      "SCORES", "auto",
+      // Set with Hosting scale-to-zero only: InvokeEndpoint names the component.
+      "INFERENCE_COMPONENT_NAME", null};
 
   /**
    * The Classify function's environment: every variable it reads, with the default it assumes when the variable
@@ -283,6 +285,8 @@ public final class StackSpec {
       "ENDPOINT_NAME", null,
       "ENDPOINT_CONFIG_NAME", null,
       "HOSTING", "scheduled",
+      // The model the inference component runs (scale-to-zero); the scheduled endpoint's config names it itself.
+      "MODEL_NAME", null,
       "STACK_ID", null,
       "MAPPING_UUID", null,
       "QUEUE_URL", null,
@@ -311,7 +315,9 @@ public final class StackSpec {
       "STACK_ID", null,
       "ENDPOINT_NAME", null,
       "MAPPING_UUID", null,
-      "CONTROL_TABLE_NAME", null);
+      "CONTROL_TABLE_NAME", null,
+      // Deleting an endpoint does not delete its inference components: the cleanup deletes this one first.
+      "INFERENCE_COMPONENT_NAME", null);
 
   /**
    * The API function's environment: the controller's (it forecasts with the controller's own policy, reads its
@@ -322,7 +328,6 @@ public final class StackSpec {
   public static final Map<String, String> API_ENV = concat(CONTROLLER_ENV, orderedMap(
       "BUCKET_NAME", null,
       "RESULTS_TABLE_NAME", null,
-      "MODEL_NAME", null,
       "TOP_K", "3",
       "MAX_IMAGE_BYTES", "6291456",
       "CONTROLLER_INTERVAL_SECONDS", "300",

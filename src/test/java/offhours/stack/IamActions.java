@@ -111,8 +111,21 @@ final class IamActions {
       }
       case "SageMaker.ListTags" -> needed.add(new Permission("sagemaker:ListTags",
           ((ListTagsRequest) call.request()).resourceArn(), because));
-      case "SageMakerRuntime.InvokeEndpoint" -> needed.add(new Permission("sagemaker:InvokeEndpoint",
-          endpoint(call, ((InvokeEndpointRequest) call.request()).endpointName()), because));
+      case "SageMakerRuntime.InvokeEndpoint" -> {
+        // Invoking an inference component is authorized on the endpoint and on the component (Service Authorization
+        // Reference, Amazon SageMaker AI: InvokeEndpoint, resource types endpoint* and inference-component).
+        InvokeEndpointRequest r = (InvokeEndpointRequest) call.request();
+        needed.add(new Permission("sagemaker:InvokeEndpoint", endpoint(call, r.endpointName()), because));
+        if (r.inferenceComponentName() != null) {
+          needed.add(new Permission("sagemaker:InvokeEndpoint", component(call, r.inferenceComponentName()),
+              because + " of an inference component"));
+        }
+      }
+      case "SageMaker.CreateInferenceComponent", "SageMaker.DescribeInferenceComponent",
+          "SageMaker.UpdateInferenceComponentRuntimeConfig", "SageMaker.DeleteInferenceComponent" -> {
+        String name = (String) call.request().getValueForField("InferenceComponentName", String.class).orElseThrow();
+        needed.add(new Permission("sagemaker:" + call.operation(), component(call, name), because));
+      }
       case "Lambda.GetEventSourceMapping" -> needed.add(new Permission("lambda:GetEventSourceMapping",
           arn(call, "lambda", "event-source-mapping:" + ((GetEventSourceMappingRequest) call.request()).uuid()),
           because));
@@ -132,6 +145,10 @@ final class IamActions {
   /** SageMaker ARNs carry resource names in lower case. */
   private String endpoint(Call call, String name) {
     return arn(call, "sagemaker", "endpoint/" + name.toLowerCase(Locale.ROOT));
+  }
+
+  private String component(Call call, String name) {
+    return arn(call, "sagemaker", "inference-component/" + name.toLowerCase(Locale.ROOT));
   }
 
   private String endpointConfig(Call call, String name) {

@@ -58,6 +58,8 @@ class PermissionsIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path EVENTS = Path.of("events");
+  /** The parameters of a stack whose controller switches an inference component's copies. */
+  private static final Map<String, String> SCALE_TO_ZERO = Map.of("Hosting", "scale-to-zero");
 
   /** One thing a function does on AWS, against a freshly deployed stack with these parameter values. */
   interface Body {
@@ -90,7 +92,7 @@ class PermissionsIT {
   Map<String, List<Scenario>> scenarios() {
     return Map.of(
         "ClassifyFunction", classify(),
-        "ControllerFunction", controller(),
+        "ControllerFunction", Stream.concat(controller().stream(), controllerScaleToZero().stream()).toList(),
         "EndpointCleanupFunction", cleanup(),
         "ApiFunction", api());
   }
@@ -135,6 +137,12 @@ class PermissionsIT {
           d.upload("photos/waiting.png", "chelsea.png");
           d.deliver(classifyHandler(d), 1);
           assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "Sqs.SendMessage");
+        }),
+        new Scenario("scale-to-zero: uploads classified through the inference component", SCALE_TO_ZERO, d -> {
+          d.startComponent(model(d), Map.of());
+          d.upload("photos/chelsea.png", "chelsea.png");
+          d.deliver(classifyHandler(d), 1);
+          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem");
         }),
         new Scenario("labels read from LabelsS3Uri at init", labelsBucket(), d -> {
           String uri = d.stack.parameters().get("LabelsS3Uri");
@@ -240,6 +248,50 @@ class PermissionsIT {
         }));
   }
 
+  private static List<Scenario> controllerScaleToZero() {
+    return List.of(
+        new Scenario("scale-to-zero: endpoint, component, probe, enable, stop to 0 copies, wake", SCALE_TO_ZERO, d -> {
+          ControllerHandler controller = controllerHandler(d);
+          assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "CREATE_ENDPOINT");
+          TemplateDeployment.await("the created endpoint InService", () -> d.endpointStatus().equals("InService"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "CREATE_ENDPOINT");
+          TemplateDeployment.await("the component with a copy", () -> d.componentCopies() == 1);
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "ENABLE_MAPPING").containsEntry("outcome", "ok");
+          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+          assertThat(controller.handleRequest(event("controller-stop.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DISABLE_MAPPING");
+          TemplateDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DELETE_ENDPOINT");
+          TemplateDeployment.await("no copy", () -> d.componentCopies() == 0);
+          assertThat(d.endpointStatus()).isEqualTo("InService");
+          assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "CREATE_ENDPOINT");
+          assertThat(d.operations()).contains("SageMaker.CreateInferenceComponent",
+              "SageMaker.UpdateInferenceComponentRuntimeConfig").doesNotContain("SageMaker.DeleteEndpoint");
+        }),
+        new Scenario("scale-to-zero: a component of an older model is replaced", SCALE_TO_ZERO, d -> {
+          String old = model(d) + "-old";
+          d.services.sageMaker.createModel(r -> r.modelName(old).executionRoleArn(String.valueOf(
+              d.stack.getAtt("SageMakerExecutionRole", "Arn"))).primaryContainer(c -> c.image(TemplateDeployment.IMAGE)));
+          d.startComponent(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
+          ControllerHandler controller = controllerHandler(d);
+          assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DELETE_ENDPOINT");
+          TemplateDeployment.await("the old component gone", () -> d.componentCopies() == -1);
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "CREATE_ENDPOINT");
+          assertThat(d.operations()).contains("SageMaker.DeleteInferenceComponent", "SageMaker.CreateInferenceComponent");
+        }));
+  }
+
+  private static String model(TemplateDeployment d) {
+    return String.valueOf(d.stack.getAtt("Model", "ModelName"));
+  }
+
   private static ControllerHandler controllerHandler(TemplateDeployment d) {
     return controllerHandler(d.recording, d);
   }
@@ -255,6 +307,11 @@ class PermissionsIT {
     return List.of(
         new Scenario("POST /classify while the endpoint answers: the labels now", Map.of(), d -> {
           d.startEndpoint(d.endpointConfigName, Map.of());
+          assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
+          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint");
+        }),
+        new Scenario("scale-to-zero: POST /classify through the inference component", SCALE_TO_ZERO, d -> {
+          d.startComponent(model(d), Map.of());
           assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
           assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint");
         }),
@@ -352,6 +409,13 @@ class PermissionsIT {
           JsonNode response = cleanupResponse(d, "Delete");
           assertThat(response.get("Status").asText()).as("response %s", response).isEqualTo("SUCCESS");
           assertThat(d.operations()).contains("SageMaker.DeleteEndpoint", "Lambda.UpdateEventSourceMapping");
+        }),
+        new Scenario("scale-to-zero: stack delete removes the component, then the endpoint", SCALE_TO_ZERO, d -> {
+          d.startComponent(model(d), Map.of());
+          JsonNode response = cleanupResponse(d, "Delete");
+          assertThat(response.get("Status").asText()).as("response %s", response).isEqualTo("SUCCESS");
+          assertThat(d.operations()).containsSubsequence("SageMaker.DeleteInferenceComponent",
+              "SageMaker.DeleteEndpoint");
         }),
         new Scenario("a Delete of another stack's resource is answered, not acted on", Map.of(), d -> {
           d.startEndpoint(d.endpointConfigName, Map.of());

@@ -181,6 +181,14 @@ final class TemplateDeployment implements AutoCloseable {
     services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(String.valueOf(stack.getAtt("EndpointConfig",
         "EndpointConfigName"))).productionVariants(ProductionVariant.builder().variantName("AllTraffic")
         .modelName(model).instanceType("ml.m5.large").initialInstanceCount(1).build()));
+    if (stack.condition("IsScaleToZero")) {
+      services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(String.valueOf(stack.getAtt(
+          "ComponentEndpointConfig", "EndpointConfigName")))
+          .executionRoleArn(String.valueOf(stack.getAtt("SageMakerExecutionRole", "Arn")))
+          .productionVariants(ProductionVariant.builder().variantName(model).instanceType("ml.m5.large")
+              .initialInstanceCount(1).managedInstanceScaling(m -> m.status("ENABLED").minInstanceCount(0)
+                  .maxInstanceCount(1)).build()));
+    }
 
     String function = String.valueOf(stack.ref("ClassifyFunction"));
     // Until a Classify scenario sets its handler, whatever the trigger delivers (the controller's scenarios enable it)
@@ -216,6 +224,31 @@ final class TemplateDeployment implements AutoCloseable {
         .tags(tags.entrySet().stream().map(t -> software.amazon.awssdk.services.sagemaker.model.Tag.builder()
             .key(t.getKey()).value(t.getValue()).build()).toList()));
     await("endpoint " + endpointName + " InService", () -> "InService".equals(endpointStatus()));
+  }
+
+  /**
+   * Scale-to-zero (unrecorded): the endpoint from the component config, optionally tagged, and the stack's inference
+   * component running {@code model} with one copy, InService.
+   */
+  void startComponent(String model, Map<String, String> tags) {
+    startEndpoint(String.valueOf(stack.getAtt("ComponentEndpointConfig", "EndpointConfigName")), tags);
+    String component = env("ControllerFunction").get("INFERENCE_COMPONENT_NAME");
+    services.sageMaker.createInferenceComponent(r -> r.inferenceComponentName(component).endpointName(endpointName)
+        .variantName(String.valueOf(stack.getAtt("Model", "ModelName")))
+        .specification(s -> s.modelName(model).computeResourceRequirements(c -> c.minMemoryRequiredInMb(1024)))
+        .runtimeConfig(c -> c.copyCount(1)));
+    await("component " + component + " with a copy", () -> componentCopies() == 1);
+  }
+
+  /** The stack's inference component's current copies; -1 when there is none. */
+  int componentCopies() {
+    try {
+      var c = services.sageMaker.describeInferenceComponent(r -> r.inferenceComponentName(
+          env("ControllerFunction").get("INFERENCE_COMPONENT_NAME")));
+      return c.inferenceComponentStatusAsString().equals("InService") ? c.runtimeConfig().currentCopyCount() : -2;
+    } catch (SageMakerException e) {
+      return -1;
+    }
   }
 
   String endpointStatus() {

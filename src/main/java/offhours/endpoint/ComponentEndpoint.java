@@ -1,0 +1,227 @@
+package offhours.endpoint;
+
+import java.util.Locale;
+import java.util.Objects;
+import offhours.inference.ModelContract;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+
+/**
+ * {@link Endpoint} for the scale-to-zero hosting: a real-time endpoint that stays, with one inference component whose
+ * copy count is switched between 0 and N instead of deleting and creating the endpoint
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html). The controller's
+ * words map as follows: {@link #create} makes whatever is missing (the endpoint, tagged; then the component with N
+ * copies) or sets the copies back to N; {@link #delete} sets the copies to 0, and removes only what is not the stack's
+ * any more (a component of another model, an endpoint of another config, or a failed one). The states:
+ * <ul>
+ *   <li>the endpoint's own state while it is not InService (or absent, foreign, of another config);
+ *   <li>ABSENT with the endpoint up but no component, or a component at 0 copies on 0 instances (asleep, unbilled);
+ *   <li>CREATING while the component is created or its copies scale out; IN_SERVICE once copies are up;
+ *   <li>DELETING while copies scale in, and after that while the variant still has instances (managed instance
+ *       scaling takes them away minutes later; they are billed until then, so the ledger counts them);
+ *   <li>FAILED for a failed component.
+ * </ul>
+ * An endpoint with a component of another model than the stack's reports that model as its config, so the controller
+ * replaces the component as it replaces a stale endpoint.
+ */
+public final class ComponentEndpoint implements Endpoint {
+  /**
+   * What each copy reserves on its instance (CreateInferenceComponent's ComputeResourceRequirements, where
+   * MinMemoryRequiredInMb is required): one core and 1 GiB, which every ml.* type offers; one copy per instance.
+   */
+  static final float CPU_CORES = 1;
+  static final int MIN_MEMORY_MB = 1024;
+
+  private final SageMakerClient sageMaker;
+  private final SageMakerEndpoint endpoint;
+  private final String endpointName;
+  private final String endpointConfigName;
+  private final String componentName;
+  private final String modelName;
+  private final int copies;
+
+  /**
+   * The controller's view: {@code endpointConfigName} is the stack's config for components (a variant without a
+   * model), {@code modelName} the stack's model, {@code copies} the count when awake (one per instance); {@code
+   * model} must name {@code componentName} as its inference component, so the probe invokes it.
+   */
+  public ComponentEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
+      String endpointConfigName, String componentName, String modelName, int copies, String stackId,
+      ModelContract model) {
+    if (!Objects.requireNonNull(componentName, "componentName").equals(model.inferenceComponentName())) {
+      throw new IllegalArgumentException("the probe must invoke component " + componentName + ", the model settings"
+          + " name " + model.inferenceComponentName());
+    }
+    if (copies < 1) {
+      throw new IllegalArgumentException("copies when awake must be at least 1, got " + copies);
+    }
+    this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
+    this.endpoint = new SageMakerEndpoint(sageMaker, runtime, endpointName, endpointConfigName, stackId, model);
+    this.endpointName = endpointName;
+    this.endpointConfigName = endpointConfigName;
+    this.componentName = componentName;
+    this.modelName = Objects.requireNonNull(modelName, "modelName");
+    this.copies = copies;
+  }
+
+  /**
+   * The stack-delete cleanup's view: it describes and deletes only (the component first: deleting an endpoint does
+   * not delete its components), and reads no tags, as {@link SageMakerEndpoint#SageMakerEndpoint(SageMakerClient,
+   * String)}.
+   */
+  public ComponentEndpoint(SageMakerClient sageMaker, String endpointName, String componentName) {
+    this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
+    this.endpoint = new SageMakerEndpoint(sageMaker, endpointName);
+    this.endpointName = endpointName;
+    this.endpointConfigName = null;
+    this.componentName = Objects.requireNonNull(componentName, "componentName");
+    this.modelName = null;
+    this.copies = 0;
+  }
+
+  @Override
+  public Status describe() {
+    Status ep = endpoint.describe();
+    boolean cleanup = endpointConfigName == null;
+    if (cleanup && ep.state() == State.ABSENT) {
+      DescribeInferenceComponentResponse c = component();
+      return c == null ? ep : componentOnly(c);
+    }
+    if (cleanup || ep.foreign() || ep.state() != State.IN_SERVICE || stale(ep)) {
+      return ep; // the endpoint speaks for itself: the controller creates, waits for, replaces or leaves it
+    }
+    DescribeInferenceComponentResponse c = component();
+    if (c == null) {
+      return new Status(State.ABSENT, null, null, null, ep.configName(), false);
+    }
+    String config = modelName.equals(c.specification().modelName()) ? ep.configName()
+        : endpointConfigName + " with model " + c.specification().modelName();
+    int desired = orZero(c.runtimeConfig().desiredCopyCount());
+    int current = orZero(c.runtimeConfig().currentCopyCount());
+    State state = switch (c.inferenceComponentStatusAsString()) {
+      case "Creating" -> State.CREATING;
+      case "Failed" -> State.FAILED;
+      case "Deleting" -> State.DELETING;
+      case "InService", "Updating" -> {
+        if (desired > 0) {
+          yield current > 0 && c.inferenceComponentStatusAsString().equals("InService") ? State.IN_SERVICE
+              : State.CREATING;
+        }
+        yield current > 0 || c.inferenceComponentStatusAsString().equals("Updating") || instances() > 0
+            ? State.DELETING : State.ABSENT;
+      }
+      default -> throw new IllegalStateException("inference component " + componentName + " has status "
+          + c.inferenceComponentStatusAsString() + ", which offhours does not know");
+    };
+    // createdAt: when this wake (or the component) began, so a scale-out that never ends counts as a stuck creation.
+    return new Status(state, c.failureReason(), state == State.CREATING ? c.lastModifiedTime() : c.creationTime(),
+        c.lastModifiedTime(), config, false);
+  }
+
+  /** The cleanup's view of a component left on an absent endpoint: anything but Deleting is still to delete. */
+  private static Status componentOnly(DescribeInferenceComponentResponse c) {
+    State state = c.inferenceComponentStatusAsString().equals("Deleting") ? State.DELETING : State.FAILED;
+    return new Status(state, "inference component " + c.inferenceComponentName() + " without its endpoint",
+        c.creationTime(), c.lastModifiedTime());
+  }
+
+  private boolean stale(Status ep) {
+    return ep.configName() != null && !ep.configName().equalsIgnoreCase(endpointConfigName);
+  }
+
+  /** The variant's instances (DescribeEndpoint's CurrentInstanceCount); 0 when it reports none. */
+  private int instances() {
+    DescribeEndpointResponse r;
+    try {
+      r = sageMaker.describeEndpoint(b -> b.endpointName(endpointName));
+    } catch (SageMakerException e) {
+      if (offhours.inference.InvocationErrors.endpointAbsent(e)) {
+        return 0;
+      }
+      throw e;
+    }
+    return r.productionVariants().stream().mapToInt(v -> orZero(v.currentInstanceCount())).sum();
+  }
+
+  /** DescribeInferenceComponent, or null when there is none of that name. */
+  private DescribeInferenceComponentResponse component() {
+    try {
+      return sageMaker.describeInferenceComponent(b -> b.inferenceComponentName(componentName));
+    } catch (SageMakerException e) {
+      if (componentAbsent(e)) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** A missing component is a ValidationException ("Could not find inference component ..."), not a 404. */
+  static boolean componentAbsent(SageMakerException e) {
+    if (e.awsErrorDetails() == null || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
+      return false;
+    }
+    String message = String.valueOf(e.awsErrorDetails().errorMessage()).toLowerCase(Locale.ROOT);
+    return message.contains("inference component") && (message.contains("could not find")
+        || message.contains("not found") || message.contains("does not exist"));
+  }
+
+  @Override
+  public void create() {
+    if (endpoint.describe().state() == State.ABSENT) {
+      endpoint.create(); // the component follows on a later run, once the endpoint is InService
+      return;
+    }
+    DescribeInferenceComponentResponse c = component();
+    if (c == null) {
+      sageMaker.createInferenceComponent(b -> b.inferenceComponentName(componentName).endpointName(endpointName)
+          .variantName(modelName) // the config's variant is named after the model (template.yaml)
+          .specification(s -> s.modelName(modelName)
+              .computeResourceRequirements(r -> r.numberOfCpuCoresRequired(CPU_CORES).minMemoryRequiredInMb(MIN_MEMORY_MB)))
+          .runtimeConfig(r -> r.copyCount(copies)));
+    } else {
+      setCopies(copies);
+    }
+  }
+
+  /**
+   * Puts the component to sleep (0 copies); deletes what the stack does not own any more: a failed or stuck component,
+   * one of another model, and with a failed endpoint or one of another config, the endpoint too.
+   */
+  @Override
+  public void delete() {
+    Status ep = endpoint.describe();
+    DescribeInferenceComponentResponse c = component();
+    boolean endpointGoes = endpointConfigName == null || ep.state() == State.FAILED
+        || ep.state() != State.ABSENT && stale(ep);
+    if (c != null && !c.inferenceComponentStatusAsString().equals("Deleting")) {
+      boolean componentGoes = endpointGoes || !c.inferenceComponentStatusAsString().matches("InService|Updating")
+          || !modelName.equals(c.specification().modelName());
+      if (componentGoes) {
+        sageMaker.deleteInferenceComponent(b -> b.inferenceComponentName(componentName));
+      } else if (orZero(c.runtimeConfig().desiredCopyCount()) > 0) {
+        setCopies(0);
+      }
+    }
+    if (endpointGoes && ep.state() != State.ABSENT && ep.state() != State.DELETING) {
+      endpoint.delete();
+    }
+  }
+
+  private void setCopies(int count) {
+    sageMaker.updateInferenceComponentRuntimeConfig(b -> b.inferenceComponentName(componentName)
+        .desiredRuntimeConfig(r -> r.copyCount(count)));
+  }
+
+  /** InvokeEndpoint with the component's name ({@link ModelContract#inferenceComponentName}). */
+  @Override
+  public Probe probe() {
+    return endpoint.probe();
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}
