@@ -34,6 +34,7 @@ import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.local.sagemaker.LocalSageMakerBuilder;
 import offhours.local.sagemaker.ModelContainer;
+import offhours.stack.Hosting;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
@@ -42,6 +43,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.ManagedInstanceScalingStatus;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -163,6 +165,17 @@ final class DeploymentWiring {
               c.image(ONNX_IMAGE).modelDataUrl(model.onnx().toUri().toString());
             }
           }));
+      if (options.hosting() == Hosting.SCALE_TO_ZERO) {
+        // As the template's ComponentEndpointConfig: no model in the variant (the controller deploys it as an
+        // inference component), instances scaled by the components' copies down to 0.
+        sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
+            .executionRoleArn("arn:aws:iam::" + sageMaker.accountId() + ":role/offhours-local-model")
+            .productionVariants(v -> v.variantName(names.model())
+                .instanceType(ProductionVariantInstanceType.ML_M5_LARGE).initialInstanceCount(1)
+                .managedInstanceScaling(m -> m.status(ManagedInstanceScalingStatus.ENABLED).minInstanceCount(0)
+                    .maxInstanceCount(1))));
+        return;
+      }
       sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
                     // Named after the model, as in template.yaml: results record the variant that answered.
           .productionVariants(v -> v.variantName(names.model()).modelName(names.model())

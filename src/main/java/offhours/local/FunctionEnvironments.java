@@ -4,6 +4,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import offhours.stack.Hosting;
 import offhours.stack.StackSpec;
 
 /**
@@ -14,6 +15,8 @@ final class FunctionEnvironments {
 
   /** The local stack's id: the controller tags the endpoints it creates with it. */
   static final String STACK_ID = "offhours-local";
+  /** The inference component local mode's controller creates with HOSTING scale-to-zero. */
+  static final String INFERENCE_COMPONENT = "offhours-component";
 
   private FunctionEnvironments() {}
 
@@ -42,6 +45,7 @@ final class FunctionEnvironments {
     env.put("MODEL_NAME", names.model());
     env.put("LABELS", String.join(",", labels));
     env.putAll(modelSettings);
+    env.putAll(component(modelSettings));
     // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in seconds.
     env.put("DEFER_SECONDS", "5");
     return env;
@@ -65,7 +69,19 @@ final class FunctionEnvironments {
     env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
     env.put("LABELS", String.join(",", labels));
     env.putAll(options.modelSettings());
+    env.putAll(component(options.modelSettings()));
+    env.put("MODEL_NAME", names.model());
     return env;
+  }
+
+  /**
+   * The inference component's name with HOSTING scale-to-zero (INFERENCE_COMPONENT_NAME, as the template derives it
+   * from the endpoint's), empty otherwise.
+   */
+  static Map<String, String> component(Map<String, String> modelSettings) {
+    boolean components = Hosting.parse(modelSettings.getOrDefault("HOSTING", Hosting.SCHEDULED.value()))
+        == Hosting.SCALE_TO_ZERO;
+    return Map.of("INFERENCE_COMPONENT_NAME", components ? INFERENCE_COMPONENT : "");
   }
 
   /** The API function's variables: the controller's (its policy and model contract), the bucket, local timings. */

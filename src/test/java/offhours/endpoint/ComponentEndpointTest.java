@@ -1,0 +1,220 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.endpoint.Endpoint.State;
+import offhours.inference.ModelContract;
+import offhours.inference.Scores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+
+/**
+ * The scale-to-zero adapter against a loopback server answering SageMaker's JSON 1.1 the way the service does, so the
+ * SDK's real marshalling is exercised: which state each endpoint and component state maps to, and which call each
+ * controller step makes.
+ */
+class ComponentEndpointTest {
+  private static final String STACK = SageMakerEndpointTest.STACK;
+  private static final String IN_SERVICE_ENDPOINT = "{\"EndpointName\":\"ep\",\"EndpointArn\":"
+      + "\"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/ep\",\"EndpointConfigName\":\"ep-config\","
+      + "\"EndpointStatus\":\"InService\",\"CreationTime\":1764000000,\"LastModifiedTime\":1764000000,"
+      + "\"ProductionVariants\":[{\"VariantName\":\"model-1\",\"CurrentInstanceCount\":%d}]}";
+  private static final String NO_COMPONENT = "!{\"__type\":\"ValidationException\",\"message\":"
+      + "\"Could not find inference component \\\"arn:aws:sagemaker:eu-central-1:123456789012:inference-component/ep-ic\\\".\"}";
+
+  private HttpServer server;
+  private AwsClients clients;
+  private ComponentEndpoint endpoint;
+  /** The answer per X-Amz-Target (or "invoke"); a leading "!" answers it as a 400 ValidationException. */
+  private final Map<String, String> answers = new ConcurrentHashMap<>();
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", this::answer);
+    server.start();
+    URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    clients = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
+    endpoint = new ComponentEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "ep", "ep-config", "ep-ic",
+        "model-1", 2, STACK, new ModelContract(List.of("a", "b"), null, null, null, Scores.AUTO, "ep-ic"));
+    answers.put("SageMaker.ListTags", "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}");
+    answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(0));
+    answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+    clients.close();
+  }
+
+  private void answer(HttpExchange exchange) throws IOException {
+    String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    String component = exchange.getRequestHeaders().getFirst("X-Amzn-SageMaker-Inference-Component");
+    requests.add(target != null ? target.substring("SageMaker.".length()) + " " + body : "invoke " + component);
+    String out = answers.getOrDefault(target != null ? target : "invoke", "{}");
+    boolean error = out.startsWith("!");
+    byte[] bytes = (error ? out.substring(1) : out).getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    if (error) {
+      exchange.getResponseHeaders().add("x-amzn-ErrorType", "ValidationException");
+    }
+    exchange.sendResponseHeaders(error ? 400 : 200, bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
+  }
+
+  private void component(String status, int desired, int current, String model) {
+    answers.put("SageMaker.DescribeInferenceComponent", "{\"InferenceComponentName\":\"ep-ic\",\"EndpointName\":\"ep\","
+        + "\"VariantName\":\"model-1\",\"Specification\":{\"ModelName\":\"" + model + "\"},\"RuntimeConfig\":"
+        + "{\"DesiredCopyCount\":" + desired + ",\"CurrentCopyCount\":" + current + "},\"CreationTime\":1764000000,"
+        + "\"LastModifiedTime\":1764003600,\"InferenceComponentStatus\":\"" + status + "\"}");
+  }
+
+  private List<String> calls() {
+    return requests.stream().map(r -> r.substring(0, r.indexOf(' '))).toList();
+  }
+
+  @Test
+  void anAbsentEndpointIsAbsentAndCreateMakesItTagged() {
+    answers.put("SageMaker.DescribeEndpoint", "!{\"__type\":\"ValidationException\",\"message\":"
+        + "\"Could not find endpoint \\\"ep\\\".\"}");
+    assertThat(endpoint.describe()).isEqualTo(Endpoint.Status.ABSENT);
+    endpoint.create();
+    assertThat(requests).last().asString().startsWith("CreateEndpoint ")
+        .contains("\"EndpointConfigName\":\"ep-config\"").contains("\"Value\":\"" + STACK + "\"");
+  }
+
+  @Test
+  void anEndpointWithoutItsComponentIsAbsentAndCreateDeploysTheModelWithAllCopies() {
+    assertThat(endpoint.describe().state()).isEqualTo(State.ABSENT);
+    endpoint.create();
+    assertThat(requests).last().asString().startsWith("CreateInferenceComponent ")
+        .contains("\"InferenceComponentName\":\"ep-ic\"", "\"EndpointName\":\"ep\"", "\"VariantName\":\"model-1\"",
+            "\"ModelName\":\"model-1\"", "\"MinMemoryRequiredInMb\":1024", "\"CopyCount\":2");
+  }
+
+  @Test
+  void copiesUpAreInServiceAndStopSetsThemToZeroKeepingTheEndpoint() {
+    component("InService", 2, 2, "model-1");
+    Endpoint.Status status = endpoint.describe();
+    assertThat(status.state()).isEqualTo(State.IN_SERVICE);
+    assertThat(status.configName()).isEqualTo("ep-config");
+    assertThat(status.billing()).isTrue();
+    requests.clear();
+    endpoint.delete();
+    assertThat(calls()).doesNotContain("DeleteEndpoint", "DeleteInferenceComponent");
+    assertThat(requests).last().asString().startsWith("UpdateInferenceComponentRuntimeConfig ")
+        .contains("\"DesiredRuntimeConfig\":{\"CopyCount\":0}");
+  }
+
+  @Test
+  void scalingOutIsCreatingSinceTheWakeAndScalingInIsDeletingUntilTheInstancesAreGone() {
+    component("Updating", 2, 0, "model-1");
+    Endpoint.Status waking = endpoint.describe();
+    assertThat(waking.state()).isEqualTo(State.CREATING);
+    assertThat(waking.createdAt()).isEqualTo(Instant.ofEpochSecond(1764003600));
+
+    component("Updating", 0, 2, "model-1");
+    assertThat(endpoint.describe().state()).isEqualTo(State.DELETING);
+    component("InService", 0, 0, "model-1");
+    answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(1));
+    Endpoint.Status instancesLeft = endpoint.describe();
+    assertThat(instancesLeft.state()).isEqualTo(State.DELETING);
+    assertThat(instancesLeft.billing()).as("instances still up are billed").isTrue();
+
+    answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(0));
+    Endpoint.Status asleep = endpoint.describe();
+    assertThat(asleep.state()).isEqualTo(State.ABSENT);
+    assertThat(asleep.billing()).isFalse();
+    requests.clear();
+    endpoint.create();
+    assertThat(requests).last().asString().startsWith("UpdateInferenceComponentRuntimeConfig ")
+        .contains("\"CopyCount\":2");
+  }
+
+  @Test
+  void aComponentOfAnotherModelIsStaleAndDeletedAlone() {
+    component("InService", 2, 2, "model-0");
+    assertThat(endpoint.describe().configName()).isEqualTo("ep-config with model model-0");
+    requests.clear();
+    endpoint.delete();
+    assertThat(calls()).contains("DeleteInferenceComponent").doesNotContain("DeleteEndpoint",
+        "UpdateInferenceComponentRuntimeConfig");
+  }
+
+  @Test
+  void aFailedComponentIsFailedWithItsReasonAndDeleted() {
+    answers.put("SageMaker.DescribeInferenceComponent", "{\"InferenceComponentName\":\"ep-ic\",\"Specification\":"
+        + "{\"ModelName\":\"model-1\"},\"RuntimeConfig\":{\"DesiredCopyCount\":2,\"CurrentCopyCount\":0},"
+        + "\"FailureReason\":\"ping failed\",\"CreationTime\":1764000000,\"LastModifiedTime\":1764003600,"
+        + "\"InferenceComponentStatus\":\"Failed\"}");
+    Endpoint.Status failed = endpoint.describe();
+    assertThat(failed.state()).isEqualTo(State.FAILED);
+    assertThat(failed.failureReason()).isEqualTo("ping failed");
+    requests.clear();
+    endpoint.delete();
+    assertThat(calls()).contains("DeleteInferenceComponent").doesNotContain("DeleteEndpoint");
+  }
+
+  @Test
+  void anEndpointOfAnotherConfigGoesWithItsComponent() {
+    answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(1).replace("ep-config", "old-config"));
+    component("InService", 2, 2, "model-1");
+    assertThat(endpoint.describe().configName()).isEqualTo("old-config");
+    requests.clear();
+    endpoint.delete();
+    assertThat(calls()).containsSubsequence("DeleteInferenceComponent", "DeleteEndpoint");
+  }
+
+  @Test
+  void theProbeInvokesTheComponent() {
+    answers.put("invoke", "[0.1,0.9]");
+    assertThat(endpoint.probe().ok()).isTrue();
+    assertThat(requests).containsExactly("invoke ep-ic");
+  }
+
+  @Test
+  void theCleanupDeletesTheComponentThenTheEndpoint() {
+    ComponentEndpoint cleanup = new ComponentEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        "ep", "ep-ic");
+    component("InService", 0, 0, "model-1");
+    assertThat(cleanup.describe().state()).isEqualTo(State.IN_SERVICE);
+    requests.clear();
+    cleanup.delete();
+    assertThat(calls()).containsExactly("DescribeEndpoint", "DescribeInferenceComponent", "DeleteInferenceComponent",
+        "DeleteEndpoint");
+  }
+
+  @Test
+  void theCleanupFindsAComponentLeftWithoutItsEndpoint() {
+    ComponentEndpoint cleanup = new ComponentEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        "ep", "ep-ic");
+    answers.put("SageMaker.DescribeEndpoint", "!{\"__type\":\"ValidationException\",\"message\":"
+        + "\"Could not find endpoint \\\"ep\\\".\"}");
+    component("InService", 0, 0, "model-1");
+    assertThat(cleanup.describe().state()).isEqualTo(State.FAILED);
+    answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
+    assertThat(cleanup.describe()).isEqualTo(Endpoint.Status.ABSENT);
+  }
+}
