@@ -188,6 +188,26 @@ final class StackFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Scale-to-zero: "absent", or the inference component's status and copies as DescribeInferenceComponent and the
+   * endpoint's instances as DescribeEndpoint report them, e.g. "InService 1/1 copies, 1 instances".
+   */
+  String componentStatus() {
+    try {
+      var c = sageMaker.describeInferenceComponent(r -> r.inferenceComponentName(FunctionEnvironments.INFERENCE_COMPONENT));
+      var variants = sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).productionVariants();
+      int instances = variants.stream().mapToInt(v -> v.currentInstanceCount() == null ? 0 : v.currentInstanceCount())
+          .sum();
+      return c.inferenceComponentStatusAsString() + " " + c.runtimeConfig().currentCopyCount() + "/"
+          + c.runtimeConfig().desiredCopyCount() + " copies, " + instances + " instances";
+    } catch (SageMakerException e) {
+      if (e.statusCode() == 400 && e.getMessage().contains("Could not find inference component")) {
+        return "absent";
+      }
+      throw e;
+    }
+  }
+
   /** The mapping's state as GetEventSourceMapping reports it: Enabled, Enabling, Disabling, Disabled. */
   String mappingState() {
     return lambda.getEventSourceMapping(r -> r.uuid(stack.mappingUuid())).state();
