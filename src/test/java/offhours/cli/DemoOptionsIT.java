@@ -165,6 +165,18 @@ class DemoOptionsIT {
     assertThat(run.err).contains("--labels FILE is required with --model");
   }
 
+  @Test
+  void theDemoRunsOnAScaleToZeroInferenceComponent(@TempDir Path dir) throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+
+    Run run = demo(images.toString(), "--hosting", "scale-to-zero");
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png"))).singleElement().asString()
+        .contains("CLASSIFIED");
+  }
+
   private record Run(int code, String out, String err) {}
 
   private static Run demo(String... args) {

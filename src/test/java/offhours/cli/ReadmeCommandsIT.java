@@ -102,6 +102,33 @@ class ReadmeCommandsIT {
     }
   }
 
+  @Test
+  void localStartWithScaleToZeroClassifiesThroughTheInferenceComponent() throws Exception {
+    String start = "scripts/offhours local start --hosting scale-to-zero";
+    assertThat(ReadmeCommands.coveredBy(
+        "offhours.cli.ReadmeCommandsIT#localStartWithScaleToZeroClassifiesThroughTheInferenceComponent"))
+        .containsExactly(start);
+    Files.createSymbolicLink(cache.resolve("models"),
+        Files.createDirectories(CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
+            .resolve("models")));
+    Path tmp = Files.createDirectory(work.resolve("tmp"));
+    Path photos = Files.createDirectory(work.resolve("photos"));
+    Files.copy(ROOT.resolve("src/demo/images/chelsea.png"), photos.resolve("chelsea.png"));
+    try {
+      Run started = offhours(tmp, args(start, photos));
+      assertThat(started.code).as("%s:%n%s%s", start, started.out, started.err).isZero();
+      assertThat(offhours(tmp, List.of("upload", photos.toString())).code).isZero();
+      Run wake = offhours(tmp, List.of("endpoint", "start"));
+      assertThat(wake.code).as(wake.err).isZero();
+      awaitResult("chelsea.png");
+      Run results = offhours(tmp, List.of("results", "--json"));
+      assertThat(results.out).contains("\"key\":\"chelsea.png\"", "\"status\":\"CLASSIFIED\"");
+    } finally {
+      offhours(tmp, List.of("local", "stop"));
+      Files.deleteIfExists(cache.resolve("models"));
+    }
+  }
+
   /** The words after scripts/offhours; PATH... is the photo folder, "--stack offhours" the local stack. */
   private static List<String> args(String command, Path photos) {
     List<String> words = new ArrayList<>(List.of(command.substring("scripts/offhours".length()).strip().split(" ")));

@@ -30,7 +30,7 @@ final class Invoker {
       byte[] body) {}
 
   /** Where a request goes: the endpoint's own container or one of its component's, and the variant that answers. */
-  private record Target(HostedEndpoint endpoint, String variant, ModelContainer container) {}
+  private record Destination(HostedEndpoint endpoint, String variant, ModelContainer container) {}
 
   record Response(String contentType, String variant, String customAttributes, byte[] body) {}
 
@@ -52,7 +52,7 @@ final class Invoker {
    * The endpoint's own container, or with an InferenceComponentName that component's copy. An endpoint that hosts
    * components needs the name; one that runs a model refuses it.
    */
-  private Target target(String endpointName, String component) {
+  private Destination destination(String endpointName, String component) {
     HostedEndpoint endpoint = endpoints.inService(endpointName);
     if (component == null) {
       if (endpoint.hostsComponents()) {
@@ -60,18 +60,18 @@ final class Invoker {
             + " which you plan to deploy inference components. Please include Inference Component Name header or"
             + " consider using SageMaker models.");
       }
-      return new Target(endpoint, endpoint.variant().variantName(), endpoint.container());
+      return new Destination(endpoint, endpoint.variant().variantName(), endpoint.container());
     }
     if (!endpoint.hostsComponents()) {
       throw new AwsError(400, "ValidationError", "Endpoint " + endpointName + " of account " + arns.account()
           + " hosts no inference components; invoke it without an inference component name.");
     }
     InferenceComponents.HostedComponent c = components.serving(endpoint.name(), component);
-    return new Target(endpoint, c.variantName(), c.container());
+    return new Destination(endpoint, c.variantName(), c.container());
   }
 
   Response invoke(String endpointName, Request request) {
-    Target target = target(endpointName, request.inferenceComponent());
+    Destination target = destination(endpointName, request.inferenceComponent());
     HostedEndpoint endpoint = target.endpoint();
     HttpRequest.Builder forward = HttpRequest.newBuilder(target.container().baseUri().resolve("/invocations"))
         .timeout(modelTimeout)
@@ -119,7 +119,7 @@ final class Invoker {
    * ModelError (HTTP 424) in SageMaker's words: {@code Received client|server error (STATUS) from primary with
    * message "BODY". See <logs> in account ACCOUNT for more information.}
    */
-  private AwsError modelError(Target target, int status, String original) {
+  private AwsError modelError(Destination target, int status, String original) {
     HostedEndpoint endpoint = target.endpoint();
     String region = arns.region();
     String account = arns.account();

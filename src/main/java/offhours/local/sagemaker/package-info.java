@@ -18,9 +18,9 @@
  *     .start();
  * }</pre>
  *
- * <p>Inside: {@code ControlApi} (the JSON 1.1 protocol), {@code Models}, {@code EndpointConfigs} and
- * {@code Endpoints} (one state machine per resource kind), {@code ContainerSupervisor} (launch and ping),
- * {@code Invoker} (the runtime). Every request passes {@link offhours.local.auth.RequestGuard} first: signed with
+ * <p>Inside: {@code ControlApi} (the JSON 1.1 protocol; {@code ComponentApi} for the inference-component
+ * operations), {@code Models}, {@code EndpointConfigs}, {@code Endpoints} and {@code InferenceComponents} (one state
+ * machine per resource kind), {@code ContainerSupervisor} (launch and ping), {@code Invoker} (the runtime). Every request passes {@link offhours.local.auth.RequestGuard} first: signed with
  * {@link offhours.local.sagemaker.LocalSageMaker#credentials()}, addressed to 127.0.0.1:PORT, no Origin.
  *
  * <p>Behaviour that follows SageMaker, with its sources:
@@ -31,6 +31,11 @@
  *       is InService; container 4xx/5xx become {@code ModelError} (424) with OriginalStatusCode and
  *       OriginalMessage; payloads over 6,291,456 bytes get a bare 413
  *       (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
+ *   <li>Inference components: an endpoint config whose variant names no model makes an endpoint without a container;
+ *       its components (CreateInferenceComponent with at least one copy) run the model. InvokeEndpoint then needs
+ *       the component's name (X-Amzn-SageMaker-Inference-Component) and, while the component has no copy, answers
+ *       {@code ValidationError} "Inference Component has no capacity to process this request. ..."
+ *       (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html).
  *   <li>Containers: {@code GET /ping} must answer 200 before InService; {@code POST /invocations} has the
  *       model timeout (60 s by default)
  *       (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html).
