@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * <ul>
  *   <li>the endpoint's own state while it is not InService (or absent, foreign, of another config);
  *   <li>ABSENT with the endpoint up but no component, or a component at 0 copies on 0 instances (asleep, unbilled);
- *   <li>CREATING while the component is created or its copies scale out; IN_SERVICE once copies are up;
+ *   <li>CREATING while the component is created or its copies scale out from 0; IN_SERVICE once copies are up
+ *       (UPDATING while a changed count settles on copies that serve);
  *   <li>DELETING while copies scale in, and after that while the variant still has instances (managed instance
  *       scaling takes them away minutes later; they are billed until then, so the ledger counts them);
  *   <li>FAILED for a failed component.
@@ -107,8 +108,9 @@ public final class ComponentEndpoint implements Endpoint {
       case "Deleting" -> State.DELETING;
       case "InService", "Updating" -> {
         if (desired > 0) {
-          yield current > 0 && c.inferenceComponentStatusAsString().equals("InService") ? State.IN_SERVICE
-              : State.CREATING;
+          // Copies up and more on the way (someone changed the count) still serve: UPDATING, as an endpoint update.
+          boolean updating = c.inferenceComponentStatusAsString().equals("Updating");
+          yield current == 0 ? State.CREATING : updating ? State.UPDATING : State.IN_SERVICE;
         }
         yield current > 0 || c.inferenceComponentStatusAsString().equals("Updating") || instances() > 0
             ? State.DELETING : State.ABSENT;

@@ -135,6 +135,8 @@ class ComponentEndpointTest {
     assertThat(waking.state()).isEqualTo(State.CREATING);
     assertThat(waking.createdAt()).isEqualTo(Instant.ofEpochSecond(1764003600));
 
+    component("Updating", 3, 2, "model-1");
+    assertThat(endpoint.describe().state()).as("a changed count on serving copies").isEqualTo(State.UPDATING);
     component("Updating", 0, 2, "model-1");
     assertThat(endpoint.describe().state()).isEqualTo(State.DELETING);
     component("InService", 0, 0, "model-1");
