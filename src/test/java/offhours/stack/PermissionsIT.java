@@ -144,6 +144,17 @@ class PermissionsIT {
           d.deliver(classifyHandler(d), 1);
           assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem");
         }),
+        new Scenario("scale-to-zero: no copy ('no capacity'), the batch is deferred, no verdict", SCALE_TO_ZERO, d -> {
+          d.startComponent(model(d), Map.of());
+          d.services.sageMaker.updateInferenceComponentRuntimeConfig(r -> r.inferenceComponentName(
+              d.env("ClassifyFunction").get("INFERENCE_COMPONENT_NAME")).desiredRuntimeConfig(c -> c.copyCount(0)));
+          TemplateDeployment.await("no copy", () -> d.componentCopies() == 0);
+          d.upload("photos/asleep.png", "chelsea.png");
+          d.deliver(classifyHandler(d), 1);
+          assertThat(d.recorder.calls()).anySatisfy(c -> assertThat(c.toString())
+              .isEqualTo("SageMakerRuntime.InvokeEndpoint -> 400 ValidationError"));
+          assertThat(d.operations()).contains("Sqs.SendMessage").doesNotContain("DynamoDb.PutItem");
+        }),
         new Scenario("labels read from LabelsS3Uri at init", labelsBucket(), d -> {
           String uri = d.stack.parameters().get("LabelsS3Uri");
           String bucket = uri.substring("s3://".length(), uri.indexOf('/', "s3://".length()));
