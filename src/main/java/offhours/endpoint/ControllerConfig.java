@@ -19,6 +19,7 @@ import offhours.inference.ModelContract;
  *     5 minutes); it doubles with each further failure up to 12 times this. Local mode and tests shorten it.
  * @param model how Classify calls the model and reads its answers (LABELS, LABELS_S3_URI, CONTENT_TYPE, ACCEPT,
  *     SCORES): the readiness probe checks the endpoint's answer against the same settings
+ * @param hosting how the model is hosted (HOSTING): what the controller switches, if anything
  */
 public record ControllerConfig(
     String endpointName,
@@ -38,7 +39,8 @@ public record ControllerConfig(
     String instanceType,
     int instanceCount,
     double instanceHourlyPriceUsd,
-    ModelContract model) {
+    ModelContract model,
+    offhours.stack.Hosting hosting) {
 
   public ZoneId zone() {
     return schedule.zone();
@@ -74,7 +76,14 @@ public record ControllerConfig(
         env.getOrDefault("INSTANCE_TYPE", "").strip(),
         (int) number(env, "INSTANCE_COUNT", 1, 1, 1000),
         price(env),
-        ModelContract.fromEnv(env));
+        ModelContract.fromEnv(env),
+        hosting(env));
+  }
+
+  /** HOSTING as the template spells it; absent or empty: scheduled (what the controller did before it existed). */
+  private static offhours.stack.Hosting hosting(Map<String, String> env) {
+    String raw = env.getOrDefault("HOSTING", "").strip();
+    return offhours.stack.Hosting.parse(raw.isEmpty() ? offhours.stack.Hosting.SCHEDULED.value() : raw);
   }
 
   private static String required(Map<String, String> env, String name) {
