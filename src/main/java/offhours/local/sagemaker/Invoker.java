@@ -31,16 +31,31 @@ final class Invoker {
   private final Arns arns;
   private final HttpClient http;
   private final Duration modelTimeout;
+  private final ServerlessCapacity serverless;
 
-  Invoker(Endpoints endpoints, Arns arns, HttpClient http, Duration modelTimeout) {
+  Invoker(Endpoints endpoints, Arns arns, HttpClient http, Duration modelTimeout, ServerlessCapacity serverless) {
     this.endpoints = endpoints;
     this.arns = arns;
     this.http = http;
     this.modelTimeout = modelTimeout;
+    this.serverless = serverless;
   }
 
   Response invoke(String endpointName, Request request) {
     HostedEndpoint endpoint = endpoints.inService(endpointName);
+    if (endpoint.variant().serverless() == null) {
+      return forward(endpoint, request);
+    }
+    serverless.acquire(endpoint);
+    try {
+      return forward(endpoint, request);
+    } finally {
+      serverless.release(endpoint);
+    }
+  }
+
+  private Response forward(HostedEndpoint endpoint, Request request) {
+    String endpointName = endpoint.name();
     HttpRequest.Builder forward = HttpRequest.newBuilder(endpoint.container().baseUri().resolve("/invocations"))
         .timeout(modelTimeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
