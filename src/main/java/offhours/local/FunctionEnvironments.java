@@ -40,6 +40,8 @@ final class FunctionEnvironments {
     env.put("BUCKET_NAME", provisioned.bucket());
     env.put("ENDPOINT_NAME", names.endpoint());
     env.put("MODEL_NAME", names.model());
+    env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
+    env.put("TIME_ZONE", controllerDefaults().get("TIME_ZONE"));
     env.put("LABELS", String.join(",", labels));
     env.putAll(modelSettings);
     // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in seconds.

@@ -143,7 +143,8 @@ class ParameterConstraintsTest {
       Map.of("Hosting", List.of("scheduled", "serverless"),
           "InstanceType", List.of("ml.m5.large", "ml.c5.2xlarge", "ml.g4dn.xlarge", "ml.inf2.xlarge"),
           "MaximumConcurrency", List.of("2", "5", "10", "11", "50", "51", "200", "201", "1000"),
-          "ServerlessMaxConcurrency", List.of("2", "5", "10", "50", "200")));
+          "ServerlessMaxConcurrency", List.of("2", "5", "10", "50", "200"),
+          "ServerlessMemorySizeInMB", List.of("1024", "6144")));
 
   // ---------------------------------------------------------------- what the code accepts
 
