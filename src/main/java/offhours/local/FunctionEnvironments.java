@@ -44,6 +44,9 @@ final class FunctionEnvironments {
     env.put("TIME_ZONE", controllerDefaults().get("TIME_ZONE"));
     env.put("LABELS", String.join(",", labels));
     env.putAll(modelSettings);
+    if (offhours.stack.Hosting.SERVERLESS.value().equals(modelSettings.get("HOSTING"))) {
+      env.put("MAX_IMAGE_BYTES", "4194304"); // as the template: a serverless endpoint takes 4 MB
+    }
     // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in seconds.
     env.put("DEFER_SECONDS", "5");
     return env;

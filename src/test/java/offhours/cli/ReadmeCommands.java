@@ -52,6 +52,7 @@ final class ReadmeCommands {
       "offhours.cli.DemoOptionsIT#aUsersOwnContainerCommandServesTheDemo",
       "scripts/demo --container-command \"python serve.py\" --content-type auto",
       "offhours.cli.DemoOptionsIT#aHuggingFaceShapedContainerThatRefusesXImageServesTheDemoWithContentTypeAutoAndNoLabels",
+      "scripts/demo --hosting serverless", "offhours.cli.DemoOptionsIT#theDemoRunsOnAServerlessEndpoint",
       "scripts/offhours --stack offhours endpoint start", LOCAL_STACK,
       "scripts/offhours --stack offhours results", LOCAL_STACK,
       "OFFHOURS_TEST_AWS_ENDPOINT=http://localhost:4566 scripts/test",
