@@ -80,6 +80,9 @@ final class FunctionEnvironments {
     env.put("BUCKET_NAME", provisioned.bucket());
     env.put("MODEL_NAME", names.model());
     env.put("RESULTS_TABLE_NAME", provisioned.resultsTable());
+    if (options.hosting() == offhours.stack.Hosting.SERVERLESS) {
+      env.put("MAX_IMAGE_BYTES", "4194304"); // as the template: a serverless endpoint takes 4 MB
+    }
     env.put("CONTROLLER_INTERVAL_SECONDS", Long.toString(Math.max(1, options.controllerTick().toSeconds())));
     env.put("ENDPOINT_START_SECONDS", Long.toString(options.creatingDelay().toSeconds()));
     return env;
