@@ -38,6 +38,15 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
         return new Forecast(d.at(), now, "the endpoint is serving; uploads are classified as they arrive ("
             + ahead + " ahead in the queue)");
       }
+    }
+    if (config.controller().hosting() == offhours.stack.Hosting.SERVERLESS) {
+      // Nothing schedules a serverless endpoint: no working hours or wake-up ever starts it.
+      return new Forecast(null, null, "the serverless endpoint is not taking uploads now ("
+          + last.map(Decision::why).orElse("the controller has not run yet") + "); they wait in the queue");
+    }
+    if (last.isPresent() && last.get().wantOn()) {
+      Decision d = last.get();
+      Endpoint.State state = d.endpoint().state();
       if (state == Endpoint.State.IN_SERVICE || state == Endpoint.State.UPDATING) {
         return new Forecast(d.at(), now.plus(tick), "the endpoint is up; the controller resumes consumption after a"
             + " test invocation at its next run");

@@ -27,15 +27,17 @@ final class BatchProcessor {
   private final MessageClassifier classifier;
   private final OutcomeLog log;
   private final ExecutorService pool;
+  private final UsageLedger usage;
 
   /**
    * The worker threads are made once, with the handler (Lambda's init phase), not per batch: starting and
    * joining a fresh pool cost ~0.85 ms of CPU per batch, 17x the consumer's whole per-record budget
    * (ConsumerBenchmark). Idle workers end after a minute, so a handler that is no longer used leaves none.
    */
-  BatchProcessor(MessageClassifier classifier, OutcomeLog log, int concurrency) {
+  BatchProcessor(MessageClassifier classifier, OutcomeLog log, int concurrency, UsageLedger usage) {
     this.classifier = classifier;
     this.log = log;
+    this.usage = usage;
     AtomicInteger count = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -53,6 +55,14 @@ final class BatchProcessor {
    */
   List<String> process(List<QueueMessage> messages, LongSupplier remainingMillis) {
     BatchScope scope = new BatchScope(remainingMillis);
+    try {
+      return process(messages, scope);
+    } finally {
+      usage.add(scope.usage());
+    }
+  }
+
+  private List<String> process(List<QueueMessage> messages, BatchScope scope) {
     List<String> failures = new ArrayList<>();
     if (messages.size() == 1) { // nothing to overlap: no hand-off to a worker
       QueueMessage message = messages.getFirst();

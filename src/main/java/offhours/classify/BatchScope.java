@@ -19,9 +19,15 @@ final class BatchScope {
   private final LongSupplier remainingMillis;
   private final AtomicReference<String> endpointDown = new AtomicReference<>();
   private final Set<String> crashedImages = ConcurrentHashMap.newKeySet();
+  private final UsageLedger.Tally usage = new UsageLedger.Tally();
 
   BatchScope(LongSupplier remainingMillis) {
     this.remainingMillis = remainingMillis;
+  }
+
+  /** What this batch's invocations that reached the model spent (hosting serverless bills it). */
+  UsageLedger.Tally usage() {
+    return usage;
   }
 
   /** Why the endpoint is unusable for the rest of this batch, or null while it is not. */

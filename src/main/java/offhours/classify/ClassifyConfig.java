@@ -18,6 +18,8 @@ import offhours.inference.ModelContract;
  * @param maxDeferrals how often a message may be handed back; after that it is retried through SQS receives, so
  *     a message the endpoint keeps failing on reaches the DLQ instead of circling forever
  * @param invokeTimeout the longest one InvokeEndpoint attempt may take (the model's own limit is 60 s)
+ * @param usage where hosting serverless records invocation time (HOSTING, CONTROL_TABLE_NAME, TIME_ZONE,
+ *     SERVERLESS_MEMORY_MB); {@link UsageLedger.Settings#NONE} for the other hostings
  */
 public record ClassifyConfig(
     String tableName,
@@ -31,7 +33,8 @@ public record ClassifyConfig(
     int batchConcurrency,
     int deferSeconds,
     int maxDeferrals,
-    Duration invokeTimeout) {
+    Duration invokeTimeout,
+    UsageLedger.Settings usage) {
 
   public static final int DEFAULT_TOP_K = 3;
   public static final long DEFAULT_MAX_IMAGE_BYTES = 6_291_456L;
@@ -66,6 +69,7 @@ public record ClassifyConfig(
     if (maxDeferrals < 1) {
       throw new IllegalArgumentException("MAX_DEFERRALS must be a positive integer, got " + maxDeferrals);
     }
+    usage = usage == null ? UsageLedger.Settings.NONE : usage;
     if (invokeTimeout == null || invokeTimeout.toSeconds() < 1 || invokeTimeout.toSeconds() > 600) {
       throw new IllegalArgumentException("INVOKE_TIMEOUT_SECONDS must be between 1 and 600, got "
           + (invokeTimeout == null ? null : invokeTimeout.toSeconds()));
@@ -87,13 +91,14 @@ public record ClassifyConfig(
         integer(env, "DEFER_SECONDS", DEFAULT_DEFER_SECONDS, "an integer between 0 and 900"),
         positive(env, "MAX_DEFERRALS", DEFAULT_MAX_DEFERRALS),
         Duration.ofSeconds(integer(env, "INVOKE_TIMEOUT_SECONDS", DEFAULT_INVOKE_TIMEOUT_SECONDS,
-            "an integer between 1 and 600")));
+            "an integer between 1 and 600")),
+        UsageLedger.Settings.fromEnv(env));
   }
 
   /** The same settings with the model's contract resolved (labels read from S3 once at init). */
   ClassifyConfig withModel(ModelContract resolved) {
     return new ClassifyConfig(tableName, queueUrl, bucketName, endpointName, modelName, resolved, topK, maxImageBytes,
-        batchConcurrency, deferSeconds, maxDeferrals, invokeTimeout);
+        batchConcurrency, deferSeconds, maxDeferrals, invokeTimeout, usage);
   }
 
   private static void require(String value, String name) {

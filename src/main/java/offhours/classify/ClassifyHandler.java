@@ -71,7 +71,8 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
     OutcomeLog outcomes = new OutcomeLog(log);
     MessageClassifier classifier = new MessageClassifier(s3, sqs, inference,
         new ResultsTable(dynamo, resolved.tableName()), resolved, clock, outcomes);
-    this.batches = new BatchProcessor(classifier, outcomes, resolved.batchConcurrency());
+    this.batches = new BatchProcessor(classifier, outcomes, resolved.batchConcurrency(),
+        new UsageLedger(dynamo, resolved.usage(), clock, outcomes));
     this.priming = new Priming(this, dynamo, inference, resolved);
   }
 

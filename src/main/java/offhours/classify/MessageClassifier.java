@@ -176,10 +176,15 @@ final class MessageClassifier {
       return notNow;
     }
     ModelAnswer answer;
+    long started = System.nanoTime();
     try {
       answer = inference.invoke(image, scope.callTimeout(RESERVE));
+      scope.usage().add(elapsedMillis(started), image.length);
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
+      if (failure.originalStatus() != null) {
+        scope.usage().add(elapsedMillis(started), image.length); // the model ran: a ModelError bills too
+      }
       return switch (failure.cause()) {
         case UNAVAILABLE, ENDPOINT -> {
           scope.endpointDown(failure.reason());
@@ -276,5 +281,10 @@ final class MessageClassifier {
 
   private static String describe(Exception e) {
     return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  /** The time an invocation took, counted from the request (a serverless endpoint bills from the model's start). */
+  private static long elapsedMillis(long startedNanos) {
+    return Math.max(1, (System.nanoTime() - startedNanos) / 1_000_000);
   }
 }

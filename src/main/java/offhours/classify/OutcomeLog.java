@@ -57,6 +57,16 @@ final class OutcomeLog {
         .writeEndObject());
   }
 
+  /** The serverless ledger could not be updated: one WARN line; the batch's results stand. */
+  void ledgerNotUpdated(long invocations, long millis, Exception error) {
+    print(JsonWriter.create()
+        .writeStartObject()
+        .writeFieldName("level").writeValue("WARN")
+        .writeFieldName("ledger").writeValue("not updated: " + invocations + " invocations, " + millis + " ms lost")
+        .writeFieldName("error").writeValue(error.toString())
+        .writeEndObject());
+  }
+
   private void print(JsonWriter line) {
     String text = new String(line.getBytes(), StandardCharsets.UTF_8);
     synchronized (out) {

@@ -43,7 +43,9 @@ final class CostCommand implements Command {
         The controller adds the time the endpoint existed (from CreateEndpoint until it is gone, so never less
         than the bill) to a ledger in the control table, per day of its time zone; images are the CLASSIFIED
         results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price. Days before the
-        stack existed (its creation, or the local stack's start) are not counted.
+        stack existed (its creation, or the local stack's start) are not counted. With Hosting=serverless the
+        endpoint bills per invocation: Classify adds each batch's invocation time x memory (GB-seconds) and bytes
+        to the same ledger, and their cost at the serverless price is in each day's cost.
         With --json: one object per day, then one with "date":"total".
         """;
   }

@@ -69,7 +69,10 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
         control, control, System.out::println);
   }
 
-  /** What the controller switches: the endpoint itself, or with scale-to-zero its inference component's copies. */
+  /**
+   * What the controller switches: the endpoint itself, with scale-to-zero its inference component's copies; a
+   * serverless endpoint belongs to the stack (ServerlessPolicy never creates nor deletes it).
+   */
   private static Endpoint endpoint(AwsClients clients, ControllerConfig config, ModelContract model) {
     SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
     SageMakerRuntimeClient runtime = clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());

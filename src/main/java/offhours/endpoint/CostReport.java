@@ -32,6 +32,35 @@ public final class CostReport {
       long images, double costUsd, double costPerImageUsd, double alwaysOnHours, double alwaysOnCostUsd,
       double savedUsd, double savedPercent) {}
 
+  /**
+   * What hosting serverless spent on one day, as Classify adds it to the ledger item: invocations, their time in
+   * milliseconds, that time x the endpoint's memory in MB, and the bytes sent.
+   */
+  public record ServerlessUsage(long invocations, long millis, long mbMillis, long bytes) {
+    static final ServerlessUsage NONE = new ServerlessUsage(0, 0, 0, 0);
+
+    /** GB-seconds, the unit SageMaker Serverless Inference bills. */
+    public double gbSeconds() {
+      return mbMillis / 1024.0 / 1000.0;
+    }
+
+    /** In US dollars at {@link #GB_SECOND_USD} and {@link #DATA_GB_USD}. */
+    public double costUsd() {
+      return gbSeconds() * GB_SECOND_USD + bytes / 1e9 * DATA_GB_USD;
+    }
+
+    ServerlessUsage plus(ServerlessUsage o) {
+      return new ServerlessUsage(invocations + o.invocations, millis + o.millis, mbMillis + o.mbMillis, bytes + o.bytes);
+    }
+  }
+
+  /**
+   * Serverless Inference's on-demand prices in us-east-1: per GB-second of invocation and per GB of data processed
+   * (https://aws.amazon.com/sagemaker/ai/pricing/; other regions differ a little).
+   */
+  public static final double GB_SECOND_USD = 0.00002;
+  public static final double DATA_GB_USD = 0.016;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<Row> days;
@@ -39,6 +68,7 @@ public final class CostReport {
   private final String instanceType;
   private final int instanceCount;
   private final double hourlyPrice;
+  private ServerlessUsage serverless = ServerlessUsage.NONE;
 
   private CostReport(List<Row> days, Row total, String instanceType, int instanceCount, double hourlyPrice) {
     this.days = List.copyOf(days);
@@ -54,6 +84,16 @@ public final class CostReport {
    */
   public static CostReport compute(List<Ledger.Day> ledger, Map<LocalDate, Long> imagesPerDay, LocalDate from,
       LocalDate to, ZoneId zone, String instanceType, int instanceCount, double hourlyPriceUsd) {
+    return compute(ledger, imagesPerDay, Map.of(), from, to, zone, instanceType, instanceCount, hourlyPriceUsd);
+  }
+
+  /**
+   * As above, with the invocation time hosting serverless spent per day (empty for the other hostings): its cost is
+   * added to the day's cost, so the cost per image is the real one; "always on" stays an instance of the given price.
+   */
+  public static CostReport compute(List<Ledger.Day> ledger, Map<LocalDate, Long> imagesPerDay,
+      Map<LocalDate, ServerlessUsage> usage, LocalDate from, LocalDate to, ZoneId zone, String instanceType,
+      int instanceCount, double hourlyPriceUsd) {
     if (to.isBefore(from)) {
       throw new IllegalArgumentException("the report ends (" + to + ") before it starts (" + from + ")");
     }
@@ -63,21 +103,30 @@ public final class CostReport {
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       Ledger.Day day = byDate.getOrDefault(d, new Ledger.Day(d, 0, 0, 0, 0));
       double dayHours = Duration.between(d.atStartOfDay(zone), d.plusDays(1).atStartOfDay(zone)).toSeconds() / 3600.0;
+      ServerlessUsage spent = usage.getOrDefault(d, ServerlessUsage.NONE);
       rows.add(row(d, day.endpointSeconds() / 3600.0, day.outsideScheduleSeconds() / 3600.0, day.starts(), day.stops(),
-          imagesPerDay.getOrDefault(d, 0L), dayHours, instanceCount, hourlyPriceUsd));
+          imagesPerDay.getOrDefault(d, 0L), dayHours, instanceCount, hourlyPriceUsd, spent.costUsd()));
+    }
+    ServerlessUsage all = ServerlessUsage.NONE;
+    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      all = all.plus(usage.getOrDefault(d, ServerlessUsage.NONE));
     }
     Row total = row(null, rows.stream().mapToDouble(Row::endpointHours).sum(),
         rows.stream().mapToDouble(Row::outsideScheduleHours).sum(), rows.stream().mapToLong(Row::starts).sum(),
         rows.stream().mapToLong(Row::stops).sum(), rows.stream().mapToLong(Row::images).sum(),
-        rows.stream().mapToDouble(Row::alwaysOnHours).sum(), instanceCount, hourlyPriceUsd);
-    return new CostReport(rows, total, instanceType, instanceCount, hourlyPriceUsd);
+        rows.stream().mapToDouble(Row::alwaysOnHours).sum(), instanceCount, hourlyPriceUsd, all.costUsd());
+    CostReport report = new CostReport(rows, total, instanceType, instanceCount, hourlyPriceUsd);
+    report.serverless = all;
+    return report;
   }
 
   private static Row row(LocalDate date, double hours, double outside, long starts, long stops, long images,
-      double alwaysOnHours, int count, double price) {
-    double cost = hours * count * price;
+      double alwaysOnHours, int count, double price, double serverlessCost) {
+    double cost = hours * count * price + serverlessCost;
     double alwaysOn = alwaysOnHours * count * price;
-    double savedPercent = alwaysOnHours == 0 ? 0 : 100.0 * (1 - hours / alwaysOnHours);
+    double savedPercent = alwaysOnHours == 0 ? 0
+        : serverlessCost == 0 ? 100.0 * (1 - hours / alwaysOnHours)
+        : alwaysOn == 0 ? 0 : 100.0 * (1 - cost / alwaysOn);
     return new Row(date, hours, outside, starts, stops, images, cost, images == 0 ? Double.NaN : cost / images,
         alwaysOnHours, alwaysOn, alwaysOn - cost, savedPercent);
   }
@@ -89,10 +138,11 @@ public final class CostReport {
    */
   public static CostReport fromAws(DynamoDbClient dynamo, String controlTable, String resultsTable, ZoneId zone,
       LocalDate from, LocalDate to, String instanceType, int instanceCount, double hourlyPriceUsd) {
-    List<Ledger.Day> ledger = new DynamoControlTable(dynamo, controlTable).days(from, to);
+    DynamoControlTable control = new DynamoControlTable(dynamo, controlTable);
     Map<LocalDate, Long> images = resultsTable == null || resultsTable.isEmpty() ? Map.of()
         : countClassified(dynamo, resultsTable, zone, from, to);
-    return compute(ledger, images, from, to, zone, instanceType, instanceCount, hourlyPriceUsd);
+    return compute(control.days(from, to), images, control.serverlessUsage(from, to), from, to, zone, instanceType,
+        instanceCount, hourlyPriceUsd);
   }
 
   /**
@@ -146,6 +196,11 @@ public final class CostReport {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "Instance: %s x %d at $%.4f/h%n",
         instanceType.isEmpty() ? "(INSTANCE_TYPE not set)" : instanceType, instanceCount, hourlyPrice));
+    if (serverless.invocations() > 0) {
+      out.append(String.format(Locale.ROOT, "Serverless: %d invocations, %.1f GB-s at $%.5f/GB-s, %.3f GB at $%.3f/GB:"
+          + " $%.4f (in cost $)%n", serverless.invocations(), serverless.gbSeconds(), GB_SECOND_USD,
+          serverless.bytes() / 1e9, DATA_GB_USD, serverless.costUsd()));
+    }
     String header = String.format(Locale.ROOT, "%-10s %9s %9s %6s %7s %10s %10s %10s %10s %7s%n", "date", "endpoint-h",
         "outside-h", "starts", "images", "cost $", "$/image", "24/7 $", "saved $", "saved");
     out.append(header);
@@ -194,6 +249,11 @@ public final class CostReport {
     o.put("alwaysOnCostUsd", round(r.alwaysOnCostUsd(), 4));
     o.put("savedUsd", round(r.savedUsd(), 4));
     o.put("savedPercent", round(r.savedPercent(), 2));
+    if (r.date() == null && serverless.invocations() > 0) {
+      o.put("serverlessInvocations", serverless.invocations());
+      o.put("serverlessGbSeconds", round(serverless.gbSeconds(), 3));
+      o.put("serverlessCostUsd", round(serverless.costUsd(), 6));
+    }
     return o.toString();
   }
 

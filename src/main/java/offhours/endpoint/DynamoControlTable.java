@@ -146,6 +146,28 @@ public final class DynamoControlTable implements ControlStore, Ledger {
   @Override
   public List<Day> days(LocalDate from, LocalDate to) {
     List<Day> days = new ArrayList<>();
+    for (Map<String, AttributeValue> item : ledgerItems(from, to)) {
+      days.add(new Day(LocalDate.parse(item.get("sk").s()), num(item, "endpointSeconds"),
+          num(item, "outsideScheduleSeconds"), num(item, "starts"), num(item, "stops")));
+    }
+    return days;
+  }
+
+  /** What Classify recorded for hosting serverless (offhours.classify.UsageLedger), per day that has any. */
+  public Map<LocalDate, CostReport.ServerlessUsage> serverlessUsage(LocalDate from, LocalDate to) {
+    Map<LocalDate, CostReport.ServerlessUsage> usage = new java.util.TreeMap<>();
+    for (Map<String, AttributeValue> item : ledgerItems(from, to)) {
+      if (item.containsKey("invocations")) {
+        usage.put(LocalDate.parse(item.get("sk").s()), new CostReport.ServerlessUsage(num(item, "invocations"),
+            num(item, "invocationMillis"), num(item, "invocationMbMillis"), num(item, "invocationBytes")));
+      }
+    }
+    return usage;
+  }
+
+  /** The ledger's items from {@code from} to {@code to}, oldest first, every page. */
+  private List<Map<String, AttributeValue>> ledgerItems(LocalDate from, LocalDate to) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
       QueryRequest.Builder q = QueryRequest.builder().tableName(table)
@@ -155,13 +177,10 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         q.exclusiveStartKey(start);
       }
       QueryResponse r = dynamo.query(q.build());
-      for (Map<String, AttributeValue> item : r.items()) {
-        days.add(new Day(LocalDate.parse(item.get("sk").s()), num(item, "endpointSeconds"),
-            num(item, "outsideScheduleSeconds"), num(item, "starts"), num(item, "stops")));
-      }
+      items.addAll(r.items());
       start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (start != null);
-    return days;
+    return items;
   }
 
   private static AttributeValue s(String v) {

@@ -46,6 +46,7 @@ public final class EndpointController {
   private final ControlStore store;
   private final Ledger ledger;
   private final Consumer<String> log;
+  private final HostingPolicy policy;
 
   /** {@code log} receives one EMF metrics line per run (Lambda: standard output). */
   public EndpointController(ControllerConfig config, Endpoint endpoint, Mapping mapping, Backlog backlog,
@@ -57,6 +58,31 @@ public final class EndpointController {
     this.store = Objects.requireNonNull(store, "store");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.log = Objects.requireNonNull(log, "log");
+    this.policy = config.hosting() == offhours.stack.Hosting.SERVERLESS ? new ServerlessPolicy(config) : new Scheduled();
+  }
+
+  /** Hosting scheduled: the endpoint is created and deleted by the schedule and the backlog (the methods below). */
+  private final class Scheduled implements HostingPolicy {
+    @java.lang.Override
+    public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
+      return EndpointController.this.want(s, wasOpen, ep, q, now);
+    }
+
+    @java.lang.Override
+    public Step plan(boolean on, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, ControlState s,
+        Instant now) {
+      return EndpointController.this.plan(on, ep, mp, q, s, now);
+    }
+
+    @java.lang.Override
+    public boolean billsWhileItExists(Endpoint.Status ep, Action step) {
+      return step == Action.CREATE_ENDPOINT || ep.billing();
+    }
+
+    @java.lang.Override
+    public boolean switchesTheEndpoint() {
+      return true;
+    }
   }
 
   public ControllerConfig config() {
@@ -90,15 +116,15 @@ public final class EndpointController {
     Backlog.Snapshot q = backlog.read();
 
     ControlState seen = observe(before, ep, q, now);
-    Want want = want(seen, before.scheduleOpen(), ep, q, now);
+    Want want = policy.want(seen, before.scheduleOpen(), ep, q, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before deleting.
-    if ((want.on() && !stale(ep)) || ep.state() == State.ABSENT) {
+    if ((want.on() && !stale(ep)) || ep.state() == State.ABSENT || !policy.switchesTheEndpoint()) {
       seen = stopping(seen, null);
     } else if (seen.stoppingSince() == null) {
       seen = stopping(seen, now);
     }
-    Step step = plan(want.on(), ep, mp, q, seen, now);
-    boolean outside = ep.state() == State.IN_SERVICE && !config.schedule().isOpen(now) && !want.on();
+    Step step = policy.plan(want.on(), ep, mp, q, seen, now);
+    boolean outside = policy.switchesTheEndpoint() && ep.state() == State.IN_SERVICE && !config.schedule().isOpen(now) && !want.on();
 
     ControlState claimed = claim(seen, step, ep, now);
     if (!store.save(claimed, before.version())) {
@@ -329,7 +355,7 @@ public final class EndpointController {
       int n = s.createFailures() + 1;
       c = failures(c, n, now.plus(createBackoff(config.createBackoff(), n)), step.why());
     }
-    boolean billingAfter = step.action() == Action.CREATE_ENDPOINT || ep.billing();
+    boolean billingAfter = policy.billsWhileItExists(ep, step.action());
     return new ControlState(s.version() + 1, c.override(), c.idleSince(), c.backlogSince(), c.stoppingSince(),
         c.scheduleOpen(), now, billingAfter, c.createFailures(), c.createNotBefore(), step.action() + ": " + step.why());
   }

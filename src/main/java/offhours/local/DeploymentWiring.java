@@ -20,6 +20,7 @@ import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
 import offhours.classify.ClassifyHandler;
 import offhours.endpoint.ControllerConfig;
+import offhours.endpoint.SageMakerEndpoint;
 import offhours.endpoint.ControllerHandler;
 import offhours.local.auth.StackCredentials;
 import offhours.local.api.LocalApiGateway;
@@ -176,11 +177,32 @@ final class DeploymentWiring {
                     .maxInstanceCount(1))));
         return;
       }
+      boolean serverless = options.hosting() == offhours.stack.Hosting.SERVERLESS;
       sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
                     // Named after the model, as in template.yaml: results record the variant that answered.
-          .productionVariants(v -> v.variantName(names.model()).modelName(names.model())
-              .instanceType(ProductionVariantInstanceType.ML_M5_LARGE).initialInstanceCount(1)));
+          .productionVariants(v -> {
+            v.variantName(names.model()).modelName(names.model());
+            if (serverless) {
+              v.serverlessConfig(s -> s.memorySizeInMB(SERVERLESS_MEMORY_MB)
+                  .maxConcurrency(serverlessMaxConcurrency(options)));
+            } else {
+              v.instanceType(ProductionVariantInstanceType.ML_M5_LARGE).initialInstanceCount(1);
+            }
+          }));
+      if (serverless) {
+        // As the template's ServerlessEndpoint: the stack owns it, tagged so the controller feeds it.
+        sm.createEndpoint(r -> r.endpointName(names.endpoint()).endpointConfigName(names.endpointConfig())
+            .tags(tag -> tag.key(SageMakerEndpoint.STACK_TAG).value(FunctionEnvironments.STACK_ID)));
+      }
     }
+  }
+
+  /** Local mode's serverless endpoint: the template's default memory (Classify's ledger multiplies by it). */
+  private static final int SERVERLESS_MEMORY_MB = Integer.parseInt(StackSpec.CLASSIFY_ENV.get("SERVERLESS_MEMORY_MB"));
+
+  /** The template's default ServerlessMaxConcurrency, unless the model settings give SERVERLESS_MAX_CONCURRENCY. */
+  private static int serverlessMaxConcurrency(LocalDeployment.Options options) {
+    return Integer.parseInt(options.modelSettings().getOrDefault("SERVERLESS_MAX_CONCURRENCY", "10"));
   }
 
   private String createMapping() {

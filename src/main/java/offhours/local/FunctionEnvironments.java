@@ -43,9 +43,14 @@ final class FunctionEnvironments {
     env.put("BUCKET_NAME", provisioned.bucket());
     env.put("ENDPOINT_NAME", names.endpoint());
     env.put("MODEL_NAME", names.model());
+    env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
+    env.put("TIME_ZONE", controllerDefaults().get("TIME_ZONE"));
     env.put("LABELS", String.join(",", labels));
     env.putAll(modelSettings);
     env.putAll(component(modelSettings));
+    if (offhours.stack.Hosting.SERVERLESS.value().equals(modelSettings.get("HOSTING"))) {
+      env.put("MAX_IMAGE_BYTES", "4194304"); // as the template: a serverless endpoint takes 4 MB
+    }
     // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in seconds.
     env.put("DEFER_SECONDS", "5");
     return env;
@@ -91,6 +96,9 @@ final class FunctionEnvironments {
     env.put("BUCKET_NAME", provisioned.bucket());
     env.put("MODEL_NAME", names.model());
     env.put("RESULTS_TABLE_NAME", provisioned.resultsTable());
+    if (options.hosting() == offhours.stack.Hosting.SERVERLESS) {
+      env.put("MAX_IMAGE_BYTES", "4194304"); // as the template: a serverless endpoint takes 4 MB
+    }
     env.put("CONTROLLER_INTERVAL_SECONDS", Long.toString(Math.max(1, options.controllerTick().toSeconds())));
     env.put("ENDPOINT_START_SECONDS", Long.toString(options.creatingDelay().toSeconds()));
     return env;

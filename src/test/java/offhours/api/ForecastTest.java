@@ -57,6 +57,21 @@ class ForecastTest {
   }
 
   @Test
+  void aServerlessEndpointIsNeverForecastByTheSchedule() {
+    ApiConfig serverless = ApiFixtures.config(Map.of("HOSTING", "serverless"));
+    Decision serving = decision(SATURDAY_10.minusSeconds(60), true, Endpoint.State.IN_SERVICE, null,
+        Mapping.State.ENABLED);
+    assertThat(Forecast.of(serverless, ApiFixtures.seen(SATURDAY_10, serving, ControlState.INITIAL, ONE_WAITING))
+        .expectedAt()).isEqualTo(SATURDAY_10);
+
+    Forecast creating = Forecast.of(serverless, ApiFixtures.seen(SATURDAY_10, decision(SATURDAY_10, true,
+        Endpoint.State.CREATING, SATURDAY_10, Mapping.State.DISABLED), ControlState.INITIAL, ONE_WAITING));
+    assertThat(creating.startsAt()).isNull();
+    assertThat(creating.reason()).isEqualTo("the serverless endpoint is not taking uploads now (-); they wait in the"
+        + " queue");
+  }
+
+  @Test
   void aStartingEndpointIsExpectedATypicalCreationAfterItsCreation() {
     Instant created = WEDNESDAY_10.minus(Duration.ofMinutes(10));
     Decision creating = decision(WEDNESDAY_10.minusSeconds(60), true, Endpoint.State.CREATING, created,

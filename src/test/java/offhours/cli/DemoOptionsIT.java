@@ -86,6 +86,27 @@ class DemoOptionsIT {
   }
 
   @Test
+  void theDemoRunsOnAServerlessEndpoint(@TempDir Path dir) throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    Files.copy(Path.of("src/test/resources/images/rocket.jpg"), images.resolve("rocket.jpg"));
+
+    Run run = demo(images.toString(), "--hosting", "serverless");
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png") || l.startsWith("rocket.jpg")))
+        .hasSize(2).allSatisfy(line -> assertThat(line).contains("CLASSIFIED"));
+  }
+
+  @Test
+  void aHostingTheTemplateDoesNotKnowIsAUsageError(@TempDir Path dir) {
+    Run run = demo(dir.toString(), "--hosting", "Serverless");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("HOSTING must be one of scheduled, scale-to-zero or serverless, got 'Serverless'");
+  }
+
+  @Test
   void aContentTypeThatIsNoMediaTypeIsAUsageError(@TempDir Path dir) {
     Run run = demo(dir.toString(), "--container-command", "true", "--content-type", "jpeg");
 

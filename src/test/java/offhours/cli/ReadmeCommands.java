@@ -52,6 +52,7 @@ final class ReadmeCommands {
       "offhours.cli.DemoOptionsIT#aUsersOwnContainerCommandServesTheDemo",
       "scripts/demo --container-command \"python serve.py\" --content-type auto",
       "offhours.cli.DemoOptionsIT#aHuggingFaceShapedContainerThatRefusesXImageServesTheDemoWithContentTypeAutoAndNoLabels",
+      "scripts/demo --hosting serverless", "offhours.cli.DemoOptionsIT#theDemoRunsOnAServerlessEndpoint",
       "scripts/offhours --stack offhours endpoint start", LOCAL_STACK,
       "scripts/demo --hosting scale-to-zero", "offhours.cli.DemoOptionsIT#theDemoRunsOnAScaleToZeroInferenceComponent",
       "scripts/offhours local start --hosting scale-to-zero",

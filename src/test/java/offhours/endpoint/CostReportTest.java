@@ -52,6 +52,22 @@ class CostReportTest {
   }
 
   @Test
+  void serverlessCostsInvocationTimeTimesMemoryAtTheGbSecondPricePlusTheData() {
+    // 1,269 images of 200 ms on 2 GB: 507.6 GB-s; 0.127 GB sent.
+    CostReport.ServerlessUsage week = new CostReport.ServerlessUsage(1269, 1269 * 200L, 1269 * 200L * 2048, 126_900_000L);
+    CostReport report = CostReport.compute(List.of(), Map.of(MON, 1269L), Map.of(MON, week), MON, MON, BERLIN,
+        "ml.c5.large", 1, 0.10);
+    CostReport.Row monday = report.days().get(0);
+    assertThat(week.gbSeconds()).isCloseTo(507.6, within(1e-9));
+    assertThat(monday.endpointHours()).isZero();
+    assertThat(monday.costUsd()).isCloseTo(507.6 * 0.00002 + 0.1269 * 0.016, within(1e-9));
+    assertThat(monday.costPerImageUsd()).isCloseTo(monday.costUsd() / 1269, within(1e-12));
+    assertThat(monday.savedPercent()).isCloseTo(100.0 * (1 - monday.costUsd() / 2.4), within(1e-9));
+    assertThat(report.renderTable()).contains("Serverless: 1269 invocations, 507.6 GB-s at $0.00002/GB-s");
+    assertThat(report.toJson().lines().reduce((a, b) -> b).orElseThrow()).contains("\"serverlessInvocations\":1269");
+  }
+
+  @Test
   void alwaysOnCountsTheRealLengthOfDstDays() {
     LocalDate spring = LocalDate.parse("2026-03-29");
     LocalDate autumn = LocalDate.parse("2026-10-25");

@@ -103,6 +103,14 @@ class ParameterConstraintsTest {
     c.put("Accept", List.of("application/json", "application/json;verbose", "application/json; verbose", "*/*",
         "text/csv", "json", "", " ", "application/", "application/json\r\nX: y", "auto"));
     c.put("Hosting", List.of("scheduled", "scale-to-zero", "serverless", "Scheduled", "scale_to_zero", "realtime", ""));
+    c.put("ServerlessMemorySizeInMB", List.of("1024", "2048", "6144", "1000", "1536", "7168", "0", "", "2 GB"));
+    c.put("ServerlessMaxConcurrency", List.of("2", "10", "200", "1", "0", "201", "7", "", "ten"));
+    c.put("ContainerEnvironment", List.of("", "HF_MODEL_ID=google/vit-base-patch16-224,HF_TASK=image-classification",
+        "HF_TASK=image-classification", "SAGEMAKER_PROGRAM=inference.py,SAGEMAKER_SUBMIT_DIRECTORY=/opt/ml/model/code",
+        "HF_MODEL_REVISION=main", "SAGEMAKER_MODEL_SERVER_WORKERS=2,SAGEMAKER_MODEL_SERVER_TIMEOUT=120",
+        "SAGEMAKER_CONTAINER_LOG_LEVEL=20", "HF_TASK=a,HF_TASK=b", "HF_TASK=a,HF_MODEL_ID=b,HF_TASK=c",
+        "LD_PRELOAD=/tmp/x.so", "HF_TASK", "HF_TASK=", "HF_TASK=a,", ",HF_TASK=a", "HF_TASK=a b", "HF_TASK=$(id)",
+        "HF_TASK=a=b", "hf_task=a", "HF_TASK=" + "a".repeat(257), "HF_TASK=a;HF_MODEL_ID=b"));
     c.put("Scores", List.of("auto", "probabilities", "logits", "Auto", "LOGITS", "softmax", "", " auto"));
     c.put("MaxDeferrals", INTEGERS);
     c.put("TopK", INTEGERS);
@@ -130,7 +138,13 @@ class ParameterConstraintsTest {
       Map.of("BatchSize", List.of("1", "2", "3", "4", "5", "8", "10", "11", "16", "20", "25", "32", "50", "64", "100",
               "128", "129", "200", "10000"),
           "BatchConcurrency", List.of("1", "2", "3", "4", "8", "16", "32", "64", "65"),
-          "BatchingWindowSeconds", List.of("0", "1", "5", "300")));
+          "BatchingWindowSeconds", List.of("0", "1", "5", "300")),
+      // Hosting serverless: CPU only, and the trigger within the endpoint's concurrency.
+      Map.of("Hosting", List.of("scheduled", "serverless"),
+          "InstanceType", List.of("ml.m5.large", "ml.c5.2xlarge", "ml.g4dn.xlarge", "ml.inf2.xlarge"),
+          "MaximumConcurrency", List.of("2", "5", "10", "11", "50", "51", "200", "201", "1000"),
+          "ServerlessMaxConcurrency", List.of("2", "5", "10", "50", "200"),
+          "ServerlessMemorySizeInMB", List.of("1024", "6144")));
 
   // ---------------------------------------------------------------- what the code accepts
 
@@ -167,6 +181,16 @@ class ParameterConstraintsTest {
     // positive here: 0 would refuse every request.
     // The functions read HOSTING through Hosting.parse.
     c.put("Hosting", s -> refusedBy(() -> Hosting.parse(s.environment("ControllerFunction").get("HOSTING"))));
+    c.put("InstanceType", ParameterConstraintsTest::serverlessOnCpu);
+    c.put("ServerlessMemorySizeInMB", ParameterConstraintsTest::serverlessConfig);
+    c.put("ServerlessMaxConcurrency", ParameterConstraintsTest::serverlessConfig);
+    c.put("ContainerEnvironment", s -> refusedBy(() -> {
+      Map<String, String> parsed = ContainerEnvironment.parse(s.parameters().get("ContainerEnvironment"));
+      Object env = StackResolver.map(s.properties("Model").get("PrimaryContainer")).get("Environment");
+      if (!parsed.equals(env == null ? Map.of() : StackResolver.map(env))) {
+        throw new IllegalArgumentException("the Model's Environment is " + env + ", the parser reads " + parsed);
+      }
+    }));
     c.put("ApiRateLimit", s -> refusedBy(() -> positiveWholeNumber(s.parameters().get("ApiRateLimit"))));
     c.put("ApiBurstLimit", s -> refusedBy(() -> positiveWholeNumber(s.parameters().get("ApiBurstLimit"))));
     c.put("OldestMessageAlarmSeconds", s -> refusedBy(() -> {
@@ -176,6 +200,44 @@ class ParameterConstraintsTest {
       }
     }));
     return c;
+  }
+
+  /** Serverless inference has no GPU or Inferentia (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html). */
+  private static String serverlessOnCpu(StackResolver s) {
+    String type = s.parameters().get("InstanceType");
+    return "serverless".equals(s.parameters().get("Hosting")) && !type.matches("ml\\.(m5|c5)\\..*")
+        ? "serverless inference runs on CPU only, not on " + type : null;
+  }
+
+  /**
+   * The endpoint config as SageMaker accepts a serverless variant (MemorySizeInMB 1024-6144 in 1 GB steps,
+   * MaxConcurrency 1-200, no instances:
+   * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html), and the
+   * trigger within its concurrency.
+   */
+  private static String serverlessConfig(StackResolver s) {
+    Map<String, Object> variant = StackResolver.map(StackResolver.list(
+        s.properties("EndpointConfig").get("ProductionVariants")).get(0));
+    Object config = variant.get("ServerlessConfig");
+    if (!"serverless".equals(s.parameters().get("Hosting"))) {
+      return config == null ? null : "a ServerlessConfig on a real-time endpoint config";
+    }
+    return refusedBy(() -> {
+      Map<String, Object> c = StackResolver.map(config);
+      int memory = Integer.parseInt(String.valueOf(c.get("MemorySizeInMB")));
+      int max = Integer.parseInt(String.valueOf(c.get("MaxConcurrency")));
+      if (memory < 1024 || memory > 6144 || memory % 1024 != 0 || max < 1 || max > 200
+          || variant.containsKey("InstanceType") || variant.containsKey("InitialInstanceCount")) {
+        throw new IllegalArgumentException("SageMaker refuses the serverless variant " + variant);
+      }
+      int trigger = Integer.parseInt(String.valueOf(StackResolver.map(StackResolver.map(StackResolver.path(
+          s.properties("ClassifyFunction"), "Events", "Queue", "Properties")).get("ScalingConfig"))
+          .get("MaximumConcurrency")));
+      if (trigger > max) {
+        throw new IllegalArgumentException("the trigger's MaximumConcurrency " + trigger + " exceeds the serverless"
+            + " endpoint's MaxConcurrency " + max);
+      }
+    });
   }
 
   private static void positiveWholeNumber(String value) {
@@ -205,6 +267,15 @@ class ParameterConstraintsTest {
   /** The SageMaker role may read exactly the artifact the Model names. */
   private static String modelArtifact(StackResolver stack) {
     String url = stack.parameters().get("ModelDataUrl");
+    Object named = StackResolver.map(stack.properties("Model").get("PrimaryContainer")).get("ModelDataUrl");
+    if (url.isEmpty()) {
+      boolean grants = IamRole.of(stack, "SageMakerExecutionRole").grants().stream()
+          .anyMatch(g -> g.action().equals("s3:GetObject"));
+      return named == null && !grants ? null : "no artifact, yet the Model names " + named + " or the role reads one";
+    }
+    if (!url.equals(named)) {
+      return "the Model's ModelDataUrl is " + named + ", not " + url;
+    }
     List<String> readable = IamRole.of(stack, "SageMakerExecutionRole").grants().stream()
         .filter(g -> g.action().equals("s3:GetObject")).map(IamRole.Grant::resource).toList();
     String expected = "arn:" + stack.stack().partition() + ":s3:::" + url.substring("s3://".length());

@@ -133,6 +133,15 @@ class PermissionsIT {
           d.deliver(classifyHandler(d), 1);
           assertThat(d.recorder.calls()).anySatisfy(c -> assertThat(c.toString()).isEqualTo("S3.GetObject -> 404 NoSuchKey"));
         }),
+        new Scenario("hosting serverless: each batch's invocation time goes to the ledger", Map.of("Hosting",
+            "serverless"), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          d.upload("photos/chelsea.png", "chelsea.png");
+          d.upload("photos/rocket.jpg", "rocket.jpg");
+          d.deliver(classifyHandler(d), 2);
+          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem",
+              "DynamoDb.UpdateItem");
+        }),
         new Scenario("the endpoint is off: the batch is deferred back to the queue", Map.of(), d -> {
           d.upload("photos/waiting.png", "chelsea.png");
           d.deliver(classifyHandler(d), 1);
@@ -226,6 +235,17 @@ class PermissionsIT {
           assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
               .containsEntry("action", "DELETE_ENDPOINT");
           controller.handleRequest(event("controller-auto.json"), context(d, "ControllerFunction"));
+        }),
+        new Scenario("hosting serverless: the stack's endpoint is probed and fed, never created nor deleted",
+            Map.of("Hosting", "serverless"), d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of(offhours.endpoint.SageMakerEndpoint.STACK_TAG, d.stack.stack().stackId()));
+          ControllerHandler controller = controllerHandler(d);
+          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "ENABLE_MAPPING").containsEntry("outcome", "ok");
+          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+          assertThat(controller.handleRequest(event("controller-stop.json"), context(d, "ControllerFunction")))
+              .containsEntry("action", "DISABLE_MAPPING");
+          assertThat(d.operations()).doesNotContain("SageMaker.CreateEndpoint", "SageMaker.DeleteEndpoint");
         }),
         new Scenario("an endpoint this stack did not create is reported, never fed", Map.of(), d -> {
           d.startEndpoint(d.endpointConfigName, Map.of());

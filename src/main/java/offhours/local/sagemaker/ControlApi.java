@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import offhours.local.sagemaker.EndpointConfigs.EndpointConfig;
+import offhours.local.sagemaker.EndpointConfigs.Serverless;
 import offhours.local.sagemaker.EndpointConfigs.Variant;
 import offhours.local.sagemaker.Endpoints.HostedEndpoint;
 import offhours.local.sagemaker.Models.HostedModel;
@@ -175,12 +176,21 @@ final class ControlApi {
     String name = name(in, "EndpointConfigName", "endpointConfigName");
     List<Variant> variants = new ArrayList<>();
     for (JsonNode v : in.path("ProductionVariants")) {
+      Serverless serverless = null;
+      if (v.has("ServerlessConfig")) {
+        if (v.has("InstanceType") || v.has("InitialInstanceCount")) {
+          throw AwsError.validation("Variant " + text(v, "VariantName") + " cannot have both ServerlessConfig and"
+              + " InstanceType or InitialInstanceCount.");
+        }
+        JsonNode s = v.path("ServerlessConfig");
+        serverless = new Serverless(s.path("MemorySizeInMB").asInt(), s.path("MaxConcurrency").asInt());
+      }
       JsonNode scaling = v.path("ManagedInstanceScaling");
       boolean managed = "ENABLED".equals(text(scaling, "Status"));
       variants.add(new Variant(required(v, "VariantName"), text(v, "ModelName"), text(v, "InstanceType"),
           v.path("InitialInstanceCount").asInt(1), (float) v.path("InitialVariantWeight").asDouble(1.0),
           managed ? scaling.path("MinInstanceCount").asInt(0) : null,
-          managed ? scaling.path("MaxInstanceCount").asInt(1) : null));
+          managed ? scaling.path("MaxInstanceCount").asInt(1) : null, serverless));
     }
     return json.createObjectNode().put("EndpointConfigArn",
         configs.create(name, variants, text(in, "ExecutionRoleArn")).arn());
@@ -194,9 +204,15 @@ final class ControlApi {
     ArrayNode variants = out.putArray("ProductionVariants");
     for (Variant v : config.variants()) {
       ObjectNode node = variants.addObject().put("VariantName", v.variantName())
-          .put("InitialInstanceCount", v.initialInstanceCount()).put("InitialVariantWeight", v.weight());
+          .put("InitialVariantWeight", v.weight());
       if (v.modelName() != null) {
         node.put("ModelName", v.modelName());
+      }
+      if (v.serverless() != null) {
+        node.putObject("ServerlessConfig").put("MemorySizeInMB", v.serverless().memorySizeInMb())
+            .put("MaxConcurrency", v.serverless().maxConcurrency());
+      } else {
+        node.put("InitialInstanceCount", v.initialInstanceCount());
       }
       if (v.instanceType() != null) {
         node.put("InstanceType", v.instanceType());

@@ -17,11 +17,27 @@ final class EndpointConfigs {
    * @param modelName null for a variant that hosts inference components
    * @param minInstanceCount ManagedInstanceScaling's MinInstanceCount, null when the variant has none
    * @param maxInstanceCount ManagedInstanceScaling's MaxInstanceCount, null when the variant has none
+   * @param serverless null for a variant on instances
    */
   record Variant(String variantName, String modelName, String instanceType, int initialInstanceCount, float weight,
-      Integer minInstanceCount, Integer maxInstanceCount) {
-    Variant(String variantName, String modelName, String instanceType, int initialInstanceCount, float weight) {
-      this(variantName, modelName, instanceType, initialInstanceCount, weight, null, null);
+      Integer minInstanceCount, Integer maxInstanceCount, Serverless serverless) {}
+
+  /**
+   * A serverless variant's ServerlessConfig, as SageMaker checks it: MemorySizeInMB 1024-6144 in 1 GB steps,
+   * MaxConcurrency 1-200 (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html).
+   */
+  record Serverless(int memorySizeInMb, int maxConcurrency) {
+    Serverless {
+      if (memorySizeInMb < 1024 || memorySizeInMb > 6144 || memorySizeInMb % 1024 != 0) {
+        throw AwsError.validation("1 validation error detected: Value '" + memorySizeInMb + "' at"
+            + " 'productionVariants.1.member.serverlessConfig.memorySizeInMB' failed to satisfy constraint: Member must"
+            + " be one of 1024, 2048, 3072, 4096, 5120 or 6144");
+      }
+      if (maxConcurrency < 1 || maxConcurrency > 200) {
+        throw AwsError.validation("1 validation error detected: Value '" + maxConcurrency + "' at"
+            + " 'productionVariants.1.member.serverlessConfig.maxConcurrency' failed to satisfy constraint: Member must"
+            + " have value between 1 and 200");
+      }
     }
   }
 

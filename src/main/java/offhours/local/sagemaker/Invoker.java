@@ -39,13 +39,16 @@ final class Invoker {
   private final Arns arns;
   private final HttpClient http;
   private final Duration modelTimeout;
+  private final ServerlessCapacity serverless;
 
-  Invoker(Endpoints endpoints, InferenceComponents components, Arns arns, HttpClient http, Duration modelTimeout) {
+  Invoker(Endpoints endpoints, InferenceComponents components, Arns arns, HttpClient http, Duration modelTimeout,
+      ServerlessCapacity serverless) {
     this.endpoints = endpoints;
     this.components = components;
     this.arns = arns;
     this.http = http;
     this.modelTimeout = modelTimeout;
+    this.serverless = serverless;
   }
 
   /**
@@ -73,6 +76,20 @@ final class Invoker {
   Response invoke(String endpointName, Request request) {
     Destination target = destination(endpointName, request.inferenceComponent());
     HostedEndpoint endpoint = target.endpoint();
+    if (endpoint.variant().serverless() == null) {
+      return forward(target, request);
+    }
+    serverless.acquire(endpoint);
+    try {
+      return forward(target, request);
+    } finally {
+      serverless.release(endpoint);
+    }
+  }
+
+  private Response forward(Destination target, Request request) {
+    HostedEndpoint endpoint = target.endpoint();
+    String endpointName = endpoint.name();
     HttpRequest.Builder forward = HttpRequest.newBuilder(target.container().baseUri().resolve("/invocations"))
         .timeout(modelTimeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));

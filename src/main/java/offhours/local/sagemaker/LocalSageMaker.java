@@ -80,6 +80,7 @@ public final class LocalSageMaker implements AutoCloseable {
   private final InferenceComponents components;
   private final ControlApi controlApi;
   private final Invoker invoker;
+  private final ServerlessCapacity serverless;
   private final AwsBasicCredentials credentials;
   private final URI endpoint;
 
@@ -102,7 +103,8 @@ public final class LocalSageMaker implements AutoCloseable {
         b.deletingDelay);
     this.components = new InferenceComponents(arns, b.clock, scheduler, models, endpoints, containers);
     this.controlApi = new ControlApi(json, models, configs, endpoints, containers, components);
-    this.invoker = new Invoker(endpoints, components, arns, http, b.modelTimeout);
+    this.serverless = new ServerlessCapacity(b.clock, b.serverlessTiming);
+    this.invoker = new Invoker(endpoints, components, arns, http, b.modelTimeout, serverless);
     this.credentials = b.credentials;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     server.setExecutor(requests);
@@ -155,6 +157,12 @@ public final class LocalSageMaker implements AutoCloseable {
   /** Changes the delays for endpoints created or deleted from now on. */
   public void delays(Duration creating, Duration deleting) {
     endpoints.delays(creating, deleting);
+  }
+
+  /** Changes a serverless endpoint's cold start and how long it stays warm, for invocations from now on. */
+  public void serverlessColdStart(Duration coldStart, Duration keepWarm) {
+    serverless.timing(new ServerlessCapacity.Timing(Endpoints.requireNonNegative(coldStart, "cold start"),
+        Endpoints.requireNonNegative(keepWarm, "keep warm")));
   }
 
   /** Stops the server, every running container, and the life-cycle threads. */

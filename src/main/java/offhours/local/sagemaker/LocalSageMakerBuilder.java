@@ -24,6 +24,7 @@ public final class LocalSageMakerBuilder {
   Duration pingTimeout = Duration.ofSeconds(60);
   Duration modelTimeout = Duration.ofSeconds(60);
   int requestThreads = 32;
+  ServerlessCapacity.Timing serverlessTiming = new ServerlessCapacity.Timing(Duration.ofSeconds(2), Duration.ofMinutes(5));
   Path logDirectory;
   String containerCommand;
   AwsBasicCredentials credentials = StackCredentials.generate();
@@ -88,6 +89,16 @@ public final class LocalSageMakerBuilder {
   /** How long InvokeEndpoint waits for the container (default 60 s, SageMaker's model timeout). */
   public LocalSageMakerBuilder modelTimeout(Duration timeout) {
     this.modelTimeout = Endpoints.requireNonNegative(timeout, "model timeout");
+    return this;
+  }
+
+  /**
+   * A serverless endpoint's cold start (default 2 s) and how long it stays warm after its last invocation (default
+   * 5 minutes); the first invocation after that waits the cold start.
+   */
+  public LocalSageMakerBuilder serverlessColdStart(Duration coldStart, Duration keepWarm) {
+    this.serverlessTiming = new ServerlessCapacity.Timing(Endpoints.requireNonNegative(coldStart, "cold start"),
+        Endpoints.requireNonNegative(keepWarm, "keep warm"));
     return this;
   }
 
