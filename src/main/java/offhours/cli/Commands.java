@@ -19,6 +19,7 @@ public final class Commands {
         new UploadCommand(),
         new ResultsCommand(),
         new QueueCommand(),
+        DlqCommand.group(),
         Command.group("endpoint", "show, start or stop the SageMaker endpoint",
             Stream.concat(Stream.of(new EndpointStatusCommand()), EndpointControlCommand.all().stream()).toList()));
   }

@@ -1,0 +1,251 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.classify.ObjectNotification;
+import offhours.local.LocalDirectory;
+import offhours.local.StateFile;
+import offhours.results.ResultsTable;
+import offhours.testing.AwsServicesExtension;
+import offhours.testing.AwsServicesExtension.AwsServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Needs moto_server (started by {@link AwsServicesExtension}) for S3, SQS and DynamoDB: the operating commands
+ * ({@code dlq}, {@code reprocess}, {@code backfill}) over the wire against a stack's queues, bucket and results
+ * table, found through the local stack's state file as a user's run finds them.
+ */
+@ExtendWith(AwsServicesExtension.class)
+class OperationsIT {
+
+  @TempDir Path cache;
+
+  private final Map<Service, URI> endpoints = new EnumMap<>(Service.class);
+  private final AwsClients clients;
+  final S3Client s3;
+  final SqsClient sqs;
+  final DynamoDbClient dynamoDb;
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  final String bucket = "ops-it-" + suffix;
+  final String resultsTable = "ops-it-results-" + suffix;
+  String queueUrl;
+  String dlqUrl;
+
+  OperationsIT(AwsServices services) {
+    for (Service service : Service.values()) {
+      endpoints.put(service, services.endpoint());
+    }
+    clients = AwsClients.local(Region.US_EAST_1, endpoints);
+    s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true));
+    sqs = clients.build(Service.SQS, SqsClient.builder());
+    dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder());
+  }
+
+  @BeforeEach
+  void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
+    s3.createBucket(r -> r.bucket(bucket));
+    dlqUrl = sqs.createQueue(r -> r.queueName("ops-it-dlq-" + suffix)).queueUrl();
+    queueUrl = sqs.createQueue(r -> r.queueName("ops-it-queue-" + suffix)).queueUrl();
+    dynamoDb.createTable(ResultsTable.createTableRequest(resultsTable));
+    URI moto = services.endpoint();
+    MainTest.state(ProcessHandle.current().pid(),
+        Map.of("s3", moto, "sqs", moto, "dynamodb", moto, "sagemaker", moto, "sagemakerRuntime", moto, "lambda", moto),
+        Map.of("bucket", bucket, "queueUrl", queueUrl, "dlqUrl", dlqUrl, "resultsTable", resultsTable,
+            "controlTable", "ops-it-control-" + suffix, "endpoint", "ops-it-endpoint-" + suffix,
+            "controllerFunction", "offhours-controller"))
+        .write(StateFile.path(cache));
+  }
+
+  @AfterEach
+  void close() {
+    s3.close();
+    sqs.close();
+    dynamoDb.close();
+    clients.close();
+  }
+
+  CliRun run(String... args) {
+    return CliRun.run(cache, Clock.systemUTC(), () -> AwsClients.local(Region.US_EAST_1, endpoints), Commands.all(),
+        args);
+  }
+
+  static List<JsonNode> jsonLines(CliRun run) {
+    return run.out().lines().map(line -> {
+      try {
+        return Json.MAPPER.readTree(line);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).toList();
+  }
+
+  /** Every message of {@code url}, received and deleted. */
+  List<Message> drain(String url) {
+    List<Message> all = new ArrayList<>();
+    while (true) {
+      List<Message> page = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+          .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+      if (page.isEmpty()) {
+        return all;
+      }
+      for (Message m : page) {
+        sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+        all.add(m);
+      }
+    }
+  }
+
+  long visible(String url) {
+    return Long.parseLong(sqs.getQueueAttributes(r -> r.queueUrl(url)
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+  }
+
+  private String toDlq(String key, String reason) {
+    String body = new ObjectNotification(bucket, key, 10L, "etag-" + key.hashCode(), null, "00A1", Instant.now(),
+        "test").body();
+    return sqs.sendMessage(r -> {
+      r.queueUrl(dlqUrl).messageBody(body);
+      if (reason != null) {
+        r.messageAttributes(Map.of("offhours-deferral-reason", MessageAttributeValue.builder().dataType("String")
+            .stringValue(reason).build(), "offhours-deferrals", MessageAttributeValue.builder().dataType("Number")
+            .stringValue("50").build()));
+      }
+    }).messageId();
+  }
+
+  // ---- dlq ----
+
+  @Test
+  void dlqListPagesThroughEveryMessageWithItsKeysReasonAndAgeAndLeavesThemAllVisible() throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      ids.add(toDlq("in/img %02d.png".formatted(i), i % 2 == 0 ? "endpoint unavailable: ValidationError" : null));
+    }
+    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31m")).messageId();
+    // The Classify function's JSON line for a message it handed back (offhours.classify.OutcomeLog), in the local
+    // stack's log.
+    Files.writeString(LocalDirectory.logs(cache).resolve("stack.log"), "starting\n{\"level\":\"WARN\",\"messageId\":\""
+        + ids.get(1) + "\",\"outcome\":\"RETRY\",\"attempts\":5,\"records\":[{\"subject\":\"s3://" + bucket
+        + "/in/img 01.png\",\"outcome\":\"RETRY\",\"detail\":\"ThrottlingException: slow down\"}]}\n");
+
+    CliRun json = run("dlq", "list", "--json");
+
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    List<JsonNode> lines = jsonLines(json);
+    assertThat(lines).extracting(j -> j.get("messageId").asText()).containsExactlyInAnyOrderElementsOf(
+        concat(ids, poison));
+    JsonNode first = lines.stream().filter(j -> j.get("messageId").asText().equals(ids.getFirst())).findFirst()
+        .orElseThrow();
+    assertThat(first.get("keys").get(0).asText()).isEqualTo("in/img 00.png");
+    assertThat(first.get("reason").asText()).isEqualTo("endpoint unavailable: ValidationError");
+    assertThat(first.get("reasonSource").asText()).isEqualTo("attribute");
+    assertThat(first.get("ageSeconds").asLong()).isBetween(0L, 600L);
+    JsonNode logged = lines.stream().filter(j -> j.get("messageId").asText().equals(ids.get(1))).findFirst()
+        .orElseThrow();
+    assertThat(logged.get("reason").asText()).isEqualTo("s3://" + bucket + "/in/img 01.png: ThrottlingException:"
+        + " slow down");
+    assertThat(logged.get("reasonSource").asText()).isEqualTo("log");
+    assertThat(visible(dlqUrl)).as("every message visible again after the listing").isEqualTo(24);
+
+    CliRun text = run("dlq", "list");
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    assertThat(text.out()).startsWith("MESSAGE ID").contains("in/img 22.png", "(not an S3 notification)")
+        .contains("no reason recorded");
+    assertThat(text.err()).contains("24 messages; reading the DLQ receives its messages: each read hides them for at"
+        + " most 30 s");
+  }
+
+  @Test
+  void dlqShowPrintsTheBodyWithControlCharactersEscaped() {
+    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31mred")).messageId();
+
+    CliRun show = run("dlq", "show", poison);
+
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    assertThat(show.out()).contains("message " + poison, "body\nnot json \\x1b[31mred").doesNotContain("\u001b");
+    CliRun json = run("dlq", "show", poison, "--json");
+    assertThat(jsonLines(json).getFirst().get("body").asText()).isEqualTo("not json \u001b[31mred");
+    CliRun missing = run("dlq", "show", "no-such-id");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("no message no-such-id in the dead-letter queue of the local stack");
+  }
+
+  @Test
+  void dlqRedriveByKeyPrefixMovesOnlyThoseSendingBeforeDeletingAndKeepsTheirAttributes() {
+    List<String> cats = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      cats.add("cats/%02d.jpg".formatted(i));
+      toDlq(cats.getLast(), "endpoint unavailable");
+    }
+    String dog = toDlq("dogs/rex.jpg", null);
+
+    CliRun redrive = run("dlq", "redrive", "--key-prefix", "cats/", "--json");
+
+    assertThat(redrive.exitCode()).as(redrive.err()).isZero();
+    JsonNode answer = jsonLines(redrive).getFirst();
+    assertThat(answer.get("method").asText()).isEqualTo("send-then-delete");
+    assertThat(answer.get("moved").asInt()).isEqualTo(12);
+    assertThat(answer.get("kept").asInt()).isEqualTo(1);
+    List<Message> moved = drain(queueUrl);
+    assertThat(moved).extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+        .containsExactlyInAnyOrderElementsOf(cats);
+    assertThat(moved.getFirst().messageAttributes().get("offhours-deferral-reason").stringValue())
+        .isEqualTo("endpoint unavailable");
+    assertThat(drain(dlqUrl)).extracting(Message::messageId).containsExactly(dog);
+  }
+
+  @Test
+  void dlqRedriveOfEverythingFallsBackToItsOwnMoveWhereTheLocalSqsLacksStartMessageMoveTask() {
+    for (int i = 0; i < 3; i++) {
+      toDlq("x/%d.png".formatted(i), null);
+    }
+    String id = toDlq("y/one.png", null);
+
+    CliRun one = run("dlq", "redrive", "--id", id + ",missing-id");
+    assertThat(one.exitCode()).as("one id was not there").isEqualTo(1);
+    assertThat(one.out()).startsWith("moved 1 message back to the queue, each sent before it was deleted from the DLQ;"
+        + " 3 not selected stay in the DLQ");
+    assertThat(one.err()).contains("not in the dead-letter queue: missing-id");
+
+    CliRun all = run("dlq", "redrive");
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    assertThat(all.out()).startsWith("moved 3 messages back to the queue, each sent before it was deleted from the DLQ"
+        + " (this SQS does not offer StartMessageMoveTask (500))");
+    assertThat(visible(dlqUrl)).isZero();
+    assertThat(drain(queueUrl)).hasSize(4);
+  }
+
+  private static List<String> concat(List<String> list, String one) {
+    List<String> all = new ArrayList<>(list);
+    all.add(one);
+    return all;
+  }
+}
