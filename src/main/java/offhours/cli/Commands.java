@@ -20,6 +20,7 @@ public final class Commands {
         new ResultsCommand(),
         new QueueCommand(),
         DlqCommand.group(),
+        new ReprocessCommand(),
         Command.group("endpoint", "show, start or stop the SageMaker endpoint",
             Stream.concat(Stream.of(new EndpointStatusCommand()), EndpointControlCommand.all().stream()).toList()));
   }

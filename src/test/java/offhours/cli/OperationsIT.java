@@ -20,6 +20,9 @@ import offhours.aws.AwsClients.Service;
 import offhours.classify.ObjectNotification;
 import offhours.local.LocalDirectory;
 import offhours.local.StateFile;
+import offhours.results.ResultItem;
+import offhours.results.ResultItem.Label;
+import offhours.results.ResultItem.Status;
 import offhours.results.ResultsTable;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
@@ -241,6 +244,59 @@ class OperationsIT {
         + " (this SQS does not offer StartMessageMoveTask (500))");
     assertThat(visible(dlqUrl)).isZero();
     assertThat(drain(queueUrl)).hasSize(4);
+  }
+
+  // ---- reprocess ----
+
+  private void result(String key, String versionId, String status, String label, String model, String classifiedAt) {
+    boolean classified = status.equals("CLASSIFIED");
+    new ResultsTable(dynamoDb, resultsTable).put(new ResultItem(ResultItem.pkFor(bucket, key),
+        ResultItem.skFor(versionId, "etag-" + key.length()), bucket, key, versionId, "etag-" + key.length(), "0A1B",
+        123L, Status.valueOf(status), classified ? null : "the model failed on this image 3 times",
+        classified ? List.of(new Label(label, 0.9)) : List.of(), classified ? label : null, classified ? 0.9 : null,
+        model, "e", Instant.parse("2026-11-25T09:00:00Z"), Instant.parse(classifiedAt), 1, null));
+  }
+
+  @Test
+  void reprocessSendsTheSelectedVersionsAsTheNotificationsS3SentAndDryRunSendsNothing() {
+    result("a/rejected one.png", "v1", "REJECTED", null, "m1", "2026-11-25T10:00:00Z");
+    result("a/rejected one.png", "v2", "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z");
+    result("b/drawing.jpg", null, "CLASSIFIED", "Drawing", "m1", "2026-11-26T10:00:00Z");
+    result("b/old.jpg", null, "CLASSIFIED", "Neutral", "m0", "2026-11-20T10:00:00Z");
+
+    CliRun none = run("reprocess");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("say what to reprocess");
+
+    CliRun dry = run("reprocess", "--status", "rejected", "--dry-run");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.out()).isEqualTo("would send s3://" + bucket + "/a/rejected one.png (version v1, REJECTED by m1)\n");
+    assertThat(dry.err()).contains("would send 1 object version to the queue (--dry-run: nothing was sent)");
+    assertThat(visible(queueUrl)).isZero();
+
+    CliRun rejected = run("reprocess", "--status", "REJECTED", "--json");
+    assertThat(rejected.exitCode()).as(rejected.err()).isZero();
+    assertThat(jsonLines(rejected)).singleElement().satisfies(j -> {
+      assertThat(j.get("key").asText()).isEqualTo("a/rejected one.png");
+      assertThat(j.get("sent").asBoolean()).isTrue();
+    });
+    List<Message> sent = drain(queueUrl);
+    assertThat(sent).singleElement().satisfies(m -> {
+      assertThat(m.body()).contains("\"key\":\"a/rejected+one.png\"", "\"configurationId\":\"offhours-reprocess\"");
+      ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
+      assertThat(List.of(n.bucket(), n.key(), n.versionId(), n.eTag(), n.sequencer()))
+          .containsExactly(bucket, "a/rejected one.png", "v1", "etag-18", "0A1B");
+      assertThat(n.size()).isEqualTo(123L);
+      assertThat(n.eventTime()).isEqualTo(Instant.parse("2026-11-25T09:00:00Z"));
+    });
+
+    CliRun byModel = run("reprocess", "--model", "m0", "--json");
+    assertThat(jsonLines(byModel)).extracting(j -> j.get("key").asText()).containsExactly("b/old.jpg");
+    CliRun since = run("reprocess", "--prefix", "b/", "--since", "2026-11-26T00:00:00Z", "--label", "Drawing");
+    assertThat(since.out()).startsWith("sent s3://" + bucket + "/b/drawing.jpg (eTag etag-13, CLASSIFIED by m1)");
+    assertThat(drain(queueUrl)).hasSize(2);
+    CliRun key = run("reprocess", "--key", "a/rejected one.png", "--json");
+    assertThat(jsonLines(key)).extracting(j -> j.get("versionId").asText()).containsExactly("v1", "v2");
   }
 
   private static List<String> concat(List<String> list, String one) {
