@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -249,9 +250,14 @@ class OperationsIT {
   // ---- reprocess ----
 
   private void result(String key, String versionId, String status, String label, String model, String classifiedAt) {
+    result(key, versionId, status, label, model, classifiedAt, "etag-" + key.length());
+  }
+
+  private void result(String key, String versionId, String status, String label, String model, String classifiedAt,
+      String eTag) {
     boolean classified = status.equals("CLASSIFIED");
     new ResultsTable(dynamoDb, resultsTable).put(new ResultItem(ResultItem.pkFor(bucket, key),
-        ResultItem.skFor(versionId, "etag-" + key.length()), bucket, key, versionId, "etag-" + key.length(), "0A1B",
+        ResultItem.skFor(versionId, eTag), bucket, key, versionId, eTag, "0A1B",
         123L, Status.valueOf(status), classified ? null : "the model failed on this image 3 times",
         classified ? List.of(new Label(label, 0.9)) : List.of(), classified ? label : null, classified ? 0.9 : null,
         model, "e", Instant.parse("2026-11-25T09:00:00Z"), Instant.parse(classifiedAt), 1, null));
@@ -297,6 +303,63 @@ class OperationsIT {
     assertThat(drain(queueUrl)).hasSize(2);
     CliRun key = run("reprocess", "--key", "a/rejected one.png", "--json");
     assertThat(jsonLines(key)).extracting(j -> j.get("versionId").asText()).containsExactly("v1", "v2");
+  }
+
+  // ---- backfill ----
+
+  @Test
+  void backfillSendsEachImageWithoutAResultOnceGoesOnAfterAnInterruptionAndSkipsWhatHasAResult() throws IOException {
+    List<String> images = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      images.add("old/photo %02d.%s".formatted(i, i % 3 == 0 ? "JPG" : "png"));
+      s3.putObject(r -> r.bucket(bucket).key(images.getLast()), RequestBody.fromBytes(new byte[] {(byte) 1, 2}));
+    }
+    s3.putObject(r -> r.bucket(bucket).key("old/notes.txt"), RequestBody.fromString("not an image"));
+    s3.putObject(r -> r.bucket(bucket).key("other/outside.png"), RequestBody.fromString("not under the prefix"));
+    // One image already classified, as if its upload had been notified.
+    String eTag = s3.headObject(r -> r.bucket(bucket).key(images.get(4))).eTag().replace("\"", "");
+    result(images.get(4), null, "CLASSIFIED", "Neutral", "m1", "2026-11-25T10:00:00Z", eTag);
+
+    CliRun first = run("backfill", "s3://" + bucket + "/old/", "--rate", "500", "--max", "10", "--page-size", "7",
+        "--json");
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    JsonNode one = jsonLines(first).getFirst();
+    assertThat(one.get("sent").asInt()).isEqualTo(10);
+    assertThat(one.get("skipped").asInt()).as("the classified one").isEqualTo(1);
+    assertThat(one.get("ignored").asInt()).as("old/notes.txt, listed first").isEqualTo(1);
+    assertThat(one.get("complete").asBoolean()).isFalse();
+    List<Message> sent = new ArrayList<>(drain(queueUrl));
+    assertThat(sent).hasSize(10);
+
+    CliRun second = run("backfill", "s3://" + bucket + "/old/", "--rate", "500", "--page-size", "7");
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.err()).contains("resuming after old/photo ");
+    assertThat(second.out()).startsWith("backfill s3://" + bucket + "/old/: 14 listed, 14 sent, 0 skipped (already"
+        + " have a result), 0 ignored (the notification does not send these keys) in ");
+    sent.addAll(drain(queueUrl));
+    assertThat(sent).extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+        .as("every image once, the classified one and the text file not at all")
+        .containsExactlyInAnyOrderElementsOf(images.stream().filter(k -> !k.equals(images.get(4))).toList());
+    assertThat(sent.getFirst().body()).contains("\"configurationId\":\"offhours-backfill\"", "\"eTag\":\"");
+
+    // The Classify function writes a result for each (here: the test, as no function consumes the queue).
+    for (Message m : sent) {
+      ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
+      result(n.key(), n.versionId(), "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z", n.eTag());
+    }
+    CliRun again = run("backfill", "s3://" + bucket + "/old", "--rate", "500", "--json");
+    JsonNode summary = jsonLines(again).getFirst();
+    assertThat(summary.get("sent").asInt()).isZero();
+    assertThat(summary.get("skipped").asInt()).isEqualTo(25);
+    assertThat(summary.get("listed").asInt()).isEqualTo(26);
+    assertThat(summary.get("complete").asBoolean()).isTrue();
+    assertThat(summary.get("resumedAfter").isNull()).isTrue();
+    assertThat(visible(queueUrl)).isZero();
+
+    CliRun elsewhere = run("backfill", "s3://another-bucket/x");
+    assertThat(elsewhere.exitCode()).isEqualTo(1);
+    assertThat(elsewhere.err()).contains("classifies objects in " + bucket + " only, not in another-bucket");
   }
 
   private static List<String> concat(List<String> list, String one) {
