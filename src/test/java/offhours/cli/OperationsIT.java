@@ -280,6 +280,11 @@ class OperationsIT {
     assertThat(dry.err()).contains("would send 1 object version to the queue (--dry-run: nothing was sent)");
     assertThat(visible(queueUrl)).isZero();
 
+    CliRun all = run("reprocess", "--all", "--dry-run");
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    assertThat(all.outLines()).hasSize(4).allMatch(line -> line.startsWith("would send s3://" + bucket + "/"));
+    assertThat(visible(queueUrl)).isZero();
+
     CliRun rejected = run("reprocess", "--status", "REJECTED", "--json");
     assertThat(rejected.exitCode()).as(rejected.err()).isZero();
     assertThat(jsonLines(rejected)).singleElement().satisfies(j -> {
