@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -77,7 +78,7 @@ final class DeadLetterQueue {
 
   /** Every message now in the DLQ (up to {@link #MAX_MESSAGES}), oldest first; all are visible again afterwards. */
   List<Letter> list() {
-    List<Message> seen = receiveAll(PEEK_VISIBILITY_SECONDS);
+    List<Message> seen = receiveAll(PEEK_VISIBILITY_SECONDS, page -> {});
     try {
       return seen.stream().map(this::letter).sorted(Comparator.comparing(Letter::sent)).toList();
     } finally {
@@ -91,20 +92,22 @@ final class DeadLetterQueue {
    * never a loss. The others are made visible again.
    */
   Moved move(String queueUrl, Predicate<Letter> selected) {
-    List<Message> seen = receiveAll(PEEK_VISIBILITY_SECONDS);
     List<String> moved = new ArrayList<>();
     List<Message> kept = new ArrayList<>();
     try {
-      for (Message message : seen) {
-        if (!selected.test(letter(message))) {
-          kept.add(message);
-          continue;
+      // Page by page, so each message is moved while this pass's receive still hides it.
+      receiveAll(PEEK_VISIBILITY_SECONDS, page -> {
+        for (Message message : page) {
+          if (!selected.test(letter(message))) {
+            kept.add(message);
+            continue;
+          }
+          sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.body())
+              .messageAttributes(message.messageAttributes()));
+          sqs.deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(message.receiptHandle()));
+          moved.add(message.messageId());
         }
-        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.body())
-            .messageAttributes(message.messageAttributes()));
-        sqs.deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(message.receiptHandle()));
-        moved.add(message.messageId());
-      }
+      });
     } finally {
       release(kept);
     }
@@ -137,8 +140,11 @@ final class DeadLetterQueue {
         .attributes().get(QueueAttributeName.QUEUE_ARN);
   }
 
-  /** Receives until SQS has nothing more to show (or only messages this pass has seen), 10 at a time. */
-  private List<Message> receiveAll(int visibilitySeconds) {
+  /**
+   * Receives until SQS has nothing more to show (or only messages this pass has seen), 10 at a time, handing each
+   * page's new messages to {@code eachPage}; returns all it saw.
+   */
+  private List<Message> receiveAll(int visibilitySeconds, Consumer<List<Message>> eachPage) {
     Map<String, Message> seen = new LinkedHashMap<>();
     while (seen.size() < MAX_MESSAGES) {
       // A 1 s wait is long polling: SQS asks all its servers, so an empty answer means the queue has nothing visible.
@@ -147,13 +153,11 @@ final class DeadLetterQueue {
           .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP,
               MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
           .messageAttributeNames("All")).messages();
-      boolean fresh = false;
-      for (Message m : page) {
-        fresh |= seen.putIfAbsent(m.messageId(), m) == null;
-      }
-      if (!fresh) {
+      List<Message> fresh = page.stream().filter(m -> seen.putIfAbsent(m.messageId(), m) == null).toList();
+      if (fresh.isEmpty()) {
         break;
       }
+      eachPage.accept(fresh);
     }
     return new ArrayList<>(seen.values());
   }
