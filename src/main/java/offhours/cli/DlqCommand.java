@@ -206,7 +206,7 @@ final class DlqCommand {
     public String description() {
       return """
           Without --id or --key-prefix, every message goes back: on AWS through SQS's own move task
-          (StartMessageMoveTask, in the background; 'offhours queue' shows it progress). A local SQS
+          (StartMessageMoveTask, in the background; 'offhours queue' shows its progress). A local SQS
           without that API (moto_server) gets the same move from offhours, as does a selection: each
           message is sent to the queue before it is deleted from the DLQ, so an interruption leaves at
           worst a duplicate, which the results table's conditional writes absorb. The output says which
