@@ -236,7 +236,13 @@ final class DlqCommand {
             return 0;
           } catch (AwsServiceException e) {
             if (!target.local() || !DeadLetterQueue.unsupported(e)) {
-              throw e;
+              String detail = e.awsErrorDetails() == null ? e.getMessage()
+                  : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+              throw CliException.failure("SQS did not start the move task (StartMessageMoveTask, status "
+                  + e.statusCode() + ", " + Terminal.printable(Format.truncate(String.valueOf(detail), 200)) + "); nothing was moved."
+                  + " Moving needs sqs:StartMessageMoveTask, sqs:ReceiveMessage, sqs:DeleteMessage and"
+                  + " sqs:GetQueueAttributes on the DLQ and sqs:SendMessage on the queue; --id moves single messages"
+                  + " without it");
             }
             fallback = "this SQS does not offer StartMessageMoveTask (" + e.statusCode() + ")";
           }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -365,6 +366,46 @@ class OperationsIT {
     CliRun elsewhere = run("backfill", "s3://another-bucket/x");
     assertThat(elsewhere.exitCode()).isEqualTo(1);
     assertThat(elsewhere.err()).contains("classifies objects in " + bucket + " only, not in another-bucket");
+  }
+
+  // ---- a deployed stack ----
+
+  @Test
+  void onADeployedStackTheCommandsFindTheirNamesInTheOutputsAndRedriveNeverFallsBackSilently() throws IOException {
+    String stack = "ops-it-stack-" + suffix;
+    String template = """
+        {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "ops-it-cfn-%s"}}},
+         "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
+                     "DeadLetterQueueUrl": {"Value": "%s"}, "ResultsTableName": {"Value": "%s"}}}
+        """.formatted(suffix, bucket, queueUrl, dlqUrl, resultsTable);
+    try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
+    }
+    Files.delete(StateFile.path(cache)); // the names come from the stack, not from the local stack
+    String id = toDlq("cats/a.png", "endpoint unavailable");
+    s3.putObject(r -> r.bucket(bucket).key("cats/b.png"), RequestBody.fromBytes(new byte[] {1}));
+    result("cats/c.png", null, "REJECTED", null, "m1", "2026-11-25T10:00:00Z");
+
+    CliRun list = run("dlq", "list", "--stack", stack, "--json");
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(jsonLines(list)).extracting(j -> j.get("messageId").asText()).containsExactly(id);
+
+    CliRun all = run("dlq", "redrive", "--stack", stack);
+    assertThat(all.exitCode()).as("SQS on AWS has StartMessageMoveTask: its failure is reported, not worked around")
+        .isEqualTo(1);
+    assertThat(all.err()).startsWith("offhours: SQS did not start the move task (StartMessageMoveTask, status 500, ")
+        .contains("nothing was moved");
+    assertThat(visible(dlqUrl)).isEqualTo(1);
+    CliRun one = run("--stack", stack, "dlq", "redrive", "--id", id, "--json");
+    assertThat(jsonLines(one).getFirst().get("method").asText()).isEqualTo("send-then-delete");
+
+    CliRun reprocess = run("reprocess", "--status", "REJECTED", "--dry-run", "--stack", stack);
+    assertThat(reprocess.out()).isEqualTo("would send s3://" + bucket + "/cats/c.png (eTag etag-10, REJECTED by m1)\n");
+    CliRun backfill = run("backfill", "s3://" + bucket + "/cats/", "--stack", stack, "--json");
+    assertThat(backfill.exitCode()).as(backfill.err()).isZero();
+    assertThat(jsonLines(backfill).getFirst().get("sent").asInt()).isEqualTo(1);
+    assertThat(drain(queueUrl)).extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+        .containsExactlyInAnyOrder("cats/a.png", "cats/b.png");
   }
 
   private static List<String> concat(List<String> list, String one) {
