@@ -100,6 +100,10 @@ final class DlqCommand {
       try (Target target = call.target(); SqsClient sqs = target.sqs()) {
         List<Letter> letters = open(call, target, sqs).list();
         Instant now = call.context().clock().instant();
+        if (letters.size() >= DeadLetterQueue.MAX_MESSAGES) {
+          call.err().println("the dead-letter queue holds more messages: these are the first "
+              + DeadLetterQueue.MAX_MESSAGES + " a pass reads; 'offhours queue' counts them all");
+        }
         if (call.json()) {
           letters.forEach(l -> call.out().println(Json.line(json(l, now))));
           return 0;

@@ -368,6 +368,30 @@ class OperationsIT {
     assertThat(elsewhere.err()).contains("classifies objects in " + bucket + " only, not in another-bucket");
   }
 
+  @Test
+  void backfillOfAVersionedBucketSendsTheCurrentVersionByItsIdAndNotADeletedObject() {
+    s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+    s3.putObject(r -> r.bucket(bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {1}));
+    String current = s3.putObject(r -> r.bucket(bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {2, 2}))
+        .versionId();
+    s3.putObject(r -> r.bucket(bucket).key("v/gone.png"), RequestBody.fromBytes(new byte[] {3}));
+    s3.deleteObject(r -> r.bucket(bucket).key("v/gone.png"));
+
+    CliRun run = run("backfill", "s3://" + bucket + "/v/", "--rate", "100", "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(jsonLines(run).getFirst().get("sent").asInt()).isEqualTo(1);
+    assertThat(drain(queueUrl)).singleElement().satisfies(m -> {
+      ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
+      assertThat(n.key()).isEqualTo("v/a.png");
+      assertThat(n.versionId()).isEqualTo(current);
+      assertThat(n.size()).isEqualTo(2L);
+    });
+    result("v/a.png", current, "CLASSIFIED", "Neutral", "m1", "2026-11-25T10:00:00Z");
+    assertThat(jsonLines(run("backfill", "s3://" + bucket + "/v/", "--json")).getFirst().get("skipped").asInt())
+        .as("the version has a result").isEqualTo(1);
+  }
+
   // ---- a deployed stack ----
 
   @Test
