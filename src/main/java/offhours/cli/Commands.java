@@ -19,6 +19,9 @@ public final class Commands {
         new UploadCommand(),
         new ResultsCommand(),
         new QueueCommand(),
+        DlqCommand.group(),
+        new ReprocessCommand(),
+        new BackfillCommand(),
         Command.group("endpoint", "show, start or stop the SageMaker endpoint",
             Stream.concat(Stream.of(new EndpointStatusCommand()), EndpointControlCommand.all().stream()).toList()));
   }

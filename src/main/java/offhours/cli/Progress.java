@@ -3,7 +3,10 @@ package offhours.cli;
 import java.io.PrintStream;
 import offhours.units.Sizes;
 
-/** Upload progress on stderr: a redrawn bar on a terminal, one plain line per file otherwise (logs, CI). */
+/**
+ * Upload progress on stderr: a redrawn bar on a terminal, one plain line per file otherwise (logs, CI). {@link Tally}
+ * is the same bar for work whose total grows while it runs (a paginated listing).
+ */
 interface Progress {
 
   /** Before the put: a slow file shows as the one in progress. */
@@ -72,6 +75,41 @@ interface Progress {
     public void done() {
       err.print("\r\033[K");
       err.flush();
+    }
+  }
+
+  /**
+   * "[########----------------] 120/450+ keys  80 sent  40 skipped  cats/tom.jpg" redrawn in place on a terminal
+   * ("+" while more pages are to be listed); nothing elsewhere, where the command's summary says it all.
+   */
+  final class Tally {
+    private static final int WIDTH = 24;
+    private final PrintStream err;
+    private final boolean terminal;
+
+    Tally(PrintStream err, boolean terminal) {
+      this.err = err;
+      this.terminal = terminal;
+    }
+
+    void show(long done, long listed, boolean more, String counts, String key) {
+      if (terminal) {
+        err.print("\r\033[K" + render(done, listed, more, counts, key));
+        err.flush();
+      }
+    }
+
+    static String render(long done, long listed, boolean more, String counts, String key) {
+      int filled = (int) Math.min(WIDTH, WIDTH * done / Math.max(1, listed));
+      return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + listed + (more ? "+" : "")
+          + " keys  " + counts + "  " + Format.truncate(Terminal.printable(key), 40);
+    }
+
+    void done() {
+      if (terminal) {
+        err.print("\r\033[K");
+        err.flush();
+      }
     }
   }
 }

@@ -67,8 +67,8 @@ final class QueueCommand implements Command {
     return "queue " + Terminal.printable(lastSegment(queueUrl)) + ": " + counts.visible() + " visible, "
         + counts.inFlight() + " in flight, " + counts.delayed() + " delayed\n"
         + "dead-letter queue " + Terminal.printable(lastSegment(dlqUrl)) + ": " + counts.dlq()
-        + (counts.dlq() == 0 ? "\n" : " (messages the pipeline could not read; inspect them with the SQS console"
-            + " or 'aws sqs receive-message')\n");
+        + (counts.dlq() == 0 ? "\n" : " (messages the pipeline could not read; list them with 'offhours dlq list',"
+            + " send them back with 'offhours dlq redrive')\n");
   }
 
   private static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {

@@ -34,15 +34,18 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * <p>Writes are conditional: S3 notifications are at-least-once
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html), so a second delivery
  * of the same version must not create a second result or overwrite a classification, and since every version has
- * its own sort key an older event can never overwrite a newer version's result. The one replacement allowed is a
- * CLASSIFIED result over a REJECTED one (a verdict the endpoint may have caused, reprocessed later); never the
- * other way, and never a CLASSIFIED over a CLASSIFIED.
+ * its own sort key an older event can never overwrite a newer version's result. Two replacements are allowed: a
+ * CLASSIFIED result over a REJECTED one (a verdict the endpoint may have caused, reprocessed later), and a CLASSIFIED
+ * result over a CLASSIFIED one from another model (the newest model's answer replaces the older one: {@code offhours
+ * reprocess} after a model change). Never a REJECTED over anything, and never a CLASSIFIED over one from the same
+ * model, so a second delivery changes nothing.
  */
 public final class ResultsTable {
 
   public static final String LABEL_INDEX = "byLabel";
   static final String NEW_ITEM_ONLY = "attribute_not_exists(pk)";
-  static final String NEW_OR_OVER_REJECTED = "attribute_not_exists(pk) OR #status = :rejected";
+  static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL =
+      "attribute_not_exists(pk) OR #status = :rejected OR attribute_not_exists(#model) OR #model <> :model";
 
   private final DynamoDbClient dynamo;
   private final String tableName;
@@ -73,7 +76,7 @@ public final class ResultsTable {
 
   /**
    * Writes {@code item} unless a result for that object version exists, or, for a CLASSIFIED item, unless a
-   * CLASSIFIED one exists; returns whether it was written.
+   * CLASSIFIED one from the same model exists; returns whether it was written.
    */
   public boolean put(ResultItem item) {
     try {
@@ -87,9 +90,10 @@ public final class ResultsTable {
   PutItemRequest putRequest(ResultItem item) {
     PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName).item(toItem(item));
     if (item.status() == Status.CLASSIFIED) {
-      return put.conditionExpression(NEW_OR_OVER_REJECTED)
-          .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(":rejected", s(Status.REJECTED.name())))
+      return put.conditionExpression(NEW_OR_OVER_REJECTED_OR_OTHER_MODEL)
+          .expressionAttributeNames(Map.of("#status", "status", "#model", "model"))
+          .expressionAttributeValues(Map.of(":rejected", s(Status.REJECTED.name()),
+              ":model", s(item.model() == null ? "" : item.model())))
           .build();
     }
     return put.conditionExpression(NEW_ITEM_ONLY).build();

@@ -26,6 +26,12 @@ final class ReadmeCommands {
 
   static final String LOCAL_STACK = "offhours.cli.ReadmeCommandsIT#theReadmeCommandsRunAgainstTheLocalStack";
 
+  static final String OPERATIONS = "offhours.cli.OperationsIT#";
+
+  /** The operating commands against the whole local stack, the Classify function classifying what they send. */
+  static final String OPERATING =
+      "offhours.local.OperatingIT#backfillReprocessAndRedriveEachEndWithOneClassificationPerObject";
+
   /**
    * README command line -> the test that runs it ("class#method"). Commands against a deployed stack (--stack)
    * cannot reach AWS here: {@link ReadmeCommandsTest} parses each and checks it resolves to the named stack, and
@@ -63,6 +69,15 @@ final class ReadmeCommands {
       // The package lines only, with --quick: the timed lines take minutes and a test must not judge time.
       "scripts/bench", "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits",
       "scripts/bench --quick", "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits",
+      "scripts/offhours dlq list", OPERATIONS + "dlqListPagesThroughEveryMessageWithItsKeysReasonAndAgeAndLeavesThemAllVisible",
+      "scripts/offhours dlq show MESSAGE_ID", OPERATIONS + "dlqShowPrintsTheBodyWithControlCharactersEscaped",
+      "scripts/offhours dlq redrive --key-prefix cats/",
+      OPERATIONS + "dlqRedriveByKeyPrefixMovesOnlyThoseSendingBeforeDeletingAndKeepsTheirAttributes",
+      "scripts/offhours dlq redrive", OPERATING,
+      "scripts/offhours reprocess --status REJECTED", OPERATING,
+      "scripts/offhours reprocess --all --dry-run",
+      OPERATIONS + "reprocessSendsTheSelectedVersionsAsTheNotificationsS3SentAndDryRunSendsNothing",
+      "scripts/offhours backfill s3://offhours-images/ --rate 20", OPERATING,
       // It serves until Ctrl-C: the browser IT starts it against the local stack and drives the page.
       "scripts/offhours ui", "offhours.ui.UiBrowserIT#uploadWaitFilterReadAReasonAndStopTheEndpointFromThePage");
 

@@ -60,7 +60,7 @@ class ResultsTableIT {
   }
 
   @Test
-  void aClassificationReplacesAVerdictOnTheSameVersionButNeverTheOtherWayAndNeverAClassification() {
+  void aClassificationReplacesAVerdictOnTheSameVersionButNeverTheOtherWayAndNeverTheSameModelsClassification() {
     ResultItem verdict = rejected("e.jpg", "e6", "endpoint unavailable (ValidationError): no capacity",
         "2026-11-25T10:00:00Z");
     assertThat(table.put(verdict)).isTrue();
@@ -75,5 +75,29 @@ class ResultsTableIT {
       assertThat(r.reason()).isNull();
     });
     assertThat(table.byLabel("Neutral", 10)).extracting(ResultItem::key).contains("e.jpg");
+  }
+
+  @Test
+  void theNewestModelsClassificationReplacesTheOlderModelsOnceAndDuplicatesChangeNothing() {
+    assertThat(table.put(classified("f.jpg", "e7", "Neutral", "2026-11-25T10:00:00Z"))).isTrue();
+    ResultItem newModel = withModel(classified("f.jpg", "e7", "Drawing", "2026-11-26T10:00:00Z"), "model-2");
+
+    assertThat(table.put(newModel)).as("the new model's answer").isTrue();
+    assertThat(table.put(withModel(classified("f.jpg", "e7", "Sexy", "2026-11-26T11:00:00Z"), "model-2")))
+        .as("a second delivery under the new model").isFalse();
+    assertThat(table.put(rejected("f.jpg", "e7", "the model failed on this image 3 times", "2026-11-26T12:00:00Z")))
+        .as("a verdict over the new classification").isFalse();
+
+    assertThat(table.byKey("b", "f.jpg")).singleElement().satisfies(r -> {
+      assertThat(r.model()).isEqualTo("model-2");
+      assertThat(r.topLabel()).isEqualTo("Drawing");
+    });
+    assertThat(table.byLabel("Neutral", 10)).extracting(ResultItem::key).doesNotContain("f.jpg");
+  }
+
+  private static ResultItem withModel(ResultItem r, String model) {
+    return new ResultItem(r.pk(), r.sk(), r.bucket(), r.key(), r.versionId(), r.eTag(), r.sequencer(), r.sizeBytes(),
+        r.status(), r.reason(), r.labels(), r.topLabel(), r.topScore(), model, r.endpoint(), r.uploadedAt(),
+        r.classifiedAt(), r.attempts(), r.scores());
   }
 }

@@ -70,12 +70,14 @@ class ResultsTableTest {
   }
 
   @Test
-  void aClassificationMayReplaceAVerdictButNothingElse() {
+  void aClassificationMayReplaceAVerdictOrAnotherModelsClassificationButNothingElse() {
     PutItemRequest request = new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(CLASSIFIED);
 
-    assertThat(request.conditionExpression()).isEqualTo("attribute_not_exists(pk) OR #status = :rejected");
-    assertThat(request.expressionAttributeNames()).isEqualTo(Map.of("#status", "status"));
-    assertThat(request.expressionAttributeValues()).isEqualTo(Map.of(":rejected", AttributeValue.fromS("REJECTED")));
+    assertThat(request.conditionExpression()).isEqualTo("attribute_not_exists(pk) OR #status = :rejected"
+        + " OR attribute_not_exists(#model) OR #model <> :model");
+    assertThat(request.expressionAttributeNames()).isEqualTo(Map.of("#status", "status", "#model", "model"));
+    assertThat(request.expressionAttributeValues()).isEqualTo(Map.of(":rejected", AttributeValue.fromS("REJECTED"),
+        ":model", AttributeValue.fromS(CLASSIFIED.model())));
   }
 
   @Test

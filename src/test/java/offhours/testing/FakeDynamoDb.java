@@ -12,8 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 
 /**
  * An in-memory table keyed by (pk, sk) that understands the conditions offhours writes with:
- * {@code attribute_not_exists(pk)}, {@code attribute_not_exists(pk) OR #status = :rejected} (a classification may
- * replace a verdict) and {@code attribute_exists(pk)} (priming). Set {@link #failWith} to make every write throw.
+ * {@code attribute_not_exists(pk)}, {@code attribute_not_exists(pk) OR #status = :rejected OR
+ * attribute_not_exists(#model) OR #model <> :model} (a classification may replace a verdict or another model's
+ * classification) and {@code attribute_exists(pk)} (priming). Set {@link #failWith} to make every write throw.
  */
 public final class FakeDynamoDb implements DynamoDbClient {
 
@@ -33,9 +34,13 @@ public final class FakeDynamoDb implements DynamoDbClient {
       case "null" -> true;
       case "attribute_not_exists(pk)" -> existing == null;
       case "attribute_exists(pk)" -> existing != null;
-      case "attribute_not_exists(pk) OR #status = :rejected" -> existing == null
-          || existing.get(request.expressionAttributeNames().get("#status"))
-              .equals(request.expressionAttributeValues().get(":rejected"));
+      case "attribute_not_exists(pk) OR #status = :rejected OR attribute_not_exists(#model) OR #model <> :model" ->
+          existing == null
+              || existing.get(request.expressionAttributeNames().get("#status"))
+                  .equals(request.expressionAttributeValues().get(":rejected"))
+              || !existing.containsKey(request.expressionAttributeNames().get("#model"))
+              || !existing.get(request.expressionAttributeNames().get("#model"))
+                  .equals(request.expressionAttributeValues().get(":model"));
       default -> throw new UnsupportedOperationException("condition not understood: " + request.conditionExpression());
     };
     if (!holds) {

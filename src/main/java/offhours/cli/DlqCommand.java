@@ -1,0 +1,286 @@
+package offhours.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import offhours.cli.DeadLetterQueue.Letter;
+import offhours.cli.DeadLetterQueue.Moved;
+import offhours.cli.Target.Name;
+import offhours.local.LocalDirectory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** {@code offhours dlq list|show|redrive}: what is in the dead-letter queue, and sending it back. */
+final class DlqCommand {
+
+  private static final String PEEK_NOTE = "reading the DLQ receives its messages: each read hides them for at most "
+      + DeadLetterQueue.PEEK_VISIBILITY_SECONDS + " s and adds one to their receive count, which sends them nowhere"
+      + " (the DLQ has no redrive of its own); they are visible again when the command ends";
+
+  private static final Option ID = Option.value("id", "ID[,ID...]", "only the messages with these ids");
+  private static final Option KEY_PREFIX =
+      Option.value("key-prefix", "P", "only the messages about an object whose key starts with P");
+
+  private DlqCommand() {}
+
+  static Command group() {
+    return Command.group("dlq", "list, show or send back the dead-letter queue's messages",
+        List.of(new DlqList(), new DlqShow(), new DlqRedrive()));
+  }
+
+  /** The DLQ of the target, with the reasons the local stack's Classify function logged. */
+  private static DeadLetterQueue open(Invocation call, Target target, SqsClient sqs) throws IOException {
+    Map<String, String> logged = target.local()
+        ? DeadLetterQueue.loggedErrors(LocalDirectory.logs(call.context().cacheDir()).resolve("stack.log"))
+        : Map.of();
+    return new DeadLetterQueue(sqs, target.name(Name.DLQ_URL), logged);
+  }
+
+  /** Where to read a reason offhours did not record: the deployed function's log group. */
+  private static String noReason(Target target) {
+    return target.local() ? "no reason recorded" : "no reason recorded; see the Classify function's log (CloudWatch"
+        + " Logs Insights: filter messageId = 'ID')";
+  }
+
+  static String age(Duration age) {
+    long s = Math.max(0, age.toSeconds());
+    return s < 120 ? s + " s" : s < 7200 ? s / 60 + " min" : s < 172_800 ? s / 3600 + " h" : s / 86_400 + " d";
+  }
+
+  static ObjectNode json(Letter letter, Instant now) {
+    ObjectNode json = Json.object().put("messageId", letter.messageId());
+    ArrayNode keys = json.putArray("keys");
+    letter.keys().forEach(keys::add);
+    json.put("reason", letter.reason()).put("reasonSource", letter.reasonSource())
+        .put("sentAt", letter.sent().toString())
+        .put("ageSeconds", Math.max(0, Duration.between(letter.sent(), now).toSeconds()))
+        .put("receives", letter.receives());
+    return json;
+  }
+
+  /** {@code dlq list}. */
+  static final class DlqList implements Command {
+    @Override
+    public String name() {
+      return "list";
+    }
+
+    @Override
+    public String summary() {
+      return "list the DLQ's messages: id, keys, age, reason";
+    }
+
+    @Override
+    public List<Option> options() {
+      return List.of(Option.JSON, Option.STACK);
+    }
+
+    @Override
+    public String description() {
+      return "The reason is the one the Classify function attached when it last handed the message back\n"
+          + "(offhours-deferral-reason), else, in local mode, the last error it logged for the message.\n"
+          + "Age counts from the upload's first send: SQS expires a DLQ message 14 days after that.\n"
+          + PEEK_NOTE + ".\n"
+          + "With --json: {\"messageId\", \"keys\", \"reason\", \"reasonSource\", \"sentAt\", \"ageSeconds\","
+          + " \"receives\"} per message.\n";
+    }
+
+    @Override
+    public int run(Invocation call) throws IOException {
+      try (Target target = call.target(); SqsClient sqs = target.sqs()) {
+        List<Letter> letters = open(call, target, sqs).list();
+        Instant now = call.context().clock().instant();
+        if (letters.size() >= DeadLetterQueue.MAX_MESSAGES) {
+          call.err().println("the dead-letter queue holds more messages: these are the first "
+              + DeadLetterQueue.MAX_MESSAGES + " a pass reads; 'offhours queue' counts them all");
+        }
+        if (call.json()) {
+          letters.forEach(l -> call.out().println(Json.line(json(l, now))));
+          return 0;
+        }
+        if (letters.isEmpty()) {
+          call.out().println("the dead-letter queue is empty");
+          return 0;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Letter l : letters) {
+          rows.add(List.of(l.messageId(), l.keys().isEmpty() ? "(not an S3 notification)" : String.join(", ", l.keys()),
+              age(Duration.between(l.sent(), now)), l.reason() == null ? noReason(target) : l.reason()));
+        }
+        call.out().print(Table.render(List.of("MESSAGE ID", "KEYS", "AGE", "REASON"), rows, call.context().columns()));
+        call.err().println(Format.plural(letters.size(), "message") + "; " + PEEK_NOTE);
+      }
+      return 0;
+    }
+  }
+
+  /** {@code dlq show ID}. */
+  static final class DlqShow implements Command {
+    @Override
+    public String name() {
+      return "show";
+    }
+
+    @Override
+    public String summary() {
+      return "show one DLQ message: its reason, attributes and body";
+    }
+
+    @Override
+    public String operands() {
+      return "MESSAGE_ID";
+    }
+
+    @Override
+    public List<Option> options() {
+      return List.of(Option.JSON, Option.STACK);
+    }
+
+    @Override
+    public String description() {
+      return "The body is printed with control characters escaped (\\x1b ...); --json prints it as a JSON string.\n"
+          + PEEK_NOTE + ".\n";
+    }
+
+    @Override
+    public int run(Invocation call) throws IOException {
+      if (call.args().operands().size() != 1) {
+        throw CliException.usage("dlq show needs one message id (see 'offhours dlq list')");
+      }
+      String id = call.args().operands().getFirst();
+      try (Target target = call.target(); SqsClient sqs = target.sqs()) {
+        Letter letter = open(call, target, sqs).list().stream().filter(l -> l.messageId().equals(id)).findFirst()
+            .orElseThrow(() -> CliException.failure("no message " + Terminal.printable(id) + " in the dead-letter"
+                + " queue of " + target.description() + " (redriven, or expired 14 days after its upload?)"));
+        Instant now = call.context().clock().instant();
+        if (call.json()) {
+          ObjectNode json = json(letter, now);
+          ObjectNode attributes = json.putObject("attributes");
+          letter.attributes().forEach((name, value) -> attributes.put(name, value.stringValue()));
+          call.out().println(Json.line(json.put("body", letter.body())));
+          return 0;
+        }
+        StringBuilder text = new StringBuilder();
+        text.append("message ").append(Terminal.printable(letter.messageId())).append('\n');
+        letter.objects().forEach(o -> text.append("object  ").append(Terminal.printable(o.uri()))
+            .append(o.versionId() == null ? "" : " version " + Terminal.printable(o.versionId()))
+            .append(o.eTag() == null ? "" : " eTag " + Terminal.printable(o.eTag())).append('\n'));
+        text.append("sent    ").append(letter.sent()).append(" (").append(age(Duration.between(letter.sent(), now)))
+            .append(" ago), ").append(letter.receives()).append(" receives in the DLQ\n");
+        text.append("reason  ").append(Terminal.printable(letter.reason() == null ? noReason(target)
+            : letter.reason() + " (from the " + ("log".equals(letter.reasonSource()) ? "Classify function's log"
+                : "message attribute " + DeadLetterQueue.REASON_ATTRIBUTE) + ")")).append('\n');
+        letter.attributes().forEach((name, value) -> text.append("attribute ").append(Terminal.printable(name))
+            .append(" = ").append(Terminal.printable(value.stringValue())).append('\n'));
+        text.append("body\n").append(Terminal.printable(letter.body())).append('\n');
+        call.out().print(text);
+      }
+      return 0;
+    }
+  }
+
+  /** {@code dlq redrive}. */
+  static final class DlqRedrive implements Command {
+    @Override
+    public String name() {
+      return "redrive";
+    }
+
+    @Override
+    public String summary() {
+      return "send the DLQ's messages (all, or by id or key prefix) back to the queue";
+    }
+
+    @Override
+    public List<Option> options() {
+      return List.of(ID, KEY_PREFIX, Option.JSON, Option.STACK);
+    }
+
+    @Override
+    public String description() {
+      return """
+          Without --id or --key-prefix, every message goes back: on AWS through SQS's own move task
+          (StartMessageMoveTask, in the background; 'offhours queue' shows its progress). A local SQS
+          without that API (moto_server) gets the same move from offhours, as does a selection: each
+          message is sent to the queue before it is deleted from the DLQ, so an interruption leaves at
+          worst a duplicate, which the results table's conditional writes absorb. The output says which
+          way was used. Messages keep their attributes (the deferral count too), as SQS's move does.
+          With --json: {"method", "moved", "kept", "messageIds", "taskHandle"}.
+          """;
+    }
+
+    @Override
+    public int run(Invocation call) throws IOException {
+      Optional<Set<String>> ids = call.args().value(ID.name()).map(v -> Arrays.stream(v.split(","))
+          .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
+      Optional<String> prefix = call.args().value(KEY_PREFIX.name());
+      if (ids.isPresent() && ids.get().isEmpty()) {
+        throw CliException.usage("--id needs at least one message id");
+      }
+      try (Target target = call.target(); SqsClient sqs = target.sqs()) {
+        String queueUrl = target.name(Name.QUEUE_URL);
+        DeadLetterQueue dlq = open(call, target, sqs);
+        String fallback = null;
+        if (ids.isEmpty() && prefix.isEmpty()) {
+          try {
+            String handle = dlq.startMoveTask(queueUrl);
+            print(call, "StartMessageMoveTask", null, handle, "started SQS's move task " + handle + ": SQS moves every"
+                + " message of the dead-letter queue back to the queue in the background; 'offhours queue' shows"
+                + " the DLQ emptying");
+            return 0;
+          } catch (AwsServiceException e) {
+            if (!target.local() || !DeadLetterQueue.unsupported(e)) {
+              String detail = e.awsErrorDetails() == null ? e.getMessage()
+                  : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+              throw CliException.failure("SQS did not start the move task (StartMessageMoveTask, status "
+                  + e.statusCode() + ", " + Terminal.printable(Format.truncate(String.valueOf(detail), 200)) + "); nothing was moved."
+                  + " Moving needs sqs:StartMessageMoveTask, sqs:ReceiveMessage, sqs:DeleteMessage and"
+                  + " sqs:GetQueueAttributes on the DLQ and sqs:SendMessage on the queue; --id moves single messages"
+                  + " without it");
+            }
+            fallback = "this SQS does not offer StartMessageMoveTask (" + e.statusCode() + ")";
+          }
+        }
+        Predicate<Letter> selected = l -> ids.map(s -> s.contains(l.messageId())).orElse(true)
+            && prefix.map(p -> l.keys().stream().anyMatch(k -> k.startsWith(p))).orElse(true);
+        Moved moved = dlq.move(queueUrl, selected);
+        print(call, "send-then-delete", moved, null, "moved " + Format.plural(moved.moved().size(), "message")
+            + " back to the queue, each sent before it was deleted from the DLQ"
+            + (fallback == null ? "" : " (" + fallback + ")")
+            + (moved.kept() == 0 ? "" : "; " + moved.kept() + " not selected stay in the DLQ"));
+        if (ids.isPresent()) {
+          List<String> missing = ids.get().stream().filter(id -> !moved.moved().contains(id)).sorted().toList();
+          if (!missing.isEmpty()) {
+            call.err().println("not in the dead-letter queue: " + Terminal.printable(String.join(", ", missing)));
+            return 1;
+          }
+        }
+      }
+      return 0;
+    }
+
+    private static void print(Invocation call, String method, Moved moved, String handle, String text) {
+      if (!call.json()) {
+        call.out().println(text);
+        return;
+      }
+      ObjectNode json = Json.object().put("method", method).put("taskHandle", handle);
+      if (moved != null) {
+        json.put("moved", moved.moved().size()).put("kept", moved.kept());
+        ArrayNode list = json.putArray("messageIds");
+        moved.moved().forEach(list::add);
+      }
+      call.out().println(Json.line(json));
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package offhours.cli;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import offhours.cli.Target.Name;
+import offhours.classify.ObjectNotification;
+import offhours.results.ResultItem;
+import offhours.results.ResultsTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * {@code offhours reprocess}: sends object versions that have a result through the queue again, as the S3
+ * notifications the Classify function reads. A REJECTED result is replaced by a classification; a CLASSIFIED one only
+ * by another model's (offhours.results.ResultsTable: the newest model's answer replaces the older).
+ */
+final class ReprocessCommand implements Command {
+
+  /** Written into each message's s3.configurationId, so the function's log tells a reprocessing from an upload. */
+  static final String ORIGIN = "offhours-reprocess";
+
+  private static final Option KEY = Option.value("key", "K", "the object with key K (every version with a result)");
+  private static final Option PREFIX = Option.value("prefix", "P", "objects whose key starts with P");
+  private static final Option STATUS = Option.value("status", "S", "only results with status S (REJECTED, CLASSIFIED)");
+  private static final Option LABEL = Option.value("label", "L", "only results whose top label is L");
+  private static final Option MODEL = Option.value("model", "M", "only results from model M");
+  private static final Option SINCE = Option.value("since", "T",
+      "only results written at or after T: an ISO-8601 instant, a local date-time, or a duration ago (2h, 3d)");
+  private static final Option BEFORE = Option.value("before", "T", "only results written before T (as --since)");
+  private static final Option ALL = Option.flag("all", "every result (needed when no other selection is given)");
+  private static final Option DRY_RUN = Option.flag("dry-run", "show what would be sent, send nothing");
+
+  private static final Pattern AGO = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?");
+
+  @Override
+  public String name() {
+    return "reprocess";
+  }
+
+  @Override
+  public String summary() {
+    return "send objects with a result through the queue again (rejected ones, or all after a model change)";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(KEY, PREFIX, STATUS, LABEL, MODEL, SINCE, BEFORE, ALL, DRY_RUN, Option.JSON, Option.STACK);
+  }
+
+  @Override
+  public String description() {
+    return """
+        Selects results (the filters combine) and sends one S3 ObjectCreated notification per object
+        version, with its version id, ETag and sequencer as S3 sent them. A REJECTED result is replaced
+        when the image is classified now; a CLASSIFIED result is replaced only by a different model's
+        answer, so reprocessing under the same model changes nothing (the function logs DUPLICATE).
+        Objects without any result are 'offhours backfill''s.
+        With --json, one object per version: {"key", "versionId", "eTag", "status", "model", "sent"}.
+
+        examples:
+          offhours reprocess --status REJECTED
+          offhours reprocess --all --dry-run
+        """;
+  }
+
+  /** What to select; empty fields do not filter. */
+  record Selection(Optional<String> key, Optional<String> prefix, Optional<String> status, Optional<String> label,
+      Optional<String> model, Optional<Instant> since, Optional<Instant> before) {
+
+    boolean test(ResultItem r) {
+      return r.bucket() != null && r.key() != null
+          && key.map(k -> k.equals(r.key())).orElse(true)
+          && prefix.map(p -> r.key().startsWith(p)).orElse(true)
+          && status.map(s -> s.equals(r.status().name())).orElse(true)
+          && label.map(l -> l.equals(r.topLabel())).orElse(true)
+          && model.map(m -> m.equals(r.model())).orElse(true)
+          && since.map(t -> !r.classifiedAt().isBefore(t)).orElse(true)
+          && before.map(t -> r.classifiedAt().isBefore(t)).orElse(true);
+    }
+
+    boolean any() {
+      return key.isPresent() || prefix.isPresent() || status.isPresent() || label.isPresent() || model.isPresent()
+          || since.isPresent() || before.isPresent();
+    }
+  }
+
+  @Override
+  public int run(Invocation call) {
+    Arguments args = call.args();
+    Selection selection = selection(args, call.context().clock());
+    if (!selection.any() && !args.has(ALL.name())) {
+      throw CliException.usage("say what to reprocess: --key, --prefix, --status, --label, --model, --since, --before,"
+          + " or --all for every result");
+    }
+    boolean dryRun = args.has(DRY_RUN.name());
+    try (Target target = call.target(); DynamoDbClient dynamoDb = target.dynamoDb(); SqsClient sqs = target.sqs()) {
+      String bucket = target.name(Name.BUCKET);
+      String table = target.name(Name.RESULTS_TABLE);
+      List<ResultItem> selected;
+      try {
+        ResultsTable results = new ResultsTable(dynamoDb, table);
+        selected = (selection.key().isPresent() ? results.byKey(bucket, selection.key().get())
+            : results.scan(selection.status())).stream()
+            .filter(selection::test)
+            .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
+            .toList();
+      } catch (ResourceNotFoundException e) {
+        throw CliException.failure("results table " + table + " of " + target.description() + " does not exist");
+      }
+      String queueUrl = target.name(Name.QUEUE_URL);
+      Instant now = call.context().clock().instant();
+      List<String> failed = dryRun ? List.of() : send(sqs, queueUrl, selected, now);
+      for (ResultItem r : selected) {
+        boolean sent = !dryRun && !failed.contains(r.pk() + " " + r.sk());
+        if (call.json()) {
+          call.out().println(Json.line(Json.object().put("key", r.key()).put("versionId", r.versionId())
+              .put("eTag", r.eTag()).put("status", r.status().name()).put("model", r.model()).put("sent", sent)));
+        } else {
+          call.out().println(Terminal.printable((dryRun ? "would send " : sent ? "sent " : "NOT sent ")
+              + ResultItem.pkFor(r.bucket(), r.key()) + " (" + (r.versionId() != null ? "version " + r.versionId()
+                  : "eTag " + r.eTag()) + ", " + r.status() + (r.model() == null ? "" : " by " + r.model()) + ")"));
+        }
+      }
+      call.err().println((dryRun ? "would send " : "sent ") + Format.plural(selected.size() - failed.size(),
+          "object version") + " to the queue" + (dryRun ? " (--dry-run: nothing was sent)" : "")
+          + (failed.isEmpty() ? "" : "; " + failed.size() + " could not be sent: run the same command again"));
+      return failed.isEmpty() ? 0 : 1;
+    }
+  }
+
+  /** Sends one notification per result, 10 per SendMessageBatch; returns "pk sk" of those SQS did not take. */
+  static List<String> send(SqsClient sqs, String queueUrl, List<ResultItem> results, Instant now) {
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < results.size(); i += 10) {
+      List<ResultItem> chunk = results.subList(i, Math.min(results.size(), i + 10));
+      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (int j = 0; j < chunk.size(); j++) {
+        ResultItem r = chunk.get(j);
+        String body = new ObjectNotification(r.bucket(), r.key(), r.sizeBytes(), r.eTag(), r.versionId(),
+            r.sequencer(), r.uploadedAt() == null ? now : r.uploadedAt(), ORIGIN).body();
+        entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(j)).messageBody(body).build());
+      }
+      for (BatchResultErrorEntry error : sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).failed()) {
+        ResultItem r = chunk.get(Integer.parseInt(error.id()));
+        failed.add(r.pk() + " " + r.sk());
+      }
+    }
+    return failed;
+  }
+
+  static Selection selection(Arguments args, Clock clock) {
+    Optional<String> status = args.value(STATUS.name()).map(s -> s.toUpperCase(Locale.ROOT));
+    if (status.isPresent() && !ResultsCommand.STATUSES.contains(status.get())) {
+      throw CliException.usage("unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
+    }
+    return new Selection(args.value(KEY.name()), args.value(PREFIX.name()), status, args.value(LABEL.name()),
+        args.value(MODEL.name()), args.value(SINCE.name()).map(t -> time("--since", t, clock)),
+        args.value(BEFORE.name()).map(t -> time("--before", t, clock)));
+  }
+
+  /** An ISO-8601 instant, a date-time in the clock's zone, or a duration before now. */
+  static Instant time(String option, String text, Clock clock) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException notOffset) {
+      // try the next form
+    }
+    try {
+      return LocalDateTime.parse(text).atZone(clock.getZone()).toInstant();
+    } catch (DateTimeParseException notLocal) {
+      // try the next form
+    }
+    Matcher ago = AGO.matcher(text);
+    if (!text.isEmpty() && ago.matches()) {
+      return clock.instant().minus(Duration.ofDays(number(ago.group(1))).plusHours(number(ago.group(2)))
+          .plusMinutes(number(ago.group(3))));
+    }
+    throw CliException.usage(option + " needs an ISO-8601 instant (2026-11-25T18:00:00Z), a local date-time"
+        + " (2026-11-25T18:00) or a duration ago (2h, 3d, 1d12h), got '" + Terminal.printable(text) + "'");
+  }
+
+  private static long number(String group) {
+    return group == null ? 0 : Long.parseLong(group);
+  }
+}

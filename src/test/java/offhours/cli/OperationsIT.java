@@ -1,0 +1,440 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.classify.ObjectNotification;
+import offhours.local.LocalDirectory;
+import offhours.local.StateFile;
+import offhours.results.ResultItem;
+import offhours.results.ResultItem.Label;
+import offhours.results.ResultItem.Status;
+import offhours.results.ResultsTable;
+import offhours.testing.AwsServicesExtension;
+import offhours.testing.AwsServicesExtension.AwsServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Needs moto_server (started by {@link AwsServicesExtension}) for S3, SQS and DynamoDB: the operating commands
+ * ({@code dlq}, {@code reprocess}, {@code backfill}) over the wire against a stack's queues, bucket and results
+ * table, found through the local stack's state file as a user's run finds them.
+ */
+@ExtendWith(AwsServicesExtension.class)
+class OperationsIT {
+
+  @TempDir Path cache;
+
+  private final Map<Service, URI> endpoints = new EnumMap<>(Service.class);
+  private final AwsClients clients;
+  final S3Client s3;
+  final SqsClient sqs;
+  final DynamoDbClient dynamoDb;
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  final String bucket = "ops-it-" + suffix;
+  final String resultsTable = "ops-it-results-" + suffix;
+  String queueUrl;
+  String dlqUrl;
+
+  OperationsIT(AwsServices services) {
+    for (Service service : Service.values()) {
+      endpoints.put(service, services.endpoint());
+    }
+    clients = AwsClients.local(Region.US_EAST_1, endpoints);
+    s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true));
+    sqs = clients.build(Service.SQS, SqsClient.builder());
+    dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder());
+  }
+
+  @BeforeEach
+  void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
+    s3.createBucket(r -> r.bucket(bucket));
+    dlqUrl = sqs.createQueue(r -> r.queueName("ops-it-dlq-" + suffix)).queueUrl();
+    queueUrl = sqs.createQueue(r -> r.queueName("ops-it-queue-" + suffix)).queueUrl();
+    dynamoDb.createTable(ResultsTable.createTableRequest(resultsTable));
+    URI moto = services.endpoint();
+    MainTest.state(ProcessHandle.current().pid(),
+        Map.of("s3", moto, "sqs", moto, "dynamodb", moto, "sagemaker", moto, "sagemakerRuntime", moto, "lambda", moto),
+        Map.of("bucket", bucket, "queueUrl", queueUrl, "dlqUrl", dlqUrl, "resultsTable", resultsTable,
+            "controlTable", "ops-it-control-" + suffix, "endpoint", "ops-it-endpoint-" + suffix,
+            "controllerFunction", "offhours-controller"))
+        .write(StateFile.path(cache));
+  }
+
+  @AfterEach
+  void close() {
+    s3.close();
+    sqs.close();
+    dynamoDb.close();
+    clients.close();
+  }
+
+  CliRun run(String... args) {
+    return CliRun.run(cache, Clock.systemUTC(), () -> AwsClients.local(Region.US_EAST_1, endpoints), Commands.all(),
+        args);
+  }
+
+  static List<JsonNode> jsonLines(CliRun run) {
+    return run.out().lines().map(line -> {
+      try {
+        return Json.MAPPER.readTree(line);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).toList();
+  }
+
+  /** Every message of {@code url}, received and deleted. */
+  List<Message> drain(String url) {
+    List<Message> all = new ArrayList<>();
+    while (true) {
+      List<Message> page = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+          .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+      if (page.isEmpty()) {
+        return all;
+      }
+      for (Message m : page) {
+        sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+        all.add(m);
+      }
+    }
+  }
+
+  long visible(String url) {
+    return Long.parseLong(sqs.getQueueAttributes(r -> r.queueUrl(url)
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+  }
+
+  private String toDlq(String key, String reason) {
+    String body = new ObjectNotification(bucket, key, 10L, "etag-" + key.hashCode(), null, "00A1", Instant.now(),
+        "test").body();
+    return sqs.sendMessage(r -> {
+      r.queueUrl(dlqUrl).messageBody(body);
+      if (reason != null) {
+        r.messageAttributes(Map.of("offhours-deferral-reason", MessageAttributeValue.builder().dataType("String")
+            .stringValue(reason).build(), "offhours-deferrals", MessageAttributeValue.builder().dataType("Number")
+            .stringValue("50").build()));
+      }
+    }).messageId();
+  }
+
+  // ---- dlq ----
+
+  @Test
+  void dlqListPagesThroughEveryMessageWithItsKeysReasonAndAgeAndLeavesThemAllVisible() throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      ids.add(toDlq("in/img %02d.png".formatted(i), i % 2 == 0 ? "endpoint unavailable: ValidationError" : null));
+    }
+    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31m")).messageId();
+    // The Classify function's JSON line for a message it handed back (offhours.classify.OutcomeLog), in the local
+    // stack's log.
+    Files.writeString(LocalDirectory.logs(cache).resolve("stack.log"), "starting\n{\"level\":\"WARN\",\"messageId\":\""
+        + ids.get(1) + "\",\"outcome\":\"RETRY\",\"attempts\":5,\"records\":[{\"subject\":\"s3://" + bucket
+        + "/in/img 01.png\",\"outcome\":\"RETRY\",\"detail\":\"ThrottlingException: slow down\"}]}\n");
+
+    CliRun json = run("dlq", "list", "--json");
+
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    List<JsonNode> lines = jsonLines(json);
+    assertThat(lines).extracting(j -> j.get("messageId").asText()).containsExactlyInAnyOrderElementsOf(
+        concat(ids, poison));
+    JsonNode first = lines.stream().filter(j -> j.get("messageId").asText().equals(ids.getFirst())).findFirst()
+        .orElseThrow();
+    assertThat(first.get("keys").get(0).asText()).isEqualTo("in/img 00.png");
+    assertThat(first.get("reason").asText()).isEqualTo("endpoint unavailable: ValidationError");
+    assertThat(first.get("reasonSource").asText()).isEqualTo("attribute");
+    assertThat(first.get("ageSeconds").asLong()).isBetween(0L, 600L);
+    JsonNode logged = lines.stream().filter(j -> j.get("messageId").asText().equals(ids.get(1))).findFirst()
+        .orElseThrow();
+    assertThat(logged.get("reason").asText()).isEqualTo("s3://" + bucket + "/in/img 01.png: ThrottlingException:"
+        + " slow down");
+    assertThat(logged.get("reasonSource").asText()).isEqualTo("log");
+    assertThat(visible(dlqUrl)).as("every message visible again after the listing").isEqualTo(24);
+
+    CliRun text = run("dlq", "list");
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    assertThat(text.out()).startsWith("MESSAGE ID").contains("in/img 22.png", "(not an S3 notification)")
+        .contains("no reason recorded");
+    assertThat(text.err()).contains("24 messages; reading the DLQ receives its messages: each read hides them for at"
+        + " most 30 s");
+  }
+
+  @Test
+  void dlqShowPrintsTheBodyWithControlCharactersEscaped() {
+    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31mred")).messageId();
+
+    CliRun show = run("dlq", "show", poison);
+
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    assertThat(show.out()).contains("message " + poison, "body\nnot json \\x1b[31mred").doesNotContain("\u001b");
+    CliRun json = run("dlq", "show", poison, "--json");
+    assertThat(jsonLines(json).getFirst().get("body").asText()).isEqualTo("not json \u001b[31mred");
+    CliRun missing = run("dlq", "show", "no-such-id");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("no message no-such-id in the dead-letter queue of the local stack");
+  }
+
+  @Test
+  void dlqRedriveByKeyPrefixMovesOnlyThoseSendingBeforeDeletingAndKeepsTheirAttributes() {
+    List<String> cats = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      cats.add("cats/%02d.jpg".formatted(i));
+      toDlq(cats.getLast(), "endpoint unavailable");
+    }
+    String dog = toDlq("dogs/rex.jpg", null);
+
+    CliRun redrive = run("dlq", "redrive", "--key-prefix", "cats/", "--json");
+
+    assertThat(redrive.exitCode()).as(redrive.err()).isZero();
+    JsonNode answer = jsonLines(redrive).getFirst();
+    assertThat(answer.get("method").asText()).isEqualTo("send-then-delete");
+    assertThat(answer.get("moved").asInt()).isEqualTo(12);
+    assertThat(answer.get("kept").asInt()).isEqualTo(1);
+    List<Message> moved = drain(queueUrl);
+    assertThat(moved).extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+        .containsExactlyInAnyOrderElementsOf(cats);
+    assertThat(moved.getFirst().messageAttributes().get("offhours-deferral-reason").stringValue())
+        .isEqualTo("endpoint unavailable");
+    assertThat(drain(dlqUrl)).extracting(Message::messageId).containsExactly(dog);
+  }
+
+  @Test
+  void dlqRedriveOfEverythingFallsBackToItsOwnMoveWhereTheLocalSqsLacksStartMessageMoveTask() {
+    for (int i = 0; i < 3; i++) {
+      toDlq("x/%d.png".formatted(i), null);
+    }
+    String id = toDlq("y/one.png", null);
+
+    CliRun one = run("dlq", "redrive", "--id", id + ",missing-id");
+    assertThat(one.exitCode()).as("one id was not there").isEqualTo(1);
+    assertThat(one.out()).startsWith("moved 1 message back to the queue, each sent before it was deleted from the DLQ;"
+        + " 3 not selected stay in the DLQ");
+    assertThat(one.err()).contains("not in the dead-letter queue: missing-id");
+
+    CliRun all = run("dlq", "redrive");
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    assertThat(all.out()).startsWith("moved 3 messages back to the queue, each sent before it was deleted from the DLQ"
+        + " (this SQS does not offer StartMessageMoveTask (500))");
+    assertThat(visible(dlqUrl)).isZero();
+    assertThat(drain(queueUrl)).hasSize(4);
+  }
+
+  // ---- reprocess ----
+
+  private void result(String key, String versionId, String status, String label, String model, String classifiedAt) {
+    result(key, versionId, status, label, model, classifiedAt, "etag-" + key.length());
+  }
+
+  private void result(String key, String versionId, String status, String label, String model, String classifiedAt,
+      String eTag) {
+    boolean classified = status.equals("CLASSIFIED");
+    new ResultsTable(dynamoDb, resultsTable).put(new ResultItem(ResultItem.pkFor(bucket, key),
+        ResultItem.skFor(versionId, eTag), bucket, key, versionId, eTag, "0A1B",
+        123L, Status.valueOf(status), classified ? null : "the model failed on this image 3 times",
+        classified ? List.of(new Label(label, 0.9)) : List.of(), classified ? label : null, classified ? 0.9 : null,
+        model, "e", Instant.parse("2026-11-25T09:00:00Z"), Instant.parse(classifiedAt), 1, null));
+  }
+
+  @Test
+  void reprocessSendsTheSelectedVersionsAsTheNotificationsS3SentAndDryRunSendsNothing() {
+    result("a/rejected one.png", "v1", "REJECTED", null, "m1", "2026-11-25T10:00:00Z");
+    result("a/rejected one.png", "v2", "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z");
+    result("b/drawing.jpg", null, "CLASSIFIED", "Drawing", "m1", "2026-11-26T10:00:00Z");
+    result("b/old.jpg", null, "CLASSIFIED", "Neutral", "m0", "2026-11-20T10:00:00Z");
+
+    CliRun none = run("reprocess");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("say what to reprocess");
+
+    CliRun dry = run("reprocess", "--status", "rejected", "--dry-run");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.out()).isEqualTo("would send s3://" + bucket + "/a/rejected one.png (version v1, REJECTED by m1)\n");
+    assertThat(dry.err()).contains("would send 1 object version to the queue (--dry-run: nothing was sent)");
+    assertThat(visible(queueUrl)).isZero();
+
+    CliRun all = run("reprocess", "--all", "--dry-run");
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    assertThat(all.outLines()).hasSize(4).allMatch(line -> line.startsWith("would send s3://" + bucket + "/"));
+    assertThat(visible(queueUrl)).isZero();
+
+    CliRun rejected = run("reprocess", "--status", "REJECTED", "--json");
+    assertThat(rejected.exitCode()).as(rejected.err()).isZero();
+    assertThat(jsonLines(rejected)).singleElement().satisfies(j -> {
+      assertThat(j.get("key").asText()).isEqualTo("a/rejected one.png");
+      assertThat(j.get("sent").asBoolean()).isTrue();
+    });
+    List<Message> sent = drain(queueUrl);
+    assertThat(sent).singleElement().satisfies(m -> {
+      assertThat(m.body()).contains("\"key\":\"a/rejected+one.png\"", "\"configurationId\":\"offhours-reprocess\"");
+      ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
+      assertThat(List.of(n.bucket(), n.key(), n.versionId(), n.eTag(), n.sequencer()))
+          .containsExactly(bucket, "a/rejected one.png", "v1", "etag-18", "0A1B");
+      assertThat(n.size()).isEqualTo(123L);
+      assertThat(n.eventTime()).isEqualTo(Instant.parse("2026-11-25T09:00:00Z"));
+    });
+
+    CliRun byModel = run("reprocess", "--model", "m0", "--json");
+    assertThat(jsonLines(byModel)).extracting(j -> j.get("key").asText()).containsExactly("b/old.jpg");
+    CliRun since = run("reprocess", "--prefix", "b/", "--since", "2026-11-26T00:00:00Z", "--label", "Drawing");
+    assertThat(since.out()).startsWith("sent s3://" + bucket + "/b/drawing.jpg (eTag etag-13, CLASSIFIED by m1)");
+    assertThat(drain(queueUrl)).hasSize(2);
+    CliRun key = run("reprocess", "--key", "a/rejected one.png", "--json");
+    assertThat(jsonLines(key)).extracting(j -> j.get("versionId").asText()).containsExactly("v1", "v2");
+  }
+
+  // ---- backfill ----
+
+  @Test
+  void backfillSendsEachImageWithoutAResultOnceGoesOnAfterAnInterruptionAndSkipsWhatHasAResult() throws IOException {
+    List<String> images = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      images.add("old/photo %02d.%s".formatted(i, i % 3 == 0 ? "JPG" : "png"));
+      s3.putObject(r -> r.bucket(bucket).key(images.getLast()), RequestBody.fromBytes(new byte[] {(byte) 1, 2}));
+    }
+    s3.putObject(r -> r.bucket(bucket).key("old/notes.txt"), RequestBody.fromString("not an image"));
+    s3.putObject(r -> r.bucket(bucket).key("other/outside.png"), RequestBody.fromString("not under the prefix"));
+    // One image already classified, as if its upload had been notified.
+    String eTag = s3.headObject(r -> r.bucket(bucket).key(images.get(4))).eTag().replace("\"", "");
+    result(images.get(4), null, "CLASSIFIED", "Neutral", "m1", "2026-11-25T10:00:00Z", eTag);
+
+    CliRun first = run("backfill", "s3://" + bucket + "/old/", "--rate", "500", "--max", "10", "--page-size", "7",
+        "--json");
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    JsonNode one = jsonLines(first).getFirst();
+    assertThat(one.get("sent").asInt()).isEqualTo(10);
+    assertThat(one.get("skipped").asInt()).as("the classified one").isEqualTo(1);
+    assertThat(one.get("ignored").asInt()).as("old/notes.txt, listed first").isEqualTo(1);
+    assertThat(one.get("complete").asBoolean()).isFalse();
+    List<Message> sent = new ArrayList<>(drain(queueUrl));
+    assertThat(sent).hasSize(10);
+
+    CliRun second = run("backfill", "s3://" + bucket + "/old/", "--rate", "500", "--page-size", "7");
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.err()).contains("resuming after old/photo ");
+    assertThat(second.out()).startsWith("backfill s3://" + bucket + "/old/: 14 listed, 14 sent, 0 skipped (already"
+        + " have a result), 0 ignored (the notification does not send these keys) in ");
+    sent.addAll(drain(queueUrl));
+    assertThat(sent).extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+        .as("every image once, the classified one and the text file not at all")
+        .containsExactlyInAnyOrderElementsOf(images.stream().filter(k -> !k.equals(images.get(4))).toList());
+    assertThat(sent.getFirst().body()).contains("\"configurationId\":\"offhours-backfill\"", "\"eTag\":\"");
+
+    // The Classify function writes a result for each (here: the test, as no function consumes the queue).
+    for (Message m : sent) {
+      ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
+      result(n.key(), n.versionId(), "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z", n.eTag());
+    }
+    CliRun again = run("backfill", "s3://" + bucket + "/old", "--rate", "500", "--json");
+    JsonNode summary = jsonLines(again).getFirst();
+    assertThat(summary.get("sent").asInt()).isZero();
+    assertThat(summary.get("skipped").asInt()).isEqualTo(25);
+    assertThat(summary.get("listed").asInt()).isEqualTo(26);
+    assertThat(summary.get("complete").asBoolean()).isTrue();
+    assertThat(summary.get("resumedAfter").isNull()).isTrue();
+    assertThat(visible(queueUrl)).isZero();
+
+    CliRun elsewhere = run("backfill", "s3://another-bucket/x");
+    assertThat(elsewhere.exitCode()).isEqualTo(1);
+    assertThat(elsewhere.err()).contains("classifies objects in " + bucket + " only, not in another-bucket");
+  }
+
+  @Test
+  void backfillOfAVersionedBucketSendsTheCurrentVersionByItsIdAndNotADeletedObject() {
+    s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+    s3.putObject(r -> r.bucket(bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {1}));
+    String current = s3.putObject(r -> r.bucket(bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {2, 2}))
+        .versionId();
+    s3.putObject(r -> r.bucket(bucket).key("v/gone.png"), RequestBody.fromBytes(new byte[] {3}));
+    s3.deleteObject(r -> r.bucket(bucket).key("v/gone.png"));
+
+    CliRun run = run("backfill", "s3://" + bucket + "/v/", "--rate", "100", "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(jsonLines(run).getFirst().get("sent").asInt()).isEqualTo(1);
+    assertThat(drain(queueUrl)).singleElement().satisfies(m -> {
+      ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
+      assertThat(n.key()).isEqualTo("v/a.png");
+      assertThat(n.versionId()).isEqualTo(current);
+      assertThat(n.size()).isEqualTo(2L);
+    });
+    result("v/a.png", current, "CLASSIFIED", "Neutral", "m1", "2026-11-25T10:00:00Z");
+    assertThat(jsonLines(run("backfill", "s3://" + bucket + "/v/", "--json")).getFirst().get("skipped").asInt())
+        .as("the version has a result").isEqualTo(1);
+  }
+
+  // ---- a deployed stack ----
+
+  @Test
+  void onADeployedStackTheCommandsFindTheirNamesInTheOutputsAndRedriveNeverFallsBackSilently() throws IOException {
+    String stack = "ops-it-stack-" + suffix;
+    String template = """
+        {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "ops-it-cfn-%s"}}},
+         "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
+                     "DeadLetterQueueUrl": {"Value": "%s"}, "ResultsTableName": {"Value": "%s"}}}
+        """.formatted(suffix, bucket, queueUrl, dlqUrl, resultsTable);
+    try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
+    }
+    Files.delete(StateFile.path(cache)); // the names come from the stack, not from the local stack
+    String id = toDlq("cats/a.png", "endpoint unavailable");
+    s3.putObject(r -> r.bucket(bucket).key("cats/b.png"), RequestBody.fromBytes(new byte[] {1}));
+    result("cats/c.png", null, "REJECTED", null, "m1", "2026-11-25T10:00:00Z");
+
+    CliRun list = run("dlq", "list", "--stack", stack, "--json");
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(jsonLines(list)).extracting(j -> j.get("messageId").asText()).containsExactly(id);
+
+    CliRun all = run("dlq", "redrive", "--stack", stack);
+    assertThat(all.exitCode()).as("SQS on AWS has StartMessageMoveTask: its failure is reported, not worked around")
+        .isEqualTo(1);
+    assertThat(all.err()).startsWith("offhours: SQS did not start the move task (StartMessageMoveTask, status 500, ")
+        .contains("nothing was moved");
+    assertThat(visible(dlqUrl)).isEqualTo(1);
+    CliRun one = run("--stack", stack, "dlq", "redrive", "--id", id, "--json");
+    assertThat(jsonLines(one).getFirst().get("method").asText()).isEqualTo("send-then-delete");
+
+    CliRun reprocess = run("reprocess", "--status", "REJECTED", "--dry-run", "--stack", stack);
+    assertThat(reprocess.out()).isEqualTo("would send s3://" + bucket + "/cats/c.png (eTag etag-10, REJECTED by m1)\n");
+    CliRun backfill = run("backfill", "s3://" + bucket + "/cats/", "--stack", stack, "--json");
+    assertThat(backfill.exitCode()).as(backfill.err()).isZero();
+    assertThat(jsonLines(backfill).getFirst().get("sent").asInt()).isEqualTo(1);
+    assertThat(drain(queueUrl)).extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+        .containsExactlyInAnyOrder("cats/a.png", "cats/b.png");
+  }
+
+  private static List<String> concat(List<String> list, String one) {
+    List<String> all = new ArrayList<>(list);
+    all.add(one);
+    return all;
+  }
+}
