@@ -31,6 +31,9 @@ final class Invoker {
   private final Arns arns;
   private final HttpClient http;
   private final Duration modelTimeout;
+  /** Injected errors still to answer (a burst), and the error; guarded by this. */
+  private int failNext;
+  private AwsError failWith;
 
   Invoker(Endpoints endpoints, Arns arns, HttpClient http, Duration modelTimeout) {
     this.endpoints = endpoints;
@@ -39,8 +42,29 @@ final class Invoker {
     this.modelTimeout = modelTimeout;
   }
 
+  /** The next {@code count} invocations of any endpoint answer {@code error} instead of reaching a container. */
+  synchronized void failNext(int count, AwsError error) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, was " + count);
+    }
+    failNext = count;
+    failWith = error;
+  }
+
+  private synchronized AwsError injected() {
+    if (failNext == 0) {
+      return null;
+    }
+    failNext--;
+    return failWith; // no stack trace, nothing mutable: one instance serves the burst
+  }
+
   Response invoke(String endpointName, Request request) {
     HostedEndpoint endpoint = endpoints.inService(endpointName);
+    AwsError injected = injected();
+    if (injected != null) {
+      throw injected;
+    }
     HttpRequest.Builder forward = HttpRequest.newBuilder(endpoint.container().baseUri().resolve("/invocations"))
         .timeout(modelTimeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
