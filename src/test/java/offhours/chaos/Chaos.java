@@ -160,8 +160,10 @@ public final class Chaos {
     List<String[]> rows = new ArrayList<>();
     rows.add(row("uploads", count + " (" + describe(kinds) + "; " + odd + " under odd keys; "
         + uploads.renotified() + " notifications delivered twice)"));
-    rows.add(row("object versions expected", (t.expectedInS3 + t.expectedGone) + " (" + t.expectedInS3
-        + " listed by ListObjectVersions, " + t.expectedGone + " deleted for good before classification)"));
+    rows.add(row("object versions expected", (t.expectedInS3 + t.expectedGone) + " (" + t.versions
+        + " versions listed by ListObjectVersions" + (t.identifiedByVersion ? ""
+        : ", " + t.expectedInS3 + " distinct by ETag: moto's notifications carry no versionId") + "; "
+        + t.expectedGone + " deleted for good before classification)"));
     rows.add(row("results", t.resultCount + " " + t.statuses));
     rows.add(row("missing", t.missing.size() + sample(t.missing.stream().map(Object::toString).toList())));
     rows.add(row("duplicate results", t.duplicates + (t.unexpected.isEmpty() ? ""
@@ -171,7 +173,10 @@ public final class Chaos {
     rows.add(row("messages in the DLQ", t.dead.size() + (reasons.isEmpty() ? "" : " " + reasons)));
     rows.add(row("valid images in the DLQ", Integer.toString(t.validInDlq)));
     rows.add(row("valid images rejected", t.validRejected.values().stream().mapToInt(Integer::intValue).sum()
-        + (t.validRejected.isEmpty() ? "" : " " + t.validRejected)));
+        + " (" + t.validRejected.getOrDefault(ChaosTally.DELETED, 0) + " " + ChaosTally.DELETED + ", "
+        + t.validRejected.getOrDefault(ChaosTally.OVERWRITTEN, 0) + " " + ChaosTally.OVERWRITTEN
+        + ": the documented verdicts; " + t.validRejectedOtherwise() + " for any other reason"
+        + (t.validRejectedOtherwise() == 0 ? "" : " " + t.validRejected) + ")"));
     rows.add(row("receive counts spent", (stats.delivered() - stats.deleted()) + " (deliveries not deleted: "
         + "retried records, batches cut off; " + stats.delivered() + " delivered in " + stats.batches() + " batches)"));
     rows.add(row("deferrals", outcomes.deferred.get() + " (messages handed back while the endpoint could not answer;"
@@ -200,7 +205,7 @@ public final class Chaos {
     }
     out.println();
     out.println(t.clean() && settled ? "chaos: nothing lost, nothing doubled, no valid image in the DLQ"
-        : "chaos: FAILED: see missing, duplicate results and valid images in the DLQ above");
+        : "chaos: FAILED: see missing, duplicate results, valid images in the DLQ and valid images rejected above");
   }
 
   private static String stopsDuring(ChaosFaults f) {

@@ -100,11 +100,12 @@ final class ChaosFaults implements AutoCloseable {
   /** Stop, then start or auto, again and again until {@code seconds} have passed. */
   private void cycles(double seconds, Random r) {
     try {
-      boolean first = true;
+      int cycle = 0;
       while (elapsed() < seconds) {
-        sleep(2 + r.nextDouble() * 4);
-        cycle(r, first, false);
-        first = false;
+        sleep(1 + r.nextDouble() * 3);
+        // The first stop waits for a batch in flight; every other cycle ends in auto (the backlog restarts it).
+        cycle(r, cycle == 0, cycle % 2 == 0);
+        cycle++;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -114,12 +115,19 @@ final class ChaosFaults implements AutoCloseable {
   /** More stop/start cycles until the endpoint has been started and stopped at least {@code min} times each. */
   void atLeast(int min) throws InterruptedException {
     Random r = new Random(random.nextLong());
-    while (starts.get() < min || stops.get() < min) {
-      cycle(r, false, true);
+    while (starts.get() < min || stops.get() < min || autos.get() == 0 || deaths.get() == 0 || overlaps.get() == 0) {
+      // Back to automatic while uploads still wait, so the controller starts the endpoint on the backlog itself.
+      cycle(r, false, autos.get() > 0);
+      if (deaths.get() == 0) {
+        die(Duration.ofSeconds(10));
+      }
+      if (overlaps.get() == 0) {
+        fault(Fault.OVERLAP);
+      }
     }
   }
 
-  /** {@code restart}: start by hand (after the uploads no backlog may be left to wake it). */
+  /** {@code restart}: start by hand, else back to auto (then the controller starts it once uploads wait). */
   private void cycle(Random r, boolean duringDrain, boolean restart) throws InterruptedException {
     awaitUpTo(Duration.ofSeconds(60), () -> status().filter(s -> s == EndpointStatus.IN_SERVICE).isPresent());
     LocalLambda.Stats stats = stack.services().lambda().stats(stack.mappingUuid());
@@ -135,7 +143,7 @@ final class ChaosFaults implements AutoCloseable {
     }
     awaitUpTo(Duration.ofSeconds(90), () -> status().isEmpty());
     sleep(0.5 + r.nextDouble() * 3);
-    if (restart || r.nextBoolean()) {
+    if (restart) {
       override("start");
       manualStarts.incrementAndGet();
     } else {
@@ -184,19 +192,22 @@ final class ChaosFaults implements AutoCloseable {
           note("overlapping controller runs failed: " + e);
         }
       }
-      case DIE -> {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-          Optional<String> died = controllers.dying();
-          if (died.isPresent()) {
-            deaths.incrementAndGet();
-            deathSteps.add(died.get().replace("controller run died right after ", ""));
-            note(died.get());
-            break;
-          }
-          Thread.sleep(300);
-        }
+      case DIE -> die(Duration.ofSeconds(30));
+    }
+  }
+
+  /** Controller runs that die after their first change, until one has something to change (or {@code within}). */
+  private void die(Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<String> died = controllers.dying();
+      if (died.isPresent()) {
+        deaths.incrementAndGet();
+        deathSteps.add(died.get().replace("controller run died right after ", ""));
+        note(died.get());
+        return;
       }
+      Thread.sleep(100); // the scheduled controller runs every second: be there before it
     }
   }
 
@@ -219,7 +230,8 @@ final class ChaosFaults implements AutoCloseable {
 
   /** Counts incarnations (starts) and their ends (stops) of the endpoint, whoever created or deleted it. */
   private void watch() {
-    Instant current = null;
+    Instant current = null; // the incarnation alive now
+    Instant last = null; // the latest incarnation seen, alive or on its way out
     while (watching.get()) {
       Instant created;
       boolean leaving;
@@ -233,15 +245,18 @@ final class ChaosFaults implements AutoCloseable {
       } catch (RuntimeException e) {
         continue; // the service is closing
       }
-      if (created != null && !created.equals(current)) {
+      if (created != null && !created.equals(last)) {
         if (current != null) {
           stops.incrementAndGet(); // replaced between two looks
         }
         current = created;
+        last = created;
         starts.incrementAndGet();
+        note("endpoint created (" + created + ")");
       }
       if (leaving && current != null) {
         stops.incrementAndGet();
+        note("endpoint deleted");
         current = null;
       }
       try {

@@ -31,12 +31,18 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 final class ChaosTally {
 
-  /** A version of an object: the unit that gets exactly one result. */
-  record Version(String key, String versionId) {}
+  /**
+   * An object version as the pipeline identifies it: by its version id when S3's notification carries one, else by
+   * its ETag ({@link ResultItem#skFor}). moto_server's notifications carry no versionId, so locally two versions of a
+   * key with the same bytes are one identity and get one result, as in an unversioned bucket.
+   */
+  record Version(String key, String sk) {}
 
   /** One message found in the DLQ. */
   record Dead(Version version, String reason) {}
 
+  final int versions;
+  final boolean identifiedByVersion;
   final int expectedInS3;
   final int expectedGone;
   final Set<Version> expected = new HashSet<>();
@@ -56,18 +62,20 @@ final class ChaosTally {
 
   ChaosTally(S3Client s3, DynamoDbClient dynamoDb, SqsClient sqs, String bucket, String table, String dlqUrl,
       String prefix, List<Upload> uploads) {
+    boolean byVersion = notificationsCarryVersions(dynamoDb, table, ResultItem.pkFor(bucket, prefix));
     int inS3 = 0;
     for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket).prefix(prefix))) {
       for (ObjectVersion v : page.versions()) {
-        expected.add(new Version(v.key(), v.versionId()));
+        expected.add(identity(v.key(), v.versionId(), v.eTag(), byVersion));
         inS3++;
       }
     }
+    versions = inS3;
     int gone = 0;
     Set<Version> valid = new HashSet<>();
     Set<Version> deletedForGood = new HashSet<>();
     for (Upload u : uploads) {
-      Version v = new Version(u.key(), u.versionId());
+      Version v = identity(u.key(), u.versionId(), u.eTag(), byVersion);
       if (u.kind() == Kind.DELETED_VERSION && expected.add(v)) {
         gone++;
         deletedForGood.add(v);
@@ -76,7 +84,8 @@ final class ChaosTally {
         valid.add(v);
       }
     }
-    expectedInS3 = inS3;
+    expectedInS3 = expected.size() - gone;
+    identifiedByVersion = byVersion;
     expectedGone = gone;
 
     int count = 0;
@@ -87,14 +96,14 @@ final class ChaosTally {
         ResultItem r = ResultsTable.fromItem(item);
         count++;
         statuses.merge(r.status().name(), 1, Integer::sum);
-        Version v = new Version(r.key(), r.versionId());
+        Version v = new Version(r.key(), r.sk());
         if (!expected.contains(v)) {
           unexpected.add(r);
           continue;
         }
         results.computeIfAbsent(v, k -> new ArrayList<>()).add(r);
         if (valid.contains(v) && !deletedForGood.contains(v) && r.status() == ResultItem.Status.REJECTED) {
-          validRejected.merge(shortReason(r.reason()), 1, Integer::sum);
+          validRejected.merge(kindOf(r), 1, Integer::sum);
         }
       }
     }
@@ -119,7 +128,7 @@ final class ChaosTally {
         break;
       }
       for (Message m : batch) {
-        Version v = versionOf(m.body());
+        Version v = versionOf(m.body(), byVersion);
         var reason = m.messageAttributes().get(DEFERRAL_REASON);
         String why = reason != null ? "last deferral: " + reason.stringValue()
             : "receives exhausted (" + m.attributesAsStrings().get("ApproximateReceiveCount") + " here)";
@@ -132,28 +141,64 @@ final class ChaosTally {
     validInDlq = validDead;
   }
 
+  private static Version identity(String key, String versionId, String eTag, boolean byVersion) {
+    return new Version(key, ResultItem.skFor(byVersion ? versionId : null, eTag == null ? null : eTag.replace("\"", "")));
+  }
+
+  /** Whether any result of the run names a version id (S3's notifications do in a versioned bucket; moto's do not). */
+  private static boolean notificationsCarryVersions(DynamoDbClient dynamoDb, String table, String pkPrefix) {
+    for (var page : dynamoDb.scanPaginator(r -> r.tableName(table).filterExpression("begins_with(pk, :p)")
+        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pkPrefix))))) {
+      for (Map<String, AttributeValue> item : page.items()) {
+        if (item.containsKey("versionId") && item.get("versionId").s() != null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The object version an S3 notification body is about; null for anything else. */
-  static Version versionOf(String body) {
+  static Version versionOf(String body, boolean byVersion) {
     try {
       JsonNode object = JSON.readTree(body).path("Records").path(0).path("s3").path("object");
       if (!object.has("key")) {
         return null;
       }
       String versionId = object.hasNonNull("versionId") ? object.get("versionId").asText() : null;
-      return new Version(URLDecoder.decode(object.get("key").asText(), StandardCharsets.UTF_8), versionId);
+      String eTag = object.hasNonNull("eTag") ? object.get("eTag").asText() : null;
+      return identity(URLDecoder.decode(object.get("key").asText(), StandardCharsets.UTF_8), versionId, eTag, byVersion);
     } catch (IOException | IllegalArgumentException e) {
       return null;
     }
   }
 
-  private static String shortReason(String reason) {
-    if (reason == null) {
-      return "(none)";
+  /** Verdicts the pipeline documents for a valid image: deleted, or overwritten, before it was classified. */
+  static final String DELETED = "deleted before classification";
+  static final String OVERWRITTEN = "overwritten before classification";
+
+  /** The kind of a valid image's rejection: one of the documented ones, or the reason with the object's URI cut out. */
+  private static String kindOf(ResultItem r) {
+    String reason = r.reason() == null ? "(no reason)" : r.reason();
+    if (reason.contains("no longer exists")) {
+      return DELETED;
     }
+    if (reason.contains("was overwritten before it could be classified")) {
+      return OVERWRITTEN;
+    }
+    String uri = "s3://" + r.bucket() + "/" + r.key();
+    reason = reason.replace(uri, "OBJECT");
     return reason.length() > 100 ? reason.substring(0, 97) + "..." : reason;
   }
 
+  /** Valid images rejected for a reason the pipeline does not document for them (a model crash taken for poison...). */
+  int validRejectedOtherwise() {
+    return validRejected.entrySet().stream().filter(e -> !e.getKey().equals(DELETED) && !e.getKey().equals(OVERWRITTEN))
+        .mapToInt(Map.Entry::getValue).sum();
+  }
+
   boolean clean() {
-    return missing.isEmpty() && duplicates == 0 && unexpected.isEmpty() && validInDlq == 0;
+    return missing.isEmpty() && duplicates == 0 && unexpected.isEmpty() && validInDlq == 0
+        && validRejectedOtherwise() == 0;
   }
 }

@@ -193,15 +193,17 @@ final class ChaosUploads {
     return bytes;
   }
 
-  /** An S3 event notification for {@code u}, shaped as S3 sends it (URL-encoded key, '+' for space). */
+  /**
+   * The notification of {@code u} once more, as the local S3 (moto_server) shaped the first one: URL-encoded key ('+'
+   * for space), size and ETag, and no versionId or sequencer (moto sends neither), so the duplicate names the same
+   * object version as the original delivery.
+   */
   String notification(Upload u) {
     String encoded = java.net.URLEncoder.encode(u.key(), java.nio.charset.StandardCharsets.UTF_8);
     return "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
         + "\"eventTime\":\"" + java.time.Instant.now() + "\",\"eventName\":\"ObjectCreated:Put\","
         + "\"s3\":{\"s3SchemaVersion\":\"1.0\",\"bucket\":{\"name\":\"" + bucket + "\",\"arn\":\"arn:aws:s3:::" + bucket
-        + "\"},\"object\":{\"key\":\"" + encoded + "\",\"size\":" + u.size() + ",\"eTag\":\"" + u.eTag() + "\""
-        + (u.versionId() == null ? "" : ",\"versionId\":\"" + u.versionId() + "\"")
-        + ",\"sequencer\":\"" + String.format("%016X", u.index()) + "\"}}}]}";
+        + "\"},\"object\":{\"key\":\"" + encoded + "\",\"size\":" + u.size() + ",\"eTag\":\"" + u.eTag() + "\"}}}]}";
   }
 
   private static String stripQuotes(String eTag) {
