@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
@@ -83,6 +84,21 @@ final class ChaosControllers implements AutoCloseable {
   java.util.Optional<String> dying() {
     try {
       controller(true).reconcile(clock.instant());
+      return java.util.Optional.empty();
+    } catch (ControllerDied died) {
+      return java.util.Optional.of(died.getMessage());
+    }
+  }
+
+  /**
+   * A manual {@code stop} or {@code start} whose controller run dies right after the step the override leads to
+   * (disabling the trigger, CreateEndpoint, ...), before it records the step's outcome. Empty when that run had nothing
+   * to change (another run had taken the step already).
+   */
+  java.util.Optional<String> dyingOverride(boolean start) {
+    try {
+      controller(true).override(start ? ControlState.Override.Mode.START : ControlState.Override.Mode.STOP, null,
+          clock.instant());
       return java.util.Optional.empty();
     } catch (ControllerDied died) {
       return java.util.Optional.of(died.getMessage());

@@ -136,7 +136,10 @@ final class ChaosFaults implements AutoCloseable {
       awaitUpTo(Duration.ofSeconds(20), () -> stack.services().lambda().stats(stack.mappingUuid()).invoking() > 0);
       stats = stack.services().lambda().stats(stack.mappingUuid());
     }
-    override("stop");
+    // Now and then the override's own controller run dies right after its first step, before recording it.
+    if (!dyingOverride(false, r.nextInt(3) == 0 || deaths.get() == 0 && !duringDrain)) {
+      override("stop");
+    }
     manualStops.incrementAndGet();
     if (stats.invoking() > 0) {
       stopsDuringDrain.incrementAndGet();
@@ -144,7 +147,9 @@ final class ChaosFaults implements AutoCloseable {
     awaitUpTo(Duration.ofSeconds(90), () -> status().isEmpty());
     sleep(0.5 + r.nextDouble() * 3);
     if (restart) {
-      override("start");
+      if (!dyingOverride(true, r.nextInt(3) == 0)) {
+        override("start");
+      }
       manualStarts.incrementAndGet();
     } else {
       // Automatic again: the controller starts the endpoint by itself once the backlog asks for it.
@@ -192,7 +197,7 @@ final class ChaosFaults implements AutoCloseable {
           note("overlapping controller runs failed: " + e);
         }
       }
-      case DIE -> die(Duration.ofSeconds(30));
+      case DIE -> die(Duration.ofSeconds(10));
     }
   }
 
@@ -209,6 +214,20 @@ final class ChaosFaults implements AutoCloseable {
       }
       Thread.sleep(100); // the scheduled controller runs every second: be there before it
     }
+  }
+
+  /** When {@code now}: a manual stop or start whose controller run dies after its step; whether it did. */
+  private boolean dyingOverride(boolean start, boolean now) {
+    if (!now) {
+      return false;
+    }
+    Optional<String> died = controllers.dyingOverride(start);
+    note("manual " + (start ? "start" : "stop") + ": " + died.orElse("the run had nothing to change"));
+    died.ifPresent(d -> {
+      deaths.incrementAndGet();
+      deathSteps.add(d.replace("controller run died right after ", ""));
+    });
+    return true;
   }
 
   /** A manual override through the controller function, as {@code scripts/offhours endpoint stop|start|auto}. */
