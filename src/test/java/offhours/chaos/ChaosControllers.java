@@ -3,12 +3,13 @@ package offhours.chaos;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.AwsClients;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.Decision;
@@ -81,12 +82,12 @@ final class ChaosControllers implements AutoCloseable {
    * A run that dies right after the first call that changes something (CreateEndpoint, DeleteEndpoint, enabling or
    * disabling the mapping), before it records the outcome. Empty when this run had nothing to change.
    */
-  java.util.Optional<String> dying() {
+  Optional<String> dying() {
     try {
       controller(true).reconcile(clock.instant());
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (ControllerDied died) {
-      return java.util.Optional.of(died.getMessage());
+      return Optional.of(died.getMessage());
     }
   }
 
@@ -95,13 +96,13 @@ final class ChaosControllers implements AutoCloseable {
    * (disabling the trigger, CreateEndpoint, ...), before it records the step's outcome. Empty when that run had nothing
    * to change (another run had taken the step already).
    */
-  java.util.Optional<String> dyingOverride(boolean start) {
+  Optional<String> dyingOverride(boolean start) {
     try {
       controller(true).override(start ? ControlState.Override.Mode.START : ControlState.Override.Mode.STOP, null,
           clock.instant());
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (ControllerDied died) {
-      return java.util.Optional.of(died.getMessage());
+      return Optional.of(died.getMessage());
     }
   }
 

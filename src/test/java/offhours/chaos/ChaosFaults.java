@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -55,8 +56,8 @@ final class ChaosFaults implements AutoCloseable {
   final AtomicInteger cuts = new AtomicInteger();
   final AtomicInteger overlaps = new AtomicInteger();
   final AtomicInteger deaths = new AtomicInteger();
-  final List<String> overlapActions = new java.util.concurrent.CopyOnWriteArrayList<>();
-  final List<String> deathSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<String> overlapActions = new CopyOnWriteArrayList<>();
+  final List<String> deathSteps = new CopyOnWriteArrayList<>();
 
   ChaosFaults(LocalDeployment stack, ChaosControllers controllers, long seed, PrintStream log) {
     this.stack = stack;
@@ -133,7 +134,7 @@ final class ChaosFaults implements AutoCloseable {
     LocalLambda.Stats stats = stack.services().lambda().stats(stack.mappingUuid());
     if (duringDrain || r.nextInt(3) == 0) {
       // Stop while a batch is being processed: the controller must pause, drain, then delete.
-      awaitUpTo(Duration.ofSeconds(20), () -> stack.services().lambda().stats(stack.mappingUuid()).invoking() > 0);
+      inFlight(Duration.ofSeconds(20));
       stats = stack.services().lambda().stats(stack.mappingUuid());
     }
     // Now and then the override's own controller run dies right after its first step, before recording it.
@@ -163,6 +164,7 @@ final class ChaosFaults implements AutoCloseable {
     String endpoint = stack.names().endpoint();
     switch (fault) {
       case CRASH -> {
+        inFlight(Duration.ofSeconds(10)); // a crash that drops requests in flight, when there are any
         if (awaitUpTo(Duration.ofSeconds(20), () -> local.crashContainer(endpoint,
             Duration.ofMillis(500 + random.nextInt(2500))))) {
           crashes.incrementAndGet();
@@ -170,6 +172,7 @@ final class ChaosFaults implements AutoCloseable {
         }
       }
       case BURST -> {
+        inFlight(Duration.ofSeconds(10)); // so the burst meets the Classify function, not only the controller's probe
         int count = 5 + random.nextInt(26);
         String[][] kinds = {{"503", "ServiceUnavailable", "Service unavailable (injected by the chaos run)."},
             {"500", "InternalFailure", "An internal failure occurred (injected by the chaos run)."},
@@ -214,6 +217,11 @@ final class ChaosFaults implements AutoCloseable {
       }
       Thread.sleep(100); // the scheduled controller runs every second: be there before it
     }
+  }
+
+  /** Waits up to {@code timeout} for a Classify batch in flight; whether there is one. */
+  private boolean inFlight(Duration timeout) throws InterruptedException {
+    return awaitUpTo(timeout, () -> stack.services().lambda().stats(stack.mappingUuid()).invoking() > 0);
   }
 
   /** When {@code now}: a manual stop or start whose controller run dies after its step; whether it did. */

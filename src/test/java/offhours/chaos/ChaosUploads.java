@@ -1,14 +1,22 @@
 package offhours.chaos;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,11 +56,11 @@ final class ChaosUploads {
   private final String queueUrl;
   private final String prefix;
   private final Random random;
-  private final Map<String, byte[]> photos = new java.util.LinkedHashMap<>();
+  private final Map<String, byte[]> photos = new LinkedHashMap<>();
   private final byte[] truncated;
   private final ConcurrentLinkedQueue<Upload> done = new ConcurrentLinkedQueue<>();
   private final AtomicInteger renotified = new AtomicInteger();
-  private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> failures = new CopyOnWriteArrayList<>();
 
   ChaosUploads(S3Client s3, SqsClient sqs, String bucket, String queueUrl, String prefix, long seed) throws IOException {
     this.s3 = s3;
@@ -98,7 +106,7 @@ final class ChaosUploads {
   private List<Plan> plan(int count) {
     List<Plan> plans = new ArrayList<>();
     List<String> keys = new ArrayList<>();
-    Map<String, String> imageOfKey = new java.util.HashMap<>();
+    Map<String, String> imageOfKey = new HashMap<>();
     int oversized = 0;
     for (int i = 0; i < count; i++) {
       int roll = random.nextInt(100);
@@ -154,14 +162,14 @@ final class ChaosUploads {
     };
     // Upper-case extensions are images too (the notification lists every case variant).
     if (random.nextInt(100) < 10) {
-      suffix = suffix.toUpperCase(java.util.Locale.ROOT);
+      suffix = suffix.toUpperCase(Locale.ROOT);
     }
     return prefix + String.format("%05d-", i) + name + suffix;
   }
 
   private void put(Plan p) {
     byte[] bytes = switch (p.kind()) {
-      case TEXT -> ("notes, not a photo: upload " + p.index() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      case TEXT -> ("notes, not a photo: upload " + p.index() + "\n").getBytes(StandardCharsets.UTF_8);
       case TRUNCATED -> truncated;
       case EMPTY -> new byte[0];
       case OVERSIZED -> oversized(p.index());
@@ -199,9 +207,9 @@ final class ChaosUploads {
    * object version as the original delivery.
    */
   String notification(Upload u) {
-    String encoded = java.net.URLEncoder.encode(u.key(), java.nio.charset.StandardCharsets.UTF_8);
+    String encoded = URLEncoder.encode(u.key(), StandardCharsets.UTF_8);
     return "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
-        + "\"eventTime\":\"" + java.time.Instant.now() + "\",\"eventName\":\"ObjectCreated:Put\","
+        + "\"eventTime\":\"" + Instant.now() + "\",\"eventName\":\"ObjectCreated:Put\","
         + "\"s3\":{\"s3SchemaVersion\":\"1.0\",\"bucket\":{\"name\":\"" + bucket + "\",\"arn\":\"arn:aws:s3:::" + bucket
         + "\"},\"object\":{\"key\":\"" + encoded + "\",\"size\":" + u.size() + ",\"eTag\":\"" + u.eTag() + "\"}}}]}";
   }
