@@ -67,6 +67,7 @@ final class DeploymentWiring {
   AwsClients clients;
   LocalResources.Provisioned provisioned;
   String mappingUuid;
+  ControllerConfig controllerConfig;
   List<String> labels;
   S3Client s3;
   SqsClient sqs;
@@ -128,8 +129,9 @@ final class DeploymentWiring {
         Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
     mappingUuid = createMapping();
 
-    ControllerHandler controller = new ControllerHandler(clients, ControllerConfig.fromEnvironment(
-        FunctionEnvironments.controller(names, provisioned, mappingUuid, labels, options)), controllerClock);
+    controllerConfig = ControllerConfig.fromEnvironment(
+        FunctionEnvironments.controller(names, provisioned, mappingUuid, labels, options));
+    ControllerHandler controller = new ControllerHandler(clients, controllerConfig, controllerClock);
     lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);
     scheduler = open(new LocalScheduler(controllerClock));
     scheduler.schedule(LocalDeployment.CONTROLLER_FUNCTION, options.controllerTick(), controller);

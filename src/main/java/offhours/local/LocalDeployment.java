@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.aws.AwsClients;
+import offhours.endpoint.ControllerConfig;
 import offhours.local.StateFile.NameKey;
 import offhours.local.StateFile.ServiceKey;
 import offhours.local.api.LocalApiGateway;
@@ -100,6 +101,7 @@ public final class LocalDeployment implements AutoCloseable {
   private final StackSpec.Names names;
   private final LocalResources.Provisioned provisioned;
   private final String mappingUuid;
+  private final ControllerConfig controllerConfig;
   private final List<String> labels;
   private final AwsBasicCredentials credentials;
   private final S3Client s3;
@@ -115,6 +117,7 @@ public final class LocalDeployment implements AutoCloseable {
     this.names = w.names;
     this.provisioned = w.provisioned;
     this.mappingUuid = w.mappingUuid;
+    this.controllerConfig = w.controllerConfig;
     this.labels = w.labels;
     this.credentials = w.credentials;
     this.s3 = w.s3;
@@ -217,6 +220,11 @@ public final class LocalDeployment implements AutoCloseable {
 
   public String mappingUuid() {
     return mappingUuid;
+  }
+
+  /** The controller function's settings, as its environment gives them (chaos runs build more controllers from it). */
+  public ControllerConfig controllerConfig() {
+    return controllerConfig;
   }
 
   /** The labels the Classify function was given, in the model's output order. */

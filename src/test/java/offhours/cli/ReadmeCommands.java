@@ -78,6 +78,13 @@ final class ReadmeCommands {
       "scripts/offhours reprocess --all --dry-run",
       OPERATIONS + "reprocessSendsTheSelectedVersionsAsTheNotificationsS3SentAndDryRunSendsNothing",
       "scripts/offhours backfill s3://offhours-images/ --rate 20", OPERATING,
+      // CI's size; the README's 1,000-upload table comes from the same script and driver.
+      "scripts/chaos --uploads 200 --seed 1",
+      "offhours.chaos.ChaosScriptIT#twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq",
+      "scripts/chaos --uploads 1000 --seed 2026",
+      "offhours.chaos.ChaosScriptIT#twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq",
+      "scripts/chaos [--uploads N] [--seed S]",
+      "offhours.chaos.ChaosScriptIT#twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq",
       // It serves until Ctrl-C: the browser IT starts it against the local stack and drives the page.
       "scripts/offhours ui", "offhours.ui.UiBrowserIT#uploadWaitFilterReadAReasonAndStopTheEndpointFromThePage");
 

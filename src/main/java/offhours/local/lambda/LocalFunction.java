@@ -2,9 +2,35 @@ package offhours.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * A registered function: a handler called in-process with the event's JSON bytes (as Lambda's runtime hands them
- * to a stream handler), its ARN, and its timeout (1 s to 900 s, as on Lambda).
+ * to a stream handler), its ARN, its timeout (1 s to 900 s, as on Lambda), and the cut-offs a chaos run asked for.
  */
-record LocalFunction(String name, String arn, RequestStreamHandler handler, Duration timeout) {}
+record LocalFunction(String name, String arn, RequestStreamHandler handler, Duration timeout, CutOffs cutOffs) {
+
+  LocalFunction(String name, String arn, RequestStreamHandler handler, Duration timeout) {
+    this(name, arn, handler, timeout, new CutOffs());
+  }
+
+  /** How long the next invocation may run: the timeout, or a pending cut-off (an invocation that dies mid-batch). */
+  Duration nextLimit() {
+    Duration cut = cutOffs.next();
+    return cut != null && cut.compareTo(timeout) < 0 ? cut : timeout;
+  }
+
+  /** Invocations to end early, oldest request first; thread-safe. */
+  static final class CutOffs {
+    private final Deque<Duration> pending = new ArrayDeque<>();
+
+    synchronized void add(Duration after) {
+      pending.add(after);
+    }
+
+    synchronized Duration next() {
+      return pending.poll();
+    }
+  }
+}

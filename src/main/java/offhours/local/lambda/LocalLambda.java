@@ -143,6 +143,23 @@ public final class LocalLambda implements AutoCloseable {
     return arn;
   }
 
+  /**
+   * For chaos runs: the next invocation of function {@code name} by an event source mapping ends after {@code after},
+   * as a Lambda timeout or a crashed worker ends it: the handler is interrupted and its batch counts as failed, so
+   * nothing of it is deleted and every message comes back after the queue's visibility timeout, whatever the handler
+   * had done already. Calls add up: each cuts one invocation. In-process only.
+   */
+  public void cutNextInvocation(String name, Duration after) {
+    LocalFunction function = functions.get(name);
+    if (function == null) {
+      throw new IllegalArgumentException("no function " + name + " is registered");
+    }
+    if (after == null || after.isNegative()) {
+      throw new IllegalArgumentException("the cut-off must be zero or positive, was " + after);
+    }
+    function.cutOffs().add(after);
+  }
+
   /** The counters of mapping {@code uuid}; still readable after {@link #close()}, gone once the mapping is deleted. */
   public Stats stats(String uuid) {
     EventSourceMapping mapping = mappings.get(uuid);

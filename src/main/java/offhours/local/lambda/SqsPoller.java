@@ -172,8 +172,9 @@ final class SqsPoller implements Runnable {
         ScheduledExecutorService timer) {
       LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), function.name(), function.arn(),
           System.nanoTime() + function.timeout().toNanos());
+      Duration limit = function.nextLimit();
       Watchdog watchdog = new Watchdog(Thread.currentThread());
-      ScheduledFuture<?> alarm = timer.schedule(watchdog::expire, function.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> alarm = timer.schedule(watchdog::expire, limit.toNanos(), TimeUnit.NANOSECONDS);
       ByteArrayOutputStream response = new ByteArrayOutputStream();
       Throwable thrown = null;
       try {
@@ -185,7 +186,9 @@ final class SqsPoller implements Runnable {
         alarm.cancel(false);
       }
       if (watchdog.finish()) {
-        context.getLogger().log("Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds");
+        context.getLogger().log(limit.equals(function.timeout())
+            ? "Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds"
+            : "Invocation cut off after " + limit.toMillis() / 1000.0 + " seconds (a crash injected by a chaos run)");
         return new BatchInvocation(null, true);
       }
       if (thrown != null) {

@@ -17,5 +17,8 @@
  * }</pre>
  *
  * <p>{@link offhours.local.lambda.LocalScheduler} runs scheduled handlers (the controller) at a fixed rate.
+ *
+ * <p>For chaos runs ({@code scripts/chaos}), in-process only: {@code cutNextInvocation} ends a function's next
+ * invocation early, as a Lambda timeout or a crashed worker ends it (nothing of its batch is deleted).
  */
 package offhours.local.lambda;

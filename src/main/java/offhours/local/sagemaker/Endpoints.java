@@ -279,6 +279,47 @@ final class Endpoints implements AutoCloseable {
     }
   }
 
+  // ---- a container crash, and its replacement ----
+
+  boolean crash(String name, Duration restartAfter) {
+    HostedEndpoint crashed;
+    ModelContainer killed;
+    synchronized (this) {
+      HostedEndpoint e = endpoints.get(Arns.key(name));
+      if (e == null || e.container() == null || !e.status().equals("InService")) {
+        return false;
+      }
+      killed = e.container();
+      // Until the replacement runs, invocations go where nothing listens; whoever retires it later has nothing to stop.
+      crashed = e.with("InService", e.modified(), e.failureReason(), ModelContainer.of(killed.baseUri(), () -> { }));
+      endpoints.put(Arns.key(name), crashed);
+    }
+    killed.close();
+    scheduler.schedule(() -> replace(crashed), restartAfter.toMillis(), TimeUnit.MILLISECONDS);
+    return true;
+  }
+
+  /** A new container for an incarnation whose container crashed; the endpoint keeps its status. */
+  private void replace(HostedEndpoint crashed) {
+    if (!isCurrent(crashed, "InService")) {
+      return;
+    }
+    ContainerStart started = containers.start(crashed.spec(), crashed.variant().variantName());
+    if (started.container() == null) {
+      scheduler.schedule(() -> replace(crashed), 1, TimeUnit.SECONDS); // SageMaker keeps trying to replace it
+      return;
+    }
+    synchronized (this) {
+      HostedEndpoint now = endpoints.get(Arns.key(crashed.name()));
+      if (isCurrent(crashed, "InService") && now.container() == crashed.container()) {
+        endpoints.put(Arns.key(crashed.name()), now.with("InService", clock.instant(), now.failureReason(),
+            started.container()));
+        return;
+      }
+    }
+    started.container().close(); // deleted (or updated) while the new container started
+  }
+
   // ---- DeleteEndpoint ----
 
   void delete(String name) {

@@ -40,6 +40,9 @@ final class Invoker {
   private final HttpClient http;
   private final Duration modelTimeout;
   private final ServerlessCapacity serverless;
+  /** Injected errors still to answer (a burst), and the error; guarded by this. */
+  private int failNext;
+  private AwsError failWith;
 
   Invoker(Endpoints endpoints, InferenceComponents components, Arns arns, HttpClient http, Duration modelTimeout,
       ServerlessCapacity serverless) {
@@ -73,9 +76,30 @@ final class Invoker {
     return new Destination(endpoint, c.variantName(), c.container());
   }
 
+  /** The next {@code count} invocations of any endpoint answer {@code error} instead of reaching a container. */
+  synchronized void failNext(int count, AwsError error) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, was " + count);
+    }
+    failNext = count;
+    failWith = error;
+  }
+
+  private synchronized AwsError injected() {
+    if (failNext == 0) {
+      return null;
+    }
+    failNext--;
+    return failWith; // no stack trace, nothing mutable: one instance serves the burst
+  }
+
   Response invoke(String endpointName, Request request) {
     Destination target = destination(endpointName, request.inferenceComponent());
     HostedEndpoint endpoint = target.endpoint();
+    AwsError injected = injected();
+    if (injected != null) {
+      throw injected;
+    }
     if (endpoint.variant().serverless() == null) {
       return forward(target, request);
     }

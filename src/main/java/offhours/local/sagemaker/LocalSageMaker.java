@@ -154,6 +154,27 @@ public final class LocalSageMaker implements AutoCloseable {
     endpoints.stallNextCreates(count);
   }
 
+  /**
+   * A burst of runtime errors, for chaos runs: the next {@code count} InvokeEndpoint calls to an InService endpoint
+   * answer HTTP {@code status} with error code {@code errorCode} (e.g. 503 ServiceUnavailable, 500 InternalFailure,
+   * 400 ThrottlingException) instead of reaching the container. Replaces any burst still pending. In-process only:
+   * no request can set it.
+   */
+  public void failNextInvocations(int count, int status, String errorCode, String message) {
+    invoker.failNext(count, new AwsError(status, Objects.requireNonNull(errorCode, "errorCode"),
+        Objects.requireNonNull(message, "message")));
+  }
+
+  /**
+   * Kills the container of InService endpoint {@code name} as a crash would (requests in flight lose their
+   * connection, new ones find nothing listening) and, as SageMaker replaces an unhealthy container, launches a new one
+   * after {@code restartAfter}; the endpoint stays InService throughout. False when the endpoint has no container.
+   * In-process only, for chaos runs.
+   */
+  public boolean crashContainer(String name, Duration restartAfter) {
+    return endpoints.crash(name, Endpoints.requireNonNegative(restartAfter, "restart delay"));
+  }
+
   /** Changes the delays for endpoints created or deleted from now on. */
   public void delays(Duration creating, Duration deleting) {
     endpoints.delays(creating, deleting);

@@ -23,6 +23,10 @@
  * machine per resource kind), {@code ContainerSupervisor} (launch and ping), {@code Invoker} (the runtime). Every request passes {@link offhours.local.auth.RequestGuard} first: signed with
  * {@link offhours.local.sagemaker.LocalSageMaker#credentials()}, addressed to 127.0.0.1:PORT, no Origin.
  *
+ * <p>For chaos runs ({@code scripts/chaos}), in-process only (no request reaches them):
+ * {@code failNextInvocations} answers a burst of runtime errors (5xx, throttling), and {@code crashContainer} kills an
+ * endpoint's container and launches a replacement, as SageMaker replaces an unhealthy one.
+ *
  * <p>Behaviour that follows SageMaker, with its sources:
  * <ul>
  *   <li>Control plane: AWS JSON 1.1; errors are {@code ValidationException} with the service's messages

@@ -211,6 +211,38 @@ class LocalLambdaIT {
   }
 
   @Test
+  void anInvocationCutOffMidBatchDeletesNothingAndItsMessagesComeBackAfterTheVisibilityTimeout() throws Exception {
+    CountDownLatch cut = new CountDownLatch(1);
+    recorder.behaviour = (event, call) -> {
+      if (event.getRecords().get(0).getAttributes().get("ApproximateReceiveCount").equals("1")) {
+        try {
+          cut.await(); // the first batch is still at work when the cut-off ends its invocation
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return new SQSBatchResponse(List.of()); // even a handler that ends normally afterwards counts as failed
+    };
+    local.cutNextInvocation(function, Duration.ofMillis(100));
+    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)
+        .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)).uuid();
+    String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("cut")).messageId();
+
+    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+
+    assertThat(stats.invocationErrors()).isEqualTo(1);
+    assertThat(recorder.calls).extracting(c -> c.event().getRecords().get(0))
+        .extracting(SQSEvent.SQSMessage::getMessageId, m -> m.getAttributes().get("ApproximateReceiveCount"))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(id, "1"), org.assertj.core.groups.Tuple.tuple(id, "2"));
+  }
+
+  @Test
+  void aCutOffForAFunctionThatIsNotRegisteredIsRefused() {
+    assertThatThrownBy(() -> local.cutNextInvocation("nobody", Duration.ofMillis(100)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("no function nobody is registered");
+  }
+
+  @Test
   void aDisabledMappingLeavesMessagesUntouchedUntilReEnabled() throws Exception {
     String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
     awaitState(uuid, "Enabled");

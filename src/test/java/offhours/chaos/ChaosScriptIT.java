@@ -1,0 +1,46 @@
+package offhours.chaos;
+
+// Needs: moto_server, Maven (scripts/chaos builds the driver itself) and the model cache (~/.cache/offhours).
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's chaos run, at CI's size: scripts/chaos with 200 uploads while every kind of fault hits the local stack.
+ * It exits 0 only when the settled pipeline lost nothing, doubled nothing and put no valid image in the DLQ; the table
+ * says so, and shows that every kind of fault really happened.
+ */
+class ChaosScriptIT {
+
+  @Test
+  void twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq() throws Exception {
+    Process chaos = new ProcessBuilder("scripts/chaos", "--uploads", "200", "--seed", "1").redirectErrorStream(true)
+        .start();
+    String output = new String(chaos.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(chaos.waitFor(20, TimeUnit.MINUTES)).as("scripts/chaos finished").isTrue();
+    assertThat(chaos.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("| measure | value |")
+        .containsPattern("\\| uploads \\| 200 \\(")
+        .contains("| missing | 0 |")
+        .contains("| duplicate results | 0 |")
+        .contains("| valid images in the DLQ | 0 |")
+        .contains("| settled | yes |")
+        .contains("chaos: nothing lost, nothing doubled, no valid image in the DLQ");
+    Matcher cycles = Pattern.compile("\\| endpoint starts / stops \\| (\\d+) / (\\d+) \\(manual: \\d+ stops, (\\d+) during"
+        + " a drain").matcher(output);
+    assertThat(cycles.find()).as(output).isTrue();
+    assertThat(Integer.parseInt(cycles.group(1))).as("starts").isGreaterThanOrEqualTo(10);
+    assertThat(Integer.parseInt(cycles.group(2))).as("stops").isGreaterThanOrEqualTo(10);
+    assertThat(Integer.parseInt(cycles.group(3))).as("stops during a drain").isPositive();
+    assertThat(output)
+        .containsPattern("\\| model faults \\| [1-9]\\d* container crashes, [1-9]\\d* bursts")
+        .containsPattern("\\| Classify invocations cut off mid-batch \\| [1-9]")
+        .containsPattern("\\| controller faults \\| [1-9]\\d* overlapping pairs .*, [1-9]\\d* runs died after");
+  }
+}
