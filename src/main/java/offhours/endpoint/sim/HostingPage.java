@@ -33,7 +33,7 @@ public final class HostingPage {
         .append("<title>offhours: hosting options on '").append(esc(in.trace())).append("'</title><style>")
         .append("body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:").append(WIDTH + 40)
         .append("px}table{border-collapse:collapse;margin:12px 0}td,th{padding:3px 10px;border-bottom:1px solid #ddd;")
-        .append("text-align:right}td:first-child,th:first-child,td:last-child,th:last-child{text-align:left}")
+        .append("text-align:right;white-space:nowrap}td:last-child{white-space:normal}td:first-child,th:first-child,td:last-child,th:last-child{text-align:left}")
         .append("svg text{font:12px system-ui,sans-serif;fill:#333}.band{fill:#2b7bb9}.offhours .band{fill:#e07b00}")
         .append(".up{fill:#555}.backlog{fill:#c0392b;fill-opacity:.5}.open{fill:#f3efe0}.grid{stroke:#bbb}")
         .append(".curve{fill:none;stroke:#e07b00;stroke-width:2}.point{fill:#e07b00}.ref{stroke:#2b7bb9;")
@@ -183,7 +183,7 @@ public final class HostingPage {
     int height = 300;
     int left = 60;
     int bottom = 40;
-    int plotW = width - left - 20;
+    int plotW = width - left - 60;
     int plotH = height - bottom - 20;
     double lowest = 100;
     for (CurvePoint p : points) {
@@ -203,7 +203,8 @@ public final class HostingPage {
     }
     double wy = 20 + plotH * (100 - workingSaved) / (100 - floor);
     h.append(String.format(Locale.ROOT, "<line class=\"ref\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
-        + "<text x=\"%d\" y=\"%.1f\">working hours: %.1f %%</text>%n", left, wy, left + plotW, wy, left + 6, wy - 4,
+        + "<text x=\"%d\" y=\"%.1f\">by working hours alone: %.1f %%</text>%n", left, wy, left + plotW, wy, left + 6,
+        wy + 16,
         workingSaved));
     StringBuilder path = new StringBuilder();
     for (int i = 0; i < points.size(); i++) {
