@@ -34,7 +34,8 @@ final class CostCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(DAYS, PRICE, TYPE, COUNT, ZONE, Option.JSON, Option.STACK);
+    return List.of(DAYS, PRICE, TYPE, COUNT, ZONE, Option.JSON, Option.STACK, HostingOptions.COMPARE,
+        HostingOptions.MAX_WAIT, HostingOptions.GB_SECOND, HostingOptions.GB_DATA);
   }
 
   @Override
@@ -45,6 +46,8 @@ final class CostCommand implements Command {
         results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price. Days before the
         stack existed (its creation, or the local stack's start) are not counted.
         With --json: one object per day, then one with "date":"total".
+        With --compare: what the stack billed beside every other hosting option on the same uploads (the
+        period's CLASSIFIED results, at their upload time), one row each; --json: one object per option.
         """;
   }
 
@@ -71,6 +74,12 @@ final class CostCommand implements Command {
             target.name(Target.Name.RESULTS_TABLE), zone, from, to, type, count, price);
       } catch (ResourceNotFoundException e) {
         throw CliException.failure("a table of " + target.description() + " does not exist: " + e.getMessage());
+      }
+      if (call.args().has(HostingOptions.COMPARE.name())) {
+        var comparison = LedgerComparison.compare(call, dynamoDb, target.name(Target.Name.RESULTS_TABLE), report,
+            target.description(), from, to, zone, type, count, price);
+        call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
+        return 0;
       }
       call.out().print(call.json() ? report.toJson() : report.renderTable());
     }

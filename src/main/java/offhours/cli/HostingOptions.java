@@ -50,8 +50,8 @@ final class HostingOptions {
 
   static int run(Invocation call, Simulation.Config config, String trace, List<java.time.Instant> uploads, int days) {
     Duration budget = Duration.ofMinutes(LocalCommand.positive(call.args(), MAX_WAIT, 60));
-    HostingComparison comparison = HostingComparison.run(new HostingComparison.Input(config, trace, uploads, days,
-        HostingAssumptions.defaults(config), prices(call.args()), budget));
+    HostingComparison comparison = HostingComparison.run(config, HostingComparison.Input.simulated(config, trace,
+        uploads, days, HostingAssumptions.defaults(config), prices(call.args()), budget));
     Optional<String> html = call.args().value(HTML.name());
     if (html.isPresent()) {
       Path file = Path.of(html.get()).toAbsolutePath();
@@ -77,6 +77,14 @@ final class HostingOptions {
     return 0;
   }
 
+  /** The stack's instance-hour (cost's --instance-type and --price), the serverless prices of the table or flags. */
+  static HostingPrices prices(Arguments args, String type, double instanceHourUsd) {
+    HostingPrices table = HostingPrices.of("ml.m5.large").orElseThrow().withInstanceHour(type, instanceHourUsd);
+    double gbSecond = args.value(GB_SECOND.name()).map(v -> usd(GB_SECOND, v)).orElse(table.serverlessGbSecondUsd());
+    double gbData = args.value(GB_DATA.name()).map(v -> usd(GB_DATA, v)).orElse(table.serverlessGbDataUsd());
+    return table.withServerless(gbSecond, gbData);
+  }
+
   /** The table's prices, with what the flags override. */
   static HostingPrices prices(Arguments args) {
     String type = args.value(TYPE.name()).orElse("ml.m5.large");
@@ -87,10 +95,7 @@ final class HostingOptions {
           + "): give its instance-hour with --price USD");
     }
     HostingPrices prices = table.orElseGet(() -> HostingPrices.of("ml.m5.large").orElseThrow());
-    prices = prices.withInstanceHour(type, hour.isPresent() ? usd(PRICE, hour.get()) : prices.instanceHourUsd());
-    double gbSecond = args.value(GB_SECOND.name()).map(v -> usd(GB_SECOND, v)).orElse(prices.serverlessGbSecondUsd());
-    double gbData = args.value(GB_DATA.name()).map(v -> usd(GB_DATA, v)).orElse(prices.serverlessGbDataUsd());
-    return prices.withServerless(gbSecond, gbData);
+    return prices(args, type, hour.isPresent() ? usd(PRICE, hour.get()) : prices.instanceHourUsd());
   }
 
   private static double usd(Option option, String value) {

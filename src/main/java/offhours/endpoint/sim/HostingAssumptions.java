@@ -53,6 +53,11 @@ public record HostingAssumptions(double imagesPerSecond, LocalTime cronStartUtc,
         Duration.ofMinutes(10), 0.11, LocalTime.of(2, 0), Duration.ofMinutes(6));
   }
 
+  /** With the simulator's default delays and drain rate. */
+  public static HostingAssumptions defaults() {
+    return defaults(Simulation.Config.defaults());
+  }
+
   /** One image's processing time on one instance or worker. */
   Duration service() {
     return Duration.ofNanos(Math.round(1e9 / imagesPerSecond));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,16 +18,30 @@ import java.util.Map;
  */
 public final class HostingComparison {
 
-  /** What one comparison runs on. {@code uploads} sorted; the period is {@code days} local days from the start. */
-  public record Input(Simulation.Config config, String trace, List<Instant> uploads, int days,
-      HostingAssumptions assumptions, HostingPrices prices, Duration budget) {
+  /**
+   * What one comparison runs on: {@code uploads} sorted, over {@code days} local days from {@code start} in
+   * {@code zone}; {@code workingHours} as the controller reads WORKING_HOURS.
+   */
+  public record Input(String trace, List<Instant> uploads, LocalDate start, int days, ZoneId zone,
+      String workingHours, HostingAssumptions assumptions, HostingPrices prices, Duration budget) {
 
-    Instant start() {
-      return config.start().atStartOfDay(config.zone()).toInstant();
+    /** The simulator's period, time zone and working hours. */
+    public static Input simulated(Simulation.Config config, String trace, List<Instant> uploads, int days,
+        HostingAssumptions assumptions, HostingPrices prices, Duration budget) {
+      return new Input(trace, uploads, config.start(), days, config.zone(), config.workingHours(), assumptions,
+          prices, budget);
+    }
+
+    Instant startInstant() {
+      return start.atStartOfDay(zone).toInstant();
     }
 
     Instant end() {
-      return config.start().plusDays(days).atStartOfDay(config.zone()).toInstant();
+      return start.plusDays(days).atStartOfDay(zone).toInstant();
+    }
+
+    HostingModels.Period period() {
+      return new HostingModels.Period(uploads, startInstant(), end(), zone, budget);
     }
   }
 
@@ -39,18 +55,43 @@ public final class HostingComparison {
     this.rows = List.copyOf(rows);
   }
 
-  public static HostingComparison run(Input in) {
-    HostingModels.Period p = new HostingModels.Period(in.uploads(), in.start(), in.end(), in.config().zone(),
-        in.budget());
+  /** Every option on simulated uploads; the offhours rows run the real controller with {@code config}. */
+  public static HostingComparison run(Simulation.Config config, Input in) {
+    HostingModels.Period p = in.period();
+    List<HostingRow> rows = models(in);
+    rows.add(2, controller(config, in, p, "offhours working hours", Map.of()));
+    rows.add(3, controller(config, in, p, "offhours, budget " + in.budget().toMinutes() + " min",
+        budgetSettings(in.budget())));
+    return new HostingComparison(in, rows);
+  }
+
+  /**
+   * Every option on a stack's real uploads, beside what the stack itself billed ({@code actual}, from its ledger and
+   * its results), in third place where the simulated offhours rows stand.
+   */
+  public static HostingComparison withActual(Input in, HostingRow actual) {
+    List<HostingRow> rows = models(in);
+    rows.add(2, actual);
+    return new HostingComparison(in, rows);
+  }
+
+  private static List<HostingRow> models(Input in) {
+    HostingModels.Period p = in.period();
     List<HostingRow> rows = new ArrayList<>();
     rows.add(HostingModels.alwaysOn(p, in.assumptions(), in.prices()));
     rows.add(HostingModels.cron(p, in.assumptions(), in.prices()));
-    rows.add(controller(in, p, "offhours working hours", Map.of()));
-    rows.add(controller(in, p, "offhours, budget " + in.budget().toMinutes() + " min", budgetSettings(in.budget())));
     rows.add(HostingModels.scaleToZero(p, in.assumptions(), in.prices()));
     rows.add(HostingModels.serverless(p, in.assumptions(), in.prices()));
     rows.add(HostingModels.batch(p, in.assumptions(), in.prices()));
-    return new HostingComparison(in, rows);
+    return rows;
+  }
+
+  /** A row for what a stack billed: {@code endpointHours} from its ledger, the waits from its results. */
+  public static HostingRow actual(Input in, String option, double endpointHours, List<Instant[]> results,
+      String note) {
+    return new HostingRow(option, endpointHours, "endpoint-h", endpointHours * in.prices().instanceHourUsd(),
+        WaitStats.of(results.stream().map(r -> r[0]).toList(), results, in.end(), in.budget()), List.of(), results,
+        note);
   }
 
   /** The controller's budget setting; a controller without it ignores it and schedules by working hours alone. */
@@ -59,12 +100,13 @@ public final class HostingComparison {
   }
 
   /** The real controller through the simulation, with {@code settings} in its environment. */
-  static HostingRow controller(Input in, HostingModels.Period p, String option, Map<String, String> settings) {
-    SimulatedRun run = Simulation.record(in.config(), in.trace(), in.uploads(), in.days(), settings);
+  static HostingRow controller(Simulation.Config config, Input in, HostingModels.Period p, String option,
+      Map<String, String> settings) {
+    SimulatedRun run = Simulation.record(config, in.trace(), in.uploads(), in.days(), settings);
     double hours = run.report().billedHours();
     return new HostingRow(option, hours, "endpoint-h", hours * in.prices().instanceHourUsd(),
         WaitStats.of(in.uploads(), run.results(), run.end(), p.budget()), run.billed(), run.results(),
-        run.report().starts() + " starts, " + in.config().workingHours()
+        run.report().starts() + " starts, " + in.workingHours()
             + (settings.isEmpty() ? "" : ", " + String.join(" ", settings.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())));
   }
@@ -81,7 +123,7 @@ public final class HostingComparison {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%d uploads of '%s' over %d day(s) from %s (%s), budget %d min,"
             + " %s at $%.4f/h, %.1f images/s per instance%n%n", input.uploads().size(), input.trace(), input.days(),
-        input.config().start(), input.config().zone(), input.budget().toMinutes(), input.prices().instanceType(),
+        input.start(), input.zone(), input.budget().toMinutes(), input.prices().instanceType(),
         input.prices().instanceHourUsd(), input.assumptions().imagesPerSecond()));
     out.append(String.format(Locale.ROOT, "%-26s %16s %10s %9s %9s %9s %7s  %s%n", "option", "billed", "cost $",
         "wait p50", "wait p99", "wait max", "misses", "how"));

@@ -40,8 +40,8 @@ public final class HostingPage {
         .append("stroke-dasharray:4 3}.na{fill:#999;font-style:italic}</style></head><body>\n");
     h.append("<h1>Hosting options on '").append(esc(in.trace())).append("'</h1>\n<p>")
         .append(in.uploads().size()).append(" uploads over ").append(in.days()).append(" day(s) from ")
-        .append(in.config().start()).append(" (").append(esc(in.config().zone().getId())).append("), working hours ")
-        .append(esc(in.config().workingHours())).append(", budget ").append(in.budget().toMinutes())
+        .append(in.start()).append(" (").append(esc(in.zone().getId())).append("), working hours ")
+        .append(esc(in.workingHours())).append(", budget ").append(in.budget().toMinutes())
         .append(" min, ").append(esc(in.prices().instanceType())).append(String.format(Locale.ROOT,
             " at $%.4f/h.</p>%n", in.prices().instanceHourUsd()));
     table(h, comparison);
@@ -74,7 +74,7 @@ public final class HostingPage {
 
   private static void timeline(StringBuilder h, HostingComparison c) {
     HostingComparison.Input in = c.input();
-    Instant start = in.start();
+    Instant start = in.startInstant();
     Instant end = in.end();
     double span = Duration.between(start, end).toSeconds();
     int histogram = 70;
@@ -85,7 +85,7 @@ public final class HostingPage {
     h.append("<svg id=\"timeline\" width=\"").append(WIDTH).append("\" height=\"").append(height)
         .append("\" role=\"img\" aria-label=\"timeline\">\n");
     // working hours, shaded across every row
-    Schedule schedule = Schedule.parse(in.config().workingHours(), in.config().zone(), Set.of());
+    Schedule schedule = Schedule.parse(in.workingHours(), in.zone(), Set.of());
     Instant t = start;
     while (t.isBefore(end)) {
       Instant next = schedule.nextChange(t).filter(n -> n.isBefore(end)).orElse(end);
@@ -94,8 +94,8 @@ public final class HostingPage {
       }
       t = next;
     }
-    for (LocalDate d = in.config().start(); d.isBefore(in.config().start().plusDays(in.days())); d = d.plusDays(1)) {
-      double dx = LABEL + x(start, d.atStartOfDay(in.config().zone()).toInstant(), span);
+    for (LocalDate d = in.start(); d.isBefore(in.start().plusDays(in.days())); d = d.plusDays(1)) {
+      double dx = LABEL + x(start, d.atStartOfDay(in.zone()).toInstant(), span);
       h.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>",
           dx, top - 14, dx, height - 10));
       h.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s %s</text>%n", dx + 3, top - 4,

@@ -18,7 +18,7 @@ class HostingComparisonTest {
       Trace.OFFICE_HOURS.uploads(CONFIG.start(), 2, CONFIG.zone(), CONFIG.seed());
 
   private static HostingComparison compare(String type) {
-    return HostingComparison.run(new HostingComparison.Input(CONFIG, "office-hours", UPLOADS, 2,
+    return HostingComparison.run(CONFIG, HostingComparison.Input.simulated(CONFIG, "office-hours", UPLOADS, 2,
         HostingAssumptions.defaults(CONFIG), HostingPrices.of(type).orElseThrow(), Duration.ofMinutes(60)));
   }
 
@@ -76,7 +76,7 @@ class HostingComparisonTest {
 
   @Test
   void thePageEscapesWhatComesFromInputAndDrawsTheTimelineAndTheCurve() {
-    HostingComparison c = HostingComparison.run(new HostingComparison.Input(CONFIG, "<script>alert(1)</script>.txt",
+    HostingComparison c = HostingComparison.run(CONFIG, HostingComparison.Input.simulated(CONFIG, "<script>alert(1)</script>.txt",
         UPLOADS, 2, HostingAssumptions.defaults(CONFIG), HostingPrices.of("ml.m5.large").orElseThrow(),
         Duration.ofMinutes(60)));
 
