@@ -52,7 +52,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * measured in the same run, so the ratios hold on a noisy machine. Benchmark, not a test: it asserts nothing
  * about time; it fails only when the pipeline itself fails (an image without a result).
  *
- * <p>Arguments: {@code --quick} (200 images, fewer samples), {@code --only drain,consumer,cold,packages,container}.
+ * <p>Arguments: {@code --quick} (200 images, fewer samples),
+ * {@code --only drain,standin,consumer,cold,packages,container}.
  */
 public final class Bench {
 
@@ -72,7 +73,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     List<String> list = Arrays.asList(args);
     boolean quick = list.contains("--quick");
-    List<String> only = List.of("drain", "consumer", "cold", "packages", "container");
+    List<String> only = List.of("drain", "standin", "consumer", "cold", "packages", "container");
     int i = list.indexOf("--only");
     if (i >= 0) {
       only = List.of(list.get(i + 1).split(","));
@@ -93,6 +94,9 @@ public final class Bench {
     }
     if (sections.contains("drain") || sections.contains("cold")) {
       stackSections(cache, model, sections);
+    }
+    if (sections.contains("standin")) {
+      standIn(cache);
     }
     if (sections.contains("container")) {
       container(model);
@@ -145,6 +149,22 @@ public final class Bench {
 
   private static String mb(long bytes) {
     return String.format("%.2f MB", bytes / 1e6);
+  }
+
+  // ---------------------------------------------------------------- stand-in endpoint saturation
+
+  /** K slots of T ms: an ml.m5.large's 2 vCPUs with a model of 400 ms per image, 5 images/s, the simulator's rate. */
+  static final int STANDIN_SLOTS = 2;
+  static final long STANDIN_MILLIS = 400;
+
+  private void standIn(Path cache) throws Exception {
+    StandInDrain.Result r = StandInDrain.run(cache, quick ? 150 : 400, STANDIN_SLOTS, STANDIN_MILLIS, log);
+    row(String.format("stand-in drain: %d images against %d slots of %d ms, images/s from the first result",
+            r.images(), r.slots(), r.millis()), String.format("%.2f /s", r.perSecond()),
+        String.format("capacity %.2f /s (K / T)", r.capacity()), r.saturation(), ">= 0.90", r.saturation() >= 0.9);
+    notes.add(String.format("stand-in: %d batches, %d failed deliveries, first result %.1f s after the start command;"
+        + " saturation %.2f; the simulator's drain rate per instance (5 images/s) is this endpoint's capacity",
+        r.batches(), r.failed(), r.firstResultSeconds(), r.saturation()));
   }
 
   // ---------------------------------------------------------------- container latency
@@ -334,7 +354,7 @@ public final class Bench {
     log.println("bench: drained: " + drainDetail);
   }
 
-  private static void startEndpoint(LocalDeployment stack) throws Exception {
+  static void startEndpoint(LocalDeployment stack) throws Exception {
     try (LambdaClient lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder())) {
       InvokeResponse r = lambda.invoke(i -> i.functionName(LocalDeployment.CONTROLLER_FUNCTION)
           .payload(SdkBytes.fromUtf8String("{\"action\":\"start\"}")));

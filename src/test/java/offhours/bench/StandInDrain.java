@@ -1,0 +1,118 @@
+package offhours.bench;
+
+import java.io.File;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import offhours.local.LocalDeployment;
+import offhours.local.lambda.LocalLambda;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The stand-in bench line: N uploads queued while the endpoint is off, then drained through the real local pipeline
+ * (S3 notifications, SQS, the local Lambda's poller and the Classify handler, the local SageMaker) against
+ * {@link StandInContainer}, an endpoint of K slots of T ms. Its capacity is K / T images per second; the drain rate
+ * from the first result to the last against it is the saturation, which decides the billed time on AWS.
+ */
+final class StandInDrain {
+
+  /** What one drain measured. */
+  record Result(int images, int slots, long millis, double perSecond, double firstResultSeconds, long batches,
+      long failed) {
+    double capacity() {
+      return slots * 1000.0 / millis;
+    }
+
+    double saturation() {
+      return perSecond / capacity();
+    }
+  }
+
+  private StandInDrain() {}
+
+  static Result run(Path cache, int images, int slots, long millis, PrintStream log) throws Exception {
+    Path labels = Files.createTempFile("offhours-standin", ".txt");
+    Files.writeString(labels, "Drawing\nHentai\nNeutral\nPorn\nSexy\n");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String command = java + " -XX:TieredStopAtLevel=1 -cp " + Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0]).toAbsolutePath()
+        + " " + StandInContainer.class.getName() + " " + slots + " " + millis;
+    LocalDeployment.Options options = new LocalDeployment.Options(cache, Optional.empty(), Optional.of(labels),
+        Optional.of(command), LocalDeployment.Options.defaults(cache).creatingDelay(),
+        LocalDeployment.Options.defaults(cache).controllerTick(),
+        Map.of("WAKE_BACKLOG_MESSAGES", "0", "IDLE_STOP_MINUTES", "30"));
+    log.println("bench: stand-in endpoint, " + slots + " slots of " + millis + " ms; starting the local stack ...");
+    try (LocalDeployment stack = LocalDeployment.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+      S3Client s3 = stack.s3();
+      String bucket = stack.resources().bucket();
+      String queue = stack.resources().queueUrl();
+      int queuedBefore = visible(stack, queue);
+      byte[] photo = Files.readAllBytes(Bench.DEMO_IMAGES.resolve("chelsea.png"));
+      String run = UUID.randomUUID().toString().substring(0, 8);
+      log.println("bench: uploading " + images + " images while the endpoint is off ...");
+      try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+        List<Future<?>> puts = new ArrayList<>();
+        for (int i = 0; i < images; i++) {
+          String key = String.format("standin-%s/%04d.png", run, i);
+          puts.add(pool.submit(() -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(photo))));
+        }
+        for (Future<?> f : puts) {
+          f.get();
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (visible(stack, queue) < queuedBefore + images) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("only " + visible(stack, queue) + " of " + images + " notifications queued");
+        }
+        Thread.sleep(200);
+      }
+      LocalLambda lambda = stack.services().lambda();
+      String uuid = stack.mappingUuid();
+      long before = lambda.stats(uuid).deleted();
+      log.println("bench: " + images + " messages queued; starting the endpoint ...");
+      long start = System.nanoTime();
+      Bench.startEndpoint(stack);
+      long first = 0;
+      long firstCount = 0;
+      long total = queuedBefore + images;
+      deadline = start + TimeUnit.MINUTES.toNanos(15);
+      while (true) {
+        LocalLambda.Stats s = lambda.stats(uuid);
+        long done = s.deleted() - before;
+        long now = System.nanoTime();
+        if (first == 0 && done > 0) {
+          first = now;
+          firstCount = done;
+        }
+        if (done >= total) {
+          double rate = (total - firstCount) / ((now - first) / 1e9);
+          return new Result(images, slots, millis, rate, (first - start) / 1e9, s.batches(), s.failed());
+        }
+        if (now > deadline) {
+          throw new IllegalStateException("the stand-in drain did not finish in 15 minutes: " + s);
+        }
+        Thread.sleep(10);
+      }
+    } finally {
+      Files.deleteIfExists(labels);
+    }
+  }
+
+  private static int visible(LocalDeployment stack, String queue) {
+    return Integer.parseInt(stack.sqs().getQueueAttributes(r -> r.queueUrl(queue)
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+  }
+}
