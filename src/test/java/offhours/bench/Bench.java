@@ -263,8 +263,6 @@ public final class Bench {
   private String drainDetail;
 
   private void drain(LocalDeployment stack, int images) throws Exception {
-    S3Client s3 = stack.s3();
-    String bucket = stack.resources().bucket();
     Map<String, byte[]> photos = new LinkedHashMap<>();
     for (String name : DRAIN_IMAGES) {
       photos.put(name, Files.readAllBytes(DEMO_IMAGES.resolve(name)));
@@ -273,27 +271,11 @@ public final class Bench {
     String queue = stack.resources().queueUrl();
     // What is queued already (S3's s3:TestEvent from setting up the notification) drains with the images.
     int queuedBefore = visible(sqs, queue);
-    log.println("bench: uploading " + images + " images while the endpoint is off ...");
     String run = UUID.randomUUID().toString().substring(0, 8);
-    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-      List<Future<?>> puts = new ArrayList<>();
-      for (int i = 0; i < images; i++) {
-        String name = DRAIN_IMAGES.get(i % DRAIN_IMAGES.size());
-        String key = String.format("bench-%s/%04d-%s", run, i, name);
-        byte[] bytes = photos.get(name);
-        puts.add(pool.submit(() -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes))));
-      }
-      for (Future<?> f : puts) {
-        f.get();
-      }
-    }
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (visible(sqs, queue) < queuedBefore + images) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + visible(sqs, queue) + " of " + images + " notifications queued");
-      }
-      Thread.sleep(200);
-    }
+    queueUploads(stack, images, queuedBefore, log, i -> {
+      String name = DRAIN_IMAGES.get(i % DRAIN_IMAGES.size());
+      return Map.entry(String.format("bench-%s/%04d-%s", run, i, name), photos.get(name));
+    });
     LocalLambda lambda = stack.services().lambda();
     String uuid = stack.mappingUuid();
     long before = lambda.stats(uuid).deleted();
@@ -354,6 +336,37 @@ public final class Bench {
     log.println("bench: drained: " + drainDetail);
   }
 
+  /**
+   * Uploads {@code images} objects (key and bytes of the i-th from {@code object}) while the endpoint is off and waits
+   * until their notifications are queued beside the {@code queuedBefore} already there.
+   */
+  static void queueUploads(LocalDeployment stack, int images, int queuedBefore, PrintStream log,
+      java.util.function.IntFunction<Map.Entry<String, byte[]>> object) throws Exception {
+    S3Client s3 = stack.s3();
+    String bucket = stack.resources().bucket();
+    log.println("bench: uploading " + images + " images while the endpoint is off ...");
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      List<Future<?>> puts = new ArrayList<>();
+      for (int i = 0; i < images; i++) {
+        Map.Entry<String, byte[]> o = object.apply(i);
+        puts.add(pool.submit(() -> s3.putObject(r -> r.bucket(bucket).key(o.getKey()),
+            RequestBody.fromBytes(o.getValue()))));
+      }
+      for (Future<?> f : puts) {
+        f.get();
+      }
+    }
+    SqsClient sqs = stack.sqs();
+    String queue = stack.resources().queueUrl();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (visible(sqs, queue) < queuedBefore + images) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + visible(sqs, queue) + " of " + images + " notifications queued");
+      }
+      Thread.sleep(200);
+    }
+  }
+
   static void startEndpoint(LocalDeployment stack) throws Exception {
     try (LambdaClient lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder())) {
       InvokeResponse r = lambda.invoke(i -> i.functionName(LocalDeployment.CONTROLLER_FUNCTION)
@@ -375,7 +388,7 @@ public final class Bench {
     throw new IllegalStateException("the mapping was not enabled within 2 minutes");
   }
 
-  private static int visible(SqsClient sqs, String queue) {
+  static int visible(SqsClient sqs, String queue) {
     return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(queue)
         .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
         .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));

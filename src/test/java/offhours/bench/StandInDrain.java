@@ -5,20 +5,12 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import offhours.local.LocalDeployment;
 import offhours.local.lambda.LocalLambda;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The stand-in bench line: N uploads queued while the endpoint is off, then drained through the real local pipeline
@@ -54,30 +46,11 @@ final class StandInDrain {
         Map.of("WAKE_BACKLOG_MESSAGES", "0", "IDLE_STOP_MINUTES", "30"));
     log.println("bench: stand-in endpoint, " + slots + " slots of " + millis + " ms; starting the local stack ...");
     try (LocalDeployment stack = LocalDeployment.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
-      S3Client s3 = stack.s3();
-      String bucket = stack.resources().bucket();
-      String queue = stack.resources().queueUrl();
-      int queuedBefore = visible(stack, queue);
+      int queuedBefore = Bench.visible(stack.sqs(), stack.resources().queueUrl());
       byte[] photo = Files.readAllBytes(Bench.DEMO_IMAGES.resolve("chelsea.png"));
       String run = UUID.randomUUID().toString().substring(0, 8);
-      log.println("bench: uploading " + images + " images while the endpoint is off ...");
-      try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-        List<Future<?>> puts = new ArrayList<>();
-        for (int i = 0; i < images; i++) {
-          String key = String.format("standin-%s/%04d.png", run, i);
-          puts.add(pool.submit(() -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(photo))));
-        }
-        for (Future<?> f : puts) {
-          f.get();
-        }
-      }
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-      while (visible(stack, queue) < queuedBefore + images) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("only " + visible(stack, queue) + " of " + images + " notifications queued");
-        }
-        Thread.sleep(200);
-      }
+      Bench.queueUploads(stack, images, queuedBefore, log,
+          i -> Map.entry(String.format("standin-%s/%04d.png", run, i), photo));
       LocalLambda lambda = stack.services().lambda();
       String uuid = stack.mappingUuid();
       long before = lambda.stats(uuid).deleted();
@@ -87,7 +60,7 @@ final class StandInDrain {
       long first = 0;
       long firstCount = 0;
       long total = queuedBefore + images;
-      deadline = start + TimeUnit.MINUTES.toNanos(15);
+      long deadline = start + TimeUnit.MINUTES.toNanos(15);
       while (true) {
         LocalLambda.Stats s = lambda.stats(uuid);
         long done = s.deleted() - before;
@@ -108,11 +81,5 @@ final class StandInDrain {
     } finally {
       Files.deleteIfExists(labels);
     }
-  }
-
-  private static int visible(LocalDeployment stack, String queue) {
-    return Integer.parseInt(stack.sqs().getQueueAttributes(r -> r.queueUrl(queue)
-        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
-        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
   }
 }

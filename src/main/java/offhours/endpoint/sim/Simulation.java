@@ -31,6 +31,8 @@ public final class Simulation {
    * @param idleStopMinutes tuned to 15 by default (the function's default is 30): an office trace is bursty, and every
    *     idle minute inside working hours is paid
    * @param createFailures how many CreateEndpoint attempts end in Failed before one succeeds
+   * @param imagesPerSecond the drain rate of one instance: 5, the capacity of the bench's stand-in endpoint (2 slots of
+   *     400 ms), which its 'standin' line shows Classify keeps saturated
    */
   public record Config(ZoneId zone, String workingHours, LocalDate start, Duration tick, Duration createDelay,
       Duration deleteDelay, Duration mappingDelay, double imagesPerSecond, int idleStopMinutes,
