@@ -287,7 +287,7 @@ public final class Bench {
     long jvmCpu = 0;
     long motoCpu = 0;
     long end;
-    deadline = start + TimeUnit.MINUTES.toNanos(12);
+    long deadline = start + TimeUnit.MINUTES.toNanos(12);
     while (true) {
       LocalLambda.Stats s = lambda.stats(uuid);
       long done = s.deleted() - before;
