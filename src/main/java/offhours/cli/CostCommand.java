@@ -34,7 +34,8 @@ final class CostCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(DAYS, PRICE, TYPE, COUNT, ZONE, Option.JSON, Option.STACK);
+    return List.of(DAYS, PRICE, TYPE, COUNT, ZONE, Option.JSON, Option.STACK, HostingOptions.COMPARE,
+        HostingOptions.MAX_WAIT, HostingOptions.GB_SECOND, HostingOptions.GB_DATA);
   }
 
   @Override
@@ -47,6 +48,8 @@ final class CostCommand implements Command {
         endpoint bills per invocation: Classify adds each batch's invocation time x memory (GB-seconds) and bytes
         to the same ledger, and their cost at the serverless price is in each day's cost.
         With --json: one object per day, then one with "date":"total".
+        With --compare: what the stack billed beside every other hosting option on the same uploads (the
+        period's CLASSIFIED results, at their upload time), one row each; --json: one object per option.
         """;
   }
 
@@ -73,6 +76,12 @@ final class CostCommand implements Command {
             target.name(Target.Name.RESULTS_TABLE), zone, from, to, type, count, price);
       } catch (ResourceNotFoundException e) {
         throw CliException.failure("a table of " + target.description() + " does not exist: " + e.getMessage());
+      }
+      if (call.args().has(HostingOptions.COMPARE.name())) {
+        var comparison = LedgerComparison.compare(call, dynamoDb, target.name(Target.Name.RESULTS_TABLE), report,
+            target.description(), from, to, zone, type, count, price);
+        call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
+        return 0;
       }
       call.out().print(call.json() ? report.toJson() : report.renderTable());
     }

@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import offhours.endpoint.sim.Simulation;
 import offhours.endpoint.sim.SimulationReport;
@@ -32,7 +33,9 @@ final class SimulateCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(DAYS, TRACE, IDLE, FAILURES, SEED, Option.JSON);
+    List<Option> options = new ArrayList<>(List.of(DAYS, TRACE, IDLE, FAILURES, SEED, Option.JSON));
+    options.addAll(HostingOptions.ALL);
+    return options;
   }
 
   @Override
@@ -42,6 +45,10 @@ final class SimulateCommand implements Command {
         DST change. Endpoint creation takes 10 simulated minutes, deletion 2; the consumer classifies 5 images/s.
         Prints endpoint-hours, the saving against an always-on endpoint, the waits from upload to result, and
         what reached the dead-letter queue (always 0: an endpoint that sleeps is never the message's fault).
+        With --compare: every hosting option on the same uploads (always on, the seed's UTC cron, offhours by
+        working hours and with the budget, scale-to-zero, serverless, batch transform), one row each; prices
+        from the table in HostingPrices, overridable. With --html FILE: the same as a page, with the saving of
+        the budgeted controller at several budgets.
         """;
   }
 
@@ -63,6 +70,10 @@ final class SimulateCommand implements Command {
     long failures = call.args().value(FAILURES.name()).isPresent() ? LocalCommand.positive(call.args(), FAILURES, 0) : 0;
     if (failures > 0) {
       config = config.withCreateFailures((int) failures);
+    }
+    if (HostingOptions.asked(call.args())) {
+      return HostingOptions.run(call, config, trace.label(),
+          trace.uploads(config.start(), days, config.zone(), config.seed()), days);
     }
     SimulationReport report = Simulation.run(config, trace, days);
     call.out().print(call.json() ? report.toJson() + "\n" : report.renderTable());

@@ -52,7 +52,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * measured in the same run, so the ratios hold on a noisy machine. Benchmark, not a test: it asserts nothing
  * about time; it fails only when the pipeline itself fails (an image without a result).
  *
- * <p>Arguments: {@code --quick} (200 images, fewer samples), {@code --only drain,consumer,cold,packages,container}.
+ * <p>Arguments: {@code --quick} (200 images, fewer samples),
+ * {@code --only drain,standin,consumer,cold,packages,container}.
  */
 public final class Bench {
 
@@ -72,7 +73,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     List<String> list = Arrays.asList(args);
     boolean quick = list.contains("--quick");
-    List<String> only = List.of("drain", "consumer", "cold", "packages", "container");
+    List<String> only = List.of("drain", "standin", "consumer", "cold", "packages", "container");
     int i = list.indexOf("--only");
     if (i >= 0) {
       only = List.of(list.get(i + 1).split(","));
@@ -93,6 +94,9 @@ public final class Bench {
     }
     if (sections.contains("drain") || sections.contains("cold")) {
       stackSections(cache, model, sections);
+    }
+    if (sections.contains("standin")) {
+      standIn(cache);
     }
     if (sections.contains("container")) {
       container(model);
@@ -145,6 +149,22 @@ public final class Bench {
 
   private static String mb(long bytes) {
     return String.format("%.2f MB", bytes / 1e6);
+  }
+
+  // ---------------------------------------------------------------- stand-in endpoint saturation
+
+  /** K slots of T ms: an ml.m5.large's 2 vCPUs with a model of 400 ms per image, 5 images/s, the simulator's rate. */
+  static final int STANDIN_SLOTS = 2;
+  static final long STANDIN_MILLIS = 400;
+
+  private void standIn(Path cache) throws Exception {
+    StandInDrain.Result r = StandInDrain.run(cache, quick ? 150 : 400, STANDIN_SLOTS, STANDIN_MILLIS, log);
+    row(String.format("stand-in drain: %d images against %d slots of %d ms, images/s from the first result",
+            r.images(), r.slots(), r.millis()), String.format("%.2f /s", r.perSecond()),
+        String.format("capacity %.2f /s (K / T)", r.capacity()), r.saturation(), ">= 0.90", r.saturation() >= 0.9);
+    notes.add(String.format("stand-in: %d batches, %d failed deliveries, first result %.1f s after the start command;"
+        + " saturation %.2f; the simulator's drain rate per instance (5 images/s) is this endpoint's capacity",
+        r.batches(), r.failed(), r.firstResultSeconds(), r.saturation()));
   }
 
   // ---------------------------------------------------------------- container latency
@@ -243,8 +263,6 @@ public final class Bench {
   private String drainDetail;
 
   private void drain(LocalDeployment stack, int images) throws Exception {
-    S3Client s3 = stack.s3();
-    String bucket = stack.resources().bucket();
     Map<String, byte[]> photos = new LinkedHashMap<>();
     for (String name : DRAIN_IMAGES) {
       photos.put(name, Files.readAllBytes(DEMO_IMAGES.resolve(name)));
@@ -253,27 +271,11 @@ public final class Bench {
     String queue = stack.resources().queueUrl();
     // What is queued already (S3's s3:TestEvent from setting up the notification) drains with the images.
     int queuedBefore = visible(sqs, queue);
-    log.println("bench: uploading " + images + " images while the endpoint is off ...");
     String run = UUID.randomUUID().toString().substring(0, 8);
-    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-      List<Future<?>> puts = new ArrayList<>();
-      for (int i = 0; i < images; i++) {
-        String name = DRAIN_IMAGES.get(i % DRAIN_IMAGES.size());
-        String key = String.format("bench-%s/%04d-%s", run, i, name);
-        byte[] bytes = photos.get(name);
-        puts.add(pool.submit(() -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes))));
-      }
-      for (Future<?> f : puts) {
-        f.get();
-      }
-    }
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (visible(sqs, queue) < queuedBefore + images) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + visible(sqs, queue) + " of " + images + " notifications queued");
-      }
-      Thread.sleep(200);
-    }
+    queueUploads(stack, images, queuedBefore, log, i -> {
+      String name = DRAIN_IMAGES.get(i % DRAIN_IMAGES.size());
+      return Map.entry(String.format("bench-%s/%04d-%s", run, i, name), photos.get(name));
+    });
     LocalLambda lambda = stack.services().lambda();
     String uuid = stack.mappingUuid();
     long before = lambda.stats(uuid).deleted();
@@ -285,7 +287,7 @@ public final class Bench {
     long jvmCpu = 0;
     long motoCpu = 0;
     long end;
-    deadline = start + TimeUnit.MINUTES.toNanos(12);
+    long deadline = start + TimeUnit.MINUTES.toNanos(12);
     while (true) {
       LocalLambda.Stats s = lambda.stats(uuid);
       long done = s.deleted() - before;
@@ -334,7 +336,38 @@ public final class Bench {
     log.println("bench: drained: " + drainDetail);
   }
 
-  private static void startEndpoint(LocalDeployment stack) throws Exception {
+  /**
+   * Uploads {@code images} objects (key and bytes of the i-th from {@code object}) while the endpoint is off and waits
+   * until their notifications are queued beside the {@code queuedBefore} already there.
+   */
+  static void queueUploads(LocalDeployment stack, int images, int queuedBefore, PrintStream log,
+      java.util.function.IntFunction<Map.Entry<String, byte[]>> object) throws Exception {
+    S3Client s3 = stack.s3();
+    String bucket = stack.resources().bucket();
+    log.println("bench: uploading " + images + " images while the endpoint is off ...");
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      List<Future<?>> puts = new ArrayList<>();
+      for (int i = 0; i < images; i++) {
+        Map.Entry<String, byte[]> o = object.apply(i);
+        puts.add(pool.submit(() -> s3.putObject(r -> r.bucket(bucket).key(o.getKey()),
+            RequestBody.fromBytes(o.getValue()))));
+      }
+      for (Future<?> f : puts) {
+        f.get();
+      }
+    }
+    SqsClient sqs = stack.sqs();
+    String queue = stack.resources().queueUrl();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (visible(sqs, queue) < queuedBefore + images) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + visible(sqs, queue) + " of " + images + " notifications queued");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  static void startEndpoint(LocalDeployment stack) throws Exception {
     try (LambdaClient lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder())) {
       InvokeResponse r = lambda.invoke(i -> i.functionName(LocalDeployment.CONTROLLER_FUNCTION)
           .payload(SdkBytes.fromUtf8String("{\"action\":\"start\"}")));
@@ -355,7 +388,7 @@ public final class Bench {
     throw new IllegalStateException("the mapping was not enabled within 2 minutes");
   }
 
-  private static int visible(SqsClient sqs, String queue) {
+  static int visible(SqsClient sqs, String queue) {
     return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(queue)
         .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
         .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));

@@ -519,4 +519,35 @@ class MainTest {
     assertThat(run("simulate", "--trace", "rush-hour").err())
         .contains("rush-hour").contains("office-hours");
   }
+
+  @Test
+  void simulateComparePrintsOneJsonObjectPerHostingOptionAndTheFlagsOverrideThePrices(@TempDir Path dir)
+      throws Exception {
+    CliRun run = run("simulate", "--compare", "--days", "2", "--json", "--instance-type", "ml.g4dn.xlarge",
+        "--max-wait", "30");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : run.out().strip().split("\n")) {
+      rows.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+    }
+    assertThat(rows).extracting(r -> r.get("option").asText()).containsExactly("always on", "seed's UTC cron",
+        "offhours working hours", "offhours, budget 30 min", "scale-to-zero", "serverless", "batch transform");
+    assertThat(rows.getFirst().get("costUsd").asDouble()).isEqualTo(Math.round(48 * 0.736 * 10_000) / 10_000.0);
+    assertThat(rows.get(5).get("available").asBoolean()).as("serverless for a GPU type").isFalse();
+
+    CliRun priced = run("simulate", "--compare", "--days", "1", "--json", "--price", "1", "--serverless-gb-second",
+        "0");
+    assertThat(priced.out().lines().findFirst().orElseThrow()).contains("\"costUsd\":24.0");
+    assertThat(priced.out()).contains("\"option\":\"serverless\",", "\"costUsd\":0.0");
+
+    assertThat(run("simulate", "--compare", "--instance-type", "ml.x9.huge").err())
+        .contains("no price for ml.x9.huge", "--price USD");
+    assertThat(run("simulate", "--compare", "--price", "-1").err()).contains("--price needs a number");
+
+    Path page = dir.resolve("week.html");
+    CliRun html = run("simulate", "--days", "1", "--html", page.toString());
+    assertThat(html.exitCode()).as(html.err()).isZero();
+    assertThat(html.out()).isEmpty();
+    assertThat(Files.readString(page)).startsWith("<!DOCTYPE html>").contains("<svg id=\"timeline\"");
+  }
 }

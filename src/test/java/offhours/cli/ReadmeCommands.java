@@ -43,6 +43,12 @@ final class ReadmeCommands {
       "scripts/demo DIR", "offhours.cli.DemoOptionsIT#aUsersOwnOnnxModelAndLabelsServeTheDemo",
       "scripts/offhours cost", LOCAL_STACK,
       "scripts/offhours simulate --days 7 --trace office-hours", LOCAL_STACK,
+      "scripts/offhours simulate --compare", LOCAL_STACK,
+      "scripts/offhours cost --compare", LOCAL_STACK,
+      "scripts/offhours --stack offhours cost --compare", LOCAL_STACK,
+      // It writes a page: the browser IT runs it and checks that the page draws in headless Chromium.
+      "scripts/offhours simulate --html week.html",
+      "offhours.ui.HostingPageBrowserIT#theSimulatedWeekPageDrawsItsTimelineAndItsCurveWithoutTheNetwork",
       "scripts/offhours", "offhours.cli.CliIT#theWrapperScriptRunsTheCli",
       "scripts/offhours local start", LOCAL_STACK,
       "scripts/offhours upload PATH...", LOCAL_STACK,

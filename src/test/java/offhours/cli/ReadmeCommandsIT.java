@@ -51,7 +51,10 @@ class ReadmeCommandsIT {
     String stop = "scripts/offhours local stop";
     assertThat(commands).contains(start, stop);
     List<String> ordered = new ArrayList<>(List.of(start));
-    commands.stream().filter(c -> !c.equals(start) && !c.equals(stop)).forEach(ordered::add);
+    commands.stream().filter(c -> !c.equals(start) && !c.equals(stop) && !c.contains("cost --compare"))
+        .forEach(ordered::add);
+    // The README shows them before the upload; they compare what the stack did, so they run after it.
+    commands.stream().filter(c -> c.contains("cost --compare")).forEach(ordered::add);
     ordered.add(stop);
 
     // The model conversion is shared with the other tests; state, logs and temporary files are this test's own.
@@ -66,7 +69,7 @@ class ReadmeCommandsIT {
     boolean stopped = false;
     try {
       for (String command : ordered) {
-        if (command.contains(" results") && !ran.containsKey("result")) {
+        if ((command.contains(" results") || command.contains("cost --compare")) && !ran.containsKey("result")) {
           awaitResult("chelsea.png");
           ran.put("result", null);
         }
@@ -93,6 +96,16 @@ class ReadmeCommandsIT {
     assertThat(ran.get("scripts/offhours endpoint stop").out).startsWith("controller (stop):");
     assertThat(ran.get("scripts/offhours cost").out).contains("total");
     assertThat(ran.get("scripts/offhours simulate --days 7 --trace office-hours").out).contains("saved vs 24/7");
+    assertThat(ran.get("scripts/offhours simulate --compare").out).contains("always on", "seed's UTC cron",
+        "offhours working hours", "MAX_WAIT_MINUTES=60", "scale-to-zero", "serverless", "batch transform");
+    // Over the wire: the local stack's ledger and its results (chelsea.png, classified above) in the offhours row.
+    for (String compare : List.of("scripts/offhours cost --compare", "scripts/offhours --stack offhours cost --compare")) {
+      String out = ran.get(compare).out;
+      assertThat(out).as(compare).containsPattern("^\\d+ uploads of 'the local stack'")
+          .containsPattern("(?m)^offhours \\(this stack\\) +\\d+\\.\\d\\d endpoint-h")
+          .contains("always on", "scale-to-zero", "serverless", "batch transform");
+      assertThat(Integer.parseInt(out.substring(0, out.indexOf(' ')))).as(compare).isPositive();
+    }
     try (Stream<Path> left = Files.list(tmp)) {
       assertThat(left.toList()).as("what the commands and the stack left in TMPDIR").isEmpty();
     }

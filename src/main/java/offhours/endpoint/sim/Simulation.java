@@ -31,6 +31,8 @@ public final class Simulation {
    * @param idleStopMinutes tuned to 15 by default (the function's default is 30): an office trace is bursty, and every
    *     idle minute inside working hours is paid
    * @param createFailures how many CreateEndpoint attempts end in Failed before one succeeds
+   * @param imagesPerSecond the drain rate of one instance: 5, the capacity of the bench's stand-in endpoint (2 slots of
+   *     400 ms), which its 'standin' line shows Classify keeps saturated
    */
   public record Config(ZoneId zone, String workingHours, LocalDate start, Duration tick, Duration createDelay,
       Duration deleteDelay, Duration mappingDelay, double imagesPerSecond, int idleStopMinutes,
@@ -61,7 +63,7 @@ public final class Simulation {
           instanceType, hourlyPriceUsd);
     }
 
-    ControllerConfig controllerConfig() {
+    ControllerConfig controllerConfig(Map<String, String> settings) {
       Map<String, String> env = new HashMap<>();
       env.put("ENDPOINT_NAME", "offhours-endpoint");
       env.put("ENDPOINT_CONFIG_NAME", "offhours-endpoint-config");
@@ -77,6 +79,7 @@ public final class Simulation {
       env.put("WAKE_BACKLOG_AGE_MINUTES", Integer.toString(wakeBacklogAgeMinutes));
       env.put("INSTANCE_TYPE", instanceType);
       env.put("INSTANCE_HOURLY_PRICE_USD", Double.toString(hourlyPriceUsd));
+      env.putAll(settings);
       return ControllerConfig.fromEnvironment(env);
     }
   }
@@ -94,7 +97,24 @@ public final class Simulation {
   /** With explicit uploads and manual actions ({@code scripts/offhours endpoint start|stop}) at given instants. */
   static SimulationReport run(Config config, String label, List<Instant> uploads, int days,
       NavigableMap<Instant, ControlState.Override> manual) {
-    ControllerConfig cc = config.controllerConfig();
+    return run(config, label, uploads, days, manual, Map.of()).report();
+  }
+
+  /**
+   * The same controller with further controller settings over the simulation's own ({@code MAX_WAIT_MINUTES=60},
+   * say), keeping what happened: every result and the billed periods.
+   */
+  public static SimulatedRun record(Config config, String label, List<Instant> uploads, int days,
+      Map<String, String> controllerSettings) {
+    if (days < 1 || days > 366) {
+      throw new IllegalArgumentException("days is " + days + "; simulate 1..366 days");
+    }
+    return run(config, label, uploads, days, new TreeMap<>(), controllerSettings);
+  }
+
+  private static SimulatedRun run(Config config, String label, List<Instant> uploads, int days,
+      NavigableMap<Instant, ControlState.Override> manual, Map<String, String> controllerSettings) {
+    ControllerConfig cc = config.controllerConfig(controllerSettings);
     Schedule schedule = cc.schedule();
     ZoneId zone = config.zone();
     Instant start = config.start().atStartOfDay(zone).toInstant();
@@ -188,12 +208,13 @@ public final class Simulation {
     CostReport ledger = CostReport.compute(table.days(config.start(), config.start().plusDays(days - 1)),
         imagesPerDay, config.start(), config.start().plusDays(days - 1), zone, config.instanceType(), 1,
         config.hourlyPriceUsd());
-    return new SimulationReport(label, days, config, uploads.size(), world.results.size(), pending, late,
+    SimulationReport report = new SimulationReport(label, days, config, uploads.size(), world.results.size(), pending, late,
         world.dead, world.deferrals, ledger.total().endpointHours(), world.billedSeconds / 3600.0,
         ledger.total().alwaysOnHours(), ledger.total().savedPercent(), ledger.total().starts(),
         createFailureMetrics, outsideScheduleRuns, runs, percentile(waits, 50), percentile(waits, 90),
         percentile(waits, 99), waits.isEmpty() ? Duration.ZERO : Duration.ofSeconds(waits.getLast()),
         Duration.ofSeconds(worstAfterOpening), ledger);
+    return new SimulatedRun(report, List.copyOf(uploads), List.copyOf(world.results), List.copyOf(world.billed), end);
   }
 
   private static Duration percentile(List<Long> sorted, int p) {

@@ -34,6 +34,8 @@ final class World {
   Instant endpointChangeAt;
   int failuresToInject;
   long billedSeconds;
+  /** The billed periods [from, to), merged when contiguous: the endpoint-on bands of the timeline. */
+  final List<Instant[]> billed = new ArrayList<>();
   boolean endpointEvent; // an "Endpoint State Change" EventBridge event is pending
 
   // mapping
@@ -65,10 +67,7 @@ final class World {
 
   /** Advances everything to {@code now + 1s}. */
   void step() {
-    if (endpointState == Endpoint.State.CREATING || endpointState == Endpoint.State.IN_SERVICE
-        || endpointState == Endpoint.State.DELETING) {
-      billedSeconds++;
-    }
+    bill(1);
     now = now.plusSeconds(1);
     if (endpointChangeAt != null && !now.isBefore(endpointChangeAt)) {
       endpointChangeAt = null;
@@ -127,12 +126,23 @@ final class World {
 
   /** Advances {@code seconds} during which nothing transitions (see {@link #quiet()}). */
   void skip(long seconds) {
-    if (endpointState == Endpoint.State.CREATING || endpointState == Endpoint.State.IN_SERVICE
-        || endpointState == Endpoint.State.DELETING) {
-      billedSeconds += seconds;
-    }
+    bill(seconds);
     now = now.plusSeconds(seconds);
     consumeCredit = 0;
+  }
+
+  private void bill(long seconds) {
+    if (endpointState != Endpoint.State.CREATING && endpointState != Endpoint.State.IN_SERVICE
+        && endpointState != Endpoint.State.DELETING) {
+      return;
+    }
+    billedSeconds += seconds;
+    Instant until = now.plusSeconds(seconds);
+    if (!billed.isEmpty() && billed.getLast()[1].equals(now)) {
+      billed.getLast()[1] = until;
+    } else {
+      billed.add(new Instant[] {now, until});
+    }
   }
 
   private void finishBatches() {

@@ -1,0 +1,112 @@
+package offhours.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import offhours.endpoint.sim.HostingAssumptions;
+import offhours.endpoint.sim.HostingComparison;
+import offhours.endpoint.sim.HostingPage;
+import offhours.endpoint.sim.HostingPrices;
+import offhours.endpoint.sim.HostingRow;
+import offhours.endpoint.sim.Simulation;
+import offhours.endpoint.sim.SimulatedRun;
+
+/**
+ * The options of {@code simulate --compare} and {@code simulate --html FILE}, and their runs: every hosting option on
+ * the simulated uploads, as a table or as a page.
+ */
+final class HostingOptions {
+
+  static final Option COMPARE = Option.flag("compare",
+      "one row per hosting option on the same uploads: billed units, dollars, waits, budget misses");
+  static final Option HTML = Option.value("html", "FILE",
+      "write the comparison as a self-contained page: the period as a timeline, the saving against the budget");
+  static final Option MAX_WAIT = Option.value("max-wait", "MINUTES",
+      "the wait users accept, for the budgeted row and the misses (default 60)");
+  static final Option TYPE = Option.value("instance-type", "TYPE",
+      "the instance type priced (default ml.m5.large; priced: " + HostingPrices.known() + ")");
+  static final Option PRICE = Option.value("price", "USD", "one instance-hour (default: the table's price of TYPE)");
+  static final Option GB_SECOND = Option.value("serverless-gb-second", "USD",
+      "serverless compute per GB-second (default " + HostingPrices.of("ml.m5.large").orElseThrow()
+          .serverlessGbSecondUsd() + ")");
+  static final Option GB_DATA = Option.value("serverless-gb-data", "USD",
+      "serverless data processed per GB (default " + HostingPrices.of("ml.m5.large").orElseThrow()
+          .serverlessGbDataUsd() + ")");
+
+  static final List<Option> ALL = List.of(COMPARE, HTML, MAX_WAIT, TYPE, PRICE, GB_SECOND, GB_DATA);
+
+  /** The budgets of the page's curve, as the controller reads MAX_WAIT_MINUTES. */
+  static final List<String> CURVE = List.of("15", "30", "60", "120", "240", "next-opening");
+
+  private HostingOptions() {}
+
+  static boolean asked(Arguments args) {
+    return args.has(COMPARE.name()) || args.has(HTML.name());
+  }
+
+  static int run(Invocation call, Simulation.Config config, String trace, List<java.time.Instant> uploads, int days) {
+    Duration budget = Duration.ofMinutes(LocalCommand.positive(call.args(), MAX_WAIT, 60));
+    HostingComparison comparison = HostingComparison.run(config, HostingComparison.Input.simulated(config, trace,
+        uploads, days, HostingAssumptions.defaults(config), prices(call.args()), budget));
+    Optional<String> html = call.args().value(HTML.name());
+    if (html.isPresent()) {
+      Path file = Path.of(html.get()).toAbsolutePath();
+      List<HostingPage.CurvePoint> curve = new ArrayList<>();
+      HostingRow always = comparison.rows().getFirst();
+      for (String b : CURVE) {
+        SimulatedRun run = Simulation.record(config, trace, uploads, days, java.util.Map.of("MAX_WAIT_MINUTES", b));
+        int misses = b.equals("next-opening") ? 0 : offhours.endpoint.sim.WaitStats.of(uploads, run.results(),
+            run.end(), Duration.ofMinutes(Long.parseLong(b))).misses();
+        curve.add(new HostingPage.CurvePoint(b.equals("next-opening") ? b : b + " min",
+            100 * (1 - run.report().billedHours() / always.units()), misses));
+      }
+      try {
+        Files.writeString(file, HostingPage.render(comparison, curve));
+      } catch (IOException e) {
+        throw CliException.failure("cannot write " + file + ": " + e.getMessage());
+      }
+      call.err().println("wrote " + Terminal.printable(file.toString()));
+    }
+    if (call.args().has(COMPARE.name()) || html.isEmpty()) {
+      call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
+    }
+    return 0;
+  }
+
+  /** The stack's instance-hour (cost's --instance-type and --price), the serverless prices of the table or flags. */
+  static HostingPrices prices(Arguments args, String type, double instanceHourUsd) {
+    HostingPrices table = HostingPrices.of("ml.m5.large").orElseThrow().withInstanceHour(type, instanceHourUsd);
+    double gbSecond = args.value(GB_SECOND.name()).map(v -> usd(GB_SECOND, v)).orElse(table.serverlessGbSecondUsd());
+    double gbData = args.value(GB_DATA.name()).map(v -> usd(GB_DATA, v)).orElse(table.serverlessGbDataUsd());
+    return table.withServerless(gbSecond, gbData);
+  }
+
+  /** The table's prices, with what the flags override. */
+  static HostingPrices prices(Arguments args) {
+    String type = args.value(TYPE.name()).orElse("ml.m5.large");
+    Optional<HostingPrices> table = HostingPrices.of(type);
+    Optional<String> hour = args.value(PRICE.name());
+    if (table.isEmpty() && hour.isEmpty()) {
+      throw CliException.usage("no price for " + type + " in the table (" + HostingPrices.known()
+          + "): give its instance-hour with --price USD");
+    }
+    HostingPrices prices = table.orElseGet(() -> HostingPrices.of("ml.m5.large").orElseThrow());
+    return prices(args, type, hour.isPresent() ? usd(PRICE, hour.get()) : prices.instanceHourUsd());
+  }
+
+  private static double usd(Option option, String value) {
+    try {
+      double v = Double.parseDouble(value);
+      if (v >= 0 && Double.isFinite(v)) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw CliException.usage("--" + option.name() + " needs a number of US dollars >= 0, got '" + value + "'");
+  }
+}

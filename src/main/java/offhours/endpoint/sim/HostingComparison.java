@@ -1,0 +1,197 @@
+package offhours.endpoint.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every hosting option on the same uploads: one row each with what is billed, its dollars, the waits from upload to
+ * result and the misses of the budget. The two offhours rows run the real controller through {@link Simulation}, the
+ * second with the budget in its environment ({@code MAX_WAIT_MINUTES}); the others are {@link HostingModels}.
+ */
+public final class HostingComparison {
+
+  /**
+   * What one comparison runs on: {@code uploads} sorted, over {@code days} local days from {@code start} in
+   * {@code zone}; {@code workingHours} as the controller reads WORKING_HOURS.
+   */
+  public record Input(String trace, List<Instant> uploads, LocalDate start, int days, ZoneId zone,
+      String workingHours, HostingAssumptions assumptions, HostingPrices prices, Duration budget) {
+
+    /** The simulator's period, time zone and working hours. */
+    public static Input simulated(Simulation.Config config, String trace, List<Instant> uploads, int days,
+        HostingAssumptions assumptions, HostingPrices prices, Duration budget) {
+      return new Input(trace, uploads, config.start(), days, config.zone(), config.workingHours(), assumptions,
+          prices, budget);
+    }
+
+    Instant startInstant() {
+      return start.atStartOfDay(zone).toInstant();
+    }
+
+    Instant end() {
+      return start.plusDays(days).atStartOfDay(zone).toInstant();
+    }
+
+    HostingModels.Period period() {
+      return new HostingModels.Period(uploads, startInstant(), end(), zone, budget);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Input input;
+  private final List<HostingRow> rows;
+
+  private HostingComparison(Input input, List<HostingRow> rows) {
+    this.input = input;
+    this.rows = List.copyOf(rows);
+  }
+
+  /** Every option on simulated uploads; the offhours rows run the real controller with {@code config}. */
+  public static HostingComparison run(Simulation.Config config, Input in) {
+    HostingModels.Period p = in.period();
+    List<HostingRow> rows = models(in);
+    rows.add(2, controller(config, in, p, "offhours working hours", Map.of()));
+    rows.add(3, controller(config, in, p, "offhours, budget " + in.budget().toMinutes() + " min",
+        budgetSettings(in.budget())));
+    return new HostingComparison(in, rows);
+  }
+
+  /**
+   * Every option on a stack's real uploads, beside what the stack itself billed ({@code actual}, from its ledger and
+   * its results), in third place where the simulated offhours rows stand.
+   */
+  public static HostingComparison withActual(Input in, HostingRow actual) {
+    List<HostingRow> rows = models(in);
+    rows.add(2, actual);
+    return new HostingComparison(in, rows);
+  }
+
+  private static List<HostingRow> models(Input in) {
+    HostingModels.Period p = in.period();
+    List<HostingRow> rows = new ArrayList<>();
+    rows.add(HostingModels.alwaysOn(p, in.assumptions(), in.prices()));
+    rows.add(HostingModels.cron(p, in.assumptions(), in.prices()));
+    rows.add(HostingModels.scaleToZero(p, in.assumptions(), in.prices()));
+    rows.add(HostingModels.serverless(p, in.assumptions(), in.prices()));
+    rows.add(HostingModels.batch(p, in.assumptions(), in.prices()));
+    return rows;
+  }
+
+  /** A row for what a stack billed: {@code endpointHours} from its ledger, the waits from its results. */
+  public static HostingRow actual(Input in, String option, double endpointHours, List<Instant[]> results,
+      String note) {
+    return new HostingRow(option, endpointHours, "endpoint-h", endpointHours * in.prices().instanceHourUsd(),
+        WaitStats.of(results.stream().map(r -> r[0]).toList(), results, in.end(), in.budget()), List.of(), results,
+        note);
+  }
+
+  /** The controller's budget setting; a controller without it ignores it and schedules by working hours alone. */
+  static Map<String, String> budgetSettings(Duration budget) {
+    return Map.of("MAX_WAIT_MINUTES", Long.toString(budget.toMinutes()));
+  }
+
+  /** The real controller through the simulation, with {@code settings} in its environment. */
+  static HostingRow controller(Simulation.Config config, Input in, HostingModels.Period p, String option,
+      Map<String, String> settings) {
+    SimulatedRun run = Simulation.record(config, in.trace(), in.uploads(), in.days(), settings);
+    double hours = run.report().billedHours();
+    return new HostingRow(option, hours, "endpoint-h", hours * in.prices().instanceHourUsd(),
+        WaitStats.of(in.uploads(), run.results(), run.end(), p.budget()), run.billed(), run.results(),
+        run.report().starts() + " starts, " + in.workingHours()
+            + (settings.isEmpty() ? "" : ", " + String.join(" ", settings.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())));
+  }
+
+  public List<HostingRow> rows() {
+    return rows;
+  }
+
+  public Input input() {
+    return input;
+  }
+
+  public String renderTable() {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%d uploads of '%s' over %d day(s) from %s (%s), budget %d min,"
+            + " %s at $%.4f/h, %.1f images/s per instance%n%n", input.uploads().size(), input.trace(), input.days(),
+        input.start(), input.zone(), input.budget().toMinutes(), input.prices().instanceType(),
+        input.prices().instanceHourUsd(), input.assumptions().imagesPerSecond()));
+    out.append(String.format(Locale.ROOT, "%-26s %16s %10s %9s %9s %9s %7s  %s%n", "option", "billed", "cost $",
+        "wait p50", "wait p99", "wait max", "misses", "how"));
+    for (HostingRow r : rows) {
+      if (!r.available()) {
+        out.append(String.format(Locale.ROOT, "%-26s %16s %10s %9s %9s %9s %7s  %s%n", r.option(), "n/a", "n/a",
+            "-", "-", "-", "-", r.note()));
+        continue;
+      }
+      WaitStats w = r.waits();
+      out.append(String.format(Locale.ROOT, "%-26s %16s %10.2f %9s %9s %9s %7d  %s%n", r.option(),
+          units(r), r.usd(), human(w.p50()), human(w.p99()), human(w.max()), w.misses(), r.note()));
+    }
+    out.append(String.format(Locale.ROOT, "%nmisses: results later than %d min after the upload, or still waiting"
+        + " longer at the end. Prices: %s.%n", input.budget().toMinutes(), HostingPrices.SOURCES));
+    return out.toString();
+  }
+
+  /** JSON lines: one object per option. */
+  public String toJson() {
+    StringBuilder out = new StringBuilder();
+    for (HostingRow r : rows) {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("option", r.option());
+      o.put("trace", input.trace());
+      o.put("days", input.days());
+      o.put("uploads", input.uploads().size());
+      o.put("budgetMinutes", input.budget().toMinutes());
+      o.put("instanceType", input.prices().instanceType());
+      o.put("unit", r.unit());
+      o.put("available", r.available());
+      if (r.available()) {
+        o.put("billedUnits", Math.round(r.units() * 1000) / 1000.0);
+        o.put("costUsd", Math.round(r.usd() * 10_000) / 10_000.0);
+        o.put("waitP50Seconds", r.waits().p50().toMillis() / 1000.0);
+        o.put("waitP99Seconds", r.waits().p99().toMillis() / 1000.0);
+        o.put("waitMaxSeconds", r.waits().max().toMillis() / 1000.0);
+        o.put("budgetMisses", r.waits().misses());
+        o.put("pendingAtEnd", r.waits().pending());
+      } else {
+        o.putNull("billedUnits");
+        o.putNull("costUsd");
+      }
+      o.put("note", r.note());
+      out.append(o).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String units(HostingRow r) {
+    return String.format(Locale.ROOT, r.unit().equals("GB-s") ? "%.0f %s" : "%.2f %s", r.units(), r.unit());
+  }
+
+  /** 0.2 s, 14 s, 9 min, 2.5 h, 3.1 d. */
+  static String human(Duration d) {
+    double s = d.toMillis() / 1000.0;
+    if (s < 10) {
+      return String.format(Locale.ROOT, "%.1f s", s);
+    }
+    if (s < 120) {
+      return String.format(Locale.ROOT, "%.0f s", s);
+    }
+    if (s < 7200) {
+      return String.format(Locale.ROOT, "%.0f min", s / 60);
+    }
+    if (s < 2 * 86400) {
+      return String.format(Locale.ROOT, "%.1f h", s / 3600);
+    }
+    return String.format(Locale.ROOT, "%.1f d", s / 86400);
+  }
+}
