@@ -19,6 +19,7 @@ import offhours.inference.ModelContract;
  *     5 minutes); it doubles with each further failure up to 12 times this. Local mode and tests shorten it.
  * @param model how Classify calls the model and reads its answers (LABELS, LABELS_S3_URI, CONTENT_TYPE, ACCEPT,
  *     SCORES): the readiness probe checks the endpoint's answer against the same settings
+ * @param maxWait MAX_WAIT_MINUTES (default 60): the latency budget {@link WakePolicy} schedules by
  */
 public record ControllerConfig(
     String endpointName,
@@ -38,7 +39,8 @@ public record ControllerConfig(
     String instanceType,
     int instanceCount,
     double instanceHourlyPriceUsd,
-    ModelContract model) {
+    ModelContract model,
+    WaitBudget maxWait) {
 
   public ZoneId zone() {
     return schedule.zone();
@@ -74,7 +76,8 @@ public record ControllerConfig(
         env.getOrDefault("INSTANCE_TYPE", "").strip(),
         (int) number(env, "INSTANCE_COUNT", 1, 1, 1000),
         price(env),
-        ModelContract.fromEnv(env));
+        ModelContract.fromEnv(env),
+        WaitBudget.parse("MAX_WAIT_MINUTES", env.get("MAX_WAIT_MINUTES")));
   }
 
   private static String required(Map<String, String> env, String name) {

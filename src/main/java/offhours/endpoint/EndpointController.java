@@ -46,6 +46,7 @@ public final class EndpointController {
   private final ControlStore store;
   private final Ledger ledger;
   private final Consumer<String> log;
+  private final WakePolicy policy;
 
   /** {@code log} receives one EMF metrics line per run (Lambda: standard output). */
   public EndpointController(ControllerConfig config, Endpoint endpoint, Mapping mapping, Backlog backlog,
@@ -57,6 +58,7 @@ public final class EndpointController {
     this.store = Objects.requireNonNull(store, "store");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.log = Objects.requireNonNull(log, "log");
+    this.policy = new WakePolicy(config);
   }
 
   public ControllerConfig config() {
@@ -93,9 +95,9 @@ public final class EndpointController {
     Want want = want(seen, before.scheduleOpen(), ep, q, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before deleting.
     if ((want.on() && !stale(ep)) || ep.state() == State.ABSENT) {
-      seen = stopping(seen, null);
+      seen = seen.withStoppingSince(null);
     } else if (seen.stoppingSince() == null) {
-      seen = stopping(seen, now);
+      seen = seen.withStoppingSince(now);
     }
     Step step = plan(want.on(), ep, mp, q, seen, now);
     boolean outside = ep.state() == State.IN_SERVICE && !config.schedule().isOpen(now) && !want.on();
@@ -106,7 +108,7 @@ public final class EndpointController {
       log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false));
       ControlState winner = store.load().orElse(before);
       return new Decision(now, want.on(), want.reason(), ep, mp, q, Action.LOST_RACE,
-          "another run claimed the step (control state version " + winner.version() + ")", "skipped", outside);
+          "another run claimed the step (control state version " + winner.version() + ")", "skipped", outside, null);
     }
     List<String> notes = new ArrayList<>();
     bestEffort(notes, () -> account(before, now));
@@ -123,7 +125,10 @@ public final class EndpointController {
           Endpoint.Probe probe = endpoint.probe();
           if (probe.ok()) {
             mapping.enable();
-            after = failures(claimed, 0, null, "enabled mapping after test invocation: " + probe.detail());
+            after = claimed.withFailures(0, null, "enabled mapping after test invocation: " + probe.detail());
+            if (ep.createdAt() != null && now.isAfter(ep.createdAt())) {
+              after = after.withWake(Duration.between(ep.createdAt(), now).toSeconds());
+            }
           } else {
             outcome = "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
           }
@@ -139,8 +144,8 @@ public final class EndpointController {
       if (step.action() == Action.CREATE_ENDPOINT) {
         createFailed = true;
         int n = claimed.createFailures() + 1;
-        after = billing(failures(claimed, n, now.plus(createBackoff(config.createBackoff(), n)), "CreateEndpoint failed: " + e.getMessage()),
-            false);
+        after = claimed.withFailures(n, now.plus(createBackoff(config.createBackoff(), n)),
+            "CreateEndpoint failed: " + e.getMessage()).withBilling(false);
       }
     }
     if (!notes.isEmpty()) {
@@ -152,12 +157,32 @@ public final class EndpointController {
     }
 
     log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed));
-    return new Decision(now, want.on(), want.reason(), ep, mp, q, step.action(), step.why(), outcome, outside);
+    return new Decision(now, want.on(), want.reason(), ep, mp, q, step.action(), step.why(), outcome, outside,
+        nextRun(want, step, now));
   }
 
   // ---- desired state ----
 
-  record Want(boolean on, String reason) {}
+  /** ON or OFF and why; {@code until} is when this want changes by itself (a wake due, the end of a stay), or null. */
+  record Want(boolean on, String reason, Instant until) {
+    Want(boolean on, String reason) {
+      this(on, reason, null);
+    }
+  }
+
+  /** How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds. */
+  static final Duration STOP_RECHECK = Duration.ofSeconds(30);
+
+  /** When this run wants the next one: the want's own change, or soon while a stop is in progress. */
+  private Instant nextRun(Want want, Step step, Instant now) {
+    boolean stopping = !want.on() && (step.action() == Action.DISABLE_MAPPING
+        || step.action() == Action.WAIT && step.why().startsWith("mapping")
+        || step.action() == Action.WAIT && step.why().contains("draining"));
+    if (stopping) {
+      return now.plus(STOP_RECHECK);
+    }
+    return want.until() != null && want.until().isAfter(now) ? want.until() : null;
+  }
 
   /** Updates what the controller remembers from this run's observations (pure). */
   ControlState observe(ControlState s, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
@@ -171,18 +196,20 @@ public final class EndpointController {
     } else {
       idleSince = s.idleSince() != null ? s.idleSince() : now;
     }
-    Instant backlogSince = q.visible() + q.delayed() > 0 ? (s.backlogSince() != null ? s.backlogSince() : now) : null;
-    return new ControlState(s.version(), o, idleSince, backlogSince, s.stoppingSince(), open, s.lastRunAt(),
-        s.billing(), s.createFailures(), s.createNotBefore(), s.lastAction());
+    // The oldest message arrived after the last run that saw the queue empty: the age is never understated.
+    Instant firstSeen = s.lastRunAt() != null && s.lastRunAt().isBefore(now) ? s.lastRunAt() : now;
+    Instant backlogSince = q.visible() + q.delayed() > 0 ? (s.backlogSince() != null ? s.backlogSince() : firstSeen)
+        : null;
+    return s.withObserved(o, idleSince, backlogSince, open);
   }
 
   /**
-   * ON or OFF, and why. The age of the oldest message is estimated from {@code backlogSince}, the first run that saw
-   * the queue non-empty: SQS has no attribute for it, and the CloudWatch metric ApproximateAgeOfOldestMessage
-   * arrives minutes late
+   * ON or OFF, and why. The age of the oldest message is estimated from {@code backlogSince}, the last run before the
+   * first run that saw the queue non-empty: SQS has no attribute for it, and the CloudWatch metric
+   * ApproximateAgeOfOldestMessage arrives minutes late
    * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
-   * The estimate is at most one run late for a new backlog, and overstates the age while a backlog is being drained
-   * (harmless: the endpoint is then already on). {@code wasOpen} is what the previous run saw: the first run after
+   * The estimate is at most one run early for a new backlog (never late, so the budget is never overrun by it), and
+   * overstates the age while a backlog is being drained (harmless: the endpoint is then already on). {@code wasOpen} is what the previous run saw: the first run after
    * the close still serves uploads that arrived during working hours, and once the endpoint is up the backlog is
    * finished before it stops.
    */
@@ -195,6 +222,9 @@ public final class EndpointController {
           : new Want(false, "manual stop " + until);
     }
     String work = q.visible() + " waiting, " + q.inFlight() + " in flight, " + q.delayed() + " deferred";
+    if (!config.maxWait().off()) {
+      return budget(s, ep, q, now, work);
+    }
     if (s.scheduleOpen()) {
       if (!q.idle()) {
         return new Want(true, "working hours; " + work);
@@ -228,6 +258,37 @@ public final class EndpointController {
       return new Want(true, "just closed; starting for uploads that arrived during working hours (" + work + ")");
     }
     return new Want(false, "outside working hours");
+  }
+
+  /**
+   * With a latency budget: an endpoint that is up finishes what waits; once drained it stays on only while that is
+   * cheaper than a stop and a wake ({@link WakePolicy#stayAfterDrain}); an endpoint that is off starts when the oldest
+   * waiting upload would otherwise miss its budget ({@link WakePolicy#wakeFor}).
+   */
+  private Want budget(ControlState s, Endpoint.Status ep, Backlog.Snapshot q, Instant now, String work) {
+    boolean up = ep.state() == State.CREATING || ep.state() == State.IN_SERVICE || ep.state() == State.UPDATING;
+    if (up && !q.idle()) {
+      // Looked at again soon: the drain's end is when it stops.
+      return new Want(true, "serving what waits (" + work + ")", now.plus(STOP_RECHECK));
+    }
+    if (up) {
+      Instant until = (s.idleSince() != null ? s.idleSince() : now).plus(policy.stayAfterDrain(s.wakeSeconds(), now));
+      if (now.isBefore(until)) {
+        return new Want(true, "drained; staying on until " + policy.local(until) + ": an upload before then costs"
+            + " less than a stop and a wake (MAX_WAIT_MINUTES=" + config.maxWait() + ")", until);
+      }
+      return new Want(false, "drained; stopping (the next upload waits within MAX_WAIT_MINUTES="
+          + config.maxWait() + ")");
+    }
+    long waiting = q.visible() + q.delayed();
+    if (waiting == 0) {
+      return new Want(false, q.inFlight() > 0 ? "off; " + work : "nothing waiting");
+    }
+    Instant oldest = s.backlogSince() != null ? s.backlogSince() : now;
+    return policy.wakeFor(oldest, waiting, s.wakeSeconds(), now)
+        .map(w -> w.at().isAfter(now) ? new Want(false, work + "; " + w.why(), w.at()) : new Want(true, w.why()))
+        .orElseGet(() -> new Want(false, work + "; nothing starts the endpoint: no working hours ahead and no"
+            + " wake threshold"));
   }
 
   // ---- one step toward it ----
@@ -327,26 +388,10 @@ public final class EndpointController {
     ControlState c = s;
     if (step.failure()) {
       int n = s.createFailures() + 1;
-      c = failures(c, n, now.plus(createBackoff(config.createBackoff(), n)), step.why());
+      c = c.withFailures(n, now.plus(createBackoff(config.createBackoff(), n)), step.why());
     }
     boolean billingAfter = step.action() == Action.CREATE_ENDPOINT || ep.billing();
-    return new ControlState(s.version() + 1, c.override(), c.idleSince(), c.backlogSince(), c.stoppingSince(),
-        c.scheduleOpen(), now, billingAfter, c.createFailures(), c.createNotBefore(), step.action() + ": " + step.why());
-  }
-
-  private static ControlState failures(ControlState s, int n, Instant notBefore, String lastAction) {
-    return new ControlState(s.version(), s.override(), s.idleSince(), s.backlogSince(), s.stoppingSince(),
-        s.scheduleOpen(), s.lastRunAt(), s.billing(), n, notBefore, lastAction);
-  }
-
-  private static ControlState billing(ControlState s, boolean billing) {
-    return new ControlState(s.version(), s.override(), s.idleSince(), s.backlogSince(), s.stoppingSince(),
-        s.scheduleOpen(), s.lastRunAt(), billing, s.createFailures(), s.createNotBefore(), s.lastAction());
-  }
-
-  private static ControlState stopping(ControlState s, Instant stoppingSince) {
-    return new ControlState(s.version(), s.override(), s.idleSince(), s.backlogSince(), stoppingSince,
-        s.scheduleOpen(), s.lastRunAt(), s.billing(), s.createFailures(), s.createNotBefore(), s.lastAction());
+    return c.withRun(now, billingAfter, step.action() + ": " + step.why()).withVersion(s.version() + 1);
   }
 
   // ---- the ledger ----
