@@ -262,7 +262,7 @@ public final class EndpointController {
 
   /**
    * With a latency budget: an endpoint that is up finishes what waits; once drained it stays on only while that is
-   * cheaper than a stop and a wake ({@link WakePolicy#stayAfterDrain}); an endpoint that is off starts when the oldest
+   * cheaper than a stop and a wake ({@link WakePolicy#stayUntil}); an endpoint that is off starts when the oldest
    * waiting upload would otherwise miss its budget ({@link WakePolicy#wakeFor}).
    */
   private Want budget(ControlState s, Endpoint.Status ep, Backlog.Snapshot q, Instant now, String work) {
@@ -272,7 +272,7 @@ public final class EndpointController {
       return new Want(true, "serving what waits (" + work + ")", now.plus(STOP_RECHECK));
     }
     if (up) {
-      Instant until = (s.idleSince() != null ? s.idleSince() : now).plus(policy.stayAfterDrain(s.wakeSeconds(), now));
+      Instant until = policy.stayUntil(s.idleSince() != null ? s.idleSince() : now, s.wakeSeconds(), now);
       if (now.isBefore(until)) {
         return new Want(true, "drained; staying on until " + policy.local(until) + ": an upload before then costs"
             + " less than a stop and a wake (MAX_WAIT_MINUTES=" + config.maxWait() + ")", until);

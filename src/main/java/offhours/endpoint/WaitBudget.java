@@ -31,7 +31,7 @@ public record WaitBudget(Duration max, boolean nextOpening) {
     if (text.equals("next-opening")) {
       return new WaitBudget(Duration.ZERO, true);
     }
-    if (!text.matches("\\d{1,5}") || Long.parseLong(text) > MAX_MINUTES) {
+    if (!text.matches("0|[1-9]\\d{0,4}") || Long.parseLong(text) > MAX_MINUTES) {
       throw new IllegalArgumentException(name + " '" + raw + "' is not a number of minutes 0.." + MAX_MINUTES
           + " (0: no budget, serve at once inside working hours) or next-opening");
     }

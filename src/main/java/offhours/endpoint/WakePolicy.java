@@ -21,7 +21,7 @@ import java.util.Optional;
  * {@link #DRAIN_PER_SECOND}. After a drain the endpoint stops at once unless staying on is cheaper than stopping and
  * waking again: an upload arriving t after the drain costs t if the endpoint stayed, and stop + wake if it did not, but
  * a stopped endpoint need not start before t + budget - wake, so staying pays only for uploads within
- * {@code 2 x wake + stop - budget} ({@link #stayAfterDrain}), a positive time only for budgets shorter than two wakes.
+ * {@code 2 x wake + stop - budget} ({@link #stayUntil}), a positive time only for budgets shorter than two wakes.
  */
 public final class WakePolicy {
 
@@ -79,7 +79,8 @@ public final class WakePolicy {
     if (due.isPresent() && budget.off()) {
       wake = new Wake(due.get(), config.schedule().isOpen(due.get()) && !due.get().isAfter(now)
           ? "working hours; " + waiting + " waiting"
-          : "working hours (" + config.schedule() + ") open at " + local(due.get()));
+          : "the endpoint is off outside working hours (" + config.schedule() + "); they open at "
+              + local(due.get()));
     } else if (due.isPresent()) {
       Duration wakeTime = expectedWake(wakeSeconds);
       Duration drain = drain(waiting);
@@ -90,13 +91,12 @@ public final class WakePolicy {
     }
     if (config.wakeBacklogMessages() > 0 && waiting >= config.wakeBacklogMessages()
         && (wake == null || wake.at().isAfter(now))) {
-      wake = new Wake(now, "backlog: " + waiting + " waiting >= WAKE_BACKLOG_MESSAGES="
-          + config.wakeBacklogMessages());
+      wake = new Wake(now, "the backlog reaches WAKE_BACKLOG_MESSAGES=" + config.wakeBacklogMessages());
     }
     if (!config.wakeBacklogAge().isZero()) {
       Instant old = oldest.plus(config.wakeBacklogAge());
       if (wake == null || old.isBefore(wake.at())) {
-        wake = new Wake(old, "backlog: the oldest message is " + config.wakeBacklogAge().toMinutes()
+        wake = new Wake(old, "the oldest upload will be " + config.wakeBacklogAge().toMinutes()
             + " min old (WAKE_BACKLOG_AGE_MINUTES) at " + local(old));
       }
     }
@@ -104,17 +104,24 @@ public final class WakePolicy {
   }
 
   /**
-   * How long an endpoint whose queue just drained stays on for the next upload: {@code 2 x wake + stop - budget}
-   * inside working hours with a budget in minutes (see the class comment), zero otherwise (outside working hours and
-   * with next-opening, uploads wait; without a budget IDLE_STOP_MINUTES decides).
+   * Until when an endpoint whose queue drained at {@code idleSince} stays on for the next upload:
+   * {@code 2 x wake + stop - budget} after the drain inside working hours with a budget in minutes (see the class
+   * comment); with next-opening, until an opening nearer than a wake and a stop (an upload before it is due at it);
+   * otherwise not at all (without a budget IDLE_STOP_MINUTES decides).
    */
-  public Duration stayAfterDrain(List<Long> wakeSeconds, Instant now) {
+  public Instant stayUntil(Instant idleSince, List<Long> wakeSeconds, Instant now) {
     WaitBudget budget = config.maxWait();
-    if (budget.off() || budget.nextOpening() || !config.schedule().isOpen(now)) {
-      return Duration.ZERO;
+    Duration wake = expectedWake(wakeSeconds);
+    if (budget.nextOpening() && !config.schedule().isOpen(now)) {
+      Duration cost = wake.plus(TRIGGER_START).plus(STOP);
+      return config.schedule().nextOpening(now)
+          .filter(open -> Duration.between(idleSince, open).compareTo(cost) <= 0).orElse(idleSince);
     }
-    Duration stay = expectedWake(wakeSeconds).multipliedBy(2).plus(STOP).minus(budget.max());
-    return stay.isNegative() ? Duration.ZERO : stay;
+    if (budget.off() || budget.nextOpening() || !config.schedule().isOpen(now)) {
+      return idleSince;
+    }
+    Duration stay = wake.multipliedBy(2).plus(STOP).minus(budget.max());
+    return stay.isNegative() ? idleSince : idleSince.plus(stay);
   }
 
   /** "2026-11-26 08:00 Europe/Berlin". */

@@ -54,11 +54,11 @@ public final class Simulation {
           hourlyPriceUsd, WaitBudget.OFF, false);
     }
 
-    /** As deployed: MAX_WAIT_MINUTES=60, the timer on, ticks every 5 minutes. */
+    /** As deployed: MAX_WAIT_MINUTES=60, a run every minute (no timer queue). */
     public static Config defaults() {
       return new Config(ZoneId.of("Europe/Berlin"), "Mon-Fri 08:00-19:00", LocalDate.parse("2026-03-23"),
-          Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(20), 5.0, 15, 10,
-          0, 0, 0, 42L, "ml.m5.large", 0.115, WaitBudget.minutes(60), true);
+          Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(20), 5.0, 15, 10,
+          0, 0, 0, 42L, "ml.m5.large", 0.115, WaitBudget.minutes(60), false);
     }
 
     public Config withMaxWait(WaitBudget budget) {
