@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import offhours.endpoint.ControlState.Override;
@@ -92,7 +90,7 @@ public final class EndpointController {
     Backlog.Snapshot q = backlog.read();
 
     ControlState seen = observe(before, ep, q, now);
-    Want want = want(seen, before.scheduleOpen(), ep, q, now);
+    Want want = want(seen, before.scheduleOpen(), ep, mp, q, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before deleting.
     if ((want.on() && !stale(ep)) || ep.state() == State.ABSENT) {
       seen = seen.withStoppingSince(null);
@@ -213,7 +211,7 @@ public final class EndpointController {
    * the close still serves uploads that arrived during working hours, and once the endpoint is up the backlog is
    * finished before it stops.
    */
-  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
+  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, Instant now) {
     ZoneId zone = config.zone();
     if (s.override() != null) {
       String until = s.override().until() == null ? "until auto" : "until " + s.override().until().atZone(zone);
@@ -223,7 +221,7 @@ public final class EndpointController {
     }
     String work = q.visible() + " waiting, " + q.inFlight() + " in flight, " + q.delayed() + " deferred";
     if (!config.maxWait().off()) {
-      return budget(s, ep, q, now, work);
+      return policy.want(s, ep, mp, q, now, work);
     }
     if (s.scheduleOpen()) {
       if (!q.idle()) {
@@ -258,37 +256,6 @@ public final class EndpointController {
       return new Want(true, "just closed; starting for uploads that arrived during working hours (" + work + ")");
     }
     return new Want(false, "outside working hours");
-  }
-
-  /**
-   * With a latency budget: an endpoint that is up finishes what waits; once drained it stays on only while that is
-   * cheaper than a stop and a wake ({@link WakePolicy#stayUntil}); an endpoint that is off starts when the oldest
-   * waiting upload would otherwise miss its budget ({@link WakePolicy#wakeFor}).
-   */
-  private Want budget(ControlState s, Endpoint.Status ep, Backlog.Snapshot q, Instant now, String work) {
-    boolean up = ep.state() == State.CREATING || ep.state() == State.IN_SERVICE || ep.state() == State.UPDATING;
-    if (up && !q.idle()) {
-      // Looked at again soon: the drain's end is when it stops.
-      return new Want(true, "serving what waits (" + work + ")", now.plus(STOP_RECHECK));
-    }
-    if (up) {
-      Instant until = policy.stayUntil(s.idleSince() != null ? s.idleSince() : now, s.wakeSeconds(), now);
-      if (now.isBefore(until)) {
-        return new Want(true, "drained; staying on until " + policy.local(until) + ": an upload before then costs"
-            + " less than a stop and a wake (MAX_WAIT_MINUTES=" + config.maxWait() + ")", until);
-      }
-      return new Want(false, "drained; stopping (the next upload waits within MAX_WAIT_MINUTES="
-          + config.maxWait() + ")");
-    }
-    long waiting = q.visible() + q.delayed();
-    if (waiting == 0) {
-      return new Want(false, q.inFlight() > 0 ? "off; " + work : "nothing waiting");
-    }
-    Instant oldest = s.backlogSince() != null ? s.backlogSince() : now;
-    return policy.wakeFor(oldest, waiting, s.wakeSeconds(), now)
-        .map(w -> w.at().isAfter(now) ? new Want(false, work + "; " + w.why(), w.at()) : new Want(true, w.why()))
-        .orElseGet(() -> new Want(false, work + "; nothing starts the endpoint: no working hours ahead and no"
-            + " wake threshold"));
   }
 
   // ---- one step toward it ----
@@ -407,31 +374,9 @@ public final class EndpointController {
     if (!before.billing() || before.lastRunAt() == null || !now.isAfter(before.lastRunAt())) {
       return;
     }
-    for (Ledger.Day piece : split(before.lastRunAt(), now)) {
+    for (Ledger.Day piece : Ledger.Day.split(config.schedule(), before.lastRunAt(), now)) {
       ledger.add(piece);
     }
-  }
-
-  List<Ledger.Day> split(Instant from, Instant to) {
-    ZoneId zone = config.zone();
-    Map<LocalDate, Ledger.Day> days = new LinkedHashMap<>();
-    Instant t = from;
-    while (t.isBefore(to)) {
-      LocalDate day = LocalDate.ofInstant(t, zone);
-      Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
-      Instant change = config.schedule().nextChange(t).orElse(end);
-      if (change.isBefore(end)) {
-        end = change;
-      }
-      if (end.isAfter(to)) {
-        end = to;
-      }
-      long seconds = Duration.between(t, end).toSeconds();
-      long outside = config.schedule().isOpen(t) ? 0 : seconds;
-      days.merge(day, new Ledger.Day(day, seconds, outside, 0, 0), Ledger.Day::plus);
-      t = end;
-    }
-    return List.copyOf(days.values());
   }
 
   /** The ledger informs; it never blocks a step. A failed write loses that interval's seconds and says so. */

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import offhours.endpoint.Endpoint.State;
+import offhours.endpoint.EndpointController.Want;
 
 /**
  * When the endpoint must start for what waits, and how long it stays on after a drain: the one home of the latency
@@ -122,6 +124,43 @@ public final class WakePolicy {
     }
     Duration stay = wake.multipliedBy(2).plus(STOP).minus(budget.max());
     return stay.isNegative() ? idleSince : idleSince.plus(stay);
+  }
+
+  /**
+   * With a latency budget: an endpoint that is up finishes what waits; once drained it stays on only while that is
+   * cheaper than a stop and a wake ({@link WakePolicy#stayUntil}); an endpoint that is off starts when the oldest
+   * waiting upload would otherwise miss its budget ({@link WakePolicy#wakeFor}).
+   */
+  Want want(ControlState s, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, Instant now, String work) {
+    State st = ep.state();
+    boolean up = st == State.CREATING || st == State.IN_SERVICE || st == State.UPDATING;
+    // In-flight batches alone keep it on only while the trigger polls: after it was paused they are a stop's drain.
+    boolean pending = q.visible() + q.delayed() > 0 || q.inFlight() > 0 && mp.polling();
+    if (up && pending) {
+      // Looked at again soon: the drain's end is when it stops.
+      return new Want(true, "serving what waits (" + work + ")", now.plus(EndpointController.STOP_RECHECK));
+    }
+    if (up && q.inFlight() == 0) {
+      Instant until = stayUntil(s.idleSince() != null ? s.idleSince() : now, s.wakeSeconds(), now);
+      if (now.isBefore(until)) {
+        return new Want(true, "drained; staying on until " + local(until) + ": an upload before then costs less"
+            + " than a stop and a wake (MAX_WAIT_MINUTES=" + config.maxWait() + ")", until);
+      }
+      return new Want(false, "drained; stopping (the next upload waits within MAX_WAIT_MINUTES="
+          + config.maxWait() + ")");
+    }
+    if (up) {
+      return new Want(false, "stopping; " + work);
+    }
+    long waiting = q.visible() + q.delayed();
+    if (waiting == 0) {
+      return new Want(false, q.inFlight() > 0 ? "off; " + work : "nothing waiting");
+    }
+    Instant oldest = s.backlogSince() != null ? s.backlogSince() : now;
+    return wakeFor(oldest, waiting, s.wakeSeconds(), now)
+        .map(w -> w.at().isAfter(now) ? new Want(false, work + "; " + w.why(), w.at()) : new Want(true, w.why()))
+        .orElseGet(() -> new Want(false, work + "; nothing starts the endpoint: no working hours ahead and no wake"
+            + " threshold"));
   }
 
   /** "2026-11-26 08:00 Europe/Berlin". */
