@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import offhours.endpoint.WaitBudget;
+import offhours.endpoint.sim.Goals;
 import offhours.endpoint.sim.Simulation;
 import offhours.endpoint.sim.SimulationReport;
 import offhours.endpoint.sim.Trace;
@@ -41,6 +42,9 @@ final class SimulateCommand implements Command {
   private static final Option STOP = Option.value("stop-minutes", "M", "DeleteEndpoint to gone (default 2)");
   private static final Option TIME_ZONE = Option.value("time-zone", "ZONE",
       "the schedule's IANA time zone (default Europe/Berlin); built-in traces are generated in it");
+  private static final Option GOALS = Option.flag("goals",
+      "print the latency budget's goals table: every built-in trace at 15, 60, 240 min and next-opening, and traces"
+          + " from other seeds and time zones, each against its lower bound");
   private static final Option START = Option.value("start", "DATE",
       "first simulated day of a built-in trace (default 2026-03-23, a Monday)");
 
@@ -56,7 +60,7 @@ final class SimulateCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(DAYS, TRACE, TRACE_FILE, MAX_WAIT, DRAIN, WAKE, STOP, TIME_ZONE, START, IDLE, FAILURES, SEED,
+    return List.of(DAYS, TRACE, TRACE_FILE, GOALS, MAX_WAIT, DRAIN, WAKE, STOP, TIME_ZONE, START, IDLE, FAILURES, SEED,
         Option.JSON);
   }
 
@@ -94,6 +98,10 @@ Prints endpoint-hours, the saving against an always-on endpoint, the waits from 
     long failures = call.args().value(FAILURES.name()).isPresent() ? LocalCommand.positive(call.args(), FAILURES, 0) : 0;
     if (failures > 0) {
       config = config.withCreateFailures((int) failures);
+    }
+    if (call.args().has(GOALS.name())) {
+      call.out().print(Goals.render(Goals.run(config)));
+      return 0;
     }
     SimulationReport report;
     Optional<String> file = call.args().value(TRACE_FILE.name());

@@ -112,13 +112,23 @@ public final class EndpointController {
     bestEffort(notes, () -> account(before, now));
 
     String outcome = "ok";
+    Step done = step;
     ControlState after = claimed;
     boolean createFailed = step.failure();
     try {
       switch (step.action()) {
         case CREATE_ENDPOINT -> endpoint.create();
         case DELETE_ENDPOINT -> endpoint.delete();
-        case DISABLE_MAPPING -> mapping.disable();
+        case DISABLE_MAPPING -> {
+          mapping.disable();
+          if (stopAtOnce(want, ep, q)) {
+            // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds the trigger takes
+            // to pause finds the endpoint going and is deferred by Classify, never lost.
+            endpoint.delete();
+            done = new Step(Action.DELETE_ENDPOINT, step.why() + "; nothing waits or is in flight, so the endpoint"
+                + " is deleted in the same run");
+          }
+        }
         case ENABLE_MAPPING -> {
           Endpoint.Probe probe = endpoint.probe();
           if (probe.ok()) {
@@ -133,8 +143,8 @@ public final class EndpointController {
         }
         case NONE, WAIT, LOST_RACE -> { }
       }
-      if (step.action() == Action.CREATE_ENDPOINT || step.action() == Action.DELETE_ENDPOINT) {
-        boolean start = step.action() == Action.CREATE_ENDPOINT;
+      if (done.action() == Action.CREATE_ENDPOINT || done.action() == Action.DELETE_ENDPOINT) {
+        boolean start = done.action() == Action.CREATE_ENDPOINT;
         bestEffort(notes, () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
       }
     } catch (RuntimeException e) {
@@ -155,8 +165,8 @@ public final class EndpointController {
     }
 
     log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed));
-    return new Decision(now, want.on(), want.reason(), ep, mp, q, step.action(), step.why(), outcome, outside,
-        nextRun(want, step, now));
+    return new Decision(now, want.on(), want.reason(), ep, mp, q, done.action(), done.why(), outcome, outside,
+        nextRun(want, done, now));
   }
 
   // ---- desired state ----
@@ -170,6 +180,12 @@ public final class EndpointController {
 
   /** How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds. */
   static final Duration STOP_RECHECK = Duration.ofSeconds(30);
+
+  /** With a latency budget, a drained endpoint stops in one run: trigger paused and endpoint deleted. */
+  private boolean stopAtOnce(Want want, Endpoint.Status ep, Backlog.Snapshot q) {
+    return !config.maxWait().off() && !want.on() && ep.state() == State.IN_SERVICE && !ep.foreign() && !stale(ep)
+        && q.idle();
+  }
 
   /** When this run wants the next one: the want's own change, or soon while a stop is in progress. */
   private Instant nextRun(Want want, Step step, Instant now) {

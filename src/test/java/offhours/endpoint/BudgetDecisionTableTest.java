@@ -66,15 +66,19 @@ class BudgetDecisionTableTest {
         new Row("serving what waits: nothing to do, looked at again in 30 s",
             "60", "2026-01-14T09:00:00Z", up, on, 40, 10, "2026-01-14T08:20:00Z", null, TEN_MINUTE_WAKES,
             Action.NONE, true, "2026-01-14T09:00:30Z"),
-        new Row("drained with a 60 min budget: it stops at once (a wake costs less than staying)",
+        new Row("drained with a 60 min budget: it stops at once, trigger paused and endpoint deleted in one run (a wake"
+                + " costs less than staying)",
             "60", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T09:00:00Z", TEN_MINUTE_WAKES,
-            Action.DISABLE_MAPPING, false, "2026-01-14T09:00:30Z"),
+            Action.DELETE_ENDPOINT, false, null),
         new Row("drained 6 min ago with a 15 min budget and 10 min wakes: it stays 2 x 10 + 2 - 15 = 7 min",
             "15", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:54:00Z", TEN_MINUTE_WAKES,
             Action.NONE, true, "2026-01-14T09:01:00Z"),
         new Row("drained 7 min ago with a 15 min budget: it stops",
             "15", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:53:00Z", TEN_MINUTE_WAKES,
-            Action.DISABLE_MAPPING, false, "2026-01-14T09:00:30Z"),
+            Action.DELETE_ENDPOINT, false, null),
+        new Row("the last batches are in flight with the trigger on: it serves on, looked at again in 30 s",
+            "60", "2026-01-14T09:00:00Z", up, on, 0, 2, null, null, TEN_MINUTE_WAKES,
+            Action.NONE, true, "2026-01-14T09:00:30Z"),
         new Row("stopping: the trigger is off and nothing is in flight, so the endpoint is deleted",
             "60", "2026-01-14T09:00:00Z", up, off, 0, 0, null, "2026-01-14T08:59:00Z", TEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT, false, null),
@@ -101,6 +105,9 @@ class BudgetDecisionTableTest {
         "none", row.wakes()), 0);
 
     Decision d = rig.run();
+    if (d.action() == Action.DELETE_ENDPOINT && row.mapping() == Mapping.State.ENABLED) {
+      assertThat(rig.calls).as("the trigger is paused before the endpoint goes").containsExactly("disable", "delete");
+    }
 
     assertThat(d.action()).as(d.toString()).isEqualTo(row.action());
     assertThat(d.wantOn()).as(d.wantReason()).isEqualTo(row.wantOn());

@@ -120,7 +120,7 @@ public record SimulationReport(String trace, int days, Simulation.Config config,
     out.append(String.format(Locale.ROOT, "  %-36s %s%n", label, value));
   }
 
-  static String human(Duration d) {
+  public static String human(Duration d) {
     long s = d.toSeconds();
     if (s < 60) {
       return s + " s";
