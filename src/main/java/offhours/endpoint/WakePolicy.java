@@ -29,8 +29,11 @@ public final class WakePolicy {
 
   /** How many wakes the expectation looks back on. */
   public static final int HISTORY = 10;
-  /** The expected wake before any history: local mode and the simulator wake in seconds to 10 min, AWS 8-30 min. */
-  public static final Duration DEFAULT_WAKE = Duration.ofMinutes(15);
+  /**
+   * The expected wake before any history: the slow end of what CreateEndpoint takes on AWS (8-30 min), so that the
+   * first wakes are early rather than late; the history replaces it after the first wake.
+   */
+  public static final Duration DEFAULT_WAKE = Duration.ofMinutes(30);
   /** From the test invocation to the first batch: enabling the event source mapping and its first poll. */
   public static final Duration TRIGGER_START = Duration.ofMinutes(1);
   /** What a stop costs in endpoint time: DeleteEndpoint until gone (billed by the ledger), about two minutes. */
