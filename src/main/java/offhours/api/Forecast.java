@@ -56,19 +56,18 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
             + " ahead and no wake-up threshold; start it with 'offhours endpoint start'"));
   }
 
-  private record Wake(Instant at, String why) {}
-
   /**
    * When the controller's policy turns the endpoint on for one more waiting upload: a manual override first, then
    * {@link WakePolicy#wakeFor}, the very method the controller decides with (working hours, the latency budget, the
    * wake thresholds).
    */
-  private static Optional<Wake> policy(ControllerConfig config, ControlState state, long ahead, Instant now,
+  private static Optional<WakePolicy.Wake> policy(ControllerConfig config, ControlState state, long ahead, Instant now,
       ZoneId zone) {
     ControlState.Override override = state.override();
     boolean active = override != null && (override.until() == null || now.isBefore(override.until()));
     if (active && override.mode() == ControlState.Override.Mode.START) {
-      return Optional.of(new Wake(now, "started by hand; the controller creates the endpoint at its next run"));
+      return Optional.of(
+          new WakePolicy.Wake(now, "started by hand; the controller creates the endpoint at its next run"));
     }
     if (active && override.until() == null) {
       return Optional.empty();
@@ -77,7 +76,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     String prefix = active ? "stopped by hand until " + local(from, zone) + ", then: " : "";
     Instant oldest = state.backlogSince() != null ? state.backlogSince() : now;
     return new WakePolicy(config).wakeFor(oldest, ahead + 1, state.wakeSeconds(), from)
-        .map(w -> new Wake(later(w.at(), from), prefix + w.why()));
+        .map(w -> new WakePolicy.Wake(later(w.at(), from), prefix + w.why()));
   }
 
   private static Instant later(Instant a, Instant b) {

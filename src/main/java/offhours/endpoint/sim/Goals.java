@@ -19,7 +19,7 @@ public final class Goals {
   private static final List<String> BUDGETS = List.of("15", "60", "240", "next-opening");
 
   /** One row: the trace, where and with what seed it was generated, the budget, and the simulated week. */
-  public record Row(Trace trace, long seed, ZoneId zone, String budget, SimulationReport report) {
+  public record GoalRow(Trace trace, long seed, ZoneId zone, String budget, SimulationReport report) {
 
     /** The saving the office trace must reach at this budget, or 0. */
     double savingGoal() {
@@ -43,8 +43,8 @@ public final class Goals {
   private Goals() {}
 
   /** The rows, tuned traces first: seed 42 in Europe/Berlin from 2026-03-23, then the others. */
-  public static List<Row> run(Simulation.Config base) {
-    List<Row> rows = new ArrayList<>();
+  public static List<GoalRow> run(Simulation.Config base) {
+    List<GoalRow> rows = new ArrayList<>();
     record Where(Trace trace, long seed, String zone, String start) {}
     List<Where> wheres = new ArrayList<>();
     for (Trace t : Trace.values()) {
@@ -59,17 +59,17 @@ public final class Goals {
         Simulation.Config c = base.withSeed(w.seed())
             .withCalendar(ZoneId.of(w.zone()), LocalDate.parse(w.start()), base.workingHours())
             .withMaxWait(WaitBudget.parse("--max-wait", budget));
-        rows.add(new Row(w.trace(), w.seed(), c.zone(), budget, Simulation.run(c, w.trace(), 7)));
+        rows.add(new GoalRow(w.trace(), w.seed(), c.zone(), budget, Simulation.run(c, w.trace(), 7)));
       }
     }
     return rows;
   }
 
-  public static String render(List<Row> rows) {
+  public static String render(List<GoalRow> rows) {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%-13s %5s %-18s %-13s %7s %8s %8s %6s %6s %8s %8s %8s  %s%n", "trace", "seed",
         "zone", "max wait", "saved", "endp-h", "bound-h", "ratio", "misses", "p50", "p99", "max", "goal"));
-    for (Row r : rows) {
+    for (GoalRow r : rows) {
       SimulationReport s = r.report();
       String goal = (r.savingGoal() > 0 ? String.format(Locale.ROOT, ">= %.1f%%, ", r.savingGoal()) : "") + "0 misses, <= "
           + BOUND_FACTOR + "x";
@@ -79,7 +79,7 @@ public final class Goals {
           SimulationReport.human(s.waitP99()), SimulationReport.human(s.worstWait()), r.met() ? "met" : "MISSED",
           goal));
     }
-    long met = rows.stream().filter(Row::met).count();
+    long met = rows.stream().filter(GoalRow::met).count();
     out.append(String.format(Locale.ROOT, "%d of %d rows meet their goal%n", met, rows.size()));
     return out.toString();
   }
