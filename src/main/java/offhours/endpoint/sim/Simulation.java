@@ -168,6 +168,11 @@ public final class Simulation {
 
     World world = new World(config, start);
     MemoryControlTable table = new MemoryControlTable();
+    // A controller that has run for a while has learned its wake time: the week starts with three wakes of the
+    // simulated endpoint in its history (a fresh stack expects WakePolicy.DEFAULT_WAKE until its first wake).
+    long wake = config.createDelay().toSeconds();
+    table.save(new ControlState(1, null, null, null, null, false, null, false, 0, null, "history",
+        List.of(wake, wake, wake)), 0);
     List<String> metricLines = new ArrayList<>();
     EndpointController controller = new EndpointController(cc, world.endpoint(), world.mapping(), world.backlog(),
         table, table, metricLines::add);
