@@ -10,6 +10,7 @@ import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.Decision;
 import offhours.endpoint.Endpoint;
+import offhours.endpoint.WakePolicy;
 
 /**
  * When an upload waiting now will be classified, by the controller's own policy (see EndpointController.want): a
@@ -64,41 +65,27 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
             + " ahead and no wake-up threshold; start it with 'offhours endpoint start'"));
   }
 
-  private record Wake(Instant at, String why) {}
-
-  /** When the controller's policy turns the endpoint on for one more waiting upload. */
-  private static Optional<Wake> policy(ControllerConfig config, ControlState state, long ahead, Instant now,
+  /**
+   * When the controller's policy turns the endpoint on for one more waiting upload: a manual override first, then
+   * {@link WakePolicy#wakeFor}, the very method the controller decides with (working hours, the latency budget, the
+   * wake thresholds).
+   */
+  private static Optional<WakePolicy.Wake> policy(ControllerConfig config, ControlState state, long ahead, Instant now,
       ZoneId zone) {
     ControlState.Override override = state.override();
     boolean active = override != null && (override.until() == null || now.isBefore(override.until()));
     if (active && override.mode() == ControlState.Override.Mode.START) {
-      return Optional.of(new Wake(now, "started by hand; the controller creates the endpoint at its next run"));
+      return Optional.of(
+          new WakePolicy.Wake(now, "started by hand; the controller creates the endpoint at its next run"));
     }
     if (active && override.until() == null) {
       return Optional.empty();
     }
     Instant from = active ? override.until() : now;
     String prefix = active ? "stopped by hand until " + local(from, zone) + ", then: " : "";
-    if (config.schedule().isOpen(from)) {
-      return Optional.of(new Wake(from, prefix + "working hours (" + config.schedule()
-          + "): a waiting upload starts the endpoint"));
-    }
-    Wake wake = null;
-    if (config.wakeBacklogMessages() > 0 && ahead + 1 >= config.wakeBacklogMessages()) {
-      wake = new Wake(from, prefix + "the backlog reaches WAKE_BACKLOG_MESSAGES=" + config.wakeBacklogMessages());
-    }
-    if (wake == null && !config.wakeBacklogAge().isZero()) {
-      Instant since = state.backlogSince() != null ? state.backlogSince() : now;
-      Instant old = later(since.plus(config.wakeBacklogAge()), from);
-      wake = new Wake(old, prefix + "the oldest upload will be " + config.wakeBacklogAge().toMinutes()
-          + " min old (WAKE_BACKLOG_AGE_MINUTES) at " + local(old, zone));
-    }
-    Optional<Instant> opening = config.schedule().nextOpening(from);
-    if (opening.isPresent() && (wake == null || opening.get().isBefore(wake.at()))) {
-      wake = new Wake(opening.get(), prefix + "the endpoint is off outside working hours (" + config.schedule()
-          + "); they open at " + local(opening.get(), zone));
-    }
-    return Optional.ofNullable(wake);
+    Instant oldest = state.backlogSince() != null ? state.backlogSince() : now;
+    return new WakePolicy(config).wakeFor(oldest, ahead + 1, state.wakeSeconds(), from)
+        .map(w -> new WakePolicy.Wake(later(w.at(), from), prefix + w.why()));
   }
 
   private static Instant later(Instant a, Instant b) {

@@ -25,8 +25,6 @@ final class HostingOptions {
       "one row per hosting option on the same uploads: billed units, dollars, waits, budget misses");
   static final Option HTML = Option.value("html", "FILE",
       "write the comparison as a self-contained page: the period as a timeline, the saving against the budget");
-  static final Option MAX_WAIT = Option.value("max-wait", "MINUTES",
-      "the wait users accept, for the budgeted row and the misses (default 60)");
   static final Option TYPE = Option.value("instance-type", "TYPE",
       "the instance type priced (default ml.m5.large; priced: " + HostingPrices.known() + ")");
   static final Option PRICE = Option.value("price", "USD", "one instance-hour (default: the table's price of TYPE)");
@@ -37,7 +35,11 @@ final class HostingOptions {
       "serverless data processed per GB (default " + HostingPrices.of("ml.m5.large").orElseThrow()
           .serverlessGbDataUsd() + ")");
 
-  static final List<Option> ALL = List.of(COMPARE, HTML, MAX_WAIT, TYPE, PRICE, GB_SECOND, GB_DATA);
+  /** cost's budget for the misses; simulate has its own --max-wait, which sets the budgeted row's too. */
+  static final Option MAX_WAIT = Option.value("max-wait", "MINUTES",
+      "the wait users accept, for the budget misses (default 60)");
+  /** Simulate's --max-wait sets the budget of the budgeted row and of the misses. */
+  static final List<Option> ALL = List.of(COMPARE, HTML, TYPE, PRICE, GB_SECOND, GB_DATA);
 
   /** The budgets of the page's curve, as the controller reads MAX_WAIT_MINUTES. */
   static final List<String> CURVE = List.of("15", "30", "60", "120", "240", "next-opening");
@@ -49,7 +51,10 @@ final class HostingOptions {
   }
 
   static int run(Invocation call, Simulation.Config config, String trace, List<java.time.Instant> uploads, int days) {
-    Duration budget = Duration.ofMinutes(LocalCommand.positive(call.args(), MAX_WAIT, 60));
+    if (config.maxWait().off() || config.maxWait().nextOpening()) {
+      throw CliException.usage("--compare and --html compare at a budget in minutes: give --max-wait MINUTES");
+    }
+    Duration budget = config.maxWait().max();
     HostingComparison comparison = HostingComparison.run(config, HostingComparison.Input.simulated(config, trace,
         uploads, days, HostingAssumptions.defaults(config), prices(call.args()), budget));
     Optional<String> html = call.args().value(HTML.name());

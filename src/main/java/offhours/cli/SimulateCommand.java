@@ -1,10 +1,23 @@
 package offhours.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import offhours.endpoint.WaitBudget;
+import offhours.endpoint.sim.Goals;
 import offhours.endpoint.sim.Simulation;
 import offhours.endpoint.sim.SimulationReport;
 import offhours.endpoint.sim.Trace;
+import offhours.endpoint.sim.TraceFile;
 
 /**
  * {@code offhours simulate}: the real controller against a simulated clock, endpoint, trigger and queue,
@@ -20,6 +33,22 @@ final class SimulateCommand implements Command {
   private static final Option FAILURES =
       Option.value("create-failures", "N", "let the first N endpoint creations fail (default 0)");
   private static final Option SEED = Option.value("seed", "S", "random seed of the trace (default 42)");
+  private static final Option TRACE_FILE = Option.value("trace-file", "FILE",
+      "simulate a recorded trace instead: one ISO-8601 instant per line (2026-10-19T07:14:15Z), # comments");
+  private static final Option MAX_WAIT = Option.value("max-wait", "M",
+      "MAX_WAIT_MINUTES: minutes an upload may wait, or next-opening; 0: no budget (default 60, as deployed)");
+  private static final Option DRAIN = Option.value("drain-per-second", "R",
+      "images the endpoint classifies per second while it serves (default 5)");
+  private static final Option WAKE = Option.value("wake-minutes", "M",
+      "CreateEndpoint to InService (default 10; AWS takes 8-30)");
+  private static final Option STOP = Option.value("stop-minutes", "M", "DeleteEndpoint to gone (default 2)");
+  private static final Option TIME_ZONE = Option.value("time-zone", "ZONE",
+      "the schedule's IANA time zone (default Europe/Berlin); built-in traces are generated in it");
+  private static final Option GOALS = Option.flag("goals",
+      "print the latency budget's goals table: every built-in trace at 15, 60, 240 min and next-opening, and traces"
+          + " from other seeds and time zones, each against its lower bound");
+  private static final Option START = Option.value("start", "DATE",
+      "first simulated day of a built-in trace (default 2026-03-23, a Monday)");
 
   @Override
   public String name() {
@@ -33,7 +62,8 @@ final class SimulateCommand implements Command {
 
   @Override
   public List<Option> options() {
-    List<Option> options = new ArrayList<>(List.of(DAYS, TRACE, IDLE, FAILURES, SEED, Option.JSON));
+    List<Option> options = new ArrayList<>(List.of(DAYS, TRACE, TRACE_FILE, GOALS, MAX_WAIT, DRAIN, WAKE, STOP,
+        TIME_ZONE, START, IDLE, FAILURES, SEED, Option.JSON));
     options.addAll(HostingOptions.ALL);
     return options;
   }
@@ -43,8 +73,13 @@ final class SimulateCommand implements Command {
     return """
         The schedule is Mon-Fri 08:00-19:00 Europe/Berlin from Monday 2026-03-23, so the week crosses the spring
         DST change. Endpoint creation takes 10 simulated minutes, deletion 2; the consumer classifies 5 images/s.
-        Prints endpoint-hours, the saving against an always-on endpoint, the waits from upload to result, and
+Prints endpoint-hours, the saving against an always-on endpoint, the waits from upload to result, and
         what reached the dead-letter queue (always 0: an endpoint that sleeps is never the message's fault).
+        With a latency budget (--max-wait, default 60) it also prints the budget misses and the lower bound: the
+        fewest endpoint-hours any schedule could spend on the same uploads, knowing them all in advance.
+        The wake (10 min) is the middle of what CreateEndpoint takes on AWS (8-30 min, DESIGN.md); the stop (2 min)
+        is DeleteEndpoint's usual time; the drain (5 images/s) is one CPU instance serving a small image model at
+        about 200 ms per image with the default concurrency. Measure yours and pass them.
         With --compare: every hosting option on the same uploads (always on, the seed's UTC cron, offhours by
         working hours and with the budget, scale-to-zero, serverless, batch transform), one row each; prices
         from the table in HostingPrices, overridable. With --html FILE: the same as a page, with the saving of
@@ -54,29 +89,88 @@ final class SimulateCommand implements Command {
 
   @Override
   public int run(Invocation call) {
-    Trace trace;
+    Simulation.Config config;
     try {
-      trace = Trace.named(call.args().value(TRACE.name()).orElse("office-hours"));
-    } catch (IllegalArgumentException e) {
+      Simulation.Config d = Simulation.Config.defaults();
+      config = d
+          .withIdleStopMinutes((int) LocalCommand.positive(call.args(), IDLE, 15))
+          .withSeed(LocalCommand.positive(call.args(), SEED, 42))
+          .withMaxWait(WaitBudget.parse("--max-wait", call.args().value(MAX_WAIT.name()).orElse("60")))
+          .withEndpoint(decimal(call, DRAIN, d.imagesPerSecond()), minutes(call, WAKE, d.createDelay()),
+              minutes(call, STOP, d.deleteDelay()))
+          .withCalendar(ZoneId.of(call.args().value(TIME_ZONE.name()).orElse(d.zone().getId())),
+              LocalDate.parse(call.args().value(START.name()).orElse(d.start().toString())), d.workingHours());
+    } catch (DateTimeException | IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
-    int days = (int) LocalCommand.positive(call.args(), DAYS, 7);
-    if (days > 366) {
-      throw CliException.usage("--days must be at most 366, got " + days);
-    }
-    Simulation.Config config = Simulation.Config.defaults()
-        .withIdleStopMinutes((int) LocalCommand.positive(call.args(), IDLE, 15))
-        .withSeed(LocalCommand.positive(call.args(), SEED, 42));
     long failures = call.args().value(FAILURES.name()).isPresent() ? LocalCommand.positive(call.args(), FAILURES, 0) : 0;
     if (failures > 0) {
       config = config.withCreateFailures((int) failures);
     }
-    if (HostingOptions.asked(call.args())) {
-      return HostingOptions.run(call, config, trace.label(),
-          trace.uploads(config.start(), days, config.zone(), config.seed()), days);
+    if (call.args().has(GOALS.name())) {
+      call.out().print(Goals.render(Goals.run(config)));
+      return 0;
     }
-    SimulationReport report = Simulation.run(config, trace, days);
+    String label;
+    List<Instant> uploads;
+    int days;
+    Optional<String> file = call.args().value(TRACE_FILE.name());
+    if (file.isPresent()) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(Path.of(file.get()));
+      } catch (IOException | UncheckedIOException e) {
+        throw CliException.usage("cannot read --trace-file " + file.get() + ": " + e.getMessage());
+      }
+      try {
+        uploads = TraceFile.parse(file.get(), lines);
+        config = Simulation.calendarOf(config, uploads);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(e.getMessage());
+      }
+      label = file.get();
+      days = Simulation.daysOf(config, uploads);
+    } else {
+      Trace trace;
+      try {
+        trace = Trace.named(call.args().value(TRACE.name()).orElse("office-hours"));
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(e.getMessage());
+      }
+      days = (int) LocalCommand.positive(call.args(), DAYS, 7);
+      if (days > 366) {
+        throw CliException.usage("--days must be at most 366, got " + days);
+      }
+      label = trace.label();
+      uploads = trace.uploads(config.start(), days, config.zone(), config.seed());
+    }
+    if (HostingOptions.asked(call.args())) {
+      return HostingOptions.run(call, config, label, uploads, days);
+    }
+    SimulationReport report = file.isPresent() ? Simulation.run(config, label, uploads)
+        : Simulation.run(config, Trace.named(call.args().value(TRACE.name()).orElse("office-hours")), days);
     call.out().print(call.json() ? report.toJson() + "\n" : report.renderTable());
     return 0;
+  }
+
+  private static double decimal(Invocation call, Option option, double fallback) {
+    Optional<String> raw = call.args().value(option.name());
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      double v = Double.parseDouble(raw.get());
+      if (v > 0 && Double.isFinite(v)) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw CliException.usage("--" + option.name() + " needs a positive number, got '" + raw.get() + "'");
+  }
+
+  private static Duration minutes(Invocation call, Option option, Duration fallback) {
+    return call.args().value(option.name()).isEmpty() ? fallback
+        : Duration.ofSeconds(Math.round(decimal(call, option, 1) * 60));
   }
 }

@@ -1,6 +1,7 @@
 package offhours.endpoint;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the controller remembers between runs (the control table item pk "controller", sk "state").
@@ -8,7 +9,8 @@ import java.time.Instant;
  * @param version optimistic-locking version; 0 means "never written"
  * @param override a manual start/stop, or null for automatic
  * @param idleSince first run that saw the queue empty with nothing in flight (reset when the schedule opens)
- * @param backlogSince first run that saw visible or delayed messages; estimates the age of the oldest message
+ * @param backlogSince when the oldest waiting message arrived at the latest: the last run that saw the queue empty
+ *     before a run saw it non-empty (an upload seen at a run arrived after the previous run)
  * @param stoppingSince when the controller started to stop the endpoint (bounds the drain)
  * @param scheduleOpen whether the schedule was open at the last run (to detect an opening)
  * @param lastRunAt the last run that claimed a step (the ledger accumulates from here)
@@ -16,6 +18,8 @@ import java.time.Instant;
  * @param createFailures consecutive failed creations (reset by a successful test invocation)
  * @param createNotBefore backoff: no CreateEndpoint before this instant
  * @param lastAction a human-readable summary of the last step
+ * @param wakeSeconds the last wakes' durations, oldest first: CreateEndpoint (the endpoint's CreationTime) to the
+ *     test invocation that answered; {@link WakePolicy} expects the next wake from them
  */
 public record ControlState(
     long version,
@@ -28,10 +32,23 @@ public record ControlState(
     boolean billing,
     int createFailures,
     Instant createNotBefore,
-    String lastAction) {
+    String lastAction,
+    List<Long> wakeSeconds) {
 
   public static final ControlState INITIAL =
-      new ControlState(0, null, null, null, null, false, null, false, 0, null, "none");
+      new ControlState(0, null, null, null, null, false, null, false, 0, null, "none", List.of());
+
+  public ControlState {
+    wakeSeconds = wakeSeconds == null ? List.of() : List.copyOf(wakeSeconds);
+  }
+
+  /** Without wake history (a state written before the latency budget). */
+  public ControlState(long version, Override override, Instant idleSince, Instant backlogSince, Instant stoppingSince,
+      boolean scheduleOpen, Instant lastRunAt, boolean billing, int createFailures, Instant createNotBefore,
+      String lastAction) {
+    this(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, billing, createFailures,
+        createNotBefore, lastAction, List.of());
+  }
 
   /** A manual override: START or STOP until {@code until} (null: until "auto"). */
   public record Override(Mode mode, Instant until) {
@@ -42,13 +59,49 @@ public record ControlState(
     }
   }
 
-  ControlState withOverride(Override o) {
-    return new ControlState(version, o, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, billing,
-        createFailures, createNotBefore, lastAction);
-  }
-
   ControlState withVersion(long v) {
     return new ControlState(v, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, billing,
-        createFailures, createNotBefore, lastAction);
+        createFailures, createNotBefore, lastAction, wakeSeconds);
+  }
+
+  ControlState withOverride(Override o) {
+    return new ControlState(version, o, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, billing,
+        createFailures, createNotBefore, lastAction, wakeSeconds);
+  }
+
+  /** What a run observed: the override still active, idle and backlog times, whether the schedule is open. */
+  ControlState withObserved(Override o, Instant idle, Instant backlog, boolean open) {
+    return new ControlState(version, o, idle, backlog, stoppingSince, open, lastRunAt, billing, createFailures,
+        createNotBefore, lastAction, wakeSeconds);
+  }
+
+  ControlState withStoppingSince(Instant since) {
+    return new ControlState(version, override, idleSince, backlogSince, since, scheduleOpen, lastRunAt, billing,
+        createFailures, createNotBefore, lastAction, wakeSeconds);
+  }
+
+  /** The step a run claims: when it ran, whether the endpoint bills after it, and what it did. */
+  ControlState withRun(Instant at, boolean billingAfter, String action) {
+    return new ControlState(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, at, billingAfter,
+        createFailures, createNotBefore, action, wakeSeconds);
+  }
+
+  ControlState withBilling(boolean b) {
+    return new ControlState(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, b,
+        createFailures, createNotBefore, lastAction, wakeSeconds);
+  }
+
+  ControlState withFailures(int n, Instant notBefore, String action) {
+    return new ControlState(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt,
+        billing, n, notBefore, action, wakeSeconds);
+  }
+
+  /** Remembers one more wake, keeping the last {@link WakePolicy#HISTORY}. */
+  ControlState withWake(long seconds) {
+    List<Long> all = new java.util.ArrayList<>(wakeSeconds);
+    all.add(seconds);
+    List<Long> last = all.subList(Math.max(0, all.size() - WakePolicy.HISTORY), all.size());
+    return new ControlState(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt,
+        billing, createFailures, createNotBefore, lastAction, last);
   }
 }

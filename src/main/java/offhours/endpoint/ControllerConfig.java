@@ -23,6 +23,7 @@ import offhours.stack.Hosting;
  *     scale-to-zero it names the inference component (INFERENCE_COMPONENT_NAME) the probe invokes
  * @param hosting what the controller switches (HOSTING)
  * @param modelName the model the inference component runs (MODEL_NAME); may be null unless scale-to-zero
+ * @param maxWait MAX_WAIT_MINUTES (default 60): the latency budget {@link WakePolicy} schedules by
  */
 public record ControllerConfig(
     String endpointName,
@@ -44,7 +45,8 @@ public record ControllerConfig(
     double instanceHourlyPriceUsd,
     ModelContract model,
     Hosting hosting,
-    String modelName) {
+    String modelName,
+    WaitBudget maxWait) {
 
   public ZoneId zone() {
     return schedule.zone();
@@ -85,7 +87,8 @@ public record ControllerConfig(
         price(env),
         model,
         hosting,
-        env.getOrDefault("MODEL_NAME", "").isBlank() ? null : env.get("MODEL_NAME").strip());
+        env.getOrDefault("MODEL_NAME", "").isBlank() ? null : env.get("MODEL_NAME").strip(),
+        WaitBudget.parse("MAX_WAIT_MINUTES", env.get("MAX_WAIT_MINUTES")));
   }
 
   /** HOSTING and INFERENCE_COMPONENT_NAME agree: a component name with scale-to-zero, none otherwise. */

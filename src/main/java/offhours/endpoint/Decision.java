@@ -10,6 +10,8 @@ import java.util.Map;
  * @param action NONE (nothing to do), WAIT (something is in progress), CREATE_ENDPOINT, DELETE_ENDPOINT,
  *     ENABLE_MAPPING (after a successful test invocation), DISABLE_MAPPING, or LOST_RACE (another run claimed the step)
  * @param outcome "ok", or what went wrong ("test invocation failed: ..."); the next run retries
+ * @param nextRunAt when the controller wants to run again, sooner than its timer would (a wake due by the latency
+ *     budget, the end of a stay after a drain, a stop in progress); null when its timer and the endpoint's events do
  */
 public record Decision(
     Instant at,
@@ -21,7 +23,14 @@ public record Decision(
     Action action,
     String why,
     String outcome,
-    boolean runningOutsideSchedule) {
+    boolean runningOutsideSchedule,
+    Instant nextRunAt) {
+
+  /** Without a wish for an earlier run. */
+  public Decision(Instant at, boolean wantOn, String wantReason, Endpoint.Status endpoint, Mapping.State mapping,
+      Backlog.Snapshot backlog, Action action, String why, String outcome, boolean runningOutsideSchedule) {
+    this(at, wantOn, wantReason, endpoint, mapping, backlog, action, why, outcome, runningOutsideSchedule, null);
+  }
 
   public enum Action { NONE, WAIT, CREATE_ENDPOINT, DELETE_ENDPOINT, ENABLE_MAPPING, DISABLE_MAPPING, LOST_RACE }
 
@@ -50,6 +59,9 @@ public record Decision(
     m.put("why", why);
     m.put("outcome", outcome);
     m.put("runningOutsideSchedule", runningOutsideSchedule);
+    if (nextRunAt != null) {
+      m.put("nextRunAt", nextRunAt.toString());
+    }
     return m;
   }
 

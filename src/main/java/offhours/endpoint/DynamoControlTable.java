@@ -44,7 +44,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         Long.parseLong(item.get("version").n()), override, instant(item, "idleSince"), instant(item, "backlogSince"),
         instant(item, "stoppingSince"), bool(item, "scheduleOpen"), instant(item, "lastRunAt"), bool(item, "billing"),
         item.containsKey("createFailures") ? Integer.parseInt(item.get("createFailures").n()) : 0,
-        instant(item, "createNotBefore"), str(item, "lastAction")));
+        instant(item, "createNotBefore"), str(item, "lastAction"), wakeSeconds(item)));
   }
 
   @Override
@@ -68,6 +68,10 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     if (next.lastAction() != null) {
       item.put("lastAction", s(next.lastAction()));
     }
+    if (!next.wakeSeconds().isEmpty()) {
+      // A list, not a number set: the order (oldest first) decides which wakes are kept.
+      item.put("wakeSeconds", AttributeValue.fromL(next.wakeSeconds().stream().map(DynamoControlTable::n).toList()));
+    }
     PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
     if (expectedVersion == 0) {
       put.conditionExpression("attribute_not_exists(pk)");
@@ -81,6 +85,11 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  private static List<Long> wakeSeconds(Map<String, AttributeValue> item) {
+    AttributeValue list = item.get("wakeSeconds");
+    return list == null || !list.hasL() ? List.of() : list.l().stream().map(v -> Long.parseLong(v.n())).toList();
   }
 
   /**

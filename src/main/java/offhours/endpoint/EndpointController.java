@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import offhours.endpoint.ControlState.Override;
@@ -46,7 +44,8 @@ public final class EndpointController {
   private final ControlStore store;
   private final Ledger ledger;
   private final Consumer<String> log;
-  private final HostingPolicy policy;
+  private final WakePolicy policy;
+  private final HostingPolicy hosting;
 
   /** {@code log} receives one EMF metrics line per run (Lambda: standard output). */
   public EndpointController(ControllerConfig config, Endpoint endpoint, Mapping mapping, Backlog backlog,
@@ -58,14 +57,16 @@ public final class EndpointController {
     this.store = Objects.requireNonNull(store, "store");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.log = Objects.requireNonNull(log, "log");
-    this.policy = config.hosting() == offhours.stack.Hosting.SERVERLESS ? new ServerlessPolicy(config) : new Scheduled();
+    this.policy = new WakePolicy(config);
+    this.hosting = config.hosting() == offhours.stack.Hosting.SERVERLESS ? new ServerlessPolicy(config) : new Scheduled();
   }
 
-  /** Hosting scheduled: the endpoint is created and deleted by the schedule and the backlog (the methods below). */
+  /** Hosting scheduled (and scale-to-zero): the schedule, the budget and the backlog switch the endpoint. */
   private final class Scheduled implements HostingPolicy {
     @java.lang.Override
-    public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
-      return EndpointController.this.want(s, wasOpen, ep, q, now);
+    public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q,
+        Instant now) {
+      return EndpointController.this.want(s, wasOpen, ep, mp, q, now);
     }
 
     @java.lang.Override
@@ -116,15 +117,16 @@ public final class EndpointController {
     Backlog.Snapshot q = backlog.read();
 
     ControlState seen = observe(before, ep, q, now);
-    Want want = policy.want(seen, before.scheduleOpen(), ep, q, now);
+    Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before deleting.
-    if ((want.on() && !stale(ep)) || ep.state() == State.ABSENT || !policy.switchesTheEndpoint()) {
-      seen = stopping(seen, null);
+    if ((want.on() && !stale(ep)) || ep.state() == State.ABSENT || !hosting.switchesTheEndpoint()) {
+      seen = seen.withStoppingSince(null);
     } else if (seen.stoppingSince() == null) {
-      seen = stopping(seen, now);
+      seen = seen.withStoppingSince(now);
     }
-    Step step = policy.plan(want.on(), ep, mp, q, seen, now);
-    boolean outside = policy.switchesTheEndpoint() && ep.state() == State.IN_SERVICE && !config.schedule().isOpen(now) && !want.on();
+    Step step = hosting.plan(want.on(), ep, mp, q, seen, now);
+    boolean outside = hosting.switchesTheEndpoint() && ep.state() == State.IN_SERVICE && !config.schedule().isOpen(now)
+        && !want.on();
 
     ControlState claimed = claim(seen, step, ep, now);
     if (!store.save(claimed, before.version())) {
@@ -132,32 +134,45 @@ public final class EndpointController {
       log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false));
       ControlState winner = store.load().orElse(before);
       return new Decision(now, want.on(), want.reason(), ep, mp, q, Action.LOST_RACE,
-          "another run claimed the step (control state version " + winner.version() + ")", "skipped", outside);
+          "another run claimed the step (control state version " + winner.version() + ")", "skipped", outside, null);
     }
     List<String> notes = new ArrayList<>();
     bestEffort(notes, () -> account(before, now));
 
     String outcome = "ok";
+    Step done = step;
     ControlState after = claimed;
     boolean createFailed = step.failure();
     try {
       switch (step.action()) {
         case CREATE_ENDPOINT -> endpoint.create();
         case DELETE_ENDPOINT -> endpoint.delete();
-        case DISABLE_MAPPING -> mapping.disable();
+        case DISABLE_MAPPING -> {
+          mapping.disable();
+          if (stopAtOnce(want, ep, q)) {
+            // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds the trigger takes
+            // to pause finds the endpoint going and is deferred by Classify, never lost.
+            endpoint.delete();
+            done = new Step(Action.DELETE_ENDPOINT, step.why() + "; nothing waits or is in flight, so the endpoint"
+                + " is deleted in the same run");
+          }
+        }
         case ENABLE_MAPPING -> {
           Endpoint.Probe probe = endpoint.probe();
           if (probe.ok()) {
             mapping.enable();
-            after = failures(claimed, 0, null, "enabled mapping after test invocation: " + probe.detail());
+            after = claimed.withFailures(0, null, "enabled mapping after test invocation: " + probe.detail());
+            if (ep.createdAt() != null && now.isAfter(ep.createdAt())) {
+              after = after.withWake(Duration.between(ep.createdAt(), now).toSeconds());
+            }
           } else {
             outcome = "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
           }
         }
         case NONE, WAIT, LOST_RACE -> { }
       }
-      if (step.action() == Action.CREATE_ENDPOINT || step.action() == Action.DELETE_ENDPOINT) {
-        boolean start = step.action() == Action.CREATE_ENDPOINT;
+      if (done.action() == Action.CREATE_ENDPOINT || done.action() == Action.DELETE_ENDPOINT) {
+        boolean start = done.action() == Action.CREATE_ENDPOINT;
         bestEffort(notes, () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
       }
     } catch (RuntimeException e) {
@@ -165,8 +180,8 @@ public final class EndpointController {
       if (step.action() == Action.CREATE_ENDPOINT) {
         createFailed = true;
         int n = claimed.createFailures() + 1;
-        after = billing(failures(claimed, n, now.plus(createBackoff(config.createBackoff(), n)), "CreateEndpoint failed: " + e.getMessage()),
-            false);
+        after = claimed.withFailures(n, now.plus(createBackoff(config.createBackoff(), n)),
+            "CreateEndpoint failed: " + e.getMessage()).withBilling(false);
       }
     }
     if (!notes.isEmpty()) {
@@ -178,12 +193,38 @@ public final class EndpointController {
     }
 
     log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed));
-    return new Decision(now, want.on(), want.reason(), ep, mp, q, step.action(), step.why(), outcome, outside);
+    return new Decision(now, want.on(), want.reason(), ep, mp, q, done.action(), done.why(), outcome, outside,
+        nextRun(want, done, now));
   }
 
   // ---- desired state ----
 
-  record Want(boolean on, String reason) {}
+  /** ON or OFF and why; {@code until} is when this want changes by itself (a wake due, the end of a stay), or null. */
+  record Want(boolean on, String reason, Instant until) {
+    Want(boolean on, String reason) {
+      this(on, reason, null);
+    }
+  }
+
+  /** How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds. */
+  static final Duration STOP_RECHECK = Duration.ofSeconds(30);
+
+  /** With a latency budget, a drained endpoint stops in one run: trigger paused and endpoint deleted. */
+  private boolean stopAtOnce(Want want, Endpoint.Status ep, Backlog.Snapshot q) {
+    return hosting.switchesTheEndpoint() && !config.maxWait().off() && !want.on() && ep.state() == State.IN_SERVICE && !ep.foreign() && !stale(ep)
+        && q.idle();
+  }
+
+  /** When this run wants the next one: the want's own change, or soon while a stop is in progress. */
+  private Instant nextRun(Want want, Step step, Instant now) {
+    boolean stopping = !want.on() && (step.action() == Action.DISABLE_MAPPING
+        || step.action() == Action.WAIT && step.why().startsWith("mapping")
+        || step.action() == Action.WAIT && step.why().contains("draining"));
+    if (stopping) {
+      return now.plus(STOP_RECHECK);
+    }
+    return want.until() != null && want.until().isAfter(now) ? want.until() : null;
+  }
 
   /** Updates what the controller remembers from this run's observations (pure). */
   ControlState observe(ControlState s, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
@@ -197,22 +238,24 @@ public final class EndpointController {
     } else {
       idleSince = s.idleSince() != null ? s.idleSince() : now;
     }
-    Instant backlogSince = q.visible() + q.delayed() > 0 ? (s.backlogSince() != null ? s.backlogSince() : now) : null;
-    return new ControlState(s.version(), o, idleSince, backlogSince, s.stoppingSince(), open, s.lastRunAt(),
-        s.billing(), s.createFailures(), s.createNotBefore(), s.lastAction());
+    // The oldest message arrived after the last run that saw the queue empty: the age is never understated.
+    Instant firstSeen = s.lastRunAt() != null && s.lastRunAt().isBefore(now) ? s.lastRunAt() : now;
+    Instant backlogSince = q.visible() + q.delayed() > 0 ? (s.backlogSince() != null ? s.backlogSince() : firstSeen)
+        : null;
+    return s.withObserved(o, idleSince, backlogSince, open);
   }
 
   /**
-   * ON or OFF, and why. The age of the oldest message is estimated from {@code backlogSince}, the first run that saw
-   * the queue non-empty: SQS has no attribute for it, and the CloudWatch metric ApproximateAgeOfOldestMessage
-   * arrives minutes late
+   * ON or OFF, and why. The age of the oldest message is estimated from {@code backlogSince}, the last run before the
+   * first run that saw the queue non-empty: SQS has no attribute for it, and the CloudWatch metric
+   * ApproximateAgeOfOldestMessage arrives minutes late
    * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
-   * The estimate is at most one run late for a new backlog, and overstates the age while a backlog is being drained
-   * (harmless: the endpoint is then already on). {@code wasOpen} is what the previous run saw: the first run after
+   * The estimate is at most one run early for a new backlog (never late, so the budget is never overrun by it), and
+   * overstates the age while a backlog is being drained (harmless: the endpoint is then already on). {@code wasOpen} is what the previous run saw: the first run after
    * the close still serves uploads that arrived during working hours, and once the endpoint is up the backlog is
    * finished before it stops.
    */
-  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
+  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, Instant now) {
     ZoneId zone = config.zone();
     if (s.override() != null) {
       String until = s.override().until() == null ? "until auto" : "until " + s.override().until().atZone(zone);
@@ -221,6 +264,9 @@ public final class EndpointController {
           : new Want(false, "manual stop " + until);
     }
     String work = q.visible() + " waiting, " + q.inFlight() + " in flight, " + q.delayed() + " deferred";
+    if (!config.maxWait().off()) {
+      return policy.want(s, ep, mp, q, now, work);
+    }
     if (s.scheduleOpen()) {
       if (!q.idle()) {
         return new Want(true, "working hours; " + work);
@@ -353,26 +399,10 @@ public final class EndpointController {
     ControlState c = s;
     if (step.failure()) {
       int n = s.createFailures() + 1;
-      c = failures(c, n, now.plus(createBackoff(config.createBackoff(), n)), step.why());
+      c = c.withFailures(n, now.plus(createBackoff(config.createBackoff(), n)), step.why());
     }
-    boolean billingAfter = policy.billsWhileItExists(ep, step.action());
-    return new ControlState(s.version() + 1, c.override(), c.idleSince(), c.backlogSince(), c.stoppingSince(),
-        c.scheduleOpen(), now, billingAfter, c.createFailures(), c.createNotBefore(), step.action() + ": " + step.why());
-  }
-
-  private static ControlState failures(ControlState s, int n, Instant notBefore, String lastAction) {
-    return new ControlState(s.version(), s.override(), s.idleSince(), s.backlogSince(), s.stoppingSince(),
-        s.scheduleOpen(), s.lastRunAt(), s.billing(), n, notBefore, lastAction);
-  }
-
-  private static ControlState billing(ControlState s, boolean billing) {
-    return new ControlState(s.version(), s.override(), s.idleSince(), s.backlogSince(), s.stoppingSince(),
-        s.scheduleOpen(), s.lastRunAt(), billing, s.createFailures(), s.createNotBefore(), s.lastAction());
-  }
-
-  private static ControlState stopping(ControlState s, Instant stoppingSince) {
-    return new ControlState(s.version(), s.override(), s.idleSince(), s.backlogSince(), stoppingSince,
-        s.scheduleOpen(), s.lastRunAt(), s.billing(), s.createFailures(), s.createNotBefore(), s.lastAction());
+    boolean billingAfter = hosting.billsWhileItExists(ep, step.action());
+    return c.withRun(now, billingAfter, step.action() + ": " + step.why()).withVersion(s.version() + 1);
   }
 
   // ---- the ledger ----
@@ -388,31 +418,9 @@ public final class EndpointController {
     if (!before.billing() || before.lastRunAt() == null || !now.isAfter(before.lastRunAt())) {
       return;
     }
-    for (Ledger.Day piece : split(before.lastRunAt(), now)) {
+    for (Ledger.Day piece : Ledger.Day.split(config.schedule(), before.lastRunAt(), now)) {
       ledger.add(piece);
     }
-  }
-
-  List<Ledger.Day> split(Instant from, Instant to) {
-    ZoneId zone = config.zone();
-    Map<LocalDate, Ledger.Day> days = new LinkedHashMap<>();
-    Instant t = from;
-    while (t.isBefore(to)) {
-      LocalDate day = LocalDate.ofInstant(t, zone);
-      Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
-      Instant change = config.schedule().nextChange(t).orElse(end);
-      if (change.isBefore(end)) {
-        end = change;
-      }
-      if (end.isAfter(to)) {
-        end = to;
-      }
-      long seconds = Duration.between(t, end).toSeconds();
-      long outside = config.schedule().isOpen(t) ? 0 : seconds;
-      days.merge(day, new Ledger.Day(day, seconds, outside, 0, 0), Ledger.Day::plus);
-      t = end;
-    }
-    return List.copyOf(days.values());
   }
 
   /** The ledger informs; it never blocks a step. A failed write loses that interval's seconds and says so. */

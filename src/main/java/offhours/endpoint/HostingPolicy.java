@@ -13,7 +13,7 @@ import offhours.endpoint.EndpointController.Want;
 interface HostingPolicy {
 
   /** ON or OFF, and why. */
-  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Backlog.Snapshot q, Instant now);
+  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, Instant now);
 
   /** The one step toward {@code on} (pure). */
   Step plan(boolean on, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, ControlState s, Instant now);

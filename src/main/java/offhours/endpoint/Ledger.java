@@ -1,7 +1,12 @@
 package offhours.endpoint;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The savings ledger: items pk "ledger", sk "YYYY-MM-DD" (dates in the configured time zone) in the control table. */
 public interface Ledger {
@@ -11,6 +16,32 @@ public interface Ledger {
     Day plus(Day other) {
       return new Day(date, endpointSeconds + other.endpointSeconds, outsideScheduleSeconds + other.outsideScheduleSeconds,
           starts + other.starts, stops + other.stops);
+    }
+
+    /**
+     * The billing seconds from {@code from} to {@code to} per local day of {@code schedule}'s zone, split at midnight
+     * and at schedule changes so that each day gets its own seconds and its outside-schedule share.
+     */
+    static List<Day> split(Schedule schedule, Instant from, Instant to) {
+      ZoneId zone = schedule.zone();
+      Map<LocalDate, Day> days = new LinkedHashMap<>();
+      Instant t = from;
+      while (t.isBefore(to)) {
+        LocalDate day = LocalDate.ofInstant(t, zone);
+        Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
+        Instant change = schedule.nextChange(t).orElse(end);
+        if (change.isBefore(end)) {
+          end = change;
+        }
+        if (end.isAfter(to)) {
+          end = to;
+        }
+        long seconds = Duration.between(t, end).toSeconds();
+        long outside = schedule.isOpen(t) ? 0 : seconds;
+        days.merge(day, new Day(day, seconds, outside, 0, 0), Day::plus);
+        t = end;
+      }
+      return List.copyOf(days.values());
     }
   }
 

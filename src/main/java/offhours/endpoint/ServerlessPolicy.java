@@ -23,7 +23,8 @@ final class ServerlessPolicy implements HostingPolicy {
   }
 
   @Override
-  public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Backlog.Snapshot q, Instant now) {
+  public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q,
+      Instant now) {
     if (s.override() != null && s.override().mode() == ControlState.Override.Mode.STOP) {
       String until = s.override().until() == null ? "until auto" : "until " + s.override().until().atZone(config.zone());
       return new Want(false, "manual stop " + until + ": consumption paused (the serverless endpoint stays; it bills"

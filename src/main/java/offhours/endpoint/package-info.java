@@ -4,7 +4,15 @@
  * <h2>Desired state ({@code EndpointController.want})</h2>
  * <ol>
  *   <li>A manual override wins: {@code start}/{@code stop} until an instant, or until the next schedule change.
- *   <li>Working hours ({@link offhours.endpoint.Schedule}, time zone and DST aware, holidays): ON while anything is
+ *   <li>With a latency budget (MAX_WAIT_MINUTES, {@link offhours.endpoint.WaitBudget}, default 60 min;
+ *       {@link offhours.endpoint.WakePolicy}): an endpoint that is off starts when the oldest waiting upload would
+ *       otherwise miss its due time (the budget after its upload, or after the next opening outside working hours;
+ *       next-opening: the start of the next working period), counting the expected wake (p90 of the last wakes, kept in
+ *       the control state) and the drain; one that is up serves what waits, and once drained stops at once (trigger
+ *       paused and endpoint deleted in one run) unless staying on is cheaper than the next wake. Wake thresholds
+ *       below still apply. Each decision names the instant it wants the next run ({@code Decision.nextRunAt}).
+ *   <li>Without a budget (MAX_WAIT_MINUTES=0), working hours ({@link offhours.endpoint.Schedule}, time zone and DST
+ *       aware, holidays): ON while anything is
  *       waiting, in flight or deferred; when the queue is empty ON until IDLE_STOP_MINUTES of idleness (an opening
  *       counts as activity, so the endpoint is warm at opening), then OFF until the next upload. IDLE_STOP_MINUTES=0:
  *       ON for all of working hours.

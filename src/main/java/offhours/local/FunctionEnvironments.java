@@ -22,7 +22,8 @@ final class FunctionEnvironments {
 
   /**
    * Local mode's controller policy: no working hours, wake as soon as one upload waits, stop after one idle
-   * minute. So the endpoint sleeps until there is work, as the design intends, and a demo shows a whole cycle.
+   * minute (no latency budget: MAX_WAIT_MINUTES=0). So the endpoint sleeps until there is work, as the design
+   * intends, and a demo shows a whole cycle.
    */
   static Map<String, String> controllerDefaults() {
     return Map.of(
@@ -30,6 +31,7 @@ final class FunctionEnvironments {
         "WORKING_HOURS", "",
         "WAKE_BACKLOG_MESSAGES", "1",
         "IDLE_STOP_MINUTES", "1",
+        "MAX_WAIT_MINUTES", "0",
         "CREATE_TIMEOUT_MINUTES", "5",
         "DRAIN_TIMEOUT_MINUTES", "2");
   }

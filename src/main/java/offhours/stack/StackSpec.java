@@ -301,6 +301,7 @@ public final class StackSpec {
       "WAKE_BACKLOG_MESSAGES", "0",
       "WAKE_BACKLOG_AGE_MINUTES", "0",
       "IDLE_STOP_MINUTES", "15",
+      "MAX_WAIT_MINUTES", "60",
       "CREATE_TIMEOUT_MINUTES", "45",
       "CREATE_BACKOFF_SECONDS", "300",
       "DRAIN_TIMEOUT_MINUTES", "10",
@@ -333,7 +334,7 @@ public final class StackSpec {
       "RESULTS_TABLE_NAME", null,
       "TOP_K", "3",
       "MAX_IMAGE_BYTES", "6291456",
-      "CONTROLLER_INTERVAL_SECONDS", "300",
+      "CONTROLLER_INTERVAL_SECONDS", "60",
       "ENDPOINT_START_SECONDS", "900"));
 
   private static Map<String, String> concat(Map<String, String> first, Map<String, String> second) {

@@ -33,6 +33,9 @@ final class ApiFixtures {
         "RESULTS_TABLE_NAME", "results", "BUCKET_NAME", "offhours-images-123456789012-1a2b",
         "LABELS", String.join(",", StackSpec.DEFAULT_LABELS)));
     env.put("STACK_ID", "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1a2b3c4d-guid");
+    // The forecasts below are worked out for the policy without a latency budget and a 5-minute controller timer.
+    env.put("MAX_WAIT_MINUTES", "0");
+    env.put("CONTROLLER_INTERVAL_SECONDS", "300");
     env.putAll(changes);
     return env;
   }

@@ -49,6 +49,9 @@ final class ReadmeCommands {
       // It writes a page: the browser IT runs it and checks that the page draws in headless Chromium.
       "scripts/offhours simulate --html week.html",
       "offhours.ui.HostingPageBrowserIT#theSimulatedWeekPageDrawsItsTimelineAndItsCurveWithoutTheNetwork",
+      "scripts/offhours simulate --trace-file src/test/resources/traces/uploads.txt --max-wait 30 --json",
+      "offhours.cli.SimulateCommandTest#aTraceFileIsSimulatedOverItsDaysAndTheJsonHasTheBudgetsNumbers",
+      "scripts/offhours simulate --goals", "offhours.cli.SimulateGoalsIT#theGoalsTableHasARowPerTraceAndBudget",
       "scripts/offhours", "offhours.cli.CliIT#theWrapperScriptRunsTheCli",
       "scripts/offhours local start", LOCAL_STACK,
       "scripts/offhours upload PATH...", LOCAL_STACK,

@@ -13,7 +13,8 @@ final class Rig {
       "ENDPOINT_NAME", "offhours-endpoint", "ENDPOINT_CONFIG_NAME", "offhours-endpoint-config",
       "STACK_ID", "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid",
       "MAPPING_UUID", "uuid-1", "QUEUE_URL", "http://q", "CONTROL_TABLE_NAME", "offhours-control",
-      "TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Mon-Fri 08:00-19:00", "IDLE_STOP_MINUTES", "30");
+      "TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Mon-Fri 08:00-19:00", "IDLE_STOP_MINUTES", "30",
+      "MAX_WAIT_MINUTES", "0");
 
   final List<String> calls = new ArrayList<>();
   final List<String> metrics = new ArrayList<>();

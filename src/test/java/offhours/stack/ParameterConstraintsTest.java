@@ -92,6 +92,8 @@ class ParameterConstraintsTest {
     c.put("WakeBacklogMessages", INTEGERS);
     c.put("WakeBacklogAgeMinutes", INTEGERS);
     c.put("IdleStopMinutes", INTEGERS);
+    c.put("MaxWaitMinutes", List.of("60", "0", "15", "20160", "20161", "next-opening", "Next-Opening", "next opening",
+        "060", "-1", "1.5", "", " 60", "99999"));
     c.put("CreateTimeoutMinutes", INTEGERS);
     c.put("DrainTimeoutMinutes", INTEGERS);
     c.put("Labels", List.of("Drawing,Hentai,Neutral,Porn,Sexy", "cat", "cat,dog", " cat , dog ", "a,,b", "猫,犬",

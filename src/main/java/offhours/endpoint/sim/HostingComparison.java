@@ -59,7 +59,7 @@ public final class HostingComparison {
   public static HostingComparison run(Simulation.Config config, Input in) {
     HostingModels.Period p = in.period();
     List<HostingRow> rows = models(in);
-    rows.add(2, controller(config, in, p, "offhours working hours", Map.of()));
+    rows.add(2, controller(config, in, p, "offhours working hours", Map.of("MAX_WAIT_MINUTES", "0")));
     rows.add(3, controller(config, in, p, "offhours, budget " + in.budget().toMinutes() + " min",
         budgetSettings(in.budget())));
     return new HostingComparison(in, rows);
@@ -94,7 +94,7 @@ public final class HostingComparison {
         note);
   }
 
-  /** The controller's budget setting; a controller without it ignores it and schedules by working hours alone. */
+  /** The controller's budget setting (MAX_WAIT_MINUTES; 0 schedules by working hours alone). */
   static Map<String, String> budgetSettings(Duration budget) {
     return Map.of("MAX_WAIT_MINUTES", Long.toString(budget.toMinutes()));
   }

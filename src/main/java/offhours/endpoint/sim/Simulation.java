@@ -17,6 +17,7 @@ import offhours.endpoint.CostReport;
 import offhours.endpoint.Decision;
 import offhours.endpoint.EndpointController;
 import offhours.endpoint.Schedule;
+import offhours.endpoint.WaitBudget;
 
 /**
  * A discrete-time simulation (one-second steps on a simulated clock) that drives the same {@link EndpointController}
@@ -31,38 +32,84 @@ public final class Simulation {
    * @param idleStopMinutes tuned to 15 by default (the function's default is 30): an office trace is bursty, and every
    *     idle minute inside working hours is paid
    * @param createFailures how many CreateEndpoint attempts end in Failed before one succeeds
-   * @param imagesPerSecond the drain rate of one instance: 5, the capacity of the bench's stand-in endpoint (2 slots of
-   *     400 ms), which its 'standin' line shows Classify keeps saturated
+   * @param createDelay the wake: CreateEndpoint to InService (AWS: 8-30 min; default 10)
+   * @param deleteDelay the stop: DeleteEndpoint to gone (default 2 min)
+   * @param imagesPerSecond the drain rate of one instance while the trigger polls: 5, the capacity of the bench's
+   *     stand-in endpoint (2 slots of 400 ms), which its 'standin' line shows Classify keeps saturated
+   * @param maxWait MAX_WAIT_MINUTES (default 60)
+   * @param runTimer whether the controller also runs when a decision asks for it ({@code Decision.nextRunAt}), as the
+   *     deployed controller does through its timer queue; without it only on ticks, schedule changes and endpoint events
    */
   public record Config(ZoneId zone, String workingHours, LocalDate start, Duration tick, Duration createDelay,
       Duration deleteDelay, Duration mappingDelay, double imagesPerSecond, int idleStopMinutes,
       int drainTimeoutMinutes, int wakeBacklogMessages, int wakeBacklogAgeMinutes, int createFailures, long seed,
-      String instanceType, double hourlyPriceUsd) {
+      String instanceType, double hourlyPriceUsd, WaitBudget maxWait, boolean runTimer) {
 
+    /** Without a latency budget (MAX_WAIT_MINUTES=0) and without the timer. */
+    public Config(ZoneId zone, String workingHours, LocalDate start, Duration tick, Duration createDelay,
+        Duration deleteDelay, Duration mappingDelay, double imagesPerSecond, int idleStopMinutes,
+        int drainTimeoutMinutes, int wakeBacklogMessages, int wakeBacklogAgeMinutes, int createFailures, long seed,
+        String instanceType, double hourlyPriceUsd) {
+      this(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond, idleStopMinutes,
+          drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed, instanceType,
+          hourlyPriceUsd, WaitBudget.OFF, false);
+    }
+
+    /** As deployed: MAX_WAIT_MINUTES=60, a run every minute (no timer queue). */
     public static Config defaults() {
       return new Config(ZoneId.of("Europe/Berlin"), "Mon-Fri 08:00-19:00", LocalDate.parse("2026-03-23"),
-          Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(20), 5.0, 15, 10,
-          0, 0, 0, 42L, "ml.m5.large", 0.115);
+          Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(20), 5.0, 15, 10,
+          0, 0, 0, 42L, "ml.m5.large", 0.115, WaitBudget.minutes(60), false);
+    }
+
+    public Config withMaxWait(WaitBudget budget) {
+      return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
+          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
+          instanceType, hourlyPriceUsd, budget, runTimer);
+    }
+
+    public Config withRunTimer(boolean on) {
+      return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
+          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
+          instanceType, hourlyPriceUsd, maxWait, on);
+    }
+
+    /** The drain rate, wake and stop the simulated endpoint takes. */
+    public Config withEndpoint(double drainPerSecond, Duration wake, Duration stop) {
+      if (!(drainPerSecond > 0) || wake.isNegative() || stop.isNegative()) {
+        throw new IllegalArgumentException("drain rate must be positive and wake and stop not negative");
+      }
+      return new Config(zone, workingHours, start, tick, wake, stop, mappingDelay, drainPerSecond,
+          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
+          instanceType, hourlyPriceUsd, maxWait, runTimer);
+    }
+
+    /** The schedule's zone, its first day, and its working hours. */
+    public Config withCalendar(ZoneId z, LocalDate first, String hours) {
+      return new Config(z, hours, first, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
+          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
+          instanceType, hourlyPriceUsd, maxWait, runTimer);
     }
 
     public Config withCreateFailures(int n) {
       return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
           idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, n, seed, instanceType,
-          hourlyPriceUsd);
+          hourlyPriceUsd, maxWait, runTimer);
     }
 
     public Config withIdleStopMinutes(int minutes) {
       return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
           minutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
-          instanceType, hourlyPriceUsd);
+          instanceType, hourlyPriceUsd, maxWait, runTimer);
     }
 
     public Config withSeed(long s) {
       return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
           idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, s,
-          instanceType, hourlyPriceUsd);
+          instanceType, hourlyPriceUsd, maxWait, runTimer);
     }
 
+    /** The controller's settings as the simulation sets them, {@code settings} over them. */
     ControllerConfig controllerConfig(Map<String, String> settings) {
       Map<String, String> env = new HashMap<>();
       env.put("ENDPOINT_NAME", "offhours-endpoint");
@@ -79,6 +126,7 @@ public final class Simulation {
       env.put("WAKE_BACKLOG_AGE_MINUTES", Integer.toString(wakeBacklogAgeMinutes));
       env.put("INSTANCE_TYPE", instanceType);
       env.put("INSTANCE_HOURLY_PRICE_USD", Double.toString(hourlyPriceUsd));
+      env.put("MAX_WAIT_MINUTES", maxWait.nextOpening() ? "next-opening" : Long.toString(maxWait.max().toMinutes()));
       env.putAll(settings);
       return ControllerConfig.fromEnvironment(env);
     }
@@ -92,6 +140,35 @@ public final class Simulation {
     }
     return run(config, trace.label(), trace.uploads(config.start(), days, config.zone(), config.seed()), days,
         new TreeMap<>());
+  }
+
+  /**
+   * A recorded trace ({@link TraceFile}): the period covers the local days (in the config's zone) from the first
+   * upload's to the last one's.
+   */
+  public static SimulationReport run(Config config, String label, List<Instant> uploads) {
+    Config c = calendarOf(config, uploads);
+    return run(c, label, uploads, daysOf(c, uploads), new TreeMap<>());
+  }
+
+  /** {@code config} starting on the local day of a recorded trace's first upload. */
+  public static Config calendarOf(Config config, List<Instant> uploads) {
+    if (uploads.isEmpty()) {
+      throw new IllegalArgumentException("the trace has no uploads");
+    }
+    return config.withCalendar(config.zone(), LocalDate.ofInstant(uploads.getFirst(), config.zone()),
+        config.workingHours());
+  }
+
+  /** The local days from the first upload's to the last one's (at most 366). */
+  public static int daysOf(Config config, List<Instant> uploads) {
+    LocalDate first = LocalDate.ofInstant(uploads.getFirst(), config.zone());
+    LocalDate last = LocalDate.ofInstant(uploads.getLast(), config.zone());
+    long days = java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1;
+    if (days > 366) {
+      throw new IllegalArgumentException("the trace spans " + days + " days; simulate at most 366");
+    }
+    return (int) days;
   }
 
   /** With explicit uploads and manual actions ({@code scripts/offhours endpoint start|stop}) at given instants. */
@@ -122,6 +199,11 @@ public final class Simulation {
 
     World world = new World(config, start);
     MemoryControlTable table = new MemoryControlTable();
+    // A controller that has run for a while has learned its wake time: the week starts with three wakes of the
+    // simulated endpoint in its history (a fresh stack expects WakePolicy.DEFAULT_WAKE until its first wake).
+    long wake = config.createDelay().toSeconds();
+    table.save(new ControlState(1, null, null, null, null, false, null, false, 0, null, "history",
+        List.of(wake, wake, wake)), 0);
     List<String> metricLines = new ArrayList<>();
     EndpointController controller = new EndpointController(cc, world.endpoint(), world.mapping(), world.backlog(),
         table, table, metricLines::add);
@@ -132,6 +214,7 @@ public final class Simulation {
     int runs = 0;
     int outsideScheduleRuns = 0;
     int createFailureMetrics = 0;
+    java.util.TreeSet<Instant> timers = new java.util.TreeSet<>();
     while (world.now.isBefore(end)) {
       // Nothing moves between events while the consumer is idle: jump to the next one. A transition at T is applied
       // by the step that reaches T, so jump to just before it.
@@ -150,6 +233,9 @@ public final class Simulation {
         }
         nextEvent = Math.min(nextEvent,
             world.nextTransition().map(i -> i.getEpochSecond() - 1).orElse(Long.MAX_VALUE));
+        if (!timers.isEmpty()) {
+          nextEvent = Math.min(nextEvent, Math.max(t, timers.first().getEpochSecond()));
+        }
         if (nextEvent > t) {
           world.skip(nextEvent - t);
         }
@@ -166,9 +252,15 @@ public final class Simulation {
         controller.override(action.mode(), action.until(), world.now);
         runs++;
       }
-      if (world.now.getEpochSecond() % tickSeconds == 0 || boundary || world.endpointEvent) {
+      boolean timerDue = !timers.isEmpty() && !world.now.isBefore(timers.first());
+      if (world.now.getEpochSecond() % tickSeconds == 0 || boundary || world.endpointEvent || timerDue) {
         world.endpointEvent = false;
         Decision d = controller.reconcile(world.now);
+        // Each wish is a delayed message on the timer queue: it fires even if a later run no longer needs it.
+        timers.headSet(world.now, true).clear();
+        if (config.runTimer() && d.nextRunAt() != null) {
+          timers.add(d.nextRunAt().isAfter(world.now) ? d.nextRunAt() : world.now.plusSeconds(1));
+        }
         runs++;
         outsideScheduleRuns += d.runningOutsideSchedule() ? 1 : 0;
         createFailureMetrics += metricLines.getLast().contains("\"EndpointCreateFailures\":1.0") ? 1 : 0;
@@ -181,7 +273,11 @@ public final class Simulation {
     Map<LocalDate, Long> imagesPerDay = new TreeMap<>();
     long worstAfterOpening = 0;
     int late = 0;
+    int misses = 0;
+    WaitBudget budget = cc.maxWait();
     for (Instant[] r : world.results) {
+      Optional<Instant> owed = budget.off() ? Optional.empty() : budget.due(schedule, r[0]);
+      misses += owed.isPresent() && r[1].isAfter(owed.get()) ? 1 : 0;
       waits.add(Duration.between(r[0], r[1]).toSeconds());
       imagesPerDay.merge(LocalDate.ofInstant(r[1], zone), 1L, Long::sum);
       Optional<Instant> due = schedule.nextOpening(r[0]);
@@ -198,6 +294,8 @@ public final class Simulation {
     world.delayed.forEach(m -> unclassified.add(m.uploadedAt()));
     unclassified.addAll(uploads.subList(next, uploads.size()));
     for (Instant u : unclassified) {
+      Optional<Instant> owed = budget.off() ? Optional.empty() : budget.due(schedule, u);
+      misses += owed.isPresent() && owed.get().isBefore(end) ? 1 : 0;
       Optional<Instant> due = schedule.nextOpening(u);
       if (due.isPresent() && due.get().plusSeconds(3600).isBefore(end)) {
         late++; // overdue and still waiting
@@ -213,7 +311,9 @@ public final class Simulation {
         ledger.total().alwaysOnHours(), ledger.total().savedPercent(), ledger.total().starts(),
         createFailureMetrics, outsideScheduleRuns, runs, percentile(waits, 50), percentile(waits, 90),
         percentile(waits, 99), waits.isEmpty() ? Duration.ZERO : Duration.ofSeconds(waits.getLast()),
-        Duration.ofSeconds(worstAfterOpening), ledger);
+        Duration.ofSeconds(worstAfterOpening), ledger, budget, misses,
+        budget.off() ? Double.NaN : LowerBound.endpointHours(uploads, u -> budget.due(schedule, u),
+            config.createDelay(), config.deleteDelay(), config.imagesPerSecond(), start, end));
     return new SimulatedRun(report, List.copyOf(uploads), List.copyOf(world.results), List.copyOf(world.billed), end);
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Locale;
 import offhours.endpoint.CostReport;
+import offhours.endpoint.WaitBudget;
 
 /**
  * What a simulated period shows.
@@ -15,12 +16,22 @@ import offhours.endpoint.CostReport;
  * @param endpointHours billed hours according to the controller's ledger
  * @param billedHours billed hours according to the simulated SageMaker (create call to gone); checks the ledger
  * @param worstWaitAfterOpening the worst time from max(upload, next opening) to result
+ * @param maxWait the latency budget the controller ran with
+ * @param budgetMisses uploads classified after their due time, or still waiting past it at the end
+ * @param lowerBoundHours the fewest endpoint-hours any schedule could spend on this trace ({@link LowerBound}); NaN
+ *     without a budget
  */
 public record SimulationReport(String trace, int days, Simulation.Config config, int uploads, int classified,
     int pendingAtEnd, int late, long dead, long deferrals, double endpointHours, double billedHours,
     double alwaysOnHours, double savedPercent, long starts, int createFailures, int runningOutsideScheduleRuns,
     int controllerRuns, Duration waitP50, Duration waitP90, Duration waitP99, Duration worstWait,
-    Duration worstWaitAfterOpening, CostReport ledger) {
+    Duration worstWaitAfterOpening, CostReport ledger, WaitBudget maxWait, int budgetMisses, double lowerBoundHours) {
+
+  /** Endpoint-hours over the lower bound (1.0 is optimal). */
+  public double boundRatio() {
+    return endpointHours / lowerBoundHours;
+  }
+
 
   public String renderTable() {
     StringBuilder out = new StringBuilder();
@@ -35,6 +46,12 @@ public record SimulationReport(String trace, int days, Simulation.Config config,
     row(out, "endpoint-hours (simulated bill)", String.format(Locale.ROOT, "%.2f h", billedHours));
     row(out, "always-on hours", String.format(Locale.ROOT, "%.0f h", alwaysOnHours));
     row(out, "saved vs 24/7", String.format(Locale.ROOT, "%.1f %%", savedPercent));
+    row(out, "MAX_WAIT_MINUTES", maxWait.toString());
+    if (!maxWait.off()) {
+      row(out, "lower bound (knowing every upload)", String.format(Locale.ROOT, "%.2f h (controller %.2f x)",
+          lowerBoundHours, boundRatio()));
+      row(out, "budget misses", Integer.toString(budgetMisses));
+    }
     row(out, "endpoint starts", Long.toString(starts));
     row(out, "uploads", Integer.toString(uploads));
     row(out, "classified", Integer.toString(classified));
@@ -76,14 +93,34 @@ public record SimulationReport(String trace, int days, Simulation.Config config,
     o.put("waitP99Seconds", waitP99.toSeconds());
     o.put("worstWaitSeconds", worstWait.toSeconds());
     o.put("worstWaitAfterOpeningSeconds", worstWaitAfterOpening.toSeconds());
+    o.put("waitP50Minutes", minutes(waitP50));
+    o.put("waitP99Minutes", minutes(waitP99));
+    o.put("waitMaxMinutes", minutes(worstWait));
+    if (maxWait.nextOpening()) {
+      o.put("maxWaitMinutes", "next-opening");
+    } else {
+      o.put("maxWaitMinutes", maxWait.max().toMinutes());
+    }
+    o.put("budgetMisses", budgetMisses);
+    if (!maxWait.off()) {
+      o.put("oracleEndpointHours", Math.round(lowerBoundHours * 100) / 100.0);
+      o.put("oracleRatio", Math.round(boundRatio() * 1000) / 1000.0);
+    }
+    o.put("wakeMinutes", config.createDelay().toSeconds() / 60.0);
+    o.put("stopMinutes", config.deleteDelay().toSeconds() / 60.0);
+    o.put("drainImagesPerSecond", config.imagesPerSecond());
     return o.toString();
+  }
+
+  private static double minutes(Duration d) {
+    return Math.round(d.toSeconds() / 6.0) / 10.0;
   }
 
   private static void row(StringBuilder out, String label, String value) {
     out.append(String.format(Locale.ROOT, "  %-36s %s%n", label, value));
   }
 
-  static String human(Duration d) {
+  public static String human(Duration d) {
     long s = d.toSeconds();
     if (s < 60) {
       return s + " s";

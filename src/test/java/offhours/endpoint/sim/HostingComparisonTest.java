@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import offhours.endpoint.WaitBudget;
 import org.junit.jupiter.api.Test;
 
 class HostingComparisonTest {
@@ -32,10 +33,12 @@ class HostingComparisonTest {
   @Test
   void theControllerRowsAreTheRealControllerThroughTheSimulationTheBudgetRowWithMaxWaitMinutesInItsEnvironment() {
     HostingComparison c = compare("ml.m5.large");
-    SimulationReport same = Simulation.run(CONFIG, Trace.OFFICE_HOURS, 2);
+    SimulationReport same = Simulation.run(CONFIG.withMaxWait(WaitBudget.OFF), Trace.OFFICE_HOURS, 2);
+    SimulationReport budgeted = Simulation.run(CONFIG.withMaxWait(WaitBudget.minutes(60)), Trace.OFFICE_HOURS, 2);
 
     assertThat(c.rows().get(2).units()).isEqualTo(same.billedHours());
     assertThat(c.rows().get(2).usd()).isEqualTo(same.billedHours() * 0.115);
+    assertThat(c.rows().get(3).units()).isEqualTo(budgeted.billedHours());
     assertThat(c.rows().get(3).note()).contains("MAX_WAIT_MINUTES=60");
     assertThat(HostingComparison.budgetSettings(Duration.ofMinutes(240))).isEqualTo(Map.of("MAX_WAIT_MINUTES", "240"));
     // every classified upload, under each option, came from the same uploads

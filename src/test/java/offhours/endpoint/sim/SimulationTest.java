@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import offhours.endpoint.ControlState;
+import offhours.endpoint.WaitBudget;
 import org.junit.jupiter.api.Test;
 
 class SimulationTest {
@@ -44,7 +45,8 @@ class SimulationTest {
 
   @Test
   void createFailuresAreRetriedWhileUploadsWaitInTheQueueAndNoneIsLost() {
-    SimulationReport r = Simulation.run(Simulation.Config.defaults().withCreateFailures(2), Trace.OFFICE_HOURS, 7);
+    SimulationReport r = Simulation.run(Simulation.Config.defaults().withMaxWait(WaitBudget.OFF).withCreateFailures(2),
+        Trace.OFFICE_HOURS, 7);
     assertThat(r.createFailures()).isEqualTo(2);
     assertThat(r.dead()).isZero();
     assertThat(r.late()).isZero();
@@ -62,7 +64,8 @@ class SimulationTest {
     // 3000 images at 5/s take 10 min once the endpoint answers (10:10): stop at 10:13, resume at 10:30.
     NavigableMap<Instant, ControlState.Override> manual = new TreeMap<>(Map.of(
         burst.plusSeconds(13 * 60), new ControlState.Override(ControlState.Override.Mode.STOP, burst.plusSeconds(30 * 60))));
-    SimulationReport r = Simulation.run(Simulation.Config.defaults(), "manual-stop", uploads, 7, manual);
+    SimulationReport r = Simulation.run(Simulation.Config.defaults().withMaxWait(WaitBudget.OFF), "manual-stop",
+        uploads, 7, manual);
     assertThat(r.classified()).isEqualTo(3000);
     assertThat(r.deferrals()).as("no message was handed to an endpoint that was going away").isZero();
     assertThat(r.dead()).isZero();

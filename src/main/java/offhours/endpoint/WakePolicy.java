@@ -1,0 +1,179 @@
+package offhours.endpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import offhours.endpoint.Endpoint.State;
+import offhours.endpoint.EndpointController.Want;
+
+/**
+ * When the endpoint must start for what waits, and how long it stays on after a drain: the one home of the latency
+ * budget's arithmetic, used by {@link EndpointController} to decide and by the API to forecast.
+ *
+ * <p>With a budget (MAX_WAIT_MINUTES, {@link WaitBudget}) the endpoint starts at the last moment that still classifies
+ * the oldest waiting upload by its due time: due - expected wake - {@link #TRIGGER_START} - drain. The expected wake is
+ * the 90th percentile of the last {@link #HISTORY} wakes (CreateEndpoint to a test invocation that answered, kept in the
+ * control state), {@link #DEFAULT_WAKE} until there is one. The drain is the waiting messages at
+ * {@link #DRAIN_PER_SECOND}. After a drain the endpoint stops at once unless staying on is cheaper than stopping and
+ * waking again: an upload arriving t after the drain costs t if the endpoint stayed, and stop + wake if it did not, but
+ * a stopped endpoint need not start before t + budget - wake, so staying pays only for uploads within
+ * {@code 2 x wake + stop - budget} ({@link #stayUntil}), a positive time only for budgets shorter than two wakes.
+ */
+public final class WakePolicy {
+
+  /** How many wakes the expectation looks back on. */
+  public static final int HISTORY = 10;
+  /**
+   * The expected wake before any history: the slow end of what CreateEndpoint takes on AWS (8-30 min), so that the
+   * first wakes are early rather than late; the history replaces it after the first wake.
+   */
+  public static final Duration DEFAULT_WAKE = Duration.ofMinutes(30);
+  /** From the test invocation to the first batch: enabling the event source mapping and its first poll. */
+  public static final Duration TRIGGER_START = Duration.ofMinutes(1);
+  /** What a stop costs in endpoint time: DeleteEndpoint until gone (billed by the ledger), about two minutes. */
+  public static final Duration STOP = Duration.ofMinutes(2);
+  /**
+   * The drain rate the budget assumes, images per second: deliberately below what one instance sustains (the
+   * simulator's default is 5/s) so that a large backlog starts the endpoint early rather than late.
+   */
+  public static final double DRAIN_PER_SECOND = 2.0;
+
+  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+
+  /** A start of the endpoint and why it is needed. */
+  public record Wake(Instant at, String why) {}
+
+  private final ControllerConfig config;
+
+  public WakePolicy(ControllerConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /** The 90th percentile (nearest rank) of {@code wakeSeconds}, or {@link #DEFAULT_WAKE} without history. */
+  public static Duration expectedWake(List<Long> wakeSeconds) {
+    if (wakeSeconds.isEmpty()) {
+      return DEFAULT_WAKE;
+    }
+    List<Long> sorted = new ArrayList<>(wakeSeconds);
+    sorted.sort(null);
+    int rank = (int) Math.ceil(0.9 * sorted.size());
+    return Duration.ofSeconds(sorted.get(Math.max(0, rank - 1)));
+  }
+
+  /** How long {@code waiting} messages take to drain at {@link #DRAIN_PER_SECOND}. */
+  public static Duration drain(long waiting) {
+    return Duration.ofSeconds((long) Math.ceil(waiting / DRAIN_PER_SECOND));
+  }
+
+  /**
+   * When the endpoint must start for {@code waiting} messages (visible and deferred) of which the oldest arrived at
+   * {@code oldest} at the latest: the earliest of the budget's start and the wake thresholds
+   * (WAKE_BACKLOG_MESSAGES, WAKE_BACKLOG_AGE_MINUTES). Without a budget the endpoint starts at the upload inside working
+   * hours and at the next opening outside them. Empty when nothing will start it.
+   */
+  public Optional<Wake> wakeFor(Instant oldest, long waiting, List<Long> wakeSeconds, Instant now) {
+    WaitBudget budget = config.maxWait();
+    Wake wake = null;
+    Optional<Instant> due = budget.due(config.schedule(), oldest);
+    if (due.isPresent() && budget.off()) {
+      wake = new Wake(due.get(), config.schedule().isOpen(due.get()) && !due.get().isAfter(now)
+          ? "working hours; " + waiting + " waiting"
+          : "the endpoint is off outside working hours (" + config.schedule() + "); they open at "
+              + local(due.get()));
+    } else if (due.isPresent()) {
+      Duration wakeTime = expectedWake(wakeSeconds);
+      Duration drain = drain(waiting);
+      Instant at = due.get().minus(wakeTime).minus(TRIGGER_START).minus(drain);
+      wake = new Wake(at, "the oldest of " + waiting + " waiting is due by " + local(due.get()) + " (MAX_WAIT_MINUTES="
+          + budget + "); starting takes about " + minutes(wakeTime.plus(TRIGGER_START)) + " and the drain "
+          + minutes(drain) + ", so it starts at " + local(at));
+    }
+    if (config.wakeBacklogMessages() > 0 && waiting >= config.wakeBacklogMessages()
+        && (wake == null || wake.at().isAfter(now))) {
+      wake = new Wake(now, "the backlog reaches WAKE_BACKLOG_MESSAGES=" + config.wakeBacklogMessages());
+    }
+    if (!config.wakeBacklogAge().isZero()) {
+      Instant old = oldest.plus(config.wakeBacklogAge());
+      if (wake == null || old.isBefore(wake.at())) {
+        wake = new Wake(old, "the oldest upload will be " + config.wakeBacklogAge().toMinutes()
+            + " min old (WAKE_BACKLOG_AGE_MINUTES) at " + local(old));
+      }
+    }
+    return Optional.ofNullable(wake);
+  }
+
+  /**
+   * Until when an endpoint whose queue drained at {@code idleSince} stays on for the next upload:
+   * {@code 2 x wake + stop - budget} after the drain inside working hours with a budget in minutes (see the class
+   * comment); with next-opening, until an opening nearer than a wake and a stop (an upload before it is due at it);
+   * otherwise not at all (without a budget IDLE_STOP_MINUTES decides).
+   */
+  public Instant stayUntil(Instant idleSince, List<Long> wakeSeconds, Instant now) {
+    WaitBudget budget = config.maxWait();
+    Duration wake = expectedWake(wakeSeconds);
+    if (budget.nextOpening() && !config.schedule().isOpen(now)) {
+      Duration cost = wake.plus(TRIGGER_START).plus(STOP);
+      return config.schedule().nextOpening(now)
+          .filter(open -> Duration.between(idleSince, open).compareTo(cost) <= 0).orElse(idleSince);
+    }
+    if (budget.off() || budget.nextOpening() || !config.schedule().isOpen(now)) {
+      return idleSince;
+    }
+    Duration stay = wake.multipliedBy(2).plus(STOP).minus(budget.max());
+    return stay.isNegative() ? idleSince : idleSince.plus(stay);
+  }
+
+  /**
+   * With a latency budget: an endpoint that is up finishes what waits; once drained it stays on only while that is
+   * cheaper than a stop and a wake ({@link WakePolicy#stayUntil}); an endpoint that is off starts when the oldest
+   * waiting upload would otherwise miss its budget ({@link WakePolicy#wakeFor}).
+   */
+  Want want(ControlState s, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, Instant now, String work) {
+    State st = ep.state();
+    boolean up = st == State.CREATING || st == State.IN_SERVICE || st == State.UPDATING;
+    // In-flight batches alone keep it on only while the trigger polls: after it was paused they are a stop's drain.
+    boolean pending = q.visible() + q.delayed() > 0 || q.inFlight() > 0 && mp.polling();
+    if (up && pending) {
+      // Looked at again soon: the drain's end is when it stops.
+      return new Want(true, "serving what waits (" + work + ")", now.plus(EndpointController.STOP_RECHECK));
+    }
+    if (up && q.inFlight() == 0) {
+      Instant until = stayUntil(s.idleSince() != null ? s.idleSince() : now, s.wakeSeconds(), now);
+      if (now.isBefore(until)) {
+        return new Want(true, "drained; staying on until " + local(until) + ": an upload before then costs less"
+            + " than a stop and a wake (MAX_WAIT_MINUTES=" + config.maxWait() + ")", until);
+      }
+      return new Want(false, "drained; stopping (the next upload waits within MAX_WAIT_MINUTES="
+          + config.maxWait() + ")");
+    }
+    if (up) {
+      return new Want(false, "stopping; " + work);
+    }
+    long waiting = q.visible() + q.delayed();
+    if (waiting == 0) {
+      return new Want(false, q.inFlight() > 0 ? "off; " + work : "nothing waiting");
+    }
+    Instant oldest = s.backlogSince() != null ? s.backlogSince() : now;
+    return wakeFor(oldest, waiting, s.wakeSeconds(), now)
+        .map(w -> w.at().isAfter(now) ? new Want(false, work + "; " + w.why(), w.at()) : new Want(true, w.why()))
+        .orElseGet(() -> new Want(false, work + "; nothing starts the endpoint: no working hours ahead and no wake"
+            + " threshold"));
+  }
+
+  /** "2026-11-26 08:00 Europe/Berlin". */
+  public String local(Instant t) {
+    ZoneId zone = config.zone();
+    return LOCAL.format(t.atZone(zone)) + " " + zone.getId();
+  }
+
+  private static String minutes(Duration d) {
+    long s = d.toSeconds();
+    return s < 120 ? s + " s" : (s + 30) / 60 + " min";
+  }
+}

@@ -1,0 +1,72 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code offhours simulate} with a recorded trace and a latency budget, in-process. */
+class SimulateCommandTest {
+
+  @TempDir Path cache;
+
+  private CliRun run(String... args) {
+    return CliRun.run(cache, MainTest.CLOCK, () -> {
+      throw new AssertionError("no AWS clients in an offline test");
+    }, Commands.all(), args);
+  }
+
+  @Test
+  void aTraceFileIsSimulatedOverItsDaysAndTheJsonHasTheBudgetsNumbers() throws Exception {
+    CliRun run = run("simulate", "--trace-file", "src/test/resources/traces/uploads.txt", "--max-wait", "30",
+        "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode o = new ObjectMapper().readTree(run.out());
+    assertThat(o.get("days").asInt()).isEqualTo(3);
+    assertThat(o.get("uploads").asInt()).isEqualTo(6);
+    assertThat(o.get("classified").asInt()).isEqualTo(6);
+    assertThat(o.get("maxWaitMinutes").asInt()).isEqualTo(30);
+    assertThat(o.get("budgetMisses").asInt()).isZero();
+    assertThat(o.get("waitP50Minutes").asDouble()).isLessThanOrEqualTo(30.0);
+    assertThat(o.get("endpointHours").asDouble()).isGreaterThanOrEqualTo(o.get("oracleEndpointHours").asDouble())
+        .isPositive();
+    assertThat(o.get("alwaysOnHours").asDouble()).isEqualTo(72.0);
+    assertThat(o.get("savedPercent").asDouble()).isGreaterThan(50.0);
+    for (String key : new String[] {"waitP50Minutes", "waitP99Minutes", "wakeMinutes", "stopMinutes",
+        "drainImagesPerSecond"}) {
+      assertThat(o.has(key)).as(key).isTrue();
+    }
+  }
+
+  @Test
+  void nextOpeningIsItsOwnBudgetAndTheEndpointFlagsChangeTheSimulatedEndpoint() throws Exception {
+    CliRun run = run("simulate", "--trace-file", "src/test/resources/traces/uploads.txt", "--max-wait",
+        "next-opening", "--wake-minutes", "20", "--stop-minutes", "3", "--drain-per-second", "1.5", "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode o = new ObjectMapper().readTree(run.out());
+    assertThat(o.get("maxWaitMinutes").asText()).isEqualTo("next-opening");
+    assertThat(o.get("wakeMinutes").asDouble()).isEqualTo(20.0);
+    assertThat(o.get("stopMinutes").asDouble()).isEqualTo(3.0);
+    assertThat(o.get("drainImagesPerSecond").asDouble()).isEqualTo(1.5);
+    assertThat(o.get("budgetMisses").asInt()).isZero();
+  }
+
+  @Test
+  void aBadTraceLineIsAUsageErrorNamingTheLine() throws Exception {
+    Path trace = cache.resolve("bad.txt");
+    Files.writeString(trace, "2026-10-19T07:14:15Z\n19.10.2026 09:00\n");
+    CliRun run = run("simulate", "--trace-file", trace.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(trace + " line 2: '19.10.2026 09:00' is not an ISO-8601 instant with an offset");
+    assertThat(run("simulate", "--trace-file", cache.resolve("none.txt").toString()).err())
+        .contains("cannot read --trace-file");
+    assertThat(run("simulate", "--max-wait", "soon").err())
+        .contains("--max-wait 'soon' is not a number of minutes 0..20160");
+    assertThat(run("simulate", "--drain-per-second", "0").err())
+        .contains("--drain-per-second needs a positive number, got '0'");
+  }
+}

@@ -1,0 +1,155 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import offhours.endpoint.Decision.Action;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The controller with a latency budget (MAX_WAIT_MINUTES), one row per situation. Unless a row says otherwise: working
+ * hours Mon-Fri 08:00-19:00 Europe/Berlin, budget 60 min, the last wakes took 10 min (so starting takes 10 + 1 min for
+ * the trigger), a drain of 2 images/s, and the controller last ran a minute before.
+ */
+class BudgetDecisionTableTest {
+
+  private static final List<Long> TEN_MINUTE_WAKES = List.of(600L, 590L, 600L);
+
+  /** A situation: what the controller remembers and sees at {@code now}, and the step and wish it must come to. */
+  record Row(String situation, String budget, String now, Endpoint.State endpoint, Mapping.State mapping, long waiting,
+      long inFlight, String backlogSince, String idleSince, List<Long> wakes, Action action, boolean wantOn,
+      String nextRunAt) {
+    @Override
+    public String toString() {
+      return situation;
+    }
+  }
+
+  static Stream<Row> table() {
+    Endpoint.State absent = Endpoint.State.ABSENT;
+    Endpoint.State up = Endpoint.State.IN_SERVICE;
+    Mapping.State off = Mapping.State.DISABLED;
+    Mapping.State on = Mapping.State.ENABLED;
+    // 09:00Z is Wednesday 10:00 in Berlin.
+    return Stream.of(
+        new Row("an upload 20 min old waits: due 09:40, starting takes 11 min and its drain 1 s",
+            "60", "2026-01-14T09:00:00Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null, TEN_MINUTE_WAKES,
+            Action.NONE, false, "2026-01-14T09:28:59Z"),
+        new Row("one second before the last moment it still waits",
+            "60", "2026-01-14T09:28:58Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null, TEN_MINUTE_WAKES,
+            Action.NONE, false, "2026-01-14T09:28:59Z"),
+        new Row("at the last moment it starts",
+            "60", "2026-01-14T09:28:59Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null, TEN_MINUTE_WAKES,
+            Action.CREATE_ENDPOINT, true, null),
+        new Row("1200 waiting drain in 10 min at 2/s: it starts 10 min earlier",
+            "60", "2026-01-14T09:19:00Z", absent, off, 1200, 0, "2026-01-14T08:40:00Z", null, TEN_MINUTE_WAKES,
+            Action.CREATE_ENDPOINT, true, null),
+        new Row("without wake history it expects 30 min: the same upload starts at 09:08:59",
+            "60", "2026-01-14T09:08:59Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null, List.of(),
+            Action.CREATE_ENDPOINT, true, null),
+        new Row("outside hours an upload is due 60 min after the next opening (Thursday 09:00 Berlin)",
+            "60", "2026-01-14T20:00:00Z", absent, off, 1, 0, "2026-01-14T19:30:00Z", null, TEN_MINUTE_WAKES,
+            Action.NONE, false, "2026-01-15T07:48:59Z"),
+        new Row("next-opening: an upload during working hours is due at the next day's opening",
+            "next-opening", "2026-01-14T09:00:00Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null,
+            TEN_MINUTE_WAKES, Action.NONE, false, "2026-01-15T06:48:59Z"),
+        new Row("no budget (0): inside working hours an upload starts the endpoint at once",
+            "0", "2026-01-14T09:00:00Z", absent, off, 1, 0, "2026-01-14T08:59:00Z", null, TEN_MINUTE_WAKES,
+            Action.CREATE_ENDPOINT, true, null),
+        new Row("serving what waits: nothing to do, looked at again in 30 s",
+            "60", "2026-01-14T09:00:00Z", up, on, 40, 10, "2026-01-14T08:20:00Z", null, TEN_MINUTE_WAKES,
+            Action.NONE, true, "2026-01-14T09:00:30Z"),
+        new Row("drained with a 60 min budget: it stops at once, trigger paused and endpoint deleted in one run (a wake"
+                + " costs less than staying)",
+            "60", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T09:00:00Z", TEN_MINUTE_WAKES,
+            Action.DELETE_ENDPOINT, false, null),
+        new Row("drained 6 min ago with a 15 min budget and 10 min wakes: it stays 2 x 10 + 2 - 15 = 7 min",
+            "15", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:54:00Z", TEN_MINUTE_WAKES,
+            Action.NONE, true, "2026-01-14T09:01:00Z"),
+        new Row("drained 7 min ago with a 15 min budget: it stops",
+            "15", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:53:00Z", TEN_MINUTE_WAKES,
+            Action.DELETE_ENDPOINT, false, null),
+        new Row("the last batches are in flight with the trigger on: it serves on, looked at again in 30 s",
+            "60", "2026-01-14T09:00:00Z", up, on, 0, 2, null, null, TEN_MINUTE_WAKES,
+            Action.NONE, true, "2026-01-14T09:00:30Z"),
+        new Row("stopping: the trigger is off and nothing is in flight, so the endpoint is deleted",
+            "60", "2026-01-14T09:00:00Z", up, off, 0, 0, null, "2026-01-14T08:59:00Z", TEN_MINUTE_WAKES,
+            Action.DELETE_ENDPOINT, false, null),
+        new Row("stopping: batches in flight are drained first, looked at again in 30 s",
+            "60", "2026-01-14T09:00:00Z", up, off, 0, 3, null, null, TEN_MINUTE_WAKES,
+            Action.WAIT, false, "2026-01-14T09:00:30Z"),
+        new Row("next-opening: drained 10 min before the opening, it stays until the opening (an upload then is due"
+                + " at it)", "next-opening", "2026-01-15T06:50:00Z", up, on, 0, 0, null, "2026-01-15T06:50:00Z",
+            TEN_MINUTE_WAKES, Action.NONE, true, "2026-01-15T07:00:00Z"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void theControllerDecidesByTheBudget(Row row) {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", row.budget()));
+    rig.now = Instant.parse(row.now());
+    rig.endpoint = row.endpoint() == Endpoint.State.ABSENT ? Endpoint.Status.ABSENT
+        : new Endpoint.Status(row.endpoint(), null, rig.now.minusSeconds(3600), rig.now.minusSeconds(3000));
+    rig.mapping = row.mapping();
+    rig.queue = new Backlog.Snapshot(row.waiting(), row.inFlight(), 0, 0);
+    Instant lastRun = rig.now.minusSeconds(60);
+    rig.table.save(new ControlState(1, null, instant(row.idleSince()), instant(row.backlogSince()), null,
+        rig.controller.config().schedule().isOpen(lastRun), lastRun, row.endpoint() != Endpoint.State.ABSENT, 0, null,
+        "none", row.wakes()), 0);
+
+    Decision d = rig.run();
+    if (d.action() == Action.DELETE_ENDPOINT && row.mapping() == Mapping.State.ENABLED) {
+      assertThat(rig.calls).as("the trigger is paused before the endpoint goes").containsExactly("disable", "delete");
+    }
+
+    assertThat(d.action()).as(d.toString()).isEqualTo(row.action());
+    assertThat(d.wantOn()).as(d.wantReason()).isEqualTo(row.wantOn());
+    assertThat(d.nextRunAt()).as(d.wantReason()).isEqualTo(instant(row.nextRunAt()));
+  }
+
+  @Test
+  void aWakeIsRememberedFromCreateEndpointToTheTestInvocationThatAnswered() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    rig.endpoint = new Endpoint.Status(Endpoint.State.IN_SERVICE, null, rig.now.minus(Duration.ofMinutes(12)), rig.now);
+
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+
+    assertThat(rig.state().wakeSeconds()).containsExactly(720L);
+    assertThat(WakePolicy.expectedWake(rig.state().wakeSeconds())).isEqualTo(Duration.ofMinutes(12));
+  }
+
+  @Test
+  void theExpectedWakeIsTheNinetiethPercentileOfTheLastTenWakes() {
+    ControlState s = ControlState.INITIAL;
+    for (long w = 100; w <= 1500; w += 100) {
+      s = s.withWake(w); // 15 wakes: the first five are forgotten
+    }
+    assertThat(s.wakeSeconds()).hasSize(WakePolicy.HISTORY).startsWith(600L).endsWith(1500L);
+    assertThat(WakePolicy.expectedWake(s.wakeSeconds())).isEqualTo(Duration.ofSeconds(1400));
+    assertThat(WakePolicy.expectedWake(List.of())).isEqualTo(WakePolicy.DEFAULT_WAKE);
+  }
+
+  @Test
+  void theBudgetIsParsedWithClearErrors() {
+    assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", null)).isEqualTo(WaitBudget.minutes(60));
+    assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", "0").off()).isTrue();
+    assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", "next-opening").nextOpening()).isTrue();
+    Map<String, String> env = new HashMap<>(Rig.ENV);
+    env.put("MAX_WAIT_MINUTES", "an hour");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env))
+        .hasMessage("MAX_WAIT_MINUTES 'an hour' is not a number of minutes 0..20160 (0: no budget, serve at once"
+            + " inside working hours) or next-opening");
+  }
+
+  private static Instant instant(String text) {
+    return text == null ? null : Instant.parse(text);
+  }
+}
