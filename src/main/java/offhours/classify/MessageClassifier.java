@@ -23,7 +23,7 @@ import offhours.inference.ModelAnswer;
 import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -201,7 +201,7 @@ final class MessageClassifier {
     List<ScoredLabel> top = answer.ranking().top(config.topK());
     List<Label> labels = top.stream().map(l -> new Label(l.label(), l.score())).toList();
     String model = answer.variant() != null ? answer.variant() : config.modelName();
-    ResultItem item = item(event, image.length, Status.CLASSIFIED, null, labels, model, attempts,
+    ResultItem item = item(event, image.length, Verdict.CLASSIFIED, null, labels, model, attempts,
         answer.ranking().scores().word());
     return results.put(item)
         ? Outcome.of(Kind.CLASSIFIED, event.uri(), top.getFirst().label() + " " + top.getFirst().score())
@@ -224,7 +224,7 @@ final class MessageClassifier {
   }
 
   private Outcome verdict(ObjectEvent event, String reason, int attempts) {
-    ResultItem item = item(event, event.size(), Status.REJECTED, reason, List.of(), config.modelName(), attempts,
+    ResultItem item = item(event, event.size(), Verdict.REJECTED, reason, List.of(), config.modelName(), attempts,
         null);
     return results.put(item)
         ? Outcome.of(Kind.REJECTED, event.uri(), reason)
@@ -234,12 +234,12 @@ final class MessageClassifier {
   /** A message that is not an S3 notification still gets a result, under the message's own identity. */
   private Outcome reject(QueueMessage message, String part, String reason, int attempts) {
     String pk = "sqs://" + queueName(message) + "/" + message.messageId();
-    ResultItem item = new ResultItem(pk, "m#" + part, null, null, null, null, null, null, Status.REJECTED, reason,
+    ResultItem item = new ResultItem(pk, "m#" + part, null, null, null, null, null, null, Verdict.REJECTED, reason,
         List.of(), null, null, config.modelName(), config.endpointName(), null, clock.instant(), attempts, null);
     return results.put(item) ? Outcome.of(Kind.REJECTED, pk, reason) : Outcome.of(Kind.DUPLICATE, pk, "already has a result");
   }
 
-  private ResultItem item(ObjectEvent event, Number size, Status status, String reason, List<Label> labels,
+  private ResultItem item(ObjectEvent event, Number size, Verdict status, String reason, List<Label> labels,
       String model, int attempts, String scores) {
     Label top = labels.isEmpty() ? null : labels.getFirst();
     return new ResultItem(

@@ -104,8 +104,8 @@ final class DemoCommand implements Command {
       long missing = plan.items().size() - byKey.size();
       call.err().printf(Locale.ROOT, "%d of %d uploads have a result (%d classified, %d rejected) in %.1f s%n",
           byKey.size(), plan.items().size(),
-          byKey.values().stream().filter(i -> i.status() == ResultItem.Status.CLASSIFIED).count(),
-          byKey.values().stream().filter(i -> i.status() == ResultItem.Status.REJECTED).count(),
+          byKey.values().stream().filter(i -> i.status() == ResultItem.Verdict.CLASSIFIED).count(),
+          byKey.values().stream().filter(i -> i.status() == ResultItem.Verdict.REJECTED).count(),
           Duration.between(started, call.context().clock().instant()).toMillis() / 1000.0);
       if (fault.isPresent()) {
         call.err().println("offhours demo: stopped waiting: " + fault.get() + "; logs are in "
@@ -232,7 +232,7 @@ final class DemoCommand implements Command {
               result.status().name(), result.reason() == null ? "" : Format.truncate(result.reason(), 70)));
     }
     if (!call.json()) {
-      call.out().print(Table.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), rows));
+      call.out().print(TextTable.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), rows));
     }
   }
 

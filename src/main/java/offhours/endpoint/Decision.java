@@ -16,7 +16,7 @@ public record Decision(
     boolean wantOn,
     String wantReason,
     Endpoint.Status endpoint,
-    Mapping.State mapping,
+    Mapping.TriggerState mapping,
     Backlog.Snapshot backlog,
     Action action,
     String why,

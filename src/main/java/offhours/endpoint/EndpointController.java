@@ -86,7 +86,7 @@ public final class EndpointController {
   public Decision reconcile(Instant now) {
     ControlState before = store.load().orElse(ControlState.INITIAL);
     Endpoint.Status ep = endpoint.describe();
-    Mapping.State mp = mapping.state();
+    Mapping.TriggerState mp = mapping.state();
     Backlog.Snapshot q = backlog.read();
 
     ControlState seen = observe(before, ep, q, now);
@@ -244,7 +244,7 @@ public final class EndpointController {
    * Model or EndpointConfig) is replaced: consumption paused, in-flight work drained, deleted, created again from the
    * stack's config, and fed only after a test invocation, as any new endpoint.
    */
-  Step plan(boolean on, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, ControlState s, Instant now) {
+  Step plan(boolean on, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, ControlState s, Instant now) {
     State st = ep.state();
     boolean serving = st == State.IN_SERVICE || st == State.UPDATING; // SageMaker keeps serving during an update
     if (st != State.ABSENT && ep.foreign()) {

@@ -153,7 +153,7 @@ public final class LocalResources {
     }
   }
 
-  private void table(String name, StackSpec.Table spec) {
+  private void table(String name, StackSpec.TableSchema spec) {
     try {
       TableDescription existing = dynamoDb.describeTable(r -> r.tableName(name)).table();
       List<String> keys = existing.keySchema().stream().map(KeySchemaElement::attributeName).toList();

@@ -25,7 +25,7 @@ public record ResultItem(
     String eTag,
     String sequencer,
     Long sizeBytes,
-    Status status,
+    Verdict status,
     String reason,
     List<Label> labels,
     String topLabel,
@@ -37,7 +37,7 @@ public record ResultItem(
     int attempts,
     String scores) {
 
-  public enum Status { CLASSIFIED, REJECTED }
+  public enum Verdict { CLASSIFIED, REJECTED }
 
   /** A class name and its probability. */
   public record Label(String label, double score) {
@@ -52,10 +52,10 @@ public record ResultItem(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(classifiedAt, "classifiedAt");
     labels = labels == null ? List.of() : List.copyOf(labels);
-    if (status == Status.REJECTED && (reason == null || reason.isBlank())) {
+    if (status == Verdict.REJECTED && (reason == null || reason.isBlank())) {
       throw new IllegalArgumentException("a REJECTED result needs a reason (" + pk + ")");
     }
-    if (status == Status.CLASSIFIED && labels.isEmpty()) {
+    if (status == Verdict.CLASSIFIED && labels.isEmpty()) {
       throw new IllegalArgumentException("a CLASSIFIED result needs at least one label (" + pk + ")");
     }
   }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -86,10 +86,10 @@ public final class ResultsTable {
 
   PutItemRequest putRequest(ResultItem item) {
     PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName).item(toItem(item));
-    if (item.status() == Status.CLASSIFIED) {
+    if (item.status() == Verdict.CLASSIFIED) {
       return put.conditionExpression(NEW_OR_OVER_REJECTED)
           .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(":rejected", s(Status.REJECTED.name())))
+          .expressionAttributeValues(Map.of(":rejected", s(Verdict.REJECTED.name())))
           .build();
     }
     return put.conditionExpression(NEW_ITEM_ONLY).build();
@@ -138,7 +138,7 @@ public final class ResultsTable {
 
   /** Every result, or only those with {@code status} (CLASSIFIED or REJECTED). */
   public List<ResultItem> scan(Optional<String> status) {
-    if (status.isPresent() && Arrays.stream(Status.values()).noneMatch(s -> s.name().equals(status.get()))) {
+    if (status.isPresent() && Arrays.stream(Verdict.values()).noneMatch(s -> s.name().equals(status.get()))) {
       throw new IllegalArgumentException("status must be CLASSIFIED or REJECTED, got '" + status.get() + "'");
     }
     List<ResultItem> results = new ArrayList<>();
@@ -206,7 +206,7 @@ public final class ResultsTable {
         str(item, "eTag"),
         str(item, "sequencer"),
         item.containsKey("sizeBytes") ? Long.valueOf(item.get("sizeBytes").n()) : null,
-        Status.valueOf(str(item, "status")),
+        Verdict.valueOf(str(item, "status")),
         str(item, "reason"),
         labels,
         str(item, "topLabel"),

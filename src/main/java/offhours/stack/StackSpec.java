@@ -168,8 +168,8 @@ public final class StackSpec {
   }
 
   /** A DynamoDB table billed on demand; every key attribute is a string (S). */
-  public record Table(String partitionKey, String sortKey, Optional<Index> index) {
-    public Table {
+  public record TableSchema(String partitionKey, String sortKey, Optional<Index> index) {
+    public TableSchema {
       Objects.requireNonNull(partitionKey, "partitionKey");
       Objects.requireNonNull(sortKey, "sortKey");
       Objects.requireNonNull(index, "index");
@@ -187,11 +187,11 @@ public final class StackSpec {
   }
 
   /** Results: one item per object version; {@code byLabel} answers "images labelled X, newest first". */
-  public static final Table RESULTS_TABLE = new Table("pk", "sk", Optional.of(new Index("byLabel", "topLabel",
+  public static final TableSchema RESULTS_TABLE = new TableSchema("pk", "sk", Optional.of(new Index("byLabel", "topLabel",
       "classifiedAt")));
 
   /** Controller state and the savings ledger. */
-  public static final Table CONTROL_TABLE = new Table("pk", "sk", Optional.empty());
+  public static final TableSchema CONTROL_TABLE = new TableSchema("pk", "sk", Optional.empty());
 
   /**
    * The Classify function's SQS trigger. MaximumConcurrency is at least 2 (Lambda's minimum) and caps the

@@ -26,7 +26,7 @@ import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.local.sagemaker.ModelContainer;
 import offhours.results.ResultItem;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import offhours.testing.LambdaSqsJson;
@@ -180,7 +180,7 @@ class ModelShapesIT {
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     assertThat(result("photos/" + shape + ".png")).satisfies(r -> {
-      assertThat(r.status()).isEqualTo(Status.CLASSIFIED);
+      assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
       assertThat(r.topLabel()).isEqualTo(top);
       assertThat(r.scores()).isEqualTo(scores);
       assertThat(r.model()).as("the variant that answered, named after its model").isEqualTo(shape + "-model");

@@ -67,7 +67,7 @@ class EndpointCleanupHandlerTest {
       @Override public Probe probe() { throw new AssertionError("cleanup never invokes"); }
     };
     Mapping mapping = new Mapping() {
-      @Override public State state() { return rig.mapping; }
+      @Override public TriggerState state() { return rig.mapping; }
       @Override public void enable() { throw new AssertionError("cleanup never enables"); }
       @Override public void disable() {
         rig.calls.add("disable");
@@ -131,7 +131,7 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void deleteHoldsTheControllerDisablesTheMappingThenDeletesALiveEndpoint() throws IOException {
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
@@ -142,7 +142,7 @@ class EndpointCleanupHandlerTest {
     // A controller run still in flight finds a stop "until auto" and does not create the endpoint again.
     assertThat(rig.state().override()).isEqualTo(new ControlState.Override(ControlState.Override.Mode.STOP, null));
     rig.endpoint = Endpoint.Status.ABSENT;
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     Decision late = rig.runAt("2026-01-14T10:00:00Z");
     assertThat(late.wantReason()).isEqualTo("manual stop until auto");
     assertThat(late.action()).isEqualTo(Decision.Action.NONE);
@@ -150,7 +150,7 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void deleteSucceedsWhenEverythingIsAlreadyGone() throws IOException {
-    rig.mapping = Mapping.State.ABSENT;
+    rig.mapping = Mapping.TriggerState.ABSENT;
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
@@ -162,7 +162,7 @@ class EndpointCleanupHandlerTest {
   void theHoldIsBestEffortTheEndpointIsDeletedWithoutIt() throws IOException {
     // A rollback of a failed create: the control table may be gone already.
     storeError = new IllegalStateException("ResourceNotFoundException: Requested resource not found");
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
@@ -177,7 +177,7 @@ class EndpointCleanupHandlerTest {
     // Lambda refuses to update a mapping that is Enabling or Updating; the bill stops only when the endpoint goes.
     disableError = new IllegalStateException("Cannot update the event source mapping uuid-1 because it is in state"
         + " Enabling. Retry when its state is Enabled or Disabled.");
-    rig.mapping = Mapping.State.ENABLING;
+    rig.mapping = Mapping.TriggerState.ENABLING;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
@@ -212,7 +212,7 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void aDeleteOfAnotherStackIsAnsweredButNeverActedOn() throws IOException {
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete-other-stack.json"), null);
     JsonNode r = sent();
@@ -239,7 +239,7 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void anEventOfThisStackNamingAnotherEndpointOrMappingIsNotActedOn() throws IOException {
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     Map<String, Object> e = event("cfn-endpoint-cleanup-delete.json");
     e.put("ResourceProperties", Map.of("EndpointName", "offhours-endpoint", "MappingUuid", "uuid-2"));

@@ -60,9 +60,9 @@ class LambdaMappingTest {
   @Test
   void readsTheState() {
     answer = "{\"UUID\":\"uuid-1\",\"State\":\"Disabling\",\"BatchSize\":10}";
-    assertThat(mapping.state()).isEqualTo(Mapping.State.DISABLING);
+    assertThat(mapping.state()).isEqualTo(Mapping.TriggerState.DISABLING);
     answer = "{\"UUID\":\"uuid-1\",\"State\":\"Enabled\"}";
-    assertThat(mapping.state()).isEqualTo(Mapping.State.ENABLED);
+    assertThat(mapping.state()).isEqualTo(Mapping.TriggerState.ENABLED);
     assertThat(requests).containsOnly("GET /2015-03-31/event-source-mappings/uuid-1");
   }
 
@@ -70,7 +70,7 @@ class LambdaMappingTest {
   void aMissingMappingIsAbsentAndDisablingItIsANoOp() {
     status = 404;
     answer = "{\"Type\":\"User\",\"Message\":\"The resource you requested does not exist.\"}";
-    assertThat(mapping.state()).isEqualTo(Mapping.State.ABSENT);
+    assertThat(mapping.state()).isEqualTo(Mapping.TriggerState.ABSENT);
     mapping.disable();
   }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import offhours.aws.AwsClients.Service;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.Test;
@@ -32,13 +32,13 @@ class ResultsTableIT {
 
   private static ResultItem classified(String key, String eTag, String label, String classifiedAt) {
     return new ResultItem(ResultItem.pkFor("b", key), ResultItem.skFor(null, eTag), "b", key, null, eTag, null, 10L,
-        Status.CLASSIFIED, null, List.of(new Label(label, 0.9)), label, 0.9, "m", "e", null,
+        Verdict.CLASSIFIED, null, List.of(new Label(label, 0.9)), label, 0.9, "m", "e", null,
         Instant.parse(classifiedAt), 1, "probabilities");
   }
 
   private static ResultItem rejected(String key, String eTag, String reason, String classifiedAt) {
     return new ResultItem(ResultItem.pkFor("b", key), ResultItem.skFor(null, eTag), "b", key, null, eTag, null, 10L,
-        Status.REJECTED, reason, List.of(), null, null, "m", "e", null, Instant.parse(classifiedAt), 1, null);
+        Verdict.REJECTED, reason, List.of(), null, null, "m", "e", null, Instant.parse(classifiedAt), 1, null);
   }
 
   @Test
@@ -70,7 +70,7 @@ class ResultsTableIT {
     assertThat(table.put(verdict)).as("a verdict over a classification").isFalse();
 
     assertThat(table.byKey("b", "e.jpg")).singleElement().satisfies(r -> {
-      assertThat(r.status()).isEqualTo(Status.CLASSIFIED);
+      assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
       assertThat(r.topLabel()).isEqualTo("Neutral");
       assertThat(r.reason()).isNull();
     });

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -17,13 +17,13 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 class ResultsTableTest {
 
   static final ResultItem CLASSIFIED = new ResultItem("s3://offhours-images/café au lait.png", "e#0f1b4a59",
-      "offhours-images", "café au lait.png", null, "0f1b4a59", "0067A1", 240512L, Status.CLASSIFIED, null,
+      "offhours-images", "café au lait.png", null, "0f1b4a59", "0067A1", 240512L, Verdict.CLASSIFIED, null,
       List.of(new Label("Neutral", 0.91), new Label("Drawing", 0.06)), "Neutral", 0.91, "offhours-model",
       "offhours-endpoint", Instant.parse("2026-11-25T10:00:00Z"), Instant.parse("2026-11-25T10:00:05.123Z"), 1,
       "probabilities");
 
   static final ResultItem REJECTED = new ResultItem("s3://offhours-images/notes.png", "v#3HL4kq", "offhours-images",
-      "notes.png", "3HL4kq", "2c9d3b4e", null, 41L, Status.REJECTED,
+      "notes.png", "3HL4kq", "2c9d3b4e", null, 41L, Verdict.REJECTED,
       "unsupported format: object s3://offhours-images/notes.png looks like text; offhours accepts JPEG and PNG",
       List.of(), null, null, null, "offhours-endpoint", null, Instant.parse("2026-11-25T10:00:06Z"), 2, null);
 
@@ -104,7 +104,7 @@ class ResultsTableTest {
 
   @Test
   void aVerdictWithoutAReasonIsABug() {
-    assertThatThrownBy(() -> new ResultItem("s3://b/k", "e#1", "b", "k", null, "1", null, 1L, Status.REJECTED, " ",
+    assertThatThrownBy(() -> new ResultItem("s3://b/k", "e#1", "b", "k", null, "1", null, 1L, Verdict.REJECTED, " ",
         List.of(), null, null, null, null, null, Instant.EPOCH, 1, null))
         .hasMessage("a REJECTED result needs a reason (s3://b/k)");
   }

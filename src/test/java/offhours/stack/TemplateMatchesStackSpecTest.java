@@ -92,7 +92,7 @@ class TemplateMatchesStackSpecTest {
     StackDrift.Expected spec = StackDrift.Expected.fromStackSpec();
     StackDrift.Expected changed = new StackDrift.Expected(spec.notification(),
         StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3), spec.classifyTimeoutSeconds(),
-        new StackSpec.Table("pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
+        new StackSpec.TableSchema("pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
         spec.control(), spec.trigger(), spec.classifyEnv(), spec.controllerEnv(), spec.cleanupEnv(), spec.labels(), spec.handlers(), spec.outputs(), spec.metrics());
 
     assertThat(StackDrift.differences(CloudFormationYaml.parse(template()), changed)).containsExactlyInAnyOrder(

@@ -34,7 +34,7 @@ public final class LocalScheduler implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(LocalScheduler.class.getName());
 
-  private record Schedule(String name, String arn, RequestHandler<Map<String, Object>, ?> handler) {}
+  private record ScheduledTarget(String name, String arn, RequestHandler<Map<String, Object>, ?> handler) {}
 
   private final Clock clock;
   private final String region;
@@ -42,7 +42,7 @@ public final class LocalScheduler implements AutoCloseable {
   private final ScheduledExecutorService thread;
   /** The executor's one worker, joined on close so that close returns only when it is gone. */
   private final java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
-  private final Map<String, Schedule> schedules = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledTarget> schedules = new ConcurrentHashMap<>();
 
   /** A scheduler in us-east-1, account 123456789012, whose events carry {@code clock}'s time. */
   public LocalScheduler(Clock clock) {
@@ -69,8 +69,8 @@ public final class LocalScheduler implements AutoCloseable {
     if (rate.isNegative() || rate.isZero()) {
       throw new IllegalArgumentException("schedule " + name + ": rate must be positive; got " + rate);
     }
-    Schedule schedule = new Schedule(name, "arn:aws:scheduler:" + region + ":" + accountId + ":schedule/default/" + name,
-        handler);
+    ScheduledTarget schedule = new ScheduledTarget(name,
+        "arn:aws:scheduler:" + region + ":" + accountId + ":schedule/default/" + name, handler);
     if (schedules.putIfAbsent(name, schedule) != null) {
       throw new IllegalStateException("schedule " + name + " already exists");
     }
@@ -89,7 +89,7 @@ public final class LocalScheduler implements AutoCloseable {
    * returns what the handler returned; an exception of the handler is rethrown here.
    */
   public Object runNow(String name) throws InterruptedException {
-    Schedule schedule = schedules.get(name);
+    ScheduledTarget schedule = schedules.get(name);
     if (schedule == null) {
       throw new IllegalArgumentException("no schedule named " + name + "; known: " + schedules.keySet());
     }
@@ -119,7 +119,7 @@ public final class LocalScheduler implements AutoCloseable {
     return event;
   }
 
-  private Object run(Schedule schedule) {
+  private Object run(ScheduledTarget schedule) {
     LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), schedule.name(),
         "arn:aws:lambda:" + region + ":" + accountId + ":function:" + schedule.name(),
         System.nanoTime() + TimeUnit.SECONDS.toNanos(900));
