@@ -19,7 +19,6 @@ import offhours.cache.CacheFiles;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.SageMakerEndpoint;
-import offhours.inference.InvocationErrors;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
 import offhours.local.lambda.LocalLambda;
@@ -29,7 +28,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
-import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
 /**
  * {@code offhours demo [DIR]}: the whole pipeline on this machine, once. Starts the local stack with the
@@ -205,14 +203,7 @@ final class DemoCommand implements Command {
 
   /** The endpoint as DescribeEndpoint shows it; empty while there is none. */
   private static Optional<DescribeEndpointResponse> describe(SageMakerClient sageMaker, LocalDeployment stack) {
-    try {
-      return Optional.of(sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())));
-    } catch (SageMakerException e) {
-      if (!InvocationErrors.endpointAbsent(e)) {
-        throw e;
-      }
-      return Optional.empty();
-    }
+    return Optional.ofNullable(EndpointStatusCommand.describe(sageMaker, stack.names().endpoint()));
   }
 
   private static void print(Invocation call, UploadPlan plan, Map<String, ResultItem> byKey, String missingReason) {

@@ -66,20 +66,16 @@ final class EndpointStatusCommand implements Command {
     return 0;
   }
 
-  /** The endpoint, or null when it does not exist (SageMaker answers ValidationException "Could not find endpoint"). */
+  /** The endpoint, or null when it does not exist ({@link InvocationErrors#endpointAbsent}). */
   static DescribeEndpointResponse describe(SageMakerClient sageMaker, String endpoint) {
     try {
       return sageMaker.describeEndpoint(r -> r.endpointName(endpoint));
     } catch (SageMakerException e) {
-      if (isAbsent(e)) {
+      if (InvocationErrors.endpointAbsent(e)) {
         return null;
       }
       throw e;
     }
-  }
-
-  static boolean isAbsent(SageMakerException e) {
-    return InvocationErrors.endpointAbsent(e);
   }
 
   private static GetEventSourceMappingResponse mapping(LambdaClient lambda, String uuid) {

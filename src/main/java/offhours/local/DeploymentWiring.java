@@ -128,8 +128,9 @@ final class DeploymentWiring {
     ControllerHandler controller = new ControllerHandler(clients, ControllerConfig.fromEnvironment(
         FunctionEnvironments.controller(names, provisioned, mappingUuid, labels, options)), controllerClock);
     lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);
-    scheduler = open(new LocalScheduler(controllerClock));
-    scheduler.schedule(LocalDeployment.CONTROLLER_FUNCTION, options.controllerTick(), controller);
+    scheduler = open(new LocalScheduler());
+    scheduler.schedule(LocalDeployment.CONTROLLER_FUNCTION, options.controllerTick(), StackSpec.SCHEDULER_TICK,
+        controller);
 
     // The HTTP API: the same handler as on AWS, behind a local front that speaks API Gateway's payload format 2.0.
     api = open(LocalApiGateway.start(new ApiHandler(new Api(s3, sqs, dynamoDb, runtime, ApiConfig.fromEnv(

@@ -12,19 +12,11 @@ import java.util.Optional;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
@@ -53,22 +45,6 @@ public final class ResultsTable {
       throw new IllegalArgumentException("the results table name is empty");
     }
     this.tableName = tableName;
-  }
-
-  /** The table's schema (key, label index, on-demand), for local mode and tests; template.yaml mirrors it. */
-  public static CreateTableRequest createTableRequest(String tableName) {
-    return CreateTableRequest.builder()
-        .tableName(tableName)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(
-            attribute("pk"), attribute("sk"), attribute("topLabel"), attribute("classifiedAt"))
-        .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-        .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-            .indexName(LABEL_INDEX)
-            .keySchema(key("topLabel", KeyType.HASH), key("classifiedAt", KeyType.RANGE))
-            .projection(p -> p.projectionType(ProjectionType.ALL))
-            .build())
-        .build();
   }
 
   /**
@@ -238,11 +214,4 @@ public final class ResultsTable {
     return AttributeValue.fromN(value);
   }
 
-  private static AttributeDefinition attribute(String name) {
-    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
-  }
-
-  private static KeySchemaElement key(String name, KeyType type) {
-    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
-  }
 }

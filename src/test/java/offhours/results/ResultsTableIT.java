@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import offhours.stack.StackSpec;
 import offhours.aws.AwsClients.Service;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
@@ -26,7 +27,7 @@ class ResultsTableIT {
   ResultsTableIT(AwsServices services) {
     dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
     String name = "offhours-results-" + UUID.randomUUID().toString().substring(0, 8);
-    dynamo.createTable(ResultsTable.createTableRequest(name));
+    dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(name));
     table = new ResultsTable(dynamo, name);
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import offhours.stack.StackSpec;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
 import offhours.testing.FakeDynamoDb;
@@ -111,7 +112,7 @@ class ResultsTableTest {
 
   @Test
   void theSchemaHasTheKeyAndTheLabelIndex() {
-    CreateTableRequest schema = ResultsTable.createTableRequest("offhours-results");
+    CreateTableRequest schema = StackSpec.RESULTS_TABLE.createTableRequest("offhours-results");
 
     assertThat(schema.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
         .containsExactly("pk:HASH", "sk:RANGE");

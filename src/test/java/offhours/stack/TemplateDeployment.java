@@ -22,7 +22,6 @@ import offhours.aws.AwsClients.Service;
 import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.sagemaker.LocalSageMaker;
-import offhours.results.ResultsTable;
 import offhours.testing.AnsweringContainer;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -167,7 +166,7 @@ final class TemplateDeployment implements AutoCloseable {
     services.s3.putBucketNotificationConfiguration(r -> r.bucket(bucket)
         .notificationConfiguration(c -> c.queueConfigurations(notifications)));
 
-    services.dynamo.createTable(ResultsTable.createTableRequest(String.valueOf(stack.ref("ResultsTable"))));
+    services.dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(String.valueOf(stack.ref("ResultsTable"))));
     services.dynamo.createTable(r -> r.tableName(String.valueOf(stack.ref("ControlTable")))
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),

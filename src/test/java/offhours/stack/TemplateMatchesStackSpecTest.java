@@ -2,6 +2,7 @@ package offhours.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,19 @@ class TemplateMatchesStackSpecTest {
       assertThat(((Map<?, ?>) variant).get("VariantName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
       assertThat(((Map<?, ?>) variant).get("ModelName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
     });
+  }
+
+  @Test
+  void theSchedulerTickHasOneShapeTheTemplatesInputTheLocalSchedulersAndTheFixture() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    Map<?, ?> events = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) resources.get("ControllerFunction")).get("Properties"))
+        .get("Events");
+    Map<?, ?> schedule = (Map<?, ?>) ((Map<?, ?>) events.get("Every5Minutes")).get("Properties");
+    ObjectMapper json = new ObjectMapper();
+
+    assertThat(json.readTree(String.valueOf(schedule.get("Input")))).isEqualTo(json.readTree(StackSpec.SCHEDULER_TICK));
+    assertThat(json.readTree(Path.of("events/scheduler-tick.json").toFile()))
+        .isEqualTo(json.readTree(StackSpec.SCHEDULER_TICK));
   }
 
   @Test
