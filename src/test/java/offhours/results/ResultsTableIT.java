@@ -11,6 +11,7 @@ import java.util.UUID;
 import offhours.stack.StackSpec;
 import offhours.aws.AwsClients.Service;
 import offhours.results.ResultItem.Label;
+import offhours.results.ResultItem.ObjectVersion;
 import offhours.results.ResultItem.Verdict;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
@@ -32,14 +33,13 @@ class ResultsTableIT {
   }
 
   private static ResultItem classified(String key, String eTag, String label, String classifiedAt) {
-    return new ResultItem(ResultItem.pkFor("b", key), ResultItem.skFor(null, eTag), "b", key, null, eTag, null, 10L,
-        Verdict.CLASSIFIED, null, List.of(new Label(label, 0.9)), label, 0.9, "m", "e", null,
-        Instant.parse(classifiedAt), 1, "probabilities");
+    return ResultItem.classified(new ObjectVersion("b", key, null, eTag, null, 10L, null),
+        List.of(new Label(label, 0.9)), "probabilities", "m", "e", Instant.parse(classifiedAt), 1);
   }
 
   private static ResultItem rejected(String key, String eTag, String reason, String classifiedAt) {
-    return new ResultItem(ResultItem.pkFor("b", key), ResultItem.skFor(null, eTag), "b", key, null, eTag, null, 10L,
-        Verdict.REJECTED, reason, List.of(), null, null, "m", "e", null, Instant.parse(classifiedAt), 1, null);
+    return ResultItem.rejected(new ObjectVersion("b", key, null, eTag, null, 10L, null), reason, "m", "e",
+        Instant.parse(classifiedAt), 1);
   }
 
   @Test
