@@ -30,6 +30,7 @@ import offhours.results.ResultItem.Verdict;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import offhours.testing.LambdaSqsJson;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,11 +121,8 @@ class ModelShapesIT {
     control.createEndpointConfig(r -> r.endpointConfigName(name + "-config").productionVariants(v -> v
         .variantName(name + "-model").modelName(name + "-model").instanceType("ml.m5.large").initialInstanceCount(1)));
     control.createEndpoint(r -> r.endpointName(name).endpointConfigName(name + "-config"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (control.describeEndpoint(r -> r.endpointName(name)).endpointStatus() != EndpointStatus.IN_SERVICE) {
-      assertThat(System.nanoTime()).as("endpoint " + name + " InService within 60 s").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Awaitility.await("endpoint " + name + " InService").atMost(Duration.ofSeconds(60))
+        .until(() -> control.describeEndpoint(r -> r.endpointName(name)).endpointStatus() == EndpointStatus.IN_SERVICE);
     return name;
   }
 

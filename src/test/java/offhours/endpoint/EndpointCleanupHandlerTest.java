@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.aws.AwsClients;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
+import offhours.testing.StubHttpServer.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,9 +31,9 @@ class EndpointCleanupHandlerTest {
       "MAPPING_UUID", "uuid-1", "CONTROL_TABLE_NAME", "offhours-control");
 
   private final Rig rig = new Rig();
-  private final List<String> methods = new ArrayList<>();
-  private final List<String> bodies = new ArrayList<>();
-  private HttpServer server;
+  private StubHttpServer server;
+  /** Requests before this index were checked already. */
+  private int seen;
   private EndpointCleanupHandler handler;
   private RuntimeException describeError;
   private RuntimeException storeError;
@@ -42,14 +41,7 @@ class EndpointCleanupHandlerTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      methods.add(exchange.getRequestMethod());
-      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    server.start();
+    server = StubHttpServer.start(request -> Reply.empty(200));
     Endpoint endpoint = new Endpoint() {
       @Override public Status describe() {
         if (describeError != null) {
@@ -92,19 +84,20 @@ class EndpointCleanupHandlerTest {
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    server.close();
   }
 
   /** An events/ fixture, answered to the loopback server instead of S3. */
   private Map<String, Object> event(String fixture) {
     Map<String, Object> e = new HashMap<>(ControllerHandlerTest.fixture(fixture));
-    e.put("ResponseURL", "http://127.0.0.1:" + server.getAddress().getPort() + "/cfn-response?X-Amz-Signature=abc");
+    e.put("ResponseURL", server.uri() + "/cfn-response?X-Amz-Signature=abc");
     return e;
   }
 
   private JsonNode sent() throws IOException {
-    assertThat(methods).containsExactly("PUT");
-    return new ObjectMapper().readTree(bodies.getLast());
+    List<Request> sent = server.requests().subList(seen, server.requests().size());
+    assertThat(sent).extracting(Request::method).containsExactly("PUT");
+    return new ObjectMapper().readTree(sent.getLast().text());
   }
 
   @Test
@@ -276,7 +269,7 @@ class EndpointCleanupHandlerTest {
         + " not set; the stack passes it to the cleanup function");
     assertThat(created.get("PhysicalResourceId").asText()).isEqualTo(EndpointCleanup.NOT_CREATED);
 
-    methods.clear();
+    seen = server.requests().size();
     Map<String, Object> rollback = event("cfn-endpoint-cleanup-delete.json");
     rollback.put("PhysicalResourceId", created.get("PhysicalResourceId").asText());
     broken.handleRequest(rollback, null);

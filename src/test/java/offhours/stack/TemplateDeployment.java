@@ -24,6 +24,7 @@ import offhours.local.lambda.LocalLambda;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.testing.AnsweringContainer;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import org.awaitility.Awaitility;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -275,18 +276,8 @@ final class TemplateDeployment implements AutoCloseable {
   }
 
   static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
-    }
+    Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(condition::getAsBoolean);
   }
 
   /** A random name part, for resources outside the stack (a labels bucket). */

@@ -7,18 +7,22 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-JVM model container speaking the SageMaker contract. {@code /invocations} echoes the payload as
  * JSON {@code {"contentType":..., "accept":..., "bytes":N}} unless the payload is one of the commands
- * {@code status:NNN} (answer NNN) or {@code sleep:MS}.
+ * {@code status:NNN} (answer NNN), {@code sleep:MS} or {@code gather}: wait, up to a minute, until
+ * {@link #gathering} has counted down to zero (so the answer comes only when that many requests are in at once).
  */
 final class FakeContainer implements ModelContainer {
   final AtomicInteger pingStatus = new AtomicInteger(200);
   final AtomicInteger invocations = new AtomicInteger();
   volatile boolean closed;
+  volatile CountDownLatch gathering = new CountDownLatch(0);
   private final HttpServer server;
 
   FakeContainer() {
@@ -41,6 +45,15 @@ final class FakeContainer implements ModelContainer {
         if (text.startsWith("sleep:")) {
           try {
             Thread.sleep(Long.parseLong(text.substring(6).trim()));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        if (text.startsWith("gather")) {
+          CountDownLatch all = gathering;
+          all.countDown();
+          try {
+            all.await(1, TimeUnit.MINUTES);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
