@@ -1,7 +1,10 @@
 package offhours.api;
 
+import static offhours.aws.EnvironmentVariables.whole;
+
 import java.time.Duration;
 import java.util.Map;
+import offhours.aws.EnvironmentVariables;
 import offhours.endpoint.ControllerConfig;
 
 /**
@@ -38,36 +41,18 @@ public record ApiConfig(ControllerConfig controller, String bucket, String resul
     if (resultsTable == null || resultsTable.isBlank()) {
       throw new IllegalArgumentException("RESULTS_TABLE_NAME is not set; the stack passes it to the API");
     }
-    if (topK < 1) {
-      throw new IllegalArgumentException("TOP_K must be a positive integer, got " + topK);
-    }
+    EnvironmentVariables.check("TOP_K", topK, 1, 1000);
   }
 
   public static ApiConfig fromEnv(Map<String, String> env) {
     ControllerConfig controller = ControllerConfig.fromEnvironment(env);
-    long endpointLimit = number(env, "MAX_IMAGE_BYTES", 6_291_456, 1, Long.MAX_VALUE);
+    long endpointLimit = whole(env, "MAX_IMAGE_BYTES", 6_291_456, 1, Long.MAX_VALUE);
     return new ApiConfig(controller, env.get("BUCKET_NAME"), env.getOrDefault("RESULTS_TABLE_NAME", "").strip(),
         env.get("MODEL_NAME"),
-        (int) number(env, "TOP_K", 3, 1, 1000),
+        whole(env, "TOP_K", 3, 1, 1000),
         Math.min(endpointLimit, LAMBDA_BODY_LIMIT_BYTES),
-        Duration.ofSeconds(number(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)),
-        Duration.ofSeconds(number(env, "ENDPOINT_START_SECONDS", 900, 0, 24 * 3600)));
+        Duration.ofSeconds(whole(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)),
+        Duration.ofSeconds(whole(env, "ENDPOINT_START_SECONDS", 900, 0, 24 * 3600)));
   }
 
-  private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    long value;
-    try {
-      value = Long.parseLong(raw.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " '" + raw + "' is not a whole number");
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " is " + value + "; expected " + min + ".." + max);
-    }
-    return value;
-  }
 }

@@ -19,14 +19,14 @@ final class BatchScope {
   private final LongSupplier remainingMillis;
   private final AtomicReference<String> endpointDown = new AtomicReference<>();
   private final Set<String> crashedImages = ConcurrentHashMap.newKeySet();
-  private final UsageLedger.Tally usage = new UsageLedger.Tally();
+  private final UsageLedger.BatchUsage usage = new UsageLedger.BatchUsage();
 
   BatchScope(LongSupplier remainingMillis) {
     this.remainingMillis = remainingMillis;
   }
 
   /** What this batch's invocations that reached the model spent (hosting serverless bills it). */
-  UsageLedger.Tally usage() {
+  UsageLedger.BatchUsage usage() {
     return usage;
   }
 

@@ -1,7 +1,11 @@
 package offhours.classify;
 
+import static offhours.aws.EnvironmentVariables.check;
+import static offhours.aws.EnvironmentVariables.whole;
+
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import offhours.inference.ModelContract;
 
 /**
@@ -53,27 +57,14 @@ public record ClassifyConfig(
     require(endpointName, "ENDPOINT_NAME");
     modelName = modelName == null || modelName.isBlank() ? null : modelName;
     model = model == null ? ModelContract.builtIn(java.util.List.of()) : model;
-    if (topK < 1) {
-      throw new IllegalArgumentException("TOP_K must be a positive integer, got " + topK);
-    }
-    if (maxImageBytes < 1) {
-      throw new IllegalArgumentException("MAX_IMAGE_BYTES must be a positive integer, got " + maxImageBytes);
-    }
-    if (batchConcurrency < 1) {
-      throw new IllegalArgumentException("BATCH_CONCURRENCY must be a positive integer, got " + batchConcurrency);
-    }
-    if (deferSeconds < 0 || deferSeconds > 900) {
-      throw new IllegalArgumentException(
-          "DEFER_SECONDS must be between 0 and 900 (the SQS DelaySeconds limit), got " + deferSeconds);
-    }
-    if (maxDeferrals < 1) {
-      throw new IllegalArgumentException("MAX_DEFERRALS must be a positive integer, got " + maxDeferrals);
-    }
+    check("TOP_K", topK, 1, Integer.MAX_VALUE);
+    check("MAX_IMAGE_BYTES", maxImageBytes, 1, Long.MAX_VALUE);
+    check("BATCH_CONCURRENCY", batchConcurrency, 1, Integer.MAX_VALUE);
+    // SQS's DelaySeconds limit.
+    check("DEFER_SECONDS", deferSeconds, 0, 900);
+    check("MAX_DEFERRALS", maxDeferrals, 1, Integer.MAX_VALUE);
+    check("INVOKE_TIMEOUT_SECONDS", Objects.requireNonNull(invokeTimeout, "invokeTimeout").toSeconds(), 1, 600);
     usage = usage == null ? UsageLedger.Settings.NONE : usage;
-    if (invokeTimeout == null || invokeTimeout.toSeconds() < 1 || invokeTimeout.toSeconds() > 600) {
-      throw new IllegalArgumentException("INVOKE_TIMEOUT_SECONDS must be between 1 and 600, got "
-          + (invokeTimeout == null ? null : invokeTimeout.toSeconds()));
-    }
   }
 
   /** Reads the function's environment; the model's settings as {@link ModelContract#fromEnv} reads them. */
@@ -85,13 +76,12 @@ public record ClassifyConfig(
         env.get("ENDPOINT_NAME"),
         env.get("MODEL_NAME"),
         ModelContract.fromEnv(env),
-        positive(env, "TOP_K", DEFAULT_TOP_K),
-        positiveLong(env, "MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES),
-        positive(env, "BATCH_CONCURRENCY", DEFAULT_BATCH_CONCURRENCY),
-        integer(env, "DEFER_SECONDS", DEFAULT_DEFER_SECONDS, "an integer between 0 and 900"),
-        positive(env, "MAX_DEFERRALS", DEFAULT_MAX_DEFERRALS),
-        Duration.ofSeconds(integer(env, "INVOKE_TIMEOUT_SECONDS", DEFAULT_INVOKE_TIMEOUT_SECONDS,
-            "an integer between 1 and 600")),
+        whole(env, "TOP_K", DEFAULT_TOP_K, 1, Integer.MAX_VALUE),
+        whole(env, "MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, Long.MAX_VALUE),
+        whole(env, "BATCH_CONCURRENCY", DEFAULT_BATCH_CONCURRENCY, 1, Integer.MAX_VALUE),
+        whole(env, "DEFER_SECONDS", DEFAULT_DEFER_SECONDS, 0, 900),
+        whole(env, "MAX_DEFERRALS", DEFAULT_MAX_DEFERRALS, 1, Integer.MAX_VALUE),
+        Duration.ofSeconds(whole(env, "INVOKE_TIMEOUT_SECONDS", DEFAULT_INVOKE_TIMEOUT_SECONDS, 1, 600)),
         UsageLedger.Settings.fromEnv(env));
   }
 
@@ -107,31 +97,4 @@ public record ClassifyConfig(
     }
   }
 
-  private static int positive(Map<String, String> env, String name, int fallback) {
-    return integer(env, name, fallback, "a positive integer");
-  }
-
-  private static int integer(Map<String, String> env, String name, int fallback, String expected) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(raw.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be " + expected + ", got '" + raw + "'");
-    }
-  }
-
-  private static long positiveLong(Map<String, String> env, String name, long fallback) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(raw.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a positive integer, got '" + raw + "'");
-    }
-  }
 }

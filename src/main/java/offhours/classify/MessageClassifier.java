@@ -23,7 +23,6 @@ import offhours.inference.ModelAnswer;
 import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -194,7 +193,7 @@ final class MessageClassifier {
         case CRASH -> {
           String detail = "(status " + (failure.originalStatus() == null ? "unknown" : failure.originalStatus())
               + "): " + failure.message();
-          scope.crashed(ResultItem.pkFor(event.bucket(), event.key()) + " " + sk(event), detail);
+          scope.crashed(object(event, null).pk() + " " + object(event, null).sk(), detail);
           yield Outcome.crashed(event, detail);
         }
         case DEPLOYMENT -> Outcome.of(Kind.RETRY, event.uri(), failure.reason());
@@ -206,8 +205,8 @@ final class MessageClassifier {
     List<ScoredLabel> top = answer.ranking().top(config.topK());
     List<Label> labels = top.stream().map(l -> new Label(l.label(), l.score())).toList();
     String model = answer.variant() != null ? answer.variant() : config.modelName();
-    ResultItem item = item(event, image.length, Status.CLASSIFIED, null, labels, model, attempts,
-        answer.ranking().scores().word());
+    ResultItem item = ResultItem.classified(object(event, (long) image.length), labels,
+        answer.ranking().scores().word(), model, config.endpointName(), clock.instant(), attempts);
     return results.put(item)
         ? Outcome.of(Kind.CLASSIFIED, event.uri(), top.getFirst().label() + " " + top.getFirst().score())
         : Outcome.of(Kind.DUPLICATE, event.uri(), "already classified");
@@ -229,8 +228,8 @@ final class MessageClassifier {
   }
 
   private Outcome verdict(ObjectEvent event, String reason, int attempts) {
-    ResultItem item = item(event, event.size(), Status.REJECTED, reason, List.of(), config.modelName(), attempts,
-        null);
+    ResultItem item = ResultItem.rejected(object(event, event.size()),
+        reason, config.modelName(), config.endpointName(), clock.instant(), attempts);
     return results.put(item)
         ? Outcome.of(Kind.REJECTED, event.uri(), reason)
         : Outcome.of(Kind.DUPLICATE, event.uri(), "already has a result");
@@ -238,32 +237,15 @@ final class MessageClassifier {
 
   /** A message that is not an S3 notification still gets a result, under the message's own identity. */
   private Outcome reject(QueueMessage message, String part, String reason, int attempts) {
-    String pk = "sqs://" + queueName(message) + "/" + message.messageId();
-    ResultItem item = new ResultItem(pk, "m#" + part, null, null, null, null, null, null, Status.REJECTED, reason,
-        List.of(), null, null, config.modelName(), config.endpointName(), null, clock.instant(), attempts, null);
-    return results.put(item) ? Outcome.of(Kind.REJECTED, pk, reason) : Outcome.of(Kind.DUPLICATE, pk, "already has a result");
+    ResultItem item = ResultItem.rejectedMessage(queueName(message), message.messageId(), part, reason,
+        config.modelName(), config.endpointName(), clock.instant(), attempts);
+    return results.put(item) ? Outcome.of(Kind.REJECTED, item.pk(), reason)
+        : Outcome.of(Kind.DUPLICATE, item.pk(), "already has a result");
   }
 
-  private ResultItem item(ObjectEvent event, Number size, Status status, String reason, List<Label> labels,
-      String model, int attempts, String scores) {
-    Label top = labels.isEmpty() ? null : labels.getFirst();
-    return new ResultItem(
-        ResultItem.pkFor(event.bucket(), event.key()),
-        sk(event),
-        event.bucket(), event.key(), event.versionId(), event.eTag(), event.sequencer(),
-        size == null ? null : size.longValue(),
-        status, reason, labels,
-        top == null ? null : top.label(),
-        top == null ? null : top.score(),
-        model, config.endpointName(), event.eventTime(), clock.instant(), attempts, scores);
-  }
-
-  /** An event with neither versionId nor eTag (never sent by S3) is keyed by its sequencer so it is not lost. */
-  private static String sk(ObjectEvent event) {
-    if (event.versionId() == null && event.eTag() == null) {
-      return "s#" + event.sequencer();
-    }
-    return ResultItem.skFor(event.versionId(), event.eTag());
+  private static ResultItem.ObjectVersion object(ObjectEvent event, Long size) {
+    return new ResultItem.ObjectVersion(event.bucket(), event.key(), event.versionId(), event.eTag(), event.sequencer(),
+        size, event.eventTime());
   }
 
   /** The queue's name from the record's ARN (arn:aws:sqs:region:account:name), else from QUEUE_URL. */
@@ -276,7 +258,7 @@ final class MessageClassifier {
   }
 
   private String subject(QueueMessage message) {
-    return "sqs://" + queueName(message) + "/" + message.messageId();
+    return ResultItem.messagePk(queueName(message), message.messageId());
   }
 
   private static String describe(Exception e) {

@@ -58,7 +58,7 @@ final class UsageLedger {
   }
 
   /** What one batch spent on the endpoint: invocations that reached the model, their time and the bytes sent. */
-  static final class Tally {
+  static final class BatchUsage {
     private final LongAdder invocations = new LongAdder();
     private final LongAdder millis = new LongAdder();
     private final LongAdder bytes = new LongAdder();
@@ -86,7 +86,7 @@ final class UsageLedger {
    * Adds the batch's tally to today's item. The ledger informs and never fails a batch: a failed write loses that
    * batch's seconds and says so in the log.
    */
-  void add(Tally tally) {
+  void add(BatchUsage tally) {
     long n = tally.invocations.sum();
     if (!settings.enabled() || n == 0) {
       return;

@@ -19,7 +19,6 @@ import offhours.cache.CacheFiles;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.SageMakerEndpoint;
-import offhours.inference.InvocationErrors;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
 import offhours.local.lambda.LocalLambda;
@@ -29,7 +28,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
-import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
 /**
  * {@code offhours demo [DIR]}: the whole pipeline on this machine, once. Starts the local stack with the
@@ -104,8 +102,8 @@ final class DemoCommand implements Command {
       long missing = plan.items().size() - byKey.size();
       call.err().printf(Locale.ROOT, "%d of %d uploads have a result (%d classified, %d rejected) in %.1f s%n",
           byKey.size(), plan.items().size(),
-          byKey.values().stream().filter(i -> i.status() == ResultItem.Status.CLASSIFIED).count(),
-          byKey.values().stream().filter(i -> i.status() == ResultItem.Status.REJECTED).count(),
+          byKey.values().stream().filter(i -> i.status() == ResultItem.Verdict.CLASSIFIED).count(),
+          byKey.values().stream().filter(i -> i.status() == ResultItem.Verdict.REJECTED).count(),
           Duration.between(started, call.context().clock().instant()).toMillis() / 1000.0);
       if (fault.isPresent()) {
         call.err().println("offhours demo: stopped waiting: " + fault.get() + "; logs are in "
@@ -205,14 +203,7 @@ final class DemoCommand implements Command {
 
   /** The endpoint as DescribeEndpoint shows it; empty while there is none. */
   private static Optional<DescribeEndpointResponse> describe(SageMakerClient sageMaker, LocalDeployment stack) {
-    try {
-      return Optional.of(sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())));
-    } catch (SageMakerException e) {
-      if (!InvocationErrors.endpointAbsent(e)) {
-        throw e;
-      }
-      return Optional.empty();
-    }
+    return Optional.ofNullable(EndpointStatusCommand.describe(sageMaker, stack.names().endpoint()));
   }
 
   private static void print(Invocation call, UploadPlan plan, Map<String, ResultItem> byKey, String missingReason) {
@@ -232,7 +223,7 @@ final class DemoCommand implements Command {
               result.status().name(), result.reason() == null ? "" : Format.truncate(result.reason(), 70)));
     }
     if (!call.json()) {
-      call.out().print(Table.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), rows));
+      call.out().print(TextTable.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), rows));
     }
   }
 

@@ -117,7 +117,7 @@ final class DlqCommand {
           rows.add(List.of(l.messageId(), l.keys().isEmpty() ? "(not an S3 notification)" : String.join(", ", l.keys()),
               age(Duration.between(l.sent(), now)), l.reason() == null ? noReason(target) : l.reason()));
         }
-        call.out().print(Table.render(List.of("MESSAGE ID", "KEYS", "AGE", "REASON"), rows, call.context().columns()));
+        call.out().print(TextTable.render(List.of("MESSAGE ID", "KEYS", "AGE", "REASON"), rows, call.context().columns()));
         call.err().println(Format.plural(letters.size(), "message") + "; " + PEEK_NOTE);
       }
       return 0;

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 final class EndpointStatusCommand implements Command {
 
   /** What the three sources say; null where a source has nothing (absent endpoint, no controller state). */
-  record Status(String endpoint, DescribeEndpointResponse description, String mappingUuid,
+  record EndpointReport(String endpoint, DescribeEndpointResponse description, String mappingUuid,
       GetEventSourceMappingResponse mapping, Map<String, String> controller) {}
 
   @Override
@@ -55,7 +55,7 @@ final class EndpointStatusCommand implements Command {
         DynamoDbClient dynamoDb = target.dynamoDb()) {
       String endpoint = target.name(Name.ENDPOINT);
       String uuid = target.name(Name.MAPPING_UUID);
-      Status status = new Status(endpoint, describe(sageMaker, endpoint), uuid, mapping(lambda, uuid),
+      EndpointReport status = new EndpointReport(endpoint, describe(sageMaker, endpoint), uuid, mapping(lambda, uuid),
           controller(dynamoDb, target.name(Name.CONTROL_TABLE)));
       if (call.json()) {
         call.out().println(Json.line(toJson(status)));
@@ -66,20 +66,16 @@ final class EndpointStatusCommand implements Command {
     return 0;
   }
 
-  /** The endpoint, or null when it does not exist (SageMaker answers ValidationException "Could not find endpoint"). */
+  /** The endpoint, or null when it does not exist ({@link InvocationErrors#endpointAbsent}). */
   static DescribeEndpointResponse describe(SageMakerClient sageMaker, String endpoint) {
     try {
       return sageMaker.describeEndpoint(r -> r.endpointName(endpoint));
     } catch (SageMakerException e) {
-      if (isAbsent(e)) {
+      if (InvocationErrors.endpointAbsent(e)) {
         return null;
       }
       throw e;
     }
-  }
-
-  static boolean isAbsent(SageMakerException e) {
-    return InvocationErrors.endpointAbsent(e);
   }
 
   private static GetEventSourceMappingResponse mapping(LambdaClient lambda, String uuid) {
@@ -121,7 +117,7 @@ final class EndpointStatusCommand implements Command {
   }
 
   /** The text form; every value that comes from AWS or the control table is shown through {@link Terminal#printable}. */
-  static String render(Status status) {
+  static String render(EndpointReport status) {
     StringBuilder text = new StringBuilder("endpoint ").append(Terminal.printable(status.endpoint())).append(": ");
     DescribeEndpointResponse endpoint = status.description();
     if (endpoint == null) {
@@ -168,7 +164,7 @@ final class EndpointStatusCommand implements Command {
     return text.toString();
   }
 
-  static ObjectNode toJson(Status status) {
+  static ObjectNode toJson(EndpointReport status) {
     ObjectNode json = Json.object().put("endpoint", status.endpoint());
     DescribeEndpointResponse endpoint = status.description();
     json.put("status", endpoint == null ? "absent" : endpoint.endpointStatusAsString());

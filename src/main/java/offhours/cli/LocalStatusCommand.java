@@ -51,10 +51,10 @@ final class LocalStatusCommand implements Command {
     }
     List<List<String>> rows = new ArrayList<>();
     state.endpoints().forEach((k, v) -> rows.add(List.of(k, v.toString())));
-    call.out().print(Table.render(List.of("SERVICE", "ENDPOINT URL"), rows));
+    call.out().print(TextTable.render(List.of("SERVICE", "ENDPOINT URL"), rows));
     List<List<String>> names = new ArrayList<>();
     state.names().forEach((k, v) -> names.add(List.of(k, v)));
-    call.out().print(Table.render(List.of("RESOURCE", "NAME"), names));
+    call.out().print(TextTable.render(List.of("RESOURCE", "NAME"), names));
     call.out().println("for the AWS CLI (these credentials are this stack's own; the local SageMaker and Lambda"
         + " accept no others):");
     call.out().println("export AWS_ACCESS_KEY_ID=" + state.accessKeyId() + " AWS_SECRET_ACCESS_KEY="

@@ -141,6 +141,6 @@ final class ResultsCommand implements Command {
           row.status() == null ? "-" : row.status(),
           row.reason() == null ? "" : row.reason()));
     }
-    return Table.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), cells, columns);
+    return TextTable.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), cells, columns);
   }
 }

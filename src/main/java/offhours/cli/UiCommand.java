@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import offhours.cli.Target.Name;
 import offhours.stack.StackSpec;
 import offhours.ui.AwsUiData;
 import offhours.ui.UiServer;
@@ -54,7 +55,7 @@ final class UiCommand implements Command {
     AwsUiData.Pricing pricing = new AwsUiData.Pricing(CostCommand.zone(call),
         StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"), 1, CostCommand.price(call));
     Target target = call.target();
-    AwsUiData data = new AwsUiData(target, pricing, call.context().clock(), action -> control(target, action));
+    AwsUiData data = new AwsUiData(view(target), pricing, call.context().clock(), action -> control(target, action));
     UiServer server = UiServer.start(data, port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -73,6 +74,14 @@ final class UiCommand implements Command {
     call.out().flush();
     stopped.await();
     return 0;
+  }
+
+  /** What the page needs of the target: the ui package knows nothing of the CLI's types. */
+  private static AwsUiData.StackView view(Target target) {
+    return new AwsUiData.StackView(target.description(), target.s3(), target.dynamoDb(), target.sqs(),
+        target.name(Name.BUCKET), target.name(Name.QUEUE_URL), target.name(Name.DLQ_URL),
+        target.name(Name.RESULTS_TABLE), target.name(Name.CONTROL_TABLE), target.name(Name.ENDPOINT),
+        target.created());
   }
 
   /** Asks the controller, as 'offhours endpoint ACTION' does; its answer as a map. */

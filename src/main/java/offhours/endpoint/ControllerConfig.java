@@ -1,5 +1,7 @@
 package offhours.endpoint;
 
+import static offhours.aws.EnvironmentVariables.whole;
+
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -76,14 +78,14 @@ public record ControllerConfig(
         env.getOrDefault("DLQ_URL", "").strip(),
         required(env, "CONTROL_TABLE_NAME"),
         schedule,
-        number(env, "WAKE_BACKLOG_MESSAGES", 0, 0, Long.MAX_VALUE),
-        Duration.ofMinutes(number(env, "WAKE_BACKLOG_AGE_MINUTES", 0, 0, 14 * 24 * 60)),
-        Duration.ofMinutes(number(env, "IDLE_STOP_MINUTES", 15, 0, 7 * 24 * 60)),
-        Duration.ofMinutes(number(env, "CREATE_TIMEOUT_MINUTES", 45, 1, 24 * 60)),
-        Duration.ofSeconds(number(env, "CREATE_BACKOFF_SECONDS", 300, 1, 60 * 60)),
-        Duration.ofMinutes(number(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),
+        whole(env, "WAKE_BACKLOG_MESSAGES", 0, 0, Long.MAX_VALUE),
+        Duration.ofMinutes(whole(env, "WAKE_BACKLOG_AGE_MINUTES", 0, 0, 14 * 24 * 60)),
+        Duration.ofMinutes(whole(env, "IDLE_STOP_MINUTES", 15, 0, 7 * 24 * 60)),
+        Duration.ofMinutes(whole(env, "CREATE_TIMEOUT_MINUTES", 45, 1, 24 * 60)),
+        Duration.ofSeconds(whole(env, "CREATE_BACKOFF_SECONDS", 300, 1, 60 * 60)),
+        Duration.ofMinutes(whole(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),
         env.getOrDefault("INSTANCE_TYPE", "").strip(),
-        (int) number(env, "INSTANCE_COUNT", 1, 1, 1000),
+        whole(env, "INSTANCE_COUNT", 1, 1, 1000),
         price(env),
         model,
         hosting,
@@ -114,23 +116,6 @@ public record ControllerConfig(
       throw new IllegalArgumentException(name + " is not set; the stack passes it to the controller function");
     }
     return value.strip();
-  }
-
-  private static long number(Map<String, String> env, String name, long dflt, long min, long max) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return dflt;
-    }
-    long value;
-    try {
-      value = Long.parseLong(raw.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " '" + raw + "' is not a whole number", e);
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " is " + value + "; expected " + min + ".." + max);
-    }
-    return value;
   }
 
   private static double price(Map<String, String> env) {

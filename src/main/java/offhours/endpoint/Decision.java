@@ -18,7 +18,7 @@ public record Decision(
     boolean wantOn,
     String wantReason,
     Endpoint.Status endpoint,
-    Mapping.State mapping,
+    Mapping.TriggerState mapping,
     Backlog.Snapshot backlog,
     Action action,
     String why,
@@ -27,7 +27,7 @@ public record Decision(
     Instant nextRunAt) {
 
   /** Without a wish for an earlier run. */
-  public Decision(Instant at, boolean wantOn, String wantReason, Endpoint.Status endpoint, Mapping.State mapping,
+  public Decision(Instant at, boolean wantOn, String wantReason, Endpoint.Status endpoint, Mapping.TriggerState mapping,
       Backlog.Snapshot backlog, Action action, String why, String outcome, boolean runningOutsideSchedule) {
     this(at, wantOn, wantReason, endpoint, mapping, backlog, action, why, outcome, runningOutsideSchedule, null);
   }

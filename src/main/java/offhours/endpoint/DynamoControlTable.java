@@ -137,7 +137,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     return Optional.of(new Decision(instant(item, "at"), bool(item, "wantOn"), str(item, "wantReason"),
         new Endpoint.Status(Endpoint.State.valueOf(str(item, "endpoint")), str(item, "endpointFailureReason"),
             instant(item, "endpointCreatedAt"), instant(item, "endpointModifiedAt")),
-        Mapping.State.valueOf(str(item, "mapping")),
+        Mapping.TriggerState.valueOf(str(item, "mapping")),
         new Backlog.Snapshot(num(item, "visible"), num(item, "inFlight"), num(item, "delayed"), num(item, "dead")),
         Decision.Action.valueOf(str(item, "action")), str(item, "why"), str(item, "outcome"),
         bool(item, "runningOutsideSchedule")));

@@ -64,13 +64,13 @@ public final class EndpointController {
   /** Hosting scheduled (and scale-to-zero): the schedule, the budget and the backlog switch the endpoint. */
   private final class Scheduled implements HostingPolicy {
     @java.lang.Override
-    public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q,
+    public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q,
         Instant now) {
       return EndpointController.this.want(s, wasOpen, ep, mp, q, now);
     }
 
     @java.lang.Override
-    public Step plan(boolean on, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, ControlState s,
+    public Step plan(boolean on, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, ControlState s,
         Instant now) {
       return EndpointController.this.plan(on, ep, mp, q, s, now);
     }
@@ -113,7 +113,7 @@ public final class EndpointController {
   public Decision reconcile(Instant now) {
     ControlState before = store.load().orElse(ControlState.INITIAL);
     Endpoint.Status ep = endpoint.describe();
-    Mapping.State mp = mapping.state();
+    Mapping.TriggerState mp = mapping.state();
     Backlog.Snapshot q = backlog.read();
 
     ControlState seen = observe(before, ep, q, now);
@@ -255,7 +255,7 @@ public final class EndpointController {
    * the close still serves uploads that arrived during working hours, and once the endpoint is up the backlog is
    * finished before it stops.
    */
-  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, Instant now) {
+  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
     ZoneId zone = config.zone();
     if (s.override() != null) {
       String until = s.override().until() == null ? "until auto" : "until " + s.override().until().atZone(zone);
@@ -316,7 +316,7 @@ public final class EndpointController {
    * Model or EndpointConfig) is replaced: consumption paused, in-flight work drained, deleted, created again from the
    * stack's config, and fed only after a test invocation, as any new endpoint.
    */
-  Step plan(boolean on, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, ControlState s, Instant now) {
+  Step plan(boolean on, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, ControlState s, Instant now) {
     State st = ep.state();
     boolean serving = st == State.IN_SERVICE || st == State.UPDATING; // SageMaker keeps serving during an update
     if (st != State.ABSENT && ep.foreign()) {

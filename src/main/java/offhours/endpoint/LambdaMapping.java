@@ -19,21 +19,21 @@ public final class LambdaMapping implements Mapping {
   }
 
   @Override
-  public State state() {
+  public TriggerState state() {
     String state;
     try {
       state = lambda.getEventSourceMapping(b -> b.uuid(uuid)).state();
     } catch (ResourceNotFoundException e) {
-      return State.ABSENT;
+      return TriggerState.ABSENT;
     }
     return switch (state == null ? "" : state) {
-      case "Creating" -> State.CREATING;
-      case "Enabling" -> State.ENABLING;
-      case "Enabled" -> State.ENABLED;
-      case "Disabling" -> State.DISABLING;
-      case "Disabled" -> State.DISABLED;
-      case "Updating" -> State.UPDATING;
-      case "Deleting" -> State.DELETING;
+      case "Creating" -> TriggerState.CREATING;
+      case "Enabling" -> TriggerState.ENABLING;
+      case "Enabled" -> TriggerState.ENABLED;
+      case "Disabling" -> TriggerState.DISABLING;
+      case "Disabled" -> TriggerState.DISABLED;
+      case "Updating" -> TriggerState.UPDATING;
+      case "Deleting" -> TriggerState.DELETING;
       default -> throw new IllegalStateException("event source mapping " + uuid + " has state '" + state
           + "', which offhours does not know");
     };

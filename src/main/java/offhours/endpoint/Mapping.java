@@ -4,7 +4,7 @@ package offhours.endpoint;
 public interface Mapping {
 
   /** The states of GetEventSourceMapping, plus ABSENT when the mapping does not exist (a deleted stack). */
-  enum State {
+  enum TriggerState {
     ABSENT, CREATING, ENABLING, ENABLED, DISABLING, DISABLED, UPDATING, DELETING;
 
     /** Polling, or about to poll: messages may be handed to the consumer. */
@@ -18,7 +18,7 @@ public interface Mapping {
     }
   }
 
-  State state();
+  TriggerState state();
 
   void enable();
 

@@ -23,7 +23,7 @@ final class ServerlessPolicy implements HostingPolicy {
   }
 
   @Override
-  public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q,
+  public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q,
       Instant now) {
     if (s.override() != null && s.override().mode() == ControlState.Override.Mode.STOP) {
       String until = s.override().until() == null ? "until auto" : "until " + s.override().until().atZone(config.zone());
@@ -34,7 +34,7 @@ final class ServerlessPolicy implements HostingPolicy {
   }
 
   @Override
-  public Step plan(boolean on, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, ControlState s,
+  public Step plan(boolean on, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, ControlState s,
       Instant now) {
     State st = ep.state();
     if (st != State.ABSENT && ep.foreign()) {
@@ -63,7 +63,7 @@ final class ServerlessPolicy implements HostingPolicy {
   }
 
   /** Uploads wait in the queue while the endpoint cannot serve; nothing else is the controller's to do. */
-  private static Step pause(Mapping.State mp, String why) {
+  private static Step pause(Mapping.TriggerState mp, String why) {
     return mp.polling() ? new Step(Action.DISABLE_MAPPING, why + ": pausing consumption")
         : new Step(Action.NONE, why + "; consumption paused");
   }

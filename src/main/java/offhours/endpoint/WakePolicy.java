@@ -134,7 +134,7 @@ public final class WakePolicy {
    * cheaper than a stop and a wake ({@link WakePolicy#stayUntil}); an endpoint that is off starts when the oldest
    * waiting upload would otherwise miss its budget ({@link WakePolicy#wakeFor}).
    */
-  Want want(ControlState s, Endpoint.Status ep, Mapping.State mp, Backlog.Snapshot q, Instant now, String work) {
+  Want want(ControlState s, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now, String work) {
     State st = ep.state();
     boolean up = st == State.CREATING || st == State.IN_SERVICE || st == State.UPDATING;
     // In-flight batches alone keep it on only while the trigger polls: after it was paused they are a stop's drain.

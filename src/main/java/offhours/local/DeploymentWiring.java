@@ -22,8 +22,8 @@ import offhours.classify.ClassifyHandler;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.SageMakerEndpoint;
 import offhours.endpoint.ControllerHandler;
-import offhours.local.auth.StackCredentials;
 import offhours.local.api.LocalApiGateway;
+import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.lambda.LocalScheduler;
 import offhours.local.model.DefaultModel;
@@ -133,8 +133,9 @@ final class DeploymentWiring {
         FunctionEnvironments.controller(names, provisioned, mappingUuid, labels, options));
     ControllerHandler controller = new ControllerHandler(clients, controllerConfig, controllerClock);
     lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);
-    scheduler = open(new LocalScheduler(controllerClock));
-    scheduler.schedule(LocalDeployment.CONTROLLER_FUNCTION, options.controllerTick(), controller);
+    scheduler = open(new LocalScheduler());
+    scheduler.schedule(LocalDeployment.CONTROLLER_FUNCTION, options.controllerTick(), StackSpec.SCHEDULER_TICK,
+        controller);
 
     // The HTTP API: the same handler as on AWS, behind a local front that speaks API Gateway's payload format 2.0.
     api = open(LocalApiGateway.start(new ApiHandler(new Api(s3, sqs, dynamoDb, runtime, ApiConfig.fromEnv(

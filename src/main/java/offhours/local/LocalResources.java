@@ -7,15 +7,8 @@ import java.util.Objects;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
@@ -153,7 +146,7 @@ public final class LocalResources {
     }
   }
 
-  private void table(String name, StackSpec.Table spec) {
+  private void table(String name, StackSpec.TableSchema spec) {
     try {
       TableDescription existing = dynamoDb.describeTable(r -> r.tableName(name)).table();
       List<String> keys = existing.keySchema().stream().map(KeySchemaElement::attributeName).toList();
@@ -166,23 +159,7 @@ public final class LocalResources {
     } catch (ResourceNotFoundException e) {
       // create it below
     }
-    CreateTableRequest.Builder request = CreateTableRequest.builder()
-        .tableName(name)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(spec.keyAttributes().stream()
-            .map(a -> AttributeDefinition.builder().attributeName(a).attributeType(ScalarAttributeType.S).build())
-            .toList())
-        .keySchema(key(spec.partitionKey(), KeyType.HASH), key(spec.sortKey(), KeyType.RANGE));
-    spec.index().ifPresent(index -> request.globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-        .indexName(index.name())
-        .keySchema(key(index.partitionKey(), KeyType.HASH), key(index.sortKey(), KeyType.RANGE))
-        .projection(p -> p.projectionType(ProjectionType.ALL))
-        .build()));
-    dynamoDb.createTable(request.build());
+    dynamoDb.createTable(spec.createTableRequest(name));
     dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(name));
-  }
-
-  private static KeySchemaElement key(String attribute, KeyType type) {
-    return KeySchemaElement.builder().attributeName(attribute).keyType(type).build();
   }
 }

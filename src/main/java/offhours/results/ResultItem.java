@@ -25,7 +25,7 @@ public record ResultItem(
     String eTag,
     String sequencer,
     Long sizeBytes,
-    Status status,
+    Verdict status,
     String reason,
     List<Label> labels,
     String topLabel,
@@ -37,7 +37,7 @@ public record ResultItem(
     int attempts,
     String scores) {
 
-  public enum Status { CLASSIFIED, REJECTED }
+  public enum Verdict { CLASSIFIED, REJECTED }
 
   /** A class name and its probability. */
   public record Label(String label, double score) {
@@ -52,12 +52,82 @@ public record ResultItem(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(classifiedAt, "classifiedAt");
     labels = labels == null ? List.of() : List.copyOf(labels);
-    if (status == Status.REJECTED && (reason == null || reason.isBlank())) {
+    if (status == Verdict.REJECTED && (reason == null || reason.isBlank())) {
       throw new IllegalArgumentException("a REJECTED result needs a reason (" + pk + ")");
     }
-    if (status == Status.CLASSIFIED && labels.isEmpty()) {
+    if (status == Verdict.CLASSIFIED && labels.isEmpty()) {
       throw new IllegalArgumentException("a CLASSIFIED result needs at least one label (" + pk + ")");
     }
+  }
+
+  /**
+   * The object version a result is about, as its S3 event names it; its identity is the result's key.
+   *
+   * @param sizeBytes the object's size, null when unknown
+   * @param uploadedAt the event's time, null when unknown
+   */
+  public record ObjectVersion(String bucket, String key, String versionId, String eTag, String sequencer,
+      Long sizeBytes, Instant uploadedAt) {
+
+    public ObjectVersion {
+      Objects.requireNonNull(bucket, "bucket");
+      Objects.requireNonNull(key, "key");
+    }
+
+    /** The partition key: "s3://bucket/key" with the decoded key, so users can look it up as they typed it. */
+    public String pk() {
+      return pkFor(bucket, key);
+    }
+
+    /**
+     * The sort key: "v#versionId" when the bucket is versioned, else "e#eTag"; an event with neither (never sent by
+     * S3) is keyed by its sequencer, "s#sequencer", so it is not lost.
+     */
+    public String sk() {
+      return skFor(versionId, eTag, sequencer);
+    }
+  }
+
+  /** {@link ObjectVersion#sk()} of a version known by its id or its ETag (a listing, a stored result). */
+  public static String skFor(String versionId, String eTag) {
+    if (isEmpty(versionId) && isEmpty(eTag)) {
+      throw new IllegalArgumentException("an object version needs a versionId or an eTag");
+    }
+    return skFor(versionId, eTag, null);
+  }
+
+  private static String skFor(String versionId, String eTag, String sequencer) {
+    if (!isEmpty(versionId)) {
+      return "v#" + versionId;
+    }
+    return isEmpty(eTag) ? "s#" + sequencer : "e#" + eTag;
+  }
+
+  /** A CLASSIFIED result: the top labels (best first) and how the model's numbers were read. */
+  public static ResultItem classified(ObjectVersion object, List<Label> labels, String scores, String model,
+      String endpoint, Instant classifiedAt, int attempts) {
+    Label top = labels.isEmpty() ? null : labels.getFirst();
+    return new ResultItem(object.pk(), object.sk(), object.bucket(), object.key(), object.versionId(), object.eTag(),
+        object.sequencer(), object.sizeBytes(), Verdict.CLASSIFIED, null, labels, top == null ? null : top.label(),
+        top == null ? null : top.score(), model, endpoint, object.uploadedAt(), classifiedAt, attempts, scores);
+  }
+
+  /** A REJECTED result for an object version, with the reason. */
+  public static ResultItem rejected(ObjectVersion object, String reason, String model, String endpoint,
+      Instant classifiedAt, int attempts) {
+    return new ResultItem(object.pk(), object.sk(), object.bucket(), object.key(), object.versionId(), object.eTag(),
+        object.sequencer(), object.sizeBytes(), Verdict.REJECTED, reason, List.of(), null, null, model, endpoint,
+        object.uploadedAt(), classifiedAt, attempts, null);
+  }
+
+  /**
+   * A REJECTED result for a message that is no S3 notification, or a record of it that names no object: keyed
+   * "sqs://queue/messageId" and "m#part" ("body", "record-N").
+   */
+  public static ResultItem rejectedMessage(String queue, String messageId, String part, String reason, String model,
+      String endpoint, Instant classifiedAt, int attempts) {
+    return new ResultItem(messagePk(queue, messageId), "m#" + part, null, null, null, null, null, null,
+        Verdict.REJECTED, reason, List.of(), null, null, model, endpoint, null, classifiedAt, attempts, null);
   }
 
   /** The partition key of an object: the decoded key, so users can look it up as they typed it. */
@@ -65,14 +135,12 @@ public record ResultItem(
     return "s3://" + bucket + "/" + key;
   }
 
-  /** The sort key of an object version: its version id when the bucket is versioned, else its ETag. */
-  public static String skFor(String versionId, String eTag) {
-    if (versionId != null && !versionId.isEmpty()) {
-      return "v#" + versionId;
-    }
-    if (eTag == null || eTag.isEmpty()) {
-      throw new IllegalArgumentException("an object version needs a versionId or an eTag");
-    }
-    return "e#" + eTag;
+  /** The partition key of a message's result: "sqs://queue/messageId". */
+  public static String messagePk(String queue, String messageId) {
+    return "sqs://" + queue + "/" + messageId;
+  }
+
+  private static boolean isEmpty(String s) {
+    return s == null || s.isEmpty();
   }
 }

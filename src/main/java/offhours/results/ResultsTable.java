@@ -10,21 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
@@ -58,22 +50,6 @@ public final class ResultsTable {
     this.tableName = tableName;
   }
 
-  /** The table's schema (key, label index, on-demand), for local mode and tests; template.yaml mirrors it. */
-  public static CreateTableRequest createTableRequest(String tableName) {
-    return CreateTableRequest.builder()
-        .tableName(tableName)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(
-            attribute("pk"), attribute("sk"), attribute("topLabel"), attribute("classifiedAt"))
-        .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-        .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-            .indexName(LABEL_INDEX)
-            .keySchema(key("topLabel", KeyType.HASH), key("classifiedAt", KeyType.RANGE))
-            .projection(p -> p.projectionType(ProjectionType.ALL))
-            .build())
-        .build();
-  }
-
   /**
    * Writes {@code item} unless a result for that object version exists, or, for a CLASSIFIED item, unless a
    * CLASSIFIED one from the same model exists; returns whether it was written.
@@ -89,10 +65,10 @@ public final class ResultsTable {
 
   PutItemRequest putRequest(ResultItem item) {
     PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName).item(toItem(item));
-    if (item.status() == Status.CLASSIFIED) {
+    if (item.status() == Verdict.CLASSIFIED) {
       return put.conditionExpression(NEW_OR_OVER_REJECTED_OR_OTHER_MODEL)
           .expressionAttributeNames(Map.of("#status", "status", "#model", "model"))
-          .expressionAttributeValues(Map.of(":rejected", s(Status.REJECTED.name()),
+          .expressionAttributeValues(Map.of(":rejected", s(Verdict.REJECTED.name()),
               ":model", s(item.model() == null ? "" : item.model())))
           .build();
     }
@@ -142,7 +118,7 @@ public final class ResultsTable {
 
   /** Every result, or only those with {@code status} (CLASSIFIED or REJECTED). */
   public List<ResultItem> scan(Optional<String> status) {
-    if (status.isPresent() && Arrays.stream(Status.values()).noneMatch(s -> s.name().equals(status.get()))) {
+    if (status.isPresent() && Arrays.stream(Verdict.values()).noneMatch(s -> s.name().equals(status.get()))) {
       throw new IllegalArgumentException("status must be CLASSIFIED or REJECTED, got '" + status.get() + "'");
     }
     List<ResultItem> results = new ArrayList<>();
@@ -210,7 +186,7 @@ public final class ResultsTable {
         str(item, "eTag"),
         str(item, "sequencer"),
         item.containsKey("sizeBytes") ? Long.valueOf(item.get("sizeBytes").n()) : null,
-        Status.valueOf(str(item, "status")),
+        Verdict.valueOf(str(item, "status")),
         str(item, "reason"),
         labels,
         str(item, "topLabel"),
@@ -242,11 +218,4 @@ public final class ResultsTable {
     return AttributeValue.fromN(value);
   }
 
-  private static AttributeDefinition attribute(String name) {
-    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
-  }
-
-  private static KeySchemaElement key(String name, KeyType type) {
-    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
-  }
 }

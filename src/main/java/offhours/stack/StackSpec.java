@@ -6,6 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import offhours.results.ResultsTable;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The one description of offhours' resources that both {@code template.yaml} and local mode follow: names,
@@ -168,8 +177,8 @@ public final class StackSpec {
   }
 
   /** A DynamoDB table billed on demand; every key attribute is a string (S). */
-  public record Table(String partitionKey, String sortKey, Optional<Index> index) {
-    public Table {
+  public record TableSchema(String partitionKey, String sortKey, Optional<Index> index) {
+    public TableSchema {
       Objects.requireNonNull(partitionKey, "partitionKey");
       Objects.requireNonNull(sortKey, "sortKey");
       Objects.requireNonNull(index, "index");
@@ -184,14 +193,35 @@ public final class StackSpec {
       });
       return List.copyOf(names);
     }
+
+    /** The CreateTable request of this table (local mode and tests; template.yaml declares the same). */
+    public CreateTableRequest createTableRequest(String tableName) {
+      CreateTableRequest.Builder request = CreateTableRequest.builder()
+          .tableName(tableName)
+          .billingMode(BillingMode.PAY_PER_REQUEST)
+          .attributeDefinitions(keyAttributes().stream()
+              .map(a -> AttributeDefinition.builder().attributeName(a).attributeType(ScalarAttributeType.S).build())
+              .toList())
+          .keySchema(key(partitionKey, KeyType.HASH), key(sortKey, KeyType.RANGE));
+      index.ifPresent(i -> request.globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+          .indexName(i.name())
+          .keySchema(key(i.partitionKey(), KeyType.HASH), key(i.sortKey(), KeyType.RANGE))
+          .projection(p -> p.projectionType(ProjectionType.ALL))
+          .build()));
+      return request.build();
+    }
+
+    private static KeySchemaElement key(String attribute, KeyType type) {
+      return KeySchemaElement.builder().attributeName(attribute).keyType(type).build();
+    }
   }
 
   /** Results: one item per object version; {@code byLabel} answers "images labelled X, newest first". */
-  public static final Table RESULTS_TABLE = new Table("pk", "sk", Optional.of(new Index("byLabel", "topLabel",
-      "classifiedAt")));
+  public static final TableSchema RESULTS_TABLE = new TableSchema("pk", "sk",
+      Optional.of(new Index(ResultsTable.LABEL_INDEX, "topLabel", "classifiedAt")));
 
   /** Controller state and the savings ledger. */
-  public static final Table CONTROL_TABLE = new Table("pk", "sk", Optional.empty());
+  public static final TableSchema CONTROL_TABLE = new TableSchema("pk", "sk", Optional.empty());
 
   /**
    * The Classify function's SQS trigger. MaximumConcurrency is at least 2 (Lambda's minimum) and caps the
@@ -234,6 +264,13 @@ public final class StackSpec {
       "ControllerFunctionName", "ClassifyFunctionName", "AlarmTopic", "ApiUrl", "ApiFunctionName");
 
   /** Lambda handler strings (template.yaml Handler values). */
+  /**
+   * What the controller's schedule delivers every tick: template.yaml's ScheduleV2 Input, which EventBridge Scheduler
+   * passes to the function as it is, and what the local scheduler sends. The controller reads no field of it (a
+   * tick is an event without "action").
+   */
+  public static final String SCHEDULER_TICK = "{\"source\":\"offhours.schedule\"}";
+
   public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";
   public static final String CONTROLLER_HANDLER = "offhours.endpoint.ControllerHandler::handleRequest";
   public static final String CLEANUP_HANDLER = "offhours.endpoint.EndpointCleanupHandler::handleRequest";

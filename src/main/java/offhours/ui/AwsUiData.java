@@ -4,18 +4,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import offhours.api.ResultView;
 import offhours.api.ResultsQuery;
 import offhours.api.StackObserver;
 import offhours.api.StatusView;
-import offhours.cli.Target;
-import offhours.cli.Target.Name;
 import offhours.endpoint.CostReport;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -42,7 +42,15 @@ public final class AwsUiData implements UiData, AutoCloseable {
   /** How the page is priced and dated: the ledger's zone, the instance type, count and hourly price. */
   public record Pricing(ZoneId zone, String instanceType, int instanceCount, double hourlyPriceUsd) {}
 
-  private final Target target;
+  /**
+   * The stack the page shows, as the CLI resolved it: its description, clients and resource names, and when it was
+   * created (empty when unknown).
+   */
+  public record StackView(String description, S3Client s3, DynamoDbClient dynamo, SqsClient sqs, String bucket,
+      String queueUrl, String dlqUrl, String resultsTable, String controlTable, String endpoint,
+      Optional<Instant> created) {}
+
+  private final StackView target;
   private final S3Client s3;
   private final DynamoDbClient dynamo;
   private final SqsClient sqs;
@@ -52,10 +60,10 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private final ThumbnailCache thumbnails = new ThumbnailCache(400);
 
   /** {@code controller} asks the controller function for an action and returns its answer. */
-  public AwsUiData(Target target, Pricing pricing, Clock clock, Function<String, Map<String, Object>> controller) {
+  public AwsUiData(StackView target, Pricing pricing, Clock clock, Function<String, Map<String, Object>> controller) {
     this.target = target;
     this.s3 = target.s3();
-    this.dynamo = target.dynamoDb();
+    this.dynamo = target.dynamo();
     this.sqs = target.sqs();
     this.pricing = pricing;
     this.clock = clock;
@@ -64,9 +72,9 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   @Override
   public Map<String, Object> status() {
-    StackObserver.Observed seen = new StackObserver(dynamo, sqs, target.name(Name.CONTROL_TABLE),
-        target.name(Name.QUEUE_URL), target.name(Name.DLQ_URL), pricing.zone(), clock).observe();
-    Map<String, Object> status = StatusView.of(seen, target.name(Name.ENDPOINT), pricing.instanceCount(),
+    StackObserver.Observed seen = new StackObserver(dynamo, sqs, target.controlTable(),
+        target.queueUrl(), target.dlqUrl(), pricing.zone(), clock).observe();
+    Map<String, Object> status = StatusView.of(seen, target.endpoint(), pricing.instanceCount(),
         pricing.hourlyPriceUsd(), null, null);
     status.put("stack", target.description());
     return status;
@@ -74,7 +82,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   @Override
   public Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next) {
-    ResultsQuery.Page page = new ResultsQuery(dynamo, target.name(Name.RESULTS_TABLE)).page(filter, limit, next);
+    ResultsQuery.Page page = new ResultsQuery(dynamo, target.resultsTable()).page(filter, limit, next);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("results", page.items().stream().map(ResultView::of).toList());
     answer.put("next", page.next());
@@ -84,7 +92,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
   @Override
   public Map<String, Object> ledger(int days) {
     LocalDate to = LocalDate.ofInstant(clock.instant(), pricing.zone());
-    CostReport report = CostReport.fromAws(dynamo, target.name(Name.CONTROL_TABLE), target.name(Name.RESULTS_TABLE),
+    CostReport report = CostReport.fromAws(dynamo, target.controlTable(), target.resultsTable(),
         pricing.zone(), to.minusDays(days - 1L), to, pricing.instanceType(), pricing.instanceCount(),
         pricing.hourlyPriceUsd());
     // Days before the stack existed were not days the endpoint was off: the page counts the saving from 'since'.
@@ -130,7 +138,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   @Override
   public Thumbnail thumbnail(String key) throws UiException {
-    String bucket = target.name(Name.BUCKET);
+    String bucket = target.bucket();
     HeadObjectResponse head;
     try {
       head = s3.headObject(r -> r.bucket(bucket).key(key));
@@ -184,7 +192,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
       throw new UiException(415, key + " would never get a result: offhours classifies keys ending in "
           + String.join(", ", StackSpec.IMAGE_EXTENSIONS) + " (any case)");
     }
-    String bucket = target.name(Name.BUCKET);
+    String bucket = target.bucket();
     s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType(key)), RequestBody.fromBytes(bytes));
   }
 

@@ -46,7 +46,7 @@ class ForecastTest {
   @Test
   void aServingEndpointClassifiesNow() {
     Decision serving = decision(WEDNESDAY_10.minusSeconds(60), true, Endpoint.State.IN_SERVICE, null,
-        Mapping.State.ENABLED);
+        Mapping.TriggerState.ENABLED);
 
     Forecast f = Forecast.of(ApiFixtures.config(),
         ApiFixtures.seen(WEDNESDAY_10, serving, ControlState.INITIAL, new Backlog.Snapshot(3, 0, 1, 0)));
@@ -60,12 +60,12 @@ class ForecastTest {
   void aServerlessEndpointIsNeverForecastByTheSchedule() {
     ApiConfig serverless = ApiFixtures.config(Map.of("HOSTING", "serverless"));
     Decision serving = decision(SATURDAY_10.minusSeconds(60), true, Endpoint.State.IN_SERVICE, null,
-        Mapping.State.ENABLED);
+        Mapping.TriggerState.ENABLED);
     assertThat(Forecast.of(serverless, ApiFixtures.seen(SATURDAY_10, serving, ControlState.INITIAL, ONE_WAITING))
         .expectedAt()).isEqualTo(SATURDAY_10);
 
     Forecast creating = Forecast.of(serverless, ApiFixtures.seen(SATURDAY_10, decision(SATURDAY_10, true,
-        Endpoint.State.CREATING, SATURDAY_10, Mapping.State.DISABLED), ControlState.INITIAL, ONE_WAITING));
+        Endpoint.State.CREATING, SATURDAY_10, Mapping.TriggerState.DISABLED), ControlState.INITIAL, ONE_WAITING));
     assertThat(creating.startsAt()).isNull();
     assertThat(creating.reason()).isEqualTo("the serverless endpoint is not taking uploads now (-); they wait in the"
         + " queue");
@@ -75,7 +75,7 @@ class ForecastTest {
   void aStartingEndpointIsExpectedATypicalCreationAfterItsCreation() {
     Instant created = WEDNESDAY_10.minus(Duration.ofMinutes(10));
     Decision creating = decision(WEDNESDAY_10.minusSeconds(60), true, Endpoint.State.CREATING, created,
-        Mapping.State.DISABLED);
+        Mapping.TriggerState.DISABLED);
 
     Forecast f = Forecast.of(ApiFixtures.config(),
         ApiFixtures.seen(WEDNESDAY_10, creating, ControlState.INITIAL, ONE_WAITING));
@@ -160,8 +160,8 @@ class ForecastTest {
       }
     }, new Mapping() {
       @Override
-      public State state() {
-        return State.DISABLED;
+      public TriggerState state() {
+        return Mapping.TriggerState.DISABLED;
       }
 
       @Override
@@ -178,7 +178,7 @@ class ForecastTest {
         false, null, false, 0, null, "NONE: off");
   }
 
-  private static Decision decision(Instant at, boolean on, Endpoint.State state, Instant created, Mapping.State mapping) {
+  private static Decision decision(Instant at, boolean on, Endpoint.State state, Instant created, Mapping.TriggerState mapping) {
     return new Decision(at, on, on ? "working hours; 1 waiting" : "outside working hours",
         new Endpoint.Status(state, null, created, null), mapping, ONE_WAITING, Decision.Action.WAIT, "-", "ok", false);
   }

@@ -3,16 +3,14 @@ package offhours.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import offhours.aws.AwsClients.Service;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -28,18 +26,9 @@ class AwsClientsInterceptorTest {
 
   @Test
   void anAddedInterceptorSeesEveryCallAndKeepsTheCallersOwnOverrides() throws Exception {
-    AtomicInteger requests = new AtomicInteger();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      requests.incrementAndGet();
-      byte[] body = "{\"__type\":\"com.amazonaws.sqs#InternalError\",\"message\":\"try again\"}"
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
-      exchange.sendResponseHeaders(500, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
+    StubHttpServer server = StubHttpServer.start(request -> new Reply(500,
+        Map.of("Content-Type", "application/x-amz-json-1.0"),
+        "{\"__type\":\"com.amazonaws.sqs#InternalError\",\"message\":\"try again\"}".getBytes(StandardCharsets.UTF_8)));
     List<String> seen = new CopyOnWriteArrayList<>();
     ExecutionInterceptor recorder = new ExecutionInterceptor() {
       @Override
@@ -48,7 +37,7 @@ class AwsClientsInterceptorTest {
             + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
       }
     };
-    URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    URI endpoint = server.uri();
     try (AwsClients plain = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SQS, endpoint));
         AwsClients recording = plain.withInterceptor(recorder);
         SqsClient sqs = recording.build(Service.SQS, SqsClient.builder()
@@ -57,10 +46,10 @@ class AwsClientsInterceptorTest {
       assertThatThrownBy(() -> sqs.getQueueUrl(r -> r.queueName("offhours-queue"))).isInstanceOf(SqsException.class);
 
       assertThat(seen).containsExactly("Sqs.GetQueueUrl");
-      assertThat(requests).as("the caller's no-retry strategy survives the added interceptor").hasValue(1);
+      assertThat(server.requests()).as("the caller's no-retry strategy survives the added interceptor").hasSize(1);
       assertThat(recording.region()).isEqualTo(Region.EU_CENTRAL_1);
     } finally {
-      server.stop(0);
+      server.close();
     }
   }
 

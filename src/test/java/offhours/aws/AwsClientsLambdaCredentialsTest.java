@@ -3,12 +3,10 @@ package offhours.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -26,16 +24,11 @@ class AwsClientsLambdaCredentialsTest {
 
   @Test
   void theContainerProviderFetchesFromTheAnnouncedEndpoint() throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/credentials", exchange -> {
-      byte[] body = ("{\"AccessKeyId\":\"ASIA-SNAP\",\"SecretAccessKey\":\"secret\",\"Token\":\"token\","
-          + "\"Expiration\":\"" + Instant.now().plusSeconds(3600) + "\"}").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
-    String uri = "http://127.0.0.1:" + server.getAddress().getPort() + "/credentials";
+    StubHttpServer server = StubHttpServer.start(request -> request.path().equals("/credentials")
+        ? Reply.json(200, "{\"AccessKeyId\":\"ASIA-SNAP\",\"SecretAccessKey\":\"secret\",\"Token\":\"token\","
+            + "\"Expiration\":\"" + Instant.now().plusSeconds(3600) + "\"}")
+        : Reply.empty(404));
+    String uri = server.uri() + "/credentials";
     // The SDK reads the URI from the environment or, where a test cannot set one, from this system property.
     System.setProperty("aws.containerCredentialsFullUri", uri);
     try {
@@ -44,7 +37,7 @@ class AwsClientsLambdaCredentialsTest {
       assertThat(provider.resolveCredentials().accessKeyId()).isEqualTo("ASIA-SNAP");
     } finally {
       System.clearProperty("aws.containerCredentialsFullUri");
-      server.stop(0);
+      server.close();
     }
   }
 

@@ -145,7 +145,7 @@ final class ChaosControllers implements AutoCloseable {
 
   private record DyingMapping(Mapping real) implements Mapping {
     @Override
-    public State state() {
+    public TriggerState state() {
       return real.state();
     }
 

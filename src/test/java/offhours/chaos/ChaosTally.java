@@ -102,7 +102,7 @@ final class ChaosTally {
           continue;
         }
         results.computeIfAbsent(v, k -> new ArrayList<>()).add(r);
-        if (valid.contains(v) && !deletedForGood.contains(v) && r.status() == ResultItem.Status.REJECTED) {
+        if (valid.contains(v) && !deletedForGood.contains(v) && r.status() == ResultItem.Verdict.REJECTED) {
           validRejected.merge(kindOf(r), 1, Integer::sum);
         }
       }

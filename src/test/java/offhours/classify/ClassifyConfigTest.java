@@ -56,17 +56,17 @@ class ClassifyConfigTest {
   @Test
   void errorsNameTheVariableAndTheValue() {
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("TOP_K", "x")))
-        .hasMessage("TOP_K must be a positive integer, got 'x'");
+        .hasMessage("TOP_K must be a whole number of at least 1, got 'x'");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("TOP_K", "0")))
-        .hasMessage("TOP_K must be a positive integer, got 0");
+        .hasMessage("TOP_K must be a whole number of at least 1, got 0");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("DEFER_SECONDS", "901")))
-        .hasMessage("DEFER_SECONDS must be between 0 and 900 (the SQS DelaySeconds limit), got 901");
+        .hasMessage("DEFER_SECONDS must be a whole number from 0 to 900, got 901");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("MAX_IMAGE_BYTES", "6MB")))
-        .hasMessage("MAX_IMAGE_BYTES must be a positive integer, got '6MB'");
+        .hasMessage("MAX_IMAGE_BYTES must be a whole number of at least 1, got '6MB'");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("MAX_DEFERRALS", "0")))
-        .hasMessage("MAX_DEFERRALS must be a positive integer, got 0");
+        .hasMessage("MAX_DEFERRALS must be a whole number of at least 1, got 0");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("INVOKE_TIMEOUT_SECONDS", "0")))
-        .hasMessage("INVOKE_TIMEOUT_SECONDS must be between 1 and 600, got 0");
+        .hasMessage("INVOKE_TIMEOUT_SECONDS must be a whole number from 1 to 600, got 0");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("TABLE_NAME", "")))
         .hasMessage("TABLE_NAME is not set");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("BUCKET_NAME", " ")))

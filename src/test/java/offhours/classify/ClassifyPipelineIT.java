@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.results.ResultItem;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
@@ -96,7 +96,7 @@ class ClassifyPipelineIT {
     assertThat(byPk).containsOnlyKeys(uri("photos/rocket.jpg"), uri("photos/chelsea.png"), uri("photos/truncated.jpg"),
         uri("notes, not a photo.png"), uri("holiday/café au lait + 100%.png"));
     assertThat(byPk.get(uri("photos/rocket.jpg"))).satisfies(r -> {
-      assertThat(r.status()).isEqualTo(Status.CLASSIFIED);
+      assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
       assertThat(r.topLabel()).isEqualTo("Drawing");
       assertThat(r.labels()).hasSize(3);
       assertThat(r.sk()).isEqualTo("e#" + r.eTag());
@@ -177,7 +177,7 @@ class ClassifyPipelineIT {
     assertThat(messages).anySatisfy(m -> assertThat(m.body()).contains("ObjectCreated:CompleteMultipartUpload"));
     assertThat(response.getBatchItemFailures()).isEmpty();
     assertThat(new ResultsTable(dynamo, table).byKey(bucket, key)).singleElement().satisfies(r -> {
-      assertThat(r.status()).isEqualTo(Status.CLASSIFIED);
+      assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
       assertThat(r.eTag()).endsWith("-1");
     });
   }
@@ -191,11 +191,11 @@ class ClassifyPipelineIT {
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     List<ResultItem> results = new ResultsTable(dynamo, table).byKey(bucket, "photos/same.png");
-    assertThat(results).extracting(ResultItem::status).containsExactlyInAnyOrder(Status.CLASSIFIED, Status.REJECTED);
-    assertThat(results).filteredOn(r -> r.status() == Status.REJECTED).singleElement().satisfies(r ->
+    assertThat(results).extracting(ResultItem::status).containsExactlyInAnyOrder(Verdict.CLASSIFIED, Verdict.REJECTED);
+    assertThat(results).filteredOn(r -> r.status() == Verdict.REJECTED).singleElement().satisfies(r ->
         assertThat(r.reason()).isEqualTo("object " + uri("photos/same.png") + " was overwritten before it could be"
             + " classified; the newer version has its own result"));
-    assertThat(results).filteredOn(r -> r.status() == Status.CLASSIFIED).singleElement()
+    assertThat(results).filteredOn(r -> r.status() == Verdict.CLASSIFIED).singleElement()
         .satisfies(r -> assertThat(r.topLabel()).isEqualTo("Neutral"));
   }
 

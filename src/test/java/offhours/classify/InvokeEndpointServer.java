@@ -1,17 +1,12 @@
 package offhours.classify;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import offhours.inference.ImageFormat;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
+import offhours.testing.StubHttpServer.Request;
 
 /**
  * A tiny stand-in for the SageMaker runtime that speaks InvokeEndpoint's wire protocol
@@ -22,7 +17,7 @@ import offhours.inference.ImageFormat;
  */
 final class InvokeEndpointServer implements AutoCloseable {
 
-  private final HttpServer server;
+  private final StubHttpServer server = StubHttpServer.start(this::handle);
   final List<String> invokedEndpoints = new CopyOnWriteArrayList<>();
   volatile boolean absent;
   /** Answer ServiceUnavailable (503), which the SDK retries. */
@@ -30,23 +25,17 @@ final class InvokeEndpointServer implements AutoCloseable {
   /** Hold every answer this long (a model slower than the caller's attempt timeout). */
   volatile long delayMillis;
 
-  InvokeEndpointServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/endpoints/", this::handle);
-    server.start();
-  }
-
   URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return server.uri();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
-    String name = path.substring("/endpoints/".length(), path.length() - "/invocations".length());
-    byte[] image;
-    try (InputStream in = exchange.getRequestBody()) {
-      image = in.readAllBytes();
+  private Reply handle(Request request) {
+    String path = request.path();
+    if (!path.startsWith("/endpoints/") || !path.endsWith("/invocations")) {
+      return Reply.empty(404);
     }
+    String name = path.substring("/endpoints/".length(), path.length() - "/invocations".length());
+    byte[] image = request.body();
     invokedEndpoints.add(name);
     if (delayMillis > 0) {
       try {
@@ -56,37 +45,28 @@ final class InvokeEndpointServer implements AutoCloseable {
       }
     }
     if (unavailable) {
-      respond(exchange, 503, "ServiceUnavailable", "{\"message\":\"The service is unavailable, try again later.\"}");
+      return error(503, "ServiceUnavailable", "{\"message\":\"The service is unavailable, try again later.\"}");
     } else if (absent) {
-      respond(exchange, 400, "ValidationException",
+      return error(400, "ValidationException",
           "{\"message\":\"Endpoint " + name + " of account 123456789012 not found.\"}");
-    } else if (!exchange.getRequestHeaders().getFirst("Content-Type").equals("application/x-image")) {
-      respond(exchange, 400, "ValidationError", "{\"message\":\"unsupported content type\"}");
+    } else if (!"application/x-image".equals(request.header("Content-Type"))) {
+      return error(400, "ValidationError", "{\"message\":\"unsupported content type\"}");
     } else if (ImageFormat.of(image) == ImageFormat.JPEG
         && !(image[image.length - 2] == (byte) 0xFF && image[image.length - 1] == (byte) 0xD9)) {
-      respond(exchange, 424, "ModelError", "{\"Message\":\"Received client error (400) from primary with message"
+      return error(424, "ModelError", "{\"Message\":\"Received client error (400) from primary with message"
           + " \\\"image file is truncated\\\".\",\"OriginalStatusCode\":400,\"OriginalMessage\":\"image file is truncated\"}");
     } else if (ImageFormat.of(image) == ImageFormat.PNG) {
-      respond(exchange, 200, null, "[0.02, 0.01, 0.9, 0.02, 0.05]");
-    } else {
-      respond(exchange, 200, null, "[0.8, 0.05, 0.1, 0.03, 0.02]");
+      return Reply.json(200, "[0.02, 0.01, 0.9, 0.02, 0.05]");
     }
+    return Reply.json(200, "[0.8, 0.05, 0.1, 0.03, 0.02]");
   }
 
-  private static void respond(HttpExchange exchange, int status, String errorType, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    if (errorType != null) {
-      exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
-    }
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static Reply error(int status, String errorType, String body) {
+    return Reply.json(status, body).withHeader("x-amzn-ErrorType", errorType);
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -26,10 +26,11 @@ import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.local.sagemaker.ModelContainer;
 import offhours.results.ResultItem;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import offhours.testing.LambdaSqsJson;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,11 +121,8 @@ class ModelShapesIT {
     control.createEndpointConfig(r -> r.endpointConfigName(name + "-config").productionVariants(v -> v
         .variantName(name + "-model").modelName(name + "-model").instanceType("ml.m5.large").initialInstanceCount(1)));
     control.createEndpoint(r -> r.endpointName(name).endpointConfigName(name + "-config"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (control.describeEndpoint(r -> r.endpointName(name)).endpointStatus() != EndpointStatus.IN_SERVICE) {
-      assertThat(System.nanoTime()).as("endpoint " + name + " InService within 60 s").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Awaitility.await("endpoint " + name + " InService").atMost(Duration.ofSeconds(60))
+        .until(() -> control.describeEndpoint(r -> r.endpointName(name)).endpointStatus() == EndpointStatus.IN_SERVICE);
     return name;
   }
 
@@ -180,7 +178,7 @@ class ModelShapesIT {
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     assertThat(result("photos/" + shape + ".png")).satisfies(r -> {
-      assertThat(r.status()).isEqualTo(Status.CLASSIFIED);
+      assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
       assertThat(r.topLabel()).isEqualTo(top);
       assertThat(r.scores()).isEqualTo(scores);
       assertThat(r.model()).as("the variant that answered, named after its model").isEqualTo(shape + "-model");

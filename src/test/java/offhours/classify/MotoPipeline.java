@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import offhours.aws.AwsClients.Service;
 import offhours.results.ResultsTable;
+import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -69,7 +70,7 @@ final class MotoPipeline {
     }
     s3.putBucketNotificationConfiguration(r -> r.bucket(bucket)
         .notificationConfiguration(n -> n.queueConfigurations(notifications)));
-    dynamo.createTable(ResultsTable.createTableRequest(table));
+    dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(table));
   }
 
   /** The Classify function's environment for these resources and {@code endpoint}, plus {@code pairs}. */

@@ -53,7 +53,7 @@ class UsageLedgerTest {
 
   @Test
   void aBatchAddsItsInvocationsTimeMemoryAndBytesToTheLocalDaysItemInOneAdd() {
-    UsageLedger.Tally tally = new UsageLedger.Tally();
+    UsageLedger.BatchUsage tally = new UsageLedger.BatchUsage();
     tally.add(120, 50_000);
     tally.add(80, 30_000);
     ledger(SERVERLESS).add(tally);
@@ -71,18 +71,18 @@ class UsageLedgerTest {
 
   @Test
   void otherHostingsAndEmptyBatchesWriteNothing() {
-    UsageLedger.Tally tally = new UsageLedger.Tally();
+    UsageLedger.BatchUsage tally = new UsageLedger.BatchUsage();
     tally.add(100, 1);
     ledger(Map.of("HOSTING", "scheduled")).add(tally);
     ledger(Map.of()).add(tally);
-    ledger(SERVERLESS).add(new UsageLedger.Tally());
+    ledger(SERVERLESS).add(new UsageLedger.BatchUsage());
     assertThat(updates).isEmpty();
   }
 
   @Test
   void aFailedWriteIsLoggedAndNeverFailsTheBatch() {
     failWith = new IllegalStateException("throttled");
-    UsageLedger.Tally tally = new UsageLedger.Tally();
+    UsageLedger.BatchUsage tally = new UsageLedger.BatchUsage();
     tally.add(100, 1);
     ledger(SERVERLESS).add(tally);
     assertThat(logged.toString(StandardCharsets.UTF_8)).contains("\"level\":\"WARN\"")

@@ -3,9 +3,7 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,8 +12,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import offhours.local.StateFile;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
+import offhours.testing.StubHttpServer.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,28 +31,17 @@ class EndpointControlTest {
 
   @TempDir Path cache;
 
-  private HttpServer lambda;
-  private final List<String> paths = new CopyOnWriteArrayList<>();
-  private final List<String> payloads = new CopyOnWriteArrayList<>();
+  private StubHttpServer lambda;
   private volatile String functionError;
   private volatile String answer = "{\"action\":\"start\",\"endpoint\":\"Creating\",\"mapping\":\"Disabled\"}";
 
   @BeforeEach
   void startLambda() throws IOException {
-    lambda = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    lambda.createContext("/", exchange -> {
-      paths.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-      payloads.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      if (functionError != null) {
-        exchange.getResponseHeaders().add("X-Amz-Function-Error", functionError);
-      }
-      byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+    lambda = StubHttpServer.start(request -> {
+      Reply reply = new Reply(200, Map.of(), answer.getBytes(StandardCharsets.UTF_8));
+      return functionError == null ? reply : reply.withHeader("X-Amz-Function-Error", functionError);
     });
-    lambda.start();
-    URI uri = URI.create("http://127.0.0.1:" + lambda.getAddress().getPort());
+    URI uri = lambda.uri();
     MainTest.state(ProcessHandle.current().pid(),
         Map.of("s3", uri, "sqs", uri, "dynamodb", uri, "sagemaker", uri, "sagemakerRuntime", uri, "lambda", uri),
         Map.of("bucket", "offhours-images", "controllerFunction", "offhours-controller")).write(StateFile.path(cache));
@@ -60,7 +49,15 @@ class EndpointControlTest {
 
   @AfterEach
   void stopLambda() {
-    lambda.stop(0);
+    lambda.close();
+  }
+
+  private List<String> paths() {
+    return lambda.requests().stream().map(r -> r.method() + " " + r.path()).toList();
+  }
+
+  private List<String> payloads() {
+    return lambda.requests().stream().map(Request::text).toList();
   }
 
   private CliRun run(String... args) {
@@ -73,8 +70,8 @@ class EndpointControlTest {
   void startSendsTheActionAndTheUntilInstantToTheController() throws IOException {
     CliRun run = run("endpoint", "start", "--until", "18:00");
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(paths).containsExactly("POST /2015-03-31/functions/offhours-controller/invocations");
-    JsonNode payload = Json.MAPPER.readTree(payloads.getFirst());
+    assertThat(paths()).containsExactly("POST /2015-03-31/functions/offhours-controller/invocations");
+    JsonNode payload = Json.MAPPER.readTree(payloads().getFirst());
     assertThat(payload.get("action").asText()).isEqualTo("start");
     assertThat(payload.get("until").asText()).isEqualTo("2026-11-25T17:00:00Z");
     assertThat(run.out()).isEqualTo(
@@ -86,13 +83,13 @@ class EndpointControlTest {
     answer = "{\"action\":\"stop\",\"endpoint\":\"Deleting\"}";
     assertThat(run("endpoint", "stop", "--json").out()).isEqualTo(answer + "\n");
     assertThat(run("endpoint", "auto").exitCode()).isZero();
-    assertThat(payloads).containsExactly("{\"action\":\"stop\"}", "{\"action\":\"auto\"}");
+    assertThat(payloads()).containsExactly("{\"action\":\"stop\"}", "{\"action\":\"auto\"}");
   }
 
   @Test
   void stopCanLastUntilATime() throws IOException {
     assertThat(run("endpoint", "stop", "--until", "2026-11-30T08:00").exitCode()).isZero();
-    JsonNode payload = Json.MAPPER.readTree(payloads.getFirst());
+    JsonNode payload = Json.MAPPER.readTree(payloads().getFirst());
     assertThat(payload.get("action").asText()).isEqualTo("stop");
     assertThat(payload.get("until").asText()).isEqualTo("2026-11-30T07:00:00Z");
   }
@@ -112,7 +109,7 @@ class EndpointControlTest {
   void aBadUntilNeverReachesTheController() {
     CliRun run = run("endpoint", "start", "--until", "soon");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(paths).isEmpty();
+    assertThat(paths()).isEmpty();
     assertThat(run("endpoint", "auto", "--until", "2h").err())
         .contains("unknown option --until for 'offhours endpoint auto'");
   }

@@ -22,8 +22,9 @@ import offhours.local.LocalDirectory;
 import offhours.local.StateFile;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
+import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +79,7 @@ class OperationsIT {
     s3.createBucket(r -> r.bucket(bucket));
     dlqUrl = sqs.createQueue(r -> r.queueName("ops-it-dlq-" + suffix)).queueUrl();
     queueUrl = sqs.createQueue(r -> r.queueName("ops-it-queue-" + suffix)).queueUrl();
-    dynamoDb.createTable(ResultsTable.createTableRequest(resultsTable));
+    dynamoDb.createTable(StackSpec.RESULTS_TABLE.createTableRequest(resultsTable));
     URI moto = services.endpoint();
     MainTest.state(ProcessHandle.current().pid(),
         Map.of("s3", moto, "sqs", moto, "dynamodb", moto, "sagemaker", moto, "sagemakerRuntime", moto, "lambda", moto),
@@ -259,7 +260,7 @@ class OperationsIT {
     boolean classified = status.equals("CLASSIFIED");
     new ResultsTable(dynamoDb, resultsTable).put(new ResultItem(ResultItem.pkFor(bucket, key),
         ResultItem.skFor(versionId, eTag), bucket, key, versionId, eTag, "0A1B",
-        123L, Status.valueOf(status), classified ? null : "the model failed on this image 3 times",
+        123L, Verdict.valueOf(status), classified ? null : "the model failed on this image 3 times",
         classified ? List.of(new Label(label, 0.9)) : List.of(), classified ? label : null, classified ? 0.9 : null,
         model, "e", Instant.parse("2026-11-25T09:00:00Z"), Instant.parse(classifiedAt), 1, null));
   }

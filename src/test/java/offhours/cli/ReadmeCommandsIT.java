@@ -20,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.cache.CacheDirectory;
 import offhours.local.StateFile;
 import offhours.local.StateFile.NameKey;
 import offhours.local.StateFile.ServiceKey;
-import offhours.cache.CacheDirectory;
 import offhours.results.ResultsTable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
@@ -161,14 +162,9 @@ class ReadmeCommandsIT {
     try (AwsClients clients = AwsClients.local(Region.of(state.region()), state.credentials().orElseThrow(), endpoints);
         DynamoDbClient dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
       ResultsTable results = new ResultsTable(dynamoDb, state.name(NameKey.RESULTS_TABLE).orElseThrow());
-      long deadline = System.nanoTime() + DEADLINE.toNanos();
-      while (results.byKey(state.name(NameKey.BUCKET).orElseThrow(), key).isEmpty()) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("no result for " + key + " within " + DEADLINE + "; stack log: "
-              + cache.resolve("local/logs/stack.log"));
-        }
-        Thread.sleep(500);
-      }
+      Awaitility.await("a result for " + key + " (stack log: " + cache.resolve("local/logs/stack.log") + ")")
+          .atMost(DEADLINE).pollInterval(Duration.ofMillis(500))
+          .until(() -> !results.byKey(state.name(NameKey.BUCKET).orElseThrow(), key).isEmpty());
     }
   }
 

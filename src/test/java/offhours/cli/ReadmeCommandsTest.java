@@ -2,21 +2,20 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
@@ -75,36 +74,30 @@ class ReadmeCommandsTest {
     List<String> deployed = ReadmeCommands.extract(ReadmeCommands.readme()).stream()
         .filter(c -> c.contains(" --stack ")).toList();
     assertThat(deployed).isNotEmpty();
-    List<String> asked = new ArrayList<>();
-    HttpServer cloudFormation = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    cloudFormation.createContext("/", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      asked.add(URLDecoder.decode(body, StandardCharsets.UTF_8));
-      boolean json = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).contains("json");
+    StubHttpServer cloudFormation = StubHttpServer.start(request -> {
+      boolean json = String.valueOf(request.header("Content-Type")).contains("json");
       byte[] answer = (json ? "{\"__type\":\"ValidationError\",\"message\":\"Stack with id offhours does not exist\"}"
           : "<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error><Type>Sender</Type>"
               + "<Code>ValidationError</Code><Message>Stack with id offhours does not exist</Message></Error>"
               + "<RequestId>r</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", json ? "application/x-amz-json-1.0" : "text/xml");
-      exchange.getResponseHeaders().add("x-amzn-query-error", "ValidationError;Sender");
-      exchange.sendResponseHeaders(400, answer.length);
-      exchange.getResponseBody().write(answer);
-      exchange.close();
+      return new Reply(400, Map.of("Content-Type", json ? "application/x-amz-json-1.0" : "text/xml",
+          "x-amzn-query-error", "ValidationError;Sender"), answer);
     });
-    cloudFormation.start();
     try {
-      URI endpoint = URI.create("http://127.0.0.1:" + cloudFormation.getAddress().getPort());
+      URI endpoint = cloudFormation.uri();
       for (String command : deployed) {
-        asked.clear();
+        int before = cloudFormation.requests().size();
         String[] args = command.substring("scripts/offhours ".length()).split(" ");
         CliRun run = CliRun.run(cache, Clock.systemUTC(),
             () -> AwsClients.local(Region.EU_WEST_1, Map.of(Service.CLOUDFORMATION, endpoint)), Commands.all(), args);
         assertThat(run.err()).as(command).isEqualTo("offhours: stack offhours does not exist in region eu-west-1;"
             + " check the name and the region (AWS_REGION, AWS_DEFAULT_REGION or AWS_PROFILE)\n");
+        List<String> asked = cloudFormation.requests().subList(before, cloudFormation.requests().size()).stream()
+            .map(r -> URLDecoder.decode(r.text(), StandardCharsets.UTF_8)).toList();
         assertThat(asked).as(command).singleElement().asString().contains("DescribeStacks").contains("offhours");
       }
     } finally {
-      cloudFormation.stop(0);
+      cloudFormation.close();
     }
   }
 

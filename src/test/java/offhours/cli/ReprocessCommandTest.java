@@ -11,16 +11,16 @@ import java.util.Map;
 import offhours.cli.ReprocessCommand.Selection;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import org.junit.jupiter.api.Test;
 
 class ReprocessCommandTest {
 
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneId.of("Europe/Berlin"));
 
-  private static ResultItem item(String key, Status status, String label, String model, String classifiedAt) {
+  private static ResultItem item(String key, Verdict status, String label, String model, String classifiedAt) {
     return new ResultItem(ResultItem.pkFor("b", key), "e#1", "b", key, null, "1", null, 1L, status,
-        status == Status.REJECTED ? "reason" : null, label == null ? List.of() : List.of(new Label(label, 0.5)), label,
+        status == Verdict.REJECTED ? "reason" : null, label == null ? List.of() : List.of(new Label(label, 0.5)), label,
         label == null ? null : 0.5, model, "e", null, Instant.parse(classifiedAt), 1, null);
   }
 
@@ -42,9 +42,9 @@ class ReprocessCommandTest {
 
   @Test
   void filtersCombineAndAMessageWithoutAnObjectIsNeverSelected() {
-    ResultItem neutral = item("cats/a.png", Status.CLASSIFIED, "Neutral", "m1", "2026-11-25T10:00:00Z");
-    ResultItem rejected = item("cats/b.png", Status.REJECTED, null, "m1", "2026-11-24T10:00:00Z");
-    ResultItem malformed = new ResultItem("sqs://q/id", "m#body", null, null, null, null, null, null, Status.REJECTED,
+    ResultItem neutral = item("cats/a.png", Verdict.CLASSIFIED, "Neutral", "m1", "2026-11-25T10:00:00Z");
+    ResultItem rejected = item("cats/b.png", Verdict.REJECTED, null, "m1", "2026-11-24T10:00:00Z");
+    ResultItem malformed = new ResultItem("sqs://q/id", "m#body", null, null, null, null, null, null, Verdict.REJECTED,
         "not JSON", List.of(), null, null, "m1", "e", null, Instant.parse("2026-11-25T10:00:00Z"), 1, null);
 
     assertThat(select(Map.of("prefix", "cats/", "status", "rejected")).test(rejected)).isTrue();

@@ -88,10 +88,10 @@ class AwsAdaptersIT {
     assertThat(control.lastDecision()).isEmpty();
     Decision later = new Decision(Instant.parse("2026-01-14T09:05:00.250Z"), true, "working hours; 3 waiting",
         new Endpoint.Status(Endpoint.State.CREATING, null, Instant.parse("2026-01-14T09:00:00Z"), null),
-        Mapping.State.DISABLED, new Backlog.Snapshot(3, 0, 1, 0), Decision.Action.WAIT, "endpoint creating for 5 min",
+        Mapping.TriggerState.DISABLED, new Backlog.Snapshot(3, 0, 1, 0), Decision.Action.WAIT, "endpoint creating for 5 min",
         "ok", false);
     Decision earlier = new Decision(Instant.parse("2026-01-14T09:05:00Z"), false, "outside working hours",
-        Endpoint.Status.ABSENT, Mapping.State.DISABLED, Backlog.Snapshot.EMPTY, Decision.Action.NONE, "off", "ok",
+        Endpoint.Status.ABSENT, Mapping.TriggerState.DISABLED, Backlog.Snapshot.EMPTY, Decision.Action.NONE, "off", "ok",
         false);
 
     control.recordDecision(later);

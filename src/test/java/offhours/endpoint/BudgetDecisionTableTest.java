@@ -23,7 +23,7 @@ class BudgetDecisionTableTest {
   private static final List<Long> TEN_MINUTE_WAKES = List.of(600L, 590L, 600L);
 
   /** A situation: what the controller remembers and sees at {@code now}, and the step and wish it must come to. */
-  record Row(String situation, String budget, String now, Endpoint.State endpoint, Mapping.State mapping, long waiting,
+  record Row(String situation, String budget, String now, Endpoint.State endpoint, Mapping.TriggerState mapping, long waiting,
       long inFlight, String backlogSince, String idleSince, List<Long> wakes, Action action, boolean wantOn,
       String nextRunAt) {
     @Override
@@ -35,8 +35,8 @@ class BudgetDecisionTableTest {
   static Stream<Row> table() {
     Endpoint.State absent = Endpoint.State.ABSENT;
     Endpoint.State up = Endpoint.State.IN_SERVICE;
-    Mapping.State off = Mapping.State.DISABLED;
-    Mapping.State on = Mapping.State.ENABLED;
+    Mapping.TriggerState off = Mapping.TriggerState.DISABLED;
+    Mapping.TriggerState on = Mapping.TriggerState.ENABLED;
     // 09:00Z is Wednesday 10:00 in Berlin.
     return Stream.of(
         new Row("an upload 20 min old waits: due 09:40, starting takes 11 min and its drain 1 s",
@@ -105,7 +105,7 @@ class BudgetDecisionTableTest {
         "none", row.wakes()), 0);
 
     Decision d = rig.run();
-    if (d.action() == Action.DELETE_ENDPOINT && row.mapping() == Mapping.State.ENABLED) {
+    if (d.action() == Action.DELETE_ENDPOINT && row.mapping() == Mapping.TriggerState.ENABLED) {
       assertThat(rig.calls).as("the trigger is paused before the endpoint goes").containsExactly("disable", "delete");
     }
 

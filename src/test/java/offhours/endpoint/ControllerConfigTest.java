@@ -85,11 +85,11 @@ class ControllerConfigTest {
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("TIME_ZONE", "Europe/Berln")))
         .hasMessage("TIME_ZONE 'Europe/Berln' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("IDLE_STOP_MINUTES", "half an hour")))
-        .hasMessage("IDLE_STOP_MINUTES 'half an hour' is not a whole number");
+        .hasMessage("IDLE_STOP_MINUTES must be a whole number from 0 to 10080, got 'half an hour'");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("CREATE_TIMEOUT_MINUTES", "0")))
-        .hasMessage("CREATE_TIMEOUT_MINUTES is 0; expected 1..1440");
+        .hasMessage("CREATE_TIMEOUT_MINUTES must be a whole number from 1 to 1440, got 0");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("INSTANCE_COUNT", "0")))
-        .hasMessage("INSTANCE_COUNT is 0; expected 1..1000");
+        .hasMessage("INSTANCE_COUNT must be a whole number from 1 to 1000, got 0");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", "$0.10")))
         .hasMessage("INSTANCE_HOURLY_PRICE_USD '$0.10' is not a price in US dollars per instance-hour, like 0.115");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("WORKING_HOURS", "weekdays")))

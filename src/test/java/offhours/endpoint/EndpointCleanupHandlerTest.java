@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.aws.AwsClients;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
+import offhours.testing.StubHttpServer.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,9 +31,9 @@ class EndpointCleanupHandlerTest {
       "MAPPING_UUID", "uuid-1", "CONTROL_TABLE_NAME", "offhours-control");
 
   private final Rig rig = new Rig();
-  private final List<String> methods = new ArrayList<>();
-  private final List<String> bodies = new ArrayList<>();
-  private HttpServer server;
+  private StubHttpServer server;
+  /** Requests before this index were checked already. */
+  private int seen;
   private EndpointCleanupHandler handler;
   private RuntimeException describeError;
   private RuntimeException storeError;
@@ -42,14 +41,7 @@ class EndpointCleanupHandlerTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      methods.add(exchange.getRequestMethod());
-      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    server.start();
+    server = StubHttpServer.start(request -> Reply.empty(200));
     Endpoint endpoint = new Endpoint() {
       @Override public Status describe() {
         if (describeError != null) {
@@ -67,7 +59,7 @@ class EndpointCleanupHandlerTest {
       @Override public Probe probe() { throw new AssertionError("cleanup never invokes"); }
     };
     Mapping mapping = new Mapping() {
-      @Override public State state() { return rig.mapping; }
+      @Override public TriggerState state() { return rig.mapping; }
       @Override public void enable() { throw new AssertionError("cleanup never enables"); }
       @Override public void disable() {
         rig.calls.add("disable");
@@ -92,19 +84,20 @@ class EndpointCleanupHandlerTest {
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    server.close();
   }
 
   /** An events/ fixture, answered to the loopback server instead of S3. */
   private Map<String, Object> event(String fixture) {
     Map<String, Object> e = new HashMap<>(ControllerHandlerTest.fixture(fixture));
-    e.put("ResponseURL", "http://127.0.0.1:" + server.getAddress().getPort() + "/cfn-response?X-Amz-Signature=abc");
+    e.put("ResponseURL", server.uri() + "/cfn-response?X-Amz-Signature=abc");
     return e;
   }
 
   private JsonNode sent() throws IOException {
-    assertThat(methods).containsExactly("PUT");
-    return new ObjectMapper().readTree(bodies.getLast());
+    List<Request> sent = server.requests().subList(seen, server.requests().size());
+    assertThat(sent).extracting(Request::method).containsExactly("PUT");
+    return new ObjectMapper().readTree(sent.getLast().text());
   }
 
   @Test
@@ -131,7 +124,7 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void deleteHoldsTheControllerDisablesTheMappingThenDeletesALiveEndpoint() throws IOException {
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
@@ -142,7 +135,7 @@ class EndpointCleanupHandlerTest {
     // A controller run still in flight finds a stop "until auto" and does not create the endpoint again.
     assertThat(rig.state().override()).isEqualTo(new ControlState.Override(ControlState.Override.Mode.STOP, null));
     rig.endpoint = Endpoint.Status.ABSENT;
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     Decision late = rig.runAt("2026-01-14T10:00:00Z");
     assertThat(late.wantReason()).isEqualTo("manual stop until auto");
     assertThat(late.action()).isEqualTo(Decision.Action.NONE);
@@ -150,7 +143,7 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void deleteSucceedsWhenEverythingIsAlreadyGone() throws IOException {
-    rig.mapping = Mapping.State.ABSENT;
+    rig.mapping = Mapping.TriggerState.ABSENT;
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
@@ -162,7 +155,7 @@ class EndpointCleanupHandlerTest {
   void theHoldIsBestEffortTheEndpointIsDeletedWithoutIt() throws IOException {
     // A rollback of a failed create: the control table may be gone already.
     storeError = new IllegalStateException("ResourceNotFoundException: Requested resource not found");
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
@@ -177,7 +170,7 @@ class EndpointCleanupHandlerTest {
     // Lambda refuses to update a mapping that is Enabling or Updating; the bill stops only when the endpoint goes.
     disableError = new IllegalStateException("Cannot update the event source mapping uuid-1 because it is in state"
         + " Enabling. Retry when its state is Enabled or Disabled.");
-    rig.mapping = Mapping.State.ENABLING;
+    rig.mapping = Mapping.TriggerState.ENABLING;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
@@ -212,7 +205,7 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void aDeleteOfAnotherStackIsAnsweredButNeverActedOn() throws IOException {
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete-other-stack.json"), null);
     JsonNode r = sent();
@@ -239,7 +232,7 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void anEventOfThisStackNamingAnotherEndpointOrMappingIsNotActedOn() throws IOException {
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     Map<String, Object> e = event("cfn-endpoint-cleanup-delete.json");
     e.put("ResourceProperties", Map.of("EndpointName", "offhours-endpoint", "MappingUuid", "uuid-2"));
@@ -276,7 +269,7 @@ class EndpointCleanupHandlerTest {
         + " not set; the stack passes it to the cleanup function");
     assertThat(created.get("PhysicalResourceId").asText()).isEqualTo(EndpointCleanup.NOT_CREATED);
 
-    methods.clear();
+    seen = server.requests().size();
     Map<String, Object> rollback = event("cfn-endpoint-cleanup-delete.json");
     rollback.put("PhysicalResourceId", created.get("PhysicalResourceId").asText());
     broken.handleRequest(rollback, null);

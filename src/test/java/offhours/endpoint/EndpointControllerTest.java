@@ -70,7 +70,7 @@ class EndpointControllerTest {
   @Test
   void aServingEndpointWithAnEnabledMappingNeedsNothing() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.NONE);
     assertThat(d.why()).isEqualTo("serving");
@@ -80,10 +80,10 @@ class EndpointControllerTest {
   @Test
   void transitionalMappingAndEndpointStatesAreWaitedFor() {
     rig.inService();
-    rig.mapping = Mapping.State.UPDATING;
+    rig.mapping = Mapping.TriggerState.UPDATING;
     assertThat(rig.run().action()).isEqualTo(Action.WAIT);
     rig.endpoint = new Endpoint.Status(State.DELETING, null, null, null);
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     assertThat(rig.run().why()).isEqualTo("endpoint deleting; create once it is gone");
     rig.endpoint = new Endpoint.Status(State.UPDATING, null, null, null);
     assertThat(rig.run().why()).isEqualTo("endpoint updating");
@@ -168,13 +168,13 @@ class EndpointControllerTest {
   @Test
   void stoppingWhileABacklogIsProcessedDisablesFirstAndDeletesOnlyAfterTheInFlightBatchesDrain() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(300, 10, 0, 0);
     Decision first = rig.controller.override(Mode.STOP, null, rig.now);
     assertThat(first.wantReason()).isEqualTo("manual stop until 2026-01-14T19:00+01:00[Europe/Berlin]");
     assertThat(first.action()).isEqualTo(Action.DISABLE_MAPPING);
 
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     Decision draining = rig.runAt("2026-01-14T09:01:00Z");
     assertThat(draining.action()).isEqualTo(Action.WAIT);
     assertThat(draining.why()).isEqualTo("draining 10 in-flight message(s), at most until 2026-01-14T09:10:00Z");
@@ -189,10 +189,10 @@ class EndpointControllerTest {
   @Test
   void theDrainIsBoundedByTheDrainTimeout() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(0, 3, 0, 0);
     rig.controller.override(Mode.STOP, null, rig.now);
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     assertThat(rig.runAt("2026-01-14T09:09:59Z").action()).isEqualTo(Action.WAIT);
     Decision d = rig.runAt("2026-01-14T09:10:00Z");
     assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
@@ -202,9 +202,9 @@ class EndpointControllerTest {
   @Test
   void aMappingStuckDisablingIsBoundedByTheDrainTimeoutToo() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.controller.override(Mode.STOP, null, rig.now);
-    rig.mapping = Mapping.State.DISABLING;
+    rig.mapping = Mapping.TriggerState.DISABLING;
     assertThat(rig.runAt("2026-01-14T09:05:00Z").why()).isEqualTo("mapping DISABLING");
     assertThat(rig.runAt("2026-01-14T09:10:00Z").action()).isEqualTo(Action.DELETE_ENDPOINT);
   }
@@ -223,7 +223,7 @@ class EndpointControllerTest {
   @Test
   void outsideHoursABacklogBeingProcessedIsFinishedFirst() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(50, 10, 0, 0);
     Decision d = rig.runAt("2026-01-14T18:05:00Z");
     assertThat(d.wantOn()).isTrue();
@@ -259,14 +259,14 @@ class EndpointControllerTest {
   @Test
   void insideHoursAnIdleEndpointStopsAfterIdleStopMinutesAndTheNextUploadWakesIt() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     assertThat(rig.runAt("2026-01-14T09:00:00Z").wantOn()).isTrue();
     assertThat(rig.runAt("2026-01-14T09:29:00Z").wantReason())
         .isEqualTo("working hours; idle 29 of 30 min (IDLE_STOP_MINUTES)");
     Decision stop = rig.runAt("2026-01-14T09:30:00Z");
     assertThat(stop.wantReason()).isEqualTo("working hours but idle 30 min >= IDLE_STOP_MINUTES=30; the next upload wakes it");
     assertThat(stop.action()).isEqualTo(Action.DISABLE_MAPPING);
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     rig.endpoint = Endpoint.Status.ABSENT;
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
     assertThat(rig.runAt("2026-01-14T11:00:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
@@ -292,7 +292,7 @@ class EndpointControllerTest {
     assertThat(rig.runAt("2026-10-26T06:59:00Z").wantOn()).isFalse(); // Monday 07:59 CET
     assertThat(rig.runAt("2026-10-26T07:00:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(0, 0, 1, 0);
     assertThat(rig.runAt("2026-10-26T17:59:00Z").wantReason()).startsWith("working hours");
     rig.queue = Backlog.Snapshot.EMPTY;
@@ -335,7 +335,7 @@ class EndpointControllerTest {
   @Test
   void aManualStartOutsideHoursLastsUntilTheNextScheduleChangeAndIsNotReportedAsOutsideSchedule() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     Decision d = rig.controller.override(Mode.START, null, Instant.parse("2026-01-14T20:00:00Z"));
     assertThat(d.wantReason()).isEqualTo("manual start until 2026-01-15T08:00+01:00[Europe/Berlin]");
     assertThat(d.runningOutsideSchedule()).isFalse();
@@ -364,7 +364,7 @@ class EndpointControllerTest {
 
   @Test
   void aMappingReEnabledByADeployWhileTheEndpointIsOffIsDisabledOnTheNextRun() {
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     Decision d = rig.runAt("2026-01-14T22:00:00Z");
     assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
     assertThat(rig.calls).containsExactly("disable");
@@ -373,7 +373,7 @@ class EndpointControllerTest {
   @Test
   void aMappingEnabledWhileTheWantedEndpointIsStillCreatingIsDisabled() {
     rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now, null);
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
     assertThat(d.why()).isEqualTo("drift: mapping ENABLED while the endpoint is CREATING");
@@ -415,7 +415,7 @@ class EndpointControllerTest {
   void theLedgerSplitsBillingTimeAtLocalMidnight() {
     rig.inService();
     rig.controller.override(Mode.START, Instant.parse("2026-01-15T06:00:00Z"), Instant.parse("2026-01-14T22:50:00Z"));
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.runAt("2026-01-14T23:10:00Z"); // 23:50 -> 00:10 Berlin
     assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-15")))
         .containsExactly(new Ledger.Day(LocalDate.parse("2026-01-14"), 600, 600, 0, 0),
@@ -425,7 +425,7 @@ class EndpointControllerTest {
   @Test
   void theLedgerSeparatesTimeInsideAndOutsideTheSchedule() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(10, 5, 0, 0);
     rig.runAt("2026-01-14T17:30:00Z"); // 18:30 local
     rig.runAt("2026-01-14T18:30:00Z"); // 19:30 local: 30 min in hours, 30 min outside
@@ -453,7 +453,7 @@ class EndpointControllerTest {
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
     EndpointController controller = new EndpointController(rig.controller.config(), rigEndpointCreatingOnCreate(),
         new Mapping() {
-          @Override public State state() { return State.DISABLED; }
+          @Override public TriggerState state() { return TriggerState.DISABLED; }
           @Override public void enable() { throw new AssertionError(); }
           @Override public void disable() { throw new AssertionError(); }
         }, () -> rig.queue, new MemoryControlTable(), broken, line -> { });
@@ -501,11 +501,11 @@ class EndpointControllerTest {
   @Test
   void aTriggerFeedingAForeignEndpointIsPausedAndNothingElse() {
     rig.endpoint = onConfig(State.IN_SERVICE, "offhours-endpoint-config", true);
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
     assertThat(d.why()).endsWith("delete or rename it by hand; pausing consumption");
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     assertThat(rig.runAt("2026-01-14T09:05:00Z").action()).isEqualTo(Action.NONE);
     assertThat(rig.calls).containsExactly("disable");
   }
@@ -513,7 +513,7 @@ class EndpointControllerTest {
   @Test
   void afterAStackUpdateReplacedTheConfigTheTriggerPausesAndTheEndpointIsReplacedBehindTheReadinessGate() {
     rig.endpoint = onConfig(State.IN_SERVICE, "offhours-endpoint-config-old", false);
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(20, 4, 0, 0);
     Decision pause = rig.run();
     assertThat(pause.wantOn()).isTrue();
@@ -522,7 +522,7 @@ class EndpointControllerTest {
         + " offhours-endpoint-config: pause consumption first");
     assertThat(pause.toMap()).containsEntry("endpointConfig", "offhours-endpoint-config-old");
 
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     Decision drain = rig.runAt("2026-01-14T09:01:00Z");
     assertThat(drain.action()).isEqualTo(Action.WAIT);
     assertThat(drain.why()).isEqualTo("replace: the endpoint runs config offhours-endpoint-config-old, the stack's is"
@@ -567,7 +567,7 @@ class EndpointControllerTest {
   @Test
   void everyRunLogsOneEmbeddedMetricFormatLine() throws Exception {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(7, 0, 0, 0);
     rig.run();
     JsonNode line = new ObjectMapper().readTree(rig.metrics.getLast());

@@ -19,7 +19,7 @@ final class Rig {
   final List<String> calls = new ArrayList<>();
   final List<String> metrics = new ArrayList<>();
   Endpoint.Status endpoint = Endpoint.Status.ABSENT;
-  Mapping.State mapping = Mapping.State.DISABLED;
+  Mapping.TriggerState mapping = Mapping.TriggerState.DISABLED;
   Backlog.Snapshot queue = Backlog.Snapshot.EMPTY;
   Endpoint.Probe probe = new Endpoint.Probe(true, "5 class probabilities");
   RuntimeException createError;
@@ -62,14 +62,14 @@ final class Rig {
       }
     };
     Mapping mp = new Mapping() {
-      @Override public State state() { return mapping; }
+      @Override public TriggerState state() { return mapping; }
       @Override public void enable() {
         calls.add("enable");
-        mapping = State.ENABLING;
+        mapping = TriggerState.ENABLING;
       }
       @Override public void disable() {
         calls.add("disable");
-        mapping = State.DISABLING;
+        mapping = TriggerState.DISABLING;
       }
     };
     return new EndpointController(config, ep, mp, () -> queue, store, table, metrics::add);

@@ -2,20 +2,19 @@ package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.inference.ModelContract;
 import offhours.inference.Scores;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
+import offhours.testing.StubHttpServer.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,10 +27,9 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * REST InvokeEndpoint the way the services do, so the SDK's real (un)marshalling is exercised.
  */
 class SageMakerEndpointTest {
-  private HttpServer server;
+  private StubHttpServer server;
   private AwsClients clients;
   private SageMakerEndpoint endpoint;
-  private final List<String> requests = new ArrayList<>();
   private volatile int status = 200;
   private volatile String answer = "{}";
   private volatile String errorType;
@@ -43,10 +41,8 @@ class SageMakerEndpointTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", this::answer);
-    server.start();
-    URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    server = StubHttpServer.start(this::answer);
+    URI uri = server.uri();
     clients = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
     endpoint = new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
         clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "offhours-endpoint",
@@ -54,31 +50,30 @@ class SageMakerEndpointTest {
         ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")));
   }
 
-  private void answer(HttpExchange exchange) throws IOException {
-    String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
-    requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
-        + (target != null ? target + " " + body : exchange.getRequestHeaders().getFirst("Content-Type") + " "
-            + body.length() + " bytes"));
-    boolean tags = "SageMaker.ListTags".equals(target);
-    byte[] out = (tags ? tagsAnswer : answer).getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
+  private Reply answer(Request request) {
+    boolean tags = "SageMaker.ListTags".equals(request.header("X-Amz-Target"));
+    Reply reply = Reply.json(tags ? tagsStatus : status, tags ? tagsAnswer : answer);
     if (tags && tagsStatus != 200) {
-      exchange.getResponseHeaders().add("x-amzn-ErrorType", "ValidationException");
+      reply = reply.withHeader("x-amzn-ErrorType", "ValidationException");
     } else if (!tags && errorType != null) {
-      exchange.getResponseHeaders().add("x-amzn-ErrorType", errorType);
+      reply = reply.withHeader("x-amzn-ErrorType", errorType);
     }
-    if (variant != null) {
-      exchange.getResponseHeaders().add("x-Amzn-Invoked-Production-Variant", variant);
-    }
-    exchange.sendResponseHeaders(tags ? tagsStatus : status, out.length);
-    exchange.getResponseBody().write(out);
-    exchange.close();
+    return variant == null ? reply : reply.withHeader("x-Amzn-Invoked-Production-Variant", variant);
+  }
+
+  /** "METHOD /path target body", or for a runtime call "METHOD /path content-type N bytes". */
+  private List<String> requests() {
+    return server.requests().stream().map(r -> {
+      String target = r.header("X-Amz-Target");
+      return r.method() + " " + r.path() + " " + (target != null
+          ? target + " " + new String(r.body(), StandardCharsets.ISO_8859_1)
+          : r.header("Content-Type") + " " + r.body().length + " bytes");
+    }).toList();
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    server.close();
     clients.close();
   }
 
@@ -88,7 +83,7 @@ class SageMakerEndpointTest {
     errorType = "ValidationException";
     answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
     assertThat(endpoint.describe()).isEqualTo(Endpoint.Status.ABSENT);
-    assertThat(requests).containsExactly(
+    assertThat(requests()).containsExactly(
         "POST / SageMaker.DescribeEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
   }
 
@@ -112,7 +107,7 @@ class SageMakerEndpointTest {
     errorType = "ValidationException";
     answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
     endpoint.delete();
-    assertThat(requests).containsExactly(
+    assertThat(requests()).containsExactly(
         "POST / SageMaker.CreateEndpoint {\"EndpointName\":\"offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\","
             + "\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}",
         "POST / SageMaker.DeleteEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
@@ -124,7 +119,7 @@ class SageMakerEndpointTest {
         + "offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\",\"EndpointStatus\":\"InService\","
         + "\"CreationTime\":1768381200}";
     assertThat(endpoint.describe().foreign()).isFalse();
-    assertThat(requests).last().asString().isEqualTo("POST / SageMaker.ListTags {\"ResourceArn\":\"arn:aws:sagemaker:"
+    assertThat(requests()).last().asString().isEqualTo("POST / SageMaker.ListTags {\"ResourceArn\":\"arn:aws:sagemaker:"
         + "eu-central-1:1:endpoint/offhours-endpoint\",\"MaxResults\":100}");
 
     tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"arn:aws:cloudformation:eu-central-1:"
@@ -152,7 +147,7 @@ class SageMakerEndpointTest {
 
     assertThat(ok).isEqualTo(new Endpoint.Probe(true, "5 classes as probabilities from an array of scores; top Hentai"
         + " 0.700; answered by variant offhours-model-7"));
-    assertThat(requests).singleElement().asString()
+    assertThat(requests()).singleElement().asString()
         .isEqualTo("POST /endpoints/offhours-endpoint/invocations application/x-image "
             + SageMakerEndpoint.probeImage().length + " bytes");
   }

@@ -66,10 +66,10 @@ class ScaleToZeroControllerTest {
   void aComponentOfAnOlderModelIsDrainedThenReplaced() {
     rig.endpoint = new Endpoint.Status(State.IN_SERVICE, null, rig.now.minusSeconds(3600), rig.now,
         "offhours-endpoint-config with model offhours-model-old", false);
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     assertThat(rig.run().action()).isEqualTo(Action.DISABLE_MAPPING);
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
     assertThat(d.why()).startsWith("replace: the endpoint runs config offhours-endpoint-config with model"

@@ -28,7 +28,7 @@ class ServerlessPolicyTest {
   @Test
   void aServingEndpointIsLeftAloneOutsideHoursAndWhenIdleForDays() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     for (String at : new String[] {"2026-01-14T09:00:00Z", "2026-01-14T22:00:00Z", "2026-01-17T12:00:00Z"}) {
       Decision d = rig.runAt(at);
       assertThat(d.action()).isEqualTo(Action.NONE);
@@ -53,7 +53,7 @@ class ServerlessPolicyTest {
 
   @Test
   void consumptionPausesWhileTheEndpointCannotServeAtAll() {
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now, null);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
@@ -63,7 +63,7 @@ class ServerlessPolicyTest {
 
   @Test
   void anUpdateByTheStackKeepsServing() {
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.endpoint = new Endpoint.Status(State.UPDATING, null, rig.now.minusSeconds(3600), rig.now, "other-config",
         false);
     assertThat(rig.run().action()).isEqualTo(Action.NONE);
@@ -73,12 +73,12 @@ class ServerlessPolicyTest {
   @Test
   void aManualStopPausesConsumptionAndAutoResumesItBehindATestInvocation() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     Decision stop = rig.controller.override(Mode.STOP, null, rig.now);
     assertThat(stop.wantOn()).isFalse();
     assertThat(stop.action()).isEqualTo(Action.DISABLE_MAPPING);
     assertThat(rig.calls).containsExactly("disable");
-    rig.mapping = Mapping.State.DISABLED;
+    rig.mapping = Mapping.TriggerState.DISABLED;
     Decision auto = rig.controller.override(null, null, rig.now.plusSeconds(60));
     assertThat(auto.action()).isEqualTo(Action.ENABLE_MAPPING);
     assertThat(rig.calls).containsExactly("disable", "probe", "enable");
@@ -96,7 +96,7 @@ class ServerlessPolicyTest {
   @Test
   void theLedgerCountsNoEndpointTimeForAnEndpointBilledPerInvocation() {
     rig.inService();
-    rig.mapping = Mapping.State.ENABLED;
+    rig.mapping = Mapping.TriggerState.ENABLED;
     rig.runAt("2026-01-14T09:00:00Z");
     rig.runAt("2026-01-14T15:00:00Z");
     assertThat(rig.state().billing()).isFalse();

@@ -78,7 +78,7 @@ class EndpointLifecycleIT {
           .containsExactlyInAnyOrderElementsOf(images.stream().map(p -> p.getFileName().toString()).toList());
       assertThat(results).as("results of uploads that waited while the endpoint was off")
           .allSatisfy(r -> assertThat(r.attempts()).as("attempts of %s (receives + deferrals)", r.key()).isEqualTo(1));
-      assertThat(results).filteredOn(r -> r.status() == ResultItem.Status.CLASSIFIED).extracting(ResultItem::key)
+      assertThat(results).filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED).extracting(ResultItem::key)
           .as("the real photos are classified by the default model")
           .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
       assertThat(f.queue().dlq()).as("DLQ after the drain").isZero();
@@ -144,7 +144,7 @@ class EndpointLifecycleIT {
           assertThat(count).as("results of %s", pk).isEqualTo(1L));
       assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrderElementsOf(keys);
       assertThat(results).allSatisfy(r -> {
-        assertThat(r.status()).as("status of %s", r.key()).isEqualTo(ResultItem.Status.CLASSIFIED);
+        assertThat(r.status()).as("status of %s", r.key()).isEqualTo(ResultItem.Verdict.CLASSIFIED);
         // attempts = SQS receives + deferrals: 1 means neither the stop nor the restart cost this upload anything
         assertThat(r.attempts()).as("attempts of %s", r.key()).isEqualTo(1);
       });
@@ -185,7 +185,7 @@ class EndpointLifecycleIT {
       f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
       assertThat(f.endpointStatus()).as("the retried endpoint").isEqualTo("InService");
       assertThat(f.results()).allSatisfy(r -> {
-        assertThat(r.status()).as("status of %s", r.key()).isEqualTo(ResultItem.Status.CLASSIFIED);
+        assertThat(r.status()).as("status of %s", r.key()).isEqualTo(ResultItem.Verdict.CLASSIFIED);
         assertThat(r.attempts()).as("attempts of %s (receives + deferrals)", r.key()).isEqualTo(1);
       });
       assertThat(f.ledgerStartsAndStops()).as("ledger starts and stops: the failed create, its delete, the retry")

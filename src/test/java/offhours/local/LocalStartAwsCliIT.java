@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,20 +151,19 @@ class LocalStartAwsCliIT {
   }
 
   private JsonNode awaitItem(List<String> query) throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    Run last;
-    do {
-      last = run(query, awsEnv());
-      assertThat(last.code).as("aws dynamodb query:\n%s", last.err).isZero();
-      JsonNode answer = StackFixture.json(last.out);
-      if (answer.get("Count").asInt() > 0) {
-        assertThat(answer.get("Count").asInt()).as("results for one upload: %s", last.out).isEqualTo(1);
-        return answer.get("Items").get(0);
-      }
-      Thread.sleep(500);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("no result within " + DEADLINE + "; last query answered " + last.out + "; stack log:\n"
-        + tail(cache.resolve("local/logs/stack.log")));
+    try {
+      Run found = Awaitility.await("a result").atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Run run = run(query, awsEnv());
+        assertThat(run.code).as("aws dynamodb query:\n%s", run.err).isZero();
+        return run;
+      }, run -> StackFixture.json(run.out).get("Count").asInt() > 0);
+      assertThat(StackFixture.json(found.out).get("Count").asInt()).as("results for one upload: %s", found.out)
+          .isEqualTo(1);
+      return StackFixture.json(found.out).get("Items").get(0);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no result within " + DEADLINE + "; stack log:\n"
+          + tail(cache.resolve("local/logs/stack.log")), e);
+    }
   }
 
   private static String permissions(Path path) throws IOException {

@@ -16,7 +16,7 @@ import java.util.Map;
 import offhours.classify.ObjectNotification;
 import offhours.cli.Main;
 import offhours.results.ResultItem;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -66,7 +66,7 @@ class OperatingIT {
           .filter(n -> n.key().equals(old.getFirst())).findFirst().orElseThrow();
       assertThat(f.results.put(new ResultItem(ResultItem.pkFor(bucket, wronged.key()),
           ResultItem.skFor(wronged.versionId(), wronged.eTag()), bucket, wronged.key(), wronged.versionId(),
-          wronged.eTag(), wronged.sequencer(), wronged.size(), Status.REJECTED,
+          wronged.eTag(), wronged.sequencer(), wronged.size(), Verdict.REJECTED,
           "the model failed on this image 3 times (status 500)", List.of(), null, null, "offhours-model",
           "offhours-endpoint", wronged.eventTime(), Instant.now(), 3, null))).isTrue();
 
@@ -89,11 +89,11 @@ class OperatingIT {
 
       f.override("start");
       f.await("a classification for each of the 5 objects", DEADLINE, () -> f.results().stream()
-          .filter(r -> r.status() == Status.CLASSIFIED).count() == 5);
+          .filter(r -> r.status() == Verdict.CLASSIFIED).count() == 5);
       f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
       List<ResultItem> results = f.results();
       assertThat(results).as("one result per object, all CLASSIFIED").hasSize(5)
-          .allSatisfy(r -> assertThat(r.status()).isEqualTo(Status.CLASSIFIED));
+          .allSatisfy(r -> assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED));
       assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrder(old.get(0), old.get(1), old.get(2),
           old.get(3), "dlq/rocket.jpg");
       assertThat(f.queue().dlq()).isZero();

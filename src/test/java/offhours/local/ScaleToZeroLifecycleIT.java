@@ -55,7 +55,7 @@ class ScaleToZeroLifecycleIT {
       assertThat(results).extracting(ResultItem::key)
           .containsExactlyInAnyOrderElementsOf(images.stream().map(p -> p.getFileName().toString()).toList());
       assertThat(results).allSatisfy(r -> assertThat(r.attempts()).as("attempts of %s", r.key()).isEqualTo(1));
-      assertThat(results).filteredOn(r -> r.status() == ResultItem.Status.CLASSIFIED).extracting(ResultItem::key)
+      assertThat(results).filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED).extracting(ResultItem::key)
           .as("the real photos are classified by the default model through the component")
           .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
       assertThat(f.queue().dlq()).as("DLQ after the drain").isZero();

@@ -47,7 +47,7 @@ class ServerlessLifecycleIT {
 
       List<ResultItem> results = f.results();
       assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrderElementsOf(keys);
-      assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(ResultItem.Status.CLASSIFIED));
+      assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(ResultItem.Verdict.CLASSIFIED));
       assertThat(results).as("uploads deferred because the endpoint throttled (attempts = receives + deferrals)")
           .anySatisfy(r -> assertThat(r.attempts()).isGreaterThan(1));
       assertThat(f.queue().dlq()).as("DLQ").isZero();

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -25,6 +26,8 @@ import offhours.aws.AwsClients.Service;
 import offhours.cache.CacheDirectory;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -303,16 +306,11 @@ final class StackFixture implements AutoCloseable {
 
   /** Polls until {@code probe} returns non-null, and returns that. */
   <T> T awaitValue(String what, Duration timeout, Supplier<T> probe) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      T value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("gave up after " + timeout + " waiting for: " + what + "; now " + snapshot());
-      }
-      Thread.sleep(100);
+    try {
+      return Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(100))
+          .until(probe::get, Objects::nonNull);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("gave up after " + timeout + " waiting for: " + what + "; now " + snapshot(), e);
     }
   }
 

@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.UUID;
 import offhours.aws.AwsClients.Service;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.ObjectVersion;
+import offhours.results.ResultItem.Verdict;
+import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.Test;
@@ -26,19 +28,18 @@ class ResultsTableIT {
   ResultsTableIT(AwsServices services) {
     dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
     String name = "offhours-results-" + UUID.randomUUID().toString().substring(0, 8);
-    dynamo.createTable(ResultsTable.createTableRequest(name));
+    dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(name));
     table = new ResultsTable(dynamo, name);
   }
 
   private static ResultItem classified(String key, String eTag, String label, String classifiedAt) {
-    return new ResultItem(ResultItem.pkFor("b", key), ResultItem.skFor(null, eTag), "b", key, null, eTag, null, 10L,
-        Status.CLASSIFIED, null, List.of(new Label(label, 0.9)), label, 0.9, "m", "e", null,
-        Instant.parse(classifiedAt), 1, "probabilities");
+    return ResultItem.classified(new ObjectVersion("b", key, null, eTag, null, 10L, null),
+        List.of(new Label(label, 0.9)), "probabilities", "m", "e", Instant.parse(classifiedAt), 1);
   }
 
   private static ResultItem rejected(String key, String eTag, String reason, String classifiedAt) {
-    return new ResultItem(ResultItem.pkFor("b", key), ResultItem.skFor(null, eTag), "b", key, null, eTag, null, 10L,
-        Status.REJECTED, reason, List.of(), null, null, "m", "e", null, Instant.parse(classifiedAt), 1, null);
+    return ResultItem.rejected(new ObjectVersion("b", key, null, eTag, null, 10L, null), reason, "m", "e",
+        Instant.parse(classifiedAt), 1);
   }
 
   @Test
@@ -70,7 +71,7 @@ class ResultsTableIT {
     assertThat(table.put(verdict)).as("a verdict over a classification").isFalse();
 
     assertThat(table.byKey("b", "e.jpg")).singleElement().satisfies(r -> {
-      assertThat(r.status()).isEqualTo(Status.CLASSIFIED);
+      assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
       assertThat(r.topLabel()).isEqualTo("Neutral");
       assertThat(r.reason()).isNull();
     });

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import offhours.results.ResultItem.Label;
-import offhours.results.ResultItem.Status;
+import offhours.results.ResultItem.ObjectVersion;
+import offhours.results.ResultItem.Verdict;
+import offhours.stack.StackSpec;
 import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -16,16 +18,16 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 class ResultsTableTest {
 
-  static final ResultItem CLASSIFIED = new ResultItem("s3://offhours-images/café au lait.png", "e#0f1b4a59",
-      "offhours-images", "café au lait.png", null, "0f1b4a59", "0067A1", 240512L, Status.CLASSIFIED, null,
-      List.of(new Label("Neutral", 0.91), new Label("Drawing", 0.06)), "Neutral", 0.91, "offhours-model",
-      "offhours-endpoint", Instant.parse("2026-11-25T10:00:00Z"), Instant.parse("2026-11-25T10:00:05.123Z"), 1,
-      "probabilities");
+  static final ResultItem CLASSIFIED = ResultItem.classified(
+      new ObjectVersion("offhours-images", "café au lait.png", null, "0f1b4a59", "0067A1", 240512L,
+          Instant.parse("2026-11-25T10:00:00Z")),
+      List.of(new Label("Neutral", 0.91), new Label("Drawing", 0.06)), "probabilities", "offhours-model",
+      "offhours-endpoint", Instant.parse("2026-11-25T10:00:05.123Z"), 1);
 
-  static final ResultItem REJECTED = new ResultItem("s3://offhours-images/notes.png", "v#3HL4kq", "offhours-images",
-      "notes.png", "3HL4kq", "2c9d3b4e", null, 41L, Status.REJECTED,
+  static final ResultItem REJECTED = ResultItem.rejected(
+      new ObjectVersion("offhours-images", "notes.png", "3HL4kq", "2c9d3b4e", null, 41L, null),
       "unsupported format: object s3://offhours-images/notes.png looks like text; offhours accepts JPEG and PNG",
-      List.of(), null, null, null, "offhours-endpoint", null, Instant.parse("2026-11-25T10:00:06Z"), 2, null);
+      null, "offhours-endpoint", Instant.parse("2026-11-25T10:00:06Z"), 2);
 
   @Test
   void aClassifiedItemHasExactlyTheContractsAttributes() {
@@ -92,10 +94,15 @@ class ResultsTableTest {
 
   @Test
   void keysFollowTheContract() {
-    assertThat(ResultItem.pkFor("b", "a b/ü.jpg")).isEqualTo("s3://b/a b/ü.jpg");
-    assertThat(ResultItem.skFor("3HL4kq", "etag")).isEqualTo("v#3HL4kq");
-    assertThat(ResultItem.skFor(null, "etag")).isEqualTo("e#etag");
-    assertThatThrownBy(() -> ResultItem.skFor(null, null)).hasMessage("an object version needs a versionId or an eTag");
+    assertThat(new ObjectVersion("b", "a b/ü.jpg", null, "etag", "01", null, null).pk()).isEqualTo("s3://b/a b/ü.jpg");
+    assertThat(new ObjectVersion("b", "k", "3HL4kq", "etag", "01", null, null).sk()).isEqualTo("v#3HL4kq");
+    assertThat(new ObjectVersion("b", "k", null, "etag", "01", null, null).sk()).isEqualTo("e#etag");
+    assertThat(new ObjectVersion("b", "k", null, null, "01", null, null).sk()).as("never sent by S3, still kept")
+        .isEqualTo("s#01");
+    ResultItem message = ResultItem.rejectedMessage("offhours-queue", "m-1", "record-2", "not an S3 notification",
+        null, "e", Instant.EPOCH, 1);
+    assertThat(message.pk()).isEqualTo("sqs://offhours-queue/m-1");
+    assertThat(message.sk()).isEqualTo("m#record-2");
   }
 
   @Test
@@ -106,14 +113,14 @@ class ResultsTableTest {
 
   @Test
   void aVerdictWithoutAReasonIsABug() {
-    assertThatThrownBy(() -> new ResultItem("s3://b/k", "e#1", "b", "k", null, "1", null, 1L, Status.REJECTED, " ",
-        List.of(), null, null, null, null, null, Instant.EPOCH, 1, null))
+    assertThatThrownBy(() -> ResultItem.rejected(new ObjectVersion("b", "k", null, "1", null, 1L, null), " ", null,
+        null, Instant.EPOCH, 1))
         .hasMessage("a REJECTED result needs a reason (s3://b/k)");
   }
 
   @Test
   void theSchemaHasTheKeyAndTheLabelIndex() {
-    CreateTableRequest schema = ResultsTable.createTableRequest("offhours-results");
+    CreateTableRequest schema = StackSpec.RESULTS_TABLE.createTableRequest("offhours-results");
 
     assertThat(schema.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
         .containsExactly("pk:HASH", "sk:RANGE");

@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import offhours.api.Api;
 import offhours.api.ApiConfig;
@@ -33,6 +29,8 @@ import offhours.endpoint.ControllerHandler;
 import offhours.endpoint.EndpointCleanupHandler;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -470,19 +468,11 @@ class PermissionsIT {
 
   private JsonNode cleanupResponse(TemplateDeployment d, String requestType, Map<String, Object> overrides)
       throws Exception {
-    List<String> bodies = new CopyOnWriteArrayList<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    server.start();
-    try {
+    try (StubHttpServer server = StubHttpServer.start(request -> Reply.empty(200))) {
       Map<String, Object> event = new LinkedHashMap<>(event("cfn-endpoint-cleanup-delete.json"));
       event.put("RequestType", requestType);
       event.put("StackId", d.stack.stack().stackId());
-      event.put("ResponseURL", "http://127.0.0.1:" + server.getAddress().getPort() + "/response?X-Amz-Signature=x");
+      event.put("ResponseURL", server.uri() + "/response?X-Amz-Signature=x");
       event.put("ResourceProperties", d.stack.properties("EndpointCleanup"));
       if (requestType.equals("Create")) {
         event.remove("PhysicalResourceId");
@@ -490,10 +480,8 @@ class PermissionsIT {
       event.putAll(overrides);
       new EndpointCleanupHandler(d.env("EndpointCleanupFunction"), env -> d.recording, HttpClient.newHttpClient())
           .handleRequest(event, context(d, "EndpointCleanupFunction"));
-      assertThat(bodies).hasSize(1);
-      return JSON.readTree(bodies.getFirst());
-    } finally {
-      server.stop(0);
+      assertThat(server.requests()).hasSize(1);
+      return JSON.readTree(server.requests().getFirst().text());
     }
   }
 

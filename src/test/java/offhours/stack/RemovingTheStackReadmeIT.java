@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import offhours.aws.AwsClients.Service;
-import offhours.results.ResultsTable;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.Test;
@@ -94,7 +93,7 @@ class RemovingTheStackReadmeIT {
     s3.createBucket(r -> r.bucket(bucket));
     s3.putObject(r -> r.bucket(bucket).key("photos/cat.png"), RequestBody.fromString("not really a png"));
     String table = "offhours-readme-results-" + suffix;
-    dynamo.createTable(ResultsTable.createTableRequest(table));
+    dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(table));
     cloudFormation.createStack(r -> r.stackName(stack).templateBody("""
         Resources:
           Placeholder: {Type: AWS::SQS::Queue}

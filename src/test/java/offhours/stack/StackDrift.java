@@ -15,7 +15,7 @@ final class StackDrift {
 
   /** What the template must agree with; {@link #fromStackSpec()} in production, altered copies in tests. */
   record Expected(StackSpec.Notification notification, StackSpec.Queue queue, int classifyTimeoutSeconds,
-      StackSpec.Table results, StackSpec.Table control, StackSpec.Trigger trigger, Map<String, String> classifyEnv,
+      StackSpec.TableSchema results, StackSpec.TableSchema control, StackSpec.Trigger trigger, Map<String, String> classifyEnv,
       Map<String, String> controllerEnv, Map<String, String> cleanupEnv, List<String> labels,
       Map<String, String> handlers, List<String> outputs, StackSpec.Metrics metrics) {
 
@@ -97,7 +97,7 @@ final class StackDrift {
     expect("DeadLetterQueue SqsManagedSseEnabled", dlq.get("SqsManagedSseEnabled"), true);
   }
 
-  private void table(String name, StackSpec.Table spec) {
+  private void table(String name, StackSpec.TableSchema spec) {
     Map<String, Object> props = path(resource(name), "Properties");
     expect(name + " BillingMode", props.get("BillingMode"), "PAY_PER_REQUEST");
     expect(name + " KeySchema", keySchema(props.get("KeySchema")), List.of(spec.partitionKey(), spec.sortKey()));

@@ -75,7 +75,7 @@ class StackSpecTest {
   void resultsTableKeysIncludeTheLabelIndex() {
     assertThat(StackSpec.RESULTS_TABLE.keyAttributes()).containsExactly("pk", "sk", "topLabel", "classifiedAt");
     assertThat(StackSpec.CONTROL_TABLE.keyAttributes()).containsExactly("pk", "sk");
-    assertThat(new StackSpec.Table("pk", "sk", Optional.of(new StackSpec.Index("i", "pk", "x"))).keyAttributes())
+    assertThat(new StackSpec.TableSchema("pk", "sk", Optional.of(new StackSpec.Index("i", "pk", "x"))).keyAttributes())
         .containsExactly("pk", "sk", "x");
   }
 

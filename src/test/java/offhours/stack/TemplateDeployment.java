@@ -22,9 +22,9 @@ import offhours.aws.AwsClients.Service;
 import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.sagemaker.LocalSageMaker;
-import offhours.results.ResultsTable;
 import offhours.testing.AnsweringContainer;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import org.awaitility.Awaitility;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -167,7 +167,7 @@ final class TemplateDeployment implements AutoCloseable {
     services.s3.putBucketNotificationConfiguration(r -> r.bucket(bucket)
         .notificationConfiguration(c -> c.queueConfigurations(notifications)));
 
-    services.dynamo.createTable(ResultsTable.createTableRequest(String.valueOf(stack.ref("ResultsTable"))));
+    services.dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(String.valueOf(stack.ref("ResultsTable"))));
     services.dynamo.createTable(r -> r.tableName(String.valueOf(stack.ref("ControlTable")))
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
@@ -309,18 +309,8 @@ final class TemplateDeployment implements AutoCloseable {
   }
 
   static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
-    }
+    Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(condition::getAsBoolean);
   }
 
   /** A random name part, for resources outside the stack (a labels bucket). */

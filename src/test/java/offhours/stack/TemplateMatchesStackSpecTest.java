@@ -2,6 +2,7 @@ package offhours.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,19 @@ class TemplateMatchesStackSpecTest {
       assertThat(((Map<?, ?>) variant).get("VariantName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
       assertThat(((Map<?, ?>) variant).get("ModelName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
     });
+  }
+
+  @Test
+  void theSchedulerTickHasOneShapeTheTemplatesInputTheLocalSchedulersAndTheFixture() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    Map<?, ?> events = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) resources.get("ControllerFunction")).get("Properties"))
+        .get("Events");
+    Map<?, ?> schedule = (Map<?, ?>) ((Map<?, ?>) events.get("EveryMinute")).get("Properties");
+    ObjectMapper json = new ObjectMapper();
+
+    assertThat(json.readTree(String.valueOf(schedule.get("Input")))).isEqualTo(json.readTree(StackSpec.SCHEDULER_TICK));
+    assertThat(json.readTree(Path.of("events/scheduler-tick.json").toFile()))
+        .isEqualTo(json.readTree(StackSpec.SCHEDULER_TICK));
   }
 
   @Test
@@ -91,7 +105,7 @@ class TemplateMatchesStackSpecTest {
     StackDrift.Expected spec = StackDrift.Expected.fromStackSpec();
     StackDrift.Expected changed = new StackDrift.Expected(spec.notification(),
         StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3), spec.classifyTimeoutSeconds(),
-        new StackSpec.Table("pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
+        new StackSpec.TableSchema("pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
         spec.control(), spec.trigger(), spec.classifyEnv(), spec.controllerEnv(), spec.cleanupEnv(), spec.labels(), spec.handlers(), spec.outputs(), spec.metrics());
 
     assertThat(StackDrift.differences(CloudFormationYaml.parse(template()), changed)).containsExactlyInAnyOrder(

@@ -39,7 +39,7 @@ final class World {
   boolean endpointEvent; // an "Endpoint State Change" EventBridge event is pending
 
   // mapping
-  Mapping.State mappingState = Mapping.State.DISABLED;
+  Mapping.TriggerState mappingState = Mapping.TriggerState.DISABLED;
   Instant mappingChangeAt;
 
   // queue
@@ -87,13 +87,13 @@ final class World {
     }
     if (mappingChangeAt != null && !now.isBefore(mappingChangeAt)) {
       mappingChangeAt = null;
-      mappingState = mappingState == Mapping.State.ENABLING ? Mapping.State.ENABLED : Mapping.State.DISABLED;
+      mappingState = mappingState == Mapping.TriggerState.ENABLING ? Mapping.TriggerState.ENABLED : Mapping.TriggerState.DISABLED;
     }
     while (!delayed.isEmpty() && !delayed.peek().availableAt().isAfter(now)) {
       visible.add(delayed.poll());
     }
     finishBatches();
-    if (mappingState == Mapping.State.ENABLED) {
+    if (mappingState == Mapping.TriggerState.ENABLED) {
       consumeCredit += config.imagesPerSecond();
       while (consumeCredit >= 1 && !visible.isEmpty()) {
         consumeCredit--;
@@ -109,7 +109,7 @@ final class World {
 
   /** No message can move until something external happens (an upload, a transition, a delayed message). */
   boolean quiet() {
-    return inFlight.isEmpty() && (visible.isEmpty() || mappingState != Mapping.State.ENABLED) && !endpointEvent;
+    return inFlight.isEmpty() && (visible.isEmpty() || mappingState != Mapping.TriggerState.ENABLED) && !endpointEvent;
   }
 
   /** The next endpoint, mapping or delayed-message transition, if any. */
@@ -207,7 +207,7 @@ final class World {
 
   Mapping mapping() {
     return new Mapping() {
-      @Override public State state() {
+      @Override public TriggerState state() {
         return mappingState;
       }
 
@@ -215,8 +215,8 @@ final class World {
         if (mappingState.transitional()) {
           throw new IllegalStateException("ResourceInUseException: mapping is " + mappingState);
         }
-        if (mappingState != State.ENABLED) {
-          mappingState = State.ENABLING;
+        if (mappingState != TriggerState.ENABLED) {
+          mappingState = TriggerState.ENABLING;
           mappingChangeAt = now.plus(config.mappingDelay());
         }
       }
@@ -225,8 +225,8 @@ final class World {
         if (mappingState.transitional()) {
           throw new IllegalStateException("ResourceInUseException: mapping is " + mappingState);
         }
-        if (mappingState != State.DISABLED) {
-          mappingState = State.DISABLING;
+        if (mappingState != TriggerState.DISABLED) {
+          mappingState = TriggerState.DISABLING;
           mappingChangeAt = now.plus(config.mappingDelay());
         }
       }

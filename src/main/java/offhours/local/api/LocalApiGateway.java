@@ -11,8 +11,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +19,7 @@ import java.util.UUID;
 import offhours.api.ApiResponse;
 import offhours.api.ApiRoutes;
 import offhours.api.HttpEvents;
+import offhours.cache.CacheFiles;
 
 /**
  * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
@@ -73,11 +72,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
   /** Writes {@code token} to {@code file}, readable by the user only, atomically. */
   public static void writeToken(Path file, String token) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path temporary = Files.createTempFile(file.getParent(), "api-token-", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(temporary, token + "\n", StandardCharsets.US_ASCII);
-    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    CacheFiles.writeAtomically(file, (token + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
   private void serve(HttpExchange exchange) throws IOException {

@@ -1,12 +1,12 @@
 package offhours.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -24,33 +24,31 @@ import java.util.concurrent.TimeUnit;
  * A run that throws is logged and the schedule goes on, as a failed Lambda invocation does not stop a
  * schedule.
  *
- * <p>Each run gets an event shaped like EventBridge's scheduled event
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html):
- * {@code version, id, detail-type "Scheduled Event", source "aws.scheduler", account, time (from the
- * injected clock, whole seconds, UTC), region, resources [schedule ARN], detail {}}.
+ * <p>Each run gets the schedule's input, a JSON object, as EventBridge Scheduler hands a target's Input to a Lambda
+ * function: as it is, without an envelope
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html).
  * Rates shorter than AWS's one-minute minimum are allowed here so tests and simulations run fast.
  */
 public final class LocalScheduler implements AutoCloseable {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final System.Logger LOG = System.getLogger(LocalScheduler.class.getName());
 
-  private record Schedule(String name, String arn, RequestHandler<Map<String, Object>, ?> handler) {}
+  private record ScheduledTarget(String name, Map<String, Object> input, RequestHandler<Map<String, Object>, ?> handler) {}
 
-  private final Clock clock;
   private final String region;
   private final String accountId;
   private final ScheduledExecutorService thread;
   /** The executor's one worker, joined on close so that close returns only when it is gone. */
   private final java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
-  private final Map<String, Schedule> schedules = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledTarget> schedules = new ConcurrentHashMap<>();
 
-  /** A scheduler in us-east-1, account 123456789012, whose events carry {@code clock}'s time. */
-  public LocalScheduler(Clock clock) {
-    this(clock, "us-east-1", "123456789012");
+  /** A scheduler in us-east-1, account 123456789012 (the ARNs of the runs' Lambda contexts). */
+  public LocalScheduler() {
+    this("us-east-1", "123456789012");
   }
 
-  public LocalScheduler(Clock clock, String region, String accountId) {
-    this.clock = Objects.requireNonNull(clock, "clock");
+  public LocalScheduler(String region, String accountId) {
     this.region = Objects.requireNonNull(region, "region");
     this.accountId = Objects.requireNonNull(accountId, "accountId");
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -63,14 +61,16 @@ public final class LocalScheduler implements AutoCloseable {
     this.thread = executor;
   }
 
-  /** Runs {@code handler} every {@code rate} until {@link #close()}; {@code name} identifies the schedule. */
-  public void schedule(String name, Duration rate, RequestHandler<Map<String, Object>, ?> handler) {
+  /**
+   * Runs {@code handler} with {@code input} (a JSON object) every {@code rate} until {@link #close()}; {@code name}
+   * identifies the schedule.
+   */
+  public void schedule(String name, Duration rate, String input, RequestHandler<Map<String, Object>, ?> handler) {
     Objects.requireNonNull(handler, "handler");
     if (rate.isNegative() || rate.isZero()) {
       throw new IllegalArgumentException("schedule " + name + ": rate must be positive; got " + rate);
     }
-    Schedule schedule = new Schedule(name, "arn:aws:scheduler:" + region + ":" + accountId + ":schedule/default/" + name,
-        handler);
+    ScheduledTarget schedule = new ScheduledTarget(name, parse(name, input), handler);
     if (schedules.putIfAbsent(name, schedule) != null) {
       throw new IllegalStateException("schedule " + name + " already exists");
     }
@@ -89,7 +89,7 @@ public final class LocalScheduler implements AutoCloseable {
    * returns what the handler returned; an exception of the handler is rethrown here.
    */
   public Object runNow(String name) throws InterruptedException {
-    Schedule schedule = schedules.get(name);
+    ScheduledTarget schedule = schedules.get(name);
     if (schedule == null) {
       throw new IllegalArgumentException("no schedule named " + name + "; known: " + schedules.keySet());
     }
@@ -104,26 +104,19 @@ public final class LocalScheduler implements AutoCloseable {
     }
   }
 
-  /** The event a run of schedule {@code name} receives at {@code clock}'s current time. */
-  Map<String, Object> event(String name, String arn) {
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("version", "0");
-    event.put("id", UUID.randomUUID().toString());
-    event.put("detail-type", "Scheduled Event");
-    event.put("source", "aws.scheduler");
-    event.put("account", accountId);
-    event.put("time", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-    event.put("region", region);
-    event.put("resources", List.of(arn));
-    event.put("detail", Map.of());
-    return event;
+  private static Map<String, Object> parse(String name, String input) {
+    try {
+      return JSON.readValue(input, new TypeReference<Map<String, Object>>() {});
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("schedule " + name + ": the input must be a JSON object; got " + input, e);
+    }
   }
 
-  private Object run(Schedule schedule) {
+  private Object run(ScheduledTarget schedule) {
     LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), schedule.name(),
         "arn:aws:lambda:" + region + ":" + accountId + ":function:" + schedule.name(),
         System.nanoTime() + TimeUnit.SECONDS.toNanos(900));
-    return schedule.handler().handleRequest(event(schedule.name(), schedule.arn()), context);
+    return schedule.handler().handleRequest(new LinkedHashMap<>(schedule.input()), context);
   }
 
   /** Stops every schedule; a run in progress gets up to 30 s to finish, then is interrupted. */

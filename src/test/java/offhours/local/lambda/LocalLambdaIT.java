@@ -4,6 +4,7 @@ package offhours.local.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -252,9 +253,8 @@ class LocalLambdaIT {
       int n = i;
       sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("paused-" + n));
     }
-    // Give a (wrongly) running poller several receive rounds; the receive counts below would show them.
-    Thread.sleep(3000);
-    assertThat(local.stats(uuid).batches()).isZero();
+    // A (wrongly) running poller gets several receive rounds; the receive counts below would show them too.
+    await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> local.stats(uuid).batches() == 0);
 
     lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true));
     local.await(uuid, s -> s.deleted() == 3, WAIT);
@@ -275,9 +275,8 @@ class LocalLambdaIT {
     assertThatThrownBy(() -> lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true)))
         .isInstanceOf(ResourceInUseException.class).hasMessageContaining("because it is in state Disabling");
     // Past the transition delay the batch still holds the mapping in Disabling.
-    local.await(uuid, s -> s.invoking() == 1, WAIT);
-    Thread.sleep(400);
-    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Disabling");
+    await().during(Duration.ofMillis(400)).atMost(WAIT)
+        .until(() -> lambda.getEventSourceMapping(r -> r.uuid(uuid)).state(), "Disabling"::equals);
 
     release.countDown();
     awaitState(uuid, "Disabled");
@@ -290,7 +289,7 @@ class LocalLambdaIT {
     String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1)
         .scalingConfig(s -> s.maximumConcurrency(3)).enabled(false)).uuid();
 
-    assertThat(maxConcurrentInvocations(uuid, 12)).isEqualTo(3);
+    assertThat(maxConcurrentInvocations(uuid, 12, 3)).isEqualTo(3);
     assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig().maximumConcurrency()).isEqualTo(3);
   }
 
@@ -299,18 +298,22 @@ class LocalLambdaIT {
     String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1)
         .enabled(false)).uuid();
 
-    assertThat(maxConcurrentInvocations(uuid, 8)).isEqualTo(2);
+    assertThat(maxConcurrentInvocations(uuid, 8, 2)).isEqualTo(2);
     assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig()).isNull();
   }
 
-  /** Sends {@code messages} to the disabled mapping, enables it, and returns the most invocations seen at once. */
-  private int maxConcurrentInvocations(String uuid, int messages) throws Exception {
+  /**
+   * Sends {@code messages} to the disabled mapping and enables it; every invocation is held until {@code bound} are
+   * in flight at once and stay so while the poller could start more. Returns the most invocations seen at once.
+   */
+  private int maxConcurrentInvocations(String uuid, int messages, int bound) throws Exception {
     AtomicInteger current = new AtomicInteger();
     AtomicInteger max = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
     recorder.behaviour = (event, call) -> {
       max.accumulateAndGet(current.incrementAndGet(), Math::max);
       try {
-        Thread.sleep(500); // simulated work, so batches overlap if the poller lets them
+        assertThat(release.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("released").isTrue();
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       } finally {
@@ -325,6 +328,10 @@ class LocalLambdaIT {
     }
     lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true));
 
+    await().atMost(WAIT).until(() -> current.get() == bound);
+    // Messages are waiting, so a poller that ignored the bound would start more batches meanwhile.
+    await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> max.get() == bound);
+    release.countDown();
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == messages, WAIT);
 
     assertThat(stats.batches()).isEqualTo(messages);
@@ -449,16 +456,15 @@ class LocalLambdaIT {
 
     assertThat(lambda.deleteEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Deleting");
 
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      try {
-        lambda.getEventSourceMapping(r -> r.uuid(uuid));
-      } catch (ResourceNotFoundException gone) {
-        break;
-      }
-      assertThat(System.nanoTime()).as("mapping still exists").isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    await().atMost(WAIT)
+        .until(() -> {
+          try {
+            lambda.getEventSourceMapping(r -> r.uuid(uuid));
+            return false;
+          } catch (ResourceNotFoundException gone) {
+            return true;
+          }
+        });
     assertThat(lambda.listEventSourceMappings(r -> r.functionName(function)).eventSourceMappings()).isEmpty();
   }
 
@@ -472,13 +478,9 @@ class LocalLambdaIT {
         .noneMatch(name -> name.startsWith("offhours-lambda-"));
   }
 
-  private void awaitState(String uuid, String state) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    String last;
-    while (!(last = lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).equals(state)) {
-      assertThat(System.nanoTime()).as("mapping %s still %s, waiting for %s", uuid, last, state).isLessThan(deadline);
-      Thread.sleep(20);
-    }
+  private void awaitState(String uuid, String state) {
+    await("mapping " + uuid + " " + state).atMost(WAIT)
+        .until(() -> lambda.getEventSourceMapping(r -> r.uuid(uuid)).state(), state::equals);
   }
 
   private void assertQueueEmpty() {

@@ -1,12 +1,13 @@
 package offhours.local.sagemaker;
 
-import static org.assertj.core.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import org.awaitility.Awaitility;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -67,20 +68,8 @@ final class Fixture implements AutoCloseable {
 
   /** Polls until {@code probe} gives non-null, with a generous deadline (no timing is asserted). */
   static <T> T await(Supplier<T> probe, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      T value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return fail("timed out waiting for " + what);
+    return Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(probe::get, Objects::nonNull);
   }
 
   @Override

@@ -184,20 +184,28 @@ class RuntimeTest {
 
   @Test
   void twentyParallelInvocationsAllAnswer() throws Exception {
-    inService("busy");
+    // Each call is held in the container until all twenty are in: they can only answer if served in parallel. A
+    // local SageMaker of its own, with a model timeout no loaded machine reaches.
+    FakeContainer gathering = new FakeContainer();
+    gathering.gathering = new CountDownLatch(20);
     ExecutorService pool = Executors.newFixedThreadPool(20);
-    try {
-      // Each waits 200 ms in the container: they only all finish together if they are served in parallel.
+    try (Fixture parallel = new Fixture(LocalSageMaker.builder().creatingDelay(Duration.ZERO)
+        .modelTimeout(Duration.ofSeconds(90)).container(Fixture.IMAGE, spec -> gathering))) {
+      parallel.createEndpoint("busy", Fixture.IMAGE, Map.of());
+      parallel.awaitStatus("busy", EndpointStatus.IN_SERVICE);
       List<Callable<String>> calls = IntStream.range(0, 20)
-          .<Callable<String>>mapToObj(i -> () -> invoke("busy", "sleep:200" + " ".repeat(i)).body().asUtf8String())
+          .<Callable<String>>mapToObj(i -> () -> parallel.runtime.invokeEndpoint(r -> r.endpointName("busy")
+              .contentType("application/x-image").accept("application/json")
+              .body(SdkBytes.fromString("gather" + " ".repeat(i), StandardCharsets.UTF_8))).body().asUtf8String())
           .toList();
       List<Future<String>> answers = pool.invokeAll(calls);
       for (int i = 0; i < answers.size(); i++) {
-        assertThat(answers.get(i).get()).contains("\"bytes\":" + ("sleep:200".length() + i) + "}");
+        assertThat(answers.get(i).get()).contains("\"bytes\":" + ("gather".length() + i) + "}");
       }
-      assertThat(container.invocations.get()).isEqualTo(20);
+      assertThat(gathering.invocations.get()).isEqualTo(20);
     } finally {
       pool.shutdownNow();
+      gathering.close();
     }
   }
 }

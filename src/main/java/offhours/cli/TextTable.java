@@ -7,12 +7,12 @@ import java.util.List;
  * A plain text table: a header row and aligned columns separated by two spaces. Every cell is shown through
  * {@link Terminal#printable}, so a key or reason cannot carry terminal control sequences into the output.
  */
-final class Table {
+final class TextTable {
 
   /** The last column keeps at least this many characters however narrow the terminal. */
   static final int MIN_LAST_COLUMN = 20;
 
-  private Table() {}
+  private TextTable() {}
 
   static String render(List<String> headers, List<List<String>> rows) {
     return render(headers, rows, Integer.MAX_VALUE);

@@ -1,0 +1,45 @@
+package offhours.aws;
+
+import java.util.Map;
+
+/**
+ * Whole numbers from a function's environment, for the config records that read it once at the edge: one parser and
+ * one wording of errors ("TOP_K must be a whole number from 1 to 1000, got 'x'"), the variable always named.
+ */
+public final class EnvironmentVariables {
+
+  private EnvironmentVariables() {}
+
+  /** {@code name}'s value, {@code fallback} when it is unset or blank; refused outside {@code min..max}. */
+  public static long whole(Map<String, String> env, String name, long fallback, long min, long max) {
+    String raw = env.get(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    long value;
+    try {
+      value = Long.parseLong(raw.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(expected(name, min, max) + ", got '" + raw + "'");
+    }
+    return check(name, value, min, max);
+  }
+
+  /** As {@link #whole(Map, String, long, long, long)}, for an int setting. */
+  public static int whole(Map<String, String> env, String name, int fallback, int min, int max) {
+    return (int) whole(env, name, (long) fallback, min, max);
+  }
+
+  /** {@code value}, or the same error as a bad environment value when it is outside {@code min..max}. */
+  public static long check(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(expected(name, min, max) + ", got " + value);
+    }
+    return value;
+  }
+
+  private static String expected(String name, long min, long max) {
+    return name + " must be a whole number " + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+        ? "of at least " + min : "from " + min + " to " + max);
+  }
+}
