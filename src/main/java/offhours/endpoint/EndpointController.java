@@ -121,7 +121,7 @@ public final class EndpointController {
         case DELETE_ENDPOINT -> endpoint.delete();
         case DISABLE_MAPPING -> {
           mapping.disable();
-          if (stopAtOnce(want, ep, q)) {
+          if (seen.override() == null && stopAtOnce(want, ep, q)) {
             // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds the trigger takes
             // to pause finds the endpoint going and is deferred by Classify, never lost.
             endpoint.delete();
@@ -181,7 +181,10 @@ public final class EndpointController {
   /** How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds. */
   static final Duration STOP_RECHECK = Duration.ofSeconds(30);
 
-  /** With a latency budget, a drained endpoint stops in one run: trigger paused and endpoint deleted. */
+  /**
+   * With a latency budget, a drained endpoint stops in one run: trigger paused and endpoint deleted (a manual stop
+   * keeps its two steps).
+   */
   private boolean stopAtOnce(Want want, Endpoint.Status ep, Backlog.Snapshot q) {
     return !config.maxWait().off() && !want.on() && ep.state() == State.IN_SERVICE && !ep.foreign() && !stale(ep)
         && q.idle();
