@@ -149,7 +149,7 @@ public final class EndpointController {
         case DELETE_ENDPOINT -> endpoint.delete();
         case DISABLE_MAPPING -> {
           mapping.disable();
-          if (stopAtOnce(want, ep, q)) {
+          if (seen.override() == null && stopAtOnce(want, ep, q)) {
             // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds the trigger takes
             // to pause finds the endpoint going and is deferred by Classify, never lost.
             endpoint.delete();
@@ -194,7 +194,7 @@ public final class EndpointController {
 
     log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed));
     return new Decision(now, want.on(), want.reason(), ep, mp, q, done.action(), done.why(), outcome, outside,
-        nextRun(want, done, now));
+        policy.nextRun(want, done.action(), done.why(), now));
   }
 
   // ---- desired state ----
@@ -206,24 +206,13 @@ public final class EndpointController {
     }
   }
 
-  /** How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds. */
-  static final Duration STOP_RECHECK = Duration.ofSeconds(30);
-
-  /** With a latency budget, a drained endpoint stops in one run: trigger paused and endpoint deleted. */
+  /**
+   * With a latency budget, a drained endpoint stops in one run: trigger paused and endpoint deleted (a manual stop
+   * keeps its two steps).
+   */
   private boolean stopAtOnce(Want want, Endpoint.Status ep, Backlog.Snapshot q) {
     return hosting.switchesTheEndpoint() && !config.maxWait().off() && !want.on() && ep.state() == State.IN_SERVICE && !ep.foreign() && !stale(ep)
         && q.idle();
-  }
-
-  /** When this run wants the next one: the want's own change, or soon while a stop is in progress. */
-  private Instant nextRun(Want want, Step step, Instant now) {
-    boolean stopping = !want.on() && (step.action() == Action.DISABLE_MAPPING
-        || step.action() == Action.WAIT && step.why().startsWith("mapping")
-        || step.action() == Action.WAIT && step.why().contains("draining"));
-    if (stopping) {
-      return now.plus(STOP_RECHECK);
-    }
-    return want.until() != null && want.until().isAfter(now) ? want.until() : null;
   }
 
   /** Updates what the controller remembers from this run's observations (pure). */

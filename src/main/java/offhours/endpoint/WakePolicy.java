@@ -141,7 +141,7 @@ public final class WakePolicy {
     boolean pending = q.visible() + q.delayed() > 0 || q.inFlight() > 0 && mp.polling();
     if (up && pending) {
       // Looked at again soon: the drain's end is when it stops.
-      return new Want(true, "serving what waits (" + work + ")", now.plus(EndpointController.STOP_RECHECK));
+      return new Want(true, "serving what waits (" + work + ")", now.plus(STOP_RECHECK));
     }
     if (up && q.inFlight() == 0) {
       Instant until = stayUntil(s.idleSince() != null ? s.idleSince() : now, s.wakeSeconds(), now);
@@ -164,6 +164,19 @@ public final class WakePolicy {
         .map(w -> w.at().isAfter(now) ? new Want(false, work + "; " + w.why(), w.at()) : new Want(true, w.why()))
         .orElseGet(() -> new Want(false, work + "; nothing starts the endpoint: no working hours ahead and no wake"
             + " threshold"));
+  }
+
+  /** How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds. */
+  static final Duration STOP_RECHECK = Duration.ofSeconds(30);
+
+  /** When a run wants the next one: its want's own change, or soon while a stop is in progress. */
+  Instant nextRun(Want want, Decision.Action action, String why, Instant now) {
+    boolean stopping = !want.on() && (action == Decision.Action.DISABLE_MAPPING
+        || action == Decision.Action.WAIT && (why.startsWith("mapping") || why.contains("draining")));
+    if (stopping) {
+      return now.plus(STOP_RECHECK);
+    }
+    return want.until() != null && want.until().isAfter(now) ? want.until() : null;
   }
 
   /** "2026-11-26 08:00 Europe/Berlin". */

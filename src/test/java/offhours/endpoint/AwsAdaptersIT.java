@@ -71,7 +71,8 @@ class AwsAdaptersIT {
     assertThat(control.load()).isEmpty();
     ControlState first = new ControlState(1, new ControlState.Override(ControlState.Override.Mode.START,
         Instant.parse("2026-01-14T18:00:00Z")), Instant.parse("2026-01-14T09:00:00Z"), null, null, true,
-        Instant.parse("2026-01-14T09:05:00Z"), true, 2, Instant.parse("2026-01-14T09:15:00Z"), "CREATE_ENDPOINT: absent");
+        Instant.parse("2026-01-14T09:05:00Z"), true, 2, Instant.parse("2026-01-14T09:15:00Z"), "CREATE_ENDPOINT: absent",
+        java.util.List.of(612L, 587L, 1804L)); // the wake history keeps its order: the oldest is forgotten first
     assertThat(control.save(first, 0)).isTrue();
     assertThat(control.load()).contains(first);
 
