@@ -57,8 +57,11 @@ public final class LocalLambda implements AutoCloseable {
   private final int defaultConcurrency;
   private final Clock clock;
   private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
   private final Map<String, InvokeApi.Invokable> invokables = new ConcurrentHashMap<>();
   private final Map<String, EventSourceMapping> mappings = new ConcurrentHashMap<>();
+  /** Its threads' names start with this: one prefix per instance, so a test can tell its own threads apart. */
+  private final String threadPrefix = "offhours-lambda-" + INSTANCES.incrementAndGet();
   private final ScheduledExecutorService timer;
   private final ExecutorService pollers;
   private final ExecutorService invoker;
@@ -74,10 +77,10 @@ public final class LocalLambda implements AutoCloseable {
     this.pollWait = b.pollWait;
     this.defaultConcurrency = b.defaultConcurrency;
     this.clock = b.clock;
-    this.timer = Executors.newSingleThreadScheduledExecutor(threads("offhours-lambda-timer"));
-    this.pollers = Executors.newCachedThreadPool(threads("offhours-lambda-poller"));
-    this.invoker = Executors.newCachedThreadPool(threads("offhours-lambda-invoke"));
-    this.http = Executors.newFixedThreadPool(2, threads("offhours-lambda-api"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(threads(threadPrefix + "-timer"));
+    this.pollers = Executors.newCachedThreadPool(threads(threadPrefix + "-poller"));
+    this.invoker = Executors.newCachedThreadPool(threads(threadPrefix + "-invoke"));
+    this.http = Executors.newFixedThreadPool(2, threads(threadPrefix + "-api"));
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     } catch (IOException e) {
@@ -258,6 +261,10 @@ public final class LocalLambda implements AutoCloseable {
     public List<EventSourceMapping> mappings() {
       return mappings.values().stream().filter(EventSourceMapping::alive).toList();
     }
+  }
+
+  String threadPrefix() {
+    return threadPrefix;
   }
 
   private static ThreadFactory threads(String prefix) {

@@ -475,7 +475,7 @@ class LocalLambdaIT {
     local.close();
 
     assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-        .noneMatch(name -> name.startsWith("offhours-lambda-"));
+        .noneMatch(name -> name.startsWith(local.threadPrefix() + "-"));
   }
 
   private void awaitState(String uuid, String state) {
