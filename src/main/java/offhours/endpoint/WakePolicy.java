@@ -20,10 +20,14 @@ import offhours.endpoint.EndpointController.Want;
  * the oldest waiting upload by its due time: due - expected wake - {@link #TRIGGER_START} - drain. The expected wake is
  * the 90th percentile of the last {@link #HISTORY} wakes (CreateEndpoint to a test invocation that answered, kept in the
  * control state), {@link #DEFAULT_WAKE} until there is one. The drain is the waiting messages at the rate the
- * controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} until it has. After a drain the endpoint stops at once unless staying on is cheaper than stopping and
- * waking again: an upload arriving t after the drain costs t if the endpoint stayed, and stop + wake if it did not, but
- * a stopped endpoint need not start before t + budget - wake, so staying pays only for uploads within
- * {@code 2 x wake + stop - budget} ({@link #stayUntil}), a positive time only for budgets shorter than two wakes.
+ * controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} until it has.
+ *
+ * <p>After a drain the endpoint stops at once unless staying on is cheaper than stopping and waking again. Take the
+ * next upload t after the drain, due at t + budget. Staying on, the endpoint is on from the drain to that due time:
+ * t + budget. Stopped, it pays the stop and, for that upload, a wake and the trigger's start before the due time:
+ * stop + wake + trigger; from the due time on both are on alike. So staying pays only for uploads within
+ * {@code wake + trigger + stop - budget} of the drain ({@link #stayUntil}): a positive time only for budgets shorter
+ * than a wake, a trigger start and a stop.
  */
 public final class WakePolicy {
 
@@ -101,7 +105,7 @@ public final class WakePolicy {
 
   /**
    * Until when an endpoint whose queue drained at {@code idleSince} stays on for the next upload:
-   * {@code 2 x wake + stop - budget} after the drain inside working hours with a budget in minutes (see the class
+   * {@code wake + trigger + stop - budget} after the drain inside working hours with a budget in minutes (see the class
    * comment); with next-opening, until an opening nearer than a wake and a stop (an upload before it is due at it);
    * otherwise not at all (without a budget IDLE_STOP_MINUTES decides).
    */
@@ -116,7 +120,7 @@ public final class WakePolicy {
     if (budget.off() || budget.nextOpening() || !config.schedule().isOpen(now)) {
       return idleSince;
     }
-    Duration stay = wake.multipliedBy(2).plus(STOP).minus(budget.max());
+    Duration stay = wake.plus(TRIGGER_START).plus(STOP).minus(budget.max());
     return stay.isNegative() ? idleSince : idleSince.plus(stay);
   }
 
