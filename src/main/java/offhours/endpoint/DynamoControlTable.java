@@ -44,7 +44,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         Long.parseLong(item.get("version").n()), override, instant(item, "idleSince"), instant(item, "backlogSince"),
         instant(item, "stoppingSince"), bool(item, "scheduleOpen"), instant(item, "lastRunAt"), bool(item, "billing"),
         item.containsKey("createFailures") ? Integer.parseInt(item.get("createFailures").n()) : 0,
-        instant(item, "createNotBefore"), str(item, "lastAction"), wakeSeconds(item)));
+        instant(item, "createNotBefore"), str(item, "lastAction"), wakeSeconds(item), drain(item)));
   }
 
   @Override
@@ -72,6 +72,12 @@ public final class DynamoControlTable implements ControlStore, Ledger {
       // A list, not a number set: the order (oldest first) decides which wakes are kept.
       item.put("wakeSeconds", AttributeValue.fromL(next.wakeSeconds().stream().map(DynamoControlTable::n).toList()));
     }
+    put(item, "drainSince", next.drain().since());
+    item.put("drainImages", n(next.drain().images()));
+    if (!next.drain().perSecond().isEmpty()) {
+      item.put("drainPerSecond", AttributeValue.fromL(
+          next.drain().perSecond().stream().map(r -> AttributeValue.fromN(Double.toString(r))).toList()));
+    }
     PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
     if (expectedVersion == 0) {
       put.conditionExpression("attribute_not_exists(pk)");
@@ -85,6 +91,13 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  private static DrainMeter drain(Map<String, AttributeValue> item) {
+    AttributeValue rates = item.get("drainPerSecond");
+    return new DrainMeter(instant(item, "drainSince"),
+        item.containsKey("drainImages") ? Long.parseLong(item.get("drainImages").n()) : 0,
+        rates == null || !rates.hasL() ? List.of() : rates.l().stream().map(v -> Double.parseDouble(v.n())).toList());
   }
 
   private static List<Long> wakeSeconds(Map<String, AttributeValue> item) {

@@ -116,7 +116,7 @@ public final class EndpointController {
     Mapping.TriggerState mp = mapping.state();
     Backlog.Snapshot q = backlog.read();
 
-    ControlState seen = observe(before, ep, q, now);
+    ControlState seen = observe(before, ep, q, now).withDrain(ep, mp, q, now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before deleting.
     if ((want.on() && !stale(ep)) || ep.state() == State.ABSENT || !hosting.switchesTheEndpoint()) {

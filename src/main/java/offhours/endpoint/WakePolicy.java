@@ -19,11 +19,15 @@ import offhours.endpoint.EndpointController.Want;
  * <p>With a budget (MAX_WAIT_MINUTES, {@link WaitBudget}) the endpoint starts at the last moment that still classifies
  * the oldest waiting upload by its due time: due - expected wake - {@link #TRIGGER_START} - drain. The expected wake is
  * the 90th percentile of the last {@link #HISTORY} wakes (CreateEndpoint to a test invocation that answered, kept in the
- * control state), {@link #DEFAULT_WAKE} until there is one. The drain is the waiting messages at
- * {@link #DRAIN_PER_SECOND}. After a drain the endpoint stops at once unless staying on is cheaper than stopping and
- * waking again: an upload arriving t after the drain costs t if the endpoint stayed, and stop + wake if it did not, but
- * a stopped endpoint need not start before t + budget - wake, so staying pays only for uploads within
- * {@code 2 x wake + stop - budget} ({@link #stayUntil}), a positive time only for budgets shorter than two wakes.
+ * control state), {@link #DEFAULT_WAKE} until there is one. The drain is the waiting messages at the rate the
+ * controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} until it has.
+ *
+ * <p>After a drain the endpoint stops at once unless staying on is cheaper than stopping and waking again. Take the
+ * next upload t after the drain, due at t + budget. Staying on, the endpoint is on from the drain to that due time:
+ * t + budget. Stopped, it pays the stop and, for that upload, a wake and the trigger's start before the due time:
+ * stop + wake + trigger; from the due time on both are on alike. So staying pays only for uploads within
+ * {@code wake + trigger + stop - budget} of the drain ({@link #stayUntil}): a positive time only for budgets shorter
+ * than a wake, a trigger start and a stop.
  */
 public final class WakePolicy {
 
@@ -38,11 +42,6 @@ public final class WakePolicy {
   public static final Duration TRIGGER_START = Duration.ofMinutes(1);
   /** What a stop costs in endpoint time: DeleteEndpoint until gone (billed by the ledger), about two minutes. */
   public static final Duration STOP = Duration.ofMinutes(2);
-  /**
-   * The drain rate the budget assumes, images per second: deliberately below what one instance sustains (the
-   * simulator's default is 5/s) so that a large backlog starts the endpoint early rather than late.
-   */
-  public static final double DRAIN_PER_SECOND = 2.0;
 
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
@@ -66,18 +65,14 @@ public final class WakePolicy {
     return Duration.ofSeconds(sorted.get(Math.max(0, rank - 1)));
   }
 
-  /** How long {@code waiting} messages take to drain at {@link #DRAIN_PER_SECOND}. */
-  public static Duration drain(long waiting) {
-    return Duration.ofSeconds((long) Math.ceil(waiting / DRAIN_PER_SECOND));
-  }
-
   /**
    * When the endpoint must start for {@code waiting} messages (visible and deferred) of which the oldest arrived at
    * {@code oldest} at the latest: the earliest of the budget's start and the wake thresholds
    * (WAKE_BACKLOG_MESSAGES, WAKE_BACKLOG_AGE_MINUTES). Without a budget the endpoint starts at the upload inside working
    * hours and at the next opening outside them. Empty when nothing will start it.
    */
-  public Optional<Wake> wakeFor(Instant oldest, long waiting, List<Long> wakeSeconds, Instant now) {
+  public Optional<Wake> wakeFor(Instant oldest, long waiting, List<Long> wakeSeconds, DrainMeter drains,
+      Instant now) {
     WaitBudget budget = config.maxWait();
     Wake wake = null;
     Optional<Instant> due = budget.due(config.schedule(), oldest);
@@ -88,7 +83,7 @@ public final class WakePolicy {
               + local(due.get()));
     } else if (due.isPresent()) {
       Duration wakeTime = expectedWake(wakeSeconds);
-      Duration drain = drain(waiting);
+      Duration drain = drains.drain(waiting);
       Instant at = due.get().minus(wakeTime).minus(TRIGGER_START).minus(drain);
       wake = new Wake(at, "the oldest of " + waiting + " waiting is due by " + local(due.get()) + " (MAX_WAIT_MINUTES="
           + budget + "); starting takes about " + minutes(wakeTime.plus(TRIGGER_START)) + " and the drain "
@@ -110,7 +105,7 @@ public final class WakePolicy {
 
   /**
    * Until when an endpoint whose queue drained at {@code idleSince} stays on for the next upload:
-   * {@code 2 x wake + stop - budget} after the drain inside working hours with a budget in minutes (see the class
+   * {@code wake + trigger + stop - budget} after the drain inside working hours with a budget in minutes (see the class
    * comment); with next-opening, until an opening nearer than a wake and a stop (an upload before it is due at it);
    * otherwise not at all (without a budget IDLE_STOP_MINUTES decides).
    */
@@ -125,7 +120,7 @@ public final class WakePolicy {
     if (budget.off() || budget.nextOpening() || !config.schedule().isOpen(now)) {
       return idleSince;
     }
-    Duration stay = wake.multipliedBy(2).plus(STOP).minus(budget.max());
+    Duration stay = wake.plus(TRIGGER_START).plus(STOP).minus(budget.max());
     return stay.isNegative() ? idleSince : idleSince.plus(stay);
   }
 
@@ -160,7 +155,7 @@ public final class WakePolicy {
       return new Want(false, q.inFlight() > 0 ? "off; " + work : "nothing waiting");
     }
     Instant oldest = s.backlogSince() != null ? s.backlogSince() : now;
-    return wakeFor(oldest, waiting, s.wakeSeconds(), now)
+    return wakeFor(oldest, waiting, s.wakeSeconds(), s.drain(), now)
         .map(w -> w.at().isAfter(now) ? new Want(false, work + "; " + w.why(), w.at()) : new Want(true, w.why()))
         .orElseGet(() -> new Want(false, work + "; nothing starts the endpoint: no working hours ahead and no wake"
             + " threshold"));

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The controller with a latency budget (MAX_WAIT_MINUTES), one row per situation. Unless a row says otherwise: working
  * hours Mon-Fri 08:00-19:00 Europe/Berlin, budget 60 min, the last wakes took 10 min (so starting takes 10 + 1 min for
- * the trigger), a drain of 2 images/s, and the controller last ran a minute before.
+ * the trigger), a drain of 2 images/s (none measured yet), and the controller last ran a minute before.
  */
 class BudgetDecisionTableTest {
 
@@ -70,11 +70,15 @@ class BudgetDecisionTableTest {
                 + " costs less than staying)",
             "60", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T09:00:00Z", TEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT, false, null),
-        new Row("drained 6 min ago with a 15 min budget and 10 min wakes: it stays 2 x 10 + 2 - 15 = 7 min",
-            "15", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:54:00Z", TEN_MINUTE_WAKES,
+        new Row("drained with a 15 min budget and 10 min wakes: it stops at once (a stop, a wake and the trigger, 13"
+                + " min, cost less than the 15 min an upload's budget adds to a stay)",
+            "15", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T09:00:00Z", TEN_MINUTE_WAKES,
+            Action.DELETE_ENDPOINT, false, null),
+        new Row("drained 2 min ago with a 10 min budget and 10 min wakes: it stays 10 + 1 + 2 - 10 = 3 min",
+            "10", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:58:00Z", TEN_MINUTE_WAKES,
             Action.NONE, true, "2026-01-14T09:01:00Z"),
-        new Row("drained 7 min ago with a 15 min budget: it stops",
-            "15", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:53:00Z", TEN_MINUTE_WAKES,
+        new Row("drained 3 min ago with a 10 min budget: it stops",
+            "10", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:57:00Z", TEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT, false, null),
         new Row("the last batches are in flight with the trigger on: it serves on, looked at again in 30 s",
             "60", "2026-01-14T09:00:00Z", up, on, 0, 2, null, null, TEN_MINUTE_WAKES,

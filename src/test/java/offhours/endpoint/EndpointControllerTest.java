@@ -54,6 +54,24 @@ class EndpointControllerTest {
   }
 
   @Test
+  void theRunsMeasureADrainAndTheBudgetPlansTheNextOneWithIt() {
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.queue = new Backlog.Snapshot(1000, 50, 0, 0);
+    rig.run();
+    assertThat(rig.state().drain().since()).isEqualTo(rig.now);
+    rig.now = rig.now.plusSeconds(60);
+    rig.queue = new Backlog.Snapshot(400, 50, 0, 0);
+    rig.run();
+    rig.now = rig.now.plusSeconds(190);
+    rig.queue = Backlog.Snapshot.EMPTY;
+    rig.run();
+    // 1000 waiting at the first run, idle 250 s later: 4 images/s, never more than the endpoint did.
+    assertThat(rig.state().drain().perSecond()).containsExactly(4.0);
+    assertThat(rig.state().drain().drain(1200)).hasSeconds(300);
+  }
+
+  @Test
   void aFailedTestInvocationKeepsTheMappingDisabledAndTheNextRunRetries() {
     rig.inService();
     rig.probe = new Endpoint.Probe(false, "ModelNotReadyException: model not loaded");
