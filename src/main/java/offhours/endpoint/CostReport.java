@@ -32,34 +32,7 @@ public final class CostReport {
       long images, double costUsd, double costPerImageUsd, double alwaysOnHours, double alwaysOnCostUsd,
       double savedUsd, double savedPercent) {}
 
-  /**
-   * What hosting serverless spent on one day, as Classify adds it to the ledger item: invocations, their time in
-   * milliseconds, that time x the endpoint's memory in MB, and the bytes sent.
-   */
-  public record ServerlessUsage(long invocations, long millis, long mbMillis, long bytes) {
-    static final ServerlessUsage NONE = new ServerlessUsage(0, 0, 0, 0);
 
-    /** GB-seconds, the unit SageMaker Serverless Inference bills. */
-    public double gbSeconds() {
-      return mbMillis / 1024.0 / 1000.0;
-    }
-
-    /** In US dollars at {@link #GB_SECOND_USD} and {@link #DATA_GB_USD}. */
-    public double costUsd() {
-      return gbSeconds() * GB_SECOND_USD + bytes / 1e9 * DATA_GB_USD;
-    }
-
-    ServerlessUsage plus(ServerlessUsage o) {
-      return new ServerlessUsage(invocations + o.invocations, millis + o.millis, mbMillis + o.mbMillis, bytes + o.bytes);
-    }
-  }
-
-  /**
-   * Serverless Inference's on-demand prices in us-east-1: per GB-second of invocation and per GB of data processed
-   * (https://aws.amazon.com/sagemaker/ai/pricing/; other regions differ a little).
-   */
-  public static final double GB_SECOND_USD = 0.00002;
-  public static final double DATA_GB_USD = 0.016;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -198,8 +171,8 @@ public final class CostReport {
         instanceType.isEmpty() ? "(INSTANCE_TYPE not set)" : instanceType, instanceCount, hourlyPrice));
     if (serverless.invocations() > 0) {
       out.append(String.format(Locale.ROOT, "Serverless: %d invocations, %.1f GB-s at $%.5f/GB-s, %.3f GB at $%.3f/GB:"
-          + " $%.4f (in cost $)%n", serverless.invocations(), serverless.gbSeconds(), GB_SECOND_USD,
-          serverless.bytes() / 1e9, DATA_GB_USD, serverless.costUsd()));
+          + " $%.4f (in cost $)%n", serverless.invocations(), serverless.gbSeconds(), ServerlessUsage.GB_SECOND_USD,
+          serverless.bytes() / 1e9, ServerlessUsage.DATA_GB_USD, serverless.costUsd()));
     }
     String header = String.format(Locale.ROOT, "%-10s %9s %9s %6s %7s %10s %10s %10s %10s %7s%n", "date", "endpoint-h",
         "outside-h", "starts", "images", "cost $", "$/image", "24/7 $", "saved $", "saved");

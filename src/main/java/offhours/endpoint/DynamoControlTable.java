@@ -176,11 +176,11 @@ public final class DynamoControlTable implements ControlStore, Ledger {
   }
 
   /** What Classify recorded for hosting serverless (offhours.classify.UsageLedger), per day that has any. */
-  public Map<LocalDate, CostReport.ServerlessUsage> serverlessUsage(LocalDate from, LocalDate to) {
-    Map<LocalDate, CostReport.ServerlessUsage> usage = new java.util.TreeMap<>();
+  public Map<LocalDate, ServerlessUsage> serverlessUsage(LocalDate from, LocalDate to) {
+    Map<LocalDate, ServerlessUsage> usage = new java.util.TreeMap<>();
     for (Map<String, AttributeValue> item : ledgerItems(from, to)) {
       if (item.containsKey("invocations")) {
-        usage.put(LocalDate.parse(item.get("sk").s()), new CostReport.ServerlessUsage(num(item, "invocations"),
+        usage.put(LocalDate.parse(item.get("sk").s()), new ServerlessUsage(num(item, "invocations"),
             num(item, "invocationMillis"), num(item, "invocationMbMillis"), num(item, "invocationBytes")));
       }
     }

@@ -199,13 +199,6 @@ public final class EndpointController {
 
   // ---- desired state ----
 
-  /** ON or OFF and why; {@code until} is when this want changes by itself (a wake due, the end of a stay), or null. */
-  record Want(boolean on, String reason, Instant until) {
-    Want(boolean on, String reason) {
-      this(on, reason, null);
-    }
-  }
-
   /**
    * With a latency budget, a drained endpoint stops in one run: trigger paused and endpoint deleted (a manual stop
    * keeps its two steps).

@@ -3,7 +3,6 @@ package offhours.endpoint;
 import java.time.Instant;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.EndpointController.Step;
-import offhours.endpoint.EndpointController.Want;
 
 /**
  * What the controller does for one way of hosting the model (offhours.stack.Hosting): what it wants, the one step it

@@ -4,7 +4,6 @@ import java.time.Instant;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.EndpointController.Step;
-import offhours.endpoint.EndpointController.Want;
 
 /**
  * Hosting {@code serverless}: the stack owns a serverless endpoint, which bills per invocation and has nothing to

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.endpoint.Endpoint.State;
-import offhours.endpoint.EndpointController.Want;
 
 /**
  * When the endpoint must start for what waits, and how long it stays on after a drain: the one home of the latency

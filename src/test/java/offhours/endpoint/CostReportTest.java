@@ -54,7 +54,7 @@ class CostReportTest {
   @Test
   void serverlessCostsInvocationTimeTimesMemoryAtTheGbSecondPricePlusTheData() {
     // 1,269 images of 200 ms on 2 GB: 507.6 GB-s; 0.127 GB sent.
-    CostReport.ServerlessUsage week = new CostReport.ServerlessUsage(1269, 1269 * 200L, 1269 * 200L * 2048, 126_900_000L);
+    ServerlessUsage week = new ServerlessUsage(1269, 1269 * 200L, 1269 * 200L * 2048, 126_900_000L);
     CostReport report = CostReport.compute(List.of(), Map.of(MON, 1269L), Map.of(MON, week), MON, MON, BERLIN,
         "ml.c5.large", 1, 0.10);
     CostReport.Row monday = report.days().get(0);
