@@ -28,30 +28,55 @@ class ArchitectureTest {
    */
   @Test
   void packagesUseOnlyTheLayersBelowThem() {
-    layeredArchitecture().consideringOnlyDependenciesInLayers()
-        .layer("cli").definedBy("offhours.cli..")
-        .layer("ui").definedBy("offhours.ui..")
-        .layer("local").definedBy("offhours.local..")
-        .layer("api").definedBy("offhours.api..")
-        .layer("classify").definedBy("offhours.classify..")
-        .layer("endpoint").definedBy("offhours.endpoint..")
-        .layer("shared").definedBy("offhours.inference..", "offhours.results..", "offhours.stack..", "offhours.aws..",
-            "offhours.units..", "offhours.cache..")
-        .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-        .whereLayer("ui").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("local").mayOnlyBeAccessedByLayers("cli", "ui")
-        .whereLayer("api").mayOnlyBeAccessedByLayers("cli", "ui", "local")
-        .whereLayer("classify").mayOnlyBeAccessedByLayers("cli", "ui", "local", "api")
-        .whereLayer("endpoint").mayOnlyBeAccessedByLayers("cli", "ui", "local", "api")
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("cli")
+        .definedBy("offhours.cli..")
+        .layer("ui")
+        .definedBy("offhours.ui..")
+        .layer("local")
+        .definedBy("offhours.local..")
+        .layer("api")
+        .definedBy("offhours.api..")
+        .layer("classify")
+        .definedBy("offhours.classify..")
+        .layer("endpoint")
+        .definedBy("offhours.endpoint..")
+        .layer("shared")
+        .definedBy(
+            "offhours.inference..",
+            "offhours.results..",
+            "offhours.stack..",
+            "offhours.aws..",
+            "offhours.units..",
+            "offhours.cache..")
+        .whereLayer("cli")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("ui")
+        .mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("local")
+        .mayOnlyBeAccessedByLayers("cli", "ui")
+        .whereLayer("api")
+        .mayOnlyBeAccessedByLayers("cli", "ui", "local")
+        .whereLayer("classify")
+        .mayOnlyBeAccessedByLayers("cli", "ui", "local", "api")
+        .whereLayer("endpoint")
+        .mayOnlyBeAccessedByLayers("cli", "ui", "local", "api")
         .check(MAIN);
   }
 
   /** A canary: the rules above would pass on an import that saw no dependencies at all. */
   @Test
   void theImportSeesTheDependencies() {
-    assertThatThrownBy(() -> noClasses().that().resideInAPackage("offhours.cli..")
-        .should().dependOnClassesThat().resideInAPackage("offhours.local..").check(MAIN))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("offhours.local.StateFile");
+    assertThatThrownBy(() -> noClasses()
+            .that()
+            .resideInAPackage("offhours.cli..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("offhours.local..")
+            .check(MAIN))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("offhours.local.StateFile");
   }
 
   @Test
@@ -62,10 +87,21 @@ class ArchitectureTest {
   /** The Classify zip carries neither local mode nor the SageMaker control plane (only sagemakerruntime). */
   @Test
   void classifyAndInferenceKnowNothingOfLocalModeTheControllerOrTheControlPlane() {
-    noClasses().that().resideInAnyPackage("offhours.classify..", "offhours.inference..", "offhours.results..")
-        .should().dependOnClassesThat().resideInAnyPackage("offhours.local..", "offhours.endpoint..",
-            "offhours.cli..", "offhours.ui..", "offhours.api..", "offhours.stack..", "offhours.cache..",
-            "software.amazon.awssdk.services.sagemaker..", "software.amazon.awssdk.services.lambda..",
+    noClasses()
+        .that()
+        .resideInAnyPackage("offhours.classify..", "offhours.inference..", "offhours.results..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "offhours.local..",
+            "offhours.endpoint..",
+            "offhours.cli..",
+            "offhours.ui..",
+            "offhours.api..",
+            "offhours.stack..",
+            "offhours.cache..",
+            "software.amazon.awssdk.services.sagemaker..",
+            "software.amazon.awssdk.services.lambda..",
             "ai.onnxruntime..")
         .check(MAIN);
   }
@@ -73,20 +109,34 @@ class ArchitectureTest {
   /** The Classify zip has no Jackson databind; the SDK's json-utils read JSON there (offhours.inference.StrictJson). */
   @Test
   void theClassifyZipsPackagesUseNoJackson() {
-    noClasses().that().resideInAnyPackage("offhours.aws..", "offhours.classify..", "offhours.inference..",
-            "offhours.results..", "offhours.units..")
-        .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml.jackson..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "offhours.aws..",
+            "offhours.classify..",
+            "offhours.inference..",
+            "offhours.results..",
+            "offhours.units..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.fasterxml.jackson..")
         .check(MAIN);
   }
 
   @Test
   void everySimpleClassNameInSrcMainHasOneMeaning() {
     Map<String, List<String>> byName = MAIN.stream()
-        .filter(c -> !c.isAnonymousClass() && !c.getSimpleName().isEmpty() && !c.getSimpleName().equals("package-info"))
-        .collect(Collectors.groupingBy(JavaClass::getSimpleName, TreeMap::new,
+        .filter(c -> !c.isAnonymousClass()
+            && !c.getSimpleName().isEmpty()
+            && !c.getSimpleName().equals("package-info"))
+        .collect(Collectors.groupingBy(
+            JavaClass::getSimpleName,
+            TreeMap::new,
             Collectors.mapping(JavaClass::getName, Collectors.toList())));
     assertThat(byName).as("simple names in src/main").hasSizeGreaterThan(100);
     byName.values().removeIf(classes -> classes.size() == 1);
-    assertThat(byName).as("simple names declared more than once in src/main (nested types included)").isEmpty();
+    assertThat(byName)
+        .as("simple names declared more than once in src/main (nested types included)")
+        .isEmpty();
   }
 }

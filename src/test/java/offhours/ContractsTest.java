@@ -24,22 +24,47 @@ import org.junit.jupiter.api.Test;
 class ContractsTest {
 
   /** A row of the table: "| `NAME` | C R A X | ...". */
-  private static final Pattern ROW = Pattern.compile("^\\| `([A-Z0-9_]+)` \\| ([CRAX ]+) \\|", Pattern.MULTILINE);
+  private static final Pattern ROW =
+      Pattern.compile("^\\| `([A-Z0-9_]+)` \\| ([CRAX ]+) \\|", Pattern.MULTILINE);
 
-  private static final Map<String, String> REQUIRED = Map.of("TABLE_NAME", "results", "RESULTS_TABLE_NAME", "results",
-      "QUEUE_URL", "https://sqs.eu-central-1.amazonaws.com/123456789012/q", "BUCKET_NAME", "images",
-      "ENDPOINT_NAME", "e", "ENDPOINT_CONFIG_NAME", "ec", "STACK_ID",
-      "arn:aws:cloudformation:eu-central-1:123456789012:stack/s/1", "MAPPING_UUID", "uuid-1",
-      "CONTROL_TABLE_NAME", "control", "AWS_REGION", "eu-central-1");
+  private static final Map<String, String> REQUIRED = Map.of(
+      "TABLE_NAME",
+      "results",
+      "RESULTS_TABLE_NAME",
+      "results",
+      "QUEUE_URL",
+      "https://sqs.eu-central-1.amazonaws.com/123456789012/q",
+      "BUCKET_NAME",
+      "images",
+      "ENDPOINT_NAME",
+      "e",
+      "ENDPOINT_CONFIG_NAME",
+      "ec",
+      "STACK_ID",
+      "arn:aws:cloudformation:eu-central-1:123456789012:stack/s/1",
+      "MAPPING_UUID",
+      "uuid-1",
+      "CONTROL_TABLE_NAME",
+      "control",
+      "AWS_REGION",
+      "eu-central-1");
 
   @Test
   void theTableOfEnvironmentVariablesIsWhatTheConfigsRead() throws IOException {
-    Map<String, Consumer<Map<String, String>>> configs = Map.of("C", ClassifyConfig::fromEnv,
-        "R", ControllerConfig::fromEnvironment, "A", ApiConfig::fromEnv, "X", CleanupConfig::fromEnvironment);
+    Map<String, Consumer<Map<String, String>>> configs = Map.of(
+        "C",
+        ClassifyConfig::fromEnv,
+        "R",
+        ControllerConfig::fromEnvironment,
+        "A",
+        ApiConfig::fromEnv,
+        "X",
+        CleanupConfig::fromEnvironment);
 
     Map<String, Set<String>> read = new TreeMap<>();
     // Every function builds its clients with AwsClients.forLambda from the same environment.
-    configs.forEach((function, config) -> read.put(function, read(config.andThen(AwsClients::forLambda))));
+    configs.forEach(
+        (function, config) -> read.put(function, read(config.andThen(AwsClients::forLambda))));
     assertThat(documented()).isEqualTo(read);
   }
 
@@ -52,7 +77,9 @@ class ContractsTest {
         byFunction.computeIfAbsent(function, f -> new TreeSet<>()).add(row.group(1));
       }
     }
-    assertThat(byFunction).as("function letters in CONTRACTS.md").containsOnlyKeys("C", "R", "A", "X");
+    assertThat(byFunction)
+        .as("function letters in CONTRACTS.md")
+        .containsOnlyKeys("C", "R", "A", "X");
     return byFunction;
   }
 

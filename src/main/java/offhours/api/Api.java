@@ -25,18 +25,38 @@ public final class Api {
   private final StackObserver observer;
 
   /** Every collaborator given: the Lambda handler and local mode build the clients. */
-  public Api(S3Client s3, SqsClient sqs, DynamoDbClient dynamo, SageMakerRuntimeClient runtime, ApiConfig config,
+  public Api(
+      S3Client s3,
+      SqsClient sqs,
+      DynamoDbClient dynamo,
+      SageMakerRuntimeClient runtime,
+      ApiConfig config,
       Clock clock) {
     this.config = config;
-    this.observer = new StackObserver(dynamo, sqs, config.controller().controlTableName(),
-        config.controller().queueUrl(), config.controller().dlqUrl(), config.controller().zone(), clock);
+    this.observer = new StackObserver(
+        dynamo,
+        sqs,
+        config.controller().controlTableName(),
+        config.controller().queueUrl(),
+        config.controller().dlqUrl(),
+        config.controller().zone(),
+        clock);
     String resultsTable = config.resultsTable();
-    this.results = new ResultsRoute(config, s3, new ResultsTable(dynamo, resultsTable),
-        new ResultsQuery(dynamo, resultsTable), observer::observe);
-    // The model's labels from LABELS_S3_URI are read here, once, as the consumer and the controller read them.
+    this.results = new ResultsRoute(
+        config,
+        s3,
+        new ResultsTable(dynamo, resultsTable),
+        new ResultsQuery(dynamo, resultsTable),
+        observer::observe);
+    // The model's labels from LABELS_S3_URI are read here, once, as the consumer and the controller
+    // read them.
     ModelContract model = config.controller().model().resolveLabels(s3);
-    this.classify = new ClassifyRoute(config, s3,
-        new InferenceClient(runtime, config.controller().endpointName(), model), observer::observe, clock);
+    this.classify = new ClassifyRoute(
+        config,
+        s3,
+        new InferenceClient(runtime, config.controller().endpointName(), model),
+        observer::observe,
+        clock);
   }
 
   public ApiResponse handle(ApiRequest request) {
@@ -47,31 +67,47 @@ public final class Api {
         case "GET /status" -> status();
         case "GET /results" -> results.list(request);
         case "GET /results/{key+}" -> results.object(request);
-        default -> ApiResponse.error(404, "no route " + request.method() + " " + request.path() + "; the API has "
-            + String.join(", ", ApiRoutes.all()));
+        default ->
+          ApiResponse.error(
+              404,
+              "no route " + request.method() + " " + request.path() + "; the API has "
+                  + String.join(", ", ApiRoutes.all()));
       };
     } catch (IllegalArgumentException e) {
       return ApiResponse.error(400, e.getMessage());
     } catch (AwsServiceException e) {
       String service = e.awsErrorDetails() == null ? "AWS" : e.awsErrorDetails().serviceName();
-      String code = e.awsErrorDetails() == null ? "HTTP " + e.statusCode() : e.awsErrorDetails().errorCode();
-      String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-      return ApiResponse.error(e.isThrottlingException() ? 503 : 502, service + " answered " + code + ": " + message
-          + (e.isThrottlingException() ? "; try again in a few seconds" : ""));
+      String code = e.awsErrorDetails() == null
+          ? "HTTP " + e.statusCode()
+          : e.awsErrorDetails().errorCode();
+      String message =
+          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+      return ApiResponse.error(
+          e.isThrottlingException() ? 503 : 502,
+          service + " answered " + code + ": " + message
+              + (e.isThrottlingException() ? "; try again in a few seconds" : ""));
     } catch (SdkException e) {
-      return ApiResponse.error(502, "an AWS service did not answer: " + e.getMessage() + "; try again shortly");
+      return ApiResponse.error(
+          502, "an AWS service did not answer: " + e.getMessage() + "; try again shortly");
     } catch (RuntimeException e) {
-      System.out.println("offhours api: " + request.routeKey() + " failed (request " + request.requestId() + "): " + e);
-      return ApiResponse.error(500, "internal error (request " + request.requestId() + "); the function's log has"
-          + " the details");
+      System.out.println("offhours api: " + request.routeKey() + " failed (request "
+          + request.requestId() + "): " + e);
+      return ApiResponse.error(
+          500,
+          "internal error (request " + request.requestId() + "); the function's log has"
+              + " the details");
     }
   }
 
   private ApiResponse status() {
     StackObserver.Observed seen = observer.observe();
-    Map<String, Object> status = StatusView.of(seen, config.controller().endpointName(),
-        config.controller().instanceCount(), config.controller().instanceHourlyPriceUsd(),
-        config.controller().schedule(), Forecast.of(config, seen));
+    Map<String, Object> status = StatusView.of(
+        seen,
+        config.controller().endpointName(),
+        config.controller().instanceCount(),
+        config.controller().instanceHourlyPriceUsd(),
+        config.controller().schedule(),
+        Forecast.of(config, seen));
     return ApiResponse.json(200, status);
   }
 }

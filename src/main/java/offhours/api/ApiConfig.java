@@ -18,9 +18,15 @@ import offhours.endpoint.ControllerConfig;
  *     long before the controller sees it
  * @param endpointStart a typical CreateEndpoint, until the endpoint answers (8-30 minutes on AWS)
  */
-public record ApiConfig(ControllerConfig controller, String bucket, String resultsTable, String modelName, int topK,
+public record ApiConfig(
+    ControllerConfig controller,
+    String bucket,
+    String resultsTable,
+    String modelName,
+    int topK,
     long maxImageBytes,
-    Duration controllerInterval, Duration endpointStart) {
+    Duration controllerInterval,
+    Duration endpointStart) {
 
   /** Lambda's synchronous invocation payload limit, 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
   public static final long LAMBDA_PAYLOAD_BYTES = 6_291_456;
@@ -32,14 +38,17 @@ public record ApiConfig(ControllerConfig controller, String bucket, String resul
   static final long EVENT_RESERVE_BYTES = 16_384;
 
   /** The largest binary body that still fits a Lambda invocation after base64 (4 characters per 3 bytes). */
-  public static final long LAMBDA_BODY_LIMIT_BYTES = (LAMBDA_PAYLOAD_BYTES - EVENT_RESERVE_BYTES) / 4 * 3;
+  public static final long LAMBDA_BODY_LIMIT_BYTES =
+      (LAMBDA_PAYLOAD_BYTES - EVENT_RESERVE_BYTES) / 4 * 3;
 
   public ApiConfig {
     if (bucket == null || bucket.isBlank()) {
-      throw new IllegalArgumentException("BUCKET_NAME is not set; the stack passes the images bucket to the API");
+      throw new IllegalArgumentException(
+          "BUCKET_NAME is not set; the stack passes the images bucket to the API");
     }
     if (resultsTable == null || resultsTable.isBlank()) {
-      throw new IllegalArgumentException("RESULTS_TABLE_NAME is not set; the stack passes it to the API");
+      throw new IllegalArgumentException(
+          "RESULTS_TABLE_NAME is not set; the stack passes it to the API");
     }
     EnvironmentVariables.check("TOP_K", topK, 1, 1000);
   }
@@ -47,12 +56,14 @@ public record ApiConfig(ControllerConfig controller, String bucket, String resul
   public static ApiConfig fromEnv(Map<String, String> env) {
     ControllerConfig controller = ControllerConfig.fromEnvironment(env);
     long endpointLimit = whole(env, "MAX_IMAGE_BYTES", 6_291_456, 1, Long.MAX_VALUE);
-    return new ApiConfig(controller, env.get("BUCKET_NAME"), env.getOrDefault("RESULTS_TABLE_NAME", "").strip(),
+    return new ApiConfig(
+        controller,
+        env.get("BUCKET_NAME"),
+        env.getOrDefault("RESULTS_TABLE_NAME", "").strip(),
         env.get("MODEL_NAME"),
         whole(env, "TOP_K", 3, 1, 1000),
         Math.min(endpointLimit, LAMBDA_BODY_LIMIT_BYTES),
         Duration.ofSeconds(whole(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)),
         Duration.ofSeconds(whole(env, "ENDPOINT_START_SECONDS", 900, 0, 24 * 3600)));
   }
-
 }

@@ -32,9 +32,13 @@ public final class ApiHandler implements RequestStreamHandler {
   }
 
   private ApiHandler(ApiConfig config, AwsClients aws) {
-    this(new Api(aws.build(Service.S3, S3Client.builder()), aws.build(Service.SQS, SqsClient.builder()),
+    this(new Api(
+        aws.build(Service.S3, S3Client.builder()),
+        aws.build(Service.SQS, SqsClient.builder()),
         aws.build(Service.DYNAMODB, DynamoDbClient.builder()),
-        aws.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), config, Clock.systemUTC()));
+        aws.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        config,
+        Clock.systemUTC()));
   }
 
   /** Local mode and tests: the API with its clients given. */
@@ -43,7 +47,8 @@ public final class ApiHandler implements RequestStreamHandler {
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     ApiResponse response;
     try {
       response = api.handle(HttpEvents.read(input.readAllBytes()));

@@ -12,8 +12,15 @@ import java.util.Map;
  * @param headers header names in lower case; repeated ones joined with commas
  * @param body the body's bytes (base64-decoded when API Gateway encoded it)
  */
-public record ApiRequest(String method, String path, String routeKey, Map<String, String> pathParameters,
-    Map<String, String> query, Map<String, String> headers, byte[] body, String requestId) {
+public record ApiRequest(
+    String method,
+    String path,
+    String routeKey,
+    Map<String, String> pathParameters,
+    Map<String, String> query,
+    Map<String, String> headers,
+    byte[] body,
+    String requestId) {
 
   public ApiRequest {
     pathParameters = Map.copyOf(pathParameters);

@@ -1,10 +1,10 @@
 package offhours.api;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,9 +41,11 @@ public final class ApiRoutes {
         continue;
       }
       String prefix = template.substring(0, brace);
-      String name = template.substring(brace + 1, template.length() - (template.endsWith("+}") ? 2 : 1));
+      String name =
+          template.substring(brace + 1, template.length() - (template.endsWith("+}") ? 2 : 1));
       if (rawPath.startsWith(prefix) && rawPath.length() > prefix.length()) {
-        return Optional.of(new Match(routeKey, Map.of(name, decodePath(rawPath.substring(prefix.length())))));
+        return Optional.of(
+            new Match(routeKey, Map.of(name, decodePath(rawPath.substring(prefix.length())))));
       }
     }
     return Optional.empty();
@@ -60,12 +62,14 @@ public final class ApiRoutes {
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c == '%') {
-        if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
+        if (i + 2 >= raw.length()
+            || Character.digit(raw.charAt(i + 1), 16) < 0
             || Character.digit(raw.charAt(i + 2), 16) < 0) {
-          throw new IllegalArgumentException("the path has a malformed percent escape at position " + i
-              + "; encode '%' as %25");
+          throw new IllegalArgumentException(
+              "the path has a malformed percent escape at position " + i + "; encode '%' as %25");
         }
-        bytes.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
+        bytes.write(
+            Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
         i += 2;
       } else {
         byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
@@ -77,8 +81,12 @@ public final class ApiRoutes {
       }
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("the path's percent escapes are not UTF-8");
     }

@@ -48,7 +48,11 @@ final class ClassifyRoute {
    * {@code inference} calls the model as the consumer does (its labels resolved); {@code observer} reads the stack
    * when an image must wait (for the forecast).
    */
-  ClassifyRoute(ApiConfig config, S3Client s3, InferenceClient inference, Supplier<StackObserver.Observed> observer,
+  ClassifyRoute(
+      ApiConfig config,
+      S3Client s3,
+      InferenceClient inference,
+      Supplier<StackObserver.Observed> observer,
       Clock clock) {
     this.config = config;
     this.s3 = s3;
@@ -60,17 +64,23 @@ final class ClassifyRoute {
   ApiResponse handle(ApiRequest request) {
     byte[] image = request.body();
     if (image.length == 0) {
-      return ApiResponse.error(400, "send the image as the request body (Content-Type: image/jpeg or image/png)");
+      return ApiResponse.error(
+          400, "send the image as the request body (Content-Type: image/jpeg or image/png)");
     }
     if (image.length > config.maxImageBytes()) {
-      return ApiResponse.error(413, "the image is " + image.length + " bytes; POST /classify accepts at most "
-          + config.maxImageBytes() + " bytes (what fits a Lambda invocation once base64-encoded, within the"
-          + " endpoint's limit); upload larger images to the bucket instead");
+      return ApiResponse.error(
+          413,
+          "the image is " + image.length + " bytes; POST /classify accepts at most "
+              + config.maxImageBytes()
+              + " bytes (what fits a Lambda invocation once base64-encoded, within the"
+              + " endpoint's limit); upload larger images to the bucket instead");
     }
     ImageFormat format = ImageFormat.of(image);
     if (format == null) {
-      return ApiResponse.error(415, "the body looks like " + ImageFormat.describe(image)
-          + "; offhours classifies JPEG and PNG images");
+      return ApiResponse.error(
+          415,
+          "the body looks like " + ImageFormat.describe(image)
+              + "; offhours classifies JPEG and PNG images");
     }
     ModelAnswer answer;
     try {
@@ -78,22 +88,40 @@ final class ClassifyRoute {
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
       return switch (failure.cause()) {
-        // As the consumer decides it: the endpoint cannot answer now, or refused for a reason that is not the
+        // As the consumer decides it: the endpoint cannot answer now, or refused for a reason that
+        // is not the
         // image's. Either way the image waits in the queue.
         case UNAVAILABLE, ENDPOINT -> queue(request, image, format, failure.reason());
         case IMAGE -> ApiResponse.error(422, failure.reason());
         case CRASH, DEPLOYMENT -> ApiResponse.error(502, failure.reason());
       };
     } catch (ContractViolation e) {
-      return ApiResponse.error(502, "the endpoint's answer does not fit the model's settings: " + e.getMessage());
+      return ApiResponse.error(
+          502, "the endpoint's answer does not fit the model's settings: " + e.getMessage());
     }
     List<ScoredLabel> labels = answer.ranking().top(config.topK());
-    Map<String, Object> result = StatusView.orderedMap("state", "CLASSIFIED", "topLabel", labels.getFirst().label(),
-        "topScore", labels.getFirst().score(),
-        "labels", ResultView.labels(labels.stream().map(l -> new ResultItem.Label(l.label(), l.score())).toList()),
-        "scores", answer.ranking().scores().word(), "format", format.name(), "sizeBytes", image.length,
-        "model", answer.variant() != null ? answer.variant() : config.modelName(),
-        "endpoint", config.controller().endpointName(), "classifiedAt", clock.instant());
+    Map<String, Object> result = StatusView.orderedMap(
+        "state",
+        "CLASSIFIED",
+        "topLabel",
+        labels.getFirst().label(),
+        "topScore",
+        labels.getFirst().score(),
+        "labels",
+        ResultView.labels(
+            labels.stream().map(l -> new ResultItem.Label(l.label(), l.score())).toList()),
+        "scores",
+        answer.ranking().scores().word(),
+        "format",
+        format.name(),
+        "sizeBytes",
+        image.length,
+        "model",
+        answer.variant() != null ? answer.variant() : config.modelName(),
+        "endpoint",
+        config.controller().endpointName(),
+        "classifiedAt",
+        clock.instant());
     return ApiResponse.json(200, result);
   }
 
@@ -102,15 +130,30 @@ final class ClassifyRoute {
     Instant now = clock.instant();
     String key = PREFIX + LocalDate.ofInstant(now, ZoneOffset.UTC) + "/" + UUID.randomUUID()
         + (format == ImageFormat.PNG ? ".png" : ".jpg");
-    s3.putObject(r -> r.bucket(config.bucket()).key(key).contentType(format.mediaType()),
+    s3.putObject(
+        r -> r.bucket(config.bucket()).key(key).contentType(format.mediaType()),
         RequestBody.fromBytes(image));
     StackObserver.Observed seen = observer.get();
     Forecast forecast = Forecast.of(config, seen);
     String path = "/results/" + key;
-    Map<String, Object> queued = StatusView.orderedMap("state", "QUEUED", "key", key, "bucket", config.bucket(),
-        "result", url(request, path), "startsAt", forecast.startsAt(), "expectedAt", forecast.expectedAt(),
-        "reason", "the endpoint cannot answer now (" + why + "); the image waits in the queue: " + forecast.reason(),
-        "observedAt", seen.at());
+    Map<String, Object> queued = StatusView.orderedMap(
+        "state",
+        "QUEUED",
+        "key",
+        key,
+        "bucket",
+        config.bucket(),
+        "result",
+        url(request, path),
+        "startsAt",
+        forecast.startsAt(),
+        "expectedAt",
+        forecast.expectedAt(),
+        "reason",
+        "the endpoint cannot answer now (" + why + "); the image waits in the queue: "
+            + forecast.reason(),
+        "observedAt",
+        seen.at());
     return ApiResponse.json(202, queued, Map.of("location", path));
   }
 

@@ -24,7 +24,8 @@ import offhours.endpoint.WakePolicy;
  */
 public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
 
-  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+  private static final DateTimeFormatter LOCAL =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
   /** The forecast for an upload that joins the queue now. */
   public static Forecast of(ApiConfig config, StackObserver.Observed seen) {
@@ -36,33 +37,49 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
       Decision d = last.get();
       Endpoint.State state = d.endpoint().state();
       if (state == Endpoint.State.IN_SERVICE && d.mapping().polling()) {
-        return new Forecast(d.at(), now, "the endpoint is serving; uploads are classified as they arrive ("
-            + ahead + " ahead in the queue)");
+        return new Forecast(
+            d.at(),
+            now,
+            "the endpoint is serving; uploads are classified as they arrive (" + ahead
+                + " ahead in the queue)");
       }
     }
     if (config.controller().hosting() == offhours.stack.Hosting.SERVERLESS) {
       // Nothing schedules a serverless endpoint: no working hours or wake-up ever starts it.
-      return new Forecast(null, null, "the serverless endpoint is not taking uploads now ("
-          + last.map(Decision::why).orElse("the controller has not run yet") + "); they wait in the queue");
+      return new Forecast(
+          null,
+          null,
+          "the serverless endpoint is not taking uploads now ("
+              + last.map(Decision::why).orElse("the controller has not run yet")
+              + "); they wait in the queue");
     }
     if (last.isPresent() && last.get().wantOn()) {
       Decision d = last.get();
       Endpoint.State state = d.endpoint().state();
       if (state == Endpoint.State.IN_SERVICE || state == Endpoint.State.UPDATING) {
-        return new Forecast(d.at(), now.plus(tick), "the endpoint is up; the controller resumes consumption after a"
-            + " test invocation at its next run");
+        return new Forecast(
+            d.at(),
+            now.plus(tick),
+            "the endpoint is up; the controller resumes consumption after a"
+                + " test invocation at its next run");
       }
       if (state == Endpoint.State.CREATING) {
         Instant created = d.endpoint().createdAt() != null ? d.endpoint().createdAt() : d.at();
         Instant ready = later(created.plus(config.endpointStart()), now).plus(tick);
-        return new Forecast(created, ready, "the endpoint is starting (Creating since " + local(created, seen.zone())
-            + "); " + d.wantReason());
+        return new Forecast(
+            created,
+            ready,
+            "the endpoint is starting (Creating since " + local(created, seen.zone()) + "); "
+                + d.wantReason());
       }
     }
     return policy(config.controller(), seen.control(), ahead, now, seen.zone())
         .map(w -> new Forecast(w.at(), w.at().plus(tick).plus(config.endpointStart()), w.why()))
-        .orElseGet(() -> new Forecast(null, null, "the endpoint is off and nothing will start it: no working hours"
-            + " ahead and no wake-up threshold; start it with 'offhours endpoint start'"));
+        .orElseGet(() -> new Forecast(
+            null,
+            null,
+            "the endpoint is off and nothing will start it: no working hours"
+                + " ahead and no wake-up threshold; start it with 'offhours endpoint start'"));
   }
 
   /**
@@ -70,13 +87,14 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
    * {@link WakePolicy#wakeFor}, the very method the controller decides with (working hours, the latency budget, the
    * wake thresholds).
    */
-  private static Optional<WakePolicy.Wake> policy(ControllerConfig config, ControlState state, long ahead, Instant now,
-      ZoneId zone) {
+  private static Optional<WakePolicy.Wake> policy(
+      ControllerConfig config, ControlState state, long ahead, Instant now, ZoneId zone) {
     ControlState.Override override = state.override();
-    boolean active = override != null && (override.until() == null || now.isBefore(override.until()));
+    boolean active =
+        override != null && (override.until() == null || now.isBefore(override.until()));
     if (active && override.mode() == ControlState.Override.Mode.START) {
-      return Optional.of(
-          new WakePolicy.Wake(now, "started by hand; the controller creates the endpoint at its next run"));
+      return Optional.of(new WakePolicy.Wake(
+          now, "started by hand; the controller creates the endpoint at its next run"));
     }
     if (active && override.until() == null) {
       return Optional.empty();
@@ -84,7 +102,8 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     Instant from = active ? override.until() : now;
     String prefix = active ? "stopped by hand until " + local(from, zone) + ", then: " : "";
     Instant oldest = state.backlogSince() != null ? state.backlogSince() : now;
-    return new WakePolicy(config).wakeFor(oldest, ahead + 1, state.wakeSeconds(), state.drain(), from)
+    return new WakePolicy(config)
+        .wakeFor(oldest, ahead + 1, state.wakeSeconds(), state.drain(), from)
         .map(w -> new WakePolicy.Wake(later(w.at(), from), prefix + w.why()));
   }
 

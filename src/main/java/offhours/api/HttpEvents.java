@@ -33,10 +33,12 @@ public final class HttpEvents {
   public static ApiRequest read(byte[] event) {
     JsonNode root = JsonText.parse(event);
     if (root == null || !root.isObject() || !"2.0".equals(JsonText.string(root, "version"))) {
-      throw new IllegalArgumentException("not an API Gateway payload format 2.0 event (\"version\": \"2.0\")");
+      throw new IllegalArgumentException(
+          "not an API Gateway payload format 2.0 event (\"version\": \"2.0\")");
     }
     JsonNode context = root.asObject().get("requestContext");
-    JsonNode http = context == null || !context.isObject() ? null : context.asObject().get("http");
+    JsonNode http =
+        context == null || !context.isObject() ? null : context.asObject().get("http");
     String method = JsonText.string(http, "method");
     String rawPath = JsonText.string(root, "rawPath");
     if (method == null || rawPath == null) {
@@ -54,11 +56,20 @@ public final class HttpEvents {
     strings(root, "headers").forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
     String body = JsonText.string(root, "body");
     JsonNode encoded = root.asObject().get("isBase64Encoded");
-    byte[] bytes = body == null ? new byte[0]
-        : encoded != null && encoded.isBoolean() && encoded.asBoolean() ? Base64.getDecoder().decode(body)
-        : body.getBytes(StandardCharsets.UTF_8);
-    return new ApiRequest(method, rawPath, routeKey, pathParameters, strings(root, "queryStringParameters"), headers,
-        bytes, JsonText.string(context, "requestId"));
+    byte[] bytes = body == null
+        ? new byte[0]
+        : encoded != null && encoded.isBoolean() && encoded.asBoolean()
+            ? Base64.getDecoder().decode(body)
+            : body.getBytes(StandardCharsets.UTF_8);
+    return new ApiRequest(
+        method,
+        rawPath,
+        routeKey,
+        pathParameters,
+        strings(root, "queryStringParameters"),
+        headers,
+        bytes,
+        JsonText.string(context, "requestId"));
   }
 
   /** The handler's response event. */
@@ -77,8 +88,15 @@ public final class HttpEvents {
    *
    * @param headers header name -> values, as received
    */
-  public static byte[] request(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-      byte[] body, String requestId, Instant time, String sourceIp) {
+  public static byte[] request(
+      String method,
+      String rawPath,
+      String rawQuery,
+      Map<String, List<String>> headers,
+      byte[] body,
+      String requestId,
+      Instant time,
+      String sourceIp) {
     Map<String, Object> event = new LinkedHashMap<>();
     Optional<ApiRoutes.Match> match = ApiRoutes.match(method, rawPath);
     event.put("version", "2.0");
@@ -86,12 +104,15 @@ public final class HttpEvents {
     event.put("rawPath", rawPath);
     event.put("rawQueryString", rawQuery == null ? "" : rawQuery);
     Map<String, String> joined = new LinkedHashMap<>();
-    headers.forEach((name, values) -> joined.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+    headers.forEach(
+        (name, values) -> joined.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
     event.put("headers", joined);
     if (rawQuery != null && !rawQuery.isEmpty()) {
       event.put("queryStringParameters", query(rawQuery));
     }
-    match.filter(m -> !m.pathParameters().isEmpty()).ifPresent(m -> event.put("pathParameters", m.pathParameters()));
+    match
+        .filter(m -> !m.pathParameters().isEmpty())
+        .ifPresent(m -> event.put("pathParameters", m.pathParameters()));
     Map<String, Object> http = new LinkedHashMap<>();
     http.put("method", method);
     http.put("path", rawPath);
@@ -111,7 +132,11 @@ public final class HttpEvents {
     event.put("requestContext", context);
     if (body.length > 0) {
       boolean text = isText(joined.get("content-type"));
-      event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+      event.put(
+          "body",
+          text
+              ? new String(body, StandardCharsets.UTF_8)
+              : Base64.getEncoder().encodeToString(body));
       event.put("isBase64Encoded", !text);
     } else {
       event.put("isBase64Encoded", false);
@@ -128,9 +153,11 @@ public final class HttpEvents {
     int status = Integer.parseInt(root.asObject().get("statusCode").text());
     String body = JsonText.string(root, "body");
     JsonNode encoded = root.asObject().get("isBase64Encoded");
-    byte[] bytes = body == null ? new byte[0]
-        : encoded != null && encoded.isBoolean() && encoded.asBoolean() ? Base64.getDecoder().decode(body)
-        : body.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = body == null
+        ? new byte[0]
+        : encoded != null && encoded.isBoolean() && encoded.asBoolean()
+            ? Base64.getDecoder().decode(body)
+            : body.getBytes(StandardCharsets.UTF_8);
     return new Reply(status, strings(root, "headers"), bytes);
   }
 
@@ -139,7 +166,9 @@ public final class HttpEvents {
       return false;
     }
     String type = contentType.toLowerCase(Locale.ROOT);
-    return type.startsWith("text/") || type.contains("json") || type.contains("xml")
+    return type.startsWith("text/")
+        || type.contains("json")
+        || type.contains("xml")
         || type.startsWith("application/x-www-form-urlencoded");
   }
 
@@ -151,8 +180,10 @@ public final class HttpEvents {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       params.merge(name, value, (a, b) -> a + "," + b);
     }
     return params;

@@ -52,8 +52,8 @@ public final class JsonText {
     try {
       return PARSER.parse(bytes);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not JSON: " + (e.getCause() != null ? e.getCause().getMessage()
-          : e.getMessage()), e);
+      throw new IllegalArgumentException(
+          "not JSON: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
     }
   }
 
@@ -89,7 +89,9 @@ public final class JsonText {
         }
         out.writeEndArray();
       }
-      default -> throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
+      default ->
+        throw new IllegalArgumentException(
+            "no JSON form for " + value.getClass().getName());
     }
   }
 }

@@ -31,11 +31,13 @@ public final class ResultView {
   }
 
   public static List<Map<String, Object>> labels(List<ResultItem.Label> labels) {
-    return labels.stream().map(l -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("label", l.label());
-      m.put("score", l.score());
-      return m;
-    }).toList();
+    return labels.stream()
+        .map(l -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("label", l.label());
+          m.put("score", l.score());
+          return m;
+        })
+        .toList();
   }
 }

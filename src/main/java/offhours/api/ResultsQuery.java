@@ -45,7 +45,8 @@ public final class ResultsQuery {
       keyContains = blankToNull(keyContains);
       status = blankToNull(status) == null ? null : status.strip().toUpperCase(Locale.ROOT);
       if (status != null && !status.equals("CLASSIFIED") && !status.equals("REJECTED")) {
-        throw new IllegalArgumentException("status must be CLASSIFIED or REJECTED, got '" + status + "'");
+        throw new IllegalArgumentException(
+            "status must be CLASSIFIED or REJECTED, got '" + status + "'");
       }
     }
 
@@ -60,7 +61,9 @@ public final class ResultsQuery {
   private record Ref(String pk, String sk, Instant at, String atText) {}
 
   private static final Comparator<Ref> NEWEST_FIRST = Comparator.comparing(Ref::at)
-      .thenComparing(Ref::pk).thenComparing(Ref::sk).reversed();
+      .thenComparing(Ref::pk)
+      .thenComparing(Ref::sk)
+      .reversed();
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -87,15 +90,22 @@ public final class ResultsQuery {
     List<ResultItem> items = new ArrayList<>();
     Map<String, AttributeValue> start = after == null ? null : attributes(after);
     do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(ResultsTable.LABEL_INDEX)
-          .keyConditionExpression("topLabel = :label").expressionAttributeValues(values)
-          .scanIndexForward(false).limit(limit - items.size()).exclusiveStartKey(start);
+      QueryRequest.Builder q = QueryRequest.builder()
+          .tableName(table)
+          .indexName(ResultsTable.LABEL_INDEX)
+          .keyConditionExpression("topLabel = :label")
+          .expressionAttributeValues(values)
+          .scanIndexForward(false)
+          .limit(limit - items.size())
+          .exclusiveStartKey(start);
       if (condition != null) {
         q.filterExpression(condition).expressionAttributeNames(names);
       }
       QueryResponse page = dynamo.query(q.build());
       page.items().forEach(i -> items.add(ResultsTable.fromItem(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+          ? page.lastEvaluatedKey()
+          : null;
     } while (start != null && items.size() < limit);
     if (start == null) {
       return new Page(items, null);
@@ -112,15 +122,24 @@ public final class ResultsQuery {
     List<Ref> refs = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
-      ScanRequest.Builder scan = ScanRequest.builder().tableName(table).projectionExpression("pk, sk, classifiedAt")
+      ScanRequest.Builder scan = ScanRequest.builder()
+          .tableName(table)
+          .projectionExpression("pk, sk, classifiedAt")
           .exclusiveStartKey(start);
       if (condition != null) {
-        scan.filterExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values);
+        scan.filterExpression(condition)
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(values);
       }
       ScanResponse page = dynamo.scan(scan.build());
-      page.items().forEach(i -> refs.add(ref(i.get("pk").s(), i.get("sk").s(),
-          i.containsKey("classifiedAt") ? i.get("classifiedAt").s() : null)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      page.items()
+          .forEach(i -> refs.add(ref(
+              i.get("pk").s(),
+              i.get("sk").s(),
+              i.containsKey("classifiedAt") ? i.get("classifiedAt").s() : null)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+          ? page.lastEvaluatedKey()
+          : null;
     } while (start != null);
     refs.sort(NEWEST_FIRST);
     int from = 0;
@@ -149,23 +168,36 @@ public final class ResultsQuery {
       return List.of();
     }
     Map<String, ResultItem> byKey = new HashMap<>();
-    Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(refs.stream()
-        .map(r -> Map.of("pk", AttributeValue.fromS(r.pk()), "sk", AttributeValue.fromS(r.sk()))).toList()).build());
+    Map<String, KeysAndAttributes> request = Map.of(
+        table,
+        KeysAndAttributes.builder()
+            .keys(refs.stream()
+                .map(r ->
+                    Map.of("pk", AttributeValue.fromS(r.pk()), "sk", AttributeValue.fromS(r.sk())))
+                .toList())
+            .build());
     for (int attempt = 0; !request.isEmpty(); attempt++) {
       if (attempt > 0) {
         pause(attempt);
       }
       Map<String, KeysAndAttributes> ask = request;
       BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(ask));
-      response.responses().getOrDefault(table, List.of())
-          .forEach(i -> byKey.put(i.get("pk").s() + "\n" + i.get("sk").s(), ResultsTable.fromItem(i)));
+      response
+          .responses()
+          .getOrDefault(table, List.of())
+          .forEach(
+              i -> byKey.put(i.get("pk").s() + "\n" + i.get("sk").s(), ResultsTable.fromItem(i)));
       request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
       if (attempt == 8 && !request.isEmpty()) {
-        throw new IllegalStateException("DynamoDB left keys unprocessed 8 times (throttled); try again shortly");
+        throw new IllegalStateException(
+            "DynamoDB left keys unprocessed 8 times (throttled); try again shortly");
       }
     }
     // An item deleted between the scan and the fetch is simply not shown.
-    return refs.stream().map(r -> byKey.get(r.pk() + "\n" + r.sk())).filter(Objects::nonNull).toList();
+    return refs.stream()
+        .map(r -> byKey.get(r.pk() + "\n" + r.sk()))
+        .filter(Objects::nonNull)
+        .toList();
   }
 
   private static void pause(int attempt) {
@@ -178,7 +210,8 @@ public final class ResultsQuery {
   }
 
   /** The filter expression for status and key, or null; fills in the names and values it uses. */
-  private static String conditions(Filter filter, Map<String, String> names, Map<String, AttributeValue> values) {
+  private static String conditions(
+      Filter filter, Map<String, String> names, Map<String, AttributeValue> values) {
     List<String> parts = new ArrayList<>();
     if (filter.status() != null) {
       names.put("#status", "status");
@@ -211,13 +244,16 @@ public final class ResultsQuery {
 
   private static String token(Filter filter, Map<String, String> key) {
     String json = JsonText.write(Map.of("f", filter.fingerprint(), "k", key));
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The position a token holds; a token that is not ours, or of another query, is refused with what to do. */
   private static Map<String, String> token(String next, Filter filter) {
-    String refused = "next is not a token of this query; pass the 'next' of the previous page with the same label,"
-        + " status and key filters, or leave it out for the first page";
+    String refused =
+        "next is not a token of this query; pass the 'next' of the previous page with the same label,"
+            + " status and key filters, or leave it out for the first page";
     JsonNode root;
     try {
       root = JsonText.parse(Base64.getUrlDecoder().decode(next.strip()));
@@ -225,12 +261,15 @@ public final class ResultsQuery {
       throw new IllegalArgumentException(refused);
     }
     JsonNode key = root == null || !root.isObject() ? null : root.asObject().get("k");
-    if (!filter.fingerprint().equals(JsonText.string(root, "f")) || key == null || !key.isObject()) {
+    if (!filter.fingerprint().equals(JsonText.string(root, "f"))
+        || key == null
+        || !key.isObject()) {
       throw new IllegalArgumentException(refused);
     }
     Map<String, String> position = new LinkedHashMap<>();
     key.asObject().forEach((k, v) -> position.put(k, v.isString() ? v.asString() : null));
-    if (position.values().stream().anyMatch(Objects::isNull) || !position.containsKey("pk")
+    if (position.values().stream().anyMatch(Objects::isNull)
+        || !position.containsKey("pk")
         || !position.containsKey("sk")) {
       throw new IllegalArgumentException(refused);
     }

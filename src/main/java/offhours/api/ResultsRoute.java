@@ -24,7 +24,11 @@ final class ResultsRoute {
   private final ResultsQuery query;
   private final Supplier<StackObserver.Observed> observer;
 
-  ResultsRoute(ApiConfig config, S3Client s3, ResultsTable table, ResultsQuery query,
+  ResultsRoute(
+      ApiConfig config,
+      S3Client s3,
+      ResultsTable table,
+      ResultsQuery query,
       Supplier<StackObserver.Observed> observer) {
     this.config = config;
     this.s3 = s3;
@@ -64,29 +68,36 @@ final class ResultsRoute {
     answer.put("sizeBytes", head.contentLength());
     if (!StackSpec.NOTIFICATION.matches(key)) {
       answer.put("state", "NOT_QUEUED");
-      answer.put("reason", "offhours classifies keys ending in " + String.join(", ", StackSpec.IMAGE_EXTENSIONS)
-          + " (any case); the bucket sends no notification for this one. Upload it under such a name.");
+      answer.put(
+          "reason",
+          "offhours classifies keys ending in " + String.join(", ", StackSpec.IMAGE_EXTENSIONS)
+              + " (any case); the bucket sends no notification for this one. Upload it under such a name.");
       return ApiResponse.json(200, answer);
     }
     StackObserver.Observed seen = observer.get();
     Forecast forecast = Forecast.of(config, seen);
     answer.put("state", "WAITING");
-    answer.put("reason", forecast.reason() + "; in the queue: " + seen.queue().visible() + " waiting, "
-        + seen.queue().inFlight() + " being classified, " + seen.queue().delayed()
-        + " deferred (handed back while the endpoint was unavailable)");
+    answer.put(
+        "reason",
+        forecast.reason() + "; in the queue: " + seen.queue().visible() + " waiting, "
+            + seen.queue().inFlight() + " being classified, " + seen.queue().delayed()
+            + " deferred (handed back while the endpoint was unavailable)");
     answer.put("startsAt", forecast.startsAt());
     answer.put("expectedAt", forecast.expectedAt());
     answer.put("observedAt", seen.at());
-    return ApiResponse.json(200, answer, Map.of("retry-after", Long.toString(retryAfter(forecast, seen))));
+    return ApiResponse.json(
+        200, answer, Map.of("retry-after", Long.toString(retryAfter(forecast, seen))));
   }
 
   ApiResponse list(ApiRequest request) {
     Map<String, String> q = request.query();
     int limit = limit(q.get("limit"));
-    ResultsQuery.Page page = query.page(new ResultsQuery.Filter(q.get("label"), q.get("status"), q.get("key")), limit,
+    ResultsQuery.Page page = query.page(
+        new ResultsQuery.Filter(q.get("label"), q.get("status"), q.get("key")),
+        limit,
         q.get("next"));
-    Map<String, Object> answer = StatusView.orderedMap("results", page.items().stream().map(ResultView::of).toList(),
-        "next", page.next());
+    Map<String, Object> answer = StatusView.orderedMap(
+        "results", page.items().stream().map(ResultView::of).toList(), "next", page.next());
     return ApiResponse.json(200, answer);
   }
 
@@ -102,13 +113,15 @@ final class ResultsRoute {
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
-    throw new IllegalArgumentException("limit must be a whole number from 1 to " + ResultsQuery.MAX_LIMIT
-        + ", got '" + text + "'");
+    throw new IllegalArgumentException("limit must be a whole number from 1 to "
+        + ResultsQuery.MAX_LIMIT + ", got '" + text + "'");
   }
 
   private static ApiResponse missing(String bucket, String key) {
-    return ApiResponse.error(404, "s3://" + bucket + "/" + key + " does not exist and has no result; keys are"
-        + " case-sensitive, and '/' in a key is part of the path (GET /results/folder/photo.jpg)");
+    return ApiResponse.error(
+        404,
+        "s3://" + bucket + "/" + key + " does not exist and has no result; keys are"
+            + " case-sensitive, and '/' in a key is part of the path (GET /results/folder/photo.jpg)");
   }
 
   /** Seconds until it is worth asking again: the expected time, at least 5 s, at most an hour. */

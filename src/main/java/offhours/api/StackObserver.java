@@ -28,16 +28,27 @@ public final class StackObserver {
    *     the endpoint and the trigger
    * @param today today's ledger (in {@code zone}), zero when the endpoint has not existed today
    */
-  public record Observed(Instant at, Optional<Decision> decision, ControlState control, Backlog.Snapshot queue,
-      Ledger.Day today, ZoneId zone) {}
+  public record Observed(
+      Instant at,
+      Optional<Decision> decision,
+      ControlState control,
+      Backlog.Snapshot queue,
+      Ledger.Day today,
+      ZoneId zone) {}
 
   private final DynamoControlTable control;
   private final Backlog backlog;
   private final ZoneId zone;
   private final Clock clock;
 
-  public StackObserver(DynamoDbClient dynamo, SqsClient sqs, String controlTable, String queueUrl, String dlqUrl,
-      ZoneId zone, Clock clock) {
+  public StackObserver(
+      DynamoDbClient dynamo,
+      SqsClient sqs,
+      String controlTable,
+      String queueUrl,
+      String dlqUrl,
+      ZoneId zone,
+      Clock clock) {
     this.control = new DynamoControlTable(dynamo, controlTable);
     this.backlog = new SqsBacklog(sqs, queueUrl, dlqUrl);
     this.zone = Objects.requireNonNull(zone, "zone");
@@ -47,8 +58,14 @@ public final class StackObserver {
   public Observed observe() {
     Instant now = clock.instant();
     LocalDate today = LocalDate.ofInstant(now, zone);
-    Ledger.Day day = control.days(today, today).stream().findFirst().orElse(new Ledger.Day(today, 0, 0, 0, 0));
-    return new Observed(now, control.lastDecision(), control.load().orElse(ControlState.INITIAL), backlog.read(), day,
+    Ledger.Day day =
+        control.days(today, today).stream().findFirst().orElse(new Ledger.Day(today, 0, 0, 0, 0));
+    return new Observed(
+        now,
+        control.lastDecision(),
+        control.load().orElse(ControlState.INITIAL),
+        backlog.read(),
+        day,
         zone);
   }
 }

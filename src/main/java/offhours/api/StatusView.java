@@ -18,8 +18,13 @@ public final class StatusView {
    * @param schedule the controller's working hours, or null where they are not known (the UI of a deployed stack)
    * @param forecast when an upload made now would be classified, or null
    */
-  public static Map<String, Object> of(StackObserver.Observed seen, String endpointName, int instanceCount,
-      double hourlyPriceUsd, Schedule schedule, Forecast forecast) {
+  public static Map<String, Object> of(
+      StackObserver.Observed seen,
+      String endpointName,
+      int instanceCount,
+      double hourlyPriceUsd,
+      Schedule schedule,
+      Forecast forecast) {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("observedAt", seen.at());
     Map<String, Object> endpoint = new LinkedHashMap<>();
@@ -27,7 +32,8 @@ public final class StatusView {
     Map<String, Object> trigger = new LinkedHashMap<>();
     if (seen.decision().isEmpty()) {
       endpoint.put("state", "UNKNOWN");
-      endpoint.put("reason", "the controller has not run yet; it runs on a timer and records what it sees");
+      endpoint.put(
+          "reason", "the controller has not run yet; it runs on a timer and records what it sees");
       trigger.put("state", "UNKNOWN");
     } else {
       Decision d = seen.decision().get();
@@ -47,19 +53,46 @@ public final class StatusView {
     status.put("endpoint", endpoint);
     status.put("trigger", trigger);
     ControlState.Override o = seen.control().override();
-    status.put("override", o == null || (o.until() != null && !seen.at().isBefore(o.until())) ? null
-        : orderedMap("mode", o.mode().name(), "until", o.until()));
+    status.put(
+        "override",
+        o == null || (o.until() != null && !seen.at().isBefore(o.until()))
+            ? null
+            : orderedMap("mode", o.mode().name(), "until", o.until()));
     if (schedule != null) {
-      status.put("schedule", orderedMap("workingHours", schedule.toString(), "open", schedule.isOpen(seen.at()),
-          "nextChange", schedule.nextChange(seen.at()).orElse(null)));
+      status.put(
+          "schedule",
+          orderedMap(
+              "workingHours",
+              schedule.toString(),
+              "open",
+              schedule.isOpen(seen.at()),
+              "nextChange",
+              schedule.nextChange(seen.at()).orElse(null)));
     }
-    status.put("queue", orderedMap("visible", seen.queue().visible(), "inFlight", seen.queue().inFlight(),
-        "delayed", seen.queue().delayed(), "observedAt", seen.at()));
-    status.put("deadLetterQueue", orderedMap("messages", seen.queue().dead(), "observedAt", seen.at()));
+    status.put(
+        "queue",
+        orderedMap(
+            "visible",
+            seen.queue().visible(),
+            "inFlight",
+            seen.queue().inFlight(),
+            "delayed",
+            seen.queue().delayed(),
+            "observedAt",
+            seen.at()));
+    status.put(
+        "deadLetterQueue", orderedMap("messages", seen.queue().dead(), "observedAt", seen.at()));
     status.put("ledger", ledger(seen, instanceCount, hourlyPriceUsd));
     if (forecast != null) {
-      status.put("nextUpload", orderedMap("startsAt", forecast.startsAt(), "expectedAt", forecast.expectedAt(),
-          "reason", forecast.reason()));
+      status.put(
+          "nextUpload",
+          orderedMap(
+              "startsAt",
+              forecast.startsAt(),
+              "expectedAt",
+              forecast.expectedAt(),
+              "reason",
+              forecast.reason()));
     }
     return status;
   }
@@ -70,11 +103,26 @@ public final class StatusView {
     Instant midnight = day.date().atStartOfDay(seen.zone()).toInstant();
     double hours = day.endpointSeconds() / 3600.0;
     double sinceMidnight = Math.max(0, Duration.between(midnight, seen.at()).toSeconds()) / 3600.0;
-    Map<String, Object> m = orderedMap("date", day.date(), "endpointHours", round(hours),
-        "outsideScheduleHours", round(day.outsideScheduleSeconds() / 3600.0), "starts", day.starts(),
-        "stops", day.stops(), "costUsd", round(hours * count * price),
-        "alwaysOnHours", round(sinceMidnight), "alwaysOnCostUsd", round(sinceMidnight * count * price));
-    m.put("savedPercent", sinceMidnight == 0 ? null : round(100 * Math.max(0, 1 - hours / sinceMidnight)));
+    Map<String, Object> m = orderedMap(
+        "date",
+        day.date(),
+        "endpointHours",
+        round(hours),
+        "outsideScheduleHours",
+        round(day.outsideScheduleSeconds() / 3600.0),
+        "starts",
+        day.starts(),
+        "stops",
+        day.stops(),
+        "costUsd",
+        round(hours * count * price),
+        "alwaysOnHours",
+        round(sinceMidnight),
+        "alwaysOnCostUsd",
+        round(sinceMidnight * count * price));
+    m.put(
+        "savedPercent",
+        sinceMidnight == 0 ? null : round(100 * Math.max(0, 1 - hours / sinceMidnight)));
     m.put("timeZone", seen.zone().getId());
     return m;
   }

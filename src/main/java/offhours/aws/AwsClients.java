@@ -31,7 +31,15 @@ import software.amazon.awssdk.regions.Region;
 public final class AwsClients implements AutoCloseable {
 
   /** The services offhours talks to; the key for a local endpoint override. */
-  public enum Service { S3, SQS, DYNAMODB, SAGEMAKER, SAGEMAKER_RUNTIME, LAMBDA, CLOUDFORMATION }
+  public enum Service {
+    S3,
+    SQS,
+    DYNAMODB,
+    SAGEMAKER,
+    SAGEMAKER_RUNTIME,
+    LAMBDA,
+    CLOUDFORMATION
+  }
 
   static final java.time.Duration SOCKET_TIMEOUT = java.time.Duration.ofSeconds(70);
 
@@ -41,13 +49,18 @@ public final class AwsClients implements AutoCloseable {
   private final Map<Service, URI> endpoints;
   private final List<ExecutionInterceptor> interceptors;
 
-  private AwsClients(Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints) {
+  private AwsClients(
+      Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints) {
     this(region, credentials, endpoints, List.of());
   }
 
-  private AwsClients(Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints,
+  private AwsClients(
+      Region region,
+      AwsCredentialsProvider credentials,
+      Map<Service, URI> endpoints,
       List<ExecutionInterceptor> interceptors) {
-    // InvokeEndpoint may take the model's full 60 s; the default 30 s read timeout would cut it short
+    // InvokeEndpoint may take the model's full 60 s; the default 30 s read timeout would cut it
+    // short
     // (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-test-endpoints.html).
     this.http = UrlConnectionHttpClient.builder().socketTimeout(SOCKET_TIMEOUT).build();
     this.region = Objects.requireNonNull(region, "region");
@@ -93,7 +106,8 @@ public final class AwsClients implements AutoCloseable {
    * Against local, protocol-compatible services, signing with {@code credentials}: the local SageMaker and the local
    * Lambda accept only their stack's own.
    */
-  public static AwsClients local(Region region, AwsCredentials credentials, Map<Service, URI> endpoints) {
+  public static AwsClients local(
+      Region region, AwsCredentials credentials, Map<Service, URI> endpoints) {
     return new AwsClients(region, StaticCredentialsProvider.create(credentials), endpoints);
   }
 
@@ -114,12 +128,14 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /** Builds a client of {@code service} from its builder, e.g. {@code build(Service.S3, S3Client.builder())}. */
-  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(Service service, B builder) {
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+      Service service, B builder) {
     builder.httpClient(http).region(region).credentialsProvider(credentials);
     if (!interceptors.isEmpty()) {
       // Added to what the caller configured (a retry strategy, say), not in its place.
       builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
-          .applyMutation(c -> interceptors.forEach(c::addExecutionInterceptor)).build());
+          .applyMutation(c -> interceptors.forEach(c::addExecutionInterceptor))
+          .build());
     }
     URI endpoint = endpoints.get(service);
     if (endpoint != null) {

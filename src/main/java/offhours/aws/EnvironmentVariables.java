@@ -11,7 +11,8 @@ public final class EnvironmentVariables {
   private EnvironmentVariables() {}
 
   /** {@code name}'s value, {@code fallback} when it is unset or blank; refused outside {@code min..max}. */
-  public static long whole(Map<String, String> env, String name, long fallback, long min, long max) {
+  public static long whole(
+      Map<String, String> env, String name, long fallback, long min, long max) {
     String raw = env.get(name);
     if (raw == null || raw.isBlank()) {
       return fallback;
@@ -39,7 +40,9 @@ public final class EnvironmentVariables {
   }
 
   private static String expected(String name, long min, long max) {
-    return name + " must be a whole number " + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE
-        ? "of at least " + min : "from " + min + " to " + max);
+    return name + " must be a whole number "
+        + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+            ? "of at least " + min
+            : "from " + min + " to " + max);
   }
 }

@@ -17,8 +17,10 @@ import java.util.Set;
  * others may read is replaced whole (written beside it, then renamed over it), so a reader never sees half of it.
  */
 public final class CacheFiles {
-  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> OWNER_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_FILE =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
 
   private CacheFiles() {}
 
@@ -53,12 +55,13 @@ public final class CacheFiles {
   /** Writes {@code content} to {@code target}, 0600, atomically: a sibling temporary file renamed over the target. */
   public static void writeAtomically(Path target, byte[] content) throws IOException {
     privateDirectory(target.toAbsolutePath().getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "."
-        + System.nanoTime() + ".tmp");
+    Path tmp = target.resolveSibling(target.getFileName() + "."
+        + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
     try {
       Files.write(privateFile(tmp), content);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -73,7 +76,8 @@ public final class CacheFiles {
 
   private static FileAttribute<?>[] attribute(Set<PosixFilePermission> permissions) {
     // Not on a POSIX file system (Windows): the user's profile directory is private already.
-    return posix(Path.of("")) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
+    return posix(Path.of(""))
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
         : new FileAttribute<?>[0];
   }
 

@@ -50,8 +50,8 @@ final class BatchProcessor {
 
   private static ExecutorService workers(String prefix, int concurrency) {
     AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(
+        concurrency, concurrency, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, prefix + count.incrementAndGet());
           t.setDaemon(true);
           return t;
@@ -78,7 +78,9 @@ final class BatchProcessor {
     if (messages.size() == 1) { // nothing to overlap: no hand-off to a worker
       QueueMessage message = messages.getFirst();
       Evaluation evaluation = guarded(message, () -> classifier.evaluate(message, scope));
-      Outcome.Kind kind = evaluation == null ? null : guarded(message, () -> classifier.conclude(evaluation, scope));
+      Outcome.Kind kind = evaluation == null
+          ? null
+          : guarded(message, () -> classifier.conclude(evaluation, scope));
       if (kind == null || !kind.acknowledged()) {
         failures.add(message.messageId());
       }
@@ -86,7 +88,8 @@ final class BatchProcessor {
     }
     List<Future<Evaluation>> evaluations = new ArrayList<>(messages.size());
     for (QueueMessage message : messages) {
-      evaluations.add(pool.submit(() -> guarded(message, () -> classifier.evaluate(message, scope))));
+      evaluations.add(
+          pool.submit(() -> guarded(message, () -> classifier.evaluate(message, scope))));
     }
     List<Evaluation> evaluated = new ArrayList<>(messages.size());
     for (Future<Evaluation> evaluation : evaluations) {
@@ -96,8 +99,11 @@ final class BatchProcessor {
     for (int i = 0; i < messages.size(); i++) {
       QueueMessage message = messages.get(i);
       Evaluation evaluation = evaluated.get(i);
-      kinds.add(evaluation == null ? null
-          : conclusions.submit(() -> guarded(message, () -> classifier.conclude(evaluation, scope))));
+      kinds.add(
+          evaluation == null
+              ? null
+              : conclusions.submit(
+                  () -> guarded(message, () -> classifier.conclude(evaluation, scope))));
     }
     for (int i = 0; i < messages.size(); i++) {
       Outcome.Kind kind = kinds.get(i) == null ? null : result(kinds.get(i));

@@ -47,8 +47,9 @@ final class BatchScope {
   void crashed(String identity, String detail) {
     crashedImages.add(identity);
     if (endpointWide()) {
-      endpointDown("the model failed on " + crashedImages.size() + " different images in this batch " + detail
-          + "; the endpoint is at fault, not the images");
+      endpointDown(
+          "the model failed on " + crashedImages.size() + " different images in this batch "
+              + detail + "; the endpoint is at fault, not the images");
     }
   }
 
@@ -68,6 +69,8 @@ final class BatchScope {
   /** The time a call may take and still leave {@code reserve} of the invocation; null without a deadline. */
   Duration callTimeout(Duration reserve) {
     long remaining = remainingMillis();
-    return remaining == Long.MAX_VALUE ? null : Duration.ofMillis(Math.max(1, remaining - reserve.toMillis()));
+    return remaining == Long.MAX_VALUE
+        ? null
+        : Duration.ofMillis(Math.max(1, remaining - reserve.toMillis()));
   }
 }

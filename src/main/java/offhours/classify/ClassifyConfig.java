@@ -63,7 +63,11 @@ public record ClassifyConfig(
     // SQS's DelaySeconds limit.
     check("DEFER_SECONDS", deferSeconds, 0, 900);
     check("MAX_DEFERRALS", maxDeferrals, 1, Integer.MAX_VALUE);
-    check("INVOKE_TIMEOUT_SECONDS", Objects.requireNonNull(invokeTimeout, "invokeTimeout").toSeconds(), 1, 600);
+    check(
+        "INVOKE_TIMEOUT_SECONDS",
+        Objects.requireNonNull(invokeTimeout, "invokeTimeout").toSeconds(),
+        1,
+        600);
     usage = usage == null ? UsageLedger.Settings.NONE : usage;
   }
 
@@ -81,14 +85,27 @@ public record ClassifyConfig(
         whole(env, "BATCH_CONCURRENCY", DEFAULT_BATCH_CONCURRENCY, 1, Integer.MAX_VALUE),
         whole(env, "DEFER_SECONDS", DEFAULT_DEFER_SECONDS, 0, 900),
         whole(env, "MAX_DEFERRALS", DEFAULT_MAX_DEFERRALS, 1, Integer.MAX_VALUE),
-        Duration.ofSeconds(whole(env, "INVOKE_TIMEOUT_SECONDS", DEFAULT_INVOKE_TIMEOUT_SECONDS, 1, 600)),
+        Duration.ofSeconds(
+            whole(env, "INVOKE_TIMEOUT_SECONDS", DEFAULT_INVOKE_TIMEOUT_SECONDS, 1, 600)),
         UsageLedger.Settings.fromEnv(env));
   }
 
   /** The same settings with the model's contract resolved (labels read from S3 once at init). */
   ClassifyConfig withModel(ModelContract resolved) {
-    return new ClassifyConfig(tableName, queueUrl, bucketName, endpointName, modelName, resolved, topK, maxImageBytes,
-        batchConcurrency, deferSeconds, maxDeferrals, invokeTimeout, usage);
+    return new ClassifyConfig(
+        tableName,
+        queueUrl,
+        bucketName,
+        endpointName,
+        modelName,
+        resolved,
+        topK,
+        maxImageBytes,
+        batchConcurrency,
+        deferSeconds,
+        maxDeferrals,
+        invokeTimeout,
+        usage);
   }
 
   private static void require(String value, String name) {
@@ -96,5 +113,4 @@ public record ClassifyConfig(
       throw new IllegalArgumentException(name + " is not set");
     }
   }
-
 }

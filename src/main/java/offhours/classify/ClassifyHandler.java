@@ -41,10 +41,15 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
   }
 
   private ClassifyHandler(ClassifyConfig config, AwsClients aws) {
-    this(aws.build(Service.S3, S3Client.builder()), aws.build(Service.SQS, SqsClient.builder()),
+    this(
+        aws.build(Service.S3, S3Client.builder()),
+        aws.build(Service.SQS, SqsClient.builder()),
         aws.build(Service.DYNAMODB, DynamoDbClient.builder()),
-        aws.build(Service.SAGEMAKER_RUNTIME, runtimeClient(config)), config, Clock.systemUTC());
-    Core.getGlobalContext().register(this); // a no-op where the JVM has no CRaC (everywhere but SnapStart)
+        aws.build(Service.SAGEMAKER_RUNTIME, runtimeClient(config)),
+        config,
+        Clock.systemUTC());
+    Core.getGlobalContext()
+        .register(this); // a no-op where the JVM has no CRaC (everywhere but SnapStart)
   }
 
   /**
@@ -54,33 +59,59 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
    */
   public static SageMakerRuntimeClientBuilder runtimeClient(ClassifyConfig config) {
     return SageMakerRuntimeClient.builder()
-        .overrideConfiguration(InferenceClient.overrides(config.invokeTimeout(), ClassifyConfig.INVOKE_ATTEMPTS));
+        .overrideConfiguration(
+            InferenceClient.overrides(config.invokeTimeout(), ClassifyConfig.INVOKE_ATTEMPTS));
   }
 
   /** Every collaborator given: local mode and tests. Labels from LABELS_S3_URI are loaded here, once. */
-  public ClassifyHandler(S3Client s3, SqsClient sqs, DynamoDbClient dynamo, SageMakerRuntimeClient runtime,
-      ClassifyConfig config, Clock clock) {
+  public ClassifyHandler(
+      S3Client s3,
+      SqsClient sqs,
+      DynamoDbClient dynamo,
+      SageMakerRuntimeClient runtime,
+      ClassifyConfig config,
+      Clock clock) {
     this(s3, sqs, dynamo, runtime, config, clock, System.out);
   }
 
   /** As above with the outcome log going to {@code log} (the consumer benchmark discards it). */
-  ClassifyHandler(S3Client s3, SqsClient sqs, DynamoDbClient dynamo, SageMakerRuntimeClient runtime,
-      ClassifyConfig config, Clock clock, PrintStream log) {
+  ClassifyHandler(
+      S3Client s3,
+      SqsClient sqs,
+      DynamoDbClient dynamo,
+      SageMakerRuntimeClient runtime,
+      ClassifyConfig config,
+      Clock clock,
+      PrintStream log) {
     ClassifyConfig resolved = config.withModel(config.model().resolveLabels(s3));
-    InferenceClient inference = new InferenceClient(runtime, resolved.endpointName(), resolved.model());
+    InferenceClient inference =
+        new InferenceClient(runtime, resolved.endpointName(), resolved.model());
     OutcomeLog outcomes = new OutcomeLog(log);
-    MessageClassifier classifier = new MessageClassifier(s3, sqs, inference,
-        new ResultsTable(dynamo, resolved.tableName()), resolved, clock, outcomes);
-    this.batches = new BatchProcessor(classifier, outcomes, resolved.batchConcurrency(),
+    MessageClassifier classifier = new MessageClassifier(
+        s3,
+        sqs,
+        inference,
+        new ResultsTable(dynamo, resolved.tableName()),
+        resolved,
+        clock,
+        outcomes);
+    this.batches = new BatchProcessor(
+        classifier,
+        outcomes,
+        resolved.batchConcurrency(),
         new UsageLedger(dynamo, resolved.usage(), clock, outcomes));
     this.priming = new Priming(this, dynamo, inference, resolved);
   }
 
   /** {@code context} gives the invocation's deadline; without one (tools, tests) there is none. */
   @Override
-  public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
-    SqsEvents.writeResponse(batches.process(SqsEvents.read(event),
-        context == null ? BatchScope.NO_DEADLINE : () -> context.getRemainingTimeInMillis()), response);
+  public void handleRequest(InputStream event, OutputStream response, Context context)
+      throws IOException {
+    SqsEvents.writeResponse(
+        batches.process(
+            SqsEvents.read(event),
+            context == null ? BatchScope.NO_DEADLINE : () -> context.getRemainingTimeInMillis()),
+        response);
   }
 
   /** SnapStart: runs once when a version is published, before the snapshot is taken. */

@@ -37,16 +37,30 @@ final class Deferrals {
     Map<String, MessageAttributeValue> attributes = new HashMap<>();
     message.messageAttributes().forEach((name, value) -> {
       if (!ATTRIBUTE.equals(name) && !REASON_ATTRIBUTE.equals(name)) {
-        attributes.put(name, MessageAttributeValue.builder()
-            .dataType(value.dataType()).stringValue(value.stringValue()).build());
+        attributes.put(
+            name,
+            MessageAttributeValue.builder()
+                .dataType(value.dataType())
+                .stringValue(value.stringValue())
+                .build());
       }
     });
-    attributes.put(ATTRIBUTE, MessageAttributeValue.builder()
-        .dataType("Number").stringValue(Integer.toString(count(message) + 1)).build());
-    attributes.put(REASON_ATTRIBUTE, MessageAttributeValue.builder().dataType("String")
-        .stringValue(reason.length() > REASON_LIMIT ? reason.substring(0, REASON_LIMIT - 3) + "..." : reason).build());
-    sqs.sendMessage(r -> r
-        .queueUrl(queueUrl)
+    attributes.put(
+        ATTRIBUTE,
+        MessageAttributeValue.builder()
+            .dataType("Number")
+            .stringValue(Integer.toString(count(message) + 1))
+            .build());
+    attributes.put(
+        REASON_ATTRIBUTE,
+        MessageAttributeValue.builder()
+            .dataType("String")
+            .stringValue(
+                reason.length() > REASON_LIMIT
+                    ? reason.substring(0, REASON_LIMIT - 3) + "..."
+                    : reason)
+            .build());
+    sqs.sendMessage(r -> r.queueUrl(queueUrl)
         .messageBody(message.body())
         .delaySeconds(delaySeconds)
         .messageAttributes(attributes));

@@ -36,7 +36,9 @@ final class ImageDownloads {
 
   /** Checks the size an event announces, so an oversized object is never downloaded; null if fine. */
   String sizeProblem(ObjectEvent event) {
-    return event.size() != null && event.size() > maxImageBytes ? tooLarge(event, event.size()) : null;
+    return event.size() != null && event.size() > maxImageBytes
+        ? tooLarge(event, event.size())
+        : null;
   }
 
   /** Unexpected S3 errors (5xx, throttling) propagate: the caller retries the message. */
@@ -48,17 +50,24 @@ final class ImageDownloads {
         in.abort(); // do not drain a body we will not use
         return new Unusable(tooLarge(event, contentLength));
       }
-      bytes = contentLength != null ? readExactly(in, contentLength.intValue(), event) : in.readAllBytes();
+      bytes = contentLength != null
+          ? readExactly(in, contentLength.intValue(), event)
+          : in.readAllBytes();
     } catch (NoSuchKeyException gone) {
       return new Unusable(gone(event));
     } catch (S3Exception e) {
       return switch (e.statusCode()) {
         case 404 -> new Unusable(gone(event)); // NoSuchVersion: that version was deleted
-        case 412 -> new Unusable("object " + event.uri()
-            + " was overwritten before it could be classified; the newer version has its own result");
-        // Without s3:ListBucket S3 answers 403 for a missing key too; either way the deployment must fix it.
-        case 403 -> new Failed("access denied reading " + event.uri()
-            + "; the function needs s3:GetObject and s3:ListBucket on the bucket: " + e.getMessage());
+        case 412 ->
+          new Unusable(
+              "object " + event.uri()
+                  + " was overwritten before it could be classified; the newer version has its own result");
+        // Without s3:ListBucket S3 answers 403 for a missing key too; either way the deployment
+        // must fix it.
+        case 403 ->
+          new Failed("access denied reading " + event.uri()
+              + "; the function needs s3:GetObject and s3:ListBucket on the bucket: "
+              + e.getMessage());
         default -> throw e;
       };
     } catch (IOException e) {
@@ -71,8 +80,8 @@ final class ImageDownloads {
       return new Unusable(tooLarge(event, bytes.length));
     }
     if (ImageFormat.of(bytes) == null) {
-      return new Unusable("unsupported format: object " + event.uri() + " looks like " + ImageFormat.describe(bytes)
-          + "; offhours accepts JPEG and PNG");
+      return new Unusable("unsupported format: object " + event.uri() + " looks like "
+          + ImageFormat.describe(bytes) + "; offhours accepts JPEG and PNG");
     }
     return new Image(bytes);
   }
@@ -83,7 +92,8 @@ final class ImageDownloads {
    * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
    */
   static GetObjectRequest request(ObjectEvent event) {
-    GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(event.bucket()).key(event.key());
+    GetObjectRequest.Builder request =
+        GetObjectRequest.builder().bucket(event.bucket()).key(event.key());
     if (event.versionId() != null && !event.versionId().isEmpty()) {
       request.versionId(event.versionId());
     } else if (event.eTag() != null && !event.eTag().isEmpty()) {
@@ -93,11 +103,13 @@ final class ImageDownloads {
   }
 
   /** One array of the object's size, filled once, later handed to the SDK without a copy. */
-  private static byte[] readExactly(InputStream in, int length, ObjectEvent event) throws IOException {
+  private static byte[] readExactly(InputStream in, int length, ObjectEvent event)
+      throws IOException {
     byte[] bytes = new byte[length];
     int read = in.readNBytes(bytes, 0, length);
     if (read != length) {
-      throw new IOException("the body of " + event.uri() + " ended after " + read + " of " + length + " bytes");
+      throw new IOException(
+          "the body of " + event.uri() + " ended after " + read + " of " + length + " bytes");
     }
     return bytes;
   }

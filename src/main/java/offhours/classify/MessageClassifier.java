@@ -52,8 +52,14 @@ final class MessageClassifier {
   private final ImageDownloads downloads;
   private final Deferrals deferrals;
 
-  MessageClassifier(S3Client s3, SqsClient sqs, InferenceClient inference, ResultsTable results,
-      ClassifyConfig config, Clock clock, OutcomeLog log) {
+  MessageClassifier(
+      S3Client s3,
+      SqsClient sqs,
+      InferenceClient inference,
+      ResultsTable results,
+      ClassifyConfig config,
+      Clock clock,
+      OutcomeLog log) {
     this.inference = inference;
     this.results = results;
     this.config = config;
@@ -70,7 +76,8 @@ final class MessageClassifier {
     try {
       Parsed parsed = S3Notifications.parse(message.body());
       switch (parsed) {
-        case TestEvent t -> outcomes.add(Outcome.of(Kind.IGNORED, subject(message), "s3:TestEvent"));
+        case TestEvent t ->
+          outcomes.add(Outcome.of(Kind.IGNORED, subject(message), "s3:TestEvent"));
         case Malformed m -> outcomes.add(reject(message, "body", m.reason(), attempts));
         case Records r -> {
           for (Entry entry : r.entries()) {
@@ -92,23 +99,34 @@ final class MessageClassifier {
     QueueMessage message = evaluation.message();
     List<Outcome> outcomes = new ArrayList<>(evaluation.outcomes().size());
     for (Outcome outcome : evaluation.outcomes()) {
-      outcomes.add(outcome.kind() == Kind.CRASHED ? settleCrash(outcome, message, evaluation.attempts(), scope)
-          : outcome);
+      outcomes.add(
+          outcome.kind() == Kind.CRASHED
+              ? settleCrash(outcome, message, evaluation.attempts(), scope)
+              : outcome);
     }
     Kind kind = Outcome.worst(outcomes);
     if (kind == Kind.DEFERRED) {
-      String reason = outcomes.stream().filter(o -> o.kind() == Kind.DEFERRED).findFirst().orElseThrow().detail();
+      String reason = outcomes.stream()
+          .filter(o -> o.kind() == Kind.DEFERRED)
+          .findFirst()
+          .orElseThrow()
+          .detail();
       int deferred = Deferrals.count(message);
       if (deferred >= config.maxDeferrals()) {
         kind = Kind.RETRY;
-        outcomes.add(Outcome.of(Kind.RETRY, subject(message), "deferred " + deferred + " times, as many as"
-            + " MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: " + reason));
+        outcomes.add(Outcome.of(
+            Kind.RETRY,
+            subject(message),
+            "deferred " + deferred + " times, as many as"
+                + " MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: "
+                + reason));
       } else {
         try {
           deferrals.send(message, reason);
         } catch (SdkException e) {
           kind = Kind.RETRY;
-          outcomes.add(Outcome.of(Kind.RETRY, subject(message), "could not send the deferred copy: " + describe(e)));
+          outcomes.add(Outcome.of(
+              Kind.RETRY, subject(message), "could not send the deferred copy: " + describe(e)));
         }
       }
     }
@@ -118,17 +136,25 @@ final class MessageClassifier {
 
   private Outcome settleCrash(Outcome crash, QueueMessage message, int attempts, BatchScope scope) {
     if (scope.endpointWide()) {
-      return Outcome.of(Kind.DEFERRED, crash.subject(), "the model failed on other images of this batch too "
-          + crash.detail() + "; the endpoint is at fault, not this image");
+      return Outcome.of(
+          Kind.DEFERRED,
+          crash.subject(),
+          "the model failed on other images of this batch too " + crash.detail()
+              + "; the endpoint is at fault, not this image");
     }
     int receives = Deferrals.receives(message);
     if (receives < MODEL_CRASH_RECEIVES) {
-      return Outcome.of(Kind.RETRY, crash.subject(),
+      return Outcome.of(
+          Kind.RETRY,
+          crash.subject(),
           "the model failed on receive " + receives + " " + crash.detail() + ", retrying");
     }
     try {
-      return verdict(crash.crashed(), String.format(Locale.ROOT, "the model failed on this image %d times %s",
-          receives, crash.detail()), attempts);
+      return verdict(
+          crash.crashed(),
+          String.format(
+              Locale.ROOT, "the model failed on this image %d times %s", receives, crash.detail()),
+          attempts);
     } catch (RuntimeException e) {
       return Outcome.of(Kind.RETRY, crash.subject(), describe(e));
     }
@@ -138,11 +164,17 @@ final class MessageClassifier {
     try {
       return switch (entry) {
         case BadRecord bad -> reject(message, "record-" + bad.index(), bad.reason(), attempts);
-        case ObjectEvent event when !event.bucket().equals(config.bucketName()) ->
-            reject(message, "record-" + event.index(), "record " + event.index() + " is about bucket "
-                + event.bucket() + "; this function classifies uploads to " + config.bucketName() + " only", attempts);
-        case ObjectEvent event when !event.created() ->
-            Outcome.of(Kind.IGNORED, event.uri(), "not an ObjectCreated event: " + event.eventName());
+        case ObjectEvent event
+        when !event.bucket().equals(config.bucketName()) ->
+          reject(
+              message,
+              "record-" + event.index(),
+              "record " + event.index() + " is about bucket " + event.bucket()
+                  + "; this function classifies uploads to " + config.bucketName() + " only",
+              attempts);
+        case ObjectEvent event
+        when !event.created() ->
+          Outcome.of(Kind.IGNORED, event.uri(), "not an ObjectCreated event: " + event.eventName());
         case ObjectEvent event -> classify(event, attempts, scope);
       };
     } catch (RuntimeException e) {
@@ -182,7 +214,9 @@ final class MessageClassifier {
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
       if (failure.originalStatus() != null) {
-        scope.usage().add(elapsedMillis(started), image.length); // the model ran: a ModelError bills too
+        scope
+            .usage()
+            .add(elapsedMillis(started), image.length); // the model ran: a ModelError bills too
       }
       return switch (failure.cause()) {
         case UNAVAILABLE, ENDPOINT -> {
@@ -191,24 +225,36 @@ final class MessageClassifier {
         }
         case IMAGE -> verdict(event, failure.reason(), attempts);
         case CRASH -> {
-          String detail = "(status " + (failure.originalStatus() == null ? "unknown" : failure.originalStatus())
-              + "): " + failure.message();
+          String detail =
+              "(status " + (failure.originalStatus() == null ? "unknown" : failure.originalStatus())
+                  + "): " + failure.message();
           scope.crashed(object(event, null).pk() + " " + object(event, null).sk(), detail);
           yield Outcome.crashed(event, detail);
         }
         case DEPLOYMENT -> Outcome.of(Kind.RETRY, event.uri(), failure.reason());
       };
     } catch (ContractViolation e) {
-      return Outcome.of(Kind.RETRY, event.uri(), "the endpoint's answer does not fit the model's settings: "
-          + e.getMessage());
+      return Outcome.of(
+          Kind.RETRY,
+          event.uri(),
+          "the endpoint's answer does not fit the model's settings: " + e.getMessage());
     }
     List<ScoredLabel> top = answer.ranking().top(config.topK());
     List<Label> labels = top.stream().map(l -> new Label(l.label(), l.score())).toList();
     String model = answer.variant() != null ? answer.variant() : config.modelName();
-    ResultItem item = ResultItem.classified(object(event, (long) image.length), labels,
-        answer.ranking().scores().word(), model, config.endpointName(), clock.instant(), attempts);
+    ResultItem item = ResultItem.classified(
+        object(event, (long) image.length),
+        labels,
+        answer.ranking().scores().word(),
+        model,
+        config.endpointName(),
+        clock.instant(),
+        attempts);
     return results.put(item)
-        ? Outcome.of(Kind.CLASSIFIED, event.uri(), top.getFirst().label() + " " + top.getFirst().score())
+        ? Outcome.of(
+            Kind.CLASSIFIED,
+            event.uri(),
+            top.getFirst().label() + " " + top.getFirst().score())
         : Outcome.of(Kind.DUPLICATE, event.uri(), "already classified");
   }
 
@@ -216,20 +262,33 @@ final class MessageClassifier {
   private Outcome notNow(ObjectEvent event, BatchScope scope) {
     String down = scope.endpointDown();
     if (down != null) {
-      return Outcome.of(Kind.DEFERRED, event.uri(), "endpoint unavailable earlier in this batch: " + down);
+      return Outcome.of(
+          Kind.DEFERRED, event.uri(), "endpoint unavailable earlier in this batch: " + down);
     }
     Duration needed = config.invokeTimeout().plus(RESERVE);
     if (!scope.hasTime(needed)) {
-      return Outcome.of(Kind.DEFERRED, event.uri(), String.format(Locale.ROOT, "not started: %.1f s of this"
-          + " invocation remain, less than the %d s a record may need (INVOKE_TIMEOUT_SECONDS + %d s)",
-          scope.remainingMillis() / 1000.0, needed.toSeconds(), RESERVE.toSeconds()));
+      return Outcome.of(
+          Kind.DEFERRED,
+          event.uri(),
+          String.format(
+              Locale.ROOT,
+              "not started: %.1f s of this"
+                  + " invocation remain, less than the %d s a record may need (INVOKE_TIMEOUT_SECONDS + %d s)",
+              scope.remainingMillis() / 1000.0,
+              needed.toSeconds(),
+              RESERVE.toSeconds()));
     }
     return null;
   }
 
   private Outcome verdict(ObjectEvent event, String reason, int attempts) {
-    ResultItem item = ResultItem.rejected(object(event, event.size()),
-        reason, config.modelName(), config.endpointName(), clock.instant(), attempts);
+    ResultItem item = ResultItem.rejected(
+        object(event, event.size()),
+        reason,
+        config.modelName(),
+        config.endpointName(),
+        clock.instant(),
+        attempts);
     return results.put(item)
         ? Outcome.of(Kind.REJECTED, event.uri(), reason)
         : Outcome.of(Kind.DUPLICATE, event.uri(), "already has a result");
@@ -237,15 +296,29 @@ final class MessageClassifier {
 
   /** A message that is not an S3 notification still gets a result, under the message's own identity. */
   private Outcome reject(QueueMessage message, String part, String reason, int attempts) {
-    ResultItem item = ResultItem.rejectedMessage(queueName(message), message.messageId(), part, reason,
-        config.modelName(), config.endpointName(), clock.instant(), attempts);
-    return results.put(item) ? Outcome.of(Kind.REJECTED, item.pk(), reason)
+    ResultItem item = ResultItem.rejectedMessage(
+        queueName(message),
+        message.messageId(),
+        part,
+        reason,
+        config.modelName(),
+        config.endpointName(),
+        clock.instant(),
+        attempts);
+    return results.put(item)
+        ? Outcome.of(Kind.REJECTED, item.pk(), reason)
         : Outcome.of(Kind.DUPLICATE, item.pk(), "already has a result");
   }
 
   private static ResultItem.ObjectVersion object(ObjectEvent event, Long size) {
-    return new ResultItem.ObjectVersion(event.bucket(), event.key(), event.versionId(), event.eTag(), event.sequencer(),
-        size, event.eventTime());
+    return new ResultItem.ObjectVersion(
+        event.bucket(),
+        event.key(),
+        event.versionId(),
+        event.eTag(),
+        event.sequencer(),
+        size,
+        event.eventTime());
   }
 
   /** The queue's name from the record's ARN (arn:aws:sqs:region:account:name), else from QUEUE_URL. */

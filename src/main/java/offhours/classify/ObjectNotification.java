@@ -23,8 +23,15 @@ import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
  * @param sequencer null when no S3 event gave one (a listing does not)
  * @param configurationId who sent it, in S3's {@code s3.configurationId} field, e.g. "offhours-backfill"
  */
-public record ObjectNotification(String bucket, String key, Long size, String eTag, String versionId,
-    String sequencer, Instant eventTime, String configurationId) {
+public record ObjectNotification(
+    String bucket,
+    String key,
+    Long size,
+    String eTag,
+    String versionId,
+    String sequencer,
+    Instant eventTime,
+    String configurationId) {
 
   public ObjectNotification {
     Objects.requireNonNull(bucket, "bucket");
@@ -32,28 +39,44 @@ public record ObjectNotification(String bucket, String key, Long size, String eT
     Objects.requireNonNull(eventTime, "eventTime");
     Objects.requireNonNull(configurationId, "configurationId");
     if (blank(eTag) && blank(versionId) && blank(sequencer)) {
-      throw new IllegalArgumentException("s3://" + bucket + "/" + key + " needs a versionId, an eTag or a sequencer:"
-          + " without one the Classify function cannot tell its version from any other");
+      throw new IllegalArgumentException(
+          "s3://" + bucket + "/" + key + " needs a versionId, an eTag or a sequencer:"
+              + " without one the Classify function cannot tell its version from any other");
     }
   }
 
   /** The SQS message body S3 sends for an ObjectCreated:Put of this version: one record, the key URL-encoded. */
   public String body() {
-    JsonWriter json = JsonWriter.create().writeStartObject()
-        .writeFieldName("Records").writeStartArray().writeStartObject()
-        .writeFieldName("eventVersion").writeValue("2.1")
-        .writeFieldName("eventSource").writeValue("aws:s3")
-        .writeFieldName("eventTime").writeValue(eventTime.toString())
-        .writeFieldName("eventName").writeValue("ObjectCreated:Put")
-        .writeFieldName("s3").writeStartObject()
-        .writeFieldName("s3SchemaVersion").writeValue("1.0")
-        .writeFieldName("configurationId").writeValue(configurationId)
-        .writeFieldName("bucket").writeStartObject()
-        .writeFieldName("name").writeValue(bucket)
-        .writeFieldName("arn").writeValue("arn:aws:s3:::" + bucket)
+    JsonWriter json = JsonWriter.create()
+        .writeStartObject()
+        .writeFieldName("Records")
+        .writeStartArray()
+        .writeStartObject()
+        .writeFieldName("eventVersion")
+        .writeValue("2.1")
+        .writeFieldName("eventSource")
+        .writeValue("aws:s3")
+        .writeFieldName("eventTime")
+        .writeValue(eventTime.toString())
+        .writeFieldName("eventName")
+        .writeValue("ObjectCreated:Put")
+        .writeFieldName("s3")
+        .writeStartObject()
+        .writeFieldName("s3SchemaVersion")
+        .writeValue("1.0")
+        .writeFieldName("configurationId")
+        .writeValue(configurationId)
+        .writeFieldName("bucket")
+        .writeStartObject()
+        .writeFieldName("name")
+        .writeValue(bucket)
+        .writeFieldName("arn")
+        .writeValue("arn:aws:s3:::" + bucket)
         .writeEndObject()
-        .writeFieldName("object").writeStartObject()
-        .writeFieldName("key").writeValue(encodeKey(key));
+        .writeFieldName("object")
+        .writeStartObject()
+        .writeFieldName("key")
+        .writeValue(encodeKey(key));
     if (size != null) {
       json.writeFieldName("size").writeValue(size);
     }
@@ -75,8 +98,15 @@ public record ObjectNotification(String bucket, String key, Long size, String eT
     return records.entries().stream()
         .filter(e -> e instanceof ObjectEvent o && o.created())
         .map(e -> (ObjectEvent) e)
-        .map(o -> new ObjectNotification(o.bucket(), o.key(), o.size(), o.eTag(), o.versionId(), o.sequencer(),
-            o.eventTime() == null ? Instant.EPOCH : o.eventTime(), "read"))
+        .map(o -> new ObjectNotification(
+            o.bucket(),
+            o.key(),
+            o.size(),
+            o.eTag(),
+            o.versionId(),
+            o.sequencer(),
+            o.eventTime() == null ? Instant.EPOCH : o.eventTime(),
+            "read"))
         .toList();
   }
 

@@ -21,20 +21,29 @@ final class OutcomeLog {
   }
 
   void write(String messageId, Outcome.Kind kind, int attempts, List<Outcome> outcomes) {
-    // The generator escapes quotes, backslashes and control characters, so an object key with a newline
+    // The generator escapes quotes, backslashes and control characters, so an object key with a
+    // newline
     // stays on its one line.
     JsonWriter line = JsonWriter.create()
         .writeStartObject()
-        .writeFieldName("level").writeValue(kind == Outcome.Kind.RETRY ? "WARN" : "INFO")
-        .writeFieldName("messageId").writeValue(messageId)
-        .writeFieldName("outcome").writeValue(kind.name())
-        .writeFieldName("attempts").writeValue(attempts)
-        .writeFieldName("records").writeStartArray();
+        .writeFieldName("level")
+        .writeValue(kind == Outcome.Kind.RETRY ? "WARN" : "INFO")
+        .writeFieldName("messageId")
+        .writeValue(messageId)
+        .writeFieldName("outcome")
+        .writeValue(kind.name())
+        .writeFieldName("attempts")
+        .writeValue(attempts)
+        .writeFieldName("records")
+        .writeStartArray();
     for (Outcome o : outcomes) {
       line.writeStartObject()
-          .writeFieldName("subject").writeValue(o.subject())
-          .writeFieldName("outcome").writeValue(o.kind().name())
-          .writeFieldName("detail").writeValue(o.detail())
+          .writeFieldName("subject")
+          .writeValue(o.subject())
+          .writeFieldName("outcome")
+          .writeValue(o.kind().name())
+          .writeFieldName("detail")
+          .writeValue(o.detail())
           .writeEndObject();
     }
     print(line.writeEndArray().writeEndObject());
@@ -49,11 +58,16 @@ final class OutcomeLog {
     error.printStackTrace(new PrintWriter(trace));
     print(JsonWriter.create()
         .writeStartObject()
-        .writeFieldName("level").writeValue("ERROR")
-        .writeFieldName("messageId").writeValue(messageId)
-        .writeFieldName("outcome").writeValue(Outcome.Kind.RETRY.name())
-        .writeFieldName("error").writeValue(error.toString())
-        .writeFieldName("stackTrace").writeValue(trace.toString())
+        .writeFieldName("level")
+        .writeValue("ERROR")
+        .writeFieldName("messageId")
+        .writeValue(messageId)
+        .writeFieldName("outcome")
+        .writeValue(Outcome.Kind.RETRY.name())
+        .writeFieldName("error")
+        .writeValue(error.toString())
+        .writeFieldName("stackTrace")
+        .writeValue(trace.toString())
         .writeEndObject());
   }
 
@@ -61,9 +75,12 @@ final class OutcomeLog {
   void ledgerNotUpdated(long invocations, long millis, Exception error) {
     print(JsonWriter.create()
         .writeStartObject()
-        .writeFieldName("level").writeValue("WARN")
-        .writeFieldName("ledger").writeValue("not updated: " + invocations + " invocations, " + millis + " ms lost")
-        .writeFieldName("error").writeValue(error.toString())
+        .writeFieldName("level")
+        .writeValue("WARN")
+        .writeFieldName("ledger")
+        .writeValue("not updated: " + invocations + " invocations, " + millis + " ms lost")
+        .writeFieldName("error")
+        .writeValue(error.toString())
         .writeEndObject());
   }
 

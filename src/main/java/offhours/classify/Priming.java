@@ -25,31 +25,53 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class Priming {
 
   /** A 1x1 grey PNG: the smallest image the endpoint accepts. */
-  private static final byte[] PIXEL = Base64.getDecoder().decode(
-      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
+  private static final byte[] PIXEL = Base64.getDecoder()
+      .decode(
+          "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
 
   /** An SQS event of one S3 TestEvent message, as Lambda delivers it. */
-  private static final byte[] TEST_EVENT_BATCH = JsonWriter.create().writeStartObject()
-      .writeFieldName("Records").writeStartArray().writeStartObject()
-      .writeFieldName("messageId").writeValue("offhours-priming")
-      .writeFieldName("receiptHandle").writeValue("priming")
-      .writeFieldName("body").writeValue("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","
+  private static final byte[] TEST_EVENT_BATCH = JsonWriter.create()
+      .writeStartObject()
+      .writeFieldName("Records")
+      .writeStartArray()
+      .writeStartObject()
+      .writeFieldName("messageId")
+      .writeValue("offhours-priming")
+      .writeFieldName("receiptHandle")
+      .writeValue("priming")
+      .writeFieldName("body")
+      .writeValue("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","
           + "\"Time\":\"2026-01-01T00:00:00.000Z\",\"Bucket\":\"offhours-priming\",\"RequestId\":\"priming\","
           + "\"HostId\":\"priming\"}")
-      .writeFieldName("attributes").writeStartObject()
-      .writeFieldName("ApproximateReceiveCount").writeValue("1").writeEndObject()
-      .writeFieldName("messageAttributes").writeStartObject().writeEndObject()
-      .writeFieldName("eventSource").writeValue("aws:sqs")
-      .writeFieldName("eventSourceARN").writeValue("arn:aws:sqs:us-east-1:000000000000:offhours-priming")
-      .writeFieldName("awsRegion").writeValue("us-east-1")
-      .writeEndObject().writeEndArray().writeEndObject().getBytes();
+      .writeFieldName("attributes")
+      .writeStartObject()
+      .writeFieldName("ApproximateReceiveCount")
+      .writeValue("1")
+      .writeEndObject()
+      .writeFieldName("messageAttributes")
+      .writeStartObject()
+      .writeEndObject()
+      .writeFieldName("eventSource")
+      .writeValue("aws:sqs")
+      .writeFieldName("eventSourceARN")
+      .writeValue("arn:aws:sqs:us-east-1:000000000000:offhours-priming")
+      .writeFieldName("awsRegion")
+      .writeValue("us-east-1")
+      .writeEndObject()
+      .writeEndArray()
+      .writeEndObject()
+      .getBytes();
 
   private final ClassifyHandler handler;
   private final DynamoDbClient dynamo;
   private final InferenceClient inference;
   private final ClassifyConfig config;
 
-  Priming(ClassifyHandler handler, DynamoDbClient dynamo, InferenceClient inference, ClassifyConfig config) {
+  Priming(
+      ClassifyHandler handler,
+      DynamoDbClient dynamo,
+      InferenceClient inference,
+      ClassifyConfig config) {
     this.handler = handler;
     this.dynamo = dynamo;
     this.inference = inference;
@@ -61,17 +83,21 @@ final class Priming {
     int ok = 0;
     ok += attempt(() -> {
       try {
-        handler.handleRequest(new ByteArrayInputStream(TEST_EVENT_BATCH), new ByteArrayOutputStream(), null);
+        handler.handleRequest(
+            new ByteArrayInputStream(TEST_EVENT_BATCH), new ByteArrayOutputStream(), null);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     });
-    // The path of a result's write, with the one permission the function has (PutItem), on a condition that
+    // The path of a result's write, with the one permission the function has (PutItem), on a
+    // condition that
     // never holds: DynamoDB answers ConditionalCheckFailed and stores nothing.
     ok += attempt(() -> dynamo.putItem(r -> r.tableName(config.tableName())
-        .item(Map.of("pk", AttributeValue.fromS("offhours#priming"), "sk", AttributeValue.fromS("-")))
+        .item(
+            Map.of("pk", AttributeValue.fromS("offhours#priming"), "sk", AttributeValue.fromS("-")))
         .conditionExpression("attribute_exists(pk)")));
-    // The request the consumer builds and the reading of the answer (which may not fit a 1x1 image: no matter).
+    // The request the consumer builds and the reading of the answer (which may not fit a 1x1 image:
+    // no matter).
     ok += attempt(() -> inference.invoke(PIXEL.clone(), null));
     return ok;
   }
@@ -81,7 +107,8 @@ final class Priming {
       call.run();
       return 1;
     } catch (RuntimeException e) {
-      return 0; // expected while the endpoint is off, or without a permission: the code path is warm anyway
+      return 0; // expected while the endpoint is off, or without a permission: the code path is
+      // warm anyway
     }
   }
 }

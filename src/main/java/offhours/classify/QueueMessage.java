@@ -10,8 +10,12 @@ import java.util.Map;
  * @param messageAttributes the sender's attributes with a string value (offhours' deferral count and reason)
  * @param eventSourceArn the queue's ARN, or null
  */
-record QueueMessage(String messageId, String body, Map<String, String> attributes,
-    Map<String, UserAttribute> messageAttributes, String eventSourceArn) {
+record QueueMessage(
+    String messageId,
+    String body,
+    Map<String, String> attributes,
+    Map<String, UserAttribute> messageAttributes,
+    String eventSourceArn) {
 
   /** A message attribute with a string value: {@code dataType} is String or Number (or a custom String.x type). */
   record UserAttribute(String dataType, String stringValue) {}

@@ -50,8 +50,16 @@ final class S3Notifications {
    * @param index the record's position in its message
    */
   record ObjectEvent(
-      int index, String eventName, Instant eventTime, String bucket, String key, Long size, String eTag,
-      String versionId, String sequencer) implements Entry {
+      int index,
+      String eventName,
+      Instant eventTime,
+      String bucket,
+      String key,
+      Long size,
+      String eTag,
+      String versionId,
+      String sequencer)
+      implements Entry {
 
     boolean created() {
       return eventName.startsWith("ObjectCreated:");
@@ -73,20 +81,23 @@ final class S3Notifications {
       return new Malformed("message body is not a JSON object, so not an S3 event notification");
     }
     Map<String, JsonNode> fields = root.asObject();
-    if ("s3:TestEvent".equals(StrictJson.text(fields.get("Event"))) && !fields.containsKey("Records")) {
+    if ("s3:TestEvent".equals(StrictJson.text(fields.get("Event")))
+        && !fields.containsKey("Records")) {
       return new TestEvent();
     }
     JsonNode records = fields.get("Records");
     if (records == null || !records.isArray()) {
-      return new Malformed("message body is JSON but not an S3 event notification (it has no Records array)");
+      return new Malformed(
+          "message body is JSON but not an S3 event notification (it has no Records array)");
     }
     List<JsonNode> elements = records.asArray();
     if (elements.isEmpty()) {
       return new Malformed("S3 event notification has an empty Records array");
     }
     if (elements.size() > MAX_RECORDS) {
-      return new Malformed("the message holds " + elements.size() + " records; S3 sends one per notification and"
-          + " offhours reads at most " + MAX_RECORDS);
+      return new Malformed(
+          "the message holds " + elements.size() + " records; S3 sends one per notification and"
+              + " offhours reads at most " + MAX_RECORDS);
     }
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < elements.size(); i++) {
@@ -108,30 +119,44 @@ final class S3Notifications {
     try {
       key = decodeKey(rawKey);
     } catch (IllegalArgumentException e) {
-      return new BadRecord(index, "record " + index + " has a key that is not URL-encoded: '" + rawKey + "'");
+      return new BadRecord(
+          index, "record " + index + " has a key that is not URL-encoded: '" + rawKey + "'");
     }
     String eventName = StrictJson.text(StrictJson.at(r, "eventName"));
     if (eventName == null || eventName.isBlank()) {
-      return new BadRecord(index, "record " + index + " for s3://" + bucket + "/" + key + " has no eventName");
+      return new BadRecord(
+          index, "record " + index + " for s3://" + bucket + "/" + key + " has no eventName");
     }
     String rawTime = StrictJson.text(StrictJson.at(r, "eventTime"));
     Instant eventTime;
     try {
       eventTime = eventTime(rawTime);
     } catch (DateTimeParseException e) {
-      return new BadRecord(index, "record " + index + " for s3://" + bucket + "/" + key
-          + " has an eventTime that is not ISO-8601: '" + rawTime + "'");
+      return new BadRecord(
+          index,
+          "record " + index + " for s3://" + bucket + "/" + key
+              + " has an eventTime that is not ISO-8601: '" + rawTime + "'");
     }
     JsonNode object = StrictJson.at(r, "s3", "object");
     String eTag = nonEmpty(StrictJson.text(StrictJson.at(object, "eTag")));
     String versionId = nonEmpty(StrictJson.text(StrictJson.at(object, "versionId")));
     String sequencer = nonEmpty(StrictJson.text(StrictJson.at(object, "sequencer")));
     if (eTag == null && versionId == null && sequencer == null) {
-      return new BadRecord(index, "record " + index + " for s3://" + bucket + "/" + key + " has no versionId, eTag"
-          + " or sequencer, so the object version it is about cannot be told apart from any other");
+      return new BadRecord(
+          index,
+          "record " + index + " for s3://" + bucket + "/" + key + " has no versionId, eTag"
+              + " or sequencer, so the object version it is about cannot be told apart from any other");
     }
-    return new ObjectEvent(index, eventName, eventTime, bucket, key, StrictJson.integer(StrictJson.at(object, "size")),
-        eTag, versionId, sequencer);
+    return new ObjectEvent(
+        index,
+        eventName,
+        eventTime,
+        bucket,
+        key,
+        StrictJson.integer(StrictJson.at(object, "size")),
+        eTag,
+        versionId,
+        sequencer);
   }
 
   private static String nonEmpty(String value) {

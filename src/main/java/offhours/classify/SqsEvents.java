@@ -30,12 +30,16 @@ final class SqsEvents {
     }
     JsonNode records = StrictJson.at(root, "Records");
     if (records == null || !records.isArray()) {
-      throw new IllegalArgumentException("the invocation payload is not an SQS event (it has no Records array)");
+      throw new IllegalArgumentException(
+          "the invocation payload is not an SQS event (it has no Records array)");
     }
     List<QueueMessage> messages = new ArrayList<>(records.asArray().size());
     for (JsonNode r : records.asArray()) {
-      messages.add(new QueueMessage(StrictJson.text(StrictJson.at(r, "messageId")), StrictJson.text(StrictJson.at(r, "body")),
-          strings(StrictJson.at(r, "attributes")), userAttributes(StrictJson.at(r, "messageAttributes")),
+      messages.add(new QueueMessage(
+          StrictJson.text(StrictJson.at(r, "messageId")),
+          StrictJson.text(StrictJson.at(r, "body")),
+          strings(StrictJson.at(r, "attributes")),
+          userAttributes(StrictJson.at(r, "messageAttributes")),
           StrictJson.text(StrictJson.at(r, "eventSourceARN"))));
     }
     return messages;
@@ -46,7 +50,10 @@ final class SqsEvents {
    * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting).
    */
   static void writeResponse(List<String> failedMessageIds, OutputStream out) throws IOException {
-    JsonWriter json = JsonWriter.create().writeStartObject().writeFieldName("batchItemFailures").writeStartArray();
+    JsonWriter json = JsonWriter.create()
+        .writeStartObject()
+        .writeFieldName("batchItemFailures")
+        .writeStartArray();
     for (String id : failedMessageIds) {
       json.writeStartObject().writeFieldName("itemIdentifier").writeValue(id).writeEndObject();
     }
@@ -72,7 +79,10 @@ final class SqsEvents {
       node.asObject().forEach((name, value) -> {
         String text = StrictJson.text(StrictJson.at(value, "stringValue"));
         if (text != null) {
-          values.put(name, new QueueMessage.UserAttribute(StrictJson.text(StrictJson.at(value, "dataType")), text));
+          values.put(
+              name,
+              new QueueMessage.UserAttribute(
+                  StrictJson.text(StrictJson.at(value, "dataType")), text));
         }
       });
     }

@@ -39,19 +39,22 @@ final class UsageLedger {
       }
       String table = env.getOrDefault("CONTROL_TABLE_NAME", "").strip();
       if (table.isEmpty()) {
-        throw new IllegalArgumentException("CONTROL_TABLE_NAME is not set; with HOSTING=serverless Classify adds its"
-            + " invocation time to the ledger in the control table");
+        throw new IllegalArgumentException(
+            "CONTROL_TABLE_NAME is not set; with HOSTING=serverless Classify adds its"
+                + " invocation time to the ledger in the control table");
       }
       ZoneId zone;
       try {
         zone = ZoneId.of(env.getOrDefault("TIME_ZONE", "UTC").strip());
       } catch (DateTimeException e) {
-        throw new IllegalArgumentException("TIME_ZONE '" + env.get("TIME_ZONE") + "' is not an IANA time zone id", e);
+        throw new IllegalArgumentException(
+            "TIME_ZONE '" + env.get("TIME_ZONE") + "' is not an IANA time zone id", e);
       }
       String memory = env.getOrDefault("SERVERLESS_MEMORY_MB", "").strip();
       if (!memory.matches("1024|2048|3072|4096|5120|6144")) {
-        throw new IllegalArgumentException("SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got '"
-            + memory + "'");
+        throw new IllegalArgumentException(
+            "SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got '" + memory
+                + "'");
       }
       return new Settings(table, zone, Integer.parseInt(memory));
     }
@@ -94,11 +97,23 @@ final class UsageLedger {
     long millis = tally.millis.sum();
     try {
       dynamo.updateItem(b -> b.tableName(settings.table())
-          .key(Map.of("pk", AttributeValue.fromS("ledger"),
-              "sk", AttributeValue.fromS(LocalDate.ofInstant(clock.instant(), settings.zone()).toString())))
-          .updateExpression("ADD invocations :n, invocationMillis :ms, invocationMbMillis :mbms, invocationBytes :b")
-          .expressionAttributeValues(Map.of(":n", number(n), ":ms", number(millis),
-              ":mbms", number(millis * settings.memoryMb()), ":b", number(tally.bytes.sum()))));
+          .key(Map.of(
+              "pk",
+              AttributeValue.fromS("ledger"),
+              "sk",
+              AttributeValue.fromS(
+                  LocalDate.ofInstant(clock.instant(), settings.zone()).toString())))
+          .updateExpression(
+              "ADD invocations :n, invocationMillis :ms, invocationMbMillis :mbms, invocationBytes :b")
+          .expressionAttributeValues(Map.of(
+              ":n",
+              number(n),
+              ":ms",
+              number(millis),
+              ":mbms",
+              number(millis * settings.memoryMb()),
+              ":b",
+              number(tally.bytes.sum()))));
     } catch (RuntimeException e) { // SDK errors and anything else: never the batch's fault
       log.ledgerNotUpdated(n, millis, e);
     }

@@ -39,7 +39,8 @@ final class ArgumentParser {
         continue;
       }
       int equals = arg.indexOf('=');
-      String name = arg.startsWith("--") ? arg.substring(2, equals < 0 ? arg.length() : equals) : null;
+      String name =
+          arg.startsWith("--") ? arg.substring(2, equals < 0 ? arg.length() : equals) : null;
       Option option = name == null ? null : byName.get(name);
       if (option == null) {
         String shown = equals < 0 ? arg : arg.substring(0, equals);

@@ -37,9 +37,13 @@ final class BackfillCheckpoint {
   static BackfillCheckpoint of(Path cacheDir, String stack, String bucket, String prefix) {
     String name = stack + "\n" + bucket + "\n" + prefix;
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-      return new BackfillCheckpoint(cacheDir.resolve("backfill").resolve(HexFormat.of().formatHex(digest, 0, 12)
-          + ".json"), stack, bucket, prefix);
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return new BackfillCheckpoint(
+          cacheDir.resolve("backfill").resolve(HexFormat.of().formatHex(digest, 0, 12) + ".json"),
+          stack,
+          bucket,
+          prefix);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
     }
@@ -58,21 +62,30 @@ final class BackfillCheckpoint {
     try {
       json = Json.MAPPER.readTree(Files.readString(file));
     } catch (IOException e) {
-      throw CliException.failure("cannot read the backfill checkpoint " + file + " (" + e.getMessage() + "); delete"
-          + " it or run again with --restart (objects with a result are skipped either way)");
+      throw CliException.failure(
+          "cannot read the backfill checkpoint " + file + " (" + e.getMessage() + "); delete"
+              + " it or run again with --restart (objects with a result are skipped either way)");
     }
     String after = json.path("after").asText(null);
-    if (after == null || !bucket.equals(json.path("bucket").asText()) || !prefix.equals(json.path("prefix").asText())) {
-      throw CliException.failure("the backfill checkpoint " + file + " is not about s3://" + bucket + "/" + prefix
-          + "; delete it or run again with --restart");
+    if (after == null
+        || !bucket.equals(json.path("bucket").asText())
+        || !prefix.equals(json.path("prefix").asText())) {
+      throw CliException.failure("the backfill checkpoint " + file + " is not about s3://" + bucket
+          + "/" + prefix + "; delete it or run again with --restart");
     }
     return Optional.of(after);
   }
 
   /** Records that every key up to and including {@code key} is done; written atomically. */
   void save(String key) throws IOException {
-    CacheFiles.writeAtomically(file, Json.line(Json.object().put("stack", stack).put("bucket", bucket)
-        .put("prefix", prefix).put("after", key)).getBytes(StandardCharsets.UTF_8));
+    CacheFiles.writeAtomically(
+        file,
+        Json.line(Json.object()
+                .put("stack", stack)
+                .put("bucket", bucket)
+                .put("prefix", prefix)
+                .put("after", key))
+            .getBytes(StandardCharsets.UTF_8));
   }
 
   /** The backfill reached the end: a next run starts over (and skips what has a result). */

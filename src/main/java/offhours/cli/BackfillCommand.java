@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import offhours.cli.Target.Name;
 import offhours.classify.ObjectNotification;
+import offhours.cli.Target.Name;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.stack.StackSpec;
@@ -29,16 +29,26 @@ final class BackfillCommand implements Command {
   /** The checkpoint is written after this many keys (and at the end of every page). */
   static final int CHECKPOINT_EVERY = 20;
 
-  private static final Option RATE =
-      Option.value("rate", "N", "send at most N objects per second (default " + (int) DEFAULT_RATE + ")");
-  private static final Option MAX = Option.value("max", "N", "stop after sending N objects; run again to go on");
-  private static final Option PAGE_SIZE =
-      Option.value("page-size", "N", "keys per listing call, 1-1000 (default " + DEFAULT_PAGE_SIZE + ")");
-  private static final Option RESTART = Option.flag("restart", "ignore the checkpoint of an interrupted run");
+  private static final Option RATE = Option.value(
+      "rate", "N", "send at most N objects per second (default " + (int) DEFAULT_RATE + ")");
+  private static final Option MAX =
+      Option.value("max", "N", "stop after sending N objects; run again to go on");
+  private static final Option PAGE_SIZE = Option.value(
+      "page-size", "N", "keys per listing call, 1-1000 (default " + DEFAULT_PAGE_SIZE + ")");
+  private static final Option RESTART =
+      Option.flag("restart", "ignore the checkpoint of an interrupted run");
 
   /** What one run did. */
-  record Summary(String bucket, String prefix, Optional<String> resumedAfter, long listed, long sent, long skipped,
-      long ignored, boolean complete, Duration took) {}
+  record Summary(
+      String bucket,
+      String prefix,
+      Optional<String> resumedAfter,
+      long listed,
+      long sent,
+      long skipped,
+      long ignored,
+      boolean complete,
+      Duration took) {}
 
   @Override
   public String name() {
@@ -84,39 +94,65 @@ final class BackfillCommand implements Command {
     }
     String uri = call.args().operands().getFirst();
     if (!uri.startsWith("s3://") || uri.length() == "s3://".length()) {
-      throw CliException.usage("backfill needs s3://BUCKET[/PREFIX], got '" + Terminal.printable(uri) + "'");
+      throw CliException.usage(
+          "backfill needs s3://BUCKET[/PREFIX], got '" + Terminal.printable(uri) + "'");
     }
     int slash = uri.indexOf('/', "s3://".length());
     String bucket = slash < 0 ? uri.substring(5) : uri.substring(5, slash);
     String prefix = slash < 0 ? "" : uri.substring(slash + 1);
-    double rate = call.args().value(RATE.name()).map(v -> positive("--rate", v)).orElse(DEFAULT_RATE);
-    long max = call.args().value(MAX.name()).map(v -> (long) positive("--max", v)).orElse(Long.MAX_VALUE);
-    int pageSize = call.args().value(PAGE_SIZE.name()).map(v -> (int) positive("--page-size", v))
+    double rate =
+        call.args().value(RATE.name()).map(v -> positive("--rate", v)).orElse(DEFAULT_RATE);
+    long max =
+        call.args().value(MAX.name()).map(v -> (long) positive("--max", v)).orElse(Long.MAX_VALUE);
+    int pageSize = call.args()
+        .value(PAGE_SIZE.name())
+        .map(v -> (int) positive("--page-size", v))
         .orElse(DEFAULT_PAGE_SIZE);
     if (pageSize > 1000) {
       throw CliException.usage("--page-size is at most 1000 (S3's limit), got " + pageSize);
     }
-    try (Target target = call.target(); S3Client s3 = target.s3(); SqsClient sqs = target.sqs();
+    try (Target target = call.target();
+        S3Client s3 = target.s3();
+        SqsClient sqs = target.sqs();
         DynamoDbClient dynamoDb = target.dynamoDb()) {
       String stackBucket = target.name(Name.BUCKET);
       if (!bucket.equals(stackBucket)) {
-        throw CliException.failure("the Classify function of " + target.description() + " classifies objects in "
-            + stackBucket + " only, not in " + Terminal.printable(bucket));
+        throw CliException.failure(
+            "the Classify function of " + target.description() + " classifies objects in "
+                + stackBucket + " only, not in " + Terminal.printable(bucket));
       }
-      BackfillCheckpoint checkpoint = BackfillCheckpoint.of(call.context().cacheDir(), target.description(), bucket,
-          prefix);
+      BackfillCheckpoint checkpoint =
+          BackfillCheckpoint.of(call.context().cacheDir(), target.description(), bucket, prefix);
       if (call.args().has(RESTART.name())) {
         checkpoint.clear();
       }
       Optional<String> after = checkpoint.after();
-      after.ifPresent(key -> call.err().println("resuming after " + Terminal.printable(key) + " (checkpoint "
-          + checkpoint.file() + ")"));
-      Run run = new Run(s3, sqs, new ResultsTable(dynamoDb, target.name(Name.RESULTS_TABLE)),
-          target.name(Name.QUEUE_URL), bucket, prefix, checkpoint, new Progress.Tally(call.err(),
-              call.context().terminal()), rate, max, pageSize);
+      after.ifPresent(key -> call.err()
+          .println("resuming after " + Terminal.printable(key) + " (checkpoint " + checkpoint.file()
+              + ")"));
+      Run run = new Run(
+          s3,
+          sqs,
+          new ResultsTable(dynamoDb, target.name(Name.RESULTS_TABLE)),
+          target.name(Name.QUEUE_URL),
+          bucket,
+          prefix,
+          checkpoint,
+          new Progress.Tally(call.err(), call.context().terminal()),
+          rate,
+          max,
+          pageSize);
       Instant start = call.context().clock().instant();
       boolean complete = run.through(after);
-      Summary summary = new Summary(bucket, prefix, after, run.listed, run.sent, run.skipped, run.ignored, complete,
+      Summary summary = new Summary(
+          bucket,
+          prefix,
+          after,
+          run.listed,
+          run.sent,
+          run.skipped,
+          run.ignored,
+          complete,
           Duration.between(start, call.context().clock().instant()));
       print(call, summary, checkpoint);
     }
@@ -125,18 +161,36 @@ final class BackfillCommand implements Command {
 
   private static void print(Invocation call, Summary s, BackfillCheckpoint checkpoint) {
     if (call.json()) {
-      call.out().println(Json.line(Json.object().put("bucket", s.bucket()).put("prefix", s.prefix())
-          .put("resumedAfter", s.resumedAfter().orElse(null)).put("listed", s.listed()).put("sent", s.sent())
-          .put("skipped", s.skipped()).put("ignored", s.ignored()).put("complete", s.complete())
-          .put("seconds", s.took().toMillis() / 1000.0)));
+      call.out()
+          .println(Json.line(Json.object()
+              .put("bucket", s.bucket())
+              .put("prefix", s.prefix())
+              .put("resumedAfter", s.resumedAfter().orElse(null))
+              .put("listed", s.listed())
+              .put("sent", s.sent())
+              .put("skipped", s.skipped())
+              .put("ignored", s.ignored())
+              .put("complete", s.complete())
+              .put("seconds", s.took().toMillis() / 1000.0)));
       return;
     }
-    call.out().println(Terminal.printable(String.format(Locale.ROOT, "backfill s3://%s/%s: %d listed, %d sent, %d"
-        + " skipped (already have a result), %d ignored (the notification does not send these keys) in %.1f s",
-        s.bucket(), s.prefix(), s.listed(), s.sent(), s.skipped(), s.ignored(), s.took().toMillis() / 1000.0)));
+    call.out()
+        .println(Terminal.printable(String.format(
+            Locale.ROOT,
+            "backfill s3://%s/%s: %d listed, %d sent, %d"
+                + " skipped (already have a result), %d ignored (the notification does not send these keys) in %.1f s",
+            s.bucket(),
+            s.prefix(),
+            s.listed(),
+            s.sent(),
+            s.skipped(),
+            s.ignored(),
+            s.took().toMillis() / 1000.0)));
     if (!s.complete()) {
-      call.out().println("stopped after " + Format.plural(s.sent(), "send") + " (--max); run the same command to go"
-          + " on (checkpoint " + checkpoint.file() + ")");
+      call.out()
+          .println("stopped after " + Format.plural(s.sent(), "send")
+              + " (--max); run the same command to go" + " on (checkpoint " + checkpoint.file()
+              + ")");
     }
   }
 
@@ -149,7 +203,8 @@ final class BackfillCommand implements Command {
     } catch (NumberFormatException e) {
       // the message below
     }
-    throw CliException.usage(option + " needs a positive number, got '" + Terminal.printable(value) + "'");
+    throw CliException.usage(
+        option + " needs a positive number, got '" + Terminal.printable(value) + "'");
   }
 
   /** One pass over the listing. */
@@ -171,8 +226,18 @@ final class BackfillCommand implements Command {
     private long ignored;
     private long nextSend = System.nanoTime();
 
-    Run(S3Client s3, SqsClient sqs, ResultsTable results, String queueUrl, String bucket, String prefix,
-        BackfillCheckpoint checkpoint, Progress.Tally progress, double rate, long max, int pageSize) {
+    Run(
+        S3Client s3,
+        SqsClient sqs,
+        ResultsTable results,
+        String queueUrl,
+        String bucket,
+        String prefix,
+        BackfillCheckpoint checkpoint,
+        Progress.Tally progress,
+        double rate,
+        long max,
+        int pageSize) {
       this.s3 = s3;
       this.sqs = sqs;
       this.results = results;
@@ -196,9 +261,13 @@ final class BackfillCommand implements Command {
         while (true) {
           String keys = keyMarker;
           String versions = versionMarker;
-          ListObjectVersionsResponse page = s3.listObjectVersions(r -> r.bucket(bucket).prefix(prefix)
-              .maxKeys(pageSize).keyMarker(keys).versionIdMarker(versions));
-          List<ObjectVersion> latest = page.versions().stream().filter(v -> Boolean.TRUE.equals(v.isLatest()))
+          ListObjectVersionsResponse page = s3.listObjectVersions(r -> r.bucket(bucket)
+              .prefix(prefix)
+              .maxKeys(pageSize)
+              .keyMarker(keys)
+              .versionIdMarker(versions));
+          List<ObjectVersion> latest = page.versions().stream()
+              .filter(v -> Boolean.TRUE.equals(v.isLatest()))
               .toList();
           listed += latest.size();
           boolean more = Boolean.TRUE.equals(page.isTruncated());
@@ -212,7 +281,8 @@ final class BackfillCommand implements Command {
             one(version);
             done++;
             lastDone = version.key();
-            progress.show(done, listed, more, sent + " sent  " + skipped + " skipped", version.key());
+            progress.show(
+                done, listed, more, sent + " sent  " + skipped + " skipped", version.key());
             if (done % CHECKPOINT_EVERY == 0) {
               checkpoint.save(version.key());
             }
@@ -238,7 +308,8 @@ final class BackfillCommand implements Command {
         ignored++;
         return;
       }
-      // An unversioned bucket lists version "null"; its notifications carry no versionId, and its results are keyed
+      // An unversioned bucket lists version "null"; its notifications carry no versionId, and its
+      // results are keyed
       // by the ETag, which a listing quotes and a notification does not.
       String versionId = "null".equals(version.versionId()) ? null : version.versionId();
       String eTag = version.eTag() == null ? null : version.eTag().replace("\"", "");
@@ -252,8 +323,16 @@ final class BackfillCommand implements Command {
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
       }
       nextSend = Math.max(nextSend, System.nanoTime()) + nanosPerSend;
-      String body = new ObjectNotification(bucket, key, version.size(), eTag, versionId, null,
-          version.lastModified() == null ? Instant.now() : version.lastModified(), ORIGIN).body();
+      String body = new ObjectNotification(
+              bucket,
+              key,
+              version.size(),
+              eTag,
+              versionId,
+              null,
+              version.lastModified() == null ? Instant.now() : version.lastModified(),
+              ORIGIN)
+          .body();
       sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
       sent++;
     }

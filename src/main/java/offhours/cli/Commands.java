@@ -22,8 +22,12 @@ public final class Commands {
         DlqCommand.group(),
         new ReprocessCommand(),
         new BackfillCommand(),
-        Command.group("endpoint", "show, start or stop the SageMaker endpoint",
-            Stream.concat(Stream.of(new EndpointStatusCommand()), EndpointControlCommand.all().stream()).toList()));
+        Command.group(
+            "endpoint",
+            "show, start or stop the SageMaker endpoint",
+            Stream.concat(
+                    Stream.of(new EndpointStatusCommand()), EndpointControlCommand.all().stream())
+                .toList()));
   }
 
   /**
@@ -31,7 +35,11 @@ public final class Commands {
    * {@code local start|stop|status}, {@code simulate}, {@code cost}) are added here.
    */
   public static List<Command> all() {
-    return Stream.of(Stream.of(new DemoCommand(), LocalCommand.group()), builtIn().stream(),
-        Stream.of(new CostCommand(), new SimulateCommand(), new UiCommand())).flatMap(s -> s).toList();
+    return Stream.of(
+            Stream.of(new DemoCommand(), LocalCommand.group()),
+            builtIn().stream(),
+            Stream.of(new CostCommand(), new SimulateCommand(), new UiCommand()))
+        .flatMap(s -> s)
+        .toList();
   }
 }

@@ -35,8 +35,15 @@ public record Context(
   }
 
   /** The context of a real run: system clock and zone, AWS clients from the usual profile/region chains. */
-  public static Context of(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
-    return new Context(out, err, env, cacheDir(env), terminal, Clock.systemDefaultZone(),
+  public static Context of(
+      PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
+    return new Context(
+        out,
+        err,
+        env,
+        cacheDir(env),
+        terminal,
+        Clock.systemDefaultZone(),
         () -> AwsClients.forUser(Targets.userRegion(env, new DefaultAwsRegionProviderChain())));
   }
 
@@ -45,7 +52,8 @@ public record Context(
    * (contracts: "Local stack state file").
    */
   public static Path cacheDir(Map<String, String> env) {
-    return CacheDirectory.resolve(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+    return CacheDirectory.resolve(
+        env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
   }
 
   /** The width text output fits in: {@code COLUMNS}, else {@link Terminal#DEFAULT_COLUMNS}. */

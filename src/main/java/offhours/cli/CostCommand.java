@@ -13,13 +13,22 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 /** {@code offhours cost}: the savings ledger: endpoint-hours, images, cost per image, saved against always-on. */
 final class CostCommand implements Command {
 
-  private static final Option DAYS = Option.value("days", "N", "the last N days, today included (default 7)");
-  static final Option PRICE = Option.value("price", "USD",
-      "on-demand price of one instance-hour (default " + StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD") + ")");
-  private static final Option TYPE = Option.value("instance-type", "TYPE",
+  private static final Option DAYS =
+      Option.value("days", "N", "the last N days, today included (default 7)");
+  static final Option PRICE = Option.value(
+      "price",
+      "USD",
+      "on-demand price of one instance-hour (default "
+          + StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD") + ")");
+  private static final Option TYPE = Option.value(
+      "instance-type",
+      "TYPE",
       "shown with the price (default " + StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE") + ")");
-  private static final Option COUNT = Option.value("instances", "N", "instance count of the endpoint (default 1)");
-  static final Option ZONE = Option.value("time-zone", "ZONE",
+  private static final Option COUNT =
+      Option.value("instances", "N", "instance count of the endpoint (default 1)");
+  static final Option ZONE = Option.value(
+      "time-zone",
+      "ZONE",
       "the zone whose days the ledger uses, as the controller's TIME_ZONE (default: this machine's)");
 
   @Override
@@ -34,8 +43,18 @@ final class CostCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(DAYS, PRICE, TYPE, COUNT, ZONE, Option.JSON, Option.STACK, HostingOptions.COMPARE,
-        HostingOptions.MAX_WAIT, HostingOptions.GB_SECOND, HostingOptions.GB_DATA);
+    return List.of(
+        DAYS,
+        PRICE,
+        TYPE,
+        COUNT,
+        ZONE,
+        Option.JSON,
+        Option.STACK,
+        HostingOptions.COMPARE,
+        HostingOptions.MAX_WAIT,
+        HostingOptions.GB_SECOND,
+        HostingOptions.GB_DATA);
   }
 
   @Override
@@ -58,28 +77,51 @@ final class CostCommand implements Command {
     int days = (int) LocalCommand.positive(call.args(), DAYS, 7);
     int count = (int) LocalCommand.positive(call.args(), COUNT, 1);
     double price = price(call);
-    String type = call.args().value(TYPE.name()).orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"));
+    String type =
+        call.args().value(TYPE.name()).orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"));
     ZoneId zone = zone(call);
     LocalDate to = LocalDate.ofInstant(call.context().clock().instant(), zone);
-    try (Target target = call.target(); DynamoDbClient dynamoDb = target.dynamoDb()) {
+    try (Target target = call.target();
+        DynamoDbClient dynamoDb = target.dynamoDb()) {
       LocalDate from = to.minusDays(days - 1L);
       Optional<LocalDate> created = target.created().map(i -> LocalDate.ofInstant(i, zone));
       if (created.isPresent() && created.get().isAfter(from)) {
-        // Days before the stack existed are not days the endpoint was off: they would inflate the saving.
+        // Days before the stack existed are not days the endpoint was off: they would inflate the
+        // saving.
         from = created.get().isAfter(to) ? to : created.get();
-        call.err().println("counting from " + from + ", the day " + target.description()
-            + (target.local() ? " started" : " was created"));
+        call.err()
+            .println("counting from " + from + ", the day " + target.description()
+                + (target.local() ? " started" : " was created"));
       }
       CostReport report;
       try {
-        report = CostReport.fromAws(dynamoDb, target.name(Target.Name.CONTROL_TABLE),
-            target.name(Target.Name.RESULTS_TABLE), zone, from, to, type, count, price);
+        report = CostReport.fromAws(
+            dynamoDb,
+            target.name(Target.Name.CONTROL_TABLE),
+            target.name(Target.Name.RESULTS_TABLE),
+            zone,
+            from,
+            to,
+            type,
+            count,
+            price);
       } catch (ResourceNotFoundException e) {
-        throw CliException.failure("a table of " + target.description() + " does not exist: " + e.getMessage());
+        throw CliException.failure(
+            "a table of " + target.description() + " does not exist: " + e.getMessage());
       }
       if (call.args().has(HostingOptions.COMPARE.name())) {
-        var comparison = LedgerComparison.compare(call, dynamoDb, target.name(Target.Name.RESULTS_TABLE), report,
-            target.description(), from, to, zone, type, count, price);
+        var comparison = LedgerComparison.compare(
+            call,
+            dynamoDb,
+            target.name(Target.Name.RESULTS_TABLE),
+            report,
+            target.description(),
+            from,
+            to,
+            zone,
+            type,
+            count,
+            price);
         call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
         return 0;
       }
@@ -91,7 +133,10 @@ final class CostCommand implements Command {
   /** --time-zone, else the machine's zone. */
   static ZoneId zone(Invocation call) {
     try {
-      return call.args().value(ZONE.name()).map(ZoneId::of).orElse(call.context().zone());
+      return call.args()
+          .value(ZONE.name())
+          .map(ZoneId::of)
+          .orElse(call.context().zone());
     } catch (DateTimeException e) {
       throw CliException.usage("--time-zone needs an IANA zone such as Europe/Berlin, got '"
           + call.args().value(ZONE.name()).get() + "'");
@@ -100,7 +145,9 @@ final class CostCommand implements Command {
 
   /** --price, else the template's default price. */
   static double price(Invocation call) {
-    return price(call.args().value(PRICE.name()).orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")));
+    return price(call.args()
+        .value(PRICE.name())
+        .orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")));
   }
 
   private static double price(String value) {
@@ -112,6 +159,7 @@ final class CostCommand implements Command {
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
-    throw CliException.usage("--price needs a positive number of US dollars per instance-hour, got '" + value + "'");
+    throw CliException.usage(
+        "--price needs a positive number of US dollars per instance-hour, got '" + value + "'");
   }
 }

@@ -54,8 +54,16 @@ final class DeadLetterQueue {
    * @param sent when it was first sent to the queue (SQS keeps that time when it moves a message to the DLQ)
    * @param receives receives in the DLQ so far, this one included
    */
-  record Letter(String messageId, String receiptHandle, String body, List<ObjectNotification> objects, String reason,
-      String reasonSource, Instant sent, int receives, Map<String, MessageAttributeValue> attributes) {
+  record Letter(
+      String messageId,
+      String receiptHandle,
+      String body,
+      List<ObjectNotification> objects,
+      String reason,
+      String reasonSource,
+      Instant sent,
+      int receives,
+      Map<String, MessageAttributeValue> attributes) {
 
     List<String> keys() {
       return objects.stream().map(ObjectNotification::key).toList();
@@ -80,7 +88,10 @@ final class DeadLetterQueue {
   List<Letter> list() {
     List<Message> seen = receiveAll(PEEK_VISIBILITY_SECONDS, page -> {});
     try {
-      return seen.stream().map(this::letter).sorted(Comparator.comparing(Letter::sent)).toList();
+      return seen.stream()
+          .map(this::letter)
+          .sorted(Comparator.comparing(Letter::sent))
+          .toList();
     } finally {
       release(seen);
     }
@@ -102,7 +113,8 @@ final class DeadLetterQueue {
             kept.add(message);
             continue;
           }
-          sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.body())
+          sqs.sendMessage(r -> r.queueUrl(queueUrl)
+              .messageBody(message.body())
               .messageAttributes(message.messageAttributes()));
           sqs.deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(message.receiptHandle()));
           moved.add(message.messageId());
@@ -122,7 +134,8 @@ final class DeadLetterQueue {
   String startMoveTask(String queueUrl) {
     String source = arn(dlqUrl);
     String destination = arn(queueUrl);
-    return sqs.startMessageMoveTask(r -> r.sourceArn(source).destinationArn(destination)).taskHandle();
+    return sqs.startMessageMoveTask(r -> r.sourceArn(source).destinationArn(destination))
+        .taskHandle();
   }
 
   /**
@@ -131,13 +144,19 @@ final class DeadLetterQueue {
    */
   static boolean unsupported(AwsServiceException e) {
     String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    return e.statusCode() >= 500 || Set.of("InvalidAction", "UnsupportedOperation", "NotImplemented",
-        "UnknownOperationException").contains(code);
+    return e.statusCode() >= 500
+        || Set.of(
+                "InvalidAction",
+                "UnsupportedOperation",
+                "NotImplemented",
+                "UnknownOperationException")
+            .contains(code);
   }
 
   private String arn(String url) {
     return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
   }
 
   /**
@@ -147,13 +166,19 @@ final class DeadLetterQueue {
   private List<Message> receiveAll(int visibilitySeconds, Consumer<List<Message>> eachPage) {
     Map<String, Message> seen = new LinkedHashMap<>();
     while (seen.size() < MAX_MESSAGES) {
-      // A 1 s wait is long polling: SQS asks all its servers, so an empty answer means the queue has nothing visible.
-      List<Message> page = sqs.receiveMessage(r -> r.queueUrl(dlqUrl).maxNumberOfMessages(10)
-          .visibilityTimeout(visibilitySeconds).waitTimeSeconds(1)
-          .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP,
-              MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
-          .messageAttributeNames("All")).messages();
-      List<Message> fresh = page.stream().filter(m -> seen.putIfAbsent(m.messageId(), m) == null).toList();
+      // A 1 s wait is long polling: SQS asks all its servers, so an empty answer means the queue
+      // has nothing visible.
+      List<Message> page = sqs.receiveMessage(r -> r.queueUrl(dlqUrl)
+              .maxNumberOfMessages(10)
+              .visibilityTimeout(visibilitySeconds)
+              .waitTimeSeconds(1)
+              .messageSystemAttributeNames(
+                  MessageSystemAttributeName.SENT_TIMESTAMP,
+                  MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
+              .messageAttributeNames("All"))
+          .messages();
+      List<Message> fresh =
+          page.stream().filter(m -> seen.putIfAbsent(m.messageId(), m) == null).toList();
       if (fresh.isEmpty()) {
         break;
       }
@@ -166,10 +191,14 @@ final class DeadLetterQueue {
   private void release(List<Message> messages) {
     for (int i = 0; i < messages.size(); i += 10) {
       List<Message> chunk = messages.subList(i, Math.min(messages.size(), i + 10));
-      sqs.changeMessageVisibilityBatch(r -> r.queueUrl(dlqUrl).entries(IntStream.range(0, chunk.size())
-          .mapToObj(j -> ChangeMessageVisibilityBatchRequestEntry.builder()
-              .id(Integer.toString(j)).receiptHandle(chunk.get(j).receiptHandle()).visibilityTimeout(0).build())
-          .toList()));
+      sqs.changeMessageVisibilityBatch(r -> r.queueUrl(dlqUrl)
+          .entries(IntStream.range(0, chunk.size())
+              .mapToObj(j -> ChangeMessageVisibilityBatchRequestEntry.builder()
+                  .id(Integer.toString(j))
+                  .receiptHandle(chunk.get(j).receiptHandle())
+                  .visibilityTimeout(0)
+                  .build())
+              .toList()));
     }
   }
 
@@ -183,9 +212,16 @@ final class DeadLetterQueue {
     }
     String sent = m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
     String receives = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
-    return new Letter(m.messageId(), m.receiptHandle(), m.body(), ObjectNotification.read(m.body()), reason, source,
+    return new Letter(
+        m.messageId(),
+        m.receiptHandle(),
+        m.body(),
+        ObjectNotification.read(m.body()),
+        reason,
+        source,
         sent == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(sent)),
-        receives == null ? 0 : Integer.parseInt(receives), m.messageAttributes());
+        receives == null ? 0 : Integer.parseInt(receives),
+        m.messageAttributes());
   }
 
   /**
@@ -198,25 +234,31 @@ final class DeadLetterQueue {
       return errors;
     }
     try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-      lines.filter(l -> l.startsWith("{") && l.contains("\"messageId\"") && l.contains("RETRY")).forEach(line -> {
-        try {
-          JsonNode json = Json.MAPPER.readTree(line);
-          String id = json.path("messageId").asText(null);
-          if (id == null) {
-            return;
-          }
-          if (json.hasNonNull("error")) {
-            errors.put(id, json.path("error").asText());
-          }
-          for (JsonNode record : json.path("records")) {
-            if (record.path("outcome").asText().equals("RETRY") && record.hasNonNull("detail")) {
-              errors.put(id, record.path("subject").asText() + ": " + record.path("detail").asText());
+      lines
+          .filter(l -> l.startsWith("{") && l.contains("\"messageId\"") && l.contains("RETRY"))
+          .forEach(line -> {
+            try {
+              JsonNode json = Json.MAPPER.readTree(line);
+              String id = json.path("messageId").asText(null);
+              if (id == null) {
+                return;
+              }
+              if (json.hasNonNull("error")) {
+                errors.put(id, json.path("error").asText());
+              }
+              for (JsonNode record : json.path("records")) {
+                if (record.path("outcome").asText().equals("RETRY")
+                    && record.hasNonNull("detail")) {
+                  errors.put(
+                      id,
+                      record.path("subject").asText() + ": "
+                          + record.path("detail").asText());
+                }
+              }
+            } catch (JsonProcessingException e) {
+              // a line that only looks like one of the function's
             }
-          }
-        } catch (JsonProcessingException e) {
-          // a line that only looks like one of the function's
-        }
-      });
+          });
     }
     return errors;
   }

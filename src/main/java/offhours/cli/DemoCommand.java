@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
  */
 final class DemoCommand implements Command {
 
-  static final Option TIMEOUT = Option.value("timeout", "SECONDS", "give up waiting for results after this long (default 600)");
+  static final Option TIMEOUT = Option.value(
+      "timeout", "SECONDS", "give up waiting for results after this long (default 600)");
 
   @Override
   public String name() {
@@ -55,8 +56,15 @@ final class DemoCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(LocalCommand.MODEL, LocalCommand.LABELS, LocalCommand.CONTAINER_COMMAND, LocalCommand.CONTENT_TYPE,
-        LocalCommand.ACCEPT, LocalCommand.HOSTING, TIMEOUT, Option.JSON);
+    return List.of(
+        LocalCommand.MODEL,
+        LocalCommand.LABELS,
+        LocalCommand.CONTAINER_COMMAND,
+        LocalCommand.CONTENT_TYPE,
+        LocalCommand.ACCEPT,
+        LocalCommand.HOSTING,
+        TIMEOUT,
+        Option.JSON);
   }
 
   @Override
@@ -76,7 +84,8 @@ final class DemoCommand implements Command {
   public int run(Invocation call) throws Exception {
     List<String> operands = call.args().operands();
     if (operands.size() > 1) {
-      throw CliException.usage("demo takes at most one folder, got " + operands.size() + " arguments");
+      throw CliException.usage(
+          "demo takes at most one folder, got " + operands.size() + " arguments");
     }
     LocalDeployment.Options options = LocalCommand.settings(call);
     String dir = operands.isEmpty() ? defaultImages(call.context()) : operands.getFirst();
@@ -86,33 +95,51 @@ final class DemoCommand implements Command {
     }
     Duration timeout = Duration.ofSeconds(LocalCommand.positive(call.args(), TIMEOUT, 600));
     Instant started = call.context().clock().instant();
-    Path functionLog = CacheFiles.privateFile(LocalDirectory.logs(options.cacheDir()).resolve("demo-functions.log"));
+    Path functionLog = CacheFiles.privateFile(
+        LocalDirectory.logs(options.cacheDir()).resolve("demo-functions.log"));
     call.err().println("function logs (what CloudWatch would show): " + functionLog);
-    try (FunctionLogs logs = FunctionLogs.to(functionLog); LocalDeployment stack = LocalDeployment.start(options, call.err())) {
+    try (FunctionLogs logs = FunctionLogs.to(functionLog);
+        LocalDeployment stack = LocalDeployment.start(options, call.err())) {
       String bucket = stack.resources().bucket();
-      call.err().println("endpoint " + stack.names().endpoint() + " is off; uploading "
-          + Format.plural(plan.items().size(), "image") + " from " + dir + " ...");
+      call.err()
+          .println("endpoint " + stack.names().endpoint() + " is off; uploading "
+              + Format.plural(plan.items().size(), "image") + " from " + dir + " ...");
       for (UploadPlan.Item item : plan.items()) {
-        stack.s3().putObject(r -> r.bucket(bucket).key(item.key()), RequestBody.fromFile(item.file()));
+        stack
+            .s3()
+            .putObject(r -> r.bucket(bucket).key(item.key()), RequestBody.fromFile(item.file()));
       }
-      ResultsTable results = new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
+      ResultsTable results =
+          new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
       Map<String, ResultItem> byKey = new LinkedHashMap<>();
-      Optional<String> fault = await(call, stack, results, bucket, plan, started, timeout, functionLog, byKey);
+      Optional<String> fault =
+          await(call, stack, results, bucket, plan, started, timeout, functionLog, byKey);
       print(call, plan, byKey, fault.orElse("still waiting in the queue"));
       long missing = plan.items().size() - byKey.size();
-      call.err().printf(Locale.ROOT, "%d of %d uploads have a result (%d classified, %d rejected) in %.1f s%n",
-          byKey.size(), plan.items().size(),
-          byKey.values().stream().filter(i -> i.status() == ResultItem.Verdict.CLASSIFIED).count(),
-          byKey.values().stream().filter(i -> i.status() == ResultItem.Verdict.REJECTED).count(),
-          Duration.between(started, call.context().clock().instant()).toMillis() / 1000.0);
+      call.err()
+          .printf(
+              Locale.ROOT,
+              "%d of %d uploads have a result (%d classified, %d rejected) in %.1f s%n",
+              byKey.size(),
+              plan.items().size(),
+              byKey.values().stream()
+                  .filter(i -> i.status() == ResultItem.Verdict.CLASSIFIED)
+                  .count(),
+              byKey.values().stream()
+                  .filter(i -> i.status() == ResultItem.Verdict.REJECTED)
+                  .count(),
+              Duration.between(started, call.context().clock().instant()).toMillis() / 1000.0);
       if (fault.isPresent()) {
-        call.err().println("offhours demo: stopped waiting: " + fault.get() + "; logs are in "
-            + functionLog.getParent());
+        call.err()
+            .println("offhours demo: stopped waiting: " + fault.get() + "; logs are in "
+                + functionLog.getParent());
         return 1;
       }
       if (missing > 0) {
-        call.err().println("offhours demo: " + Format.plural((int) missing, "upload") + " got no result within "
-            + timeout.toSeconds() + " s; logs are in " + functionLog.getParent());
+        call.err()
+            .println("offhours demo: " + Format.plural((int) missing, "upload")
+                + " got no result within " + timeout.toSeconds() + " s; logs are in "
+                + functionLog.getParent());
         return 1;
       }
       return 0;
@@ -124,22 +151,37 @@ final class DemoCommand implements Command {
    * pipeline cannot finish: the endpoint failed (SageMaker's FailureReason), or a delivery failed (the reason the
    * Classify function logged; the message would only come back after the queue's visibility timeout).
    */
-  private static Optional<String> await(Invocation call, LocalDeployment stack, ResultsTable results, String bucket,
-      UploadPlan plan, Instant started, Duration timeout, Path functionLog, Map<String, ResultItem> byKey)
+  private static Optional<String> await(
+      Invocation call,
+      LocalDeployment stack,
+      ResultsTable results,
+      String bucket,
+      UploadPlan plan,
+      Instant started,
+      Duration timeout,
+      Path functionLog,
+      Map<String, ResultItem> byKey)
       throws InterruptedException, IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastStatus = "";
-    DynamoControlTable control = new DynamoControlTable(stack.dynamoDb(), stack.resources().controlTable());
+    DynamoControlTable control =
+        new DynamoControlTable(stack.dynamoDb(), stack.resources().controlTable());
     // One client for the whole wait: the loop asks for the endpoint's state four times a second.
-    try (SageMakerClient sageMaker = stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder())) {
+    try (SageMakerClient sageMaker =
+        stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder())) {
       while (byKey.size() < plan.items().size() && System.nanoTime() < deadline) {
         for (UploadPlan.Item item : plan.items()) {
           if (!byKey.containsKey(item.key())) {
             List<ResultItem> found = results.byKey(bucket, item.key());
             if (!found.isEmpty()) {
               if (byKey.isEmpty()) {
-                call.err().printf(Locale.ROOT, "first result after %.1f s%n",
-                    Duration.between(started, call.context().clock().instant()).toMillis() / 1000.0);
+                call.err()
+                    .printf(
+                        Locale.ROOT,
+                        "first result after %.1f s%n",
+                        Duration.between(started, call.context().clock().instant())
+                                .toMillis()
+                            / 1000.0);
               }
               byKey.put(item.key(), found.getFirst());
             }
@@ -147,23 +189,29 @@ final class DemoCommand implements Command {
         }
         Optional<DescribeEndpointResponse> endpoint = describe(sageMaker, stack);
         LocalLambda.Stats consumer = stack.services().lambda().stats(stack.mappingUuid());
-        String status = endpoint.map(DescribeEndpointResponse::endpointStatusAsString).orElse("absent")
-            + ", trigger " + consumer.state();
+        String status =
+            endpoint.map(DescribeEndpointResponse::endpointStatusAsString).orElse("absent")
+                + ", trigger " + consumer.state();
         if (!status.equals(lastStatus)) {
-          call.err().println("endpoint: " + status + "; results: " + byKey.size() + "/" + plan.items().size());
+          call.err()
+              .println("endpoint: " + status + "; results: " + byKey.size() + "/"
+                  + plan.items().size());
           lastStatus = status;
         }
         if (endpoint.filter(e -> e.endpointStatus() == EndpointStatus.FAILED).isPresent()) {
           return Optional.of("the endpoint failed: " + endpoint.get().failureReason());
         }
-        Optional<String> refused = control.lastDecision().map(Decision::outcome)
+        Optional<String> refused = control
+            .lastDecision()
+            .map(Decision::outcome)
             .filter(o -> o.contains(SageMakerEndpoint.ANSWER_DOES_NOT_FIT));
         if (refused.isPresent()) {
           // The trigger stays off until the model's answers fit: nothing would ever be classified.
           String detail = refused.get();
-          return Optional.of("the endpoint answers, but not as the model's settings say, so the trigger stays off: "
-              + detail.substring(detail.indexOf(SageMakerEndpoint.ANSWER_DOES_NOT_FIT)
-                  + SageMakerEndpoint.ANSWER_DOES_NOT_FIT.length()));
+          return Optional.of(
+              "the endpoint answers, but not as the model's settings say, so the trigger stays off: "
+                  + detail.substring(detail.indexOf(SageMakerEndpoint.ANSWER_DOES_NOT_FIT)
+                      + SageMakerEndpoint.ANSWER_DOES_NOT_FIT.length()));
         }
         if (consumer.failed() > 0 && byKey.size() < plan.items().size()) {
           return Optional.of(lastRetry(functionLog)
@@ -191,7 +239,8 @@ final class DemoCommand implements Command {
       try {
         for (JsonNode record : Json.MAPPER.readTree(lines.get(i)).path("records")) {
           if (record.path("outcome").asText().equals("RETRY") && record.hasNonNull("detail")) {
-            return Optional.of(record.path("subject").asText() + ": " + record.path("detail").asText());
+            return Optional.of(
+                record.path("subject").asText() + ": " + record.path("detail").asText());
           }
         }
       } catch (JsonProcessingException e) {
@@ -202,11 +251,14 @@ final class DemoCommand implements Command {
   }
 
   /** The endpoint as DescribeEndpoint shows it; empty while there is none. */
-  private static Optional<DescribeEndpointResponse> describe(SageMakerClient sageMaker, LocalDeployment stack) {
-    return Optional.ofNullable(EndpointStatusCommand.describe(sageMaker, stack.names().endpoint()));
+  private static Optional<DescribeEndpointResponse> describe(
+      SageMakerClient sageMaker, LocalDeployment stack) {
+    return Optional.ofNullable(
+        EndpointStatusCommand.describe(sageMaker, stack.names().endpoint()));
   }
 
-  private static void print(Invocation call, UploadPlan plan, Map<String, ResultItem> byKey, String missingReason) {
+  private static void print(
+      Invocation call, UploadPlan plan, Map<String, ResultItem> byKey, String missingReason) {
     List<List<String>> rows = new ArrayList<>();
     for (UploadPlan.Item item : plan.items()) {
       ResultItem result = byKey.get(item.key());
@@ -216,20 +268,31 @@ final class DemoCommand implements Command {
         }
         continue;
       }
-      rows.add(result == null
-          ? List.of(item.key(), "-", "-", "NO RESULT", Format.truncate(missingReason, 70))
-          : List.of(item.key(), result.topLabel() == null ? "-" : result.topLabel(),
-              result.topScore() == null ? "-" : String.format(Locale.ROOT, "%.3f", result.topScore()),
-              result.status().name(), result.reason() == null ? "" : Format.truncate(result.reason(), 70)));
+      rows.add(
+          result == null
+              ? List.of(item.key(), "-", "-", "NO RESULT", Format.truncate(missingReason, 70))
+              : List.of(
+                  item.key(),
+                  result.topLabel() == null ? "-" : result.topLabel(),
+                  result.topScore() == null
+                      ? "-"
+                      : String.format(Locale.ROOT, "%.3f", result.topScore()),
+                  result.status().name(),
+                  result.reason() == null ? "" : Format.truncate(result.reason(), 70)));
     }
     if (!call.json()) {
-      call.out().print(TextTable.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), rows));
+      call.out()
+          .print(TextTable.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), rows));
     }
   }
 
   /** src/demo/images of the checkout the CLI runs from ({@code OFFHOURS_ROOT}, set by the scripts). */
   private static String defaultImages(Context context) {
     String root = context.env().get("OFFHOURS_ROOT");
-    return (root == null ? Path.of("") : Path.of(root)).resolve("src").resolve("demo").resolve("images").toString();
+    return (root == null ? Path.of("") : Path.of(root))
+        .resolve("src")
+        .resolve("demo")
+        .resolve("images")
+        .toString();
   }
 }

@@ -23,45 +23,57 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /** {@code offhours dlq list|show|redrive}: what is in the dead-letter queue, and sending it back. */
 final class DlqCommand {
 
-  private static final String PEEK_NOTE = "reading the DLQ receives its messages: each read hides them for at most "
-      + DeadLetterQueue.PEEK_VISIBILITY_SECONDS + " s and adds one to their receive count, which sends them nowhere"
-      + " (the DLQ has no redrive of its own); they are visible again when the command ends";
+  private static final String PEEK_NOTE =
+      "reading the DLQ receives its messages: each read hides them for at most "
+          + DeadLetterQueue.PEEK_VISIBILITY_SECONDS
+          + " s and adds one to their receive count, which sends them nowhere"
+          + " (the DLQ has no redrive of its own); they are visible again when the command ends";
 
-  private static final Option ID = Option.value("id", "ID[,ID...]", "only the messages with these ids");
+  private static final Option ID =
+      Option.value("id", "ID[,ID...]", "only the messages with these ids");
   private static final Option KEY_PREFIX =
       Option.value("key-prefix", "P", "only the messages about an object whose key starts with P");
 
   private DlqCommand() {}
 
   static Command group() {
-    return Command.group("dlq", "list, show or send back the dead-letter queue's messages",
+    return Command.group(
+        "dlq",
+        "list, show or send back the dead-letter queue's messages",
         List.of(new DlqList(), new DlqShow(), new DlqRedrive()));
   }
 
   /** The DLQ of the target, with the reasons the local stack's Classify function logged. */
-  private static DeadLetterQueue open(Invocation call, Target target, SqsClient sqs) throws IOException {
+  private static DeadLetterQueue open(Invocation call, Target target, SqsClient sqs)
+      throws IOException {
     Map<String, String> logged = target.local()
-        ? DeadLetterQueue.loggedErrors(LocalDirectory.logs(call.context().cacheDir()).resolve("stack.log"))
+        ? DeadLetterQueue.loggedErrors(
+            LocalDirectory.logs(call.context().cacheDir()).resolve("stack.log"))
         : Map.of();
     return new DeadLetterQueue(sqs, target.name(Name.DLQ_URL), logged);
   }
 
   /** Where to read a reason offhours did not record: the deployed function's log group. */
   private static String noReason(Target target) {
-    return target.local() ? "no reason recorded" : "no reason recorded; see the Classify function's log (CloudWatch"
-        + " Logs Insights: filter messageId = 'ID')";
+    return target.local()
+        ? "no reason recorded"
+        : "no reason recorded; see the Classify function's log (CloudWatch"
+            + " Logs Insights: filter messageId = 'ID')";
   }
 
   static String age(Duration age) {
     long s = Math.max(0, age.toSeconds());
-    return s < 120 ? s + " s" : s < 7200 ? s / 60 + " min" : s < 172_800 ? s / 3600 + " h" : s / 86_400 + " d";
+    return s < 120
+        ? s + " s"
+        : s < 7200 ? s / 60 + " min" : s < 172_800 ? s / 3600 + " h" : s / 86_400 + " d";
   }
 
   static ObjectNode json(Letter letter, Instant now) {
     ObjectNode json = Json.object().put("messageId", letter.messageId());
     ArrayNode keys = json.putArray("keys");
     letter.keys().forEach(keys::add);
-    json.put("reason", letter.reason()).put("reasonSource", letter.reasonSource())
+    json.put("reason", letter.reason())
+        .put("reasonSource", letter.reasonSource())
         .put("sentAt", letter.sent().toString())
         .put("ageSeconds", Math.max(0, Duration.between(letter.sent(), now).toSeconds()))
         .put("receives", letter.receives());
@@ -97,12 +109,15 @@ final class DlqCommand {
 
     @Override
     public int run(Invocation call) throws IOException {
-      try (Target target = call.target(); SqsClient sqs = target.sqs()) {
+      try (Target target = call.target();
+          SqsClient sqs = target.sqs()) {
         List<Letter> letters = open(call, target, sqs).list();
         Instant now = call.context().clock().instant();
         if (letters.size() >= DeadLetterQueue.MAX_MESSAGES) {
-          call.err().println("the dead-letter queue holds more messages: these are the first "
-              + DeadLetterQueue.MAX_MESSAGES + " a pass reads; 'offhours queue' counts them all");
+          call.err()
+              .println("the dead-letter queue holds more messages: these are the first "
+                  + DeadLetterQueue.MAX_MESSAGES
+                  + " a pass reads; 'offhours queue' counts them all");
         }
         if (call.json()) {
           letters.forEach(l -> call.out().println(Json.line(json(l, now))));
@@ -114,10 +129,17 @@ final class DlqCommand {
         }
         List<List<String>> rows = new ArrayList<>();
         for (Letter l : letters) {
-          rows.add(List.of(l.messageId(), l.keys().isEmpty() ? "(not an S3 notification)" : String.join(", ", l.keys()),
-              age(Duration.between(l.sent(), now)), l.reason() == null ? noReason(target) : l.reason()));
+          rows.add(List.of(
+              l.messageId(),
+              l.keys().isEmpty() ? "(not an S3 notification)" : String.join(", ", l.keys()),
+              age(Duration.between(l.sent(), now)),
+              l.reason() == null ? noReason(target) : l.reason()));
         }
-        call.out().print(TextTable.render(List.of("MESSAGE ID", "KEYS", "AGE", "REASON"), rows, call.context().columns()));
+        call.out()
+            .print(TextTable.render(
+                List.of("MESSAGE ID", "KEYS", "AGE", "REASON"),
+                rows,
+                call.context().columns()));
         call.err().println(Format.plural(letters.size(), "message") + "; " + PEEK_NOTE);
       }
       return 0;
@@ -158,10 +180,14 @@ final class DlqCommand {
         throw CliException.usage("dlq show needs one message id (see 'offhours dlq list')");
       }
       String id = call.args().operands().getFirst();
-      try (Target target = call.target(); SqsClient sqs = target.sqs()) {
-        Letter letter = open(call, target, sqs).list().stream().filter(l -> l.messageId().equals(id)).findFirst()
-            .orElseThrow(() -> CliException.failure("no message " + Terminal.printable(id) + " in the dead-letter"
-                + " queue of " + target.description() + " (redriven, or expired 14 days after its upload?)"));
+      try (Target target = call.target();
+          SqsClient sqs = target.sqs()) {
+        Letter letter = open(call, target, sqs).list().stream()
+            .filter(l -> l.messageId().equals(id))
+            .findFirst()
+            .orElseThrow(() -> CliException.failure(
+                "no message " + Terminal.printable(id) + " in the dead-letter" + " queue of "
+                    + target.description() + " (redriven, or expired 14 days after its upload?)"));
         Instant now = call.context().clock().instant();
         if (call.json()) {
           ObjectNode json = json(letter, now);
@@ -172,16 +198,38 @@ final class DlqCommand {
         }
         StringBuilder text = new StringBuilder();
         text.append("message ").append(Terminal.printable(letter.messageId())).append('\n');
-        letter.objects().forEach(o -> text.append("object  ").append(Terminal.printable(o.uri()))
-            .append(o.versionId() == null ? "" : " version " + Terminal.printable(o.versionId()))
-            .append(o.eTag() == null ? "" : " eTag " + Terminal.printable(o.eTag())).append('\n'));
-        text.append("sent    ").append(letter.sent()).append(" (").append(age(Duration.between(letter.sent(), now)))
-            .append(" ago), ").append(letter.receives()).append(" receives in the DLQ\n");
-        text.append("reason  ").append(Terminal.printable(letter.reason() == null ? noReason(target)
-            : letter.reason() + " (from the " + ("log".equals(letter.reasonSource()) ? "Classify function's log"
-                : "message attribute " + DeadLetterQueue.REASON_ATTRIBUTE) + ")")).append('\n');
-        letter.attributes().forEach((name, value) -> text.append("attribute ").append(Terminal.printable(name))
-            .append(" = ").append(Terminal.printable(value.stringValue())).append('\n'));
+        letter
+            .objects()
+            .forEach(o -> text.append("object  ")
+                .append(Terminal.printable(o.uri()))
+                .append(
+                    o.versionId() == null ? "" : " version " + Terminal.printable(o.versionId()))
+                .append(o.eTag() == null ? "" : " eTag " + Terminal.printable(o.eTag()))
+                .append('\n'));
+        text.append("sent    ")
+            .append(letter.sent())
+            .append(" (")
+            .append(age(Duration.between(letter.sent(), now)))
+            .append(" ago), ")
+            .append(letter.receives())
+            .append(" receives in the DLQ\n");
+        text.append("reason  ")
+            .append(Terminal.printable(
+                letter.reason() == null
+                    ? noReason(target)
+                    : letter.reason() + " (from the "
+                        + ("log".equals(letter.reasonSource())
+                            ? "Classify function's log"
+                            : "message attribute " + DeadLetterQueue.REASON_ATTRIBUTE)
+                        + ")"))
+            .append('\n');
+        letter
+            .attributes()
+            .forEach((name, value) -> text.append("attribute ")
+                .append(Terminal.printable(name))
+                .append(" = ")
+                .append(Terminal.printable(value.stringValue()))
+                .append('\n'));
         text.append("body\n").append(Terminal.printable(letter.body())).append('\n');
         call.out().print(text);
       }
@@ -221,47 +269,72 @@ final class DlqCommand {
 
     @Override
     public int run(Invocation call) throws IOException {
-      Optional<Set<String>> ids = call.args().value(ID.name()).map(v -> Arrays.stream(v.split(","))
-          .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
+      Optional<Set<String>> ids = call.args()
+          .value(ID.name())
+          .map(v -> Arrays.stream(v.split(","))
+              .map(String::strip)
+              .filter(s -> !s.isEmpty())
+              .collect(Collectors.toSet()));
       Optional<String> prefix = call.args().value(KEY_PREFIX.name());
       if (ids.isPresent() && ids.get().isEmpty()) {
         throw CliException.usage("--id needs at least one message id");
       }
-      try (Target target = call.target(); SqsClient sqs = target.sqs()) {
+      try (Target target = call.target();
+          SqsClient sqs = target.sqs()) {
         String queueUrl = target.name(Name.QUEUE_URL);
         DeadLetterQueue dlq = open(call, target, sqs);
         String fallback = null;
         if (ids.isEmpty() && prefix.isEmpty()) {
           try {
             String handle = dlq.startMoveTask(queueUrl);
-            print(call, "StartMessageMoveTask", null, handle, "started SQS's move task " + handle + ": SQS moves every"
-                + " message of the dead-letter queue back to the queue in the background; 'offhours queue' shows"
-                + " the DLQ emptying");
+            print(
+                call,
+                "StartMessageMoveTask",
+                null,
+                handle,
+                "started SQS's move task " + handle + ": SQS moves every"
+                    + " message of the dead-letter queue back to the queue in the background; 'offhours queue' shows"
+                    + " the DLQ emptying");
             return 0;
           } catch (AwsServiceException e) {
             if (!target.local() || !DeadLetterQueue.unsupported(e)) {
-              String detail = e.awsErrorDetails() == null ? e.getMessage()
+              String detail = e.awsErrorDetails() == null
+                  ? e.getMessage()
                   : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
-              throw CliException.failure("SQS did not start the move task (StartMessageMoveTask, status "
-                  + e.statusCode() + ", " + Terminal.printable(Format.truncate(String.valueOf(detail), 200)) + "); nothing was moved."
-                  + " Moving needs sqs:StartMessageMoveTask, sqs:ReceiveMessage, sqs:DeleteMessage and"
-                  + " sqs:GetQueueAttributes on the DLQ and sqs:SendMessage on the queue; --id moves single messages"
-                  + " without it");
+              throw CliException.failure(
+                  "SQS did not start the move task (StartMessageMoveTask, status "
+                      + e.statusCode() + ", "
+                      + Terminal.printable(Format.truncate(String.valueOf(detail), 200))
+                      + "); nothing was moved."
+                      + " Moving needs sqs:StartMessageMoveTask, sqs:ReceiveMessage, sqs:DeleteMessage and"
+                      + " sqs:GetQueueAttributes on the DLQ and sqs:SendMessage on the queue; --id moves single messages"
+                      + " without it");
             }
             fallback = "this SQS does not offer StartMessageMoveTask (" + e.statusCode() + ")";
           }
         }
-        Predicate<Letter> selected = l -> ids.map(s -> s.contains(l.messageId())).orElse(true)
+        Predicate<Letter> selected = l -> ids.map(s -> s.contains(l.messageId()))
+                .orElse(true)
             && prefix.map(p -> l.keys().stream().anyMatch(k -> k.startsWith(p))).orElse(true);
         Moved moved = dlq.move(queueUrl, selected);
-        print(call, "send-then-delete", moved, null, "moved " + Format.plural(moved.moved().size(), "message")
-            + " back to the queue, each sent before it was deleted from the DLQ"
-            + (fallback == null ? "" : " (" + fallback + ")")
-            + (moved.kept() == 0 ? "" : "; " + moved.kept() + " not selected stay in the DLQ"));
+        print(
+            call,
+            "send-then-delete",
+            moved,
+            null,
+            "moved " + Format.plural(moved.moved().size(), "message")
+                + " back to the queue, each sent before it was deleted from the DLQ"
+                + (fallback == null ? "" : " (" + fallback + ")")
+                + (moved.kept() == 0 ? "" : "; " + moved.kept() + " not selected stay in the DLQ"));
         if (ids.isPresent()) {
-          List<String> missing = ids.get().stream().filter(id -> !moved.moved().contains(id)).sorted().toList();
+          List<String> missing = ids.get().stream()
+              .filter(id -> !moved.moved().contains(id))
+              .sorted()
+              .toList();
           if (!missing.isEmpty()) {
-            call.err().println("not in the dead-letter queue: " + Terminal.printable(String.join(", ", missing)));
+            call.err()
+                .println("not in the dead-letter queue: "
+                    + Terminal.printable(String.join(", ", missing)));
             return 1;
           }
         }
@@ -269,7 +342,8 @@ final class DlqCommand {
       return 0;
     }
 
-    private static void print(Invocation call, String method, Moved moved, String handle, String text) {
+    private static void print(
+        Invocation call, String method, Moved moved, String handle, String text) {
       if (!call.json()) {
         call.out().println(text);
         return;

@@ -31,7 +31,9 @@ final class EndpointControlCommand implements Command {
   }
 
   static List<Command> all() {
-    return List.of(new EndpointControlCommand("start"), new EndpointControlCommand("stop"),
+    return List.of(
+        new EndpointControlCommand("start"),
+        new EndpointControlCommand("stop"),
         new EndpointControlCommand("auto"));
   }
 
@@ -44,7 +46,8 @@ final class EndpointControlCommand implements Command {
   public String summary() {
     return switch (action) {
       case "start" -> "start the endpoint now, outside the schedule if need be";
-      case "stop" -> "stop the endpoint now, inside working hours if need be (in-flight work finishes first)";
+      case "stop" ->
+        "stop the endpoint now, inside working hours if need be (in-flight work finishes first)";
       default -> "drop a manual start or stop and follow the schedule again";
     };
   }
@@ -60,15 +63,19 @@ final class EndpointControlCommand implements Command {
 
   @Override
   public String description() {
-    String common = "Asks the controller function; it reports what it did. Creating an endpoint takes minutes:"
-        + "\nwatch it with 'offhours endpoint status'. With --json, prints the controller's answer as is.";
-    return action.equals("auto") ? common : common + "\n\nTIME is one of:\n  " + String.join("\n  ", Until.EXAMPLES);
+    String common =
+        "Asks the controller function; it reports what it did. Creating an endpoint takes minutes:"
+            + "\nwatch it with 'offhours endpoint status'. With --json, prints the controller's answer as is.";
+    return action.equals("auto")
+        ? common
+        : common + "\n\nTIME is one of:\n  " + String.join("\n  ", Until.EXAMPLES);
   }
 
   @Override
   public int run(Invocation call) {
     ObjectNode payload = Json.object().put("action", action);
-    call.args().value(START_UNTIL.name()) // "until", the same name for start and stop
+    call.args()
+        .value(START_UNTIL.name()) // "until", the same name for start and stop
         .map(text -> Until.parse(text, call.context().clock()))
         .map(Instant::toString)
         .ifPresent(until -> payload.put("until", until));
@@ -89,14 +96,16 @@ final class EndpointControlCommand implements Command {
       String function = target.name(Name.CONTROLLER_FUNCTION);
       InvokeResponse response;
       try {
-        response = lambda.invoke(r -> r.functionName(function).payload(SdkBytes.fromUtf8String(Json.line(payload))));
+        response = lambda.invoke(
+            r -> r.functionName(function).payload(SdkBytes.fromUtf8String(Json.line(payload))));
       } catch (ResourceNotFoundException e) {
-        throw CliException.failure("controller function " + function + " of " + target.description()
-            + " does not exist");
+        throw CliException.failure(
+            "controller function " + function + " of " + target.description() + " does not exist");
       }
       String answer = response.payload() == null ? "" : response.payload().asUtf8String();
       if (response.functionError() != null) {
-        throw CliException.failure("the controller failed (" + response.functionError() + "): " + errorMessage(answer));
+        throw CliException.failure(
+            "the controller failed (" + response.functionError() + "): " + errorMessage(answer));
       }
       return answer;
     }
@@ -107,18 +116,25 @@ final class EndpointControlCommand implements Command {
     JsonNode json = parse(answer);
     StringBuilder text = new StringBuilder("controller (" + action + "):\n");
     if (json == null || !json.isObject()) {
-      return text.append("  ").append(answer.isBlank() ? "(no answer)" : Terminal.printable(answer.strip()))
-          .append('\n').toString();
+      return text.append("  ")
+          .append(answer.isBlank() ? "(no answer)" : Terminal.printable(answer.strip()))
+          .append('\n')
+          .toString();
     }
-    json.properties().forEach(e -> text.append("  ").append(Terminal.printable(e.getKey() + ": "
-        + (e.getValue().isValueNode() ? e.getValue().asText() : Json.line(e.getValue())))).append('\n'));
+    json.properties()
+        .forEach(e -> text.append("  ")
+            .append(Terminal.printable(e.getKey() + ": "
+                + (e.getValue().isValueNode() ? e.getValue().asText() : Json.line(e.getValue()))))
+            .append('\n'));
     return text.toString();
   }
 
   /** Lambda's error payload is {"errorMessage": ..., "errorType": ...}. */
   private static String errorMessage(String answer) {
     JsonNode json = parse(answer);
-    return json != null && json.hasNonNull("errorMessage") ? json.get("errorMessage").asText() : answer;
+    return json != null && json.hasNonNull("errorMessage")
+        ? json.get("errorMessage").asText()
+        : answer;
   }
 
   private static JsonNode parse(String answer) {

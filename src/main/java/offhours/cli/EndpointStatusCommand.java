@@ -18,8 +18,12 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 final class EndpointStatusCommand implements Command {
 
   /** What the three sources say; null where a source has nothing (absent endpoint, no controller state). */
-  record EndpointReport(String endpoint, DescribeEndpointResponse description, String mappingUuid,
-      GetEventSourceMappingResponse mapping, Map<String, String> controller) {}
+  record EndpointReport(
+      String endpoint,
+      DescribeEndpointResponse description,
+      String mappingUuid,
+      GetEventSourceMappingResponse mapping,
+      Map<String, String> controller) {}
 
   @Override
   public String name() {
@@ -55,7 +59,11 @@ final class EndpointStatusCommand implements Command {
         DynamoDbClient dynamoDb = target.dynamoDb()) {
       String endpoint = target.name(Name.ENDPOINT);
       String uuid = target.name(Name.MAPPING_UUID);
-      EndpointReport status = new EndpointReport(endpoint, describe(sageMaker, endpoint), uuid, mapping(lambda, uuid),
+      EndpointReport status = new EndpointReport(
+          endpoint,
+          describe(sageMaker, endpoint),
+          uuid,
+          mapping(lambda, uuid),
           controller(dynamoDb, target.name(Name.CONTROL_TABLE)));
       if (call.json()) {
         call.out().println(Json.line(toJson(status)));
@@ -89,8 +97,11 @@ final class EndpointStatusCommand implements Command {
   /** The controller's state item (pk "controller", sk "state"), flattened to strings; null if it has not run. */
   private static Map<String, String> controller(DynamoDbClient dynamoDb, String table) {
     try {
-      Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(Map.of(
-          "pk", AttributeValue.fromS("controller"), "sk", AttributeValue.fromS("state")))).item();
+      Map<String, AttributeValue> item = dynamoDb
+          .getItem(r -> r.tableName(table)
+              .key(Map.of(
+                  "pk", AttributeValue.fromS("controller"), "sk", AttributeValue.fromS("state"))))
+          .item();
       if (item == null || item.isEmpty()) {
         return null;
       }
@@ -118,7 +129,9 @@ final class EndpointStatusCommand implements Command {
 
   /** The text form; every value that comes from AWS or the control table is shown through {@link Terminal#printable}. */
   static String render(EndpointReport status) {
-    StringBuilder text = new StringBuilder("endpoint ").append(Terminal.printable(status.endpoint())).append(": ");
+    StringBuilder text = new StringBuilder("endpoint ")
+        .append(Terminal.printable(status.endpoint()))
+        .append(": ");
     DescribeEndpointResponse endpoint = status.description();
     if (endpoint == null) {
       text.append("absent (uploads wait in the queue until it is started)\n");
@@ -132,18 +145,24 @@ final class EndpointStatusCommand implements Command {
       }
       text.append('\n');
     }
-    text.append("classify mapping ").append(Terminal.printable(status.mappingUuid())).append(": ");
+    text.append("classify mapping ")
+        .append(Terminal.printable(status.mappingUuid()))
+        .append(": ");
     GetEventSourceMappingResponse mapping = status.mapping();
     if (mapping == null) {
       text.append("not found\n");
     } else {
-      text.append(Terminal.printable(mapping.state())).append(switch (String.valueOf(mapping.state())) {
-        case "Enabled" -> " (uploads are being classified)";
-        case "Disabled" -> " (paused; uploads wait in the queue)";
-        default -> "";
-      }).append('\n');
+      text.append(Terminal.printable(mapping.state()))
+          .append(
+              switch (String.valueOf(mapping.state())) {
+                case "Enabled" -> " (uploads are being classified)";
+                case "Disabled" -> " (paused; uploads wait in the queue)";
+                default -> "";
+              })
+          .append('\n');
     }
-    Map<String, String> controller = status.controller() == null ? null : new TreeMap<>(status.controller());
+    Map<String, String> controller =
+        status.controller() == null ? null : new TreeMap<>(status.controller());
     if (controller == null) {
       text.append("controller: no state yet (it has not run)\n");
       return text.toString();
@@ -151,16 +170,24 @@ final class EndpointStatusCommand implements Command {
     controller.remove("version"); // optimistic-locking counter, nothing for a reader
     String open = controller.remove("scheduleOpen");
     if (open != null) {
-      text.append("schedule: ").append(Boolean.parseBoolean(open) ? "inside working hours" : "outside working hours")
+      text.append("schedule: ")
+          .append(Boolean.parseBoolean(open) ? "inside working hours" : "outside working hours")
           .append('\n');
     }
     String mode = controller.remove("overrideMode");
     String until = controller.remove("overrideUntil");
-    text.append("manual override: ").append(mode == null ? "none (following the schedule)"
-        : Terminal.printable(mode + (until == null ? "" : " until " + until))).append('\n');
+    text.append("manual override: ")
+        .append(
+            mode == null
+                ? "none (following the schedule)"
+                : Terminal.printable(mode + (until == null ? "" : " until " + until)))
+        .append('\n');
     List<String> pairs = controller.entrySet().stream()
-        .map(e -> Terminal.printable(e.getKey() + "=" + e.getValue())).toList();
-    text.append("controller: ").append(pairs.isEmpty() ? "-" : String.join(", ", pairs)).append('\n');
+        .map(e -> Terminal.printable(e.getKey() + "=" + e.getValue()))
+        .toList();
+    text.append("controller: ")
+        .append(pairs.isEmpty() ? "-" : String.join(", ", pairs))
+        .append('\n');
     return text.toString();
   }
 
@@ -169,12 +196,21 @@ final class EndpointStatusCommand implements Command {
     DescribeEndpointResponse endpoint = status.description();
     json.put("status", endpoint == null ? "absent" : endpoint.endpointStatusAsString());
     json.put("failureReason", endpoint == null ? null : endpoint.failureReason());
-    json.put("creationTime", endpoint == null || endpoint.creationTime() == null ? null : endpoint.creationTime().toString());
-    json.put("lastModifiedTime",
-        endpoint == null || endpoint.lastModifiedTime() == null ? null : endpoint.lastModifiedTime().toString());
+    json.put(
+        "creationTime",
+        endpoint == null || endpoint.creationTime() == null
+            ? null
+            : endpoint.creationTime().toString());
+    json.put(
+        "lastModifiedTime",
+        endpoint == null || endpoint.lastModifiedTime() == null
+            ? null
+            : endpoint.lastModifiedTime().toString());
     ObjectNode mapping = json.putObject("mapping").put("uuid", status.mappingUuid());
     mapping.put("state", status.mapping() == null ? "absent" : status.mapping().state());
-    mapping.put("stateTransitionReason", status.mapping() == null ? null : status.mapping().stateTransitionReason());
+    mapping.put(
+        "stateTransitionReason",
+        status.mapping() == null ? null : status.mapping().stateTransitionReason());
     if (status.controller() == null) {
       json.putNull("controller");
     } else {

@@ -24,7 +24,8 @@ final class FunctionLogs implements AutoCloseable {
   }
 
   static FunctionLogs to(Path log) throws IOException {
-    return new FunctionLogs(new PrintStream(new FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8));
+    return new FunctionLogs(
+        new PrintStream(new FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8));
   }
 
   @Override

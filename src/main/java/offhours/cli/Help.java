@@ -33,8 +33,12 @@ final class Help {
       command.subcommands().forEach(c -> rows.add(new String[] {c.name(), c.summary()}));
       appendRows(text, rows);
       text.append("\noptions, before or after the command (for the commands that take them):\n");
-      appendRows(text, Option.GLOBAL.stream().map(o -> new String[] {o.display(), o.help()}).toList());
-      text.append("\nRun '").append(commandPath).append(" COMMAND --help' for a command's options.\n");
+      appendRows(
+          text,
+          Option.GLOBAL.stream().map(o -> new String[] {o.display(), o.help()}).toList());
+      text.append("\nRun '")
+          .append(commandPath)
+          .append(" COMMAND --help' for a command's options.\n");
       return text.toString();
     }
     text.append("options:\n");
@@ -51,7 +55,11 @@ final class Help {
   private static void appendRows(StringBuilder text, List<String[]> rows) {
     int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
     for (String[] row : rows) {
-      text.append("  ").append(row[0]).append(" ".repeat(width - row[0].length() + 3)).append(row[1]).append('\n');
+      text.append("  ")
+          .append(row[0])
+          .append(" ".repeat(width - row[0].length() + 3))
+          .append(row[1])
+          .append('\n');
     }
   }
 }

@@ -12,8 +12,8 @@ import offhours.endpoint.sim.HostingComparison;
 import offhours.endpoint.sim.HostingPage;
 import offhours.endpoint.sim.HostingPrices;
 import offhours.endpoint.sim.HostingRow;
-import offhours.endpoint.sim.Simulation;
 import offhours.endpoint.sim.SimulatedRun;
+import offhours.endpoint.sim.Simulation;
 
 /**
  * The options of {@code simulate --compare} and {@code simulate --html FILE}, and their runs: every hosting option on
@@ -21,23 +21,33 @@ import offhours.endpoint.sim.SimulatedRun;
  */
 final class HostingOptions {
 
-  static final Option COMPARE = Option.flag("compare",
+  static final Option COMPARE = Option.flag(
+      "compare",
       "one row per hosting option on the same uploads: billed units, dollars, waits, budget misses");
-  static final Option HTML = Option.value("html", "FILE",
+  static final Option HTML = Option.value(
+      "html",
+      "FILE",
       "write the comparison as a self-contained page: the period as a timeline, the saving against the budget");
-  static final Option TYPE = Option.value("instance-type", "TYPE",
+  static final Option TYPE = Option.value(
+      "instance-type",
+      "TYPE",
       "the instance type priced (default ml.m5.large; priced: " + HostingPrices.known() + ")");
-  static final Option PRICE = Option.value("price", "USD", "one instance-hour (default: the table's price of TYPE)");
-  static final Option GB_SECOND = Option.value("serverless-gb-second", "USD",
-      "serverless compute per GB-second (default " + HostingPrices.of("ml.m5.large").orElseThrow()
-          .serverlessGbSecondUsd() + ")");
-  static final Option GB_DATA = Option.value("serverless-gb-data", "USD",
-      "serverless data processed per GB (default " + HostingPrices.of("ml.m5.large").orElseThrow()
-          .serverlessGbDataUsd() + ")");
+  static final Option PRICE =
+      Option.value("price", "USD", "one instance-hour (default: the table's price of TYPE)");
+  static final Option GB_SECOND = Option.value(
+      "serverless-gb-second",
+      "USD",
+      "serverless compute per GB-second (default "
+          + HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbSecondUsd() + ")");
+  static final Option GB_DATA = Option.value(
+      "serverless-gb-data",
+      "USD",
+      "serverless data processed per GB (default "
+          + HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbDataUsd() + ")");
 
   /** cost's budget for the misses; simulate has its own --max-wait, which sets the budgeted row's too. */
-  static final Option MAX_WAIT = Option.value("max-wait", "MINUTES",
-      "the wait users accept, for the budget misses (default 60)");
+  static final Option MAX_WAIT = Option.value(
+      "max-wait", "MINUTES", "the wait users accept, for the budget misses (default 60)");
   /** Simulate's --max-wait sets the budget of the budgeted row and of the misses. */
   static final List<Option> ALL = List.of(COMPARE, HTML, TYPE, PRICE, GB_SECOND, GB_DATA);
 
@@ -50,24 +60,44 @@ final class HostingOptions {
     return args.has(COMPARE.name()) || args.has(HTML.name());
   }
 
-  static int run(Invocation call, Simulation.Config config, String trace, List<java.time.Instant> uploads, int days) {
+  static int run(
+      Invocation call,
+      Simulation.Config config,
+      String trace,
+      List<java.time.Instant> uploads,
+      int days) {
     if (config.maxWait().off() || config.maxWait().nextOpening()) {
-      throw CliException.usage("--compare and --html compare at a budget in minutes: give --max-wait MINUTES");
+      throw CliException.usage(
+          "--compare and --html compare at a budget in minutes: give --max-wait MINUTES");
     }
     Duration budget = config.maxWait().max();
-    HostingComparison comparison = HostingComparison.run(config, HostingComparison.Input.simulated(config, trace,
-        uploads, days, HostingAssumptions.defaults(config), prices(call.args()), budget));
+    HostingComparison comparison = HostingComparison.run(
+        config,
+        HostingComparison.Input.simulated(
+            config,
+            trace,
+            uploads,
+            days,
+            HostingAssumptions.defaults(config),
+            prices(call.args()),
+            budget));
     Optional<String> html = call.args().value(HTML.name());
     if (html.isPresent()) {
       Path file = Path.of(html.get()).toAbsolutePath();
       List<HostingPage.CurvePoint> curve = new ArrayList<>();
       HostingRow always = comparison.rows().getFirst();
       for (String b : CURVE) {
-        SimulatedRun run = Simulation.record(config, trace, uploads, days, java.util.Map.of("MAX_WAIT_MINUTES", b));
-        int misses = b.equals("next-opening") ? 0 : offhours.endpoint.sim.WaitStats.of(uploads, run.results(),
-            run.end(), Duration.ofMinutes(Long.parseLong(b))).misses();
-        curve.add(new HostingPage.CurvePoint(b.equals("next-opening") ? b : b + " min",
-            100 * (1 - run.report().billedHours() / always.units()), misses));
+        SimulatedRun run = Simulation.record(
+            config, trace, uploads, days, java.util.Map.of("MAX_WAIT_MINUTES", b));
+        int misses = b.equals("next-opening")
+            ? 0
+            : offhours.endpoint.sim.WaitStats.of(
+                    uploads, run.results(), run.end(), Duration.ofMinutes(Long.parseLong(b)))
+                .misses();
+        curve.add(new HostingPage.CurvePoint(
+            b.equals("next-opening") ? b : b + " min",
+            100 * (1 - run.report().billedHours() / always.units()),
+            misses));
       }
       try {
         Files.writeString(file, HostingPage.render(comparison, curve));
@@ -84,9 +114,13 @@ final class HostingOptions {
 
   /** The stack's instance-hour (cost's --instance-type and --price), the serverless prices of the table or flags. */
   static HostingPrices prices(Arguments args, String type, double instanceHourUsd) {
-    HostingPrices table = HostingPrices.of("ml.m5.large").orElseThrow().withInstanceHour(type, instanceHourUsd);
-    double gbSecond = args.value(GB_SECOND.name()).map(v -> usd(GB_SECOND, v)).orElse(table.serverlessGbSecondUsd());
-    double gbData = args.value(GB_DATA.name()).map(v -> usd(GB_DATA, v)).orElse(table.serverlessGbDataUsd());
+    HostingPrices table =
+        HostingPrices.of("ml.m5.large").orElseThrow().withInstanceHour(type, instanceHourUsd);
+    double gbSecond = args.value(GB_SECOND.name())
+        .map(v -> usd(GB_SECOND, v))
+        .orElse(table.serverlessGbSecondUsd());
+    double gbData =
+        args.value(GB_DATA.name()).map(v -> usd(GB_DATA, v)).orElse(table.serverlessGbDataUsd());
     return table.withServerless(gbSecond, gbData);
   }
 
@@ -112,6 +146,7 @@ final class HostingOptions {
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
-    throw CliException.usage("--" + option.name() + " needs a number of US dollars >= 0, got '" + value + "'");
+    throw CliException.usage(
+        "--" + option.name() + " needs a number of US dollars >= 0, got '" + value + "'");
   }
 }

@@ -25,15 +25,29 @@ final class LedgerComparison {
 
   private LedgerComparison() {}
 
-  static HostingComparison compare(Invocation call, DynamoDbClient dynamo, String resultsTable, CostReport ledger,
-      String description, LocalDate from, LocalDate to, ZoneId zone, String type, int count, double price) {
-    Duration budget = Duration.ofMinutes(LocalCommand.positive(call.args(), HostingOptions.MAX_WAIT, 60));
+  static HostingComparison compare(
+      Invocation call,
+      DynamoDbClient dynamo,
+      String resultsTable,
+      CostReport ledger,
+      String description,
+      LocalDate from,
+      LocalDate to,
+      ZoneId zone,
+      String type,
+      int count,
+      double price) {
+    Duration budget =
+        Duration.ofMinutes(LocalCommand.positive(call.args(), HostingOptions.MAX_WAIT, 60));
     Instant start = from.atStartOfDay(zone).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
     List<Instant[]> results = new ArrayList<>();
     for (ResultItem r : new ResultsTable(dynamo, resultsTable).scan(Optional.of("CLASSIFIED"))) {
-      // A result without its upload time (not written by offhours' consumer) cannot say how long it waited.
-      if (r.uploadedAt() != null && !r.uploadedAt().isBefore(start) && r.classifiedAt().isBefore(end)) {
+      // A result without its upload time (not written by offhours' consumer) cannot say how long it
+      // waited.
+      if (r.uploadedAt() != null
+          && !r.uploadedAt().isBefore(start)
+          && r.classifiedAt().isBefore(end)) {
         results.add(new Instant[] {r.uploadedAt(), r.classifiedAt()});
       }
     }
@@ -41,11 +55,24 @@ final class LedgerComparison {
     List<Instant> uploads = results.stream().map(r -> r[0]).toList();
     HostingPrices prices = HostingOptions.prices(call.args(), type, price);
     int days = (int) (to.toEpochDay() - from.toEpochDay() + 1);
-    HostingComparison.Input in = new HostingComparison.Input(Terminal.printable(description), uploads, from, days,
-        zone, "the stack's WORKING_HOURS", HostingAssumptions.defaults(), prices, budget);
+    HostingComparison.Input in = new HostingComparison.Input(
+        Terminal.printable(description),
+        uploads,
+        from,
+        days,
+        zone,
+        "the stack's WORKING_HOURS",
+        HostingAssumptions.defaults(),
+        prices,
+        budget);
     double hours = ledger.total().endpointHours() * count;
-    HostingRow actual = HostingComparison.actual(in, "offhours (this stack)", hours, results,
-        String.format(Locale.ROOT, "its ledger: %d starts, %d instance(s)", ledger.total().starts(), count));
+    HostingRow actual = HostingComparison.actual(
+        in,
+        "offhours (this stack)",
+        hours,
+        results,
+        String.format(
+            Locale.ROOT, "its ledger: %d starts, %d instance(s)", ledger.total().starts(), count));
     return HostingComparison.withActual(in, actual);
   }
 }

@@ -14,22 +14,39 @@ import offhours.local.LocalDeployment;
  */
 final class LocalCommand {
 
-  static final Option MODEL = Option.value("model", "FILE", "serve this ONNX model instead of the default nsfwjs MobileNetV2");
-  static final Option LABELS = Option.value("labels", "FILE",
+  static final Option MODEL = Option.value(
+      "model", "FILE", "serve this ONNX model instead of the default nsfwjs MobileNetV2");
+  static final Option LABELS = Option.value(
+      "labels",
+      "FILE",
       "class names of --model/--container-command, one per line (not needed when the answers name their classes)");
-  static final Option CONTENT_TYPE = Option.value("content-type", "TYPE",
+  static final Option CONTENT_TYPE = Option.value(
+      "content-type",
+      "TYPE",
       "Content-Type of the image sent to the model: application/x-image (default), auto (image/jpeg or image/png), or a media type");
-  static final Option ACCEPT = Option.value("accept", "TYPE", "Accept header sent to the model (default application/json)");
-  static final Option HOSTING = Option.value("hosting", "KIND",
-      "how the model is hosted: " + offhours.stack.Hosting.spellings() + " (default scheduled), as the template's Hosting");
-  static final Option CONTAINER_COMMAND = Option.value("container-command", "CMD",
+  static final Option ACCEPT =
+      Option.value("accept", "TYPE", "Accept header sent to the model (default application/json)");
+  static final Option HOSTING = Option.value(
+      "hosting",
+      "KIND",
+      "how the model is hosted: " + offhours.stack.Hosting.spellings()
+          + " (default scheduled), as the template's Hosting");
+  static final Option CONTAINER_COMMAND = Option.value(
+      "container-command",
+      "CMD",
       "serve with this command instead: it must answer GET /ping and POST /invocations on $SAGEMAKER_BIND_TO_PORT");
 
   private LocalCommand() {}
 
   static Command group() {
-    return Command.group("local", "run the whole stack on this machine (moto_server, local SageMaker, local Lambda)",
-        List.of(new LocalStartCommand(), new LocalStopCommand(), new LocalStatusCommand(), new LocalRunCommand()));
+    return Command.group(
+        "local",
+        "run the whole stack on this machine (moto_server, local SageMaker, local Lambda)",
+        List.of(
+            new LocalStartCommand(),
+            new LocalStopCommand(),
+            new LocalStatusCommand(),
+            new LocalRunCommand()));
   }
 
   /** The options of {@code local start|run} and {@code demo} that choose the model. */
@@ -54,8 +71,15 @@ final class LocalCommand {
       if (modelSettings.containsKey("HOSTING")) {
         offhours.stack.Hosting.parse(modelSettings.get("HOSTING"));
       }
-      return new LocalDeployment.Options(call.context().cacheDir(), model, labels,
-          args.value(CONTAINER_COMMAND.name()), Duration.ofSeconds(3), Duration.ofSeconds(2), Map.of(), modelSettings);
+      return new LocalDeployment.Options(
+          call.context().cacheDir(),
+          model,
+          labels,
+          args.value(CONTAINER_COMMAND.name()),
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(2),
+          Map.of(),
+          modelSettings);
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
@@ -74,6 +98,7 @@ final class LocalCommand {
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
-    throw CliException.usage("--" + option.name() + " needs a positive whole number, got '" + value.get() + "'");
+    throw CliException.usage(
+        "--" + option.name() + " needs a positive whole number, got '" + value.get() + "'");
   }
 }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import offhours.local.LocalDeployment;
-import offhours.local.api.LocalApiGateway;
 import offhours.local.StateFile;
+import offhours.local.api.LocalApiGateway;
 
 /** {@code local run}: the stack in the foreground until interrupted; {@code local start} runs this in the background. */
 final class LocalRunCommand implements Command {
@@ -35,21 +35,25 @@ final class LocalRunCommand implements Command {
     StackProcess.lock(cache);
     // A stack of a version without the lock still counts: its state file names a live process.
     StackProcess.running(stateFile).ifPresent(other -> {
-      throw CliException.failure("a local stack is already running from " + cache + " (pid " + other.pid()
-          + "); use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
+      throw CliException.failure(
+          "a local stack is already running from " + cache + " (pid " + other.pid()
+              + "); use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
     });
     LocalDeployment stack = LocalDeployment.start(options, call.err());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        Files.deleteIfExists(tokenFile);
-        Files.deleteIfExists(stateFile);
-      } catch (IOException e) {
-        // the next start overwrites it
-      }
-      stack.close();
-      stopped.countDown();
-    }, "offhours-local-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(
+            () -> {
+              try {
+                Files.deleteIfExists(tokenFile);
+                Files.deleteIfExists(stateFile);
+              } catch (IOException e) {
+                // the next start overwrites it
+              }
+              stack.close();
+              stopped.countDown();
+            },
+            "offhours-local-stop"));
     StateFile state = stack.state(ProcessHandle.current());
     LocalApiGateway.writeToken(tokenFile, stack.apiToken());
     state.write(stateFile);

@@ -20,7 +20,8 @@ final class LocalStartCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return Stream.concat(LocalCommand.stackOptions().stream(), Stream.of(Option.JSON)).toList();
+    return Stream.concat(LocalCommand.stackOptions().stream(), Stream.of(Option.JSON))
+        .toList();
   }
 
   @Override
@@ -35,20 +36,26 @@ final class LocalStartCommand implements Command {
 
   @Override
   public int run(Invocation call) throws Exception {
-    LocalCommand.settings(call); // a bad option is a usage error here, not a failed start in the background
+    LocalCommand.settings(
+        call); // a bad option is a usage error here, not a failed start in the background
     Path cache = call.context().cacheDir();
     Optional<StateFile> running = StackProcess.running(StateFile.path(cache));
     if (running.isPresent()) {
-      call.err().println("the local stack is already running (pid " + running.get().pid() + ")");
+      call.err()
+          .println("the local stack is already running (pid " + running.get().pid() + ")");
       LocalStatusCommand.print(call, running.get());
       return 0;
     }
     List<String> options = LocalCommand.stackOptions().stream()
-        .flatMap(o -> call.args().value(o.name()).map(v -> Stream.of("--" + o.name(), v)).orElse(Stream.empty()))
+        .flatMap(o -> call.args()
+            .value(o.name())
+            .map(v -> Stream.of("--" + o.name(), v))
+            .orElse(Stream.empty()))
         .toList();
     StackProcess.Started started = StackProcess.startInBackground(cache, options);
-    call.err().println("the local stack is running in the background (pid " + started.state().pid() + "); log: "
-        + started.log());
+    call.err()
+        .println("the local stack is running in the background (pid "
+            + started.state().pid() + "); log: " + started.log());
     LocalStatusCommand.print(call, started.state());
     return 0;
   }

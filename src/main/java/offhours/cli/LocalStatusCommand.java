@@ -25,12 +25,15 @@ final class LocalStatusCommand implements Command {
 
   @Override
   public int run(Invocation call) throws Exception {
-    Optional<StateFile> running = StackProcess.running(StateFile.path(call.context().cacheDir()));
+    Optional<StateFile> running =
+        StackProcess.running(StateFile.path(call.context().cacheDir()));
     if (running.isEmpty()) {
       if (call.json()) {
         call.out().println(Json.line(Json.object().put("running", false)));
       } else {
-        call.out().println("the local stack is not running; start it with 'scripts/offhours local start'");
+        call.out()
+            .println(
+                "the local stack is not running; start it with 'scripts/offhours local start'");
       }
       return 3;
     }
@@ -40,8 +43,12 @@ final class LocalStatusCommand implements Command {
 
   static void print(Invocation call, StateFile state) {
     if (call.args().has(Option.JSON.name())) {
-      var json = Json.object().put("running", true).put("pid", state.pid()).put("region", state.region())
-          .put("accessKeyId", state.accessKeyId()).put("secretAccessKey", state.secretAccessKey());
+      var json = Json.object()
+          .put("running", true)
+          .put("pid", state.pid())
+          .put("region", state.region())
+          .put("accessKeyId", state.accessKeyId())
+          .put("secretAccessKey", state.secretAccessKey());
       var endpoints = json.putObject("endpoints");
       state.endpoints().forEach((k, v) -> endpoints.put(k, v.toString()));
       var names = json.putObject("names");
@@ -55,14 +62,24 @@ final class LocalStatusCommand implements Command {
     List<List<String>> names = new ArrayList<>();
     state.names().forEach((k, v) -> names.add(List.of(k, v)));
     call.out().print(TextTable.render(List.of("RESOURCE", "NAME"), names));
-    call.out().println("for the AWS CLI (these credentials are this stack's own; the local SageMaker and Lambda"
-        + " accept no others):");
-    call.out().println("export AWS_ACCESS_KEY_ID=" + state.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
-        + state.secretAccessKey() + " AWS_DEFAULT_REGION=" + state.region());
-    call.out().println("aws --endpoint-url " + state.endpoint(StateFile.ServiceKey.S3).orElseThrow() + " s3 ls s3://"
-        + state.name(StateFile.NameKey.BUCKET).orElseThrow());
-    state.apiEndpoint().ifPresent(api -> call.out().println("for the HTTP API: export OFFHOURS_API=" + api
-        + " OFFHOURS_API_TOKEN=\"$(cat '" + LocalApiGateway.tokenFile(call.context().cacheDir())
-        + "')\"; curl -sS -H \"Authorization: Bearer $OFFHOURS_API_TOKEN\" \"$OFFHOURS_API/status\""));
+    call.out()
+        .println(
+            "for the AWS CLI (these credentials are this stack's own; the local SageMaker and Lambda"
+                + " accept no others):");
+    call.out()
+        .println("export AWS_ACCESS_KEY_ID=" + state.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+            + state.secretAccessKey() + " AWS_DEFAULT_REGION=" + state.region());
+    call.out()
+        .println("aws --endpoint-url " + state.endpoint(StateFile.ServiceKey.S3).orElseThrow()
+            + " s3 ls s3://" + state.name(StateFile.NameKey.BUCKET).orElseThrow());
+    state
+        .apiEndpoint()
+        .ifPresent(
+            api -> call.out()
+                .println(
+                    "for the HTTP API: export OFFHOURS_API=" + api
+                        + " OFFHOURS_API_TOKEN=\"$(cat '"
+                        + LocalApiGateway.tokenFile(call.context().cacheDir())
+                        + "')\"; curl -sS -H \"Authorization: Bearer $OFFHOURS_API_TOKEN\" \"$OFFHOURS_API/status\""));
   }
 }

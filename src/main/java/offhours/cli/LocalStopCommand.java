@@ -28,16 +28,23 @@ final class LocalStopCommand implements Command {
     StateFile state = recorded.get();
     if (!StackProcess.isTheStack(state)) {
       Files.deleteIfExists(stateFile);
-      boolean reused = state.pid() != null && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
-      call.out().println("the local stack is not running" + (reused ? "; process " + state.pid()
-          + " is another program now (it started later than the stack), so it was left alone" : "")
-          + "; removed its stale state file " + stateFile);
+      boolean reused = state.pid() != null
+          && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
+      call.out()
+          .println("the local stack is not running"
+              + (reused
+                  ? "; process " + state.pid()
+                      + " is another program now (it started later than the stack), so it was left alone"
+                  : "")
+              + "; removed its stale state file " + stateFile);
       return 0;
     }
     StackProcess.stop(state);
     Files.deleteIfExists(stateFile);
-    call.out().println("stopped the local stack (pid " + state.pid() + "); its uploads, results, queues and savings"
-        + " ledger lived in its moto_server and are gone with it");
+    call.out()
+        .println("stopped the local stack (pid " + state.pid()
+            + "); its uploads, results, queues and savings"
+            + " ledger lived in its moto_server and are gone with it");
     return 0;
   }
 }

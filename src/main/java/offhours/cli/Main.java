@@ -25,8 +25,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class Main {
 
-  static final String SUMMARY = "offhours: classify images uploaded to S3 on a SageMaker endpoint that sleeps"
-      + " when nobody needs it.";
+  static final String SUMMARY =
+      "offhours: classify images uploaded to S3 on a SageMaker endpoint that sleeps"
+          + " when nobody needs it.";
 
   private final Context context;
   private final Command root;
@@ -42,9 +43,11 @@ public final class Main {
   }
 
   public static void main(String... args) {
-    OwnTmpdir.removeOnExit(System.getProperty(OwnTmpdir.PROPERTY), System.getProperty("java.io.tmpdir"));
+    OwnTmpdir.removeOnExit(
+        System.getProperty(OwnTmpdir.PROPERTY), System.getProperty("java.io.tmpdir"));
     quietLogging();
-    Context context = Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
+    Context context =
+        Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
     System.exit(new Main(context, Commands.all()).run(args));
   }
 
@@ -83,7 +86,8 @@ public final class Main {
     List<String> rest = Arrays.asList(args);
     Command command = root;
     String path = root.name();
-    List<String> globals = new ArrayList<>(); // "--stack NAME" before the command: handed to the leaf
+    List<String> globals =
+        new ArrayList<>(); // "--stack NAME" before the command: handed to the leaf
     try {
       if (!rest.isEmpty() && rest.getFirst().equals("help")) { // "offhours help endpoint start"
         rest = Stream.concat(rest.stream().skip(1), Stream.of("--help")).toList();
@@ -91,7 +95,8 @@ public final class Main {
       while (!command.subcommands().isEmpty()) {
         if (rest.isEmpty()) {
           throw CliException.usage("'" + path + "' needs a command: "
-              + String.join(", ", command.subcommands().stream().map(Command::name).toList()));
+              + String.join(
+                  ", ", command.subcommands().stream().map(Command::name).toList()));
         }
         String word = rest.getFirst();
         if (word.equals("--help") || word.equals("-h")) {
@@ -104,9 +109,11 @@ public final class Main {
           rest = rest.subList(taken, rest.size());
           continue;
         }
-        Optional<Command> next = command.subcommands().stream().filter(c -> c.name().equals(word)).findFirst();
+        Optional<Command> next =
+            command.subcommands().stream().filter(c -> c.name().equals(word)).findFirst();
         if (next.isEmpty()) {
-          throw CliException.usage("unknown command '" + word + "' for '" + path + "'" + suggestion(word, command));
+          throw CliException.usage(
+              "unknown command '" + word + "' for '" + path + "'" + suggestion(word, command));
         }
         command = next.get();
         path = path + " " + word;
@@ -122,10 +129,13 @@ public final class Main {
           throw CliException.usage("--" + name + " does not apply to '" + path + "'");
         }
       }
-      Arguments arguments = ArgumentParser.parse(path, command.options(),
+      Arguments arguments = ArgumentParser.parse(
+          path,
+          command.options(),
           Stream.concat(globals.stream(), rest.stream()).toList());
       if (command.operands().isEmpty() && !arguments.operands().isEmpty()) {
-        throw CliException.usage("unexpected argument '" + arguments.operands().getFirst() + "' for '" + path + "'");
+        throw CliException.usage(
+            "unexpected argument '" + arguments.operands().getFirst() + "' for '" + path + "'");
       }
       return command.run(new Invocation(path, arguments, context));
     } catch (Exception e) {
@@ -143,8 +153,11 @@ public final class Main {
    */
   private static int globalOption(String word, List<String> rest, String path) {
     String name = word.startsWith("--") ? word.substring(2).split("=", 2)[0] : "";
-    Option option = Option.GLOBAL.stream().filter(o -> o.name().equals(name)).findFirst()
-        .orElseThrow(() -> CliException.usage("unknown option " + word.split("=", 2)[0] + " for '" + path + "'"));
+    Option option = Option.GLOBAL.stream()
+        .filter(o -> o.name().equals(name))
+        .findFirst()
+        .orElseThrow(() ->
+            CliException.usage("unknown option " + word.split("=", 2)[0] + " for '" + path + "'"));
     if (!option.takesValue() || word.contains("=")) {
       return 1;
     }
@@ -157,18 +170,26 @@ public final class Main {
   /** What went wrong, for the user: the command's own message, or what AWS or the network said. */
   private static String message(String path, Exception e) {
     return switch (e) {
-      case CliException cli -> cli.getMessage() + (cli.isUsage() ? "; see '" + path + " --help'" : "");
-      case AwsServiceException aws when aws.awsErrorDetails() != null -> commandOf(path) + " failed: "
-          + aws.awsErrorDetails().serviceName() + " answered " + aws.awsErrorDetails().errorCode() + ": "
-          + (aws.awsErrorDetails().errorMessage() == null ? aws.getMessage() : aws.awsErrorDetails().errorMessage());
-      case SdkClientException client when String.valueOf(client.getMessage()).contains("Connection refused") ->
-          commandOf(path) + " failed: " + client.getMessage()
-              + " (if this is the local stack, check it with 'scripts/offhours local status')";
+      case CliException cli ->
+        cli.getMessage() + (cli.isUsage() ? "; see '" + path + " --help'" : "");
+      case AwsServiceException aws
+      when aws.awsErrorDetails() != null ->
+        commandOf(path) + " failed: "
+            + aws.awsErrorDetails().serviceName() + " answered "
+            + aws.awsErrorDetails().errorCode() + ": "
+            + (aws.awsErrorDetails().errorMessage() == null
+                ? aws.getMessage()
+                : aws.awsErrorDetails().errorMessage());
+      case SdkClientException client
+      when String.valueOf(client.getMessage()).contains("Connection refused") ->
+        commandOf(path) + " failed: " + client.getMessage()
+            + " (if this is the local stack, check it with 'scripts/offhours local status')";
       case SdkException sdk -> commandOf(path) + " failed: " + sdk.getMessage();
       case IOException io -> commandOf(path) + " failed: " + io.getMessage();
       case UncheckedIOException io -> commandOf(path) + " failed: " + io.getMessage();
-      default -> "internal error in '" + path + "': " + e
-          + " (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)";
+      default ->
+        "internal error in '" + path + "': " + e
+            + " (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)";
     };
   }
 
@@ -197,7 +218,8 @@ public final class Main {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;

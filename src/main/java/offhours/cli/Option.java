@@ -10,10 +10,11 @@ import java.util.Objects;
 public record Option(String name, String valueName, String help) {
 
   /** The options most data commands share. */
-  public static final Option JSON = flag("json", "print JSON, one object per line, instead of text");
+  public static final Option JSON =
+      flag("json", "print JSON, one object per line, instead of text");
 
-  public static final Option STACK =
-      value("stack", "NAME", "use the deployed CloudFormation stack NAME instead of the local stack");
+  public static final Option STACK = value(
+      "stack", "NAME", "use the deployed CloudFormation stack NAME instead of the local stack");
 
   /**
    * Options that may also come before the command ({@code offhours --stack prod results}); they reach the command

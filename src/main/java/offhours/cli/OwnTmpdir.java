@@ -30,8 +30,9 @@ final class OwnTmpdir {
 
   /** Registers the removal when {@code owned} is set and is the JVM's {@code tmpdir}; otherwise does nothing. */
   static void removeOnExit(String owned, String tmpdir) {
-    owned(owned, tmpdir).ifPresent(dir -> Runtime.getRuntime().addShutdownHook(
-        new Thread(() -> remove(dir), "offhours-remove-tmpdir")));
+    owned(owned, tmpdir)
+        .ifPresent(dir -> Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> remove(dir), "offhours-remove-tmpdir")));
   }
 
   static Optional<Path> owned(String owned, String tmpdir) {
@@ -39,7 +40,8 @@ final class OwnTmpdir {
       return Optional.empty();
     }
     Path dir = Path.of(owned).toAbsolutePath().normalize();
-    boolean safe = dir.equals(Path.of(tmpdir).toAbsolutePath().normalize()) && dir.getFileName() != null
+    boolean safe = dir.equals(Path.of(tmpdir).toAbsolutePath().normalize())
+        && dir.getFileName() != null
         && NAME.matcher(dir.getFileName().toString()).matches();
     return safe ? Optional.of(dir) : Optional.empty();
   }
@@ -62,7 +64,8 @@ final class OwnTmpdir {
     try {
       Files.walkFileTree(dir, new SimpleFileVisitor<>() {
         @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+            throws IOException {
           Files.deleteIfExists(file);
           return FileVisitResult.CONTINUE;
         }

@@ -25,8 +25,8 @@ interface Progress {
   record Lines(PrintStream err, String bucket) implements Progress {
     @Override
     public void uploaded(UploadPlan.Item item) {
-      err.println(Terminal.printable("uploaded s3://" + bucket + "/" + item.key() + " (" + Sizes.format(item.bytes())
-          + ")"));
+      err.println(Terminal.printable(
+          "uploaded s3://" + bucket + "/" + item.key() + " (" + Sizes.format(item.bytes()) + ")"));
     }
 
     @Override
@@ -67,8 +67,9 @@ interface Progress {
 
     static String render(int doneFiles, int files, long doneBytes, long totalBytes, String key) {
       int filled = (int) Math.min(WIDTH, WIDTH * doneBytes / Math.max(1, totalBytes));
-      return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + doneFiles + "/" + files + " files  "
-          + Sizes.format(doneBytes) + "/" + Sizes.format(totalBytes) + "  " + Format.truncate(Terminal.printable(key), 40);
+      return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + doneFiles + "/" + files
+          + " files  " + Sizes.format(doneBytes) + "/" + Sizes.format(totalBytes) + "  "
+          + Format.truncate(Terminal.printable(key), 40);
     }
 
     @Override
@@ -101,8 +102,9 @@ interface Progress {
 
     static String render(long done, long listed, boolean more, String counts, String key) {
       int filled = (int) Math.min(WIDTH, WIDTH * done / Math.max(1, listed));
-      return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + listed + (more ? "+" : "")
-          + " keys  " + counts + "  " + Format.truncate(Terminal.printable(key), 40);
+      return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + listed
+          + (more ? "+" : "") + " keys  " + counts + "  "
+          + Format.truncate(Terminal.printable(key), 40);
     }
 
     void done() {

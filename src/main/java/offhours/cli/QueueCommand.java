@@ -40,7 +40,8 @@ final class QueueCommand implements Command {
 
   @Override
   public int run(Invocation call) {
-    try (Target target = call.target(); SqsClient sqs = target.sqs()) {
+    try (Target target = call.target();
+        SqsClient sqs = target.sqs()) {
       String queueUrl = target.name(Name.QUEUE_URL);
       String dlqUrl = target.name(Name.DLQ_URL);
       Map<QueueAttributeName, String> queue = attributes(sqs, queueUrl);
@@ -53,9 +54,14 @@ final class QueueCommand implements Command {
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
       if (call.json()) {
-        call.out().println(Json.line(Json.object()
-            .put("visible", counts.visible()).put("inFlight", counts.inFlight()).put("delayed", counts.delayed())
-            .put("dlq", counts.dlq()).put("queueUrl", queueUrl).put("dlqUrl", dlqUrl)));
+        call.out()
+            .println(Json.line(Json.object()
+                .put("visible", counts.visible())
+                .put("inFlight", counts.inFlight())
+                .put("delayed", counts.delayed())
+                .put("dlq", counts.dlq())
+                .put("queueUrl", queueUrl)
+                .put("dlqUrl", dlqUrl)));
       } else {
         call.out().print(render(counts, queueUrl, dlqUrl));
       }
@@ -64,19 +70,24 @@ final class QueueCommand implements Command {
   }
 
   static String render(Counts counts, String queueUrl, String dlqUrl) {
-    return "queue " + Terminal.printable(lastSegment(queueUrl)) + ": " + counts.visible() + " visible, "
+    return "queue " + Terminal.printable(lastSegment(queueUrl)) + ": " + counts.visible()
+        + " visible, "
         + counts.inFlight() + " in flight, " + counts.delayed() + " delayed\n"
         + "dead-letter queue " + Terminal.printable(lastSegment(dlqUrl)) + ": " + counts.dlq()
-        + (counts.dlq() == 0 ? "\n" : " (messages the pipeline could not read; list them with 'offhours dlq list',"
-            + " send them back with 'offhours dlq redrive')\n");
+        + (counts.dlq() == 0
+            ? "\n"
+            : " (messages the pipeline could not read; list them with 'offhours dlq list',"
+                + " send them back with 'offhours dlq redrive')\n");
   }
 
   private static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {
     try {
-      return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
-          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+      return sqs.getQueueAttributes(r -> r.queueUrl(url)
+              .attributeNames(
+                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+          .attributes();
     } catch (QueueDoesNotExistException e) {
       throw CliException.failure("queue " + url + " does not exist");
     }

@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import offhours.cli.Target.Name;
 import offhours.classify.ObjectNotification;
+import offhours.cli.Target.Name;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -33,16 +33,25 @@ final class ReprocessCommand implements Command {
   /** Written into each message's s3.configurationId, so the function's log tells a reprocessing from an upload. */
   static final String ORIGIN = "offhours-reprocess";
 
-  private static final Option KEY = Option.value("key", "K", "the object with key K (every version with a result)");
-  private static final Option PREFIX = Option.value("prefix", "P", "objects whose key starts with P");
-  private static final Option STATUS = Option.value("status", "S", "only results with status S (REJECTED, CLASSIFIED)");
-  private static final Option LABEL = Option.value("label", "L", "only results whose top label is L");
+  private static final Option KEY =
+      Option.value("key", "K", "the object with key K (every version with a result)");
+  private static final Option PREFIX =
+      Option.value("prefix", "P", "objects whose key starts with P");
+  private static final Option STATUS =
+      Option.value("status", "S", "only results with status S (REJECTED, CLASSIFIED)");
+  private static final Option LABEL =
+      Option.value("label", "L", "only results whose top label is L");
   private static final Option MODEL = Option.value("model", "M", "only results from model M");
-  private static final Option SINCE = Option.value("since", "T",
+  private static final Option SINCE = Option.value(
+      "since",
+      "T",
       "only results written at or after T: an ISO-8601 instant, a local date-time, or a duration ago (2h, 3d)");
-  private static final Option BEFORE = Option.value("before", "T", "only results written before T (as --since)");
-  private static final Option ALL = Option.flag("all", "every result (needed when no other selection is given)");
-  private static final Option DRY_RUN = Option.flag("dry-run", "show what would be sent, send nothing");
+  private static final Option BEFORE =
+      Option.value("before", "T", "only results written before T (as --since)");
+  private static final Option ALL =
+      Option.flag("all", "every result (needed when no other selection is given)");
+  private static final Option DRY_RUN =
+      Option.flag("dry-run", "show what would be sent, send nothing");
 
   private static final Pattern AGO = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?");
 
@@ -58,7 +67,8 @@ final class ReprocessCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(KEY, PREFIX, STATUS, LABEL, MODEL, SINCE, BEFORE, ALL, DRY_RUN, Option.JSON, Option.STACK);
+    return List.of(
+        KEY, PREFIX, STATUS, LABEL, MODEL, SINCE, BEFORE, ALL, DRY_RUN, Option.JSON, Option.STACK);
   }
 
   @Override
@@ -78,11 +88,18 @@ final class ReprocessCommand implements Command {
   }
 
   /** What to select; empty fields do not filter. */
-  record Selection(Optional<String> key, Optional<String> prefix, Optional<String> status, Optional<String> label,
-      Optional<String> model, Optional<Instant> since, Optional<Instant> before) {
+  record Selection(
+      Optional<String> key,
+      Optional<String> prefix,
+      Optional<String> status,
+      Optional<String> label,
+      Optional<String> model,
+      Optional<Instant> since,
+      Optional<Instant> before) {
 
     boolean test(ResultItem r) {
-      return r.bucket() != null && r.key() != null
+      return r.bucket() != null
+          && r.key() != null
           && key.map(k -> k.equals(r.key())).orElse(true)
           && prefix.map(p -> r.key().startsWith(p)).orElse(true)
           && status.map(s -> s.equals(r.status().name())).orElse(true)
@@ -93,8 +110,13 @@ final class ReprocessCommand implements Command {
     }
 
     boolean any() {
-      return key.isPresent() || prefix.isPresent() || status.isPresent() || label.isPresent() || model.isPresent()
-          || since.isPresent() || before.isPresent();
+      return key.isPresent()
+          || prefix.isPresent()
+          || status.isPresent()
+          || label.isPresent()
+          || model.isPresent()
+          || since.isPresent()
+          || before.isPresent();
     }
   }
 
@@ -103,23 +125,29 @@ final class ReprocessCommand implements Command {
     Arguments args = call.args();
     Selection selection = selection(args, call.context().clock());
     if (!selection.any() && !args.has(ALL.name())) {
-      throw CliException.usage("say what to reprocess: --key, --prefix, --status, --label, --model, --since, --before,"
-          + " or --all for every result");
+      throw CliException.usage(
+          "say what to reprocess: --key, --prefix, --status, --label, --model, --since, --before,"
+              + " or --all for every result");
     }
     boolean dryRun = args.has(DRY_RUN.name());
-    try (Target target = call.target(); DynamoDbClient dynamoDb = target.dynamoDb(); SqsClient sqs = target.sqs()) {
+    try (Target target = call.target();
+        DynamoDbClient dynamoDb = target.dynamoDb();
+        SqsClient sqs = target.sqs()) {
       String bucket = target.name(Name.BUCKET);
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultItem> selected;
       try {
         ResultsTable results = new ResultsTable(dynamoDb, table);
-        selected = (selection.key().isPresent() ? results.byKey(bucket, selection.key().get())
-            : results.scan(selection.status())).stream()
-            .filter(selection::test)
-            .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
-            .toList();
+        selected = (selection.key().isPresent()
+                ? results.byKey(bucket, selection.key().get())
+                : results.scan(selection.status()))
+            .stream()
+                .filter(selection::test)
+                .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
+                .toList();
       } catch (ResourceNotFoundException e) {
-        throw CliException.failure("results table " + table + " of " + target.description() + " does not exist");
+        throw CliException.failure(
+            "results table " + table + " of " + target.description() + " does not exist");
       }
       String queueUrl = target.name(Name.QUEUE_URL);
       Instant now = call.context().clock().instant();
@@ -127,17 +155,29 @@ final class ReprocessCommand implements Command {
       for (ResultItem r : selected) {
         boolean sent = !dryRun && !failed.contains(r.pk() + " " + r.sk());
         if (call.json()) {
-          call.out().println(Json.line(Json.object().put("key", r.key()).put("versionId", r.versionId())
-              .put("eTag", r.eTag()).put("status", r.status().name()).put("model", r.model()).put("sent", sent)));
+          call.out()
+              .println(Json.line(Json.object()
+                  .put("key", r.key())
+                  .put("versionId", r.versionId())
+                  .put("eTag", r.eTag())
+                  .put("status", r.status().name())
+                  .put("model", r.model())
+                  .put("sent", sent)));
         } else {
-          call.out().println(Terminal.printable((dryRun ? "would send " : sent ? "sent " : "NOT sent ")
-              + ResultItem.pkFor(r.bucket(), r.key()) + " (" + (r.versionId() != null ? "version " + r.versionId()
-                  : "eTag " + r.eTag()) + ", " + r.status() + (r.model() == null ? "" : " by " + r.model()) + ")"));
+          call.out()
+              .println(Terminal.printable((dryRun ? "would send " : sent ? "sent " : "NOT sent ")
+                  + ResultItem.pkFor(r.bucket(), r.key()) + " ("
+                  + (r.versionId() != null ? "version " + r.versionId() : "eTag " + r.eTag()) + ", "
+                  + r.status() + (r.model() == null ? "" : " by " + r.model()) + ")"));
         }
       }
-      call.err().println((dryRun ? "would send " : "sent ") + Format.plural(selected.size() - failed.size(),
-          "object version") + " to the queue" + (dryRun ? " (--dry-run: nothing was sent)" : "")
-          + (failed.isEmpty() ? "" : "; " + failed.size() + " could not be sent: run the same command again"));
+      call.err()
+          .println((dryRun ? "would send " : "sent ")
+              + Format.plural(selected.size() - failed.size(), "object version") + " to the queue"
+              + (dryRun ? " (--dry-run: nothing was sent)" : "")
+              + (failed.isEmpty()
+                  ? ""
+                  : "; " + failed.size() + " could not be sent: run the same command again"));
       return failed.isEmpty() ? 0 : 1;
     }
   }
@@ -150,11 +190,23 @@ final class ReprocessCommand implements Command {
       List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
       for (int j = 0; j < chunk.size(); j++) {
         ResultItem r = chunk.get(j);
-        String body = new ObjectNotification(r.bucket(), r.key(), r.sizeBytes(), r.eTag(), r.versionId(),
-            r.sequencer(), r.uploadedAt() == null ? now : r.uploadedAt(), ORIGIN).body();
-        entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(j)).messageBody(body).build());
+        String body = new ObjectNotification(
+                r.bucket(),
+                r.key(),
+                r.sizeBytes(),
+                r.eTag(),
+                r.versionId(),
+                r.sequencer(),
+                r.uploadedAt() == null ? now : r.uploadedAt(),
+                ORIGIN)
+            .body();
+        entries.add(SendMessageBatchRequestEntry.builder()
+            .id(Integer.toString(j))
+            .messageBody(body)
+            .build());
       }
-      for (BatchResultErrorEntry error : sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).failed()) {
+      for (BatchResultErrorEntry error :
+          sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).failed()) {
         ResultItem r = chunk.get(Integer.parseInt(error.id()));
         failed.add(r.pk() + " " + r.sk());
       }
@@ -165,10 +217,16 @@ final class ReprocessCommand implements Command {
   static Selection selection(Arguments args, Clock clock) {
     Optional<String> status = args.value(STATUS.name()).map(s -> s.toUpperCase(Locale.ROOT));
     if (status.isPresent() && !ResultsCommand.STATUSES.contains(status.get())) {
-      throw CliException.usage("unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
+      throw CliException.usage(
+          "unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
     }
-    return new Selection(args.value(KEY.name()), args.value(PREFIX.name()), status, args.value(LABEL.name()),
-        args.value(MODEL.name()), args.value(SINCE.name()).map(t -> time("--since", t, clock)),
+    return new Selection(
+        args.value(KEY.name()),
+        args.value(PREFIX.name()),
+        status,
+        args.value(LABEL.name()),
+        args.value(MODEL.name()),
+        args.value(SINCE.name()).map(t -> time("--since", t, clock)),
         args.value(BEFORE.name()).map(t -> time("--before", t, clock)));
   }
 
@@ -186,11 +244,16 @@ final class ReprocessCommand implements Command {
     }
     Matcher ago = AGO.matcher(text);
     if (!text.isEmpty() && ago.matches()) {
-      return clock.instant().minus(Duration.ofDays(number(ago.group(1))).plusHours(number(ago.group(2)))
-          .plusMinutes(number(ago.group(3))));
+      return clock
+          .instant()
+          .minus(Duration.ofDays(number(ago.group(1)))
+              .plusHours(number(ago.group(2)))
+              .plusMinutes(number(ago.group(3))));
     }
-    throw CliException.usage(option + " needs an ISO-8601 instant (2026-11-25T18:00:00Z), a local date-time"
-        + " (2026-11-25T18:00) or a duration ago (2h, 3d, 1d12h), got '" + Terminal.printable(text) + "'");
+    throw CliException.usage(
+        option + " needs an ISO-8601 instant (2026-11-25T18:00:00Z), a local date-time"
+            + " (2026-11-25T18:00) or a duration ago (2h, 3d, 1d12h), got '"
+            + Terminal.printable(text) + "'");
   }
 
   private static long number(String group) {

@@ -3,7 +3,6 @@ package offhours.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.Map;
 import offhours.results.ResultItem;
 
 /** One item of the results table as the CLI shows it (contracts: "Results table"). Absent values are null. */
@@ -24,11 +23,23 @@ record ResultRow(
   record LabelScore(String label, double score) {}
 
   static ResultRow from(ResultItem item) {
-    List<LabelScore> labels = item.labels().stream().map(l -> new LabelScore(l.label(), l.score())).toList();
-    Double score = item.topScore() != null ? item.topScore() : labels.isEmpty() ? null : labels.getFirst().score();
-    return new ResultRow(item.key(), item.bucket(), item.versionId(), item.sizeBytes(), item.status().name(),
-        item.reason(), item.topLabel(), score, labels,
-        item.uploadedAt() == null ? null : item.uploadedAt().toString(), item.classifiedAt().toString(),
+    List<LabelScore> labels =
+        item.labels().stream().map(l -> new LabelScore(l.label(), l.score())).toList();
+    Double score = item.topScore() != null
+        ? item.topScore()
+        : labels.isEmpty() ? null : labels.getFirst().score();
+    return new ResultRow(
+        item.key(),
+        item.bucket(),
+        item.versionId(),
+        item.sizeBytes(),
+        item.status().name(),
+        item.reason(),
+        item.topLabel(),
+        score,
+        labels,
+        item.uploadedAt() == null ? null : item.uploadedAt().toString(),
+        item.classifiedAt().toString(),
         item.attempts());
   }
 

@@ -17,8 +17,10 @@ final class ResultsCommand implements Command {
   static final int DEFAULT_LIMIT = 100;
   static final List<String> STATUSES = List.of("CLASSIFIED", "REJECTED");
 
-  private static final Option LABEL = Option.value("label", "L", "only images whose top label is L");
-  private static final Option STATUS = Option.value("status", "S", "only CLASSIFIED or only REJECTED results");
+  private static final Option LABEL =
+      Option.value("label", "L", "only images whose top label is L");
+  private static final Option STATUS =
+      Option.value("status", "S", "only CLASSIFIED or only REJECTED results");
   private static final Option KEY = Option.value("key", "K", "only the results for object key K");
   private static final Option LIMIT =
       Option.value("limit", "N", "show at most N results (default " + DEFAULT_LIMIT + ")");
@@ -56,21 +58,26 @@ final class ResultsCommand implements Command {
   @Override
   public int run(Invocation call) {
     Query query = query(call.args());
-    try (Target target = call.target(); DynamoDbClient dynamoDb = target.dynamoDb()) {
+    try (Target target = call.target();
+        DynamoDbClient dynamoDb = target.dynamoDb()) {
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultRow> rows;
       try {
         rows = read(new ResultsTable(dynamoDb, table), target.name(Name.BUCKET), query);
       } catch (ResourceNotFoundException e) {
-        throw CliException.failure("results table " + table + " of " + target.description() + " does not exist");
+        throw CliException.failure(
+            "results table " + table + " of " + target.description() + " does not exist");
       }
       boolean more = rows.size() > query.limit();
       rows = rows.subList(0, Math.min(rows.size(), query.limit()));
       if (call.json()) {
         rows.forEach(row -> call.out().println(Json.line(row.toJson())));
       } else if (rows.isEmpty()) {
-        call.out().println("no results" + (query.label() == null && query.status() == null && query.key() == null
-            ? " yet in " + table : " match"));
+        call.out()
+            .println("no results"
+                + (query.label() == null && query.status() == null && query.key() == null
+                    ? " yet in " + table
+                    : " match"));
       } else {
         call.out().print(render(rows, call.context().columns()));
       }
@@ -84,8 +91,10 @@ final class ResultsCommand implements Command {
   /** Said on stderr, so --json output stays one object per line. */
   static String more(Query query) {
     return "more results match: these are the newest " + query.limit() + "; see more with --limit "
-        + 2L * query.limit() + (query.key() == null && query.label() == null && query.status() == null
-            ? ", or narrow them with --label, --status or --key" : "");
+        + 2L * query.limit()
+        + (query.key() == null && query.label() == null && query.status() == null
+            ? ", or narrow them with --label, --status or --key"
+            : "");
   }
 
   /** What to read; null fields do not filter. */
@@ -96,9 +105,11 @@ final class ResultsCommand implements Command {
    * than the limit, so the caller can tell that more exist.
    */
   static List<ResultRow> read(ResultsTable table, String bucket, Query query) {
-    List<ResultItem> items = query.key() != null ? table.byKey(bucket, query.key())
-        : query.label() != null ? table.byLabel(query.label(), query.limit() + 1)
-        : table.scan(Optional.ofNullable(query.status()));
+    List<ResultItem> items = query.key() != null
+        ? table.byKey(bucket, query.key())
+        : query.label() != null
+            ? table.byLabel(query.label(), query.limit() + 1)
+            : table.scan(Optional.ofNullable(query.status()));
     return items.stream()
         .filter(i -> query.label() == null || query.label().equals(i.topLabel()))
         .filter(i -> query.status() == null || query.status().equals(i.status().name()))
@@ -109,13 +120,15 @@ final class ResultsCommand implements Command {
   }
 
   static Query query(Arguments args) {
-    String status = args.value(STATUS.name()).map(s -> s.toUpperCase(Locale.ROOT)).orElse(null);
+    String status =
+        args.value(STATUS.name()).map(s -> s.toUpperCase(Locale.ROOT)).orElse(null);
     if (status != null && !STATUSES.contains(status)) {
-      throw CliException.usage("unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
+      throw CliException.usage(
+          "unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
     }
     int limit = args.value(LIMIT.name()).map(ResultsCommand::limit).orElse(DEFAULT_LIMIT);
-    return new Query(args.value(KEY.name()).orElse(null), args.value(LABEL.name()).orElse(null),
-        status, limit);
+    return new Query(
+        args.value(KEY.name()).orElse(null), args.value(LABEL.name()).orElse(null), status, limit);
   }
 
   private static int limit(String value) {
@@ -137,7 +150,9 @@ final class ResultsCommand implements Command {
       cells.add(List.of(
           row.key() == null ? "-" : row.key(),
           row.topLabel() == null ? "-" : row.topLabel(),
-          row.score() == null || row.topLabel() == null ? "-" : String.format(Locale.ROOT, "%.3f", row.score()),
+          row.score() == null || row.topLabel() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.3f", row.score()),
           row.status() == null ? "-" : row.status(),
           row.reason() == null ? "" : row.reason()));
     }

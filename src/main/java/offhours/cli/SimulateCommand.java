@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,30 +25,44 @@ import offhours.endpoint.sim.TraceFile;
  */
 final class SimulateCommand implements Command {
 
-  private static final Option DAYS = Option.value("days", "N", "how many days to simulate (default 7)");
+  private static final Option DAYS =
+      Option.value("days", "N", "how many days to simulate (default 7)");
   private static final Option TRACE =
       Option.value("trace", "NAME", "the upload pattern: office-hours (default), bursty or always");
-  private static final Option IDLE = Option.value("idle-stop-minutes", "M",
+  private static final Option IDLE = Option.value(
+      "idle-stop-minutes",
+      "M",
       "stop after M idle minutes inside working hours (default 15, as deployed)");
   private static final Option FAILURES =
       Option.value("create-failures", "N", "let the first N endpoint creations fail (default 0)");
-  private static final Option SEED = Option.value("seed", "S", "random seed of the trace (default 42)");
-  private static final Option TRACE_FILE = Option.value("trace-file", "FILE",
+  private static final Option SEED =
+      Option.value("seed", "S", "random seed of the trace (default 42)");
+  private static final Option TRACE_FILE = Option.value(
+      "trace-file",
+      "FILE",
       "simulate a recorded trace instead: one ISO-8601 instant per line (2026-10-19T07:14:15Z), # comments");
-  private static final Option MAX_WAIT = Option.value("max-wait", "M",
+  private static final Option MAX_WAIT = Option.value(
+      "max-wait",
+      "M",
       "MAX_WAIT_MINUTES: minutes an upload may wait, or next-opening; 0: no budget (default 60, as deployed)");
-  private static final Option DRAIN = Option.value("drain-per-second", "R",
+  private static final Option DRAIN = Option.value(
+      "drain-per-second",
+      "R",
       "images the endpoint classifies per second while it serves (default 5)");
-  private static final Option WAKE = Option.value("wake-minutes", "M",
-      "CreateEndpoint to InService (default 10; AWS takes 8-30)");
-  private static final Option STOP = Option.value("stop-minutes", "M", "DeleteEndpoint to gone (default 2)");
-  private static final Option TIME_ZONE = Option.value("time-zone", "ZONE",
+  private static final Option WAKE =
+      Option.value("wake-minutes", "M", "CreateEndpoint to InService (default 10; AWS takes 8-30)");
+  private static final Option STOP =
+      Option.value("stop-minutes", "M", "DeleteEndpoint to gone (default 2)");
+  private static final Option TIME_ZONE = Option.value(
+      "time-zone",
+      "ZONE",
       "the schedule's IANA time zone (default Europe/Berlin); built-in traces are generated in it");
-  private static final Option GOALS = Option.flag("goals",
+  private static final Option GOALS = Option.flag(
+      "goals",
       "print the latency budget's goals table: every built-in trace at 15, 60, 240 min and next-opening, and traces"
           + " from other seeds and time zones, each against its lower bound");
-  private static final Option START = Option.value("start", "DATE",
-      "first simulated day of a built-in trace (default 2026-03-23, a Monday)");
+  private static final Option START = Option.value(
+      "start", "DATE", "first simulated day of a built-in trace (default 2026-03-23, a Monday)");
 
   @Override
   public String name() {
@@ -62,8 +76,21 @@ final class SimulateCommand implements Command {
 
   @Override
   public List<Option> options() {
-    List<Option> options = new ArrayList<>(List.of(DAYS, TRACE, TRACE_FILE, GOALS, MAX_WAIT, DRAIN, WAKE, STOP,
-        TIME_ZONE, START, IDLE, FAILURES, SEED, Option.JSON));
+    List<Option> options = new ArrayList<>(List.of(
+        DAYS,
+        TRACE,
+        TRACE_FILE,
+        GOALS,
+        MAX_WAIT,
+        DRAIN,
+        WAKE,
+        STOP,
+        TIME_ZONE,
+        START,
+        IDLE,
+        FAILURES,
+        SEED,
+        Option.JSON));
     options.addAll(HostingOptions.ALL);
     return options;
   }
@@ -92,18 +119,24 @@ Prints endpoint-hours, the saving against an always-on endpoint, the waits from 
     Simulation.Config config;
     try {
       Simulation.Config d = Simulation.Config.defaults();
-      config = d
-          .withIdleStopMinutes((int) LocalCommand.positive(call.args(), IDLE, 15))
+      config = d.withIdleStopMinutes((int) LocalCommand.positive(call.args(), IDLE, 15))
           .withSeed(LocalCommand.positive(call.args(), SEED, 42))
-          .withMaxWait(WaitBudget.parse("--max-wait", call.args().value(MAX_WAIT.name()).orElse("60")))
-          .withEndpoint(decimal(call, DRAIN, d.imagesPerSecond()), minutes(call, WAKE, d.createDelay()),
+          .withMaxWait(
+              WaitBudget.parse("--max-wait", call.args().value(MAX_WAIT.name()).orElse("60")))
+          .withEndpoint(
+              decimal(call, DRAIN, d.imagesPerSecond()),
+              minutes(call, WAKE, d.createDelay()),
               minutes(call, STOP, d.deleteDelay()))
-          .withCalendar(ZoneId.of(call.args().value(TIME_ZONE.name()).orElse(d.zone().getId())),
-              LocalDate.parse(call.args().value(START.name()).orElse(d.start().toString())), d.workingHours());
+          .withCalendar(
+              ZoneId.of(call.args().value(TIME_ZONE.name()).orElse(d.zone().getId())),
+              LocalDate.parse(call.args().value(START.name()).orElse(d.start().toString())),
+              d.workingHours());
     } catch (DateTimeException | IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
-    long failures = call.args().value(FAILURES.name()).isPresent() ? LocalCommand.positive(call.args(), FAILURES, 0) : 0;
+    long failures = call.args().value(FAILURES.name()).isPresent()
+        ? LocalCommand.positive(call.args(), FAILURES, 0)
+        : 0;
     if (failures > 0) {
       config = config.withCreateFailures((int) failures);
     }
@@ -147,8 +180,10 @@ Prints endpoint-hours, the saving against an always-on endpoint, the waits from 
     if (HostingOptions.asked(call.args())) {
       return HostingOptions.run(call, config, label, uploads, days);
     }
-    SimulationReport report = file.isPresent() ? Simulation.run(config, label, uploads)
-        : Simulation.run(config, Trace.named(call.args().value(TRACE.name()).orElse("office-hours")), days);
+    SimulationReport report = file.isPresent()
+        ? Simulation.run(config, label, uploads)
+        : Simulation.run(
+            config, Trace.named(call.args().value(TRACE.name()).orElse("office-hours")), days);
     call.out().print(call.json() ? report.toJson() + "\n" : report.renderTable());
     return 0;
   }
@@ -166,11 +201,13 @@ Prints endpoint-hours, the saving against an always-on endpoint, the waits from 
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
-    throw CliException.usage("--" + option.name() + " needs a positive number, got '" + raw.get() + "'");
+    throw CliException.usage(
+        "--" + option.name() + " needs a positive number, got '" + raw.get() + "'");
   }
 
   private static Duration minutes(Invocation call, Option option, Duration fallback) {
-    return call.args().value(option.name()).isEmpty() ? fallback
+    return call.args().value(option.name()).isEmpty()
+        ? fallback
         : Duration.ofSeconds(Math.round(decimal(call, option, 1) * 60));
   }
 }

@@ -58,8 +58,10 @@ final class StackProcess {
    * id later has another start time.
    */
   static boolean isTheStack(StateFile state) {
-    Optional<ProcessHandle> process = state.pid() == null ? Optional.empty() : ProcessHandle.of(state.pid());
-    return process.filter(ProcessHandle::isAlive)
+    Optional<ProcessHandle> process =
+        state.pid() == null ? Optional.empty() : ProcessHandle.of(state.pid());
+    return process
+        .filter(ProcessHandle::isAlive)
         .flatMap(p -> p.info().startInstant())
         .map(Instant::toString)
         .filter(started -> started.equals(state.started()))
@@ -82,9 +84,12 @@ final class StackProcess {
     }
     if (lock == null) {
       channel.close();
-      throw CliException.failure("a local stack is already running from " + cache
-          + running(StateFile.path(cache)).map(s -> " (pid " + s.pid() + ")").orElse("")
-          + "; use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
+      throw CliException.failure(
+          "a local stack is already running from " + cache
+              + running(StateFile.path(cache))
+                  .map(s -> " (pid " + s.pid() + ")")
+                  .orElse("")
+              + "; use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
     }
     HELD.add(lock);
     return lock;
@@ -94,17 +99,25 @@ final class StackProcess {
    * Runs {@code offhours local run OPTIONS} in a new JVM with the same class path, its output in
    * {@code local/logs/stack.log}, and returns once it has written the state file.
    */
-  static Started startInBackground(Path cache, List<String> options) throws IOException, InterruptedException {
+  static Started startInBackground(Path cache, List<String> options)
+      throws IOException, InterruptedException {
     Path stateFile = StateFile.path(cache);
     Files.deleteIfExists(stateFile);
     Path log = CacheFiles.privateFile(LocalDirectory.logs(cache).resolve("stack.log"));
     List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local", "run"));
+        ProcessHandle.current().info().command().orElse("java"),
+        "--enable-native-access=ALL-UNNAMED",
+        "-cp",
+        System.getProperty("java.class.path"),
+        Main.class.getName(),
+        "local",
+        "run"));
     command.addAll(1, OwnTmpdir.jvmOptions(cache.resolve("local")));
     command.addAll(options);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().put("OFFHOURS_CACHE", cache.toString());
     Process child = pb.start();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -114,14 +127,14 @@ final class StackProcess {
         return new Started(state.get(), log);
       }
       if (!child.isAlive()) {
-        throw CliException.failure("the local stack did not start (exit code " + child.exitValue() + "):\n"
-            + tail(log, 15));
+        throw CliException.failure("the local stack did not start (exit code " + child.exitValue()
+            + "):\n" + tail(log, 15));
       }
       Thread.sleep(200);
     }
     child.destroy();
-    throw CliException.failure("the local stack did not start within " + START_TIMEOUT.toMinutes() + " minutes; see "
-        + log);
+    throw CliException.failure("the local stack did not start within " + START_TIMEOUT.toMinutes()
+        + " minutes; see " + log);
   }
 
   /**

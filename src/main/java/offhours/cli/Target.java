@@ -23,8 +23,14 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param created when the stack came to exist (a deployed stack's CreationTime, the local stack's process start), if
  *     known: nothing can have happened in it before
  */
-public record Target(String description, String source, boolean local, AwsClients clients, Map<Name, String> names,
-    Optional<Instant> created) implements AutoCloseable {
+public record Target(
+    String description,
+    String source,
+    boolean local,
+    AwsClients clients,
+    Map<Name, String> names,
+    Optional<Instant> created)
+    implements AutoCloseable {
 
   /** A resource name with its key in the local state file and its deployed stack's output. */
   public enum Name {
@@ -70,9 +76,11 @@ public record Target(String description, String source, boolean local, AwsClient
   public String name(Name name) {
     String value = names.get(name);
     if (value == null || value.isBlank()) {
-      String where = local ? "has no names." + name.stateKey().key() : "has no output " + name.output();
+      String where =
+          local ? "has no names." + name.stateKey().key() : "has no output " + name.output();
       throw CliException.failure(source + " " + where
-          + (local ? "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')"
+          + (local
+              ? "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')"
               : "; update the stack with this version's template.yaml"));
     }
     return value;

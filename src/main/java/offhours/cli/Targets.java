@@ -25,11 +25,13 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 /** Finds the stack a command works on: the local stack by default, a deployed one with {@code --stack}. */
 final class Targets {
 
-  static final String NO_LOCAL_STACK = "no local stack is running; start one with 'scripts/offhours local start'"
-      + " or name a deployed stack with --stack NAME";
+  static final String NO_LOCAL_STACK =
+      "no local stack is running; start one with 'scripts/offhours local start'"
+          + " or name a deployed stack with --stack NAME";
 
-  static final String NO_REGION = "--stack needs an AWS region and none is set: export AWS_DEFAULT_REGION=REGION"
-      + " (or AWS_REGION), or run 'aws configure'";
+  static final String NO_REGION =
+      "--stack needs an AWS region and none is set: export AWS_DEFAULT_REGION=REGION"
+          + " (or AWS_REGION), or run 'aws configure'";
 
   private Targets() {}
 
@@ -65,33 +67,49 @@ final class Targets {
     try {
       state = StateFile.read(file);
     } catch (IOException e) {
-      throw CliException.failure("cannot read the local stack's state file " + file + ": " + e.getMessage());
+      throw CliException.failure(
+          "cannot read the local stack's state file " + file + ": " + e.getMessage());
     }
     if (!StackProcess.isTheStack(state)) {
-      boolean alive = state.pid() != null && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
-      throw CliException.failure("the local stack recorded in " + file + " is not running (process " + state.pid()
-          + (alive ? " is another program now" : " has exited") + "); start one with 'scripts/offhours local start'"
-          + " or name a deployed stack with --stack NAME");
+      boolean alive = state.pid() != null
+          && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
+      throw CliException.failure(
+          "the local stack recorded in " + file + " is not running (process " + state.pid()
+              + (alive ? " is another program now" : " has exited")
+              + "); start one with 'scripts/offhours local start'"
+              + " or name a deployed stack with --stack NAME");
     }
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
     // Every service must be present, so that no call silently goes to real AWS.
     for (StateFile.ServiceKey key : StateFile.ServiceKey.values()) {
-      URI uri = state.endpoint(key).orElseThrow(() -> CliException.failure("the local stack's state file " + file
-          + " has no endpoints." + key.key() + "; restart the local stack with this version ('scripts/offhours local"
-          + " stop', then 'local start')"));
+      URI uri = state
+          .endpoint(key)
+          .orElseThrow(() -> CliException.failure("the local stack's state file " + file
+              + " has no endpoints." + key.key()
+              + "; restart the local stack with this version ('scripts/offhours local"
+              + " stop', then 'local start')"));
       endpoints.put(key.service(), uri);
     }
     Map<Name, String> names = new EnumMap<>(Name.class);
     for (Name name : Name.values()) {
       state.name(name.stateKey()).ifPresent(value -> names.put(name, value));
     }
-    AwsBasicCredentials credentials = state.credentials().orElseThrow(() -> CliException.failure("the local"
-        + " stack's state file " + file + " has no credentials; restart the local stack with this version"
-        + " ('scripts/offhours local stop', then 'local start')"));
+    AwsBasicCredentials credentials = state
+        .credentials()
+        .orElseThrow(() -> CliException.failure("the local"
+            + " stack's state file " + file
+            + " has no credentials; restart the local stack with this version"
+            + " ('scripts/offhours local stop', then 'local start')"));
     Region region = Region.of(state.region() == null ? "us-east-1" : state.region());
-    return new Target("the local stack", "the local stack's state file " + file, true,
-        AwsClients.local(region, credentials, endpoints), names,
-        Optional.ofNullable(state.pid()).flatMap(ProcessHandle::of).flatMap(p -> p.info().startInstant()));
+    return new Target(
+        "the local stack",
+        "the local stack's state file " + file,
+        true,
+        AwsClients.local(region, credentials, endpoints),
+        names,
+        Optional.ofNullable(state.pid())
+            .flatMap(ProcessHandle::of)
+            .flatMap(p -> p.info().startInstant()));
   }
 
   static Target deployed(Context context, String stackName) {
@@ -99,26 +117,36 @@ final class Targets {
       throw CliException.usage("--stack needs a stack name");
     }
     AwsClients clients = context.userClients().get();
-    try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
-      Stack stack = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
+    try (CloudFormationClient cloudFormation =
+        clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      Stack stack =
+          cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
       Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
           .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
-      return new Target("stack " + stackName, "stack " + stackName, false, clients, names,
+      return new Target(
+          "stack " + stackName,
+          "stack " + stackName,
+          false,
+          clients,
+          names,
           Optional.ofNullable(stack.creationTime()));
     } catch (SdkClientException e) {
       clients.close();
       if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
-        throw CliException.failure("no AWS credentials for stack " + stackName + " in " + clients.region()
-            + ": run 'aws configure' (or 'aws sso login'), or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-            + " AWS_SECRET_ACCESS_KEY");
+        throw CliException.failure(
+            "no AWS credentials for stack " + stackName + " in " + clients.region()
+                + ": run 'aws configure' (or 'aws sso login'), or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+                + " AWS_SECRET_ACCESS_KEY");
       }
       throw e;
     } catch (CloudFormationException e) {
       clients.close();
-      String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+      String message =
+          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
       if (message != null && message.contains("does not exist")) {
-        throw CliException.failure("stack " + stackName + " does not exist in region " + clients.region()
-            + "; check the name and the region (AWS_REGION, AWS_DEFAULT_REGION or AWS_PROFILE)");
+        throw CliException.failure(
+            "stack " + stackName + " does not exist in region " + clients.region()
+                + "; check the name and the region (AWS_REGION, AWS_DEFAULT_REGION or AWS_PROFILE)");
       }
       throw e;
     } catch (RuntimeException e) {

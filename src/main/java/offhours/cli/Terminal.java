@@ -58,9 +58,15 @@ final class Terminal {
   }
 
   private static boolean isControl(char c) {
-    return c < 0x20 || (c >= 0x7f && c <= 0x9f)
-        || c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
-        || (c >= '\u2066' && c <= '\u2069') || c == '\u2028' || c == '\u2029';
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || c == '\u061c'
+        || c == '\u200e'
+        || c == '\u200f'
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069')
+        || c == '\u2028'
+        || c == '\u2029';
   }
 
   /** The terminal's width from {@code COLUMNS} (as a shell and scripts/offhours set it), else {@link #DEFAULT_COLUMNS}. */

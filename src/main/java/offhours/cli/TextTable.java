@@ -37,7 +37,9 @@ final class TextTable {
     for (int i = 0; i < last; i++) {
       before += widths[i] + 2;
     }
-    int lastWidth = columns == Integer.MAX_VALUE ? Integer.MAX_VALUE : Math.max(MIN_LAST_COLUMN, columns - before);
+    int lastWidth = columns == Integer.MAX_VALUE
+        ? Integer.MAX_VALUE
+        : Math.max(MIN_LAST_COLUMN, columns - before);
     StringBuilder text = new StringBuilder();
     for (List<String> row : all) {
       StringBuilder line = new StringBuilder();

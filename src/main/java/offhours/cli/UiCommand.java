@@ -13,7 +13,8 @@ import offhours.ui.UiServer;
 /** {@code offhours ui}: a local web page on the stack, with the CLI's own clients and credentials. */
 final class UiCommand implements Command {
 
-  private static final Option PORT = Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");
+  private static final Option PORT =
+      Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");
 
   @Override
   public String name() {
@@ -48,28 +49,42 @@ final class UiCommand implements Command {
 
   @Override
   public int run(Invocation call) throws Exception {
-    int port = (int) (call.args().value(PORT.name()).isPresent() ? LocalCommand.positive(call.args(), PORT, 0) : 0);
+    int port = (int)
+        (call.args().value(PORT.name()).isPresent()
+            ? LocalCommand.positive(call.args(), PORT, 0)
+            : 0);
     if (port > 65_535) {
       throw CliException.usage("--port needs a port number up to 65535, got " + port);
     }
-    AwsUiData.Pricing pricing = new AwsUiData.Pricing(CostCommand.zone(call),
-        StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"), 1, CostCommand.price(call));
+    AwsUiData.Pricing pricing = new AwsUiData.Pricing(
+        CostCommand.zone(call),
+        StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"),
+        1,
+        CostCommand.price(call));
     Target target = call.target();
-    AwsUiData data = new AwsUiData(view(target), pricing, call.context().clock(), action -> control(target, action));
+    AwsUiData data = new AwsUiData(
+        view(target), pricing, call.context().clock(), action -> control(target, action));
     UiServer server = UiServer.start(data, port);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      data.close();
-      target.close();
-      stopped.countDown();
-    }, "offhours-ui-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(
+            () -> {
+              server.close();
+              data.close();
+              target.close();
+              stopped.countDown();
+            },
+            "offhours-ui-stop"));
     if (call.json()) {
-      call.out().println(Json.line(Json.object().put("url", server.url().toString())
-          .put("stack", target.description())));
+      call.out()
+          .println(Json.line(Json.object()
+              .put("url", server.url().toString())
+              .put("stack", target.description())));
     } else {
       call.out().println("offhours ui for " + target.description() + ": " + server.url());
-      call.out().println("the address carries the page's token: keep it to yourself. Ctrl-C stops the page.");
+      call.out()
+          .println(
+              "the address carries the page's token: keep it to yourself. Ctrl-C stops the page.");
     }
     call.out().flush();
     stopped.await();
@@ -78,9 +93,17 @@ final class UiCommand implements Command {
 
   /** What the page needs of the target: the ui package knows nothing of the CLI's types. */
   private static AwsUiData.StackView view(Target target) {
-    return new AwsUiData.StackView(target.description(), target.s3(), target.dynamoDb(), target.sqs(),
-        target.name(Name.BUCKET), target.name(Name.QUEUE_URL), target.name(Name.DLQ_URL),
-        target.name(Name.RESULTS_TABLE), target.name(Name.CONTROL_TABLE), target.name(Name.ENDPOINT),
+    return new AwsUiData.StackView(
+        target.description(),
+        target.s3(),
+        target.dynamoDb(),
+        target.sqs(),
+        target.name(Name.BUCKET),
+        target.name(Name.QUEUE_URL),
+        target.name(Name.DLQ_URL),
+        target.name(Name.RESULTS_TABLE),
+        target.name(Name.CONTROL_TABLE),
+        target.name(Name.ENDPOINT),
         target.created());
   }
 

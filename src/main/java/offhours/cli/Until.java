@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 /** Reads {@code --until TIME}: an instant, a local date-time, a time today, or a duration from now. */
 final class Until {
 
-  static final String FORMS = "an ISO-8601 instant (2026-11-25T18:00:00Z or 2026-11-25T18:00+01:00),"
-      + " a local date-time (2026-11-25T18:00), a time today (18:00) or a duration (2h, 90m, 1h30m, 1d)";
+  static final String FORMS =
+      "an ISO-8601 instant (2026-11-25T18:00:00Z or 2026-11-25T18:00+01:00),"
+          + " a local date-time (2026-11-25T18:00), a time today (18:00) or a duration (2h, 90m, 1h30m, 1d)";
 
   static final List<String> EXAMPLES = List.of(
       "an ISO-8601 instant: 2026-11-25T18:00:00Z or 2026-11-25T18:00+01:00",
@@ -40,14 +41,18 @@ final class Until {
       throw CliException.usage("cannot read --until '" + text + "'; use " + FORMS);
     }
     if (!until.isAfter(now)) {
-      String shownNow = LocalTime.ofInstant(now, clock.getZone()).truncatedTo(ChronoUnit.MINUTES).toString();
+      String shownNow = LocalTime.ofInstant(now, clock.getZone())
+          .truncatedTo(ChronoUnit.MINUTES)
+          .toString();
       if (TIME_OF_DAY.matcher(text.strip()).matches()) {
         throw CliException.usage(text.strip() + " today has already passed (it is " + shownNow
-            + " now); give a date-time such as " + LocalDate.now(clock).plusDays(1) + "T" + text.strip()
+            + " now); give a date-time such as " + LocalDate.now(clock).plusDays(1) + "T"
+            + text.strip()
             + " or a duration such as 2h");
       }
       throw CliException.usage("--until " + text + " is not in the future (it is "
-          + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(now.atZone(clock.getZone()).truncatedTo(ChronoUnit.SECONDS))
+          + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+              now.atZone(clock.getZone()).truncatedTo(ChronoUnit.SECONDS))
           + " now)");
     }
     return until;
@@ -57,7 +62,8 @@ final class Until {
     Matcher duration = DURATION.matcher(text);
     if (!text.isEmpty() && duration.matches()) {
       Duration length = Duration.ofDays(number(duration.group(1)))
-          .plusHours(number(duration.group(2))).plusMinutes(number(duration.group(3)));
+          .plusHours(number(duration.group(2)))
+          .plusMinutes(number(duration.group(3)));
       return clock.instant().plus(length);
     }
     try {

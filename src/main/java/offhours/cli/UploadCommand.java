@@ -29,7 +29,8 @@ final class UploadCommand implements Command {
   /** Puts in flight at once: small images are latency-bound, so a few in parallel fill the link. */
   static final int PARALLEL_PUTS = 8;
 
-  private static final Option PREFIX = Option.value("prefix", "P", "put the keys under P/ (e.g. --prefix batch-7)");
+  private static final Option PREFIX =
+      Option.value("prefix", "P", "put the keys under P/ (e.g. --prefix batch-7)");
 
   @Override
   public String name() {
@@ -74,16 +75,19 @@ final class UploadCommand implements Command {
     if (call.args().operands().isEmpty()) {
       throw CliException.usage("name at least one file or folder to upload");
     }
-    UploadPlan plan = UploadPlan.of(call.args().operands(), call.args().value(PREFIX.name()).orElse(""));
+    UploadPlan plan =
+        UploadPlan.of(call.args().operands(), call.args().value(PREFIX.name()).orElse(""));
     skipped(plan).ifPresent(call.err()::println);
     if (plan.items().isEmpty()) {
       throw CliException.failure("nothing to upload: no .jpg, .jpeg or .png files in "
           + String.join(", ", call.args().operands()));
     }
-    try (Target target = call.target(); S3Client s3 = target.s3()) {
+    try (Target target = call.target();
+        S3Client s3 = target.s3()) {
       String bucket = target.name(Name.BUCKET);
       Progress progress = Progress.of(call.err(), call.context().terminal(), plan, bucket);
-      ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_PUTS, plan.items().size()));
+      ExecutorService pool =
+          Executors.newFixedThreadPool(Math.min(PARALLEL_PUTS, plan.items().size()));
       try {
         List<Future<PutObjectResponse>> puts = plan.items().stream()
             .map(item -> pool.submit(() -> s3.putObject(
@@ -103,8 +107,11 @@ final class UploadCommand implements Command {
           }
           progress.uploaded(item);
           if (call.json()) {
-            call.out().println(Json.line(Json.object()
-                .put("key", item.key()).put("bytes", item.bytes()).put("eTag", unquote(response.eTag()))));
+            call.out()
+                .println(Json.line(Json.object()
+                    .put("key", item.key())
+                    .put("bytes", item.bytes())
+                    .put("eTag", unquote(response.eTag()))));
           }
         }
       } finally {
@@ -116,9 +123,10 @@ final class UploadCommand implements Command {
           call.err().println(Terminal.printable(tooLarge(item)));
         }
       }
-      String summary = Terminal.printable("uploaded " + Format.plural(plan.items().size(), "file") + " ("
-          + Sizes.format(plan.totalBytes()) + ") to s3://" + bucket + "/" + UploadPlan.normalizePrefix(
-              call.args().value(PREFIX.name()).orElse("")));
+      String summary =
+          Terminal.printable("uploaded " + Format.plural(plan.items().size(), "file") + " ("
+              + Sizes.format(plan.totalBytes()) + ") to s3://" + bucket + "/"
+              + UploadPlan.normalizePrefix(call.args().value(PREFIX.name()).orElse("")));
       (call.json() ? call.err() : call.out()).println(summary);
     }
     return 0;
@@ -131,10 +139,16 @@ final class UploadCommand implements Command {
         + ", so it will be REJECTED";
   }
 
-  private static RuntimeException failure(Throwable cause, UploadPlan.Item item, int uploaded, UploadPlan plan,
-      Target target, String bucket) {
+  private static RuntimeException failure(
+      Throwable cause,
+      UploadPlan.Item item,
+      int uploaded,
+      UploadPlan plan,
+      Target target,
+      String bucket) {
     if (cause instanceof NoSuchBucketException) {
-      return CliException.failure("bucket " + bucket + " of " + target.description() + " does not exist");
+      return CliException.failure(
+          "bucket " + bucket + " of " + target.description() + " does not exist");
     }
     if (cause instanceof SdkException || cause instanceof UncheckedIOException) {
       return CliException.failure("uploaded " + uploaded + " of " + plan.items().size() + " files; "
@@ -148,14 +162,20 @@ final class UploadCommand implements Command {
     if (plan.skipped().isEmpty()) {
       return Optional.empty();
     }
-    Map<UploadPlan.Reason, Long> counts = plan.skipped().stream().collect(Collectors.groupingBy(
-        UploadPlan.Skipped::reason, () -> new EnumMap<>(UploadPlan.Reason.class), Collectors.counting()));
+    Map<UploadPlan.Reason, Long> counts = plan.skipped().stream()
+        .collect(Collectors.groupingBy(
+            UploadPlan.Skipped::reason,
+            () -> new EnumMap<>(UploadPlan.Reason.class),
+            Collectors.counting()));
     List<String> names = plan.skipped().stream().map(s -> s.file().toString()).toList();
     String shown = String.join(", ", names.subList(0, Math.min(5, names.size())))
         + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
-    return Optional.of(Terminal.printable("skipped " + Format.plural(names.size(), "file") + " in folders: "
-        + counts.entrySet().stream().map(e -> e.getKey().counted(e.getValue())).collect(Collectors.joining(", "))
-        + ": " + shown));
+    return Optional.of(Terminal.printable(
+        "skipped " + Format.plural(names.size(), "file") + " in folders: "
+            + counts.entrySet().stream()
+                .map(e -> e.getKey().counted(e.getValue()))
+                .collect(Collectors.joining(", "))
+            + ": " + shown));
   }
 
   private static String contentType(UploadPlan.Item item) {
@@ -163,7 +183,9 @@ final class UploadCommand implements Command {
     if (name.endsWith(".png")) {
       return "image/png";
     }
-    return name.endsWith(".jpg") || name.endsWith(".jpeg") ? "image/jpeg" : "application/octet-stream";
+    return name.endsWith(".jpg") || name.endsWith(".jpeg")
+        ? "image/jpeg"
+        : "application/octet-stream";
   }
 
   /** S3 returns the ETag quoted; S3 notifications (and so the results table) carry it bare. */

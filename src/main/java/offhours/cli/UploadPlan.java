@@ -31,7 +31,9 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
 
   /** Why a file inside a named folder was left out, as read after a count: "1 hidden", "2 symbolic links". */
   enum Reason {
-    NO_RESULT("not .jpg, .jpeg or .png (would never get a result)", "not .jpg, .jpeg or .png (would never get a result)"),
+    NO_RESULT(
+        "not .jpg, .jpeg or .png (would never get a result)",
+        "not .jpg, .jpeg or .png (would never get a result)"),
     HIDDEN("hidden", "hidden"),
     LINK("symbolic link (not followed)", "symbolic links (not followed)"),
     SPECIAL("not a regular file", "not regular files");
@@ -65,8 +67,9 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
         throw CliException.usage("no such file or folder: " + name);
       }
       if (Files.isSymbolicLink(path)) {
-        throw CliException.usage(name + " is a symbolic link, and upload does not follow links; name what it points"
-            + " to instead: " + Files.readSymbolicLink(path));
+        throw CliException.usage(
+            name + " is a symbolic link, and upload does not follow links; name what it points"
+                + " to instead: " + Files.readSymbolicLink(path));
       }
       if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
         if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -78,9 +81,10 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
       }
     }
     if (!refused.isEmpty()) {
-      throw CliException.usage(String.join(", ", refused) + (refused.size() == 1 ? " would" : " would each")
-          + " never get a result: the bucket tells the pipeline only of keys ending in .jpg, .jpeg or .png (in any"
-          + " case); leave " + (refused.size() == 1 ? "it" : "them") + " out");
+      throw CliException.usage(
+          String.join(", ", refused) + (refused.size() == 1 ? " would" : " would each")
+              + " never get a result: the bucket tells the pipeline only of keys ending in .jpg, .jpeg or .png (in any"
+              + " case); leave " + (refused.size() == 1 ? "it" : "them") + " out");
     }
     Map<String, Item> byKey = new LinkedHashMap<>();
     List<Skipped> skipped = new ArrayList<>();
@@ -93,11 +97,13 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
       for (Path file : entriesUnder(path)) {
         Path relative = path.relativize(file);
         String key = keyPrefix + key(relative);
-        Reason reason = Files.isSymbolicLink(file) ? Reason.LINK
-            : isHidden(relative) ? Reason.HIDDEN
-            : !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Reason.SPECIAL
-            : !StackSpec.NOTIFICATION.matches(key) ? Reason.NO_RESULT
-            : null;
+        Reason reason = Files.isSymbolicLink(file)
+            ? Reason.LINK
+            : isHidden(relative)
+                ? Reason.HIDDEN
+                : !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    ? Reason.SPECIAL
+                    : !StackSpec.NOTIFICATION.matches(key) ? Reason.NO_RESULT : null;
         if (reason != null) {
           skipped.add(new Skipped(file, reason));
         } else {
@@ -123,7 +129,9 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
   /** Everything under {@code folder} but folders themselves; Files.walk does not follow links. */
   private static List<Path> entriesUnder(Path folder) throws IOException {
     try (Stream<Path> walk = Files.walk(folder)) {
-      return walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+      return walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .sorted()
+          .toList();
     }
   }
 
@@ -144,9 +152,15 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
 
   private static void add(Map<String, Item> byKey, Item item) {
     Item previous = byKey.putIfAbsent(item.key(), item);
-    if (previous != null && !previous.file().toAbsolutePath().normalize().equals(item.file().toAbsolutePath().normalize())) {
-      throw CliException.usage(previous.file() + " and " + item.file() + " would both be uploaded as '" + item.key()
-          + "'; upload them separately with different --prefix values");
+    if (previous != null
+        && !previous
+            .file()
+            .toAbsolutePath()
+            .normalize()
+            .equals(item.file().toAbsolutePath().normalize())) {
+      throw CliException.usage(
+          previous.file() + " and " + item.file() + " would both be uploaded as '" + item.key()
+              + "'; upload them separately with different --prefix values");
     }
   }
 }

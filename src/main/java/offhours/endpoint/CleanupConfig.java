@@ -11,17 +11,26 @@ import java.util.Map;
  * @param inferenceComponentName the component to delete before the endpoint (INFERENCE_COMPONENT_NAME, set with
  *     Hosting scale-to-zero), or null
  */
-public record CleanupConfig(String stackId, String endpointName, String mappingUuid, String controlTableName,
+public record CleanupConfig(
+    String stackId,
+    String endpointName,
+    String mappingUuid,
+    String controlTableName,
     String inferenceComponentName) {
 
-  public CleanupConfig(String stackId, String endpointName, String mappingUuid, String controlTableName) {
+  public CleanupConfig(
+      String stackId, String endpointName, String mappingUuid, String controlTableName) {
     this(stackId, endpointName, mappingUuid, controlTableName, null);
   }
 
   public static CleanupConfig fromEnvironment(Map<String, String> env) {
     String component = env.getOrDefault("INFERENCE_COMPONENT_NAME", "").strip();
-    return new CleanupConfig(required(env, "STACK_ID"), required(env, "ENDPOINT_NAME"), required(env, "MAPPING_UUID"),
-        required(env, "CONTROL_TABLE_NAME"), component.isEmpty() ? null : component);
+    return new CleanupConfig(
+        required(env, "STACK_ID"),
+        required(env, "ENDPOINT_NAME"),
+        required(env, "MAPPING_UUID"),
+        required(env, "CONTROL_TABLE_NAME"),
+        component.isEmpty() ? null : component);
   }
 
   /** What the cleanup answers as PhysicalResourceId: the same for every event of one stack. */
@@ -32,7 +41,8 @@ public record CleanupConfig(String stackId, String endpointName, String mappingU
   private static String required(Map<String, String> env, String name) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " is not set; the stack passes it to the cleanup function");
+      throw new IllegalArgumentException(
+          name + " is not set; the stack passes it to the cleanup function");
     }
     return value.strip();
   }

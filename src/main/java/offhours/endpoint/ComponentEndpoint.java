@@ -34,6 +34,7 @@ public final class ComponentEndpoint implements Endpoint {
    * MinMemoryRequiredInMb is required): one core and 1 GiB, which every ml.* type offers; one copy per instance.
    */
   static final float CPU_CORES = 1;
+
   static final int MIN_MEMORY_MB = 1024;
 
   private final SageMakerClient sageMaker;
@@ -49,18 +50,27 @@ public final class ComponentEndpoint implements Endpoint {
    * model), {@code modelName} the stack's model, {@code copies} the count when awake (one per instance); {@code
    * model} must name {@code componentName} as its inference component, so the probe invokes it.
    */
-  public ComponentEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
-      String endpointConfigName, String componentName, String modelName, int copies, String stackId,
+  public ComponentEndpoint(
+      SageMakerClient sageMaker,
+      SageMakerRuntimeClient runtime,
+      String endpointName,
+      String endpointConfigName,
+      String componentName,
+      String modelName,
+      int copies,
+      String stackId,
       ModelContract model) {
-    if (!Objects.requireNonNull(componentName, "componentName").equals(model.inferenceComponentName())) {
-      throw new IllegalArgumentException("the probe must invoke component " + componentName + ", the model settings"
-          + " name " + model.inferenceComponentName());
+    if (!Objects.requireNonNull(componentName, "componentName")
+        .equals(model.inferenceComponentName())) {
+      throw new IllegalArgumentException("the probe must invoke component " + componentName
+          + ", the model settings" + " name " + model.inferenceComponentName());
     }
     if (copies < 1) {
       throw new IllegalArgumentException("copies when awake must be at least 1, got " + copies);
     }
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
-    this.endpoint = new SageMakerEndpoint(sageMaker, runtime, endpointName, endpointConfigName, stackId, model);
+    this.endpoint =
+        new SageMakerEndpoint(sageMaker, runtime, endpointName, endpointConfigName, stackId, model);
     this.endpointName = endpointName;
     this.endpointConfigName = endpointConfigName;
     this.componentName = componentName;
@@ -92,13 +102,15 @@ public final class ComponentEndpoint implements Endpoint {
       return c == null ? ep : componentOnly(c);
     }
     if (cleanup || ep.foreign() || ep.state() != State.IN_SERVICE || stale(ep)) {
-      return ep; // the endpoint speaks for itself: the controller creates, waits for, replaces or leaves it
+      return ep; // the endpoint speaks for itself: the controller creates, waits for, replaces or
+      // leaves it
     }
     DescribeInferenceComponentResponse c = component();
     if (c == null) {
       return new Status(State.ABSENT, null, null, null, ep.configName(), false);
     }
-    String config = modelName.equals(c.specification().modelName()) ? ep.configName()
+    String config = modelName.equals(c.specification().modelName())
+        ? ep.configName()
         : endpointConfigName + " with model " + c.specification().modelName();
     int desired = orZero(c.runtimeConfig().desiredCopyCount());
     int current = orZero(c.runtimeConfig().currentCopyCount());
@@ -108,26 +120,41 @@ public final class ComponentEndpoint implements Endpoint {
       case "Deleting" -> State.DELETING;
       case "InService", "Updating" -> {
         if (desired > 0) {
-          // Copies up and more on the way (someone changed the count) still serve: UPDATING, as an endpoint update.
+          // Copies up and more on the way (someone changed the count) still serve: UPDATING, as an
+          // endpoint update.
           boolean updating = c.inferenceComponentStatusAsString().equals("Updating");
           yield current == 0 ? State.CREATING : updating ? State.UPDATING : State.IN_SERVICE;
         }
-        yield current > 0 || c.inferenceComponentStatusAsString().equals("Updating") || instances() > 0
-            ? State.DELETING : State.ABSENT;
+        yield current > 0
+                || c.inferenceComponentStatusAsString().equals("Updating")
+                || instances() > 0
+            ? State.DELETING
+            : State.ABSENT;
       }
-      default -> throw new IllegalStateException("inference component " + componentName + " has status "
-          + c.inferenceComponentStatusAsString() + ", which offhours does not know");
+      default ->
+        throw new IllegalStateException("inference component " + componentName + " has status "
+            + c.inferenceComponentStatusAsString() + ", which offhours does not know");
     };
-    // createdAt: when this wake (or the component) began, so a scale-out that never ends counts as a stuck creation.
-    return new Status(state, c.failureReason(), state == State.CREATING ? c.lastModifiedTime() : c.creationTime(),
-        c.lastModifiedTime(), config, false);
+    // createdAt: when this wake (or the component) began, so a scale-out that never ends counts as
+    // a stuck creation.
+    return new Status(
+        state,
+        c.failureReason(),
+        state == State.CREATING ? c.lastModifiedTime() : c.creationTime(),
+        c.lastModifiedTime(),
+        config,
+        false);
   }
 
   /** The cleanup's view of a component left on an absent endpoint: anything but Deleting is still to delete. */
   private static Status componentOnly(DescribeInferenceComponentResponse c) {
-    State state = c.inferenceComponentStatusAsString().equals("Deleting") ? State.DELETING : State.FAILED;
-    return new Status(state, "inference component " + c.inferenceComponentName() + " without its endpoint",
-        c.creationTime(), c.lastModifiedTime());
+    State state =
+        c.inferenceComponentStatusAsString().equals("Deleting") ? State.DELETING : State.FAILED;
+    return new Status(
+        state,
+        "inference component " + c.inferenceComponentName() + " without its endpoint",
+        c.creationTime(),
+        c.lastModifiedTime());
   }
 
   private boolean stale(Status ep) {
@@ -145,7 +172,9 @@ public final class ComponentEndpoint implements Endpoint {
       }
       throw e;
     }
-    return r.productionVariants().stream().mapToInt(v -> orZero(v.currentInstanceCount())).sum();
+    return r.productionVariants().stream()
+        .mapToInt(v -> orZero(v.currentInstanceCount()))
+        .sum();
   }
 
   /** DescribeInferenceComponent, or null when there is none of that name. */
@@ -162,12 +191,15 @@ public final class ComponentEndpoint implements Endpoint {
 
   /** A missing component is a ValidationException ("Could not find inference component ..."), not a 404. */
   static boolean componentAbsent(SageMakerException e) {
-    if (e.awsErrorDetails() == null || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
+    if (e.awsErrorDetails() == null
+        || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
       return false;
     }
     String message = String.valueOf(e.awsErrorDetails().errorMessage()).toLowerCase(Locale.ROOT);
-    return message.contains("inference component") && (message.contains("could not find")
-        || message.contains("not found") || message.contains("does not exist"));
+    return message.contains("inference component")
+        && (message.contains("could not find")
+            || message.contains("not found")
+            || message.contains("does not exist"));
   }
 
   @Override
@@ -178,10 +210,12 @@ public final class ComponentEndpoint implements Endpoint {
     }
     DescribeInferenceComponentResponse c = component();
     if (c == null) {
-      sageMaker.createInferenceComponent(b -> b.inferenceComponentName(componentName).endpointName(endpointName)
+      sageMaker.createInferenceComponent(b -> b.inferenceComponentName(componentName)
+          .endpointName(endpointName)
           .variantName(modelName) // the config's variant is named after the model (template.yaml)
           .specification(s -> s.modelName(modelName)
-              .computeResourceRequirements(r -> r.numberOfCpuCoresRequired(CPU_CORES).minMemoryRequiredInMb(MIN_MEMORY_MB)))
+              .computeResourceRequirements(
+                  r -> r.numberOfCpuCoresRequired(CPU_CORES).minMemoryRequiredInMb(MIN_MEMORY_MB)))
           .runtimeConfig(r -> r.copyCount(copies)));
     } else {
       setCopies(copies);
@@ -196,10 +230,12 @@ public final class ComponentEndpoint implements Endpoint {
   public void delete() {
     Status ep = endpoint.describe();
     DescribeInferenceComponentResponse c = component();
-    boolean endpointGoes = endpointConfigName == null || ep.state() == State.FAILED
+    boolean endpointGoes = endpointConfigName == null
+        || ep.state() == State.FAILED
         || ep.state() != State.ABSENT && stale(ep);
     if (c != null && !c.inferenceComponentStatusAsString().equals("Deleting")) {
-      boolean componentGoes = endpointGoes || !c.inferenceComponentStatusAsString().matches("InService|Updating")
+      boolean componentGoes = endpointGoes
+          || !c.inferenceComponentStatusAsString().matches("InService|Updating")
           || !modelName.equals(c.specification().modelName());
       if (componentGoes) {
         sageMaker.deleteInferenceComponent(b -> b.inferenceComponentName(componentName));
@@ -213,8 +249,8 @@ public final class ComponentEndpoint implements Endpoint {
   }
 
   private void setCopies(int count) {
-    sageMaker.updateInferenceComponentRuntimeConfig(b -> b.inferenceComponentName(componentName)
-        .desiredRuntimeConfig(r -> r.copyCount(count)));
+    sageMaker.updateInferenceComponentRuntimeConfig(
+        b -> b.inferenceComponentName(componentName).desiredRuntimeConfig(r -> r.copyCount(count)));
   }
 
   /** InvokeEndpoint with the component's name ({@link ModelContract#inferenceComponentName}). */

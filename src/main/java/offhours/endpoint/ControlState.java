@@ -37,8 +37,8 @@ public record ControlState(
     List<Long> wakeSeconds,
     DrainMeter drain) {
 
-  public static final ControlState INITIAL =
-      new ControlState(0, null, null, null, null, false, null, false, 0, null, "none", List.of(), DrainMeter.NONE);
+  public static final ControlState INITIAL = new ControlState(
+      0, null, null, null, null, false, null, false, 0, null, "none", List.of(), DrainMeter.NONE);
 
   public ControlState {
     wakeSeconds = wakeSeconds == null ? List.of() : List.copyOf(wakeSeconds);
@@ -46,24 +46,70 @@ public record ControlState(
   }
 
   /** Without drain measurements. */
-  public ControlState(long version, Override override, Instant idleSince, Instant backlogSince, Instant stoppingSince,
-      boolean scheduleOpen, Instant lastRunAt, boolean billing, int createFailures, Instant createNotBefore,
-      String lastAction, List<Long> wakeSeconds) {
-    this(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, billing, createFailures,
-        createNotBefore, lastAction, wakeSeconds, DrainMeter.NONE);
+  public ControlState(
+      long version,
+      Override override,
+      Instant idleSince,
+      Instant backlogSince,
+      Instant stoppingSince,
+      boolean scheduleOpen,
+      Instant lastRunAt,
+      boolean billing,
+      int createFailures,
+      Instant createNotBefore,
+      String lastAction,
+      List<Long> wakeSeconds) {
+    this(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        DrainMeter.NONE);
   }
 
   /** Without wake history (a state written before the latency budget). */
-  public ControlState(long version, Override override, Instant idleSince, Instant backlogSince, Instant stoppingSince,
-      boolean scheduleOpen, Instant lastRunAt, boolean billing, int createFailures, Instant createNotBefore,
+  public ControlState(
+      long version,
+      Override override,
+      Instant idleSince,
+      Instant backlogSince,
+      Instant stoppingSince,
+      boolean scheduleOpen,
+      Instant lastRunAt,
+      boolean billing,
+      int createFailures,
+      Instant createNotBefore,
       String lastAction) {
-    this(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, billing, createFailures,
-        createNotBefore, lastAction, List.of(), DrainMeter.NONE);
+    this(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        List.of(),
+        DrainMeter.NONE);
   }
 
   /** A manual override: START or STOP until {@code until} (null: until "auto"). */
   public record Override(Mode mode, Instant until) {
-    public enum Mode { START, STOP }
+    public enum Mode {
+      START,
+      STOP
+    }
 
     boolean activeAt(Instant now) {
       return until == null || now.isBefore(until);
@@ -71,46 +117,143 @@ public record ControlState(
   }
 
   ControlState withVersion(long v) {
-    return new ControlState(v, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, billing,
-        createFailures, createNotBefore, lastAction, wakeSeconds, drain);
+    return new ControlState(
+        v,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        drain);
   }
 
   ControlState withOverride(Override o) {
-    return new ControlState(version, o, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, billing,
-        createFailures, createNotBefore, lastAction, wakeSeconds, drain);
+    return new ControlState(
+        version,
+        o,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        drain);
   }
 
   /** What a run observed: the override still active, idle and backlog times, whether the schedule is open. */
   ControlState withObserved(Override o, Instant idle, Instant backlog, boolean open) {
-    return new ControlState(version, o, idle, backlog, stoppingSince, open, lastRunAt, billing, createFailures,
-        createNotBefore, lastAction, wakeSeconds, drain);
+    return new ControlState(
+        version,
+        o,
+        idle,
+        backlog,
+        stoppingSince,
+        open,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        drain);
   }
 
   ControlState withStoppingSince(Instant since) {
-    return new ControlState(version, override, idleSince, backlogSince, since, scheduleOpen, lastRunAt, billing,
-        createFailures, createNotBefore, lastAction, wakeSeconds, drain);
+    return new ControlState(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        since,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        drain);
   }
 
   /** The step a run claims: when it ran, whether the endpoint bills after it, and what it did. */
   ControlState withRun(Instant at, boolean billingAfter, String action) {
-    return new ControlState(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, at, billingAfter,
-        createFailures, createNotBefore, action, wakeSeconds, drain);
+    return new ControlState(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        at,
+        billingAfter,
+        createFailures,
+        createNotBefore,
+        action,
+        wakeSeconds,
+        drain);
   }
 
   ControlState withBilling(boolean b) {
-    return new ControlState(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt, b,
-        createFailures, createNotBefore, lastAction, wakeSeconds, drain);
+    return new ControlState(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        b,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        drain);
   }
 
   ControlState withFailures(int n, Instant notBefore, String action) {
-    return new ControlState(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt,
-        billing, n, notBefore, action, wakeSeconds, drain);
+    return new ControlState(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        n,
+        notBefore,
+        action,
+        wakeSeconds,
+        drain);
   }
 
   /** What this run adds to the drain measurements ({@link DrainMeter#observe}). */
-  ControlState withDrain(Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
-    return new ControlState(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt,
-        billing, createFailures, createNotBefore, lastAction, wakeSeconds, drain.observe(ep, mp, q, now));
+  ControlState withDrain(
+      Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
+    return new ControlState(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        drain.observe(ep, mp, q, now));
   }
 
   /** Remembers one more wake, keeping the last {@link WakePolicy#HISTORY}. */
@@ -118,7 +261,19 @@ public record ControlState(
     List<Long> all = new java.util.ArrayList<>(wakeSeconds);
     all.add(seconds);
     List<Long> last = all.subList(Math.max(0, all.size() - WakePolicy.HISTORY), all.size());
-    return new ControlState(version, override, idleSince, backlogSince, stoppingSince, scheduleOpen, lastRunAt,
-        billing, createFailures, createNotBefore, lastAction, last, drain);
+    return new ControlState(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        last,
+        drain);
   }
 }

@@ -62,13 +62,16 @@ public record ControllerConfig(
       zone = ZoneId.of(tz.isEmpty() ? "UTC" : tz);
     } catch (DateTimeException e) {
       throw new IllegalArgumentException(
-          "TIME_ZONE '" + tz + "' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York", e);
+          "TIME_ZONE '" + tz
+              + "' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York",
+          e);
     }
-    Hosting hosting = Hosting.parse(env.getOrDefault("HOSTING", Hosting.SCHEDULED.value()).strip());
+    Hosting hosting =
+        Hosting.parse(env.getOrDefault("HOSTING", Hosting.SCHEDULED.value()).strip());
     ModelContract model = ModelContract.fromEnv(env);
     requireComponentFits(hosting, model, env);
-    Schedule schedule =
-        Schedule.parse(env.getOrDefault("WORKING_HOURS", ""), zone, Schedule.parseHolidays(env.get("HOLIDAYS")));
+    Schedule schedule = Schedule.parse(
+        env.getOrDefault("WORKING_HOURS", ""), zone, Schedule.parseHolidays(env.get("HOLIDAYS")));
     return new ControllerConfig(
         required(env, "ENDPOINT_NAME"),
         required(env, "ENDPOINT_CONFIG_NAME"),
@@ -89,31 +92,38 @@ public record ControllerConfig(
         price(env),
         model,
         hosting,
-        env.getOrDefault("MODEL_NAME", "").isBlank() ? null : env.get("MODEL_NAME").strip(),
+        env.getOrDefault("MODEL_NAME", "").isBlank()
+            ? null
+            : env.get("MODEL_NAME").strip(),
         WaitBudget.parse("MAX_WAIT_MINUTES", env.get("MAX_WAIT_MINUTES")));
   }
 
   /** HOSTING and INFERENCE_COMPONENT_NAME agree: a component name with scale-to-zero, none otherwise. */
-  private static void requireComponentFits(Hosting hosting, ModelContract model, Map<String, String> env) {
+  private static void requireComponentFits(
+      Hosting hosting, ModelContract model, Map<String, String> env) {
     boolean named = model.inferenceComponentName() != null;
     if (hosting == Hosting.SCALE_TO_ZERO && !named) {
-      throw new IllegalArgumentException("INFERENCE_COMPONENT_NAME is not set; HOSTING scale-to-zero invokes an"
-          + " inference component, and the stack names it");
+      throw new IllegalArgumentException(
+          "INFERENCE_COMPONENT_NAME is not set; HOSTING scale-to-zero invokes an"
+              + " inference component, and the stack names it");
     }
     if (hosting != Hosting.SCALE_TO_ZERO && named) {
-      throw new IllegalArgumentException("INFERENCE_COMPONENT_NAME is " + model.inferenceComponentName()
-          + " but HOSTING is " + hosting.value() + "; only scale-to-zero hosts an inference component");
+      throw new IllegalArgumentException(
+          "INFERENCE_COMPONENT_NAME is " + model.inferenceComponentName() + " but HOSTING is "
+              + hosting.value() + "; only scale-to-zero hosts an inference component");
     }
     if (hosting == Hosting.SCALE_TO_ZERO && env.getOrDefault("MODEL_NAME", "").isBlank()) {
-      throw new IllegalArgumentException("MODEL_NAME is not set; HOSTING scale-to-zero deploys that model as an"
-          + " inference component, and the stack passes it to the controller function");
+      throw new IllegalArgumentException(
+          "MODEL_NAME is not set; HOSTING scale-to-zero deploys that model as an"
+              + " inference component, and the stack passes it to the controller function");
     }
   }
 
   private static String required(Map<String, String> env, String name) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " is not set; the stack passes it to the controller function");
+      throw new IllegalArgumentException(
+          name + " is not set; the stack passes it to the controller function");
     }
     return value.strip();
   }
@@ -131,7 +141,9 @@ public record ControllerConfig(
       return value;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "INSTANCE_HOURLY_PRICE_USD '" + raw + "' is not a price in US dollars per instance-hour, like 0.115", e);
+          "INSTANCE_HOURLY_PRICE_USD '" + raw
+              + "' is not a price in US dollars per instance-hour, like 0.115",
+          e);
     }
   }
 }

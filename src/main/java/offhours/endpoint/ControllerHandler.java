@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code {"action":"start","until":"2026-11-25T18:00:00Z"}} / {@code {"action":"stop"}} / {@code {"action":"auto"}}.
  * Every event leads to one reconcile run; a manual action first records the override.
  */
-public final class ControllerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class ControllerHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private final EndpointController controller;
   private final Clock clock;
   private final Consumer<Decision> record;
@@ -38,17 +39,22 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
 
   /** Every run's decision is recorded in the control table, where the API's and the UI's status read it. */
   public ControllerHandler(AwsClients clients, ControllerConfig config, Clock clock) {
-    this(clients, config, clock, new DynamoControlTable(
-        clients.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()));
+    this(
+        clients,
+        config,
+        clock,
+        new DynamoControlTable(
+            clients.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()));
   }
 
-  private ControllerHandler(AwsClients clients, ControllerConfig config, Clock clock, DynamoControlTable control) {
+  private ControllerHandler(
+      AwsClients clients, ControllerConfig config, Clock clock, DynamoControlTable control) {
     this(forAws(clients, config, control), clock, control::recordDecision);
   }
 
   /** Decisions are only returned, not recorded. */
   public ControllerHandler(EndpointController controller, Clock clock) {
-    this(controller, clock, decision -> { });
+    this(controller, clock, decision -> {});
   }
 
   ControllerHandler(EndpointController controller, Clock clock, Consumer<Decision> record) {
@@ -61,27 +67,50 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
    * The controller wired to AWS (or to local services through {@code clients}); EMF lines go to standard output.
    * Labels from LABELS_S3_URI are read here, once (the probe checks the answer against them).
    */
-  private static EndpointController forAws(AwsClients clients, ControllerConfig config, DynamoControlTable control) {
+  private static EndpointController forAws(
+      AwsClients clients, ControllerConfig config, DynamoControlTable control) {
     ModelContract model = withLabels(clients, config.model());
-    return new EndpointController(config, endpoint(clients, config, model),
-        new LambdaMapping(clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
-        new SqsBacklog(clients.build(Service.SQS, SqsClient.builder()), config.queueUrl(), config.dlqUrl()),
-        control, control, System.out::println);
+    return new EndpointController(
+        config,
+        endpoint(clients, config, model),
+        new LambdaMapping(
+            clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
+        new SqsBacklog(
+            clients.build(Service.SQS, SqsClient.builder()), config.queueUrl(), config.dlqUrl()),
+        control,
+        control,
+        System.out::println);
   }
 
   /**
    * What the controller switches: the endpoint itself, with scale-to-zero its inference component's copies; a
    * serverless endpoint belongs to the stack (ServerlessPolicy never creates nor deletes it).
    */
-  private static Endpoint endpoint(AwsClients clients, ControllerConfig config, ModelContract model) {
+  private static Endpoint endpoint(
+      AwsClients clients, ControllerConfig config, ModelContract model) {
     SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
-    SageMakerRuntimeClient runtime = clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
+    SageMakerRuntimeClient runtime =
+        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
     return switch (config.hosting()) {
-      case SCALE_TO_ZERO -> new ComponentEndpoint(sageMaker, runtime, config.endpointName(),
-          config.endpointConfigName(), model.inferenceComponentName(), config.modelName(), config.instanceCount(),
-          config.stackId(), model);
-      case SCHEDULED, SERVERLESS -> new SageMakerEndpoint(sageMaker, runtime, config.endpointName(),
-          config.endpointConfigName(), config.stackId(), model);
+      case SCALE_TO_ZERO ->
+        new ComponentEndpoint(
+            sageMaker,
+            runtime,
+            config.endpointName(),
+            config.endpointConfigName(),
+            model.inferenceComponentName(),
+            config.modelName(),
+            config.instanceCount(),
+            config.stackId(),
+            model);
+      case SCHEDULED, SERVERLESS ->
+        new SageMakerEndpoint(
+            sageMaker,
+            runtime,
+            config.endpointName(),
+            config.endpointConfigName(),
+            config.stackId(),
+            model);
     };
   }
 
@@ -105,8 +134,9 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
           case "start" -> controller.override(ControlState.Override.Mode.START, until(event), now);
           case "stop" -> controller.override(ControlState.Override.Mode.STOP, until(event), now);
           case "auto" -> controller.override(null, null, now);
-          default -> throw new IllegalArgumentException(
-              "action '" + action + "' is not one of start, stop, auto");
+          default ->
+            throw new IllegalArgumentException(
+                "action '" + action + "' is not one of start, stop, auto");
         };
     if (context != null) {
       context.getLogger().log(decision.toString());
@@ -130,8 +160,10 @@ public final class ControllerHandler implements RequestHandler<Map<String, Objec
     try {
       return OffsetDateTime.parse(until.toString()).toInstant();
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("until '" + until + "' is not an ISO-8601 date-time with an offset, like "
-          + "2026-11-25T18:00:00Z or 2026-11-25T19:00:00+01:00", e);
+      throw new IllegalArgumentException(
+          "until '" + until + "' is not an ISO-8601 date-time with an offset, like "
+              + "2026-11-25T18:00:00Z or 2026-11-25T19:00:00+01:00",
+          e);
     }
   }
 }

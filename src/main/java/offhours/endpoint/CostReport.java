@@ -28,11 +28,19 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 public final class CostReport {
 
   /** One day, or the total ({@code date} null). {@code costPerImageUsd} is NaN when no image was classified. */
-  public record Row(LocalDate date, double endpointHours, double outsideScheduleHours, long starts, long stops,
-      long images, double costUsd, double costPerImageUsd, double alwaysOnHours, double alwaysOnCostUsd,
-      double savedUsd, double savedPercent) {}
-
-
+  public record Row(
+      LocalDate date,
+      double endpointHours,
+      double outsideScheduleHours,
+      long starts,
+      long stops,
+      long images,
+      double costUsd,
+      double costPerImageUsd,
+      double alwaysOnHours,
+      double alwaysOnCostUsd,
+      double savedUsd,
+      double savedPercent) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,7 +51,8 @@ public final class CostReport {
   private final double hourlyPrice;
   private ServerlessUsage serverless = ServerlessUsage.NONE;
 
-  private CostReport(List<Row> days, Row total, String instanceType, int instanceCount, double hourlyPrice) {
+  private CostReport(
+      List<Row> days, Row total, String instanceType, int instanceCount, double hourlyPrice) {
     this.days = List.copyOf(days);
     this.total = total;
     this.instanceType = instanceType;
@@ -55,53 +64,118 @@ public final class CostReport {
    * Computes the report for every local day from {@code from} to {@code to} inclusive; days without a ledger item had
    * no endpoint.
    */
-  public static CostReport compute(List<Ledger.Day> ledger, Map<LocalDate, Long> imagesPerDay, LocalDate from,
-      LocalDate to, ZoneId zone, String instanceType, int instanceCount, double hourlyPriceUsd) {
-    return compute(ledger, imagesPerDay, Map.of(), from, to, zone, instanceType, instanceCount, hourlyPriceUsd);
+  public static CostReport compute(
+      List<Ledger.Day> ledger,
+      Map<LocalDate, Long> imagesPerDay,
+      LocalDate from,
+      LocalDate to,
+      ZoneId zone,
+      String instanceType,
+      int instanceCount,
+      double hourlyPriceUsd) {
+    return compute(
+        ledger,
+        imagesPerDay,
+        Map.of(),
+        from,
+        to,
+        zone,
+        instanceType,
+        instanceCount,
+        hourlyPriceUsd);
   }
 
   /**
    * As above, with the invocation time hosting serverless spent per day (empty for the other hostings): its cost is
    * added to the day's cost, so the cost per image is the real one; "always on" stays an instance of the given price.
    */
-  public static CostReport compute(List<Ledger.Day> ledger, Map<LocalDate, Long> imagesPerDay,
-      Map<LocalDate, ServerlessUsage> usage, LocalDate from, LocalDate to, ZoneId zone, String instanceType,
-      int instanceCount, double hourlyPriceUsd) {
+  public static CostReport compute(
+      List<Ledger.Day> ledger,
+      Map<LocalDate, Long> imagesPerDay,
+      Map<LocalDate, ServerlessUsage> usage,
+      LocalDate from,
+      LocalDate to,
+      ZoneId zone,
+      String instanceType,
+      int instanceCount,
+      double hourlyPriceUsd) {
     if (to.isBefore(from)) {
-      throw new IllegalArgumentException("the report ends (" + to + ") before it starts (" + from + ")");
+      throw new IllegalArgumentException(
+          "the report ends (" + to + ") before it starts (" + from + ")");
     }
     Map<LocalDate, Ledger.Day> byDate = ledger.stream()
-        .collect(Collectors.toMap(Ledger.Day::date, Function.identity(), Ledger.Day::plus, TreeMap::new));
+        .collect(Collectors.toMap(
+            Ledger.Day::date, Function.identity(), Ledger.Day::plus, TreeMap::new));
     List<Row> rows = new ArrayList<>();
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       Ledger.Day day = byDate.getOrDefault(d, new Ledger.Day(d, 0, 0, 0, 0));
-      double dayHours = Duration.between(d.atStartOfDay(zone), d.plusDays(1).atStartOfDay(zone)).toSeconds() / 3600.0;
+      double dayHours = Duration.between(d.atStartOfDay(zone), d.plusDays(1).atStartOfDay(zone))
+              .toSeconds()
+          / 3600.0;
       ServerlessUsage spent = usage.getOrDefault(d, ServerlessUsage.NONE);
-      rows.add(row(d, day.endpointSeconds() / 3600.0, day.outsideScheduleSeconds() / 3600.0, day.starts(), day.stops(),
-          imagesPerDay.getOrDefault(d, 0L), dayHours, instanceCount, hourlyPriceUsd, spent.costUsd()));
+      rows.add(row(
+          d,
+          day.endpointSeconds() / 3600.0,
+          day.outsideScheduleSeconds() / 3600.0,
+          day.starts(),
+          day.stops(),
+          imagesPerDay.getOrDefault(d, 0L),
+          dayHours,
+          instanceCount,
+          hourlyPriceUsd,
+          spent.costUsd()));
     }
     ServerlessUsage all = ServerlessUsage.NONE;
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       all = all.plus(usage.getOrDefault(d, ServerlessUsage.NONE));
     }
-    Row total = row(null, rows.stream().mapToDouble(Row::endpointHours).sum(),
-        rows.stream().mapToDouble(Row::outsideScheduleHours).sum(), rows.stream().mapToLong(Row::starts).sum(),
-        rows.stream().mapToLong(Row::stops).sum(), rows.stream().mapToLong(Row::images).sum(),
-        rows.stream().mapToDouble(Row::alwaysOnHours).sum(), instanceCount, hourlyPriceUsd, all.costUsd());
+    Row total = row(
+        null,
+        rows.stream().mapToDouble(Row::endpointHours).sum(),
+        rows.stream().mapToDouble(Row::outsideScheduleHours).sum(),
+        rows.stream().mapToLong(Row::starts).sum(),
+        rows.stream().mapToLong(Row::stops).sum(),
+        rows.stream().mapToLong(Row::images).sum(),
+        rows.stream().mapToDouble(Row::alwaysOnHours).sum(),
+        instanceCount,
+        hourlyPriceUsd,
+        all.costUsd());
     CostReport report = new CostReport(rows, total, instanceType, instanceCount, hourlyPriceUsd);
     report.serverless = all;
     return report;
   }
 
-  private static Row row(LocalDate date, double hours, double outside, long starts, long stops, long images,
-      double alwaysOnHours, int count, double price, double serverlessCost) {
+  private static Row row(
+      LocalDate date,
+      double hours,
+      double outside,
+      long starts,
+      long stops,
+      long images,
+      double alwaysOnHours,
+      int count,
+      double price,
+      double serverlessCost) {
     double cost = hours * count * price + serverlessCost;
     double alwaysOn = alwaysOnHours * count * price;
-    double savedPercent = alwaysOnHours == 0 ? 0
-        : serverlessCost == 0 ? 100.0 * (1 - hours / alwaysOnHours)
-        : alwaysOn == 0 ? 0 : 100.0 * (1 - cost / alwaysOn);
-    return new Row(date, hours, outside, starts, stops, images, cost, images == 0 ? Double.NaN : cost / images,
-        alwaysOnHours, alwaysOn, alwaysOn - cost, savedPercent);
+    double savedPercent = alwaysOnHours == 0
+        ? 0
+        : serverlessCost == 0
+            ? 100.0 * (1 - hours / alwaysOnHours)
+            : alwaysOn == 0 ? 0 : 100.0 * (1 - cost / alwaysOn);
+    return new Row(
+        date,
+        hours,
+        outside,
+        starts,
+        stops,
+        images,
+        cost,
+        images == 0 ? Double.NaN : cost / images,
+        alwaysOnHours,
+        alwaysOn,
+        alwaysOn - cost,
+        savedPercent);
   }
 
   /**
@@ -109,13 +183,30 @@ public final class CostReport {
    * CLI calls it with the user's credentials and the table names from the stack outputs; {@code resultsTable} empty:
    * no image counts. (No function does: the controller's role cannot read the results table.)
    */
-  public static CostReport fromAws(DynamoDbClient dynamo, String controlTable, String resultsTable, ZoneId zone,
-      LocalDate from, LocalDate to, String instanceType, int instanceCount, double hourlyPriceUsd) {
+  public static CostReport fromAws(
+      DynamoDbClient dynamo,
+      String controlTable,
+      String resultsTable,
+      ZoneId zone,
+      LocalDate from,
+      LocalDate to,
+      String instanceType,
+      int instanceCount,
+      double hourlyPriceUsd) {
     DynamoControlTable control = new DynamoControlTable(dynamo, controlTable);
-    Map<LocalDate, Long> images = resultsTable == null || resultsTable.isEmpty() ? Map.of()
+    Map<LocalDate, Long> images = resultsTable == null || resultsTable.isEmpty()
+        ? Map.of()
         : countClassified(dynamo, resultsTable, zone, from, to);
-    return compute(control.days(from, to), images, control.serverlessUsage(from, to), from, to, zone, instanceType,
-        instanceCount, hourlyPriceUsd);
+    return compute(
+        control.days(from, to),
+        images,
+        control.serverlessUsage(from, to),
+        from,
+        to,
+        zone,
+        instanceType,
+        instanceCount,
+        hourlyPriceUsd);
   }
 
   /**
@@ -123,20 +214,25 @@ public final class CostReport {
    * margin (fractional seconds make string order differ slightly from time order); the exact local day is decided
    * after parsing.
    */
-  static Map<LocalDate, Long> countClassified(DynamoDbClient dynamo, String table, ZoneId zone, LocalDate from,
-      LocalDate to) {
+  static Map<LocalDate, Long> countClassified(
+      DynamoDbClient dynamo, String table, ZoneId zone, LocalDate from, LocalDate to) {
     Instant start = from.atStartOfDay(zone).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
     Map<LocalDate, Long> counts = new TreeMap<>();
     Map<String, AttributeValue> startKey = null;
     do {
-      ScanRequest.Builder scan = ScanRequest.builder().tableName(table)
+      ScanRequest.Builder scan = ScanRequest.builder()
+          .tableName(table)
           .filterExpression("#s = :classified AND classifiedAt BETWEEN :a AND :b")
           .projectionExpression("classifiedAt")
           .expressionAttributeNames(Map.of("#s", "status"))
-          .expressionAttributeValues(Map.of(":classified", AttributeValue.fromS("CLASSIFIED"),
-              ":a", AttributeValue.fromS(start.minus(Duration.ofDays(1)).toString()),
-              ":b", AttributeValue.fromS(end.plus(Duration.ofDays(1)).toString())));
+          .expressionAttributeValues(Map.of(
+              ":classified",
+              AttributeValue.fromS("CLASSIFIED"),
+              ":a",
+              AttributeValue.fromS(start.minus(Duration.ofDays(1)).toString()),
+              ":b",
+              AttributeValue.fromS(end.plus(Duration.ofDays(1)).toString())));
       if (startKey != null) {
         scan.exclusiveStartKey(startKey);
       }
@@ -152,7 +248,8 @@ public final class CostReport {
           counts.merge(LocalDate.ofInstant(at, zone), 1L, Long::sum);
         }
       }
-      startKey = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+      startKey =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (startKey != null);
     return counts;
   }
@@ -167,15 +264,37 @@ public final class CostReport {
 
   public String renderTable() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "Instance: %s x %d at $%.4f/h%n",
-        instanceType.isEmpty() ? "(INSTANCE_TYPE not set)" : instanceType, instanceCount, hourlyPrice));
+    out.append(String.format(
+        Locale.ROOT,
+        "Instance: %s x %d at $%.4f/h%n",
+        instanceType.isEmpty() ? "(INSTANCE_TYPE not set)" : instanceType,
+        instanceCount,
+        hourlyPrice));
     if (serverless.invocations() > 0) {
-      out.append(String.format(Locale.ROOT, "Serverless: %d invocations, %.1f GB-s at $%.5f/GB-s, %.3f GB at $%.3f/GB:"
-          + " $%.4f (in cost $)%n", serverless.invocations(), serverless.gbSeconds(), ServerlessUsage.GB_SECOND_USD,
-          serverless.bytes() / 1e9, ServerlessUsage.DATA_GB_USD, serverless.costUsd()));
+      out.append(String.format(
+          Locale.ROOT,
+          "Serverless: %d invocations, %.1f GB-s at $%.5f/GB-s, %.3f GB at $%.3f/GB:"
+              + " $%.4f (in cost $)%n",
+          serverless.invocations(),
+          serverless.gbSeconds(),
+          ServerlessUsage.GB_SECOND_USD,
+          serverless.bytes() / 1e9,
+          ServerlessUsage.DATA_GB_USD,
+          serverless.costUsd()));
     }
-    String header = String.format(Locale.ROOT, "%-10s %9s %9s %6s %7s %10s %10s %10s %10s %7s%n", "date", "endpoint-h",
-        "outside-h", "starts", "images", "cost $", "$/image", "24/7 $", "saved $", "saved");
+    String header = String.format(
+        Locale.ROOT,
+        "%-10s %9s %9s %6s %7s %10s %10s %10s %10s %7s%n",
+        "date",
+        "endpoint-h",
+        "outside-h",
+        "starts",
+        "images",
+        "cost $",
+        "$/image",
+        "24/7 $",
+        "saved $",
+        "saved");
     out.append(header);
     for (Row r : days) {
       out.append(line(r.date().toString(), r));
@@ -185,10 +304,21 @@ public final class CostReport {
   }
 
   private static String line(String label, Row r) {
-    return String.format(Locale.ROOT, "%-10s %9.2f %9.2f %6d %7d %10.2f %10s %10.2f %10.2f %6.1f%%%n", label,
-        r.endpointHours(), r.outsideScheduleHours(), r.starts(), r.images(), r.costUsd(),
-        Double.isNaN(r.costPerImageUsd()) ? "-" : String.format(Locale.ROOT, "%.5f", r.costPerImageUsd()),
-        r.alwaysOnCostUsd(), r.savedUsd(), r.savedPercent());
+    return String.format(
+        Locale.ROOT,
+        "%-10s %9.2f %9.2f %6d %7d %10.2f %10s %10.2f %10.2f %6.1f%%%n",
+        label,
+        r.endpointHours(),
+        r.outsideScheduleHours(),
+        r.starts(),
+        r.images(),
+        r.costUsd(),
+        Double.isNaN(r.costPerImageUsd())
+            ? "-"
+            : String.format(Locale.ROOT, "%.5f", r.costPerImageUsd()),
+        r.alwaysOnCostUsd(),
+        r.savedUsd(),
+        r.savedPercent());
   }
 
   /** JSON lines: one object per day, then one with "date":"total". */

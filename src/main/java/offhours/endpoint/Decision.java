@@ -27,12 +27,40 @@ public record Decision(
     Instant nextRunAt) {
 
   /** Without a wish for an earlier run. */
-  public Decision(Instant at, boolean wantOn, String wantReason, Endpoint.Status endpoint, Mapping.TriggerState mapping,
-      Backlog.Snapshot backlog, Action action, String why, String outcome, boolean runningOutsideSchedule) {
-    this(at, wantOn, wantReason, endpoint, mapping, backlog, action, why, outcome, runningOutsideSchedule, null);
+  public Decision(
+      Instant at,
+      boolean wantOn,
+      String wantReason,
+      Endpoint.Status endpoint,
+      Mapping.TriggerState mapping,
+      Backlog.Snapshot backlog,
+      Action action,
+      String why,
+      String outcome,
+      boolean runningOutsideSchedule) {
+    this(
+        at,
+        wantOn,
+        wantReason,
+        endpoint,
+        mapping,
+        backlog,
+        action,
+        why,
+        outcome,
+        runningOutsideSchedule,
+        null);
   }
 
-  public enum Action { NONE, WAIT, CREATE_ENDPOINT, DELETE_ENDPOINT, ENABLE_MAPPING, DISABLE_MAPPING, LOST_RACE }
+  public enum Action {
+    NONE,
+    WAIT,
+    CREATE_ENDPOINT,
+    DELETE_ENDPOINT,
+    ENABLE_MAPPING,
+    DISABLE_MAPPING,
+    LOST_RACE
+  }
 
   /** A flat map for the Lambda response and the CLI. */
   public Map<String, Object> toMap() {
@@ -67,8 +95,10 @@ public record Decision(
 
   @Override
   public String toString() {
-    return at + " want " + (wantOn ? "ON" : "OFF") + " (" + wantReason + "); endpoint " + endpoint.state()
-        + ", mapping " + mapping + ", queue " + backlog.visible() + " visible/" + backlog.inFlight() + " in flight/"
+    return at + " want " + (wantOn ? "ON" : "OFF") + " (" + wantReason + "); endpoint "
+        + endpoint.state()
+        + ", mapping " + mapping + ", queue " + backlog.visible() + " visible/" + backlog.inFlight()
+        + " in flight/"
         + backlog.delayed() + " delayed -> " + action + ": " + why + " [" + outcome + "]";
   }
 }

@@ -33,7 +33,8 @@ public record DrainMeter(Instant since, long images, List<Double> perSecond) {
   }
 
   /** What this run's observations add: a drain starts, goes on, ends with a measurement, or is abandoned. */
-  public DrainMeter observe(Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
+  public DrainMeter observe(
+      Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
     boolean serving = ep.state() == State.IN_SERVICE && mp.polling();
     if (!serving) {
       return since == null ? this : new DrainMeter(null, 0, perSecond);
@@ -51,7 +52,8 @@ public record DrainMeter(Instant since, long images, List<Double> perSecond) {
     }
     List<Double> all = new ArrayList<>(perSecond);
     all.add(images / seconds);
-    return new DrainMeter(null, 0, all.subList(Math.max(0, all.size() - WakePolicy.HISTORY), all.size()));
+    return new DrainMeter(
+        null, 0, all.subList(Math.max(0, all.size() - WakePolicy.HISTORY), all.size()));
   }
 
   /**

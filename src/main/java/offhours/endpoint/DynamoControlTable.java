@@ -32,19 +32,35 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   @Override
   public Optional<ControlState> load() {
-    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-        .key(Map.of("pk", s("controller"), "sk", s("state")))).item();
+    Map<String, AttributeValue> item = dynamo
+        .getItem(b -> b.tableName(table)
+            .consistentRead(true)
+            .key(Map.of("pk", s("controller"), "sk", s("state"))))
+        .item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
     String mode = str(item, "overrideMode");
-    ControlState.Override override = mode == null ? null
-        : new ControlState.Override(ControlState.Override.Mode.valueOf(mode), instant(item, "overrideUntil"));
+    ControlState.Override override = mode == null
+        ? null
+        : new ControlState.Override(
+            ControlState.Override.Mode.valueOf(mode), instant(item, "overrideUntil"));
     return Optional.of(new ControlState(
-        Long.parseLong(item.get("version").n()), override, instant(item, "idleSince"), instant(item, "backlogSince"),
-        instant(item, "stoppingSince"), bool(item, "scheduleOpen"), instant(item, "lastRunAt"), bool(item, "billing"),
-        item.containsKey("createFailures") ? Integer.parseInt(item.get("createFailures").n()) : 0,
-        instant(item, "createNotBefore"), str(item, "lastAction"), wakeSeconds(item), drain(item)));
+        Long.parseLong(item.get("version").n()),
+        override,
+        instant(item, "idleSince"),
+        instant(item, "backlogSince"),
+        instant(item, "stoppingSince"),
+        bool(item, "scheduleOpen"),
+        instant(item, "lastRunAt"),
+        bool(item, "billing"),
+        item.containsKey("createFailures")
+            ? Integer.parseInt(item.get("createFailures").n())
+            : 0,
+        instant(item, "createNotBefore"),
+        str(item, "lastAction"),
+        wakeSeconds(item),
+        drain(item)));
   }
 
   @Override
@@ -70,19 +86,26 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     }
     if (!next.wakeSeconds().isEmpty()) {
       // A list, not a number set: the order (oldest first) decides which wakes are kept.
-      item.put("wakeSeconds", AttributeValue.fromL(next.wakeSeconds().stream().map(DynamoControlTable::n).toList()));
+      item.put(
+          "wakeSeconds",
+          AttributeValue.fromL(
+              next.wakeSeconds().stream().map(DynamoControlTable::n).toList()));
     }
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().perSecond().isEmpty()) {
-      item.put("drainPerSecond", AttributeValue.fromL(
-          next.drain().perSecond().stream().map(r -> AttributeValue.fromN(Double.toString(r))).toList()));
+      item.put(
+          "drainPerSecond",
+          AttributeValue.fromL(next.drain().perSecond().stream()
+              .map(r -> AttributeValue.fromN(Double.toString(r)))
+              .toList()));
     }
     PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
     if (expectedVersion == 0) {
       put.conditionExpression("attribute_not_exists(pk)");
     } else {
-      put.conditionExpression("#v = :v").expressionAttributeNames(Map.of("#v", "version"))
+      put.conditionExpression("#v = :v")
+          .expressionAttributeNames(Map.of("#v", "version"))
           .expressionAttributeValues(Map.of(":v", n(expectedVersion)));
     }
     try {
@@ -95,14 +118,19 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   private static DrainMeter drain(Map<String, AttributeValue> item) {
     AttributeValue rates = item.get("drainPerSecond");
-    return new DrainMeter(instant(item, "drainSince"),
+    return new DrainMeter(
+        instant(item, "drainSince"),
         item.containsKey("drainImages") ? Long.parseLong(item.get("drainImages").n()) : 0,
-        rates == null || !rates.hasL() ? List.of() : rates.l().stream().map(v -> Double.parseDouble(v.n())).toList());
+        rates == null || !rates.hasL()
+            ? List.of()
+            : rates.l().stream().map(v -> Double.parseDouble(v.n())).toList());
   }
 
   private static List<Long> wakeSeconds(Map<String, AttributeValue> item) {
     AttributeValue list = item.get("wakeSeconds");
-    return list == null || !list.hasL() ? List.of() : list.l().stream().map(v -> Long.parseLong(v.n())).toList();
+    return list == null || !list.hasL()
+        ? List.of()
+        : list.l().stream().map(v -> Long.parseLong(v.n())).toList();
   }
 
   /**
@@ -132,7 +160,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     putText(item, "outcome", d.outcome());
     item.put("runningOutsideSchedule", AttributeValue.fromBool(d.runningOutsideSchedule()));
     try {
-      dynamo.putItem(b -> b.tableName(table).item(item)
+      dynamo.putItem(b -> b.tableName(table)
+          .item(item)
           .conditionExpression("attribute_not_exists(pk) OR atMillis < :at")
           .expressionAttributeValues(Map.of(":at", n(d.at().toEpochMilli()))));
     } catch (ConditionalCheckFailedException newerRunRecorded) {
@@ -142,17 +171,27 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   /** The decision {@link #recordDecision} recorded last, or empty before the first run. */
   public Optional<Decision> lastDecision() {
-    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-        .key(Map.of("pk", s("controller"), "sk", s("decision")))).item();
+    Map<String, AttributeValue> item = dynamo
+        .getItem(b -> b.tableName(table).key(Map.of("pk", s("controller"), "sk", s("decision"))))
+        .item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Decision(instant(item, "at"), bool(item, "wantOn"), str(item, "wantReason"),
-        new Endpoint.Status(Endpoint.State.valueOf(str(item, "endpoint")), str(item, "endpointFailureReason"),
-            instant(item, "endpointCreatedAt"), instant(item, "endpointModifiedAt")),
+    return Optional.of(new Decision(
+        instant(item, "at"),
+        bool(item, "wantOn"),
+        str(item, "wantReason"),
+        new Endpoint.Status(
+            Endpoint.State.valueOf(str(item, "endpoint")),
+            str(item, "endpointFailureReason"),
+            instant(item, "endpointCreatedAt"),
+            instant(item, "endpointModifiedAt")),
         Mapping.TriggerState.valueOf(str(item, "mapping")),
-        new Backlog.Snapshot(num(item, "visible"), num(item, "inFlight"), num(item, "delayed"), num(item, "dead")),
-        Decision.Action.valueOf(str(item, "action")), str(item, "why"), str(item, "outcome"),
+        new Backlog.Snapshot(
+            num(item, "visible"), num(item, "inFlight"), num(item, "delayed"), num(item, "dead")),
+        Decision.Action.valueOf(str(item, "action")),
+        str(item, "why"),
+        str(item, "outcome"),
         bool(item, "runningOutsideSchedule")));
   }
 
@@ -161,16 +200,27 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     dynamo.updateItem(b -> b.tableName(table)
         .key(Map.of("pk", s("ledger"), "sk", s(d.date().toString())))
         .updateExpression("ADD endpointSeconds :e, outsideScheduleSeconds :o, starts :a, stops :b")
-        .expressionAttributeValues(Map.of(":e", n(d.endpointSeconds()), ":o", n(d.outsideScheduleSeconds()),
-            ":a", n(d.starts()), ":b", n(d.stops()))));
+        .expressionAttributeValues(Map.of(
+            ":e",
+            n(d.endpointSeconds()),
+            ":o",
+            n(d.outsideScheduleSeconds()),
+            ":a",
+            n(d.starts()),
+            ":b",
+            n(d.stops()))));
   }
 
   @Override
   public List<Day> days(LocalDate from, LocalDate to) {
     List<Day> days = new ArrayList<>();
     for (Map<String, AttributeValue> item : ledgerItems(from, to)) {
-      days.add(new Day(LocalDate.parse(item.get("sk").s()), num(item, "endpointSeconds"),
-          num(item, "outsideScheduleSeconds"), num(item, "starts"), num(item, "stops")));
+      days.add(new Day(
+          LocalDate.parse(item.get("sk").s()),
+          num(item, "endpointSeconds"),
+          num(item, "outsideScheduleSeconds"),
+          num(item, "starts"),
+          num(item, "stops")));
     }
     return days;
   }
@@ -180,8 +230,13 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     Map<LocalDate, ServerlessUsage> usage = new java.util.TreeMap<>();
     for (Map<String, AttributeValue> item : ledgerItems(from, to)) {
       if (item.containsKey("invocations")) {
-        usage.put(LocalDate.parse(item.get("sk").s()), new ServerlessUsage(num(item, "invocations"),
-            num(item, "invocationMillis"), num(item, "invocationMbMillis"), num(item, "invocationBytes")));
+        usage.put(
+            LocalDate.parse(item.get("sk").s()),
+            new ServerlessUsage(
+                num(item, "invocations"),
+                num(item, "invocationMillis"),
+                num(item, "invocationMbMillis"),
+                num(item, "invocationBytes")));
       }
     }
     return usage;
@@ -192,15 +247,18 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table)
+      QueryRequest.Builder q = QueryRequest.builder()
+          .tableName(table)
           .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
-          .expressionAttributeValues(Map.of(":pk", s("ledger"), ":from", s(from.toString()), ":to", s(to.toString())));
+          .expressionAttributeValues(
+              Map.of(":pk", s("ledger"), ":from", s(from.toString()), ":to", s(to.toString())));
       if (start != null) {
         q.exclusiveStartKey(start);
       }
       QueryResponse r = dynamo.query(q.build());
       items.addAll(r.items());
-      start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (start != null);
     return items;
   }

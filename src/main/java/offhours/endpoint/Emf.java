@@ -21,8 +21,14 @@ final class Emf {
    * One controller run's line (template.yaml alarms on these; names in StackSpec.METRICS). ControllerRuns is the
    * heartbeat: 1 for every run that completed, a lost race included.
    */
-  static String run(Instant at, String endpointName, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q,
-      boolean outside, boolean createFailed) {
+  static String run(
+      Instant at,
+      String endpointName,
+      Endpoint.Status ep,
+      Mapping.TriggerState mp,
+      Backlog.Snapshot q,
+      boolean outside,
+      boolean createFailed) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("EndpointOn", ep.state() == Endpoint.State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
     metrics.put("Backlog", (double) q.visible());

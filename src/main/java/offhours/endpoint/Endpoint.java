@@ -5,7 +5,14 @@ import java.time.Instant;
 /** The SageMaker endpoint the controller owns (port; {@link SageMakerEndpoint} is the AWS adapter). */
 public interface Endpoint {
 
-  enum State { ABSENT, CREATING, IN_SERVICE, UPDATING, DELETING, FAILED }
+  enum State {
+    ABSENT,
+    CREATING,
+    IN_SERVICE,
+    UPDATING,
+    DELETING,
+    FAILED
+  }
 
   /**
    * What DescribeEndpoint says; {@code failureReason}, {@code createdAt} are null when unknown.
@@ -14,7 +21,12 @@ public interface Endpoint {
    * @param foreign the endpoint does not carry this stack's tag: the controller did not create it, so it never feeds
    *     nor deletes it
    */
-  record Status(State state, String failureReason, Instant createdAt, Instant modifiedAt, String configName,
+  record Status(
+      State state,
+      String failureReason,
+      Instant createdAt,
+      Instant modifiedAt,
+      String configName,
       boolean foreign) {
     public static final Status ABSENT = new Status(State.ABSENT, null, null, null);
 
@@ -25,7 +37,10 @@ public interface Endpoint {
 
     /** Creating, serving, updating or deleting: instances are (or may be) provisioned and billed. */
     public boolean billing() {
-      return state == State.CREATING || state == State.IN_SERVICE || state == State.UPDATING || state == State.DELETING;
+      return state == State.CREATING
+          || state == State.IN_SERVICE
+          || state == State.UPDATING
+          || state == State.DELETING;
     }
   }
 

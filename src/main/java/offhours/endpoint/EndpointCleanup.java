@@ -44,44 +44,61 @@ final class EndpointCleanup {
     try {
       String foreign = foreign(event);
       if (foreign != null) {
-        // Another stack's resource pointing at this function: its deletion must not delete this stack's endpoint,
+        // Another stack's resource pointing at this function: its deletion must not delete this
+        // stack's endpoint,
         // and nothing of another stack may be created through this one.
         return type.equals("Delete")
-            ? response(event, "SUCCESS", "ignored, nothing deleted: " + foreign, config.physicalResourceId())
+            ? response(
+                event,
+                "SUCCESS",
+                "ignored, nothing deleted: " + foreign,
+                config.physicalResourceId())
             : response(event, "FAILED", "refused: " + foreign, config.physicalResourceId());
       }
       return switch (type) {
         case "Create", "Update" -> response(event, "SUCCESS", null, config.physicalResourceId());
         case "Delete" -> response(event, "SUCCESS", delete(), config.physicalResourceId());
-        default -> response(event, "FAILED", "RequestType '" + type + "' is not Create, Update or Delete",
-            config.physicalResourceId());
+        default ->
+          response(
+              event,
+              "FAILED",
+              "RequestType '" + type + "' is not Create, Update or Delete",
+              config.physicalResourceId());
       };
     } catch (RuntimeException e) {
-      String what = type.equals("Delete") ? "could not delete the endpoint " + config.endpointName() + ": "
-          + e.getMessage() + "; delete it with 'aws sagemaker delete-endpoint --endpoint-name " + config.endpointName()
-          + "' or retry the stack deletion" : type + " failed: " + e.getMessage();
+      String what = type.equals("Delete")
+          ? "could not delete the endpoint " + config.endpointName() + ": "
+              + e.getMessage() + "; delete it with 'aws sagemaker delete-endpoint --endpoint-name "
+              + config.endpointName()
+              + "' or retry the stack deletion"
+          : type + " failed: " + e.getMessage();
       return response(event, "FAILED", what, config.physicalResourceId());
     }
   }
 
   /** The answer when the function cannot work at all (its settings do not parse): FAILED with the reason. */
   static Map<String, Object> unavailable(Map<String, Object> event, String reason) {
-    return neverCreated(event) ? neverCreatedResponse(event) : response(event, "FAILED", reason, NOT_CREATED);
+    return neverCreated(event)
+        ? neverCreatedResponse(event)
+        : response(event, "FAILED", reason, NOT_CREATED);
   }
 
   private static boolean neverCreated(Map<String, Object> event) {
-    return "Delete".equals(event.get("RequestType")) && NOT_CREATED.equals(event.get("PhysicalResourceId"));
+    return "Delete".equals(event.get("RequestType"))
+        && NOT_CREATED.equals(event.get("PhysicalResourceId"));
   }
 
   private static Map<String, Object> neverCreatedResponse(Map<String, Object> event) {
-    return response(event, "SUCCESS", "nothing to clean up: creating this resource had failed", NOT_CREATED);
+    return response(
+        event, "SUCCESS", "nothing to clean up: creating this resource had failed", NOT_CREATED);
   }
 
   /** Why the event is not this stack's, or null when it is. */
   private String foreign(Map<String, Object> event) {
     Object stackId = event.get("StackId");
     if (!config.stackId().equals(stackId)) {
-      return "the event is of stack " + stackId + "; this function cleans up after " + config.stackId() + " only";
+      return "the event is of stack " + stackId + "; this function cleans up after "
+          + config.stackId() + " only";
     }
     if (event.get("ResourceProperties") instanceof Map<?, ?> properties) {
       Object name = properties.get("EndpointName");
@@ -90,7 +107,8 @@ final class EndpointCleanup {
       }
       Object uuid = properties.get("MappingUuid");
       if (uuid != null && !config.mappingUuid().equals(uuid)) {
-        return "the event names event source mapping " + uuid + "; this stack's is " + config.mappingUuid();
+        return "the event names event source mapping " + uuid + "; this stack's is "
+            + config.mappingUuid();
       }
     }
     return null;
@@ -141,7 +159,8 @@ final class EndpointCleanup {
     try {
       for (int attempt = 0; attempt < 5; attempt++) {
         ControlState current = store.load().orElse(ControlState.INITIAL);
-        ControlState held = current.withOverride(new ControlState.Override(ControlState.Override.Mode.STOP, null))
+        ControlState held = current
+            .withOverride(new ControlState.Override(ControlState.Override.Mode.STOP, null))
             .withVersion(current.version() + 1);
         if (store.save(held, current.version())) {
           return null;
@@ -158,15 +177,17 @@ final class EndpointCleanup {
    * CloudFormation would treat the update as a replacement and send a Delete for the old id; a failed Create gets
    * {@link #NOT_CREATED}.
    */
-  private static Map<String, Object> response(Map<String, Object> event, String status, String reason,
-      String physicalId) {
+  private static Map<String, Object> response(
+      Map<String, Object> event, String status, String reason, String physicalId) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("Status", status);
     if (reason != null) {
       r.put("Reason", reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
     }
     Object existing = event.get("PhysicalResourceId");
-    r.put("PhysicalResourceId", existing != null ? existing : status.equals("FAILED") ? NOT_CREATED : physicalId);
+    r.put(
+        "PhysicalResourceId",
+        existing != null ? existing : status.equals("FAILED") ? NOT_CREATED : physicalId);
     r.put("StackId", event.get("StackId"));
     r.put("RequestId", event.get("RequestId"));
     r.put("LogicalResourceId", event.get("LogicalResourceId"));

@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
  * deletes the endpoint. The response goes to the pre-signed {@code ResponseURL} with an HTTP PUT
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
  */
-public final class EndpointCleanupHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class EndpointCleanupHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private final EndpointCleanup cleanup;
   private final String problem;
   private final HttpClient http;
@@ -36,19 +37,23 @@ public final class EndpointCleanupHandler implements RequestHandler<Map<String, 
    * no region), the function still answers every event, FAILED with the reason, instead of failing its init and
    * leaving CloudFormation waiting.
    */
-  public EndpointCleanupHandler(Map<String, String> env, Function<Map<String, String>, AwsClients> clients,
-      HttpClient http) {
+  public EndpointCleanupHandler(
+      Map<String, String> env, Function<Map<String, String>, AwsClients> clients, HttpClient http) {
     EndpointCleanup built = null;
     String why = null;
     try {
       CleanupConfig config = CleanupConfig.fromEnvironment(env);
       AwsClients aws = clients.apply(env);
       SageMakerClient sageMaker = aws.build(Service.SAGEMAKER, SageMakerClient.builder());
-      built = new EndpointCleanup(config.inferenceComponentName() == null
-          ? new SageMakerEndpoint(sageMaker, config.endpointName())
-          : new ComponentEndpoint(sageMaker, config.endpointName(), config.inferenceComponentName()),
-          new LambdaMapping(aws.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
-          new DynamoControlTable(aws.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()),
+      built = new EndpointCleanup(
+          config.inferenceComponentName() == null
+              ? new SageMakerEndpoint(sageMaker, config.endpointName())
+              : new ComponentEndpoint(
+                  sageMaker, config.endpointName(), config.inferenceComponentName()),
+          new LambdaMapping(
+              aws.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
+          new DynamoControlTable(
+              aws.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()),
           config);
     } catch (RuntimeException e) {
       why = "the cleanup function could not start: " + e.getMessage();
@@ -58,7 +63,11 @@ public final class EndpointCleanupHandler implements RequestHandler<Map<String, 
     this.http = http;
   }
 
-  public EndpointCleanupHandler(Endpoint endpoint, Mapping mapping, ControlStore store, CleanupConfig config,
+  public EndpointCleanupHandler(
+      Endpoint endpoint,
+      Mapping mapping,
+      ControlStore store,
+      CleanupConfig config,
       HttpClient http) {
     this.cleanup = new EndpointCleanup(endpoint, mapping, store, config);
     this.problem = null;
@@ -67,23 +76,29 @@ public final class EndpointCleanupHandler implements RequestHandler<Map<String, 
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-    Map<String, Object> response = cleanup != null ? cleanup.handle(event) : EndpointCleanup.unavailable(event, problem);
+    Map<String, Object> response =
+        cleanup != null ? cleanup.handle(event) : EndpointCleanup.unavailable(event, problem);
     String body = EndpointCleanup.json(response);
     if (context != null) {
       context.getLogger().log("custom resource response: " + body);
     }
     if (!(event.get("ResponseURL") instanceof String url)) {
-      throw new IllegalArgumentException("the event has no ResponseURL, so it is not from CloudFormation: " + event);
+      throw new IllegalArgumentException(
+          "the event has no ResponseURL, so it is not from CloudFormation: " + event);
     }
     HttpRequest put = HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(30)).PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        .timeout(Duration.ofSeconds(30))
+        .PUT(HttpRequest.BodyPublishers.ofString(body))
+        .build();
     try {
       HttpResponse<String> r = http.send(put, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {
-        throw new IllegalStateException("CloudFormation response URL answered HTTP " + r.statusCode() + ": " + r.body());
+        throw new IllegalStateException(
+            "CloudFormation response URL answered HTTP " + r.statusCode() + ": " + r.body());
       }
     } catch (IOException e) {
-      throw new IllegalStateException("could not PUT the custom resource response to CloudFormation: " + e, e);
+      throw new IllegalStateException(
+          "could not PUT the custom resource response to CloudFormation: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while sending the custom resource response", e);

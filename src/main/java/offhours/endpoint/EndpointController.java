@@ -48,8 +48,14 @@ public final class EndpointController {
   private final HostingPolicy hosting;
 
   /** {@code log} receives one EMF metrics line per run (Lambda: standard output). */
-  public EndpointController(ControllerConfig config, Endpoint endpoint, Mapping mapping, Backlog backlog,
-      ControlStore store, Ledger ledger, Consumer<String> log) {
+  public EndpointController(
+      ControllerConfig config,
+      Endpoint endpoint,
+      Mapping mapping,
+      Backlog backlog,
+      ControlStore store,
+      Ledger ledger,
+      Consumer<String> log) {
     this.config = Objects.requireNonNull(config, "config");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.mapping = Objects.requireNonNull(mapping, "mapping");
@@ -58,19 +64,31 @@ public final class EndpointController {
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.log = Objects.requireNonNull(log, "log");
     this.policy = new WakePolicy(config);
-    this.hosting = config.hosting() == offhours.stack.Hosting.SERVERLESS ? new ServerlessPolicy(config) : new Scheduled();
+    this.hosting = config.hosting() == offhours.stack.Hosting.SERVERLESS
+        ? new ServerlessPolicy(config)
+        : new Scheduled();
   }
 
   /** Hosting scheduled (and scale-to-zero): the schedule, the budget and the backlog switch the endpoint. */
   private final class Scheduled implements HostingPolicy {
     @java.lang.Override
-    public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q,
+    public Want want(
+        ControlState s,
+        boolean wasOpen,
+        Endpoint.Status ep,
+        Mapping.TriggerState mp,
+        Backlog.Snapshot q,
         Instant now) {
       return EndpointController.this.want(s, wasOpen, ep, mp, q, now);
     }
 
     @java.lang.Override
-    public Step plan(boolean on, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, ControlState s,
+    public Step plan(
+        boolean on,
+        Endpoint.Status ep,
+        Mapping.TriggerState mp,
+        Backlog.Snapshot q,
+        ControlState s,
         Instant now) {
       return EndpointController.this.plan(on, ep, mp, q, s, now);
     }
@@ -96,18 +114,23 @@ public final class EndpointController {
    * schedule that never changes ("24/7", "") it lasts until {@code auto}. {@code mode} null means automatic.
    */
   public Decision override(Override.Mode mode, Instant until, Instant now) {
-    Override o = mode == null ? null
-        : new Override(mode, until != null ? until : config.schedule().nextChange(now).orElse(null));
+    Override o = mode == null
+        ? null
+        : new Override(
+            mode, until != null ? until : config.schedule().nextChange(now).orElse(null));
     if (o != null && o.until() != null && !o.until().isAfter(now)) {
-      throw new IllegalArgumentException("until " + until + " is not in the future (now " + now + ")");
+      throw new IllegalArgumentException(
+          "until " + until + " is not in the future (now " + now + ")");
     }
     for (int attempt = 0; attempt < 5; attempt++) {
       ControlState current = store.load().orElse(ControlState.INITIAL);
-      if (store.save(current.withOverride(o).withVersion(current.version() + 1), current.version())) {
+      if (store.save(
+          current.withOverride(o).withVersion(current.version() + 1), current.version())) {
         return reconcile(now);
       }
     }
-    throw new IllegalStateException("could not record the override: the control state kept changing under 5 attempts");
+    throw new IllegalStateException(
+        "could not record the override: the control state kept changing under 5 attempts");
   }
 
   public Decision reconcile(Instant now) {
@@ -118,14 +141,17 @@ public final class EndpointController {
 
     ControlState seen = observe(before, ep, q, now).withDrain(ep, mp, q, now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
-    // Stopping and replacing (a stack update changed the endpoint config) both drain before deleting.
+    // Stopping and replacing (a stack update changed the endpoint config) both drain before
+    // deleting.
     if ((want.on() && !stale(ep)) || ep.state() == State.ABSENT || !hosting.switchesTheEndpoint()) {
       seen = seen.withStoppingSince(null);
     } else if (seen.stoppingSince() == null) {
       seen = seen.withStoppingSince(now);
     }
     Step step = hosting.plan(want.on(), ep, mp, q, seen, now);
-    boolean outside = hosting.switchesTheEndpoint() && ep.state() == State.IN_SERVICE && !config.schedule().isOpen(now)
+    boolean outside = hosting.switchesTheEndpoint()
+        && ep.state() == State.IN_SERVICE
+        && !config.schedule().isOpen(now)
         && !want.on();
 
     ControlState claimed = claim(seen, step, ep, now);
@@ -133,8 +159,18 @@ public final class EndpointController {
       // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
       log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false));
       ControlState winner = store.load().orElse(before);
-      return new Decision(now, want.on(), want.reason(), ep, mp, q, Action.LOST_RACE,
-          "another run claimed the step (control state version " + winner.version() + ")", "skipped", outside, null);
+      return new Decision(
+          now,
+          want.on(),
+          want.reason(),
+          ep,
+          mp,
+          q,
+          Action.LOST_RACE,
+          "another run claimed the step (control state version " + winner.version() + ")",
+          "skipped",
+          outside,
+          null);
     }
     List<String> notes = new ArrayList<>();
     bestEffort(notes, () -> account(before, now));
@@ -150,38 +186,49 @@ public final class EndpointController {
         case DISABLE_MAPPING -> {
           mapping.disable();
           if (seen.override() == null && stopAtOnce(want, ep, q)) {
-            // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds the trigger takes
+            // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds
+            // the trigger takes
             // to pause finds the endpoint going and is deferred by Classify, never lost.
             endpoint.delete();
-            done = new Step(Action.DELETE_ENDPOINT, step.why() + "; nothing waits or is in flight, so the endpoint"
-                + " is deleted in the same run");
+            done = new Step(
+                Action.DELETE_ENDPOINT,
+                step.why() + "; nothing waits or is in flight, so the endpoint"
+                    + " is deleted in the same run");
           }
         }
         case ENABLE_MAPPING -> {
           Endpoint.Probe probe = endpoint.probe();
           if (probe.ok()) {
             mapping.enable();
-            after = claimed.withFailures(0, null, "enabled mapping after test invocation: " + probe.detail());
+            after = claimed.withFailures(
+                0, null, "enabled mapping after test invocation: " + probe.detail());
             if (ep.createdAt() != null && now.isAfter(ep.createdAt())) {
               after = after.withWake(Duration.between(ep.createdAt(), now).toSeconds());
             }
           } else {
-            outcome = "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
+            outcome =
+                "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
           }
         }
-        case NONE, WAIT, LOST_RACE -> { }
+        case NONE, WAIT, LOST_RACE -> {}
       }
       if (done.action() == Action.CREATE_ENDPOINT || done.action() == Action.DELETE_ENDPOINT) {
         boolean start = done.action() == Action.CREATE_ENDPOINT;
-        bestEffort(notes, () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
+        bestEffort(
+            notes,
+            () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
       }
     } catch (RuntimeException e) {
       outcome = step.action() + " failed, retry next run: " + e.getMessage();
       if (step.action() == Action.CREATE_ENDPOINT) {
         createFailed = true;
         int n = claimed.createFailures() + 1;
-        after = claimed.withFailures(n, now.plus(createBackoff(config.createBackoff(), n)),
-            "CreateEndpoint failed: " + e.getMessage()).withBilling(false);
+        after = claimed
+            .withFailures(
+                n,
+                now.plus(createBackoff(config.createBackoff(), n)),
+                "CreateEndpoint failed: " + e.getMessage())
+            .withBilling(false);
       }
     }
     if (!notes.isEmpty()) {
@@ -193,7 +240,17 @@ public final class EndpointController {
     }
 
     log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed));
-    return new Decision(now, want.on(), want.reason(), ep, mp, q, done.action(), done.why(), outcome, outside,
+    return new Decision(
+        now,
+        want.on(),
+        want.reason(),
+        ep,
+        mp,
+        q,
+        done.action(),
+        done.why(),
+        outcome,
+        outside,
         policy.nextRun(want, done.action(), done.why(), now));
   }
 
@@ -204,7 +261,12 @@ public final class EndpointController {
    * keeps its two steps).
    */
   private boolean stopAtOnce(Want want, Endpoint.Status ep, Backlog.Snapshot q) {
-    return hosting.switchesTheEndpoint() && !config.maxWait().off() && !want.on() && ep.state() == State.IN_SERVICE && !ep.foreign() && !stale(ep)
+    return hosting.switchesTheEndpoint()
+        && !config.maxWait().off()
+        && !want.on()
+        && ep.state() == State.IN_SERVICE
+        && !ep.foreign()
+        && !stale(ep)
         && q.idle();
   }
 
@@ -216,13 +278,17 @@ public final class EndpointController {
     if (!q.idle()) {
       idleSince = null;
     } else if (open && !s.scheduleOpen()) {
-      idleSince = now; // an opening counts as activity: the endpoint is warm at opening time, then may idle-stop
+      idleSince =
+          now; // an opening counts as activity: the endpoint is warm at opening time, then may
+      // idle-stop
     } else {
       idleSince = s.idleSince() != null ? s.idleSince() : now;
     }
-    // The oldest message arrived after the last run that saw the queue empty: the age is never understated.
+    // The oldest message arrived after the last run that saw the queue empty: the age is never
+    // understated.
     Instant firstSeen = s.lastRunAt() != null && s.lastRunAt().isBefore(now) ? s.lastRunAt() : now;
-    Instant backlogSince = q.visible() + q.delayed() > 0 ? (s.backlogSince() != null ? s.backlogSince() : firstSeen)
+    Instant backlogSince = q.visible() + q.delayed() > 0
+        ? (s.backlogSince() != null ? s.backlogSince() : firstSeen)
         : null;
     return s.withObserved(o, idleSince, backlogSince, open);
   }
@@ -237,15 +303,24 @@ public final class EndpointController {
    * the close still serves uploads that arrived during working hours, and once the endpoint is up the backlog is
    * finished before it stops.
    */
-  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
+  Want want(
+      ControlState s,
+      boolean wasOpen,
+      Endpoint.Status ep,
+      Mapping.TriggerState mp,
+      Backlog.Snapshot q,
+      Instant now) {
     ZoneId zone = config.zone();
     if (s.override() != null) {
-      String until = s.override().until() == null ? "until auto" : "until " + s.override().until().atZone(zone);
+      String until = s.override().until() == null
+          ? "until auto"
+          : "until " + s.override().until().atZone(zone);
       return s.override().mode() == Override.Mode.START
           ? new Want(true, "manual start " + until)
           : new Want(false, "manual stop " + until);
     }
-    String work = q.visible() + " waiting, " + q.inFlight() + " in flight, " + q.delayed() + " deferred";
+    String work =
+        q.visible() + " waiting, " + q.inFlight() + " in flight, " + q.delayed() + " deferred";
     if (!config.maxWait().off()) {
       return policy.want(s, ep, mp, q, now, work);
     }
@@ -258,28 +333,45 @@ public final class EndpointController {
       }
       Duration idle = Duration.between(s.idleSince(), now);
       if (idle.compareTo(config.idleStop()) < 0) {
-        return new Want(true, "working hours; idle " + idle.toMinutes() + " of " + config.idleStop().toMinutes()
-            + " min (IDLE_STOP_MINUTES)");
+        return new Want(
+            true,
+            "working hours; idle " + idle.toMinutes() + " of "
+                + config.idleStop().toMinutes() + " min (IDLE_STOP_MINUTES)");
       }
-      return new Want(false, "working hours but idle " + idle.toMinutes() + " min >= IDLE_STOP_MINUTES="
-          + config.idleStop().toMinutes() + "; the next upload wakes it");
+      return new Want(
+          false,
+          "working hours but idle " + idle.toMinutes() + " min >= IDLE_STOP_MINUTES="
+              + config.idleStop().toMinutes() + "; the next upload wakes it");
     }
     if (config.wakeBacklogMessages() > 0 && q.visible() >= config.wakeBacklogMessages()) {
-      return new Want(true, "backlog: " + q.visible() + " visible >= WAKE_BACKLOG_MESSAGES="
-          + config.wakeBacklogMessages());
+      return new Want(
+          true,
+          "backlog: " + q.visible() + " visible >= WAKE_BACKLOG_MESSAGES="
+              + config.wakeBacklogMessages());
     }
-    if (!config.wakeBacklogAge().isZero() && s.backlogSince() != null
+    if (!config.wakeBacklogAge().isZero()
+        && s.backlogSince() != null
         && Duration.between(s.backlogSince(), now).compareTo(config.wakeBacklogAge()) >= 0) {
-      return new Want(true, "backlog: oldest message about " + Duration.between(s.backlogSince(), now).toMinutes()
-          + " min old >= WAKE_BACKLOG_AGE_MINUTES=" + config.wakeBacklogAge().toMinutes());
+      return new Want(
+          true,
+          "backlog: oldest message about "
+              + Duration.between(s.backlogSince(), now).toMinutes()
+              + " min old >= WAKE_BACKLOG_AGE_MINUTES="
+              + config.wakeBacklogAge().toMinutes());
     }
-    boolean up = ep.state() == State.CREATING || ep.state() == State.IN_SERVICE || ep.state() == State.UPDATING;
+    boolean up = ep.state() == State.CREATING
+        || ep.state() == State.IN_SERVICE
+        || ep.state() == State.UPDATING;
     if (up && !q.idle()) {
-      return new Want(true, "outside working hours; finishing the backlog before stopping (" + work + ")");
+      return new Want(
+          true, "outside working hours; finishing the backlog before stopping (" + work + ")");
     }
     if (wasOpen && !q.idle()) {
-      // The previous run saw working hours: these uploads arrived (or were first seen) before the close and are owed.
-      return new Want(true, "just closed; starting for uploads that arrived during working hours (" + work + ")");
+      // The previous run saw working hours: these uploads arrived (or were first seen) before the
+      // close and are owed.
+      return new Want(
+          true,
+          "just closed; starting for uploads that arrived during working hours (" + work + ")");
     }
     return new Want(false, "outside working hours");
   }
@@ -298,78 +390,114 @@ public final class EndpointController {
    * Model or EndpointConfig) is replaced: consumption paused, in-flight work drained, deleted, created again from the
    * stack's config, and fed only after a test invocation, as any new endpoint.
    */
-  Step plan(boolean on, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, ControlState s, Instant now) {
+  Step plan(
+      boolean on,
+      Endpoint.Status ep,
+      Mapping.TriggerState mp,
+      Backlog.Snapshot q,
+      ControlState s,
+      Instant now) {
     State st = ep.state();
-    boolean serving = st == State.IN_SERVICE || st == State.UPDATING; // SageMaker keeps serving during an update
+    boolean serving =
+        st == State.IN_SERVICE || st == State.UPDATING; // SageMaker keeps serving during an update
     if (st != State.ABSENT && ep.foreign()) {
       String foreign = "endpoint " + config.endpointName() + " was not created by this stack (no "
-          + SageMakerEndpoint.STACK_TAG + " tag with its id): it is neither fed nor deleted; delete or rename it by hand";
-      return mp.polling() ? new Step(Action.DISABLE_MAPPING, foreign + "; pausing consumption")
+          + SageMakerEndpoint.STACK_TAG
+          + " tag with its id): it is neither fed nor deleted; delete or rename it by hand";
+      return mp.polling()
+          ? new Step(Action.DISABLE_MAPPING, foreign + "; pausing consumption")
           : new Step(Action.NONE, foreign);
     }
     boolean replacing = stale(ep);
-    String stop = !replacing ? "stop"
-        : "replace: the endpoint runs config " + ep.configName() + ", the stack's is " + config.endpointConfigName();
+    String stop = !replacing
+        ? "stop"
+        : "replace: the endpoint runs config " + ep.configName() + ", the stack's is "
+            + config.endpointConfigName();
     if (on && !replacing) {
       if (mp.polling() && !serving) {
-        return new Step(Action.DISABLE_MAPPING, "drift: mapping " + mp + " while the endpoint is " + st);
+        return new Step(
+            Action.DISABLE_MAPPING, "drift: mapping " + mp + " while the endpoint is " + st);
       }
       return switch (st) {
-        case ABSENT -> s.createNotBefore() != null && now.isBefore(s.createNotBefore())
-            ? new Step(Action.WAIT, "create backoff after " + s.createFailures() + " failure(s) until "
-                + s.createNotBefore())
-            : new Step(Action.CREATE_ENDPOINT, "endpoint absent");
-        case CREATING -> stuck(ep, now)
-            ? new Step(Action.DELETE_ENDPOINT, "stuck in Creating for " + age(ep, now) + " min >= CREATE_TIMEOUT_MINUTES="
-                + config.createTimeout().toMinutes(), true)
-            : new Step(Action.WAIT, "endpoint creating for " + age(ep, now) + " min");
+        case ABSENT ->
+          s.createNotBefore() != null && now.isBefore(s.createNotBefore())
+              ? new Step(
+                  Action.WAIT,
+                  "create backoff after " + s.createFailures() + " failure(s) until "
+                      + s.createNotBefore())
+              : new Step(Action.CREATE_ENDPOINT, "endpoint absent");
+        case CREATING ->
+          stuck(ep, now)
+              ? new Step(
+                  Action.DELETE_ENDPOINT,
+                  "stuck in Creating for " + age(ep, now) + " min >= CREATE_TIMEOUT_MINUTES="
+                      + config.createTimeout().toMinutes(),
+                  true)
+              : new Step(Action.WAIT, "endpoint creating for " + age(ep, now) + " min");
         case UPDATING -> new Step(Action.WAIT, "endpoint updating");
         case DELETING -> new Step(Action.WAIT, "endpoint deleting; create once it is gone");
-        case FAILED -> new Step(Action.DELETE_ENDPOINT, "endpoint failed: " + ep.failureReason(), true);
-        case IN_SERVICE -> switch (mp) {
-          case ENABLED -> new Step(Action.NONE, "serving");
-          case DISABLED -> new Step(Action.ENABLE_MAPPING, "endpoint InService; test invocation, then enable");
-          case ABSENT -> new Step(Action.NONE, "endpoint InService but the event source mapping does not exist");
-          default -> new Step(Action.WAIT, "mapping " + mp);
-        };
+        case FAILED ->
+          new Step(Action.DELETE_ENDPOINT, "endpoint failed: " + ep.failureReason(), true);
+        case IN_SERVICE ->
+          switch (mp) {
+            case ENABLED -> new Step(Action.NONE, "serving");
+            case DISABLED ->
+              new Step(Action.ENABLE_MAPPING, "endpoint InService; test invocation, then enable");
+            case ABSENT ->
+              new Step(
+                  Action.NONE, "endpoint InService but the event source mapping does not exist");
+            default -> new Step(Action.WAIT, "mapping " + mp);
+          };
       };
     }
     if (mp.polling()) {
       return new Step(Action.DISABLE_MAPPING, stop + ": pause consumption first");
     }
-    boolean drainOver = s.stoppingSince() != null
-        && !now.isBefore(s.stoppingSince().plus(config.drainTimeout()));
+    boolean drainOver =
+        s.stoppingSince() != null && !now.isBefore(s.stoppingSince().plus(config.drainTimeout()));
     if (mp.transitional() && st != State.ABSENT && !drainOver) {
       return new Step(Action.WAIT, "mapping " + mp);
     }
     return switch (st) {
       case ABSENT -> new Step(Action.NONE, "off");
       case DELETING -> new Step(Action.WAIT, "endpoint deleting");
-      case CREATING -> stuck(ep, now)
-          ? new Step(Action.DELETE_ENDPOINT, "stuck in Creating for " + age(ep, now) + " min", true)
-          // DeleteEndpoint is refused while Creating; delete once it settles.
-          : new Step(Action.WAIT, "endpoint creating; delete once it is InService");
+      case CREATING ->
+        stuck(ep, now)
+            ? new Step(
+                Action.DELETE_ENDPOINT, "stuck in Creating for " + age(ep, now) + " min", true)
+            // DeleteEndpoint is refused while Creating; delete once it settles.
+            : new Step(Action.WAIT, "endpoint creating; delete once it is InService");
       case UPDATING -> new Step(Action.WAIT, "endpoint updating; delete once it is InService");
-      case FAILED -> new Step(Action.DELETE_ENDPOINT, "endpoint failed: " + ep.failureReason(), true);
-      case IN_SERVICE -> q.inFlight() > 0 && !drainOver
-          ? new Step(Action.WAIT, (replacing ? stop + ": " : "") + "draining " + q.inFlight()
-              + " in-flight message(s), at most until "
-              + s.stoppingSince().plus(config.drainTimeout()))
-          : new Step(Action.DELETE_ENDPOINT, q.inFlight() > 0
-              ? "drain timeout (DRAIN_TIMEOUT_MINUTES=" + config.drainTimeout().toMinutes() + ") with "
-                  + q.inFlight() + " in flight; the consumer defers them"
-              : stop + ": nothing in flight");
+      case FAILED ->
+        new Step(Action.DELETE_ENDPOINT, "endpoint failed: " + ep.failureReason(), true);
+      case IN_SERVICE ->
+        q.inFlight() > 0 && !drainOver
+            ? new Step(
+                Action.WAIT,
+                (replacing ? stop + ": " : "") + "draining " + q.inFlight()
+                    + " in-flight message(s), at most until "
+                    + s.stoppingSince().plus(config.drainTimeout()))
+            : new Step(
+                Action.DELETE_ENDPOINT,
+                q.inFlight() > 0
+                    ? "drain timeout (DRAIN_TIMEOUT_MINUTES="
+                        + config.drainTimeout().toMinutes() + ") with " + q.inFlight()
+                        + " in flight; the consumer defers them"
+                    : stop + ": nothing in flight");
     };
   }
 
   /** The endpoint runs another config than the stack's (names compare without case, as SageMaker's do). */
   private boolean stale(Endpoint.Status ep) {
-    return ep.state() != State.ABSENT && !ep.foreign() && ep.configName() != null
+    return ep.state() != State.ABSENT
+        && !ep.foreign()
+        && ep.configName() != null
         && !ep.configName().equalsIgnoreCase(config.endpointConfigName());
   }
 
   private boolean stuck(Endpoint.Status ep, Instant now) {
-    return ep.createdAt() != null && Duration.between(ep.createdAt(), now).compareTo(config.createTimeout()) >= 0;
+    return ep.createdAt() != null
+        && Duration.between(ep.createdAt(), now).compareTo(config.createTimeout()) >= 0;
   }
 
   private static long age(Endpoint.Status ep, Instant now) {
@@ -384,7 +512,8 @@ public final class EndpointController {
       c = c.withFailures(n, now.plus(createBackoff(config.createBackoff(), n)), step.why());
     }
     boolean billingAfter = hosting.billsWhileItExists(ep, step.action());
-    return c.withRun(now, billingAfter, step.action() + ": " + step.why()).withVersion(s.version() + 1);
+    return c.withRun(now, billingAfter, step.action() + ": " + step.why())
+        .withVersion(s.version() + 1);
   }
 
   // ---- the ledger ----

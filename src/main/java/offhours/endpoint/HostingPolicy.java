@@ -12,10 +12,22 @@ import offhours.endpoint.EndpointController.Step;
 interface HostingPolicy {
 
   /** ON or OFF, and why. */
-  Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now);
+  Want want(
+      ControlState s,
+      boolean wasOpen,
+      Endpoint.Status ep,
+      Mapping.TriggerState mp,
+      Backlog.Snapshot q,
+      Instant now);
 
   /** The one step toward {@code on} (pure). */
-  Step plan(boolean on, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, ControlState s, Instant now);
+  Step plan(
+      boolean on,
+      Endpoint.Status ep,
+      Mapping.TriggerState mp,
+      Backlog.Snapshot q,
+      ControlState s,
+      Instant now);
 
   /**
    * Whether the endpoint bills for its time (instance-seconds) once {@code step} is taken: the controller's ledger

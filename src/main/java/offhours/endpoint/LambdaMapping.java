@@ -34,8 +34,9 @@ public final class LambdaMapping implements Mapping {
       case "Disabled" -> TriggerState.DISABLED;
       case "Updating" -> TriggerState.UPDATING;
       case "Deleting" -> TriggerState.DELETING;
-      default -> throw new IllegalStateException("event source mapping " + uuid + " has state '" + state
-          + "', which offhours does not know");
+      default ->
+        throw new IllegalStateException("event source mapping " + uuid + " has state '" + state
+            + "', which offhours does not know");
     };
   }
 

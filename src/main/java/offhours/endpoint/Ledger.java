@@ -12,10 +12,15 @@ import java.util.Map;
 public interface Ledger {
 
   /** One day's totals, or an increment to them. */
-  record Day(LocalDate date, long endpointSeconds, long outsideScheduleSeconds, long starts, long stops) {
+  record Day(
+      LocalDate date, long endpointSeconds, long outsideScheduleSeconds, long starts, long stops) {
     Day plus(Day other) {
-      return new Day(date, endpointSeconds + other.endpointSeconds, outsideScheduleSeconds + other.outsideScheduleSeconds,
-          starts + other.starts, stops + other.stops);
+      return new Day(
+          date,
+          endpointSeconds + other.endpointSeconds,
+          outsideScheduleSeconds + other.outsideScheduleSeconds,
+          starts + other.starts,
+          stops + other.stops);
     }
 
     /**

@@ -5,7 +5,14 @@ public interface Mapping {
 
   /** The states of GetEventSourceMapping, plus ABSENT when the mapping does not exist (a deleted stack). */
   enum TriggerState {
-    ABSENT, CREATING, ENABLING, ENABLED, DISABLING, DISABLED, UPDATING, DELETING;
+    ABSENT,
+    CREATING,
+    ENABLING,
+    ENABLED,
+    DISABLING,
+    DISABLED,
+    UPDATING,
+    DELETING;
 
     /** Polling, or about to poll: messages may be handed to the consumer. */
     public boolean polling() {

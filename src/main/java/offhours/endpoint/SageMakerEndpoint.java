@@ -45,13 +45,19 @@ public final class SageMakerEndpoint implements Endpoint {
    * {@code stackId}), probes and deletes it, and reports an endpoint without this stack's tag as foreign. {@code
    * model}: how the consumer calls the model and reads its answers, which the probe checks the same way.
    */
-  public SageMakerEndpoint(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, String endpointName,
-      String endpointConfigName, String stackId, ModelContract model) {
+  public SageMakerEndpoint(
+      SageMakerClient sageMaker,
+      SageMakerRuntimeClient runtime,
+      String endpointName,
+      String endpointConfigName,
+      String stackId,
+      ModelContract model) {
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.endpointConfigName = Objects.requireNonNull(endpointConfigName, "endpointConfigName");
     this.stackId = Objects.requireNonNull(stackId, "stackId");
-    this.inference = new InferenceClient(Objects.requireNonNull(runtime, "runtime"), endpointName, model);
+    this.inference =
+        new InferenceClient(Objects.requireNonNull(runtime, "runtime"), endpointName, model);
     this.probeImage = probeImage();
   }
 
@@ -72,7 +78,8 @@ public final class SageMakerEndpoint implements Endpoint {
   static byte[] probeImage() {
     try (InputStream in = SageMakerEndpoint.class.getResourceAsStream("probe.png")) {
       if (in == null) {
-        throw new IllegalStateException("offhours/endpoint/probe.png is missing from the controller artifact");
+        throw new IllegalStateException(
+            "offhours/endpoint/probe.png is missing from the controller artifact");
       }
       return in.readAllBytes();
     } catch (IOException e) {
@@ -98,8 +105,9 @@ public final class SageMakerEndpoint implements Endpoint {
       case "Updating", "SystemUpdating", "RollingBack", "UpdateRollbackFailed" -> State.UPDATING;
       case "Deleting" -> State.DELETING;
       case "Failed", "OutOfService" -> State.FAILED;
-      default -> throw new IllegalStateException(
-          "endpoint " + endpointName + " has status " + r.endpointStatusAsString() + ", which offhours does not know");
+      default ->
+        throw new IllegalStateException("endpoint " + endpointName + " has status "
+            + r.endpointStatusAsString() + ", which offhours does not know");
     };
     boolean foreign = false;
     if (stackId != null) {
@@ -109,7 +117,12 @@ public final class SageMakerEndpoint implements Endpoint {
       }
       foreign = !tagged.get();
     }
-    return new Status(state, r.failureReason(), r.creationTime(), r.lastModifiedTime(), r.endpointConfigName(),
+    return new Status(
+        state,
+        r.failureReason(),
+        r.creationTime(),
+        r.lastModifiedTime(),
+        r.endpointConfigName(),
         foreign);
   }
 
@@ -123,14 +136,17 @@ public final class SageMakerEndpoint implements Endpoint {
       ListTagsResponse page;
       try {
         String next = token;
-        page = sageMaker.listTags(b -> b.resourceArn(endpointArn).maxResults(100).nextToken(next));
+        page =
+            sageMaker.listTags(b -> b.resourceArn(endpointArn).maxResults(100).nextToken(next));
       } catch (SageMakerException e) {
-        if (e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
+        if (e.awsErrorDetails() != null
+            && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
           return Optional.empty(); // ListTags of a resource that no longer exists
         }
         throw e;
       }
-      if (page.tags().stream().anyMatch(t -> STACK_TAG.equals(t.key()) && stackId.equals(t.value()))) {
+      if (page.tags().stream()
+          .anyMatch(t -> STACK_TAG.equals(t.key()) && stackId.equals(t.value()))) {
         return Optional.of(true);
       }
       token = page.nextToken();
@@ -145,7 +161,8 @@ public final class SageMakerEndpoint implements Endpoint {
   @Override
   public void create() {
     requireController("create");
-    sageMaker.createEndpoint(b -> b.endpointName(endpointName).endpointConfigName(endpointConfigName)
+    sageMaker.createEndpoint(b -> b.endpointName(endpointName)
+        .endpointConfigName(endpointConfigName)
         .tags(Tag.builder().key(STACK_TAG).value(stackId).build()));
   }
 
@@ -173,13 +190,22 @@ public final class SageMakerEndpoint implements Endpoint {
       ModelAnswer answer = inference.invoke(probeImage.clone(), PROBE_TIMEOUT);
       Ranking ranking = answer.ranking();
       ScoredLabel top = ranking.labels().getFirst();
-      return new Probe(true, String.format(Locale.ROOT, "%d classes as %s from %s; top %s %.3f%s",
-          ranking.labels().size(), ranking.scores().word(), ranking.shape(), top.label(), top.score(),
-          answer.variant() == null ? "" : "; answered by variant " + answer.variant()));
+      return new Probe(
+          true,
+          String.format(
+              Locale.ROOT,
+              "%d classes as %s from %s; top %s %.3f%s",
+              ranking.labels().size(),
+              ranking.scores().word(),
+              ranking.shape(),
+              top.label(),
+              top.score(),
+              answer.variant() == null ? "" : "; answered by variant " + answer.variant()));
     } catch (ContractViolation e) {
       return new Probe(false, ANSWER_DOES_NOT_FIT + e.getMessage());
     } catch (SdkException e) {
-      // Not InService yet, ModelNotReady, 5xx, throttled, unreachable, a model refusing the content type.
+      // Not InService yet, ModelNotReady, 5xx, throttled, unreachable, a model refusing the content
+      // type.
       return new Probe(false, InvocationErrors.of(e).reason());
     } catch (RuntimeException e) {
       return new Probe(false, e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -188,7 +214,8 @@ public final class SageMakerEndpoint implements Endpoint {
 
   private void requireController(String what) {
     if (inference == null) {
-      throw new IllegalStateException("this adapter of " + endpointName + " only describes and deletes; it cannot " + what);
+      throw new IllegalStateException(
+          "this adapter of " + endpointName + " only describes and deletes; it cannot " + what);
     }
   }
 }

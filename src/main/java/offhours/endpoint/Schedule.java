@@ -48,7 +48,8 @@ public final class Schedule {
     String text = workingHours == null ? "" : workingHours.strip();
     List<Window> windows = new ArrayList<>();
     if (text.equals("24/7")) {
-      windows.add(new Window(EnumSet.allOf(DayOfWeek.class), LocalTime.MIDNIGHT, LocalTime.MIDNIGHT, true));
+      windows.add(
+          new Window(EnumSet.allOf(DayOfWeek.class), LocalTime.MIDNIGHT, LocalTime.MIDNIGHT, true));
     } else if (!text.isEmpty()) {
       for (String part : text.split(";")) {
         windows.add(parseWindow(part.strip(), text));
@@ -104,7 +105,9 @@ public final class Schedule {
 
   private static LocalTime time(String token, String whole, boolean isClose) {
     if (!token.matches("\\d\\d:\\d\\d")) {
-      throw invalid(whole, "'" + token + "' is not a time HH:MM" + (isClose ? " (24:00 closes at midnight)" : ""));
+      throw invalid(
+          whole,
+          "'" + token + "' is not a time HH:MM" + (isClose ? " (24:00 closes at midnight)" : ""));
     }
     try {
       return LocalTime.parse(token);
@@ -114,8 +117,9 @@ public final class Schedule {
   }
 
   private static IllegalArgumentException invalid(String whole, String why) {
-    return new IllegalArgumentException("WORKING_HOURS '" + whole + "': " + why
-        + "; examples: 'Mon-Fri 08:00-19:00', 'Mon,Wed 09:00-12:00; Sat 10:00-14:00', '24/7', '' (never)");
+    return new IllegalArgumentException(
+        "WORKING_HOURS '" + whole + "': " + why
+            + "; examples: 'Mon-Fri 08:00-19:00', 'Mon,Wed 09:00-12:00; Sat 10:00-14:00', '24/7', '' (never)");
   }
 
   public ZoneId zone() {
@@ -141,7 +145,9 @@ public final class Schedule {
     // A week and a day covers every weekly schedule; a long run of holidays needs the wider search.
     for (int horizon : new int[] {8, 400}) {
       TreeSet<Instant> boundaries = new TreeSet<>();
-      for (LocalDate d = today.minusDays(1); !d.isAfter(today.plusDays(horizon)); d = d.plusDays(1)) {
+      for (LocalDate d = today.minusDays(1);
+          !d.isAfter(today.plusDays(horizon));
+          d = d.plusDays(1)) {
         for (Window w : windowsOn(d)) {
           boundaries.add(openAt(d, w));
           boundaries.add(closeAt(d, w));
@@ -182,7 +188,8 @@ public final class Schedule {
     if (t != null && t.isGap()) {
       return t.getInstant(); // the skipped hour: the clocks jump to its end
     }
-    return ZonedDateTime.of(local, zone).toInstant(); // the repeated hour: ZonedDateTime takes the earlier offset
+    return ZonedDateTime.of(local, zone)
+        .toInstant(); // the repeated hour: ZonedDateTime takes the earlier offset
   }
 
   @Override
@@ -202,7 +209,8 @@ public final class Schedule {
         dates.add(LocalDate.parse(token.strip()));
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
-            "HOLIDAYS '" + csv + "': '" + token.strip() + "' is not an ISO date like 2026-12-24", e);
+            "HOLIDAYS '" + csv + "': '" + token.strip() + "' is not an ISO date like 2026-12-24",
+            e);
       }
     }
     return dates;

@@ -22,23 +22,38 @@ final class ServerlessPolicy implements HostingPolicy {
   }
 
   @Override
-  public Want want(ControlState s, boolean wasOpen, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q,
+  public Want want(
+      ControlState s,
+      boolean wasOpen,
+      Endpoint.Status ep,
+      Mapping.TriggerState mp,
+      Backlog.Snapshot q,
       Instant now) {
     if (s.override() != null && s.override().mode() == ControlState.Override.Mode.STOP) {
-      String until = s.override().until() == null ? "until auto" : "until " + s.override().until().atZone(config.zone());
-      return new Want(false, "manual stop " + until + ": consumption paused (the serverless endpoint stays; it bills"
-          + " per invocation only)");
+      String until = s.override().until() == null
+          ? "until auto"
+          : "until " + s.override().until().atZone(config.zone());
+      return new Want(
+          false,
+          "manual stop " + until + ": consumption paused (the serverless endpoint stays; it bills"
+              + " per invocation only)");
     }
     return new Want(true, "serverless: always available, billed per invocation");
   }
 
   @Override
-  public Step plan(boolean on, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, ControlState s,
+  public Step plan(
+      boolean on,
+      Endpoint.Status ep,
+      Mapping.TriggerState mp,
+      Backlog.Snapshot q,
+      ControlState s,
       Instant now) {
     State st = ep.state();
     if (st != State.ABSENT && ep.foreign()) {
       String foreign = "endpoint " + config.endpointName() + " was not created by this stack (no "
-          + SageMakerEndpoint.STACK_TAG + " tag with its id): it is never fed; delete it and update the stack";
+          + SageMakerEndpoint.STACK_TAG
+          + " tag with its id): it is never fed; delete it and update the stack";
       return pause(mp, foreign);
     }
     if (!on) {
@@ -46,24 +61,37 @@ final class ServerlessPolicy implements HostingPolicy {
     }
     return switch (st) {
       // SageMaker keeps serving the old config while the stack updates the endpoint.
-      case IN_SERVICE, UPDATING -> switch (mp) {
-        case ENABLED -> new Step(Action.NONE, "serving (serverless)");
-        case DISABLED -> new Step(Action.ENABLE_MAPPING, "serverless endpoint " + st + "; test invocation, then enable");
-        case ABSENT -> new Step(Action.NONE, "endpoint " + st + " but the event source mapping does not exist");
-        default -> new Step(Action.WAIT, "mapping " + mp);
-      };
+      case IN_SERVICE, UPDATING ->
+        switch (mp) {
+          case ENABLED -> new Step(Action.NONE, "serving (serverless)");
+          case DISABLED ->
+            new Step(
+                Action.ENABLE_MAPPING,
+                "serverless endpoint " + st + "; test invocation, then enable");
+          case ABSENT ->
+            new Step(
+                Action.NONE, "endpoint " + st + " but the event source mapping does not exist");
+          default -> new Step(Action.WAIT, "mapping " + mp);
+        };
       case CREATING -> pause(mp, "the stack is creating the serverless endpoint");
-      case ABSENT -> pause(mp, "the stack's serverless endpoint " + config.endpointName() + " does not exist (deleted"
-          + " by hand?); the controller does not create it: update or re-create the stack");
-      case FAILED -> pause(mp, "the serverless endpoint failed: " + ep.failureReason() + "; fix the model and update"
-          + " the stack");
+      case ABSENT ->
+        pause(
+            mp,
+            "the stack's serverless endpoint " + config.endpointName() + " does not exist (deleted"
+                + " by hand?); the controller does not create it: update or re-create the stack");
+      case FAILED ->
+        pause(
+            mp,
+            "the serverless endpoint failed: " + ep.failureReason() + "; fix the model and update"
+                + " the stack");
       case DELETING -> pause(mp, "the serverless endpoint is being deleted");
     };
   }
 
   /** Uploads wait in the queue while the endpoint cannot serve; nothing else is the controller's to do. */
   private static Step pause(Mapping.TriggerState mp, String why) {
-    return mp.polling() ? new Step(Action.DISABLE_MAPPING, why + ": pausing consumption")
+    return mp.polling()
+        ? new Step(Action.DISABLE_MAPPING, why + ": pausing consumption")
         : new Step(Action.NONE, why + "; consumption paused");
   }
 

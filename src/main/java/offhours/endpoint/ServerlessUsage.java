@@ -5,12 +5,13 @@ package offhours.endpoint;
  * milliseconds, that time x the endpoint's memory in MB, and the bytes sent.
  */
 public record ServerlessUsage(long invocations, long millis, long mbMillis, long bytes) {
-    /**
-     * Serverless Inference's on-demand prices in us-east-1: per GB-second of invocation and per GB of data processed
-     * (https://aws.amazon.com/sagemaker/ai/pricing/; other regions differ a little).
-     */
-    public static final double GB_SECOND_USD = 0.00002;
-    public static final double DATA_GB_USD = 0.016;
+  /**
+   * Serverless Inference's on-demand prices in us-east-1: per GB-second of invocation and per GB of data processed
+   * (https://aws.amazon.com/sagemaker/ai/pricing/; other regions differ a little).
+   */
+  public static final double GB_SECOND_USD = 0.00002;
+
+  public static final double DATA_GB_USD = 0.016;
 
   static final ServerlessUsage NONE = new ServerlessUsage(0, 0, 0, 0);
 
@@ -25,6 +26,7 @@ public record ServerlessUsage(long invocations, long millis, long mbMillis, long
   }
 
   ServerlessUsage plus(ServerlessUsage o) {
-    return new ServerlessUsage(invocations + o.invocations, millis + o.millis, mbMillis + o.mbMillis, bytes + o.bytes);
+    return new ServerlessUsage(
+        invocations + o.invocations, millis + o.millis, mbMillis + o.mbMillis, bytes + o.bytes);
   }
 }

@@ -20,16 +20,24 @@ public final class SqsBacklog implements Backlog {
 
   @Override
   public Snapshot read() {
-    Map<QueueAttributeName, String> q = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
-    long dead = dlqUrl.isEmpty() ? 0 : count(sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl)
-        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes(),
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
-    return new Snapshot(count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+    Map<QueueAttributeName, String> q = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+            .attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+        .attributes();
+    long dead = dlqUrl.isEmpty()
+        ? 0
+        : count(
+            sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl)
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes(),
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+    return new Snapshot(
+        count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
         count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
-        count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED), dead);
+        count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
+        dead);
   }
 
   private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {

@@ -16,6 +16,7 @@ public record WaitBudget(Duration max, boolean nextOpening) {
 
   /** The longest budget: SQS keeps a message 14 days. */
   public static final long MAX_MINUTES = 14 * 24 * 60;
+
   public static final WaitBudget OFF = new WaitBudget(Duration.ZERO, false);
 
   public static WaitBudget minutes(long minutes) {
@@ -32,8 +33,8 @@ public record WaitBudget(Duration max, boolean nextOpening) {
       return new WaitBudget(Duration.ZERO, true);
     }
     if (!text.matches("0|[1-9]\\d{0,4}") || Long.parseLong(text) > MAX_MINUTES) {
-      throw new IllegalArgumentException(name + " '" + raw + "' is not a number of minutes 0.." + MAX_MINUTES
-          + " (0: no budget, serve at once inside working hours) or next-opening");
+      throw new IllegalArgumentException(name + " '" + raw + "' is not a number of minutes 0.."
+          + MAX_MINUTES + " (0: no budget, serve at once inside working hours) or next-opening");
     }
     return minutes(Long.parseLong(text));
   }

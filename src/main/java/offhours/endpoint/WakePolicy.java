@@ -42,7 +42,8 @@ public final class WakePolicy {
   /** What a stop costs in endpoint time: DeleteEndpoint until gone (billed by the ledger), about two minutes. */
   public static final Duration STOP = Duration.ofMinutes(2);
 
-  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+  private static final DateTimeFormatter LOCAL =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
   /** A start of the endpoint and why it is needed. */
   public record Wake(Instant at, String why) {}
@@ -70,33 +71,43 @@ public final class WakePolicy {
    * (WAKE_BACKLOG_MESSAGES, WAKE_BACKLOG_AGE_MINUTES). Without a budget the endpoint starts at the upload inside working
    * hours and at the next opening outside them. Empty when nothing will start it.
    */
-  public Optional<Wake> wakeFor(Instant oldest, long waiting, List<Long> wakeSeconds, DrainMeter drains,
-      Instant now) {
+  public Optional<Wake> wakeFor(
+      Instant oldest, long waiting, List<Long> wakeSeconds, DrainMeter drains, Instant now) {
     WaitBudget budget = config.maxWait();
     Wake wake = null;
     Optional<Instant> due = budget.due(config.schedule(), oldest);
     if (due.isPresent() && budget.off()) {
-      wake = new Wake(due.get(), config.schedule().isOpen(due.get()) && !due.get().isAfter(now)
-          ? "working hours; " + waiting + " waiting"
-          : "the endpoint is off outside working hours (" + config.schedule() + "); they open at "
-              + local(due.get()));
+      wake = new Wake(
+          due.get(),
+          config.schedule().isOpen(due.get()) && !due.get().isAfter(now)
+              ? "working hours; " + waiting + " waiting"
+              : "the endpoint is off outside working hours (" + config.schedule()
+                  + "); they open at " + local(due.get()));
     } else if (due.isPresent()) {
       Duration wakeTime = expectedWake(wakeSeconds);
       Duration drain = drains.drain(waiting);
       Instant at = due.get().minus(wakeTime).minus(TRIGGER_START).minus(drain);
-      wake = new Wake(at, "the oldest of " + waiting + " waiting is due by " + local(due.get()) + " (MAX_WAIT_MINUTES="
-          + budget + "); starting takes about " + minutes(wakeTime.plus(TRIGGER_START)) + " and the drain "
-          + minutes(drain) + ", so it starts at " + local(at));
+      wake = new Wake(
+          at,
+          "the oldest of " + waiting + " waiting is due by " + local(due.get())
+              + " (MAX_WAIT_MINUTES="
+              + budget + "); starting takes about " + minutes(wakeTime.plus(TRIGGER_START))
+              + " and the drain "
+              + minutes(drain) + ", so it starts at " + local(at));
     }
-    if (config.wakeBacklogMessages() > 0 && waiting >= config.wakeBacklogMessages()
+    if (config.wakeBacklogMessages() > 0
+        && waiting >= config.wakeBacklogMessages()
         && (wake == null || wake.at().isAfter(now))) {
-      wake = new Wake(now, "the backlog reaches WAKE_BACKLOG_MESSAGES=" + config.wakeBacklogMessages());
+      wake = new Wake(
+          now, "the backlog reaches WAKE_BACKLOG_MESSAGES=" + config.wakeBacklogMessages());
     }
     if (!config.wakeBacklogAge().isZero()) {
       Instant old = oldest.plus(config.wakeBacklogAge());
       if (wake == null || old.isBefore(wake.at())) {
-        wake = new Wake(old, "the oldest upload will be " + config.wakeBacklogAge().toMinutes()
-            + " min old (WAKE_BACKLOG_AGE_MINUTES) at " + local(old));
+        wake = new Wake(
+            old,
+            "the oldest upload will be " + config.wakeBacklogAge().toMinutes()
+                + " min old (WAKE_BACKLOG_AGE_MINUTES) at " + local(old));
       }
     }
     return Optional.ofNullable(wake);
@@ -113,8 +124,11 @@ public final class WakePolicy {
     Duration wake = expectedWake(wakeSeconds);
     if (budget.nextOpening() && !config.schedule().isOpen(now)) {
       Duration cost = wake.plus(TRIGGER_START).plus(STOP);
-      return config.schedule().nextOpening(now)
-          .filter(open -> Duration.between(idleSince, open).compareTo(cost) <= 0).orElse(idleSince);
+      return config
+          .schedule()
+          .nextOpening(now)
+          .filter(open -> Duration.between(idleSince, open).compareTo(cost) <= 0)
+          .orElse(idleSince);
     }
     if (budget.off() || budget.nextOpening() || !config.schedule().isOpen(now)) {
       return idleSince;
@@ -128,10 +142,17 @@ public final class WakePolicy {
    * cheaper than a stop and a wake ({@link WakePolicy#stayUntil}); an endpoint that is off starts when the oldest
    * waiting upload would otherwise miss its budget ({@link WakePolicy#wakeFor}).
    */
-  Want want(ControlState s, Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now, String work) {
+  Want want(
+      ControlState s,
+      Endpoint.Status ep,
+      Mapping.TriggerState mp,
+      Backlog.Snapshot q,
+      Instant now,
+      String work) {
     State st = ep.state();
     boolean up = st == State.CREATING || st == State.IN_SERVICE || st == State.UPDATING;
-    // In-flight batches alone keep it on only while the trigger polls: after it was paused they are a stop's drain.
+    // In-flight batches alone keep it on only while the trigger polls: after it was paused they are
+    // a stop's drain.
     boolean pending = q.visible() + q.delayed() > 0 || q.inFlight() > 0 && mp.polling();
     if (up && pending) {
       // Looked at again soon: the drain's end is when it stops.
@@ -140,11 +161,16 @@ public final class WakePolicy {
     if (up && q.inFlight() == 0) {
       Instant until = stayUntil(s.idleSince() != null ? s.idleSince() : now, s.wakeSeconds(), now);
       if (now.isBefore(until)) {
-        return new Want(true, "drained; staying on until " + local(until) + ": an upload before then costs less"
-            + " than a stop and a wake (MAX_WAIT_MINUTES=" + config.maxWait() + ")", until);
+        return new Want(
+            true,
+            "drained; staying on until " + local(until) + ": an upload before then costs less"
+                + " than a stop and a wake (MAX_WAIT_MINUTES=" + config.maxWait() + ")",
+            until);
       }
-      return new Want(false, "drained; stopping (the next upload waits within MAX_WAIT_MINUTES="
-          + config.maxWait() + ")");
+      return new Want(
+          false,
+          "drained; stopping (the next upload waits within MAX_WAIT_MINUTES=" + config.maxWait()
+              + ")");
     }
     if (up) {
       return new Want(false, "stopping; " + work);
@@ -155,9 +181,13 @@ public final class WakePolicy {
     }
     Instant oldest = s.backlogSince() != null ? s.backlogSince() : now;
     return wakeFor(oldest, waiting, s.wakeSeconds(), s.drain(), now)
-        .map(w -> w.at().isAfter(now) ? new Want(false, work + "; " + w.why(), w.at()) : new Want(true, w.why()))
-        .orElseGet(() -> new Want(false, work + "; nothing starts the endpoint: no working hours ahead and no wake"
-            + " threshold"));
+        .map(w -> w.at().isAfter(now)
+            ? new Want(false, work + "; " + w.why(), w.at())
+            : new Want(true, w.why()))
+        .orElseGet(() -> new Want(
+            false,
+            work + "; nothing starts the endpoint: no working hours ahead and no wake"
+                + " threshold"));
   }
 
   /** How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds. */
@@ -165,8 +195,10 @@ public final class WakePolicy {
 
   /** When a run wants the next one: its want's own change, or soon while a stop is in progress. */
   Instant nextRun(Want want, Decision.Action action, String why, Instant now) {
-    boolean stopping = !want.on() && (action == Decision.Action.DISABLE_MAPPING
-        || action == Decision.Action.WAIT && (why.startsWith("mapping") || why.contains("draining")));
+    boolean stopping = !want.on()
+        && (action == Decision.Action.DISABLE_MAPPING
+            || action == Decision.Action.WAIT
+                && (why.startsWith("mapping") || why.contains("draining")));
     if (stopping) {
       return now.plus(STOP_RECHECK);
     }

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * {@code auto} the request says which of the two it is.
  */
 public enum ImageFormat {
-  JPEG("image/jpeg"), PNG("image/png");
+  JPEG("image/jpeg"),
+  PNG("image/png");
 
   private final String mediaType;
 
@@ -47,7 +48,11 @@ public enum ImageFormat {
     }
     if (startsWith(bytes, 4, 'f', 't', 'y', 'p')) {
       String brand = new String(bytes, 8, Math.min(4, bytes.length - 8), StandardCharsets.US_ASCII);
-      return brand.startsWith("avi") ? "AVIF" : brand.startsWith("hei") || brand.startsWith("mif") ? "HEIC" : "an ISO media file (" + brand.strip() + ")";
+      return brand.startsWith("avi")
+          ? "AVIF"
+          : brand.startsWith("hei") || brand.startsWith("mif")
+              ? "HEIC"
+              : "an ISO media file (" + brand.strip() + ")";
     }
     if (startsWith(bytes, 0, '%', 'P', 'D', 'F')) {
       return "PDF";

@@ -2,10 +2,10 @@ package offhours.inference;
 
 import java.time.Duration;
 import java.util.Objects;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
@@ -21,7 +21,8 @@ public final class InferenceClient {
   private final String endpointName;
   private final ModelContract contract;
 
-  public InferenceClient(SageMakerRuntimeClient runtime, String endpointName, ModelContract contract) {
+  public InferenceClient(
+      SageMakerRuntimeClient runtime, String endpointName, ModelContract contract) {
     this.runtime = Objects.requireNonNull(runtime, "runtime");
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.contract = Objects.requireNonNull(contract, "contract");
@@ -39,7 +40,9 @@ public final class InferenceClient {
     }
     return ClientOverrideConfiguration.builder()
         .apiCallAttemptTimeout(attemptTimeout)
-        .retryStrategy(AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder().maxAttempts(maxAttempts).build())
+        .retryStrategy(AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
+            .maxAttempts(maxAttempts)
+            .build())
         .build();
   }
 
@@ -56,7 +59,8 @@ public final class InferenceClient {
         .endpointName(endpointName)
         .contentType(contract.contentTypeFor(image))
         .accept(contract.accept())
-        .body(SdkBytes.fromByteArrayUnsafe(image)); // the caller hands its array over: no copy of a 6 MB image
+        .body(SdkBytes.fromByteArrayUnsafe(
+            image)); // the caller hands its array over: no copy of a 6 MB image
     if (contract.inferenceComponentName() != null) {
       request.inferenceComponentName(contract.inferenceComponentName());
     }
@@ -72,7 +76,8 @@ public final class InferenceClient {
    */
   public ModelAnswer invoke(byte[] image, Duration timeout) {
     InvokeEndpointResponse response = runtime.invokeEndpoint(request(image, timeout));
-    return new ModelAnswer(ResponseShapes.read(response.body().asByteArrayUnsafe(), contract),
+    return new ModelAnswer(
+        ResponseShapes.read(response.body().asByteArrayUnsafe(), contract),
         response.invokedProductionVariant());
   }
 }

@@ -57,7 +57,8 @@ public final class InvocationErrors {
    * DescribeEndpoint and DeleteEndpoint answer a missing endpoint with ValidationException "Could not find endpoint
    * "arn..."." (not a 404); "Could not find endpoint configuration" is another resource.
    */
-  private static final Pattern ENDPOINT_ABSENT = Pattern.compile("Could not find endpoint(?! configuration)");
+  private static final Pattern ENDPOINT_ABSENT =
+      Pattern.compile("Could not find endpoint(?! configuration)");
 
   private InvocationErrors() {}
 
@@ -80,34 +81,53 @@ public final class InvocationErrors {
       return unavailable(error);
     }
     if (error instanceof AwsServiceException service) {
-      String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      String code =
+          service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
       if (code == null || code.isBlank()) {
-        if (service.isThrottlingException() || service.statusCode() == 429 || service.statusCode() >= 500) {
+        if (service.isThrottlingException()
+            || service.statusCode() == 429
+            || service.statusCode() >= 500) {
           return unavailable(error);
         }
-        return new Failure(Cause.DEPLOYMENT, "InvokeEndpoint answered HTTP " + service.statusCode()
-            + " without an error code, which is not SageMaker's error contract: " + message(service), null,
+        return new Failure(
+            Cause.DEPLOYMENT,
+            "InvokeEndpoint answered HTTP " + service.statusCode()
+                + " without an error code, which is not SageMaker's error contract: "
+                + message(service),
+            null,
             message(service));
       }
-      // The SDK models the shape as ValidationErrorException (code "ValidationError"); emulators and
+      // The SDK models the shape as ValidationErrorException (code "ValidationError"); emulators
+      // and
       // other SDKs say "ValidationException". Both are matched by code, not class.
       if ("ValidationError".equals(code) || "ValidationException".equals(code)) {
         return UNAVAILABLE.matcher(message(service)).find()
             ? unavailable(error)
-            : new Failure(Cause.ENDPOINT, "the endpoint refused the request with a " + code + " offhours does not"
-                + " know, so the image is not to blame: " + message(service), null, message(service));
+            : new Failure(
+                Cause.ENDPOINT,
+                "the endpoint refused the request with a " + code + " offhours does not"
+                    + " know, so the image is not to blame: " + message(service),
+                null,
+                message(service));
       }
-      if (service.isThrottlingException() || service.statusCode() == 429 || service.statusCode() >= 500) {
+      if (service.isThrottlingException()
+          || service.statusCode() == 429
+          || service.statusCode() >= 500) {
         return unavailable(error);
       }
-      // AccessDenied, an unknown endpoint region, bad credentials: a deployment problem, not the image's.
-      return new Failure(Cause.DEPLOYMENT, "InvokeEndpoint failed with " + code + ": " + message(service), null,
+      // AccessDenied, an unknown endpoint region, bad credentials: a deployment problem, not the
+      // image's.
+      return new Failure(
+          Cause.DEPLOYMENT,
+          "InvokeEndpoint failed with " + code + ": " + message(service),
+          null,
           message(service));
     }
     if (error instanceof SdkClientException) {
       return unavailable(error); // connection refused, timeouts: nothing answered
     }
-    return new Failure(Cause.DEPLOYMENT, "InvokeEndpoint failed: " + message(error), null, message(error));
+    return new Failure(
+        Cause.DEPLOYMENT, "InvokeEndpoint failed: " + message(error), null, message(error));
   }
 
   /**
@@ -119,27 +139,43 @@ public final class InvocationErrors {
     Integer status = error.originalStatusCode();
     String original = error.originalMessage() != null ? error.originalMessage() : message(error);
     if (status != null && (status == 415 || status == 406)) {
-      return new Failure(Cause.DEPLOYMENT, "the model refused the request's " + (status == 415 ? "Content-Type" : "Accept")
-          + " (status " + status + "): " + original + "; set the content type (auto sends image/jpeg or image/png)"
-          + " and accept settings to what the container takes", status, original);
+      return new Failure(
+          Cause.DEPLOYMENT,
+          "the model refused the request's " + (status == 415 ? "Content-Type" : "Accept")
+              + " (status " + status + "): " + original
+              + "; set the content type (auto sends image/jpeg or image/png)"
+              + " and accept settings to what the container takes",
+          status,
+          original);
     }
     if (status != null && status >= 400 && status < 500) {
-      return new Failure(Cause.IMAGE, "the model could not read the image: " + original, status, original);
+      return new Failure(
+          Cause.IMAGE, "the model could not read the image: " + original, status, original);
     }
-    return new Failure(Cause.CRASH, "the model failed (status " + (status == null ? "unknown" : status) + "): "
-        + original, status, original);
+    return new Failure(
+        Cause.CRASH,
+        "the model failed (status " + (status == null ? "unknown" : status) + "): " + original,
+        status,
+        original);
   }
 
   private static Failure unavailable(SdkException error) {
-    String name = error instanceof AwsServiceException s && s.awsErrorDetails() != null
-        && s.awsErrorDetails().errorCode() != null && !s.awsErrorDetails().errorCode().isBlank()
-        ? s.awsErrorDetails().errorCode() : error.getClass().getSimpleName();
-    return new Failure(Cause.UNAVAILABLE, "endpoint unavailable (" + name + "): " + message(error), null,
+    String name = error instanceof AwsServiceException s
+            && s.awsErrorDetails() != null
+            && s.awsErrorDetails().errorCode() != null
+            && !s.awsErrorDetails().errorCode().isBlank()
+        ? s.awsErrorDetails().errorCode()
+        : error.getClass().getSimpleName();
+    return new Failure(
+        Cause.UNAVAILABLE,
+        "endpoint unavailable (" + name + "): " + message(error),
+        null,
         message(error));
   }
 
   private static String message(SdkException error) {
-    if (error instanceof AwsServiceException s && s.awsErrorDetails() != null
+    if (error instanceof AwsServiceException s
+        && s.awsErrorDetails() != null
         && s.awsErrorDetails().errorMessage() != null) {
       return s.awsErrorDetails().errorMessage();
     }

@@ -21,8 +21,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param scores what the numbers in the answer are
  * @param inferenceComponentName the component to invoke on an endpoint that hosts components, or null
  */
-public record ModelContract(List<String> labels, String labelsS3Uri, String contentType, String accept,
-    Scores scores, String inferenceComponentName) {
+public record ModelContract(
+    List<String> labels,
+    String labelsS3Uri,
+    String contentType,
+    String accept,
+    Scores scores,
+    String inferenceComponentName) {
 
   public static final String X_IMAGE = "application/x-image";
   public static final String AUTO = "auto";
@@ -32,8 +37,9 @@ public record ModelContract(List<String> labels, String labelsS3Uri, String cont
    * A media type with optional parameters, and nothing a header cannot carry (no CR, LF or other controls); the
    * template's ContentType and Accept parameters use the same pattern.
    */
-  private static final Pattern MEDIA_TYPE =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*(\\s*;[ -~]*)?");
+  private static final Pattern MEDIA_TYPE = Pattern.compile(
+      "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*(\\s*;[ -~]*)?");
+
   private static final Pattern S3_URI = Pattern.compile("s3://[^/]+/.+");
   /** SageMaker's pattern for resource names (InferenceComponentName). */
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
@@ -44,25 +50,30 @@ public record ModelContract(List<String> labels, String labelsS3Uri, String cont
     contentType = contentType == null || contentType.isBlank() ? X_IMAGE : contentType.strip();
     accept = accept == null || accept.isBlank() ? JSON : accept.strip();
     scores = scores == null ? Scores.AUTO : scores;
-    inferenceComponentName =
-        inferenceComponentName == null || inferenceComponentName.isBlank() ? null : inferenceComponentName.strip();
+    inferenceComponentName = inferenceComponentName == null || inferenceComponentName.isBlank()
+        ? null
+        : inferenceComponentName.strip();
     if (labels.isEmpty() && labelsS3Uri != null && !S3_URI.matcher(labelsS3Uri).matches()) {
-      throw new IllegalArgumentException("LABELS_S3_URI must look like s3://bucket/key, got '" + labelsS3Uri + "'");
+      throw new IllegalArgumentException(
+          "LABELS_S3_URI must look like s3://bucket/key, got '" + labelsS3Uri + "'");
     }
     if (labels.stream().anyMatch(String::isBlank)) {
       throw new IllegalArgumentException("LABELS has an empty class name: " + labels);
     }
     if (!contentType.equals(AUTO) && !MEDIA_TYPE.matcher(contentType).matches()) {
       throw new IllegalArgumentException("CONTENT_TYPE must be " + X_IMAGE + ", " + AUTO
-          + " (image/jpeg or image/png from the image) or a media type like image/jpeg, got '" + contentType + "'");
+          + " (image/jpeg or image/png from the image) or a media type like image/jpeg, got '"
+          + contentType + "'");
     }
     if (!MEDIA_TYPE.matcher(accept).matches()) {
       throw new IllegalArgumentException(
-          "ACCEPT must be a media type like application/json or application/json;verbose, got '" + accept + "'");
+          "ACCEPT must be a media type like application/json or application/json;verbose, got '"
+              + accept + "'");
     }
     if (inferenceComponentName != null && !NAME.matcher(inferenceComponentName).matches()) {
-      throw new IllegalArgumentException("an inference component's name is a SageMaker resource name (letters,"
-          + " digits and hyphens, at most 63), got '" + inferenceComponentName + "'");
+      throw new IllegalArgumentException(
+          "an inference component's name is a SageMaker resource name (letters,"
+              + " digits and hyphens, at most 63), got '" + inferenceComponentName + "'");
     }
   }
 
@@ -80,8 +91,12 @@ public record ModelContract(List<String> labels, String labelsS3Uri, String cont
   public static ModelContract fromEnv(Map<String, String> env) {
     List<String> labels = parseLabels(env.get("LABELS"));
     String scores = env.get("SCORES");
-    return new ModelContract(labels, labels.isEmpty() ? env.get("LABELS_S3_URI") : null, env.get("CONTENT_TYPE"),
-        env.get("ACCEPT"), scores == null || scores.isBlank() ? Scores.AUTO : Scores.parse(scores, "SCORES"),
+    return new ModelContract(
+        labels,
+        labels.isEmpty() ? env.get("LABELS_S3_URI") : null,
+        env.get("CONTENT_TYPE"),
+        env.get("ACCEPT"),
+        scores == null || scores.isBlank() ? Scores.AUTO : Scores.parse(scores, "SCORES"),
         env.get("INFERENCE_COMPONENT_NAME"));
   }
 
@@ -100,7 +115,8 @@ public record ModelContract(List<String> labels, String labelsS3Uri, String cont
     }
     ImageFormat format = ImageFormat.of(image);
     if (format == null) {
-      throw new IllegalArgumentException("CONTENT_TYPE auto needs a JPEG or PNG, got " + ImageFormat.describe(image));
+      throw new IllegalArgumentException(
+          "CONTENT_TYPE auto needs a JPEG or PNG, got " + ImageFormat.describe(image));
     }
     return format.mediaType();
   }
@@ -113,12 +129,15 @@ public record ModelContract(List<String> labels, String labelsS3Uri, String cont
     String path = labelsS3Uri.substring("s3://".length());
     String bucket = path.substring(0, path.indexOf('/'));
     String key = path.substring(path.indexOf('/') + 1);
-    String text = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
+    String text =
+        s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
     List<String> resolved = parseLabelLines(text);
     if (resolved.isEmpty()) {
-      throw new IllegalArgumentException("LABELS_S3_URI " + labelsS3Uri + " holds no labels (expected one per line)");
+      throw new IllegalArgumentException(
+          "LABELS_S3_URI " + labelsS3Uri + " holds no labels (expected one per line)");
     }
-    return new ModelContract(resolved, labelsS3Uri, contentType, accept, scores, inferenceComponentName);
+    return new ModelContract(
+        resolved, labelsS3Uri, contentType, accept, scores, inferenceComponentName);
   }
 
   /** LABELS: comma-separated; blanks around names are ignored. */
@@ -135,6 +154,9 @@ public record ModelContract(List<String> labels, String labelsS3Uri, String cont
     if (text == null || text.isBlank()) {
       return List.of();
     }
-    return Arrays.stream(text.split(separator)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    return Arrays.stream(text.split(separator))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 }

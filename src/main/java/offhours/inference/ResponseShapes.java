@@ -37,15 +37,18 @@ public final class ResponseShapes {
   static final double PROBABILITY_TOLERANCE = 1e-5;
   /** A complete probability vector sums to 1 within this. */
   static final double SUM_TOLERANCE = 0.01;
+
   static final int EXCERPT_CHARACTERS = 200;
 
-  static final String KNOWN_SHAPES = "[p, ...], [[p, ...]], {\"prediction\": [...]}, {\"predictions\": [...]},"
-      + " {\"probabilities\": [...], \"labels\": [...]}, {\"outputs\": [{\"data\": [...]}]},"
-      + " [{\"label\": ..., \"score\": p}, ...], {\"label\": p, ...}, [{\"label\": p}, ...] and Triton's"
-      + " \"p:index:label\" strings";
+  static final String KNOWN_SHAPES =
+      "[p, ...], [[p, ...]], {\"prediction\": [...]}, {\"predictions\": [...]},"
+          + " {\"probabilities\": [...], \"labels\": [...]}, {\"outputs\": [{\"data\": [...]}]},"
+          + " [{\"label\": ..., \"score\": p}, ...], {\"label\": p, ...}, [{\"label\": p}, ...] and Triton's"
+          + " \"p:index:label\" strings";
 
   /** Triton's classification extension: "value:index" or "value:index:label". */
-  private static final Pattern TRITON_CLASS = Pattern.compile("([^:]+):([0-9]+)(?::(.*))?", Pattern.DOTALL);
+  private static final Pattern TRITON_CLASS =
+      Pattern.compile("([^:]+):([0-9]+)(?::(.*))?", Pattern.DOTALL);
 
   private ResponseShapes() {}
 
@@ -62,16 +65,18 @@ public final class ResponseShapes {
           + (e.where() == null ? "" : " at " + e.where()) + "): " + excerpt(body));
     }
     if (root == null) {
-      throw new ContractViolation("the endpoint answered an empty body; offhours reads " + KNOWN_SHAPES);
+      throw new ContractViolation(
+          "the endpoint answered an empty body; offhours reads " + KNOWN_SHAPES);
     }
     Raw raw = shape(root, body, contract.labels());
     if (raw == null) {
-      throw new ContractViolation("the endpoint's answer fits none of the shapes offhours reads (" + KNOWN_SHAPES
-          + "): " + excerpt(body));
+      throw new ContractViolation("the endpoint's answer fits none of the shapes offhours reads ("
+          + KNOWN_SHAPES + "): " + excerpt(body));
     }
     List<String> names = names(raw, contract);
     Scores applied = interpretation(raw, contract.scores(), names);
-    double[] probabilities = applied == Scores.LOGITS ? softmax(raw.scores()) : clamped(raw.scores());
+    double[] probabilities =
+        applied == Scores.LOGITS ? softmax(raw.scores()) : clamped(raw.scores());
     List<ScoredLabel> ranked = new ArrayList<>(names.size());
     for (int i = 0; i < names.size(); i++) {
       ranked.add(new ScoredLabel(names.get(i), probabilities[i]));
@@ -89,10 +94,13 @@ public final class ResponseShapes {
     }
     Map<String, JsonNode> fields = node.asObject();
     if (fields.get("predictions") != null && fields.get("predictions").isArray()) {
-      return renamed(array(fields.get("predictions").asArray(), body, labels), "{\"predictions\": ...} (TF Serving)");
+      return renamed(
+          array(fields.get("predictions").asArray(), body, labels),
+          "{\"predictions\": ...} (TF Serving)");
     }
     if (fields.get("prediction") != null && fields.get("prediction").isArray()) {
-      return renamed(array(fields.get("prediction").asArray(), body, labels), "{\"prediction\": ...}");
+      return renamed(
+          array(fields.get("prediction").asArray(), body, labels), "{\"prediction\": ...}");
     }
     JsonNode probabilities = fields.get("probabilities");
     if (probabilities != null && probabilities.isArray()) {
@@ -115,7 +123,8 @@ public final class ResponseShapes {
 
   private static Raw array(List<JsonNode> elements, byte[] body, List<String> labels) {
     if (elements.isEmpty()) {
-      throw new ContractViolation("the endpoint answered an empty list of scores: " + excerpt(body));
+      throw new ContractViolation(
+          "the endpoint answered an empty list of scores: " + excerpt(body));
     }
     JsonNode first = elements.getFirst();
     if (first.isNumber()) {
@@ -123,8 +132,9 @@ public final class ResponseShapes {
     }
     if (first.isArray()) {
       if (elements.size() > 1) {
-        throw new ContractViolation("the endpoint answered " + elements.size() + " rows of scores for one image;"
-            + " offhours sends one image per request: " + excerpt(body));
+        throw new ContractViolation(
+            "the endpoint answered " + elements.size() + " rows of scores for one image;"
+                + " offhours sends one image per request: " + excerpt(body));
       }
       Raw inner = array(first.asArray(), body, labels);
       return inner == null ? null : renamed(inner, "[[...]] (a batch of one)");
@@ -132,16 +142,22 @@ public final class ResponseShapes {
     if (first.isString()) {
       return triton(elements, body, labels);
     }
-    if (first.isObject() && first.asObject().containsKey("label") && first.asObject().containsKey("score")) {
+    if (first.isObject()
+        && first.asObject().containsKey("label")
+        && first.asObject().containsKey("score")) {
       List<String> names = new ArrayList<>();
       double[] scores = new double[elements.size()];
       for (int i = 0; i < scores.length; i++) {
         JsonNode label = StrictJson.at(elements.get(i), "label");
         if (label == null || !label.isString()) {
-          throw new ContractViolation("element " + i + " of the answer has no string \"label\": " + excerpt(body));
+          throw new ContractViolation(
+              "element " + i + " of the answer has no string \"label\": " + excerpt(body));
         }
         names.add(label.asString());
-        scores[i] = number(StrictJson.at(elements.get(i), "score"), "the score of '" + label.asString() + "'", body);
+        scores[i] = number(
+            StrictJson.at(elements.get(i), "score"),
+            "the score of '" + label.asString() + "'",
+            body);
       }
       return new Raw(names, scores, "[{\"label\", \"score\"}, ...] (Hugging Face)", false);
     }
@@ -151,9 +167,11 @@ public final class ResponseShapes {
       for (int i = 0; i < scores.length; i++) {
         JsonNode element = elements.get(i);
         if (!element.isObject() || element.asObject().size() != 1) {
-          throw new ContractViolation("element " + i + " of the answer is not one {\"label\": p} pair: " + excerpt(body));
+          throw new ContractViolation(
+              "element " + i + " of the answer is not one {\"label\": p} pair: " + excerpt(body));
         }
-        Map.Entry<String, JsonNode> pair = element.asObject().entrySet().iterator().next();
+        Map.Entry<String, JsonNode> pair =
+            element.asObject().entrySet().iterator().next();
         names.add(pair.getKey());
         scores[i] = number(pair.getValue(), "the score of '" + pair.getKey() + "'", body);
       }
@@ -172,14 +190,19 @@ public final class ResponseShapes {
       throw new ContractViolation("the answer's \"labels\" do not match its " + scores.length
           + " \"probabilities\" one to one: " + excerpt(body));
     }
-    return new Raw(names.stream().map(JsonNode::asString).toList(), scores,
-        "{\"probabilities\", \"labels\"} (JumpStart, verbose)", true);
+    return new Raw(
+        names.stream().map(JsonNode::asString).toList(),
+        scores,
+        "{\"probabilities\", \"labels\"} (JumpStart, verbose)",
+        true);
   }
 
   /** KServe v2 (Triton): one output tensor, whose data are the scores or Triton's classification strings. */
   private static Raw kserve(List<JsonNode> outputs, byte[] body, List<String> labels) {
     if (outputs.size() != 1) {
-      List<String> names = outputs.stream().map(o -> String.valueOf(StrictJson.text(StrictJson.at(o, "name")))).toList();
+      List<String> names = outputs.stream()
+          .map(o -> String.valueOf(StrictJson.text(StrictJson.at(o, "name"))))
+          .toList();
       throw new ContractViolation("the answer has " + outputs.size() + " KServe v2 outputs " + names
           + "; offhours reads a model with one output: " + excerpt(body));
     }
@@ -187,8 +210,9 @@ public final class ResponseShapes {
     if (shape != null && shape.isArray() && shape.asArray().size() > 1) {
       Long rows = StrictJson.integer(shape.asArray().getFirst());
       if (rows != null && rows > 1) {
-        throw new ContractViolation("the endpoint answered " + rows + " rows of scores for one image;"
-            + " offhours sends one image per request: " + excerpt(body));
+        throw new ContractViolation(
+            "the endpoint answered " + rows + " rows of scores for one image;"
+                + " offhours sends one image per request: " + excerpt(body));
       }
     }
     JsonNode data = StrictJson.at(outputs.getFirst(), "data");
@@ -220,8 +244,9 @@ public final class ResponseShapes {
       } else {
         int index = Integer.parseInt(m.group(2));
         if (index >= labels.size()) {
-          throw new ContractViolation("the answer names class index " + index + " without a label, and "
-              + labels.size() + " labels are configured: " + excerpt(body));
+          throw new ContractViolation(
+              "the answer names class index " + index + " without a label, and " + labels.size()
+                  + " labels are configured: " + excerpt(body));
         }
         names.add(labels.get(index));
       }
@@ -230,7 +255,9 @@ public final class ResponseShapes {
   }
 
   private static Raw renamed(Raw raw, String outer) {
-    return raw == null ? null : new Raw(raw.names(), raw.scores(), outer + " of " + raw.shape(), raw.complete());
+    return raw == null
+        ? null
+        : new Raw(raw.names(), raw.scores(), outer + " of " + raw.shape(), raw.complete());
   }
 
   /** The class names: the answer's own, which must be known labels when labels are configured, or the labels. */
@@ -238,13 +265,14 @@ public final class ResponseShapes {
     List<String> labels = contract.labels();
     if (raw.names() == null) {
       if (labels.isEmpty()) {
-        throw new ContractViolation("the answer (" + raw.shape() + ", " + raw.scores().length + " scores) does not"
-            + " name its classes, so offhours needs the class names in the model's output order: set LABELS or"
-            + " LABELS_S3_URI (--labels FILE in local mode)");
+        throw new ContractViolation(
+            "the answer (" + raw.shape() + ", " + raw.scores().length + " scores) does not"
+                + " name its classes, so offhours needs the class names in the model's output order: set LABELS or"
+                + " LABELS_S3_URI (--labels FILE in local mode)");
       }
       if (labels.size() != raw.scores().length) {
-        throw new ContractViolation("the endpoint returned " + raw.scores().length + " scores but " + labels.size()
-            + " labels are configured (" + contract.labelSource() + ")");
+        throw new ContractViolation("the endpoint returned " + raw.scores().length + " scores but "
+            + labels.size() + " labels are configured (" + contract.labelSource() + ")");
       }
       return labels;
     }
@@ -252,15 +280,19 @@ public final class ResponseShapes {
     Set<String> known = new HashSet<>(labels);
     for (String name : raw.names()) {
       if (name.isBlank()) {
-        throw new ContractViolation("the answer (" + raw.shape() + ") has a class with an empty name");
+        throw new ContractViolation(
+            "the answer (" + raw.shape() + ") has a class with an empty name");
       }
       if (!seen.add(name)) {
-        throw new ContractViolation("the answer (" + raw.shape() + ") names class '" + name + "' twice");
+        throw new ContractViolation(
+            "the answer (" + raw.shape() + ") names class '" + name + "' twice");
       }
       if (!labels.isEmpty() && !known.contains(name)) {
-        throw new ContractViolation("the answer names class '" + name + "', which is not among the " + labels.size()
-            + " configured labels (" + contract.labelSource() + "); leave the labels empty to use the model's own"
-            + " class names");
+        throw new ContractViolation(
+            "the answer names class '" + name + "', which is not among the " + labels.size()
+                + " configured labels (" + contract.labelSource()
+                + "); leave the labels empty to use the model's own"
+                + " class names");
       }
     }
     return raw.names();
@@ -272,7 +304,8 @@ public final class ResponseShapes {
     double sum = 0;
     for (int i = 0; i < scores.length; i++) {
       sum += scores[i];
-      if (outside < 0 && (scores[i] < -PROBABILITY_TOLERANCE || scores[i] > 1 + PROBABILITY_TOLERANCE)) {
+      if (outside < 0
+          && (scores[i] < -PROBABILITY_TOLERANCE || scores[i] > 1 + PROBABILITY_TOLERANCE)) {
         outside = i;
       }
     }
@@ -280,14 +313,19 @@ public final class ResponseShapes {
       case LOGITS -> Scores.LOGITS;
       case PROBABILITIES -> {
         if (outside >= 0) {
-          throw new ContractViolation(String.format(Locale.ROOT, "the score %s of '%s' is outside [0, 1], so it is"
-              + " no probability; if the model answers logits, set the scores setting to logits or auto",
-              scores[outside], names.get(outside)));
+          throw new ContractViolation(String.format(
+              Locale.ROOT,
+              "the score %s of '%s' is outside [0, 1], so it is"
+                  + " no probability; if the model answers logits, set the scores setting to logits or auto",
+              scores[outside],
+              names.get(outside)));
         }
         yield Scores.PROBABILITIES;
       }
-      case AUTO -> outside >= 0 || (raw.complete() && Math.abs(sum - 1) > SUM_TOLERANCE)
-          ? Scores.LOGITS : Scores.PROBABILITIES;
+      case AUTO ->
+        outside >= 0 || (raw.complete() && Math.abs(sum - 1) > SUM_TOLERANCE)
+            ? Scores.LOGITS
+            : Scores.PROBABILITIES;
     };
   }
 
@@ -328,7 +366,8 @@ public final class ResponseShapes {
     if (node == null || !node.isNumber()) {
       throw new ContractViolation(what + " is not a number: " + excerpt(body));
     }
-    // The parser checked the JSON number grammar, which Double.parseDouble accepts (1e-05 included); a number
+    // The parser checked the JSON number grammar, which Double.parseDouble accepts (1e-05
+    // included); a number
     // too large for a double becomes infinite.
     return requireFinite(Double.parseDouble(node.asNumber()), what, body);
   }
@@ -342,7 +381,8 @@ public final class ResponseShapes {
 
   /** The start of the body as text, control characters escaped, so a reason stays one readable line. */
   static String excerpt(byte[] body) {
-    String text = new String(body, 0, Math.min(body.length, EXCERPT_CHARACTERS * 4), StandardCharsets.UTF_8);
+    String text =
+        new String(body, 0, Math.min(body.length, EXCERPT_CHARACTERS * 4), StandardCharsets.UTF_8);
     StringBuilder out = new StringBuilder();
     text.codePoints().limit(EXCERPT_CHARACTERS).forEach(c -> {
       if (Character.isISOControl(c)) {
@@ -351,7 +391,9 @@ public final class ResponseShapes {
         out.appendCodePoint(c);
       }
     });
-    return text.codePointCount(0, text.length()) > EXCERPT_CHARACTERS || body.length > EXCERPT_CHARACTERS * 4
-        ? out + "..." : out.toString();
+    return text.codePointCount(0, text.length()) > EXCERPT_CHARACTERS
+            || body.length > EXCERPT_CHARACTERS * 4
+        ? out + "..."
+        : out.toString();
   }
 }

@@ -29,6 +29,7 @@ public enum Scores {
         return s;
       }
     }
-    throw new IllegalArgumentException(name + " must be probabilities, logits or auto, got '" + value + "'");
+    throw new IllegalArgumentException(
+        name + " must be probabilities, logits or auto, got '" + value + "'");
   }
 }

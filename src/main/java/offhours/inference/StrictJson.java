@@ -22,7 +22,8 @@ public final class StrictJson {
    * RFC 8259 JSON and nothing more. json-utils' default factory also accepts Java comments, which no
    * S3 notification or model response contains; a plain factory rejects them, as Jackson databind did.
    */
-  private static final JsonNodeParser PARSER = JsonNode.parserBuilder().jsonFactory(JsonFactory.builder().build()).build();
+  private static final JsonNodeParser PARSER =
+      JsonNode.parserBuilder().jsonFactory(JsonFactory.builder().build()).build();
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
 
@@ -64,9 +65,12 @@ public final class StrictJson {
   private static NotJson notJson(RuntimeException e) {
     if (e.getCause() instanceof JsonProcessingException j) {
       JsonLocation at = j.getLocation();
-      return new NotJson(j.getOriginalMessage(), at == null ? null : "line " + at.getLineNr() + ", column " + at.getColumnNr());
+      return new NotJson(
+          j.getOriginalMessage(),
+          at == null ? null : "line " + at.getLineNr() + ", column " + at.getColumnNr());
     }
-    return new NotJson(String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), null);
+    return new NotJson(
+        String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), null);
   }
 
   /** The value at {@code path} below {@code node}, or null when a step is missing or not an object. */

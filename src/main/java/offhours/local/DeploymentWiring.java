@@ -20,8 +20,8 @@ import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
 import offhours.classify.ClassifyHandler;
 import offhours.endpoint.ControllerConfig;
-import offhours.endpoint.SageMakerEndpoint;
 import offhours.endpoint.ControllerHandler;
+import offhours.endpoint.SageMakerEndpoint;
 import offhours.local.api.LocalApiGateway;
 import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LocalLambda;
@@ -81,14 +81,16 @@ final class DeploymentWiring {
   void start(LocalDeployment.Options options, PrintStream progress, Clock controllerClock)
       throws IOException, InterruptedException {
     Path logs = LocalDirectory.logs(options.cacheDir());
-    // The model first: on a first run it is fetched and converted, and a missing node/npm should fail fast.
+    // The model first: on a first run it is fetched and converted, and a missing node/npm should
+    // fail fast.
     ModelFiles model = model(options, progress);
     Optional<Path> labelFile = options.labels().or(() -> Optional.ofNullable(model.labels()));
     ModelFiles served = new ModelFiles(model.onnx(), labelFile.orElse(null));
     // A container whose answers name their classes needs no label file.
     labels = labelFile.isEmpty() ? List.of() : served.readLabels();
     if (served.onnx() != null && options.labels().isPresent()) {
-      // A label list that does not fit the model's outputs would send every upload to the DLQ: say so now.
+      // A label list that does not fit the model's outputs would send every upload to the DLQ: say
+      // so now.
       OnnxContainer.checkLabels(served);
     }
 
@@ -106,10 +108,22 @@ final class DeploymentWiring {
 
     // The local Lambda's port is chosen first so that one set of clients knows every endpoint.
     int lambdaPort = ContainerLauncher.freePort();
-    clients = open(AwsClients.local(Region.of(LocalDeployment.REGION), credentials, Map.of(
-        Service.S3, moto.endpoint(), Service.SQS, moto.endpoint(), Service.DYNAMODB, moto.endpoint(),
-        Service.SAGEMAKER, sageMaker.endpoint(), Service.SAGEMAKER_RUNTIME, sageMaker.endpoint(),
-        Service.LAMBDA, URI.create("http://127.0.0.1:" + lambdaPort))));
+    clients = open(AwsClients.local(
+        Region.of(LocalDeployment.REGION),
+        credentials,
+        Map.of(
+            Service.S3,
+            moto.endpoint(),
+            Service.SQS,
+            moto.endpoint(),
+            Service.DYNAMODB,
+            moto.endpoint(),
+            Service.SAGEMAKER,
+            sageMaker.endpoint(),
+            Service.SAGEMAKER_RUNTIME,
+            sageMaker.endpoint(),
+            Service.LAMBDA,
+            URI.create("http://127.0.0.1:" + lambdaPort))));
     s3 = open(clients.build(Service.S3, S3Client.builder().forcePathStyle(true)));
     sqs = open(clients.build(Service.SQS, SqsClient.builder()));
     dynamoDb = open(clients.build(Service.DYNAMODB, DynamoDbClient.builder()));
@@ -117,32 +131,50 @@ final class DeploymentWiring {
     provisioned = new LocalResources(s3, sqs, dynamoDb).provision(names);
     createModel(options, model);
 
-    lambda = open(LocalLambda.builder(sqs).credentials(credentials).region(LocalDeployment.REGION).port(lambdaPort)
+    lambda = open(LocalLambda.builder(sqs)
+        .credentials(credentials)
+        .region(LocalDeployment.REGION)
+        .port(lambdaPort)
         .start());
 
     ClassifyConfig classify = ClassifyConfig.fromEnv(
         FunctionEnvironments.classify(names, provisioned, labels, options.modelSettings()));
     SageMakerRuntimeClient runtime =
         open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
-    lambda.registerFunction(names.classifyFunction(),
+    lambda.registerFunction(
+        names.classifyFunction(),
         new ClassifyHandler(s3, sqs, dynamoDb, runtime, classify, Clock.systemUTC()),
         Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
     mappingUuid = createMapping();
 
     controllerConfig = ControllerConfig.fromEnvironment(
         FunctionEnvironments.controller(names, provisioned, mappingUuid, labels, options));
-    ControllerHandler controller = new ControllerHandler(clients, controllerConfig, controllerClock);
+    ControllerHandler controller =
+        new ControllerHandler(clients, controllerConfig, controllerClock);
     lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);
     scheduler = open(new LocalScheduler());
-    scheduler.schedule(LocalDeployment.CONTROLLER_FUNCTION, options.controllerTick(), StackSpec.SCHEDULER_TICK,
+    scheduler.schedule(
+        LocalDeployment.CONTROLLER_FUNCTION,
+        options.controllerTick(),
+        StackSpec.SCHEDULER_TICK,
         controller);
 
-    // The HTTP API: the same handler as on AWS, behind a local front that speaks API Gateway's payload format 2.0.
-    api = open(LocalApiGateway.start(new ApiHandler(new Api(s3, sqs, dynamoDb, runtime, ApiConfig.fromEnv(
-        FunctionEnvironments.api(names, provisioned, mappingUuid, labels, options)), controllerClock)), controllerClock));
+    // The HTTP API: the same handler as on AWS, behind a local front that speaks API Gateway's
+    // payload format 2.0.
+    api = open(LocalApiGateway.start(
+        new ApiHandler(new Api(
+            s3,
+            sqs,
+            dynamoDb,
+            runtime,
+            ApiConfig.fromEnv(
+                FunctionEnvironments.api(names, provisioned, mappingUuid, labels, options)),
+            controllerClock)),
+        controllerClock));
   }
 
-  private static ModelFiles model(LocalDeployment.Options options, PrintStream progress) throws IOException {
+  private static ModelFiles model(LocalDeployment.Options options, PrintStream progress)
+      throws IOException {
     if (options.containerCommand().isPresent()) {
       return new ModelFiles(null, options.labels().orElse(null));
     }
@@ -153,7 +185,8 @@ final class DeploymentWiring {
       }
       return new ModelFiles(onnx, options.labels().orElseThrow());
     }
-    progress.println("loading the default model (the first run fetches npm nsfwjs@4.4.0 and converts it to ONNX)...");
+    progress.println(
+        "loading the default model (the first run fetches npm nsfwjs@4.4.0 and converts it to ONNX)...");
     return DefaultModel.ensure(options.cacheDir());
   }
 
@@ -164,25 +197,31 @@ final class DeploymentWiring {
           .executionRoleArn("arn:aws:iam::" + sageMaker.accountId() + ":role/offhours-local-model")
           .primaryContainer(c -> {
             if (command) {
-              c.image(LocalSageMaker.COMMAND_IMAGE); // runs the command the local SageMaker was started with
+              c.image(
+                  LocalSageMaker
+                      .COMMAND_IMAGE); // runs the command the local SageMaker was started with
             } else {
               c.image(ONNX_IMAGE).modelDataUrl(model.onnx().toUri().toString());
             }
           }));
       if (options.hosting() == Hosting.SCALE_TO_ZERO) {
-        // As the template's ComponentEndpointConfig: no model in the variant (the controller deploys it as an
+        // As the template's ComponentEndpointConfig: no model in the variant (the controller
+        // deploys it as an
         // inference component), instances scaled by the components' copies down to 0.
         sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
-            .executionRoleArn("arn:aws:iam::" + sageMaker.accountId() + ":role/offhours-local-model")
+            .executionRoleArn(
+                "arn:aws:iam::" + sageMaker.accountId() + ":role/offhours-local-model")
             .productionVariants(v -> v.variantName(names.model())
-                .instanceType(ProductionVariantInstanceType.ML_M5_LARGE).initialInstanceCount(1)
-                .managedInstanceScaling(m -> m.status(ManagedInstanceScalingStatus.ENABLED).minInstanceCount(0)
+                .instanceType(ProductionVariantInstanceType.ML_M5_LARGE)
+                .initialInstanceCount(1)
+                .managedInstanceScaling(m -> m.status(ManagedInstanceScalingStatus.ENABLED)
+                    .minInstanceCount(0)
                     .maxInstanceCount(1))));
         return;
       }
       boolean serverless = options.hosting() == offhours.stack.Hosting.SERVERLESS;
       sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
-                    // Named after the model, as in template.yaml: results record the variant that answered.
+          // Named after the model, as in template.yaml: results record the variant that answered.
           .productionVariants(v -> {
             v.variantName(names.model()).modelName(names.model());
             if (serverless) {
@@ -193,41 +232,50 @@ final class DeploymentWiring {
             }
           }));
       if (serverless) {
-        // As the template's ServerlessEndpoint: the stack owns it, tagged so the controller feeds it.
-        sm.createEndpoint(r -> r.endpointName(names.endpoint()).endpointConfigName(names.endpointConfig())
-            .tags(tag -> tag.key(SageMakerEndpoint.STACK_TAG).value(FunctionEnvironments.STACK_ID)));
+        // As the template's ServerlessEndpoint: the stack owns it, tagged so the controller feeds
+        // it.
+        sm.createEndpoint(r -> r.endpointName(names.endpoint())
+            .endpointConfigName(names.endpointConfig())
+            .tags(
+                tag -> tag.key(SageMakerEndpoint.STACK_TAG).value(FunctionEnvironments.STACK_ID)));
       }
     }
   }
 
   /** Local mode's serverless endpoint: the template's default memory (Classify's ledger multiplies by it). */
-  private static final int SERVERLESS_MEMORY_MB = Integer.parseInt(StackSpec.CLASSIFY_ENV.get("SERVERLESS_MEMORY_MB"));
+  private static final int SERVERLESS_MEMORY_MB =
+      Integer.parseInt(StackSpec.CLASSIFY_ENV.get("SERVERLESS_MEMORY_MB"));
 
   /** The template's default ServerlessMaxConcurrency, unless the model settings give SERVERLESS_MAX_CONCURRENCY. */
   private static int serverlessMaxConcurrency(LocalDeployment.Options options) {
-    return Integer.parseInt(options.modelSettings().getOrDefault("SERVERLESS_MAX_CONCURRENCY", "10"));
+    return Integer.parseInt(
+        options.modelSettings().getOrDefault("SERVERLESS_MAX_CONCURRENCY", "10"));
   }
 
   private String createMapping() {
     StackSpec.Trigger trigger = StackSpec.TRIGGER;
     try (LambdaClient api = clients.build(Service.LAMBDA, LambdaClient.builder())) {
-      // Disabled, as the template deploys it: the controller enables it after a successful test invocation.
+      // Disabled, as the template deploys it: the controller enables it after a successful test
+      // invocation.
       return api.createEventSourceMapping(r -> r.functionName(names.classifyFunction())
-          .eventSourceArn(provisioned.queueArn())
-          .enabled(false)
-          .batchSize(trigger.batchSize())
-          .maximumBatchingWindowInSeconds(1)
-          .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
-          .scalingConfig(s -> s.maximumConcurrency(2))).uuid();
+              .eventSourceArn(provisioned.queueArn())
+              .enabled(false)
+              .batchSize(trigger.batchSize())
+              .maximumBatchingWindowInSeconds(1)
+              .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
+              .scalingConfig(s -> s.maximumConcurrency(2)))
+          .uuid();
     }
   }
 
   private static ModelContainer onnxContainer(ContainerSpec spec) throws IOException {
     if (spec.modelDataUrl() == null || !spec.modelDataUrl().startsWith("file:")) {
-      throw new IOException("the local ONNX container needs ModelDataUrl file:///path/model.onnx, got "
-          + spec.modelDataUrl());
+      throw new IOException(
+          "the local ONNX container needs ModelDataUrl file:///path/model.onnx, got "
+              + spec.modelDataUrl());
     }
-    OnnxContainer container = OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())), ContainerLauncher.freePort());
+    OnnxContainer container =
+        OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())), ContainerLauncher.freePort());
     return ModelContainer.of(container.baseUri(), container::close);
   }
 

@@ -37,8 +37,11 @@ final class FunctionEnvironments {
   }
 
   /** {@code modelSettings}: how the model is called and read (CONTENT_TYPE, ACCEPT, SCORES), as the template sets. */
-  static Map<String, String> classify(StackSpec.Names names, LocalResources.Provisioned provisioned,
-      List<String> labels, Map<String, String> modelSettings) {
+  static Map<String, String> classify(
+      StackSpec.Names names,
+      LocalResources.Provisioned provisioned,
+      List<String> labels,
+      Map<String, String> modelSettings) {
     Map<String, String> env = template(StackSpec.CLASSIFY_ENV);
     env.put("TABLE_NAME", provisioned.resultsTable());
     env.put("QUEUE_URL", provisioned.queueUrl());
@@ -53,7 +56,8 @@ final class FunctionEnvironments {
     if (offhours.stack.Hosting.SERVERLESS.value().equals(modelSettings.get("HOSTING"))) {
       env.put("MAX_IMAGE_BYTES", "4194304"); // as the template: a serverless endpoint takes 4 MB
     }
-    // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in seconds.
+    // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in
+    // seconds.
     env.put("DEFER_SECONDS", "5");
     return env;
   }
@@ -62,8 +66,12 @@ final class FunctionEnvironments {
    * The controller's variables; the options' controller settings replace local defaults, and the probe calls the
    * model with the same labels and settings as Classify.
    */
-  static Map<String, String> controller(StackSpec.Names names, LocalResources.Provisioned provisioned,
-      String mappingUuid, List<String> labels, LocalDeployment.Options options) {
+  static Map<String, String> controller(
+      StackSpec.Names names,
+      LocalResources.Provisioned provisioned,
+      String mappingUuid,
+      List<String> labels,
+      LocalDeployment.Options options) {
     Map<String, String> env = template(StackSpec.CONTROLLER_ENV);
     env.putAll(controllerDefaults());
     env.putAll(options.controller());
@@ -86,14 +94,19 @@ final class FunctionEnvironments {
    * from the endpoint's), empty otherwise.
    */
   static Map<String, String> component(Map<String, String> modelSettings) {
-    boolean components = Hosting.parse(modelSettings.getOrDefault("HOSTING", Hosting.SCHEDULED.value()))
-        == Hosting.SCALE_TO_ZERO;
+    boolean components =
+        Hosting.parse(modelSettings.getOrDefault("HOSTING", Hosting.SCHEDULED.value()))
+            == Hosting.SCALE_TO_ZERO;
     return Map.of("INFERENCE_COMPONENT_NAME", components ? INFERENCE_COMPONENT : "");
   }
 
   /** The API function's variables: the controller's (its policy and model contract), the bucket, local timings. */
-  static Map<String, String> api(StackSpec.Names names, LocalResources.Provisioned provisioned, String mappingUuid,
-      List<String> labels, LocalDeployment.Options options) {
+  static Map<String, String> api(
+      StackSpec.Names names,
+      LocalResources.Provisioned provisioned,
+      String mappingUuid,
+      List<String> labels,
+      LocalDeployment.Options options) {
     Map<String, String> env = controller(names, provisioned, mappingUuid, labels, options);
     env.put("BUCKET_NAME", provisioned.bucket());
     env.put("MODEL_NAME", names.model());
@@ -101,7 +114,9 @@ final class FunctionEnvironments {
     if (options.hosting() == offhours.stack.Hosting.SERVERLESS) {
       env.put("MAX_IMAGE_BYTES", "4194304"); // as the template: a serverless endpoint takes 4 MB
     }
-    env.put("CONTROLLER_INTERVAL_SECONDS", Long.toString(Math.max(1, options.controllerTick().toSeconds())));
+    env.put(
+        "CONTROLLER_INTERVAL_SECONDS",
+        Long.toString(Math.max(1, options.controllerTick().toSeconds())));
     env.put("ENDPOINT_START_SECONDS", Long.toString(options.creatingDelay().toSeconds()));
     return env;
   }

@@ -50,8 +50,14 @@ public final class LocalDeployment implements AutoCloseable {
    * @param modelSettings how Classify and the controller's probe call the model (CONTENT_TYPE, ACCEPT, SCORES) and
    *     how it is hosted (HOSTING)
    */
-  public record Options(Path cacheDir, Optional<Path> model, Optional<Path> labels, Optional<String> containerCommand,
-      Duration creatingDelay, Duration controllerTick, Map<String, String> controller,
+  public record Options(
+      Path cacheDir,
+      Optional<Path> model,
+      Optional<Path> labels,
+      Optional<String> containerCommand,
+      Duration creatingDelay,
+      Duration controllerTick,
+      Map<String, String> controller,
       Map<String, String> modelSettings) {
 
     public Options {
@@ -63,24 +69,53 @@ public final class LocalDeployment implements AutoCloseable {
             "--labels FILE is required with --model: one class name per line, in the order of the model's outputs");
       }
       if (model.isPresent() && containerCommand.isPresent()) {
-        throw new IllegalArgumentException("choose one of --model and --container-command, not both");
+        throw new IllegalArgumentException(
+            "choose one of --model and --container-command, not both");
       }
     }
 
-    public Options(Path cacheDir, Optional<Path> model, Optional<Path> labels, Optional<String> containerCommand,
-        Duration creatingDelay, Duration controllerTick, Map<String, String> controller) {
-      this(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, controller, Map.of());
+    public Options(
+        Path cacheDir,
+        Optional<Path> model,
+        Optional<Path> labels,
+        Optional<String> containerCommand,
+        Duration creatingDelay,
+        Duration controllerTick,
+        Map<String, String> controller) {
+      this(
+          cacheDir,
+          model,
+          labels,
+          containerCommand,
+          creatingDelay,
+          controllerTick,
+          controller,
+          Map.of());
     }
 
     public static Options defaults(Path cacheDir) {
-      return new Options(cacheDir, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(3),
-          Duration.ofSeconds(2), Map.of());
+      return new Options(
+          cacheDir,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(2),
+          Map.of());
     }
 
     public Options withController(Map<String, String> overrides) {
       Map<String, String> merged = new HashMap<>(controller);
       merged.putAll(overrides);
-      return new Options(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, merged, modelSettings);
+      return new Options(
+          cacheDir,
+          model,
+          labels,
+          containerCommand,
+          creatingDelay,
+          controllerTick,
+          merged,
+          modelSettings);
     }
 
     /** How the model is hosted (HOSTING among the model settings; scheduled when absent). */
@@ -89,7 +124,15 @@ public final class LocalDeployment implements AutoCloseable {
     }
 
     public Options withModelSettings(Map<String, String> settings) {
-      return new Options(cacheDir, model, labels, containerCommand, creatingDelay, controllerTick, controller, settings);
+      return new Options(
+          cacheDir,
+          model,
+          labels,
+          containerCommand,
+          creatingDelay,
+          controllerTick,
+          controller,
+          settings);
     }
   }
 
@@ -135,7 +178,8 @@ public final class LocalDeployment implements AutoCloseable {
    * {@code controllerClock}: tests move it across a schedule's opening or a DST change while everything else runs in
    * real time.
    */
-  public static LocalDeployment start(Options options, PrintStream progress, Clock controllerClock) throws IOException {
+  public static LocalDeployment start(Options options, PrintStream progress, Clock controllerClock)
+      throws IOException {
     Objects.requireNonNull(controllerClock, "controllerClock");
     DeploymentWiring wiring = new DeploymentWiring();
     try {
@@ -155,26 +199,30 @@ public final class LocalDeployment implements AutoCloseable {
   public StateFile state(ProcessHandle process) {
     Map<ServiceKey, URI> endpoints = new EnumMap<>(ServiceKey.class);
     for (ServiceKey key : ServiceKey.values()) {
-      endpoints.put(key, switch (key) {
-        case S3, SQS, DYNAMODB -> services.moto().endpoint();
-        case SAGEMAKER, SAGEMAKER_RUNTIME -> services.sageMaker().endpoint();
-        case LAMBDA -> services.lambda().endpoint();
-      });
+      endpoints.put(
+          key,
+          switch (key) {
+            case S3, SQS, DYNAMODB -> services.moto().endpoint();
+            case SAGEMAKER, SAGEMAKER_RUNTIME -> services.sageMaker().endpoint();
+            case LAMBDA -> services.lambda().endpoint();
+          });
     }
     Map<NameKey, String> n = new EnumMap<>(NameKey.class);
     for (NameKey key : NameKey.values()) {
-      n.put(key, switch (key) {
-        case BUCKET -> provisioned.bucket();
-        case QUEUE_URL -> provisioned.queueUrl();
-        case DLQ_URL -> provisioned.deadLetterQueueUrl();
-        case RESULTS_TABLE -> provisioned.resultsTable();
-        case CONTROL_TABLE -> provisioned.controlTable();
-        case ENDPOINT -> names.endpoint();
-        case ENDPOINT_CONFIG -> names.endpointConfig();
-        case MAPPING_UUID -> mappingUuid;
-        case CLASSIFY_FUNCTION -> names.classifyFunction();
-        case CONTROLLER_FUNCTION -> CONTROLLER_FUNCTION;
-      });
+      n.put(
+          key,
+          switch (key) {
+            case BUCKET -> provisioned.bucket();
+            case QUEUE_URL -> provisioned.queueUrl();
+            case DLQ_URL -> provisioned.deadLetterQueueUrl();
+            case RESULTS_TABLE -> provisioned.resultsTable();
+            case CONTROL_TABLE -> provisioned.controlTable();
+            case ENDPOINT -> names.endpoint();
+            case ENDPOINT_CONFIG -> names.endpointConfig();
+            case MAPPING_UUID -> mappingUuid;
+            case CLASSIFY_FUNCTION -> names.classifyFunction();
+            case CONTROLLER_FUNCTION -> CONTROLLER_FUNCTION;
+          });
     }
     return StateFile.of(process, REGION, credentials, endpoints, api.endpoint(), n);
   }

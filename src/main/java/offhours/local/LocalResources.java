@@ -34,8 +34,14 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 public final class LocalResources {
 
   /** What {@link #provision} created or found. */
-  public record Provisioned(String bucket, String queueUrl, String queueArn, String deadLetterQueueUrl,
-      String deadLetterQueueArn, String resultsTable, String controlTable) {}
+  public record Provisioned(
+      String bucket,
+      String queueUrl,
+      String queueArn,
+      String deadLetterQueueUrl,
+      String deadLetterQueueArn,
+      String resultsTable,
+      String controlTable) {}
 
   private final S3Client s3;
   private final SqsClient sqs;
@@ -50,21 +56,34 @@ public final class LocalResources {
 
   public Provisioned provision(StackSpec.Names names) {
     StackSpec.Queue spec = StackSpec.QUEUE;
-    String dlqUrl = queue(names.deadLetterQueue(), Map.of(
-        QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(spec.retentionSeconds()),
-        QueueAttributeName.SQS_MANAGED_SSE_ENABLED, "true"));
+    String dlqUrl = queue(
+        names.deadLetterQueue(),
+        Map.of(
+            QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+            Integer.toString(spec.retentionSeconds()),
+            QueueAttributeName.SQS_MANAGED_SSE_ENABLED,
+            "true"));
     String dlqArn = arnOf(dlqUrl);
-    String queueUrl = queue(names.queue(), Map.of(
-        QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(spec.retentionSeconds()),
-        QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(spec.visibilityTimeoutSeconds()),
-        QueueAttributeName.REDRIVE_POLICY, spec.redrivePolicy(dlqArn),
-        QueueAttributeName.SQS_MANAGED_SSE_ENABLED, "true"));
+    String queueUrl = queue(
+        names.queue(),
+        Map.of(
+            QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(spec.retentionSeconds()),
+            QueueAttributeName.VISIBILITY_TIMEOUT,
+                Integer.toString(spec.visibilityTimeoutSeconds()),
+            QueueAttributeName.REDRIVE_POLICY, spec.redrivePolicy(dlqArn),
+            QueueAttributeName.SQS_MANAGED_SSE_ENABLED, "true"));
     String queueArn = arnOf(queueUrl);
 
     bucket(names.bucket(), queueArn);
     table(names.resultsTable(), StackSpec.RESULTS_TABLE);
     table(names.controlTable(), StackSpec.CONTROL_TABLE);
-    return new Provisioned(names.bucket(), queueUrl, queueArn, dlqUrl, dlqArn, names.resultsTable(),
+    return new Provisioned(
+        names.bucket(),
+        queueUrl,
+        queueArn,
+        dlqUrl,
+        dlqArn,
+        names.resultsTable(),
         names.controlTable());
   }
 
@@ -90,12 +109,15 @@ public final class LocalResources {
       return true;
     }
     String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    return code != null && (code.endsWith("NonExistentQueue") || code.endsWith("QueueDoesNotExist"));
+    return code != null
+        && (code.endsWith("NonExistentQueue") || code.endsWith("QueueDoesNotExist"));
   }
 
   private String arnOf(String queueUrl) {
-    return sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
+    return sqs.getQueueAttributes(
+            r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
   }
 
   private void bucket(String name, String queueArn) {
@@ -105,13 +127,19 @@ public final class LocalResources {
         s3.createBucket(r -> r.bucket(name));
       } else {
         s3.createBucket(r -> r.bucket(name)
-            .createBucketConfiguration(c -> c.locationConstraint(BucketLocationConstraint.fromValue(region.id()))));
+            .createBucketConfiguration(
+                c -> c.locationConstraint(BucketLocationConstraint.fromValue(region.id()))));
       }
     }
-    s3.putPublicAccessBlock(r -> r.bucket(name).publicAccessBlockConfiguration(c -> c
-        .blockPublicAcls(true).blockPublicPolicy(true).ignorePublicAcls(true).restrictPublicBuckets(true)));
-    s3.putBucketEncryption(r -> r.bucket(name).serverSideEncryptionConfiguration(c -> c
-        .rules(rule -> rule.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+    s3.putPublicAccessBlock(r -> r.bucket(name)
+        .publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
+            .blockPublicPolicy(true)
+            .ignorePublicAcls(true)
+            .restrictPublicBuckets(true)));
+    s3.putBucketEncryption(r -> r.bucket(name)
+        .serverSideEncryptionConfiguration(
+            c -> c.rules(rule -> rule.applyServerSideEncryptionByDefault(
+                d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
     s3.putBucketNotificationConfiguration(r -> r.bucket(name)
         .notificationConfiguration(n -> n.queueConfigurations(notifications(queueArn))));
   }
@@ -126,7 +154,8 @@ public final class LocalResources {
           .queueArn(queueArn)
           .eventsWithStrings(spec.event())
           // Lower-case, as in template.yaml: moto answers "Suffix" with a 500.
-          .filter(f -> f.key(k -> k.filterRules(FilterRule.builder().name(spec.filterRuleName()).value(suffix).build())))
+          .filter(f -> f.key(k -> k.filterRules(
+              FilterRule.builder().name(spec.filterRuleName()).value(suffix).build())))
           .build());
     }
     return configurations;
@@ -149,11 +178,14 @@ public final class LocalResources {
   private void table(String name, StackSpec.TableSchema spec) {
     try {
       TableDescription existing = dynamoDb.describeTable(r -> r.tableName(name)).table();
-      List<String> keys = existing.keySchema().stream().map(KeySchemaElement::attributeName).toList();
+      List<String> keys =
+          existing.keySchema().stream().map(KeySchemaElement::attributeName).toList();
       if (!keys.equals(List.of(spec.partitionKey(), spec.sortKey()))) {
-        throw new IllegalStateException("table " + name + " exists with keys " + keys + " but offhours needs "
-            + List.of(spec.partitionKey(), spec.sortKey()) + "; delete the table (or reset the local services) and"
-            + " start again");
+        throw new IllegalStateException(
+            "table " + name + " exists with keys " + keys + " but offhours needs "
+                + List.of(spec.partitionKey(), spec.sortKey())
+                + "; delete the table (or reset the local services) and"
+                + " start again");
       }
       return;
     } catch (ResourceNotFoundException e) {

@@ -30,8 +30,14 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StateFile(Long pid, String started, String region, String accessKeyId, String secretAccessKey,
-    Map<String, URI> endpoints, Map<String, String> names) {
+public record StateFile(
+    Long pid,
+    String started,
+    String region,
+    String accessKeyId,
+    String secretAccessKey,
+    Map<String, URI> endpoints,
+    Map<String, String> names) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -94,15 +100,26 @@ public record StateFile(Long pid, String started, String region, String accessKe
   public static final String API_KEY = "api";
 
   /** The file's content from typed keys, as the running stack writes it. */
-  static StateFile of(ProcessHandle process, String region, AwsBasicCredentials credentials,
-      Map<ServiceKey, URI> endpoints, URI api, Map<NameKey, String> names) {
+  static StateFile of(
+      ProcessHandle process,
+      String region,
+      AwsBasicCredentials credentials,
+      Map<ServiceKey, URI> endpoints,
+      URI api,
+      Map<NameKey, String> names) {
     Map<String, URI> e = new TreeMap<>();
     endpoints.forEach((k, v) -> e.put(k.key(), v));
     e.put(API_KEY, api);
     Map<String, String> n = new TreeMap<>();
     names.forEach((k, v) -> n.put(k.key(), v));
-    return new StateFile(process.pid(), process.info().startInstant().map(Instant::toString).orElse(null), region,
-        credentials.accessKeyId(), credentials.secretAccessKey(), e, n);
+    return new StateFile(
+        process.pid(),
+        process.info().startInstant().map(Instant::toString).orElse(null),
+        region,
+        credentials.accessKeyId(),
+        credentials.secretAccessKey(),
+        e,
+        n);
   }
 
   /** Where the state file lives under the cache directory. */
@@ -121,7 +138,8 @@ public record StateFile(Long pid, String started, String region, String accessKe
 
   /** The stack's credentials, when the file has them (a file of an older version has none). */
   public Optional<AwsBasicCredentials> credentials() {
-    return accessKeyId == null || secretAccessKey == null ? Optional.empty()
+    return accessKeyId == null || secretAccessKey == null
+        ? Optional.empty()
         : Optional.of(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
   }
 
@@ -137,5 +155,4 @@ public record StateFile(Long pid, String started, String region, String accessKe
   public Optional<String> name(NameKey key) {
     return Optional.ofNullable(names.get(key.key()));
   }
-
 }

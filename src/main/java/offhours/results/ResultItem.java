@@ -37,7 +37,10 @@ public record ResultItem(
     int attempts,
     String scores) {
 
-  public enum Verdict { CLASSIFIED, REJECTED }
+  public enum Verdict {
+    CLASSIFIED,
+    REJECTED
+  }
 
   /** A class name and its probability. */
   public record Label(String label, double score) {
@@ -56,7 +59,8 @@ public record ResultItem(
       throw new IllegalArgumentException("a REJECTED result needs a reason (" + pk + ")");
     }
     if (status == Verdict.CLASSIFIED && labels.isEmpty()) {
-      throw new IllegalArgumentException("a CLASSIFIED result needs at least one label (" + pk + ")");
+      throw new IllegalArgumentException(
+          "a CLASSIFIED result needs at least one label (" + pk + ")");
     }
   }
 
@@ -66,8 +70,14 @@ public record ResultItem(
    * @param sizeBytes the object's size, null when unknown
    * @param uploadedAt the event's time, null when unknown
    */
-  public record ObjectVersion(String bucket, String key, String versionId, String eTag, String sequencer,
-      Long sizeBytes, Instant uploadedAt) {
+  public record ObjectVersion(
+      String bucket,
+      String key,
+      String versionId,
+      String eTag,
+      String sequencer,
+      Long sizeBytes,
+      Instant uploadedAt) {
 
     public ObjectVersion {
       Objects.requireNonNull(bucket, "bucket");
@@ -104,30 +114,100 @@ public record ResultItem(
   }
 
   /** A CLASSIFIED result: the top labels (best first) and how the model's numbers were read. */
-  public static ResultItem classified(ObjectVersion object, List<Label> labels, String scores, String model,
-      String endpoint, Instant classifiedAt, int attempts) {
+  public static ResultItem classified(
+      ObjectVersion object,
+      List<Label> labels,
+      String scores,
+      String model,
+      String endpoint,
+      Instant classifiedAt,
+      int attempts) {
     Label top = labels.isEmpty() ? null : labels.getFirst();
-    return new ResultItem(object.pk(), object.sk(), object.bucket(), object.key(), object.versionId(), object.eTag(),
-        object.sequencer(), object.sizeBytes(), Verdict.CLASSIFIED, null, labels, top == null ? null : top.label(),
-        top == null ? null : top.score(), model, endpoint, object.uploadedAt(), classifiedAt, attempts, scores);
+    return new ResultItem(
+        object.pk(),
+        object.sk(),
+        object.bucket(),
+        object.key(),
+        object.versionId(),
+        object.eTag(),
+        object.sequencer(),
+        object.sizeBytes(),
+        Verdict.CLASSIFIED,
+        null,
+        labels,
+        top == null ? null : top.label(),
+        top == null ? null : top.score(),
+        model,
+        endpoint,
+        object.uploadedAt(),
+        classifiedAt,
+        attempts,
+        scores);
   }
 
   /** A REJECTED result for an object version, with the reason. */
-  public static ResultItem rejected(ObjectVersion object, String reason, String model, String endpoint,
-      Instant classifiedAt, int attempts) {
-    return new ResultItem(object.pk(), object.sk(), object.bucket(), object.key(), object.versionId(), object.eTag(),
-        object.sequencer(), object.sizeBytes(), Verdict.REJECTED, reason, List.of(), null, null, model, endpoint,
-        object.uploadedAt(), classifiedAt, attempts, null);
+  public static ResultItem rejected(
+      ObjectVersion object,
+      String reason,
+      String model,
+      String endpoint,
+      Instant classifiedAt,
+      int attempts) {
+    return new ResultItem(
+        object.pk(),
+        object.sk(),
+        object.bucket(),
+        object.key(),
+        object.versionId(),
+        object.eTag(),
+        object.sequencer(),
+        object.sizeBytes(),
+        Verdict.REJECTED,
+        reason,
+        List.of(),
+        null,
+        null,
+        model,
+        endpoint,
+        object.uploadedAt(),
+        classifiedAt,
+        attempts,
+        null);
   }
 
   /**
    * A REJECTED result for a message that is no S3 notification, or a record of it that names no object: keyed
    * "sqs://queue/messageId" and "m#part" ("body", "record-N").
    */
-  public static ResultItem rejectedMessage(String queue, String messageId, String part, String reason, String model,
-      String endpoint, Instant classifiedAt, int attempts) {
-    return new ResultItem(messagePk(queue, messageId), "m#" + part, null, null, null, null, null, null,
-        Verdict.REJECTED, reason, List.of(), null, null, model, endpoint, null, classifiedAt, attempts, null);
+  public static ResultItem rejectedMessage(
+      String queue,
+      String messageId,
+      String part,
+      String reason,
+      String model,
+      String endpoint,
+      Instant classifiedAt,
+      int attempts) {
+    return new ResultItem(
+        messagePk(queue, messageId),
+        "m#" + part,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Verdict.REJECTED,
+        reason,
+        List.of(),
+        null,
+        null,
+        model,
+        endpoint,
+        null,
+        classifiedAt,
+        attempts,
+        null);
   }
 
   /** The partition key of an object: the decoded key, so users can look it up as they typed it. */

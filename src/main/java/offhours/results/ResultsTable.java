@@ -68,8 +68,11 @@ public final class ResultsTable {
     if (item.status() == Verdict.CLASSIFIED) {
       return put.conditionExpression(NEW_OR_OVER_REJECTED_OR_OTHER_MODEL)
           .expressionAttributeNames(Map.of("#status", "status", "#model", "model"))
-          .expressionAttributeValues(Map.of(":rejected", s(Verdict.REJECTED.name()),
-              ":model", s(item.model() == null ? "" : item.model())))
+          .expressionAttributeValues(Map.of(
+              ":rejected",
+              s(Verdict.REJECTED.name()),
+              ":model",
+              s(item.model() == null ? "" : item.model())))
           .build();
     }
     return put.conditionExpression(NEW_ITEM_ONLY).build();
@@ -87,7 +90,9 @@ public final class ResultsTable {
           .exclusiveStartKey(start)
           .build());
       page.items().forEach(i -> results.add(fromItem(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+          ? page.lastEvaluatedKey()
+          : null;
     } while (start != null);
     results.sort(Comparator.comparing(ResultItem::classifiedAt).reversed());
     return results;
@@ -111,27 +116,34 @@ public final class ResultsTable {
           .exclusiveStartKey(start)
           .build());
       page.items().forEach(i -> results.add(fromItem(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+          ? page.lastEvaluatedKey()
+          : null;
     } while (start != null && results.size() < limit);
     return results;
   }
 
   /** Every result, or only those with {@code status} (CLASSIFIED or REJECTED). */
   public List<ResultItem> scan(Optional<String> status) {
-    if (status.isPresent() && Arrays.stream(Verdict.values()).noneMatch(s -> s.name().equals(status.get()))) {
-      throw new IllegalArgumentException("status must be CLASSIFIED or REJECTED, got '" + status.get() + "'");
+    if (status.isPresent()
+        && Arrays.stream(Verdict.values()).noneMatch(s -> s.name().equals(status.get()))) {
+      throw new IllegalArgumentException(
+          "status must be CLASSIFIED or REJECTED, got '" + status.get() + "'");
     }
     List<ResultItem> results = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
-      ScanRequest.Builder request = ScanRequest.builder().tableName(tableName).exclusiveStartKey(start);
+      ScanRequest.Builder request =
+          ScanRequest.builder().tableName(tableName).exclusiveStartKey(start);
       status.ifPresent(s -> request
           .filterExpression("#status = :status")
           .expressionAttributeNames(Map.of("#status", "status"))
           .expressionAttributeValues(Map.of(":status", s(s))));
       ScanResponse page = dynamo.scan(request.build());
       page.items().forEach(i -> results.add(fromItem(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+          ? page.lastEvaluatedKey()
+          : null;
     } while (start != null);
     return results;
   }
@@ -151,9 +163,12 @@ public final class ResultsTable {
     item.put("status", s(r.status().name()));
     putIfPresent(item, "reason", r.reason());
     if (!r.labels().isEmpty()) {
-      item.put("labels", AttributeValue.fromL(r.labels().stream()
-          .map(l -> AttributeValue.fromM(Map.of("label", s(l.label()), "score", n(Double.toString(l.score())))))
-          .toList()));
+      item.put(
+          "labels",
+          AttributeValue.fromL(r.labels().stream()
+              .map(l -> AttributeValue.fromM(
+                  Map.of("label", s(l.label()), "score", n(Double.toString(l.score())))))
+              .toList()));
     }
     putIfPresent(item, "topLabel", r.topLabel());
     if (r.topScore() != null) {
@@ -174,7 +189,8 @@ public final class ResultsTable {
   public static ResultItem fromItem(Map<String, AttributeValue> item) {
     List<Label> labels = item.containsKey("labels")
         ? item.get("labels").l().stream()
-            .map(v -> new Label(v.m().get("label").s(), Double.parseDouble(v.m().get("score").n())))
+            .map(v -> new Label(
+                v.m().get("label").s(), Double.parseDouble(v.m().get("score").n())))
             .toList()
         : List.of();
     return new ResultItem(
@@ -217,5 +233,4 @@ public final class ResultsTable {
   private static AttributeValue n(String value) {
     return AttributeValue.fromN(value);
   }
-
 }

@@ -16,8 +16,14 @@ import java.util.regex.Pattern;
 public final class ContainerEnvironment {
 
   /** The names the template passes through: the Hugging Face inference toolkit's and SageMaker's serving toolkits'. */
-  public static final List<String> NAMES = List.of("HF_MODEL_ID", "HF_TASK", "HF_MODEL_REVISION", "SAGEMAKER_PROGRAM",
-      "SAGEMAKER_SUBMIT_DIRECTORY", "SAGEMAKER_CONTAINER_LOG_LEVEL", "SAGEMAKER_MODEL_SERVER_WORKERS",
+  public static final List<String> NAMES = List.of(
+      "HF_MODEL_ID",
+      "HF_TASK",
+      "HF_MODEL_REVISION",
+      "SAGEMAKER_PROGRAM",
+      "SAGEMAKER_SUBMIT_DIRECTORY",
+      "SAGEMAKER_CONTAINER_LOG_LEVEL",
+      "SAGEMAKER_MODEL_SERVER_WORKERS",
       "SAGEMAKER_MODEL_SERVER_TIMEOUT");
 
   /** A value: letters, digits and {@code _ . / : @ + -}, 1 to 256 of them (no shell, no separators, no spaces). */
@@ -34,17 +40,21 @@ public final class ContainerEnvironment {
     for (String pair : spec.split(",", -1)) {
       int eq = pair.indexOf('=');
       if (eq < 0) {
-        throw new IllegalArgumentException("ContainerEnvironment: '" + pair + "' is not NAME=VALUE");
+        throw new IllegalArgumentException(
+            "ContainerEnvironment: '" + pair + "' is not NAME=VALUE");
       }
       String name = pair.substring(0, eq);
       String value = pair.substring(eq + 1);
       if (!NAMES.contains(name)) {
-        throw new IllegalArgumentException("ContainerEnvironment: " + (name.isEmpty() ? "a pair without a name"
-            : "'" + name + "' is not one of the names the template passes through: " + String.join(", ", NAMES)));
+        throw new IllegalArgumentException("ContainerEnvironment: "
+            + (name.isEmpty()
+                ? "a pair without a name"
+                : "'" + name + "' is not one of the names the template passes through: "
+                    + String.join(", ", NAMES)));
       }
       if (!VALUE.matcher(value).matches()) {
-        throw new IllegalArgumentException("ContainerEnvironment: the value of " + name + " must be 1 to 256 letters,"
-            + " digits or _ . / : @ + -");
+        throw new IllegalArgumentException("ContainerEnvironment: the value of " + name
+            + " must be 1 to 256 letters," + " digits or _ . / : @ + -");
       }
       if (env.putIfAbsent(name, value) != null) {
         throw new IllegalArgumentException("ContainerEnvironment: " + name + " is given twice");

@@ -33,7 +33,8 @@ public enum Hosting {
         return h;
       }
     }
-    throw new IllegalArgumentException("HOSTING must be one of " + spellings() + ", got '" + value + "'");
+    throw new IllegalArgumentException(
+        "HOSTING must be one of " + spellings() + ", got '" + value + "'");
   }
 
   /** "scheduled, scale-to-zero or serverless". */

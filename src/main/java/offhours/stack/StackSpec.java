@@ -42,18 +42,36 @@ public final class StackSpec {
    */
   public static int maxBatchSize(int batchConcurrency) {
     if (batchConcurrency < 1) {
-      throw new IllegalArgumentException("batch concurrency must be at least 1, got " + batchConcurrency);
+      throw new IllegalArgumentException(
+          "batch concurrency must be at least 1, got " + batchConcurrency);
     }
     return batchConcurrency * (CLASSIFY_TIMEOUT_SECONDS / INVOKE_TIMEOUT_SECONDS);
   }
 
   /** Resource names used by local mode. On AWS the stack names them and passes them through env and outputs. */
-  public record Names(String bucket, String queue, String deadLetterQueue, String resultsTable, String controlTable,
-      String model, String endpointConfig, String endpoint, String classifyFunction) {
+  public record Names(
+      String bucket,
+      String queue,
+      String deadLetterQueue,
+      String resultsTable,
+      String controlTable,
+      String model,
+      String endpointConfig,
+      String endpoint,
+      String classifyFunction) {
 
     public Names {
-      List.of(bucket, queue, deadLetterQueue, resultsTable, controlTable, model, endpointConfig, endpoint,
-          classifyFunction).forEach(n -> {
+      List.of(
+              bucket,
+              queue,
+              deadLetterQueue,
+              resultsTable,
+              controlTable,
+              model,
+              endpointConfig,
+              endpoint,
+              classifyFunction)
+          .forEach(n -> {
             if (n == null || n.isBlank()) {
               throw new IllegalArgumentException("every resource name must be non-blank, got " + n);
             }
@@ -62,8 +80,16 @@ public final class StackSpec {
 
     /** The names local mode uses (fixed by the contracts between the pieces). */
     public static Names local() {
-      return new Names("offhours-images", "offhours-queue", "offhours-dlq", "offhours-results", "offhours-control",
-          "offhours-model", "offhours-endpoint-config", "offhours-endpoint", "offhours-classify");
+      return new Names(
+          "offhours-images",
+          "offhours-queue",
+          "offhours-dlq",
+          "offhours-results",
+          "offhours-control",
+          "offhours-model",
+          "offhours-endpoint-config",
+          "offhours-endpoint",
+          "offhours-classify");
     }
   }
 
@@ -84,8 +110,8 @@ public final class StackSpec {
       for (int i = 0; i < suffixes.size(); i++) {
         for (int j = 0; j < suffixes.size(); j++) {
           if (i != j && suffixes.get(j).endsWith(suffixes.get(i))) {
-            throw new IllegalArgumentException("S3 refuses overlapping suffixes: " + suffixes.get(i) + " and "
-                + suffixes.get(j));
+            throw new IllegalArgumentException(
+                "S3 refuses overlapping suffixes: " + suffixes.get(i) + " and " + suffixes.get(j));
           }
         }
       }
@@ -136,22 +162,25 @@ public final class StackSpec {
 
     public Queue {
       if (retentionSeconds < 60 || retentionSeconds > MAX_RETENTION_SECONDS) {
-        throw new IllegalArgumentException("SQS retention must be 60.." + MAX_RETENTION_SECONDS + " s, got "
-            + retentionSeconds);
+        throw new IllegalArgumentException(
+            "SQS retention must be 60.." + MAX_RETENTION_SECONDS + " s, got " + retentionSeconds);
       }
-      if (visibilityTimeoutSeconds < 0 || visibilityTimeoutSeconds > MAX_VISIBILITY_TIMEOUT_SECONDS) {
-        throw new IllegalArgumentException("SQS visibility timeout must be 0.." + MAX_VISIBILITY_TIMEOUT_SECONDS
-            + " s, got " + visibilityTimeoutSeconds);
+      if (visibilityTimeoutSeconds < 0
+          || visibilityTimeoutSeconds > MAX_VISIBILITY_TIMEOUT_SECONDS) {
+        throw new IllegalArgumentException("SQS visibility timeout must be 0.."
+            + MAX_VISIBILITY_TIMEOUT_SECONDS + " s, got " + visibilityTimeoutSeconds);
       }
       if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
-        throw new IllegalArgumentException("maxReceiveCount must be 1..1000, got " + maxReceiveCount);
+        throw new IllegalArgumentException(
+            "maxReceiveCount must be 1..1000, got " + maxReceiveCount);
       }
     }
 
     /** The queue for a consumer with {@code functionTimeoutSeconds}: 14 days' retention, 6x visibility. */
     public static Queue forFunctionTimeout(int functionTimeoutSeconds, int maxReceiveCount) {
       if (functionTimeoutSeconds < 1 || functionTimeoutSeconds > 900) {
-        throw new IllegalArgumentException("a Lambda timeout is 1..900 s, got " + functionTimeoutSeconds);
+        throw new IllegalArgumentException(
+            "a Lambda timeout is 1..900 s, got " + functionTimeoutSeconds);
       }
       return new Queue(MAX_RETENTION_SECONDS, 6 * functionTimeoutSeconds, maxReceiveCount);
     }
@@ -159,8 +188,8 @@ public final class StackSpec {
     /** The SQS RedrivePolicy attribute value pointing at {@code deadLetterQueueArn}. */
     public String redrivePolicy(String deadLetterQueueArn) {
       Objects.requireNonNull(deadLetterQueueArn, "deadLetterQueueArn");
-      return "{\"deadLetterTargetArn\":\"" + deadLetterQueueArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount
-          + "\"}";
+      return "{\"deadLetterTargetArn\":\"" + deadLetterQueueArn + "\",\"maxReceiveCount\":\""
+          + maxReceiveCount + "\"}";
     }
   }
 
@@ -200,7 +229,10 @@ public final class StackSpec {
           .tableName(tableName)
           .billingMode(BillingMode.PAY_PER_REQUEST)
           .attributeDefinitions(keyAttributes().stream()
-              .map(a -> AttributeDefinition.builder().attributeName(a).attributeType(ScalarAttributeType.S).build())
+              .map(a -> AttributeDefinition.builder()
+                  .attributeName(a)
+                  .attributeType(ScalarAttributeType.S)
+                  .build())
               .toList())
           .keySchema(key(partitionKey, KeyType.HASH), key(sortKey, KeyType.RANGE));
       index.ifPresent(i -> request.globalSecondaryIndexes(GlobalSecondaryIndex.builder()
@@ -217,8 +249,8 @@ public final class StackSpec {
   }
 
   /** Results: one item per object version; {@code byLabel} answers "images labelled X, newest first". */
-  public static final TableSchema RESULTS_TABLE = new TableSchema("pk", "sk",
-      Optional.of(new Index(ResultsTable.LABEL_INDEX, "topLabel", "classifiedAt")));
+  public static final TableSchema RESULTS_TABLE = new TableSchema(
+      "pk", "sk", Optional.of(new Index(ResultsTable.LABEL_INDEX, "topLabel", "classifiedAt")));
 
   /** Controller state and the savings ledger. */
   public static final TableSchema CONTROL_TABLE = new TableSchema("pk", "sk", Optional.empty());
@@ -233,14 +265,17 @@ public final class StackSpec {
         throw new IllegalArgumentException("batch size must be 1..10000, got " + batchSize);
       }
       if (batchSize > 10 && maximumBatchingWindowSeconds < 1) {
-        throw new IllegalArgumentException("a batch size over 10 needs a batching window of at least 1 s, got "
-            + maximumBatchingWindowSeconds);
+        throw new IllegalArgumentException(
+            "a batch size over 10 needs a batching window of at least 1 s, got "
+                + maximumBatchingWindowSeconds);
       }
       if (maximumBatchingWindowSeconds < 0 || maximumBatchingWindowSeconds > 300) {
-        throw new IllegalArgumentException("the batching window must be 0..300 s, got " + maximumBatchingWindowSeconds);
+        throw new IllegalArgumentException(
+            "the batching window must be 0..300 s, got " + maximumBatchingWindowSeconds);
       }
       if (maximumConcurrency < 2 || maximumConcurrency > 1000) {
-        throw new IllegalArgumentException("maximum concurrency must be 2..1000, got " + maximumConcurrency);
+        throw new IllegalArgumentException(
+            "maximum concurrency must be 2..1000, got " + maximumConcurrency);
       }
     }
   }
@@ -252,16 +287,35 @@ public final class StackSpec {
    * (the endpoint's name, so stacks in one account stay apart) and the metric names; {@code controllerRuns} is 1 for
    * every completed run, the heartbeat whose absence for 15 minutes is an alarm.
    */
-  public record Metrics(String namespace, String dimension, String endpointCreateFailures,
-      String endpointRunningOutsideSchedule, String controllerRuns) {}
+  public record Metrics(
+      String namespace,
+      String dimension,
+      String endpointCreateFailures,
+      String endpointRunningOutsideSchedule,
+      String controllerRuns) {}
 
-  public static final Metrics METRICS = new Metrics("offhours", "EndpointName", "EndpointCreateFailures",
-      "EndpointRunningOutsideSchedule", "ControllerRuns");
+  public static final Metrics METRICS = new Metrics(
+      "offhours",
+      "EndpointName",
+      "EndpointCreateFailures",
+      "EndpointRunningOutsideSchedule",
+      "ControllerRuns");
 
   /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
-  public static final List<String> STACK_OUTPUTS = List.of("BucketName", "QueueUrl", "DeadLetterQueueUrl",
-      "ResultsTableName", "ControlTableName", "EndpointName", "EndpointConfigName", "ClassifyMappingId",
-      "ControllerFunctionName", "ClassifyFunctionName", "AlarmTopic", "ApiUrl", "ApiFunctionName");
+  public static final List<String> STACK_OUTPUTS = List.of(
+      "BucketName",
+      "QueueUrl",
+      "DeadLetterQueueUrl",
+      "ResultsTableName",
+      "ControlTableName",
+      "EndpointName",
+      "EndpointConfigName",
+      "ClassifyMappingId",
+      "ControllerFunctionName",
+      "ClassifyFunctionName",
+      "AlarmTopic",
+      "ApiUrl",
+      "ApiFunctionName");
 
   /** Lambda handler strings (template.yaml Handler values). */
   /**
@@ -272,8 +326,10 @@ public final class StackSpec {
   public static final String SCHEDULER_TICK = "{\"source\":\"offhours.schedule\"}";
 
   public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";
-  public static final String CONTROLLER_HANDLER = "offhours.endpoint.ControllerHandler::handleRequest";
-  public static final String CLEANUP_HANDLER = "offhours.endpoint.EndpointCleanupHandler::handleRequest";
+  public static final String CONTROLLER_HANDLER =
+      "offhours.endpoint.ControllerHandler::handleRequest";
+  public static final String CLEANUP_HANDLER =
+      "offhours.endpoint.EndpointCleanupHandler::handleRequest";
   public static final String API_HANDLER = "offhours.api.ApiHandler::handleRequest";
 
   /** The HTTP API's routes ("METHOD /path"; a last segment {name+} takes the rest of the path), in template.yaml. */
@@ -281,20 +337,28 @@ public final class StackSpec {
       List.of("POST /classify", "GET /status", "GET /results", "GET /results/{key+}");
 
   /** The default label list: nsfwjs' classes in the model's output order. */
-  public static final List<String> DEFAULT_LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+  public static final List<String> DEFAULT_LABELS =
+      List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
 
   /**
    * How the model is called and its answers read (offhours.inference.ModelContract): the same variables for
    * Classify and for the controller's readiness probe.
    */
   private static final Object[] MODEL_ENV = {
-      "LABELS", null,
-      "LABELS_S3_URI", null,
-      "CONTENT_TYPE", "application/x-image",
-      "ACCEPT", "application/json",
-      "SCORES", "auto",
-      // Set with Hosting scale-to-zero only: InvokeEndpoint names the component.
-      "INFERENCE_COMPONENT_NAME", null};
+    "LABELS",
+    null,
+    "LABELS_S3_URI",
+    null,
+    "CONTENT_TYPE",
+    "application/x-image",
+    "ACCEPT",
+    "application/json",
+    "SCORES",
+    "auto",
+    // Set with Hosting scale-to-zero only: InvokeEndpoint names the component.
+    "INFERENCE_COMPONENT_NAME",
+    null
+  };
 
   /**
    * The Classify function's environment: every variable it reads, with the default it assumes when the variable
@@ -303,48 +367,86 @@ public final class StackSpec {
    * answers name their classes.
    */
   public static final Map<String, String> CLASSIFY_ENV = orderedMap(
-      "TABLE_NAME", null,
-      "QUEUE_URL", null,
-      "BUCKET_NAME", null,
-      "ENDPOINT_NAME", null,
-      "MODEL_NAME", null,
-      "HOSTING", "scheduled",
-      "CONTROL_TABLE_NAME", null,
-      "TIME_ZONE", "Europe/Berlin",
-      "SERVERLESS_MEMORY_MB", "2048",
+      "TABLE_NAME",
+      null,
+      "QUEUE_URL",
+      null,
+      "BUCKET_NAME",
+      null,
+      "ENDPOINT_NAME",
+      null,
+      "MODEL_NAME",
+      null,
+      "HOSTING",
+      "scheduled",
+      "CONTROL_TABLE_NAME",
+      null,
+      "TIME_ZONE",
+      "Europe/Berlin",
+      "SERVERLESS_MEMORY_MB",
+      "2048",
       MODEL_ENV,
-      "TOP_K", "3",
-      "MAX_IMAGE_BYTES", "6291456",
-      "BATCH_CONCURRENCY", "8",
-      "DEFER_SECONDS", "60",
-      "MAX_DEFERRALS", "50",
-      "INVOKE_TIMEOUT_SECONDS", "65");
+      "TOP_K",
+      "3",
+      "MAX_IMAGE_BYTES",
+      "6291456",
+      "BATCH_CONCURRENCY",
+      "8",
+      "DEFER_SECONDS",
+      "60",
+      "MAX_DEFERRALS",
+      "50",
+      "INVOKE_TIMEOUT_SECONDS",
+      "65");
 
   /** The controller's environment, with defaults as above. */
   public static final Map<String, String> CONTROLLER_ENV = orderedMap(
-      "ENDPOINT_NAME", null,
-      "ENDPOINT_CONFIG_NAME", null,
-      "HOSTING", "scheduled",
-      // The model the inference component runs (scale-to-zero); the scheduled endpoint's config names it itself.
-      "MODEL_NAME", null,
-      "STACK_ID", null,
-      "MAPPING_UUID", null,
-      "QUEUE_URL", null,
-      "DLQ_URL", null,
-      "CONTROL_TABLE_NAME", null,
-      "TIME_ZONE", "Europe/Berlin",
-      "WORKING_HOURS", "Mon-Fri 08:00-19:00",
-      "HOLIDAYS", "",
-      "WAKE_BACKLOG_MESSAGES", "0",
-      "WAKE_BACKLOG_AGE_MINUTES", "0",
-      "IDLE_STOP_MINUTES", "15",
-      "MAX_WAIT_MINUTES", "60",
-      "CREATE_TIMEOUT_MINUTES", "45",
-      "CREATE_BACKOFF_SECONDS", "300",
-      "DRAIN_TIMEOUT_MINUTES", "10",
-      "INSTANCE_TYPE", "ml.m5.large",
-      "INSTANCE_COUNT", "1",
-      "INSTANCE_HOURLY_PRICE_USD", "0.115",
+      "ENDPOINT_NAME",
+      null,
+      "ENDPOINT_CONFIG_NAME",
+      null,
+      "HOSTING",
+      "scheduled",
+      // The model the inference component runs (scale-to-zero); the scheduled endpoint's config
+      // names it itself.
+      "MODEL_NAME",
+      null,
+      "STACK_ID",
+      null,
+      "MAPPING_UUID",
+      null,
+      "QUEUE_URL",
+      null,
+      "DLQ_URL",
+      null,
+      "CONTROL_TABLE_NAME",
+      null,
+      "TIME_ZONE",
+      "Europe/Berlin",
+      "WORKING_HOURS",
+      "Mon-Fri 08:00-19:00",
+      "HOLIDAYS",
+      "",
+      "WAKE_BACKLOG_MESSAGES",
+      "0",
+      "WAKE_BACKLOG_AGE_MINUTES",
+      "0",
+      "IDLE_STOP_MINUTES",
+      "15",
+      "MAX_WAIT_MINUTES",
+      "60",
+      "CREATE_TIMEOUT_MINUTES",
+      "45",
+      "CREATE_BACKOFF_SECONDS",
+      "300",
+      "DRAIN_TIMEOUT_MINUTES",
+      "10",
+      "INSTANCE_TYPE",
+      "ml.m5.large",
+      "INSTANCE_COUNT",
+      "1",
+      "INSTANCE_HOURLY_PRICE_USD",
+      "0.115",
       // The readiness probe calls the model and reads its answer as Classify does.
       MODEL_ENV);
 
@@ -357,7 +459,8 @@ public final class StackSpec {
       "ENDPOINT_NAME", null,
       "MAPPING_UUID", null,
       "CONTROL_TABLE_NAME", null,
-      // Deleting an endpoint does not delete its inference components: the cleanup deletes this one first.
+      // Deleting an endpoint does not delete its inference components: the cleanup deletes this one
+      // first.
       "INFERENCE_COMPONENT_NAME", null);
 
   /**
@@ -366,13 +469,15 @@ public final class StackSpec {
    * how long the controller takes to act and an endpoint to start (CONTROLLER_INTERVAL_SECONDS: the controller's
    * timer; ENDPOINT_START_SECONDS: a typical CreateEndpoint).
    */
-  public static final Map<String, String> API_ENV = concat(CONTROLLER_ENV, orderedMap(
-      "BUCKET_NAME", null,
-      "RESULTS_TABLE_NAME", null,
-      "TOP_K", "3",
-      "MAX_IMAGE_BYTES", "6291456",
-      "CONTROLLER_INTERVAL_SECONDS", "60",
-      "ENDPOINT_START_SECONDS", "900"));
+  public static final Map<String, String> API_ENV = concat(
+      CONTROLLER_ENV,
+      orderedMap(
+          "BUCKET_NAME", null,
+          "RESULTS_TABLE_NAME", null,
+          "TOP_K", "3",
+          "MAX_IMAGE_BYTES", "6291456",
+          "CONTROLLER_INTERVAL_SECONDS", "60",
+          "ENDPOINT_START_SECONDS", "900"));
 
   private static Map<String, String> concat(Map<String, String> first, Map<String, String> second) {
     var map = new LinkedHashMap<String, String>(first);

@@ -40,14 +40,24 @@ public final class AwsUiData implements UiData, AutoCloseable {
   static final int MAX_UPLOAD_BYTES = 6_291_456;
 
   /** How the page is priced and dated: the ledger's zone, the instance type, count and hourly price. */
-  public record Pricing(ZoneId zone, String instanceType, int instanceCount, double hourlyPriceUsd) {}
+  public record Pricing(
+      ZoneId zone, String instanceType, int instanceCount, double hourlyPriceUsd) {}
 
   /**
    * The stack the page shows, as the CLI resolved it: its description, clients and resource names, and when it was
    * created (empty when unknown).
    */
-  public record StackView(String description, S3Client s3, DynamoDbClient dynamo, SqsClient sqs, String bucket,
-      String queueUrl, String dlqUrl, String resultsTable, String controlTable, String endpoint,
+  public record StackView(
+      String description,
+      S3Client s3,
+      DynamoDbClient dynamo,
+      SqsClient sqs,
+      String bucket,
+      String queueUrl,
+      String dlqUrl,
+      String resultsTable,
+      String controlTable,
+      String endpoint,
       Optional<Instant> created) {}
 
   private final StackView target;
@@ -60,7 +70,11 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private final ThumbnailCache thumbnails = new ThumbnailCache(400);
 
   /** {@code controller} asks the controller function for an action and returns its answer. */
-  public AwsUiData(StackView target, Pricing pricing, Clock clock, Function<String, Map<String, Object>> controller) {
+  public AwsUiData(
+      StackView target,
+      Pricing pricing,
+      Clock clock,
+      Function<String, Map<String, Object>> controller) {
     this.target = target;
     this.s3 = target.s3();
     this.dynamo = target.dynamo();
@@ -72,17 +86,25 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   @Override
   public Map<String, Object> status() {
-    StackObserver.Observed seen = new StackObserver(dynamo, sqs, target.controlTable(),
-        target.queueUrl(), target.dlqUrl(), pricing.zone(), clock).observe();
-    Map<String, Object> status = StatusView.of(seen, target.endpoint(), pricing.instanceCount(),
-        pricing.hourlyPriceUsd(), null, null);
+    StackObserver.Observed seen = new StackObserver(
+            dynamo,
+            sqs,
+            target.controlTable(),
+            target.queueUrl(),
+            target.dlqUrl(),
+            pricing.zone(),
+            clock)
+        .observe();
+    Map<String, Object> status = StatusView.of(
+        seen, target.endpoint(), pricing.instanceCount(), pricing.hourlyPriceUsd(), null, null);
     status.put("stack", target.description());
     return status;
   }
 
   @Override
   public Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next) {
-    ResultsQuery.Page page = new ResultsQuery(dynamo, target.resultsTable()).page(filter, limit, next);
+    ResultsQuery.Page page =
+        new ResultsQuery(dynamo, target.resultsTable()).page(filter, limit, next);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("results", page.items().stream().map(ResultView::of).toList());
     answer.put("next", page.next());
@@ -92,12 +114,23 @@ public final class AwsUiData implements UiData, AutoCloseable {
   @Override
   public Map<String, Object> ledger(int days) {
     LocalDate to = LocalDate.ofInstant(clock.instant(), pricing.zone());
-    CostReport report = CostReport.fromAws(dynamo, target.controlTable(), target.resultsTable(),
-        pricing.zone(), to.minusDays(days - 1L), to, pricing.instanceType(), pricing.instanceCount(),
+    CostReport report = CostReport.fromAws(
+        dynamo,
+        target.controlTable(),
+        target.resultsTable(),
+        pricing.zone(),
+        to.minusDays(days - 1L),
+        to,
+        pricing.instanceType(),
+        pricing.instanceCount(),
         pricing.hourlyPriceUsd());
-    // Days before the stack existed were not days the endpoint was off: the page counts the saving from 'since'.
-    LocalDate since = target.created().map(t -> LocalDate.ofInstant(t, pricing.zone()))
-        .filter(d -> d.isAfter(to.minusDays(days - 1L))).map(d -> d.isAfter(to) ? to : d)
+    // Days before the stack existed were not days the endpoint was off: the page counts the saving
+    // from 'since'.
+    LocalDate since = target
+        .created()
+        .map(t -> LocalDate.ofInstant(t, pricing.zone()))
+        .filter(d -> d.isAfter(to.minusDays(days - 1L)))
+        .map(d -> d.isAfter(to) ? to : d)
         .orElse(to.minusDays(days - 1L));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("since", since);
@@ -114,11 +147,23 @@ public final class AwsUiData implements UiData, AutoCloseable {
     if (!today.equals(r.date())) {
       return r;
     }
-    double always = Duration.between(today.atStartOfDay(pricing.zone()).toInstant(), clock.instant()).toSeconds()
-        / 3600.0;
+    double always =
+        Duration.between(today.atStartOfDay(pricing.zone()).toInstant(), clock.instant())
+                .toSeconds()
+            / 3600.0;
     double alwaysCost = always * pricing.instanceCount() * pricing.hourlyPriceUsd();
-    return new CostReport.Row(r.date(), r.endpointHours(), r.outsideScheduleHours(), r.starts(), r.stops(), r.images(),
-        r.costUsd(), r.costPerImageUsd(), always, alwaysCost, alwaysCost - r.costUsd(),
+    return new CostReport.Row(
+        r.date(),
+        r.endpointHours(),
+        r.outsideScheduleHours(),
+        r.starts(),
+        r.stops(),
+        r.images(),
+        r.costUsd(),
+        r.costPerImageUsd(),
+        always,
+        alwaysCost,
+        alwaysCost - r.costUsd(),
         always == 0 ? 0 : 100 * Math.max(0, 1 - r.endpointHours() / always));
   }
 
@@ -146,16 +191,18 @@ public final class AwsUiData implements UiData, AutoCloseable {
       throw new UiException(404, "no object " + key + " in " + bucket);
     }
     if (head.contentLength() != null && head.contentLength() > MAX_THUMBNAIL_SOURCE_BYTES) {
-      throw new UiException(413, "the object is " + head.contentLength() + " bytes; thumbnails are made of at most "
-          + MAX_THUMBNAIL_SOURCE_BYTES);
+      throw new UiException(
+          413,
+          "the object is " + head.contentLength() + " bytes; thumbnails are made of at most "
+              + MAX_THUMBNAIL_SOURCE_BYTES);
     }
     byte[] cached = thumbnails.get(key, head.eTag());
     if (cached != null) {
       return new Thumbnail(cached);
     }
     byte[] image;
-    try (ResponseInputStream<GetObjectResponse> object = s3.getObject(r -> r.bucket(bucket).key(key)
-        .ifMatch(head.eTag()))) {
+    try (ResponseInputStream<GetObjectResponse> object =
+        s3.getObject(r -> r.bucket(bucket).key(key).ifMatch(head.eTag()))) {
       image = read(object);
     } catch (NoSuchKeyException e) {
       throw new UiException(404, "no object " + key + " in " + bucket);
@@ -176,7 +223,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private static byte[] read(InputStream in) throws IOException, UiException {
     byte[] bytes = in.readNBytes((int) MAX_THUMBNAIL_SOURCE_BYTES + 1);
     if (bytes.length > MAX_THUMBNAIL_SOURCE_BYTES) {
-      throw new UiException(413, "the object is over " + MAX_THUMBNAIL_SOURCE_BYTES + " bytes; no thumbnail");
+      throw new UiException(
+          413, "the object is over " + MAX_THUMBNAIL_SOURCE_BYTES + " bytes; no thumbnail");
     }
     return bytes;
   }
@@ -184,30 +232,40 @@ public final class AwsUiData implements UiData, AutoCloseable {
   @Override
   public void upload(String key, byte[] bytes) throws UiException {
     if (bytes.length > MAX_UPLOAD_BYTES) {
-      throw new UiException(413, key + " is " + bytes.length + " bytes; the endpoint accepts at most "
-          + MAX_UPLOAD_BYTES + " (use 'offhours upload' to store it anyway: it will be rejected with a reason)");
+      throw new UiException(
+          413,
+          key + " is " + bytes.length + " bytes; the endpoint accepts at most " + MAX_UPLOAD_BYTES
+              + " (use 'offhours upload' to store it anyway: it will be rejected with a reason)");
     }
     if (!StackSpec.NOTIFICATION.matches(key)) {
-      // As 'offhours upload' refuses it: the bucket would send no notification, so no result would ever come.
-      throw new UiException(415, key + " would never get a result: offhours classifies keys ending in "
-          + String.join(", ", StackSpec.IMAGE_EXTENSIONS) + " (any case)");
+      // As 'offhours upload' refuses it: the bucket would send no notification, so no result would
+      // ever come.
+      throw new UiException(
+          415,
+          key + " would never get a result: offhours classifies keys ending in "
+              + String.join(", ", StackSpec.IMAGE_EXTENSIONS) + " (any case)");
     }
     String bucket = target.bucket();
-    s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType(key)), RequestBody.fromBytes(bytes));
+    s3.putObject(
+        r -> r.bucket(bucket).key(key).contentType(contentType(key)), RequestBody.fromBytes(bytes));
   }
 
   @Override
   public Map<String, Object> control(String action) throws UiException {
     if (!ACTIONS.contains(action)) {
-      throw new UiException(404, "no action " + action + "; the controller knows " + String.join(", ", ACTIONS));
+      throw new UiException(
+          404, "no action " + action + "; the controller knows " + String.join(", ", ACTIONS));
     }
     return controller.apply(action);
   }
 
   private static String contentType(String key) {
     String name = key.toLowerCase(Locale.ROOT);
-    return name.endsWith(".png") ? "image/png"
-        : name.endsWith(".jpg") || name.endsWith(".jpeg") ? "image/jpeg" : "application/octet-stream";
+    return name.endsWith(".png")
+        ? "image/png"
+        : name.endsWith(".jpg") || name.endsWith(".jpeg")
+            ? "image/jpeg"
+            : "application/octet-stream";
   }
 
   @Override

@@ -21,8 +21,10 @@ final class Requests {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      params.putIfAbsent(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      params.putIfAbsent(
+          name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return params;
   }
@@ -61,7 +63,7 @@ final class Requests {
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
-    throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
-        + text + "'");
+    throw new IllegalArgumentException(
+        name + " must be a whole number from " + min + " to " + max + ", got '" + text + "'");
   }
 }

@@ -47,7 +47,8 @@ final class Thumbnails {
         reader.setInput(in, true, true);
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > MAX_PIXELS) {
-          throw new IllegalArgumentException("the image has " + pixels + " pixels; thumbnails stop at " + MAX_PIXELS);
+          throw new IllegalArgumentException(
+              "the image has " + pixels + " pixels; thumbnails stop at " + MAX_PIXELS);
         }
         source = reader.read(0);
       } finally {
@@ -65,7 +66,8 @@ final class Thumbnails {
     BufferedImage small = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = small.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.setColor(java.awt.Color.WHITE); // transparent PNGs on white
       g.fillRect(0, 0, width, height);

@@ -27,8 +27,9 @@ import offhours.local.api.Loopback;
  */
 public final class UiServer implements AutoCloseable {
 
-  static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-      + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  static final String CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   static final String TOKEN_HEADER = "X-Offhours-Token";
   private static final Map<String, String> ASSETS = Map.of(
       "/assets/app.js", "text/javascript; charset=utf-8",
@@ -111,8 +112,13 @@ public final class UiServer implements AutoCloseable {
           return;
         }
         int limit = Requests.limit(query.get("limit"));
-        json(exchange, 200, data.results(new ResultsQuery.Filter(query.get("label"), query.get("status"),
-            query.get("key")), limit, query.get("next")));
+        json(
+            exchange,
+            200,
+            data.results(
+                new ResultsQuery.Filter(query.get("label"), query.get("status"), query.get("key")),
+                limit,
+                query.get("next")));
       }
       case "/api/ledger" -> {
         if (!get) {
@@ -197,7 +203,9 @@ public final class UiServer implements AutoCloseable {
         error(exchange, 404, "no asset " + path);
         return;
       }
-      exchange.getResponseHeaders().set("Content-Type", ASSETS.getOrDefault(path, "text/html; charset=utf-8"));
+      exchange
+          .getResponseHeaders()
+          .set("Content-Type", ASSETS.getOrDefault(path, "text/html; charset=utf-8"));
       send(exchange, 200, in.readAllBytes());
     }
   }

@@ -35,6 +35,7 @@ public final class Sizes {
   public static String formatAgainst(long bytes, long other) {
     String text = format(bytes);
     return bytes != other && text.equals(format(other))
-        ? text + String.format(Locale.ROOT, " (%,d bytes)", bytes) : text;
+        ? text + String.format(Locale.ROOT, " (%,d bytes)", bytes)
+        : text;
   }
 }

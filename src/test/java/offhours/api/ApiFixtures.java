@@ -27,13 +27,30 @@ final class ApiFixtures {
         env.put(k, v);
       }
     });
-    env.putAll(Map.of("ENDPOINT_NAME", "offhours-endpoint-1a2b", "ENDPOINT_CONFIG_NAME", "offhours-config",
-        "MAPPING_UUID", "f0e1d2c3", "QUEUE_URL", "https://sqs.eu-central-1.amazonaws.com/123456789012/q",
-        "DLQ_URL", "https://sqs.eu-central-1.amazonaws.com/123456789012/dlq", "CONTROL_TABLE_NAME", "control",
-        "RESULTS_TABLE_NAME", "results", "BUCKET_NAME", "offhours-images-123456789012-1a2b",
-        "LABELS", String.join(",", StackSpec.DEFAULT_LABELS)));
-    env.put("STACK_ID", "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1a2b3c4d-guid");
-    // The forecasts below are worked out for the policy without a latency budget and a 5-minute controller timer.
+    env.putAll(Map.of(
+        "ENDPOINT_NAME",
+        "offhours-endpoint-1a2b",
+        "ENDPOINT_CONFIG_NAME",
+        "offhours-config",
+        "MAPPING_UUID",
+        "f0e1d2c3",
+        "QUEUE_URL",
+        "https://sqs.eu-central-1.amazonaws.com/123456789012/q",
+        "DLQ_URL",
+        "https://sqs.eu-central-1.amazonaws.com/123456789012/dlq",
+        "CONTROL_TABLE_NAME",
+        "control",
+        "RESULTS_TABLE_NAME",
+        "results",
+        "BUCKET_NAME",
+        "offhours-images-123456789012-1a2b",
+        "LABELS",
+        String.join(",", StackSpec.DEFAULT_LABELS)));
+    env.put(
+        "STACK_ID",
+        "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1a2b3c4d-guid");
+    // The forecasts below are worked out for the policy without a latency budget and a 5-minute
+    // controller timer.
     env.put("MAX_WAIT_MINUTES", "0");
     env.put("CONTROLLER_INTERVAL_SECONDS", "300");
     env.putAll(changes);
@@ -49,10 +66,11 @@ final class ApiFixtures {
   }
 
   /** What the API would read at {@code at}: the controller's last decision (if any), its state, the queue. */
-  static StackObserver.Observed seen(Instant at, Decision decision, ControlState state, Backlog.Snapshot queue) {
+  static StackObserver.Observed seen(
+      Instant at, Decision decision, ControlState state, Backlog.Snapshot queue) {
     LocalDate today = LocalDate.ofInstant(at, BERLIN);
-    return new StackObserver.Observed(at, Optional.ofNullable(decision), state, queue,
-        new Ledger.Day(today, 0, 0, 0, 0), BERLIN);
+    return new StackObserver.Observed(
+        at, Optional.ofNullable(decision), state, queue, new Ledger.Day(today, 0, 0, 0, 0), BERLIN);
   }
 
   static StackObserver.Observed seen(Instant at) {

@@ -10,8 +10,12 @@ class ApiRoutesTest {
 
   @Test
   void literalRoutesMatchTheirMethodAndPathOnly() {
-    assertThat(ApiRoutes.match("GET", "/status")).get().isEqualTo(new ApiRoutes.Match("GET /status", Map.of()));
-    assertThat(ApiRoutes.match("POST", "/classify")).get().extracting(ApiRoutes.Match::routeKey)
+    assertThat(ApiRoutes.match("GET", "/status"))
+        .get()
+        .isEqualTo(new ApiRoutes.Match("GET /status", Map.of()));
+    assertThat(ApiRoutes.match("POST", "/classify"))
+        .get()
+        .extracting(ApiRoutes.Match::routeKey)
         .isEqualTo("POST /classify");
     assertThat(ApiRoutes.match("POST", "/status")).as("another method").isEmpty();
     assertThat(ApiRoutes.match("GET", "/status/")).as("a trailing slash").isEmpty();
@@ -19,9 +23,14 @@ class ApiRoutesTest {
 
   @Test
   void theGreedyKeyTakesTheRestOfThePathDecodedWithPlusAsAPlusSign() {
-    assertThat(ApiRoutes.match("GET", "/results/holiday%20photos/caf%C3%A9%20au%20lait%20+%20100%25.png")).get()
-        .isEqualTo(new ApiRoutes.Match("GET /results/{key+}", Map.of("key", "holiday photos/café au lait + 100%.png")));
-    assertThat(ApiRoutes.match("GET", "/results")).get().extracting(ApiRoutes.Match::routeKey)
+    assertThat(ApiRoutes.match(
+            "GET", "/results/holiday%20photos/caf%C3%A9%20au%20lait%20+%20100%25.png"))
+        .get()
+        .isEqualTo(new ApiRoutes.Match(
+            "GET /results/{key+}", Map.of("key", "holiday photos/café au lait + 100%.png")));
+    assertThat(ApiRoutes.match("GET", "/results"))
+        .get()
+        .extracting(ApiRoutes.Match::routeKey)
         .isEqualTo("GET /results");
     assertThat(ApiRoutes.match("GET", "/results/")).as("an empty key").isEmpty();
   }

@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeEx
 /** POST /classify's answers for each thing InvokeEndpoint can do, with in-memory S3 and SageMaker Runtime. */
 class ClassifyRouteTest {
 
-  private static final Instant NOW = Instant.parse("2026-11-28T09:00:00Z"); // a Saturday: the endpoint sleeps
+  private static final Instant NOW =
+      Instant.parse("2026-11-28T09:00:00Z"); // a Saturday: the endpoint sleeps
   private static final byte[] PNG = read("src/test/resources/images/chelsea.png");
   private static final byte[] JPEG = read("src/test/resources/images/rocket.jpg");
 
@@ -63,7 +64,10 @@ class ClassifyRouteTest {
   @Test
   void anAbsentEndpointQueuesTheImageAndSaysWhereAndWhenItsResultWillBe() {
     ApiResponse response = post(JPEG, r -> {
-      throw service(400, "ValidationError", "Endpoint offhours-endpoint-1a2b of account 123456789012 not found.");
+      throw service(
+          400,
+          "ValidationError",
+          "Endpoint offhours-endpoint-1a2b of account 123456789012 not found.");
     });
 
     assertThat(response.status()).isEqualTo(202);
@@ -75,9 +79,10 @@ class ClassifyRouteTest {
     assertThat(response.headers()).containsEntry("location", "/results/" + key);
     assertThat(JsonText.string(body, "startsAt")).isEqualTo("2026-11-30T07:00:00Z");
     assertThat(JsonText.string(body, "expectedAt")).isEqualTo("2026-11-30T07:20:00Z");
-    assertThat(JsonText.string(body, "reason")).startsWith("the endpoint cannot answer now (endpoint unavailable"
-        + " (ValidationError): Endpoint offhours-endpoint-1a2b of account 123456789012 not found.); the image waits in"
-        + " the queue: the endpoint is off outside working hours");
+    assertThat(JsonText.string(body, "reason"))
+        .startsWith("the endpoint cannot answer now (endpoint unavailable"
+            + " (ValidationError): Endpoint offhours-endpoint-1a2b of account 123456789012 not found.); the image waits in"
+            + " the queue: the endpoint is off outside working hours");
     assertThat(puts).singleElement().satisfies(p -> {
       assertThat(p.bucket()).isEqualTo("offhours-images-123456789012-1a2b");
       assertThat(p.key()).isEqualTo(key);
@@ -88,23 +93,28 @@ class ClassifyRouteTest {
 
   @Test
   void aWakingThrottledOrUnreachableEndpointIsNeverAServerError() {
-    for (Function<InvokeEndpointRequest, InvokeEndpointResponse> failure : List.<Function<InvokeEndpointRequest,
-        InvokeEndpointResponse>>of(
-        r -> {
-          throw ModelNotReadyException.builder().statusCode(429).message("model not ready").build();
-        },
-        r -> {
-          throw service(429, "ThrottlingException", "Rate exceeded");
-        },
-        r -> {
-          throw service(503, "ServiceUnavailable", "try later");
-        },
-        r -> {
-          throw SdkClientException.create("Unable to execute HTTP request: Read timed out");
-        })) {
+    for (Function<InvokeEndpointRequest, InvokeEndpointResponse> failure :
+        List.<Function<InvokeEndpointRequest, InvokeEndpointResponse>>of(
+            r -> {
+              throw ModelNotReadyException.builder()
+                  .statusCode(429)
+                  .message("model not ready")
+                  .build();
+            },
+            r -> {
+              throw service(429, "ThrottlingException", "Rate exceeded");
+            },
+            r -> {
+              throw service(503, "ServiceUnavailable", "try later");
+            },
+            r -> {
+              throw SdkClientException.create("Unable to execute HTTP request: Read timed out");
+            })) {
       assertThat(post(PNG, failure).status()).isEqualTo(202);
     }
-    assertThat(puts).hasSize(4).allSatisfy(p -> assertThat(p.key()).startsWith("api/").endsWith(".png"));
+    assertThat(puts)
+        .hasSize(4)
+        .allSatisfy(p -> assertThat(p.key()).startsWith("api/").endsWith(".png"));
   }
 
   @Test
@@ -129,8 +139,10 @@ class ClassifyRouteTest {
     ApiResponse response = post(PNG, r -> answer("[0.5, 0.5]"));
 
     assertThat(response.status()).isEqualTo(502);
-    assertThat(JsonText.string(json(response), "message")).isEqualTo("the endpoint's answer does not fit the"
-        + " model's settings: the endpoint returned 2 scores but 5 labels are configured (LABELS)");
+    assertThat(JsonText.string(json(response), "message"))
+        .isEqualTo(
+            "the endpoint's answer does not fit the"
+                + " model's settings: the endpoint returned 2 scores but 5 labels are configured (LABELS)");
   }
 
   @Test
@@ -142,8 +154,9 @@ class ClassifyRouteTest {
     System.arraycopy(PNG, 0, big, 0, PNG.length);
     ApiResponse tooLarge = post(big, r -> answer("[]"));
     assertThat(tooLarge.status()).isEqualTo(413);
-    assertThat(JsonText.string(json(tooLarge), "message")).startsWith("the image is 4706305 bytes; POST /classify"
-        + " accepts at most 4706304 bytes");
+    assertThat(JsonText.string(json(tooLarge), "message"))
+        .startsWith(
+            "the image is 4706305 bytes; POST /classify" + " accepts at most 4706304 bytes");
 
     ApiResponse gif = post("GIF89a...".getBytes(StandardCharsets.US_ASCII), r -> answer("[]"));
     assertThat(gif.status()).isEqualTo(415);
@@ -152,7 +165,8 @@ class ClassifyRouteTest {
     assertThat(invocations).isEmpty();
   }
 
-  private ApiResponse post(byte[] body, Function<InvokeEndpointRequest, InvokeEndpointResponse> endpoint) {
+  private ApiResponse post(
+      byte[] body, Function<InvokeEndpointRequest, InvokeEndpointResponse> endpoint) {
     SageMakerRuntimeClient runtime = new SageMakerRuntimeClient() {
       @Override
       public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
@@ -189,28 +203,57 @@ class ClassifyRouteTest {
       public void close() {}
     };
     ApiConfig config = ApiFixtures.config();
-    ClassifyRoute route = new ClassifyRoute(config, s3,
-        new InferenceClient(runtime, config.controller().endpointName(), config.controller().model()),
-        () -> ApiFixtures.seen(NOW), Clock.fixed(NOW, ZoneOffset.UTC));
-    return route.handle(new ApiRequest("POST", "/classify", "POST /classify", Map.of(), Map.of(),
-        Map.of("host", "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com", "x-forwarded-proto", "https"), body,
+    ClassifyRoute route = new ClassifyRoute(
+        config,
+        s3,
+        new InferenceClient(
+            runtime, config.controller().endpointName(), config.controller().model()),
+        () -> ApiFixtures.seen(NOW),
+        Clock.fixed(NOW, ZoneOffset.UTC));
+    return route.handle(new ApiRequest(
+        "POST",
+        "/classify",
+        "POST /classify",
+        Map.of(),
+        Map.of(),
+        Map.of(
+            "host",
+            "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com",
+            "x-forwarded-proto",
+            "https"),
+        body,
         "req-1"));
   }
 
   private static InvokeEndpointResponse answer(String json) {
-    return InvokeEndpointResponse.builder().contentType("application/json").body(SdkBytes.fromUtf8String(json)).build();
+    return InvokeEndpointResponse.builder()
+        .contentType("application/json")
+        .body(SdkBytes.fromUtf8String(json))
+        .build();
   }
 
   private static SageMakerRuntimeException service(int status, String code, String message) {
-    return (SageMakerRuntimeException) SageMakerRuntimeException.builder().statusCode(status)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("SageMaker Runtime")
-            .build()).message(message).build();
+    return (SageMakerRuntimeException) SageMakerRuntimeException.builder()
+        .statusCode(status)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode(code)
+            .errorMessage(message)
+            .serviceName("SageMaker Runtime")
+            .build())
+        .message(message)
+        .build();
   }
 
   private static ModelErrorException modelError(int original, String message) {
-    return (ModelErrorException) ModelErrorException.builder().statusCode(424).originalStatusCode(original)
-        .originalMessage(message).awsErrorDetails(AwsErrorDetails.builder().errorCode("ModelError")
-            .errorMessage("Received error (" + original + ") from primary with message \"" + message + "\"").build())
+    return (ModelErrorException) ModelErrorException.builder()
+        .statusCode(424)
+        .originalStatusCode(original)
+        .originalMessage(message)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ModelError")
+            .errorMessage(
+                "Received error (" + original + ") from primary with message \"" + message + "\"")
+            .build())
         .build();
   }
 

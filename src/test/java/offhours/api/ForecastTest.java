@@ -31,8 +31,9 @@ class ForecastTest {
 
     assertThat(f.startsAt()).isEqualTo(MONDAY_08);
     assertThat(f.expectedAt()).isEqualTo(MONDAY_08.plus(TICK_AND_START));
-    assertThat(f.reason()).isEqualTo("the endpoint is off outside working hours (Mon-Fri 08:00-19:00 Europe/Berlin);"
-        + " they open at 2026-11-30 08:00 Europe/Berlin");
+    assertThat(f.reason())
+        .isEqualTo("the endpoint is off outside working hours (Mon-Fri 08:00-19:00 Europe/Berlin);"
+            + " they open at 2026-11-30 08:00 Europe/Berlin");
   }
 
   @Test
@@ -45,44 +46,76 @@ class ForecastTest {
 
   @Test
   void aServingEndpointClassifiesNow() {
-    Decision serving = decision(WEDNESDAY_10.minusSeconds(60), true, Endpoint.State.IN_SERVICE, null,
+    Decision serving = decision(
+        WEDNESDAY_10.minusSeconds(60),
+        true,
+        Endpoint.State.IN_SERVICE,
+        null,
         Mapping.TriggerState.ENABLED);
 
-    Forecast f = Forecast.of(ApiFixtures.config(),
-        ApiFixtures.seen(WEDNESDAY_10, serving, ControlState.INITIAL, new Backlog.Snapshot(3, 0, 1, 0)));
+    Forecast f = Forecast.of(
+        ApiFixtures.config(),
+        ApiFixtures.seen(
+            WEDNESDAY_10, serving, ControlState.INITIAL, new Backlog.Snapshot(3, 0, 1, 0)));
 
     assertThat(f.expectedAt()).isEqualTo(WEDNESDAY_10);
-    assertThat(f.reason()).isEqualTo("the endpoint is serving; uploads are classified as they arrive (4 ahead in the"
-        + " queue)");
+    assertThat(f.reason())
+        .isEqualTo("the endpoint is serving; uploads are classified as they arrive (4 ahead in the"
+            + " queue)");
   }
 
   @Test
   void aServerlessEndpointIsNeverForecastByTheSchedule() {
     ApiConfig serverless = ApiFixtures.config(Map.of("HOSTING", "serverless"));
-    Decision serving = decision(SATURDAY_10.minusSeconds(60), true, Endpoint.State.IN_SERVICE, null,
+    Decision serving = decision(
+        SATURDAY_10.minusSeconds(60),
+        true,
+        Endpoint.State.IN_SERVICE,
+        null,
         Mapping.TriggerState.ENABLED);
-    assertThat(Forecast.of(serverless, ApiFixtures.seen(SATURDAY_10, serving, ControlState.INITIAL, ONE_WAITING))
-        .expectedAt()).isEqualTo(SATURDAY_10);
+    assertThat(Forecast.of(
+                serverless,
+                ApiFixtures.seen(SATURDAY_10, serving, ControlState.INITIAL, ONE_WAITING))
+            .expectedAt())
+        .isEqualTo(SATURDAY_10);
 
-    Forecast creating = Forecast.of(serverless, ApiFixtures.seen(SATURDAY_10, decision(SATURDAY_10, true,
-        Endpoint.State.CREATING, SATURDAY_10, Mapping.TriggerState.DISABLED), ControlState.INITIAL, ONE_WAITING));
+    Forecast creating = Forecast.of(
+        serverless,
+        ApiFixtures.seen(
+            SATURDAY_10,
+            decision(
+                SATURDAY_10,
+                true,
+                Endpoint.State.CREATING,
+                SATURDAY_10,
+                Mapping.TriggerState.DISABLED),
+            ControlState.INITIAL,
+            ONE_WAITING));
     assertThat(creating.startsAt()).isNull();
-    assertThat(creating.reason()).isEqualTo("the serverless endpoint is not taking uploads now (-); they wait in the"
-        + " queue");
+    assertThat(creating.reason())
+        .isEqualTo(
+            "the serverless endpoint is not taking uploads now (-); they wait in the" + " queue");
   }
 
   @Test
   void aStartingEndpointIsExpectedATypicalCreationAfterItsCreation() {
     Instant created = WEDNESDAY_10.minus(Duration.ofMinutes(10));
-    Decision creating = decision(WEDNESDAY_10.minusSeconds(60), true, Endpoint.State.CREATING, created,
+    Decision creating = decision(
+        WEDNESDAY_10.minusSeconds(60),
+        true,
+        Endpoint.State.CREATING,
+        created,
         Mapping.TriggerState.DISABLED);
 
-    Forecast f = Forecast.of(ApiFixtures.config(),
+    Forecast f = Forecast.of(
+        ApiFixtures.config(),
         ApiFixtures.seen(WEDNESDAY_10, creating, ControlState.INITIAL, ONE_WAITING));
 
     assertThat(f.startsAt()).isEqualTo(created);
-    assertThat(f.expectedAt()).isEqualTo(created.plus(Duration.ofMinutes(15)).plus(Duration.ofMinutes(5)));
-    assertThat(f.reason()).startsWith("the endpoint is starting (Creating since 2026-11-25 09:50 Europe/Berlin)");
+    assertThat(f.expectedAt())
+        .isEqualTo(created.plus(Duration.ofMinutes(15)).plus(Duration.ofMinutes(5)));
+    assertThat(f.reason())
+        .startsWith("the endpoint is starting (Creating since 2026-11-25 09:50 Europe/Berlin)");
   }
 
   @Test
@@ -90,15 +123,17 @@ class ForecastTest {
     Instant tuesday09 = Instant.parse("2026-12-01T08:00:00Z");
     ControlState stopped = stopped(tuesday09);
 
-    Forecast until = Forecast.of(ApiFixtures.config(),
-        ApiFixtures.seen(SATURDAY_10, null, stopped, Backlog.Snapshot.EMPTY));
+    Forecast until = Forecast.of(
+        ApiFixtures.config(), ApiFixtures.seen(SATURDAY_10, null, stopped, Backlog.Snapshot.EMPTY));
 
     assertThat(until.startsAt()).isEqualTo(tuesday09);
-    assertThat(until.reason()).startsWith("stopped by hand until 2026-12-01 09:00 Europe/Berlin, then: working hours");
+    assertThat(until.reason())
+        .startsWith("stopped by hand until 2026-12-01 09:00 Europe/Berlin, then: working hours");
 
     ControlState forever = stopped(null);
-    Forecast never = Forecast.of(ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10, null, forever,
-        Backlog.Snapshot.EMPTY));
+    Forecast never = Forecast.of(
+        ApiFixtures.config(),
+        ApiFixtures.seen(WEDNESDAY_10, null, forever, Backlog.Snapshot.EMPTY));
     assertThat(never.startsAt()).isNull();
     assertThat(never.expectedAt()).isNull();
     assertThat(never.reason()).endsWith("start it with 'offhours endpoint start'");
@@ -107,27 +142,50 @@ class ForecastTest {
   @Test
   void wakeThresholdsBringTheStartForward() {
     ApiConfig byCount = ApiFixtures.config(Map.of("WAKE_BACKLOG_MESSAGES", "5"));
-    assertThat(Forecast.of(byCount, ApiFixtures.seen(SATURDAY_10, null, ControlState.INITIAL,
-        new Backlog.Snapshot(4, 0, 0, 0))).startsAt()).as("the fifth upload").isEqualTo(SATURDAY_10);
-    assertThat(Forecast.of(byCount, ApiFixtures.seen(SATURDAY_10, null, ControlState.INITIAL,
-        new Backlog.Snapshot(2, 0, 0, 0))).startsAt()).as("the third upload").isEqualTo(MONDAY_08);
+    assertThat(Forecast.of(
+                byCount,
+                ApiFixtures.seen(
+                    SATURDAY_10, null, ControlState.INITIAL, new Backlog.Snapshot(4, 0, 0, 0)))
+            .startsAt())
+        .as("the fifth upload")
+        .isEqualTo(SATURDAY_10);
+    assertThat(Forecast.of(
+                byCount,
+                ApiFixtures.seen(
+                    SATURDAY_10, null, ControlState.INITIAL, new Backlog.Snapshot(2, 0, 0, 0)))
+            .startsAt())
+        .as("the third upload")
+        .isEqualTo(MONDAY_08);
 
     ApiConfig byAge = ApiFixtures.config(Map.of("WAKE_BACKLOG_AGE_MINUTES", "60"));
-    ControlState waiting = new ControlState(1, null, null, SATURDAY_10.minus(Duration.ofMinutes(30)), null,
-        false, null, false, 0, null, "NONE: off");
+    ControlState waiting = new ControlState(
+        1,
+        null,
+        null,
+        SATURDAY_10.minus(Duration.ofMinutes(30)),
+        null,
+        false,
+        null,
+        false,
+        0,
+        null,
+        "NONE: off");
     Forecast f = Forecast.of(byAge, ApiFixtures.seen(SATURDAY_10, null, waiting, ONE_WAITING));
     assertThat(f.startsAt()).isEqualTo(SATURDAY_10.plus(Duration.ofMinutes(30)));
-    assertThat(f.reason()).isEqualTo("the oldest upload will be 60 min old (WAKE_BACKLOG_AGE_MINUTES) at 2026-11-28"
-        + " 10:30 Europe/Berlin");
+    assertThat(f.reason())
+        .isEqualTo("the oldest upload will be 60 min old (WAKE_BACKLOG_AGE_MINUTES) at 2026-11-28"
+            + " 10:30 Europe/Berlin");
   }
 
   @Test
   void withoutWorkingHoursOrThresholdsNothingStartsTheEndpoint() {
-    Forecast f = Forecast.of(ApiFixtures.config(Map.of("WORKING_HOURS", "")), ApiFixtures.seen(SATURDAY_10));
+    Forecast f =
+        Forecast.of(ApiFixtures.config(Map.of("WORKING_HOURS", "")), ApiFixtures.seen(SATURDAY_10));
 
     assertThat(f.startsAt()).isNull();
-    assertThat(f.reason()).isEqualTo("the endpoint is off and nothing will start it: no working hours ahead and no"
-        + " wake-up threshold; start it with 'offhours endpoint start'");
+    assertThat(f.reason())
+        .isEqualTo("the endpoint is off and nothing will start it: no working hours ahead and no"
+            + " wake-up threshold; start it with 'offhours endpoint start'");
   }
 
   @Test
@@ -135,51 +193,80 @@ class ForecastTest {
     ApiConfig config = ApiFixtures.config();
     Instant start = Forecast.of(config, ApiFixtures.seen(SATURDAY_10)).startsAt();
 
-    assertThat(controllerWantsOn(config, start.minus(Duration.ofMinutes(5)))).as("5 minutes before").isFalse();
+    assertThat(controllerWantsOn(config, start.minus(Duration.ofMinutes(5))))
+        .as("5 minutes before")
+        .isFalse();
     assertThat(controllerWantsOn(config, start)).as("at the forecast start").isTrue();
   }
 
   /** One run of the real controller with one upload waiting and the endpoint absent. */
   private static boolean controllerWantsOn(ApiConfig config, Instant at) {
     List<String> metrics = new ArrayList<>();
-    EndpointController controller = new EndpointController(config.controller(), new Endpoint() {
-      @Override
-      public Status describe() {
-        return Status.ABSENT;
-      }
+    EndpointController controller = new EndpointController(
+        config.controller(),
+        new Endpoint() {
+          @Override
+          public Status describe() {
+            return Status.ABSENT;
+          }
 
-      @Override
-      public void create() {}
+          @Override
+          public void create() {}
 
-      @Override
-      public void delete() {}
+          @Override
+          public void delete() {}
 
-      @Override
-      public Probe probe() {
-        return new Probe(false, "absent");
-      }
-    }, new Mapping() {
-      @Override
-      public TriggerState state() {
-        return Mapping.TriggerState.DISABLED;
-      }
+          @Override
+          public Probe probe() {
+            return new Probe(false, "absent");
+          }
+        },
+        new Mapping() {
+          @Override
+          public TriggerState state() {
+            return Mapping.TriggerState.DISABLED;
+          }
 
-      @Override
-      public void enable() {}
+          @Override
+          public void enable() {}
 
-      @Override
-      public void disable() {}
-    }, () -> ONE_WAITING, new MemoryControlTable(), new MemoryControlTable(), metrics::add);
+          @Override
+          public void disable() {}
+        },
+        () -> ONE_WAITING,
+        new MemoryControlTable(),
+        new MemoryControlTable(),
+        metrics::add);
     return controller.reconcile(at).wantOn();
   }
 
   private static ControlState stopped(Instant until) {
-    return new ControlState(1, new ControlState.Override(ControlState.Override.Mode.STOP, until), null, null, null,
-        false, null, false, 0, null, "NONE: off");
+    return new ControlState(
+        1,
+        new ControlState.Override(ControlState.Override.Mode.STOP, until),
+        null,
+        null,
+        null,
+        false,
+        null,
+        false,
+        0,
+        null,
+        "NONE: off");
   }
 
-  private static Decision decision(Instant at, boolean on, Endpoint.State state, Instant created, Mapping.TriggerState mapping) {
-    return new Decision(at, on, on ? "working hours; 1 waiting" : "outside working hours",
-        new Endpoint.Status(state, null, created, null), mapping, ONE_WAITING, Decision.Action.WAIT, "-", "ok", false);
+  private static Decision decision(
+      Instant at, boolean on, Endpoint.State state, Instant created, Mapping.TriggerState mapping) {
+    return new Decision(
+        at,
+        on,
+        on ? "working hours; 1 waiting" : "outside working hours",
+        new Endpoint.Status(state, null, created, null),
+        mapping,
+        ONE_WAITING,
+        Decision.Action.WAIT,
+        "-",
+        "ok",
+        false);
   }
 }

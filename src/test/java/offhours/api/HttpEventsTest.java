@@ -26,8 +26,10 @@ class HttpEventsTest {
 
     assertThat(request.method()).isEqualTo("GET");
     assertThat(request.routeKey()).isEqualTo("GET /results/{key+}");
-    assertThat(request.pathParameters()).containsExactly(Map.entry("key", "holiday photos/café au lait + 100%.png"));
-    assertThat(request.header("Host")).isEqualTo("a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com");
+    assertThat(request.pathParameters())
+        .containsExactly(Map.entry("key", "holiday photos/café au lait + 100%.png"));
+    assertThat(request.header("Host"))
+        .isEqualTo("a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com");
     assertThat(request.requestId()).isEqualTo("P3xQ4j1sFiAEJ3w=");
     assertThat(request.body()).isEmpty();
   }
@@ -43,31 +45,46 @@ class HttpEventsTest {
   @Test
   void aDefaultRouteIsMatchedHereAsApiGatewayWouldHave() throws IOException {
     String event = new String(fixture("api-get-result.json"), StandardCharsets.UTF_8)
-        .replace("\"routeKey\": \"GET /results/{key+}\",\n  \"rawPath\"", "\"routeKey\": \"$default\",\n  \"rawPath\"")
-        .replace("\"pathParameters\": {\n    \"key\": \"holiday photos/café au lait + 100%.png\"\n  },", "");
+        .replace(
+            "\"routeKey\": \"GET /results/{key+}\",\n  \"rawPath\"",
+            "\"routeKey\": \"$default\",\n  \"rawPath\"")
+        .replace(
+            "\"pathParameters\": {\n    \"key\": \"holiday photos/café au lait + 100%.png\"\n  },",
+            "");
 
     ApiRequest request = HttpEvents.read(event.getBytes(StandardCharsets.UTF_8));
 
     assertThat(request.routeKey()).isEqualTo("GET /results/{key+}");
-    assertThat(request.pathParameters()).containsEntry("key", "holiday photos/café au lait + 100%.png");
+    assertThat(request.pathParameters())
+        .containsEntry("key", "holiday photos/café au lait + 100%.png");
   }
 
   @Test
   void anEventOfAnotherFormatIsRefused() {
-    assertThatThrownBy(() -> HttpEvents.read("{\"httpMethod\":\"GET\",\"path\":\"/status\"}".getBytes()))
+    assertThatThrownBy(
+            () -> HttpEvents.read("{\"httpMethod\":\"GET\",\"path\":\"/status\"}".getBytes()))
         .hasMessage("not an API Gateway payload format 2.0 event (\"version\": \"2.0\")");
   }
 
   @Test
   void theLocalFrontsEventReadsBackAsTheSameRequest() {
-    byte[] png = Base64.getDecoder().decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
-    byte[] event = HttpEvents.request("POST", "/classify", "a=1&a=2&label=caf%C3%A9+noir",
-        Map.of("Host", List.of("127.0.0.1:8080"), "Content-Type", List.of("image/png")), png, "req-1",
-        Instant.parse("2026-11-25T10:15:01Z"), "127.0.0.1");
+    byte[] png = Base64.getDecoder()
+        .decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    byte[] event = HttpEvents.request(
+        "POST",
+        "/classify",
+        "a=1&a=2&label=caf%C3%A9+noir",
+        Map.of("Host", List.of("127.0.0.1:8080"), "Content-Type", List.of("image/png")),
+        png,
+        "req-1",
+        Instant.parse("2026-11-25T10:15:01Z"),
+        "127.0.0.1");
 
     JsonNode root = JsonText.parse(event);
     assertThat(root.asObject().get("isBase64Encoded").asBoolean()).isTrue();
-    assertThat(JsonText.string(root.asObject().get("requestContext"), "time")).isEqualTo("25/Nov/2026:10:15:01 +0000");
+    assertThat(JsonText.string(root.asObject().get("requestContext"), "time"))
+        .isEqualTo("25/Nov/2026:10:15:01 +0000");
     ApiRequest request = HttpEvents.read(event);
     assertThat(request.routeKey()).isEqualTo("POST /classify");
     assertThat(request.body()).isEqualTo(png);
@@ -82,8 +99,10 @@ class HttpEventsTest {
     HttpEvents.Reply reply = HttpEvents.response(event);
 
     assertThat(reply.status()).isEqualTo(413);
-    assertThat(reply.headers()).containsEntry("content-type", "application/json; charset=utf-8")
+    assertThat(reply.headers())
+        .containsEntry("content-type", "application/json; charset=utf-8")
         .containsEntry("x-content-type-options", "nosniff");
-    assertThat(new String(reply.body(), StandardCharsets.UTF_8)).isEqualTo("{\"message\":\"too \\u003cbig\\u003e\"}");
+    assertThat(new String(reply.body(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"message\":\"too \\u003cbig\\u003e\"}");
   }
 }

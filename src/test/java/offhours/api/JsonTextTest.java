@@ -19,10 +19,12 @@ class JsonTextTest {
 
     String json = JsonText.write(Map.of("key", key));
 
-    assertThat(json).isEqualTo("{\"key\":\"\\u003cimg src=x onerror=alert(1)\\u003e.png\"}")
+    assertThat(json)
+        .isEqualTo("{\"key\":\"\\u003cimg src=x onerror=alert(1)\\u003e.png\"}")
         .doesNotContain("<", ">");
     assertThat(JsonText.string(JsonText.parse(json.getBytes(StandardCharsets.UTF_8)), "key"))
-        .as("the escapes mean the same characters to a JSON reader").isEqualTo(key);
+        .as("the escapes mean the same characters to a JSON reader")
+        .isEqualTo(key);
   }
 
   @Test
@@ -42,12 +44,15 @@ class JsonTextTest {
     m.put("list", Arrays.asList(true, 2L, 0.5));
 
     assertThat(JsonText.write(m))
-        .isEqualTo("{\"z\":1,\"a\":\"2026-11-25T10:15:00Z\",\"nan\":null,\"none\":null,\"list\":[true,2,0.5]}");
+        .isEqualTo(
+            "{\"z\":1,\"a\":\"2026-11-25T10:15:00Z\",\"nan\":null,\"none\":null,\"list\":[true,2,0.5]}");
   }
 
   @Test
   void malformedJsonIsRefusedWithTheParsersReason() {
-    assertThatThrownBy(() -> JsonText.parse("{\"a\": /* no comments */ 1}".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not JSON: ");
+    assertThatThrownBy(
+            () -> JsonText.parse("{\"a\": /* no comments */ 1}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("not JSON: ");
   }
 }

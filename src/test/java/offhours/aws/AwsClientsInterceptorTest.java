@@ -26,9 +26,11 @@ class AwsClientsInterceptorTest {
 
   @Test
   void anAddedInterceptorSeesEveryCallAndKeepsTheCallersOwnOverrides() throws Exception {
-    StubHttpServer server = StubHttpServer.start(request -> new Reply(500,
+    StubHttpServer server = StubHttpServer.start(request -> new Reply(
+        500,
         Map.of("Content-Type", "application/x-amz-json-1.0"),
-        "{\"__type\":\"com.amazonaws.sqs#InternalError\",\"message\":\"try again\"}".getBytes(StandardCharsets.UTF_8)));
+        "{\"__type\":\"com.amazonaws.sqs#InternalError\",\"message\":\"try again\"}"
+            .getBytes(StandardCharsets.UTF_8)));
     List<String> seen = new CopyOnWriteArrayList<>();
     ExecutionInterceptor recorder = new ExecutionInterceptor() {
       @Override
@@ -40,13 +42,18 @@ class AwsClientsInterceptorTest {
     URI endpoint = server.uri();
     try (AwsClients plain = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SQS, endpoint));
         AwsClients recording = plain.withInterceptor(recorder);
-        SqsClient sqs = recording.build(Service.SQS, SqsClient.builder()
-            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
+        SqsClient sqs = recording.build(
+            Service.SQS,
+            SqsClient.builder()
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
 
-      assertThatThrownBy(() -> sqs.getQueueUrl(r -> r.queueName("offhours-queue"))).isInstanceOf(SqsException.class);
+      assertThatThrownBy(() -> sqs.getQueueUrl(r -> r.queueName("offhours-queue")))
+          .isInstanceOf(SqsException.class);
 
       assertThat(seen).containsExactly("Sqs.GetQueueUrl");
-      assertThat(server.requests()).as("the caller's no-retry strategy survives the added interceptor").hasSize(1);
+      assertThat(server.requests())
+          .as("the caller's no-retry strategy survives the added interceptor")
+          .hasSize(1);
       assertThat(recording.region()).isEqualTo(Region.EU_CENTRAL_1);
     } finally {
       server.close();
@@ -65,12 +72,16 @@ class AwsClientsInterceptorTest {
     URI nowhere = URI.create("http://127.0.0.1:9");
     try (AwsClients plain = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SQS, nowhere));
         AwsClients recording = plain.withInterceptor(recorder);
-        SqsClient unrecorded = plain.build(Service.SQS, SqsClient.builder()
-            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
+        SqsClient unrecorded = plain.build(
+            Service.SQS,
+            SqsClient.builder()
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
 
       assertThatThrownBy(() -> unrecorded.getQueueUrl(r -> r.queueName("q"))).isNotNull();
 
-      assertThat(seen).as("the original factory is unchanged by withInterceptor").isEmpty();
+      assertThat(seen)
+          .as("the original factory is unchanged by withInterceptor")
+          .isEmpty();
       assertThat(recording).isNotSameAs(plain);
     }
   }

@@ -16,8 +16,11 @@ class AwsClientsLambdaCredentialsTest {
 
   @Test
   void aSnapStartFunctionReadsCredentialsFromTheEndpointLambdaAnnounces() {
-    var provider = AwsClients.lambdaCredentials(Map.of("AWS_REGION", "eu-central-1",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9001/2021-04-23/credentials"));
+    var provider = AwsClients.lambdaCredentials(Map.of(
+        "AWS_REGION",
+        "eu-central-1",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://127.0.0.1:9001/2021-04-23/credentials"));
 
     assertThat(provider).isInstanceOf(ContainerCredentialsProvider.class);
   }
@@ -25,14 +28,18 @@ class AwsClientsLambdaCredentialsTest {
   @Test
   void theContainerProviderFetchesFromTheAnnouncedEndpoint() throws Exception {
     StubHttpServer server = StubHttpServer.start(request -> request.path().equals("/credentials")
-        ? Reply.json(200, "{\"AccessKeyId\":\"ASIA-SNAP\",\"SecretAccessKey\":\"secret\",\"Token\":\"token\","
-            + "\"Expiration\":\"" + Instant.now().plusSeconds(3600) + "\"}")
+        ? Reply.json(
+            200,
+            "{\"AccessKeyId\":\"ASIA-SNAP\",\"SecretAccessKey\":\"secret\",\"Token\":\"token\","
+                + "\"Expiration\":\"" + Instant.now().plusSeconds(3600) + "\"}")
         : Reply.empty(404));
     String uri = server.uri() + "/credentials";
-    // The SDK reads the URI from the environment or, where a test cannot set one, from this system property.
+    // The SDK reads the URI from the environment or, where a test cannot set one, from this system
+    // property.
     System.setProperty("aws.containerCredentialsFullUri", uri);
     try {
-      var provider = AwsClients.lambdaCredentials(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri));
+      var provider =
+          AwsClients.lambdaCredentials(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri));
 
       assertThat(provider.resolveCredentials().accessKeyId()).isEqualTo("ASIA-SNAP");
     } finally {
@@ -43,7 +50,8 @@ class AwsClientsLambdaCredentialsTest {
 
   @Test
   void anOrdinaryFunctionReadsTheAccessKeyVariables() {
-    var provider = AwsClients.lambdaCredentials(Map.of("AWS_REGION", "eu-central-1", "AWS_ACCESS_KEY_ID", "AKIA"));
+    var provider = AwsClients.lambdaCredentials(
+        Map.of("AWS_REGION", "eu-central-1", "AWS_ACCESS_KEY_ID", "AKIA"));
 
     assertThat(provider).isInstanceOf(EnvironmentVariableCredentialsProvider.class);
   }
@@ -51,6 +59,7 @@ class AwsClientsLambdaCredentialsTest {
   @Test
   void withoutARegionTheFunctionCannotStart() {
     assertThatThrownBy(() -> AwsClients.forLambda(Map.of()))
-        .isInstanceOf(IllegalStateException.class).hasMessage("AWS_REGION is not set; Lambda sets it for every function");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("AWS_REGION is not set; Lambda sets it for every function");
   }
 }

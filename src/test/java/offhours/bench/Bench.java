@@ -59,7 +59,8 @@ public final class Bench {
 
   static final Path DEMO_IMAGES = Path.of("src/demo/images");
   /** Valid photos only: every queued copy must end CLASSIFIED. */
-  static final List<String> DRAIN_IMAGES = List.of("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
+  static final List<String> DRAIN_IMAGES =
+      List.of("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
 
   private final boolean quick;
   private final PrintStream log = System.err;
@@ -84,7 +85,8 @@ public final class Bench {
 
   private void run(List<String> sections) throws Exception {
     long started = System.nanoTime();
-    // The local stack's functions log to standard output (as on Lambda); the table alone goes there.
+    // The local stack's functions log to standard output (as on Lambda); the table alone goes
+    // there.
     PrintStream out = System.out;
     System.setOut(System.err);
     Path cache = CacheDirectory.ofThisProcess();
@@ -105,9 +107,15 @@ public final class Bench {
       consumer();
     }
     out.println();
-    out.printf("offhours bench%s, %s: %d cores (%s), JDK %s (%s), %s%n", quick ? " --quick" : "",
-        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
-        cpuModel(), Runtime.version(), System.getProperty("java.vm.name"), osLine());
+    out.printf(
+        "offhours bench%s, %s: %d cores (%s), JDK %s (%s), %s%n",
+        quick ? " --quick" : "",
+        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
+        Runtime.version(),
+        System.getProperty("java.vm.name"),
+        osLine());
     out.println();
     out.println("| measurement | value | limit (same run) | ratio | target | met |");
     out.println("|---|---|---|---|---|---|");
@@ -117,8 +125,11 @@ public final class Bench {
     out.printf("%nbench took %.0f s%n", (System.nanoTime() - started) / 1e9);
   }
 
-  private void row(String what, String value, String limit, double ratio, String target, boolean met) {
-    table.add(String.format("| %s | %s | %s | %.2f | %s | %s |", what, value, limit, ratio, target, met ? "yes" : "NO"));
+  private void row(
+      String what, String value, String limit, double ratio, String target, boolean met) {
+    table.add(String.format(
+        "| %s | %s | %s | %.2f | %s | %s |",
+        what, value, limit, ratio, target, met ? "yes" : "NO"));
   }
 
   // ---------------------------------------------------------------- packages
@@ -136,13 +147,28 @@ public final class Bench {
       }
       String functions = zip.equals("classify") ? "Classify" : "Controller + EndpointCleanup";
       if (zip.equals("classify")) {
-        row("package classify.zip (" + functions + "), zipped", mb(zipped), "12 MB (offhours)", zipped / (12.0 * mb),
-            "<= 1.00", zipped <= 12 * mb);
+        row(
+            "package classify.zip (" + functions + "), zipped",
+            mb(zipped),
+            "12 MB (offhours)",
+            zipped / (12.0 * mb),
+            "<= 1.00",
+            zipped <= 12 * mb);
       } else {
-        row("package controller.zip (" + functions + "), zipped", mb(zipped), "50 MB (Lambda)", zipped / (50.0 * mb),
-            "<= 1.00", zipped <= 50 * mb);
+        row(
+            "package controller.zip (" + functions + "), zipped",
+            mb(zipped),
+            "50 MB (Lambda)",
+            zipped / (50.0 * mb),
+            "<= 1.00",
+            zipped <= 50 * mb);
       }
-      row("package " + zip + ".zip, unzipped", mb(unzipped), "250 MB (Lambda)", unzipped / (250.0 * mb), "<= 1.00",
+      row(
+          "package " + zip + ".zip, unzipped",
+          mb(unzipped),
+          "250 MB (Lambda)",
+          unzipped / (250.0 * mb),
+          "<= 1.00",
           unzipped <= 250 * mb);
     }
   }
@@ -155,15 +181,24 @@ public final class Bench {
 
   /** K slots of T ms: an ml.m5.large's 2 vCPUs with a model of 400 ms per image, 5 images/s, the simulator's rate. */
   static final int STANDIN_SLOTS = 2;
+
   static final long STANDIN_MILLIS = 400;
 
   private void standIn(Path cache) throws Exception {
-    StandInDrain.Result r = StandInDrain.run(cache, quick ? 150 : 400, STANDIN_SLOTS, STANDIN_MILLIS, log);
-    row(String.format("stand-in drain: %d images against %d slots of %d ms, images/s from the first result",
-            r.images(), r.slots(), r.millis()), String.format("%.2f /s", r.perSecond()),
-        String.format("capacity %.2f /s (K / T)", r.capacity()), r.saturation(), ">= 0.90", r.saturation() >= 0.9);
-    notes.add(String.format("stand-in: %d batches, %d failed deliveries, first result %.1f s after the start command;"
-        + " saturation %.2f; the simulator's drain rate per instance (5 images/s) is this endpoint's capacity",
+    StandInDrain.Result r =
+        StandInDrain.run(cache, quick ? 150 : 400, STANDIN_SLOTS, STANDIN_MILLIS, log);
+    row(
+        String.format(
+            "stand-in drain: %d images against %d slots of %d ms, images/s from the first result",
+            r.images(), r.slots(), r.millis()),
+        String.format("%.2f /s", r.perSecond()),
+        String.format("capacity %.2f /s (K / T)", r.capacity()),
+        r.saturation(),
+        ">= 0.90",
+        r.saturation() >= 0.9);
+    notes.add(String.format(
+        "stand-in: %d batches, %d failed deliveries, first result %.1f s after the start command;"
+            + " saturation %.2f; the simulator's drain rate per instance (5 images/s) is this endpoint's capacity",
         r.batches(), r.failed(), r.firstResultSeconds(), r.saturation()));
   }
 
@@ -173,14 +208,22 @@ public final class Bench {
     int iterations = quick ? 30 : 100;
     log.println("bench: model container latency, " + iterations + " iterations per image ...");
     try (OnnxContainer container = OnnxContainer.start(model.onnx(), 0)) {
-      for (ContainerMeasurements.Row r : ContainerMeasurements.latency(container, DEMO_IMAGES, iterations, false)) {
+      for (ContainerMeasurements.Row r :
+          ContainerMeasurements.latency(container, DEMO_IMAGES, iterations, false)) {
         double infer = ContainerMeasurements.pct(r.infer(), 50);
         double whole = ContainerMeasurements.pct(r.inProcess(), 50);
-        row(String.format("container p50 per image, %s %dx%d (decode+preprocess+infer)", r.image(), r.width(),
-                r.height()),
-            String.format("%.1f ms (p95 %.1f)", whole, ContainerMeasurements.pct(r.inProcess(), 95)),
-            String.format("1.5 x inference %.1f ms (p95 %.1f)", infer, ContainerMeasurements.pct(r.infer(), 95)),
-            whole / (1.5 * infer), "<= 1.00", whole <= 1.5 * infer);
+        row(
+            String.format(
+                "container p50 per image, %s %dx%d (decode+preprocess+infer)",
+                r.image(), r.width(), r.height()),
+            String.format(
+                "%.1f ms (p95 %.1f)", whole, ContainerMeasurements.pct(r.inProcess(), 95)),
+            String.format(
+                "1.5 x inference %.1f ms (p95 %.1f)",
+                infer, ContainerMeasurements.pct(r.infer(), 95)),
+            whole / (1.5 * infer),
+            "<= 1.00",
+            whole <= 1.5 * infer);
       }
     }
   }
@@ -192,24 +235,35 @@ public final class Bench {
     var options = new OptionsBuilder()
         .include("offhours\\.classify\\.ConsumerBenchmark\\.")
         .forks(quick ? 1 : 2)
-        .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(1))
-        .measurementIterations(3).measurementTime(TimeValue.seconds(1))
+        .warmupIterations(quick ? 2 : 3)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(3)
+        .measurementTime(TimeValue.seconds(1))
         .jvmArgsAppend("-Xmx512m")
         .build();
     Map<String, Double> scores = new LinkedHashMap<>();
     for (RunResult r : new Runner(options).run()) {
       String name = r.getParams().getBenchmark();
-      scores.put(name.substring(name.lastIndexOf('.') + 1) + "/" + r.getParams().getParam("bodyBytes"),
+      scores.put(
+          name.substring(name.lastIndexOf('.') + 1) + "/" + r.getParams().getParam("bodyBytes"),
           r.getPrimaryResult().getScore());
     }
     for (String body : List.of("1024", "112525")) {
       String size = body.equals("1024") ? "1 KiB body" : "110 KiB body (rocket.jpg)";
-      describe("record/" + body, "consumer time per record, MessageClassifier, in-memory clients, " + size, scores);
-      describe("handlerTenRecords/" + body, "consumer time per record, handler, 10-record batch, " + size, scores);
-      describe("handlerOneRecord/" + body, "consumer time, handler, 1-record batch, " + size, scores);
+      describe(
+          "record/" + body,
+          "consumer time per record, MessageClassifier, in-memory clients, " + size,
+          scores);
+      describe(
+          "handlerTenRecords/" + body,
+          "consumer time per record, handler, 10-record batch, " + size,
+          scores);
+      describe(
+          "handlerOneRecord/" + body, "consumer time, handler, 1-record batch, " + size, scores);
     }
-    notes.add("consumer: JMH average time per operation (2 cores, so a 10-record batch overlaps two records);"
-        + " the 110 KiB rows include the one copy of the object body into the array sent to InvokeEndpoint");
+    notes.add(
+        "consumer: JMH average time per operation (2 cores, so a 10-record batch overlaps two records);"
+            + " the 110 KiB rows include the one copy of the object body into the array sent to InvokeEndpoint");
   }
 
   private void describe(String key, String what, Map<String, Double> scores) {
@@ -219,16 +273,19 @@ public final class Bench {
     }
   }
 
-  // ---------------------------------------------------------------- drain and cold start (local stack)
+  // ---------------------------------------------------------------- drain and cold start (local
+  // stack)
 
   private void stackSections(Path cache, ModelFiles model, List<String> sections) throws Exception {
     int images = quick ? 200 : 1000;
     log.println("bench: starting the local stack ...");
-    LocalDeployment.Options options = LocalDeployment.Options.defaults(cache).withController(Map.of(
-        // Off until the bench starts it: the whole backlog is queued first.
-        "WAKE_BACKLOG_MESSAGES", "0", "IDLE_STOP_MINUTES", "30"));
+    LocalDeployment.Options options = LocalDeployment.Options.defaults(cache)
+        .withController(Map.of(
+            // Off until the bench starts it: the whole backlog is queued first.
+            "WAKE_BACKLOG_MESSAGES", "0", "IDLE_STOP_MINUTES", "30"));
     double sqsRate;
-    try (LocalDeployment stack = LocalDeployment.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+    try (LocalDeployment stack =
+        LocalDeployment.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
       if (sections.contains("drain")) {
         drain(stack, images);
       } else {
@@ -244,8 +301,8 @@ public final class Bench {
       try (OnnxContainer container = OnnxContainer.start(model.onnx(), 0)) {
         log.println("bench: raw model throughput, " + threads + " threads ...");
         long cpu = jvmCpuNanos();
-        var raw = ContainerMeasurements.inferenceThroughput(container, DEMO_IMAGES, DRAIN_IMAGES, threads,
-            Duration.ofSeconds(quick ? 10 : 20));
+        var raw = ContainerMeasurements.inferenceThroughput(
+            container, DEMO_IMAGES, DRAIN_IMAGES, threads, Duration.ofSeconds(quick ? 10 : 20));
         rawCpuMsPerImage = (jvmCpuNanos() - cpu) / 1e6 / raw.images();
         drainRows(raw.perSecond(), threads, sqsRate);
       }
@@ -269,7 +326,8 @@ public final class Bench {
     }
     SqsClient sqs = stack.sqs();
     String queue = stack.resources().queueUrl();
-    // What is queued already (S3's s3:TestEvent from setting up the notification) drains with the images.
+    // What is queued already (S3's s3:TestEvent from setting up the notification) drains with the
+    // images.
     int queuedBefore = visible(sqs, queue);
     String run = UUID.randomUUID().toString().substring(0, 8);
     queueUploads(stack, images, queuedBefore, log, i -> {
@@ -312,10 +370,13 @@ public final class Bench {
             split.append(String.format("%s %.1f, ", e.getKey(), delta / 1e6 / (done - firstCount)));
           }
         }
-        split.append(String.format("other (ONNX Runtime's native threads, GC, JIT) %.1f",
+        split.append(String.format(
+            "other (ONNX Runtime's native threads, GC, JIT) %.1f",
             jvmCpuMsPerImage - javaThreads / 1e6 / (done - firstCount)));
         threadSplit = split.toString();
-        motoCpuMsPerImage = (processTreeCpuNanos(stack.services().moto().pid()) - motoCpu) / 1e6 / (done - firstCount);
+        motoCpuMsPerImage = (processTreeCpuNanos(stack.services().moto().pid()) - motoCpu)
+            / 1e6
+            / (done - firstCount);
         break;
       }
       if (now > deadline) {
@@ -326,13 +387,16 @@ public final class Bench {
     LocalLambda.Stats s = lambda.stats(uuid);
     long classified = countClassified(stack, run);
     if (classified != images) {
-      throw new IllegalStateException(classified + " of " + images + " images have a CLASSIFIED result; " + s);
+      throw new IllegalStateException(
+          classified + " of " + images + " images have a CLASSIFIED result; " + s);
     }
     drainFromFirst = (images - firstCount) / ((end - first) / 1e9);
     drainFromStart = images / ((end - start) / 1e9);
     firstResultSeconds = (first - start) / 1e9;
-    drainDetail = String.format("%d images, %d batches, %d failed deliveries, first result %.1f s after the start"
-        + " command", images, s.batches(), s.failed(), firstResultSeconds);
+    drainDetail = String.format(
+        "%d images, %d batches, %d failed deliveries, first result %.1f s after the start"
+            + " command",
+        images, s.batches(), s.failed(), firstResultSeconds);
     log.println("bench: drained: " + drainDetail);
   }
 
@@ -340,8 +404,13 @@ public final class Bench {
    * Uploads {@code images} objects (key and bytes of the i-th from {@code object}) while the endpoint is off and waits
    * until their notifications are queued beside the {@code queuedBefore} already there.
    */
-  static void queueUploads(LocalDeployment stack, int images, int queuedBefore, PrintStream log,
-      java.util.function.IntFunction<Map.Entry<String, byte[]>> object) throws Exception {
+  static void queueUploads(
+      LocalDeployment stack,
+      int images,
+      int queuedBefore,
+      PrintStream log,
+      java.util.function.IntFunction<Map.Entry<String, byte[]>> object)
+      throws Exception {
     S3Client s3 = stack.s3();
     String bucket = stack.resources().bucket();
     log.println("bench: uploading " + images + " images while the endpoint is off ...");
@@ -349,8 +418,8 @@ public final class Bench {
       List<Future<?>> puts = new ArrayList<>();
       for (int i = 0; i < images; i++) {
         Map.Entry<String, byte[]> o = object.apply(i);
-        puts.add(pool.submit(() -> s3.putObject(r -> r.bucket(bucket).key(o.getKey()),
-            RequestBody.fromBytes(o.getValue()))));
+        puts.add(pool.submit(() -> s3.putObject(
+            r -> r.bucket(bucket).key(o.getKey()), RequestBody.fromBytes(o.getValue()))));
       }
       for (Future<?> f : puts) {
         f.get();
@@ -361,7 +430,8 @@ public final class Bench {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (visible(sqs, queue) < queuedBefore + images) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + visible(sqs, queue) + " of " + images + " notifications queued");
+        throw new IllegalStateException(
+            "only " + visible(sqs, queue) + " of " + images + " notifications queued");
       }
       Thread.sleep(200);
     }
@@ -372,7 +442,8 @@ public final class Bench {
       InvokeResponse r = lambda.invoke(i -> i.functionName(LocalDeployment.CONTROLLER_FUNCTION)
           .payload(SdkBytes.fromUtf8String("{\"action\":\"start\"}")));
       if (r.functionError() != null) {
-        throw new IllegalStateException("controller start failed: " + r.payload().asUtf8String());
+        throw new IllegalStateException(
+            "controller start failed: " + r.payload().asUtf8String());
       }
     }
   }
@@ -389,20 +460,27 @@ public final class Bench {
   }
 
   static int visible(SqsClient sqs, String queue) {
-    return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(queue)
-        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+    return Integer.parseInt(sqs.getQueueAttributes(r ->
+            r.queueUrl(queue).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        .attributes()
         .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
   }
 
   private static long countClassified(LocalDeployment stack, String run) {
     String table = stack.resources().resultsTable();
     long count = 0;
-    for (var page : stack.dynamoDb().scanPaginator(r -> r.tableName(table)
-        .filterExpression("begins_with(#k, :p) AND #s = :c")
-        .expressionAttributeNames(Map.of("#k", "key", "#s", "status"))
-        .expressionAttributeValues(Map.of(
-            ":p", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("bench-" + run + "/"),
-            ":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("CLASSIFIED"))))) {
+    for (var page : stack
+        .dynamoDb()
+        .scanPaginator(r -> r.tableName(table)
+            .filterExpression("begins_with(#k, :p) AND #s = :c")
+            .expressionAttributeNames(Map.of("#k", "key", "#s", "status"))
+            .expressionAttributeValues(Map.of(
+                ":p",
+                    software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                        "bench-" + run + "/"),
+                ":c",
+                    software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                        "CLASSIFIED"))))) {
       count += page.count();
     }
     return count;
@@ -411,15 +489,18 @@ public final class Bench {
   /** Receive (10 at a time) + DeleteMessageBatch against the same moto_server, as many pollers as the mapping's. */
   private double rawSqs(LocalDeployment stack, int messages) throws Exception {
     SqsClient sqs = stack.sqs();
-    String queue = sqs.createQueue(r -> r.queueName("bench-raw-" + UUID.randomUUID())).queueUrl();
-    String body = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"s3\":{\"bucket\":{\"name\":"
-        + "\"offhours-images\"},\"object\":{\"key\":\"bench/0000-chelsea.png\",\"size\":120000,\"eTag\":"
-        + "\"511130d2072cc744a1fa5015bc23557a\",\"sequencer\":\"0067A1B2C3D4E5F601\"}}}]}";
+    String queue =
+        sqs.createQueue(r -> r.queueName("bench-raw-" + UUID.randomUUID())).queueUrl();
+    String body =
+        "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"s3\":{\"bucket\":{\"name\":"
+            + "\"offhours-images\"},\"object\":{\"key\":\"bench/0000-chelsea.png\",\"size\":120000,\"eTag\":"
+            + "\"511130d2072cc744a1fa5015bc23557a\",\"sequencer\":\"0067A1B2C3D4E5F601\"}}}]}";
     for (int i = 0; i < messages; i += 10) {
       int base = i;
       List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
       for (int j = 0; j < 10 && base + j < messages; j++) {
-        entries.add(SendMessageBatchRequestEntry.builder().id("m" + j).messageBody(body).build());
+        entries.add(
+            SendMessageBatchRequestEntry.builder().id("m" + j).messageBody(body).build());
       }
       sqs.sendMessageBatch(r -> r.queueUrl(queue).entries(entries));
     }
@@ -432,15 +513,22 @@ public final class Bench {
         workers.add(pool.submit(() -> {
           int empty = 0;
           while (received.get() < messages && empty < 3) {
-            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)
-                .waitTimeSeconds(1)).messages();
+            List<Message> batch = sqs.receiveMessage(
+                    r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1))
+                .messages();
             if (batch.isEmpty()) {
               empty++;
               continue;
             }
-            sqs.deleteMessageBatch(r -> r.queueUrl(queue).entries(batch.stream().map(m ->
-                software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
-                    .id(m.messageId()).receiptHandle(m.receiptHandle()).build()).toList()));
+            sqs.deleteMessageBatch(r -> r.queueUrl(queue)
+                .entries(batch.stream()
+                    .map(m ->
+                        software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry
+                            .builder()
+                            .id(m.messageId())
+                            .receiptHandle(m.receiptHandle())
+                            .build())
+                    .toList()));
             received.addAndGet(batch.size());
           }
           return null;
@@ -465,26 +553,50 @@ public final class Bench {
     double pipelineCpu = jvmCpuMsPerImage + motoCpuMsPerImage;
     double cpuBound = cores * 1000 / pipelineCpu;
     double ratio = drainFromFirst / cpuBound;
-    row("backlog drain, images/s from the first result", String.format("%.1f /s", drainFromFirst),
-        String.format("CPU bound %.1f /s (%d cores / %.1f ms CPU per image, JVM + moto_server)", cpuBound, cores,
-            pipelineCpu), ratio, ">= 0.80", ratio >= 0.8);
-    row("backlog drain, images/s from the start command", String.format("%.1f /s", drainFromStart),
-        String.format("CPU bound %.1f /s", cpuBound), drainFromStart / cpuBound, "(info)", true);
-    row("backlog drain against moto_server's own SQS receive(10) + DeleteMessageBatch, 2 threads, same depth",
-        String.format("%.1f /s", drainFromFirst), String.format("moto SQS alone %.1f msg/s", sqsRate),
-        drainFromFirst / sqsRate, "(info)", true);
-    row("CPU per image while draining: JVM (Lambda shim, handler, local SageMaker, container) + moto_server",
-        String.format("%.1f + %.1f = %.1f ms", jvmCpuMsPerImage, motoCpuMsPerImage, pipelineCpu),
-        String.format("raw model %.1f ms", rawCpuMsPerImage), pipelineCpu / rawCpuMsPerImage, "(explains drain)",
+    row(
+        "backlog drain, images/s from the first result",
+        String.format("%.1f /s", drainFromFirst),
+        String.format(
+            "CPU bound %.1f /s (%d cores / %.1f ms CPU per image, JVM + moto_server)",
+            cpuBound, cores, pipelineCpu),
+        ratio,
+        ">= 0.80",
+        ratio >= 0.8);
+    row(
+        "backlog drain, images/s from the start command",
+        String.format("%.1f /s", drainFromStart),
+        String.format("CPU bound %.1f /s", cpuBound),
+        drainFromStart / cpuBound,
+        "(info)",
         true);
-    row("backlog drain against the raw model (ONNX alone, no queue; not reachable locally)",
-        String.format("%.1f /s", drainFromFirst), String.format("raw model %.1f /s (%d threads)", raw, threads),
-        drainFromFirst / raw, "(info)", true);
+    row(
+        "backlog drain against moto_server's own SQS receive(10) + DeleteMessageBatch, 2 threads, same depth",
+        String.format("%.1f /s", drainFromFirst),
+        String.format("moto SQS alone %.1f msg/s", sqsRate),
+        drainFromFirst / sqsRate,
+        "(info)",
+        true);
+    row(
+        "CPU per image while draining: JVM (Lambda shim, handler, local SageMaker, container) + moto_server",
+        String.format("%.1f + %.1f = %.1f ms", jvmCpuMsPerImage, motoCpuMsPerImage, pipelineCpu),
+        String.format("raw model %.1f ms", rawCpuMsPerImage),
+        pipelineCpu / rawCpuMsPerImage,
+        "(explains drain)",
+        true);
+    row(
+        "backlog drain against the raw model (ONNX alone, no queue; not reachable locally)",
+        String.format("%.1f /s", drainFromFirst),
+        String.format("raw model %.1f /s (%d threads)", raw, threads),
+        drainFromFirst / raw,
+        "(info)",
+        true);
     notes.add("drain: " + drainDetail);
     notes.add("drain: JVM CPU per image by thread (ms): " + threadSplit);
-    notes.add(String.format("drain bound: %d cores / %.1f ms of CPU per image (this JVM and moto_server's processes,"
-        + " /proc) = %.1f images/s on an otherwise idle machine; the raw model alone needs %.1f ms per image (%.0f"
-        + " images/s)", cores, pipelineCpu, cpuBound, rawCpuMsPerImage, cores * 1000 / rawCpuMsPerImage));
+    notes.add(String.format(
+        "drain bound: %d cores / %.1f ms of CPU per image (this JVM and moto_server's processes,"
+            + " /proc) = %.1f images/s on an otherwise idle machine; the raw model alone needs %.1f ms per image (%.0f"
+            + " images/s)",
+        cores, pipelineCpu, cpuBound, rawCpuMsPerImage, cores * 1000 / rawCpuMsPerImage));
     notes.add(String.format("drain ratio (against the CPU bound): %.2f", ratio));
   }
 
@@ -500,7 +612,8 @@ public final class Bench {
       try (var jars = Files.list(unzipped.resolve("lib"))) {
         jars.sorted().forEach(j -> cp.add(j.toString()));
       }
-      // The handler reads the event's bytes itself, as the runtime hands them to a stream handler: only the zip
+      // The handler reads the event's bytes itself, as the runtime hands them to a stream handler:
+      // only the zip
       // and ColdStartMain; nothing else of the test class path.
       cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
       String classpath = String.join(java.io.File.pathSeparator, cp);
@@ -517,7 +630,9 @@ public final class Bench {
       env.put("AWS_ENDPOINT_URL_S3", moto.toString());
       env.put("AWS_ENDPOINT_URL_SQS", moto.toString());
       env.put("AWS_ENDPOINT_URL_DYNAMODB", moto.toString());
-      env.put("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", stack.services().sageMaker().endpoint().toString());
+      env.put(
+          "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME",
+          stack.services().sageMaker().endpoint().toString());
       env.put("TABLE_NAME", stack.resources().resultsTable());
       env.put("QUEUE_URL", stack.resources().queueUrl());
       env.put("BUCKET_NAME", bucket);
@@ -543,12 +658,21 @@ public final class Bench {
         Child h = spawn(classpath, env, "classify-primed", hookEvent);
         for (Path handled : List.of(event, primedEvent, hookEvent)) {
           String[] object = coldObjects.get(handled);
-          var item = stack.dynamoDb().getItem(r -> r.tableName(stack.resources().resultsTable()).key(Map.of(
-              "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("s3://" + bucket + "/" + object[0]),
-              "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("e#" + object[1])))).item();
+          var item = stack
+              .dynamoDb()
+              .getItem(r -> r.tableName(stack.resources().resultsTable())
+                  .key(Map.of(
+                      "pk",
+                          software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                              "s3://" + bucket + "/" + object[0]),
+                      "sk",
+                          software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                              "e#" + object[1]))))
+              .item();
           if (item == null || !"CLASSIFIED".equals(item.get("status").s())) {
-            throw new IllegalStateException("the cold-started handler left no CLASSIFIED result for " + object[0]
-                + ": " + item);
+            throw new IllegalStateException(
+                "the cold-started handler left no CLASSIFIED result for " + object[0] + ": "
+                    + item);
           }
         }
         if (i >= 0) {
@@ -563,21 +687,31 @@ public final class Bench {
       double e = median(empty);
       double c = median(classify);
       double overhead = c - e;
-      row("cold start overhead: fresh JVM to first batch handled (classify - empty handler)",
-          String.format("%.2f s (%.2f - %.2f)", overhead, c, e), "0.5 s", overhead / 0.5, "<= 1.00", overhead <= 0.5);
+      row(
+          "cold start overhead: fresh JVM to first batch handled (classify - empty handler)",
+          String.format("%.2f s (%.2f - %.2f)", overhead, c, e),
+          "0.5 s",
+          overhead / 0.5,
+          "<= 1.00",
+          overhead <= 0.5);
       double hooked = median(hookBatch);
       double unprimed = median(firstBatch);
-      row("cold start: first batch after the SnapStart priming hook (beforeCheckpoint), restore not measurable here",
-          String.format("%.0f ms", hooked), String.format("unprimed first batch %.0f ms", unprimed),
-          hooked / unprimed, "(info)", true);
-      notes.add(String.format("cold start: median of %d runs; JVM start + event deserialization + handler init + one"
-          + " batch of one record (GetObject, InvokeEndpoint, PutItem) + exit, against the same JVM with an empty"
-          + " handler. Of it: handler init %.0f ms more than the empty handler's, first batch %.0f ms; the same batch"
-          + " after one warm-up batch in the same JVM %.0f ms, and after the handler's SnapStart priming hook"
-          + " (beforeCheckpoint: a TestEvent batch, a PutItem on a condition that never holds, a 1x1 PNG to the endpoint)"
-          + " %.0f ms."
-          + " SnapStart restore itself cannot be measured here (no CRaC JDK).", runs,
-          median(init), median(firstBatch), median(primedBatch), median(hookBatch)));
+      row(
+          "cold start: first batch after the SnapStart priming hook (beforeCheckpoint), restore not measurable here",
+          String.format("%.0f ms", hooked),
+          String.format("unprimed first batch %.0f ms", unprimed),
+          hooked / unprimed,
+          "(info)",
+          true);
+      notes.add(String.format(
+          "cold start: median of %d runs; JVM start + event deserialization + handler init + one"
+              + " batch of one record (GetObject, InvokeEndpoint, PutItem) + exit, against the same JVM with an empty"
+              + " handler. Of it: handler init %.0f ms more than the empty handler's, first batch %.0f ms; the same batch"
+              + " after one warm-up batch in the same JVM %.0f ms, and after the handler's SnapStart priming hook"
+              + " (beforeCheckpoint: a TestEvent batch, a PutItem on a condition that never holds, a 1x1 PNG to the endpoint)"
+              + " %.0f ms."
+              + " SnapStart restore itself cannot be measured here (no CRaC JDK).",
+          runs, median(init), median(firstBatch), median(primedBatch), median(hookBatch)));
     } finally {
       try (var files = Files.walk(dir)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -592,10 +726,14 @@ public final class Bench {
   private final Map<Path, String[]> coldObjects = new java.util.HashMap<>();
 
   /** Uploads a fresh copy of the photo (no notification: its own bucket) and writes the SQS event about it. */
-  private Path coldEvent(LocalDeployment stack, String bucket, byte[] photo, Path dir, String tag, int run)
+  private Path coldEvent(
+      LocalDeployment stack, String bucket, byte[] photo, Path dir, String tag, int run)
       throws IOException {
     String key = "cold/" + run + "/" + tag + "/chelsea.png";
-    String eTag = stack.s3().putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(photo)).eTag()
+    String eTag = stack
+        .s3()
+        .putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(photo))
+        .eTag()
         .replace("\"", "");
     Path event = dir.resolve("event-" + run + "-" + tag + ".json");
     Files.writeString(event, sqsEvent(bucket, key, photo.length, eTag));
@@ -603,11 +741,18 @@ public final class Bench {
     return event;
   }
 
-  private Child spawn(String classpath, Map<String, String> env, String mode, Path... events) throws Exception {
+  private Child spawn(String classpath, Map<String, String> env, String mode, Path... events)
+      throws Exception {
     String javaBin = ProcessHandle.current().info().command().orElse("java");
     // The JVM options template.yaml gives Classify (JAVA_TOOL_OPTIONS): C1 only, the fastest start.
-    List<String> command = new ArrayList<>(List.of(javaBin, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-        "-cp", classpath, ColdStartMain.class.getName(), mode));
+    List<String> command = new ArrayList<>(List.of(
+        javaBin,
+        "-XX:+TieredCompilation",
+        "-XX:TieredStopAtLevel=1",
+        "-cp",
+        classpath,
+        ColdStartMain.class.getName(),
+        mode));
     for (Path e : events) {
       command.add(e.toString());
     }
@@ -624,30 +769,38 @@ public final class Bench {
     int code = p.waitFor();
     double seconds = (System.nanoTime() - t) / 1e9;
     if (code != 0) {
-      throw new IllegalStateException("cold-start child (" + mode + ") exited " + code + ":\n" + output);
+      throw new IllegalStateException(
+          "cold-start child (" + mode + ") exited " + code + ":\n" + output);
     }
-    var m = java.util.regex.Pattern.compile("init_ms=(\\d+) first_batch_ms=(\\d+)").matcher(output);
+    var m =
+        java.util.regex.Pattern.compile("init_ms=(\\d+) first_batch_ms=(\\d+)").matcher(output);
     if (!m.find()) {
-      throw new IllegalStateException("cold-start child (" + mode + ") printed no timings:\n" + output);
+      throw new IllegalStateException(
+          "cold-start child (" + mode + ") printed no timings:\n" + output);
     }
     return new Child(seconds, Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)));
   }
 
   static String sqsEvent(String bucket, String key, long size, String eTag) {
-    String s3 = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
-        + "\"eventTime\":\"" + Instant.now() + "\",\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"s3SchemaVersion\":"
-        + "\"1.0\",\"bucket\":{\"name\":\"" + bucket + "\",\"arn\":\"arn:aws:s3:::" + bucket + "\"},\"object\":"
-        + "{\"key\":\"" + key + "\",\"size\":" + size + ",\"eTag\":\"" + eTag
-        + "\",\"sequencer\":\"0067A1B2C3D4E5F601\"}}}]}";
+    String s3 =
+        "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
+            + "\"eventTime\":\"" + Instant.now()
+            + "\",\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"s3SchemaVersion\":"
+            + "\"1.0\",\"bucket\":{\"name\":\"" + bucket + "\",\"arn\":\"arn:aws:s3:::" + bucket
+            + "\"},\"object\":"
+            + "{\"key\":\"" + key + "\",\"size\":" + size + ",\"eTag\":\"" + eTag
+            + "\",\"sequencer\":\"0067A1B2C3D4E5F601\"}}}]}";
     String escaped = s3.replace("\\", "\\\\").replace("\"", "\\\"");
-    return "{\"Records\":[{\"messageId\":\"" + UUID.randomUUID() + "\",\"receiptHandle\":\"cold\",\"body\":\""
+    return "{\"Records\":[{\"messageId\":\"" + UUID.randomUUID()
+        + "\",\"receiptHandle\":\"cold\",\"body\":\""
         + escaped + "\",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\""
         + System.currentTimeMillis() + "\"},\"messageAttributes\":{},\"eventSource\":\"aws:sqs\","
         + "\"eventSourceARN\":\"arn:aws:sqs:us-east-1:123456789012:offhours-queue\",\"awsRegion\":\"us-east-1\"}]}";
   }
 
   private static String jarOf(Class<?> type) throws Exception {
-    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
   }
 
   private static Path unzip(Path zip, Path target) throws IOException {
@@ -689,8 +842,9 @@ public final class Bench {
   }
 
   private static long jvmCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** utime + stime of a process and its descendants from /proc (moto_server may run under a wrapper). */
@@ -713,8 +867,11 @@ public final class Bench {
 
   private static String cpuModel() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .orElse("unknown CPU");
     } catch (IOException e) {
       return "unknown CPU";
     }

@@ -18,7 +18,8 @@ class BenchScriptIT {
   @Test
   void benchPrintsThePackageSizeLinesAgainstTheirLimits() throws Exception {
     // --quick as the README shows it; --only packages, as the timed lines take minutes.
-    Process bench = new ProcessBuilder("scripts/bench", "--quick", "--only", "packages").redirectErrorStream(true)
+    Process bench = new ProcessBuilder("scripts/bench", "--quick", "--only", "packages")
+        .redirectErrorStream(true)
         .start();
     String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(bench.waitFor(5, TimeUnit.MINUTES)).as("scripts/bench finished").isTrue();
@@ -26,7 +27,8 @@ class BenchScriptIT {
     assertThat(output)
         .contains("offhours bench --quick, ")
         .contains("| measurement | value | limit (same run) | ratio | target | met |")
-        .containsPattern("\\| package classify\\.zip \\(Classify\\), zipped \\| [0-9.]+ MB \\| 12 MB .*\\| yes \\|")
+        .containsPattern(
+            "\\| package classify\\.zip \\(Classify\\), zipped \\| [0-9.]+ MB \\| 12 MB .*\\| yes \\|")
         .contains("package controller.zip");
   }
 }

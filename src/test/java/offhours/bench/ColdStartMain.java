@@ -31,24 +31,33 @@ public final class ColdStartMain {
     RequestStreamHandler handler = switch (args[0]) {
       case "empty" -> (in, out, context) -> out.write(NO_FAILURES.getBytes(StandardCharsets.UTF_8));
       case "classify", "classify-primed" -> new offhours.classify.ClassifyHandler();
-      default -> throw new IllegalArgumentException("mode empty|classify|classify-primed, got " + args[0]);
+      default ->
+        throw new IllegalArgumentException("mode empty|classify|classify-primed, got " + args[0]);
     };
     if (args[0].equals("classify-primed")) {
-      // What SnapStart runs before the snapshot; the restore itself needs a CRaC JVM, so it is not measured.
+      // What SnapStart runs before the snapshot; the restore itself needs a CRaC JVM, so it is not
+      // measured.
       ((org.crac.Resource) handler).beforeCheckpoint(null);
     }
     if (args.length > 2) {
-      handler.handleRequest(new ByteArrayInputStream(Files.readAllBytes(Path.of(args[2]))),
-          new ByteArrayOutputStream(), null);
+      handler.handleRequest(
+          new ByteArrayInputStream(Files.readAllBytes(Path.of(args[2]))),
+          new ByteArrayOutputStream(),
+          null);
     }
     long initMillis = System.currentTimeMillis()
-        - ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+        - ProcessHandle.current()
+            .info()
+            .startInstant()
+            .map(java.time.Instant::toEpochMilli)
+            .orElse(0L);
     long t = System.nanoTime();
     ByteArrayOutputStream response = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(event), response, null);
     long firstBatch = (System.nanoTime() - t) / 1_000_000;
     String answer = response.toString(StandardCharsets.UTF_8);
-    System.out.println("init_ms=" + initMillis + " first_batch_ms=" + firstBatch + " response=" + answer);
+    System.out.println(
+        "init_ms=" + initMillis + " first_batch_ms=" + firstBatch + " response=" + answer);
     System.exit(answer.equals(NO_FAILURES) ? 0 : 3);
   }
 }

@@ -30,8 +30,10 @@ public final class StandInContainer {
     Semaphore capacity = new Semaphore(slots, true);
     AtomicLong served = new AtomicLong();
     AtomicLong busySlotMillis = new AtomicLong();
-    java.util.concurrent.atomic.AtomicInteger present = new java.util.concurrent.atomic.AtomicInteger();
-    // Starved: fewer requests at the container than it has slots, so capacity goes unused. Printed per second.
+    java.util.concurrent.atomic.AtomicInteger present =
+        new java.util.concurrent.atomic.AtomicInteger();
+    // Starved: fewer requests at the container than it has slots, so capacity goes unused. Printed
+    // per second.
     Thread sampler = new Thread(() -> {
       long starvedMillis = 0;
       long second = System.currentTimeMillis() / 1000;
@@ -48,8 +50,8 @@ public final class StandInContainer {
         long now = System.currentTimeMillis() / 1000;
         if (now != second) {
           if (starvedMillis > 0) {
-            System.out.println("t=" + second + " starved slot-ms " + starvedMillis + " present " + n + " served "
-                + served.get());
+            System.out.println("t=" + second + " starved slot-ms " + starvedMillis + " present " + n
+                + " served " + served.get());
           }
           starvedMillis = 0;
           second = now;
@@ -58,7 +60,8 @@ public final class StandInContainer {
     });
     sampler.setDaemon(true);
     sampler.start();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
     // Threads enough to hold every queued request: the queue is the semaphore's, in arrival order.
     server.setExecutor(Executors.newFixedThreadPool(256));
     server.createContext("/ping", exchange -> {
@@ -66,7 +69,8 @@ public final class StandInContainer {
       exchange.close();
     });
     server.createContext("/stats", exchange -> {
-      byte[] body = ("{\"served\":" + served.get() + ",\"busySlotMillis\":" + busySlotMillis.get() + "}")
+      byte[] body = ("{\"served\":" + served.get() + ",\"busySlotMillis\":" + busySlotMillis.get()
+              + "}")
           .getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);

@@ -21,7 +21,13 @@ import offhours.local.lambda.LocalLambda;
 final class StandInDrain {
 
   /** What one drain measured. */
-  record Result(int images, int slots, long millis, double perSecond, double firstResultSeconds, long batches,
+  record Result(
+      int images,
+      int slots,
+      long millis,
+      double perSecond,
+      double firstResultSeconds,
+      long batches,
       long failed) {
     double capacity() {
       return slots * 1000.0 / millis;
@@ -34,22 +40,35 @@ final class StandInDrain {
 
   private StandInDrain() {}
 
-  static Result run(Path cache, int images, int slots, long millis, PrintStream log) throws Exception {
+  static Result run(Path cache, int images, int slots, long millis, PrintStream log)
+      throws Exception {
     Path labels = Files.createTempFile("offhours-standin", ".txt");
     Files.writeString(labels, "Drawing\nHentai\nNeutral\nPorn\nSexy\n");
     String java = ProcessHandle.current().info().command().orElse("java");
-    String command = java + " -XX:TieredStopAtLevel=1 -cp " + Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0]).toAbsolutePath()
+    String command = java + " -XX:TieredStopAtLevel=1 -cp "
+        + Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0])
+            .toAbsolutePath()
         + " " + StandInContainer.class.getName() + " " + slots + " " + millis;
-    LocalDeployment.Options options = new LocalDeployment.Options(cache, Optional.empty(), Optional.of(labels),
-        Optional.of(command), LocalDeployment.Options.defaults(cache).creatingDelay(),
+    LocalDeployment.Options options = new LocalDeployment.Options(
+        cache,
+        Optional.empty(),
+        Optional.of(labels),
+        Optional.of(command),
+        LocalDeployment.Options.defaults(cache).creatingDelay(),
         LocalDeployment.Options.defaults(cache).controllerTick(),
         Map.of("WAKE_BACKLOG_MESSAGES", "0", "IDLE_STOP_MINUTES", "30"));
-    log.println("bench: stand-in endpoint, " + slots + " slots of " + millis + " ms; starting the local stack ...");
-    try (LocalDeployment stack = LocalDeployment.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+    log.println("bench: stand-in endpoint, " + slots + " slots of " + millis
+        + " ms; starting the local stack ...");
+    try (LocalDeployment stack =
+        LocalDeployment.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
       int queuedBefore = Bench.visible(stack.sqs(), stack.resources().queueUrl());
       byte[] photo = Files.readAllBytes(Bench.DEMO_IMAGES.resolve("chelsea.png"));
       String run = UUID.randomUUID().toString().substring(0, 8);
-      Bench.queueUploads(stack, images, queuedBefore, log,
+      Bench.queueUploads(
+          stack,
+          images,
+          queuedBefore,
+          log,
           i -> Map.entry(String.format("standin-%s/%04d.png", run, i), photo));
       LocalLambda lambda = stack.services().lambda();
       String uuid = stack.mappingUuid();
@@ -71,7 +90,8 @@ final class StandInDrain {
         }
         if (done >= total) {
           double rate = (total - firstCount) / ((now - first) / 1e9);
-          return new Result(images, slots, millis, rate, (first - start) / 1e9, s.batches(), s.failed());
+          return new Result(
+              images, slots, millis, rate, (first - start) / 1e9, s.batches(), s.failed());
         }
         if (now > deadline) {
           throw new IllegalStateException("the stand-in drain did not finish in 15 minutes: " + s);

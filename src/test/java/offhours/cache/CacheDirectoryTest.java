@@ -13,7 +13,8 @@ class CacheDirectoryTest {
   void offhoursCacheWinsThenXdgCacheHomeThenTheHomeDirectory() {
     assertThat(CacheDirectory.resolve(Map.of("OFFHOURS_CACHE", "/c", "XDG_CACHE_HOME", "/x"), HOME))
         .isEqualTo(Path.of("/c"));
-    assertThat(CacheDirectory.resolve(Map.of("XDG_CACHE_HOME", "/x"), HOME)).isEqualTo(Path.of("/x/offhours"));
+    assertThat(CacheDirectory.resolve(Map.of("XDG_CACHE_HOME", "/x"), HOME))
+        .isEqualTo(Path.of("/x/offhours"));
     assertThat(CacheDirectory.resolve(Map.of("OFFHOURS_CACHE", ""), HOME))
         .isEqualTo(Path.of("/home/ada/.cache/offhours"));
   }

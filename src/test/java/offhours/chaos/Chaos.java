@@ -32,6 +32,7 @@ public final class Chaos {
 
   /** Redeliveries must happen within the run: the queue's visibility timeout for the run (the stack's is 720 s). */
   static final int VISIBILITY_TIMEOUT_SECONDS = 15;
+
   static final int MIN_STARTS_AND_STOPS = 10;
 
   private final PrintStream out;
@@ -50,11 +51,13 @@ public final class Chaos {
         case "--uploads" -> uploads = positive(args, ++i, "--uploads");
         case "--seed" -> seed = positive(args, ++i, "--seed");
         case "-h", "--help" -> {
-          System.out.println("Usage: scripts/chaos [--uploads N] [--seed S]   (defaults: 1000 uploads, a random seed)");
+          System.out.println(
+              "Usage: scripts/chaos [--uploads N] [--seed S]   (defaults: 1000 uploads, a random seed)");
           return;
         }
         default -> {
-          System.err.println("chaos: unknown argument '" + args[i] + "'; usage: scripts/chaos [--uploads N] [--seed S]");
+          System.err.println("chaos: unknown argument '" + args[i]
+              + "'; usage: scripts/chaos [--uploads N] [--seed S]");
           System.exit(2);
         }
       }
@@ -80,27 +83,49 @@ public final class Chaos {
     long start = System.nanoTime();
     Path cache = Context.cacheDir(System.getenv());
     Path functionLog = LocalDirectory.logs(cache).resolve("chaos-functions.log");
-    err.println("chaos: " + count + " uploads, seed " + seed + "; the functions' log: " + functionLog);
-    // The functions print one JSON line per message (as on Lambda, to CloudWatch Logs): to a file, counting deferrals.
+    err.println(
+        "chaos: " + count + " uploads, seed " + seed + "; the functions' log: " + functionLog);
+    // The functions print one JSON line per message (as on Lambda, to CloudWatch Logs): to a file,
+    // counting deferrals.
     Outcomes outcomes = new Outcomes(new FileOutputStream(functionLog.toFile(), false));
     System.setOut(outcomes);
     System.setErr(outcomes);
-    LocalDeployment.Options options = new LocalDeployment.Options(cache, Optional.empty(), Optional.empty(),
-        Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of(
-            "WAKE_BACKLOG_MESSAGES", "1", "IDLE_STOP_MINUTES", "1", "DRAIN_TIMEOUT_MINUTES", "1",
-            "CREATE_TIMEOUT_MINUTES", "2", "CREATE_BACKOFF_SECONDS", "5"));
+    LocalDeployment.Options options = new LocalDeployment.Options(
+        cache,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        Map.of(
+            "WAKE_BACKLOG_MESSAGES",
+            "1",
+            "IDLE_STOP_MINUTES",
+            "1",
+            "DRAIN_TIMEOUT_MINUTES",
+            "1",
+            "CREATE_TIMEOUT_MINUTES",
+            "2",
+            "CREATE_BACKOFF_SECONDS",
+            "5"));
     try (LocalDeployment stack = LocalDeployment.start(options, err)) {
       SqsClient sqs = stack.sqs();
       String queue = stack.resources().queueUrl();
-      sqs.setQueueAttributes(r -> r.queueUrl(queue).attributes(Map.of(
-          QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(VISIBILITY_TIMEOUT_SECONDS))));
+      sqs.setQueueAttributes(r -> r.queueUrl(queue)
+          .attributes(Map.of(
+              QueueAttributeName.VISIBILITY_TIMEOUT,
+              Integer.toString(VISIBILITY_TIMEOUT_SECONDS))));
       String bucket = stack.resources().bucket();
-      stack.s3().putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+      stack
+          .s3()
+          .putBucketVersioning(
+              r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
       String prefix = "chaos-" + seed + "-" + Long.toString(System.currentTimeMillis(), 36) + "/";
       double seconds = Math.max(45, count * 0.12);
       ChaosUploads uploads = new ChaosUploads(stack.s3(), sqs, bucket, queue, prefix, seed);
-      try (ChaosControllers controllers = new ChaosControllers(stack.clients(), stack.controllerConfig());
-           ChaosFaults faults = new ChaosFaults(stack, controllers, seed, err)) {
+      try (ChaosControllers controllers =
+              new ChaosControllers(stack.clients(), stack.controllerConfig());
+          ChaosFaults faults = new ChaosFaults(stack, controllers, seed, err)) {
         Thread faulting = Thread.ofPlatform().name("chaos-faults").start(() -> {
           try {
             faults.run(seconds);
@@ -112,12 +137,20 @@ public final class Chaos {
         err.println("chaos: " + count + " uploads done");
         faulting.join();
         faults.atLeast(MIN_STARTS_AND_STOPS);
-        err.println("chaos: faults over; settling (endpoint on, queue empty, nothing in flight) ...");
+        err.println(
+            "chaos: faults over; settling (endpoint on, queue empty, nothing in flight) ...");
         faults.override("start");
         boolean settled = settle(stack, faults);
         LocalLambda.Stats stats = stack.services().lambda().stats(stack.mappingUuid());
-        ChaosTally tally = new ChaosTally(stack.s3(), stack.dynamoDb(), sqs, bucket,
-            stack.resources().resultsTable(), stack.resources().deadLetterQueueUrl(), prefix, uploads.uploads());
+        ChaosTally tally = new ChaosTally(
+            stack.s3(),
+            stack.dynamoDb(),
+            sqs,
+            bucket,
+            stack.resources().resultsTable(),
+            stack.resources().deadLetterQueueUrl(),
+            prefix,
+            uploads.uploads());
         double wall = (System.nanoTime() - start) / 1e9;
         table(count, seed, uploads, faults, tally, stats, outcomes, settled, wall);
         return settled && tally.clean() && uploads.failures().isEmpty() ? 0 : 1;
@@ -135,13 +168,21 @@ public final class Chaos {
     int quiet = 0;
     while (System.nanoTime() < deadline) {
       LocalLambda.Stats stats = stack.services().lambda().stats(stack.mappingUuid());
-      Map<QueueAttributeName, String> q = stack.sqs().getQueueAttributes(r -> r.queueUrl(stack.resources().queueUrl())
-          .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+      Map<QueueAttributeName, String> q = stack
+          .sqs()
+          .getQueueAttributes(r -> r.queueUrl(stack.resources().queueUrl())
+              .attributeNames(
+                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+          .attributes();
       long queued = q.values().stream().mapToLong(Long::parseLong).sum();
-      boolean serving = "Enabled".equals(stats.state()) && faults.status()
-          .filter(s -> s == software.amazon.awssdk.services.sagemaker.model.EndpointStatus.IN_SERVICE).isPresent();
+      boolean serving = "Enabled".equals(stats.state())
+          && faults
+              .status()
+              .filter(s ->
+                  s == software.amazon.awssdk.services.sagemaker.model.EndpointStatus.IN_SERVICE)
+              .isPresent();
       quiet = serving && queued == 0 && stats.invoking() == 0 ? quiet + 1 : 0;
       if (quiet >= 3) {
         return true;
@@ -151,45 +192,85 @@ public final class Chaos {
     return false;
   }
 
-  private void table(int count, long seed, ChaosUploads uploads, ChaosFaults f, ChaosTally t, LocalLambda.Stats stats,
-      Outcomes outcomes, boolean settled, double wall) {
+  private void table(
+      int count,
+      long seed,
+      ChaosUploads uploads,
+      ChaosFaults f,
+      ChaosTally t,
+      LocalLambda.Stats stats,
+      Outcomes outcomes,
+      boolean settled,
+      double wall) {
     List<Upload> all = uploads.uploads();
     Map<ChaosUploads.Kind, Integer> kinds = new TreeMap<>();
     all.forEach(u -> kinds.merge(u.kind(), 1, Integer::sum));
-    long odd = all.stream().filter(u -> ChaosUploads.ODD_NAMES.stream().anyMatch(n -> u.key().contains(n))).count();
+    long odd = all.stream()
+        .filter(u -> ChaosUploads.ODD_NAMES.stream().anyMatch(n -> u.key().contains(n)))
+        .count();
     List<String[]> rows = new ArrayList<>();
-    rows.add(row("uploads", count + " (" + describe(kinds) + "; " + odd + " under odd keys; "
-        + uploads.renotified() + " notifications delivered twice)"));
-    rows.add(row("object versions expected", (t.expectedInS3 + t.expectedGone) + " (" + t.versions
-        + " versions listed by ListObjectVersions" + (t.identifiedByVersion ? ""
-        : ", " + t.expectedInS3 + " distinct by ETag: moto's notifications carry no versionId") + "; "
-        + t.expectedGone + " deleted for good before classification)"));
+    rows.add(row(
+        "uploads",
+        count + " (" + describe(kinds) + "; " + odd + " under odd keys; " + uploads.renotified()
+            + " notifications delivered twice)"));
+    rows.add(row(
+        "object versions expected",
+        (t.expectedInS3 + t.expectedGone) + " (" + t.versions
+            + " versions listed by ListObjectVersions"
+            + (t.identifiedByVersion
+                ? ""
+                : ", " + t.expectedInS3
+                    + " distinct by ETag: moto's notifications carry no versionId")
+            + "; "
+            + t.expectedGone + " deleted for good before classification)"));
     rows.add(row("results", t.resultCount + " " + t.statuses));
-    rows.add(row("missing", t.missing.size() + sample(t.missing.stream().map(Object::toString).toList())));
-    rows.add(row("duplicate results", t.duplicates + (t.unexpected.isEmpty() ? ""
-        : " (and " + t.unexpected.size() + " results for no uploaded version)")));
+    rows.add(row(
+        "missing",
+        t.missing.size() + sample(t.missing.stream().map(Object::toString).toList())));
+    rows.add(row(
+        "duplicate results",
+        t.duplicates
+            + (t.unexpected.isEmpty()
+                ? ""
+                : " (and " + t.unexpected.size() + " results for no uploaded version)")));
     Map<String, Integer> reasons = new TreeMap<>();
     t.dead.forEach(d -> reasons.merge(d.reason(), 1, Integer::sum));
     rows.add(row("messages in the DLQ", t.dead.size() + (reasons.isEmpty() ? "" : " " + reasons)));
     rows.add(row("valid images in the DLQ", Integer.toString(t.validInDlq)));
-    rows.add(row("valid images rejected", t.validRejected.values().stream().mapToInt(Integer::intValue).sum()
-        + " (" + t.validRejected.getOrDefault(ChaosTally.DELETED, 0) + " " + ChaosTally.DELETED + ", "
-        + t.validRejected.getOrDefault(ChaosTally.OVERWRITTEN, 0) + " " + ChaosTally.OVERWRITTEN
-        + ": the documented verdicts; " + t.validRejectedOtherwise() + " for any other reason"
-        + (t.validRejectedOtherwise() == 0 ? "" : " " + t.validRejected) + ")"));
-    rows.add(row("receive counts spent", (stats.delivered() - stats.deleted()) + " (deliveries not deleted: "
-        + "retried records, batches cut off; " + stats.delivered() + " delivered in " + stats.batches() + " batches)"));
-    rows.add(row("deferrals", outcomes.deferred.get() + " (messages handed back while the endpoint could not answer;"
-        + " " + outcomes.retried.get() + " retried through SQS)"));
-    rows.add(row("endpoint starts / stops", f.starts.get() + " / " + f.stops.get() + " (manual: " + f.manualStops.get()
-        + " stops, " + stopsDuring(f) + ", " + f.manualStarts.get() + " starts, " + f.autos.get()
-        + " back to auto: the controller started it on the backlog)"));
-    rows.add(row("model faults", f.crashes.get() + " container crashes, " + f.bursts.get() + " bursts ("
-        + f.burstErrors.get() + " 5xx/throttling answers)"));
-    rows.add(row("Classify invocations cut off mid-batch", f.cuts.get() + " (visibility timeout "
-        + VISIBILITY_TIMEOUT_SECONDS + " s for the run)"));
-    rows.add(row("controller faults", f.overlaps.get() + " overlapping pairs " + f.overlapActions + ", "
-        + f.deaths.get() + " runs died after " + f.deathSteps));
+    rows.add(row(
+        "valid images rejected",
+        t.validRejected.values().stream().mapToInt(Integer::intValue).sum()
+            + " (" + t.validRejected.getOrDefault(ChaosTally.DELETED, 0) + " " + ChaosTally.DELETED
+            + ", "
+            + t.validRejected.getOrDefault(ChaosTally.OVERWRITTEN, 0) + " " + ChaosTally.OVERWRITTEN
+            + ": the documented verdicts; " + t.validRejectedOtherwise() + " for any other reason"
+            + (t.validRejectedOtherwise() == 0 ? "" : " " + t.validRejected) + ")"));
+    rows.add(row(
+        "receive counts spent",
+        (stats.delivered() - stats.deleted()) + " (deliveries not deleted: "
+            + "retried records, batches cut off; " + stats.delivered() + " delivered in "
+            + stats.batches() + " batches)"));
+    rows.add(row(
+        "deferrals",
+        outcomes.deferred.get() + " (messages handed back while the endpoint could not answer;"
+            + " " + outcomes.retried.get() + " retried through SQS)"));
+    rows.add(row(
+        "endpoint starts / stops",
+        f.starts.get() + " / " + f.stops.get() + " (manual: " + f.manualStops.get()
+            + " stops, " + stopsDuring(f) + ", " + f.manualStarts.get() + " starts, "
+            + f.autos.get()
+            + " back to auto: the controller started it on the backlog)"));
+    rows.add(row(
+        "model faults",
+        f.crashes.get() + " container crashes, " + f.bursts.get() + " bursts ("
+            + f.burstErrors.get() + " 5xx/throttling answers)"));
+    rows.add(row(
+        "Classify invocations cut off mid-batch",
+        f.cuts.get() + " (visibility timeout " + VISIBILITY_TIMEOUT_SECONDS + " s for the run)"));
+    rows.add(row(
+        "controller faults",
+        f.overlaps.get() + " overlapping pairs " + f.overlapActions + ", " + f.deaths.get()
+            + " runs died after " + f.deathSteps));
     rows.add(row("settled", settled ? "yes" : "NO (not within 10 minutes)"));
     rows.add(row("wall time", String.format(Locale.ROOT, "%.0f s", wall)));
     out.println("offhours chaos --uploads " + count + " --seed " + seed);
@@ -204,8 +285,10 @@ public final class Chaos {
       out.println("uploads that failed: " + cell(String.valueOf(uploads.failures())));
     }
     out.println();
-    out.println(t.clean() && settled ? "chaos: nothing lost, nothing doubled, no valid image in the DLQ"
-        : "chaos: FAILED: see missing, duplicate results, valid images in the DLQ and valid images rejected above");
+    out.println(
+        t.clean() && settled
+            ? "chaos: nothing lost, nothing doubled, no valid image in the DLQ"
+            : "chaos: FAILED: see missing, duplicate results, valid images in the DLQ and valid images rejected above");
   }
 
   private static String stopsDuring(ChaosFaults f) {
@@ -214,7 +297,8 @@ public final class Chaos {
 
   private static String describe(Map<ChaosUploads.Kind, Integer> kinds) {
     List<String> parts = new ArrayList<>();
-    kinds.forEach((k, n) -> parts.add(n + " " + k.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+    kinds.forEach(
+        (k, n) -> parts.add(n + " " + k.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
     return String.join(", ", parts);
   }
 
@@ -263,5 +347,4 @@ public final class Chaos {
       super.println(line);
     }
   }
-
 }

@@ -8,8 +8,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import offhours.aws.AwsClients.Service;
 import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.Decision;
@@ -98,8 +98,11 @@ final class ChaosControllers implements AutoCloseable {
    */
   Optional<String> dyingOverride(boolean start) {
     try {
-      controller(true).override(start ? ControlState.Override.Mode.START : ControlState.Override.Mode.STOP, null,
-          clock.instant());
+      controller(true)
+          .override(
+              start ? ControlState.Override.Mode.START : ControlState.Override.Mode.STOP,
+              null,
+              clock.instant());
       return Optional.empty();
     } catch (ControllerDied died) {
       return Optional.of(died.getMessage());
@@ -108,15 +111,26 @@ final class ChaosControllers implements AutoCloseable {
 
   private EndpointController controller(boolean dies) {
     DynamoControlTable control = new DynamoControlTable(dynamoDb, config.controlTableName());
-    Endpoint endpoint = new SageMakerEndpoint(sageMaker, runtime, config.endpointName(), config.endpointConfigName(),
-        config.stackId(), config.model());
+    Endpoint endpoint = new SageMakerEndpoint(
+        sageMaker,
+        runtime,
+        config.endpointName(),
+        config.endpointConfigName(),
+        config.stackId(),
+        config.model());
     Mapping mapping = new LambdaMapping(lambda, config.mappingUuid());
     if (dies) {
       endpoint = new DyingEndpoint(endpoint);
       mapping = new DyingMapping(mapping);
     }
-    return new EndpointController(config, endpoint, mapping, new SqsBacklog(sqs, config.queueUrl(), config.dlqUrl()),
-        control, control, line -> { });
+    return new EndpointController(
+        config,
+        endpoint,
+        mapping,
+        new SqsBacklog(sqs, config.queueUrl(), config.dlqUrl()),
+        control,
+        control,
+        line -> {});
   }
 
   private record DyingEndpoint(Endpoint real) implements Endpoint {

@@ -69,7 +69,13 @@ final class ChaosFaults implements AutoCloseable {
     this.watcher = Thread.ofPlatform().daemon().name("chaos-endpoint-watcher").start(this::watch);
   }
 
-  private enum Fault { CRASH, BURST, CUT, OVERLAP, DIE }
+  private enum Fault {
+    CRASH,
+    BURST,
+    CUT,
+    OVERLAP,
+    DIE
+  }
 
   private record Planned(double at, Fault fault) {}
 
@@ -84,7 +90,8 @@ final class ChaosFaults implements AutoCloseable {
     add(plan, Fault.DIE, 2 + scale, seconds);
     plan.sort(Comparator.comparingDouble(Planned::at));
     long seed = random.nextLong();
-    Thread cycles = Thread.ofPlatform().name("chaos-cycles").start(() -> cycles(seconds, new Random(seed)));
+    Thread cycles =
+        Thread.ofPlatform().name("chaos-cycles").start(() -> cycles(seconds, new Random(seed)));
     for (Planned p : plan) {
       sleepUntil(p.at());
       fault(p.fault());
@@ -104,7 +111,8 @@ final class ChaosFaults implements AutoCloseable {
       int cycle = 0;
       while (elapsed() < seconds) {
         sleep(1 + r.nextDouble() * 3);
-        // The first stop waits for a batch in flight; every other cycle ends in auto (the backlog restarts it).
+        // The first stop waits for a batch in flight; every other cycle ends in auto (the backlog
+        // restarts it).
         cycle(r, cycle == 0, cycle % 2 == 0);
         cycle++;
       }
@@ -116,8 +124,13 @@ final class ChaosFaults implements AutoCloseable {
   /** More stop/start cycles until the endpoint has been started and stopped at least {@code min} times each. */
   void atLeast(int min) throws InterruptedException {
     Random r = new Random(random.nextLong());
-    while (starts.get() < min || stops.get() < min || autos.get() == 0 || deaths.get() == 0 || overlaps.get() == 0) {
-      // Back to automatic while uploads still wait, so the controller starts the endpoint on the backlog itself.
+    while (starts.get() < min
+        || stops.get() < min
+        || autos.get() == 0
+        || deaths.get() == 0
+        || overlaps.get() == 0) {
+      // Back to automatic while uploads still wait, so the controller starts the endpoint on the
+      // backlog itself.
       cycle(r, false, autos.get() > 0);
       if (deaths.get() == 0) {
         die(Duration.ofSeconds(10));
@@ -130,14 +143,17 @@ final class ChaosFaults implements AutoCloseable {
 
   /** {@code restart}: start by hand, else back to auto (then the controller starts it once uploads wait). */
   private void cycle(Random r, boolean duringDrain, boolean restart) throws InterruptedException {
-    awaitUpTo(Duration.ofSeconds(60), () -> status().filter(s -> s == EndpointStatus.IN_SERVICE).isPresent());
+    awaitUpTo(
+        Duration.ofSeconds(60),
+        () -> status().filter(s -> s == EndpointStatus.IN_SERVICE).isPresent());
     LocalLambda.Stats stats = stack.services().lambda().stats(stack.mappingUuid());
     if (duringDrain || r.nextInt(3) == 0) {
       // Stop while a batch is being processed: the controller must pause, drain, then delete.
       inFlight(Duration.ofSeconds(20));
       stats = stack.services().lambda().stats(stack.mappingUuid());
     }
-    // Now and then the override's own controller run dies right after its first step, before recording it.
+    // Now and then the override's own controller run dies right after its first step, before
+    // recording it.
     if (!dyingOverride(false, r.nextInt(3) == 0 || deaths.get() == 0 && !duringDrain)) {
       override("stop");
     }
@@ -164,20 +180,25 @@ final class ChaosFaults implements AutoCloseable {
     String endpoint = stack.names().endpoint();
     switch (fault) {
       case CRASH -> {
-        inFlight(Duration.ofSeconds(10)); // a crash that drops requests in flight, when there are any
-        if (awaitUpTo(Duration.ofSeconds(20), () -> local.crashContainer(endpoint,
-            Duration.ofMillis(500 + random.nextInt(2500))))) {
+        inFlight(
+            Duration.ofSeconds(10)); // a crash that drops requests in flight, when there are any
+        if (awaitUpTo(
+            Duration.ofSeconds(20),
+            () -> local.crashContainer(endpoint, Duration.ofMillis(500 + random.nextInt(2500))))) {
           crashes.incrementAndGet();
           note("model container crashed");
         }
       }
       case BURST -> {
-        inFlight(Duration.ofSeconds(10)); // so the burst meets the Classify function, not only the controller's probe
+        inFlight(Duration.ofSeconds(
+            10)); // so the burst meets the Classify function, not only the controller's probe
         int count = 5 + random.nextInt(26);
-        String[][] kinds = {{"503", "ServiceUnavailable", "Service unavailable (injected by the chaos run)."},
-            {"500", "InternalFailure", "An internal failure occurred (injected by the chaos run)."},
-            {"400", "ThrottlingException", "Rate exceeded (injected by the chaos run)."},
-            {"429", "ModelNotReadyException", "Model is not ready (injected by the chaos run)."}};
+        String[][] kinds = {
+          {"503", "ServiceUnavailable", "Service unavailable (injected by the chaos run)."},
+          {"500", "InternalFailure", "An internal failure occurred (injected by the chaos run)."},
+          {"400", "ThrottlingException", "Rate exceeded (injected by the chaos run)."},
+          {"429", "ModelNotReadyException", "Model is not ready (injected by the chaos run)."}
+        };
         String[] kind = kinds[random.nextInt(kinds.length)];
         local.failNextInvocations(count, Integer.parseInt(kind[0]), kind[1], kind[2]);
         bursts.incrementAndGet();
@@ -221,7 +242,8 @@ final class ChaosFaults implements AutoCloseable {
 
   /** Waits up to {@code timeout} for a Classify batch in flight; whether there is one. */
   private boolean inFlight(Duration timeout) throws InterruptedException {
-    return awaitUpTo(timeout, () -> stack.services().lambda().stats(stack.mappingUuid()).invoking() > 0);
+    return awaitUpTo(
+        timeout, () -> stack.services().lambda().stats(stack.mappingUuid()).invoking() > 0);
   }
 
   /** When {@code now}: a manual stop or start whose controller run dies after its step; whether it did. */
@@ -230,7 +252,8 @@ final class ChaosFaults implements AutoCloseable {
       return false;
     }
     Optional<String> died = controllers.dyingOverride(start);
-    note("manual " + (start ? "start" : "stop") + ": " + died.orElse("the run had nothing to change"));
+    note("manual " + (start ? "start" : "stop") + ": "
+        + died.orElse("the run had nothing to change"));
     died.ifPresent(d -> {
       deaths.incrementAndGet();
       deathSteps.add(d.replace("controller run died right after ", ""));
@@ -242,13 +265,15 @@ final class ChaosFaults implements AutoCloseable {
   void override(String action) {
     InvokeResponse r = lambda.invoke(i -> i.functionName(LocalDeployment.CONTROLLER_FUNCTION)
         .payload(SdkBytes.fromUtf8String("{\"action\":\"" + action + "\"}")));
-    note("manual " + action + (r.functionError() != null ? " failed: " + r.payload().asUtf8String() : ""));
+    note("manual " + action
+        + (r.functionError() != null ? " failed: " + r.payload().asUtf8String() : ""));
   }
 
   /** The endpoint's status, empty when it does not exist. */
   Optional<EndpointStatus> status() {
     try {
-      DescribeEndpointResponse d = sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint()));
+      DescribeEndpointResponse d =
+          sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint()));
       return Optional.of(d.endpointStatus());
     } catch (SageMakerException e) {
       return Optional.empty();
@@ -263,7 +288,8 @@ final class ChaosFaults implements AutoCloseable {
       Instant created;
       boolean leaving;
       try {
-        DescribeEndpointResponse d = sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint()));
+        DescribeEndpointResponse d =
+            sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint()));
         created = d.creationTime();
         leaving = d.endpointStatus() == EndpointStatus.DELETING;
       } catch (SageMakerException e) {
@@ -314,7 +340,8 @@ final class ChaosFaults implements AutoCloseable {
   }
 
   /** Polls {@code condition} every 100 ms for up to {@code timeout}; whether it held. */
-  static boolean awaitUpTo(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  static boolean awaitUpTo(Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

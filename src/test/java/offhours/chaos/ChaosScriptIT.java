@@ -1,6 +1,7 @@
 package offhours.chaos;
 
-// Needs: moto_server, Maven (scripts/chaos builds the driver itself) and the model cache (~/.cache/offhours).
+// Needs: moto_server, Maven (scripts/chaos builds the driver itself) and the model cache
+// (~/.cache/offhours).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +19,10 @@ import org.junit.jupiter.api.Test;
 class ChaosScriptIT {
 
   @Test
-  void twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq() throws Exception {
-    Process chaos = new ProcessBuilder("scripts/chaos", "--uploads", "200", "--seed", "1").redirectErrorStream(true)
+  void twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq()
+      throws Exception {
+    Process chaos = new ProcessBuilder("scripts/chaos", "--uploads", "200", "--seed", "1")
+        .redirectErrorStream(true)
         .start();
     String output = new String(chaos.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(chaos.waitFor(20, TimeUnit.MINUTES)).as("scripts/chaos finished").isTrue();
@@ -32,8 +35,10 @@ class ChaosScriptIT {
         .contains("| valid images in the DLQ | 0 |")
         .contains("| settled | yes |")
         .contains("chaos: nothing lost, nothing doubled, no valid image in the DLQ");
-    Matcher cycles = Pattern.compile("\\| endpoint starts / stops \\| (\\d+) / (\\d+) \\(manual: \\d+ stops, (\\d+) during"
-        + " a drain").matcher(output);
+    Matcher cycles = Pattern.compile(
+            "\\| endpoint starts / stops \\| (\\d+) / (\\d+) \\(manual: \\d+ stops, (\\d+) during"
+                + " a drain")
+        .matcher(output);
     assertThat(cycles.find()).as(output).isTrue();
     assertThat(Integer.parseInt(cycles.group(1))).as("starts").isGreaterThanOrEqualTo(10);
     assertThat(Integer.parseInt(cycles.group(2))).as("stops").isGreaterThanOrEqualTo(10);
@@ -41,6 +46,7 @@ class ChaosScriptIT {
     assertThat(output)
         .containsPattern("\\| model faults \\| [1-9]\\d* container crashes, [1-9]\\d* bursts")
         .containsPattern("\\| Classify invocations cut off mid-batch \\| [1-9]")
-        .containsPattern("\\| controller faults \\| [1-9]\\d* overlapping pairs .*, [1-9]\\d* runs died after");
+        .containsPattern(
+            "\\| controller faults \\| [1-9]\\d* overlapping pairs .*, [1-9]\\d* runs died after");
   }
 }

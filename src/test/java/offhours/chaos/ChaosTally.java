@@ -60,9 +60,17 @@ final class ChaosTally {
   /** The Classify function's message attribute with the reason of a message's latest deferral. */
   static final String DEFERRAL_REASON = "offhours-deferral-reason";
 
-  ChaosTally(S3Client s3, DynamoDbClient dynamoDb, SqsClient sqs, String bucket, String table, String dlqUrl,
-      String prefix, List<Upload> uploads) {
-    boolean byVersion = notificationsCarryVersions(dynamoDb, table, ResultItem.pkFor(bucket, prefix));
+  ChaosTally(
+      S3Client s3,
+      DynamoDbClient dynamoDb,
+      SqsClient sqs,
+      String bucket,
+      String table,
+      String dlqUrl,
+      String prefix,
+      List<Upload> uploads) {
+    boolean byVersion =
+        notificationsCarryVersions(dynamoDb, table, ResultItem.pkFor(bucket, prefix));
     int inS3 = 0;
     for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket).prefix(prefix))) {
       for (ObjectVersion v : page.versions()) {
@@ -90,7 +98,8 @@ final class ChaosTally {
 
     int count = 0;
     String pkPrefix = ResultItem.pkFor(bucket, prefix);
-    for (var page : dynamoDb.scanPaginator(r -> r.tableName(table).filterExpression("begins_with(pk, :p)")
+    for (var page : dynamoDb.scanPaginator(r -> r.tableName(table)
+        .filterExpression("begins_with(pk, :p)")
         .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pkPrefix))))) {
       for (Map<String, AttributeValue> item : page.items()) {
         ResultItem r = ResultsTable.fromItem(item);
@@ -102,7 +111,9 @@ final class ChaosTally {
           continue;
         }
         results.computeIfAbsent(v, k -> new ArrayList<>()).add(r);
-        if (valid.contains(v) && !deletedForGood.contains(v) && r.status() == ResultItem.Verdict.REJECTED) {
+        if (valid.contains(v)
+            && !deletedForGood.contains(v)
+            && r.status() == ResultItem.Verdict.REJECTED) {
           validRejected.merge(kindOf(r), 1, Integer::sum);
         }
       }
@@ -121,17 +132,23 @@ final class ChaosTally {
 
     int validDead = 0;
     while (true) {
-      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(dlqUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
-          .visibilityTimeout(600).messageAttributeNames("All").messageSystemAttributeNames(
-              MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
+      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(dlqUrl)
+              .maxNumberOfMessages(10)
+              .waitTimeSeconds(1)
+              .visibilityTimeout(600)
+              .messageAttributeNames("All")
+              .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+          .messages();
       if (batch.isEmpty()) {
         break;
       }
       for (Message m : batch) {
         Version v = versionOf(m.body(), byVersion);
         var reason = m.messageAttributes().get(DEFERRAL_REASON);
-        String why = reason != null ? "last deferral: " + reason.stringValue()
-            : "receives exhausted (" + m.attributesAsStrings().get("ApproximateReceiveCount") + " here)";
+        String why = reason != null
+            ? "last deferral: " + reason.stringValue()
+            : "receives exhausted (" + m.attributesAsStrings().get("ApproximateReceiveCount")
+                + " here)";
         dead.add(new Dead(v, why));
         if (v != null && valid.contains(v)) {
           validDead++;
@@ -142,12 +159,17 @@ final class ChaosTally {
   }
 
   private static Version identity(String key, String versionId, String eTag, boolean byVersion) {
-    return new Version(key, ResultItem.skFor(byVersion ? versionId : null, eTag == null ? null : eTag.replace("\"", "")));
+    return new Version(
+        key,
+        ResultItem.skFor(
+            byVersion ? versionId : null, eTag == null ? null : eTag.replace("\"", "")));
   }
 
   /** Whether any result of the run names a version id (S3's notifications do in a versioned bucket; moto's do not). */
-  private static boolean notificationsCarryVersions(DynamoDbClient dynamoDb, String table, String pkPrefix) {
-    for (var page : dynamoDb.scanPaginator(r -> r.tableName(table).filterExpression("begins_with(pk, :p)")
+  private static boolean notificationsCarryVersions(
+      DynamoDbClient dynamoDb, String table, String pkPrefix) {
+    for (var page : dynamoDb.scanPaginator(r -> r.tableName(table)
+        .filterExpression("begins_with(pk, :p)")
         .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pkPrefix))))) {
       for (Map<String, AttributeValue> item : page.items()) {
         if (item.containsKey("versionId") && item.get("versionId").s() != null) {
@@ -165,9 +187,14 @@ final class ChaosTally {
       if (!object.has("key")) {
         return null;
       }
-      String versionId = object.hasNonNull("versionId") ? object.get("versionId").asText() : null;
+      String versionId =
+          object.hasNonNull("versionId") ? object.get("versionId").asText() : null;
       String eTag = object.hasNonNull("eTag") ? object.get("eTag").asText() : null;
-      return identity(URLDecoder.decode(object.get("key").asText(), StandardCharsets.UTF_8), versionId, eTag, byVersion);
+      return identity(
+          URLDecoder.decode(object.get("key").asText(), StandardCharsets.UTF_8),
+          versionId,
+          eTag,
+          byVersion);
     } catch (IOException | IllegalArgumentException e) {
       return null;
     }
@@ -175,6 +202,7 @@ final class ChaosTally {
 
   /** Verdicts the pipeline documents for a valid image: deleted, or overwritten, before it was classified. */
   static final String DELETED = "deleted before classification";
+
   static final String OVERWRITTEN = "overwritten before classification";
 
   /** The kind of a valid image's rejection: one of the documented ones, or the reason with the object's URI cut out. */
@@ -193,12 +221,17 @@ final class ChaosTally {
 
   /** Valid images rejected for a reason the pipeline does not document for them (a model crash taken for poison...). */
   int validRejectedOtherwise() {
-    return validRejected.entrySet().stream().filter(e -> !e.getKey().equals(DELETED) && !e.getKey().equals(OVERWRITTEN))
-        .mapToInt(Map.Entry::getValue).sum();
+    return validRejected.entrySet().stream()
+        .filter(e -> !e.getKey().equals(DELETED) && !e.getKey().equals(OVERWRITTEN))
+        .mapToInt(Map.Entry::getValue)
+        .sum();
   }
 
   boolean clean() {
-    return missing.isEmpty() && duplicates == 0 && unexpected.isEmpty() && validInDlq == 0
+    return missing.isEmpty()
+        && duplicates == 0
+        && unexpected.isEmpty()
+        && validInDlq == 0
         && validRejectedOtherwise() == 0;
   }
 }

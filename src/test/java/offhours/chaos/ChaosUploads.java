@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,18 +35,46 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class ChaosUploads {
 
   /** What was put, and what happened to it. */
-  enum Kind { IMAGE, OVERWRITE, SAME_BYTES_AGAIN, DELETED_KEY, DELETED_VERSION, TEXT, TRUNCATED, EMPTY, OVERSIZED }
+  enum Kind {
+    IMAGE,
+    OVERWRITE,
+    SAME_BYTES_AGAIN,
+    DELETED_KEY,
+    DELETED_VERSION,
+    TEXT,
+    TRUNCATED,
+    EMPTY,
+    OVERSIZED
+  }
 
   /** One PutObject: its key and version, and whether those bytes are an image the model can read. */
-  record Upload(int index, Kind kind, String key, String versionId, String eTag, long size, boolean validImage) {}
+  record Upload(
+      int index,
+      Kind kind,
+      String key,
+      String versionId,
+      String eTag,
+      long size,
+      boolean validImage) {}
 
   /** Keys users really upload, and the ones that break naive pipelines. */
-  static final List<String> ODD_NAMES = List.of("holiday photo", "ünïcødé 日本語 фото", "a+b=c", "100% done",
-      "<b>markup</b> & \"quotes\" 'here'", "tab\there", "del\u007fchar", "percent%2Bencoded", "  spaces  around ",
-      "emoji 📷", "semi;colon,comma?query#hash", "back\\slash");
+  static final List<String> ODD_NAMES = List.of(
+      "holiday photo",
+      "ünïcødé 日本語 фото",
+      "a+b=c",
+      "100% done",
+      "<b>markup</b> & \"quotes\" 'here'",
+      "tab\there",
+      "del\u007fchar",
+      "percent%2Bencoded",
+      "  spaces  around ",
+      "emoji 📷",
+      "semi;colon,comma?query#hash",
+      "back\\slash");
 
   private static final Path IMAGES = Path.of("src/demo/images");
-  private static final List<String> VALID = List.of("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
+  private static final List<String> VALID =
+      List.of("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
   private static final int OVERSIZED_BYTES = 6_500_000; // over InvokeEndpoint's 6,291,456 bytes
 
   private final S3Client s3;
@@ -62,7 +89,8 @@ final class ChaosUploads {
   private final AtomicInteger renotified = new AtomicInteger();
   private final List<String> failures = new CopyOnWriteArrayList<>();
 
-  ChaosUploads(S3Client s3, SqsClient sqs, String bucket, String queueUrl, String prefix, long seed) throws IOException {
+  ChaosUploads(S3Client s3, SqsClient sqs, String bucket, String queueUrl, String prefix, long seed)
+      throws IOException {
     this.s3 = s3;
     this.sqs = sqs;
     this.bucket = bucket;
@@ -154,7 +182,8 @@ final class ChaosUploads {
   }
 
   private String newKey(int i, Kind kind, String image) {
-    String name = random.nextInt(100) < 35 ? ODD_NAMES.get(random.nextInt(ODD_NAMES.size())) : "upload";
+    String name =
+        random.nextInt(100) < 35 ? ODD_NAMES.get(random.nextInt(ODD_NAMES.size())) : "upload";
     String suffix = switch (kind) {
       case TEXT, TRUNCATED, OVERSIZED -> ".jpg";
       case EMPTY -> ".png";
@@ -169,23 +198,32 @@ final class ChaosUploads {
 
   private void put(Plan p) {
     byte[] bytes = switch (p.kind()) {
-      case TEXT -> ("notes, not a photo: upload " + p.index() + "\n").getBytes(StandardCharsets.UTF_8);
+      case TEXT ->
+        ("notes, not a photo: upload " + p.index() + "\n").getBytes(StandardCharsets.UTF_8);
       case TRUNCATED -> truncated;
       case EMPTY -> new byte[0];
       case OVERSIZED -> oversized(p.index());
       default -> photos.get(p.image());
     };
-    PutObjectResponse put = s3.putObject(r -> r.bucket(bucket).key(p.key()), RequestBody.fromBytes(bytes));
+    PutObjectResponse put =
+        s3.putObject(r -> r.bucket(bucket).key(p.key()), RequestBody.fromBytes(bytes));
     boolean valid = switch (p.kind()) {
       case IMAGE, OVERWRITE, SAME_BYTES_AGAIN, DELETED_KEY, DELETED_VERSION -> true;
       default -> false;
     };
-    Upload upload = new Upload(p.index(), p.kind(), p.key(), put.versionId(), stripQuotes(put.eTag()), bytes.length,
+    Upload upload = new Upload(
+        p.index(),
+        p.kind(),
+        p.key(),
+        put.versionId(),
+        stripQuotes(put.eTag()),
+        bytes.length,
         valid);
     if (p.kind() == Kind.DELETED_KEY) {
       s3.deleteObject(r -> r.bucket(bucket).key(p.key())); // a delete marker; the version stays
     } else if (p.kind() == Kind.DELETED_VERSION) {
-      s3.deleteObject(r -> r.bucket(bucket).key(p.key()).versionId(put.versionId())); // gone for good
+      s3.deleteObject(
+          r -> r.bucket(bucket).key(p.key()).versionId(put.versionId())); // gone for good
     }
     done.add(upload);
     if (p.renotify()) {
@@ -210,8 +248,10 @@ final class ChaosUploads {
     String encoded = URLEncoder.encode(u.key(), StandardCharsets.UTF_8);
     return "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
         + "\"eventTime\":\"" + Instant.now() + "\",\"eventName\":\"ObjectCreated:Put\","
-        + "\"s3\":{\"s3SchemaVersion\":\"1.0\",\"bucket\":{\"name\":\"" + bucket + "\",\"arn\":\"arn:aws:s3:::" + bucket
-        + "\"},\"object\":{\"key\":\"" + encoded + "\",\"size\":" + u.size() + ",\"eTag\":\"" + u.eTag() + "\"}}}]}";
+        + "\"s3\":{\"s3SchemaVersion\":\"1.0\",\"bucket\":{\"name\":\"" + bucket
+        + "\",\"arn\":\"arn:aws:s3:::" + bucket
+        + "\"},\"object\":{\"key\":\"" + encoded + "\",\"size\":" + u.size() + ",\"eTag\":\""
+        + u.eTag() + "\"}}}]}";
   }
 
   private static String stripQuotes(String eTag) {

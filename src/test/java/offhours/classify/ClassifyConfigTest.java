@@ -28,7 +28,8 @@ class ClassifyConfigTest {
   void defaultsFollowTheContract() {
     ClassifyConfig config = ClassifyConfig.fromEnv(env());
 
-    assertThat(config.model().labels()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+    assertThat(config.model().labels())
+        .containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
     assertThat(config.model().contentType()).isEqualTo("application/x-image");
     assertThat(config.model().accept()).isEqualTo("application/json");
     assertThat(config.model().scores()).isEqualTo(Scores.AUTO);
@@ -44,13 +45,22 @@ class ClassifyConfigTest {
 
   @Test
   void readsTheModelsSettings() {
-    ClassifyConfig config = ClassifyConfig.fromEnv(env("CONTENT_TYPE", "auto", "ACCEPT", "application/json;verbose",
-        "SCORES", "logits", "LABELS", ""));
+    ClassifyConfig config = ClassifyConfig.fromEnv(env(
+        "CONTENT_TYPE",
+        "auto",
+        "ACCEPT",
+        "application/json;verbose",
+        "SCORES",
+        "logits",
+        "LABELS",
+        ""));
 
     assertThat(config.model().contentType()).isEqualTo("auto");
     assertThat(config.model().accept()).isEqualTo("application/json;verbose");
     assertThat(config.model().scores()).isEqualTo(Scores.LOGITS);
-    assertThat(config.model().labels()).as("a model that names its classes needs none").isEmpty();
+    assertThat(config.model().labels())
+        .as("a model that names its classes needs none")
+        .isEmpty();
   }
 
   @Test

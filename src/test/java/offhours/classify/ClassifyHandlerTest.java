@@ -4,10 +4,11 @@ import static offhours.classify.Fakes.fixture;
 import static offhours.classify.Fakes.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,8 +38,11 @@ class ClassifyHandlerTest {
   final FakeS3 s3 = new FakeS3()
       .put(BUCKET, "uploads/rocket.jpg", image("rocket.jpg"), "511130d2072cc744a1fa5015bc23557a")
       .put(BUCKET, "uploads/chelsea.png", image("chelsea.png"), "0f1b4a59504988622035d850dc0555ac")
-      .put(BUCKET, "uploads/notes, not a photo.png",
-          "meeting notes, not a photo\n".getBytes(StandardCharsets.UTF_8), "2c9d3b4e5b1c4b6f0c2e9f8a7d6c5b4a");
+      .put(
+          BUCKET,
+          "uploads/notes, not a photo.png",
+          "meeting notes, not a photo\n".getBytes(StandardCharsets.UTF_8),
+          "2c9d3b4e5b1c4b6f0c2e9f8a7d6c5b4a");
   final FakeSqs sqs = new FakeSqs();
   final FakeDynamoDb dynamo = new FakeDynamoDb();
   final FakeRuntime runtime = new FakeRuntime();
@@ -48,7 +52,10 @@ class ClassifyHandlerTest {
   }
 
   ClassifyHandler handler(long maxImageBytes, int concurrency) {
-    return handler(config("MAX_IMAGE_BYTES", Long.toString(maxImageBytes), "BATCH_CONCURRENCY",
+    return handler(config(
+        "MAX_IMAGE_BYTES",
+        Long.toString(maxImageBytes),
+        "BATCH_CONCURRENCY",
         Integer.toString(concurrency)));
   }
 
@@ -77,12 +84,16 @@ class ClassifyHandlerTest {
   }
 
   Map<String, AttributeValue> item(String pk) {
-    return dynamo.all().stream().filter(i -> i.get("pk").s().equals(pk)).findFirst()
+    return dynamo.all().stream()
+        .filter(i -> i.get("pk").s().equals(pk))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no item " + pk + " in " + dynamo.all()));
   }
 
   static List<String> failures(SQSBatchResponse response) {
-    return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+    return response.getBatchItemFailures().stream()
+        .map(BatchItemFailure::getItemIdentifier)
+        .toList();
   }
 
   @Test
@@ -94,7 +105,9 @@ class ClassifyHandlerTest {
     assertThat(item.get("sk").s()).isEqualTo("e#511130d2072cc744a1fa5015bc23557a");
     assertThat(item.get("status").s()).isEqualTo("CLASSIFIED");
     assertThat(item.get("topLabel").s()).isEqualTo("Hentai");
-    assertThat(item.get("labels").l()).extracting(v -> v.m().get("label").s()).containsExactly("Hentai", "Drawing", "Porn");
+    assertThat(item.get("labels").l())
+        .extracting(v -> v.m().get("label").s())
+        .containsExactly("Hentai", "Drawing", "Porn");
     assertThat(item.get("uploadedAt").s()).isEqualTo("2026-11-25T10:00:00Z");
     assertThat(item.get("classifiedAt").s()).isEqualTo("2026-11-25T10:00:05Z");
     assertThat(item.get("attempts").n()).isEqualTo("1");
@@ -113,7 +126,9 @@ class ClassifyHandlerTest {
       assertThat(r.accept()).isEqualTo("application/json");
       assertThat(r.body().asByteArray()).isEqualTo(image("rocket.jpg"));
     });
-    assertThat(s3.gets).singleElement().satisfies(g -> assertThat(g.ifMatch()).isEqualTo("\"511130d2072cc744a1fa5015bc23557a\""));
+    assertThat(s3.gets)
+        .singleElement()
+        .satisfies(g -> assertThat(g.ifMatch()).isEqualTo("\"511130d2072cc744a1fa5015bc23557a\""));
   }
 
   @Test
@@ -127,23 +142,38 @@ class ClassifyHandlerTest {
 
   @Test
   void oddKeysAreFetchedAndStoredDecoded() {
-    s3.put(BUCKET, "holiday photos/beach day 1.jpg", image("rocket.jpg"), "511130d2072cc744a1fa5015bc23557a")
-        .put(BUCKET, "café au lait + 100%.png", image("chelsea.png"), "0f1b4a59504988622035d850dc0555ac")
+    s3.put(
+            BUCKET,
+            "holiday photos/beach day 1.jpg",
+            image("rocket.jpg"),
+            "511130d2072cc744a1fa5015bc23557a")
+        .put(
+            BUCKET,
+            "café au lait + 100%.png",
+            image("chelsea.png"),
+            "0f1b4a59504988622035d850dc0555ac")
         .put(BUCKET, "写真/🚀 rocket.jpg", image("rocket.jpg"), "511130d2072cc744a1fa5015bc23557a");
 
     SQSBatchResponse response = run(fixture("sqs-s3-odd-keys.json"));
 
     assertThat(failures(response)).isEmpty();
-    assertThat(dynamo.all()).extracting(i -> i.get("pk").s()).containsExactlyInAnyOrder(
-        "s3://offhours-images/holiday photos/beach day 1.jpg",
-        "s3://offhours-images/café au lait + 100%.png",
-        "s3://offhours-images/写真/🚀 rocket.jpg");
-    assertThat(dynamo.all()).allSatisfy(i -> assertThat(i.get("status").s()).isEqualTo("CLASSIFIED"));
+    assertThat(dynamo.all())
+        .extracting(i -> i.get("pk").s())
+        .containsExactlyInAnyOrder(
+            "s3://offhours-images/holiday photos/beach day 1.jpg",
+            "s3://offhours-images/café au lait + 100%.png",
+            "s3://offhours-images/写真/🚀 rocket.jpg");
+    assertThat(dynamo.all())
+        .allSatisfy(i -> assertThat(i.get("status").s()).isEqualTo("CLASSIFIED"));
   }
 
   @Test
   void aMultipartUploadIsClassifiedUnderItsMultipartETag() {
-    s3.put(BUCKET, "uploads/big/chelsea.png", image("chelsea.png"), "9b2cf535f27731c974343645a3985328-2");
+    s3.put(
+        BUCKET,
+        "uploads/big/chelsea.png",
+        image("chelsea.png"),
+        "9b2cf535f27731c974343645a3985328-2");
 
     run(fixture("sqs-s3-multipart.json"));
 
@@ -158,24 +188,32 @@ class ClassifyHandlerTest {
     SQSBatchResponse response = run(batch);
 
     assertThat(failures(response)).isEmpty();
-    assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("status").s()).isEqualTo("CLASSIFIED");
-    assertThat(item("s3://offhours-images/uploads/chelsea.png").get("status").s()).isEqualTo("CLASSIFIED");
-    Map<String, AttributeValue> notJson = item("sqs://offhours-queue/" + batch.getRecords().get(1).getMessageId());
+    assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("status").s())
+        .isEqualTo("CLASSIFIED");
+    assertThat(item("s3://offhours-images/uploads/chelsea.png").get("status").s())
+        .isEqualTo("CLASSIFIED");
+    Map<String, AttributeValue> notJson =
+        item("sqs://offhours-queue/" + batch.getRecords().get(1).getMessageId());
     assertThat(notJson.get("status").s()).isEqualTo("REJECTED");
     assertThat(notJson.get("reason").s()).startsWith("message body is not JSON: ");
-    assertThat(item("s3://offhours-images/uploads/notes, not a photo.png").get("reason").s()).isEqualTo(
-        "unsupported format: object s3://offhours-images/uploads/notes, not a photo.png looks like text;"
-            + " offhours accepts JPEG and PNG");
+    assertThat(item("s3://offhours-images/uploads/notes, not a photo.png")
+            .get("reason")
+            .s())
+        .isEqualTo(
+            "unsupported format: object s3://offhours-images/uploads/notes, not a photo.png looks like text;"
+                + " offhours accepts JPEG and PNG");
     assertThat(runtime.requests).hasSize(2);
   }
 
   @Test
   void anObjectOverTheLimitIsRejectedWithoutDownloadingIt() {
-    SQSBatchResponse response = LambdaSqsJson.invoke(handler(6_291_456L), withObject("big.jpg", 9_542_041L, "e1"));
+    SQSBatchResponse response =
+        LambdaSqsJson.invoke(handler(6_291_456L), withObject("big.jpg", 9_542_041L, "e1"));
 
     assertThat(failures(response)).isEmpty();
     assertThat(item("s3://offhours-images/big.jpg").get("reason").s())
-        .isEqualTo("object s3://offhours-images/big.jpg is 9.5 MB; the endpoint accepts at most 6.3 MB");
+        .isEqualTo(
+            "object s3://offhours-images/big.jpg is 9.5 MB; the endpoint accepts at most 6.3 MB");
     assertThat(s3.gets).isEmpty();
   }
 
@@ -186,7 +224,8 @@ class ClassifyHandlerTest {
     LambdaSqsJson.invoke(handler(100_000L), withObject("grew.jpg", 10L, "e1"));
 
     assertThat(item("s3://offhours-images/grew.jpg").get("reason").s())
-        .isEqualTo("object s3://offhours-images/grew.jpg is 113 kB; the endpoint accepts at most 100 kB");
+        .isEqualTo(
+            "object s3://offhours-images/grew.jpg is 113 kB; the endpoint accepts at most 100 kB");
     assertThat(runtime.requests).isEmpty();
   }
 
@@ -198,15 +237,19 @@ class ClassifyHandlerTest {
 
     Map<String, AttributeValue> item = item("s3://offhours-images/a.jpg");
     assertThat(item.get("sk").s()).isEqualTo("e#older-etag");
-    assertThat(item.get("reason").s()).isEqualTo("object s3://offhours-images/a.jpg was overwritten before it could be"
-        + " classified; the newer version has its own result");
+    assertThat(item.get("reason").s())
+        .isEqualTo("object s3://offhours-images/a.jpg was overwritten before it could be"
+            + " classified; the newer version has its own result");
     assertThat(runtime.requests).isEmpty();
   }
 
   @Test
   void aVersionedObjectIsFetchedByItsVersionId() {
     s3.put(BUCKET, "v.jpg", image("rocket.jpg"), "e1");
-    SQSEvent event = event(message("m1", notification("v.jpg", 112525L, "e1", "\"versionId\":\"3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY\",")));
+    SQSEvent event = event(message(
+        "m1",
+        notification(
+            "v.jpg", 112525L, "e1", "\"versionId\":\"3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY\",")));
 
     run(event);
 
@@ -214,8 +257,10 @@ class ClassifyHandlerTest {
       assertThat(g.versionId()).isEqualTo("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
       assertThat(g.ifMatch()).isNull();
     });
-    assertThat(item("s3://offhours-images/v.jpg").get("sk").s()).isEqualTo("v#3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
-    assertThat(item("s3://offhours-images/v.jpg").get("versionId").s()).isEqualTo("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
+    assertThat(item("s3://offhours-images/v.jpg").get("sk").s())
+        .isEqualTo("v#3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
+    assertThat(item("s3://offhours-images/v.jpg").get("versionId").s())
+        .isEqualTo("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
   }
 
   @Test
@@ -240,8 +285,11 @@ class ClassifyHandlerTest {
   void aModelThatCannotReadTheImageGivesAVerdict() {
     s3.put(BUCKET, "truncated.jpg", image("truncated.jpg"), "e1");
     runtime.answer = r -> {
-      throw ModelErrorException.builder().statusCode(424).originalStatusCode(400)
-          .originalMessage("image file is truncated").build();
+      throw ModelErrorException.builder()
+          .statusCode(424)
+          .originalStatusCode(400)
+          .originalMessage("image file is truncated")
+          .build();
     };
 
     SQSBatchResponse response = run(withObject("truncated.jpg", 400L, "e1"));
@@ -261,19 +309,29 @@ class ClassifyHandlerTest {
 
     assertThat(failures(response)).as("deferred originals are acknowledged").isEmpty();
     assertThat(runtime.requests).hasSize(1);
-    assertThat(s3.gets).extracting(g -> g.key()).as("nothing downloaded after the discovery")
+    assertThat(s3.gets)
+        .extracting(g -> g.key())
+        .as("nothing downloaded after the discovery")
         .containsExactly("uploads/rocket.jpg");
-    List<String> deferredBodies = List.of(batch.getRecords().get(0).getBody(), batch.getRecords().get(2).getBody(),
+    List<String> deferredBodies = List.of(
+        batch.getRecords().get(0).getBody(),
+        batch.getRecords().get(2).getBody(),
         batch.getRecords().get(3).getBody());
-    assertThat(sqs.sent).extracting(SendMessageRequest::messageBody).containsExactlyInAnyOrderElementsOf(deferredBodies);
+    assertThat(sqs.sent)
+        .extracting(SendMessageRequest::messageBody)
+        .containsExactlyInAnyOrderElementsOf(deferredBodies);
     assertThat(sqs.sent).allSatisfy(copy -> {
-      assertThat(copy.queueUrl()).isEqualTo("https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue");
+      assertThat(copy.queueUrl())
+          .isEqualTo("https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue");
       assertThat(copy.delaySeconds()).isEqualTo(60);
       assertThat(copy.messageAttributes().get("offhours-deferrals").dataType()).isEqualTo("Number");
-      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("1");
+      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue())
+          .isEqualTo("1");
     });
-    // The body that is no notification needs no endpoint and still gets its verdict; nothing was classified.
-    assertThat(dynamo.all()).extracting(i -> i.get("pk").s())
+    // The body that is no notification needs no endpoint and still gets its verdict; nothing was
+    // classified.
+    assertThat(dynamo.all())
+        .extracting(i -> i.get("pk").s())
         .containsExactly("sqs://offhours-queue/" + batch.getRecords().get(1).getMessageId());
   }
 
@@ -288,24 +346,35 @@ class ClassifyHandlerTest {
 
     run(event);
 
-    assertThat(sqs.sent).singleElement()
-        .satisfies(copy -> assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("5"));
+    assertThat(sqs.sent)
+        .singleElement()
+        .satisfies(copy -> assertThat(
+                copy.messageAttributes().get("offhours-deferrals").stringValue())
+            .isEqualTo("5"));
     assertThat(Deferrals.attempts(queueMessage(event))).isEqualTo(5);
   }
 
   @Test
   void aDeferralThatCannotBeSentIsRetried() {
     endpointAbsent();
-    sqs.failWith = software.amazon.awssdk.services.sqs.model.SqsException.builder().statusCode(500).message("InternalError").build();
+    sqs.failWith = software.amazon.awssdk.services.sqs.model.SqsException.builder()
+        .statusCode(500)
+        .message("InternalError")
+        .build();
     SQSEvent event = fixture("sqs-s3-put.json");
 
-    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(failures(run(event)))
+        .containsExactly(event.getRecords().getFirst().getMessageId());
   }
 
   @Test
   void aModelCrashIsRejectedOnTheThirdReceive() {
     runtime.answer = r -> {
-      throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
+      throw ModelErrorException.builder()
+          .statusCode(424)
+          .originalStatusCode(500)
+          .originalMessage("worker died")
+          .build();
     };
     SQSEvent event = fixture("sqs-s3-put.json");
     event.getRecords().getFirst().getAttributes().put("ApproximateReceiveCount", "3");
@@ -321,7 +390,11 @@ class ClassifyHandlerTest {
   @Test
   void timeSpentDeferredDoesNotCountAsModelCrashes() {
     runtime.answer = r -> {
-      throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
+      throw ModelErrorException.builder()
+          .statusCode(424)
+          .originalStatusCode(500)
+          .originalMessage("worker died")
+          .build();
     };
     SQSEvent event = fixture("sqs-s3-put.json");
     MessageAttribute deferred = new MessageAttribute();
@@ -329,7 +402,8 @@ class ClassifyHandlerTest {
     deferred.setStringValue("40");
     event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", deferred));
 
-    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(failures(run(event)))
+        .containsExactly(event.getRecords().getFirst().getMessageId());
     assertThat(dynamo.puts).isEmpty();
   }
 
@@ -337,7 +411,11 @@ class ClassifyHandlerTest {
   void aFirstModelCrashRetriesOnlyThatMessageAndTheBatchGoesOn() {
     runtime.answer = r -> {
       if (r.body().asByteArray().length == image("rocket.jpg").length) {
-        throw ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage("worker died").build();
+        throw ModelErrorException.builder()
+            .statusCode(424)
+            .originalStatusCode(500)
+            .originalMessage("worker died")
+            .build();
       }
       return "[0.1, 0.1, 0.6, 0.1, 0.1]";
     };
@@ -348,7 +426,8 @@ class ClassifyHandlerTest {
     assertThat(failures(response)).containsExactly(batch.getRecords().get(0).getMessageId());
     assertThat(sqs.sent).isEmpty();
     assertThat(item("s3://offhours-images/uploads/chelsea.png").get("status").s())
-        .as("the endpoint is up, so the rest of the batch is classified").isEqualTo("CLASSIFIED");
+        .as("the endpoint is up, so the rest of the batch is classified")
+        .isEqualTo("CLASSIFIED");
   }
 
   @Test
@@ -356,7 +435,8 @@ class ClassifyHandlerTest {
     s3.failWith = Fakes.s3Error(403, "AccessDenied", "Access Denied");
     SQSEvent event = fixture("sqs-s3-put.json");
 
-    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(failures(run(event)))
+        .containsExactly(event.getRecords().getFirst().getMessageId());
     assertThat(dynamo.puts).isEmpty();
   }
 
@@ -382,11 +462,16 @@ class ClassifyHandlerTest {
 
   @Test
   void dynamoDbThrottlingIsRetriedThroughTheQueue() {
-    dynamo.failWith = ProvisionedThroughputExceededException.builder().statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build()).build();
+    dynamo.failWith = ProvisionedThroughputExceededException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ProvisionedThroughputExceededException")
+            .build())
+        .build();
     SQSEvent event = fixture("sqs-s3-put.json");
 
-    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(failures(run(event)))
+        .containsExactly(event.getRecords().getFirst().getMessageId());
   }
 
   @Test
@@ -394,7 +479,8 @@ class ClassifyHandlerTest {
     s3.failWith = Fakes.s3Error(503, "SlowDown", "Please reduce your request rate.");
     SQSEvent event = fixture("sqs-s3-put.json");
 
-    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(failures(run(event)))
+        .containsExactly(event.getRecords().getFirst().getMessageId());
     assertThat(dynamo.puts).isEmpty();
   }
 
@@ -403,39 +489,54 @@ class ClassifyHandlerTest {
     runtime.answer = r -> "[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.4]";
     SQSEvent event = fixture("sqs-s3-put.json");
 
-    assertThat(failures(run(event))).containsExactly(event.getRecords().getFirst().getMessageId());
+    assertThat(failures(run(event)))
+        .containsExactly(event.getRecords().getFirst().getMessageId());
     assertThat(dynamo.puts).isEmpty();
   }
 
   @Test
   void aMessageWithSeveralRecordsTakesTheWorstOutcomeAndItsCopyIsIdempotent() {
-    s3.put(BUCKET, "one.jpg", image("rocket.jpg"), "e1").put(BUCKET, "two.png", image("chelsea.png"), "e2");
-    String body = "{\"Records\":[" + record("one.jpg", 112525L, "e1", "") + "," + record("two.png", 240512L, "e2", "") + "]}";
+    s3.put(BUCKET, "one.jpg", image("rocket.jpg"), "e1")
+        .put(BUCKET, "two.png", image("chelsea.png"), "e2");
+    String body = "{\"Records\":[" + record("one.jpg", 112525L, "e1", "") + ","
+        + record("two.png", 240512L, "e2", "") + "]}";
     runtime.answer = r -> {
       if (ImageFormat.of(r.body().asByteArray()) == ImageFormat.PNG) {
-        throw ValidationErrorException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("ValidationError").errorMessage("Endpoint offhours-endpoint is not in service.").build()).build();
+        throw ValidationErrorException.builder()
+            .statusCode(400)
+            .awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("ValidationError")
+                .errorMessage("Endpoint offhours-endpoint is not in service.")
+                .build())
+            .build();
       }
       return "[0.1, 0.7, 0.05, 0.1, 0.05]";
     };
 
-    SQSBatchResponse first = LambdaSqsJson.invoke(handler(6_291_456L, 1), event(message("m1", body)));
+    SQSBatchResponse first =
+        LambdaSqsJson.invoke(handler(6_291_456L, 1), event(message("m1", body)));
 
     assertThat(failures(first)).isEmpty();
-    assertThat(sqs.sent).singleElement().satisfies(copy -> assertThat(copy.messageBody()).isEqualTo(body));
-    assertThat(dynamo.all()).extracting(i -> i.get("pk").s()).containsExactly("s3://offhours-images/one.jpg");
+    assertThat(sqs.sent)
+        .singleElement()
+        .satisfies(copy -> assertThat(copy.messageBody()).isEqualTo(body));
+    assertThat(dynamo.all())
+        .extracting(i -> i.get("pk").s())
+        .containsExactly("s3://offhours-images/one.jpg");
 
     runtime.answer = r -> "[0.1, 0.7, 0.05, 0.1, 0.05]";
     SQSBatchResponse copy = run(event(message("m2", body)));
 
     assertThat(failures(copy)).isEmpty();
-    assertThat(dynamo.all()).extracting(i -> i.get("pk").s())
+    assertThat(dynamo.all())
+        .extracting(i -> i.get("pk").s())
         .containsExactlyInAnyOrder("s3://offhours-images/one.jpg", "s3://offhours-images/two.png");
   }
 
   @Test
   void objectRemovedEventsAreIgnored() {
-    String body = "{\"Records\":[" + record("x.jpg", 1L, "e1", "").replace("ObjectCreated:Put", "ObjectRemoved:Delete") + "]}";
+    String body = "{\"Records\":["
+        + record("x.jpg", 1L, "e1", "").replace("ObjectCreated:Put", "ObjectRemoved:Delete") + "]}";
 
     assertThat(failures(run(event(message("m1", body))))).isEmpty();
     assertThat(dynamo.puts).isEmpty();
@@ -444,12 +545,18 @@ class ClassifyHandlerTest {
 
   @Test
   void labelsComeFromS3WhenOnlyAFileIsConfigured() {
-    s3.put("models", "labels.txt", "Drawing\nHentai\nNeutral\nPorn\nSexy\n".getBytes(StandardCharsets.UTF_8), "l1");
-    ClassifyConfig config = config("LABELS", "", "LABELS_S3_URI", "s3://models/labels.txt", "TOP_K", "1");
+    s3.put(
+        "models",
+        "labels.txt",
+        "Drawing\nHentai\nNeutral\nPorn\nSexy\n".getBytes(StandardCharsets.UTF_8),
+        "l1");
+    ClassifyConfig config =
+        config("LABELS", "", "LABELS_S3_URI", "s3://models/labels.txt", "TOP_K", "1");
 
     LambdaSqsJson.invoke(handler(config), fixture("sqs-s3-put.json"));
 
-    assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("topLabel").s()).isEqualTo("Hentai");
+    assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("topLabel").s())
+        .isEqualTo("Hentai");
   }
 
   @Test
@@ -463,16 +570,22 @@ class ClassifyHandlerTest {
 
   private void endpointAbsent() {
     runtime.answer = r -> {
-      throw ValidationErrorException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
-          .errorCode("ValidationError").errorMessage("Endpoint offhours-endpoint of account 123456789012 not found.").build())
+      throw ValidationErrorException.builder()
+          .statusCode(400)
+          .awsErrorDetails(AwsErrorDetails.builder()
+              .errorCode("ValidationError")
+              .errorMessage("Endpoint offhours-endpoint of account 123456789012 not found.")
+              .build())
           .build();
     };
   }
 
   static String record(String key, long size, String eTag, String extra) {
     return "{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventTime\":\"2026-11-25T10:00:00.000Z\","
-        + "\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"" + BUCKET + "\"},\"object\":{"
-        + extra + "\"key\":\"" + key + "\",\"size\":" + size + ",\"eTag\":\"" + eTag + "\",\"sequencer\":\"00AB\"}}}";
+        + "\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"" + BUCKET
+        + "\"},\"object\":{"
+        + extra + "\"key\":\"" + key + "\",\"size\":" + size + ",\"eTag\":\"" + eTag
+        + "\",\"sequencer\":\"00AB\"}}}";
   }
 
   static String notification(String key, long size, String eTag, String extra) {
@@ -496,7 +609,8 @@ class ClassifyHandlerTest {
   /** The first record of {@code event} as the handler reads it. */
   static QueueMessage queueMessage(SQSEvent event) {
     try {
-      return SqsEvents.read(new java.io.ByteArrayInputStream(LambdaSqsJson.toJson(event))).getFirst();
+      return SqsEvents.read(new java.io.ByteArrayInputStream(LambdaSqsJson.toJson(event)))
+          .getFirst();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -511,14 +625,18 @@ class ClassifyHandlerTest {
   @Test
   void snapStartPrimingWarmsTheEndpointPathWithoutWritingAnythingAndSurvivesFailures() {
     runtime.answer = r -> {
-      throw software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException.builder()
-          .message("Endpoint offhours-endpoint of account 123456789012 not found.").statusCode(400).build();
+      throw software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException
+          .builder()
+          .message("Endpoint offhours-endpoint of account 123456789012 not found.")
+          .statusCode(400)
+          .build();
     };
 
     handler(6_291_456L).beforeCheckpoint(null);
 
     assertThat(dynamo.items).as("priming stores no result").isEmpty();
-    assertThat(dynamo.puts).singleElement()
+    assertThat(dynamo.puts)
+        .singleElement()
         .satisfies(put -> assertThat(put.conditionExpression()).isEqualTo("attribute_exists(pk)"));
     assertThat(sqs.sent).as("priming defers nothing").isEmpty();
     assertThat(runtime.requests).singleElement().satisfies(r -> {

@@ -1,6 +1,7 @@
 package offhours.classify;
 
-// Needs: moto_server (pip install "moto[server]") on PATH, or OFFHOURS_TEST_AWS_ENDPOINT pointing at an
+// Needs: moto_server (pip install "moto[server]") on PATH, or OFFHOURS_TEST_AWS_ENDPOINT pointing
+// at an
 // AWS-compatible endpoint. The SageMaker runtime is the in-test InvokeEndpointServer.
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,7 +66,8 @@ class ClassifyPipelineIT {
     queueUrl = p.queueUrl;
     dlqUrl = p.dlqUrl;
     sagemaker = new InvokeEndpointServer();
-    runtimeClients = AwsClients.local(Region.US_EAST_1, Map.of(Service.SAGEMAKER_RUNTIME, sagemaker.endpoint()));
+    runtimeClients =
+        AwsClients.local(Region.US_EAST_1, Map.of(Service.SAGEMAKER_RUNTIME, sagemaker.endpoint()));
     runtime = runtimeClients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
   }
 
@@ -81,7 +83,8 @@ class ClassifyPipelineIT {
     upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
     upload("photos/chelsea.png", IMAGES.resolve("chelsea.png"));
     upload("photos/truncated.jpg", IMAGES.resolve("truncated.jpg"));
-    s3.putObject(r -> r.bucket(bucket).key("notes, not a photo.png"),
+    s3.putObject(
+        r -> r.bucket(bucket).key("notes, not a photo.png"),
         RequestBody.fromString("meeting notes, not a photo\n", StandardCharsets.UTF_8));
     upload("holiday/café au lait + 100%.png", IMAGES.resolve("chelsea.png"));
 
@@ -91,10 +94,15 @@ class ClassifyPipelineIT {
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     ResultsTable results = new ResultsTable(dynamo, table);
-    Map<String, ResultItem> byPk = results.scan(Optional.empty()).stream()
-        .collect(Collectors.toMap(ResultItem::pk, i -> i));
-    assertThat(byPk).containsOnlyKeys(uri("photos/rocket.jpg"), uri("photos/chelsea.png"), uri("photos/truncated.jpg"),
-        uri("notes, not a photo.png"), uri("holiday/café au lait + 100%.png"));
+    Map<String, ResultItem> byPk =
+        results.scan(Optional.empty()).stream().collect(Collectors.toMap(ResultItem::pk, i -> i));
+    assertThat(byPk)
+        .containsOnlyKeys(
+            uri("photos/rocket.jpg"),
+            uri("photos/chelsea.png"),
+            uri("photos/truncated.jpg"),
+            uri("notes, not a photo.png"),
+            uri("holiday/café au lait + 100%.png"));
     assertThat(byPk.get(uri("photos/rocket.jpg"))).satisfies(r -> {
       assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
       assertThat(r.topLabel()).isEqualTo("Drawing");
@@ -106,9 +114,11 @@ class ClassifyPipelineIT {
     assertThat(byPk.get(uri("holiday/café au lait + 100%.png")).topLabel()).isEqualTo("Neutral");
     assertThat(byPk.get(uri("photos/truncated.jpg")).reason())
         .isEqualTo("the model could not read the image: image file is truncated");
-    assertThat(byPk.get(uri("notes, not a photo.png")).reason()).isEqualTo("unsupported format: object "
-        + uri("notes, not a photo.png") + " looks like text; offhours accepts JPEG and PNG");
-    assertThat(results.byLabel("Neutral", 10)).extracting(ResultItem::key)
+    assertThat(byPk.get(uri("notes, not a photo.png")).reason())
+        .isEqualTo("unsupported format: object " + uri("notes, not a photo.png")
+            + " looks like text; offhours accepts JPEG and PNG");
+    assertThat(results.byLabel("Neutral", 10))
+        .extracting(ResultItem::key)
         .containsExactlyInAnyOrder("photos/chelsea.png", "holiday/café au lait + 100%.png");
     assertThat(results.byKey(bucket, "photos/rocket.jpg")).hasSize(1);
     assertThat(results.scan(Optional.of("REJECTED"))).hasSize(2);
@@ -121,22 +131,31 @@ class ClassifyPipelineIT {
     upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
     upload("photos/chelsea.png", IMAGES.resolve("chelsea.png"));
 
-    List<Message> originals = receiveAll(queueUrl).stream().filter(m -> m.body().contains("ObjectCreated")).toList();
-    // One record at a time, so exactly one invocation discovers the absence (with more, those in flight also try).
+    List<Message> originals = receiveAll(queueUrl).stream()
+        .filter(m -> m.body().contains("ObjectCreated"))
+        .toList();
+    // One record at a time, so exactly one invocation discovers the absence (with more, those in
+    // flight also try).
     SQSBatchResponse response = LambdaSqsJson.invoke(handler(1), event(originals));
     acknowledge(originals, response);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     ResultsTable results = new ResultsTable(dynamo, table);
     assertThat(results.scan(Optional.empty())).isEmpty();
-    assertThat(sagemaker.invokedEndpoints).as("the rest of the batch is deferred without invoking").hasSize(1);
+    assertThat(sagemaker.invokedEndpoints)
+        .as("the rest of the batch is deferred without invoking")
+        .hasSize(1);
 
     List<Message> copies = receiveAll(queueUrl);
-    assertThat(copies).extracting(Message::body)
-        .containsExactlyInAnyOrderElementsOf(originals.stream().map(Message::body).toList());
+    assertThat(copies)
+        .extracting(Message::body)
+        .containsExactlyInAnyOrderElementsOf(
+            originals.stream().map(Message::body).toList());
     assertThat(copies).allSatisfy(copy -> {
-      assertThat(copy.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).isEqualTo("1");
-      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("1");
+      assertThat(copy.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+          .isEqualTo("1");
+      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue())
+          .isEqualTo("1");
     });
     assertThat(receiveAll(dlqUrl)).isEmpty();
 
@@ -146,7 +165,8 @@ class ClassifyPipelineIT {
     acknowledge(copies, again);
 
     assertThat(again.getBatchItemFailures()).isEmpty();
-    assertThat(results.scan(Optional.of("CLASSIFIED"))).hasSize(2)
+    assertThat(results.scan(Optional.of("CLASSIFIED")))
+        .hasSize(2)
         .allSatisfy(r -> assertThat(r.attempts()).isEqualTo(2));
   }
 
@@ -159,31 +179,40 @@ class ClassifyPipelineIT {
     SQSBatchResponse again = LambdaSqsJson.invoke(handler(), event(messages));
 
     assertThat(again.getBatchItemFailures()).isEmpty();
-    assertThat(new ResultsTable(dynamo, table).byKey(bucket, "photos/rocket.jpg")).hasSize(1);
+    assertThat(new ResultsTable(dynamo, table).byKey(bucket, "photos/rocket.jpg"))
+        .hasSize(1);
   }
 
   @Test
   void aMultipartUploadGetsOneResultEvenWhenNotifiedTwice() throws Exception {
     String key = "photos/big chelsea.png";
     String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
-    String eTag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-        RequestBody.fromFile(IMAGES.resolve("chelsea.png"))).eTag();
-    s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+    String eTag = s3.uploadPart(
+            r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+            RequestBody.fromFile(IMAGES.resolve("chelsea.png")))
+        .eTag();
+    s3.completeMultipartUpload(r -> r.bucket(bucket)
+        .key(key)
+        .uploadId(uploadId)
         .multipartUpload(u -> u.parts(p -> p.partNumber(1).eTag(eTag))));
 
     List<Message> messages = receiveAll(queueUrl);
     SQSBatchResponse response = LambdaSqsJson.invoke(handler(), event(messages));
 
-    assertThat(messages).anySatisfy(m -> assertThat(m.body()).contains("ObjectCreated:CompleteMultipartUpload"));
+    assertThat(messages)
+        .anySatisfy(m -> assertThat(m.body()).contains("ObjectCreated:CompleteMultipartUpload"));
     assertThat(response.getBatchItemFailures()).isEmpty();
-    assertThat(new ResultsTable(dynamo, table).byKey(bucket, key)).singleElement().satisfies(r -> {
-      assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
-      assertThat(r.eTag()).endsWith("-1");
-    });
+    assertThat(new ResultsTable(dynamo, table).byKey(bucket, key))
+        .singleElement()
+        .satisfies(r -> {
+          assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
+          assertThat(r.eTag()).endsWith("-1");
+        });
   }
 
   @Test
-  void anOverwriteBeforeClassificationRejectsTheOldEventAndClassifiesTheNewVersion() throws Exception {
+  void anOverwriteBeforeClassificationRejectsTheOldEventAndClassifiesTheNewVersion()
+      throws Exception {
     upload("photos/same.png", IMAGES.resolve("rocket.jpg"));
     upload("photos/same.png", IMAGES.resolve("chelsea.png"));
 
@@ -191,43 +220,61 @@ class ClassifyPipelineIT {
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     List<ResultItem> results = new ResultsTable(dynamo, table).byKey(bucket, "photos/same.png");
-    assertThat(results).extracting(ResultItem::status).containsExactlyInAnyOrder(Verdict.CLASSIFIED, Verdict.REJECTED);
-    assertThat(results).filteredOn(r -> r.status() == Verdict.REJECTED).singleElement().satisfies(r ->
-        assertThat(r.reason()).isEqualTo("object " + uri("photos/same.png") + " was overwritten before it could be"
-            + " classified; the newer version has its own result"));
-    assertThat(results).filteredOn(r -> r.status() == Verdict.CLASSIFIED).singleElement()
+    assertThat(results)
+        .extracting(ResultItem::status)
+        .containsExactlyInAnyOrder(Verdict.CLASSIFIED, Verdict.REJECTED);
+    assertThat(results)
+        .filteredOn(r -> r.status() == Verdict.REJECTED)
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason())
+            .isEqualTo("object " + uri("photos/same.png") + " was overwritten before it could be"
+                + " classified; the newer version has its own result"));
+    assertThat(results)
+        .filteredOn(r -> r.status() == Verdict.CLASSIFIED)
+        .singleElement()
         .satisfies(r -> assertThat(r.topLabel()).isEqualTo("Neutral"));
   }
 
   @Test
-  void invokeEndpointGetsTwoAttemptsEachCutAtTheAttemptTimeoutThenTheRecordIsDeferred() throws Exception {
-    ClassifyConfig config = ClassifyConfig.fromEnv(p.classifyEnv(endpointName, "LABELS", String.join(",", LABELS),
-        "INVOKE_TIMEOUT_SECONDS", "1"));
+  void invokeEndpointGetsTwoAttemptsEachCutAtTheAttemptTimeoutThenTheRecordIsDeferred()
+      throws Exception {
+    ClassifyConfig config = ClassifyConfig.fromEnv(p.classifyEnv(
+        endpointName, "LABELS", String.join(",", LABELS), "INVOKE_TIMEOUT_SECONDS", "1"));
     upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
     sagemaker.unavailable = true;
-    try (SageMakerRuntimeClient limited = runtimeClients.build(Service.SAGEMAKER_RUNTIME,
-        ClassifyHandler.runtimeClient(config))) {
-      ClassifyHandler handler = new ClassifyHandler(s3, sqs, dynamo, limited, config, Clock.systemUTC());
+    try (SageMakerRuntimeClient limited =
+        runtimeClients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(config))) {
+      ClassifyHandler handler =
+          new ClassifyHandler(s3, sqs, dynamo, limited, config, Clock.systemUTC());
       List<Message> uploads = p.receiveUploads();
 
       SQSBatchResponse response = LambdaSqsJson.invoke(handler, event(uploads));
       acknowledge(uploads, response);
 
       assertThat(response.getBatchItemFailures()).isEmpty();
-      assertThat(sagemaker.invokedEndpoints).as("one retry, then SQS takes over").hasSize(2);
+      assertThat(sagemaker.invokedEndpoints)
+          .as("one retry, then SQS takes over")
+          .hasSize(2);
       List<Message> copies = receiveAll(queueUrl);
-      assertThat(copies).singleElement().satisfies(copy -> assertThat(copy.messageAttributes()
-          .get("offhours-deferral-reason").stringValue()).startsWith("endpoint unavailable (ServiceUnavailable): "));
+      assertThat(copies)
+          .singleElement()
+          .satisfies(copy -> assertThat(
+                  copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+              .startsWith("endpoint unavailable (ServiceUnavailable): "));
 
-      // A model slower than the attempt timeout: each attempt is cut, and the record waits for a better time.
+      // A model slower than the attempt timeout: each attempt is cut, and the record waits for a
+      // better time.
       sagemaker.unavailable = false;
       sagemaker.delayMillis = 3_000;
       SQSBatchResponse slow = LambdaSqsJson.invoke(handler, event(copies));
       acknowledge(copies, slow);
 
       assertThat(slow.getBatchItemFailures()).isEmpty();
-      assertThat(receiveAll(queueUrl)).singleElement().satisfies(copy -> assertThat(copy.messageAttributes()
-          .get("offhours-deferral-reason").stringValue()).startsWith("endpoint unavailable (ApiCallAttemptTimeoutException): "));
+      assertThat(receiveAll(queueUrl))
+          .singleElement()
+          .satisfies(copy -> assertThat(
+                  copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+              .startsWith("endpoint unavailable (ApiCallAttemptTimeoutException): "));
       assertThat(new ResultsTable(dynamo, table).scan(Optional.empty())).isEmpty();
     } finally {
       sagemaker.delayMillis = 0;
@@ -239,8 +286,12 @@ class ClassifyPipelineIT {
   }
 
   private ClassifyHandler handler(int concurrency) {
-    ClassifyConfig config = ClassifyConfig.fromEnv(p.classifyEnv(endpointName, "LABELS", String.join(",", LABELS),
-        "BATCH_CONCURRENCY", Integer.toString(concurrency)));
+    ClassifyConfig config = ClassifyConfig.fromEnv(p.classifyEnv(
+        endpointName,
+        "LABELS",
+        String.join(",", LABELS),
+        "BATCH_CONCURRENCY",
+        Integer.toString(concurrency)));
     return new ClassifyHandler(s3, sqs, dynamo, runtime, config, Clock.systemUTC());
   }
 

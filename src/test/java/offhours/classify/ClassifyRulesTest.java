@@ -55,8 +55,14 @@ class ClassifyRulesTest {
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
   ClassifyHandler handler(String... settings) {
-    return new ClassifyHandler(s3, sqs, dynamo, runtime, config(settings), Clock.fixed(Instant.parse(
-        "2026-11-25T10:00:05Z"), ZoneOffset.UTC), new PrintStream(log, true, StandardCharsets.UTF_8));
+    return new ClassifyHandler(
+        s3,
+        sqs,
+        dynamo,
+        runtime,
+        config(settings),
+        Clock.fixed(Instant.parse("2026-11-25T10:00:05Z"), ZoneOffset.UTC),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
   }
 
   SQSBatchResponse run(SQSEvent event, String... settings) {
@@ -65,28 +71,38 @@ class ClassifyRulesTest {
 
   /** Both objects, one message each, processed one after the other. */
   static SQSEvent twoImages() {
-    return event(message("m1", notification("a.jpg", 112525L, "e1", "")),
+    return event(
+        message("m1", notification("a.jpg", 112525L, "e1", "")),
         message("m2", notification("b.png", 240512L, "e2", "")));
   }
 
   Map<String, AttributeValue> item(String pk) {
-    return dynamo.all().stream().filter(i -> i.get("pk").s().equals(pk)).findFirst()
+    return dynamo.all().stream()
+        .filter(i -> i.get("pk").s().equals(pk))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no item " + pk + " in " + dynamo.all()));
   }
 
   List<JsonNode> logLines() throws IOException {
     ObjectMapper json = new ObjectMapper();
-    return log.toString(StandardCharsets.UTF_8).lines().map(l -> {
-      try {
-        return json.readTree(l);
-      } catch (IOException e) {
-        throw new AssertionError("not a JSON line: " + l, e);
-      }
-    }).toList();
+    return log.toString(StandardCharsets.UTF_8)
+        .lines()
+        .map(l -> {
+          try {
+            return json.readTree(l);
+          } catch (IOException e) {
+            throw new AssertionError("not a JSON line: " + l, e);
+          }
+        })
+        .toList();
   }
 
   static ModelErrorException crash(String message) {
-    return ModelErrorException.builder().statusCode(424).originalStatusCode(500).originalMessage(message).build();
+    return ModelErrorException.builder()
+        .statusCode(424)
+        .originalStatusCode(500)
+        .originalMessage(message)
+        .build();
   }
 
   // ------------------------------------------------------------------ faults of the endpoint
@@ -101,15 +117,22 @@ class ClassifyRulesTest {
 
     assertThat(failures(response)).as("no receive is spent").isEmpty();
     assertThat(dynamo.puts).as("no verdict").isEmpty();
-    assertThat(sqs.sent).hasSize(2).allSatisfy(copy -> assertThat(copy.messageAttributes()
-        .get("offhours-deferral-reason").stringValue()).isEqualTo("the model failed on other images of this batch too"
-            + " (status 500): CUDA error: out of memory; the endpoint is at fault, not this image"));
+    assertThat(sqs.sent)
+        .hasSize(2)
+        .allSatisfy(
+            copy -> assertThat(
+                    copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+                .isEqualTo(
+                    "the model failed on other images of this batch too"
+                        + " (status 500): CUDA error: out of memory; the endpoint is at fault, not this image"));
   }
 
   @Test
   void aCrashFoundAfterAnotherMessageOfTheBatchIsEvaluatedStillDefersBoth() throws Exception {
-    // m1 crashes at once; m2's crash comes later, and no message is concluded before every one is evaluated. Were
-    // m1 concluded early it would log its line (and count a receive) first: m2 waits up to 1 s for that line.
+    // m1 crashes at once; m2's crash comes later, and no message is concluded before every one is
+    // evaluated. Were
+    // m1 concluded early it would log its line (and count a receive) first: m2 waits up to 1 s for
+    // that line.
     CountDownLatch m1Concluded = new CountDownLatch(1);
     PrintStream watching = new PrintStream(log, true, StandardCharsets.UTF_8) {
       @Override
@@ -130,8 +153,8 @@ class ClassifyRulesTest {
       }
       throw crash("worker died");
     };
-    ClassifyHandler handler = new ClassifyHandler(s3, sqs, dynamo, runtime, config("BATCH_CONCURRENCY", "2"),
-        Clock.systemUTC(), watching);
+    ClassifyHandler handler = new ClassifyHandler(
+        s3, sqs, dynamo, runtime, config("BATCH_CONCURRENCY", "2"), Clock.systemUTC(), watching);
 
     SQSBatchResponse response = LambdaSqsJson.invoke(handler, twoImages());
 
@@ -145,23 +168,32 @@ class ClassifyRulesTest {
       throw crash("worker died");
     };
     s3.put(BUCKET, "c.jpg", image("rocket.jpg"), "e3");
-    SQSEvent three = event(message("m1", notification("a.jpg", 112525L, "e1", "")),
-        message("m2", notification("b.png", 240512L, "e2", "")), message("m3", notification("c.jpg", 1L, "e3", "")));
+    SQSEvent three = event(
+        message("m1", notification("a.jpg", 112525L, "e1", "")),
+        message("m2", notification("b.png", 240512L, "e2", "")),
+        message("m3", notification("c.jpg", 1L, "e3", "")));
 
     run(three, "BATCH_CONCURRENCY", "1");
 
     assertThat(runtime.requests).hasSize(2);
     assertThat(sqs.sent).hasSize(3);
-    assertThat(sqs.sent.get(2).messageAttributes().get("offhours-deferral-reason").stringValue())
-        .isEqualTo("endpoint unavailable earlier in this batch: the model failed on 2 different images in this batch"
-            + " (status 500): worker died; the endpoint is at fault, not the images");
+    assertThat(
+            sqs.sent.get(2).messageAttributes().get("offhours-deferral-reason").stringValue())
+        .isEqualTo(
+            "endpoint unavailable earlier in this batch: the model failed on 2 different images in this batch"
+                + " (status 500): worker died; the endpoint is at fault, not the images");
   }
 
   @Test
   void aValidationErrorOfUnknownWordingDefersTheBatch() {
     runtime.answer = r -> {
-      throw ValidationErrorException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
-          .errorCode("ValidationError").errorMessage("Something new went wrong").build()).build();
+      throw ValidationErrorException.builder()
+          .statusCode(400)
+          .awsErrorDetails(AwsErrorDetails.builder()
+              .errorCode("ValidationError")
+              .errorMessage("Something new went wrong")
+              .build())
+          .build();
     };
 
     SQSBatchResponse response = run(twoImages(), "BATCH_CONCURRENCY", "1");
@@ -169,17 +201,24 @@ class ClassifyRulesTest {
     assertThat(failures(response)).isEmpty();
     assertThat(dynamo.puts).isEmpty();
     assertThat(runtime.requests).hasSize(1);
-    assertThat(sqs.sent).extracting(c -> c.messageAttributes().get("offhours-deferral-reason").stringValue())
-        .containsExactly("the endpoint refused the request with a ValidationError offhours does not know, so the image"
-            + " is not to blame: Something new went wrong", "endpoint unavailable earlier in this batch: the endpoint"
-            + " refused the request with a ValidationError offhours does not know, so the image is not to blame:"
-            + " Something new went wrong");
+    assertThat(sqs.sent)
+        .extracting(c -> c.messageAttributes().get("offhours-deferral-reason").stringValue())
+        .containsExactly(
+            "the endpoint refused the request with a ValidationError offhours does not know, so the image"
+                + " is not to blame: Something new went wrong",
+            "endpoint unavailable earlier in this batch: the endpoint"
+                + " refused the request with a ValidationError offhours does not know, so the image is not to blame:"
+                + " Something new went wrong");
   }
 
   @Test
   void aVerdictIsReplacedByALaterClassificationOfTheSameVersion() {
     runtime.answer = r -> {
-      throw ModelErrorException.builder().statusCode(424).originalStatusCode(400).originalMessage("bad input").build();
+      throw ModelErrorException.builder()
+          .statusCode(424)
+          .originalStatusCode(400)
+          .originalMessage("bad input")
+          .build();
     };
     SQSEvent one = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
     run(one);
@@ -196,10 +235,15 @@ class ClassifyRulesTest {
   }
 
   @Test
-  void deferralsAreBoundedThenTheMessageWalksTheNormalReceivePathWithItsLastReason() throws IOException {
+  void deferralsAreBoundedThenTheMessageWalksTheNormalReceivePathWithItsLastReason()
+      throws IOException {
     runtime.answer = r -> {
-      throw ValidationErrorException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
-          .errorCode("ValidationError").errorMessage("Endpoint offhours-endpoint of account 1 not found.").build())
+      throw ValidationErrorException.builder()
+          .statusCode(400)
+          .awsErrorDetails(AwsErrorDetails.builder()
+              .errorCode("ValidationError")
+              .errorMessage("Endpoint offhours-endpoint of account 1 not found.")
+              .build())
           .build();
     };
     SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
@@ -212,9 +256,10 @@ class ClassifyRulesTest {
 
     assertThat(failures(response)).containsExactly("m1");
     assertThat(sqs.sent).isEmpty();
-    assertThat(logLines().getFirst().get("records").get(1).get("detail").asText()).isEqualTo("deferred 3 times, as"
-        + " many as MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: endpoint"
-        + " unavailable (ValidationError): Endpoint offhours-endpoint of account 1 not found.");
+    assertThat(logLines().getFirst().get("records").get(1).get("detail").asText())
+        .isEqualTo("deferred 3 times, as"
+            + " many as MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: endpoint"
+            + " unavailable (ValidationError): Endpoint offhours-endpoint of account 1 not found.");
   }
 
   @Test
@@ -231,7 +276,8 @@ class ClassifyRulesTest {
     run(event);
 
     assertThat(sqs.sent).singleElement().satisfies(copy -> {
-      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("1");
+      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue())
+          .isEqualTo("1");
       assertThat(copy.messageAttributes().get("offhours-deferral-reason").stringValue())
           .startsWith("endpoint unavailable (SageMakerRuntimeException): ");
     });
@@ -240,34 +286,49 @@ class ClassifyRulesTest {
   // ------------------------------------------------------------------ the deadline
 
   @Test
-  void noRecordIsStartedThatTheRemainingTimeCannotCoverTheRestIsDeferredNotFailed() throws IOException {
+  void noRecordIsStartedThatTheRemainingTimeCannotCoverTheRestIsDeferredNotFailed()
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    handler("INVOKE_TIMEOUT_SECONDS", "30").handleRequest(new ByteArrayInputStream(LambdaSqsJson.toJson(twoImages())),
-        out, remaining(20_000));
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(twoImages())), out, remaining(20_000));
 
     assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures()).isEmpty();
     assertThat(s3.gets).isEmpty();
     assertThat(runtime.requests).isEmpty();
-    assertThat(sqs.sent).hasSize(2).allSatisfy(copy -> assertThat(copy.messageAttributes()
-        .get("offhours-deferral-reason").stringValue()).isEqualTo("not started: 20.0 s of this invocation remain, less"
-            + " than the 35 s a record may need (INVOKE_TIMEOUT_SECONDS + 5 s)"));
+    assertThat(sqs.sent)
+        .hasSize(2)
+        .allSatisfy(copy -> assertThat(
+                copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+            .isEqualTo("not started: 20.0 s of this invocation remain, less"
+                + " than the 35 s a record may need (INVOKE_TIMEOUT_SECONDS + 5 s)"));
   }
 
   @Test
   void theInvokeEndpointCallIsLimitedToTheTimeLeftBeforeTheDeadline() throws IOException {
-    handler("INVOKE_TIMEOUT_SECONDS", "30").handleRequest(new ByteArrayInputStream(LambdaSqsJson.toJson(
-        event(message("m1", notification("a.jpg", 112525L, "e1", ""))))), new ByteArrayOutputStream(),
-        remaining(100_000));
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            new ByteArrayOutputStream(),
+            remaining(100_000));
 
-    assertThat(runtime.requests).singleElement().satisfies(r -> assertThat(r.overrideConfiguration().orElseThrow()
-        .apiCallTimeout().orElseThrow().toMillis()).isBetween(90_000L, 95_000L));
+    assertThat(runtime.requests)
+        .singleElement()
+        .satisfies(r -> assertThat(r.overrideConfiguration()
+                .orElseThrow()
+                .apiCallTimeout()
+                .orElseThrow()
+                .toMillis())
+            .isBetween(90_000L, 95_000L));
   }
 
   // ------------------------------------------------------------------ unexpected failures
 
   @Test
-  void anUnexpectedFailureIsLoggedWithTheMessageIdAndTheExceptionOnTheInlinePath() throws IOException {
+  void anUnexpectedFailureIsLoggedWithTheMessageIdAndTheExceptionOnTheInlinePath()
+      throws IOException {
     runtime.answer = r -> {
       throw SageMakerRuntimeException.builder().statusCode(503).build();
     };
@@ -294,11 +355,14 @@ class ClassifyRulesTest {
   }
 
   private void assertUnexpectedLogged(String messageId) throws IOException {
-    assertThat(logLines()).filteredOn(l -> l.get("messageId").asText().equals(messageId)).singleElement()
+    assertThat(logLines())
+        .filteredOn(l -> l.get("messageId").asText().equals(messageId))
+        .singleElement()
         .satisfies(line -> {
           assertThat(line.get("level").asText()).isEqualTo("ERROR");
           assertThat(line.get("outcome").asText()).isEqualTo("RETRY");
-          assertThat(line.get("error").asText()).isEqualTo("java.lang.IllegalStateException: a bug in the deferral");
+          assertThat(line.get("error").asText())
+              .isEqualTo("java.lang.IllegalStateException: a bug in the deferral");
           assertThat(line.get("stackTrace").asText()).contains("at offhours.classify.");
         });
   }
@@ -307,7 +371,8 @@ class ClassifyRulesTest {
 
   @Test
   void anEventForAnotherBucketIsRejectedUnderTheMessageWithoutTouchingThatBucket() {
-    String body = notification("a.jpg", 1L, "e1", "").replace("\"name\":\"" + BUCKET + "\"", "\"name\":\"someone-else\"");
+    String body = notification("a.jpg", 1L, "e1", "")
+        .replace("\"name\":\"" + BUCKET + "\"", "\"name\":\"someone-else\"");
 
     SQSBatchResponse response = run(event(message("m1", body)));
 
@@ -316,33 +381,39 @@ class ClassifyRulesTest {
     Map<String, AttributeValue> item = item("sqs://offhours-queue/m1");
     assertThat(item.get("sk").s()).isEqualTo("m#record-0");
     assertThat(item.get("reason").s())
-        .isEqualTo("record 0 is about bucket someone-else; this function classifies uploads to offhours-images only");
+        .isEqualTo(
+            "record 0 is about bucket someone-else; this function classifies uploads to offhours-images only");
   }
 
   @Test
   void recordsWithoutEventNameOrVersionIdentityAreRejectedWithTheReason() {
-    String noName = "{\"Records\":[" + record("a.jpg", 1L, "e1", "").replace("\"eventName\":\"ObjectCreated:Put\",", "")
-        + "]}";
-    String noIdentity = "{\"Records\":[" + record("b.png", 1L, "", "").replace(",\"sequencer\":\"00AB\"", "") + "]}";
+    String noName = "{\"Records\":["
+        + record("a.jpg", 1L, "e1", "").replace("\"eventName\":\"ObjectCreated:Put\",", "") + "]}";
+    String noIdentity = "{\"Records\":["
+        + record("b.png", 1L, "", "").replace(",\"sequencer\":\"00AB\"", "") + "]}";
 
     run(event(message("m1", noName), message("m2", noIdentity)));
 
     assertThat(item("sqs://offhours-queue/m1").get("reason").s())
         .isEqualTo("record 0 for s3://offhours-images/a.jpg has no eventName");
-    assertThat(item("sqs://offhours-queue/m2").get("reason").s()).isEqualTo("record 0 for s3://offhours-images/b.png"
-        + " has no versionId, eTag or sequencer, so the object version it is about cannot be told apart from any other");
+    assertThat(item("sqs://offhours-queue/m2").get("reason").s())
+        .isEqualTo(
+            "record 0 for s3://offhours-images/b.png"
+                + " has no versionId, eTag or sequencer, so the object version it is about cannot be told apart from any other");
     assertThat(runtime.requests).isEmpty();
   }
 
   @Test
   void aBodyWithMoreRecordsThanAnyNotificationIsRejected() {
-    String body = "{\"Records\":[" + String.join(",", java.util.Collections.nCopies(150, record("a.jpg", 1L, "e1", "")))
+    String body = "{\"Records\":["
+        + String.join(",", java.util.Collections.nCopies(150, record("a.jpg", 1L, "e1", "")))
         + "]}";
 
     run(event(message("m1", body)));
 
     assertThat(item("sqs://offhours-queue/m1").get("reason").s())
-        .isEqualTo("the message holds 150 records; S3 sends one per notification and offhours reads at most 100");
+        .isEqualTo(
+            "the message holds 150 records; S3 sends one per notification and offhours reads at most 100");
     assertThat(s3.gets).isEmpty();
   }
 
@@ -354,15 +425,20 @@ class ClassifyRulesTest {
 
     assertThat(failures(response)).containsExactly("m1");
     assertThat(dynamo.puts).isEmpty();
-    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText()).isEqualTo("the endpoint's answer"
-        + " does not fit the model's settings: the score at index 4 is not a finite number: [0.1, 0.7, 0.05, 0.1, 1e999]");
+    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+        .isEqualTo(
+            "the endpoint's answer"
+                + " does not fit the model's settings: the score at index 4 is not a finite number: [0.1, 0.7, 0.05, 0.1, 1e999]");
   }
 
   @Test
   void aModelRefusingTheContentTypeIsRetriedAsTheDeploymentsFaultNeverAVerdict() {
     runtime.answer = r -> {
-      throw ModelErrorException.builder().statusCode(424).originalStatusCode(415)
-          .originalMessage("unsupported media type").build();
+      throw ModelErrorException.builder()
+          .statusCode(424)
+          .originalStatusCode(415)
+          .originalMessage("unsupported media type")
+          .build();
     };
 
     SQSBatchResponse response = run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
@@ -371,14 +447,24 @@ class ClassifyRulesTest {
     assertThat(dynamo.puts).isEmpty();
   }
 
-  // ------------------------------------------------------------------ the request and what the result records
+  // ------------------------------------------------------------------ the request and what the
+  // result records
 
   @Test
   void contentTypeAutoSendsEachImagesOwnTypeWithTheConfiguredAccept() {
-    run(twoImages(), "CONTENT_TYPE", "auto", "ACCEPT", "application/json;verbose", "BATCH_CONCURRENCY", "1");
+    run(
+        twoImages(),
+        "CONTENT_TYPE",
+        "auto",
+        "ACCEPT",
+        "application/json;verbose",
+        "BATCH_CONCURRENCY",
+        "1");
 
-    assertThat(runtime.requests).extracting(r -> r.contentType() + " " + r.accept())
-        .containsExactly("image/jpeg application/json;verbose", "image/png application/json;verbose");
+    assertThat(runtime.requests)
+        .extracting(r -> r.contentType() + " " + r.accept())
+        .containsExactly(
+            "image/jpeg application/json;verbose", "image/png application/json;verbose");
   }
 
   @Test
@@ -405,8 +491,10 @@ class ClassifyRulesTest {
 
   /** A Lambda context with {@code millis} left; the handler asks it for nothing else. */
   static Context remaining(int millis) {
-    return (Context) java.lang.reflect.Proxy.newProxyInstance(Context.class.getClassLoader(),
-        new Class<?>[] {Context.class}, (proxy, method, args) -> switch (method.getName()) {
+    return (Context) java.lang.reflect.Proxy.newProxyInstance(
+        Context.class.getClassLoader(),
+        new Class<?>[] {Context.class},
+        (proxy, method, args) -> switch (method.getName()) {
           case "getRemainingTimeInMillis" -> millis;
           case "toString" -> "a context with " + millis + " ms left";
           default -> throw new UnsupportedOperationException("Context." + method.getName());

@@ -97,7 +97,10 @@ public class ConsumerBenchmark {
     @Override
     public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
       return new ResponseInputStream<>(
-          GetObjectResponse.builder().contentLength((long) bytes.length).eTag('"' + eTag + '"').build(),
+          GetObjectResponse.builder()
+              .contentLength((long) bytes.length)
+              .eTag('"' + eTag + '"')
+              .build(),
           AbortableInputStream.create(new ByteArrayInputStream(bytes)));
     }
 
@@ -114,8 +117,10 @@ public class ConsumerBenchmark {
   static final class NullRuntime implements SageMakerRuntimeClient {
     @Override
     public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
-      return InvokeEndpointResponse.builder().contentType("application/json")
-          .body(SdkBytes.fromUtf8String("[0.012, 0.003, 0.871, 0.004, 0.110]")).build();
+      return InvokeEndpointResponse.builder()
+          .contentType("application/json")
+          .body(SdkBytes.fromUtf8String("[0.012, 0.003, 0.871, 0.004, 0.110]"))
+          .build();
     }
 
     @Override
@@ -132,13 +137,20 @@ public class ConsumerBenchmark {
     byte[] image = java.util.Arrays.copyOf(Fakes.image("rocket.jpg"), bodyBytes);
     NullS3 s3 = new NullS3(image, "511130d2072cc744a1fa5015bc23557a");
     NullRuntime runtime = new NullRuntime();
-    ClassifyConfig config = ClassifyHandlerTest.config("BATCH_CONCURRENCY", "8", "LABELS", String.join(",", LABELS));
+    ClassifyConfig config =
+        ClassifyHandlerTest.config("BATCH_CONCURRENCY", "8", "LABELS", String.join(",", LABELS));
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
     NullDynamoDb dynamo = new NullDynamoDb();
-    classifier = new MessageClassifier(s3, new FakeSqs(),
+    classifier = new MessageClassifier(
+        s3,
+        new FakeSqs(),
         new InferenceClient(runtime, config.endpointName(), config.model()),
-        new ResultsTable(dynamo, config.tableName()), config, Clock.systemUTC(), new OutcomeLog(discard));
-    handler = new ClassifyHandler(s3, new FakeSqs(), dynamo, runtime, config, Clock.systemUTC(), discard);
+        new ResultsTable(dynamo, config.tableName()),
+        config,
+        Clock.systemUTC(),
+        new OutcomeLog(discard));
+    handler =
+        new ClassifyHandler(s3, new FakeSqs(), dynamo, runtime, config, Clock.systemUTC(), discard);
     SQSEvent one = Fakes.fixture("sqs-s3-put.json");
     single = LambdaSqsJson.toJson(one);
     message = ClassifyHandlerTest.queueMessage(one);

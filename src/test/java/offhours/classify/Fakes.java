@@ -65,7 +65,10 @@ final class Fakes {
       gets.add(request);
       StoredObject object = find(request);
       return new ResponseInputStream<>(
-          GetObjectResponse.builder().contentLength((long) object.bytes().length).eTag('"' + object.eTag() + '"').build(),
+          GetObjectResponse.builder()
+              .contentLength((long) object.bytes().length)
+              .eTag('"' + object.eTag() + '"')
+              .build(),
           AbortableInputStream.create(new ByteArrayInputStream(object.bytes())));
     }
 
@@ -82,12 +85,19 @@ final class Fakes {
       }
       StoredObject object = objects.get(request.bucket() + "/" + request.key());
       if (object == null) {
-        throw NoSuchKeyException.builder().statusCode(404)
-            .awsErrorDetails(AwsErrorDetails.builder().errorCode("NoSuchKey").errorMessage("The specified key does not exist.").build())
+        throw NoSuchKeyException.builder()
+            .statusCode(404)
+            .awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("NoSuchKey")
+                .errorMessage("The specified key does not exist.")
+                .build())
             .build();
       }
       if (request.ifMatch() != null && !request.ifMatch().replace("\"", "").equals(object.eTag())) {
-        throw s3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+        throw s3Error(
+            412,
+            "PreconditionFailed",
+            "At least one of the pre-conditions you specified did not hold");
       }
       return object;
     }
@@ -102,8 +112,11 @@ final class Fakes {
   }
 
   static S3Exception s3Error(int status, String code, String message) {
-    return (S3Exception) S3Exception.builder().statusCode(status)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+    return (S3Exception) S3Exception.builder()
+        .statusCode(status)
+        .awsErrorDetails(
+            AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
+        .build();
   }
 
   static final class FakeSqs implements SqsClient {
@@ -138,8 +151,11 @@ final class Fakes {
     @Override
     public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
       requests.add(request);
-      return InvokeEndpointResponse.builder().contentType("application/json").invokedProductionVariant(variant)
-          .body(SdkBytes.fromUtf8String(answer.apply(request))).build();
+      return InvokeEndpointResponse.builder()
+          .contentType("application/json")
+          .invokedProductionVariant(variant)
+          .body(SdkBytes.fromUtf8String(answer.apply(request)))
+          .build();
     }
 
     @Override

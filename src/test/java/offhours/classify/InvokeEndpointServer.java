@@ -45,16 +45,24 @@ final class InvokeEndpointServer implements AutoCloseable {
       }
     }
     if (unavailable) {
-      return error(503, "ServiceUnavailable", "{\"message\":\"The service is unavailable, try again later.\"}");
+      return error(
+          503,
+          "ServiceUnavailable",
+          "{\"message\":\"The service is unavailable, try again later.\"}");
     } else if (absent) {
-      return error(400, "ValidationException",
+      return error(
+          400,
+          "ValidationException",
           "{\"message\":\"Endpoint " + name + " of account 123456789012 not found.\"}");
     } else if (!"application/x-image".equals(request.header("Content-Type"))) {
       return error(400, "ValidationError", "{\"message\":\"unsupported content type\"}");
     } else if (ImageFormat.of(image) == ImageFormat.JPEG
         && !(image[image.length - 2] == (byte) 0xFF && image[image.length - 1] == (byte) 0xD9)) {
-      return error(424, "ModelError", "{\"Message\":\"Received client error (400) from primary with message"
-          + " \\\"image file is truncated\\\".\",\"OriginalStatusCode\":400,\"OriginalMessage\":\"image file is truncated\"}");
+      return error(
+          424,
+          "ModelError",
+          "{\"Message\":\"Received client error (400) from primary with message"
+              + " \\\"image file is truncated\\\".\",\"OriginalStatusCode\":400,\"OriginalMessage\":\"image file is truncated\"}");
     } else if (ImageFormat.of(image) == ImageFormat.PNG) {
       return Reply.json(200, "[0.02, 0.01, 0.9, 0.02, 0.05]");
     }

@@ -54,13 +54,15 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 class ModelShapesIT {
 
   static final String IMAGE = "offhours-test/shapes";
-  static final Path CONTAINER = Path.of("src/test/resources/containers/shapes_container.py").toAbsolutePath();
+  static final Path CONTAINER =
+      Path.of("src/test/resources/containers/shapes_container.py").toAbsolutePath();
   static final Path PNG = Path.of("src/test/resources/images/chelsea.png");
   static final Path JPEG = Path.of("src/test/resources/images/rocket.jpg");
   static final byte[] CRASH = "offhours-test:crash".getBytes(StandardCharsets.US_ASCII);
 
   @TempDir
   static Path logs;
+
   static LocalSageMaker sageMaker;
   static AwsClients clients;
   static SageMakerClient control;
@@ -74,10 +76,21 @@ class ModelShapesIT {
 
   @BeforeAll
   static void startSageMaker() {
-    sageMaker = LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
-        .pingTimeout(Duration.ofSeconds(30)).logDirectory(logs).container(IMAGE, ModelShapesIT::launch).start();
-    clients = AwsClients.local(Region.US_EAST_1, sageMaker.credentials(), Map.of(Service.SAGEMAKER, sageMaker.endpoint(),
-        Service.SAGEMAKER_RUNTIME, sageMaker.endpoint()));
+    sageMaker = LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
+        .deletingDelay(Duration.ZERO)
+        .pingTimeout(Duration.ofSeconds(30))
+        .logDirectory(logs)
+        .container(IMAGE, ModelShapesIT::launch)
+        .start();
+    clients = AwsClients.local(
+        Region.US_EAST_1,
+        sageMaker.credentials(),
+        Map.of(
+            Service.SAGEMAKER,
+            sageMaker.endpoint(),
+            Service.SAGEMAKER_RUNTIME,
+            sageMaker.endpoint()));
     control = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
     runtime = clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
   }
@@ -93,7 +106,8 @@ class ModelShapesIT {
   /** The container process for one endpoint: the model's environment (SHAPE, REFUSE_X_IMAGE) and its port. */
   static ModelContainer launch(ContainerSpec spec) throws IOException {
     int port = ContainerLauncher.freePort();
-    ProcessBuilder builder = new ProcessBuilder("python3", CONTAINER.toString()).redirectErrorStream(true)
+    ProcessBuilder builder = new ProcessBuilder("python3", CONTAINER.toString())
+        .redirectErrorStream(true)
         .redirectOutput(logs.resolve(spec.endpointName() + ".log").toFile());
     builder.environment().putAll(spec.environment());
     builder.environment().put("SAGEMAKER_BIND_TO_PORT", Integer.toString(port));
@@ -116,18 +130,29 @@ class ModelShapesIT {
    * after the model (as template.yaml does); returns once it is InService.
    */
   static String endpoint(String name, Map<String, String> environment) throws InterruptedException {
-    control.createModel(r -> r.modelName(name + "-model").executionRoleArn("arn:aws:iam::123456789012:role/offhours")
+    control.createModel(r -> r.modelName(name + "-model")
+        .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
         .primaryContainer(c -> c.image(IMAGE).environment(environment)));
-    control.createEndpointConfig(r -> r.endpointConfigName(name + "-config").productionVariants(v -> v
-        .variantName(name + "-model").modelName(name + "-model").instanceType("ml.m5.large").initialInstanceCount(1)));
+    control.createEndpointConfig(r -> r.endpointConfigName(name + "-config")
+        .productionVariants(v -> v.variantName(name + "-model")
+            .modelName(name + "-model")
+            .instanceType("ml.m5.large")
+            .initialInstanceCount(1)));
     control.createEndpoint(r -> r.endpointName(name).endpointConfigName(name + "-config"));
-    Awaitility.await("endpoint " + name + " InService").atMost(Duration.ofSeconds(60))
-        .until(() -> control.describeEndpoint(r -> r.endpointName(name)).endpointStatus() == EndpointStatus.IN_SERVICE);
+    Awaitility.await("endpoint " + name + " InService")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> control.describeEndpoint(r -> r.endpointName(name)).endpointStatus()
+            == EndpointStatus.IN_SERVICE);
     return name;
   }
 
   ClassifyHandler handler(String endpoint, String... settings) {
-    return new ClassifyHandler(p.s3, p.sqs, p.dynamo, runtime, ClassifyConfig.fromEnv(p.classifyEnv(endpoint, settings)),
+    return new ClassifyHandler(
+        p.s3,
+        p.sqs,
+        p.dynamo,
+        runtime,
+        ClassifyConfig.fromEnv(p.classifyEnv(endpoint, settings)),
         Clock.systemUTC());
   }
 
@@ -168,25 +193,32 @@ class ModelShapesIT {
       torchserve-old    | -            | -                       | cat  | probabilities
       triton            | -            | -                       | bird | probabilities
       """)
-  void eachResponseShapeGivesTheRightTopLabelOverTheWire(String shape, String labels, String accept, String top,
-      String scores) throws Exception {
+  void eachResponseShapeGivesTheRightTopLabelOverTheWire(
+      String shape, String labels, String accept, String top, String scores) throws Exception {
     String endpoint = endpoint(shape, Map.of("SHAPE", shape));
     p.upload("photos/" + shape + ".png", PNG);
 
-    SQSBatchResponse response = consume(handler(endpoint, "LABELS", labels == null ? "" : labels,
-        "ACCEPT", accept == null ? "application/json" : accept));
+    SQSBatchResponse response = consume(handler(
+        endpoint,
+        "LABELS",
+        labels == null ? "" : labels,
+        "ACCEPT",
+        accept == null ? "application/json" : accept));
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     assertThat(result("photos/" + shape + ".png")).satisfies(r -> {
       assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED);
       assertThat(r.topLabel()).isEqualTo(top);
       assertThat(r.scores()).isEqualTo(scores);
-      assertThat(r.model()).as("the variant that answered, named after its model").isEqualTo(shape + "-model");
+      assertThat(r.model())
+          .as("the variant that answered, named after its model")
+          .isEqualTo(shape + "-model");
     });
   }
 
   @Test
-  void aHuggingFaceContainerThatRefusesXImageIsServedWithContentTypeAutoAndItsOwnLabels() throws Exception {
+  void aHuggingFaceContainerThatRefusesXImageIsServedWithContentTypeAutoAndItsOwnLabels()
+      throws Exception {
     String endpoint = endpoint("hf-auto", Map.of("SHAPE", "huggingface", "REFUSE_X_IMAGE", "1"));
     p.upload("photos/cat.png", PNG);
     p.upload("photos/rocket.jpg", JPEG);
@@ -199,23 +231,36 @@ class ModelShapesIT {
   }
 
   @Test
-  void withApplicationXImageTheSameContainerKeepsTheTriggerOffAndNoUploadIsBlamed() throws Exception {
+  void withApplicationXImageTheSameContainerKeepsTheTriggerOffAndNoUploadIsBlamed()
+      throws Exception {
     String endpoint = endpoint("hf-x-image", Map.of("SHAPE", "huggingface", "REFUSE_X_IMAGE", "1"));
     ModelContract xImage = ModelContract.fromEnv(Map.of());
-    Endpoint.Probe probe = new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", xImage).probe();
+    Endpoint.Probe probe = new SageMakerEndpoint(
+            control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", xImage)
+        .probe();
     p.upload("photos/cat.png", PNG);
 
     SQSBatchResponse response = consume(handler(endpoint));
 
     assertThat(probe.ok()).isFalse();
-    assertThat(probe.detail()).startsWith("the model refused the request's Content-Type (status 415): {\"message\":"
-        + " \"Content type application/x-image is not supported; send image/jpeg or image/png\"}; set the content type");
-    assertThat(response.getBatchItemFailures()).as("retried as the deployment's fault").hasSize(1);
-    assertThat(p.results().byKey(p.bucket, "photos/cat.png")).as("no verdict on the image").isEmpty();
+    assertThat(probe.detail())
+        .startsWith(
+            "the model refused the request's Content-Type (status 415): {\"message\":"
+                + " \"Content type application/x-image is not supported; send image/jpeg or image/png\"}; set the content type");
+    assertThat(response.getBatchItemFailures())
+        .as("retried as the deployment's fault")
+        .hasSize(1);
+    assertThat(p.results().byKey(p.bucket, "photos/cat.png"))
+        .as("no verdict on the image")
+        .isEmpty();
     ModelContract auto = ModelContract.fromEnv(Map.of("CONTENT_TYPE", "auto"));
-    assertThat(new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", auto).probe().detail())
-        .isEqualTo("2 classes as probabilities from [{\"label\", \"score\"}, ...] (Hugging Face); top bird 0.660;"
-            + " answered by variant hf-x-image-model");
+    assertThat(new SageMakerEndpoint(
+                control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", auto)
+            .probe()
+            .detail())
+        .isEqualTo(
+            "2 classes as probabilities from [{\"label\", \"score\"}, ...] (Hugging Face); top bird 0.660;"
+                + " answered by variant hf-x-image-model");
   }
 
   @Test
@@ -224,10 +269,18 @@ class ModelShapesIT {
     ModelContract wrong = ModelContract.fromEnv(Map.of("LABELS", "cat,dog"));
     ModelContract right = ModelContract.fromEnv(Map.of("LABELS", "cat,dog,bird"));
 
-    assertThat(new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", wrong).probe())
-        .isEqualTo(new Endpoint.Probe(false, "the answer does not fit the model's settings: the endpoint returned 3"
-            + " scores but 2 labels are configured (LABELS)"));
-    assertThat(new SageMakerEndpoint(control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", right).probe().ok()).isTrue();
+    assertThat(new SageMakerEndpoint(
+                control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", wrong)
+            .probe())
+        .isEqualTo(new Endpoint.Probe(
+            false,
+            "the answer does not fit the model's settings: the endpoint returned 3"
+                + " scores but 2 labels are configured (LABELS)"));
+    assertThat(new SageMakerEndpoint(
+                control, runtime, endpoint, endpoint + "-config", "offhours-test-stack", right)
+            .probe()
+            .ok())
+        .isTrue();
   }
 
   @Test
@@ -236,17 +289,21 @@ class ModelShapesIT {
     p.upload("photos/a.png", withTail(PNG, CRASH));
     p.upload("photos/b.jpg", withTail(JPEG, CRASH));
 
-    SQSBatchResponse response = consume(handler(endpoint, "LABELS", "cat,dog,bird", "BATCH_CONCURRENCY", "1"));
+    SQSBatchResponse response =
+        consume(handler(endpoint, "LABELS", "cat,dog,bird", "BATCH_CONCURRENCY", "1"));
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     assertThat(p.results().scan(java.util.Optional.empty())).isEmpty();
     List<Message> copies = p.receiveAll(p.queueUrl);
     assertThat(copies).hasSize(2).allSatisfy(copy -> {
-      assertThat(copy.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).isEqualTo("1");
-      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue()).isEqualTo("1");
+      assertThat(copy.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+          .isEqualTo("1");
+      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue())
+          .isEqualTo("1");
       assertThat(copy.messageAttributes().get("offhours-deferral-reason").stringValue())
-          .isEqualTo("the model failed on other images of this batch too (status 500): worker died; the endpoint is"
-              + " at fault, not this image");
+          .isEqualTo(
+              "the model failed on other images of this batch too (status 500): worker died; the endpoint is"
+                  + " at fault, not this image");
     });
     assertThat(p.receiveAll(p.dlqUrl)).isEmpty();
   }
@@ -257,7 +314,8 @@ class ModelShapesIT {
     p.upload("photos/poison.png", withTail(PNG, CRASH));
     p.upload("photos/fine.jpg", JPEG);
 
-    SQSBatchResponse response = consume(handler(endpoint, "LABELS", "cat,dog,bird", "BATCH_CONCURRENCY", "1"));
+    SQSBatchResponse response =
+        consume(handler(endpoint, "LABELS", "cat,dog,bird", "BATCH_CONCURRENCY", "1"));
 
     assertThat(response.getBatchItemFailures()).hasSize(1);
     assertThat(result("photos/fine.jpg").topLabel()).isEqualTo("dog");

@@ -50,13 +50,17 @@ final class MotoPipeline {
     table = "offhours-results-" + suffix;
     dlqUrl = sqs.createQueue(r -> r.queueName("offhours-dlq-" + suffix)).queueUrl();
     String dlqArn = arn(dlqUrl);
-    queueUrl = sqs.createQueue(r -> r.queueName("offhours-queue-" + suffix).attributes(Map.of(
-        QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}",
-        QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600",
-        QueueAttributeName.VISIBILITY_TIMEOUT, "720"))).queueUrl();
+    queueUrl = sqs.createQueue(r -> r.queueName("offhours-queue-" + suffix)
+            .attributes(Map.of(
+                QueueAttributeName.REDRIVE_POLICY,
+                    "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}",
+                QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600",
+                QueueAttributeName.VISIBILITY_TIMEOUT, "720")))
+        .queueUrl();
     queueArn = arn(queueUrl);
     s3.createBucket(r -> r.bucket(bucket));
-    // As template.yaml: one rule per image suffix, lower-case filter names (moto answers 500 to the SDK's
+    // As template.yaml: one rule per image suffix, lower-case filter names (moto answers 500 to the
+    // SDK's
     // FilterRuleName.SUFFIX, which is sent as "Suffix"; S3 accepts either),
     // and both cases because S3 matches suffixes case-sensitively.
     List<QueueConfiguration> notifications = new ArrayList<>();
@@ -68,15 +72,26 @@ final class MotoPipeline {
           .filter(f -> f.key(k -> k.filterRules(rule -> rule.name("suffix").value(image))))
           .build());
     }
-    s3.putBucketNotificationConfiguration(r -> r.bucket(bucket)
-        .notificationConfiguration(n -> n.queueConfigurations(notifications)));
+    s3.putBucketNotificationConfiguration(
+        r -> r.bucket(bucket).notificationConfiguration(n -> n.queueConfigurations(notifications)));
     dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(table));
   }
 
   /** The Classify function's environment for these resources and {@code endpoint}, plus {@code pairs}. */
   Map<String, String> classifyEnv(String endpoint, String... pairs) {
-    Map<String, String> env = new HashMap<>(Map.of("TABLE_NAME", table, "QUEUE_URL", queueUrl, "BUCKET_NAME", bucket,
-        "ENDPOINT_NAME", endpoint, "MODEL_NAME", "offhours-model", "DEFER_SECONDS", "0"));
+    Map<String, String> env = new HashMap<>(Map.of(
+        "TABLE_NAME",
+        table,
+        "QUEUE_URL",
+        queueUrl,
+        "BUCKET_NAME",
+        bucket,
+        "ENDPOINT_NAME",
+        endpoint,
+        "MODEL_NAME",
+        "offhours-model",
+        "DEFER_SECONDS",
+        "0"));
     for (int i = 0; i < pairs.length; i += 2) {
       env.put(pairs[i], pairs[i + 1]);
     }
@@ -104,8 +119,12 @@ final class MotoPipeline {
     List<Message> all = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     while (true) {
-      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-          .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
+      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url)
+              .maxNumberOfMessages(10)
+              .waitTimeSeconds(1)
+              .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+              .messageAttributeNames("All"))
+          .messages();
       if (batch.isEmpty()) {
         return all;
       }
@@ -115,15 +134,20 @@ final class MotoPipeline {
 
   /** The S3 notifications on the queue now (not the TestEvent S3 sends when the notification is configured). */
   List<Message> receiveUploads() {
-    return receiveAll(queueUrl).stream().filter(m -> m.body().contains("ObjectCreated")).toList();
+    return receiveAll(queueUrl).stream()
+        .filter(m -> m.body().contains("ObjectCreated"))
+        .toList();
   }
 
   /** What the event source mapping does with a partial batch response: delete the acknowledged messages. */
   void acknowledge(List<Message> messages, SQSBatchResponse response) {
     Set<String> failed = response.getBatchItemFailures().stream()
-        .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
-    messages.stream().filter(m -> !failed.contains(m.messageId()))
-        .forEach(m -> sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle())));
+        .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .collect(Collectors.toSet());
+    messages.stream()
+        .filter(m -> !failed.contains(m.messageId()))
+        .forEach(
+            m -> sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle())));
   }
 
   /** The SQS event Lambda would deliver for these received messages. */
@@ -156,6 +180,7 @@ final class MotoPipeline {
 
   private String arn(String url) {
     return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
   }
 }

@@ -14,43 +14,63 @@ class ObjectNotificationTest {
 
   @Test
   void whatReprocessWritesTheClassifyFunctionReadsAsTheSameVersion() {
-    ObjectNotification sent = new ObjectNotification("offhours-images", "holiday photos/café + 100%\n.jpg", 112525L,
-        "511130d2072cc744a1fa5015bc23557a", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", "0067A1B2C3D4E5F601", TIME,
+    ObjectNotification sent = new ObjectNotification(
+        "offhours-images",
+        "holiday photos/café + 100%\n.jpg",
+        112525L,
+        "511130d2072cc744a1fa5015bc23557a",
+        "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY",
+        "0067A1B2C3D4E5F601",
+        TIME,
         "offhours-reprocess");
 
     Records parsed = (Records) S3Notifications.parse(sent.body());
 
-    assertThat(parsed.entries()).containsExactly(new ObjectEvent(0, "ObjectCreated:Put", TIME, "offhours-images",
-        "holiday photos/café + 100%\n.jpg", 112525L, "511130d2072cc744a1fa5015bc23557a",
-        "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", "0067A1B2C3D4E5F601"));
-    assertThat(sent.body()).contains("\"key\":\"holiday+photos/caf%C3%A9+%2B+100%25%0A.jpg\"",
-        "\"configurationId\":\"offhours-reprocess\"", "\"eventSource\":\"aws:s3\"");
+    assertThat(parsed.entries())
+        .containsExactly(new ObjectEvent(
+            0,
+            "ObjectCreated:Put",
+            TIME,
+            "offhours-images",
+            "holiday photos/café + 100%\n.jpg",
+            112525L,
+            "511130d2072cc744a1fa5015bc23557a",
+            "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY",
+            "0067A1B2C3D4E5F601"));
+    assertThat(sent.body())
+        .contains(
+            "\"key\":\"holiday+photos/caf%C3%A9+%2B+100%25%0A.jpg\"",
+            "\"configurationId\":\"offhours-reprocess\"", "\"eventSource\":\"aws:s3\"");
   }
 
   @Test
   void anUnversionedObjectWithoutSizeOrSequencerOmitsThoseFieldsAsS3Does() {
-    String body = new ObjectNotification("b", "a.png", null, "e1", null, null, TIME, "offhours-backfill").body();
+    String body = new ObjectNotification(
+            "b", "a.png", null, "e1", null, null, TIME, "offhours-backfill")
+        .body();
     assertThat(body).doesNotContain("versionId", "sequencer", "size");
-    assertThat(ObjectNotification.read(body)).singleElement()
-        .satisfies(n -> {
-          assertThat(n.uri()).isEqualTo("s3://b/a.png");
-          assertThat(n.eTag()).isEqualTo("e1");
-          assertThat(n.versionId()).isNull();
-        });
+    assertThat(ObjectNotification.read(body)).singleElement().satisfies(n -> {
+      assertThat(n.uri()).isEqualTo("s3://b/a.png");
+      assertThat(n.eTag()).isEqualTo("e1");
+      assertThat(n.versionId()).isNull();
+    });
   }
 
   @Test
   void readFindsNoObjectInABodyThatIsNoNotification() {
     assertThat(ObjectNotification.read("not json")).isEmpty();
     assertThat(ObjectNotification.read("{\"Event\":\"s3:TestEvent\"}")).isEmpty();
-    assertThat(ObjectNotification.read("{\"Records\":[{\"eventName\":\"ObjectRemoved:Delete\",\"s3\":{\"bucket\":"
-        + "{\"name\":\"b\"},\"object\":{\"key\":\"a.png\",\"eTag\":\"e\"}}}]}")).isEmpty();
+    assertThat(ObjectNotification.read(
+            "{\"Records\":[{\"eventName\":\"ObjectRemoved:Delete\",\"s3\":{\"bucket\":"
+                + "{\"name\":\"b\"},\"object\":{\"key\":\"a.png\",\"eTag\":\"e\"}}}]}"))
+        .isEmpty();
   }
 
   @Test
   void aVersionWithoutAnyIdentityIsRefused() {
     assertThatThrownBy(() -> new ObjectNotification("b", "a.png", 1L, null, "", null, TIME, "x"))
-        .hasMessage("s3://b/a.png needs a versionId, an eTag or a sequencer: without one the Classify function cannot"
-            + " tell its version from any other");
+        .hasMessage(
+            "s3://b/a.png needs a versionId, an eTag or a sequencer: without one the Classify function cannot"
+                + " tell its version from any other");
   }
 }

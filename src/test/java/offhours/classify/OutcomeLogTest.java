@@ -17,9 +17,14 @@ class OutcomeLogTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     OutcomeLog log = new OutcomeLog(new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
-    log.write("m1", Outcome.Kind.REJECTED, 2, List.of(
-        Outcome.of(Outcome.Kind.CLASSIFIED, "s3://b/a.jpg", "Neutral 0.9"),
-        Outcome.of(Outcome.Kind.REJECTED, "s3://b/b.png", "object s3://b/b.png is empty (0 bytes)")));
+    log.write(
+        "m1",
+        Outcome.Kind.REJECTED,
+        2,
+        List.of(
+            Outcome.of(Outcome.Kind.CLASSIFIED, "s3://b/a.jpg", "Neutral 0.9"),
+            Outcome.of(
+                Outcome.Kind.REJECTED, "s3://b/b.png", "object s3://b/b.png is empty (0 bytes)")));
 
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertThat(text.lines()).hasSize(1);
@@ -28,17 +33,20 @@ class OutcomeLogTest {
     assertThat(line.get("messageId").asText()).isEqualTo("m1");
     assertThat(line.get("outcome").asText()).isEqualTo("REJECTED");
     assertThat(line.get("attempts").asInt()).isEqualTo(2);
-    assertThat(line.get("records").get(1).get("detail").asText()).isEqualTo("object s3://b/b.png is empty (0 bytes)");
+    assertThat(line.get("records").get(1).get("detail").asText())
+        .isEqualTo("object s3://b/b.png is empty (0 bytes)");
   }
 
   @Test
-  void escapesQuotesBackslashesControlCharactersAndKeepsUnicodeSoTheLineParsesBack() throws Exception {
+  void escapesQuotesBackslashesControlCharactersAndKeepsUnicodeSoTheLineParsesBack()
+      throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     OutcomeLog log = new OutcomeLog(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String subject = "s3://b/say \"hi\" back\\slash\nnew line café 🚀 tab\t bell\u0007.jpg";
     String detail = "unsupported format: object " + subject + " looks like text";
 
-    log.write("m\"1", Outcome.Kind.RETRY, 1, List.of(Outcome.of(Outcome.Kind.REJECTED, subject, detail)));
+    log.write(
+        "m\"1", Outcome.Kind.RETRY, 1, List.of(Outcome.of(Outcome.Kind.REJECTED, subject, detail)));
 
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertThat(text.lines()).hasSize(1);
@@ -54,9 +62,16 @@ class OutcomeLogTest {
   void aMissingDetailIsJsonNull() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     new OutcomeLog(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-        .write("m1", Outcome.Kind.CLASSIFIED, 1, List.of(Outcome.of(Outcome.Kind.CLASSIFIED, "s3://b/a.jpg", null)));
+        .write(
+            "m1",
+            Outcome.Kind.CLASSIFIED,
+            1,
+            List.of(Outcome.of(Outcome.Kind.CLASSIFIED, "s3://b/a.jpg", null)));
 
-    JsonNode record = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8)).get("records").get(0);
+    JsonNode record = new ObjectMapper()
+        .readTree(bytes.toString(StandardCharsets.UTF_8))
+        .get("records")
+        .get(0);
     assertThat(record.get("detail").isNull()).isTrue();
     assertThat(record.get("subject").asText()).isEqualTo("s3://b/a.jpg");
   }

@@ -17,16 +17,25 @@ import org.junit.jupiter.api.Test;
 class S3NotificationsTest {
 
   private static Records records(String fixture, int message) {
-    return (Records) S3Notifications.parse(fixture(fixture).getRecords().get(message).getBody());
+    return (Records)
+        S3Notifications.parse(fixture(fixture).getRecords().get(message).getBody());
   }
 
   @Test
   void readsAPutNotificationFromTheSqsBody() {
     ObjectEvent event = (ObjectEvent) records("sqs-s3-put.json", 0).entries().getFirst();
 
-    assertThat(event).isEqualTo(new ObjectEvent(0, "ObjectCreated:Put", Instant.parse("2026-11-25T10:00:00Z"),
-        "offhours-images", "uploads/rocket.jpg", 112525L, "511130d2072cc744a1fa5015bc23557a", null,
-        "0067A1B2C3D4E5F601"));
+    assertThat(event)
+        .isEqualTo(new ObjectEvent(
+            0,
+            "ObjectCreated:Put",
+            Instant.parse("2026-11-25T10:00:00Z"),
+            "offhours-images",
+            "uploads/rocket.jpg",
+            112525L,
+            "511130d2072cc744a1fa5015bc23557a",
+            null,
+            "0067A1B2C3D4E5F601"));
     assertThat(event.created()).isTrue();
     assertThat(event.uri()).isEqualTo("s3://offhours-images/uploads/rocket.jpg");
   }
@@ -43,7 +52,8 @@ class S3NotificationsTest {
 
   @Test
   void aMultipartCompletionIsAnObjectCreatedEvent() {
-    ObjectEvent event = (ObjectEvent) records("sqs-s3-multipart.json", 0).entries().getFirst();
+    ObjectEvent event =
+        (ObjectEvent) records("sqs-s3-multipart.json", 0).entries().getFirst();
 
     assertThat(event.eventName()).isEqualTo("ObjectCreated:CompleteMultipartUpload");
     assertThat(event.created()).isTrue();
@@ -52,22 +62,26 @@ class S3NotificationsTest {
 
   @Test
   void recognisesTheTestEvent() {
-    assertThat(S3Notifications.parse(fixture("sqs-s3-test-event.json").getRecords().getFirst().getBody()))
+    assertThat(S3Notifications.parse(
+            fixture("sqs-s3-test-event.json").getRecords().getFirst().getBody()))
         .isInstanceOf(TestEvent.class);
   }
 
   @Test
   void aBodyThatIsNotJsonIsMalformed() {
     assertThat(S3Notifications.parse("this is not an S3 event notification"))
-        .isInstanceOfSatisfying(Malformed.class, m -> assertThat(m.reason()).startsWith("message body is not JSON: "));
+        .isInstanceOfSatisfying(
+            Malformed.class, m -> assertThat(m.reason()).startsWith("message body is not JSON: "));
   }
 
   @Test
   void jsonWithoutRecordsIsMalformed() {
-    assertThat(S3Notifications.parse("{\"hello\":\"world\"}")).isEqualTo(new Malformed(
-        "message body is JSON but not an S3 event notification (it has no Records array)"));
-    assertThat(S3Notifications.parse("[1,2]")).isEqualTo(new Malformed(
-        "message body is not a JSON object, so not an S3 event notification"));
+    assertThat(S3Notifications.parse("{\"hello\":\"world\"}"))
+        .isEqualTo(new Malformed(
+            "message body is JSON but not an S3 event notification (it has no Records array)"));
+    assertThat(S3Notifications.parse("[1,2]"))
+        .isEqualTo(
+            new Malformed("message body is not a JSON object, so not an S3 event notification"));
   }
 
   @Test
@@ -81,15 +95,20 @@ class S3NotificationsTest {
 
     assertThat(records.entries()).hasSize(2);
     assertThat(records.entries().get(0)).isInstanceOf(ObjectEvent.class);
-    assertThat(records.entries().get(1)).isEqualTo(new BadRecord(1, "record 1 has no s3.object.key"));
+    assertThat(records.entries().get(1))
+        .isEqualTo(new BadRecord(1, "record 1 has no s3.object.key"));
   }
 
   @Test
   void eventTimeWithAZoneIsTheRealFormatAndWithoutOneIsUtc() {
-    assertThat(S3Notifications.eventTime("2026-11-25T10:00:00.000Z")).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
-    assertThat(S3Notifications.eventTime("2026-11-25T11:00:00.000+01:00")).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
-    assertThat(S3Notifications.eventTime("2026-11-25T10:00:00.000")).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
-    assertThatThrownBy(() -> S3Notifications.eventTime("yesterday at noon")).isInstanceOf(DateTimeParseException.class);
+    assertThat(S3Notifications.eventTime("2026-11-25T10:00:00.000Z"))
+        .isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+    assertThat(S3Notifications.eventTime("2026-11-25T11:00:00.000+01:00"))
+        .isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+    assertThat(S3Notifications.eventTime("2026-11-25T10:00:00.000"))
+        .isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+    assertThatThrownBy(() -> S3Notifications.eventTime("yesterday at noon"))
+        .isInstanceOf(DateTimeParseException.class);
   }
 
   @Test
@@ -99,17 +118,22 @@ class S3NotificationsTest {
           "s3":{"bucket":{"name":"b"},"object":{"key":"a+b.jpg","eTag":"e"}}}]}
         """);
 
-    assertThat(records.entries()).containsExactly(new BadRecord(0,
-        "record 0 for s3://b/a b.jpg has an eventTime that is not ISO-8601: '25/11/2026 10:00'"));
+    assertThat(records.entries())
+        .containsExactly(
+            new BadRecord(
+                0,
+                "record 0 for s3://b/a b.jpg has an eventTime that is not ISO-8601: '25/11/2026 10:00'"));
   }
 
   @Test
   void aKeyWithABrokenPercentEscapeIsABadRecord() {
-    Records records = (Records) S3Notifications.parse(
-        "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"100%.jpg\"}}}]}");
+    Records records = (Records)
+        S3Notifications.parse(
+            "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"100%.jpg\"}}}]}");
 
-    assertThat(records.entries()).containsExactly(
-        new BadRecord(0, "record 0 has a key that is not URL-encoded: '100%.jpg'"));
+    assertThat(records.entries())
+        .containsExactly(
+            new BadRecord(0, "record 0 has a key that is not URL-encoded: '100%.jpg'"));
   }
 
   @Test
@@ -122,9 +146,17 @@ class S3NotificationsTest {
                           "versionId":"3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY","sequencer":"0055AED6DCD90281E5"}}}]}
         """);
 
-    assertThat(records.entries()).containsExactly(new ObjectEvent(0, "ObjectCreated:CompleteMultipartUpload",
-        Instant.parse("2026-11-25T10:00:00Z"), "b", "big/video 1.png", 5_497_558_138_880L,
-        "d41d8cd98f00b204e9800998ecf8427e-512", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", "0055AED6DCD90281E5"));
+    assertThat(records.entries())
+        .containsExactly(new ObjectEvent(
+            0,
+            "ObjectCreated:CompleteMultipartUpload",
+            Instant.parse("2026-11-25T10:00:00Z"),
+            "b",
+            "big/video 1.png",
+            5_497_558_138_880L,
+            "d41d8cd98f00b204e9800998ecf8427e-512",
+            "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY",
+            "0055AED6DCD90281E5"));
   }
 
   @Test
@@ -139,43 +171,58 @@ class S3NotificationsTest {
 
   @Test
   void truncatedJsonIsMalformedWithTheParsersReason() {
-    assertThat(S3Notifications.parse("{\"Records\":[{\"s3\":")).isEqualTo(
-        new Malformed("message body is not JSON: Unexpected end-of-input within/between Object entries"));
-    assertThat(S3Notifications.parse("{\"Records\":[")).isInstanceOfSatisfying(Malformed.class, m -> assertThat(m.reason())
-        .startsWith("message body is not JSON: Unexpected end-of-input: expected close marker for Array"));
+    assertThat(S3Notifications.parse("{\"Records\":[{\"s3\":"))
+        .isEqualTo(new Malformed(
+            "message body is not JSON: Unexpected end-of-input within/between Object entries"));
+    assertThat(S3Notifications.parse("{\"Records\":["))
+        .isInstanceOfSatisfying(
+            Malformed.class,
+            m -> assertThat(m.reason())
+                .startsWith(
+                    "message body is not JSON: Unexpected end-of-input: expected close marker for Array"));
   }
 
   @Test
   void onlyStandardJsonIsAccepted() {
-    assertThat(S3Notifications.parse("/* S3 */ {\"Records\":[]}")).isInstanceOfSatisfying(Malformed.class,
-        m -> assertThat(m.reason()).startsWith("message body is not JSON: Unexpected character ('/' (code 47))"));
-    assertThat(S3Notifications.parse("{'Records':[]}")).isInstanceOfSatisfying(Malformed.class,
-        m -> assertThat(m.reason()).startsWith("message body is not JSON: Unexpected character (''' (code 39))"));
+    assertThat(S3Notifications.parse("/* S3 */ {\"Records\":[]}"))
+        .isInstanceOfSatisfying(
+            Malformed.class,
+            m -> assertThat(m.reason())
+                .startsWith("message body is not JSON: Unexpected character ('/' (code 47))"));
+    assertThat(S3Notifications.parse("{'Records':[]}"))
+        .isInstanceOfSatisfying(
+            Malformed.class,
+            m -> assertThat(m.reason())
+                .startsWith("message body is not JSON: Unexpected character (''' (code 39))"));
     assertThat(S3Notifications.parse("{\"Records\":[1,]}")).isInstanceOf(Malformed.class);
   }
 
   @Test
   void emptyBodiesAndJsonScalarsAreNotObjects() {
-    Malformed notAnObject = new Malformed("message body is not a JSON object, so not an S3 event notification");
+    Malformed notAnObject =
+        new Malformed("message body is not a JSON object, so not an S3 event notification");
     assertThat(S3Notifications.parse(null)).isEqualTo(notAnObject);
     assertThat(S3Notifications.parse("  ")).isEqualTo(notAnObject);
     assertThat(S3Notifications.parse("\"Records\"")).isEqualTo(notAnObject);
     assertThat(S3Notifications.parse("null")).isEqualTo(notAnObject);
-    assertThat(S3Notifications.parse("{\"Records\":{}}")).isEqualTo(new Malformed(
-        "message body is JSON but not an S3 event notification (it has no Records array)"));
-    assertThat(S3Notifications.parse("{\"Records\":[]}")).isEqualTo(new Malformed(
-        "S3 event notification has an empty Records array"));
+    assertThat(S3Notifications.parse("{\"Records\":{}}"))
+        .isEqualTo(new Malformed(
+            "message body is JSON but not an S3 event notification (it has no Records array)"));
+    assertThat(S3Notifications.parse("{\"Records\":[]}"))
+        .isEqualTo(new Malformed("S3 event notification has an empty Records array"));
   }
 
   @Test
   void recordsThatAreNotObjectsOrHaveNoBucketNameAreBadRecords() {
-    Records records = (Records) S3Notifications.parse(
-        "{\"Records\":[1, {\"s3\":\"x\"}, {\"s3\":{\"bucket\":{\"name\":{}},\"object\":{\"key\":\"a.jpg\"}}}]}");
+    Records records = (Records)
+        S3Notifications.parse(
+            "{\"Records\":[1, {\"s3\":\"x\"}, {\"s3\":{\"bucket\":{\"name\":{}},\"object\":{\"key\":\"a.jpg\"}}}]}");
 
-    assertThat(records.entries()).containsExactly(
-        new BadRecord(0, "record 0 has no s3.bucket.name"),
-        new BadRecord(1, "record 1 has no s3.bucket.name"),
-        new BadRecord(2, "record 2 has no s3.bucket.name"));
+    assertThat(records.entries())
+        .containsExactly(
+            new BadRecord(0, "record 0 has no s3.bucket.name"),
+            new BadRecord(1, "record 1 has no s3.bucket.name"),
+            new BadRecord(2, "record 2 has no s3.bucket.name"));
   }
 
   @Test
@@ -189,7 +236,8 @@ class S3NotificationsTest {
     Records records = (Records) S3Notifications.parse("""
         {"Records":[{"s3":{"bucket":{"name":"b"},"object":{"key":"a.jpg","eTag":"e1"}}}]}""");
 
-    assertThat(records.entries()).containsExactly(new BadRecord(0, "record 0 for s3://b/a.jpg has no eventName"));
+    assertThat(records.entries())
+        .containsExactly(new BadRecord(0, "record 0 for s3://b/a.jpg has no eventName"));
   }
 
   @Test
@@ -197,8 +245,12 @@ class S3NotificationsTest {
     Records records = (Records) S3Notifications.parse("""
         {"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"a.jpg","eTag":""}}}]}""");
 
-    assertThat(records.entries()).containsExactly(new BadRecord(0, "record 0 for s3://b/a.jpg has no versionId, eTag"
-        + " or sequencer, so the object version it is about cannot be told apart from any other"));
+    assertThat(records.entries())
+        .containsExactly(
+            new BadRecord(
+                0,
+                "record 0 for s3://b/a.jpg has no versionId, eTag"
+                    + " or sequencer, so the object version it is about cannot be told apart from any other"));
   }
 
   @Test
@@ -211,11 +263,16 @@ class S3NotificationsTest {
 
   @Test
   void moreRecordsThanAnyS3NotificationHoldsIsMalformed() {
-    String record = "{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a.jpg\",\"eTag\":\"e\"}}}";
-    String body = "{\"Records\":[" + String.join(",", java.util.Collections.nCopies(101, record)) + "]}";
+    String record =
+        "{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a.jpg\",\"eTag\":\"e\"}}}";
+    String body =
+        "{\"Records\":[" + String.join(",", java.util.Collections.nCopies(101, record)) + "]}";
 
-    assertThat(S3Notifications.parse(body)).isEqualTo(new Malformed(
-        "the message holds 101 records; S3 sends one per notification and offhours reads at most 100"));
-    assertThat(S3Notifications.parse(body.replace("[" + record + ",", "["))).isInstanceOf(Records.class);
+    assertThat(S3Notifications.parse(body))
+        .isEqualTo(
+            new Malformed(
+                "the message holds 101 records; S3 sends one per notification and offhours reads at most 100"));
+    assertThat(S3Notifications.parse(body.replace("[" + record + ",", "[")))
+        .isInstanceOf(Records.class);
   }
 }

@@ -24,7 +24,12 @@ class SqsEventsTest {
 
   static Stream<String> sqsFixtures() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("events"))) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("sqs-")).sorted().toList().stream();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("sqs-"))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -56,10 +61,12 @@ class SqsEventsTest {
     count.setStringValue("4");
     event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", count));
 
-    QueueMessage message = SqsEvents.read(new ByteArrayInputStream(LambdaSqsJson.toJson(event))).getFirst();
+    QueueMessage message =
+        SqsEvents.read(new ByteArrayInputStream(LambdaSqsJson.toJson(event))).getFirst();
 
     assertThat(message.messageAttributes())
-        .containsExactly(Map.entry("offhours-deferrals", new QueueMessage.UserAttribute("Number", "4")));
+        .containsExactly(
+            Map.entry("offhours-deferrals", new QueueMessage.UserAttribute("Number", "4")));
   }
 
   @Test
@@ -69,7 +76,8 @@ class SqsEventsTest {
     SqsEvents.writeResponse(List.of("m-1", "m-\"2\""), out);
 
     assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
-        .extracting(BatchItemFailure::getItemIdentifier).containsExactly("m-1", "m-\"2\"");
+        .extracting(BatchItemFailure::getItemIdentifier)
+        .containsExactly("m-1", "m-\"2\"");
   }
 
   @Test

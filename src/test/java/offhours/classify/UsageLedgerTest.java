@@ -19,8 +19,15 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 class UsageLedgerTest {
-  private static final Map<String, String> SERVERLESS = Map.of("HOSTING", "serverless", "CONTROL_TABLE_NAME", "control",
-      "TIME_ZONE", "Europe/Berlin", "SERVERLESS_MEMORY_MB", "3072");
+  private static final Map<String, String> SERVERLESS = Map.of(
+      "HOSTING",
+      "serverless",
+      "CONTROL_TABLE_NAME",
+      "control",
+      "TIME_ZONE",
+      "Europe/Berlin",
+      "SERVERLESS_MEMORY_MB",
+      "3072");
 
   private final List<UpdateItemRequest> updates = new ArrayList<>();
   private RuntimeException failWith;
@@ -43,11 +50,15 @@ class UsageLedgerTest {
     public void close() {}
   };
   private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-  // 23:30 UTC on 2 December is 00:30 on 3 December in Berlin: the ledger's day is the configured zone's.
+  // 23:30 UTC on 2 December is 00:30 on 3 December in Berlin: the ledger's day is the configured
+  // zone's.
   private final Clock clock = Clock.fixed(Instant.parse("2026-12-02T23:30:00Z"), ZoneId.of("UTC"));
 
   private UsageLedger ledger(Map<String, String> env) {
-    return new UsageLedger(dynamo, UsageLedger.Settings.fromEnv(env), clock,
+    return new UsageLedger(
+        dynamo,
+        UsageLedger.Settings.fromEnv(env),
+        clock,
         new OutcomeLog(new PrintStream(logged, true, StandardCharsets.UTF_8)));
   }
 
@@ -60,12 +71,22 @@ class UsageLedgerTest {
 
     assertThat(updates).singleElement().satisfies(u -> {
       assertThat(u.tableName()).isEqualTo("control");
-      assertThat(u.key()).isEqualTo(Map.of("pk", AttributeValue.fromS("ledger"), "sk", AttributeValue.fromS("2026-12-03")));
+      assertThat(u.key())
+          .isEqualTo(Map.of(
+              "pk", AttributeValue.fromS("ledger"), "sk", AttributeValue.fromS("2026-12-03")));
       assertThat(u.updateExpression())
-          .isEqualTo("ADD invocations :n, invocationMillis :ms, invocationMbMillis :mbms, invocationBytes :b");
-      assertThat(u.expressionAttributeValues()).isEqualTo(Map.of(":n", AttributeValue.fromN("2"),
-          ":ms", AttributeValue.fromN("200"), ":mbms", AttributeValue.fromN("614400"),
-          ":b", AttributeValue.fromN("80000")));
+          .isEqualTo(
+              "ADD invocations :n, invocationMillis :ms, invocationMbMillis :mbms, invocationBytes :b");
+      assertThat(u.expressionAttributeValues())
+          .isEqualTo(Map.of(
+              ":n",
+              AttributeValue.fromN("2"),
+              ":ms",
+              AttributeValue.fromN("200"),
+              ":mbms",
+              AttributeValue.fromN("614400"),
+              ":b",
+              AttributeValue.fromN("80000")));
     });
   }
 
@@ -85,17 +106,21 @@ class UsageLedgerTest {
     UsageLedger.BatchUsage tally = new UsageLedger.BatchUsage();
     tally.add(100, 1);
     ledger(SERVERLESS).add(tally);
-    assertThat(logged.toString(StandardCharsets.UTF_8)).contains("\"level\":\"WARN\"")
-        .contains("not updated: 1 invocations, 100 ms lost").contains("throttled");
+    assertThat(logged.toString(StandardCharsets.UTF_8))
+        .contains("\"level\":\"WARN\"")
+        .contains("not updated: 1 invocations, 100 ms lost")
+        .contains("throttled");
   }
 
   @Test
   void serverlessNeedsTheControlTableAndAMemorySageMakerOffers() {
-    assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(Map.of("HOSTING", "serverless", "SERVERLESS_MEMORY_MB", "2048")))
+    assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(
+            Map.of("HOSTING", "serverless", "SERVERLESS_MEMORY_MB", "2048")))
         .hasMessageStartingWith("CONTROL_TABLE_NAME is not set");
-    assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(Map.of("HOSTING", "serverless", "CONTROL_TABLE_NAME", "c",
-        "SERVERLESS_MEMORY_MB", "1500"))).hasMessage(
-        "SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got '1500'");
+    assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(Map.of(
+            "HOSTING", "serverless", "CONTROL_TABLE_NAME", "c", "SERVERLESS_MEMORY_MB", "1500")))
+        .hasMessage(
+            "SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got '1500'");
     assertThat(UsageLedger.Settings.fromEnv(SERVERLESS))
         .isEqualTo(new UsageLedger.Settings("control", ZoneId.of("Europe/Berlin"), 3072));
   }

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -48,8 +47,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @ExtendWith(AwsServicesExtension.class)
 class CliIT {
 
-  @TempDir Path cache;
-  @TempDir Path photos;
+  @TempDir
+  Path cache;
+
+  @TempDir
+  Path photos;
 
   private final Map<Service, URI> endpoints = new EnumMap<>(Service.class);
   private final AwsClients clients;
@@ -78,27 +80,62 @@ class CliIT {
     s3.createBucket(r -> r.bucket(bucket));
     dlqUrl = sqs.createQueue(r -> r.queueName("cli-it-dlq-" + suffix)).queueUrl();
     queueUrl = sqs.createQueue(r -> r.queueName("cli-it-queue-" + suffix)).queueUrl();
-    dynamoDb.createTable(r -> r.tableName(resultsTable).billingMode(BillingMode.PAY_PER_REQUEST)
+    dynamoDb.createTable(r -> r.tableName(resultsTable)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
         .attributeDefinitions(
             a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("topLabel").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("classifiedAt").attributeType(ScalarAttributeType.S))
-        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
+        .keySchema(
+            k -> k.attributeName("pk").keyType(KeyType.HASH),
+            k -> k.attributeName("sk").keyType(KeyType.RANGE))
         .globalSecondaryIndexes(g -> g.indexName("byLabel")
-            .keySchema(k -> k.attributeName("topLabel").keyType(KeyType.HASH),
+            .keySchema(
+                k -> k.attributeName("topLabel").keyType(KeyType.HASH),
                 k -> k.attributeName("classifiedAt").keyType(KeyType.RANGE))
             .projection(p -> p.projectionType(ProjectionType.ALL))));
-    dynamoDb.createTable(r -> r.tableName(controlTable).billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+    dynamoDb.createTable(r -> r.tableName(controlTable)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+        .keySchema(
+            k -> k.attributeName("pk").keyType(KeyType.HASH),
+            k -> k.attributeName("sk").keyType(KeyType.RANGE)));
     URI moto = services.endpoint();
-    MainTest.state(ProcessHandle.current().pid(),
-        Map.of("s3", moto, "sqs", moto, "dynamodb", moto, "sagemaker", moto, "sagemakerRuntime", moto, "lambda", moto),
-        Map.of("bucket", bucket, "queueUrl", queueUrl, "dlqUrl", dlqUrl, "resultsTable", resultsTable,
-            "controlTable", controlTable, "endpoint", "cli-it-endpoint-" + suffix, "mappingUuid", UUID.randomUUID().toString(),
-            "controllerFunction", "offhours-controller"))
+    MainTest.state(
+            ProcessHandle.current().pid(),
+            Map.of(
+                "s3",
+                moto,
+                "sqs",
+                moto,
+                "dynamodb",
+                moto,
+                "sagemaker",
+                moto,
+                "sagemakerRuntime",
+                moto,
+                "lambda",
+                moto),
+            Map.of(
+                "bucket",
+                bucket,
+                "queueUrl",
+                queueUrl,
+                "dlqUrl",
+                dlqUrl,
+                "resultsTable",
+                resultsTable,
+                "controlTable",
+                controlTable,
+                "endpoint",
+                "cli-it-endpoint-" + suffix,
+                "mappingUuid",
+                UUID.randomUUID().toString(),
+                "controllerFunction",
+                "offhours-controller"))
         .write(StateFile.path(cache));
   }
 
@@ -112,7 +149,11 @@ class CliIT {
 
   private CliRun run(String... args) {
     // Like AwsClients::forUser, a fresh factory per command: the command closes it.
-    return CliRun.run(cache, Clock.systemUTC(), () -> AwsClients.local(Region.US_EAST_1, endpoints), Commands.all(),
+    return CliRun.run(
+        cache,
+        Clock.systemUTC(),
+        () -> AwsClients.local(Region.US_EAST_1, endpoints),
+        Commands.all(),
         args);
   }
 
@@ -128,13 +169,19 @@ class CliIT {
     CliRun run = run("upload", photos.toString(), "--prefix", "in");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).extracting(S3Object::key)
-        .containsExactlyInAnyOrder("in/café au lait + 100%.png", "in/sub folder/ünïcødé photo.JPG", "in/a%20b.jpeg");
-    assertThat(s3.headObject(r -> r.bucket(bucket).key("in/café au lait + 100%.png")).contentLength())
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .extracting(S3Object::key)
+        .containsExactlyInAnyOrder(
+            "in/café au lait + 100%.png", "in/sub folder/ünïcødé photo.JPG", "in/a%20b.jpeg");
+    assertThat(s3.headObject(r -> r.bucket(bucket).key("in/café au lait + 100%.png"))
+            .contentLength())
         .isEqualTo(png.length);
-    assertThat(run.out()).isEqualTo("uploaded 3 files (" + offhours.units.Sizes.format(png.length + 4) + ") to s3://" + bucket
-        + "/in/\n");
-    assertThat(run.err()).contains("skipped 1 file in folders: 1 not .jpg, .jpeg or .png (would never get a result): ",
+    assertThat(run.out())
+        .isEqualTo("uploaded 3 files (" + offhours.units.Sizes.format(png.length + 4) + ") to s3://"
+            + bucket + "/in/\n");
+    assertThat(run.err())
+        .contains(
+            "skipped 1 file in folders: 1 not .jpg, .jpeg or .png (would never get a result): ",
             "notes.txt")
         .contains("uploaded s3://" + bucket + "/in/a%20b.jpeg (1 B)");
   }
@@ -149,8 +196,11 @@ class CliIT {
     }
     CliRun run = run("upload", "--json", photos.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(jsonLines(run)).extracting(j -> j.get("key").asText()).containsExactlyElementsOf(keys);
-    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).extracting(S3Object::key)
+    assertThat(jsonLines(run))
+        .extracting(j -> j.get("key").asText())
+        .containsExactlyElementsOf(keys);
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .extracting(S3Object::key)
         .containsExactlyInAnyOrderElementsOf(keys);
   }
 
@@ -163,7 +213,8 @@ class CliIT {
     assertThat(line.get("key").asText()).isEqualTo("one + one.png");
     assertThat(line.get("bytes").asLong()).isEqualTo(2);
     assertThat(line.get("eTag").asText())
-        .isEqualTo(s3.headObject(r -> r.bucket(bucket).key("one + one.png")).eTag().replace("\"", ""));
+        .isEqualTo(
+            s3.headObject(r -> r.bucket(bucket).key("one + one.png")).eTag().replace("\"", ""));
     assertThat(run.err()).contains("uploaded 1 file (2 B) to s3://" + bucket + "/");
   }
 
@@ -172,14 +223,21 @@ class CliIT {
     putResult("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.91, null, "2026-11-25T10:00:01Z");
     putResult("art/sketch.png", "CLASSIFIED", "Drawing", 0.88, null, "2026-11-25T10:00:03Z");
     putResult("dogs/rex.jpg", "CLASSIFIED", "Neutral", 0.77, null, "2026-11-25T10:00:05Z");
-    putResult("notes, not a photo.png", "REJECTED", null, null, "not an image (neither JPEG nor PNG)",
+    putResult(
+        "notes, not a photo.png",
+        "REJECTED",
+        null,
+        null,
+        "not an image (neither JPEG nor PNG)",
         "2026-11-25T10:00:02Z");
 
     CliRun all = run("results", "--json");
     assertThat(all.exitCode()).as(all.err()).isZero();
     List<JsonNode> lines = jsonLines(all);
-    assertThat(lines).extracting(j -> j.get("key").asText())
-        .containsExactly("dogs/rex.jpg", "art/sketch.png", "notes, not a photo.png", "cats/tom.jpg");
+    assertThat(lines)
+        .extracting(j -> j.get("key").asText())
+        .containsExactly(
+            "dogs/rex.jpg", "art/sketch.png", "notes, not a photo.png", "cats/tom.jpg");
     JsonNode rejected = lines.get(2);
     assertThat(rejected.get("status").asText()).isEqualTo("REJECTED");
     assertThat(rejected.get("reason").asText()).isEqualTo("not an image (neither JPEG nor PNG)");
@@ -190,21 +248,26 @@ class CliIT {
     assertThat(lines.getFirst().get("bucket").asText()).isEqualTo(bucket);
     assertThat(lines.getFirst().get("attempts").asInt()).isEqualTo(1);
 
-    assertThat(jsonLines(run("results", "--label", "Neutral", "--json"))).extracting(j -> j.get("key").asText())
+    assertThat(jsonLines(run("results", "--label", "Neutral", "--json")))
+        .extracting(j -> j.get("key").asText())
         .containsExactly("dogs/rex.jpg", "cats/tom.jpg");
     assertThat(jsonLines(run("results", "--label", "Neutral", "--limit", "1", "--json")))
-        .extracting(j -> j.get("key").asText()).containsExactly("dogs/rex.jpg");
-    assertThat(jsonLines(run("results", "--status", "rejected", "--json"))).extracting(j -> j.get("key").asText())
+        .extracting(j -> j.get("key").asText())
+        .containsExactly("dogs/rex.jpg");
+    assertThat(jsonLines(run("results", "--status", "rejected", "--json")))
+        .extracting(j -> j.get("key").asText())
         .containsExactly("notes, not a photo.png");
     assertThat(jsonLines(run("results", "--key", "art/sketch.png", "--json")))
-        .extracting(j -> j.get("topLabel").asText()).containsExactly("Drawing");
+        .extracting(j -> j.get("topLabel").asText())
+        .containsExactly("Drawing");
 
     CliRun table = run("results", "--status", "CLASSIFIED");
-    assertThat(table.outLines()).containsExactly(
-        "KEY             LABEL    SCORE  STATUS      REASON",
-        "dogs/rex.jpg    Neutral  0.770  CLASSIFIED",
-        "art/sketch.png  Drawing  0.880  CLASSIFIED",
-        "cats/tom.jpg    Neutral  0.910  CLASSIFIED");
+    assertThat(table.outLines())
+        .containsExactly(
+            "KEY             LABEL    SCORE  STATUS      REASON",
+            "dogs/rex.jpg    Neutral  0.770  CLASSIFIED",
+            "art/sketch.png  Drawing  0.880  CLASSIFIED",
+            "cats/tom.jpg    Neutral  0.910  CLASSIFIED");
     assertThat(run("results", "--label", "Porn").out()).isEqualTo("no results match\n");
   }
 
@@ -216,40 +279,66 @@ class CliIT {
 
     CliRun limited = run("results", "--limit", "2");
     assertThat(limited.outLines()).hasSize(3).last().asString().startsWith("b.jpg");
-    assertThat(limited.err()).isEqualTo("more results match: these are the newest 2; see more with --limit 4,"
-        + " or narrow them with --label, --status or --key\n");
+    assertThat(limited.err())
+        .isEqualTo("more results match: these are the newest 2; see more with --limit 4,"
+            + " or narrow them with --label, --status or --key\n");
     CliRun byLabel = run("results", "--label", "Neutral", "--limit", "1", "--json");
     assertThat(jsonLines(byLabel)).extracting(j -> j.get("key").asText()).containsExactly("c.jpg");
-    assertThat(byLabel.err()).isEqualTo("more results match: these are the newest 1; see more with --limit 2\n");
-    assertThat(run("results", "--limit", "3").err()).as("exactly as many as the limit").isEmpty();
+    assertThat(byLabel.err())
+        .isEqualTo("more results match: these are the newest 1; see more with --limit 2\n");
+    assertThat(run("results", "--limit", "3").err())
+        .as("exactly as many as the limit")
+        .isEmpty();
   }
 
   @Test
-  void controlCharactersFromTheTableAndFromFileNamesAreEscapedInTextAndKeptInJson() throws IOException {
+  void controlCharactersFromTheTableAndFromFileNamesAreEscapedInTextAndKeptInJson()
+      throws IOException {
     String key = "evil\u001b]0;owned\u0007\u001b[2J.png";
-    putResult(key, "REJECTED", null, null, "the model said \u001b[31mred\u001b[0m\nsecond line",
+    putResult(
+        key,
+        "REJECTED",
+        null,
+        null,
+        "the model said \u001b[31mred\u001b[0m\nsecond line",
         "2026-11-25T10:00:01Z");
     putResult("label.png", "CLASSIFIED", "La\u001b[8mbel", 0.5, null, "2026-11-25T10:00:02Z");
-    dynamoDb.putItem(r -> r.tableName(controlTable).item(Map.of("pk", AttributeValue.fromS("controller"),
-        "sk", AttributeValue.fromS("state"), "lastAction", AttributeValue.fromS("stop\u001b[2J"),
-        "overrideMode", AttributeValue.fromS("STOP\u009b"))));
+    dynamoDb.putItem(r -> r.tableName(controlTable)
+        .item(Map.of(
+            "pk",
+            AttributeValue.fromS("controller"),
+            "sk",
+            AttributeValue.fromS("state"),
+            "lastAction",
+            AttributeValue.fromS("stop\u001b[2J"),
+            "overrideMode",
+            AttributeValue.fromS("STOP\u009b"))));
     Path file = Files.write(photos.resolve("up\u001b[2Jload.png"), new byte[] {1});
 
-    List<CliRun> text = List.of(run("results"), run("results", "--key", key), run("endpoint", "status"),
-        run("upload", file.toString()), run("upload", photos.resolve("gone\u001b[2J.png").toString()));
+    List<CliRun> text = List.of(
+        run("results"),
+        run("results", "--key", key),
+        run("endpoint", "status"),
+        run("upload", file.toString()),
+        run("upload", photos.resolve("gone\u001b[2J.png").toString()));
     for (CliRun run : text) {
-      assertThat(run.out() + run.err()).as("%s%s", run.out(), run.err())
+      assertThat(run.out() + run.err())
+          .as("%s%s", run.out(), run.err())
           .doesNotContain("\u001b", "\u0007", "\u009b");
     }
-    assertThat(text.get(0).out()).contains("evil\\x1b]0;owned\\x07\\x1b[2J.png", "La\\x1b[8mbel",
-        "the model said \\x1b[31mred\\x1b[0m\\x0asecond line");
+    assertThat(text.get(0).out())
+        .contains(
+            "evil\\x1b]0;owned\\x07\\x1b[2J.png",
+            "La\\x1b[8mbel",
+            "the model said \\x1b[31mred\\x1b[0m\\x0asecond line");
     assertThat(text.get(2).out()).contains("lastAction=stop\\x1b[2J", "manual override: STOP\\x9b");
     assertThat(text.get(3).err()).contains("uploaded s3://" + bucket + "/up\\x1b[2Jload.png");
     assertThat(text.get(4).err()).contains("no such file or folder: ", "gone\\x1b[2J.png");
 
     List<JsonNode> json = jsonLines(run("results", "--json"));
     assertThat(json).extracting(j -> j.get("key").asText()).contains(key);
-    assertThat(json).extracting(j -> j.get("reason").asText())
+    assertThat(json)
+        .extracting(j -> j.get("reason").asText())
         .contains("the model said \u001b[31mred\u001b[0m\nsecond line");
   }
 
@@ -260,14 +349,28 @@ class CliIT {
     putResult("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.91, null, "2026-11-25T10:00:01Z");
     putResult("dogs/rex.jpg", "CLASSIFIED", "Neutral", 0.77, null, "2026-11-25T10:00:05Z");
     putResult("notes.png", "REJECTED", null, null, "not an image", "2026-11-25T10:00:06Z");
-    Clock evening = Clock.fixed(java.time.Instant.parse("2026-11-25T20:00:00Z"), java.time.ZoneOffset.UTC);
+    Clock evening =
+        Clock.fixed(java.time.Instant.parse("2026-11-25T20:00:00Z"), java.time.ZoneOffset.UTC);
 
-    CliRun run = CliRun.run(cache, evening, () -> AwsClients.local(Region.US_EAST_1, endpoints), Commands.all(),
-        "cost", "--days", "1", "--time-zone", "UTC", "--price", "0.5", "--json");
+    CliRun run = CliRun.run(
+        cache,
+        evening,
+        () -> AwsClients.local(Region.US_EAST_1, endpoints),
+        Commands.all(),
+        "cost",
+        "--days",
+        "1",
+        "--time-zone",
+        "UTC",
+        "--price",
+        "0.5",
+        "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<JsonNode> lines = jsonLines(run);
-    assertThat(lines).extracting(j -> j.get("date").asText()).containsExactly("2026-11-25", "total");
+    assertThat(lines)
+        .extracting(j -> j.get("date").asText())
+        .containsExactly("2026-11-25", "total");
     JsonNode day = lines.getFirst();
     assertThat(day.get("endpointHours").asDouble()).isEqualTo(2.0);
     assertThat(day.get("images").asInt()).as("CLASSIFIED results only").isEqualTo(2);
@@ -287,8 +390,11 @@ class CliIT {
 
     List<JsonNode> lines = jsonLines(run);
     assertThat(lines.getFirst().get("date").asText()).isEqualTo(started.toString());
-    assertThat(lines).hasSize((int) java.time.temporal.ChronoUnit.DAYS.between(started, today) + 2); // days + total
-    assertThat(run.err()).isEqualTo("counting from " + started + ", the day the local stack started\n");
+    assertThat(lines)
+        .hasSize(
+            (int) java.time.temporal.ChronoUnit.DAYS.between(started, today) + 2); // days + total
+    assertThat(run.err())
+        .isEqualTo("counting from " + started + ", the day the local stack started\n");
   }
 
   @Test
@@ -297,14 +403,23 @@ class CliIT {
     Map<String, String> names = new java.util.HashMap<>(state.names());
     names.put("resultsTable", "no-such-table-" + suffix);
     names.put("bucket", "no-such-bucket-" + suffix);
-    new StateFile(state.pid(), state.started(), state.region(), state.accessKeyId(), state.secretAccessKey(),
-        state.endpoints(), names).write(StateFile.path(cache));
+    new StateFile(
+            state.pid(),
+            state.started(),
+            state.region(),
+            state.accessKeyId(),
+            state.secretAccessKey(),
+            state.endpoints(),
+            names)
+        .write(StateFile.path(cache));
     Files.write(photos.resolve("a.png"), new byte[] {1});
 
-    assertThat(run("results").err()).isEqualTo(
-        "offhours: results table no-such-table-" + suffix + " of the local stack does not exist\n");
-    assertThat(run("upload", photos.toString()).err()).endsWith(
-        "offhours: bucket no-such-bucket-" + suffix + " of the local stack does not exist\n");
+    assertThat(run("results").err())
+        .isEqualTo("offhours: results table no-such-table-" + suffix
+            + " of the local stack does not exist\n");
+    assertThat(run("upload", photos.toString()).err())
+        .endsWith(
+            "offhours: bucket no-such-bucket-" + suffix + " of the local stack does not exist\n");
   }
 
   @Test
@@ -315,8 +430,10 @@ class CliIT {
     }
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("later").delaySeconds(600));
     sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("poison"));
-    assertThat(sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(1).visibilityTimeout(600))
-        .messages()).hasSize(1);
+    assertThat(sqs.receiveMessage(
+                r -> r.queueUrl(queueUrl).maxNumberOfMessages(1).visibilityTimeout(600))
+            .messages())
+        .hasSize(1);
 
     CliRun run = run("queue", "--json");
 
@@ -326,7 +443,8 @@ class CliIT {
     assertThat(counts.get("inFlight").asLong()).isEqualTo(1);
     assertThat(counts.get("delayed").asLong()).isEqualTo(1);
     assertThat(counts.get("dlq").asLong()).isEqualTo(1);
-    assertThat(run("queue").out()).startsWith("queue cli-it-queue-" + suffix + ": 2 visible, 1 in flight, 1 delayed\n");
+    assertThat(run("queue").out())
+        .startsWith("queue cli-it-queue-" + suffix + ": 2 visible, 1 in flight, 1 delayed\n");
   }
 
   @Test
@@ -334,15 +452,29 @@ class CliIT {
     CliRun run = run("endpoint", "status");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.outLines().getFirst())
-        .isEqualTo("endpoint cli-it-endpoint-" + suffix + ": absent (uploads wait in the queue until it is started)");
+        .isEqualTo("endpoint cli-it-endpoint-" + suffix
+            + ": absent (uploads wait in the queue until it is started)");
     assertThat(run.out()).contains("controller: no state yet (it has not run)");
 
-    dynamoDb.putItem(r -> r.tableName(controlTable).item(Map.of("pk", AttributeValue.fromS("controller"),
-        "sk", AttributeValue.fromS("state"), "lastAction", AttributeValue.fromS("stop"),
-        "version", AttributeValue.fromN("3"), "scheduleOpen", AttributeValue.fromBool(false),
-        "overrideMode", AttributeValue.fromS("STOP"))));
-    assertThat(run("endpoint", "status").outLines()).endsWith(
-        "schedule: outside working hours", "manual override: STOP", "controller: lastAction=stop");
+    dynamoDb.putItem(r -> r.tableName(controlTable)
+        .item(Map.of(
+            "pk",
+            AttributeValue.fromS("controller"),
+            "sk",
+            AttributeValue.fromS("state"),
+            "lastAction",
+            AttributeValue.fromS("stop"),
+            "version",
+            AttributeValue.fromN("3"),
+            "scheduleOpen",
+            AttributeValue.fromBool(false),
+            "overrideMode",
+            AttributeValue.fromS("STOP"))));
+    assertThat(run("endpoint", "status").outLines())
+        .endsWith(
+            "schedule: outside working hours",
+            "manual override: STOP",
+            "controller: lastAction=stop");
     JsonNode json = Json.MAPPER.readTree(run("endpoint", "status", "--json").out());
     assertThat(json.get("status").asText()).isEqualTo("absent");
     assertThat(json.get("controller").get("lastAction").asText()).isEqualTo("stop");
@@ -356,10 +488,14 @@ class CliIT {
           .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
           .primaryContainer(c -> c.image("123456789012.dkr.ecr.us-east-1.amazonaws.com/ic:1")));
       sageMaker.createEndpointConfig(r -> r.endpointConfigName("cli-it-config-" + suffix)
-          .productionVariants(v -> v.variantName("all").modelName("cli-it-model-" + suffix)
-              .initialInstanceCount(1).instanceType("ml.m5.large")));
-      sageMaker.createEndpoint(r -> r.endpointName(endpoint).endpointConfigName("cli-it-config-" + suffix));
-      String status = sageMaker.describeEndpoint(r -> r.endpointName(endpoint)).endpointStatusAsString();
+          .productionVariants(v -> v.variantName("all")
+              .modelName("cli-it-model-" + suffix)
+              .initialInstanceCount(1)
+              .instanceType("ml.m5.large")));
+      sageMaker.createEndpoint(
+          r -> r.endpointName(endpoint).endpointConfigName("cli-it-config-" + suffix));
+      String status =
+          sageMaker.describeEndpoint(r -> r.endpointName(endpoint)).endpointStatusAsString();
 
       CliRun run = run("endpoint", "status", "--json");
 
@@ -368,7 +504,8 @@ class CliIT {
       assertThat(json.get("endpoint").asText()).isEqualTo(endpoint);
       assertThat(json.get("status").asText()).isEqualTo(status).isNotEqualTo("absent");
       assertThat(json.get("mapping").get("state").asText()).isEqualTo("absent");
-      assertThat(run("endpoint", "status").outLines().getFirst()).startsWith("endpoint " + endpoint + ": " + status);
+      assertThat(run("endpoint", "status").outLines().getFirst())
+          .startsWith("endpoint " + endpoint + ": " + status);
     }
   }
 
@@ -376,8 +513,9 @@ class CliIT {
   void endpointStartNamesAMissingControllerFunction() {
     CliRun run = run("endpoint", "start", "--until", "2h");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo(
-        "offhours: controller function offhours-controller of the local stack does not exist\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "offhours: controller function offhours-controller of the local stack does not exist\n");
   }
 
   @Test
@@ -388,7 +526,8 @@ class CliIT {
          "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
                      "DeadLetterQueueUrl": {"Value": "%s"}, "ControlTableName": {"Value": "%s"}}}
         """.formatted(suffix, bucket, queueUrl, dlqUrl, controlTable);
-    try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+    try (CloudFormationClient cloudFormation =
+        clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
       cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
     }
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("m"));
@@ -400,20 +539,26 @@ class CliIT {
 
     CliRun results = run("results", "--stack", stack);
     assertThat(results.exitCode()).isEqualTo(1);
-    assertThat(results.err()).startsWith("offhours: stack " + stack + " has no output ResultsTableName;");
+    assertThat(results.err())
+        .startsWith("offhours: stack " + stack + " has no output ResultsTableName;");
 
     CliRun cost = run("--stack", stack, "cost", "--days", "7", "--time-zone", "UTC");
-    assertThat(cost.err()).as("a stack created today counts today only").startsWith("counting from "
-        + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ", the day stack " + stack + " was created\n");
+    assertThat(cost.err())
+        .as("a stack created today counts today only")
+        .startsWith("counting from " + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            + ", the day stack " + stack + " was created\n");
 
     CliRun missing = run("queue", "--stack", "no-such-stack-" + suffix);
-    assertThat(missing.err()).startsWith(
-        "offhours: stack no-such-stack-" + suffix + " does not exist in region us-east-1;");
+    assertThat(missing.err())
+        .startsWith(
+            "offhours: stack no-such-stack-" + suffix + " does not exist in region us-east-1;");
   }
 
   @Test
   void theWrapperScriptRunsTheCli() throws Exception {
-    Process process = new ProcessBuilder("scripts/offhours", "--help").redirectErrorStream(true).start();
+    Process process = new ProcessBuilder("scripts/offhours", "--help")
+        .redirectErrorStream(true)
+        .start();
     boolean finished = process.waitFor(5, TimeUnit.MINUTES);
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(finished).as("scripts/offhours --help finished").isTrue();
@@ -426,7 +571,8 @@ class CliIT {
     refusedStateFile();
     CliRun run = run("queue");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).startsWith("offhours: queue failed: ")
+    assertThat(run.err())
+        .startsWith("offhours: queue failed: ")
         .contains("Connection refused", "check it with 'scripts/offhours local status'");
   }
 
@@ -441,12 +587,21 @@ class CliIT {
 
   /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
   private void refusedStateFile() throws IOException {
-    MainTest.state(ProcessHandle.current().pid(), MainTest.endpoints(), Map.of(
-        "bucket", bucket, "queueUrl", "http://127.0.0.1:1/1/q", "dlqUrl", "http://127.0.0.1:1/1/d"))
+    MainTest.state(
+            ProcessHandle.current().pid(),
+            MainTest.endpoints(),
+            Map.of(
+                "bucket",
+                bucket,
+                "queueUrl",
+                "http://127.0.0.1:1/1/q",
+                "dlqUrl",
+                "http://127.0.0.1:1/1/d"))
         .write(StateFile.path(cache));
   }
 
-  private void putResult(String key, String status, String label, Double score, String reason, String classifiedAt) {
+  private void putResult(
+      String key, String status, String label, Double score, String reason, String classifiedAt) {
     Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
         "pk", AttributeValue.fromS("s3://" + bucket + "/" + key),
         "sk", AttributeValue.fromS("e#" + UUID.randomUUID()),
@@ -459,8 +614,13 @@ class CliIT {
     if (label != null) {
       item.put("topLabel", AttributeValue.fromS(label));
       item.put("topScore", AttributeValue.fromN(score.toString()));
-      item.put("labels", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
-          "label", AttributeValue.fromS(label), "score", AttributeValue.fromN(score.toString()))))));
+      item.put(
+          "labels",
+          AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+              "label",
+              AttributeValue.fromS(label),
+              "score",
+              AttributeValue.fromN(score.toString()))))));
     }
     if (reason != null) {
       item.put("reason", AttributeValue.fromS(reason));

@@ -13,14 +13,25 @@ import offhours.aws.AwsClients;
 /** Runs {@link Main} in-process and keeps what it printed. */
 record CliRun(int exitCode, String out, String err) {
 
-  static CliRun run(Path cacheDir, Clock clock, Supplier<AwsClients> userClients, List<Command> commands,
+  static CliRun run(
+      Path cacheDir,
+      Clock clock,
+      Supplier<AwsClients> userClients,
+      List<Command> commands,
       String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Context context = new Context(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), cacheDir, false, clock, userClients);
+    Context context = new Context(
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        Map.of(),
+        cacheDir,
+        false,
+        clock,
+        userClients);
     int code = new Main(context, commands).run(args);
-    return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new CliRun(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   List<String> outLines() {

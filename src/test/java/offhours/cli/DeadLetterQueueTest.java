@@ -22,30 +22,37 @@ import software.amazon.awssdk.services.sqs.model.StartMessageMoveTaskResponse;
 
 class DeadLetterQueueTest {
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void theLastLoggedErrorOfEachMessageIsItsReasonAndOtherLinesAreIgnored() throws IOException {
-    Path log = Files.writeString(dir.resolve("stack.log"), String.join("\n",
-        "INFO local stack started",
-        "{\"level\":\"WARN\",\"messageId\":\"m1\",\"outcome\":\"RETRY\",\"attempts\":1,\"records\":[{\"subject\":"
-            + "\"s3://b/a.png\",\"outcome\":\"RETRY\",\"detail\":\"first\"}]}",
-        "{\"level\":\"WARN\",\"messageId\":\"m1\",\"outcome\":\"RETRY\",\"attempts\":2,\"records\":[{\"subject\":"
-            + "\"s3://b/a.png\",\"outcome\":\"RETRY\",\"detail\":\"second\"}]}",
-        "{\"level\":\"ERROR\",\"messageId\":\"m2\",\"outcome\":\"RETRY\",\"error\":\"java.lang.IllegalStateException:"
-            + " bug\",\"stackTrace\":\"...\"}",
-        "{\"level\":\"INFO\",\"messageId\":\"m3\",\"outcome\":\"CLASSIFIED\",\"records\":[]}",
-        "{\"messageId\": broken RETRY",
-        ""));
+    Path log = Files.writeString(
+        dir.resolve("stack.log"),
+        String.join(
+            "\n",
+            "INFO local stack started",
+            "{\"level\":\"WARN\",\"messageId\":\"m1\",\"outcome\":\"RETRY\",\"attempts\":1,\"records\":[{\"subject\":"
+                + "\"s3://b/a.png\",\"outcome\":\"RETRY\",\"detail\":\"first\"}]}",
+            "{\"level\":\"WARN\",\"messageId\":\"m1\",\"outcome\":\"RETRY\",\"attempts\":2,\"records\":[{\"subject\":"
+                + "\"s3://b/a.png\",\"outcome\":\"RETRY\",\"detail\":\"second\"}]}",
+            "{\"level\":\"ERROR\",\"messageId\":\"m2\",\"outcome\":\"RETRY\",\"error\":\"java.lang.IllegalStateException:"
+                + " bug\",\"stackTrace\":\"...\"}",
+            "{\"level\":\"INFO\",\"messageId\":\"m3\",\"outcome\":\"CLASSIFIED\",\"records\":[]}",
+            "{\"messageId\": broken RETRY",
+            ""));
 
-    assertThat(DeadLetterQueue.loggedErrors(log)).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "m1", "s3://b/a.png: second", "m2", "java.lang.IllegalStateException: bug"));
+    assertThat(DeadLetterQueue.loggedErrors(log))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("m1", "s3://b/a.png: second", "m2", "java.lang.IllegalStateException: bug"));
     assertThat(DeadLetterQueue.loggedErrors(dir.resolve("absent.log"))).isEmpty();
   }
 
   @Test
   void onlyAnSqsThatDoesNotKnowTheMoveApiCountsAsUnsupported() {
-    assertThat(DeadLetterQueue.unsupported(error(500, null))).as("moto_server's HTML 500").isTrue();
+    assertThat(DeadLetterQueue.unsupported(error(500, null)))
+        .as("moto_server's HTML 500")
+        .isTrue();
     assertThat(DeadLetterQueue.unsupported(error(400, "InvalidAction"))).isTrue();
     assertThat(DeadLetterQueue.unsupported(error(403, "AccessDenied"))).isFalse();
     assertThat(DeadLetterQueue.unsupported(error(400, "UnsupportedOperation"))).isTrue();
@@ -70,11 +77,14 @@ class DeadLetterQueueTest {
         String name = request.queueUrl().substring(request.queueUrl().lastIndexOf('/') + 1);
         assertThat(request.attributeNames()).containsExactly(QueueAttributeName.QUEUE_ARN);
         return GetQueueAttributesResponse.builder()
-            .attributes(Map.of(QueueAttributeName.QUEUE_ARN, "arn:aws:sqs:eu-west-1:123456789012:" + name)).build();
+            .attributes(
+                Map.of(QueueAttributeName.QUEUE_ARN, "arn:aws:sqs:eu-west-1:123456789012:" + name))
+            .build();
       }
 
       @Override
-      public StartMessageMoveTaskResponse startMessageMoveTask(StartMessageMoveTaskRequest request) {
+      public StartMessageMoveTaskResponse startMessageMoveTask(
+          StartMessageMoveTaskRequest request) {
         asked.add(request);
         return StartMessageMoveTaskResponse.builder().taskHandle("handle-1").build();
       }
@@ -88,7 +98,8 @@ class DeadLetterQueueTest {
       public void close() {}
     };
 
-    String handle = new DeadLetterQueue(sqs, "https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-dlq", Map.of())
+    String handle = new DeadLetterQueue(
+            sqs, "https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-dlq", Map.of())
         .startMoveTask("https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-queue");
 
     assertThat(handle).isEqualTo("handle-1");
@@ -99,7 +110,10 @@ class DeadLetterQueueTest {
   }
 
   private static SqsException error(int status, String code) {
-    return (SqsException) SqsException.builder().statusCode(status)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("x").build()).build();
+    return (SqsException) SqsException.builder()
+        .statusCode(status)
+        .awsErrorDetails(
+            AwsErrorDetails.builder().errorCode(code).errorMessage("x").build())
+        .build();
   }
 }

@@ -1,6 +1,7 @@
 package offhours.cli;
 
-// Needs: moto_server, python3 (the stand-in container), node and npm the first time the default model is
+// Needs: moto_server, python3 (the stand-in container), node and npm the first time the default
+// model is
 // converted (the user's cache is reused, as DemoScriptIT does).
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +31,8 @@ class DemoOptionsIT {
   void aUsersOwnOnnxModelAndLabelsServeTheDemo(@TempDir Path dir) throws Exception {
     ModelFiles model = DefaultModel.ensure(CACHE);
     Path own = Files.copy(model.onnx(), dir.resolve("my model.onnx"));
-    Path labels = Files.writeString(dir.resolve("labels.txt"), "drawing\nhentai\nneutral\nporn\nsexy\n");
+    Path labels =
+        Files.writeString(dir.resolve("labels.txt"), "drawing\nhentai\nneutral\nporn\nsexy\n");
     Path images = Files.createDirectories(dir.resolve("images"));
     Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
 
@@ -46,42 +48,60 @@ class DemoOptionsIT {
     Path images = Files.createDirectories(dir.resolve("images"));
     Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
     Files.copy(Path.of("src/test/resources/images/rocket.jpg"), images.resolve("rocket.jpg"));
-    String container = "python3 " + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
+    String container = "python3 "
+        + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
 
-    Run run = demo(images.toString(), "--container-command", container, "--labels", labels.toString());
+    Run run =
+        demo(images.toString(), "--container-command", container, "--labels", labels.toString());
 
     assertThat(run.code).as(run.err).isZero();
-    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png"))).singleElement().asString()
+    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png")))
+        .singleElement()
+        .asString()
         .contains("png", "0.900", "CLASSIFIED");
-    assertThat(run.out.lines().filter(l -> l.startsWith("rocket.jpg"))).singleElement().asString()
+    assertThat(run.out.lines().filter(l -> l.startsWith("rocket.jpg")))
+        .singleElement()
+        .asString()
         .contains("jpeg", "0.900", "CLASSIFIED");
   }
 
   @Test
-  void aHuggingFaceShapedContainerThatRefusesXImageServesTheDemoWithContentTypeAutoAndNoLabels(@TempDir Path dir)
-      throws Exception {
+  void aHuggingFaceShapedContainerThatRefusesXImageServesTheDemoWithContentTypeAutoAndNoLabels(
+      @TempDir Path dir) throws Exception {
     Path images = Files.createDirectories(dir.resolve("images"));
     Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
     Files.copy(Path.of("src/test/resources/images/rocket.jpg"), images.resolve("rocket.jpg"));
 
-    Run run = demo(images.toString(), "--container-command", shapes("SHAPE=huggingface REFUSE_X_IMAGE=1"),
-        "--content-type", "auto");
+    Run run = demo(
+        images.toString(),
+        "--container-command",
+        shapes("SHAPE=huggingface REFUSE_X_IMAGE=1"),
+        "--content-type",
+        "auto");
 
     assertThat(run.code).as(run.err).isZero();
     assertThat(run.out.lines().filter(l -> l.startsWith("cat.png") || l.startsWith("rocket.jpg")))
-        .hasSize(2).allSatisfy(line -> assertThat(line).contains("bird", "0.660", "CLASSIFIED"));
+        .hasSize(2)
+        .allSatisfy(line -> assertThat(line).contains("bird", "0.660", "CLASSIFIED"));
   }
 
   @Test
-  void aJumpStartShapedContainerNamesItsClassesWhenAskedWithAcceptVerbose(@TempDir Path dir) throws Exception {
+  void aJumpStartShapedContainerNamesItsClassesWhenAskedWithAcceptVerbose(@TempDir Path dir)
+      throws Exception {
     Path images = Files.createDirectories(dir.resolve("images"));
     Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
 
-    Run run = demo(images.toString(), "--container-command", shapes("SHAPE=jumpstart-verbose"),
-        "--accept", "application/json;verbose");
+    Run run = demo(
+        images.toString(),
+        "--container-command",
+        shapes("SHAPE=jumpstart-verbose"),
+        "--accept",
+        "application/json;verbose");
 
     assertThat(run.code).as(run.err).isZero();
-    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png"))).singleElement().asString()
+    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png")))
+        .singleElement()
+        .asString()
         .contains("dog", "0.800", "CLASSIFIED");
   }
 
@@ -95,7 +115,8 @@ class DemoOptionsIT {
 
     assertThat(run.code).as(run.err).isZero();
     assertThat(run.out.lines().filter(l -> l.startsWith("cat.png") || l.startsWith("rocket.jpg")))
-        .hasSize(2).allSatisfy(line -> assertThat(line).contains("CLASSIFIED"));
+        .hasSize(2)
+        .allSatisfy(line -> assertThat(line).contains("CLASSIFIED"));
   }
 
   @Test
@@ -103,7 +124,9 @@ class DemoOptionsIT {
     Run run = demo(dir.toString(), "--hosting", "Serverless");
 
     assertThat(run.code).isEqualTo(2);
-    assertThat(run.err).contains("HOSTING must be one of scheduled, scale-to-zero or serverless, got 'Serverless'");
+    assertThat(run.err)
+        .contains(
+            "HOSTING must be one of scheduled, scale-to-zero or serverless, got 'Serverless'");
   }
 
   @Test
@@ -111,14 +134,15 @@ class DemoOptionsIT {
     Run run = demo(dir.toString(), "--container-command", "true", "--content-type", "jpeg");
 
     assertThat(run.code).isEqualTo(2);
-    assertThat(run.err).contains("CONTENT_TYPE must be application/x-image, auto (image/jpeg or image/png from the"
-        + " image) or a media type like image/jpeg, got 'jpeg'");
+    assertThat(run.err)
+        .contains("CONTENT_TYPE must be application/x-image, auto (image/jpeg or image/png from the"
+            + " image) or a media type like image/jpeg, got 'jpeg'");
   }
 
   /** src/test/resources/containers/shapes_container.py with {@code variables}, as a --container-command. */
   private static String shapes(String variables) {
-    return variables + " exec python3 '" + Path.of("src/test/resources/containers/shapes_container.py").toAbsolutePath()
-        + "'";
+    return variables + " exec python3 '"
+        + Path.of("src/test/resources/containers/shapes_container.py").toAbsolutePath() + "'";
   }
 
   @Test
@@ -126,10 +150,18 @@ class DemoOptionsIT {
     Path onnx = DefaultModel.ensure(CACHE).onnx();
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nother\n");
 
-    Run run = demo(photo(dir).toString(), "--model", onnx.toString(), "--labels", labels.toString(), "--timeout", "120");
+    Run run = demo(
+        photo(dir).toString(),
+        "--model",
+        onnx.toString(),
+        "--labels",
+        labels.toString(),
+        "--timeout",
+        "120");
 
     assertThat(run.code).isEqualTo(1);
-    assertThat(run.err).contains("label file " + labels + " lists 3 labels but " + onnx + " outputs 5 classes")
+    assertThat(run.err)
+        .contains("label file " + labels + " lists 3 labels but " + onnx + " outputs 5 classes")
         .doesNotContain("starting moto_server");
   }
 
@@ -138,38 +170,63 @@ class DemoOptionsIT {
     Path broken = Files.writeString(dir.resolve("broken.onnx"), "not a model");
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
 
-    Run run = demo(photo(dir).toString(), "--model", broken.toString(), "--labels", labels.toString(),
-        "--timeout", "120");
+    Run run = demo(
+        photo(dir).toString(),
+        "--model",
+        broken.toString(),
+        "--labels",
+        labels.toString(),
+        "--timeout",
+        "120");
 
     assertThat(run.code).isEqualTo(1);
     assertThat(run.err).contains("ONNX Runtime could not load " + broken);
   }
 
   @Test
-  void aContainerThatCannotStartStopsTheDemoWithTheEndpointsFailureReason(@TempDir Path dir) throws Exception {
+  void aContainerThatCannotStartStopsTheDemoWithTheEndpointsFailureReason(@TempDir Path dir)
+      throws Exception {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "jpeg\npng\n");
 
-    Run run = demo(photo(dir).toString(), "--container-command", "echo 'no weights found' >&2; exit 3", "--labels",
-        labels.toString(), "--timeout", "120");
+    Run run = demo(
+        photo(dir).toString(),
+        "--container-command",
+        "echo 'no weights found' >&2; exit 3",
+        "--labels",
+        labels.toString(),
+        "--timeout",
+        "120");
 
     assertThat(run.code).isEqualTo(1);
-    assertThat(run.err).contains("offhours demo: stopped waiting: the endpoint failed: The primary container for"
-        + " production variant offhours-model did not pass the ping health check.")
+    assertThat(run.err)
+        .contains("offhours demo: stopped waiting: the endpoint failed: The primary container for"
+            + " production variant offhours-model did not pass the ping health check.")
         .contains("the container command exited with status 3");
     assertThat(run.out).contains("NO RESULT");
   }
 
   @Test
-  void aContainerWhoseAnswerDoesNotFitTheLabelsStopsTheDemoWithTheReason(@TempDir Path dir) throws Exception {
-    Path labels = Files.writeString(dir.resolve("labels.txt"), "jpeg\npng\nother\n"); // the container answers two
-    String container = "python3 " + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
+  void aContainerWhoseAnswerDoesNotFitTheLabelsStopsTheDemoWithTheReason(@TempDir Path dir)
+      throws Exception {
+    Path labels = Files.writeString(
+        dir.resolve("labels.txt"), "jpeg\npng\nother\n"); // the container answers two
+    String container = "python3 "
+        + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
 
-    Run run = demo(photo(dir).toString(), "--container-command", container, "--labels", labels.toString(),
-        "--timeout", "120");
+    Run run = demo(
+        photo(dir).toString(),
+        "--container-command",
+        container,
+        "--labels",
+        labels.toString(),
+        "--timeout",
+        "120");
 
     assertThat(run.code).isEqualTo(1);
-    assertThat(run.err).contains("offhours demo: stopped waiting: the endpoint answers, but not as the model's"
-        + " settings say, so the trigger stays off: ").contains("labels");
+    assertThat(run.err)
+        .contains("offhours demo: stopped waiting: the endpoint answers, but not as the model's"
+            + " settings say, so the trigger stays off: ")
+        .contains("labels");
   }
 
   /** A folder with one photo. */
@@ -194,7 +251,9 @@ class DemoOptionsIT {
     Run run = demo(images.toString(), "--hosting", "scale-to-zero");
 
     assertThat(run.code).as(run.err).isZero();
-    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png"))).singleElement().asString()
+    assertThat(run.out.lines().filter(l -> l.startsWith("cat.png")))
+        .singleElement()
+        .asString()
         .contains("CLASSIFIED");
   }
 
@@ -206,8 +265,12 @@ class DemoOptionsIT {
     String[] all = new String[args.length + 1];
     all[0] = "demo";
     System.arraycopy(args, 0, all, 1, args.length);
-    int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        Map.of("OFFHOURS_CACHE", CACHE.toString())).run(all);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code = new Main(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("OFFHOURS_CACHE", CACHE.toString()))
+        .run(all);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -1,6 +1,7 @@
 package offhours.cli;
 
-// Needs: moto_server, Maven (scripts/demo builds the project if needed), node and npm the first time the
+// Needs: moto_server, Maven (scripts/demo builds the project if needed), node and npm the first
+// time the
 // default model is converted (cached under OFFHOURS_CACHE afterwards).
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,17 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoScriptIT {
 
   @Test
-  void demoClassifiesTheBundledPhotosRejectsTheBadUploadsAndExitsZero(@TempDir Path cache) throws Exception {
+  void demoClassifiesTheBundledPhotosRejectsTheBadUploadsAndExitsZero(@TempDir Path cache)
+      throws Exception {
     Path out = cache.resolve("demo.out");
     Path err = cache.resolve("demo.err");
-    ProcessBuilder pb = new ProcessBuilder("scripts/demo").redirectOutput(out.toFile()).redirectError(err.toFile());
-    // The user's cache (as the model tests use it): the default model is converted once per machine.
-    pb.environment().put("OFFHOURS_CACHE",
-        CacheDirectory.ofThisProcess().toString());
+    ProcessBuilder pb =
+        new ProcessBuilder("scripts/demo").redirectOutput(out.toFile()).redirectError(err.toFile());
+    // The user's cache (as the model tests use it): the default model is converted once per
+    // machine.
+    pb.environment().put("OFFHOURS_CACHE", CacheDirectory.ofThisProcess().toString());
     // Every process the demo starts inherits this variable: afterwards none may be left.
     String marker = UUID.randomUUID().toString();
     pb.environment().put("OFFHOURS_TEST_MARKER", marker);
-    // Its temporary files go where TMPDIR says, as /tmp's would; afterwards nothing may be left there.
+    // Its temporary files go where TMPDIR says, as /tmp's would; afterwards nothing may be left
+    // there.
     Path tmp = Files.createDirectory(cache.resolve("tmp"));
     pb.environment().put("TMPDIR", tmp.toString());
     Process demo = pb.start();
@@ -40,21 +44,40 @@ class DemoScriptIT {
     }
     String table = Files.readString(out, StandardCharsets.UTF_8);
     String progress = Files.readString(err, StandardCharsets.UTF_8);
-    assertThat(finished).as("scripts/demo finished; its progress:%n%s", progress).isTrue();
-    assertThat(demo.exitValue()).as("exit status; progress:%n%s%ntable:%n%s", progress, table).isZero();
+    assertThat(finished)
+        .as("scripts/demo finished; its progress:%n%s", progress)
+        .isTrue();
+    assertThat(demo.exitValue())
+        .as("exit status; progress:%n%s%ntable:%n%s", progress, table)
+        .isZero();
 
     List<String> rows = table.lines().toList();
     assertThat(rows.getFirst()).startsWith("KEY").contains("LABEL", "SCORE", "STATUS", "REASON");
-    assertThat(rows).filteredOn(r -> r.startsWith("chelsea.png")).singleElement().asString()
+    assertThat(rows)
+        .filteredOn(r -> r.startsWith("chelsea.png"))
+        .singleElement()
+        .asString()
         .contains("Neutral", "CLASSIFIED");
-    assertThat(rows).filteredOn(r -> r.startsWith("café au lait + 100%.png")).singleElement().asString()
+    assertThat(rows)
+        .filteredOn(r -> r.startsWith("café au lait + 100%.png"))
+        .singleElement()
+        .asString()
         .contains("CLASSIFIED");
-    assertThat(rows).filteredOn(r -> r.startsWith("notes, not a photo.png")).singleElement().asString()
+    assertThat(rows)
+        .filteredOn(r -> r.startsWith("notes, not a photo.png"))
+        .singleElement()
+        .asString()
         .contains("REJECTED", "unsupported format");
-    assertThat(rows).filteredOn(r -> r.startsWith("truncated.jpg")).singleElement().asString()
+    assertThat(rows)
+        .filteredOn(r -> r.startsWith("truncated.jpg"))
+        .singleElement()
+        .asString()
         .contains("REJECTED", "could not read the image");
-    assertThat(progress).contains("endpoint offhours-endpoint is off", "7 of 7 uploads have a result");
-    assertThat(processesMarkedWith(marker)).as("processes the demo left running (moto_server, containers)").isEmpty();
+    assertThat(progress)
+        .contains("endpoint offhours-endpoint is off", "7 of 7 uploads have a result");
+    assertThat(processesMarkedWith(marker))
+        .as("processes the demo left running (moto_server, containers)")
+        .isEmpty();
     try (var left = Files.list(tmp)) {
       assertThat(left.toList()).as("what the demo left in its TMPDIR").isEmpty();
     }
@@ -63,13 +86,19 @@ class DemoScriptIT {
   /** Live processes whose environment holds the marker (Linux: /proc/PID/environ). */
   private static List<String> processesMarkedWith(String marker) {
     byte[] needle = ("OFFHOURS_TEST_MARKER=" + marker).getBytes(StandardCharsets.UTF_8);
-    return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(p -> {
-      try {
-        byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"));
-        return new String(environ, StandardCharsets.ISO_8859_1).contains(new String(needle, StandardCharsets.ISO_8859_1));
-      } catch (IOException | RuntimeException e) {
-        return false; // gone meanwhile, or not readable: not ours
-      }
-    }).map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
+    return ProcessHandle.allProcesses()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> {
+          try {
+            byte[] environ =
+                Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"));
+            return new String(environ, StandardCharsets.ISO_8859_1)
+                .contains(new String(needle, StandardCharsets.ISO_8859_1));
+          } catch (IOException | RuntimeException e) {
+            return false; // gone meanwhile, or not readable: not ours
+          }
+        })
+        .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+        .toList();
   }
 }

@@ -27,24 +27,43 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndpointControlTest {
 
-  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T14:00:00Z"), ZoneId.of("Europe/Berlin"));
+  static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-25T14:00:00Z"), ZoneId.of("Europe/Berlin"));
 
-  @TempDir Path cache;
+  @TempDir
+  Path cache;
 
   private StubHttpServer lambda;
   private volatile String functionError;
-  private volatile String answer = "{\"action\":\"start\",\"endpoint\":\"Creating\",\"mapping\":\"Disabled\"}";
+  private volatile String answer =
+      "{\"action\":\"start\",\"endpoint\":\"Creating\",\"mapping\":\"Disabled\"}";
 
   @BeforeEach
   void startLambda() throws IOException {
     lambda = StubHttpServer.start(request -> {
       Reply reply = new Reply(200, Map.of(), answer.getBytes(StandardCharsets.UTF_8));
-      return functionError == null ? reply : reply.withHeader("X-Amz-Function-Error", functionError);
+      return functionError == null
+          ? reply
+          : reply.withHeader("X-Amz-Function-Error", functionError);
     });
     URI uri = lambda.uri();
-    MainTest.state(ProcessHandle.current().pid(),
-        Map.of("s3", uri, "sqs", uri, "dynamodb", uri, "sagemaker", uri, "sagemakerRuntime", uri, "lambda", uri),
-        Map.of("bucket", "offhours-images", "controllerFunction", "offhours-controller")).write(StateFile.path(cache));
+    MainTest.state(
+            ProcessHandle.current().pid(),
+            Map.of(
+                "s3",
+                uri,
+                "sqs",
+                uri,
+                "dynamodb",
+                uri,
+                "sagemaker",
+                uri,
+                "sagemakerRuntime",
+                uri,
+                "lambda",
+                uri),
+            Map.of("bucket", "offhours-images", "controllerFunction", "offhours-controller"))
+        .write(StateFile.path(cache));
   }
 
   @AfterEach
@@ -61,21 +80,28 @@ class EndpointControlTest {
   }
 
   private CliRun run(String... args) {
-    return CliRun.run(cache, CLOCK, () -> {
-      throw new AssertionError("no deployed stack here");
-    }, Commands.all(), args);
+    return CliRun.run(
+        cache,
+        CLOCK,
+        () -> {
+          throw new AssertionError("no deployed stack here");
+        },
+        Commands.all(),
+        args);
   }
 
   @Test
   void startSendsTheActionAndTheUntilInstantToTheController() throws IOException {
     CliRun run = run("endpoint", "start", "--until", "18:00");
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(paths()).containsExactly("POST /2015-03-31/functions/offhours-controller/invocations");
+    assertThat(paths())
+        .containsExactly("POST /2015-03-31/functions/offhours-controller/invocations");
     JsonNode payload = Json.MAPPER.readTree(payloads().getFirst());
     assertThat(payload.get("action").asText()).isEqualTo("start");
     assertThat(payload.get("until").asText()).isEqualTo("2026-11-25T17:00:00Z");
-    assertThat(run.out()).isEqualTo(
-        "controller (start):\n  action: start\n  endpoint: Creating\n  mapping: Disabled\n");
+    assertThat(run.out())
+        .isEqualTo(
+            "controller (start):\n  action: start\n  endpoint: Creating\n  mapping: Disabled\n");
   }
 
   @Test
@@ -88,7 +114,8 @@ class EndpointControlTest {
 
   @Test
   void stopCanLastUntilATime() throws IOException {
-    assertThat(run("endpoint", "stop", "--until", "2026-11-30T08:00").exitCode()).isZero();
+    assertThat(run("endpoint", "stop", "--until", "2026-11-30T08:00").exitCode())
+        .isZero();
     JsonNode payload = Json.MAPPER.readTree(payloads().getFirst());
     assertThat(payload.get("action").asText()).isEqualTo("stop");
     assertThat(payload.get("until").asText()).isEqualTo("2026-11-30T07:00:00Z");
@@ -101,8 +128,9 @@ class EndpointControlTest {
         + "\"errorType\":\"java.lang.IllegalStateException\"}";
     CliRun run = run("endpoint", "stop");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("offhours: the controller failed (Unhandled): endpoint config"
-        + " offhours-endpoint-config does not exist\n");
+    assertThat(run.err())
+        .isEqualTo("offhours: the controller failed (Unhandled): endpoint config"
+            + " offhours-endpoint-config does not exist\n");
   }
 
   @Test

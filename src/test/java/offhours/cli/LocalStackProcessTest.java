@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * over a running one. Needs {@code sleep} (coreutils) for a process that is not a stack.
  */
 class LocalStackProcessTest {
-  @TempDir Path cache;
+  @TempDir
+  Path cache;
+
   private Process other;
 
   @AfterEach
@@ -35,8 +37,15 @@ class LocalStackProcessTest {
   /** A state file naming process {@code pid} as the stack, started at {@code started}. */
   private void recordStack(long pid, String started) throws IOException {
     StateFile live = MainTest.state(pid, MainTest.endpoints());
-    new StateFile(pid, started, live.region(), live.accessKeyId(), live.secretAccessKey(), live.endpoints(),
-        live.names()).write(StateFile.path(cache));
+    new StateFile(
+            pid,
+            started,
+            live.region(),
+            live.accessKeyId(),
+            live.secretAccessKey(),
+            live.endpoints(),
+            live.names())
+        .write(StateFile.path(cache));
   }
 
   @Test
@@ -48,9 +57,12 @@ class LocalStackProcessTest {
     CliRun stop = run("local", "stop");
 
     assertThat(stop.exitCode()).isZero();
-    assertThat(stop.out()).contains("the local stack is not running; process " + other.pid() + " is another"
-        + " program now (it started later than the stack), so it was left alone");
-    assertThat(other.waitFor(1, TimeUnit.SECONDS)).as("the other program still runs").isFalse();
+    assertThat(stop.out())
+        .contains("the local stack is not running; process " + other.pid() + " is another"
+            + " program now (it started later than the stack), so it was left alone");
+    assertThat(other.waitFor(1, TimeUnit.SECONDS))
+        .as("the other program still runs")
+        .isFalse();
     assertThat(StateFile.path(cache)).as("the stale state file").doesNotExist();
   }
 
@@ -62,8 +74,9 @@ class LocalStackProcessTest {
     CliRun stop = run("local", "stop");
 
     assertThat(stop.exitCode()).isZero();
-    assertThat(stop.out()).isEqualTo("stopped the local stack (pid " + other.pid() + "); its uploads, results,"
-        + " queues and savings ledger lived in its moto_server and are gone with it\n");
+    assertThat(stop.out())
+        .isEqualTo("stopped the local stack (pid " + other.pid() + "); its uploads, results,"
+            + " queues and savings ledger lived in its moto_server and are gone with it\n");
     assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(StateFile.path(cache)).doesNotExist();
   }
@@ -77,9 +90,12 @@ class LocalStackProcessTest {
       CliRun second = run("local", "run");
 
       assertThat(second.exitCode()).isEqualTo(1);
-      assertThat(second.err()).startsWith("offhours: a local stack is already running from " + cache)
+      assertThat(second.err())
+          .startsWith("offhours: a local stack is already running from " + cache)
           .contains("stop it first ('scripts/offhours local stop')");
-      assertThat(StateFile.path(cache)).as("the first stack's state file").hasContent("{\"pid\": 1}");
+      assertThat(StateFile.path(cache))
+          .as("the first stack's state file")
+          .hasContent("{\"pid\": 1}");
     } finally {
       held.channel().close();
     }
@@ -94,8 +110,8 @@ class LocalStackProcessTest {
     CliRun second = run("local", "run");
 
     assertThat(second.exitCode()).isEqualTo(1);
-    assertThat(second.err()).contains("a local stack is already running from " + cache + " (pid " + other.pid()
-        + ")");
+    assertThat(second.err())
+        .contains("a local stack is already running from " + cache + " (pid " + other.pid() + ")");
     assertThat(StateFile.path(cache)).hasContent(before);
   }
 
@@ -105,6 +121,7 @@ class LocalStackProcessTest {
     recordStack(other.pid(), "2026-01-01T00:00:00Z");
 
     assertThat(run("local", "status").exitCode()).isEqualTo(3);
-    assertThat(run("queue").err()).contains("is not running (process " + other.pid() + " is another program now)");
+    assertThat(run("queue").err())
+        .contains("is not running (process " + other.pid() + " is another program now)");
   }
 }

@@ -27,21 +27,29 @@ import software.amazon.awssdk.regions.Region;
 class MainTest {
 
   /** 2026-11-25 15:00 in Berlin (14:00 UTC). */
-  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T14:00:00Z"), ZoneId.of("Europe/Berlin"));
+  static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-25T14:00:00Z"), ZoneId.of("Europe/Berlin"));
 
-  @TempDir Path cache;
+  @TempDir
+  Path cache;
 
   CliRun run(String... args) {
-    return CliRun.run(cache, CLOCK, () -> {
-      throw new AssertionError("no AWS clients in an offline test");
-    }, Commands.all(), args);
+    return CliRun.run(
+        cache,
+        CLOCK,
+        () -> {
+          throw new AssertionError("no AWS clients in an offline test");
+        },
+        Commands.all(),
+        args);
   }
 
   @Test
   void topLevelHelpListsEveryCommandAndExitsZero() {
     CliRun run = run("--help");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).startsWith("usage: offhours COMMAND [OPTIONS]")
+    assertThat(run.out())
+        .startsWith("usage: offhours COMMAND [OPTIONS]")
         .contains("  upload ", "  results ", "  queue ", "  endpoint ");
     assertThat(run.err()).isEmpty();
   }
@@ -64,8 +72,11 @@ class MainTest {
     args.add("--help");
     CliRun run = run(args.toArray(String[]::new));
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).startsWith("usage: offhours " + String.join(" ", path)).contains("--help, -h");
-    // Commands that run things on this machine (the local stack, the demo, the simulation) have no --stack;
+    assertThat(run.out())
+        .startsWith("usage: offhours " + String.join(" ", path))
+        .contains("--help, -h");
+    // Commands that run things on this machine (the local stack, the demo, the simulation) have no
+    // --stack;
     // every command that prints data has --json.
     if (!LOCAL_ONLY.contains(path.getFirst())) {
       assertThat(run.out()).contains("--stack NAME");
@@ -79,33 +90,46 @@ class MainTest {
 
   @Test
   void helpWordAndDashHWorkLikeDashDashHelp() {
-    assertThat(run("help", "endpoint", "start").out()).isEqualTo(run("endpoint", "start", "--help").out());
-    assertThat(run("queue", "-h").out()).startsWith("usage: offhours queue [--json] [--stack NAME]");
-    assertThat(run("endpoint", "--help").out()).contains("commands:", "  status ", "  start ", "  stop ", "  auto ");
+    assertThat(run("help", "endpoint", "start").out())
+        .isEqualTo(run("endpoint", "start", "--help").out());
+    assertThat(run("queue", "-h").out())
+        .startsWith("usage: offhours queue [--json] [--stack NAME]");
+    assertThat(run("endpoint", "--help").out())
+        .contains("commands:", "  status ", "  start ", "  stop ", "  auto ");
   }
 
   @Test
   void unknownOptionExitsTwoAndPointsToHelp() {
     CliRun run = run("results", "--x");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo(
-        "offhours: unknown option --x for 'offhours results'; see 'offhours results --help'\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "offhours: unknown option --x for 'offhours results'; see 'offhours results --help'\n");
     assertThat(run("results", "--x=1").err()).contains("unknown option --x for 'offhours results'");
-    assertThat(run("--verbose").err()).contains("unknown option --verbose for 'offhours'; see 'offhours --help'");
+    assertThat(run("--verbose").err())
+        .contains("unknown option --verbose for 'offhours'; see 'offhours --help'");
   }
 
   /** Runs with clients for a deployed stack that fail with a message naming the stack the command asked for. */
   CliRun runDeployed(String... args) {
-    return CliRun.run(cache, CLOCK, () -> {
-      throw CliException.failure("asked AWS for a deployed stack");
-    }, Commands.all(), args);
+    return CliRun.run(
+        cache,
+        CLOCK,
+        () -> {
+          throw CliException.failure("asked AWS for a deployed stack");
+        },
+        Commands.all(),
+        args);
   }
 
   @Test
   void globalOptionsWorkBeforeTheCommandAsAfterIt() {
-    for (List<String> args : List.of(List.of("--stack", "offhours", "endpoint", "start"),
-        List.of("--stack=offhours", "endpoint", "start"), List.of("endpoint", "--stack", "offhours", "start"),
-        List.of("endpoint", "start", "--stack", "offhours"), List.of("--json", "--stack", "offhours", "queue"))) {
+    for (List<String> args : List.of(
+        List.of("--stack", "offhours", "endpoint", "start"),
+        List.of("--stack=offhours", "endpoint", "start"),
+        List.of("endpoint", "--stack", "offhours", "start"),
+        List.of("endpoint", "start", "--stack", "offhours"),
+        List.of("--json", "--stack", "offhours", "queue"))) {
       CliRun run = runDeployed(args.toArray(String[]::new));
       assertThat(run.err()).as("%s", args).isEqualTo("offhours: asked AWS for a deployed stack\n");
       assertThat(run.exitCode()).isEqualTo(1);
@@ -117,40 +141,48 @@ class MainTest {
   void aGlobalOptionIsRefusedWhereItDoesNotApplyOrIsIncomplete() {
     CliRun local = runDeployed("--stack", "prod", "local", "status");
     assertThat(local.exitCode()).isEqualTo(2);
-    assertThat(local.err()).isEqualTo("offhours: --stack does not apply to 'offhours local status';"
-        + " see 'offhours local status --help'\n");
+    assertThat(local.err())
+        .isEqualTo("offhours: --stack does not apply to 'offhours local status';"
+            + " see 'offhours local status --help'\n");
     assertThat(runDeployed("--stack").err()).contains("option --stack needs a value: --stack NAME");
-    assertThat(runDeployed("--stack", "--json", "queue").err()).contains("option --stack needs a value");
-    assertThat(runDeployed("--stack", "a", "queue", "--stack", "b").err()).contains("option --stack was given twice");
-    assertThat(runDeployed("--stack", "a", "--help").out()).contains("options, before or after the command",
-        "--stack NAME", "--json");
+    assertThat(runDeployed("--stack", "--json", "queue").err())
+        .contains("option --stack needs a value");
+    assertThat(runDeployed("--stack", "a", "queue", "--stack", "b").err())
+        .contains("option --stack was given twice");
+    assertThat(runDeployed("--stack", "a", "--help").out())
+        .contains("options, before or after the command", "--stack NAME", "--json");
   }
 
   @Test
   void unknownCommandSuggestsTheNearestOne() {
     CliRun run = run("reslts");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo(
-        "offhours: unknown command 'reslts' for 'offhours' (did you mean 'results'?); see 'offhours --help'\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "offhours: unknown command 'reslts' for 'offhours' (did you mean 'results'?); see 'offhours --help'\n");
     assertThat(run("endpoint", "reboot").err())
-        .isEqualTo("offhours: unknown command 'reboot' for 'offhours endpoint'; see 'offhours endpoint --help'\n");
+        .isEqualTo(
+            "offhours: unknown command 'reboot' for 'offhours endpoint'; see 'offhours endpoint --help'\n");
   }
 
   @Test
   void groupWithoutSubcommandNamesTheChoices() {
     CliRun run = run("endpoint");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("'offhours endpoint' needs a command: status, start, stop, auto");
+    assertThat(run.err())
+        .contains("'offhours endpoint' needs a command: status, start, stop, auto");
     assertThat(run().exitCode()).isEqualTo(2);
   }
 
   @Test
   void optionValueProblemsAreUsageErrors() {
     assertThat(run("results", "--label").err())
-        .startsWith("offhours: option --label needs a value: --label L; see 'offhours results --help'");
+        .startsWith(
+            "offhours: option --label needs a value: --label L; see 'offhours results --help'");
     assertThat(run("results", "--label", "--json").err()).contains("option --label needs a value");
     assertThat(run("results", "--json=yes").err()).contains("option --json takes no value");
-    assertThat(run("results", "--label", "a", "--label=b").err()).contains("option --label was given twice");
+    assertThat(run("results", "--label", "a", "--label=b").err())
+        .contains("option --label was given twice");
     CliRun operand = run("queue", "extra");
     assertThat(operand.exitCode()).isEqualTo(2);
     assertThat(operand.err()).contains("unexpected argument 'extra' for 'offhours queue'");
@@ -159,12 +191,14 @@ class MainTest {
   @Test
   void parserReadsBothValueFormsAndOperandsAfterDoubleDash() {
     List<Option> options = List.of(Option.value("label", "L", "l"), Option.JSON);
-    Arguments args = ArgumentParser.parse("offhours x", options,
-        List.of("a", "--label=Neutral", "--json", "--", "--not-an-option"));
+    Arguments args = ArgumentParser.parse(
+        "offhours x", options, List.of("a", "--label=Neutral", "--json", "--", "--not-an-option"));
     assertThat(args.operands()).containsExactly("a", "--not-an-option");
     assertThat(args.value("label")).contains("Neutral");
     assertThat(args.has("json")).isTrue();
-    assertThat(ArgumentParser.parse("offhours x", options, List.of("--label", "a=b")).value("label")).contains("a=b");
+    assertThat(ArgumentParser.parse("offhours x", options, List.of("--label", "a=b"))
+            .value("label"))
+        .contains("a=b");
   }
 
   @Test
@@ -172,15 +206,17 @@ class MainTest {
     CliRun status = run("results", "--status", "done");
     assertThat(status.exitCode()).isEqualTo(2);
     assertThat(status.err()).contains("unknown status 'done'; use CLASSIFIED or REJECTED");
-    assertThat(run("results", "--limit", "0").err()).contains("--limit needs a positive whole number, got '0'");
+    assertThat(run("results", "--limit", "0").err())
+        .contains("--limit needs a positive whole number, got '0'");
   }
 
   @Test
   void withoutALocalStackCommandsSayHowToStartOne() {
     CliRun run = run("queue");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("offhours: no local stack is running; start one with 'scripts/offhours local"
-        + " start' or name a deployed stack with --stack NAME\n");
+    assertThat(run.err())
+        .isEqualTo("offhours: no local stack is running; start one with 'scripts/offhours local"
+            + " start' or name a deployed stack with --stack NAME\n");
   }
 
   @Test
@@ -190,8 +226,9 @@ class MainTest {
     state(exited.pid(), endpoints()).write(StateFile.path(cache));
     CliRun run = run("results");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("the local stack recorded in " + StateFile.path(cache)
-        + " is not running (process " + exited.pid() + " has exited)");
+    assertThat(run.err())
+        .contains("the local stack recorded in " + StateFile.path(cache)
+            + " is not running (process " + exited.pid() + " has exited)");
   }
 
   @Test
@@ -204,15 +241,25 @@ class MainTest {
 
   @Test
   void aMissingNameIsReportedWithItsSource() throws IOException {
-    Target local = new Target("the local stack", "the local stack's state file f", true,
-        AwsClients.local(Region.US_EAST_1, Map.of()), Map.of(), java.util.Optional.empty());
-    assertThatThrownBy(() -> local.name(Name.QUEUE_URL)).hasMessageStartingWith(
-        "the local stack's state file f has no names.queueUrl");
-    Target deployed = new Target("stack prod", "stack prod", false, AwsClients.local(Region.US_EAST_1, Map.of()),
-        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")), java.util.Optional.empty());
+    Target local = new Target(
+        "the local stack",
+        "the local stack's state file f",
+        true,
+        AwsClients.local(Region.US_EAST_1, Map.of()),
+        Map.of(),
+        java.util.Optional.empty());
+    assertThatThrownBy(() -> local.name(Name.QUEUE_URL))
+        .hasMessageStartingWith("the local stack's state file f has no names.queueUrl");
+    Target deployed = new Target(
+        "stack prod",
+        "stack prod",
+        false,
+        AwsClients.local(Region.US_EAST_1, Map.of()),
+        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")),
+        java.util.Optional.empty());
     assertThat(deployed.name(Name.BUCKET)).isEqualTo("b");
-    assertThatThrownBy(() -> deployed.name(Name.DLQ_URL)).hasMessageStartingWith(
-        "stack prod has no output DeadLetterQueueUrl");
+    assertThatThrownBy(() -> deployed.name(Name.DLQ_URL))
+        .hasMessageStartingWith("stack prod has no output DeadLetterQueueUrl");
   }
 
   @Test
@@ -252,31 +299,44 @@ class MainTest {
 
     UploadPlan plan = UploadPlan.of(List.of(photos.toString()), "batch");
 
-    assertThat(plan.items()).extracting(UploadPlan.Item::key).containsExactly(
-        "batch/IMG_1.Jpg", "batch/a.jpeg", "batch/b.JPeg", "batch/sub dir/café + 100%.PNG");
-    assertThat(plan.skipped()).extracting(s -> s.file().getFileName() + " " + s.reason()).containsExactlyInAnyOrder(
-        "notes.txt NO_RESULT", ".DS_Store HIDDEN", "link.jpg LINK", "linked folder LINK");
+    assertThat(plan.items())
+        .extracting(UploadPlan.Item::key)
+        .containsExactly(
+            "batch/IMG_1.Jpg", "batch/a.jpeg", "batch/b.JPeg", "batch/sub dir/café + 100%.PNG");
+    assertThat(plan.skipped())
+        .extracting(s -> s.file().getFileName() + " " + s.reason())
+        .containsExactlyInAnyOrder(
+            "notes.txt NO_RESULT", ".DS_Store HIDDEN", "link.jpg LINK", "linked folder LINK");
     assertThat(plan.totalBytes()).isEqualTo(5);
-    assertThat(UploadCommand.skipped(plan)).hasValueSatisfying(text -> assertThat(text).startsWith(
-        "skipped 4 files in folders: 1 not .jpg, .jpeg or .png (would never get a result), 1 hidden,"
-            + " 2 symbolic links (not followed): "));
-    assertThat(UploadCommand.skipped(UploadPlan.of(List.of(photos.resolve("a.jpeg").toString()), ""))).isEmpty();
+    assertThat(UploadCommand.skipped(plan))
+        .hasValueSatisfying(text -> assertThat(text)
+            .startsWith(
+                "skipped 4 files in folders: 1 not .jpg, .jpeg or .png (would never get a result), 1 hidden,"
+                    + " 2 symbolic links (not followed): "));
+    assertThat(
+            UploadCommand.skipped(UploadPlan.of(List.of(photos.resolve("a.jpeg").toString()), "")))
+        .isEmpty();
   }
 
   @Test
-  void aNamedFileThatWouldNeverGetAResultOrALinkIsRefusedBeforeAnyUpload(@TempDir Path dir) throws IOException {
+  void aNamedFileThatWouldNeverGetAResultOrALinkIsRefusedBeforeAnyUpload(@TempDir Path dir)
+      throws IOException {
     Path image = Files.writeString(dir.resolve("a.Png"), "x");
     Path notes = Files.writeString(dir.resolve("notes.txt"), "n");
     Path link = Files.createSymbolicLink(dir.resolve("link.png"), image);
 
     CliRun run = run("upload", image.toString(), notes.toString());
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("offhours: " + notes + " would never get a result: the bucket tells the pipeline"
-        + " only of keys ending in .jpg, .jpeg or .png (in any case); leave it out");
+    assertThat(run.err())
+        .startsWith(
+            "offhours: " + notes + " would never get a result: the bucket tells the pipeline"
+                + " only of keys ending in .jpg, .jpeg or .png (in any case); leave it out");
     assertThatThrownBy(() -> UploadPlan.of(List.of(link.toString()), ""))
-        .hasMessage(link + " is a symbolic link, and upload does not follow links; name what it points to instead: "
+        .hasMessage(link
+            + " is a symbolic link, and upload does not follow links; name what it points to instead: "
             + image);
-    assertThat(UploadPlan.of(List.of(image.toString()), "in").items()).extracting(UploadPlan.Item::key)
+    assertThat(UploadPlan.of(List.of(image.toString()), "in").items())
+        .extracting(UploadPlan.Item::key)
         .containsExactly("in/a.Png");
   }
 
@@ -286,8 +346,8 @@ class MainTest {
     Files.createDirectories(dir.resolve("b"));
     Files.writeString(dir.resolve("a/x.jpg"), "1");
     Files.writeString(dir.resolve("b/x.jpg"), "2");
-    assertThatThrownBy(() -> UploadPlan.of(List.of(dir.resolve("a/x.jpg").toString(),
-        dir.resolve("b/x.jpg").toString()), ""))
+    assertThatThrownBy(() -> UploadPlan.of(
+            List.of(dir.resolve("a/x.jpg").toString(), dir.resolve("b/x.jpg").toString()), ""))
         .hasMessageContaining("would both be uploaded as 'x.jpg'");
   }
 
@@ -304,7 +364,8 @@ class MainTest {
     assertThat(Until.parse("2026-11-25T18:00+01:00", CLOCK)).isEqualTo("2026-11-25T17:00:00Z");
     assertThat(Until.parse("2026-11-25T18:00", CLOCK)).isEqualTo("2026-11-25T17:00:00Z");
     assertThat(Until.parse("18:00", CLOCK)).isEqualTo("2026-11-25T17:00:00Z");
-    assertThat(Until.parse("9:30", Clock.fixed(Instant.parse("2026-11-25T06:00:00Z"), ZoneId.of("Europe/Berlin"))))
+    assertThat(Until.parse(
+            "9:30", Clock.fixed(Instant.parse("2026-11-25T06:00:00Z"), ZoneId.of("Europe/Berlin"))))
         .isEqualTo("2026-11-25T08:30:00Z");
     assertThat(Until.parse("2h", CLOCK)).isEqualTo("2026-11-25T16:00:00Z");
     assertThat(Until.parse("90m", CLOCK)).isEqualTo("2026-11-25T15:30:00Z");
@@ -316,30 +377,43 @@ class MainTest {
   void untilRejectsOtherFormsAndThePast() {
     CliRun bad = run("endpoint", "start", "--until", "tonight");
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.err()).contains("cannot read --until 'tonight'; use an ISO-8601 instant", "a time today (18:00)",
-        "a duration (2h, 90m, 1h30m, 1d)");
-    assertThatThrownBy(() -> Until.parse("09:00", CLOCK)).hasMessage(
-        "09:00 today has already passed (it is 15:00 now); give a date-time such as 2026-11-26T09:00 or a duration"
-            + " such as 2h");
+    assertThat(bad.err())
+        .contains(
+            "cannot read --until 'tonight'; use an ISO-8601 instant",
+            "a time today (18:00)",
+            "a duration (2h, 90m, 1h30m, 1d)");
+    assertThatThrownBy(() -> Until.parse("09:00", CLOCK))
+        .hasMessage(
+            "09:00 today has already passed (it is 15:00 now); give a date-time such as 2026-11-26T09:00 or a duration"
+                + " such as 2h");
     assertThatThrownBy(() -> Until.parse("0m", CLOCK)).hasMessageContaining("is not in the future");
-    assertThatThrownBy(() -> Until.parse("25:00", CLOCK)).hasMessageContaining("cannot read --until '25:00'");
+    assertThatThrownBy(() -> Until.parse("25:00", CLOCK))
+        .hasMessageContaining("cannot read --until '25:00'");
   }
 
   @Test
   void resultsTableAlignsColumnsAndTruncatesLongReasons() {
-    String reason = "not an image: the object starts with bytes 6e 6f 74 65 73 that are neither JPEG nor PNG,"
-        + " so the endpoint was not asked";
+    String reason =
+        "not an image: the object starts with bytes 6e 6f 74 65 73 that are neither JPEG nor PNG,"
+            + " so the endpoint was not asked";
     List<ResultRow> rows = List.of(
         row("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.97312, null),
         row("notes, not a photo.png", "REJECTED", null, null, reason));
-    assertThat(ResultsCommand.render(rows, 80).lines().toList()).containsExactly(
-        "KEY                     LABEL    SCORE  STATUS      REASON",
-        "cats/tom.jpg            Neutral  0.973  CLASSIFIED",
-        "notes, not a photo.png  -        -      REJECTED    " + reason.substring(0, 27) + "…");
-    assertThat(ResultsCommand.render(rows, 200).lines().toList()).as("a wide terminal shows the whole reason")
-        .last().asString().endsWith(reason);
-    assertThat(ResultsCommand.render(rows, 30).lines().toList()).as("a narrow one keeps 20 characters of it")
-        .last().asString().endsWith(reason.substring(0, 19) + "…");
+    assertThat(ResultsCommand.render(rows, 80).lines().toList())
+        .containsExactly(
+            "KEY                     LABEL    SCORE  STATUS      REASON",
+            "cats/tom.jpg            Neutral  0.973  CLASSIFIED",
+            "notes, not a photo.png  -        -      REJECTED    " + reason.substring(0, 27) + "…");
+    assertThat(ResultsCommand.render(rows, 200).lines().toList())
+        .as("a wide terminal shows the whole reason")
+        .last()
+        .asString()
+        .endsWith(reason);
+    assertThat(ResultsCommand.render(rows, 30).lines().toList())
+        .as("a narrow one keeps 20 characters of it")
+        .last()
+        .asString()
+        .endsWith(reason.substring(0, 19) + "…");
   }
 
   @Test
@@ -352,20 +426,26 @@ class MainTest {
 
   @Test
   void controlCharactersAreShownAsEscapesInEveryTableCell() {
-    assertThat(Terminal.printable("a\u001b[2Jb\u0007\r\n\u009b\u007f\u202eexe.png")).isEqualTo(
-        "a\\x1b[2Jb\\x07\\x0d\\x0a\\x9b\\x7f\\u202eexe.png");
+    assertThat(Terminal.printable("a\u001b[2Jb\u0007\r\n\u009b\u007f\u202eexe.png"))
+        .isEqualTo("a\\x1b[2Jb\\x07\\x0d\\x0a\\x9b\\x7f\\u202eexe.png");
     assertThat(Terminal.printable("café 写真 🚀.png")).isEqualTo("café 写真 🚀.png");
     assertThat(Terminal.printableLines("one\ntwo\u001b")).isEqualTo("one\ntwo\\x1b");
-    String table = ResultsCommand.render(List.of(row("evil\u001b]0;owned\u0007.png", "REJECTED", "La\u001bbel", 0.5,
-        "bad\u001b[31m red")), 200);
-    assertThat(table).doesNotContain("\u001b", "\u0007")
+    String table = ResultsCommand.render(
+        List.of(row(
+            "evil\u001b]0;owned\u0007.png", "REJECTED", "La\u001bbel", 0.5, "bad\u001b[31m red")),
+        200);
+    assertThat(table)
+        .doesNotContain("\u001b", "\u0007")
         .contains("evil\\x1b]0;owned\\x07.png", "La\\x1bbel", "bad\\x1b[31m red");
   }
 
   @Test
   void resultJsonLineHasTheContractKeysWithNullsWhereAbsent() throws IOException {
-    JsonNode json = Json.MAPPER.readTree(Json.line(row("x.png", "REJECTED", null, null, "empty object").toJson()));
-    assertThat(json.fieldNames()).toIterable().startsWith("key", "topLabel", "score", "status", "reason")
+    JsonNode json = Json.MAPPER.readTree(
+        Json.line(row("x.png", "REJECTED", null, null, "empty object").toJson()));
+    assertThat(json.fieldNames())
+        .toIterable()
+        .startsWith("key", "topLabel", "score", "status", "reason")
         .contains("bucket", "labels", "classifiedAt", "attempts");
     assertThat(json.get("topLabel").isNull()).isTrue();
     assertThat(json.get("score").isNull()).isTrue();
@@ -375,19 +455,25 @@ class MainTest {
 
   @Test
   void formatsSizesAndProgress() {
-    assertThat(UploadCommand.tooLarge(new UploadPlan.Item(Path.of("big.jpg"), "big.jpg", 6_800_000)))
+    assertThat(
+            UploadCommand.tooLarge(new UploadPlan.Item(Path.of("big.jpg"), "big.jpg", 6_800_000)))
         .as("the verdict's words and units (ClassifyHandlerTest)")
-        .isEqualTo("note: big.jpg is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED");
+        .isEqualTo(
+            "note: big.jpg is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED");
     assertThat(Progress.Bar.render(3, 7, 500, 1000, "cats/tom.jpg"))
         .isEqualTo("[############------------] 3/7 files  500 B/1.0 kB  cats/tom.jpg");
   }
 
   @Test
   void queueAndControllerAnswersReadAsText() {
-    assertThat(QueueCommand.render(new QueueCommand.Counts(3, 1, 2, 0), "http://h/1/offhours-queue",
-        "http://h/1/offhours-dlq")).isEqualTo(
+    assertThat(QueueCommand.render(
+            new QueueCommand.Counts(3, 1, 2, 0),
+            "http://h/1/offhours-queue",
+            "http://h/1/offhours-dlq"))
+        .isEqualTo(
             "queue offhours-queue: 3 visible, 1 in flight, 2 delayed\ndead-letter queue offhours-dlq: 0\n");
-    assertThat(EndpointControlCommand.render("start", "{\"action\":\"start\",\"endpoint\":\"Creating\"}"))
+    assertThat(EndpointControlCommand.render(
+            "start", "{\"action\":\"start\",\"endpoint\":\"Creating\"}"))
         .isEqualTo("controller (start):\n  action: start\n  endpoint: Creating\n");
   }
 
@@ -422,33 +508,42 @@ class MainTest {
   @Test
   void aDeployedStacksRegionIsFoundAsTheAwsCliFindsIt() {
     software.amazon.awssdk.regions.providers.AwsRegionProvider profile = () -> Region.AP_SOUTH_1;
-    assertThat(Targets.userRegion(Map.of("AWS_REGION", "eu-central-1", "AWS_DEFAULT_REGION", "eu-west-1"), profile))
+    assertThat(Targets.userRegion(
+            Map.of("AWS_REGION", "eu-central-1", "AWS_DEFAULT_REGION", "eu-west-1"), profile))
         .isEqualTo(Region.EU_CENTRAL_1);
-    assertThat(Targets.userRegion(Map.of("AWS_DEFAULT_REGION", "eu-west-1"), profile)).isEqualTo(Region.EU_WEST_1);
+    assertThat(Targets.userRegion(Map.of("AWS_DEFAULT_REGION", "eu-west-1"), profile))
+        .isEqualTo(Region.EU_WEST_1);
     assertThat(Targets.userRegion(Map.of("AWS_REGION", " "), profile)).isEqualTo(Region.AP_SOUTH_1);
     assertThatThrownBy(() -> Targets.userRegion(Map.of(), () -> {
-      throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to load region");
-    })).hasMessage(Targets.NO_REGION);
+          throw software.amazon.awssdk.core.exception.SdkClientException.create(
+              "Unable to load region");
+        }))
+        .hasMessage(Targets.NO_REGION);
   }
 
   @Test
   void localStartAndTheDemoTakeTheModelsRequestHeadersAndCheckThemBeforeStartingAnything() {
-    for (String[] help : List.of(new String[] {"local", "start", "--help"}, new String[] {"local", "run", "--help"},
+    for (String[] help : List.of(
+        new String[] {"local", "start", "--help"},
+        new String[] {"local", "run", "--help"},
         new String[] {"demo", "--help"})) {
       assertThat(run(help).out()).contains("--content-type TYPE", "--accept TYPE", "--labels FILE");
     }
     CliRun bad = run("local", "start", "--container-command", "true", "--accept", "json");
 
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.err()).contains("ACCEPT must be a media type like application/json or application/json;verbose,"
-        + " got 'json'");
+    assertThat(bad.err())
+        .contains("ACCEPT must be a media type like application/json or application/json;verbose,"
+            + " got 'json'");
   }
 
   @Test
   void theCacheDirectoryComesFromTheEnvironment() {
-    assertThat(Context.cacheDir(Map.of("OFFHOURS_CACHE", "/c", "XDG_CACHE_HOME", "/x", "HOME", "/h")))
+    assertThat(
+            Context.cacheDir(Map.of("OFFHOURS_CACHE", "/c", "XDG_CACHE_HOME", "/x", "HOME", "/h")))
         .isEqualTo(Path.of("/c"));
-    assertThat(Context.cacheDir(Map.of("XDG_CACHE_HOME", "/x", "HOME", "/h"))).isEqualTo(Path.of("/x/offhours"));
+    assertThat(Context.cacheDir(Map.of("XDG_CACHE_HOME", "/x", "HOME", "/h")))
+        .isEqualTo(Path.of("/x/offhours"));
     assertThat(Context.cacheDir(Map.of("HOME", "/h"))).isEqualTo(Path.of("/h/.cache/offhours"));
   }
 
@@ -457,10 +552,14 @@ class MainTest {
     state(ProcessHandle.current().pid(), endpoints()).write(StateFile.path(cache));
     var out = new java.io.ByteArrayOutputStream();
     var err = new java.io.ByteArrayOutputStream();
-    int code = new Main(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
-        Map.of("OFFHOURS_CACHE", cache.toString())).run("results");
+    int code = new Main(
+            new java.io.PrintStream(out, true),
+            new java.io.PrintStream(err, true),
+            Map.of("OFFHOURS_CACHE", cache.toString()))
+        .run("results");
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("has no names.resultsTable"); // found the file, read its names
+    assertThat(err.toString())
+        .contains("has no names.resultsTable"); // found the file, read its names
   }
 
   @Test
@@ -480,31 +579,68 @@ class MainTest {
     };
     CliRun run = CliRun.run(cache, CLOCK, () -> null, List.of(boom), "boom");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("offhours: internal error in 'offhours boom': java.lang.IllegalStateException:"
-        + " broken invariant (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "offhours: internal error in 'offhours boom': java.lang.IllegalStateException:"
+                + " broken invariant (set OFFHOURS_DEBUG=1 for the stack trace, and please report it)\n");
   }
 
-  private static ResultRow row(String key, String status, String label, Double score, String reason) {
-    return new ResultRow(key, "offhours-images", null, 10L, status, reason, label, score,
-        label == null ? List.of() : List.of(new ResultRow.LabelScore(label, score)), "2026-11-25T10:00:00Z",
-        "2026-11-25T10:00:05Z", 1);
+  private static ResultRow row(
+      String key, String status, String label, Double score, String reason) {
+    return new ResultRow(
+        key,
+        "offhours-images",
+        null,
+        10L,
+        status,
+        reason,
+        label,
+        score,
+        label == null ? List.of() : List.of(new ResultRow.LabelScore(label, score)),
+        "2026-11-25T10:00:00Z",
+        "2026-11-25T10:00:05Z",
+        1);
   }
 
   static StateFile state(long pid, Map<String, URI> endpoints) {
-    return state(pid, endpoints, Map.of(
-        "bucket", "offhours-images", "queueUrl", "http://127.0.0.1:1/123/offhours-queue",
-        "dlqUrl", "http://127.0.0.1:1/123/offhours-dlq", "controllerFunction", "offhours-controller"));
+    return state(
+        pid,
+        endpoints,
+        Map.of(
+            "bucket",
+            "offhours-images",
+            "queueUrl",
+            "http://127.0.0.1:1/123/offhours-queue",
+            "dlqUrl",
+            "http://127.0.0.1:1/123/offhours-dlq",
+            "controllerFunction",
+            "offhours-controller"));
   }
 
   /** The state file of a stack in process {@code pid} (its start time recorded) with moto's dummy credentials. */
   static StateFile state(long pid, Map<String, URI> endpoints, Map<String, String> names) {
-    String started = ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).map(Object::toString).orElse(null);
+    String started = ProcessHandle.of(pid)
+        .flatMap(p -> p.info().startInstant())
+        .map(Object::toString)
+        .orElse(null);
     return new StateFile(pid, started, "us-east-1", "offhours", "offhours", endpoints, names);
   }
 
   static Map<String, URI> endpoints() {
     URI uri = URI.create("http://127.0.0.1:1");
-    return Map.of("s3", uri, "sqs", uri, "dynamodb", uri, "sagemaker", uri, "sagemakerRuntime", uri, "lambda", uri);
+    return Map.of(
+        "s3",
+        uri,
+        "sqs",
+        uri,
+        "dynamodb",
+        uri,
+        "sagemaker",
+        uri,
+        "sagemakerRuntime",
+        uri,
+        "lambda",
+        uri);
   }
 
   @Test
@@ -512,42 +648,77 @@ class MainTest {
     CliRun run = run("simulate", "--days", "7", "--trace", "office-hours", "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
-    assertThat(report.get("savedPercent").asDouble()).as("saved vs 24/7").isGreaterThanOrEqualTo(85.0);
-    assertThat(report.get("late").asInt()).as("uploads classified more than 1 h after the next opening").isZero();
+    assertThat(report.get("savedPercent").asDouble())
+        .as("saved vs 24/7")
+        .isGreaterThanOrEqualTo(85.0);
+    assertThat(report.get("late").asInt())
+        .as("uploads classified more than 1 h after the next opening")
+        .isZero();
     assertThat(report.get("dlq").asInt()).isZero();
 
     assertThat(run("simulate", "--trace", "rush-hour").err())
-        .contains("rush-hour").contains("office-hours");
+        .contains("rush-hour")
+        .contains("office-hours");
   }
 
   @Test
-  void simulateComparePrintsOneJsonObjectPerHostingOptionAndTheFlagsOverrideThePrices(@TempDir Path dir)
-      throws Exception {
-    CliRun run = run("simulate", "--compare", "--days", "2", "--json", "--instance-type", "ml.g4dn.xlarge",
-        "--max-wait", "30");
+  void simulateComparePrintsOneJsonObjectPerHostingOptionAndTheFlagsOverrideThePrices(
+      @TempDir Path dir) throws Exception {
+    CliRun run = run(
+        "simulate",
+        "--compare",
+        "--days",
+        "2",
+        "--json",
+        "--instance-type",
+        "ml.g4dn.xlarge",
+        "--max-wait",
+        "30");
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<JsonNode> rows = new ArrayList<>();
     for (String line : run.out().strip().split("\n")) {
       rows.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
     }
-    assertThat(rows).extracting(r -> r.get("option").asText()).containsExactly("always on", "seed's UTC cron",
-        "offhours working hours", "offhours, budget 30 min", "scale-to-zero", "serverless", "batch transform");
-    assertThat(rows.getFirst().get("costUsd").asDouble()).isEqualTo(Math.round(48 * 0.736 * 10_000) / 10_000.0);
-    assertThat(rows.get(5).get("available").asBoolean()).as("serverless for a GPU type").isFalse();
+    assertThat(rows)
+        .extracting(r -> r.get("option").asText())
+        .containsExactly(
+            "always on",
+            "seed's UTC cron",
+            "offhours working hours",
+            "offhours, budget 30 min",
+            "scale-to-zero",
+            "serverless",
+            "batch transform");
+    assertThat(rows.getFirst().get("costUsd").asDouble())
+        .isEqualTo(Math.round(48 * 0.736 * 10_000) / 10_000.0);
+    assertThat(rows.get(5).get("available").asBoolean())
+        .as("serverless for a GPU type")
+        .isFalse();
 
-    CliRun priced = run("simulate", "--compare", "--days", "1", "--json", "--price", "1", "--serverless-gb-second",
+    CliRun priced = run(
+        "simulate",
+        "--compare",
+        "--days",
+        "1",
+        "--json",
+        "--price",
+        "1",
+        "--serverless-gb-second",
         "0");
     assertThat(priced.out().lines().findFirst().orElseThrow()).contains("\"costUsd\":24.0");
     assertThat(priced.out()).contains("\"option\":\"serverless\",", "\"costUsd\":0.0");
 
     assertThat(run("simulate", "--compare", "--instance-type", "ml.x9.huge").err())
         .contains("no price for ml.x9.huge", "--price USD");
-    assertThat(run("simulate", "--compare", "--price", "-1").err()).contains("--price needs a number");
+    assertThat(run("simulate", "--compare", "--price", "-1").err())
+        .contains("--price needs a number");
 
     Path page = dir.resolve("week.html");
     CliRun html = run("simulate", "--days", "1", "--html", page.toString());
     assertThat(html.exitCode()).as(html.err()).isZero();
     assertThat(html.out()).isEmpty();
-    assertThat(Files.readString(page)).startsWith("<!DOCTYPE html>").contains("<svg id=\"timeline\"");
+    assertThat(Files.readString(page))
+        .startsWith("<!DOCTYPE html>")
+        .contains("<svg id=\"timeline\"");
   }
 }

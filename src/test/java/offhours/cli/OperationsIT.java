@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @ExtendWith(AwsServicesExtension.class)
 class OperationsIT {
 
-  @TempDir Path cache;
+  @TempDir
+  Path cache;
 
   private final Map<Service, URI> endpoints = new EnumMap<>(Service.class);
   private final AwsClients clients;
@@ -81,11 +82,36 @@ class OperationsIT {
     queueUrl = sqs.createQueue(r -> r.queueName("ops-it-queue-" + suffix)).queueUrl();
     dynamoDb.createTable(StackSpec.RESULTS_TABLE.createTableRequest(resultsTable));
     URI moto = services.endpoint();
-    MainTest.state(ProcessHandle.current().pid(),
-        Map.of("s3", moto, "sqs", moto, "dynamodb", moto, "sagemaker", moto, "sagemakerRuntime", moto, "lambda", moto),
-        Map.of("bucket", bucket, "queueUrl", queueUrl, "dlqUrl", dlqUrl, "resultsTable", resultsTable,
-            "controlTable", "ops-it-control-" + suffix, "endpoint", "ops-it-endpoint-" + suffix,
-            "controllerFunction", "offhours-controller"))
+    MainTest.state(
+            ProcessHandle.current().pid(),
+            Map.of(
+                "s3",
+                moto,
+                "sqs",
+                moto,
+                "dynamodb",
+                moto,
+                "sagemaker",
+                moto,
+                "sagemakerRuntime",
+                moto,
+                "lambda",
+                moto),
+            Map.of(
+                "bucket",
+                bucket,
+                "queueUrl",
+                queueUrl,
+                "dlqUrl",
+                dlqUrl,
+                "resultsTable",
+                resultsTable,
+                "controlTable",
+                "ops-it-control-" + suffix,
+                "endpoint",
+                "ops-it-endpoint-" + suffix,
+                "controllerFunction",
+                "offhours-controller"))
         .write(StateFile.path(cache));
   }
 
@@ -98,26 +124,37 @@ class OperationsIT {
   }
 
   CliRun run(String... args) {
-    return CliRun.run(cache, Clock.systemUTC(), () -> AwsClients.local(Region.US_EAST_1, endpoints), Commands.all(),
+    return CliRun.run(
+        cache,
+        Clock.systemUTC(),
+        () -> AwsClients.local(Region.US_EAST_1, endpoints),
+        Commands.all(),
         args);
   }
 
   static List<JsonNode> jsonLines(CliRun run) {
-    return run.out().lines().map(line -> {
-      try {
-        return Json.MAPPER.readTree(line);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }).toList();
+    return run.out()
+        .lines()
+        .map(line -> {
+          try {
+            return Json.MAPPER.readTree(line);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        })
+        .toList();
   }
 
   /** Every message of {@code url}, received and deleted. */
   List<Message> drain(String url) {
     List<Message> all = new ArrayList<>();
     while (true) {
-      List<Message> page = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-          .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+      List<Message> page = sqs.receiveMessage(r -> r.queueUrl(url)
+              .maxNumberOfMessages(10)
+              .waitTimeSeconds(1)
+              .messageAttributeNames("All")
+              .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+          .messages();
       if (page.isEmpty()) {
         return all;
       }
@@ -129,79 +166,112 @@ class OperationsIT {
   }
 
   long visible(String url) {
-    return Long.parseLong(sqs.getQueueAttributes(r -> r.queueUrl(url)
-        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+    return Long.parseLong(sqs.getQueueAttributes(
+            r -> r.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        .attributes()
         .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
   }
 
   private String toDlq(String key, String reason) {
-    String body = new ObjectNotification(bucket, key, 10L, "etag-" + key.hashCode(), null, "00A1", Instant.now(),
-        "test").body();
+    String body = new ObjectNotification(
+            bucket, key, 10L, "etag-" + key.hashCode(), null, "00A1", Instant.now(), "test")
+        .body();
     return sqs.sendMessage(r -> {
-      r.queueUrl(dlqUrl).messageBody(body);
-      if (reason != null) {
-        r.messageAttributes(Map.of("offhours-deferral-reason", MessageAttributeValue.builder().dataType("String")
-            .stringValue(reason).build(), "offhours-deferrals", MessageAttributeValue.builder().dataType("Number")
-            .stringValue("50").build()));
-      }
-    }).messageId();
+          r.queueUrl(dlqUrl).messageBody(body);
+          if (reason != null) {
+            r.messageAttributes(Map.of(
+                "offhours-deferral-reason",
+                MessageAttributeValue.builder()
+                    .dataType("String")
+                    .stringValue(reason)
+                    .build(),
+                "offhours-deferrals",
+                MessageAttributeValue.builder()
+                    .dataType("Number")
+                    .stringValue("50")
+                    .build()));
+          }
+        })
+        .messageId();
   }
 
   // ---- dlq ----
 
   @Test
-  void dlqListPagesThroughEveryMessageWithItsKeysReasonAndAgeAndLeavesThemAllVisible() throws IOException {
+  void dlqListPagesThroughEveryMessageWithItsKeysReasonAndAgeAndLeavesThemAllVisible()
+      throws IOException {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 23; i++) {
-      ids.add(toDlq("in/img %02d.png".formatted(i), i % 2 == 0 ? "endpoint unavailable: ValidationError" : null));
+      ids.add(toDlq(
+          "in/img %02d.png".formatted(i),
+          i % 2 == 0 ? "endpoint unavailable: ValidationError" : null));
     }
-    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31m")).messageId();
-    // The Classify function's JSON line for a message it handed back (offhours.classify.OutcomeLog), in the local
+    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31m"))
+        .messageId();
+    // The Classify function's JSON line for a message it handed back
+    // (offhours.classify.OutcomeLog), in the local
     // stack's log.
-    Files.writeString(LocalDirectory.logs(cache).resolve("stack.log"), "starting\n{\"level\":\"WARN\",\"messageId\":\""
-        + ids.get(1) + "\",\"outcome\":\"RETRY\",\"attempts\":5,\"records\":[{\"subject\":\"s3://" + bucket
-        + "/in/img 01.png\",\"outcome\":\"RETRY\",\"detail\":\"ThrottlingException: slow down\"}]}\n");
+    Files.writeString(
+        LocalDirectory.logs(cache).resolve("stack.log"),
+        "starting\n{\"level\":\"WARN\",\"messageId\":\""
+            + ids.get(1)
+            + "\",\"outcome\":\"RETRY\",\"attempts\":5,\"records\":[{\"subject\":\"s3://" + bucket
+            + "/in/img 01.png\",\"outcome\":\"RETRY\",\"detail\":\"ThrottlingException: slow down\"}]}\n");
 
     CliRun json = run("dlq", "list", "--json");
 
     assertThat(json.exitCode()).as(json.err()).isZero();
     List<JsonNode> lines = jsonLines(json);
-    assertThat(lines).extracting(j -> j.get("messageId").asText()).containsExactlyInAnyOrderElementsOf(
-        concat(ids, poison));
-    JsonNode first = lines.stream().filter(j -> j.get("messageId").asText().equals(ids.getFirst())).findFirst()
+    assertThat(lines)
+        .extracting(j -> j.get("messageId").asText())
+        .containsExactlyInAnyOrderElementsOf(concat(ids, poison));
+    JsonNode first = lines.stream()
+        .filter(j -> j.get("messageId").asText().equals(ids.getFirst()))
+        .findFirst()
         .orElseThrow();
     assertThat(first.get("keys").get(0).asText()).isEqualTo("in/img 00.png");
     assertThat(first.get("reason").asText()).isEqualTo("endpoint unavailable: ValidationError");
     assertThat(first.get("reasonSource").asText()).isEqualTo("attribute");
     assertThat(first.get("ageSeconds").asLong()).isBetween(0L, 600L);
-    JsonNode logged = lines.stream().filter(j -> j.get("messageId").asText().equals(ids.get(1))).findFirst()
+    JsonNode logged = lines.stream()
+        .filter(j -> j.get("messageId").asText().equals(ids.get(1)))
+        .findFirst()
         .orElseThrow();
-    assertThat(logged.get("reason").asText()).isEqualTo("s3://" + bucket + "/in/img 01.png: ThrottlingException:"
-        + " slow down");
+    assertThat(logged.get("reason").asText())
+        .isEqualTo("s3://" + bucket + "/in/img 01.png: ThrottlingException:" + " slow down");
     assertThat(logged.get("reasonSource").asText()).isEqualTo("log");
-    assertThat(visible(dlqUrl)).as("every message visible again after the listing").isEqualTo(24);
+    assertThat(visible(dlqUrl))
+        .as("every message visible again after the listing")
+        .isEqualTo(24);
 
     CliRun text = run("dlq", "list");
     assertThat(text.exitCode()).as(text.err()).isZero();
-    assertThat(text.out()).startsWith("MESSAGE ID").contains("in/img 22.png", "(not an S3 notification)")
+    assertThat(text.out())
+        .startsWith("MESSAGE ID")
+        .contains("in/img 22.png", "(not an S3 notification)")
         .contains("no reason recorded");
-    assertThat(text.err()).contains("24 messages; reading the DLQ receives its messages: each read hides them for at"
-        + " most 30 s");
+    assertThat(text.err())
+        .contains("24 messages; reading the DLQ receives its messages: each read hides them for at"
+            + " most 30 s");
   }
 
   @Test
   void dlqShowPrintsTheBodyWithControlCharactersEscaped() {
-    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31mred")).messageId();
+    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31mred"))
+        .messageId();
 
     CliRun show = run("dlq", "show", poison);
 
     assertThat(show.exitCode()).as(show.err()).isZero();
-    assertThat(show.out()).contains("message " + poison, "body\nnot json \\x1b[31mred").doesNotContain("\u001b");
+    assertThat(show.out())
+        .contains("message " + poison, "body\nnot json \\x1b[31mred")
+        .doesNotContain("\u001b");
     CliRun json = run("dlq", "show", poison, "--json");
     assertThat(jsonLines(json).getFirst().get("body").asText()).isEqualTo("not json \u001b[31mred");
     CliRun missing = run("dlq", "show", "no-such-id");
     assertThat(missing.exitCode()).isEqualTo(1);
-    assertThat(missing.err()).contains("no message no-such-id in the dead-letter queue of the local stack");
+    assertThat(missing.err())
+        .contains("no message no-such-id in the dead-letter queue of the local stack");
   }
 
   @Test
@@ -221,9 +291,11 @@ class OperationsIT {
     assertThat(answer.get("moved").asInt()).isEqualTo(12);
     assertThat(answer.get("kept").asInt()).isEqualTo(1);
     List<Message> moved = drain(queueUrl);
-    assertThat(moved).extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+    assertThat(moved)
+        .extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
         .containsExactlyInAnyOrderElementsOf(cats);
-    assertThat(moved.getFirst().messageAttributes().get("offhours-deferral-reason").stringValue())
+    assertThat(
+            moved.getFirst().messageAttributes().get("offhours-deferral-reason").stringValue())
         .isEqualTo("endpoint unavailable");
     assertThat(drain(dlqUrl)).extracting(Message::messageId).containsExactly(dog);
   }
@@ -237,32 +309,64 @@ class OperationsIT {
 
     CliRun one = run("dlq", "redrive", "--id", id + ",missing-id");
     assertThat(one.exitCode()).as("one id was not there").isEqualTo(1);
-    assertThat(one.out()).startsWith("moved 1 message back to the queue, each sent before it was deleted from the DLQ;"
-        + " 3 not selected stay in the DLQ");
+    assertThat(one.out())
+        .startsWith(
+            "moved 1 message back to the queue, each sent before it was deleted from the DLQ;"
+                + " 3 not selected stay in the DLQ");
     assertThat(one.err()).contains("not in the dead-letter queue: missing-id");
 
     CliRun all = run("dlq", "redrive");
     assertThat(all.exitCode()).as(all.err()).isZero();
-    assertThat(all.out()).startsWith("moved 3 messages back to the queue, each sent before it was deleted from the DLQ"
-        + " (this SQS does not offer StartMessageMoveTask (500))");
+    assertThat(all.out())
+        .startsWith(
+            "moved 3 messages back to the queue, each sent before it was deleted from the DLQ"
+                + " (this SQS does not offer StartMessageMoveTask (500))");
     assertThat(visible(dlqUrl)).isZero();
     assertThat(drain(queueUrl)).hasSize(4);
   }
 
   // ---- reprocess ----
 
-  private void result(String key, String versionId, String status, String label, String model, String classifiedAt) {
+  private void result(
+      String key,
+      String versionId,
+      String status,
+      String label,
+      String model,
+      String classifiedAt) {
     result(key, versionId, status, label, model, classifiedAt, "etag-" + key.length());
   }
 
-  private void result(String key, String versionId, String status, String label, String model, String classifiedAt,
+  private void result(
+      String key,
+      String versionId,
+      String status,
+      String label,
+      String model,
+      String classifiedAt,
       String eTag) {
     boolean classified = status.equals("CLASSIFIED");
-    new ResultsTable(dynamoDb, resultsTable).put(new ResultItem(ResultItem.pkFor(bucket, key),
-        ResultItem.skFor(versionId, eTag), bucket, key, versionId, eTag, "0A1B",
-        123L, Verdict.valueOf(status), classified ? null : "the model failed on this image 3 times",
-        classified ? List.of(new Label(label, 0.9)) : List.of(), classified ? label : null, classified ? 0.9 : null,
-        model, "e", Instant.parse("2026-11-25T09:00:00Z"), Instant.parse(classifiedAt), 1, null));
+    new ResultsTable(dynamoDb, resultsTable)
+        .put(new ResultItem(
+            ResultItem.pkFor(bucket, key),
+            ResultItem.skFor(versionId, eTag),
+            bucket,
+            key,
+            versionId,
+            eTag,
+            "0A1B",
+            123L,
+            Verdict.valueOf(status),
+            classified ? null : "the model failed on this image 3 times",
+            classified ? List.of(new Label(label, 0.9)) : List.of(),
+            classified ? label : null,
+            classified ? 0.9 : null,
+            model,
+            "e",
+            Instant.parse("2026-11-25T09:00:00Z"),
+            Instant.parse(classifiedAt),
+            1,
+            null));
   }
 
   @Test
@@ -278,13 +382,18 @@ class OperationsIT {
 
     CliRun dry = run("reprocess", "--status", "rejected", "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
-    assertThat(dry.out()).isEqualTo("would send s3://" + bucket + "/a/rejected one.png (version v1, REJECTED by m1)\n");
-    assertThat(dry.err()).contains("would send 1 object version to the queue (--dry-run: nothing was sent)");
+    assertThat(dry.out())
+        .isEqualTo(
+            "would send s3://" + bucket + "/a/rejected one.png (version v1, REJECTED by m1)\n");
+    assertThat(dry.err())
+        .contains("would send 1 object version to the queue (--dry-run: nothing was sent)");
     assertThat(visible(queueUrl)).isZero();
 
     CliRun all = run("reprocess", "--all", "--dry-run");
     assertThat(all.exitCode()).as(all.err()).isZero();
-    assertThat(all.outLines()).hasSize(4).allMatch(line -> line.startsWith("would send s3://" + bucket + "/"));
+    assertThat(all.outLines())
+        .hasSize(4)
+        .allMatch(line -> line.startsWith("would send s3://" + bucket + "/"));
     assertThat(visible(queueUrl)).isZero();
 
     CliRun rejected = run("reprocess", "--status", "REJECTED", "--json");
@@ -295,7 +404,8 @@ class OperationsIT {
     });
     List<Message> sent = drain(queueUrl);
     assertThat(sent).singleElement().satisfies(m -> {
-      assertThat(m.body()).contains("\"key\":\"a/rejected+one.png\"", "\"configurationId\":\"offhours-reprocess\"");
+      assertThat(m.body())
+          .contains("\"key\":\"a/rejected+one.png\"", "\"configurationId\":\"offhours-reprocess\"");
       ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
       assertThat(List.of(n.bucket(), n.key(), n.versionId(), n.eTag(), n.sequencer()))
           .containsExactly(bucket, "a/rejected one.png", "v1", "etag-18", "0A1B");
@@ -304,30 +414,50 @@ class OperationsIT {
     });
 
     CliRun byModel = run("reprocess", "--model", "m0", "--json");
-    assertThat(jsonLines(byModel)).extracting(j -> j.get("key").asText()).containsExactly("b/old.jpg");
-    CliRun since = run("reprocess", "--prefix", "b/", "--since", "2026-11-26T00:00:00Z", "--label", "Drawing");
-    assertThat(since.out()).startsWith("sent s3://" + bucket + "/b/drawing.jpg (eTag etag-13, CLASSIFIED by m1)");
+    assertThat(jsonLines(byModel))
+        .extracting(j -> j.get("key").asText())
+        .containsExactly("b/old.jpg");
+    CliRun since =
+        run("reprocess", "--prefix", "b/", "--since", "2026-11-26T00:00:00Z", "--label", "Drawing");
+    assertThat(since.out())
+        .startsWith("sent s3://" + bucket + "/b/drawing.jpg (eTag etag-13, CLASSIFIED by m1)");
     assertThat(drain(queueUrl)).hasSize(2);
     CliRun key = run("reprocess", "--key", "a/rejected one.png", "--json");
-    assertThat(jsonLines(key)).extracting(j -> j.get("versionId").asText()).containsExactly("v1", "v2");
+    assertThat(jsonLines(key))
+        .extracting(j -> j.get("versionId").asText())
+        .containsExactly("v1", "v2");
   }
 
   // ---- backfill ----
 
   @Test
-  void backfillSendsEachImageWithoutAResultOnceGoesOnAfterAnInterruptionAndSkipsWhatHasAResult() throws IOException {
+  void backfillSendsEachImageWithoutAResultOnceGoesOnAfterAnInterruptionAndSkipsWhatHasAResult()
+      throws IOException {
     List<String> images = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
       images.add("old/photo %02d.%s".formatted(i, i % 3 == 0 ? "JPG" : "png"));
-      s3.putObject(r -> r.bucket(bucket).key(images.getLast()), RequestBody.fromBytes(new byte[] {(byte) 1, 2}));
+      s3.putObject(
+          r -> r.bucket(bucket).key(images.getLast()),
+          RequestBody.fromBytes(new byte[] {(byte) 1, 2}));
     }
-    s3.putObject(r -> r.bucket(bucket).key("old/notes.txt"), RequestBody.fromString("not an image"));
-    s3.putObject(r -> r.bucket(bucket).key("other/outside.png"), RequestBody.fromString("not under the prefix"));
+    s3.putObject(
+        r -> r.bucket(bucket).key("old/notes.txt"), RequestBody.fromString("not an image"));
+    s3.putObject(
+        r -> r.bucket(bucket).key("other/outside.png"),
+        RequestBody.fromString("not under the prefix"));
     // One image already classified, as if its upload had been notified.
     String eTag = s3.headObject(r -> r.bucket(bucket).key(images.get(4))).eTag().replace("\"", "");
     result(images.get(4), null, "CLASSIFIED", "Neutral", "m1", "2026-11-25T10:00:00Z", eTag);
 
-    CliRun first = run("backfill", "s3://" + bucket + "/old/", "--rate", "500", "--max", "10", "--page-size", "7",
+    CliRun first = run(
+        "backfill",
+        "s3://" + bucket + "/old/",
+        "--rate",
+        "500",
+        "--max",
+        "10",
+        "--page-size",
+        "7",
         "--json");
 
     assertThat(first.exitCode()).as(first.err()).isZero();
@@ -339,21 +469,28 @@ class OperationsIT {
     List<Message> sent = new ArrayList<>(drain(queueUrl));
     assertThat(sent).hasSize(10);
 
-    CliRun second = run("backfill", "s3://" + bucket + "/old/", "--rate", "500", "--page-size", "7");
+    CliRun second =
+        run("backfill", "s3://" + bucket + "/old/", "--rate", "500", "--page-size", "7");
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(second.err()).contains("resuming after old/photo ");
-    assertThat(second.out()).startsWith("backfill s3://" + bucket + "/old/: 14 listed, 14 sent, 0 skipped (already"
-        + " have a result), 0 ignored (the notification does not send these keys) in ");
+    assertThat(second.out())
+        .startsWith("backfill s3://" + bucket + "/old/: 14 listed, 14 sent, 0 skipped (already"
+            + " have a result), 0 ignored (the notification does not send these keys) in ");
     sent.addAll(drain(queueUrl));
-    assertThat(sent).extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+    assertThat(sent)
+        .extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
         .as("every image once, the classified one and the text file not at all")
-        .containsExactlyInAnyOrderElementsOf(images.stream().filter(k -> !k.equals(images.get(4))).toList());
-    assertThat(sent.getFirst().body()).contains("\"configurationId\":\"offhours-backfill\"", "\"eTag\":\"");
+        .containsExactlyInAnyOrderElementsOf(
+            images.stream().filter(k -> !k.equals(images.get(4))).toList());
+    assertThat(sent.getFirst().body())
+        .contains("\"configurationId\":\"offhours-backfill\"", "\"eTag\":\"");
 
-    // The Classify function writes a result for each (here: the test, as no function consumes the queue).
+    // The Classify function writes a result for each (here: the test, as no function consumes the
+    // queue).
     for (Message m : sent) {
       ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
-      result(n.key(), n.versionId(), "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z", n.eTag());
+      result(
+          n.key(), n.versionId(), "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z", n.eTag());
     }
     CliRun again = run("backfill", "s3://" + bucket + "/old", "--rate", "500", "--json");
     JsonNode summary = jsonLines(again).getFirst();
@@ -366,14 +503,16 @@ class OperationsIT {
 
     CliRun elsewhere = run("backfill", "s3://another-bucket/x");
     assertThat(elsewhere.exitCode()).isEqualTo(1);
-    assertThat(elsewhere.err()).contains("classifies objects in " + bucket + " only, not in another-bucket");
+    assertThat(elsewhere.err())
+        .contains("classifies objects in " + bucket + " only, not in another-bucket");
   }
 
   @Test
   void backfillOfAVersionedBucketSendsTheCurrentVersionByItsIdAndNotADeletedObject() {
     s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
     s3.putObject(r -> r.bucket(bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {1}));
-    String current = s3.putObject(r -> r.bucket(bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {2, 2}))
+    String current = s3.putObject(
+            r -> r.bucket(bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {2, 2}))
         .versionId();
     s3.putObject(r -> r.bucket(bucket).key("v/gone.png"), RequestBody.fromBytes(new byte[] {3}));
     s3.deleteObject(r -> r.bucket(bucket).key("v/gone.png"));
@@ -389,21 +528,27 @@ class OperationsIT {
       assertThat(n.size()).isEqualTo(2L);
     });
     result("v/a.png", current, "CLASSIFIED", "Neutral", "m1", "2026-11-25T10:00:00Z");
-    assertThat(jsonLines(run("backfill", "s3://" + bucket + "/v/", "--json")).getFirst().get("skipped").asInt())
-        .as("the version has a result").isEqualTo(1);
+    assertThat(jsonLines(run("backfill", "s3://" + bucket + "/v/", "--json"))
+            .getFirst()
+            .get("skipped")
+            .asInt())
+        .as("the version has a result")
+        .isEqualTo(1);
   }
 
   // ---- a deployed stack ----
 
   @Test
-  void onADeployedStackTheCommandsFindTheirNamesInTheOutputsAndRedriveNeverFallsBackSilently() throws IOException {
+  void onADeployedStackTheCommandsFindTheirNamesInTheOutputsAndRedriveNeverFallsBackSilently()
+      throws IOException {
     String stack = "ops-it-stack-" + suffix;
     String template = """
         {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "ops-it-cfn-%s"}}},
          "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
                      "DeadLetterQueueUrl": {"Value": "%s"}, "ResultsTableName": {"Value": "%s"}}}
         """.formatted(suffix, bucket, queueUrl, dlqUrl, resultsTable);
-    try (CloudFormationClient cloudFormation = clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+    try (CloudFormationClient cloudFormation =
+        clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
       cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
     }
     Files.delete(StateFile.path(cache)); // the names come from the stack, not from the local stack
@@ -416,20 +561,24 @@ class OperationsIT {
     assertThat(jsonLines(list)).extracting(j -> j.get("messageId").asText()).containsExactly(id);
 
     CliRun all = run("dlq", "redrive", "--stack", stack);
-    assertThat(all.exitCode()).as("SQS on AWS has StartMessageMoveTask: its failure is reported, not worked around")
+    assertThat(all.exitCode())
+        .as("SQS on AWS has StartMessageMoveTask: its failure is reported, not worked around")
         .isEqualTo(1);
-    assertThat(all.err()).startsWith("offhours: SQS did not start the move task (StartMessageMoveTask, status 500, ")
+    assertThat(all.err())
+        .startsWith("offhours: SQS did not start the move task (StartMessageMoveTask, status 500, ")
         .contains("nothing was moved");
     assertThat(visible(dlqUrl)).isEqualTo(1);
     CliRun one = run("--stack", stack, "dlq", "redrive", "--id", id, "--json");
     assertThat(jsonLines(one).getFirst().get("method").asText()).isEqualTo("send-then-delete");
 
     CliRun reprocess = run("reprocess", "--status", "REJECTED", "--dry-run", "--stack", stack);
-    assertThat(reprocess.out()).isEqualTo("would send s3://" + bucket + "/cats/c.png (eTag etag-10, REJECTED by m1)\n");
+    assertThat(reprocess.out())
+        .isEqualTo("would send s3://" + bucket + "/cats/c.png (eTag etag-10, REJECTED by m1)\n");
     CliRun backfill = run("backfill", "s3://" + bucket + "/cats/", "--stack", stack, "--json");
     assertThat(backfill.exitCode()).as(backfill.err()).isZero();
     assertThat(jsonLines(backfill).getFirst().get("sent").asInt()).isEqualTo(1);
-    assertThat(drain(queueUrl)).extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+    assertThat(drain(queueUrl))
+        .extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
         .containsExactlyInAnyOrder("cats/a.png", "cats/b.png");
   }
 

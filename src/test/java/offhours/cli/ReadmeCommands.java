@@ -24,7 +24,8 @@ final class ReadmeCommands {
   /** Run by CI: .ci/run runs it, and that run is the test suite itself. */
   static final String CI = ".ci/run";
 
-  static final String LOCAL_STACK = "offhours.cli.ReadmeCommandsIT#theReadmeCommandsRunAgainstTheLocalStack";
+  static final String LOCAL_STACK =
+      "offhours.cli.ReadmeCommandsIT#theReadmeCommandsRunAgainstTheLocalStack";
 
   static final String OPERATIONS = "offhours.cli.OperationsIT#";
 
@@ -38,55 +39,87 @@ final class ReadmeCommands {
    * ReadmeCommandsIT runs the same command against the local stack.
    */
   static final Map<String, String> COVERED = ordered(
-      "scripts/demo", "offhours.cli.DemoScriptIT#demoClassifiesTheBundledPhotosRejectsTheBadUploadsAndExitsZero",
-      "scripts/test", CI,
-      "scripts/demo DIR", "offhours.cli.DemoOptionsIT#aUsersOwnOnnxModelAndLabelsServeTheDemo",
-      "scripts/offhours cost", LOCAL_STACK,
-      "scripts/offhours simulate --days 7 --trace office-hours", LOCAL_STACK,
-      "scripts/offhours simulate --compare", LOCAL_STACK,
-      "scripts/offhours cost --compare", LOCAL_STACK,
-      "scripts/offhours --stack offhours cost --compare", LOCAL_STACK,
-      // It writes a page: the browser IT runs it and checks that the page draws in headless Chromium.
+      "scripts/demo",
+      "offhours.cli.DemoScriptIT#demoClassifiesTheBundledPhotosRejectsTheBadUploadsAndExitsZero",
+      "scripts/test",
+      CI,
+      "scripts/demo DIR",
+      "offhours.cli.DemoOptionsIT#aUsersOwnOnnxModelAndLabelsServeTheDemo",
+      "scripts/offhours cost",
+      LOCAL_STACK,
+      "scripts/offhours simulate --days 7 --trace office-hours",
+      LOCAL_STACK,
+      "scripts/offhours simulate --compare",
+      LOCAL_STACK,
+      "scripts/offhours cost --compare",
+      LOCAL_STACK,
+      "scripts/offhours --stack offhours cost --compare",
+      LOCAL_STACK,
+      // It writes a page: the browser IT runs it and checks that the page draws in headless
+      // Chromium.
       "scripts/offhours simulate --html week.html",
       "offhours.ui.HostingPageBrowserIT#theSimulatedWeekPageDrawsItsTimelineAndItsCurveWithoutTheNetwork",
       "scripts/offhours simulate --trace-file src/test/resources/traces/uploads.txt --max-wait 30 --json",
       "offhours.cli.SimulateCommandTest#aTraceFileIsSimulatedOverItsDaysAndTheJsonHasTheBudgetsNumbers",
-      "scripts/offhours simulate --goals", "offhours.cli.SimulateGoalsIT#theGoalsTableHasARowPerTraceAndBudget",
-      "scripts/offhours", "offhours.cli.CliIT#theWrapperScriptRunsTheCli",
-      "scripts/offhours local start", LOCAL_STACK,
-      "scripts/offhours upload PATH...", LOCAL_STACK,
-      "scripts/offhours queue", LOCAL_STACK,
-      "scripts/offhours endpoint status", LOCAL_STACK,
-      "scripts/offhours endpoint start --until 18:00", LOCAL_STACK,
-      "scripts/offhours results --label Neutral --json", LOCAL_STACK,
-      "scripts/offhours endpoint stop", LOCAL_STACK,
-      "scripts/offhours local stop", LOCAL_STACK,
+      "scripts/offhours simulate --goals",
+      "offhours.cli.SimulateGoalsIT#theGoalsTableHasARowPerTraceAndBudget",
+      "scripts/offhours",
+      "offhours.cli.CliIT#theWrapperScriptRunsTheCli",
+      "scripts/offhours local start",
+      LOCAL_STACK,
+      "scripts/offhours upload PATH...",
+      LOCAL_STACK,
+      "scripts/offhours queue",
+      LOCAL_STACK,
+      "scripts/offhours endpoint status",
+      LOCAL_STACK,
+      "scripts/offhours endpoint start --until 18:00",
+      LOCAL_STACK,
+      "scripts/offhours results --label Neutral --json",
+      LOCAL_STACK,
+      "scripts/offhours endpoint stop",
+      LOCAL_STACK,
+      "scripts/offhours local stop",
+      LOCAL_STACK,
       "scripts/demo --model model.onnx --labels labels.txt",
       "offhours.cli.DemoOptionsIT#aUsersOwnOnnxModelAndLabelsServeTheDemo",
       "scripts/demo --container-command \"python serve.py\" --labels labels.txt",
       "offhours.cli.DemoOptionsIT#aUsersOwnContainerCommandServesTheDemo",
       "scripts/demo --container-command \"python serve.py\" --content-type auto",
       "offhours.cli.DemoOptionsIT#aHuggingFaceShapedContainerThatRefusesXImageServesTheDemoWithContentTypeAutoAndNoLabels",
-      "scripts/demo --hosting serverless", "offhours.cli.DemoOptionsIT#theDemoRunsOnAServerlessEndpoint",
-      "scripts/offhours --stack offhours endpoint start", LOCAL_STACK,
-      "scripts/demo --hosting scale-to-zero", "offhours.cli.DemoOptionsIT#theDemoRunsOnAScaleToZeroInferenceComponent",
+      "scripts/demo --hosting serverless",
+      "offhours.cli.DemoOptionsIT#theDemoRunsOnAServerlessEndpoint",
+      "scripts/offhours --stack offhours endpoint start",
+      LOCAL_STACK,
+      "scripts/demo --hosting scale-to-zero",
+      "offhours.cli.DemoOptionsIT#theDemoRunsOnAScaleToZeroInferenceComponent",
       "scripts/offhours local start --hosting scale-to-zero",
       "offhours.cli.ReadmeCommandsIT#localStartWithScaleToZeroClassifiesThroughTheInferenceComponent",
-      "scripts/offhours --stack offhours results", LOCAL_STACK,
+      "scripts/offhours --stack offhours results",
+      LOCAL_STACK,
       "OFFHOURS_TEST_AWS_ENDPOINT=http://localhost:4566 scripts/test",
       "offhours.testing.ExternalEndpointSwitchIT#anExternalEndpointReceivesTheResourcesAndNoMotoServerIsStarted",
-      // The package lines only, with --quick: the timed lines take minutes and a test must not judge time.
-      "scripts/bench", "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits",
-      "scripts/bench --quick", "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits",
-      "scripts/offhours dlq list", OPERATIONS + "dlqListPagesThroughEveryMessageWithItsKeysReasonAndAgeAndLeavesThemAllVisible",
-      "scripts/offhours dlq show MESSAGE_ID", OPERATIONS + "dlqShowPrintsTheBodyWithControlCharactersEscaped",
+      // The package lines only, with --quick: the timed lines take minutes and a test must not
+      // judge time.
+      "scripts/bench",
+      "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits",
+      "scripts/bench --quick",
+      "offhours.bench.BenchScriptIT#benchPrintsThePackageSizeLinesAgainstTheirLimits",
+      "scripts/offhours dlq list",
+      OPERATIONS + "dlqListPagesThroughEveryMessageWithItsKeysReasonAndAgeAndLeavesThemAllVisible",
+      "scripts/offhours dlq show MESSAGE_ID",
+      OPERATIONS + "dlqShowPrintsTheBodyWithControlCharactersEscaped",
       "scripts/offhours dlq redrive --key-prefix cats/",
-      OPERATIONS + "dlqRedriveByKeyPrefixMovesOnlyThoseSendingBeforeDeletingAndKeepsTheirAttributes",
-      "scripts/offhours dlq redrive", OPERATING,
-      "scripts/offhours reprocess --status REJECTED", OPERATING,
+      OPERATIONS
+          + "dlqRedriveByKeyPrefixMovesOnlyThoseSendingBeforeDeletingAndKeepsTheirAttributes",
+      "scripts/offhours dlq redrive",
+      OPERATING,
+      "scripts/offhours reprocess --status REJECTED",
+      OPERATING,
       "scripts/offhours reprocess --all --dry-run",
       OPERATIONS + "reprocessSendsTheSelectedVersionsAsTheNotificationsS3SentAndDryRunSendsNothing",
-      "scripts/offhours backfill s3://offhours-images/ --rate 20", OPERATING,
+      "scripts/offhours backfill s3://offhours-images/ --rate 20",
+      OPERATING,
       // CI's size; the README's 1,000-upload table comes from the same script and driver.
       "scripts/chaos --uploads 200 --seed 1",
       "offhours.chaos.ChaosScriptIT#twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq",
@@ -94,12 +127,15 @@ final class ReadmeCommands {
       "offhours.chaos.ChaosScriptIT#twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq",
       "scripts/chaos [--uploads N] [--seed S]",
       "offhours.chaos.ChaosScriptIT#twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq",
-      // It serves until Ctrl-C: the browser IT starts it against the local stack and drives the page.
-      "scripts/offhours ui", "offhours.ui.UiBrowserIT#uploadWaitFilterReadAReasonAndStopTheEndpointFromThePage");
+      // It serves until Ctrl-C: the browser IT starts it against the local stack and drives the
+      // page.
+      "scripts/offhours ui",
+      "offhours.ui.UiBrowserIT#uploadWaitFilterReadAReasonAndStopTheEndpointFromThePage");
 
   /** "scripts/NAME" where NAME is a script, optionally after VAR=value assignments, up to a comment. */
   private static final Pattern COMMAND =
       Pattern.compile("^((?:[A-Z_][A-Z0-9_]*=\\S*\\s+)*scripts/[a-z]+\\b.*?)\\s*(?:#.*)?$");
+
   private static final Pattern INLINE = Pattern.compile("`([^`\\n]+)`");
 
   private ReadmeCommands() {}

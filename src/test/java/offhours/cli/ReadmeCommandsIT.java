@@ -1,6 +1,7 @@
 package offhours.cli;
 
-// Needs: moto_server, Maven (scripts/offhours builds the project if needed), node and npm the first time the default
+// Needs: moto_server, Maven (scripts/offhours builds the project if needed), node and npm the first
+// time the default
 // model is converted into the shared cache.
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,8 +43,11 @@ class ReadmeCommandsIT {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Duration DEADLINE = Duration.ofSeconds(180);
 
-  @TempDir Path cache;
-  @TempDir Path work;
+  @TempDir
+  Path cache;
+
+  @TempDir
+  Path work;
 
   @Test
   void theReadmeCommandsRunAgainstTheLocalStack() throws Exception {
@@ -52,16 +56,21 @@ class ReadmeCommandsIT {
     String stop = "scripts/offhours local stop";
     assertThat(commands).contains(start, stop);
     List<String> ordered = new ArrayList<>(List.of(start));
-    commands.stream().filter(c -> !c.equals(start) && !c.equals(stop) && !c.contains("cost --compare"))
+    commands.stream()
+        .filter(c -> !c.equals(start) && !c.equals(stop) && !c.contains("cost --compare"))
         .forEach(ordered::add);
-    // The README shows them before the upload; they compare what the stack did, so they run after it.
+    // The README shows them before the upload; they compare what the stack did, so they run after
+    // it.
     commands.stream().filter(c -> c.contains("cost --compare")).forEach(ordered::add);
     ordered.add(stop);
 
-    // The model conversion is shared with the other tests; state, logs and temporary files are this test's own.
-    Files.createSymbolicLink(cache.resolve("models"),
-        Files.createDirectories(CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
-            .resolve("models")));
+    // The model conversion is shared with the other tests; state, logs and temporary files are this
+    // test's own.
+    Files.createSymbolicLink(
+        cache.resolve("models"),
+        Files.createDirectories(
+            CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
+                .resolve("models")));
     Path tmp = Files.createDirectory(work.resolve("tmp"));
     Path photos = Files.createDirectory(work.resolve("photos"));
     Files.copy(ROOT.resolve("src/demo/images/chelsea.png"), photos.resolve("chelsea.png"));
@@ -70,7 +79,8 @@ class ReadmeCommandsIT {
     boolean stopped = false;
     try {
       for (String command : ordered) {
-        if ((command.contains(" results") || command.contains("cost --compare")) && !ran.containsKey("result")) {
+        if ((command.contains(" results") || command.contains("cost --compare"))
+            && !ran.containsKey("result")) {
           awaitResult("chelsea.png");
           ran.put("result", null);
         }
@@ -88,30 +98,51 @@ class ReadmeCommandsIT {
 
     assertThat(ran.get("scripts/offhours upload PATH...").out).startsWith("uploaded 1 file (");
     assertThat(ran.get("scripts/offhours queue").out).startsWith("queue offhours-queue: ");
-    assertThat(ran.get("scripts/offhours endpoint status").out).startsWith("endpoint offhours-endpoint: ");
-    assertThat(ran.get("scripts/offhours endpoint start --until 18:00").out).startsWith("controller (start):");
+    assertThat(ran.get("scripts/offhours endpoint status").out)
+        .startsWith("endpoint offhours-endpoint: ");
+    assertThat(ran.get("scripts/offhours endpoint start --until 18:00").out)
+        .startsWith("controller (start):");
     assertThat(ran.get("scripts/offhours results --label Neutral --json").out)
         .contains("\"key\":\"chelsea.png\"", "\"status\":\"CLASSIFIED\"");
-    assertThat(ran.get("scripts/offhours --stack offhours results").out).contains("chelsea.png", "CLASSIFIED");
-    assertThat(ran.get("scripts/offhours --stack offhours endpoint start").out).startsWith("controller (start):");
+    assertThat(ran.get("scripts/offhours --stack offhours results").out)
+        .contains("chelsea.png", "CLASSIFIED");
+    assertThat(ran.get("scripts/offhours --stack offhours endpoint start").out)
+        .startsWith("controller (start):");
     assertThat(ran.get("scripts/offhours endpoint stop").out).startsWith("controller (stop):");
     assertThat(ran.get("scripts/offhours cost").out).contains("total");
-    assertThat(ran.get("scripts/offhours simulate --days 7 --trace office-hours").out).contains("saved vs 24/7");
-    assertThat(ran.get("scripts/offhours simulate --compare").out).contains("always on", "seed's UTC cron",
-        "offhours working hours", "MAX_WAIT_MINUTES=60", "scale-to-zero", "serverless", "batch transform");
-    // Over the wire: the local stack's ledger and its results (chelsea.png, classified above) in the offhours row.
-    for (String compare : List.of("scripts/offhours cost --compare", "scripts/offhours --stack offhours cost --compare")) {
+    assertThat(ran.get("scripts/offhours simulate --days 7 --trace office-hours").out)
+        .contains("saved vs 24/7");
+    assertThat(ran.get("scripts/offhours simulate --compare").out)
+        .contains(
+            "always on",
+            "seed's UTC cron",
+            "offhours working hours",
+            "MAX_WAIT_MINUTES=60",
+            "scale-to-zero",
+            "serverless",
+            "batch transform");
+    // Over the wire: the local stack's ledger and its results (chelsea.png, classified above) in
+    // the offhours row.
+    for (String compare : List.of(
+        "scripts/offhours cost --compare", "scripts/offhours --stack offhours cost --compare")) {
       String out = ran.get(compare).out;
-      assertThat(out).as(compare).containsPattern("^\\d+ uploads of 'the local stack'")
+      assertThat(out)
+          .as(compare)
+          .containsPattern("^\\d+ uploads of 'the local stack'")
           .containsPattern("(?m)^offhours \\(this stack\\) +\\d+\\.\\d\\d endpoint-h")
           .contains("always on", "scale-to-zero", "serverless", "batch transform");
-      assertThat(Integer.parseInt(out.substring(0, out.indexOf(' ')))).as(compare).isPositive();
+      assertThat(Integer.parseInt(out.substring(0, out.indexOf(' '))))
+          .as(compare)
+          .isPositive();
     }
     try (Stream<Path> left = Files.list(tmp)) {
-      assertThat(left.toList()).as("what the commands and the stack left in TMPDIR").isEmpty();
+      assertThat(left.toList())
+          .as("what the commands and the stack left in TMPDIR")
+          .isEmpty();
     }
     try (Stream<Path> local = Files.list(cache.resolve("local"))) {
-      assertThat(local.map(p -> p.getFileName().toString())).as("the stack's own temporary directory")
+      assertThat(local.map(p -> p.getFileName().toString()))
+          .as("the stack's own temporary directory")
           .noneMatch(name -> name.startsWith(OwnTmpdir.PREFIX));
     }
   }
@@ -119,12 +150,15 @@ class ReadmeCommandsIT {
   @Test
   void localStartWithScaleToZeroClassifiesThroughTheInferenceComponent() throws Exception {
     String start = "scripts/offhours local start --hosting scale-to-zero";
-    assertThat(ReadmeCommands.coveredBy(
-        "offhours.cli.ReadmeCommandsIT#localStartWithScaleToZeroClassifiesThroughTheInferenceComponent"))
+    assertThat(
+            ReadmeCommands.coveredBy(
+                "offhours.cli.ReadmeCommandsIT#localStartWithScaleToZeroClassifiesThroughTheInferenceComponent"))
         .containsExactly(start);
-    Files.createSymbolicLink(cache.resolve("models"),
-        Files.createDirectories(CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
-            .resolve("models")));
+    Files.createSymbolicLink(
+        cache.resolve("models"),
+        Files.createDirectories(
+            CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
+                .resolve("models")));
     Path tmp = Files.createDirectory(work.resolve("tmp"));
     Path photos = Files.createDirectory(work.resolve("photos"));
     Files.copy(ROOT.resolve("src/demo/images/chelsea.png"), photos.resolve("chelsea.png"));
@@ -145,7 +179,8 @@ class ReadmeCommandsIT {
 
   /** The words after scripts/offhours; PATH... is the photo folder, "--stack offhours" the local stack. */
   private static List<String> args(String command, Path photos) {
-    List<String> words = new ArrayList<>(List.of(command.substring("scripts/offhours".length()).strip().split(" ")));
+    List<String> words = new ArrayList<>(
+        List.of(command.substring("scripts/offhours".length()).strip().split(" ")));
     int stack = words.indexOf("--stack");
     if (stack >= 0) {
       words.subList(stack, stack + 2).clear();
@@ -159,12 +194,17 @@ class ReadmeCommandsIT {
     StateFile state = StateFile.read(StateFile.path(cache));
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
     endpoints.put(Service.DYNAMODB, state.endpoint(ServiceKey.DYNAMODB).orElseThrow());
-    try (AwsClients clients = AwsClients.local(Region.of(state.region()), state.credentials().orElseThrow(), endpoints);
+    try (AwsClients clients = AwsClients.local(
+            Region.of(state.region()), state.credentials().orElseThrow(), endpoints);
         DynamoDbClient dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
-      ResultsTable results = new ResultsTable(dynamoDb, state.name(NameKey.RESULTS_TABLE).orElseThrow());
-      Awaitility.await("a result for " + key + " (stack log: " + cache.resolve("local/logs/stack.log") + ")")
-          .atMost(DEADLINE).pollInterval(Duration.ofMillis(500))
-          .until(() -> !results.byKey(state.name(NameKey.BUCKET).orElseThrow(), key).isEmpty());
+      ResultsTable results =
+          new ResultsTable(dynamoDb, state.name(NameKey.RESULTS_TABLE).orElseThrow());
+      Awaitility.await(
+              "a result for " + key + " (stack log: " + cache.resolve("local/logs/stack.log") + ")")
+          .atMost(DEADLINE)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() ->
+              !results.byKey(state.name(NameKey.BUCKET).orElseThrow(), key).isEmpty());
     }
   }
 
@@ -175,12 +215,15 @@ class ReadmeCommandsIT {
    * "--until 18:00" is later today whenever the test runs.
    */
   private Run offhours(Path tmp, List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
+    List<String> command =
+        new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
     command.addAll(args);
     Path out = Files.createTempFile(work, "out", ".txt");
     Path err = Files.createTempFile(work, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile())
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(ROOT.toFile())
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().put("OFFHOURS_CACHE", cache.toString());
     pb.environment().put("TMPDIR", tmp.toString());

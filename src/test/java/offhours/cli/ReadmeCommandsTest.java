@@ -23,16 +23,25 @@ import software.amazon.awssdk.regions.Region;
 /** Every command the README shows is run by a test ({@link ReadmeCommands#COVERED} says which). */
 class ReadmeCommandsTest {
 
-  @TempDir Path cache;
+  @TempDir
+  Path cache;
 
   @Test
   void everyReadmeCommandHasAnEntryNamingTheTestThatRunsIt() {
     List<String> commands = ReadmeCommands.extract(ReadmeCommands.readme());
-    assertThat(commands).as("commands found in README.md").contains("scripts/demo", "scripts/offhours queue",
-        "scripts/offhours --stack offhours endpoint start", "scripts/demo DIR");
-    assertThat(commands).as("README commands without an entry in ReadmeCommands.COVERED (add the test that runs it)")
+    assertThat(commands)
+        .as("commands found in README.md")
+        .contains(
+            "scripts/demo",
+            "scripts/offhours queue",
+            "scripts/offhours --stack offhours endpoint start",
+            "scripts/demo DIR");
+    assertThat(commands)
+        .as(
+            "README commands without an entry in ReadmeCommands.COVERED (add the test that runs it)")
         .allSatisfy(c -> assertThat(ReadmeCommands.COVERED).containsKey(c));
-    assertThat(ReadmeCommands.COVERED.keySet()).as("entries for commands the README no longer shows")
+    assertThat(ReadmeCommands.COVERED.keySet())
+        .as("entries for commands the README no longer shows")
         .allSatisfy(c -> assertThat(commands).contains(c));
   }
 
@@ -46,8 +55,12 @@ class ReadmeCommandsTest {
         pom.xml     build           scripts/       demo, test
         ```
         """;
-    assertThat(ReadmeCommands.extract(markdown)).containsExactly(
-        "scripts/demo DIR", "scripts/offhours", "scripts/offhours queue", "OFFHOURS_X=1 scripts/test -Dx");
+    assertThat(ReadmeCommands.extract(markdown))
+        .containsExactly(
+            "scripts/demo DIR",
+            "scripts/offhours",
+            "scripts/offhours queue",
+            "OFFHOURS_X=1 scripts/test -Dx");
   }
 
   @Test
@@ -60,7 +73,9 @@ class ReadmeCommandsTest {
       String[] parts = test.split("#", 2);
       Class<?> type = Class.forName(parts[0]);
       assertThat(Arrays.stream(type.getDeclaredMethods())
-          .filter(m -> m.getName().equals(parts[1]) && m.isAnnotationPresent(Test.class))).as(test).hasSize(1);
+              .filter(m -> m.getName().equals(parts[1]) && m.isAnnotationPresent(Test.class)))
+          .as(test)
+          .hasSize(1);
     }
   }
 
@@ -72,29 +87,52 @@ class ReadmeCommandsTest {
   @Test
   void theReadmesDeployedStackCommandsAreAcceptedAndAskForTheNamedStack() throws IOException {
     List<String> deployed = ReadmeCommands.extract(ReadmeCommands.readme()).stream()
-        .filter(c -> c.contains(" --stack ")).toList();
+        .filter(c -> c.contains(" --stack "))
+        .toList();
     assertThat(deployed).isNotEmpty();
     StubHttpServer cloudFormation = StubHttpServer.start(request -> {
       boolean json = String.valueOf(request.header("Content-Type")).contains("json");
-      byte[] answer = (json ? "{\"__type\":\"ValidationError\",\"message\":\"Stack with id offhours does not exist\"}"
-          : "<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error><Type>Sender</Type>"
-              + "<Code>ValidationError</Code><Message>Stack with id offhours does not exist</Message></Error>"
-              + "<RequestId>r</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
-      return new Reply(400, Map.of("Content-Type", json ? "application/x-amz-json-1.0" : "text/xml",
-          "x-amzn-query-error", "ValidationError;Sender"), answer);
+      byte[] answer = (json
+              ? "{\"__type\":\"ValidationError\",\"message\":\"Stack with id offhours does not exist\"}"
+              : "<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error><Type>Sender</Type>"
+                  + "<Code>ValidationError</Code><Message>Stack with id offhours does not exist</Message></Error>"
+                  + "<RequestId>r</RequestId></ErrorResponse>")
+          .getBytes(StandardCharsets.UTF_8);
+      return new Reply(
+          400,
+          Map.of(
+              "Content-Type",
+              json ? "application/x-amz-json-1.0" : "text/xml",
+              "x-amzn-query-error",
+              "ValidationError;Sender"),
+          answer);
     });
     try {
       URI endpoint = cloudFormation.uri();
       for (String command : deployed) {
         int before = cloudFormation.requests().size();
         String[] args = command.substring("scripts/offhours ".length()).split(" ");
-        CliRun run = CliRun.run(cache, Clock.systemUTC(),
-            () -> AwsClients.local(Region.EU_WEST_1, Map.of(Service.CLOUDFORMATION, endpoint)), Commands.all(), args);
-        assertThat(run.err()).as(command).isEqualTo("offhours: stack offhours does not exist in region eu-west-1;"
-            + " check the name and the region (AWS_REGION, AWS_DEFAULT_REGION or AWS_PROFILE)\n");
-        List<String> asked = cloudFormation.requests().subList(before, cloudFormation.requests().size()).stream()
-            .map(r -> URLDecoder.decode(r.text(), StandardCharsets.UTF_8)).toList();
-        assertThat(asked).as(command).singleElement().asString().contains("DescribeStacks").contains("offhours");
+        CliRun run = CliRun.run(
+            cache,
+            Clock.systemUTC(),
+            () -> AwsClients.local(Region.EU_WEST_1, Map.of(Service.CLOUDFORMATION, endpoint)),
+            Commands.all(),
+            args);
+        assertThat(run.err())
+            .as(command)
+            .isEqualTo(
+                "offhours: stack offhours does not exist in region eu-west-1;"
+                    + " check the name and the region (AWS_REGION, AWS_DEFAULT_REGION or AWS_PROFILE)\n");
+        List<String> asked =
+            cloudFormation.requests().subList(before, cloudFormation.requests().size()).stream()
+                .map(r -> URLDecoder.decode(r.text(), StandardCharsets.UTF_8))
+                .toList();
+        assertThat(asked)
+            .as(command)
+            .singleElement()
+            .asString()
+            .contains("DescribeStacks")
+            .contains("offhours");
       }
     } finally {
       cloudFormation.close();
@@ -107,6 +145,8 @@ class ReadmeCommandsTest {
     int query = readme.indexOf("--index-name byLabel");
     assertThat(query).as("the README's byLabel example").isPositive();
     String example = readme.substring(query, readme.indexOf("```", query));
-    assertThat(example).as("the byLabel example, newest first as the README says").contains("--no-scan-index-forward");
+    assertThat(example)
+        .as("the byLabel example, newest first as the README says")
+        .contains("--no-scan-index-forward");
   }
 }

@@ -12,17 +12,28 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code offhours simulate} with a recorded trace and a latency budget, in-process. */
 class SimulateCommandTest {
 
-  @TempDir Path cache;
+  @TempDir
+  Path cache;
 
   private CliRun run(String... args) {
-    return CliRun.run(cache, MainTest.CLOCK, () -> {
-      throw new AssertionError("no AWS clients in an offline test");
-    }, Commands.all(), args);
+    return CliRun.run(
+        cache,
+        MainTest.CLOCK,
+        () -> {
+          throw new AssertionError("no AWS clients in an offline test");
+        },
+        Commands.all(),
+        args);
   }
 
   @Test
   void aTraceFileIsSimulatedOverItsDaysAndTheJsonHasTheBudgetsNumbers() throws Exception {
-    CliRun run = run("simulate", "--trace-file", "src/test/resources/traces/uploads.txt", "--max-wait", "30",
+    CliRun run = run(
+        "simulate",
+        "--trace-file",
+        "src/test/resources/traces/uploads.txt",
+        "--max-wait",
+        "30",
         "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode o = new ObjectMapper().readTree(run.out());
@@ -32,20 +43,33 @@ class SimulateCommandTest {
     assertThat(o.get("maxWaitMinutes").asInt()).isEqualTo(30);
     assertThat(o.get("budgetMisses").asInt()).isZero();
     assertThat(o.get("waitP50Minutes").asDouble()).isLessThanOrEqualTo(30.0);
-    assertThat(o.get("endpointHours").asDouble()).isGreaterThanOrEqualTo(o.get("oracleEndpointHours").asDouble())
+    assertThat(o.get("endpointHours").asDouble())
+        .isGreaterThanOrEqualTo(o.get("oracleEndpointHours").asDouble())
         .isPositive();
     assertThat(o.get("alwaysOnHours").asDouble()).isEqualTo(72.0);
     assertThat(o.get("savedPercent").asDouble()).isGreaterThan(50.0);
-    for (String key : new String[] {"waitP50Minutes", "waitP99Minutes", "wakeMinutes", "stopMinutes",
-        "drainImagesPerSecond"}) {
+    for (String key : new String[] {
+      "waitP50Minutes", "waitP99Minutes", "wakeMinutes", "stopMinutes", "drainImagesPerSecond"
+    }) {
       assertThat(o.has(key)).as(key).isTrue();
     }
   }
 
   @Test
   void nextOpeningIsItsOwnBudgetAndTheEndpointFlagsChangeTheSimulatedEndpoint() throws Exception {
-    CliRun run = run("simulate", "--trace-file", "src/test/resources/traces/uploads.txt", "--max-wait",
-        "next-opening", "--wake-minutes", "20", "--stop-minutes", "3", "--drain-per-second", "1.5", "--json");
+    CliRun run = run(
+        "simulate",
+        "--trace-file",
+        "src/test/resources/traces/uploads.txt",
+        "--max-wait",
+        "next-opening",
+        "--wake-minutes",
+        "20",
+        "--stop-minutes",
+        "3",
+        "--drain-per-second",
+        "1.5",
+        "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode o = new ObjectMapper().readTree(run.out());
     assertThat(o.get("maxWaitMinutes").asText()).isEqualTo("next-opening");
@@ -61,8 +85,10 @@ class SimulateCommandTest {
     Files.writeString(trace, "2026-10-19T07:14:15Z\n19.10.2026 09:00\n");
     CliRun run = run("simulate", "--trace-file", trace.toString());
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains(trace + " line 2: '19.10.2026 09:00' is not an ISO-8601 instant with an offset");
-    assertThat(run("simulate", "--trace-file", cache.resolve("none.txt").toString()).err())
+    assertThat(run.err())
+        .contains(trace + " line 2: '19.10.2026 09:00' is not an ISO-8601 instant with an offset");
+    assertThat(run("simulate", "--trace-file", cache.resolve("none.txt").toString())
+            .err())
         .contains("cannot read --trace-file");
     assertThat(run("simulate", "--max-wait", "soon").err())
         .contains("--max-wait 'soon' is not a number of minutes 0..20160");

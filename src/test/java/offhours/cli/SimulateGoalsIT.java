@@ -14,22 +14,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SimulateGoalsIT {
 
-  @TempDir Path cache;
+  @TempDir
+  Path cache;
 
   @Test
   void theGoalsTableHasARowPerTraceAndBudget() {
-    CliRun run = CliRun.run(cache, MainTest.CLOCK, () -> {
-      throw new AssertionError("no AWS clients");
-    }, Commands.all(), "simulate", "--goals");
+    CliRun run = CliRun.run(
+        cache,
+        MainTest.CLOCK,
+        () -> {
+          throw new AssertionError("no AWS clients");
+        },
+        Commands.all(),
+        "simulate",
+        "--goals");
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> lines = run.outLines();
-    assertThat(lines.getFirst()).startsWith("trace").contains("saved", "bound-h", "ratio", "misses", "p99");
+    assertThat(lines.getFirst())
+        .startsWith("trace")
+        .contains("saved", "bound-h", "ratio", "misses", "p99");
     assertThat(lines).hasSize(1 + 28 + 1);
     assertThat(lines.getLast()).matches("\\d+ of 28 rows meet their goal");
     for (String row : lines.subList(1, 13)) { // the built-in traces, seed 42
       String[] cells = row.trim().split("\\s+");
       assertThat(cells[8]).as("budget misses: %s", row).isEqualTo("0");
-      assertThat(Double.parseDouble(cells[7])).as("ratio to the lower bound: %s", row).isGreaterThanOrEqualTo(1.0);
+      assertThat(Double.parseDouble(cells[7]))
+          .as("ratio to the lower bound: %s", row)
+          .isGreaterThanOrEqualTo(1.0);
     }
   }
 }

@@ -1,6 +1,7 @@
 package offhours.cli;
 
-// Needs: moto_server (pip install "moto[server]"), or OFFHOURS_TEST_AWS_ENDPOINT pointing at LocalStack.
+// Needs: moto_server (pip install "moto[server]"), or OFFHOURS_TEST_AWS_ENDPOINT pointing at
+// LocalStack.
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,36 +43,83 @@ import software.amazon.awssdk.services.sqs.model.Message;
 @ExtendWith(AwsServicesExtension.class)
 class UploadNotificationIT {
 
-  @TempDir Path cache;
-  @TempDir Path photos;
+  @TempDir
+  Path cache;
+
+  @TempDir
+  Path photos;
 
   @Test
-  void everyUploadedKeyReachesTheQueueAndNothingElseIsUploaded(AwsServices services) throws IOException {
+  void everyUploadedKeyReachesTheQueueAndNothingElseIsUploaded(AwsServices services)
+      throws IOException {
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
     for (Service service : Service.values()) {
       endpoints.put(service, services.endpoint());
     }
     String id = UUID.randomUUID().toString().substring(0, 8);
-    StackSpec.Names names = new StackSpec.Names("upload-it-" + id, "upload-it-queue-" + id, "upload-it-dlq-" + id,
-        "upload-it-results-" + id, "upload-it-control-" + id, "m", "c", "e", "f");
+    StackSpec.Names names = new StackSpec.Names(
+        "upload-it-" + id,
+        "upload-it-queue-" + id,
+        "upload-it-dlq-" + id,
+        "upload-it-results-" + id,
+        "upload-it-control-" + id,
+        "m",
+        "c",
+        "e",
+        "f");
     try (AwsClients clients = AwsClients.local(Region.US_EAST_1, endpoints);
         S3Client s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true));
         SqsClient sqs = clients.build(Service.SQS, SqsClient.builder());
         DynamoDbClient dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
       LocalResources.Provisioned p = new LocalResources(s3, sqs, dynamoDb).provision(names);
       Queues.drain(sqs, p.queueUrl()); // the s3:TestEvent
-      new StateFile(ProcessHandle.current().pid(),
-          ProcessHandle.current().info().startInstant().map(java.time.Instant::toString).orElse(null), "us-east-1",
-          "offhours", "offhours", Map.of("s3", services.endpoint(), "sqs", services.endpoint(), "dynamodb",
-          services.endpoint(), "sagemaker", services.endpoint(), "sagemakerRuntime", services.endpoint(), "lambda",
-          services.endpoint()), Map.of("bucket", p.bucket())).write(StateFile.path(cache));
-      for (String name : List.of("IMG_1.Jpg", "a.Png", "b.JPeg", "c.jpeg", "d.JPG", "e.pNg", "notes.txt",
-          "x.JPEG.txt", "no extension", ".hidden.png")) {
+      new StateFile(
+              ProcessHandle.current().pid(),
+              ProcessHandle.current()
+                  .info()
+                  .startInstant()
+                  .map(java.time.Instant::toString)
+                  .orElse(null),
+              "us-east-1",
+              "offhours",
+              "offhours",
+              Map.of(
+                  "s3",
+                  services.endpoint(),
+                  "sqs",
+                  services.endpoint(),
+                  "dynamodb",
+                  services.endpoint(),
+                  "sagemaker",
+                  services.endpoint(),
+                  "sagemakerRuntime",
+                  services.endpoint(),
+                  "lambda",
+                  services.endpoint()),
+              Map.of("bucket", p.bucket()))
+          .write(StateFile.path(cache));
+      for (String name : List.of(
+          "IMG_1.Jpg",
+          "a.Png",
+          "b.JPeg",
+          "c.jpeg",
+          "d.JPG",
+          "e.pNg",
+          "notes.txt",
+          "x.JPEG.txt",
+          "no extension",
+          ".hidden.png")) {
         Files.writeString(photos.resolve(name), "bytes of " + name);
       }
 
-      CliRun run = CliRun.run(cache, Clock.systemUTC(), () -> AwsClients.local(Region.US_EAST_1, endpoints),
-          Commands.all(), "upload", "--json", photos.toString());
+      CliRun run = CliRun.run(
+          cache,
+          Clock.systemUTC(),
+          () -> AwsClients.local(Region.US_EAST_1, endpoints),
+          Commands.all(),
+          "upload",
+          "--json",
+          photos.toString());
 
       assertThat(run.exitCode()).as(run.err()).isZero();
       List<String> uploaded = new ArrayList<>();
@@ -79,15 +127,20 @@ class UploadNotificationIT {
         JsonNode json = Json.MAPPER.readTree(line);
         uploaded.add(json.get("key").asText());
       }
-      assertThat(uploaded).containsExactly("IMG_1.Jpg", "a.Png", "b.JPeg", "c.jpeg", "d.JPG", "e.pNg");
-      assertThat(run.err()).contains("skipped 4 files in folders: 3 not .jpg, .jpeg or .png (would never get a"
-          + " result), 1 hidden: ");
+      assertThat(uploaded)
+          .containsExactly("IMG_1.Jpg", "a.Png", "b.JPeg", "c.jpeg", "d.JPG", "e.pNg");
+      assertThat(run.err())
+          .contains("skipped 4 files in folders: 3 not .jpg, .jpeg or .png (would never get a"
+              + " result), 1 hidden: ");
       List<String> notified = new ArrayList<>();
       for (Message m : Queues.drain(sqs, p.queueUrl())) {
-        String key = Json.MAPPER.readTree(m.body()).at("/Records/0/s3/object/key").asText();
+        String key =
+            Json.MAPPER.readTree(m.body()).at("/Records/0/s3/object/key").asText();
         notified.add(URLDecoder.decode(key, StandardCharsets.UTF_8));
       }
-      assertThat(notified).as("keys S3 told the queue about").containsExactlyInAnyOrderElementsOf(uploaded);
+      assertThat(notified)
+          .as("keys S3 told the queue about")
+          .containsExactlyInAnyOrderElementsOf(uploaded);
     }
   }
 }

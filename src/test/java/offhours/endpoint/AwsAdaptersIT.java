@@ -1,6 +1,7 @@
 package offhours.endpoint;
 
-// Needs: moto_server (pip install "moto[server]") on PATH or in ~/.pyenv/shims, or OFFHOURS_TEST_AWS_ENDPOINT.
+// Needs: moto_server (pip install "moto[server]") on PATH or in ~/.pyenv/shims, or
+// OFFHOURS_TEST_AWS_ENDPOINT.
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,28 +41,52 @@ class AwsAdaptersIT {
   @Test
   void theProbesLabelsComeFromTheLabelsFileReadOnceAtInit() {
     String bucket = "offhours-models-" + UUID.randomUUID().toString().substring(0, 8);
-    try (S3Client s3 = services.clients().build(Service.S3, S3Client.builder().forcePathStyle(true))) {
+    try (S3Client s3 =
+        services.clients().build(Service.S3, S3Client.builder().forcePathStyle(true))) {
       s3.createBucket(b -> b.bucket(bucket));
-      s3.putObject(b -> b.bucket(bucket).key("models/labels.txt"), RequestBody.fromString("cat\r\ndog\n\nbird\n"));
+      s3.putObject(
+          b -> b.bucket(bucket).key("models/labels.txt"),
+          RequestBody.fromString("cat\r\ndog\n\nbird\n"));
     }
     ControllerConfig config = ControllerConfig.fromEnvironment(new java.util.HashMap<>(Map.of(
-        "STACK_ID", "s", "ENDPOINT_NAME", "e", "ENDPOINT_CONFIG_NAME", "c", "MAPPING_UUID", "u", "QUEUE_URL", "q",
-        "CONTROL_TABLE_NAME", "t", "LABELS", "", "LABELS_S3_URI", "s3://" + bucket + "/models/labels.txt")));
+        "STACK_ID",
+        "s",
+        "ENDPOINT_NAME",
+        "e",
+        "ENDPOINT_CONFIG_NAME",
+        "c",
+        "MAPPING_UUID",
+        "u",
+        "QUEUE_URL",
+        "q",
+        "CONTROL_TABLE_NAME",
+        "t",
+        "LABELS",
+        "",
+        "LABELS_S3_URI",
+        "s3://" + bucket + "/models/labels.txt")));
 
     ModelContract model = ControllerHandler.withLabels(services.clients(), config.model());
 
     assertThat(model.labels()).containsExactly("cat", "dog", "bird");
-    assertThat(model.labelSource()).isEqualTo("LABELS_S3_URI s3://" + bucket + "/models/labels.txt");
-    assertThat(ControllerHandler.withLabels(services.clients(), ModelContract.builtIn(List.of("a"))).labels())
-        .as("LABELS needs no read").containsExactly("a");
+    assertThat(model.labelSource())
+        .isEqualTo("LABELS_S3_URI s3://" + bucket + "/models/labels.txt");
+    assertThat(ControllerHandler.withLabels(services.clients(), ModelContract.builtIn(List.of("a")))
+            .labels())
+        .as("LABELS needs no read")
+        .containsExactly("a");
   }
 
   private String table() {
     String name = "offhours-control-" + UUID.randomUUID();
-    dynamo.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+    dynamo.createTable(b -> b.tableName(name)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+        .keySchema(
+            k -> k.attributeName("pk").keyType(KeyType.HASH),
+            k -> k.attributeName("sk").keyType(KeyType.RANGE)));
     return name;
   }
 
@@ -69,18 +94,32 @@ class AwsAdaptersIT {
   void theControlStateRoundTripsAndAStaleVersionLoses() {
     DynamoControlTable control = new DynamoControlTable(dynamo, table());
     assertThat(control.load()).isEmpty();
-    ControlState first = new ControlState(1, new ControlState.Override(ControlState.Override.Mode.START,
-        Instant.parse("2026-01-14T18:00:00Z")), Instant.parse("2026-01-14T09:00:00Z"), null, null, true,
-        Instant.parse("2026-01-14T09:05:00Z"), true, 2, Instant.parse("2026-01-14T09:15:00Z"), "CREATE_ENDPOINT: absent",
-        java.util.List.of(612L, 587L, 1804L), // the wake history keeps its order: the oldest is forgotten first
-        new DrainMeter(Instant.parse("2026-01-14T09:04:00Z"), 1250, List.of(4.85, 4.3333333333333, 5.0)));
+    ControlState first = new ControlState(
+        1,
+        new ControlState.Override(
+            ControlState.Override.Mode.START, Instant.parse("2026-01-14T18:00:00Z")),
+        Instant.parse("2026-01-14T09:00:00Z"),
+        null,
+        null,
+        true,
+        Instant.parse("2026-01-14T09:05:00Z"),
+        true,
+        2,
+        Instant.parse("2026-01-14T09:15:00Z"),
+        "CREATE_ENDPOINT: absent",
+        java.util.List.of(
+            612L, 587L, 1804L), // the wake history keeps its order: the oldest is forgotten first
+        new DrainMeter(
+            Instant.parse("2026-01-14T09:04:00Z"), 1250, List.of(4.85, 4.3333333333333, 5.0)));
     assertThat(control.save(first, 0)).isTrue();
     assertThat(control.load()).contains(first);
 
     assertThat(control.save(first.withVersion(2), 0)).as("a second creator").isFalse();
     ControlState second = first.withOverride(null).withVersion(2);
     assertThat(control.save(second, 1)).isTrue();
-    assertThat(control.save(first.withVersion(2), 1)).as("an overlapping run that read version 1").isFalse();
+    assertThat(control.save(first.withVersion(2), 1))
+        .as("an overlapping run that read version 1")
+        .isFalse();
     assertThat(control.load()).contains(second);
   }
 
@@ -88,12 +127,28 @@ class AwsAdaptersIT {
   void theLastDecisionRoundTripsAndAnEarlierRunNeverOverwritesALaterOne() {
     DynamoControlTable control = new DynamoControlTable(dynamo, table());
     assertThat(control.lastDecision()).isEmpty();
-    Decision later = new Decision(Instant.parse("2026-01-14T09:05:00.250Z"), true, "working hours; 3 waiting",
-        new Endpoint.Status(Endpoint.State.CREATING, null, Instant.parse("2026-01-14T09:00:00Z"), null),
-        Mapping.TriggerState.DISABLED, new Backlog.Snapshot(3, 0, 1, 0), Decision.Action.WAIT, "endpoint creating for 5 min",
-        "ok", false);
-    Decision earlier = new Decision(Instant.parse("2026-01-14T09:05:00Z"), false, "outside working hours",
-        Endpoint.Status.ABSENT, Mapping.TriggerState.DISABLED, Backlog.Snapshot.EMPTY, Decision.Action.NONE, "off", "ok",
+    Decision later = new Decision(
+        Instant.parse("2026-01-14T09:05:00.250Z"),
+        true,
+        "working hours; 3 waiting",
+        new Endpoint.Status(
+            Endpoint.State.CREATING, null, Instant.parse("2026-01-14T09:00:00Z"), null),
+        Mapping.TriggerState.DISABLED,
+        new Backlog.Snapshot(3, 0, 1, 0),
+        Decision.Action.WAIT,
+        "endpoint creating for 5 min",
+        "ok",
+        false);
+    Decision earlier = new Decision(
+        Instant.parse("2026-01-14T09:05:00Z"),
+        false,
+        "outside working hours",
+        Endpoint.Status.ABSENT,
+        Mapping.TriggerState.DISABLED,
+        Backlog.Snapshot.EMPTY,
+        Decision.Action.NONE,
+        "off",
+        "ok",
         false);
 
     control.recordDecision(later);
@@ -110,8 +165,9 @@ class AwsAdaptersIT {
     ledger.add(new Ledger.Day(day, 300, 120, 0, 1));
     ledger.add(new Ledger.Day(day.plusDays(1), 60, 60, 0, 0));
     ledger.add(new Ledger.Day(day.plusDays(5), 1, 1, 0, 0));
-    assertThat(ledger.days(day, day.plusDays(1))).containsExactly(
-        new Ledger.Day(day, 900, 120, 1, 1), new Ledger.Day(day.plusDays(1), 60, 60, 0, 0));
+    assertThat(ledger.days(day, day.plusDays(1)))
+        .containsExactly(
+            new Ledger.Day(day, 900, 120, 1, 1), new Ledger.Day(day.plusDays(1), 60, 60, 0, 0));
   }
 
   @Test
@@ -121,14 +177,26 @@ class AwsAdaptersIT {
     put(results, "s3://b/b.png", "CLASSIFIED", "2026-01-14T23:00:00.123Z"); // 00:00 on the 15th
     put(results, "s3://b/c.png", "REJECTED", "2026-01-14T12:00:00Z");
     put(results, "s3://b/d.png", "CLASSIFIED", "2026-01-20T12:00:00Z");
-    assertThat(CostReport.countClassified(dynamo, results, ZoneId.of("Europe/Berlin"), LocalDate.parse("2026-01-14"),
-        LocalDate.parse("2026-01-15"))).isEqualTo(Map.of(LocalDate.parse("2026-01-14"), 1L,
-            LocalDate.parse("2026-01-15"), 1L));
+    assertThat(CostReport.countClassified(
+            dynamo,
+            results,
+            ZoneId.of("Europe/Berlin"),
+            LocalDate.parse("2026-01-14"),
+            LocalDate.parse("2026-01-15")))
+        .isEqualTo(Map.of(LocalDate.parse("2026-01-14"), 1L, LocalDate.parse("2026-01-15"), 1L));
   }
 
   private void put(String table, String pk, String status, String classifiedAt) {
-    dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("e#1"),
-        "status", AttributeValue.fromS(status), "classifiedAt", AttributeValue.fromS(classifiedAt))));
+    dynamo.putItem(b -> b.tableName(table)
+        .item(Map.of(
+            "pk",
+            AttributeValue.fromS(pk),
+            "sk",
+            AttributeValue.fromS("e#1"),
+            "status",
+            AttributeValue.fromS(status),
+            "classifiedAt",
+            AttributeValue.fromS(classifiedAt))));
   }
 
   @Test

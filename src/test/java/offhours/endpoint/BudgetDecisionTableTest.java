@@ -23,8 +23,19 @@ class BudgetDecisionTableTest {
   private static final List<Long> TEN_MINUTE_WAKES = List.of(600L, 590L, 600L);
 
   /** A situation: what the controller remembers and sees at {@code now}, and the step and wish it must come to. */
-  record Row(String situation, String budget, String now, Endpoint.State endpoint, Mapping.TriggerState mapping, long waiting,
-      long inFlight, String backlogSince, String idleSince, List<Long> wakes, Action action, boolean wantOn,
+  record Row(
+      String situation,
+      String budget,
+      String now,
+      Endpoint.State endpoint,
+      Mapping.TriggerState mapping,
+      long waiting,
+      long inFlight,
+      String backlogSince,
+      String idleSince,
+      List<Long> wakes,
+      Action action,
+      boolean wantOn,
       String nextRunAt) {
     @Override
     public String toString() {
@@ -39,59 +50,247 @@ class BudgetDecisionTableTest {
     Mapping.TriggerState on = Mapping.TriggerState.ENABLED;
     // 09:00Z is Wednesday 10:00 in Berlin.
     return Stream.of(
-        new Row("an upload 20 min old waits: due 09:40, starting takes 11 min and its drain 1 s",
-            "60", "2026-01-14T09:00:00Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null, TEN_MINUTE_WAKES,
-            Action.NONE, false, "2026-01-14T09:28:59Z"),
-        new Row("one second before the last moment it still waits",
-            "60", "2026-01-14T09:28:58Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null, TEN_MINUTE_WAKES,
-            Action.NONE, false, "2026-01-14T09:28:59Z"),
-        new Row("at the last moment it starts",
-            "60", "2026-01-14T09:28:59Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null, TEN_MINUTE_WAKES,
-            Action.CREATE_ENDPOINT, true, null),
-        new Row("1200 waiting drain in 10 min at 2/s: it starts 10 min earlier",
-            "60", "2026-01-14T09:19:00Z", absent, off, 1200, 0, "2026-01-14T08:40:00Z", null, TEN_MINUTE_WAKES,
-            Action.CREATE_ENDPOINT, true, null),
-        new Row("without wake history it expects 30 min: the same upload starts at 09:08:59",
-            "60", "2026-01-14T09:08:59Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null, List.of(),
-            Action.CREATE_ENDPOINT, true, null),
-        new Row("outside hours an upload is due 60 min after the next opening (Thursday 09:00 Berlin)",
-            "60", "2026-01-14T20:00:00Z", absent, off, 1, 0, "2026-01-14T19:30:00Z", null, TEN_MINUTE_WAKES,
-            Action.NONE, false, "2026-01-15T07:48:59Z"),
-        new Row("next-opening: an upload during working hours is due at the next day's opening",
-            "next-opening", "2026-01-14T09:00:00Z", absent, off, 1, 0, "2026-01-14T08:40:00Z", null,
-            TEN_MINUTE_WAKES, Action.NONE, false, "2026-01-15T06:48:59Z"),
-        new Row("no budget (0): inside working hours an upload starts the endpoint at once",
-            "0", "2026-01-14T09:00:00Z", absent, off, 1, 0, "2026-01-14T08:59:00Z", null, TEN_MINUTE_WAKES,
-            Action.CREATE_ENDPOINT, true, null),
-        new Row("serving what waits: nothing to do, looked at again in 30 s",
-            "60", "2026-01-14T09:00:00Z", up, on, 40, 10, "2026-01-14T08:20:00Z", null, TEN_MINUTE_WAKES,
-            Action.NONE, true, "2026-01-14T09:00:30Z"),
-        new Row("drained with a 60 min budget: it stops at once, trigger paused and endpoint deleted in one run (a wake"
+        new Row(
+            "an upload 20 min old waits: due 09:40, starting takes 11 min and its drain 1 s",
+            "60",
+            "2026-01-14T09:00:00Z",
+            absent,
+            off,
+            1,
+            0,
+            "2026-01-14T08:40:00Z",
+            null,
+            TEN_MINUTE_WAKES,
+            Action.NONE,
+            false,
+            "2026-01-14T09:28:59Z"),
+        new Row(
+            "one second before the last moment it still waits",
+            "60",
+            "2026-01-14T09:28:58Z",
+            absent,
+            off,
+            1,
+            0,
+            "2026-01-14T08:40:00Z",
+            null,
+            TEN_MINUTE_WAKES,
+            Action.NONE,
+            false,
+            "2026-01-14T09:28:59Z"),
+        new Row(
+            "at the last moment it starts",
+            "60",
+            "2026-01-14T09:28:59Z",
+            absent,
+            off,
+            1,
+            0,
+            "2026-01-14T08:40:00Z",
+            null,
+            TEN_MINUTE_WAKES,
+            Action.CREATE_ENDPOINT,
+            true,
+            null),
+        new Row(
+            "1200 waiting drain in 10 min at 2/s: it starts 10 min earlier",
+            "60",
+            "2026-01-14T09:19:00Z",
+            absent,
+            off,
+            1200,
+            0,
+            "2026-01-14T08:40:00Z",
+            null,
+            TEN_MINUTE_WAKES,
+            Action.CREATE_ENDPOINT,
+            true,
+            null),
+        new Row(
+            "without wake history it expects 30 min: the same upload starts at 09:08:59",
+            "60",
+            "2026-01-14T09:08:59Z",
+            absent,
+            off,
+            1,
+            0,
+            "2026-01-14T08:40:00Z",
+            null,
+            List.of(),
+            Action.CREATE_ENDPOINT,
+            true,
+            null),
+        new Row(
+            "outside hours an upload is due 60 min after the next opening (Thursday 09:00 Berlin)",
+            "60",
+            "2026-01-14T20:00:00Z",
+            absent,
+            off,
+            1,
+            0,
+            "2026-01-14T19:30:00Z",
+            null,
+            TEN_MINUTE_WAKES,
+            Action.NONE,
+            false,
+            "2026-01-15T07:48:59Z"),
+        new Row(
+            "next-opening: an upload during working hours is due at the next day's opening",
+            "next-opening",
+            "2026-01-14T09:00:00Z",
+            absent,
+            off,
+            1,
+            0,
+            "2026-01-14T08:40:00Z",
+            null,
+            TEN_MINUTE_WAKES,
+            Action.NONE,
+            false,
+            "2026-01-15T06:48:59Z"),
+        new Row(
+            "no budget (0): inside working hours an upload starts the endpoint at once",
+            "0",
+            "2026-01-14T09:00:00Z",
+            absent,
+            off,
+            1,
+            0,
+            "2026-01-14T08:59:00Z",
+            null,
+            TEN_MINUTE_WAKES,
+            Action.CREATE_ENDPOINT,
+            true,
+            null),
+        new Row(
+            "serving what waits: nothing to do, looked at again in 30 s",
+            "60",
+            "2026-01-14T09:00:00Z",
+            up,
+            on,
+            40,
+            10,
+            "2026-01-14T08:20:00Z",
+            null,
+            TEN_MINUTE_WAKES,
+            Action.NONE,
+            true,
+            "2026-01-14T09:00:30Z"),
+        new Row(
+            "drained with a 60 min budget: it stops at once, trigger paused and endpoint deleted in one run (a wake"
                 + " costs less than staying)",
-            "60", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T09:00:00Z", TEN_MINUTE_WAKES,
-            Action.DELETE_ENDPOINT, false, null),
-        new Row("drained with a 15 min budget and 10 min wakes: it stops at once (a stop, a wake and the trigger, 13"
+            "60",
+            "2026-01-14T09:00:00Z",
+            up,
+            on,
+            0,
+            0,
+            null,
+            "2026-01-14T09:00:00Z",
+            TEN_MINUTE_WAKES,
+            Action.DELETE_ENDPOINT,
+            false,
+            null),
+        new Row(
+            "drained with a 15 min budget and 10 min wakes: it stops at once (a stop, a wake and the trigger, 13"
                 + " min, cost less than the 15 min an upload's budget adds to a stay)",
-            "15", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T09:00:00Z", TEN_MINUTE_WAKES,
-            Action.DELETE_ENDPOINT, false, null),
-        new Row("drained 2 min ago with a 10 min budget and 10 min wakes: it stays 10 + 1 + 2 - 10 = 3 min",
-            "10", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:58:00Z", TEN_MINUTE_WAKES,
-            Action.NONE, true, "2026-01-14T09:01:00Z"),
-        new Row("drained 3 min ago with a 10 min budget: it stops",
-            "10", "2026-01-14T09:00:00Z", up, on, 0, 0, null, "2026-01-14T08:57:00Z", TEN_MINUTE_WAKES,
-            Action.DELETE_ENDPOINT, false, null),
-        new Row("the last batches are in flight with the trigger on: it serves on, looked at again in 30 s",
-            "60", "2026-01-14T09:00:00Z", up, on, 0, 2, null, null, TEN_MINUTE_WAKES,
-            Action.NONE, true, "2026-01-14T09:00:30Z"),
-        new Row("stopping: the trigger is off and nothing is in flight, so the endpoint is deleted",
-            "60", "2026-01-14T09:00:00Z", up, off, 0, 0, null, "2026-01-14T08:59:00Z", TEN_MINUTE_WAKES,
-            Action.DELETE_ENDPOINT, false, null),
-        new Row("stopping: batches in flight are drained first, looked at again in 30 s",
-            "60", "2026-01-14T09:00:00Z", up, off, 0, 3, null, null, TEN_MINUTE_WAKES,
-            Action.WAIT, false, "2026-01-14T09:00:30Z"),
-        new Row("next-opening: drained 10 min before the opening, it stays until the opening (an upload then is due"
-                + " at it)", "next-opening", "2026-01-15T06:50:00Z", up, on, 0, 0, null, "2026-01-15T06:50:00Z",
-            TEN_MINUTE_WAKES, Action.NONE, true, "2026-01-15T07:00:00Z"));
+            "15",
+            "2026-01-14T09:00:00Z",
+            up,
+            on,
+            0,
+            0,
+            null,
+            "2026-01-14T09:00:00Z",
+            TEN_MINUTE_WAKES,
+            Action.DELETE_ENDPOINT,
+            false,
+            null),
+        new Row(
+            "drained 2 min ago with a 10 min budget and 10 min wakes: it stays 10 + 1 + 2 - 10 = 3 min",
+            "10",
+            "2026-01-14T09:00:00Z",
+            up,
+            on,
+            0,
+            0,
+            null,
+            "2026-01-14T08:58:00Z",
+            TEN_MINUTE_WAKES,
+            Action.NONE,
+            true,
+            "2026-01-14T09:01:00Z"),
+        new Row(
+            "drained 3 min ago with a 10 min budget: it stops",
+            "10",
+            "2026-01-14T09:00:00Z",
+            up,
+            on,
+            0,
+            0,
+            null,
+            "2026-01-14T08:57:00Z",
+            TEN_MINUTE_WAKES,
+            Action.DELETE_ENDPOINT,
+            false,
+            null),
+        new Row(
+            "the last batches are in flight with the trigger on: it serves on, looked at again in 30 s",
+            "60",
+            "2026-01-14T09:00:00Z",
+            up,
+            on,
+            0,
+            2,
+            null,
+            null,
+            TEN_MINUTE_WAKES,
+            Action.NONE,
+            true,
+            "2026-01-14T09:00:30Z"),
+        new Row(
+            "stopping: the trigger is off and nothing is in flight, so the endpoint is deleted",
+            "60",
+            "2026-01-14T09:00:00Z",
+            up,
+            off,
+            0,
+            0,
+            null,
+            "2026-01-14T08:59:00Z",
+            TEN_MINUTE_WAKES,
+            Action.DELETE_ENDPOINT,
+            false,
+            null),
+        new Row(
+            "stopping: batches in flight are drained first, looked at again in 30 s",
+            "60",
+            "2026-01-14T09:00:00Z",
+            up,
+            off,
+            0,
+            3,
+            null,
+            null,
+            TEN_MINUTE_WAKES,
+            Action.WAIT,
+            false,
+            "2026-01-14T09:00:30Z"),
+        new Row(
+            "next-opening: drained 10 min before the opening, it stays until the opening (an upload then is due"
+                + " at it)",
+            "next-opening",
+            "2026-01-15T06:50:00Z",
+            up,
+            on,
+            0,
+            0,
+            null,
+            "2026-01-15T06:50:00Z",
+            TEN_MINUTE_WAKES,
+            Action.NONE,
+            true,
+            "2026-01-15T07:00:00Z"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -99,18 +298,34 @@ class BudgetDecisionTableTest {
   void theControllerDecidesByTheBudget(Row row) {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", row.budget()));
     rig.now = Instant.parse(row.now());
-    rig.endpoint = row.endpoint() == Endpoint.State.ABSENT ? Endpoint.Status.ABSENT
-        : new Endpoint.Status(row.endpoint(), null, rig.now.minusSeconds(3600), rig.now.minusSeconds(3000));
+    rig.endpoint = row.endpoint() == Endpoint.State.ABSENT
+        ? Endpoint.Status.ABSENT
+        : new Endpoint.Status(
+            row.endpoint(), null, rig.now.minusSeconds(3600), rig.now.minusSeconds(3000));
     rig.mapping = row.mapping();
     rig.queue = new Backlog.Snapshot(row.waiting(), row.inFlight(), 0, 0);
     Instant lastRun = rig.now.minusSeconds(60);
-    rig.table.save(new ControlState(1, null, instant(row.idleSince()), instant(row.backlogSince()), null,
-        rig.controller.config().schedule().isOpen(lastRun), lastRun, row.endpoint() != Endpoint.State.ABSENT, 0, null,
-        "none", row.wakes()), 0);
+    rig.table.save(
+        new ControlState(
+            1,
+            null,
+            instant(row.idleSince()),
+            instant(row.backlogSince()),
+            null,
+            rig.controller.config().schedule().isOpen(lastRun),
+            lastRun,
+            row.endpoint() != Endpoint.State.ABSENT,
+            0,
+            null,
+            "none",
+            row.wakes()),
+        0);
 
     Decision d = rig.run();
     if (d.action() == Action.DELETE_ENDPOINT && row.mapping() == Mapping.TriggerState.ENABLED) {
-      assertThat(rig.calls).as("the trigger is paused before the endpoint goes").containsExactly("disable", "delete");
+      assertThat(rig.calls)
+          .as("the trigger is paused before the endpoint goes")
+          .containsExactly("disable", "delete");
     }
 
     assertThat(d.action()).as(d.toString()).isEqualTo(row.action());
@@ -122,12 +337,14 @@ class BudgetDecisionTableTest {
   void aWakeIsRememberedFromCreateEndpointToTheTestInvocationThatAnswered() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
     rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
-    rig.endpoint = new Endpoint.Status(Endpoint.State.IN_SERVICE, null, rig.now.minus(Duration.ofMinutes(12)), rig.now);
+    rig.endpoint = new Endpoint.Status(
+        Endpoint.State.IN_SERVICE, null, rig.now.minus(Duration.ofMinutes(12)), rig.now);
 
     assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
 
     assertThat(rig.state().wakeSeconds()).containsExactly(720L);
-    assertThat(WakePolicy.expectedWake(rig.state().wakeSeconds())).isEqualTo(Duration.ofMinutes(12));
+    assertThat(WakePolicy.expectedWake(rig.state().wakeSeconds()))
+        .isEqualTo(Duration.ofMinutes(12));
   }
 
   @Test
@@ -145,12 +362,14 @@ class BudgetDecisionTableTest {
   void theBudgetIsParsedWithClearErrors() {
     assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", null)).isEqualTo(WaitBudget.minutes(60));
     assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", "0").off()).isTrue();
-    assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", "next-opening").nextOpening()).isTrue();
+    assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", "next-opening").nextOpening())
+        .isTrue();
     Map<String, String> env = new HashMap<>(Rig.ENV);
     env.put("MAX_WAIT_MINUTES", "an hour");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env))
-        .hasMessage("MAX_WAIT_MINUTES 'an hour' is not a number of minutes 0..20160 (0: no budget, serve at once"
-            + " inside working hours) or next-opening");
+        .hasMessage(
+            "MAX_WAIT_MINUTES 'an hour' is not a number of minutes 0..20160 (0: no budget, serve at once"
+                + " inside working hours) or next-opening");
   }
 
   private static Instant instant(String text) {

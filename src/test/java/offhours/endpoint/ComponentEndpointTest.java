@@ -44,6 +44,7 @@ class ComponentEndpointTest {
   private ComponentEndpoint endpoint;
   /** The answer per X-Amz-Target (or "invoke"); a leading "!" answers it as a 400 ValidationException. */
   private final Map<String, String> answers = new ConcurrentHashMap<>();
+
   private final List<String> requests = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -52,11 +53,21 @@ class ComponentEndpointTest {
     server.createContext("/", this::answer);
     server.start();
     URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    clients = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
-    endpoint = new ComponentEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "ep", "ep-config", "ep-ic",
-        "model-1", 2, STACK, new ModelContract(List.of("a", "b"), null, null, null, Scores.AUTO, "ep-ic"));
-    answers.put("SageMaker.ListTags", "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}");
+    clients = AwsClients.local(
+        Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
+    endpoint = new ComponentEndpoint(
+        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        "ep",
+        "ep-config",
+        "ep-ic",
+        "model-1",
+        2,
+        STACK,
+        new ModelContract(List.of("a", "b"), null, null, null, Scores.AUTO, "ep-ic"));
+    answers.put(
+        "SageMaker.ListTags",
+        "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}");
     answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(0));
     answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
   }
@@ -70,8 +81,12 @@ class ComponentEndpointTest {
   private void answer(HttpExchange exchange) throws IOException {
     String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    String component = exchange.getRequestHeaders().getFirst("X-Amzn-SageMaker-Inference-Component");
-    requests.add(target != null ? target.substring("SageMaker.".length()) + " " + body : "invoke " + component);
+    String component =
+        exchange.getRequestHeaders().getFirst("X-Amzn-SageMaker-Inference-Component");
+    requests.add(
+        target != null
+            ? target.substring("SageMaker.".length()) + " " + body
+            : "invoke " + component);
     String out = answers.getOrDefault(target != null ? target : "invoke", "{}");
     boolean error = out.startsWith("!");
     byte[] bytes = (error ? out.substring(1) : out).getBytes(StandardCharsets.UTF_8);
@@ -85,10 +100,14 @@ class ComponentEndpointTest {
   }
 
   private void component(String status, int desired, int current, String model) {
-    answers.put("SageMaker.DescribeInferenceComponent", "{\"InferenceComponentName\":\"ep-ic\",\"EndpointName\":\"ep\","
-        + "\"VariantName\":\"model-1\",\"Specification\":{\"ModelName\":\"" + model + "\"},\"RuntimeConfig\":"
-        + "{\"DesiredCopyCount\":" + desired + ",\"CurrentCopyCount\":" + current + "},\"CreationTime\":1764000000,"
-        + "\"LastModifiedTime\":1764003600,\"InferenceComponentStatus\":\"" + status + "\"}");
+    answers.put(
+        "SageMaker.DescribeInferenceComponent",
+        "{\"InferenceComponentName\":\"ep-ic\",\"EndpointName\":\"ep\","
+            + "\"VariantName\":\"model-1\",\"Specification\":{\"ModelName\":\"" + model
+            + "\"},\"RuntimeConfig\":"
+            + "{\"DesiredCopyCount\":" + desired + ",\"CurrentCopyCount\":" + current
+            + "},\"CreationTime\":1764000000,"
+            + "\"LastModifiedTime\":1764003600,\"InferenceComponentStatus\":\"" + status + "\"}");
   }
 
   private List<String> calls() {
@@ -97,21 +116,35 @@ class ComponentEndpointTest {
 
   @Test
   void anAbsentEndpointIsAbsentAndCreateMakesItTagged() {
-    answers.put("SageMaker.DescribeEndpoint", "!{\"__type\":\"ValidationException\",\"message\":"
-        + "\"Could not find endpoint \\\"ep\\\".\"}");
+    answers.put(
+        "SageMaker.DescribeEndpoint",
+        "!{\"__type\":\"ValidationException\",\"message\":"
+            + "\"Could not find endpoint \\\"ep\\\".\"}");
     assertThat(endpoint.describe()).isEqualTo(Endpoint.Status.ABSENT);
     endpoint.create();
-    assertThat(requests).last().asString().startsWith("CreateEndpoint ")
-        .contains("\"EndpointConfigName\":\"ep-config\"").contains("\"Value\":\"" + STACK + "\"");
+    assertThat(requests)
+        .last()
+        .asString()
+        .startsWith("CreateEndpoint ")
+        .contains("\"EndpointConfigName\":\"ep-config\"")
+        .contains("\"Value\":\"" + STACK + "\"");
   }
 
   @Test
   void anEndpointWithoutItsComponentIsAbsentAndCreateDeploysTheModelWithAllCopies() {
     assertThat(endpoint.describe().state()).isEqualTo(State.ABSENT);
     endpoint.create();
-    assertThat(requests).last().asString().startsWith("CreateInferenceComponent ")
-        .contains("\"InferenceComponentName\":\"ep-ic\"", "\"EndpointName\":\"ep\"", "\"VariantName\":\"model-1\"",
-            "\"ModelName\":\"model-1\"", "\"MinMemoryRequiredInMb\":1024", "\"CopyCount\":2");
+    assertThat(requests)
+        .last()
+        .asString()
+        .startsWith("CreateInferenceComponent ")
+        .contains(
+            "\"InferenceComponentName\":\"ep-ic\"",
+            "\"EndpointName\":\"ep\"",
+            "\"VariantName\":\"model-1\"",
+            "\"ModelName\":\"model-1\"",
+            "\"MinMemoryRequiredInMb\":1024",
+            "\"CopyCount\":2");
   }
 
   @Test
@@ -124,7 +157,10 @@ class ComponentEndpointTest {
     requests.clear();
     endpoint.delete();
     assertThat(calls()).doesNotContain("DeleteEndpoint", "DeleteInferenceComponent");
-    assertThat(requests).last().asString().startsWith("UpdateInferenceComponentRuntimeConfig ")
+    assertThat(requests)
+        .last()
+        .asString()
+        .startsWith("UpdateInferenceComponentRuntimeConfig ")
         .contains("\"DesiredRuntimeConfig\":{\"CopyCount\":0}");
   }
 
@@ -136,7 +172,9 @@ class ComponentEndpointTest {
     assertThat(waking.createdAt()).isEqualTo(Instant.ofEpochSecond(1764003600));
 
     component("Updating", 3, 2, "model-1");
-    assertThat(endpoint.describe().state()).as("a changed count on serving copies").isEqualTo(State.UPDATING);
+    assertThat(endpoint.describe().state())
+        .as("a changed count on serving copies")
+        .isEqualTo(State.UPDATING);
     component("Updating", 0, 2, "model-1");
     assertThat(endpoint.describe().state()).isEqualTo(State.DELETING);
     component("InService", 0, 0, "model-1");
@@ -151,7 +189,10 @@ class ComponentEndpointTest {
     assertThat(asleep.billing()).isFalse();
     requests.clear();
     endpoint.create();
-    assertThat(requests).last().asString().startsWith("UpdateInferenceComponentRuntimeConfig ")
+    assertThat(requests)
+        .last()
+        .asString()
+        .startsWith("UpdateInferenceComponentRuntimeConfig ")
         .contains("\"CopyCount\":2");
   }
 
@@ -161,16 +202,19 @@ class ComponentEndpointTest {
     assertThat(endpoint.describe().configName()).isEqualTo("ep-config with model model-0");
     requests.clear();
     endpoint.delete();
-    assertThat(calls()).contains("DeleteInferenceComponent").doesNotContain("DeleteEndpoint",
-        "UpdateInferenceComponentRuntimeConfig");
+    assertThat(calls())
+        .contains("DeleteInferenceComponent")
+        .doesNotContain("DeleteEndpoint", "UpdateInferenceComponentRuntimeConfig");
   }
 
   @Test
   void aFailedComponentIsFailedWithItsReasonAndDeleted() {
-    answers.put("SageMaker.DescribeInferenceComponent", "{\"InferenceComponentName\":\"ep-ic\",\"Specification\":"
-        + "{\"ModelName\":\"model-1\"},\"RuntimeConfig\":{\"DesiredCopyCount\":2,\"CurrentCopyCount\":0},"
-        + "\"FailureReason\":\"ping failed\",\"CreationTime\":1764000000,\"LastModifiedTime\":1764003600,"
-        + "\"InferenceComponentStatus\":\"Failed\"}");
+    answers.put(
+        "SageMaker.DescribeInferenceComponent",
+        "{\"InferenceComponentName\":\"ep-ic\",\"Specification\":"
+            + "{\"ModelName\":\"model-1\"},\"RuntimeConfig\":{\"DesiredCopyCount\":2,\"CurrentCopyCount\":0},"
+            + "\"FailureReason\":\"ping failed\",\"CreationTime\":1764000000,\"LastModifiedTime\":1764003600,"
+            + "\"InferenceComponentStatus\":\"Failed\"}");
     Endpoint.Status failed = endpoint.describe();
     assertThat(failed.state()).isEqualTo(State.FAILED);
     assertThat(failed.failureReason()).isEqualTo("ping failed");
@@ -181,7 +225,9 @@ class ComponentEndpointTest {
 
   @Test
   void anEndpointOfAnotherConfigGoesWithItsComponent() {
-    answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(1).replace("ep-config", "old-config"));
+    answers.put(
+        "SageMaker.DescribeEndpoint",
+        IN_SERVICE_ENDPOINT.formatted(1).replace("ep-config", "old-config"));
     component("InService", 2, 2, "model-1");
     assertThat(endpoint.describe().configName()).isEqualTo("old-config");
     requests.clear();
@@ -198,22 +244,28 @@ class ComponentEndpointTest {
 
   @Test
   void theCleanupDeletesTheComponentThenTheEndpoint() {
-    ComponentEndpoint cleanup = new ComponentEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        "ep", "ep-ic");
+    ComponentEndpoint cleanup = new ComponentEndpoint(
+        clients.build(Service.SAGEMAKER, SageMakerClient.builder()), "ep", "ep-ic");
     component("InService", 0, 0, "model-1");
     assertThat(cleanup.describe().state()).isEqualTo(State.IN_SERVICE);
     requests.clear();
     cleanup.delete();
-    assertThat(calls()).containsExactly("DescribeEndpoint", "DescribeInferenceComponent", "DeleteInferenceComponent",
-        "DeleteEndpoint");
+    assertThat(calls())
+        .containsExactly(
+            "DescribeEndpoint",
+            "DescribeInferenceComponent",
+            "DeleteInferenceComponent",
+            "DeleteEndpoint");
   }
 
   @Test
   void theCleanupFindsAComponentLeftWithoutItsEndpoint() {
-    ComponentEndpoint cleanup = new ComponentEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        "ep", "ep-ic");
-    answers.put("SageMaker.DescribeEndpoint", "!{\"__type\":\"ValidationException\",\"message\":"
-        + "\"Could not find endpoint \\\"ep\\\".\"}");
+    ComponentEndpoint cleanup = new ComponentEndpoint(
+        clients.build(Service.SAGEMAKER, SageMakerClient.builder()), "ep", "ep-ic");
+    answers.put(
+        "SageMaker.DescribeEndpoint",
+        "!{\"__type\":\"ValidationException\",\"message\":"
+            + "\"Could not find endpoint \\\"ep\\\".\"}");
     component("InService", 0, 0, "model-1");
     assertThat(cleanup.describe().state()).isEqualTo(State.FAILED);
     answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);

@@ -27,12 +27,21 @@ class ControllerConfigTest {
 
   @Test
   void theProbeReadsTheModelWithClassifysSettings() {
-    ControllerConfig c = ControllerConfig.fromEnvironment(env("LABELS", "cat, dog", "CONTENT_TYPE", "auto",
-        "ACCEPT", "application/json;verbose", "SCORES", "logits"));
+    ControllerConfig c = ControllerConfig.fromEnvironment(env(
+        "LABELS",
+        "cat, dog",
+        "CONTENT_TYPE",
+        "auto",
+        "ACCEPT",
+        "application/json;verbose",
+        "SCORES",
+        "logits"));
 
-    assertThat(c.model()).isEqualTo(new ModelContract(List.of("cat", "dog"), null, "auto", "application/json;verbose",
-        Scores.LOGITS, null));
-    assertThat(ControllerConfig.fromEnvironment(env()).model().contentType()).isEqualTo("application/x-image");
+    assertThat(c.model())
+        .isEqualTo(new ModelContract(
+            List.of("cat", "dog"), null, "auto", "application/json;verbose", Scores.LOGITS, null));
+    assertThat(ControllerConfig.fromEnvironment(env()).model().contentType())
+        .isEqualTo("application/x-image");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("SCORES", "maybe")))
         .hasMessage("SCORES must be probabilities, logits or auto, got 'maybe'");
   }
@@ -54,10 +63,29 @@ class ControllerConfigTest {
 
   @Test
   void readsEveryVariable() {
-    ControllerConfig c = ControllerConfig.fromEnvironment(env("DLQ_URL", "http://dlq",
-        "HOLIDAYS", "2026-12-24", "WAKE_BACKLOG_MESSAGES", "500", "WAKE_BACKLOG_AGE_MINUTES", "120",
-        "IDLE_STOP_MINUTES", "0", "CREATE_TIMEOUT_MINUTES", "60", "DRAIN_TIMEOUT_MINUTES", "5",
-        "CREATE_BACKOFF_SECONDS", "20", "INSTANCE_TYPE", "ml.g4dn.xlarge", "INSTANCE_COUNT", "2", "INSTANCE_HOURLY_PRICE_USD", "0.736"));
+    ControllerConfig c = ControllerConfig.fromEnvironment(env(
+        "DLQ_URL",
+        "http://dlq",
+        "HOLIDAYS",
+        "2026-12-24",
+        "WAKE_BACKLOG_MESSAGES",
+        "500",
+        "WAKE_BACKLOG_AGE_MINUTES",
+        "120",
+        "IDLE_STOP_MINUTES",
+        "0",
+        "CREATE_TIMEOUT_MINUTES",
+        "60",
+        "DRAIN_TIMEOUT_MINUTES",
+        "5",
+        "CREATE_BACKOFF_SECONDS",
+        "20",
+        "INSTANCE_TYPE",
+        "ml.g4dn.xlarge",
+        "INSTANCE_COUNT",
+        "2",
+        "INSTANCE_HOURLY_PRICE_USD",
+        "0.736"));
     assertThat(c.dlqUrl()).isEqualTo("http://dlq");
     assertThat(c.schedule()).hasToString("Mon-Fri 08:00-19:00 Europe/Berlin except [2026-12-24]");
     assertThat(c.wakeBacklogMessages()).isEqualTo(500);
@@ -73,7 +101,8 @@ class ControllerConfigTest {
 
   @Test
   void emptyWorkingHoursMeanNeverScheduledOn() {
-    assertThat(ControllerConfig.fromEnvironment(env("WORKING_HOURS", "")).schedule()).hasToString("never Europe/Berlin");
+    assertThat(ControllerConfig.fromEnvironment(env("WORKING_HOURS", "")).schedule())
+        .hasToString("never Europe/Berlin");
   }
 
   @Test
@@ -83,15 +112,19 @@ class ControllerConfigTest {
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("MAPPING_UUID", " ")))
         .hasMessage("MAPPING_UUID is not set; the stack passes it to the controller function");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("TIME_ZONE", "Europe/Berln")))
-        .hasMessage("TIME_ZONE 'Europe/Berln' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York");
-    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("IDLE_STOP_MINUTES", "half an hour")))
+        .hasMessage(
+            "TIME_ZONE 'Europe/Berln' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York");
+    assertThatThrownBy(
+            () -> ControllerConfig.fromEnvironment(env("IDLE_STOP_MINUTES", "half an hour")))
         .hasMessage("IDLE_STOP_MINUTES must be a whole number from 0 to 10080, got 'half an hour'");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("CREATE_TIMEOUT_MINUTES", "0")))
         .hasMessage("CREATE_TIMEOUT_MINUTES must be a whole number from 1 to 1440, got 0");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("INSTANCE_COUNT", "0")))
         .hasMessage("INSTANCE_COUNT must be a whole number from 1 to 1000, got 0");
-    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", "$0.10")))
-        .hasMessage("INSTANCE_HOURLY_PRICE_USD '$0.10' is not a price in US dollars per instance-hour, like 0.115");
+    assertThatThrownBy(
+            () -> ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", "$0.10")))
+        .hasMessage(
+            "INSTANCE_HOURLY_PRICE_USD '$0.10' is not a price in US dollars per instance-hour, like 0.115");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("WORKING_HOURS", "weekdays")))
         .hasMessageStartingWith("WORKING_HOURS 'weekdays': 'weekdays' is not 'DAYS HH:MM-HH:MM'");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("HOLIDAYS", "xmas")))

@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 
 class ControllerHandlerTest {
   private final Rig rig = new Rig();
-  private final ControllerHandler handler =
-      new ControllerHandler(rig.controller, Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC));
+  private final ControllerHandler handler = new ControllerHandler(
+      rig.controller, Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC));
 
   /** Raw AWS-shaped fixtures from events/, as Lambda hands them to a Map handler. */
   static Map<String, Object> fixture(String name) {
     try {
-      return new ObjectMapper().readValue(Path.of("events", name).toFile(), new TypeReference<>() {});
+      return new ObjectMapper()
+          .readValue(Path.of("events", name).toFile(), new TypeReference<>() {});
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -31,27 +32,34 @@ class ControllerHandlerTest {
   @Test
   void aSchedulerTickReconciles() {
     Map<String, Object> out = handler.handleRequest(fixture("scheduler-tick.json"), null);
-    assertThat(out).containsEntry("want", "OFF").containsEntry("action", "NONE").containsEntry("endpoint", "ABSENT");
+    assertThat(out)
+        .containsEntry("want", "OFF")
+        .containsEntry("action", "NONE")
+        .containsEntry("endpoint", "ABSENT");
   }
 
   @Test
   void anEndpointStateChangeEventReconciles() {
     rig.inService();
-    assertThat(handler.handleRequest(fixture("sagemaker-endpoint-state-change.json"), null)).containsEntry("action", "DELETE_ENDPOINT")
+    assertThat(handler.handleRequest(fixture("sagemaker-endpoint-state-change.json"), null))
+        .containsEntry("action", "DELETE_ENDPOINT")
         .containsEntry("runningOutsideSchedule", true);
   }
 
   @Test
   void aManualStartWithUntilRecordsTheOverrideAndStartsTheEndpoint() {
     Map<String, Object> out = handler.handleRequest(fixture("controller-start.json"), null);
-    assertThat(out).containsEntry("want", "ON").containsEntry("action", "CREATE_ENDPOINT")
+    assertThat(out)
+        .containsEntry("want", "ON")
+        .containsEntry("action", "CREATE_ENDPOINT")
         .containsEntry("wantReason", "manual start until 2026-01-14T23:00+01:00[Europe/Berlin]");
     assertThat(rig.state().override().until()).isEqualTo(Instant.parse("2026-01-14T22:00:00Z"));
   }
 
   @Test
   void aManualStopAndAutoAreRecorded() {
-    assertThat(handler.handleRequest(fixture("controller-stop.json"), null)).containsEntry("want", "OFF");
+    assertThat(handler.handleRequest(fixture("controller-stop.json"), null))
+        .containsEntry("want", "OFF");
     assertThat(rig.state().override().mode()).isEqualTo(ControlState.Override.Mode.STOP);
     handler.handleRequest(fixture("controller-auto.json"), null);
     assertThat(rig.state().override()).isNull();
@@ -60,8 +68,10 @@ class ControllerHandlerTest {
   @Test
   void everyRunsDecisionIsRecordedForTheStatusPages() {
     java.util.List<Decision> recorded = new java.util.ArrayList<>();
-    ControllerHandler recording = new ControllerHandler(rig.controller,
-        Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC), recorded::add);
+    ControllerHandler recording = new ControllerHandler(
+        rig.controller,
+        Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC),
+        recorded::add);
 
     Map<String, Object> out = recording.handleRequest(fixture("scheduler-tick.json"), null);
 
@@ -70,20 +80,23 @@ class ControllerHandlerTest {
 
   @Test
   void aDecisionThatCannotBeRecordedDoesNotFailTheRun() {
-    ControllerHandler failing = new ControllerHandler(rig.controller,
-        Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC), d -> {
+    ControllerHandler failing = new ControllerHandler(
+        rig.controller, Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC), d -> {
           throw new IllegalStateException("DynamoDB throttled");
         });
 
-    assertThat(failing.handleRequest(fixture("scheduler-tick.json"), null)).containsEntry("action", "NONE");
+    assertThat(failing.handleRequest(fixture("scheduler-tick.json"), null))
+        .containsEntry("action", "NONE");
   }
 
   @Test
   void anUnknownActionOrABadUntilIsRejectedWithTheChoices() {
     assertThatThrownBy(() -> handler.handleRequest(Map.of("action", "restart"), null))
         .hasMessage("action 'restart' is not one of start, stop, auto");
-    assertThatThrownBy(() -> handler.handleRequest(Map.of("action", "start", "until", "tomorrow"), null))
-        .hasMessage("until 'tomorrow' is not an ISO-8601 date-time with an offset, like 2026-11-25T18:00:00Z or "
-            + "2026-11-25T19:00:00+01:00");
+    assertThatThrownBy(
+            () -> handler.handleRequest(Map.of("action", "start", "until", "tomorrow"), null))
+        .hasMessage(
+            "until 'tomorrow' is not an ISO-8601 date-time with an offset, like 2026-11-25T18:00:00Z or "
+                + "2026-11-25T19:00:00+01:00");
   }
 }

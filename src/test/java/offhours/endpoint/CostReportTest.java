@@ -19,7 +19,13 @@ class CostReportTest {
   private static CostReport twoDays() {
     return CostReport.compute(
         List.of(new Ledger.Day(MON, 3 * 3600, 1800, 2, 2)),
-        Map.of(MON, 600L), MON, MON.plusDays(1), BERLIN, "ml.m5.large", 2, 0.115);
+        Map.of(MON, 600L),
+        MON,
+        MON.plusDays(1),
+        BERLIN,
+        "ml.m5.large",
+        2,
+        0.115);
   }
 
   @Test
@@ -55,45 +61,55 @@ class CostReportTest {
   void serverlessCostsInvocationTimeTimesMemoryAtTheGbSecondPricePlusTheData() {
     // 1,269 images of 200 ms on 2 GB: 507.6 GB-s; 0.127 GB sent.
     ServerlessUsage week = new ServerlessUsage(1269, 1269 * 200L, 1269 * 200L * 2048, 126_900_000L);
-    CostReport report = CostReport.compute(List.of(), Map.of(MON, 1269L), Map.of(MON, week), MON, MON, BERLIN,
-        "ml.c5.large", 1, 0.10);
+    CostReport report = CostReport.compute(
+        List.of(), Map.of(MON, 1269L), Map.of(MON, week), MON, MON, BERLIN, "ml.c5.large", 1, 0.10);
     CostReport.Row monday = report.days().get(0);
     assertThat(week.gbSeconds()).isCloseTo(507.6, within(1e-9));
     assertThat(monday.endpointHours()).isZero();
     assertThat(monday.costUsd()).isCloseTo(507.6 * 0.00002 + 0.1269 * 0.016, within(1e-9));
     assertThat(monday.costPerImageUsd()).isCloseTo(monday.costUsd() / 1269, within(1e-12));
     assertThat(monday.savedPercent()).isCloseTo(100.0 * (1 - monday.costUsd() / 2.4), within(1e-9));
-    assertThat(report.renderTable()).contains("Serverless: 1269 invocations, 507.6 GB-s at $0.00002/GB-s");
-    assertThat(report.toJson().lines().reduce((a, b) -> b).orElseThrow()).contains("\"serverlessInvocations\":1269");
+    assertThat(report.renderTable())
+        .contains("Serverless: 1269 invocations, 507.6 GB-s at $0.00002/GB-s");
+    assertThat(report.toJson().lines().reduce((a, b) -> b).orElseThrow())
+        .contains("\"serverlessInvocations\":1269");
   }
 
   @Test
   void alwaysOnCountsTheRealLengthOfDstDays() {
     LocalDate spring = LocalDate.parse("2026-03-29");
     LocalDate autumn = LocalDate.parse("2026-10-25");
-    assertThat(CostReport.compute(List.of(), Map.of(), spring, spring, BERLIN, "", 1, 1).total().alwaysOnHours())
+    assertThat(CostReport.compute(List.of(), Map.of(), spring, spring, BERLIN, "", 1, 1)
+            .total()
+            .alwaysOnHours())
         .isEqualTo(23.0);
-    assertThat(CostReport.compute(List.of(), Map.of(), autumn, autumn, BERLIN, "", 1, 1).total().alwaysOnHours())
+    assertThat(CostReport.compute(List.of(), Map.of(), autumn, autumn, BERLIN, "", 1, 1)
+            .total()
+            .alwaysOnHours())
         .isEqualTo(25.0);
   }
 
   @Test
   void rendersATableAndJsonLines() throws Exception {
     CostReport report = twoDays();
-    assertThat(report.renderTable()).contains("ml.m5.large x 2 at $0.1150/h")
-        .contains("2026-01-12      3.00      0.50      2     600       0.69    0.00115       5.52       4.83   87.5%")
+    assertThat(report.renderTable())
+        .contains("ml.m5.large x 2 at $0.1150/h")
+        .contains(
+            "2026-01-12      3.00      0.50      2     600       0.69    0.00115       5.52       4.83   87.5%")
         .contains("total ");
     List<String> lines = report.toJson().lines().toList();
     assertThat(lines).hasSize(3);
     JsonNode total = new ObjectMapper().readTree(lines.get(2));
     assertThat(total.get("date").asText()).isEqualTo("total");
     assertThat(total.get("savedPercent").asDouble()).isEqualTo(93.75);
-    assertThat(new ObjectMapper().readTree(lines.get(1)).get("costPerImageUsd").isNull()).isTrue();
+    assertThat(new ObjectMapper().readTree(lines.get(1)).get("costPerImageUsd").isNull())
+        .isTrue();
   }
 
   @Test
   void aPeriodThatEndsBeforeItStartsIsRejected() {
-    assertThatThrownBy(() -> CostReport.compute(List.of(), Map.of(), MON, MON.minusDays(1), BERLIN, "", 1, 1))
+    assertThatThrownBy(
+            () -> CostReport.compute(List.of(), Map.of(), MON, MON.minusDays(1), BERLIN, "", 1, 1))
         .hasMessage("the report ends (2026-01-11) before it starts (2026-01-12)");
   }
 }

@@ -22,10 +22,12 @@ class DrainMeterTest {
 
   @Test
   void aDrainIsMeasuredFromTheFirstRunThatSeesItToTheFirstRunThatSeesTheQueueIdle() {
-    DrainMeter m = DrainMeter.NONE.observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 100, 0, 0), T0);
+    DrainMeter m =
+        DrainMeter.NONE.observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 100, 0, 0), T0);
     assertThat(m.since()).isEqualTo(T0);
     assertThat(m.images()).isEqualTo(900); // in flight was already handed out: not counted
-    m = m.observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(300, 100, 0, 0), T0.plusSeconds(60));
+    m = m.observe(
+        UP, TriggerState.ENABLED, new Backlog.Snapshot(300, 100, 0, 0), T0.plusSeconds(60));
     m = m.observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(180));
     assertThat(m.since()).isNull();
     assertThat(m.perSecond()).containsExactly(5.0);
@@ -34,12 +36,18 @@ class DrainMeterTest {
 
   @Test
   void smallDrainsAndDrainsCutShortByAStopMeasureNothing() {
-    DrainMeter small = DrainMeter.NONE.observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(20, 0, 0, 0), T0)
+    DrainMeter small = DrainMeter.NONE
+        .observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(20, 0, 0, 0), T0)
         .observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(60));
     assertThat(small).isEqualTo(DrainMeter.NONE);
-    DrainMeter stopped = DrainMeter.NONE.observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 0, 0, 0), T0)
+    DrainMeter stopped = DrainMeter.NONE
+        .observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 0, 0, 0), T0)
         .observe(UP, TriggerState.DISABLED, new Backlog.Snapshot(400, 0, 0, 0), T0.plusSeconds(60))
-        .observe(Endpoint.Status.ABSENT, TriggerState.DISABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(120));
+        .observe(
+            Endpoint.Status.ABSENT,
+            TriggerState.DISABLED,
+            Backlog.Snapshot.EMPTY,
+            T0.plusSeconds(120));
     assertThat(stopped).isEqualTo(DrainMeter.NONE);
   }
 
@@ -48,7 +56,8 @@ class DrainMeterTest {
     List<Double> rates = List.of(9.0, 1.0, 4.0, 5.0, 3.0, 4.5, 4.0, 4.2, 3.8, 4.1, 4.4, 100.0);
     DrainMeter m = new DrainMeter(null, 0, List.of());
     for (double r : rates) {
-      m = m.observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(Math.round(r * 100), 0, 0, 0), T0)
+      m = m.observe(
+              UP, TriggerState.ENABLED, new Backlog.Snapshot(Math.round(r * 100), 0, 0, 0), T0)
           .observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(100));
     }
     // 9.0 and 1.0 fell out of the last ten; 1.0 measured nothing anyway (100 images).

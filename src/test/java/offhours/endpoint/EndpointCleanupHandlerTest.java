@@ -25,15 +25,25 @@ import software.amazon.awssdk.regions.Region;
  * loopback server standing in for the pre-signed S3 URL.
  */
 class EndpointCleanupHandlerTest {
-  static final String STACK_ID = "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
-  static final CleanupConfig CONFIG = new CleanupConfig(STACK_ID, "offhours-endpoint", "uuid-1", "offhours-control");
-  static final Map<String, String> ENV = Map.of("STACK_ID", STACK_ID, "ENDPOINT_NAME", "offhours-endpoint",
-      "MAPPING_UUID", "uuid-1", "CONTROL_TABLE_NAME", "offhours-control");
+  static final String STACK_ID =
+      "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
+  static final CleanupConfig CONFIG =
+      new CleanupConfig(STACK_ID, "offhours-endpoint", "uuid-1", "offhours-control");
+  static final Map<String, String> ENV = Map.of(
+      "STACK_ID",
+      STACK_ID,
+      "ENDPOINT_NAME",
+      "offhours-endpoint",
+      "MAPPING_UUID",
+      "uuid-1",
+      "CONTROL_TABLE_NAME",
+      "offhours-control");
 
   private final Rig rig = new Rig();
   private StubHttpServer server;
   /** Requests before this index were checked already. */
   private int seen;
+
   private EndpointCleanupHandler handler;
   private RuntimeException describeError;
   private RuntimeException storeError;
@@ -43,25 +53,45 @@ class EndpointCleanupHandlerTest {
   void start() throws IOException {
     server = StubHttpServer.start(request -> Reply.empty(200));
     Endpoint endpoint = new Endpoint() {
-      @Override public Status describe() {
+      @Override
+      public Status describe() {
         if (describeError != null) {
           throw describeError;
         }
         return rig.endpoint;
       }
-      @Override public void create() { throw new AssertionError("cleanup never creates"); }
-      @Override public void delete() {
+
+      @Override
+      public void create() {
+        throw new AssertionError("cleanup never creates");
+      }
+
+      @Override
+      public void delete() {
         rig.calls.add("delete");
         if (rig.createError != null) {
           throw rig.createError;
         }
       }
-      @Override public Probe probe() { throw new AssertionError("cleanup never invokes"); }
+
+      @Override
+      public Probe probe() {
+        throw new AssertionError("cleanup never invokes");
+      }
     };
     Mapping mapping = new Mapping() {
-      @Override public TriggerState state() { return rig.mapping; }
-      @Override public void enable() { throw new AssertionError("cleanup never enables"); }
-      @Override public void disable() {
+      @Override
+      public TriggerState state() {
+        return rig.mapping;
+      }
+
+      @Override
+      public void enable() {
+        throw new AssertionError("cleanup never enables");
+      }
+
+      @Override
+      public void disable() {
         rig.calls.add("disable");
         if (disableError != null) {
           throw disableError;
@@ -69,17 +99,21 @@ class EndpointCleanupHandlerTest {
       }
     };
     ControlStore store = new ControlStore() {
-      @Override public Optional<ControlState> load() {
+      @Override
+      public Optional<ControlState> load() {
         if (storeError != null) {
           throw storeError;
         }
         return rig.table.load();
       }
-      @Override public boolean save(ControlState next, long expectedVersion) {
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion) {
         return rig.table.save(next, expectedVersion);
       }
     };
-    handler = new EndpointCleanupHandler(endpoint, mapping, store, CONFIG, HttpClient.newHttpClient());
+    handler =
+        new EndpointCleanupHandler(endpoint, mapping, store, CONFIG, HttpClient.newHttpClient());
   }
 
   @AfterEach
@@ -105,7 +139,8 @@ class EndpointCleanupHandlerTest {
     handler.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
-    assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
+    assertThat(r.get("PhysicalResourceId").asText())
+        .isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
     assertThat(r.get("StackId").asText()).isEqualTo(STACK_ID);
     assertThat(r.get("RequestId").asText()).isEqualTo("req-create");
     assertThat(r.get("LogicalResourceId").asText()).isEqualTo("EndpointCleanup");
@@ -128,12 +163,15 @@ class EndpointCleanupHandlerTest {
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
-    assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
+    assertThat(r.get("PhysicalResourceId").asText())
+        .isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
     assertThat(r.get("Reason").asText()).isEqualTo("deleted endpoint (was IN_SERVICE)");
     assertThat(rig.calls).containsExactly("disable", "delete");
-    // A controller run still in flight finds a stop "until auto" and does not create the endpoint again.
-    assertThat(rig.state().override()).isEqualTo(new ControlState.Override(ControlState.Override.Mode.STOP, null));
+    // A controller run still in flight finds a stop "until auto" and does not create the endpoint
+    // again.
+    assertThat(rig.state().override())
+        .isEqualTo(new ControlState.Override(ControlState.Override.Mode.STOP, null));
     rig.endpoint = Endpoint.Status.ABSENT;
     rig.mapping = Mapping.TriggerState.DISABLED;
     Decision late = rig.runAt("2026-01-14T10:00:00Z");
@@ -154,53 +192,62 @@ class EndpointCleanupHandlerTest {
   @Test
   void theHoldIsBestEffortTheEndpointIsDeletedWithoutIt() throws IOException {
     // A rollback of a failed create: the control table may be gone already.
-    storeError = new IllegalStateException("ResourceNotFoundException: Requested resource not found");
+    storeError =
+        new IllegalStateException("ResourceNotFoundException: Requested resource not found");
     rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
-    assertThat(r.get("Reason").asText()).isEqualTo("deleted endpoint (was IN_SERVICE); the controller was not held"
-        + " (ResourceNotFoundException: Requested resource not found)");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo("deleted endpoint (was IN_SERVICE); the controller was not held"
+            + " (ResourceNotFoundException: Requested resource not found)");
     assertThat(rig.calls).containsExactly("disable", "delete");
   }
 
   @Test
   void aTriggerInTransitionDoesNotStopTheEndpointsDeletion() throws IOException {
-    // Lambda refuses to update a mapping that is Enabling or Updating; the bill stops only when the endpoint goes.
-    disableError = new IllegalStateException("Cannot update the event source mapping uuid-1 because it is in state"
-        + " Enabling. Retry when its state is Enabled or Disabled.");
+    // Lambda refuses to update a mapping that is Enabling or Updating; the bill stops only when the
+    // endpoint goes.
+    disableError = new IllegalStateException(
+        "Cannot update the event source mapping uuid-1 because it is in state"
+            + " Enabling. Retry when its state is Enabled or Disabled.");
     rig.mapping = Mapping.TriggerState.ENABLING;
     rig.inService();
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
-    assertThat(r.get("Reason").asText()).isEqualTo("deleted endpoint (was IN_SERVICE); the trigger was not paused"
-        + " (Cannot update the event source mapping uuid-1 because it is in state Enabling. Retry when its state is"
-        + " Enabled or Disabled.)");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo("deleted endpoint (was IN_SERVICE); the trigger was not paused"
+            + " (Cannot update the event source mapping uuid-1 because it is in state Enabling. Retry when its state is"
+            + " Enabled or Disabled.)");
     assertThat(rig.calls).containsExactly("disable", "delete");
   }
 
   @Test
   void aFailedDeleteAnswersFailedWithTheReasonAndHowToFinishByHand() throws IOException {
     rig.inService();
-    rig.createError = new IllegalStateException("AccessDeniedException: not authorized to perform sagemaker:DeleteEndpoint");
+    rig.createError = new IllegalStateException(
+        "AccessDeniedException: not authorized to perform sagemaker:DeleteEndpoint");
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("FAILED");
-    assertThat(r.get("Reason").asText()).isEqualTo("could not delete the endpoint offhours-endpoint: AccessDeniedException:"
-        + " not authorized to perform sagemaker:DeleteEndpoint; delete it with 'aws sagemaker delete-endpoint"
-        + " --endpoint-name offhours-endpoint' or retry the stack deletion");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo("could not delete the endpoint offhours-endpoint: AccessDeniedException:"
+            + " not authorized to perform sagemaker:DeleteEndpoint; delete it with 'aws sagemaker delete-endpoint"
+            + " --endpoint-name offhours-endpoint' or retry the stack deletion");
   }
 
   @Test
   void anyFailureIsAnsweredEvenOneWhileLookingAtTheEndpoint() throws IOException {
-    describeError = new IllegalStateException("endpoint offhours-endpoint has status Frozen, which offhours does not know");
+    describeError = new IllegalStateException(
+        "endpoint offhours-endpoint has status Frozen, which offhours does not know");
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("FAILED");
-    assertThat(r.get("Reason").asText()).startsWith("could not delete the endpoint offhours-endpoint: endpoint "
-        + "offhours-endpoint has status Frozen");
+    assertThat(r.get("Reason").asText())
+        .startsWith("could not delete the endpoint offhours-endpoint: endpoint "
+            + "offhours-endpoint has status Frozen");
   }
 
   @Test
@@ -210,12 +257,15 @@ class EndpointCleanupHandlerTest {
     handler.handleRequest(event("cfn-endpoint-cleanup-delete-other-stack.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
-    assertThat(r.get("Reason").asText()).isEqualTo("ignored, nothing deleted: the event is of stack arn:aws:"
-        + "cloudformation:eu-central-1:123456789012:stack/someone-else/other-guid; this function cleans up after "
-        + STACK_ID + " only");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo("ignored, nothing deleted: the event is of stack arn:aws:"
+            + "cloudformation:eu-central-1:123456789012:stack/someone-else/other-guid; this function cleans up after "
+            + STACK_ID + " only");
     assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("borrowed-cleanup");
     assertThat(rig.calls).isEmpty();
-    assertThat(rig.table.load()).as("no hold recorded for another stack's event").isEmpty();
+    assertThat(rig.table.load())
+        .as("no hold recorded for another stack's event")
+        .isEmpty();
   }
 
   @Test
@@ -226,8 +276,9 @@ class EndpointCleanupHandlerTest {
     handler.handleRequest(e, null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("FAILED");
-    assertThat(r.get("Reason").asText()).startsWith("refused: the event is of stack arn:aws:cloudformation:eu-central-1:"
-        + "123456789012:stack/someone-else/other-guid");
+    assertThat(r.get("Reason").asText())
+        .startsWith("refused: the event is of stack arn:aws:cloudformation:eu-central-1:"
+            + "123456789012:stack/someone-else/other-guid");
   }
 
   @Test
@@ -235,12 +286,14 @@ class EndpointCleanupHandlerTest {
     rig.mapping = Mapping.TriggerState.ENABLED;
     rig.inService();
     Map<String, Object> e = event("cfn-endpoint-cleanup-delete.json");
-    e.put("ResourceProperties", Map.of("EndpointName", "offhours-endpoint", "MappingUuid", "uuid-2"));
+    e.put(
+        "ResourceProperties", Map.of("EndpointName", "offhours-endpoint", "MappingUuid", "uuid-2"));
     handler.handleRequest(e, null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
-    assertThat(r.get("Reason").asText()).isEqualTo("ignored, nothing deleted: the event names event source mapping"
-        + " uuid-2; this stack's is uuid-1");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo("ignored, nothing deleted: the event names event source mapping"
+            + " uuid-2; this stack's is uuid-1");
     assertThat(rig.calls).isEmpty();
   }
 
@@ -251,22 +304,28 @@ class EndpointCleanupHandlerTest {
     handler.handleRequest(e, null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("FAILED");
-    assertThat(r.get("Reason").asText()).isEqualTo("RequestType 'Replace' is not Create, Update or Delete");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo("RequestType 'Replace' is not Create, Update or Delete");
   }
 
   @Test
-  void settingsThatDoNotParseAreAnsweredFailedAndTheRollbackOfThatCreateSucceeds() throws IOException {
+  void settingsThatDoNotParseAreAnsweredFailedAndTheRollbackOfThatCreateSucceeds()
+      throws IOException {
     Map<String, String> env = new HashMap<>(ENV);
     env.remove("CONTROL_TABLE_NAME");
-    EndpointCleanupHandler broken = new EndpointCleanupHandler(env, e -> {
-      throw new AssertionError("no clients are built for settings that do not parse");
-    }, HttpClient.newHttpClient());
+    EndpointCleanupHandler broken = new EndpointCleanupHandler(
+        env,
+        e -> {
+          throw new AssertionError("no clients are built for settings that do not parse");
+        },
+        HttpClient.newHttpClient());
 
     broken.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);
     JsonNode created = sent();
     assertThat(created.get("Status").asText()).isEqualTo("FAILED");
-    assertThat(created.get("Reason").asText()).isEqualTo("the cleanup function could not start: CONTROL_TABLE_NAME is"
-        + " not set; the stack passes it to the cleanup function");
+    assertThat(created.get("Reason").asText())
+        .isEqualTo("the cleanup function could not start: CONTROL_TABLE_NAME is"
+            + " not set; the stack passes it to the cleanup function");
     assertThat(created.get("PhysicalResourceId").asText()).isEqualTo(EndpointCleanup.NOT_CREATED);
 
     seen = server.requests().size();
@@ -274,21 +333,29 @@ class EndpointCleanupHandlerTest {
     rollback.put("PhysicalResourceId", created.get("PhysicalResourceId").asText());
     broken.handleRequest(rollback, null);
     JsonNode deleted = sent();
-    assertThat(deleted.get("Status").asText()).as("the rollback must not fail (ROLLBACK_FAILED)").isEqualTo("SUCCESS");
-    assertThat(deleted.get("Reason").asText()).isEqualTo("nothing to clean up: creating this resource had failed");
+    assertThat(deleted.get("Status").asText())
+        .as("the rollback must not fail (ROLLBACK_FAILED)")
+        .isEqualTo("SUCCESS");
+    assertThat(deleted.get("Reason").asText())
+        .isEqualTo("nothing to clean up: creating this resource had failed");
   }
 
   @Test
   void settingsThatDoNotParseFailADeleteOfACreatedResourceWithTheReason() throws IOException {
-    EndpointCleanupHandler broken = new EndpointCleanupHandler(Map.of(), e -> {
-      throw new AssertionError("no clients are built for settings that do not parse");
-    }, HttpClient.newHttpClient());
+    EndpointCleanupHandler broken = new EndpointCleanupHandler(
+        Map.of(),
+        e -> {
+          throw new AssertionError("no clients are built for settings that do not parse");
+        },
+        HttpClient.newHttpClient());
     broken.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("FAILED");
-    assertThat(r.get("Reason").asText()).isEqualTo("the cleanup function could not start: STACK_ID is not set; the"
-        + " stack passes it to the cleanup function");
-    assertThat(r.get("PhysicalResourceId").asText()).isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo("the cleanup function could not start: STACK_ID is not set; the"
+            + " stack passes it to the cleanup function");
+    assertThat(r.get("PhysicalResourceId").asText())
+        .isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
   }
 
   @Test
@@ -297,9 +364,18 @@ class EndpointCleanupHandlerTest {
     env.put("WORKING_HOURS", "weekdays");
     env.put("TIME_ZONE", "Europe/Berln");
     URI nowhere = URI.create("http://127.0.0.1:9");
-    EndpointCleanupHandler cleanup = new EndpointCleanupHandler(env, e -> AwsClients.local(Region.EU_CENTRAL_1,
-        Map.of(AwsClients.Service.SAGEMAKER, nowhere, AwsClients.Service.LAMBDA, nowhere,
-            AwsClients.Service.DYNAMODB, nowhere)), HttpClient.newHttpClient());
+    EndpointCleanupHandler cleanup = new EndpointCleanupHandler(
+        env,
+        e -> AwsClients.local(
+            Region.EU_CENTRAL_1,
+            Map.of(
+                AwsClients.Service.SAGEMAKER,
+                nowhere,
+                AwsClients.Service.LAMBDA,
+                nowhere,
+                AwsClients.Service.DYNAMODB,
+                nowhere)),
+        HttpClient.newHttpClient());
     cleanup.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);
     assertThat(sent().get("Status").asText()).isEqualTo("SUCCESS");
   }

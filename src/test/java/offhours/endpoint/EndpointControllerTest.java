@@ -32,7 +32,8 @@ class EndpointControllerTest {
     assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
     assertThat(rig.calls).containsExactly("create");
     assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
-        .singleElement().satisfies(day -> assertThat(day.starts()).isEqualTo(1));
+        .singleElement()
+        .satisfies(day -> assertThat(day.starts()).isEqualTo(1));
   }
 
   @Test
@@ -66,7 +67,8 @@ class EndpointControllerTest {
     rig.now = rig.now.plusSeconds(190);
     rig.queue = Backlog.Snapshot.EMPTY;
     rig.run();
-    // 1000 waiting at the first run, idle 250 s later: 4 images/s, never more than the endpoint did.
+    // 1000 waiting at the first run, idle 250 s later: 4 images/s, never more than the endpoint
+    // did.
     assertThat(rig.state().drain().perSecond()).containsExactly(4.0);
     assertThat(rig.state().drain().drain(1200)).hasSeconds(300);
   }
@@ -77,7 +79,8 @@ class EndpointControllerTest {
     rig.probe = new Endpoint.Probe(false, "ModelNotReadyException: model not loaded");
     Decision d = rig.run();
     assertThat(d.outcome())
-        .isEqualTo("test invocation failed, mapping stays disabled, retry next run: ModelNotReadyException: model not loaded");
+        .isEqualTo(
+            "test invocation failed, mapping stays disabled, retry next run: ModelNotReadyException: model not loaded");
     assertThat(rig.calls).containsExactly("probe");
     rig.probe = new Endpoint.Probe(true, "ok");
     rig.now = rig.now.plusSeconds(300);
@@ -110,7 +113,8 @@ class EndpointControllerTest {
 
   @Test
   void aFailedEndpointIsDeletedWithAMetricAndRecreatedAfterABackoff() {
-    rig.endpoint = new Endpoint.Status(State.FAILED, "CapacityError: insufficient ml.m5.large", rig.now, rig.now);
+    rig.endpoint = new Endpoint.Status(
+        State.FAILED, "CapacityError: insufficient ml.m5.large", rig.now, rig.now);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
     assertThat(d.why()).isEqualTo("endpoint failed: CapacityError: insufficient ml.m5.large");
@@ -120,7 +124,8 @@ class EndpointControllerTest {
     rig.endpoint = Endpoint.Status.ABSENT;
     Decision waiting = rig.runAt("2026-01-14T09:03:00Z");
     assertThat(waiting.action()).isEqualTo(Action.WAIT);
-    assertThat(waiting.why()).isEqualTo("create backoff after 1 failure(s) until 2026-01-14T09:05:00Z");
+    assertThat(waiting.why())
+        .isEqualTo("create backoff after 1 failure(s) until 2026-01-14T09:05:00Z");
     assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(0.0);
 
     assertThat(rig.runAt("2026-01-14T09:05:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
@@ -140,7 +145,8 @@ class EndpointControllerTest {
     Decision enabled = rig.runAt("2026-01-14T09:25:00Z");
     assertThat(enabled.action()).isEqualTo(Action.ENABLE_MAPPING);
     assertThat(rig.calls).containsExactly("create", "delete", "create", "probe", "enable");
-    assertThat(rig.state().createFailures()).isZero(); // a successful test invocation ends the backoff series
+    assertThat(rig.state().createFailures())
+        .isZero(); // a successful test invocation ends the backoff series
   }
 
   @Test
@@ -162,10 +168,12 @@ class EndpointControllerTest {
 
   @Test
   void aRefusedCreateEndpointCallBacksOffAndEmitsTheMetric() {
-    rig.createError = new IllegalStateException("ResourceLimitExceeded: account quota for ml.g4dn.xlarge is 0");
+    rig.createError =
+        new IllegalStateException("ResourceLimitExceeded: account quota for ml.g4dn.xlarge is 0");
     Decision d = rig.run();
     assertThat(d.outcome())
-        .isEqualTo("CREATE_ENDPOINT failed, retry next run: ResourceLimitExceeded: account quota for ml.g4dn.xlarge is 0");
+        .isEqualTo(
+            "CREATE_ENDPOINT failed, retry next run: ResourceLimitExceeded: account quota for ml.g4dn.xlarge is 0");
     assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(1.0);
     assertThat(rig.state().createNotBefore()).isEqualTo(rig.now.plus(Duration.ofMinutes(5)));
     assertThat(rig.state().billing()).isFalse();
@@ -173,7 +181,8 @@ class EndpointControllerTest {
 
   @Test
   void anEndpointStuckInCreatingPastTheTimeoutIsDeletedAndCountedAsAFailure() {
-    rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now.minus(Duration.ofMinutes(45)), null);
+    rig.endpoint =
+        new Endpoint.Status(State.CREATING, null, rig.now.minus(Duration.ofMinutes(45)), null);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
     assertThat(d.why()).isEqualTo("stuck in Creating for 45 min >= CREATE_TIMEOUT_MINUTES=45");
@@ -189,13 +198,15 @@ class EndpointControllerTest {
     rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(300, 10, 0, 0);
     Decision first = rig.controller.override(Mode.STOP, null, rig.now);
-    assertThat(first.wantReason()).isEqualTo("manual stop until 2026-01-14T19:00+01:00[Europe/Berlin]");
+    assertThat(first.wantReason())
+        .isEqualTo("manual stop until 2026-01-14T19:00+01:00[Europe/Berlin]");
     assertThat(first.action()).isEqualTo(Action.DISABLE_MAPPING);
 
     rig.mapping = Mapping.TriggerState.DISABLED;
     Decision draining = rig.runAt("2026-01-14T09:01:00Z");
     assertThat(draining.action()).isEqualTo(Action.WAIT);
-    assertThat(draining.why()).isEqualTo("draining 10 in-flight message(s), at most until 2026-01-14T09:10:00Z");
+    assertThat(draining.why())
+        .isEqualTo("draining 10 in-flight message(s), at most until 2026-01-14T09:10:00Z");
 
     rig.queue = new Backlog.Snapshot(300, 0, 0, 0);
     Decision delete = rig.runAt("2026-01-14T09:02:00Z");
@@ -214,7 +225,9 @@ class EndpointControllerTest {
     assertThat(rig.runAt("2026-01-14T09:09:59Z").action()).isEqualTo(Action.WAIT);
     Decision d = rig.runAt("2026-01-14T09:10:00Z");
     assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
-    assertThat(d.why()).isEqualTo("drain timeout (DRAIN_TIMEOUT_MINUTES=10) with 3 in flight; the consumer defers them");
+    assertThat(d.why())
+        .isEqualTo(
+            "drain timeout (DRAIN_TIMEOUT_MINUTES=10) with 3 in flight; the consumer defers them");
   }
 
   @Test
@@ -246,7 +259,8 @@ class EndpointControllerTest {
     Decision d = rig.runAt("2026-01-14T18:05:00Z");
     assertThat(d.wantOn()).isTrue();
     assertThat(d.wantReason())
-        .isEqualTo("outside working hours; finishing the backlog before stopping (50 waiting, 10 in flight, 0 deferred)");
+        .isEqualTo(
+            "outside working hours; finishing the backlog before stopping (50 waiting, 10 in flight, 0 deferred)");
     assertThat(d.runningOutsideSchedule()).isFalse();
   }
 
@@ -263,15 +277,19 @@ class EndpointControllerTest {
   void uploadsThatArriveJustBeforeTheCloseWhileTheEndpointIsOffAreStillServed() {
     rig.runAt("2026-01-14T17:00:00Z");
     rig.endpoint = Endpoint.Status.ABSENT;
-    assertThat(rig.runAt("2026-01-14T17:55:00Z").wantOn()).isFalse(); // 18:55 local, idle for 55 min: off
+    assertThat(rig.runAt("2026-01-14T17:55:00Z").wantOn())
+        .isFalse(); // 18:55 local, idle for 55 min: off
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     Decision d = rig.runAt("2026-01-14T18:00:00Z"); // 19:00 local: closed
     assertThat(d.wantReason())
-        .isEqualTo("just closed; starting for uploads that arrived during working hours (3 waiting, 0 in flight, 0 deferred)");
+        .isEqualTo(
+            "just closed; starting for uploads that arrived during working hours (3 waiting, 0 in flight, 0 deferred)");
     assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
-    // The next run is no longer "just closed", but the endpoint is up with work: the backlog is finished.
+    // The next run is no longer "just closed", but the endpoint is up with work: the backlog is
+    // finished.
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
-    assertThat(rig.runAt("2026-01-14T18:05:00Z").wantReason()).startsWith("outside working hours; finishing the backlog");
+    assertThat(rig.runAt("2026-01-14T18:05:00Z").wantReason())
+        .startsWith("outside working hours; finishing the backlog");
   }
 
   @Test
@@ -282,7 +300,9 @@ class EndpointControllerTest {
     assertThat(rig.runAt("2026-01-14T09:29:00Z").wantReason())
         .isEqualTo("working hours; idle 29 of 30 min (IDLE_STOP_MINUTES)");
     Decision stop = rig.runAt("2026-01-14T09:30:00Z");
-    assertThat(stop.wantReason()).isEqualTo("working hours but idle 30 min >= IDLE_STOP_MINUTES=30; the next upload wakes it");
+    assertThat(stop.wantReason())
+        .isEqualTo(
+            "working hours but idle 30 min >= IDLE_STOP_MINUTES=30; the next upload wakes it");
     assertThat(stop.action()).isEqualTo(Action.DISABLE_MAPPING);
     rig.mapping = Mapping.TriggerState.DISABLED;
     rig.endpoint = Endpoint.Status.ABSENT;
@@ -345,7 +365,8 @@ class EndpointControllerTest {
     assertThat(wake.state().backlogSince()).isEqualTo(Instant.parse("2026-01-14T22:00:00Z"));
     assertThat(wake.runAt("2026-01-14T22:59:00Z").wantOn()).isFalse();
     Decision d = wake.runAt("2026-01-14T23:00:00Z");
-    assertThat(d.wantReason()).isEqualTo("backlog: oldest message about 60 min old >= WAKE_BACKLOG_AGE_MINUTES=60");
+    assertThat(d.wantReason())
+        .isEqualTo("backlog: oldest message about 60 min old >= WAKE_BACKLOG_AGE_MINUTES=60");
   }
 
   // ---- overrides ----
@@ -355,14 +376,16 @@ class EndpointControllerTest {
     rig.inService();
     rig.mapping = Mapping.TriggerState.ENABLED;
     Decision d = rig.controller.override(Mode.START, null, Instant.parse("2026-01-14T20:00:00Z"));
-    assertThat(d.wantReason()).isEqualTo("manual start until 2026-01-15T08:00+01:00[Europe/Berlin]");
+    assertThat(d.wantReason())
+        .isEqualTo("manual start until 2026-01-15T08:00+01:00[Europe/Berlin]");
     assertThat(d.runningOutsideSchedule()).isFalse();
     assertThat(rig.state().override().until()).isEqualTo(Instant.parse("2026-01-15T07:00:00Z"));
   }
 
   @Test
   void anOverrideExpiresAndAutoClearsIt() {
-    rig.controller.override(Mode.START, Instant.parse("2026-01-14T21:00:00Z"), Instant.parse("2026-01-14T20:00:00Z"));
+    rig.controller.override(
+        Mode.START, Instant.parse("2026-01-14T21:00:00Z"), Instant.parse("2026-01-14T20:00:00Z"));
     assertThat(rig.runAt("2026-01-14T20:30:00Z").wantOn()).isTrue();
     assertThat(rig.runAt("2026-01-14T21:00:00Z").wantReason()).isEqualTo("outside working hours");
     rig.controller.override(Mode.STOP, null, Instant.parse("2026-01-15T09:00:00Z"));
@@ -374,7 +397,8 @@ class EndpointControllerTest {
 
   @Test
   void anOverrideUntilThePastIsRejected() {
-    assertThatThrownBy(() -> rig.controller.override(Mode.START, Instant.parse("2026-01-14T08:00:00Z"), rig.now))
+    assertThatThrownBy(() ->
+            rig.controller.override(Mode.START, Instant.parse("2026-01-14T08:00:00Z"), rig.now))
         .hasMessage("until 2026-01-14T08:00:00Z is not in the future (now 2026-01-14T09:00:00Z)");
   }
 
@@ -405,13 +429,17 @@ class EndpointControllerTest {
     Rig shared = new Rig(Map.of(), table);
     shared.queue = new Backlog.Snapshot(5, 0, 0, 0);
     ControllerConfig config = shared.controller.config();
-    // The second run reads the state, then the first run completes before the second one claims its step.
+    // The second run reads the state, then the first run completes before the second one claims its
+    // step.
     Decision[] first = new Decision[1];
     ControlStore interleaving = new ControlStore() {
-      @Override public Optional<ControlState> load() {
+      @Override
+      public Optional<ControlState> load() {
         return table.load();
       }
-      @Override public boolean save(ControlState next, long expectedVersion) {
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion) {
         if (first[0] == null) {
           first[0] = shared.controller.reconcile(shared.now);
         }
@@ -423,8 +451,11 @@ class EndpointControllerTest {
     assertThat(second.action()).isEqualTo(Action.LOST_RACE);
     assertThat(second.why()).isEqualTo("another run claimed the step (control state version 1)");
     assertThat(shared.calls).containsExactly("create");
-    assertThat(shared.metrics).as("both runs completed: both report the heartbeat").hasSize(2)
-        .allSatisfy(line -> assertThat(metric(line, StackSpec.METRICS.controllerRuns())).isEqualTo(1.0));
+    assertThat(shared.metrics)
+        .as("both runs completed: both report the heartbeat")
+        .hasSize(2)
+        .allSatisfy(
+            line -> assertThat(metric(line, StackSpec.METRICS.controllerRuns())).isEqualTo(1.0));
   }
 
   // ---- ledger ----
@@ -432,11 +463,13 @@ class EndpointControllerTest {
   @Test
   void theLedgerSplitsBillingTimeAtLocalMidnight() {
     rig.inService();
-    rig.controller.override(Mode.START, Instant.parse("2026-01-15T06:00:00Z"), Instant.parse("2026-01-14T22:50:00Z"));
+    rig.controller.override(
+        Mode.START, Instant.parse("2026-01-15T06:00:00Z"), Instant.parse("2026-01-14T22:50:00Z"));
     rig.mapping = Mapping.TriggerState.ENABLED;
     rig.runAt("2026-01-14T23:10:00Z"); // 23:50 -> 00:10 Berlin
     assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-15")))
-        .containsExactly(new Ledger.Day(LocalDate.parse("2026-01-14"), 600, 600, 0, 0),
+        .containsExactly(
+            new Ledger.Day(LocalDate.parse("2026-01-14"), 600, 600, 0, 0),
             new Ledger.Day(LocalDate.parse("2026-01-15"), 600, 600, 0, 0));
   }
 
@@ -455,38 +488,75 @@ class EndpointControllerTest {
   void nothingIsBilledWhileTheEndpointIsAbsent() {
     rig.runAt("2026-01-17T10:00:00Z");
     rig.runAt("2026-01-17T11:00:00Z");
-    assertThat(rig.table.days(LocalDate.parse("2026-01-17"), LocalDate.parse("2026-01-17"))).isEmpty();
+    assertThat(rig.table.days(LocalDate.parse("2026-01-17"), LocalDate.parse("2026-01-17")))
+        .isEmpty();
   }
 
   @Test
   void aFailingLedgerWriteNeverBlocksOrFailsTheStep() {
     Ledger broken = new Ledger() {
-      @Override public void add(Day increment) {
+      @Override
+      public void add(Day increment) {
         throw new IllegalStateException("ProvisionedThroughputExceededException");
       }
-      @Override public List<Day> days(LocalDate from, LocalDate to) {
+
+      @Override
+      public List<Day> days(LocalDate from, LocalDate to) {
         return List.of();
       }
     };
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
-    EndpointController controller = new EndpointController(rig.controller.config(), rigEndpointCreatingOnCreate(),
+    EndpointController controller = new EndpointController(
+        rig.controller.config(),
+        rigEndpointCreatingOnCreate(),
         new Mapping() {
-          @Override public TriggerState state() { return TriggerState.DISABLED; }
-          @Override public void enable() { throw new AssertionError(); }
-          @Override public void disable() { throw new AssertionError(); }
-        }, () -> rig.queue, new MemoryControlTable(), broken, line -> { });
+          @Override
+          public TriggerState state() {
+            return TriggerState.DISABLED;
+          }
+
+          @Override
+          public void enable() {
+            throw new AssertionError();
+          }
+
+          @Override
+          public void disable() {
+            throw new AssertionError();
+          }
+        },
+        () -> rig.queue,
+        new MemoryControlTable(),
+        broken,
+        line -> {});
     Decision d = controller.reconcile(rig.now);
     assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
-    assertThat(d.outcome()).isEqualTo("ok; ledger not updated: ProvisionedThroughputExceededException");
+    assertThat(d.outcome())
+        .isEqualTo("ok; ledger not updated: ProvisionedThroughputExceededException");
     assertThat(rig.calls).containsExactly("create");
   }
 
   private Endpoint rigEndpointCreatingOnCreate() {
     return new Endpoint() {
-      @Override public Status describe() { return Status.ABSENT; }
-      @Override public void create() { rig.calls.add("create"); }
-      @Override public void delete() { throw new AssertionError(); }
-      @Override public Probe probe() { throw new AssertionError(); }
+      @Override
+      public Status describe() {
+        return Status.ABSENT;
+      }
+
+      @Override
+      public void create() {
+        rig.calls.add("create");
+      }
+
+      @Override
+      public void delete() {
+        throw new AssertionError();
+      }
+
+      @Override
+      public Probe probe() {
+        throw new AssertionError();
+      }
     };
   }
 
@@ -494,7 +564,8 @@ class EndpointControllerTest {
 
   private Endpoint.Status onConfig(State state, String configName, boolean foreign) {
     // Created ten minutes ago: not yet stuck in Creating.
-    return new Endpoint.Status(state, null, rig.now.minusSeconds(600), rig.now, configName, foreign);
+    return new Endpoint.Status(
+        state, null, rig.now.minusSeconds(600), rig.now, configName, foreign);
   }
 
   @Test
@@ -504,15 +575,19 @@ class EndpointControllerTest {
     Decision d = rig.run();
     assertThat(d.wantOn()).isTrue();
     assertThat(d.action()).isEqualTo(Action.NONE);
-    assertThat(d.why()).isEqualTo("endpoint offhours-endpoint was not created by this stack (no offhours:stack-id tag"
-        + " with its id): it is neither fed nor deleted; delete or rename it by hand");
+    assertThat(d.why())
+        .isEqualTo(
+            "endpoint offhours-endpoint was not created by this stack (no offhours:stack-id tag"
+                + " with its id): it is neither fed nor deleted; delete or rename it by hand");
     assertThat(d.toMap()).containsEntry("foreignEndpoint", true);
     assertThat(rig.calls).as("no probe, no enable, no create, no delete").isEmpty();
 
     rig.queue = Backlog.Snapshot.EMPTY;
     Decision offHours = rig.runAt("2026-01-14T20:00:00Z");
     assertThat(offHours.wantOn()).isFalse();
-    assertThat(offHours.action()).as("outside hours it is not deleted either").isEqualTo(Action.NONE);
+    assertThat(offHours.action())
+        .as("outside hours it is not deleted either")
+        .isEqualTo(Action.NONE);
     assertThat(rig.calls).isEmpty();
   }
 
@@ -529,22 +604,26 @@ class EndpointControllerTest {
   }
 
   @Test
-  void afterAStackUpdateReplacedTheConfigTheTriggerPausesAndTheEndpointIsReplacedBehindTheReadinessGate() {
+  void
+      afterAStackUpdateReplacedTheConfigTheTriggerPausesAndTheEndpointIsReplacedBehindTheReadinessGate() {
     rig.endpoint = onConfig(State.IN_SERVICE, "offhours-endpoint-config-old", false);
     rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(20, 4, 0, 0);
     Decision pause = rig.run();
     assertThat(pause.wantOn()).isTrue();
     assertThat(pause.action()).isEqualTo(Action.DISABLE_MAPPING);
-    assertThat(pause.why()).isEqualTo("replace: the endpoint runs config offhours-endpoint-config-old, the stack's is"
-        + " offhours-endpoint-config: pause consumption first");
+    assertThat(pause.why())
+        .isEqualTo("replace: the endpoint runs config offhours-endpoint-config-old, the stack's is"
+            + " offhours-endpoint-config: pause consumption first");
     assertThat(pause.toMap()).containsEntry("endpointConfig", "offhours-endpoint-config-old");
 
     rig.mapping = Mapping.TriggerState.DISABLED;
     Decision drain = rig.runAt("2026-01-14T09:01:00Z");
     assertThat(drain.action()).isEqualTo(Action.WAIT);
-    assertThat(drain.why()).isEqualTo("replace: the endpoint runs config offhours-endpoint-config-old, the stack's is"
-        + " offhours-endpoint-config: draining 4 in-flight message(s), at most until 2026-01-14T09:10:00Z");
+    assertThat(drain.why())
+        .isEqualTo(
+            "replace: the endpoint runs config offhours-endpoint-config-old, the stack's is"
+                + " offhours-endpoint-config: draining 4 in-flight message(s), at most until 2026-01-14T09:10:00Z");
 
     rig.queue = new Backlog.Snapshot(24, 0, 0, 0);
     Decision delete = rig.runAt("2026-01-14T09:02:00Z");
@@ -556,7 +635,9 @@ class EndpointControllerTest {
     rig.endpoint = onConfig(State.IN_SERVICE, "OFFHOURS-ENDPOINT-CONFIG", false);
     rig.probe = new Endpoint.Probe(false, "ModelNotReadyException: loading");
     Decision gate = rig.runAt("2026-01-14T09:20:00Z");
-    assertThat(gate.action()).as("names compare without case: the new endpoint is current").isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(gate.action())
+        .as("names compare without case: the new endpoint is current")
+        .isEqualTo(Action.ENABLE_MAPPING);
     assertThat(gate.outcome()).startsWith("test invocation failed, mapping stays disabled");
     assertThat(rig.calls).containsExactly("disable", "delete", "create", "probe");
   }
@@ -603,14 +684,17 @@ class EndpointControllerTest {
     rig.run();
     JsonNode line = new ObjectMapper().readTree(rig.metrics.getLast());
     JsonNode declared = line.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics");
-    for (String name : List.of(StackSpec.METRICS.endpointCreateFailures(),
-        StackSpec.METRICS.endpointRunningOutsideSchedule(), StackSpec.METRICS.controllerRuns())) {
+    for (String name : List.of(
+        StackSpec.METRICS.endpointCreateFailures(),
+        StackSpec.METRICS.endpointRunningOutsideSchedule(),
+        StackSpec.METRICS.controllerRuns())) {
       assertThat(line.has(name)).as("metric %s in %s", name, line).isTrue();
       assertThat(declared.findValuesAsText("Name")).contains(name);
     }
     assertThat(line.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText())
         .isEqualTo(StackSpec.METRICS.namespace());
-    assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.controllerRuns())).isEqualTo(1.0);
+    assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.controllerRuns()))
+        .isEqualTo(1.0);
   }
 
   static double metric(String emfLine, String name) {

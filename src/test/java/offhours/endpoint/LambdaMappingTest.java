@@ -33,13 +33,16 @@ class LambdaMappingTest {
 
   private Reply answer(Request request) {
     Reply reply = Reply.json(status, answer);
-    return status == 404 ? reply.withHeader("x-amzn-ErrorType", "ResourceNotFoundException") : reply;
+    return status == 404
+        ? reply.withHeader("x-amzn-ErrorType", "ResourceNotFoundException")
+        : reply;
   }
 
   /** "METHOD /path body" of each request. */
   private List<String> requests() {
     return server.requests().stream()
-        .map(r -> r.method() + " " + r.path() + (r.body().length == 0 ? "" : " " + r.text())).toList();
+        .map(r -> r.method() + " " + r.path() + (r.body().length == 0 ? "" : " " + r.text()))
+        .toList();
   }
 
   @AfterEach
@@ -70,8 +73,9 @@ class LambdaMappingTest {
     answer = "{\"UUID\":\"uuid-1\",\"State\":\"Enabling\"}";
     mapping.enable();
     mapping.disable();
-    assertThat(requests()).containsExactly(
-        "PUT /2015-03-31/event-source-mappings/uuid-1 {\"Enabled\":true}",
-        "PUT /2015-03-31/event-source-mappings/uuid-1 {\"Enabled\":false}");
+    assertThat(requests())
+        .containsExactly(
+            "PUT /2015-03-31/event-source-mappings/uuid-1 {\"Enabled\":true}",
+            "PUT /2015-03-31/event-source-mappings/uuid-1 {\"Enabled\":false}");
   }
 }

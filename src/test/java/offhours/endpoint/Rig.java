@@ -10,11 +10,26 @@ import offhours.endpoint.sim.MemoryControlTable;
 /** A controller over scripted fakes: each test sets what AWS would answer, runs, and reads what was called. */
 final class Rig {
   static final Map<String, String> ENV = Map.of(
-      "ENDPOINT_NAME", "offhours-endpoint", "ENDPOINT_CONFIG_NAME", "offhours-endpoint-config",
-      "STACK_ID", "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid",
-      "MAPPING_UUID", "uuid-1", "QUEUE_URL", "http://q", "CONTROL_TABLE_NAME", "offhours-control",
-      "TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Mon-Fri 08:00-19:00", "IDLE_STOP_MINUTES", "30",
-      "MAX_WAIT_MINUTES", "0");
+      "ENDPOINT_NAME",
+      "offhours-endpoint",
+      "ENDPOINT_CONFIG_NAME",
+      "offhours-endpoint-config",
+      "STACK_ID",
+      "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid",
+      "MAPPING_UUID",
+      "uuid-1",
+      "QUEUE_URL",
+      "http://q",
+      "CONTROL_TABLE_NAME",
+      "offhours-control",
+      "TIME_ZONE",
+      "Europe/Berlin",
+      "WORKING_HOURS",
+      "Mon-Fri 08:00-19:00",
+      "IDLE_STOP_MINUTES",
+      "30",
+      "MAX_WAIT_MINUTES",
+      "0");
 
   final List<String> calls = new ArrayList<>();
   final List<String> metrics = new ArrayList<>();
@@ -44,30 +59,46 @@ final class Rig {
 
   EndpointController controller(ControllerConfig config, ControlStore store) {
     Endpoint ep = new Endpoint() {
-      @Override public Status describe() { return endpoint; }
-      @Override public void create() {
+      @Override
+      public Status describe() {
+        return endpoint;
+      }
+
+      @Override
+      public void create() {
         calls.add("create");
         if (createError != null) {
           throw createError;
         }
         endpoint = new Status(State.CREATING, null, now, now);
       }
-      @Override public void delete() {
+
+      @Override
+      public void delete() {
         calls.add("delete");
         endpoint = new Status(State.DELETING, null, endpoint.createdAt(), now);
       }
-      @Override public Probe probe() {
+
+      @Override
+      public Probe probe() {
         calls.add("probe");
         return probe;
       }
     };
     Mapping mp = new Mapping() {
-      @Override public TriggerState state() { return mapping; }
-      @Override public void enable() {
+      @Override
+      public TriggerState state() {
+        return mapping;
+      }
+
+      @Override
+      public void enable() {
         calls.add("enable");
         mapping = TriggerState.ENABLING;
       }
-      @Override public void disable() {
+
+      @Override
+      public void disable() {
         calls.add("disable");
         mapping = TriggerState.DISABLING;
       }

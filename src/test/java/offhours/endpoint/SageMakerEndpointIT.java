@@ -30,15 +30,23 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * config an endpoint runs is reported so that a stack update's new config is noticed.
  */
 class SageMakerEndpointIT {
-  static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/offhours/0f1e2d3c-guid";
+  static final String STACK =
+      "arn:aws:cloudformation:us-east-1:123456789012:stack/offhours/0f1e2d3c-guid";
   static final String IMAGE = "offhours-test/classifier";
 
-  private final LocalSageMaker local = LocalSageMaker.builder().creatingDelay(Duration.ofMillis(20))
-      .deletingDelay(Duration.ofMillis(20)).container(IMAGE, spec -> AnsweringContainer.start("[0.1,0.9]")).start();
-  private final AwsClients clients = AwsClients.local(Region.US_EAST_1, local.credentials(),
+  private final LocalSageMaker local = LocalSageMaker.builder()
+      .creatingDelay(Duration.ofMillis(20))
+      .deletingDelay(Duration.ofMillis(20))
+      .container(IMAGE, spec -> AnsweringContainer.start("[0.1,0.9]"))
+      .start();
+  private final AwsClients clients = AwsClients.local(
+      Region.US_EAST_1,
+      local.credentials(),
       Map.of(Service.SAGEMAKER, local.endpoint(), Service.SAGEMAKER_RUNTIME, local.endpoint()));
-  private final SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
-  private final SageMakerRuntimeClient runtime = clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
+  private final SageMakerClient sageMaker =
+      clients.build(Service.SAGEMAKER, SageMakerClient.builder());
+  private final SageMakerRuntimeClient runtime =
+      clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
 
   @AfterEach
   void close() {
@@ -49,18 +57,28 @@ class SageMakerEndpointIT {
   }
 
   private void config(String name) {
-    sageMaker.createEndpointConfig(r -> r.endpointConfigName(name).productionVariants(ProductionVariant.builder()
-        .variantName("AllTraffic").modelName("offhours-model").instanceType("ml.m5.large").initialInstanceCount(1)
-        .build()));
+    sageMaker.createEndpointConfig(r -> r.endpointConfigName(name)
+        .productionVariants(ProductionVariant.builder()
+            .variantName("AllTraffic")
+            .modelName("offhours-model")
+            .instanceType("ml.m5.large")
+            .initialInstanceCount(1)
+            .build()));
   }
 
   private void model() {
-    sageMaker.createModel(r -> r.modelName("offhours-model").executionRoleArn("arn:aws:iam::123456789012:role/sm")
+    sageMaker.createModel(r -> r.modelName("offhours-model")
+        .executionRoleArn("arn:aws:iam::123456789012:role/sm")
         .primaryContainer(c -> c.image(IMAGE)));
   }
 
   private SageMakerEndpoint adapter(String configName, String stackId) {
-    return new SageMakerEndpoint(sageMaker, runtime, "offhours-endpoint", configName, stackId,
+    return new SageMakerEndpoint(
+        sageMaker,
+        runtime,
+        "offhours-endpoint",
+        configName,
+        stackId,
         ModelContract.builtIn(List.of("cat", "dog")));
   }
 
@@ -75,9 +93,13 @@ class SageMakerEndpointIT {
     assertThat(created.state()).isIn(Endpoint.State.CREATING, Endpoint.State.IN_SERVICE);
     assertThat(created.configName()).isEqualTo("offhours-endpoint-config");
     assertThat(created.foreign()).isFalse();
-    assertThat(sageMaker.listTags(r -> r.resourceArn(sageMaker.describeEndpoint(d -> d.endpointName(
-        "offhours-endpoint")).endpointArn())).tags())
-        .singleElement().satisfies(t -> {
+    assertThat(sageMaker
+            .listTags(r -> r.resourceArn(sageMaker
+                .describeEndpoint(d -> d.endpointName("offhours-endpoint"))
+                .endpointArn()))
+            .tags())
+        .singleElement()
+        .satisfies(t -> {
           assertThat(t.key()).isEqualTo("offhours:stack-id");
           assertThat(t.value()).isEqualTo(STACK);
         });
@@ -87,8 +109,11 @@ class SageMakerEndpointIT {
     });
     assertThat(ready.foreign()).isFalse();
     assertThat(endpoint.probe().ok()).isTrue();
-    assertThat(adapter("offhours-endpoint-config", STACK.replace("offhours/", "other/")).describe().foreign())
-        .as("the same endpoint seen by another stack's controller").isTrue();
+    assertThat(adapter("offhours-endpoint-config", STACK.replace("offhours/", "other/"))
+            .describe()
+            .foreign())
+        .as("the same endpoint seen by another stack's controller")
+        .isTrue();
 
     endpoint.delete();
     await(() -> endpoint.describe().state() == Endpoint.State.ABSENT ? Boolean.TRUE : null);
@@ -98,13 +123,15 @@ class SageMakerEndpointIT {
   void anEndpointCreatedWithoutTheTagIsForeignAndItsConfigIsReported() {
     model();
     config("offhours-endpoint-config-old");
-    sageMaker.createEndpoint(r -> r.endpointName("offhours-endpoint").endpointConfigName("offhours-endpoint-config-old"));
+    sageMaker.createEndpoint(r ->
+        r.endpointName("offhours-endpoint").endpointConfigName("offhours-endpoint-config-old"));
 
     Endpoint.Status status = adapter("offhours-endpoint-config", STACK).describe();
     assertThat(status.foreign()).isTrue();
     assertThat(status.configName()).isEqualTo("offhours-endpoint-config-old");
     assertThat(new SageMakerEndpoint(sageMaker, "offhours-endpoint").describe().foreign())
-        .as("the cleanup does not read tags").isFalse();
+        .as("the cleanup does not read tags")
+        .isFalse();
   }
 
   @Test
@@ -112,20 +139,25 @@ class SageMakerEndpointIT {
     model();
     config("offhours-endpoint-config");
     assertThatThrownBy(() -> sageMaker.createEndpoint(r -> r.endpointName("offhours-endpoint")
-        .endpointConfigName("offhours-endpoint-config").tags(t -> t.key("aws:cloudformation:stack-id").value("x"))))
+            .endpointConfigName("offhours-endpoint-config")
+            .tags(t -> t.key("aws:cloudformation:stack-id").value("x"))))
         .isInstanceOfSatisfying(SageMakerException.class, e -> {
           assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
           assertThat(e.awsErrorDetails().errorMessage())
-              .isEqualTo("System prefix 'aws:' reserved for AWS usage in tag key: aws:cloudformation:stack-id");
+              .isEqualTo(
+                  "System prefix 'aws:' reserved for AWS usage in tag key: aws:cloudformation:stack-id");
         });
-    assertThatThrownBy(() -> sageMaker.listTags(r -> r.resourceArn(
-        "arn:aws:sagemaker:us-east-1:123456789012:endpoint/nothing")))
-        .isInstanceOfSatisfying(SageMakerException.class,
+    assertThatThrownBy(() -> sageMaker.listTags(
+            r -> r.resourceArn("arn:aws:sagemaker:us-east-1:123456789012:endpoint/nothing")))
+        .isInstanceOfSatisfying(
+            SageMakerException.class,
             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
   }
 
   private static <T> T await(Supplier<T> probe) {
-    return Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
         .until(probe::get, Objects::nonNull);
   }
 }

@@ -35,18 +35,25 @@ class SageMakerEndpointTest {
   private volatile String errorType;
   private volatile String variant;
   /** What ListTags answers: by default this stack's tag. */
-  private volatile String tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}";
+  private volatile String tagsAnswer =
+      "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}";
+
   private volatile int tagsStatus = 200;
-  static final String STACK = "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
+  static final String STACK =
+      "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
 
   @BeforeEach
   void start() throws IOException {
     server = StubHttpServer.start(this::answer);
     URI uri = server.uri();
-    clients = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
-    endpoint = new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "offhours-endpoint",
-        "offhours-endpoint-config", STACK,
+    clients = AwsClients.local(
+        Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
+    endpoint = new SageMakerEndpoint(
+        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        "offhours-endpoint",
+        "offhours-endpoint-config",
+        STACK,
         ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")));
   }
 
@@ -63,12 +70,15 @@ class SageMakerEndpointTest {
 
   /** "METHOD /path target body", or for a runtime call "METHOD /path content-type N bytes". */
   private List<String> requests() {
-    return server.requests().stream().map(r -> {
-      String target = r.header("X-Amz-Target");
-      return r.method() + " " + r.path() + " " + (target != null
-          ? target + " " + new String(r.body(), StandardCharsets.ISO_8859_1)
-          : r.header("Content-Type") + " " + r.body().length + " bytes");
-    }).toList();
+    return server.requests().stream()
+        .map(r -> {
+          String target = r.header("X-Amz-Target");
+          return r.method() + " " + r.path() + " "
+              + (target != null
+                  ? target + " " + new String(r.body(), StandardCharsets.ISO_8859_1)
+                  : r.header("Content-Type") + " " + r.body().length + " bytes");
+        })
+        .toList();
   }
 
   @AfterEach
@@ -81,18 +91,27 @@ class SageMakerEndpointTest {
   void aMissingEndpointIsAbsent() {
     status = 400;
     errorType = "ValidationException";
-    answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
+    answer =
+        "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
     assertThat(endpoint.describe()).isEqualTo(Endpoint.Status.ABSENT);
-    assertThat(requests()).containsExactly(
-        "POST / SageMaker.DescribeEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
+    assertThat(requests())
+        .containsExactly(
+            "POST / SageMaker.DescribeEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
   }
 
   @Test
   void statusesMapToTheControllersStates() {
-    answer = "{\"EndpointName\":\"offhours-endpoint\",\"EndpointStatus\":\"Failed\",\"FailureReason\":\"no capacity\","
-        + "\"EndpointConfigName\":\"offhours-endpoint-config\",\"CreationTime\":1768381200,\"LastModifiedTime\":1768381800}";
-    assertThat(endpoint.describe()).isEqualTo(new Endpoint.Status(Endpoint.State.FAILED, "no capacity",
-        Instant.parse("2026-01-14T09:00:00Z"), Instant.parse("2026-01-14T09:10:00Z"), "offhours-endpoint-config", false));
+    answer =
+        "{\"EndpointName\":\"offhours-endpoint\",\"EndpointStatus\":\"Failed\",\"FailureReason\":\"no capacity\","
+            + "\"EndpointConfigName\":\"offhours-endpoint-config\",\"CreationTime\":1768381200,\"LastModifiedTime\":1768381800}";
+    assertThat(endpoint.describe())
+        .isEqualTo(new Endpoint.Status(
+            Endpoint.State.FAILED,
+            "no capacity",
+            Instant.parse("2026-01-14T09:00:00Z"),
+            Instant.parse("2026-01-14T09:10:00Z"),
+            "offhours-endpoint-config",
+            false));
     answer = "{\"EndpointStatus\":\"SystemUpdating\",\"CreationTime\":1768381200}";
     assertThat(endpoint.describe().state()).isEqualTo(Endpoint.State.UPDATING);
     answer = "{\"EndpointStatus\":\"InService\",\"CreationTime\":1768381200}";
@@ -105,25 +124,32 @@ class SageMakerEndpointTest {
     endpoint.create();
     status = 400;
     errorType = "ValidationException";
-    answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
+    answer =
+        "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
     endpoint.delete();
-    assertThat(requests()).containsExactly(
-        "POST / SageMaker.CreateEndpoint {\"EndpointName\":\"offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\","
-            + "\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}",
-        "POST / SageMaker.DeleteEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
+    assertThat(requests())
+        .containsExactly(
+            "POST / SageMaker.CreateEndpoint {\"EndpointName\":\"offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\","
+                + "\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}",
+            "POST / SageMaker.DeleteEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
   }
 
   @Test
   void anEndpointWithoutThisStacksTagIsForeign() {
-    answer = "{\"EndpointName\":\"offhours-endpoint\",\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/"
-        + "offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\",\"EndpointStatus\":\"InService\","
-        + "\"CreationTime\":1768381200}";
+    answer =
+        "{\"EndpointName\":\"offhours-endpoint\",\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/"
+            + "offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\",\"EndpointStatus\":\"InService\","
+            + "\"CreationTime\":1768381200}";
     assertThat(endpoint.describe().foreign()).isFalse();
-    assertThat(requests()).last().asString().isEqualTo("POST / SageMaker.ListTags {\"ResourceArn\":\"arn:aws:sagemaker:"
-        + "eu-central-1:1:endpoint/offhours-endpoint\",\"MaxResults\":100}");
+    assertThat(requests())
+        .last()
+        .asString()
+        .isEqualTo("POST / SageMaker.ListTags {\"ResourceArn\":\"arn:aws:sagemaker:"
+            + "eu-central-1:1:endpoint/offhours-endpoint\",\"MaxResults\":100}");
 
-    tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"arn:aws:cloudformation:eu-central-1:"
-        + "123456789012:stack/other/guid\"}]}";
+    tagsAnswer =
+        "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"arn:aws:cloudformation:eu-central-1:"
+            + "123456789012:stack/other/guid\"}]}";
     assertThat(endpoint.describe().foreign()).as("tagged by another stack").isTrue();
     tagsAnswer = "{\"Tags\":[]}";
     assertThat(endpoint.describe().foreign()).as("not tagged").isTrue();
@@ -145,9 +171,14 @@ class SageMakerEndpointTest {
 
     Endpoint.Probe ok = endpoint.probe();
 
-    assertThat(ok).isEqualTo(new Endpoint.Probe(true, "5 classes as probabilities from an array of scores; top Hentai"
-        + " 0.700; answered by variant offhours-model-7"));
-    assertThat(requests()).singleElement().asString()
+    assertThat(ok)
+        .isEqualTo(new Endpoint.Probe(
+            true,
+            "5 classes as probabilities from an array of scores; top Hentai"
+                + " 0.700; answered by variant offhours-model-7"));
+    assertThat(requests())
+        .singleElement()
+        .asString()
         .isEqualTo("POST /endpoints/offhours-endpoint/invocations application/x-image "
             + SageMakerEndpoint.probeImage().length + " bytes");
   }
@@ -155,27 +186,37 @@ class SageMakerEndpointTest {
   @Test
   void anAnswerThatDoesNotFitTheLabelsKeepsTheTriggerOff() {
     answer = "[0.5, 0.5]";
-    assertThat(endpoint.probe()).isEqualTo(new Endpoint.Probe(false, "the answer does not fit the model's settings:"
-        + " the endpoint returned 2 scores but 5 labels are configured (LABELS)"));
+    assertThat(endpoint.probe())
+        .isEqualTo(new Endpoint.Probe(
+            false,
+            "the answer does not fit the model's settings:"
+                + " the endpoint returned 2 scores but 5 labels are configured (LABELS)"));
 
     answer = "{\"predictions\":[]}";
-    assertThat(endpoint.probe().detail()).isEqualTo("the answer does not fit the model's settings: the endpoint"
-        + " answered an empty list of scores: {\"predictions\":[]}");
+    assertThat(endpoint.probe().detail())
+        .isEqualTo("the answer does not fit the model's settings: the endpoint"
+            + " answered an empty list of scores: {\"predictions\":[]}");
 
     answer = "[0.1, 0.7, 0.05, 0.1, 1e400]";
-    assertThat(endpoint.probe().detail()).isEqualTo("the answer does not fit the model's settings: the score at"
-        + " index 4 is not a finite number: [0.1, 0.7, 0.05, 0.1, 1e400]");
+    assertThat(endpoint.probe().detail())
+        .isEqualTo("the answer does not fit the model's settings: the score at"
+            + " index 4 is not a finite number: [0.1, 0.7, 0.05, 0.1, 1e400]");
   }
 
   @Test
   void probabilitiesOutOfRangeFailTheProbeWhenTheSettingSaysProbabilities() {
-    SageMakerEndpoint strict = new SageMakerEndpoint(clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()), "offhours-endpoint",
-        "offhours-endpoint-config", STACK, new ModelContract(List.of("a", "b"), null, null, null, Scores.PROBABILITIES, null));
+    SageMakerEndpoint strict = new SageMakerEndpoint(
+        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        "offhours-endpoint",
+        "offhours-endpoint-config",
+        STACK,
+        new ModelContract(List.of("a", "b"), null, null, null, Scores.PROBABILITIES, null));
     answer = "[2.5, -1.0]";
 
-    assertThat(strict.probe().detail()).startsWith("the answer does not fit the model's settings: the score 2.5 of 'a'"
-        + " is outside [0, 1]");
+    assertThat(strict.probe().detail())
+        .startsWith("the answer does not fit the model's settings: the score 2.5 of 'a'"
+            + " is outside [0, 1]");
   }
 
   @Test
@@ -188,9 +229,10 @@ class SageMakerEndpointTest {
     Endpoint.Probe probe = endpoint.probe();
 
     assertThat(probe.ok()).isFalse();
-    assertThat(probe.detail()).isEqualTo("the model refused the request's Content-Type (status 415): Content type"
-        + " application/x-image is not supported; set the content type (auto sends image/jpeg or image/png) and accept"
-        + " settings to what the container takes");
+    assertThat(probe.detail())
+        .isEqualTo("the model refused the request's Content-Type (status 415): Content type"
+            + " application/x-image is not supported; set the content type (auto sends image/jpeg or image/png) and accept"
+            + " settings to what the container takes");
   }
 
   @Test

@@ -16,8 +16,13 @@ import org.junit.jupiter.api.Test;
  * ABSENT (a wake is a create), scaling in is DELETING (waited for, and billed), and the settings that must agree.
  */
 class ScaleToZeroControllerTest {
-  private static final Map<String, String> SCALE_TO_ZERO = Map.of("HOSTING", "scale-to-zero",
-      "INFERENCE_COMPONENT_NAME", "offhours-component", "MODEL_NAME", "offhours-model");
+  private static final Map<String, String> SCALE_TO_ZERO = Map.of(
+      "HOSTING",
+      "scale-to-zero",
+      "INFERENCE_COMPONENT_NAME",
+      "offhours-component",
+      "MODEL_NAME",
+      "offhours-model");
   private final Rig rig = new Rig(SCALE_TO_ZERO);
 
   @Test
@@ -31,23 +36,27 @@ class ScaleToZeroControllerTest {
   @Test
   void scaleToZeroWithoutAComponentOrModelNameAndAComponentNameWithoutScaleToZeroAreRefused() {
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("INFERENCE_COMPONENT_NAME", "")))
-        .hasMessageStartingWith("INFERENCE_COMPONENT_NAME is not set; HOSTING scale-to-zero invokes");
+        .hasMessageStartingWith(
+            "INFERENCE_COMPONENT_NAME is not set; HOSTING scale-to-zero invokes");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("MODEL_NAME", " ")))
         .hasMessageStartingWith("MODEL_NAME is not set; HOSTING scale-to-zero deploys that model");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("HOSTING", "scheduled")))
-        .hasMessage("INFERENCE_COMPONENT_NAME is offhours-component but HOSTING is scheduled; only scale-to-zero"
-            + " hosts an inference component");
+        .hasMessage(
+            "INFERENCE_COMPONENT_NAME is offhours-component but HOSTING is scheduled; only scale-to-zero"
+                + " hosts an inference component");
   }
 
   @Test
   void anAsleepComponentIsWokenByACreateCountedAsAStart() {
-    rig.endpoint = new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
+    rig.endpoint =
+        new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
     assertThat(rig.calls).containsExactly("create");
     assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
-        .singleElement().satisfies(day -> assertThat(day.starts()).isEqualTo(1));
+        .singleElement()
+        .satisfies(day -> assertThat(day.starts()).isEqualTo(1));
   }
 
   @Test
@@ -59,21 +68,28 @@ class ScaleToZeroControllerTest {
     assertThat(rig.run().action()).isEqualTo(Action.WAIT);
     assertThat(rig.calls).isEmpty();
     assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
-        .singleElement().satisfies(day -> assertThat(day.endpointSeconds()).isEqualTo(600));
+        .singleElement()
+        .satisfies(day -> assertThat(day.endpointSeconds()).isEqualTo(600));
   }
 
   @Test
   void aComponentOfAnOlderModelIsDrainedThenReplaced() {
-    rig.endpoint = new Endpoint.Status(State.IN_SERVICE, null, rig.now.minusSeconds(3600), rig.now,
-        "offhours-endpoint-config with model offhours-model-old", false);
+    rig.endpoint = new Endpoint.Status(
+        State.IN_SERVICE,
+        null,
+        rig.now.minusSeconds(3600),
+        rig.now,
+        "offhours-endpoint-config with model offhours-model-old",
+        false);
     rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     assertThat(rig.run().action()).isEqualTo(Action.DISABLE_MAPPING);
     rig.mapping = Mapping.TriggerState.DISABLED;
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
-    assertThat(d.why()).startsWith("replace: the endpoint runs config offhours-endpoint-config with model"
-        + " offhours-model-old");
+    assertThat(d.why())
+        .startsWith("replace: the endpoint runs config offhours-endpoint-config with model"
+            + " offhours-model-old");
   }
 
   private static Map<String, String> env(String name, String value) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -25,42 +24,53 @@ class ScheduleTest {
     assertThat(office().isOpen(Instant.parse("2026-01-14T18:00:00Z"))).isFalse();
     assertThat(office().isOpen(Instant.parse("2026-07-15T05:59:59Z"))).isFalse();
     assertThat(office().isOpen(Instant.parse("2026-07-15T06:00:00Z"))).isTrue();
-    assertThat(office().nextChange(Instant.parse("2026-07-15T03:00:00Z"))).contains(Instant.parse("2026-07-15T06:00:00Z"));
-    assertThat(office().nextChange(Instant.parse("2026-07-15T06:00:00Z"))).contains(Instant.parse("2026-07-15T17:00:00Z"));
+    assertThat(office().nextChange(Instant.parse("2026-07-15T03:00:00Z")))
+        .contains(Instant.parse("2026-07-15T06:00:00Z"));
+    assertThat(office().nextChange(Instant.parse("2026-07-15T06:00:00Z")))
+        .contains(Instant.parse("2026-07-15T17:00:00Z"));
   }
 
   @Test
   void acrossTheSpringChangeFridayClosesAtEighteenUtcAndMondayOpensAtSixUtc() {
     // DST starts Sunday 2026-03-29 02:00 CET -> 03:00 CEST.
-    assertThat(office().nextChange(Instant.parse("2026-03-27T12:00:00Z"))).contains(Instant.parse("2026-03-27T18:00:00Z"));
-    assertThat(office().nextChange(Instant.parse("2026-03-27T18:00:00Z"))).contains(Instant.parse("2026-03-30T06:00:00Z"));
+    assertThat(office().nextChange(Instant.parse("2026-03-27T12:00:00Z")))
+        .contains(Instant.parse("2026-03-27T18:00:00Z"));
+    assertThat(office().nextChange(Instant.parse("2026-03-27T18:00:00Z")))
+        .contains(Instant.parse("2026-03-30T06:00:00Z"));
   }
 
   @Test
   void acrossTheAutumnChangeFridayClosesAtSeventeenUtcAndMondayOpensAtSevenUtc() {
     // DST ends Sunday 2026-10-25 03:00 CEST -> 02:00 CET.
-    assertThat(office().nextChange(Instant.parse("2026-10-23T12:00:00Z"))).contains(Instant.parse("2026-10-23T17:00:00Z"));
-    assertThat(office().nextChange(Instant.parse("2026-10-23T17:00:00Z"))).contains(Instant.parse("2026-10-26T07:00:00Z"));
+    assertThat(office().nextChange(Instant.parse("2026-10-23T12:00:00Z")))
+        .contains(Instant.parse("2026-10-23T17:00:00Z"));
+    assertThat(office().nextChange(Instant.parse("2026-10-23T17:00:00Z")))
+        .contains(Instant.parse("2026-10-26T07:00:00Z"));
   }
 
   @Test
   void aWindowStartingInTheSkippedSpringHourOpensWhenTheClocksJump() {
     Schedule s = Schedule.parse("Sun 02:30-05:00", BERLIN, Set.of());
     // 03:00 CEST = 01:00Z; 05:00 CEST = 03:00Z
-    assertThat(s.nextChange(Instant.parse("2026-03-28T12:00:00Z"))).contains(Instant.parse("2026-03-29T01:00:00Z"));
+    assertThat(s.nextChange(Instant.parse("2026-03-28T12:00:00Z")))
+        .contains(Instant.parse("2026-03-29T01:00:00Z"));
     assertThat(s.isOpen(Instant.parse("2026-03-29T00:59:59Z"))).isFalse();
     assertThat(s.isOpen(Instant.parse("2026-03-29T01:00:00Z"))).isTrue();
-    assertThat(s.nextChange(Instant.parse("2026-03-29T01:00:00Z"))).contains(Instant.parse("2026-03-29T03:00:00Z"));
+    assertThat(s.nextChange(Instant.parse("2026-03-29T01:00:00Z")))
+        .contains(Instant.parse("2026-03-29T03:00:00Z"));
   }
 
   @Test
   void theRepeatedAutumnHourIsNotCountedTwice() {
     Schedule s = Schedule.parse("Sun 02:00-02:30", BERLIN, Set.of());
-    // First 02:00 is CEST (00:00Z), first 02:30 is 00:30Z; the second 02:00-02:30 (CET, 01:00Z-01:30Z) is not open.
+    // First 02:00 is CEST (00:00Z), first 02:30 is 00:30Z; the second 02:00-02:30 (CET,
+    // 01:00Z-01:30Z) is not open.
     assertThat(s.isOpen(Instant.parse("2026-10-25T00:15:00Z"))).isTrue();
     assertThat(s.isOpen(Instant.parse("2026-10-25T01:15:00Z"))).isFalse();
-    assertThat(s.nextChange(Instant.parse("2026-10-25T00:15:00Z"))).contains(Instant.parse("2026-10-25T00:30:00Z"));
-    assertThat(s.nextChange(Instant.parse("2026-10-25T00:30:00Z"))).contains(Instant.parse("2026-11-01T01:00:00Z"));
+    assertThat(s.nextChange(Instant.parse("2026-10-25T00:15:00Z")))
+        .contains(Instant.parse("2026-10-25T00:30:00Z"));
+    assertThat(s.nextChange(Instant.parse("2026-10-25T00:30:00Z")))
+        .contains(Instant.parse("2026-11-01T01:00:00Z"));
   }
 
   @Test
@@ -69,7 +79,8 @@ class ScheduleTest {
     assertThat(night.isOpen(Instant.parse("2026-01-17T01:00:00Z"))).isTrue(); // Saturday 01:00
     assertThat(night.isOpen(Instant.parse("2026-01-17T02:00:00Z"))).isFalse();
     Schedule late = Schedule.parse("Mon 18:00-24:00", ZoneId.of("UTC"), Set.of());
-    assertThat(late.nextChange(Instant.parse("2026-01-12T19:00:00Z"))).contains(Instant.parse("2026-01-13T00:00:00Z"));
+    assertThat(late.nextChange(Instant.parse("2026-01-12T19:00:00Z")))
+        .contains(Instant.parse("2026-01-13T00:00:00Z"));
   }
 
   @Test
@@ -79,13 +90,15 @@ class ScheduleTest {
     assertThat(s.isOpen(Instant.parse("2026-01-13T10:00:00Z"))).isFalse(); // Tue
     assertThat(s.isOpen(Instant.parse("2026-01-14T11:59:00Z"))).isTrue(); // Wed
     assertThat(s.isOpen(Instant.parse("2026-01-17T13:00:00Z"))).isTrue(); // Sat
-    assertThat(s.nextChange(Instant.parse("2026-01-14T12:00:00Z"))).contains(Instant.parse("2026-01-17T10:00:00Z"));
+    assertThat(s.nextChange(Instant.parse("2026-01-14T12:00:00Z")))
+        .contains(Instant.parse("2026-01-17T10:00:00Z"));
   }
 
   @Test
   void adjacentWindowsDoNotMakeAChange() {
     Schedule s = Schedule.parse("Mon 08:00-12:00; Mon 12:00-19:00", ZoneId.of("UTC"), Set.of());
-    assertThat(s.nextChange(Instant.parse("2026-01-12T09:00:00Z"))).contains(Instant.parse("2026-01-12T19:00:00Z"));
+    assertThat(s.nextChange(Instant.parse("2026-01-12T09:00:00Z")))
+        .contains(Instant.parse("2026-01-12T19:00:00Z"));
   }
 
   @Test
@@ -102,11 +115,13 @@ class ScheduleTest {
 
   @Test
   void aHolidayCancelsTheDaysWindow() {
-    Schedule s = Schedule.parse("Mon-Fri 08:00-19:00", BERLIN, Schedule.parseHolidays("2026-12-24, 2026-12-25"));
+    Schedule s = Schedule.parse(
+        "Mon-Fri 08:00-19:00", BERLIN, Schedule.parseHolidays("2026-12-24, 2026-12-25"));
     assertThat(s.isOpen(Instant.parse("2026-12-24T10:00:00Z"))).isFalse();
     assertThat(s.isOpen(Instant.parse("2026-12-23T10:00:00Z"))).isTrue();
     // Thursday 24th and Friday 25th are holidays: the next opening is Monday 28th 08:00 CET.
-    assertThat(s.nextChange(Instant.parse("2026-12-23T18:00:00Z"))).contains(Instant.parse("2026-12-28T07:00:00Z"));
+    assertThat(s.nextChange(Instant.parse("2026-12-23T18:00:00Z")))
+        .contains(Instant.parse("2026-12-28T07:00:00Z"));
   }
 
   @Test
@@ -114,14 +129,18 @@ class ScheduleTest {
     assertThatThrownBy(() -> Schedule.parse("Mon-Fri 8-19", BERLIN, Set.of()))
         .hasMessageStartingWith("WORKING_HOURS 'Mon-Fri 8-19': '8' is not a time HH:MM");
     assertThatThrownBy(() -> Schedule.parse("Mo-Fr 08:00-19:00", BERLIN, Set.of()))
-        .hasMessageStartingWith("WORKING_HOURS 'Mo-Fr 08:00-19:00': 'Mo' is not a day; use Mon Tue Wed Thu Fri Sat Sun");
+        .hasMessageStartingWith(
+            "WORKING_HOURS 'Mo-Fr 08:00-19:00': 'Mo' is not a day; use Mon Tue Wed Thu Fri Sat Sun");
     assertThatThrownBy(() -> Schedule.parse("Mon-Fri", BERLIN, Set.of()))
         .hasMessageStartingWith("WORKING_HOURS 'Mon-Fri': 'Mon-Fri' is not 'DAYS HH:MM-HH:MM'");
     assertThatThrownBy(() -> Schedule.parse("Mon 09:00-09:00", BERLIN, Set.of()))
-        .hasMessageStartingWith("WORKING_HOURS 'Mon 09:00-09:00': '09:00-09:00' opens and closes at the same time");
+        .hasMessageStartingWith(
+            "WORKING_HOURS 'Mon 09:00-09:00': '09:00-09:00' opens and closes at the same time");
     assertThatThrownBy(() -> Schedule.parse("Mon 25:00-26:00", BERLIN, Set.of()))
-        .hasMessageStartingWith("WORKING_HOURS 'Mon 25:00-26:00': '25:00' is not a valid time of day");
+        .hasMessageStartingWith(
+            "WORKING_HOURS 'Mon 25:00-26:00': '25:00' is not a valid time of day");
     assertThatThrownBy(() -> Schedule.parseHolidays("2026-12-24,24.12.2026"))
-        .hasMessage("HOLIDAYS '2026-12-24,24.12.2026': '24.12.2026' is not an ISO date like 2026-12-24");
+        .hasMessage(
+            "HOLIDAYS '2026-12-24,24.12.2026': '24.12.2026' is not an ISO date like 2026-12-24");
   }
 }

@@ -29,7 +29,8 @@ class ServerlessPolicyTest {
   void aServingEndpointIsLeftAloneOutsideHoursAndWhenIdleForDays() {
     rig.inService();
     rig.mapping = Mapping.TriggerState.ENABLED;
-    for (String at : new String[] {"2026-01-14T09:00:00Z", "2026-01-14T22:00:00Z", "2026-01-17T12:00:00Z"}) {
+    for (String at :
+        new String[] {"2026-01-14T09:00:00Z", "2026-01-14T22:00:00Z", "2026-01-17T12:00:00Z"}) {
       Decision d = rig.runAt(at);
       assertThat(d.action()).isEqualTo(Action.NONE);
       assertThat(d.why()).isEqualTo("serving (serverless)");
@@ -43,8 +44,10 @@ class ServerlessPolicyTest {
     rig.queue = new Backlog.Snapshot(40, 0, 0, 0);
     Decision absent = rig.run();
     assertThat(absent.action()).isEqualTo(Action.NONE);
-    assertThat(absent.why()).startsWith("the stack's serverless endpoint offhours-endpoint does not exist");
-    rig.endpoint = new Endpoint.Status(State.FAILED, "image not found", rig.now.minusSeconds(60), rig.now);
+    assertThat(absent.why())
+        .startsWith("the stack's serverless endpoint offhours-endpoint does not exist");
+    rig.endpoint =
+        new Endpoint.Status(State.FAILED, "image not found", rig.now.minusSeconds(60), rig.now);
     Decision failed = rig.run();
     assertThat(failed.action()).isEqualTo(Action.NONE);
     assertThat(failed.why()).contains("the serverless endpoint failed: image not found");
@@ -57,15 +60,16 @@ class ServerlessPolicyTest {
     rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now, null);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
-    assertThat(d.why()).isEqualTo("the stack is creating the serverless endpoint: pausing consumption");
+    assertThat(d.why())
+        .isEqualTo("the stack is creating the serverless endpoint: pausing consumption");
     assertThat(rig.calls).containsExactly("disable");
   }
 
   @Test
   void anUpdateByTheStackKeepsServing() {
     rig.mapping = Mapping.TriggerState.ENABLED;
-    rig.endpoint = new Endpoint.Status(State.UPDATING, null, rig.now.minusSeconds(3600), rig.now, "other-config",
-        false);
+    rig.endpoint = new Endpoint.Status(
+        State.UPDATING, null, rig.now.minusSeconds(3600), rig.now, "other-config", false);
     assertThat(rig.run().action()).isEqualTo(Action.NONE);
     assertThat(rig.calls).isEmpty();
   }
@@ -100,8 +104,11 @@ class ServerlessPolicyTest {
     rig.runAt("2026-01-14T09:00:00Z");
     rig.runAt("2026-01-14T15:00:00Z");
     assertThat(rig.state().billing()).isFalse();
-    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14"))).isEmpty();
-    assertThat(rig.metrics).isNotEmpty().allSatisfy(line -> assertThat(line).contains("\"EndpointRunningOutsideSchedule\":0.0"));
+    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
+        .isEmpty();
+    assertThat(rig.metrics)
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(line).contains("\"EndpointRunningOutsideSchedule\":0.0"));
   }
 
   @Test

@@ -9,7 +9,8 @@ class ImageFormatTest {
 
   private static byte[] image(String name) {
     try {
-      return java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/images", name));
+      return java.nio.file.Files.readAllBytes(
+          java.nio.file.Path.of("src/test/resources/images", name));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -35,7 +36,9 @@ class ImageFormatTest {
     assertThat(ImageFormat.describe(ascii("RIFF\0\0\0\0WEBPVP8 "))).isEqualTo("WebP");
     assertThat(ImageFormat.describe(ascii("%PDF-1.7"))).isEqualTo("PDF");
     assertThat(ImageFormat.describe(ascii("\0\0\0\u0018ftypheic"))).isEqualTo("HEIC");
-    assertThat(ImageFormat.describe("meeting notes, not a photo\n".getBytes(StandardCharsets.UTF_8))).isEqualTo("text");
+    assertThat(
+            ImageFormat.describe("meeting notes, not a photo\n".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("text");
     assertThat(ImageFormat.describe(new byte[] {0, 1, 2, 3})).isEqualTo("unknown binary data");
   }
 

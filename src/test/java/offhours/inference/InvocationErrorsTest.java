@@ -25,140 +25,229 @@ class InvocationErrorsTest {
   }
 
   private static AwsServiceException validation(String message) {
-    return ValidationErrorException.builder().statusCode(400).awsErrorDetails(details("ValidationError", message))
+    return ValidationErrorException.builder()
+        .statusCode(400)
+        .awsErrorDetails(details("ValidationError", message))
         .build();
   }
 
   @Test
   void anAbsentEndpointIsUnavailable() {
     // The exact text SageMaker gives for a deleted or never-created endpoint.
-    assertThat(InvocationErrors.of(validation("Endpoint offhours-endpoint of account 123456789012 not found.")))
-        .isEqualTo(new Failure(Cause.UNAVAILABLE, "endpoint unavailable (ValidationError): Endpoint offhours-endpoint"
-            + " of account 123456789012 not found.", null, "Endpoint offhours-endpoint of account 123456789012 not found."));
+    assertThat(InvocationErrors.of(
+            validation("Endpoint offhours-endpoint of account 123456789012 not found.")))
+        .isEqualTo(new Failure(
+            Cause.UNAVAILABLE,
+            "endpoint unavailable (ValidationError): Endpoint offhours-endpoint"
+                + " of account 123456789012 not found.",
+            null,
+            "Endpoint offhours-endpoint of account 123456789012 not found."));
   }
 
   @Test
   void theValidationExceptionSpellingOfEmulatorsIsUnderstoodToo() {
-    assertThat(InvocationErrors.of(SageMakerRuntimeException.builder().statusCode(400)
-        .awsErrorDetails(details("ValidationException", "Endpoint x of account y not found.")).build()).cause())
+    assertThat(InvocationErrors.of(SageMakerRuntimeException.builder()
+                .statusCode(400)
+                .awsErrorDetails(
+                    details("ValidationException", "Endpoint x of account y not found."))
+                .build())
+            .cause())
         .isEqualTo(Cause.UNAVAILABLE);
   }
 
   @Test
   void anEndpointThatIsNotInServiceOrAComponentWithoutCapacityIsUnavailable() {
     for (String message : new String[] {
-        "Endpoint offhours-endpoint of account 123456789012 is not in service.",
-        "Endpoint offhours-endpoint is in Creating status",
-        "Endpoint offhours-endpoint is being updated",
-        // Scale-to-zero hosting: the component has 0 copies (ValidationError, HTTP 400).
-        "Inference Component has no capacity to process this request. ApplicationAutoScaling may be in-progress (if"
-            + " configured) or try to increase the capacity by invoking UpdateInferenceComponentRuntimeConfig API."}) {
-      assertThat(InvocationErrors.of(validation(message)).cause()).as(message).isEqualTo(Cause.UNAVAILABLE);
+      "Endpoint offhours-endpoint of account 123456789012 is not in service.",
+      "Endpoint offhours-endpoint is in Creating status",
+      "Endpoint offhours-endpoint is being updated",
+      // Scale-to-zero hosting: the component has 0 copies (ValidationError, HTTP 400).
+      "Inference Component has no capacity to process this request. ApplicationAutoScaling may be in-progress (if"
+          + " configured) or try to increase the capacity by invoking UpdateInferenceComponentRuntimeConfig API."
+    }) {
+      assertThat(InvocationErrors.of(validation(message)).cause())
+          .as(message)
+          .isEqualTo(Cause.UNAVAILABLE);
     }
   }
 
   @Test
   void aValidationErrorOfUnknownWordingIsTheEndpointsNotTheImages() {
     assertThat(InvocationErrors.of(validation("Request body too large")))
-        .isEqualTo(new Failure(Cause.ENDPOINT, "the endpoint refused the request with a ValidationError offhours does"
-            + " not know, so the image is not to blame: Request body too large", null, "Request body too large"));
+        .isEqualTo(new Failure(
+            Cause.ENDPOINT,
+            "the endpoint refused the request with a ValidationError offhours does"
+                + " not know, so the image is not to blame: Request body too large",
+            null,
+            "Request body too large"));
   }
 
   @Test
   void notReadyUnavailableAndInternalFailuresAreUnavailable() {
-    assertThat(InvocationErrors.of(ModelNotReadyException.builder().statusCode(429)
-        .awsErrorDetails(details("ModelNotReadyException", "Model is loading")).build()).reason())
+    assertThat(InvocationErrors.of(ModelNotReadyException.builder()
+                .statusCode(429)
+                .awsErrorDetails(details("ModelNotReadyException", "Model is loading"))
+                .build())
+            .reason())
         .isEqualTo("endpoint unavailable (ModelNotReadyException): Model is loading");
-    assertThat(InvocationErrors.of(ServiceUnavailableException.builder().statusCode(503).build()).cause())
+    assertThat(InvocationErrors.of(
+                ServiceUnavailableException.builder().statusCode(503).build())
+            .cause())
         .isEqualTo(Cause.UNAVAILABLE);
-    assertThat(InvocationErrors.of(InternalFailureException.builder().statusCode(500).build()).cause())
+    assertThat(InvocationErrors.of(
+                InternalFailureException.builder().statusCode(500).build())
+            .cause())
         .isEqualTo(Cause.UNAVAILABLE);
-    assertThat(InvocationErrors.of(InternalDependencyException.builder().statusCode(530).build()).cause())
+    assertThat(InvocationErrors.of(
+                InternalDependencyException.builder().statusCode(530).build())
+            .cause())
         .isEqualTo(Cause.UNAVAILABLE);
   }
 
   @Test
   void throttlingAndUnmodelled5xxAreUnavailable() {
-    assertThat(InvocationErrors.of(SageMakerRuntimeException.builder().statusCode(400)
-        .awsErrorDetails(details("ThrottlingException", "Rate exceeded")).build()).cause()).isEqualTo(Cause.UNAVAILABLE);
-    assertThat(InvocationErrors.of(SageMakerRuntimeException.builder().statusCode(429).build()).cause())
+    assertThat(InvocationErrors.of(SageMakerRuntimeException.builder()
+                .statusCode(400)
+                .awsErrorDetails(details("ThrottlingException", "Rate exceeded"))
+                .build())
+            .cause())
         .isEqualTo(Cause.UNAVAILABLE);
-    assertThat(InvocationErrors.of(SageMakerRuntimeException.builder().statusCode(502).build()).cause())
+    assertThat(InvocationErrors.of(
+                SageMakerRuntimeException.builder().statusCode(429).build())
+            .cause())
+        .isEqualTo(Cause.UNAVAILABLE);
+    assertThat(InvocationErrors.of(
+                SageMakerRuntimeException.builder().statusCode(502).build())
+            .cause())
         .isEqualTo(Cause.UNAVAILABLE);
   }
 
   @Test
   void anErrorWithoutAnErrorCodeIsAClearContractErrorNotANullPointer() {
-    Failure failure = InvocationErrors.of(SageMakerRuntimeException.builder().statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorMessage("bad request").build()).build());
+    Failure failure = InvocationErrors.of(SageMakerRuntimeException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder().errorMessage("bad request").build())
+        .build());
 
     assertThat(failure.cause()).isEqualTo(Cause.DEPLOYMENT);
     assertThat(failure.reason())
-        .isEqualTo("InvokeEndpoint answered HTTP 400 without an error code, which is not SageMaker's error contract: bad request");
-    assertThat(InvocationErrors.of(SageMakerRuntimeException.builder().statusCode(400).message("no details").build())
-        .reason()).isEqualTo("InvokeEndpoint answered HTTP 400 without an error code, which is not SageMaker's error"
-            + " contract: no details");
+        .isEqualTo(
+            "InvokeEndpoint answered HTTP 400 without an error code, which is not SageMaker's error contract: bad request");
+    assertThat(InvocationErrors.of(SageMakerRuntimeException.builder()
+                .statusCode(400)
+                .message("no details")
+                .build())
+            .reason())
+        .isEqualTo(
+            "InvokeEndpoint answered HTTP 400 without an error code, which is not SageMaker's error"
+                + " contract: no details");
   }
 
   @Test
   void nothingAnsweringIsUnavailable() {
-    assertThat(InvocationErrors.of(SdkClientException.create("Unable to execute HTTP request: Connection refused"))
-        .reason()).isEqualTo("endpoint unavailable (SdkClientException): Unable to execute HTTP request: Connection refused");
-    assertThat(InvocationErrors.of(ApiCallTimeoutException.create(60_000)).cause()).isEqualTo(Cause.UNAVAILABLE);
+    assertThat(InvocationErrors.of(
+                SdkClientException.create("Unable to execute HTTP request: Connection refused"))
+            .reason())
+        .isEqualTo(
+            "endpoint unavailable (SdkClientException): Unable to execute HTTP request: Connection refused");
+    assertThat(InvocationErrors.of(ApiCallTimeoutException.create(60_000)).cause())
+        .isEqualTo(Cause.UNAVAILABLE);
   }
 
   @Test
   void aModel4xxIsTheImagesFaultQuotingTheModel() {
-    assertThat(InvocationErrors.of(ModelErrorException.builder().statusCode(424).originalStatusCode(400)
-        .originalMessage("cannot identify image file").message("Received client error (400) from model").build()))
-        .isEqualTo(new Failure(Cause.IMAGE, "the model could not read the image: cannot identify image file", 400,
+    assertThat(InvocationErrors.of(ModelErrorException.builder()
+            .statusCode(424)
+            .originalStatusCode(400)
+            .originalMessage("cannot identify image file")
+            .message("Received client error (400) from model")
+            .build()))
+        .isEqualTo(new Failure(
+            Cause.IMAGE,
+            "the model could not read the image: cannot identify image file",
+            400,
             "cannot identify image file"));
   }
 
   @Test
   void aModelRefusingTheContentTypeOrAcceptIsTheDeploymentsFaultNotTheImages() {
-    Failure failure = InvocationErrors.of(ModelErrorException.builder().statusCode(424).originalStatusCode(415)
-        .originalMessage("Content type application/x-image is not supported by this deployment").build());
+    Failure failure = InvocationErrors.of(ModelErrorException.builder()
+        .statusCode(424)
+        .originalStatusCode(415)
+        .originalMessage("Content type application/x-image is not supported by this deployment")
+        .build());
 
     assertThat(failure.cause()).isEqualTo(Cause.DEPLOYMENT);
-    assertThat(failure.reason()).isEqualTo("the model refused the request's Content-Type (status 415): Content type"
-        + " application/x-image is not supported by this deployment; set the content type (auto sends image/jpeg or"
-        + " image/png) and accept settings to what the container takes");
-    assertThat(InvocationErrors.of(ModelErrorException.builder().statusCode(424).originalStatusCode(406)
-        .originalMessage("no").build()).reason()).startsWith("the model refused the request's Accept (status 406)");
+    assertThat(failure.reason())
+        .isEqualTo("the model refused the request's Content-Type (status 415): Content type"
+            + " application/x-image is not supported by this deployment; set the content type (auto sends image/jpeg or"
+            + " image/png) and accept settings to what the container takes");
+    assertThat(InvocationErrors.of(ModelErrorException.builder()
+                .statusCode(424)
+                .originalStatusCode(406)
+                .originalMessage("no")
+                .build())
+            .reason())
+        .startsWith("the model refused the request's Accept (status 406)");
   }
 
   @Test
   void aModel5xxOrNoAnswerIsACrash() {
-    assertThat(InvocationErrors.of(ModelErrorException.builder().statusCode(424).originalStatusCode(500)
-        .originalMessage("worker died").build()))
-        .isEqualTo(new Failure(Cause.CRASH, "the model failed (status 500): worker died", 500, "worker died"));
-    assertThat(InvocationErrors.of(ModelErrorException.builder().statusCode(424).message("timed out").build()).reason())
+    assertThat(InvocationErrors.of(ModelErrorException.builder()
+            .statusCode(424)
+            .originalStatusCode(500)
+            .originalMessage("worker died")
+            .build()))
+        .isEqualTo(new Failure(
+            Cause.CRASH, "the model failed (status 500): worker died", 500, "worker died"));
+    assertThat(InvocationErrors.of(ModelErrorException.builder()
+                .statusCode(424)
+                .message("timed out")
+                .build())
+            .reason())
         .isEqualTo("the model failed (status unknown): timed out");
   }
 
   @Test
   void accessDeniedIsTheDeploymentsProblem() {
-    AwsServiceException denied = SageMakerRuntimeException.builder().statusCode(403)
-        .awsErrorDetails(details("AccessDeniedException", "not authorized to perform: sagemaker:InvokeEndpoint")).build();
+    AwsServiceException denied = SageMakerRuntimeException.builder()
+        .statusCode(403)
+        .awsErrorDetails(
+            details("AccessDeniedException", "not authorized to perform: sagemaker:InvokeEndpoint"))
+        .build();
 
     assertThat(InvocationErrors.of(denied).reason())
-        .isEqualTo("InvokeEndpoint failed with AccessDeniedException: not authorized to perform: sagemaker:InvokeEndpoint");
+        .isEqualTo(
+            "InvokeEndpoint failed with AccessDeniedException: not authorized to perform: sagemaker:InvokeEndpoint");
     assertThat(InvocationErrors.of(denied).cause()).isEqualTo(Cause.DEPLOYMENT);
   }
 
   @Test
   void anAbsentEndpointOnTheControlPlaneIsTheOneMessageAndNotAMissingConfig() {
-    assertThat(InvocationErrors.endpointAbsent(control("ValidationException",
-        "Could not find endpoint \"arn:aws:sagemaker:us-east-1:1:endpoint/offhours-endpoint\"."))).isTrue();
-    assertThat(InvocationErrors.endpointAbsent(control("ValidationException",
-        "Could not find endpoint configuration \"arn:aws:sagemaker:us-east-1:1:endpoint-config/c\"."))).isFalse();
-    assertThat(InvocationErrors.endpointAbsent(control("AccessDeniedException", "Could not find endpoint x"))).isFalse();
-    assertThat(InvocationErrors.endpointAbsent(control("ValidationException", "Endpoint name too long"))).isFalse();
+    assertThat(
+            InvocationErrors.endpointAbsent(
+                control(
+                    "ValidationException",
+                    "Could not find endpoint \"arn:aws:sagemaker:us-east-1:1:endpoint/offhours-endpoint\".")))
+        .isTrue();
+    assertThat(
+            InvocationErrors.endpointAbsent(
+                control(
+                    "ValidationException",
+                    "Could not find endpoint configuration \"arn:aws:sagemaker:us-east-1:1:endpoint-config/c\".")))
+        .isFalse();
+    assertThat(InvocationErrors.endpointAbsent(
+            control("AccessDeniedException", "Could not find endpoint x")))
+        .isFalse();
+    assertThat(InvocationErrors.endpointAbsent(
+            control("ValidationException", "Endpoint name too long")))
+        .isFalse();
   }
 
   private static SageMakerException control(String code, String message) {
-    return (SageMakerException) SageMakerException.builder().statusCode(400).awsErrorDetails(details(code, message))
+    return (SageMakerException) SageMakerException.builder()
+        .statusCode(400)
+        .awsErrorDetails(details(code, message))
         .build();
   }
 }

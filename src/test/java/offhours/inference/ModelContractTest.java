@@ -10,16 +10,18 @@ import org.junit.jupiter.api.Test;
 
 class ModelContractTest {
 
-  private static final byte[] PNG = Base64.getDecoder().decode(
-      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
+  private static final byte[] PNG = Base64.getDecoder()
+      .decode(
+          "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
   private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 0x10};
 
   @Test
   void theDefaultsAreTheBuiltInAlgorithmsContract() {
     ModelContract contract = ModelContract.fromEnv(Map.of("LABELS", "a,b"));
 
-    assertThat(contract).isEqualTo(new ModelContract(List.of("a", "b"), null, "application/x-image",
-        "application/json", Scores.AUTO, null));
+    assertThat(contract)
+        .isEqualTo(new ModelContract(
+            List.of("a", "b"), null, "application/x-image", "application/json", Scores.AUTO, null));
     assertThat(contract.contentTypeFor(PNG)).isEqualTo("application/x-image");
   }
 
@@ -35,24 +37,32 @@ class ModelContractTest {
 
   @Test
   void aFixedContentTypeIsSentAsItIs() {
-    assertThat(ModelContract.fromEnv(Map.of("CONTENT_TYPE", "image/jpeg")).contentTypeFor(PNG)).isEqualTo("image/jpeg");
+    assertThat(ModelContract.fromEnv(Map.of("CONTENT_TYPE", "image/jpeg")).contentTypeFor(PNG))
+        .isEqualTo("image/jpeg");
   }
 
   @Test
   void headersMustBeMediaTypesThatAHeaderCanCarry() {
     assertThatThrownBy(() -> ModelContract.fromEnv(Map.of("CONTENT_TYPE", "jpeg")))
-        .hasMessage("CONTENT_TYPE must be application/x-image, auto (image/jpeg or image/png from the image) or a"
-            + " media type like image/jpeg, got 'jpeg'");
-    assertThatThrownBy(() -> ModelContract.fromEnv(Map.of("ACCEPT", "application/json\r\nX-Injected: 1")))
-        .hasMessageStartingWith("ACCEPT must be a media type like application/json or application/json;verbose, got");
-    assertThat(ModelContract.fromEnv(Map.of("ACCEPT", "application/json;verbose")).accept())
+        .hasMessage(
+            "CONTENT_TYPE must be application/x-image, auto (image/jpeg or image/png from the image) or a"
+                + " media type like image/jpeg, got 'jpeg'");
+    assertThatThrownBy(
+            () -> ModelContract.fromEnv(Map.of("ACCEPT", "application/json\r\nX-Injected: 1")))
+        .hasMessageStartingWith(
+            "ACCEPT must be a media type like application/json or application/json;verbose, got");
+    assertThat(
+            ModelContract.fromEnv(Map.of("ACCEPT", "application/json;verbose")).accept())
         .isEqualTo("application/json;verbose");
   }
 
   @Test
   void labelsWinOverALabelsFileAndNeitherIsFine() {
-    assertThat(ModelContract.fromEnv(Map.of("LABELS", "a", "LABELS_S3_URI", "s3://b/l.txt")).labelsS3Uri()).isNull();
-    ModelContract file = ModelContract.fromEnv(Map.of("LABELS", "", "LABELS_S3_URI", "s3://b/models/labels.txt"));
+    assertThat(ModelContract.fromEnv(Map.of("LABELS", "a", "LABELS_S3_URI", "s3://b/l.txt"))
+            .labelsS3Uri())
+        .isNull();
+    ModelContract file =
+        ModelContract.fromEnv(Map.of("LABELS", "", "LABELS_S3_URI", "s3://b/models/labels.txt"));
     assertThat(file.labels()).isEmpty();
     assertThat(file.labelSource()).isEqualTo("LABELS_S3_URI s3://b/models/labels.txt");
     assertThat(ModelContract.fromEnv(Map.of()).labelSource()).isEqualTo("no labels configured");
@@ -64,6 +74,7 @@ class ModelContractTest {
   void aLabelsFileHasOneLabelPerLine() {
     assertThat(ModelContract.parseLabelLines("Drawing\r\nHentai\n\nNeutral\n"))
         .isEqualTo(List.of("Drawing", "Hentai", "Neutral"));
-    assertThat(ModelContract.parseLabels(" Drawing, Hentai ,,")).isEqualTo(List.of("Drawing", "Hentai"));
+    assertThat(ModelContract.parseLabels(" Drawing, Hentai ,,"))
+        .isEqualTo(List.of("Drawing", "Hentai"));
   }
 }

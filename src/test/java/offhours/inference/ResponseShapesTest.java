@@ -16,7 +16,8 @@ class ResponseShapesTest {
   private static final List<String> LABELS = List.of("cat", "dog", "bird");
 
   private static Ranking read(String json, List<String> labels, Scores scores) {
-    return ResponseShapes.read(json.getBytes(StandardCharsets.UTF_8),
+    return ResponseShapes.read(
+        json.getBytes(StandardCharsets.UTF_8),
         new ModelContract(labels, null, null, null, scores, null));
   }
 
@@ -38,7 +39,8 @@ class ResponseShapesTest {
       JumpStart                                    | {"probabilities": [0.8, 0.1, 0.1]}                                 | cat  | 0.8
       KServe v2                                    | {"outputs": [{"name": "probs", "shape": [1, 3], "datatype": "FP32", "data": [0.1, 0.1, 0.8]}]} | bird | 0.8
       """)
-  void scoresInOutputOrderAreNamedByTheLabels(String shape, String json, String label, double score) {
+  void scoresInOutputOrderAreNamedByTheLabels(
+      String shape, String json, String label, double score) {
     ScoredLabel top = top(json, LABELS);
 
     assertThat(top.label()).isEqualTo(label);
@@ -53,7 +55,8 @@ class ResponseShapesTest {
       older TorchServe      | [{"lynx": 0.2}, {"tabby": 0.7}]                                                                        | tabby | 0.7
       Triton classification | {"outputs": [{"name": "probs", "datatype": "BYTES", "data": ["0.72:3:macaw", "0.2:1:tabby"]}]}           | macaw | 0.72
       """)
-  void answersThatNameTheirClassesNeedNoLabels(String shape, String json, String label, double score) {
+  void answersThatNameTheirClassesNeedNoLabels(
+      String shape, String json, String label, double score) {
     ScoredLabel top = top(json, List.of());
 
     assertThat(top.label()).isEqualTo(label);
@@ -65,28 +68,35 @@ class ResponseShapesTest {
     assertThat(top("[{\"label\": \"dog\", \"score\": 0.9}]", LABELS).label()).isEqualTo("dog");
     assertThatThrownBy(() -> top("[{\"label\": \"macaw\", \"score\": 0.9}]", LABELS))
         .isInstanceOf(ContractViolation.class)
-        .hasMessage("the answer names class 'macaw', which is not among the 3 configured labels (LABELS); leave the"
-            + " labels empty to use the model's own class names");
+        .hasMessage(
+            "the answer names class 'macaw', which is not among the 3 configured labels (LABELS); leave the"
+                + " labels empty to use the model's own class names");
   }
 
   @Test
   void tritonStringsWithoutALabelAreNamedByTheirIndex() {
-    assertThat(top("{\"outputs\": [{\"data\": [\"0.1:0\", \"0.9:2\"]}]}", LABELS).label()).isEqualTo("bird");
+    assertThat(
+            top("{\"outputs\": [{\"data\": [\"0.1:0\", \"0.9:2\"]}]}", LABELS).label())
+        .isEqualTo("bird");
     assertThatThrownBy(() -> top("{\"outputs\": [{\"data\": [\"0.9:7\"]}]}", LABELS))
-        .hasMessageStartingWith("the answer names class index 7 without a label, and 3 labels are configured: ");
+        .hasMessageStartingWith(
+            "the answer names class index 7 without a label, and 3 labels are configured: ");
   }
 
   @Test
   void theRankingKeepsEveryClassMostProbableFirstAndSaysWhatItRead() {
     Ranking ranking = read("[0.1, 0.7, 0.2]");
 
-    assertThat(ranking.labels()).extracting(ScoredLabel::label).containsExactly("dog", "bird", "cat");
+    assertThat(ranking.labels())
+        .extracting(ScoredLabel::label)
+        .containsExactly("dog", "bird", "cat");
     assertThat(ranking.top(2)).extracting(ScoredLabel::label).containsExactly("dog", "bird");
     assertThat(ranking.top(10)).hasSize(3);
     assertThat(ranking.shape()).isEqualTo("an array of scores");
     assertThat(ranking.scores()).isEqualTo(Scores.PROBABILITIES);
     assertThat(read("{\"predictions\": [[0.2, 0.5, 0.3]]}").shape())
-        .isEqualTo("{\"predictions\": ...} (TF Serving) of [[...]] (a batch of one) of an array of scores");
+        .isEqualTo(
+            "{\"predictions\": ...} (TF Serving) of [[...]] (a batch of one) of an array of scores");
   }
 
   @Test
@@ -97,85 +107,115 @@ class ResponseShapesTest {
     assertThat(ranking.labels().getFirst().label()).isEqualTo("dog");
     double e1 = Math.exp(1), e3 = Math.exp(3), em2 = Math.exp(-2);
     assertThat(ranking.labels().getFirst().score()).isCloseTo(e3 / (e1 + e3 + em2), within(1e-12));
-    assertThat(ranking.labels().stream().mapToDouble(ScoredLabel::score).sum()).isCloseTo(1.0, within(1e-12));
+    assertThat(ranking.labels().stream().mapToDouble(ScoredLabel::score).sum())
+        .isCloseTo(1.0, within(1e-12));
   }
 
   @Test
   void autoReadsLogitsWhenAScoreLeavesZeroToOneOrAFullSetDoesNotSumToOne() {
     assertThat(read("[1.0, 3.0, -2.0]").scores()).isEqualTo(Scores.LOGITS);
-    assertThat(read("[0.5, 0.5, 0.5]").scores()).as("in range but sums to 1.5").isEqualTo(Scores.LOGITS);
+    assertThat(read("[0.5, 0.5, 0.5]").scores())
+        .as("in range but sums to 1.5")
+        .isEqualTo(Scores.LOGITS);
     assertThat(read("[0.2, 0.3, 0.5]").scores()).isEqualTo(Scores.PROBABILITIES);
-    assertThat(read("[{\"label\": \"macaw\", \"score\": 0.4}, {\"label\": \"tabby\", \"score\": 0.1}]", List.of(),
-        Scores.AUTO).scores()).as("a top-k list need not sum to 1").isEqualTo(Scores.PROBABILITIES);
+    assertThat(read(
+                "[{\"label\": \"macaw\", \"score\": 0.4}, {\"label\": \"tabby\", \"score\": 0.1}]",
+                List.of(),
+                Scores.AUTO)
+            .scores())
+        .as("a top-k list need not sum to 1")
+        .isEqualTo(Scores.PROBABILITIES);
   }
 
   @Test
   void probabilitiesOutsideZeroToOneAreAContractError() {
     assertThatThrownBy(() -> read("[0.1, 1.7, 0.2]", LABELS, Scores.PROBABILITIES))
         .isInstanceOf(ContractViolation.class)
-        .hasMessage("the score 1.7 of 'dog' is outside [0, 1], so it is no probability; if the model answers logits,"
-            + " set the scores setting to logits or auto");
+        .hasMessage(
+            "the score 1.7 of 'dog' is outside [0, 1], so it is no probability; if the model answers logits,"
+                + " set the scores setting to logits or auto");
     assertThatThrownBy(() -> read("[0.1, -0.2, 0.2]", LABELS, Scores.PROBABILITIES))
         .hasMessageStartingWith("the score -0.2 of 'dog' is outside [0, 1]");
-    assertThat(read("[1.000001, 0.0, 0.0]", LABELS, Scores.PROBABILITIES).labels().getFirst().score())
-        .as("float32 rounding is tolerated and clamped").isEqualTo(1.0);
+    assertThat(read("[1.000001, 0.0, 0.0]", LABELS, Scores.PROBABILITIES)
+            .labels()
+            .getFirst()
+            .score())
+        .as("float32 rounding is tolerated and clamped")
+        .isEqualTo(1.0);
   }
 
   @Test
   void nonFiniteAndNonNumericScoresAreContractErrorsNotExceptions() {
     assertThatThrownBy(() -> read("[0.1, 1e999, 0.2]"))
-        .isInstanceOf(ContractViolation.class).hasMessage("the score at index 1 is not a finite number: [0.1, 1e999, 0.2]");
+        .isInstanceOf(ContractViolation.class)
+        .hasMessage("the score at index 1 is not a finite number: [0.1, 1e999, 0.2]");
     assertThatThrownBy(() -> read("[0.1, \"x\", 0.2]"))
         .hasMessage("the score at index 1 is not a number: [0.1, \"x\", 0.2]");
-    assertThatThrownBy(() -> read("[{\"label\": \"macaw\", \"score\": null}]", List.of(), Scores.AUTO))
-        .hasMessage("the score of 'macaw' is not a number: [{\"label\": \"macaw\", \"score\": null}]");
+    assertThatThrownBy(
+            () -> read("[{\"label\": \"macaw\", \"score\": null}]", List.of(), Scores.AUTO))
+        .hasMessage(
+            "the score of 'macaw' is not a number: [{\"label\": \"macaw\", \"score\": null}]");
   }
 
   @Test
   void unnamedScoresNeedLabelsAndAsManyOfThem() {
     assertThatThrownBy(() -> read("[0.1, 0.9]", List.of(), Scores.AUTO))
         .isInstanceOf(ContractViolation.class)
-        .hasMessage("the answer (an array of scores, 2 scores) does not name its classes, so offhours needs the class"
-            + " names in the model's output order: set LABELS or LABELS_S3_URI (--labels FILE in local mode)");
+        .hasMessage(
+            "the answer (an array of scores, 2 scores) does not name its classes, so offhours needs the class"
+                + " names in the model's output order: set LABELS or LABELS_S3_URI (--labels FILE in local mode)");
     assertThatThrownBy(() -> read("[0.1, 0.1, 0.1, 0.7]"))
         .hasMessage("the endpoint returned 4 scores but 3 labels are configured (LABELS)");
-    assertThatThrownBy(() -> ResponseShapes.read("[0.5, 0.5]".getBytes(StandardCharsets.UTF_8),
-        new ModelContract(LABELS, "s3://models/labels.txt", null, null, null, null)))
-        .hasMessage("the endpoint returned 2 scores but 3 labels are configured (LABELS_S3_URI s3://models/labels.txt)");
+    assertThatThrownBy(() -> ResponseShapes.read(
+            "[0.5, 0.5]".getBytes(StandardCharsets.UTF_8),
+            new ModelContract(LABELS, "s3://models/labels.txt", null, null, null, null)))
+        .hasMessage(
+            "the endpoint returned 2 scores but 3 labels are configured (LABELS_S3_URI s3://models/labels.txt)");
   }
 
   @Test
   void anAnswerThatFitsNoShapeGetsTheContractErrorWithAnExcerpt() {
     assertThatThrownBy(() -> read("{\"result\": \"cat\"}"))
         .isInstanceOf(ContractViolation.class)
-        .hasMessage("the endpoint's answer fits none of the shapes offhours reads (" + ResponseShapes.KNOWN_SHAPES
-            + "): {\"result\": \"cat\"}");
+        .hasMessage("the endpoint's answer fits none of the shapes offhours reads ("
+            + ResponseShapes.KNOWN_SHAPES + "): {\"result\": \"cat\"}");
     assertThatThrownBy(() -> read("\"cat\"")).hasMessageEndingWith("): \"cat\"");
-    assertThatThrownBy(() -> read("[]")).hasMessage("the endpoint answered an empty list of scores: []");
-    assertThatThrownBy(() -> read("")).hasMessageStartingWith("the endpoint answered an empty body; offhours reads ");
+    assertThatThrownBy(() -> read("[]"))
+        .hasMessage("the endpoint answered an empty list of scores: []");
+    assertThatThrownBy(() -> read(""))
+        .hasMessageStartingWith("the endpoint answered an empty body; offhours reads ");
   }
 
   @Test
   void aBatchOfSeveralRowsOrSeveralOutputsIsNotOneImagesAnswer() {
     assertThatThrownBy(() -> read("[[0.1, 0.2, 0.7], [0.3, 0.3, 0.4]]"))
         .hasMessageStartingWith("the endpoint answered 2 rows of scores for one image;");
-    assertThatThrownBy(() -> read("{\"outputs\": [{\"name\": \"a\", \"data\": [1]}, {\"name\": \"b\", \"data\": [2]}]}"))
-        .hasMessageStartingWith("the answer has 2 KServe v2 outputs [a, b]; offhours reads a model with one output: ");
+    assertThatThrownBy(() -> read(
+            "{\"outputs\": [{\"name\": \"a\", \"data\": [1]}, {\"name\": \"b\", \"data\": [2]}]}"))
+        .hasMessageStartingWith(
+            "the answer has 2 KServe v2 outputs [a, b]; offhours reads a model with one output: ");
   }
 
   @Test
   void namedAnswersMustNameEachClassOnceAndMatchTheirScores() {
-    assertThatThrownBy(() -> read("{\"probabilities\": [0.5, 0.5], \"labels\": [\"a\"]}", List.of(), Scores.AUTO))
-        .hasMessageStartingWith("the answer's \"labels\" do not match its 2 \"probabilities\" one to one: ");
-    assertThatThrownBy(() -> read("[{\"label\": \"a\", \"score\": 0.5}, {\"label\": \"a\", \"score\": 0.4}]",
-        List.of(), Scores.AUTO)).hasMessage("the answer ([{\"label\", \"score\"}, ...] (Hugging Face)) names class 'a' twice");
+    assertThatThrownBy(() ->
+            read("{\"probabilities\": [0.5, 0.5], \"labels\": [\"a\"]}", List.of(), Scores.AUTO))
+        .hasMessageStartingWith(
+            "the answer's \"labels\" do not match its 2 \"probabilities\" one to one: ");
+    assertThatThrownBy(() -> read(
+            "[{\"label\": \"a\", \"score\": 0.5}, {\"label\": \"a\", \"score\": 0.4}]",
+            List.of(),
+            Scores.AUTO))
+        .hasMessage(
+            "the answer ([{\"label\", \"score\"}, ...] (Hugging Face)) names class 'a' twice");
   }
 
   @Test
   void aBodyThatIsNotJsonSaysWhatTheParserFoundWhereAndShowsItEscaped() {
     assertThatThrownBy(() -> read("[0.1, 0.05, 0.6"))
-        .hasMessageStartingWith("the endpoint's answer is not JSON (Unexpected end-of-input: expected close marker"
-            + " for Array")
+        .hasMessageStartingWith(
+            "the endpoint's answer is not JSON (Unexpected end-of-input: expected close marker"
+                + " for Array")
         .hasMessageContaining(" at line 1, column 16): [0.1, 0.05, 0.6");
     assertThatThrownBy(() -> read("<html>\n\u001b[31mcrash</html>"))
         .hasMessageEndingWith("): <html>\\u000a\\u001b[31mcrash</html>");
@@ -185,6 +225,7 @@ class ResponseShapesTest {
   void anExcerptStopsAfterTwoHundredCharacters() {
     String longBody = "x".repeat(500);
 
-    assertThat(ResponseShapes.excerpt(longBody.getBytes(StandardCharsets.UTF_8))).isEqualTo("x".repeat(200) + "...");
+    assertThat(ResponseShapes.excerpt(longBody.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("x".repeat(200) + "...");
   }
 }

@@ -1,4 +1,5 @@
-// Needs moto_server on the PATH (or in ~/.pyenv/shims), and node/npm for the first conversion of the default model
+// Needs moto_server on the PATH (or in ~/.pyenv/shims), and node/npm for the first conversion of
+// the default model
 // into the shared cache (see StackFixture.sharedCache).
 package offhours.local;
 
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class ApiLocalIT {
 
-  private static final Map<String, String> OFF_UNLESS_STARTED = Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
+  private static final Map<String, String> OFF_UNLESS_STARTED =
+      Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final Path IMAGES = Path.of("src/test/resources/images");
 
@@ -43,30 +45,43 @@ class ApiLocalIT {
 
   @Test
   void classifyQueuesWhileTheEndpointIsOffAndAnswersWithLabelsOnceItIsOn() throws Exception {
-    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(2), OFF_UNLESS_STARTED))) {
+    try (StackFixture f =
+        StackFixture.start(StackFixture.options(Duration.ofSeconds(2), OFF_UNLESS_STARTED))) {
       Api api = new Api(f.stack.apiEndpoint(), f.stack.apiToken());
-      JsonNode off = f.awaitValue("the controller's first decision in GET /status", DEADLINE, () -> {
-        JsonNode s = api.json("GET", "/status", null, 200);
-        return s.at("/endpoint/state").asText().equals("UNKNOWN") ? null : s;
-      });
+      JsonNode off =
+          f.awaitValue("the controller's first decision in GET /status", DEADLINE, () -> {
+            JsonNode s = api.json("GET", "/status", null, 200);
+            return s.at("/endpoint/state").asText().equals("UNKNOWN") ? null : s;
+          });
       assertThat(off.at("/endpoint/state").asText()).as("GET /status: %s", off).isEqualTo("ABSENT");
       assertThat(off.at("/trigger/state").asText()).isEqualTo("DISABLED");
-      assertThat(off.at("/nextUpload/startsAt").isNull()).as("nothing starts the endpoint: %s", off).isTrue();
+      assertThat(off.at("/nextUpload/startsAt").isNull())
+          .as("nothing starts the endpoint: %s", off)
+          .isTrue();
 
-      HttpResponse<String> queued = api.send("POST", "/classify", Files.readAllBytes(IMAGES.resolve("chelsea.png")),
-          "image/png");
-      assertThat(queued.statusCode()).as("POST /classify while off: %s", queued.body()).isEqualTo(202);
+      HttpResponse<String> queued = api.send(
+          "POST", "/classify", Files.readAllBytes(IMAGES.resolve("chelsea.png")), "image/png");
+      assertThat(queued.statusCode())
+          .as("POST /classify while off: %s", queued.body())
+          .isEqualTo(202);
       JsonNode q = StackFixture.json(queued.body());
       String key = q.get("key").asText();
       assertThat(key).startsWith("api/").endsWith(".png");
       assertThat(q.get("result").asText()).isEqualTo(f.stack.apiEndpoint() + "/results/" + key);
       assertThat(queued.headers().firstValue("location")).contains("/results/" + key);
-      assertThat(q.get("reason").asText()).contains("endpoint unavailable").contains("nothing will start it");
+      assertThat(q.get("reason").asText())
+          .contains("endpoint unavailable")
+          .contains("nothing will start it");
 
       JsonNode waiting = api.json("GET", "/results/" + key, null, 200);
-      assertThat(waiting.get("state").asText()).as("GET /results/%s: %s", key, waiting).isEqualTo("WAITING");
+      assertThat(waiting.get("state").asText())
+          .as("GET /results/%s: %s", key, waiting)
+          .isEqualTo("WAITING");
       assertThat(waiting.get("reason").asText()).contains("in the queue:");
-      f.await("the queued image's notification in the queue", DEADLINE, () -> f.queue().visible() == 1);
+      f.await(
+          "the queued image's notification in the queue",
+          DEADLINE,
+          () -> f.queue().visible() == 1);
       assertThat(f.results()).as("no result while the endpoint is off").isEmpty();
 
       f.override("start");
@@ -77,22 +92,27 @@ class ApiLocalIT {
       assertThat(done.at("/results/0/status").asText()).as("%s", done).isEqualTo("CLASSIFIED");
       assertThat(done.at("/results/0/labels")).hasSize(3);
 
-      HttpResponse<String> now = api.send("POST", "/classify", Files.readAllBytes(IMAGES.resolve("rocket.jpg")),
-          "image/jpeg");
+      HttpResponse<String> now = api.send(
+          "POST", "/classify", Files.readAllBytes(IMAGES.resolve("rocket.jpg")), "image/jpeg");
       assertThat(now.statusCode()).as("POST /classify while on: %s", now.body()).isEqualTo(200);
       JsonNode labels = StackFixture.json(now.body());
       assertThat(labels.get("state").asText()).isEqualTo("CLASSIFIED");
       assertThat(labels.get("labels")).hasSize(3);
-      assertThat(labels.get("topLabel").asText()).isEqualTo(labels.at("/labels/0/label").asText());
+      assertThat(labels.get("topLabel").asText())
+          .isEqualTo(labels.at("/labels/0/label").asText());
 
-      HttpResponse<String> truncated = api.send("POST", "/classify",
-          Files.readAllBytes(IMAGES.resolve("truncated.jpg")), "image/jpeg");
-      assertThat(truncated.statusCode()).as("a truncated JPEG: %s", truncated.body()).isEqualTo(422);
+      HttpResponse<String> truncated = api.send(
+          "POST", "/classify", Files.readAllBytes(IMAGES.resolve("truncated.jpg")), "image/jpeg");
+      assertThat(truncated.statusCode())
+          .as("a truncated JPEG: %s", truncated.body())
+          .isEqualTo(422);
       assertThat(StackFixture.json(truncated.body()).get("message").asText())
           .startsWith("the model could not read the image");
 
       JsonNode on = api.json("GET", "/status", null, 200);
-      assertThat(on.at("/endpoint/state").asText()).as("GET /status: %s", on).isEqualTo("IN_SERVICE");
+      assertThat(on.at("/endpoint/state").asText())
+          .as("GET /status: %s", on)
+          .isEqualTo("IN_SERVICE");
       assertThat(on.at("/trigger/state").asText()).isEqualTo("ENABLED");
       assertThat(on.at("/ledger/starts").asLong()).isEqualTo(1);
       assertThat(on.at("/deadLetterQueue/messages").asLong()).isZero();
@@ -101,7 +121,8 @@ class ApiLocalIT {
 
   @Test
   void resultsAreFoundByEncodedKeyAndPagedNewestFirstByLabelAndOverall() throws Exception {
-    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1), Map.of()))) {
+    try (StackFixture f =
+        StackFixture.start(StackFixture.options(Duration.ofSeconds(1), Map.of()))) {
       Api api = new Api(f.stack.apiEndpoint(), f.stack.apiToken());
       String odd = "holiday photos/café au lait + 100%.png";
       f.upload(odd, IMAGES.resolve("chelsea.png"));
@@ -113,66 +134,107 @@ class ApiLocalIT {
       JsonNode byKey = api.json("GET", "/results/" + pathOf(odd), null, 200);
       assertThat(byKey.get("key").asText()).isEqualTo(odd);
       assertThat(byKey.get("state").asText()).isEqualTo("DONE");
-      assertThat(api.json("GET", "/results/broken.jpg", null, 200).at("/results/0/reason").asText())
+      assertThat(api.json("GET", "/results/broken.jpg", null, 200)
+              .at("/results/0/reason")
+              .asText())
           .startsWith("the model could not read the image");
-      assertThat(api.json("GET", "/results/notes.txt", null, 200).get("state").asText()).isEqualTo("NOT_QUEUED");
-      assertThat(api.json("GET", "/results/" + pathOf("no such photo.png"), null, 404).get("message").asText())
-          .isEqualTo("s3://offhours-images/no such photo.png does not exist and has no result; keys are case-sensitive,"
-              + " and '/' in a key is part of the path (GET /results/folder/photo.jpg)");
+      assertThat(api.json("GET", "/results/notes.txt", null, 200).get("state").asText())
+          .isEqualTo("NOT_QUEUED");
+      assertThat(api.json("GET", "/results/" + pathOf("no such photo.png"), null, 404)
+              .get("message")
+              .asText())
+          .isEqualTo(
+              "s3://offhours-images/no such photo.png does not exist and has no result; keys are case-sensitive,"
+                  + " and '/' in a key is part of the path (GET /results/folder/photo.jpg)");
 
       List<JsonNode> all = pages(api, "/results?limit=3");
       List<String> newestFirst = f.results().stream()
-          .sorted(Comparator.comparing(offhours.results.ResultItem::classifiedAt).reversed()
+          .sorted(Comparator.comparing(offhours.results.ResultItem::classifiedAt)
+              .reversed()
               .thenComparing(offhours.results.ResultItem::pk, Comparator.reverseOrder()))
-          .map(offhours.results.ResultItem::key).toList();
-      assertThat(all).extracting(r -> r.get("key").asText()).as("every result once, newest first, in pages of 3")
+          .map(offhours.results.ResultItem::key)
+          .toList();
+      assertThat(all)
+          .extracting(r -> r.get("key").asText())
+          .as("every result once, newest first, in pages of 3")
           .containsExactlyElementsOf(newestFirst);
 
-      String label = all.stream().filter(r -> r.get("status").asText().equals("CLASSIFIED"))
-          .collect(Collectors.groupingBy(r -> r.get("topLabel").asText(), Collectors.counting())).entrySet().stream()
-          .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-      List<JsonNode> labelled = pages(api, "/results?limit=1&label=" + URLEncoder.encode(label, StandardCharsets.UTF_8));
-      assertThat(labelled).extracting(r -> r.get("key").asText()).as("label %s, one per page", label)
-          .containsExactlyElementsOf(all.stream().filter(r -> r.path("topLabel").asText().equals(label))
-              .map(r -> r.get("key").asText()).toList());
-      assertThat(pages(api, "/results?status=REJECTED&limit=5")).extracting(r -> r.get("key").asText())
+      String label = all.stream()
+          .filter(r -> r.get("status").asText().equals("CLASSIFIED"))
+          .collect(Collectors.groupingBy(r -> r.get("topLabel").asText(), Collectors.counting()))
+          .entrySet()
+          .stream()
+          .max(Map.Entry.comparingByValue())
+          .orElseThrow()
+          .getKey();
+      List<JsonNode> labelled =
+          pages(api, "/results?limit=1&label=" + URLEncoder.encode(label, StandardCharsets.UTF_8));
+      assertThat(labelled)
+          .extracting(r -> r.get("key").asText())
+          .as("label %s, one per page", label)
+          .containsExactlyElementsOf(all.stream()
+              .filter(r -> r.path("topLabel").asText().equals(label))
+              .map(r -> r.get("key").asText())
+              .toList());
+      assertThat(pages(api, "/results?status=REJECTED&limit=5"))
+          .extracting(r -> r.get("key").asText())
           .containsExactly("broken.jpg");
-      assertThat(pages(api, "/results?key=copies/&limit=2")).extracting(r -> r.get("key").asText())
+      assertThat(pages(api, "/results?key=copies/&limit=2"))
+          .extracting(r -> r.get("key").asText())
           .containsExactlyInAnyOrderElementsOf(copies);
 
       f.upload("chelsea.png", IMAGES.resolve("chelsea.png"));
       f.await("a result for chelsea.png", DEADLINE, () -> f.results().size() == 9);
       for (String line : readmeCurlLines()) {
         assertThat(curl(line, f.stack.apiEndpoint().toString(), f.stack.apiToken()))
-            .as("README: %s", line).startsWith("200 {");
+            .as("README: %s", line)
+            .startsWith("200 {");
       }
 
       assertThat(api.json("GET", "/results?limit=0", null, 400).get("message").asText())
           .isEqualTo("limit must be a whole number from 1 to 100, got '0'");
       String next = api.json("GET", "/results?limit=1", null, 200).get("next").asText();
-      assertThat(api.json("GET", "/results?limit=1&status=REJECTED&next=" + next, null, 400).get("message").asText())
+      assertThat(api.json("GET", "/results?limit=1&status=REJECTED&next=" + next, null, 400)
+              .get("message")
+              .asText())
           .startsWith("next is not a token of this query");
     }
   }
 
   @Test
   void theLocalFrontRefusesWhatApiGatewayWouldAndWhatNoLocalServiceShouldAccept() throws Exception {
-    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
+    try (StackFixture f =
+        StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
       URI base = f.stack.apiEndpoint();
       Api api = new Api(base, f.stack.apiToken());
       Api stranger = new Api(base, "0".repeat(64));
-      assertThat(stranger.send("GET", "/status", null, null).statusCode()).as("a wrong token").isEqualTo(401);
-      HttpResponse<String> fromAPage = http.send(HttpRequest.newBuilder(base.resolve("/status"))
-          .header("Authorization", "Bearer " + f.stack.apiToken()).header("Origin", "https://evil.example").build(),
+      assertThat(stranger.send("GET", "/status", null, null).statusCode())
+          .as("a wrong token")
+          .isEqualTo(401);
+      HttpResponse<String> fromAPage = http.send(
+          HttpRequest.newBuilder(base.resolve("/status"))
+              .header("Authorization", "Bearer " + f.stack.apiToken())
+              .header("Origin", "https://evil.example")
+              .build(),
           HttpResponse.BodyHandlers.ofString());
-      assertThat(fromAPage.statusCode()).as("a request from a web page: %s", fromAPage.body()).isEqualTo(403);
+      assertThat(fromAPage.statusCode())
+          .as("a request from a web page: %s", fromAPage.body())
+          .isEqualTo(403);
       assertThat(rawStatusLine(base, "evil.example:" + base.getPort(), f.stack.apiToken()))
-          .as("a DNS-rebound Host").contains(" 403 ");
+          .as("a DNS-rebound Host")
+          .contains(" 403 ");
       assertThat(rawStatusLine(base, base.getAuthority(), f.stack.apiToken())).contains(" 200 ");
 
-      assertThat(api.send("GET", "/health", null, null).statusCode()).as("no such route").isEqualTo(404);
-      assertThat(api.send("DELETE", "/status", null, null).statusCode()).as("no such method").isEqualTo(404);
-      HttpResponse<String> gif = api.send("POST", "/classify", "GIF89a\u0001\u0000".getBytes(StandardCharsets.ISO_8859_1),
+      assertThat(api.send("GET", "/health", null, null).statusCode())
+          .as("no such route")
+          .isEqualTo(404);
+      assertThat(api.send("DELETE", "/status", null, null).statusCode())
+          .as("no such method")
+          .isEqualTo(404);
+      HttpResponse<String> gif = api.send(
+          "POST",
+          "/classify",
+          "GIF89a\u0001\u0000".getBytes(StandardCharsets.ISO_8859_1),
           "image/gif");
       assertThat(gif.statusCode()).isEqualTo(415);
       byte[] overLimit = new byte[4_706_305];
@@ -181,26 +243,33 @@ class ApiLocalIT {
       assertThat(large.statusCode()).isEqualTo(413);
       assertThat(StackFixture.json(large.body()).get("message").asText())
           .contains("POST /classify accepts at most 4706304 bytes");
-      assertThat(api.send("POST", "/classify", new byte[10 * 1024 * 1024 + 1], "image/png").statusCode())
-          .as("over API Gateway's 10 MB").isEqualTo(413);
+      assertThat(api.send("POST", "/classify", new byte[10 * 1024 * 1024 + 1], "image/png")
+              .statusCode())
+          .as("over API Gateway's 10 MB")
+          .isEqualTo(413);
     }
   }
 
   /** The curl lines of the README's section on the HTTP API. */
   private static List<String> readmeCurlLines() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
-    String section = readme.substring(readme.indexOf("### The HTTP API"), readme.indexOf("## Deploy on AWS"));
+    String section =
+        readme.substring(readme.indexOf("### The HTTP API"), readme.indexOf("## Deploy on AWS"));
     List<String> lines = section.lines().filter(l -> l.startsWith("curl ")).toList();
-    assertThat(lines).as("curl lines in the README's HTTP API section").hasSizeGreaterThanOrEqualTo(4);
+    assertThat(lines)
+        .as("curl lines in the README's HTTP API section")
+        .hasSizeGreaterThanOrEqualTo(4);
     return lines;
   }
 
   /** Runs a README line as a user would, in bash from the repository, with the variables 'local start' prints. */
   private static String curl(String line, String api, String token) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", line + " -o \"$BODY\" -w '%{http_code} ' && cat \"$BODY\"")
+    ProcessBuilder pb = new ProcessBuilder(
+            "bash", "-c", line + " -o \"$BODY\" -w '%{http_code} ' && cat \"$BODY\"")
         .redirectErrorStream(true);
     Path body = Files.createTempFile("api-body", ".json");
-    pb.environment().putAll(Map.of("OFFHOURS_API", api, "OFFHOURS_API_TOKEN", token, "BODY", body.toString()));
+    pb.environment()
+        .putAll(Map.of("OFFHOURS_API", api, "OFFHOURS_API_TOKEN", token, "BODY", body.toString()));
     Process process = pb.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor()).as("%s: %s", line, out).isZero();
@@ -232,9 +301,12 @@ class ApiLocalIT {
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       OutputStream out = socket.getOutputStream();
       out.write(("GET /status HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + token
-          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+              + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
     }
   }
 
@@ -248,10 +320,16 @@ class ApiLocalIT {
       this.token = token;
     }
 
-    HttpResponse<String> send(String method, String path, byte[] body, String contentType) throws Exception {
+    HttpResponse<String> send(String method, String path, byte[] body, String contentType)
+        throws Exception {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-          .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+          .header("Authorization", "Bearer " + token)
+          .timeout(Duration.ofSeconds(60))
+          .method(
+              method,
+              body == null
+                  ? HttpRequest.BodyPublishers.noBody()
+                  : HttpRequest.BodyPublishers.ofByteArray(body));
       if (contentType != null) {
         request.header("Content-Type", contentType);
       }
@@ -262,8 +340,11 @@ class ApiLocalIT {
     JsonNode json(String method, String path, byte[] body, int status) {
       try {
         HttpResponse<String> response = send(method, path, body, null);
-        assertThat(response.statusCode()).as("%s %s answered %s", method, path, response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("content-type")).contains("application/json; charset=utf-8");
+        assertThat(response.statusCode())
+            .as("%s %s answered %s", method, path, response.body())
+            .isEqualTo(status);
+        assertThat(response.headers().firstValue("content-type"))
+            .contains("application/json; charset=utf-8");
         return StackFixture.json(response.body());
       } catch (AssertionError e) {
         throw e;

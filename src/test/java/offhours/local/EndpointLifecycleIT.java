@@ -1,5 +1,7 @@
-// Needs moto_server on the PATH (or in ~/.pyenv/shims), python3 (the slow model container), and node/npm for the
-// first conversion of the default model into the shared cache (the user's offhours cache, see StackFixture.sharedCache).
+// Needs moto_server on the PATH (or in ~/.pyenv/shims), python3 (the slow model container), and
+// node/npm for the
+// first conversion of the default model into the shared cache (the user's offhours cache, see
+// StackFixture.sharedCache).
 package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,66 +36,107 @@ import org.junit.jupiter.api.io.TempDir;
 class EndpointLifecycleIT {
 
   /** The controller policy that keeps the endpoint off unless told otherwise: no working hours, no wake on backlog. */
-  private static final Map<String, String> OFF_UNLESS_STARTED = Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
+  private static final Map<String, String> OFF_UNLESS_STARTED =
+      Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
+
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  @TempDir Path cliCache;
+  @TempDir
+  Path cliCache;
 
   @Test
   void uploadsWaitInTheQueueWhileTheEndpointIsOffAndAreClassifiedOnceItStarts() throws Exception {
-    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(2), OFF_UNLESS_STARTED))) {
+    try (StackFixture f =
+        StackFixture.start(StackFixture.options(Duration.ofSeconds(2), OFF_UNLESS_STARTED))) {
       Cli cli = new Cli(f);
       List<Path> images;
       try (var files = Files.list(StackFixture.DEMO_IMAGES)) {
-        images = files.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted().toList();
+        images = files
+            .filter(p -> !p.getFileName().toString().endsWith(".md"))
+            .sorted()
+            .toList();
       }
       int n = images.size();
 
-      assertThat(cli.run("upload", StackFixture.DEMO_IMAGES.toString())).as("offhours upload: %s", cli.err).isZero();
-      f.await(n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n);
+      assertThat(cli.run("upload", StackFixture.DEMO_IMAGES.toString()))
+          .as("offhours upload: %s", cli.err)
+          .isZero();
+      f.await(
+          n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n);
       for (int run = 0; run < 3; run++) {
         JsonNode decision = f.reconcile();
-        assertThat(decision.get("want").asText()).as("controller run %d while off: %s", run, decision).isEqualTo("OFF");
-        assertThat(decision.get("action").asText()).as("controller run %d while off: %s", run, decision)
+        assertThat(decision.get("want").asText())
+            .as("controller run %d while off: %s", run, decision)
+            .isEqualTo("OFF");
+        assertThat(decision.get("action").asText())
+            .as("controller run %d while off: %s", run, decision)
             .isEqualTo("NONE");
       }
 
       assertThat(f.results()).as("results while the endpoint is off").isEmpty();
-      assertThat(f.queue()).as("the queue after three controller runs with the endpoint off")
+      assertThat(f.queue())
+          .as("the queue after three controller runs with the endpoint off")
           .isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
       assertThat(f.endpointStatus()).as("endpoint while off").isEqualTo("absent");
       assertThat(f.mappingState()).as("mapping while off").isEqualTo("Disabled");
-      assertThat(f.consumer().delivered()).as("messages the consumer received while off").isZero();
+      assertThat(f.consumer().delivered())
+          .as("messages the consumer received while off")
+          .isZero();
       assertThat(cli.run("queue", "--json")).isZero();
       JsonNode queue = StackFixture.json(cli.out);
-      assertThat(queue.get("visible").asLong()).as("offhours queue --json: %s", cli.out).isEqualTo(n);
-      assertThat(queue.get("dlq").asLong()).as("offhours queue --json: %s", cli.out).isZero();
+      assertThat(queue.get("visible").asLong())
+          .as("offhours queue --json: %s", cli.out)
+          .isEqualTo(n);
+      assertThat(queue.get("dlq").asLong())
+          .as("offhours queue --json: %s", cli.out)
+          .isZero();
 
-      assertThat(cli.run("endpoint", "start")).as("offhours endpoint start: %s", cli.err).isZero();
-      f.await("a result for each of the " + n + " uploads", DEADLINE, () -> f.results().size() == n);
+      assertThat(cli.run("endpoint", "start"))
+          .as("offhours endpoint start: %s", cli.err)
+          .isZero();
+      f.await(
+          "a result for each of the " + n + " uploads",
+          DEADLINE,
+          () -> f.results().size() == n);
       f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
 
       List<ResultItem> results = f.results();
-      assertThat(results).extracting(ResultItem::key)
-          .containsExactlyInAnyOrderElementsOf(images.stream().map(p -> p.getFileName().toString()).toList());
-      assertThat(results).as("results of uploads that waited while the endpoint was off")
-          .allSatisfy(r -> assertThat(r.attempts()).as("attempts of %s (receives + deferrals)", r.key()).isEqualTo(1));
-      assertThat(results).filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED).extracting(ResultItem::key)
+      assertThat(results)
+          .extracting(ResultItem::key)
+          .containsExactlyInAnyOrderElementsOf(
+              images.stream().map(p -> p.getFileName().toString()).toList());
+      assertThat(results)
+          .as("results of uploads that waited while the endpoint was off")
+          .allSatisfy(r -> assertThat(r.attempts())
+              .as("attempts of %s (receives + deferrals)", r.key())
+              .isEqualTo(1));
+      assertThat(results)
+          .filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED)
+          .extracting(ResultItem::key)
           .as("the real photos are classified by the default model")
           .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
       assertThat(f.queue().dlq()).as("DLQ after the drain").isZero();
-      assertThat(f.consumer().failed()).as("batch item failures (each spends a receive count)").isZero();
+      assertThat(f.consumer().failed())
+          .as("batch item failures (each spends a receive count)")
+          .isZero();
       assertThat(cli.run("results", "--json")).isZero();
-      assertThat(cli.out.lines().map(StackFixture::json).map(j -> j.get("key").asText()).toList())
-          .as("offhours results --json").hasSize(n);
+      assertThat(cli.out
+              .lines()
+              .map(StackFixture::json)
+              .map(j -> j.get("key").asText())
+              .toList())
+          .as("offhours results --json")
+          .hasSize(n);
     }
   }
 
   @Test
-  void aStopDuringABacklogDrainsInFlightBatchesBeforeDeletingAndTheRestartClassifiesEachUploadOnce(@TempDir Path dir)
-      throws Exception {
-    // 0.25 s per image, one at a time: 40 uploads take ~10 s, and a batch of 10 in flight takes seconds to finish.
-    try (StackFixture f = StackFixture.start(StackFixture.slowModel(dir, 0.25, Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
+  void aStopDuringABacklogDrainsInFlightBatchesBeforeDeletingAndTheRestartClassifiesEachUploadOnce(
+      @TempDir Path dir) throws Exception {
+    // 0.25 s per image, one at a time: 40 uploads take ~10 s, and a batch of 10 in flight takes
+    // seconds to finish.
+    try (StackFixture f = StackFixture.start(
+        StackFixture.slowModel(dir, 0.25, Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
       int n = 40;
       List<String> keys = f.uploadCopies("backlog", n);
       f.await(n + " notifications visible", DEADLINE, () -> f.queue().visible() == n);
@@ -102,14 +145,16 @@ class EndpointLifecycleIT {
       f.await("the first results of the drain", DEADLINE, () -> f.results().size() >= 6);
       f.override("stop");
 
-      // Sample the stop until the endpoint is gone: consumption must be paused before the endpoint leaves InService,
+      // Sample the stop until the endpoint is gone: consumption must be paused before the endpoint
+      // leaves InService,
       // and nothing may be in flight once it does.
       long drained = 0;
       List<String> violations = new ArrayList<>();
       long deadline = System.nanoTime() + DEADLINE.toNanos();
       String endpoint;
       do {
-        assertThat(System.nanoTime()).as("endpoint deleted within %s of the stop; %s", DEADLINE, f.snapshot())
+        assertThat(System.nanoTime())
+            .as("endpoint deleted within %s of the stop; %s", DEADLINE, f.snapshot())
             .isLessThan(deadline);
         String mapping = f.mappingState();
         StackFixture.Queue q = f.queue();
@@ -119,115 +164,171 @@ class EndpointLifecycleIT {
           drained = Math.max(drained, q.inFlight());
         } else if (!endpoint.equals("InService")
             && (mapping.startsWith("Enabl") || q.inFlight() > 0 || invoking > 0)) {
-          violations.add("endpoint " + endpoint + " while mapping " + mapping + ", " + q.inFlight() + " in flight, "
-              + invoking + " batches invoking");
+          violations.add("endpoint " + endpoint + " while mapping " + mapping + ", " + q.inFlight()
+              + " in flight, " + invoking + " batches invoking");
         }
         Thread.sleep(50);
       } while (!endpoint.equals("absent"));
 
-      assertThat(violations).as("the endpoint left InService with consumption on or work in flight").isEmpty();
-      assertThat(drained).as("messages in flight while the stop waited (the stop must land mid-drain to test it)")
+      assertThat(violations)
+          .as("the endpoint left InService with consumption on or work in flight")
+          .isEmpty();
+      assertThat(drained)
+          .as("messages in flight while the stop waited (the stop must land mid-drain to test it)")
           .isPositive();
       int classifiedBeforeRestart = f.results().size();
       StackFixture.Queue stopped = f.queue();
-      assertThat(classifiedBeforeRestart).as("results when the endpoint was gone: a backlog must be left").isLessThan(n);
-      assertThat(stopped).as("the queue after the stop: the rest waits visible, nothing deferred, nothing dead")
+      assertThat(classifiedBeforeRestart)
+          .as("results when the endpoint was gone: a backlog must be left")
+          .isLessThan(n);
+      assertThat(stopped)
+          .as("the queue after the stop: the rest waits visible, nothing deferred, nothing dead")
           .isEqualTo(new StackFixture.Queue(n - classifiedBeforeRestart, 0, 0, 0));
 
       f.override("start");
-      f.await("a result for each of the " + n + " uploads after the restart", DEADLINE, () -> f.results().size() >= n);
+      f.await(
+          "a result for each of the " + n + " uploads after the restart",
+          DEADLINE,
+          () -> f.results().size() >= n);
       f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
 
       List<ResultItem> results = f.results();
-      Map<String, Long> perUpload = results.stream().collect(Collectors.groupingBy(ResultItem::pk, Collectors.counting()));
-      assertThat(perUpload).as("results per upload (pk)").hasSize(n).allSatisfy((pk, count) ->
-          assertThat(count).as("results of %s", pk).isEqualTo(1L));
+      Map<String, Long> perUpload =
+          results.stream().collect(Collectors.groupingBy(ResultItem::pk, Collectors.counting()));
+      assertThat(perUpload)
+          .as("results per upload (pk)")
+          .hasSize(n)
+          .allSatisfy((pk, count) -> assertThat(count).as("results of %s", pk).isEqualTo(1L));
       assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrderElementsOf(keys);
       assertThat(results).allSatisfy(r -> {
         assertThat(r.status()).as("status of %s", r.key()).isEqualTo(ResultItem.Verdict.CLASSIFIED);
-        // attempts = SQS receives + deferrals: 1 means neither the stop nor the restart cost this upload anything
+        // attempts = SQS receives + deferrals: 1 means neither the stop nor the restart cost this
+        // upload anything
         assertThat(r.attempts()).as("attempts of %s", r.key()).isEqualTo(1);
       });
       assertThat(f.queue().dlq()).as("DLQ").isZero();
-      assertThat(f.consumer().failed()).as("batch item failures (each spends a receive count)").isZero();
+      assertThat(f.consumer().failed())
+          .as("batch item failures (each spends a receive count)")
+          .isZero();
     }
   }
 
   @Test
   void aFailedCreationIsDeletedAndRetriedAfterTheBackoffWhileUploadsWait() throws Exception {
-    // Local mode's own policy (wake on one waiting upload), with a 5 s first backoff instead of 5 minutes.
-    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1),
-        Map.of("CREATE_BACKOFF_SECONDS", "5")))) {
-      f.stack.services().sageMaker().failNextCreates(1, "CapacityError: Unable to provision requested ML compute capacity.");
+    // Local mode's own policy (wake on one waiting upload), with a 5 s first backoff instead of 5
+    // minutes.
+    try (StackFixture f = StackFixture.start(
+        StackFixture.options(Duration.ofSeconds(1), Map.of("CREATE_BACKOFF_SECONDS", "5")))) {
+      f.stack
+          .services()
+          .sageMaker()
+          .failNextCreates(1, "CapacityError: Unable to provision requested ML compute capacity.");
       List<String> keys = f.uploadCopies("retry", 4);
       int n = keys.size();
 
-      // Until the retried endpoint serves, nothing may be consumed: the mapping stays off on a Failed endpoint.
+      // Until the retried endpoint serves, nothing may be consumed: the mapping stays off on a
+      // Failed endpoint.
       List<String> violations = new ArrayList<>();
       f.awaitValue("the first endpoint to fail", DEADLINE, () -> {
         String endpoint = f.endpointStatus();
         if (f.consumer().delivered() > 0) {
-          violations.add(n + " uploads, endpoint " + endpoint + ", yet the consumer received messages");
+          violations.add(
+              n + " uploads, endpoint " + endpoint + ", yet the consumer received messages");
         }
         return endpoint.equals("Failed") ? endpoint : null;
       });
       f.await("the failed endpoint deleted", DEADLINE, () -> f.endpointStatus().equals("absent"));
       JsonNode backoff = f.reconcile();
-      assertThat(backoff.get("action").asText()).as("the run after deleting the failed endpoint: %s", backoff)
+      assertThat(backoff.get("action").asText())
+          .as("the run after deleting the failed endpoint: %s", backoff)
           .isEqualTo("WAIT");
-      assertThat(backoff.get("why").asText()).as("the run after deleting the failed endpoint")
+      assertThat(backoff.get("why").asText())
+          .as("the run after deleting the failed endpoint")
           .startsWith("create backoff after 1 failure(s)");
-      assertThat(f.consumer().delivered()).as("messages received before any endpoint served").isZero();
-      assertThat(f.queue()).as("uploads while the creation failed").isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
+      assertThat(f.consumer().delivered())
+          .as("messages received before any endpoint served")
+          .isZero();
+      assertThat(f.queue())
+          .as("uploads while the creation failed")
+          .isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
       assertThat(violations).isEmpty();
 
-      f.await("a result for each of the " + n + " uploads", DEADLINE, () -> f.results().size() == n);
+      f.await(
+          "a result for each of the " + n + " uploads",
+          DEADLINE,
+          () -> f.results().size() == n);
       f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
       assertThat(f.endpointStatus()).as("the retried endpoint").isEqualTo("InService");
       assertThat(f.results()).allSatisfy(r -> {
         assertThat(r.status()).as("status of %s", r.key()).isEqualTo(ResultItem.Verdict.CLASSIFIED);
-        assertThat(r.attempts()).as("attempts of %s (receives + deferrals)", r.key()).isEqualTo(1);
+        assertThat(r.attempts())
+            .as("attempts of %s (receives + deferrals)", r.key())
+            .isEqualTo(1);
       });
-      assertThat(f.ledgerStartsAndStops()).as("ledger starts and stops: the failed create, its delete, the retry")
+      assertThat(f.ledgerStartsAndStops())
+          .as("ledger starts and stops: the failed create, its delete, the retry")
           .containsExactly(2, 1);
       assertThat(f.queue().dlq()).as("DLQ").isZero();
-      assertThat(f.consumer().failed()).as("batch item failures (each spends a receive count)").isZero();
+      assertThat(f.consumer().failed())
+          .as("batch item failures (each spends a receive count)")
+          .isZero();
     }
   }
 
   @Test
-  void aMappingEnabledByHandWhileTheEndpointIsOffIsDisabledAgainAndLosesNoUpload() throws Exception {
-    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
+  void aMappingEnabledByHandWhileTheEndpointIsOffIsDisabledAgainAndLosesNoUpload()
+      throws Exception {
+    try (StackFixture f =
+        StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
       List<String> keys = f.uploadCopies("drift", 6);
       int n = keys.size();
       f.await(n + " notifications visible", DEADLINE, () -> f.queue().visible() == n);
 
       // Drift, as a deploy that re-enables the trigger would cause.
       f.lambda.updateEventSourceMapping(r -> r.uuid(f.stack.mappingUuid()).enabled(true));
-      assertThat(f.mappingState()).as("the mapping right after enabling it by hand").startsWith("Enabl");
-      f.await("the controller to disable the mapping again", DEADLINE, () -> f.mappingState().equals("Disabled"));
+      assertThat(f.mappingState())
+          .as("the mapping right after enabling it by hand")
+          .startsWith("Enabl");
+      f.await(
+          "the controller to disable the mapping again",
+          DEADLINE,
+          () -> f.mappingState().equals("Disabled"));
       long deliveredWhileDrifting = f.consumer().delivered();
 
-      // Whatever the consumer received meanwhile went back as delayed copies: every upload is still queued.
-      f.await("every upload back in the queue (visible or delayed)", DEADLINE,
+      // Whatever the consumer received meanwhile went back as delayed copies: every upload is still
+      // queued.
+      f.await(
+          "every upload back in the queue (visible or delayed)",
+          DEADLINE,
           () -> f.queue().inFlight() == 0 && f.queue().visible() + f.queue().delayed() == n);
       assertThat(f.results()).as("results while the endpoint is off").isEmpty();
-      assertThat(f.endpointStatus()).as("endpoint after the drift was corrected").isEqualTo("absent");
+      assertThat(f.endpointStatus())
+          .as("endpoint after the drift was corrected")
+          .isEqualTo("absent");
       assertThat(f.queue().dlq()).as("DLQ after the drift").isZero();
-      assertThat(f.consumer().failed()).as("batch item failures while drifting (each spends a receive count)")
+      assertThat(f.consumer().failed())
+          .as("batch item failures while drifting (each spends a receive count)")
           .isZero();
 
       f.override("start");
-      f.await("a result for each of the " + n + " uploads", DEADLINE, () -> f.results().size() == n);
+      f.await(
+          "a result for each of the " + n + " uploads",
+          DEADLINE,
+          () -> f.results().size() == n);
       f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
       List<ResultItem> results = f.results();
       assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrderElementsOf(keys);
-      // attempts = receives + deferrals; each delivery during the drift is one deferral and nothing else
+      // attempts = receives + deferrals; each delivery during the drift is one deferral and nothing
+      // else
       assertThat(results.stream().mapToLong(r -> r.attempts() - 1).sum())
-          .as("attempts beyond the first, summed, against the %d deliveries during the drift", deliveredWhileDrifting)
+          .as(
+              "attempts beyond the first, summed, against the %d deliveries during the drift",
+              deliveredWhileDrifting)
           .isEqualTo(deliveredWhileDrifting);
       assertThat(f.queue().dlq()).as("DLQ").isZero();
-      assertThat(f.consumer().failed()).as("batch item failures (each spends a receive count)").isZero();
+      assertThat(f.consumer().failed())
+          .as("batch item failures (each spends a receive count)")
+          .isZero();
     }
   }
 
@@ -239,48 +340,86 @@ class EndpointLifecycleIT {
    */
   @Test
   void theScheduleOpensAndClosesAtBerlinLocalTimesOnTheSpringAndAutumnDstDays() throws Exception {
-    StackFixture.SettableClock clock = new StackFixture.SettableClock(Instant.parse("2026-03-29T05:59:30Z"));
-    Map<String, String> sundays = Map.of("TIME_ZONE", "Europe/Berlin", "WORKING_HOURS", "Sun 08:00-19:00",
-        "WAKE_BACKLOG_MESSAGES", "0", "IDLE_STOP_MINUTES", "0");
+    StackFixture.SettableClock clock =
+        new StackFixture.SettableClock(Instant.parse("2026-03-29T05:59:30Z"));
+    Map<String, String> sundays = Map.of(
+        "TIME_ZONE",
+        "Europe/Berlin",
+        "WORKING_HOURS",
+        "Sun 08:00-19:00",
+        "WAKE_BACKLOG_MESSAGES",
+        "0",
+        "IDLE_STOP_MINUTES",
+        "0");
     Schedule schedule = Schedule.parse("Sun 08:00-19:00", ZoneId.of("Europe/Berlin"), Set.of());
-    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1), sundays), clock)) {
+    try (StackFixture f =
+        StackFixture.start(StackFixture.options(Duration.ofSeconds(1), sundays), clock)) {
       for (String[] day : new String[][] {
-          {"2026-03-29T05:59:30Z", "2026-03-29T06:00:00Z", "2026-03-29T16:59:30Z", "2026-03-29T17:00:00Z"},
-          {"2026-10-25T06:59:30Z", "2026-10-25T07:00:00Z", "2026-10-25T17:59:30Z", "2026-10-25T18:00:00Z"}}) {
+        {
+          "2026-03-29T05:59:30Z",
+          "2026-03-29T06:00:00Z",
+          "2026-03-29T16:59:30Z",
+          "2026-03-29T17:00:00Z"
+        },
+        {
+          "2026-10-25T06:59:30Z",
+          "2026-10-25T07:00:00Z",
+          "2026-10-25T17:59:30Z",
+          "2026-10-25T18:00:00Z"
+        }
+      }) {
         Instant beforeOpening = Instant.parse(day[0]);
         Instant opening = Instant.parse(day[1]);
         Instant beforeClosing = Instant.parse(day[2]);
         Instant closing = Instant.parse(day[3]);
-        assertThat(List.of(schedule.isOpen(beforeOpening), schedule.isOpen(opening), schedule.isOpen(beforeClosing),
-            schedule.isOpen(closing))).as("Schedule itself on %s", opening).containsExactly(false, true, true, false);
+        assertThat(List.of(
+                schedule.isOpen(beforeOpening),
+                schedule.isOpen(opening),
+                schedule.isOpen(beforeClosing),
+                schedule.isOpen(closing)))
+            .as("Schedule itself on %s", opening)
+            .containsExactly(false, true, true, false);
 
         clock.set(beforeOpening);
         JsonNode closed = f.reconcile();
-        assertThat(closed.get("want").asText()).as("30 s before 08:00 Berlin (%s): %s", beforeOpening, closed)
+        assertThat(closed.get("want").asText())
+            .as("30 s before 08:00 Berlin (%s): %s", beforeOpening, closed)
             .isEqualTo("OFF");
         assertThat(f.endpointStatus()).as("endpoint 30 s before the opening").isEqualTo("absent");
 
         clock.set(opening);
         JsonNode open = f.reconcile();
-        assertThat(open.get("want").asText()).as("08:00 Berlin (%s): %s", opening, open).isEqualTo("ON");
+        assertThat(open.get("want").asText())
+            .as("08:00 Berlin (%s): %s", opening, open)
+            .isEqualTo("ON");
         assertThat(open.get("wantReason").asText()).startsWith("working hours");
-        f.await("the endpoint serving after the opening at " + opening, DEADLINE,
+        f.await(
+            "the endpoint serving after the opening at " + opening,
+            DEADLINE,
             () -> f.endpointStatus().equals("InService") && f.mappingState().equals("Enabled"));
 
         clock.set(beforeClosing);
         JsonNode stillOpen = f.reconcile();
-        assertThat(stillOpen.get("want").asText()).as("18:59:30 Berlin (%s): %s", beforeClosing, stillOpen)
+        assertThat(stillOpen.get("want").asText())
+            .as("18:59:30 Berlin (%s): %s", beforeClosing, stillOpen)
             .isEqualTo("ON");
-        assertThat(stillOpen.get("action").asText()).as("18:59:30 Berlin: %s", stillOpen).isEqualTo("NONE");
+        assertThat(stillOpen.get("action").asText())
+            .as("18:59:30 Berlin: %s", stillOpen)
+            .isEqualTo("NONE");
 
         clock.set(closing);
         JsonNode closedAgain = f.reconcile();
-        assertThat(closedAgain.get("want").asText()).as("19:00 Berlin (%s): %s", closing, closedAgain)
+        assertThat(closedAgain.get("want").asText())
+            .as("19:00 Berlin (%s): %s", closing, closedAgain)
             .isEqualTo("OFF");
-        f.await("the endpoint deleted after the closing at " + closing, DEADLINE,
+        f.await(
+            "the endpoint deleted after the closing at " + closing,
+            DEADLINE,
             () -> f.endpointStatus().equals("absent") && f.mappingState().equals("Disabled"));
       }
-      assertThat(f.ledgerStartsAndStops()).as("ledger starts and stops over both days").containsExactly(2, 2);
+      assertThat(f.ledgerStartsAndStops())
+          .as("ledger starts and stops over both days")
+          .containsExactly(2, 2);
     }
   }
 
@@ -298,8 +437,11 @@ class EndpointLifecycleIT {
     int run(String... args) {
       ByteArrayOutputStream o = new ByteArrayOutputStream();
       ByteArrayOutputStream e = new ByteArrayOutputStream();
-      int code = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8),
-          env).run(args);
+      int code = new Main(
+              new PrintStream(o, true, StandardCharsets.UTF_8),
+              new PrintStream(e, true, StandardCharsets.UTF_8),
+              env)
+          .run(args);
       out = o.toString(StandardCharsets.UTF_8);
       err = e.toString(StandardCharsets.UTF_8);
       return code;

@@ -1,6 +1,7 @@
 package offhours.local;
 
-// Needs: moto_server (pip install "moto[server]"), or OFFHOURS_TEST_AWS_ENDPOINT pointing at LocalStack.
+// Needs: moto_server (pip install "moto[server]"), or OFFHOURS_TEST_AWS_ENDPOINT pointing at
+// LocalStack.
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,9 +44,16 @@ class LocalResourcesIT {
     sqs = services.clients().build(Service.SQS, SqsClient.builder());
     dynamoDb = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
     String id = UUID.randomUUID().toString().substring(0, 8);
-    names = new StackSpec.Names("offhours-images-" + id, "offhours-queue-" + id, "offhours-dlq-" + id,
-        "offhours-results-" + id, "offhours-control-" + id, "offhours-model", "offhours-endpoint-config",
-        "offhours-endpoint", "offhours-classify");
+    names = new StackSpec.Names(
+        "offhours-images-" + id,
+        "offhours-queue-" + id,
+        "offhours-dlq-" + id,
+        "offhours-results-" + id,
+        "offhours-control-" + id,
+        "offhours-model",
+        "offhours-endpoint-config",
+        "offhours-endpoint",
+        "offhours-classify");
     resources = new LocalResources(s3, sqs, dynamoDb);
   }
 
@@ -60,22 +68,31 @@ class LocalResourcesIT {
   void bucketNotifiesTheQueueForEachImageSuffixLikeTheTemplate() {
     LocalResources.Provisioned p = resources.provision(names);
 
-    List<QueueConfiguration> configs = s3.getBucketNotificationConfiguration(r -> r.bucket(p.bucket()))
-        .queueConfigurations();
+    List<QueueConfiguration> configs =
+        s3.getBucketNotificationConfiguration(r -> r.bucket(p.bucket())).queueConfigurations();
     assertThat(configs).allSatisfy(c -> {
       assertThat(c.queueArn()).isEqualTo(p.queueArn());
       assertThat(c.eventsAsStrings()).containsExactly(StackSpec.NOTIFICATION.event());
-      assertThat(c.filter().key().filterRules()).singleElement()
+      assertThat(c.filter().key().filterRules())
+          .singleElement()
           .satisfies(rule -> assertThat(rule.nameAsString()).isEqualToIgnoringCase("suffix"));
     });
-    assertThat(configs).map(c -> c.filter().key().filterRules().get(0).value())
+    assertThat(configs)
+        .map(c -> c.filter().key().filterRules().get(0).value())
         .containsExactlyInAnyOrderElementsOf(StackSpec.NOTIFICATION.suffixes());
-    assertThat(s3.getBucketEncryption(r -> r.bucket(p.bucket())).serverSideEncryptionConfiguration().rules())
-        .singleElement().satisfies(rule -> assertThat(rule.applyServerSideEncryptionByDefault().sseAlgorithm())
+    assertThat(s3.getBucketEncryption(r -> r.bucket(p.bucket()))
+            .serverSideEncryptionConfiguration()
+            .rules())
+        .singleElement()
+        .satisfies(rule -> assertThat(rule.applyServerSideEncryptionByDefault().sseAlgorithm())
             .isEqualTo(ServerSideEncryption.AES256));
     var block = s3.getPublicAccessBlock(r -> r.bucket(p.bucket())).publicAccessBlockConfiguration();
-    assertThat(List.of(block.blockPublicAcls(), block.blockPublicPolicy(), block.ignorePublicAcls(),
-        block.restrictPublicBuckets())).containsOnly(true);
+    assertThat(List.of(
+            block.blockPublicAcls(),
+            block.blockPublicPolicy(),
+            block.ignorePublicAcls(),
+            block.restrictPublicBuckets()))
+        .containsOnly(true);
   }
 
   @Test
@@ -83,12 +100,21 @@ class LocalResourcesIT {
     LocalResources.Provisioned p = resources.provision(names);
     Queues.drain(sqs, p.queueUrl()); // S3 sends an s3:TestEvent when the notification is configured
 
-    s3.putObject(r -> r.bucket(p.bucket()).key("notes.txt"), RequestBody.fromString("not an image"));
-    s3.putObject(r -> r.bucket(p.bucket()).key("holiday/IMG 0001.JPG"), RequestBody.fromBytes(new byte[] {-1, -40}));
+    s3.putObject(
+        r -> r.bucket(p.bucket()).key("notes.txt"), RequestBody.fromString("not an image"));
+    s3.putObject(
+        r -> r.bucket(p.bucket()).key("holiday/IMG 0001.JPG"),
+        RequestBody.fromBytes(new byte[] {-1, -40}));
 
     List<Message> messages = Queues.drain(sqs, p.queueUrl());
-    assertThat(messages).singleElement().satisfies(m -> assertThat(m.body())
-        .contains("\"bucket\"").contains(p.bucket()).contains("IMG").contains(".JPG").doesNotContain("notes.txt"));
+    assertThat(messages)
+        .singleElement()
+        .satisfies(m -> assertThat(m.body())
+            .contains("\"bucket\"")
+            .contains(p.bucket())
+            .contains("IMG")
+            .contains(".JPG")
+            .doesNotContain("notes.txt"));
   }
 
   @Test
@@ -96,12 +122,16 @@ class LocalResourcesIT {
     LocalResources.Provisioned p = resources.provision(names);
 
     Map<QueueAttributeName, String> queue = attributes(p.queueUrl());
-    assertThat(queue).containsEntry(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")
-        .containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT,
+    assertThat(queue)
+        .containsEntry(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")
+        .containsEntry(
+            QueueAttributeName.VISIBILITY_TIMEOUT,
             Integer.toString(6 * StackSpec.CLASSIFY_TIMEOUT_SECONDS));
-    assertThat(queue.get(QueueAttributeName.REDRIVE_POLICY)).contains(p.deadLetterQueueArn())
+    assertThat(queue.get(QueueAttributeName.REDRIVE_POLICY))
+        .contains(p.deadLetterQueueArn())
         .containsPattern("\"maxReceiveCount\":\\s*\"?" + StackSpec.QUEUE.maxReceiveCount() + "\"?");
-    assertThat(attributes(p.deadLetterQueueUrl())).containsEntry(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")
+    assertThat(attributes(p.deadLetterQueueUrl()))
+        .containsEntry(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")
         .doesNotContainKey(QueueAttributeName.REDRIVE_POLICY);
   }
 
@@ -109,18 +139,23 @@ class LocalResourcesIT {
   void tablesHaveTheKeysAndTheLabelIndexOfTheTemplate() {
     LocalResources.Provisioned p = resources.provision(names);
 
-    TableDescription results = dynamoDb.describeTable(r -> r.tableName(p.resultsTable())).table();
-    assertThat(results.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType())
+    TableDescription results =
+        dynamoDb.describeTable(r -> r.tableName(p.resultsTable())).table();
+    assertThat(results.keySchema())
+        .extracting(k -> k.attributeName() + ":" + k.keyType())
         .containsExactly("pk:" + KeyType.HASH, "sk:" + KeyType.RANGE);
     assertThat(results.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
     assertThat(results.globalSecondaryIndexes()).singleElement().satisfies(gsi -> {
       assertThat(gsi.indexName()).isEqualTo("byLabel");
-      assertThat(gsi.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType())
+      assertThat(gsi.keySchema())
+          .extracting(k -> k.attributeName() + ":" + k.keyType())
           .containsExactly("topLabel:" + KeyType.HASH, "classifiedAt:" + KeyType.RANGE);
       assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.ALL);
     });
-    TableDescription control = dynamoDb.describeTable(r -> r.tableName(p.controlTable())).table();
-    assertThat(control.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType())
+    TableDescription control =
+        dynamoDb.describeTable(r -> r.tableName(p.controlTable())).table();
+    assertThat(control.keySchema())
+        .extracting(k -> k.attributeName() + ":" + k.keyType())
         .containsExactly("pk:" + KeyType.HASH, "sk:" + KeyType.RANGE);
     assertThat(control.globalSecondaryIndexes()).isEmpty();
   }
@@ -133,22 +168,27 @@ class LocalResourcesIT {
     LocalResources.Provisioned second = resources.provision(names);
 
     assertThat(second).isEqualTo(first);
-    assertThat(s3.listObjectsV2(r -> r.bucket(first.bucket())).contents()).extracting(o -> o.key())
+    assertThat(s3.listObjectsV2(r -> r.bucket(first.bucket())).contents())
+        .extracting(o -> o.key())
         .containsExactly("kept.txt");
   }
 
   @Test
   void aTableWithOtherKeysIsAnErrorThatSaysWhatToDo() {
-    dynamoDb.createTable(r -> r.tableName(names.controlTable()).billingMode(BillingMode.PAY_PER_REQUEST)
+    dynamoDb.createTable(r -> r.tableName(names.controlTable())
+        .billingMode(BillingMode.PAY_PER_REQUEST)
         .attributeDefinitions(a -> a.attributeName("id").attributeType("S"))
         .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)));
 
-    assertThatThrownBy(() -> resources.provision(names)).isInstanceOf(IllegalStateException.class)
-        .hasMessage("table " + names.controlTable() + " exists with keys [id] but offhours needs [pk, sk]; delete the"
+    assertThatThrownBy(() -> resources.provision(names))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("table " + names.controlTable()
+            + " exists with keys [id] but offhours needs [pk, sk]; delete the"
             + " table (or reset the local services) and start again");
   }
 
   private Map<QueueAttributeName, String> attributes(String url) {
-    return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes();
+    return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+        .attributes();
   }
 }

@@ -15,22 +15,31 @@ class LocalResourcesTest {
     var configs = LocalResources.notifications("arn:aws:sqs:us-east-1:123456789012:offhours-queue");
 
     assertThat(configs).hasSize(StackSpec.NOTIFICATION.suffixes().size());
-    assertThat(configs).map(c -> c.filter().key().filterRules().get(0).nameAsString()).containsOnly("suffix");
-    assertThat(configs).map(c -> c.filter().key().filterRules().get(0).value())
+    assertThat(configs)
+        .map(c -> c.filter().key().filterRules().get(0).nameAsString())
+        .containsOnly("suffix");
+    assertThat(configs)
+        .map(c -> c.filter().key().filterRules().get(0).value())
         .containsExactlyElementsOf(StackSpec.NOTIFICATION.suffixes());
     assertThat(configs).map(c -> c.id()).doesNotHaveDuplicates();
   }
 
   @Test
   void recognisesAMissingQueueInBothProtocolsButNothingElse() {
-    assertThat(LocalResources.isMissingQueue(QueueDoesNotExistException.builder().build())).isTrue();
-    assertThat(LocalResources.isMissingQueue(error("AWS.SimpleQueueService.NonExistentQueue"))).isTrue();
+    assertThat(
+            LocalResources.isMissingQueue(QueueDoesNotExistException.builder().build()))
+        .isTrue();
+    assertThat(LocalResources.isMissingQueue(error("AWS.SimpleQueueService.NonExistentQueue")))
+        .isTrue();
     assertThat(LocalResources.isMissingQueue(error("AccessDenied"))).isFalse();
-    assertThat(LocalResources.isMissingQueue((SqsException) SqsException.builder().build())).isFalse();
+    assertThat(
+            LocalResources.isMissingQueue((SqsException) SqsException.builder().build()))
+        .isFalse();
   }
 
   private static SqsException error(String code) {
     return (SqsException) SqsException.builder()
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build()).build();
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build())
+        .build();
   }
 }

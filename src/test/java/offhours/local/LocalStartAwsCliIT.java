@@ -1,5 +1,7 @@
-// Needs moto_server, the AWS CLI v1 or v2 (`aws` on the PATH or in ~/.pyenv/shims), Maven (scripts/offhours builds the
-// project if needed), and node/npm for the first conversion of the default model into the shared cache.
+// Needs moto_server, the AWS CLI v1 or v2 (`aws` on the PATH or in ~/.pyenv/shims), Maven
+// (scripts/offhours builds the
+// project if needed), and node/npm for the first conversion of the default model into the shared
+// cache.
 package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,14 +35,20 @@ class LocalStartAwsCliIT {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
-  @TempDir Path cache;
-  @TempDir Path work;
+  @TempDir
+  Path cache;
+
+  @TempDir
+  Path work;
+
   private Map<String, String> credentials = Map.of();
 
   @Test
-  void theAwsCliUploadsAndQueriesAgainstTheLocalStackAndLocalStopLeavesNoProcess() throws Exception {
+  void theAwsCliUploadsAndQueriesAgainstTheLocalStackAndLocalStopLeavesNoProcess()
+      throws Exception {
     Path aws = awsCli();
-    // The model conversion is shared with the other tests; the state file and logs are this test's own.
+    // The model conversion is shared with the other tests; the state file and logs are this test's
+    // own.
     Path sharedModels = Files.createDirectories(StackFixture.sharedCache().resolve("models"));
     Files.createSymbolicLink(cache.resolve("models"), sharedModels);
 
@@ -48,18 +56,26 @@ class LocalStartAwsCliIT {
     Long pid = null;
     List<ProcessHandle> tree = List.of();
     try {
-      assertThat(start.code).as("offhours local start:\n%s%s", start.out, start.err).isZero();
+      assertThat(start.code)
+          .as("offhours local start:\n%s%s", start.out, start.err)
+          .isZero();
       StateFile state = StateFile.read(StateFile.path(cache));
       pid = state.pid();
-      tree = ProcessHandle.of(pid).map(p -> Stream.concat(Stream.of(p), p.descendants()).toList()).orElse(List.of());
-      assertThat(tree).as("the stack's process tree (pid %s)", pid)
+      tree = ProcessHandle.of(pid)
+          .map(p -> Stream.concat(Stream.of(p), p.descendants()).toList())
+          .orElse(List.of());
+      assertThat(tree)
+          .as("the stack's process tree (pid %s)", pid)
           .anySatisfy(p -> assertThat(p.info().commandLine().orElse("")).contains("moto_server"));
-      // The state file holds the stack's credentials and the logs show what was classified: the user's own.
+      // The state file holds the stack's credentials and the logs show what was classified: the
+      // user's own.
       assertThat(permissions(LocalDirectory.of(cache))).as("local/").isEqualTo("rwx------");
       assertThat(permissions(StateFile.path(cache))).as("local/stack.json").isEqualTo("rw-------");
       assertThat(permissions(cache.resolve("local/logs"))).as("local/logs/").isEqualTo("rwx------");
       try (var logs = Files.list(cache.resolve("local/logs"))) {
-        assertThat(logs.toList()).as("the stack's logs").isNotEmpty()
+        assertThat(logs.toList())
+            .as("the stack's logs")
+            .isNotEmpty()
             .allSatisfy(log -> assertThat(permissions(log)).as("%s", log).isEqualTo("rw-------"));
       }
       String s3 = state.endpoints().get("s3").toString();
@@ -69,75 +85,177 @@ class LocalStartAwsCliIT {
       String table = state.names().get("resultsTable");
       assertThat(start.out).as("local start prints the URLs for the AWS CLI").contains(s3);
 
-      assertThat(start.out).as("local start prints the stack's credentials for the AWS CLI")
+      assertThat(start.out)
+          .as("local start prints the stack's credentials for the AWS CLI")
           .contains("export AWS_ACCESS_KEY_ID=" + state.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
               + state.secretAccessKey() + " AWS_DEFAULT_REGION=us-east-1");
-      credentials = Map.of("AWS_ACCESS_KEY_ID", state.accessKeyId(), "AWS_SECRET_ACCESS_KEY", state.secretAccessKey());
+      credentials = Map.of(
+          "AWS_ACCESS_KEY_ID",
+          state.accessKeyId(),
+          "AWS_SECRET_ACCESS_KEY",
+          state.secretAccessKey());
 
       Path photo = ROOT.resolve("src/demo/images/chelsea.png");
-      Run cp = run(List.of(aws.toString(), "--endpoint-url", s3, "s3", "cp", photo.toString(),
-          "s3://" + bucket + "/aws cli/chelsea.png"), awsEnv());
+      Run cp = run(
+          List.of(
+              aws.toString(),
+              "--endpoint-url",
+              s3,
+              "s3",
+              "cp",
+              photo.toString(),
+              "s3://" + bucket + "/aws cli/chelsea.png"),
+          awsEnv());
       assertThat(cp.code).as("aws s3 cp:\n%s%s", cp.out, cp.err).isZero();
 
       String pk = "s3://" + bucket + "/aws cli/chelsea.png";
-      List<String> byKey = List.of(aws.toString(), "--endpoint-url", dynamodb, "dynamodb", "query",
-          "--table-name", table, "--key-condition-expression", "pk = :pk",
-          "--expression-attribute-values", "{\":pk\":{\"S\":\"" + pk + "\"}}", "--output", "json");
+      List<String> byKey = List.of(
+          aws.toString(),
+          "--endpoint-url",
+          dynamodb,
+          "dynamodb",
+          "query",
+          "--table-name",
+          table,
+          "--key-condition-expression",
+          "pk = :pk",
+          "--expression-attribute-values",
+          "{\":pk\":{\"S\":\"" + pk + "\"}}",
+          "--output",
+          "json");
       JsonNode item = awaitItem(byKey);
       assertThat(item.at("/status/S").asText()).as("the result: %s", item).isEqualTo("CLASSIFIED");
       String topLabel = item.at("/topLabel/S").asText();
       assertThat(topLabel).as("top label of chelsea.png").isNotEmpty();
 
-      Run byLabel = run(List.of(aws.toString(), "--endpoint-url", dynamodb, "dynamodb", "query",
-          "--table-name", table, "--index-name", "byLabel", "--key-condition-expression", "topLabel = :l",
-          "--expression-attribute-values", "{\":l\":{\"S\":\"" + topLabel + "\"}}", "--no-scan-index-forward",
-          "--output", "json"), awsEnv());
-      assertThat(byLabel.code).as("aws dynamodb query --index-name byLabel:\n%s", byLabel.err).isZero();
-      assertThat(StackFixture.json(byLabel.out).get("Items")).as("items labelled %s", topLabel)
+      Run byLabel = run(
+          List.of(
+              aws.toString(),
+              "--endpoint-url",
+              dynamodb,
+              "dynamodb",
+              "query",
+              "--table-name",
+              table,
+              "--index-name",
+              "byLabel",
+              "--key-condition-expression",
+              "topLabel = :l",
+              "--expression-attribute-values",
+              "{\":l\":{\"S\":\"" + topLabel + "\"}}",
+              "--no-scan-index-forward",
+              "--output",
+              "json"),
+          awsEnv());
+      assertThat(byLabel.code)
+          .as("aws dynamodb query --index-name byLabel:\n%s", byLabel.err)
+          .isZero();
+      assertThat(StackFixture.json(byLabel.out).get("Items"))
+          .as("items labelled %s", topLabel)
           .anySatisfy(i -> assertThat(i.at("/pk/S").asText()).isEqualTo(pk));
 
-      Run attributes = run(List.of(aws.toString(), "--endpoint-url", sqs, "sqs", "get-queue-attributes",
-          "--queue-url", state.names().get("dlqUrl"), "--attribute-names", "All", "--output", "json"), awsEnv());
-      assertThat(attributes.code).as("aws sqs get-queue-attributes:\n%s", attributes.err).isZero();
-      assertThat(StackFixture.json(attributes.out).at("/Attributes/ApproximateNumberOfMessages").asText())
-          .as("messages in the DLQ: %s", attributes.out).isEqualTo("0");
+      Run attributes = run(
+          List.of(
+              aws.toString(),
+              "--endpoint-url",
+              sqs,
+              "sqs",
+              "get-queue-attributes",
+              "--queue-url",
+              state.names().get("dlqUrl"),
+              "--attribute-names",
+              "All",
+              "--output",
+              "json"),
+          awsEnv());
+      assertThat(attributes.code)
+          .as("aws sqs get-queue-attributes:\n%s", attributes.err)
+          .isZero();
+      assertThat(StackFixture.json(attributes.out)
+              .at("/Attributes/ApproximateNumberOfMessages")
+              .asText())
+          .as("messages in the DLQ: %s", attributes.out)
+          .isEqualTo("0");
 
-      // The AWS CLI signs with SigV4 like the SDK: the local SageMaker and the local Lambda accept it with the
+      // The AWS CLI signs with SigV4 like the SDK: the local SageMaker and the local Lambda accept
+      // it with the
       // stack's credentials, and refuse any other.
       String sagemaker = state.endpoints().get("sagemaker").toString();
       String lambda = state.endpoints().get("lambda").toString();
-      Run endpoints = run(List.of(aws.toString(), "--endpoint-url", sagemaker, "sagemaker", "list-endpoints",
-          "--output", "json"), awsEnv());
-      assertThat(endpoints.code).as("aws sagemaker list-endpoints:\n%s", endpoints.err).isZero();
-      assertThat(StackFixture.json(endpoints.out).get("Endpoints")).as("endpoints: %s", endpoints.out)
-          .allSatisfy(e -> assertThat(e.get("EndpointName").asText()).isEqualTo(state.names().get("endpoint")));
-      Run mappings = run(List.of(aws.toString(), "--endpoint-url", lambda, "lambda", "list-event-source-mappings",
-          "--function-name", state.names().get("classifyFunction"), "--output", "json"), awsEnv());
-      assertThat(mappings.code).as("aws lambda list-event-source-mappings:\n%s", mappings.err).isZero();
-      assertThat(StackFixture.json(mappings.out).at("/EventSourceMappings/0/UUID").asText())
+      Run endpoints = run(
+          List.of(
+              aws.toString(),
+              "--endpoint-url",
+              sagemaker,
+              "sagemaker",
+              "list-endpoints",
+              "--output",
+              "json"),
+          awsEnv());
+      assertThat(endpoints.code)
+          .as("aws sagemaker list-endpoints:\n%s", endpoints.err)
+          .isZero();
+      assertThat(StackFixture.json(endpoints.out).get("Endpoints"))
+          .as("endpoints: %s", endpoints.out)
+          .allSatisfy(e ->
+              assertThat(e.get("EndpointName").asText()).isEqualTo(state.names().get("endpoint")));
+      Run mappings = run(
+          List.of(
+              aws.toString(),
+              "--endpoint-url",
+              lambda,
+              "lambda",
+              "list-event-source-mappings",
+              "--function-name",
+              state.names().get("classifyFunction"),
+              "--output",
+              "json"),
+          awsEnv());
+      assertThat(mappings.code)
+          .as("aws lambda list-event-source-mappings:\n%s", mappings.err)
+          .isZero();
+      assertThat(
+              StackFixture.json(mappings.out).at("/EventSourceMappings/0/UUID").asText())
           .isEqualTo(state.names().get("mappingUuid"));
       Map<String, String> strangers = new HashMap<>(awsEnv());
       strangers.putAll(Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
-      Run refused = run(List.of(aws.toString(), "--endpoint-url", sagemaker, "sagemaker", "list-endpoints"),
+      Run refused = run(
+          List.of(aws.toString(), "--endpoint-url", sagemaker, "sagemaker", "list-endpoints"),
           strangers);
-      assertThat(refused.code).as("aws sagemaker list-endpoints with other credentials").isNotZero();
+      assertThat(refused.code)
+          .as("aws sagemaker list-endpoints with other credentials")
+          .isNotZero();
       assertThat(refused.err).contains("UnrecognizedClientException");
 
       Run status = offhours("local", "status", "--json");
-      assertThat(status.code).as("offhours local status:\n%s%s", status.out, status.err).isZero();
+      assertThat(status.code)
+          .as("offhours local status:\n%s%s", status.out, status.err)
+          .isZero();
       JsonNode running = StackFixture.json(status.out);
-      assertThat(running.get("running").asBoolean()).as("offhours local status --json: %s", status.out).isTrue();
-      assertThat(running.get("pid").asLong()).as("offhours local status --json: %s", status.out).isEqualTo(pid);
+      assertThat(running.get("running").asBoolean())
+          .as("offhours local status --json: %s", status.out)
+          .isTrue();
+      assertThat(running.get("pid").asLong())
+          .as("offhours local status --json: %s", status.out)
+          .isEqualTo(pid);
 
       Run stop = offhours("local", "stop");
       assertThat(stop.code).as("offhours local stop:\n%s%s", stop.out, stop.err).isZero();
       assertThat(stop.out).contains("stopped the local stack (pid " + pid + ")");
       for (ProcessHandle p : tree) {
-        boolean gone = p.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).thenApply(x -> !p.isAlive()).get();
-        assertThat(gone).as("after local stop: process %d (%s) is gone", p.pid(), p.info().commandLine().orElse("?"))
+        boolean gone = p.onExit()
+            .completeOnTimeout(null, 30, TimeUnit.SECONDS)
+            .thenApply(x -> !p.isAlive())
+            .get();
+        assertThat(gone)
+            .as(
+                "after local stop: process %d (%s) is gone",
+                p.pid(), p.info().commandLine().orElse("?"))
             .isTrue();
       }
-      assertThat(offhours("local", "status").code).as("local status after stop: not running").isEqualTo(3);
+      assertThat(offhours("local", "status").code)
+          .as("local status after stop: not running")
+          .isEqualTo(3);
       assertThat(StateFile.path(cache)).as("the state file after stop").doesNotExist();
     } finally {
       if (pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
@@ -152,17 +270,25 @@ class LocalStartAwsCliIT {
 
   private JsonNode awaitItem(List<String> query) throws Exception {
     try {
-      Run found = Awaitility.await("a result").atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).until(() -> {
-        Run run = run(query, awsEnv());
-        assertThat(run.code).as("aws dynamodb query:\n%s", run.err).isZero();
-        return run;
-      }, run -> StackFixture.json(run.out).get("Count").asInt() > 0);
-      assertThat(StackFixture.json(found.out).get("Count").asInt()).as("results for one upload: %s", found.out)
+      Run found = Awaitility.await("a result")
+          .atMost(DEADLINE)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                Run run = run(query, awsEnv());
+                assertThat(run.code).as("aws dynamodb query:\n%s", run.err).isZero();
+                return run;
+              },
+              run -> StackFixture.json(run.out).get("Count").asInt() > 0);
+      assertThat(StackFixture.json(found.out).get("Count").asInt())
+          .as("results for one upload: %s", found.out)
           .isEqualTo(1);
       return StackFixture.json(found.out).get("Items").get(0);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("no result within " + DEADLINE + "; stack log:\n"
-          + tail(cache.resolve("local/logs/stack.log")), e);
+      throw new AssertionError(
+          "no result within " + DEADLINE + "; stack log:\n"
+              + tail(cache.resolve("local/logs/stack.log")),
+          e);
     }
   }
 
@@ -186,7 +312,9 @@ class LocalStartAwsCliIT {
     }
     candidates.add(Path.of(System.getProperty("user.home"), ".pyenv", "shims", "aws"));
     Optional<Path> aws = candidates.stream().filter(Files::isExecutable).findFirst();
-    assumeThat(aws).as("the AWS CLI ('aws') is not installed: on the PATH or in ~/.pyenv/shims").isPresent();
+    assumeThat(aws)
+        .as("the AWS CLI ('aws') is not installed: on the PATH or in ~/.pyenv/shims")
+        .isPresent();
     return aws.get();
   }
 
@@ -201,7 +329,8 @@ class LocalStartAwsCliIT {
   }
 
   private Run offhours(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
+    List<String> command =
+        new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
     command.addAll(List.of(args));
     return run(command, Map.of("OFFHOURS_CACHE", cache.toString()));
   }
@@ -211,16 +340,18 @@ class LocalStartAwsCliIT {
   private Run run(List<String> command, Map<String, String> env) throws Exception {
     Path out = Files.createTempFile(work, "out", ".txt");
     Path err = Files.createTempFile(work, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile())
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(ROOT.toFile())
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().putAll(env);
     Process process = pb.start();
     if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish within " + DEADLINE + ":\n"
-          + Files.readString(err));
+      throw new AssertionError(String.join(" ", command) + " did not finish within " + DEADLINE
+          + ":\n" + Files.readString(err));
     }
     return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
   }

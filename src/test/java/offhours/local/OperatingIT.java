@@ -1,11 +1,11 @@
-// Needs moto_server on the PATH (or in ~/.pyenv/shims) and node/npm for the first conversion of the default model into
+// Needs moto_server on the PATH (or in ~/.pyenv/shims) and node/npm for the first conversion of the
+// default model into
 // the shared cache (the user's offhours cache, see StackFixture.sharedCache).
 package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,10 +29,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class OperatingIT {
 
-  private static final Map<String, String> OFF_UNLESS_STARTED = Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
+  private static final Map<String, String> OFF_UNLESS_STARTED =
+      Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
-  @TempDir Path cliCache;
+  @TempDir
+  Path cliCache;
 
   private String out = "";
   private String err = "";
@@ -40,9 +42,11 @@ class OperatingIT {
   private int cli(String... args) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = new Main(new PrintStream(o, true, StandardCharsets.UTF_8),
-        new PrintStream(e, true, StandardCharsets.UTF_8),
-        Map.of("OFFHOURS_CACHE", cliCache.toString(), "HOME", cliCache.toString())).run(args);
+    int code = new Main(
+            new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8),
+            Map.of("OFFHOURS_CACHE", cliCache.toString(), "HOME", cliCache.toString()))
+        .run(args);
     out = o.toString(StandardCharsets.UTF_8);
     err = e.toString(StandardCharsets.UTF_8);
     return code;
@@ -50,64 +54,107 @@ class OperatingIT {
 
   @Test
   void backfillReprocessAndRedriveEachEndWithOneClassificationPerObject() throws Exception {
-    try (StackFixture f = StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
+    try (StackFixture f =
+        StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
       f.stack.state(ProcessHandle.current()).write(StateFile.path(cliCache));
       String bucket = f.stack.resources().bucket();
       String queueUrl = f.stack.resources().queueUrl();
 
-      // Objects from before the stack: uploaded, their notifications removed, as if S3 had never sent them.
+      // Objects from before the stack: uploaded, their notifications removed, as if S3 had never
+      // sent them.
       List<String> old = f.uploadCopies("before", 4);
       f.await("4 notifications", DEADLINE, () -> f.queue().visible() == 4);
       List<Message> notifications = drain(f, queueUrl);
       assertThat(notifications).hasSize(4);
 
-      // One of them has a REJECTED result the endpoint caused; it must be classified by reprocess, not by backfill.
-      ObjectNotification wronged = notifications.stream().map(m -> ObjectNotification.read(m.body()).getFirst())
-          .filter(n -> n.key().equals(old.getFirst())).findFirst().orElseThrow();
-      assertThat(f.results.put(new ResultItem(ResultItem.pkFor(bucket, wronged.key()),
-          ResultItem.skFor(wronged.versionId(), wronged.eTag()), bucket, wronged.key(), wronged.versionId(),
-          wronged.eTag(), wronged.sequencer(), wronged.size(), Verdict.REJECTED,
-          "the model failed on this image 3 times (status 500)", List.of(), null, null, "offhours-model",
-          "offhours-endpoint", wronged.eventTime(), Instant.now(), 3, null))).isTrue();
+      // One of them has a REJECTED result the endpoint caused; it must be classified by reprocess,
+      // not by backfill.
+      ObjectNotification wronged = notifications.stream()
+          .map(m -> ObjectNotification.read(m.body()).getFirst())
+          .filter(n -> n.key().equals(old.getFirst()))
+          .findFirst()
+          .orElseThrow();
+      assertThat(f.results.put(new ResultItem(
+              ResultItem.pkFor(bucket, wronged.key()),
+              ResultItem.skFor(wronged.versionId(), wronged.eTag()),
+              bucket,
+              wronged.key(),
+              wronged.versionId(),
+              wronged.eTag(),
+              wronged.sequencer(),
+              wronged.size(),
+              Verdict.REJECTED,
+              "the model failed on this image 3 times (status 500)",
+              List.of(),
+              null,
+              null,
+              "offhours-model",
+              "offhours-endpoint",
+              wronged.eventTime(),
+              Instant.now(),
+              3,
+              null)))
+          .isTrue();
 
       // An upload that walked into the DLQ.
       f.upload("dlq/rocket.jpg", StackFixture.PHOTOS.get(3));
       f.await("its notification", DEADLINE, () -> f.queue().visible() == 1);
       Message walked = drain(f, queueUrl).getFirst();
-      f.stack.sqs().sendMessage(r -> r.queueUrl(f.stack.resources().deadLetterQueueUrl()).messageBody(walked.body()));
+      f.stack
+          .sqs()
+          .sendMessage(
+              r -> r.queueUrl(f.stack.resources().deadLetterQueueUrl()).messageBody(walked.body()));
 
-      assertThat(cli("backfill", "s3://" + bucket + "/before/", "--rate", "20")).as(err).isZero();
+      assertThat(cli("backfill", "s3://" + bucket + "/before/", "--rate", "20"))
+          .as(err)
+          .isZero();
       assertThat(out).contains("4 listed, 3 sent, 1 skipped");
       assertThat(cli("reprocess", "--status", "REJECTED")).as(err).isZero();
       assertThat(out).startsWith("sent s3://" + bucket + "/" + old.getFirst());
       assertThat(cli("dlq", "list")).as(err).isZero();
       assertThat(out).contains("dlq/rocket.jpg");
       assertThat(cli("dlq", "redrive")).as(err).isZero();
-      assertThat(out).startsWith("moved 1 message back to the queue, each sent before it was deleted from the DLQ"
-          + " (this SQS does not offer StartMessageMoveTask");
+      assertThat(out)
+          .startsWith(
+              "moved 1 message back to the queue, each sent before it was deleted from the DLQ"
+                  + " (this SQS does not offer StartMessageMoveTask");
       f.await("5 messages in the queue", DEADLINE, () -> f.queue().visible() == 5);
 
       f.override("start");
-      f.await("a classification for each of the 5 objects", DEADLINE, () -> f.results().stream()
-          .filter(r -> r.status() == Verdict.CLASSIFIED).count() == 5);
+      f.await(
+          "a classification for each of the 5 objects",
+          DEADLINE,
+          () ->
+              f.results().stream().filter(r -> r.status() == Verdict.CLASSIFIED).count() == 5);
       f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
       List<ResultItem> results = f.results();
-      assertThat(results).as("one result per object, all CLASSIFIED").hasSize(5)
+      assertThat(results)
+          .as("one result per object, all CLASSIFIED")
+          .hasSize(5)
           .allSatisfy(r -> assertThat(r.status()).isEqualTo(Verdict.CLASSIFIED));
-      assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrder(old.get(0), old.get(1), old.get(2),
-          old.get(3), "dlq/rocket.jpg");
+      assertThat(results)
+          .extracting(ResultItem::key)
+          .containsExactlyInAnyOrder(
+              old.get(0), old.get(1), old.get(2), old.get(3), "dlq/rocket.jpg");
       assertThat(f.queue().dlq()).isZero();
 
       assertThat(bucket).isEqualTo("offhours-images");
-      assertThat(cli("backfill", "s3://offhours-images/", "--rate", "20")).as(err).isZero();
-      assertThat(out).as("a second backfill finds everything classified").contains("5 listed, 0 sent, 5 skipped");
+      assertThat(cli("backfill", "s3://offhours-images/", "--rate", "20"))
+          .as(err)
+          .isZero();
+      assertThat(out)
+          .as("a second backfill finds everything classified")
+          .contains("5 listed, 0 sent, 5 skipped");
     }
   }
 
   private static List<Message> drain(StackFixture f, String url) {
-    List<Message> messages = f.stack.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
-        .waitTimeSeconds(1)).messages();
-    messages.forEach(m -> f.stack.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+    List<Message> messages = f.stack
+        .sqs()
+        .receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+        .messages();
+    messages.forEach(
+        m -> f.stack.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
     return messages;
   }
 }

@@ -1,4 +1,5 @@
-// Needs moto_server on the PATH (or in ~/.pyenv/shims), and node/npm for the first conversion of the default model into
+// Needs moto_server on the PATH (or in ~/.pyenv/shims), and node/npm for the first conversion of
+// the default model into
 // the shared cache (the user's offhours cache, see StackFixture.sharedCache).
 package offhours.local;
 
@@ -21,41 +22,64 @@ import org.junit.jupiter.api.Test;
  * endpoint. Every assertion reads the results table, the queues or the local SageMaker over the wire.
  */
 class ScaleToZeroLifecycleIT {
-  private static final Map<String, String> OFF_UNLESS_STARTED = Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
+  private static final Map<String, String> OFF_UNLESS_STARTED =
+      Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
   @Test
-  void uploadsWaitWhileAsleepAreClassifiedOnceAfterTheWakeAndTheEndpointStaysWhenTheCopiesGo() throws Exception {
-    LocalDeployment.Options options = StackFixture.options(Duration.ofSeconds(2), OFF_UNLESS_STARTED)
+  void uploadsWaitWhileAsleepAreClassifiedOnceAfterTheWakeAndTheEndpointStaysWhenTheCopiesGo()
+      throws Exception {
+    LocalDeployment.Options options = StackFixture.options(
+            Duration.ofSeconds(2), OFF_UNLESS_STARTED)
         .withModelSettings(Map.of("HOSTING", "scale-to-zero"));
     try (StackFixture f = StackFixture.start(options)) {
       List<Path> images;
       try (var files = Files.list(StackFixture.DEMO_IMAGES)) {
-        images = files.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted().toList();
+        images = files
+            .filter(p -> !p.getFileName().toString().endsWith(".md"))
+            .sorted()
+            .toList();
       }
       int n = images.size();
       for (Path image : images) {
         f.upload(image.getFileName().toString(), image);
       }
-      f.await(n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n);
+      f.await(
+          n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n);
       for (int run = 0; run < 3; run++) {
         JsonNode decision = f.reconcile();
-        assertThat(decision.get("want").asText()).as("controller run %d while off: %s", run, decision).isEqualTo("OFF");
-        assertThat(decision.get("action").asText()).as("controller run %d while off: %s", run, decision)
+        assertThat(decision.get("want").asText())
+            .as("controller run %d while off: %s", run, decision)
+            .isEqualTo("OFF");
+        assertThat(decision.get("action").asText())
+            .as("controller run %d while off: %s", run, decision)
             .isEqualTo("NONE");
       }
       assertThat(f.results()).as("results while nothing serves").isEmpty();
-      assertThat(f.queue()).as("the queue while nothing serves").isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
-      assertThat(f.consumer().delivered()).as("messages the consumer received while off").isZero();
+      assertThat(f.queue())
+          .as("the queue while nothing serves")
+          .isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
+      assertThat(f.consumer().delivered())
+          .as("messages the consumer received while off")
+          .isZero();
 
       f.override("start");
-      f.await("a result for each of the " + n + " uploads", DEADLINE, () -> f.results().size() == n);
+      f.await(
+          "a result for each of the " + n + " uploads",
+          DEADLINE,
+          () -> f.results().size() == n);
       f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
       List<ResultItem> results = f.results();
-      assertThat(results).extracting(ResultItem::key)
-          .containsExactlyInAnyOrderElementsOf(images.stream().map(p -> p.getFileName().toString()).toList());
-      assertThat(results).allSatisfy(r -> assertThat(r.attempts()).as("attempts of %s", r.key()).isEqualTo(1));
-      assertThat(results).filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED).extracting(ResultItem::key)
+      assertThat(results)
+          .extracting(ResultItem::key)
+          .containsExactlyInAnyOrderElementsOf(
+              images.stream().map(p -> p.getFileName().toString()).toList());
+      assertThat(results)
+          .allSatisfy(
+              r -> assertThat(r.attempts()).as("attempts of %s", r.key()).isEqualTo(1));
+      assertThat(results)
+          .filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED)
+          .extracting(ResultItem::key)
           .as("the real photos are classified by the default model through the component")
           .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
       assertThat(f.queue().dlq()).as("DLQ after the drain").isZero();
@@ -63,17 +87,27 @@ class ScaleToZeroLifecycleIT {
       assertThat(f.componentStatus()).isEqualTo("InService 1/1 copies, 1 instances");
 
       f.override("stop");
-      f.await("no copy and no instance left", DEADLINE,
+      f.await(
+          "no copy and no instance left",
+          DEADLINE,
           () -> f.componentStatus().equals("InService 0/0 copies, 0 instances"));
       assertThat(f.endpointStatus()).as("the endpoint stays").isEqualTo("InService");
-      f.await("the controller sees it asleep (no copy: ABSENT, nothing to do)", DEADLINE, () -> asleep(f));
+      f.await(
+          "the controller sees it asleep (no copy: ABSENT, nothing to do)",
+          DEADLINE,
+          () -> asleep(f));
 
       f.upload("late.png", images.getFirst());
       f.await("the late upload visible", DEADLINE, () -> f.queue().visible() == 1);
       assertThat(f.results()).hasSize(n);
       f.override("start");
-      f.await("the late upload classified after the wake", DEADLINE, () -> f.results().size() == n + 1);
-      assertThat(f.results()).filteredOn(r -> r.key().equals("late.png")).singleElement()
+      f.await(
+          "the late upload classified after the wake",
+          DEADLINE,
+          () -> f.results().size() == n + 1);
+      assertThat(f.results())
+          .filteredOn(r -> r.key().equals("late.png"))
+          .singleElement()
           .satisfies(r -> assertThat(r.attempts()).isEqualTo(1));
       assertThat(f.queue().dlq()).isZero();
       long[] startsAndStops = f.ledgerStartsAndStops();
@@ -84,7 +118,8 @@ class ScaleToZeroLifecycleIT {
   private static boolean asleep(StackFixture f) {
     try {
       JsonNode d = f.reconcile();
-      return d.get("endpoint").asText().equals("ABSENT") && d.get("action").asText().equals("NONE");
+      return d.get("endpoint").asText().equals("ABSENT")
+          && d.get("action").asText().equals("NONE");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

@@ -25,9 +25,10 @@ class ServerlessLifecycleIT {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
   @Test
-  void uploadsWaitWhileTheEndpointIsCreatedThenThrottlingDefersAndEachIsClassifiedOnce(@TempDir Path dir)
-      throws Exception {
-    LocalDeployment.Options options = StackFixture.slowModel(dir, 0.05, Duration.ofSeconds(15), Map.of())
+  void uploadsWaitWhileTheEndpointIsCreatedThenThrottlingDefersAndEachIsClassifiedOnce(
+      @TempDir Path dir) throws Exception {
+    LocalDeployment.Options options = StackFixture.slowModel(
+            dir, 0.05, Duration.ofSeconds(15), Map.of())
         .withModelSettings(Map.of("HOSTING", "serverless", "SERVERLESS_MAX_CONCURRENCY", "2"));
     try (StackFixture f = StackFixture.start(options)) {
       int n = 30;
@@ -35,23 +36,31 @@ class ServerlessLifecycleIT {
       f.await(n + " notifications visible", DEADLINE, () -> f.queue().visible() == n);
 
       JsonNode creating = f.reconcile();
-      assertThat(creating.get("endpoint").asText()).as("the stack's endpoint right after start: %s", creating)
+      assertThat(creating.get("endpoint").asText())
+          .as("the stack's endpoint right after start: %s", creating)
           .isEqualTo("CREATING");
       assertThat(creating.get("want").asText()).isEqualTo("ON");
       assertThat(creating.get("action").asText()).as("%s", creating).isEqualTo("NONE");
       assertThat(f.mappingState()).isEqualTo("Disabled");
       assertThat(f.results()).as("results while the stack creates the endpoint").isEmpty();
 
-      f.await("a result for each of the " + n + " uploads", DEADLINE, () -> f.results().size() >= n);
+      f.await(
+          "a result for each of the " + n + " uploads",
+          DEADLINE,
+          () -> f.results().size() >= n);
       f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
 
       List<ResultItem> results = f.results();
       assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrderElementsOf(keys);
-      assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(ResultItem.Verdict.CLASSIFIED));
-      assertThat(results).as("uploads deferred because the endpoint throttled (attempts = receives + deferrals)")
+      assertThat(results)
+          .allSatisfy(r -> assertThat(r.status()).isEqualTo(ResultItem.Verdict.CLASSIFIED));
+      assertThat(results)
+          .as("uploads deferred because the endpoint throttled (attempts = receives + deferrals)")
           .anySatisfy(r -> assertThat(r.attempts()).isGreaterThan(1));
       assertThat(f.queue().dlq()).as("DLQ").isZero();
-      assertThat(f.consumer().failed()).as("batch item failures (each spends a receive count)").isZero();
+      assertThat(f.consumer().failed())
+          .as("batch item failures (each spends a receive count)")
+          .isZero();
 
       JsonNode serving = f.reconcile();
       assertThat(serving.get("endpoint").asText()).isEqualTo("IN_SERVICE");
@@ -62,12 +71,21 @@ class ServerlessLifecycleIT {
 
       long invocations = 0;
       long mbMillis = 0;
-      for (var item : f.stack.dynamoDb().query(q -> q.tableName(f.stack.resources().controlTable())
-          .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("ledger"))))
+      for (var item : f.stack
+          .dynamoDb()
+          .query(q -> q.tableName(f.stack.resources().controlTable())
+              .keyConditionExpression("pk = :pk")
+              .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("ledger"))))
           .items()) {
-        invocations += item.containsKey("invocations") ? Long.parseLong(item.get("invocations").n()) : 0;
-        mbMillis += item.containsKey("invocationMbMillis") ? Long.parseLong(item.get("invocationMbMillis").n()) : 0;
-        assertThat(item.get("endpointSeconds")).as("endpoint time in the ledger of a serverless endpoint").isNull();
+        invocations += item.containsKey("invocations")
+            ? Long.parseLong(item.get("invocations").n())
+            : 0;
+        mbMillis += item.containsKey("invocationMbMillis")
+            ? Long.parseLong(item.get("invocationMbMillis").n())
+            : 0;
+        assertThat(item.get("endpointSeconds"))
+            .as("endpoint time in the ledger of a serverless endpoint")
+            .isNull();
       }
       assertThat(invocations).as("invocations in the ledger").isGreaterThanOrEqualTo(n);
       assertThat(mbMillis).as("MB x ms in the ledger").isGreaterThanOrEqualTo(2048L * n);

@@ -46,8 +46,12 @@ final class StackFixture implements AutoCloseable {
 
   /** The photos kept in the repository; every one of them ends with a result (CLASSIFIED or REJECTED). */
   static final Path DEMO_IMAGES = Path.of("src/demo/images");
-  static final List<Path> PHOTOS = List.of(DEMO_IMAGES.resolve("chelsea.png"), DEMO_IMAGES.resolve("coffee.png"),
-      DEMO_IMAGES.resolve("horse.png"), DEMO_IMAGES.resolve("rocket.jpg"));
+
+  static final List<Path> PHOTOS = List.of(
+      DEMO_IMAGES.resolve("chelsea.png"),
+      DEMO_IMAGES.resolve("coffee.png"),
+      DEMO_IMAGES.resolve("horse.png"),
+      DEMO_IMAGES.resolve("rocket.jpg"));
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,44 +77,64 @@ final class StackFixture implements AutoCloseable {
 
   /** Local mode's options with a 1 s controller tick, a short creating delay and these controller variables. */
   static LocalDeployment.Options options(Duration creatingDelay, Map<String, String> controller) {
-    return new LocalDeployment.Options(sharedCache(), Optional.empty(), Optional.empty(), Optional.empty(), creatingDelay,
-        Duration.ofSeconds(1), Map.of()).withController(controller);
+    return new LocalDeployment.Options(
+            sharedCache(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            creatingDelay,
+            Duration.ofSeconds(1),
+            Map.of())
+        .withController(controller);
   }
 
   /**
    * Local mode served by src/test/resources/sagemaker/slow_classifier.py: a one-instance model that needs
    * {@code secondsPerImage} per image, labels cat, dog, other.
    */
-  static LocalDeployment.Options slowModel(Path dir, double secondsPerImage, Duration creatingDelay,
-      Map<String, String> controller) throws IOException {
+  static LocalDeployment.Options slowModel(
+      Path dir, double secondsPerImage, Duration creatingDelay, Map<String, String> controller)
+      throws IOException {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nother\n");
     Path script;
     try {
-      script = Path.of(StackFixture.class.getResource("/sagemaker/slow_classifier.py").toURI());
+      script = Path.of(
+          StackFixture.class.getResource("/sagemaker/slow_classifier.py").toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
-    String command = "SLOW_SECONDS=" + secondsPerImage + " LABEL_COUNT=3 exec python3 '" + script + "'";
-    return new LocalDeployment.Options(sharedCache(), Optional.empty(), Optional.of(labels), Optional.of(command),
-        creatingDelay, Duration.ofSeconds(1), Map.of()).withController(controller);
+    String command =
+        "SLOW_SECONDS=" + secondsPerImage + " LABEL_COUNT=3 exec python3 '" + script + "'";
+    return new LocalDeployment.Options(
+            sharedCache(),
+            Optional.empty(),
+            Optional.of(labels),
+            Optional.of(command),
+            creatingDelay,
+            Duration.ofSeconds(1),
+            Map.of())
+        .withController(controller);
   }
 
   /**
    * Starts the stack, waits for the mapping to settle, and removes the s3:TestEvent that S3 sends when the notification is configured, so the queue
    * holds exactly the uploads of the scenario.
    */
-  static StackFixture start(LocalDeployment.Options options) throws IOException, InterruptedException {
+  static StackFixture start(LocalDeployment.Options options)
+      throws IOException, InterruptedException {
     return start(options, Clock.systemUTC());
   }
 
   /** As {@link #start(LocalDeployment.Options)}, the controller reading the time from {@code controllerClock}. */
   static StackFixture start(LocalDeployment.Options options, Clock controllerClock)
       throws IOException, InterruptedException {
-    StackFixture f = new StackFixture(
-        LocalDeployment.start(options, new PrintStream(PrintStream.nullOutputStream()), controllerClock));
+    StackFixture f = new StackFixture(LocalDeployment.start(
+        options, new PrintStream(PrintStream.nullOutputStream()), controllerClock));
     try {
       // As after a deploy: the mapping settles from Creating to Disabled before anyone touches it.
-      f.await("the event source mapping created, disabled", Duration.ofSeconds(10),
+      f.await(
+          "the event source mapping created, disabled",
+          Duration.ofSeconds(10),
           () -> f.mappingState().equals("Disabled"));
       f.discardTestEvents();
       return f;
@@ -123,9 +147,14 @@ final class StackFixture implements AutoCloseable {
   private void discardTestEvents() throws InterruptedException {
     String queueUrl = stack.resources().queueUrl();
     await("the s3:TestEvent removed from the queue", Duration.ofSeconds(10), () -> {
-      for (var m : stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-          .visibilityTimeout(0).waitTimeSeconds(0)).messages()) {
-        assertThat(m.body()).as("a message in the queue before any upload").contains("s3:TestEvent");
+      for (var m : stack
+          .sqs()
+          .receiveMessage(r ->
+              r.queueUrl(queueUrl).maxNumberOfMessages(10).visibilityTimeout(0).waitTimeSeconds(0))
+          .messages()) {
+        assertThat(m.body())
+            .as("a message in the queue before any upload")
+            .contains("s3:TestEvent");
         stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
       }
       return queue().total() == 0;
@@ -135,7 +164,9 @@ final class StackFixture implements AutoCloseable {
   // ---- uploads ----
 
   void upload(String key, Path file) {
-    stack.s3().putObject(r -> r.bucket(stack.resources().bucket()).key(key), RequestBody.fromFile(file));
+    stack
+        .s3()
+        .putObject(r -> r.bucket(stack.resources().bucket()).key(key), RequestBody.fromFile(file));
   }
 
   /** Uploads {@code count} copies of the photos under distinct keys {@code prefix/NNN-name}; returns the keys. */
@@ -163,26 +194,36 @@ final class StackFixture implements AutoCloseable {
   }
 
   Queue queue() {
-    Map<QueueAttributeName, String> q = stack.sqs().getQueueAttributes(r -> r.queueUrl(stack.resources().queueUrl())
-        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
-    Map<QueueAttributeName, String> dlq = stack.sqs().getQueueAttributes(r -> r
-        .queueUrl(stack.resources().deadLetterQueueUrl())
-        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+    Map<QueueAttributeName, String> q = stack
+        .sqs()
+        .getQueueAttributes(r -> r.queueUrl(stack.resources().queueUrl())
+            .attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+        .attributes();
+    Map<QueueAttributeName, String> dlq = stack
+        .sqs()
+        .getQueueAttributes(r -> r.queueUrl(stack.resources().deadLetterQueueUrl())
+            .attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+        .attributes();
     return new Queue(
         Long.parseLong(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
         Long.parseLong(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)),
         Long.parseLong(q.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)),
         Long.parseLong(dlq.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-            + Long.parseLong(dlq.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+            + Long.parseLong(
+                dlq.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
   }
 
   /** "absent", or the endpoint's status as DescribeEndpoint reports it ("Creating", "InService", ...). */
   String endpointStatus() {
     try {
-      return sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).endpointStatusAsString();
+      return sageMaker
+          .describeEndpoint(r -> r.endpointName(stack.names().endpoint()))
+          .endpointStatusAsString();
     } catch (SageMakerException e) {
       if (e.statusCode() == 400 && e.getMessage().contains("Could not find endpoint")) {
         return "absent";
@@ -197,9 +238,13 @@ final class StackFixture implements AutoCloseable {
    */
   String componentStatus() {
     try {
-      var c = sageMaker.describeInferenceComponent(r -> r.inferenceComponentName(FunctionEnvironments.INFERENCE_COMPONENT));
-      var variants = sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint())).productionVariants();
-      int instances = variants.stream().mapToInt(v -> v.currentInstanceCount() == null ? 0 : v.currentInstanceCount())
+      var c = sageMaker.describeInferenceComponent(
+          r -> r.inferenceComponentName(FunctionEnvironments.INFERENCE_COMPONENT));
+      var variants = sageMaker
+          .describeEndpoint(r -> r.endpointName(stack.names().endpoint()))
+          .productionVariants();
+      int instances = variants.stream()
+          .mapToInt(v -> v.currentInstanceCount() == null ? 0 : v.currentInstanceCount())
           .sum();
       return c.inferenceComponentStatusAsString() + " " + c.runtimeConfig().currentCopyCount() + "/"
           + c.runtimeConfig().desiredCopyCount() + " copies, " + instances + " instances";
@@ -218,20 +263,28 @@ final class StackFixture implements AutoCloseable {
 
   LocalLambdaStats consumer() {
     var s = stack.services().lambda().stats(stack.mappingUuid());
-    return new LocalLambdaStats(s.delivered(), s.deleted(), s.failed(), s.invocationErrors(), s.invoking());
+    return new LocalLambdaStats(
+        s.delivered(), s.deleted(), s.failed(), s.invocationErrors(), s.invoking());
   }
 
   /** The consumer's counters: {@code failed} are batch item failures, the only thing that spends a receive count. */
-  record LocalLambdaStats(long delivered, long deleted, long failed, long invocationErrors, int invoking) {}
+  record LocalLambdaStats(
+      long delivered, long deleted, long failed, long invocationErrors, int invoking) {}
 
   /** The savings ledger's endpoint starts and stops summed over all days (pk "ledger" of the control table). */
   long[] ledgerStartsAndStops() {
     long[] sums = new long[2];
-    stack.dynamoDb().query(r -> r.tableName(stack.resources().controlTable())
-        .keyConditionExpression("pk = :pk")
-        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("ledger")))).items().forEach(item -> {
-          sums[0] += item.containsKey("starts") ? Long.parseLong(item.get("starts").n()) : 0;
-          sums[1] += item.containsKey("stops") ? Long.parseLong(item.get("stops").n()) : 0;
+    stack
+        .dynamoDb()
+        .query(r -> r.tableName(stack.resources().controlTable())
+            .keyConditionExpression("pk = :pk")
+            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("ledger"))))
+        .items()
+        .forEach(item -> {
+          sums[0] +=
+              item.containsKey("starts") ? Long.parseLong(item.get("starts").n()) : 0;
+          sums[1] +=
+              item.containsKey("stops") ? Long.parseLong(item.get("stops").n()) : 0;
         });
     return sums;
   }
@@ -242,7 +295,8 @@ final class StackFixture implements AutoCloseable {
   JsonNode override(String action) {
     InvokeResponse response = lambda.invoke(r -> r.functionName(LocalDeployment.CONTROLLER_FUNCTION)
         .payload(SdkBytes.fromUtf8String("{\"action\":\"" + action + "\"}")));
-    assertThat(response.functionError()).as("controller answer to %s: %s", action, response.payload().asUtf8String())
+    assertThat(response.functionError())
+        .as("controller answer to %s: %s", action, response.payload().asUtf8String())
         .isNull();
     return json(response.payload().asUtf8String());
   }
@@ -258,7 +312,8 @@ final class StackFixture implements AutoCloseable {
         return decision;
       }
     }
-    throw new AssertionError("10 controller runs in a row lost the race to a concurrent run; " + snapshot());
+    throw new AssertionError(
+        "10 controller runs in a row lost the race to a concurrent run; " + snapshot());
   }
 
   static JsonNode json(String text) {
@@ -307,10 +362,13 @@ final class StackFixture implements AutoCloseable {
   /** Polls until {@code probe} returns non-null, and returns that. */
   <T> T awaitValue(String what, Duration timeout, Supplier<T> probe) throws InterruptedException {
     try {
-      return Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(100))
+      return Awaitility.await(what)
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(100))
           .until(probe::get, Objects::nonNull);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("gave up after " + timeout + " waiting for: " + what + "; now " + snapshot(), e);
+      throw new AssertionError(
+          "gave up after " + timeout + " waiting for: " + what + "; now " + snapshot(), e);
     }
   }
 
@@ -319,10 +377,9 @@ final class StackFixture implements AutoCloseable {
     if (lambda == null) {
       return "(not started)";
     }
-    return "endpoint " + endpointStatus() + ", mapping " + mappingState() + ", queue " + queue() + ", "
-        + results().size() + " results, consumer " + consumer();
+    return "endpoint " + endpointStatus() + ", mapping " + mappingState() + ", queue " + queue()
+        + ", " + results().size() + " results, consumer " + consumer();
   }
-
 
   @Override
   public void close() {

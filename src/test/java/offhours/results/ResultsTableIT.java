@@ -33,41 +33,73 @@ class ResultsTableIT {
   }
 
   private static ResultItem classified(String key, String eTag, String label, String classifiedAt) {
-    return ResultItem.classified(new ObjectVersion("b", key, null, eTag, null, 10L, null),
-        List.of(new Label(label, 0.9)), "probabilities", "m", "e", Instant.parse(classifiedAt), 1);
+    return ResultItem.classified(
+        new ObjectVersion("b", key, null, eTag, null, 10L, null),
+        List.of(new Label(label, 0.9)),
+        "probabilities",
+        "m",
+        "e",
+        Instant.parse(classifiedAt),
+        1);
   }
 
   private static ResultItem rejected(String key, String eTag, String reason, String classifiedAt) {
-    return ResultItem.rejected(new ObjectVersion("b", key, null, eTag, null, 10L, null), reason, "m", "e",
-        Instant.parse(classifiedAt), 1);
+    return ResultItem.rejected(
+        new ObjectVersion("b", key, null, eTag, null, 10L, null),
+        reason,
+        "m",
+        "e",
+        Instant.parse(classifiedAt),
+        1);
   }
 
   @Test
   void answersByKeyByLabelAndByStatus() {
-    assertThat(table.put(classified("a.jpg", "e1", "Neutral", "2026-11-25T10:00:00Z"))).isTrue();
-    assertThat(table.put(classified("a.jpg", "e2", "Drawing", "2026-11-25T11:00:00Z"))).isTrue();
-    assertThat(table.put(classified("b.jpg", "e3", "Neutral", "2026-11-25T12:00:00Z"))).isTrue();
-    assertThat(table.put(classified("c.jpg", "e4", "Neutral", "2026-11-25T09:00:00Z"))).isTrue();
-    assertThat(table.put(rejected("d.png", "e5", "object s3://b/d.png is empty (0 bytes)", "2026-11-25T13:00:00Z")))
+    assertThat(table.put(classified("a.jpg", "e1", "Neutral", "2026-11-25T10:00:00Z")))
         .isTrue();
-    assertThat(table.put(classified("a.jpg", "e1", "Sexy", "2026-11-25T14:00:00Z"))).as("same version again").isFalse();
+    assertThat(table.put(classified("a.jpg", "e2", "Drawing", "2026-11-25T11:00:00Z")))
+        .isTrue();
+    assertThat(table.put(classified("b.jpg", "e3", "Neutral", "2026-11-25T12:00:00Z")))
+        .isTrue();
+    assertThat(table.put(classified("c.jpg", "e4", "Neutral", "2026-11-25T09:00:00Z")))
+        .isTrue();
+    assertThat(table.put(rejected(
+            "d.png", "e5", "object s3://b/d.png is empty (0 bytes)", "2026-11-25T13:00:00Z")))
+        .isTrue();
+    assertThat(table.put(classified("a.jpg", "e1", "Sexy", "2026-11-25T14:00:00Z")))
+        .as("same version again")
+        .isFalse();
 
     assertThat(table.byKey("b", "a.jpg")).extracting(ResultItem::eTag).containsExactly("e2", "e1");
-    assertThat(table.byLabel("Neutral", 10)).extracting(ResultItem::key).containsExactly("b.jpg", "a.jpg", "c.jpg");
-    assertThat(table.byLabel("Neutral", 2)).extracting(ResultItem::key).containsExactly("b.jpg", "a.jpg");
+    assertThat(table.byLabel("Neutral", 10))
+        .extracting(ResultItem::key)
+        .containsExactly("b.jpg", "a.jpg", "c.jpg");
+    assertThat(table.byLabel("Neutral", 2))
+        .extracting(ResultItem::key)
+        .containsExactly("b.jpg", "a.jpg");
     assertThat(table.byLabel("Porn", 5)).isEmpty();
-    assertThat(table.scan(Optional.of("REJECTED"))).extracting(ResultItem::key).containsExactly("d.png");
+    assertThat(table.scan(Optional.of("REJECTED")))
+        .extracting(ResultItem::key)
+        .containsExactly("d.png");
     assertThat(table.scan(Optional.empty())).hasSize(5);
   }
 
   @Test
-  void aClassificationReplacesAVerdictOnTheSameVersionButNeverTheOtherWayAndNeverTheSameModelsClassification() {
-    ResultItem verdict = rejected("e.jpg", "e6", "endpoint unavailable (ValidationError): no capacity",
+  void
+      aClassificationReplacesAVerdictOnTheSameVersionButNeverTheOtherWayAndNeverTheSameModelsClassification() {
+    ResultItem verdict = rejected(
+        "e.jpg",
+        "e6",
+        "endpoint unavailable (ValidationError): no capacity",
         "2026-11-25T10:00:00Z");
     assertThat(table.put(verdict)).isTrue();
 
-    assertThat(table.put(classified("e.jpg", "e6", "Neutral", "2026-11-25T11:00:00Z"))).as("over the verdict").isTrue();
-    assertThat(table.put(classified("e.jpg", "e6", "Drawing", "2026-11-25T12:00:00Z"))).as("a duplicate").isFalse();
+    assertThat(table.put(classified("e.jpg", "e6", "Neutral", "2026-11-25T11:00:00Z")))
+        .as("over the verdict")
+        .isTrue();
+    assertThat(table.put(classified("e.jpg", "e6", "Drawing", "2026-11-25T12:00:00Z")))
+        .as("a duplicate")
+        .isFalse();
     assertThat(table.put(verdict)).as("a verdict over a classification").isFalse();
 
     assertThat(table.byKey("b", "e.jpg")).singleElement().satisfies(r -> {
@@ -80,14 +112,20 @@ class ResultsTableIT {
 
   @Test
   void theNewestModelsClassificationReplacesTheOlderModelsOnceAndDuplicatesChangeNothing() {
-    assertThat(table.put(classified("f.jpg", "e7", "Neutral", "2026-11-25T10:00:00Z"))).isTrue();
-    ResultItem newModel = withModel(classified("f.jpg", "e7", "Drawing", "2026-11-26T10:00:00Z"), "model-2");
+    assertThat(table.put(classified("f.jpg", "e7", "Neutral", "2026-11-25T10:00:00Z")))
+        .isTrue();
+    ResultItem newModel =
+        withModel(classified("f.jpg", "e7", "Drawing", "2026-11-26T10:00:00Z"), "model-2");
 
     assertThat(table.put(newModel)).as("the new model's answer").isTrue();
-    assertThat(table.put(withModel(classified("f.jpg", "e7", "Sexy", "2026-11-26T11:00:00Z"), "model-2")))
-        .as("a second delivery under the new model").isFalse();
-    assertThat(table.put(rejected("f.jpg", "e7", "the model failed on this image 3 times", "2026-11-26T12:00:00Z")))
-        .as("a verdict over the new classification").isFalse();
+    assertThat(table.put(
+            withModel(classified("f.jpg", "e7", "Sexy", "2026-11-26T11:00:00Z"), "model-2")))
+        .as("a second delivery under the new model")
+        .isFalse();
+    assertThat(table.put(rejected(
+            "f.jpg", "e7", "the model failed on this image 3 times", "2026-11-26T12:00:00Z")))
+        .as("a verdict over the new classification")
+        .isFalse();
 
     assertThat(table.byKey("b", "f.jpg")).singleElement().satisfies(r -> {
       assertThat(r.model()).isEqualTo("model-2");
@@ -97,8 +135,25 @@ class ResultsTableIT {
   }
 
   private static ResultItem withModel(ResultItem r, String model) {
-    return new ResultItem(r.pk(), r.sk(), r.bucket(), r.key(), r.versionId(), r.eTag(), r.sequencer(), r.sizeBytes(),
-        r.status(), r.reason(), r.labels(), r.topLabel(), r.topScore(), model, r.endpoint(), r.uploadedAt(),
-        r.classifiedAt(), r.attempts(), r.scores());
+    return new ResultItem(
+        r.pk(),
+        r.sk(),
+        r.bucket(),
+        r.key(),
+        r.versionId(),
+        r.eTag(),
+        r.sequencer(),
+        r.sizeBytes(),
+        r.status(),
+        r.reason(),
+        r.labels(),
+        r.topLabel(),
+        r.topScore(),
+        model,
+        r.endpoint(),
+        r.uploadedAt(),
+        r.classifiedAt(),
+        r.attempts(),
+        r.scores());
   }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.ObjectVersion;
-import offhours.results.ResultItem.Verdict;
 import offhours.stack.StackSpec;
 import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
@@ -19,30 +18,68 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 class ResultsTableTest {
 
   static final ResultItem CLASSIFIED = ResultItem.classified(
-      new ObjectVersion("offhours-images", "café au lait.png", null, "0f1b4a59", "0067A1", 240512L,
+      new ObjectVersion(
+          "offhours-images",
+          "café au lait.png",
+          null,
+          "0f1b4a59",
+          "0067A1",
+          240512L,
           Instant.parse("2026-11-25T10:00:00Z")),
-      List.of(new Label("Neutral", 0.91), new Label("Drawing", 0.06)), "probabilities", "offhours-model",
-      "offhours-endpoint", Instant.parse("2026-11-25T10:00:05.123Z"), 1);
+      List.of(new Label("Neutral", 0.91), new Label("Drawing", 0.06)),
+      "probabilities",
+      "offhours-model",
+      "offhours-endpoint",
+      Instant.parse("2026-11-25T10:00:05.123Z"),
+      1);
 
   static final ResultItem REJECTED = ResultItem.rejected(
       new ObjectVersion("offhours-images", "notes.png", "3HL4kq", "2c9d3b4e", null, 41L, null),
       "unsupported format: object s3://offhours-images/notes.png looks like text; offhours accepts JPEG and PNG",
-      null, "offhours-endpoint", Instant.parse("2026-11-25T10:00:06Z"), 2);
+      null,
+      "offhours-endpoint",
+      Instant.parse("2026-11-25T10:00:06Z"),
+      2);
 
   @Test
   void aClassifiedItemHasExactlyTheContractsAttributes() {
     Map<String, AttributeValue> item = ResultsTable.toItem(CLASSIFIED);
 
-    assertThat(item).containsOnlyKeys("pk", "sk", "bucket", "key", "eTag", "sequencer", "sizeBytes", "status",
-        "labels", "topLabel", "topScore", "model", "endpoint", "uploadedAt", "classifiedAt", "attempts", "scores");
+    assertThat(item)
+        .containsOnlyKeys(
+            "pk",
+            "sk",
+            "bucket",
+            "key",
+            "eTag",
+            "sequencer",
+            "sizeBytes",
+            "status",
+            "labels",
+            "topLabel",
+            "topScore",
+            "model",
+            "endpoint",
+            "uploadedAt",
+            "classifiedAt",
+            "attempts",
+            "scores");
     assertThat(item.get("scores")).isEqualTo(AttributeValue.fromS("probabilities"));
-    assertThat(item.get("pk")).isEqualTo(AttributeValue.fromS("s3://offhours-images/café au lait.png"));
+    assertThat(item.get("pk"))
+        .isEqualTo(AttributeValue.fromS("s3://offhours-images/café au lait.png"));
     assertThat(item.get("sizeBytes")).isEqualTo(AttributeValue.fromN("240512"));
-    assertThat(item.get("labels")).isEqualTo(AttributeValue.fromL(List.of(
-        AttributeValue.fromM(Map.of("label", AttributeValue.fromS("Neutral"), "score", AttributeValue.fromN("0.91"))),
-        AttributeValue.fromM(Map.of("label", AttributeValue.fromS("Drawing"), "score", AttributeValue.fromN("0.06"))))));
+    assertThat(item.get("labels"))
+        .isEqualTo(AttributeValue.fromL(List.of(
+            AttributeValue.fromM(Map.of(
+                "label", AttributeValue.fromS("Neutral"), "score", AttributeValue.fromN("0.91"))),
+            AttributeValue.fromM(Map.of(
+                "label",
+                AttributeValue.fromS("Drawing"),
+                "score",
+                AttributeValue.fromN("0.06"))))));
     assertThat(item.get("topScore")).isEqualTo(AttributeValue.fromN("0.91"));
-    assertThat(item.get("classifiedAt")).isEqualTo(AttributeValue.fromS("2026-11-25T10:00:05.123Z"));
+    assertThat(item.get("classifiedAt"))
+        .isEqualTo(AttributeValue.fromS("2026-11-25T10:00:05.123Z"));
     assertThat(item.get("uploadedAt")).isEqualTo(AttributeValue.fromS("2026-11-25T10:00:00Z"));
     assertThat(item.get("attempts")).isEqualTo(AttributeValue.fromN("1"));
   }
@@ -54,7 +91,9 @@ class ResultsTableTest {
     assertThat(item.get("status").s()).isEqualTo("REJECTED");
     assertThat(item.get("reason").s()).startsWith("unsupported format: ");
     assertThat(item.get("versionId").s()).isEqualTo("3HL4kq");
-    assertThat(item).doesNotContainKeys("labels", "topLabel", "topScore", "model", "uploadedAt", "sequencer", "scores");
+    assertThat(item)
+        .doesNotContainKeys(
+            "labels", "topLabel", "topScore", "model", "uploadedAt", "sequencer", "scores");
   }
 
   @Test
@@ -65,7 +104,8 @@ class ResultsTableTest {
 
   @Test
   void aVerdictIsWrittenOnlyWhenNoResultExistsForThatVersion() {
-    PutItemRequest request = new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(REJECTED);
+    PutItemRequest request =
+        new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(REJECTED);
 
     assertThat(request.tableName()).isEqualTo("offhours-results");
     assertThat(request.conditionExpression()).isEqualTo("attribute_not_exists(pk)");
@@ -73,13 +113,20 @@ class ResultsTableTest {
 
   @Test
   void aClassificationMayReplaceAVerdictOrAnotherModelsClassificationButNothingElse() {
-    PutItemRequest request = new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(CLASSIFIED);
+    PutItemRequest request =
+        new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(CLASSIFIED);
 
-    assertThat(request.conditionExpression()).isEqualTo("attribute_not_exists(pk) OR #status = :rejected"
-        + " OR attribute_not_exists(#model) OR #model <> :model");
-    assertThat(request.expressionAttributeNames()).isEqualTo(Map.of("#status", "status", "#model", "model"));
-    assertThat(request.expressionAttributeValues()).isEqualTo(Map.of(":rejected", AttributeValue.fromS("REJECTED"),
-        ":model", AttributeValue.fromS(CLASSIFIED.model())));
+    assertThat(request.conditionExpression())
+        .isEqualTo("attribute_not_exists(pk) OR #status = :rejected"
+            + " OR attribute_not_exists(#model) OR #model <> :model");
+    assertThat(request.expressionAttributeNames())
+        .isEqualTo(Map.of("#status", "status", "#model", "model"));
+    assertThat(request.expressionAttributeValues())
+        .isEqualTo(Map.of(
+            ":rejected",
+            AttributeValue.fromS("REJECTED"),
+            ":model",
+            AttributeValue.fromS(CLASSIFIED.model())));
   }
 
   @Test
@@ -94,27 +141,37 @@ class ResultsTableTest {
 
   @Test
   void keysFollowTheContract() {
-    assertThat(new ObjectVersion("b", "a b/ü.jpg", null, "etag", "01", null, null).pk()).isEqualTo("s3://b/a b/ü.jpg");
-    assertThat(new ObjectVersion("b", "k", "3HL4kq", "etag", "01", null, null).sk()).isEqualTo("v#3HL4kq");
-    assertThat(new ObjectVersion("b", "k", null, "etag", "01", null, null).sk()).isEqualTo("e#etag");
-    assertThat(new ObjectVersion("b", "k", null, null, "01", null, null).sk()).as("never sent by S3, still kept")
+    assertThat(new ObjectVersion("b", "a b/ü.jpg", null, "etag", "01", null, null).pk())
+        .isEqualTo("s3://b/a b/ü.jpg");
+    assertThat(new ObjectVersion("b", "k", "3HL4kq", "etag", "01", null, null).sk())
+        .isEqualTo("v#3HL4kq");
+    assertThat(new ObjectVersion("b", "k", null, "etag", "01", null, null).sk())
+        .isEqualTo("e#etag");
+    assertThat(new ObjectVersion("b", "k", null, null, "01", null, null).sk())
+        .as("never sent by S3, still kept")
         .isEqualTo("s#01");
-    ResultItem message = ResultItem.rejectedMessage("offhours-queue", "m-1", "record-2", "not an S3 notification",
-        null, "e", Instant.EPOCH, 1);
+    ResultItem message = ResultItem.rejectedMessage(
+        "offhours-queue", "m-1", "record-2", "not an S3 notification", null, "e", Instant.EPOCH, 1);
     assertThat(message.pk()).isEqualTo("sqs://offhours-queue/m-1");
     assertThat(message.sk()).isEqualTo("m#record-2");
   }
 
   @Test
   void scanRejectsAnUnknownStatus() {
-    assertThatThrownBy(() -> new ResultsTable(new FakeDynamoDb(), "t").scan(java.util.Optional.of("classified")))
+    assertThatThrownBy(() ->
+            new ResultsTable(new FakeDynamoDb(), "t").scan(java.util.Optional.of("classified")))
         .hasMessage("status must be CLASSIFIED or REJECTED, got 'classified'");
   }
 
   @Test
   void aVerdictWithoutAReasonIsABug() {
-    assertThatThrownBy(() -> ResultItem.rejected(new ObjectVersion("b", "k", null, "1", null, 1L, null), " ", null,
-        null, Instant.EPOCH, 1))
+    assertThatThrownBy(() -> ResultItem.rejected(
+            new ObjectVersion("b", "k", null, "1", null, 1L, null),
+            " ",
+            null,
+            null,
+            Instant.EPOCH,
+            1))
         .hasMessage("a REJECTED result needs a reason (s3://b/k)");
   }
 
@@ -122,11 +179,13 @@ class ResultsTableTest {
   void theSchemaHasTheKeyAndTheLabelIndex() {
     CreateTableRequest schema = StackSpec.RESULTS_TABLE.createTableRequest("offhours-results");
 
-    assertThat(schema.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+    assertThat(schema.keySchema())
+        .extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
         .containsExactly("pk:HASH", "sk:RANGE");
     assertThat(schema.globalSecondaryIndexes()).singleElement().satisfies(index -> {
       assertThat(index.indexName()).isEqualTo("byLabel");
-      assertThat(index.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+      assertThat(index.keySchema())
+          .extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
           .containsExactly("topLabel:HASH", "classifiedAt:RANGE");
       assertThat(index.projection().projectionTypeAsString()).isEqualTo("ALL");
     });

@@ -31,7 +31,9 @@ class AlarmsTest {
   }
 
   private static List<String> alarms(StackResolver stack) {
-    return stack.resources().keySet().stream().filter(r -> stack.type(r).equals("AWS::CloudWatch::Alarm")).toList();
+    return stack.resources().keySet().stream()
+        .filter(r -> stack.type(r).equals("AWS::CloudWatch::Alarm"))
+        .toList();
   }
 
   @Test
@@ -40,7 +42,9 @@ class AlarmsTest {
     String topic = String.valueOf(stack.ref("AlarmTopic"));
     assertThat(alarms(stack)).hasSizeGreaterThanOrEqualTo(9).allSatisfy(alarm -> {
       Map<String, Object> props = stack.properties(alarm);
-      assertThat(props.get("AlarmActions")).as("AlarmActions of %s", alarm).isEqualTo(List.of(topic));
+      assertThat(props.get("AlarmActions"))
+          .as("AlarmActions of %s", alarm)
+          .isEqualTo(List.of(topic));
       assertThat(props.get("OKActions")).as("OKActions of %s", alarm).isEqualTo(List.of(topic));
     });
   }
@@ -50,8 +54,9 @@ class AlarmsTest {
     String existing = "arn:aws:sns:us-east-1:123456789012:team-alerts";
     StackResolver stack = stack(Map.of("AlarmTopicArn", existing));
     String topic = String.valueOf(stack.ref("AlarmTopic"));
-    assertThat(alarms(stack)).allSatisfy(alarm ->
-        assertThat(stack.properties(alarm).get("AlarmActions")).as("AlarmActions of %s", alarm)
+    assertThat(alarms(stack))
+        .allSatisfy(alarm -> assertThat(stack.properties(alarm).get("AlarmActions"))
+            .as("AlarmActions of %s", alarm)
             .isEqualTo(List.of(topic, existing)));
   }
 
@@ -59,15 +64,16 @@ class AlarmsTest {
   void theTopicIsEncryptedWithAKeyCloudWatchMayUseAndCloudWatchMayPublish() {
     StackResolver stack = stack(Map.of());
     Map<String, Object> topic = stack.properties("AlarmTopic");
-    assertThat(topic.get("KmsMasterKeyId")).as("the topic's key: the stack's own, not alias/aws/sns, whose policy"
-        + " cannot let CloudWatch in").isEqualTo(stack.ref("AlarmTopicKey"));
+    assertThat(topic.get("KmsMasterKeyId"))
+        .as("the topic's key: the stack's own, not alias/aws/sns, whose policy"
+            + " cannot let CloudWatch in")
+        .isEqualTo(stack.ref("AlarmTopicKey"));
     assertThat(stack.properties("AlarmTopicKey").get("EnableKeyRotation")).isEqualTo(true);
-    assertThat(statements(stack.properties("AlarmTopicKey").get("KeyPolicy")))
-        .anySatisfy(s -> {
-          assertThat(s.get("Effect")).isEqualTo("Allow");
-          assertThat(s.get("Principal")).isEqualTo(Map.of("Service", "cloudwatch.amazonaws.com"));
-          assertThat(s.get("Action")).isEqualTo(List.of("kms:Decrypt", "kms:GenerateDataKey*"));
-        });
+    assertThat(statements(stack.properties("AlarmTopicKey").get("KeyPolicy"))).anySatisfy(s -> {
+      assertThat(s.get("Effect")).isEqualTo("Allow");
+      assertThat(s.get("Principal")).isEqualTo(Map.of("Service", "cloudwatch.amazonaws.com"));
+      assertThat(s.get("Action")).isEqualTo(List.of("kms:Decrypt", "kms:GenerateDataKey*"));
+    });
     Map<String, Object> policy = stack.properties("AlarmTopicPolicy");
     assertThat(policy.get("Topics")).isEqualTo(List.of(stack.ref("AlarmTopic")));
     assertThat(statements(policy.get("PolicyDocument"))).anySatisfy(s -> {
@@ -80,74 +86,126 @@ class AlarmsTest {
 
   @Test
   void alarmEmailIsSubscribedOnlyWhenGiven() {
-    Map<String, Object> subscription = StackResolver.map(StackResolver.map(template.get("Resources"))
-        .get("AlarmEmailSubscription"));
+    Map<String, Object> subscription = StackResolver.map(
+        StackResolver.map(template.get("Resources")).get("AlarmEmailSubscription"));
     assertThat(subscription.get("Condition")).isEqualTo("HasAlarmEmail");
     assertThat(stack(Map.of()).condition("HasAlarmEmail")).isFalse();
     StackResolver withEmail = stack(Map.of("AlarmEmail", "ops@example.com"));
     assertThat(withEmail.condition("HasAlarmEmail")).isTrue();
-    assertThat(withEmail.properties("AlarmEmailSubscription")).containsEntry("Protocol", "email")
-        .containsEntry("Endpoint", "ops@example.com").containsEntry("TopicArn", withEmail.ref("AlarmTopic"));
+    assertThat(withEmail.properties("AlarmEmailSubscription"))
+        .containsEntry("Protocol", "email")
+        .containsEntry("Endpoint", "ops@example.com")
+        .containsEntry("TopicArn", withEmail.ref("AlarmTopic"));
   }
 
   /** One condition issue 8 wants an alarm for: the metric, the resource it watches, and how it fires. */
-  record Condition(String what, String namespace, String metric, Map<String, Object> dimensions,
+  record Condition(
+      String what,
+      String namespace,
+      String metric,
+      Map<String, Object> dimensions,
       Predicate<Map<String, Object>> fires) {}
 
   @Test
   void everyConditionThatMustReachAPersonHasAnAlarm() {
     StackResolver stack = stack(Map.of());
-    Map<String, Object> endpoint = Map.of("EndpointName", stack.properties("EndpointCleanup").get("EndpointName"));
-    Predicate<Map<String, Object>> anyAtAll = p -> "GreaterThanOrEqualToThreshold".equals(p.get("ComparisonOperator"))
-        && Double.parseDouble(String.valueOf(p.get("Threshold"))) <= 1;
-    Predicate<Map<String, Object>> olderThanTheParameter = p ->
-        "GreaterThanOrEqualToThreshold".equals(p.get("ComparisonOperator"))
-            && String.valueOf(p.get("Threshold")).equals(stack.parameters().get("OldestMessageAlarmSeconds"));
+    Map<String, Object> endpoint =
+        Map.of("EndpointName", stack.properties("EndpointCleanup").get("EndpointName"));
+    Predicate<Map<String, Object>> anyAtAll =
+        p -> "GreaterThanOrEqualToThreshold".equals(p.get("ComparisonOperator"))
+            && Double.parseDouble(String.valueOf(p.get("Threshold"))) <= 1;
+    Predicate<Map<String, Object>> olderThanTheParameter =
+        p -> "GreaterThanOrEqualToThreshold".equals(p.get("ComparisonOperator"))
+            && String.valueOf(p.get("Threshold"))
+                .equals(stack.parameters().get("OldestMessageAlarmSeconds"));
     List<Condition> conditions = List.of(
-        new Condition("anything in the DLQ", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
-            Map.of("QueueName", stack.getAtt("DeadLetterQueue", "QueueName")), anyAtAll),
-        new Condition("the oldest upload older than OldestMessageAlarmSeconds", "AWS/SQS",
-            "ApproximateAgeOfOldestMessage", Map.of("QueueName", stack.getAtt("ImagesQueue", "QueueName")),
-            olderThanTheParameter),
-        new Condition("the oldest DLQ message older than OldestMessageAlarmSeconds", "AWS/SQS",
-            "ApproximateAgeOfOldestMessage", Map.of("QueueName", stack.getAtt("DeadLetterQueue", "QueueName")),
-            olderThanTheParameter),
-        new Condition("Classify errors", "AWS/Lambda", "Errors", Map.of("FunctionName", stack.ref("ClassifyFunction")),
+        new Condition(
+            "anything in the DLQ",
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            Map.of("QueueName", stack.getAtt("DeadLetterQueue", "QueueName")),
             anyAtAll),
-        new Condition("Classify throttles", "AWS/Lambda", "Throttles",
-            Map.of("FunctionName", stack.ref("ClassifyFunction")), anyAtAll),
-        new Condition("the controller failing", "AWS/Lambda", "Errors",
-            Map.of("FunctionName", stack.ref("ControllerFunction")), anyAtAll),
-        new Condition("no completed controller run for 15 minutes", StackSpec.METRICS.namespace(),
-            StackSpec.METRICS.controllerRuns(), endpoint, p -> "LessThanThreshold".equals(p.get("ComparisonOperator"))
+        new Condition(
+            "the oldest upload older than OldestMessageAlarmSeconds",
+            "AWS/SQS",
+            "ApproximateAgeOfOldestMessage",
+            Map.of("QueueName", stack.getAtt("ImagesQueue", "QueueName")),
+            olderThanTheParameter),
+        new Condition(
+            "the oldest DLQ message older than OldestMessageAlarmSeconds",
+            "AWS/SQS",
+            "ApproximateAgeOfOldestMessage",
+            Map.of("QueueName", stack.getAtt("DeadLetterQueue", "QueueName")),
+            olderThanTheParameter),
+        new Condition(
+            "Classify errors",
+            "AWS/Lambda",
+            "Errors",
+            Map.of("FunctionName", stack.ref("ClassifyFunction")),
+            anyAtAll),
+        new Condition(
+            "Classify throttles",
+            "AWS/Lambda",
+            "Throttles",
+            Map.of("FunctionName", stack.ref("ClassifyFunction")),
+            anyAtAll),
+        new Condition(
+            "the controller failing",
+            "AWS/Lambda",
+            "Errors",
+            Map.of("FunctionName", stack.ref("ControllerFunction")),
+            anyAtAll),
+        new Condition(
+            "no completed controller run for 15 minutes",
+            StackSpec.METRICS.namespace(),
+            StackSpec.METRICS.controllerRuns(),
+            endpoint,
+            p -> "LessThanThreshold".equals(p.get("ComparisonOperator"))
                 && "breaching".equals(p.get("TreatMissingData"))
                 && Integer.parseInt(String.valueOf(p.get("Period")))
-                    * Integer.parseInt(String.valueOf(p.get("EvaluationPeriods"))) == 900
-                && String.valueOf(p.get("EvaluationPeriods")).equals(String.valueOf(p.get("DatapointsToAlarm")))),
-        new Condition("endpoint create failures", StackSpec.METRICS.namespace(),
-            StackSpec.METRICS.endpointCreateFailures(), endpoint, anyAtAll),
-        new Condition("the endpoint running outside the schedule", StackSpec.METRICS.namespace(),
-            StackSpec.METRICS.endpointRunningOutsideSchedule(), endpoint, anyAtAll));
+                        * Integer.parseInt(String.valueOf(p.get("EvaluationPeriods")))
+                    == 900
+                && String.valueOf(p.get("EvaluationPeriods"))
+                    .equals(String.valueOf(p.get("DatapointsToAlarm")))),
+        new Condition(
+            "endpoint create failures",
+            StackSpec.METRICS.namespace(),
+            StackSpec.METRICS.endpointCreateFailures(),
+            endpoint,
+            anyAtAll),
+        new Condition(
+            "the endpoint running outside the schedule",
+            StackSpec.METRICS.namespace(),
+            StackSpec.METRICS.endpointRunningOutsideSchedule(),
+            endpoint,
+            anyAtAll));
 
-    List<Map<String, Object>> alarms = alarms(stack).stream().map(stack::properties).toList();
-    assertThat(conditions).allSatisfy(c -> assertThat(alarms).as("an alarm on %s", c.what()).anySatisfy(a -> {
-      assertThat(a.get("Namespace")).isEqualTo(c.namespace());
-      assertThat(a.get("MetricName")).isEqualTo(c.metric());
-      assertThat(dimensions(a)).isEqualTo(c.dimensions());
-      assertThat(c.fires().test(a)).as("how %s fires: %s", c.what(), a).isTrue();
-    }));
-    assertThat(stack.parameters().get("OldestMessageAlarmSeconds")).as("default: 2 days").isEqualTo("172800");
+    List<Map<String, Object>> alarms =
+        alarms(stack).stream().map(stack::properties).toList();
+    assertThat(conditions)
+        .allSatisfy(c -> assertThat(alarms).as("an alarm on %s", c.what()).anySatisfy(a -> {
+          assertThat(a.get("Namespace")).isEqualTo(c.namespace());
+          assertThat(a.get("MetricName")).isEqualTo(c.metric());
+          assertThat(dimensions(a)).isEqualTo(c.dimensions());
+          assertThat(c.fires().test(a)).as("how %s fires: %s", c.what(), a).isTrue();
+        }));
+    assertThat(stack.parameters().get("OldestMessageAlarmSeconds"))
+        .as("default: 2 days")
+        .isEqualTo("172800");
   }
 
   private static Map<String, Object> dimensions(Map<String, Object> alarm) {
     Map<String, Object> out = new HashMap<>();
     for (Object d : StackResolver.list(alarm.get("Dimensions"))) {
-      out.put(String.valueOf(StackResolver.map(d).get("Name")), StackResolver.map(d).get("Value"));
+      out.put(
+          String.valueOf(StackResolver.map(d).get("Name")), StackResolver.map(d).get("Value"));
     }
     return out;
   }
 
   private static List<Map<String, Object>> statements(Object document) {
-    return StackResolver.list(StackResolver.map(document).get("Statement")).stream().map(StackResolver::map).toList();
+    return StackResolver.list(StackResolver.map(document).get("Statement")).stream()
+        .map(StackResolver::map)
+        .toList();
   }
 }

@@ -1,6 +1,7 @@
 package offhours.stack;
 
-// Needs: target/api.zip, built by `mvn package` (failsafe runs this after it), and moto_server (pip install
+// Needs: target/api.zip, built by `mvn package` (failsafe runs this after it), and moto_server (pip
+// install
 // "moto[server]") on PATH or in ~/.pyenv/shims, or OFFHOURS_TEST_AWS_ENDPOINT.
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @ExtendWith(AwsServicesExtension.class)
 class ApiPackageIT {
 
-  private static final Path TARGET = Path.of(System.getProperty("offhours.packageDirectory", "target"));
+  private static final Path TARGET =
+      Path.of(System.getProperty("offhours.packageDirectory", "target"));
 
   private static LambdaPackage api;
 
@@ -48,35 +50,57 @@ class ApiPackageIT {
 
   @Test
   void apiZipCarriesNeitherTheControlPlaneNorLocalModeNorJacksonDatabindNorTheEventsLibrary() {
-    for (String forbidden : List.of("software/amazon/awssdk/services/sagemaker/",
-        "software/amazon/awssdk/services/lambda/", "software/amazon/awssdk/services/cloudformation/",
-        "ai/onnxruntime/", "offhours/local/", "offhours/cli/", "offhours/ui/", "offhours/testing/",
-        "offhours/endpoint/sim/", "offhours/endpoint/EndpointController", "offhours/endpoint/SageMakerEndpoint",
-        "offhours/endpoint/LambdaMapping", "offhours/classify/ClassifyHandler", "com/fasterxml/jackson/databind/",
-        "com/amazonaws/services/lambda/runtime/events/", "org/joda/", "org/apache/http/", "io/netty/")) {
-      assertThat(api.classesUnder(forbidden)).as("classes under %s in api.zip", forbidden).isEmpty();
+    for (String forbidden : List.of(
+        "software/amazon/awssdk/services/sagemaker/",
+        "software/amazon/awssdk/services/lambda/",
+        "software/amazon/awssdk/services/cloudformation/",
+        "ai/onnxruntime/",
+        "offhours/local/",
+        "offhours/cli/",
+        "offhours/ui/",
+        "offhours/testing/",
+        "offhours/endpoint/sim/",
+        "offhours/endpoint/EndpointController",
+        "offhours/endpoint/SageMakerEndpoint",
+        "offhours/endpoint/LambdaMapping",
+        "offhours/classify/ClassifyHandler",
+        "com/fasterxml/jackson/databind/",
+        "com/amazonaws/services/lambda/runtime/events/",
+        "org/joda/",
+        "org/apache/http/",
+        "io/netty/")) {
+      assertThat(api.classesUnder(forbidden))
+          .as("classes under %s in api.zip", forbidden)
+          .isEmpty();
     }
     assertThat(api.entries).containsKey("offhours/api/ApiHandler.class");
   }
 
   @Test
   void everyOwnClassFindsWhatItReferencesInsideTheZip() {
-    assertThat(api.unresolvedReferences()).as("classes referenced by offhours code but missing from api.zip")
+    assertThat(api.unresolvedReferences())
+        .as("classes referenced by offhours code but missing from api.zip")
         .isEmpty();
   }
 
   @Test
-  void theHandlerFromTheZipAloneAnswersGetStatusAgainstRealServices(AwsServices services, @TempDir Path dir)
-      throws Exception {
+  void theHandlerFromTheZipAloneAnswersGetStatusAgainstRealServices(
+      AwsServices services, @TempDir Path dir) throws Exception {
     String suffix = UUID.randomUUID().toString();
     String control = "offhours-control-" + suffix;
-    try (DynamoDbClient dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
+    try (DynamoDbClient dynamo =
+            services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
         SqsClient sqs = services.clients().build(Service.SQS, SqsClient.builder())) {
-      dynamo.createTable(b -> b.tableName(control).billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+      dynamo.createTable(b -> b.tableName(control)
+          .billingMode(BillingMode.PAY_PER_REQUEST)
+          .attributeDefinitions(
+              a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
               a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-          .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
-      String queue = sqs.createQueue(b -> b.queueName("offhours-queue-" + suffix)).queueUrl();
+          .keySchema(
+              k -> k.attributeName("pk").keyType(KeyType.HASH),
+              k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+      String queue =
+          sqs.createQueue(b -> b.queueName("offhours-queue-" + suffix)).queueUrl();
       String dlq = sqs.createQueue(b -> b.queueName("offhours-dlq-" + suffix)).queueUrl();
       Map<String, String> env = new HashMap<>();
       StackSpec.API_ENV.forEach((k, v) -> {
@@ -84,30 +108,62 @@ class ApiPackageIT {
           env.put(k, v);
         }
       });
-      env.putAll(Map.of("ENDPOINT_NAME", "offhours-endpoint", "ENDPOINT_CONFIG_NAME", "c", "MAPPING_UUID", "m",
-          "QUEUE_URL", queue, "DLQ_URL", dlq, "CONTROL_TABLE_NAME", control, "RESULTS_TABLE_NAME", "results",
-          "BUCKET_NAME", "images", "LABELS", "cat,dog"));
+      env.putAll(Map.of(
+          "ENDPOINT_NAME",
+          "offhours-endpoint",
+          "ENDPOINT_CONFIG_NAME",
+          "c",
+          "MAPPING_UUID",
+          "m",
+          "QUEUE_URL",
+          queue,
+          "DLQ_URL",
+          dlq,
+          "CONTROL_TABLE_NAME",
+          control,
+          "RESULTS_TABLE_NAME",
+          "results",
+          "BUCKET_NAME",
+          "images",
+          "LABELS",
+          "cat,dog"));
       env.put("STACK_ID", "arn:aws:cloudformation:us-east-1:123456789012:stack/offhours/guid");
 
       String answer;
       try (URLClassLoader loader = api.isolatedClassLoader(dir)) {
-        answer = invoke(loader, env, services.endpoint(), HttpEvents.request("GET", "/status", "",
-            Map.of("host", List.of("api.example")), new byte[0], "r-1", Instant.now(), "127.0.0.1"));
+        answer = invoke(
+            loader,
+            env,
+            services.endpoint(),
+            HttpEvents.request(
+                "GET",
+                "/status",
+                "",
+                Map.of("host", List.of("api.example")),
+                new byte[0],
+                "r-1",
+                Instant.now(),
+                "127.0.0.1"));
       }
 
-      assertThat(answer).startsWith("{\"statusCode\":200,").contains("\\\"state\\\":\\\"UNKNOWN\\\"")
+      assertThat(answer)
+          .startsWith("{\"statusCode\":200,")
+          .contains("\\\"state\\\":\\\"UNKNOWN\\\"")
           .contains("\\\"visible\\\":0");
     }
   }
 
   /** Builds the handler inside {@code loader} as Lambda would (its config from {@code env}) and invokes it once. */
-  private static String invoke(URLClassLoader loader, Map<String, String> env, URI endpoint, byte[] event)
-      throws Exception {
+  private static String invoke(
+      URLClassLoader loader, Map<String, String> env, URI endpoint, byte[] event) throws Exception {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(loader);
     try {
-      Object config = loader.loadClass("offhours.api.ApiConfig").getMethod("fromEnv", Map.class).invoke(null, env);
+      Object config = loader
+          .loadClass("offhours.api.ApiConfig")
+          .getMethod("fromEnv", Map.class)
+          .invoke(null, env);
       Class<?> service = loader.loadClass("offhours.aws.AwsClients$Service");
       Map<Object, URI> endpoints = new HashMap<>();
       for (Object s : service.getEnumConstants()) {
@@ -116,13 +172,19 @@ class ApiPackageIT {
       Class<?> regionClass = loader.loadClass("software.amazon.awssdk.regions.Region");
       Object region = regionClass.getMethod("of", String.class).invoke(null, "us-east-1");
       Class<?> clientsClass = loader.loadClass("offhours.aws.AwsClients");
-      Object clients = clientsClass.getMethod("local", regionClass, Map.class).invoke(null, region, endpoints);
+      Object clients =
+          clientsClass.getMethod("local", regionClass, Map.class).invoke(null, region, endpoints);
       Class<?> handlerClass = loader.loadClass("offhours.api.ApiHandler");
-      Constructor<?> constructor = handlerClass.getDeclaredConstructor(config.getClass(), clientsClass);
+      Constructor<?> constructor =
+          handlerClass.getDeclaredConstructor(config.getClass(), clientsClass);
       constructor.setAccessible(true);
       Object handler = constructor.newInstance(config, clients);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      handlerClass.getMethod("handleRequest", InputStream.class, OutputStream.class,
+      handlerClass
+          .getMethod(
+              "handleRequest",
+              InputStream.class,
+              OutputStream.class,
               loader.loadClass("com.amazonaws.services.lambda.runtime.Context"))
           .invoke(handler, new ByteArrayInputStream(event), out, null);
       ((AutoCloseable) clients).close();

@@ -19,10 +19,17 @@ import software.amazon.awssdk.regions.Region;
 final class AwsCallRecorder implements ExecutionInterceptor {
 
   /** One call; {@code status} is 0 when no HTTP response came back, {@code errorCode} null on success. */
-  record Call(String service, String operation, SdkRequest request, Region region, int status, String errorCode) {
+  record Call(
+      String service,
+      String operation,
+      SdkRequest request,
+      Region region,
+      int status,
+      String errorCode) {
     @Override
     public String toString() {
-      return service + "." + operation + (errorCode == null ? "" : " -> " + status + " " + errorCode);
+      return service + "." + operation
+          + (errorCode == null ? "" : " -> " + status + " " + errorCode);
     }
   }
 
@@ -46,10 +53,15 @@ final class AwsCallRecorder implements ExecutionInterceptor {
     calls.add(call(context.request(), attributes, status, code));
   }
 
-  private static Call call(SdkRequest request, ExecutionAttributes attributes, int status, String errorCode) {
-    return new Call(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
-        attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), request,
-        attributes.getAttribute(AwsExecutionAttribute.AWS_REGION), status, errorCode);
+  private static Call call(
+      SdkRequest request, ExecutionAttributes attributes, int status, String errorCode) {
+    return new Call(
+        attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
+        attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+        request,
+        attributes.getAttribute(AwsExecutionAttribute.AWS_REGION),
+        status,
+        errorCode);
   }
 
   /** Forgets what was recorded: a scenario's setup is not the function's doing. */

@@ -26,14 +26,16 @@ class CloudFormationYamlTest {
     Object split = Map.of("Fn::Split", List.of("-", Map.of("Ref", "AWS::StackId")));
     Object select = Map.of("Fn::Select", List.of(0, split));
     assertThat(t.get("c")).isEqualTo(Map.of("Fn::Sub", List.of("x-${Id}", Map.of("Id", select))));
-    assertThat(t.get("d")).isEqualTo(Map.of("Fn::If", List.of("HasLabels", 1, Map.of("Ref", "AWS::NoValue"))));
+    assertThat(t.get("d"))
+        .isEqualTo(Map.of("Fn::If", List.of("HasLabels", 1, Map.of("Ref", "AWS::NoValue"))));
     assertThat(t.get("e")).isEqualTo("plain");
   }
 
   @Test
   void aGetAttWithoutAttributeIsRejected() {
     assertThatThrownBy(() -> CloudFormationYaml.parse("a: !GetAtt Queue\n"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("!GetAtt needs Resource.Attribute, got Queue");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("!GetAtt needs Resource.Attribute, got Queue");
   }
 
   @Test

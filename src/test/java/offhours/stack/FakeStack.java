@@ -13,11 +13,18 @@ import java.util.UUID;
  *
  * @param physicalIds overrides of generated ids, e.g. the UUID a local Lambda gave the event source mapping
  */
-record FakeStack(String account, String region, String partition, String stackName, String stackUuid,
-    Map<String, String> parameters, Map<String, String> physicalIds) {
+record FakeStack(
+    String account,
+    String region,
+    String partition,
+    String stackName,
+    String stackUuid,
+    Map<String, String> parameters,
+    Map<String, String> physicalIds) {
 
   /** moto's and the local services' account, in us-east-1 (where AwsServicesExtension's clients point). */
   static final String ACCOUNT = "123456789012";
+
   static final String REGION = "us-east-1";
   /** The parameters without a Default, with values that satisfy their patterns. */
   static final Map<String, String> REQUIRED_PARAMETERS = Map.of(
@@ -31,11 +38,13 @@ record FakeStack(String account, String region, String partition, String stackNa
 
   /** A new stack named offhours with a random id, the given parameter values and no id overrides. */
   static FakeStack create(Map<String, String> parameters) {
-    return new FakeStack(ACCOUNT, REGION, "aws", "offhours", UUID.randomUUID().toString(), parameters, Map.of());
+    return new FakeStack(
+        ACCOUNT, REGION, "aws", "offhours", UUID.randomUUID().toString(), parameters, Map.of());
   }
 
   String stackId() {
-    return "arn:" + partition + ":cloudformation:" + region + ":" + account + ":stack/" + stackName + "/" + stackUuid;
+    return "arn:" + partition + ":cloudformation:" + region + ":" + account + ":stack/" + stackName
+        + "/" + stackUuid;
   }
 
   /** What the template derives names from: the first group of the stack id's UUID. */
@@ -49,7 +58,9 @@ record FakeStack(String account, String region, String partition, String stackNa
    */
   String physicalId(String logicalId) {
     String id = physicalIds.get(logicalId);
-    return id != null ? id : (stackName + "-" + logicalId + "-" + suffix()).toLowerCase(Locale.ROOT);
+    return id != null
+        ? id
+        : (stackName + "-" + logicalId + "-" + suffix()).toLowerCase(Locale.ROOT);
   }
 
   FakeStack withPhysicalId(String logicalId, String id) {

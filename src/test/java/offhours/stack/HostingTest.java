@@ -17,7 +17,8 @@ class HostingTest {
   @Test
   void refusesAnyOtherSpellingAndSaysWhatItTakes() {
     assertThatThrownBy(() -> Hosting.parse("Serverless"))
-        .hasMessage("HOSTING must be one of scheduled, scale-to-zero or serverless, got 'Serverless'");
+        .hasMessage(
+            "HOSTING must be one of scheduled, scale-to-zero or serverless, got 'Serverless'");
     assertThatThrownBy(() -> Hosting.parse("")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Hosting.parse(null)).isInstanceOf(IllegalArgumentException.class);
   }

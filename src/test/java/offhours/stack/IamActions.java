@@ -56,90 +56,151 @@ final class IamActions {
           version = r.versionId();
         }
         // Reading a given version is its own action (s3:GetObjectVersion).
-        needed.add(new Permission(version == null ? "s3:GetObject" : "s3:GetObjectVersion",
-            "arn:" + partition + ":s3:::" + bucket + "/" + key, because));
+        needed.add(new Permission(
+            version == null ? "s3:GetObject" : "s3:GetObjectVersion",
+            "arn:" + partition + ":s3:::" + bucket + "/" + key,
+            because));
         if (call.status() == 404) {
-          // S3 answers 404 for a missing key only to a caller that may list the bucket; others get 403
-          // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions"). The code relied on
+          // S3 answers 404 for a missing key only to a caller that may list the bucket; others get
+          // 403
+          // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions").
+          // The code relied on
           // the 404, so the role needs s3:ListBucket.
-          needed.add(new Permission("s3:ListBucket", "arn:" + partition + ":s3:::" + bucket,
+          needed.add(new Permission(
+              "s3:ListBucket",
+              "arn:" + partition + ":s3:::" + bucket,
               because + ", which needs the 404 S3 gives only with s3:ListBucket"));
         }
       }
       case "S3.PutObject" -> {
         PutObjectRequest r = (PutObjectRequest) call.request();
-        needed.add(new Permission("s3:PutObject", "arn:" + partition + ":s3:::" + r.bucket() + "/" + r.key(), because));
+        needed.add(new Permission(
+            "s3:PutObject", "arn:" + partition + ":s3:::" + r.bucket() + "/" + r.key(), because));
       }
-      case "Sqs.SendMessage", "Sqs.GetQueueAttributes", "Sqs.ReceiveMessage", "Sqs.DeleteMessage",
-          "Sqs.ChangeMessageVisibility", "Sqs.DeleteMessageBatch", "Sqs.SendMessageBatch",
+      case "Sqs.SendMessage",
+          "Sqs.GetQueueAttributes",
+          "Sqs.ReceiveMessage",
+          "Sqs.DeleteMessage",
+          "Sqs.ChangeMessageVisibility",
+          "Sqs.DeleteMessageBatch",
+          "Sqs.SendMessageBatch",
           "Sqs.ChangeMessageVisibilityBatch" -> {
-        String url = (String) call.request().getValueForField("QueueUrl", String.class).orElseThrow();
+        String url =
+            (String) call.request().getValueForField("QueueUrl", String.class).orElseThrow();
         String action = call.operation().replace("Batch", "");
         needed.add(new Permission("sqs:" + action, queueArn(url, call), because));
       }
       case "DynamoDb.GetItem", "DynamoDb.PutItem", "DynamoDb.UpdateItem", "DynamoDb.DeleteItem" -> {
-        String table = (String) call.request().getValueForField("TableName", String.class).orElseThrow();
-        needed.add(new Permission("dynamodb:" + call.operation(), arn(call, "dynamodb", "table/" + table), because));
+        String table =
+            (String) call.request().getValueForField("TableName", String.class).orElseThrow();
+        needed.add(new Permission(
+            "dynamodb:" + call.operation(), arn(call, "dynamodb", "table/" + table), because));
       }
-      case "DynamoDb.BatchGetItem" -> ((BatchGetItemRequest) call.request()).requestItems().keySet().forEach(table ->
-          needed.add(new Permission("dynamodb:BatchGetItem", arn(call, "dynamodb", "table/" + table), because)));
+      case "DynamoDb.BatchGetItem" ->
+        ((BatchGetItemRequest) call.request())
+            .requestItems()
+            .keySet()
+            .forEach(table -> needed.add(new Permission(
+                "dynamodb:BatchGetItem", arn(call, "dynamodb", "table/" + table), because)));
       case "DynamoDb.Query", "DynamoDb.Scan" -> {
-        String table = (String) call.request().getValueForField("TableName", String.class).orElseThrow();
-        String index = call.request() instanceof QueryRequest q ? q.indexName()
+        String table =
+            (String) call.request().getValueForField("TableName", String.class).orElseThrow();
+        String index = call.request() instanceof QueryRequest q
+            ? q.indexName()
             : ((ScanRequest) call.request()).indexName();
-        needed.add(new Permission("dynamodb:" + call.operation(),
-            arn(call, "dynamodb", "table/" + table + (index == null ? "" : "/index/" + index)), because));
+        needed.add(new Permission(
+            "dynamodb:" + call.operation(),
+            arn(call, "dynamodb", "table/" + table + (index == null ? "" : "/index/" + index)),
+            because));
       }
-      case "SageMaker.DescribeEndpoint" -> needed.add(new Permission("sagemaker:DescribeEndpoint",
-          endpoint(call, ((DescribeEndpointRequest) call.request()).endpointName()), because));
-      case "SageMaker.DeleteEndpoint" -> needed.add(new Permission("sagemaker:DeleteEndpoint",
-          endpoint(call, ((DeleteEndpointRequest) call.request()).endpointName()), because));
+      case "SageMaker.DescribeEndpoint" ->
+        needed.add(new Permission(
+            "sagemaker:DescribeEndpoint",
+            endpoint(call, ((DescribeEndpointRequest) call.request()).endpointName()),
+            because));
+      case "SageMaker.DeleteEndpoint" ->
+        needed.add(new Permission(
+            "sagemaker:DeleteEndpoint",
+            endpoint(call, ((DeleteEndpointRequest) call.request()).endpointName()),
+            because));
       case "SageMaker.CreateEndpoint" -> {
-        // CreateEndpoint is authorized on the endpoint and on the endpoint config it reads; tags given with it
-        // also need sagemaker:AddTags (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
+        // CreateEndpoint is authorized on the endpoint and on the endpoint config it reads; tags
+        // given with it
+        // also need sagemaker:AddTags
+        // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
         CreateEndpointRequest r = (CreateEndpointRequest) call.request();
-        needed.add(new Permission("sagemaker:CreateEndpoint", endpoint(call, r.endpointName()), because));
-        needed.add(new Permission("sagemaker:CreateEndpoint", endpointConfig(call, r.endpointConfigName()), because));
+        needed.add(
+            new Permission("sagemaker:CreateEndpoint", endpoint(call, r.endpointName()), because));
+        needed.add(new Permission(
+            "sagemaker:CreateEndpoint", endpointConfig(call, r.endpointConfigName()), because));
         if (r.hasTags() && !r.tags().isEmpty()) {
-          needed.add(new Permission("sagemaker:AddTags", endpoint(call, r.endpointName()), because + " with Tags"));
+          needed.add(new Permission(
+              "sagemaker:AddTags", endpoint(call, r.endpointName()), because + " with Tags"));
         }
       }
       case "SageMaker.UpdateEndpoint" -> {
         UpdateEndpointRequest r = (UpdateEndpointRequest) call.request();
-        needed.add(new Permission("sagemaker:UpdateEndpoint", endpoint(call, r.endpointName()), because));
-        needed.add(new Permission("sagemaker:UpdateEndpoint", endpointConfig(call, r.endpointConfigName()), because));
+        needed.add(
+            new Permission("sagemaker:UpdateEndpoint", endpoint(call, r.endpointName()), because));
+        needed.add(new Permission(
+            "sagemaker:UpdateEndpoint", endpointConfig(call, r.endpointConfigName()), because));
       }
-      case "SageMaker.ListTags" -> needed.add(new Permission("sagemaker:ListTags",
-          ((ListTagsRequest) call.request()).resourceArn(), because));
+      case "SageMaker.ListTags" ->
+        needed.add(new Permission(
+            "sagemaker:ListTags", ((ListTagsRequest) call.request()).resourceArn(), because));
       case "SageMakerRuntime.InvokeEndpoint" -> {
-        // Invoking an inference component is authorized on the endpoint and on the component (Service Authorization
-        // Reference, Amazon SageMaker AI: InvokeEndpoint, resource types endpoint* and inference-component).
+        // Invoking an inference component is authorized on the endpoint and on the component
+        // (Service Authorization
+        // Reference, Amazon SageMaker AI: InvokeEndpoint, resource types endpoint* and
+        // inference-component).
         InvokeEndpointRequest r = (InvokeEndpointRequest) call.request();
-        needed.add(new Permission("sagemaker:InvokeEndpoint", endpoint(call, r.endpointName()), because));
+        needed.add(
+            new Permission("sagemaker:InvokeEndpoint", endpoint(call, r.endpointName()), because));
         if (r.inferenceComponentName() != null) {
-          needed.add(new Permission("sagemaker:InvokeEndpoint", component(call, r.inferenceComponentName()),
+          needed.add(new Permission(
+              "sagemaker:InvokeEndpoint",
+              component(call, r.inferenceComponentName()),
               because + " of an inference component"));
         }
       }
-      case "SageMaker.CreateInferenceComponent", "SageMaker.DescribeInferenceComponent",
-          "SageMaker.UpdateInferenceComponentRuntimeConfig", "SageMaker.DeleteInferenceComponent" -> {
-        String name = (String) call.request().getValueForField("InferenceComponentName", String.class).orElseThrow();
+      case "SageMaker.CreateInferenceComponent",
+          "SageMaker.DescribeInferenceComponent",
+          "SageMaker.UpdateInferenceComponentRuntimeConfig",
+          "SageMaker.DeleteInferenceComponent" -> {
+        String name = (String) call.request()
+            .getValueForField("InferenceComponentName", String.class)
+            .orElseThrow();
         needed.add(new Permission("sagemaker:" + call.operation(), component(call, name), because));
       }
-      case "Lambda.GetEventSourceMapping" -> needed.add(new Permission("lambda:GetEventSourceMapping",
-          arn(call, "lambda", "event-source-mapping:" + ((GetEventSourceMappingRequest) call.request()).uuid()),
-          because));
-      case "Lambda.UpdateEventSourceMapping" -> needed.add(new Permission("lambda:UpdateEventSourceMapping",
-          arn(call, "lambda", "event-source-mapping:" + ((UpdateEventSourceMappingRequest) call.request()).uuid()),
-          because));
-      default -> throw new IllegalStateException("the permission test has no IAM mapping for " + op + ": add the action"
-          + " and resource the Service Authorization Reference gives for it to " + IamActions.class.getSimpleName());
+      case "Lambda.GetEventSourceMapping" ->
+        needed.add(new Permission(
+            "lambda:GetEventSourceMapping",
+            arn(
+                call,
+                "lambda",
+                "event-source-mapping:" + ((GetEventSourceMappingRequest) call.request()).uuid()),
+            because));
+      case "Lambda.UpdateEventSourceMapping" ->
+        needed.add(new Permission(
+            "lambda:UpdateEventSourceMapping",
+            arn(
+                call,
+                "lambda",
+                "event-source-mapping:"
+                    + ((UpdateEventSourceMappingRequest) call.request()).uuid()),
+            because));
+      default ->
+        throw new IllegalStateException(
+            "the permission test has no IAM mapping for " + op + ": add the action"
+                + " and resource the Service Authorization Reference gives for it to "
+                + IamActions.class.getSimpleName());
     }
     return needed;
   }
 
   private String arn(Call call, String service, String resource) {
-    return "arn:" + partition + ":" + service + ":" + call.region().id() + ":" + account + ":" + resource;
+    return "arn:" + partition + ":" + service + ":" + call.region().id() + ":" + account + ":"
+        + resource;
   }
 
   /** SageMaker ARNs carry resource names in lower case. */

@@ -23,7 +23,8 @@ final class IamRole {
     }
 
     boolean covers(Permission p) {
-      return glob(action, true).matcher(p.action()).matches() && glob(resource, false).matcher(p.resource()).matches();
+      return glob(action, true).matcher(p.action()).matches()
+          && glob(resource, false).matcher(p.resource()).matches();
     }
 
     @Override
@@ -50,10 +51,12 @@ final class IamRole {
 
   /** The role a function runs with: its {@code Role: !GetAtt X.Arn}, resolved. */
   static IamRole ofFunction(StackResolver stack, String function) {
-    Object role = StackResolver.path(StackResolver.map(stack.resource(function).get("Properties")), "Role");
+    Object role =
+        StackResolver.path(StackResolver.map(stack.resource(function).get("Properties")), "Role");
     if (!(role instanceof Map<?, ?> m) || !(m.get("Fn::GetAtt") instanceof List<?> getAtt)) {
-      throw new IllegalArgumentException(function + " must name its role with Role: !GetAtt SomeRole.Arn; a role SAM"
-          + " generates from Policies is not checked by this test");
+      throw new IllegalArgumentException(
+          function + " must name its role with Role: !GetAtt SomeRole.Arn; a role SAM"
+              + " generates from Policies is not checked by this test");
     }
     return of(stack, String.valueOf(getAtt.get(0)));
   }
@@ -65,23 +68,27 @@ final class IamRole {
     Map<String, Object> props = stack.properties(logicalId);
     for (String unsupported : List.of("ManagedPolicyArns", "PermissionsBoundary")) {
       if (props.containsKey(unsupported)) {
-        throw new IllegalArgumentException(logicalId + " has " + unsupported + ", which the permission test cannot"
-            + " evaluate; give the role inline policies only");
+        throw new IllegalArgumentException(
+            logicalId + " has " + unsupported + ", which the permission test cannot"
+                + " evaluate; give the role inline policies only");
       }
     }
     List<Grant> grants = new ArrayList<>();
     for (Object policy : StackResolver.list(props.getOrDefault("Policies", List.of()))) {
-      Map<String, Object> document = StackResolver.map(StackResolver.map(policy).get("PolicyDocument"));
+      Map<String, Object> document =
+          StackResolver.map(StackResolver.map(policy).get("PolicyDocument"));
       for (Object s : StackResolver.list(document.get("Statement"))) {
         Map<String, Object> statement = StackResolver.map(s);
         if (!(statement.get("Sid") instanceof String sid)) {
-          throw new IllegalArgumentException(logicalId + " has a statement without a Sid; the permission test names"
-              + " grants by their statement's Sid: " + statement);
+          throw new IllegalArgumentException(
+              logicalId + " has a statement without a Sid; the permission test names"
+                  + " grants by their statement's Sid: " + statement);
         }
-        for (String unsupported : List.of("NotAction", "NotResource", "Condition", "NotPrincipal")) {
+        for (String unsupported :
+            List.of("NotAction", "NotResource", "Condition", "NotPrincipal")) {
           if (statement.containsKey(unsupported)) {
-            throw new IllegalArgumentException(logicalId + " statement " + sid + " uses " + unsupported
-                + ", which the permission test cannot evaluate");
+            throw new IllegalArgumentException(logicalId + " statement " + sid + " uses "
+                + unsupported + ", which the permission test cannot evaluate");
           }
         }
         if (!"Allow".equals(statement.get("Effect"))) {
@@ -127,7 +134,8 @@ final class IamRole {
         default -> regex.append(Pattern.quote(String.valueOf(c)));
       }
     }
-    return ignoreCase ? Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE)
+    return ignoreCase
+        ? Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE)
         : Pattern.compile(regex.toString());
   }
 

@@ -155,7 +155,9 @@ final class LambdaPackage {
               in.readLong();
               i++; // longs and doubles take two slots
             }
-            default -> throw new IllegalArgumentException("unknown constant pool tag " + tag + " at index " + i);
+            default ->
+              throw new IllegalArgumentException(
+                  "unknown constant pool tag " + tag + " at index " + i);
           }
         }
         Set<String> refs = new TreeSet<>();
@@ -168,7 +170,9 @@ final class LambdaPackage {
           }
         }
         for (int i = 1; i < count; i++) {
-          if (utf8[i] != null && !stringLiteralIndexes.contains(i) && !classNameIndexes.contains(i)) {
+          if (utf8[i] != null
+              && !stringLiteralIndexes.contains(i)
+              && !classNameIndexes.contains(i)) {
             addDescriptorTypes(utf8[i], refs);
           }
         }

@@ -18,15 +18,21 @@ class LambdaPackageTest {
   void readsClassEntriesAndDescriptorTypesFromTheConstantPool() throws IOException {
     var refs = LambdaPackage.ClassReferences.of(classBytes(StackSpec.class));
 
-    assertThat(refs).contains("java/util/LinkedHashMap", "offhours/stack/StackSpec$Queue",
-        "offhours/stack/StackSpec$Notification", "java/lang/String");
+    assertThat(refs)
+        .contains(
+            "java/util/LinkedHashMap",
+            "offhours/stack/StackSpec$Queue",
+            "offhours/stack/StackSpec$Notification",
+            "java/lang/String");
     assertThat(refs).noneMatch(r -> r.startsWith("L") && r.endsWith(";"));
   }
 
   @Test
   void rejectsBytesThatAreNotAClassFile() {
-    assertThatThrownBy(() -> LambdaPackage.ClassReferences.of(new byte[] {1, 2, 3, 4, 0, 0, 0, 0, 0, 0}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("not a class file (bad magic number)");
+    assertThatThrownBy(
+            () -> LambdaPackage.ClassReferences.of(new byte[] {1, 2, 3, 4, 0, 0, 0, 0, 0, 0}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a class file (bad magic number)");
   }
 
   @Test
@@ -42,13 +48,15 @@ class LambdaPackageTest {
 
     assertThat(p.unresolvedReferences()).containsOnlyKeys("offhours/stack/StackSpec.class");
     assertThat(p.unresolvedReferences().get("offhours/stack/StackSpec.class"))
-        .contains("offhours/stack/StackSpec$Queue").doesNotContain("java/lang/String");
+        .contains("offhours/stack/StackSpec$Queue")
+        .doesNotContain("java/lang/String");
   }
 
   @Test
   void aMissingZipSaysHowToBuildIt(@TempDir Path dir) {
     assertThatThrownBy(() -> LambdaPackage.read(dir.resolve("classify.zip")))
-        .isInstanceOf(IOException.class).hasMessageEndingWith("does not exist; build it with: mvn package");
+        .isInstanceOf(IOException.class)
+        .hasMessageEndingWith("does not exist; build it with: mvn package");
   }
 
   private static byte[] classBytes(Class<?> type) throws IOException {

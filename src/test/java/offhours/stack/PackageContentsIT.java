@@ -1,6 +1,7 @@
 package offhours.stack;
 
-// Needs: target/classify.zip and target/controller.zip, built by `mvn package` (failsafe runs this after it).
+// Needs: target/classify.zip and target/controller.zip, built by `mvn package` (failsafe runs this
+// after it).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PackageContentsIT {
 
-  private static final Path TARGET = Path.of(System.getProperty("offhours.packageDirectory", "target"));
-  private static final long CLASSIFY_MAX_BYTES = Long.getLong("offhours.classifyZipMaxBytes", 12_000_000L);
+  private static final Path TARGET =
+      Path.of(System.getProperty("offhours.packageDirectory", "target"));
+  private static final long CLASSIFY_MAX_BYTES =
+      Long.getLong("offhours.classifyZipMaxBytes", 12_000_000L);
 
   private static LambdaPackage classify;
   private static LambdaPackage controller;
@@ -35,54 +38,88 @@ class PackageContentsIT {
 
   @Test
   void classifyZipIsAtMostTwelveMegabytes() throws Exception {
-    assertThat(classify.size()).as("size of %s in bytes", classify.zip).isLessThanOrEqualTo(CLASSIFY_MAX_BYTES);
+    assertThat(classify.size())
+        .as("size of %s in bytes", classify.zip)
+        .isLessThanOrEqualTo(CLASSIFY_MAX_BYTES);
   }
 
   @Test
   void classifyZipCarriesNeitherTheSageMakerControlPlaneNorLocalMode() {
-    for (String forbidden : List.of("software/amazon/awssdk/services/sagemaker/",
-        "software/amazon/awssdk/services/lambda/", "software/amazon/awssdk/services/cloudformation/",
-        "ai/onnxruntime/", "offhours/local/", "offhours/cli/", "offhours/endpoint/", "offhours/testing/",
-        "org/apache/http/", "software/amazon/awssdk/http/apache/", "io/netty/",
+    for (String forbidden : List.of(
+        "software/amazon/awssdk/services/sagemaker/",
+        "software/amazon/awssdk/services/lambda/",
+        "software/amazon/awssdk/services/cloudformation/",
+        "ai/onnxruntime/",
+        "offhours/local/",
+        "offhours/cli/",
+        "offhours/endpoint/",
+        "offhours/testing/",
+        "org/apache/http/",
+        "software/amazon/awssdk/http/apache/",
+        "io/netty/",
         "software/amazon/awssdk/http/nio/netty/")) {
-      assertThat(classify.classesUnder(forbidden)).as("classes under %s in classify.zip", forbidden).isEmpty();
+      assertThat(classify.classesUnder(forbidden))
+          .as("classes under %s in classify.zip", forbidden)
+          .isEmpty();
     }
     // The runtime's own SageMaker client is the one Classify uses.
-    assertThat(classify.classesUnder("software/amazon/awssdk/services/sagemakerruntime/")).isNotEmpty();
+    assertThat(classify.classesUnder("software/amazon/awssdk/services/sagemakerruntime/"))
+        .isNotEmpty();
   }
 
   @Test
   void controllerZipCarriesNeitherOnnxRuntimeNorLocalModeNorTheSimulation() {
-    for (String forbidden : List.of("ai/onnxruntime/", "offhours/local/", "offhours/cli/", "offhours/classify/", "offhours/endpoint/sim/",
-        "offhours/testing/", "org/apache/http/", "io/netty/", "software/amazon/awssdk/services/cloudformation/")) {
-      assertThat(controller.classesUnder(forbidden)).as("classes under %s in controller.zip", forbidden).isEmpty();
+    for (String forbidden : List.of(
+        "ai/onnxruntime/",
+        "offhours/local/",
+        "offhours/cli/",
+        "offhours/classify/",
+        "offhours/endpoint/sim/",
+        "offhours/testing/",
+        "org/apache/http/",
+        "io/netty/",
+        "software/amazon/awssdk/services/cloudformation/")) {
+      assertThat(controller.classesUnder(forbidden))
+          .as("classes under %s in controller.zip", forbidden)
+          .isEmpty();
     }
   }
 
   @Test
   void packagesUseLambdasLayoutClassesAtTheRootJarsUnderLib() {
     for (LambdaPackage p : List.of(classify, controller)) {
-      assertThat(p.entries.keySet()).as("entries of %s", p.zip)
-          .allSatisfy(name -> assertThat(name.endsWith(".class") || (name.startsWith("lib/") && name.endsWith(".jar"))
-              || name.startsWith("META-INF/") || name.startsWith("offhours/")).as(name).isTrue());
-      assertThat(p.entries.keySet()).as("own classes of %s", p.zip).contains("offhours/aws/AwsClients.class");
+      assertThat(p.entries.keySet())
+          .as("entries of %s", p.zip)
+          .allSatisfy(name -> assertThat(name.endsWith(".class")
+                  || (name.startsWith("lib/") && name.endsWith(".jar"))
+                  || name.startsWith("META-INF/")
+                  || name.startsWith("offhours/"))
+              .as(name)
+              .isTrue());
+      assertThat(p.entries.keySet())
+          .as("own classes of %s", p.zip)
+          .contains("offhours/aws/AwsClients.class");
     }
     assertThat(controller.entries).containsKey("offhours/stack/StackSpec.class");
   }
 
   @Test
   void everyOwnClassFindsWhatItReferencesInsideItsPackage() {
-    assertThat(classify.unresolvedReferences()).as("classes referenced by offhours code but missing from classify.zip")
+    assertThat(classify.unresolvedReferences())
+        .as("classes referenced by offhours code but missing from classify.zip")
         .isEmpty();
     assertThat(controller.unresolvedReferences())
-        .as("classes referenced by offhours code but missing from controller.zip").isEmpty();
+        .as("classes referenced by offhours code but missing from controller.zip")
+        .isEmpty();
   }
 
   @Test
   void classifyZipBuildsEverySdkClientItNeedsOnItsOwn(@TempDir Path dir) throws Exception {
     try (URLClassLoader loader = classify.isolatedClassLoader(dir)) {
-      for (String client : List.of("software.amazon.awssdk.services.s3.S3Client",
-          "software.amazon.awssdk.services.sqs.SqsClient", "software.amazon.awssdk.services.dynamodb.DynamoDbClient",
+      for (String client : List.of(
+          "software.amazon.awssdk.services.s3.S3Client",
+          "software.amazon.awssdk.services.sqs.SqsClient",
+          "software.amazon.awssdk.services.dynamodb.DynamoDbClient",
           "software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient")) {
         assertThat(buildAndClose(loader, client)).as(client).endsWith("Client");
       }
@@ -91,21 +128,38 @@ class PackageContentsIT {
 
   @Test
   void classifyZipCarriesNeitherTheLambdaEventTypesNorJodaTime() {
-    // The handler reads its SQS event as JSON (a RequestStreamHandler), so the runtime's event serializer, which
+    // The handler reads its SQS event as JSON (a RequestStreamHandler), so the runtime's event
+    // serializer, which
     // needs aws-lambda-java-events and loads joda-time, never runs for it.
-    assertThat(classify.classesUnder("com/amazonaws/services/lambda/runtime/events/")).isEmpty();
+    assertThat(classify.classesUnder("com/amazonaws/services/lambda/runtime/events/"))
+        .isEmpty();
     assertThat(classify.classesUnder("org/joda/")).isEmpty();
   }
 
   @Test
-  void theHandlerFromClassifyZipAloneReadsAnEventFixtureAsLambdaSendsItAndWritesTheBatchResponse(@TempDir Path dir)
-      throws Exception {
+  void theHandlerFromClassifyZipAloneReadsAnEventFixtureAsLambdaSendsItAndWritesTheBatchResponse(
+      @TempDir Path dir) throws Exception {
     try (URLClassLoader loader = classify.isolatedClassLoader(dir)) {
-      Object config = loader.loadClass("offhours.classify.ClassifyConfig").getMethod("fromEnv", Map.class)
-          .invoke(null, Map.of("TABLE_NAME", "t", "QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/1/q",
-              "ENDPOINT_NAME", "e", "BUCKET_NAME", "offhours-images", "LABELS", "a,b"));
-      List<String> clients = List.of("software.amazon.awssdk.services.s3.S3Client",
-          "software.amazon.awssdk.services.sqs.SqsClient", "software.amazon.awssdk.services.dynamodb.DynamoDbClient",
+      Object config = loader
+          .loadClass("offhours.classify.ClassifyConfig")
+          .getMethod("fromEnv", Map.class)
+          .invoke(
+              null,
+              Map.of(
+                  "TABLE_NAME",
+                  "t",
+                  "QUEUE_URL",
+                  "https://sqs.us-east-1.amazonaws.com/1/q",
+                  "ENDPOINT_NAME",
+                  "e",
+                  "BUCKET_NAME",
+                  "offhours-images",
+                  "LABELS",
+                  "a,b"));
+      List<String> clients = List.of(
+          "software.amazon.awssdk.services.s3.S3Client",
+          "software.amazon.awssdk.services.sqs.SqsClient",
+          "software.amazon.awssdk.services.dynamodb.DynamoDbClient",
           "software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient");
       List<Object> arguments = new ArrayList<>();
       List<Class<?>> types = new ArrayList<>();
@@ -116,13 +170,21 @@ class PackageContentsIT {
       arguments.addAll(List.of(config, java.time.Clock.systemUTC()));
       types.addAll(List.of(config.getClass(), java.time.Clock.class));
       Class<?> handlerType = loader.loadClass("offhours.classify.ClassifyHandler");
-      Object handler = handlerType.getConstructor(types.toArray(Class<?>[]::new)).newInstance(arguments.toArray());
+      Object handler = handlerType
+          .getConstructor(types.toArray(Class<?>[]::new))
+          .newInstance(arguments.toArray());
       Class<?> context = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
       ByteArrayOutputStream response = new ByteArrayOutputStream();
 
-      // The TestEvent needs no AWS call: this is the event and response path alone, as Lambda drives it.
-      handlerType.getMethod("handleRequest", InputStream.class, OutputStream.class, context)
-          .invoke(handler, Files.newInputStream(Path.of("events/sqs-s3-test-event.json")), response, null);
+      // The TestEvent needs no AWS call: this is the event and response path alone, as Lambda
+      // drives it.
+      handlerType
+          .getMethod("handleRequest", InputStream.class, OutputStream.class, context)
+          .invoke(
+              handler,
+              Files.newInputStream(Path.of("events/sqs-s3-test-event.json")),
+              response,
+              null);
 
       assertThat(response.toString(StandardCharsets.UTF_8)).isEqualTo("{\"batchItemFailures\":[]}");
       for (Object client : arguments.subList(0, clients.size())) {
@@ -134,10 +196,13 @@ class PackageContentsIT {
   @Test
   void controllerZipBuildsEverySdkClientItNeedsOnItsOwn(@TempDir Path dir) throws Exception {
     try (URLClassLoader loader = controller.isolatedClassLoader(dir)) {
-      for (String client : List.of("software.amazon.awssdk.services.sagemaker.SageMakerClient",
+      for (String client : List.of(
+          "software.amazon.awssdk.services.sagemaker.SageMakerClient",
           "software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient",
-          "software.amazon.awssdk.services.lambda.LambdaClient", "software.amazon.awssdk.services.sqs.SqsClient",
-          "software.amazon.awssdk.services.dynamodb.DynamoDbClient", "software.amazon.awssdk.services.s3.S3Client")) {
+          "software.amazon.awssdk.services.lambda.LambdaClient",
+          "software.amazon.awssdk.services.sqs.SqsClient",
+          "software.amazon.awssdk.services.dynamodb.DynamoDbClient",
+          "software.amazon.awssdk.services.s3.S3Client")) {
         assertThat(buildAndClose(loader, client)).as(client).endsWith("Client");
       }
     }
@@ -160,15 +225,23 @@ class PackageContentsIT {
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(loader);
     try {
-      Object builder = Class.forName(clientClass, true, loader).getMethod("builder").invoke(null);
+      Object builder =
+          Class.forName(clientClass, true, loader).getMethod("builder").invoke(null);
       Class<?> region = loader.loadClass("software.amazon.awssdk.regions.Region");
-      Class<?> awsBuilder = loader.loadClass("software.amazon.awssdk.awscore.client.builder.AwsClientBuilder");
-      awsBuilder.getMethod("region", region).invoke(builder, region.getMethod("of", String.class).invoke(null, "eu-central-1"));
-      Class<?> provider = loader.loadClass("software.amazon.awssdk.auth.credentials.AwsCredentialsProvider");
-      Object anonymous = loader.loadClass("software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider")
-          .getMethod("create").invoke(null);
+      Class<?> awsBuilder =
+          loader.loadClass("software.amazon.awssdk.awscore.client.builder.AwsClientBuilder");
+      awsBuilder
+          .getMethod("region", region)
+          .invoke(builder, region.getMethod("of", String.class).invoke(null, "eu-central-1"));
+      Class<?> provider =
+          loader.loadClass("software.amazon.awssdk.auth.credentials.AwsCredentialsProvider");
+      Object anonymous = loader
+          .loadClass("software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider")
+          .getMethod("create")
+          .invoke(null);
       awsBuilder.getMethod("credentialsProvider", provider).invoke(builder, anonymous);
-      Method build = loader.loadClass("software.amazon.awssdk.utils.builder.SdkBuilder").getMethod("build");
+      Method build =
+          loader.loadClass("software.amazon.awssdk.utils.builder.SdkBuilder").getMethod("build");
       return build.invoke(builder);
     } finally {
       thread.setContextClassLoader(previous);

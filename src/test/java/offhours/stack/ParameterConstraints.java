@@ -37,13 +37,18 @@ final class ParameterConstraints {
     switch (type) {
       case "String" -> {
         if (p.get("AllowedPattern") instanceof String pattern
-            && !patterns.computeIfAbsent(pattern, Pattern::compile).matcher(value).matches()) {
+            && !patterns
+                .computeIfAbsent(pattern, Pattern::compile)
+                .matcher(value)
+                .matches()) {
           return "does not match AllowedPattern";
         }
-        if (p.get("MinLength") != null && value.length() < Integer.parseInt(String.valueOf(p.get("MinLength")))) {
+        if (p.get("MinLength") != null
+            && value.length() < Integer.parseInt(String.valueOf(p.get("MinLength")))) {
           return "shorter than MinLength";
         }
-        if (p.get("MaxLength") != null && value.length() > Integer.parseInt(String.valueOf(p.get("MaxLength")))) {
+        if (p.get("MaxLength") != null
+            && value.length() > Integer.parseInt(String.valueOf(p.get("MaxLength")))) {
           return "longer than MaxLength";
         }
       }
@@ -54,15 +59,18 @@ final class ParameterConstraints {
         } catch (NumberFormatException e) {
           return "not a number";
         }
-        if (p.get("MinValue") != null && number.compareTo(new BigDecimal(String.valueOf(p.get("MinValue")))) < 0) {
+        if (p.get("MinValue") != null
+            && number.compareTo(new BigDecimal(String.valueOf(p.get("MinValue")))) < 0) {
           return "below MinValue";
         }
-        if (p.get("MaxValue") != null && number.compareTo(new BigDecimal(String.valueOf(p.get("MaxValue")))) > 0) {
+        if (p.get("MaxValue") != null
+            && number.compareTo(new BigDecimal(String.valueOf(p.get("MaxValue")))) > 0) {
           return "above MaxValue";
         }
       }
-      default -> throw new IllegalArgumentException("parameter " + parameter + " has Type " + type
-          + ", which the constraint test does not evaluate");
+      default ->
+        throw new IllegalArgumentException("parameter " + parameter + " has Type " + type
+            + ", which the constraint test does not evaluate");
     }
     return null;
   }
@@ -114,9 +122,14 @@ final class ParameterConstraints {
       case "Fn::Not" -> !truth(stack, args.get(0));
       case "Fn::And" -> args.stream().allMatch(x -> truth(stack, x));
       case "Fn::Or" -> args.stream().anyMatch(x -> truth(stack, x));
-      case "Fn::Contains" -> StackResolver.list(args.get(0)).stream().map(x -> value(stack, x)).toList()
-          .contains(value(stack, args.get(1)));
-      default -> throw new IllegalArgumentException("the constraint test does not evaluate the rule function " + fn);
+      case "Fn::Contains" ->
+        StackResolver.list(args.get(0)).stream()
+            .map(x -> value(stack, x))
+            .toList()
+            .contains(value(stack, args.get(1)));
+      default ->
+        throw new IllegalArgumentException(
+            "the constraint test does not evaluate the rule function " + fn);
     };
   }
 
@@ -125,7 +138,8 @@ final class ParameterConstraints {
       return String.valueOf(stack.parameters().get(String.valueOf(m.get("Ref"))));
     }
     if (node instanceof Map || node instanceof List) {
-      throw new IllegalArgumentException("the constraint test reads only Ref and literals in rules, got " + node);
+      throw new IllegalArgumentException(
+          "the constraint test reads only Ref and literals in rules, got " + node);
     }
     return String.valueOf(node);
   }

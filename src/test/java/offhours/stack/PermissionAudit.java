@@ -54,8 +54,10 @@ final class PermissionAudit {
 
   /** Grants no recorded call (nor Lambda on the function's behalf) used in any scenario. */
   List<String> surplus() {
-    return grantUsed.entrySet().stream().filter(e -> !e.getValue())
-        .map(e -> grantShown.get(e.getKey()) + ", which no scenario used").toList();
+    return grantUsed.entrySet().stream()
+        .filter(e -> !e.getValue())
+        .map(e -> grantShown.get(e.getKey()) + ", which no scenario used")
+        .toList();
   }
 
   /**
@@ -68,18 +70,24 @@ final class PermissionAudit {
     Map<String, Object> props = stack.properties(function);
     Object group = StackResolver.path(props, "LoggingConfig", "LogGroup");
     String logGroup = group != null ? String.valueOf(group) : "/aws/lambda/" + stack.ref(function);
-    String stream = stack.arn("logs", "log-group:" + logGroup + ":log-stream:2026/01/14/[$LATEST]0123456789abcdef");
+    String stream = stack.arn(
+        "logs", "log-group:" + logGroup + ":log-stream:2026/01/14/[$LATEST]0123456789abcdef");
     List<Permission> needed = new ArrayList<>();
-    needed.add(new Permission("logs:CreateLogStream", stream, "the Lambda runtime writing " + function + "'s logs"));
-    needed.add(new Permission("logs:PutLogEvents", stream, "the Lambda runtime writing " + function + "'s logs"));
+    needed.add(new Permission(
+        "logs:CreateLogStream", stream, "the Lambda runtime writing " + function + "'s logs"));
+    needed.add(new Permission(
+        "logs:PutLogEvents", stream, "the Lambda runtime writing " + function + "'s logs"));
     Object events = props.get("Events");
     if (events != null) {
       for (var e : StackResolver.map(events).entrySet()) {
         Map<String, Object> event = StackResolver.map(e.getValue());
         if ("SQS".equals(event.get("Type"))) {
-          String queue = String.valueOf(StackResolver.map(event.get("Properties")).get("Queue"));
-          for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")) {
-            needed.add(new Permission(action, queue, "Lambda polling " + function + "'s SQS event " + e.getKey()));
+          String queue =
+              String.valueOf(StackResolver.map(event.get("Properties")).get("Queue"));
+          for (String action :
+              List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")) {
+            needed.add(new Permission(
+                action, queue, "Lambda polling " + function + "'s SQS event " + e.getKey()));
           }
         }
       }

@@ -44,46 +44,103 @@ class PermissionAuditTest {
               Q: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn}}
       """;
 
-  private final StackResolver stack = new StackResolver(CloudFormationYaml.parse(TEMPLATE), FakeStack.create(Map.of()));
+  private final StackResolver stack =
+      new StackResolver(CloudFormationYaml.parse(TEMPLATE), FakeStack.create(Map.of()));
   private final String table = String.valueOf(stack.ref("Table"));
 
-  private Call call(String service, String operation, software.amazon.awssdk.core.SdkRequest request, int status) {
-    return new Call(service, operation, request, Region.US_EAST_1, status, status == 200 ? null : "Error");
+  private Call call(
+      String service,
+      String operation,
+      software.amazon.awssdk.core.SdkRequest request,
+      int status) {
+    return new Call(
+        service, operation, request, Region.US_EAST_1, status, status == 200 ? null : "Error");
   }
 
   @Test
   void aCallTheRoleDoesNotGrantAndAGrantNoCallUsesAreBothReported() {
     PermissionAudit audit = new PermissionAudit("Fn");
-    audit.add(stack, "one", List.of(
-        call("DynamoDb", "PutItem", PutItemRequest.builder().tableName(table).build(), 200),
-        call("S3", "GetObject", GetObjectRequest.builder().bucket("b-abc").key("k").build(), 200),
-        call("Sqs", "SendMessage", SendMessageRequest.builder()
-            .queueUrl("http://127.0.0.1:5000/123456789012/" + stack.stack().physicalId("Queue")).build(), 200)));
+    audit.add(
+        stack,
+        "one",
+        List.of(
+            call(
+                "DynamoDb", "PutItem", PutItemRequest.builder().tableName(table).build(), 200),
+            call(
+                "S3",
+                "GetObject",
+                GetObjectRequest.builder().bucket("b-abc").key("k").build(),
+                200),
+            call(
+                "Sqs",
+                "SendMessage",
+                SendMessageRequest.builder()
+                    .queueUrl(
+                        "http://127.0.0.1:5000/123456789012/" + stack.stack().physicalId("Queue"))
+                    .build(),
+                200)));
 
-    assertThat(audit.missing()).singleElement().asString().startsWith("Role lacks sqs:SendMessage on arn:aws:sqs:"
-        + "us-east-1:123456789012:" + stack.stack().physicalId("Queue") + " (Sqs.SendMessage) in scenario 'one'");
-    assertThat(audit.surplus()).singleElement().asString().startsWith("Role grants dynamodb:Scan on ")
+    assertThat(audit.missing())
+        .singleElement()
+        .asString()
+        .startsWith("Role lacks sqs:SendMessage on arn:aws:sqs:" + "us-east-1:123456789012:"
+            + stack.stack().physicalId("Queue") + " (Sqs.SendMessage) in scenario 'one'");
+    assertThat(audit.surplus())
+        .singleElement()
+        .asString()
+        .startsWith("Role grants dynamodb:Scan on ")
         .endsWith("(statement Write), which no scenario used");
   }
 
   @Test
   void aMissingKeyAnsweredWith404NeedsListBucketOnTheBucket() {
     PermissionAudit audit = new PermissionAudit("Fn");
-    audit.add(stack, "gone", List.of(call("S3", "GetObject",
-        GetObjectRequest.builder().bucket("b-abc").key("k").build(), 404)));
+    audit.add(
+        stack,
+        "gone",
+        List.of(call(
+            "S3",
+            "GetObject",
+            GetObjectRequest.builder().bucket("b-abc").key("k").build(),
+            404)));
 
-    assertThat(audit.missing()).singleElement().asString().startsWith("Role lacks s3:ListBucket on arn:aws:s3:::b-abc");
+    assertThat(audit.missing())
+        .singleElement()
+        .asString()
+        .startsWith("Role lacks s3:ListBucket on arn:aws:s3:::b-abc");
   }
 
   @Test
   void aGrantUsedInAnyScenarioIsNotSurplusEvenWhenOtherScenariosUseOtherNames() {
     PermissionAudit audit = new PermissionAudit("Fn");
-    audit.add(stack, "one", List.of(call("DynamoDb", "Scan", software.amazon.awssdk.services.dynamodb.model.ScanRequest
-        .builder().tableName(table).build(), 200)));
-    StackResolver other = new StackResolver(CloudFormationYaml.parse(TEMPLATE), FakeStack.create(Map.of()));
-    audit.add(other, "two", List.of(
-        call("DynamoDb", "PutItem", PutItemRequest.builder().tableName(String.valueOf(other.ref("Table"))).build(), 200),
-        call("S3", "GetObject", GetObjectRequest.builder().bucket("b-abc").key("k").build(), 200)));
+    audit.add(
+        stack,
+        "one",
+        List.of(call(
+            "DynamoDb",
+            "Scan",
+            software.amazon.awssdk.services.dynamodb.model.ScanRequest.builder()
+                .tableName(table)
+                .build(),
+            200)));
+    StackResolver other =
+        new StackResolver(CloudFormationYaml.parse(TEMPLATE), FakeStack.create(Map.of()));
+    audit.add(
+        other,
+        "two",
+        List.of(
+            call(
+                "DynamoDb",
+                "PutItem",
+                PutItemRequest.builder()
+                    .tableName(String.valueOf(other.ref("Table")))
+                    .build(),
+                200),
+            call(
+                "S3",
+                "GetObject",
+                GetObjectRequest.builder().bucket("b-abc").key("k").build(),
+                200)));
 
     assertThat(audit.missing()).isEmpty();
     assertThat(audit.surplus()).isEmpty();
@@ -92,23 +149,43 @@ class PermissionAuditTest {
   @Test
   void anOperationWithoutAnIamMappingFailsLoudly() {
     PermissionAudit audit = new PermissionAudit("Fn");
-    assertThatThrownBy(() -> audit.add(stack, "purge", List.of(call("Sqs", "PurgeQueue",
-        PurgeQueueRequest.builder().queueUrl("http://h/123456789012/q").build(), 200))))
+    assertThatThrownBy(() -> audit.add(
+            stack,
+            "purge",
+            List.of(call(
+                "Sqs",
+                "PurgeQueue",
+                PurgeQueueRequest.builder().queueUrl("http://h/123456789012/q").build(),
+                200))))
         .hasMessageStartingWith("the permission test has no IAM mapping for Sqs.PurgeQueue");
   }
 
   @Test
   void lambdaUsesTheRoleForTheFunctionsLogsAndItsSqsEventSource() {
-    assertThat(PermissionAudit.platform(stack, "Fn")).extracting(IamRole.Permission::action).containsExactly(
-        "logs:CreateLogStream", "logs:PutLogEvents", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
+    assertThat(PermissionAudit.platform(stack, "Fn"))
+        .extracting(IamRole.Permission::action)
+        .containsExactly(
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes");
   }
 
   @Test
   void iamWildcardsMatchLikeIam() {
-    assertThat(IamRole.glob("arn:aws:s3:::b/*", false).matcher("arn:aws:s3:::b/photos/a.png").matches()).isTrue();
-    assertThat(IamRole.glob("arn:aws:s3:::b/*", false).matcher("arn:aws:s3:::b").matches()).isFalse();
-    assertThat(IamRole.glob("arn:aws:s3:::b?", false).matcher("arn:aws:s3:::bc").matches()).isTrue();
-    assertThat(IamRole.glob("SQS:SendMessage", true).matcher("sqs:sendmessage").matches()).isTrue();
-    assertThat(IamRole.glob("arn:aws:s3:::B/*", false).matcher("arn:aws:s3:::b/k").matches()).isFalse();
+    assertThat(IamRole.glob("arn:aws:s3:::b/*", false)
+            .matcher("arn:aws:s3:::b/photos/a.png")
+            .matches())
+        .isTrue();
+    assertThat(IamRole.glob("arn:aws:s3:::b/*", false).matcher("arn:aws:s3:::b").matches())
+        .isFalse();
+    assertThat(IamRole.glob("arn:aws:s3:::b?", false).matcher("arn:aws:s3:::bc").matches())
+        .isTrue();
+    assertThat(IamRole.glob("SQS:SendMessage", true).matcher("sqs:sendmessage").matches())
+        .isTrue();
+    assertThat(
+            IamRole.glob("arn:aws:s3:::B/*", false).matcher("arn:aws:s3:::b/k").matches())
+        .isFalse();
   }
 }

@@ -1,6 +1,7 @@
 package offhours.stack;
 
-// Needs: moto_server (AwsServicesExtension); the local SageMaker and the local Lambda run in this JVM.
+// Needs: moto_server (AwsServicesExtension); the local SageMaker and the local Lambda run in this
+// JVM.
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,7 +91,9 @@ class PermissionsIT {
   Map<String, List<Scenario>> scenarios() {
     return Map.of(
         "ClassifyFunction", classify(),
-        "ControllerFunction", Stream.concat(controller().stream(), controllerScaleToZero().stream()).toList(),
+        "ControllerFunction",
+            Stream.concat(controller().stream(), controllerScaleToZero().stream())
+                .toList(),
         "EndpointCleanupFunction", cleanup(),
         "ApiFunction", api());
   }
@@ -99,18 +102,27 @@ class PermissionsIT {
   @MethodSource("functions")
   void everyCallTheFunctionMakesIsGrantedAndEveryGrantIsUsed(String function) throws Exception {
     List<Scenario> scenarios = scenarios().get(function);
-    assertThat(scenarios).as("scenarios of %s: a function added to template.yaml needs its scenarios in %s", function,
-        PermissionsIT.class.getSimpleName()).isNotNull().isNotEmpty();
+    assertThat(scenarios)
+        .as(
+            "scenarios of %s: a function added to template.yaml needs its scenarios in %s",
+            function, PermissionsIT.class.getSimpleName())
+        .isNotNull()
+        .isNotEmpty();
     PermissionAudit audit = new PermissionAudit(function);
     for (Scenario scenario : scenarios) {
-      try (TemplateDeployment d = TemplateDeployment.deploy(services, template, scenario.parameters())) {
+      try (TemplateDeployment d =
+          TemplateDeployment.deploy(services, template, scenario.parameters())) {
         scenario.body().run(d);
         audit.add(d.stack, scenario.name(), d.recorder.calls());
       }
     }
-    List<String> findings = Stream.concat(audit.missing().stream(), audit.surplus().stream()).toList();
-    assertThat(findings).as("calls of %s that its role does not grant, and grants that none of its calls use",
-        function).isEmpty();
+    List<String> findings =
+        Stream.concat(audit.missing().stream(), audit.surplus().stream()).toList();
+    assertThat(findings)
+        .as(
+            "calls of %s that its role does not grant, and grants that none of its calls use",
+            function)
+        .isEmpty();
   }
 
   // ---------------------------------------------------------------- Classify
@@ -122,199 +134,306 @@ class PermissionsIT {
           d.upload("photos/chelsea.png", "chelsea.png");
           d.upload("photos/rocket.jpg", "rocket.jpg");
           d.deliver(classifyHandler(d), 2);
-          assertThat(d.operations()).contains("S3.GetObject", "SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem");
+          assertThat(d.operations())
+              .contains("S3.GetObject", "SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem");
         }),
-        new Scenario("an upload deleted before it was read gets the 'gone' verdict", Map.of(), d -> {
-          d.startEndpoint(d.endpointConfigName, Map.of());
-          d.upload("photos/deleted.png", "chelsea.png");
-          d.services.s3.deleteObject(r -> r.bucket(d.bucket).key("photos/deleted.png"));
-          d.deliver(classifyHandler(d), 1);
-          assertThat(d.recorder.calls()).anySatisfy(c -> assertThat(c.toString()).isEqualTo("S3.GetObject -> 404 NoSuchKey"));
-        }),
-        new Scenario("hosting serverless: each batch's invocation time goes to the ledger", Map.of("Hosting",
-            "serverless"), d -> {
-          d.startEndpoint(d.endpointConfigName, Map.of());
-          d.upload("photos/chelsea.png", "chelsea.png");
-          d.upload("photos/rocket.jpg", "rocket.jpg");
-          d.deliver(classifyHandler(d), 2);
-          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem",
-              "DynamoDb.UpdateItem");
-        }),
-        new Scenario("the endpoint is off: the batch is deferred back to the queue", Map.of(), d -> {
-          d.upload("photos/waiting.png", "chelsea.png");
-          d.deliver(classifyHandler(d), 1);
-          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "Sqs.SendMessage");
-        }),
-        new Scenario("scale-to-zero: uploads classified through the inference component", SCALE_TO_ZERO, d -> {
-          d.startComponent(model(d), Map.of());
-          d.upload("photos/chelsea.png", "chelsea.png");
-          d.deliver(classifyHandler(d), 1);
-          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem");
-        }),
-        new Scenario("scale-to-zero: no copy ('no capacity'), the batch is deferred, no verdict", SCALE_TO_ZERO, d -> {
-          d.startComponent(model(d), Map.of());
-          d.services.sageMaker.updateInferenceComponentRuntimeConfig(r -> r.inferenceComponentName(
-              d.env("ClassifyFunction").get("INFERENCE_COMPONENT_NAME")).desiredRuntimeConfig(c -> c.copyCount(0)));
-          TemplateDeployment.await("no copy", () -> d.componentCopies() == 0);
-          d.upload("photos/asleep.png", "chelsea.png");
-          d.deliver(classifyHandler(d), 1);
-          assertThat(d.recorder.calls()).anySatisfy(c -> assertThat(c.toString())
-              .isEqualTo("SageMakerRuntime.InvokeEndpoint -> 400 ValidationError"));
-          assertThat(d.operations()).contains("Sqs.SendMessage").doesNotContain("DynamoDb.PutItem");
-        }),
+        new Scenario(
+            "an upload deleted before it was read gets the 'gone' verdict", Map.of(), d -> {
+              d.startEndpoint(d.endpointConfigName, Map.of());
+              d.upload("photos/deleted.png", "chelsea.png");
+              d.services.s3.deleteObject(r -> r.bucket(d.bucket).key("photos/deleted.png"));
+              d.deliver(classifyHandler(d), 1);
+              assertThat(d.recorder.calls())
+                  .anySatisfy(
+                      c -> assertThat(c.toString()).isEqualTo("S3.GetObject -> 404 NoSuchKey"));
+            }),
+        new Scenario(
+            "hosting serverless: each batch's invocation time goes to the ledger",
+            Map.of("Hosting", "serverless"),
+            d -> {
+              d.startEndpoint(d.endpointConfigName, Map.of());
+              d.upload("photos/chelsea.png", "chelsea.png");
+              d.upload("photos/rocket.jpg", "rocket.jpg");
+              d.deliver(classifyHandler(d), 2);
+              assertThat(d.operations())
+                  .contains(
+                      "SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem", "DynamoDb.UpdateItem");
+            }),
+        new Scenario(
+            "the endpoint is off: the batch is deferred back to the queue", Map.of(), d -> {
+              d.upload("photos/waiting.png", "chelsea.png");
+              d.deliver(classifyHandler(d), 1);
+              assertThat(d.operations())
+                  .contains("SageMakerRuntime.InvokeEndpoint", "Sqs.SendMessage");
+            }),
+        new Scenario(
+            "scale-to-zero: uploads classified through the inference component",
+            SCALE_TO_ZERO,
+            d -> {
+              d.startComponent(model(d), Map.of());
+              d.upload("photos/chelsea.png", "chelsea.png");
+              d.deliver(classifyHandler(d), 1);
+              assertThat(d.operations())
+                  .contains("SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem");
+            }),
+        new Scenario(
+            "scale-to-zero: no copy ('no capacity'), the batch is deferred, no verdict",
+            SCALE_TO_ZERO,
+            d -> {
+              d.startComponent(model(d), Map.of());
+              d.services.sageMaker.updateInferenceComponentRuntimeConfig(
+                  r -> r.inferenceComponentName(
+                          d.env("ClassifyFunction").get("INFERENCE_COMPONENT_NAME"))
+                      .desiredRuntimeConfig(c -> c.copyCount(0)));
+              TemplateDeployment.await("no copy", () -> d.componentCopies() == 0);
+              d.upload("photos/asleep.png", "chelsea.png");
+              d.deliver(classifyHandler(d), 1);
+              assertThat(d.recorder.calls())
+                  .anySatisfy(c -> assertThat(c.toString())
+                      .isEqualTo("SageMakerRuntime.InvokeEndpoint -> 400 ValidationError"));
+              assertThat(d.operations())
+                  .contains("Sqs.SendMessage")
+                  .doesNotContain("DynamoDb.PutItem");
+            }),
         new Scenario("labels read from LabelsS3Uri at init", labelsBucket(), d -> {
           String uri = d.stack.parameters().get("LabelsS3Uri");
           String bucket = uri.substring("s3://".length(), uri.indexOf('/', "s3://".length()));
           d.services.s3.createBucket(r -> r.bucket(bucket));
-          d.services.s3.putObject(r -> r.bucket(bucket).key("labels.txt"),
-              RequestBody.fromString("Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
+          d.services.s3.putObject(
+              r -> r.bucket(bucket).key("labels.txt"),
+              RequestBody.fromString(
+                  "Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
           d.startEndpoint(d.endpointConfigName, Map.of());
           d.upload("photos/chelsea.png", "chelsea.png");
           d.deliver(classifyHandler(d), 1);
           assertThat(d.operations()).startsWith("S3.GetObject").contains("DynamoDb.PutItem");
         }),
-        new Scenario("the bucket's owner turned versioning on: the event's version is read", Map.of(), d -> {
-          d.services.s3.putBucketVersioning(r -> r.bucket(d.bucket)
-              .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-          d.startEndpoint(d.endpointConfigName, Map.of());
-          d.upload("photos/versioned.png", "chelsea.png");
-          String version = d.services.s3.headObject(r -> r.bucket(d.bucket).key("photos/versioned.png")).versionId();
-          // S3 names the version in s3.object.versionId for a versioned bucket; moto leaves it out, so the
-          // notification is sent again as S3 would have sent it.
-          for (var m : d.takeAll(1)) {
-            JsonNode body = JSON.readTree(m.body());
-            if (body.has("Records")) {
-              ((com.fasterxml.jackson.databind.node.ObjectNode) body.at("/Records/0/s3/object")).put("versionId", version);
-              d.services.sqs.sendMessage(r -> r.queueUrl(d.queueUrl).messageBody(body.toString()));
-            }
-          }
-          d.deliver(classifyHandler(d), 1);
-          assertThat(d.recorder.calls()).anySatisfy(c -> assertThat(c.request().getValueForField("VersionId",
-              String.class)).contains(version));
-        }),
+        new Scenario(
+            "the bucket's owner turned versioning on: the event's version is read", Map.of(), d -> {
+              d.services.s3.putBucketVersioning(r -> r.bucket(d.bucket)
+                  .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+              d.startEndpoint(d.endpointConfigName, Map.of());
+              d.upload("photos/versioned.png", "chelsea.png");
+              String version = d.services
+                  .s3
+                  .headObject(r -> r.bucket(d.bucket).key("photos/versioned.png"))
+                  .versionId();
+              // S3 names the version in s3.object.versionId for a versioned bucket; moto leaves it
+              // out, so the
+              // notification is sent again as S3 would have sent it.
+              for (var m : d.takeAll(1)) {
+                JsonNode body = JSON.readTree(m.body());
+                if (body.has("Records")) {
+                  ((com.fasterxml.jackson.databind.node.ObjectNode) body.at("/Records/0/s3/object"))
+                      .put("versionId", version);
+                  d.services.sqs.sendMessage(
+                      r -> r.queueUrl(d.queueUrl).messageBody(body.toString()));
+                }
+              }
+              d.deliver(classifyHandler(d), 1);
+              assertThat(d.recorder.calls())
+                  .anySatisfy(
+                      c -> assertThat(c.request().getValueForField("VersionId", String.class))
+                          .contains(version));
+            }),
         new Scenario("SnapStart priming before the snapshot", Map.of(), d -> {
           d.startEndpoint(d.endpointConfigName, Map.of());
           classifyHandler(d).beforeCheckpoint(null);
-          assertThat(d.operations()).contains("DynamoDb.PutItem", "SageMakerRuntime.InvokeEndpoint");
+          assertThat(d.operations())
+              .contains("DynamoDb.PutItem", "SageMakerRuntime.InvokeEndpoint");
         }));
   }
 
   private static Map<String, String> labelsBucket() {
-    return Map.of("Labels", "", "LabelsS3Uri", "s3://offhours-labels-" + TemplateDeployment.unique() + "/labels.txt");
+    return Map.of(
+        "Labels",
+        "",
+        "LabelsS3Uri",
+        "s3://offhours-labels-" + TemplateDeployment.unique() + "/labels.txt");
   }
 
   /** The Classify handler as Lambda builds it: its environment from the template, clients from the one factory. */
   private static ClassifyHandler classifyHandler(TemplateDeployment d) {
-    return new ClassifyHandler(d.recording.build(Service.S3, S3Client.builder().forcePathStyle(true)),
-        d.recording.build(Service.SQS, SqsClient.builder()), d.recording.build(Service.DYNAMODB, DynamoDbClient.builder()),
+    return new ClassifyHandler(
+        d.recording.build(Service.S3, S3Client.builder().forcePathStyle(true)),
+        d.recording.build(Service.SQS, SqsClient.builder()),
+        d.recording.build(Service.DYNAMODB, DynamoDbClient.builder()),
         d.recording.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-        ClassifyConfig.fromEnv(d.env("ClassifyFunction")), Clock.systemUTC());
+        ClassifyConfig.fromEnv(d.env("ClassifyFunction")),
+        Clock.systemUTC());
   }
 
   // ---------------------------------------------------------------- the controller
 
   private List<Scenario> controller() {
     return List.of(
-        new Scenario("start, readiness probe, enable, tick, stop, drain, delete, auto", Map.of(), d -> {
-          ControllerHandler controller = controllerHandler(d);
-          Map<String, Object> started = controller.handleRequest(event("controller-start.json"), context(d,
-              "ControllerFunction"));
-          assertThat(started).containsEntry("action", "CREATE_ENDPOINT");
-          TemplateDeployment.await("the created endpoint InService", () -> d.endpointStatus().equals("InService"));
-          Map<String, Object> enabled = controller.handleRequest(event("sagemaker-endpoint-state-change.json"),
-              context(d, "ControllerFunction"));
-          assertThat(enabled).containsEntry("action", "ENABLE_MAPPING").containsEntry("outcome", "ok");
-          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "NONE");
-          assertThat(controller.handleRequest(event("controller-stop.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "DISABLE_MAPPING");
-          TemplateDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "DELETE_ENDPOINT");
-          controller.handleRequest(event("controller-auto.json"), context(d, "ControllerFunction"));
-        }),
-        new Scenario("hosting serverless: the stack's endpoint is probed and fed, never created nor deleted",
-            Map.of("Hosting", "serverless"), d -> {
-          d.startEndpoint(d.endpointConfigName, Map.of(offhours.endpoint.SageMakerEndpoint.STACK_TAG, d.stack.stack().stackId()));
-          ControllerHandler controller = controllerHandler(d);
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "ENABLE_MAPPING").containsEntry("outcome", "ok");
-          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
-          assertThat(controller.handleRequest(event("controller-stop.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "DISABLE_MAPPING");
-          assertThat(d.operations()).doesNotContain("SageMaker.CreateEndpoint", "SageMaker.DeleteEndpoint");
-        }),
-        new Scenario("an endpoint this stack did not create is reported, never fed", Map.of(), d -> {
-          d.startEndpoint(d.endpointConfigName, Map.of());
-          Map<String, Object> decision = controllerHandler(d).handleRequest(event("controller-start.json"),
-              context(d, "ControllerFunction"));
-          assertThat(decision).containsEntry("action", "NONE").containsEntry("foreignEndpoint", true);
-          assertThat(d.operations()).doesNotContain("SageMaker.CreateEndpoint", "SageMaker.DeleteEndpoint",
-              "SageMakerRuntime.InvokeEndpoint", "Lambda.UpdateEventSourceMapping");
-        }),
-        new Scenario("a stack update replaced the endpoint config: pause, drain, replace, probe, enable", Map.of(), d -> {
-          String old = d.endpointConfigName + "-old";
-          d.services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(old).productionVariants(
-              software.amazon.awssdk.services.sagemaker.model.ProductionVariant.builder().variantName("AllTraffic")
-                  .modelName(String.valueOf(d.stack.getAtt("Model", "ModelName"))).instanceType("ml.m5.large")
-                  .initialInstanceCount(1).build()));
-          d.startEndpoint(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
-          d.services.lambda.updateEventSourceMapping(r -> r.uuid(d.mappingUuid).enabled(true));
-          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
-          ControllerHandler controller = controllerHandler(d);
-          assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "DISABLE_MAPPING");
-          TemplateDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "DELETE_ENDPOINT");
-          TemplateDeployment.await("the old endpoint gone", () -> d.endpointStatus().equals("absent"));
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "CREATE_ENDPOINT");
-          TemplateDeployment.await("the new endpoint InService", () -> d.endpointStatus().equals("InService"));
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "ENABLE_MAPPING").containsEntry("endpointConfig", d.endpointConfigName);
-        }));
+        new Scenario(
+            "start, readiness probe, enable, tick, stop, drain, delete, auto", Map.of(), d -> {
+              ControllerHandler controller = controllerHandler(d);
+              Map<String, Object> started = controller.handleRequest(
+                  event("controller-start.json"), context(d, "ControllerFunction"));
+              assertThat(started).containsEntry("action", "CREATE_ENDPOINT");
+              TemplateDeployment.await(
+                  "the created endpoint InService", () -> d.endpointStatus().equals("InService"));
+              Map<String, Object> enabled = controller.handleRequest(
+                  event("sagemaker-endpoint-state-change.json"), context(d, "ControllerFunction"));
+              assertThat(enabled)
+                  .containsEntry("action", "ENABLE_MAPPING")
+                  .containsEntry("outcome", "ok");
+              TemplateDeployment.await(
+                  "the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "NONE");
+              assertThat(controller.handleRequest(
+                      event("controller-stop.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "DISABLE_MAPPING");
+              TemplateDeployment.await(
+                  "the mapping Disabled", () -> d.mappingState().equals("Disabled"));
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "DELETE_ENDPOINT");
+              controller.handleRequest(
+                  event("controller-auto.json"), context(d, "ControllerFunction"));
+            }),
+        new Scenario(
+            "hosting serverless: the stack's endpoint is probed and fed, never created nor deleted",
+            Map.of("Hosting", "serverless"),
+            d -> {
+              d.startEndpoint(
+                  d.endpointConfigName,
+                  Map.of(
+                      offhours.endpoint.SageMakerEndpoint.STACK_TAG,
+                      d.stack.stack().stackId()));
+              ControllerHandler controller = controllerHandler(d);
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "ENABLE_MAPPING")
+                  .containsEntry("outcome", "ok");
+              TemplateDeployment.await(
+                  "the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+              assertThat(controller.handleRequest(
+                      event("controller-stop.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "DISABLE_MAPPING");
+              assertThat(d.operations())
+                  .doesNotContain("SageMaker.CreateEndpoint", "SageMaker.DeleteEndpoint");
+            }),
+        new Scenario(
+            "an endpoint this stack did not create is reported, never fed", Map.of(), d -> {
+              d.startEndpoint(d.endpointConfigName, Map.of());
+              Map<String, Object> decision = controllerHandler(d)
+                  .handleRequest(event("controller-start.json"), context(d, "ControllerFunction"));
+              assertThat(decision)
+                  .containsEntry("action", "NONE")
+                  .containsEntry("foreignEndpoint", true);
+              assertThat(d.operations())
+                  .doesNotContain(
+                      "SageMaker.CreateEndpoint",
+                      "SageMaker.DeleteEndpoint",
+                      "SageMakerRuntime.InvokeEndpoint",
+                      "Lambda.UpdateEventSourceMapping");
+            }),
+        new Scenario(
+            "a stack update replaced the endpoint config: pause, drain, replace, probe, enable",
+            Map.of(),
+            d -> {
+              String old = d.endpointConfigName + "-old";
+              d.services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(old)
+                  .productionVariants(
+                      software.amazon.awssdk.services.sagemaker.model.ProductionVariant.builder()
+                          .variantName("AllTraffic")
+                          .modelName(String.valueOf(d.stack.getAtt("Model", "ModelName")))
+                          .instanceType("ml.m5.large")
+                          .initialInstanceCount(1)
+                          .build()));
+              d.startEndpoint(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
+              d.services.lambda.updateEventSourceMapping(
+                  r -> r.uuid(d.mappingUuid).enabled(true));
+              TemplateDeployment.await(
+                  "the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+              ControllerHandler controller = controllerHandler(d);
+              assertThat(controller.handleRequest(
+                      event("controller-start.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "DISABLE_MAPPING");
+              TemplateDeployment.await(
+                  "the mapping Disabled", () -> d.mappingState().equals("Disabled"));
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "DELETE_ENDPOINT");
+              TemplateDeployment.await(
+                  "the old endpoint gone", () -> d.endpointStatus().equals("absent"));
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "CREATE_ENDPOINT");
+              TemplateDeployment.await(
+                  "the new endpoint InService", () -> d.endpointStatus().equals("InService"));
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "ENABLE_MAPPING")
+                  .containsEntry("endpointConfig", d.endpointConfigName);
+            }));
   }
 
   private static List<Scenario> controllerScaleToZero() {
     return List.of(
-        new Scenario("scale-to-zero: endpoint, component, probe, enable, stop to 0 copies, wake", SCALE_TO_ZERO, d -> {
-          ControllerHandler controller = controllerHandler(d);
-          assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "CREATE_ENDPOINT");
-          TemplateDeployment.await("the created endpoint InService", () -> d.endpointStatus().equals("InService"));
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "CREATE_ENDPOINT");
-          TemplateDeployment.await("the component with a copy", () -> d.componentCopies() == 1);
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "ENABLE_MAPPING").containsEntry("outcome", "ok");
-          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
-          assertThat(controller.handleRequest(event("controller-stop.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "DISABLE_MAPPING");
-          TemplateDeployment.await("the mapping Disabled", () -> d.mappingState().equals("Disabled"));
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "DELETE_ENDPOINT");
-          TemplateDeployment.await("no copy", () -> d.componentCopies() == 0);
-          assertThat(d.endpointStatus()).isEqualTo("InService");
-          assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "CREATE_ENDPOINT");
-          assertThat(d.operations()).contains("SageMaker.CreateInferenceComponent",
-              "SageMaker.UpdateInferenceComponentRuntimeConfig").doesNotContain("SageMaker.DeleteEndpoint");
-        }),
-        new Scenario("scale-to-zero: a component of an older model is replaced", SCALE_TO_ZERO, d -> {
-          String old = model(d) + "-old";
-          d.services.sageMaker.createModel(r -> r.modelName(old).executionRoleArn(String.valueOf(
-              d.stack.getAtt("SageMakerExecutionRole", "Arn"))).primaryContainer(c -> c.image(TemplateDeployment.IMAGE)));
-          d.startComponent(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
-          ControllerHandler controller = controllerHandler(d);
-          assertThat(controller.handleRequest(event("controller-start.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "DELETE_ENDPOINT");
-          TemplateDeployment.await("the old component gone", () -> d.componentCopies() == -1);
-          assertThat(controller.handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction")))
-              .containsEntry("action", "CREATE_ENDPOINT");
-          assertThat(d.operations()).contains("SageMaker.DeleteInferenceComponent", "SageMaker.CreateInferenceComponent");
-        }));
+        new Scenario(
+            "scale-to-zero: endpoint, component, probe, enable, stop to 0 copies, wake",
+            SCALE_TO_ZERO,
+            d -> {
+              ControllerHandler controller = controllerHandler(d);
+              assertThat(controller.handleRequest(
+                      event("controller-start.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "CREATE_ENDPOINT");
+              TemplateDeployment.await(
+                  "the created endpoint InService", () -> d.endpointStatus().equals("InService"));
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "CREATE_ENDPOINT");
+              TemplateDeployment.await("the component with a copy", () -> d.componentCopies() == 1);
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "ENABLE_MAPPING")
+                  .containsEntry("outcome", "ok");
+              TemplateDeployment.await(
+                  "the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+              assertThat(controller.handleRequest(
+                      event("controller-stop.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "DISABLE_MAPPING");
+              TemplateDeployment.await(
+                  "the mapping Disabled", () -> d.mappingState().equals("Disabled"));
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "DELETE_ENDPOINT");
+              TemplateDeployment.await("no copy", () -> d.componentCopies() == 0);
+              assertThat(d.endpointStatus()).isEqualTo("InService");
+              assertThat(controller.handleRequest(
+                      event("controller-start.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "CREATE_ENDPOINT");
+              assertThat(d.operations())
+                  .contains(
+                      "SageMaker.CreateInferenceComponent",
+                      "SageMaker.UpdateInferenceComponentRuntimeConfig")
+                  .doesNotContain("SageMaker.DeleteEndpoint");
+            }),
+        new Scenario(
+            "scale-to-zero: a component of an older model is replaced", SCALE_TO_ZERO, d -> {
+              String old = model(d) + "-old";
+              d.services.sageMaker.createModel(r -> r.modelName(old)
+                  .executionRoleArn(String.valueOf(d.stack.getAtt("SageMakerExecutionRole", "Arn")))
+                  .primaryContainer(c -> c.image(TemplateDeployment.IMAGE)));
+              d.startComponent(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
+              ControllerHandler controller = controllerHandler(d);
+              assertThat(controller.handleRequest(
+                      event("controller-start.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "DELETE_ENDPOINT");
+              TemplateDeployment.await("the old component gone", () -> d.componentCopies() == -1);
+              assertThat(controller.handleRequest(
+                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                  .containsEntry("action", "CREATE_ENDPOINT");
+              assertThat(d.operations())
+                  .contains(
+                      "SageMaker.DeleteInferenceComponent", "SageMaker.CreateInferenceComponent");
+            }));
   }
 
   private static String model(TemplateDeployment d) {
@@ -325,8 +444,11 @@ class PermissionsIT {
     return controllerHandler(d.recording, d);
   }
 
-  private static ControllerHandler controllerHandler(offhours.aws.AwsClients clients, TemplateDeployment d) {
-    return new ControllerHandler(clients, ControllerConfig.fromEnvironment(d.env("ControllerFunction")),
+  private static ControllerHandler controllerHandler(
+      offhours.aws.AwsClients clients, TemplateDeployment d) {
+    return new ControllerHandler(
+        clients,
+        ControllerConfig.fromEnvironment(d.env("ControllerFunction")),
         TemplateDeployment.CLOCK);
   }
 
@@ -339,45 +461,69 @@ class PermissionsIT {
           assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
           assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint");
         }),
-        new Scenario("scale-to-zero: POST /classify through the inference component", SCALE_TO_ZERO, d -> {
-          d.startComponent(model(d), Map.of());
-          assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
-          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint");
-        }),
-        new Scenario("POST /classify while the endpoint is off: stored under api/ for the queue", Map.of(), d -> {
-          assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 202);
-          assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint", "S3.PutObject");
-        }),
-        new Scenario("GET /status, the results of a key, by label, and a page of all", Map.of(), d -> {
-          d.startEndpoint(d.endpointConfigName, Map.of());
-          d.upload("photos/chelsea.png", "chelsea.png");
-          // Classified by Classify with clients that are not recorded: only the API's calls count here.
-          d.deliver(new ClassifyHandler(d.services.plain.build(Service.S3, S3Client.builder().forcePathStyle(true)),
-              d.services.plain.build(Service.SQS, SqsClient.builder()),
-              d.services.plain.build(Service.DYNAMODB, DynamoDbClient.builder()),
-              d.services.plain.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-              ClassifyConfig.fromEnv(d.env("ClassifyFunction")), Clock.systemUTC()), 1);
-          d.recorder.clear();
-          controllerHandler(d.services.plain, d).handleRequest(event("scheduler-tick.json"),
-              context(d, "ControllerFunction"));
-          d.recorder.clear();
-          assertThat(apiCall(d, "GET", "/status", "")).containsEntry("statusCode", 200);
-          assertThat(apiCall(d, "GET", "/results/photos/chelsea.png", "")).containsEntry("statusCode", 200);
-          assertThat(apiCall(d, "GET", "/results", "label=Neutral&limit=5")).containsEntry("statusCode", 200);
-          assertThat(apiCall(d, "GET", "/results", "limit=5")).containsEntry("statusCode", 200);
-          assertThat(d.operations()).contains("Sqs.GetQueueAttributes", "DynamoDb.GetItem", "DynamoDb.Query",
-              "DynamoDb.Scan", "DynamoDb.BatchGetItem");
-        }),
-        new Scenario("GET /results/{key} of an object that does not exist: 404, not 403", Map.of(), d -> {
-          assertThat(apiCall(d, "GET", "/results/photos/never-uploaded.png", "")).containsEntry("statusCode", 404);
-          assertThat(d.recorder.calls()).anySatisfy(c -> assertThat(c.toString()).startsWith("S3.HeadObject -> 404"));
-        }),
+        new Scenario(
+            "scale-to-zero: POST /classify through the inference component", SCALE_TO_ZERO, d -> {
+              d.startComponent(model(d), Map.of());
+              assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
+              assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint");
+            }),
+        new Scenario(
+            "POST /classify while the endpoint is off: stored under api/ for the queue",
+            Map.of(),
+            d -> {
+              assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 202);
+              assertThat(d.operations())
+                  .contains("SageMakerRuntime.InvokeEndpoint", "S3.PutObject");
+            }),
+        new Scenario(
+            "GET /status, the results of a key, by label, and a page of all", Map.of(), d -> {
+              d.startEndpoint(d.endpointConfigName, Map.of());
+              d.upload("photos/chelsea.png", "chelsea.png");
+              // Classified by Classify with clients that are not recorded: only the API's calls
+              // count here.
+              d.deliver(
+                  new ClassifyHandler(
+                      d.services.plain.build(Service.S3, S3Client.builder().forcePathStyle(true)),
+                      d.services.plain.build(Service.SQS, SqsClient.builder()),
+                      d.services.plain.build(Service.DYNAMODB, DynamoDbClient.builder()),
+                      d.services.plain.build(
+                          Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+                      ClassifyConfig.fromEnv(d.env("ClassifyFunction")),
+                      Clock.systemUTC()),
+                  1);
+              d.recorder.clear();
+              controllerHandler(d.services.plain, d)
+                  .handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction"));
+              d.recorder.clear();
+              assertThat(apiCall(d, "GET", "/status", "")).containsEntry("statusCode", 200);
+              assertThat(apiCall(d, "GET", "/results/photos/chelsea.png", ""))
+                  .containsEntry("statusCode", 200);
+              assertThat(apiCall(d, "GET", "/results", "label=Neutral&limit=5"))
+                  .containsEntry("statusCode", 200);
+              assertThat(apiCall(d, "GET", "/results", "limit=5")).containsEntry("statusCode", 200);
+              assertThat(d.operations())
+                  .contains(
+                      "Sqs.GetQueueAttributes",
+                      "DynamoDb.GetItem",
+                      "DynamoDb.Query",
+                      "DynamoDb.Scan",
+                      "DynamoDb.BatchGetItem");
+            }),
+        new Scenario(
+            "GET /results/{key} of an object that does not exist: 404, not 403", Map.of(), d -> {
+              assertThat(apiCall(d, "GET", "/results/photos/never-uploaded.png", ""))
+                  .containsEntry("statusCode", 404);
+              assertThat(d.recorder.calls())
+                  .anySatisfy(c -> assertThat(c.toString()).startsWith("S3.HeadObject -> 404"));
+            }),
         new Scenario("labels read from LabelsS3Uri at init", labelsBucket(), d -> {
           String uri = d.stack.parameters().get("LabelsS3Uri");
           String bucket = uri.substring("s3://".length(), uri.indexOf('/', "s3://".length()));
           d.services.s3.createBucket(r -> r.bucket(bucket));
-          d.services.s3.putObject(r -> r.bucket(bucket).key("labels.txt"),
-              RequestBody.fromString("Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
+          d.services.s3.putObject(
+              r -> r.bucket(bucket).key("labels.txt"),
+              RequestBody.fromString(
+                  "Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
           d.startEndpoint(d.endpointConfigName, Map.of());
           assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
           assertThat(d.operations()).startsWith("S3.GetObject");
@@ -388,16 +534,20 @@ class PermissionsIT {
    * One request through the API function as API Gateway delivers it (payload format 2.0, from the fixtures in
    * events/), with the function's environment from the template and the recording clients; the response's fields.
    */
-  private Map<String, Object> apiCall(TemplateDeployment d, String method, String path, String query)
-      throws Exception {
+  private Map<String, Object> apiCall(
+      TemplateDeployment d, String method, String path, String query) throws Exception {
     boolean post = method.equals("POST");
-    Map<String, Object> event = new LinkedHashMap<>(event(post ? "api-post-classify.json" : "api-get-result.json"));
-    String route = post ? "POST /classify" : path.startsWith("/results/") ? "GET /results/{key+}" : "GET " + path;
+    Map<String, Object> event =
+        new LinkedHashMap<>(event(post ? "api-post-classify.json" : "api-get-result.json"));
+    String route = post
+        ? "POST /classify"
+        : path.startsWith("/results/") ? "GET /results/{key+}" : "GET " + path;
     event.put("routeKey", route);
     event.put("rawPath", path);
     event.put("rawQueryString", query);
     @SuppressWarnings("unchecked")
-    Map<String, Object> context = new LinkedHashMap<>((Map<String, Object>) event.get("requestContext"));
+    Map<String, Object> context =
+        new LinkedHashMap<>((Map<String, Object>) event.get("requestContext"));
     @SuppressWarnings("unchecked")
     Map<String, Object> http = new LinkedHashMap<>((Map<String, Object>) context.get("http"));
     http.put("method", method);
@@ -415,12 +565,17 @@ class PermissionsIT {
     if (path.startsWith("/results/")) {
       event.put("pathParameters", Map.of("key", path.substring("/results/".length())));
     }
-    ApiHandler handler = new ApiHandler(new Api(d.recording.build(Service.S3, S3Client.builder().forcePathStyle(true)),
-        d.recording.build(Service.SQS, SqsClient.builder()), d.recording.build(Service.DYNAMODB, DynamoDbClient.builder()),
+    ApiHandler handler = new ApiHandler(new Api(
+        d.recording.build(Service.S3, S3Client.builder().forcePathStyle(true)),
+        d.recording.build(Service.SQS, SqsClient.builder()),
+        d.recording.build(Service.DYNAMODB, DynamoDbClient.builder()),
         d.recording.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-        ApiConfig.fromEnv(d.env("ApiFunction")), Clock.systemUTC()));
+        ApiConfig.fromEnv(d.env("ApiFunction")),
+        Clock.systemUTC()));
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    handler.handleRequest(new java.io.ByteArrayInputStream(JSON.writeValueAsBytes(event)), out,
+    handler.handleRequest(
+        new java.io.ByteArrayInputStream(JSON.writeValueAsBytes(event)),
+        out,
         context(d, "ApiFunction"));
     @SuppressWarnings("unchecked")
     Map<String, Object> response = JSON.readValue(out.toByteArray(), Map.class);
@@ -436,24 +591,39 @@ class PermissionsIT {
           d.services.lambda.updateEventSourceMapping(r -> r.uuid(d.mappingUuid).enabled(true));
           TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
           JsonNode response = cleanupResponse(d, "Delete");
-          assertThat(response.get("Status").asText()).as("response %s", response).isEqualTo("SUCCESS");
-          assertThat(d.operations()).contains("SageMaker.DeleteEndpoint", "Lambda.UpdateEventSourceMapping");
+          assertThat(response.get("Status").asText())
+              .as("response %s", response)
+              .isEqualTo("SUCCESS");
+          assertThat(d.operations())
+              .contains("SageMaker.DeleteEndpoint", "Lambda.UpdateEventSourceMapping");
         }),
-        new Scenario("scale-to-zero: stack delete removes the component, then the endpoint", SCALE_TO_ZERO, d -> {
-          d.startComponent(model(d), Map.of());
-          JsonNode response = cleanupResponse(d, "Delete");
-          assertThat(response.get("Status").asText()).as("response %s", response).isEqualTo("SUCCESS");
-          assertThat(d.operations()).containsSubsequence("SageMaker.DeleteInferenceComponent",
-              "SageMaker.DeleteEndpoint");
-        }),
-        new Scenario("a Delete of another stack's resource is answered, not acted on", Map.of(), d -> {
-          d.startEndpoint(d.endpointConfigName, Map.of());
-          JsonNode response = cleanupResponse(d, "Delete", Map.of("StackId",
-              "arn:aws:cloudformation:us-east-1:123456789012:stack/someone-else/" + TemplateDeployment.unique()));
-          assertThat(response.get("Reason").asText()).startsWith("ignored, nothing deleted");
-          assertThat(d.operations()).isEmpty();
-          assertThat(d.endpointStatus()).isEqualTo("InService");
-        }),
+        new Scenario(
+            "scale-to-zero: stack delete removes the component, then the endpoint",
+            SCALE_TO_ZERO,
+            d -> {
+              d.startComponent(model(d), Map.of());
+              JsonNode response = cleanupResponse(d, "Delete");
+              assertThat(response.get("Status").asText())
+                  .as("response %s", response)
+                  .isEqualTo("SUCCESS");
+              assertThat(d.operations())
+                  .containsSubsequence(
+                      "SageMaker.DeleteInferenceComponent", "SageMaker.DeleteEndpoint");
+            }),
+        new Scenario(
+            "a Delete of another stack's resource is answered, not acted on", Map.of(), d -> {
+              d.startEndpoint(d.endpointConfigName, Map.of());
+              JsonNode response = cleanupResponse(
+                  d,
+                  "Delete",
+                  Map.of(
+                      "StackId",
+                      "arn:aws:cloudformation:us-east-1:123456789012:stack/someone-else/"
+                          + TemplateDeployment.unique()));
+              assertThat(response.get("Reason").asText()).startsWith("ignored, nothing deleted");
+              assertThat(d.operations()).isEmpty();
+              assertThat(d.endpointStatus()).isEqualTo("InService");
+            }),
         new Scenario("stack create and update: nothing to do", Map.of(), d -> {
           assertThat(cleanupResponse(d, "Create").get("Status").asText()).isEqualTo("SUCCESS");
           assertThat(cleanupResponse(d, "Update").get("Status").asText()).isEqualTo("SUCCESS");
@@ -466,8 +636,8 @@ class PermissionsIT {
     return cleanupResponse(d, requestType, Map.of());
   }
 
-  private JsonNode cleanupResponse(TemplateDeployment d, String requestType, Map<String, Object> overrides)
-      throws Exception {
+  private JsonNode cleanupResponse(
+      TemplateDeployment d, String requestType, Map<String, Object> overrides) throws Exception {
     try (StubHttpServer server = StubHttpServer.start(request -> Reply.empty(200))) {
       Map<String, Object> event = new LinkedHashMap<>(event("cfn-endpoint-cleanup-delete.json"));
       event.put("RequestType", requestType);
@@ -478,7 +648,8 @@ class PermissionsIT {
         event.remove("PhysicalResourceId");
       }
       event.putAll(overrides);
-      new EndpointCleanupHandler(d.env("EndpointCleanupFunction"), env -> d.recording, HttpClient.newHttpClient())
+      new EndpointCleanupHandler(
+              d.env("EndpointCleanupFunction"), env -> d.recording, HttpClient.newHttpClient())
           .handleRequest(event, context(d, "EndpointCleanupFunction"));
       assertThat(server.requests()).hasSize(1);
       return JSON.readTree(server.requests().getFirst().text());
@@ -492,9 +663,11 @@ class PermissionsIT {
     return new HashMap<>(JSON.readValue(EVENTS.resolve(fixture).toFile(), Map.class));
   }
 
-  private static com.amazonaws.services.lambda.runtime.Context context(TemplateDeployment d, String function) {
+  private static com.amazonaws.services.lambda.runtime.Context context(
+      TemplateDeployment d, String function) {
     Object timeout = d.stack.properties(function).get("Timeout");
-    return TemplateDeployment.context(String.valueOf(d.stack.ref(function)),
+    return TemplateDeployment.context(
+        String.valueOf(d.stack.ref(function)),
         Duration.ofSeconds(Long.parseLong(String.valueOf(timeout))));
   }
 }

@@ -1,6 +1,7 @@
 package offhours.stack;
 
-// Needs: moto_server (AwsServicesExtension) and the AWS CLI (`aws` on the PATH or in ~/.pyenv/shims).
+// Needs: moto_server (AwsServicesExtension) and the AWS CLI (`aws` on the PATH or in
+// ~/.pyenv/shims).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,8 +46,11 @@ class RemovingTheStackReadmeIT {
     this.s3 = services.clients().build(Service.S3, S3Client.builder().forcePathStyle(true));
     this.sqs = services.clients().build(Service.SQS, SqsClient.builder());
     this.dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
-    this.cloudFormation = services.clients().build(Service.CLOUDFORMATION, CloudFormationClient.builder()
-        .endpointOverride(services.endpoint()));
+    this.cloudFormation = services
+        .clients()
+        .build(
+            Service.CLOUDFORMATION,
+            CloudFormationClient.builder().endpointOverride(services.endpoint()));
   }
 
   /** The lines of the first code block after the README's "### Removing the stack". */
@@ -86,15 +90,19 @@ class RemovingTheStackReadmeIT {
   void theCommandsDeleteWhatSamDeleteKeeps(@TempDir Path home) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String stack = "offhours-readme-" + suffix;
-    String dlqUrl = sqs.createQueue(r -> r.queueName("offhours-readme-dlq-" + suffix)).queueUrl();
-    String queueUrl = sqs.createQueue(r -> r.queueName("offhours-readme-queue-" + suffix)).queueUrl();
+    String dlqUrl =
+        sqs.createQueue(r -> r.queueName("offhours-readme-dlq-" + suffix)).queueUrl();
+    String queueUrl =
+        sqs.createQueue(r -> r.queueName("offhours-readme-queue-" + suffix)).queueUrl();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"Records\":[]}"));
     String bucket = "offhours-readme-" + suffix;
     s3.createBucket(r -> r.bucket(bucket));
-    s3.putObject(r -> r.bucket(bucket).key("photos/cat.png"), RequestBody.fromString("not really a png"));
+    s3.putObject(
+        r -> r.bucket(bucket).key("photos/cat.png"), RequestBody.fromString("not really a png"));
     String table = "offhours-readme-results-" + suffix;
     dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(table));
-    cloudFormation.createStack(r -> r.stackName(stack).templateBody("""
+    cloudFormation.createStack(
+        r -> r.stackName(stack).templateBody("""
         Resources:
           Placeholder: {Type: AWS::SQS::Queue}
         Outputs:
@@ -104,7 +112,8 @@ class RemovingTheStackReadmeIT {
           ResultsTableName: {Value: %s}
         """.formatted(bucket, queueUrl, dlqUrl, table)));
 
-    // In this order: QUEUE_URL is also the end of DEAD_LETTER_QUEUE_URL (Map.of's order changes from run to run).
+    // In this order: QUEUE_URL is also the end of DEAD_LETTER_QUEUE_URL (Map.of's order changes
+    // from run to run).
     Map<String, String> placeholders = new LinkedHashMap<>();
     placeholders.put("DEAD_LETTER_QUEUE_URL", dlqUrl);
     placeholders.put("QUEUE_URL", queueUrl);
@@ -124,19 +133,36 @@ class RemovingTheStackReadmeIT {
       assertThat(words.getFirst()).as("README command %s", line).isEqualTo("aws");
       words.set(0, awsCli().toString());
       words.addAll(1, List.of("--endpoint-url", services.endpoint().toString()));
-      ProcessBuilder builder = new ProcessBuilder(words).redirectErrorStream(true)
-          .redirectOutput(home.resolve("aws.log").toFile()).directory(home.toFile());
+      ProcessBuilder builder = new ProcessBuilder(words)
+          .redirectErrorStream(true)
+          .redirectOutput(home.resolve("aws.log").toFile())
+          .directory(home.toFile());
       // Dummy credentials and a region; nothing of the user's own AWS configuration is read.
-      builder.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "offhours", "AWS_SECRET_ACCESS_KEY", "offhours",
-          "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", home.resolve("config").toString(),
-          "AWS_SHARED_CREDENTIALS_FILE", home.resolve("credentials").toString(), "AWS_PAGER", ""));
+      builder
+          .environment()
+          .putAll(Map.of(
+              "AWS_ACCESS_KEY_ID",
+              "offhours",
+              "AWS_SECRET_ACCESS_KEY",
+              "offhours",
+              "AWS_DEFAULT_REGION",
+              "us-east-1",
+              "AWS_CONFIG_FILE",
+              home.resolve("config").toString(),
+              "AWS_SHARED_CREDENTIALS_FILE",
+              home.resolve("credentials").toString(),
+              "AWS_PAGER",
+              ""));
       builder.environment().remove("AWS_PROFILE");
       Process process = builder.start();
       process.getOutputStream().close();
       assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s finished", line).isTrue();
-      assertThat(process.exitValue()).as("%s:\n%s", line, Files.readString(home.resolve("aws.log"))).isZero();
+      assertThat(process.exitValue())
+          .as("%s:\n%s", line, Files.readString(home.resolve("aws.log")))
+          .isZero();
       if (line.contains("describe-stacks")) {
-        assertThat(Files.readString(home.resolve("aws.log"))).as("the outputs to note before the delete")
+        assertThat(Files.readString(home.resolve("aws.log")))
+            .as("the outputs to note before the delete")
             .contains(bucket, queueUrl, dlqUrl, table);
       }
       ran.add(line);
@@ -156,7 +182,10 @@ class RemovingTheStackReadmeIT {
       candidates.add(Path.of(dir, "aws"));
     }
     candidates.add(Path.of(System.getProperty("user.home"), ".pyenv", "shims", "aws"));
-    return candidates.stream().filter(Files::isExecutable).findFirst()
-        .orElseThrow(() -> new AssertionError("the AWS CLI (aws) is needed: apt-get install awscli or pip install awscli"));
+    return candidates.stream()
+        .filter(Files::isExecutable)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(
+            "the AWS CLI (aws) is needed: apt-get install awscli or pip install awscli"));
   }
 }

@@ -14,18 +14,44 @@ import java.util.Set;
 final class StackDrift {
 
   /** What the template must agree with; {@link #fromStackSpec()} in production, altered copies in tests. */
-  record Expected(StackSpec.Notification notification, StackSpec.Queue queue, int classifyTimeoutSeconds,
-      StackSpec.TableSchema results, StackSpec.TableSchema control, StackSpec.Trigger trigger, Map<String, String> classifyEnv,
-      Map<String, String> controllerEnv, Map<String, String> cleanupEnv, List<String> labels,
-      Map<String, String> handlers, List<String> outputs, StackSpec.Metrics metrics) {
+  record Expected(
+      StackSpec.Notification notification,
+      StackSpec.Queue queue,
+      int classifyTimeoutSeconds,
+      StackSpec.TableSchema results,
+      StackSpec.TableSchema control,
+      StackSpec.Trigger trigger,
+      Map<String, String> classifyEnv,
+      Map<String, String> controllerEnv,
+      Map<String, String> cleanupEnv,
+      List<String> labels,
+      Map<String, String> handlers,
+      List<String> outputs,
+      StackSpec.Metrics metrics) {
 
     static Expected fromStackSpec() {
-      return new Expected(StackSpec.NOTIFICATION, StackSpec.QUEUE, StackSpec.CLASSIFY_TIMEOUT_SECONDS,
-          StackSpec.RESULTS_TABLE, StackSpec.CONTROL_TABLE, StackSpec.TRIGGER, StackSpec.CLASSIFY_ENV,
-          StackSpec.CONTROLLER_ENV, StackSpec.CLEANUP_ENV, StackSpec.DEFAULT_LABELS,
-          Map.of("ClassifyFunction", StackSpec.CLASSIFY_HANDLER, "ControllerFunction", StackSpec.CONTROLLER_HANDLER,
-              "EndpointCleanupFunction", StackSpec.CLEANUP_HANDLER, "ApiFunction", StackSpec.API_HANDLER),
-          StackSpec.STACK_OUTPUTS, StackSpec.METRICS);
+      return new Expected(
+          StackSpec.NOTIFICATION,
+          StackSpec.QUEUE,
+          StackSpec.CLASSIFY_TIMEOUT_SECONDS,
+          StackSpec.RESULTS_TABLE,
+          StackSpec.CONTROL_TABLE,
+          StackSpec.TRIGGER,
+          StackSpec.CLASSIFY_ENV,
+          StackSpec.CONTROLLER_ENV,
+          StackSpec.CLEANUP_ENV,
+          StackSpec.DEFAULT_LABELS,
+          Map.of(
+              "ClassifyFunction",
+              StackSpec.CLASSIFY_HANDLER,
+              "ControllerFunction",
+              StackSpec.CONTROLLER_HANDLER,
+              "EndpointCleanupFunction",
+              StackSpec.CLEANUP_HANDLER,
+              "ApiFunction",
+              StackSpec.API_HANDLER),
+          StackSpec.STACK_OUTPUTS,
+          StackSpec.METRICS);
     }
   }
 
@@ -57,42 +83,60 @@ final class StackDrift {
     drift.labels();
     drift.outputs();
     drift.alarm("EndpointCreateFailuresAlarm", expected.metrics().endpointCreateFailures());
-    drift.alarm("EndpointRunningOutsideScheduleAlarm", expected.metrics().endpointRunningOutsideSchedule());
+    drift.alarm(
+        "EndpointRunningOutsideScheduleAlarm", expected.metrics().endpointRunningOutsideSchedule());
     drift.alarm("ControllerHeartbeatAlarm", expected.metrics().controllerRuns());
     return List.copyOf(drift.differences);
   }
 
   private void notification() {
-    List<Object> configs = list(path(resource("ImagesBucket"), "Properties", "NotificationConfiguration")
-        .get("QueueConfigurations"));
+    List<Object> configs =
+        list(path(resource("ImagesBucket"), "Properties", "NotificationConfiguration")
+            .get("QueueConfigurations"));
     List<String> suffixes = new ArrayList<>();
     for (Object config : configs) {
       Map<String, Object> c = map(config);
-      expect("ImagesBucket notification Event", c.get("Event"), expected.notification().event());
+      expect(
+          "ImagesBucket notification Event",
+          c.get("Event"),
+          expected.notification().event());
       for (Object rule : list(path(c, "Filter", "S3Key").get("Rules"))) {
-        expect("ImagesBucket notification filter rule Name", map(rule).get("Name"),
+        expect(
+            "ImagesBucket notification filter rule Name",
+            map(rule).get("Name"),
             expected.notification().filterRuleName());
         suffixes.add(String.valueOf(map(rule).get("Value")));
       }
     }
-    expect("ImagesBucket notification suffixes", suffixes, expected.notification().suffixes());
+    expect(
+        "ImagesBucket notification suffixes", suffixes, expected.notification().suffixes());
   }
 
   private void queues() {
     Map<String, Object> queue = path(resource("ImagesQueue"), "Properties");
     Map<String, Object> dlq = path(resource("DeadLetterQueue"), "Properties");
-    expect("ImagesQueue MessageRetentionPeriod", queue.get("MessageRetentionPeriod"), expected.queue().retentionSeconds());
-    expect("DeadLetterQueue MessageRetentionPeriod", dlq.get("MessageRetentionPeriod"),
+    expect(
+        "ImagesQueue MessageRetentionPeriod",
+        queue.get("MessageRetentionPeriod"),
         expected.queue().retentionSeconds());
-    expect("ImagesQueue VisibilityTimeout", queue.get("VisibilityTimeout"), expected.queue().visibilityTimeoutSeconds());
+    expect(
+        "DeadLetterQueue MessageRetentionPeriod",
+        dlq.get("MessageRetentionPeriod"),
+        expected.queue().retentionSeconds());
+    expect(
+        "ImagesQueue VisibilityTimeout",
+        queue.get("VisibilityTimeout"),
+        expected.queue().visibilityTimeoutSeconds());
     Object timeout = path(resource("ClassifyFunction"), "Properties").get("Timeout");
     expect("ClassifyFunction Timeout", timeout, expected.classifyTimeoutSeconds());
     if (timeout instanceof Integer t && !Objects.equals(queue.get("VisibilityTimeout"), 6 * t)) {
       differences.add("ImagesQueue VisibilityTimeout is " + queue.get("VisibilityTimeout")
           + " but must be 6 x ClassifyFunction Timeout = " + 6 * t);
     }
-    expectParameterDefault("ImagesQueue RedrivePolicy maxReceiveCount",
-        path(queue, "RedrivePolicy").get("maxReceiveCount"), expected.queue().maxReceiveCount());
+    expectParameterDefault(
+        "ImagesQueue RedrivePolicy maxReceiveCount",
+        path(queue, "RedrivePolicy").get("maxReceiveCount"),
+        expected.queue().maxReceiveCount());
     expect("ImagesQueue SqsManagedSseEnabled", queue.get("SqsManagedSseEnabled"), true);
     expect("DeadLetterQueue SqsManagedSseEnabled", dlq.get("SqsManagedSseEnabled"), true);
   }
@@ -100,37 +144,65 @@ final class StackDrift {
   private void table(String name, StackSpec.TableSchema spec) {
     Map<String, Object> props = path(resource(name), "Properties");
     expect(name + " BillingMode", props.get("BillingMode"), "PAY_PER_REQUEST");
-    expect(name + " KeySchema", keySchema(props.get("KeySchema")), List.of(spec.partitionKey(), spec.sortKey()));
+    expect(
+        name + " KeySchema",
+        keySchema(props.get("KeySchema")),
+        List.of(spec.partitionKey(), spec.sortKey()));
     List<String> defined = new ArrayList<>();
     for (Object def : list(props.get("AttributeDefinitions"))) {
       defined.add(String.valueOf(map(def).get("AttributeName")));
-      expect(name + " type of " + map(def).get("AttributeName"), map(def).get("AttributeType"), "S");
+      expect(
+          name + " type of " + map(def).get("AttributeName"), map(def).get("AttributeType"), "S");
     }
-    expect(name + " AttributeDefinitions", new java.util.TreeSet<>(defined), new java.util.TreeSet<>(spec.keyAttributes()));
-    List<Object> indexes = props.containsKey("GlobalSecondaryIndexes") ? list(props.get("GlobalSecondaryIndexes"))
+    expect(
+        name + " AttributeDefinitions",
+        new java.util.TreeSet<>(defined),
+        new java.util.TreeSet<>(spec.keyAttributes()));
+    List<Object> indexes = props.containsKey("GlobalSecondaryIndexes")
+        ? list(props.get("GlobalSecondaryIndexes"))
         : List.of();
-    expect(name + " number of GlobalSecondaryIndexes", indexes.size(), spec.index().isPresent() ? 1 : 0);
-    spec.index().ifPresent(index -> indexes.stream().findFirst().map(StackDrift::map).ifPresent(gsi -> {
-      expect(name + " GSI IndexName", gsi.get("IndexName"), index.name());
-      expect(name + " GSI " + index.name() + " KeySchema", keySchema(gsi.get("KeySchema")),
-          List.of(index.partitionKey(), index.sortKey()));
-      expect(name + " GSI " + index.name() + " ProjectionType", path(gsi, "Projection").get("ProjectionType"), "ALL");
-    }));
+    expect(
+        name + " number of GlobalSecondaryIndexes",
+        indexes.size(),
+        spec.index().isPresent() ? 1 : 0);
+    spec.index()
+        .ifPresent(index -> indexes.stream().findFirst().map(StackDrift::map).ifPresent(gsi -> {
+          expect(name + " GSI IndexName", gsi.get("IndexName"), index.name());
+          expect(
+              name + " GSI " + index.name() + " KeySchema",
+              keySchema(gsi.get("KeySchema")),
+              List.of(index.partitionKey(), index.sortKey()));
+          expect(
+              name + " GSI " + index.name() + " ProjectionType",
+              path(gsi, "Projection").get("ProjectionType"),
+              "ALL");
+        }));
   }
 
   private void trigger() {
-    Map<String, Object> sqs = path(resource("ClassifyFunction"), "Properties", "Events", "Queue", "Properties");
-    expectParameterDefault("ClassifyFunction SQS BatchSize", sqs.get("BatchSize"), expected.trigger().batchSize());
-    expectParameterDefault("ClassifyFunction SQS MaximumBatchingWindowInSeconds",
-        sqs.get("MaximumBatchingWindowInSeconds"), expected.trigger().maximumBatchingWindowSeconds());
-    expectParameterDefault("ClassifyFunction SQS ScalingConfig MaximumConcurrency",
-        path(sqs, "ScalingConfig").get("MaximumConcurrency"), expected.trigger().maximumConcurrency());
-    expect("ClassifyFunction SQS FunctionResponseTypes", sqs.get("FunctionResponseTypes"),
+    Map<String, Object> sqs =
+        path(resource("ClassifyFunction"), "Properties", "Events", "Queue", "Properties");
+    expectParameterDefault(
+        "ClassifyFunction SQS BatchSize",
+        sqs.get("BatchSize"),
+        expected.trigger().batchSize());
+    expectParameterDefault(
+        "ClassifyFunction SQS MaximumBatchingWindowInSeconds",
+        sqs.get("MaximumBatchingWindowInSeconds"),
+        expected.trigger().maximumBatchingWindowSeconds());
+    expectParameterDefault(
+        "ClassifyFunction SQS ScalingConfig MaximumConcurrency",
+        path(sqs, "ScalingConfig").get("MaximumConcurrency"),
+        expected.trigger().maximumConcurrency());
+    expect(
+        "ClassifyFunction SQS FunctionResponseTypes",
+        sqs.get("FunctionResponseTypes"),
         List.of("ReportBatchItemFailures"));
   }
 
   private void environment(String function, Map<String, String> spec) {
-    Map<String, Object> variables = path(resource(function), "Properties", "Environment", "Variables");
+    Map<String, Object> variables =
+        path(resource(function), "Properties", "Environment", "Variables");
     Set<String> names = new LinkedHashSet<>(variables.keySet());
     names.removeAll(PLATFORM_VARIABLES);
     expect(function + " environment variable names", names, spec.keySet());
@@ -144,7 +216,8 @@ final class StackDrift {
   /** The API's routes are StackSpec's (local mode serves exactly those), behind IAM auth and stage throttling. */
   private void api() {
     List<String> routes = new ArrayList<>();
-    for (Object event : map(path(resource("ApiFunction"), "Properties").get("Events")).values()) {
+    for (Object event :
+        map(path(resource("ApiFunction"), "Properties").get("Events")).values()) {
       Map<String, Object> e = map(event);
       if ("HttpApi".equals(e.get("Type"))) {
         Map<String, Object> props = path(e, "Properties");
@@ -152,17 +225,25 @@ final class StackDrift {
         expect("ApiFunction HttpApi event ApiId", props.get("ApiId"), Map.of("Ref", "Api"));
       }
     }
-    expect("ApiFunction routes", new java.util.TreeSet<>(routes), new java.util.TreeSet<>(StackSpec.API_ROUTES));
+    expect(
+        "ApiFunction routes",
+        new java.util.TreeSet<>(routes),
+        new java.util.TreeSet<>(StackSpec.API_ROUTES));
     Map<String, Object> api = path(resource("Api"), "Properties");
     expect("Api Auth DefaultAuthorizer", path(api, "Auth").get("DefaultAuthorizer"), "AWS_IAM");
     Map<String, Object> throttling = path(api, "DefaultRouteSettings");
-    expect("Api throttling set", throttling.containsKey("ThrottlingRateLimit")
-        && throttling.containsKey("ThrottlingBurstLimit"), true);
+    expect(
+        "Api throttling set",
+        throttling.containsKey("ThrottlingRateLimit")
+            && throttling.containsKey("ThrottlingBurstLimit"),
+        true);
   }
 
   private void handlers() {
-    expected.handlers().forEach((function, handler) ->
-        expect(function + " Handler", path(resource(function), "Properties").get("Handler"), handler));
+    expected
+        .handlers()
+        .forEach((function, handler) -> expect(
+            function + " Handler", path(resource(function), "Properties").get("Handler"), handler));
   }
 
   private void alarm(String name, String metric) {
@@ -170,29 +251,41 @@ final class StackDrift {
     expect(name + " Namespace", props.get("Namespace"), expected.metrics().namespace());
     expect(name + " MetricName", props.get("MetricName"), metric);
     List<Object> dimensions = list(props.get("Dimensions"));
-    expect(name + " Dimensions", dimensions.stream().map(d -> map(d).get("Name")).toList(),
+    expect(
+        name + " Dimensions",
+        dimensions.stream().map(d -> map(d).get("Name")).toList(),
         List.of(expected.metrics().dimension()));
   }
 
   private void outputs() {
-    expect("Outputs", new java.util.TreeSet<>(map(template.get("Outputs")).keySet()),
+    expect(
+        "Outputs",
+        new java.util.TreeSet<>(map(template.get("Outputs")).keySet()),
         new java.util.TreeSet<>(expected.outputs()));
   }
 
   private void labels() {
-    expect("Parameter Labels Default", parameterDefault("Labels"), String.join(",", expected.labels()));
+    expect(
+        "Parameter Labels Default",
+        parameterDefault("Labels"),
+        String.join(",", expected.labels()));
   }
 
   /** {@code value} is a literal equal to {@code wanted}, or a Ref to a parameter whose Default equals it. */
   private void expectParameterDefault(String what, Object value, Object wanted) {
-    if (value instanceof Map<?, ?> choice && choice.get("Fn::If") instanceof List<?> branches && branches.size() == 3) {
-      // A value that depends on a condition (MAX_IMAGE_BYTES by Hosting): StackSpec's default is one of its branches.
-      if (Objects.equals(String.valueOf(branches.get(1)), wanted) || Objects.equals(String.valueOf(branches.get(2)), wanted)) {
+    if (value instanceof Map<?, ?> choice
+        && choice.get("Fn::If") instanceof List<?> branches
+        && branches.size() == 3) {
+      // A value that depends on a condition (MAX_IMAGE_BYTES by Hosting): StackSpec's default is
+      // one of its branches.
+      if (Objects.equals(String.valueOf(branches.get(1)), wanted)
+          || Objects.equals(String.valueOf(branches.get(2)), wanted)) {
         return;
       }
     }
     if (value instanceof Map<?, ?> ref && ref.get("Ref") instanceof String parameter) {
-      expect(what + " (Default of parameter " + parameter + ")", parameterDefault(parameter), wanted);
+      expect(
+          what + " (Default of parameter " + parameter + ")", parameterDefault(parameter), wanted);
     } else {
       expect(what, value, wanted);
     }
@@ -210,7 +303,9 @@ final class StackDrift {
   /** Compares as text where one side is a number and the other a string (CloudFormation parameters are strings). */
   private void expect(String what, Object actual, Object wanted) {
     boolean same = Objects.equals(actual, wanted)
-        || (actual != null && wanted != null && (actual instanceof Number || wanted instanceof Number)
+        || (actual != null
+            && wanted != null
+            && (actual instanceof Number || wanted instanceof Number)
             && String.valueOf(actual).equals(String.valueOf(wanted)));
     if (!same) {
       differences.add(what + ": template.yaml has " + actual + ", StackSpec says " + wanted);
@@ -241,7 +336,8 @@ final class StackDrift {
     Map<String, Object> node = from;
     for (String key : keys) {
       if (!node.containsKey(key)) {
-        throw new IllegalArgumentException("template.yaml lacks " + key + " (path " + String.join(".", keys) + ")");
+        throw new IllegalArgumentException(
+            "template.yaml lacks " + key + " (path " + String.join(".", keys) + ")");
       }
       node = map(node.get(key));
     }

@@ -39,14 +39,16 @@ final class StackResolver {
     return parameters;
   }
 
-  private static Map<String, String> parameterValues(Map<String, Object> template, FakeStack stack) {
+  private static Map<String, String> parameterValues(
+      Map<String, Object> template, FakeStack stack) {
     Map<String, String> values = new LinkedHashMap<>();
     for (var p : map(template.get("Parameters")).entrySet()) {
       String value = stack.parameters().get(p.getKey());
       if (value == null) {
         Object dflt = map(p.getValue()).get("Default");
         if (dflt == null) {
-          throw new IllegalArgumentException("parameter " + p.getKey() + " has no Default; the FakeStack must set it");
+          throw new IllegalArgumentException(
+              "parameter " + p.getKey() + " has no Default; the FakeStack must set it");
         }
         value = String.valueOf(dflt);
       }
@@ -54,7 +56,8 @@ final class StackResolver {
     }
     for (String name : stack.parameters().keySet()) {
       if (!values.containsKey(name)) {
-        throw new IllegalArgumentException("the FakeStack sets " + name + ", which template.yaml does not declare");
+        throw new IllegalArgumentException(
+            "the FakeStack sets " + name + ", which template.yaml does not declare");
       }
     }
     return values;
@@ -85,7 +88,8 @@ final class StackResolver {
   /** A function's Environment.Variables as the deployed function would see them. */
   Map<String, String> environment(String function) {
     Map<String, String> env = new LinkedHashMap<>();
-    Object raw = path(map(resource(function).getOrDefault("Properties", Map.of())), "Environment", "Variables");
+    Object raw = path(
+        map(resource(function).getOrDefault("Properties", Map.of())), "Environment", "Variables");
     if (raw != null) {
       map(resolve(raw)).forEach((k, v) -> env.put(k, String.valueOf(v)));
     }
@@ -93,7 +97,8 @@ final class StackResolver {
   }
 
   boolean condition(String name) {
-    Map<String, Object> conditions = template.containsKey("Conditions") ? map(template.get("Conditions")) : Map.of();
+    Map<String, Object> conditions =
+        template.containsKey("Conditions") ? map(template.get("Conditions")) : Map.of();
     if (!conditions.containsKey(name)) {
       throw new IllegalArgumentException("template.yaml has no condition " + name);
     }
@@ -137,8 +142,9 @@ final class StackResolver {
       case "Ref" -> ref(String.valueOf(arg));
       case "Condition" -> condition(String.valueOf(arg));
       case "Fn::GetAtt" -> {
-        List<Object> parts = arg instanceof String s ? List.of(s.substring(0, s.indexOf('.')),
-            s.substring(s.indexOf('.') + 1)) : list(resolve(arg));
+        List<Object> parts = arg instanceof String s
+            ? List.of(s.substring(0, s.indexOf('.')), s.substring(s.indexOf('.') + 1))
+            : list(resolve(arg));
         yield getAtt(String.valueOf(parts.get(0)), String.valueOf(parts.get(1)));
       }
       case "Fn::Sub" -> sub(arg);
@@ -147,8 +153,8 @@ final class StackResolver {
         int index = Integer.parseInt(String.valueOf(resolve(a.get(0))));
         List<Object> from = list(resolve(a.get(1)));
         if (index < 0 || index >= from.size()) {
-          throw new IllegalArgumentException("Fn::Select index " + index + " is out of range for " + from
-              + " (CloudFormation fails the stack operation)");
+          throw new IllegalArgumentException("Fn::Select index " + index + " is out of range for "
+              + from + " (CloudFormation fails the stack operation)");
         }
         yield from.get(index);
       }
@@ -160,7 +166,8 @@ final class StackResolver {
       }
       case "Fn::Join" -> {
         List<Object> a = list(arg);
-        List<String> parts = list(resolve(a.get(1))).stream().map(String::valueOf).toList();
+        List<String> parts =
+            list(resolve(a.get(1))).stream().map(String::valueOf).toList();
         yield String.join(String.valueOf(a.get(0)), parts);
       }
       case "Fn::If" -> {
@@ -174,7 +181,8 @@ final class StackResolver {
       case "Fn::Not" -> !truth(resolve(list(arg).get(0)));
       case "Fn::And" -> list(arg).stream().allMatch(c -> truth(resolve(c)));
       case "Fn::Or" -> list(arg).stream().anyMatch(c -> truth(resolve(c)));
-      default -> throw new IllegalArgumentException("the test's resolver does not know " + function);
+      default ->
+        throw new IllegalArgumentException("the test's resolver does not know " + function);
     };
   }
 
@@ -188,13 +196,20 @@ final class StackResolver {
   /** Ref: a pseudo parameter, a parameter's value, or what the resource type's Ref returns. */
   Object ref(String name) {
     switch (name) {
-      case "AWS::AccountId": return stack.account();
-      case "AWS::Region": return stack.region();
-      case "AWS::Partition": return stack.partition();
-      case "AWS::StackId": return stack.stackId();
-      case "AWS::StackName": return stack.stackName();
-      case "AWS::URLSuffix": return "amazonaws.com";
-      case "AWS::NoValue": return NO_VALUE;
+      case "AWS::AccountId":
+        return stack.account();
+      case "AWS::Region":
+        return stack.region();
+      case "AWS::Partition":
+        return stack.partition();
+      case "AWS::StackId":
+        return stack.stackId();
+      case "AWS::StackName":
+        return stack.stackName();
+      case "AWS::URLSuffix":
+        return "amazonaws.com";
+      case "AWS::NoValue":
+        return NO_VALUE;
       default:
         break;
     }
@@ -204,22 +219,32 @@ final class StackResolver {
     String type = generatedType(name);
     String id = stack.physicalId(name);
     return switch (type) {
-      case "AWS::SQS::Queue" -> "https://sqs." + stack.region() + ".amazonaws.com/" + stack.account() + "/" + id;
+      case "AWS::SQS::Queue" ->
+        "https://sqs." + stack.region() + ".amazonaws.com/" + stack.account() + "/" + id;
       case "AWS::S3::Bucket" -> bucketName(name);
       case "AWS::SageMaker::Model" -> arn("sagemaker", "model/" + id);
       case "AWS::SageMaker::EndpointConfig" -> arn("sagemaker", "endpoint-config/" + id);
       case "AWS::SNS::Topic" -> arn("sns", id);
       case "AWS::KMS::Key" -> stack.suffix() + "-0000-4000-8000-" + "0".repeat(12);
-      case "AWS::DynamoDB::Table", "AWS::Logs::LogGroup", "AWS::IAM::Role", "AWS::Serverless::Function",
-          "AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping", "AWS::CloudWatch::Alarm",
-          "AWS::SNS::Subscription", "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy", "AWS::S3::BucketPolicy",
-          "AWS::KMS::Alias", "AWS::Serverless::HttpApi" -> id;
+      case "AWS::DynamoDB::Table",
+          "AWS::Logs::LogGroup",
+          "AWS::IAM::Role",
+          "AWS::Serverless::Function",
+          "AWS::Lambda::Function",
+          "AWS::Lambda::EventSourceMapping",
+          "AWS::CloudWatch::Alarm",
+          "AWS::SNS::Subscription",
+          "AWS::SNS::TopicPolicy",
+          "AWS::SQS::QueuePolicy",
+          "AWS::S3::BucketPolicy",
+          "AWS::KMS::Alias",
+          "AWS::Serverless::HttpApi" -> id;
       default -> {
         if (type.startsWith("Custom::")) {
           yield id;
         }
-        throw new IllegalArgumentException("the test's resolver does not know what Ref " + name + " (" + type
-            + ") returns");
+        throw new IllegalArgumentException(
+            "the test's resolver does not know what Ref " + name + " (" + type + ") returns");
       }
     };
   }
@@ -235,21 +260,25 @@ final class StackResolver {
       case "AWS::S3::Bucket.Arn" -> "arn:" + stack.partition() + ":s3:::" + bucketName(resource);
       case "AWS::DynamoDB::Table.Arn" -> arn("dynamodb", "table/" + id);
       case "AWS::Logs::LogGroup.Arn" -> arn("logs", "log-group:" + id + ":*");
-      case "AWS::IAM::Role.Arn" -> "arn:" + stack.partition() + ":iam::" + stack.account() + ":role/" + id;
+      case "AWS::IAM::Role.Arn" ->
+        "arn:" + stack.partition() + ":iam::" + stack.account() + ":role/" + id;
       case "AWS::SageMaker::Model.ModelName" -> id;
       case "AWS::SageMaker::EndpointConfig.EndpointConfigName" -> id;
-      case "AWS::Serverless::Function.Arn", "AWS::Lambda::Function.Arn" -> arn("lambda", "function:" + id);
+      case "AWS::Serverless::Function.Arn", "AWS::Lambda::Function.Arn" ->
+        arn("lambda", "function:" + id);
       case "AWS::SNS::Topic.TopicArn" -> arn("sns", id);
       case "AWS::SNS::Topic.TopicName" -> id;
       case "AWS::KMS::Key.Arn" -> arn("kms", "key/" + ref(resource));
-      default -> throw new IllegalArgumentException("the test's resolver does not know GetAtt " + resource + "."
-          + attribute + " (" + type + ")");
+      default ->
+        throw new IllegalArgumentException("the test's resolver does not know GetAtt " + resource
+            + "." + attribute + " (" + type + ")");
     };
   }
 
   /** An ARN in this stack's partition, region and account. */
   String arn(String service, String resource) {
-    return "arn:" + stack.partition() + ":" + service + ":" + stack.region() + ":" + stack.account() + ":" + resource;
+    return "arn:" + stack.partition() + ":" + service + ":" + stack.region() + ":" + stack.account()
+        + ":" + resource;
   }
 
   private String bucketName(String logicalId) {
@@ -276,7 +305,8 @@ final class StackResolver {
         continue;
       }
       for (var e : map(events).entrySet()) {
-        if ((r.getKey() + e.getKey()).equals(logicalId) && "SQS".equals(map(e.getValue()).get("Type"))) {
+        if ((r.getKey() + e.getKey()).equals(logicalId)
+            && "SQS".equals(map(e.getValue()).get("Type"))) {
           return "AWS::Lambda::EventSourceMapping";
         }
       }

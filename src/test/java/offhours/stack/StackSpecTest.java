@@ -13,15 +13,19 @@ class StackSpecTest {
   @Test
   void queueKeepsMessagesFourteenDaysAndHidesThemSixFunctionTimeouts() {
     assertThat(StackSpec.QUEUE.retentionSeconds()).isEqualTo(14 * 24 * 3600);
-    assertThat(StackSpec.QUEUE.visibilityTimeoutSeconds()).isEqualTo(6 * StackSpec.CLASSIFY_TIMEOUT_SECONDS).isEqualTo(720);
+    assertThat(StackSpec.QUEUE.visibilityTimeoutSeconds())
+        .isEqualTo(6 * StackSpec.CLASSIFY_TIMEOUT_SECONDS)
+        .isEqualTo(720);
     assertThat(StackSpec.QUEUE.maxReceiveCount()).isEqualTo(5);
   }
 
   @Test
   void aFunctionTimeoutWhoseSixfoldExceedsTwelveHoursIsImpossibleForLambdaAnyway() {
-    assertThat(StackSpec.Queue.forFunctionTimeout(900, 5).visibilityTimeoutSeconds()).isEqualTo(5400);
+    assertThat(StackSpec.Queue.forFunctionTimeout(900, 5).visibilityTimeoutSeconds())
+        .isEqualTo(5400);
     assertThatThrownBy(() -> StackSpec.Queue.forFunctionTimeout(901, 5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("a Lambda timeout is 1..900 s, got 901");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a Lambda timeout is 1..900 s, got 901");
   }
 
   @Test
@@ -30,21 +34,27 @@ class StackSpecTest {
         .hasMessage("SQS retention must be 60..1209600 s, got 1209601");
     assertThatThrownBy(() -> new StackSpec.Queue(1_209_600, 43_201, 5))
         .hasMessage("SQS visibility timeout must be 0..43200 s, got 43201");
-    assertThatThrownBy(() -> new StackSpec.Queue(1_209_600, 720, 0)).hasMessage("maxReceiveCount must be 1..1000, got 0");
+    assertThatThrownBy(() -> new StackSpec.Queue(1_209_600, 720, 0))
+        .hasMessage("maxReceiveCount must be 1..1000, got 0");
   }
 
   @Test
   void redrivePolicyNamesTheDeadLetterQueueAndTheReceiveLimit() {
     assertThat(StackSpec.QUEUE.redrivePolicy("arn:aws:sqs:us-east-1:123456789012:offhours-dlq"))
-        .isEqualTo("{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:offhours-dlq\",\"maxReceiveCount\":\"5\"}");
+        .isEqualTo(
+            "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:offhours-dlq\",\"maxReceiveCount\":\"5\"}");
   }
 
   @Test
   void notificationCoversEveryCaseVariantOfTheImageSuffixesWithLowerCaseRuleNames() {
-    assertThat(StackSpec.NOTIFICATION.suffixes()).hasSize(8 + 16 + 8).doesNotHaveDuplicates()
-        .startsWith(".jpg", ".jpG", ".jPg").contains(".Jpg", ".JPeg", ".jpEG", ".Png", ".PNG").endsWith(".PNG");
-    assertThat(StackSpec.NOTIFICATION.suffixes()).allSatisfy(s -> assertThat(s.toLowerCase(Locale.ROOT))
-        .isIn(StackSpec.IMAGE_EXTENSIONS));
+    assertThat(StackSpec.NOTIFICATION.suffixes())
+        .hasSize(8 + 16 + 8)
+        .doesNotHaveDuplicates()
+        .startsWith(".jpg", ".jpG", ".jPg")
+        .contains(".Jpg", ".JPeg", ".jpEG", ".Png", ".PNG")
+        .endsWith(".PNG");
+    assertThat(StackSpec.NOTIFICATION.suffixes())
+        .allSatisfy(s -> assertThat(s.toLowerCase(Locale.ROOT)).isIn(StackSpec.IMAGE_EXTENSIONS));
     assertThat(StackSpec.NOTIFICATION.filterRuleName()).isEqualTo("suffix");
     assertThat(StackSpec.NOTIFICATION.event()).isEqualTo("s3:ObjectCreated:*");
   }
@@ -59,23 +69,28 @@ class StackSpecTest {
 
   @Test
   void overlappingSuffixesAreRefusedAsS3RefusesThem() {
-    assertThatThrownBy(() -> new StackSpec.Notification("s3:ObjectCreated:*", "suffix", List.of(".jpg", "jpg")))
+    assertThatThrownBy(() ->
+            new StackSpec.Notification("s3:ObjectCreated:*", "suffix", List.of(".jpg", "jpg")))
         .hasMessage("S3 refuses overlapping suffixes: jpg and .jpg");
   }
 
   @Test
   void triggerNeedsAtLeastTwoConcurrentInvocationsAsLambdaDoes() {
     assertThat(StackSpec.TRIGGER).isEqualTo(new StackSpec.Trigger(10, 5, 5));
-    assertThatThrownBy(() -> new StackSpec.Trigger(10, 5, 1)).hasMessage("maximum concurrency must be 2..1000, got 1");
+    assertThatThrownBy(() -> new StackSpec.Trigger(10, 5, 1))
+        .hasMessage("maximum concurrency must be 2..1000, got 1");
     assertThatThrownBy(() -> new StackSpec.Trigger(11, 0, 5))
         .hasMessage("a batch size over 10 needs a batching window of at least 1 s, got 0");
   }
 
   @Test
   void resultsTableKeysIncludeTheLabelIndex() {
-    assertThat(StackSpec.RESULTS_TABLE.keyAttributes()).containsExactly("pk", "sk", "topLabel", "classifiedAt");
+    assertThat(StackSpec.RESULTS_TABLE.keyAttributes())
+        .containsExactly("pk", "sk", "topLabel", "classifiedAt");
     assertThat(StackSpec.CONTROL_TABLE.keyAttributes()).containsExactly("pk", "sk");
-    assertThat(new StackSpec.TableSchema("pk", "sk", Optional.of(new StackSpec.Index("i", "pk", "x"))).keyAttributes())
+    assertThat(
+            new StackSpec.TableSchema("pk", "sk", Optional.of(new StackSpec.Index("i", "pk", "x")))
+                .keyAttributes())
         .containsExactly("pk", "sk", "x");
   }
 
@@ -94,10 +109,15 @@ class StackSpecTest {
 
   @Test
   void environmentDefaultsFollowTheContracts() {
-    assertThat(StackSpec.CLASSIFY_ENV).containsEntry("TOP_K", "3").containsEntry("MAX_IMAGE_BYTES", "6291456")
-        .containsEntry("BATCH_CONCURRENCY", "8").containsEntry("DEFER_SECONDS", "60");
-    assertThat(StackSpec.CONTROLLER_ENV).containsEntry("IDLE_STOP_MINUTES", "15")
-        .containsEntry("CREATE_TIMEOUT_MINUTES", "45").containsEntry("DRAIN_TIMEOUT_MINUTES", "10")
+    assertThat(StackSpec.CLASSIFY_ENV)
+        .containsEntry("TOP_K", "3")
+        .containsEntry("MAX_IMAGE_BYTES", "6291456")
+        .containsEntry("BATCH_CONCURRENCY", "8")
+        .containsEntry("DEFER_SECONDS", "60");
+    assertThat(StackSpec.CONTROLLER_ENV)
+        .containsEntry("IDLE_STOP_MINUTES", "15")
+        .containsEntry("CREATE_TIMEOUT_MINUTES", "45")
+        .containsEntry("DRAIN_TIMEOUT_MINUTES", "10")
         .containsKeys("MAPPING_UUID", "DLQ_URL", "CONTROL_TABLE_NAME");
   }
 }

@@ -53,6 +53,7 @@ final class TemplateDeployment implements AutoCloseable {
 
   /** The fixed "now" of the controller's and the local SageMaker's clocks: Wednesday 10:00 in Berlin. */
   static final Instant NOW = Instant.parse("2026-01-14T09:00:00Z");
+
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   static final String IMAGE = "offhours-test/classifier";
 
@@ -70,15 +71,38 @@ final class TemplateDeployment implements AutoCloseable {
     Services(AwsServices aws) {
       // One pair of credentials for both local services, as a local stack has.
       AwsBasicCredentials credentials = StackCredentials.generate();
-      localSageMaker = LocalSageMaker.builder().region(Region.of(FakeStack.REGION)).accountId(FakeStack.ACCOUNT)
-          .credentials(credentials).clock(CLOCK).creatingDelay(Duration.ofMillis(50)).deletingDelay(Duration.ofMillis(50))
-          .container(IMAGE, spec -> AnsweringContainer.start("[0.05,0.05,0.8,0.05,0.05]")).start();
+      localSageMaker = LocalSageMaker.builder()
+          .region(Region.of(FakeStack.REGION))
+          .accountId(FakeStack.ACCOUNT)
+          .credentials(credentials)
+          .clock(CLOCK)
+          .creatingDelay(Duration.ofMillis(50))
+          .deletingDelay(Duration.ofMillis(50))
+          .container(IMAGE, spec -> AnsweringContainer.start("[0.05,0.05,0.8,0.05,0.05]"))
+          .start();
       SqsClient pollerSqs = aws.clients().build(Service.SQS, SqsClient.builder());
-      localLambda = LocalLambda.builder(pollerSqs).region(FakeStack.REGION).accountId(FakeStack.ACCOUNT)
-          .credentials(credentials).transitionDelay(Duration.ofMillis(50)).start();
-      plain = AwsClients.local(Region.of(FakeStack.REGION), credentials, Map.of(Service.S3, aws.endpoint(), Service.SQS,
-          aws.endpoint(), Service.DYNAMODB, aws.endpoint(), Service.SAGEMAKER, localSageMaker.endpoint(),
-          Service.SAGEMAKER_RUNTIME, localSageMaker.endpoint(), Service.LAMBDA, localLambda.endpoint()));
+      localLambda = LocalLambda.builder(pollerSqs)
+          .region(FakeStack.REGION)
+          .accountId(FakeStack.ACCOUNT)
+          .credentials(credentials)
+          .transitionDelay(Duration.ofMillis(50))
+          .start();
+      plain = AwsClients.local(
+          Region.of(FakeStack.REGION),
+          credentials,
+          Map.of(
+              Service.S3,
+              aws.endpoint(),
+              Service.SQS,
+              aws.endpoint(),
+              Service.DYNAMODB,
+              aws.endpoint(),
+              Service.SAGEMAKER,
+              localSageMaker.endpoint(),
+              Service.SAGEMAKER_RUNTIME,
+              localSageMaker.endpoint(),
+              Service.LAMBDA,
+              localLambda.endpoint()));
       s3 = plain.build(Service.S3, S3Client.builder().forcePathStyle(true));
       sqs = pollerSqs;
       dynamo = plain.build(Service.DYNAMODB, DynamoDbClient.builder());
@@ -113,15 +137,24 @@ final class TemplateDeployment implements AutoCloseable {
   /** What the event source mapping delivers to: the scenario's Classify handler, set by {@link #deliver}. */
   private final AtomicReference<RequestStreamHandler> classify;
 
-  private TemplateDeployment(Services services, StackResolver stack, String mappingUuid,
+  private TemplateDeployment(
+      Services services,
+      StackResolver stack,
+      String mappingUuid,
       AtomicReference<RequestStreamHandler> classify) {
     this.services = services;
     this.stack = stack;
     this.recording = services.plain.withInterceptor(recorder);
     this.bucket = String.valueOf(stack.properties("ImagesBucket").get("BucketName"));
-    this.queueUrl = services.sqs.getQueueUrl(r -> r.queueName(stack.stack().physicalId("ImagesQueue"))).queueUrl();
+    this.queueUrl = services
+        .sqs
+        .getQueueUrl(r -> r.queueName(stack.stack().physicalId("ImagesQueue")))
+        .queueUrl();
     this.queueArn = String.valueOf(stack.getAtt("ImagesQueue", "Arn"));
-    this.dlqUrl = services.sqs.getQueueUrl(r -> r.queueName(stack.stack().physicalId("DeadLetterQueue"))).queueUrl();
+    this.dlqUrl = services
+        .sqs
+        .getQueueUrl(r -> r.queueName(stack.stack().physicalId("DeadLetterQueue")))
+        .queueUrl();
     this.endpointName = String.valueOf(stack.properties("EndpointCleanup").get("EndpointName"));
     this.endpointConfigName = String.valueOf(stack.getAtt("EndpointConfig", "EndpointConfigName"));
     this.mappingUuid = mappingUuid;
@@ -129,7 +162,8 @@ final class TemplateDeployment implements AutoCloseable {
   }
 
   /** Creates every resource of a new stack with these parameter values (on top of the template's defaults). */
-  static TemplateDeployment deploy(Services services, Map<String, Object> template, Map<String, String> parameters) {
+  static TemplateDeployment deploy(
+      Services services, Map<String, Object> template, Map<String, String> parameters) {
     Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
     all.putAll(parameters);
     FakeStack fake = FakeStack.create(all);
@@ -137,80 +171,121 @@ final class TemplateDeployment implements AutoCloseable {
 
     String dlqName = fake.physicalId("DeadLetterQueue");
     String dlqUrl = services.sqs.createQueue(r -> r.queueName(dlqName)).queueUrl();
-    String dlqArn = services.sqs.getQueueAttributes(r -> r.queueUrl(dlqUrl)
-        .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+    String dlqArn = services
+        .sqs
+        .getQueueAttributes(r -> r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
     if (!dlqArn.equals(stack.getAtt("DeadLetterQueue", "Arn"))) {
-      throw new IllegalStateException("moto named the DLQ " + dlqArn + ", the template " + stack.getAtt(
-          "DeadLetterQueue", "Arn") + ": the FakeStack's account and region must be moto's");
+      throw new IllegalStateException("moto named the DLQ " + dlqArn + ", the template "
+          + stack.getAtt("DeadLetterQueue", "Arn")
+          + ": the FakeStack's account and region must be moto's");
     }
-    services.sqs.createQueue(r -> r.queueName(fake.physicalId("ImagesQueue")).attributes(Map.of(
-        QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}")));
+    services.sqs.createQueue(r -> r.queueName(fake.physicalId("ImagesQueue"))
+        .attributes(Map.of(
+            QueueAttributeName.REDRIVE_POLICY,
+            "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}")));
 
     Map<String, Object> bucketProps = stack.properties("ImagesBucket");
     String bucket = String.valueOf(bucketProps.get("BucketName"));
     services.s3.createBucket(r -> r.bucket(bucket));
     List<QueueConfiguration> notifications = new ArrayList<>();
-    Object configs = StackResolver.path(bucketProps, "NotificationConfiguration", "QueueConfigurations");
+    Object configs =
+        StackResolver.path(bucketProps, "NotificationConfiguration", "QueueConfigurations");
     int n = 0;
     for (Object c : StackResolver.list(configs)) {
       Map<String, Object> config = StackResolver.map(c);
-      List<Object> rules = StackResolver.list(StackResolver.path(config, "Filter", "S3Key", "Rules"));
+      List<Object> rules =
+          StackResolver.list(StackResolver.path(config, "Filter", "S3Key", "Rules"));
       String id = "rule-" + n++;
-      notifications.add(QueueConfiguration.builder().id(id).queueArn(String.valueOf(config.get("Queue")))
+      notifications.add(QueueConfiguration.builder()
+          .id(id)
+          .queueArn(String.valueOf(config.get("Queue")))
           .events(Event.fromValue(String.valueOf(config.get("Event"))))
-          .filter(f -> f.key(k -> k.filterRules(rules.stream().map(StackResolver::map).map(rule ->
-              software.amazon.awssdk.services.s3.model.FilterRule.builder()
-                  .name(String.valueOf(rule.get("Name"))).value(String.valueOf(rule.get("Value"))).build())
+          .filter(f -> f.key(k -> k.filterRules(rules.stream()
+              .map(StackResolver::map)
+              .map(rule -> software.amazon.awssdk.services.s3.model.FilterRule.builder()
+                  .name(String.valueOf(rule.get("Name")))
+                  .value(String.valueOf(rule.get("Value")))
+                  .build())
               .toList())))
           .build());
     }
-    services.s3.putBucketNotificationConfiguration(r -> r.bucket(bucket)
-        .notificationConfiguration(c -> c.queueConfigurations(notifications)));
+    services.s3.putBucketNotificationConfiguration(
+        r -> r.bucket(bucket).notificationConfiguration(c -> c.queueConfigurations(notifications)));
 
-    services.dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(String.valueOf(stack.ref("ResultsTable"))));
+    services.dynamo.createTable(
+        StackSpec.RESULTS_TABLE.createTableRequest(String.valueOf(stack.ref("ResultsTable"))));
     services.dynamo.createTable(r -> r.tableName(String.valueOf(stack.ref("ControlTable")))
         .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+        .attributeDefinitions(
+            a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+        .keySchema(
+            k -> k.attributeName("pk").keyType(KeyType.HASH),
+            k -> k.attributeName("sk").keyType(KeyType.RANGE)));
 
     String model = String.valueOf(stack.getAtt("Model", "ModelName"));
     services.sageMaker.createModel(r -> r.modelName(model)
         .executionRoleArn(String.valueOf(stack.getAtt("SageMakerExecutionRole", "Arn")))
         .primaryContainer(c -> c.image(IMAGE)));
-    services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(String.valueOf(stack.getAtt("EndpointConfig",
-        "EndpointConfigName"))).productionVariants(ProductionVariant.builder().variantName("AllTraffic")
-        .modelName(model).instanceType("ml.m5.large").initialInstanceCount(1).build()));
+    services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(
+            String.valueOf(stack.getAtt("EndpointConfig", "EndpointConfigName")))
+        .productionVariants(ProductionVariant.builder()
+            .variantName("AllTraffic")
+            .modelName(model)
+            .instanceType("ml.m5.large")
+            .initialInstanceCount(1)
+            .build()));
     if (stack.condition("IsScaleToZero")) {
-      services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(String.valueOf(stack.getAtt(
-          "ComponentEndpointConfig", "EndpointConfigName")))
+      services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(
+              String.valueOf(stack.getAtt("ComponentEndpointConfig", "EndpointConfigName")))
           .executionRoleArn(String.valueOf(stack.getAtt("SageMakerExecutionRole", "Arn")))
-          .productionVariants(ProductionVariant.builder().variantName(model).instanceType("ml.m5.large")
-              .initialInstanceCount(1).managedInstanceScaling(m -> m.status("ENABLED").minInstanceCount(0)
-                  .maxInstanceCount(1)).build()));
+          .productionVariants(ProductionVariant.builder()
+              .variantName(model)
+              .instanceType("ml.m5.large")
+              .initialInstanceCount(1)
+              .managedInstanceScaling(
+                  m -> m.status("ENABLED").minInstanceCount(0).maxInstanceCount(1))
+              .build()));
     }
 
     String function = String.valueOf(stack.ref("ClassifyFunction"));
-    // Until a Classify scenario sets its handler, whatever the trigger delivers (the controller's scenarios enable it)
+    // Until a Classify scenario sets its handler, whatever the trigger delivers (the controller's
+    // scenarios enable it)
     // is acknowledged.
-    AtomicReference<RequestStreamHandler> classify =
-        new AtomicReference<>((in, out, c) -> out.write("{\"batchItemFailures\":[]}".getBytes(StandardCharsets.UTF_8)));
-    services.localLambda.registerFunction(function, (in, out, c) -> classify.get().handleRequest(in, out, c),
-        Duration.ofSeconds(Long.parseLong(String.valueOf(stack.properties("ClassifyFunction").get("Timeout")))));
-    // The trigger as the template declares it, but without the batching window: the scenarios do not wait it out.
-    Map<String, Object> trigger = StackResolver.map(StackResolver.path(stack.properties("ClassifyFunction"), "Events",
-        "Queue", "Properties"));
-    String uuid = services.lambda.createEventSourceMapping(r -> r.functionName(function)
-        .eventSourceArn(String.valueOf(trigger.get("Queue")))
-        .batchSize(Integer.parseInt(String.valueOf(trigger.get("BatchSize"))))
-        .functionResponseTypesWithStrings(StackResolver.list(trigger.get("FunctionResponseTypes")).stream()
-            .map(String::valueOf).toList())
-        .enabled(false)).uuid();
-    // Lambda refuses to update a mapping while it is Creating: the scenarios start from a settled one.
-    await("the new mapping Disabled", () -> services.lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()
-        .equals("Disabled"));
-    return new TemplateDeployment(services, new StackResolver(template, fake.withPhysicalId("ClassifyFunctionQueue", uuid)),
-        uuid, classify);
+    AtomicReference<RequestStreamHandler> classify = new AtomicReference<>(
+        (in, out, c) -> out.write("{\"batchItemFailures\":[]}".getBytes(StandardCharsets.UTF_8)));
+    services.localLambda.registerFunction(
+        function,
+        (in, out, c) -> classify.get().handleRequest(in, out, c),
+        Duration.ofSeconds(
+            Long.parseLong(String.valueOf(stack.properties("ClassifyFunction").get("Timeout")))));
+    // The trigger as the template declares it, but without the batching window: the scenarios do
+    // not wait it out.
+    Map<String, Object> trigger = StackResolver.map(
+        StackResolver.path(stack.properties("ClassifyFunction"), "Events", "Queue", "Properties"));
+    String uuid = services
+        .lambda
+        .createEventSourceMapping(r -> r.functionName(function)
+            .eventSourceArn(String.valueOf(trigger.get("Queue")))
+            .batchSize(Integer.parseInt(String.valueOf(trigger.get("BatchSize"))))
+            .functionResponseTypesWithStrings(
+                StackResolver.list(trigger.get("FunctionResponseTypes")).stream()
+                    .map(String::valueOf)
+                    .toList())
+            .enabled(false))
+        .uuid();
+    // Lambda refuses to update a mapping while it is Creating: the scenarios start from a settled
+    // one.
+    await(
+        "the new mapping Disabled",
+        () -> services.lambda.getEventSourceMapping(r -> r.uuid(uuid)).state().equals("Disabled"));
+    return new TemplateDeployment(
+        services,
+        new StackResolver(template, fake.withPhysicalId("ClassifyFunctionQueue", uuid)),
+        uuid,
+        classify);
   }
 
   /** The function's environment as template.yaml sets it for this stack. */
@@ -220,9 +295,14 @@ final class TemplateDeployment implements AutoCloseable {
 
   /** CreateEndpoint from the stack's config (unrecorded), optionally tagged, and waits until it is InService. */
   void startEndpoint(String configName, Map<String, String> tags) {
-    services.sageMaker.createEndpoint(r -> r.endpointName(endpointName).endpointConfigName(configName)
-        .tags(tags.entrySet().stream().map(t -> software.amazon.awssdk.services.sagemaker.model.Tag.builder()
-            .key(t.getKey()).value(t.getValue()).build()).toList()));
+    services.sageMaker.createEndpoint(r -> r.endpointName(endpointName)
+        .endpointConfigName(configName)
+        .tags(tags.entrySet().stream()
+            .map(t -> software.amazon.awssdk.services.sagemaker.model.Tag.builder()
+                .key(t.getKey())
+                .value(t.getValue())
+                .build())
+            .toList()));
     await("endpoint " + endpointName + " InService", () -> "InService".equals(endpointStatus()));
   }
 
@@ -231,11 +311,14 @@ final class TemplateDeployment implements AutoCloseable {
    * component running {@code model} with one copy, InService.
    */
   void startComponent(String model, Map<String, String> tags) {
-    startEndpoint(String.valueOf(stack.getAtt("ComponentEndpointConfig", "EndpointConfigName")), tags);
+    startEndpoint(
+        String.valueOf(stack.getAtt("ComponentEndpointConfig", "EndpointConfigName")), tags);
     String component = env("ControllerFunction").get("INFERENCE_COMPONENT_NAME");
-    services.sageMaker.createInferenceComponent(r -> r.inferenceComponentName(component).endpointName(endpointName)
+    services.sageMaker.createInferenceComponent(r -> r.inferenceComponentName(component)
+        .endpointName(endpointName)
         .variantName(String.valueOf(stack.getAtt("Model", "ModelName")))
-        .specification(s -> s.modelName(model).computeResourceRequirements(c -> c.minMemoryRequiredInMb(1024)))
+        .specification(
+            s -> s.modelName(model).computeResourceRequirements(c -> c.minMemoryRequiredInMb(1024)))
         .runtimeConfig(c -> c.copyCount(1)));
     await("component " + component + " with a copy", () -> componentCopies() == 1);
   }
@@ -243,9 +326,11 @@ final class TemplateDeployment implements AutoCloseable {
   /** The stack's inference component's current copies; -1 when there is none. */
   int componentCopies() {
     try {
-      var c = services.sageMaker.describeInferenceComponent(r -> r.inferenceComponentName(
-          env("ControllerFunction").get("INFERENCE_COMPONENT_NAME")));
-      return c.inferenceComponentStatusAsString().equals("InService") ? c.runtimeConfig().currentCopyCount() : -2;
+      var c = services.sageMaker.describeInferenceComponent(
+          r -> r.inferenceComponentName(env("ControllerFunction").get("INFERENCE_COMPONENT_NAME")));
+      return c.inferenceComponentStatusAsString().equals("InService")
+          ? c.runtimeConfig().currentCopyCount()
+          : -2;
     } catch (SageMakerException e) {
       return -1;
     }
@@ -253,7 +338,10 @@ final class TemplateDeployment implements AutoCloseable {
 
   String endpointStatus() {
     try {
-      return services.sageMaker.describeEndpoint(r -> r.endpointName(endpointName)).endpointStatusAsString();
+      return services
+          .sageMaker
+          .describeEndpoint(r -> r.endpointName(endpointName))
+          .endpointStatusAsString();
     } catch (SageMakerException e) {
       return "absent";
     }
@@ -265,7 +353,8 @@ final class TemplateDeployment implements AutoCloseable {
 
   /** Uploads a file from src/test/resources/images; S3 notifies the queue. */
   void upload(String key, String image) {
-    services.s3.putObject(r -> r.bucket(bucket).key(key), java.nio.file.Path.of("src/test/resources/images", image));
+    services.s3.putObject(
+        r -> r.bucket(bucket).key(key), java.nio.file.Path.of("src/test/resources/images", image));
   }
 
   /**
@@ -276,14 +365,19 @@ final class TemplateDeployment implements AutoCloseable {
   void deliver(RequestStreamHandler handler, int uploads) throws InterruptedException {
     classify.set(handler);
     services.lambda.updateEventSourceMapping(r -> r.uuid(mappingUuid).enabled(true));
-    services.localLambda.await(mappingUuid, s -> s.delivered() >= uploads && queueSettled(), Duration.ofSeconds(30));
+    services.localLambda.await(
+        mappingUuid, s -> s.delivered() >= uploads && queueSettled(), Duration.ofSeconds(30));
     services.lambda.updateEventSourceMapping(r -> r.uuid(mappingUuid).enabled(false));
     await("the trigger Disabled", () -> mappingState().equals("Disabled"));
   }
 
   private boolean queueSettled() {
-    Map<QueueAttributeName, String> a = services.sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+    Map<QueueAttributeName, String> a = services
+        .sqs
+        .getQueueAttributes(r -> r.queueUrl(queueUrl)
+            .attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
         .attributes();
     return "0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
         && "0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
@@ -294,8 +388,10 @@ final class TemplateDeployment implements AutoCloseable {
     List<Message> messages = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (messages.size() < atLeast && System.nanoTime() < deadline) {
-      for (Message m : services.sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-          .waitTimeSeconds(1)).messages()) {
+      for (Message m : services
+          .sqs
+          .receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+          .messages()) {
         services.sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
         messages.add(m);
       }
@@ -309,7 +405,9 @@ final class TemplateDeployment implements AutoCloseable {
   }
 
   static void await(String what, BooleanSupplier condition) {
-    Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+    Awaitility.await(what)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
         .until(condition::getAsBoolean);
   }
 
@@ -334,20 +432,61 @@ final class TemplateDeployment implements AutoCloseable {
       }
     };
     return new Context() {
-      @Override public String getAwsRequestId() { return requestId; }
-      @Override public String getLogGroupName() { return "/aws/lambda/" + function; }
-      @Override public String getLogStreamName() { return "2026/01/14/[$LATEST]" + requestId; }
-      @Override public String getFunctionName() { return function; }
-      @Override public String getFunctionVersion() { return "1"; }
-      @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:" + FakeStack.REGION + ":"
-          + FakeStack.ACCOUNT + ":function:" + function + ":live"; }
-      @Override public CognitoIdentity getIdentity() { return null; }
-      @Override public ClientContext getClientContext() { return null; }
-      @Override public int getRemainingTimeInMillis() {
+      @Override
+      public String getAwsRequestId() {
+        return requestId;
+      }
+
+      @Override
+      public String getLogGroupName() {
+        return "/aws/lambda/" + function;
+      }
+
+      @Override
+      public String getLogStreamName() {
+        return "2026/01/14/[$LATEST]" + requestId;
+      }
+
+      @Override
+      public String getFunctionName() {
+        return function;
+      }
+
+      @Override
+      public String getFunctionVersion() {
+        return "1";
+      }
+
+      @Override
+      public String getInvokedFunctionArn() {
+        return "arn:aws:lambda:" + FakeStack.REGION + ":" + FakeStack.ACCOUNT + ":function:"
+            + function + ":live";
+      }
+
+      @Override
+      public CognitoIdentity getIdentity() {
+        return null;
+      }
+
+      @Override
+      public ClientContext getClientContext() {
+        return null;
+      }
+
+      @Override
+      public int getRemainingTimeInMillis() {
         return (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
       }
-      @Override public int getMemoryLimitInMB() { return 1024; }
-      @Override public LambdaLogger getLogger() { return logger; }
+
+      @Override
+      public int getMemoryLimitInMB() {
+        return 1024;
+      }
+
+      @Override
+      public LambdaLogger getLogger() {
+        return logger;
+      }
     };
   }
 

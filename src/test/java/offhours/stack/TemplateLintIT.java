@@ -1,4 +1,5 @@
-// Needs cfn-lint (pip install cfn-lint) on the PATH or in ~/.pyenv/shims; skipped, saying so, without it.
+// Needs cfn-lint (pip install cfn-lint) on the PATH or in ~/.pyenv/shims; skipped, saying so,
+// without it.
 package offhours.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,16 +32,22 @@ class TemplateLintIT {
     Path cfnLint = cfnLint();
     String template = Files.readString(Path.of("template.yaml"));
     Matcher m = HOSTING_DEFAULT.matcher(template);
-    assertThat(m.find()).as("template.yaml's Hosting parameter defaults to scheduled").isTrue();
+    assertThat(m.find())
+        .as("template.yaml's Hosting parameter defaults to scheduled")
+        .isTrue();
     String rendered = m.replaceFirst("$1" + hosting.value());
     Path dir = Files.createDirectories(Path.of("target", "tmp", "lint"));
     Path file = dir.resolve("template-" + hosting.value() + ".yaml");
     Files.writeString(file, rendered);
     Path out = dir.resolve("cfn-lint-" + hosting.value() + ".txt");
-    Process p = new ProcessBuilder(cfnLint.toString(), file.toString()).redirectErrorStream(true)
-        .redirectOutput(out.toFile()).start();
+    Process p = new ProcessBuilder(cfnLint.toString(), file.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(out.toFile())
+        .start();
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("cfn-lint finished").isTrue();
-    assertThat(Files.readString(out, StandardCharsets.UTF_8)).as("cfn-lint with Hosting=%s", hosting.value()).isEmpty();
+    assertThat(Files.readString(out, StandardCharsets.UTF_8))
+        .as("cfn-lint with Hosting=%s", hosting.value())
+        .isEmpty();
     assertThat(p.exitValue()).isZero();
   }
 
@@ -51,7 +58,9 @@ class TemplateLintIT {
     }
     candidates.add(Path.of(System.getProperty("user.home"), ".pyenv", "shims", "cfn-lint"));
     Optional<Path> found = candidates.stream().filter(Files::isExecutable).findFirst();
-    assumeThat(found).as("cfn-lint is not installed (pip install cfn-lint): on the PATH or in ~/.pyenv/shims").isPresent();
+    assumeThat(found)
+        .as("cfn-lint is not installed (pip install cfn-lint): on the PATH or in ~/.pyenv/shims")
+        .isPresent();
     return found.get();
   }
 }

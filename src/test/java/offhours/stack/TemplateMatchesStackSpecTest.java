@@ -19,30 +19,40 @@ class TemplateMatchesStackSpecTest {
 
   @Test
   void templateAgreesWithStackSpec() throws IOException {
-    assertThat(StackDrift.differences(CloudFormationYaml.parse(template()), StackDrift.Expected.fromStackSpec()))
+    assertThat(StackDrift.differences(
+            CloudFormationYaml.parse(template()), StackDrift.Expected.fromStackSpec()))
         .isEmpty();
   }
 
   @Test
-  void theEndpointConfigNamesItsVariantAfterItsModelSoResultsRecordTheModelThatAnswered() throws IOException {
+  void theEndpointConfigNamesItsVariantAfterItsModelSoResultsRecordTheModelThatAnswered()
+      throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
-    Map<?, ?> properties = (Map<?, ?>) ((Map<?, ?>) resources.get("EndpointConfig")).get("Properties");
+    Map<?, ?> properties =
+        (Map<?, ?>) ((Map<?, ?>) resources.get("EndpointConfig")).get("Properties");
 
-    assertThat((List<?>) properties.get("ProductionVariants")).singleElement().satisfies(variant -> {
-      assertThat(((Map<?, ?>) variant).get("VariantName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
-      assertThat(((Map<?, ?>) variant).get("ModelName")).isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
-    });
+    assertThat((List<?>) properties.get("ProductionVariants"))
+        .singleElement()
+        .satisfies(variant -> {
+          assertThat(((Map<?, ?>) variant).get("VariantName"))
+              .isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
+          assertThat(((Map<?, ?>) variant).get("ModelName"))
+              .isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
+        });
   }
 
   @Test
-  void theSchedulerTickHasOneShapeTheTemplatesInputTheLocalSchedulersAndTheFixture() throws IOException {
+  void theSchedulerTickHasOneShapeTheTemplatesInputTheLocalSchedulersAndTheFixture()
+      throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
-    Map<?, ?> events = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) resources.get("ControllerFunction")).get("Properties"))
-        .get("Events");
+    Map<?, ?> events = (Map<?, ?>)
+        ((Map<?, ?>) ((Map<?, ?>) resources.get("ControllerFunction")).get("Properties"))
+            .get("Events");
     Map<?, ?> schedule = (Map<?, ?>) ((Map<?, ?>) events.get("EveryMinute")).get("Properties");
     ObjectMapper json = new ObjectMapper();
 
-    assertThat(json.readTree(String.valueOf(schedule.get("Input")))).isEqualTo(json.readTree(StackSpec.SCHEDULER_TICK));
+    assertThat(json.readTree(String.valueOf(schedule.get("Input"))))
+        .isEqualTo(json.readTree(StackSpec.SCHEDULER_TICK));
     assertThat(json.readTree(Path.of("events/scheduler-tick.json").toFile()))
         .isEqualTo(json.readTree(StackSpec.SCHEDULER_TICK));
   }
@@ -51,42 +61,52 @@ class TemplateMatchesStackSpecTest {
   void readsShortFormIntrinsicsAsReferencesNotLiterals() throws IOException {
     Map<String, Object> t = CloudFormationYaml.parse(template());
 
-    Map<?, ?> redrive = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) t.get("Resources")).get("ImagesQueue"))
-        .get("Properties")).get("RedrivePolicy");
+    Map<?, ?> redrive = (Map<?, ?>) ((Map<?, ?>)
+            ((Map<?, ?>) ((Map<?, ?>) t.get("Resources")).get("ImagesQueue")).get("Properties"))
+        .get("RedrivePolicy");
 
     assertThat(redrive.get("maxReceiveCount")).isEqualTo(Map.of("Ref", "MaxReceiveCount"));
-    assertThat(redrive.get("deadLetterTargetArn")).isEqualTo(Map.of("Fn::GetAtt", List.of("DeadLetterQueue", "Arn")));
+    assertThat(redrive.get("deadLetterTargetArn"))
+        .isEqualTo(Map.of("Fn::GetAtt", List.of("DeadLetterQueue", "Arn")));
   }
 
   @Test
   void aChangedSuffixInTheTemplateIsReported() throws IOException {
-    List<String> changed = StackSpec.NOTIFICATION.suffixes().stream().map(x -> x.equals(".png") ? ".gif" : x).toList();
+    List<String> changed = StackSpec.NOTIFICATION.suffixes().stream()
+        .map(x -> x.equals(".png") ? ".gif" : x)
+        .toList();
     assertThat(driftOf(template().replace("Value: .png}", "Value: .gif}")))
-        .containsExactly("ImagesBucket notification suffixes: template.yaml has " + changed + ", StackSpec says "
-            + StackSpec.NOTIFICATION.suffixes());
+        .containsExactly("ImagesBucket notification suffixes: template.yaml has " + changed
+            + ", StackSpec says " + StackSpec.NOTIFICATION.suffixes());
   }
 
   @Test
   void anUpperCaseFilterRuleNameIsReported() throws IOException {
-    assertThat(driftOf(template().replace("{Name: suffix, Value: .jpg}", "{Name: Suffix, Value: .jpg}")))
-        .containsExactly("ImagesBucket notification filter rule Name: template.yaml has Suffix, StackSpec says suffix");
+    assertThat(driftOf(
+            template().replace("{Name: suffix, Value: .jpg}", "{Name: Suffix, Value: .jpg}")))
+        .containsExactly(
+            "ImagesBucket notification filter rule Name: template.yaml has Suffix, StackSpec says suffix");
   }
 
   @Test
   void aVisibilityTimeoutThatIsNotSixTimesTheFunctionTimeoutIsReported() throws IOException {
-    assertThat(driftOf(template().replace("VisibilityTimeout: 720", "VisibilityTimeout: 600"))).containsExactly(
-        "ImagesQueue VisibilityTimeout: template.yaml has 600, StackSpec says 720",
-        "ImagesQueue VisibilityTimeout is 600 but must be 6 x ClassifyFunction Timeout = 720");
+    assertThat(driftOf(template().replace("VisibilityTimeout: 720", "VisibilityTimeout: 600")))
+        .containsExactly(
+            "ImagesQueue VisibilityTimeout: template.yaml has 600, StackSpec says 720",
+            "ImagesQueue VisibilityTimeout is 600 but must be 6 x ClassifyFunction Timeout = 720");
   }
 
   @Test
   void aChangedParameterDefaultIsReported() throws IOException {
-    String changed = template().replace("    Default: \"10\"\n    AllowedValues: [\"1\", \"2\", \"4\"",
-        "    Default: \"25\"\n    AllowedValues: [\"1\", \"2\", \"4\"");
+    String changed = template()
+        .replace(
+            "    Default: \"10\"\n    AllowedValues: [\"1\", \"2\", \"4\"",
+            "    Default: \"25\"\n    AllowedValues: [\"1\", \"2\", \"4\"");
     assertThat(changed).isNotEqualTo(template());
 
-    assertThat(driftOf(changed)).containsExactly(
-        "ClassifyFunction SQS BatchSize (Default of parameter BatchSize): template.yaml has 25, StackSpec says 10");
+    assertThat(driftOf(changed))
+        .containsExactly(
+            "ClassifyFunction SQS BatchSize (Default of parameter BatchSize): template.yaml has 25, StackSpec says 10");
   }
 
   @Test
@@ -94,27 +114,41 @@ class TemplateMatchesStackSpecTest {
     String changed = template().replace("          DEFER_SECONDS: !Ref DeferSeconds\n", "");
 
     List<String> stackSpec = List.copyOf(StackSpec.CLASSIFY_ENV.keySet());
-    List<String> template = stackSpec.stream().filter(name -> !name.equals("DEFER_SECONDS")).toList();
+    List<String> template =
+        stackSpec.stream().filter(name -> !name.equals("DEFER_SECONDS")).toList();
     assertThat(stackSpec).contains("DEFER_SECONDS");
-    assertThat(driftOf(changed)).containsExactly("ClassifyFunction environment variable names: template.yaml has "
-        + template + ", StackSpec says " + stackSpec);
+    assertThat(driftOf(changed))
+        .containsExactly("ClassifyFunction environment variable names: template.yaml has "
+            + template + ", StackSpec says " + stackSpec);
   }
 
   @Test
   void aChangeOnTheStackSpecSideIsReportedToo() throws IOException {
     StackDrift.Expected spec = StackDrift.Expected.fromStackSpec();
-    StackDrift.Expected changed = new StackDrift.Expected(spec.notification(),
-        StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3), spec.classifyTimeoutSeconds(),
-        new StackSpec.TableSchema("pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
-        spec.control(), spec.trigger(), spec.classifyEnv(), spec.controllerEnv(), spec.cleanupEnv(), spec.labels(), spec.handlers(), spec.outputs(), spec.metrics());
+    StackDrift.Expected changed = new StackDrift.Expected(
+        spec.notification(),
+        StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3),
+        spec.classifyTimeoutSeconds(),
+        new StackSpec.TableSchema(
+            "pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
+        spec.control(),
+        spec.trigger(),
+        spec.classifyEnv(),
+        spec.controllerEnv(),
+        spec.cleanupEnv(),
+        spec.labels(),
+        spec.handlers(),
+        spec.outputs(),
+        spec.metrics());
 
-    assertThat(StackDrift.differences(CloudFormationYaml.parse(template()), changed)).containsExactlyInAnyOrder(
-        "ImagesQueue RedrivePolicy maxReceiveCount (Default of parameter MaxReceiveCount): template.yaml has 5,"
-            + " StackSpec says 3",
-        "ResultsTable AttributeDefinitions: template.yaml has [classifiedAt, pk, sk, topLabel],"
-            + " StackSpec says [pk, sk, topLabel, uploadedAt]",
-        "ResultsTable GSI byLabel KeySchema: template.yaml has [topLabel, classifiedAt],"
-            + " StackSpec says [topLabel, uploadedAt]");
+    assertThat(StackDrift.differences(CloudFormationYaml.parse(template()), changed))
+        .containsExactlyInAnyOrder(
+            "ImagesQueue RedrivePolicy maxReceiveCount (Default of parameter MaxReceiveCount): template.yaml has 5,"
+                + " StackSpec says 3",
+            "ResultsTable AttributeDefinitions: template.yaml has [classifiedAt, pk, sk, topLabel],"
+                + " StackSpec says [pk, sk, topLabel, uploadedAt]",
+            "ResultsTable GSI byLabel KeySchema: template.yaml has [topLabel, classifiedAt],"
+                + " StackSpec says [topLabel, uploadedAt]");
   }
 
   @Test
@@ -122,26 +156,34 @@ class TemplateMatchesStackSpecTest {
     String changed = template().replace("\n  ClassifyMappingId:\n", "\n  ClassifyMappingUuid:\n");
     assertThat(changed).isNotEqualTo(template());
 
-    assertThat(driftOf(changed)).singleElement().asString().startsWith("Outputs: template.yaml has [")
-        .contains("ClassifyMappingUuid").endsWith("StackSpec says " + new java.util.TreeSet<>(StackSpec.STACK_OUTPUTS));
+    assertThat(driftOf(changed))
+        .singleElement()
+        .asString()
+        .startsWith("Outputs: template.yaml has [")
+        .contains("ClassifyMappingUuid")
+        .endsWith("StackSpec says " + new java.util.TreeSet<>(StackSpec.STACK_OUTPUTS));
   }
 
   @Test
   void anAlarmOnAMetricTheControllerDoesNotEmitIsReported() throws IOException {
-    String changed = template().replace("MetricName: EndpointCreateFailures", "MetricName: EndpointCreateFailed");
+    String changed = template()
+        .replace("MetricName: EndpointCreateFailures", "MetricName: EndpointCreateFailed");
 
-    assertThat(driftOf(changed)).containsExactly("EndpointCreateFailuresAlarm MetricName: template.yaml has"
-        + " EndpointCreateFailed, StackSpec says EndpointCreateFailures");
+    assertThat(driftOf(changed))
+        .containsExactly("EndpointCreateFailuresAlarm MetricName: template.yaml has"
+            + " EndpointCreateFailed, StackSpec says EndpointCreateFailures");
   }
 
   @Test
   void anApiRouteLocalModeDoesNotServeIsReported() throws IOException {
-    String changed = template().replace("Method: GET, Path: /status}", "Method: GET, Path: /health}");
+    String changed =
+        template().replace("Method: GET, Path: /status}", "Method: GET, Path: /health}");
     assertThat(changed).isNotEqualTo(template());
 
-    assertThat(driftOf(changed)).containsExactly("ApiFunction routes: template.yaml has [GET /health, GET /results,"
-        + " GET /results/{key+}, POST /classify], StackSpec says [GET /results, GET /results/{key+}, GET /status,"
-        + " POST /classify]");
+    assertThat(driftOf(changed))
+        .containsExactly("ApiFunction routes: template.yaml has [GET /health, GET /results,"
+            + " GET /results/{key+}, POST /classify], StackSpec says [GET /results, GET /results/{key+}, GET /status,"
+            + " POST /classify]");
   }
 
   @Test
@@ -149,12 +191,14 @@ class TemplateMatchesStackSpecTest {
     String changed = template().replace("DefaultAuthorizer: AWS_IAM", "DefaultAuthorizer: NONE");
     assertThat(changed).isNotEqualTo(template());
 
-    assertThat(driftOf(changed)).containsExactly("Api Auth DefaultAuthorizer: template.yaml has NONE, StackSpec says"
-        + " AWS_IAM");
+    assertThat(driftOf(changed))
+        .containsExactly(
+            "Api Auth DefaultAuthorizer: template.yaml has NONE, StackSpec says" + " AWS_IAM");
   }
 
   private static List<String> driftOf(String templateText) {
-    return StackDrift.differences(CloudFormationYaml.parse(templateText), StackDrift.Expected.fromStackSpec());
+    return StackDrift.differences(
+        CloudFormationYaml.parse(templateText), StackDrift.Expected.fromStackSpec());
   }
 
   private static String template() throws IOException {

@@ -38,7 +38,9 @@ class TemplateSafetyTest {
   void aStackDeleteOrReplacementKeepsTheQueuesTheBucketAndTheResults() {
     StackResolver stack = stack(Map.of());
     for (String kept : List.of("ImagesQueue", "DeadLetterQueue", "ImagesBucket", "ResultsTable")) {
-      assertThat(stack.resource(kept)).as(kept).containsEntry("DeletionPolicy", "Retain")
+      assertThat(stack.resource(kept))
+          .as(kept)
+          .containsEntry("DeletionPolicy", "Retain")
           .containsEntry("UpdateReplacePolicy", "Retain");
     }
   }
@@ -48,50 +50,80 @@ class TemplateSafetyTest {
     assertThat(stack(Map.of()).properties("Model")).containsEntry("EnableNetworkIsolation", "true");
     assertThat(stack(Map.of("EnableNetworkIsolation", "false")).properties("Model"))
         .containsEntry("EnableNetworkIsolation", "false");
-    assertThat(StackResolver.map(StackResolver.map(template.get("Parameters")).get("EnableNetworkIsolation")))
+    assertThat(StackResolver.map(
+            StackResolver.map(template.get("Parameters")).get("EnableNetworkIsolation")))
         .containsEntry("AllowedValues", List.of("true", "false"));
   }
 
   /** The repository ARNs the SageMaker role may pull from, for one ContainerImage. */
   private List<String> pullable(StackResolver stack) {
     IamRole role = IamRole.of(stack, "SageMakerExecutionRole");
-    return role.grants().stream().filter(g -> g.action().equals("ecr:BatchGetImage")).map(IamRole.Grant::resource)
+    return role.grants().stream()
+        .filter(g -> g.action().equals("ecr:BatchGetImage"))
+        .map(IamRole.Grant::resource)
         .toList();
   }
 
   @Test
   void theSageMakerRoleMayPullOnlyTheImagesOwnRepository() {
-    assertThat(pullable(stack(Map.of("ContainerImage",
-        "811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1"))))
+    assertThat(pullable(stack(Map.of(
+            "ContainerImage",
+            "811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1"))))
         .containsExactly("arn:aws:ecr:us-east-1:811284229777:repository/image-classification");
     String digest = "a".repeat(64);
-    assertThat(pullable(stack(Map.of("ContainerImage",
-        "123456789012.dkr.ecr.eu-central-1.amazonaws.com/team/models/classifier@sha256:" + digest))))
+    assertThat(pullable(stack(Map.of(
+            "ContainerImage",
+            "123456789012.dkr.ecr.eu-central-1.amazonaws.com/team/models/classifier@sha256:"
+                + digest))))
         .as("a namespaced repository, pinned by digest")
         .containsExactly("arn:aws:ecr:eu-central-1:123456789012:repository/team/models/classifier");
-    assertThat(pullable(stack(Map.of("ContainerImage", "763104351884.dkr.ecr.us-west-2.amazonaws.com/"
-        + "huggingface-pytorch-inference:2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04"))))
-        .containsExactly("arn:aws:ecr:us-west-2:763104351884:repository/huggingface-pytorch-inference");
-    assertThat(pullable(stack(Map.of("ContainerImage", "123456789012.dkr.ecr.us-east-1.amazonaws.com/plain"))))
-        .as("no tag").containsExactly("arn:aws:ecr:us-east-1:123456789012:repository/plain");
-    FakeStack china = new FakeStack("123456789012", "cn-north-1", "aws-cn", "offhours", UUID.randomUUID().toString(),
-        Map.of(), Map.of());
-    assertThat(pullable(stack(china, Map.of("ModelDataUrl", "s3://models-cn/m.tar.gz",
-        "ContainerImage", "390948362332.dkr.ecr.cn-north-1.amazonaws.com.cn/image-classification:1"))))
+    assertThat(pullable(stack(Map.of(
+            "ContainerImage",
+            "763104351884.dkr.ecr.us-west-2.amazonaws.com/"
+                + "huggingface-pytorch-inference:2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04"))))
+        .containsExactly(
+            "arn:aws:ecr:us-west-2:763104351884:repository/huggingface-pytorch-inference");
+    assertThat(pullable(
+            stack(Map.of("ContainerImage", "123456789012.dkr.ecr.us-east-1.amazonaws.com/plain"))))
+        .as("no tag")
+        .containsExactly("arn:aws:ecr:us-east-1:123456789012:repository/plain");
+    FakeStack china = new FakeStack(
+        "123456789012",
+        "cn-north-1",
+        "aws-cn",
+        "offhours",
+        UUID.randomUUID().toString(),
+        Map.of(),
+        Map.of());
+    assertThat(pullable(stack(
+            china,
+            Map.of(
+                "ModelDataUrl",
+                "s3://models-cn/m.tar.gz",
+                "ContainerImage",
+                "390948362332.dkr.ecr.cn-north-1.amazonaws.com.cn/image-classification:1"))))
         .containsExactly("arn:aws-cn:ecr:cn-north-1:390948362332:repository/image-classification");
   }
 
   @Test
   void theSageMakerRoleReadsOnlyTheModelArtifactAndWritesOnlyItsEndpointsLogs() {
-    StackResolver stack = stack(Map.of("ModelDataUrl", "s3://my-models/image-classification/model.tar.gz"));
+    StackResolver stack =
+        stack(Map.of("ModelDataUrl", "s3://my-models/image-classification/model.tar.gz"));
     IamRole role = IamRole.of(stack, "SageMakerExecutionRole");
-    assertThat(role.grants()).filteredOn(g -> g.action().equals("s3:GetObject")).extracting(IamRole.Grant::resource)
+    assertThat(role.grants())
+        .filteredOn(g -> g.action().equals("s3:GetObject"))
+        .extracting(IamRole.Grant::resource)
         .containsExactly("arn:aws:s3:::my-models/image-classification/model.tar.gz");
-    assertThat(role.grants()).filteredOn(g -> g.resource().equals("*")).extracting(IamRole.Grant::action)
-        .as("the only action on every resource: ECR's login, which has no resource").containsExactly(
-            "ecr:GetAuthorizationToken");
-    assertThat(role.grants()).filteredOn(g -> g.action().startsWith("logs:")).extracting(IamRole.Grant::resource)
-        .containsOnly("arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/offhours-endpoint-"
-            + stack.stack().suffix() + ":*");
+    assertThat(role.grants())
+        .filteredOn(g -> g.resource().equals("*"))
+        .extracting(IamRole.Grant::action)
+        .as("the only action on every resource: ECR's login, which has no resource")
+        .containsExactly("ecr:GetAuthorizationToken");
+    assertThat(role.grants())
+        .filteredOn(g -> g.action().startsWith("logs:"))
+        .extracting(IamRole.Grant::resource)
+        .containsOnly(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/offhours-endpoint-"
+                + stack.stack().suffix() + ":*");
   }
 }

@@ -35,8 +35,11 @@ public final class AwsServicesExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(Shared.class, k -> Shared.open(System.getenv(ENDPOINT_VARIABLE)), Shared.class)
+    return context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(
+            Shared.class, k -> Shared.open(System.getenv(ENDPOINT_VARIABLE)), Shared.class)
         .services;
   }
 
@@ -57,16 +60,28 @@ public final class AwsServicesExtension implements ParameterResolver {
       try {
         Path log = Files.createTempFile("moto_server-", ".log");
         MotoServer moto = MotoServer.start(log);
-        return new Shared(new AwsServices(moto.endpoint(), false, clientsFor(moto.endpoint())), moto);
+        return new Shared(
+            new AwsServices(moto.endpoint(), false, clientsFor(moto.endpoint())), moto);
       } catch (IOException e) {
-        throw new IllegalStateException("integration tests need moto_server (or " + ENDPOINT_VARIABLE
-            + " pointing at an AWS-compatible endpoint): " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "integration tests need moto_server (or " + ENDPOINT_VARIABLE
+                + " pointing at an AWS-compatible endpoint): " + e.getMessage(),
+            e);
       }
     }
 
     private static AwsClients clientsFor(URI endpoint) {
-      return AwsClients.local(Region.US_EAST_1,
-          Map.of(Service.S3, endpoint, Service.SQS, endpoint, Service.DYNAMODB, endpoint, Service.LAMBDA, endpoint));
+      return AwsClients.local(
+          Region.US_EAST_1,
+          Map.of(
+              Service.S3,
+              endpoint,
+              Service.SQS,
+              endpoint,
+              Service.DYNAMODB,
+              endpoint,
+              Service.LAMBDA,
+              endpoint));
     }
 
     @Override

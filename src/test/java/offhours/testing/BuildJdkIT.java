@@ -1,6 +1,7 @@
 package offhours.testing;
 
-// Needs: Maven on the PATH and a JDK older than 21 under /usr/lib/jvm (skipped, saying so, where there is none);
+// Needs: Maven on the PATH and a JDK older than 21 under /usr/lib/jvm (skipped, saying so, where
+// there is none);
 // runs 'mvn -o validate' only, which builds nothing.
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,17 +25,25 @@ class BuildJdkIT {
     Optional<Path> old = oldJdk();
     assumeThat(old).as("a JDK older than 21 under /usr/lib/jvm").isPresent();
     Path log = work.resolve("mvn.log");
-    ProcessBuilder pb = new ProcessBuilder("mvn", "-B", "-o", "-q", "validate").redirectErrorStream(true)
-        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    ProcessBuilder pb = new ProcessBuilder("mvn", "-B", "-o", "-q", "validate")
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().put("JAVA_HOME", old.get().toString());
     pb.environment().put("PATH", old.get().resolve("bin") + ":" + System.getenv("PATH"));
-    pb.environment().put("MAVEN_OPTS", "-XX:-UsePerfData"); // not the caller's: they may hold options of newer JDKs
+    pb.environment()
+        .put(
+            "MAVEN_OPTS",
+            "-XX:-UsePerfData"); // not the caller's: they may hold options of newer JDKs
     Process mvn = pb.start();
     assertThat(mvn.waitFor(3, TimeUnit.MINUTES)).as("mvn validate finished").isTrue();
     String output = Files.readString(log);
     assertThat(mvn.exitValue()).as(output).isNotZero();
-    assertThat(output).contains("offhours needs JDK 21 or newer to build; this Maven runs on JDK ",
-        "Point JAVA_HOME at a JDK 21 or newer", "scripts/lib/common.sh");
+    assertThat(output)
+        .contains(
+            "offhours needs JDK 21 or newer to build; this Maven runs on JDK ",
+            "Point JAVA_HOME at a JDK 21 or newer",
+            "scripts/lib/common.sh");
   }
 
   /** A JDK whose release file says 1x (x < 21): the one a distribution installs by default. */
@@ -48,8 +57,10 @@ class BuildJdkIT {
         Path release = dir.resolve("release");
         if (Files.isExecutable(dir.resolve("bin/java")) && Files.isRegularFile(release)) {
           List<String> lines = Files.readAllLines(release);
-          Optional<String> version = lines.stream().filter(l -> l.startsWith("JAVA_VERSION=")).findFirst();
-          if (version.isPresent() && version.get().matches("JAVA_VERSION=\"(1[1-9]|1\\.8)[.\"].*")) {
+          Optional<String> version =
+              lines.stream().filter(l -> l.startsWith("JAVA_VERSION=")).findFirst();
+          if (version.isPresent()
+              && version.get().matches("JAVA_VERSION=\"(1[1-9]|1\\.8)[.\"].*")) {
             return Optional.of(dir);
           }
         }

@@ -1,6 +1,7 @@
 package offhours.testing;
 
-// Needs: moto_server (pip install "moto[server]"); this test starts one itself to play the user's endpoint.
+// Needs: moto_server (pip install "moto[server]"); this test starts one itself to play the user's
+// endpoint.
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,20 +35,26 @@ class ExternalEndpointSwitchIT {
       assertThat(shared.services.endpoint()).isEqualTo(external.endpoint());
       assertThat(shared.services.external()).isTrue();
       String bucket = "switch-" + UUID.randomUUID().toString().substring(0, 8);
-      try (S3Client s3 = shared.services.clients().build(Service.S3, S3Client.builder().forcePathStyle(true));
+      try (S3Client s3 =
+              shared.services.clients().build(Service.S3, S3Client.builder().forcePathStyle(true));
           SqsClient sqs = shared.services.clients().build(Service.SQS, SqsClient.builder())) {
         s3.createBucket(r -> r.bucket(bucket));
         sqs.createQueue(r -> r.queueName(bucket));
       }
-      try (AwsClients direct = AwsClients.local(Region.US_EAST_1,
+      try (AwsClients direct = AwsClients.local(
+              Region.US_EAST_1,
               Map.of(Service.S3, external.endpoint(), Service.SQS, external.endpoint()));
           S3Client s3 = direct.build(Service.S3, S3Client.builder().forcePathStyle(true));
           SqsClient sqs = direct.build(Service.SQS, SqsClient.builder())) {
         assertThat(s3.listBuckets().buckets()).extracting(b -> b.name()).contains(bucket);
-        assertThat(sqs.listQueues(r -> r.queueNamePrefix(bucket)).queueUrls()).singleElement().asString()
+        assertThat(sqs.listQueues(r -> r.queueNamePrefix(bucket)).queueUrls())
+            .singleElement()
+            .asString()
             .endsWith("/" + bucket);
       }
-      assertThat(motoServerProcesses()).as("moto_server processes of this JVM").isEqualTo(motoBefore);
+      assertThat(motoServerProcesses())
+          .as("moto_server processes of this JVM")
+          .isEqualTo(motoBefore);
     } finally {
       if (shared != null) {
         shared.close();
@@ -55,7 +62,8 @@ class ExternalEndpointSwitchIT {
       external.close();
     }
     assertThat(ProcessHandle.of(external.pid()).map(ProcessHandle::isAlive).orElse(false))
-        .as("the external server is closed by whoever started it, here the test").isFalse();
+        .as("the external server is closed by whoever started it, here the test")
+        .isFalse();
   }
 
   @Test
@@ -74,8 +82,11 @@ class ExternalEndpointSwitchIT {
 
   /** moto_server processes started by this JVM (directly, or through a pyenv shim). */
   private static List<Long> motoServerProcesses() {
-    return ProcessHandle.current().descendants()
+    return ProcessHandle.current()
+        .descendants()
         .filter(p -> p.info().commandLine().orElse("").contains("moto_server"))
-        .map(ProcessHandle::pid).sorted().toList();
+        .map(ProcessHandle::pid)
+        .sorted()
+        .toList();
   }
 }

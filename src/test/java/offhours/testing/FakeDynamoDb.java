@@ -35,16 +35,22 @@ public final class FakeDynamoDb implements DynamoDbClient {
       case "attribute_not_exists(pk)" -> existing == null;
       case "attribute_exists(pk)" -> existing != null;
       case "attribute_not_exists(pk) OR #status = :rejected OR attribute_not_exists(#model) OR #model <> :model" ->
-          existing == null
-              || existing.get(request.expressionAttributeNames().get("#status"))
-                  .equals(request.expressionAttributeValues().get(":rejected"))
-              || !existing.containsKey(request.expressionAttributeNames().get("#model"))
-              || !existing.get(request.expressionAttributeNames().get("#model"))
-                  .equals(request.expressionAttributeValues().get(":model"));
-      default -> throw new UnsupportedOperationException("condition not understood: " + request.conditionExpression());
+        existing == null
+            || existing
+                .get(request.expressionAttributeNames().get("#status"))
+                .equals(request.expressionAttributeValues().get(":rejected"))
+            || !existing.containsKey(request.expressionAttributeNames().get("#model"))
+            || !existing
+                .get(request.expressionAttributeNames().get("#model"))
+                .equals(request.expressionAttributeValues().get(":model"));
+      default ->
+        throw new UnsupportedOperationException(
+            "condition not understood: " + request.conditionExpression());
     };
     if (!holds) {
-      throw ConditionalCheckFailedException.builder().message("The conditional request failed").build();
+      throw ConditionalCheckFailedException.builder()
+          .message("The conditional request failed")
+          .build();
     }
     items.put(id, Map.copyOf(request.item()));
     return PutItemResponse.builder().build();

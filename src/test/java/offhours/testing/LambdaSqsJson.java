@@ -24,7 +24,8 @@ public final class LambdaSqsJson {
   private static final PojoSerializer<SQSEvent> EVENTS =
       LambdaEventSerializers.serializerFor(SQSEvent.class, LambdaSqsJson.class.getClassLoader());
   private static final PojoSerializer<SQSBatchResponse> RESPONSES =
-      LambdaEventSerializers.serializerFor(SQSBatchResponse.class, LambdaSqsJson.class.getClassLoader());
+      LambdaEventSerializers.serializerFor(
+          SQSBatchResponse.class, LambdaSqsJson.class.getClassLoader());
 
   private LambdaSqsJson() {}
 

@@ -20,7 +20,8 @@ public final class Queues {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     int empty = 0;
     while (empty < 2 && System.nanoTime() < deadline) {
-      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+      List<Message> batch = sqs.receiveMessage(
+              r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
           .messages();
       if (batch.isEmpty()) {
         empty++;

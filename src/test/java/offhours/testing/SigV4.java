@@ -18,17 +18,26 @@ public final class SigV4 {
   private SigV4() {}
 
   /** The headers the signer adds (Authorization, X-Amz-Date, x-amz-content-sha256), signed at {@code clock}'s instant. */
-  public static Map<String, String> headers(String method, URI uri, Map<String, String> headers, byte[] body,
-      AwsBasicCredentials credentials, String region, String service, Clock clock) {
-    SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+  public static Map<String, String> headers(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      byte[] body,
+      AwsBasicCredentials credentials,
+      String region,
+      String service,
+      Clock clock) {
+    SdkHttpRequest.Builder request =
+        SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
     headers.forEach(request::putHeader);
-    SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
-        .identity(credentials)
-        .request(request.build())
-        .payload(() -> new ByteArrayInputStream(body))
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-        .putProperty(HttpSigner.SIGNING_CLOCK, clock)).request();
+    SdkHttpRequest signed = AwsV4HttpSigner.create()
+        .sign(r -> r.identity(credentials)
+            .request(request.build())
+            .payload(() -> new ByteArrayInputStream(body))
+            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+            .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+            .putProperty(HttpSigner.SIGNING_CLOCK, clock))
+        .request();
     Map<String, String> added = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     signed.forEachHeader((name, values) -> {
       if (!headers.containsKey(name) && !name.equalsIgnoreCase("Host")) {
@@ -39,12 +48,19 @@ public final class SigV4 {
   }
 
   /** A POST with {@code headers} and {@code body}, signed now. */
-  public static HttpRequest post(URI uri, Map<String, String> headers, String body, AwsBasicCredentials credentials,
-      String region, String service) {
+  public static HttpRequest post(
+      URI uri,
+      Map<String, String> headers,
+      String body,
+      AwsBasicCredentials credentials,
+      String region,
+      String service) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
     headers.forEach(request::header);
-    headers("POST", uri, headers, bytes, credentials, region, service, Clock.systemUTC()).forEach(request::header);
+    headers("POST", uri, headers, bytes, credentials, region, service, Clock.systemUTC())
+        .forEach(request::header);
     return request.build();
   }
 }

@@ -21,22 +21,29 @@ import java.util.function.Function;
 public final class StubHttpServer implements AutoCloseable {
 
   /** A request as received: method, path, query (null without one), headers (first value each), body. */
-  public record Request(String method, String path, String query, Map<String, String> headers, byte[] body) {
+  public record Request(
+      String method, String path, String query, Map<String, String> headers, byte[] body) {
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
     /** A header's first value, case-insensitive, or null. */
     public String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
-          .findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(Map.Entry::getValue)
+          .findFirst()
+          .orElse(null);
     }
   }
 
   /** An answer: status, headers, body (empty: no body). */
   public record Reply(int status, Map<String, String> headers, byte[] body) {
     public static Reply json(int status, String json) {
-      return new Reply(status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+      return new Reply(
+          status,
+          Map.of("Content-Type", "application/json"),
+          json.getBytes(StandardCharsets.UTF_8));
     }
 
     public static Reply empty(int status) {
@@ -83,12 +90,17 @@ public final class StubHttpServer implements AutoCloseable {
     try (exchange) {
       Map<String, String> headers = new java.util.LinkedHashMap<>();
       exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.getFirst()));
-      Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-          exchange.getRequestURI().getRawQuery(), headers, exchange.getRequestBody().readAllBytes());
+      Request request = new Request(
+          exchange.getRequestMethod(),
+          exchange.getRequestURI().getPath(),
+          exchange.getRequestURI().getRawQuery(),
+          headers,
+          exchange.getRequestBody().readAllBytes());
       requests.add(request);
       Reply reply = answer.apply(request);
       reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-      exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+      exchange.sendResponseHeaders(
+          reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
       exchange.getResponseBody().write(reply.body());
     }
   }

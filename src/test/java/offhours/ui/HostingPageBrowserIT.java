@@ -1,5 +1,7 @@
-// Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test installs or locates
-// them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER) and Maven (scripts/offhours builds if needed).
+// Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test
+// installs or locates
+// them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER) and Maven (scripts/offhours builds
+// if needed).
 package offhours.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,14 +35,18 @@ class HostingPageBrowserIT {
 
   private static final Path ROOT = Path.of("").toAbsolutePath();
 
-  @TempDir Path files;
+  @TempDir
+  Path files;
 
   @Test
   void theSimulatedWeekPageDrawsItsTimelineAndItsCurveWithoutTheNetwork() throws Exception {
     Path page = files.resolve("week <1>.html");
-    Process p = new ProcessBuilder(ROOT.resolve("scripts/offhours").toString(), "simulate", "--html",
-        page.toString()).directory(ROOT.toFile()).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+    Process p = new ProcessBuilder(
+            ROOT.resolve("scripts/offhours").toString(), "simulate", "--html", page.toString())
+        .directory(ROOT.toFile())
+        .redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
@@ -51,12 +57,22 @@ class HostingPageBrowserIT {
     ChromeDriverService service = driverService();
     WebDriver browser = null;
     try {
-      browser = new RemoteWebDriver(service.getUrl(), new ChromeOptions()
-          .setBinary(System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium"))
-          .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-              "--user-data-dir=" + files.resolve("chromium-profile"), "--proxy-server=127.0.0.1:9",
-              "--window-size=1200,1400"));
+      browser = new RemoteWebDriver(
+          service.getUrl(),
+          new ChromeOptions()
+              .setBinary(System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium"))
+              .addArguments(
+                  "--headless",
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-dev-shm-usage",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--no-first-run",
+                  "--user-data-dir=" + files.resolve("chromium-profile"),
+                  "--proxy-server=127.0.0.1:9",
+                  "--window-size=1200,1400"));
       browser.manage().window().setSize(new Dimension(1200, 1400));
       browser.get(page.toUri().toString());
 
@@ -65,9 +81,16 @@ class HostingPageBrowserIT {
       WebElement timeline = browser.findElement(By.id("timeline"));
       assertThat(timeline.getRect().getWidth()).isGreaterThan(800);
       List<WebElement> options = browser.findElements(By.cssSelector("#timeline g.option"));
-      assertThat(options).extracting(o -> o.getAttribute("data-option")).containsExactly("always on",
-          "seed's UTC cron", "offhours working hours", "offhours, budget 60 min", "scale-to-zero", "serverless",
-          "batch transform");
+      assertThat(options)
+          .extracting(o -> o.getAttribute("data-option"))
+          .containsExactly(
+              "always on",
+              "seed's UTC cron",
+              "offhours working hours",
+              "offhours, budget 60 min",
+              "scale-to-zero",
+              "serverless",
+              "batch transform");
       for (WebElement o : options) {
         String name = o.getAttribute("data-option");
         if (name.equals("serverless")) {
@@ -78,12 +101,17 @@ class HostingPageBrowserIT {
           assertThat(bands.getFirst().getRect().getWidth()).as(name).isPositive();
         }
       }
-      assertThat(browser.findElements(By.cssSelector("#timeline rect.up")).size()).isGreaterThan(10);
-      assertThat(browser.findElement(By.cssSelector("#timeline path.backlog")).getRect().getHeight()).isPositive();
+      assertThat(browser.findElements(By.cssSelector("#timeline rect.up")).size())
+          .isGreaterThan(10);
+      assertThat(browser
+              .findElement(By.cssSelector("#timeline path.backlog"))
+              .getRect()
+              .getHeight())
+          .isPositive();
       List<WebElement> points = browser.findElements(By.cssSelector("#savings-curve circle.point"));
       assertThat(points).hasSize(6);
-      assertThat(browser.findElement(By.id("savings-curve")).getText()).contains("15 min", "next-opening",
-          "by working hours alone");
+      assertThat(browser.findElement(By.id("savings-curve")).getText())
+          .contains("15 min", "next-opening", "by working hours alone");
       screenshot(browser, "hosting-page.png");
     } finally {
       if (browser != null) {
@@ -97,11 +125,14 @@ class HostingPageBrowserIT {
     String binary = System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium");
     String driver = System.getenv().getOrDefault("OFFHOURS_CHROMEDRIVER", "/usr/bin/chromedriver");
     if (!Files.isExecutable(Path.of(binary)) || !Files.isExecutable(Path.of(driver))) {
-      fail("headless Chromium (" + binary + ") and ChromeDriver (" + driver + ") are needed: run scripts/test, which"
+      fail("headless Chromium (" + binary + ") and ChromeDriver (" + driver
+          + ") are needed: run scripts/test, which"
           + " installs or locates them, or install Debian's chromium and chromium-driver");
     }
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(driver).toFile())
-        .usingAnyFreePort().build();
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of(driver).toFile())
+        .usingAnyFreePort()
+        .build();
     service.start();
     return service;
   }

@@ -18,19 +18,22 @@ class ThumbnailsTest {
 
   @Test
   void aPhotoBecomesAJpegWhoseLongestSideIs360() throws Exception {
-    byte[] jpeg = Thumbnails.of(Files.readAllBytes(Path.of("src/test/resources/images/chelsea.png")));
+    byte[] jpeg =
+        Thumbnails.of(Files.readAllBytes(Path.of("src/test/resources/images/chelsea.png")));
 
     BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(jpeg));
     assertThat(jpeg).startsWith(0xFF, 0xD8, 0xFF);
     assertThat(thumbnail.getWidth()).isEqualTo(360);
-    assertThat(thumbnail.getHeight()).isEqualTo(239); // chelsea.png is 451 x 300: 300 x 360 / 451 = 239.5, rounded
+    assertThat(thumbnail.getHeight())
+        .isEqualTo(239); // chelsea.png is 451 x 300: 300 x 360 / 451 = 239.5, rounded
   }
 
   @Test
   void aTinyPngThatDeclaresTenBillionPixelsIsRefusedBeforeDecoding() {
     byte[] bomb = pngHeader(100_000, 100_000);
 
-    assertThatThrownBy(() -> Thumbnails.of(bomb)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Thumbnails.of(bomb))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("the image has 10000000000 pixels; thumbnails stop at 50000000");
   }
 
@@ -42,8 +45,15 @@ class ThumbnailsTest {
 
   /** A PNG signature and an IHDR chunk (8-bit RGB) claiming {@code width} x {@code height}, and nothing else. */
   private static byte[] pngHeader(int width, int height) {
-    ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width)
-        .putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr = ByteBuffer.allocate(17)
+        .put("IHDR".getBytes(StandardCharsets.US_ASCII))
+        .putInt(width)
+        .putInt(height)
+        .put((byte) 8)
+        .put((byte) 2)
+        .put((byte) 0)
+        .put((byte) 0)
+        .put((byte) 0);
     CRC32 crc = new CRC32();
     crc.update(ihdr.array());
     ByteArrayOutputStream png = new ByteArrayOutputStream();

@@ -1,6 +1,9 @@
-// Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test installs or locates
-// them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER), moto_server, Maven (scripts/offhours builds the
-// project if needed) and node/npm for the first conversion of the default model into the shared cache.
+// Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test
+// installs or locates
+// them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER), moto_server, Maven
+// (scripts/offhours builds the
+// project if needed) and node/npm for the first conversion of the default model into the shared
+// cache.
 package offhours.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,34 +55,53 @@ class UiBrowserIT {
 
   private ChromeDriverService driverService;
 
-  @TempDir Path cache;
-  @TempDir Path files;
+  @TempDir
+  Path cache;
+
+  @TempDir
+  Path files;
 
   @Test
   void uploadWaitFilterReadAReasonAndStopTheEndpointFromThePage() throws Exception {
     Path sharedModels = Files.createDirectories(
-        CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home"))).resolve("models"));
+        CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
+            .resolve("models"));
     Files.createSymbolicLink(cache.resolve("models"), sharedModels);
-    List<Path> chosen = List.of(copy("chelsea.png", "chelsea.png"), copy("rocket.jpg", "rocket.jpg"),
-        copy("horse.png", XSS_KEY), copy("notes, not a photo.png", "notes, not a photo.png"),
+    List<Path> chosen = List.of(
+        copy("chelsea.png", "chelsea.png"),
+        copy("rocket.jpg", "rocket.jpg"),
+        copy("horse.png", XSS_KEY),
+        copy("notes, not a photo.png", "notes, not a photo.png"),
         copy("notes, not a photo.png", "notes.txt"));
 
     Run start = offhours(List.of("local", "start"));
     assertThat(start.code()).as("offhours local start:\n%s", start.output()).isZero();
     Path tokenFile = cache.resolve("local/api-token");
-    assertThat(Files.getPosixFilePermissions(tokenFile)).as("the API token file: the user's alone")
+    assertThat(Files.getPosixFilePermissions(tokenFile))
+        .as("the API token file: the user's alone")
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-    String apiLine = start.output().lines().filter(l -> l.startsWith("for the HTTP API: ")).findFirst()
-        .orElseThrow(() -> new AssertionError("local start printed no line for the HTTP API:\n" + start.output()))
+    String apiLine = start
+        .output()
+        .lines()
+        .filter(l -> l.startsWith("for the HTTP API: "))
+        .findFirst()
+        .orElseThrow(() ->
+            new AssertionError("local start printed no line for the HTTP API:\n" + start.output()))
         .substring("for the HTTP API: ".length());
     Run status = bash(apiLine);
-    assertThat(status.code()).as("the printed line: %s\n%s", apiLine, status.output()).isZero();
-    assertThat(status.output()).as("GET /status through the printed line").startsWith("{\"observedAt\":");
+    assertThat(status.code())
+        .as("the printed line: %s\n%s", apiLine, status.output())
+        .isZero();
+    assertThat(status.output())
+        .as("GET /status through the printed line")
+        .startsWith("{\"observedAt\":");
     Process ui = null;
     WebDriver browser = null;
     try {
-      ProcessBuilder command = new ProcessBuilder(ROOT.resolve("scripts/offhours").toString(), "ui")
-          .directory(ROOT.toFile()).redirectErrorStream(true)
+      ProcessBuilder command = new ProcessBuilder(
+              ROOT.resolve("scripts/offhours").toString(), "ui")
+          .directory(ROOT.toFile())
+          .redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
       command.environment().put("OFFHOURS_CACHE", cache.toString());
       ui = command.start();
@@ -91,25 +113,39 @@ class UiBrowserIT {
       browser.get(url);
       WebDriver page = browser;
       await(page, "the page's first status", d -> !state(d).equals("UNKNOWN"));
-      // A fresh local stack may already be waking: S3's test event is a message in the queue, and local mode wakes
+      // A fresh local stack may already be waking: S3's test event is a message in the queue, and
+      // local mode wakes
       // the endpoint for one waiting message. A manual start makes the state certain.
       page.findElement(By.id("start")).click();
-      await(page, "the manual start recorded by the controller",
+      await(
+          page,
+          "the manual start recorded by the controller",
           d -> d.findElement(By.id("reason")).getText().startsWith("manual start"));
-      page.findElement(By.id("files")).sendKeys(String.join("\n", chosen.stream().map(Path::toString).toList()));
+      page.findElement(By.id("files"))
+          .sendKeys(String.join("\n", chosen.stream().map(Path::toString).toList()));
       dropFile(page, "coffee.png", Files.readAllBytes(DEMO.resolve("coffee.png")));
-      await(page, "five uploads listed as uploaded and one refused",
+      await(
+          page,
+          "five uploads listed as uploaded and one refused",
           d -> d.findElements(By.cssSelector("#uploads li.done")).size() == 5
               && d.findElements(By.cssSelector("#uploads li.failed")).size() == 1);
       assertThat(page.findElement(By.cssSelector("#uploads li.failed")).getText())
-          .contains("notes.txt").contains("would never get a result");
+          .contains("notes.txt")
+          .contains("would never get a result");
       screenshot(page, "ui-uploading.png");
 
-      List<String> keys = List.of("chelsea.png", "rocket.jpg", XSS_KEY, "notes, not a photo.png", "coffee.png");
-      await(page, "a result on the page for each upload", d -> keys.stream()
-          .allMatch(k -> card(d, k) != null && !card(d, k).getAttribute("data-status").equals("WAITING")));
+      List<String> keys =
+          List.of("chelsea.png", "rocket.jpg", XSS_KEY, "notes, not a photo.png", "coffee.png");
+      await(
+          page,
+          "a result on the page for each upload",
+          d -> keys.stream()
+              .allMatch(k ->
+                  card(d, k) != null && !card(d, k).getAttribute("data-status").equals("WAITING")));
       assertThat(alertShown(page)).as("an alert: the markup key ran as HTML").isFalse();
-      assertThat(page.findElements(By.cssSelector("img[src='x']"))).as("an <img src=x> made from a key").isEmpty();
+      assertThat(page.findElements(By.cssSelector("img[src='x']")))
+          .as("an <img src=x> made from a key")
+          .isEmpty();
       WebElement markup = card(page, XSS_KEY);
       assertThat(markup.findElement(By.className("key")).getText()).isEqualTo(XSS_KEY);
       assertThat(markup.getAttribute("data-status")).isEqualTo("CLASSIFIED");
@@ -117,38 +153,59 @@ class UiBrowserIT {
       WebElement rejected = card(page, "notes, not a photo.png");
       assertThat(rejected.getAttribute("data-status")).isEqualTo("REJECTED");
       assertThat(rejected.findElement(By.className("reason-text")).getText())
-          .startsWith("unsupported format").contains("looks like text");
+          .startsWith("unsupported format")
+          .contains("looks like text");
 
       WebElement cat = card(page, "chelsea.png");
       String label = cat.findElement(By.cssSelector(".label.first .name")).getText();
       assertThat(cat.findElements(By.cssSelector(".label"))).hasSize(3);
-      assertThat(cat.findElement(By.cssSelector(".thumb img")).getAttribute("naturalWidth")).isNotEqualTo("0");
-      await(page, "the endpoint serving (the manual start keeps it on)", d -> state(d).equals("IN_SERVICE")
-          && "ENABLED".equals(d.findElement(By.id("state")).getAttribute("data-trigger")));
+      assertThat(cat.findElement(By.cssSelector(".thumb img")).getAttribute("naturalWidth"))
+          .isNotEqualTo("0");
+      await(
+          page,
+          "the endpoint serving (the manual start keeps it on)",
+          d -> state(d).equals("IN_SERVICE")
+              && "ENABLED".equals(d.findElement(By.id("state")).getAttribute("data-trigger")));
       assertThat(page.findElement(By.id("state")).getText()).isEqualTo("Serving");
-      await(page, "today's images in the savings chart", d -> d.findElement(By.id("per-image")).getText()
-          .startsWith("4 images"));
+      await(
+          page,
+          "today's images in the savings chart",
+          d -> d.findElement(By.id("per-image")).getText().startsWith("4 images"));
       screenshot(page, "ui.png");
 
       new Select(page.findElement(By.id("label"))).selectByValue(label);
-      await(page, "only " + label + " results", d -> cards(d).stream()
-          .allMatch(c -> c.findElement(By.className("badge")).getText().equals(label)) && !cards(d).isEmpty());
-      assertThat(cards(page)).extracting(c -> c.getAttribute("data-key")).contains("chelsea.png")
+      await(
+          page,
+          "only " + label + " results",
+          d -> cards(d).stream()
+                  .allMatch(c -> c.findElement(By.className("badge")).getText().equals(label))
+              && !cards(d).isEmpty());
+      assertThat(cards(page))
+          .extracting(c -> c.getAttribute("data-key"))
+          .contains("chelsea.png")
           .doesNotContain("notes, not a photo.png");
       new Select(page.findElement(By.id("label"))).selectByValue("");
 
       new Select(page.findElement(By.id("status"))).selectByValue("REJECTED");
-      await(page, "only the rejected upload", d -> cards(d).size() == 1
-          && "REJECTED".equals(cards(d).getFirst().getAttribute("data-status")));
+      await(
+          page,
+          "only the rejected upload",
+          d -> cards(d).size() == 1
+              && "REJECTED".equals(cards(d).getFirst().getAttribute("data-status")));
       new Select(page.findElement(By.id("status"))).selectByValue("");
 
       page.findElement(By.id("search")).sendKeys("rock");
-      await(page, "the search for 'rock'", d -> cards(d).size() == 1
-          && "rocket.jpg".equals(cards(d).getFirst().getAttribute("data-key")));
+      await(
+          page,
+          "the search for 'rock'",
+          d -> cards(d).size() == 1
+              && "rocket.jpg".equals(cards(d).getFirst().getAttribute("data-key")));
       page.findElement(By.id("search")).clear();
       page.findElement(By.id("search")).sendKeys(" ");
 
-      assertThat(page.findElements(By.cssSelector("#chart rect.on"))).as("a bar of endpoint time today").isNotEmpty();
+      assertThat(page.findElements(By.cssSelector("#chart rect.on")))
+          .as("a bar of endpoint time today")
+          .isNotEmpty();
       page.findElement(By.id("stop")).click();
       await(page, "the endpoint stopped from the page", d -> state(d).equals("ABSENT"));
       assertThat(page.findElement(By.id("state")).getText()).isEqualTo("Off");
@@ -179,7 +236,8 @@ class UiBrowserIT {
 
   /** Drops a file on the drop zone as a browser does: a DataTransfer holding a File, in a drop event. */
   private static void dropFile(WebDriver page, String name, byte[] bytes) {
-    ((org.openqa.selenium.JavascriptExecutor) page).executeScript("""
+    ((org.openqa.selenium.JavascriptExecutor) page)
+        .executeScript("""
         const bytes = Uint8Array.from(atob(arguments[1]), c => c.charCodeAt(0));
         const transfer = new DataTransfer();
         transfer.items.add(new File([bytes], arguments[0], {type: 'image/png'}));
@@ -193,20 +251,33 @@ class UiBrowserIT {
     String binary = System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium");
     String driver = System.getenv().getOrDefault("OFFHOURS_CHROMEDRIVER", "/usr/bin/chromedriver");
     if (!Files.isExecutable(Path.of(binary)) || !Files.isExecutable(Path.of(driver))) {
-      fail("headless Chromium (" + binary + ") and ChromeDriver (" + driver + ") are needed: run scripts/test, which"
+      fail("headless Chromium (" + binary + ") and ChromeDriver (" + driver
+          + ") are needed: run scripts/test, which"
           + " installs or locates them, or install Debian's chromium and chromium-driver");
     }
-    ChromeOptions options = new ChromeOptions().setBinary(binary).addArguments("--headless", "--no-sandbox",
-        "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--user-data-dir=" + files.resolve("chromium-profile"));
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(driver).toFile())
-        .usingAnyFreePort().build();
+    ChromeOptions options = new ChromeOptions()
+        .setBinary(binary)
+        .addArguments(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--user-data-dir=" + files.resolve("chromium-profile"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of(driver).toFile())
+        .usingAnyFreePort()
+        .build();
     try {
       service.start();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    // Plain WebDriver over chromedriver's HTTP port: ChromeDriver would also open a DevTools websocket, which this
+    // Plain WebDriver over chromedriver's HTTP port: ChromeDriver would also open a DevTools
+    // websocket, which this
     // test does not need (and which waits minutes for a timeout where it cannot connect).
     driverService = service;
     return new RemoteWebDriver(service.getUrl(), options);
@@ -222,7 +293,10 @@ class UiBrowserIT {
 
   /** The card of {@code key}, found by its data attribute's value (compared in Java: keys may hold any character). */
   private static WebElement card(WebDriver page, String key) {
-    return cards(page).stream().filter(c -> key.equals(c.getAttribute("data-key"))).findFirst().orElse(null);
+    return cards(page).stream()
+        .filter(c -> key.equals(c.getAttribute("data-key")))
+        .findFirst()
+        .orElse(null);
   }
 
   private static boolean alertShown(WebDriver page) {
@@ -234,14 +308,19 @@ class UiBrowserIT {
     }
   }
 
-  private static void await(WebDriver page, String what, java.util.function.Function<WebDriver, Boolean> condition) {
+  private static void await(
+      WebDriver page, String what, java.util.function.Function<WebDriver, Boolean> condition) {
     try {
       new WebDriverWait(page, DEADLINE, Duration.ofMillis(250))
-          .ignoring(org.openqa.selenium.StaleElementReferenceException.class).withMessage(what).until(condition);
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .withMessage(what)
+          .until(condition);
     } catch (org.openqa.selenium.TimeoutException e) {
       screenshot(page, "ui-failure.png");
-      throw new AssertionError("gave up waiting for " + what + "; the page shows: "
-          + page.findElement(By.tagName("body")).getText(), e);
+      throw new AssertionError(
+          "gave up waiting for " + what + "; the page shows: "
+              + page.findElement(By.tagName("body")).getText(),
+          e);
     }
   }
 
@@ -257,7 +336,8 @@ class UiBrowserIT {
 
   /** The address 'offhours ui' prints on its first line, read as it runs. */
   private static String printedAddress(Process ui) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(ui.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(ui.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
       StringBuilder seen = new StringBuilder();
       try {
@@ -274,7 +354,7 @@ class UiBrowserIT {
       throw new IllegalStateException("offhours ui printed no address:\n" + seen);
     });
     String url = line.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-    CompletableFuture.runAsync(() -> out.lines().forEach(l -> { })); // keep draining its output
+    CompletableFuture.runAsync(() -> out.lines().forEach(l -> {})); // keep draining its output
     return url;
   }
 
@@ -285,20 +365,25 @@ class UiBrowserIT {
   }
 
   private Run offhours(List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
+    List<String> command =
+        new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
     command.addAll(args);
     return run(command);
   }
 
   private Run run(List<String> command) throws Exception {
     Path out = Files.createTempFile(files, "offhours", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-        .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(ROOT.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(out.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().putAll(Map.of("OFFHOURS_CACHE", cache.toString()));
     Process process = pb.start();
     if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish within " + DEADLINE + ":\n" + Files.readString(out));
+      fail(String.join(" ", command) + " did not finish within " + DEADLINE + ":\n"
+          + Files.readString(out));
     }
     return new Run(process.exitValue(), Files.readString(out));
   }

@@ -62,13 +62,15 @@ class UiServerTest {
     HttpResponse<String> page = get("/?token=" + token, Map.of());
 
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("content-security-policy")).contains("default-src 'none'; script-src 'self';"
-        + " style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none';"
-        + " frame-ancestors 'none'");
+    assertThat(page.headers().firstValue("content-security-policy"))
+        .contains("default-src 'none'; script-src 'self';"
+            + " style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none';"
+            + " frame-ancestors 'none'");
     assertThat(page.headers().firstValue("x-content-type-options")).contains("nosniff");
     assertThat(page.headers().firstValue("x-frame-options")).contains("DENY");
     assertThat(page.headers().firstValue("referrer-policy")).contains("no-referrer");
-    assertThat(page.body()).contains("<script src=\"/assets/app.js\" defer></script>")
+    assertThat(page.body())
+        .contains("<script src=\"/assets/app.js\" defer></script>")
         .doesNotContain("<script>", " on" + "click=", "http://", "https://");
   }
 
@@ -77,10 +79,13 @@ class UiServerTest {
     for (String asset : List.of("/assets/app.js", "/assets/app.css", "/assets/icon.svg")) {
       HttpResponse<String> response = get(asset, Map.of());
       assertThat(response.statusCode()).as(asset).isEqualTo(200);
-      assertThat(response.body()).as(asset).doesNotContain("https://", "//fonts.", "//cdn").doesNotContain("eval(");
+      assertThat(response.body())
+          .as(asset)
+          .doesNotContain("https://", "//fonts.", "//cdn")
+          .doesNotContain("eval(");
     }
-    assertThat(get("/assets/app.js", Map.of()).body()).doesNotContain("innerHTML", "insertAdjacentHTML",
-        "document.write");
+    assertThat(get("/assets/app.js", Map.of()).body())
+        .doesNotContain("innerHTML", "insertAdjacentHTML", "document.write");
   }
 
   @Test
@@ -88,42 +93,58 @@ class UiServerTest {
     HttpResponse<String> results = get("/api/results", Map.of(UiServer.TOKEN_HEADER, token));
 
     assertThat(results.statusCode()).isEqualTo(200);
-    assertThat(results.headers().firstValue("content-type")).contains("application/json; charset=utf-8");
-    assertThat(results.body()).contains("\\u003cimg src=x onerror=alert(1)\\u003e.png").doesNotContain("<img");
+    assertThat(results.headers().firstValue("content-type"))
+        .contains("application/json; charset=utf-8");
+    assertThat(results.body())
+        .contains("\\u003cimg src=x onerror=alert(1)\\u003e.png")
+        .doesNotContain("<img");
   }
 
   @Test
   void aForeignHostOrOriginIsRefusedEvenWithTheToken() throws Exception {
-    assertThat(rawStatusLine("evil.example:" + base.getPort(), "/api/status?token=" + token)).contains(" 403 ");
+    assertThat(rawStatusLine("evil.example:" + base.getPort(), "/api/status?token=" + token))
+        .contains(" 403 ");
     assertThat(rawStatusLine(base.getAuthority(), "/api/status?token=" + token)).contains(" 200 ");
-    assertThat(post("/api/endpoint/stop", Map.of(UiServer.TOKEN_HEADER, token, "Origin", "https://evil.example"))
-        .statusCode()).isEqualTo(403);
+    assertThat(post(
+                "/api/endpoint/stop",
+                Map.of(UiServer.TOKEN_HEADER, token, "Origin", "https://evil.example"))
+            .statusCode())
+        .isEqualTo(403);
     assertThat(actions).isEmpty();
   }
 
   @Test
   void getNeverChangesAnythingAndPostsNeedTheTokenHeader() throws Exception {
     assertThat(get("/api/endpoint/stop?token=" + token, Map.of()).statusCode()).isEqualTo(405);
-    assertThat(get("/api/upload?key=a.png&token=" + token, Map.of()).statusCode()).isEqualTo(405);
+    assertThat(get("/api/upload?key=a.png&token=" + token, Map.of()).statusCode())
+        .isEqualTo(405);
     assertThat(post("/api/endpoint/stop?token=" + token, Map.of()).statusCode())
-        .as("a token in the query of a POST (a cross-site form could send that)").isEqualTo(401);
+        .as("a token in the query of a POST (a cross-site form could send that)")
+        .isEqualTo(401);
     assertThat(actions).isEmpty();
     assertThat(uploads).isEmpty();
 
-    assertThat(post("/api/endpoint/stop", Map.of(UiServer.TOKEN_HEADER, token, "Origin", base.toString()))
-        .statusCode()).isEqualTo(200);
+    assertThat(post(
+                "/api/endpoint/stop",
+                Map.of(UiServer.TOKEN_HEADER, token, "Origin", base.toString()))
+            .statusCode())
+        .isEqualTo(200);
     assertThat(actions).containsExactly("stop");
   }
 
   @Test
   void uploadsKeepTheirNameAndRefuseKeysS3WouldNotTakeAsTyped() throws Exception {
     String key = java.net.URLEncoder.encode(XSS_KEY, StandardCharsets.UTF_8);
-    assertThat(post("/api/upload?key=" + key, Map.of(UiServer.TOKEN_HEADER, token)).statusCode()).isEqualTo(201);
+    assertThat(
+            post("/api/upload?key=" + key, Map.of(UiServer.TOKEN_HEADER, token)).statusCode())
+        .isEqualTo(201);
     assertThat(uploads).containsOnlyKeys(XSS_KEY);
 
-    HttpResponse<String> control = post("/api/upload?key=a%0Ab.png", Map.of(UiServer.TOKEN_HEADER, token));
+    HttpResponse<String> control =
+        post("/api/upload?key=a%0Ab.png", Map.of(UiServer.TOKEN_HEADER, token));
     assertThat(control.statusCode()).isEqualTo(400);
-    assertThat(control.body()).isEqualTo("{\"message\":\"an object key here may not contain control characters\"}");
+    assertThat(control.body())
+        .isEqualTo("{\"message\":\"an object key here may not contain control characters\"}");
   }
 
   private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
@@ -146,7 +167,9 @@ class UiServerTest {
       out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
     }
   }
 

@@ -12,7 +12,9 @@ class SizesTest {
     assertThat(Sizes.format(999)).isEqualTo("999 B");
     assertThat(Sizes.format(1000)).isEqualTo("1.0 kB");
     assertThat(Sizes.format(812_400)).isEqualTo("812 kB");
-    assertThat(Sizes.format(999_960)).as("rounds up into the next unit, not to '1000 kB'").isEqualTo("1.0 MB");
+    assertThat(Sizes.format(999_960))
+        .as("rounds up into the next unit, not to '1000 kB'")
+        .isEqualTo("1.0 MB");
     assertThat(Sizes.format(1_300_000)).isEqualTo("1.3 MB");
     assertThat(Sizes.format(6_291_456)).isEqualTo("6.3 MB");
     assertThat(Sizes.format(9_960_000)).as("not '10.0 MB'").isEqualTo("10 MB");

@@ -19,7 +19,8 @@ public final class Goals {
   private static final List<String> BUDGETS = List.of("15", "60", "240", "next-opening");
 
   /** One row: the trace, where and with what seed it was generated, the budget, and the simulated week. */
-  public record GoalRow(Trace trace, long seed, ZoneId zone, String budget, SimulationReport report) {
+  public record GoalRow(
+      Trace trace, long seed, ZoneId zone, String budget, SimulationReport report) {
 
     /** The saving the office trace must reach at this budget, or 0. */
     double savingGoal() {
@@ -35,7 +36,8 @@ public final class Goals {
     }
 
     public boolean met() {
-      return report.budgetMisses() == 0 && report.boundRatio() <= BOUND_FACTOR
+      return report.budgetMisses() == 0
+          && report.boundRatio() <= BOUND_FACTOR
           && report.savedPercent() >= savingGoal();
     }
   }
@@ -59,7 +61,8 @@ public final class Goals {
         Simulation.Config c = base.withSeed(w.seed())
             .withCalendar(ZoneId.of(w.zone()), LocalDate.parse(w.start()), base.workingHours())
             .withMaxWait(WaitBudget.parse("--max-wait", budget));
-        rows.add(new GoalRow(w.trace(), w.seed(), c.zone(), budget, Simulation.run(c, w.trace(), 7)));
+        rows.add(
+            new GoalRow(w.trace(), w.seed(), c.zone(), budget, Simulation.run(c, w.trace(), 7)));
       }
     }
     return rows;
@@ -67,16 +70,43 @@ public final class Goals {
 
   public static String render(List<GoalRow> rows) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%-13s %5s %-18s %-13s %7s %8s %8s %6s %6s %8s %8s %8s  %s%n", "trace", "seed",
-        "zone", "max wait", "saved", "endp-h", "bound-h", "ratio", "misses", "p50", "p99", "max", "goal"));
+    out.append(String.format(
+        Locale.ROOT,
+        "%-13s %5s %-18s %-13s %7s %8s %8s %6s %6s %8s %8s %8s  %s%n",
+        "trace",
+        "seed",
+        "zone",
+        "max wait",
+        "saved",
+        "endp-h",
+        "bound-h",
+        "ratio",
+        "misses",
+        "p50",
+        "p99",
+        "max",
+        "goal"));
     for (GoalRow r : rows) {
       SimulationReport s = r.report();
-      String goal = (r.savingGoal() > 0 ? String.format(Locale.ROOT, ">= %.1f%%, ", r.savingGoal()) : "") + "0 misses, <= "
-          + BOUND_FACTOR + "x";
-      out.append(String.format(Locale.ROOT, "%-13s %5d %-18s %-13s %6.1f%% %8.2f %8.2f %6.2f %6d %8s %8s %8s  %s %s%n",
-          r.trace().label(), r.seed(), r.zone().getId(), r.budget(), s.savedPercent(), s.endpointHours(),
-          s.lowerBoundHours(), s.boundRatio(), s.budgetMisses(), SimulationReport.human(s.waitP50()),
-          SimulationReport.human(s.waitP99()), SimulationReport.human(s.worstWait()), r.met() ? "met" : "MISSED",
+      String goal =
+          (r.savingGoal() > 0 ? String.format(Locale.ROOT, ">= %.1f%%, ", r.savingGoal()) : "")
+              + "0 misses, <= " + BOUND_FACTOR + "x";
+      out.append(String.format(
+          Locale.ROOT,
+          "%-13s %5d %-18s %-13s %6.1f%% %8.2f %8.2f %6.2f %6d %8s %8s %8s  %s %s%n",
+          r.trace().label(),
+          r.seed(),
+          r.zone().getId(),
+          r.budget(),
+          s.savedPercent(),
+          s.endpointHours(),
+          s.lowerBoundHours(),
+          s.boundRatio(),
+          s.budgetMisses(),
+          SimulationReport.human(s.waitP50()),
+          SimulationReport.human(s.waitP99()),
+          SimulationReport.human(s.worstWait()),
+          r.met() ? "met" : "MISSED",
           goal));
     }
     long met = rows.stream().filter(GoalRow::met).count();

@@ -27,10 +27,23 @@ import java.time.LocalTime;
  * @param batchAt batch transform: one job a day at this local time, for everything uploaded before it
  * @param batchStartup batch transform: job start to the first record (instance and container start, minutes)
  */
-public record HostingAssumptions(double imagesPerSecond, LocalTime cronStartUtc, LocalTime cronStopUtc,
-    Duration createDelay, Duration deleteDelay, Duration alarmDelay, Duration instanceLaunch, Duration copyLoad,
-    Duration copiesIdle, Duration instancesIdle, double serverlessMemoryGb, int serverlessConcurrency,
-    Duration serverlessColdStart, Duration serverlessWarm, double imageMegabytes, LocalTime batchAt,
+public record HostingAssumptions(
+    double imagesPerSecond,
+    LocalTime cronStartUtc,
+    LocalTime cronStopUtc,
+    Duration createDelay,
+    Duration deleteDelay,
+    Duration alarmDelay,
+    Duration instanceLaunch,
+    Duration copyLoad,
+    Duration copiesIdle,
+    Duration instancesIdle,
+    double serverlessMemoryGb,
+    int serverlessConcurrency,
+    Duration serverlessColdStart,
+    Duration serverlessWarm,
+    double imageMegabytes,
+    LocalTime batchAt,
     Duration batchStartup) {
 
   public HostingAssumptions {
@@ -41,16 +54,31 @@ public record HostingAssumptions(double imagesPerSecond, LocalTime cronStartUtc,
       throw new IllegalArgumentException("serverless memory is 1-6 GB, got " + serverlessMemoryGb);
     }
     if (serverlessConcurrency < 1 || serverlessConcurrency > 200) {
-      throw new IllegalArgumentException("serverless max concurrency is 1-200, got " + serverlessConcurrency);
+      throw new IllegalArgumentException(
+          "serverless max concurrency is 1-200, got " + serverlessConcurrency);
     }
   }
 
   /** Office cron 08:00-18:00 UTC, AWS's documented or measured durations, 2 GB and concurrency 10 serverless. */
   public static HostingAssumptions defaults(Simulation.Config config) {
-    return new HostingAssumptions(config.imagesPerSecond(), LocalTime.of(8, 0), LocalTime.of(18, 0),
-        config.createDelay(), config.deleteDelay(), Duration.ofMinutes(1), Duration.ofMinutes(5),
-        Duration.ofMinutes(2), Duration.ofMinutes(15), Duration.ofMinutes(10), 2, 10, Duration.ofSeconds(10),
-        Duration.ofMinutes(10), 0.11, LocalTime.of(2, 0), Duration.ofMinutes(6));
+    return new HostingAssumptions(
+        config.imagesPerSecond(),
+        LocalTime.of(8, 0),
+        LocalTime.of(18, 0),
+        config.createDelay(),
+        config.deleteDelay(),
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(2),
+        Duration.ofMinutes(15),
+        Duration.ofMinutes(10),
+        2,
+        10,
+        Duration.ofSeconds(10),
+        Duration.ofMinutes(10),
+        0.11,
+        LocalTime.of(2, 0),
+        Duration.ofMinutes(6));
   }
 
   /** With the simulator's default delays and drain rate. */

@@ -22,14 +22,36 @@ public final class HostingComparison {
    * What one comparison runs on: {@code uploads} sorted, over {@code days} local days from {@code start} in
    * {@code zone}; {@code workingHours} as the controller reads WORKING_HOURS.
    */
-  public record Input(String trace, List<Instant> uploads, LocalDate start, int days, ZoneId zone,
-      String workingHours, HostingAssumptions assumptions, HostingPrices prices, Duration budget) {
+  public record Input(
+      String trace,
+      List<Instant> uploads,
+      LocalDate start,
+      int days,
+      ZoneId zone,
+      String workingHours,
+      HostingAssumptions assumptions,
+      HostingPrices prices,
+      Duration budget) {
 
     /** The simulator's period, time zone and working hours. */
-    public static Input simulated(Simulation.Config config, String trace, List<Instant> uploads, int days,
-        HostingAssumptions assumptions, HostingPrices prices, Duration budget) {
-      return new Input(trace, uploads, config.start(), days, config.zone(), config.workingHours(), assumptions,
-          prices, budget);
+    public static Input simulated(
+        Simulation.Config config,
+        String trace,
+        List<Instant> uploads,
+        int days,
+        HostingAssumptions assumptions,
+        HostingPrices prices,
+        Duration budget) {
+      return new Input(
+          trace,
+          uploads,
+          config.start(),
+          days,
+          config.zone(),
+          config.workingHours(),
+          assumptions,
+          prices,
+          budget);
     }
 
     Instant startInstant() {
@@ -59,9 +81,16 @@ public final class HostingComparison {
   public static HostingComparison run(Simulation.Config config, Input in) {
     HostingModels.Period p = in.period();
     List<HostingRow> rows = models(in);
-    rows.add(2, controller(config, in, p, "offhours working hours", Map.of("MAX_WAIT_MINUTES", "0")));
-    rows.add(3, controller(config, in, p, "offhours, budget " + in.budget().toMinutes() + " min",
-        budgetSettings(in.budget())));
+    rows.add(
+        2, controller(config, in, p, "offhours working hours", Map.of("MAX_WAIT_MINUTES", "0")));
+    rows.add(
+        3,
+        controller(
+            config,
+            in,
+            p,
+            "offhours, budget " + in.budget().toMinutes() + " min",
+            budgetSettings(in.budget())));
     return new HostingComparison(in, rows);
   }
 
@@ -87,10 +116,16 @@ public final class HostingComparison {
   }
 
   /** A row for what a stack billed: {@code endpointHours} from its ledger, the waits from its results. */
-  public static HostingRow actual(Input in, String option, double endpointHours, List<Instant[]> results,
-      String note) {
-    return new HostingRow(option, endpointHours, "endpoint-h", endpointHours * in.prices().instanceHourUsd(),
-        WaitStats.of(results.stream().map(r -> r[0]).toList(), results, in.end(), in.budget()), List.of(), results,
+  public static HostingRow actual(
+      Input in, String option, double endpointHours, List<Instant[]> results, String note) {
+    return new HostingRow(
+        option,
+        endpointHours,
+        "endpoint-h",
+        endpointHours * in.prices().instanceHourUsd(),
+        WaitStats.of(results.stream().map(r -> r[0]).toList(), results, in.end(), in.budget()),
+        List.of(),
+        results,
         note);
   }
 
@@ -100,15 +135,32 @@ public final class HostingComparison {
   }
 
   /** The real controller through the simulation, with {@code settings} in its environment. */
-  static HostingRow controller(Simulation.Config config, Input in, HostingModels.Period p, String option,
+  static HostingRow controller(
+      Simulation.Config config,
+      Input in,
+      HostingModels.Period p,
+      String option,
       Map<String, String> settings) {
     SimulatedRun run = Simulation.record(config, in.trace(), in.uploads(), in.days(), settings);
     double hours = run.report().billedHours();
-    return new HostingRow(option, hours, "endpoint-h", hours * in.prices().instanceHourUsd(),
-        WaitStats.of(in.uploads(), run.results(), run.end(), p.budget()), run.billed(), run.results(),
+    return new HostingRow(
+        option,
+        hours,
+        "endpoint-h",
+        hours * in.prices().instanceHourUsd(),
+        WaitStats.of(in.uploads(), run.results(), run.end(), p.budget()),
+        run.billed(),
+        run.results(),
         run.report().starts() + " starts, " + in.workingHours()
-            + (settings.isEmpty() ? "" : ", " + String.join(" ", settings.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())));
+            + (settings.isEmpty()
+                ? ""
+                : ", "
+                    + String.join(
+                        " ",
+                        settings.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .sorted()
+                            .toList())));
   }
 
   public List<HostingRow> rows() {
@@ -121,24 +173,64 @@ public final class HostingComparison {
 
   public String renderTable() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%d uploads of '%s' over %d day(s) from %s (%s), budget %d min,"
-            + " %s at $%.4f/h, %.1f images/s per instance%n%n", input.uploads().size(), input.trace(), input.days(),
-        input.start(), input.zone(), input.budget().toMinutes(), input.prices().instanceType(),
-        input.prices().instanceHourUsd(), input.assumptions().imagesPerSecond()));
-    out.append(String.format(Locale.ROOT, "%-26s %16s %10s %9s %9s %9s %7s  %s%n", "option", "billed", "cost $",
-        "wait p50", "wait p99", "wait max", "misses", "how"));
+    out.append(String.format(
+        Locale.ROOT,
+        "%d uploads of '%s' over %d day(s) from %s (%s), budget %d min,"
+            + " %s at $%.4f/h, %.1f images/s per instance%n%n",
+        input.uploads().size(),
+        input.trace(),
+        input.days(),
+        input.start(),
+        input.zone(),
+        input.budget().toMinutes(),
+        input.prices().instanceType(),
+        input.prices().instanceHourUsd(),
+        input.assumptions().imagesPerSecond()));
+    out.append(String.format(
+        Locale.ROOT,
+        "%-26s %16s %10s %9s %9s %9s %7s  %s%n",
+        "option",
+        "billed",
+        "cost $",
+        "wait p50",
+        "wait p99",
+        "wait max",
+        "misses",
+        "how"));
     for (HostingRow r : rows) {
       if (!r.available()) {
-        out.append(String.format(Locale.ROOT, "%-26s %16s %10s %9s %9s %9s %7s  %s%n", r.option(), "n/a", "n/a",
-            "-", "-", "-", "-", r.note()));
+        out.append(String.format(
+            Locale.ROOT,
+            "%-26s %16s %10s %9s %9s %9s %7s  %s%n",
+            r.option(),
+            "n/a",
+            "n/a",
+            "-",
+            "-",
+            "-",
+            "-",
+            r.note()));
         continue;
       }
       WaitStats w = r.waits();
-      out.append(String.format(Locale.ROOT, "%-26s %16s %10.2f %9s %9s %9s %7d  %s%n", r.option(),
-          units(r), r.usd(), human(w.p50()), human(w.p99()), human(w.max()), w.misses(), r.note()));
+      out.append(String.format(
+          Locale.ROOT,
+          "%-26s %16s %10.2f %9s %9s %9s %7d  %s%n",
+          r.option(),
+          units(r),
+          r.usd(),
+          human(w.p50()),
+          human(w.p99()),
+          human(w.max()),
+          w.misses(),
+          r.note()));
     }
-    out.append(String.format(Locale.ROOT, "%nmisses: results later than %d min after the upload, or still waiting"
-        + " longer at the end. Prices: %s.%n", input.budget().toMinutes(), HostingPrices.SOURCES));
+    out.append(String.format(
+        Locale.ROOT,
+        "%nmisses: results later than %d min after the upload, or still waiting"
+            + " longer at the end. Prices: %s.%n",
+        input.budget().toMinutes(),
+        HostingPrices.SOURCES));
     return out.toString();
   }
 
@@ -174,7 +266,8 @@ public final class HostingComparison {
   }
 
   private static String units(HostingRow r) {
-    return String.format(Locale.ROOT, r.unit().equals("GB-s") ? "%.0f %s" : "%.2f %s", r.units(), r.unit());
+    return String.format(
+        Locale.ROOT, r.unit().equals("GB-s") ? "%.0f %s" : "%.2f %s", r.units(), r.unit());
   }
 
   /** 0.2 s, 14 s, 9 min, 2.5 h, 3.1 d. */

@@ -27,8 +27,15 @@ final class HostingModels {
   static HostingRow alwaysOn(Period p, HostingAssumptions a, HostingPrices prices) {
     List<Instant[]> capacity = List.<Instant[]>of(new Instant[] {p.start(), p.end()});
     List<Instant[]> results = fifo(p.uploads(), capacity, a.service(), p.end());
-    return new HostingRow("always on", p.hours(), "endpoint-h", p.hours() * prices.instanceHourUsd(),
-        WaitStats.of(p.uploads(), results, p.end(), p.budget()), capacity, results, "one instance, 24/7");
+    return new HostingRow(
+        "always on",
+        p.hours(),
+        "endpoint-h",
+        p.hours() * prices.instanceHourUsd(),
+        WaitStats.of(p.uploads(), results, p.end(), p.budget()),
+        capacity,
+        results,
+        "one instance, 24/7");
   }
 
   /** The seed's schedule: create every day at a fixed UTC time, delete at another, whatever is queued. */
@@ -55,9 +62,19 @@ final class HostingModels {
     }
     List<Instant[]> results = fifo(p.uploads(), capacity, a.service(), p.end());
     double hours = hours(billed);
-    return new HostingRow("seed's UTC cron", hours, "endpoint-h", hours * prices.instanceHourUsd(),
-        WaitStats.of(p.uploads(), results, p.end(), p.budget()), billed, results,
-        String.format(java.util.Locale.ROOT, "create %s, delete %s UTC, daily", a.cronStartUtc(), a.cronStopUtc()));
+    return new HostingRow(
+        "seed's UTC cron",
+        hours,
+        "endpoint-h",
+        hours * prices.instanceHourUsd(),
+        WaitStats.of(p.uploads(), results, p.end(), p.budget()),
+        billed,
+        results,
+        String.format(
+            java.util.Locale.ROOT,
+            "create %s, delete %s UTC, daily",
+            a.cronStartUtc(),
+            a.cronStopUtc()));
   }
 
   /**
@@ -99,10 +116,16 @@ final class HostingModels {
       billed.add(new Instant[] {billedFrom, earlier(instanceUntil, p.end())});
     }
     double hours = hours(billed);
-    return new HostingRow("scale-to-zero", hours, "endpoint-h", hours * prices.instanceHourUsd(),
-        WaitStats.of(p.uploads(), results, p.end(), p.budget()), billed, results,
-        "wake " + minutes(a.alarmDelay().plus(a.instanceLaunch()).plus(a.copyLoad())) + ", idle to 0: "
-            + minutes(a.copiesIdle()) + " + " + minutes(a.instancesIdle()));
+    return new HostingRow(
+        "scale-to-zero",
+        hours,
+        "endpoint-h",
+        hours * prices.instanceHourUsd(),
+        WaitStats.of(p.uploads(), results, p.end(), p.budget()),
+        billed,
+        results,
+        "wake " + minutes(a.alarmDelay().plus(a.instanceLaunch()).plus(a.copyLoad()))
+            + ", idle to 0: " + minutes(a.copiesIdle()) + " + " + minutes(a.instancesIdle()));
   }
 
   /**
@@ -112,8 +135,10 @@ final class HostingModels {
    */
   static HostingRow serverless(Period p, HostingAssumptions a, HostingPrices prices) {
     if (!prices.serverlessAvailable()) {
-      return HostingRow.unavailable("serverless", "GB-s", "n/a: serverless is CPU only, " + prices.instanceType()
-          + " is an accelerated type");
+      return HostingRow.unavailable(
+          "serverless",
+          "GB-s",
+          "n/a: serverless is CPU only, " + prices.instanceType() + " is an accelerated type");
     }
     Instant[] freeAt = new Instant[a.serverlessConcurrency()];
     java.util.Arrays.fill(freeAt, Instant.MIN);
@@ -127,7 +152,8 @@ final class HostingModels {
         }
       }
       Instant start = later(u, freeAt[w]);
-      boolean cold = freeAt[w].equals(Instant.MIN) || Duration.between(freeAt[w], start).compareTo(a.serverlessWarm()) > 0;
+      boolean cold = freeAt[w].equals(Instant.MIN)
+          || Duration.between(freeAt[w], start).compareTo(a.serverlessWarm()) > 0;
       coldStarts += cold ? 1 : 0;
       Instant done = start.plus(cold ? a.serverlessColdStart() : Duration.ZERO).plus(a.service());
       freeAt[w] = done;
@@ -138,9 +164,20 @@ final class HostingModels {
     double gbSeconds = results.size() * a.serverlessMemoryGb() * a.service().toNanos() / 1e9;
     double dataGb = results.size() * a.imageMegabytes() / 1000.0;
     double usd = gbSeconds * prices.serverlessGbSecondUsd() + dataGb * prices.serverlessGbDataUsd();
-    return new HostingRow("serverless", gbSeconds, "GB-s", usd, WaitStats.of(p.uploads(), results, p.end(),
-        p.budget()), List.of(), results, String.format(java.util.Locale.ROOT, "%.0f GB, concurrency %d, %d cold starts",
-        a.serverlessMemoryGb(), a.serverlessConcurrency(), coldStarts));
+    return new HostingRow(
+        "serverless",
+        gbSeconds,
+        "GB-s",
+        usd,
+        WaitStats.of(p.uploads(), results, p.end(), p.budget()),
+        List.of(),
+        results,
+        String.format(
+            java.util.Locale.ROOT,
+            "%.0f GB, concurrency %d, %d cold starts",
+            a.serverlessMemoryGb(),
+            a.serverlessConcurrency(),
+            coldStarts));
   }
 
   /** Batch transform: one job a day at a fixed local time for everything uploaded before it. */
@@ -171,16 +208,24 @@ final class HostingModels {
     }
     results.removeIf(r -> r[1].isAfter(p.end()));
     double hours = hours(billed);
-    return new HostingRow("batch transform", hours, "job-h", hours * prices.instanceHourUsd(),
-        WaitStats.of(p.uploads(), results, p.end(), p.budget()), billed, results,
-        jobs + " jobs at " + a.batchAt() + " " + p.zone().getId() + ", " + minutes(a.batchStartup()) + " start");
+    return new HostingRow(
+        "batch transform",
+        hours,
+        "job-h",
+        hours * prices.instanceHourUsd(),
+        WaitStats.of(p.uploads(), results, p.end(), p.budget()),
+        billed,
+        results,
+        jobs + " jobs at " + a.batchAt() + " " + p.zone().getId() + ", " + minutes(a.batchStartup())
+            + " start");
   }
 
   /**
    * First come, first served on one instance that serves only inside {@code capacity} (sorted, disjoint); an image
    * started before a window closes finishes. Results after {@code end} are left out (still waiting).
    */
-  static List<Instant[]> fifo(List<Instant> uploads, List<Instant[]> capacity, Duration service, Instant end) {
+  static List<Instant[]> fifo(
+      List<Instant> uploads, List<Instant[]> capacity, Duration service, Instant end) {
     List<Instant[]> results = new ArrayList<>();
     Instant free = Instant.MIN;
     int window = 0;

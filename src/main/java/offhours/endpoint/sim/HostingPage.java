@@ -29,21 +29,41 @@ public final class HostingPage {
     HostingComparison.Input in = comparison.input();
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
-        .append("<title>offhours: hosting options on '").append(esc(in.trace())).append("'</title><style>")
-        .append("body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:").append(WIDTH + 40)
-        .append("px}table{border-collapse:collapse;margin:12px 0}td,th{padding:3px 10px;border-bottom:1px solid #ddd;")
-        .append("text-align:right;white-space:nowrap}td:last-child{white-space:normal}td:first-child,th:first-child,td:last-child,th:last-child{text-align:left}")
-        .append("svg text{font:12px system-ui,sans-serif;fill:#333}.band{fill:#2b7bb9}.offhours .band{fill:#e07b00}")
-        .append(".up{fill:#555}.backlog{fill:#c0392b;fill-opacity:.5}.open{fill:#f3efe0}.grid{stroke:#bbb}")
-        .append(".curve{fill:none;stroke:#e07b00;stroke-width:2}.point{fill:#e07b00}.ref{stroke:#2b7bb9;")
+        .append(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
+        .append("<title>offhours: hosting options on '")
+        .append(esc(in.trace()))
+        .append("'</title><style>")
+        .append("body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:")
+        .append(WIDTH + 40)
+        .append(
+            "px}table{border-collapse:collapse;margin:12px 0}td,th{padding:3px 10px;border-bottom:1px solid #ddd;")
+        .append(
+            "text-align:right;white-space:nowrap}td:last-child{white-space:normal}td:first-child,th:first-child,td:last-child,th:last-child{text-align:left}")
+        .append(
+            "svg text{font:12px system-ui,sans-serif;fill:#333}.band{fill:#2b7bb9}.offhours .band{fill:#e07b00}")
+        .append(
+            ".up{fill:#555}.backlog{fill:#c0392b;fill-opacity:.5}.open{fill:#f3efe0}.grid{stroke:#bbb}")
+        .append(
+            ".curve{fill:none;stroke:#e07b00;stroke-width:2}.point{fill:#e07b00}.ref{stroke:#2b7bb9;")
         .append("stroke-dasharray:4 3}.na{fill:#999;font-style:italic}</style></head><body>\n");
-    h.append("<h1>Hosting options on '").append(esc(in.trace())).append("'</h1>\n<p>")
-        .append(in.uploads().size()).append(" uploads over ").append(in.days()).append(" day(s) from ")
-        .append(in.start()).append(" (").append(esc(in.zone().getId())).append("), working hours ")
-        .append(esc(in.workingHours())).append(", budget ").append(in.budget().toMinutes())
-        .append(" min, ").append(esc(in.prices().instanceType())).append(String.format(Locale.ROOT,
-            " at $%.4f/h.</p>%n", in.prices().instanceHourUsd()));
+    h.append("<h1>Hosting options on '")
+        .append(esc(in.trace()))
+        .append("'</h1>\n<p>")
+        .append(in.uploads().size())
+        .append(" uploads over ")
+        .append(in.days())
+        .append(" day(s) from ")
+        .append(in.start())
+        .append(" (")
+        .append(esc(in.zone().getId()))
+        .append("), working hours ")
+        .append(esc(in.workingHours()))
+        .append(", budget ")
+        .append(in.budget().toMinutes())
+        .append(" min, ")
+        .append(esc(in.prices().instanceType()))
+        .append(String.format(Locale.ROOT, " at $%.4f/h.</p>%n", in.prices().instanceHourUsd()));
     table(h, comparison);
     h.append("<h2>The period</h2>\n");
     timeline(h, comparison);
@@ -54,15 +74,22 @@ public final class HostingPage {
   }
 
   private static void table(StringBuilder h, HostingComparison c) {
-    h.append("<table id=\"options\"><tr><th>option</th><th>billed</th><th>cost $</th><th>wait p50</th>")
+    h.append(
+            "<table id=\"options\"><tr><th>option</th><th>billed</th><th>cost $</th><th>wait p50</th>")
         .append("<th>wait p99</th><th>wait max</th><th>misses</th><th>how</th></tr>\n");
     for (HostingRow r : c.rows()) {
       h.append("<tr><td>").append(esc(r.option())).append("</td>");
       if (r.available()) {
-        h.append(String.format(Locale.ROOT, "<td>%.2f %s</td><td>%.2f</td>", r.units(), esc(r.unit()), r.usd()))
-            .append("<td>").append(HostingComparison.human(r.waits().p50())).append("</td><td>")
-            .append(HostingComparison.human(r.waits().p99())).append("</td><td>")
-            .append(HostingComparison.human(r.waits().max())).append("</td><td>").append(r.waits().misses())
+        h.append(String.format(
+                Locale.ROOT, "<td>%.2f %s</td><td>%.2f</td>", r.units(), esc(r.unit()), r.usd()))
+            .append("<td>")
+            .append(HostingComparison.human(r.waits().p50()))
+            .append("</td><td>")
+            .append(HostingComparison.human(r.waits().p99()))
+            .append("</td><td>")
+            .append(HostingComparison.human(r.waits().max()))
+            .append("</td><td>")
+            .append(r.waits().misses())
             .append("</td>");
       } else {
         h.append("<td>n/a</td><td>n/a</td><td>-</td><td>-</td><td>-</td><td>-</td>");
@@ -82,7 +109,10 @@ public final class HostingPage {
     int rowHeight = 22;
     int top = 20;
     int height = top + histogram + backlog + 16 + rowHeight * c.rows().size() + 10;
-    h.append("<svg id=\"timeline\" width=\"").append(WIDTH).append("\" height=\"").append(height)
+    h.append("<svg id=\"timeline\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(height)
         .append("\" role=\"img\" aria-label=\"timeline\">\n");
     // working hours, shaded across every row
     Schedule schedule = Schedule.parse(in.workingHours(), in.zone(), Set.of());
@@ -96,10 +126,20 @@ public final class HostingPage {
     }
     for (LocalDate d = in.start(); d.isBefore(in.start().plusDays(in.days())); d = d.plusDays(1)) {
       double dx = LABEL + x(start, d.atStartOfDay(in.zone()).toInstant(), span);
-      h.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>",
-          dx, top - 14, dx, height - 10));
-      h.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s %s</text>%n", dx + 3, top - 4,
-          d.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT), d));
+      h.append(String.format(
+          Locale.ROOT,
+          "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>",
+          dx,
+          top - 14,
+          dx,
+          height - 10));
+      h.append(String.format(
+          Locale.ROOT,
+          "<text x=\"%.1f\" y=\"%d\">%s %s</text>%n",
+          dx + 3,
+          top - 4,
+          d.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT),
+          d));
     }
     // uploads per hour
     int hours = (int) Math.ceil(span / 3600);
@@ -118,8 +158,14 @@ public final class HostingPage {
     for (int i = 0; i < perHour.length; i++) {
       if (perHour[i] > 0) {
         double bh = Math.max(1, (double) perHour[i] / most * (histogram - 6));
-        rect(h, "up", LABEL + PLOT * i * 3600.0 / span, top + histogram - bh, Math.max(1, PLOT * 3600.0 / span - 0.5),
-            bh, perHour[i] + " uploads");
+        rect(
+            h,
+            "up",
+            LABEL + PLOT * i * 3600.0 / span,
+            top + histogram - bh,
+            Math.max(1, PLOT * 3600.0 / span - 0.5),
+            bh,
+            perHour[i] + " uploads");
       }
     }
     // the budgeted controller's backlog (uploads without a result), sampled every 10 minutes
@@ -146,35 +192,55 @@ public final class HostingPage {
     }
     StringBuilder path = new StringBuilder(String.format(Locale.ROOT, "M%d %d", LABEL, y0));
     for (int s = 0; s <= steps; s++) {
-      path.append(String.format(Locale.ROOT, " L%.1f %.1f", LABEL + PLOT * s * 600.0 / span,
+      path.append(String.format(
+          Locale.ROOT,
+          " L%.1f %.1f",
+          LABEL + PLOT * s * 600.0 / span,
           y0 - (double) waiting[s] / most2 * (backlog - 6)));
     }
     path.append(String.format(Locale.ROOT, " L%.1f %d Z", LABEL + PLOT * steps * 600.0 / span, y0));
-    h.append("<path class=\"backlog\" d=\"").append(path).append("\"><title>at most ").append(most2)
+    h.append("<path class=\"backlog\" d=\"")
+        .append(path)
+        .append("\"><title>at most ")
+        .append(most2)
         .append(" waiting</title></path>\n");
     // billed bands per option
     int y = y0 + 16;
     for (HostingRow row : c.rows()) {
-      h.append("<g class=\"option").append(row.option().startsWith("offhours") ? " offhours" : "")
-          .append("\" data-option=\"").append(esc(row.option())).append("\">");
+      h.append("<g class=\"option")
+          .append(row.option().startsWith("offhours") ? " offhours" : "")
+          .append("\" data-option=\"")
+          .append(esc(row.option()))
+          .append("\">");
       label(h, row.option(), y + rowHeight / 2);
       if (row.bands().isEmpty()) {
-        h.append("<text class=\"na\" x=\"").append(LABEL + 4).append("\" y=\"").append(y + rowHeight / 2 + 4)
-            .append("\">").append(row.available() ? "no instance: billed per request" : esc(row.note()))
+        h.append("<text class=\"na\" x=\"")
+            .append(LABEL + 4)
+            .append("\" y=\"")
+            .append(y + rowHeight / 2 + 4)
+            .append("\">")
+            .append(row.available() ? "no instance: billed per request" : esc(row.note()))
             .append("</text>");
       }
       for (Instant[] b : row.bands()) {
         Instant from = b[0].isBefore(start) ? start : b[0];
         Instant to = b[1].isAfter(end) ? end : b[1];
         if (from.isBefore(to)) {
-          rect(h, "band", LABEL + x(start, from, span), y + 3, Math.max(1, w(from, to, span)), rowHeight - 6,
+          rect(
+              h,
+              "band",
+              LABEL + x(start, from, span),
+              y + 3,
+              Math.max(1, w(from, to, span)),
+              rowHeight - 6,
               from + " to " + to);
         }
       }
       h.append("</g>\n");
       y += rowHeight;
     }
-    h.append("</svg>\n<p>Shaded: working hours. Bars: when each option bills an instance (serverless bills per")
+    h.append(
+            "</svg>\n<p>Shaded: working hours. Bars: when each option bills an instance (serverless bills per")
         .append(" request).</p>\n");
   }
 
@@ -194,16 +260,34 @@ public final class HostingPage {
     double workingSaved = 100 * (1 - working.units() / always.units());
     lowest = Math.min(lowest, workingSaved);
     double floor = Math.max(0, Math.floor((lowest - 5) / 10) * 10);
-    h.append("<svg id=\"savings-curve\" width=\"").append(width).append("\" height=\"").append(height)
+    h.append("<svg id=\"savings-curve\" width=\"")
+        .append(width)
+        .append("\" height=\"")
+        .append(height)
         .append("\" role=\"img\" aria-label=\"savings against the budget\">\n");
     for (double v = floor; v <= 100; v += 10) {
       double yy = 20 + plotH * (100 - v) / (100 - floor);
-      h.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
-          + "<text x=\"8\" y=\"%.1f\">%.0f %%</text>%n", left, yy, left + plotW, yy, yy + 4, v));
+      h.append(String.format(
+          Locale.ROOT,
+          "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
+              + "<text x=\"8\" y=\"%.1f\">%.0f %%</text>%n",
+          left,
+          yy,
+          left + plotW,
+          yy,
+          yy + 4,
+          v));
     }
     double wy = 20 + plotH * (100 - workingSaved) / (100 - floor);
-    h.append(String.format(Locale.ROOT, "<line class=\"ref\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
-        + "<text x=\"%d\" y=\"%.1f\">by working hours alone: %.1f %%</text>%n", left, wy, left + plotW, wy, left + 6,
+    h.append(String.format(
+        Locale.ROOT,
+        "<line class=\"ref\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
+            + "<text x=\"%d\" y=\"%.1f\">by working hours alone: %.1f %%</text>%n",
+        left,
+        wy,
+        left + plotW,
+        wy,
+        left + 6,
         wy + 16,
         workingSaved));
     StringBuilder path = new StringBuilder();
@@ -212,14 +296,29 @@ public final class HostingPage {
       double xx = left + (points.size() == 1 ? plotW / 2.0 : plotW * i / (points.size() - 1.0));
       double yy = 20 + plotH * (100 - p.savedPercent()) / (100 - floor);
       path.append(i == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", xx, yy));
-      h.append(String.format(Locale.ROOT, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>%s:"
+      h.append(String.format(
+          Locale.ROOT,
+          "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>%s:"
               + " %.1f %% saved, %d misses</title></circle><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>"
-              + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>%n", xx, yy, esc(p.budget()),
-          p.savedPercent(), p.misses(), xx, height - bottom + 18, esc(p.budget()), xx, yy - 8, p.savedPercent()));
+              + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>%n",
+          xx,
+          yy,
+          esc(p.budget()),
+          p.savedPercent(),
+          p.misses(),
+          xx,
+          height - bottom + 18,
+          esc(p.budget()),
+          xx,
+          yy - 8,
+          p.savedPercent()));
     }
     h.append("<path class=\"curve\" d=\"").append(path).append("\"/>\n");
-    h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">budget (MAX_WAIT_MINUTES)</text>%n",
-        left + plotW / 2 - 70, height - 4));
+    h.append(String.format(
+        Locale.ROOT,
+        "<text x=\"%d\" y=\"%d\">budget (MAX_WAIT_MINUTES)</text>%n",
+        left + plotW / 2 - 70,
+        height - 4));
     h.append("</svg>\n");
   }
 
@@ -235,9 +334,16 @@ public final class HostingPage {
     h.append("<text x=\"0\" y=\"").append(y + 4).append("\">").append(esc(text)).append("</text>");
   }
 
-  private static void rect(StringBuilder h, String cls, double x, double y, double w, double height, String title) {
-    h.append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">",
-        cls, x, y, w, height));
+  private static void rect(
+      StringBuilder h, String cls, double x, double y, double w, double height, String title) {
+    h.append(String.format(
+        Locale.ROOT,
+        "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">",
+        cls,
+        x,
+        y,
+        w,
+        height));
     if (title != null) {
       h.append("<title>").append(esc(title)).append("</title>");
     }

@@ -13,12 +13,16 @@ import java.util.Optional;
  * @param serverlessGbSecondUsd serverless inference compute, per GB of memory and second of processing
  * @param serverlessGbDataUsd serverless inference, per GB of data processed (in and out)
  */
-public record HostingPrices(String instanceType, double instanceHourUsd, double serverlessGbSecondUsd,
+public record HostingPrices(
+    String instanceType,
+    double instanceHourUsd,
+    double serverlessGbSecondUsd,
     double serverlessGbDataUsd) {
 
   /** Where the numbers come from. */
-  public static final String SOURCES = "https://aws.amazon.com/sagemaker/pricing/ (Real-Time, Serverless and Batch"
-      + " Transform inference, us-east-1, on-demand, read 2026-12)";
+  public static final String SOURCES =
+      "https://aws.amazon.com/sagemaker/pricing/ (Real-Time, Serverless and Batch"
+          + " Transform inference, us-east-1, on-demand, read 2026-12)";
 
   /** Real-time and batch transform, USD per instance-hour. */
   static final Map<String, Double> INSTANCE_HOUR_USD = Map.of(
@@ -41,8 +45,10 @@ public record HostingPrices(String instanceType, double instanceHourUsd, double 
   /** The table's prices for {@code instanceType}; empty when the table has no price for it. */
   public static Optional<HostingPrices> of(String instanceType) {
     Double hour = INSTANCE_HOUR_USD.get(instanceType);
-    return hour == null ? Optional.empty()
-        : Optional.of(new HostingPrices(instanceType, hour, SERVERLESS_GB_SECOND_USD, SERVERLESS_GB_DATA_USD));
+    return hour == null
+        ? Optional.empty()
+        : Optional.of(new HostingPrices(
+            instanceType, hour, SERVERLESS_GB_SECOND_USD, SERVERLESS_GB_DATA_USD));
   }
 
   /** The instance types the table prices, for messages. */
@@ -64,6 +70,9 @@ public record HostingPrices(String instanceType, double instanceHourUsd, double 
    */
   public boolean serverlessAvailable() {
     String family = instanceType.toLowerCase(Locale.ROOT).replaceFirst("^ml\\.", "");
-    return !(family.startsWith("g") || family.startsWith("p") || family.startsWith("inf") || family.startsWith("trn"));
+    return !(family.startsWith("g")
+        || family.startsWith("p")
+        || family.startsWith("inf")
+        || family.startsWith("trn"));
   }
 }

@@ -12,8 +12,15 @@ import java.util.List;
  * @param results each upload with a result as {upload, result}
  * @param note how the option was modelled, in a few words
  */
-public record HostingRow(String option, double units, String unit, double usd, WaitStats waits,
-    List<Instant[]> bands, List<Instant[]> results, String note) {
+public record HostingRow(
+    String option,
+    double units,
+    String unit,
+    double usd,
+    WaitStats waits,
+    List<Instant[]> bands,
+    List<Instant[]> results,
+    String note) {
 
   public boolean available() {
     return !Double.isNaN(usd);

@@ -26,8 +26,14 @@ final class LowerBound {
   private LowerBound() {}
 
   /** The bound in hours; {@code due} maps an upload instant to its due instant (empty: never due). */
-  static double endpointHours(List<Instant> uploads, Function<Instant, Optional<Instant>> due, Duration wake,
-      Duration stop, double drainPerSecond, Instant start, Instant end) {
+  static double endpointHours(
+      List<Instant> uploads,
+      Function<Instant, Optional<Instant>> due,
+      Duration wake,
+      Duration stop,
+      double drainPerSecond,
+      Instant start,
+      Instant end) {
     if (drainPerSecond <= 0) {
       throw new IllegalArgumentException("drain rate must be positive, got " + drainPerSecond);
     }
@@ -41,7 +47,8 @@ final class LowerBound {
         owed.add(new double[] {a, Math.max(seconds(start, d.get()), a + per)});
       }
     }
-    owed.sort((x, y) -> Double.compare(x[1], y[1]) != 0 ? Double.compare(x[1], y[1]) : Double.compare(x[0], y[0]));
+    owed.sort((x, y) ->
+        Double.compare(x[1], y[1]) != 0 ? Double.compare(x[1], y[1]) : Double.compare(x[0], y[0]));
     int n = owed.size();
     double w = wake.toMillis() / 1000.0;
     double st = stop.toMillis() / 1000.0;

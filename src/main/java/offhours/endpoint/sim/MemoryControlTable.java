@@ -30,8 +30,15 @@ public final class MemoryControlTable implements ControlStore, Ledger {
 
   @Override
   public synchronized void add(Day d) {
-    ledger.merge(d.date(), d, (a, b) -> new Day(a.date(), a.endpointSeconds() + b.endpointSeconds(),
-        a.outsideScheduleSeconds() + b.outsideScheduleSeconds(), a.starts() + b.starts(), a.stops() + b.stops()));
+    ledger.merge(
+        d.date(),
+        d,
+        (a, b) -> new Day(
+            a.date(),
+            a.endpointSeconds() + b.endpointSeconds(),
+            a.outsideScheduleSeconds() + b.outsideScheduleSeconds(),
+            a.starts() + b.starts(),
+            a.stops() + b.stops()));
   }
 
   @Override

@@ -10,5 +10,9 @@ import java.util.List;
  * @param billed the periods the endpoint was billed (create call until gone), each {from, to}
  * @param end the end of the simulated period
  */
-public record SimulatedRun(SimulationReport report, List<Instant> uploads, List<Instant[]> results,
-    List<Instant[]> billed, Instant end) {}
+public record SimulatedRun(
+    SimulationReport report,
+    List<Instant> uploads,
+    List<Instant[]> results,
+    List<Instant[]> billed,
+    Instant end) {}

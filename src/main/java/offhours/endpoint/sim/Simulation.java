@@ -40,73 +40,246 @@ public final class Simulation {
    * @param runTimer whether the controller also runs when a decision asks for it ({@code Decision.nextRunAt}), as the
    *     deployed controller does through its timer queue; without it only on ticks, schedule changes and endpoint events
    */
-  public record Config(ZoneId zone, String workingHours, LocalDate start, Duration tick, Duration createDelay,
-      Duration deleteDelay, Duration mappingDelay, double imagesPerSecond, int idleStopMinutes,
-      int drainTimeoutMinutes, int wakeBacklogMessages, int wakeBacklogAgeMinutes, int createFailures, long seed,
-      String instanceType, double hourlyPriceUsd, WaitBudget maxWait, boolean runTimer) {
+  public record Config(
+      ZoneId zone,
+      String workingHours,
+      LocalDate start,
+      Duration tick,
+      Duration createDelay,
+      Duration deleteDelay,
+      Duration mappingDelay,
+      double imagesPerSecond,
+      int idleStopMinutes,
+      int drainTimeoutMinutes,
+      int wakeBacklogMessages,
+      int wakeBacklogAgeMinutes,
+      int createFailures,
+      long seed,
+      String instanceType,
+      double hourlyPriceUsd,
+      WaitBudget maxWait,
+      boolean runTimer) {
 
     /** Without a latency budget (MAX_WAIT_MINUTES=0) and without the timer. */
-    public Config(ZoneId zone, String workingHours, LocalDate start, Duration tick, Duration createDelay,
-        Duration deleteDelay, Duration mappingDelay, double imagesPerSecond, int idleStopMinutes,
-        int drainTimeoutMinutes, int wakeBacklogMessages, int wakeBacklogAgeMinutes, int createFailures, long seed,
-        String instanceType, double hourlyPriceUsd) {
-      this(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond, idleStopMinutes,
-          drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed, instanceType,
-          hourlyPriceUsd, WaitBudget.OFF, false);
+    public Config(
+        ZoneId zone,
+        String workingHours,
+        LocalDate start,
+        Duration tick,
+        Duration createDelay,
+        Duration deleteDelay,
+        Duration mappingDelay,
+        double imagesPerSecond,
+        int idleStopMinutes,
+        int drainTimeoutMinutes,
+        int wakeBacklogMessages,
+        int wakeBacklogAgeMinutes,
+        int createFailures,
+        long seed,
+        String instanceType,
+        double hourlyPriceUsd) {
+      this(
+          zone,
+          workingHours,
+          start,
+          tick,
+          createDelay,
+          deleteDelay,
+          mappingDelay,
+          imagesPerSecond,
+          idleStopMinutes,
+          drainTimeoutMinutes,
+          wakeBacklogMessages,
+          wakeBacklogAgeMinutes,
+          createFailures,
+          seed,
+          instanceType,
+          hourlyPriceUsd,
+          WaitBudget.OFF,
+          false);
     }
 
     /** As deployed: MAX_WAIT_MINUTES=60, a run every minute (no timer queue). */
     public static Config defaults() {
-      return new Config(ZoneId.of("Europe/Berlin"), "Mon-Fri 08:00-19:00", LocalDate.parse("2026-03-23"),
-          Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(20), 5.0, 15, 10,
-          0, 0, 0, 42L, "ml.m5.large", 0.115, WaitBudget.minutes(60), false);
+      return new Config(
+          ZoneId.of("Europe/Berlin"),
+          "Mon-Fri 08:00-19:00",
+          LocalDate.parse("2026-03-23"),
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(2),
+          Duration.ofSeconds(20),
+          5.0,
+          15,
+          10,
+          0,
+          0,
+          0,
+          42L,
+          "ml.m5.large",
+          0.115,
+          WaitBudget.minutes(60),
+          false);
     }
 
     public Config withMaxWait(WaitBudget budget) {
-      return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
-          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
-          instanceType, hourlyPriceUsd, budget, runTimer);
+      return new Config(
+          zone,
+          workingHours,
+          start,
+          tick,
+          createDelay,
+          deleteDelay,
+          mappingDelay,
+          imagesPerSecond,
+          idleStopMinutes,
+          drainTimeoutMinutes,
+          wakeBacklogMessages,
+          wakeBacklogAgeMinutes,
+          createFailures,
+          seed,
+          instanceType,
+          hourlyPriceUsd,
+          budget,
+          runTimer);
     }
 
     public Config withRunTimer(boolean on) {
-      return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
-          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
-          instanceType, hourlyPriceUsd, maxWait, on);
+      return new Config(
+          zone,
+          workingHours,
+          start,
+          tick,
+          createDelay,
+          deleteDelay,
+          mappingDelay,
+          imagesPerSecond,
+          idleStopMinutes,
+          drainTimeoutMinutes,
+          wakeBacklogMessages,
+          wakeBacklogAgeMinutes,
+          createFailures,
+          seed,
+          instanceType,
+          hourlyPriceUsd,
+          maxWait,
+          on);
     }
 
     /** The drain rate, wake and stop the simulated endpoint takes. */
     public Config withEndpoint(double drainPerSecond, Duration wake, Duration stop) {
       if (!(drainPerSecond > 0) || wake.isNegative() || stop.isNegative()) {
-        throw new IllegalArgumentException("drain rate must be positive and wake and stop not negative");
+        throw new IllegalArgumentException(
+            "drain rate must be positive and wake and stop not negative");
       }
-      return new Config(zone, workingHours, start, tick, wake, stop, mappingDelay, drainPerSecond,
-          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
-          instanceType, hourlyPriceUsd, maxWait, runTimer);
+      return new Config(
+          zone,
+          workingHours,
+          start,
+          tick,
+          wake,
+          stop,
+          mappingDelay,
+          drainPerSecond,
+          idleStopMinutes,
+          drainTimeoutMinutes,
+          wakeBacklogMessages,
+          wakeBacklogAgeMinutes,
+          createFailures,
+          seed,
+          instanceType,
+          hourlyPriceUsd,
+          maxWait,
+          runTimer);
     }
 
     /** The schedule's zone, its first day, and its working hours. */
     public Config withCalendar(ZoneId z, LocalDate first, String hours) {
-      return new Config(z, hours, first, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
-          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
-          instanceType, hourlyPriceUsd, maxWait, runTimer);
+      return new Config(
+          z,
+          hours,
+          first,
+          tick,
+          createDelay,
+          deleteDelay,
+          mappingDelay,
+          imagesPerSecond,
+          idleStopMinutes,
+          drainTimeoutMinutes,
+          wakeBacklogMessages,
+          wakeBacklogAgeMinutes,
+          createFailures,
+          seed,
+          instanceType,
+          hourlyPriceUsd,
+          maxWait,
+          runTimer);
     }
 
     public Config withCreateFailures(int n) {
-      return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
-          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, n, seed, instanceType,
-          hourlyPriceUsd, maxWait, runTimer);
+      return new Config(
+          zone,
+          workingHours,
+          start,
+          tick,
+          createDelay,
+          deleteDelay,
+          mappingDelay,
+          imagesPerSecond,
+          idleStopMinutes,
+          drainTimeoutMinutes,
+          wakeBacklogMessages,
+          wakeBacklogAgeMinutes,
+          n,
+          seed,
+          instanceType,
+          hourlyPriceUsd,
+          maxWait,
+          runTimer);
     }
 
     public Config withIdleStopMinutes(int minutes) {
-      return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
-          minutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, seed,
-          instanceType, hourlyPriceUsd, maxWait, runTimer);
+      return new Config(
+          zone,
+          workingHours,
+          start,
+          tick,
+          createDelay,
+          deleteDelay,
+          mappingDelay,
+          imagesPerSecond,
+          minutes,
+          drainTimeoutMinutes,
+          wakeBacklogMessages,
+          wakeBacklogAgeMinutes,
+          createFailures,
+          seed,
+          instanceType,
+          hourlyPriceUsd,
+          maxWait,
+          runTimer);
     }
 
     public Config withSeed(long s) {
-      return new Config(zone, workingHours, start, tick, createDelay, deleteDelay, mappingDelay, imagesPerSecond,
-          idleStopMinutes, drainTimeoutMinutes, wakeBacklogMessages, wakeBacklogAgeMinutes, createFailures, s,
-          instanceType, hourlyPriceUsd, maxWait, runTimer);
+      return new Config(
+          zone,
+          workingHours,
+          start,
+          tick,
+          createDelay,
+          deleteDelay,
+          mappingDelay,
+          imagesPerSecond,
+          idleStopMinutes,
+          drainTimeoutMinutes,
+          wakeBacklogMessages,
+          wakeBacklogAgeMinutes,
+          createFailures,
+          s,
+          instanceType,
+          hourlyPriceUsd,
+          maxWait,
+          runTimer);
     }
 
     /** The controller's settings as the simulation sets them, {@code settings} over them. */
@@ -126,7 +299,9 @@ public final class Simulation {
       env.put("WAKE_BACKLOG_AGE_MINUTES", Integer.toString(wakeBacklogAgeMinutes));
       env.put("INSTANCE_TYPE", instanceType);
       env.put("INSTANCE_HOURLY_PRICE_USD", Double.toString(hourlyPriceUsd));
-      env.put("MAX_WAIT_MINUTES", maxWait.nextOpening() ? "next-opening" : Long.toString(maxWait.max().toMinutes()));
+      env.put(
+          "MAX_WAIT_MINUTES",
+          maxWait.nextOpening() ? "next-opening" : Long.toString(maxWait.max().toMinutes()));
       env.putAll(settings);
       return ControllerConfig.fromEnvironment(env);
     }
@@ -138,7 +313,11 @@ public final class Simulation {
     if (days < 1 || days > 366) {
       throw new IllegalArgumentException("days is " + days + "; simulate 1..366 days");
     }
-    return run(config, trace.label(), trace.uploads(config.start(), days, config.zone(), config.seed()), days,
+    return run(
+        config,
+        trace.label(),
+        trace.uploads(config.start(), days, config.zone(), config.seed()),
+        days,
         new TreeMap<>());
   }
 
@@ -156,7 +335,9 @@ public final class Simulation {
     if (uploads.isEmpty()) {
       throw new IllegalArgumentException("the trace has no uploads");
     }
-    return config.withCalendar(config.zone(), LocalDate.ofInstant(uploads.getFirst(), config.zone()),
+    return config.withCalendar(
+        config.zone(),
+        LocalDate.ofInstant(uploads.getFirst(), config.zone()),
         config.workingHours());
   }
 
@@ -172,7 +353,11 @@ public final class Simulation {
   }
 
   /** With explicit uploads and manual actions ({@code scripts/offhours endpoint start|stop}) at given instants. */
-  static SimulationReport run(Config config, String label, List<Instant> uploads, int days,
+  static SimulationReport run(
+      Config config,
+      String label,
+      List<Instant> uploads,
+      int days,
       NavigableMap<Instant, ControlState.Override> manual) {
     return run(config, label, uploads, days, manual, Map.of()).report();
   }
@@ -181,7 +366,11 @@ public final class Simulation {
    * The same controller with further controller settings over the simulation's own ({@code MAX_WAIT_MINUTES=60},
    * say), keeping what happened: every result and the billed periods.
    */
-  public static SimulatedRun record(Config config, String label, List<Instant> uploads, int days,
+  public static SimulatedRun record(
+      Config config,
+      String label,
+      List<Instant> uploads,
+      int days,
       Map<String, String> controllerSettings) {
     if (days < 1 || days > 366) {
       throw new IllegalArgumentException("days is " + days + "; simulate 1..366 days");
@@ -189,8 +378,13 @@ public final class Simulation {
     return run(config, label, uploads, days, new TreeMap<>(), controllerSettings);
   }
 
-  private static SimulatedRun run(Config config, String label, List<Instant> uploads, int days,
-      NavigableMap<Instant, ControlState.Override> manual, Map<String, String> controllerSettings) {
+  private static SimulatedRun run(
+      Config config,
+      String label,
+      List<Instant> uploads,
+      int days,
+      NavigableMap<Instant, ControlState.Override> manual,
+      Map<String, String> controllerSettings) {
     ControllerConfig cc = config.controllerConfig(controllerSettings);
     Schedule schedule = cc.schedule();
     ZoneId zone = config.zone();
@@ -199,14 +393,29 @@ public final class Simulation {
 
     World world = new World(config, start);
     MemoryControlTable table = new MemoryControlTable();
-    // A controller that has run for a while has learned its wake time: the week starts with three wakes of the
-    // simulated endpoint in its history (a fresh stack expects WakePolicy.DEFAULT_WAKE until its first wake).
+    // A controller that has run for a while has learned its wake time: the week starts with three
+    // wakes of the
+    // simulated endpoint in its history (a fresh stack expects WakePolicy.DEFAULT_WAKE until its
+    // first wake).
     long wake = config.createDelay().toSeconds();
-    table.save(new ControlState(1, null, null, null, null, false, null, false, 0, null, "history",
-        List.of(wake, wake, wake)), 0);
+    table.save(
+        new ControlState(
+            1,
+            null,
+            null,
+            null,
+            null,
+            false,
+            null,
+            false,
+            0,
+            null,
+            "history",
+            List.of(wake, wake, wake)),
+        0);
     List<String> metricLines = new ArrayList<>();
-    EndpointController controller = new EndpointController(cc, world.endpoint(), world.mapping(), world.backlog(),
-        table, table, metricLines::add);
+    EndpointController controller = new EndpointController(
+        cc, world.endpoint(), world.mapping(), world.backlog(), table, table, metricLines::add);
 
     long tickSeconds = config.tick().toSeconds();
     Instant nextChange = schedule.nextChange(start).orElse(null);
@@ -216,11 +425,13 @@ public final class Simulation {
     int createFailureMetrics = 0;
     java.util.TreeSet<Instant> timers = new java.util.TreeSet<>();
     while (world.now.isBefore(end)) {
-      // Nothing moves between events while the consumer is idle: jump to the next one. A transition at T is applied
+      // Nothing moves between events while the consumer is idle: jump to the next one. A transition
+      // at T is applied
       // by the step that reaches T, so jump to just before it.
       if (world.quiet()) {
         long t = world.now.getEpochSecond();
-        long nextEvent = Math.min(end.getEpochSecond(), (t + tickSeconds - 1) / tickSeconds * tickSeconds);
+        long nextEvent =
+            Math.min(end.getEpochSecond(), (t + tickSeconds - 1) / tickSeconds * tickSeconds);
         if (next < uploads.size()) {
           nextEvent = Math.min(nextEvent, uploads.get(next).getEpochSecond());
         }
@@ -231,7 +442,8 @@ public final class Simulation {
         if (nextManual != null) {
           nextEvent = Math.min(nextEvent, nextManual.getEpochSecond());
         }
-        nextEvent = Math.min(nextEvent,
+        nextEvent = Math.min(
+            nextEvent,
             world.nextTransition().map(i -> i.getEpochSecond() - 1).orElse(Long.MAX_VALUE));
         if (!timers.isEmpty()) {
           nextEvent = Math.min(nextEvent, Math.max(t, timers.first().getEpochSecond()));
@@ -253,17 +465,22 @@ public final class Simulation {
         runs++;
       }
       boolean timerDue = !timers.isEmpty() && !world.now.isBefore(timers.first());
-      if (world.now.getEpochSecond() % tickSeconds == 0 || boundary || world.endpointEvent || timerDue) {
+      if (world.now.getEpochSecond() % tickSeconds == 0
+          || boundary
+          || world.endpointEvent
+          || timerDue) {
         world.endpointEvent = false;
         Decision d = controller.reconcile(world.now);
-        // Each wish is a delayed message on the timer queue: it fires even if a later run no longer needs it.
+        // Each wish is a delayed message on the timer queue: it fires even if a later run no longer
+        // needs it.
         timers.headSet(world.now, true).clear();
         if (config.runTimer() && d.nextRunAt() != null) {
           timers.add(d.nextRunAt().isAfter(world.now) ? d.nextRunAt() : world.now.plusSeconds(1));
         }
         runs++;
         outsideScheduleRuns += d.runningOutsideSchedule() ? 1 : 0;
-        createFailureMetrics += metricLines.getLast().contains("\"EndpointCreateFailures\":1.0") ? 1 : 0;
+        createFailureMetrics +=
+            metricLines.getLast().contains("\"EndpointCreateFailures\":1.0") ? 1 : 0;
       }
       world.step();
     }
@@ -303,18 +520,53 @@ public final class Simulation {
     }
     waits.sort(null);
 
-    CostReport ledger = CostReport.compute(table.days(config.start(), config.start().plusDays(days - 1)),
-        imagesPerDay, config.start(), config.start().plusDays(days - 1), zone, config.instanceType(), 1,
+    CostReport ledger = CostReport.compute(
+        table.days(config.start(), config.start().plusDays(days - 1)),
+        imagesPerDay,
+        config.start(),
+        config.start().plusDays(days - 1),
+        zone,
+        config.instanceType(),
+        1,
         config.hourlyPriceUsd());
-    SimulationReport report = new SimulationReport(label, days, config, uploads.size(), world.results.size(), pending, late,
-        world.dead, world.deferrals, ledger.total().endpointHours(), world.billedSeconds / 3600.0,
-        ledger.total().alwaysOnHours(), ledger.total().savedPercent(), ledger.total().starts(),
-        createFailureMetrics, outsideScheduleRuns, runs, percentile(waits, 50), percentile(waits, 90),
-        percentile(waits, 99), waits.isEmpty() ? Duration.ZERO : Duration.ofSeconds(waits.getLast()),
-        Duration.ofSeconds(worstAfterOpening), ledger, budget, misses,
-        budget.off() ? Double.NaN : LowerBound.endpointHours(uploads, u -> budget.due(schedule, u),
-            config.createDelay(), config.deleteDelay(), config.imagesPerSecond(), start, end));
-    return new SimulatedRun(report, List.copyOf(uploads), List.copyOf(world.results), List.copyOf(world.billed), end);
+    SimulationReport report = new SimulationReport(
+        label,
+        days,
+        config,
+        uploads.size(),
+        world.results.size(),
+        pending,
+        late,
+        world.dead,
+        world.deferrals,
+        ledger.total().endpointHours(),
+        world.billedSeconds / 3600.0,
+        ledger.total().alwaysOnHours(),
+        ledger.total().savedPercent(),
+        ledger.total().starts(),
+        createFailureMetrics,
+        outsideScheduleRuns,
+        runs,
+        percentile(waits, 50),
+        percentile(waits, 90),
+        percentile(waits, 99),
+        waits.isEmpty() ? Duration.ZERO : Duration.ofSeconds(waits.getLast()),
+        Duration.ofSeconds(worstAfterOpening),
+        ledger,
+        budget,
+        misses,
+        budget.off()
+            ? Double.NaN
+            : LowerBound.endpointHours(
+                uploads,
+                u -> budget.due(schedule, u),
+                config.createDelay(),
+                config.deleteDelay(),
+                config.imagesPerSecond(),
+                start,
+                end));
+    return new SimulatedRun(
+        report, List.copyOf(uploads), List.copyOf(world.results), List.copyOf(world.billed), end);
   }
 
   private static Duration percentile(List<Long> sorted, int p) {

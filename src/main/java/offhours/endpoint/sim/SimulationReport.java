@@ -21,42 +21,78 @@ import offhours.endpoint.WaitBudget;
  * @param lowerBoundHours the fewest endpoint-hours any schedule could spend on this trace ({@link LowerBound}); NaN
  *     without a budget
  */
-public record SimulationReport(String trace, int days, Simulation.Config config, int uploads, int classified,
-    int pendingAtEnd, int late, long dead, long deferrals, double endpointHours, double billedHours,
-    double alwaysOnHours, double savedPercent, long starts, int createFailures, int runningOutsideScheduleRuns,
-    int controllerRuns, Duration waitP50, Duration waitP90, Duration waitP99, Duration worstWait,
-    Duration worstWaitAfterOpening, CostReport ledger, WaitBudget maxWait, int budgetMisses, double lowerBoundHours) {
+public record SimulationReport(
+    String trace,
+    int days,
+    Simulation.Config config,
+    int uploads,
+    int classified,
+    int pendingAtEnd,
+    int late,
+    long dead,
+    long deferrals,
+    double endpointHours,
+    double billedHours,
+    double alwaysOnHours,
+    double savedPercent,
+    long starts,
+    int createFailures,
+    int runningOutsideScheduleRuns,
+    int controllerRuns,
+    Duration waitP50,
+    Duration waitP90,
+    Duration waitP99,
+    Duration worstWait,
+    Duration worstWaitAfterOpening,
+    CostReport ledger,
+    WaitBudget maxWait,
+    int budgetMisses,
+    double lowerBoundHours) {
 
   /** Endpoint-hours over the lower bound (1.0 is optimal). */
   public double boundRatio() {
     return endpointHours / lowerBoundHours;
   }
 
-
   public String renderTable() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "Simulated %d day(s) of '%s' uploads from %s, %s %s%n", days, trace,
-        config.start(), config.workingHours(), config.zone()));
-    out.append(String.format(Locale.ROOT,
+    out.append(String.format(
+        Locale.ROOT,
+        "Simulated %d day(s) of '%s' uploads from %s, %s %s%n",
+        days,
+        trace,
+        config.start(),
+        config.workingHours(),
+        config.zone()));
+    out.append(String.format(
+        Locale.ROOT,
         "Controller: every %d min + schedule changes + endpoint events; create %d min, delete %d min, %.0f images/s,"
             + " IDLE_STOP_MINUTES=%d%n%n",
-        config.tick().toMinutes(), config.createDelay().toMinutes(), config.deleteDelay().toMinutes(),
-        config.imagesPerSecond(), config.idleStopMinutes()));
+        config.tick().toMinutes(),
+        config.createDelay().toMinutes(),
+        config.deleteDelay().toMinutes(),
+        config.imagesPerSecond(),
+        config.idleStopMinutes()));
     row(out, "endpoint-hours (ledger)", String.format(Locale.ROOT, "%.2f h", endpointHours));
     row(out, "endpoint-hours (simulated bill)", String.format(Locale.ROOT, "%.2f h", billedHours));
     row(out, "always-on hours", String.format(Locale.ROOT, "%.0f h", alwaysOnHours));
     row(out, "saved vs 24/7", String.format(Locale.ROOT, "%.1f %%", savedPercent));
     row(out, "MAX_WAIT_MINUTES", maxWait.toString());
     if (!maxWait.off()) {
-      row(out, "lower bound (knowing every upload)", String.format(Locale.ROOT, "%.2f h (controller %.2f x)",
-          lowerBoundHours, boundRatio()));
+      row(
+          out,
+          "lower bound (knowing every upload)",
+          String.format(Locale.ROOT, "%.2f h (controller %.2f x)", lowerBoundHours, boundRatio()));
       row(out, "budget misses", Integer.toString(budgetMisses));
     }
     row(out, "endpoint starts", Long.toString(starts));
     row(out, "uploads", Integer.toString(uploads));
     row(out, "classified", Integer.toString(classified));
     row(out, "waiting at the end", Integer.toString(pendingAtEnd));
-    row(out, "wait p50 / p90 / p99", human(waitP50) + " / " + human(waitP90) + " / " + human(waitP99));
+    row(
+        out,
+        "wait p50 / p90 / p99",
+        human(waitP50) + " / " + human(waitP90) + " / " + human(waitP99));
     row(out, "worst wait from upload", human(worstWait));
     row(out, "worst wait after opening", human(worstWaitAfterOpening));
     row(out, "late (> 1 h after opening)", Integer.toString(late));

@@ -21,7 +21,8 @@ public enum Trace {
   OFFICE_HOURS("office-hours") {
     @Override
     void day(LocalDate d, ZoneId zone, Random rnd, List<Instant> out) {
-      boolean weekend = d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY;
+      boolean weekend =
+          d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY;
       if (weekend) {
         singles(d, zone, rnd, out, rnd.nextInt(5), 9 * 3600, 21 * 3600);
         return;
@@ -103,7 +104,13 @@ public enum Trace {
 
   abstract void day(LocalDate d, ZoneId zone, Random rnd, List<Instant> out);
 
-  private static void singles(LocalDate d, ZoneId zone, Random rnd, List<Instant> out, int n, int fromSecond,
+  private static void singles(
+      LocalDate d,
+      ZoneId zone,
+      Random rnd,
+      List<Instant> out,
+      int n,
+      int fromSecond,
       int toSecond) {
     for (int i = 0; i < n; i++) {
       out.add(at(d, zone, fromSecond + rnd.nextInt(toSecond - fromSecond)));

@@ -28,20 +28,24 @@ public final class TraceFile {
       try {
         uploads.add(OffsetDateTime.parse(text).toInstant());
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(source + " line " + (i + 1) + ": '" + shorten(text)
-            + "' is not an ISO-8601 instant with an offset, like 2026-10-19T07:14:15Z or 2026-10-19T09:14:15+02:00");
+        throw new IllegalArgumentException(
+            source + " line " + (i + 1) + ": '" + shorten(text)
+                + "' is not an ISO-8601 instant with an offset, like 2026-10-19T07:14:15Z or 2026-10-19T09:14:15+02:00");
       }
     }
     if (uploads.isEmpty()) {
-      throw new IllegalArgumentException(source + " has no upload instants (one ISO-8601 instant per line)");
+      throw new IllegalArgumentException(
+          source + " has no upload instants (one ISO-8601 instant per line)");
     }
     uploads.sort(null);
     return List.copyOf(uploads);
   }
 
   private static String shorten(String text) {
-    String printable = text.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
-        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    String printable = text.codePoints()
+        .map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
     return printable.length() > 60 ? printable.substring(0, 60) + "..." : printable;
   }
 }

@@ -15,7 +15,8 @@ import java.util.List;
 public record WaitStats(Duration p50, Duration p99, Duration max, int misses, int pending) {
 
   /** From the uploads and the results, each {upload, result}; the period ends at {@code end}. */
-  public static WaitStats of(List<Instant> uploads, List<Instant[]> results, Instant end, Duration budget) {
+  public static WaitStats of(
+      List<Instant> uploads, List<Instant[]> results, Instant end, Duration budget) {
     List<Long> waits = new ArrayList<>(results.size());
     int misses = 0;
     for (Instant[] r : results) {
@@ -23,7 +24,8 @@ public record WaitStats(Duration p50, Duration p99, Duration max, int misses, in
       waits.add(wait);
       misses += wait > budget.toMillis() ? 1 : 0;
     }
-    // Results are not keyed by upload: the uploads left over are the ones without a result, oldest first.
+    // Results are not keyed by upload: the uploads left over are the ones without a result, oldest
+    // first.
     List<Instant> open = new ArrayList<>(uploads);
     open.sort(null);
     List<Instant> done = new ArrayList<>(results.size());
@@ -40,8 +42,12 @@ public record WaitStats(Duration p50, Duration p99, Duration max, int misses, in
       misses += Duration.between(u, end).compareTo(budget) > 0 ? 1 : 0;
     }
     waits.sort(null);
-    return new WaitStats(at(waits, 50), at(waits, 99), waits.isEmpty() ? Duration.ZERO : Duration.ofMillis(
-        waits.getLast()), misses, pending);
+    return new WaitStats(
+        at(waits, 50),
+        at(waits, 99),
+        waits.isEmpty() ? Duration.ZERO : Duration.ofMillis(waits.getLast()),
+        misses,
+        pending);
   }
 
   private static Duration at(List<Long> sorted, int percentile) {

@@ -36,6 +36,7 @@ final class World {
   long billedSeconds;
   /** The billed periods [from, to), merged when contiguous: the endpoint-on bands of the timeline. */
   final List<Instant[]> billed = new ArrayList<>();
+
   boolean endpointEvent; // an "Endpoint State Change" EventBridge event is pending
 
   // mapping
@@ -82,12 +83,14 @@ final class World {
           }
         }
         case DELETING -> endpointState = Endpoint.State.ABSENT;
-        default -> { }
+        default -> {}
       }
     }
     if (mappingChangeAt != null && !now.isBefore(mappingChangeAt)) {
       mappingChangeAt = null;
-      mappingState = mappingState == Mapping.TriggerState.ENABLING ? Mapping.TriggerState.ENABLED : Mapping.TriggerState.DISABLED;
+      mappingState = mappingState == Mapping.TriggerState.ENABLING
+          ? Mapping.TriggerState.ENABLED
+          : Mapping.TriggerState.DISABLED;
     }
     while (!delayed.isEmpty() && !delayed.peek().availableAt().isAfter(now)) {
       visible.add(delayed.poll());
@@ -109,14 +112,19 @@ final class World {
 
   /** No message can move until something external happens (an upload, a transition, a delayed message). */
   boolean quiet() {
-    return inFlight.isEmpty() && (visible.isEmpty() || mappingState != Mapping.TriggerState.ENABLED) && !endpointEvent;
+    return inFlight.isEmpty()
+        && (visible.isEmpty() || mappingState != Mapping.TriggerState.ENABLED)
+        && !endpointEvent;
   }
 
   /** The next endpoint, mapping or delayed-message transition, if any. */
   Optional<Instant> nextTransition() {
     Instant t = null;
-    for (Instant c : new Instant[] {endpointChangeAt, mappingChangeAt,
-        delayed.isEmpty() ? null : delayed.peek().availableAt()}) {
+    for (Instant c : new Instant[] {
+      endpointChangeAt,
+      mappingChangeAt,
+      delayed.isEmpty() ? null : delayed.peek().availableAt()
+    }) {
       if (c != null && (t == null || c.isBefore(t))) {
         t = c;
       }
@@ -132,7 +140,8 @@ final class World {
   }
 
   private void bill(long seconds) {
-    if (endpointState != Endpoint.State.CREATING && endpointState != Endpoint.State.IN_SERVICE
+    if (endpointState != Endpoint.State.CREATING
+        && endpointState != Endpoint.State.IN_SERVICE
         && endpointState != Endpoint.State.DELETING) {
       return;
     }
@@ -159,7 +168,8 @@ final class World {
       if (endpointState == Endpoint.State.IN_SERVICE) {
         results.add(new Instant[] {m.uploadedAt(), now});
       } else {
-        // The consumer's deferral: a delayed copy with a fresh receive count; the original is reported processed.
+        // The consumer's deferral: a delayed copy with a fresh receive count; the original is
+        // reported processed.
         deferrals++;
         delayed.add(new Message(m.uploadedAt(), 0, now.plus(DEFER)));
       }
@@ -173,24 +183,33 @@ final class World {
 
   Endpoint endpoint() {
     return new Endpoint() {
-      @Override public Status describe() {
-        return endpointState == State.ABSENT ? Status.ABSENT
-            : new Status(endpointState, endpointState == State.FAILED ? "simulated capacity error" : null,
-                endpointCreatedAt, now);
+      @Override
+      public Status describe() {
+        return endpointState == State.ABSENT
+            ? Status.ABSENT
+            : new Status(
+                endpointState,
+                endpointState == State.FAILED ? "simulated capacity error" : null,
+                endpointCreatedAt,
+                now);
       }
 
-      @Override public void create() {
+      @Override
+      public void create() {
         if (endpointState != State.ABSENT) {
-          throw new IllegalStateException("ValidationException: Cannot create already existing endpoint");
+          throw new IllegalStateException(
+              "ValidationException: Cannot create already existing endpoint");
         }
         endpointState = State.CREATING;
         endpointCreatedAt = now;
         endpointChangeAt = now.plus(config.createDelay());
       }
 
-      @Override public void delete() {
+      @Override
+      public void delete() {
         if (endpointState == State.CREATING) {
-          throw new IllegalStateException("ValidationException: Cannot delete an endpoint in Creating status");
+          throw new IllegalStateException(
+              "ValidationException: Cannot delete an endpoint in Creating status");
         }
         if (endpointState != State.ABSENT && endpointState != State.DELETING) {
           endpointState = State.DELETING;
@@ -198,8 +217,10 @@ final class World {
         }
       }
 
-      @Override public Probe probe() {
-        return endpointState == State.IN_SERVICE ? new Probe(true, "5 class probabilities")
+      @Override
+      public Probe probe() {
+        return endpointState == State.IN_SERVICE
+            ? new Probe(true, "5 class probabilities")
             : new Probe(false, "ValidationException: endpoint is " + endpointState);
       }
     };
@@ -207,11 +228,13 @@ final class World {
 
   Mapping mapping() {
     return new Mapping() {
-      @Override public TriggerState state() {
+      @Override
+      public TriggerState state() {
         return mappingState;
       }
 
-      @Override public void enable() {
+      @Override
+      public void enable() {
         if (mappingState.transitional()) {
           throw new IllegalStateException("ResourceInUseException: mapping is " + mappingState);
         }
@@ -221,7 +244,8 @@ final class World {
         }
       }
 
-      @Override public void disable() {
+      @Override
+      public void disable() {
         if (mappingState.transitional()) {
           throw new IllegalStateException("ResourceInUseException: mapping is " + mappingState);
         }

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -45,7 +44,8 @@ public final class LocalApiGateway implements AutoCloseable {
   private final String token;
   private final Clock clock;
 
-  private LocalApiGateway(RequestStreamHandler handler, String token, Clock clock) throws IOException {
+  private LocalApiGateway(RequestStreamHandler handler, String token, Clock clock)
+      throws IOException {
     this.handler = handler;
     this.token = token;
     this.clock = clock;
@@ -53,7 +53,8 @@ public final class LocalApiGateway implements AutoCloseable {
   }
 
   /** Serves {@code handler} on a free port of 127.0.0.1 with a new random token. */
-  public static LocalApiGateway start(RequestStreamHandler handler, Clock clock) throws IOException {
+  public static LocalApiGateway start(RequestStreamHandler handler, Clock clock)
+      throws IOException {
     return new LocalApiGateway(handler, Loopback.randomToken(32), clock);
   }
 
@@ -105,15 +106,27 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         Map<String, List<String>> headers = new LinkedHashMap<>(exchange.getRequestHeaders());
         headers.put("X-Forwarded-Proto", List.of("http"));
-        event = HttpEvents.request(method, rawPath, uri.getRawQuery(), headers, body, UUID.randomUUID().toString(),
-            clock.instant(), exchange.getRemoteAddress().getAddress().getHostAddress());
+        event = HttpEvents.request(
+            method,
+            rawPath,
+            uri.getRawQuery(),
+            headers,
+            body,
+            UUID.randomUUID().toString(),
+            clock.instant(),
+            exchange.getRemoteAddress().getAddress().getHostAddress());
       } catch (IllegalArgumentException e) {
         send(exchange, ApiResponse.error(400, e.getMessage()));
         return;
       }
       if (event.length > MAX_EVENT_BYTES) {
-        send(exchange, ApiResponse.error(413, "the request is " + event.length + " bytes as a Lambda event; Lambda"
-            + " invokes with at most " + MAX_EVENT_BYTES + " (the body is base64-encoded)"));
+        send(
+            exchange,
+            ApiResponse.error(
+                413,
+                "the request is " + event.length + " bytes as a Lambda event; Lambda"
+                    + " invokes with at most " + MAX_EVENT_BYTES
+                    + " (the body is base64-encoded)"));
         return;
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -121,7 +134,8 @@ public final class LocalApiGateway implements AutoCloseable {
         handler.handleRequest(new ByteArrayInputStream(event), out, null);
         HttpEvents.Reply reply = HttpEvents.response(out.toByteArray());
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+        exchange.sendResponseHeaders(
+            reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
         try (OutputStream o = exchange.getResponseBody()) {
           o.write(reply.body());
         }
@@ -144,7 +158,8 @@ public final class LocalApiGateway implements AutoCloseable {
     }
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     String given = authorization != null && authorization.startsWith("Bearer ")
-        ? authorization.substring("Bearer ".length()).strip() : null;
+        ? authorization.substring("Bearer ".length()).strip()
+        : null;
     if (!Loopback.sameToken(given, token)) {
       return "401 send 'Authorization: Bearer TOKEN' with the token of this local stack (the file local/api-token"
           + " under offhours' cache directory; 'scripts/offhours local status' prints the command)";

@@ -22,20 +22,23 @@ public final class Loopback implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads;
 
-  private Loopback(int port, int threadCount, String threadName, HttpHandler handler) throws IOException {
+  private Loopback(int port, int threadCount, String threadName, HttpHandler handler)
+      throws IOException {
     this.threads = Executors.newFixedThreadPool(threadCount, r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
       return t;
     });
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    this.server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.setExecutor(threads);
     server.createContext("/", handler);
     server.start();
   }
 
   /** Serves {@code handler} on 127.0.0.1:{@code port} (0: a free port) with {@code threadCount} threads. */
-  public static Loopback serve(int port, int threadCount, String threadName, HttpHandler handler) throws IOException {
+  public static Loopback serve(int port, int threadCount, String threadName, HttpHandler handler)
+      throws IOException {
     return new Loopback(port, threadCount, threadName, handler);
   }
 
@@ -57,18 +60,21 @@ public final class Loopback implements AutoCloseable {
 
   /** Whether {@code host} (a Host header) names this server: 127.0.0.1:PORT or localhost:PORT. */
   public boolean isThisServer(String host) {
-    return host != null && (host.equals("127.0.0.1:" + port()) || host.equals("localhost:" + port()));
+    return host != null
+        && (host.equals("127.0.0.1:" + port()) || host.equals("localhost:" + port()));
   }
 
   /** Whether {@code origin} (an Origin header) is a page of this server. */
   public boolean isOwnOrigin(String origin) {
-    return origin != null && (origin.equals(origin()) || origin.equals("http://localhost:" + port()));
+    return origin != null
+        && (origin.equals(origin()) || origin.equals("http://localhost:" + port()));
   }
 
   /** Compares {@code given} with {@code token} in constant time; null is never a match. */
   public static boolean sameToken(String given, String token) {
-    return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.US_ASCII),
-        token.getBytes(StandardCharsets.US_ASCII));
+    return given != null
+        && MessageDigest.isEqual(
+            given.getBytes(StandardCharsets.US_ASCII), token.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Override

@@ -44,8 +44,11 @@ public final class GuardFilter extends Filter {
       refuse(exchange, tooLarge);
       return;
     }
-    Optional<Refusal> refusal = guard.check(new RequestGuard.ReceivedRequest(exchange.getRequestMethod(),
-        exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
+    Optional<Refusal> refusal = guard.check(new RequestGuard.ReceivedRequest(
+        exchange.getRequestMethod(),
+        exchange.getRequestURI().getRawPath(),
+        exchange.getRequestURI().getRawQuery(),
+        exchange.getRequestHeaders(),
         body));
     if (refusal.isPresent()) {
       refuse(exchange, refusal.get());

@@ -32,6 +32,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 public final class RequestGuard {
   /** AWS accepts a signed request for 15 minutes either side of its own clock. */
   static final Duration SKEW = Duration.ofMinutes(15);
+
   private static final Pattern AUTHORIZATION = Pattern.compile(
       "AWS4-HMAC-SHA256 Credential=([^/,\\s]+)/(\\d{8})/([^/,\\s]+)/([^/,\\s]+)/aws4_request,\\s*"
           + "SignedHeaders=([a-z0-9;_.-]+),\\s*Signature=([0-9a-f]{64})");
@@ -41,7 +42,8 @@ public final class RequestGuard {
   public record Refusal(int status, String type, String message) {}
 
   /** What the guard needs of a request: its line, its headers (case-insensitive) and its whole body. */
-  public record ReceivedRequest(String method, String rawPath, String rawQuery, Headers headers, byte[] body) {}
+  public record ReceivedRequest(
+      String method, String rawPath, String rawQuery, Headers headers, byte[] body) {}
 
   private final AwsCredentialsIdentity credentials;
   private final String region;
@@ -54,7 +56,11 @@ public final class RequestGuard {
    * @param service the signing name clients use, e.g. {@code sagemaker} or {@code lambda}
    * @param serviceTitle how messages name the service, e.g. "the local SageMaker"
    */
-  public RequestGuard(AwsCredentialsIdentity credentials, String region, String service, String serviceTitle,
+  public RequestGuard(
+      AwsCredentialsIdentity credentials,
+      String region,
+      String service,
+      String serviceTitle,
       Clock clock) {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.region = Objects.requireNonNull(region, "region");
@@ -71,63 +77,106 @@ public final class RequestGuard {
   public Optional<Refusal> check(ReceivedRequest request) {
     String origin = request.headers().getFirst("Origin");
     if (origin != null) {
-      return refuse(403, "AccessDeniedException", serviceTitle + " does not answer requests from web pages"
-          + " (the request has an Origin header); use an AWS SDK or the AWS CLI");
+      return refuse(
+          403,
+          "AccessDeniedException",
+          serviceTitle + " does not answer requests from web pages"
+              + " (the request has an Origin header); use an AWS SDK or the AWS CLI");
     }
     String requestHost = request.headers().getFirst("Host");
     if (host == null || !host.equals(requestHost)) {
-      return refuse(403, "AccessDeniedException", serviceTitle + " answers only requests to " + host
-          + "; this one is addressed to '" + requestHost + "'");
+      return refuse(
+          403,
+          "AccessDeniedException",
+          serviceTitle + " answers only requests to " + host + "; this one is addressed to '"
+              + requestHost + "'");
     }
     String authorization = request.headers().getFirst("Authorization");
     if (authorization == null) {
-      return refuse(403, "MissingAuthenticationTokenException", "Missing Authentication Token. " + serviceTitle
-          + " accepts only requests signed with the local stack's credentials ('scripts/offhours local status'"
-          + " prints them)");
+      return refuse(
+          403,
+          "MissingAuthenticationTokenException",
+          "Missing Authentication Token. " + serviceTitle
+              + " accepts only requests signed with the local stack's credentials ('scripts/offhours local status'"
+              + " prints them)");
     }
     Matcher m = AUTHORIZATION.matcher(authorization.strip());
     if (!m.matches()) {
-      return refuse(400, "IncompleteSignatureException", "Authorization header is not an AWS Signature Version 4"
-          + " header (AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...)");
+      return refuse(
+          400,
+          "IncompleteSignatureException",
+          "Authorization header is not an AWS Signature Version 4"
+              + " header (AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...)");
     }
     if (!MessageDigest.isEqual(bytes(m.group(1)), bytes(credentials.accessKeyId()))) {
-      return refuse(403, "UnrecognizedClientException", "The security token included in the request is invalid."
-          + " Local detail: " + serviceTitle + " accepts only the local stack's access key id ('scripts/offhours"
-          + " local status' prints it)");
+      return refuse(
+          403,
+          "UnrecognizedClientException",
+          "The security token included in the request is invalid."
+              + " Local detail: " + serviceTitle
+              + " accepts only the local stack's access key id ('scripts/offhours"
+              + " local status' prints it)");
     }
     if (!m.group(3).equals(region)) {
-      return refuse(403, "InvalidSignatureException", "Credential should be scoped to a valid region, not '"
-          + m.group(3) + "'; the local stack runs in " + region);
+      return refuse(
+          403,
+          "InvalidSignatureException",
+          "Credential should be scoped to a valid region, not '" + m.group(3)
+              + "'; the local stack runs in " + region);
     }
     if (!m.group(4).equals(service)) {
-      return refuse(403, "InvalidSignatureException", "Credential should be scoped to correct service: '"
-          + service + "'.");
+      return refuse(
+          403,
+          "InvalidSignatureException",
+          "Credential should be scoped to correct service: '" + service + "'.");
     }
     List<String> signedHeaders = List.of(m.group(5).split(";"));
     if (!signedHeaders.contains("host") || !signedHeaders.contains("x-amz-date")) {
-      return refuse(403, "InvalidSignatureException", "The request must sign its host and x-amz-date headers.");
+      return refuse(
+          403,
+          "InvalidSignatureException",
+          "The request must sign its host and x-amz-date headers.");
     }
     Instant signedAt;
     try {
-      signedAt = Instant.from(AMZ_DATE.parse(String.valueOf(request.headers().getFirst("X-Amz-Date"))));
+      signedAt =
+          Instant.from(AMZ_DATE.parse(String.valueOf(request.headers().getFirst("X-Amz-Date"))));
     } catch (DateTimeParseException e) {
-      return refuse(400, "IncompleteSignatureException", "X-Amz-Date must be a date like 20261125T093000Z");
+      return refuse(
+          400, "IncompleteSignatureException", "X-Amz-Date must be a date like 20261125T093000Z");
     }
     Instant now = clock.instant();
     if (signedAt.isBefore(now.minus(SKEW)) || signedAt.isAfter(now.plus(SKEW))) {
-      return refuse(403, "InvalidSignatureException", "Signature expired: " + AMZ_DATE.format(signedAt)
-          + " is not within 15 minutes of " + AMZ_DATE.format(now) + ".");
+      return refuse(
+          403,
+          "InvalidSignatureException",
+          "Signature expired: " + AMZ_DATE.format(signedAt) + " is not within 15 minutes of "
+              + AMZ_DATE.format(now) + ".");
     }
     if (!m.group(2).equals(AMZ_DATE.format(signedAt).substring(0, 8))) {
-      return refuse(403, "InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from"
-          + " X-Amz-Date.");
+      return refuse(
+          403,
+          "InvalidSignatureException",
+          "Date in Credential scope does not match YYYYMMDD from" + " X-Amz-Date.");
     }
-    String expected = SigV4Signature.compute(request.method(), request.rawPath(), request.rawQuery(),
-        request.headers(), signedHeaders, request.body(), credentials.secretAccessKey(), signedAt, region, service);
+    String expected = SigV4Signature.compute(
+        request.method(),
+        request.rawPath(),
+        request.rawQuery(),
+        request.headers(),
+        signedHeaders,
+        request.body(),
+        credentials.secretAccessKey(),
+        signedAt,
+        region,
+        service);
     if (!MessageDigest.isEqual(bytes(expected), bytes(m.group(6)))) {
-      return refuse(403, "InvalidSignatureException", "The request signature we calculated does not match the"
-          + " signature you provided. Check your AWS Secret Access Key and signing method. Consult the service"
-          + " documentation for details.");
+      return refuse(
+          403,
+          "InvalidSignatureException",
+          "The request signature we calculated does not match the"
+              + " signature you provided. Check your AWS Secret Access Key and signing method. Consult the service"
+              + " documentation for details.");
     }
     return Optional.empty();
   }

@@ -24,8 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
  * but the AWS CLI's botocore does not, so it could not recompute a botocore signature.
  */
 final class SigV4Signature {
-  static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-      .withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter AMZ_DATE =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final HexFormat HEX = HexFormat.of();
 
   private SigV4Signature() {}
@@ -34,12 +34,24 @@ final class SigV4Signature {
    * The hex signature of a request as received: its raw (still percent-encoded) path and query, its headers, the
    * header names the client signed (lower case, in its order) and its body.
    */
-  static String compute(String method, String rawPath, String rawQuery, Headers headers, List<String> signedHeaders,
-      byte[] body, String secretKey, Instant signedAt, String region, String service) {
+  static String compute(
+      String method,
+      String rawPath,
+      String rawQuery,
+      Headers headers,
+      List<String> signedHeaders,
+      byte[] body,
+      String secretKey,
+      Instant signedAt,
+      String region,
+      String service) {
     StringBuilder canonical = new StringBuilder()
-        .append(method).append('\n')
-        .append(canonicalPath(rawPath)).append('\n')
-        .append(canonicalQuery(rawQuery)).append('\n');
+        .append(method)
+        .append('\n')
+        .append(canonicalPath(rawPath))
+        .append('\n')
+        .append(canonicalQuery(rawQuery))
+        .append('\n');
     for (String name : signedHeaders) {
       List<String> values = headers.get(name);
       List<String> trimmed = new ArrayList<>();
@@ -48,7 +60,11 @@ final class SigV4Signature {
       }
       canonical.append(name).append(':').append(String.join(",", trimmed)).append('\n');
     }
-    canonical.append('\n').append(String.join(";", signedHeaders)).append('\n').append(HEX.formatHex(sha256(body)));
+    canonical
+        .append('\n')
+        .append(String.join(";", signedHeaders))
+        .append('\n')
+        .append(HEX.formatHex(sha256(body)));
 
     String date = AMZ_DATE.format(signedAt);
     String scope = date.substring(0, 8) + "/" + region + "/" + service + "/aws4_request";
@@ -88,7 +104,8 @@ final class SigV4Signature {
       String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
       params.add(Map.entry(encode(name), encode(value)));
     }
-    params.sort(Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
+    params.sort(
+        Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
     List<String> joined = new ArrayList<>();
     params.forEach(p -> joined.add(p.getKey() + "=" + p.getValue()));
     return String.join("&", joined);
@@ -99,11 +116,17 @@ final class SigV4Signature {
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+      if (c >= 'A' && c <= 'Z'
+          || c >= 'a' && c <= 'z'
+          || c >= '0' && c <= '9'
+          || c == '-'
+          || c == '_'
+          || c == '.'
           || c == '~') {
         out.append(c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
       }
     }

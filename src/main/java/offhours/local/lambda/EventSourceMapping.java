@@ -21,10 +21,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class EventSourceMapping {
 
-  enum MappingState { Creating, Enabling, Enabled, Disabling, Disabled, Updating, Deleting }
+  enum MappingState {
+    Creating,
+    Enabling,
+    Enabled,
+    Disabling,
+    Disabled,
+    Updating,
+    Deleting
+  }
 
   /** The settings UpdateEventSourceMapping can change. {@code maximumConcurrency} null = not set. */
-  record MappingSettings(int batchSize, int batchingWindowSeconds, boolean reportBatchItemFailures, Integer maximumConcurrency) {}
+  record MappingSettings(
+      int batchSize,
+      int batchingWindowSeconds,
+      boolean reportBatchItemFailures,
+      Integer maximumConcurrency) {}
 
   final String uuid;
   final String mappingArn;
@@ -40,7 +52,8 @@ final class EventSourceMapping {
   private MappingSettings config;
   private MappingState state;
   private boolean enabled;
-  private long transition; // bumps on every change, so a stale timer does not settle a newer transition
+  private long
+      transition; // bumps on every change, so a stale timer does not settle a newer transition
   private boolean delayElapsed;
   private boolean removed;
   private Instant lastModified;
@@ -52,9 +65,18 @@ final class EventSourceMapping {
   private long failed;
   private long errors;
 
-  EventSourceMapping(String uuid, String mappingArn, LocalFunction function, String eventSourceArn,
-      MappingSettings config, boolean enabled, Clock clock, ScheduledExecutorService timer, Duration transitionDelay,
-      int defaultConcurrency, Runnable onRemoved) {
+  EventSourceMapping(
+      String uuid,
+      String mappingArn,
+      LocalFunction function,
+      String eventSourceArn,
+      MappingSettings config,
+      boolean enabled,
+      Clock clock,
+      ScheduledExecutorService timer,
+      Duration transitionDelay,
+      int defaultConcurrency,
+      Runnable onRemoved) {
     this.uuid = uuid;
     this.mappingArn = mappingArn;
     this.function = function;
@@ -85,8 +107,8 @@ final class EventSourceMapping {
       throw LambdaError.mappingNotFound();
     }
     if (state != MappingState.Enabled && state != MappingState.Disabled) {
-      throw LambdaError.inUse("Cannot update the event source mapping " + uuid + " because it is in state "
-          + state + ". Retry when its state is Enabled or Disabled.");
+      throw LambdaError.inUse("Cannot update the event source mapping " + uuid
+          + " because it is in state " + state + ". Retry when its state is Enabled or Disabled.");
     }
     config = newConfig;
     if (enable != null && enable != enabled) {
@@ -176,7 +198,8 @@ final class EventSourceMapping {
   }
 
   synchronized LocalLambda.Stats stats() {
-    return new LocalLambda.Stats(state.name(), batches, delivered, deleted, failed, errors, invoking);
+    return new LocalLambda.Stats(
+        state.name(), batches, delivered, deleted, failed, errors, invoking);
   }
 
   /** The EventSourceMappingConfiguration shape the Lambda API returns. */
@@ -190,7 +213,9 @@ final class EventSourceMapping {
     out.put("LastModified", lastModified.toEpochMilli() / 1000.0);
     out.put("State", state.name());
     out.put("StateTransitionReason", "USER_INITIATED");
-    out.put("FunctionResponseTypes", config.reportBatchItemFailures() ? List.of("ReportBatchItemFailures") : List.of());
+    out.put(
+        "FunctionResponseTypes",
+        config.reportBatchItemFailures() ? List.of("ReportBatchItemFailures") : List.of());
     if (config.maximumConcurrency() != null) {
       out.put("ScalingConfig", Map.of("MaximumConcurrency", config.maximumConcurrency()));
     }
@@ -222,7 +247,8 @@ final class EventSourceMapping {
       return;
     }
     switch (state) {
-      case Creating, Enabling, Updating -> state = enabled ? MappingState.Enabled : MappingState.Disabled;
+      case Creating, Enabling, Updating ->
+        state = enabled ? MappingState.Enabled : MappingState.Disabled;
       case Disabling -> {
         if (reserved == 0) {
           state = MappingState.Disabled;
@@ -234,7 +260,7 @@ final class EventSourceMapping {
           onRemoved.run();
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 }

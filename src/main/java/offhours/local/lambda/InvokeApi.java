@@ -25,7 +25,8 @@ final class InvokeApi implements HttpHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A function invoked with a JSON object, in-process. */
-  record Invokable(String name, String arn, RequestHandler<Map<String, Object>, ?> handler, Duration timeout) {}
+  record Invokable(
+      String name, String arn, RequestHandler<Map<String, Object>, ?> handler, Duration timeout) {}
 
   private final Function<String, Invokable> functions;
 
@@ -40,21 +41,32 @@ final class InvokeApi implements HttpHandler {
       exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
       String rest = exchange.getRequestURI().getPath().substring(PATH.length());
       int slash = rest.indexOf('/');
-      if (!"POST".equals(exchange.getRequestMethod()) || slash < 0 || !rest.substring(slash).equals("/invocations")) {
-        LambdaError.write(exchange, 404, "UnknownOperationException", "the local Lambda serves only Invoke under " + PATH);
+      if (!"POST".equals(exchange.getRequestMethod())
+          || slash < 0
+          || !rest.substring(slash).equals("/invocations")) {
+        LambdaError.write(
+            exchange,
+            404,
+            "UnknownOperationException",
+            "the local Lambda serves only Invoke under " + PATH);
         return;
       }
       String name = rest.substring(0, slash);
       name = name.substring(name.lastIndexOf(':') + 1); // a function ARN names the function last
       Invokable function = functions.apply(name);
       if (function == null) {
-        LambdaError.write(exchange, 404, "ResourceNotFoundException", "Function not found: " + name);
+        LambdaError.write(
+            exchange, 404, "ResourceNotFoundException", "Function not found: " + name);
         return;
       }
       byte[] body = exchange.getRequestBody().readAllBytes();
-      Map<String, Object> event = body.length == 0 ? new LinkedHashMap<>()
+      Map<String, Object> event = body.length == 0
+          ? new LinkedHashMap<>()
           : JSON.readValue(body, new TypeReference<Map<String, Object>>() {});
-      LambdaContext context = new LambdaContext(requestId, function.name(), function.arn(),
+      LambdaContext context = new LambdaContext(
+          requestId,
+          function.name(),
+          function.arn(),
           System.nanoTime() + function.timeout().toNanos());
       byte[] answer;
       try {

@@ -7,7 +7,8 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
 /** The {@link Context} of one in-process invocation; the remaining time counts down from the function timeout. */
-record LambdaContext(String awsRequestId, String functionName, String functionArn, long deadlineNanos)
+record LambdaContext(
+    String awsRequestId, String functionName, String functionArn, long deadlineNanos)
     implements Context {
 
   // Reported to handlers that size work by memory; local invocations are not limited.

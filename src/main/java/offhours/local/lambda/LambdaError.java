@@ -24,7 +24,8 @@ final class LambdaError extends RuntimeException {
   }
 
   /** Lambda's error shape: the code in {@code x-amzn-ErrorType}, the message in the body. */
-  static void write(HttpExchange exchange, int status, String type, String message) throws IOException {
+  static void write(HttpExchange exchange, int status, String type, String message)
+      throws IOException {
     byte[] body = JSON.writeValueAsBytes(Map.of("Type", "User", "Message", message));
     exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -57,14 +58,20 @@ final class LambdaError extends RuntimeException {
   }
 
   static LambdaError unknownOperation(String request) {
-    return new LambdaError(404, "UnknownOperationException",
-        "offhours' local Lambda serves only the event source mapping API; it does not implement " + request);
+    return new LambdaError(
+        404,
+        "UnknownOperationException",
+        "offhours' local Lambda serves only the event source mapping API; it does not implement "
+            + request);
   }
 
   /** Lambda's model constraints (min/max/enum) are checked before the operation and answer this shape. */
   static LambdaError validation(String member, Object value, String constraint) {
     String shown = value == null ? "null" : "'" + value + "'";
-    return new LambdaError(400, "ValidationException", "1 validation error detected: Value " + shown + " at '"
-        + member + "' failed to satisfy constraint: " + constraint);
+    return new LambdaError(
+        400,
+        "ValidationException",
+        "1 validation error detected: Value " + shown + " at '" + member
+            + "' failed to satisfy constraint: " + constraint);
   }
 }

@@ -9,7 +9,8 @@ import java.util.Deque;
  * A registered function: a handler called in-process with the event's JSON bytes (as Lambda's runtime hands them
  * to a stream handler), its ARN, its timeout (1 s to 900 s, as on Lambda), and the cut-offs a chaos run asked for.
  */
-record LocalFunction(String name, String arn, RequestStreamHandler handler, Duration timeout, CutOffs cutOffs) {
+record LocalFunction(
+    String name, String arn, RequestStreamHandler handler, Duration timeout, CutOffs cutOffs) {
 
   LocalFunction(String name, String arn, RequestStreamHandler handler, Duration timeout) {
     this(name, arn, handler, timeout, new CutOffs());

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import offhours.local.auth.GuardFilter;
-import offhours.local.auth.RequestGuard.Refusal;
 import offhours.local.auth.RequestGuard;
+import offhours.local.auth.RequestGuard.Refusal;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -46,7 +46,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalLambda implements AutoCloseable {
 
   /** Counters of one mapping, for tests and benchmarks. {@code failed} = delivered but not deleted. */
-  public record Stats(String state, long batches, long delivered, long deleted, long failed, long invocationErrors,
+  public record Stats(
+      String state,
+      long batches,
+      long delivered,
+      long deleted,
+      long failed,
+      long invocationErrors,
       int invoking) {}
 
   private final SqsClient sqs;
@@ -62,6 +68,7 @@ public final class LocalLambda implements AutoCloseable {
   private final Map<String, EventSourceMapping> mappings = new ConcurrentHashMap<>();
   /** Its threads' names start with this: one prefix per instance, so a test can tell its own threads apart. */
   private final String threadPrefix = "offhours-lambda-" + INSTANCES.incrementAndGet();
+
   private final ScheduledExecutorService timer;
   private final ExecutorService pollers;
   private final ExecutorService invoker;
@@ -82,18 +89,33 @@ public final class LocalLambda implements AutoCloseable {
     this.invoker = Executors.newCachedThreadPool(threads(threadPrefix + "-invoke"));
     this.http = Executors.newFixedThreadPool(2, threads(threadPrefix + "-api"));
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+      server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port for the local Lambda API", e);
     }
     this.credentials = b.credentials;
-    RequestGuard guard = new RequestGuard(credentials, region, "lambda", "the local Lambda", Clock.systemUTC());
+    RequestGuard guard =
+        new RequestGuard(credentials, region, "lambda", "the local Lambda", Clock.systemUTC());
     guard.listeningOn(server.getAddress().getPort());
-    // Lambda's synchronous Invoke takes at most 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
-    GuardFilter filter = new GuardFilter(guard, 6 * 1024 * 1024, new Refusal(413, "RequestEntityTooLargeException",
-        "Request must be smaller than 6291456 bytes for the InvokeFunction operation"), LambdaError::write);
-    server.createContext(MappingApi.PATH, new MappingApi(new ApiBackend())).getFilters().add(filter);
-    server.createContext(InvokeApi.PATH, new InvokeApi(invokables::get)).getFilters().add(filter);
+    // Lambda's synchronous Invoke takes at most 6 MB
+    // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+    GuardFilter filter = new GuardFilter(
+        guard,
+        6 * 1024 * 1024,
+        new Refusal(
+            413,
+            "RequestEntityTooLargeException",
+            "Request must be smaller than 6291456 bytes for the InvokeFunction operation"),
+        LambdaError::write);
+    server
+        .createContext(MappingApi.PATH, new MappingApi(new ApiBackend()))
+        .getFilters()
+        .add(filter);
+    server
+        .createContext(InvokeApi.PATH, new InvokeApi(invokables::get))
+        .getFilters()
+        .add(filter);
     server.setExecutor(http);
     server.start();
   }
@@ -121,10 +143,13 @@ public final class LocalLambda implements AutoCloseable {
   public String registerFunction(String name, RequestStreamHandler handler, Duration timeout) {
     Objects.requireNonNull(handler, "handler");
     if (name == null || !name.matches("[a-zA-Z0-9_-]{1,64}")) {
-      throw new IllegalArgumentException("function name must be 1-64 letters, digits, '-' or '_'; got " + name);
+      throw new IllegalArgumentException(
+          "function name must be 1-64 letters, digits, '-' or '_'; got " + name);
     }
-    if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofSeconds(900)) > 0) {
-      throw new IllegalArgumentException("function timeout must be between 1 s and 900 s, as on Lambda; got " + timeout);
+    if (timeout.compareTo(Duration.ofSeconds(1)) < 0
+        || timeout.compareTo(Duration.ofSeconds(900)) > 0) {
+      throw new IllegalArgumentException(
+          "function timeout must be between 1 s and 900 s, as on Lambda; got " + timeout);
     }
     String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
     if (functions.putIfAbsent(name, new LocalFunction(name, arn, handler, timeout)) != null) {
@@ -140,7 +165,9 @@ public final class LocalLambda implements AutoCloseable {
   public String registerInvokable(String name, RequestHandler<Map<String, Object>, ?> handler) {
     Objects.requireNonNull(handler, "handler");
     String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
-    if (invokables.putIfAbsent(name, new InvokeApi.Invokable(name, arn, handler, Duration.ofSeconds(60))) != null) {
+    if (invokables.putIfAbsent(
+            name, new InvokeApi.Invokable(name, arn, handler, Duration.ofSeconds(60)))
+        != null) {
       throw new IllegalStateException("function " + name + " is already registered");
     }
     return arn;
@@ -167,7 +194,8 @@ public final class LocalLambda implements AutoCloseable {
   public Stats stats(String uuid) {
     EventSourceMapping mapping = mappings.get(uuid);
     if (mapping == null) {
-      throw new IllegalArgumentException("no event source mapping " + uuid + " (never created, or deleted)");
+      throw new IllegalArgumentException(
+          "no event source mapping " + uuid + " (never created, or deleted)");
     }
     return mapping.stats();
   }
@@ -176,12 +204,14 @@ public final class LocalLambda implements AutoCloseable {
    * Waits until mapping {@code uuid}'s counters satisfy {@code condition}, checking every 20 ms; returns
    * the satisfying stats, or throws {@link AssertionError} with the last stats when {@code timeout} passes.
    */
-  public Stats await(String uuid, Predicate<Stats> condition, Duration timeout) throws InterruptedException {
+  public Stats await(String uuid, Predicate<Stats> condition, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Stats stats = stats(uuid);
     while (!condition.test(stats)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("mapping " + uuid + " did not reach the condition within " + timeout + "; last " + stats);
+        throw new AssertionError("mapping " + uuid + " did not reach the condition within "
+            + timeout + "; last " + stats);
       }
       Thread.sleep(20);
       stats = stats(uuid);
@@ -200,7 +230,8 @@ public final class LocalLambda implements AutoCloseable {
     mappings.values().forEach(EventSourceMapping::close);
     pollers.shutdown();
     invoker.shutdown();
-    long grace = functions.values().stream().mapToLong(f -> f.timeout().toMillis()).max().orElse(0) + 1000;
+    long grace =
+        functions.values().stream().mapToLong(f -> f.timeout().toMillis()).max().orElse(0) + 1000;
     try {
       pollers.awaitTermination(pollWait.toMillis() + 30_000, TimeUnit.MILLISECONDS);
       if (!invoker.awaitTermination(grace, TimeUnit.MILLISECONDS)) {
@@ -230,11 +261,25 @@ public final class LocalLambda implements AutoCloseable {
   private final class ApiBackend implements MappingApi.Backend {
 
     @Override
-    public EventSourceMapping create(LocalFunction function, String eventSourceArn, EventSourceMapping.MappingSettings config, boolean enabled) {
+    public EventSourceMapping create(
+        LocalFunction function,
+        String eventSourceArn,
+        EventSourceMapping.MappingSettings config,
+        boolean enabled) {
       String uuid = UUID.randomUUID().toString();
       String arn = "arn:aws:lambda:" + region + ":" + accountId + ":event-source-mapping:" + uuid;
-      EventSourceMapping mapping = new EventSourceMapping(uuid, arn, function, eventSourceArn, config, enabled, clock, timer,
-          transitionDelay, defaultConcurrency, () -> mappings.remove(uuid));
+      EventSourceMapping mapping = new EventSourceMapping(
+          uuid,
+          arn,
+          function,
+          eventSourceArn,
+          config,
+          enabled,
+          clock,
+          timer,
+          transitionDelay,
+          defaultConcurrency,
+          () -> mappings.remove(uuid));
       mappings.put(uuid, mapping);
       pollers.execute(new SqsPoller(mapping, sqs, invoker, timer, region, pollWait));
       return mapping;
@@ -244,10 +289,12 @@ public final class LocalLambda implements AutoCloseable {
     @Override
     public LocalFunction function(String nameOrArn) {
       int at = nameOrArn.indexOf(":function:");
-      String name = at < 0 ? nameOrArn : nameOrArn.substring(at + ":function:".length()).split(":")[0];
+      String name =
+          at < 0 ? nameOrArn : nameOrArn.substring(at + ":function:".length()).split(":")[0];
       LocalFunction function = functions.get(name);
       if (function == null) {
-        throw LambdaError.notFound("Function not found: arn:aws:lambda:" + region + ":" + accountId + ":function:" + name);
+        throw LambdaError.notFound(
+            "Function not found: arn:aws:lambda:" + region + ":" + accountId + ":function:" + name);
       }
       return function;
     }

@@ -59,7 +59,8 @@ public final class LocalLambdaBuilder {
    */
   public LocalLambdaBuilder pollWait(Duration wait) {
     if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(Duration.ofSeconds(20)) > 0) {
-      throw new IllegalArgumentException("poll wait must be between 1 s and 20 s (SQS long polling); got " + wait);
+      throw new IllegalArgumentException(
+          "poll wait must be between 1 s and 20 s (SQS long polling); got " + wait);
     }
     this.pollWait = wait;
     return this;
@@ -68,7 +69,8 @@ public final class LocalLambdaBuilder {
   /** Batches in flight per mapping when its ScalingConfig sets no MaximumConcurrency; default 2. */
   public LocalLambdaBuilder defaultMaximumConcurrency(int concurrency) {
     if (concurrency < 1) {
-      throw new IllegalArgumentException("default maximum concurrency must be at least 1; got " + concurrency);
+      throw new IllegalArgumentException(
+          "default maximum concurrency must be at least 1; got " + concurrency);
     }
     this.defaultConcurrency = concurrency;
     return this;

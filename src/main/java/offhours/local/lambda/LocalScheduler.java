@@ -34,13 +34,16 @@ public final class LocalScheduler implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final System.Logger LOG = System.getLogger(LocalScheduler.class.getName());
 
-  private record ScheduledTarget(String name, Map<String, Object> input, RequestHandler<Map<String, Object>, ?> handler) {}
+  private record ScheduledTarget(
+      String name, Map<String, Object> input, RequestHandler<Map<String, Object>, ?> handler) {}
 
   private final String region;
   private final String accountId;
   private final ScheduledExecutorService thread;
   /** The executor's one worker, joined on close so that close returns only when it is gone. */
-  private final java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicReference<Thread> worker =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   private final Map<String, ScheduledTarget> schedules = new ConcurrentHashMap<>();
 
   /** A scheduler in us-east-1, account 123456789012 (the ARNs of the runs' Lambda contexts). */
@@ -65,23 +68,29 @@ public final class LocalScheduler implements AutoCloseable {
    * Runs {@code handler} with {@code input} (a JSON object) every {@code rate} until {@link #close()}; {@code name}
    * identifies the schedule.
    */
-  public void schedule(String name, Duration rate, String input, RequestHandler<Map<String, Object>, ?> handler) {
+  public void schedule(
+      String name, Duration rate, String input, RequestHandler<Map<String, Object>, ?> handler) {
     Objects.requireNonNull(handler, "handler");
     if (rate.isNegative() || rate.isZero()) {
-      throw new IllegalArgumentException("schedule " + name + ": rate must be positive; got " + rate);
+      throw new IllegalArgumentException(
+          "schedule " + name + ": rate must be positive; got " + rate);
     }
     ScheduledTarget schedule = new ScheduledTarget(name, parse(name, input), handler);
     if (schedules.putIfAbsent(name, schedule) != null) {
       throw new IllegalStateException("schedule " + name + " already exists");
     }
-    thread.scheduleAtFixedRate(() -> {
-      try {
-        run(schedule);
-      } catch (RuntimeException e) {
-        // scheduleAtFixedRate would silently cancel the schedule if the exception escaped.
-        LOG.log(Level.ERROR, "scheduled run of " + name + " failed; the schedule continues", e);
-      }
-    }, rate.toNanos(), rate.toNanos(), TimeUnit.NANOSECONDS);
+    thread.scheduleAtFixedRate(
+        () -> {
+          try {
+            run(schedule);
+          } catch (RuntimeException e) {
+            // scheduleAtFixedRate would silently cancel the schedule if the exception escaped.
+            LOG.log(Level.ERROR, "scheduled run of " + name + " failed; the schedule continues", e);
+          }
+        },
+        rate.toNanos(),
+        rate.toNanos(),
+        TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -91,7 +100,8 @@ public final class LocalScheduler implements AutoCloseable {
   public Object runNow(String name) throws InterruptedException {
     ScheduledTarget schedule = schedules.get(name);
     if (schedule == null) {
-      throw new IllegalArgumentException("no schedule named " + name + "; known: " + schedules.keySet());
+      throw new IllegalArgumentException(
+          "no schedule named " + name + "; known: " + schedules.keySet());
     }
     Future<Object> run = thread.submit(() -> run(schedule));
     try {
@@ -108,12 +118,15 @@ public final class LocalScheduler implements AutoCloseable {
     try {
       return JSON.readValue(input, new TypeReference<Map<String, Object>>() {});
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("schedule " + name + ": the input must be a JSON object; got " + input, e);
+      throw new IllegalArgumentException(
+          "schedule " + name + ": the input must be a JSON object; got " + input, e);
     }
   }
 
   private Object run(ScheduledTarget schedule) {
-    LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), schedule.name(),
+    LambdaContext context = new LambdaContext(
+        UUID.randomUUID().toString(),
+        schedule.name(),
         "arn:aws:lambda:" + region + ":" + accountId + ":function:" + schedule.name(),
         System.nanoTime() + TimeUnit.SECONDS.toNanos(900));
     return schedule.handler().handleRequest(new LinkedHashMap<>(schedule.input()), context);

@@ -32,7 +32,11 @@ final class MappingApi implements HttpHandler {
 
   /** The operations behind the API; LocalLambda implements them. */
   interface Backend {
-    EventSourceMapping create(LocalFunction function, String eventSourceArn, EventSourceMapping.MappingSettings config, boolean enabled);
+    EventSourceMapping create(
+        LocalFunction function,
+        String eventSourceArn,
+        EventSourceMapping.MappingSettings config,
+        boolean enabled);
 
     LocalFunction function(String nameOrArn);
 
@@ -78,7 +82,7 @@ final class MappingApi implements HttpHandler {
           respond(exchange, 200, list(query(exchange.getRequestURI().getRawQuery())));
           return;
         }
-        default -> { }
+        default -> {}
       }
     } else if (rest != null && rest.lastIndexOf('/') == 0) {
       String uuid = rest.substring(1);
@@ -99,7 +103,7 @@ final class MappingApi implements HttpHandler {
           respond(exchange, 202, mapping.describe());
           return;
         }
-        default -> { }
+        default -> {}
       }
     }
     throw LambdaError.unknownOperation(method + " " + path);
@@ -111,46 +115,58 @@ final class MappingApi implements HttpHandler {
       throw LambdaError.validation("functionName", null, "Member must not be null");
     }
     String eventSourceArn = text(body, "EventSourceArn");
-    if (eventSourceArn == null || !eventSourceArn.matches("arn:aws[a-z-]*:sqs:[a-z0-9-]+:\\d{12}:[\\w.-]+")) {
-      throw LambdaError.invalidParameter("offhours' local Lambda supports only SQS queue event sources "
-          + "(arn:aws:sqs:REGION:ACCOUNT:QUEUE); got " + eventSourceArn);
+    if (eventSourceArn == null
+        || !eventSourceArn.matches("arn:aws[a-z-]*:sqs:[a-z0-9-]+:\\d{12}:[\\w.-]+")) {
+      throw LambdaError.invalidParameter(
+          "offhours' local Lambda supports only SQS queue event sources "
+              + "(arn:aws:sqs:REGION:ACCOUNT:QUEUE); got " + eventSourceArn);
     }
     LocalFunction function = operations.function(functionName);
     for (EventSourceMapping existing : operations.mappings()) {
       if (existing.eventSourceArn.equals(eventSourceArn) && existing.function.equals(function)) {
         // The message AWS answers for a duplicate mapping of the same queue and function.
-        throw LambdaError.conflict("The event source arn (\" " + eventSourceArn + " \") and function (\" "
-            + function.name() + " \") provided mapping already exists. Please update or delete the existing "
-            + "mapping with UUID " + existing.uuid);
+        throw LambdaError.conflict(
+            "The event source arn (\" " + eventSourceArn + " \") and function (\" "
+                + function.name()
+                + " \") provided mapping already exists. Please update or delete the existing "
+                + "mapping with UUID " + existing.uuid);
       }
     }
-    // SQS defaults: BatchSize 10, no batching window, no MaximumConcurrency (see CreateEventSourceMapping).
-    EventSourceMapping.MappingSettings config = config(body, new EventSourceMapping.MappingSettings(10, 0, false, null));
+    // SQS defaults: BatchSize 10, no batching window, no MaximumConcurrency (see
+    // CreateEventSourceMapping).
+    EventSourceMapping.MappingSettings config =
+        config(body, new EventSourceMapping.MappingSettings(10, 0, false, null));
     JsonNode enabled = body.path("Enabled");
-    return operations.create(function, eventSourceArn, config, !enabled.isBoolean() || enabled.booleanValue());
+    return operations.create(
+        function, eventSourceArn, config, !enabled.isBoolean() || enabled.booleanValue());
   }
 
   private void update(EventSourceMapping mapping, JsonNode body) {
     String functionName = text(body, "FunctionName");
     if (functionName != null && !operations.function(functionName).equals(mapping.function)) {
-      throw LambdaError.invalidParameter("offhours' local Lambda cannot move mapping " + mapping.uuid
-          + " to another function; delete it and create a new one");
+      throw LambdaError.invalidParameter("offhours' local Lambda cannot move mapping "
+          + mapping.uuid + " to another function; delete it and create a new one");
     }
     JsonNode enabled = body.path("Enabled");
-    mapping.update(config(body, mapping.config()), enabled.isBoolean() ? enabled.booleanValue() : null);
+    mapping.update(
+        config(body, mapping.config()), enabled.isBoolean() ? enabled.booleanValue() : null);
   }
 
   /** Merges the request into {@code base} and checks the result against Lambda's limits for SQS. */
-  static EventSourceMapping.MappingSettings config(JsonNode body, EventSourceMapping.MappingSettings base) {
+  static EventSourceMapping.MappingSettings config(
+      JsonNode body, EventSourceMapping.MappingSettings base) {
     int batchSize = body.hasNonNull("BatchSize") ? body.get("BatchSize").asInt() : base.batchSize();
     int window = body.hasNonNull("MaximumBatchingWindowInSeconds")
-        ? body.get("MaximumBatchingWindowInSeconds").asInt() : base.batchingWindowSeconds();
+        ? body.get("MaximumBatchingWindowInSeconds").asInt()
+        : base.batchingWindowSeconds();
     boolean report = base.reportBatchItemFailures();
     if (body.has("FunctionResponseTypes")) {
       report = false;
       for (JsonNode type : body.get("FunctionResponseTypes")) {
         if (!type.asText().equals("ReportBatchItemFailures")) {
-          throw LambdaError.validation("functionResponseTypes", "[" + type.asText() + "]",
+          throw LambdaError.validation(
+              "functionResponseTypes",
+              "[" + type.asText() + "]",
               "Member must satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]");
         }
         report = true;
@@ -163,28 +179,39 @@ final class MappingApi implements HttpHandler {
       concurrency = value.isNumber() ? value.asInt() : null;
     }
     if (batchSize < 1) {
-      throw LambdaError.validation("batchSize", batchSize, "Member must have value greater than or equal to 1");
+      throw LambdaError.validation(
+          "batchSize", batchSize, "Member must have value greater than or equal to 1");
     }
     if (batchSize > 10000) {
-      throw LambdaError.validation("batchSize", batchSize, "Member must have value less than or equal to 10000");
+      throw LambdaError.validation(
+          "batchSize", batchSize, "Member must have value less than or equal to 10000");
     }
     if (window < 0) {
-      throw LambdaError.validation("maximumBatchingWindowInSeconds", window,
+      throw LambdaError.validation(
+          "maximumBatchingWindowInSeconds",
+          window,
           "Member must have value greater than or equal to 0");
     }
     if (window > 300) {
-      throw LambdaError.validation("maximumBatchingWindowInSeconds", window,
+      throw LambdaError.validation(
+          "maximumBatchingWindowInSeconds",
+          window,
           "Member must have value less than or equal to 300");
     }
     if (concurrency != null && concurrency < 2) {
-      throw LambdaError.validation("scalingConfig.maximumConcurrency", concurrency,
+      throw LambdaError.validation(
+          "scalingConfig.maximumConcurrency",
+          concurrency,
           "Member must have value greater than or equal to 2");
     }
     if (concurrency != null && concurrency > 1000) {
-      throw LambdaError.validation("scalingConfig.maximumConcurrency", concurrency,
+      throw LambdaError.validation(
+          "scalingConfig.maximumConcurrency",
+          concurrency,
           "Member must have value less than or equal to 1000");
     }
-    // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html: more than 10 messages
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html: more than 10
+    // messages
     // per batch need a batching window.
     if (batchSize > 10 && window == 0) {
       throw LambdaError.invalidParameter(
@@ -225,7 +252,8 @@ final class MappingApi implements HttpHandler {
       for (String pair : raw.split("&")) {
         int eq = pair.indexOf('=');
         if (eq > 0) {
-          out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          out.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
               URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
       }

@@ -55,7 +55,8 @@ final class SqsBatches {
     }
   }
 
-  // Lambda always sends both list members, empty when unused ("stringListValues": [], "binaryListValues": []),
+  // Lambda always sends both list members, empty when unused ("stringListValues": [],
+  // "binaryListValues": []),
   // and binary values in base64.
   private static void attributes(ObjectNode into, Map<String, MessageAttributeValue> values) {
     values.forEach((name, value) -> {
@@ -64,12 +65,15 @@ final class SqsBatches {
         attribute.put("stringValue", value.stringValue());
       }
       if (value.binaryValue() != null) {
-        attribute.put("binaryValue", Base64.getEncoder().encodeToString(value.binaryValue().asByteArray()));
+        attribute.put(
+            "binaryValue",
+            Base64.getEncoder().encodeToString(value.binaryValue().asByteArray()));
       }
       ArrayNode strings = attribute.putArray("stringListValues");
       value.stringListValues().forEach(strings::add);
       ArrayNode binaries = attribute.putArray("binaryListValues");
-      value.binaryListValues().stream().map(SdkBytes::asByteArray)
+      value.binaryListValues().stream()
+          .map(SdkBytes::asByteArray)
           .forEach(b -> binaries.add(Base64.getEncoder().encodeToString(b)));
       attribute.put("dataType", value.dataType());
     });
@@ -83,7 +87,8 @@ final class SqsBatches {
    * failure (nothing deleted), as documented in
    * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting
    */
-  static List<Message> toDelete(List<Message> batch, byte[] response, boolean reportBatchItemFailures) {
+  static List<Message> toDelete(
+      List<Message> batch, byte[] response, boolean reportBatchItemFailures) {
     if (!reportBatchItemFailures || response == null || response.length == 0) {
       return batch;
     }
@@ -102,7 +107,10 @@ final class SqsBatches {
     Set<String> failed = new HashSet<>();
     for (JsonNode failure : failures) {
       JsonNode id = failure.get("itemIdentifier");
-      if (id == null || !id.isTextual() || id.asText().isEmpty() || !inBatch.contains(id.asText())) {
+      if (id == null
+          || !id.isTextual()
+          || id.asText().isEmpty()
+          || !inBatch.contains(id.asText())) {
         return List.of();
       }
       failed.add(id.asText());

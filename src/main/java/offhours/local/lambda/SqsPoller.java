@@ -37,7 +37,12 @@ final class SqsPoller implements Runnable {
   private final String region;
   private final Duration pollWait;
 
-  SqsPoller(EventSourceMapping mapping, SqsClient sqs, Executor invoker, ScheduledExecutorService timer, String region,
+  SqsPoller(
+      EventSourceMapping mapping,
+      SqsClient sqs,
+      Executor invoker,
+      ScheduledExecutorService timer,
+      String region,
       Duration pollWait) {
     this.mapping = mapping;
     this.sqs = sqs;
@@ -64,7 +69,11 @@ final class SqsPoller implements Runnable {
           gather(queueUrl, config, batch);
         } catch (RuntimeException e) {
           // Lambda keeps polling a queue it cannot read (deleted, unreachable); so do we, slowly.
-          LOG.log(Level.WARNING, "mapping {0}: cannot receive from {1}: {2}", mapping.uuid, mapping.eventSourceArn,
+          LOG.log(
+              Level.WARNING,
+              "mapping {0}: cannot receive from {1}: {2}",
+              mapping.uuid,
+              mapping.eventSourceArn,
               e.getMessage());
           if (batch.isEmpty()) {
             mapping.release();
@@ -94,7 +103,8 @@ final class SqsPoller implements Runnable {
    * the first message has passed; with window 0 the batch goes as soon as a receive returns messages.
    * Each receive waits at most {@code pollWait}, so disabling the mapping stops receiving within it.
    */
-  private void gather(String queueUrl, EventSourceMapping.MappingSettings config, List<Message> batch) {
+  private void gather(
+      String queueUrl, EventSourceMapping.MappingSettings config, List<Message> batch) {
     long windowEnd = Long.MAX_VALUE;
     while (batch.size() < config.batchSize() && mapping.pollable()) {
       long waitMillis = pollWait.toMillis();
@@ -108,10 +118,11 @@ final class SqsPoller implements Runnable {
       int waitSeconds = (int) Math.min(20, (waitMillis + 999) / 1000);
       int max = Math.min(10, config.batchSize() - batch.size());
       List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
-          .maxNumberOfMessages(max)
-          .waitTimeSeconds(waitSeconds)
-          .messageSystemAttributeNamesWithStrings("All")
-          .messageAttributeNames("All")).messages();
+              .maxNumberOfMessages(max)
+              .waitTimeSeconds(waitSeconds)
+              .messageSystemAttributeNamesWithStrings("All")
+              .messageAttributeNames("All"))
+          .messages();
       if (!received.isEmpty() && batch.isEmpty()) {
         windowEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.batchingWindowSeconds());
       }
@@ -122,23 +133,28 @@ final class SqsPoller implements Runnable {
     }
   }
 
-  private void dispatch(String queueUrl, EventSourceMapping.MappingSettings config, List<Message> batch) {
+  private void dispatch(
+      String queueUrl, EventSourceMapping.MappingSettings config, List<Message> batch) {
     mapping.invoking(batch.size());
     try {
       invoker.execute(() -> invoke(queueUrl, config, batch));
     } catch (RejectedExecutionException e) {
-      // LocalLambda is closing: the messages were not processed and reappear after their visibility timeout.
+      // LocalLambda is closing: the messages were not processed and reappear after their visibility
+      // timeout.
       mapping.finished(batch.size(), 0, true);
     }
   }
 
-  private void invoke(String queueUrl, EventSourceMapping.MappingSettings config, List<Message> batch) {
+  private void invoke(
+      String queueUrl, EventSourceMapping.MappingSettings config, List<Message> batch) {
     int deleted = 0;
     boolean error = true;
     try {
-      BatchInvocation invocation = BatchInvocation.run(mapping.function, batch, mapping.eventSourceArn, region, timer);
+      BatchInvocation invocation =
+          BatchInvocation.run(mapping.function, batch, mapping.eventSourceArn, region, timer);
       error = invocation.failed();
-      List<Message> toDelete = error ? List.of()
+      List<Message> toDelete = error
+          ? List.of()
           : SqsBatches.toDelete(batch, invocation.response(), config.reportBatchItemFailures());
       deleted = delete(queueUrl, toDelete);
     } catch (RuntimeException e) {
@@ -154,13 +170,22 @@ final class SqsPoller implements Runnable {
       List<Message> chunk = messages.subList(from, Math.min(messages.size(), from + 10));
       List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
       for (int i = 0; i < chunk.size(); i++) {
-        entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
-            .receiptHandle(chunk.get(i).receiptHandle()).build());
+        entries.add(DeleteMessageBatchRequestEntry.builder()
+            .id(Integer.toString(i))
+            .receiptHandle(chunk.get(i).receiptHandle())
+            .build());
       }
-      DeleteMessageBatchResponse response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+      DeleteMessageBatchResponse response =
+          sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
       deleted += response.successful().size();
-      response.failed().forEach(f -> LOG.log(Level.WARNING, "mapping {0}: delete failed: {1} {2}", mapping.uuid,
-          f.code(), f.message()));
+      response
+          .failed()
+          .forEach(f -> LOG.log(
+              Level.WARNING,
+              "mapping {0}: delete failed: {1} {2}",
+              mapping.uuid,
+              f.code(),
+              f.message()));
     }
     return deleted;
   }
@@ -168,27 +193,43 @@ final class SqsPoller implements Runnable {
   /** One call of the handler, cut off at the function timeout as Lambda does. */
   record BatchInvocation(byte[] response, boolean failed) {
 
-    static BatchInvocation run(LocalFunction function, List<Message> batch, String queueArn, String region,
+    static BatchInvocation run(
+        LocalFunction function,
+        List<Message> batch,
+        String queueArn,
+        String region,
         ScheduledExecutorService timer) {
-      LambdaContext context = new LambdaContext(UUID.randomUUID().toString(), function.name(), function.arn(),
+      LambdaContext context = new LambdaContext(
+          UUID.randomUUID().toString(),
+          function.name(),
+          function.arn(),
           System.nanoTime() + function.timeout().toNanos());
       Duration limit = function.nextLimit();
       Watchdog watchdog = new Watchdog(Thread.currentThread());
-      ScheduledFuture<?> alarm = timer.schedule(watchdog::expire, limit.toNanos(), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> alarm =
+          timer.schedule(watchdog::expire, limit.toNanos(), TimeUnit.NANOSECONDS);
       ByteArrayOutputStream response = new ByteArrayOutputStream();
       Throwable thrown = null;
       try {
-        function.handler().handleRequest(new ByteArrayInputStream(SqsBatches.event(batch, queueArn, region)), response,
-            context);
+        function
+            .handler()
+            .handleRequest(
+                new ByteArrayInputStream(SqsBatches.event(batch, queueArn, region)),
+                response,
+                context);
       } catch (IOException | RuntimeException | Error e) {
         thrown = e;
       } finally {
         alarm.cancel(false);
       }
       if (watchdog.finish()) {
-        context.getLogger().log(limit.equals(function.timeout())
-            ? "Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds"
-            : "Invocation cut off after " + limit.toMillis() / 1000.0 + " seconds (a crash injected by a chaos run)");
+        context
+            .getLogger()
+            .log(
+                limit.equals(function.timeout())
+                    ? "Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds"
+                    : "Invocation cut off after " + limit.toMillis() / 1000.0
+                        + " seconds (a crash injected by a chaos run)");
         return new BatchInvocation(null, true);
       }
       if (thrown != null) {

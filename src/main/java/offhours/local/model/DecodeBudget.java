@@ -31,7 +31,8 @@ final class DecodeBudget {
 
   DecodeBudget(long bytes) {
     if (bytes < KIB || bytes / KIB > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("a decode budget is between 1 KiB and 2 TiB, was " + bytes + " bytes");
+      throw new IllegalArgumentException(
+          "a decode budget is between 1 KiB and 2 TiB, was " + bytes + " bytes");
     }
     this.bytes = bytes;
     this.kib = new Semaphore((int) (bytes / KIB), true);
@@ -39,7 +40,8 @@ final class DecodeBudget {
 
   /** A quarter of the heap, between 64 MiB and 1 GiB: room for the model, the server and the rest of local mode. */
   static DecodeBudget ofHeap() {
-    return new DecodeBudget(Math.clamp(Runtime.getRuntime().maxMemory() / 4, 64 * KIB * KIB, 1024 * KIB * KIB));
+    return new DecodeBudget(
+        Math.clamp(Runtime.getRuntime().maxMemory() / 4, 64 * KIB * KIB, 1024 * KIB * KIB));
   }
 
   long bytes() {
@@ -66,9 +68,15 @@ final class DecodeBudget {
 
   private int share(ImageHeader header) throws ImageTooLargeException {
     if (header.bytesToDecode() > bytes) {
-      throw new ImageTooLargeException(String.format(Locale.ROOT, "decoding this %dx%d %s takes about %.1f MiB, more"
-          + " than the %.1f MiB this container decodes within; send a smaller image", header.width(), header.height(),
-          header.format(), header.bytesToDecode() / (double) (KIB * KIB), bytes / (double) (KIB * KIB)));
+      throw new ImageTooLargeException(String.format(
+          Locale.ROOT,
+          "decoding this %dx%d %s takes about %.1f MiB, more"
+              + " than the %.1f MiB this container decodes within; send a smaller image",
+          header.width(),
+          header.height(),
+          header.format(),
+          header.bytesToDecode() / (double) (KIB * KIB),
+          bytes / (double) (KIB * KIB)));
     }
     return (int) Math.max(1, (header.bytesToDecode() + KIB - 1) / KIB);
   }

@@ -26,6 +26,7 @@ public final class DefaultModel {
   /** The registry's dist.integrity for nsfwjs-4.4.0.tgz: npm verifies it too, this pins the version's content. */
   static final String INTEGRITY =
       "sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3csO2odwgTAgZgf2RvkwPtp0R8Aa7dc+MA==";
+
   static final List<String> LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
   static final String ONNX_FILE = "nsfwjs-mobilenet_v2.onnx";
   static final String LABELS_FILE = "labels.txt";
@@ -67,27 +68,44 @@ public final class DefaultModel {
     CacheFiles.privateDirectory(dir);
     Path work = Files.createTempDirectory(cacheDir, "fetch-nsfwjs-");
     try {
-      run(work, List.of(npm, "pack", PACKAGE, "--silent"), 300,
+      run(
+          work,
+          List.of(npm, "pack", PACKAGE, "--silent"),
+          300,
           "the default model is fetched once from the npm registry (https://registry.npmjs.org); check the network"
               + " or npm's registry setting, or serve your own model with --model model.onnx --labels labels.txt");
       Path tgz = work.resolve("nsfwjs-4.4.0.tgz");
       if (!Files.isRegularFile(tgz)) {
-        throw new IOException("npm pack " + PACKAGE + " did not write " + tgz.getFileName() + " in " + work);
+        throw new IOException(
+            "npm pack " + PACKAGE + " did not write " + tgz.getFileName() + " in " + work);
       }
       verifyIntegrity(tgz);
-      Tarball.extract(tgz, work, List.of("package/dist/models/mobilenet_v2/", "package/dist/cjs/nsfw_classes.js"));
+      Tarball.extract(
+          tgz,
+          work,
+          List.of("package/dist/models/mobilenet_v2/", "package/dist/cjs/nsfw_classes.js"));
       Path script = work.resolve("extract-tfjs.cjs");
       try (InputStream in = DefaultModel.class.getResourceAsStream("extract-tfjs.cjs")) {
         Files.copy(in, script);
       }
-      run(work, List.of(node, script.toString(), work.resolve("package").toString(), "mobilenet_v2", work.toString()),
-          120, "the Node.js script that unpacks nsfwjs' model failed");
+      run(
+          work,
+          List.of(
+              node,
+              script.toString(),
+              work.resolve("package").toString(),
+              "mobilenet_v2",
+              work.toString()),
+          120,
+          "the Node.js script that unpacks nsfwjs' model failed");
       List<String> labels = Files.readAllLines(work.resolve(LABELS_FILE));
       if (!labels.equals(LABELS)) {
         throw new IOException(PACKAGE + " lists classes " + labels + ", expected " + LABELS);
       }
-      byte[] onnx = TfjsLayersToOnnx.convert(work.resolve("model.json"), work.resolve("weights.bin"));
-      CacheFiles.writeAtomically(files.labels(), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
+      byte[] onnx =
+          TfjsLayersToOnnx.convert(work.resolve("model.json"), work.resolve("weights.bin"));
+      CacheFiles.writeAtomically(
+          files.labels(), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
       CacheFiles.writeAtomically(files.onnx(), onnx); // last: its presence marks a complete cache
       return files;
     } finally {
@@ -97,7 +115,8 @@ public final class DefaultModel {
 
   private static void requireTool(String tool) throws IOException {
     try {
-      Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
         return;
@@ -109,18 +128,24 @@ public final class DefaultModel {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while checking for " + tool, e);
     }
-    throw new IOException("the default model (" + PACKAGE + ") is fetched with npm and unpacked with Node.js once,"
-        + " but '" + tool + "' is not available on PATH: " + INSTALL_HINT);
+    throw new IOException(
+        "the default model (" + PACKAGE + ") is fetched with npm and unpacked with Node.js once,"
+            + " but '" + tool + "' is not available on PATH: " + INSTALL_HINT);
   }
 
-  private static void run(Path dir, List<String> command, int timeoutSeconds, String hint) throws IOException {
+  private static void run(Path dir, List<String> command, int timeoutSeconds, String hint)
+      throws IOException {
     Path log = dir.resolve("command.log");
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p = new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
     try {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IOException(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s; " + hint);
+        throw new IOException(
+            String.join(" ", command) + " did not finish within " + timeoutSeconds + " s; " + hint);
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();
@@ -130,7 +155,8 @@ public final class DefaultModel {
     if (p.exitValue() != 0) {
       List<String> lines = Files.readAllLines(log);
       String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-      throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "); " + hint + ":\n" + tail);
+      throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "); "
+          + hint + ":\n" + tail);
     }
   }
 
@@ -139,8 +165,9 @@ public final class DefaultModel {
       byte[] digest = MessageDigest.getInstance("SHA-512").digest(Files.readAllBytes(tgz));
       String actual = "sha512-" + Base64.getEncoder().encodeToString(digest);
       if (!actual.equals(INTEGRITY)) {
-        throw new IOException(tgz.getFileName() + " has integrity " + actual + ", expected " + INTEGRITY
-            + "; the package in your npm registry differs from the one offhours was tested with");
+        throw new IOException(
+            tgz.getFileName() + " has integrity " + actual + ", expected " + INTEGRITY
+                + "; the package in your npm registry differs from the one offhours was tested with");
       }
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-512", e);

@@ -37,7 +37,8 @@ record ImageHeader(String format, int width, int height, long bytesToDecode) {
     }
     int length = readInt(b, 8);
     if (length != 13) {
-      throw new UndecodableImageException("the PNG header chunk (IHDR) holds " + length + " bytes; a PNG's holds 13");
+      throw new UndecodableImageException(
+          "the PNG header chunk (IHDR) holds " + length + " bytes; a PNG's holds 13");
     }
     if (b.length < 16 + 13) {
       throw new UndecodableImageException("PNG data ends early");
@@ -51,7 +52,8 @@ record ImageHeader(String format, int width, int height, long bytesToDecode) {
       case 4 -> 2;
       case 2 -> 3;
       case 6 -> 4;
-      default -> throw new UndecodableImageException("PNG colour type " + colour + " does not exist");
+      default ->
+        throw new UndecodableImageException("PNG colour type " + colour + " does not exist");
     };
     if (depth != 1 && depth != 2 && depth != 4 && depth != 8 && depth != 16) {
       throw new UndecodableImageException("PNG bit depth " + depth + " does not exist");
@@ -74,7 +76,8 @@ record ImageHeader(String format, int width, int height, long bytesToDecode) {
         continue;
       }
       int length = ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
-      boolean frame = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+      boolean frame =
+          marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
       if (frame) {
         if (pos + 9 > b.length) {
           break;
@@ -89,13 +92,15 @@ record ImageHeader(String format, int width, int height, long bytesToDecode) {
       }
       pos += 2 + length;
     }
-    throw new UndecodableImageException("JPEG data ends early (no frame header gives the image's size)");
+    throw new UndecodableImageException(
+        "JPEG data ends early (no frame header gives the image's size)");
   }
 
-  private static void checkSize(String format, int width, int height) throws UndecodableImageException {
+  private static void checkSize(String format, int width, int height)
+      throws UndecodableImageException {
     if (width <= 0 || height <= 0) {
-      throw new UndecodableImageException(format + " has a size of " + Integer.toUnsignedString(width) + "x"
-          + Integer.toUnsignedString(height));
+      throw new UndecodableImageException(format + " has a size of "
+          + Integer.toUnsignedString(width) + "x" + Integer.toUnsignedString(height));
     }
     if ((long) width * height > MAX_PIXELS) {
       throw new UndecodableImageException(width + "x" + height + " pixels is more than the "
@@ -104,6 +109,9 @@ record ImageHeader(String format, int width, int height, long bytesToDecode) {
   }
 
   private static int readInt(byte[] b, int p) {
-    return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+    return ((b[p] & 0xff) << 24)
+        | ((b[p + 1] & 0xff) << 16)
+        | ((b[p + 2] & 0xff) << 8)
+        | (b[p + 3] & 0xff);
   }
 }

@@ -30,7 +30,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * the resize writes straight into the tensor buffer.
  */
 final class ImagePreprocessor {
-  enum Layout { NHWC, NCHW }
+  enum Layout {
+    NHWC,
+    NCHW
+  }
 
   /** Decoded image, 8-bit RGB interleaved, row-major. */
   record Pixels(int width, int height, byte[] rgb) {}
@@ -70,8 +73,9 @@ final class ImagePreprocessor {
     if (shape.length == 4 && shape[1] == 3 && shape[2] > 0 && shape[3] > 0) {
       return new ImagePreprocessor(Layout.NCHW, (int) shape[2], (int) shape[3], normalization);
     }
-    throw new IllegalArgumentException("model input '" + input + "' has shape " + java.util.Arrays.toString(shape)
-        + "; expected an RGB image tensor [N,H,W,3] or [N,3,H,W] with fixed H and W");
+    throw new IllegalArgumentException(
+        "model input '" + input + "' has shape " + java.util.Arrays.toString(shape)
+            + "; expected an RGB image tensor [N,H,W,3] or [N,3,H,W] with fixed H and W");
   }
 
   Layout layout() {
@@ -80,7 +84,9 @@ final class ImagePreprocessor {
 
   /** Shape of a one-image batch. */
   long[] tensorShape() {
-    return layout == Layout.NHWC ? new long[] {1, height, width, 3} : new long[] {1, 3, height, width};
+    return layout == Layout.NHWC
+        ? new long[] {1, height, width, 3}
+        : new long[] {1, 3, height, width};
   }
 
   int tensorSize() {
@@ -112,19 +118,23 @@ final class ImagePreprocessor {
       reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
       long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
       if (pixels > ImageHeader.MAX_PIXELS) {
-        throw new UndecodableImageException(reader.getWidth(0) + "x" + reader.getHeight(0)
-            + " pixels is more than the " + ImageHeader.MAX_PIXELS / 1_000_000 + " megapixels this container accepts");
+        throw new UndecodableImageException(
+            reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels is more than the "
+                + ImageHeader.MAX_PIXELS / 1_000_000 + " megapixels this container accepts");
       }
       BufferedImage image = reader.read(0);
       if (!warnings.isEmpty()) {
         String w = warnings.get(0);
         boolean truncated = w.contains("Truncated") || w.contains("Premature end");
-        throw new UndecodableImageException(format + " data " + (truncated ? "ends early" : "is damaged") + " (" + w + ")");
+        throw new UndecodableImageException(
+            format + " data " + (truncated ? "ends early" : "is damaged") + " (" + w + ")");
       }
       return new Pixels(image.getWidth(), image.getHeight(), toRgb(image));
     } catch (IOException | RuntimeException e) {
-      // ImageIO signals corrupt data with IIOException and, for some PNG chunks, runtime exceptions.
-      throw new UndecodableImageException(format + " data is corrupt or truncated (" + describe(e) + ")");
+      // ImageIO signals corrupt data with IIOException and, for some PNG chunks, runtime
+      // exceptions.
+      throw new UndecodableImageException(
+          format + " data is corrupt or truncated (" + describe(e) + ")");
     } finally {
       reader.dispose();
     }
@@ -168,7 +178,8 @@ final class ImagePreprocessor {
     if (cm instanceof ComponentColorModel
         && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
         && raster.getParent() == null
-        && (cm.getColorSpace().getType() == ColorSpace.TYPE_RGB || cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY)) {
+        && (cm.getColorSpace().getType() == ColorSpace.TYPE_RGB
+            || cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY)) {
       int colors = cm.getNumColorComponents();
       int[] offsets = sm.getBandOffsets();
       int r = offsets[0], g = offsets[colors == 1 ? 0 : 1], b = offsets[colors == 1 ? 0 : 2];
@@ -200,7 +211,8 @@ final class ImagePreprocessor {
         return rgb;
       }
     }
-    // Anything else (packed int rasters, unusual colour spaces): let Java2D convert, one row at a time.
+    // Anything else (packed int rasters, unusual colour spaces): let Java2D convert, one row at a
+    // time.
     int[] row = new int[w];
     for (int y = 0, o = 0; y < h; y++) {
       image.getRGB(0, y, w, 1, row, 0, w);
@@ -243,7 +255,8 @@ final class ImagePreprocessor {
         double dx = fx[x];
         for (int c = 0; c < 3; c++) {
           double tl = UNIT[src[top + left + c] & 0xff], tr = UNIT[src[top + right + c] & 0xff];
-          double bl = UNIT[src[bottom + left + c] & 0xff], br = UNIT[src[bottom + right + c] & 0xff];
+          double bl = UNIT[src[bottom + left + c] & 0xff],
+              br = UNIT[src[bottom + right + c] & 0xff];
           double t = tl + (tr - tl) * dx;
           double b = bl + (br - bl) * dx;
           float v = (float) (t + (b - t) * dy);
@@ -259,7 +272,8 @@ final class ImagePreprocessor {
 
   private static void axis(int in, int out, int[] lo, int[] hi, double[] frac) {
     // With align corners the first and last samples hit the first and last pixels exactly; a
-    // one-pixel output falls back to in/out as TF.js does. Equal sizes give scale 1 (an identity copy).
+    // one-pixel output falls back to in/out as TF.js does. Equal sizes give scale 1 (an identity
+    // copy).
     double scale = out > 1 ? (double) (in - 1) / (out - 1) : (double) in / out;
     for (int i = 0; i < out; i++) {
       double source = scale * i;

@@ -15,9 +15,16 @@ final class KerasGeometry {
       return new int[] {n, n, n, n};
     }
     if (p.get(0).isArray()) {
-      return new int[] {p.get(0).get(0).asInt(), p.get(0).get(1).asInt(), p.get(1).get(0).asInt(), p.get(1).get(1).asInt()};
+      return new int[] {
+        p.get(0).get(0).asInt(),
+        p.get(0).get(1).asInt(),
+        p.get(1).get(0).asInt(),
+        p.get(1).get(1).asInt()
+      };
     }
-    return new int[] {p.get(0).asInt(), p.get(0).asInt(), p.get(1).asInt(), p.get(1).asInt()};
+    return new int[] {
+      p.get(0).asInt(), p.get(0).asInt(), p.get(1).asInt(), p.get(1).asInt()
+    };
   }
 
   /**
@@ -34,7 +41,9 @@ final class KerasGeometry {
         int total = Math.max((out - 1) * stride + effective - in, 0);
         yield new int[] {total / 2, total - total / 2, out};
       }
-      default -> throw new IllegalArgumentException("padding '" + padding + "' is not supported (valid, same)");
+      default ->
+        throw new IllegalArgumentException(
+            "padding '" + padding + "' is not supported (valid, same)");
     };
   }
 
@@ -54,7 +63,9 @@ final class KerasGeometry {
   }
 
   static int[] pair(JsonNode n) {
-    return n.isArray() ? new int[] {n.get(0).asInt(), n.get(1).asInt()} : new int[] {n.asInt(), n.asInt()};
+    return n.isArray()
+        ? new int[] {n.get(0).asInt(), n.get(1).asInt()}
+        : new int[] {n.asInt(), n.asInt()};
   }
 
   static float[] filled(int n, float v) {

@@ -11,10 +11,14 @@ public record ModelFiles(Path onnx, Path labels) {
 
   /** The labels in output order: lines trimmed, blank lines skipped; none, or a duplicate, is an error. */
   public List<String> readLabels() throws IOException {
-    List<String> names = Files.readAllLines(labels).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    List<String> names = Files.readAllLines(labels).stream()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty())
+        .toList();
     if (names.isEmpty()) {
-      throw new IOException("label file " + labels + " has no labels; write one class name per line, in the"
-          + " order of the model's outputs");
+      throw new IOException(
+          "label file " + labels + " has no labels; write one class name per line, in the"
+              + " order of the model's outputs");
     }
     var seen = new HashSet<String>();
     for (String name : names) {

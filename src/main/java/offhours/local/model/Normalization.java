@@ -8,18 +8,20 @@ import java.util.Arrays;
  * torchvision convention many exported ONNX classifiers expect.
  */
 public record Normalization(float[] mean, float[] std) {
-  public static final Normalization UNIT_SCALE = new Normalization(new float[] {0, 0, 0}, new float[] {1, 1, 1});
+  public static final Normalization UNIT_SCALE =
+      new Normalization(new float[] {0, 0, 0}, new float[] {1, 1, 1});
   public static final Normalization IMAGENET =
       new Normalization(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
 
   public Normalization {
     if (mean.length != 3 || std.length != 3) {
-      throw new IllegalArgumentException("mean and std need one value per RGB channel, got "
-          + mean.length + " and " + std.length);
+      throw new IllegalArgumentException(
+          "mean and std need one value per RGB channel, got " + mean.length + " and " + std.length);
     }
     for (float s : std) {
       if (!(s > 0)) {
-        throw new IllegalArgumentException("std values must be positive, got " + Arrays.toString(std));
+        throw new IllegalArgumentException(
+            "std values must be positive, got " + Arrays.toString(std));
       }
     }
     mean = mean.clone();

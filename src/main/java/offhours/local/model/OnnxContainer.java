@@ -56,8 +56,15 @@ public final class OnnxContainer implements AutoCloseable {
   private final DecodeBudget budget;
   private final String host;
 
-  private OnnxContainer(OrtEnvironment env, OrtSession session, String inputName, ImagePreprocessor preprocessor,
-      HttpServer server, ExecutorService executor, long classes, DecodeBudget budget) {
+  private OnnxContainer(
+      OrtEnvironment env,
+      OrtSession session,
+      String inputName,
+      ImagePreprocessor preprocessor,
+      HttpServer server,
+      ExecutorService executor,
+      long classes,
+      DecodeBudget budget) {
     this.classes = classes;
     this.budget = budget;
     this.host = "127.0.0.1:" + server.getAddress().getPort();
@@ -68,8 +75,10 @@ public final class OnnxContainer implements AutoCloseable {
     this.server = server;
     this.executor = executor;
     // One direct buffer per worker thread: ONNX Runtime reads it in place, no copy per request.
-    this.buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(preprocessor.tensorSize() * Float.BYTES)
-        .order(ByteOrder.nativeOrder()).asFloatBuffer());
+    this.buffers = ThreadLocal.withInitial(
+        () -> ByteBuffer.allocateDirect(preprocessor.tensorSize() * Float.BYTES)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer());
   }
 
   /** Loads the model and starts serving on 127.0.0.1:{@code port} (0 = any free port), pixels scaled to [0, 1]. */
@@ -81,7 +90,8 @@ public final class OnnxContainer implements AutoCloseable {
    * Serves {@code model.onnx()} after checking that its label file names as many classes as the model
    * outputs, so a mismatched {@code --model}/{@code --labels} pair fails at start, not in every result.
    */
-  public static OnnxContainer start(ModelFiles model, int port, Normalization normalization) throws IOException {
+  public static OnnxContainer start(ModelFiles model, int port, Normalization normalization)
+      throws IOException {
     List<String> labels = model.readLabels();
     OnnxContainer container = start(model.onnx(), port, normalization);
     try {
@@ -104,20 +114,24 @@ public final class OnnxContainer implements AutoCloseable {
     }
   }
 
-  private static void checkLabels(ModelFiles model, List<String> labels, long classes) throws IOException {
+  private static void checkLabels(ModelFiles model, List<String> labels, long classes)
+      throws IOException {
     if (classes > 0 && classes != labels.size()) {
-      throw new IOException("label file " + model.labels() + " lists " + labels.size() + " labels but "
-          + model.onnx() + " outputs " + classes + " classes; give one label per output, in the model's order");
+      throw new IOException("label file " + model.labels() + " lists " + labels.size()
+          + " labels but " + model.onnx() + " outputs " + classes
+          + " classes; give one label per output, in the model's order");
     }
   }
 
   /** As {@link #start(Path, int)}, with the normalization a user's own model expects. */
-  public static OnnxContainer start(Path onnxModel, int port, Normalization normalization) throws IOException {
+  public static OnnxContainer start(Path onnxModel, int port, Normalization normalization)
+      throws IOException {
     return start(onnxModel, port, normalization, DecodeBudget.ofHeap().bytes());
   }
 
   /** As {@link #start(Path, int, Normalization)}, decoding images within {@code decodeBudgetBytes} at a time. */
-  static OnnxContainer start(Path onnxModel, int port, Normalization normalization, long decodeBudgetBytes)
+  static OnnxContainer start(
+      Path onnxModel, int port, Normalization normalization, long decodeBudgetBytes)
       throws IOException {
     DecodeBudget budget = new DecodeBudget(decodeBudgetBytes);
     if (!Files.isRegularFile(onnxModel)) {
@@ -126,7 +140,8 @@ public final class OnnxContainer implements AutoCloseable {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session;
     try (var options = new OrtSession.SessionOptions()) {
-      // ONNX Runtime's worker threads otherwise spin after each run, taking the CPU that decoding the next
+      // ONNX Runtime's worker threads otherwise spin after each run, taking the CPU that decoding
+      // the next
       // image needs (and that the rest of local mode needs): measured with ContainerBench.
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       session = env.createSession(onnxModel.toString(), options);
@@ -134,32 +149,37 @@ public final class OnnxContainer implements AutoCloseable {
       throw new IOException("ONNX Runtime could not load " + onnxModel + ": " + e.getMessage(), e);
     }
     try {
-      Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
-      if (session.getNumInputs() != 1 || !(input.getValue().getInfo() instanceof TensorInfo in)
+      Map.Entry<String, NodeInfo> input =
+          session.getInputInfo().entrySet().iterator().next();
+      if (session.getNumInputs() != 1
+          || !(input.getValue().getInfo() instanceof TensorInfo in)
           || in.type != OnnxJavaType.FLOAT) {
-        throw new IOException(onnxModel + " has " + session.getNumInputs() + " inputs; an image classifier here has"
-            + " one float32 tensor input");
+        throw new IOException(onnxModel + " has " + session.getNumInputs()
+            + " inputs; an image classifier here has" + " one float32 tensor input");
       }
       if (!(session.getOutputInfo().values().iterator().next().getInfo() instanceof TensorInfo out)
-          || out.getShape().length != 2 || out.type != OnnxJavaType.FLOAT) {
-        throw new IOException(onnxModel + ": the first output must be a float32 [N, classes] tensor");
+          || out.getShape().length != 2
+          || out.type != OnnxJavaType.FLOAT) {
+        throw new IOException(
+            onnxModel + ": the first output must be a float32 [N, classes] tensor");
       }
       ImagePreprocessor preprocessor;
       try {
-        preprocessor = ImagePreprocessor.forInputShape(input.getKey(), in.getShape(), normalization);
+        preprocessor =
+            ImagePreprocessor.forInputShape(input.getKey(), in.getShape(), normalization);
       } catch (IllegalArgumentException e) {
         throw new IOException(onnxModel + ": " + e.getMessage(), e);
       }
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
       AtomicInteger threads = new AtomicInteger();
-      ExecutorService executor = Executors.newFixedThreadPool(workerThreads(),
-          r -> {
-            Thread t = new Thread(r, "onnx-container-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
-      var container = new OnnxContainer(env, session, input.getKey(), preprocessor, server, executor, out.getShape()[1],
-          budget);
+      ExecutorService executor = Executors.newFixedThreadPool(workerThreads(), r -> {
+        Thread t = new Thread(r, "onnx-container-" + threads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      var container = new OnnxContainer(
+          env, session, input.getKey(), preprocessor, server, executor, out.getShape()[1], budget);
       server.createContext("/ping", container::ping);
       server.createContext("/invocations", container::invocations);
       server.setExecutor(executor);
@@ -171,7 +191,9 @@ public final class OnnxContainer implements AutoCloseable {
       } catch (OrtException closing) {
         e.addSuppressed(closing);
       }
-      throw e instanceof IOException io ? io : new IOException("could not start the model container: " + e.getMessage(), e);
+      throw e instanceof IOException io
+          ? io
+          : new IOException("could not start the model container: " + e.getMessage(), e);
     }
   }
 
@@ -190,7 +212,8 @@ public final class OnnxContainer implements AutoCloseable {
     server.stop(0);
     executor.shutdown();
     try {
-      // Closing the native session under a running inference would crash the JVM, so let requests finish;
+      // Closing the native session under a running inference would crash the JVM, so let requests
+      // finish;
       // if one hangs, leak the session rather than crash.
       if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
         executor.shutdownNow();
@@ -215,7 +238,11 @@ public final class OnnxContainer implements AutoCloseable {
     var headers = exchange.getRequestHeaders();
     if (headers.containsKey("Origin") || !host.equals(headers.getFirst("Host"))) {
       exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-      send(exchange, 403, "text/plain", "the model container answers only the local SageMaker on " + host);
+      send(
+          exchange,
+          403,
+          "text/plain",
+          "the model container answers only the local SageMaker on " + host);
       return true;
     }
     return false;
@@ -249,8 +276,12 @@ public final class OnnxContainer implements AutoCloseable {
       }
       String type = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
       if (!IMAGE_TYPES.contains(type)) {
-        send(exchange, 415, "text/plain", "unsupported content type '" + type
-            + "'; send the image bytes as application/x-image, image/jpeg or image/png");
+        send(
+            exchange,
+            415,
+            "text/plain",
+            "unsupported content type '" + type
+                + "'; send the image bytes as application/x-image, image/jpeg or image/png");
         return;
       }
       byte[] body;
@@ -258,8 +289,12 @@ public final class OnnxContainer implements AutoCloseable {
         body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
       }
       if (body.length > MAX_PAYLOAD_BYTES) {
-        send(exchange, 413, "text/plain", "payload is larger than " + MAX_PAYLOAD_BYTES
-            + " bytes, the most InvokeEndpoint accepts");
+        send(
+            exchange,
+            413,
+            "text/plain",
+            "payload is larger than " + MAX_PAYLOAD_BYTES
+                + " bytes, the most InvokeEndpoint accepts");
         return;
       }
       String response;
@@ -299,7 +334,8 @@ public final class OnnxContainer implements AutoCloseable {
 
   /** Inference alone on an already preprocessed tensor (the benchmark's baseline). */
   float[] infer(FloatBuffer tensor) throws OrtException {
-    try (OnnxTensor input = OnnxTensor.createTensor(env, tensor.rewind(), preprocessor.tensorShape());
+    try (OnnxTensor input =
+            OnnxTensor.createTensor(env, tensor.rewind(), preprocessor.tensorShape());
         OrtSession.Result result = session.run(Map.of(inputName, input))) {
       return ((float[][]) result.get(0).getValue())[0];
     }
@@ -325,12 +361,19 @@ public final class OnnxContainer implements AutoCloseable {
       return "";
     }
     int semicolon = header.indexOf(';');
-    return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    return (semicolon < 0 ? header : header.substring(0, semicolon))
+        .trim()
+        .toLowerCase(Locale.ROOT);
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType + (contentType.startsWith("text/") ? "; charset=utf-8" : ""));
+    exchange
+        .getResponseHeaders()
+        .set(
+            "Content-Type",
+            contentType + (contentType.startsWith("text/") ? "; charset=utf-8" : ""));
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
   }

@@ -40,7 +40,8 @@ final class OnnxGraphBuilder {
   }
 
   static Attribute stringAttr(String name, String value) {
-    return new Attribute(new ProtoWriter().string(1, name).int64(20, ATTR_STRING).string(4, value));
+    return new Attribute(
+        new ProtoWriter().string(1, name).int64(20, ATTR_STRING).string(4, value));
   }
 
   static Attribute intsAttr(String name, long... values) {
@@ -51,7 +52,8 @@ final class OnnxGraphBuilder {
     return new Attribute(p);
   }
 
-  void node(String opType, String name, List<String> in, List<String> out, Attribute... attributes) {
+  void node(
+      String opType, String name, List<String> in, List<String> out, Attribute... attributes) {
     ProtoWriter n = new ProtoWriter();
     in.forEach(i -> n.string(1, i));
     out.forEach(o -> n.string(2, o));

@@ -39,14 +39,16 @@ final class PngDecoder {
         switch (type) {
           case 0x49484452 -> { // IHDR
             if (length != 13) {
-              throw new UndecodableImageException("the PNG header chunk (IHDR) holds " + length + " bytes; a PNG's"
-                  + " holds 13");
+              throw new UndecodableImageException(
+                  "the PNG header chunk (IHDR) holds " + length + " bytes; a PNG's" + " holds 13");
             }
             width = readInt(png, data);
             height = readInt(png, data + 4);
             depth = png[data + 8];
             colour = png[data + 9];
-            if (png[data + 12] != 0 || (depth != 8 && depth != 16) || (colour == PALETTE && depth != 8)) {
+            if (png[data + 12] != 0
+                || (depth != 8 && depth != 16)
+                || (colour == PALETTE && depth != 8)) {
               return null; // interlaced or sub-byte samples: ImageIO handles those
             }
             channels = switch (colour) {
@@ -54,7 +56,9 @@ final class PngDecoder {
               case GREY_ALPHA -> 2;
               case RGB -> 3;
               case RGBA -> 4;
-              default -> throw new UndecodableImageException("PNG colour type " + colour + " does not exist");
+              default ->
+                throw new UndecodableImageException(
+                    "PNG colour type " + colour + " does not exist");
             };
             if (width <= 0 || height <= 0) {
               throw new UndecodableImageException("PNG has a size of " + width + "x" + height);
@@ -63,9 +67,11 @@ final class PngDecoder {
               throw new UndecodableImageException(width + "x" + height + " pixels is more than the "
                   + ImageHeader.MAX_PIXELS / 1_000_000 + " megapixels this container accepts");
             }
-            raw = new byte[Math.toIntExact((long) height * (1 + (long) width * channels * depth / 8))];
+            raw = new byte
+                [Math.toIntExact((long) height * (1 + (long) width * channels * depth / 8))];
           }
-          case 0x504c5445 -> palette = java.util.Arrays.copyOfRange(png, data, data + length); // PLTE
+          case 0x504c5445 ->
+            palette = java.util.Arrays.copyOfRange(png, data, data + length); // PLTE
           case 0x49444154 -> { // IDAT
             if (raw == null) {
               throw new UndecodableImageException("PNG image data comes before its header");
@@ -74,7 +80,8 @@ final class PngDecoder {
             while (!inflater.needsInput() && !inflater.finished() && rawLength < raw.length) {
               int n = inflater.inflate(raw, rawLength, raw.length - rawLength);
               if (n == 0 && inflater.needsDictionary()) {
-                throw new UndecodableImageException("PNG data is corrupt (zlib stream asks for a dictionary)");
+                throw new UndecodableImageException(
+                    "PNG data is corrupt (zlib stream asks for a dictionary)");
               }
               rawLength += n;
             }
@@ -86,16 +93,19 @@ final class PngDecoder {
             if (colour == PALETTE && palette == null) {
               throw new UndecodableImageException("PNG palette image has no palette");
             }
-            return new Pixels(width, height, toRgb(raw, width, height, channels, depth, colour, palette));
+            return new Pixels(
+                width, height, toRgb(raw, width, height, channels, depth, colour, palette));
           }
-          default -> { } // ancillary chunks (gAMA, iCCP, tRNS, text...) do not change the stored samples
+          default -> {} // ancillary chunks (gAMA, iCCP, tRNS, text...) do not change the stored
+          // samples
         }
         pos = data + length + 4; // skip CRC
       }
     } catch (DataFormatException e) {
       throw new UndecodableImageException("PNG data is corrupt (" + e.getMessage() + ")");
     } catch (RuntimeException e) {
-      // A chunk whose fields point outside the data (an index out of bounds, an impossible size): the bytes are
+      // A chunk whose fields point outside the data (an index out of bounds, an impossible size):
+      // the bytes are
       // not a PNG this decoder can read, which is the image's fault, never a crash.
       throw new UndecodableImageException("PNG data is corrupt (" + e + ")");
     } finally {
@@ -103,7 +113,8 @@ final class PngDecoder {
     }
   }
 
-  private static byte[] toRgb(byte[] raw, int width, int height, int channels, int depth, int colour, byte[] palette)
+  private static byte[] toRgb(
+      byte[] raw, int width, int height, int channels, int depth, int colour, byte[] palette)
       throws UndecodableImageException {
     int bpp = channels * depth / 8;
     int stride = width * bpp;
@@ -128,7 +139,8 @@ final class PngDecoder {
           case PALETTE -> {
             int i = (raw[p] & 0xff) * 3;
             if (i + 2 >= palette.length) {
-              throw new UndecodableImageException("PNG pixel uses palette entry " + i / 3 + " of " + palette.length / 3);
+              throw new UndecodableImageException(
+                  "PNG pixel uses palette entry " + i / 3 + " of " + palette.length / 3);
             }
             rgb[o] = palette[i];
             rgb[o + 1] = palette[i + 1];
@@ -158,7 +170,7 @@ final class PngDecoder {
   private static void unfilter(byte[] b, byte filter, int row, int prev, int stride, int bpp)
       throws UndecodableImageException {
     switch (filter) {
-      case 0 -> { }
+      case 0 -> {}
       case 1 -> {
         for (int i = bpp; i < stride; i++) {
           b[row + i] += b[row + i - bpp];
@@ -188,11 +200,16 @@ final class PngDecoder {
           b[row + i] += (byte) (pa <= pb && pa <= pc ? a : pb <= pc ? up : c);
         }
       }
-      default -> throw new UndecodableImageException("PNG row uses filter type " + filter + ", which does not exist");
+      default ->
+        throw new UndecodableImageException(
+            "PNG row uses filter type " + filter + ", which does not exist");
     }
   }
 
   private static int readInt(byte[] b, int p) {
-    return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+    return ((b[p] & 0xff) << 24)
+        | ((b[p + 1] & 0xff) << 16)
+        | ((b[p + 2] & 0xff) << 8)
+        | (b[p + 3] & 0xff);
   }
 }

@@ -38,7 +38,8 @@ final class Tarball {
         if (!prefix.isEmpty()) {
           name = prefix + "/" + name;
         }
-        long size = Long.parseLong(text(header, 124, 12).trim().isEmpty() ? "0" : text(header, 124, 12).trim(), 8);
+        long size = Long.parseLong(
+            text(header, 124, 12).trim().isEmpty() ? "0" : text(header, 124, 12).trim(), 8);
         char type = (char) header[156];
         boolean regular = type == '0' || type == 0;
         String entry = name;

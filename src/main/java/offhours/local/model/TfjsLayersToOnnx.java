@@ -28,11 +28,21 @@ import java.util.Set;
  * does not depend on how a runtime interprets auto_pad.
  */
 final class TfjsLayersToOnnx {
-  static final Set<String> SUPPORTED =
-      Set.of(
-          "InputLayer", "ZeroPadding2D", "Conv2D", "DepthwiseConv2D", "BatchNormalization", "ReLU",
-          "Activation", "Add", "AveragePooling2D", "MaxPooling2D", "GlobalAveragePooling2D", "Flatten",
-          "Dense", "Dropout");
+  static final Set<String> SUPPORTED = Set.of(
+      "InputLayer",
+      "ZeroPadding2D",
+      "Conv2D",
+      "DepthwiseConv2D",
+      "BatchNormalization",
+      "ReLU",
+      "Activation",
+      "Add",
+      "AveragePooling2D",
+      "MaxPooling2D",
+      "GlobalAveragePooling2D",
+      "Flatten",
+      "Dense",
+      "Dropout");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,7 +65,8 @@ final class TfjsLayersToOnnx {
   /** Reads {@code model.json} (with {@code modelTopology} and {@code weightsManifest}) and the weights. */
   static byte[] convert(Path modelJson, Path weightsBin) throws IOException {
     JsonNode model = JSON.readTree(modelJson.toFile());
-    ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(weightsBin)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data =
+        ByteBuffer.wrap(Files.readAllBytes(weightsBin)).order(ByteOrder.LITTLE_ENDIAN);
     return convert(model, data);
   }
 
@@ -64,8 +75,8 @@ final class TfjsLayersToOnnx {
     JsonNode config = topology.has("model_config") ? topology.get("model_config") : topology;
     String modelClass = config.path("class_name").asText();
     if (!modelClass.equals("Model") && !modelClass.equals("Functional")) {
-      throw new IllegalArgumentException(
-          "model.json holds a Keras '" + modelClass + "' model; only functional models (class Model) are supported");
+      throw new IllegalArgumentException("model.json holds a Keras '" + modelClass
+          + "' model; only functional models (class Model) are supported");
     }
     var converter = new TfjsLayersToOnnx(Weights.read(model.path("weightsManifest"), weightData));
     return converter.run(config.get("config"));
@@ -77,18 +88,22 @@ final class TfjsLayersToOnnx {
     }
     JsonNode outputs = config.get("output_layers");
     if (outputs.size() != 1) {
-      throw new IllegalArgumentException("model has " + outputs.size() + " outputs; exactly one is supported");
+      throw new IllegalArgumentException(
+          "model has " + outputs.size() + " outputs; exactly one is supported");
     }
     String outputLayer = outputs.get(0).get(0).asText();
     Value out = value(outputLayer);
     if (out.isImage()) {
-      throw new IllegalArgumentException("output layer '" + outputLayer + "' is 4-D; a classifier output must be [N, classes]");
+      throw new IllegalArgumentException(
+          "output layer '" + outputLayer + "' is 4-D; a classifier output must be [N, classes]");
     }
     if (!out.name().equals(outputLayer)) {
       graph.node("Identity", outputLayer, List.of(out.name()), List.of(outputLayer));
     }
     graph.floatOutput(outputLayer, "N", (long) out.shape()[0]);
-    return graph.build(config.path("name").asText("model"), "offhours TfjsLayersToOnnx",
+    return graph.build(
+        config.path("name").asText("model"),
+        "offhours TfjsLayersToOnnx",
         "converted from a TF.js layers model");
   }
 
@@ -97,9 +112,9 @@ final class TfjsLayersToOnnx {
     String cls = layer.get("class_name").asText();
     JsonNode c = layer.get("config");
     if (!SUPPORTED.contains(cls)) {
-      throw new IllegalArgumentException(
-          "layer '" + name + "' has class " + cls + ", which the TF.js-to-ONNX converter does not support"
-              + " (supported: " + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ")");
+      throw new IllegalArgumentException("layer '" + name + "' has class " + cls
+          + ", which the TF.js-to-ONNX converter does not support" + " (supported: "
+          + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ")");
     }
     if (c.has("data_format") && !c.get("data_format").asText().equals("channels_last")) {
       throw new IllegalArgumentException("layer '" + name + "' (" + cls + ") uses data_format "
@@ -111,22 +126,21 @@ final class TfjsLayersToOnnx {
     }
     List<Value> in = inbound(layer, name, cls);
     Value x = in.get(0);
-    Value result =
-        switch (cls) {
-          case "ZeroPadding2D" -> zeroPadding(name, c, image(x, name, cls));
-          case "Conv2D" -> conv(name, c, image(x, name, cls), false);
-          case "DepthwiseConv2D" -> conv(name, c, image(x, name, cls), true);
-          case "BatchNormalization" -> batchNorm(name, c, x);
-          case "ReLU" -> relu(name, c, x);
-          case "Activation" -> activation(name, c.get("activation").asText(), x, name, cls);
-          case "Add" -> add(name, in);
-          case "AveragePooling2D", "MaxPooling2D" -> pool(name, cls, c, image(x, name, cls));
-          case "GlobalAveragePooling2D" -> globalAveragePool(name, image(x, name, cls));
-          case "Flatten" -> flatten(name, x);
-          case "Dense" -> dense(name, c, x);
-          case "Dropout" -> x; // identity at inference
-          default -> throw new AssertionError(cls);
-        };
+    Value result = switch (cls) {
+      case "ZeroPadding2D" -> zeroPadding(name, c, image(x, name, cls));
+      case "Conv2D" -> conv(name, c, image(x, name, cls), false);
+      case "DepthwiseConv2D" -> conv(name, c, image(x, name, cls), true);
+      case "BatchNormalization" -> batchNorm(name, c, x);
+      case "ReLU" -> relu(name, c, x);
+      case "Activation" -> activation(name, c.get("activation").asText(), x, name, cls);
+      case "Add" -> add(name, in);
+      case "AveragePooling2D", "MaxPooling2D" -> pool(name, cls, c, image(x, name, cls));
+      case "GlobalAveragePooling2D" -> globalAveragePool(name, image(x, name, cls));
+      case "Flatten" -> flatten(name, x);
+      case "Dense" -> dense(name, c, x);
+      case "Dropout" -> x; // identity at inference
+      default -> throw new AssertionError(cls);
+    };
     values.put(name, result);
   }
 
@@ -154,14 +168,15 @@ final class TfjsLayersToOnnx {
   private List<Value> inbound(JsonNode layer, String name, String cls) {
     JsonNode nodes = layer.get("inbound_nodes");
     if (nodes == null || nodes.size() != 1 || !nodes.get(0).isArray()) {
-      throw new IllegalArgumentException("layer '" + name + "' (" + cls + ") must be called exactly once"
-          + " in the Keras 2 inbound_nodes format; shared layers are not supported");
+      throw new IllegalArgumentException(
+          "layer '" + name + "' (" + cls + ") must be called exactly once"
+              + " in the Keras 2 inbound_nodes format; shared layers are not supported");
     }
     List<Value> in = new ArrayList<>();
     for (JsonNode t : nodes.get(0)) {
       if (t.get(1).asInt() != 0 || t.get(2).asInt() != 0) {
-        throw new IllegalArgumentException("layer '" + name + "' reads output " + t + "; only the first output"
-            + " of a layer's first call is supported");
+        throw new IllegalArgumentException("layer '" + name + "' reads output " + t
+            + "; only the first output" + " of a layer's first call is supported");
       }
       in.add(value(t.get(0).asText()));
     }
@@ -178,14 +193,18 @@ final class TfjsLayersToOnnx {
 
   private static Value image(Value x, String name, String cls) {
     if (!x.isImage()) {
-      throw new IllegalArgumentException("layer '" + name + "' (" + cls + ") needs a 4-D image input, got a vector");
+      throw new IllegalArgumentException(
+          "layer '" + name + "' (" + cls + ") needs a 4-D image input, got a vector");
     }
     return x;
   }
 
   private Value zeroPadding(String name, JsonNode c, Value x) {
     int[] p = KerasGeometry.padding2d(c.get("padding")); // top, bottom, left, right
-    graph.node("Pad", name, List.of(x.name(), longs(name + "/pads", 0, 0, p[0], p[2], 0, 0, p[1], p[3])),
+    graph.node(
+        "Pad",
+        name,
+        List.of(x.name(), longs(name + "/pads", 0, 0, p[0], p[2], 0, 0, p[1], p[3])),
         List.of(name));
     int[] s = x.shape();
     return new Value(name, new int[] {s[0], s[1] + p[0] + p[1], s[2] + p[2] + p[3]});
@@ -194,7 +213,8 @@ final class TfjsLayersToOnnx {
   private Value conv(String name, JsonNode c, Value x, boolean depthwise) {
     int[] k = KerasGeometry.pair(c.get("kernel_size"));
     int[] strides = KerasGeometry.pair(c.get("strides"));
-    int[] dilation = c.has("dilation_rate") ? KerasGeometry.pair(c.get("dilation_rate")) : new int[] {1, 1};
+    int[] dilation =
+        c.has("dilation_rate") ? KerasGeometry.pair(c.get("dilation_rate")) : new int[] {1, 1};
     int inC = x.shape()[0];
     int groups;
     int outC;
@@ -205,7 +225,8 @@ final class TfjsLayersToOnnx {
       w = weight(name, "depthwise_kernel", k[0], k[1], inC, multiplier);
       groups = inC;
       outC = inC * multiplier;
-      // Keras [kh, kw, C, M] -> ONNX [C*M, 1, kh, kw]; output channel c*M + m, as Keras orders them.
+      // Keras [kh, kw, C, M] -> ONNX [C*M, 1, kh, kw]; output channel c*M + m, as Keras orders
+      // them.
       kernel = KerasGeometry.hwioToOihw(w.data(), k[0], k[1], 1, outC);
     } else {
       groups = c.path("groups").asInt(1);
@@ -214,20 +235,32 @@ final class TfjsLayersToOnnx {
       kernel = KerasGeometry.hwioToOihw(w.data(), k[0], k[1], inC / groups, outC);
     }
     String kernelName = name + "/kernel";
-    graph.floatInitializer(kernelName, new long[] {outC, kernel.length / ((long) outC * k[0] * k[1]), k[0], k[1]}, kernel);
+    graph.floatInitializer(
+        kernelName,
+        new long[] {outC, kernel.length / ((long) outC * k[0] * k[1]), k[0], k[1]},
+        kernel);
     List<String> inputs = new ArrayList<>(List.of(x.name(), kernelName));
     if (c.path("use_bias").asBoolean(true)) {
       String biasName = name + "/bias";
-      graph.floatInitializer(biasName, new long[] {outC}, weight(name, "bias", outC).data());
+      graph.floatInitializer(
+          biasName, new long[] {outC}, weight(name, "bias", outC).data());
       inputs.add(biasName);
     }
-    int[] pH = KerasGeometry.pads(c.get("padding").asText(), x.shape()[1], k[0], strides[0], dilation[0]);
-    int[] pW = KerasGeometry.pads(c.get("padding").asText(), x.shape()[2], k[1], strides[1], dilation[1]);
+    int[] pH =
+        KerasGeometry.pads(c.get("padding").asText(), x.shape()[1], k[0], strides[0], dilation[0]);
+    int[] pW =
+        KerasGeometry.pads(c.get("padding").asText(), x.shape()[2], k[1], strides[1], dilation[1]);
     String activation = c.path("activation").asText("linear");
     String convOut = activation.equals("linear") ? name : name + "/conv";
-    graph.node("Conv", convOut, inputs, List.of(convOut),
-        intsAttr("kernel_shape", k[0], k[1]), intsAttr("strides", strides[0], strides[1]),
-        intsAttr("dilations", dilation[0], dilation[1]), intsAttr("pads", pH[0], pW[0], pH[1], pW[1]),
+    graph.node(
+        "Conv",
+        convOut,
+        inputs,
+        List.of(convOut),
+        intsAttr("kernel_shape", k[0], k[1]),
+        intsAttr("strides", strides[0], strides[1]),
+        intsAttr("dilations", dilation[0], dilation[1]),
+        intsAttr("pads", pH[0], pW[0], pH[1], pW[1]),
         intAttr("group", groups));
     Value conv = new Value(convOut, new int[] {outC, pH[2], pW[2]});
     return activation(name, activation, conv, name, depthwise ? "DepthwiseConv2D" : "Conv2D");
@@ -237,32 +270,46 @@ final class TfjsLayersToOnnx {
     int axis = c.path("axis").asInt(-1);
     int rank = x.shape().length + 1;
     if (axis != -1 && axis != rank - 1) {
-      throw new IllegalArgumentException("layer '" + name + "' (BatchNormalization) normalizes axis " + axis
-          + "; only the channel axis (-1) is supported");
+      throw new IllegalArgumentException(
+          "layer '" + name + "' (BatchNormalization) normalizes axis " + axis
+              + "; only the channel axis (-1) is supported");
     }
     int ch = x.shape()[0];
-    float[] gamma = c.path("scale").asBoolean(true) ? weight(name, "gamma", ch).data() : KerasGeometry.filled(ch, 1f);
-    float[] beta = c.path("center").asBoolean(true) ? weight(name, "beta", ch).data() : KerasGeometry.filled(ch, 0f);
-    List<String> in = List.of(x.name(), name + "/gamma", name + "/beta", name + "/moving_mean", name + "/moving_variance");
+    float[] gamma = c.path("scale").asBoolean(true)
+        ? weight(name, "gamma", ch).data()
+        : KerasGeometry.filled(ch, 1f);
+    float[] beta = c.path("center").asBoolean(true)
+        ? weight(name, "beta", ch).data()
+        : KerasGeometry.filled(ch, 0f);
+    List<String> in = List.of(
+        x.name(),
+        name + "/gamma",
+        name + "/beta",
+        name + "/moving_mean",
+        name + "/moving_variance");
     graph.floatInitializer(in.get(1), new long[] {ch}, gamma);
     graph.floatInitializer(in.get(2), new long[] {ch}, beta);
-    graph.floatInitializer(in.get(3), new long[] {ch}, weight(name, "moving_mean", ch).data());
-    graph.floatInitializer(in.get(4), new long[] {ch}, weight(name, "moving_variance", ch).data());
-    graph.node("BatchNormalization", name, in, List.of(name),
-        floatAttr("epsilon", (float) c.path("epsilon").asDouble(0.001)));
+    graph.floatInitializer(
+        in.get(3), new long[] {ch}, weight(name, "moving_mean", ch).data());
+    graph.floatInitializer(
+        in.get(4), new long[] {ch}, weight(name, "moving_variance", ch).data());
+    graph.node("BatchNormalization", name, in, List.of(name), floatAttr("epsilon", (float)
+        c.path("epsilon").asDouble(0.001)));
     return new Value(name, x.shape());
   }
 
   private Value relu(String name, JsonNode c, Value x) {
     if (c.path("negative_slope").asDouble(0) != 0 || c.path("threshold").asDouble(0) != 0) {
-      throw new IllegalArgumentException("layer '" + name + "' (ReLU) has a negative_slope or threshold;"
-          + " only plain ReLU with an optional max_value is supported");
+      throw new IllegalArgumentException(
+          "layer '" + name + "' (ReLU) has a negative_slope or threshold;"
+              + " only plain ReLU with an optional max_value is supported");
     }
     JsonNode max = c.get("max_value");
     if (max == null || max.isNull()) {
       graph.node("Relu", name, List.of(x.name()), List.of(name));
     } else {
-      graph.node("Clip", name, List.of(x.name(), scalar(0f), scalar(max.floatValue())), List.of(name));
+      graph.node(
+          "Clip", name, List.of(x.name(), scalar(0f), scalar(max.floatValue())), List.of(name));
     }
     return new Value(name, x.shape());
   }
@@ -275,13 +322,16 @@ final class TfjsLayersToOnnx {
         return x;
       }
       case "relu" -> graph.node("Relu", out, in, List.of(out));
-      case "relu6" -> graph.node("Clip", out, List.of(x.name(), scalar(0f), scalar(6f)), List.of(out));
+      case "relu6" ->
+        graph.node("Clip", out, List.of(x.name(), scalar(0f), scalar(6f)), List.of(out));
       case "sigmoid" -> graph.node("Sigmoid", out, in, List.of(out));
       case "tanh" -> graph.node("Tanh", out, in, List.of(out));
       // Keras' softmax runs over the last axis, which is the channel axis (1) in this NCHW graph.
-      case "softmax" -> graph.node("Softmax", out, in, List.of(out), intAttr("axis", x.isImage() ? 1 : -1));
-      default -> throw new IllegalArgumentException("layer '" + layer + "' (" + cls + ") uses activation '"
-          + activation + "'; supported: linear, relu, relu6, sigmoid, tanh, softmax");
+      case "softmax" ->
+        graph.node("Softmax", out, in, List.of(out), intAttr("axis", x.isImage() ? 1 : -1));
+      default ->
+        throw new IllegalArgumentException("layer '" + layer + "' (" + cls + ") uses activation '"
+            + activation + "'; supported: linear, relu, relu6, sigmoid, tanh, softmax");
     }
     return new Value(out, x.shape());
   }
@@ -289,10 +339,12 @@ final class TfjsLayersToOnnx {
   private Value add(String name, List<Value> in) {
     for (Value v : in) {
       if (!java.util.Arrays.equals(v.shape(), in.get(0).shape())) {
-        throw new IllegalArgumentException("layer '" + name + "' (Add) adds tensors of different shapes");
+        throw new IllegalArgumentException(
+            "layer '" + name + "' (Add) adds tensors of different shapes");
       }
     }
-    graph.node(in.size() == 2 ? "Add" : "Sum", name, in.stream().map(Value::name).toList(), List.of(name));
+    graph.node(
+        in.size() == 2 ? "Add" : "Sum", name, in.stream().map(Value::name).toList(), List.of(name));
     return new Value(name, in.get(0).shape());
   }
 
@@ -302,8 +354,13 @@ final class TfjsLayersToOnnx {
     int[] pH = KerasGeometry.pads(c.get("padding").asText(), x.shape()[1], k[0], s[0], 1);
     int[] pW = KerasGeometry.pads(c.get("padding").asText(), x.shape()[2], k[1], s[1], 1);
     // AveragePool's default count_include_pad=0 matches Keras, which averages only real pixels.
-    graph.node(cls.equals("MaxPooling2D") ? "MaxPool" : "AveragePool", name, List.of(x.name()), List.of(name),
-        intsAttr("kernel_shape", k[0], k[1]), intsAttr("strides", s[0], s[1]),
+    graph.node(
+        cls.equals("MaxPooling2D") ? "MaxPool" : "AveragePool",
+        name,
+        List.of(x.name()),
+        List.of(name),
+        intsAttr("kernel_shape", k[0], k[1]),
+        intsAttr("strides", s[0], s[1]),
         intsAttr("pads", pH[0], pW[0], pH[1], pW[1]));
     return new Value(name, new int[] {x.shape()[0], pH[2], pW[2]});
   }
@@ -331,14 +388,19 @@ final class TfjsLayersToOnnx {
 
   private Value dense(String name, JsonNode c, Value x) {
     if (x.isImage()) {
-      throw new IllegalArgumentException("layer '" + name + "' (Dense) gets a 4-D input; add a Flatten before it");
+      throw new IllegalArgumentException(
+          "layer '" + name + "' (Dense) gets a 4-D input; add a Flatten before it");
     }
     int in = x.shape()[0];
     int units = c.get("units").asInt();
-    graph.floatInitializer(name + "/kernel", new long[] {in, units}, weight(name, "kernel", in, units).data());
+    graph.floatInitializer(
+        name + "/kernel",
+        new long[] {in, units},
+        weight(name, "kernel", in, units).data());
     List<String> inputs = new ArrayList<>(List.of(x.name(), name + "/kernel"));
     if (c.path("use_bias").asBoolean(true)) {
-      graph.floatInitializer(name + "/bias", new long[] {units}, weight(name, "bias", units).data());
+      graph.floatInitializer(
+          name + "/bias", new long[] {units}, weight(name, "bias", units).data());
       inputs.add(name + "/bias");
     } else {
       graph.floatInitializer(name + "/bias", new long[] {units}, new float[units]);
@@ -354,11 +416,13 @@ final class TfjsLayersToOnnx {
     String key = layer + "/" + suffix;
     Weights.Tensor t = weights.get(key);
     if (t == null) {
-      throw new IllegalArgumentException("weights manifest has no entry '" + key + "' for layer '" + layer + "'");
+      throw new IllegalArgumentException(
+          "weights manifest has no entry '" + key + "' for layer '" + layer + "'");
     }
     if (!java.util.Arrays.equals(t.shape(), expectedShape)) {
-      throw new IllegalArgumentException("weight '" + key + "' has shape " + java.util.Arrays.toString(t.shape())
-          + " but layer '" + layer + "' needs " + java.util.Arrays.toString(expectedShape));
+      throw new IllegalArgumentException(
+          "weight '" + key + "' has shape " + java.util.Arrays.toString(t.shape()) + " but layer '"
+              + layer + "' needs " + java.util.Arrays.toString(expectedShape));
     }
     return t;
   }
@@ -375,6 +439,4 @@ final class TfjsLayersToOnnx {
     graph.int64Initializer(name, new long[] {v.length}, v);
     return name;
   }
-
-
 }

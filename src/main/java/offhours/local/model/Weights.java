@@ -30,7 +30,8 @@ final class Weights {
         }
         String dtype = w.path("dtype").asText("float32");
         if (!dtype.equals("float32")) {
-          throw new IllegalArgumentException("weight '" + name + "' has dtype " + dtype + "; only float32 is supported");
+          throw new IllegalArgumentException(
+              "weight '" + name + "' has dtype " + dtype + "; only float32 is supported");
         }
         JsonNode q = w.get("quantization");
         String stored = q == null ? "float32" : q.get("dtype").asText();
@@ -38,12 +39,14 @@ final class Weights {
           case "float32" -> 4;
           case "uint8" -> 1;
           case "uint16", "float16" -> 2;
-          default -> throw new IllegalArgumentException(
-              "weight '" + name + "' is quantized as " + stored + "; supported: uint8, uint16, float16");
+          default ->
+            throw new IllegalArgumentException("weight '" + name + "' is quantized as " + stored
+                + "; supported: uint8, uint16, float16");
         };
         if (in.remaining() < (long) size * bytes) {
-          throw new IllegalArgumentException("weights data ends early: '" + name + "' needs " + (long) size * bytes
-              + " bytes at offset " + in.position() + ", only " + in.remaining() + " left");
+          throw new IllegalArgumentException(
+              "weights data ends early: '" + name + "' needs " + (long) size * bytes
+                  + " bytes at offset " + in.position() + ", only " + in.remaining() + " left");
         }
         float[] values = new float[size];
         double min = q == null ? 0 : q.path("min").asDouble();
@@ -60,7 +63,8 @@ final class Weights {
       }
     }
     if (in.hasRemaining()) {
-      throw new IllegalArgumentException("weights data has " + in.remaining() + " bytes the manifest does not describe");
+      throw new IllegalArgumentException(
+          "weights data has " + in.remaining() + " bytes the manifest does not describe");
     }
     return out;
   }

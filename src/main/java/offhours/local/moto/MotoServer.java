@@ -43,7 +43,8 @@ public final class MotoServer implements AutoCloseable {
   /** Starts moto_server on a free port; its output goes to {@code log} (or is discarded when null). */
   public static MotoServer start(Path log) throws IOException {
     Path executable = locate()
-        .orElseThrow(() -> new IOException("moto_server was not found on PATH or in ~/.pyenv/shims; " + INSTALL_HINT));
+        .orElseThrow(() -> new IOException(
+            "moto_server was not found on PATH or in ~/.pyenv/shims; " + INSTALL_HINT));
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
@@ -70,13 +71,16 @@ public final class MotoServer implements AutoCloseable {
   }
 
   private static MotoServer launch(Path executable, int port, Path log) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+    ProcessBuilder pb = new ProcessBuilder(
+            executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
         .redirectErrorStream(true);
-    // moto reads these at start-up; keep it from looking for real credentials or Docker-backed Lambda.
+    // moto reads these at start-up; keep it from looking for real credentials or Docker-backed
+    // Lambda.
     pb.environment().putIfAbsent("AWS_ACCESS_KEY_ID", "offhours");
     pb.environment().putIfAbsent("AWS_SECRET_ACCESS_KEY", "offhours");
     pb.environment().putIfAbsent("AWS_DEFAULT_REGION", "us-east-1");
-    // moto answers every origin with Access-Control-Allow-Origin by default, so any web page the user opens could
+    // moto answers every origin with Access-Control-Allow-Origin by default, so any web page the
+    // user opens could
     // read and reset the local data; offhours' clients are not browsers and need no CORS.
     pb.environment().put("MOTO_DISABLE_GLOBAL_CORS", "true");
     if (log != null) {
@@ -94,7 +98,8 @@ public final class MotoServer implements AutoCloseable {
       }
     } catch (TimeoutException e) {
       process.destroyForcibly();
-      throw new IOException("moto_server did not print '" + banner + "' within " + START_TIMEOUT.toSeconds() + " s");
+      throw new IOException(
+          "moto_server did not print '" + banner + "' within " + START_TIMEOUT.toSeconds() + " s");
     } catch (ExecutionException | InterruptedException e) {
       process.destroyForcibly();
       throw new IOException("moto_server failed to start: " + e.getMessage(), e);
@@ -104,8 +109,10 @@ public final class MotoServer implements AutoCloseable {
         + waitFor(process) + "); see " + (log == null ? "its output" : log));
   }
 
-  private static void pump(Process process, Path log, String banner, CompletableFuture<Boolean> ready) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  private static void pump(
+      Process process, Path log, String banner, CompletableFuture<Boolean> ready) {
+    try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         var out = log == null ? null : Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
       String line;
       while ((line = in.readLine()) != null) {
@@ -152,13 +159,17 @@ public final class MotoServer implements AutoCloseable {
   public void reset() {
     try {
       HttpResponse<Void> response = http.send(
-          HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build(),
           HttpResponse.BodyHandlers.discarding());
       if (response.statusCode() != 200) {
-        throw new IllegalStateException("moto_server answered " + response.statusCode() + " to /moto-api/reset");
+        throw new IllegalStateException(
+            "moto_server answered " + response.statusCode() + " to /moto-api/reset");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("moto_server at " + endpoint + " did not answer /moto-api/reset", e);
+      throw new UncheckedIOException(
+          "moto_server at " + endpoint + " did not answer /moto-api/reset", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while resetting moto_server", e);

@@ -5,8 +5,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +27,34 @@ final class CommandLauncher implements ContainerLauncher {
   /** Where a command used to come from, before the API stopped carrying one. */
   static final String COMMAND_VARIABLE = "OFFHOURS_CONTAINER_COMMAND";
   /** Variables the launcher sets itself. */
-  private static final Set<String> OWN = Set.of("SAGEMAKER_BIND_TO_PORT", "MODEL_DATA_URL", "SM_MODEL_DIR");
+  private static final Set<String> OWN =
+      Set.of("SAGEMAKER_BIND_TO_PORT", "MODEL_DATA_URL", "SM_MODEL_DIR");
   /** Variables with which a shell, the dynamic loader or an interpreter would run code the command does not name. */
-  private static final Set<String> CODE = Set.of(COMMAND_VARIABLE, "PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS",
-      "BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "LOCPATH", "HOSTALIASES", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT",
-      "PERL5LIB", "PERLLIB", "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS",
+  private static final Set<String> CODE = Set.of(
+      COMMAND_VARIABLE,
+      "PATH",
+      "IFS",
+      "ENV",
+      "BASH_ENV",
+      "SHELLOPTS",
+      "BASHOPTS",
+      "PS4",
+      "CDPATH",
+      "GCONV_PATH",
+      "LOCPATH",
+      "HOSTALIASES",
+      "NODE_OPTIONS",
+      "NODE_PATH",
+      "PERL5OPT",
+      "PERL5LIB",
+      "PERLLIB",
+      "RUBYOPT",
+      "RUBYLIB",
+      "JAVA_TOOL_OPTIONS",
+      "JDK_JAVA_OPTIONS",
+      "_JAVA_OPTIONS",
       "CLASSPATH");
+
   private static final List<String> CODE_PREFIXES = List.of("LD_", "DYLD_", "PYTHON", "BASH_FUNC_");
 
   private final Path logDirectory;
@@ -47,14 +69,18 @@ final class CommandLauncher implements ContainerLauncher {
   public void check(String modelDataUrl, Map<String, String> environment) {
     for (String name : environment.keySet()) {
       if (name.equals(COMMAND_VARIABLE)) {
-        throw new IllegalArgumentException("the local SageMaker runs only the container command given when the local"
-            + " stack started (--container-command); a model cannot name one, so PrimaryContainer.Environment may"
-            + " not set " + COMMAND_VARIABLE);
+        throw new IllegalArgumentException(
+            "the local SageMaker runs only the container command given when the local"
+                + " stack started (--container-command); a model cannot name one, so PrimaryContainer.Environment may"
+                + " not set " + COMMAND_VARIABLE);
       }
-      if (CODE.contains(name) || OWN.contains(name) || CODE_PREFIXES.stream().anyMatch(name::startsWith)) {
+      if (CODE.contains(name)
+          || OWN.contains(name)
+          || CODE_PREFIXES.stream().anyMatch(name::startsWith)) {
         throw new IllegalArgumentException("PrimaryContainer.Environment may not set " + name + ": "
-            + (OWN.contains(name) ? "the local SageMaker sets it" : "it would make the container command run other"
-                + " code"));
+            + (OWN.contains(name)
+                ? "the local SageMaker sets it"
+                : "it would make the container command run other" + " code"));
       }
     }
   }
@@ -63,7 +89,8 @@ final class CommandLauncher implements ContainerLauncher {
   public ModelContainer launch(ContainerSpec spec) throws IOException {
     check(spec.modelDataUrl(), spec.environment());
     int port = ContainerLauncher.freePort();
-    Path log = CacheFiles.privateFile(logDirectory.resolve(spec.endpointName() + "-" + port + ".log"));
+    Path log =
+        CacheFiles.privateFile(logDirectory.resolve(spec.endpointName() + "-" + port + ".log"));
     ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

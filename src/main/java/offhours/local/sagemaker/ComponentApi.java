@@ -23,15 +23,22 @@ final class ComponentApi {
 
   private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
   /** ComputeResourceRequirements' members; MinMemoryRequiredInMb is required. */
-  private static final List<String> COMPUTE = List.of("NumberOfCpuCoresRequired", "NumberOfAcceleratorDevicesRequired",
-      "MinMemoryRequiredInMb", "MaxMemoryRequiredInMb");
+  private static final List<String> COMPUTE = List.of(
+      "NumberOfCpuCoresRequired",
+      "NumberOfAcceleratorDevicesRequired",
+      "MinMemoryRequiredInMb",
+      "MaxMemoryRequiredInMb");
 
   private final ObjectMapper json;
   private final InferenceComponents components;
   private final Endpoints endpoints;
   private final EndpointConfigs configs;
 
-  ComponentApi(ObjectMapper json, InferenceComponents components, Endpoints endpoints, EndpointConfigs configs) {
+  ComponentApi(
+      ObjectMapper json,
+      InferenceComponents components,
+      Endpoints endpoints,
+      EndpointConfigs configs) {
     this.json = json;
     this.components = components;
     this.endpoints = endpoints;
@@ -40,30 +47,35 @@ final class ComponentApi {
 
   /** The answer to {@code operation}, or empty when it is not an inference-component operation. */
   Optional<ObjectNode> handle(String operation, JsonNode in) {
-    return Optional.ofNullable(switch (operation) {
-      case "CreateInferenceComponent" -> create(in);
-      case "DescribeInferenceComponent" -> describe(components.get(ControlApi.required(in, "InferenceComponentName")));
-      case "UpdateInferenceComponentRuntimeConfig" -> update(in);
-      case "DeleteInferenceComponent" -> {
-        components.delete(ControlApi.required(in, "InferenceComponentName"));
-        yield json.createObjectNode();
-      }
-      case "ListInferenceComponents" -> list(in);
-      default -> null;
-    });
+    return Optional.ofNullable(
+        switch (operation) {
+          case "CreateInferenceComponent" -> create(in);
+          case "DescribeInferenceComponent" ->
+            describe(components.get(ControlApi.required(in, "InferenceComponentName")));
+          case "UpdateInferenceComponentRuntimeConfig" -> update(in);
+          case "DeleteInferenceComponent" -> {
+            components.delete(ControlApi.required(in, "InferenceComponentName"));
+            yield json.createObjectNode();
+          }
+          case "ListInferenceComponents" -> list(in);
+          default -> null;
+        });
   }
 
   private ObjectNode create(JsonNode in) {
     String name = ControlApi.required(in, "InferenceComponentName");
     if (!NAME.matcher(name).matches()) {
-      throw AwsError.validation("1 validation error detected: Value '" + name + "' at 'inferenceComponentName'"
-          + " failed to satisfy constraint: Member must satisfy regular expression pattern: " + NAME.pattern());
+      throw AwsError.validation(
+          "1 validation error detected: Value '" + name + "' at 'inferenceComponentName'"
+              + " failed to satisfy constraint: Member must satisfy regular expression pattern: "
+              + NAME.pattern());
     }
     JsonNode spec = in.path("Specification");
     String model = ControlApi.text(spec, "ModelName");
     if (model == null) {
-      throw AwsError.validation("Inference component " + name + ": Specification.ModelName is required locally"
-          + " (the local SageMaker runs a model's container, not Specification.Container).");
+      throw AwsError.validation(
+          "Inference component " + name + ": Specification.ModelName is required locally"
+              + " (the local SageMaker runs a model's container, not Specification.Container).");
     }
     JsonNode requirements = spec.path("ComputeResourceRequirements");
     if (!requirements.has("MinMemoryRequiredInMb")) {
@@ -79,10 +91,16 @@ final class ComponentApi {
     }
     JsonNode copies = in.path("RuntimeConfig").path("CopyCount");
     if (copies.isMissingNode()) {
-      throw AwsError.validation("1 validation error detected: Value null at 'runtimeConfig.copyCount' failed to"
-          + " satisfy constraint: Member must not be null");
+      throw AwsError.validation(
+          "1 validation error detected: Value null at 'runtimeConfig.copyCount' failed to"
+              + " satisfy constraint: Member must not be null");
     }
-    String arn = components.create(name, ControlApi.required(in, "EndpointName"), ControlApi.required(in, "VariantName"), model, compute,
+    String arn = components.create(
+        name,
+        ControlApi.required(in, "EndpointName"),
+        ControlApi.required(in, "VariantName"),
+        model,
+        compute,
         copies.asInt());
     return json.createObjectNode().put("InferenceComponentArn", arn);
   }
@@ -91,13 +109,19 @@ final class ComponentApi {
     HostedComponent c = components.get(ControlApi.required(in, "InferenceComponentName"));
     JsonNode copies = in.path("DesiredRuntimeConfig").path("CopyCount");
     if (copies.isMissingNode()) {
-      throw AwsError.validation("1 validation error detected: Value null at 'desiredRuntimeConfig.copyCount' failed"
-          + " to satisfy constraint: Member must not be null");
+      throw AwsError.validation(
+          "1 validation error detected: Value null at 'desiredRuntimeConfig.copyCount' failed"
+              + " to satisfy constraint: Member must not be null");
     }
-    Variant variant = configs.get(endpoints.get(c.endpointName()).configName()).variants().getFirst();
-    int maxInstances = variant.maxInstanceCount() != null ? variant.maxInstanceCount() : variant.initialInstanceCount();
-    return json.createObjectNode().put("InferenceComponentArn", components.updateCopies(c.name(), copies.asInt(),
-        maxInstances));
+    Variant variant =
+        configs.get(endpoints.get(c.endpointName()).configName()).variants().getFirst();
+    int maxInstances = variant.maxInstanceCount() != null
+        ? variant.maxInstanceCount()
+        : variant.initialInstanceCount();
+    return json.createObjectNode()
+        .put(
+            "InferenceComponentArn",
+            components.updateCopies(c.name(), copies.asInt(), maxInstances));
   }
 
   private ObjectNode describe(HostedComponent c) {
@@ -113,8 +137,9 @@ final class ComponentApi {
     ObjectNode spec = out.putObject("Specification").put("ModelName", c.modelName());
     ObjectNode compute = spec.putObject("ComputeResourceRequirements");
     c.compute().forEach((k, v) -> compute.set(k, json.valueToTree(v)));
-    out.putObject("RuntimeConfig").put("DesiredCopyCount", c.desiredCopies()).put("CurrentCopyCount",
-        c.currentCopies());
+    out.putObject("RuntimeConfig")
+        .put("DesiredCopyCount", c.desiredCopies())
+        .put("CurrentCopyCount", c.currentCopies());
     out.put("CreationTime", ControlApi.epochSeconds(c.created()));
     out.put("LastModifiedTime", ControlApi.epochSeconds(c.modified()));
     out.put("InferenceComponentStatus", c.status());
@@ -122,7 +147,8 @@ final class ComponentApi {
   }
 
   private ObjectNode list(JsonNode in) {
-    List<HostedComponent> matching = components.list(ControlApi.text(in, "EndpointNameEquals"), ControlApi.text(in, "StatusEquals"));
+    List<HostedComponent> matching = components.list(
+        ControlApi.text(in, "EndpointNameEquals"), ControlApi.text(in, "StatusEquals"));
     int max = in.path("MaxResults").asInt(10);
     int start = 0;
     String token = ControlApi.text(in, "NextToken");
@@ -130,7 +156,8 @@ final class ComponentApi {
       try {
         start = Integer.parseInt(token);
       } catch (NumberFormatException e) {
-        throw AwsError.validation("Invalid pagination token \"" + token + "\"; pass the NextToken of the previous page.");
+        throw AwsError.validation(
+            "Invalid pagination token \"" + token + "\"; pass the NextToken of the previous page.");
       }
     }
     ObjectNode out = json.createObjectNode();
@@ -154,6 +181,7 @@ final class ComponentApi {
   }
 
   private String endpointArn(HostedComponent c) {
-    return c.arn().substring(0, c.arn().indexOf(":inference-component/")) + ":endpoint/" + Arns.key(c.endpointName());
+    return c.arn().substring(0, c.arn().indexOf(":inference-component/")) + ":endpoint/"
+        + Arns.key(c.endpointName());
   }
 }

@@ -13,7 +13,8 @@ import java.util.Objects;
  *     CreateModel), e.g. {@code file:///path/model.onnx}
  * @param environment the model's {@code PrimaryContainer.Environment}, never null
  */
-public record ContainerSpec(String endpointName, String image, String modelDataUrl, Map<String, String> environment) {
+public record ContainerSpec(
+    String endpointName, String image, String modelDataUrl, Map<String, String> environment) {
   public ContainerSpec {
     Objects.requireNonNull(endpointName, "endpointName");
     Objects.requireNonNull(image, "image");

@@ -18,8 +18,9 @@ import java.util.TreeSet;
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html#your-algorithms-inference-algo-ping-requests).
  */
 final class ContainerSupervisor {
-  private static final String PING_FAILURE = "The primary container for production variant %s did not pass the ping"
-      + " health check. Please check CloudWatch logs for this endpoint.";
+  private static final String PING_FAILURE =
+      "The primary container for production variant %s did not pass the ping"
+          + " health check. Please check CloudWatch logs for this endpoint.";
 
   /** A healthy container, or why there is none. */
   record ContainerStart(ModelContainer container, String failure) {}
@@ -28,7 +29,8 @@ final class ContainerSupervisor {
   private final HttpClient http;
   private final Duration pingTimeout;
 
-  ContainerSupervisor(Map<String, ContainerLauncher> launchers, HttpClient http, Duration pingTimeout) {
+  ContainerSupervisor(
+      Map<String, ContainerLauncher> launchers, HttpClient http, Duration pingTimeout) {
     this.launchers = Map.copyOf(launchers);
     this.http = http;
     this.pingTimeout = pingTimeout;
@@ -53,13 +55,16 @@ final class ContainerSupervisor {
     try {
       container = launchers.get(spec.image()).launch(spec);
     } catch (Exception e) {
-      return new ContainerStart(null, "Failed to launch the primary container (image " + spec.image()
-          + ") for production variant " + variantName + ": " + e.getMessage());
+      return new ContainerStart(
+          null,
+          "Failed to launch the primary container (image " + spec.image()
+              + ") for production variant " + variantName + ": " + e.getMessage());
     }
     Optional<String> pingFailure = awaitPing(container);
     if (pingFailure.isPresent()) {
       container.close();
-      return new ContainerStart(null, PING_FAILURE.formatted(variantName) + " Local detail: " + pingFailure.get());
+      return new ContainerStart(
+          null, PING_FAILURE.formatted(variantName) + " Local detail: " + pingFailure.get());
     }
     return new ContainerStart(container, null);
   }
@@ -70,9 +75,10 @@ final class ContainerSupervisor {
     URI ping = container.baseUri().resolve("/ping");
     String last = "no answer yet";
     while (System.nanoTime() < deadline) {
-      if (container instanceof CommandLauncher.CommandContainer c && !c.process().isAlive()) {
-        return Optional.of("the container command exited with status " + c.process().exitValue() + " before /ping"
-            + " answered 200; see its log " + c.log());
+      if (container instanceof CommandLauncher.CommandContainer c
+          && !c.process().isAlive()) {
+        return Optional.of("the container command exited with status "
+            + c.process().exitValue() + " before /ping" + " answered 200; see its log " + c.log());
       }
       try {
         HttpResponse<Void> response = http.send(

@@ -26,7 +26,8 @@ import offhours.local.sagemaker.Models.HostedModel;
  * machine ({@link Models}, {@link EndpointConfigs}, {@link Endpoints}) and writes the response shape.
  */
 final class ControlApi {
-  // SageMaker's name constraint for models, endpoint configs and endpoints (API reference, e.g. API_CreateEndpoint.html).
+  // SageMaker's name constraint for models, endpoint configs and endpoints (API reference, e.g.
+  // API_CreateEndpoint.html).
   private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
 
   private final ObjectMapper json;
@@ -37,8 +38,13 @@ final class ControlApi {
   private final InferenceComponents components;
   private final ComponentApi componentApi;
 
-  ControlApi(ObjectMapper json, Models models, EndpointConfigs configs, Endpoints endpoints,
-      ContainerSupervisor containers, InferenceComponents components) {
+  ControlApi(
+      ObjectMapper json,
+      Models models,
+      EndpointConfigs configs,
+      Endpoints endpoints,
+      ContainerSupervisor containers,
+      InferenceComponents components) {
     this.json = json;
     this.models = models;
     this.configs = configs;
@@ -62,22 +68,37 @@ final class ControlApi {
         configs.delete(required(in, "EndpointConfigName"));
         yield json.createObjectNode();
       }
-      case "CreateEndpoint" -> json.createObjectNode().put("EndpointArn",
-          endpoints.create(name(in, "EndpointName", "endpointName"), required(in, "EndpointConfigName"), tags(in)));
+      case "CreateEndpoint" ->
+        json.createObjectNode()
+            .put(
+                "EndpointArn",
+                endpoints.create(
+                    name(in, "EndpointName", "endpointName"),
+                    required(in, "EndpointConfigName"),
+                    tags(in)));
       case "DescribeEndpoint" -> describeEndpoint(endpoints.get(required(in, "EndpointName")));
       case "DeleteEndpoint" -> {
         endpoints.delete(required(in, "EndpointName"));
         yield json.createObjectNode();
       }
       case "ListEndpoints" -> listEndpoints(in);
-      case "UpdateEndpoint" -> json.createObjectNode().put("EndpointArn",
-          endpoints.update(required(in, "EndpointName"), required(in, "EndpointConfigName")));
+      case "UpdateEndpoint" ->
+        json.createObjectNode()
+            .put(
+                "EndpointArn",
+                endpoints.update(required(in, "EndpointName"), required(in, "EndpointConfigName")));
       case "ListTags" -> listTags(in);
-      default -> componentApi.handle(operation, in).orElseThrow(() -> new AwsError(400, "UnknownOperationException",
-          "The requested operation " + operation + " is not recognized by the local SageMaker; it serves"
-              + " CreateModel, DescribeModel, DeleteModel, CreateEndpointConfig, DescribeEndpointConfig,"
-              + " DeleteEndpointConfig, CreateEndpoint, DescribeEndpoint, DeleteEndpoint, ListEndpoints, UpdateEndpoint,"
-              + " ListTags, " + ComponentApi.OPERATIONS + "."));
+      default ->
+        componentApi
+            .handle(operation, in)
+            .orElseThrow(() -> new AwsError(
+                400,
+                "UnknownOperationException",
+                "The requested operation " + operation
+                    + " is not recognized by the local SageMaker; it serves"
+                    + " CreateModel, DescribeModel, DeleteModel, CreateEndpointConfig, DescribeEndpointConfig,"
+                    + " DeleteEndpointConfig, CreateEndpoint, DescribeEndpoint, DeleteEndpoint, ListEndpoints, UpdateEndpoint,"
+                    + " ListTags, " + ComponentApi.OPERATIONS + "."));
     };
   }
 
@@ -93,8 +114,9 @@ final class ControlApi {
       String key = required(tag, "Key");
       String value = tag.path("Value").asText("");
       if (key.isEmpty() || key.length() > 128 || value.length() > 256) {
-        throw AwsError.validation("1 validation error detected: Value '" + key + "' at 'tags.member.key' failed to"
-            + " satisfy constraint: Member must have length between 1 and 128 (values at most 256)");
+        throw AwsError.validation(
+            "1 validation error detected: Value '" + key + "' at 'tags.member.key' failed to"
+                + " satisfy constraint: Member must have length between 1 and 128 (values at most 256)");
       }
       if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
         throw AwsError.validation("System prefix 'aws:' reserved for AWS usage in tag key: " + key);
@@ -102,8 +124,9 @@ final class ControlApi {
       tags.put(key, value);
     }
     if (tags.size() > 50) {
-      throw AwsError.validation("1 validation error detected: Value at 'tags' failed to satisfy constraint: Member"
-          + " must have length less than or equal to 50");
+      throw AwsError.validation(
+          "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member"
+              + " must have length less than or equal to 50");
     }
     return tags;
   }
@@ -117,7 +140,8 @@ final class ControlApi {
     }
     ObjectNode out = json.createObjectNode();
     ArrayNode list = out.putArray("Tags");
-    (tags == null ? Map.<String, String>of() : tags).forEach((k, v) -> list.addObject().put("Key", k).put("Value", v));
+    (tags == null ? Map.<String, String>of() : tags)
+        .forEach((k, v) -> list.addObject().put("Key", k).put("Value", v));
     return out;
   }
 
@@ -131,31 +155,39 @@ final class ControlApi {
     }
     String image = text(container, "Image");
     if (image == null) {
-      throw AwsError.validation("Model " + name + " needs PrimaryContainer.Image; the local SageMaker serves images "
-          + containers.images());
+      throw AwsError.validation(
+          "Model " + name + " needs PrimaryContainer.Image; the local SageMaker serves images "
+              + containers.images());
     }
     if (!containers.serves(image)) {
-      throw AwsError.validation("Image \"" + image + "\" is not known to the local SageMaker; known images are "
-          + containers.images() + ". Register a launcher with LocalSageMaker.builder().container(image, launcher)"
-          + (image.equals(LocalSageMaker.COMMAND_IMAGE) ? ", or give the command when the local stack starts"
-              + " (--container-command)." : "."));
+      throw AwsError.validation(
+          "Image \"" + image + "\" is not known to the local SageMaker; known images are "
+              + containers.images()
+              + ". Register a launcher with LocalSageMaker.builder().container(image, launcher)"
+              + (image.equals(LocalSageMaker.COMMAND_IMAGE)
+                  ? ", or give the command when the local stack starts" + " (--container-command)."
+                  : "."));
     }
     Map<String, String> environment = new LinkedHashMap<>();
-    container.path("Environment").properties().forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
+    container
+        .path("Environment")
+        .properties()
+        .forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
     try {
       containers.check(image, text(container, "ModelDataUrl"), environment);
     } catch (IllegalArgumentException e) {
       throw AwsError.validation("Model " + name + ": " + e.getMessage());
     }
-    HostedModel model = models.create(name, image, text(container, "ModelDataUrl"), environment,
-        text(in, "ExecutionRoleArn"));
+    HostedModel model = models.create(
+        name, image, text(container, "ModelDataUrl"), environment, text(in, "ExecutionRoleArn"));
     return json.createObjectNode().put("ModelArn", model.arn());
   }
 
   private ObjectNode describeModel(JsonNode in) {
     HostedModel model = models.get(required(in, "ModelName"));
     ObjectNode out = json.createObjectNode().put("ModelName", model.name());
-    ObjectNode container = out.putObject("PrimaryContainer").put("Image", model.image()).put("Mode", "SingleModel");
+    ObjectNode container =
+        out.putObject("PrimaryContainer").put("Image", model.image()).put("Mode", "SingleModel");
     if (model.modelDataUrl() != null) {
       container.put("ModelDataUrl", model.modelDataUrl());
     }
@@ -179,21 +211,30 @@ final class ControlApi {
       Serverless serverless = null;
       if (v.has("ServerlessConfig")) {
         if (v.has("InstanceType") || v.has("InitialInstanceCount")) {
-          throw AwsError.validation("Variant " + text(v, "VariantName") + " cannot have both ServerlessConfig and"
-              + " InstanceType or InitialInstanceCount.");
+          throw AwsError.validation(
+              "Variant " + text(v, "VariantName") + " cannot have both ServerlessConfig and"
+                  + " InstanceType or InitialInstanceCount.");
         }
         JsonNode s = v.path("ServerlessConfig");
-        serverless = new Serverless(s.path("MemorySizeInMB").asInt(), s.path("MaxConcurrency").asInt());
+        serverless = new Serverless(
+            s.path("MemorySizeInMB").asInt(), s.path("MaxConcurrency").asInt());
       }
       JsonNode scaling = v.path("ManagedInstanceScaling");
       boolean managed = "ENABLED".equals(text(scaling, "Status"));
-      variants.add(new Variant(required(v, "VariantName"), text(v, "ModelName"), text(v, "InstanceType"),
-          v.path("InitialInstanceCount").asInt(1), (float) v.path("InitialVariantWeight").asDouble(1.0),
+      variants.add(new Variant(
+          required(v, "VariantName"),
+          text(v, "ModelName"),
+          text(v, "InstanceType"),
+          v.path("InitialInstanceCount").asInt(1),
+          (float) v.path("InitialVariantWeight").asDouble(1.0),
           managed ? scaling.path("MinInstanceCount").asInt(0) : null,
-          managed ? scaling.path("MaxInstanceCount").asInt(1) : null, serverless));
+          managed ? scaling.path("MaxInstanceCount").asInt(1) : null,
+          serverless));
     }
-    return json.createObjectNode().put("EndpointConfigArn",
-        configs.create(name, variants, text(in, "ExecutionRoleArn")).arn());
+    return json.createObjectNode()
+        .put(
+            "EndpointConfigArn",
+            configs.create(name, variants, text(in, "ExecutionRoleArn")).arn());
   }
 
   private ObjectNode describeEndpointConfig(JsonNode in) {
@@ -203,13 +244,16 @@ final class ControlApi {
         .put("EndpointConfigArn", config.arn());
     ArrayNode variants = out.putArray("ProductionVariants");
     for (Variant v : config.variants()) {
-      ObjectNode node = variants.addObject().put("VariantName", v.variantName())
+      ObjectNode node = variants
+          .addObject()
+          .put("VariantName", v.variantName())
           .put("InitialVariantWeight", v.weight());
       if (v.modelName() != null) {
         node.put("ModelName", v.modelName());
       }
       if (v.serverless() != null) {
-        node.putObject("ServerlessConfig").put("MemorySizeInMB", v.serverless().memorySizeInMb())
+        node.putObject("ServerlessConfig")
+            .put("MemorySizeInMB", v.serverless().memorySizeInMb())
             .put("MaxConcurrency", v.serverless().maxConcurrency());
       } else {
         node.put("InitialInstanceCount", v.initialInstanceCount());
@@ -218,8 +262,10 @@ final class ControlApi {
         node.put("InstanceType", v.instanceType());
       }
       if (v.minInstanceCount() != null) {
-        node.putObject("ManagedInstanceScaling").put("Status", "ENABLED")
-            .put("MinInstanceCount", v.minInstanceCount()).put("MaxInstanceCount", v.maxInstanceCount());
+        node.putObject("ManagedInstanceScaling")
+            .put("Status", "ENABLED")
+            .put("MinInstanceCount", v.minInstanceCount())
+            .put("MaxInstanceCount", v.maxInstanceCount());
       }
     }
     if (config.executionRoleArn() != null) {
@@ -236,21 +282,33 @@ final class ControlApi {
         .put("EndpointName", e.name())
         .put("EndpointArn", e.arn())
         .put("EndpointConfigName", e.configName());
-    if (e.container() != null) { // a deployed variant: InService, and Updating or Deleting while it still serves
-      ObjectNode variant = out.putArray("ProductionVariants").addObject().put("VariantName", e.variant().variantName());
-      variant.putArray("DeployedImages").addObject()
+    if (e.container()
+        != null) { // a deployed variant: InService, and Updating or Deleting while it still serves
+      ObjectNode variant = out.putArray("ProductionVariants")
+          .addObject()
+          .put("VariantName", e.variant().variantName());
+      variant
+          .putArray("DeployedImages")
+          .addObject()
           .put("SpecifiedImage", e.spec().image())
           .put("ResolvedImage", e.spec().image())
           .put("ResolutionTime", epochSeconds(e.created()));
-      variant.put("CurrentWeight", e.variant().weight())
+      variant
+          .put("CurrentWeight", e.variant().weight())
           .put("DesiredWeight", e.variant().weight())
           .put("CurrentInstanceCount", e.variant().initialInstanceCount())
           .put("DesiredInstanceCount", e.variant().initialInstanceCount());
-    } else if (e.hostsComponents() && !e.status().equals("Creating") && !e.status().equals("Failed")) {
-      // The instances are the components' copies' (managed instance scaling): none while every copy is gone.
+    } else if (e.hostsComponents()
+        && !e.status().equals("Creating")
+        && !e.status().equals("Failed")) {
+      // The instances are the components' copies' (managed instance scaling): none while every copy
+      // is gone.
       int instances = components.instances(e.name());
-      out.putArray("ProductionVariants").addObject().put("VariantName", e.variant().variantName())
-          .put("CurrentInstanceCount", instances).put("DesiredInstanceCount", instances);
+      out.putArray("ProductionVariants")
+          .addObject()
+          .put("VariantName", e.variant().variantName())
+          .put("CurrentInstanceCount", instances)
+          .put("DesiredInstanceCount", instances);
     }
     out.put("EndpointStatus", e.status());
     if (e.failureReason() != null) {
@@ -264,7 +322,8 @@ final class ControlApi {
   private ObjectNode listEndpoints(JsonNode in) {
     String nameContains = text(in, "NameContains");
     String status = text(in, "StatusEquals");
-    Comparator<HostedEndpoint> order = switch (Optional.ofNullable(text(in, "SortBy")).orElse("CreationTime")) {
+    Comparator<HostedEndpoint> order = switch (Optional.ofNullable(text(in, "SortBy"))
+        .orElse("CreationTime")) {
       case "Name" -> Comparator.comparing(HostedEndpoint::name);
       case "Status" -> Comparator.comparing(HostedEndpoint::status);
       default -> Comparator.comparing(HostedEndpoint::created).thenComparing(HostedEndpoint::id);
@@ -273,8 +332,8 @@ final class ControlApi {
       order = order.reversed(); // ListEndpoints sorts Descending by default
     }
     List<HostedEndpoint> matching = endpoints.all().stream()
-        .filter(e -> nameContains == null || e.name().toLowerCase(Locale.ROOT).contains(
-            nameContains.toLowerCase(Locale.ROOT)))
+        .filter(e -> nameContains == null
+            || e.name().toLowerCase(Locale.ROOT).contains(nameContains.toLowerCase(Locale.ROOT)))
         .filter(e -> status == null || e.status().equals(status))
         .sorted(order)
         .toList();
@@ -285,7 +344,8 @@ final class ControlApi {
       try {
         start = Integer.parseInt(token);
       } catch (NumberFormatException e) {
-        throw AwsError.validation("Invalid pagination token \"" + token + "\"; pass the NextToken of the previous page.");
+        throw AwsError.validation(
+            "Invalid pagination token \"" + token + "\"; pass the NextToken of the previous page.");
       }
     }
     ObjectNode out = json.createObjectNode();
@@ -320,8 +380,9 @@ final class ControlApi {
   static String required(JsonNode node, String field) {
     String value = text(node, field);
     if (value == null) {
-      throw AwsError.validation("1 validation error detected: Value null at '" + Character.toLowerCase(field.charAt(0))
-          + field.substring(1) + "' failed to satisfy constraint: Member must not be null");
+      throw AwsError.validation(
+          "1 validation error detected: Value null at '" + Character.toLowerCase(field.charAt(0))
+              + field.substring(1) + "' failed to satisfy constraint: Member must not be null");
     }
     return value;
   }
@@ -330,8 +391,9 @@ final class ControlApi {
   private static String name(JsonNode in, String field, String member) {
     String value = required(in, field);
     if (!NAME.matcher(value).matches()) {
-      throw AwsError.validation("1 validation error detected: Value '" + value + "' at '" + member + "' failed to"
-          + " satisfy constraint: Member must satisfy regular expression pattern: " + NAME.pattern());
+      throw AwsError.validation("1 validation error detected: Value '" + value + "' at '" + member
+          + "' failed to" + " satisfy constraint: Member must satisfy regular expression pattern: "
+          + NAME.pattern());
     }
     return value;
   }

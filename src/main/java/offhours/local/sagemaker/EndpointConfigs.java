@@ -19,8 +19,15 @@ final class EndpointConfigs {
    * @param maxInstanceCount ManagedInstanceScaling's MaxInstanceCount, null when the variant has none
    * @param serverless null for a variant on instances
    */
-  record Variant(String variantName, String modelName, String instanceType, int initialInstanceCount, float weight,
-      Integer minInstanceCount, Integer maxInstanceCount, Serverless serverless) {}
+  record Variant(
+      String variantName,
+      String modelName,
+      String instanceType,
+      int initialInstanceCount,
+      float weight,
+      Integer minInstanceCount,
+      Integer maxInstanceCount,
+      Serverless serverless) {}
 
   /**
    * A serverless variant's ServerlessConfig, as SageMaker checks it: MemorySizeInMB 1024-6144 in 1 GB steps,
@@ -41,7 +48,8 @@ final class EndpointConfigs {
     }
   }
 
-  record EndpointConfig(String name, String arn, List<Variant> variants, Instant created, String executionRoleArn) {}
+  record EndpointConfig(
+      String name, String arn, List<Variant> variants, Instant created, String executionRoleArn) {}
 
   private final Arns arns;
   private final Clock clock;
@@ -57,27 +65,35 @@ final class EndpointConfigs {
   synchronized EndpointConfig create(String name, List<Variant> variants, String executionRoleArn) {
     String arn = arns.arn("endpoint-config", name);
     if (configs.containsKey(Arns.key(name))) {
-      throw AwsError.validation("Cannot create already existing endpoint configuration \"" + arn + "\".");
+      throw AwsError.validation(
+          "Cannot create already existing endpoint configuration \"" + arn + "\".");
     }
     if (variants.isEmpty()) {
-      throw AwsError.validation("Endpoint configuration " + name + " needs at least one ProductionVariants entry.");
+      throw AwsError.validation(
+          "Endpoint configuration " + name + " needs at least one ProductionVariants entry.");
     }
     for (Variant v : variants) {
       if (v.modelName() != null) {
         models.get(v.modelName());
       } else if (executionRoleArn == null || v.instanceType() == null) {
-        throw AwsError.validation("Endpoint configuration " + name + ": variant " + v.variantName() + " names no"
-            + " model, so it hosts inference components; that needs ExecutionRoleArn on the configuration and"
-            + " InstanceType on the variant.");
+        throw AwsError.validation(
+            "Endpoint configuration " + name + ": variant " + v.variantName() + " names no"
+                + " model, so it hosts inference components; that needs ExecutionRoleArn on the configuration and"
+                + " InstanceType on the variant.");
       }
-      if (v.minInstanceCount() != null && (v.maxInstanceCount() == null || v.minInstanceCount() < 0
-          || v.maxInstanceCount() < Math.max(1, v.minInstanceCount()))) {
-        throw AwsError.validation("Endpoint configuration " + name + ": ManagedInstanceScaling of variant "
-            + v.variantName() + " needs 0 <= MinInstanceCount <= MaxInstanceCount and MaxInstanceCount >= 1, got "
-            + v.minInstanceCount() + ".." + v.maxInstanceCount() + ".");
+      if (v.minInstanceCount() != null
+          && (v.maxInstanceCount() == null
+              || v.minInstanceCount() < 0
+              || v.maxInstanceCount() < Math.max(1, v.minInstanceCount()))) {
+        throw AwsError.validation(
+            "Endpoint configuration " + name + ": ManagedInstanceScaling of variant "
+                + v.variantName()
+                + " needs 0 <= MinInstanceCount <= MaxInstanceCount and MaxInstanceCount >= 1, got "
+                + v.minInstanceCount() + ".." + v.maxInstanceCount() + ".");
       }
     }
-    EndpointConfig config = new EndpointConfig(name, arn, List.copyOf(variants), clock.instant(), executionRoleArn);
+    EndpointConfig config =
+        new EndpointConfig(name, arn, List.copyOf(variants), clock.instant(), executionRoleArn);
     configs.put(Arns.key(name), config);
     return config;
   }
@@ -85,7 +101,8 @@ final class EndpointConfigs {
   synchronized EndpointConfig get(String name) {
     EndpointConfig config = configs.get(Arns.key(name));
     if (config == null) {
-      throw AwsError.validation("Could not find endpoint configuration \"" + arns.arn("endpoint-config", name) + "\".");
+      throw AwsError.validation(
+          "Could not find endpoint configuration \"" + arns.arn("endpoint-config", name) + "\".");
     }
     return config;
   }

@@ -28,14 +28,35 @@ import offhours.local.sagemaker.Models.HostedModel;
 final class Endpoints implements AutoCloseable {
 
   /** One incarnation of an endpoint; {@code container} is set while a deployed variant serves. */
-  record HostedEndpoint(long id, String name, String arn, String configName, Variant variant, ContainerSpec spec,
-      String status, Instant created, Instant modified, String failureReason, ModelContainer container) {
+  record HostedEndpoint(
+      long id,
+      String name,
+      String arn,
+      String configName,
+      Variant variant,
+      ContainerSpec spec,
+      String status,
+      Instant created,
+      Instant modified,
+      String failureReason,
+      ModelContainer container) {
     HostedEndpoint with(String newStatus, Instant now, String reason, ModelContainer newContainer) {
-      return new HostedEndpoint(id, name, arn, configName, variant, spec, newStatus, created, now, reason, newContainer);
+      return new HostedEndpoint(
+          id, name, arn, configName, variant, spec, newStatus, created, now, reason, newContainer);
     }
 
     HostedEndpoint deployed(Deployment d, Instant now, ModelContainer newContainer) {
-      return new HostedEndpoint(id, name, arn, d.configName(), d.variant(), d.spec(), "InService", created, now, null,
+      return new HostedEndpoint(
+          id,
+          name,
+          arn,
+          d.configName(),
+          d.variant(),
+          d.spec(),
+          "InService",
+          created,
+          now,
+          null,
           newContainer);
     }
 
@@ -49,7 +70,11 @@ final class Endpoints implements AutoCloseable {
   record Deployment(String configName, Variant variant, ContainerSpec spec) {}
 
   /** What happens to a new endpoint after the creating delay; tests choose FAIL or STALL. */
-  private enum CreatePlan { LAUNCH, FAIL, STALL }
+  private enum CreatePlan {
+    LAUNCH,
+    FAIL,
+    STALL
+  }
 
   private final Arns arns;
   private final Clock clock;
@@ -60,6 +85,7 @@ final class Endpoints implements AutoCloseable {
   private final Map<String, HostedEndpoint> endpoints = new HashMap<>();
   /** Tags given to CreateEndpoint, by endpoint ARN; they go with the endpoint. */
   private final Map<String, Map<String, String>> tags = new HashMap<>();
+
   private final AtomicLong ids = new AtomicLong();
 
   private Duration creatingDelay;
@@ -69,8 +95,15 @@ final class Endpoints implements AutoCloseable {
   private int stallNext;
   private boolean closed;
 
-  Endpoints(Arns arns, Clock clock, ScheduledExecutorService scheduler, Models models, EndpointConfigs configs,
-      ContainerSupervisor containers, Duration creatingDelay, Duration deletingDelay) {
+  Endpoints(
+      Arns arns,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      Models models,
+      EndpointConfigs configs,
+      ContainerSupervisor containers,
+      Duration creatingDelay,
+      Duration deletingDelay) {
     this.arns = arns;
     this.clock = clock;
     this.scheduler = scheduler;
@@ -135,13 +168,20 @@ final class Endpoints implements AutoCloseable {
   /** The endpoint the runtime may forward to, or the runtime's error for an endpoint that cannot serve. */
   synchronized HostedEndpoint inService(String name) {
     HostedEndpoint endpoint = endpoints.get(Arns.key(name));
-    // The runtime only knows InService endpoints: absent, Creating, Failed and Deleting ones all answer
-    // "not found" (the message customers report, e.g. github.com/aws/amazon-sagemaker-examples/issues/559).
+    // The runtime only knows InService endpoints: absent, Creating, Failed and Deleting ones all
+    // answer
+    // "not found" (the message customers report, e.g.
+    // github.com/aws/amazon-sagemaker-examples/issues/559).
     // An endpoint being updated keeps serving from its current container, as SageMaker's does.
-    boolean serving = endpoint != null && (endpoint.status().equals("InService")
-        || endpoint.status().equals("Updating") && (endpoint.container() != null || endpoint.hostsComponents()));
+    boolean serving = endpoint != null
+        && (endpoint.status().equals("InService")
+            || endpoint.status().equals("Updating")
+                && (endpoint.container() != null || endpoint.hostsComponents()));
     if (!serving) {
-      throw new AwsError(400, "ValidationError", "Endpoint " + name + " of account " + arns.account() + " not found.");
+      throw new AwsError(
+          400,
+          "ValidationError",
+          "Endpoint " + name + " of account " + arns.account() + " not found.");
     }
     return endpoint;
   }
@@ -160,8 +200,18 @@ final class Endpoints implements AutoCloseable {
     }
     Deployment d = deployment(name, configName);
     Instant now = clock.instant();
-    HostedEndpoint endpoint = new HostedEndpoint(ids.incrementAndGet(), name, arn, d.configName(), d.variant(),
-        d.spec(), "Creating", now, now, null, null);
+    HostedEndpoint endpoint = new HostedEndpoint(
+        ids.incrementAndGet(),
+        name,
+        arn,
+        d.configName(),
+        d.variant(),
+        d.spec(),
+        "Creating",
+        now,
+        now,
+        null,
+        null);
     endpoints.put(Arns.key(name), endpoint);
     tags.put(arn, Map.copyOf(endpointTags));
     CreatePlan plan = CreatePlan.LAUNCH;
@@ -177,7 +227,10 @@ final class Endpoints implements AutoCloseable {
     if (plan != CreatePlan.STALL) {
       CreatePlan chosen = plan;
       String why = reason;
-      scheduler.schedule(() -> finishCreating(endpoint, chosen, why), creatingDelay.toMillis(), TimeUnit.MILLISECONDS);
+      scheduler.schedule(
+          () -> finishCreating(endpoint, chosen, why),
+          creatingDelay.toMillis(),
+          TimeUnit.MILLISECONDS);
     }
     return arn;
   }
@@ -190,7 +243,9 @@ final class Endpoints implements AutoCloseable {
       return new Deployment(config.name(), variant, null);
     }
     HostedModel model = models.get(variant.modelName());
-    return new Deployment(config.name(), variant,
+    return new Deployment(
+        config.name(),
+        variant,
         new ContainerSpec(endpointName, model.image(), model.modelDataUrl(), model.environment()));
   }
 
@@ -206,7 +261,8 @@ final class Endpoints implements AutoCloseable {
       transition(endpoint, "InService", null, null); // instances come with the components' copies
       return;
     }
-    ContainerStart started = containers.start(endpoint.spec(), endpoint.variant().variantName());
+    ContainerStart started =
+        containers.start(endpoint.spec(), endpoint.variant().variantName());
     if (started.container() == null) {
       transition(endpoint, "Failed", started.failure(), null);
     } else if (!transition(endpoint, "InService", null, started.container())) {
@@ -215,12 +271,13 @@ final class Endpoints implements AutoCloseable {
   }
 
   /** Creating -> InService/Failed, only if this incarnation is still Creating (a delete may have won). */
-  private synchronized boolean transition(HostedEndpoint endpoint, String status, String reason,
-      ModelContainer container) {
+  private synchronized boolean transition(
+      HostedEndpoint endpoint, String status, String reason, ModelContainer container) {
     if (!isCurrent(endpoint, "Creating")) {
       return false;
     }
-    endpoints.put(Arns.key(endpoint.name()), endpoint.with(status, clock.instant(), reason, container));
+    endpoints.put(
+        Arns.key(endpoint.name()), endpoint.with(status, clock.instant(), reason, container));
     return true;
   }
 
@@ -242,8 +299,9 @@ final class Endpoints implements AutoCloseable {
     synchronized (this) {
       HostedEndpoint e = get(name);
       if (e.status().equals("Failed")) {
-        throw AwsError.validation("Cannot update failed endpoint \"" + e.arn() + "\"; DeleteEndpoint is the only"
-            + " operation that can be performed on a failed endpoint.");
+        throw AwsError.validation(
+            "Cannot update failed endpoint \"" + e.arn() + "\"; DeleteEndpoint is the only"
+                + " operation that can be performed on a failed endpoint.");
       }
       if (!e.status().equals("InService")) {
         throw AwsError.validation("Cannot update in-progress endpoint \"" + e.arn() + "\".");
@@ -252,7 +310,8 @@ final class Endpoints implements AutoCloseable {
       updating = e.with("Updating", clock.instant(), null, e.container());
       endpoints.put(Arns.key(e.name()), updating);
     }
-    scheduler.schedule(() -> finishUpdating(updating, target), creatingDelay.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.schedule(
+        () -> finishUpdating(updating, target), creatingDelay.toMillis(), TimeUnit.MILLISECONDS);
     return updating.arn();
   }
 
@@ -260,17 +319,21 @@ final class Endpoints implements AutoCloseable {
     if (!isCurrent(updating, "Updating")) {
       return;
     }
-    ContainerStart started = target.spec() == null ? new ContainerStart(null, null)
+    ContainerStart started = target.spec() == null
+        ? new ContainerStart(null, null)
         : containers.start(target.spec(), target.variant().variantName());
     ModelContainer retired = null;
     synchronized (this) {
       if (!isCurrent(updating, "Updating")) {
         retired = started.container(); // deleted while the new container started
       } else if (started.container() == null && target.spec() != null) {
-        endpoints.put(Arns.key(updating.name()), updating.with("InService", clock.instant(), started.failure(),
-            updating.container()));
+        endpoints.put(
+            Arns.key(updating.name()),
+            updating.with("InService", clock.instant(), started.failure(), updating.container()));
       } else {
-        endpoints.put(Arns.key(updating.name()), updating.deployed(target, clock.instant(), started.container()));
+        endpoints.put(
+            Arns.key(updating.name()),
+            updating.deployed(target, clock.instant(), started.container()));
         retired = updating.container();
       }
     }
@@ -290,8 +353,13 @@ final class Endpoints implements AutoCloseable {
         return false;
       }
       killed = e.container();
-      // Until the replacement runs, invocations go where nothing listens; whoever retires it later has nothing to stop.
-      crashed = e.with("InService", e.modified(), e.failureReason(), ModelContainer.of(killed.baseUri(), () -> { }));
+      // Until the replacement runs, invocations go where nothing listens; whoever retires it later
+      // has nothing to stop.
+      crashed = e.with(
+          "InService",
+          e.modified(),
+          e.failureReason(),
+          ModelContainer.of(killed.baseUri(), () -> {}));
       endpoints.put(Arns.key(name), crashed);
     }
     killed.close();
@@ -306,14 +374,16 @@ final class Endpoints implements AutoCloseable {
     }
     ContainerStart started = containers.start(crashed.spec(), crashed.variant().variantName());
     if (started.container() == null) {
-      scheduler.schedule(() -> replace(crashed), 1, TimeUnit.SECONDS); // SageMaker keeps trying to replace it
+      scheduler.schedule(
+          () -> replace(crashed), 1, TimeUnit.SECONDS); // SageMaker keeps trying to replace it
       return;
     }
     synchronized (this) {
       HostedEndpoint now = endpoints.get(Arns.key(crashed.name()));
       if (isCurrent(crashed, "InService") && now.container() == crashed.container()) {
-        endpoints.put(Arns.key(crashed.name()), now.with("InService", clock.instant(), now.failureReason(),
-            started.container()));
+        endpoints.put(
+            Arns.key(crashed.name()),
+            now.with("InService", clock.instant(), now.failureReason(), started.container()));
         return;
       }
     }
@@ -332,7 +402,8 @@ final class Endpoints implements AutoCloseable {
       deleting = e.with("Deleting", clock.instant(), e.failureReason(), e.container());
       endpoints.put(Arns.key(e.name()), deleting);
     }
-    scheduler.schedule(() -> finishDeleting(deleting), deletingDelay.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.schedule(
+        () -> finishDeleting(deleting), deletingDelay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void finishDeleting(HostedEndpoint deleting) {
@@ -355,7 +426,10 @@ final class Endpoints implements AutoCloseable {
     List<ModelContainer> running = new ArrayList<>();
     synchronized (this) {
       closed = true;
-      endpoints.values().stream().map(HostedEndpoint::container).filter(Objects::nonNull).forEach(running::add);
+      endpoints.values().stream()
+          .map(HostedEndpoint::container)
+          .filter(Objects::nonNull)
+          .forEach(running::add);
       endpoints.clear();
       tags.clear();
     }

@@ -31,21 +31,57 @@ import offhours.local.sagemaker.Models.HostedModel;
 final class InferenceComponents implements AutoCloseable {
 
   /** InvokeEndpoint's answer while a component has no copy (DESIGN.md, "Hosting options"). */
-  static final String NO_CAPACITY = "Inference Component has no capacity to process this request. ApplicationAutoScaling"
-      + " may be in-progress (if configured) or try to increase the capacity by invoking"
-      + " UpdateInferenceComponentRuntimeConfig API.";
+  static final String NO_CAPACITY =
+      "Inference Component has no capacity to process this request. ApplicationAutoScaling"
+          + " may be in-progress (if configured) or try to increase the capacity by invoking"
+          + " UpdateInferenceComponentRuntimeConfig API.";
 
   /**
    * One incarnation of a component. {@code desiredCopies}/{@code currentCopies} as RuntimeConfig reports them;
    * {@code instances} the variant's instances it keeps; {@code container} is set while a copy serves.
    */
-  record HostedComponent(long id, String name, String arn, String endpointName, String variantName, String modelName,
-      Map<String, Number> compute, ContainerSpec spec, String status, Instant created, Instant modified, String failureReason, int desiredCopies,
-      int currentCopies, int instances, ModelContainer container) {
-    HostedComponent with(String newStatus, Instant now, String reason, int desired, int current, int newInstances,
+  record HostedComponent(
+      long id,
+      String name,
+      String arn,
+      String endpointName,
+      String variantName,
+      String modelName,
+      Map<String, Number> compute,
+      ContainerSpec spec,
+      String status,
+      Instant created,
+      Instant modified,
+      String failureReason,
+      int desiredCopies,
+      int currentCopies,
+      int instances,
+      ModelContainer container) {
+    HostedComponent with(
+        String newStatus,
+        Instant now,
+        String reason,
+        int desired,
+        int current,
+        int newInstances,
         ModelContainer newContainer) {
-      return new HostedComponent(id, name, arn, endpointName, variantName, modelName, compute, spec, newStatus, created, now,
-          reason, desired, current, newInstances, newContainer);
+      return new HostedComponent(
+          id,
+          name,
+          arn,
+          endpointName,
+          variantName,
+          modelName,
+          compute,
+          spec,
+          newStatus,
+          created,
+          now,
+          reason,
+          desired,
+          current,
+          newInstances,
+          newContainer);
     }
   }
 
@@ -59,7 +95,12 @@ final class InferenceComponents implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private boolean closed;
 
-  InferenceComponents(Arns arns, Clock clock, ScheduledExecutorService scheduler, Models models, Endpoints endpoints,
+  InferenceComponents(
+      Arns arns,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      Models models,
+      Endpoints endpoints,
       ContainerSupervisor containers) {
     this.arns = arns;
     this.clock = clock;
@@ -74,8 +115,8 @@ final class InferenceComponents implements AutoCloseable {
   synchronized HostedComponent get(String name) {
     HostedComponent component = components.get(Arns.key(name));
     if (component == null) {
-      throw AwsError.validation("Could not find inference component \"" + arns.arn("inference-component", name)
-          + "\".");
+      throw AwsError.validation(
+          "Could not find inference component \"" + arns.arn("inference-component", name) + "\".");
     }
     return component;
   }
@@ -85,22 +126,29 @@ final class InferenceComponents implements AutoCloseable {
     return components.values().stream()
         .filter(c -> endpointName == null || c.endpointName().equalsIgnoreCase(endpointName))
         .filter(c -> status == null || c.status().equals(status))
-        .sorted(Comparator.comparing(HostedComponent::created).thenComparing(HostedComponent::id).reversed())
+        .sorted(Comparator.comparing(HostedComponent::created)
+            .thenComparing(HostedComponent::id)
+            .reversed())
         .toList();
   }
 
   /** The instances the components of {@code endpointName} keep (DescribeEndpoint's CurrentInstanceCount). */
   synchronized int instances(String endpointName) {
-    return components.values().stream().filter(c -> c.endpointName().equalsIgnoreCase(endpointName))
-        .mapToInt(HostedComponent::instances).sum();
+    return components.values().stream()
+        .filter(c -> c.endpointName().equalsIgnoreCase(endpointName))
+        .mapToInt(HostedComponent::instances)
+        .sum();
   }
 
   /** The component the runtime forwards to, or the runtime's error when it cannot serve now. */
   synchronized HostedComponent serving(String endpointName, String name) {
     HostedComponent component = components.get(Arns.key(name));
     if (component == null || !component.endpointName().equalsIgnoreCase(endpointName)) {
-      throw new AwsError(400, "ValidationError", "Inference Component " + name + " not found for endpoint "
-          + endpointName + " of account " + arns.account() + ".");
+      throw new AwsError(
+          400,
+          "ValidationError",
+          "Inference Component " + name + " not found for endpoint " + endpointName + " of account "
+              + arns.account() + ".");
     }
     if (component.container() == null || component.currentCopies() == 0) {
       throw new AwsError(400, "ValidationError", NO_CAPACITY);
@@ -110,37 +158,64 @@ final class InferenceComponents implements AutoCloseable {
 
   // ---- CreateInferenceComponent ----
 
-  synchronized String create(String name, String endpointName, String variantName, String modelName,
-      Map<String, Number> compute, int copies) {
+  synchronized String create(
+      String name,
+      String endpointName,
+      String variantName,
+      String modelName,
+      Map<String, Number> compute,
+      int copies) {
     String arn = arns.arn("inference-component", name);
     if (components.containsKey(Arns.key(name))) {
-      throw AwsError.validation("Cannot create already existing inference component \"" + arn + "\".");
+      throw AwsError.validation(
+          "Cannot create already existing inference component \"" + arn + "\".");
     }
     HostedEndpoint endpoint = endpoints.get(endpointName);
     if (!endpoint.status().equals("InService")) {
-      throw AwsError.validation("Cannot create inference component " + name + " on endpoint \"" + endpoint.arn()
-          + "\": the endpoint is " + endpoint.status() + ", not InService.");
+      throw AwsError.validation("Cannot create inference component " + name + " on endpoint \""
+          + endpoint.arn() + "\": the endpoint is " + endpoint.status() + ", not InService.");
     }
     if (endpoint.variant().modelName() != null) {
-      throw AwsError.validation("Endpoint \"" + endpoint.arn() + "\" runs model " + endpoint.variant().modelName()
-          + " in variant " + endpoint.variant().variantName() + "; inference components need an endpoint config"
-          + " whose variant has no ModelName.");
+      throw AwsError.validation(
+          "Endpoint \"" + endpoint.arn() + "\" runs model " + endpoint.variant().modelName()
+              + " in variant " + endpoint.variant().variantName()
+              + "; inference components need an endpoint config"
+              + " whose variant has no ModelName.");
     }
     if (!endpoint.variant().variantName().equals(variantName)) {
-      throw AwsError.validation("Variant " + variantName + " does not exist on endpoint \"" + endpoint.arn() + "\".");
+      throw AwsError.validation(
+          "Variant " + variantName + " does not exist on endpoint \"" + endpoint.arn() + "\".");
     }
     if (copies < 1) {
-      throw AwsError.validation("1 validation error detected: Value '" + copies + "' at 'runtimeConfig.copyCount'"
-          + " failed to satisfy constraint: Member must have value greater than or equal to 1");
+      throw AwsError.validation(
+          "1 validation error detected: Value '" + copies + "' at 'runtimeConfig.copyCount'"
+              + " failed to satisfy constraint: Member must have value greater than or equal to 1");
     }
     HostedModel model = models.get(modelName);
     Instant now = clock.instant();
-    HostedComponent component = new HostedComponent(ids.incrementAndGet(), name, arn, endpoint.name(), variantName,
-        model.name(), Map.copyOf(compute), new ContainerSpec(endpoint.name(), model.image(), model.modelDataUrl(), model.environment()),
-        "Creating", now, now, null, copies, 0, 0, null);
+    HostedComponent component = new HostedComponent(
+        ids.incrementAndGet(),
+        name,
+        arn,
+        endpoint.name(),
+        variantName,
+        model.name(),
+        Map.copyOf(compute),
+        new ContainerSpec(
+            endpoint.name(), model.image(), model.modelDataUrl(), model.environment()),
+        "Creating",
+        now,
+        now,
+        null,
+        copies,
+        0,
+        0,
+        null);
     components.put(Arns.key(name), component);
-    scheduler.schedule(() -> scaleOut(component, endpoint.variant().initialInstanceCount()),
-        endpoints.creatingDelay().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.schedule(
+        () -> scaleOut(component, endpoint.variant().initialInstanceCount()),
+        endpoints.creatingDelay().toMillis(),
+        TimeUnit.MILLISECONDS);
     return arn;
   }
 
@@ -158,9 +233,16 @@ final class InferenceComponents implements AutoCloseable {
         return;
       }
       HostedComponent settled = started.container() == null
-          ? from.with("Failed", clock.instant(), started.failure(), from.desiredCopies(), 0, 0, null)
-          : from.with("InService", clock.instant(), null, from.desiredCopies(), from.desiredCopies(),
-              Math.max(1, Math.min(instances, from.desiredCopies())), started.container());
+          ? from.with(
+              "Failed", clock.instant(), started.failure(), from.desiredCopies(), 0, 0, null)
+          : from.with(
+              "InService",
+              clock.instant(),
+              null,
+              from.desiredCopies(),
+              from.desiredCopies(),
+              Math.max(1, Math.min(instances, from.desiredCopies())),
+              started.container());
       components.put(Arns.key(from.name()), settled);
     }
   }
@@ -180,22 +262,27 @@ final class InferenceComponents implements AutoCloseable {
           + " equal to 0");
     }
     if (!c.status().equals("InService")) {
-      throw AwsError.validation("Cannot update inference component \"" + c.arn() + "\" while it is " + c.status()
-          + "; wait until it is InService.");
+      throw AwsError.validation("Cannot update inference component \"" + c.arn() + "\" while it is "
+          + c.status() + "; wait until it is InService.");
     }
-    HostedComponent updating = c.with("Updating", clock.instant(), null, copies, c.currentCopies(), c.instances(),
-        c.container());
+    HostedComponent updating = c.with(
+        "Updating", clock.instant(), null, copies, c.currentCopies(), c.instances(), c.container());
     components.put(Arns.key(name), updating);
     if (copies > 0 && c.container() == null) {
-      scheduler.schedule(() -> scaleOut(updating, maxInstances), endpoints.creatingDelay().toMillis(),
+      scheduler.schedule(
+          () -> scaleOut(updating, maxInstances),
+          endpoints.creatingDelay().toMillis(),
           TimeUnit.MILLISECONDS);
     } else if (copies == 0 && c.currentCopies() > 0) {
-      scheduler.schedule(() -> scaleIn(updating), endpoints.deletingDelay().toMillis(), TimeUnit.MILLISECONDS);
+      scheduler.schedule(
+          () -> scaleIn(updating), endpoints.deletingDelay().toMillis(), TimeUnit.MILLISECONDS);
     } else {
       // Same side of zero: one container serves any count locally; the count settles at once.
       int instances = copies == 0 ? c.instances() : Math.max(1, Math.min(maxInstances, copies));
-      components.put(Arns.key(name), updating.with("InService", clock.instant(), null, copies, copies, instances,
-          c.container()));
+      components.put(
+          Arns.key(name),
+          updating.with(
+              "InService", clock.instant(), null, copies, copies, instances, c.container()));
     }
     return c.arn();
   }
@@ -215,14 +302,31 @@ final class InferenceComponents implements AutoCloseable {
     if (stopped != null) {
       stopped.close();
     }
-    scheduler.schedule(() -> instancesIn(idle), endpoints.deletingDelay().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.schedule(
+        () -> instancesIn(idle), endpoints.deletingDelay().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private synchronized void instancesIn(HostedComponent idle) {
     if (isCurrent(idle) && idle.currentCopies() == 0) {
-      components.put(Arns.key(idle.name()), new HostedComponent(idle.id(), idle.name(), idle.arn(),
-          idle.endpointName(), idle.variantName(), idle.modelName(), idle.compute(), idle.spec(), idle.status(), idle.created(),
-          idle.modified(), null, 0, 0, 0, null));
+      components.put(
+          Arns.key(idle.name()),
+          new HostedComponent(
+              idle.id(),
+              idle.name(),
+              idle.arn(),
+              idle.endpointName(),
+              idle.variantName(),
+              idle.modelName(),
+              idle.compute(),
+              idle.spec(),
+              idle.status(),
+              idle.created(),
+              idle.modified(),
+              null,
+              0,
+              0,
+              0,
+              null));
     }
   }
 
@@ -235,11 +339,20 @@ final class InferenceComponents implements AutoCloseable {
       if (c.status().equals("Deleting")) {
         return;
       }
-      deleting = c.with("Deleting", clock.instant(), c.failureReason(), c.desiredCopies(), c.currentCopies(),
-          c.instances(), c.container());
+      deleting = c.with(
+          "Deleting",
+          clock.instant(),
+          c.failureReason(),
+          c.desiredCopies(),
+          c.currentCopies(),
+          c.instances(),
+          c.container());
       components.put(Arns.key(name), deleting);
     }
-    scheduler.schedule(() -> finishDeleting(deleting), endpoints.deletingDelay().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.schedule(
+        () -> finishDeleting(deleting),
+        endpoints.deletingDelay().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   private void finishDeleting(HostedComponent deleting) {
@@ -260,7 +373,10 @@ final class InferenceComponents implements AutoCloseable {
     List<ModelContainer> running = new ArrayList<>();
     synchronized (this) {
       closed = true;
-      components.values().stream().map(HostedComponent::container).filter(Objects::nonNull).forEach(running::add);
+      components.values().stream()
+          .map(HostedComponent::container)
+          .filter(Objects::nonNull)
+          .forEach(running::add);
       components.clear();
     }
     running.forEach(ModelContainer::close);

@@ -26,7 +26,11 @@ final class Invoker {
   private static final int ORIGINAL_MESSAGE_LIMIT = 2048;
 
   /** {@code inferenceComponent}: the component to invoke, or null on an endpoint that runs a model itself. */
-  record Request(String contentType, String accept, String customAttributes, String inferenceComponent,
+  record Request(
+      String contentType,
+      String accept,
+      String customAttributes,
+      String inferenceComponent,
       byte[] body) {}
 
   /** Where a request goes: the endpoint's own container or one of its component's, and the variant that answers. */
@@ -42,9 +46,15 @@ final class Invoker {
   private final ServerlessCapacity serverless;
   /** Injected errors still to answer (a burst), and the error; guarded by this. */
   private int failNext;
+
   private AwsError failWith;
 
-  Invoker(Endpoints endpoints, InferenceComponents components, Arns arns, HttpClient http, Duration modelTimeout,
+  Invoker(
+      Endpoints endpoints,
+      InferenceComponents components,
+      Arns arns,
+      HttpClient http,
+      Duration modelTimeout,
       ServerlessCapacity serverless) {
     this.endpoints = endpoints;
     this.components = components;
@@ -62,15 +72,21 @@ final class Invoker {
     HostedEndpoint endpoint = endpoints.inService(endpointName);
     if (component == null) {
       if (endpoint.hostsComponents()) {
-        throw new AwsError(400, "ValidationError", "Inference Component Name header is required for endpoints to"
-            + " which you plan to deploy inference components. Please include Inference Component Name header or"
-            + " consider using SageMaker models.");
+        throw new AwsError(
+            400,
+            "ValidationError",
+            "Inference Component Name header is required for endpoints to"
+                + " which you plan to deploy inference components. Please include Inference Component Name header or"
+                + " consider using SageMaker models.");
       }
       return new Destination(endpoint, endpoint.variant().variantName(), endpoint.container());
     }
     if (!endpoint.hostsComponents()) {
-      throw new AwsError(400, "ValidationError", "Endpoint " + endpointName + " of account " + arns.account()
-          + " hosts no inference components; invoke it without an inference component name.");
+      throw new AwsError(
+          400,
+          "ValidationError",
+          "Endpoint " + endpointName + " of account " + arns.account()
+              + " hosts no inference components; invoke it without an inference component name.");
     }
     InferenceComponents.HostedComponent c = components.serving(endpoint.name(), component);
     return new Destination(endpoint, c.variantName(), c.container());
@@ -114,7 +130,8 @@ final class Invoker {
   private Response forward(Destination target, Request request) {
     HostedEndpoint endpoint = target.endpoint();
     String endpointName = endpoint.name();
-    HttpRequest.Builder forward = HttpRequest.newBuilder(target.container().baseUri().resolve("/invocations"))
+    HttpRequest.Builder forward = HttpRequest.newBuilder(
+            target.container().baseUri().resolve("/invocations"))
         .timeout(modelTimeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
     if (request.contentType() != null) {
@@ -130,20 +147,31 @@ final class Invoker {
     try {
       answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpTimeoutException e) {
-      // SageMaker's wording when a container misses the 60 s invocation timeout (status 0: no answer).
-      throw modelError(target, 0, "Your invocation timed out while waiting for a response from container primary."
-          + " Review the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again.");
+      // SageMaker's wording when a container misses the 60 s invocation timeout (status 0: no
+      // answer).
+      throw modelError(
+          target,
+          0,
+          "Your invocation timed out while waiting for a response from container primary."
+              + " Review the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again.");
     } catch (ConnectException e) {
-      // The container is gone (crashed or stopped). The service cannot route the request: ServiceUnavailable (503),
+      // The container is gone (crashed or stopped). The service cannot route the request:
+      // ServiceUnavailable (503),
       // which callers treat as "try again later", never as the payload's fault.
-      throw new AwsError(503, "ServiceUnavailable", "The primary container of endpoint " + endpoint.name()
-          + " is not reachable at " + target.container().baseUri() + " (connection refused); the service is"
-          + " unavailable, try your call again later.");
+      throw new AwsError(
+          503,
+          "ServiceUnavailable",
+          "The primary container of endpoint " + endpoint.name()
+              + " is not reachable at " + target.container().baseUri()
+              + " (connection refused); the service is"
+              + " unavailable, try your call again later.");
     } catch (IOException e) {
-      throw modelError(target, 0, "The container closed the connection without a complete response: " + e);
+      throw modelError(
+          target, 0, "The container closed the connection without a complete response: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AwsError(500, "InternalFailure", "Interrupted while waiting for the container of " + endpointName);
+      throw new AwsError(
+          500, "InternalFailure", "Interrupted while waiting for the container of " + endpointName);
     }
     int status = answer.statusCode();
     if (status / 100 != 2) {
@@ -165,15 +193,19 @@ final class Invoker {
     String region = arns.region();
     String account = arns.account();
     String logGroup = "/aws/sagemaker/Endpoints/" + endpoint.name();
-    String logs = logFile(target.container()).orElse("https://" + region + ".console.aws.amazon.com/cloudwatch/home?region="
-        + region + "#logEventViewer:group=" + logGroup);
+    String logs = logFile(target.container())
+        .orElse("https://" + region + ".console.aws.amazon.com/cloudwatch/home?region=" + region
+            + "#logEventViewer:group=" + logGroup);
     String kind = status >= 400 && status < 500 ? "client" : "server";
-    String message = "Received " + kind + " error (" + status + ") from primary with message \"" + original
-        + "\". See " + logs + " in account " + account + " for more information.";
+    String message = "Received " + kind + " error (" + status + ") from primary with message \""
+        + original + "\". See " + logs + " in account " + account + " for more information.";
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("OriginalStatusCode", status);
-    fields.put("OriginalMessage", original.length() > ORIGINAL_MESSAGE_LIMIT
-        ? original.substring(0, ORIGINAL_MESSAGE_LIMIT) : original);
+    fields.put(
+        "OriginalMessage",
+        original.length() > ORIGINAL_MESSAGE_LIMIT
+            ? original.substring(0, ORIGINAL_MESSAGE_LIMIT)
+            : original);
     fields.put("LogStreamArn", "arn:aws:logs:" + region + ":" + account + ":log-group:" + logGroup);
     return new AwsError(424, "ModelError", message, fields);
   }
@@ -181,6 +213,7 @@ final class Invoker {
   /** Locally the container's log is a file, which is where a user should look. */
   private static Optional<String> logFile(ModelContainer container) {
     return container instanceof CommandLauncher.CommandContainer c
-        ? Optional.of(c.log().toUri().toString()) : Optional.empty();
+        ? Optional.of(c.log().toUri().toString())
+        : Optional.empty();
   }
 }

@@ -29,10 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.local.auth.GuardFilter;
-import offhours.local.auth.RequestGuard.Refusal;
 import offhours.local.auth.RequestGuard;
+import offhours.local.auth.RequestGuard.Refusal;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * offhours' local SageMaker hosting service: one HTTP server on 127.0.0.1 that speaks both the SageMaker
@@ -88,8 +87,10 @@ public final class LocalSageMaker implements AutoCloseable {
     this.requests = Executors.newFixedThreadPool(b.requestThreads, threads("local-sagemaker-http"));
     this.scheduler = Executors.newScheduledThreadPool(4, threads("local-sagemaker-lifecycle"));
     // One client for pings and invocations, reused; HTTP/1.1 because containers are plain servers.
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2))
+        .build();
     Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
     if (b.containerCommand != null) {
       launchers.put(COMMAND_IMAGE, new CommandLauncher(b.logDirectory, b.containerCommand));
@@ -99,25 +100,36 @@ public final class LocalSageMaker implements AutoCloseable {
     Models models = new Models(arns, b.clock);
     EndpointConfigs configs = new EndpointConfigs(arns, b.clock, models);
     ContainerSupervisor containers = new ContainerSupervisor(launchers, http, b.pingTimeout);
-    this.endpoints = new Endpoints(arns, b.clock, scheduler, models, configs, containers, b.creatingDelay,
-        b.deletingDelay);
-    this.components = new InferenceComponents(arns, b.clock, scheduler, models, endpoints, containers);
+    this.endpoints = new Endpoints(
+        arns, b.clock, scheduler, models, configs, containers, b.creatingDelay, b.deletingDelay);
+    this.components =
+        new InferenceComponents(arns, b.clock, scheduler, models, endpoints, containers);
     this.controlApi = new ControlApi(json, models, configs, endpoints, containers, components);
     this.serverless = new ServerlessCapacity(b.clock, b.serverlessTiming);
     this.invoker = new Invoker(endpoints, components, arns, http, b.modelTimeout, serverless);
     this.credentials = b.credentials;
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+    this.server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     server.setExecutor(requests);
-    // The control plane and the runtime sign as service "sagemaker" (both SDK clients' signing name).
-    RequestGuard guard = new RequestGuard(credentials, b.region.id(), "sagemaker", "the local SageMaker",
-        Clock.systemUTC());
+    // The control plane and the runtime sign as service "sagemaker" (both SDK clients' signing
+    // name).
+    RequestGuard guard = new RequestGuard(
+        credentials, b.region.id(), "sagemaker", "the local SageMaker", Clock.systemUTC());
     guard.listeningOn(server.getAddress().getPort());
-    server.createContext("/", this::serve).getFilters().add(new GuardFilter(guard, MAX_PAYLOAD_BYTES,
-        // What the runtime answered for an oversized body (a bare 413, no error code; reported in
-        // github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
-        new Refusal(413, null, "HTTP content length exceeded " + MAX_PAYLOAD_BYTES + " bytes."),
-        (exchange, refusal) -> error(exchange, new AwsError(refusal.status(), refusal.type(), refusal.message()),
-            contentType(exchange))));
+    server
+        .createContext("/", this::serve)
+        .getFilters()
+        .add(new GuardFilter(
+            guard,
+            MAX_PAYLOAD_BYTES,
+            // What the runtime answered for an oversized body (a bare 413, no error code; reported
+            // in
+            // github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
+            new Refusal(413, null, "HTTP content length exceeded " + MAX_PAYLOAD_BYTES + " bytes."),
+            (exchange, refusal) -> error(
+                exchange,
+                new AwsError(refusal.status(), refusal.type(), refusal.message()),
+                contentType(exchange))));
     server.start();
     this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -161,8 +173,12 @@ public final class LocalSageMaker implements AutoCloseable {
    * no request can set it.
    */
   public void failNextInvocations(int count, int status, String errorCode, String message) {
-    invoker.failNext(count, new AwsError(status, Objects.requireNonNull(errorCode, "errorCode"),
-        Objects.requireNonNull(message, "message")));
+    invoker.failNext(
+        count,
+        new AwsError(
+            status,
+            Objects.requireNonNull(errorCode, "errorCode"),
+            Objects.requireNonNull(message, "message")));
   }
 
   /**
@@ -182,7 +198,8 @@ public final class LocalSageMaker implements AutoCloseable {
 
   /** Changes a serverless endpoint's cold start and how long it stays warm, for invocations from now on. */
   public void serverlessColdStart(Duration coldStart, Duration keepWarm) {
-    serverless.timing(new ServerlessCapacity.Timing(Endpoints.requireNonNegative(coldStart, "cold start"),
+    serverless.timing(new ServerlessCapacity.Timing(
+        Endpoints.requireNonNegative(coldStart, "cold start"),
         Endpoints.requireNonNegative(keepWarm, "keep warm")));
   }
 
@@ -204,8 +221,12 @@ public final class LocalSageMaker implements AutoCloseable {
       try {
         route(exchange);
       } catch (RuntimeException e) {
-        // A bug here must reach the caller as the service's internal failure, not a dropped connection.
-        error(exchange, new AwsError(500, "InternalFailure", "Local SageMaker failed: " + e), JSON_1_1);
+        // A bug here must reach the caller as the service's internal failure, not a dropped
+        // connection.
+        error(
+            exchange,
+            new AwsError(500, "InternalFailure", "Local SageMaker failed: " + e),
+            JSON_1_1);
       }
     }
   }
@@ -219,16 +240,24 @@ public final class LocalSageMaker implements AutoCloseable {
       control(exchange);
     } else {
       drain(exchange.getRequestBody());
-      error(exchange, new AwsError(404, "UnknownOperationException", exchange.getRequestMethod() + " " + path
-          + " is not a SageMaker operation; the control plane is POST / with X-Amz-Target: SageMaker.<Operation>,"
-          + " the runtime is POST /endpoints/{EndpointName}/invocations."), JSON_1_1);
+      error(
+          exchange,
+          new AwsError(
+              404,
+              "UnknownOperationException",
+              exchange.getRequestMethod() + " " + path
+                  + " is not a SageMaker operation; the control plane is POST / with X-Amz-Target: SageMaker.<Operation>,"
+                  + " the runtime is POST /endpoints/{EndpointName}/invocations."),
+          JSON_1_1);
     }
   }
 
   private void control(HttpExchange exchange) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
-    String target = Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("X-Amz-Target"), "");
-    String operation = target.startsWith("SageMaker.") ? target.substring("SageMaker.".length()) : target;
+    String target =
+        Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("X-Amz-Target"), "");
+    String operation =
+        target.startsWith("SageMaker.") ? target.substring("SageMaker.".length()) : target;
     ObjectNode out;
     try {
       JsonNode in = body.length == 0 ? json.createObjectNode() : json.readTree(body);
@@ -237,8 +266,13 @@ public final class LocalSageMaker implements AutoCloseable {
       error(exchange, e, JSON_1_1);
       return;
     } catch (JsonProcessingException e) {
-      error(exchange, new AwsError(400, "SerializationException", "The request body is not JSON: "
-          + e.getOriginalMessage()), JSON_1_1);
+      error(
+          exchange,
+          new AwsError(
+              400,
+              "SerializationException",
+              "The request body is not JSON: " + e.getOriginalMessage()),
+          JSON_1_1);
       return;
     }
     respond(exchange, 200, JSON_1_1, json.writeValueAsBytes(out));
@@ -246,12 +280,18 @@ public final class LocalSageMaker implements AutoCloseable {
 
   private void invoke(HttpExchange exchange, String endpointName) throws IOException {
     var headers = exchange.getRequestHeaders();
-    byte[] body = exchange.getRequestBody().readAllBytes(); // at most MAX_PAYLOAD_BYTES: the guard read it
+    byte[] body =
+        exchange.getRequestBody().readAllBytes(); // at most MAX_PAYLOAD_BYTES: the guard read it
     Invoker.Response response;
     try {
-      response = invoker.invoke(endpointName, new Invoker.Request(headers.getFirst("Content-Type"),
-          headers.getFirst("Accept"), headers.getFirst(Invoker.CUSTOM_ATTRIBUTES),
-          headers.getFirst(Invoker.INFERENCE_COMPONENT), body));
+      response = invoker.invoke(
+          endpointName,
+          new Invoker.Request(
+              headers.getFirst("Content-Type"),
+              headers.getFirst("Accept"),
+              headers.getFirst(Invoker.CUSTOM_ATTRIBUTES),
+              headers.getFirst(Invoker.INFERENCE_COMPONENT),
+              body));
     } catch (AwsError e) {
       error(exchange, e, REST_JSON);
       return;
@@ -282,7 +322,8 @@ public final class LocalSageMaker implements AutoCloseable {
     respond(exchange, e.status, contentType, json.writeValueAsBytes(body));
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
@@ -295,7 +336,9 @@ public final class LocalSageMaker implements AutoCloseable {
 
   /** The runtime's paths answer in REST-JSON, the control plane in AWS JSON 1.1. */
   private static String contentType(HttpExchange exchange) {
-    return INVOCATIONS.matcher(exchange.getRequestURI().getRawPath()).matches() ? REST_JSON : JSON_1_1;
+    return INVOCATIONS.matcher(exchange.getRequestURI().getRawPath()).matches()
+        ? REST_JSON
+        : JSON_1_1;
   }
 
   private static ThreadFactory threads(String name) {

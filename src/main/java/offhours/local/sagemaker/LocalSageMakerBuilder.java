@@ -24,7 +24,8 @@ public final class LocalSageMakerBuilder {
   Duration pingTimeout = Duration.ofSeconds(60);
   Duration modelTimeout = Duration.ofSeconds(60);
   int requestThreads = 32;
-  ServerlessCapacity.Timing serverlessTiming = new ServerlessCapacity.Timing(Duration.ofSeconds(2), Duration.ofMinutes(5));
+  ServerlessCapacity.Timing serverlessTiming =
+      new ServerlessCapacity.Timing(Duration.ofSeconds(2), Duration.ofMinutes(5));
   Path logDirectory;
   String containerCommand;
   AwsBasicCredentials credentials = StackCredentials.generate();
@@ -97,7 +98,8 @@ public final class LocalSageMakerBuilder {
    * 5 minutes); the first invocation after that waits the cold start.
    */
   public LocalSageMakerBuilder serverlessColdStart(Duration coldStart, Duration keepWarm) {
-    this.serverlessTiming = new ServerlessCapacity.Timing(Endpoints.requireNonNegative(coldStart, "cold start"),
+    this.serverlessTiming = new ServerlessCapacity.Timing(
+        Endpoints.requireNonNegative(coldStart, "cold start"),
         Endpoints.requireNonNegative(keepWarm, "keep warm"));
     return this;
   }
@@ -123,7 +125,8 @@ public final class LocalSageMakerBuilder {
    */
   public LocalSageMakerBuilder containerCommand(String command) {
     if (command == null || command.isBlank()) {
-      throw new IllegalArgumentException("the container command must be a non-blank shell command, was " + command);
+      throw new IllegalArgumentException(
+          "the container command must be a non-blank shell command, was " + command);
     }
     this.containerCommand = command;
     return this;

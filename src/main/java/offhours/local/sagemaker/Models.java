@@ -8,8 +8,14 @@ import java.util.Map;
 /** CreateModel, DescribeModel, DeleteModel: a model is a definition, it has no life cycle of its own. */
 final class Models {
 
-  record HostedModel(String name, String arn, String image, String modelDataUrl, Map<String, String> environment,
-      String executionRoleArn, Instant created) {}
+  record HostedModel(
+      String name,
+      String arn,
+      String image,
+      String modelDataUrl,
+      Map<String, String> environment,
+      String executionRoleArn,
+      Instant created) {}
 
   private final Arns arns;
   private final Clock clock;
@@ -20,14 +26,18 @@ final class Models {
     this.clock = clock;
   }
 
-  synchronized HostedModel create(String name, String image, String modelDataUrl, Map<String, String> environment,
+  synchronized HostedModel create(
+      String name,
+      String image,
+      String modelDataUrl,
+      Map<String, String> environment,
       String executionRoleArn) {
     String arn = arns.arn("model", name);
     if (models.containsKey(Arns.key(name))) {
       throw AwsError.validation("Cannot create already existing model \"" + arn + "\".");
     }
-    HostedModel model = new HostedModel(name, arn, image, modelDataUrl, Map.copyOf(environment), executionRoleArn,
-        clock.instant());
+    HostedModel model = new HostedModel(
+        name, arn, image, modelDataUrl, Map.copyOf(environment), executionRoleArn, clock.instant());
     models.put(Arns.key(name), model);
     return model;
   }

@@ -48,9 +48,12 @@ final class ServerlessCapacity {
       if (s != null && s.inFlight() >= max) {
         throw new AwsError(400, "ThrottlingException", null);
       }
-      cold = s == null || (s.inFlight() == 0 && Duration.between(s.lastUsed(), clock.instant())
-          .compareTo(timing.keepWarm()) >= 0);
-      slots.put(endpoint.id(), new Slots(s == null ? 1 : s.inFlight() + 1, s == null ? clock.instant() : s.lastUsed()));
+      cold = s == null
+          || (s.inFlight() == 0
+              && Duration.between(s.lastUsed(), clock.instant()).compareTo(timing.keepWarm()) >= 0);
+      slots.put(
+          endpoint.id(),
+          new Slots(s == null ? 1 : s.inFlight() + 1, s == null ? clock.instant() : s.lastUsed()));
     }
     if (cold && !timing.coldStart().isZero()) {
       try {
@@ -58,7 +61,8 @@ final class ServerlessCapacity {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         release(endpoint);
-        throw new AwsError(500, "InternalFailure", "Interrupted during the cold start of " + endpoint.name());
+        throw new AwsError(
+            500, "InternalFailure", "Interrupted during the cold start of " + endpoint.name());
       }
     }
   }

@@ -19,28 +19,47 @@ class HostingComparisonTest {
       Trace.OFFICE_HOURS.uploads(CONFIG.start(), 2, CONFIG.zone(), CONFIG.seed());
 
   private static HostingComparison compare(String type) {
-    return HostingComparison.run(CONFIG, HostingComparison.Input.simulated(CONFIG, "office-hours", UPLOADS, 2,
-        HostingAssumptions.defaults(CONFIG), HostingPrices.of(type).orElseThrow(), Duration.ofMinutes(60)));
+    return HostingComparison.run(
+        CONFIG,
+        HostingComparison.Input.simulated(
+            CONFIG,
+            "office-hours",
+            UPLOADS,
+            2,
+            HostingAssumptions.defaults(CONFIG),
+            HostingPrices.of(type).orElseThrow(),
+            Duration.ofMinutes(60)));
   }
 
   @Test
   void everyOptionHasOneRowInTheOrderOfTheIssue() {
-    assertThat(compare("ml.m5.large").rows()).extracting(HostingRow::option).containsExactly("always on",
-        "seed's UTC cron", "offhours working hours", "offhours, budget 60 min", "scale-to-zero", "serverless",
-        "batch transform");
+    assertThat(compare("ml.m5.large").rows())
+        .extracting(HostingRow::option)
+        .containsExactly(
+            "always on",
+            "seed's UTC cron",
+            "offhours working hours",
+            "offhours, budget 60 min",
+            "scale-to-zero",
+            "serverless",
+            "batch transform");
   }
 
   @Test
-  void theControllerRowsAreTheRealControllerThroughTheSimulationTheBudgetRowWithMaxWaitMinutesInItsEnvironment() {
+  void
+      theControllerRowsAreTheRealControllerThroughTheSimulationTheBudgetRowWithMaxWaitMinutesInItsEnvironment() {
     HostingComparison c = compare("ml.m5.large");
-    SimulationReport same = Simulation.run(CONFIG.withMaxWait(WaitBudget.OFF), Trace.OFFICE_HOURS, 2);
-    SimulationReport budgeted = Simulation.run(CONFIG.withMaxWait(WaitBudget.minutes(60)), Trace.OFFICE_HOURS, 2);
+    SimulationReport same =
+        Simulation.run(CONFIG.withMaxWait(WaitBudget.OFF), Trace.OFFICE_HOURS, 2);
+    SimulationReport budgeted =
+        Simulation.run(CONFIG.withMaxWait(WaitBudget.minutes(60)), Trace.OFFICE_HOURS, 2);
 
     assertThat(c.rows().get(2).units()).isEqualTo(same.billedHours());
     assertThat(c.rows().get(2).usd()).isEqualTo(same.billedHours() * 0.115);
     assertThat(c.rows().get(3).units()).isEqualTo(budgeted.billedHours());
     assertThat(c.rows().get(3).note()).contains("MAX_WAIT_MINUTES=60");
-    assertThat(HostingComparison.budgetSettings(Duration.ofMinutes(240))).isEqualTo(Map.of("MAX_WAIT_MINUTES", "240"));
+    assertThat(HostingComparison.budgetSettings(Duration.ofMinutes(240)))
+        .isEqualTo(Map.of("MAX_WAIT_MINUTES", "240"));
     // every classified upload, under each option, came from the same uploads
     for (HostingRow r : c.rows()) {
       assertThat(r.results().size() + r.waits().pending()).as(r.option()).isEqualTo(UPLOADS.size());
@@ -52,19 +71,23 @@ class HostingComparisonTest {
     HostingComparison c = compare("ml.g4dn.xlarge");
 
     assertThat(c.renderTable()).containsPattern("serverless +n/a +n/a");
-    List<JsonNode> rows = c.toJson().lines().map(l -> {
-      try {
-        return new ObjectMapper().readTree(l);
-      } catch (Exception e) {
-        throw new AssertionError(l, e);
-      }
-    }).toList();
+    List<JsonNode> rows = c.toJson()
+        .lines()
+        .map(l -> {
+          try {
+            return new ObjectMapper().readTree(l);
+          } catch (Exception e) {
+            throw new AssertionError(l, e);
+          }
+        })
+        .toList();
     assertThat(rows).hasSize(7);
     JsonNode serverless = rows.get(5);
     assertThat(serverless.get("available").asBoolean()).isFalse();
     assertThat(serverless.get("costUsd").isNull()).isTrue();
     assertThat(rows.get(0).get("billedUnits").asDouble()).isEqualTo(48.0);
-    assertThat(rows.get(0).get("costUsd").asDouble()).isEqualTo(Math.round(48 * 0.736 * 10_000) / 10_000.0);
+    assertThat(rows.get(0).get("costUsd").asDouble())
+        .isEqualTo(Math.round(48 * 0.736 * 10_000) / 10_000.0);
     assertThat(rows.get(0).get("unit").asText()).isEqualTo("endpoint-h");
   }
 
@@ -79,15 +102,32 @@ class HostingComparisonTest {
 
   @Test
   void thePageEscapesWhatComesFromInputAndDrawsTheTimelineAndTheCurve() {
-    HostingComparison c = HostingComparison.run(CONFIG, HostingComparison.Input.simulated(CONFIG, "<script>alert(1)</script>.txt",
-        UPLOADS, 2, HostingAssumptions.defaults(CONFIG), HostingPrices.of("ml.m5.large").orElseThrow(),
-        Duration.ofMinutes(60)));
+    HostingComparison c = HostingComparison.run(
+        CONFIG,
+        HostingComparison.Input.simulated(
+            CONFIG,
+            "<script>alert(1)</script>.txt",
+            UPLOADS,
+            2,
+            HostingAssumptions.defaults(CONFIG),
+            HostingPrices.of("ml.m5.large").orElseThrow(),
+            Duration.ofMinutes(60)));
 
-    String html = HostingPage.render(c, List.of(new HostingPage.CurvePoint("15 min", 80, 0),
-        new HostingPage.CurvePoint("next-opening", 95, 0)));
+    String html = HostingPage.render(
+        c,
+        List.of(
+            new HostingPage.CurvePoint("15 min", 80, 0),
+            new HostingPage.CurvePoint("next-opening", 95, 0)));
 
-    assertThat(html).doesNotContain("<script").contains("&lt;script&gt;alert(1)&lt;/script&gt;.txt")
-        .contains("<svg id=\"timeline\"", "<svg id=\"savings-curve\"", "class=\"band\"", "class=\"point\"")
-        .doesNotContain("http://", "src=").contains("default-src 'none'");
+    assertThat(html)
+        .doesNotContain("<script")
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;.txt")
+        .contains(
+            "<svg id=\"timeline\"",
+            "<svg id=\"savings-curve\"",
+            "class=\"band\"",
+            "class=\"point\"")
+        .doesNotContain("http://", "src=")
+        .contains("default-src 'none'");
   }
 }

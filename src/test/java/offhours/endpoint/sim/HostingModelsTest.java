@@ -15,18 +15,36 @@ class HostingModelsTest {
 
   private static final Instant DAY = Instant.parse("2026-03-23T00:00:00Z");
   private static final HostingPrices PRICES = new HostingPrices("ml.m5.large", 0.1, 0.00002, 0.016);
-  private static final HostingAssumptions A = new HostingAssumptions(1.0, LocalTime.of(8, 0), LocalTime.of(18, 0),
-      Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofMinutes(5),
-      Duration.ofMinutes(2), Duration.ofMinutes(15), Duration.ofMinutes(10), 2, 2, Duration.ofSeconds(10),
-      Duration.ofMinutes(10), 0.11, LocalTime.of(2, 0), Duration.ofMinutes(6));
+  private static final HostingAssumptions A = new HostingAssumptions(
+      1.0,
+      LocalTime.of(8, 0),
+      LocalTime.of(18, 0),
+      Duration.ofMinutes(10),
+      Duration.ofMinutes(2),
+      Duration.ofMinutes(1),
+      Duration.ofMinutes(5),
+      Duration.ofMinutes(2),
+      Duration.ofMinutes(15),
+      Duration.ofMinutes(10),
+      2,
+      2,
+      Duration.ofSeconds(10),
+      Duration.ofMinutes(10),
+      0.11,
+      LocalTime.of(2, 0),
+      Duration.ofMinutes(6));
 
   private static Instant at(String hhmmss) {
     return DAY.plus(Duration.between(LocalTime.MIDNIGHT, LocalTime.parse(hhmmss)));
   }
 
   private static HostingModels.Period day(String... uploads) {
-    return new HostingModels.Period(java.util.Arrays.stream(uploads).map(HostingModelsTest::at).toList(), DAY,
-        DAY.plus(Duration.ofDays(1)), ZoneOffset.UTC, Duration.ofMinutes(60));
+    return new HostingModels.Period(
+        java.util.Arrays.stream(uploads).map(HostingModelsTest::at).toList(),
+        DAY,
+        DAY.plus(Duration.ofDays(1)),
+        ZoneOffset.UTC,
+        Duration.ofMinutes(60));
   }
 
   private static List<Duration> waits(HostingRow row) {
@@ -51,7 +69,8 @@ class HostingModelsTest {
     assertThat(row.units()).isCloseTo(10 + 2 / 60.0, within(1e-9));
     assertThat(row.bands()).hasSize(1);
     assertThat(row.bands().getFirst()).containsExactly(at("08:00:00"), at("18:02:00"));
-    assertThat(waits(row)).containsExactly(Duration.ofMinutes(70).plusSeconds(1), Duration.ofSeconds(1));
+    assertThat(waits(row))
+        .containsExactly(Duration.ofMinutes(70).plusSeconds(1), Duration.ofSeconds(1));
     // 07:00 waited 70 min; 19:00 still waits at midnight, 5 h later
     assertThat(row.waits().misses()).isEqualTo(2);
     assertThat(row.waits().pending()).isEqualTo(1);
@@ -59,13 +78,17 @@ class HostingModelsTest {
 
   @Test
   void scaleToZeroWakesOnTheFirstRequestReusesALiveInstanceAndBillsUntilTheInstanceIsGone() {
-    HostingRow row = HostingModels.scaleToZero(day("10:00:00", "10:20:00", "10:40:00", "12:00:00"), A, PRICES);
+    HostingRow row =
+        HostingModels.scaleToZero(day("10:00:00", "10:20:00", "10:40:00", "12:00:00"), A, PRICES);
 
-    assertThat(waits(row)).containsExactly(
-        Duration.ofMinutes(8).plusSeconds(1), // alarm 1 + instance 5 + copy 2
-        Duration.ofSeconds(1), // the copy is still there (until 10:23:01 + 15 min of idle)
-        Duration.ofMinutes(3).plusSeconds(1), // copies gone at 10:35:01, instance alive until 10:45:01: alarm + copy
-        Duration.ofMinutes(8).plusSeconds(1)); // instance gone at 11:08:01
+    assertThat(waits(row))
+        .containsExactly(
+            Duration.ofMinutes(8).plusSeconds(1), // alarm 1 + instance 5 + copy 2
+            Duration.ofSeconds(1), // the copy is still there (until 10:23:01 + 15 min of idle)
+            Duration.ofMinutes(3)
+                .plusSeconds(
+                    1), // copies gone at 10:35:01, instance alive until 10:45:01: alarm + copy
+            Duration.ofMinutes(8).plusSeconds(1)); // instance gone at 11:08:01
     assertThat(row.bands()).hasSize(2);
     assertThat(row.bands().get(0)).containsExactly(at("10:01:00"), at("11:08:01"));
     assertThat(row.bands().get(1)).containsExactly(at("12:01:00"), at("12:33:01"));
@@ -75,13 +98,15 @@ class HostingModelsTest {
 
   @Test
   void serverlessAddsAColdStartToAWorkerThatWasIdleTooLongAndBillsProcessingAndData() {
-    HostingRow row = HostingModels.serverless(day("10:00:00", "10:00:00", "10:00:00", "10:30:00"), A, PRICES);
+    HostingRow row =
+        HostingModels.serverless(day("10:00:00", "10:00:00", "10:00:00", "10:30:00"), A, PRICES);
 
-    assertThat(waits(row)).containsExactly(
-        Duration.ofSeconds(11), // worker 1, cold
-        Duration.ofSeconds(11), // worker 2, cold
-        Duration.ofSeconds(12), // worker 1 again at 10:00:11, warm
-        Duration.ofSeconds(11)); // worker 2 idle since 10:00:11: cold again
+    assertThat(waits(row))
+        .containsExactly(
+            Duration.ofSeconds(11), // worker 1, cold
+            Duration.ofSeconds(11), // worker 2, cold
+            Duration.ofSeconds(12), // worker 1 again at 10:00:11, warm
+            Duration.ofSeconds(11)); // worker 2 idle since 10:00:11: cold again
     assertThat(row.note()).contains("3 cold starts");
     assertThat(row.units()).isEqualTo(8.0); // 4 requests x 1 s x 2 GB; cold starts are not billed
     assertThat(row.usd()).isCloseTo(8 * 0.00002 + 4 * 0.11 / 1000 * 0.016, within(1e-12));
@@ -90,45 +115,58 @@ class HostingModelsTest {
 
   @Test
   void serverlessIsNotAnOptionForGpuOrInferentiaTypes() {
-    for (String type : List.of("ml.g4dn.xlarge", "ml.g5.xlarge", "ml.inf2.xlarge", "ml.p3.2xlarge")) {
-      HostingRow row = HostingModels.serverless(day("10:00:00"), A, PRICES.withInstanceHour(type, 1));
+    for (String type :
+        List.of("ml.g4dn.xlarge", "ml.g5.xlarge", "ml.inf2.xlarge", "ml.p3.2xlarge")) {
+      HostingRow row =
+          HostingModels.serverless(day("10:00:00"), A, PRICES.withInstanceHour(type, 1));
       assertThat(row.available()).as(type).isFalse();
       assertThat(row.note()).startsWith("n/a").contains(type);
     }
-    assertThat(PRICES.withInstanceHour("ml.c5.large", 0.1).serverlessAvailable()).isTrue();
+    assertThat(PRICES.withInstanceHour("ml.c5.large", 0.1).serverlessAvailable())
+        .isTrue();
   }
 
   @Test
   void batchTransformRunsOneJobADayForWhatCameBeforeItAndBillsTheJobWithItsStart() {
-    HostingModels.Period twoDays = new HostingModels.Period(List.of(at("10:00:00"), at("11:00:00"),
-        at("10:00:00").plus(Duration.ofHours(19))), DAY, DAY.plus(Duration.ofDays(2)), ZoneOffset.UTC,
+    HostingModels.Period twoDays = new HostingModels.Period(
+        List.of(at("10:00:00"), at("11:00:00"), at("10:00:00").plus(Duration.ofHours(19))),
+        DAY,
+        DAY.plus(Duration.ofDays(2)),
+        ZoneOffset.UTC,
         Duration.ofMinutes(60));
 
     HostingRow row = HostingModels.batch(twoDays, A, PRICES);
 
     // day 1 02:00: nothing to do, no job; day 2 02:00: 6 min start, then 1 s per image
     assertThat(row.bands()).hasSize(1);
-    assertThat(row.bands().getFirst()).containsExactly(at("02:00:00").plus(Duration.ofDays(1)),
-        at("02:06:02").plus(Duration.ofDays(1)));
+    assertThat(row.bands().getFirst())
+        .containsExactly(
+            at("02:00:00").plus(Duration.ofDays(1)), at("02:06:02").plus(Duration.ofDays(1)));
     assertThat(row.units()).isCloseTo((6 * 60 + 2) / 3600.0, within(1e-9));
-    assertThat(waits(row)).containsExactly(Duration.ofHours(16).plusMinutes(6).plusSeconds(1),
-        Duration.ofHours(15).plusMinutes(6).plusSeconds(2));
-    assertThat(row.waits().pending()).isEqualTo(1); // uploaded day 2 05:00, next job after the period
+    assertThat(waits(row))
+        .containsExactly(
+            Duration.ofHours(16).plusMinutes(6).plusSeconds(1),
+            Duration.ofHours(15).plusMinutes(6).plusSeconds(2));
+    assertThat(row.waits().pending())
+        .isEqualTo(1); // uploaded day 2 05:00, next job after the period
     assertThat(row.waits().misses()).isEqualTo(3);
   }
 
   @Test
   void waitStatsCountsLateResultsAndUploadsStillWaitingLongerThanTheBudget() {
     List<Instant> uploads = List.of(at("10:00:00"), at("10:00:00"), at("11:00:00"), at("23:30:00"));
-    List<Instant[]> results = List.of(new Instant[] {at("10:00:00"), at("10:30:00")},
+    List<Instant[]> results = List.of(
+        new Instant[] {at("10:00:00"), at("10:30:00")},
         new Instant[] {at("10:00:00"), at("11:30:00")});
 
-    WaitStats w = WaitStats.of(uploads, results, DAY.plus(Duration.ofDays(1)), Duration.ofMinutes(60));
+    WaitStats w =
+        WaitStats.of(uploads, results, DAY.plus(Duration.ofDays(1)), Duration.ofMinutes(60));
 
     assertThat(w.p50()).isEqualTo(Duration.ofMinutes(30));
     assertThat(w.p99()).isEqualTo(Duration.ofMinutes(90));
     assertThat(w.max()).isEqualTo(Duration.ofMinutes(90));
     assertThat(w.pending()).isEqualTo(2);
-    assertThat(w.misses()).isEqualTo(2); // the 90 min result, and 11:00 still waiting at midnight; 23:30 is not late
+    assertThat(w.misses())
+        .isEqualTo(2); // the 90 min result, and 11:00 still waiting at midnight; 23:30 is not late
   }
 }

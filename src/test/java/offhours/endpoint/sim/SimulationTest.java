@@ -21,7 +21,8 @@ import offhours.endpoint.WaitBudget;
 import org.junit.jupiter.api.Test;
 
 class SimulationTest {
-  private static final SimulationReport WEEK = Simulation.run(Simulation.Config.defaults(), Trace.OFFICE_HOURS, 7);
+  private static final SimulationReport WEEK =
+      Simulation.run(Simulation.Config.defaults(), Trace.OFFICE_HOURS, 7);
 
   @Test
   void aWeekOfOfficeHoursSavesAtLeast85PercentOfEndpointHoursVersusAlwaysOn() {
@@ -39,14 +40,17 @@ class SimulationTest {
 
   @Test
   void theControllersLedgerAgreesWithTheSimulatedBill() {
-    // The ledger accumulates between runs from what each run saw; the bill counts every simulated second.
+    // The ledger accumulates between runs from what each run saw; the bill counts every simulated
+    // second.
     assertThat(WEEK.endpointHours()).isCloseTo(WEEK.billedHours(), within(0.25));
   }
 
   @Test
   void createFailuresAreRetriedWhileUploadsWaitInTheQueueAndNoneIsLost() {
-    SimulationReport r = Simulation.run(Simulation.Config.defaults().withMaxWait(WaitBudget.OFF).withCreateFailures(2),
-        Trace.OFFICE_HOURS, 7);
+    SimulationReport r = Simulation.run(
+        Simulation.Config.defaults().withMaxWait(WaitBudget.OFF).withCreateFailures(2),
+        Trace.OFFICE_HOURS,
+        7);
     assertThat(r.createFailures()).isEqualTo(2);
     assertThat(r.dead()).isZero();
     assertThat(r.late()).isZero();
@@ -61,29 +65,54 @@ class SimulationTest {
     for (int i = 0; i < 3000; i++) {
       uploads.add(burst.plusSeconds(i % 60));
     }
-    // 3000 images at 5/s take 10 min once the endpoint answers (10:10): stop at 10:13, resume at 10:30.
+    // 3000 images at 5/s take 10 min once the endpoint answers (10:10): stop at 10:13, resume at
+    // 10:30.
     NavigableMap<Instant, ControlState.Override> manual = new TreeMap<>(Map.of(
-        burst.plusSeconds(13 * 60), new ControlState.Override(ControlState.Override.Mode.STOP, burst.plusSeconds(30 * 60))));
-    SimulationReport r = Simulation.run(Simulation.Config.defaults().withMaxWait(WaitBudget.OFF), "manual-stop",
-        uploads, 7, manual);
+        burst.plusSeconds(13 * 60),
+        new ControlState.Override(ControlState.Override.Mode.STOP, burst.plusSeconds(30 * 60))));
+    SimulationReport r = Simulation.run(
+        Simulation.Config.defaults().withMaxWait(WaitBudget.OFF),
+        "manual-stop",
+        uploads,
+        7,
+        manual);
     assertThat(r.classified()).isEqualTo(3000);
-    assertThat(r.deferrals()).as("no message was handed to an endpoint that was going away").isZero();
+    assertThat(r.deferrals())
+        .as("no message was handed to an endpoint that was going away")
+        .isZero();
     assertThat(r.dead()).isZero();
-    assertThat(r.ledger().days().get(2).stops()).isGreaterThanOrEqualTo(2); // the idle stop after opening, the manual one
+    assertThat(r.ledger().days().get(2).stops())
+        .isGreaterThanOrEqualTo(2); // the idle stop after opening, the manual one
     assertThat(r.worstWait()).isLessThan(Duration.ofHours(1));
   }
 
   @Test
   void theSameSeedGivesTheSameReport() {
-    assertThat(Simulation.run(Simulation.Config.defaults(), Trace.OFFICE_HOURS, 7).toJson()).isEqualTo(WEEK.toJson());
+    assertThat(
+            Simulation.run(Simulation.Config.defaults(), Trace.OFFICE_HOURS, 7).toJson())
+        .isEqualTo(WEEK.toJson());
   }
 
   @Test
   void anAlwaysOnScheduleWithoutIdleStopSavesNothing() {
     Simulation.Config base = Simulation.Config.defaults();
-    Simulation.Config always = new Simulation.Config(base.zone(), "24/7", base.start(), base.tick(), base.createDelay(),
-        base.deleteDelay(), base.mappingDelay(), base.imagesPerSecond(), 0, base.drainTimeoutMinutes(), 0, 0, 0,
-        base.seed(), base.instanceType(), base.hourlyPriceUsd());
+    Simulation.Config always = new Simulation.Config(
+        base.zone(),
+        "24/7",
+        base.start(),
+        base.tick(),
+        base.createDelay(),
+        base.deleteDelay(),
+        base.mappingDelay(),
+        base.imagesPerSecond(),
+        0,
+        base.drainTimeoutMinutes(),
+        0,
+        0,
+        0,
+        base.seed(),
+        base.instanceType(),
+        base.hourlyPriceUsd());
     SimulationReport r = Simulation.run(always, Trace.ALWAYS, 2);
     assertThat(r.savedPercent()).isLessThan(1.0);
     assertThat(r.starts()).isEqualTo(1);
@@ -101,10 +130,13 @@ class SimulationTest {
   @Test
   void theOfficeTraceUploadsMostlyDuringWeekdayWorkingHours() {
     ZoneId berlin = ZoneId.of("Europe/Berlin");
-    List<Instant> uploads = Trace.OFFICE_HOURS.uploads(LocalDate.parse("2026-03-23"), 7, berlin, 42);
-    long inHours = uploads.stream().map(u -> ZonedDateTime.ofInstant(u, berlin)).filter(z ->
-        z.getDayOfWeek().getValue() <= DayOfWeek.FRIDAY.getValue()
-            && !z.toLocalTime().isBefore(LocalTime.of(8, 0)) && z.toLocalTime().isBefore(LocalTime.of(19, 0)))
+    List<Instant> uploads =
+        Trace.OFFICE_HOURS.uploads(LocalDate.parse("2026-03-23"), 7, berlin, 42);
+    long inHours = uploads.stream()
+        .map(u -> ZonedDateTime.ofInstant(u, berlin))
+        .filter(z -> z.getDayOfWeek().getValue() <= DayOfWeek.FRIDAY.getValue()
+            && !z.toLocalTime().isBefore(LocalTime.of(8, 0))
+            && z.toLocalTime().isBefore(LocalTime.of(19, 0)))
         .count();
     assertThat((double) inHours / uploads.size()).isGreaterThan(0.9);
     assertThat(uploads).isSorted();

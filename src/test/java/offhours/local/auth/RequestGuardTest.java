@@ -20,30 +20,42 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 class RequestGuardTest {
   private static final Instant NOW = Instant.parse("2026-11-25T09:30:00Z");
   private static final AwsBasicCredentials STACK = StackCredentials.generate();
-  private static final URI ENDPOINT = URI.create("http://127.0.0.1:41234/endpoints/offhours-endpoint/invocations");
+  private static final URI ENDPOINT =
+      URI.create("http://127.0.0.1:41234/endpoints/offhours-endpoint/invocations");
   private static final byte[] BODY = "image bytes".getBytes(StandardCharsets.UTF_8);
 
   private final RequestGuard guard = guard(Clock.fixed(NOW, ZoneOffset.UTC));
 
   private static RequestGuard guard(Clock clock) {
-    RequestGuard guard = new RequestGuard(STACK, "us-east-1", "sagemaker", "the local SageMaker", clock);
+    RequestGuard guard =
+        new RequestGuard(STACK, "us-east-1", "sagemaker", "the local SageMaker", clock);
     guard.listeningOn(41234);
     return guard;
   }
 
   /** The request a client signed with {@code credentials} at {@code signedAt}, as the server receives it. */
   private static Headers signed(AwsBasicCredentials credentials, Instant signedAt, String region) {
-    Map<String, String> sent = Map.of("Content-Type", "application/x-image", "Accept", "application/json");
+    Map<String, String> sent =
+        Map.of("Content-Type", "application/x-image", "Accept", "application/json");
     Headers headers = new Headers();
     sent.forEach(headers::add);
-    SigV4.headers("POST", ENDPOINT, sent, BODY, credentials, region, "sagemaker", Clock.fixed(signedAt, ZoneOffset.UTC))
+    SigV4.headers(
+            "POST",
+            ENDPOINT,
+            sent,
+            BODY,
+            credentials,
+            region,
+            "sagemaker",
+            Clock.fixed(signedAt, ZoneOffset.UTC))
         .forEach(headers::add);
     headers.add("Host", "127.0.0.1:41234");
     return headers;
   }
 
   private Optional<Refusal> check(Headers headers, byte[] body) {
-    return guard.check(new RequestGuard.ReceivedRequest("POST", ENDPOINT.getRawPath(), null, headers, body));
+    return guard.check(
+        new RequestGuard.ReceivedRequest("POST", ENDPOINT.getRawPath(), null, headers, body));
   }
 
   @Test
@@ -66,13 +78,16 @@ class RequestGuardTest {
   @Test
   void aRequestForAnotherHostIsRefused() {
     Headers headers = signed(STACK, NOW, "us-east-1");
-    headers.set("Host", "rebound.attacker.example:41234"); // DNS rebinding: the page's own name, our address
+    headers.set(
+        "Host",
+        "rebound.attacker.example:41234"); // DNS rebinding: the page's own name, our address
 
     assertThat(check(headers, BODY)).hasValueSatisfying(r -> {
       assertThat(r.status()).isEqualTo(403);
       assertThat(r.type()).isEqualTo("AccessDeniedException");
-      assertThat(r.message()).isEqualTo("the local SageMaker answers only requests to 127.0.0.1:41234; this one is"
-          + " addressed to 'rebound.attacker.example:41234'");
+      assertThat(r.message())
+          .isEqualTo("the local SageMaker answers only requests to 127.0.0.1:41234; this one is"
+              + " addressed to 'rebound.attacker.example:41234'");
     });
   }
 
@@ -89,11 +104,13 @@ class RequestGuardTest {
 
   @Test
   void anotherAccessKeyIsRefused() {
-    assertThat(check(signed(AwsBasicCredentials.create("offhours", "offhours"), NOW, "us-east-1"), BODY))
+    assertThat(check(
+            signed(AwsBasicCredentials.create("offhours", "offhours"), NOW, "us-east-1"), BODY))
         .hasValueSatisfying(r -> {
           assertThat(r.status()).isEqualTo(403);
           assertThat(r.type()).isEqualTo("UnrecognizedClientException");
-          assertThat(r.message()).startsWith("The security token included in the request is invalid.");
+          assertThat(r.message())
+              .startsWith("The security token included in the request is invalid.");
         });
   }
 
@@ -104,14 +121,16 @@ class RequestGuardTest {
     assertThat(check(signed(guessed, NOW, "us-east-1"), BODY)).hasValueSatisfying(r -> {
       assertThat(r.status()).isEqualTo(403);
       assertThat(r.type()).isEqualTo("InvalidSignatureException");
-      assertThat(r.message()).startsWith("The request signature we calculated does not match the signature you"
-          + " provided.");
+      assertThat(r.message())
+          .startsWith("The request signature we calculated does not match the signature you"
+              + " provided.");
     });
   }
 
   @Test
   void aBodyChangedAfterSigningIsRefused() {
-    assertThat(check(signed(STACK, NOW, "us-east-1"), "other bytes".getBytes(StandardCharsets.UTF_8)))
+    assertThat(
+            check(signed(STACK, NOW, "us-east-1"), "other bytes".getBytes(StandardCharsets.UTF_8)))
         .hasValueSatisfying(r -> assertThat(r.type()).isEqualTo("InvalidSignatureException"));
   }
 
@@ -121,8 +140,9 @@ class RequestGuardTest {
 
     assertThat(check(old, BODY)).hasValueSatisfying(r -> {
       assertThat(r.type()).isEqualTo("InvalidSignatureException");
-      assertThat(r.message()).startsWith("Signature expired: 20261125T091400Z is not within 15 minutes of"
-          + " 20261125T093000Z");
+      assertThat(r.message())
+          .startsWith("Signature expired: 20261125T091400Z is not within 15 minutes of"
+              + " 20261125T093000Z");
     });
   }
 

@@ -21,11 +21,13 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 
 /** The server's SigV4 computation agrees with both clients offhours supports: the AWS CLI and the SDK. */
 class SigV4SignatureTest {
-  private static final Pattern SIGNED = Pattern.compile(".*SignedHeaders=([^,]+), Signature=([0-9a-f]{64})");
+  private static final Pattern SIGNED =
+      Pattern.compile(".*SignedHeaders=([^,]+), Signature=([0-9a-f]{64})");
 
   @Test
   void reproducesTheSignatureTheAwsCliSent() {
-    // Captured from aws-cli/1.45.11 botocore/1.43.11 (aws --debug sagemaker list-endpoints), secret "abc".
+    // Captured from aws-cli/1.45.11 botocore/1.43.11 (aws --debug sagemaker list-endpoints), secret
+    // "abc".
     Headers headers = new Headers();
     headers.add("Host", "127.0.0.1:45999");
     headers.add("Content-Type", "application/x-amz-json-1.1");
@@ -33,11 +35,20 @@ class SigV4SignatureTest {
     headers.add("X-Amz-Target", "SageMaker.ListEndpoints");
     headers.add("User-Agent", "aws-cli/1.45.11 (not signed)");
 
-    String signature = SigV4Signature.compute("POST", "/", null, headers,
-        List.of("content-type", "host", "x-amz-date", "x-amz-target"), "{}".getBytes(StandardCharsets.UTF_8), "abc",
-        Instant.parse("2026-12-02T07:17:03Z"), "us-east-1", "sagemaker");
+    String signature = SigV4Signature.compute(
+        "POST",
+        "/",
+        null,
+        headers,
+        List.of("content-type", "host", "x-amz-date", "x-amz-target"),
+        "{}".getBytes(StandardCharsets.UTF_8),
+        "abc",
+        Instant.parse("2026-12-02T07:17:03Z"),
+        "us-east-1",
+        "sagemaker");
 
-    assertThat(signature).isEqualTo("cb8110b1cb78f26825088521930acd1422dbf047ecd7b70f3dba6129f514ac4d");
+    assertThat(signature)
+        .isEqualTo("cb8110b1cb78f26825088521930acd1422dbf047ecd7b70f3dba6129f514ac4d");
   }
 
   @Test
@@ -47,22 +58,35 @@ class SigV4SignatureTest {
         + "?Qualifier=a%20b&Empty=&Z=%2B");
     Instant now = Instant.parse("2026-11-25T09:30:00Z");
     byte[] body = "{\"action\":\"start\"}".getBytes(StandardCharsets.UTF_8);
-    SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
-        .identity(AwsBasicCredentials.create("AKIAEXAMPLE", "secret"))
-        .request(SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
-            .putHeader("Content-Type", "application/json").build())
-        .payload(() -> new ByteArrayInputStream(body))
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "lambda")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(now, ZoneOffset.UTC))).request();
+    SdkHttpRequest signed = AwsV4HttpSigner.create()
+        .sign(r -> r.identity(AwsBasicCredentials.create("AKIAEXAMPLE", "secret"))
+            .request(SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(uri)
+                .putHeader("Content-Type", "application/json")
+                .build())
+            .payload(() -> new ByteArrayInputStream(body))
+            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "lambda")
+            .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+            .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(now, ZoneOffset.UTC)))
+        .request();
     Headers received = new Headers();
     signed.forEachHeader((name, values) -> values.forEach(v -> received.add(name, v)));
     received.set("Host", "127.0.0.1:41234"); // as the server sees it, once
     Matcher m = SIGNED.matcher(signed.firstMatchingHeader("Authorization").orElseThrow());
     assertThat(m.matches()).isTrue();
 
-    String signature = SigV4Signature.compute("POST", uri.getRawPath(), uri.getRawQuery(), received,
-        List.of(m.group(1).split(";")), body, "secret", now, "us-east-1", "lambda");
+    String signature = SigV4Signature.compute(
+        "POST",
+        uri.getRawPath(),
+        uri.getRawQuery(),
+        received,
+        List.of(m.group(1).split(";")),
+        body,
+        "secret",
+        now,
+        "us-east-1",
+        "lambda");
 
     assertThat(signature).isEqualTo(m.group(2));
   }

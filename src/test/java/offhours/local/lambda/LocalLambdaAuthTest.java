@@ -31,14 +31,17 @@ class LocalLambdaAuthTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   // Never called: no mapping is created here.
-  private final SqsClient sqs = SqsClient.builder().region(Region.US_EAST_1)
+  private final SqsClient sqs = SqsClient.builder()
+      .region(Region.US_EAST_1)
       .endpointOverride(URI.create("http://127.0.0.1:1"))
-      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused")).build();
+      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused"))
+      .build();
   private final LocalLambda local = LocalLambda.builder(sqs).start();
   private final AtomicInteger runs = new AtomicInteger();
 
   LocalLambdaAuthTest() {
-    local.registerInvokable("offhours-controller", (event, context) -> Map.of("run", runs.incrementAndGet()));
+    local.registerInvokable(
+        "offhours-controller", (event, context) -> Map.of("run", runs.incrementAndGet()));
   }
 
   @AfterEach
@@ -49,8 +52,10 @@ class LocalLambdaAuthTest {
 
   private LambdaClient client(AwsBasicCredentials credentials) {
     return AwsClients.local(Region.US_EAST_1, credentials, Map.of(Service.LAMBDA, local.endpoint()))
-        .build(Service.LAMBDA, LambdaClient.builder()
-            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())));
+        .build(
+            Service.LAMBDA,
+            LambdaClient.builder()
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())));
   }
 
   private URI invocations() {
@@ -60,26 +65,36 @@ class LocalLambdaAuthTest {
   @Test
   void theStackCredentialsInvokeTheFunction() {
     try (LambdaClient lambda = client(local.credentials())) {
-      assertThat(lambda.invoke(r -> r.functionName("offhours-controller")
-          .payload(SdkBytes.fromUtf8String("{\"action\":\"start\"}"))).payload().asUtf8String()).isEqualTo("{\"run\":1}");
+      assertThat(lambda
+              .invoke(r -> r.functionName("offhours-controller")
+                  .payload(SdkBytes.fromUtf8String("{\"action\":\"start\"}")))
+              .payload()
+              .asUtf8String())
+          .isEqualTo("{\"run\":1}");
     }
   }
 
   @Test
   void anUnsignedInvokeDoesNotRunTheFunction() throws Exception {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(invocations())
-        .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"stop\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(invocations())
+            .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"stop\"}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("MissingAuthenticationTokenException");
+    assertThat(response.headers().firstValue("x-amzn-ErrorType"))
+        .hasValue("MissingAuthenticationTokenException");
     assertThat(runs).hasValue(0);
   }
 
   @Test
   void otherCredentialsAreUnrecognizedAndAGuessedSecretIsAnInvalidSignature() {
     try (LambdaClient other = client(AwsBasicCredentials.create("offhours", "offhours"));
-        LambdaClient guessed = client(AwsBasicCredentials.create(local.credentials().accessKeyId(), "guess"))) {
-      assertThatThrownBy(() -> other.listEventSourceMappings(r -> r.functionName("offhours-controller")))
+        LambdaClient guessed =
+            client(AwsBasicCredentials.create(local.credentials().accessKeyId(), "guess"))) {
+      assertThatThrownBy(
+              () -> other.listEventSourceMappings(r -> r.functionName("offhours-controller")))
           .isInstanceOfSatisfying(LambdaException.class, e -> {
             assertThat(e.statusCode()).isEqualTo(403);
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
@@ -95,11 +110,19 @@ class LocalLambdaAuthTest {
 
   @Test
   void aSignedInvokeFromAWebPageIsRefused() throws Exception {
-    HttpRequest signed = SigV4.post(invocations(), Map.of("Content-Type", "application/json"), "{}",
-        local.credentials(), "us-east-1", "lambda");
+    HttpRequest signed = SigV4.post(
+        invocations(),
+        Map.of("Content-Type", "application/json"),
+        "{}",
+        local.credentials(),
+        "us-east-1",
+        "lambda");
 
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(signed, (name, value) -> true)
-        .header("Origin", "http://attacker.example").build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(signed, (name, value) -> true)
+            .header("Origin", "http://attacker.example")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("AccessDeniedException");

@@ -61,14 +61,17 @@ class LocalLambdaIT {
   LocalLambdaIT(AwsServices services) {
     sqs = services.clients().build(Service.SQS, SqsClient.builder());
     local = LocalLambda.builder(sqs).transitionDelay(Duration.ofMillis(200)).start();
-    lambdaClients = AwsClients.local(Region.US_EAST_1, local.credentials(),
-        Map.of(Service.LAMBDA, local.endpoint()));
+    lambdaClients = AwsClients.local(
+        Region.US_EAST_1, local.credentials(), Map.of(Service.LAMBDA, local.endpoint()));
     lambda = lambdaClients.build(Service.LAMBDA, LambdaClient.builder());
     // A short visibility timeout so that unprocessed messages come back within the test.
     queueUrl = sqs.createQueue(r -> r.queueName("lambda-it-" + UUID.randomUUID())
-        .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl();
-    queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
+            .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2")))
+        .queueUrl();
+    queueArn = sqs.getQueueAttributes(
+            r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
     local.registerFunction(function, LambdaSqsJson.streaming(recorder), Duration.ofSeconds(30));
   }
 
@@ -82,18 +85,22 @@ class LocalLambdaIT {
 
   @Test
   void deliversQueueMessagesToTheHandlerExactlyAsLambdaDoes() throws Exception {
-    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
-        .eventSourceArn(queueArn).batchSize(10));
+    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(
+        r -> r.functionName(function).eventSourceArn(queueArn).batchSize(10));
     assertThat(created.state()).isEqualTo("Creating");
-    assertThat(created.functionArn()).isEqualTo("arn:aws:lambda:us-east-1:123456789012:function:" + function);
+    assertThat(created.functionArn())
+        .isEqualTo("arn:aws:lambda:us-east-1:123456789012:function:" + function);
     assertThat(created.eventSourceArn()).isEqualTo(queueArn);
     assertThat(created.batchSize()).isEqualTo(10);
     assertThat(created.maximumBatchingWindowInSeconds()).isZero();
     assertThat(created.lastModified()).isNotNull();
     awaitState(created.uuid(), "Enabled");
 
-    SendMessageResponse sent = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"hello\":\"world\"}")
-        .messageAttributes(Map.of("origin", MessageAttributeValue.builder().dataType("String").stringValue("it").build())));
+    SendMessageResponse sent = sqs.sendMessage(r -> r.queueUrl(queueUrl)
+        .messageBody("{\"hello\":\"world\"}")
+        .messageAttributes(Map.of(
+            "origin",
+            MessageAttributeValue.builder().dataType("String").stringValue("it").build())));
 
     Call call = recorder.calls.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(call).isNotNull();
@@ -104,7 +111,8 @@ class LocalLambdaIT {
     assertThat(record.getMd5OfBody()).isEqualTo(sent.md5OfMessageBody());
     assertThat(record.getMd5OfMessageAttributes()).isEqualTo(sent.md5OfMessageAttributes());
     assertThat(record.getReceiptHandle()).isNotBlank();
-    assertThat(record.getAttributes()).containsEntry("ApproximateReceiveCount", "1")
+    assertThat(record.getAttributes())
+        .containsEntry("ApproximateReceiveCount", "1")
         .containsKeys("SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp");
     assertThat(record.getMessageAttributes().get("origin").getStringValue()).isEqualTo("it");
     assertThat(record.getMessageAttributes().get("origin").getDataType()).isEqualTo("String");
@@ -121,17 +129,26 @@ class LocalLambdaIT {
 
   @Test
   void respectsBatchSizeAndGathersForTheBatchingWindow() throws Exception {
-    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
-        .eventSourceArn(queueArn).batchSize(5).maximumBatchingWindowInSeconds(3).enabled(false));
-    // The visibility timeout must outlast the window, or gathered messages would reappear inside their
+    CreateEventSourceMappingResponse created =
+        lambda.createEventSourceMapping(r -> r.functionName(function)
+            .eventSourceArn(queueArn)
+            .batchSize(5)
+            .maximumBatchingWindowInSeconds(3)
+            .enabled(false));
+    // The visibility timeout must outlast the window, or gathered messages would reappear inside
+    // their
     // own batch (AWS advises a visibility timeout above function timeout + window).
-    sqs.setQueueAttributes(r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30")));
+    sqs.setQueueAttributes(
+        r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30")));
     awaitState(created.uuid(), "Disabled");
     for (int i = 0; i < 12; i++) {
       int n = i;
       sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("m" + n));
     }
-    assertThat(lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).enabled(true)).state()).isEqualTo("Enabling");
+    assertThat(lambda
+            .updateEventSourceMapping(r -> r.uuid(created.uuid()).enabled(true))
+            .state())
+        .isEqualTo("Enabling");
 
     local.await(created.uuid(), s -> s.deleted() == 12, WAIT);
     List<Integer> sizes = new ArrayList<>();
@@ -147,18 +164,29 @@ class LocalLambdaIT {
       sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("w" + n));
     }
     local.await(created.uuid(), s -> s.deleted() == 15, WAIT);
-    assertThat(recorder.calls).singleElement().satisfies(c -> assertThat(c.event().getRecords()).hasSize(3));
+    assertThat(recorder.calls)
+        .singleElement()
+        .satisfies(c -> assertThat(c.event().getRecords()).hasSize(3));
   }
 
   @Test
   void partialBatchResponseDeletesOnlyTheSuccessfulMessages() throws Exception {
-    recorder.behaviour = (event, call) -> SQSBatchResponse.builder().withBatchItemFailures(event.getRecords().stream()
-        .filter(m -> m.getBody().equals("bad") && m.getAttributes().get("ApproximateReceiveCount").equals("1"))
-        .map(m -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(m.getMessageId()).build())
-        .toList()).build();
-    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
-        .eventSourceArn(queueArn).functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES).enabled(false));
-    assertThat(created.functionResponseTypes()).containsExactly(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES);
+    recorder.behaviour = (event, call) -> SQSBatchResponse.builder()
+        .withBatchItemFailures(event.getRecords().stream()
+            .filter(m -> m.getBody().equals("bad")
+                && m.getAttributes().get("ApproximateReceiveCount").equals("1"))
+            .map(m -> SQSBatchResponse.BatchItemFailure.builder()
+                .withItemIdentifier(m.getMessageId())
+                .build())
+            .toList())
+        .build();
+    CreateEventSourceMappingResponse created =
+        lambda.createEventSourceMapping(r -> r.functionName(function)
+            .eventSourceArn(queueArn)
+            .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
+            .enabled(false));
+    assertThat(created.functionResponseTypes())
+        .containsExactly(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES);
     awaitState(created.uuid(), "Disabled");
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("good-1"));
     String bad = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("bad")).messageId();
@@ -168,20 +196,30 @@ class LocalLambdaIT {
     LocalLambda.Stats stats = local.await(created.uuid(), s -> s.deleted() == 3, WAIT);
 
     assertThat(stats.failed()).isEqualTo(1);
-    List<SQSEvent.SQSMessage> deliveries = recorder.calls.stream().flatMap(c -> c.event().getRecords().stream()).toList();
-    assertThat(deliveries).filteredOn(m -> m.getMessageId().equals(bad))
-        .extracting(m -> m.getAttributes().get("ApproximateReceiveCount")).containsExactly("1", "2");
-    assertThat(deliveries).filteredOn(m -> m.getBody().startsWith("good"))
-        .extracting(m -> m.getAttributes().get("ApproximateReceiveCount")).containsOnly("1").hasSize(2);
+    List<SQSEvent.SQSMessage> deliveries =
+        recorder.calls.stream().flatMap(c -> c.event().getRecords().stream()).toList();
+    assertThat(deliveries)
+        .filteredOn(m -> m.getMessageId().equals(bad))
+        .extracting(m -> m.getAttributes().get("ApproximateReceiveCount"))
+        .containsExactly("1", "2");
+    assertThat(deliveries)
+        .filteredOn(m -> m.getBody().startsWith("good"))
+        .extracting(m -> m.getAttributes().get("ApproximateReceiveCount"))
+        .containsOnly("1")
+        .hasSize(2);
     assertQueueEmpty();
   }
 
   @Test
   void withoutReportBatchItemFailuresAReportedFailureIsIgnored() throws Exception {
-    recorder.behaviour = (event, call) -> SQSBatchResponse.builder().withBatchItemFailures(List.of(
-        SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(event.getRecords().get(0).getMessageId()).build()))
+    recorder.behaviour = (event, call) -> SQSBatchResponse.builder()
+        .withBatchItemFailures(List.of(SQSBatchResponse.BatchItemFailure.builder()
+            .withItemIdentifier(event.getRecords().get(0).getMessageId())
+            .build()))
         .build();
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
+        .uuid();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("only"));
 
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
@@ -191,91 +229,135 @@ class LocalLambdaIT {
   }
 
   @Test
-  void aThrowingHandlerDeletesNothingAndTheMessagesComeBackWithAHigherReceiveCount() throws Exception {
+  void aThrowingHandlerDeletesNothingAndTheMessagesComeBackWithAHigherReceiveCount()
+      throws Exception {
     recorder.behaviour = (event, call) -> {
-      if (event.getRecords().get(0).getAttributes().get("ApproximateReceiveCount").equals("1")) {
+      if (event
+          .getRecords()
+          .get(0)
+          .getAttributes()
+          .get("ApproximateReceiveCount")
+          .equals("1")) {
         throw new IllegalStateException("endpoint exploded");
       }
       return new SQSBatchResponse(List.of());
     };
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)
-        .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(function)
+            .eventSourceArn(queueArn)
+            .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES))
+        .uuid();
     String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("x")).messageId();
 
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.invocationErrors()).isEqualTo(1);
     assertThat(stats.failed()).isEqualTo(1);
-    assertThat(recorder.calls).extracting(c -> c.event().getRecords().get(0))
-        .extracting(SQSEvent.SQSMessage::getMessageId, m -> m.getAttributes().get("ApproximateReceiveCount"))
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(id, "1"), org.assertj.core.groups.Tuple.tuple(id, "2"));
+    assertThat(recorder.calls)
+        .extracting(c -> c.event().getRecords().get(0))
+        .extracting(
+            SQSEvent.SQSMessage::getMessageId,
+            m -> m.getAttributes().get("ApproximateReceiveCount"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(id, "1"),
+            org.assertj.core.groups.Tuple.tuple(id, "2"));
   }
 
   @Test
-  void anInvocationCutOffMidBatchDeletesNothingAndItsMessagesComeBackAfterTheVisibilityTimeout() throws Exception {
+  void anInvocationCutOffMidBatchDeletesNothingAndItsMessagesComeBackAfterTheVisibilityTimeout()
+      throws Exception {
     CountDownLatch cut = new CountDownLatch(1);
     recorder.behaviour = (event, call) -> {
-      if (event.getRecords().get(0).getAttributes().get("ApproximateReceiveCount").equals("1")) {
+      if (event
+          .getRecords()
+          .get(0)
+          .getAttributes()
+          .get("ApproximateReceiveCount")
+          .equals("1")) {
         try {
           cut.await(); // the first batch is still at work when the cut-off ends its invocation
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }
-      return new SQSBatchResponse(List.of()); // even a handler that ends normally afterwards counts as failed
+      return new SQSBatchResponse(
+          List.of()); // even a handler that ends normally afterwards counts as failed
     };
     local.cutNextInvocation(function, Duration.ofMillis(100));
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)
-        .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(function)
+            .eventSourceArn(queueArn)
+            .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES))
+        .uuid();
     String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("cut")).messageId();
 
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.invocationErrors()).isEqualTo(1);
-    assertThat(recorder.calls).extracting(c -> c.event().getRecords().get(0))
-        .extracting(SQSEvent.SQSMessage::getMessageId, m -> m.getAttributes().get("ApproximateReceiveCount"))
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(id, "1"), org.assertj.core.groups.Tuple.tuple(id, "2"));
+    assertThat(recorder.calls)
+        .extracting(c -> c.event().getRecords().get(0))
+        .extracting(
+            SQSEvent.SQSMessage::getMessageId,
+            m -> m.getAttributes().get("ApproximateReceiveCount"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(id, "1"),
+            org.assertj.core.groups.Tuple.tuple(id, "2"));
   }
 
   @Test
   void aCutOffForAFunctionThatIsNotRegisteredIsRefused() {
     assertThatThrownBy(() -> local.cutNextInvocation("nobody", Duration.ofMillis(100)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("no function nobody is registered");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no function nobody is registered");
   }
 
   @Test
   void aDisabledMappingLeavesMessagesUntouchedUntilReEnabled() throws Exception {
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
+        .uuid();
     awaitState(uuid, "Enabled");
-    assertThat(lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(false)).state()).isEqualTo("Disabling");
+    assertThat(lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(false)).state())
+        .isEqualTo("Disabling");
     awaitState(uuid, "Disabled");
     for (int i = 0; i < 3; i++) {
       int n = i;
       sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("paused-" + n));
     }
-    // A (wrongly) running poller gets several receive rounds; the receive counts below would show them too.
-    await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> local.stats(uuid).batches() == 0);
+    // A (wrongly) running poller gets several receive rounds; the receive counts below would show
+    // them too.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(WAIT)
+        .until(() -> local.stats(uuid).batches() == 0);
 
     lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true));
     local.await(uuid, s -> s.deleted() == 3, WAIT);
 
     assertThat(recorder.calls.stream().flatMap(c -> c.event().getRecords().stream()))
-        .extracting(m -> m.getAttributes().get("ApproximateReceiveCount")).containsExactly("1", "1", "1");
+        .extracting(m -> m.getAttributes().get("ApproximateReceiveCount"))
+        .containsExactly("1", "1", "1");
   }
 
   @Test
   void anInFlightBatchFinishesAfterDisableAndTheMappingIsDisablingUntilThen() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     recorder.behaviour = succeedOnceReleased(release);
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
+        .uuid();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("slow"));
     local.await(uuid, s -> s.invoking() == 1, WAIT);
 
-    assertThat(lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(false)).state()).isEqualTo("Disabling");
+    assertThat(lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(false)).state())
+        .isEqualTo("Disabling");
     assertThatThrownBy(() -> lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(true)))
-        .isInstanceOf(ResourceInUseException.class).hasMessageContaining("because it is in state Disabling");
+        .isInstanceOf(ResourceInUseException.class)
+        .hasMessageContaining("because it is in state Disabling");
     // Past the transition delay the batch still holds the mapping in Disabling.
-    await().during(Duration.ofMillis(400)).atMost(WAIT)
+    await()
+        .during(Duration.ofMillis(400))
+        .atMost(WAIT)
         .until(() -> lambda.getEventSourceMapping(r -> r.uuid(uuid)).state(), "Disabling"::equals);
 
     release.countDown();
@@ -286,17 +368,25 @@ class LocalLambdaIT {
 
   @Test
   void maximumConcurrencyBoundsTheBatchesInFlight() throws Exception {
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1)
-        .scalingConfig(s -> s.maximumConcurrency(3)).enabled(false)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(function)
+            .eventSourceArn(queueArn)
+            .batchSize(1)
+            .scalingConfig(s -> s.maximumConcurrency(3))
+            .enabled(false))
+        .uuid();
 
     assertThat(maxConcurrentInvocations(uuid, 12, 3)).isEqualTo(3);
-    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig().maximumConcurrency()).isEqualTo(3);
+    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig().maximumConcurrency())
+        .isEqualTo(3);
   }
 
   @Test
   void withoutMaximumConcurrencyTheBuildersDefaultBoundsTheBatchesInFlight() throws Exception {
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1)
-        .enabled(false)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(
+            r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1).enabled(false))
+        .uuid();
 
     assertThat(maxConcurrentInvocations(uuid, 8, 2)).isEqualTo(2);
     assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig()).isNull();
@@ -313,7 +403,9 @@ class LocalLambdaIT {
     recorder.behaviour = (event, call) -> {
       max.accumulateAndGet(current.incrementAndGet(), Math::max);
       try {
-        assertThat(release.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("released").isTrue();
+        assertThat(release.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+            .as("released")
+            .isTrue();
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       } finally {
@@ -342,7 +434,12 @@ class LocalLambdaIT {
   void aHandlerStillRunningAtTheFunctionTimeoutIsInterruptedAndItsBatchFails() throws Exception {
     AtomicInteger interrupted = new AtomicInteger();
     RequestHandler<SQSEvent, SQSBatchResponse> slow = (event, context) -> {
-      if (event.getRecords().get(0).getAttributes().get("ApproximateReceiveCount").equals("1")) {
+      if (event
+          .getRecords()
+          .get(0)
+          .getAttributes()
+          .get("ApproximateReceiveCount")
+          .equals("1")) {
         try {
           Thread.sleep(Duration.ofMinutes(1));
         } catch (InterruptedException e) {
@@ -352,8 +449,11 @@ class LocalLambdaIT {
       }
       return new SQSBatchResponse(List.of());
     };
-    local.registerFunction(function + "-slow", LambdaSqsJson.streaming(slow), Duration.ofSeconds(1));
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function + "-slow").eventSourceArn(queueArn)).uuid();
+    local.registerFunction(
+        function + "-slow", LambdaSqsJson.streaming(slow), Duration.ofSeconds(1));
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(function + "-slow").eventSourceArn(queueArn))
+        .uuid();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("takes too long"));
 
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
@@ -367,7 +467,9 @@ class LocalLambdaIT {
   void closeLetsTheBatchInFlightFinishAndDeleteItsMessages() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     recorder.behaviour = succeedOnceReleased(release);
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
+        .uuid();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("in flight at close"));
     local.await(uuid, s -> s.invoking() == 1, WAIT);
 
@@ -383,52 +485,79 @@ class LocalLambdaIT {
 
   @Test
   void answersErrorsAsLambdaDoes() {
-    assertThatThrownBy(() -> lambda.getEventSourceMapping(r -> r.uuid(UUID.randomUUID().toString())))
+    assertThatThrownBy(
+            () -> lambda.getEventSourceMapping(r -> r.uuid(UUID.randomUUID().toString())))
         .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> {
           assertThat(e.statusCode()).isEqualTo(404);
-          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("The resource you requested does not exist.");
+          assertThat(e.awsErrorDetails().errorMessage())
+              .isEqualTo("The resource you requested does not exist.");
         });
-    assertThatThrownBy(() -> lambda.createEventSourceMapping(r -> r.functionName("nope").eventSourceArn(queueArn)))
-        .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-            .isEqualTo("Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"));
-    assertThatThrownBy(() -> lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)
-        .batchSize(11)))
-        .isInstanceOfSatisfying(InvalidParameterValueException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-            .isEqualTo("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"));
-    assertThatThrownBy(() -> lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)
-        .scalingConfig(s -> s.maximumConcurrency(1))))
+    assertThatThrownBy(() ->
+            lambda.createEventSourceMapping(r -> r.functionName("nope").eventSourceArn(queueArn)))
+        .isInstanceOfSatisfying(
+            ResourceNotFoundException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo(
+                    "Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"));
+    assertThatThrownBy(() -> lambda.createEventSourceMapping(
+            r -> r.functionName(function).eventSourceArn(queueArn).batchSize(11)))
+        .isInstanceOfSatisfying(
+            InvalidParameterValueException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo(
+                    "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"));
+    assertThatThrownBy(() -> lambda.createEventSourceMapping(r -> r.functionName(function)
+            .eventSourceArn(queueArn)
+            .scalingConfig(s -> s.maximumConcurrency(1))))
         .isInstanceOfSatisfying(LambdaException.class, e -> {
           assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: Value '1' at "
-              + "'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 2");
+          assertThat(e.awsErrorDetails().errorMessage())
+              .isEqualTo(
+                  "1 validation error detected: Value '1' at "
+                      + "'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 2");
         });
 
-    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
-        .eventSourceArn(queueArn));
-    assertThatThrownBy(() -> lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).batchSize(3)))
-        .isInstanceOf(ResourceInUseException.class).hasMessageContaining("because it is in state Creating");
-    assertThatThrownBy(() -> lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)))
-        .isInstanceOfSatisfying(ResourceConflictException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-            .endsWith("Please update or delete the existing mapping with UUID " + created.uuid()));
-    assertThat(lambda.listEventSourceMappings(r -> r.eventSourceArn(queueArn)).eventSourceMappings())
-        .extracting(EventSourceMappingConfiguration::uuid).containsExactly(created.uuid());
-    assertThat(lambda.listEventSourceMappings(r -> r.eventSourceArn(queueArn + "-other")).eventSourceMappings()).isEmpty();
+    CreateEventSourceMappingResponse created =
+        lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn));
+    assertThatThrownBy(
+            () -> lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).batchSize(3)))
+        .isInstanceOf(ResourceInUseException.class)
+        .hasMessageContaining("because it is in state Creating");
+    assertThatThrownBy(() ->
+            lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)))
+        .isInstanceOfSatisfying(
+            ResourceConflictException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .endsWith(
+                    "Please update or delete the existing mapping with UUID " + created.uuid()));
+    assertThat(
+            lambda.listEventSourceMappings(r -> r.eventSourceArn(queueArn)).eventSourceMappings())
+        .extracting(EventSourceMappingConfiguration::uuid)
+        .containsExactly(created.uuid());
+    assertThat(lambda
+            .listEventSourceMappings(r -> r.eventSourceArn(queueArn + "-other"))
+            .eventSourceMappings())
+        .isEmpty();
   }
 
   @Test
   void aSettingsUpdateShowsUpdatingThenTheStableStateWithTheNewSettings() throws Exception {
-    CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(r -> r.functionName(function)
-        .eventSourceArn(queueArn));
+    CreateEventSourceMappingResponse created =
+        lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn));
     awaitState(created.uuid(), "Enabled");
 
-    var updated = lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).batchSize(20)
-        .maximumBatchingWindowInSeconds(2).scalingConfig(s -> s.maximumConcurrency(5)));
+    var updated = lambda.updateEventSourceMapping(r -> r.uuid(created.uuid())
+        .batchSize(20)
+        .maximumBatchingWindowInSeconds(2)
+        .scalingConfig(s -> s.maximumConcurrency(5)));
 
     assertThat(updated.state()).isEqualTo("Updating");
     assertThat(updated.lastModified()).isAfterOrEqualTo(created.lastModified());
     awaitState(created.uuid(), "Enabled");
-    EventSourceMappingConfiguration now = lambda.listEventSourceMappings(r -> r.functionName(created.functionArn()))
-        .eventSourceMappings().get(0);
+    EventSourceMappingConfiguration now = lambda
+        .listEventSourceMappings(r -> r.functionName(created.functionArn()))
+        .eventSourceMappings()
+        .get(0);
     assertThat(now.batchSize()).isEqualTo(20);
     assertThat(now.maximumBatchingWindowInSeconds()).isEqualTo(2);
     assertThat(now.scalingConfig().maximumConcurrency()).isEqualTo(5);
@@ -437,35 +566,40 @@ class LocalLambdaIT {
   @Test
   void aMappingWhoseQueueDoesNotExistYetStartsDeliveringOnceItDoes() throws Exception {
     String name = "lambda-it-later-" + UUID.randomUUID();
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function)
-        .eventSourceArn("arn:aws:sqs:us-east-1:123456789012:" + name)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(r ->
+            r.functionName(function).eventSourceArn("arn:aws:sqs:us-east-1:123456789012:" + name))
+        .uuid();
     awaitState(uuid, "Enabled");
 
     String laterUrl = sqs.createQueue(r -> r.queueName(name)).queueUrl();
     sqs.sendMessage(r -> r.queueUrl(laterUrl).messageBody("late"));
 
     local.await(uuid, s -> s.deleted() == 1, WAIT);
-    assertThat(recorder.calls).singleElement().satisfies(c -> assertThat(c.event().getRecords().get(0).getBody())
-        .isEqualTo("late"));
+    assertThat(recorder.calls)
+        .singleElement()
+        .satisfies(c -> assertThat(c.event().getRecords().get(0).getBody()).isEqualTo("late"));
   }
 
   @Test
   void deletingAMappingEndsInNotFound() throws Exception {
-    String uuid = lambda.createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn)).uuid();
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
+        .uuid();
     awaitState(uuid, "Enabled");
 
     assertThat(lambda.deleteEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Deleting");
 
-    await().atMost(WAIT)
-        .until(() -> {
-          try {
-            lambda.getEventSourceMapping(r -> r.uuid(uuid));
-            return false;
-          } catch (ResourceNotFoundException gone) {
-            return true;
-          }
-        });
-    assertThat(lambda.listEventSourceMappings(r -> r.functionName(function)).eventSourceMappings()).isEmpty();
+    await().atMost(WAIT).until(() -> {
+      try {
+        lambda.getEventSourceMapping(r -> r.uuid(uuid));
+        return false;
+      } catch (ResourceNotFoundException gone) {
+        return true;
+      }
+    });
+    assertThat(lambda.listEventSourceMappings(r -> r.functionName(function)).eventSourceMappings())
+        .isEmpty();
   }
 
   @Test
@@ -474,20 +608,25 @@ class LocalLambdaIT {
 
     local.close();
 
-    assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+    assertThat(Thread.getAllStackTraces().keySet())
+        .extracting(Thread::getName)
         .noneMatch(name -> name.startsWith(local.threadPrefix() + "-"));
   }
 
   private void awaitState(String uuid, String state) {
-    await("mapping " + uuid + " " + state).atMost(WAIT)
+    await("mapping " + uuid + " " + state)
+        .atMost(WAIT)
         .until(() -> lambda.getEventSourceMapping(r -> r.uuid(uuid)).state(), state::equals);
   }
 
   private void assertQueueEmpty() {
-    Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+    Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+            .attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
         .attributes();
-    assertThat(attributes).containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")
+    assertThat(attributes)
+        .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")
         .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0");
   }
 
@@ -496,11 +635,15 @@ class LocalLambdaIT {
   /** Records every invocation; its behaviour decides the response. */
   static final class Recorder implements RequestHandler<SQSEvent, SQSBatchResponse> {
     final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
-    volatile BiFunction<SQSEvent, Call, SQSBatchResponse> behaviour = (event, call) -> new SQSBatchResponse(List.of());
+    volatile BiFunction<SQSEvent, Call, SQSBatchResponse> behaviour =
+        (event, call) -> new SQSBatchResponse(List.of());
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-      Call call = new Call(event, context.getFunctionName(), context.getInvokedFunctionArn(),
+      Call call = new Call(
+          event,
+          context.getFunctionName(),
+          context.getInvokedFunctionArn(),
           context.getRemainingTimeInMillis());
       calls.add(call);
       return behaviour.apply(event, call);
@@ -508,7 +651,8 @@ class LocalLambdaIT {
   }
 
   /** A handler that holds its batch until {@code release} opens, then reports every message done. */
-  private static BiFunction<SQSEvent, Call, SQSBatchResponse> succeedOnceReleased(CountDownLatch release) {
+  private static BiFunction<SQSEvent, Call, SQSBatchResponse> succeedOnceReleased(
+      CountDownLatch release) {
     return (event, call) -> {
       try {
         release.await();

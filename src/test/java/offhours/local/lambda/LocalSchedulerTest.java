@@ -38,9 +38,12 @@ class LocalSchedulerTest {
 
     assertThat(three.await(10, TimeUnit.SECONDS)).isTrue();
 
-    assertThat(events).hasSizeGreaterThanOrEqualTo(3).allSatisfy(e ->
-        assertThat(e).isEqualTo(Map.of("source", "offhours.schedule")));
-    assertThat(functions).first().isEqualTo("arn:aws:lambda:eu-central-1:111122223333:function:controller");
+    assertThat(events)
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(e -> assertThat(e).isEqualTo(Map.of("source", "offhours.schedule")));
+    assertThat(functions)
+        .first()
+        .isEqualTo("arn:aws:lambda:eu-central-1:111122223333:function:controller");
   }
 
   @Test
@@ -66,15 +69,21 @@ class LocalSchedulerTest {
 
   @Test
   void runNowReturnsWhatTheHandlerReturnsAndRethrowsItsFailure() throws Exception {
-    scheduler.schedule("manual", Duration.ofHours(1), TICK, (event, context) -> Map.of("ran", context.getFunctionName()));
+    scheduler.schedule(
+        "manual",
+        Duration.ofHours(1),
+        TICK,
+        (event, context) -> Map.of("ran", context.getFunctionName()));
     scheduler.schedule("broken", Duration.ofHours(1), TICK, (event, context) -> {
       throw new IllegalStateException("endpoint config missing");
     });
 
     assertThat(scheduler.runNow("manual")).isEqualTo(Map.of("ran", "manual"));
-    assertThatThrownBy(() -> scheduler.runNow("broken")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> scheduler.runNow("broken"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("endpoint config missing");
-    assertThatThrownBy(() -> scheduler.runNow("other")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> scheduler.runNow("other"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("no schedule named other; known: ");
   }
 
@@ -93,7 +102,8 @@ class LocalSchedulerTest {
 
     scheduler.close();
 
-    assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+    assertThat(Thread.getAllStackTraces().keySet())
+        .extracting(Thread::getName)
         .doesNotContain("offhours-scheduler");
   }
 }

@@ -24,16 +24,32 @@ class SqsBatchesTest {
 
   @Test
   void buildsTheRecordLambdaDelivers() {
-    Message message = Message.builder().messageId("id-1").receiptHandle("rh-1").body("hello")
-        .md5OfBody("5d41402abc4b2a76b9719d911017c592").md5OfMessageAttributes("md5-attrs")
-        .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1",
-            MessageSystemAttributeName.SENT_TIMESTAMP, "1545082649183",
-            MessageSystemAttributeName.SENDER_ID, "AIDAIENQZJOLO23YVJ4VO",
-            MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP, "1545082649185"))
+    Message message = Message.builder()
+        .messageId("id-1")
+        .receiptHandle("rh-1")
+        .body("hello")
+        .md5OfBody("5d41402abc4b2a76b9719d911017c592")
+        .md5OfMessageAttributes("md5-attrs")
+        .attributes(Map.of(
+            MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+            "1",
+            MessageSystemAttributeName.SENT_TIMESTAMP,
+            "1545082649183",
+            MessageSystemAttributeName.SENDER_ID,
+            "AIDAIENQZJOLO23YVJ4VO",
+            MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+            "1545082649185"))
         .messageAttributes(Map.of(
-            "text", MessageAttributeValue.builder().dataType("String").stringValue("v").build(),
-            "blob", MessageAttributeValue.builder().dataType("Binary")
-                .binaryValue(SdkBytes.fromString("b", StandardCharsets.UTF_8)).build()))
+            "text",
+                MessageAttributeValue.builder()
+                    .dataType("String")
+                    .stringValue("v")
+                    .build(),
+            "blob",
+                MessageAttributeValue.builder()
+                    .dataType("Binary")
+                    .binaryValue(SdkBytes.fromString("b", StandardCharsets.UTF_8))
+                    .build()))
         .build();
 
     SQSEvent event = LambdaSqsJson.event(SqsBatches.event(List.of(message), QUEUE, "eu-central-1"));
@@ -44,9 +60,12 @@ class SqsBatchesTest {
     assertThat(record.getBody()).isEqualTo("hello");
     assertThat(record.getMd5OfBody()).isEqualTo("5d41402abc4b2a76b9719d911017c592");
     assertThat(record.getMd5OfMessageAttributes()).isEqualTo("md5-attrs");
-    assertThat(record.getAttributes()).containsOnly(Map.entry("ApproximateReceiveCount", "1"),
-        Map.entry("SentTimestamp", "1545082649183"), Map.entry("SenderId", "AIDAIENQZJOLO23YVJ4VO"),
-        Map.entry("ApproximateFirstReceiveTimestamp", "1545082649185"));
+    assertThat(record.getAttributes())
+        .containsOnly(
+            Map.entry("ApproximateReceiveCount", "1"),
+            Map.entry("SentTimestamp", "1545082649183"),
+            Map.entry("SenderId", "AIDAIENQZJOLO23YVJ4VO"),
+            Map.entry("ApproximateFirstReceiveTimestamp", "1545082649185"));
     SQSEvent.MessageAttribute text = record.getMessageAttributes().get("text");
     assertThat(text.getDataType()).isEqualTo("String");
     assertThat(text.getStringValue()).isEqualTo("v");
@@ -62,7 +81,8 @@ class SqsBatchesTest {
   @Test
   void keepsTheBatchOrder() {
     assertThat(LambdaSqsJson.event(SqsBatches.event(BATCH, QUEUE, "us-east-1")).getRecords())
-        .extracting(SQSEvent.SQSMessage::getMessageId).containsExactly("a", "b", "c");
+        .extracting(SQSEvent.SQSMessage::getMessageId)
+        .containsExactly("a", "b", "c");
   }
 
   @Test
@@ -72,20 +92,26 @@ class SqsBatchesTest {
 
   @Test
   void deletesAllButTheReportedFailures() {
-    assertThat(SqsBatches.toDelete(BATCH, response("b", "c"), true)).extracting(Message::messageId).containsExactly("a");
+    assertThat(SqsBatches.toDelete(BATCH, response("b", "c"), true))
+        .extracting(Message::messageId)
+        .containsExactly("a");
   }
 
   @Test
   void treatsANullOrEmptyResponseAsCompleteSuccess() {
     assertThat(SqsBatches.toDelete(BATCH, new byte[0], true)).isEqualTo(BATCH);
     assertThat(SqsBatches.toDelete(BATCH, json("null"), true)).isEqualTo(BATCH);
-    assertThat(SqsBatches.toDelete(BATCH, LambdaSqsJson.toJson(new SQSBatchResponse()), true)).isEqualTo(BATCH);
-    assertThat(SqsBatches.toDelete(BATCH, LambdaSqsJson.toJson(new SQSBatchResponse(List.of())), true)).isEqualTo(BATCH);
+    assertThat(SqsBatches.toDelete(BATCH, LambdaSqsJson.toJson(new SQSBatchResponse()), true))
+        .isEqualTo(BATCH);
+    assertThat(
+            SqsBatches.toDelete(BATCH, LambdaSqsJson.toJson(new SQSBatchResponse(List.of())), true))
+        .isEqualTo(BATCH);
   }
 
   @Test
   void treatsAResponseThatIsNotJsonAsCompleteFailure() {
-    assertThat(SqsBatches.toDelete(BATCH, json("{\"batchItemFailures\": ["), true)).isEmpty();
+    assertThat(SqsBatches.toDelete(BATCH, json("{\"batchItemFailures\": ["), true))
+        .isEmpty();
   }
 
   @Test
@@ -98,7 +124,9 @@ class SqsBatchesTest {
   /** The response as the runtime's serializer writes it (a null identifier is written as null). */
   private static byte[] response(String... ids) {
     List<BatchItemFailure> failures = new ArrayList<>();
-    Arrays.stream(ids).forEach(id -> failures.add(BatchItemFailure.builder().withItemIdentifier(id).build()));
+    Arrays.stream(ids)
+        .forEach(
+            id -> failures.add(BatchItemFailure.builder().withItemIdentifier(id).build()));
     return LambdaSqsJson.toJson(new SQSBatchResponse(failures));
   }
 

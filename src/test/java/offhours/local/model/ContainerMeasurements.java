@@ -29,7 +29,8 @@ public final class ContainerMeasurements {
   public static final List<String> IMAGES = List.of("chelsea.png", "coffee.png", "rocket.jpg");
 
   /** Latencies of one image in milliseconds; {@code http} is empty when not measured. */
-  public record Row(String image, int width, int height, double[] infer, double[] inProcess, double[] http) {
+  public record Row(
+      String image, int width, int height, double[] infer, double[] inProcess, double[] http) {
     public double overheadP50() {
       return (pct(inProcess, 50) - pct(infer, 50)) / pct(infer, 50);
     }
@@ -46,8 +47,8 @@ public final class ContainerMeasurements {
    * Interleaves inference alone, the container in process and (if {@code overHttp}) the container over HTTP
    * for each image, so all three see the same machine load.
    */
-  public static List<Row> latency(OnnxContainer container, Path imageDir, int iterations, boolean overHttp)
-      throws Exception {
+  public static List<Row> latency(
+      OnnxContainer container, Path imageDir, int iterations, boolean overHttp) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     Map<String, byte[]> bytes = read(imageDir);
     Map<String, FloatBuffer> tensors = tensors(container.preprocessor(), bytes);
@@ -62,11 +63,15 @@ public final class ContainerMeasurements {
         container.classify(bytes.get(name));
         long c = System.nanoTime();
         if (overHttp) {
-          var response = http.send(HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
-              .header("Content-Type", "application/x-image")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.get(name))).build(), BodyHandlers.ofString());
+          var response = http.send(
+              HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
+                  .header("Content-Type", "application/x-image")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.get(name)))
+                  .build(),
+              BodyHandlers.ofString());
           if (response.statusCode() != 200) {
-            throw new IllegalStateException(name + ": HTTP " + response.statusCode() + " " + response.body());
+            throw new IllegalStateException(
+                name + ": HTTP " + response.statusCode() + " " + response.body());
           }
         }
         long d = System.nanoTime();
@@ -81,7 +86,12 @@ public final class ContainerMeasurements {
     for (String name : bytes.keySet()) {
       long[][] s = samples.get(name);
       var pixels = ImagePreprocessor.decode(bytes.get(name));
-      rows.add(new Row(name, pixels.width(), pixels.height(), millis(s[0]), millis(s[1]),
+      rows.add(new Row(
+          name,
+          pixels.width(),
+          pixels.height(),
+          millis(s[0]),
+          millis(s[1]),
           overHttp ? millis(s[2]) : new double[0]));
     }
     return rows;
@@ -93,10 +103,12 @@ public final class ContainerMeasurements {
    */
   public record Throughput(double perSecond, long images) {}
 
-  public static Throughput inferenceThroughput(OnnxContainer container, Path imageDir, List<String> images, int threads,
-      Duration duration) throws Exception {
+  public static Throughput inferenceThroughput(
+      OnnxContainer container, Path imageDir, List<String> images, int threads, Duration duration)
+      throws Exception {
     Map<String, byte[]> bytes = read(imageDir, images);
-    List<FloatBuffer> tensors = new ArrayList<>(tensors(container.preprocessor(), bytes).values());
+    List<FloatBuffer> tensors =
+        new ArrayList<>(tensors(container.preprocessor(), bytes).values());
     for (FloatBuffer t : tensors) { // warm-up
       container.infer(t);
     }
@@ -112,7 +124,8 @@ public final class ContainerMeasurements {
           // Each thread needs its own tensor buffers: ONNX Runtime reads them in place.
           List<FloatBuffer> own = new ArrayList<>();
           for (FloatBuffer src : tensors) {
-            FloatBuffer copy = ByteBuffer.allocateDirect(src.capacity() * Float.BYTES).order(ByteOrder.nativeOrder())
+            FloatBuffer copy = ByteBuffer.allocateDirect(src.capacity() * Float.BYTES)
+                .order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
             copy.put(src.duplicate().rewind());
             own.add(copy);
@@ -159,11 +172,13 @@ public final class ContainerMeasurements {
     return bytes;
   }
 
-  private static Map<String, FloatBuffer> tensors(ImagePreprocessor preprocessor, Map<String, byte[]> bytes)
+  private static Map<String, FloatBuffer> tensors(
+      ImagePreprocessor preprocessor, Map<String, byte[]> bytes)
       throws ImagePreprocessor.UndecodableImageException {
     Map<String, FloatBuffer> tensors = new LinkedHashMap<>();
     for (var e : bytes.entrySet()) {
-      FloatBuffer t = ByteBuffer.allocateDirect(preprocessor.tensorSize() * Float.BYTES).order(ByteOrder.nativeOrder())
+      FloatBuffer t = ByteBuffer.allocateDirect(preprocessor.tensorSize() * Float.BYTES)
+          .order(ByteOrder.nativeOrder())
           .asFloatBuffer();
       preprocessor.preprocess(e.getValue(), t);
       tensors.put(e.getKey(), t);

@@ -22,9 +22,13 @@ class DecodeBudgetTest {
     try (var a = budget.tryAdmit(needing(3 * MIB)).orElseThrow();
         var b = budget.tryAdmit(needing(3 * MIB)).orElseThrow();
         var c = budget.tryAdmit(needing(3 * MIB)).orElseThrow()) {
-      assertThat(budget.tryAdmit(needing(2 * MIB))).as("a fourth that does not fit").isEmpty();
+      assertThat(budget.tryAdmit(needing(2 * MIB)))
+          .as("a fourth that does not fit")
+          .isEmpty();
     }
-    assertThat(budget.tryAdmit(needing(10 * MIB))).as("all of it, once the three are done").isPresent();
+    assertThat(budget.tryAdmit(needing(10 * MIB)))
+        .as("all of it, once the three are done")
+        .isPresent();
   }
 
   @Test
@@ -55,7 +59,8 @@ class DecodeBudgetTest {
 
     assertThatThrownBy(() -> budget.admit(new ImageHeader("JPEG", 4000, 3000, 132_000_000L)))
         .isInstanceOf(ImageTooLargeException.class)
-        .hasMessage("decoding this 4000x3000 JPEG takes about 125.9 MiB, more than the 1.0 MiB this container decodes"
-            + " within; send a smaller image");
+        .hasMessage(
+            "decoding this 4000x3000 JPEG takes about 125.9 MiB, more than the 1.0 MiB this container decodes"
+                + " within; send a smaller image");
   }
 }

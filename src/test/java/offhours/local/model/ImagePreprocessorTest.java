@@ -25,28 +25,34 @@ class ImagePreprocessorTest {
   void resizeAlignsCornersLikeTfjs() {
     // out 2 wide x 3 high: x samples source columns 0 and 2, y samples rows 0, 0.5 and 1.
     float[] t = run(new ImagePreprocessor(Layout.NHWC, 3, 2, Normalization.UNIT_SCALE), TINY);
-    assertThat(channel(t, 0, 3)).containsExactly(new float[] {0f, 0.4f, 0.3f, 0.7f, 0.6f, 1f}, within(1e-6f));
-    assertThat(channel(t, 1, 3)).containsExactly(new float[] {1f, 0.6f, 0.7f, 0.3f, 0.4f, 0f}, within(1e-6f));
+    assertThat(channel(t, 0, 3))
+        .containsExactly(new float[] {0f, 0.4f, 0.3f, 0.7f, 0.6f, 1f}, within(1e-6f));
+    assertThat(channel(t, 1, 3))
+        .containsExactly(new float[] {1f, 0.6f, 0.7f, 0.3f, 0.4f, 0f}, within(1e-6f));
     assertThat(channel(t, 2, 3)).containsOnly(7 / 255f);
   }
 
   @Test
   void upscalingInterpolatesBetweenColumns() {
-    // 3 -> 5 columns: source x = 0, 0.5, 1, 1.5, 2; 2 -> 1 row: TF.js samples row 0 (scale in/out, y = 0).
+    // 3 -> 5 columns: source x = 0, 0.5, 1, 1.5, 2; 2 -> 1 row: TF.js samples row 0 (scale in/out,
+    // y = 0).
     float[] t = run(new ImagePreprocessor(Layout.NHWC, 1, 5, Normalization.UNIT_SCALE), TINY);
-    assertThat(channel(t, 0, 3)).containsExactly(new float[] {0f, 0.1f, 0.2f, 0.3f, 0.4f}, within(1e-6f));
+    assertThat(channel(t, 0, 3))
+        .containsExactly(new float[] {0f, 0.1f, 0.2f, 0.3f, 0.4f}, within(1e-6f));
   }
 
   @Test
   void sameSizeIsAnExactCopy() {
     float[] t = run(new ImagePreprocessor(Layout.NHWC, 2, 3, Normalization.UNIT_SCALE), TINY);
-    assertThat(channel(t, 0, 3)).containsExactly(0f, 51 / 255f, 102 / 255f, 153 / 255f, 204 / 255f, 1f);
+    assertThat(channel(t, 0, 3))
+        .containsExactly(0f, 51 / 255f, 102 / 255f, 153 / 255f, 204 / 255f, 1f);
   }
 
   @Test
   void nchwWritesOnePlanePerChannel() {
     float[] t = run(new ImagePreprocessor(Layout.NCHW, 2, 3, Normalization.UNIT_SCALE), TINY);
-    assertThat(Arrays.copyOfRange(t, 0, 6)).containsExactly(0f, 51 / 255f, 102 / 255f, 153 / 255f, 204 / 255f, 1f);
+    assertThat(Arrays.copyOfRange(t, 0, 6))
+        .containsExactly(0f, 51 / 255f, 102 / 255f, 153 / 255f, 204 / 255f, 1f);
     assertThat(Arrays.copyOfRange(t, 12, 18)).containsOnly(7 / 255f);
   }
 
@@ -60,14 +66,18 @@ class ImagePreprocessorTest {
 
   @Test
   void layoutAndSizeComeFromTheModelInputShape() {
-    var nhwc = ImagePreprocessor.forInputShape("input_1", new long[] {-1, 224, 200, 3}, Normalization.UNIT_SCALE);
+    var nhwc = ImagePreprocessor.forInputShape(
+        "input_1", new long[] {-1, 224, 200, 3}, Normalization.UNIT_SCALE);
     assertThat(nhwc.layout()).isEqualTo(Layout.NHWC);
     assertThat(nhwc.tensorShape()).containsExactly(1, 224, 200, 3);
-    var nchw = ImagePreprocessor.forInputShape("x", new long[] {1, 3, 256, 128}, Normalization.UNIT_SCALE);
+    var nchw =
+        ImagePreprocessor.forInputShape("x", new long[] {1, 3, 256, 128}, Normalization.UNIT_SCALE);
     assertThat(nchw.tensorShape()).containsExactly(1, 3, 256, 128);
-    assertThatThrownBy(() -> ImagePreprocessor.forInputShape("x", new long[] {-1, 3, -1, -1}, Normalization.UNIT_SCALE))
-        .hasMessage("model input 'x' has shape [-1, 3, -1, -1]; expected an RGB image tensor [N,H,W,3] or [N,3,H,W]"
-            + " with fixed H and W");
+    assertThatThrownBy(() -> ImagePreprocessor.forInputShape(
+            "x", new long[] {-1, 3, -1, -1}, Normalization.UNIT_SCALE))
+        .hasMessage(
+            "model input 'x' has shape [-1, 3, -1, -1]; expected an RGB image tensor [N,H,W,3] or [N,3,H,W]"
+                + " with fixed H and W");
   }
 
   @Test
@@ -76,7 +86,8 @@ class ImagePreprocessorTest {
     grey.getRaster().setSample(0, 0, 0, 10);
     grey.getRaster().setSample(1, 0, 0, 200);
     // Java2D's getRGB would gamma-convert linear grey; browsers and TF.js use the stored values.
-    assertThat(ImagePreprocessor.decode(png(grey)).rgb()).containsExactly(10, 10, 10, (byte) 200, (byte) 200, (byte) 200);
+    assertThat(ImagePreprocessor.decode(png(grey)).rgb())
+        .containsExactly(10, 10, 10, (byte) 200, (byte) 200, (byte) 200);
   }
 
   @Test
@@ -84,16 +95,19 @@ class ImagePreprocessorTest {
     BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
     grey.getRaster().setSample(0, 0, 0, 0x8080);
     grey.getRaster().setSample(1, 0, 0, 0xffff);
-    assertThat(ImagePreprocessor.decode(png(grey)).rgb()).containsExactly(128, 128, 128, (byte) 255, (byte) 255, (byte) 255);
+    assertThat(ImagePreprocessor.decode(png(grey)).rgb())
+        .containsExactly(128, 128, 128, (byte) 255, (byte) 255, (byte) 255);
   }
 
   @Test
   void palettePngIsLookedUp() throws Exception {
-    var palette = new IndexColorModel(8, 2, new byte[] {1, 100}, new byte[] {2, 110}, new byte[] {3, 120});
+    var palette =
+        new IndexColorModel(8, 2, new byte[] {1, 100}, new byte[] {2, 110}, new byte[] {3, 120});
     BufferedImage indexed = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_INDEXED, palette);
     indexed.getRaster().setSample(0, 0, 0, 1);
     indexed.getRaster().setSample(1, 0, 0, 0);
-    assertThat(ImagePreprocessor.decode(png(indexed)).rgb()).containsExactly(100, 110, 120, 1, 2, 3);
+    assertThat(ImagePreprocessor.decode(png(indexed)).rgb())
+        .containsExactly(100, 110, 120, 1, 2, 3);
   }
 
   @Test
@@ -108,7 +122,8 @@ class ImagePreprocessorTest {
     Pixels p = ImagePreprocessor.decode(resource("rocket.jpg"));
     assertThat(p.width()).isEqualTo(640);
     assertThat(p.height()).isEqualTo(427);
-    BufferedImage reference = ImageIO.read(new java.io.ByteArrayInputStream(resource("rocket.jpg")));
+    BufferedImage reference =
+        ImageIO.read(new java.io.ByteArrayInputStream(resource("rocket.jpg")));
     int rgb = reference.getRGB(100, 200);
     int o = (200 * 640 + 100) * 3;
     assertThat(new int[] {p.rgb()[o] & 0xff, p.rgb()[o + 1] & 0xff, p.rgb()[o + 2] & 0xff})
@@ -125,14 +140,16 @@ class ImagePreprocessorTest {
   @Test
   void textIsRejectedWithItsFirstBytes() {
     assertThatThrownBy(() -> ImagePreprocessor.decode("notes, not a photo".getBytes()))
-        .hasMessage("could not decode image: not a JPEG or PNG (first bytes: 6e 6f 74 65 73 2c 20 6e)");
+        .hasMessage(
+            "could not decode image: not a JPEG or PNG (first bytes: 6e 6f 74 65 73 2c 20 6e)");
   }
 
   @Test
   void jpegCutInItsHeadersIsRejected() {
     assertThatThrownBy(() -> ImagePreprocessor.decode(resource("truncated.jpg")))
         .isInstanceOf(UndecodableImageException.class)
-        .hasMessage("could not decode image: JPEG data is corrupt or truncated (Bogus Huffman table definition)");
+        .hasMessage(
+            "could not decode image: JPEG data is corrupt or truncated (Bogus Huffman table definition)");
   }
 
   @Test
@@ -140,7 +157,8 @@ class ImagePreprocessorTest {
     byte[] jpeg = resource("rocket.jpg");
     assertThatThrownBy(() -> ImagePreprocessor.decode(Arrays.copyOf(jpeg, jpeg.length / 2)))
         .isInstanceOf(UndecodableImageException.class)
-        .hasMessage("could not decode image: JPEG data ends early (Truncated File - Missing EOI marker)");
+        .hasMessage(
+            "could not decode image: JPEG data ends early (Truncated File - Missing EOI marker)");
   }
 
   @Test

@@ -1,4 +1,5 @@
-// Needs: node and npm with the npm registry reachable (installs nsfwjs@4.4.0 and @tensorflow/tfjs@4.22.0 once
+// Needs: node and npm with the npm registry reachable (installs nsfwjs@4.4.0 and
+// @tensorflow/tfjs@4.22.0 once
 // into the offhours cache, and fetches the default model), and ONNX Runtime.
 package offhours.local.model;
 
@@ -41,7 +42,14 @@ class NsfwjsEquivalenceIT {
       Files.createDirectories(nodeProject);
       Files.writeString(nodeProject.resolve("package.json"), "{\"private\": true}\n");
       // tfjs 4.22.0 satisfies nsfwjs' peer dependency "@tensorflow/tfjs": "^4.0.0".
-      run(nodeProject, "npm", "install", "--no-audit", "--no-fund", "nsfwjs@4.4.0", "@tensorflow/tfjs@4.22.0");
+      run(
+          nodeProject,
+          "npm",
+          "install",
+          "--no-audit",
+          "--no-fund",
+          "nsfwjs@4.4.0",
+          "@tensorflow/tfjs@4.22.0");
     }
   }
 
@@ -57,7 +65,8 @@ class NsfwjsEquivalenceIT {
     for (int i = 0; i < inputs.size(); i++) {
       Pixels p = inputs.get(i);
       Files.write(dir.resolve(names.get(i) + ".rgb"), p.rgb());
-      manifest.add(java.util.Map.of("name", names.get(i), "width", p.width(), "height", p.height()));
+      manifest.add(
+          java.util.Map.of("name", names.get(i), "width", p.width(), "height", p.height()));
     }
     JSON.writeValue(dir.resolve("inputs.json").toFile(), manifest);
     // Next to node_modules, so require() finds nsfwjs and TF.js.
@@ -72,26 +81,36 @@ class NsfwjsEquivalenceIT {
       ImagePreprocessor preprocessor = container.preprocessor();
       for (int i = 0; i < inputs.size(); i++) {
         String name = names.get(i);
-        FloatBuffer tensor = ByteBuffer.allocateDirect(preprocessor.tensorSize() * 4).order(ByteOrder.nativeOrder())
+        FloatBuffer tensor = ByteBuffer.allocateDirect(preprocessor.tensorSize() * 4)
+            .order(ByteOrder.nativeOrder())
             .asFloatBuffer();
         preprocessor.resize(inputs.get(i), tensor);
 
         float[] tfjsTensor = floats(dir.resolve(name + ".f32"));
-        assertThat(maxAbsDiff(tensor, tfjsTensor)).as("%s: resized tensor vs TF.js resizeBilinear", name)
+        assertThat(maxAbsDiff(tensor, tfjsTensor))
+            .as("%s: resized tensor vs TF.js resizeBilinear", name)
             .isLessThan(1e-5);
 
         float[] ours = container.infer(tensor);
-        double[] theirs = JSON.readValue(dir.resolve(name + ".probs.json").toFile(), double[].class);
-        assertThat(ours).as("%s: number of classes", name).hasSize(theirs.length).hasSize(5);
+        double[] theirs =
+            JSON.readValue(dir.resolve(name + ".probs.json").toFile(), double[].class);
+        assertThat(ours)
+            .as("%s: number of classes", name)
+            .hasSize(theirs.length)
+            .hasSize(5);
         for (int c = 0; c < theirs.length; c++) {
           double diff = Math.abs(ours[c] - theirs[c]);
           worst = Math.max(worst, diff);
-          assertThat(diff).as("%s, class %s: ONNX %s vs nsfwjs %s", name, DefaultModel.LABELS.get(c), ours[c], theirs[c])
+          assertThat(diff)
+              .as(
+                  "%s, class %s: ONNX %s vs nsfwjs %s",
+                  name, DefaultModel.LABELS.get(c), ours[c], theirs[c])
               .isLessThanOrEqualTo(TOLERANCE);
         }
       }
     }
-    System.out.printf("max abs difference vs nsfwjs over %d inputs x 5 classes: %.3g%n", inputs.size(), worst);
+    System.out.printf(
+        "max abs difference vs nsfwjs over %d inputs x 5 classes: %.3g%n", inputs.size(), worst);
   }
 
   private static Pixels noise(int width, int height, long seed) {
@@ -101,7 +120,8 @@ class NsfwjsEquivalenceIT {
   }
 
   private static float[] floats(Path file) throws IOException {
-    FloatBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    FloatBuffer b =
+        ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     float[] a = new float[b.remaining()];
     b.get(a);
     return a;
@@ -117,9 +137,14 @@ class NsfwjsEquivalenceIT {
   }
 
   private static void run(Path dir, String... command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .start();
     String output = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as("%s failed:%n%s", String.join(" ", command), output).isZero();
+    assertThat(p.exitValue())
+        .as("%s failed:%n%s", String.join(" ", command), output)
+        .isZero();
   }
 }

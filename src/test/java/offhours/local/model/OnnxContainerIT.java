@@ -1,4 +1,5 @@
-// Needs: ONNX Runtime, and node + npm with the npm registry on the first run (fetches the default model into the
+// Needs: ONNX Runtime, and node + npm with the npm registry on the first run (fetches the default
+// model into the
 // offhours cache).
 package offhours.local.model;
 
@@ -50,14 +51,17 @@ class OnnxContainerIT {
   @Test
   void pingAnswers200OnLoopback() throws Exception {
     assertThat(container.baseUri().getHost()).isEqualTo("127.0.0.1");
-    HttpResponse<String> ping = HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/ping")).build(),
+    HttpResponse<String> ping = HTTP.send(
+        HttpRequest.newBuilder(container.baseUri().resolve("/ping")).build(),
         BodyHandlers.ofString());
     assertThat(ping.statusCode()).isEqualTo(200);
   }
 
   @Test
   void safePhotosGetFiveProbabilitiesAndAreNotFlagged() throws Exception {
-    for (var photo : List.of(new String[] {"chelsea.png", "image/png"}, new String[] {"rocket.jpg", "application/x-image"},
+    for (var photo : List.of(
+        new String[] {"chelsea.png", "image/png"},
+        new String[] {"rocket.jpg", "application/x-image"},
         new String[] {"rocket.jpg", "image/jpeg; charset=binary"})) {
       HttpResponse<String> r = invoke(ImagePreprocessorTest.resource(photo[0]), photo[1]);
       assertThat(r.statusCode()).as(photo[0]).isEqualTo(200);
@@ -69,9 +73,11 @@ class OnnxContainerIT {
       for (int i = 1; i < p.length; i++) {
         top = p[i] > p[top] ? i : top;
       }
-      // nsfwjs itself calls the rocket photo a Drawing (NsfwjsEquivalenceIT shows we agree); what matters
+      // nsfwjs itself calls the rocket photo a Drawing (NsfwjsEquivalenceIT shows we agree); what
+      // matters
       // for moderation is that neither photo is flagged as Hentai, Porn or Sexy.
-      assertThat(DefaultModel.LABELS.get(top)).as("%s -> %s", photo[0], r.body())
+      assertThat(DefaultModel.LABELS.get(top))
+          .as("%s -> %s", photo[0], r.body())
           .isEqualTo(photo[0].equals("chelsea.png") ? "Neutral" : "Drawing");
       assertThat(p[1] + p[3] + p[4]).as("%s NSFW probability", photo[0]).isLessThan(0.1);
     }
@@ -83,7 +89,8 @@ class OnnxContainerIT {
     double[] overHttp = JSON.readValue(invoke(png, "image/png").body(), double[].class);
     float[] direct = container.classify(png);
     for (int i = 0; i < direct.length; i++) {
-      assertThat((float) overHttp[i]).isEqualTo(direct[i]); // Float.toString round-trips to the same float
+      assertThat((float) overHttp[i])
+          .isEqualTo(direct[i]); // Float.toString round-trips to the same float
     }
   }
 
@@ -92,50 +99,71 @@ class OnnxContainerIT {
     byte[] jpeg = ImagePreprocessorTest.resource("rocket.jpg");
     HttpResponse<String> r = invoke(Arrays.copyOf(jpeg, jpeg.length / 2), "image/jpeg");
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.body()).isEqualTo("could not decode image: JPEG data ends early (Truncated File - Missing EOI marker)");
+    assertThat(r.body())
+        .isEqualTo(
+            "could not decode image: JPEG data ends early (Truncated File - Missing EOI marker)");
   }
 
   @Test
   void aPngWithAMalformedHeaderIs400WithTheReason() throws Exception {
-    // The header chunk (IHDR) must hold 13 bytes; this one holds 4. Before, the decoder read past it and the
+    // The header chunk (IHDR) must hold 13 bytes; this one holds 4. Before, the decoder read past
+    // it and the
     // connection dropped, which the local SageMaker reports as a model crash.
-    byte[] png = ByteBuffer.allocate(8 + 12 + 4 + 12).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
-        .putInt(4).put("IHDR".getBytes()).putInt(640).putInt(0)
-        .putInt(0).put("IEND".getBytes()).putInt(0).array();
+    byte[] png = ByteBuffer.allocate(8 + 12 + 4 + 12)
+        .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+        .putInt(4)
+        .put("IHDR".getBytes())
+        .putInt(640)
+        .putInt(0)
+        .putInt(0)
+        .put("IEND".getBytes())
+        .putInt(0)
+        .array();
 
     HttpResponse<String> r = invoke(png, "image/png");
 
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.body()).isEqualTo("could not decode image: the PNG header chunk (IHDR) holds 4 bytes; a PNG's holds 13");
+    assertThat(r.body())
+        .isEqualTo(
+            "could not decode image: the PNG header chunk (IHDR) holds 4 bytes; a PNG's holds 13");
   }
 
   @Test
   void anImageWhoseDecodingWouldExceedTheMemoryBudgetIs413WithTheReason() throws Exception {
-    byte[] big = png(new BufferedImage(1000, 1000, BufferedImage.TYPE_3BYTE_BGR)); // a few KB, 1 megapixel
+    byte[] big =
+        png(new BufferedImage(1000, 1000, BufferedImage.TYPE_3BYTE_BGR)); // a few KB, 1 megapixel
     byte[] small = ImagePreprocessorTest.resource("chelsea.png"); // 451x300
 
-    try (OnnxContainer tight = OnnxContainer.start(ModelFixtures.defaultModel().onnx(), 0, Normalization.UNIT_SCALE,
-        1 << 20)) {
+    try (OnnxContainer tight = OnnxContainer.start(
+        ModelFixtures.defaultModel().onnx(), 0, Normalization.UNIT_SCALE, 1 << 20)) {
       HttpResponse<String> refused = post(tight.baseUri(), big);
       HttpResponse<String> served = post(tight.baseUri(), small);
 
       assertThat(refused.statusCode()).isEqualTo(413);
-      assertThat(refused.body()).isEqualTo("decoding this 1000x1000 PNG takes about 5.7 MiB, more than the 1.0 MiB this"
-          + " container decodes within; send a smaller image");
+      assertThat(refused.body())
+          .isEqualTo("decoding this 1000x1000 PNG takes about 5.7 MiB, more than the 1.0 MiB this"
+              + " container decodes within; send a smaller image");
       assertThat(served.statusCode()).isEqualTo(200);
     }
   }
 
   @Test
   void aRequestFromAWebPageOrForAnotherHostIsRefused() throws Exception {
-    HttpResponse<String> fromAPage = HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
-        .header("Content-Type", "image/png").header("Origin", "http://attacker.example")
-        .POST(BodyPublishers.ofByteArray(ImagePreprocessorTest.resource("chelsea.png"))).build(), BodyHandlers.ofString());
+    HttpResponse<String> fromAPage = HTTP.send(
+        HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
+            .header("Content-Type", "image/png")
+            .header("Origin", "http://attacker.example")
+            .POST(BodyPublishers.ofByteArray(ImagePreprocessorTest.resource("chelsea.png")))
+            .build(),
+        BodyHandlers.ofString());
     int port = container.baseUri().getPort();
     String rebound;
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      socket.getOutputStream().write(("GET /ping HTTP/1.1\r\nHost: rebound.attacker.example:" + port
-          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(("GET /ping HTTP/1.1\r\nHost: rebound.attacker.example:" + port
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       rebound = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
@@ -147,20 +175,25 @@ class OnnxContainerIT {
   void textWithAnImageContentTypeIs400() throws Exception {
     HttpResponse<String> r = invoke("notes, not a photo".getBytes(), "application/x-image");
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.body()).isEqualTo("could not decode image: not a JPEG or PNG (first bytes: 6e 6f 74 65 73 2c 20 6e)");
+    assertThat(r.body())
+        .isEqualTo(
+            "could not decode image: not a JPEG or PNG (first bytes: 6e 6f 74 65 73 2c 20 6e)");
   }
 
   @Test
   void otherContentTypesAre415() throws Exception {
-    HttpResponse<String> r = invoke(ImagePreprocessorTest.resource("chelsea.png"), "application/json");
+    HttpResponse<String> r =
+        invoke(ImagePreprocessorTest.resource("chelsea.png"), "application/json");
     assertThat(r.statusCode()).isEqualTo(415);
-    assertThat(r.body()).isEqualTo("unsupported content type 'application/json'; send the image bytes as"
-        + " application/x-image, image/jpeg or image/png");
+    assertThat(r.body())
+        .isEqualTo("unsupported content type 'application/json'; send the image bytes as"
+            + " application/x-image, image/jpeg or image/png");
   }
 
   @Test
   void getOnInvocationsIs405() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/invocations")).build(),
+    HttpResponse<String> r = HTTP.send(
+        HttpRequest.newBuilder(container.baseUri().resolve("/invocations")).build(),
         BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(405);
     assertThat(r.headers().firstValue("Allow")).hasValue("POST");
@@ -172,9 +205,15 @@ class OnnxContainerIT {
     var graph = new OnnxGraphBuilder();
     graph.floatInput("x", "N", 3L, 8L, 8L);
     graph.node("GlobalAveragePool", "pool", List.of("x"), List.of("pooled"));
-    graph.node("Flatten", "flatten", List.of("pooled"), List.of("mean"), OnnxGraphBuilder.intAttr("axis", 1));
+    graph.node(
+        "Flatten",
+        "flatten",
+        List.of("pooled"),
+        List.of("mean"),
+        OnnxGraphBuilder.intAttr("axis", 1));
     graph.floatOutput("mean", "N", 3L);
-    Path model = Files.write(dir.resolve("mean.onnx"), graph.build("mean", "test", "channel means"));
+    Path model =
+        Files.write(dir.resolve("mean.onnx"), graph.build("mean", "test", "channel means"));
     BufferedImage red = new BufferedImage(20, 10, BufferedImage.TYPE_INT_RGB);
     var g = red.createGraphics();
     g.setColor(new Color(255, 0, 51));
@@ -188,7 +227,9 @@ class OnnxContainerIT {
       assertThat(JSON.readValue(post(unit.baseUri(), png.toByteArray()).body(), double[].class))
           .containsExactly(new double[] {1.0, 0.0, 0.2}, within(1e-6));
       assertThat(JSON.readValue(post(imagenet.baseUri(), png.toByteArray()).body(), double[].class))
-          .containsExactly(new double[] {(1 - 0.485) / 0.229, (0 - 0.456) / 0.224, (0.2 - 0.406) / 0.225}, within(1e-5));
+          .containsExactly(
+              new double[] {(1 - 0.485) / 0.229, (0 - 0.456) / 0.224, (0.2 - 0.406) / 0.225},
+              within(1e-5));
     }
   }
 
@@ -198,10 +239,12 @@ class OnnxContainerIT {
     graph.floatInput("tokens", "N", 128L);
     graph.node("Identity", "same", List.of("tokens"), List.of("out"));
     graph.floatOutput("out", "N", 128L);
-    Path model = Files.write(dir.resolve("text.onnx"), graph.build("text", "test", "not an image model"));
+    Path model =
+        Files.write(dir.resolve("text.onnx"), graph.build("text", "test", "not an image model"));
     assertThatThrownBy(() -> OnnxContainer.start(model, 0))
         .isInstanceOf(IOException.class)
-        .hasMessage(model + ": model input 'tokens' has shape [-1, 128]; expected an RGB image tensor [N,H,W,3]"
+        .hasMessage(model
+            + ": model input 'tokens' has shape [-1, 128]; expected an RGB image tensor [N,H,W,3]"
             + " or [N,3,H,W] with fixed H and W");
   }
 
@@ -209,22 +252,30 @@ class OnnxContainerIT {
   void labelsThatDoNotMatchTheOutputsAreRefusedAtStart(@TempDir Path dir) throws Exception {
     Path onnx = ModelFixtures.defaultModel().onnx();
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
-    assertThatThrownBy(() -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
-        .hasMessage("label file " + labels + " lists 2 labels but " + onnx + " outputs 5 classes; give one label per"
-            + " output, in the model's order");
+    assertThatThrownBy(
+            () -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
+        .hasMessage("label file " + labels + " lists 2 labels but " + onnx
+            + " outputs 5 classes; give one label per" + " output, in the model's order");
     assertThatThrownBy(() -> OnnxContainer.checkLabels(new ModelFiles(onnx, labels)))
-        .as("the check local mode runs at start").hasMessageContaining("lists 2 labels but " + onnx + " outputs 5");
+        .as("the check local mode runs at start")
+        .hasMessageContaining("lists 2 labels but " + onnx + " outputs 5");
     Files.writeString(labels, "cat\n\ncat\n");
-    assertThatThrownBy(() -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
+    assertThatThrownBy(
+            () -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
         .hasMessage("label file " + labels + " lists 'cat' twice");
     try (var ok = OnnxContainer.start(ModelFixtures.defaultModel(), 0, Normalization.UNIT_SCALE)) {
-      assertThat(ModelFixtures.defaultModel().readLabels()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+      assertThat(ModelFixtures.defaultModel().readLabels())
+          .containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
     }
   }
 
   private static HttpResponse<String> invoke(byte[] body, String contentType) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
-        .header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
+            .header("Content-Type", contentType)
+            .POST(BodyPublishers.ofByteArray(body))
+            .build(),
+        BodyHandlers.ofString());
   }
 
   private static byte[] png(BufferedImage image) throws IOException {
@@ -234,7 +285,11 @@ class OnnxContainerIT {
   }
 
   private static HttpResponse<String> post(URI base, byte[] png) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(base.resolve("/invocations")).header("Content-Type", "image/png")
-        .POST(BodyPublishers.ofByteArray(png)).build(), BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(base.resolve("/invocations"))
+            .header("Content-Type", "image/png")
+            .POST(BodyPublishers.ofByteArray(png))
+            .build(),
+        BodyHandlers.ofString());
   }
 }

@@ -43,7 +43,8 @@ class PngDecoderTest {
     assertSameAsImageIo("grey 16", png(noise(BufferedImage.TYPE_USHORT_GRAY)));
     assertSameAsImageIo("rgb 8", png(noise(BufferedImage.TYPE_3BYTE_BGR)));
     assertSameAsImageIo("rgba 8", png(noise(BufferedImage.TYPE_4BYTE_ABGR)));
-    var palette = new IndexColorModel(8, 3, new byte[] {1, 2, 3}, new byte[] {4, 5, 6}, new byte[] {7, 8, 9});
+    var palette =
+        new IndexColorModel(8, 3, new byte[] {1, 2, 3}, new byte[] {4, 5, 6}, new byte[] {7, 8, 9});
     BufferedImage indexed = new BufferedImage(13, 7, BufferedImage.TYPE_BYTE_INDEXED, palette);
     for (int y = 0; y < 7; y++) {
       for (int x = 0; x < 13; x++) {
@@ -52,8 +53,12 @@ class PngDecoderTest {
     }
     assertSameAsImageIo("palette", png(indexed));
     for (boolean alpha : new boolean[] {false, true}) {
-      var cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), alpha, false,
-          alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+      var cm = new ComponentColorModel(
+          ColorSpace.getInstance(ColorSpace.CS_sRGB),
+          alpha,
+          false,
+          alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE,
+          DataBuffer.TYPE_USHORT);
       var image = new BufferedImage(cm, cm.createCompatibleWritableRaster(11, 9), false, null);
       for (int y = 0; y < 9; y++) {
         for (int x = 0; x < 11; x++) {
@@ -91,12 +96,20 @@ class PngDecoderTest {
 
   @Test
   void aHeaderChunkOfTheWrongLengthIsReported() {
-    byte[] png = ByteBuffer.allocate(8 + 12 + 4 + 12).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
-        .putInt(4).put("IHDR".getBytes()).putInt(640).putInt(0)
-        .putInt(0).put("IEND".getBytes()).putInt(0).array();
+    byte[] png = ByteBuffer.allocate(8 + 12 + 4 + 12)
+        .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+        .putInt(4)
+        .put("IHDR".getBytes())
+        .putInt(640)
+        .putInt(0)
+        .putInt(0)
+        .put("IEND".getBytes())
+        .putInt(0)
+        .array();
 
     assertThatThrownBy(() -> PngDecoder.decode(png))
-        .hasMessage("could not decode image: the PNG header chunk (IHDR) holds 4 bytes; a PNG's holds 13");
+        .hasMessage(
+            "could not decode image: the PNG header chunk (IHDR) holds 4 bytes; a PNG's holds 13");
   }
 
   @Test
@@ -106,7 +119,8 @@ class PngDecoderTest {
     for (int i = idat + 2; i < idat + 40; i++) {
       png[i] = (byte) 0xff;
     }
-    assertThatThrownBy(() -> PngDecoder.decode(png)).hasMessageStartingWith("could not decode image: PNG data is corrupt (");
+    assertThatThrownBy(() -> PngDecoder.decode(png))
+        .hasMessageStartingWith("could not decode image: PNG data is corrupt (");
   }
 
   private static void assertSameAsImageIo(String what, byte[] png) throws IOException {
@@ -130,7 +144,13 @@ class PngDecoderTest {
         // Smooth gradients plus noise, so the writer picks different row filters.
         for (int b = 0; b < image.getRaster().getNumBands(); b++) {
           int max = type == BufferedImage.TYPE_USHORT_GRAY ? 65535 : 255;
-          image.getRaster().setSample(x, y, b, y % 3 == 0 ? RANDOM.nextInt(max + 1) : (x * 7 + y * 3 + b * 50) % (max + 1));
+          image
+              .getRaster()
+              .setSample(
+                  x,
+                  y,
+                  b,
+                  y % 3 == 0 ? RANDOM.nextInt(max + 1) : (x * 7 + y * 3 + b * 50) % (max + 1));
         }
       }
     }

@@ -18,7 +18,10 @@ class TarballTest {
 
   @Test
   void extractsOnlyTheWantedFiles(@TempDir Path dir) throws IOException {
-    Path tgz = tgz(dir, entry(MODEL + "model.min.js", "model"), entry("package/README.md", "readme"),
+    Path tgz = tgz(
+        dir,
+        entry(MODEL + "model.min.js", "model"),
+        entry("package/README.md", "readme"),
         entry(MODEL + "group1-shard1of1.min.js", "x".repeat(700)));
     Path out = dir.resolve("out");
 

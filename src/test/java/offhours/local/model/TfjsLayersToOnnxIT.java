@@ -61,10 +61,12 @@ class TfjsLayersToOnnxIT {
     }
     var env = OrtEnvironment.getEnvironment();
     try (var session = env.createSession(onnx, new OrtSession.SessionOptions());
-        var tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {1, 4, 4, 1});
+        var tensor =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {1, 4, 4, 1});
         var result = session.run(Map.of("input_1", tensor))) {
       assertThat(session.getOutputNames()).containsExactly("dense");
-      assertThat(((float[][]) result.get(0).getValue())[0]).containsExactly(45, 90, 39, 78, 66, 132, 50, 100);
+      assertThat(((float[][]) result.get(0).getValue())[0])
+          .containsExactly(45, 90, 39, 78, 66, 132, 50, 100);
     }
   }
 }

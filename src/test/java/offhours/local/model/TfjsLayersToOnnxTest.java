@@ -44,7 +44,12 @@ class TfjsLayersToOnnxTest {
            "quantization": {"min": -1.0, "scale": 0.5, "dtype": "uint8"}},
           {"name": "b/bias", "shape": [2], "dtype": "float32"}]}]""");
     ByteBuffer data = ByteBuffer.allocate(3 + 8).order(ByteOrder.LITTLE_ENDIAN);
-    data.put((byte) 0).put((byte) 2).put((byte) 255).putFloat(1.5f).putFloat(-2f).flip();
+    data.put((byte) 0)
+        .put((byte) 2)
+        .put((byte) 255)
+        .putFloat(1.5f)
+        .putFloat(-2f)
+        .flip();
 
     Map<String, Weights.Tensor> w = Weights.read(manifest, data);
 
@@ -73,8 +78,9 @@ class TfjsLayersToOnnxTest {
          "weightsManifest": []}""");
     assertThatThrownBy(() -> TfjsLayersToOnnx.convert(model, ByteBuffer.allocate(0)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("layer 'lstm_1' has class LSTM, which the TF.js-to-ONNX converter does not support"
-            + " (supported: Activation, Add, AveragePooling2D, BatchNormalization, Conv2D,");
+        .hasMessageStartingWith(
+            "layer 'lstm_1' has class LSTM, which the TF.js-to-ONNX converter does not support"
+                + " (supported: Activation, Add, AveragePooling2D, BatchNormalization, Conv2D,");
   }
 
   @Test
@@ -82,15 +88,18 @@ class TfjsLayersToOnnxTest {
     JsonNode model = JSON.readTree("""
         {"modelTopology": {"model_config": {"class_name": "Sequential", "config": {"layers": []}}}, "weightsManifest": []}""");
     assertThatThrownBy(() -> TfjsLayersToOnnx.convert(model, ByteBuffer.allocate(0)))
-        .hasMessage("model.json holds a Keras 'Sequential' model; only functional models (class Model) are supported");
+        .hasMessage(
+            "model.json holds a Keras 'Sequential' model; only functional models (class Model) are supported");
   }
 
   @Test
   void protobufVarintsAndLengthDelimitedFields() {
     assertThat(new ProtoWriter().int64(1, 300).toByteArray()).containsExactly(0x08, 0xac, 0x02);
-    assertThat(new ProtoWriter().string(2, "hi").toByteArray()).containsExactly(0x12, 0x02, 'h', 'i');
+    assertThat(new ProtoWriter().string(2, "hi").toByteArray())
+        .containsExactly(0x12, 0x02, 'h', 'i');
     assertThat(new ProtoWriter().int64(1, -1).toByteArray())
         .containsExactly(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
-    assertThat(new ProtoWriter().float32(2, 1f).toByteArray()).containsExactly(0x15, 0x00, 0x00, 0x80, 0x3f);
+    assertThat(new ProtoWriter().float32(2, 1f).toByteArray())
+        .containsExactly(0x15, 0x00, 0x00, 0x80, 0x3f);
   }
 }

@@ -22,7 +22,8 @@ class MotoServerIT {
   void startsOnAFreeLoopbackPortResetsAndStops() throws Exception {
     Path log = Files.createTempFile("moto", ".log");
     MotoServer moto = MotoServer.start(log);
-    try (AwsClients clients = AwsClients.local(Region.US_EAST_1, Map.of(Service.S3, moto.endpoint()));
+    try (AwsClients clients =
+            AwsClients.local(Region.US_EAST_1, Map.of(Service.S3, moto.endpoint()));
         S3Client s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true))) {
       assertThat(moto.endpoint().getHost()).isEqualTo("127.0.0.1");
       s3.createBucket(b -> b.bucket("moto-it"));
@@ -34,7 +35,8 @@ class MotoServerIT {
     } finally {
       moto.close();
     }
-    assertThat(ProcessHandle.of(moto.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(ProcessHandle.of(moto.pid()).map(ProcessHandle::isAlive).orElse(false))
+        .isFalse();
   }
 
   /** A web page on another origin must not read local data: moto's global CORS is off. */
@@ -43,15 +45,29 @@ class MotoServerIT {
     MotoServer moto = MotoServer.start(null);
     try {
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<Void> get = http.send(HttpRequest.newBuilder(moto.endpoint().resolve("/?Action=ListQueues"))
-          .header("Origin", "http://attacker.example").GET().build(), HttpResponse.BodyHandlers.discarding());
-      HttpResponse<Void> preflight = http.send(HttpRequest.newBuilder(moto.endpoint().resolve("/"))
-          .header("Origin", "http://attacker.example").header("Access-Control-Request-Method", "POST")
-          .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> get = http.send(
+          HttpRequest.newBuilder(moto.endpoint().resolve("/?Action=ListQueues"))
+              .header("Origin", "http://attacker.example")
+              .GET()
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> preflight = http.send(
+          HttpRequest.newBuilder(moto.endpoint().resolve("/"))
+              .header("Origin", "http://attacker.example")
+              .header("Access-Control-Request-Method", "POST")
+              .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
 
-      assertThat(get.headers().firstValue("Access-Control-Allow-Origin")).as("GET with an Origin").isEmpty();
-      assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as("preflight").isEmpty();
-      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).as("preflight").isEmpty();
+      assertThat(get.headers().firstValue("Access-Control-Allow-Origin"))
+          .as("GET with an Origin")
+          .isEmpty();
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+          .as("preflight")
+          .isEmpty();
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+          .as("preflight")
+          .isEmpty();
     } finally {
       moto.close();
     }

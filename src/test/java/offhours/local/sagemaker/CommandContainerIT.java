@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorExceptio
 class CommandContainerIT {
   @TempDir
   Path logs;
+
   private Fixture f;
 
   @AfterEach
@@ -36,24 +37,35 @@ class CommandContainerIT {
 
   /** A local SageMaker that serves {@value LocalSageMaker#COMMAND_IMAGE} with {@code command}, or not at all. */
   private Fixture start(String command) {
-    LocalSageMakerBuilder builder = LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
-        .pingTimeout(Duration.ofSeconds(15)).logDirectory(logs);
+    LocalSageMakerBuilder builder = LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
+        .deletingDelay(Duration.ZERO)
+        .pingTimeout(Duration.ofSeconds(15))
+        .logDirectory(logs);
     f = new Fixture(command == null ? builder : builder.containerCommand(command));
     return f;
   }
 
   private static String echoContainer() throws Exception {
-    return "exec python3 " + Path.of(CommandContainerIT.class.getResource("/sagemaker/echo_container.py").toURI());
+    return "exec python3 "
+        + Path.of(
+            CommandContainerIT.class.getResource("/sagemaker/echo_container.py").toURI());
   }
 
   private JsonNode invoke(String endpoint, String body) throws Exception {
-    return new ObjectMapper().readTree(f.runtime.invokeEndpoint(r -> r.endpointName(endpoint)
-        .contentType("application/x-image").body(SdkBytes.fromUtf8String(body))).body().asByteArray());
+    return new ObjectMapper()
+        .readTree(f.runtime
+            .invokeEndpoint(r -> r.endpointName(endpoint)
+                .contentType("application/x-image")
+                .body(SdkBytes.fromUtf8String(body)))
+            .body()
+            .asByteArray());
   }
 
   @Test
   void aCommandServesTheEndpointWithTheSageMakerEnvironmentAndStopsWithIt() throws Exception {
-    start(echoContainer()).createEndpoint("echo", LocalSageMaker.COMMAND_IMAGE, Map.of("LABELS", "cat,dog"));
+    start(echoContainer())
+        .createEndpoint("echo", LocalSageMaker.COMMAND_IMAGE, Map.of("LABELS", "cat,dog"));
     f.awaitStatus("echo", EndpointStatus.IN_SERVICE);
 
     JsonNode answer = invoke("echo", "image bytes");
@@ -65,7 +77,10 @@ class CommandContainerIT {
     assertThat(answer.get("labels").asText()).isEqualTo("cat,dog");
     ProcessHandle container = ProcessHandle.of(answer.get("pid").asLong()).orElseThrow();
     try (var files = Files.list(logs)) {
-      Path log = files.filter(p -> p.getFileName().toString().startsWith("echo-")).findFirst().orElseThrow();
+      Path log = files
+          .filter(p -> p.getFileName().toString().startsWith("echo-"))
+          .findFirst()
+          .orElseThrow();
       assertThat(Files.readString(log)).contains("echo_container listening on");
     }
 
@@ -84,20 +99,25 @@ class CommandContainerIT {
           assertThat(e.originalStatusCode()).isEqualTo(400);
           assertThat(e.originalMessage()).isEqualTo("the model cannot read this input");
           assertThat(e.awsErrorDetails().errorMessage())
-              .matches("Received client error \\(400\\) from primary with message \"the model cannot read this"
-                  + " input\"\\. See file://" + logs.toUri().getPath() + "picky-\\d+\\.log in account 123456789012"
-                  + " for more information\\.");
+              .matches(
+                  "Received client error \\(400\\) from primary with message \"the model cannot read this"
+                      + " input\"\\. See file://" + logs.toUri().getPath()
+                      + "picky-\\d+\\.log in account 123456789012"
+                      + " for more information\\.");
         });
   }
 
   @Test
   void aCommandThatExitsFailsTheEndpointAndNamesItsLog() {
-    start("echo 'no model here' >&2; exit 3").createEndpoint("quits", LocalSageMaker.COMMAND_IMAGE, Map.of());
+    start("echo 'no model here' >&2; exit 3")
+        .createEndpoint("quits", LocalSageMaker.COMMAND_IMAGE, Map.of());
 
     assertThat(f.awaitStatus("quits", EndpointStatus.FAILED).failureReason())
-        .startsWith("The primary container for production variant AllTraffic did not pass the ping health check.")
-        .contains("Local detail: the container command exited with status 3 before /ping answered 200; see its"
-            + " log " + logs.resolve("quits-"));
+        .startsWith(
+            "The primary container for production variant AllTraffic did not pass the ping health check.")
+        .contains(
+            "Local detail: the container command exited with status 3 before /ping answered 200; see its"
+                + " log " + logs.resolve("quits-"));
   }
 
   @Test
@@ -107,9 +127,11 @@ class CommandContainerIT {
     assertThatThrownBy(() -> f.createEndpoint("none", LocalSageMaker.COMMAND_IMAGE, Map.of()))
         .isInstanceOfSatisfying(SageMakerException.class, e -> {
           assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-          assertThat(e.awsErrorDetails().errorMessage()).startsWith("Image \"offhours-local/command\" is not known to"
-              + " the local SageMaker").endsWith("or give the command when the local stack starts"
-              + " (--container-command).");
+          assertThat(e.awsErrorDetails().errorMessage())
+              .startsWith(
+                  "Image \"offhours-local/command\" is not known to" + " the local SageMaker")
+              .endsWith(
+                  "or give the command when the local stack starts" + " (--container-command).");
         });
   }
 
@@ -118,11 +140,16 @@ class CommandContainerIT {
     Path marker = logs.resolve("ran");
     start(echoContainer());
 
-    for (Map<String, String> environment : List.of(Map.of("OFFHOURS_CONTAINER_COMMAND", "touch " + marker),
-        Map.of("LD_PRELOAD", "/tmp/evil.so"), Map.of("BASH_ENV", "/tmp/evil.sh"), Map.of("PYTHONPATH", "/tmp/evil"))) {
+    for (Map<String, String> environment : List.of(
+        Map.of("OFFHOURS_CONTAINER_COMMAND", "touch " + marker),
+        Map.of("LD_PRELOAD", "/tmp/evil.so"),
+        Map.of("BASH_ENV", "/tmp/evil.sh"),
+        Map.of("PYTHONPATH", "/tmp/evil"))) {
       String variable = environment.keySet().iterator().next();
-      assertThatThrownBy(() -> f.control.createModel(r -> r.modelName("m-" + variable.replace('_', '-'))
-          .primaryContainer(c -> c.image(LocalSageMaker.COMMAND_IMAGE).environment(environment))))
+      assertThatThrownBy(() ->
+              f.control.createModel(r -> r.modelName("m-" + variable.replace('_', '-'))
+                  .primaryContainer(
+                      c -> c.image(LocalSageMaker.COMMAND_IMAGE).environment(environment))))
           .as("a model setting %s", variable)
           .isInstanceOfSatisfying(SageMakerException.class, e -> {
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
@@ -137,7 +164,8 @@ class CommandContainerIT {
   void closingTheServiceStopsRunningContainers() throws Exception {
     start(echoContainer()).createEndpoint("left", LocalSageMaker.COMMAND_IMAGE, Map.of());
     f.awaitStatus("left", EndpointStatus.IN_SERVICE);
-    ProcessHandle container = ProcessHandle.of(invoke("left", "x").get("pid").asLong()).orElseThrow();
+    ProcessHandle container =
+        ProcessHandle.of(invoke("left", "x").get("pid").asLong()).orElseThrow();
 
     f.close();
     f = null;

@@ -26,7 +26,8 @@ class ControlPlaneTest {
 
   private final Fixture f = new Fixture(LocalSageMaker.builder()
       .clock(Clock.fixed(NOW, ZoneOffset.UTC))
-      .creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+      .creatingDelay(Duration.ZERO)
+      .deletingDelay(Duration.ZERO)
       .container(Fixture.IMAGE, spec -> new FakeContainer()));
 
   @AfterEach
@@ -36,10 +37,13 @@ class ControlPlaneTest {
 
   @Test
   void modelRoundTripsWithArnInLowerCase() {
-    String arn = f.control.createModel(r -> r.modelName("Classifier")
-        .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
-        .primaryContainer(c -> c.image(Fixture.IMAGE).modelDataUrl("file:///m/model.onnx")
-            .environment(Map.of("LABELS", "a,b")))).modelArn();
+    String arn = f.control
+        .createModel(r -> r.modelName("Classifier")
+            .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
+            .primaryContainer(c -> c.image(Fixture.IMAGE)
+                .modelDataUrl("file:///m/model.onnx")
+                .environment(Map.of("LABELS", "a,b"))))
+        .modelArn();
 
     DescribeModelResponse model = f.control.describeModel(r -> r.modelName("Classifier"));
 
@@ -56,7 +60,8 @@ class ControlPlaneTest {
     assertThatThrownBy(() -> f.control.describeModel(r -> r.modelName("Classifier")))
         .isInstanceOfSatisfying(SageMakerException.class, e -> {
           assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Could not find model \"" + ARN + "model/classifier\".");
+          assertThat(e.awsErrorDetails().errorMessage())
+              .isEqualTo("Could not find model \"" + ARN + "model/classifier\".");
           assertThat(e.statusCode()).isEqualTo(400);
         });
   }
@@ -65,7 +70,8 @@ class ControlPlaneTest {
   void endpointConfigRoundTrips() {
     f.createEndpoint("cfg", Fixture.IMAGE, Map.of());
 
-    DescribeEndpointConfigResponse config = f.control.describeEndpointConfig(r -> r.endpointConfigName("cfg-config"));
+    DescribeEndpointConfigResponse config =
+        f.control.describeEndpointConfig(r -> r.endpointConfigName("cfg-config"));
 
     assertThat(config.endpointConfigArn()).isEqualTo(ARN + "endpoint-config/cfg-config");
     assertThat(config.creationTime()).isEqualTo(NOW);
@@ -76,23 +82,27 @@ class ControlPlaneTest {
       assertThat(v.initialInstanceCount()).isEqualTo(1);
     });
     f.control.deleteEndpointConfig(r -> r.endpointConfigName("cfg-config"));
-    assertThatThrownBy(() -> f.control.describeEndpointConfig(r -> r.endpointConfigName("cfg-config")))
+    assertThatThrownBy(
+            () -> f.control.describeEndpointConfig(r -> r.endpointConfigName("cfg-config")))
         .isInstanceOf(SageMakerException.class)
-        .hasMessageStartingWith("Could not find endpoint configuration \"" + ARN + "endpoint-config/cfg-config\".");
+        .hasMessageStartingWith(
+            "Could not find endpoint configuration \"" + ARN + "endpoint-config/cfg-config\".");
   }
 
   @Test
   void creatingWhatExistsFailsLikeSageMaker() {
     f.createEndpoint("dup", Fixture.IMAGE, Map.of());
 
-    assertThatThrownBy(() -> f.control.createModel(r -> r.modelName("dup-model")
-        .primaryContainer(c -> c.image(Fixture.IMAGE))))
-        .hasMessageStartingWith("Cannot create already existing model \"" + ARN + "model/dup-model\".");
+    assertThatThrownBy(() -> f.control.createModel(
+            r -> r.modelName("dup-model").primaryContainer(c -> c.image(Fixture.IMAGE))))
+        .hasMessageStartingWith(
+            "Cannot create already existing model \"" + ARN + "model/dup-model\".");
     assertThatThrownBy(() -> f.control.createEndpointConfig(r -> r.endpointConfigName("dup-config")
-        .productionVariants(v -> v.variantName("AllTraffic").modelName("dup-model"))))
-        .hasMessageStartingWith("Cannot create already existing endpoint configuration \""
-            + ARN + "endpoint-config/dup-config\".");
-    assertThatThrownBy(() -> f.control.createEndpoint(r -> r.endpointName("DUP").endpointConfigName("dup-config")))
+            .productionVariants(v -> v.variantName("AllTraffic").modelName("dup-model"))))
+        .hasMessageStartingWith("Cannot create already existing endpoint configuration \"" + ARN
+            + "endpoint-config/dup-config\".");
+    assertThatThrownBy(() ->
+            f.control.createEndpoint(r -> r.endpointName("DUP").endpointConfigName("dup-config")))
         .isInstanceOfSatisfying(SageMakerException.class, e -> {
           assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
           assertThat(e.awsErrorDetails().errorMessage())
@@ -103,10 +113,12 @@ class ControlPlaneTest {
   @Test
   void missingReferencesAreNamed() {
     assertThatThrownBy(() -> f.control.createEndpointConfig(r -> r.endpointConfigName("c")
-        .productionVariants(v -> v.variantName("AllTraffic").modelName("nope"))))
+            .productionVariants(v -> v.variantName("AllTraffic").modelName("nope"))))
         .hasMessageStartingWith("Could not find model \"" + ARN + "model/nope\".");
-    assertThatThrownBy(() -> f.control.createEndpoint(r -> r.endpointName("e").endpointConfigName("nope")))
-        .hasMessageStartingWith("Could not find endpoint configuration \"" + ARN + "endpoint-config/nope\".");
+    assertThatThrownBy(
+            () -> f.control.createEndpoint(r -> r.endpointName("e").endpointConfigName("nope")))
+        .hasMessageStartingWith(
+            "Could not find endpoint configuration \"" + ARN + "endpoint-config/nope\".");
     assertThatThrownBy(() -> f.control.describeEndpoint(r -> r.endpointName("nope")))
         .hasMessageStartingWith("Could not find endpoint \"" + ARN + "endpoint/nope\".");
     assertThatThrownBy(() -> f.control.deleteEndpoint(r -> r.endpointName("nope")))
@@ -115,31 +127,47 @@ class ControlPlaneTest {
 
   @Test
   void namesMustMatchSageMakersPattern() {
-    assertThatThrownBy(() -> f.control.createModel(r -> r.modelName("under_score")
-        .primaryContainer(c -> c.image(Fixture.IMAGE))))
-        .hasMessageStartingWith("1 validation error detected: Value 'under_score' at 'modelName' failed to satisfy"
-            + " constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+    assertThatThrownBy(() -> f.control.createModel(
+            r -> r.modelName("under_score").primaryContainer(c -> c.image(Fixture.IMAGE))))
+        .hasMessageStartingWith(
+            "1 validation error detected: Value 'under_score' at 'modelName' failed to satisfy"
+                + " constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
   }
 
   @Test
   void unknownImageSaysHowToRegisterALauncher() {
     assertThatThrownBy(() -> f.control.createModel(r -> r.modelName("m")
-        .primaryContainer(c -> c.image("123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1"))))
-        .hasMessageStartingWith("Image \"123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1\" is not known to the"
-            + " local SageMaker; known images are [test/fake]. Register a launcher with"
-            + " LocalSageMaker.builder().container(image, launcher).");
+            .primaryContainer(c -> c.image("123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1"))))
+        .hasMessageStartingWith(
+            "Image \"123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1\" is not known to the"
+                + " local SageMaker; known images are [test/fake]. Register a launcher with"
+                + " LocalSageMaker.builder().container(image, launcher).");
   }
 
   @Test
   void unknownOperationIsTheJson11UnknownOperationError() throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(SigV4.post(f.sageMaker.endpoint(),
-        Map.of("X-Amz-Target", "SageMaker.CreateTrainingJob", "Content-Type", "application/x-amz-json-1.1"), "{}",
-        f.sageMaker.credentials(), Fixture.REGION.id(), "sagemaker"), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = HttpClient.newHttpClient()
+        .send(
+            SigV4.post(
+                f.sageMaker.endpoint(),
+                Map.of(
+                    "X-Amz-Target",
+                    "SageMaker.CreateTrainingJob",
+                    "Content-Type",
+                    "application/x-amz-json-1.1"),
+                "{}",
+                f.sageMaker.credentials(),
+                Fixture.REGION.id(),
+                "sagemaker"),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("UnknownOperationException");
-    assertThat(response.body()).contains("\"__type\":\"UnknownOperationException\"")
-        .contains("The requested operation CreateTrainingJob is not recognized by the local SageMaker");
+    assertThat(response.headers().firstValue("x-amzn-ErrorType"))
+        .hasValue("UnknownOperationException");
+    assertThat(response.body())
+        .contains("\"__type\":\"UnknownOperationException\"")
+        .contains(
+            "The requested operation CreateTrainingJob is not recognized by the local SageMaker");
   }
 
   @Test
@@ -149,19 +177,26 @@ class ControlPlaneTest {
     }
     f.awaitStatus("alpha-three", EndpointStatus.IN_SERVICE);
 
-    var alphas = f.control.listEndpoints(r -> r.nameContains("ALPHA").sortBy("Name").sortOrder("Ascending"));
-    assertThat(alphas.endpoints()).extracting(e -> e.endpointName()).containsExactly("alpha-one", "alpha-three");
+    var alphas =
+        f.control.listEndpoints(r -> r.nameContains("ALPHA").sortBy("Name").sortOrder("Ascending"));
+    assertThat(alphas.endpoints())
+        .extracting(e -> e.endpointName())
+        .containsExactly("alpha-one", "alpha-three");
 
     var page1 = f.control.listEndpoints(r -> r.maxResults(2).sortBy("Name").sortOrder("Ascending"));
-    var page2 = f.control.listEndpoints(r -> r.maxResults(2).sortBy("Name").sortOrder("Ascending")
-        .nextToken(page1.nextToken()));
-    assertThat(page1.endpoints()).extracting(e -> e.endpointName()).containsExactly("alpha-one", "alpha-three");
+    var page2 = f.control.listEndpoints(
+        r -> r.maxResults(2).sortBy("Name").sortOrder("Ascending").nextToken(page1.nextToken()));
+    assertThat(page1.endpoints())
+        .extracting(e -> e.endpointName())
+        .containsExactly("alpha-one", "alpha-three");
     assertThat(page2.endpoints()).extracting(e -> e.endpointName()).containsExactly("beta-two");
     assertThat(page2.nextToken()).isNull();
 
     f.control.deleteEndpoint(r -> r.endpointName("beta-two"));
     f.awaitAbsent("beta-two");
-    assertThat(f.control.listEndpoints(r -> r.statusEquals(EndpointStatus.IN_SERVICE)).endpoints())
+    assertThat(f.control
+            .listEndpoints(r -> r.statusEquals(EndpointStatus.IN_SERVICE))
+            .endpoints())
         .extracting(e -> e.endpointArn())
         .containsExactlyInAnyOrder(ARN + "endpoint/alpha-one", ARN + "endpoint/alpha-three");
   }
@@ -170,9 +205,10 @@ class ControlPlaneTest {
   void theAccountIdIsConfigurableAndChecked() {
     try (Fixture other = new Fixture(LocalSageMaker.builder().accountId("000000000000"))) {
       assertThatThrownBy(() -> other.control.describeEndpoint(r -> r.endpointName("x")))
-          .hasMessageStartingWith("Could not find endpoint \"arn:aws:sagemaker:eu-central-1:000000000000:endpoint/x\".");
-      assertThatThrownBy(() -> other.runtime.invokeEndpoint(r -> r.endpointName("x")
-          .body(software.amazon.awssdk.core.SdkBytes.fromUtf8String("x"))))
+          .hasMessageStartingWith(
+              "Could not find endpoint \"arn:aws:sagemaker:eu-central-1:000000000000:endpoint/x\".");
+      assertThatThrownBy(() -> other.runtime.invokeEndpoint(r ->
+              r.endpointName("x").body(software.amazon.awssdk.core.SdkBytes.fromUtf8String("x"))))
           .hasMessageStartingWith("Endpoint x of account 000000000000 not found.");
     }
     assertThatThrownBy(() -> LocalSageMaker.builder().accountId("1234"))
@@ -182,7 +218,8 @@ class ControlPlaneTest {
 
   @Test
   void theSameUrlServesBothClients() {
-    assertThat(f.sageMaker.endpoint()).isEqualTo(URI.create("http://127.0.0.1:" + f.sageMaker.endpoint().getPort()));
+    assertThat(f.sageMaker.endpoint())
+        .isEqualTo(URI.create("http://127.0.0.1:" + f.sageMaker.endpoint().getPort()));
     assertThat(f.sageMaker.accountId()).isEqualTo("123456789012");
   }
 }

@@ -46,13 +46,19 @@ final class FakeContainer implements ModelContainer {
       Thread.currentThread().interrupt();
     }
     if (text.startsWith("status:")) {
-      return new Reply(Integer.parseInt(text.substring(7).trim()), Map.of(),
+      return new Reply(
+          Integer.parseInt(text.substring(7).trim()),
+          Map.of(),
           ("model says no: " + text).getBytes(StandardCharsets.UTF_8));
     }
-    Reply reply = Reply.json(200, "{\"contentType\":\"" + request.header("Content-Type") + "\",\"accept\":\""
-        + request.header("Accept") + "\",\"bytes\":" + body.length + "}");
+    Reply reply = Reply.json(
+        200,
+        "{\"contentType\":\"" + request.header("Content-Type") + "\",\"accept\":\""
+            + request.header("Accept") + "\",\"bytes\":" + body.length + "}");
     String attributes = request.header("X-Amzn-SageMaker-Custom-Attributes");
-    return attributes == null ? reply : reply.withHeader("X-Amzn-SageMaker-Custom-Attributes", "echo:" + attributes);
+    return attributes == null
+        ? reply
+        : reply.withHeader("X-Amzn-SageMaker-Custom-Attributes", "echo:" + attributes);
   }
 
   @Override

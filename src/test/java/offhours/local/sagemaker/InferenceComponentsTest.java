@@ -25,7 +25,8 @@ class InferenceComponentsTest {
 
   private final List<FakeContainer> launched = new CopyOnWriteArrayList<>();
   private final Fixture f = new Fixture(LocalSageMaker.builder()
-      .creatingDelay(Duration.ofMillis(50)).deletingDelay(Duration.ofMillis(50))
+      .creatingDelay(Duration.ofMillis(50))
+      .deletingDelay(Duration.ofMillis(50))
       .container(Fixture.IMAGE, spec -> {
         FakeContainer container = new FakeContainer();
         launched.add(container);
@@ -39,40 +40,59 @@ class InferenceComponentsTest {
   }
 
   private void componentEndpoint(String name) {
-    f.control.createModel(r -> r.modelName(name + "-model").executionRoleArn(ROLE)
+    f.control.createModel(r -> r.modelName(name + "-model")
+        .executionRoleArn(ROLE)
         .primaryContainer(c -> c.image(Fixture.IMAGE).modelDataUrl("file:///tmp/model.onnx")));
-    f.control.createEndpointConfig(r -> r.endpointConfigName(name + "-config").executionRoleArn(ROLE)
-        .productionVariants(ProductionVariant.builder().variantName("AllTraffic")
-            .instanceType(ProductionVariantInstanceType.ML_M5_LARGE).initialInstanceCount(1)
-            .managedInstanceScaling(m -> m.status("ENABLED").minInstanceCount(0).maxInstanceCount(2))
-            .routingConfig(rc -> rc.routingStrategy("LEAST_OUTSTANDING_REQUESTS")).build()));
+    f.control.createEndpointConfig(r -> r.endpointConfigName(name + "-config")
+        .executionRoleArn(ROLE)
+        .productionVariants(ProductionVariant.builder()
+            .variantName("AllTraffic")
+            .instanceType(ProductionVariantInstanceType.ML_M5_LARGE)
+            .initialInstanceCount(1)
+            .managedInstanceScaling(
+                m -> m.status("ENABLED").minInstanceCount(0).maxInstanceCount(2))
+            .routingConfig(rc -> rc.routingStrategy("LEAST_OUTSTANDING_REQUESTS"))
+            .build()));
     f.control.createEndpoint(r -> r.endpointName(name).endpointConfigName(name + "-config"));
     f.awaitStatus(name, EndpointStatus.IN_SERVICE);
   }
 
   private void createComponent(String endpoint, String name, int copies) {
-    f.control.createInferenceComponent(r -> r.inferenceComponentName(name).endpointName(endpoint)
+    f.control.createInferenceComponent(r -> r.inferenceComponentName(name)
+        .endpointName(endpoint)
         .variantName("AllTraffic")
         .specification(s -> s.modelName(endpoint + "-model")
-            .computeResourceRequirements(c -> c.numberOfCpuCoresRequired(1f).minMemoryRequiredInMb(1024)))
+            .computeResourceRequirements(
+                c -> c.numberOfCpuCoresRequired(1f).minMemoryRequiredInMb(1024)))
         .runtimeConfig(c -> c.copyCount(copies)));
   }
 
-  private DescribeInferenceComponentResponse awaitComponent(String name, InferenceComponentStatus status,
-      int currentCopies) {
-    return Fixture.await(() -> {
-      DescribeInferenceComponentResponse d = f.control.describeInferenceComponent(r -> r.inferenceComponentName(name));
-      return d.inferenceComponentStatus() == status && d.runtimeConfig().currentCopyCount() == currentCopies ? d : null;
-    }, "component " + name + " " + status + " with " + currentCopies + " copies");
+  private DescribeInferenceComponentResponse awaitComponent(
+      String name, InferenceComponentStatus status, int currentCopies) {
+    return Fixture.await(
+        () -> {
+          DescribeInferenceComponentResponse d =
+              f.control.describeInferenceComponent(r -> r.inferenceComponentName(name));
+          return d.inferenceComponentStatus() == status
+                  && d.runtimeConfig().currentCopyCount() == currentCopies
+              ? d
+              : null;
+        },
+        "component " + name + " " + status + " with " + currentCopies + " copies");
   }
 
   private InvokeEndpointResponse invoke(String endpoint, String component) {
-    return f.runtime.invokeEndpoint(r -> r.endpointName(endpoint).inferenceComponentName(component)
-        .contentType("application/x-image").body(SdkBytes.fromString("hello", StandardCharsets.UTF_8)));
+    return f.runtime.invokeEndpoint(r -> r.endpointName(endpoint)
+        .inferenceComponentName(component)
+        .contentType("application/x-image")
+        .body(SdkBytes.fromString("hello", StandardCharsets.UTF_8)));
   }
 
   private int instances(String endpoint) {
-    return f.control.describeEndpoint(r -> r.endpointName(endpoint)).productionVariants().getFirst()
+    return f.control
+        .describeEndpoint(r -> r.endpointName(endpoint))
+        .productionVariants()
+        .getFirst()
         .currentInstanceCount();
   }
 
@@ -81,18 +101,20 @@ class InferenceComponentsTest {
     componentEndpoint("ep");
     assertThat(instances("ep")).isZero();
     createComponent("ep", "ep-ic", 1);
-    DescribeInferenceComponentResponse up = awaitComponent("ep-ic", InferenceComponentStatus.IN_SERVICE, 1);
+    DescribeInferenceComponentResponse up =
+        awaitComponent("ep-ic", InferenceComponentStatus.IN_SERVICE, 1);
     assertThat(up.endpointName()).isEqualTo("ep");
     assertThat(up.inferenceComponentArn())
         .isEqualTo("arn:aws:sagemaker:eu-central-1:123456789012:inference-component/ep-ic");
     assertThat(up.specification().modelName()).isEqualTo("ep-model");
-    assertThat(up.specification().computeResourceRequirements().minMemoryRequiredInMb()).isEqualTo(1024);
+    assertThat(up.specification().computeResourceRequirements().minMemoryRequiredInMb())
+        .isEqualTo(1024);
     assertThat(up.runtimeConfig().desiredCopyCount()).isEqualTo(1);
     assertThat(instances("ep")).isEqualTo(1);
     assertThat(invoke("ep", "ep-ic").invokedProductionVariant()).isEqualTo("AllTraffic");
 
-    f.control.updateInferenceComponentRuntimeConfig(r -> r.inferenceComponentName("ep-ic")
-        .desiredRuntimeConfig(c -> c.copyCount(0)));
+    f.control.updateInferenceComponentRuntimeConfig(
+        r -> r.inferenceComponentName("ep-ic").desiredRuntimeConfig(c -> c.copyCount(0)));
     awaitComponent("ep-ic", InferenceComponentStatus.IN_SERVICE, 0);
     assertThatThrownBy(() -> invoke("ep", "ep-ic"))
         .isInstanceOfSatisfying(ValidationErrorException.class, e -> {
@@ -104,60 +126,86 @@ class InferenceComponentsTest {
     assertThat(f.control.describeEndpoint(r -> r.endpointName("ep")).endpointStatus())
         .isEqualTo(EndpointStatus.IN_SERVICE);
 
-    f.control.updateInferenceComponentRuntimeConfig(r -> r.inferenceComponentName("ep-ic")
-        .desiredRuntimeConfig(c -> c.copyCount(2)));
-    assertThat(f.control.describeInferenceComponent(r -> r.inferenceComponentName("ep-ic")).runtimeConfig())
+    f.control.updateInferenceComponentRuntimeConfig(
+        r -> r.inferenceComponentName("ep-ic").desiredRuntimeConfig(c -> c.copyCount(2)));
+    assertThat(f.control
+            .describeInferenceComponent(r -> r.inferenceComponentName("ep-ic"))
+            .runtimeConfig())
         .satisfies(rc -> assertThat(rc.desiredCopyCount()).isEqualTo(2));
     awaitComponent("ep-ic", InferenceComponentStatus.IN_SERVICE, 2);
     assertThat(instances("ep")).isEqualTo(2);
     assertThat(invoke("ep", "ep-ic").body().asUtf8String()).contains("\"bytes\":5");
-    assertThat(f.control.listInferenceComponents(r -> r.endpointNameEquals("ep")).inferenceComponents())
-        .singleElement().satisfies(s -> assertThat(s.inferenceComponentName()).isEqualTo("ep-ic"));
+    assertThat(f.control
+            .listInferenceComponents(r -> r.endpointNameEquals("ep"))
+            .inferenceComponents())
+        .singleElement()
+        .satisfies(s -> assertThat(s.inferenceComponentName()).isEqualTo("ep-ic"));
 
     f.control.deleteInferenceComponent(r -> r.inferenceComponentName("ep-ic"));
-    Fixture.await(() -> f.control.listInferenceComponents(r -> r.endpointNameEquals("ep")).inferenceComponents()
-        .isEmpty() ? Boolean.TRUE : null, "component deleted");
+    Fixture.await(
+        () -> f.control
+                .listInferenceComponents(r -> r.endpointNameEquals("ep"))
+                .inferenceComponents()
+                .isEmpty()
+            ? Boolean.TRUE
+            : null,
+        "component deleted");
     assertThat(launched).allSatisfy(c -> assertThat(c.closed).isTrue());
-    assertThatThrownBy(() -> f.control.describeInferenceComponent(r -> r.inferenceComponentName("ep-ic")))
-        .isInstanceOfSatisfying(SageMakerException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-            .isEqualTo("Could not find inference component"
-                + " \"arn:aws:sagemaker:eu-central-1:123456789012:inference-component/ep-ic\"."));
+    assertThatThrownBy(
+            () -> f.control.describeInferenceComponent(r -> r.inferenceComponentName("ep-ic")))
+        .isInstanceOfSatisfying(
+            SageMakerException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo(
+                    "Could not find inference component"
+                        + " \"arn:aws:sagemaker:eu-central-1:123456789012:inference-component/ep-ic\"."));
   }
 
   @Test
   void aComponentEndpointNeedsTheComponentNameAndAModelEndpointRefusesOne() {
     componentEndpoint("ce");
-    assertThatThrownBy(() -> f.runtime.invokeEndpoint(r -> r.endpointName("ce").contentType("application/x-image")
-        .body(SdkBytes.fromUtf8String("x"))))
-        .isInstanceOfSatisfying(ValidationErrorException.class, e -> assertThat(e.getMessage())
-            .startsWith("Inference Component Name header is required"));
+    assertThatThrownBy(() -> f.runtime.invokeEndpoint(r -> r.endpointName("ce")
+            .contentType("application/x-image")
+            .body(SdkBytes.fromUtf8String("x"))))
+        .isInstanceOfSatisfying(
+            ValidationErrorException.class,
+            e -> assertThat(e.getMessage())
+                .startsWith("Inference Component Name header is required"));
     assertThatThrownBy(() -> invoke("ce", "nope"))
-        .isInstanceOfSatisfying(ValidationErrorException.class, e -> assertThat(e.getMessage())
-            .startsWith("Inference Component nope not found for endpoint ce"));
+        .isInstanceOfSatisfying(
+            ValidationErrorException.class,
+            e -> assertThat(e.getMessage())
+                .startsWith("Inference Component nope not found for endpoint ce"));
 
     f.createEndpoint("plain", Fixture.IMAGE, java.util.Map.of());
     f.awaitStatus("plain", EndpointStatus.IN_SERVICE);
     assertThatThrownBy(() -> createComponent("plain", "plain-ic", 1))
-        .isInstanceOfSatisfying(SageMakerException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-            .contains("inference components need an endpoint config whose variant has no ModelName"));
+        .isInstanceOfSatisfying(
+            SageMakerException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .contains(
+                    "inference components need an endpoint config whose variant has no ModelName"));
   }
 
   @Test
   void updatesWaitForInServiceAndCreationNeedsACopy() {
     componentEndpoint("w");
     assertThatThrownBy(() -> createComponent("w", "w-ic", 0))
-        .isInstanceOfSatisfying(SageMakerException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-            .contains("'runtimeConfig.copyCount'"));
+        .isInstanceOfSatisfying(
+            SageMakerException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .contains("'runtimeConfig.copyCount'"));
     f.sageMaker.delays(Duration.ofSeconds(30), Duration.ZERO);
     createComponent("w", "w-ic", 1);
-    assertThatThrownBy(() -> f.control.updateInferenceComponentRuntimeConfig(r -> r.inferenceComponentName("w-ic")
-        .desiredRuntimeConfig(c -> c.copyCount(0))))
+    assertThatThrownBy(() -> f.control.updateInferenceComponentRuntimeConfig(
+            r -> r.inferenceComponentName("w-ic").desiredRuntimeConfig(c -> c.copyCount(0))))
         .isInstanceOfSatisfying(SageMakerException.class, e -> {
           assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
           assertThat(e.awsErrorDetails().errorMessage()).contains("while it is Creating");
         });
     assertThatThrownBy(() -> invoke("w", "w-ic"))
-        .isInstanceOfSatisfying(ValidationErrorException.class, e -> assertThat(e.getMessage())
-            .startsWith(InferenceComponents.NO_CAPACITY));
+        .isInstanceOfSatisfying(
+            ValidationErrorException.class,
+            e -> assertThat(e.getMessage()).startsWith(InferenceComponents.NO_CAPACITY));
   }
 }

@@ -25,7 +25,8 @@ class InjectedFaultsTest {
   private final List<FakeContainer> launched = new CopyOnWriteArrayList<>();
   private final CountDownLatch replacementMayStart = new CountDownLatch(1);
   private final Fixture f = new Fixture(LocalSageMaker.builder()
-      .creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+      .creatingDelay(Duration.ZERO)
+      .deletingDelay(Duration.ZERO)
       .container(Fixture.IMAGE, spec -> {
         if (!launched.isEmpty()) {
           replacementMayStart.await(20, TimeUnit.SECONDS);
@@ -43,7 +44,8 @@ class InjectedFaultsTest {
   }
 
   private InvokeEndpointResponse invoke(String endpoint) {
-    return f.runtime.invokeEndpoint(r -> r.endpointName(endpoint).contentType("application/x-image")
+    return f.runtime.invokeEndpoint(r -> r.endpointName(endpoint)
+        .contentType("application/x-image")
         .body(SdkBytes.fromString("x", StandardCharsets.UTF_8)));
   }
 
@@ -55,8 +57,10 @@ class InjectedFaultsTest {
     f.sageMaker.failNextInvocations(2, 500, "InternalFailure", "injected");
 
     for (int i = 0; i < 2; i++) {
-      assertThatThrownBy(() -> invoke("burst")).isInstanceOfSatisfying(InternalFailureException.class,
-          e -> assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("injected"));
+      assertThatThrownBy(() -> invoke("burst"))
+          .isInstanceOfSatisfying(
+              InternalFailureException.class,
+              e -> assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("injected"));
     }
     assertThat(invoke("burst").body().asUtf8String()).contains("\"bytes\":1");
     assertThat(launched.getFirst().invocations).hasValue(1);
@@ -69,8 +73,10 @@ class InjectedFaultsTest {
 
     f.sageMaker.failNextInvocations(1, 400, "ThrottlingException", "Rate exceeded");
 
-    assertThatThrownBy(() -> invoke("throttled")).isInstanceOfSatisfying(SageMakerRuntimeException.class,
-        e -> assertThat(e.isThrottlingException()).isTrue());
+    assertThatThrownBy(() -> invoke("throttled"))
+        .isInstanceOfSatisfying(
+            SageMakerRuntimeException.class,
+            e -> assertThat(e.isThrottlingException()).isTrue());
   }
 
   @Test
@@ -86,13 +92,15 @@ class InjectedFaultsTest {
         .isEqualTo(EndpointStatus.IN_SERVICE);
     replacementMayStart.countDown();
     Fixture.await(() -> launched.size() == 2 ? true : null, "a replacement container");
-    Fixture.await(() -> {
-      try {
-        return invoke("crashy");
-      } catch (ServiceUnavailableException notYet) {
-        return null;
-      }
-    }, "the replacement answering");
+    Fixture.await(
+        () -> {
+          try {
+            return invoke("crashy");
+          } catch (ServiceUnavailableException notYet) {
+            return null;
+          }
+        },
+        "the replacement answering");
     assertThat(launched.get(1).invocations).hasValue(1);
   }
 

@@ -23,13 +23,17 @@ public final class InvokeOverheadBench {
     int rounds = 2000;
     byte[] payload = new byte[payloadBytes];
     FakeContainer container = new FakeContainer();
-    try (Fixture f = new Fixture(LocalSageMaker.builder().creatingDelay(Duration.ZERO)
+    try (Fixture f = new Fixture(LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
         .container(Fixture.IMAGE, spec -> container))) {
       f.createEndpoint("bench", Fixture.IMAGE, Map.of());
       f.awaitStatus("bench", EndpointStatus.IN_SERVICE);
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpClient http =
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpRequest direct = HttpRequest.newBuilder(container.baseUri().resolve("/invocations"))
-          .header("Content-Type", "application/x-image").POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
+          .header("Content-Type", "application/x-image")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+          .build();
       Supplier<Object> viaContainer = () -> {
         try {
           return http.send(direct, HttpResponse.BodyHandlers.ofByteArray()).body();
@@ -38,10 +42,13 @@ public final class InvokeOverheadBench {
         }
       };
       Supplier<Object> viaSageMaker = () -> f.runtime.invokeEndpoint(r -> r.endpointName("bench")
-          .contentType("application/x-image").body(SdkBytes.fromByteArrayUnsafe(payload)));
+          .contentType("application/x-image")
+          .body(SdkBytes.fromByteArrayUnsafe(payload)));
       double[] c = measure(viaContainer, rounds);
       double[] s = measure(viaSageMaker, rounds);
-      System.out.printf("payload %d KiB, %d invocations each, after %d warm-up%n", payloadBytes / 1024, rounds, rounds);
+      System.out.printf(
+          "payload %d KiB, %d invocations each, after %d warm-up%n",
+          payloadBytes / 1024, rounds, rounds);
       System.out.printf("%-34s %8s %8s%n", "path", "p50 ms", "p95 ms");
       System.out.printf("%-34s %8.3f %8.3f%n", "container POST /invocations", c[0], c[1]);
       System.out.printf("%-34s %8.3f %8.3f%n", "SDK InvokeEndpoint via local SM", s[0], s[1]);

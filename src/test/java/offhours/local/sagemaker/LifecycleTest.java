@@ -47,8 +47,11 @@ class LifecycleTest {
 
   @Test
   void endpointGoesCreatingInServiceDeletingAbsent() throws Exception {
-    // The gate holds the endpoint in Creating (a launcher that has not returned yet) so the test can see it.
-    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ofMillis(300))
+    // The gate holds the endpoint in Creating (a launcher that has not returned yet) so the test
+    // can see it.
+    start(LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
+        .deletingDelay(Duration.ofMillis(300))
         .container("test/gated", spec -> {
           createGate.await(20, TimeUnit.SECONDS);
           FakeContainer container = new FakeContainer();
@@ -60,7 +63,8 @@ class LifecycleTest {
 
     DescribeEndpointResponse creating = f.control.describeEndpoint(r -> r.endpointName("life"));
     assertThat(creating.endpointStatus()).isEqualTo(EndpointStatus.CREATING);
-    assertThat(creating.endpointArn()).isEqualTo("arn:aws:sagemaker:eu-central-1:123456789012:endpoint/life");
+    assertThat(creating.endpointArn())
+        .isEqualTo("arn:aws:sagemaker:eu-central-1:123456789012:endpoint/life");
     assertThat(creating.endpointConfigName()).isEqualTo("life-config");
     assertThat(creating.creationTime()).isEqualTo(created);
     assertThat(creating.productionVariants()).isEmpty();
@@ -75,7 +79,9 @@ class LifecycleTest {
       assertThat(v.variantName()).isEqualTo("AllTraffic");
       assertThat(v.currentInstanceCount()).isEqualTo(1);
       assertThat(v.desiredInstanceCount()).isEqualTo(1);
-      assertThat(v.deployedImages()).singleElement().satisfies(i -> assertThat(i.specifiedImage()).isEqualTo("test/gated"));
+      assertThat(v.deployedImages())
+          .singleElement()
+          .satisfies(i -> assertThat(i.specifiedImage()).isEqualTo("test/gated"));
     });
 
     f.control.deleteEndpoint(r -> r.endpointName("life"));
@@ -92,13 +98,15 @@ class LifecycleTest {
 
     f.createEndpoint("flaky", Fixture.IMAGE, Map.of());
     DescribeEndpointResponse failed = f.awaitStatus("flaky", EndpointStatus.FAILED);
-    assertThat(failed.failureReason()).isEqualTo("Insufficient capacity for ml.m5.large (injected).");
+    assertThat(failed.failureReason())
+        .isEqualTo("Insufficient capacity for ml.m5.large (injected).");
     assertThat(launched).isEmpty();
 
     f.control.deleteEndpoint(r -> r.endpointName("flaky"));
     f.awaitAbsent("flaky");
     f.control.createEndpoint(r -> r.endpointName("flaky").endpointConfigName("flaky-config"));
-    assertThat(f.awaitStatus("flaky", EndpointStatus.IN_SERVICE).failureReason()).isNull();
+    assertThat(f.awaitStatus("flaky", EndpointStatus.IN_SERVICE).failureReason())
+        .isNull();
   }
 
   @Test
@@ -121,35 +129,41 @@ class LifecycleTest {
   void aContainerThatNeverPassesPingFailsTheEndpointAndIsStopped() {
     FakeContainer sick = new FakeContainer();
     sick.pingStatus.set(503);
-    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).pingTimeout(Duration.ofMillis(500))
+    start(LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
+        .pingTimeout(Duration.ofMillis(500))
         .container("test/sick", spec -> sick));
 
     f.createEndpoint("sick", "test/sick", Map.of());
 
     assertThat(f.awaitStatus("sick", EndpointStatus.FAILED).failureReason())
-        .startsWith("The primary container for production variant AllTraffic did not pass the ping health check."
-            + " Please check CloudWatch logs for this endpoint. Local detail: no 200 from " + sick.baseUri()
-            + "/ping within PT0.5S (GET " + sick.baseUri() + "/ping answered 503)");
+        .startsWith(
+            "The primary container for production variant AllTraffic did not pass the ping health check."
+                + " Please check CloudWatch logs for this endpoint. Local detail: no 200 from "
+                + sick.baseUri()
+                + "/ping within PT0.5S (GET " + sick.baseUri() + "/ping answered 503)");
     assertThat(sick.closed).isTrue();
   }
 
   @Test
   void aLauncherThatThrowsFailsTheEndpointWithItsMessage() {
-    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO)
-        .container("test/broken", spec -> {
-          throw new IllegalStateException("model file /m/model.onnx is missing");
-        }));
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).container("test/broken", spec -> {
+      throw new IllegalStateException("model file /m/model.onnx is missing");
+    }));
 
     f.createEndpoint("broken", "test/broken", Map.of());
 
-    assertThat(f.awaitStatus("broken", EndpointStatus.FAILED).failureReason()).isEqualTo(
-        "Failed to launch the primary container (image test/broken) for production variant AllTraffic:"
-            + " model file /m/model.onnx is missing");
+    assertThat(f.awaitStatus("broken", EndpointStatus.FAILED).failureReason())
+        .isEqualTo(
+            "Failed to launch the primary container (image test/broken) for production variant AllTraffic:"
+                + " model file /m/model.onnx is missing");
   }
 
   @Test
   void deletingWhileTheContainerStartsStopsTheContainer() throws Exception {
-    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+    start(LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
+        .deletingDelay(Duration.ZERO)
         .container("test/gated", spec -> {
           createGate.await(20, TimeUnit.SECONDS);
           FakeContainer container = new FakeContainer();
@@ -162,14 +176,17 @@ class LifecycleTest {
     f.awaitAbsent("race");
     createGate.countDown();
 
-    FakeContainer orphan = Fixture.await(() -> launched.isEmpty() ? null : launched.get(0), "the late container");
+    FakeContainer orphan =
+        Fixture.await(() -> launched.isEmpty() ? null : launched.get(0), "the late container");
     Fixture.await(() -> orphan.closed ? Boolean.TRUE : null, "the late container to be stopped");
     assertThat(f.control.listEndpoints(r -> r.nameContains("race")).endpoints()).isEmpty();
   }
 
   @Test
   void updateServesFromTheOldContainerUntilTheNewOneIsHealthy() throws Exception {
-    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+    start(LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
+        .deletingDelay(Duration.ZERO)
         .container("test/gated", spec -> {
           createGate.await(20, TimeUnit.SECONDS);
           FakeContainer container = new FakeContainer();
@@ -178,29 +195,38 @@ class LifecycleTest {
         }));
     f.createEndpoint("upd", Fixture.IMAGE, Map.of());
     f.awaitStatus("upd", EndpointStatus.IN_SERVICE);
-    f.createEndpoint("next", "test/gated", Map.of()); // creates next-model and next-config; "next" stays Creating
+    f.createEndpoint(
+        "next",
+        "test/gated",
+        Map.of()); // creates next-model and next-config; "next" stays Creating
 
     f.control.updateEndpoint(r -> r.endpointName("upd").endpointConfigName("next-config"));
 
     DescribeEndpointResponse updating = f.control.describeEndpoint(r -> r.endpointName("upd"));
     assertThat(updating.endpointStatus()).isEqualTo(EndpointStatus.UPDATING);
     assertThat(updating.endpointConfigName()).isEqualTo("upd-config");
-    assertThat(f.runtime.invokeEndpoint(r -> r.endpointName("upd").body(SdkBytes.fromUtf8String("x")))
-        .invokedProductionVariant()).isEqualTo("AllTraffic");
+    assertThat(f.runtime
+            .invokeEndpoint(r -> r.endpointName("upd").body(SdkBytes.fromUtf8String("x")))
+            .invokedProductionVariant())
+        .isEqualTo("AllTraffic");
     FakeContainer old = launched.get(0);
     assertThat(old.invocations.get()).isEqualTo(1);
-    assertThatThrownBy(() -> f.control.updateEndpoint(r -> r.endpointName("upd").endpointConfigName("next-config")))
+    assertThatThrownBy(() ->
+            f.control.updateEndpoint(r -> r.endpointName("upd").endpointConfigName("next-config")))
         .hasMessageStartingWith("Cannot update in-progress endpoint"
             + " \"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/upd\".");
 
     createGate.countDown();
-    assertThat(f.awaitStatus("upd", EndpointStatus.IN_SERVICE).endpointConfigName()).isEqualTo("next-config");
+    assertThat(f.awaitStatus("upd", EndpointStatus.IN_SERVICE).endpointConfigName())
+        .isEqualTo("next-config");
     Fixture.await(() -> old.closed ? Boolean.TRUE : null, "the old container to stop");
   }
 
   @Test
   void aFailedUpdateRollsBackToTheServingContainer() {
-    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+    start(LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
+        .deletingDelay(Duration.ZERO)
         .container("test/broken", spec -> {
           throw new IllegalStateException("cannot load model v2");
         }));
@@ -211,19 +237,27 @@ class LifecycleTest {
 
     f.control.updateEndpoint(r -> r.endpointName("keep").endpointConfigName("v2-config"));
 
-    DescribeEndpointResponse rolledBack = Fixture.await(() -> {
-      DescribeEndpointResponse d = f.control.describeEndpoint(r -> r.endpointName("keep"));
-      return d.failureReason() != null ? d : null;
-    }, "the update to fail");
+    DescribeEndpointResponse rolledBack = Fixture.await(
+        () -> {
+          DescribeEndpointResponse d = f.control.describeEndpoint(r -> r.endpointName("keep"));
+          return d.failureReason() != null ? d : null;
+        },
+        "the update to fail");
     assertThat(rolledBack.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE);
     assertThat(rolledBack.endpointConfigName()).isEqualTo("keep-config");
-    assertThat(rolledBack.failureReason()).isEqualTo("Failed to launch the primary container (image test/broken)"
-        + " for production variant AllTraffic: cannot load model v2");
-    assertThat(f.runtime.invokeEndpoint(r -> r.endpointName("keep").body(SdkBytes.fromUtf8String("x")))
-        .body().asUtf8String()).contains("\"bytes\":1");
-    assertThatThrownBy(() -> f.control.updateEndpoint(r -> r.endpointName("v2").endpointConfigName("keep-config")))
-        .hasMessageStartingWith("Cannot update failed endpoint \"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/v2\";"
-            + " DeleteEndpoint is the only operation that can be performed on a failed endpoint.");
+    assertThat(rolledBack.failureReason())
+        .isEqualTo("Failed to launch the primary container (image test/broken)"
+            + " for production variant AllTraffic: cannot load model v2");
+    assertThat(f.runtime
+            .invokeEndpoint(r -> r.endpointName("keep").body(SdkBytes.fromUtf8String("x")))
+            .body()
+            .asUtf8String())
+        .contains("\"bytes\":1");
+    assertThatThrownBy(() ->
+            f.control.updateEndpoint(r -> r.endpointName("v2").endpointConfigName("keep-config")))
+        .hasMessageStartingWith(
+            "Cannot update failed endpoint \"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/v2\";"
+                + " DeleteEndpoint is the only operation that can be performed on a failed endpoint.");
   }
 
   @Test
@@ -245,20 +279,26 @@ class LifecycleTest {
 
   @Test
   void theSdkWaitersSeeTheLifeCycle() {
-    start(LocalSageMaker.builder().creatingDelay(Duration.ofMillis(200)).deletingDelay(Duration.ofMillis(200)));
+    start(LocalSageMaker.builder()
+        .creatingDelay(Duration.ofMillis(200))
+        .deletingDelay(Duration.ofMillis(200)));
     WaiterOverrideConfiguration fast = WaiterOverrideConfiguration.builder()
-        .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(50))).maxAttempts(400).build();
-    DescribeEndpointRequest waited = DescribeEndpointRequest.builder().endpointName("waited").build();
+        .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(50)))
+        .maxAttempts(400)
+        .build();
+    DescribeEndpointRequest waited =
+        DescribeEndpointRequest.builder().endpointName("waited").build();
     f.createEndpoint("waited", Fixture.IMAGE, Map.of());
 
     var inService = f.control.waiter().waitUntilEndpointInService(waited, fast);
-    assertThat(inService.matched().response()).hasValueSatisfying(
-        d -> assertThat(d.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE));
+    assertThat(inService.matched().response())
+        .hasValueSatisfying(
+            d -> assertThat(d.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE));
 
     f.control.deleteEndpoint(r -> r.endpointName("waited"));
     var deleted = f.control.waiter().waitUntilEndpointDeleted(waited, fast);
-    assertThat(deleted.matched().exception()).hasValueSatisfying(
-        e -> assertThat(e).hasMessageStartingWith("Could not find endpoint"));
+    assertThat(deleted.matched().exception())
+        .hasValueSatisfying(e -> assertThat(e).hasMessageStartingWith("Could not find endpoint"));
   }
 
   /** A clock the test moves by hand, so timestamps are exact. */

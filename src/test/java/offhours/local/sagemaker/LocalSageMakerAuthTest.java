@@ -37,8 +37,11 @@ import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeEx
 class LocalSageMakerAuthTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir Path dir;
-  private final Fixture f = new Fixture(LocalSageMaker.builder().creatingDelay(Duration.ZERO)
+  @TempDir
+  Path dir;
+
+  private final Fixture f = new Fixture(LocalSageMaker.builder()
+      .creatingDelay(Duration.ZERO)
       .container(Fixture.IMAGE, spec -> new FakeContainer()));
 
   @AfterEach
@@ -47,9 +50,13 @@ class LocalSageMakerAuthTest {
   }
 
   private HttpResponse<String> unsigned(String operation, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(f.sageMaker.endpoint())
-        .header("X-Amz-Target", "SageMaker." + operation).header("Content-Type", "application/x-amz-json-1.1")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(f.sageMaker.endpoint())
+            .header("X-Amz-Target", "SageMaker." + operation)
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -57,37 +64,54 @@ class LocalSageMakerAuthTest {
     Path marker = dir.resolve("ran");
     String command = "touch " + marker;
 
-    HttpResponse<String> model = unsigned("CreateModel", "{\"ModelName\":\"m\",\"PrimaryContainer\":{\"Image\":\""
-        + LocalSageMaker.COMMAND_IMAGE + "\",\"Environment\":{\"OFFHOURS_CONTAINER_COMMAND\":\"" + command + "\"}}}");
-    HttpResponse<String> config = unsigned("CreateEndpointConfig", "{\"EndpointConfigName\":\"c\","
-        + "\"ProductionVariants\":[{\"VariantName\":\"v\",\"ModelName\":\"m\"}]}");
-    HttpResponse<String> endpoint = unsigned("CreateEndpoint", "{\"EndpointName\":\"e\",\"EndpointConfigName\":\"c\"}");
+    HttpResponse<String> model = unsigned(
+        "CreateModel",
+        "{\"ModelName\":\"m\",\"PrimaryContainer\":{\"Image\":\"" + LocalSageMaker.COMMAND_IMAGE
+            + "\",\"Environment\":{\"OFFHOURS_CONTAINER_COMMAND\":\"" + command + "\"}}}");
+    HttpResponse<String> config = unsigned(
+        "CreateEndpointConfig",
+        "{\"EndpointConfigName\":\"c\","
+            + "\"ProductionVariants\":[{\"VariantName\":\"v\",\"ModelName\":\"m\"}]}");
+    HttpResponse<String> endpoint =
+        unsigned("CreateEndpoint", "{\"EndpointName\":\"e\",\"EndpointConfigName\":\"c\"}");
 
     for (HttpResponse<String> response : List.of(model, config, endpoint)) {
       assertThat(response.statusCode()).isEqualTo(403);
-      assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("MissingAuthenticationTokenException");
+      assertThat(response.headers().firstValue("x-amzn-ErrorType"))
+          .hasValue("MissingAuthenticationTokenException");
     }
     assertThat(f.control.listEndpoints(r -> r.maxResults(10)).endpoints()).isEmpty();
-    assertThatThrownBy(() -> f.control.describeModel(r -> r.modelName("m"))).hasMessageContaining("Could not find model");
+    assertThatThrownBy(() -> f.control.describeModel(r -> r.modelName("m")))
+        .hasMessageContaining("Could not find model");
     assertThat(marker).doesNotExist();
   }
 
   @Test
   void theSdkWithOtherCredentialsGetsUnrecognizedClientOnBothApis() {
-    try (AwsClients other = AwsClients.local(Fixture.REGION, Map.of(Service.SAGEMAKER, f.sageMaker.endpoint(),
-            Service.SAGEMAKER_RUNTIME, f.sageMaker.endpoint()));
-        SageMakerClient control = other.build(Service.SAGEMAKER, SageMakerClient.builder()
-            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())));
-        SageMakerRuntimeClient runtime = other.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()
-            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
+    try (AwsClients other = AwsClients.local(
+            Fixture.REGION,
+            Map.of(
+                Service.SAGEMAKER,
+                f.sageMaker.endpoint(),
+                Service.SAGEMAKER_RUNTIME,
+                f.sageMaker.endpoint()));
+        SageMakerClient control = other.build(
+            Service.SAGEMAKER,
+            SageMakerClient.builder()
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())));
+        SageMakerRuntimeClient runtime = other.build(
+            Service.SAGEMAKER_RUNTIME,
+            SageMakerRuntimeClient.builder()
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
 
       assertThatThrownBy(() -> control.listEndpoints(r -> r.maxResults(1)))
           .isInstanceOfSatisfying(SageMakerException.class, e -> {
             assertThat(e.statusCode()).isEqualTo(403);
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
           });
-      assertThatThrownBy(() -> runtime.invokeEndpoint(r -> r.endpointName("e").contentType("application/x-image")
-          .body(SdkBytes.fromUtf8String("x"))))
+      assertThatThrownBy(() -> runtime.invokeEndpoint(r -> r.endpointName("e")
+              .contentType("application/x-image")
+              .body(SdkBytes.fromUtf8String("x"))))
           .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
             assertThat(e.statusCode()).isEqualTo(403);
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
@@ -97,11 +121,14 @@ class LocalSageMakerAuthTest {
 
   @Test
   void theStackKeyWithAGuessedSecretGetsInvalidSignature() {
-    AwsBasicCredentials guessed = AwsBasicCredentials.create(f.sageMaker.credentials().accessKeyId(), "guess");
-    try (AwsClients other = AwsClients.local(Fixture.REGION, guessed, Map.of(Service.SAGEMAKER,
-            f.sageMaker.endpoint()));
-        SageMakerClient control = other.build(Service.SAGEMAKER, SageMakerClient.builder()
-            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
+    AwsBasicCredentials guessed =
+        AwsBasicCredentials.create(f.sageMaker.credentials().accessKeyId(), "guess");
+    try (AwsClients other = AwsClients.local(
+            Fixture.REGION, guessed, Map.of(Service.SAGEMAKER, f.sageMaker.endpoint()));
+        SageMakerClient control = other.build(
+            Service.SAGEMAKER,
+            SageMakerClient.builder()
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())))) {
 
       assertThatThrownBy(() -> control.listEndpoints(r -> r.maxResults(1)))
           .isInstanceOfSatisfying(SageMakerException.class, e -> {
@@ -113,16 +140,26 @@ class LocalSageMakerAuthTest {
 
   @Test
   void aSignedRequestFromAWebPageIsRefusedForItsOrigin() throws Exception {
-    HttpRequest signed = SigV4.post(f.sageMaker.endpoint(), Map.of("X-Amz-Target", "SageMaker.ListEndpoints",
-        "Content-Type", "application/x-amz-json-1.1"), "{}", f.sageMaker.credentials(), Fixture.REGION.id(),
+    HttpRequest signed = SigV4.post(
+        f.sageMaker.endpoint(),
+        Map.of(
+            "X-Amz-Target",
+            "SageMaker.ListEndpoints",
+            "Content-Type",
+            "application/x-amz-json-1.1"),
+        "{}",
+        f.sageMaker.credentials(),
+        Fixture.REGION.id(),
         "sagemaker");
     HttpRequest fromAPage = HttpRequest.newBuilder(signed, (name, value) -> true)
-        .header("Origin", "http://attacker.example").build();
+        .header("Origin", "http://attacker.example")
+        .build();
 
     HttpResponse<String> response = HTTP.send(fromAPage, HttpResponse.BodyHandlers.ofString());
 
-    assertThat(HTTP.send(signed, HttpResponse.BodyHandlers.ofString()).statusCode()).as("the same request without"
-        + " Origin").isEqualTo(200);
+    assertThat(HTTP.send(signed, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .as("the same request without" + " Origin")
+        .isEqualTo(200);
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("AccessDeniedException");
   }
@@ -133,14 +170,17 @@ class LocalSageMakerAuthTest {
     int port = f.sageMaker.endpoint().getPort();
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST / HTTP/1.1\r\nHost: rebound.attacker.example:" + port + "\r\nX-Amz-Target: SageMaker.ListEndpoints"
-          + "\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+      out.write(("POST / HTTP/1.1\r\nHost: rebound.attacker.example:" + port
+              + "\r\nX-Amz-Target: SageMaker.ListEndpoints"
+              + "\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 
-      assertThat(answer).startsWith("HTTP/1.1 403").contains("AccessDeniedException")
+      assertThat(answer)
+          .startsWith("HTTP/1.1 403")
+          .contains("AccessDeniedException")
           .contains("answers only requests to 127.0.0.1:" + port);
     }
   }

@@ -26,14 +26,17 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorExc
 
 /** InvokeEndpoint through the real SageMakerRuntimeClient: what the Classify function will see. */
 class RuntimeTest {
-  private static final String LOGS = "https://eu-central-1.console.aws.amazon.com/cloudwatch/home?region=eu-central-1"
-      + "#logEventViewer:group=/aws/sagemaker/Endpoints/";
+  private static final String LOGS =
+      "https://eu-central-1.console.aws.amazon.com/cloudwatch/home?region=eu-central-1"
+          + "#logEventViewer:group=/aws/sagemaker/Endpoints/";
 
   private final FakeContainer container = new FakeContainer();
   private final CountDownLatch createGate = new CountDownLatch(1);
   private final Fixture f = new Fixture(LocalSageMaker.builder()
-      .creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
-      .modelTimeout(Duration.ofSeconds(2)) // well under the slow container's 3 s, well over a loaded machine's 6 MB copy
+      .creatingDelay(Duration.ZERO)
+      .deletingDelay(Duration.ZERO)
+      .modelTimeout(Duration.ofSeconds(
+          2)) // well under the slow container's 3 s, well over a loaded machine's 6 MB copy
       .container(Fixture.IMAGE, spec -> container)
       .container("test/gated", spec -> {
         createGate.await(20, TimeUnit.SECONDS);
@@ -48,8 +51,10 @@ class RuntimeTest {
   }
 
   private InvokeEndpointResponse invoke(String endpoint, String body) {
-    return f.runtime.invokeEndpoint(r -> r.endpointName(endpoint).contentType("application/x-image")
-        .accept("application/json").body(SdkBytes.fromString(body, StandardCharsets.UTF_8)));
+    return f.runtime.invokeEndpoint(r -> r.endpointName(endpoint)
+        .contentType("application/x-image")
+        .accept("application/json")
+        .body(SdkBytes.fromString(body, StandardCharsets.UTF_8)));
   }
 
   private void inService(String name) {
@@ -62,11 +67,14 @@ class RuntimeTest {
     inService("classify");
 
     InvokeEndpointResponse response = f.runtime.invokeEndpoint(r -> r.endpointName("classify")
-        .contentType("image/png").accept("application/json").customAttributes("trace=1")
+        .contentType("image/png")
+        .accept("application/json")
+        .customAttributes("trace=1")
         .body(SdkBytes.fromByteArray(new byte[1234])));
 
     assertThat(response.body().asUtf8String())
-        .isEqualTo("{\"contentType\":\"image/png\",\"accept\":\"application/json\",\"bytes\":1234}");
+        .isEqualTo(
+            "{\"contentType\":\"image/png\",\"accept\":\"application/json\",\"bytes\":1234}");
     assertThat(response.contentType()).isEqualTo("application/json");
     assertThat(response.invokedProductionVariant()).isEqualTo("AllTraffic");
     assertThat(response.customAttributes()).isEqualTo("echo:trace=1");
@@ -78,7 +86,8 @@ class RuntimeTest {
         .isInstanceOfSatisfying(ValidationErrorException.class, e -> {
           assertThat(e.statusCode()).isEqualTo(400);
           assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
-          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Endpoint nobody of account 123456789012 not found.");
+          assertThat(e.awsErrorDetails().errorMessage())
+              .isEqualTo("Endpoint nobody of account 123456789012 not found.");
         });
   }
 
@@ -100,12 +109,14 @@ class RuntimeTest {
     f.sageMaker.failNextCreates(1, "injected");
     f.createEndpoint("failed", Fixture.IMAGE, Map.of());
     f.awaitStatus("failed", EndpointStatus.FAILED);
-    assertThatThrownBy(() -> invoke("failed", "x")).isInstanceOf(ValidationErrorException.class)
+    assertThatThrownBy(() -> invoke("failed", "x"))
+        .isInstanceOf(ValidationErrorException.class)
         .hasMessageStartingWith("Endpoint failed of account 123456789012 not found.");
 
     inService("gone");
     f.control.deleteEndpoint(r -> r.endpointName("gone"));
-    assertThatThrownBy(() -> invoke("gone", "x")).isInstanceOf(ValidationErrorException.class)
+    assertThatThrownBy(() -> invoke("gone", "x"))
+        .isInstanceOf(ValidationErrorException.class)
         .hasMessageStartingWith("Endpoint gone of account 123456789012 not found.");
   }
 
@@ -118,11 +129,14 @@ class RuntimeTest {
           assertThat(e.statusCode()).isEqualTo(424);
           assertThat(e.originalStatusCode()).isEqualTo(415);
           assertThat(e.originalMessage()).isEqualTo("model says no: status:415");
-          assertThat(e.logStreamArn()).isEqualTo(
-              "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/sagemaker/Endpoints/picky");
-          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Received client error (415) from primary with"
-              + " message \"model says no: status:415\". See " + LOGS + "picky in account 123456789012 for more"
-              + " information.");
+          assertThat(e.logStreamArn())
+              .isEqualTo(
+                  "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/sagemaker/Endpoints/picky");
+          assertThat(e.awsErrorDetails().errorMessage())
+              .isEqualTo("Received client error (415) from primary with"
+                  + " message \"model says no: status:415\". See " + LOGS
+                  + "picky in account 123456789012 for more"
+                  + " information.");
         });
   }
 
@@ -134,7 +148,8 @@ class RuntimeTest {
         .isInstanceOfSatisfying(ModelErrorException.class, e -> {
           assertThat(e.originalStatusCode()).isEqualTo(500);
           assertThat(e.awsErrorDetails().errorMessage())
-              .startsWith("Received server error (500) from primary with message \"model says no: status:500\".");
+              .startsWith(
+                  "Received server error (500) from primary with message \"model says no: status:500\".");
         });
   }
 
@@ -145,9 +160,11 @@ class RuntimeTest {
     assertThatThrownBy(() -> invoke("slow", "sleep:3000"))
         .isInstanceOfSatisfying(ModelErrorException.class, e -> {
           assertThat(e.originalStatusCode()).isEqualTo(0);
-          assertThat(e.awsErrorDetails().errorMessage()).startsWith("Received server error (0) from primary with"
-              + " message \"Your invocation timed out while waiting for a response from container primary. Review"
-              + " the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again.\".");
+          assertThat(e.awsErrorDetails().errorMessage())
+              .startsWith(
+                  "Received server error (0) from primary with"
+                      + " message \"Your invocation timed out while waiting for a response from container primary. Review"
+                      + " the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again.\".");
         });
   }
 
@@ -159,9 +176,11 @@ class RuntimeTest {
     assertThatThrownBy(() -> invoke("dead", "x"))
         .isInstanceOfSatisfying(ServiceUnavailableException.class, e -> {
           assertThat(e.statusCode()).isEqualTo(503);
-          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("The primary container of endpoint dead is not"
-              + " reachable at " + container.baseUri() + " (connection refused); the service is unavailable, try"
-              + " your call again later.");
+          assertThat(e.awsErrorDetails().errorMessage())
+              .isEqualTo("The primary container of endpoint dead is not"
+                  + " reachable at " + container.baseUri()
+                  + " (connection refused); the service is unavailable, try"
+                  + " your call again later.");
         });
   }
 
@@ -169,7 +188,8 @@ class RuntimeTest {
   void aPayloadOverSixMegabytesIsRejectedBeforeTheContainer() {
     inService("big");
 
-    assertThat(invoke("big", "x".repeat(LocalSageMaker.MAX_PAYLOAD_BYTES)).body().asUtf8String())
+    assertThat(
+            invoke("big", "x".repeat(LocalSageMaker.MAX_PAYLOAD_BYTES)).body().asUtf8String())
         .endsWith("\"bytes\":6291456}");
     int before = container.invocations.get();
     assertThatThrownBy(() -> invoke("big", "x".repeat(LocalSageMaker.MAX_PAYLOAD_BYTES + 1)))
@@ -177,26 +197,35 @@ class RuntimeTest {
         .satisfies(e -> {
           SageMakerRuntimeException s = (SageMakerRuntimeException) e;
           assertThat(s.statusCode()).isEqualTo(413);
-          assertThat(s.awsErrorDetails().errorMessage()).isEqualTo("HTTP content length exceeded 6291456 bytes.");
+          assertThat(s.awsErrorDetails().errorMessage())
+              .isEqualTo("HTTP content length exceeded 6291456 bytes.");
         });
     assertThat(container.invocations.get()).isEqualTo(before);
   }
 
   @Test
   void twentyParallelInvocationsAllAnswer() throws Exception {
-    // Each call is held in the container until all twenty are in: they can only answer if served in parallel. A
+    // Each call is held in the container until all twenty are in: they can only answer if served in
+    // parallel. A
     // local SageMaker of its own, with a model timeout no loaded machine reaches.
     FakeContainer gathering = new FakeContainer();
     gathering.gathering = new CountDownLatch(20);
     ExecutorService pool = Executors.newFixedThreadPool(20);
-    try (Fixture parallel = new Fixture(LocalSageMaker.builder().creatingDelay(Duration.ZERO)
-        .modelTimeout(Duration.ofSeconds(90)).container(Fixture.IMAGE, spec -> gathering))) {
+    try (Fixture parallel = new Fixture(LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
+        .modelTimeout(Duration.ofSeconds(90))
+        .container(Fixture.IMAGE, spec -> gathering))) {
       parallel.createEndpoint("busy", Fixture.IMAGE, Map.of());
       parallel.awaitStatus("busy", EndpointStatus.IN_SERVICE);
       List<Callable<String>> calls = IntStream.range(0, 20)
-          .<Callable<String>>mapToObj(i -> () -> parallel.runtime.invokeEndpoint(r -> r.endpointName("busy")
-              .contentType("application/x-image").accept("application/json")
-              .body(SdkBytes.fromString("gather" + " ".repeat(i), StandardCharsets.UTF_8))).body().asUtf8String())
+          .<Callable<String>>mapToObj(i -> () -> parallel
+              .runtime
+              .invokeEndpoint(r -> r.endpointName("busy")
+                  .contentType("application/x-image")
+                  .accept("application/json")
+                  .body(SdkBytes.fromString("gather" + " ".repeat(i), StandardCharsets.UTF_8)))
+              .body()
+              .asUtf8String())
           .toList();
       List<Future<String>> answers = pool.invokeAll(calls);
       for (int i = 0; i < answers.size(); i++) {

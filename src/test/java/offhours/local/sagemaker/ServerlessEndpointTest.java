@@ -24,8 +24,10 @@ import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeEx
 class ServerlessEndpointTest {
   private final FakeContainer container = new FakeContainer();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T10:00:00Z"));
-  private final Fixture f = new Fixture(LocalSageMaker.builder().clock(clock)
-      .creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO)
+  private final Fixture f = new Fixture(LocalSageMaker.builder()
+      .clock(clock)
+      .creatingDelay(Duration.ZERO)
+      .deletingDelay(Duration.ZERO)
       .serverlessColdStart(Duration.ZERO, Duration.ofMinutes(5))
       .container(Fixture.IMAGE, spec -> container));
 
@@ -36,16 +38,23 @@ class ServerlessEndpointTest {
   }
 
   private void serverless(String name, Integer memory, Integer maxConcurrency) {
-    f.control.createModel(r -> r.modelName(name + "-model").executionRoleArn("arn:aws:iam::123456789012:role/offhours")
+    f.control.createModel(r -> r.modelName(name + "-model")
+        .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
         .primaryContainer(c -> c.image(Fixture.IMAGE)));
-    f.control.createEndpointConfig(r -> r.endpointConfigName(name + "-config").productionVariants(
-        ProductionVariant.builder().variantName("AllTraffic").modelName(name + "-model")
-            .serverlessConfig(ProductionVariantServerlessConfig.builder().memorySizeInMB(memory)
-                .maxConcurrency(maxConcurrency).build()).build()));
+    f.control.createEndpointConfig(r -> r.endpointConfigName(name + "-config")
+        .productionVariants(ProductionVariant.builder()
+            .variantName("AllTraffic")
+            .modelName(name + "-model")
+            .serverlessConfig(ProductionVariantServerlessConfig.builder()
+                .memorySizeInMB(memory)
+                .maxConcurrency(maxConcurrency)
+                .build())
+            .build()));
   }
 
   private InvokeEndpointResponse invoke(String endpoint, String body) {
-    return f.runtime.invokeEndpoint(r -> r.endpointName(endpoint).contentType("image/png")
+    return f.runtime.invokeEndpoint(r -> r.endpointName(endpoint)
+        .contentType("image/png")
         .body(SdkBytes.fromString(body, StandardCharsets.UTF_8)));
   }
 
@@ -58,36 +67,57 @@ class ServerlessEndpointTest {
   @Test
   void theEndpointConfigKeepsItsServerlessConfigAndRefusesWhatSageMakerRefuses() {
     serverless("sls", 3072, 20);
-    var variant = f.control.describeEndpointConfig(r -> r.endpointConfigName("sls-config")).productionVariants().get(0);
+    var variant = f.control
+        .describeEndpointConfig(r -> r.endpointConfigName("sls-config"))
+        .productionVariants()
+        .get(0);
     assertThat(variant.serverlessConfig().memorySizeInMB()).isEqualTo(3072);
     assertThat(variant.serverlessConfig().maxConcurrency()).isEqualTo(20);
     assertThat(variant.instanceType()).isNull();
 
-    assertThatThrownBy(() -> serverless("half", 1536, 5)).isInstanceOfSatisfying(SageMakerException.class,
-        e -> assertThat(e.awsErrorDetails().errorMessage()).contains("serverlessConfig.memorySizeInMB"));
-    assertThatThrownBy(() -> serverless("many", 2048, 201)).isInstanceOfSatisfying(SageMakerException.class,
-        e -> assertThat(e.awsErrorDetails().errorMessage()).contains("serverlessConfig.maxConcurrency"));
-    assertThatThrownBy(() -> f.control.createEndpointConfig(r -> r.endpointConfigName("both").productionVariants(
-        ProductionVariant.builder().variantName("v").modelName("sls-model").instanceType("ml.m5.large")
-            .serverlessConfig(c -> c.memorySizeInMB(1024).maxConcurrency(1)).build())))
-        .isInstanceOfSatisfying(SageMakerException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-            .isEqualTo("Variant v cannot have both ServerlessConfig and InstanceType or InitialInstanceCount."));
+    assertThatThrownBy(() -> serverless("half", 1536, 5))
+        .isInstanceOfSatisfying(
+            SageMakerException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .contains("serverlessConfig.memorySizeInMB"));
+    assertThatThrownBy(() -> serverless("many", 2048, 201))
+        .isInstanceOfSatisfying(
+            SageMakerException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .contains("serverlessConfig.maxConcurrency"));
+    assertThatThrownBy(() -> f.control.createEndpointConfig(r -> r.endpointConfigName("both")
+            .productionVariants(ProductionVariant.builder()
+                .variantName("v")
+                .modelName("sls-model")
+                .instanceType("ml.m5.large")
+                .serverlessConfig(c -> c.memorySizeInMB(1024).maxConcurrency(1))
+                .build())))
+        .isInstanceOfSatisfying(
+            SageMakerException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo(
+                    "Variant v cannot have both ServerlessConfig and InstanceType or InitialInstanceCount."));
   }
 
   @Test
   void beyondMaxConcurrencyItThrottlesAsSageMakerDoesAndTheConsumerWaits() throws Exception {
     inService("busy", 1);
-    CompletableFuture<InvokeEndpointResponse> first = CompletableFuture.supplyAsync(() -> invoke("busy", "sleep:3000"));
-    Fixture.await(() -> container.invocations.get() == 1 ? Boolean.TRUE : null, "the first invocation in the container");
+    CompletableFuture<InvokeEndpointResponse> first =
+        CompletableFuture.supplyAsync(() -> invoke("busy", "sleep:3000"));
+    Fixture.await(
+        () -> container.invocations.get() == 1 ? Boolean.TRUE : null,
+        "the first invocation in the container");
 
-    assertThatThrownBy(() -> invoke("busy", "second")).isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
-      assertThat(e.statusCode()).isEqualTo(400);
-      assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
-      assertThat(e.awsErrorDetails().errorMessage()).isNull();
-      assertThat(e.isThrottlingException()).isTrue();
-      assertThat(InvocationErrors.of(e).cause()).isEqualTo(InvocationErrors.Cause.UNAVAILABLE);
-      assertThat(InvocationErrors.of(e).reason()).startsWith("endpoint unavailable (ThrottlingException)");
-    });
+    assertThatThrownBy(() -> invoke("busy", "second"))
+        .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(400);
+          assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
+          assertThat(e.awsErrorDetails().errorMessage()).isNull();
+          assertThat(e.isThrottlingException()).isTrue();
+          assertThat(InvocationErrors.of(e).cause()).isEqualTo(InvocationErrors.Cause.UNAVAILABLE);
+          assertThat(InvocationErrors.of(e).reason())
+              .startsWith("endpoint unavailable (ThrottlingException)");
+        });
     assertThat(first.get(60, TimeUnit.SECONDS).sdkHttpResponse().statusCode()).isEqualTo(200);
     assertThat(invoke("busy", "third").sdkHttpResponse().statusCode()).isEqualTo(200);
     assertThat(container.invocations).hasValue(2);
@@ -100,19 +130,26 @@ class ServerlessEndpointTest {
     f.sageMaker.serverlessColdStart(coldStart, Duration.ofMinutes(5));
     long start = System.nanoTime();
     invoke("cold", "first");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a new endpoint starts cold").isGreaterThanOrEqualTo(coldStart);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("a new endpoint starts cold")
+        .isGreaterThanOrEqualTo(coldStart);
 
     // Warm: a cold start now would last an hour, and the call answers.
     f.sageMaker.serverlessColdStart(Duration.ofHours(1), Duration.ofMinutes(5));
     clock.advance(Duration.ofMinutes(4));
-    assertThat(CompletableFuture.supplyAsync(() -> invoke("cold", "warm")).get(60, TimeUnit.SECONDS)
-        .sdkHttpResponse().statusCode()).isEqualTo(200);
+    assertThat(CompletableFuture.supplyAsync(() -> invoke("cold", "warm"))
+            .get(60, TimeUnit.SECONDS)
+            .sdkHttpResponse()
+            .statusCode())
+        .isEqualTo(200);
 
     f.sageMaker.serverlessColdStart(coldStart, Duration.ofMinutes(5));
     clock.advance(Duration.ofMinutes(6));
     start = System.nanoTime();
     invoke("cold", "after idle");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("idle past keep-warm").isGreaterThanOrEqualTo(coldStart);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("idle past keep-warm")
+        .isGreaterThanOrEqualTo(coldStart);
     assertThat(container.invocations).hasValue(3);
   }
 }
