@@ -13,7 +13,7 @@ import offhours.endpoint.Endpoint;
 import offhours.endpoint.WakePolicy;
 
 /**
- * When an upload waiting now will be classified, by the controller's own policy (see EndpointController.want): a
+ * When an upload waiting now will be classified, by the controller's own policy (see ScheduledPolicy.want): a
  * manual override wins; inside working hours anything waiting keeps the endpoint on; outside them it starts when a
  * wake threshold is reached or the next working hours open. The controller notices at its next run, and a new
  * endpoint takes a while to answer.

@@ -1,7 +1,7 @@
 /**
  * The endpoint controller, its schedule, the savings ledger and the handlers that run them.
  *
- * <h2>Desired state ({@code EndpointController.want})</h2>
+ * <h2>Desired state ({@code ScheduledPolicy.want})</h2>
  * <ol>
  *   <li>A manual override wins: {@code start}/{@code stop} until an instant, or until the next schedule change.
  *   <li>With a latency budget (MAX_WAIT_MINUTES, {@link offhours.endpoint.WaitBudget}, default 60 min;
@@ -22,7 +22,7 @@
  *       (14-day retention) for the next opening.
  * </ol>
  *
- * <h2>One step per run ({@code EndpointController.plan})</h2>
+ * <h2>One step per run ({@code ScheduledPolicy.plan})</h2>
  * <pre>
  * want | mapping            | endpoint                 | step
  * -----+--------------------+--------------------------+-----------------------------------------------------------
