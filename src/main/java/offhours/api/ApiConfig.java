@@ -8,7 +8,7 @@ import offhours.aws.EnvironmentVariables;
 import offhours.endpoint.ControllerConfig;
 
 /**
- * The API function's settings, read once from its environment ({@code StackSpec.API_ENV}): the controller's own
+ * The API function's settings, read once from its environment ({@code FunctionVariables.API_ENV}): the controller's own
  * settings (its schedule and wake-up policy forecast when a waiting upload is classified, its table and queue names
  * are what the API reads, and its model contract is how POST /classify calls the model), and the bucket.
  *

@@ -6,7 +6,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import offhours.endpoint.CostReport;
-import offhours.stack.StackSpec;
+import offhours.stack.FunctionVariables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
@@ -19,11 +19,12 @@ final class CostCommand implements Command {
       "price",
       "USD",
       "on-demand price of one instance-hour (default "
-          + StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD") + ")");
+          + FunctionVariables.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD") + ")");
   private static final Option TYPE = Option.value(
       "instance-type",
       "TYPE",
-      "shown with the price (default " + StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE") + ")");
+      "shown with the price (default " + FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE")
+          + ")");
   private static final Option COUNT =
       Option.value("instances", "N", "instance count of the endpoint (default 1)");
   static final Option ZONE = Option.value(
@@ -77,8 +78,9 @@ final class CostCommand implements Command {
     int days = (int) LocalCommand.positive(call.args(), DAYS, 7);
     int count = (int) LocalCommand.positive(call.args(), COUNT, 1);
     double price = price(call);
-    String type =
-        call.args().value(TYPE.name()).orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"));
+    String type = call.args()
+        .value(TYPE.name())
+        .orElse(FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE"));
     ZoneId zone = zone(call);
     LocalDate to = LocalDate.ofInstant(call.context().clock().instant(), zone);
     try (Target target = call.target();
@@ -147,7 +149,7 @@ final class CostCommand implements Command {
   static double price(Invocation call) {
     return price(call.args()
         .value(PRICE.name())
-        .orElse(StackSpec.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")));
+        .orElse(FunctionVariables.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")));
   }
 
   private static double price(String value) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import offhours.cli.Target.Name;
-import offhours.stack.StackSpec;
+import offhours.stack.FunctionVariables;
 import offhours.ui.AwsUiData;
 import offhours.ui.UiServer;
 
@@ -58,7 +58,7 @@ final class UiCommand implements Command {
     }
     AwsUiData.Pricing pricing = new AwsUiData.Pricing(
         CostCommand.zone(call),
-        StackSpec.CONTROLLER_ENV.get("INSTANCE_TYPE"),
+        FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE"),
         1,
         CostCommand.price(call));
     Target target = call.target();

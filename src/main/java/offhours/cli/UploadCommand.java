@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import offhours.cli.Target.Name;
-import offhours.stack.StackSpec;
+import offhours.stack.FunctionVariables;
 import offhours.units.Sizes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 final class UploadCommand implements Command {
 
   /** The consumer's default limit (its MAX_IMAGE_BYTES); bigger files are still uploaded and end REJECTED. */
-  static final long MAX_IMAGE_BYTES = Long.parseLong(StackSpec.CLASSIFY_ENV.get("MAX_IMAGE_BYTES"));
+  static final long MAX_IMAGE_BYTES =
+      Long.parseLong(FunctionVariables.CLASSIFY_ENV.get("MAX_IMAGE_BYTES"));
 
   /** Puts in flight at once: small images are latency-bound, so a few in parallel fill the link. */
   static final int PARALLEL_PUTS = 8;

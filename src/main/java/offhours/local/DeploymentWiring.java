@@ -35,6 +35,7 @@ import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.local.sagemaker.LocalSageMakerBuilder;
 import offhours.local.sagemaker.ModelContainer;
+import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -244,7 +245,7 @@ final class DeploymentWiring {
 
   /** Local mode's serverless endpoint: the template's default memory (Classify's ledger multiplies by it). */
   private static final int SERVERLESS_MEMORY_MB =
-      Integer.parseInt(StackSpec.CLASSIFY_ENV.get("SERVERLESS_MEMORY_MB"));
+      Integer.parseInt(FunctionVariables.CLASSIFY_ENV.get("SERVERLESS_MEMORY_MB"));
 
   /** The template's default ServerlessMaxConcurrency, unless the model settings give SERVERLESS_MAX_CONCURRENCY. */
   private static int serverlessMaxConcurrency(LocalDeployment.Options options) {

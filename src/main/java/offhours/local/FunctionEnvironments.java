@@ -4,6 +4,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
 import offhours.stack.StackSpec;
 
@@ -42,7 +43,7 @@ final class FunctionEnvironments {
       LocalResources.Provisioned provisioned,
       List<String> labels,
       Map<String, String> modelSettings) {
-    Map<String, String> env = template(StackSpec.CLASSIFY_ENV);
+    Map<String, String> env = template(FunctionVariables.CLASSIFY_ENV);
     env.put("TABLE_NAME", provisioned.resultsTable());
     env.put("QUEUE_URL", provisioned.queueUrl());
     env.put("BUCKET_NAME", provisioned.bucket());
@@ -72,7 +73,7 @@ final class FunctionEnvironments {
       String mappingUuid,
       List<String> labels,
       LocalDeployment.Options options) {
-    Map<String, String> env = template(StackSpec.CONTROLLER_ENV);
+    Map<String, String> env = template(FunctionVariables.CONTROLLER_ENV);
     env.putAll(controllerDefaults());
     env.putAll(options.controller());
     env.put("STACK_ID", STACK_ID);

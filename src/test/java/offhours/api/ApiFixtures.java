@@ -10,6 +10,7 @@ import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.Decision;
 import offhours.endpoint.Ledger;
+import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
 
 /** An API configured as template.yaml configures it (Berlin, Mon-Fri 08:00-19:00), and stack observations. */
@@ -22,7 +23,7 @@ final class ApiFixtures {
   /** The API's environment with the template's defaults, overridden by {@code changes}. */
   static Map<String, String> env(Map<String, String> changes) {
     Map<String, String> env = new HashMap<>();
-    StackSpec.API_ENV.forEach((k, v) -> {
+    FunctionVariables.API_ENV.forEach((k, v) -> {
       if (v != null) {
         env.put(k, v);
       }

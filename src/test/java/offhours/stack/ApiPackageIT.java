@@ -103,7 +103,7 @@ class ApiPackageIT {
           sqs.createQueue(b -> b.queueName("offhours-queue-" + suffix)).queueUrl();
       String dlq = sqs.createQueue(b -> b.queueName("offhours-dlq-" + suffix)).queueUrl();
       Map<String, String> env = new HashMap<>();
-      StackSpec.API_ENV.forEach((k, v) -> {
+      FunctionVariables.API_ENV.forEach((k, v) -> {
         if (v != null) {
           env.put(k, v);
         }

@@ -20,7 +20,7 @@ class LambdaPackageTest {
 
     assertThat(refs)
         .contains(
-            "java/util/LinkedHashMap",
+            "java/util/ArrayList",
             "offhours/stack/StackSpec$Queue",
             "offhours/stack/StackSpec$Notification",
             "java/lang/String");

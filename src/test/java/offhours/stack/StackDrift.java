@@ -37,9 +37,9 @@ final class StackDrift {
           StackSpec.RESULTS_TABLE,
           StackSpec.CONTROL_TABLE,
           StackSpec.TRIGGER,
-          StackSpec.CLASSIFY_ENV,
-          StackSpec.CONTROLLER_ENV,
-          StackSpec.CLEANUP_ENV,
+          FunctionVariables.CLASSIFY_ENV,
+          FunctionVariables.CONTROLLER_ENV,
+          FunctionVariables.CLEANUP_ENV,
           StackSpec.DEFAULT_LABELS,
           Map.of(
               "ClassifyFunction",
@@ -77,7 +77,7 @@ final class StackDrift {
     drift.environment("ClassifyFunction", expected.classifyEnv());
     drift.environment("ControllerFunction", expected.controllerEnv());
     drift.environment("EndpointCleanupFunction", expected.cleanupEnv());
-    drift.environment("ApiFunction", StackSpec.API_ENV);
+    drift.environment("ApiFunction", FunctionVariables.API_ENV);
     drift.api();
     drift.handlers();
     drift.labels();

@@ -109,12 +109,12 @@ class StackSpecTest {
 
   @Test
   void environmentDefaultsFollowTheContracts() {
-    assertThat(StackSpec.CLASSIFY_ENV)
+    assertThat(FunctionVariables.CLASSIFY_ENV)
         .containsEntry("TOP_K", "3")
         .containsEntry("MAX_IMAGE_BYTES", "6291456")
         .containsEntry("BATCH_CONCURRENCY", "8")
         .containsEntry("DEFER_SECONDS", "60");
-    assertThat(StackSpec.CONTROLLER_ENV)
+    assertThat(FunctionVariables.CONTROLLER_ENV)
         .containsEntry("IDLE_STOP_MINUTES", "15")
         .containsEntry("CREATE_TIMEOUT_MINUTES", "45")
         .containsEntry("DRAIN_TIMEOUT_MINUTES", "10")

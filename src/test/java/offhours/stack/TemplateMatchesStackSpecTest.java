@@ -113,7 +113,7 @@ class TemplateMatchesStackSpecTest {
   void aMissingEnvironmentVariableIsReported() throws IOException {
     String changed = template().replace("          DEFER_SECONDS: !Ref DeferSeconds\n", "");
 
-    List<String> stackSpec = List.copyOf(StackSpec.CLASSIFY_ENV.keySet());
+    List<String> stackSpec = List.copyOf(FunctionVariables.CLASSIFY_ENV.keySet());
     List<String> template =
         stackSpec.stream().filter(name -> !name.equals("DEFER_SECONDS")).toList();
     assertThat(stackSpec).contains("DEFER_SECONDS");

@@ -1,0 +1,184 @@
+package offhours.stack;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The functions' environment, part of {@link StackSpec}'s description of the stack: every variable each function
+ * reads, with the default it assumes when the variable is absent. template.yaml sets the same variables
+ * ({@code TemplateMatchesStackSpecTest}, {@code StackDrift}) and local mode starts from these maps.
+ */
+public final class FunctionVariables {
+
+  private FunctionVariables() {}
+
+  /**
+   * How the model is called and its answers read (offhours.inference.ModelContract): the same variables for
+   * Classify and for the controller's readiness probe.
+   */
+  private static final Object[] MODEL_ENV = {
+    "LABELS",
+    null,
+    "LABELS_S3_URI",
+    null,
+    "CONTENT_TYPE",
+    "application/x-image",
+    "ACCEPT",
+    "application/json",
+    "SCORES",
+    "auto",
+    // Set with Hosting scale-to-zero only: InvokeEndpoint names the component.
+    "INFERENCE_COMPONENT_NAME",
+    null
+  };
+
+  /**
+   * The Classify function's environment: every variable it reads, with the default it assumes when the variable
+   * is absent ({@code null} = no default; the stack or local mode must set it). {@code LABELS} and
+   * {@code LABELS_S3_URI} are alternatives; LABELS wins if both are set, and neither is needed for a model whose
+   * answers name their classes.
+   */
+  public static final Map<String, String> CLASSIFY_ENV = orderedMap(
+      "TABLE_NAME",
+      null,
+      "QUEUE_URL",
+      null,
+      "BUCKET_NAME",
+      null,
+      "ENDPOINT_NAME",
+      null,
+      "MODEL_NAME",
+      null,
+      "HOSTING",
+      "scheduled",
+      "CONTROL_TABLE_NAME",
+      null,
+      "TIME_ZONE",
+      "Europe/Berlin",
+      "SERVERLESS_MEMORY_MB",
+      "2048",
+      MODEL_ENV,
+      "TOP_K",
+      "3",
+      "MAX_IMAGE_BYTES",
+      "6291456",
+      "BATCH_CONCURRENCY",
+      "8",
+      "DEFER_SECONDS",
+      "60",
+      "MAX_DEFERRALS",
+      "50",
+      "INVOKE_TIMEOUT_SECONDS",
+      "65");
+
+  /** The controller's environment, with defaults as above. */
+  public static final Map<String, String> CONTROLLER_ENV = orderedMap(
+      "ENDPOINT_NAME",
+      null,
+      "ENDPOINT_CONFIG_NAME",
+      null,
+      "HOSTING",
+      "scheduled",
+      // The model the inference component runs (scale-to-zero); the scheduled endpoint's config
+      // names it itself.
+      "MODEL_NAME",
+      null,
+      "STACK_ID",
+      null,
+      "MAPPING_UUID",
+      null,
+      "QUEUE_URL",
+      null,
+      "DLQ_URL",
+      null,
+      "CONTROL_TABLE_NAME",
+      null,
+      "TIME_ZONE",
+      "Europe/Berlin",
+      "WORKING_HOURS",
+      "Mon-Fri 08:00-19:00",
+      "HOLIDAYS",
+      "",
+      "WAKE_BACKLOG_MESSAGES",
+      "0",
+      "WAKE_BACKLOG_AGE_MINUTES",
+      "0",
+      "IDLE_STOP_MINUTES",
+      "15",
+      "MAX_WAIT_MINUTES",
+      "60",
+      "CREATE_TIMEOUT_MINUTES",
+      "45",
+      "CREATE_BACKOFF_SECONDS",
+      "300",
+      "DRAIN_TIMEOUT_MINUTES",
+      "10",
+      "INSTANCE_TYPE",
+      "ml.m5.large",
+      "INSTANCE_COUNT",
+      "1",
+      "INSTANCE_HOURLY_PRICE_USD",
+      "0.115",
+      // The readiness probe calls the model and reads its answer as Classify does.
+      MODEL_ENV);
+
+  /**
+   * The stack-delete cleanup's environment: only what it needs, so that no controller setting can break a stack
+   * create, rollback or delete.
+   */
+  public static final Map<String, String> CLEANUP_ENV = orderedMap(
+      "STACK_ID", null,
+      "ENDPOINT_NAME", null,
+      "MAPPING_UUID", null,
+      "CONTROL_TABLE_NAME", null,
+      // Deleting an endpoint does not delete its inference components: the cleanup deletes this one
+      // first.
+      "INFERENCE_COMPONENT_NAME", null);
+
+  /**
+   * The API function's environment: the controller's (it forecasts with the controller's own policy, reads its
+   * tables and queues, and calls the model as the controller's probe does), plus the bucket, the model's name and
+   * how long the controller takes to act and an endpoint to start (CONTROLLER_INTERVAL_SECONDS: the controller's
+   * timer; ENDPOINT_START_SECONDS: a typical CreateEndpoint).
+   */
+  public static final Map<String, String> API_ENV = concat(
+      CONTROLLER_ENV,
+      orderedMap(
+          "BUCKET_NAME", null,
+          "RESULTS_TABLE_NAME", null,
+          "TOP_K", "3",
+          "MAX_IMAGE_BYTES", "6291456",
+          "CONTROLLER_INTERVAL_SECONDS", "60",
+          "ENDPOINT_START_SECONDS", "900"));
+
+  private static Map<String, String> concat(Map<String, String> first, Map<String, String> second) {
+    var map = new LinkedHashMap<String, String>(first);
+    second.forEach((k, v) -> {
+      if (map.containsKey(k)) {
+        throw new IllegalArgumentException("duplicate variable " + k);
+      }
+      map.put(k, v);
+    });
+    return java.util.Collections.unmodifiableMap(map);
+  }
+
+  /** Name, default, name, default, ...; an {@code Object[]} among them stands for its own pairs. */
+  private static Map<String, String> orderedMap(Object... keysAndValues) {
+    var flat = new java.util.ArrayList<Object>();
+    for (Object item : keysAndValues) {
+      if (item instanceof Object[] group) {
+        flat.addAll(java.util.Arrays.asList(group));
+      } else {
+        flat.add(item);
+      }
+    }
+    var map = new LinkedHashMap<String, String>();
+    for (int i = 0; i < flat.size(); i += 2) {
+      if (map.containsKey((String) flat.get(i))) {
+        throw new IllegalArgumentException("duplicate variable " + flat.get(i));
+      }
+      map.put((String) flat.get(i), (String) flat.get(i + 1));
+    }
+    return java.util.Collections.unmodifiableMap(map);
+  }
+}
