@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import offhours.local.sagemaker.ContainerSupervisor.ContainerStart;
 import offhours.local.sagemaker.EndpointConfigs.EndpointConfig;
 import offhours.local.sagemaker.EndpointConfigs.Variant;
+import offhours.local.sagemaker.HostedEndpoint.Deployment;
 import offhours.local.sagemaker.Models.HostedModel;
 
 /**
@@ -26,48 +27,6 @@ import offhours.local.sagemaker.Models.HostedModel;
  * incarnation of an endpoint has its own id, so a late task never settles a re-created endpoint.
  */
 final class Endpoints implements AutoCloseable {
-
-  /** One incarnation of an endpoint; {@code container} is set while a deployed variant serves. */
-  record HostedEndpoint(
-      long id,
-      String name,
-      String arn,
-      String configName,
-      Variant variant,
-      ContainerSpec spec,
-      String status,
-      Instant created,
-      Instant modified,
-      String failureReason,
-      ModelContainer container) {
-    HostedEndpoint with(String newStatus, Instant now, String reason, ModelContainer newContainer) {
-      return new HostedEndpoint(
-          id, name, arn, configName, variant, spec, newStatus, created, now, reason, newContainer);
-    }
-
-    HostedEndpoint deployed(Deployment d, Instant now, ModelContainer newContainer) {
-      return new HostedEndpoint(
-          id,
-          name,
-          arn,
-          d.configName(),
-          d.variant(),
-          d.spec(),
-          "InService",
-          created,
-          now,
-          null,
-          newContainer);
-    }
-
-    /** Its config's variant names no model: it hosts inference components, which run the containers. */
-    boolean hostsComponents() {
-      return variant.modelName() == null;
-    }
-  }
-
-  /** What an endpoint config resolves to when an endpoint is created or updated; no spec for components. */
-  record Deployment(String configName, Variant variant, ContainerSpec spec) {}
 
   /** What happens to a new endpoint after the creating delay; tests choose FAIL or STALL. */
   private enum CreatePlan {
