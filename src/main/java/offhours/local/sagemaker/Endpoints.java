@@ -28,13 +28,6 @@ import offhours.local.sagemaker.Models.HostedModel;
  */
 final class Endpoints implements AutoCloseable {
 
-  /** What happens to a new endpoint after the creating delay; tests choose FAIL or STALL. */
-  private enum CreatePlan {
-    LAUNCH,
-    FAIL,
-    STALL
-  }
-
   private final Arns arns;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
@@ -49,9 +42,7 @@ final class Endpoints implements AutoCloseable {
 
   private Duration creatingDelay;
   private Duration deletingDelay;
-  private int failNext;
-  private String failReason;
-  private int stallNext;
+  private final CreateFaults faults = new CreateFaults();
   private boolean closed;
 
   Endpoints(
@@ -76,18 +67,11 @@ final class Endpoints implements AutoCloseable {
   // ---- failure injection and timing, for tests and the controller's tests ----
 
   synchronized void failNextCreates(int count, String reason) {
-    if (count < 0) {
-      throw new IllegalArgumentException("count must be >= 0, was " + count);
-    }
-    failNext = count;
-    failReason = reason;
+    faults.failNext(count, reason);
   }
 
   synchronized void stallNextCreates(int count) {
-    if (count < 0) {
-      throw new IllegalArgumentException("count must be >= 0, was " + count);
-    }
-    stallNext = count;
+    faults.stallNext(count);
   }
 
   synchronized void delays(Duration creating, Duration deleting) {
@@ -173,21 +157,11 @@ final class Endpoints implements AutoCloseable {
         null);
     endpoints.put(Arns.key(name), endpoint);
     tags.put(arn, Map.copyOf(endpointTags));
-    CreatePlan plan = CreatePlan.LAUNCH;
-    String reason = null;
-    if (failNext > 0) {
-      failNext--;
-      plan = CreatePlan.FAIL;
-      reason = failReason;
-    } else if (stallNext > 0) {
-      stallNext--;
-      plan = CreatePlan.STALL;
-    }
-    if (plan != CreatePlan.STALL) {
-      CreatePlan chosen = plan;
-      String why = reason;
+    CreateFaults.Plan plan = faults.next();
+    if (plan != CreateFaults.Plan.STALL) {
+      String reason = plan == CreateFaults.Plan.FAIL ? faults.failReason() : null;
       scheduler.schedule(
-          () -> finishCreating(endpoint, chosen, why),
+          () -> finishCreating(endpoint, plan, reason),
           creatingDelay.toMillis(),
           TimeUnit.MILLISECONDS);
     }
@@ -208,8 +182,9 @@ final class Endpoints implements AutoCloseable {
         new ContainerSpec(endpointName, model.image(), model.modelDataUrl(), model.environment()));
   }
 
-  private void finishCreating(HostedEndpoint endpoint, CreatePlan plan, String injectedReason) {
-    if (plan == CreatePlan.FAIL) {
+  private void finishCreating(
+      HostedEndpoint endpoint, CreateFaults.Plan plan, String injectedReason) {
+    if (plan == CreateFaults.Plan.FAIL) {
       transition(endpoint, "Failed", injectedReason, null);
       return;
     }
