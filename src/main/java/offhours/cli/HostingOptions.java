@@ -14,6 +14,7 @@ import offhours.endpoint.sim.HostingPrices;
 import offhours.endpoint.sim.HostingRow;
 import offhours.endpoint.sim.SimulatedRun;
 import offhours.endpoint.sim.Simulation;
+import offhours.endpoint.sim.SimulationConfig;
 
 /**
  * The options of {@code simulate --compare} and {@code simulate --html FILE}, and their runs: every hosting option on
@@ -62,7 +63,7 @@ final class HostingOptions {
 
   static int run(
       Invocation call,
-      Simulation.Config config,
+      SimulationConfig config,
       String trace,
       List<java.time.Instant> uploads,
       int days) {

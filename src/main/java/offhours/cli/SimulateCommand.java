@@ -15,6 +15,7 @@ import java.util.Optional;
 import offhours.endpoint.WaitBudget;
 import offhours.endpoint.sim.Goals;
 import offhours.endpoint.sim.Simulation;
+import offhours.endpoint.sim.SimulationConfig;
 import offhours.endpoint.sim.SimulationReport;
 import offhours.endpoint.sim.Trace;
 import offhours.endpoint.sim.TraceFile;
@@ -116,9 +117,9 @@ Prints endpoint-hours, the saving against an always-on endpoint, the waits from 
 
   @Override
   public int run(Invocation call) {
-    Simulation.Config config;
+    SimulationConfig config;
     try {
-      Simulation.Config d = Simulation.Config.defaults();
+      SimulationConfig d = SimulationConfig.defaults();
       config = d.withIdleStopMinutes((int) LocalCommand.positive(call.args(), IDLE, 15))
           .withSeed(LocalCommand.positive(call.args(), SEED, 42))
           .withMaxWait(

@@ -45,7 +45,7 @@ public final class Goals {
   private Goals() {}
 
   /** The rows, tuned traces first: seed 42 in Europe/Berlin from 2026-03-23, then the others. */
-  public static List<GoalRow> run(Simulation.Config base) {
+  public static List<GoalRow> run(SimulationConfig base) {
     List<GoalRow> rows = new ArrayList<>();
     record Where(Trace trace, long seed, String zone, String start) {}
     List<Where> wheres = new ArrayList<>();
@@ -58,7 +58,7 @@ public final class Goals {
     wheres.add(new Where(Trace.ALWAYS, 5, "America/Sao_Paulo", "2026-09-07"));
     for (Where w : wheres) {
       for (String budget : BUDGETS) {
-        Simulation.Config c = base.withSeed(w.seed())
+        SimulationConfig c = base.withSeed(w.seed())
             .withCalendar(ZoneId.of(w.zone()), LocalDate.parse(w.start()), base.workingHours())
             .withMaxWait(WaitBudget.parse("--max-wait", budget));
         rows.add(

@@ -5,7 +5,7 @@ import java.time.LocalTime;
 
 /**
  * How each hosting option behaves in the comparison, with where each figure comes from. One instance serves at
- * {@code imagesPerSecond}, as in {@link Simulation.Config}: the drain rate per instance of the stand-in bench line.
+ * {@code imagesPerSecond}, as in {@link SimulationConfig}: the drain rate per instance of the stand-in bench line.
  *
  * @param cronStartUtc the seed's cron: CreateEndpoint every day at this UTC time ...
  * @param cronStopUtc ... and DeleteEndpoint at this one, whatever is queued (EventBridge rules are UTC-only)
@@ -60,7 +60,7 @@ public record HostingAssumptions(
   }
 
   /** Office cron 08:00-18:00 UTC, AWS's documented or measured durations, 2 GB and concurrency 10 serverless. */
-  public static HostingAssumptions defaults(Simulation.Config config) {
+  public static HostingAssumptions defaults(SimulationConfig config) {
     return new HostingAssumptions(
         config.imagesPerSecond(),
         LocalTime.of(8, 0),
@@ -83,7 +83,7 @@ public record HostingAssumptions(
 
   /** With the simulator's default delays and drain rate. */
   public static HostingAssumptions defaults() {
-    return defaults(Simulation.Config.defaults());
+    return defaults(SimulationConfig.defaults());
   }
 
   /** One image's processing time on one instance or worker. */

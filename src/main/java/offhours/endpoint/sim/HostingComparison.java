@@ -35,7 +35,7 @@ public final class HostingComparison {
 
     /** The simulator's period, time zone and working hours. */
     public static Input simulated(
-        Simulation.Config config,
+        SimulationConfig config,
         String trace,
         List<Instant> uploads,
         int days,
@@ -78,7 +78,7 @@ public final class HostingComparison {
   }
 
   /** Every option on simulated uploads; the offhours rows run the real controller with {@code config}. */
-  public static HostingComparison run(Simulation.Config config, Input in) {
+  public static HostingComparison run(SimulationConfig config, Input in) {
     HostingModels.Period p = in.period();
     List<HostingRow> rows = models(in);
     rows.add(
@@ -136,7 +136,7 @@ public final class HostingComparison {
 
   /** The real controller through the simulation, with {@code settings} in its environment. */
   static HostingRow controller(
-      Simulation.Config config,
+      SimulationConfig config,
       Input in,
       HostingModels.Period p,
       String option,

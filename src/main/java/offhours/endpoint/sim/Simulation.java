@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -27,289 +26,9 @@ import offhours.endpoint.WaitBudget;
  */
 public final class Simulation {
 
-  /**
-   * @param start the first local day (the default week, from Monday 2026-03-23, crosses the spring DST change)
-   * @param idleStopMinutes tuned to 15 by default (the function's default is 30): an office trace is bursty, and every
-   *     idle minute inside working hours is paid
-   * @param createFailures how many CreateEndpoint attempts end in Failed before one succeeds
-   * @param createDelay the wake: CreateEndpoint to InService (AWS: 8-30 min; default 10)
-   * @param deleteDelay the stop: DeleteEndpoint to gone (default 2 min)
-   * @param imagesPerSecond the drain rate of one instance while the trigger polls: 5, the capacity of the bench's
-   *     stand-in endpoint (2 slots of 400 ms), which its 'standin' line shows Classify keeps saturated
-   * @param maxWait MAX_WAIT_MINUTES (default 60)
-   * @param runTimer whether the controller also runs when a decision asks for it ({@code Decision.nextRunAt}), as the
-   *     deployed controller does through its timer queue; without it only on ticks, schedule changes and endpoint events
-   */
-  public record Config(
-      ZoneId zone,
-      String workingHours,
-      LocalDate start,
-      Duration tick,
-      Duration createDelay,
-      Duration deleteDelay,
-      Duration mappingDelay,
-      double imagesPerSecond,
-      int idleStopMinutes,
-      int drainTimeoutMinutes,
-      int wakeBacklogMessages,
-      int wakeBacklogAgeMinutes,
-      int createFailures,
-      long seed,
-      String instanceType,
-      double hourlyPriceUsd,
-      WaitBudget maxWait,
-      boolean runTimer) {
-
-    /** Without a latency budget (MAX_WAIT_MINUTES=0) and without the timer. */
-    public Config(
-        ZoneId zone,
-        String workingHours,
-        LocalDate start,
-        Duration tick,
-        Duration createDelay,
-        Duration deleteDelay,
-        Duration mappingDelay,
-        double imagesPerSecond,
-        int idleStopMinutes,
-        int drainTimeoutMinutes,
-        int wakeBacklogMessages,
-        int wakeBacklogAgeMinutes,
-        int createFailures,
-        long seed,
-        String instanceType,
-        double hourlyPriceUsd) {
-      this(
-          zone,
-          workingHours,
-          start,
-          tick,
-          createDelay,
-          deleteDelay,
-          mappingDelay,
-          imagesPerSecond,
-          idleStopMinutes,
-          drainTimeoutMinutes,
-          wakeBacklogMessages,
-          wakeBacklogAgeMinutes,
-          createFailures,
-          seed,
-          instanceType,
-          hourlyPriceUsd,
-          WaitBudget.OFF,
-          false);
-    }
-
-    /** As deployed: MAX_WAIT_MINUTES=60, a run every minute (no timer queue). */
-    public static Config defaults() {
-      return new Config(
-          ZoneId.of("Europe/Berlin"),
-          "Mon-Fri 08:00-19:00",
-          LocalDate.parse("2026-03-23"),
-          Duration.ofMinutes(1),
-          Duration.ofMinutes(10),
-          Duration.ofMinutes(2),
-          Duration.ofSeconds(20),
-          5.0,
-          15,
-          10,
-          0,
-          0,
-          0,
-          42L,
-          "ml.m5.large",
-          0.115,
-          WaitBudget.minutes(60),
-          false);
-    }
-
-    public Config withMaxWait(WaitBudget budget) {
-      return new Config(
-          zone,
-          workingHours,
-          start,
-          tick,
-          createDelay,
-          deleteDelay,
-          mappingDelay,
-          imagesPerSecond,
-          idleStopMinutes,
-          drainTimeoutMinutes,
-          wakeBacklogMessages,
-          wakeBacklogAgeMinutes,
-          createFailures,
-          seed,
-          instanceType,
-          hourlyPriceUsd,
-          budget,
-          runTimer);
-    }
-
-    public Config withRunTimer(boolean on) {
-      return new Config(
-          zone,
-          workingHours,
-          start,
-          tick,
-          createDelay,
-          deleteDelay,
-          mappingDelay,
-          imagesPerSecond,
-          idleStopMinutes,
-          drainTimeoutMinutes,
-          wakeBacklogMessages,
-          wakeBacklogAgeMinutes,
-          createFailures,
-          seed,
-          instanceType,
-          hourlyPriceUsd,
-          maxWait,
-          on);
-    }
-
-    /** The drain rate, wake and stop the simulated endpoint takes. */
-    public Config withEndpoint(double drainPerSecond, Duration wake, Duration stop) {
-      if (!(drainPerSecond > 0) || wake.isNegative() || stop.isNegative()) {
-        throw new IllegalArgumentException(
-            "drain rate must be positive and wake and stop not negative");
-      }
-      return new Config(
-          zone,
-          workingHours,
-          start,
-          tick,
-          wake,
-          stop,
-          mappingDelay,
-          drainPerSecond,
-          idleStopMinutes,
-          drainTimeoutMinutes,
-          wakeBacklogMessages,
-          wakeBacklogAgeMinutes,
-          createFailures,
-          seed,
-          instanceType,
-          hourlyPriceUsd,
-          maxWait,
-          runTimer);
-    }
-
-    /** The schedule's zone, its first day, and its working hours. */
-    public Config withCalendar(ZoneId z, LocalDate first, String hours) {
-      return new Config(
-          z,
-          hours,
-          first,
-          tick,
-          createDelay,
-          deleteDelay,
-          mappingDelay,
-          imagesPerSecond,
-          idleStopMinutes,
-          drainTimeoutMinutes,
-          wakeBacklogMessages,
-          wakeBacklogAgeMinutes,
-          createFailures,
-          seed,
-          instanceType,
-          hourlyPriceUsd,
-          maxWait,
-          runTimer);
-    }
-
-    public Config withCreateFailures(int n) {
-      return new Config(
-          zone,
-          workingHours,
-          start,
-          tick,
-          createDelay,
-          deleteDelay,
-          mappingDelay,
-          imagesPerSecond,
-          idleStopMinutes,
-          drainTimeoutMinutes,
-          wakeBacklogMessages,
-          wakeBacklogAgeMinutes,
-          n,
-          seed,
-          instanceType,
-          hourlyPriceUsd,
-          maxWait,
-          runTimer);
-    }
-
-    public Config withIdleStopMinutes(int minutes) {
-      return new Config(
-          zone,
-          workingHours,
-          start,
-          tick,
-          createDelay,
-          deleteDelay,
-          mappingDelay,
-          imagesPerSecond,
-          minutes,
-          drainTimeoutMinutes,
-          wakeBacklogMessages,
-          wakeBacklogAgeMinutes,
-          createFailures,
-          seed,
-          instanceType,
-          hourlyPriceUsd,
-          maxWait,
-          runTimer);
-    }
-
-    public Config withSeed(long s) {
-      return new Config(
-          zone,
-          workingHours,
-          start,
-          tick,
-          createDelay,
-          deleteDelay,
-          mappingDelay,
-          imagesPerSecond,
-          idleStopMinutes,
-          drainTimeoutMinutes,
-          wakeBacklogMessages,
-          wakeBacklogAgeMinutes,
-          createFailures,
-          s,
-          instanceType,
-          hourlyPriceUsd,
-          maxWait,
-          runTimer);
-    }
-
-    /** The controller's settings as the simulation sets them, {@code settings} over them. */
-    ControllerConfig controllerConfig(Map<String, String> settings) {
-      Map<String, String> env = new HashMap<>();
-      env.put("ENDPOINT_NAME", "offhours-endpoint");
-      env.put("ENDPOINT_CONFIG_NAME", "offhours-endpoint-config");
-      env.put("STACK_ID", "simulated");
-      env.put("MAPPING_UUID", "simulated");
-      env.put("QUEUE_URL", "simulated");
-      env.put("CONTROL_TABLE_NAME", "simulated");
-      env.put("TIME_ZONE", zone.getId());
-      env.put("WORKING_HOURS", workingHours);
-      env.put("IDLE_STOP_MINUTES", Integer.toString(idleStopMinutes));
-      env.put("DRAIN_TIMEOUT_MINUTES", Integer.toString(drainTimeoutMinutes));
-      env.put("WAKE_BACKLOG_MESSAGES", Integer.toString(wakeBacklogMessages));
-      env.put("WAKE_BACKLOG_AGE_MINUTES", Integer.toString(wakeBacklogAgeMinutes));
-      env.put("INSTANCE_TYPE", instanceType);
-      env.put("INSTANCE_HOURLY_PRICE_USD", Double.toString(hourlyPriceUsd));
-      env.put(
-          "MAX_WAIT_MINUTES",
-          maxWait.nextOpening() ? "next-opening" : Long.toString(maxWait.max().toMinutes()));
-      env.putAll(settings);
-      return ControllerConfig.fromEnvironment(env);
-    }
-  }
-
   private Simulation() {}
 
-  public static SimulationReport run(Config config, Trace trace, int days) {
+  public static SimulationReport run(SimulationConfig config, Trace trace, int days) {
     if (days < 1 || days > 366) {
       throw new IllegalArgumentException("days is " + days + "; simulate 1..366 days");
     }
@@ -325,13 +44,13 @@ public final class Simulation {
    * A recorded trace ({@link TraceFile}): the period covers the local days (in the config's zone) from the first
    * upload's to the last one's.
    */
-  public static SimulationReport run(Config config, String label, List<Instant> uploads) {
-    Config c = calendarOf(config, uploads);
+  public static SimulationReport run(SimulationConfig config, String label, List<Instant> uploads) {
+    SimulationConfig c = calendarOf(config, uploads);
     return run(c, label, uploads, daysOf(c, uploads), new TreeMap<>());
   }
 
   /** {@code config} starting on the local day of a recorded trace's first upload. */
-  public static Config calendarOf(Config config, List<Instant> uploads) {
+  public static SimulationConfig calendarOf(SimulationConfig config, List<Instant> uploads) {
     if (uploads.isEmpty()) {
       throw new IllegalArgumentException("the trace has no uploads");
     }
@@ -342,7 +61,7 @@ public final class Simulation {
   }
 
   /** The local days from the first upload's to the last one's (at most 366). */
-  public static int daysOf(Config config, List<Instant> uploads) {
+  public static int daysOf(SimulationConfig config, List<Instant> uploads) {
     LocalDate first = LocalDate.ofInstant(uploads.getFirst(), config.zone());
     LocalDate last = LocalDate.ofInstant(uploads.getLast(), config.zone());
     long days = java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1;
@@ -354,7 +73,7 @@ public final class Simulation {
 
   /** With explicit uploads and manual actions ({@code scripts/offhours endpoint start|stop}) at given instants. */
   static SimulationReport run(
-      Config config,
+      SimulationConfig config,
       String label,
       List<Instant> uploads,
       int days,
@@ -367,7 +86,7 @@ public final class Simulation {
    * say), keeping what happened: every result and the billed periods.
    */
   public static SimulatedRun record(
-      Config config,
+      SimulationConfig config,
       String label,
       List<Instant> uploads,
       int days,
@@ -379,7 +98,7 @@ public final class Simulation {
   }
 
   private static SimulatedRun run(
-      Config config,
+      SimulationConfig config,
       String label,
       List<Instant> uploads,
       int days,

@@ -24,7 +24,7 @@ import offhours.endpoint.WaitBudget;
 public record SimulationReport(
     String trace,
     int days,
-    Simulation.Config config,
+    SimulationConfig config,
     int uploads,
     int classified,
     int pendingAtEnd,

@@ -25,7 +25,7 @@ final class World {
 
   record Message(Instant uploadedAt, int receives, Instant availableAt) {}
 
-  private final Simulation.Config config;
+  private final SimulationConfig config;
   Instant now;
 
   // endpoint
@@ -56,7 +56,7 @@ final class World {
   // results: upload instant -> result instant
   final List<Instant[]> results = new ArrayList<>();
 
-  World(Simulation.Config config, Instant start) {
+  World(SimulationConfig config, Instant start) {
     this.config = config;
     this.now = start;
     this.failuresToInject = config.createFailures();

@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 import offhours.local.sagemaker.EndpointConfigs.EndpointConfig;
 import offhours.local.sagemaker.EndpointConfigs.Serverless;
 import offhours.local.sagemaker.EndpointConfigs.Variant;
-import offhours.local.sagemaker.Endpoints.HostedEndpoint;
 import offhours.local.sagemaker.Models.HostedModel;
 
 /**

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import offhours.local.sagemaker.ContainerSupervisor.ContainerStart;
 import offhours.local.sagemaker.EndpointConfigs.EndpointConfig;
 import offhours.local.sagemaker.EndpointConfigs.Variant;
+import offhours.local.sagemaker.HostedEndpoint.Deployment;
 import offhours.local.sagemaker.Models.HostedModel;
 
 /**
@@ -26,55 +27,6 @@ import offhours.local.sagemaker.Models.HostedModel;
  * incarnation of an endpoint has its own id, so a late task never settles a re-created endpoint.
  */
 final class Endpoints implements AutoCloseable {
-
-  /** One incarnation of an endpoint; {@code container} is set while a deployed variant serves. */
-  record HostedEndpoint(
-      long id,
-      String name,
-      String arn,
-      String configName,
-      Variant variant,
-      ContainerSpec spec,
-      String status,
-      Instant created,
-      Instant modified,
-      String failureReason,
-      ModelContainer container) {
-    HostedEndpoint with(String newStatus, Instant now, String reason, ModelContainer newContainer) {
-      return new HostedEndpoint(
-          id, name, arn, configName, variant, spec, newStatus, created, now, reason, newContainer);
-    }
-
-    HostedEndpoint deployed(Deployment d, Instant now, ModelContainer newContainer) {
-      return new HostedEndpoint(
-          id,
-          name,
-          arn,
-          d.configName(),
-          d.variant(),
-          d.spec(),
-          "InService",
-          created,
-          now,
-          null,
-          newContainer);
-    }
-
-    /** Its config's variant names no model: it hosts inference components, which run the containers. */
-    boolean hostsComponents() {
-      return variant.modelName() == null;
-    }
-  }
-
-  /** What an endpoint config resolves to when an endpoint is created or updated; no spec for components. */
-  record Deployment(String configName, Variant variant, ContainerSpec spec) {}
-
-  /** What happens to a new endpoint after the creating delay; tests choose FAIL or STALL. */
-  private enum CreatePlan {
-    LAUNCH,
-    FAIL,
-    STALL
-  }
 
   private final Arns arns;
   private final Clock clock;
@@ -90,9 +42,7 @@ final class Endpoints implements AutoCloseable {
 
   private Duration creatingDelay;
   private Duration deletingDelay;
-  private int failNext;
-  private String failReason;
-  private int stallNext;
+  private final CreateFaults faults = new CreateFaults();
   private boolean closed;
 
   Endpoints(
@@ -117,18 +67,11 @@ final class Endpoints implements AutoCloseable {
   // ---- failure injection and timing, for tests and the controller's tests ----
 
   synchronized void failNextCreates(int count, String reason) {
-    if (count < 0) {
-      throw new IllegalArgumentException("count must be >= 0, was " + count);
-    }
-    failNext = count;
-    failReason = reason;
+    faults.failNext(count, reason);
   }
 
   synchronized void stallNextCreates(int count) {
-    if (count < 0) {
-      throw new IllegalArgumentException("count must be >= 0, was " + count);
-    }
-    stallNext = count;
+    faults.stallNext(count);
   }
 
   synchronized void delays(Duration creating, Duration deleting) {
@@ -214,21 +157,11 @@ final class Endpoints implements AutoCloseable {
         null);
     endpoints.put(Arns.key(name), endpoint);
     tags.put(arn, Map.copyOf(endpointTags));
-    CreatePlan plan = CreatePlan.LAUNCH;
-    String reason = null;
-    if (failNext > 0) {
-      failNext--;
-      plan = CreatePlan.FAIL;
-      reason = failReason;
-    } else if (stallNext > 0) {
-      stallNext--;
-      plan = CreatePlan.STALL;
-    }
-    if (plan != CreatePlan.STALL) {
-      CreatePlan chosen = plan;
-      String why = reason;
+    CreateFaults.Plan plan = faults.next();
+    if (plan != CreateFaults.Plan.STALL) {
+      String reason = plan == CreateFaults.Plan.FAIL ? faults.failReason() : null;
       scheduler.schedule(
-          () -> finishCreating(endpoint, chosen, why),
+          () -> finishCreating(endpoint, plan, reason),
           creatingDelay.toMillis(),
           TimeUnit.MILLISECONDS);
     }
@@ -249,8 +182,9 @@ final class Endpoints implements AutoCloseable {
         new ContainerSpec(endpointName, model.image(), model.modelDataUrl(), model.environment()));
   }
 
-  private void finishCreating(HostedEndpoint endpoint, CreatePlan plan, String injectedReason) {
-    if (plan == CreatePlan.FAIL) {
+  private void finishCreating(
+      HostedEndpoint endpoint, CreateFaults.Plan plan, String injectedReason) {
+    if (plan == CreateFaults.Plan.FAIL) {
       transition(endpoint, "Failed", injectedReason, null);
       return;
     }

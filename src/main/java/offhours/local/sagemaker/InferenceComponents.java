@@ -12,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import offhours.local.sagemaker.ContainerSupervisor.ContainerStart;
-import offhours.local.sagemaker.Endpoints.HostedEndpoint;
 import offhours.local.sagemaker.Models.HostedModel;
 
 /**

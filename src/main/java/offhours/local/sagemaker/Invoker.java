@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import offhours.local.sagemaker.Endpoints.HostedEndpoint;
 
 /**
  * The runtime's InvokeEndpoint: forwards the payload to the container's {@code POST /invocations} and maps

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import offhours.local.sagemaker.Endpoints.HostedEndpoint;
 
 /**
  * What a serverless endpoint adds to an invocation, as SageMaker Serverless Inference behaves

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class HostingComparisonTest {
 
-  private static final Simulation.Config CONFIG = Simulation.Config.defaults();
+  private static final SimulationConfig CONFIG = SimulationConfig.defaults();
   private static final List<Instant> UPLOADS =
       Trace.OFFICE_HOURS.uploads(CONFIG.start(), 2, CONFIG.zone(), CONFIG.seed());
 

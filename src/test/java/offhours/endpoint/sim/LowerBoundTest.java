@@ -67,7 +67,7 @@ class LowerBoundTest {
 
   @Test
   void theControllerNeverBeatsTheBoundNorMissesTheBudget() {
-    SimulationReport r = Simulation.run(Simulation.Config.defaults(), Trace.OFFICE_HOURS, 7);
+    SimulationReport r = Simulation.run(SimulationConfig.defaults(), Trace.OFFICE_HOURS, 7);
     assertThat(r.lowerBoundHours()).isPositive();
     assertThat(r.endpointHours()).isGreaterThanOrEqualTo(r.lowerBoundHours());
     assertThat(r.budgetMisses()).isZero();

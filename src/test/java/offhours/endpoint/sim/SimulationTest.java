@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class SimulationTest {
   private static final SimulationReport WEEK =
-      Simulation.run(Simulation.Config.defaults(), Trace.OFFICE_HOURS, 7);
+      Simulation.run(SimulationConfig.defaults(), Trace.OFFICE_HOURS, 7);
 
   @Test
   void aWeekOfOfficeHoursSavesAtLeast85PercentOfEndpointHoursVersusAlwaysOn() {
@@ -48,7 +48,7 @@ class SimulationTest {
   @Test
   void createFailuresAreRetriedWhileUploadsWaitInTheQueueAndNoneIsLost() {
     SimulationReport r = Simulation.run(
-        Simulation.Config.defaults().withMaxWait(WaitBudget.OFF).withCreateFailures(2),
+        SimulationConfig.defaults().withMaxWait(WaitBudget.OFF).withCreateFailures(2),
         Trace.OFFICE_HOURS,
         7);
     assertThat(r.createFailures()).isEqualTo(2);
@@ -71,11 +71,7 @@ class SimulationTest {
         burst.plusSeconds(13 * 60),
         new ControlState.Override(ControlState.Override.Mode.STOP, burst.plusSeconds(30 * 60))));
     SimulationReport r = Simulation.run(
-        Simulation.Config.defaults().withMaxWait(WaitBudget.OFF),
-        "manual-stop",
-        uploads,
-        7,
-        manual);
+        SimulationConfig.defaults().withMaxWait(WaitBudget.OFF), "manual-stop", uploads, 7, manual);
     assertThat(r.classified()).isEqualTo(3000);
     assertThat(r.deferrals())
         .as("no message was handed to an endpoint that was going away")
@@ -89,14 +85,14 @@ class SimulationTest {
   @Test
   void theSameSeedGivesTheSameReport() {
     assertThat(
-            Simulation.run(Simulation.Config.defaults(), Trace.OFFICE_HOURS, 7).toJson())
+            Simulation.run(SimulationConfig.defaults(), Trace.OFFICE_HOURS, 7).toJson())
         .isEqualTo(WEEK.toJson());
   }
 
   @Test
   void anAlwaysOnScheduleWithoutIdleStopSavesNothing() {
-    Simulation.Config base = Simulation.Config.defaults();
-    Simulation.Config always = new Simulation.Config(
+    SimulationConfig base = SimulationConfig.defaults();
+    SimulationConfig always = new SimulationConfig(
         base.zone(),
         "24/7",
         base.start(),
@@ -121,7 +117,7 @@ class SimulationTest {
 
   @Test
   void burstyUploadsOutsideHoursWaitForTheOpeningWithoutReachingTheDlq() {
-    SimulationReport r = Simulation.run(Simulation.Config.defaults(), Trace.BURSTY, 7);
+    SimulationReport r = Simulation.run(SimulationConfig.defaults(), Trace.BURSTY, 7);
     assertThat(r.dead()).isZero();
     assertThat(r.late()).isZero();
     assertThat(r.savedPercent()).isGreaterThan(85.0);
@@ -156,7 +152,7 @@ class SimulationTest {
   void unknownTracesAndPeriodsAreRejectedWithTheChoices() {
     assertThatThrownBy(() -> Trace.named("weekends"))
         .hasMessage("trace 'weekends' is not one of office-hours, bursty, always");
-    assertThatThrownBy(() -> Simulation.run(Simulation.Config.defaults(), Trace.ALWAYS, 0))
+    assertThatThrownBy(() -> Simulation.run(SimulationConfig.defaults(), Trace.ALWAYS, 0))
         .hasMessage("days is 0; simulate 1..366 days");
   }
 }

@@ -47,7 +47,7 @@ class TraceFileTest {
   void theSimulatedPeriodCoversTheTracesLocalDays() {
     List<Instant> uploads =
         TraceFile.parse("t.txt", List.of("2026-10-19T07:00:00Z", "2026-10-21T16:59:00Z"));
-    SimulationReport r = Simulation.run(Simulation.Config.defaults(), "t.txt", uploads);
+    SimulationReport r = Simulation.run(SimulationConfig.defaults(), "t.txt", uploads);
     assertThat(r.config().start()).isEqualTo(LocalDate.parse("2026-10-19"));
     assertThat(r.days()).isEqualTo(3);
     assertThat(r.classified()).isEqualTo(2);

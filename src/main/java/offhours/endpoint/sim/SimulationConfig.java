@@ -1,0 +1,292 @@
+package offhours.endpoint.sim;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import offhours.endpoint.ControllerConfig;
+import offhours.endpoint.WaitBudget;
+
+/**
+ * What a {@link Simulation} simulates: the schedule, the simulated endpoint (wake, stop, drain rate), the controller
+ * settings it runs with, the trace's seed and the instance price.
+ *
+ * @param start the first local day (the default week, from Monday 2026-03-23, crosses the spring DST change)
+ * @param idleStopMinutes tuned to 15 by default (the function's default is 30): an office trace is bursty, and every
+ *     idle minute inside working hours is paid
+ * @param createFailures how many CreateEndpoint attempts end in Failed before one succeeds
+ * @param createDelay the wake: CreateEndpoint to InService (AWS: 8-30 min; default 10)
+ * @param deleteDelay the stop: DeleteEndpoint to gone (default 2 min)
+ * @param imagesPerSecond the drain rate of one instance while the trigger polls: 5, the capacity of the bench's
+ *     stand-in endpoint (2 slots of 400 ms), which its 'standin' line shows Classify keeps saturated
+ * @param maxWait MAX_WAIT_MINUTES (default 60)
+ * @param runTimer whether the controller also runs when a decision asks for it ({@code Decision.nextRunAt}), as the
+ *     deployed controller does through its timer queue; without it only on ticks, schedule changes and endpoint events
+ */
+public record SimulationConfig(
+    ZoneId zone,
+    String workingHours,
+    LocalDate start,
+    Duration tick,
+    Duration createDelay,
+    Duration deleteDelay,
+    Duration mappingDelay,
+    double imagesPerSecond,
+    int idleStopMinutes,
+    int drainTimeoutMinutes,
+    int wakeBacklogMessages,
+    int wakeBacklogAgeMinutes,
+    int createFailures,
+    long seed,
+    String instanceType,
+    double hourlyPriceUsd,
+    WaitBudget maxWait,
+    boolean runTimer) {
+
+  /** Without a latency budget (MAX_WAIT_MINUTES=0) and without the timer. */
+  public SimulationConfig(
+      ZoneId zone,
+      String workingHours,
+      LocalDate start,
+      Duration tick,
+      Duration createDelay,
+      Duration deleteDelay,
+      Duration mappingDelay,
+      double imagesPerSecond,
+      int idleStopMinutes,
+      int drainTimeoutMinutes,
+      int wakeBacklogMessages,
+      int wakeBacklogAgeMinutes,
+      int createFailures,
+      long seed,
+      String instanceType,
+      double hourlyPriceUsd) {
+    this(
+        zone,
+        workingHours,
+        start,
+        tick,
+        createDelay,
+        deleteDelay,
+        mappingDelay,
+        imagesPerSecond,
+        idleStopMinutes,
+        drainTimeoutMinutes,
+        wakeBacklogMessages,
+        wakeBacklogAgeMinutes,
+        createFailures,
+        seed,
+        instanceType,
+        hourlyPriceUsd,
+        WaitBudget.OFF,
+        false);
+  }
+
+  /** As deployed: MAX_WAIT_MINUTES=60, a run every minute (no timer queue). */
+  public static SimulationConfig defaults() {
+    return new SimulationConfig(
+        ZoneId.of("Europe/Berlin"),
+        "Mon-Fri 08:00-19:00",
+        LocalDate.parse("2026-03-23"),
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(2),
+        Duration.ofSeconds(20),
+        5.0,
+        15,
+        10,
+        0,
+        0,
+        0,
+        42L,
+        "ml.m5.large",
+        0.115,
+        WaitBudget.minutes(60),
+        false);
+  }
+
+  public SimulationConfig withMaxWait(WaitBudget budget) {
+    return new SimulationConfig(
+        zone,
+        workingHours,
+        start,
+        tick,
+        createDelay,
+        deleteDelay,
+        mappingDelay,
+        imagesPerSecond,
+        idleStopMinutes,
+        drainTimeoutMinutes,
+        wakeBacklogMessages,
+        wakeBacklogAgeMinutes,
+        createFailures,
+        seed,
+        instanceType,
+        hourlyPriceUsd,
+        budget,
+        runTimer);
+  }
+
+  public SimulationConfig withRunTimer(boolean on) {
+    return new SimulationConfig(
+        zone,
+        workingHours,
+        start,
+        tick,
+        createDelay,
+        deleteDelay,
+        mappingDelay,
+        imagesPerSecond,
+        idleStopMinutes,
+        drainTimeoutMinutes,
+        wakeBacklogMessages,
+        wakeBacklogAgeMinutes,
+        createFailures,
+        seed,
+        instanceType,
+        hourlyPriceUsd,
+        maxWait,
+        on);
+  }
+
+  /** The drain rate, wake and stop the simulated endpoint takes. */
+  public SimulationConfig withEndpoint(double drainPerSecond, Duration wake, Duration stop) {
+    if (!(drainPerSecond > 0) || wake.isNegative() || stop.isNegative()) {
+      throw new IllegalArgumentException(
+          "drain rate must be positive and wake and stop not negative");
+    }
+    return new SimulationConfig(
+        zone,
+        workingHours,
+        start,
+        tick,
+        wake,
+        stop,
+        mappingDelay,
+        drainPerSecond,
+        idleStopMinutes,
+        drainTimeoutMinutes,
+        wakeBacklogMessages,
+        wakeBacklogAgeMinutes,
+        createFailures,
+        seed,
+        instanceType,
+        hourlyPriceUsd,
+        maxWait,
+        runTimer);
+  }
+
+  /** The schedule's zone, its first day, and its working hours. */
+  public SimulationConfig withCalendar(ZoneId z, LocalDate first, String hours) {
+    return new SimulationConfig(
+        z,
+        hours,
+        first,
+        tick,
+        createDelay,
+        deleteDelay,
+        mappingDelay,
+        imagesPerSecond,
+        idleStopMinutes,
+        drainTimeoutMinutes,
+        wakeBacklogMessages,
+        wakeBacklogAgeMinutes,
+        createFailures,
+        seed,
+        instanceType,
+        hourlyPriceUsd,
+        maxWait,
+        runTimer);
+  }
+
+  public SimulationConfig withCreateFailures(int n) {
+    return new SimulationConfig(
+        zone,
+        workingHours,
+        start,
+        tick,
+        createDelay,
+        deleteDelay,
+        mappingDelay,
+        imagesPerSecond,
+        idleStopMinutes,
+        drainTimeoutMinutes,
+        wakeBacklogMessages,
+        wakeBacklogAgeMinutes,
+        n,
+        seed,
+        instanceType,
+        hourlyPriceUsd,
+        maxWait,
+        runTimer);
+  }
+
+  public SimulationConfig withIdleStopMinutes(int minutes) {
+    return new SimulationConfig(
+        zone,
+        workingHours,
+        start,
+        tick,
+        createDelay,
+        deleteDelay,
+        mappingDelay,
+        imagesPerSecond,
+        minutes,
+        drainTimeoutMinutes,
+        wakeBacklogMessages,
+        wakeBacklogAgeMinutes,
+        createFailures,
+        seed,
+        instanceType,
+        hourlyPriceUsd,
+        maxWait,
+        runTimer);
+  }
+
+  public SimulationConfig withSeed(long s) {
+    return new SimulationConfig(
+        zone,
+        workingHours,
+        start,
+        tick,
+        createDelay,
+        deleteDelay,
+        mappingDelay,
+        imagesPerSecond,
+        idleStopMinutes,
+        drainTimeoutMinutes,
+        wakeBacklogMessages,
+        wakeBacklogAgeMinutes,
+        createFailures,
+        s,
+        instanceType,
+        hourlyPriceUsd,
+        maxWait,
+        runTimer);
+  }
+
+  /** The controller's settings as the simulation sets them, {@code settings} over them. */
+  ControllerConfig controllerConfig(Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>();
+    env.put("ENDPOINT_NAME", "offhours-endpoint");
+    env.put("ENDPOINT_CONFIG_NAME", "offhours-endpoint-config");
+    env.put("STACK_ID", "simulated");
+    env.put("MAPPING_UUID", "simulated");
+    env.put("QUEUE_URL", "simulated");
+    env.put("CONTROL_TABLE_NAME", "simulated");
+    env.put("TIME_ZONE", zone.getId());
+    env.put("WORKING_HOURS", workingHours);
+    env.put("IDLE_STOP_MINUTES", Integer.toString(idleStopMinutes));
+    env.put("DRAIN_TIMEOUT_MINUTES", Integer.toString(drainTimeoutMinutes));
+    env.put("WAKE_BACKLOG_MESSAGES", Integer.toString(wakeBacklogMessages));
+    env.put("WAKE_BACKLOG_AGE_MINUTES", Integer.toString(wakeBacklogAgeMinutes));
+    env.put("INSTANCE_TYPE", instanceType);
+    env.put("INSTANCE_HOURLY_PRICE_USD", Double.toString(hourlyPriceUsd));
+    env.put(
+        "MAX_WAIT_MINUTES",
+        maxWait.nextOpening() ? "next-opening" : Long.toString(maxWait.max().toMinutes()));
+    env.putAll(settings);
+    return ControllerConfig.fromEnvironment(env);
+  }
+}
