@@ -374,6 +374,13 @@ public final class OnnxContainer implements AutoCloseable {
         .set(
             "Content-Type",
             contentType + (contentType.startsWith("text/") ? "; charset=utf-8" : ""));
+    if (status >= 400) {
+      // A refusal may leave the request body unread, and the server then drops the connection:
+      // saying so keeps
+      // the caller from sending its next request on it (it would get no answer, read as a model
+      // crash).
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
   }
