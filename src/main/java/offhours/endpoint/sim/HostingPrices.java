@@ -3,6 +3,7 @@ package offhours.endpoint.sim;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import offhours.endpoint.ServerlessUsage;
 
 /**
  * The prices the hosting comparison uses, one table with its sources (us-east-1, on-demand, read 2026-12; re-check
@@ -31,9 +32,6 @@ public record HostingPrices(
       "ml.g4dn.xlarge", 0.736,
       "ml.g5.xlarge", 1.408);
 
-  static final double SERVERLESS_GB_SECOND_USD = 0.00002;
-  static final double SERVERLESS_GB_DATA_USD = 0.016;
-
   public HostingPrices {
     for (double p : new double[] {instanceHourUsd, serverlessGbSecondUsd, serverlessGbDataUsd}) {
       if (!(p >= 0) || !Double.isFinite(p)) {
@@ -48,7 +46,7 @@ public record HostingPrices(
     return hour == null
         ? Optional.empty()
         : Optional.of(new HostingPrices(
-            instanceType, hour, SERVERLESS_GB_SECOND_USD, SERVERLESS_GB_DATA_USD));
+            instanceType, hour, ServerlessUsage.GB_SECOND_USD, ServerlessUsage.DATA_GB_USD));
   }
 
   /** The instance types the table prices, for messages. */
