@@ -54,7 +54,7 @@ public record ApiConfig(
   }
 
   public static ApiConfig fromEnv(Map<String, String> env) {
-    ControllerConfig controller = ControllerConfig.fromEnvironment(env);
+    ControllerConfig controller = ControllerConfig.policyFromEnvironment(env);
     long endpointLimit = whole(env, "MAX_IMAGE_BYTES", 6_291_456, 1, Long.MAX_VALUE);
     return new ApiConfig(
         controller,

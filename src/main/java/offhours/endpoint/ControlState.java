@@ -21,6 +21,8 @@ import java.util.List;
  * @param wakeSeconds the last wakes' durations, oldest first: CreateEndpoint (the endpoint's CreationTime) to the
  *     test invocation that answered; {@link WakePolicy} expects the next wake from them
  * @param drain the drain rates measured so far and the drain being measured ({@link DrainMeter})
+ * @param timerAt the instant the run timer is armed for (a delayed message on the timer queue, {@link TimerArming}),
+ *     or null: a run arms no second message for the same or a later instant while this one is still ahead
  */
 public record ControlState(
     long version,
@@ -35,7 +37,8 @@ public record ControlState(
     Instant createNotBefore,
     String lastAction,
     List<Long> wakeSeconds,
-    DrainMeter drain) {
+    DrainMeter drain,
+    Instant timerAt) {
 
   public static final ControlState INITIAL = new ControlState(
       0, null, null, null, null, false, null, false, 0, null, "none", List.of(), DrainMeter.NONE);
@@ -43,6 +46,38 @@ public record ControlState(
   public ControlState {
     wakeSeconds = wakeSeconds == null ? List.of() : List.copyOf(wakeSeconds);
     drain = drain == null ? DrainMeter.NONE : drain;
+  }
+
+  /** Without an armed timer. */
+  public ControlState(
+      long version,
+      Override override,
+      Instant idleSince,
+      Instant backlogSince,
+      Instant stoppingSince,
+      boolean scheduleOpen,
+      Instant lastRunAt,
+      boolean billing,
+      int createFailures,
+      Instant createNotBefore,
+      String lastAction,
+      List<Long> wakeSeconds,
+      DrainMeter drain) {
+    this(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        drain,
+        null);
   }
 
   /** Without drain measurements. */
@@ -130,7 +165,8 @@ public record ControlState(
         createNotBefore,
         lastAction,
         wakeSeconds,
-        drain);
+        drain,
+        timerAt);
   }
 
   ControlState withOverride(Override o) {
@@ -147,7 +183,8 @@ public record ControlState(
         createNotBefore,
         lastAction,
         wakeSeconds,
-        drain);
+        drain,
+        timerAt);
   }
 
   /** What a run observed: the override still active, idle and backlog times, whether the schedule is open. */
@@ -165,7 +202,8 @@ public record ControlState(
         createNotBefore,
         lastAction,
         wakeSeconds,
-        drain);
+        drain,
+        timerAt);
   }
 
   ControlState withStoppingSince(Instant since) {
@@ -182,7 +220,8 @@ public record ControlState(
         createNotBefore,
         lastAction,
         wakeSeconds,
-        drain);
+        drain,
+        timerAt);
   }
 
   /** The step a run claims: when it ran, whether the endpoint bills after it, and what it did. */
@@ -200,7 +239,8 @@ public record ControlState(
         createNotBefore,
         action,
         wakeSeconds,
-        drain);
+        drain,
+        timerAt);
   }
 
   ControlState withBilling(boolean b) {
@@ -217,7 +257,8 @@ public record ControlState(
         createNotBefore,
         lastAction,
         wakeSeconds,
-        drain);
+        drain,
+        timerAt);
   }
 
   ControlState withFailures(int n, Instant notBefore, String action) {
@@ -234,7 +275,8 @@ public record ControlState(
         notBefore,
         action,
         wakeSeconds,
-        drain);
+        drain,
+        timerAt);
   }
 
   /** What this run adds to the drain measurements ({@link DrainMeter#observe}). */
@@ -253,7 +295,8 @@ public record ControlState(
         createNotBefore,
         lastAction,
         wakeSeconds,
-        drain.observe(ep, mp, q, now));
+        drain.observe(ep, mp, q, now),
+        timerAt);
   }
 
   /** Remembers one more wake, keeping the last {@link WakePolicy#HISTORY}. */
@@ -274,6 +317,26 @@ public record ControlState(
         createNotBefore,
         lastAction,
         last,
-        drain);
+        drain,
+        timerAt);
+  }
+
+  /** The run timer armed for {@code at} (null: none armed). */
+  ControlState withTimerAt(Instant at) {
+    return new ControlState(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        drain,
+        at);
   }
 }

@@ -26,6 +26,8 @@ import offhours.stack.Hosting;
  * @param hosting what the controller switches (HOSTING)
  * @param modelName the model the inference component runs (MODEL_NAME); may be null unless scale-to-zero
  * @param maxWait MAX_WAIT_MINUTES (default 60): the latency budget {@link WakePolicy} schedules by
+ * @param timerQueueUrl TIMER_QUEUE_URL: the queue the controller sends its delayed "run now" to ({@link TimerArming});
+ *     empty: no timer (a stack from before the timer queue), the minute tick alone
  */
 public record ControllerConfig(
     String endpointName,
@@ -48,7 +50,8 @@ public record ControllerConfig(
     ModelContract model,
     Hosting hosting,
     String modelName,
-    WaitBudget maxWait) {
+    WaitBudget maxWait,
+    String timerQueueUrl) {
 
   public ZoneId zone() {
     return schedule.zone();
@@ -56,6 +59,18 @@ public record ControllerConfig(
 
   /** Reads the variables of CONTRACTS.md; every message names the variable, the value and what is expected. */
   public static ControllerConfig fromEnvironment(Map<String, String> env) {
+    return read(env, env.getOrDefault("TIMER_QUEUE_URL", "").strip());
+  }
+
+  /**
+   * The controller's policy settings without the controller function's own timer queue: what the API forecasts with
+   * (it never runs the controller, so it has no timer to arm).
+   */
+  public static ControllerConfig policyFromEnvironment(Map<String, String> env) {
+    return read(env, "");
+  }
+
+  private static ControllerConfig read(Map<String, String> env, String timerQueueUrl) {
     ZoneId zone;
     String tz = env.getOrDefault("TIME_ZONE", "UTC").strip();
     try {
@@ -95,7 +110,8 @@ public record ControllerConfig(
         env.getOrDefault("MODEL_NAME", "").isBlank()
             ? null
             : env.get("MODEL_NAME").strip(),
-        WaitBudget.parse("MAX_WAIT_MINUTES", env.get("MAX_WAIT_MINUTES")));
+        WaitBudget.parse("MAX_WAIT_MINUTES", env.get("MAX_WAIT_MINUTES")),
+        timerQueueUrl);
   }
 
   /** HOSTING and INFERENCE_COMPONENT_NAME agree: a component name with scale-to-zero, none otherwise. */

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
@@ -19,15 +20,19 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The controller function: a scheduler tick, a "SageMaker Endpoint State Change" event, or a manual
+ * The controller function: a scheduler tick, a "SageMaker Endpoint State Change" event, a batch of its timer queue's
+ * messages (an SQS event), or a manual
  * {@code {"action":"start","until":"2026-11-25T18:00:00Z"}} / {@code {"action":"stop"}} / {@code {"action":"auto"}}.
- * Every event leads to one reconcile run; a manual action first records the override.
+ * Every event leads to one reconcile run; a manual action first records the override. After the run the timer is
+ * armed for the instant its decision names ({@link TimerArming}).
  */
 public final class ControllerHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private final EndpointController controller;
   private final Clock clock;
-  private final Consumer<Decision> record;
+  private final BiConsumer<Decision, String> record;
+  /** Null: no timer queue. */
+  private final TimerArming timer;
 
   public ControllerHandler() {
     this(System.getenv());
@@ -49,7 +54,22 @@ public final class ControllerHandler
 
   private ControllerHandler(
       AwsClients clients, ControllerConfig config, Clock clock, DynamoControlTable control) {
-    this(forAws(clients, config, control), clock, control::recordDecision);
+    this(clients, config, clock, control, clients.build(Service.SQS, SqsClient.builder()));
+  }
+
+  private ControllerHandler(
+      AwsClients clients,
+      ControllerConfig config,
+      Clock clock,
+      DynamoControlTable control,
+      SqsClient sqs) {
+    this(
+        forAws(clients, config, control, sqs),
+        clock,
+        control::recordDecision,
+        config.timerQueueUrl().isEmpty()
+            ? null
+            : new TimerArming(control, new SqsRunTimer(sqs, config.timerQueueUrl())));
   }
 
   /** Decisions are only returned, not recorded. */
@@ -58,9 +78,19 @@ public final class ControllerHandler
   }
 
   ControllerHandler(EndpointController controller, Clock clock, Consumer<Decision> record) {
+    this(controller, clock, (decision, startedBy) -> record.accept(decision), null);
+  }
+
+  /** {@code timer} null: no timer is armed. */
+  ControllerHandler(
+      EndpointController controller,
+      Clock clock,
+      BiConsumer<Decision, String> record,
+      TimerArming timer) {
     this.controller = controller;
     this.clock = clock;
     this.record = record;
+    this.timer = timer;
   }
 
   /**
@@ -68,15 +98,14 @@ public final class ControllerHandler
    * Labels from LABELS_S3_URI are read here, once (the probe checks the answer against them).
    */
   private static EndpointController forAws(
-      AwsClients clients, ControllerConfig config, DynamoControlTable control) {
+      AwsClients clients, ControllerConfig config, DynamoControlTable control, SqsClient sqs) {
     ModelContract model = withLabels(clients, config.model());
     return new EndpointController(
         config,
         endpoint(clients, config, model),
         new LambdaMapping(
             clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
-        new SqsBacklog(
-            clients.build(Service.SQS, SqsClient.builder()), config.queueUrl(), config.dlqUrl()),
+        new SqsBacklog(sqs, config.queueUrl(), config.dlqUrl()),
         control,
         control,
         System.out::println);
@@ -127,7 +156,8 @@ public final class ControllerHandler
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
     Instant now = clock.instant();
-    Object action = event == null ? null : event.get("action");
+    String startedBy = RunTrigger.describe(event);
+    Object action = event == null || RunTrigger.isTimer(event) ? null : event.get("action");
     Decision decision = action == null
         ? controller.reconcile(now)
         : switch (action.toString()) {
@@ -138,18 +168,22 @@ public final class ControllerHandler
             throw new IllegalArgumentException(
                 "action '" + action + "' is not one of start, stop, auto");
         };
+    String armed = timer == null ? "no timer queue" : timer.arm(decision, now);
     if (context != null) {
-      context.getLogger().log(decision.toString());
+      context.getLogger().log(startedBy + ": " + decision + "; " + armed);
     }
     if (decision.action() != Decision.Action.LOST_RACE) {
       try {
-        record.accept(decision);
+        record.accept(decision, startedBy);
       } catch (RuntimeException e) {
         // The step is taken either way; only the status pages would show an older decision.
         System.out.println("offhours controller: decision not recorded: " + e);
       }
     }
-    return decision.toMap();
+    Map<String, Object> out = decision.toMap();
+    out.put("startedBy", startedBy);
+    out.put("timer", armed);
+    return out;
   }
 
   private static Instant until(Map<String, Object> event) {

@@ -60,7 +60,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         instant(item, "createNotBefore"),
         str(item, "lastAction"),
         wakeSeconds(item),
-        drain(item)));
+        drain(item),
+        instant(item, "timerAt")));
   }
 
   @Override
@@ -91,6 +92,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
           AttributeValue.fromL(
               next.wakeSeconds().stream().map(DynamoControlTable::n).toList()));
     }
+    put(item, "timerAt", next.timerAt());
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().perSecond().isEmpty()) {
@@ -139,6 +141,11 @@ public final class DynamoControlTable implements ControlStore, Ledger {
    * earlier never overwrites a later one (runs may overlap).
    */
   public void recordDecision(Decision d) {
+    recordDecision(d, null);
+  }
+
+  /** As {@link #recordDecision(Decision)}, with what started the run ({@link RunTrigger}; null: not known). */
+  public void recordDecision(Decision d, String startedBy) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("pk", s("controller"));
     item.put("sk", s("decision"));
@@ -159,6 +166,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     putText(item, "why", d.why());
     putText(item, "outcome", d.outcome());
     item.put("runningOutsideSchedule", AttributeValue.fromBool(d.runningOutsideSchedule()));
+    put(item, "nextRunAt", d.nextRunAt());
+    putText(item, "startedBy", startedBy);
     try {
       dynamo.putItem(b -> b.tableName(table)
           .item(item)
@@ -192,7 +201,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         Decision.Action.valueOf(str(item, "action")),
         str(item, "why"),
         str(item, "outcome"),
-        bool(item, "runningOutsideSchedule")));
+        bool(item, "runningOutsideSchedule"),
+        instant(item, "nextRunAt")));
   }
 
   @Override

@@ -115,7 +115,10 @@ class AwsAdaptersIT {
     assertThat(control.load()).contains(first);
 
     assertThat(control.save(first.withVersion(2), 0)).as("a second creator").isFalse();
-    ControlState second = first.withOverride(null).withVersion(2);
+    ControlState second = first
+        .withOverride(null)
+        .withTimerAt(Instant.parse("2026-01-14T09:05:30Z"))
+        .withVersion(2);
     assertThat(control.save(second, 1)).isTrue();
     assertThat(control.save(first.withVersion(2), 1))
         .as("an overlapping run that read version 1")
@@ -138,7 +141,8 @@ class AwsAdaptersIT {
         Decision.Action.WAIT,
         "endpoint creating for 5 min",
         "ok",
-        false);
+        false,
+        Instant.parse("2026-01-14T09:05:30Z"));
     Decision earlier = new Decision(
         Instant.parse("2026-01-14T09:05:00Z"),
         false,

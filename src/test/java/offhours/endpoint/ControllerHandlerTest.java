@@ -75,7 +75,12 @@ class ControllerHandlerTest {
 
     Map<String, Object> out = recording.handleRequest(fixture("scheduler-tick.json"), null);
 
-    assertThat(recorded).singleElement().satisfies(d -> assertThat(d.toMap()).isEqualTo(out));
+    assertThat(recorded)
+        .singleElement()
+        .satisfies(d -> assertThat(out)
+            .containsAllEntriesOf(d.toMap())
+            .containsEntry("startedBy", "schedule tick")
+            .containsEntry("timer", "no timer queue"));
   }
 
   @Test
@@ -98,5 +103,63 @@ class ControllerHandlerTest {
         .hasMessage(
             "until 'tomorrow' is not an ISO-8601 date-time with an offset, like 2026-11-25T18:00:00Z or "
                 + "2026-11-25T19:00:00+01:00");
+  }
+
+  @Test
+  void aTimerMessageRunsNowAndSaysWhichInstantItWasArmedFor() {
+    java.util.List<String> startedBy = new java.util.ArrayList<>();
+    ControllerHandler timed = new ControllerHandler(
+        rig.controller,
+        Clock.fixed(Instant.parse("2026-01-14T20:00:00.350Z"), ZoneOffset.UTC),
+        (d, by) -> startedBy.add(by),
+        null);
+
+    Map<String, Object> out = timed.handleRequest(fixture("sqs-controller-timer.json"), null);
+
+    assertThat(out)
+        .containsEntry("action", "NONE")
+        .containsEntry("startedBy", "timer for 2026-01-14T20:00:00Z")
+        .containsEntry("timer", "no timer queue");
+    assertThat(startedBy).containsExactly("timer for 2026-01-14T20:00:00Z");
+  }
+
+  @Test
+  void aTimerMessageWithABodyThatIsNotOursStillRunsAndSaysWhatWasWrong() {
+    Map<String, Object> event = fixture("sqs-controller-timer.json");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> record =
+        (Map<String, Object>) ((java.util.List<?>) event.get("Records")).getFirst();
+    record.put("body", "{\"runAt\":\"tomorrow\u0007\"}");
+
+    assertThat(handler.handleRequest(event, null))
+        .containsEntry("action", "NONE")
+        .containsEntry(
+            "startedBy",
+            "timer for an unreadable message (body '{\"runAt\":\"tomorrow?\"}' is not"
+                + " {\"runAt\":\"ISO-8601 instant\"}; running anyway)");
+  }
+
+  @Test
+  void aRunWhoseDecisionWantsASoonerRunArmsTheTimerOnce() {
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    java.util.List<String> sent = new java.util.ArrayList<>();
+    Clock clock = Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC);
+    ControllerHandler timed = new ControllerHandler(
+        rig.controller,
+        clock,
+        (d, by) -> {},
+        new TimerArming(rig.table, (runAt, delay) -> sent.add(runAt + " +" + delay)));
+
+    Map<String, Object> stop = timed.handleRequest(fixture("controller-stop.json"), null);
+    Map<String, Object> tick = timed.handleRequest(fixture("scheduler-tick.json"), null);
+
+    assertThat(stop)
+        .containsEntry("action", "DISABLE_MAPPING")
+        .containsEntry("nextRunAt", "2026-01-14T20:00:30Z")
+        .containsEntry("timer", "timer armed for 2026-01-14T20:00:30Z (DelaySeconds 30)");
+    assertThat(tick).containsEntry("startedBy", "schedule tick");
+    assertThat(sent).containsExactly("2026-01-14T20:00:30Z +30");
+    assertThat(rig.state().timerAt()).isEqualTo(Instant.parse("2026-01-14T20:00:30Z"));
   }
 }

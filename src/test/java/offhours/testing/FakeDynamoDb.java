@@ -7,6 +7,8 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 
@@ -14,7 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
  * An in-memory table keyed by (pk, sk) that understands the conditions offhours writes with:
  * {@code attribute_not_exists(pk)}, {@code attribute_not_exists(pk) OR #status = :rejected OR
  * attribute_not_exists(#model) OR #model <> :model} (a classification may replace a verdict or another model's
- * classification) and {@code attribute_exists(pk)} (priming). Set {@link #failWith} to make every write throw.
+ * classification), {@code attribute_exists(pk)} (priming), {@code #v = :v} (the control state's version) and the decision's {@code atMillis < :at}; GetItem
+ * reads an item back. Set {@link #failWith} to make every write throw.
  */
 public final class FakeDynamoDb implements DynamoDbClient {
 
@@ -34,6 +37,15 @@ public final class FakeDynamoDb implements DynamoDbClient {
       case "null" -> true;
       case "attribute_not_exists(pk)" -> existing == null;
       case "attribute_exists(pk)" -> existing != null;
+      case "attribute_not_exists(pk) OR atMillis < :at" ->
+        existing == null
+            || Long.parseLong(existing.get("atMillis").n())
+                < Long.parseLong(request.expressionAttributeValues().get(":at").n());
+      case "#v = :v" ->
+        existing != null
+            && existing
+                .get(request.expressionAttributeNames().get("#v"))
+                .equals(request.expressionAttributeValues().get(":v"));
       case "attribute_not_exists(pk) OR #status = :rejected OR attribute_not_exists(#model) OR #model <> :model" ->
         existing == null
             || existing
@@ -54,6 +66,13 @@ public final class FakeDynamoDb implements DynamoDbClient {
     }
     items.put(id, Map.copyOf(request.item()));
     return PutItemResponse.builder().build();
+  }
+
+  @Override
+  public synchronized GetItemResponse getItem(GetItemRequest request) {
+    Map<String, AttributeValue> item =
+        items.get(request.key().get("pk").s() + "|" + request.key().get("sk").s());
+    return GetItemResponse.builder().item(item).build();
   }
 
   public synchronized List<Map<String, AttributeValue>> all() {

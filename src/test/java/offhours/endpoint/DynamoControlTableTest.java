@@ -1,0 +1,63 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+import offhours.testing.FakeDynamoDb;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+class DynamoControlTableTest {
+  private final FakeDynamoDb dynamo = new FakeDynamoDb();
+  private final DynamoControlTable control = new DynamoControlTable(dynamo, "control");
+
+  @Test
+  void theArmedTimerRoundTripsAndANewerWriteWithoutOneClearsIt() {
+    Instant armed = Instant.parse("2026-01-14T09:00:30Z");
+    ControlState first = ControlState.INITIAL.withTimerAt(armed).withVersion(1);
+
+    assertThat(control.save(first, 0)).isTrue();
+    assertThat(control.load()).contains(first);
+    assertThat(dynamo.items.get("controller|state").get("timerAt"))
+        .isEqualTo(AttributeValue.fromS("2026-01-14T09:00:30Z"));
+
+    ControlState cleared = first.withTimerAt(null).withVersion(2);
+    assertThat(control.save(cleared, 1)).isTrue();
+    assertThat(control.load().orElseThrow().timerAt()).isNull();
+    assertThat(control.save(first.withVersion(2), 1)).as("a stale version").isFalse();
+  }
+
+  @Test
+  void aStateWrittenBeforeTheTimerLoadsWithNoneArmed() {
+    dynamo.putItem(r -> r.tableName("control")
+        .item(Map.of(
+            "pk", AttributeValue.fromS("controller"),
+            "sk", AttributeValue.fromS("state"),
+            "version", AttributeValue.fromN("7"))));
+
+    assertThat(control.load().orElseThrow().timerAt()).isNull();
+  }
+
+  @Test
+  void aRecordedDecisionKeepsItsNextRunAndWhatStartedTheRun() {
+    Decision d = new Decision(
+        Instant.parse("2026-01-14T09:00:30.120Z"),
+        false,
+        "manual stop until auto",
+        Endpoint.Status.ABSENT,
+        Mapping.TriggerState.DISABLING,
+        Backlog.Snapshot.EMPTY,
+        Decision.Action.WAIT,
+        "mapping Disabling",
+        "ok",
+        false,
+        Instant.parse("2026-01-14T09:01:00.120Z"));
+
+    control.recordDecision(d, "timer for 2026-01-14T09:00:30Z");
+
+    assertThat(dynamo.items.get("controller|decision").get("startedBy"))
+        .isEqualTo(AttributeValue.fromS("timer for 2026-01-14T09:00:30Z"));
+    assertThat(control.lastDecision()).contains(d);
+  }
+}
