@@ -36,13 +36,16 @@ final class RunTrigger {
             .allMatch(r -> r instanceof Map<?, ?> m && "aws:sqs".equals(m.get("eventSource")));
   }
 
-  /** "timer for 2026-11-25T08:00:00Z", "endpoint state change", "schedule tick" or "event". */
+  /** "timer for 2026-11-25T08:00:00Z", "manual stop", "endpoint state change", "schedule tick" or "event". */
   static String describe(Map<String, Object> event) {
     if (event == null) {
       return "event";
     }
     if (isTimer(event)) {
       return timer((List<?>) event.get("Records"));
+    }
+    if (event.get("action") != null) {
+      return "manual " + RunTrigger.excerpt(event.get("action").toString());
     }
     if ("SageMaker Endpoint State Change".equals(event.get("detail-type"))) {
       return "endpoint state change";

@@ -153,6 +153,13 @@ final class DeploymentWiring {
     ControllerHandler controller =
         new ControllerHandler(clients, controllerConfig, controllerClock);
     lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);
+    // Its run timer, as the template's Timer event: the timer queue's messages run the same
+    // handler.
+    lambda.registerJsonFunction(
+        LocalDeployment.CONTROLLER_FUNCTION,
+        controller,
+        Duration.ofSeconds(StackSpec.CONTROLLER_TIMEOUT_SECONDS));
+    createTimerMapping();
     scheduler = open(new LocalScheduler());
     scheduler.schedule(
         LocalDeployment.CONTROLLER_FUNCTION,
@@ -266,6 +273,18 @@ final class DeploymentWiring {
               .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
               .scalingConfig(s -> s.maximumConcurrency(2)))
           .uuid();
+    }
+  }
+
+  /** The controller's SQS event source on its timer queue, enabled from the start as the template deploys it. */
+  private void createTimerMapping() {
+    try (LambdaClient api = clients.build(Service.LAMBDA, LambdaClient.builder())) {
+      api.createEventSourceMapping(r -> r.functionName(LocalDeployment.CONTROLLER_FUNCTION)
+          .eventSourceArn(provisioned.timerQueueArn())
+          .enabled(true)
+          .batchSize(StackSpec.TIMER_QUEUE.batchSize())
+          .maximumBatchingWindowInSeconds(0)
+          .scalingConfig(sc -> sc.maximumConcurrency(2)));
     }
   }
 

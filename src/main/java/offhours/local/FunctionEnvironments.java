@@ -82,6 +82,7 @@ final class FunctionEnvironments {
     env.put("MAPPING_UUID", mappingUuid);
     env.put("QUEUE_URL", provisioned.queueUrl());
     env.put("DLQ_URL", provisioned.deadLetterQueueUrl());
+    env.put("TIMER_QUEUE_URL", provisioned.timerQueueUrl());
     env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
     env.put("LABELS", String.join(",", labels));
     env.putAll(options.modelSettings());
@@ -109,6 +110,7 @@ final class FunctionEnvironments {
       List<String> labels,
       LocalDeployment.Options options) {
     Map<String, String> env = controller(names, provisioned, mappingUuid, labels, options);
+    env.remove("TIMER_QUEUE_URL"); // only the controller arms its timer
     env.put("BUCKET_NAME", provisioned.bucket());
     env.put("MODEL_NAME", names.model());
     env.put("RESULTS_TABLE_NAME", provisioned.resultsTable());

@@ -32,8 +32,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * stack"; {@link DeploymentWiring} starts and connects its pieces.
  *
  * <p>The endpoint starts absent and the mapping disabled, exactly as after {@code sam deploy}; the controller
- * (run every {@link Options#controllerTick}) creates the endpoint when its policy says so and enables the
- * mapping once a test invocation succeeds.
+ * (run every {@link Options#controllerTick}, and by its timer queue at the instant a decision asks for) creates the
+ * endpoint when its policy says so and enables the mapping once a test invocation succeeds.
  */
 public final class LocalDeployment implements AutoCloseable {
 

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 /**
  * Creates offhours' resources on local, protocol-compatible services (moto_server, LocalStack) with the names and
  * settings of template.yaml, taken from {@link StackSpec}: the bucket and its notification, the queue with its
- * redrive to the dead-letter queue, the results table with its label index, and the control table.
+ * redrive to the dead-letter queue, the controller's timer queue, the results table with its label index, and the
+ * control table.
  *
  * <p>Idempotent: what exists is reused (queues get their attributes set again; a table whose keys differ from
  * StackSpec is an error, since DynamoDB cannot change keys in place). What the template adds only for AWS (IAM,
@@ -41,7 +42,9 @@ public final class LocalResources {
       String deadLetterQueueUrl,
       String deadLetterQueueArn,
       String resultsTable,
-      String controlTable) {}
+      String controlTable,
+      String timerQueueUrl,
+      String timerQueueArn) {}
 
   private final S3Client s3;
   private final SqsClient sqs;
@@ -73,6 +76,16 @@ public final class LocalResources {
             QueueAttributeName.REDRIVE_POLICY, spec.redrivePolicy(dlqArn),
             QueueAttributeName.SQS_MANAGED_SSE_ENABLED, "true"));
     String queueArn = arnOf(queueUrl);
+    StackSpec.TimerQueue timer = StackSpec.TIMER_QUEUE;
+    String timerQueueUrl = queue(
+        names.timerQueue(),
+        Map.of(
+            QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+            Integer.toString(timer.retentionSeconds()),
+            QueueAttributeName.VISIBILITY_TIMEOUT,
+            Integer.toString(timer.visibilityTimeoutSeconds()),
+            QueueAttributeName.SQS_MANAGED_SSE_ENABLED,
+            "true"));
 
     bucket(names.bucket(), queueArn);
     table(names.resultsTable(), StackSpec.RESULTS_TABLE);
@@ -84,7 +97,9 @@ public final class LocalResources {
         dlqUrl,
         dlqArn,
         names.resultsTable(),
-        names.controlTable());
+        names.controlTable(),
+        timerQueueUrl,
+        arnOf(timerQueueUrl));
   }
 
   private String queue(String name, Map<QueueAttributeName, String> attributes) {

@@ -71,8 +71,8 @@ public final class FunctionVariables {
       "INVOKE_TIMEOUT_SECONDS",
       "65");
 
-  /** The controller's environment, with defaults as above. */
-  public static final Map<String, String> CONTROLLER_ENV = orderedMap(
+  /** The controller's policy and wiring, which the API reads too; defaults as above. */
+  private static final Map<String, String> CONTROLLER_SETTINGS = orderedMap(
       "ENDPOINT_NAME",
       null,
       "ENDPOINT_CONFIG_NAME",
@@ -123,6 +123,13 @@ public final class FunctionVariables {
       MODEL_ENV);
 
   /**
+   * The controller's environment: its settings, and the queue of its run timer (offhours.endpoint.TimerArming),
+   * which only the controller itself sends to.
+   */
+  public static final Map<String, String> CONTROLLER_ENV =
+      concat(CONTROLLER_SETTINGS, orderedMap("TIMER_QUEUE_URL", null));
+
+  /**
    * The stack-delete cleanup's environment: only what it needs, so that no controller setting can break a stack
    * create, rollback or delete.
    */
@@ -136,13 +143,13 @@ public final class FunctionVariables {
       "INFERENCE_COMPONENT_NAME", null);
 
   /**
-   * The API function's environment: the controller's (it forecasts with the controller's own policy, reads its
+   * The API function's environment: the controller's settings (it forecasts with the controller's own policy, reads its
    * tables and queues, and calls the model as the controller's probe does), plus the bucket, the model's name and
    * how long the controller takes to act and an endpoint to start (CONTROLLER_INTERVAL_SECONDS: the controller's
    * timer; ENDPOINT_START_SECONDS: a typical CreateEndpoint).
    */
   public static final Map<String, String> API_ENV = concat(
-      CONTROLLER_ENV,
+      CONTROLLER_SETTINGS,
       orderedMap(
           "BUCKET_NAME", null,
           "RESULTS_TABLE_NAME", null,

@@ -76,6 +76,11 @@ public final class StackSpec {
           });
     }
 
+    /** The controller's timer queue, named after the images queue. */
+    public String timerQueue() {
+      return queue + "-timer";
+    }
+
     /** The names local mode uses (fixed by the contracts between the pieces). */
     public static Names local() {
       return new Names(
@@ -193,6 +198,19 @@ public final class StackSpec {
 
   /** Both queues keep messages 14 days (long weekends); the DLQ has no redrive of its own. */
   public static final Queue QUEUE = Queue.forFunctionTimeout(CLASSIFY_TIMEOUT_SECONDS, 5);
+
+  /** The controller function's timeout (template: ControllerFunction Timeout): a run acts once and returns. */
+  public static final int CONTROLLER_TIMEOUT_SECONDS = 60;
+
+  /**
+   * The controller's run-timer queue (template: ControllerTimerQueue): an hour's retention outlives SQS's longest
+   * delay (15 minutes) and a few retries; the visibility timeout is six times the controller's timeout, as for any SQS
+   * trigger. No dead-letter queue: a lost timer message only costs precision, the minute tick still runs.
+   */
+  public record TimerQueue(int retentionSeconds, int visibilityTimeoutSeconds, int batchSize) {}
+
+  public static final TimerQueue TIMER_QUEUE =
+      new TimerQueue(3600, 6 * CONTROLLER_TIMEOUT_SECONDS, 10);
 
   /** A global secondary index with projection ALL; every key attribute is a string. */
   public record Index(String name, String partitionKey, String sortKey) {

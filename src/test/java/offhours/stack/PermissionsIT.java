@@ -285,13 +285,16 @@ class PermissionsIT {
               assertThat(controller.handleRequest(
                       event("scheduler-tick.json"), context(d, "ControllerFunction")))
                   .containsEntry("action", "NONE");
+              // A stop in progress wants a run 30 s later: the controller arms its timer queue.
               assertThat(controller.handleRequest(
                       event("controller-stop.json"), context(d, "ControllerFunction")))
-                  .containsEntry("action", "DISABLE_MAPPING");
+                  .containsEntry("action", "DISABLE_MAPPING")
+                  .containsEntry("timer", "timer armed for 2026-01-14T09:00:30Z (DelaySeconds 30)");
+              assertThat(d.operations()).contains("Sqs.SendMessage");
               TemplateDeployment.await(
                   "the mapping Disabled", () -> d.mappingState().equals("Disabled"));
               assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+                      event("sqs-controller-timer.json"), context(d, "ControllerFunction")))
                   .containsEntry("action", "DELETE_ENDPOINT");
               controller.handleRequest(
                   event("controller-auto.json"), context(d, "ControllerFunction"));

@@ -138,6 +138,25 @@ final class StackDrift {
         path(queue, "RedrivePolicy").get("maxReceiveCount"),
         expected.queue().maxReceiveCount());
     expect("ImagesQueue SqsManagedSseEnabled", queue.get("SqsManagedSseEnabled"), true);
+    Map<String, Object> timer = path(resource("ControllerTimerQueue"), "Properties");
+    expect(
+        "ControllerTimerQueue MessageRetentionPeriod",
+        timer.get("MessageRetentionPeriod"),
+        StackSpec.TIMER_QUEUE.retentionSeconds());
+    expect(
+        "ControllerTimerQueue VisibilityTimeout",
+        timer.get("VisibilityTimeout"),
+        StackSpec.TIMER_QUEUE.visibilityTimeoutSeconds());
+    expect("ControllerTimerQueue SqsManagedSseEnabled", timer.get("SqsManagedSseEnabled"), true);
+    Map<String, Object> controller = path(resource("ControllerFunction"), "Properties");
+    expect(
+        "ControllerFunction Timeout",
+        controller.get("Timeout"),
+        StackSpec.CONTROLLER_TIMEOUT_SECONDS);
+    expect(
+        "ControllerFunction Timer BatchSize",
+        path(controller, "Events", "Timer", "Properties").get("BatchSize"),
+        StackSpec.TIMER_QUEUE.batchSize());
     expect("DeadLetterQueue SqsManagedSseEnabled", dlq.get("SqsManagedSseEnabled"), true);
   }
 

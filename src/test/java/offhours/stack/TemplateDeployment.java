@@ -186,6 +186,8 @@ final class TemplateDeployment implements AutoCloseable {
             QueueAttributeName.REDRIVE_POLICY,
             "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}")));
 
+    services.sqs.createQueue(r -> r.queueName(fake.physicalId("ControllerTimerQueue")));
+
     Map<String, Object> bucketProps = stack.properties("ImagesBucket");
     String bucket = String.valueOf(bucketProps.get("BucketName"));
     services.s3.createBucket(r -> r.bucket(bucket));

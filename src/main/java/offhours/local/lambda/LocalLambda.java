@@ -2,6 +2,8 @@ package offhours.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +56,8 @@ public final class LocalLambda implements AutoCloseable {
       long failed,
       long invocationErrors,
       int invoking) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SqsClient sqs;
   private final String region;
@@ -156,6 +160,23 @@ public final class LocalLambda implements AutoCloseable {
       throw new IllegalStateException("function " + name + " is already registered");
     }
     return arn;
+  }
+
+  /**
+   * Registers a function that takes a JSON object (e.g. the endpoint controller) for event source mappings, as
+   * {@link #registerFunction}: each batch reaches it as the SQS event, a map as Lambda's runtime deserializes it for
+   * a {@code RequestHandler<Map<String, Object>, ?>}, and its answer goes back as JSON.
+   */
+  public String registerJsonFunction(
+      String name, RequestHandler<Map<String, Object>, ?> handler, Duration timeout) {
+    Objects.requireNonNull(handler, "handler");
+    return registerFunction(
+        name,
+        (in, out, context) -> {
+          Map<String, Object> event = JSON.readValue(in, new TypeReference<>() {});
+          JSON.writeValue(out, handler.handleRequest(event, context));
+        },
+        timeout);
   }
 
   /**
