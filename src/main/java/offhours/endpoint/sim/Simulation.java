@@ -143,6 +143,10 @@ public final class Simulation {
     int outsideScheduleRuns = 0;
     int createFailureMetrics = 0;
     java.util.TreeSet<Instant> timers = new java.util.TreeSet<>();
+    // The deployed timer: its arming rule over the same control table, each message due its
+    // DelaySeconds later.
+    offhours.endpoint.TimerArming arming = new offhours.endpoint.TimerArming(
+        table, (runAt, delaySeconds) -> timers.add(world.now.plusSeconds(delaySeconds)));
     while (world.now.isBefore(end)) {
       // Nothing moves between events while the consumer is idle: jump to the next one. A transition
       // at T is applied
@@ -180,7 +184,10 @@ public final class Simulation {
       }
       ControlState.Override action = manual.get(world.now);
       if (action != null) {
-        controller.override(action.mode(), action.until(), world.now);
+        Decision manualRun = controller.override(action.mode(), action.until(), world.now);
+        if (config.runTimer()) {
+          arming.arm(manualRun, world.now);
+        }
         runs++;
       }
       boolean timerDue = !timers.isEmpty() && !world.now.isBefore(timers.first());
@@ -190,11 +197,11 @@ public final class Simulation {
           || timerDue) {
         world.endpointEvent = false;
         Decision d = controller.reconcile(world.now);
-        // Each wish is a delayed message on the timer queue: it fires even if a later run no longer
-        // needs it.
+        // Each message armed is a delayed message on the timer queue: it fires even if a later run
+        // no longer needs it.
         timers.headSet(world.now, true).clear();
-        if (config.runTimer() && d.nextRunAt() != null) {
-          timers.add(d.nextRunAt().isAfter(world.now) ? d.nextRunAt() : world.now.plusSeconds(1));
+        if (config.runTimer()) {
+          arming.arm(d, world.now);
         }
         runs++;
         outsideScheduleRuns += d.runningOutsideSchedule() ? 1 : 0;

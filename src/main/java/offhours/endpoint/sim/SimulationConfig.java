@@ -83,7 +83,10 @@ public record SimulationConfig(
         false);
   }
 
-  /** As deployed: MAX_WAIT_MINUTES=60, a run every minute (no timer queue). */
+  /**
+   * As deployed: MAX_WAIT_MINUTES=60, a run every minute, and the run timer: the deployed controller arms its timer
+   * queue for the instant each decision names ({@code offhours.endpoint.TimerArming}), and so does the simulation.
+   */
   public static SimulationConfig defaults() {
     return new SimulationConfig(
         ZoneId.of("Europe/Berlin"),
@@ -103,7 +106,7 @@ public record SimulationConfig(
         "ml.m5.large",
         0.115,
         WaitBudget.minutes(60),
-        false);
+        true);
   }
 
   public SimulationConfig withMaxWait(WaitBudget budget) {

@@ -66,9 +66,10 @@ public record SimulationReport(
         config.zone()));
     out.append(String.format(
         Locale.ROOT,
-        "Controller: every %d min + schedule changes + endpoint events; create %d min, delete %d min, %.0f images/s,"
-            + " IDLE_STOP_MINUTES=%d%n%n",
+        "Controller: every %d min + schedule changes + endpoint events%s; create %d min, delete %d min,"
+            + " %.0f images/s, IDLE_STOP_MINUTES=%d%n%n",
         config.tick().toMinutes(),
+        config.runTimer() ? " + its timer" : "",
         config.createDelay().toMinutes(),
         config.deleteDelay().toMinutes(),
         config.imagesPerSecond(),
