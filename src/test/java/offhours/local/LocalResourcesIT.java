@@ -136,6 +136,20 @@ class LocalResourcesIT {
   }
 
   @Test
+  void theControllersTimerQueueKeepsMessagesAnHourWithoutRedrive() {
+    LocalResources.Provisioned p = resources.provision(names);
+
+    assertThat(p.timerQueueUrl()).endsWith("/" + names.queue() + "-timer");
+    assertThat(p.timerQueueArn()).endsWith(":" + names.queue() + "-timer");
+    assertThat(attributes(p.timerQueueUrl()))
+        .containsEntry(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "3600")
+        .containsEntry(
+            QueueAttributeName.VISIBILITY_TIMEOUT,
+            Integer.toString(6 * StackSpec.CONTROLLER_TIMEOUT_SECONDS))
+        .doesNotContainKey(QueueAttributeName.REDRIVE_POLICY);
+  }
+
+  @Test
   void tablesHaveTheKeysAndTheLabelIndexOfTheTemplate() {
     LocalResources.Provisioned p = resources.provision(names);
 

@@ -118,6 +118,10 @@ class StackSpecTest {
         .containsEntry("IDLE_STOP_MINUTES", "15")
         .containsEntry("CREATE_TIMEOUT_MINUTES", "45")
         .containsEntry("DRAIN_TIMEOUT_MINUTES", "10")
-        .containsKeys("MAPPING_UUID", "DLQ_URL", "CONTROL_TABLE_NAME");
+        .containsKeys("MAPPING_UUID", "DLQ_URL", "CONTROL_TABLE_NAME", "TIMER_QUEUE_URL");
+    assertThat(FunctionVariables.API_ENV)
+        .as("only the controller arms its timer")
+        .containsKeys("MAPPING_UUID", "DLQ_URL")
+        .doesNotContainKey("TIMER_QUEUE_URL");
   }
 }
