@@ -31,6 +31,20 @@ class SimulationTest {
   }
 
   @Test
+  void theTimerRunsTheControllerWhenItsDecisionsAskAndShortensTheWakes() {
+    SimulationReport ticksOnly =
+        Simulation.run(SimulationConfig.defaults().withRunTimer(false), Trace.OFFICE_HOURS, 7);
+
+    assertThat(WEEK.config().runTimer()).as("on by default, as deployed").isTrue();
+    assertThat(WEEK.controllerRuns()).isGreaterThan(ticksOnly.controllerRuns());
+    // The same 30 wakes, each ended sooner by a run at the instant a decision named (6.36 h against
+    // 6.53 h).
+    assertThat(WEEK.endpointHours()).isLessThan(ticksOnly.endpointHours());
+    assertThat(WEEK.budgetMisses()).isZero();
+    assertThat(WEEK.starts()).isEqualTo(ticksOnly.starts());
+  }
+
+  @Test
   void aWeekOfOfficeHoursClassifiesEveryUploadWithinAnHourOfTheNextOpeningAndNothingGoesToTheDlq() {
     assertThat(WEEK.late()).isZero();
     assertThat(WEEK.worstWaitAfterOpening()).isLessThanOrEqualTo(Duration.ofHours(1));
