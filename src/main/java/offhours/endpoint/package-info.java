@@ -10,7 +10,9 @@
  *       next-opening: the start of the next working period), counting the expected wake (p90 of the last wakes, kept in
  *       the control state) and the drain; one that is up serves what waits, and once drained stops at once (trigger
  *       paused and endpoint deleted in one run) unless staying on is cheaper than the next wake. Wake thresholds
- *       below still apply. Each decision names the instant it wants the next run ({@code Decision.nextRunAt}).
+ *       below still apply. Each decision names the instant it wants the next run ({@code Decision.nextRunAt}),
+ *       and the handler arms the run timer for it ({@link offhours.endpoint.TimerArming}: one delayed SQS
+ *       message per wanted instant, at most 15 minutes ahead; the minute tick arms farther ones).
  *   <li>Without a budget (MAX_WAIT_MINUTES=0), working hours ({@link offhours.endpoint.Schedule}, time zone and DST
  *       aware, holidays): ON while anything is
  *       waiting, in flight or deferred; when the queue is empty ON until IDLE_STOP_MINUTES of idleness (an opening

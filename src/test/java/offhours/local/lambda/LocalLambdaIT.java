@@ -84,6 +84,35 @@ class LocalLambdaIT {
   }
 
   @Test
+  void aFunctionTakingAMapGetsTheSqsEventAsAMapAndItsMessagesAreDeletedAfterIt() throws Exception {
+    BlockingQueue<Map<String, Object>> events = new LinkedBlockingQueue<>();
+    String json = "json-" + function;
+    RequestHandler<Map<String, Object>, Map<String, Object>> handler = (event, context) -> {
+      events.add(event);
+      return Map.of("action", "NONE");
+    };
+    local.registerJsonFunction(json, handler, Duration.ofSeconds(30));
+    String uuid = lambda
+        .createEventSourceMapping(
+            r -> r.functionName(json).eventSourceArn(queueArn).batchSize(10))
+        .uuid();
+    awaitState(uuid, "Enabled");
+
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"runAt\":\"2026-01-14T09:00:30Z\"}"));
+
+    Map<String, Object> event = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(event).isNotNull();
+    assertThat((List<?>) event.get("Records")).hasSize(1);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> record = (Map<String, Object>) ((List<?>) event.get("Records")).getFirst();
+    assertThat(record)
+        .containsEntry("eventSource", "aws:sqs")
+        .containsEntry("eventSourceARN", queueArn)
+        .containsEntry("body", "{\"runAt\":\"2026-01-14T09:00:30Z\"}");
+    local.await(uuid, s -> s.deleted() == 1, WAIT);
+  }
+
+  @Test
   void deliversQueueMessagesToTheHandlerExactlyAsLambdaDoes() throws Exception {
     CreateEventSourceMappingResponse created = lambda.createEventSourceMapping(
         r -> r.functionName(function).eventSourceArn(queueArn).batchSize(10));
