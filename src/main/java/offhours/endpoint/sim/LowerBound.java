@@ -29,7 +29,7 @@ final class LowerBound {
    * The optimum: its endpoint-hours and how many periods (starts) it takes. Where it starts fewer times than a
    * controller, it stayed on past a drain for an upload it knew was coming, which no controller can know.
    */
-  record Plan(double hours, int starts) {}
+  record Optimum(double hours, int starts) {}
 
   /** The bound in hours; {@code due} maps an upload instant to its due instant (empty: never due). */
   static double endpointHours(
@@ -44,7 +44,7 @@ final class LowerBound {
   }
 
   /** The optimal plan; the arguments are those of {@link #endpointHours}. */
-  static Plan plan(
+  static Optimum plan(
       List<Instant> uploads,
       Function<Instant, Optional<Instant>> due,
       Duration wake,
@@ -90,7 +90,7 @@ final class LowerBound {
         }
       }
     }
-    return new Plan(best[n] / 3600.0, periods[n]);
+    return new Optimum(best[n] / 3600.0, periods[n]);
   }
 
   private static double seconds(Instant from, Instant to) {

@@ -271,8 +271,8 @@ public final class Simulation {
         config.instanceType(),
         1,
         config.hourlyPriceUsd());
-    LowerBound.Plan bound = budget.off()
-        ? new LowerBound.Plan(Double.NaN, 0)
+    LowerBound.Optimum bound = budget.off()
+        ? new LowerBound.Optimum(Double.NaN, 0)
         : LowerBound.plan(
             uploads,
             u -> budget.due(schedule, u),

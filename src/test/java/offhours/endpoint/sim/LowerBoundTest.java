@@ -59,7 +59,7 @@ class LowerBoundTest {
     Duration stop = Duration.ofMinutes(2);
     Instant end = START.plus(Duration.ofDays(1));
     // 15 min apart with a 5 min budget: staying on is cheaper (see above), one start.
-    LowerBound.Plan close = LowerBound.plan(
+    LowerBound.Optimum close = LowerBound.plan(
         List.of(TEN, TEN.plus(Duration.ofMinutes(15))),
         u -> Optional.of(u.plus(Duration.ofMinutes(5))),
         wake,
@@ -68,7 +68,7 @@ class LowerBoundTest {
         START,
         end);
     // 3 h apart with a 60 min budget: two starts.
-    LowerBound.Plan apart = LowerBound.plan(
+    LowerBound.Optimum apart = LowerBound.plan(
         List.of(TEN, TEN.plus(Duration.ofHours(3))),
         u -> Optional.of(u.plus(Duration.ofMinutes(60))),
         wake,
