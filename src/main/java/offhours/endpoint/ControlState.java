@@ -339,4 +339,25 @@ public record ControlState(
         drain,
         at);
   }
+
+  /**
+   * A fresh state (version 1) that keeps only what {@code s} has learned: its wake times and its drain rates (the
+   * simulator's warm-up hands them to the measured pass).
+   */
+  public static ControlState learnedFrom(ControlState s) {
+    return new ControlState(
+        1,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        false,
+        0,
+        null,
+        "learned",
+        s.wakeSeconds(),
+        new DrainMeter(null, 0, s.drain().perSecond()));
+  }
 }

@@ -72,7 +72,7 @@ public final class Goals {
     StringBuilder out = new StringBuilder();
     out.append(String.format(
         Locale.ROOT,
-        "%-13s %5s %-18s %-13s %7s %8s %8s %6s %6s %8s %8s %8s  %s%n",
+        "%-13s %5s %-18s %-13s %7s %8s %8s %6s %7s %6s %8s %8s %8s  %s%n",
         "trace",
         "seed",
         "zone",
@@ -81,6 +81,7 @@ public final class Goals {
         "endp-h",
         "bound-h",
         "ratio",
+        "starts",
         "misses",
         "p50",
         "p99",
@@ -93,7 +94,7 @@ public final class Goals {
               + "0 misses, <= " + BOUND_FACTOR + "x";
       out.append(String.format(
           Locale.ROOT,
-          "%-13s %5d %-18s %-13s %6.1f%% %8.2f %8.2f %6.2f %6d %8s %8s %8s  %s %s%n",
+          "%-13s %5d %-18s %-13s %6.1f%% %8.2f %8.2f %6.2f %7s %6d %8s %8s %8s  %s %s%n",
           r.trace().label(),
           r.seed(),
           r.zone().getId(),
@@ -102,6 +103,7 @@ public final class Goals {
           s.endpointHours(),
           s.lowerBoundHours(),
           s.boundRatio(),
+          s.starts() + "/" + s.lowerBoundStarts(),
           s.budgetMisses(),
           SimulationReport.human(s.waitP50()),
           SimulationReport.human(s.waitP99()),

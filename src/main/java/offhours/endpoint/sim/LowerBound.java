@@ -25,8 +25,26 @@ final class LowerBound {
 
   private LowerBound() {}
 
+  /**
+   * The optimum: its endpoint-hours and how many periods (starts) it takes. Where it starts fewer times than a
+   * controller, it stayed on past a drain for an upload it knew was coming, which no controller can know.
+   */
+  record Optimum(double hours, int starts) {}
+
   /** The bound in hours; {@code due} maps an upload instant to its due instant (empty: never due). */
   static double endpointHours(
+      List<Instant> uploads,
+      Function<Instant, Optional<Instant>> due,
+      Duration wake,
+      Duration stop,
+      double drainPerSecond,
+      Instant start,
+      Instant end) {
+    return plan(uploads, due, wake, stop, drainPerSecond, start, end).hours();
+  }
+
+  /** The optimal plan; the arguments are those of {@link #endpointHours}. */
+  static Optimum plan(
       List<Instant> uploads,
       Function<Instant, Optional<Instant>> due,
       Duration wake,
@@ -53,6 +71,7 @@ final class LowerBound {
     double w = wake.toMillis() / 1000.0;
     double st = stop.toMillis() / 1000.0;
     double[] best = new double[n + 1];
+    int[] periods = new int[n + 1]; // of the best split of the first uploads
     java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
     best[0] = 0;
     for (int i = 0; i < n; i++) { // a period serving uploads i..j
@@ -67,10 +86,11 @@ final class LowerBound {
         double cost = Math.max(0, Math.min(serveEnd + st, horizon) - Math.max(latestStart - w, 0));
         if (best[i] + cost < best[j + 1]) {
           best[j + 1] = best[i] + cost;
+          periods[j + 1] = periods[i] + (cost > 0 ? 1 : 0);
         }
       }
     }
-    return best[n] / 3600.0;
+    return new Optimum(best[n] / 3600.0, periods[n]);
   }
 
   private static double seconds(Instant from, Instant to) {

@@ -97,6 +97,9 @@ public final class Simulation {
     return run(config, label, uploads, days, new TreeMap<>(), controllerSettings);
   }
 
+  /** How many days of the trace the warm-up pass runs (see {@link #learned}). */
+  static final int WARM_UP_DAYS = 2;
+
   private static SimulatedRun run(
       SimulationConfig config,
       String label,
@@ -104,6 +107,45 @@ public final class Simulation {
       int days,
       NavigableMap<Instant, ControlState.Override> manual,
       Map<String, String> controllerSettings) {
+    ControlState learned = learned(config, uploads, controllerSettings);
+    return pass(config, label, uploads, days, manual, controllerSettings, learned)
+        .run();
+  }
+
+  /** One pass over the period and the control state it ends with. */
+  private record Pass(SimulatedRun run, ControlState last) {}
+
+  /**
+   * What a controller that has run for a while knows: the period is simulated after a warm-up pass over the trace's
+   * first {@link #WARM_UP_DAYS} days, from a fresh stack's state, whose learned wake times and drain rate the
+   * measured pass starts with (nothing else: the override, the backlog and the billing start fresh). A trace with no
+   * wake in those days starts the measured pass as a fresh stack would ({@code WakePolicy.DEFAULT_WAKE}).
+   */
+  private static ControlState learned(
+      SimulationConfig config, List<Instant> uploads, Map<String, String> controllerSettings) {
+    int days = WARM_UP_DAYS;
+    Instant end = config.start().plusDays(days).atStartOfDay(config.zone()).toInstant();
+    List<Instant> first = uploads.stream().filter(u -> u.isBefore(end)).toList();
+    ControlState last = pass(
+            config,
+            "warm-up",
+            first,
+            days,
+            new TreeMap<>(),
+            controllerSettings,
+            ControlState.learnedFrom(ControlState.INITIAL))
+        .last();
+    return ControlState.learnedFrom(last);
+  }
+
+  private static Pass pass(
+      SimulationConfig config,
+      String label,
+      List<Instant> uploads,
+      int days,
+      NavigableMap<Instant, ControlState.Override> manual,
+      Map<String, String> controllerSettings,
+      ControlState initial) {
     ControllerConfig cc = config.controllerConfig(controllerSettings);
     Schedule schedule = cc.schedule();
     ZoneId zone = config.zone();
@@ -112,26 +154,7 @@ public final class Simulation {
 
     World world = new World(config, start);
     MemoryControlTable table = new MemoryControlTable();
-    // A controller that has run for a while has learned its wake time: the week starts with three
-    // wakes of the
-    // simulated endpoint in its history (a fresh stack expects WakePolicy.DEFAULT_WAKE until its
-    // first wake).
-    long wake = config.createDelay().toSeconds();
-    table.save(
-        new ControlState(
-            1,
-            null,
-            null,
-            null,
-            null,
-            false,
-            null,
-            false,
-            0,
-            null,
-            "history",
-            List.of(wake, wake, wake)),
-        0);
+    table.save(initial, 0);
     List<String> metricLines = new ArrayList<>();
     EndpointController controller = new EndpointController(
         cc, world.endpoint(), world.mapping(), world.backlog(), table, table, metricLines::add);
@@ -255,6 +278,16 @@ public final class Simulation {
         config.instanceType(),
         1,
         config.hourlyPriceUsd());
+    LowerBound.Optimum bound = budget.off()
+        ? new LowerBound.Optimum(Double.NaN, 0)
+        : LowerBound.plan(
+            uploads,
+            u -> budget.due(schedule, u),
+            config.createDelay(),
+            config.deleteDelay(),
+            config.imagesPerSecond(),
+            start,
+            end);
     SimulationReport report = new SimulationReport(
         label,
         days,
@@ -281,18 +314,16 @@ public final class Simulation {
         ledger,
         budget,
         misses,
-        budget.off()
-            ? Double.NaN
-            : LowerBound.endpointHours(
-                uploads,
-                u -> budget.due(schedule, u),
-                config.createDelay(),
-                config.deleteDelay(),
-                config.imagesPerSecond(),
-                start,
-                end));
-    return new SimulatedRun(
-        report, List.copyOf(uploads), List.copyOf(world.results), List.copyOf(world.billed), end);
+        bound.hours(),
+        bound.starts());
+    return new Pass(
+        new SimulatedRun(
+            report,
+            List.copyOf(uploads),
+            List.copyOf(world.results),
+            List.copyOf(world.billed),
+            end),
+        table.load().orElse(initial));
   }
 
   private static Duration percentile(List<Long> sorted, int p) {

@@ -54,6 +54,34 @@ class LowerBoundTest {
   }
 
   @Test
+  void thePlanCountsItsStartsStayingOnIsOneStartAndStoppingIsTwo() {
+    Duration wake = Duration.ofMinutes(10);
+    Duration stop = Duration.ofMinutes(2);
+    Instant end = START.plus(Duration.ofDays(1));
+    // 15 min apart with a 5 min budget: staying on is cheaper (see above), one start.
+    LowerBound.Optimum close = LowerBound.plan(
+        List.of(TEN, TEN.plus(Duration.ofMinutes(15))),
+        u -> Optional.of(u.plus(Duration.ofMinutes(5))),
+        wake,
+        stop,
+        1.0,
+        START,
+        end);
+    // 3 h apart with a 60 min budget: two starts.
+    LowerBound.Optimum apart = LowerBound.plan(
+        List.of(TEN, TEN.plus(Duration.ofHours(3))),
+        u -> Optional.of(u.plus(Duration.ofMinutes(60))),
+        wake,
+        stop,
+        1.0,
+        START,
+        end);
+    assertThat(close.starts()).isEqualTo(1);
+    assertThat(apart.starts()).isEqualTo(2);
+    assertThat(apart.hours() * 3600).isCloseTo(2 * 721, within(1e-6));
+  }
+
+  @Test
   void aBurstIsDrainedAtTheRateAndFinishesExactlyAtTheFirstDueTime() {
     Instant[] burst = Stream.generate(() -> TEN).limit(10).toArray(Instant[]::new);
     assertThat(seconds(Duration.ofMinutes(60), burst)).isCloseTo(600 + 10 + 120, within(1e-6));

@@ -53,6 +53,34 @@ class SimulationTest {
   }
 
   @Test
+  void theMeasuredPeriodPlansWithTheWakeAndDrainItsWarmUpLearned() {
+    // 2,000 uploads at 03:00 on two nights, due at the 08:00 opening. A fresh stack plans its first
+    // wake with 30 min and 2 images/s and starts at 07:13; after the warm-up (the first night) it
+    // knows 10 min and 5 images/s and starts at the last moment: 08:00 - 10 min - 1 min trigger -
+    // a 400 s drain = 07:42:20, give or take its one-minute runs.
+    ZoneId zone = ZoneId.of("Europe/Berlin");
+    List<Instant> uploads = new ArrayList<>();
+    for (String day : List.of("2026-03-24", "2026-03-26")) {
+      Instant three = LocalDate.parse(day).atTime(3, 0).atZone(zone).toInstant();
+      for (int i = 0; i < 2000; i++) {
+        uploads.add(three.plusMillis(i * 100L));
+      }
+    }
+    SimulatedRun r = Simulation.record(
+        SimulationConfig.defaults()
+            .withMaxWait(WaitBudget.parse("--max-wait", "next-opening"))
+            .withCalendar(zone, LocalDate.parse("2026-03-24"), "Mon-Fri 08:00-19:00"),
+        "two nights",
+        uploads,
+        3,
+        Map.of());
+    assertThat(r.report().budgetMisses()).isZero();
+    assertThat(r.billed()).hasSize(2);
+    assertThat(LocalTime.ofInstant(r.billed().getFirst()[0], zone))
+        .isAfterOrEqualTo(LocalTime.parse("07:41"));
+  }
+
+  @Test
   void theControllersLedgerAgreesWithTheSimulatedBill() {
     // The ledger accumulates between runs from what each run saw; the bill counts every simulated
     // second.
