@@ -19,10 +19,13 @@ import java.util.List;
  * @param createNotBefore backoff: no CreateEndpoint before this instant
  * @param lastAction a human-readable summary of the last step
  * @param wakeSeconds the last wakes' durations, oldest first: CreateEndpoint (the endpoint's CreationTime) to the
- *     test invocation that answered; {@link WakePolicy} expects the next wake from them
+ *     first run that saw the trigger polling after the test invocation answered; {@link WakePolicy} expects the next
+ *     wake from them
  * @param drain the drain rates measured so far and the drain being measured ({@link DrainMeter})
  * @param timerAt the instant the run timer is armed for (a delayed message on the timer queue, {@link TimerArming}),
  *     or null: a run arms no second message for the same or a later instant while this one is still ahead
+ * @param enabledAt when the controller enabled the trigger after a wake, until a run sees it polling (then the wake,
+ *     CreateEndpoint to a polling trigger, joins {@code wakeSeconds}); null otherwise
  */
 public record ControlState(
     long version,
@@ -38,7 +41,8 @@ public record ControlState(
     String lastAction,
     List<Long> wakeSeconds,
     DrainMeter drain,
-    Instant timerAt) {
+    Instant timerAt,
+    Instant enabledAt) {
 
   public static final ControlState INITIAL = new ControlState(
       0, null, null, null, null, false, null, false, 0, null, "none", List.of(), DrainMeter.NONE);
@@ -77,37 +81,8 @@ public record ControlState(
         lastAction,
         wakeSeconds,
         drain,
+        null,
         null);
-  }
-
-  /** Without drain measurements. */
-  public ControlState(
-      long version,
-      Override override,
-      Instant idleSince,
-      Instant backlogSince,
-      Instant stoppingSince,
-      boolean scheduleOpen,
-      Instant lastRunAt,
-      boolean billing,
-      int createFailures,
-      Instant createNotBefore,
-      String lastAction,
-      List<Long> wakeSeconds) {
-    this(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        DrainMeter.NONE);
   }
 
   /** Without wake history (a state written before the latency budget). */
@@ -166,7 +141,8 @@ public record ControlState(
         lastAction,
         wakeSeconds,
         drain,
-        timerAt);
+        timerAt,
+        enabledAt);
   }
 
   ControlState withOverride(Override o) {
@@ -184,7 +160,8 @@ public record ControlState(
         lastAction,
         wakeSeconds,
         drain,
-        timerAt);
+        timerAt,
+        enabledAt);
   }
 
   /** What a run observed: the override still active, idle and backlog times, whether the schedule is open. */
@@ -203,7 +180,8 @@ public record ControlState(
         lastAction,
         wakeSeconds,
         drain,
-        timerAt);
+        timerAt,
+        enabledAt);
   }
 
   ControlState withStoppingSince(Instant since) {
@@ -221,7 +199,8 @@ public record ControlState(
         lastAction,
         wakeSeconds,
         drain,
-        timerAt);
+        timerAt,
+        enabledAt);
   }
 
   /** The step a run claims: when it ran, whether the endpoint bills after it, and what it did. */
@@ -240,7 +219,8 @@ public record ControlState(
         action,
         wakeSeconds,
         drain,
-        timerAt);
+        timerAt,
+        enabledAt);
   }
 
   ControlState withBilling(boolean b) {
@@ -258,7 +238,8 @@ public record ControlState(
         lastAction,
         wakeSeconds,
         drain,
-        timerAt);
+        timerAt,
+        enabledAt);
   }
 
   ControlState withFailures(int n, Instant notBefore, String action) {
@@ -276,7 +257,8 @@ public record ControlState(
         action,
         wakeSeconds,
         drain,
-        timerAt);
+        timerAt,
+        enabledAt);
   }
 
   /** What this run adds to the drain measurements ({@link DrainMeter#observe}). */
@@ -296,7 +278,8 @@ public record ControlState(
         lastAction,
         wakeSeconds,
         drain.observe(ep, mp, q, now),
-        timerAt);
+        timerAt,
+        enabledAt);
   }
 
   /** Remembers one more wake, keeping the last {@link WakePolicy#HISTORY}. */
@@ -318,7 +301,45 @@ public record ControlState(
         lastAction,
         last,
         drain,
-        timerAt);
+        timerAt,
+        enabledAt);
+  }
+
+  /**
+   * What this run sees of a wake in progress: the trigger, enabled at {@link #enabledAt}, polls now, so the wake from
+   * CreateEndpoint ({@code createdAt}) ends here and joins the history; a trigger that is off again ends it unmeasured.
+   */
+  ControlState withTriggerSeen(Mapping.TriggerState mp, Instant createdAt, Instant now) {
+    if (enabledAt == null) {
+      return this;
+    }
+    if (mp == Mapping.TriggerState.ENABLED) {
+      ControlState measured = createdAt != null && now.isAfter(createdAt)
+          ? withWake(java.time.Duration.between(createdAt, now).toSeconds())
+          : this;
+      return measured.withEnabledAt(null);
+    }
+    return mp.polling() ? this : withEnabledAt(null);
+  }
+
+  /** The trigger enabled at {@code at} after a wake, not yet seen polling (null: none). */
+  ControlState withEnabledAt(Instant at) {
+    return new ControlState(
+        version,
+        override,
+        idleSince,
+        backlogSince,
+        stoppingSince,
+        scheduleOpen,
+        lastRunAt,
+        billing,
+        createFailures,
+        createNotBefore,
+        lastAction,
+        wakeSeconds,
+        drain,
+        timerAt,
+        at);
   }
 
   /** The run timer armed for {@code at} (null: none armed). */
@@ -337,7 +358,8 @@ public record ControlState(
         lastAction,
         wakeSeconds,
         drain,
-        at);
+        at,
+        enabledAt);
   }
 
   /**

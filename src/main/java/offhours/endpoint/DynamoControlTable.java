@@ -61,7 +61,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         str(item, "lastAction"),
         wakeSeconds(item),
         drain(item),
-        instant(item, "timerAt")));
+        instant(item, "timerAt"),
+        instant(item, "enabledAt")));
   }
 
   @Override
@@ -88,11 +89,12 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     if (!next.wakeSeconds().isEmpty()) {
       // A list, not a number set: the order (oldest first) decides which wakes are kept.
       item.put(
-          "wakeSeconds",
+          WAKES,
           AttributeValue.fromL(
               next.wakeSeconds().stream().map(DynamoControlTable::n).toList()));
     }
     put(item, "timerAt", next.timerAt());
+    put(item, "enabledAt", next.enabledAt());
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().perSecond().isEmpty()) {
@@ -128,8 +130,15 @@ public final class DynamoControlTable implements ControlStore, Ledger {
             : rates.l().stream().map(v -> Double.parseDouble(v.n())).toList());
   }
 
+  /**
+   * The wake history's attribute. Wakes measured up to the test invocation were kept under "wakeSeconds"; since the
+   * trigger's start is part of the wake, that older history is left unread and the first wake after an upgrade is
+   * planned with the default.
+   */
+  private static final String WAKES = "wakeToPollingSeconds";
+
   private static List<Long> wakeSeconds(Map<String, AttributeValue> item) {
-    AttributeValue list = item.get("wakeSeconds");
+    AttributeValue list = item.get(WAKES);
     return list == null || !list.hasL()
         ? List.of()
         : list.l().stream().map(v -> Long.parseLong(v.n())).toList();

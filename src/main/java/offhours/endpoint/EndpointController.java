@@ -103,7 +103,9 @@ public final class EndpointController {
     Mapping.TriggerState mp = mapping.state();
     Backlog.Snapshot q = backlog.read();
 
-    ControlState seen = observe(before, ep, q, now).withDrain(ep, mp, q, now);
+    ControlState seen = observe(before, ep, q, now)
+        .withDrain(ep, mp, q, now)
+        .withTriggerSeen(mp, ep.createdAt(), now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before
     // deleting.
@@ -168,9 +170,9 @@ public final class EndpointController {
             mapping.enable();
             after = claimed.withFailures(
                 0, null, "enabled mapping after test invocation: " + probe.detail());
-            if (ep.createdAt() != null && now.isAfter(ep.createdAt())) {
-              after = after.withWake(Duration.between(ep.createdAt(), now).toSeconds());
-            }
+            // The wake ends when a later run sees the trigger polling
+            // (ControlState.withTriggerSeen).
+            after = after.withEnabledAt(now);
           } else {
             outcome =
                 "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();

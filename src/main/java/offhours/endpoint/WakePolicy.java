@@ -16,17 +16,18 @@ import offhours.endpoint.Endpoint.State;
  * budget's arithmetic, used by {@link EndpointController} to decide and by the API to forecast.
  *
  * <p>With a budget (MAX_WAIT_MINUTES, {@link WaitBudget}) the endpoint starts at the last moment that still classifies
- * the oldest waiting upload by its due time: due - expected wake - {@link #TRIGGER_START} - drain. The expected wake is
- * the 90th percentile of the last {@link #HISTORY} wakes (CreateEndpoint to a test invocation that answered, kept in the
- * control state), {@link #DEFAULT_WAKE} until there is one. The drain is the waiting messages at the rate the
+ * the oldest waiting upload by its due time: due - expected wake - drain. The expected wake is the 90th percentile of
+ * the last {@link #HISTORY} wakes, each from CreateEndpoint to the first run that saw the trigger polling after the
+ * test invocation answered (the endpoint's start, the probe and the event source mapping's own start, all measured;
+ * kept in the control state), {@link #DEFAULT_WAKE} until there is one. The drain is the waiting messages at the rate the
  * controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} until it has.
  *
  * <p>After a drain the endpoint stops at once unless staying on is cheaper than stopping and waking again. Take the
  * next upload t after the drain, due at t + budget. Staying on, the endpoint is on from the drain to that due time:
- * t + budget. Stopped, it pays the stop and, for that upload, a wake and the trigger's start before the due time:
- * stop + wake + trigger; from the due time on both are on alike. So staying pays only for uploads within
- * {@code wake + trigger + stop - budget} of the drain ({@link #stayUntil}): a positive time only for budgets shorter
- * than a wake, a trigger start and a stop.
+ * t + budget. Stopped, it pays the stop and, for that upload, a wake (up to a polling trigger) before the due time:
+ * stop + wake; from the due time on both are on alike. So staying pays only for uploads within
+ * {@code wake + stop - budget} of the drain ({@link #stayUntil}): a positive time only for budgets shorter than a wake
+ * and a stop.
  */
 public final class WakePolicy {
 
@@ -37,8 +38,6 @@ public final class WakePolicy {
    * first wakes are early rather than late; the history replaces it after the first wake.
    */
   public static final Duration DEFAULT_WAKE = Duration.ofMinutes(30);
-  /** From the test invocation to the first batch: enabling the event source mapping and its first poll. */
-  public static final Duration TRIGGER_START = Duration.ofMinutes(1);
   /** What a stop costs in endpoint time: DeleteEndpoint until gone (billed by the ledger), about two minutes. */
   public static final Duration STOP = Duration.ofMinutes(2);
 
@@ -86,12 +85,12 @@ public final class WakePolicy {
     } else if (due.isPresent()) {
       Duration wakeTime = expectedWake(wakeSeconds);
       Duration drain = drains.drain(waiting);
-      Instant at = due.get().minus(wakeTime).minus(TRIGGER_START).minus(drain);
+      Instant at = due.get().minus(wakeTime).minus(drain);
       wake = new Wake(
           at,
           "the oldest of " + waiting + " waiting is due by " + local(due.get())
               + " (MAX_WAIT_MINUTES="
-              + budget + "); starting takes about " + minutes(wakeTime.plus(TRIGGER_START))
+              + budget + "); starting takes about " + minutes(wakeTime)
               + " and the drain "
               + minutes(drain) + ", so it starts at " + local(at));
     }
@@ -115,7 +114,7 @@ public final class WakePolicy {
 
   /**
    * Until when an endpoint whose queue drained at {@code idleSince} stays on for the next upload:
-   * {@code wake + trigger + stop - budget} after the drain inside working hours with a budget in minutes (see the class
+   * {@code wake + stop - budget} after the drain inside working hours with a budget in minutes (see the class
    * comment); with next-opening, until an opening nearer than a wake and a stop (an upload before it is due at it);
    * otherwise not at all (without a budget IDLE_STOP_MINUTES decides).
    */
@@ -123,7 +122,7 @@ public final class WakePolicy {
     WaitBudget budget = config.maxWait();
     Duration wake = expectedWake(wakeSeconds);
     if (budget.nextOpening() && !config.schedule().isOpen(now)) {
-      Duration cost = wake.plus(TRIGGER_START).plus(STOP);
+      Duration cost = wake.plus(STOP);
       return config
           .schedule()
           .nextOpening(now)
@@ -133,7 +132,7 @@ public final class WakePolicy {
     if (budget.off() || budget.nextOpening() || !config.schedule().isOpen(now)) {
       return idleSince;
     }
-    Duration stay = wake.plus(TRIGGER_START).plus(STOP).minus(budget.max());
+    Duration stay = wake.plus(STOP).minus(budget.max());
     return stay.isNegative() ? idleSince : idleSince.plus(stay);
   }
 

@@ -15,12 +15,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The controller with a latency budget (MAX_WAIT_MINUTES), one row per situation. Unless a row says otherwise: working
- * hours Mon-Fri 08:00-19:00 Europe/Berlin, budget 60 min, the last wakes took 10 min (so starting takes 10 + 1 min for
- * the trigger), a drain of 2 images/s (none measured yet), and the controller last ran a minute before.
+ * hours Mon-Fri 08:00-19:00 Europe/Berlin, budget 60 min, the last wakes took 11 min (CreateEndpoint to a polling
+ * trigger), a drain of 2 images/s (none measured yet), and the controller last ran a minute before.
  */
 class BudgetDecisionTableTest {
 
-  private static final List<Long> TEN_MINUTE_WAKES = List.of(600L, 590L, 600L);
+  private static final List<Long> ELEVEN_MINUTE_WAKES = List.of(660L, 650L, 660L);
 
   /** A situation: what the controller remembers and sees at {@code now}, and the step and wish it must come to. */
   record Row(
@@ -60,7 +60,7 @@ class BudgetDecisionTableTest {
             0,
             "2026-01-14T08:40:00Z",
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.NONE,
             false,
             "2026-01-14T09:28:59Z"),
@@ -74,7 +74,7 @@ class BudgetDecisionTableTest {
             0,
             "2026-01-14T08:40:00Z",
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.NONE,
             false,
             "2026-01-14T09:28:59Z"),
@@ -88,7 +88,7 @@ class BudgetDecisionTableTest {
             0,
             "2026-01-14T08:40:00Z",
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.CREATE_ENDPOINT,
             true,
             null),
@@ -102,14 +102,14 @@ class BudgetDecisionTableTest {
             0,
             "2026-01-14T08:40:00Z",
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.CREATE_ENDPOINT,
             true,
             null),
         new Row(
-            "without wake history it expects 30 min: the same upload starts at 09:08:59",
+            "without wake history it expects 30 min: the same upload starts at 09:09:59",
             "60",
-            "2026-01-14T09:08:59Z",
+            "2026-01-14T09:09:59Z",
             absent,
             off,
             1,
@@ -130,7 +130,7 @@ class BudgetDecisionTableTest {
             0,
             "2026-01-14T19:30:00Z",
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.NONE,
             false,
             "2026-01-15T07:48:59Z"),
@@ -144,7 +144,7 @@ class BudgetDecisionTableTest {
             0,
             "2026-01-14T08:40:00Z",
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.NONE,
             false,
             "2026-01-15T06:48:59Z"),
@@ -158,7 +158,7 @@ class BudgetDecisionTableTest {
             0,
             "2026-01-14T08:59:00Z",
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.CREATE_ENDPOINT,
             true,
             null),
@@ -172,7 +172,7 @@ class BudgetDecisionTableTest {
             10,
             "2026-01-14T08:20:00Z",
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.NONE,
             true,
             "2026-01-14T09:00:30Z"),
@@ -187,13 +187,13 @@ class BudgetDecisionTableTest {
             0,
             null,
             "2026-01-14T09:00:00Z",
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT,
             false,
             null),
         new Row(
-            "drained with a 15 min budget and 10 min wakes: it stops at once (a stop, a wake and the trigger, 13"
-                + " min, cost less than the 15 min an upload's budget adds to a stay)",
+            "drained with a 15 min budget and 11 min wakes: it stops at once (a stop and a wake, 13 min, cost"
+                + " less than the 15 min an upload's budget adds to a stay)",
             "15",
             "2026-01-14T09:00:00Z",
             up,
@@ -202,12 +202,12 @@ class BudgetDecisionTableTest {
             0,
             null,
             "2026-01-14T09:00:00Z",
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT,
             false,
             null),
         new Row(
-            "drained 2 min ago with a 10 min budget and 10 min wakes: it stays 10 + 1 + 2 - 10 = 3 min",
+            "drained 2 min ago with a 10 min budget and 11 min wakes: it stays 11 + 2 - 10 = 3 min",
             "10",
             "2026-01-14T09:00:00Z",
             up,
@@ -216,7 +216,7 @@ class BudgetDecisionTableTest {
             0,
             null,
             "2026-01-14T08:58:00Z",
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.NONE,
             true,
             "2026-01-14T09:01:00Z"),
@@ -230,7 +230,7 @@ class BudgetDecisionTableTest {
             0,
             null,
             "2026-01-14T08:57:00Z",
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT,
             false,
             null),
@@ -244,7 +244,7 @@ class BudgetDecisionTableTest {
             2,
             null,
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.NONE,
             true,
             "2026-01-14T09:00:30Z"),
@@ -258,7 +258,7 @@ class BudgetDecisionTableTest {
             0,
             null,
             "2026-01-14T08:59:00Z",
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT,
             false,
             null),
@@ -272,7 +272,7 @@ class BudgetDecisionTableTest {
             3,
             null,
             null,
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.WAIT,
             false,
             "2026-01-14T09:00:30Z"),
@@ -287,7 +287,7 @@ class BudgetDecisionTableTest {
             0,
             null,
             "2026-01-15T06:50:00Z",
-            TEN_MINUTE_WAKES,
+            ELEVEN_MINUTE_WAKES,
             Action.NONE,
             true,
             "2026-01-15T07:00:00Z"));
@@ -318,7 +318,8 @@ class BudgetDecisionTableTest {
             0,
             null,
             "none",
-            row.wakes()),
+            row.wakes(),
+            DrainMeter.NONE),
         0);
 
     Decision d = rig.run();
@@ -334,17 +335,47 @@ class BudgetDecisionTableTest {
   }
 
   @Test
-  void aWakeIsRememberedFromCreateEndpointToTheTestInvocationThatAnswered() {
+  void aWakeIsRememberedFromCreateEndpointToTheFirstRunThatSeesTheTriggerPolling() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    Instant created = rig.now.minus(Duration.ofMinutes(12));
+    rig.endpoint = new Endpoint.Status(Endpoint.State.IN_SERVICE, null, created, rig.now);
+
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(rig.state().wakeSeconds()).as("the trigger is not polling yet").isEmpty();
+    assertThat(rig.state().enabledAt()).isEqualTo(rig.now);
+
+    rig.now = rig.now.plusSeconds(30); // still Enabling
+    rig.run();
+    assertThat(rig.state().wakeSeconds()).isEmpty();
+
+    rig.now = rig.now.plusSeconds(30);
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.run();
+    assertThat(rig.state().wakeSeconds()).containsExactly(780L); // 12 min + 1 min to polling
+    assertThat(rig.state().enabledAt()).isNull();
+    assertThat(WakePolicy.expectedWake(rig.state().wakeSeconds()))
+        .isEqualTo(Duration.ofMinutes(13));
+
+    rig.now = rig.now.plusSeconds(30);
+    rig.run();
+    assertThat(rig.state().wakeSeconds()).as("measured once").containsExactly(780L);
+  }
+
+  @Test
+  void aTriggerPausedBeforeItWasSeenPollingEndsTheWakeUnmeasured() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
     rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
     rig.endpoint = new Endpoint.Status(
         Endpoint.State.IN_SERVICE, null, rig.now.minus(Duration.ofMinutes(12)), rig.now);
-
     assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
 
-    assertThat(rig.state().wakeSeconds()).containsExactly(720L);
-    assertThat(WakePolicy.expectedWake(rig.state().wakeSeconds()))
-        .isEqualTo(Duration.ofMinutes(12));
+    rig.now = rig.now.plusSeconds(30);
+    rig.mapping = Mapping.TriggerState.DISABLED; // paused by hand, say, and nothing waits any more
+    rig.queue = Backlog.Snapshot.EMPTY;
+    assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(rig.state().enabledAt()).isNull();
+    assertThat(rig.state().wakeSeconds()).isEmpty();
   }
 
   @Test
