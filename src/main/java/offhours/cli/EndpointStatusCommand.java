@@ -132,12 +132,19 @@ final class EndpointStatusCommand implements Command {
     }
   }
 
-  private static String text(AttributeValue value) {
+  static String text(AttributeValue value) {
     return switch (value.type()) {
       case S -> value.s();
       case N -> value.n();
       case BOOL -> value.bool().toString();
       case NUL -> "null";
+      // e.g. the controller's recent wake times (wakeSeconds): "[120, 95]", not the SDK's toString
+      case L ->
+        value.l().stream()
+            .map(EndpointStatusCommand::text)
+            .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+      case SS -> String.join(", ", value.ss());
+      case NS -> String.join(", ", value.ns());
       default -> value.toString();
     };
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.aws.AwsClients;
@@ -12,6 +13,7 @@ import offhours.cli.Target.Name;
 import offhours.stack.Hosting;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
@@ -215,6 +217,16 @@ class EndpointStatusTest {
         .contains(
             "hosting: unknown (stack prod says its hosting is 'on-\\x1b[2Jdemand', which this version of"
                 + " offhours does not know); showing the endpoint alone\n");
+  }
+
+  @Test
+  void theControllersListsAndSetsReadAsValues() {
+    assertThat(EndpointStatusCommand.text(
+            AttributeValue.fromL(List.of(AttributeValue.fromN("120"), AttributeValue.fromN("95")))))
+        .isEqualTo("[120, 95]");
+    assertThat(EndpointStatusCommand.text(AttributeValue.fromL(List.of()))).isEqualTo("[]");
+    assertThat(EndpointStatusCommand.text(AttributeValue.fromSs(List.of("a", "b"))))
+        .isEqualTo("a, b");
   }
 
   @Test
