@@ -209,24 +209,24 @@ public final class LocalDeployment implements AutoCloseable {
     }
     Map<NameKey, String> n = new EnumMap<>(NameKey.class);
     for (NameKey key : NameKey.values()) {
-      String name = switch (key) {
-        case BUCKET -> provisioned.bucket();
-        case QUEUE_URL -> provisioned.queueUrl();
-        case DLQ_URL -> provisioned.deadLetterQueueUrl();
-        case RESULTS_TABLE -> provisioned.resultsTable();
-        case CONTROL_TABLE -> provisioned.controlTable();
-        case ENDPOINT -> names.endpoint();
-        case ENDPOINT_CONFIG -> names.endpointConfig();
-        case MAPPING_UUID -> mappingUuid;
-        case CLASSIFY_FUNCTION -> names.classifyFunction();
-        case CONTROLLER_FUNCTION -> CONTROLLER_FUNCTION;
-        case HOSTING -> controllerConfig.hosting().value();
-        case INFERENCE_COMPONENT -> controllerConfig.model().inferenceComponentName();
-      };
-      if (name != null) {
-        n.put(key, name);
-      }
+      n.put(
+          key,
+          switch (key) {
+            case BUCKET -> provisioned.bucket();
+            case QUEUE_URL -> provisioned.queueUrl();
+            case DLQ_URL -> provisioned.deadLetterQueueUrl();
+            case RESULTS_TABLE -> provisioned.resultsTable();
+            case CONTROL_TABLE -> provisioned.controlTable();
+            case ENDPOINT -> names.endpoint();
+            case ENDPOINT_CONFIG -> names.endpointConfig();
+            case MAPPING_UUID -> mappingUuid;
+            case CLASSIFY_FUNCTION -> names.classifyFunction();
+            case CONTROLLER_FUNCTION -> CONTROLLER_FUNCTION;
+            case HOSTING -> controllerConfig.hosting().value();
+            case INFERENCE_COMPONENT -> controllerConfig.model().inferenceComponentName();
+          });
     }
+    n.values().removeIf(Objects::isNull); // no inference component unless scale-to-zero
     return StateFile.of(process, REGION, credentials, endpoints, api.endpoint(), n);
   }
 
