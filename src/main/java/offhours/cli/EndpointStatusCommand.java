@@ -14,13 +14,17 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
-/** {@code offhours endpoint status}: the endpoint, the Classify mapping and what the controller last decided. */
+/**
+ * {@code offhours endpoint status}: the endpoint, what the stack's hosting switches ({@link HostingStatus}), the
+ * Classify mapping and what the controller last decided.
+ */
 final class EndpointStatusCommand implements Command {
 
-  /** What the three sources say; null where a source has nothing (absent endpoint, no controller state). */
+  /** What the sources say; null where a source has nothing (absent endpoint, no controller state). */
   record EndpointReport(
       String endpoint,
       DescribeEndpointResponse description,
+      HostingStatus hosting,
       String mappingUuid,
       GetEventSourceMappingResponse mapping,
       Map<String, String> controller) {}
@@ -32,7 +36,7 @@ final class EndpointStatusCommand implements Command {
 
   @Override
   public String summary() {
-    return "show the endpoint, whether uploads are being consumed, and the controller's state";
+    return "show the endpoint, what its hosting switches, whether uploads are being consumed, and the controller's state";
   }
 
   @Override
@@ -46,7 +50,16 @@ final class EndpointStatusCommand implements Command {
         "absent" is the normal state outside working hours: uploads wait in the queue and are
         classified when the endpoint is back. The Classify mapping is enabled only once the endpoint
         has answered a test invocation.
+        What is switched depends on the stack's hosting: with scheduled the endpoint; with scale-to-zero
+        the endpoint stays InService and the inference component's copies go between 0 (nothing
+        answers, uploads wait in the queue) and N; with serverless the stack owns the endpoint (the
+        controller never deletes it), shown with its memory and max concurrency. A stack of an older
+        version does not record its hosting: then the endpoint is shown alone.
         With --json: {"endpoint", "status", "failureReason", "creationTime", "lastModifiedTime",
+        "hosting" (scheduled, scale-to-zero, serverless, or null when the stack does not say),
+        "inferenceComponent": {"name", "status", "currentCopies", "desiredCopies", "failureReason",
+        "meaning"} (scale-to-zero, else null), "serverless": {"endpointConfig", "memorySizeInMB",
+        "maxConcurrency", "ownedByStack"} (serverless, else null),
         "mapping": {"uuid", "state", "stateTransitionReason"}, "controller": {...}}.
         """;
   }
@@ -59,9 +72,11 @@ final class EndpointStatusCommand implements Command {
         DynamoDbClient dynamoDb = target.dynamoDb()) {
       String endpoint = target.name(Name.ENDPOINT);
       String uuid = target.name(Name.MAPPING_UUID);
+      DescribeEndpointResponse description = describe(sageMaker, endpoint);
       EndpointReport status = new EndpointReport(
           endpoint,
-          describe(sageMaker, endpoint),
+          description,
+          HostingStatus.read(target, sageMaker, description),
           uuid,
           mapping(lambda, uuid),
           controller(dynamoDb, target.name(Name.CONTROL_TABLE)));
@@ -117,12 +132,19 @@ final class EndpointStatusCommand implements Command {
     }
   }
 
-  private static String text(AttributeValue value) {
+  static String text(AttributeValue value) {
     return switch (value.type()) {
       case S -> value.s();
       case N -> value.n();
       case BOOL -> value.bool().toString();
       case NUL -> "null";
+      // e.g. the controller's recent wake times (wakeSeconds): "[120, 95]", not the SDK's toString
+      case L ->
+        value.l().stream()
+            .map(EndpointStatusCommand::text)
+            .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+      case SS -> String.join(", ", value.ss());
+      case NS -> String.join(", ", value.ns());
       default -> value.toString();
     };
   }
@@ -145,6 +167,7 @@ final class EndpointStatusCommand implements Command {
       }
       text.append('\n');
     }
+    text.append(status.hosting().render(endpoint));
     text.append("classify mapping ")
         .append(Terminal.printable(status.mappingUuid()))
         .append(": ");
@@ -206,6 +229,7 @@ final class EndpointStatusCommand implements Command {
         endpoint == null || endpoint.lastModifiedTime() == null
             ? null
             : endpoint.lastModifiedTime().toString());
+    status.hosting().putJson(json);
     ObjectNode mapping = json.putObject("mapping").put("uuid", status.mappingUuid());
     mapping.put("state", status.mapping() == null ? "absent" : status.mapping().state());
     mapping.put(

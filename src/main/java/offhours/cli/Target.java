@@ -43,7 +43,11 @@ public record Target(
     ENDPOINT_CONFIG(NameKey.ENDPOINT_CONFIG, "EndpointConfigName"),
     MAPPING_UUID(NameKey.MAPPING_UUID, "ClassifyMappingId"),
     CONTROLLER_FUNCTION(NameKey.CONTROLLER_FUNCTION, "ControllerFunctionName"),
-    CLASSIFY_FUNCTION(NameKey.CLASSIFY_FUNCTION, "ClassifyFunctionName");
+    CLASSIFY_FUNCTION(NameKey.CLASSIFY_FUNCTION, "ClassifyFunctionName"),
+    /** How the model is hosted ({@link offhours.stack.Hosting#value()}); stacks of older versions have none. */
+    HOSTING(NameKey.HOSTING, "HostingOption"),
+    /** The inference component the controller switches; present only with hosting scale-to-zero. */
+    INFERENCE_COMPONENT(NameKey.INFERENCE_COMPONENT, "InferenceComponentName");
 
     private final NameKey stateKey;
     private final String output;
@@ -74,16 +78,22 @@ public record Target(
 
   /** The name, or a failure that says which output or state-file key is missing. */
   public String name(Name name) {
-    String value = names.get(name);
-    if (value == null || value.isBlank()) {
-      String where =
-          local ? "has no names." + name.stateKey().key() : "has no output " + name.output();
-      throw CliException.failure(source + " " + where
-          + (local
-              ? "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')"
-              : "; update the stack with this version's template.yaml"));
-    }
-    return value;
+    return optionalName(name).orElseThrow(() -> CliException.failure(missing(name)));
+  }
+
+  /** The name, if the stack has it (a blank one counts as absent). */
+  public Optional<String> optionalName(Name name) {
+    return Optional.ofNullable(names.get(name)).filter(value -> !value.isBlank());
+  }
+
+  /** Which output or state-file key is missing, and how to get it: "stack prod has no output X; update ...". */
+  public String missing(Name name) {
+    String where =
+        local ? "has no names." + name.stateKey().key() : "has no output " + name.output();
+    return source + " " + where
+        + (local
+            ? "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')"
+            : "; update the stack with this version's template.yaml");
   }
 
   public S3Client s3() {

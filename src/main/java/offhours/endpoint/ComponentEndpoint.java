@@ -190,7 +190,7 @@ public final class ComponentEndpoint implements Endpoint {
   }
 
   /** A missing component is a ValidationException ("Could not find inference component ..."), not a 404. */
-  static boolean componentAbsent(SageMakerException e) {
+  public static boolean componentAbsent(SageMakerException e) {
     if (e.awsErrorDetails() == null
         || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
       return false;

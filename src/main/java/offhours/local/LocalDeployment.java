@@ -222,8 +222,11 @@ public final class LocalDeployment implements AutoCloseable {
             case MAPPING_UUID -> mappingUuid;
             case CLASSIFY_FUNCTION -> names.classifyFunction();
             case CONTROLLER_FUNCTION -> CONTROLLER_FUNCTION;
+            case HOSTING -> controllerConfig.hosting().value();
+            case INFERENCE_COMPONENT -> controllerConfig.model().inferenceComponentName();
           });
     }
+    n.values().removeIf(Objects::isNull); // no inference component unless scale-to-zero
     return StateFile.of(process, REGION, credentials, endpoints, api.endpoint(), n);
   }
 

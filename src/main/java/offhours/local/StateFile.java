@@ -78,7 +78,11 @@ public record StateFile(
     ENDPOINT_CONFIG("endpointConfig"),
     MAPPING_UUID("mappingUuid"),
     CLASSIFY_FUNCTION("classifyFunction"),
-    CONTROLLER_FUNCTION("controllerFunction");
+    CONTROLLER_FUNCTION("controllerFunction"),
+    /** How the model is hosted ({@link offhours.stack.Hosting#value()}). */
+    HOSTING("hosting"),
+    /** The inference component the controller switches; only with hosting scale-to-zero. */
+    INFERENCE_COMPONENT("inferenceComponent");
 
     private final String key;
 

@@ -331,7 +331,9 @@ public final class StackSpec {
       "ClassifyFunctionName",
       "AlarmTopic",
       "ApiUrl",
-      "ApiFunctionName");
+      "ApiFunctionName",
+      "HostingOption",
+      "InferenceComponentName");
 
   /** Lambda handler strings (template.yaml Handler values). */
   /**

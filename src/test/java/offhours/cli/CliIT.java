@@ -455,6 +455,11 @@ class CliIT {
         .isEqualTo("endpoint cli-it-endpoint-" + suffix
             + ": absent (uploads wait in the queue until it is started)");
     assertThat(run.out()).contains("controller: no state yet (it has not run)");
+    assertThat(run.outLines().get(1))
+        .as("a state file without the hosting (an older version's): one line, then as before")
+        .isEqualTo("hosting: unknown (the local stack's state file " + StateFile.path(cache)
+            + " has no names.hosting; restart the local stack with this version ('scripts/offhours"
+            + " local stop', then 'local start')); showing the endpoint alone");
 
     dynamoDb.putItem(r -> r.tableName(controlTable)
         .item(Map.of(
@@ -507,6 +512,59 @@ class CliIT {
       assertThat(run("endpoint", "status").outLines().getFirst())
           .startsWith("endpoint " + endpoint + ": " + status);
     }
+  }
+
+  @Test
+  void aDeployedStacksOutputsTellItsHostingAndAnOlderStackFallsBackToTheEndpointAlone()
+      throws IOException {
+    String endpoint = "cli-it-serverless-" + suffix;
+    String config = "cli-it-serverless-config-" + suffix;
+    try (SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
+        CloudFormationClient cloudFormation =
+            clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      sageMaker.createModel(r -> r.modelName("cli-it-serverless-model-" + suffix)
+          .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
+          .primaryContainer(c -> c.image("123456789012.dkr.ecr.us-east-1.amazonaws.com/ic:1")));
+      sageMaker.createEndpointConfig(r -> r.endpointConfigName(config)
+          .productionVariants(v -> v.variantName("all")
+              .modelName("cli-it-serverless-model-" + suffix)
+              .serverlessConfig(c -> c.memorySizeInMB(3072).maxConcurrency(5))));
+      sageMaker.createEndpoint(r -> r.endpointName(endpoint).endpointConfigName(config));
+      String outputs = """
+          "EndpointName": {"Value": "%s"}, "EndpointConfigName": {"Value": "%s"},
+          "ClassifyMappingId": {"Value": "%s"}, "ControlTableName": {"Value": "%s"}""".formatted(endpoint, config, UUID.randomUUID(), controlTable);
+      for (String[] stack : List.of(new String[] {"cli-it-older-" + suffix, ""}, new String[] {
+        "cli-it-hosting-" + suffix, ", \"HostingOption\": {\"Value\": \"serverless\"}"
+      })) {
+        String template = """
+            {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "%s"}}},
+             "Outputs": {%s%s}}
+            """.formatted(stack[0], outputs, stack[1]);
+        cloudFormation.createStack(r -> r.stackName(stack[0]).templateBody(template));
+      }
+    }
+
+    CliRun older = run("endpoint", "status", "--stack", "cli-it-older-" + suffix);
+    assertThat(older.exitCode()).as(older.err()).isZero();
+    assertThat(older.outLines().get(1))
+        .isEqualTo(
+            "hosting: unknown (stack cli-it-older-" + suffix + " has no output HostingOption;"
+                + " update the stack with this version's template.yaml); showing the endpoint alone");
+
+    CliRun text = run("endpoint", "status", "--stack", "cli-it-hosting-" + suffix);
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    assertThat(text.outLines().get(1))
+        .isEqualTo("hosting: serverless (the stack owns the endpoint; the controller never creates"
+            + " nor deletes it)");
+    assertThat(text.outLines().get(2))
+        .startsWith("serverless config " + config + ": 3072 MB memory, max concurrency 5 (");
+    JsonNode json = Json.MAPPER.readTree(
+        run("endpoint", "status", "--json", "--stack", "cli-it-hosting-" + suffix)
+            .out());
+    assertThat(json.get("hosting").asText()).isEqualTo("serverless");
+    assertThat(json.get("serverless").get("endpointConfig").asText()).isEqualTo(config);
+    assertThat(json.get("serverless").get("memorySizeInMB").asInt()).isEqualTo(3072);
+    assertThat(json.get("serverless").get("maxConcurrency").asInt()).isEqualTo(5);
   }
 
   @Test

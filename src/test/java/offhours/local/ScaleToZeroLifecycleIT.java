@@ -6,6 +6,8 @@ package offhours.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,18 +15,24 @@ import java.util.List;
 import java.util.Map;
 import offhours.results.ResultItem;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hosting scale-to-zero against the whole local stack (moto_server, the local SageMaker with inference components, the
  * local Lambda and the real controller on a 1 s timer): while the component has no copy, uploads wait in SQS without
  * spending their receive count; a start creates the endpoint once and the component, and every upload is classified
  * once; a stop puts the copies (and the instances) to 0 while the endpoint stays; the next start wakes the same
- * endpoint. Every assertion reads the results table, the queues or the local SageMaker over the wire.
+ * endpoint; {@code offhours endpoint status} tells the component's copies at each step, though the endpoint is
+ * InService throughout. Every assertion reads the results table, the queues or the local SageMaker over the wire.
  */
 class ScaleToZeroLifecycleIT {
   private static final Map<String, String> OFF_UNLESS_STARTED =
       Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
   private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final String COMPONENT_LINE = "inference component offhours-component: ";
+
+  @TempDir
+  Path cliCache;
 
   @Test
   void uploadsWaitWhileAsleepAreClassifiedOnceAfterTheWakeAndTheEndpointStaysWhenTheCopiesGo()
@@ -33,6 +41,7 @@ class ScaleToZeroLifecycleIT {
             Duration.ofSeconds(2), OFF_UNLESS_STARTED)
         .withModelSettings(Map.of("HOSTING", "scale-to-zero"));
     try (StackFixture f = StackFixture.start(options)) {
+      LocalCli cli = new LocalCli(f.stack, cliCache);
       List<Path> images;
       try (var files = Files.list(StackFixture.DEMO_IMAGES)) {
         images = files
@@ -62,6 +71,13 @@ class ScaleToZeroLifecycleIT {
       assertThat(f.consumer().delivered())
           .as("messages the consumer received while off")
           .isZero();
+      assertThat(status(cli))
+          .as("endpoint status before the first wake")
+          .contains(
+              "hosting: scale-to-zero (the endpoint stays; the controller switches the inference"
+                  + " component's copies)\n",
+              COMPONENT_LINE + "absent (nothing answers; uploads wait in the queue until the"
+                  + " controller creates it)\n");
 
       f.override("start");
       f.await(
@@ -85,6 +101,16 @@ class ScaleToZeroLifecycleIT {
       assertThat(f.queue().dlq()).as("DLQ after the drain").isZero();
       assertThat(f.consumer().failed()).as("batch item failures").isZero();
       assertThat(f.componentStatus()).isEqualTo("InService 1/1 copies, 1 instances");
+      assertThat(status(cli))
+          .as("endpoint status once awake")
+          .startsWith("endpoint offhours-endpoint: InService since ")
+          .contains(COMPONENT_LINE + "InService, 1 of 1 copies (1 copy serving)\n")
+          .as("the controller's wake times as numbers, not the SDK's toString")
+          .containsPattern("wakeSeconds=\\[\\d+(, \\d+)*\\]");
+      JsonNode awake = statusJson(cli);
+      assertThat(awake.get("hosting").asText()).isEqualTo("scale-to-zero");
+      assertThat(awake.get("inferenceComponent").get("currentCopies").asInt()).isEqualTo(1);
+      assertThat(awake.get("inferenceComponent").get("desiredCopies").asInt()).isEqualTo(1);
 
       f.override("stop");
       f.await(
@@ -96,6 +122,16 @@ class ScaleToZeroLifecycleIT {
           "the controller sees it asleep (no copy: ABSENT, nothing to do)",
           DEADLINE,
           () -> asleep(f));
+      assertThat(status(cli))
+          .as("endpoint status asleep: the endpoint is InService, nothing answers")
+          .startsWith("endpoint offhours-endpoint: InService since ")
+          .contains(COMPONENT_LINE + "InService, 0 of 0 copies (0 copies: nothing answers;"
+              + " uploads wait in the queue)\n");
+      JsonNode asleep = statusJson(cli);
+      assertThat(asleep.get("status").asText()).isEqualTo("InService");
+      assertThat(asleep.get("inferenceComponent").get("currentCopies").asInt()).isZero();
+      assertThat(asleep.get("inferenceComponent").get("meaning").asText())
+          .isEqualTo("0 copies: nothing answers; uploads wait in the queue");
 
       f.upload("late.png", images.getFirst());
       f.await("the late upload visible", DEADLINE, () -> f.queue().visible() == 1);
@@ -113,6 +149,18 @@ class ScaleToZeroLifecycleIT {
       long[] startsAndStops = f.ledgerStartsAndStops();
       assertThat(startsAndStops[1]).as("stops in the ledger (copies set to 0)").isEqualTo(1);
     }
+  }
+
+  private static String status(LocalCli cli) {
+    LocalCli.Ran run = cli.run("endpoint", "status");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return run.out();
+  }
+
+  private static JsonNode statusJson(LocalCli cli) throws IOException {
+    LocalCli.Ran run = cli.run("endpoint", "status", "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return new ObjectMapper().readTree(run.out());
   }
 
   private static boolean asleep(StackFixture f) {

@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * the stack creates the endpoint wait in the queue; once it serves, the controller enables the trigger behind a test
  * invocation and never creates nor deletes anything; the consumer sends more requests at once than the endpoint takes,
  * so throttled images are deferred (never a verdict, never the DLQ) and every upload is classified exactly once; the
- * ledger holds the invocation time x memory.
+ * ledger holds the invocation time x memory; {@code offhours endpoint status} shows the endpoint's memory and
+ * concurrency and that the stack owns it.
  */
 class ServerlessLifecycleIT {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
@@ -68,6 +69,23 @@ class ServerlessLifecycleIT {
       assertThat(serving.get("action").asText()).as("%s", serving).isEqualTo("NONE");
       assertThat(serving.get("why").asText()).isEqualTo("serving (serverless)");
       assertThat(serving.get("runningOutsideSchedule").asBoolean()).isFalse();
+
+      LocalCli cli = new LocalCli(f.stack, dir.resolve("cli"));
+      LocalCli.Ran text = cli.run("endpoint", "status");
+      assertThat(text.exitCode()).as(text.err()).isZero();
+      assertThat(text.out())
+          .contains(
+              "hosting: serverless (the stack owns the endpoint; the controller never creates nor"
+                  + " deletes it)\n",
+              ": 2048 MB memory, max concurrency 2 (answers on demand");
+      LocalCli.Ran json = cli.run("endpoint", "status", "--json");
+      assertThat(json.exitCode()).as(json.err()).isZero();
+      JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+      assertThat(status.get("hosting").asText()).isEqualTo("serverless");
+      assertThat(status.get("serverless").get("memorySizeInMB").asInt()).isEqualTo(2048);
+      assertThat(status.get("serverless").get("maxConcurrency").asInt()).isEqualTo(2);
+      assertThat(status.get("serverless").get("ownedByStack").asBoolean()).isTrue();
+      assertThat(status.get("inferenceComponent").isNull()).isTrue();
 
       long invocations = 0;
       long mbMillis = 0;

@@ -1,0 +1,246 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import offhours.aws.AwsClients;
+import offhours.cli.EndpointStatusCommand.EndpointReport;
+import offhours.cli.Target.Name;
+import offhours.stack.Hosting;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantServerlessConfig;
+
+/** {@code endpoint status}'s text and JSON for each hosting, from SDK responses as SageMaker returns them. */
+class EndpointStatusTest {
+
+  private static final Instant SINCE = Instant.parse("2026-11-25T08:00:00Z");
+  private static final String COMPONENT = "offhours-component-abc";
+
+  private static DescribeEndpointResponse endpoint(String status) {
+    return DescribeEndpointResponse.builder()
+        .endpointName("offhours-endpoint")
+        .endpointConfigName("offhours-config")
+        .endpointStatus(status)
+        .creationTime(SINCE)
+        .lastModifiedTime(SINCE)
+        .build();
+  }
+
+  private static DescribeInferenceComponentResponse component(
+      String status, int current, int desired, String failure) {
+    return DescribeInferenceComponentResponse.builder()
+        .inferenceComponentName(COMPONENT)
+        .inferenceComponentStatus(status)
+        .runtimeConfig(r -> r.currentCopyCount(current).desiredCopyCount(desired))
+        .failureReason(failure)
+        .build();
+  }
+
+  private static EndpointReport report(DescribeEndpointResponse endpoint, HostingStatus hosting) {
+    return new EndpointReport(
+        "offhours-endpoint",
+        endpoint,
+        hosting,
+        "uuid-1",
+        GetEventSourceMappingResponse.builder().state("Disabled").build(),
+        null);
+  }
+
+  private static Target target(Map<Name, String> names) {
+    return new Target(
+        "stack prod",
+        "stack prod",
+        false,
+        AwsClients.local(Region.US_EAST_1, Map.of()),
+        names,
+        Optional.empty());
+  }
+
+  @Test
+  void scheduledShowsTheEndpointAsWhatIsSwitched() {
+    String text =
+        EndpointStatusCommand.render(report(endpoint("InService"), HostingStatus.scheduled()));
+    assertThat(text.lines().toList())
+        .startsWith(
+            "endpoint offhours-endpoint: InService since 2026-11-25T08:00:00Z",
+            "hosting: scheduled (the controller creates the endpoint and deletes it)",
+            "classify mapping uuid-1: Disabled (paused; uploads wait in the queue)");
+    JsonNode json =
+        EndpointStatusCommand.toJson(report(endpoint("InService"), HostingStatus.scheduled()));
+    assertThat(json.get("hosting").asText()).isEqualTo("scheduled");
+    assertThat(json.get("inferenceComponent").isNull()).isTrue();
+    assertThat(json.get("serverless").isNull()).isTrue();
+  }
+
+  @Test
+  void scaleToZeroAsleepSaysNothingAnswersThoughTheEndpointIsInService() {
+    EndpointReport asleep = report(
+        endpoint("InService"),
+        HostingStatus.scaleToZero(COMPONENT, component("InService", 0, 0, null)));
+    assertThat(EndpointStatusCommand.render(asleep).lines().toList())
+        .startsWith(
+            "endpoint offhours-endpoint: InService since 2026-11-25T08:00:00Z",
+            "hosting: scale-to-zero (the endpoint stays; the controller switches the inference component's copies)",
+            "inference component offhours-component-abc: InService, 0 of 0 copies (0 copies: nothing answers;"
+                + " uploads wait in the queue)");
+    JsonNode c = EndpointStatusCommand.toJson(asleep).get("inferenceComponent");
+    assertThat(c.get("name").asText()).isEqualTo(COMPONENT);
+    assertThat(c.get("status").asText()).isEqualTo("InService");
+    assertThat(c.get("currentCopies").asInt()).isZero();
+    assertThat(c.get("desiredCopies").asInt()).isZero();
+    assertThat(c.get("failureReason").isNull()).isTrue();
+    assertThat(c.get("meaning").asText())
+        .isEqualTo("0 copies: nothing answers; uploads wait in the queue");
+    assertThat(EndpointStatusCommand.toJson(asleep).get("hosting").asText())
+        .isEqualTo("scale-to-zero");
+  }
+
+  @Test
+  void scaleToZeroWakingAndServingSayHowManyCopiesAnswer() {
+    EndpointReport waking = report(
+        endpoint("InService"),
+        HostingStatus.scaleToZero(COMPONENT, component("Updating", 0, 2, null)));
+    assertThat(EndpointStatusCommand.render(waking))
+        .contains(
+            "inference component offhours-component-abc: Updating, 0 of 2 copies (scaling to 2 copies;"
+                + " nothing answers yet)\n");
+    EndpointReport serving = report(
+        endpoint("InService"),
+        HostingStatus.scaleToZero(COMPONENT, component("InService", 1, 1, null)));
+    assertThat(EndpointStatusCommand.render(serving))
+        .contains(
+            "inference component offhours-component-abc: InService, 1 of 1 copies (1 copy serving)\n");
+    assertThat(EndpointStatusCommand.toJson(serving)
+            .get("inferenceComponent")
+            .get("currentCopies")
+            .asInt())
+        .isEqualTo(1);
+    assertThat(HostingStatus.copiesMeaning(1, 3)).isEqualTo("scaling to 3 copies; 1 serving");
+    assertThat(HostingStatus.copiesMeaning(2, 0))
+        .isEqualTo("scaling in to 0 copies; 2 still serving");
+  }
+
+  @Test
+  void scaleToZeroWithoutAComponentOrWithAFailedOneSaysSo() {
+    EndpointReport none = report(endpoint("InService"), HostingStatus.scaleToZero(COMPONENT, null));
+    assertThat(EndpointStatusCommand.render(none))
+        .contains(
+            "inference component offhours-component-abc: absent (nothing answers; uploads wait in the queue"
+                + " until the controller creates it)\n");
+    assertThat(EndpointStatusCommand.toJson(none)
+            .get("inferenceComponent")
+            .get("status")
+            .asText())
+        .isEqualTo("absent");
+
+    EndpointReport failed = report(
+        endpoint("InService"),
+        HostingStatus.scaleToZero(COMPONENT, component("Failed", 0, 1, "no \u001b[2Jcapacity")));
+    assertThat(EndpointStatusCommand.render(failed))
+        .contains(
+            "inference component offhours-component-abc: Failed, 0 of 1 copies (failed: nothing answers;"
+                + " the controller replaces it): no \\x1b[2Jcapacity\n")
+        .doesNotContain("\u001b");
+    assertThat(EndpointStatusCommand.toJson(failed)
+            .get("inferenceComponent")
+            .get("failureReason")
+            .asText())
+        .isEqualTo("no \u001b[2Jcapacity");
+  }
+
+  @Test
+  void serverlessShowsMemoryConcurrencyAndThatTheStackOwnsTheEndpoint() {
+    ProductionVariantServerlessConfig config = ProductionVariantServerlessConfig.builder()
+        .memorySizeInMB(2048)
+        .maxConcurrency(10)
+        .build();
+    EndpointReport serving =
+        report(endpoint("InService"), HostingStatus.serverless("offhours-config", config));
+    assertThat(EndpointStatusCommand.render(serving).lines().toList())
+        .startsWith(
+            "endpoint offhours-endpoint: InService since 2026-11-25T08:00:00Z",
+            "hosting: serverless (the stack owns the endpoint; the controller never creates nor deletes it)",
+            "serverless config offhours-config: 2048 MB memory, max concurrency 10 (answers on demand: a cold"
+                + " start after idle; beyond the concurrency SageMaker throttles and uploads are deferred)");
+    JsonNode s = EndpointStatusCommand.toJson(serving).get("serverless");
+    assertThat(s.get("endpointConfig").asText()).isEqualTo("offhours-config");
+    assertThat(s.get("memorySizeInMB").asInt()).isEqualTo(2048);
+    assertThat(s.get("maxConcurrency").asInt()).isEqualTo(10);
+    assertThat(s.get("ownedByStack").asBoolean()).isTrue();
+    assertThat(EndpointStatusCommand.toJson(serving).get("inferenceComponent").isNull())
+        .isTrue();
+
+    assertThat(EndpointStatusCommand.render(
+            report(endpoint("Creating"), HostingStatus.serverless("offhours-config", config))))
+        .contains("max concurrency 10 (nothing answers while the endpoint is Creating)\n");
+    assertThat(EndpointStatusCommand.render(
+            report(null, HostingStatus.serverless("offhours-config", config))))
+        .contains(
+            "(the endpoint is gone and the controller does not create it: update or re-create the stack)\n");
+    EndpointReport noConfig =
+        report(endpoint("InService"), HostingStatus.serverless("gone\u001b[2J", null));
+    assertThat(EndpointStatusCommand.render(noConfig))
+        .contains("serverless config gone\\x1b[2J: no serverless variant found");
+    assertThat(EndpointStatusCommand.toJson(noConfig)
+            .get("serverless")
+            .get("memorySizeInMB")
+            .isNull())
+        .isTrue();
+  }
+
+  @Test
+  void aStackThatDoesNotRecordItsHostingFallsBackToTheEndpointAloneInOneLine() {
+    HostingStatus unknown = HostingStatus.read(target(Map.of(Name.ENDPOINT, "e")), null, null);
+    assertThat(unknown.hosting()).isNull();
+    String text = EndpointStatusCommand.render(report(endpoint("InService"), unknown));
+    assertThat(text.lines().filter(l -> l.startsWith("hosting: ")).toList())
+        .containsExactly(
+            "hosting: unknown (stack prod has no output HostingOption; update the stack with this"
+                + " version's template.yaml); showing the endpoint alone");
+    assertThat(text).doesNotContain("inference component", "serverless config");
+    JsonNode json = EndpointStatusCommand.toJson(report(endpoint("InService"), unknown));
+    assertThat(json.get("hosting").isNull()).isTrue();
+    assertThat(json.get("inferenceComponent").isNull()).isTrue();
+
+    HostingStatus strange =
+        HostingStatus.read(target(Map.of(Name.HOSTING, "on-\u001b[2Jdemand")), null, null);
+    assertThat(EndpointStatusCommand.render(report(null, strange)))
+        .contains(
+            "hosting: unknown (stack prod says its hosting is 'on-\\x1b[2Jdemand', which this version of"
+                + " offhours does not know); showing the endpoint alone\n");
+  }
+
+  @Test
+  void theControllersListsAndSetsReadAsValues() {
+    assertThat(EndpointStatusCommand.text(
+            AttributeValue.fromL(List.of(AttributeValue.fromN("120"), AttributeValue.fromN("95")))))
+        .isEqualTo("[120, 95]");
+    assertThat(EndpointStatusCommand.text(AttributeValue.fromL(List.of()))).isEqualTo("[]");
+    assertThat(EndpointStatusCommand.text(AttributeValue.fromSs(List.of("a", "b"))))
+        .isEqualTo("a, b");
+  }
+
+  @Test
+  void theHostingAndTheComponentComeFromTheStacksOutputs() {
+    Map<Name, String> names = Targets.namesFromOutputs(Map.of(
+        "HostingOption", "scheduled", "InferenceComponentName", COMPONENT, "EndpointName", "e"));
+    assertThat(names)
+        .containsEntry(Name.HOSTING, "scheduled")
+        .containsEntry(Name.INFERENCE_COMPONENT, COMPONENT);
+    assertThat(HostingStatus.read(target(names), null, null).hosting())
+        .isEqualTo(Hosting.SCHEDULED);
+    assertThat(target(Map.of()).optionalName(Name.INFERENCE_COMPONENT)).isEmpty();
+    assertThat(target(Map.of(Name.INFERENCE_COMPONENT, " ")).optionalName(Name.INFERENCE_COMPONENT))
+        .as("a blank name counts as absent")
+        .isEmpty();
+  }
+}
