@@ -190,7 +190,7 @@ public final class WakePolicy {
   }
 
   /** How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds. */
-  static final Duration STOP_RECHECK = Duration.ofSeconds(30);
+  static final Duration STOP_RECHECK = Duration.ofSeconds(10);
 
   /** When a run wants the next one: its want's own change, or soon while a stop is in progress. */
   Instant nextRun(Want want, Decision.Action action, String why, Instant now) {

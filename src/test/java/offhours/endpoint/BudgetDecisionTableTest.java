@@ -163,7 +163,7 @@ class BudgetDecisionTableTest {
             true,
             null),
         new Row(
-            "serving what waits: nothing to do, looked at again in 30 s",
+            "serving what waits: nothing to do, looked at again in 10 s",
             "60",
             "2026-01-14T09:00:00Z",
             up,
@@ -175,7 +175,7 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.NONE,
             true,
-            "2026-01-14T09:00:30Z"),
+            "2026-01-14T09:00:10Z"),
         new Row(
             "drained with a 60 min budget: it stops at once, trigger paused and endpoint deleted in one run (a wake"
                 + " costs less than staying)",
@@ -235,7 +235,7 @@ class BudgetDecisionTableTest {
             false,
             null),
         new Row(
-            "the last batches are in flight with the trigger on: it serves on, looked at again in 30 s",
+            "the last batches are in flight with the trigger on: it serves on, looked at again in 10 s",
             "60",
             "2026-01-14T09:00:00Z",
             up,
@@ -247,7 +247,7 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.NONE,
             true,
-            "2026-01-14T09:00:30Z"),
+            "2026-01-14T09:00:10Z"),
         new Row(
             "stopping: the trigger is off and nothing is in flight, so the endpoint is deleted",
             "60",
@@ -263,7 +263,7 @@ class BudgetDecisionTableTest {
             false,
             null),
         new Row(
-            "stopping: batches in flight are drained first, looked at again in 30 s",
+            "stopping: batches in flight are drained first, looked at again in 10 s",
             "60",
             "2026-01-14T09:00:00Z",
             up,
@@ -275,7 +275,7 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.WAIT,
             false,
-            "2026-01-14T09:00:30Z"),
+            "2026-01-14T09:00:10Z"),
         new Row(
             "next-opening: drained 10 min before the opening, it stays until the opening (an upload then is due"
                 + " at it)",

@@ -156,10 +156,10 @@ class ControllerHandlerTest {
 
     assertThat(stop)
         .containsEntry("action", "DISABLE_MAPPING")
-        .containsEntry("nextRunAt", "2026-01-14T20:00:30Z")
-        .containsEntry("timer", "timer armed for 2026-01-14T20:00:30Z (DelaySeconds 30)");
+        .containsEntry("nextRunAt", "2026-01-14T20:00:10Z")
+        .containsEntry("timer", "timer armed for 2026-01-14T20:00:10Z (DelaySeconds 10)");
     assertThat(tick).containsEntry("startedBy", "schedule tick");
-    assertThat(sent).containsExactly("2026-01-14T20:00:30Z +30");
-    assertThat(rig.state().timerAt()).isEqualTo(Instant.parse("2026-01-14T20:00:30Z"));
+    assertThat(sent).containsExactly("2026-01-14T20:00:10Z +10");
+    assertThat(rig.state().timerAt()).isEqualTo(Instant.parse("2026-01-14T20:00:10Z"));
   }
 }

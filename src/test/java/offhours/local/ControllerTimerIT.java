@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The controller's run timer against the whole local stack (moto_server's SQS with a real DelaySeconds, the local
  * Lambda polling the timer queue for the controller, the real controller and control table): a manual stop pauses the
- * trigger and asks for a run 30 s later; nothing else runs the controller meanwhile (its scheduler ticks hourly here),
+ * trigger and asks for a run 10 s later; nothing else runs the controller meanwhile (its scheduler ticks hourly here),
  * yet a run comes, started by the timer message for exactly that instant, and deletes the drained endpoint.
  */
 class ControllerTimerIT {

@@ -285,7 +285,7 @@ class PermissionsIT {
               assertThat(controller.handleRequest(
                       event("scheduler-tick.json"), context(d, "ControllerFunction")))
                   .containsEntry("action", "NONE");
-              // A stop in progress wants a run 30 s later: the controller arms its timer queue.
+              // A stop in progress wants a run 10 s later: the controller arms its timer queue.
               assertThat(controller.handleRequest(
                       event("controller-stop.json"), context(d, "ControllerFunction")))
                   .containsEntry("action", "DISABLE_MAPPING")
