@@ -106,7 +106,7 @@ class ScaleToZeroLifecycleIT {
           .startsWith("endpoint offhours-endpoint: InService since ")
           .contains(COMPONENT_LINE + "InService, 1 of 1 copies (1 copy serving)\n")
           .as("the controller's wake times as numbers, not the SDK's toString")
-          .containsPattern("wakeSeconds=\\[\\d+(, \\d+)*\\]");
+          .containsPattern("wakeToPollingSeconds=\\[\\d+(, \\d+)*\\]");
       JsonNode awake = statusJson(cli);
       assertThat(awake.get("hosting").asText()).isEqualTo("scale-to-zero");
       assertThat(awake.get("inferenceComponent").get("currentCopies").asInt()).isEqualTo(1);

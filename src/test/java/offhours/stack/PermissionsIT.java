@@ -289,7 +289,7 @@ class PermissionsIT {
               assertThat(controller.handleRequest(
                       event("controller-stop.json"), context(d, "ControllerFunction")))
                   .containsEntry("action", "DISABLE_MAPPING")
-                  .containsEntry("timer", "timer armed for 2026-01-14T09:00:30Z (DelaySeconds 30)");
+                  .containsEntry("timer", "timer armed for 2026-01-14T09:00:10Z (DelaySeconds 10)");
               assertThat(d.operations()).contains("Sqs.SendMessage");
               TemplateDeployment.await(
                   "the mapping Disabled", () -> d.mappingState().equals("Disabled"));
