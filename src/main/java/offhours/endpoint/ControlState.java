@@ -127,159 +127,62 @@ public record ControlState(
   }
 
   ControlState withVersion(long v) {
-    return new ControlState(
-        v,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        drain,
-        timerAt,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.version = v;
+    return c.build();
   }
 
   ControlState withOverride(Override o) {
-    return new ControlState(
-        version,
-        o,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        drain,
-        timerAt,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.override = o;
+    return c.build();
   }
 
   /** What a run observed: the override still active, idle and backlog times, whether the schedule is open. */
   ControlState withObserved(Override o, Instant idle, Instant backlog, boolean open) {
-    return new ControlState(
-        version,
-        o,
-        idle,
-        backlog,
-        stoppingSince,
-        open,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        drain,
-        timerAt,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.override = o;
+    c.idleSince = idle;
+    c.backlogSince = backlog;
+    c.scheduleOpen = open;
+    return c.build();
   }
 
   ControlState withStoppingSince(Instant since) {
-    return new ControlState(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        since,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        drain,
-        timerAt,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.stoppingSince = since;
+    return c.build();
   }
 
   /** The step a run claims: when it ran, whether the endpoint bills after it, and what it did. */
   ControlState withRun(Instant at, boolean billingAfter, String action) {
-    return new ControlState(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        at,
-        billingAfter,
-        createFailures,
-        createNotBefore,
-        action,
-        wakeSeconds,
-        drain,
-        timerAt,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.lastRunAt = at;
+    c.billing = billingAfter;
+    c.lastAction = action;
+    return c.build();
   }
 
   ControlState withBilling(boolean b) {
-    return new ControlState(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        b,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        drain,
-        timerAt,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.billing = b;
+    return c.build();
   }
 
   ControlState withFailures(int n, Instant notBefore, String action) {
-    return new ControlState(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        n,
-        notBefore,
-        action,
-        wakeSeconds,
-        drain,
-        timerAt,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.createFailures = n;
+    c.createNotBefore = notBefore;
+    c.lastAction = action;
+    return c.build();
   }
 
   /** What this run adds to the drain measurements ({@link DrainMeter#observe}). */
   ControlState withDrain(
       Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
-    return new ControlState(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        drain.observe(ep, mp, q, now),
-        timerAt,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.drain = drain.observe(ep, mp, q, now);
+    return c.build();
   }
 
   /** Remembers one more wake, keeping the last {@link WakePolicy#HISTORY}. */
@@ -287,22 +190,9 @@ public record ControlState(
     List<Long> all = new java.util.ArrayList<>(wakeSeconds);
     all.add(seconds);
     List<Long> last = all.subList(Math.max(0, all.size() - WakePolicy.HISTORY), all.size());
-    return new ControlState(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        last,
-        drain,
-        timerAt,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.wakeSeconds = last;
+    return c.build();
   }
 
   /**
@@ -324,42 +214,16 @@ public record ControlState(
 
   /** The trigger enabled at {@code at} after a wake, not yet seen polling (null: none). */
   ControlState withEnabledAt(Instant at) {
-    return new ControlState(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        drain,
-        timerAt,
-        at);
+    Copy c = new Copy(this);
+    c.enabledAt = at;
+    return c.build();
   }
 
   /** The run timer armed for {@code at} (null: none armed). */
   ControlState withTimerAt(Instant at) {
-    return new ControlState(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        drain,
-        at,
-        enabledAt);
+    Copy c = new Copy(this);
+    c.timerAt = at;
+    return c.build();
   }
 
   /**
@@ -381,5 +245,61 @@ public record ControlState(
         "learned",
         s.wakeSeconds(),
         new DrainMeter(null, 0, s.drain().perSecond()));
+  }
+
+  /** The fields of a state, to change a few of them: each wither copies, sets and builds. */
+  private static final class Copy {
+    long version;
+    Override override;
+    Instant idleSince;
+    Instant backlogSince;
+    Instant stoppingSince;
+    boolean scheduleOpen;
+    Instant lastRunAt;
+    boolean billing;
+    int createFailures;
+    Instant createNotBefore;
+    String lastAction;
+    List<Long> wakeSeconds;
+    DrainMeter drain;
+    Instant timerAt;
+    Instant enabledAt;
+
+    Copy(ControlState s) {
+      version = s.version;
+      override = s.override;
+      idleSince = s.idleSince;
+      backlogSince = s.backlogSince;
+      stoppingSince = s.stoppingSince;
+      scheduleOpen = s.scheduleOpen;
+      lastRunAt = s.lastRunAt;
+      billing = s.billing;
+      createFailures = s.createFailures;
+      createNotBefore = s.createNotBefore;
+      lastAction = s.lastAction;
+      wakeSeconds = s.wakeSeconds;
+      drain = s.drain;
+      timerAt = s.timerAt;
+      enabledAt = s.enabledAt;
+    }
+
+    ControlState build() {
+      return new ControlState(
+          version,
+          override,
+          idleSince,
+          backlogSince,
+          stoppingSince,
+          scheduleOpen,
+          lastRunAt,
+          billing,
+          createFailures,
+          createNotBefore,
+          lastAction,
+          wakeSeconds,
+          drain,
+          timerAt,
+          enabledAt);
+    }
   }
 }

@@ -7,10 +7,6 @@ package offhours.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import offhours.cli.Main;
 import offhours.endpoint.Schedule;
 import offhours.results.ResultItem;
 import org.junit.jupiter.api.Test;
@@ -48,7 +43,7 @@ class EndpointLifecycleIT {
   void uploadsWaitInTheQueueWhileTheEndpointIsOffAndAreClassifiedOnceItStarts() throws Exception {
     try (StackFixture f =
         StackFixture.start(StackFixture.options(Duration.ofSeconds(2), OFF_UNLESS_STARTED))) {
-      Cli cli = new Cli(f);
+      LocalCli cli = new LocalCli(f.stack, cliCache);
       List<Path> images;
       try (var files = Files.list(StackFixture.DEMO_IMAGES)) {
         images = files
@@ -58,9 +53,8 @@ class EndpointLifecycleIT {
       }
       int n = images.size();
 
-      assertThat(cli.run("upload", StackFixture.DEMO_IMAGES.toString()))
-          .as("offhours upload: %s", cli.err)
-          .isZero();
+      LocalCli.Ran upload = cli.run("upload", StackFixture.DEMO_IMAGES.toString());
+      assertThat(upload.exitCode()).as("offhours upload: %s", upload.err()).isZero();
       f.await(
           n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n);
       for (int run = 0; run < 3; run++) {
@@ -82,17 +76,19 @@ class EndpointLifecycleIT {
       assertThat(f.consumer().delivered())
           .as("messages the consumer received while off")
           .isZero();
-      assertThat(cli.run("queue", "--json")).isZero();
-      JsonNode queue = StackFixture.json(cli.out);
+      LocalCli.Ran queueRun = cli.run("queue", "--json");
+      assertThat(queueRun.exitCode()).isZero();
+      JsonNode queue = StackFixture.json(queueRun.out());
       assertThat(queue.get("visible").asLong())
-          .as("offhours queue --json: %s", cli.out)
+          .as("offhours queue --json: %s", queueRun.out())
           .isEqualTo(n);
       assertThat(queue.get("dlq").asLong())
-          .as("offhours queue --json: %s", cli.out)
+          .as("offhours queue --json: %s", queueRun.out())
           .isZero();
 
-      assertThat(cli.run("endpoint", "start"))
-          .as("offhours endpoint start: %s", cli.err)
+      LocalCli.Ran start = cli.run("endpoint", "start");
+      assertThat(start.exitCode())
+          .as("offhours endpoint start: %s", start.err())
           .isZero();
       f.await(
           "a result for each of the " + n + " uploads",
@@ -119,8 +115,10 @@ class EndpointLifecycleIT {
       assertThat(f.consumer().failed())
           .as("batch item failures (each spends a receive count)")
           .isZero();
-      assertThat(cli.run("results", "--json")).isZero();
-      assertThat(cli.out
+      LocalCli.Ran listed = cli.run("results", "--json");
+      assertThat(listed.exitCode()).isZero();
+      assertThat(listed
+              .out()
               .lines()
               .map(StackFixture::json)
               .map(j -> j.get("key").asText())
@@ -420,31 +418,6 @@ class EndpointLifecycleIT {
       assertThat(f.ledgerStartsAndStops())
           .as("ledger starts and stops over both days")
           .containsExactly(2, 2);
-    }
-  }
-
-  /** The CLI in-process against the stack, through a state file as {@code offhours local start} writes it. */
-  private final class Cli {
-    private final Map<String, String> env;
-    String out = "";
-    String err = "";
-
-    Cli(StackFixture f) throws IOException {
-      f.stack.state(ProcessHandle.current()).write(StateFile.path(cliCache));
-      env = Map.of("OFFHOURS_CACHE", cliCache.toString(), "HOME", cliCache.toString());
-    }
-
-    int run(String... args) {
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      ByteArrayOutputStream e = new ByteArrayOutputStream();
-      int code = new Main(
-              new PrintStream(o, true, StandardCharsets.UTF_8),
-              new PrintStream(e, true, StandardCharsets.UTF_8),
-              env)
-          .run(args);
-      out = o.toString(StandardCharsets.UTF_8);
-      err = e.toString(StandardCharsets.UTF_8);
-      return code;
     }
   }
 }
