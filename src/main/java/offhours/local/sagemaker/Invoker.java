@@ -126,6 +126,26 @@ final class Invoker {
     }
   }
 
+  /**
+   * Sends {@code request}, and once more on a fresh connection when the container closed the connection before
+   * sending a single byte. A server that speaks HTTP/1.0 (Python's http.server by default) closes after every
+   * response without a Connection header, and the client may have taken that connection from its pool just before
+   * the close reached it: the request never got an answer, so it is sent again. Any other failure is the caller's.
+   */
+  static HttpResponse<byte[]> send(HttpClient http, HttpRequest request)
+      throws IOException, InterruptedException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException | ConnectException e) {
+      throw e;
+    } catch (IOException e) {
+      if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+        throw e;
+      }
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+  }
+
   private Response forward(Destination target, Request request) {
     HostedEndpoint endpoint = target.endpoint();
     String endpointName = endpoint.name();
@@ -144,7 +164,7 @@ final class Invoker {
     }
     HttpResponse<byte[]> answer;
     try {
-      answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      answer = send(http, forward.build());
     } catch (HttpTimeoutException e) {
       // SageMaker's wording when a container misses the 60 s invocation timeout (status 0: no
       // answer).
