@@ -156,7 +156,7 @@ final class EndpointStatusCommand implements Command {
         .append(": ");
     DescribeEndpointResponse endpoint = status.description();
     if (endpoint == null) {
-      text.append("absent (uploads wait in the queue until it is started)\n");
+      text.append(status.hosting().absentEndpoint()).append('\n');
     } else {
       text.append(Terminal.printable(endpoint.endpointStatusAsString()));
       if (endpoint.lastModifiedTime() != null) {

@@ -179,6 +179,18 @@ record HostingStatus(
     return text.toString();
   }
 
+  /** What an absent endpoint means with this hosting, for the endpoint line. */
+  String absentEndpoint() {
+    if (hosting == Hosting.SERVERLESS) {
+      return "absent (the stack creates this endpoint, not the controller: update or redeploy the stack;"
+          + " uploads wait in the queue meanwhile)";
+    }
+    if (hosting == Hosting.SCALE_TO_ZERO) {
+      return "absent (the controller creates it at the first wake; uploads wait in the queue)";
+    }
+    return "absent (uploads wait in the queue until it is started)";
+  }
+
   /** What the component's copies mean for an upload: "0 copies: nothing answers; ...", "scaling to 2 copies", ... */
   String meaning() {
     return switch (component.inferenceComponentStatusAsString()) {

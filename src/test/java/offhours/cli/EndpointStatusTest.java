@@ -131,6 +131,11 @@ class EndpointStatusTest {
 
   @Test
   void scaleToZeroWithoutAComponentOrWithAFailedOneSaysSo() {
+    assertThat(
+            EndpointStatusCommand.render(report(null, HostingStatus.scaleToZero(COMPONENT, null))))
+        .startsWith(
+            "endpoint offhours-endpoint: absent (the controller creates it at the first wake;"
+                + " uploads wait in the queue)\n");
     EndpointReport none = report(endpoint("InService"), HostingStatus.scaleToZero(COMPONENT, null));
     assertThat(EndpointStatusCommand.render(none))
         .contains(
@@ -184,6 +189,9 @@ class EndpointStatusTest {
         .contains("max concurrency 10 (nothing answers while the endpoint is Creating)\n");
     assertThat(EndpointStatusCommand.render(
             report(null, HostingStatus.serverless("offhours-config", config))))
+        .startsWith(
+            "endpoint offhours-endpoint: absent (the stack creates this endpoint, not the controller:"
+                + " update or redeploy the stack; uploads wait in the queue meanwhile)\n")
         .contains(
             "(the endpoint is gone and the controller does not create it: update or re-create the stack)\n");
     EndpointReport noConfig =
