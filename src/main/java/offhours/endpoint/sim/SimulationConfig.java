@@ -110,47 +110,15 @@ public record SimulationConfig(
   }
 
   public SimulationConfig withMaxWait(WaitBudget budget) {
-    return new SimulationConfig(
-        zone,
-        workingHours,
-        start,
-        tick,
-        createDelay,
-        deleteDelay,
-        mappingDelay,
-        imagesPerSecond,
-        idleStopMinutes,
-        drainTimeoutMinutes,
-        wakeBacklogMessages,
-        wakeBacklogAgeMinutes,
-        createFailures,
-        seed,
-        instanceType,
-        hourlyPriceUsd,
-        budget,
-        runTimer);
+    Draft c = new Draft(this);
+    c.maxWait = budget;
+    return c.build();
   }
 
   public SimulationConfig withRunTimer(boolean on) {
-    return new SimulationConfig(
-        zone,
-        workingHours,
-        start,
-        tick,
-        createDelay,
-        deleteDelay,
-        mappingDelay,
-        imagesPerSecond,
-        idleStopMinutes,
-        drainTimeoutMinutes,
-        wakeBacklogMessages,
-        wakeBacklogAgeMinutes,
-        createFailures,
-        seed,
-        instanceType,
-        hourlyPriceUsd,
-        maxWait,
-        on);
+    Draft c = new Draft(this);
+    c.runTimer = on;
+    return c.build();
   }
 
   /** The drain rate, wake and stop the simulated endpoint takes. */
@@ -159,114 +127,38 @@ public record SimulationConfig(
       throw new IllegalArgumentException(
           "drain rate must be positive and wake and stop not negative");
     }
-    return new SimulationConfig(
-        zone,
-        workingHours,
-        start,
-        tick,
-        wake,
-        stop,
-        mappingDelay,
-        drainPerSecond,
-        idleStopMinutes,
-        drainTimeoutMinutes,
-        wakeBacklogMessages,
-        wakeBacklogAgeMinutes,
-        createFailures,
-        seed,
-        instanceType,
-        hourlyPriceUsd,
-        maxWait,
-        runTimer);
+    Draft c = new Draft(this);
+    c.createDelay = wake;
+    c.deleteDelay = stop;
+    c.imagesPerSecond = drainPerSecond;
+    return c.build();
   }
 
   /** The schedule's zone, its first day, and its working hours. */
   public SimulationConfig withCalendar(ZoneId z, LocalDate first, String hours) {
-    return new SimulationConfig(
-        z,
-        hours,
-        first,
-        tick,
-        createDelay,
-        deleteDelay,
-        mappingDelay,
-        imagesPerSecond,
-        idleStopMinutes,
-        drainTimeoutMinutes,
-        wakeBacklogMessages,
-        wakeBacklogAgeMinutes,
-        createFailures,
-        seed,
-        instanceType,
-        hourlyPriceUsd,
-        maxWait,
-        runTimer);
+    Draft c = new Draft(this);
+    c.zone = z;
+    c.workingHours = hours;
+    c.start = first;
+    return c.build();
   }
 
   public SimulationConfig withCreateFailures(int n) {
-    return new SimulationConfig(
-        zone,
-        workingHours,
-        start,
-        tick,
-        createDelay,
-        deleteDelay,
-        mappingDelay,
-        imagesPerSecond,
-        idleStopMinutes,
-        drainTimeoutMinutes,
-        wakeBacklogMessages,
-        wakeBacklogAgeMinutes,
-        n,
-        seed,
-        instanceType,
-        hourlyPriceUsd,
-        maxWait,
-        runTimer);
+    Draft c = new Draft(this);
+    c.createFailures = n;
+    return c.build();
   }
 
   public SimulationConfig withIdleStopMinutes(int minutes) {
-    return new SimulationConfig(
-        zone,
-        workingHours,
-        start,
-        tick,
-        createDelay,
-        deleteDelay,
-        mappingDelay,
-        imagesPerSecond,
-        minutes,
-        drainTimeoutMinutes,
-        wakeBacklogMessages,
-        wakeBacklogAgeMinutes,
-        createFailures,
-        seed,
-        instanceType,
-        hourlyPriceUsd,
-        maxWait,
-        runTimer);
+    Draft c = new Draft(this);
+    c.idleStopMinutes = minutes;
+    return c.build();
   }
 
   public SimulationConfig withSeed(long s) {
-    return new SimulationConfig(
-        zone,
-        workingHours,
-        start,
-        tick,
-        createDelay,
-        deleteDelay,
-        mappingDelay,
-        imagesPerSecond,
-        idleStopMinutes,
-        drainTimeoutMinutes,
-        wakeBacklogMessages,
-        wakeBacklogAgeMinutes,
-        createFailures,
-        s,
-        instanceType,
-        hourlyPriceUsd,
-        maxWait,
-        runTimer);
+    Draft c = new Draft(this);
+    c.seed = s;
+    return c.build();
   }
 
   /** The controller's settings as the simulation sets them, {@code settings} over them. */
@@ -291,5 +183,70 @@ public record SimulationConfig(
         maxWait.nextOpening() ? "next-opening" : Long.toString(maxWait.max().toMinutes()));
     env.putAll(settings);
     return ControllerConfig.fromEnvironment(env);
+  }
+
+  /** The settings, to change a few of them: each wither copies, sets and builds. */
+  private static final class Draft {
+    ZoneId zone;
+    String workingHours;
+    LocalDate start;
+    Duration tick;
+    Duration createDelay;
+    Duration deleteDelay;
+    Duration mappingDelay;
+    double imagesPerSecond;
+    int idleStopMinutes;
+    int drainTimeoutMinutes;
+    int wakeBacklogMessages;
+    int wakeBacklogAgeMinutes;
+    int createFailures;
+    long seed;
+    String instanceType;
+    double hourlyPriceUsd;
+    WaitBudget maxWait;
+    boolean runTimer;
+
+    Draft(SimulationConfig c) {
+      zone = c.zone;
+      workingHours = c.workingHours;
+      start = c.start;
+      tick = c.tick;
+      createDelay = c.createDelay;
+      deleteDelay = c.deleteDelay;
+      mappingDelay = c.mappingDelay;
+      imagesPerSecond = c.imagesPerSecond;
+      idleStopMinutes = c.idleStopMinutes;
+      drainTimeoutMinutes = c.drainTimeoutMinutes;
+      wakeBacklogMessages = c.wakeBacklogMessages;
+      wakeBacklogAgeMinutes = c.wakeBacklogAgeMinutes;
+      createFailures = c.createFailures;
+      seed = c.seed;
+      instanceType = c.instanceType;
+      hourlyPriceUsd = c.hourlyPriceUsd;
+      maxWait = c.maxWait;
+      runTimer = c.runTimer;
+    }
+
+    SimulationConfig build() {
+      return new SimulationConfig(
+          zone,
+          workingHours,
+          start,
+          tick,
+          createDelay,
+          deleteDelay,
+          mappingDelay,
+          imagesPerSecond,
+          idleStopMinutes,
+          drainTimeoutMinutes,
+          wakeBacklogMessages,
+          wakeBacklogAgeMinutes,
+          createFailures,
+          seed,
+          instanceType,
+          hourlyPriceUsd,
+          maxWait,
+          runTimer);
+    }
   }
 }
