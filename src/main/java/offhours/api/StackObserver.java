@@ -11,6 +11,7 @@ import offhours.endpoint.ControlState;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Ledger;
+import offhours.endpoint.RecordedDecision;
 import offhours.endpoint.SqsBacklog;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -27,6 +28,7 @@ public final class StackObserver {
    * @param decision the controller's last decision, empty before its first run; its {@code at} is when it observed
    *     the endpoint and the trigger
    * @param today today's ledger (in {@code zone}), zero when the endpoint has not existed today
+   * @param startedBy what started the run that made {@code decision} ({@link RecordedDecision#startedBy}), or null
    */
   public record Observed(
       Instant at,
@@ -34,7 +36,20 @@ public final class StackObserver {
       ControlState control,
       Backlog.Snapshot queue,
       Ledger.Day today,
-      ZoneId zone) {}
+      ZoneId zone,
+      String startedBy) {
+
+    /** Without knowing what started the last run. */
+    public Observed(
+        Instant at,
+        Optional<Decision> decision,
+        ControlState control,
+        Backlog.Snapshot queue,
+        Ledger.Day today,
+        ZoneId zone) {
+      this(at, decision, control, queue, today, zone, null);
+    }
+  }
 
   private final DynamoControlTable control;
   private final Backlog backlog;
@@ -60,12 +75,14 @@ public final class StackObserver {
     LocalDate today = LocalDate.ofInstant(now, zone);
     Ledger.Day day =
         control.days(today, today).stream().findFirst().orElse(new Ledger.Day(today, 0, 0, 0, 0));
+    Optional<RecordedDecision> last = control.lastRecorded();
     return new Observed(
         now,
-        control.lastDecision(),
+        last.map(RecordedDecision::decision),
         control.load().orElse(ControlState.INITIAL),
         backlog.read(),
         day,
-        zone);
+        zone,
+        last.map(RecordedDecision::startedBy).orElse(null));
   }
 }

@@ -5,11 +5,16 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import offhours.endpoint.ControlState;
+import offhours.endpoint.ControllerOutlook;
 import offhours.endpoint.Decision;
 import offhours.endpoint.Ledger;
 import offhours.endpoint.Schedule;
 
-/** The stack's status as the API's GET /status and the UI show it (JSON). */
+/**
+ * The stack's status as the API's GET /status and the UI show it (JSON). What the controller does next (when it runs
+ * again and why, what started its last run, the armed timer, the expected wake) is the {@code controller} object,
+ * {@link ControllerOutlook#toMap}.
+ */
 public final class StatusView {
 
   private StatusView() {}
@@ -52,6 +57,10 @@ public final class StatusView {
     }
     status.put("endpoint", endpoint);
     status.put("trigger", trigger);
+    status.put(
+        "controller",
+        ControllerOutlook.of(seen.decision(), seen.startedBy(), seen.control(), seen.at())
+            .toMap());
     ControlState.Override o = seen.control().override();
     status.put(
         "override",

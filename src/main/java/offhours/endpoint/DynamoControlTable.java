@@ -189,13 +189,22 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   /** The decision {@link #recordDecision} recorded last, or empty before the first run. */
   public Optional<Decision> lastDecision() {
+    return lastRecorded().map(RecordedDecision::decision);
+  }
+
+  /** The decision recorded last with what started its run, or empty before the first run. */
+  public Optional<RecordedDecision> lastRecorded() {
     Map<String, AttributeValue> item = dynamo
         .getItem(b -> b.tableName(table).key(Map.of("pk", s("controller"), "sk", s("decision"))))
         .item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Decision(
+    return Optional.of(new RecordedDecision(decision(item), str(item, "startedBy")));
+  }
+
+  private static Decision decision(Map<String, AttributeValue> item) {
+    return new Decision(
         instant(item, "at"),
         bool(item, "wantOn"),
         str(item, "wantReason"),
@@ -211,7 +220,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         str(item, "why"),
         str(item, "outcome"),
         bool(item, "runningOutsideSchedule"),
-        instant(item, "nextRunAt")));
+        instant(item, "nextRunAt"));
   }
 
   @Override

@@ -194,14 +194,19 @@ public final class WakePolicy {
 
   /** When a run wants the next one: its want's own change, or soon while a stop is in progress. */
   Instant nextRun(Want want, Decision.Action action, String why, Instant now) {
-    boolean stopping = !want.on()
-        && (action == Decision.Action.DISABLE_MAPPING
-            || action == Decision.Action.WAIT
-                && (why.startsWith("mapping") || why.contains("draining")));
-    if (stopping) {
+    if (stopping(want.on(), action, why)) {
       return now.plus(STOP_RECHECK);
     }
     return want.until() != null && want.until().isAfter(now) ? want.until() : null;
+  }
+
+  /** Whether a run that wants the endpoint {@code on} and took {@code action} for {@code why} leaves a stop in progress. */
+  static boolean stopping(boolean on, Decision.Action action, String why) {
+    return !on
+        && (action == Decision.Action.DISABLE_MAPPING
+            || action == Decision.Action.WAIT
+                && why != null
+                && (why.startsWith("mapping") || why.contains("draining")));
   }
 
   /** "2026-11-26 08:00 Europe/Berlin". */
@@ -210,7 +215,8 @@ public final class WakePolicy {
     return LOCAL.format(t.atZone(zone)) + " " + zone.getId();
   }
 
-  private static String minutes(Duration d) {
+  /** "95 s", "30 min". */
+  static String minutes(Duration d) {
     long s = d.toSeconds();
     return s < 120 ? s + " s" : (s + 30) / 60 + " min";
   }

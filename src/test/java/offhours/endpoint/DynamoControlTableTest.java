@@ -59,5 +59,27 @@ class DynamoControlTableTest {
     assertThat(dynamo.items.get("controller|decision").get("startedBy"))
         .isEqualTo(AttributeValue.fromS("timer for 2026-01-14T09:00:30Z"));
     assertThat(control.lastDecision()).contains(d);
+    assertThat(control.lastRecorded())
+        .contains(new RecordedDecision(d, "timer for 2026-01-14T09:00:30Z"));
+  }
+
+  @Test
+  void aDecisionRecordedWithoutWhatStartedItReadsBackWithoutIt() {
+    assertThat(control.lastRecorded()).as("before the first run").isEmpty();
+    Decision d = new Decision(
+        Instant.parse("2026-01-14T09:00:30Z"),
+        false,
+        "nothing waiting",
+        Endpoint.Status.ABSENT,
+        Mapping.TriggerState.DISABLED,
+        Backlog.Snapshot.EMPTY,
+        Decision.Action.NONE,
+        "off",
+        "ok",
+        false);
+
+    control.recordDecision(d);
+
+    assertThat(control.lastRecorded()).contains(new RecordedDecision(d, null));
   }
 }

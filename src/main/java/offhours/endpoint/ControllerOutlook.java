@@ -1,0 +1,118 @@
+package offhours.endpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the controller will do next and why: the one phrasing of "next run" for GET /status (and the UI built on it)
+ * and {@code offhours endpoint status}. It is read from the last recorded decision (when that run asked to run again
+ * and why, what started it) and the control state (the armed run timer, the wakes the latency budget plans with).
+ *
+ * @param lastRunAt the last recorded run, null before the first
+ * @param startedBy what started that run ({@link RunTrigger}: "schedule tick", "timer for INSTANT", ...), null when not
+ *     recorded (before the first run, or a decision of an older version)
+ * @param nextRunAt when the last run asked to run again ({@link Decision#nextRunAt}); null: only the schedule tick and
+ *     the endpoint's state changes run it
+ * @param nextRun why the next run is when it is, in words ({@link #nextRunWhy})
+ * @param timerAt the instant the run timer is armed for ({@link ControlState#timerAt}), null when no timer is ahead of
+ *     the moment observed (none armed, or it has fired)
+ * @param expectedWake how long a wake is expected to take ({@link WakePolicy#expectedWake} of the kept history)
+ * @param wakes how many measured wakes {@code expectedWake} is learned from; 0: it is {@link WakePolicy#DEFAULT_WAKE}
+ */
+public record ControllerOutlook(
+    Instant lastRunAt,
+    String startedBy,
+    Instant nextRunAt,
+    String nextRun,
+    Instant timerAt,
+    Duration expectedWake,
+    int wakes) {
+
+  /**
+   * The outlook at {@code now} from the last decision ({@code last}, empty before the first run), what started it and
+   * the control state.
+   */
+  public static ControllerOutlook of(
+      Optional<Decision> last, String startedBy, ControlState state, Instant now) {
+    Decision d = last.orElse(null);
+    Instant timer =
+        state.timerAt() != null && state.timerAt().isAfter(now) ? state.timerAt() : null;
+    return new ControllerOutlook(
+        d == null ? null : d.at(),
+        d == null ? null : startedBy,
+        d == null ? null : d.nextRunAt(),
+        nextRunWhy(d),
+        timer,
+        WakePolicy.expectedWake(state.wakeSeconds()),
+        state.wakeSeconds().size());
+  }
+
+  /**
+   * Why the run after {@code d} comes when it does: "asked by the last run: " and the reason of the want that changes
+   * then (a wake due, the end of a stay after a drain) or the stop in progress ({@link WakePolicy#stopping}); without
+   * such a wish the schedule tick or an endpoint state change. {@code d} null: the controller has not run yet.
+   */
+  static String nextRunWhy(Decision d) {
+    if (d == null) {
+      return "the first schedule tick (the controller has not run yet)";
+    }
+    if (d.nextRunAt() == null) {
+      return "the next schedule tick or endpoint state change (the last run asked for no earlier run)";
+    }
+    if (WakePolicy.stopping(d.wantOn(), d.action(), d.why())) {
+      return "asked by the last run: a stop in progress (" + d.why() + ")";
+    }
+    return "asked by the last run: " + d.wantReason();
+  }
+
+  /** "30 min, the default until a wake is measured", "about 95 s, learned from 3 wakes". */
+  public String expectedWakeWords() {
+    String time = WakePolicy.minutes(expectedWake);
+    return wakes == 0
+        ? time + ", the default until a wake is measured"
+        : "about " + time + ", learned from " + wakes + (wakes == 1 ? " wake" : " wakes");
+  }
+
+  /**
+   * The JSON object (GET /status's {@code controller}, {@code endpoint status --json}'s {@code outlook}): lastRunAt,
+   * startedBy, nextRunAt, nextRun, timerAt (instants as ISO-8601 strings, null where absent) and expectedWake
+   * {seconds, wakes, default, words}.
+   */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("lastRunAt", text(lastRunAt));
+    m.put("startedBy", startedBy);
+    m.put("nextRunAt", text(nextRunAt));
+    m.put("nextRun", nextRun);
+    m.put("timerAt", text(timerAt));
+    Map<String, Object> wake = new LinkedHashMap<>();
+    wake.put("seconds", expectedWake.toSeconds());
+    wake.put("wakes", wakes);
+    wake.put("default", wakes == 0);
+    wake.put("words", expectedWakeWords());
+    m.put("expectedWake", wake);
+    return m;
+  }
+
+  /** The outlook as lines of text, instants in ISO-8601 UTC: next run, last run, run timer, expected wake. */
+  public List<String> lines() {
+    List<String> lines = new ArrayList<>();
+    lines.add("next run: " + (nextRunAt == null ? nextRun : nextRunAt + " (" + nextRun + ")"));
+    if (lastRunAt != null) {
+      lines.add("last run: " + lastRunAt + ", started by "
+          + (startedBy == null ? "(not recorded)" : startedBy));
+    }
+    lines.add("run timer: " + (timerAt == null ? "not armed" : "armed for " + timerAt));
+    lines.add("expected wake: " + expectedWakeWords());
+    return lines;
+  }
+
+  private static String text(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

@@ -1,0 +1,187 @@
+package offhours.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import offhours.endpoint.Backlog;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.Decision;
+import offhours.endpoint.DrainMeter;
+import offhours.endpoint.Endpoint;
+import offhours.endpoint.Ledger;
+import offhours.endpoint.Mapping;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+/** GET /status's {@code controller} object: what the controller does next and why, from its last run and state. */
+class StatusViewTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-25T09:40:00Z");
+
+  private static Map<String, Object> status(StackObserver.Observed seen) {
+    return StatusView.of(seen, "offhours-endpoint-1a2b", 1, 1.0, null, null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> controller(StackObserver.Observed seen) {
+    return (Map<String, Object>) status(seen).get("controller");
+  }
+
+  private static StackObserver.Observed seen(
+      Decision decision, String startedBy, List<Long> wakes, Instant timerAt) {
+    ControlState state = new ControlState(
+        3,
+        null,
+        null,
+        null,
+        null,
+        true,
+        NOW,
+        true,
+        0,
+        null,
+        "NONE",
+        wakes,
+        DrainMeter.NONE,
+        timerAt,
+        null);
+    return new StackObserver.Observed(
+        NOW,
+        Optional.ofNullable(decision),
+        state,
+        Backlog.Snapshot.EMPTY,
+        new Ledger.Day(LocalDate.ofInstant(NOW, ApiFixtures.BERLIN), 0, 0, 0, 0),
+        ApiFixtures.BERLIN,
+        startedBy);
+  }
+
+  private static Decision decision(
+      boolean on, String reason, Decision.Action action, String why, Instant nextRunAt) {
+    return new Decision(
+        NOW.minusSeconds(20),
+        on,
+        reason,
+        new Endpoint.Status(Endpoint.State.IN_SERVICE, null, NOW.minusSeconds(900), null),
+        on ? Mapping.TriggerState.ENABLED : Mapping.TriggerState.DISABLING,
+        Backlog.Snapshot.EMPTY,
+        action,
+        why,
+        "ok",
+        false,
+        nextRunAt);
+  }
+
+  @Test
+  void beforeTheFirstRunTheNextIsTheFirstTickWithNoTimerAndTheDefaultWake() {
+    Map<String, Object> controller = controller(ApiFixtures.seen(NOW));
+
+    assertThat(controller)
+        .containsEntry("lastRunAt", null)
+        .containsEntry("startedBy", null)
+        .containsEntry("nextRunAt", null)
+        .containsEntry("nextRun", "the first schedule tick (the controller has not run yet)")
+        .containsEntry("timerAt", null)
+        .containsEntry(
+            "expectedWake",
+            Map.of(
+                "seconds",
+                1800L,
+                "wakes",
+                0,
+                "default",
+                true,
+                "words",
+                "30 min, the default until a wake is measured"));
+  }
+
+  @Test
+  void aRunThatAskedForAnotherSaysWhenWhyWhatStartedItTheArmedTimerAndTheLearnedWake() {
+    Instant until = NOW.plusSeconds(130);
+    Decision stay = decision(
+        true,
+        "drained; staying on until 2026-11-25 10:42 Europe/Berlin: an upload before then costs less"
+            + " than a stop and a wake (MAX_WAIT_MINUTES=5)",
+        Decision.Action.NONE,
+        "serving",
+        until);
+
+    Map<String, Object> controller =
+        controller(seen(stay, "timer for 2026-11-25T09:39:40Z", List.of(300L, 95L, 240L), until));
+
+    assertThat(controller)
+        .containsEntry("lastRunAt", "2026-11-25T09:39:40Z")
+        .containsEntry("startedBy", "timer for 2026-11-25T09:39:40Z")
+        .containsEntry("nextRunAt", "2026-11-25T09:42:10Z")
+        .containsEntry(
+            "nextRun",
+            "asked by the last run: drained; staying on until 2026-11-25 10:42 Europe/Berlin: an"
+                + " upload before then costs less than a stop and a wake (MAX_WAIT_MINUTES=5)")
+        .containsEntry("timerAt", "2026-11-25T09:42:10Z")
+        .containsEntry(
+            "expectedWake",
+            Map.of(
+                "seconds",
+                300L,
+                "wakes",
+                3,
+                "default",
+                false,
+                "words",
+                "about 5 min, learned from 3 wakes"));
+    JsonNode json =
+        JsonText.parse(JsonText.write(status(seen(stay, "schedule tick", List.of(), until)))
+            .getBytes(StandardCharsets.UTF_8));
+    JsonNode written = json.asObject().get("controller");
+    assertThat(JsonText.string(written, "nextRunAt"))
+        .as("the instant as GET /status writes it")
+        .isEqualTo("2026-11-25T09:42:10Z");
+    assertThat(JsonText.string(written, "startedBy")).isEqualTo("schedule tick");
+  }
+
+  @Test
+  void aRunWithoutAWishLeavesTheTickAndATimerThatFiredIsNotArmed() {
+    Decision plain = decision(true, "working hours", Decision.Action.NONE, "serving", null);
+
+    Map<String, Object> controller =
+        controller(seen(plain, "schedule tick", List.of(100L), NOW.minusSeconds(30)));
+
+    assertThat(controller)
+        .containsEntry("startedBy", "schedule tick")
+        .containsEntry("nextRunAt", null)
+        .containsEntry(
+            "nextRun",
+            "the next schedule tick or endpoint state change (the last run asked for no earlier run)")
+        .containsEntry("timerAt", null);
+    assertThat(((Map<?, ?>) controller.get("expectedWake")).get("words"))
+        .isEqualTo("about 100 s, learned from 1 wake");
+  }
+
+  @Test
+  void aStopInProgressIsNamedAsTheReasonAndAnUnrecordedStarterStaysNull() {
+    Decision stopping = decision(
+        false,
+        "drained; stopping (the next upload waits within MAX_WAIT_MINUTES=60)",
+        Decision.Action.WAIT,
+        "mapping Disabling; waiting for it before deleting the endpoint",
+        NOW.minusSeconds(10));
+
+    Map<String, Object> controller = controller(seen(stopping, null, List.of(), null));
+
+    assertThat(controller)
+        .containsEntry("startedBy", null)
+        .containsEntry(
+            "nextRun",
+            "asked by the last run: a stop in progress (mapping Disabling; waiting for it before"
+                + " deleting the endpoint)");
+    assertThat(status(seen(stopping, null, List.of(), null)).get("endpoint"))
+        .as("the endpoint object keeps its fields")
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        .containsEntry("lastAction", "WAIT")
+        .containsEntry("want", "OFF");
+  }
+}
