@@ -1,10 +1,18 @@
 package offhours.cli;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import offhours.cli.Target.Name;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.ControllerOutlook;
+import offhours.endpoint.Decision;
+import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.RecordedDecision;
 import offhours.inference.InvocationErrors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -20,14 +28,22 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
  */
 final class EndpointStatusCommand implements Command {
 
-  /** What the sources say; null where a source has nothing (absent endpoint, no controller state). */
+  /**
+   * What the sources say; null where a source has nothing (absent endpoint, no controller state, no decision yet, no
+   * control table).
+   *
+   * @param lastRun the controller's last decision and what started that run
+   * @param outlook what the controller does next and why ({@link ControllerOutlook}, as GET /status says it)
+   */
   record EndpointReport(
       String endpoint,
       DescribeEndpointResponse description,
       HostingStatus hosting,
       String mappingUuid,
       GetEventSourceMappingResponse mapping,
-      Map<String, String> controller) {}
+      Map<String, String> controller,
+      RecordedDecision lastRun,
+      ControllerOutlook outlook) {}
 
   @Override
   public String name() {
@@ -55,12 +71,19 @@ final class EndpointStatusCommand implements Command {
         answers, uploads wait in the queue) and N; with serverless the stack owns the endpoint (the
         controller never deletes it), shown with its memory and max concurrency. A stack of an older
         version does not record its hosting: then the endpoint is shown alone.
+        Then the controller's last decision and, as GET /status says it, when it runs next and why
+        ("next run"), what started its last run, the run timer it armed and how long a wake is
+        expected to take (learned from the last wakes, or the default).
         With --json: {"endpoint", "status", "failureReason", "creationTime", "lastModifiedTime",
         "hosting" (scheduled, scale-to-zero, serverless, or null when the stack does not say),
         "inferenceComponent": {"name", "status", "currentCopies", "desiredCopies", "failureReason",
         "meaning"} (scale-to-zero, else null), "serverless": {"endpointConfig", "memorySizeInMB",
         "maxConcurrency", "ownedByStack"} (serverless, else null),
-        "mapping": {"uuid", "state", "stateTransitionReason"}, "controller": {...}}.
+        "mapping": {"uuid", "state", "stateTransitionReason"},
+        "lastDecision": {the controller's last decision, with "startedBy"; null before its first run},
+        "outlook": {"lastRunAt", "startedBy", "nextRunAt", "nextRun", "timerAt", "expectedWake":
+        {"seconds", "wakes", "default", "words"}} (GET /status's "controller"; null without a control
+        table), "controller": {the control state's attributes}}.
         """;
   }
 
@@ -72,14 +95,31 @@ final class EndpointStatusCommand implements Command {
         DynamoDbClient dynamoDb = target.dynamoDb()) {
       String endpoint = target.name(Name.ENDPOINT);
       String uuid = target.name(Name.MAPPING_UUID);
+      String table = target.name(Name.CONTROL_TABLE);
       DescribeEndpointResponse description = describe(sageMaker, endpoint);
+      Map<String, String> controller = controller(dynamoDb, table);
+      RecordedDecision lastRun = null;
+      ControllerOutlook outlook = null;
+      try {
+        DynamoControlTable control = new DynamoControlTable(dynamoDb, table);
+        lastRun = control.lastRecorded().orElse(null);
+        outlook = ControllerOutlook.of(
+            Optional.ofNullable(lastRun).map(RecordedDecision::decision),
+            lastRun == null ? null : lastRun.startedBy(),
+            control.load().orElse(ControlState.INITIAL),
+            call.context().clock().instant());
+      } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+        // no control table: nothing recorded, nothing to look ahead from
+      }
       EndpointReport status = new EndpointReport(
           endpoint,
           description,
           HostingStatus.read(target, sageMaker, description),
           uuid,
           mapping(lambda, uuid),
-          controller(dynamoDb, target.name(Name.CONTROL_TABLE)));
+          controller,
+          lastRun,
+          outlook);
       if (call.json()) {
         call.out().println(Json.line(toJson(status)));
       } else {
@@ -184,6 +224,15 @@ final class EndpointStatusCommand implements Command {
               })
           .append('\n');
     }
+    if (status.lastRun() != null) {
+      Decision d = status.lastRun().decision();
+      text.append(Terminal.printable("last decision: want " + (d.wantOn() ? "ON" : "OFF") + " ("
+              + d.wantReason() + ") -> " + d.action() + ": " + d.why() + " [" + d.outcome() + "]"))
+          .append('\n');
+    }
+    if (status.outlook() != null) {
+      status.outlook().lines().forEach(l -> text.append(Terminal.printable(l)).append('\n'));
+    }
     Map<String, String> controller =
         status.controller() == null ? null : new TreeMap<>(status.controller());
     if (controller == null) {
@@ -235,6 +284,19 @@ final class EndpointStatusCommand implements Command {
     mapping.put(
         "stateTransitionReason",
         status.mapping() == null ? null : status.mapping().stateTransitionReason());
+    if (status.lastRun() == null) {
+      json.putNull("lastDecision");
+    } else {
+      Map<String, Object> decision =
+          new LinkedHashMap<>(status.lastRun().decision().toMap());
+      decision.put("startedBy", status.lastRun().startedBy());
+      json.set("lastDecision", Json.MAPPER.valueToTree(decision));
+    }
+    json.set(
+        "outlook",
+        status.outlook() == null
+            ? NullNode.getInstance()
+            : Json.MAPPER.valueToTree(status.outlook().toMap()));
     if (status.controller() == null) {
       json.putNull("controller");
     } else {

@@ -10,6 +10,14 @@ import java.util.Optional;
 import offhours.aws.AwsClients;
 import offhours.cli.EndpointStatusCommand.EndpointReport;
 import offhours.cli.Target.Name;
+import offhours.endpoint.Backlog;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.ControllerOutlook;
+import offhours.endpoint.Decision;
+import offhours.endpoint.DrainMeter;
+import offhours.endpoint.Endpoint;
+import offhours.endpoint.Mapping;
+import offhours.endpoint.RecordedDecision;
 import offhours.stack.Hosting;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
@@ -52,6 +60,8 @@ class EndpointStatusTest {
         hosting,
         "uuid-1",
         GetEventSourceMappingResponse.builder().state("Disabled").build(),
+        null,
+        null,
         null);
   }
 
@@ -225,6 +235,107 @@ class EndpointStatusTest {
         .contains(
             "hosting: unknown (stack prod says its hosting is 'on-\\x1b[2Jdemand', which this version of"
                 + " offhours does not know); showing the endpoint alone\n");
+  }
+
+  @Test
+  void theLastDecisionAndWhatTheControllerDoesNextAreShownAsGetStatusSaysThem() {
+    Instant at = Instant.parse("2026-11-25T09:39:40Z");
+    Decision stay = new Decision(
+        at,
+        true,
+        "drained; staying on until 2026-11-25 10:42 Europe/Berlin",
+        new Endpoint.Status(Endpoint.State.IN_SERVICE, null, SINCE, null),
+        Mapping.TriggerState.ENABLED,
+        Backlog.Snapshot.EMPTY,
+        Decision.Action.NONE,
+        "serving \u001b[2J",
+        "ok",
+        false,
+        at.plusSeconds(150));
+    ControlState state = new ControlState(
+        4,
+        null,
+        null,
+        null,
+        null,
+        true,
+        at,
+        true,
+        0,
+        null,
+        "NONE",
+        List.of(300L, 95L),
+        DrainMeter.NONE,
+        at.plusSeconds(150),
+        null);
+    RecordedDecision last = new RecordedDecision(stay, "timer for 2026-11-25T09:39:40Z");
+    ControllerOutlook outlook =
+        ControllerOutlook.of(Optional.of(stay), last.startedBy(), state, at.plusSeconds(20));
+    EndpointReport report = new EndpointReport(
+        "offhours-endpoint",
+        endpoint("InService"),
+        HostingStatus.scheduled(),
+        "uuid-1",
+        GetEventSourceMappingResponse.builder().state("Enabled").build(),
+        Map.of("version", "4", "scheduleOpen", "true"),
+        last,
+        outlook);
+
+    assertThat(EndpointStatusCommand.render(report).lines().toList())
+        .containsSubsequence(
+            "classify mapping uuid-1: Enabled (uploads are being classified)",
+            "last decision: want ON (drained; staying on until 2026-11-25 10:42 Europe/Berlin) -> NONE:"
+                + " serving \\x1b[2J [ok]",
+            "next run: 2026-11-25T09:42:10Z (asked by the last run: drained; staying on until"
+                + " 2026-11-25 10:42 Europe/Berlin)",
+            "last run: 2026-11-25T09:39:40Z, started by timer for 2026-11-25T09:39:40Z",
+            "run timer: armed for 2026-11-25T09:42:10Z",
+            "expected wake: about 5 min, learned from 2 wakes",
+            "schedule: inside working hours");
+    JsonNode json = EndpointStatusCommand.toJson(report);
+    assertThat(json.get("lastDecision").get("action").asText()).isEqualTo("NONE");
+    assertThat(json.get("lastDecision").get("startedBy").asText())
+        .isEqualTo("timer for 2026-11-25T09:39:40Z");
+    assertThat(json.get("lastDecision").get("nextRunAt").asText())
+        .isEqualTo("2026-11-25T09:42:10Z");
+    JsonNode next = json.get("outlook");
+    assertThat(next.get("nextRunAt").asText()).isEqualTo("2026-11-25T09:42:10Z");
+    assertThat(next.get("nextRun").asText()).startsWith("asked by the last run: drained;");
+    assertThat(next.get("startedBy").asText()).isEqualTo("timer for 2026-11-25T09:39:40Z");
+    assertThat(next.get("timerAt").asText()).isEqualTo("2026-11-25T09:42:10Z");
+    assertThat(next.get("expectedWake").get("seconds").asLong()).isEqualTo(300);
+    assertThat(next.get("expectedWake").get("wakes").asInt()).isEqualTo(2);
+    assertThat(next.get("expectedWake").get("default").asBoolean()).isFalse();
+  }
+
+  @Test
+  void beforeTheFirstRunTheOutlookSaysSoAndWithoutAControlTableThereIsNone() {
+    ControllerOutlook first =
+        ControllerOutlook.of(Optional.empty(), null, ControlState.INITIAL, SINCE);
+    EndpointReport none = new EndpointReport(
+        "offhours-endpoint", null, HostingStatus.scheduled(), "uuid-1", null, null, null, first);
+
+    assertThat(EndpointStatusCommand.render(none).lines().toList())
+        .containsSubsequence(
+            "classify mapping uuid-1: not found",
+            "next run: the first schedule tick (the controller has not run yet)",
+            "run timer: not armed",
+            "expected wake: 30 min, the default until a wake is measured",
+            "controller: no state yet (it has not run)")
+        .noneMatch(l -> l.startsWith("last run") || l.startsWith("last decision"));
+    JsonNode json = EndpointStatusCommand.toJson(none);
+    assertThat(json.get("lastDecision").isNull()).isTrue();
+    assertThat(json.get("outlook").get("nextRunAt").isNull()).isTrue();
+    assertThat(json.get("outlook").get("timerAt").isNull()).isTrue();
+    assertThat(json.get("outlook").get("expectedWake").get("default").asBoolean())
+        .isTrue();
+
+    JsonNode noTable =
+        EndpointStatusCommand.toJson(report(endpoint("InService"), HostingStatus.scheduled()));
+    assertThat(noTable.get("outlook").isNull()).isTrue();
+    assertThat(
+            EndpointStatusCommand.render(report(endpoint("InService"), HostingStatus.scheduled())))
+        .doesNotContain("next run");
   }
 
   @Test
