@@ -14,6 +14,7 @@ import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.RecordedDecision;
 import offhours.inference.InvocationErrors;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -34,6 +35,7 @@ final class EndpointStatusCommand implements Command {
    *
    * @param lastRun the controller's last decision and what started that run
    * @param outlook what the controller does next and why ({@link ControllerOutlook}, as GET /status says it)
+   * @param unreadable why the controller's items could not be read as the controller writes them, else null
    */
   record EndpointReport(
       String endpoint,
@@ -43,7 +45,8 @@ final class EndpointStatusCommand implements Command {
       GetEventSourceMappingResponse mapping,
       Map<String, String> controller,
       RecordedDecision lastRun,
-      ControllerOutlook outlook) {}
+      ControllerOutlook outlook,
+      String unreadable) {}
 
   @Override
   public String name() {
@@ -83,7 +86,8 @@ final class EndpointStatusCommand implements Command {
         "lastDecision": {the controller's last decision, with "startedBy"; null before its first run},
         "outlook": {"lastRunAt", "startedBy", "nextRunAt", "nextRun", "timerAt", "expectedWake":
         {"seconds", "wakes", "default", "words"}} (GET /status's "controller"; null without a control
-        table), "controller": {the control state's attributes}}.
+        table or when the controller's items do not read, then "outlookError" says why),
+        "controller": {the control state's attributes}}.
         """;
   }
 
@@ -100,6 +104,7 @@ final class EndpointStatusCommand implements Command {
       Map<String, String> controller = controller(dynamoDb, table);
       RecordedDecision lastRun = null;
       ControllerOutlook outlook = null;
+      String unreadable = null;
       try {
         DynamoControlTable control = new DynamoControlTable(dynamoDb, table);
         lastRun = control.lastRecorded().orElse(null);
@@ -110,6 +115,13 @@ final class EndpointStatusCommand implements Command {
             call.context().clock().instant());
       } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
         // no control table: nothing recorded, nothing to look ahead from
+      } catch (SdkException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // Not written by this version's controller: the raw attributes below still show what is
+        // there.
+        lastRun = null;
+        unreadable = e.toString();
       }
       EndpointReport status = new EndpointReport(
           endpoint,
@@ -119,7 +131,8 @@ final class EndpointStatusCommand implements Command {
           mapping(lambda, uuid),
           controller,
           lastRun,
-          outlook);
+          outlook,
+          unreadable);
       if (call.json()) {
         call.out().println(Json.line(toJson(status)));
       } else {
@@ -233,6 +246,12 @@ final class EndpointStatusCommand implements Command {
     if (status.outlook() != null) {
       status.outlook().lines().forEach(l -> text.append(Terminal.printable(l)).append('\n'));
     }
+    if (status.unreadable() != null) {
+      text.append(Terminal.printable(
+              "next run: unknown: the controller's items in the control table do not read ("
+                  + status.unreadable() + ")"))
+          .append('\n');
+    }
     Map<String, String> controller =
         status.controller() == null ? null : new TreeMap<>(status.controller());
     if (controller == null) {
@@ -297,6 +316,7 @@ final class EndpointStatusCommand implements Command {
         status.outlook() == null
             ? NullNode.getInstance()
             : Json.MAPPER.valueToTree(status.outlook().toMap()));
+    json.put("outlookError", status.unreadable());
     if (status.controller() == null) {
       json.putNull("controller");
     } else {

@@ -68,6 +68,17 @@
     return new Date(iso).toLocaleDateString();
   }
 
+  /** An instant as this browser shows times: the time alone today, with the date on another day. */
+  function clock(iso) {
+    const d = new Date(iso);
+    return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+  }
+
+  /** The ISO-8601 instants in the controller's words ("timer for 2026-11-25T09:42:10Z") as {@link clock} shows them. */
+  function localInstants(text) {
+    return String(text).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z/g, clock);
+  }
+
   // ---------------------------------------------------------------- the endpoint
 
   const STATES = {
@@ -100,10 +111,31 @@
     $('q-dlq').textContent = dead ?? '–';
     document.querySelector('.counter.dlq').classList.toggle('alert', dead > 0);
     $('why').textContent = ep.why ? 'Controller: ' + ep.why + (ep.outcome && ep.outcome !== 'ok' ? ' (' + ep.outcome + ')' : '') : '';
+    showController(s.controller);
     $('observed').textContent = 'Controller saw this ' + ago(ep.observedAt) + '; queue read ' + ago(s.observedAt);
     for (const p of state.pending.values()) {
       p.reason.textContent = 'Waiting for its result: ' + (ep.reason || 'the endpoint is ' + words.toLowerCase());
     }
+  }
+
+  /** When the controller looks next and why, what started its last run, its timer and the wake it expects. */
+  function showController(c) {
+    const next = $('next');
+    const started = $('started');
+    next.dataset.nextRunAt = (c && c.nextRunAt) || '';
+    if (!c) {
+      next.textContent = '';
+      started.textContent = '';
+      return;
+    }
+    next.textContent = 'Next look: ' + (c.nextRunAt
+      ? clock(c.nextRunAt) + (Date.parse(c.nextRunAt) <= Date.now() ? ', due' : '') + ' (' + c.nextRun + ')'
+      : c.nextRun);
+    const parts = [];
+    if (c.startedBy) parts.push('Started by: ' + localInstants(c.startedBy));
+    if (c.timerAt) parts.push('timer armed for ' + clock(c.timerAt));
+    if (c.expectedWake) parts.push('a wake takes ' + c.expectedWake.words);
+    started.textContent = parts.join(' · ');
   }
 
   async function refreshStatus() {

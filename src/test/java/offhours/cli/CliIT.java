@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,8 +18,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.endpoint.Backlog;
+import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.Endpoint;
 import offhours.endpoint.Ledger;
+import offhours.endpoint.Mapping;
 import offhours.local.StateFile;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
@@ -331,7 +336,17 @@ class CliIT {
             "evil\\x1b]0;owned\\x07\\x1b[2J.png",
             "La\\x1b[8mbel",
             "the model said \\x1b[31mred\\x1b[0m\\x0asecond line");
-    assertThat(text.get(2).out()).contains("lastAction=stop\\x1b[2J", "manual override: STOP\\x9b");
+    assertThat(text.get(2).out())
+        .contains(
+            "lastAction=stop\\x1b[2J",
+            "manual override: STOP\\x9b",
+            "next run: unknown: the controller's items in the control table do not read (");
+    assertThat(jsonLines(run("endpoint", "status", "--json"))
+            .getFirst()
+            .get("outlookError")
+            .asText())
+        .as("a state item this version's controller did not write")
+        .contains("STOP\u009b");
     assertThat(text.get(3).err()).contains("uploaded s3://" + bucket + "/up\\x1b[2Jload.png");
     assertThat(text.get(4).err()).contains("no such file or folder: ", "gone\\x1b[2J.png");
 
@@ -454,7 +469,10 @@ class CliIT {
     assertThat(run.outLines().getFirst())
         .isEqualTo("endpoint cli-it-endpoint-" + suffix
             + ": absent (uploads wait in the queue until it is started)");
-    assertThat(run.out()).contains("controller: no state yet (it has not run)");
+    assertThat(run.out())
+        .contains(
+            "next run: the first schedule tick (the controller has not run yet)\n",
+            "controller: no state yet (it has not run)");
     assertThat(run.outLines().get(1))
         .as("a state file without the hosting (an older version's): one line, then as before")
         .isEqualTo("hosting: unknown (the local stack's state file " + StateFile.path(cache)
@@ -475,7 +493,31 @@ class CliIT {
             AttributeValue.fromBool(false),
             "overrideMode",
             AttributeValue.fromS("STOP"))));
+    Instant at = Instant.parse("2026-11-25T18:00:00Z");
+    new DynamoControlTable(dynamoDb, controlTable)
+        .recordDecision(
+            new Decision(
+                at,
+                false,
+                "manual stop until 2026-11-26T08:00+01:00[Europe/Berlin]",
+                Endpoint.Status.ABSENT,
+                Mapping.TriggerState.DISABLED,
+                Backlog.Snapshot.EMPTY,
+                Decision.Action.NONE,
+                "off",
+                "ok",
+                false,
+                at.plusSeconds(600)),
+            "manual stop");
     assertThat(run("endpoint", "status").outLines())
+        .containsSubsequence(
+            "last decision: want OFF (manual stop until 2026-11-26T08:00+01:00[Europe/Berlin]) ->"
+                + " NONE: off [ok]",
+            "next run: 2026-11-25T18:10:00Z (asked by the last run: manual stop until"
+                + " 2026-11-26T08:00+01:00[Europe/Berlin])",
+            "last run: 2026-11-25T18:00:00Z, started by manual stop",
+            "run timer: not armed",
+            "expected wake: 30 min, the default until a wake is measured")
         .endsWith(
             "schedule: outside working hours",
             "manual override: STOP",
@@ -483,6 +525,10 @@ class CliIT {
     JsonNode json = Json.MAPPER.readTree(run("endpoint", "status", "--json").out());
     assertThat(json.get("status").asText()).isEqualTo("absent");
     assertThat(json.get("controller").get("lastAction").asText()).isEqualTo("stop");
+    assertThat(json.get("lastDecision").get("startedBy").asText()).isEqualTo("manual stop");
+    assertThat(json.get("outlook").get("nextRunAt").asText()).isEqualTo("2026-11-25T18:10:00Z");
+    assertThat(json.get("outlook").get("expectedWake").get("default").asBoolean())
+        .isTrue();
   }
 
   @Test

@@ -62,6 +62,7 @@ class EndpointStatusTest {
         GetEventSourceMappingResponse.builder().state("Disabled").build(),
         null,
         null,
+        null,
         null);
   }
 
@@ -279,7 +280,8 @@ class EndpointStatusTest {
         GetEventSourceMappingResponse.builder().state("Enabled").build(),
         Map.of("version", "4", "scheduleOpen", "true"),
         last,
-        outlook);
+        outlook,
+        null);
 
     assertThat(EndpointStatusCommand.render(report).lines().toList())
         .containsSubsequence(
@@ -313,7 +315,15 @@ class EndpointStatusTest {
     ControllerOutlook first =
         ControllerOutlook.of(Optional.empty(), null, ControlState.INITIAL, SINCE);
     EndpointReport none = new EndpointReport(
-        "offhours-endpoint", null, HostingStatus.scheduled(), "uuid-1", null, null, null, first);
+        "offhours-endpoint",
+        null,
+        HostingStatus.scheduled(),
+        "uuid-1",
+        null,
+        null,
+        null,
+        first,
+        null);
 
     assertThat(EndpointStatusCommand.render(none).lines().toList())
         .containsSubsequence(

@@ -52,6 +52,7 @@ class UiBrowserIT {
   private static final Path DEMO = ROOT.resolve("src/demo/images");
   private static final String XSS_KEY = "<img src=x onerror=alert(1)>.png";
   private static final Duration DEADLINE = Duration.ofSeconds(150);
+  private static final String ISO_INSTANT = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:";
 
   private ChromeDriverService driverService;
 
@@ -113,6 +114,11 @@ class UiBrowserIT {
       browser.get(url);
       WebDriver page = browser;
       await(page, "the page's first status", d -> !state(d).equals("UNKNOWN"));
+      await(
+          page,
+          "what the controller does next and what started its last run",
+          d -> text(d, "next").startsWith("Next look: ")
+              && text(d, "started").startsWith("Started by: "));
       // A fresh local stack may already be waking: S3's test event is a message in the queue, and
       // local mode wakes
       // the endpoint for one waiting message. A manual start makes the state certain.
@@ -167,6 +173,27 @@ class UiBrowserIT {
           d -> state(d).equals("IN_SERVICE")
               && "ENABLED".equals(d.findElement(By.id("state")).getAttribute("data-trigger")));
       assertThat(page.findElement(By.id("state")).getText()).isEqualTo("Serving");
+      // The wake the local controller measured, CreateEndpoint to a polling trigger, is what it
+      // now expects.
+      await(
+          page,
+          "the expected wake learned from the measured wakes",
+          d -> text(d, "started").matches(".* · a wake takes about .+, learned from \\d+ wakes?"));
+      String started = text(page, "started");
+      assertThat(started)
+          .matches(
+              "Started by: (schedule tick|endpoint state change|manual start|timer for .+) · .+");
+      assertThat(started.substring(0, started.indexOf(" · ")))
+          .as("what started the run, a timer's instant in the browser's format, not ISO-8601")
+          .doesNotContainPattern(ISO_INSTANT);
+      WebElement next = page.findElement(By.id("next"));
+      String look = next.getText();
+      assertThat(look).matches("Next look: .+\\)");
+      if (!next.getAttribute("data-next-run-at").isEmpty()) {
+        assertThat(look.substring(0, look.indexOf(" (")))
+            .as("the instant the last run asked for, in the browser's format")
+            .doesNotContainPattern(ISO_INSTANT);
+      }
       await(
           page,
           "today's images in the savings chart",
@@ -281,6 +308,10 @@ class UiBrowserIT {
     // test does not need (and which waits minutes for a timeout where it cannot connect).
     driverService = service;
     return new RemoteWebDriver(service.getUrl(), options);
+  }
+
+  private static String text(WebDriver page, String id) {
+    return page.findElement(By.id(id)).getText();
   }
 
   private static String state(WebDriver page) {
