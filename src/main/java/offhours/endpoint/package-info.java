@@ -12,7 +12,9 @@
  *       paused and endpoint deleted in one run) unless staying on is cheaper than the next wake. Wake thresholds
  *       below still apply. Each decision names the instant it wants the next run ({@code Decision.nextRunAt}),
  *       and the handler arms the run timer for it ({@link offhours.endpoint.TimerArming}: one delayed SQS
- *       message per wanted instant, at most 15 minutes ahead; the minute tick arms farther ones).
+ *       message per wanted instant, at most 15 minutes ahead; the minute tick arms farther ones). What the
+ *       controller does next and why, as GET /status, the page and {@code endpoint status} show it, is read from the
+ *       last decision and the state in one place ({@link offhours.endpoint.ControllerOutlook}).
  *   <li>Without a budget (MAX_WAIT_MINUTES=0), working hours ({@link offhours.endpoint.Schedule}, time zone and DST
  *       aware, holidays): ON while anything is
  *       waiting, in flight or deferred; when the queue is empty ON until IDLE_STOP_MINUTES of idleness (an opening

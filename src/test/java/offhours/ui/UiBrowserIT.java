@@ -43,7 +43,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * What a user does with {@code scripts/offhours ui} on the local stack, in a real browser: opens the printed address,
  * uploads images through the file chooser and by drag and drop, waits for their labels, filters by label, status and
- * key, reads a rejected upload's reason, sees a key made of markup as text, and stops the endpoint from the page.
+ * key, reads a rejected upload's reason, sees a key made of markup as text, reads when the controller looks next,
+ * what started its last run and the wake it learned, and stops the endpoint from the page.
  * Screenshots go to target/ui-*.png.
  */
 class UiBrowserIT {
@@ -95,7 +96,8 @@ class UiBrowserIT {
         .isZero();
     assertThat(status.output())
         .as("GET /status through the printed line")
-        .startsWith("{\"observedAt\":");
+        .startsWith("{\"observedAt\":")
+        .contains("\"controller\":{\"lastRunAt\":");
     Process ui = null;
     WebDriver browser = null;
     try {
