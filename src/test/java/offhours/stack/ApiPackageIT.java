@@ -149,7 +149,9 @@ class ApiPackageIT {
       assertThat(answer)
           .startsWith("{\"statusCode\":200,")
           .contains("\\\"state\\\":\\\"UNKNOWN\\\"")
-          .contains("\\\"visible\\\":0");
+          .contains("\\\"visible\\\":0")
+          .as("the controller's outlook, read from the zip's own classes")
+          .contains("\\\"nextRun\\\":\\\"the first schedule tick");
     }
   }
 
