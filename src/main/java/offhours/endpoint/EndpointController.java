@@ -105,7 +105,8 @@ public final class EndpointController {
 
     ControlState seen = observe(before, ep, q, now)
         .withDrain(ep, mp, q, now)
-        .withTriggerSeen(mp, ep.createdAt(), now);
+        .withTriggerSeen(mp, ep.createdAt(), now)
+        .withStopSeen(ep.state(), now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before
     // deleting.
@@ -180,6 +181,11 @@ public final class EndpointController {
         }
         case NONE, WAIT, LOST_RACE -> {}
       }
+      if (done.action() == Action.DELETE_ENDPOINT && ep.state() == State.IN_SERVICE) {
+        // Ends when a later run sees it gone (ControlState.withStopSeen). Deleting a failed or
+        // stuck endpoint is no stop the stay rule weighs.
+        after = after.withStopIssuedAt(now);
+      }
       if (done.action() == Action.CREATE_ENDPOINT || done.action() == Action.DELETE_ENDPOINT) {
         boolean start = done.action() == Action.CREATE_ENDPOINT;
         bestEffort(
@@ -219,7 +225,7 @@ public final class EndpointController {
         done.why(),
         outcome,
         outside,
-        policy.nextRun(want, done.action(), done.why(), now));
+        policy.nextRun(want, done.action(), done.why(), ep.state(), after.stopSeconds(), now));
   }
 
   // ---- the step ----
