@@ -194,7 +194,9 @@ public final class WakePolicy {
         return new Want(
             true,
             "drained; staying on until " + local(until) + ": an upload before then costs less"
-                + " than a stop and a wake (MAX_WAIT_MINUTES=" + config.maxWait() + ")",
+                + " than a stop (about " + minutes(expectedStop(s.stopSeconds())) + ") and a wake"
+                + " (about " + minutes(expectedWake(s.wakeSeconds())) + "; MAX_WAIT_MINUTES="
+                + config.maxWait() + ")",
             until);
       }
       return new Want(

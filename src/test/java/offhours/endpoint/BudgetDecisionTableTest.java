@@ -448,6 +448,8 @@ class BudgetDecisionTableTest {
     assertThat(learned.action()).as(learned.toString()).isEqualTo(Action.NONE);
     assertThat(learned.wantOn()).isTrue();
     assertThat(learned.nextRunAt()).isEqualTo(Instant.parse("2026-01-14T09:03:00Z"));
+    assertThat(learned.wantReason())
+        .contains("costs less than a stop (about 5 min) and a wake (about 11 min;");
   }
 
   private static Decision drainedThreeMinutesAgo(List<Long> stops) {
