@@ -438,6 +438,29 @@ class BudgetDecisionTableTest {
   }
 
   @Test
+  void aStopIsMeasuredFromTheDeleteCallThatSucceeded() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.DISABLED;
+    rig.deleteError = new IllegalStateException("ThrottlingException: Rate exceeded");
+    Decision refused = rig.run();
+    assertThat(refused.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(refused.outcome()).startsWith("DELETE_ENDPOINT failed, retry next run");
+
+    rig.deleteError = null;
+    rig.now =
+        rig.now.plusSeconds(60); // still serving: the claimed stop is dropped, this run's counts
+    Instant deleted = rig.now;
+    assertThat(rig.run().outcome()).isEqualTo("ok");
+    assertThat(rig.state().stopIssuedAt()).isEqualTo(deleted);
+
+    rig.now = deleted.plusSeconds(100);
+    rig.endpoint = Endpoint.Status.ABSENT;
+    rig.run();
+    assertThat(rig.state().stopSeconds()).containsExactly(100L);
+  }
+
+  @Test
   void aLearnedFiveMinuteStopKeepsTheEndpointOnWhereTheTwoMinuteDefaultStopsIt() {
     // A 10 min budget and 11 min wakes, drained 3 min ago: the default stays 11 + 2 - 10 = 3 min
     // (over now), five-minute stops stay 11 + 5 - 10 = 6 min.
