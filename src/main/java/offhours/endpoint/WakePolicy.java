@@ -32,7 +32,7 @@ import offhours.endpoint.Endpoint.State;
  * instances), all of it billed; the expected stop is the mean of the last {@link #HISTORY} ({@link #expectedStop}),
  * {@link #STOP} until there is one. While a stop is in progress the controller looks again after a tenth of the
  * expected stop, at least {@link #STOP_RECHECK} ({@link #nextRun}), so a stop is measured to within about a tenth of
- * its length (the minute tick alone would make a two-minute stop up to a minute long), and a start waiting for the
+ * its length (the minute tick alone could make a two-minute stop a minute longer), and a start waiting for the
  * endpoint to be gone follows as soon.
  */
 public final class WakePolicy {
@@ -47,7 +47,8 @@ public final class WakePolicy {
   /**
    * What a stop costs in endpoint time before any history: DeleteEndpoint until gone (billed by the ledger), about two
    * minutes on AWS; the history replaces it after the first measured stop ({@link #expectedStop}). Scale-to-zero stops
-   * take longer (copies to 0, then the instances, ~20-25 min), which the history learns.
+   * take longer (the copies go, then managed instance scaling removes the instances minutes later), which the history
+   * learns.
    */
   public static final Duration STOP = Duration.ofMinutes(2);
 
