@@ -11,7 +11,8 @@ import java.util.List;
  * @param idleSince first run that saw the queue empty with nothing in flight (reset when the schedule opens)
  * @param backlogSince when the oldest waiting message arrived at the latest: the last run that saw the queue empty
  *     before a run saw it non-empty (an upload seen at a run arrived after the previous run)
- * @param stoppingSince when the controller started to stop the endpoint (bounds the drain)
+ * @param stoppingSince when the controller started to stop the endpoint: the first run that wanted it off, which
+ *     pauses the trigger (bounds the drain; the stop's cost is measured from {@code stopIssuedAt})
  * @param scheduleOpen whether the schedule was open at the last run (to detect an opening)
  * @param lastRunAt the last run that claimed a step (the ledger accumulates from here)
  * @param billing whether the endpoint was billing after the last run (the ledger counts the interval if so)
@@ -26,6 +27,12 @@ import java.util.List;
  *     or null: a run arms no second message for the same or a later instant while this one is still ahead
  * @param enabledAt when the controller enabled the trigger after a wake, until a run sees it polling (then the wake,
  *     CreateEndpoint to a polling trigger, joins {@code wakeSeconds}); null otherwise
+ * @param stopSeconds the last stops' durations, oldest first: the run that issued the stop of a serving endpoint
+ *     (DeleteEndpoint; with scale-to-zero the component's copies set to 0) to the first run that saw it gone (ABSENT:
+ *     deleted, or 0 copies on 0 instances), all of it billed; {@link WakePolicy#expectedStop} costs the next stop
+ *     from them
+ * @param stopIssuedAt when the controller issued a stop of a serving endpoint, until a run sees it gone (then the
+ *     stop joins {@code stopSeconds}) or sees anything but Deleting (then it ends unmeasured); null otherwise
  */
 public record ControlState(
     long version,
@@ -42,7 +49,9 @@ public record ControlState(
     List<Long> wakeSeconds,
     DrainMeter drain,
     Instant timerAt,
-    Instant enabledAt) {
+    Instant enabledAt,
+    List<Long> stopSeconds,
+    Instant stopIssuedAt) {
 
   public static final ControlState INITIAL = new ControlState(
       0, null, null, null, null, false, null, false, 0, null, "none", List.of(), DrainMeter.NONE);
@@ -50,9 +59,10 @@ public record ControlState(
   public ControlState {
     wakeSeconds = wakeSeconds == null ? List.of() : List.copyOf(wakeSeconds);
     drain = drain == null ? DrainMeter.NONE : drain;
+    stopSeconds = stopSeconds == null ? List.of() : List.copyOf(stopSeconds);
   }
 
-  /** Without an armed timer. */
+  /** Without an armed timer, a wake or a stop in progress, or stop history. */
   public ControlState(
       long version,
       Override override,
@@ -82,6 +92,8 @@ public record ControlState(
         wakeSeconds,
         drain,
         null,
+        null,
+        List.of(),
         null);
   }
 
@@ -187,12 +199,23 @@ public record ControlState(
 
   /** Remembers one more wake, keeping the last {@link WakePolicy#HISTORY}. */
   ControlState withWake(long seconds) {
-    List<Long> all = new java.util.ArrayList<>(wakeSeconds);
-    all.add(seconds);
-    List<Long> last = all.subList(Math.max(0, all.size() - WakePolicy.HISTORY), all.size());
     Copy c = new Copy(this);
-    c.wakeSeconds = last;
+    c.wakeSeconds = lastOf(wakeSeconds, seconds);
     return c.build();
+  }
+
+  /** Remembers one more stop, keeping the last {@link WakePolicy#HISTORY}. */
+  ControlState withStop(long seconds) {
+    Copy c = new Copy(this);
+    c.stopSeconds = lastOf(stopSeconds, seconds);
+    return c.build();
+  }
+
+  /** {@code history} and then {@code seconds}, the last {@link WakePolicy#HISTORY} of them. */
+  private static List<Long> lastOf(List<Long> history, long seconds) {
+    List<Long> all = new java.util.ArrayList<>(history);
+    all.add(seconds);
+    return all.subList(Math.max(0, all.size() - WakePolicy.HISTORY), all.size());
   }
 
   /**
@@ -212,6 +235,28 @@ public record ControlState(
     return mp.polling() ? this : withEnabledAt(null);
   }
 
+  /**
+   * What this run sees of a stop in progress, issued at {@link #stopIssuedAt}: an endpoint gone (ABSENT) ends it here
+   * and it joins the history; one still Deleting goes on; anything else (created again by hand, failed) ends it
+   * unmeasured.
+   */
+  ControlState withStopSeen(Endpoint.State st, Instant now) {
+    if (stopIssuedAt == null || st == Endpoint.State.DELETING) {
+      return this;
+    }
+    ControlState measured = st == Endpoint.State.ABSENT && now.isAfter(stopIssuedAt)
+        ? withStop(java.time.Duration.between(stopIssuedAt, now).toSeconds())
+        : this;
+    return measured.withStopIssuedAt(null);
+  }
+
+  /** A stop of a serving endpoint issued at {@code at}, not yet seen gone (null: none). */
+  ControlState withStopIssuedAt(Instant at) {
+    Copy c = new Copy(this);
+    c.stopIssuedAt = at;
+    return c.build();
+  }
+
   /** The trigger enabled at {@code at} after a wake, not yet seen polling (null: none). */
   ControlState withEnabledAt(Instant at) {
     Copy c = new Copy(this);
@@ -227,24 +272,17 @@ public record ControlState(
   }
 
   /**
-   * A fresh state (version 1) that keeps only what {@code s} has learned: its wake times and its drain rates (the
-   * simulator's warm-up hands them to the measured pass).
+   * A fresh state (version 1) that keeps only what {@code s} has learned: its wake and stop times and its drain rates
+   * (the simulator's warm-up hands them to the measured pass).
    */
   public static ControlState learnedFrom(ControlState s) {
-    return new ControlState(
-        1,
-        null,
-        null,
-        null,
-        null,
-        false,
-        null,
-        false,
-        0,
-        null,
-        "learned",
-        s.wakeSeconds(),
-        new DrainMeter(null, 0, s.drain().perSecond()));
+    Copy c = new Copy(INITIAL);
+    c.version = 1;
+    c.lastAction = "learned";
+    c.wakeSeconds = s.wakeSeconds();
+    c.drain = new DrainMeter(null, 0, s.drain().perSecond());
+    c.stopSeconds = s.stopSeconds();
+    return c.build();
   }
 
   /** The fields of a state, to change a few of them: each wither copies, sets and builds. */
@@ -264,6 +302,8 @@ public record ControlState(
     DrainMeter drain;
     Instant timerAt;
     Instant enabledAt;
+    List<Long> stopSeconds;
+    Instant stopIssuedAt;
 
     Copy(ControlState s) {
       version = s.version;
@@ -281,6 +321,8 @@ public record ControlState(
       drain = s.drain;
       timerAt = s.timerAt;
       enabledAt = s.enabledAt;
+      stopSeconds = s.stopSeconds;
+      stopIssuedAt = s.stopIssuedAt;
     }
 
     ControlState build() {
@@ -299,7 +341,9 @@ public record ControlState(
           wakeSeconds,
           drain,
           timerAt,
-          enabledAt);
+          enabledAt,
+          stopSeconds,
+          stopIssuedAt);
     }
   }
 }

@@ -23,6 +23,8 @@ import java.util.Optional;
  *     the moment observed (none armed, or it has fired)
  * @param expectedWake how long a wake is expected to take ({@link WakePolicy#expectedWake} of the kept history)
  * @param wakes how many measured wakes {@code expectedWake} is learned from; 0: it is {@link WakePolicy#DEFAULT_WAKE}
+ * @param expectedStop what a stop is expected to cost ({@link WakePolicy#expectedStop} of the kept history)
+ * @param stops how many measured stops {@code expectedStop} is learned from; 0: it is {@link WakePolicy#STOP}
  */
 public record ControllerOutlook(
     Instant lastRunAt,
@@ -31,7 +33,9 @@ public record ControllerOutlook(
     String nextRun,
     Instant timerAt,
     Duration expectedWake,
-    int wakes) {
+    int wakes,
+    Duration expectedStop,
+    int stops) {
 
   /**
    * The outlook at {@code now} from the last decision ({@code last}, empty before the first run), what started it and
@@ -49,7 +53,9 @@ public record ControllerOutlook(
         nextRunWhy(d),
         timer,
         WakePolicy.expectedWake(state.wakeSeconds()),
-        state.wakeSeconds().size());
+        state.wakeSeconds().size(),
+        WakePolicy.expectedStop(state.stopSeconds()),
+        state.stopSeconds().size());
   }
 
   /**
@@ -67,6 +73,10 @@ public record ControllerOutlook(
     if (WakePolicy.stopping(d.wantOn(), d.action(), d.why())) {
       return "asked by the last run: a stop in progress (" + d.why() + ")";
     }
+    if (WakePolicy.deleting(d.action(), d.endpoint().state())) {
+      return "asked by the last run: the endpoint is being deleted; it is looked at until it is gone, to"
+          + " measure the stop";
+    }
     return "asked by the last run: " + d.wantReason();
   }
 
@@ -78,10 +88,18 @@ public record ControllerOutlook(
         : "about " + time + ", learned from " + wakes + (wakes == 1 ? " wake" : " wakes");
   }
 
+  /** "2 min, the default until a stop is measured", "about 5 min, learned from 3 stops". */
+  public String expectedStopWords() {
+    String time = WakePolicy.minutes(expectedStop);
+    return stops == 0
+        ? time + ", the default until a stop is measured"
+        : "about " + time + ", learned from " + stops + (stops == 1 ? " stop" : " stops");
+  }
+
   /**
    * The JSON object (GET /status's {@code controller}, {@code endpoint status --json}'s {@code outlook}): lastRunAt,
-   * startedBy, nextRunAt, nextRun, timerAt (instants as ISO-8601 strings, null where absent) and expectedWake
-   * {seconds, wakes, default, words}.
+   * startedBy, nextRunAt, nextRun, timerAt (instants as ISO-8601 strings, null where absent), expectedWake
+   * {seconds, wakes, default, words} and expectedStop {seconds, stops, default, words}.
    */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -96,10 +114,16 @@ public record ControllerOutlook(
     wake.put("default", wakes == 0);
     wake.put("words", expectedWakeWords());
     m.put("expectedWake", wake);
+    Map<String, Object> stop = new LinkedHashMap<>();
+    stop.put("seconds", expectedStop.toSeconds());
+    stop.put("stops", stops);
+    stop.put("default", stops == 0);
+    stop.put("words", expectedStopWords());
+    m.put("expectedStop", stop);
     return m;
   }
 
-  /** The outlook as lines of text, instants in ISO-8601 UTC: next run, last run, run timer, expected wake. */
+  /** The outlook as lines of text, instants in ISO-8601 UTC: next run, last run, run timer, expected wake and stop. */
   public List<String> lines() {
     List<String> lines = new ArrayList<>();
     lines.add("next run: " + (nextRunAt == null ? nextRun : nextRunAt + " (" + nextRun + ")"));
@@ -109,6 +133,7 @@ public record ControllerOutlook(
     }
     lines.add("run timer: " + (timerAt == null ? "not armed" : "armed for " + timerAt));
     lines.add("expected wake: " + expectedWakeWords());
+    lines.add("expected stop: " + expectedStopWords());
     return lines;
   }
 

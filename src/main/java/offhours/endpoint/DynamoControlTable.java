@@ -59,10 +59,12 @@ public final class DynamoControlTable implements ControlStore, Ledger {
             : 0,
         instant(item, "createNotBefore"),
         str(item, "lastAction"),
-        wakeSeconds(item),
+        seconds(item, WAKES),
         drain(item),
         instant(item, "timerAt"),
-        instant(item, "enabledAt")));
+        instant(item, "enabledAt"),
+        seconds(item, STOPS),
+        instant(item, "stopIssuedAt")));
   }
 
   @Override
@@ -86,15 +88,11 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     if (next.lastAction() != null) {
       item.put("lastAction", s(next.lastAction()));
     }
-    if (!next.wakeSeconds().isEmpty()) {
-      // A list, not a number set: the order (oldest first) decides which wakes are kept.
-      item.put(
-          WAKES,
-          AttributeValue.fromL(
-              next.wakeSeconds().stream().map(DynamoControlTable::n).toList()));
-    }
+    putSeconds(item, WAKES, next.wakeSeconds());
     put(item, "timerAt", next.timerAt());
     put(item, "enabledAt", next.enabledAt());
+    putSeconds(item, STOPS, next.stopSeconds());
+    put(item, "stopIssuedAt", next.stopIssuedAt());
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().perSecond().isEmpty()) {
@@ -137,8 +135,20 @@ public final class DynamoControlTable implements ControlStore, Ledger {
    */
   private static final String WAKES = "wakeToPollingSeconds";
 
-  private static List<Long> wakeSeconds(Map<String, AttributeValue> item) {
-    AttributeValue list = item.get(WAKES);
+  /** The stop history's attribute; a state written before stops were measured has none and reads as no history. */
+  private static final String STOPS = "stopSeconds";
+
+  /** A history of durations, as a list, not a number set: the order (oldest first) decides which are kept. */
+  private static void putSeconds(
+      Map<String, AttributeValue> item, String name, List<Long> seconds) {
+    if (!seconds.isEmpty()) {
+      item.put(
+          name, AttributeValue.fromL(seconds.stream().map(DynamoControlTable::n).toList()));
+    }
+  }
+
+  private static List<Long> seconds(Map<String, AttributeValue> item, String name) {
+    AttributeValue list = item.get(name);
     return list == null || !list.hasL()
         ? List.of()
         : list.l().stream().map(v -> Long.parseLong(v.n())).toList();

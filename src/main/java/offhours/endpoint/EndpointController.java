@@ -105,7 +105,8 @@ public final class EndpointController {
 
     ControlState seen = observe(before, ep, q, now)
         .withDrain(ep, mp, q, now)
-        .withTriggerSeen(mp, ep.createdAt(), now);
+        .withTriggerSeen(mp, ep.createdAt(), now)
+        .withStopSeen(ep.state(), now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before
     // deleting.
@@ -122,7 +123,10 @@ public final class EndpointController {
         && !config.schedule().isOpen(now)
         && !want.on();
 
-    ControlState claimed = claim(seen, step, ep, now);
+    boolean atOnce = step.action() == Action.DISABLE_MAPPING
+        && seen.override() == null
+        && stopAtOnce(want, ep, q);
+    ControlState claimed = claim(seen, step, atOnce, ep, now);
     if (!store.save(claimed, before.version())) {
       // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
       log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false));
@@ -153,7 +157,7 @@ public final class EndpointController {
         case DELETE_ENDPOINT -> endpoint.delete();
         case DISABLE_MAPPING -> {
           mapping.disable();
-          if (seen.override() == null && stopAtOnce(want, ep, q)) {
+          if (atOnce) {
             // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds
             // the trigger takes
             // to pause finds the endpoint going and is deferred by Classify, never lost.
@@ -219,7 +223,7 @@ public final class EndpointController {
         done.why(),
         outcome,
         outside,
-        policy.nextRun(want, done.action(), done.why(), now));
+        policy.nextRun(want, done.action(), done.why(), ep.state(), after.stopSeconds(), now));
   }
 
   // ---- the step ----
@@ -268,9 +272,19 @@ public final class EndpointController {
     return s.withObserved(o, idleSince, backlogSince, open);
   }
 
-  /** The state this run writes before acting: the step, its backoff bookkeeping, and the ledger cursor. */
-  private ControlState claim(ControlState s, Step step, Endpoint.Status ep, Instant now) {
+  /**
+   * The state this run writes before acting: the step, its backoff bookkeeping, the ledger cursor, and a stop of a
+   * serving endpoint ({@code atOnce}: deleted in the same run as the trigger is paused). The stop is claimed with the
+   * step, not written after it: a later run that sees the endpoint gone measures it ({@link ControlState#withStopSeen}),
+   * one that still sees it serving (the call failed) drops it. Deleting a failed or stuck endpoint is no stop the stay
+   * rule weighs.
+   */
+  private ControlState claim(
+      ControlState s, Step step, boolean atOnce, Endpoint.Status ep, Instant now) {
     ControlState c = s;
+    if ((step.action() == Action.DELETE_ENDPOINT || atOnce) && ep.state() == State.IN_SERVICE) {
+      c = c.withStopIssuedAt(now);
+    }
     if (step.failure()) {
       int n = s.createFailures() + 1;
       c = c.withFailures(n, now.plus(createBackoff(config.createBackoff(), n)), step.why());

@@ -27,18 +27,29 @@ import offhours.endpoint.Endpoint.State;
  * t + budget. Stopped, it pays the stop and, for that upload, a wake (up to a polling trigger) before the due time:
  * stop + wake; from the due time on both are on alike. So staying pays only for uploads within
  * {@code wake + stop - budget} of the drain ({@link #stayUntil}): a positive time only for budgets shorter than a wake
- * and a stop.
+ * and a stop. The stop is learned as the wake is: each one from the run that issued it (DeleteEndpoint; with
+ * scale-to-zero the component's copies set to 0) to the first run that saw the endpoint gone (deleted, or 0 copies on 0
+ * instances), all of it billed; the expected stop is the mean of the last {@link #HISTORY} ({@link #expectedStop}),
+ * {@link #STOP} until there is one. While a stop is in progress the controller looks again after a tenth of the
+ * expected stop, at least {@link #STOP_RECHECK} ({@link #nextRun}), so a stop is measured to within about a tenth of
+ * its length (the minute tick alone could make a two-minute stop a minute longer), and a start waiting for the
+ * endpoint to be gone follows as soon.
  */
 public final class WakePolicy {
 
-  /** How many wakes the expectation looks back on. */
+  /** How many wakes (and stops) the expectations look back on. */
   public static final int HISTORY = 10;
   /**
    * The expected wake before any history: the slow end of what CreateEndpoint takes on AWS (8-30 min), so that the
    * first wakes are early rather than late; the history replaces it after the first wake.
    */
   public static final Duration DEFAULT_WAKE = Duration.ofMinutes(30);
-  /** What a stop costs in endpoint time: DeleteEndpoint until gone (billed by the ledger), about two minutes. */
+  /**
+   * What a stop costs in endpoint time before any history: DeleteEndpoint until gone (billed by the ledger), about two
+   * minutes on AWS; the history replaces it after the first measured stop ({@link #expectedStop}). Scale-to-zero stops
+   * take longer (the copies go, then managed instance scaling removes the instances minutes later), which the history
+   * learns.
+   */
   public static final Duration STOP = Duration.ofMinutes(2);
 
   private static final DateTimeFormatter LOCAL =
@@ -62,6 +73,23 @@ public final class WakePolicy {
     sorted.sort(null);
     int rank = (int) Math.ceil(0.9 * sorted.size());
     return Duration.ofSeconds(sorted.get(Math.max(0, rank - 1)));
+  }
+
+  /**
+   * The mean of {@code stopSeconds} (rounded to the second), or {@link #STOP} without history. The stop is a cost, not
+   * a deadline: the stay rule compares what staying and stopping bill on average, and the bill grows linearly with the
+   * stop, so the expected stop is its mean (a slow stop was billed in full and counts with its weight). The wake is a
+   * deadline (a late start misses the budget, an early one costs a little), hence its 90th percentile.
+   */
+  public static Duration expectedStop(List<Long> stopSeconds) {
+    if (stopSeconds.isEmpty()) {
+      return STOP;
+    }
+    long sum = 0;
+    for (long s : stopSeconds) {
+      sum += s;
+    }
+    return Duration.ofSeconds(Math.round((double) sum / stopSeconds.size()));
   }
 
   /**
@@ -115,14 +143,17 @@ public final class WakePolicy {
   /**
    * Until when an endpoint whose queue drained at {@code idleSince} stays on for the next upload:
    * {@code wake + stop - budget} after the drain inside working hours with a budget in minutes (see the class
-   * comment); with next-opening, until an opening nearer than a wake and a stop (an upload before it is due at it);
-   * otherwise not at all (without a budget IDLE_STOP_MINUTES decides).
+   * comment; the expected wake and stop of {@code wakeSeconds} and {@code stopSeconds}); with next-opening, until an
+   * opening nearer than a wake and a stop (an upload before it is due at it); otherwise not at all (without a budget
+   * IDLE_STOP_MINUTES decides).
    */
-  public Instant stayUntil(Instant idleSince, List<Long> wakeSeconds, Instant now) {
+  public Instant stayUntil(
+      Instant idleSince, List<Long> wakeSeconds, List<Long> stopSeconds, Instant now) {
     WaitBudget budget = config.maxWait();
     Duration wake = expectedWake(wakeSeconds);
+    Duration stop = expectedStop(stopSeconds);
     if (budget.nextOpening() && !config.schedule().isOpen(now)) {
-      Duration cost = wake.plus(STOP);
+      Duration cost = wake.plus(stop);
       return config
           .schedule()
           .nextOpening(now)
@@ -132,7 +163,7 @@ public final class WakePolicy {
     if (budget.off() || budget.nextOpening() || !config.schedule().isOpen(now)) {
       return idleSince;
     }
-    Duration stay = wake.plus(STOP).minus(budget.max());
+    Duration stay = wake.plus(stop).minus(budget.max());
     return stay.isNegative() ? idleSince : idleSince.plus(stay);
   }
 
@@ -158,12 +189,15 @@ public final class WakePolicy {
       return new Want(true, "serving what waits (" + work + ")", now.plus(STOP_RECHECK));
     }
     if (up && q.inFlight() == 0) {
-      Instant until = stayUntil(s.idleSince() != null ? s.idleSince() : now, s.wakeSeconds(), now);
+      Instant until = stayUntil(
+          s.idleSince() != null ? s.idleSince() : now, s.wakeSeconds(), s.stopSeconds(), now);
       if (now.isBefore(until)) {
         return new Want(
             true,
             "drained; staying on until " + local(until) + ": an upload before then costs less"
-                + " than a stop and a wake (MAX_WAIT_MINUTES=" + config.maxWait() + ")",
+                + " than a stop (about " + minutes(expectedStop(s.stopSeconds())) + ") and a wake"
+                + " (about " + minutes(expectedWake(s.wakeSeconds())) + "; MAX_WAIT_MINUTES="
+                + config.maxWait() + ")",
             until);
       }
       return new Want(
@@ -189,15 +223,44 @@ public final class WakePolicy {
                 + " threshold"));
   }
 
-  /** How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds. */
+  /**
+   * How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds; while
+   * the endpoint is Deleting, at least this ({@link #deleteRecheck}).
+   */
   static final Duration STOP_RECHECK = Duration.ofSeconds(10);
 
-  /** When a run wants the next one: its want's own change, or soon while a stop is in progress. */
-  Instant nextRun(Want want, Decision.Action action, String why, Instant now) {
+  /**
+   * When a run wants the next one: its want's own change, or soon while a stop is in progress: the trigger pausing or
+   * the last batches draining, or the endpoint deleted by this run or still Deleting ({@code endpoint}, what this run
+   * saw), so that its end is seen and measured.
+   */
+  Instant nextRun(
+      Want want,
+      Decision.Action action,
+      String why,
+      Endpoint.State endpoint,
+      List<Long> stopSeconds,
+      Instant now) {
     if (stopping(want.on(), action, why)) {
       return now.plus(STOP_RECHECK);
     }
-    return want.until() != null && want.until().isAfter(now) ? want.until() : null;
+    Instant until = want.until() != null && want.until().isAfter(now) ? want.until() : null;
+    if (deleting(action, endpoint)) {
+      Instant recheck = now.plus(deleteRecheck(stopSeconds));
+      return until == null || recheck.isBefore(until) ? recheck : until;
+    }
+    return until;
+  }
+
+  /** How soon a Deleting endpoint is looked at again: a tenth of the expected stop, at least {@link #STOP_RECHECK}. */
+  static Duration deleteRecheck(List<Long> stopSeconds) {
+    Duration tenth = expectedStop(stopSeconds).dividedBy(10);
+    return tenth.compareTo(STOP_RECHECK) > 0 ? tenth : STOP_RECHECK;
+  }
+
+  /** Whether a run that took {@code action} and saw {@code endpoint} leaves a deletion to be seen to its end. */
+  static boolean deleting(Decision.Action action, Endpoint.State endpoint) {
+    return action == Decision.Action.DELETE_ENDPOINT || endpoint == State.DELETING;
   }
 
   /** Whether a run that wants the endpoint {@code on} and took {@code action} for {@code why} leaves a stop in progress. */

@@ -9,7 +9,9 @@
  *       otherwise miss its due time (the budget after its upload, or after the next opening outside working hours;
  *       next-opening: the start of the next working period), counting the expected wake (p90 of the last wakes, kept in
  *       the control state) and the drain; one that is up serves what waits, and once drained stops at once (trigger
- *       paused and endpoint deleted in one run) unless staying on is cheaper than the next wake. Wake thresholds
+ *       paused and endpoint deleted in one run) unless staying on is cheaper than a stop and the next wake (the
+ *       expected stop is the mean of the last stops, each from DeleteEndpoint to the first run that saw the endpoint
+ *       gone, kept in the control state). Wake thresholds
  *       below still apply. Each decision names the instant it wants the next run ({@code Decision.nextRunAt}),
  *       and the handler arms the run timer for it ({@link offhours.endpoint.TimerArming}: one delayed SQS
  *       message per wanted instant, at most 15 minutes ahead; the minute tick arms farther ones). What the
@@ -47,7 +49,9 @@
  * OFF  | any                | Creating / Updating      | WAIT (DeleteEndpoint needs a settled endpoint); stuck
  *      |                    |                          | Creating: DELETE_ENDPOINT
  * OFF  | any                | Failed                   | DELETE_ENDPOINT, metric
- * OFF  | any                | Deleting                 | WAIT
+ * OFF  | any                | Deleting                 | WAIT (looked at again after a tenth of the expected stop,
+ *      |                    |                          | at least 10 s: the stop ends, measured, at the first run
+ *      |                    |                          | that sees the endpoint absent)
  * OFF  | any                | absent                   | NONE
  * </pre>
  * Every run first claims its step with a conditional write of the control state; a run that loses the race reports

@@ -49,6 +49,8 @@ class StatusViewTest {
         wakes,
         DrainMeter.NONE,
         timerAt,
+        null,
+        List.of(),
         null);
     return new StackObserver.Observed(
         NOW,
@@ -96,7 +98,18 @@ class StatusViewTest {
                 "default",
                 true,
                 "words",
-                "30 min, the default until a wake is measured"));
+                "30 min, the default until a wake is measured"))
+        .containsEntry(
+            "expectedStop",
+            Map.of(
+                "seconds",
+                120L,
+                "stops",
+                0,
+                "default",
+                true,
+                "words",
+                "2 min, the default until a stop is measured"));
   }
 
   @Test
@@ -183,5 +196,23 @@ class StatusViewTest {
         .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
         .containsEntry("lastAction", "WAIT")
         .containsEntry("want", "OFF");
+  }
+
+  @Test
+  void aDeletionThisRunStartedIsLookedAtUntilItIsGoneToMeasureTheStop() {
+    Decision deleted = decision(
+        false,
+        "drained; stopping (the next upload waits within MAX_WAIT_MINUTES=60)",
+        Decision.Action.DELETE_ENDPOINT,
+        "trigger paused and idle; deleting the endpoint",
+        NOW.plusSeconds(12));
+
+    Map<String, Object> controller = controller(seen(deleted, "timer", List.of(), null));
+
+    assertThat(controller)
+        .containsEntry(
+            "nextRun",
+            "asked by the last run: the endpoint is being deleted; it is looked at until it is gone,"
+                + " to measure the stop");
   }
 }

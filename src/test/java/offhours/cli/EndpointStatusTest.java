@@ -268,6 +268,8 @@ class EndpointStatusTest {
         List.of(300L, 95L),
         DrainMeter.NONE,
         at.plusSeconds(150),
+        null,
+        List.of(240L),
         null);
     RecordedDecision last = new RecordedDecision(stay, "timer for 2026-11-25T09:39:40Z");
     ControllerOutlook outlook =
@@ -293,6 +295,7 @@ class EndpointStatusTest {
             "last run: 2026-11-25T09:39:40Z, started by timer for 2026-11-25T09:39:40Z",
             "run timer: armed for 2026-11-25T09:42:10Z",
             "expected wake: about 5 min, learned from 2 wakes",
+            "expected stop: about 4 min, learned from 1 stop",
             "schedule: inside working hours");
     JsonNode json = EndpointStatusCommand.toJson(report);
     assertThat(json.get("lastDecision").get("action").asText()).isEqualTo("NONE");
@@ -308,6 +311,8 @@ class EndpointStatusTest {
     assertThat(next.get("expectedWake").get("seconds").asLong()).isEqualTo(300);
     assertThat(next.get("expectedWake").get("wakes").asInt()).isEqualTo(2);
     assertThat(next.get("expectedWake").get("default").asBoolean()).isFalse();
+    assertThat(next.get("expectedStop").get("seconds").asLong()).isEqualTo(240);
+    assertThat(next.get("expectedStop").get("stops").asInt()).isEqualTo(1);
   }
 
   @Test
@@ -331,6 +336,7 @@ class EndpointStatusTest {
             "next run: the first schedule tick (the controller has not run yet)",
             "run timer: not armed",
             "expected wake: 30 min, the default until a wake is measured",
+            "expected stop: 2 min, the default until a stop is measured",
             "controller: no state yet (it has not run)")
         .noneMatch(l -> l.startsWith("last run") || l.startsWith("last decision"));
     JsonNode json = EndpointStatusCommand.toJson(none);

@@ -118,6 +118,9 @@ class AwsAdaptersIT {
     ControlState second = first
         .withOverride(null)
         .withTimerAt(Instant.parse("2026-01-14T09:05:30Z"))
+        .withStop(131)
+        .withStop(1442) // the stop history keeps its order too
+        .withStopIssuedAt(Instant.parse("2026-01-14T09:06:00Z"))
         .withVersion(2);
     assertThat(control.save(second, 1)).isTrue();
     assertThat(control.save(first.withVersion(2), 1))

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The controller with a latency budget (MAX_WAIT_MINUTES), one row per situation. Unless a row says otherwise: working
  * hours Mon-Fri 08:00-19:00 Europe/Berlin, budget 60 min, the last wakes took 11 min (CreateEndpoint to a polling
- * trigger), a drain of 2 images/s (none measured yet), and the controller last ran a minute before.
+ * trigger), a drain of 2 images/s and a stop of 2 min (none measured yet), and the controller last ran a minute before.
  */
 class BudgetDecisionTableTest {
 
@@ -178,7 +178,7 @@ class BudgetDecisionTableTest {
             "2026-01-14T09:00:10Z"),
         new Row(
             "drained with a 60 min budget: it stops at once, trigger paused and endpoint deleted in one run (a wake"
-                + " costs less than staying)",
+                + " costs less than staying); looked at again after a tenth of the 2 min stop, to see it gone",
             "60",
             "2026-01-14T09:00:00Z",
             up,
@@ -190,7 +190,7 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT,
             false,
-            null),
+            "2026-01-14T09:00:12Z"),
         new Row(
             "drained with a 15 min budget and 11 min wakes: it stops at once (a stop and a wake, 13 min, cost"
                 + " less than the 15 min an upload's budget adds to a stay)",
@@ -205,7 +205,7 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT,
             false,
-            null),
+            "2026-01-14T09:00:12Z"),
         new Row(
             "drained 2 min ago with a 10 min budget and 11 min wakes: it stays 11 + 2 - 10 = 3 min",
             "10",
@@ -233,7 +233,7 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT,
             false,
-            null),
+            "2026-01-14T09:00:12Z"),
         new Row(
             "the last batches are in flight with the trigger on: it serves on, looked at again in 10 s",
             "60",
@@ -249,7 +249,8 @@ class BudgetDecisionTableTest {
             true,
             "2026-01-14T09:00:10Z"),
         new Row(
-            "stopping: the trigger is off and nothing is in flight, so the endpoint is deleted",
+            "stopping: the trigger is off and nothing is in flight, so the endpoint is deleted; looked at again in"
+                + " 12 s",
             "60",
             "2026-01-14T09:00:00Z",
             up,
@@ -261,7 +262,7 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT,
             false,
-            null),
+            "2026-01-14T09:00:12Z"),
         new Row(
             "stopping: batches in flight are drained first, looked at again in 10 s",
             "60",
@@ -376,6 +377,142 @@ class BudgetDecisionTableTest {
     assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
     assertThat(rig.state().enabledAt()).isNull();
     assertThat(rig.state().wakeSeconds()).isEmpty();
+  }
+
+  @Test
+  void aStopIsRememberedFromTheDeleteToTheFirstRunThatSeesTheEndpointGone() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    Instant deleted = rig.now;
+
+    Decision stop = rig.run();
+    assertThat(stop.action()).as(stop.toString()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(rig.state().stopIssuedAt()).isEqualTo(deleted);
+    assertThat(stop.nextRunAt())
+        .as("a tenth of the 2 min default stop")
+        .isEqualTo(deleted.plusSeconds(12));
+
+    rig.now = deleted.plusSeconds(12); // still Deleting: looked at again as soon
+    rig.mapping = Mapping.TriggerState.DISABLED;
+    Decision deleting = rig.run();
+    assertThat(deleting.action()).isEqualTo(Action.WAIT);
+    assertThat(deleting.nextRunAt()).isEqualTo(rig.now.plusSeconds(12));
+    assertThat(rig.state().stopSeconds()).isEmpty();
+
+    rig.now = deleted.plusSeconds(156);
+    rig.endpoint = Endpoint.Status.ABSENT;
+    Decision gone = rig.run();
+    assertThat(rig.state().stopSeconds()).containsExactly(156L);
+    assertThat(rig.state().stopIssuedAt()).isNull();
+    assertThat(gone.nextRunAt()).as("nothing in progress").isNull();
+    assertThat(WakePolicy.expectedStop(rig.state().stopSeconds()))
+        .isEqualTo(Duration.ofSeconds(156));
+
+    rig.now = rig.now.plusSeconds(60);
+    rig.run();
+    assertThat(rig.state().stopSeconds()).as("measured once").containsExactly(156L);
+  }
+
+  @Test
+  void aStopThatEndsInAnythingButGoneIsUnmeasuredAndAFailedEndpointsDeletionIsNoStop() {
+    for (Endpoint.State after : List.of(Endpoint.State.FAILED, Endpoint.State.CREATING)) {
+      Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+      rig.inService();
+      rig.mapping = Mapping.TriggerState.ENABLED;
+      assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
+
+      // The deletion failed, or the endpoint was created again by hand before a run saw it gone.
+      rig.now = rig.now.plusSeconds(60);
+      rig.mapping = Mapping.TriggerState.DISABLED;
+      rig.endpoint = new Endpoint.Status(after, "by hand", rig.now, rig.now);
+      rig.run();
+      assertThat(rig.state().stopIssuedAt()).as("%s", after).isNull();
+      assertThat(rig.state().stopSeconds()).as("%s", after).isEmpty();
+    }
+
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.endpoint = new Endpoint.Status(Endpoint.State.FAILED, "capacity", rig.now, rig.now);
+    assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(rig.state().stopIssuedAt()).isNull();
+  }
+
+  @Test
+  void aStopIsMeasuredFromTheDeleteCallThatSucceeded() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.DISABLED;
+    rig.deleteError = new IllegalStateException("ThrottlingException: Rate exceeded");
+    Decision refused = rig.run();
+    assertThat(refused.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(refused.outcome()).startsWith("DELETE_ENDPOINT failed, retry next run");
+
+    rig.deleteError = null;
+    rig.now =
+        rig.now.plusSeconds(60); // still serving: the claimed stop is dropped, this run's counts
+    Instant deleted = rig.now;
+    assertThat(rig.run().outcome()).isEqualTo("ok");
+    assertThat(rig.state().stopIssuedAt()).isEqualTo(deleted);
+
+    rig.now = deleted.plusSeconds(100);
+    rig.endpoint = Endpoint.Status.ABSENT;
+    rig.run();
+    assertThat(rig.state().stopSeconds()).containsExactly(100L);
+  }
+
+  @Test
+  void aLearnedFiveMinuteStopKeepsTheEndpointOnWhereTheTwoMinuteDefaultStopsIt() {
+    // A 10 min budget and 11 min wakes, drained 3 min ago: the default stays 11 + 2 - 10 = 3 min
+    // (over now), five-minute stops stay 11 + 5 - 10 = 6 min.
+    Decision byDefault = drainedThreeMinutesAgo(List.of());
+    assertThat(byDefault.action()).isEqualTo(Action.DELETE_ENDPOINT);
+
+    Decision learned = drainedThreeMinutesAgo(List.of(290L, 300L, 310L));
+    assertThat(learned.action()).as(learned.toString()).isEqualTo(Action.NONE);
+    assertThat(learned.wantOn()).isTrue();
+    assertThat(learned.nextRunAt()).isEqualTo(Instant.parse("2026-01-14T09:03:00Z"));
+    assertThat(learned.wantReason())
+        .contains("costs less than a stop (about 5 min) and a wake (about 11 min;");
+  }
+
+  private static Decision drainedThreeMinutesAgo(List<Long> stops) {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "10"));
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    ControlState s = new ControlState(
+        1,
+        null,
+        Instant.parse("2026-01-14T08:57:00Z"),
+        null,
+        null,
+        true,
+        rig.now.minusSeconds(60),
+        true,
+        0,
+        null,
+        "none",
+        ELEVEN_MINUTE_WAKES,
+        DrainMeter.NONE);
+    for (long stop : stops) {
+      s = s.withStop(stop);
+    }
+    rig.table.save(s, 0);
+    return rig.run();
+  }
+
+  @Test
+  void theExpectedStopIsTheMeanOfTheLastTenStopsAndADeletingEndpointIsLookedAtAfterATenthOfIt() {
+    ControlState s = ControlState.INITIAL;
+    for (long stop = 100; stop <= 1500; stop += 100) {
+      s = s.withStop(stop); // 15 stops: the first five are forgotten
+    }
+    assertThat(s.stopSeconds()).hasSize(WakePolicy.HISTORY).startsWith(600L).endsWith(1500L);
+    assertThat(WakePolicy.expectedStop(s.stopSeconds())).isEqualTo(Duration.ofSeconds(1050));
+    assertThat(WakePolicy.expectedStop(List.of(100L, 101L))).isEqualTo(Duration.ofSeconds(101));
+    assertThat(WakePolicy.expectedStop(List.of())).isEqualTo(WakePolicy.STOP);
+
+    assertThat(WakePolicy.deleteRecheck(s.stopSeconds())).isEqualTo(Duration.ofSeconds(105));
+    assertThat(WakePolicy.deleteRecheck(List.of(60L))).isEqualTo(WakePolicy.STOP_RECHECK);
   }
 
   @Test

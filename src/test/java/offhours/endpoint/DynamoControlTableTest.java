@@ -3,6 +3,7 @@ package offhours.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,33 @@ class DynamoControlTableTest {
             "version", AttributeValue.fromN("7"))));
 
     assertThat(control.load().orElseThrow().timerAt()).isNull();
+  }
+
+  @Test
+  void theStopHistoryAndAStopInProgressRoundTripInOrderAndAnOlderStateHasNone() {
+    ControlState stopping = ControlState.INITIAL
+        .withStop(130)
+        .withStop(95)
+        .withStop(1440)
+        .withStopIssuedAt(Instant.parse("2026-01-14T09:00:00Z"))
+        .withVersion(1);
+
+    assertThat(control.save(stopping, 0)).isTrue();
+    assertThat(control.load()).contains(stopping);
+    assertThat(dynamo.items.get("controller|state").get("stopSeconds"))
+        .isEqualTo(AttributeValue.fromL(List.of(
+            AttributeValue.fromN("130"),
+            AttributeValue.fromN("95"),
+            AttributeValue.fromN("1440"))));
+
+    dynamo.putItem(r -> r.tableName("control")
+        .item(Map.of(
+            "pk", AttributeValue.fromS("controller"),
+            "sk", AttributeValue.fromS("state"),
+            "version", AttributeValue.fromN("7"))));
+    ControlState older = control.load().orElseThrow();
+    assertThat(older.stopSeconds()).isEmpty();
+    assertThat(older.stopIssuedAt()).isNull();
   }
 
   @Test

@@ -38,6 +38,7 @@ final class Rig {
   Backlog.Snapshot queue = Backlog.Snapshot.EMPTY;
   Endpoint.Probe probe = new Endpoint.Probe(true, "5 class probabilities");
   RuntimeException createError;
+  RuntimeException deleteError;
   Instant now = Instant.parse("2026-01-14T09:00:00Z"); // Wednesday 10:00 in Berlin
   final MemoryControlTable table;
   final EndpointController controller;
@@ -76,6 +77,9 @@ final class Rig {
       @Override
       public void delete() {
         calls.add("delete");
+        if (deleteError != null) {
+          throw deleteError;
+        }
         endpoint = new Status(State.DELETING, null, endpoint.createdAt(), now);
       }
 

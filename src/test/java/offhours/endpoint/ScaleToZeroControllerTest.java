@@ -3,6 +3,7 @@ package offhours.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
@@ -90,6 +91,44 @@ class ScaleToZeroControllerTest {
     assertThat(d.why())
         .startsWith("replace: the endpoint runs config offhours-endpoint-config with model"
             + " offhours-model-old");
+  }
+
+  @Test
+  void aScaleInIsALongStopAndOnceLearnedTheNextDrainStaysOnRatherThanPayItAgain() {
+    Map<String, String> budget = new HashMap<>(SCALE_TO_ZERO);
+    budget.put("MAX_WAIT_MINUTES", "15");
+    Rig rig = new Rig(budget);
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.table.save(ControlState.INITIAL.withWake(600).withVersion(1), 0);
+    // 10 min wakes + the 2 min default stop < the 15 min budget: a drained endpoint stops at once.
+    assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
+    Instant copiesToZero = rig.now;
+
+    // Copies scale in, then the instances go: 24 minutes of DELETING, every second billed.
+    rig.mapping = Mapping.TriggerState.DISABLED;
+    rig.now = copiesToZero.plusSeconds(600);
+    Decision scalingIn = rig.run();
+    assertThat(scalingIn.action()).isEqualTo(Action.WAIT);
+    assertThat(scalingIn.nextRunAt()).isEqualTo(rig.now.plusSeconds(12));
+    rig.now = copiesToZero.plusSeconds(1440);
+    rig.endpoint =
+        new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
+    rig.run();
+    assertThat(rig.state().stopSeconds()).containsExactly(1440L);
+
+    // Woken again and drained: staying 10 + 24 - 15 = 19 min costs less than another scale-in.
+    rig.now = rig.now.plusSeconds(3600);
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    rig.run();
+    rig.now = rig.now.plusSeconds(60);
+    rig.queue = Backlog.Snapshot.EMPTY;
+    Decision drained = rig.run();
+    assertThat(drained.action()).as(drained.toString()).isEqualTo(Action.NONE);
+    assertThat(drained.wantOn()).isTrue();
+    assertThat(drained.nextRunAt()).isEqualTo(rig.now.plusSeconds(19 * 60));
   }
 
   private static Map<String, String> env(String name, String value) {

@@ -117,11 +117,12 @@ public final class Simulation {
 
   /**
    * What a controller that has run for a while knows: the period is simulated after a warm-up pass over the trace's
-   * first {@link #WARM_UP_DAYS} days, from a fresh stack's state, whose learned wake times and drain rate the
-   * measured pass starts with (nothing else: the override, the backlog and the billing start fresh). A trace with no
-   * wake in those days starts the measured pass as a fresh stack would ({@code WakePolicy.DEFAULT_WAKE}).
+   * first {@link #WARM_UP_DAYS} days, from a fresh stack's state, whose learned wake and stop times and drain rate
+   * the measured pass starts with (nothing else: the override, the backlog and the billing start fresh). A trace with
+   * no wake or stop in those days starts the measured pass as a fresh stack would ({@code WakePolicy.DEFAULT_WAKE},
+   * {@code WakePolicy.STOP}).
    */
-  private static ControlState learned(
+  static ControlState learned(
       SimulationConfig config, List<Instant> uploads, Map<String, String> controllerSettings) {
     int days = WARM_UP_DAYS;
     Instant end = config.start().plusDays(days).atStartOfDay(config.zone()).toInstant();

@@ -81,6 +81,21 @@ class SimulationTest {
   }
 
   @Test
+  void theWarmUpHandsOnTheStopsItMeasuredFromEachDeleteToTheEndpointGone() {
+    SimulationConfig fiveMinuteStops =
+        SimulationConfig.defaults().withEndpoint(5, Duration.ofMinutes(10), Duration.ofMinutes(5));
+    List<Instant> uploads =
+        Trace.OFFICE_HOURS.uploads(fiveMinuteStops.start(), 7, fiveMinuteStops.zone(), 42);
+
+    ControlState learned = Simulation.learned(fiveMinuteStops, uploads, Map.of());
+
+    // Every simulated delete takes 5 min and its state-change event runs the controller at once.
+    assertThat(learned.stopSeconds()).isNotEmpty().allSatisfy(s -> assertThat(s).isEqualTo(300L));
+    assertThat(learned.wakeSeconds()).isNotEmpty();
+    assertThat(learned.stopIssuedAt()).as("nothing in progress is handed on").isNull();
+  }
+
+  @Test
   void theControllersLedgerAgreesWithTheSimulatedBill() {
     // The ledger accumulates between runs from what each run saw; the bill counts every simulated
     // second.
