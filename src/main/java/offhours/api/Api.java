@@ -3,6 +3,7 @@ package offhours.api;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import offhours.endpoint.DynamoControlTable;
 import offhours.inference.InferenceClient;
 import offhours.inference.ModelContract;
 import offhours.results.ResultsTable;
@@ -15,7 +16,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The HTTP API: routes a request to its route and turns every failure into JSON with a message a person can act on.
- * 4xx: the request (what to change is in the message); 502: an AWS service refused (its own words); 500: a bug.
+ * 4xx: the request (what to change is in the message); 502: an AWS service refused (its own words); 500: a control-table
+ * item that does not read as this version writes it (which one, and why), or a bug.
  */
 public final class Api {
 
@@ -73,6 +75,9 @@ public final class Api {
               "no route " + request.method() + " " + request.path() + "; the API has "
                   + String.join(", ", ApiRoutes.all()));
       };
+    } catch (DynamoControlTable.UnreadableItem e) {
+      return ApiResponse.error(
+          500, e.getMessage() + "; `scripts/offhours endpoint status` shows its raw attributes");
     } catch (IllegalArgumentException e) {
       return ApiResponse.error(400, e.getMessage());
     } catch (AwsServiceException e) {

@@ -14,7 +14,6 @@ import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.RecordedDecision;
 import offhours.inference.InvocationErrors;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -85,7 +84,8 @@ final class EndpointStatusCommand implements Command {
         "mapping": {"uuid", "state", "stateTransitionReason"},
         "lastDecision": {the controller's last decision, with "startedBy"; null before its first run},
         "outlook": {"lastRunAt", "startedBy", "nextRunAt", "nextRun", "timerAt", "expectedWake":
-        {"seconds", "wakes", "default", "words"}} (GET /status's "controller"; null without a control
+        {"seconds", "wakes", "default", "words"}, "expectedStop": {"seconds", "stops", "default",
+        "words"}} (GET /status's "controller"; null without a control
         table or when the controller's items do not read, then "outlookError" says why),
         "controller": {the control state's attributes}}.
         """;
@@ -115,13 +115,11 @@ final class EndpointStatusCommand implements Command {
             call.context().clock().instant());
       } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
         // no control table: nothing recorded, nothing to look ahead from
-      } catch (SdkException e) {
-        throw e;
-      } catch (RuntimeException e) {
+      } catch (DynamoControlTable.UnreadableItem e) {
         // Not written by this version's controller: the raw attributes below still show what is
         // there.
         lastRun = null;
-        unreadable = e.toString();
+        unreadable = e.getMessage();
       }
       EndpointReport status = new EndpointReport(
           endpoint,

@@ -40,12 +40,16 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
+    return Optional.of(readable("state", () -> state(item)));
+  }
+
+  private static ControlState state(Map<String, AttributeValue> item) {
     String mode = str(item, "overrideMode");
     ControlState.Override override = mode == null
         ? null
         : new ControlState.Override(
             ControlState.Override.Mode.valueOf(mode), instant(item, "overrideUntil"));
-    return Optional.of(new ControlState(
+    return new ControlState(
         Long.parseLong(item.get("version").n()),
         override,
         instant(item, "idleSince"),
@@ -64,7 +68,28 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         instant(item, "timerAt"),
         instant(item, "enabledAt"),
         seconds(item, STOPS),
-        instant(item, "stopIssuedAt")));
+        instant(item, "stopIssuedAt"));
+  }
+
+  /**
+   * An item of the control table that does not read as this version writes it (an attribute edited by hand, or written
+   * by another version): the controller, the API and {@code endpoint status} say which item, and why.
+   */
+  public static final class UnreadableItem extends IllegalStateException {
+    UnreadableItem(String item, RuntimeException cause) {
+      super(
+          "the control table's controller/" + item
+              + " item does not read as this version writes it: " + cause,
+          cause);
+    }
+  }
+
+  private static <T> T readable(String item, java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (RuntimeException e) {
+      throw new UnreadableItem(item, e);
+    }
   }
 
   @Override
@@ -210,7 +235,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new RecordedDecision(decision(item), str(item, "startedBy")));
+    return Optional.of(
+        readable("decision", () -> new RecordedDecision(decision(item), str(item, "startedBy"))));
   }
 
   private static Decision decision(Map<String, AttributeValue> item) {

@@ -1,6 +1,7 @@
 package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -109,5 +110,30 @@ class DynamoControlTableTest {
     control.recordDecision(d);
 
     assertThat(control.lastRecorded()).contains(new RecordedDecision(d, null));
+  }
+
+  @Test
+  void anItemEditedByHandSaysWhichItemDoesNotReadAndWhy() {
+    dynamo.putItem(r -> r.tableName("control")
+        .item(Map.of(
+            "pk", AttributeValue.fromS("controller"),
+            "sk", AttributeValue.fromS("state"),
+            "version", AttributeValue.fromN("7"),
+            "overrideMode", AttributeValue.fromS("STOP\u009b"))));
+    dynamo.putItem(r -> r.tableName("control")
+        .item(Map.of(
+            "pk", AttributeValue.fromS("controller"),
+            "sk", AttributeValue.fromS("decision"),
+            "at", AttributeValue.fromS("yesterday"))));
+
+    assertThatThrownBy(control::load)
+        .isInstanceOf(DynamoControlTable.UnreadableItem.class)
+        .hasMessageStartingWith(
+            "the control table's controller/state item does not read as this version writes it: ")
+        .hasMessageContaining("STOP\u009b");
+    assertThatThrownBy(control::lastRecorded)
+        .isInstanceOf(DynamoControlTable.UnreadableItem.class)
+        .hasMessageStartingWith("the control table's controller/decision item does not read")
+        .hasMessageContaining("yesterday");
   }
 }

@@ -11,13 +11,15 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * An in-memory table keyed by (pk, sk) that understands the conditions offhours writes with:
  * {@code attribute_not_exists(pk)}, {@code attribute_not_exists(pk) OR #status = :rejected OR
  * attribute_not_exists(#model) OR #model <> :model} (a classification may replace a verdict or another model's
  * classification), {@code attribute_exists(pk)} (priming), {@code #v = :v} (the control state's version) and the decision's {@code atMillis < :at}; GetItem
- * reads an item back. Set {@link #failWith} to make every write throw.
+ * reads an item back and Query answers the control table's one key condition. Set {@link #failWith} to make every write throw.
  */
 public final class FakeDynamoDb implements DynamoDbClient {
 
@@ -73,6 +75,24 @@ public final class FakeDynamoDb implements DynamoDbClient {
     Map<String, AttributeValue> item =
         items.get(request.key().get("pk").s() + "|" + request.key().get("sk").s());
     return GetItemResponse.builder().item(item).build();
+  }
+
+  /** The one query the control table makes: {@code pk = :pk AND sk BETWEEN :from AND :to}, in sk order, one page. */
+  @Override
+  public synchronized QueryResponse query(QueryRequest request) {
+    if (!"pk = :pk AND sk BETWEEN :from AND :to".equals(request.keyConditionExpression())) {
+      throw new UnsupportedOperationException(
+          "key condition not understood: " + request.keyConditionExpression());
+    }
+    Map<String, AttributeValue> v = request.expressionAttributeValues();
+    String from = v.get(":from").s();
+    String to = v.get(":to").s();
+    List<Map<String, AttributeValue>> found = items.values().stream()
+        .filter(i -> i.get("pk").equals(v.get(":pk")))
+        .filter(i -> i.get("sk").s().compareTo(from) >= 0 && i.get("sk").s().compareTo(to) <= 0)
+        .sorted(java.util.Comparator.comparing(i -> i.get("sk").s()))
+        .toList();
+    return QueryResponse.builder().items(found).build();
   }
 
   public synchronized List<Map<String, AttributeValue>> all() {
