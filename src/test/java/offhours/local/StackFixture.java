@@ -53,6 +53,10 @@ final class StackFixture implements AutoCloseable {
       DEMO_IMAGES.resolve("horse.png"),
       DEMO_IMAGES.resolve("rocket.jpg"));
 
+  /** The controller policy that keeps the endpoint off unless told otherwise: no working hours, no wake on backlog. */
+  static final Map<String, String> OFF_UNLESS_STARTED =
+      Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final LocalDeployment stack;
@@ -65,6 +69,16 @@ final class StackFixture implements AutoCloseable {
     this.results = new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
     this.lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder());
     this.sageMaker = stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder());
+  }
+
+  /** Every image in {@link #DEMO_IMAGES} (not its README), sorted by name. */
+  static List<Path> demoImages() throws IOException {
+    try (var files = Files.list(DEMO_IMAGES)) {
+      return files
+          .filter(p -> !p.getFileName().toString().endsWith(".md"))
+          .sorted()
+          .toList();
+    }
   }
 
   /**
@@ -182,6 +196,21 @@ final class StackFixture implements AutoCloseable {
   }
 
   // ---- real reads ----
+
+  /** Waits until there is a result for each of the {@code n} uploads, then until the queue is empty; the results. */
+  List<ResultItem> awaitEachResult(int n, Duration timeout) throws InterruptedException {
+    await("a result for each of the " + n + " uploads", timeout, () -> results().size() == n);
+    await("an empty queue", timeout, () -> queue().total() == 0);
+    return results();
+  }
+
+  /** Nothing in the DLQ and no batch item failure (each spends a receive count), {@code when} as the assertions say. */
+  void assertNoDeadLetterNorFailure(String when) {
+    assertThat(queue().dlq()).as("DLQ %s", when).isZero();
+    assertThat(consumer().failed())
+        .as("batch item failures %s (each spends a receive count)", when)
+        .isZero();
+  }
 
   List<ResultItem> results() {
     return results.scan(Optional.empty());
@@ -314,6 +343,19 @@ final class StackFixture implements AutoCloseable {
     }
     throw new AssertionError(
         "10 controller runs in a row lost the race to a concurrent run; " + snapshot());
+  }
+
+  /** {@code runs} controller runs now, each wanting the endpoint OFF and taking no action. */
+  void assertControllerKeepsItOff(int runs) throws InterruptedException {
+    for (int run = 0; run < runs; run++) {
+      JsonNode decision = reconcile();
+      assertThat(decision.get("want").asText())
+          .as("controller run %d while off: %s", run, decision)
+          .isEqualTo("OFF");
+      assertThat(decision.get("action").asText())
+          .as("controller run %d while off: %s", run, decision)
+          .isEqualTo("NONE");
+    }
   }
 
   static JsonNode json(String text) {
