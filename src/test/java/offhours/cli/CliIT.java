@@ -585,14 +585,6 @@ class CliIT {
 
   private static List<JsonNode> jsonLines(CliRun run) {
     assertThat(run.exitCode()).as(run.err()).isZero();
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : run.outLines()) {
-      try {
-        lines.add(Json.MAPPER.readTree(line));
-      } catch (IOException e) {
-        throw new AssertionError("not a JSON line: " + line, e);
-      }
-    }
-    return lines;
+    return run.jsonLines();
   }
 }

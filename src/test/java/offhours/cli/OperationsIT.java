@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,19 +57,6 @@ class OperationsIT {
 
   CliRun run(String... args) {
     return moto.run(args);
-  }
-
-  static List<JsonNode> jsonLines(CliRun run) {
-    return run.out()
-        .lines()
-        .map(line -> {
-          try {
-            return Json.MAPPER.readTree(line);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        })
-        .toList();
   }
 
   /** Every message of {@code url}, received and deleted. */
@@ -154,7 +140,7 @@ class OperationsIT {
     CliRun json = run("dlq", "list", "--json");
 
     assertThat(json.exitCode()).as(json.err()).isZero();
-    List<JsonNode> lines = jsonLines(json);
+    List<JsonNode> lines = json.jsonLines();
     assertThat(lines)
         .extracting(j -> j.get("messageId").asText())
         .containsExactlyInAnyOrderElementsOf(concat(ids, poison));
@@ -201,7 +187,8 @@ class OperationsIT {
         .contains("message " + poison, "body\nnot json \\x1b[31mred")
         .doesNotContain("\u001b");
     CliRun json = run("dlq", "show", poison, "--json");
-    assertThat(jsonLines(json).getFirst().get("body").asText()).isEqualTo("not json \u001b[31mred");
+    assertThat(json.jsonLines().getFirst().get("body").asText())
+        .isEqualTo("not json \u001b[31mred");
     CliRun missing = run("dlq", "show", "no-such-id");
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err())
@@ -220,7 +207,7 @@ class OperationsIT {
     CliRun redrive = run("dlq", "redrive", "--key-prefix", "cats/", "--json");
 
     assertThat(redrive.exitCode()).as(redrive.err()).isZero();
-    JsonNode answer = jsonLines(redrive).getFirst();
+    JsonNode answer = redrive.jsonLines().getFirst();
     assertThat(answer.get("method").asText()).isEqualTo("send-then-delete");
     assertThat(answer.get("moved").asInt()).isEqualTo(12);
     assertThat(answer.get("kept").asInt()).isEqualTo(1);
@@ -332,7 +319,7 @@ class OperationsIT {
 
     CliRun rejected = run("reprocess", "--status", "REJECTED", "--json");
     assertThat(rejected.exitCode()).as(rejected.err()).isZero();
-    assertThat(jsonLines(rejected)).singleElement().satisfies(j -> {
+    assertThat(rejected.jsonLines()).singleElement().satisfies(j -> {
       assertThat(j.get("key").asText()).isEqualTo("a/rejected one.png");
       assertThat(j.get("sent").asBoolean()).isTrue();
     });
@@ -348,7 +335,7 @@ class OperationsIT {
     });
 
     CliRun byModel = run("reprocess", "--model", "m0", "--json");
-    assertThat(jsonLines(byModel))
+    assertThat(byModel.jsonLines())
         .extracting(j -> j.get("key").asText())
         .containsExactly("b/old.jpg");
     CliRun since =
@@ -357,7 +344,7 @@ class OperationsIT {
         .startsWith("sent s3://" + moto.bucket + "/b/drawing.jpg (eTag etag-13, CLASSIFIED by m1)");
     assertThat(drain(moto.queueUrl)).hasSize(2);
     CliRun key = run("reprocess", "--key", "a/rejected one.png", "--json");
-    assertThat(jsonLines(key))
+    assertThat(key.jsonLines())
         .extracting(j -> j.get("versionId").asText())
         .containsExactly("v1", "v2");
   }
@@ -396,7 +383,7 @@ class OperationsIT {
         "--json");
 
     assertThat(first.exitCode()).as(first.err()).isZero();
-    JsonNode one = jsonLines(first).getFirst();
+    JsonNode one = first.jsonLines().getFirst();
     assertThat(one.get("sent").asInt()).isEqualTo(10);
     assertThat(one.get("skipped").asInt()).as("the classified one").isEqualTo(1);
     assertThat(one.get("ignored").asInt()).as("old/notes.txt, listed first").isEqualTo(1);
@@ -428,7 +415,7 @@ class OperationsIT {
           n.key(), n.versionId(), "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z", n.eTag());
     }
     CliRun again = run("backfill", "s3://" + moto.bucket + "/old", "--rate", "500", "--json");
-    JsonNode summary = jsonLines(again).getFirst();
+    JsonNode summary = again.jsonLines().getFirst();
     assertThat(summary.get("sent").asInt()).isZero();
     assertThat(summary.get("skipped").asInt()).isEqualTo(25);
     assertThat(summary.get("listed").asInt()).isEqualTo(26);
@@ -459,7 +446,7 @@ class OperationsIT {
     CliRun run = run("backfill", "s3://" + moto.bucket + "/v/", "--rate", "100", "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(jsonLines(run).getFirst().get("sent").asInt()).isEqualTo(1);
+    assertThat(run.jsonLines().getFirst().get("sent").asInt()).isEqualTo(1);
     assertThat(drain(moto.queueUrl)).singleElement().satisfies(m -> {
       ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
       assertThat(n.key()).isEqualTo("v/a.png");
@@ -467,7 +454,8 @@ class OperationsIT {
       assertThat(n.size()).isEqualTo(2L);
     });
     result("v/a.png", current, "CLASSIFIED", "Neutral", "m1", "2026-11-25T10:00:00Z");
-    assertThat(jsonLines(run("backfill", "s3://" + moto.bucket + "/v/", "--json"))
+    assertThat(run("backfill", "s3://" + moto.bucket + "/v/", "--json")
+            .jsonLines()
             .getFirst()
             .get("skipped")
             .asInt())
@@ -499,7 +487,7 @@ class OperationsIT {
 
     CliRun list = run("dlq", "list", "--stack", stack, "--json");
     assertThat(list.exitCode()).as(list.err()).isZero();
-    assertThat(jsonLines(list)).extracting(j -> j.get("messageId").asText()).containsExactly(id);
+    assertThat(list.jsonLines()).extracting(j -> j.get("messageId").asText()).containsExactly(id);
 
     CliRun all = run("dlq", "redrive", "--stack", stack);
     assertThat(all.exitCode())
@@ -510,7 +498,7 @@ class OperationsIT {
         .contains("nothing was moved");
     assertThat(visible(moto.dlqUrl)).isEqualTo(1);
     CliRun one = run("--stack", stack, "dlq", "redrive", "--id", id, "--json");
-    assertThat(jsonLines(one).getFirst().get("method").asText()).isEqualTo("send-then-delete");
+    assertThat(one.jsonLines().getFirst().get("method").asText()).isEqualTo("send-then-delete");
 
     CliRun reprocess = run("reprocess", "--status", "REJECTED", "--dry-run", "--stack", stack);
     assertThat(reprocess.out())
@@ -518,7 +506,7 @@ class OperationsIT {
             "would send s3://" + moto.bucket + "/cats/c.png (eTag etag-10, REJECTED by m1)\n");
     CliRun backfill = run("backfill", "s3://" + moto.bucket + "/cats/", "--stack", stack, "--json");
     assertThat(backfill.exitCode()).as(backfill.err()).isZero();
-    assertThat(jsonLines(backfill).getFirst().get("sent").asInt()).isEqualTo(1);
+    assertThat(backfill.jsonLines().getFirst().get("sent").asInt()).isEqualTo(1);
     assertThat(drain(moto.queueUrl))
         .extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
         .containsExactlyInAnyOrder("cats/a.png", "cats/b.png");

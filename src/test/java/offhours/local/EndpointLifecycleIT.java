@@ -43,19 +43,9 @@ class EndpointLifecycleIT {
       int n = images.size();
 
       cli.out("upload", StackFixture.DEMO_IMAGES.toString());
-      f.await(
-          n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n);
-      f.assertControllerKeepsItOff(3);
-
-      assertThat(f.results()).as("results while the endpoint is off").isEmpty();
-      assertThat(f.queue())
-          .as("the queue after three controller runs with the endpoint off")
-          .isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
+      f.assertUploadsWaitWhileOff(n, DEADLINE);
       assertThat(f.endpointStatus()).as("endpoint while off").isEqualTo("absent");
       assertThat(f.mappingState()).as("mapping while off").isEqualTo("Disabled");
-      assertThat(f.consumer().delivered())
-          .as("messages the consumer received while off")
-          .isZero();
       JsonNode queue = cli.json("queue", "--json");
       assertThat(queue.get("visible").asLong())
           .as("offhours queue --json: %s", queue)

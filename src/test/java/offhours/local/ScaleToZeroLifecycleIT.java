@@ -42,16 +42,7 @@ class ScaleToZeroLifecycleIT {
       for (Path image : images) {
         f.upload(image.getFileName().toString(), image);
       }
-      f.await(
-          n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n);
-      f.assertControllerKeepsItOff(3);
-      assertThat(f.results()).as("results while nothing serves").isEmpty();
-      assertThat(f.queue())
-          .as("the queue while nothing serves")
-          .isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
-      assertThat(f.consumer().delivered())
-          .as("messages the consumer received while off")
-          .isZero();
+      f.assertUploadsWaitWhileOff(n, DEADLINE);
       assertThat(cli.out("endpoint", "status"))
           .as("endpoint status before the first wake")
           .contains(

@@ -345,9 +345,14 @@ final class StackFixture implements AutoCloseable {
         "10 controller runs in a row lost the race to a concurrent run; " + snapshot());
   }
 
-  /** {@code runs} controller runs now, each wanting the endpoint OFF and taking no action. */
-  void assertControllerKeepsItOff(int runs) throws InterruptedException {
-    for (int run = 0; run < runs; run++) {
+  /**
+   * The {@code n} uploads wait while the endpoint is off: their notifications visible in the queue (waited for), three
+   * controller runs each keeping it off, no result, the queue unchanged by those runs, nothing delivered to the
+   * consumer.
+   */
+  void assertUploadsWaitWhileOff(int n, Duration timeout) throws InterruptedException {
+    await(n + " notifications visible in the queue", timeout, () -> queue().visible() == n);
+    for (int run = 0; run < 3; run++) {
       JsonNode decision = reconcile();
       assertThat(decision.get("want").asText())
           .as("controller run %d while off: %s", run, decision)
@@ -356,6 +361,13 @@ final class StackFixture implements AutoCloseable {
           .as("controller run %d while off: %s", run, decision)
           .isEqualTo("NONE");
     }
+    assertThat(results()).as("results while off").isEmpty();
+    assertThat(queue())
+        .as("the queue after three controller runs while off")
+        .isEqualTo(new Queue(n, 0, 0, 0));
+    assertThat(consumer().delivered())
+        .as("messages the consumer received while off")
+        .isZero();
   }
 
   static JsonNode json(String text) {
