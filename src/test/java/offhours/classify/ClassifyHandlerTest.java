@@ -90,6 +90,13 @@ class ClassifyHandlerTest {
         .orElseThrow(() -> new AssertionError("no item " + pk + " in " + dynamo.all()));
   }
 
+  /** The put in sqs-s3-put.json comes back as the batch's only item failure: SQS delivers it again. */
+  void assertTheUploadIsRetried() {
+    SQSEvent event = fixture("sqs-s3-put.json");
+    assertThat(failures(run(event)))
+        .containsExactly(event.getRecords().getFirst().getMessageId());
+  }
+
   static List<String> failures(SQSBatchResponse response) {
     return response.getBatchItemFailures().stream()
         .map(BatchItemFailure::getItemIdentifier)
@@ -361,10 +368,7 @@ class ClassifyHandlerTest {
         .statusCode(500)
         .message("InternalError")
         .build();
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
   }
 
   @Test
@@ -433,10 +437,7 @@ class ClassifyHandlerTest {
   @Test
   void accessDeniedOnTheObjectIsRetriedWithWhatToFix() {
     s3.failWith = Fakes.s3Error(403, "AccessDenied", "Access Denied");
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
     assertThat(dynamo.puts).isEmpty();
   }
 
@@ -468,29 +469,20 @@ class ClassifyHandlerTest {
             .errorCode("ProvisionedThroughputExceededException")
             .build())
         .build();
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
   }
 
   @Test
   void anS3ServerErrorIsRetried() {
     s3.failWith = Fakes.s3Error(503, "SlowDown", "Please reduce your request rate.");
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
     assertThat(dynamo.puts).isEmpty();
   }
 
   @Test
   void aLabelCountMismatchIsRetriedAsAConfigurationError() {
     runtime.answer = r -> "[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.4]";
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
     assertThat(dynamo.puts).isEmpty();
   }
 
