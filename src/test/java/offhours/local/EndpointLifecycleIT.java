@@ -55,21 +55,7 @@ class EndpointLifecycleIT {
           .isZero();
 
       cli.out("endpoint", "start");
-      List<ResultItem> results = f.awaitEachResult(n, DEADLINE);
-      assertThat(results)
-          .extracting(ResultItem::key)
-          .containsExactlyInAnyOrderElementsOf(
-              images.stream().map(p -> p.getFileName().toString()).toList());
-      assertThat(results)
-          .as("results of uploads that waited while the endpoint was off")
-          .allSatisfy(r -> assertThat(r.attempts())
-              .as("attempts of %s (receives + deferrals)", r.key())
-              .isEqualTo(1));
-      assertThat(results)
-          .filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED)
-          .extracting(ResultItem::key)
-          .as("the real photos are classified by the default model")
-          .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
+      StackFixture.assertEachDemoImageClassifiedOnce(f.awaitEachResult(n, DEADLINE), images);
       f.assertNoDeadLetterNorFailure("after the drain");
       assertThat(cli.out("results", "--json")
               .lines()

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import offhours.results.ResultItem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,19 +51,7 @@ class ScaleToZeroLifecycleIT {
                   + " controller creates it)\n");
 
       f.override("start");
-      List<ResultItem> results = f.awaitEachResult(n, DEADLINE);
-      assertThat(results)
-          .extracting(ResultItem::key)
-          .containsExactlyInAnyOrderElementsOf(
-              images.stream().map(p -> p.getFileName().toString()).toList());
-      assertThat(results)
-          .allSatisfy(
-              r -> assertThat(r.attempts()).as("attempts of %s", r.key()).isEqualTo(1));
-      assertThat(results)
-          .filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED)
-          .extracting(ResultItem::key)
-          .as("the real photos are classified by the default model through the component")
-          .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
+      StackFixture.assertEachDemoImageClassifiedOnce(f.awaitEachResult(n, DEADLINE), images);
       f.assertNoDeadLetterNorFailure("after the drain");
       assertThat(f.componentStatus()).isEqualTo("InService 1/1 copies, 1 instances");
       assertThat(cli.out("endpoint", "status"))

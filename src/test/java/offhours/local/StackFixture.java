@@ -204,6 +204,26 @@ final class StackFixture implements AutoCloseable {
     return results();
   }
 
+  /**
+   * One result for each of the demo {@code images}, each after a single receive (receives + deferrals), and the real
+   * photos among them CLASSIFIED by the default model.
+   */
+  static void assertEachDemoImageClassifiedOnce(List<ResultItem> results, List<Path> images) {
+    assertThat(results)
+        .extracting(ResultItem::key)
+        .containsExactlyInAnyOrderElementsOf(
+            images.stream().map(p -> p.getFileName().toString()).toList());
+    assertThat(results)
+        .allSatisfy(r -> assertThat(r.attempts())
+            .as("attempts of %s (receives + deferrals)", r.key())
+            .isEqualTo(1));
+    assertThat(results)
+        .filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED)
+        .extracting(ResultItem::key)
+        .as("the real photos are classified by the default model")
+        .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
+  }
+
   /** Nothing in the DLQ and no batch item failure (each spends a receive count), {@code when} as the assertions say. */
   void assertNoDeadLetterNorFailure(String when) {
     assertThat(queue().dlq()).as("DLQ %s", when).isZero();
