@@ -90,6 +90,15 @@ class ClassifyHandlerTest {
         .orElseThrow(() -> new AssertionError("no item " + pk + " in " + dynamo.all()));
   }
 
+  /** What the runtime answers when the model container's worker crashed on an image (its status 500). */
+  static ModelErrorException workerDied() {
+    return ModelErrorException.builder()
+        .statusCode(424)
+        .originalStatusCode(500)
+        .originalMessage("worker died")
+        .build();
+  }
+
   /** The put in sqs-s3-put.json comes back as the batch's only item failure: SQS delivers it again. */
   void assertTheUploadIsRetried() {
     SQSEvent event = fixture("sqs-s3-put.json");
@@ -374,11 +383,7 @@ class ClassifyHandlerTest {
   @Test
   void aModelCrashIsRejectedOnTheThirdReceive() {
     runtime.answer = r -> {
-      throw ModelErrorException.builder()
-          .statusCode(424)
-          .originalStatusCode(500)
-          .originalMessage("worker died")
-          .build();
+      throw workerDied();
     };
     SQSEvent event = fixture("sqs-s3-put.json");
     event.getRecords().getFirst().getAttributes().put("ApproximateReceiveCount", "3");
@@ -394,11 +399,7 @@ class ClassifyHandlerTest {
   @Test
   void timeSpentDeferredDoesNotCountAsModelCrashes() {
     runtime.answer = r -> {
-      throw ModelErrorException.builder()
-          .statusCode(424)
-          .originalStatusCode(500)
-          .originalMessage("worker died")
-          .build();
+      throw workerDied();
     };
     SQSEvent event = fixture("sqs-s3-put.json");
     MessageAttribute deferred = new MessageAttribute();
@@ -415,11 +416,7 @@ class ClassifyHandlerTest {
   void aFirstModelCrashRetriesOnlyThatMessageAndTheBatchGoesOn() {
     runtime.answer = r -> {
       if (r.body().asByteArray().length == image("rocket.jpg").length) {
-        throw ModelErrorException.builder()
-            .statusCode(424)
-            .originalStatusCode(500)
-            .originalMessage("worker died")
-            .build();
+        throw workerDied();
       }
       return "[0.1, 0.1, 0.6, 0.1, 0.1]";
     };

@@ -207,16 +207,11 @@ class CliIT {
         "the model said \u001b[31mred\u001b[0m\nsecond line",
         "2026-11-25T10:00:01Z");
     putResult("label.png", "CLASSIFIED", "La\u001b[8mbel", 0.5, null, "2026-11-25T10:00:02Z");
-    moto.dynamoDb.putItem(r -> r.tableName(moto.controlTable)
-        .item(Map.of(
-            "pk",
-            AttributeValue.fromS("controller"),
-            "sk",
-            AttributeValue.fromS("state"),
-            "lastAction",
-            AttributeValue.fromS("stop\u001b[2J"),
-            "overrideMode",
-            AttributeValue.fromS("STOP\u009b"))));
+    putControllerState(Map.of(
+        "lastAction",
+        AttributeValue.fromS("stop\u001b[2J"),
+        "overrideMode",
+        AttributeValue.fromS("STOP\u009b")));
     Path file = Files.write(photos.resolve("up\u001b[2Jload.png"), new byte[] {1});
 
     List<CliRun> text = List.of(
@@ -355,20 +350,15 @@ class CliIT {
             + " has no names.hosting; restart the local stack with this version ('scripts/offhours"
             + " local stop', then 'local start')); showing the endpoint alone");
 
-    moto.dynamoDb.putItem(r -> r.tableName(moto.controlTable)
-        .item(Map.of(
-            "pk",
-            AttributeValue.fromS("controller"),
-            "sk",
-            AttributeValue.fromS("state"),
-            "lastAction",
-            AttributeValue.fromS("stop"),
-            "version",
-            AttributeValue.fromN("3"),
-            "scheduleOpen",
-            AttributeValue.fromBool(false),
-            "overrideMode",
-            AttributeValue.fromS("STOP"))));
+    putControllerState(Map.of(
+        "lastAction",
+        AttributeValue.fromS("stop"),
+        "version",
+        AttributeValue.fromN("3"),
+        "scheduleOpen",
+        AttributeValue.fromBool(false),
+        "overrideMode",
+        AttributeValue.fromS("STOP")));
     assertThat(run("endpoint", "status").outLines())
         .endsWith(
             "schedule: outside working hours",
@@ -553,6 +543,14 @@ class CliIT {
                 "dlqUrl",
                 "http://127.0.0.1:1/1/d"))
         .write(StateFile.path(cache));
+  }
+
+  /** The controller's state item (pk controller, sk state) with {@code fields}. */
+  private void putControllerState(Map<String, AttributeValue> fields) {
+    Map<String, AttributeValue> item = new java.util.HashMap<>(fields);
+    item.put("pk", AttributeValue.fromS("controller"));
+    item.put("sk", AttributeValue.fromS("state"));
+    moto.dynamoDb.putItem(r -> r.tableName(moto.controlTable).item(item));
   }
 
   private void putResult(
