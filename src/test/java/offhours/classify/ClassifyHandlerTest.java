@@ -90,6 +90,22 @@ class ClassifyHandlerTest {
         .orElseThrow(() -> new AssertionError("no item " + pk + " in " + dynamo.all()));
   }
 
+  /** What the runtime answers when the model container's worker crashed on an image (its status 500). */
+  static ModelErrorException workerDied() {
+    return ModelErrorException.builder()
+        .statusCode(424)
+        .originalStatusCode(500)
+        .originalMessage("worker died")
+        .build();
+  }
+
+  /** The put in sqs-s3-put.json comes back as the batch's only item failure: SQS delivers it again. */
+  void assertTheUploadIsRetried() {
+    SQSEvent event = fixture("sqs-s3-put.json");
+    assertThat(failures(run(event)))
+        .containsExactly(event.getRecords().getFirst().getMessageId());
+  }
+
   static List<String> failures(SQSBatchResponse response) {
     return response.getBatchItemFailures().stream()
         .map(BatchItemFailure::getItemIdentifier)
@@ -361,20 +377,13 @@ class ClassifyHandlerTest {
         .statusCode(500)
         .message("InternalError")
         .build();
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
   }
 
   @Test
   void aModelCrashIsRejectedOnTheThirdReceive() {
     runtime.answer = r -> {
-      throw ModelErrorException.builder()
-          .statusCode(424)
-          .originalStatusCode(500)
-          .originalMessage("worker died")
-          .build();
+      throw workerDied();
     };
     SQSEvent event = fixture("sqs-s3-put.json");
     event.getRecords().getFirst().getAttributes().put("ApproximateReceiveCount", "3");
@@ -390,11 +399,7 @@ class ClassifyHandlerTest {
   @Test
   void timeSpentDeferredDoesNotCountAsModelCrashes() {
     runtime.answer = r -> {
-      throw ModelErrorException.builder()
-          .statusCode(424)
-          .originalStatusCode(500)
-          .originalMessage("worker died")
-          .build();
+      throw workerDied();
     };
     SQSEvent event = fixture("sqs-s3-put.json");
     MessageAttribute deferred = new MessageAttribute();
@@ -411,11 +416,7 @@ class ClassifyHandlerTest {
   void aFirstModelCrashRetriesOnlyThatMessageAndTheBatchGoesOn() {
     runtime.answer = r -> {
       if (r.body().asByteArray().length == image("rocket.jpg").length) {
-        throw ModelErrorException.builder()
-            .statusCode(424)
-            .originalStatusCode(500)
-            .originalMessage("worker died")
-            .build();
+        throw workerDied();
       }
       return "[0.1, 0.1, 0.6, 0.1, 0.1]";
     };
@@ -433,10 +434,7 @@ class ClassifyHandlerTest {
   @Test
   void accessDeniedOnTheObjectIsRetriedWithWhatToFix() {
     s3.failWith = Fakes.s3Error(403, "AccessDenied", "Access Denied");
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
     assertThat(dynamo.puts).isEmpty();
   }
 
@@ -468,29 +466,20 @@ class ClassifyHandlerTest {
             .errorCode("ProvisionedThroughputExceededException")
             .build())
         .build();
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
   }
 
   @Test
   void anS3ServerErrorIsRetried() {
     s3.failWith = Fakes.s3Error(503, "SlowDown", "Please reduce your request rate.");
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
     assertThat(dynamo.puts).isEmpty();
   }
 
   @Test
   void aLabelCountMismatchIsRetriedAsAConfigurationError() {
     runtime.answer = r -> "[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.4]";
-    SQSEvent event = fixture("sqs-s3-put.json");
-
-    assertThat(failures(run(event)))
-        .containsExactly(event.getRecords().getFirst().getMessageId());
+    assertTheUploadIsRetried();
     assertThat(dynamo.puts).isEmpty();
   }
 

@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.Decision;
@@ -32,18 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Needs moto_server (started by {@link AwsServicesExtension}) for S3, SQS, DynamoDB, SageMaker, Lambda and
@@ -58,108 +47,20 @@ class CliIT {
   @TempDir
   Path photos;
 
-  private final Map<Service, URI> endpoints = new EnumMap<>(Service.class);
-  private final AwsClients clients;
-  private final S3Client s3;
-  private final SqsClient sqs;
-  private final DynamoDbClient dynamoDb;
-  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
-  private final String bucket = "cli-it-" + suffix;
-  private String queueUrl;
-  private String dlqUrl;
-  private final String resultsTable = "cli-it-results-" + suffix;
-  private final String controlTable = "cli-it-control-" + suffix;
-
-  CliIT(AwsServices services) {
-    for (Service service : Service.values()) {
-      endpoints.put(service, services.endpoint());
-    }
-    clients = AwsClients.local(Region.US_EAST_1, endpoints);
-    s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true));
-    sqs = clients.build(Service.SQS, SqsClient.builder());
-    dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder());
-  }
+  private MotoStack moto;
 
   @BeforeEach
   void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
-    s3.createBucket(r -> r.bucket(bucket));
-    dlqUrl = sqs.createQueue(r -> r.queueName("cli-it-dlq-" + suffix)).queueUrl();
-    queueUrl = sqs.createQueue(r -> r.queueName("cli-it-queue-" + suffix)).queueUrl();
-    dynamoDb.createTable(r -> r.tableName(resultsTable)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(
-            a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
-            a -> a.attributeName("topLabel").attributeType(ScalarAttributeType.S),
-            a -> a.attributeName("classifiedAt").attributeType(ScalarAttributeType.S))
-        .keySchema(
-            k -> k.attributeName("pk").keyType(KeyType.HASH),
-            k -> k.attributeName("sk").keyType(KeyType.RANGE))
-        .globalSecondaryIndexes(g -> g.indexName("byLabel")
-            .keySchema(
-                k -> k.attributeName("topLabel").keyType(KeyType.HASH),
-                k -> k.attributeName("classifiedAt").keyType(KeyType.RANGE))
-            .projection(p -> p.projectionType(ProjectionType.ALL))));
-    dynamoDb.createTable(r -> r.tableName(controlTable)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(
-            a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-        .keySchema(
-            k -> k.attributeName("pk").keyType(KeyType.HASH),
-            k -> k.attributeName("sk").keyType(KeyType.RANGE)));
-    URI moto = services.endpoint();
-    MainTest.state(
-            ProcessHandle.current().pid(),
-            Map.of(
-                "s3",
-                moto,
-                "sqs",
-                moto,
-                "dynamodb",
-                moto,
-                "sagemaker",
-                moto,
-                "sagemakerRuntime",
-                moto,
-                "lambda",
-                moto),
-            Map.of(
-                "bucket",
-                bucket,
-                "queueUrl",
-                queueUrl,
-                "dlqUrl",
-                dlqUrl,
-                "resultsTable",
-                resultsTable,
-                "controlTable",
-                controlTable,
-                "endpoint",
-                "cli-it-endpoint-" + suffix,
-                "mappingUuid",
-                UUID.randomUUID().toString(),
-                "controllerFunction",
-                "offhours-controller"))
-        .write(StateFile.path(cache));
+    moto = new MotoStack(services, "cli-it", cache);
   }
 
   @AfterEach
   void close() {
-    s3.close();
-    sqs.close();
-    dynamoDb.close();
-    clients.close();
+    moto.close();
   }
 
   private CliRun run(String... args) {
-    // Like AwsClients::forUser, a fresh factory per command: the command closes it.
-    return CliRun.run(
-        cache,
-        Clock.systemUTC(),
-        () -> AwsClients.local(Region.US_EAST_1, endpoints),
-        Commands.all(),
-        args);
+    return moto.run(args);
   }
 
   @Test
@@ -174,21 +75,22 @@ class CliIT {
     CliRun run = run("upload", photos.toString(), "--prefix", "in");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+    assertThat(moto.s3.listObjectsV2(r -> r.bucket(moto.bucket)).contents())
         .extracting(S3Object::key)
         .containsExactlyInAnyOrder(
             "in/café au lait + 100%.png", "in/sub folder/ünïcødé photo.JPG", "in/a%20b.jpeg");
-    assertThat(s3.headObject(r -> r.bucket(bucket).key("in/café au lait + 100%.png"))
+    assertThat(moto.s3
+            .headObject(r -> r.bucket(moto.bucket).key("in/café au lait + 100%.png"))
             .contentLength())
         .isEqualTo(png.length);
     assertThat(run.out())
         .isEqualTo("uploaded 3 files (" + offhours.units.Sizes.format(png.length + 4) + ") to s3://"
-            + bucket + "/in/\n");
+            + moto.bucket + "/in/\n");
     assertThat(run.err())
         .contains(
             "skipped 1 file in folders: 1 not .jpg, .jpeg or .png (would never get a result): ",
             "notes.txt")
-        .contains("uploaded s3://" + bucket + "/in/a%20b.jpeg (1 B)");
+        .contains("uploaded s3://" + moto.bucket + "/in/a%20b.jpeg (1 B)");
   }
 
   @Test
@@ -204,7 +106,7 @@ class CliIT {
     assertThat(jsonLines(run))
         .extracting(j -> j.get("key").asText())
         .containsExactlyElementsOf(keys);
-    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+    assertThat(moto.s3.listObjectsV2(r -> r.bucket(moto.bucket)).contents())
         .extracting(S3Object::key)
         .containsExactlyInAnyOrderElementsOf(keys);
   }
@@ -218,9 +120,11 @@ class CliIT {
     assertThat(line.get("key").asText()).isEqualTo("one + one.png");
     assertThat(line.get("bytes").asLong()).isEqualTo(2);
     assertThat(line.get("eTag").asText())
-        .isEqualTo(
-            s3.headObject(r -> r.bucket(bucket).key("one + one.png")).eTag().replace("\"", ""));
-    assertThat(run.err()).contains("uploaded 1 file (2 B) to s3://" + bucket + "/");
+        .isEqualTo(moto.s3
+            .headObject(r -> r.bucket(moto.bucket).key("one + one.png"))
+            .eTag()
+            .replace("\"", ""));
+    assertThat(run.err()).contains("uploaded 1 file (2 B) to s3://" + moto.bucket + "/");
   }
 
   @Test
@@ -250,7 +154,7 @@ class CliIT {
     assertThat(rejected.get("score").isNull()).isTrue();
     assertThat(lines.getFirst().get("score").asDouble()).isEqualTo(0.77);
     assertThat(lines.getFirst().get("labels").get(0).get("label").asText()).isEqualTo("Neutral");
-    assertThat(lines.getFirst().get("bucket").asText()).isEqualTo(bucket);
+    assertThat(lines.getFirst().get("bucket").asText()).isEqualTo(moto.bucket);
     assertThat(lines.getFirst().get("attempts").asInt()).isEqualTo(1);
 
     assertThat(jsonLines(run("results", "--label", "Neutral", "--json")))
@@ -308,16 +212,11 @@ class CliIT {
         "the model said \u001b[31mred\u001b[0m\nsecond line",
         "2026-11-25T10:00:01Z");
     putResult("label.png", "CLASSIFIED", "La\u001b[8mbel", 0.5, null, "2026-11-25T10:00:02Z");
-    dynamoDb.putItem(r -> r.tableName(controlTable)
-        .item(Map.of(
-            "pk",
-            AttributeValue.fromS("controller"),
-            "sk",
-            AttributeValue.fromS("state"),
-            "lastAction",
-            AttributeValue.fromS("stop\u001b[2J"),
-            "overrideMode",
-            AttributeValue.fromS("STOP\u009b"))));
+    putControllerState(Map.of(
+        "lastAction",
+        AttributeValue.fromS("stop\u001b[2J"),
+        "overrideMode",
+        AttributeValue.fromS("STOP\u009b")));
     Path file = Files.write(photos.resolve("up\u001b[2Jload.png"), new byte[] {1});
 
     List<CliRun> text = List.of(
@@ -347,7 +246,7 @@ class CliIT {
             .asText())
         .as("a state item this version's controller did not write")
         .contains("STOP\u009b");
-    assertThat(text.get(3).err()).contains("uploaded s3://" + bucket + "/up\\x1b[2Jload.png");
+    assertThat(text.get(3).err()).contains("uploaded s3://" + moto.bucket + "/up\\x1b[2Jload.png");
     assertThat(text.get(4).err()).contains("no such file or folder: ", "gone\\x1b[2J.png");
 
     List<JsonNode> json = jsonLines(run("results", "--json"));
@@ -359,7 +258,7 @@ class CliIT {
 
   @Test
   void costReadsTheLedgerAndCountsEachDaysClassifiedImages() {
-    new DynamoControlTable(dynamoDb, controlTable)
+    new DynamoControlTable(moto.dynamoDb, moto.controlTable)
         .add(new Ledger.Day(java.time.LocalDate.parse("2026-11-25"), 7200, 0, 1, 1));
     putResult("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.91, null, "2026-11-25T10:00:01Z");
     putResult("dogs/rex.jpg", "CLASSIFIED", "Neutral", 0.77, null, "2026-11-25T10:00:05Z");
@@ -367,19 +266,8 @@ class CliIT {
     Clock evening =
         Clock.fixed(java.time.Instant.parse("2026-11-25T20:00:00Z"), java.time.ZoneOffset.UTC);
 
-    CliRun run = CliRun.run(
-        cache,
-        evening,
-        () -> AwsClients.local(Region.US_EAST_1, endpoints),
-        Commands.all(),
-        "cost",
-        "--days",
-        "1",
-        "--time-zone",
-        "UTC",
-        "--price",
-        "0.5",
-        "--json");
+    CliRun run =
+        moto.run(evening, "cost", "--days", "1", "--time-zone", "UTC", "--price", "0.5", "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<JsonNode> lines = jsonLines(run);
@@ -416,8 +304,8 @@ class CliIT {
   void aMissingTableOrBucketIsNamed() throws IOException {
     StateFile state = StateFile.read(StateFile.path(cache));
     Map<String, String> names = new java.util.HashMap<>(state.names());
-    names.put("resultsTable", "no-such-table-" + suffix);
-    names.put("bucket", "no-such-bucket-" + suffix);
+    names.put("resultsTable", "no-such-table-" + moto.suffix);
+    names.put("bucket", "no-such-bucket-" + moto.suffix);
     new StateFile(
             state.pid(),
             state.started(),
@@ -430,23 +318,24 @@ class CliIT {
     Files.write(photos.resolve("a.png"), new byte[] {1});
 
     assertThat(run("results").err())
-        .isEqualTo("offhours: results table no-such-table-" + suffix
+        .isEqualTo("offhours: results table no-such-table-" + moto.suffix
             + " of the local stack does not exist\n");
     assertThat(run("upload", photos.toString()).err())
-        .endsWith(
-            "offhours: bucket no-such-bucket-" + suffix + " of the local stack does not exist\n");
+        .endsWith("offhours: bucket no-such-bucket-" + moto.suffix
+            + " of the local stack does not exist\n");
   }
 
   @Test
   void queueCountsVisibleInFlightDelayedAndDeadLetters() throws IOException {
     for (int i = 0; i < 3; i++) {
       int n = i;
-      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("m" + n));
+      moto.sqs.sendMessage(r -> r.queueUrl(moto.queueUrl).messageBody("m" + n));
     }
-    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("later").delaySeconds(600));
-    sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("poison"));
-    assertThat(sqs.receiveMessage(
-                r -> r.queueUrl(queueUrl).maxNumberOfMessages(1).visibilityTimeout(600))
+    moto.sqs.sendMessage(r -> r.queueUrl(moto.queueUrl).messageBody("later").delaySeconds(600));
+    moto.sqs.sendMessage(r -> r.queueUrl(moto.dlqUrl).messageBody("poison"));
+    assertThat(moto.sqs
+            .receiveMessage(
+                r -> r.queueUrl(moto.queueUrl).maxNumberOfMessages(1).visibilityTimeout(600))
             .messages())
         .hasSize(1);
 
@@ -459,7 +348,7 @@ class CliIT {
     assertThat(counts.get("delayed").asLong()).isEqualTo(1);
     assertThat(counts.get("dlq").asLong()).isEqualTo(1);
     assertThat(run("queue").out())
-        .startsWith("queue cli-it-queue-" + suffix + ": 2 visible, 1 in flight, 1 delayed\n");
+        .startsWith("queue cli-it-queue-" + moto.suffix + ": 2 visible, 1 in flight, 1 delayed\n");
   }
 
   @Test
@@ -467,7 +356,7 @@ class CliIT {
     CliRun run = run("endpoint", "status");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.outLines().getFirst())
-        .isEqualTo("endpoint cli-it-endpoint-" + suffix
+        .isEqualTo("endpoint cli-it-endpoint-" + moto.suffix
             + ": absent (uploads wait in the queue until it is started)");
     assertThat(run.out())
         .contains(
@@ -479,22 +368,17 @@ class CliIT {
             + " has no names.hosting; restart the local stack with this version ('scripts/offhours"
             + " local stop', then 'local start')); showing the endpoint alone");
 
-    dynamoDb.putItem(r -> r.tableName(controlTable)
-        .item(Map.of(
-            "pk",
-            AttributeValue.fromS("controller"),
-            "sk",
-            AttributeValue.fromS("state"),
-            "lastAction",
-            AttributeValue.fromS("stop"),
-            "version",
-            AttributeValue.fromN("3"),
-            "scheduleOpen",
-            AttributeValue.fromBool(false),
-            "overrideMode",
-            AttributeValue.fromS("STOP"))));
+    putControllerState(Map.of(
+        "lastAction",
+        AttributeValue.fromS("stop"),
+        "version",
+        AttributeValue.fromN("3"),
+        "scheduleOpen",
+        AttributeValue.fromBool(false),
+        "overrideMode",
+        AttributeValue.fromS("STOP")));
     Instant at = Instant.parse("2026-11-25T18:00:00Z");
-    new DynamoControlTable(dynamoDb, controlTable)
+    new DynamoControlTable(moto.dynamoDb, moto.controlTable)
         .recordDecision(
             new Decision(
                 at,
@@ -533,18 +417,19 @@ class CliIT {
 
   @Test
   void endpointStatusShowsALiveEndpoint() throws IOException {
-    String endpoint = "cli-it-endpoint-" + suffix;
-    try (SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
-      sageMaker.createModel(r -> r.modelName("cli-it-model-" + suffix)
+    String endpoint = "cli-it-endpoint-" + moto.suffix;
+    try (SageMakerClient sageMaker =
+        moto.clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
+      sageMaker.createModel(r -> r.modelName("cli-it-model-" + moto.suffix)
           .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
           .primaryContainer(c -> c.image("123456789012.dkr.ecr.us-east-1.amazonaws.com/ic:1")));
-      sageMaker.createEndpointConfig(r -> r.endpointConfigName("cli-it-config-" + suffix)
+      sageMaker.createEndpointConfig(r -> r.endpointConfigName("cli-it-config-" + moto.suffix)
           .productionVariants(v -> v.variantName("all")
-              .modelName("cli-it-model-" + suffix)
+              .modelName("cli-it-model-" + moto.suffix)
               .initialInstanceCount(1)
               .instanceType("ml.m5.large")));
       sageMaker.createEndpoint(
-          r -> r.endpointName(endpoint).endpointConfigName("cli-it-config-" + suffix));
+          r -> r.endpointName(endpoint).endpointConfigName("cli-it-config-" + moto.suffix));
       String status =
           sageMaker.describeEndpoint(r -> r.endpointName(endpoint)).endpointStatusAsString();
 
@@ -563,24 +448,25 @@ class CliIT {
   @Test
   void aDeployedStacksOutputsTellItsHostingAndAnOlderStackFallsBackToTheEndpointAlone()
       throws IOException {
-    String endpoint = "cli-it-serverless-" + suffix;
-    String config = "cli-it-serverless-config-" + suffix;
-    try (SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
+    String endpoint = "cli-it-serverless-" + moto.suffix;
+    String config = "cli-it-serverless-config-" + moto.suffix;
+    try (SageMakerClient sageMaker =
+            moto.clients.build(Service.SAGEMAKER, SageMakerClient.builder());
         CloudFormationClient cloudFormation =
-            clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
-      sageMaker.createModel(r -> r.modelName("cli-it-serverless-model-" + suffix)
+            moto.clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      sageMaker.createModel(r -> r.modelName("cli-it-serverless-model-" + moto.suffix)
           .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
           .primaryContainer(c -> c.image("123456789012.dkr.ecr.us-east-1.amazonaws.com/ic:1")));
       sageMaker.createEndpointConfig(r -> r.endpointConfigName(config)
           .productionVariants(v -> v.variantName("all")
-              .modelName("cli-it-serverless-model-" + suffix)
+              .modelName("cli-it-serverless-model-" + moto.suffix)
               .serverlessConfig(c -> c.memorySizeInMB(3072).maxConcurrency(5))));
       sageMaker.createEndpoint(r -> r.endpointName(endpoint).endpointConfigName(config));
       String outputs = """
           "EndpointName": {"Value": "%s"}, "EndpointConfigName": {"Value": "%s"},
-          "ClassifyMappingId": {"Value": "%s"}, "ControlTableName": {"Value": "%s"}""".formatted(endpoint, config, UUID.randomUUID(), controlTable);
-      for (String[] stack : List.of(new String[] {"cli-it-older-" + suffix, ""}, new String[] {
-        "cli-it-hosting-" + suffix, ", \"HostingOption\": {\"Value\": \"serverless\"}"
+          "ClassifyMappingId": {"Value": "%s"}, "ControlTableName": {"Value": "%s"}""".formatted(endpoint, config, UUID.randomUUID(), moto.controlTable);
+      for (String[] stack : List.of(new String[] {"cli-it-older-" + moto.suffix, ""}, new String[] {
+        "cli-it-hosting-" + moto.suffix, ", \"HostingOption\": {\"Value\": \"serverless\"}"
       })) {
         String template = """
             {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "%s"}}},
@@ -590,14 +476,14 @@ class CliIT {
       }
     }
 
-    CliRun older = run("endpoint", "status", "--stack", "cli-it-older-" + suffix);
+    CliRun older = run("endpoint", "status", "--stack", "cli-it-older-" + moto.suffix);
     assertThat(older.exitCode()).as(older.err()).isZero();
     assertThat(older.outLines().get(1))
         .isEqualTo(
-            "hosting: unknown (stack cli-it-older-" + suffix + " has no output HostingOption;"
+            "hosting: unknown (stack cli-it-older-" + moto.suffix + " has no output HostingOption;"
                 + " update the stack with this version's template.yaml); showing the endpoint alone");
 
-    CliRun text = run("endpoint", "status", "--stack", "cli-it-hosting-" + suffix);
+    CliRun text = run("endpoint", "status", "--stack", "cli-it-hosting-" + moto.suffix);
     assertThat(text.exitCode()).as(text.err()).isZero();
     assertThat(text.outLines().get(1))
         .isEqualTo("hosting: serverless (the stack owns the endpoint; the controller never creates"
@@ -605,7 +491,7 @@ class CliIT {
     assertThat(text.outLines().get(2))
         .startsWith("serverless config " + config + ": 3072 MB memory, max concurrency 5 (");
     JsonNode json = Json.MAPPER.readTree(
-        run("endpoint", "status", "--json", "--stack", "cli-it-hosting-" + suffix)
+        run("endpoint", "status", "--json", "--stack", "cli-it-hosting-" + moto.suffix)
             .out());
     assertThat(json.get("hosting").asText()).isEqualTo("serverless");
     assertThat(json.get("serverless").get("endpointConfig").asText()).isEqualTo(config);
@@ -624,17 +510,18 @@ class CliIT {
 
   @Test
   void stackNamesComeFromCloudFormationOutputs() throws IOException {
-    String stack = "cli-it-stack-" + suffix;
-    String template = """
+    String stack = "cli-it-stack-" + moto.suffix;
+    String template =
+        """
         {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cli-it-cfn-%s"}}},
          "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
                      "DeadLetterQueueUrl": {"Value": "%s"}, "ControlTableName": {"Value": "%s"}}}
-        """.formatted(suffix, bucket, queueUrl, dlqUrl, controlTable);
+        """.formatted(moto.suffix, moto.bucket, moto.queueUrl, moto.dlqUrl, moto.controlTable);
     try (CloudFormationClient cloudFormation =
-        clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+        moto.clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
       cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
     }
-    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("m"));
+    moto.sqs.sendMessage(r -> r.queueUrl(moto.queueUrl).messageBody("m"));
     Files.delete(StateFile.path(cache)); // proves the names do not come from the local stack
 
     CliRun queue = run("queue", "--json", "--stack", stack);
@@ -652,10 +539,10 @@ class CliIT {
         .startsWith("counting from " + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
             + ", the day stack " + stack + " was created\n");
 
-    CliRun missing = run("queue", "--stack", "no-such-stack-" + suffix);
+    CliRun missing = run("queue", "--stack", "no-such-stack-" + moto.suffix);
     assertThat(missing.err())
-        .startsWith(
-            "offhours: stack no-such-stack-" + suffix + " does not exist in region us-east-1;");
+        .startsWith("offhours: stack no-such-stack-" + moto.suffix
+            + " does not exist in region us-east-1;");
   }
 
   @Test
@@ -696,7 +583,7 @@ class CliIT {
             MainTest.endpoints(),
             Map.of(
                 "bucket",
-                bucket,
+                moto.bucket,
                 "queueUrl",
                 "http://127.0.0.1:1/1/q",
                 "dlqUrl",
@@ -704,12 +591,20 @@ class CliIT {
         .write(StateFile.path(cache));
   }
 
+  /** The controller's state item (pk controller, sk state) with {@code fields}. */
+  private void putControllerState(Map<String, AttributeValue> fields) {
+    Map<String, AttributeValue> item = new java.util.HashMap<>(fields);
+    item.put("pk", AttributeValue.fromS("controller"));
+    item.put("sk", AttributeValue.fromS("state"));
+    moto.dynamoDb.putItem(r -> r.tableName(moto.controlTable).item(item));
+  }
+
   private void putResult(
       String key, String status, String label, Double score, String reason, String classifiedAt) {
     Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
-        "pk", AttributeValue.fromS("s3://" + bucket + "/" + key),
+        "pk", AttributeValue.fromS("s3://" + moto.bucket + "/" + key),
         "sk", AttributeValue.fromS("e#" + UUID.randomUUID()),
-        "bucket", AttributeValue.fromS(bucket),
+        "bucket", AttributeValue.fromS(moto.bucket),
         "key", AttributeValue.fromS(key),
         "status", AttributeValue.fromS(status),
         "classifiedAt", AttributeValue.fromS(classifiedAt),
@@ -729,19 +624,11 @@ class CliIT {
     if (reason != null) {
       item.put("reason", AttributeValue.fromS(reason));
     }
-    dynamoDb.putItem(r -> r.tableName(resultsTable).item(item));
+    moto.dynamoDb.putItem(r -> r.tableName(moto.resultsTable).item(item));
   }
 
   private static List<JsonNode> jsonLines(CliRun run) {
     assertThat(run.exitCode()).as(run.err()).isZero();
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : run.outLines()) {
-      try {
-        lines.add(Json.MAPPER.readTree(line));
-      } catch (IOException e) {
-        throw new AssertionError("not a JSON line: " + line, e);
-      }
-    }
-    return lines;
+    return run.jsonLines();
   }
 }

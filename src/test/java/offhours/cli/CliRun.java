@@ -1,10 +1,13 @@
 package offhours.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -36,5 +39,18 @@ record CliRun(int exitCode, String out, String err) {
 
   List<String> outLines() {
     return out.lines().toList();
+  }
+
+  /** Each line of the output read as JSON; a line that is not JSON fails the test. */
+  List<JsonNode> jsonLines() {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : outLines()) {
+      try {
+        lines.add(Json.MAPPER.readTree(line));
+      } catch (IOException e) {
+        throw new AssertionError("not a JSON line: " + line, e);
+      }
+    }
+    return lines;
   }
 }

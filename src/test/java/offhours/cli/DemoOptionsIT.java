@@ -27,14 +27,17 @@ class DemoOptionsIT {
 
   private static final Path CACHE = CacheDirectory.ofThisProcess();
 
+  /** src/test/resources/containers/format_container.py: answers which image format it was sent. */
+  private static final String FORMAT_CONTAINER =
+      "python3 " + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
+
   @Test
   void aUsersOwnOnnxModelAndLabelsServeTheDemo(@TempDir Path dir) throws Exception {
     ModelFiles model = DefaultModel.ensure(CACHE);
     Path own = Files.copy(model.onnx(), dir.resolve("my model.onnx"));
     Path labels =
         Files.writeString(dir.resolve("labels.txt"), "drawing\nhentai\nneutral\nporn\nsexy\n");
-    Path images = Files.createDirectories(dir.resolve("images"));
-    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    Path images = photo(dir);
 
     Run run = demo(images.toString(), "--model", own.toString(), "--labels", labels.toString());
 
@@ -45,14 +48,11 @@ class DemoOptionsIT {
   @Test
   void aUsersOwnContainerCommandServesTheDemo(@TempDir Path dir) throws Exception {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "jpeg\npng\n");
-    Path images = Files.createDirectories(dir.resolve("images"));
-    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    Path images = photo(dir);
     Files.copy(Path.of("src/test/resources/images/rocket.jpg"), images.resolve("rocket.jpg"));
-    String container = "python3 "
-        + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
 
-    Run run =
-        demo(images.toString(), "--container-command", container, "--labels", labels.toString());
+    Run run = demo(
+        images.toString(), "--container-command", FORMAT_CONTAINER, "--labels", labels.toString());
 
     assertThat(run.code).as(run.err).isZero();
     assertThat(run.out.lines().filter(l -> l.startsWith("cat.png")))
@@ -68,8 +68,7 @@ class DemoOptionsIT {
   @Test
   void aHuggingFaceShapedContainerThatRefusesXImageServesTheDemoWithContentTypeAutoAndNoLabels(
       @TempDir Path dir) throws Exception {
-    Path images = Files.createDirectories(dir.resolve("images"));
-    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    Path images = photo(dir);
     Files.copy(Path.of("src/test/resources/images/rocket.jpg"), images.resolve("rocket.jpg"));
 
     Run run = demo(
@@ -88,8 +87,7 @@ class DemoOptionsIT {
   @Test
   void aJumpStartShapedContainerNamesItsClassesWhenAskedWithAcceptVerbose(@TempDir Path dir)
       throws Exception {
-    Path images = Files.createDirectories(dir.resolve("images"));
-    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    Path images = photo(dir);
 
     Run run = demo(
         images.toString(),
@@ -107,8 +105,7 @@ class DemoOptionsIT {
 
   @Test
   void theDemoRunsOnAServerlessEndpoint(@TempDir Path dir) throws Exception {
-    Path images = Files.createDirectories(dir.resolve("images"));
-    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    Path images = photo(dir);
     Files.copy(Path.of("src/test/resources/images/rocket.jpg"), images.resolve("rocket.jpg"));
 
     Run run = demo(images.toString(), "--hosting", "serverless");
@@ -150,14 +147,7 @@ class DemoOptionsIT {
     Path onnx = DefaultModel.ensure(CACHE).onnx();
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nother\n");
 
-    Run run = demo(
-        photo(dir).toString(),
-        "--model",
-        onnx.toString(),
-        "--labels",
-        labels.toString(),
-        "--timeout",
-        "120");
+    Run run = demoOfOnePhoto(dir, "--model", onnx.toString(), labels);
 
     assertThat(run.code).isEqualTo(1);
     assertThat(run.err)
@@ -170,14 +160,7 @@ class DemoOptionsIT {
     Path broken = Files.writeString(dir.resolve("broken.onnx"), "not a model");
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
 
-    Run run = demo(
-        photo(dir).toString(),
-        "--model",
-        broken.toString(),
-        "--labels",
-        labels.toString(),
-        "--timeout",
-        "120");
+    Run run = demoOfOnePhoto(dir, "--model", broken.toString(), labels);
 
     assertThat(run.code).isEqualTo(1);
     assertThat(run.err).contains("ONNX Runtime could not load " + broken);
@@ -188,14 +171,8 @@ class DemoOptionsIT {
       throws Exception {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "jpeg\npng\n");
 
-    Run run = demo(
-        photo(dir).toString(),
-        "--container-command",
-        "echo 'no weights found' >&2; exit 3",
-        "--labels",
-        labels.toString(),
-        "--timeout",
-        "120");
+    Run run =
+        demoOfOnePhoto(dir, "--container-command", "echo 'no weights found' >&2; exit 3", labels);
 
     assertThat(run.code).isEqualTo(1);
     assertThat(run.err)
@@ -210,17 +187,8 @@ class DemoOptionsIT {
       throws Exception {
     Path labels = Files.writeString(
         dir.resolve("labels.txt"), "jpeg\npng\nother\n"); // the container answers two
-    String container = "python3 "
-        + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
 
-    Run run = demo(
-        photo(dir).toString(),
-        "--container-command",
-        container,
-        "--labels",
-        labels.toString(),
-        "--timeout",
-        "120");
+    Run run = demoOfOnePhoto(dir, "--container-command", FORMAT_CONTAINER, labels);
 
     assertThat(run.code).isEqualTo(1);
     assertThat(run.err)
@@ -245,8 +213,7 @@ class DemoOptionsIT {
 
   @Test
   void theDemoRunsOnAScaleToZeroInferenceComponent(@TempDir Path dir) throws Exception {
-    Path images = Files.createDirectories(dir.resolve("images"));
-    Files.copy(Path.of("src/test/resources/images/chelsea.png"), images.resolve("cat.png"));
+    Path images = photo(dir);
 
     Run run = demo(images.toString(), "--hosting", "scale-to-zero");
 
@@ -258,6 +225,13 @@ class DemoOptionsIT {
   }
 
   private record Run(int code, String out, String err) {}
+
+  /** The demo of one photo in {@code dir} served by {@code option value} with {@code labels}, given two minutes. */
+  private static Run demoOfOnePhoto(Path dir, String option, String value, Path labels)
+      throws IOException {
+    return demo(
+        photo(dir).toString(), option, value, "--labels", labels.toString(), "--timeout", "120");
+  }
 
   private static Run demo(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,22 +45,9 @@ class EndpointControlTest {
           ? reply
           : reply.withHeader("X-Amz-Function-Error", functionError);
     });
-    URI uri = lambda.uri();
     MainTest.state(
             ProcessHandle.current().pid(),
-            Map.of(
-                "s3",
-                uri,
-                "sqs",
-                uri,
-                "dynamodb",
-                uri,
-                "sagemaker",
-                uri,
-                "sagemakerRuntime",
-                uri,
-                "lambda",
-                uri),
+            MainTest.endpoints(lambda.uri()),
             Map.of("bucket", "offhours-images", "controllerFunction", "offhours-controller"))
         .write(StateFile.path(cache));
   }

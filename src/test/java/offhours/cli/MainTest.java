@@ -627,7 +627,11 @@ class MainTest {
   }
 
   static Map<String, URI> endpoints() {
-    URI uri = URI.create("http://127.0.0.1:1");
+    return endpoints(URI.create("http://127.0.0.1:1"));
+  }
+
+  /** Every service of the state file at {@code uri}. */
+  static Map<String, URI> endpoints(URI uri) {
     return Map.of(
         "s3",
         uri,

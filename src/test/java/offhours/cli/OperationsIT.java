@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.classify.ObjectNotification;
 import offhours.local.LocalDirectory;
@@ -24,7 +18,6 @@ import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
-import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.AfterEach;
@@ -33,11 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -54,102 +43,28 @@ class OperationsIT {
   @TempDir
   Path cache;
 
-  private final Map<Service, URI> endpoints = new EnumMap<>(Service.class);
-  private final AwsClients clients;
-  final S3Client s3;
-  final SqsClient sqs;
-  final DynamoDbClient dynamoDb;
-  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
-  final String bucket = "ops-it-" + suffix;
-  final String resultsTable = "ops-it-results-" + suffix;
-  String queueUrl;
-  String dlqUrl;
-
-  OperationsIT(AwsServices services) {
-    for (Service service : Service.values()) {
-      endpoints.put(service, services.endpoint());
-    }
-    clients = AwsClients.local(Region.US_EAST_1, endpoints);
-    s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true));
-    sqs = clients.build(Service.SQS, SqsClient.builder());
-    dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder());
-  }
+  MotoStack moto;
 
   @BeforeEach
   void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
-    s3.createBucket(r -> r.bucket(bucket));
-    dlqUrl = sqs.createQueue(r -> r.queueName("ops-it-dlq-" + suffix)).queueUrl();
-    queueUrl = sqs.createQueue(r -> r.queueName("ops-it-queue-" + suffix)).queueUrl();
-    dynamoDb.createTable(StackSpec.RESULTS_TABLE.createTableRequest(resultsTable));
-    URI moto = services.endpoint();
-    MainTest.state(
-            ProcessHandle.current().pid(),
-            Map.of(
-                "s3",
-                moto,
-                "sqs",
-                moto,
-                "dynamodb",
-                moto,
-                "sagemaker",
-                moto,
-                "sagemakerRuntime",
-                moto,
-                "lambda",
-                moto),
-            Map.of(
-                "bucket",
-                bucket,
-                "queueUrl",
-                queueUrl,
-                "dlqUrl",
-                dlqUrl,
-                "resultsTable",
-                resultsTable,
-                "controlTable",
-                "ops-it-control-" + suffix,
-                "endpoint",
-                "ops-it-endpoint-" + suffix,
-                "controllerFunction",
-                "offhours-controller"))
-        .write(StateFile.path(cache));
+    moto = new MotoStack(services, "ops-it", cache);
   }
 
   @AfterEach
   void close() {
-    s3.close();
-    sqs.close();
-    dynamoDb.close();
-    clients.close();
+    moto.close();
   }
 
   CliRun run(String... args) {
-    return CliRun.run(
-        cache,
-        Clock.systemUTC(),
-        () -> AwsClients.local(Region.US_EAST_1, endpoints),
-        Commands.all(),
-        args);
-  }
-
-  static List<JsonNode> jsonLines(CliRun run) {
-    return run.out()
-        .lines()
-        .map(line -> {
-          try {
-            return Json.MAPPER.readTree(line);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        })
-        .toList();
+    return moto.run(args);
   }
 
   /** Every message of {@code url}, received and deleted. */
   List<Message> drain(String url) {
     List<Message> all = new ArrayList<>();
     while (true) {
-      List<Message> page = sqs.receiveMessage(r -> r.queueUrl(url)
+      List<Message> page = moto.sqs
+          .receiveMessage(r -> r.queueUrl(url)
               .maxNumberOfMessages(10)
               .waitTimeSeconds(1)
               .messageAttributeNames("All")
@@ -159,14 +74,15 @@ class OperationsIT {
         return all;
       }
       for (Message m : page) {
-        sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+        moto.sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
         all.add(m);
       }
     }
   }
 
   long visible(String url) {
-    return Long.parseLong(sqs.getQueueAttributes(
+    return Long.parseLong(moto.sqs
+        .getQueueAttributes(
             r -> r.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
         .attributes()
         .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
@@ -174,10 +90,11 @@ class OperationsIT {
 
   private String toDlq(String key, String reason) {
     String body = new ObjectNotification(
-            bucket, key, 10L, "etag-" + key.hashCode(), null, "00A1", Instant.now(), "test")
+            moto.bucket, key, 10L, "etag-" + key.hashCode(), null, "00A1", Instant.now(), "test")
         .body();
-    return sqs.sendMessage(r -> {
-          r.queueUrl(dlqUrl).messageBody(body);
+    return moto.sqs
+        .sendMessage(r -> {
+          r.queueUrl(moto.dlqUrl).messageBody(body);
           if (reason != null) {
             r.messageAttributes(Map.of(
                 "offhours-deferral-reason",
@@ -206,7 +123,8 @@ class OperationsIT {
           "in/img %02d.png".formatted(i),
           i % 2 == 0 ? "endpoint unavailable: ValidationError" : null));
     }
-    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31m"))
+    String poison = moto.sqs
+        .sendMessage(r -> r.queueUrl(moto.dlqUrl).messageBody("not json \u001b[31m"))
         .messageId();
     // The Classify function's JSON line for a message it handed back
     // (offhours.classify.OutcomeLog), in the local
@@ -215,13 +133,14 @@ class OperationsIT {
         LocalDirectory.logs(cache).resolve("stack.log"),
         "starting\n{\"level\":\"WARN\",\"messageId\":\""
             + ids.get(1)
-            + "\",\"outcome\":\"RETRY\",\"attempts\":5,\"records\":[{\"subject\":\"s3://" + bucket
+            + "\",\"outcome\":\"RETRY\",\"attempts\":5,\"records\":[{\"subject\":\"s3://"
+            + moto.bucket
             + "/in/img 01.png\",\"outcome\":\"RETRY\",\"detail\":\"ThrottlingException: slow down\"}]}\n");
 
     CliRun json = run("dlq", "list", "--json");
 
     assertThat(json.exitCode()).as(json.err()).isZero();
-    List<JsonNode> lines = jsonLines(json);
+    List<JsonNode> lines = json.jsonLines();
     assertThat(lines)
         .extracting(j -> j.get("messageId").asText())
         .containsExactlyInAnyOrderElementsOf(concat(ids, poison));
@@ -238,9 +157,9 @@ class OperationsIT {
         .findFirst()
         .orElseThrow();
     assertThat(logged.get("reason").asText())
-        .isEqualTo("s3://" + bucket + "/in/img 01.png: ThrottlingException:" + " slow down");
+        .isEqualTo("s3://" + moto.bucket + "/in/img 01.png: ThrottlingException:" + " slow down");
     assertThat(logged.get("reasonSource").asText()).isEqualTo("log");
-    assertThat(visible(dlqUrl))
+    assertThat(visible(moto.dlqUrl))
         .as("every message visible again after the listing")
         .isEqualTo(24);
 
@@ -257,7 +176,8 @@ class OperationsIT {
 
   @Test
   void dlqShowPrintsTheBodyWithControlCharactersEscaped() {
-    String poison = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody("not json \u001b[31mred"))
+    String poison = moto.sqs
+        .sendMessage(r -> r.queueUrl(moto.dlqUrl).messageBody("not json \u001b[31mred"))
         .messageId();
 
     CliRun show = run("dlq", "show", poison);
@@ -267,7 +187,8 @@ class OperationsIT {
         .contains("message " + poison, "body\nnot json \\x1b[31mred")
         .doesNotContain("\u001b");
     CliRun json = run("dlq", "show", poison, "--json");
-    assertThat(jsonLines(json).getFirst().get("body").asText()).isEqualTo("not json \u001b[31mred");
+    assertThat(json.jsonLines().getFirst().get("body").asText())
+        .isEqualTo("not json \u001b[31mred");
     CliRun missing = run("dlq", "show", "no-such-id");
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err())
@@ -286,18 +207,18 @@ class OperationsIT {
     CliRun redrive = run("dlq", "redrive", "--key-prefix", "cats/", "--json");
 
     assertThat(redrive.exitCode()).as(redrive.err()).isZero();
-    JsonNode answer = jsonLines(redrive).getFirst();
+    JsonNode answer = redrive.jsonLines().getFirst();
     assertThat(answer.get("method").asText()).isEqualTo("send-then-delete");
     assertThat(answer.get("moved").asInt()).isEqualTo(12);
     assertThat(answer.get("kept").asInt()).isEqualTo(1);
-    List<Message> moved = drain(queueUrl);
+    List<Message> moved = drain(moto.queueUrl);
     assertThat(moved)
         .extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
         .containsExactlyInAnyOrderElementsOf(cats);
     assertThat(
             moved.getFirst().messageAttributes().get("offhours-deferral-reason").stringValue())
         .isEqualTo("endpoint unavailable");
-    assertThat(drain(dlqUrl)).extracting(Message::messageId).containsExactly(dog);
+    assertThat(drain(moto.dlqUrl)).extracting(Message::messageId).containsExactly(dog);
   }
 
   @Test
@@ -321,8 +242,8 @@ class OperationsIT {
         .startsWith(
             "moved 3 messages back to the queue, each sent before it was deleted from the DLQ"
                 + " (this SQS does not offer StartMessageMoveTask (500))");
-    assertThat(visible(dlqUrl)).isZero();
-    assertThat(drain(queueUrl)).hasSize(4);
+    assertThat(visible(moto.dlqUrl)).isZero();
+    assertThat(drain(moto.queueUrl)).hasSize(4);
   }
 
   // ---- reprocess ----
@@ -346,11 +267,11 @@ class OperationsIT {
       String classifiedAt,
       String eTag) {
     boolean classified = status.equals("CLASSIFIED");
-    new ResultsTable(dynamoDb, resultsTable)
+    new ResultsTable(moto.dynamoDb, moto.resultsTable)
         .put(new ResultItem(
-            ResultItem.pkFor(bucket, key),
+            ResultItem.pkFor(moto.bucket, key),
             ResultItem.skFor(versionId, eTag),
-            bucket,
+            moto.bucket,
             key,
             versionId,
             eTag,
@@ -383,47 +304,47 @@ class OperationsIT {
     CliRun dry = run("reprocess", "--status", "rejected", "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
     assertThat(dry.out())
-        .isEqualTo(
-            "would send s3://" + bucket + "/a/rejected one.png (version v1, REJECTED by m1)\n");
+        .isEqualTo("would send s3://" + moto.bucket
+            + "/a/rejected one.png (version v1, REJECTED by m1)\n");
     assertThat(dry.err())
         .contains("would send 1 object version to the queue (--dry-run: nothing was sent)");
-    assertThat(visible(queueUrl)).isZero();
+    assertThat(visible(moto.queueUrl)).isZero();
 
     CliRun all = run("reprocess", "--all", "--dry-run");
     assertThat(all.exitCode()).as(all.err()).isZero();
     assertThat(all.outLines())
         .hasSize(4)
-        .allMatch(line -> line.startsWith("would send s3://" + bucket + "/"));
-    assertThat(visible(queueUrl)).isZero();
+        .allMatch(line -> line.startsWith("would send s3://" + moto.bucket + "/"));
+    assertThat(visible(moto.queueUrl)).isZero();
 
     CliRun rejected = run("reprocess", "--status", "REJECTED", "--json");
     assertThat(rejected.exitCode()).as(rejected.err()).isZero();
-    assertThat(jsonLines(rejected)).singleElement().satisfies(j -> {
+    assertThat(rejected.jsonLines()).singleElement().satisfies(j -> {
       assertThat(j.get("key").asText()).isEqualTo("a/rejected one.png");
       assertThat(j.get("sent").asBoolean()).isTrue();
     });
-    List<Message> sent = drain(queueUrl);
+    List<Message> sent = drain(moto.queueUrl);
     assertThat(sent).singleElement().satisfies(m -> {
       assertThat(m.body())
           .contains("\"key\":\"a/rejected+one.png\"", "\"configurationId\":\"offhours-reprocess\"");
       ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
       assertThat(List.of(n.bucket(), n.key(), n.versionId(), n.eTag(), n.sequencer()))
-          .containsExactly(bucket, "a/rejected one.png", "v1", "etag-18", "0A1B");
+          .containsExactly(moto.bucket, "a/rejected one.png", "v1", "etag-18", "0A1B");
       assertThat(n.size()).isEqualTo(123L);
       assertThat(n.eventTime()).isEqualTo(Instant.parse("2026-11-25T09:00:00Z"));
     });
 
     CliRun byModel = run("reprocess", "--model", "m0", "--json");
-    assertThat(jsonLines(byModel))
+    assertThat(byModel.jsonLines())
         .extracting(j -> j.get("key").asText())
         .containsExactly("b/old.jpg");
     CliRun since =
         run("reprocess", "--prefix", "b/", "--since", "2026-11-26T00:00:00Z", "--label", "Drawing");
     assertThat(since.out())
-        .startsWith("sent s3://" + bucket + "/b/drawing.jpg (eTag etag-13, CLASSIFIED by m1)");
-    assertThat(drain(queueUrl)).hasSize(2);
+        .startsWith("sent s3://" + moto.bucket + "/b/drawing.jpg (eTag etag-13, CLASSIFIED by m1)");
+    assertThat(drain(moto.queueUrl)).hasSize(2);
     CliRun key = run("reprocess", "--key", "a/rejected one.png", "--json");
-    assertThat(jsonLines(key))
+    assertThat(key.jsonLines())
         .extracting(j -> j.get("versionId").asText())
         .containsExactly("v1", "v2");
   }
@@ -436,22 +357,23 @@ class OperationsIT {
     List<String> images = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
       images.add("old/photo %02d.%s".formatted(i, i % 3 == 0 ? "JPG" : "png"));
-      s3.putObject(
-          r -> r.bucket(bucket).key(images.getLast()),
+      moto.s3.putObject(
+          r -> r.bucket(moto.bucket).key(images.getLast()),
           RequestBody.fromBytes(new byte[] {(byte) 1, 2}));
     }
-    s3.putObject(
-        r -> r.bucket(bucket).key("old/notes.txt"), RequestBody.fromString("not an image"));
-    s3.putObject(
-        r -> r.bucket(bucket).key("other/outside.png"),
+    moto.s3.putObject(
+        r -> r.bucket(moto.bucket).key("old/notes.txt"), RequestBody.fromString("not an image"));
+    moto.s3.putObject(
+        r -> r.bucket(moto.bucket).key("other/outside.png"),
         RequestBody.fromString("not under the prefix"));
     // One image already classified, as if its upload had been notified.
-    String eTag = s3.headObject(r -> r.bucket(bucket).key(images.get(4))).eTag().replace("\"", "");
+    String eTag =
+        moto.s3.headObject(r -> r.bucket(moto.bucket).key(images.get(4))).eTag().replace("\"", "");
     result(images.get(4), null, "CLASSIFIED", "Neutral", "m1", "2026-11-25T10:00:00Z", eTag);
 
     CliRun first = run(
         "backfill",
-        "s3://" + bucket + "/old/",
+        "s3://" + moto.bucket + "/old/",
         "--rate",
         "500",
         "--max",
@@ -461,22 +383,22 @@ class OperationsIT {
         "--json");
 
     assertThat(first.exitCode()).as(first.err()).isZero();
-    JsonNode one = jsonLines(first).getFirst();
+    JsonNode one = first.jsonLines().getFirst();
     assertThat(one.get("sent").asInt()).isEqualTo(10);
     assertThat(one.get("skipped").asInt()).as("the classified one").isEqualTo(1);
     assertThat(one.get("ignored").asInt()).as("old/notes.txt, listed first").isEqualTo(1);
     assertThat(one.get("complete").asBoolean()).isFalse();
-    List<Message> sent = new ArrayList<>(drain(queueUrl));
+    List<Message> sent = new ArrayList<>(drain(moto.queueUrl));
     assertThat(sent).hasSize(10);
 
     CliRun second =
-        run("backfill", "s3://" + bucket + "/old/", "--rate", "500", "--page-size", "7");
+        run("backfill", "s3://" + moto.bucket + "/old/", "--rate", "500", "--page-size", "7");
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(second.err()).contains("resuming after old/photo ");
     assertThat(second.out())
-        .startsWith("backfill s3://" + bucket + "/old/: 14 listed, 14 sent, 0 skipped (already"
+        .startsWith("backfill s3://" + moto.bucket + "/old/: 14 listed, 14 sent, 0 skipped (already"
             + " have a result), 0 ignored (the notification does not send these keys) in ");
-    sent.addAll(drain(queueUrl));
+    sent.addAll(drain(moto.queueUrl));
     assertThat(sent)
         .extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
         .as("every image once, the classified one and the text file not at all")
@@ -492,43 +414,48 @@ class OperationsIT {
       result(
           n.key(), n.versionId(), "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z", n.eTag());
     }
-    CliRun again = run("backfill", "s3://" + bucket + "/old", "--rate", "500", "--json");
-    JsonNode summary = jsonLines(again).getFirst();
+    CliRun again = run("backfill", "s3://" + moto.bucket + "/old", "--rate", "500", "--json");
+    JsonNode summary = again.jsonLines().getFirst();
     assertThat(summary.get("sent").asInt()).isZero();
     assertThat(summary.get("skipped").asInt()).isEqualTo(25);
     assertThat(summary.get("listed").asInt()).isEqualTo(26);
     assertThat(summary.get("complete").asBoolean()).isTrue();
     assertThat(summary.get("resumedAfter").isNull()).isTrue();
-    assertThat(visible(queueUrl)).isZero();
+    assertThat(visible(moto.queueUrl)).isZero();
 
     CliRun elsewhere = run("backfill", "s3://another-bucket/x");
     assertThat(elsewhere.exitCode()).isEqualTo(1);
     assertThat(elsewhere.err())
-        .contains("classifies objects in " + bucket + " only, not in another-bucket");
+        .contains("classifies objects in " + moto.bucket + " only, not in another-bucket");
   }
 
   @Test
   void backfillOfAVersionedBucketSendsTheCurrentVersionByItsIdAndNotADeletedObject() {
-    s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
-    s3.putObject(r -> r.bucket(bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {1}));
-    String current = s3.putObject(
-            r -> r.bucket(bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {2, 2}))
+    moto.s3.putBucketVersioning(
+        r -> r.bucket(moto.bucket).versioningConfiguration(v -> v.status("Enabled")));
+    moto.s3.putObject(
+        r -> r.bucket(moto.bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {1}));
+    String current = moto.s3
+        .putObject(
+            r -> r.bucket(moto.bucket).key("v/a.png"), RequestBody.fromBytes(new byte[] {2, 2}))
         .versionId();
-    s3.putObject(r -> r.bucket(bucket).key("v/gone.png"), RequestBody.fromBytes(new byte[] {3}));
-    s3.deleteObject(r -> r.bucket(bucket).key("v/gone.png"));
+    moto.s3.putObject(
+        r -> r.bucket(moto.bucket).key("v/gone.png"), RequestBody.fromBytes(new byte[] {3}));
+    moto.s3.deleteObject(r -> r.bucket(moto.bucket).key("v/gone.png"));
 
-    CliRun run = run("backfill", "s3://" + bucket + "/v/", "--rate", "100", "--json");
+    CliRun run = run("backfill", "s3://" + moto.bucket + "/v/", "--rate", "100", "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(jsonLines(run).getFirst().get("sent").asInt()).isEqualTo(1);
-    assertThat(drain(queueUrl)).singleElement().satisfies(m -> {
+    assertThat(run.jsonLines().getFirst().get("sent").asInt()).isEqualTo(1);
+    assertThat(drain(moto.queueUrl)).singleElement().satisfies(m -> {
       ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
       assertThat(n.key()).isEqualTo("v/a.png");
       assertThat(n.versionId()).isEqualTo(current);
       assertThat(n.size()).isEqualTo(2L);
     });
     result("v/a.png", current, "CLASSIFIED", "Neutral", "m1", "2026-11-25T10:00:00Z");
-    assertThat(jsonLines(run("backfill", "s3://" + bucket + "/v/", "--json"))
+    assertThat(run("backfill", "s3://" + moto.bucket + "/v/", "--json")
+            .jsonLines()
             .getFirst()
             .get("skipped")
             .asInt())
@@ -541,24 +468,26 @@ class OperationsIT {
   @Test
   void onADeployedStackTheCommandsFindTheirNamesInTheOutputsAndRedriveNeverFallsBackSilently()
       throws IOException {
-    String stack = "ops-it-stack-" + suffix;
-    String template = """
+    String stack = "ops-it-stack-" + moto.suffix;
+    String template =
+        """
         {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "ops-it-cfn-%s"}}},
          "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
                      "DeadLetterQueueUrl": {"Value": "%s"}, "ResultsTableName": {"Value": "%s"}}}
-        """.formatted(suffix, bucket, queueUrl, dlqUrl, resultsTable);
+        """.formatted(moto.suffix, moto.bucket, moto.queueUrl, moto.dlqUrl, moto.resultsTable);
     try (CloudFormationClient cloudFormation =
-        clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+        moto.clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
       cloudFormation.createStack(r -> r.stackName(stack).templateBody(template));
     }
     Files.delete(StateFile.path(cache)); // the names come from the stack, not from the local stack
     String id = toDlq("cats/a.png", "endpoint unavailable");
-    s3.putObject(r -> r.bucket(bucket).key("cats/b.png"), RequestBody.fromBytes(new byte[] {1}));
+    moto.s3.putObject(
+        r -> r.bucket(moto.bucket).key("cats/b.png"), RequestBody.fromBytes(new byte[] {1}));
     result("cats/c.png", null, "REJECTED", null, "m1", "2026-11-25T10:00:00Z");
 
     CliRun list = run("dlq", "list", "--stack", stack, "--json");
     assertThat(list.exitCode()).as(list.err()).isZero();
-    assertThat(jsonLines(list)).extracting(j -> j.get("messageId").asText()).containsExactly(id);
+    assertThat(list.jsonLines()).extracting(j -> j.get("messageId").asText()).containsExactly(id);
 
     CliRun all = run("dlq", "redrive", "--stack", stack);
     assertThat(all.exitCode())
@@ -567,17 +496,18 @@ class OperationsIT {
     assertThat(all.err())
         .startsWith("offhours: SQS did not start the move task (StartMessageMoveTask, status 500, ")
         .contains("nothing was moved");
-    assertThat(visible(dlqUrl)).isEqualTo(1);
+    assertThat(visible(moto.dlqUrl)).isEqualTo(1);
     CliRun one = run("--stack", stack, "dlq", "redrive", "--id", id, "--json");
-    assertThat(jsonLines(one).getFirst().get("method").asText()).isEqualTo("send-then-delete");
+    assertThat(one.jsonLines().getFirst().get("method").asText()).isEqualTo("send-then-delete");
 
     CliRun reprocess = run("reprocess", "--status", "REJECTED", "--dry-run", "--stack", stack);
     assertThat(reprocess.out())
-        .isEqualTo("would send s3://" + bucket + "/cats/c.png (eTag etag-10, REJECTED by m1)\n");
-    CliRun backfill = run("backfill", "s3://" + bucket + "/cats/", "--stack", stack, "--json");
+        .isEqualTo(
+            "would send s3://" + moto.bucket + "/cats/c.png (eTag etag-10, REJECTED by m1)\n");
+    CliRun backfill = run("backfill", "s3://" + moto.bucket + "/cats/", "--stack", stack, "--json");
     assertThat(backfill.exitCode()).as(backfill.err()).isZero();
-    assertThat(jsonLines(backfill).getFirst().get("sent").asInt()).isEqualTo(1);
-    assertThat(drain(queueUrl))
+    assertThat(backfill.jsonLines().getFirst().get("sent").asInt()).isEqualTo(1);
+    assertThat(drain(moto.queueUrl))
         .extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
         .containsExactlyInAnyOrder("cats/a.png", "cats/b.png");
   }

@@ -27,6 +27,7 @@ import offhours.local.StateFile.NameKey;
 import offhours.local.StateFile.ServiceKey;
 import offhours.results.ResultsTable;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
@@ -49,6 +50,24 @@ class ReadmeCommandsIT {
   @TempDir
   Path work;
 
+  /** The stack's TMPDIR, and a folder with one photo, for the README's PATH... */
+  private Path tmp;
+
+  private Path photos;
+
+  /** The model conversion is shared with the other tests; state, logs and temporary files are this test's own. */
+  @BeforeEach
+  void ownCacheSharingTheModels() throws Exception {
+    Files.createSymbolicLink(
+        cache.resolve("models"),
+        Files.createDirectories(
+            CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
+                .resolve("models")));
+    tmp = Files.createDirectory(work.resolve("tmp"));
+    photos = Files.createDirectory(work.resolve("photos"));
+    Files.copy(ROOT.resolve("src/demo/images/chelsea.png"), photos.resolve("chelsea.png"));
+  }
+
   @Test
   void theReadmeCommandsRunAgainstTheLocalStack() throws Exception {
     List<String> commands = ReadmeCommands.coveredBy(ReadmeCommands.LOCAL_STACK);
@@ -63,17 +82,6 @@ class ReadmeCommandsIT {
     // it.
     commands.stream().filter(c -> c.contains("cost --compare")).forEach(ordered::add);
     ordered.add(stop);
-
-    // The model conversion is shared with the other tests; state, logs and temporary files are this
-    // test's own.
-    Files.createSymbolicLink(
-        cache.resolve("models"),
-        Files.createDirectories(
-            CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
-                .resolve("models")));
-    Path tmp = Files.createDirectory(work.resolve("tmp"));
-    Path photos = Files.createDirectory(work.resolve("photos"));
-    Files.copy(ROOT.resolve("src/demo/images/chelsea.png"), photos.resolve("chelsea.png"));
 
     Map<String, Run> ran = new LinkedHashMap<>();
     boolean stopped = false;
@@ -154,14 +162,6 @@ class ReadmeCommandsIT {
             ReadmeCommands.coveredBy(
                 "offhours.cli.ReadmeCommandsIT#localStartWithScaleToZeroClassifiesThroughTheInferenceComponent"))
         .containsExactly(start);
-    Files.createSymbolicLink(
-        cache.resolve("models"),
-        Files.createDirectories(
-            CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
-                .resolve("models")));
-    Path tmp = Files.createDirectory(work.resolve("tmp"));
-    Path photos = Files.createDirectory(work.resolve("photos"));
-    Files.copy(ROOT.resolve("src/demo/images/chelsea.png"), photos.resolve("chelsea.png"));
     try {
       Run started = offhours(tmp, args(start, photos));
       assertThat(started.code).as("%s:%n%s%s", start, started.out, started.err).isZero();

@@ -73,29 +73,9 @@ class UploadNotificationIT {
         DynamoDbClient dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
       LocalResources.Provisioned p = new LocalResources(s3, sqs, dynamoDb).provision(names);
       Queues.drain(sqs, p.queueUrl()); // the s3:TestEvent
-      new StateFile(
+      MainTest.state(
               ProcessHandle.current().pid(),
-              ProcessHandle.current()
-                  .info()
-                  .startInstant()
-                  .map(java.time.Instant::toString)
-                  .orElse(null),
-              "us-east-1",
-              "offhours",
-              "offhours",
-              Map.of(
-                  "s3",
-                  services.endpoint(),
-                  "sqs",
-                  services.endpoint(),
-                  "dynamodb",
-                  services.endpoint(),
-                  "sagemaker",
-                  services.endpoint(),
-                  "sagemakerRuntime",
-                  services.endpoint(),
-                  "lambda",
-                  services.endpoint()),
+              MainTest.endpoints(services.endpoint()),
               Map.of("bucket", p.bucket()))
           .write(StateFile.path(cache));
       for (String name : List.of(

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import offhours.aws.AwsClients.Service;
 import offhours.inference.ModelContract;
+import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.Test;
@@ -20,9 +21,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -79,14 +77,7 @@ class AwsAdaptersIT {
 
   private String table() {
     String name = "offhours-control-" + UUID.randomUUID();
-    dynamo.createTable(b -> b.tableName(name)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(
-            a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-        .keySchema(
-            k -> k.attributeName("pk").keyType(KeyType.HASH),
-            k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+    dynamo.createTable(StackSpec.CONTROL_TABLE.createTableRequest(name));
     return name;
   }
 

@@ -36,8 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class ApiLocalIT {
 
-  private static final Map<String, String> OFF_UNLESS_STARTED =
-      Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final Path IMAGES = Path.of("src/test/resources/images");
 
@@ -45,8 +43,8 @@ class ApiLocalIT {
 
   @Test
   void classifyQueuesWhileTheEndpointIsOffAndAnswersWithLabelsOnceItIsOn() throws Exception {
-    try (StackFixture f =
-        StackFixture.start(StackFixture.options(Duration.ofSeconds(2), OFF_UNLESS_STARTED))) {
+    try (StackFixture f = StackFixture.start(
+        StackFixture.options(Duration.ofSeconds(2), StackFixture.OFF_UNLESS_STARTED))) {
       Api api = new Api(f.stack.apiEndpoint(), f.stack.apiToken());
       JsonNode off =
           f.awaitValue("the controller's first decision in GET /status", DEADLINE, () -> {
@@ -203,8 +201,8 @@ class ApiLocalIT {
 
   @Test
   void theLocalFrontRefusesWhatApiGatewayWouldAndWhatNoLocalServiceShouldAccept() throws Exception {
-    try (StackFixture f =
-        StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
+    try (StackFixture f = StackFixture.start(
+        StackFixture.options(Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED))) {
       URI base = f.stack.apiEndpoint();
       Api api = new Api(base, f.stack.apiToken());
       Api stranger = new Api(base, "0".repeat(64));

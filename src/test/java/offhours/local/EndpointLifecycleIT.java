@@ -7,7 +7,6 @@ package offhours.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,10 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndpointLifecycleIT {
 
-  /** The controller policy that keeps the endpoint off unless told otherwise: no working hours, no wake on backlog. */
-  private static final Map<String, String> OFF_UNLESS_STARTED =
-      Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
-
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   @TempDir
@@ -41,84 +36,28 @@ class EndpointLifecycleIT {
 
   @Test
   void uploadsWaitInTheQueueWhileTheEndpointIsOffAndAreClassifiedOnceItStarts() throws Exception {
-    try (StackFixture f =
-        StackFixture.start(StackFixture.options(Duration.ofSeconds(2), OFF_UNLESS_STARTED))) {
+    try (StackFixture f = StackFixture.start(
+        StackFixture.options(Duration.ofSeconds(2), StackFixture.OFF_UNLESS_STARTED))) {
       LocalCli cli = new LocalCli(f.stack, cliCache);
-      List<Path> images;
-      try (var files = Files.list(StackFixture.DEMO_IMAGES)) {
-        images = files
-            .filter(p -> !p.getFileName().toString().endsWith(".md"))
-            .sorted()
-            .toList();
-      }
+      List<Path> images = StackFixture.demoImages();
       int n = images.size();
 
-      LocalCli.Ran upload = cli.run("upload", StackFixture.DEMO_IMAGES.toString());
-      assertThat(upload.exitCode()).as("offhours upload: %s", upload.err()).isZero();
-      f.await(
-          n + " notifications visible in the queue", DEADLINE, () -> f.queue().visible() == n);
-      for (int run = 0; run < 3; run++) {
-        JsonNode decision = f.reconcile();
-        assertThat(decision.get("want").asText())
-            .as("controller run %d while off: %s", run, decision)
-            .isEqualTo("OFF");
-        assertThat(decision.get("action").asText())
-            .as("controller run %d while off: %s", run, decision)
-            .isEqualTo("NONE");
-      }
-
-      assertThat(f.results()).as("results while the endpoint is off").isEmpty();
-      assertThat(f.queue())
-          .as("the queue after three controller runs with the endpoint off")
-          .isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
+      cli.out("upload", StackFixture.DEMO_IMAGES.toString());
+      f.assertUploadsWaitWhileOff(n, DEADLINE);
       assertThat(f.endpointStatus()).as("endpoint while off").isEqualTo("absent");
       assertThat(f.mappingState()).as("mapping while off").isEqualTo("Disabled");
-      assertThat(f.consumer().delivered())
-          .as("messages the consumer received while off")
-          .isZero();
-      LocalCli.Ran queueRun = cli.run("queue", "--json");
-      assertThat(queueRun.exitCode()).isZero();
-      JsonNode queue = StackFixture.json(queueRun.out());
+      JsonNode queue = cli.json("queue", "--json");
       assertThat(queue.get("visible").asLong())
-          .as("offhours queue --json: %s", queueRun.out())
+          .as("offhours queue --json: %s", queue)
           .isEqualTo(n);
       assertThat(queue.get("dlq").asLong())
-          .as("offhours queue --json: %s", queueRun.out())
+          .as("offhours queue --json: %s", queue)
           .isZero();
 
-      LocalCli.Ran start = cli.run("endpoint", "start");
-      assertThat(start.exitCode())
-          .as("offhours endpoint start: %s", start.err())
-          .isZero();
-      f.await(
-          "a result for each of the " + n + " uploads",
-          DEADLINE,
-          () -> f.results().size() == n);
-      f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
-
-      List<ResultItem> results = f.results();
-      assertThat(results)
-          .extracting(ResultItem::key)
-          .containsExactlyInAnyOrderElementsOf(
-              images.stream().map(p -> p.getFileName().toString()).toList());
-      assertThat(results)
-          .as("results of uploads that waited while the endpoint was off")
-          .allSatisfy(r -> assertThat(r.attempts())
-              .as("attempts of %s (receives + deferrals)", r.key())
-              .isEqualTo(1));
-      assertThat(results)
-          .filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED)
-          .extracting(ResultItem::key)
-          .as("the real photos are classified by the default model")
-          .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
-      assertThat(f.queue().dlq()).as("DLQ after the drain").isZero();
-      assertThat(f.consumer().failed())
-          .as("batch item failures (each spends a receive count)")
-          .isZero();
-      LocalCli.Ran listed = cli.run("results", "--json");
-      assertThat(listed.exitCode()).isZero();
-      assertThat(listed
-              .out()
+      cli.out("endpoint", "start");
+      StackFixture.assertEachDemoImageClassifiedOnce(f.awaitEachResult(n, DEADLINE), images);
+      f.assertNoDeadLetterNorFailure("after the drain");
+      assertThat(cli.out("results", "--json")
               .lines()
               .map(StackFixture::json)
               .map(j -> j.get("key").asText())
@@ -133,8 +72,8 @@ class EndpointLifecycleIT {
       @TempDir Path dir) throws Exception {
     // 0.25 s per image, one at a time: 40 uploads take ~10 s, and a batch of 10 in flight takes
     // seconds to finish.
-    try (StackFixture f = StackFixture.start(
-        StackFixture.slowModel(dir, 0.25, Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
+    try (StackFixture f = StackFixture.start(StackFixture.slowModel(
+        dir, 0.25, Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED))) {
       int n = 40;
       List<String> keys = f.uploadCopies("backlog", n);
       f.await(n + " notifications visible", DEADLINE, () -> f.queue().visible() == n);
@@ -204,10 +143,7 @@ class EndpointLifecycleIT {
         // upload anything
         assertThat(r.attempts()).as("attempts of %s", r.key()).isEqualTo(1);
       });
-      assertThat(f.queue().dlq()).as("DLQ").isZero();
-      assertThat(f.consumer().failed())
-          .as("batch item failures (each spends a receive count)")
-          .isZero();
+      f.assertNoDeadLetterNorFailure("at the end");
     }
   }
 
@@ -251,13 +187,9 @@ class EndpointLifecycleIT {
           .isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
       assertThat(violations).isEmpty();
 
-      f.await(
-          "a result for each of the " + n + " uploads",
-          DEADLINE,
-          () -> f.results().size() == n);
-      f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
+      List<ResultItem> results = f.awaitEachResult(n, DEADLINE);
       assertThat(f.endpointStatus()).as("the retried endpoint").isEqualTo("InService");
-      assertThat(f.results()).allSatisfy(r -> {
+      assertThat(results).allSatisfy(r -> {
         assertThat(r.status()).as("status of %s", r.key()).isEqualTo(ResultItem.Verdict.CLASSIFIED);
         assertThat(r.attempts())
             .as("attempts of %s (receives + deferrals)", r.key())
@@ -266,18 +198,15 @@ class EndpointLifecycleIT {
       assertThat(f.ledgerStartsAndStops())
           .as("ledger starts and stops: the failed create, its delete, the retry")
           .containsExactly(2, 1);
-      assertThat(f.queue().dlq()).as("DLQ").isZero();
-      assertThat(f.consumer().failed())
-          .as("batch item failures (each spends a receive count)")
-          .isZero();
+      f.assertNoDeadLetterNorFailure("at the end");
     }
   }
 
   @Test
   void aMappingEnabledByHandWhileTheEndpointIsOffIsDisabledAgainAndLosesNoUpload()
       throws Exception {
-    try (StackFixture f =
-        StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
+    try (StackFixture f = StackFixture.start(
+        StackFixture.options(Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED))) {
       List<String> keys = f.uploadCopies("drift", 6);
       int n = keys.size();
       f.await(n + " notifications visible", DEADLINE, () -> f.queue().visible() == n);
@@ -303,18 +232,10 @@ class EndpointLifecycleIT {
       assertThat(f.endpointStatus())
           .as("endpoint after the drift was corrected")
           .isEqualTo("absent");
-      assertThat(f.queue().dlq()).as("DLQ after the drift").isZero();
-      assertThat(f.consumer().failed())
-          .as("batch item failures while drifting (each spends a receive count)")
-          .isZero();
+      f.assertNoDeadLetterNorFailure("after the drift");
 
       f.override("start");
-      f.await(
-          "a result for each of the " + n + " uploads",
-          DEADLINE,
-          () -> f.results().size() == n);
-      f.await("an empty queue", DEADLINE, () -> f.queue().total() == 0);
-      List<ResultItem> results = f.results();
+      List<ResultItem> results = f.awaitEachResult(n, DEADLINE);
       assertThat(results).extracting(ResultItem::key).containsExactlyInAnyOrderElementsOf(keys);
       // attempts = receives + deferrals; each delivery during the drift is one deferral and nothing
       // else
@@ -323,10 +244,7 @@ class EndpointLifecycleIT {
               "attempts beyond the first, summed, against the %d deliveries during the drift",
               deliveredWhileDrifting)
           .isEqualTo(deliveredWhileDrifting);
-      assertThat(f.queue().dlq()).as("DLQ").isZero();
-      assertThat(f.consumer().failed())
-          .as("batch item failures (each spends a receive count)")
-          .isZero();
+      f.assertNoDeadLetterNorFailure("at the end");
     }
   }
 

@@ -1,5 +1,8 @@
 package offhours.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,5 +38,19 @@ final class LocalCli {
         .run(args);
     return new Ran(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** What a command that must succeed printed; its error output is the failure's description. */
+  String out(String... args) {
+    Ran ran = run(args);
+    assertThat(ran.exitCode())
+        .as("offhours %s: %s", String.join(" ", args), ran.err())
+        .isZero();
+    return ran.out();
+  }
+
+  /** The JSON a command that must succeed printed (one document). */
+  JsonNode json(String... args) {
+    return StackFixture.json(out(args));
   }
 }

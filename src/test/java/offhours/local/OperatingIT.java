@@ -5,16 +5,11 @@ package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import offhours.classify.ObjectNotification;
-import offhours.cli.Main;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Verdict;
 import org.junit.jupiter.api.Test;
@@ -29,34 +24,16 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class OperatingIT {
 
-  private static final Map<String, String> OFF_UNLESS_STARTED =
-      Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
   @TempDir
   Path cliCache;
 
-  private String out = "";
-  private String err = "";
-
-  private int cli(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = new Main(
-            new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8),
-            Map.of("OFFHOURS_CACHE", cliCache.toString(), "HOME", cliCache.toString()))
-        .run(args);
-    out = o.toString(StandardCharsets.UTF_8);
-    err = e.toString(StandardCharsets.UTF_8);
-    return code;
-  }
-
   @Test
   void backfillReprocessAndRedriveEachEndWithOneClassificationPerObject() throws Exception {
-    try (StackFixture f =
-        StackFixture.start(StackFixture.options(Duration.ofSeconds(1), OFF_UNLESS_STARTED))) {
-      f.stack.state(ProcessHandle.current()).write(StateFile.path(cliCache));
+    try (StackFixture f = StackFixture.start(
+        StackFixture.options(Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED))) {
+      LocalCli cli = new LocalCli(f.stack, cliCache);
       String bucket = f.stack.resources().bucket();
       String queueUrl = f.stack.resources().queueUrl();
 
@@ -105,16 +82,12 @@ class OperatingIT {
           .sendMessage(
               r -> r.queueUrl(f.stack.resources().deadLetterQueueUrl()).messageBody(walked.body()));
 
-      assertThat(cli("backfill", "s3://" + bucket + "/before/", "--rate", "20"))
-          .as(err)
-          .isZero();
-      assertThat(out).contains("4 listed, 3 sent, 1 skipped");
-      assertThat(cli("reprocess", "--status", "REJECTED")).as(err).isZero();
-      assertThat(out).startsWith("sent s3://" + bucket + "/" + old.getFirst());
-      assertThat(cli("dlq", "list")).as(err).isZero();
-      assertThat(out).contains("dlq/rocket.jpg");
-      assertThat(cli("dlq", "redrive")).as(err).isZero();
-      assertThat(out)
+      assertThat(cli.out("backfill", "s3://" + bucket + "/before/", "--rate", "20"))
+          .contains("4 listed, 3 sent, 1 skipped");
+      assertThat(cli.out("reprocess", "--status", "REJECTED"))
+          .startsWith("sent s3://" + bucket + "/" + old.getFirst());
+      assertThat(cli.out("dlq", "list")).contains("dlq/rocket.jpg");
+      assertThat(cli.out("dlq", "redrive"))
           .startsWith(
               "moved 1 message back to the queue, each sent before it was deleted from the DLQ"
                   + " (this SQS does not offer StartMessageMoveTask");
@@ -139,10 +112,7 @@ class OperatingIT {
       assertThat(f.queue().dlq()).isZero();
 
       assertThat(bucket).isEqualTo("offhours-images");
-      assertThat(cli("backfill", "s3://offhours-images/", "--rate", "20"))
-          .as(err)
-          .isZero();
-      assertThat(out)
+      assertThat(cli.out("backfill", "s3://offhours-images/", "--rate", "20"))
           .as("a second backfill finds everything classified")
           .contains("5 listed, 0 sent, 5 skipped");
     }

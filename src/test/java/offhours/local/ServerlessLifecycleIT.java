@@ -58,10 +58,7 @@ class ServerlessLifecycleIT {
       assertThat(results)
           .as("uploads deferred because the endpoint throttled (attempts = receives + deferrals)")
           .anySatisfy(r -> assertThat(r.attempts()).isGreaterThan(1));
-      assertThat(f.queue().dlq()).as("DLQ").isZero();
-      assertThat(f.consumer().failed())
-          .as("batch item failures (each spends a receive count)")
-          .isZero();
+      f.assertNoDeadLetterNorFailure("after the drain");
 
       JsonNode serving = f.reconcile();
       assertThat(serving.get("endpoint").asText()).isEqualTo("IN_SERVICE");
@@ -71,16 +68,12 @@ class ServerlessLifecycleIT {
       assertThat(serving.get("runningOutsideSchedule").asBoolean()).isFalse();
 
       LocalCli cli = new LocalCli(f.stack, dir.resolve("cli"));
-      LocalCli.Ran text = cli.run("endpoint", "status");
-      assertThat(text.exitCode()).as(text.err()).isZero();
-      assertThat(text.out())
+      assertThat(cli.out("endpoint", "status"))
           .contains(
               "hosting: serverless (the stack owns the endpoint; the controller never creates nor"
                   + " deletes it)\n",
               ": 2048 MB memory, max concurrency 2 (answers on demand");
-      LocalCli.Ran json = cli.run("endpoint", "status", "--json");
-      assertThat(json.exitCode()).as(json.err()).isZero();
-      JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+      JsonNode status = cli.json("endpoint", "status", "--json");
       assertThat(status.get("hosting").asText()).isEqualTo("serverless");
       assertThat(status.get("serverless").get("memorySizeInMB").asInt()).isEqualTo(2048);
       assertThat(status.get("serverless").get("maxConcurrency").asInt()).isEqualTo(2);

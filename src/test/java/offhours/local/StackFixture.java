@@ -53,6 +53,10 @@ final class StackFixture implements AutoCloseable {
       DEMO_IMAGES.resolve("horse.png"),
       DEMO_IMAGES.resolve("rocket.jpg"));
 
+  /** The controller policy that keeps the endpoint off unless told otherwise: no working hours, no wake on backlog. */
+  static final Map<String, String> OFF_UNLESS_STARTED =
+      Map.of("WORKING_HOURS", "", "WAKE_BACKLOG_MESSAGES", "0");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final LocalDeployment stack;
@@ -65,6 +69,16 @@ final class StackFixture implements AutoCloseable {
     this.results = new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
     this.lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder());
     this.sageMaker = stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder());
+  }
+
+  /** Every image in {@link #DEMO_IMAGES} (not its README), sorted by name. */
+  static List<Path> demoImages() throws IOException {
+    try (var files = Files.list(DEMO_IMAGES)) {
+      return files
+          .filter(p -> !p.getFileName().toString().endsWith(".md"))
+          .sorted()
+          .toList();
+    }
   }
 
   /**
@@ -182,6 +196,41 @@ final class StackFixture implements AutoCloseable {
   }
 
   // ---- real reads ----
+
+  /** Waits until there is a result for each of the {@code n} uploads, then until the queue is empty; the results. */
+  List<ResultItem> awaitEachResult(int n, Duration timeout) throws InterruptedException {
+    await("a result for each of the " + n + " uploads", timeout, () -> results().size() == n);
+    await("an empty queue", timeout, () -> queue().total() == 0);
+    return results();
+  }
+
+  /**
+   * One result for each of the demo {@code images}, each after a single receive (receives + deferrals), and the real
+   * photos among them CLASSIFIED by the default model.
+   */
+  static void assertEachDemoImageClassifiedOnce(List<ResultItem> results, List<Path> images) {
+    assertThat(results)
+        .extracting(ResultItem::key)
+        .containsExactlyInAnyOrderElementsOf(
+            images.stream().map(p -> p.getFileName().toString()).toList());
+    assertThat(results)
+        .allSatisfy(r -> assertThat(r.attempts())
+            .as("attempts of %s (receives + deferrals)", r.key())
+            .isEqualTo(1));
+    assertThat(results)
+        .filteredOn(r -> r.status() == ResultItem.Verdict.CLASSIFIED)
+        .extracting(ResultItem::key)
+        .as("the real photos are classified by the default model")
+        .contains("chelsea.png", "coffee.png", "horse.png", "rocket.jpg");
+  }
+
+  /** Nothing in the DLQ and no batch item failure (each spends a receive count), {@code when} as the assertions say. */
+  void assertNoDeadLetterNorFailure(String when) {
+    assertThat(queue().dlq()).as("DLQ %s", when).isZero();
+    assertThat(consumer().failed())
+        .as("batch item failures %s (each spends a receive count)", when)
+        .isZero();
+  }
 
   List<ResultItem> results() {
     return results.scan(Optional.empty());
@@ -314,6 +363,31 @@ final class StackFixture implements AutoCloseable {
     }
     throw new AssertionError(
         "10 controller runs in a row lost the race to a concurrent run; " + snapshot());
+  }
+
+  /**
+   * The {@code n} uploads wait while the endpoint is off: their notifications visible in the queue (waited for), three
+   * controller runs each keeping it off, no result, the queue unchanged by those runs, nothing delivered to the
+   * consumer.
+   */
+  void assertUploadsWaitWhileOff(int n, Duration timeout) throws InterruptedException {
+    await(n + " notifications visible in the queue", timeout, () -> queue().visible() == n);
+    for (int run = 0; run < 3; run++) {
+      JsonNode decision = reconcile();
+      assertThat(decision.get("want").asText())
+          .as("controller run %d while off: %s", run, decision)
+          .isEqualTo("OFF");
+      assertThat(decision.get("action").asText())
+          .as("controller run %d while off: %s", run, decision)
+          .isEqualTo("NONE");
+    }
+    assertThat(results()).as("results while off").isEmpty();
+    assertThat(queue())
+        .as("the queue after three controller runs while off")
+        .isEqualTo(new Queue(n, 0, 0, 0));
+    assertThat(consumer().delivered())
+        .as("messages the consumer received while off")
+        .isZero();
   }
 
   static JsonNode json(String text) {

@@ -29,9 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** api.zip holds what the API function needs and nothing of the controller, local mode or Jackson databind. */
@@ -91,14 +88,7 @@ class ApiPackageIT {
     try (DynamoDbClient dynamo =
             services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
         SqsClient sqs = services.clients().build(Service.SQS, SqsClient.builder())) {
-      dynamo.createTable(b -> b.tableName(control)
-          .billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(
-              a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-              a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-          .keySchema(
-              k -> k.attributeName("pk").keyType(KeyType.HASH),
-              k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+      dynamo.createTable(StackSpec.CONTROL_TABLE.createTableRequest(control));
       String queue =
           sqs.createQueue(b -> b.queueName("offhours-queue-" + suffix)).queueUrl();
       String dlq = sqs.createQueue(b -> b.queueName("offhours-dlq-" + suffix)).queueUrl();

@@ -269,35 +269,27 @@ class PermissionsIT {
     return List.of(
         new Scenario(
             "start, readiness probe, enable, tick, stop, drain, delete, auto", Map.of(), d -> {
-              ControllerHandler controller = controllerHandler(d);
-              Map<String, Object> started = controller.handleRequest(
-                  event("controller-start.json"), context(d, "ControllerFunction"));
+              ControllerFunction controller = controllerFunction(d);
+              Map<String, Object> started = controller.invoke("controller-start.json");
               assertThat(started).containsEntry("action", "CREATE_ENDPOINT");
               TemplateDeployment.await(
                   "the created endpoint InService", () -> d.endpointStatus().equals("InService"));
-              Map<String, Object> enabled = controller.handleRequest(
-                  event("sagemaker-endpoint-state-change.json"), context(d, "ControllerFunction"));
+              Map<String, Object> enabled =
+                  controller.invoke("sagemaker-endpoint-state-change.json");
               assertThat(enabled)
                   .containsEntry("action", "ENABLE_MAPPING")
                   .containsEntry("outcome", "ok");
-              TemplateDeployment.await(
-                  "the mapping Enabled", () -> d.mappingState().equals("Enabled"));
-              assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
-                  .containsEntry("action", "NONE");
+              d.awaitMapping("Enabled");
+              assertThat(controller.invoke("scheduler-tick.json")).containsEntry("action", "NONE");
               // A stop in progress wants a run 10 s later: the controller arms its timer queue.
-              assertThat(controller.handleRequest(
-                      event("controller-stop.json"), context(d, "ControllerFunction")))
+              assertThat(controller.invoke("controller-stop.json"))
                   .containsEntry("action", "DISABLE_MAPPING")
                   .containsEntry("timer", "timer armed for 2026-01-14T09:00:10Z (DelaySeconds 10)");
               assertThat(d.operations()).contains("Sqs.SendMessage");
-              TemplateDeployment.await(
-                  "the mapping Disabled", () -> d.mappingState().equals("Disabled"));
-              assertThat(controller.handleRequest(
-                      event("sqs-controller-timer.json"), context(d, "ControllerFunction")))
+              d.awaitMapping("Disabled");
+              assertThat(controller.invoke("sqs-controller-timer.json"))
                   .containsEntry("action", "DELETE_ENDPOINT");
-              controller.handleRequest(
-                  event("controller-auto.json"), context(d, "ControllerFunction"));
+              controller.invoke("controller-auto.json");
             }),
         new Scenario(
             "hosting serverless: the stack's endpoint is probed and fed, never created nor deleted",
@@ -308,15 +300,12 @@ class PermissionsIT {
                   Map.of(
                       offhours.endpoint.SageMakerEndpoint.STACK_TAG,
                       d.stack.stack().stackId()));
-              ControllerHandler controller = controllerHandler(d);
-              assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              ControllerFunction controller = controllerFunction(d);
+              assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "ENABLE_MAPPING")
                   .containsEntry("outcome", "ok");
-              TemplateDeployment.await(
-                  "the mapping Enabled", () -> d.mappingState().equals("Enabled"));
-              assertThat(controller.handleRequest(
-                      event("controller-stop.json"), context(d, "ControllerFunction")))
+              d.awaitMapping("Enabled");
+              assertThat(controller.invoke("controller-stop.json"))
                   .containsEntry("action", "DISABLE_MAPPING");
               assertThat(d.operations())
                   .doesNotContain("SageMaker.CreateEndpoint", "SageMaker.DeleteEndpoint");
@@ -324,8 +313,7 @@ class PermissionsIT {
         new Scenario(
             "an endpoint this stack did not create is reported, never fed", Map.of(), d -> {
               d.startEndpoint(d.endpointConfigName, Map.of());
-              Map<String, Object> decision = controllerHandler(d)
-                  .handleRequest(event("controller-start.json"), context(d, "ControllerFunction"));
+              Map<String, Object> decision = controllerFunction(d).invoke("controller-start.json");
               assertThat(decision)
                   .containsEntry("action", "NONE")
                   .containsEntry("foreignEndpoint", true);
@@ -352,26 +340,20 @@ class PermissionsIT {
               d.startEndpoint(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
               d.services.lambda.updateEventSourceMapping(
                   r -> r.uuid(d.mappingUuid).enabled(true));
-              TemplateDeployment.await(
-                  "the mapping Enabled", () -> d.mappingState().equals("Enabled"));
-              ControllerHandler controller = controllerHandler(d);
-              assertThat(controller.handleRequest(
-                      event("controller-start.json"), context(d, "ControllerFunction")))
+              d.awaitMapping("Enabled");
+              ControllerFunction controller = controllerFunction(d);
+              assertThat(controller.invoke("controller-start.json"))
                   .containsEntry("action", "DISABLE_MAPPING");
-              TemplateDeployment.await(
-                  "the mapping Disabled", () -> d.mappingState().equals("Disabled"));
-              assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              d.awaitMapping("Disabled");
+              assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "DELETE_ENDPOINT");
               TemplateDeployment.await(
                   "the old endpoint gone", () -> d.endpointStatus().equals("absent"));
-              assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "CREATE_ENDPOINT");
               TemplateDeployment.await(
                   "the new endpoint InService", () -> d.endpointStatus().equals("InService"));
-              assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "ENABLE_MAPPING")
                   .containsEntry("endpointConfig", d.endpointConfigName);
             }));
@@ -383,34 +365,26 @@ class PermissionsIT {
             "scale-to-zero: endpoint, component, probe, enable, stop to 0 copies, wake",
             SCALE_TO_ZERO,
             d -> {
-              ControllerHandler controller = controllerHandler(d);
-              assertThat(controller.handleRequest(
-                      event("controller-start.json"), context(d, "ControllerFunction")))
+              ControllerFunction controller = controllerFunction(d);
+              assertThat(controller.invoke("controller-start.json"))
                   .containsEntry("action", "CREATE_ENDPOINT");
               TemplateDeployment.await(
                   "the created endpoint InService", () -> d.endpointStatus().equals("InService"));
-              assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "CREATE_ENDPOINT");
               TemplateDeployment.await("the component with a copy", () -> d.componentCopies() == 1);
-              assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "ENABLE_MAPPING")
                   .containsEntry("outcome", "ok");
-              TemplateDeployment.await(
-                  "the mapping Enabled", () -> d.mappingState().equals("Enabled"));
-              assertThat(controller.handleRequest(
-                      event("controller-stop.json"), context(d, "ControllerFunction")))
+              d.awaitMapping("Enabled");
+              assertThat(controller.invoke("controller-stop.json"))
                   .containsEntry("action", "DISABLE_MAPPING");
-              TemplateDeployment.await(
-                  "the mapping Disabled", () -> d.mappingState().equals("Disabled"));
-              assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              d.awaitMapping("Disabled");
+              assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "DELETE_ENDPOINT");
               TemplateDeployment.await("no copy", () -> d.componentCopies() == 0);
               assertThat(d.endpointStatus()).isEqualTo("InService");
-              assertThat(controller.handleRequest(
-                      event("controller-start.json"), context(d, "ControllerFunction")))
+              assertThat(controller.invoke("controller-start.json"))
                   .containsEntry("action", "CREATE_ENDPOINT");
               assertThat(d.operations())
                   .contains(
@@ -425,13 +399,11 @@ class PermissionsIT {
                   .executionRoleArn(String.valueOf(d.stack.getAtt("SageMakerExecutionRole", "Arn")))
                   .primaryContainer(c -> c.image(TemplateDeployment.IMAGE)));
               d.startComponent(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
-              ControllerHandler controller = controllerHandler(d);
-              assertThat(controller.handleRequest(
-                      event("controller-start.json"), context(d, "ControllerFunction")))
+              ControllerFunction controller = controllerFunction(d);
+              assertThat(controller.invoke("controller-start.json"))
                   .containsEntry("action", "DELETE_ENDPOINT");
               TemplateDeployment.await("the old component gone", () -> d.componentCopies() == -1);
-              assertThat(controller.handleRequest(
-                      event("scheduler-tick.json"), context(d, "ControllerFunction")))
+              assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "CREATE_ENDPOINT");
               assertThat(d.operations())
                   .contains(
@@ -443,16 +415,23 @@ class PermissionsIT {
     return String.valueOf(d.stack.getAtt("Model", "ModelName"));
   }
 
-  private static ControllerHandler controllerHandler(TemplateDeployment d) {
-    return controllerHandler(d.recording, d);
+  /** The controller function as Lambda runs it: one handler, each call one invocation on an event of events/. */
+  interface ControllerFunction {
+    Map<String, Object> invoke(String eventFile) throws IOException;
   }
 
-  private static ControllerHandler controllerHandler(
+  /** The controller function with the recording clients. */
+  private static ControllerFunction controllerFunction(TemplateDeployment d) {
+    return controllerFunction(d.recording, d);
+  }
+
+  private static ControllerFunction controllerFunction(
       offhours.aws.AwsClients clients, TemplateDeployment d) {
-    return new ControllerHandler(
+    ControllerHandler handler = new ControllerHandler(
         clients,
         ControllerConfig.fromEnvironment(d.env("ControllerFunction")),
         TemplateDeployment.CLOCK);
+    return eventFile -> handler.handleRequest(event(eventFile), context(d, "ControllerFunction"));
   }
 
   // ---------------------------------------------------------------- the HTTP API
@@ -495,8 +474,7 @@ class PermissionsIT {
                       Clock.systemUTC()),
                   1);
               d.recorder.clear();
-              controllerHandler(d.services.plain, d)
-                  .handleRequest(event("scheduler-tick.json"), context(d, "ControllerFunction"));
+              controllerFunction(d.services.plain, d).invoke("scheduler-tick.json");
               d.recorder.clear();
               assertThat(apiCall(d, "GET", "/status", "")).containsEntry("statusCode", 200);
               assertThat(apiCall(d, "GET", "/results/photos/chelsea.png", ""))
@@ -592,7 +570,7 @@ class PermissionsIT {
         new Scenario("stack delete with a live endpoint and an enabled trigger", Map.of(), d -> {
           d.startEndpoint(d.endpointConfigName, Map.of());
           d.services.lambda.updateEventSourceMapping(r -> r.uuid(d.mappingUuid).enabled(true));
-          TemplateDeployment.await("the mapping Enabled", () -> d.mappingState().equals("Enabled"));
+          d.awaitMapping("Enabled");
           JsonNode response = cleanupResponse(d, "Delete");
           assertThat(response.get("Status").asText())
               .as("response %s", response)

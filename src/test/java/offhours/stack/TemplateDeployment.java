@@ -28,9 +28,6 @@ import org.awaitility.Awaitility;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Event;
@@ -218,14 +215,8 @@ final class TemplateDeployment implements AutoCloseable {
 
     services.dynamo.createTable(
         StackSpec.RESULTS_TABLE.createTableRequest(String.valueOf(stack.ref("ResultsTable"))));
-    services.dynamo.createTable(r -> r.tableName(String.valueOf(stack.ref("ControlTable")))
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(
-            a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-        .keySchema(
-            k -> k.attributeName("pk").keyType(KeyType.HASH),
-            k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+    services.dynamo.createTable(
+        StackSpec.CONTROL_TABLE.createTableRequest(String.valueOf(stack.ref("ControlTable"))));
 
     String model = String.valueOf(stack.getAtt("Model", "ModelName"));
     services.sageMaker.createModel(r -> r.modelName(model)
@@ -351,6 +342,11 @@ final class TemplateDeployment implements AutoCloseable {
 
   String mappingState() {
     return services.lambda.getEventSourceMapping(r -> r.uuid(mappingUuid)).state();
+  }
+
+  /** Waits until the mapping is in {@code state} (Enabled, Disabled, ...). */
+  void awaitMapping(String state) {
+    await("the mapping " + state, () -> mappingState().equals(state));
   }
 
   /** Uploads a file from src/test/resources/images; S3 notifies the queue. */

@@ -5,26 +5,18 @@
 package offhours.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.remote.RemoteWebDriver;
 
 /**
  * {@code scripts/offhours simulate --html FILE} writes a page that really draws in a headless browser with the
@@ -54,25 +46,9 @@ class HostingPageBrowserIT {
     String html = Files.readString(page);
     assertThat(html).doesNotContain("<script", "http://", "src=");
 
-    ChromeDriverService service = driverService();
-    WebDriver browser = null;
-    try {
-      browser = new RemoteWebDriver(
-          service.getUrl(),
-          new ChromeOptions()
-              .setBinary(System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium"))
-              .addArguments(
-                  "--headless",
-                  "--no-sandbox",
-                  "--disable-gpu",
-                  "--disable-dev-shm-usage",
-                  "--disable-background-networking",
-                  "--disable-component-update",
-                  "--disable-sync",
-                  "--no-first-run",
-                  "--user-data-dir=" + files.resolve("chromium-profile"),
-                  "--proxy-server=127.0.0.1:9",
-                  "--window-size=1200,1400"));
+    try (HeadlessChromium chromium =
+        HeadlessChromium.start(files, "--proxy-server=127.0.0.1:9", "--window-size=1200,1400")) {
+      WebDriver browser = chromium.browser;
       browser.manage().window().setSize(new Dimension(1200, 1400));
       browser.get(page.toUri().toString());
 
@@ -112,34 +88,7 @@ class HostingPageBrowserIT {
       assertThat(points).hasSize(6);
       assertThat(browser.findElement(By.id("savings-curve")).getText())
           .contains("15 min", "next-opening", "by working hours alone");
-      screenshot(browser, "hosting-page.png");
-    } finally {
-      if (browser != null) {
-        browser.quit();
-      }
-      service.stop();
+      HeadlessChromium.screenshot(browser, "hosting-page.png");
     }
-  }
-
-  private static ChromeDriverService driverService() throws IOException {
-    String binary = System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium");
-    String driver = System.getenv().getOrDefault("OFFHOURS_CHROMEDRIVER", "/usr/bin/chromedriver");
-    if (!Files.isExecutable(Path.of(binary)) || !Files.isExecutable(Path.of(driver))) {
-      fail("headless Chromium (" + binary + ") and ChromeDriver (" + driver
-          + ") are needed: run scripts/test, which"
-          + " installs or locates them, or install Debian's chromium and chromium-driver");
-    }
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(Path.of(driver).toFile())
-        .usingAnyFreePort()
-        .build();
-    service.start();
-    return service;
-  }
-
-  private static void screenshot(WebDriver page, String name) throws IOException {
-    Path file = ((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath();
-    Files.createDirectories(ROOT.resolve("target"));
-    Files.copy(file, ROOT.resolve("target").resolve(name), StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -30,13 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.remote.RemoteWebDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -54,8 +49,6 @@ class UiBrowserIT {
   private static final String XSS_KEY = "<img src=x onerror=alert(1)>.png";
   private static final Duration DEADLINE = Duration.ofSeconds(150);
   private static final String ISO_INSTANT = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:";
-
-  private ChromeDriverService driverService;
 
   @TempDir
   Path cache;
@@ -99,6 +92,7 @@ class UiBrowserIT {
         .startsWith("{\"observedAt\":")
         .contains("\"controller\":{\"lastRunAt\":");
     Process ui = null;
+    HeadlessChromium chromium = null;
     WebDriver browser = null;
     try {
       ProcessBuilder command = new ProcessBuilder(
@@ -111,7 +105,8 @@ class UiBrowserIT {
       String url = printedAddress(ui);
       assertThat(url).matches("http://127\\.0\\.0\\.1:[0-9]+/\\?token=[0-9a-f]{48}");
 
-      browser = chromium();
+      chromium = HeadlessChromium.start(files);
+      browser = chromium.browser;
       browser.manage().window().setSize(new Dimension(1440, 1100));
       browser.get(url);
       WebDriver page = browser;
@@ -140,7 +135,7 @@ class UiBrowserIT {
       assertThat(page.findElement(By.cssSelector("#uploads li.failed")).getText())
           .contains("notes.txt")
           .contains("would never get a result");
-      screenshot(page, "ui-uploading.png");
+      HeadlessChromium.screenshot(page, "ui-uploading.png");
 
       List<String> keys =
           List.of("chelsea.png", "rocket.jpg", XSS_KEY, "notes, not a photo.png", "coffee.png");
@@ -200,7 +195,7 @@ class UiBrowserIT {
           page,
           "today's images in the savings chart",
           d -> d.findElement(By.id("per-image")).getText().startsWith("4 images"));
-      screenshot(page, "ui.png");
+      HeadlessChromium.screenshot(page, "ui.png");
 
       new Select(page.findElement(By.id("label"))).selectByValue(label);
       await(
@@ -239,16 +234,13 @@ class UiBrowserIT {
       await(page, "the endpoint stopped from the page", d -> state(d).equals("ABSENT"));
       assertThat(page.findElement(By.id("state")).getText()).isEqualTo("Off");
       assertThat(page.findElement(By.id("reason")).getText()).startsWith("manual stop");
-      screenshot(page, "ui-stopped.png");
+      HeadlessChromium.screenshot(page, "ui-stopped.png");
       assertThat(alertShown(page)).isFalse();
       assertThat(offhours(List.of("local", "stop")).code()).isZero();
       assertThat(tokenFile).as("the API token after local stop").doesNotExist();
     } finally {
-      if (browser != null) {
-        browser.quit();
-      }
-      if (driverService != null) {
-        driverService.stop();
+      if (chromium != null) {
+        chromium.close();
       }
       if (ui != null) {
         ui.destroy();
@@ -274,42 +266,6 @@ class UiBrowserIT {
         zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
         zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
         """, name, Base64.getEncoder().encodeToString(bytes));
-  }
-
-  private WebDriver chromium() {
-    String binary = System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium");
-    String driver = System.getenv().getOrDefault("OFFHOURS_CHROMEDRIVER", "/usr/bin/chromedriver");
-    if (!Files.isExecutable(Path.of(binary)) || !Files.isExecutable(Path.of(driver))) {
-      fail("headless Chromium (" + binary + ") and ChromeDriver (" + driver
-          + ") are needed: run scripts/test, which"
-          + " installs or locates them, or install Debian's chromium and chromium-driver");
-    }
-    ChromeOptions options = new ChromeOptions()
-        .setBinary(binary)
-        .addArguments(
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--user-data-dir=" + files.resolve("chromium-profile"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(Path.of(driver).toFile())
-        .usingAnyFreePort()
-        .build();
-    try {
-      service.start();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    // Plain WebDriver over chromedriver's HTTP port: ChromeDriver would also open a DevTools
-    // websocket, which this
-    // test does not need (and which waits minutes for a timeout where it cannot connect).
-    driverService = service;
-    return new RemoteWebDriver(service.getUrl(), options);
   }
 
   private static String text(WebDriver page, String id) {
@@ -349,21 +305,11 @@ class UiBrowserIT {
           .withMessage(what)
           .until(condition);
     } catch (org.openqa.selenium.TimeoutException e) {
-      screenshot(page, "ui-failure.png");
+      HeadlessChromium.screenshot(page, "ui-failure.png");
       throw new AssertionError(
           "gave up waiting for " + what + "; the page shows: "
               + page.findElement(By.tagName("body")).getText(),
           e);
-    }
-  }
-
-  private static void screenshot(WebDriver page, String name) {
-    try {
-      Path file = ((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath();
-      Files.createDirectories(ROOT.resolve("target"));
-      Files.copy(file, ROOT.resolve("target").resolve(name), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.testing.AwsServicesExtension;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.CreateEventSourceMappingRequest;
 import software.amazon.awssdk.services.lambda.model.CreateEventSourceMappingResponse;
 import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
@@ -246,9 +248,7 @@ class LocalLambdaIT {
             .withItemIdentifier(event.getRecords().get(0).getMessageId())
             .build()))
         .build();
-    String uuid = lambda
-        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
-        .uuid();
+    String uuid = mapping();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("only"));
 
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
@@ -261,35 +261,20 @@ class LocalLambdaIT {
   void aThrowingHandlerDeletesNothingAndTheMessagesComeBackWithAHigherReceiveCount()
       throws Exception {
     recorder.behaviour = (event, call) -> {
-      if (event
-          .getRecords()
-          .get(0)
-          .getAttributes()
-          .get("ApproximateReceiveCount")
-          .equals("1")) {
+      if (firstReceive(event)) {
         throw new IllegalStateException("endpoint exploded");
       }
       return new SQSBatchResponse(List.of());
     };
-    String uuid = lambda
-        .createEventSourceMapping(r -> r.functionName(function)
-            .eventSourceArn(queueArn)
-            .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES))
-        .uuid();
+    String uuid =
+        mapping(r -> r.functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES));
     String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("x")).messageId();
 
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.invocationErrors()).isEqualTo(1);
     assertThat(stats.failed()).isEqualTo(1);
-    assertThat(recorder.calls)
-        .extracting(c -> c.event().getRecords().get(0))
-        .extracting(
-            SQSEvent.SQSMessage::getMessageId,
-            m -> m.getAttributes().get("ApproximateReceiveCount"))
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(id, "1"),
-            org.assertj.core.groups.Tuple.tuple(id, "2"));
+    assertReceivedTwice(id);
   }
 
   @Test
@@ -297,12 +282,7 @@ class LocalLambdaIT {
       throws Exception {
     CountDownLatch cut = new CountDownLatch(1);
     recorder.behaviour = (event, call) -> {
-      if (event
-          .getRecords()
-          .get(0)
-          .getAttributes()
-          .get("ApproximateReceiveCount")
-          .equals("1")) {
+      if (firstReceive(event)) {
         try {
           cut.await(); // the first batch is still at work when the cut-off ends its invocation
         } catch (InterruptedException e) {
@@ -313,24 +293,14 @@ class LocalLambdaIT {
           List.of()); // even a handler that ends normally afterwards counts as failed
     };
     local.cutNextInvocation(function, Duration.ofMillis(100));
-    String uuid = lambda
-        .createEventSourceMapping(r -> r.functionName(function)
-            .eventSourceArn(queueArn)
-            .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES))
-        .uuid();
+    String uuid =
+        mapping(r -> r.functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES));
     String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("cut")).messageId();
 
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.invocationErrors()).isEqualTo(1);
-    assertThat(recorder.calls)
-        .extracting(c -> c.event().getRecords().get(0))
-        .extracting(
-            SQSEvent.SQSMessage::getMessageId,
-            m -> m.getAttributes().get("ApproximateReceiveCount"))
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(id, "1"),
-            org.assertj.core.groups.Tuple.tuple(id, "2"));
+    assertReceivedTwice(id);
   }
 
   @Test
@@ -342,9 +312,7 @@ class LocalLambdaIT {
 
   @Test
   void aDisabledMappingLeavesMessagesUntouchedUntilReEnabled() throws Exception {
-    String uuid = lambda
-        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
-        .uuid();
+    String uuid = mapping();
     awaitState(uuid, "Enabled");
     assertThat(lambda.updateEventSourceMapping(r -> r.uuid(uuid).enabled(false)).state())
         .isEqualTo("Disabling");
@@ -372,9 +340,7 @@ class LocalLambdaIT {
   void anInFlightBatchFinishesAfterDisableAndTheMappingIsDisablingUntilThen() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     recorder.behaviour = succeedOnceReleased(release);
-    String uuid = lambda
-        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
-        .uuid();
+    String uuid = mapping();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("slow"));
     local.await(uuid, s -> s.invoking() == 1, WAIT);
 
@@ -397,13 +363,8 @@ class LocalLambdaIT {
 
   @Test
   void maximumConcurrencyBoundsTheBatchesInFlight() throws Exception {
-    String uuid = lambda
-        .createEventSourceMapping(r -> r.functionName(function)
-            .eventSourceArn(queueArn)
-            .batchSize(1)
-            .scalingConfig(s -> s.maximumConcurrency(3))
-            .enabled(false))
-        .uuid();
+    String uuid =
+        mapping(r -> r.batchSize(1).scalingConfig(s -> s.maximumConcurrency(3)).enabled(false));
 
     assertThat(maxConcurrentInvocations(uuid, 12, 3)).isEqualTo(3);
     assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig().maximumConcurrency())
@@ -412,10 +373,7 @@ class LocalLambdaIT {
 
   @Test
   void withoutMaximumConcurrencyTheBuildersDefaultBoundsTheBatchesInFlight() throws Exception {
-    String uuid = lambda
-        .createEventSourceMapping(
-            r -> r.functionName(function).eventSourceArn(queueArn).batchSize(1).enabled(false))
-        .uuid();
+    String uuid = mapping(r -> r.batchSize(1).enabled(false));
 
     assertThat(maxConcurrentInvocations(uuid, 8, 2)).isEqualTo(2);
     assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).scalingConfig()).isNull();
@@ -463,12 +421,7 @@ class LocalLambdaIT {
   void aHandlerStillRunningAtTheFunctionTimeoutIsInterruptedAndItsBatchFails() throws Exception {
     AtomicInteger interrupted = new AtomicInteger();
     RequestHandler<SQSEvent, SQSBatchResponse> slow = (event, context) -> {
-      if (event
-          .getRecords()
-          .get(0)
-          .getAttributes()
-          .get("ApproximateReceiveCount")
-          .equals("1")) {
+      if (firstReceive(event)) {
         try {
           Thread.sleep(Duration.ofMinutes(1));
         } catch (InterruptedException e) {
@@ -496,9 +449,7 @@ class LocalLambdaIT {
   void closeLetsTheBatchInFlightFinishAndDeleteItsMessages() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     recorder.behaviour = succeedOnceReleased(release);
-    String uuid = lambda
-        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
-        .uuid();
+    String uuid = mapping();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("in flight at close"));
     local.await(uuid, s -> s.invoking() == 1, WAIT);
 
@@ -612,9 +563,7 @@ class LocalLambdaIT {
 
   @Test
   void deletingAMappingEndsInNotFound() throws Exception {
-    String uuid = lambda
-        .createEventSourceMapping(r -> r.functionName(function).eventSourceArn(queueArn))
-        .uuid();
+    String uuid = mapping();
     awaitState(uuid, "Enabled");
 
     assertThat(lambda.deleteEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Deleting");
@@ -640,6 +589,40 @@ class LocalLambdaIT {
     assertThat(Thread.getAllStackTraces().keySet())
         .extracting(Thread::getName)
         .noneMatch(name -> name.startsWith(local.threadPrefix() + "-"));
+  }
+
+  /** A mapping from the test's function on the test queue, with these settings; its UUID. */
+  private String mapping(UnaryOperator<CreateEventSourceMappingRequest.Builder> settings) {
+    return lambda
+        .createEventSourceMapping(
+            r -> settings.apply(r.functionName(function).eventSourceArn(queueArn)))
+        .uuid();
+  }
+
+  private String mapping() {
+    return mapping(r -> r);
+  }
+
+  /** Whether the batch's first message is received for the first time. */
+  private static boolean firstReceive(SQSEvent event) {
+    return event
+        .getRecords()
+        .getFirst()
+        .getAttributes()
+        .get("ApproximateReceiveCount")
+        .equals("1");
+  }
+
+  /** Message {@code id} came in exactly two batches, each led by it: first received once, then twice. */
+  private void assertReceivedTwice(String id) {
+    assertThat(recorder.calls)
+        .extracting(c -> c.event().getRecords().get(0))
+        .extracting(
+            SQSEvent.SQSMessage::getMessageId,
+            m -> m.getAttributes().get("ApproximateReceiveCount"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(id, "1"),
+            org.assertj.core.groups.Tuple.tuple(id, "2"));
   }
 
   private void awaitState(String uuid, String state) {

@@ -20,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,16 +108,7 @@ class OnnxContainerIT {
     // The header chunk (IHDR) must hold 13 bytes; this one holds 4. Before, the decoder read past
     // it and the
     // connection dropped, which the local SageMaker reports as a model crash.
-    byte[] png = ByteBuffer.allocate(8 + 12 + 4 + 12)
-        .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
-        .putInt(4)
-        .put("IHDR".getBytes())
-        .putInt(640)
-        .putInt(0)
-        .putInt(0)
-        .put("IEND".getBytes())
-        .putInt(0)
-        .array();
+    byte[] png = PngDecoderTest.shortHeader();
 
     HttpResponse<String> r = invoke(png, "image/png");
 

@@ -94,9 +94,9 @@ class PngDecoderTest {
         .hasMessage("could not decode image: PNG data ends early");
   }
 
-  @Test
-  void aHeaderChunkOfTheWrongLengthIsReported() {
-    byte[] png = ByteBuffer.allocate(8 + 12 + 4 + 12)
+  /** A PNG whose header chunk (IHDR) holds 4 bytes where it must hold 13, then IEND. */
+  static byte[] shortHeader() {
+    return ByteBuffer.allocate(8 + 12 + 4 + 12)
         .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
         .putInt(4)
         .put("IHDR".getBytes())
@@ -106,6 +106,11 @@ class PngDecoderTest {
         .put("IEND".getBytes())
         .putInt(0)
         .array();
+  }
+
+  @Test
+  void aHeaderChunkOfTheWrongLengthIsReported() {
+    byte[] png = shortHeader();
 
     assertThatThrownBy(() -> PngDecoder.decode(png))
         .hasMessage(

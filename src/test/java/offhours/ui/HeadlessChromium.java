@@ -1,0 +1,95 @@
+package offhours.ui;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.remote.RemoteWebDriver;
+
+/**
+ * A headless Chromium ($OFFHOURS_CHROMIUM, else /usr/bin/chromium) with its profile in a test's folder, driven as plain
+ * WebDriver over ChromeDriver's HTTP port ($OFFHOURS_CHROMEDRIVER, else /usr/bin/chromedriver): ChromeDriver would
+ * also open a DevTools websocket, which these tests do not need (and which waits minutes for a timeout where it cannot
+ * connect). Without Chromium or ChromeDriver the test fails saying how to get them.
+ */
+final class HeadlessChromium implements AutoCloseable {
+
+  private static final Path TARGET = Path.of("target").toAbsolutePath();
+
+  final WebDriver browser;
+  private final ChromeDriverService service;
+
+  private HeadlessChromium(ChromeDriverService service, WebDriver browser) {
+    this.service = service;
+    this.browser = browser;
+  }
+
+  /** Starts ChromeDriver and a browser with its profile under {@code dir} and these arguments besides the usual. */
+  static HeadlessChromium start(Path dir, String... arguments) {
+    String binary = System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium");
+    String driver = System.getenv().getOrDefault("OFFHOURS_CHROMEDRIVER", "/usr/bin/chromedriver");
+    if (!Files.isExecutable(Path.of(binary)) || !Files.isExecutable(Path.of(driver))) {
+      fail("headless Chromium (" + binary + ") and ChromeDriver (" + driver
+          + ") are needed: run scripts/test, which"
+          + " installs or locates them, or install Debian's chromium and chromium-driver");
+    }
+    List<String> all = new ArrayList<>(List.of(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--user-data-dir=" + dir.resolve("chromium-profile")));
+    all.addAll(List.of(arguments));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of(driver).toFile())
+        .usingAnyFreePort()
+        .build();
+    try {
+      service.start();
+      return new HeadlessChromium(
+          service,
+          new RemoteWebDriver(
+              service.getUrl(), new ChromeOptions().setBinary(binary).addArguments(all)));
+    } catch (IOException e) {
+      service.stop();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      service.stop();
+      throw e;
+    }
+  }
+
+  /** Saves what {@code page} shows to target/{@code name}. */
+  static void screenshot(WebDriver page, String name) {
+    try {
+      Path file = ((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath();
+      Files.createDirectories(TARGET);
+      Files.copy(file, TARGET.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      browser.quit();
+    } finally {
+      service.stop();
+    }
+  }
+}
