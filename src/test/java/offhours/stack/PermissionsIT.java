@@ -382,7 +382,11 @@ class PermissionsIT {
               d.awaitMapping("Disabled");
               assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "DELETE_ENDPOINT");
-              TemplateDeployment.await("no copy", () -> d.componentCopies() == 0);
+              // Asleep, as the controller reads it: no copy, and managed instance scaling has
+              // removed the instance.
+              TemplateDeployment.await(
+                  "no copy on no instance",
+                  () -> d.componentCopies() == 0 && d.endpointInstances() == 0);
               assertThat(d.endpointStatus()).isEqualTo("InService");
               assertThat(controller.invoke("controller-start.json"))
                   .containsEntry("action", "CREATE_ENDPOINT");

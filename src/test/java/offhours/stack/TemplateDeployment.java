@@ -329,6 +329,15 @@ final class TemplateDeployment implements AutoCloseable {
     }
   }
 
+  /** The endpoint's variant's current instances (0 when it reports none), as the controller reads them. */
+  int endpointInstances() {
+    var variants =
+        services.sageMaker.describeEndpoint(r -> r.endpointName(endpointName)).productionVariants();
+    return variants.isEmpty() || variants.getFirst().currentInstanceCount() == null
+        ? 0
+        : variants.getFirst().currentInstanceCount();
+  }
+
   String endpointStatus() {
     try {
       return services

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -73,6 +74,7 @@ public final class LocalLambda implements AutoCloseable {
   /** Its threads' names start with this: one prefix per instance, so a test can tell its own threads apart. */
   private final String threadPrefix = "offhours-lambda-" + INSTANCES.incrementAndGet();
 
+  private final Set<Thread> started = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
   private final ExecutorService pollers;
   private final ExecutorService invoker;
@@ -262,6 +264,12 @@ public final class LocalLambda implements AutoCloseable {
       timer.shutdownNow();
       timer.awaitTermination(5, TimeUnit.SECONDS);
       http.awaitTermination(5, TimeUnit.SECONDS);
+      // An executor counts as terminated when its workers have finished, a moment before their
+      // threads have ended.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      for (Thread t : started) {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+      }
     } catch (InterruptedException e) {
       pollers.shutdownNow();
       invoker.shutdownNow();
@@ -335,11 +343,13 @@ public final class LocalLambda implements AutoCloseable {
     return threadPrefix;
   }
 
-  private static ThreadFactory threads(String prefix) {
+  /** Daemon threads named {@code prefix-N}, each remembered so that {@link #close} can wait for it to end. */
+  private ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
       t.setDaemon(true);
+      started.add(t);
       return t;
     };
   }
