@@ -16,7 +16,6 @@ import offhours.endpoint.ControllerConfig;
  *     and what fits a Lambda invocation once API Gateway has base64-encoded it ({@link #LAMBDA_BODY_LIMIT_BYTES})
  * @param controllerInterval how often the controller runs (its EventBridge schedule): an upload waits at most this
  *     long before the controller sees it
- * @param endpointStart a typical CreateEndpoint, until the endpoint answers (8-30 minutes on AWS)
  */
 public record ApiConfig(
     ControllerConfig controller,
@@ -25,8 +24,7 @@ public record ApiConfig(
     String modelName,
     int topK,
     long maxImageBytes,
-    Duration controllerInterval,
-    Duration endpointStart) {
+    Duration controllerInterval) {
 
   /** Lambda's synchronous invocation payload limit, 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
   public static final long LAMBDA_PAYLOAD_BYTES = 6_291_456;
@@ -63,7 +61,6 @@ public record ApiConfig(
         env.get("MODEL_NAME"),
         whole(env, "TOP_K", 3, 1, 1000),
         Math.min(endpointLimit, LAMBDA_BODY_LIMIT_BYTES),
-        Duration.ofSeconds(whole(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)),
-        Duration.ofSeconds(whole(env, "ENDPOINT_START_SECONDS", 900, 0, 24 * 3600)));
+        Duration.ofSeconds(whole(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)));
   }
 }

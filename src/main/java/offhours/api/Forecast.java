@@ -13,10 +13,13 @@ import offhours.endpoint.Endpoint;
 import offhours.endpoint.WakePolicy;
 
 /**
- * When an upload waiting now will be classified, by the controller's own policy (see ScheduledPolicy.want): a
- * manual override wins; inside working hours anything waiting keeps the endpoint on; outside them it starts when a
- * wake threshold is reached or the next working hours open. The controller notices at its next run, and a new
- * endpoint takes a while to answer.
+ * When an upload made now will be classified, by the controller's own policy and with what it has learned: a manual
+ * override wins; then {@link WakePolicy#wakeFor} (the latency budget, working hours, the wake thresholds), the very
+ * method the controller decides with. A start is as late as the controller's next tick (it sees a new upload there
+ * and runs at a later planned instant through its timer); from the start, the endpoint takes the controller's expected
+ * wake ({@link WakePolicy#expectedWake} of its measured wakes, CreateEndpoint to a polling trigger) and then the drain
+ * of what waits at its measured rate ({@link offhours.endpoint.DrainMeter}). So with a latency budget the forecast is
+ * the oldest waiting upload's due time, as the controller plans it.
  *
  * @param startsAt when the controller will (or did) decide to start the endpoint; null when nothing will start it
  * @param expectedAt when the upload's result is expected; null when nothing will start the endpoint
@@ -65,7 +68,8 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
       }
       if (state == Endpoint.State.CREATING) {
         Instant created = d.endpoint().createdAt() != null ? d.endpoint().createdAt() : d.at();
-        Instant ready = later(created.plus(config.endpointStart()), now).plus(tick);
+        Instant ready = later(created.plus(wake(seen.control())), now.plus(tick))
+            .plus(seen.control().drain().drain(ahead + 1));
         return new Forecast(
             created,
             ready,
@@ -73,8 +77,14 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
                 + d.wantReason());
       }
     }
-    return policy(config.controller(), seen.control(), ahead, now, seen.zone())
-        .map(w -> new Forecast(w.at(), w.at().plus(tick).plus(config.endpointStart()), w.why()))
+    ControlState control = seen.control();
+    return policy(config.controller(), control, ahead, now, seen.zone())
+        .map(w -> {
+          // A new upload is seen at the controller's next tick; a stop in progress ends first.
+          Instant start = later(later(w.at(), now.plus(tick)), stopEnds(control, now));
+          return new Forecast(
+              start, start.plus(wake(control)).plus(control.drain().drain(ahead + 1)), w.why());
+        })
         .orElseGet(() -> new Forecast(
             null,
             null,
@@ -105,6 +115,18 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     return new WakePolicy(config)
         .wakeFor(oldest, ahead + 1, state.wakeSeconds(), state.drain(), from)
         .map(w -> new WakePolicy.Wake(later(w.at(), from), prefix + w.why()));
+  }
+
+  /** When a stop in progress is expected to have ended (the controller starts only a gone endpoint); now if none. */
+  private static Instant stopEnds(ControlState control, Instant now) {
+    return control.stopIssuedAt() == null
+        ? now
+        : control.stopIssuedAt().plus(WakePolicy.expectedStop(control.stopSeconds()));
+  }
+
+  /** The wake the controller plans with: the 90th percentile of its measured wakes, or the default before one. */
+  private static Duration wake(ControlState control) {
+    return WakePolicy.expectedWake(control.wakeSeconds());
   }
 
   private static Instant later(Instant a, Instant b) {

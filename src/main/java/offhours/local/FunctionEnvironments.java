@@ -120,7 +120,6 @@ final class FunctionEnvironments {
     env.put(
         "CONTROLLER_INTERVAL_SECONDS",
         Long.toString(Math.max(1, options.controllerTick().toSeconds())));
-    env.put("ENDPOINT_START_SECONDS", Long.toString(options.creatingDelay().toSeconds()));
     return env;
   }
 

@@ -145,8 +145,8 @@ public final class FunctionVariables {
   /**
    * The API function's environment: the controller's settings (it forecasts with the controller's own policy, reads its
    * tables and queues, and calls the model as the controller's probe does), plus the bucket, the model's name and
-   * how long the controller takes to act and an endpoint to start (CONTROLLER_INTERVAL_SECONDS: the controller's
-   * timer; ENDPOINT_START_SECONDS: a typical CreateEndpoint).
+   * how often the controller looks (CONTROLLER_INTERVAL_SECONDS: its schedule tick, when it first sees a new upload;
+   * the wake and drain a forecast adds are the ones the controller measured, read from its control table).
    */
   public static final Map<String, String> API_ENV = concat(
       CONTROLLER_SETTINGS,
@@ -155,8 +155,7 @@ public final class FunctionVariables {
           "RESULTS_TABLE_NAME", null,
           "TOP_K", "3",
           "MAX_IMAGE_BYTES", "6291456",
-          "CONTROLLER_INTERVAL_SECONDS", "60",
-          "ENDPOINT_START_SECONDS", "900"));
+          "CONTROLLER_INTERVAL_SECONDS", "60"));
 
   private static Map<String, String> concat(Map<String, String> first, Map<String, String> second) {
     var map = new LinkedHashMap<String, String>(first);

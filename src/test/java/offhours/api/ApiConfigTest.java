@@ -27,13 +27,11 @@ class ApiConfigTest {
 
   @Test
   void readsTheControllersPolicyAndItsTimings() {
-    ApiConfig config = ApiFixtures.config(
-        Map.of("CONTROLLER_INTERVAL_SECONDS", "2", "ENDPOINT_START_SECONDS", "3"));
+    ApiConfig config = ApiFixtures.config(Map.of("CONTROLLER_INTERVAL_SECONDS", "2"));
 
     assertThat(config.controller().schedule().toString())
         .isEqualTo("Mon-Fri 08:00-19:00 Europe/Berlin");
     assertThat(config.controllerInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(config.endpointStart()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.controller().model().labels())
         .containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
   }

@@ -78,7 +78,9 @@ class ClassifyRouteTest {
         .isEqualTo("https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/results/" + key);
     assertThat(response.headers()).containsEntry("location", "/results/" + key);
     assertThat(JsonText.string(body, "startsAt")).isEqualTo("2026-11-30T07:00:00Z");
-    assertThat(JsonText.string(body, "expectedAt")).isEqualTo("2026-11-30T07:20:00Z");
+    assertThat(JsonText.string(body, "expectedAt"))
+        .as("the default 30-minute wake and one upload at 2 images/s")
+        .isEqualTo("2026-11-30T07:30:01Z");
     assertThat(JsonText.string(body, "reason"))
         .startsWith("the endpoint cannot answer now (endpoint unavailable"
             + " (ValidationError): Endpoint offhours-endpoint-1a2b of account 123456789012 not found.); the image waits in"

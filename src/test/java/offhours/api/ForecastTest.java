@@ -10,19 +10,24 @@ import java.util.Map;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.Decision;
+import offhours.endpoint.DrainMeter;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.EndpointController;
 import offhours.endpoint.Mapping;
 import offhours.endpoint.sim.MemoryControlTable;
 import org.junit.jupiter.api.Test;
 
-/** Mon-Fri 08:00-19:00 Europe/Berlin; the controller runs every 5 minutes and a new endpoint takes 15. */
+/**
+ * Mon-Fri 08:00-19:00 Europe/Berlin; the controller's tick is 5 minutes; before it has measured one, it expects a wake
+ * of 30 minutes and drains at 2 images/s (one upload: 1 s).
+ */
 class ForecastTest {
 
   private static final Instant SATURDAY_10 = Instant.parse("2026-11-28T09:00:00Z");
   private static final Instant MONDAY_08 = Instant.parse("2026-11-30T07:00:00Z");
   private static final Instant WEDNESDAY_10 = Instant.parse("2026-11-25T09:00:00Z");
-  private static final Duration TICK_AND_START = Duration.ofMinutes(20);
+  private static final Duration TICK = Duration.ofMinutes(5);
+  private static final Duration DEFAULT_WAKE_AND_ONE = Duration.ofMinutes(30).plusSeconds(1);
   private static final Backlog.Snapshot ONE_WAITING = new Backlog.Snapshot(1, 0, 0, 0);
 
   @Test
@@ -30,7 +35,7 @@ class ForecastTest {
     Forecast f = Forecast.of(ApiFixtures.config(), ApiFixtures.seen(SATURDAY_10));
 
     assertThat(f.startsAt()).isEqualTo(MONDAY_08);
-    assertThat(f.expectedAt()).isEqualTo(MONDAY_08.plus(TICK_AND_START));
+    assertThat(f.expectedAt()).isEqualTo(MONDAY_08.plus(DEFAULT_WAKE_AND_ONE));
     assertThat(f.reason())
         .isEqualTo("the endpoint is off outside working hours (Mon-Fri 08:00-19:00 Europe/Berlin);"
             + " they open at 2026-11-30 08:00 Europe/Berlin");
@@ -40,8 +45,8 @@ class ForecastTest {
   void inWorkingHoursAnUploadStartsTheEndpointAtTheControllersNextRun() {
     Forecast f = Forecast.of(ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10));
 
-    assertThat(f.startsAt()).isEqualTo(WEDNESDAY_10);
-    assertThat(f.expectedAt()).isEqualTo(WEDNESDAY_10.plus(TICK_AND_START));
+    assertThat(f.startsAt()).isEqualTo(WEDNESDAY_10.plus(TICK));
+    assertThat(f.expectedAt()).isEqualTo(WEDNESDAY_10.plus(TICK).plus(DEFAULT_WAKE_AND_ONE));
   }
 
   @Test
@@ -98,7 +103,7 @@ class ForecastTest {
   }
 
   @Test
-  void aStartingEndpointIsExpectedATypicalCreationAfterItsCreation() {
+  void aStartingEndpointIsExpectedTheLearnedWakeAfterItsCreation() {
     Instant created = WEDNESDAY_10.minus(Duration.ofMinutes(10));
     Decision creating = decision(
         WEDNESDAY_10.minusSeconds(60),
@@ -109,11 +114,12 @@ class ForecastTest {
 
     Forecast f = Forecast.of(
         ApiFixtures.config(),
-        ApiFixtures.seen(WEDNESDAY_10, creating, ControlState.INITIAL, ONE_WAITING));
+        ApiFixtures.seen(WEDNESDAY_10, creating, learned(List.of(900L, 1200L)), ONE_WAITING));
 
     assertThat(f.startsAt()).isEqualTo(created);
     assertThat(f.expectedAt())
-        .isEqualTo(created.plus(Duration.ofMinutes(15)).plus(Duration.ofMinutes(5)));
+        .as("the 90th percentile of the wakes, and two uploads at 2 images/s")
+        .isEqualTo(created.plus(Duration.ofMinutes(20)).plusSeconds(1));
     assertThat(f.reason())
         .startsWith("the endpoint is starting (Creating since 2026-11-25 09:50 Europe/Berlin)");
   }
@@ -147,8 +153,8 @@ class ForecastTest {
                 ApiFixtures.seen(
                     SATURDAY_10, null, ControlState.INITIAL, new Backlog.Snapshot(4, 0, 0, 0)))
             .startsAt())
-        .as("the fifth upload")
-        .isEqualTo(SATURDAY_10);
+        .as("the fifth upload, seen at the controller's next tick")
+        .isEqualTo(SATURDAY_10.plus(TICK));
     assertThat(Forecast.of(
                 byCount,
                 ApiFixtures.seen(
@@ -238,6 +244,70 @@ class ForecastTest {
         new MemoryControlTable(),
         metrics::add);
     return controller.reconcile(at).wantOn();
+  }
+
+  @Test
+  void withABudgetTheForecastIsTheOldestUploadsDueTimeAsTheControllerPlansIt() {
+    ApiConfig budget = ApiFixtures.config(Map.of("MAX_WAIT_MINUTES", "60"));
+    Instant oldest = WEDNESDAY_10.minus(Duration.ofMinutes(20));
+    ControlState waiting = new ControlState(
+        1,
+        null,
+        null,
+        oldest,
+        null,
+        true,
+        null,
+        false,
+        0,
+        null,
+        "NONE",
+        List.of(600L),
+        DrainMeter.NONE);
+
+    Forecast f = Forecast.of(budget, ApiFixtures.seen(WEDNESDAY_10, null, waiting, ONE_WAITING));
+
+    Instant due = oldest.plus(Duration.ofMinutes(60));
+    assertThat(f.expectedAt()).isEqualTo(due);
+    assertThat(f.startsAt())
+        .as("a 10-minute wake and two uploads at 2 images/s before the due time")
+        .isEqualTo(due.minusSeconds(600 + 1));
+    assertThat(f.reason()).contains("MAX_WAIT_MINUTES=60");
+  }
+
+  @Test
+  void aStopInProgressEndsBeforeTheNextStart() {
+    Instant issued = WEDNESDAY_10.minus(Duration.ofMinutes(1));
+    ControlState stopping = new ControlState(
+        1,
+        null,
+        null,
+        null,
+        null,
+        true,
+        null,
+        true,
+        0,
+        null,
+        "DELETE_ENDPOINT",
+        List.of(),
+        DrainMeter.NONE,
+        null,
+        null,
+        List.of(600L),
+        issued);
+
+    Forecast f = Forecast.of(
+        ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10, null, stopping, ONE_WAITING));
+
+    assertThat(f.startsAt())
+        .as("the learned 10-minute stop, issued a minute ago, ends after the next tick")
+        .isEqualTo(issued.plus(Duration.ofMinutes(10)));
+  }
+
+  private static ControlState learned(List<Long> wakes) {
+    return new ControlState(
+        1, null, null, null, null, false, null, false, 0, null, "NONE", wakes, DrainMeter.NONE);
   }
 
   private static ControlState stopped(Instant until) {
