@@ -206,9 +206,12 @@ public final class EndpointController {
     if (!notes.isEmpty()) {
       outcome = outcome + "; " + String.join("; ", notes);
     }
-    if (after != claimed) {
-      // Best effort: a conflict here means a newer run already saw the result of this step.
-      store.save(after.withVersion(claimed.version() + 1), claimed.version());
+    if (after != claimed
+        && !store.save(after.withVersion(claimed.version() + 1), claimed.version())
+        && after.enabledAt() != null) {
+      // A newer run claimed meanwhile and saw what this step did, all but the start of the wake's
+      // measurement, which only this run knows: hand it on, so that the wake is not lost.
+      rememberEnabled(now);
     }
 
     log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed));
@@ -224,6 +227,19 @@ public final class EndpointController {
         outcome,
         outside,
         policy.nextRun(want, done.action(), done.why(), ep.state(), after.stopSeconds(), now));
+  }
+
+  /**
+   * Marks the trigger enabled at {@code at} on the newest state when a newer run won the race to write this run's
+   * result; once, as best effort (a lost mark costs one wake's measurement, never a decision). A newer run that enabled
+   * the trigger itself has marked it already.
+   */
+  private void rememberEnabled(Instant at) {
+    store
+        .load()
+        .filter(latest -> latest.enabledAt() == null)
+        .ifPresent(latest -> store.save(
+            latest.withEnabledAt(at).withVersion(latest.version() + 1), latest.version()));
   }
 
   // ---- the step ----

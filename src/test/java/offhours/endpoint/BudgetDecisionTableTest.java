@@ -364,6 +364,29 @@ class BudgetDecisionTableTest {
   }
 
   @Test
+  void aWakeIsMeasuredEvenWhenAnOverlappingRunWinsTheWriteOfTheEnablingRunsResult() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    Instant created = rig.now.minus(Duration.ofMinutes(12));
+    rig.endpoint = new Endpoint.Status(Endpoint.State.IN_SERVICE, null, created, rig.now);
+    Instant enabled = rig.now;
+    rig.onEnable = () -> { // a tick while the enabling run is still finishing
+      Decision overlapping = rig.controller.reconcile(enabled.plusSeconds(2));
+      assertThat(overlapping.action()).isEqualTo(Action.WAIT);
+    };
+
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(rig.state().enabledAt())
+        .as("handed on to the state the overlapping run wrote")
+        .isEqualTo(enabled);
+
+    rig.now = rig.now.plusSeconds(60);
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.run();
+    assertThat(rig.state().wakeSeconds()).containsExactly(780L);
+  }
+
+  @Test
   void aTriggerPausedBeforeItWasSeenPollingEndsTheWakeUnmeasured() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
     rig.queue = new Backlog.Snapshot(5, 0, 0, 0);

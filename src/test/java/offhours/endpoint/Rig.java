@@ -39,6 +39,9 @@ final class Rig {
   Endpoint.Probe probe = new Endpoint.Probe(true, "5 class probabilities");
   RuntimeException createError;
   RuntimeException deleteError;
+  /** Runs once right after the next EnableEventSourceMapping call: an overlapping run, say. */
+  Runnable onEnable;
+
   Instant now = Instant.parse("2026-01-14T09:00:00Z"); // Wednesday 10:00 in Berlin
   final MemoryControlTable table;
   final EndpointController controller;
@@ -99,6 +102,11 @@ final class Rig {
       public void enable() {
         calls.add("enable");
         mapping = TriggerState.ENABLING;
+        Runnable overlapping = onEnable;
+        onEnable = null;
+        if (overlapping != null) {
+          overlapping.run();
+        }
       }
 
       @Override
