@@ -175,7 +175,8 @@ class UiBrowserIT {
       await(
           page,
           "the expected wake learned from the measured wakes",
-          d -> text(d, "started").matches(".* · a wake takes about .+, learned from \\d+ wakes?"));
+          d -> text(d, "started")
+              .matches(".* · a wake takes about .+, learned from \\d+ wakes? · a stop .+"));
       String started = text(page, "started");
       assertThat(started)
           .matches(
