@@ -22,7 +22,9 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  *   <li>CREATING while the component is created or its copies scale out from 0; IN_SERVICE once copies are up
  *       (UPDATING while a changed count settles on copies that serve);
  *   <li>DELETING while copies scale in, and after that while the variant still has instances (managed instance
- *       scaling takes them away minutes later; they are billed until then, so the ledger counts them);
+ *       scaling takes them away minutes later; they are billed until then, so the ledger counts them). In that
+ *       second part the stop is {@code resumable}: setting the copies back places them on the instances still up,
+ *       a wake without a new instance, so the controller does not wait for them to go;
  *   <li>FAILED for a failed component.
  * </ul>
  * An endpoint with a component of another model than the stack's reports that model as its config, so the controller
@@ -137,13 +139,18 @@ public final class ComponentEndpoint implements Endpoint {
     };
     // createdAt: when this wake (or the component) began, so a scale-out that never ends counts as
     // a stuck creation.
+    boolean resumable = state == State.DELETING
+        && desired == 0
+        && current == 0
+        && c.inferenceComponentStatusAsString().equals("InService");
     return new Status(
         state,
         c.failureReason(),
         state == State.CREATING ? c.lastModifiedTime() : c.creationTime(),
         c.lastModifiedTime(),
         config,
-        false);
+        false,
+        resumable);
   }
 
   /** The cleanup's view of a component left on an absent endpoint: anything but Deleting is still to delete. */

@@ -20,6 +20,8 @@ public interface Endpoint {
    * @param configName the EndpointConfigName the endpoint runs (null: not reported, taken as the stack's)
    * @param foreign the endpoint does not carry this stack's tag: the controller did not create it, so it never feeds
    *     nor deletes it
+   * @param resumable a stop that a start reverses at once, on capacity still billed (scale-to-zero: the copies are at
+   *     0 and settled, the instances not yet removed): {@link #create} wakes it without waiting for the stop to end
    */
   record Status(
       State state,
@@ -27,8 +29,20 @@ public interface Endpoint {
       Instant createdAt,
       Instant modifiedAt,
       String configName,
-      boolean foreign) {
+      boolean foreign,
+      boolean resumable) {
     public static final Status ABSENT = new Status(State.ABSENT, null, null, null);
+
+    /** Not {@code resumable}: any endpoint but a scale-to-zero one whose instances outlast its copies. */
+    public Status(
+        State state,
+        String failureReason,
+        Instant createdAt,
+        Instant modifiedAt,
+        String configName,
+        boolean foreign) {
+      this(state, failureReason, createdAt, modifiedAt, configName, foreign, false);
+    }
 
     /** An endpoint of this stack whose config is not reported (fakes and the simulation). */
     public Status(State state, String failureReason, Instant createdAt, Instant modifiedAt) {

@@ -158,7 +158,12 @@ final class ScheduledPolicy implements HostingPolicy {
                   true)
               : new Step(Action.WAIT, "endpoint creating for " + age(ep, now) + " min");
         case UPDATING -> new Step(Action.WAIT, "endpoint updating");
-        case DELETING -> new Step(Action.WAIT, "endpoint deleting; create once it is gone");
+        case DELETING ->
+          ep.resumable()
+              ? new Step(
+                  Action.CREATE_ENDPOINT,
+                  "copies at 0 on instances not yet removed; setting them back wakes it on those")
+              : new Step(Action.WAIT, "endpoint deleting; create once it is gone");
         case FAILED ->
           new Step(Action.DELETE_ENDPOINT, "endpoint failed: " + ep.failureReason(), true);
         case IN_SERVICE ->

@@ -176,17 +176,32 @@ class ComponentEndpointTest {
         .as("a changed count on serving copies")
         .isEqualTo(State.UPDATING);
     component("Updating", 0, 2, "model-1");
-    assertThat(endpoint.describe().state()).isEqualTo(State.DELETING);
+    Endpoint.Status scalingIn = endpoint.describe();
+    assertThat(scalingIn.state()).isEqualTo(State.DELETING);
+    assertThat(scalingIn.resumable())
+        .as("copies still going: no update until they settle")
+        .isFalse();
     component("InService", 0, 0, "model-1");
     answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(1));
     Endpoint.Status instancesLeft = endpoint.describe();
     assertThat(instancesLeft.state()).isEqualTo(State.DELETING);
     assertThat(instancesLeft.billing()).as("instances still up are billed").isTrue();
+    assertThat(instancesLeft.resumable())
+        .as("copies can go back on the instances still up")
+        .isTrue();
+    requests.clear();
+    endpoint.create();
+    assertThat(requests)
+        .last()
+        .asString()
+        .startsWith("UpdateInferenceComponentRuntimeConfig ")
+        .contains("\"CopyCount\":2");
 
     answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(0));
     Endpoint.Status asleep = endpoint.describe();
     assertThat(asleep.state()).isEqualTo(State.ABSENT);
     assertThat(asleep.billing()).isFalse();
+    assertThat(asleep.resumable()).isFalse();
     requests.clear();
     endpoint.create();
     assertThat(requests)

@@ -74,6 +74,44 @@ class ScaleToZeroControllerTest {
   }
 
   @Test
+  void onceTheCopiesAreDownTheInstancesStillUpAreWokenAtOnceRatherThanWaitedOut() {
+    rig.endpoint = new Endpoint.Status(
+        State.DELETING,
+        null,
+        rig.now.minusSeconds(3600),
+        rig.now,
+        "offhours-endpoint-config",
+        false,
+        true);
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+
+    Decision d = rig.run();
+
+    assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(d.why()).startsWith("copies at 0 on instances not yet removed");
+    assertThat(rig.calls).containsExactly("create");
+    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
+        .singleElement()
+        .satisfies(day -> assertThat(day.starts()).as("a wake like any other").isEqualTo(1));
+  }
+
+  @Test
+  void withNothingWaitingTheInstancesStillUpAreLeftToGo() {
+    rig.now = Instant.parse("2026-01-17T09:00:00Z"); // Saturday: outside working hours
+    rig.endpoint = new Endpoint.Status(
+        State.DELETING,
+        null,
+        rig.now.minusSeconds(3600),
+        rig.now,
+        "offhours-endpoint-config",
+        false,
+        true);
+
+    assertThat(rig.run().action()).isEqualTo(Action.WAIT);
+    assertThat(rig.calls).isEmpty();
+  }
+
+  @Test
   void aComponentOfAnOlderModelIsDrainedThenReplaced() {
     rig.endpoint = new Endpoint.Status(
         State.IN_SERVICE,
