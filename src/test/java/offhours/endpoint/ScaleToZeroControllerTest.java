@@ -75,14 +75,7 @@ class ScaleToZeroControllerTest {
 
   @Test
   void onceTheCopiesAreDownTheInstancesStillUpAreWokenAtOnceRatherThanWaitedOut() {
-    rig.endpoint = new Endpoint.Status(
-        State.DELETING,
-        null,
-        rig.now.minusSeconds(3600),
-        rig.now,
-        "offhours-endpoint-config",
-        false,
-        true);
+    rig.endpoint = copiesDownInstancesUp();
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
 
     Decision d = rig.run();
@@ -98,14 +91,7 @@ class ScaleToZeroControllerTest {
   @Test
   void withNothingWaitingTheInstancesStillUpAreLeftToGo() {
     rig.now = Instant.parse("2026-01-17T09:00:00Z"); // Saturday: outside working hours
-    rig.endpoint = new Endpoint.Status(
-        State.DELETING,
-        null,
-        rig.now.minusSeconds(3600),
-        rig.now,
-        "offhours-endpoint-config",
-        false,
-        true);
+    rig.endpoint = copiesDownInstancesUp();
 
     assertThat(rig.run().action()).isEqualTo(Action.WAIT);
     assertThat(rig.calls).isEmpty();
@@ -174,5 +160,17 @@ class ScaleToZeroControllerTest {
     env.putAll(SCALE_TO_ZERO);
     env.put(name, value);
     return env;
+  }
+
+  /** Scale-in's second half: the copies are at 0 and settled, the instances not yet removed. */
+  private Endpoint.Status copiesDownInstancesUp() {
+    return new Endpoint.Status(
+        State.DELETING,
+        null,
+        rig.now.minusSeconds(3600),
+        rig.now,
+        "offhours-endpoint-config",
+        false,
+        true);
   }
 }
