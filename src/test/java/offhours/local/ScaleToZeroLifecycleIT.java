@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,11 +20,23 @@ import org.junit.jupiter.api.io.TempDir;
  * spending their receive count; a start creates the endpoint once and the component, and every upload is classified
  * once; a stop puts the copies (and the instances) to 0 while the endpoint stays; the next start wakes the same
  * endpoint; {@code offhours endpoint status} tells the component's copies at each step, though the endpoint is
- * InService throughout. Every assertion reads the results table, the queues or the local SageMaker over the wire.
+ * InService throughout. A start while a stop is half done (copies at 0, the instances not yet removed by managed
+ * instance scaling) sets the copies back on those instances at once: the controller's log shows that step, never a
+ * wait for the instances to go. Every assertion reads the results table, the queues, the local SageMaker over the wire
+ * or the controller's log.
  */
 class ScaleToZeroLifecycleIT {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final Duration CREATING = Duration.ofSeconds(2);
+  /**
+   * The local SageMaker's deleting delay for the half-done stop: the copies go after it, the instances one more delay
+   * later, long enough for an upload and a start in between on a loaded machine.
+   */
+  private static final Duration SCALE_IN_STEP = Duration.ofSeconds(20);
+
   private static final String COMPONENT_LINE = "inference component offhours-component: ";
+  private static final String RESUME_WHY =
+      "copies at 0 on instances not yet removed; setting them back wakes it on those";
 
   @TempDir
   Path cliCache;
@@ -32,7 +45,7 @@ class ScaleToZeroLifecycleIT {
   void uploadsWaitWhileAsleepAreClassifiedOnceAfterTheWakeAndTheEndpointStaysWhenTheCopiesGo()
       throws Exception {
     LocalDeployment.Options options = StackFixture.options(
-            Duration.ofSeconds(2), StackFixture.OFF_UNLESS_STARTED)
+            CREATING, StackFixture.OFF_UNLESS_STARTED)
         .withModelSettings(Map.of("HOSTING", "scale-to-zero"));
     try (StackFixture f = StackFixture.start(options)) {
       LocalCli cli = new LocalCli(f.stack, cliCache);
@@ -101,7 +114,60 @@ class ScaleToZeroLifecycleIT {
       assertThat(f.queue().dlq()).isZero();
       long[] startsAndStops = f.ledgerStartsAndStops();
       assertThat(startsAndStops[1]).as("stops in the ledger (copies set to 0)").isEqualTo(1);
+
+      wakeWhileTheInstancesOutlastTheCopies(f, images.getFirst(), n + 2);
     }
+  }
+
+  /**
+   * A stop, and a start while its second half runs (copies at 0 and settled, the instance not yet removed): the
+   * controller sets the copies back on that instance at once, and the upload made meanwhile is classified; the
+   * component is the same one, and no run saw it ABSENT nor waited for the instances to go.
+   */
+  private static void wakeWhileTheInstancesOutlastTheCopies(
+      StackFixture f, Path image, int resultsAfter) throws InterruptedException {
+    Instant componentCreated = componentCreated(f);
+    f.stack.services().sageMaker().delays(CREATING, SCALE_IN_STEP);
+    try (ControllerLog log = new ControllerLog()) {
+      f.override("stop");
+      f.await(
+          "copies at 0 while the instance is still up (DescribeEndpoint)",
+          DEADLINE,
+          () -> f.componentStatus().equals("InService 0/0 copies, 1 instances"));
+      f.upload("resumed.png", image);
+      f.await("the upload visible", DEADLINE, () -> f.queue().visible() == 1);
+      f.override("start");
+      f.await(
+          "the upload classified after the wake on the instance still up",
+          DEADLINE,
+          () -> f.results().size() == resultsAfter);
+
+      List<String> runs = log.lines();
+      assertThat(runs)
+          .as("the controller's runs from the stop to the result")
+          .anySatisfy(run -> assertThat(run)
+              .contains("; endpoint DELETING, ")
+              .contains("-> CREATE_ENDPOINT: " + RESUME_WHY + " [ok]"))
+          .noneSatisfy(run -> assertThat(run).contains("endpoint deleting; create once it is gone"))
+          .noneSatisfy(run -> assertThat(run).contains("; endpoint ABSENT, "));
+    }
+    assertThat(f.results())
+        .filteredOn(r -> r.key().equals("resumed.png"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.attempts()).isEqualTo(1));
+    f.assertNoDeadLetterNorFailure("after the wake on the instance still up");
+    assertThat(f.componentStatus()).isEqualTo("InService 1/1 copies, 1 instances");
+    assertThat(componentCreated(f))
+        .as("the same component woke: none deleted nor created")
+        .isEqualTo(componentCreated);
+    assertThat(f.ledgerStartsAndStops()[1]).as("stops in the ledger").isEqualTo(2);
+  }
+
+  private static Instant componentCreated(StackFixture f) {
+    return f.sageMaker
+        .describeInferenceComponent(
+            r -> r.inferenceComponentName(FunctionEnvironments.INFERENCE_COMPONENT))
+        .creationTime();
   }
 
   private static boolean asleep(StackFixture f) {
