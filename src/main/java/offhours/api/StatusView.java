@@ -12,7 +12,7 @@ import offhours.endpoint.Schedule;
 
 /**
  * The stack's status as the API's GET /status and the UI show it (JSON). What the controller does next (when it runs
- * again and why, what started its last run, the armed timer, the expected wake) is the {@code controller} object,
+ * again and why, what started its last run, the armed timer, the expected wake and stop) is the {@code controller} object,
  * {@link ControllerOutlook#toMap}.
  */
 public final class StatusView {

@@ -74,8 +74,8 @@ final class EndpointStatusCommand implements Command {
         controller never deletes it), shown with its memory and max concurrency. A stack of an older
         version does not record its hosting: then the endpoint is shown alone.
         Then the controller's last decision and, as GET /status says it, when it runs next and why
-        ("next run"), what started its last run, the run timer it armed and how long a wake is
-        expected to take (learned from the last wakes, or the default).
+        ("next run"), what started its last run, the run timer it armed and how long a wake and a
+        stop are expected to take (learned from the last ones, or the defaults).
         With --json: {"endpoint", "status", "failureReason", "creationTime", "lastModifiedTime",
         "hosting" (scheduled, scale-to-zero, serverless, or null when the stack does not say),
         "inferenceComponent": {"name", "status", "currentCopies", "desiredCopies", "failureReason",
@@ -245,9 +245,7 @@ final class EndpointStatusCommand implements Command {
       status.outlook().lines().forEach(l -> text.append(Terminal.printable(l)).append('\n'));
     }
     if (status.unreadable() != null) {
-      text.append(Terminal.printable(
-              "next run: unknown: the controller's items in the control table do not read ("
-                  + status.unreadable() + ")"))
+      text.append(Terminal.printable("next run: unknown: " + status.unreadable()))
           .append('\n');
     }
     Map<String, String> controller =

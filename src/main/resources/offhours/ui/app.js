@@ -135,7 +135,7 @@
     if (c.startedBy) parts.push('Started by: ' + localInstants(c.startedBy));
     if (c.timerAt) parts.push('timer armed for ' + clock(c.timerAt));
     if (c.expectedWake) parts.push('a wake takes ' + c.expectedWake.words);
-    if (c.expectedStop) parts.push('a stop ' + c.expectedStop.words);
+    if (c.expectedStop) parts.push('a stop takes ' + c.expectedStop.words);
     started.textContent = parts.join(' · ');
   }
 

@@ -239,7 +239,8 @@ class CliIT {
         .contains(
             "lastAction=stop\\x1b[2J",
             "manual override: STOP\\x9b",
-            "next run: unknown: the controller's items in the control table do not read (");
+            "next run: unknown: the control table's controller/state item does not read as this"
+                + " version writes it: ");
     assertThat(jsonLines(run("endpoint", "status", "--json"))
             .getFirst()
             .get("outlookError")

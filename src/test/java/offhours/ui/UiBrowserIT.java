@@ -176,7 +176,7 @@ class UiBrowserIT {
           page,
           "the expected wake learned from the measured wakes",
           d -> text(d, "started")
-              .matches(".* · a wake takes about .+, learned from \\d+ wakes? · a stop .+"));
+              .matches(".* · a wake takes about .+, learned from \\d+ wakes? · a stop takes .+"));
       String started = text(page, "started");
       assertThat(started)
           .matches(
