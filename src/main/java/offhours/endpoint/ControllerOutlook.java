@@ -82,18 +82,20 @@ public record ControllerOutlook(
 
   /** "30 min, the default until a wake is measured", "about 95 s, learned from 3 wakes". */
   public String expectedWakeWords() {
-    String time = WakePolicy.minutes(expectedWake);
-    return wakes == 0
-        ? time + ", the default until a wake is measured"
-        : "about " + time + ", learned from " + wakes + (wakes == 1 ? " wake" : " wakes");
+    return estimateWords(expectedWake, wakes, "wake");
   }
 
   /** "2 min, the default until a stop is measured", "about 5 min, learned from 3 stops". */
   public String expectedStopWords() {
-    String time = WakePolicy.minutes(expectedStop);
-    return stops == 0
-        ? time + ", the default until a stop is measured"
-        : "about " + time + ", learned from " + stops + (stops == 1 ? " stop" : " stops");
+    return estimateWords(expectedStop, stops, "stop");
+  }
+
+  /** A learned duration in words: the default before {@code n} measurements of {@code what}, else how many. */
+  private static String estimateWords(Duration d, int n, String what) {
+    String time = WakePolicy.minutes(d);
+    return n == 0
+        ? time + ", the default until a " + what + " is measured"
+        : "about " + time + ", learned from " + n + " " + what + (n == 1 ? "" : "s");
   }
 
   /**
@@ -108,18 +110,18 @@ public record ControllerOutlook(
     m.put("nextRunAt", text(nextRunAt));
     m.put("nextRun", nextRun);
     m.put("timerAt", text(timerAt));
-    Map<String, Object> wake = new LinkedHashMap<>();
-    wake.put("seconds", expectedWake.toSeconds());
-    wake.put("wakes", wakes);
-    wake.put("default", wakes == 0);
-    wake.put("words", expectedWakeWords());
-    m.put("expectedWake", wake);
-    Map<String, Object> stop = new LinkedHashMap<>();
-    stop.put("seconds", expectedStop.toSeconds());
-    stop.put("stops", stops);
-    stop.put("default", stops == 0);
-    stop.put("words", expectedStopWords());
-    m.put("expectedStop", stop);
+    m.put("expectedWake", estimate(expectedWake, "wakes", wakes, expectedWakeWords()));
+    m.put("expectedStop", estimate(expectedStop, "stops", stops, expectedStopWords()));
+    return m;
+  }
+
+  /** {seconds, COUNT, default, words} of a learned duration. */
+  private static Map<String, Object> estimate(Duration d, String count, int n, String words) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("seconds", d.toSeconds());
+    m.put(count, n);
+    m.put("default", n == 0);
+    m.put("words", words);
     return m;
   }
 
