@@ -110,6 +110,17 @@ class ComponentEndpointTest {
             + "\"LastModifiedTime\":1764003600,\"InferenceComponentStatus\":\"" + status + "\"}");
   }
 
+  /** create() on a component that exists sets its copies back to all (2). */
+  private void assertCreateSetsTheCopiesBack() {
+    requests.clear();
+    endpoint.create();
+    assertThat(requests)
+        .last()
+        .asString()
+        .startsWith("UpdateInferenceComponentRuntimeConfig ")
+        .contains("\"CopyCount\":2");
+  }
+
   private List<String> calls() {
     return requests.stream().map(r -> r.substring(0, r.indexOf(' '))).toList();
   }
@@ -189,26 +200,14 @@ class ComponentEndpointTest {
     assertThat(instancesLeft.resumable())
         .as("copies can go back on the instances still up")
         .isTrue();
-    requests.clear();
-    endpoint.create();
-    assertThat(requests)
-        .last()
-        .asString()
-        .startsWith("UpdateInferenceComponentRuntimeConfig ")
-        .contains("\"CopyCount\":2");
+    assertCreateSetsTheCopiesBack();
 
     answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(0));
     Endpoint.Status asleep = endpoint.describe();
     assertThat(asleep.state()).isEqualTo(State.ABSENT);
     assertThat(asleep.billing()).isFalse();
     assertThat(asleep.resumable()).isFalse();
-    requests.clear();
-    endpoint.create();
-    assertThat(requests)
-        .last()
-        .asString()
-        .startsWith("UpdateInferenceComponentRuntimeConfig ")
-        .contains("\"CopyCount\":2");
+    assertCreateSetsTheCopiesBack();
   }
 
   @Test
