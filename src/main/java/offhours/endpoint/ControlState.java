@@ -19,20 +19,26 @@ import java.util.List;
  * @param createFailures consecutive failed creations (reset by a successful test invocation)
  * @param createNotBefore backoff: no CreateEndpoint before this instant
  * @param lastAction a human-readable summary of the last step
- * @param wakeSeconds the last wakes' durations, oldest first: CreateEndpoint (the endpoint's CreationTime) to the
- *     first run that saw the trigger polling after the test invocation answered; {@link WakePolicy} expects the next
- *     wake from them
+ * @param wakeSeconds the last wakes' durations, oldest first: the run that issued the wake ({@code wakeIssuedAt}) to
+ *     the first run that saw the trigger polling after the test invocation answered; {@link WakePolicy} expects the
+ *     next wake from them
  * @param drain the drain rates measured so far and the drain being measured ({@link DrainMeter})
  * @param timerAt the instant the run timer is armed for (a delayed message on the timer queue, {@link TimerArming}),
  *     or null: a run arms no second message for the same or a later instant while this one is still ahead
  * @param enabledAt when the controller enabled the trigger after a wake, until a run sees it polling (then the wake,
- *     CreateEndpoint to a polling trigger, joins {@code wakeSeconds}); null otherwise
+ *     from {@code wakeIssuedAt} to a polling trigger, joins {@code wakeSeconds}); null otherwise
  * @param stopSeconds the last stops' durations, oldest first: the run that issued the stop of a serving endpoint
  *     (DeleteEndpoint; with scale-to-zero the component's copies set to 0) to the first run that saw it gone (ABSENT:
  *     deleted, or 0 copies on 0 instances), all of it billed; {@link WakePolicy#expectedStop} costs the next stop
  *     from them
  * @param stopIssuedAt when the controller issued a stop of a serving endpoint, until a run sees it gone (then the
  *     stop joins {@code stopSeconds}) or sees anything but Deleting (then it ends unmeasured); null otherwise
+ * @param wakeIssuedAt when the controller issued the wake in progress (CreateEndpoint; with scale-to-zero, the
+ *     component created or its copies set back on no instance), until a run sees the trigger polling; null otherwise.
+ *     Claimed with the step, as {@code stopIssuedAt}. Neither the endpoint's CreationTime nor the component's tells
+ *     when a wake began: a component is created once and woken many times. A resume (copies set back on instances
+ *     still up, {@link Endpoint.Status#resumable}) takes a fraction of a wake and is not measured: the budget plans
+ *     every start as a wake from nothing, so a history of resumes never makes it start late.
  */
 public record ControlState(
     long version,
@@ -51,7 +57,8 @@ public record ControlState(
     Instant timerAt,
     Instant enabledAt,
     List<Long> stopSeconds,
-    Instant stopIssuedAt) {
+    Instant stopIssuedAt,
+    Instant wakeIssuedAt) {
 
   public static final ControlState INITIAL = new ControlState(
       0, null, null, null, null, false, null, false, 0, null, "none", List.of(), DrainMeter.NONE);
@@ -94,6 +101,7 @@ public record ControlState(
         null,
         null,
         List.of(),
+        null,
         null);
   }
 
@@ -219,20 +227,21 @@ public record ControlState(
   }
 
   /**
-   * What this run sees of a wake in progress: the trigger, enabled at {@link #enabledAt}, polls now, so the wake from
-   * CreateEndpoint ({@code createdAt}) ends here and joins the history; a trigger that is off again ends it unmeasured.
+   * What this run sees of a wake in progress: the trigger, enabled at {@link #enabledAt}, polls now, so the wake issued
+   * at {@link #wakeIssuedAt} ends here and joins the history (a resume, issued at none, is not measured); a trigger that
+   * is off again ends it unmeasured.
    */
-  ControlState withTriggerSeen(Mapping.TriggerState mp, Instant createdAt, Instant now) {
+  ControlState withTriggerSeen(Mapping.TriggerState mp, Instant now) {
     if (enabledAt == null) {
       return this;
     }
     if (mp == Mapping.TriggerState.ENABLED) {
-      ControlState measured = createdAt != null && now.isAfter(createdAt)
-          ? withWake(java.time.Duration.between(createdAt, now).toSeconds())
+      ControlState measured = wakeIssuedAt != null && now.isAfter(wakeIssuedAt)
+          ? withWake(java.time.Duration.between(wakeIssuedAt, now).toSeconds())
           : this;
-      return measured.withEnabledAt(null);
+      return measured.withEnabledAt(null).withWakeIssuedAt(null);
     }
-    return mp.polling() ? this : withEnabledAt(null);
+    return mp.polling() ? this : withEnabledAt(null).withWakeIssuedAt(null);
   }
 
   /**
@@ -254,6 +263,13 @@ public record ControlState(
   ControlState withStopIssuedAt(Instant at) {
     Copy c = new Copy(this);
     c.stopIssuedAt = at;
+    return c.build();
+  }
+
+  /** A wake issued at {@code at}, its trigger not yet seen polling (null: none, or a resume, which is not measured). */
+  ControlState withWakeIssuedAt(Instant at) {
+    Copy c = new Copy(this);
+    c.wakeIssuedAt = at;
     return c.build();
   }
 
@@ -304,6 +320,7 @@ public record ControlState(
     Instant enabledAt;
     List<Long> stopSeconds;
     Instant stopIssuedAt;
+    Instant wakeIssuedAt;
 
     Copy(ControlState s) {
       version = s.version;
@@ -323,6 +340,7 @@ public record ControlState(
       enabledAt = s.enabledAt;
       stopSeconds = s.stopSeconds;
       stopIssuedAt = s.stopIssuedAt;
+      wakeIssuedAt = s.wakeIssuedAt;
     }
 
     ControlState build() {
@@ -343,7 +361,8 @@ public record ControlState(
           timerAt,
           enabledAt,
           stopSeconds,
-          stopIssuedAt);
+          stopIssuedAt,
+          wakeIssuedAt);
     }
   }
 }

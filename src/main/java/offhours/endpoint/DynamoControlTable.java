@@ -68,7 +68,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         instant(item, "timerAt"),
         instant(item, "enabledAt"),
         seconds(item, STOPS),
-        instant(item, "stopIssuedAt"));
+        instant(item, "stopIssuedAt"),
+        instant(item, "wakeIssuedAt"));
   }
 
   /**
@@ -118,6 +119,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     put(item, "enabledAt", next.enabledAt());
     putSeconds(item, STOPS, next.stopSeconds());
     put(item, "stopIssuedAt", next.stopIssuedAt());
+    put(item, "wakeIssuedAt", next.wakeIssuedAt());
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().perSecond().isEmpty()) {

@@ -105,7 +105,7 @@ public final class EndpointController {
 
     ControlState seen = observe(before, ep, q, now)
         .withDrain(ep, mp, q, now)
-        .withTriggerSeen(mp, ep.createdAt(), now)
+        .withTriggerSeen(mp, now)
         .withStopSeen(ep.state(), now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before
@@ -293,13 +293,19 @@ public final class EndpointController {
    * serving endpoint ({@code atOnce}: deleted in the same run as the trigger is paused). The stop is claimed with the
    * step, not written after it: a later run that sees the endpoint gone measures it ({@link ControlState#withStopSeen}),
    * one that still sees it serving (the call failed) drops it. Deleting a failed or stuck endpoint is no stop the stay
-   * rule weighs.
+   * rule weighs. A wake is claimed the same way, from the run that issues it to the first run that sees the trigger
+   * polling ({@link ControlState#withTriggerSeen}); a resume on instances still up is no wake and is not measured.
    */
   private ControlState claim(
       ControlState s, Step step, boolean atOnce, Endpoint.Status ep, Instant now) {
     ControlState c = s;
     if ((step.action() == Action.DELETE_ENDPOINT || atOnce) && ep.state() == State.IN_SERVICE) {
       c = c.withStopIssuedAt(now);
+    }
+    if (step.action() == Action.CREATE_ENDPOINT) {
+      c = c.withWakeIssuedAt(ep.resumable() ? null : now);
+    } else if (step.action() == Action.DELETE_ENDPOINT || atOnce) {
+      c = c.withWakeIssuedAt(null); // a wake given up before its trigger polled
     }
     if (step.failure()) {
       int n = s.createFailures() + 1;

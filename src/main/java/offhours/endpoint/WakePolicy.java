@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.endpoint.Endpoint.State;
+import offhours.stack.Hosting;
 
 /**
  * When the endpoint must start for what waits, and how long it stays on after a drain: the one home of the latency
@@ -17,9 +18,11 @@ import offhours.endpoint.Endpoint.State;
  *
  * <p>With a budget (MAX_WAIT_MINUTES, {@link WaitBudget}) the endpoint starts at the last moment that still classifies
  * the oldest waiting upload by its due time: due - expected wake - drain. The expected wake is the 90th percentile of
- * the last {@link #HISTORY} wakes, each from CreateEndpoint to the first run that saw the trigger polling after the
- * test invocation answered (the endpoint's start, the probe and the event source mapping's own start, all measured;
- * kept in the control state), {@link #DEFAULT_WAKE} until there is one. The drain is the waiting messages at the rate the
+ * the last {@link #HISTORY} wakes, each from the run that issued it (CreateEndpoint; with scale-to-zero the component
+ * created or its copies set back on no instance) to the first run that saw the trigger polling after the test
+ * invocation answered (the endpoint's start, the probe and the event source mapping's own start, all measured; kept
+ * in the control state), {@link #DEFAULT_WAKE} until there is one. A resume on instances still up is not a wake: it
+ * is not measured, so the budget plans every start as a wake from nothing. The drain is the waiting messages at the rate the
  * controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} until it has.
  *
  * <p>After a drain the endpoint stops at once unless staying on is cheaper than stopping and waking again. Take the
@@ -33,7 +36,8 @@ import offhours.endpoint.Endpoint.State;
  * {@link #STOP} until there is one. While a stop is in progress the controller looks again after a tenth of the
  * expected stop, at least {@link #STOP_RECHECK} ({@link #nextRun}), so a stop is measured to within about a tenth of
  * its length (the minute tick alone could make a two-minute stop a minute longer), and a start waiting for the
- * endpoint to be gone follows as soon.
+ * endpoint to be gone follows as soon. With scale-to-zero, staying weighs only the copies' part of the stop
+ * ({@link #COPIES_STOP}): the instances stay minutes longer, billed either way, and a wake then resumes on them.
  */
 public final class WakePolicy {
 
@@ -51,6 +55,12 @@ public final class WakePolicy {
    * learns.
    */
   public static final Duration STOP = Duration.ofMinutes(2);
+  /**
+   * With scale-to-zero, the part of a stop a wake must wait for: the copies going to 0 after the count is set directly
+   * (UpdateInferenceComponentRuntimeConfig; an assumption of about two minutes, not measured on AWS). After it a wake is
+   * a resume on the instances still up ({@link Endpoint.Status#resumable}) until managed instance scaling removes them.
+   */
+  public static final Duration COPIES_STOP = Duration.ofMinutes(2);
 
   private static final DateTimeFormatter LOCAL =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
@@ -143,7 +153,9 @@ public final class WakePolicy {
   /**
    * Until when an endpoint whose queue drained at {@code idleSince} stays on for the next upload:
    * {@code wake + stop - budget} after the drain inside working hours with a budget in minutes (see the class
-   * comment; the expected wake and stop of {@code wakeSeconds} and {@code stopSeconds}); with next-opening, until an
+   * comment; the expected wake and stop of {@code wakeSeconds} and {@code stopSeconds}; with scale-to-zero the stop is
+   * only the copies' part, {@link #COPIES_STOP}: the rest of a scale-in is billed whether the endpoint stays or not,
+   * and a wake during it is a resume); with next-opening, until an
    * opening nearer than a wake and a stop (an upload before it is due at it); otherwise not at all (without a budget
    * IDLE_STOP_MINUTES decides).
    */
@@ -162,6 +174,11 @@ public final class WakePolicy {
     }
     if (budget.off() || budget.nextOpening() || !config.schedule().isOpen(now)) {
       return idleSince;
+    }
+    if (config.hosting() == Hosting.SCALE_TO_ZERO) {
+      // The instances stay, billed, minutes after the copies go, and a wake then is a resume on
+      // them: stopping costs nothing that staying would not, once the copies are down.
+      stop = COPIES_STOP;
     }
     Duration stay = wake.plus(stop).minus(budget.max());
     return stay.isNegative() ? idleSince : idleSince.plus(stay);

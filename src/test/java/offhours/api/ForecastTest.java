@@ -295,7 +295,8 @@ class ForecastTest {
         null,
         null,
         List.of(600L),
-        issued);
+        issued,
+        null);
 
     Forecast f = Forecast.of(
         ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10, null, stopping, ONE_WAITING));

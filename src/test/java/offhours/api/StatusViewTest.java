@@ -51,6 +51,7 @@ class StatusViewTest {
         timerAt,
         null,
         List.of(),
+        null,
         null);
     return new StackObserver.Observed(
         NOW,

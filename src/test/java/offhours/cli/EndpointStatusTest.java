@@ -270,6 +270,7 @@ class EndpointStatusTest {
         at.plusSeconds(150),
         null,
         List.of(240L),
+        null,
         null);
     RecordedDecision last = new RecordedDecision(stay, "timer for 2026-11-25T09:39:40Z");
     ControllerOutlook outlook =

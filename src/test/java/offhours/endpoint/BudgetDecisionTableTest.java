@@ -335,12 +335,29 @@ class BudgetDecisionTableTest {
     assertThat(d.nextRunAt()).as(d.wantReason()).isEqualTo(instant(row.nextRunAt()));
   }
 
+  /**
+   * A rig whose controller issued CreateEndpoint 12 minutes ago for 5 uploads waiting since 50 minutes ago (60 minute
+   * budget, the 30 minute default wake), now in service. Its CreationTime is an hour old, as a scale-to-zero
+   * component's is (created once, woken many times): the wake is measured from the run that issued it, not from that.
+   */
+  private static Rig wokenTwelveMinutesAgo() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    Instant now = rig.now;
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    rig.now = now.minus(Duration.ofMinutes(50));
+    assertThat(rig.run().wantOn()).isFalse();
+    rig.now = now.minus(Duration.ofMinutes(12));
+    assertThat(rig.run().action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(rig.state().wakeIssuedAt()).isEqualTo(rig.now);
+    rig.now = now;
+    rig.endpoint =
+        new Endpoint.Status(Endpoint.State.IN_SERVICE, null, now.minus(Duration.ofHours(1)), now);
+    return rig;
+  }
+
   @Test
   void aWakeIsRememberedFromCreateEndpointToTheFirstRunThatSeesTheTriggerPolling() {
-    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
-    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
-    Instant created = rig.now.minus(Duration.ofMinutes(12));
-    rig.endpoint = new Endpoint.Status(Endpoint.State.IN_SERVICE, null, created, rig.now);
+    Rig rig = wokenTwelveMinutesAgo();
 
     assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
     assertThat(rig.state().wakeSeconds()).as("the trigger is not polling yet").isEmpty();
@@ -355,6 +372,7 @@ class BudgetDecisionTableTest {
     rig.run();
     assertThat(rig.state().wakeSeconds()).containsExactly(780L); // 12 min + 1 min to polling
     assertThat(rig.state().enabledAt()).isNull();
+    assertThat(rig.state().wakeIssuedAt()).isNull();
     assertThat(WakePolicy.expectedWake(rig.state().wakeSeconds()))
         .isEqualTo(Duration.ofMinutes(13));
 
@@ -365,10 +383,7 @@ class BudgetDecisionTableTest {
 
   @Test
   void aWakeIsMeasuredEvenWhenAnOverlappingRunWinsTheWriteOfTheEnablingRunsResult() {
-    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
-    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
-    Instant created = rig.now.minus(Duration.ofMinutes(12));
-    rig.endpoint = new Endpoint.Status(Endpoint.State.IN_SERVICE, null, created, rig.now);
+    Rig rig = wokenTwelveMinutesAgo();
     Instant enabled = rig.now;
     rig.onEnable = () -> { // a tick while the enabling run is still finishing
       Decision overlapping = rig.controller.reconcile(enabled.plusSeconds(2));
@@ -388,10 +403,7 @@ class BudgetDecisionTableTest {
 
   @Test
   void aTriggerPausedBeforeItWasSeenPollingEndsTheWakeUnmeasured() {
-    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
-    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
-    rig.endpoint = new Endpoint.Status(
-        Endpoint.State.IN_SERVICE, null, rig.now.minus(Duration.ofMinutes(12)), rig.now);
+    Rig rig = wokenTwelveMinutesAgo();
     assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
 
     rig.now = rig.now.plusSeconds(30);
@@ -399,6 +411,7 @@ class BudgetDecisionTableTest {
     rig.queue = Backlog.Snapshot.EMPTY;
     assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
     assertThat(rig.state().enabledAt()).isNull();
+    assertThat(rig.state().wakeIssuedAt()).isNull();
     assertThat(rig.state().wakeSeconds()).isEmpty();
   }
 

@@ -42,12 +42,13 @@ class DynamoControlTableTest {
   }
 
   @Test
-  void theStopHistoryAndAStopInProgressRoundTripInOrderAndAnOlderStateHasNone() {
+  void theStopHistoryAndStopAndWakeInProgressRoundTripInOrderAndAnOlderStateHasNone() {
     ControlState stopping = ControlState.INITIAL
         .withStop(130)
         .withStop(95)
         .withStop(1440)
         .withStopIssuedAt(Instant.parse("2026-01-14T09:00:00Z"))
+        .withWakeIssuedAt(Instant.parse("2026-01-14T08:40:00Z"))
         .withVersion(1);
 
     assertThat(control.save(stopping, 0)).isTrue();
@@ -66,6 +67,7 @@ class DynamoControlTableTest {
     ControlState older = control.load().orElseThrow();
     assertThat(older.stopSeconds()).isEmpty();
     assertThat(older.stopIssuedAt()).isNull();
+    assertThat(older.wakeIssuedAt()).isNull();
   }
 
   @Test

@@ -118,7 +118,7 @@ class ScaleToZeroControllerTest {
   }
 
   @Test
-  void aScaleInIsALongStopAndOnceLearnedTheNextDrainStaysOnRatherThanPayItAgain() {
+  void aScaleInIsLearnedAsALongStopYetTheNextDrainStopsAtOnceForAWakeDuringItIsAResume() {
     Map<String, String> budget = new HashMap<>(SCALE_TO_ZERO);
     budget.put("MAX_WAIT_MINUTES", "15");
     Rig rig = new Rig(budget);
@@ -141,7 +141,9 @@ class ScaleToZeroControllerTest {
     rig.run();
     assertThat(rig.state().stopSeconds()).containsExactly(1440L);
 
-    // Woken again and drained: staying 10 + 24 - 15 = 19 min costs less than another scale-in.
+    // Woken again and drained. Staying 10 + 24 - 15 = 19 min would weigh the whole scale-in, but
+    // its instances are billed whether the endpoint stays or not, and a wake while they are up is a
+    // resume: only the copies' part counts, and 10 + 2 - 15 < 0 stops at once.
     rig.now = rig.now.plusSeconds(3600);
     rig.inService();
     rig.mapping = Mapping.TriggerState.ENABLED;
@@ -150,9 +152,74 @@ class ScaleToZeroControllerTest {
     rig.now = rig.now.plusSeconds(60);
     rig.queue = Backlog.Snapshot.EMPTY;
     Decision drained = rig.run();
+    assertThat(drained.action()).as(drained.toString()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(drained.wantOn()).isFalse();
+  }
+
+  @Test
+  void aBudgetNearTheWakeStaysOnlyForTheCopiesPartOfTheScaleIn() {
+    Map<String, String> budget = new HashMap<>(SCALE_TO_ZERO);
+    budget.put("MAX_WAIT_MINUTES", "11");
+    Rig rig = new Rig(budget);
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.table.save(ControlState.INITIAL.withWake(600).withStop(1440).withVersion(1), 0);
+
+    Decision drained = rig.run();
     assertThat(drained.action()).as(drained.toString()).isEqualTo(Action.NONE);
     assertThat(drained.wantOn()).isTrue();
-    assertThat(drained.nextRunAt()).isEqualTo(rig.now.plusSeconds(19 * 60));
+    assertThat(drained.nextRunAt())
+        .as("10 + 2 - 11 minutes, not 10 + 24 - 11")
+        .isEqualTo(rig.now.plusSeconds(60));
+    rig.now = rig.now.plusSeconds(60);
+    assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
+  }
+
+  @Test
+  void aWakeIsMeasuredFromTheRunThatIssuedItAndAResumeIsNotMeasured() {
+    rig.endpoint =
+        new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    Instant issued = rig.now;
+    assertThat(rig.run().action()).isEqualTo(Action.CREATE_ENDPOINT);
+    // Copies up 7 minutes later; the component's CreationTime is its first deployment, days ago.
+    rig.now = issued.plusSeconds(420);
+    rig.endpoint = new Endpoint.Status(
+        State.IN_SERVICE,
+        null,
+        issued.minusSeconds(5 * 86400),
+        issued,
+        "offhours-endpoint-config",
+        false);
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+    rig.now = issued.plusSeconds(450);
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.run();
+    assertThat(rig.state().wakeSeconds()).containsExactly(450L);
+
+    // Stopped an hour later, and woken again while the instances are still up: a resume.
+    rig.now = issued.plusSeconds(3600);
+    rig.mapping = Mapping.TriggerState.DISABLED;
+    rig.endpoint = copiesDownInstancesUp();
+    rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
+    assertThat(rig.run().action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(rig.state().wakeIssuedAt()).isNull();
+    rig.now = rig.now.plusSeconds(90);
+    rig.endpoint = new Endpoint.Status(
+        State.IN_SERVICE,
+        null,
+        issued.minusSeconds(5 * 86400),
+        rig.now,
+        "offhours-endpoint-config",
+        false);
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+    rig.now = rig.now.plusSeconds(30);
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.run();
+    assertThat(rig.state().wakeSeconds())
+        .as("a resume plans nothing: the next wake may be from no instance")
+        .containsExactly(450L);
+    assertThat(rig.state().enabledAt()).isNull();
   }
 
   private static Map<String, String> env(String name, String value) {

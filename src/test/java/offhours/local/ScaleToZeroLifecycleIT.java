@@ -116,6 +116,7 @@ class ScaleToZeroLifecycleIT {
       assertThat(startsAndStops[1]).as("stops in the ledger (copies set to 0)").isEqualTo(1);
 
       wakeWhileTheInstancesOutlastTheCopies(f, images.getFirst(), n + 2);
+      assertTwoWakesLearnedEachShorterThanTheComponentsAge(cli, componentCreated(f));
     }
   }
 
@@ -161,6 +162,20 @@ class ScaleToZeroLifecycleIT {
         .as("the same component woke: none deleted nor created")
         .isEqualTo(componentCreated);
     assertThat(f.ledgerStartsAndStops()[1]).as("stops in the ledger").isEqualTo(2);
+  }
+
+  /**
+   * The wakes the controller learned: the first (the component created) and the wake from sleep (copies set back on
+   * no instance), each from the run that issued it, though the component's CreationTime is the first deployment's;
+   * the resume on the instance still up is no wake and is not learned.
+   */
+  private static void assertTwoWakesLearnedEachShorterThanTheComponentsAge(
+      LocalCli cli, Instant componentCreated) {
+    JsonNode wake = cli.json("endpoint", "status", "--json").get("outlook").get("expectedWake");
+    assertThat(wake.get("wakes").asInt()).as(wake.toString()).isEqualTo(2);
+    assertThat(wake.get("seconds").asLong())
+        .as("the slower of the two wakes, against the component's age")
+        .isLessThan(Duration.between(componentCreated, Instant.now()).toSeconds());
   }
 
   private static Instant componentCreated(StackFixture f) {
