@@ -34,8 +34,9 @@ import java.util.List;
  * @param stopIssuedAt when the controller issued a stop of a serving endpoint, until a run sees it gone (then the
  *     stop joins {@code stopSeconds}) or sees anything but Deleting (then it ends unmeasured); null otherwise
  * @param wakeIssuedAt when the controller issued the wake in progress (CreateEndpoint; with scale-to-zero, the
- *     component created or its copies set back on no instance), until a run sees the trigger polling; null otherwise.
- *     Claimed with the step, as {@code stopIssuedAt}. Neither the endpoint's CreationTime nor the component's tells
+ *     component created or its copies set back on no instance; its first step where it takes two, the endpoint and
+ *     then its component), until a run sees the trigger polling; null otherwise, and after a failed call (the retry is
+ *     measured on its own). Claimed with the step, as {@code stopIssuedAt}. Neither the endpoint's CreationTime nor the component's tells
  *     when a wake began: a component is created once and woken many times. A resume (copies set back on instances
  *     still up, {@link Endpoint.Status#resumable}) takes a fraction of a wake and is not measured: the budget plans
  *     every start as a wake from nothing, so a history of resumes never makes it start late.

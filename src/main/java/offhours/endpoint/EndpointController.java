@@ -200,7 +200,8 @@ public final class EndpointController {
                 n,
                 now.plus(createBackoff(config.createBackoff(), n)),
                 "CreateEndpoint failed: " + e.getMessage())
-            .withBilling(false);
+            .withBilling(false)
+            .withWakeIssuedAt(null); // the retry after the backoff is measured on its own
       }
     }
     if (!notes.isEmpty()) {
@@ -303,7 +304,10 @@ public final class EndpointController {
       c = c.withStopIssuedAt(now);
     }
     if (step.action() == Action.CREATE_ENDPOINT) {
-      c = c.withWakeIssuedAt(ep.resumable() ? null : now);
+      // A wake may take more than one step (a component's endpoint, then the component): it began
+      // at the first. A resume is no wake.
+      Instant began = s.wakeIssuedAt() != null ? s.wakeIssuedAt() : now;
+      c = c.withWakeIssuedAt(ep.resumable() ? null : began);
     } else if (step.action() == Action.DELETE_ENDPOINT || atOnce) {
       c = c.withWakeIssuedAt(null); // a wake given up before its trigger polled
     }

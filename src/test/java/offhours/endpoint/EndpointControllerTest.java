@@ -177,6 +177,9 @@ class EndpointControllerTest {
     assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(1.0);
     assertThat(rig.state().createNotBefore()).isEqualTo(rig.now.plus(Duration.ofMinutes(5)));
     assertThat(rig.state().billing()).isFalse();
+    assertThat(rig.state().wakeIssuedAt())
+        .as("the retry's wake is measured from the retry, not through the backoff")
+        .isNull();
   }
 
   @Test

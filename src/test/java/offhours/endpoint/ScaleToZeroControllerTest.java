@@ -176,6 +176,30 @@ class ScaleToZeroControllerTest {
   }
 
   @Test
+  void theFirstWakeCreatesTheEndpointThenTheComponentAndIsMeasuredFromTheFirstStep() {
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    Instant issued = rig.now;
+    assertThat(rig.run().action()).as("the endpoint").isEqualTo(Action.CREATE_ENDPOINT);
+    rig.now = issued.plusSeconds(300);
+    rig.endpoint =
+        new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
+    assertThat(rig.run().action()).as("then the component").isEqualTo(Action.CREATE_ENDPOINT);
+    rig.now = issued.plusSeconds(480);
+    rig.endpoint = new Endpoint.Status(
+        State.IN_SERVICE,
+        null,
+        issued.plusSeconds(300),
+        rig.now,
+        "offhours-endpoint-config",
+        false);
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+    rig.now = issued.plusSeconds(510);
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.run();
+    assertThat(rig.state().wakeSeconds()).containsExactly(510L);
+  }
+
+  @Test
   void aWakeIsMeasuredFromTheRunThatIssuedItAndAResumeIsNotMeasured() {
     rig.endpoint =
         new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
