@@ -38,6 +38,10 @@ import offhours.stack.Hosting;
  * its length (the minute tick alone could make a two-minute stop a minute longer), and a start waiting for the
  * endpoint to be gone follows as soon. With scale-to-zero, staying weighs only the copies' part of the stop
  * ({@link #COPIES_STOP}): the instances stay minutes longer, billed either way, and a wake then resumes on them.
+ *
+ * <p>A budget no longer than the expected wake cannot be met by an endpoint that is off when the upload comes: then
+ * the endpoint is on through working hours, from an expected wake before they open ({@link #throughWorkingHours}),
+ * and every decision says so.
  */
 public final class WakePolicy {
 
@@ -196,6 +200,10 @@ public final class WakePolicy {
       Backlog.Snapshot q,
       Instant now,
       String work) {
+    Optional<Want> hours = throughWorkingHours(s.wakeSeconds(), now);
+    if (hours.isPresent()) {
+      return hours.get();
+    }
     State st = ep.state();
     boolean up = st == State.CREATING || st == State.IN_SERVICE || st == State.UPDATING;
     // In-flight batches alone keep it on only while the trigger polls: after it was paused they are
@@ -238,6 +246,31 @@ public final class WakePolicy {
             false,
             work + "; nothing starts the endpoint: no working hours ahead and no wake"
                 + " threshold"));
+  }
+
+  /**
+   * A budget in minutes no longer than the expected wake is out of reach for an endpoint that is off: an upload that
+   * finds it off misses the budget whenever it comes. The only way an upload in working hours meets it is an endpoint
+   * on through them, so from an expected wake before they open until they close the endpoint is on, and the reason
+   * says why. Empty otherwise, and outside that time (uploads then are due an expected wake after the opening).
+   */
+  Optional<Want> throughWorkingHours(List<Long> wakeSeconds, Instant now) {
+    WaitBudget budget = config.maxWait();
+    Duration wake = expectedWake(wakeSeconds);
+    if (budget.off() || budget.nextOpening() || wake.compareTo(budget.max()) < 0) {
+      return Optional.empty();
+    }
+    Optional<Instant> opening = config.schedule().nextOpening(now);
+    if (opening.isEmpty() || opening.get().minus(wake).isAfter(now)) {
+      return Optional.empty();
+    }
+    Optional<Instant> close = config.schedule().nextChange(opening.get());
+    return Optional.of(new Want(
+        true,
+        "MAX_WAIT_MINUTES=" + budget + " is no longer than a wake (about " + minutes(wake)
+            + "): an upload that found the endpoint off would miss it, so it is on through"
+            + " working hours" + close.map(c -> ", until " + local(c)).orElse(""),
+        close.orElse(null)));
   }
 
   /**

@@ -207,29 +207,29 @@ class BudgetDecisionTableTest {
             false,
             "2026-01-14T09:00:12Z"),
         new Row(
-            "drained 2 min ago with a 10 min budget and 11 min wakes: it stays 11 + 2 - 10 = 3 min",
-            "10",
+            "drained 30 s ago with a 12 min budget and 11 min wakes: it stays 11 + 2 - 12 = 1 min",
+            "12",
             "2026-01-14T09:00:00Z",
             up,
             on,
             0,
             0,
             null,
-            "2026-01-14T08:58:00Z",
+            "2026-01-14T08:59:30Z",
             ELEVEN_MINUTE_WAKES,
             Action.NONE,
             true,
-            "2026-01-14T09:01:00Z"),
+            "2026-01-14T09:00:30Z"),
         new Row(
-            "drained 3 min ago with a 10 min budget: it stops",
-            "10",
+            "drained 1 min ago with a 12 min budget: it stops",
+            "12",
             "2026-01-14T09:00:00Z",
             up,
             on,
             0,
             0,
             null,
-            "2026-01-14T08:57:00Z",
+            "2026-01-14T08:59:00Z",
             ELEVEN_MINUTE_WAKES,
             Action.DELETE_ENDPOINT,
             false,
@@ -353,6 +353,57 @@ class BudgetDecisionTableTest {
     rig.endpoint =
         new Endpoint.Status(Endpoint.State.IN_SERVICE, null, now.minus(Duration.ofHours(1)), now);
     return rig;
+  }
+
+  /** A 15 minute budget on a stack that has learned 25 minute wakes. */
+  private static Rig budgetShorterThanAWake() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "15"));
+    rig.table.save(ControlState.INITIAL.withWake(1500).withVersion(1), 0);
+    return rig;
+  }
+
+  @Test
+  void aBudgetNoLongerThanAWakeKeepsTheEndpointOnThroughWorkingHoursEvenWithNothingWaiting() {
+    Rig rig = budgetShorterThanAWake();
+    Decision d = rig.run(); // Wednesday 10:00 in Berlin, nothing waiting, the endpoint off
+    assertThat(d.action()).as(d.toString()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(d.wantReason())
+        .isEqualTo("MAX_WAIT_MINUTES=15 min is no longer than a wake (about 25 min): an upload"
+            + " that found the endpoint off would miss it, so it is on through working hours,"
+            + " until 2026-01-14 19:00 Europe/Berlin");
+
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.now = rig.now.plusSeconds(3600);
+    Decision drained = rig.run();
+    assertThat(drained.action()).as(drained.toString()).isEqualTo(Action.NONE);
+    assertThat(drained.wantOn()).isTrue();
+    assertThat(drained.nextRunAt()).isEqualTo(Instant.parse("2026-01-14T18:00:00Z"));
+
+    rig.now = Instant.parse("2026-01-14T18:00:00Z"); // the close: the budget waits for the opening
+    Decision closed = rig.run();
+    assertThat(closed.action()).as(closed.toString()).isEqualTo(Action.DELETE_ENDPOINT);
+  }
+
+  @Test
+  void aBudgetNoLongerThanAWakeStartsAWakeBeforeTheOpeningAndNotEarlier() {
+    Rig rig = budgetShorterThanAWake();
+    rig.now = Instant.parse("2026-01-15T06:30:00Z"); // Thursday 07:30 in Berlin, opens at 08:00
+    assertThat(rig.run().wantOn()).as("more than a wake before the opening").isFalse();
+    rig.now = Instant.parse("2026-01-15T06:35:00Z");
+    Decision d = rig.run();
+    assertThat(d.action()).as(d.toString()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(d.wantReason()).endsWith("until 2026-01-15 19:00 Europe/Berlin");
+  }
+
+  @Test
+  void aBudgetLongerThanTheLearnedWakeStopsAfterTheDrainAsBefore() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "15"));
+    rig.table.save(ControlState.INITIAL.withWake(600).withVersion(1), 0);
+    assertThat(rig.run().wantOn()).as("nothing waits").isFalse();
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
   }
 
   @Test
@@ -498,21 +549,21 @@ class BudgetDecisionTableTest {
 
   @Test
   void aLearnedFiveMinuteStopKeepsTheEndpointOnWhereTheTwoMinuteDefaultStopsIt() {
-    // A 10 min budget and 11 min wakes, drained 3 min ago: the default stays 11 + 2 - 10 = 3 min
-    // (over now), five-minute stops stay 11 + 5 - 10 = 6 min.
+    // A 12 min budget and 11 min wakes, drained 3 min ago: the default stays 11 + 2 - 12 = 1 min
+    // (over now), five-minute stops stay 11 + 5 - 12 = 4 min.
     Decision byDefault = drainedThreeMinutesAgo(List.of());
     assertThat(byDefault.action()).isEqualTo(Action.DELETE_ENDPOINT);
 
     Decision learned = drainedThreeMinutesAgo(List.of(290L, 300L, 310L));
     assertThat(learned.action()).as(learned.toString()).isEqualTo(Action.NONE);
     assertThat(learned.wantOn()).isTrue();
-    assertThat(learned.nextRunAt()).isEqualTo(Instant.parse("2026-01-14T09:03:00Z"));
+    assertThat(learned.nextRunAt()).isEqualTo(Instant.parse("2026-01-14T09:01:00Z"));
     assertThat(learned.wantReason())
         .contains("costs less than a stop (about 5 min) and a wake (about 11 min;");
   }
 
   private static Decision drainedThreeMinutesAgo(List<Long> stops) {
-    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "10"));
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "12"));
     rig.inService();
     rig.mapping = Mapping.TriggerState.ENABLED;
     ControlState s = new ControlState(

@@ -249,7 +249,8 @@ public final class Simulation {
     WaitBudget budget = cc.maxWait();
     for (Instant[] r : world.results) {
       Optional<Instant> owed = budget.off() ? Optional.empty() : budget.due(schedule, r[0]);
-      misses += owed.isPresent() && r[1].isAfter(owed.get()) ? 1 : 0;
+      Instant soonest = r[0].plus(World.SHORTEST_WAIT);
+      misses += owed.isPresent() && r[1].isAfter(owed.get()) && r[1].isAfter(soonest) ? 1 : 0;
       waits.add(Duration.between(r[0], r[1]).toSeconds());
       imagesPerDay.merge(LocalDate.ofInstant(r[1], zone), 1L, Long::sum);
       Optional<Instant> due = schedule.nextOpening(r[0]);

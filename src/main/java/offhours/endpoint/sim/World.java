@@ -22,6 +22,11 @@ final class World {
   static final int MAX_RECEIVES = 5; // the DLQ's maxReceiveCount
   static final Duration DEFER = Duration.ofSeconds(60);
   static final Duration PROCESSING = Duration.ofSeconds(2);
+  /**
+   * An upload's shortest way to a result on a serving endpoint: polled at the next step, then one batch. An upload
+   * made less than this before its due time cannot be classified by it; it is late only after this.
+   */
+  static final Duration SHORTEST_WAIT = PROCESSING.plusSeconds(1);
 
   record Message(Instant uploadedAt, int receives, Instant availableAt) {}
 

@@ -53,6 +53,37 @@ class SimulationTest {
   }
 
   @Test
+  void anUploadMadeSecondsBeforeItsDueTimeIsLateOnlyAfterThePipelinesShortestWait() {
+    // next-opening: 50 uploads at 03:00 are due at the 08:00 opening, and so is one at 07:59:58,
+    // two seconds before it: less than a poll and a batch, so no schedule classifies it by 08:00.
+    ZoneId zone = ZoneId.of("Europe/Berlin");
+    Instant three = LocalDate.parse("2026-03-24").atTime(3, 0).atZone(zone).toInstant();
+    Instant opening = three.plus(Duration.ofHours(5));
+    Instant last = opening.minusSeconds(2);
+    List<Instant> uploads = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      uploads.add(three.plusSeconds(i));
+    }
+    uploads.add(last);
+    SimulatedRun r = Simulation.record(
+        SimulationConfig.defaults()
+            .withMaxWait(WaitBudget.parse("--max-wait", "next-opening"))
+            .withCalendar(zone, LocalDate.parse("2026-03-24"), "Mon-Fri 08:00-19:00"),
+        "seconds before the opening",
+        uploads,
+        1,
+        Map.of());
+    assertThat(r.results())
+        .filteredOn(x -> x[0].equals(last))
+        .singleElement()
+        .satisfies(x -> assertThat(x[1])
+            .as("after its due time, within the shortest wait")
+            .isAfter(opening)
+            .isBeforeOrEqualTo(last.plus(World.SHORTEST_WAIT)));
+    assertThat(r.report().budgetMisses()).isZero();
+  }
+
+  @Test
   void theMeasuredPeriodPlansWithTheWakeAndDrainItsWarmUpLearned() {
     // 2,000 uploads at 03:00 on two nights, due at the 08:00 opening. A fresh stack plans its first
     // wake with 30 min and 2 images/s and starts at 07:13; after the warm-up (the first night) it
