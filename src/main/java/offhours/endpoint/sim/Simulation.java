@@ -246,11 +246,14 @@ public final class Simulation {
     long worstAfterOpening = 0;
     int late = 0;
     int misses = 0;
+    int outOfReach = 0;
     WaitBudget budget = cc.maxWait();
     for (Instant[] r : world.results) {
       Optional<Instant> owed = budget.off() ? Optional.empty() : budget.due(schedule, r[0]);
       Instant soonest = r[0].plus(World.SHORTEST_WAIT);
-      misses += owed.isPresent() && r[1].isAfter(owed.get()) && r[1].isAfter(soonest) ? 1 : 0;
+      boolean missed = owed.isPresent() && r[1].isAfter(owed.get()) && r[1].isAfter(soonest);
+      misses += missed ? 1 : 0;
+      outOfReach += missed && outOfReach(world, config, r[0], owed.get()) ? 1 : 0;
       waits.add(Duration.between(r[0], r[1]).toSeconds());
       imagesPerDay.merge(LocalDate.ofInstant(r[1], zone), 1L, Long::sum);
       Optional<Instant> due = schedule.nextOpening(r[0]);
@@ -268,7 +271,9 @@ public final class Simulation {
     unclassified.addAll(uploads.subList(next, uploads.size()));
     for (Instant u : unclassified) {
       Optional<Instant> owed = budget.off() ? Optional.empty() : budget.due(schedule, u);
-      misses += owed.isPresent() && owed.get().isBefore(end) ? 1 : 0;
+      boolean missed = owed.isPresent() && owed.get().isBefore(end);
+      misses += missed ? 1 : 0;
+      outOfReach += missed && outOfReach(world, config, u, owed.get()) ? 1 : 0;
       Optional<Instant> due = schedule.nextOpening(u);
       if (due.isPresent() && due.get().plusSeconds(3600).isBefore(end)) {
         late++; // overdue and still waiting
@@ -321,6 +326,7 @@ public final class Simulation {
         ledger,
         budget,
         misses,
+        outOfReach,
         bound.hours(),
         bound.starts());
     return new Pass(
@@ -331,6 +337,17 @@ public final class Simulation {
             List.copyOf(world.billed),
             end),
         table.load().orElse(initial));
+  }
+
+  /**
+   * A miss no controller that does not know the future could avoid: the upload found the endpoint not serving, less
+   * than a wake up to a polling trigger and the shortest wait before its due time.
+   */
+  private static boolean outOfReach(
+      World world, SimulationConfig config, Instant upload, Instant due) {
+    Duration reach = config.createDelay().plus(config.mappingDelay()).plus(World.SHORTEST_WAIT);
+    return world.uploadedWhileOff.contains(upload)
+        && Duration.between(upload, due).compareTo(reach) < 0;
   }
 
   private static Duration percentile(List<Long> sorted, int p) {

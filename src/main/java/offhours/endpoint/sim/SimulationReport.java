@@ -18,6 +18,8 @@ import offhours.endpoint.WaitBudget;
  * @param worstWaitAfterOpening the worst time from max(upload, next opening) to result
  * @param maxWait the latency budget the controller ran with
  * @param budgetMisses uploads classified after their due time, or still waiting past it at the end
+ * @param missesOutOfReach those of the misses no controller that does not know the future could avoid: uploads that
+ *     found the endpoint not serving less than a wake (up to a polling trigger) before their due time
  * @param lowerBoundHours the fewest endpoint-hours any schedule could spend on this trace ({@link LowerBound}); NaN
  *     without a budget
  * @param lowerBoundStarts how many times that optimum starts the endpoint (0 without a budget): fewer starts than the
@@ -49,6 +51,7 @@ public record SimulationReport(
     CostReport ledger,
     WaitBudget maxWait,
     int budgetMisses,
+    int missesOutOfReach,
     double lowerBoundHours,
     int lowerBoundStarts) {
 
@@ -92,7 +95,14 @@ public record SimulationReport(
               lowerBoundHours,
               lowerBoundStarts,
               boundRatio()));
-      row(out, "budget misses", Integer.toString(budgetMisses));
+      row(
+          out,
+          "budget misses",
+          budgetMisses
+              + (missesOutOfReach > 0
+                  ? " (" + missesOutOfReach + " found the endpoint off less than a wake before"
+                      + " their due time: out of any controller's reach)"
+                  : ""));
     }
     row(out, "endpoint starts", Long.toString(starts));
     row(out, "uploads", Integer.toString(uploads));
@@ -147,6 +157,7 @@ public record SimulationReport(
       o.put("maxWaitMinutes", maxWait.max().toMinutes());
     }
     o.put("budgetMisses", budgetMisses);
+    o.put("missesOutOfReach", missesOutOfReach);
     if (!maxWait.off()) {
       o.put("oracleEndpointHours", Math.round(lowerBoundHours * 100) / 100.0);
       o.put("oracleRatio", Math.round(boundRatio() * 1000) / 1000.0);

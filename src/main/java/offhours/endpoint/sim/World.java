@@ -60,6 +60,8 @@ final class World {
 
   // results: upload instant -> result instant
   final List<Instant[]> results = new ArrayList<>();
+  /** The instants of uploads that found the endpoint not serving. */
+  final java.util.Set<Instant> uploadedWhileOff = new java.util.HashSet<>();
 
   World(SimulationConfig config, Instant start) {
     this.config = config;
@@ -69,6 +71,9 @@ final class World {
 
   void upload(Instant at) {
     visible.add(new Message(at, 0, at));
+    if (endpointState != Endpoint.State.IN_SERVICE) {
+      uploadedWhileOff.add(at);
+    }
   }
 
   /** Advances everything to {@code now + 1s}. */

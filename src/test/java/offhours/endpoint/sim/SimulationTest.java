@@ -84,6 +84,37 @@ class SimulationTest {
   }
 
   @Test
+  void missesOfUploadsThatFoundTheEndpointOffLessThanAWakeBeforeTheirDueTimeAreOutOfReach() {
+    // next-opening and 25 minute wakes: 50 uploads at 03:00 are due at the 08:00 opening and in
+    // reach; 100 more at 07:45, due at the same opening, find the endpoint off (it started for the
+    // others at about 07:30 and drained them) 15 minutes before it, less than a wake.
+    ZoneId zone = ZoneId.of("Europe/Berlin");
+    Instant three = LocalDate.parse("2026-03-24").atTime(3, 0).atZone(zone).toInstant();
+    Instant quarterToEight = three.plus(Duration.ofMinutes(4 * 60 + 45));
+    List<Instant> uploads = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      uploads.add(three.plusSeconds(i));
+    }
+    for (int i = 0; i < 100; i++) {
+      uploads.add(quarterToEight.plusSeconds(i));
+    }
+    SimulationReport r = Simulation.record(
+            SimulationConfig.defaults()
+                .withMaxWait(WaitBudget.parse("--max-wait", "next-opening"))
+                .withEndpoint(5, Duration.ofMinutes(25), Duration.ofMinutes(2))
+                .withCalendar(zone, LocalDate.parse("2026-03-24"), "Mon-Fri 08:00-19:00"),
+            "a late burst",
+            uploads,
+            1,
+            Map.of())
+        .report();
+    assertThat(r.budgetMisses()).isPositive();
+    assertThat(r.missesOutOfReach()).isEqualTo(r.budgetMisses());
+    assertThat(r.renderTable()).contains("out of any controller's reach");
+    assertThat(r.toJson()).contains("\"missesOutOfReach\":" + r.budgetMisses());
+  }
+
+  @Test
   void theMeasuredPeriodPlansWithTheWakeAndDrainItsWarmUpLearned() {
     // 2,000 uploads at 03:00 on two nights, due at the 08:00 opening. A fresh stack plans its first
     // wake with 30 min and 2 images/s and starts at 07:13; after the warm-up (the first night) it
