@@ -36,10 +36,10 @@ import java.util.List;
  * @param wakeIssuedAt when the controller issued the wake in progress (CreateEndpoint; with scale-to-zero, the
  *     component created or its copies set back on no instance; its first step where it takes two, the endpoint and
  *     then its component), until a run sees the trigger polling; null otherwise, and after a failed call (the retry is
- *     measured on its own). Claimed with the step, as {@code stopIssuedAt}. Neither the endpoint's CreationTime nor the component's tells
- *     when a wake began: a component is created once and woken many times. A resume (copies set back on instances
- *     still up, {@link Endpoint.Status#resumable}) takes a fraction of a wake and is not measured: the budget plans
- *     every start as a wake from nothing, so a history of resumes never makes it start late.
+ *     measured on its own). Claimed with the step, as {@code stopIssuedAt}. Neither the endpoint's CreationTime nor
+ *     the component's tells when a wake began: a component is created once and woken many times. A resume (copies set
+ *     back on instances still up, {@link Endpoint.Status#resumable}) takes a fraction of a wake and is not measured:
+ *     the budget plans every start as a wake from nothing, so a history of resumes never makes it start late.
  */
 public record ControlState(
     long version,
@@ -228,9 +228,9 @@ public record ControlState(
   }
 
   /**
-   * What this run sees of a wake in progress: the trigger, enabled at {@link #enabledAt}, polls now, so the wake issued
-   * at {@link #wakeIssuedAt} ends here and joins the history (a resume, issued at none, is not measured); a trigger that
-   * is off again ends it unmeasured.
+   * What this run sees of a wake in progress: the trigger, enabled at {@link #enabledAt}, polls now, so the wake
+   * issued at {@link #wakeIssuedAt} ends here and joins the history (a resume, issued at none, is not measured); a
+   * trigger that is off again ends it unmeasured.
    */
   ControlState withTriggerSeen(Mapping.TriggerState mp, Instant now) {
     if (enabledAt == null) {

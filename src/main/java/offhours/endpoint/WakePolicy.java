@@ -22,8 +22,9 @@ import offhours.stack.Hosting;
  * created or its copies set back on no instance) to the first run that saw the trigger polling after the test
  * invocation answered (the endpoint's start, the probe and the event source mapping's own start, all measured; kept
  * in the control state), {@link #DEFAULT_WAKE} until there is one. A resume on instances still up is not a wake: it
- * is not measured, so the budget plans every start as a wake from nothing. The drain is the waiting messages at the rate the
- * controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} until it has.
+ * is not measured, so the budget plans every start as a wake from nothing. The drain is the waiting messages at the
+ * rate the controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} until it
+ * has.
  *
  * <p>After a drain the endpoint stops at once unless staying on is cheaper than stopping and waking again. Take the
  * next upload t after the drain, due at t + budget. Staying on, the endpoint is on from the drain to that due time:
@@ -60,9 +61,10 @@ public final class WakePolicy {
    */
   public static final Duration STOP = Duration.ofMinutes(2);
   /**
-   * With scale-to-zero, the part of a stop a wake must wait for: the copies going to 0 after the count is set directly
-   * (UpdateInferenceComponentRuntimeConfig; an assumption of about two minutes, not measured on AWS). After it a wake is
-   * a resume on the instances still up ({@link Endpoint.Status#resumable}) until managed instance scaling removes them.
+   * With scale-to-zero, the part of a stop a wake must wait for: the copies going to 0 after the count is set
+   * directly (UpdateInferenceComponentRuntimeConfig; an assumption of about two minutes, not measured on AWS). After it
+   * a wake is a resume on the instances still up ({@link Endpoint.Status#resumable}) until managed instance scaling
+   * removes them.
    */
   public static final Duration COPIES_STOP = Duration.ofMinutes(2);
 
@@ -159,9 +161,8 @@ public final class WakePolicy {
    * {@code wake + stop - budget} after the drain inside working hours with a budget in minutes (see the class
    * comment; the expected wake and stop of {@code wakeSeconds} and {@code stopSeconds}; with scale-to-zero the stop is
    * only the copies' part, {@link #COPIES_STOP}: the rest of a scale-in is billed whether the endpoint stays or not,
-   * and a wake during it is a resume); with next-opening, until an
-   * opening nearer than a wake and a stop (an upload before it is due at it); otherwise not at all (without a budget
-   * IDLE_STOP_MINUTES decides).
+   * and a wake during it is a resume); with next-opening, until an opening nearer than a wake and a stop (an upload
+   * before it is due at it); otherwise not at all (without a budget IDLE_STOP_MINUTES decides).
    */
   public Instant stayUntil(
       Instant idleSince, List<Long> wakeSeconds, List<Long> stopSeconds, Instant now) {
