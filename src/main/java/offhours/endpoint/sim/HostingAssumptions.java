@@ -59,7 +59,10 @@ public record HostingAssumptions(
     }
   }
 
-  /** Office cron 08:00-18:00 UTC, AWS's documented or measured durations, 2 GB and concurrency 10 serverless. */
+  /**
+   * Office cron 08:00-18:00 UTC, AWS's documented or measured durations (the component's from {@link
+   * SimulationConfig#component()}), 2 GB and concurrency 10 serverless.
+   */
   public static HostingAssumptions defaults(SimulationConfig config) {
     return new HostingAssumptions(
         config.imagesPerSecond(),
@@ -68,10 +71,10 @@ public record HostingAssumptions(
         config.createDelay(),
         config.deleteDelay(),
         Duration.ofMinutes(1),
-        Duration.ofMinutes(5),
-        Duration.ofMinutes(2),
+        config.component().instanceLaunch(),
+        config.component().copyLoad(),
         Duration.ofMinutes(15),
-        Duration.ofMinutes(10),
+        config.component().instancesIdle(),
         2,
         10,
         Duration.ofSeconds(10),
