@@ -40,6 +40,7 @@ class HostingComparisonTest {
             "seed's UTC cron",
             "offhours working hours",
             "offhours, budget 60 min",
+            "offhours scale-to-zero, budget 60 min",
             "scale-to-zero",
             "serverless",
             "batch transform");
@@ -81,8 +82,8 @@ class HostingComparisonTest {
           }
         })
         .toList();
-    assertThat(rows).hasSize(7);
-    JsonNode serverless = rows.get(5);
+    assertThat(rows).hasSize(8);
+    JsonNode serverless = rows.get(6);
     assertThat(serverless.get("available").asBoolean()).isFalse();
     assertThat(serverless.get("costUsd").isNull()).isTrue();
     assertThat(rows.get(0).get("billedUnits").asDouble()).isEqualTo(48.0);
