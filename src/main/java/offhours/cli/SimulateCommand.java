@@ -108,15 +108,19 @@ final class SimulateCommand implements Command {
     return """
         The schedule is Mon-Fri 08:00-19:00 Europe/Berlin from Monday 2026-03-23, so the week crosses the spring
         DST change. Endpoint creation takes 10 simulated minutes, deletion 2; the consumer classifies 5 images/s.
-Prints endpoint-hours, the saving against an always-on endpoint, the waits from upload to result, and
+        Prints endpoint-hours, the saving against an always-on endpoint, the waits from upload to result, and
         what reached the dead-letter queue (always 0: an endpoint that sleeps is never the message's fault).
         With a latency budget (--max-wait, default 60) it also prints the budget misses and the lower bound: the
         fewest endpoint-hours any schedule could spend on the same uploads, knowing them all in advance.
         The wake (10 min) is the middle of what CreateEndpoint takes on AWS (8-30 min, DESIGN.md); the stop (2 min)
         is DeleteEndpoint's usual time; the drain (5 images/s) is one CPU instance serving a small image model at
         about 200 ms per image with the default concurrency. Measure yours and pass them.
+        With --hosting scale-to-zero: the controller switches an inference component's copies instead (instance
+        5 min + copy 2 min to wake, copies to 0 in 2 min, the instance gone 10 min later; a wake before that
+        loads the copy on it); no lower bound, which models CreateEndpoint and DeleteEndpoint only.
         With --compare: every hosting option on the same uploads (always on, the seed's UTC cron, offhours by
-        working hours and with the budget, scale-to-zero, serverless, batch transform), one row each; prices
+        working hours, with the budget, and with the budget on scale-to-zero, AWS's own scale-to-zero,
+        serverless, batch transform), one row each; prices
         from the table in HostingPrices, overridable. With --html FILE: the same as a page, with the saving of
         the budgeted controller at several budgets.
         """;

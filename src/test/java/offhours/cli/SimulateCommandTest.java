@@ -99,13 +99,14 @@ class SimulateCommandTest {
     assertThat(o.get("stopMinutes").asDouble()).isEqualTo(12.0);
     assertThat(o.get("endpointHours").asDouble()).isPositive();
 
-    CliRun table = run(
-        "simulate",
-        "--trace-file",
-        "src/test/resources/traces/uploads.txt",
-        "--hosting",
-        "scale-to-zero");
-    assertThat(table.out()).contains("lower bound (knowing every upload)   n/a with scale-to-zero");
+    CliRun week = run("simulate", "--hosting", "scale-to-zero"); // the README's command
+    assertThat(week.exitCode()).as(week.err()).isZero();
+    assertThat(week.out())
+        .contains(
+            "scale-to-zero: instance 5 + copy 2 min, copies to 0 2 min + instance idle 10 min")
+        .contains("lower bound (knowing every upload)   n/a with scale-to-zero")
+        .contains("expected wake / stop (learned)")
+        .contains("DLQ                                  0");
     assertThat(run("simulate", "--trace-file", "src/test/resources/traces/uploads.txt", "--json")
             .out())
         .contains("\"hosting\":\"scheduled\"");

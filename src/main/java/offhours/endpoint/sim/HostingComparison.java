@@ -203,7 +203,7 @@ public final class HostingComparison {
         input.assumptions().imagesPerSecond()));
     out.append(String.format(
         Locale.ROOT,
-        "%-37s %16s %10s %9s %9s %9s %7s  %s%n",
+        "%-37s %18s %10s %9s %9s %9s %7s  %s%n",
         "option",
         "billed",
         "cost $",
@@ -216,7 +216,7 @@ public final class HostingComparison {
       if (!r.available()) {
         out.append(String.format(
             Locale.ROOT,
-            "%-37s %16s %10s %9s %9s %9s %7s  %s%n",
+            "%-37s %18s %10s %9s %9s %9s %7s  %s%n",
             r.option(),
             "n/a",
             "n/a",
@@ -230,7 +230,7 @@ public final class HostingComparison {
       WaitStats w = r.waits();
       out.append(String.format(
           Locale.ROOT,
-          "%-37s %16s %10.2f %9s %9s %9s %7d  %s%n",
+          "%-37s %18s %10.2f %9s %9s %9s %7d  %s%n",
           r.option(),
           units(r),
           r.usd(),
