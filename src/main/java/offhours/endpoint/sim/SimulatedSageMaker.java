@@ -2,6 +2,9 @@ package offhours.endpoint.sim;
 
 import java.time.Instant;
 import java.util.function.Supplier;
+import offhours.endpoint.ComponentEndpoint;
+import offhours.endpoint.ControllerConfig;
+import offhours.endpoint.Endpoint;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.CreateInferenceComponentRequest;
@@ -19,6 +22,7 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
 import software.amazon.awssdk.services.sagemaker.model.UpdateInferenceComponentRuntimeConfigRequest;
 import software.amazon.awssdk.services.sagemaker.model.UpdateInferenceComponentRuntimeConfigResponse;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * The SageMaker control plane of the scale-to-zero hosting in memory, answering the SDK's own requests and responses
@@ -38,7 +42,7 @@ final class SimulatedSageMaker implements SageMakerClient {
   private final String stackId;
   private final String modelName;
 
-  SimulatedSageMaker(
+  private SimulatedSageMaker(
       SimulatedComponent component,
       Supplier<Instant> clock,
       Instant endpointCreated,
@@ -53,6 +57,70 @@ final class SimulatedSageMaker implements SageMakerClient {
     this.endpointConfigName = endpointConfigName;
     this.stackId = stackId;
     this.modelName = modelName;
+  }
+
+  /**
+   * {@link ComponentEndpoint} as the controller's Lambda builds it from {@code cc}, over {@code component} at {@code
+   * clock}'s time, on an endpoint created at {@code endpointCreated}; its test invocation answers while a copy serves
+   * (the runtime is not simulated).
+   */
+  static Endpoint endpoint(
+      SimulatedComponent component,
+      Supplier<Instant> clock,
+      Instant endpointCreated,
+      ControllerConfig cc) {
+    SimulatedSageMaker sageMaker = new SimulatedSageMaker(
+        component,
+        clock,
+        endpointCreated,
+        cc.endpointName(),
+        cc.endpointConfigName(),
+        cc.stackId(),
+        cc.modelName());
+    SageMakerRuntimeClient noRuntime = new SageMakerRuntimeClient() {
+      @Override
+      public String serviceName() {
+        return SERVICE_NAME;
+      }
+
+      @Override
+      public void close() {}
+    };
+    ComponentEndpoint adapter = new ComponentEndpoint(
+        sageMaker,
+        noRuntime,
+        cc.endpointName(),
+        cc.endpointConfigName(),
+        cc.model().inferenceComponentName(),
+        cc.modelName(),
+        cc.instanceCount(),
+        cc.stackId(),
+        cc.model());
+    return new Endpoint() {
+      @Override
+      public Status describe() {
+        return adapter.describe();
+      }
+
+      @Override
+      public void create() {
+        adapter.create();
+      }
+
+      @Override
+      public void delete() {
+        adapter.delete();
+      }
+
+      @Override
+      public Probe probe() {
+        return component.serving()
+            ? new Probe(true, "5 class probabilities")
+            : new Probe(
+                false,
+                "ValidationError: Inference Component has no capacity to process this request");
+      }
+    };
   }
 
   @Override

@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import offhours.endpoint.Backlog;
-import offhours.endpoint.ComponentEndpoint;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.Mapping;
 import offhours.stack.Hosting;
-import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * The simulated AWS side, advanced one second at a time: a SageMaker endpoint with create/delete delays and injectable
@@ -22,7 +20,7 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * Classify consumer, which processes {@code imagesPerSecond} while the mapping polls and defers a message (a delayed
  * copy, receive count untouched) when the endpoint does not answer, exactly as the consumer contract says.
  *
- * <p>With the scale-to-zero hosting the endpoint is the deployed adapter, {@link ComponentEndpoint}, over an in-memory
+ * <p>With the scale-to-zero hosting the endpoint is the deployed adapter, {@code ComponentEndpoint}, over an in-memory
  * control plane ({@link SimulatedSageMaker}, {@link SimulatedComponent}); only its test invocation is the world's
  * (it answers while a copy serves). Its copies and instance change without an "Endpoint State Change" event (the
  * endpoint stays InService, and EventBridge carries no inference component event), so the controller sees them on
@@ -77,7 +75,7 @@ final class World {
     this.failuresToInject = config.createFailures();
     if (cc.hosting() == Hosting.SCALE_TO_ZERO) {
       component = new SimulatedComponent(config.component(), config.createFailures());
-      componentEndpoint = componentEndpoint(cc, start);
+      componentEndpoint = SimulatedSageMaker.endpoint(component, () -> now, start, cc);
     } else {
       component = null;
       componentEndpoint = null;
@@ -215,62 +213,6 @@ final class World {
 
   Endpoint endpoint() {
     return componentEndpoint != null ? componentEndpoint : scheduledEndpoint();
-  }
-
-  /** {@link ComponentEndpoint} as the controller's Lambda builds it, over this world's component. */
-  private Endpoint componentEndpoint(ControllerConfig cc, Instant endpointCreated) {
-    SimulatedSageMaker sageMaker = new SimulatedSageMaker(
-        component,
-        () -> now,
-        endpointCreated,
-        cc.endpointName(),
-        cc.endpointConfigName(),
-        cc.stackId(),
-        cc.modelName());
-    SageMakerRuntimeClient noRuntime = new SageMakerRuntimeClient() {
-      @Override
-      public String serviceName() {
-        return SERVICE_NAME;
-      }
-
-      @Override
-      public void close() {}
-    };
-    ComponentEndpoint adapter = new ComponentEndpoint(
-        sageMaker,
-        noRuntime,
-        cc.endpointName(),
-        cc.endpointConfigName(),
-        cc.model().inferenceComponentName(),
-        cc.modelName(),
-        cc.instanceCount(),
-        cc.stackId(),
-        cc.model());
-    return new Endpoint() {
-      @Override
-      public Status describe() {
-        return adapter.describe();
-      }
-
-      @Override
-      public void create() {
-        adapter.create();
-      }
-
-      @Override
-      public void delete() {
-        adapter.delete();
-      }
-
-      @Override
-      public Probe probe() {
-        return component.serving()
-            ? new Probe(true, "5 class probabilities")
-            : new Probe(
-                false,
-                "ValidationError: Inference Component has no capacity to process this request");
-      }
-    };
   }
 
   private Endpoint scheduledEndpoint() {
