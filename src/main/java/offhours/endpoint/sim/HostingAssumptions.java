@@ -14,11 +14,12 @@ import java.time.LocalTime;
  * @param alarmDelay scale-to-zero: the first refused request to the CloudWatch alarm on
  *     NoCapacityInvocationFailures that runs the step policy (a one-minute metric period)
  * @param instanceLaunch scale-to-zero: the instance provisioned ("several minutes", measured ~5-10 min to the first
- *     200 together with {@code copyLoad})
- * @param copyLoad scale-to-zero: a model copy placed on a running instance and answering
+ *     200 together with {@code copyLoad}); by default {@link ComponentTimes#instanceLaunch()}, as the simulated
+ *     component under the controller takes it
+ * @param copyLoad scale-to-zero: a model copy placed on a running instance and answering ({@link ComponentTimes})
  * @param copiesIdle scale-to-zero: idle time before the target-tracking policy takes the copies to 0 (~11-15 min)
  * @param instancesIdle scale-to-zero: then idle time before managed instance scaling removes the instance (~10-12
- *     min); billed until then
+ *     min); billed until then ({@link ComponentTimes})
  * @param serverlessMemoryGb serverless memory size (1-6 GB); billed per GB-second of processing
  * @param serverlessConcurrency serverless max concurrency (1-200; some accounts' quota is 10)
  * @param serverlessColdStart added to a request that finds no warm worker
