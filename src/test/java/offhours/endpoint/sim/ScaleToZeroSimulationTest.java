@@ -58,4 +58,14 @@ class ScaleToZeroSimulationTest {
     assertThat(o.get("stopMinutes").asDouble()).isEqualTo(12.0);
     assertThat(o.get("learnedStopMinutes").asDouble()).isBetween(12.0, 13.0);
   }
+
+  @Test
+  void awsOwnScaleToZeroRowTakesTheSameComponentTimesAsTheSimulatedComponent() {
+    HostingAssumptions a = HostingAssumptions.defaults(CONFIG);
+    assertThat(a.instanceLaunch()).isEqualTo(CONFIG.component().instanceLaunch());
+    assertThat(a.copyLoad()).isEqualTo(CONFIG.component().copyLoad());
+    assertThat(a.instancesIdle()).isEqualTo(CONFIG.component().instancesIdle());
+    assertThat(CONFIG.component().wake()).isEqualTo(Duration.ofMinutes(7));
+    assertThat(CONFIG.component().stop()).isEqualTo(Duration.ofMinutes(12));
+  }
 }
