@@ -19,6 +19,7 @@ import offhours.endpoint.sim.SimulationConfig;
 import offhours.endpoint.sim.SimulationReport;
 import offhours.endpoint.sim.Trace;
 import offhours.endpoint.sim.TraceFile;
+import offhours.stack.Hosting;
 
 /**
  * {@code offhours simulate}: the real controller against a simulated clock, endpoint, trigger and queue,
@@ -62,6 +63,11 @@ final class SimulateCommand implements Command {
       "goals",
       "print the latency budget's goals table: every built-in trace at 15, 60, 240 min and next-opening, and traces"
           + " from other seeds and time zones, each against its lower bound");
+  private static final Option HOSTING = Option.value(
+      "hosting",
+      "H",
+      "what the controller switches: scheduled (default, as deployed: the endpoint deleted and created) or"
+          + " scale-to-zero (an inference component's copies set to 0 and back; its instance goes 10 min after)");
   private static final Option START = Option.value(
       "start", "DATE", "first simulated day of a built-in trace (default 2026-03-23, a Monday)");
 
@@ -82,6 +88,7 @@ final class SimulateCommand implements Command {
         TRACE,
         TRACE_FILE,
         GOALS,
+        HOSTING,
         MAX_WAIT,
         DRAIN,
         WAKE,
@@ -101,15 +108,19 @@ final class SimulateCommand implements Command {
     return """
         The schedule is Mon-Fri 08:00-19:00 Europe/Berlin from Monday 2026-03-23, so the week crosses the spring
         DST change. Endpoint creation takes 10 simulated minutes, deletion 2; the consumer classifies 5 images/s.
-Prints endpoint-hours, the saving against an always-on endpoint, the waits from upload to result, and
+        Prints endpoint-hours, the saving against an always-on endpoint, the waits from upload to result, and
         what reached the dead-letter queue (always 0: an endpoint that sleeps is never the message's fault).
         With a latency budget (--max-wait, default 60) it also prints the budget misses and the lower bound: the
         fewest endpoint-hours any schedule could spend on the same uploads, knowing them all in advance.
         The wake (10 min) is the middle of what CreateEndpoint takes on AWS (8-30 min, DESIGN.md); the stop (2 min)
         is DeleteEndpoint's usual time; the drain (5 images/s) is one CPU instance serving a small image model at
         about 200 ms per image with the default concurrency. Measure yours and pass them.
+        With --hosting scale-to-zero: the controller switches an inference component's copies instead (instance
+        5 min + copy 2 min to wake, copies to 0 in 2 min, the instance gone 10 min later; a wake before that
+        loads the copy on it); no lower bound, which models CreateEndpoint and DeleteEndpoint only.
         With --compare: every hosting option on the same uploads (always on, the seed's UTC cron, offhours by
-        working hours and with the budget, scale-to-zero, serverless, batch transform), one row each; prices
+        working hours, with the budget, and with the budget on scale-to-zero, AWS's own scale-to-zero,
+        serverless, batch transform), one row each; prices
         from the table in HostingPrices, overridable. With --html FILE: the same as a page, with the saving of
         the budgeted controller at several budgets.
         """;
@@ -141,6 +152,7 @@ Prints endpoint-hours, the saving against an always-on endpoint, the waits from 
     if (failures > 0) {
       config = config.withCreateFailures((int) failures);
     }
+    config = config.withHosting(hosting(call));
     if (call.args().has(GOALS.name())) {
       call.out().print(Goals.render(Goals.run(config)));
       return 0;
@@ -187,6 +199,37 @@ Prints endpoint-hours, the saving against an always-on endpoint, the waits from 
             config, Trace.named(call.args().value(TRACE.name()).orElse("office-hours")), days);
     call.out().print(call.json() ? report.toJson() + "\n" : report.renderTable());
     return 0;
+  }
+
+  /**
+   * --hosting: the component's times are {@code ComponentTimes}' (the endpoint's --wake-minutes and --stop-minutes do
+   * not apply), and --goals and --compare run the hostings they name themselves.
+   */
+  private static Hosting hosting(Invocation call) {
+    Optional<String> raw = call.args().value(HOSTING.name());
+    if (raw.isEmpty()) {
+      return Hosting.SCHEDULED;
+    }
+    Hosting h;
+    try {
+      h = Hosting.parse(raw.get());
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--hosting " + e.getMessage().replaceFirst("^HOSTING ", ""));
+    }
+    if (h == Hosting.SERVERLESS) {
+      throw CliException.usage("--hosting is scheduled or scale-to-zero: a serverless endpoint is"
+          + " never switched (--compare prices it)");
+    }
+    for (Option o : List.of(WAKE, STOP, GOALS, HostingOptions.COMPARE, HostingOptions.HTML)) {
+      if (h == Hosting.SCALE_TO_ZERO && call.args().has(o.name())) {
+        throw CliException.usage("--hosting scale-to-zero and --" + o.name() + " do not go"
+            + " together: "
+            + (o == WAKE || o == STOP
+                ? "a component's wake and stop are its instance's and copy's times"
+                : "--" + o.name() + " runs the hostings it compares itself"));
+      }
+    }
+    return h;
   }
 
   private static double decimal(Invocation call, Option option, double fallback) {

@@ -690,12 +690,13 @@ class MainTest {
             "seed's UTC cron",
             "offhours working hours",
             "offhours, budget 30 min",
+            "offhours scale-to-zero, budget 30 min",
             "scale-to-zero",
             "serverless",
             "batch transform");
     assertThat(rows.getFirst().get("costUsd").asDouble())
         .isEqualTo(Math.round(48 * 0.736 * 10_000) / 10_000.0);
-    assertThat(rows.get(5).get("available").asBoolean())
+    assertThat(rows.get(6).get("available").asBoolean())
         .as("serverless for a GPU type")
         .isFalse();
 

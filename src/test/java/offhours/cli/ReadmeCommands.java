@@ -61,6 +61,8 @@ final class ReadmeCommands {
       "offhours.ui.HostingPageBrowserIT#theSimulatedWeekPageDrawsItsTimelineAndItsCurveWithoutTheNetwork",
       "scripts/offhours simulate --trace-file src/test/resources/traces/uploads.txt --max-wait 30 --json",
       "offhours.cli.SimulateCommandTest#aTraceFileIsSimulatedOverItsDaysAndTheJsonHasTheBudgetsNumbers",
+      "scripts/offhours simulate --hosting scale-to-zero",
+      "offhours.cli.SimulateCommandTest#theScaleToZeroHostingRunsTheComponentWithoutALowerBound",
       "scripts/offhours simulate --goals",
       "offhours.cli.SimulateGoalsIT#theGoalsTableHasARowPerTraceAndBudget",
       "scripts/offhours",

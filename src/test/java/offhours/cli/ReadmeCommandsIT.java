@@ -126,6 +126,8 @@ class ReadmeCommandsIT {
             "seed's UTC cron",
             "offhours working hours",
             "MAX_WAIT_MINUTES=60",
+            "offhours scale-to-zero, budget 60 min",
+            "HOSTING=scale-to-zero",
             "scale-to-zero",
             "serverless",
             "batch transform");

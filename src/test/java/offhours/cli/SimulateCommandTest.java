@@ -80,6 +80,55 @@ class SimulateCommandTest {
   }
 
   @Test
+  void theScaleToZeroHostingRunsTheComponentWithoutALowerBound() throws Exception {
+    CliRun run = run(
+        "simulate",
+        "--trace-file",
+        "src/test/resources/traces/uploads.txt",
+        "--hosting",
+        "scale-to-zero",
+        "--max-wait",
+        "30",
+        "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode o = new ObjectMapper().readTree(run.out());
+    assertThat(o.get("hosting").asText()).isEqualTo("scale-to-zero");
+    assertThat(o.get("classified").asInt()).isEqualTo(6);
+    assertThat(o.get("oracleEndpointHours").isNull()).isTrue();
+    assertThat(o.get("wakeMinutes").asDouble()).isEqualTo(7.0);
+    assertThat(o.get("stopMinutes").asDouble()).isEqualTo(12.0);
+    assertThat(o.get("endpointHours").asDouble()).isPositive();
+
+    CliRun week = run("simulate", "--hosting", "scale-to-zero"); // the README's command
+    assertThat(week.exitCode()).as(week.err()).isZero();
+    assertThat(week.out())
+        .contains(
+            "scale-to-zero: instance 5 + copy 2 min, copies to 0 2 min + instance idle 10 min")
+        .contains("lower bound (knowing every upload)   n/a with scale-to-zero")
+        .contains("expected wake / stop (learned)")
+        .contains("DLQ                                  0");
+    assertThat(run("simulate", "--trace-file", "src/test/resources/traces/uploads.txt", "--json")
+            .out())
+        .contains("\"hosting\":\"scheduled\"");
+  }
+
+  @Test
+  void aHostingTheSimulationCannotRunOrFlagsThatDoNotApplyToItAreUsageErrors() {
+    assertThat(run("simulate", "--hosting", "serverless").err())
+        .contains(
+            "--hosting is scheduled or scale-to-zero: a serverless endpoint is never switched");
+    assertThat(run("simulate", "--hosting", "sleepy").err())
+        .contains("--hosting must be one of scheduled, scale-to-zero or serverless, got 'sleepy'");
+    CliRun wake = run("simulate", "--hosting", "scale-to-zero", "--wake-minutes", "3");
+    assertThat(wake.exitCode()).isEqualTo(2);
+    assertThat(wake.err())
+        .contains("--hosting scale-to-zero and --wake-minutes do not go together: a component's"
+            + " wake and stop are its instance's and copy's times");
+    assertThat(run("simulate", "--hosting", "scale-to-zero", "--compare").err())
+        .contains("--compare runs the hostings it compares itself");
+  }
+
+  @Test
   void aBadTraceLineIsAUsageErrorNamingTheLine() throws Exception {
     Path trace = cache.resolve("bad.txt");
     Files.writeString(trace, "2026-10-19T07:14:15Z\n19.10.2026 09:00\n");

@@ -53,7 +53,7 @@ class HostingPageBrowserIT {
       browser.get(page.toUri().toString());
 
       assertThat(browser.getTitle()).isEqualTo("offhours: hosting options on 'office-hours'");
-      assertThat(browser.findElements(By.cssSelector("#options tr"))).hasSize(8);
+      assertThat(browser.findElements(By.cssSelector("#options tr"))).hasSize(9);
       WebElement timeline = browser.findElement(By.id("timeline"));
       assertThat(timeline.getRect().getWidth()).isGreaterThan(800);
       List<WebElement> options = browser.findElements(By.cssSelector("#timeline g.option"));
@@ -64,6 +64,7 @@ class HostingPageBrowserIT {
               "seed's UTC cron",
               "offhours working hours",
               "offhours, budget 60 min",
+              "offhours scale-to-zero, budget 60 min",
               "scale-to-zero",
               "serverless",
               "batch transform");

@@ -14,11 +14,12 @@ import java.time.LocalTime;
  * @param alarmDelay scale-to-zero: the first refused request to the CloudWatch alarm on
  *     NoCapacityInvocationFailures that runs the step policy (a one-minute metric period)
  * @param instanceLaunch scale-to-zero: the instance provisioned ("several minutes", measured ~5-10 min to the first
- *     200 together with {@code copyLoad})
- * @param copyLoad scale-to-zero: a model copy placed on a running instance and answering
+ *     200 together with {@code copyLoad}); by default {@link ComponentTimes#instanceLaunch()}, as the simulated
+ *     component under the controller takes it
+ * @param copyLoad scale-to-zero: a model copy placed on a running instance and answering ({@link ComponentTimes})
  * @param copiesIdle scale-to-zero: idle time before the target-tracking policy takes the copies to 0 (~11-15 min)
  * @param instancesIdle scale-to-zero: then idle time before managed instance scaling removes the instance (~10-12
- *     min); billed until then
+ *     min); billed until then ({@link ComponentTimes})
  * @param serverlessMemoryGb serverless memory size (1-6 GB); billed per GB-second of processing
  * @param serverlessConcurrency serverless max concurrency (1-200; some accounts' quota is 10)
  * @param serverlessColdStart added to a request that finds no warm worker
@@ -59,7 +60,10 @@ public record HostingAssumptions(
     }
   }
 
-  /** Office cron 08:00-18:00 UTC, AWS's documented or measured durations, 2 GB and concurrency 10 serverless. */
+  /**
+   * Office cron 08:00-18:00 UTC, AWS's documented or measured durations (the component's from {@link
+   * SimulationConfig#component()}), 2 GB and concurrency 10 serverless.
+   */
   public static HostingAssumptions defaults(SimulationConfig config) {
     return new HostingAssumptions(
         config.imagesPerSecond(),
@@ -68,10 +72,10 @@ public record HostingAssumptions(
         config.createDelay(),
         config.deleteDelay(),
         Duration.ofMinutes(1),
-        Duration.ofMinutes(5),
-        Duration.ofMinutes(2),
+        config.component().instanceLaunch(),
+        config.component().copyLoad(),
         Duration.ofMinutes(15),
-        Duration.ofMinutes(10),
+        config.component().instancesIdle(),
         2,
         10,
         Duration.ofSeconds(10),

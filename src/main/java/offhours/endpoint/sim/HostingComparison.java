@@ -10,11 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import offhours.stack.Hosting;
 
 /**
  * Every hosting option on the same uploads: one row each with what is billed, its dollars, the waits from upload to
- * result and the misses of the budget. The two offhours rows run the real controller through {@link Simulation}, the
- * second with the budget in its environment ({@code MAX_WAIT_MINUTES}); the others are {@link HostingModels}.
+ * result and the misses of the budget. The three offhours rows run the real controller through {@link Simulation}: by
+ * working hours, with the budget in its environment ({@code MAX_WAIT_MINUTES}), and with the budget on the
+ * scale-to-zero hosting (an inference component's copies; priced per instance-hour as the endpoint); the others are
+ * {@link HostingModels}.
  */
 public final class HostingComparison {
 
@@ -81,15 +84,24 @@ public final class HostingComparison {
   public static HostingComparison run(SimulationConfig config, Input in) {
     HostingModels.Period p = in.period();
     List<HostingRow> rows = models(in);
+    SimulationConfig scheduled = config.withHosting(Hosting.SCHEDULED);
     rows.add(
-        2, controller(config, in, p, "offhours working hours", Map.of("MAX_WAIT_MINUTES", "0")));
+        2, controller(scheduled, in, p, "offhours working hours", Map.of("MAX_WAIT_MINUTES", "0")));
     rows.add(
         3,
         controller(
-            config,
+            scheduled,
             in,
             p,
             "offhours, budget " + in.budget().toMinutes() + " min",
+            budgetSettings(in.budget())));
+    rows.add(
+        4,
+        controller(
+            config.withHosting(Hosting.SCALE_TO_ZERO),
+            in,
+            p,
+            "offhours scale-to-zero, budget " + in.budget().toMinutes() + " min",
             budgetSettings(in.budget())));
     return new HostingComparison(in, rows);
   }
@@ -152,6 +164,9 @@ public final class HostingComparison {
         run.billed(),
         run.results(),
         run.report().starts() + " starts, " + in.workingHours()
+            + (config.hosting() == Hosting.SCHEDULED
+                ? ""
+                : ", HOSTING=" + config.hosting().value())
             + (settings.isEmpty()
                 ? ""
                 : ", "
@@ -188,7 +203,7 @@ public final class HostingComparison {
         input.assumptions().imagesPerSecond()));
     out.append(String.format(
         Locale.ROOT,
-        "%-26s %16s %10s %9s %9s %9s %7s  %s%n",
+        "%-37s %18s %10s %9s %9s %9s %7s  %s%n",
         "option",
         "billed",
         "cost $",
@@ -201,7 +216,7 @@ public final class HostingComparison {
       if (!r.available()) {
         out.append(String.format(
             Locale.ROOT,
-            "%-26s %16s %10s %9s %9s %9s %7s  %s%n",
+            "%-37s %18s %10s %9s %9s %9s %7s  %s%n",
             r.option(),
             "n/a",
             "n/a",
@@ -215,7 +230,7 @@ public final class HostingComparison {
       WaitStats w = r.waits();
       out.append(String.format(
           Locale.ROOT,
-          "%-26s %16s %10.2f %9s %9s %9s %7d  %s%n",
+          "%-37s %18s %10.2f %9s %9s %9s %7d  %s%n",
           r.option(),
           units(r),
           r.usd(),

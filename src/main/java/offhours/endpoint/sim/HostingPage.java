@@ -19,8 +19,8 @@ public final class HostingPage {
   /** One run of the budgeted controller: its budget as the controller reads it, and what it saved. */
   public record CurvePoint(String budget, double savedPercent, int misses) {}
 
-  private static final int LABEL = 190;
-  private static final int PLOT = 880;
+  private static final int LABEL = 250; // fits "offhours scale-to-zero, budget 240 min"
+  private static final int PLOT = 820;
   private static final int WIDTH = LABEL + PLOT + 20;
 
   private HostingPage() {}

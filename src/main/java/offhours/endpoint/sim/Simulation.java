@@ -17,6 +17,8 @@ import offhours.endpoint.Decision;
 import offhours.endpoint.EndpointController;
 import offhours.endpoint.Schedule;
 import offhours.endpoint.WaitBudget;
+import offhours.endpoint.WakePolicy;
+import offhours.stack.Hosting;
 
 /**
  * A discrete-time simulation (one-second steps on a simulated clock) that drives the same {@link EndpointController}
@@ -155,7 +157,7 @@ public final class Simulation {
     Instant start = config.start().atStartOfDay(zone).toInstant();
     Instant end = config.start().plusDays(days).atStartOfDay(zone).toInstant();
 
-    World world = new World(config, start);
+    World world = new World(config, start, cc);
     MemoryControlTable table = new MemoryControlTable();
     table.save(initial, 0);
     List<String> metricLines = new ArrayList<>();
@@ -236,8 +238,9 @@ public final class Simulation {
       }
       world.step();
     }
+    ControlState last = table.load().orElse(initial);
     if (!measured) { // the warm-up: its waits, ledger and lower bound are nobody's concern
-      return new Pass(null, table.load().orElse(initial));
+      return new Pass(null, last);
     }
 
     // Waits, and the promise: classified within an hour of max(upload, next opening).
@@ -290,8 +293,8 @@ public final class Simulation {
         config.instanceType(),
         1,
         config.hourlyPriceUsd());
-    LowerBound.Optimum bound = budget.off()
-        ? new LowerBound.Optimum(Double.NaN, 0)
+    LowerBound.Optimum bound = budget.off() || cc.hosting() != Hosting.SCHEDULED
+        ? new LowerBound.Optimum(Double.NaN, 0) // SimulationReport.NO_BOUND
         : LowerBound.plan(
             uploads,
             u -> budget.due(schedule, u),
@@ -328,7 +331,9 @@ public final class Simulation {
         misses,
         outOfReach,
         bound.hours(),
-        bound.starts());
+        bound.starts(),
+        WakePolicy.expectedWake(last.wakeSeconds()),
+        WakePolicy.expectedStop(last.stopSeconds()));
     return new Pass(
         new SimulatedRun(
             report,
@@ -336,7 +341,7 @@ public final class Simulation {
             List.copyOf(world.results),
             List.copyOf(world.billed),
             end),
-        table.load().orElse(initial));
+        last);
   }
 
   /**

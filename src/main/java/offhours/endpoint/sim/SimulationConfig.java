@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.WaitBudget;
+import offhours.stack.Hosting;
 
 /**
  * What a {@link Simulation} simulates: the schedule, the simulated endpoint (wake, stop, drain rate), the controller
@@ -23,6 +24,10 @@ import offhours.endpoint.WaitBudget;
  * @param maxWait MAX_WAIT_MINUTES (default 60)
  * @param runTimer whether the controller also runs when a decision asks for it ({@code Decision.nextRunAt}), as the
  *     deployed controller does through its timer queue; without it only on ticks, schedule changes and endpoint events
+ * @param hosting what the controller switches (HOSTING): {@code scheduled} (an endpoint created and deleted in {@code
+ *     createDelay} and {@code deleteDelay}) or {@code scale-to-zero} (an inference component's copies on an endpoint
+ *     that stays, taking the {@code component} times)
+ * @param component what the inference component takes with the scale-to-zero hosting
  */
 public record SimulationConfig(
     ZoneId zone,
@@ -42,7 +47,26 @@ public record SimulationConfig(
     String instanceType,
     double hourlyPriceUsd,
     WaitBudget maxWait,
-    boolean runTimer) {
+    boolean runTimer,
+    Hosting hosting,
+    ComponentTimes component) {
+
+  /** The endpoint config the simulated endpoint runs, the stack's: the controller never sees it stale. */
+  static final String ENDPOINT_CONFIG = "offhours-endpoint-config";
+
+  /** The inference component and the model it runs, with the scale-to-zero hosting. */
+  static final String COMPONENT = "offhours-component";
+
+  static final String MODEL = "offhours-model";
+
+  public SimulationConfig {
+    java.util.Objects.requireNonNull(component, "component");
+    if (hosting != Hosting.SCHEDULED && hosting != Hosting.SCALE_TO_ZERO) {
+      throw new IllegalArgumentException("the simulation switches a scheduled or a scale-to-zero"
+          + " endpoint, not " + (hosting == null ? "none" : hosting.value())
+          + " (a serverless endpoint is never switched)");
+    }
+  }
 
   /** Without a latency budget (MAX_WAIT_MINUTES=0) and without the timer. */
   public SimulationConfig(
@@ -80,7 +104,9 @@ public record SimulationConfig(
         instanceType,
         hourlyPriceUsd,
         WaitBudget.OFF,
-        false);
+        false,
+        Hosting.SCHEDULED,
+        ComponentTimes.DEFAULTS);
   }
 
   /**
@@ -106,12 +132,21 @@ public record SimulationConfig(
         "ml.m5.large",
         0.115,
         WaitBudget.minutes(60),
-        true);
+        true,
+        Hosting.SCHEDULED,
+        ComponentTimes.DEFAULTS);
   }
 
   public SimulationConfig withMaxWait(WaitBudget budget) {
     Draft c = new Draft(this);
     c.maxWait = budget;
+    return c.build();
+  }
+
+  /** Scheduled (as deployed by default) or scale-to-zero. */
+  public SimulationConfig withHosting(Hosting h) {
+    Draft c = new Draft(this);
+    c.hosting = h;
     return c.build();
   }
 
@@ -165,7 +200,7 @@ public record SimulationConfig(
   ControllerConfig controllerConfig(Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
     env.put("ENDPOINT_NAME", "offhours-endpoint");
-    env.put("ENDPOINT_CONFIG_NAME", "offhours-endpoint-config");
+    env.put("ENDPOINT_CONFIG_NAME", ENDPOINT_CONFIG);
     env.put("STACK_ID", "simulated");
     env.put("MAPPING_UUID", "simulated");
     env.put("QUEUE_URL", "simulated");
@@ -181,6 +216,11 @@ public record SimulationConfig(
     env.put(
         "MAX_WAIT_MINUTES",
         maxWait.nextOpening() ? "next-opening" : Long.toString(maxWait.max().toMinutes()));
+    if (hosting == Hosting.SCALE_TO_ZERO) {
+      env.put("HOSTING", hosting.value());
+      env.put("INFERENCE_COMPONENT_NAME", COMPONENT);
+      env.put("MODEL_NAME", MODEL);
+    }
     env.putAll(settings);
     return ControllerConfig.fromEnvironment(env);
   }
@@ -205,6 +245,8 @@ public record SimulationConfig(
     double hourlyPriceUsd;
     WaitBudget maxWait;
     boolean runTimer;
+    Hosting hosting;
+    ComponentTimes component;
 
     Draft(SimulationConfig c) {
       zone = c.zone;
@@ -225,6 +267,8 @@ public record SimulationConfig(
       hourlyPriceUsd = c.hourlyPriceUsd;
       maxWait = c.maxWait;
       runTimer = c.runTimer;
+      hosting = c.hosting;
+      component = c.component;
     }
 
     SimulationConfig build() {
@@ -246,7 +290,9 @@ public record SimulationConfig(
           instanceType,
           hourlyPriceUsd,
           maxWait,
-          runTimer);
+          runTimer,
+          hosting,
+          component);
     }
   }
 }

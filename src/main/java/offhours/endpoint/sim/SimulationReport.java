@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 import offhours.endpoint.CostReport;
 import offhours.endpoint.WaitBudget;
+import offhours.stack.Hosting;
 
 /**
  * What a simulated period shows.
@@ -24,6 +25,9 @@ import offhours.endpoint.WaitBudget;
  *     without a budget
  * @param lowerBoundStarts how many times that optimum starts the endpoint (0 without a budget): fewer starts than the
  *     controller's are wakes the optimum saved by staying on for uploads it knew were coming
+ * @param learnedWake the wake the controller expects at the end ({@code WakePolicy.expectedWake} of the control
+ *     state's {@code wakeSeconds}): what it learned of the simulated endpoint, which it plans the next wake with
+ * @param learnedStop the stop it expects at the end ({@code WakePolicy.expectedStop} of {@code stopSeconds})
  */
 public record SimulationReport(
     String trace,
@@ -53,7 +57,22 @@ public record SimulationReport(
     int budgetMisses,
     int missesOutOfReach,
     double lowerBoundHours,
-    int lowerBoundStarts) {
+    int lowerBoundStarts,
+    Duration learnedWake,
+    Duration learnedStop) {
+
+  /**
+   * Why the lower bound is left out with the scale-to-zero hosting: {@link LowerBound} costs each period a fixed wake
+   * and stop, while a component's next wake depends on whether its instance is still up.
+   */
+  static final String NO_BOUND =
+      "n/a with scale-to-zero: the bound models DeleteEndpoint/CreateEndpoint,"
+          + " not copies woken on an instance still up";
+
+  /** The lower bound applies: a latency budget on the scheduled hosting. */
+  public boolean bounded() {
+    return !maxWait.off() && config.hosting() == Hosting.SCHEDULED;
+  }
 
   /** Endpoint-hours over the lower bound (1.0 is optimal). */
   public double boundRatio() {
@@ -72,12 +91,11 @@ public record SimulationReport(
         config.zone()));
     out.append(String.format(
         Locale.ROOT,
-        "Controller: every %d min + schedule changes + endpoint events%s; create %d min, delete %d min,"
-            + " %.0f images/s, IDLE_STOP_MINUTES=%d%n%n",
+        "Controller: every %d min + schedule changes + endpoint events%s; %s, %.0f images/s,"
+            + " IDLE_STOP_MINUTES=%d%n%n",
         config.tick().toMinutes(),
         config.runTimer() ? " + its timer" : "",
-        config.createDelay().toMinutes(),
-        config.deleteDelay().toMinutes(),
+        hostingLine(),
         config.imagesPerSecond(),
         config.idleStopMinutes()));
     row(out, "endpoint-hours (ledger)", String.format(Locale.ROOT, "%.2f h", endpointHours));
@@ -89,12 +107,14 @@ public record SimulationReport(
       row(
           out,
           "lower bound (knowing every upload)",
-          String.format(
-              Locale.ROOT,
-              "%.2f h, %d starts (controller %.2f x)",
-              lowerBoundHours,
-              lowerBoundStarts,
-              boundRatio()));
+          bounded()
+              ? String.format(
+                  Locale.ROOT,
+                  "%.2f h, %d starts (controller %.2f x)",
+                  lowerBoundHours,
+                  lowerBoundStarts,
+                  boundRatio())
+              : NO_BOUND);
       row(
           out,
           "budget misses",
@@ -119,6 +139,7 @@ public record SimulationReport(
     row(out, "DLQ", Long.toString(dead));
     row(out, "create failures", Integer.toString(createFailures));
     row(out, "runs outside schedule", Integer.toString(runningOutsideScheduleRuns));
+    row(out, "expected wake / stop (learned)", human(learnedWake) + " / " + human(learnedStop));
     out.append('\n').append(ledger.renderTable());
     return out.toString();
   }
@@ -130,6 +151,7 @@ public record SimulationReport(
     o.put("start", config.start().toString());
     o.put("timeZone", config.zone().getId());
     o.put("workingHours", config.workingHours());
+    o.put("hosting", config.hosting().value());
     o.put("idleStopMinutes", config.idleStopMinutes());
     o.put("uploads", uploads);
     o.put("classified", classified);
@@ -158,15 +180,45 @@ public record SimulationReport(
     }
     o.put("budgetMisses", budgetMisses);
     o.put("missesOutOfReach", missesOutOfReach);
-    if (!maxWait.off()) {
+    if (bounded()) {
       o.put("oracleEndpointHours", Math.round(lowerBoundHours * 100) / 100.0);
       o.put("oracleRatio", Math.round(boundRatio() * 1000) / 1000.0);
       o.put("oracleStarts", lowerBoundStarts);
+    } else if (!maxWait.off()) { // scale-to-zero: no bound (NO_BOUND)
+      o.putNull("oracleEndpointHours");
+      o.putNull("oracleRatio");
+      o.putNull("oracleStarts");
     }
-    o.put("wakeMinutes", config.createDelay().toSeconds() / 60.0);
-    o.put("stopMinutes", config.deleteDelay().toSeconds() / 60.0);
+    boolean component = config.hosting() == Hosting.SCALE_TO_ZERO;
+    o.put(
+        "wakeMinutes",
+        (component ? config.component().wake() : config.createDelay()).toSeconds() / 60.0);
+    o.put(
+        "stopMinutes",
+        (component ? config.component().stop() : config.deleteDelay()).toSeconds() / 60.0);
+    o.put("learnedWakeMinutes", minutes(learnedWake));
+    o.put("learnedStopMinutes", minutes(learnedStop));
     o.put("drainImagesPerSecond", config.imagesPerSecond());
     return o.toString();
+  }
+
+  /** What the simulated endpoint takes. */
+  private String hostingLine() {
+    if (config.hosting() == Hosting.SCHEDULED) {
+      return String.format(
+          Locale.ROOT,
+          "create %d min, delete %d min",
+          config.createDelay().toMinutes(),
+          config.deleteDelay().toMinutes());
+    }
+    ComponentTimes c = config.component();
+    return String.format(
+        Locale.ROOT,
+        "scale-to-zero: instance %d + copy %d min, copies to 0 %d min + instance idle %d min",
+        c.instanceLaunch().toMinutes(),
+        c.copyLoad().toMinutes(),
+        c.copyUnload().toMinutes(),
+        c.instancesIdle().toMinutes());
   }
 
   private static double minutes(Duration d) {

@@ -9,14 +9,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import offhours.endpoint.Backlog;
+import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.Mapping;
+import offhours.stack.Hosting;
 
 /**
  * The simulated AWS side, advanced one second at a time: a SageMaker endpoint with create/delete delays and injectable
  * failures, an event source mapping with enable/disable delays, an SQS queue (visible, in flight, delayed) and the
  * Classify consumer, which processes {@code imagesPerSecond} while the mapping polls and defers a message (a delayed
  * copy, receive count untouched) when the endpoint does not answer, exactly as the consumer contract says.
+ *
+ * <p>With the scale-to-zero hosting the endpoint is the deployed adapter, {@code ComponentEndpoint}, over an in-memory
+ * control plane ({@link SimulatedSageMaker}, {@link SimulatedComponent}); only its test invocation is the world's
+ * (it answers while a copy serves). Its copies and instance change without an "Endpoint State Change" event (the
+ * endpoint stays InService, and EventBridge carries no inference component event), so the controller sees them on
+ * its next tick or timer run.
  */
 final class World {
   static final int MAX_RECEIVES = 5; // the DLQ's maxReceiveCount
@@ -48,6 +56,10 @@ final class World {
   Mapping.TriggerState mappingState = Mapping.TriggerState.DISABLED;
   Instant mappingChangeAt;
 
+  // the scale-to-zero hosting; null: the scheduled one
+  final SimulatedComponent component;
+  private final Endpoint componentEndpoint;
+
   // queue
   final ArrayDeque<Message> visible = new ArrayDeque<>();
   final List<Message> inFlight = new ArrayList<>();
@@ -63,10 +75,18 @@ final class World {
   /** The instants of uploads that found the endpoint not serving. */
   final java.util.Set<Instant> uploadedWhileOff = new java.util.HashSet<>();
 
-  World(SimulationConfig config, Instant start) {
+  /** The world {@code cc} controls, whose hosting it simulates; the endpoint exists before {@code start}. */
+  World(SimulationConfig config, Instant start, ControllerConfig cc) {
     this.config = config;
     this.now = start;
     this.failuresToInject = config.createFailures();
+    if (cc.hosting() == Hosting.SCALE_TO_ZERO) {
+      component = new SimulatedComponent(config.component(), config.createFailures());
+      componentEndpoint = SimulatedSageMaker.endpoint(component, () -> now, start, cc);
+    } else {
+      component = null;
+      componentEndpoint = null;
+    }
   }
 
   void upload(Instant at) {
@@ -80,7 +100,9 @@ final class World {
   void step() {
     bill(1);
     now = now.plusSeconds(1);
-    if (endpointChangeAt != null && !now.isBefore(endpointChangeAt)) {
+    if (component != null) {
+      component.advance(now);
+    } else if (endpointChangeAt != null && !now.isBefore(endpointChangeAt)) {
       endpointChangeAt = null;
       endpointEvent = true;
       switch (endpointState) {
@@ -131,7 +153,7 @@ final class World {
   Optional<Instant> nextTransition() {
     Instant t = null;
     for (Instant c : new Instant[] {
-      endpointChangeAt,
+      component == null ? endpointChangeAt : component.nextChange().orElse(null),
       mappingChangeAt,
       delayed.isEmpty() ? null : delayed.peek().availableAt()
     }) {
@@ -150,9 +172,12 @@ final class World {
   }
 
   private void bill(long seconds) {
-    if (endpointState != Endpoint.State.CREATING
-        && endpointState != Endpoint.State.IN_SERVICE
-        && endpointState != Endpoint.State.DELETING) {
+    boolean billing = component != null
+        ? component.billing()
+        : endpointState == Endpoint.State.CREATING
+            || endpointState == Endpoint.State.IN_SERVICE
+            || endpointState == Endpoint.State.DELETING;
+    if (!billing) {
       return;
     }
     billedSeconds += seconds;
@@ -175,7 +200,7 @@ final class World {
       }
       messages.remove();
       done.remove();
-      if (endpointState == Endpoint.State.IN_SERVICE) {
+      if (serving()) {
         results.add(new Instant[] {m.uploadedAt(), now});
       } else {
         // The consumer's deferral: a delayed copy with a fresh receive count; the original is
@@ -189,9 +214,18 @@ final class World {
     }
   }
 
+  /** The endpoint answers an invocation: InService, or with the scale-to-zero hosting a copy is up. */
+  boolean serving() {
+    return component != null ? component.serving() : endpointState == Endpoint.State.IN_SERVICE;
+  }
+
   // ---- the ports over this world ----
 
   Endpoint endpoint() {
+    return componentEndpoint != null ? componentEndpoint : scheduledEndpoint();
+  }
+
+  private Endpoint scheduledEndpoint() {
     return new Endpoint() {
       @Override
       public Status describe() {

@@ -40,6 +40,7 @@ class HostingComparisonTest {
             "seed's UTC cron",
             "offhours working hours",
             "offhours, budget 60 min",
+            "offhours scale-to-zero, budget 60 min",
             "scale-to-zero",
             "serverless",
             "batch transform");
@@ -58,12 +59,36 @@ class HostingComparisonTest {
     assertThat(c.rows().get(2).usd()).isEqualTo(same.billedHours() * 0.115);
     assertThat(c.rows().get(3).units()).isEqualTo(budgeted.billedHours());
     assertThat(c.rows().get(3).note()).contains("MAX_WAIT_MINUTES=60");
+    assertThat(c.rows().get(3).note()).doesNotContain("HOSTING");
     assertThat(HostingComparison.budgetSettings(Duration.ofMinutes(240)))
         .isEqualTo(Map.of("MAX_WAIT_MINUTES", "240"));
     // every classified upload, under each option, came from the same uploads
     for (HostingRow r : c.rows()) {
       assertThat(r.results().size() + r.waits().pending()).as(r.option()).isEqualTo(UPLOADS.size());
     }
+  }
+
+  @Test
+  void theScaleToZeroRowIsTheRealControllerOnTheComponentWithTheBudgetPricedPerInstanceHour() {
+    HostingComparison c = compare("ml.g4dn.xlarge");
+    SimulatedRun component = Simulation.record(
+        CONFIG.withHosting(offhours.stack.Hosting.SCALE_TO_ZERO),
+        "office-hours",
+        UPLOADS,
+        2,
+        HostingComparison.budgetSettings(Duration.ofMinutes(60)));
+
+    HostingRow row = c.rows().get(4);
+    assertThat(row.option()).isEqualTo("offhours scale-to-zero, budget 60 min");
+    assertThat(row.units())
+        .isEqualTo(component.report().billedHours())
+        .isNotEqualTo(c.rows().get(3).units());
+    assertThat(row.usd()).isEqualTo(row.units() * 0.736);
+    assertThat(row.bands()).isNotEmpty().containsExactlyElementsOf(component.billed());
+    assertThat(row.note())
+        .startsWith(component.report().starts() + " starts, ")
+        .contains("HOSTING=scale-to-zero, MAX_WAIT_MINUTES=60");
+    assertThat(c.renderTable()).contains("offhours scale-to-zero, budget 60 min ");
   }
 
   @Test
@@ -81,8 +106,8 @@ class HostingComparisonTest {
           }
         })
         .toList();
-    assertThat(rows).hasSize(7);
-    JsonNode serverless = rows.get(5);
+    assertThat(rows).hasSize(8);
+    JsonNode serverless = rows.get(6);
     assertThat(serverless.get("available").asBoolean()).isFalse();
     assertThat(serverless.get("costUsd").isNull()).isTrue();
     assertThat(rows.get(0).get("billedUnits").asDouble()).isEqualTo(48.0);
