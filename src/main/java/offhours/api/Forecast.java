@@ -69,7 +69,8 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
       if (state == Endpoint.State.CREATING) {
         Instant created = d.endpoint().createdAt() != null ? d.endpoint().createdAt() : d.at();
         Instant ready = later(created.plus(wake(seen.control())), now.plus(tick))
-            .plus(seen.control().drain().drain(ahead + 1));
+            .plus(seen.control().drain().drain(ahead + 1))
+            .plus(new WakePolicy(config.controller()).firstBatch());
         return new Forecast(
             created,
             ready,
@@ -83,7 +84,12 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
           // A new upload is seen at the controller's next tick; a stop in progress ends first.
           Instant start = later(later(w.at(), now.plus(tick)), stopEnds(control, now));
           return new Forecast(
-              start, start.plus(wake(control)).plus(control.drain().drain(ahead + 1)), w.why());
+              start,
+              start
+                  .plus(wake(control))
+                  .plus(control.drain().drain(ahead + 1))
+                  .plus(new WakePolicy(config.controller()).firstBatch()),
+              w.why());
         })
         .orElseGet(() -> new Forecast(
             null,

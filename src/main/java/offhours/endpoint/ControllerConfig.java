@@ -26,6 +26,8 @@ import offhours.stack.Hosting;
  * @param hosting what the controller switches (HOSTING)
  * @param modelName the model the inference component runs (MODEL_NAME); may be null unless scale-to-zero
  * @param maxWait MAX_WAIT_MINUTES (default 60): the latency budget {@link WakePolicy} schedules by
+ * @param batchingWindow BATCHING_WINDOW_SECONDS (default 5, as the stack's BatchingWindowSeconds): how long the trigger
+ *     gathers a batch before Classify sees it, which the budget plans for
  * @param timerQueueUrl TIMER_QUEUE_URL: the queue the controller sends its delayed "run now" to ({@link TimerArming});
  *     empty: no timer (a stack from before the timer queue), the minute tick alone
  */
@@ -51,6 +53,7 @@ public record ControllerConfig(
     Hosting hosting,
     String modelName,
     WaitBudget maxWait,
+    Duration batchingWindow,
     String timerQueueUrl) {
 
   public ZoneId zone() {
@@ -111,6 +114,7 @@ public record ControllerConfig(
             ? null
             : env.get("MODEL_NAME").strip(),
         WaitBudget.parse("MAX_WAIT_MINUTES", env.get("MAX_WAIT_MINUTES")),
+        Duration.ofSeconds(whole(env, "BATCHING_WINDOW_SECONDS", 5, 0, 300)),
         timerQueueUrl);
   }
 

@@ -17,7 +17,8 @@ import offhours.stack.Hosting;
  * budget's arithmetic, used by {@link EndpointController} to decide and by the API to forecast.
  *
  * <p>With a budget (MAX_WAIT_MINUTES, {@link WaitBudget}) the endpoint starts at the last moment that still classifies
- * the oldest waiting upload by its due time: due - expected wake - drain. The expected wake is the 90th percentile of
+ * the oldest waiting upload by its due time: due - expected wake - drain, where the drain begins with the first
+ * batch's own time ({@link #firstBatch}). The expected wake is the 90th percentile of
  * the last {@link #HISTORY} wakes, each from the run that issued it (CreateEndpoint; with scale-to-zero the component
  * created or its copies set back on no instance) to the first run that saw the trigger polling after the test
  * invocation answered (the endpoint's start, the probe and the event source mapping's own start, all measured; kept
@@ -74,10 +75,25 @@ public final class WakePolicy {
   /** A start of the endpoint and why it is needed. */
   public record Wake(Instant at, String why) {}
 
+  /**
+   * The first batch's own time once the trigger polls, beyond its batching window: Classify's start and one invocation
+   * (seconds; not measured, the drain rate counts images, not this latency).
+   */
+  public static final Duration FIRST_BATCH = Duration.ofSeconds(5);
+
   private final ControllerConfig config;
 
   public WakePolicy(ControllerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /**
+   * From a polling trigger to the first result: the trigger's batching window (BATCHING_WINDOW_SECONDS; a backlog
+   * under a batch waits all of it) and {@link #FIRST_BATCH}. The drain a start plans for begins with it, so the
+   * oldest upload is not classified seconds past its due time.
+   */
+  public Duration firstBatch() {
+    return config.batchingWindow().plus(FIRST_BATCH);
   }
 
   /** The 90th percentile (nearest rank) of {@code wakeSeconds}, or {@link #DEFAULT_WAKE} without history. */
@@ -129,13 +145,13 @@ public final class WakePolicy {
     } else if (due.isPresent()) {
       Duration wakeTime = expectedWake(wakeSeconds);
       Duration drain = drains.drain(waiting);
-      Instant at = due.get().minus(wakeTime).minus(drain);
+      Instant at = due.get().minus(wakeTime).minus(firstBatch()).minus(drain);
       wake = new Wake(
           at,
           "the oldest of " + waiting + " waiting is due by " + local(due.get())
               + " (MAX_WAIT_MINUTES="
               + budget + "); starting takes about " + minutes(wakeTime)
-              + " and the drain "
+              + ", the first batch " + minutes(firstBatch()) + " and the drain "
               + minutes(drain) + ", so it starts at " + local(at));
     }
     if (config.wakeBacklogMessages() > 0

@@ -269,7 +269,7 @@ final class DeploymentWiring {
               .eventSourceArn(provisioned.queueArn())
               .enabled(false)
               .batchSize(trigger.batchSize())
-              .maximumBatchingWindowInSeconds(1)
+              .maximumBatchingWindowInSeconds(FunctionEnvironments.BATCHING_WINDOW_SECONDS)
               .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
               .scalingConfig(s -> s.maximumConcurrency(2)))
           .uuid();

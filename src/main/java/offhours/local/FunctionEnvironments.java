@@ -18,6 +18,8 @@ final class FunctionEnvironments {
   static final String STACK_ID = "offhours-local";
   /** The inference component local mode's controller creates with HOSTING scale-to-zero. */
   static final String INFERENCE_COMPONENT = "offhours-component";
+  /** The local trigger's batching window: short, so a demo's results come at once; the controller plans with it. */
+  static final int BATCHING_WINDOW_SECONDS = 1;
 
   private FunctionEnvironments() {}
 
@@ -33,6 +35,7 @@ final class FunctionEnvironments {
         "WAKE_BACKLOG_MESSAGES", "1",
         "IDLE_STOP_MINUTES", "1",
         "MAX_WAIT_MINUTES", "0",
+        "BATCHING_WINDOW_SECONDS", Integer.toString(BATCHING_WINDOW_SECONDS),
         "CREATE_TIMEOUT_MINUTES", "5",
         "DRAIN_TIMEOUT_MINUTES", "2");
   }

@@ -107,6 +107,9 @@ public final class FunctionVariables {
       "15",
       "MAX_WAIT_MINUTES",
       "60",
+      // The trigger's MaximumBatchingWindowInSeconds: the budget plans the first batch's wait.
+      "BATCHING_WINDOW_SECONDS",
+      "5",
       "CREATE_TIMEOUT_MINUTES",
       "45",
       "CREATE_BACKOFF_SECONDS",

@@ -79,8 +79,9 @@ class ClassifyRouteTest {
     assertThat(response.headers()).containsEntry("location", "/results/" + key);
     assertThat(JsonText.string(body, "startsAt")).isEqualTo("2026-11-30T07:00:00Z");
     assertThat(JsonText.string(body, "expectedAt"))
-        .as("the default 30-minute wake and one upload at 2 images/s")
-        .isEqualTo("2026-11-30T07:30:01Z");
+        .as(
+            "the default 30-minute wake, the first batch (5 s window and 5 s) and one upload at 2/s")
+        .isEqualTo("2026-11-30T07:30:11Z");
     assertThat(JsonText.string(body, "reason"))
         .startsWith("the endpoint cannot answer now (endpoint unavailable"
             + " (ValidationError): Endpoint offhours-endpoint-1a2b of account 123456789012 not found.); the image waits in"

@@ -51,7 +51,8 @@ class BudgetDecisionTableTest {
     // 09:00Z is Wednesday 10:00 in Berlin.
     return Stream.of(
         new Row(
-            "an upload 20 min old waits: due 09:40, starting takes 11 min and its drain 1 s",
+            "an upload 20 min old waits: due 09:40, starting takes 11 min, the first batch 10 s (a 5 s"
+                + " batching window and 5 s) and its drain 1 s",
             "60",
             "2026-01-14T09:00:00Z",
             absent,
@@ -63,11 +64,11 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.NONE,
             false,
-            "2026-01-14T09:28:59Z"),
+            "2026-01-14T09:28:49Z"),
         new Row(
             "one second before the last moment it still waits",
             "60",
-            "2026-01-14T09:28:58Z",
+            "2026-01-14T09:28:48Z",
             absent,
             off,
             1,
@@ -77,11 +78,11 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.NONE,
             false,
-            "2026-01-14T09:28:59Z"),
+            "2026-01-14T09:28:49Z"),
         new Row(
             "at the last moment it starts",
             "60",
-            "2026-01-14T09:28:59Z",
+            "2026-01-14T09:28:49Z",
             absent,
             off,
             1,
@@ -107,9 +108,9 @@ class BudgetDecisionTableTest {
             true,
             null),
         new Row(
-            "without wake history it expects 30 min: the same upload starts at 09:09:59",
+            "without wake history it expects 30 min: the same upload starts at 09:09:49",
             "60",
-            "2026-01-14T09:09:59Z",
+            "2026-01-14T09:09:49Z",
             absent,
             off,
             1,
@@ -133,7 +134,7 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.NONE,
             false,
-            "2026-01-15T07:48:59Z"),
+            "2026-01-15T07:48:49Z"),
         new Row(
             "next-opening: an upload during working hours is due at the next day's opening",
             "next-opening",
@@ -147,7 +148,7 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.NONE,
             false,
-            "2026-01-15T06:48:59Z"),
+            "2026-01-15T06:48:49Z"),
         new Row(
             "no budget (0): inside working hours an upload starts the endpoint at once",
             "0",

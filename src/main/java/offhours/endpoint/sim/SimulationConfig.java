@@ -216,6 +216,7 @@ public record SimulationConfig(
     env.put(
         "MAX_WAIT_MINUTES",
         maxWait.nextOpening() ? "next-opening" : Long.toString(maxWait.max().toMinutes()));
+    env.put("BATCHING_WINDOW_SECONDS", "0"); // the simulated trigger takes what waits at once
     if (hosting == Hosting.SCALE_TO_ZERO) {
       env.put("HOSTING", hosting.value());
       env.put("INFERENCE_COMPONENT_NAME", COMPONENT);
