@@ -42,6 +42,14 @@ class ScaleToZeroSimulationTest {
   }
 
   @Test
+  void theControllerLearnsTheComponentsWakeFromTheRunThatIssuedItNotFromTheComponentsCreation() {
+    // Instance 5 min and copy 2 min, the trigger's 20 s and the run that sees it polling. Measured
+    // from the component's CreationTime (its first deployment) the wakes grew to days in a week.
+    assertThat(WEEK.learnedWake())
+        .isBetween(CONFIG.component().wake(), CONFIG.component().wake().plusMinutes(1));
+  }
+
+  @Test
   void theLowerBoundIsLeftOutWithTheReasonAndTheJsonSaysSoWithNulls() throws Exception {
     assertThat(WEEK.bounded()).isFalse();
     assertThat(WEEK.renderTable())
