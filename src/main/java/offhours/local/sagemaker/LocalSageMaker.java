@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +74,9 @@ public final class LocalSageMaker implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService requests;
   private final ScheduledExecutorService scheduler;
+  /** The longest {@link #close} waits for a container that is starting. */
+  static final Duration STARTING_GRACE = Duration.ofSeconds(60);
+
   private final HttpClient http;
   private final Arns arns;
   private final Endpoints endpoints;
@@ -203,11 +207,20 @@ public final class LocalSageMaker implements AutoCloseable {
         Endpoints.requireNonNegative(keepWarm, "keep warm")));
   }
 
-  /** Stops the server, every running container, and the life-cycle threads. */
+  /**
+   * Stops the server, the life-cycle threads, then every running container. A container still starting is waited for
+   * (up to {@link #STARTING_GRACE}) and then stopped with the rest: a model load is native code that an interrupt does
+   * not stop, and a JVM that exits under it (the local stack stopped during a wake) crashes in the runtime's library.
+   */
   @Override
   public void close() {
     server.stop(0);
     scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(STARTING_GRACE.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     components.close();
     endpoints.close();
     requests.shutdownNow();

@@ -160,6 +160,53 @@ class LifecycleTest {
   }
 
   @Test
+  void closingWhileAContainerStartsWaitsForItAndStopsIt() throws Exception {
+    // A launcher an interrupt does not stop, as a native model load: close() must not return (and
+    // let the JVM exit) under it.
+    CountDownLatch entered = new CountDownLatch(1);
+    start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).container("test/native", spec -> {
+      entered.countDown();
+      boolean interrupted = false;
+      while (createGate.getCount() > 0) {
+        try {
+          createGate.await();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      FakeContainer container = new FakeContainer();
+      launched.add(container);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return container;
+    }));
+    f.createEndpoint("native", "test/native", Map.of());
+    assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+
+    int[] launchedWhenClosed = {-1};
+    Thread closer = new Thread(() -> {
+      f.close();
+      launchedWhenClosed[0] = launched.size();
+    });
+    closer.start();
+    Fixture.await(
+        () -> closer.getState() == Thread.State.TIMED_WAITING
+                || closer.getState() == Thread.State.TERMINATED
+            ? Boolean.TRUE
+            : null,
+        "close() waiting or done");
+    createGate.countDown();
+    closer.join(TimeUnit.SECONDS.toMillis(60));
+    f = null; // closed
+
+    assertThat(launchedWhenClosed[0])
+        .as("close() returned after the starting container was launched")
+        .isEqualTo(1);
+    assertThat(launched).singleElement().satisfies(c -> assertThat(c.closed).isTrue());
+  }
+
+  @Test
   void deletingWhileTheContainerStartsStopsTheContainer() throws Exception {
     start(LocalSageMaker.builder()
         .creatingDelay(Duration.ZERO)
