@@ -36,6 +36,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     Duration tick = config.controllerInterval();
     Optional<Decision> last = seen.decision();
     long ahead = seen.queue().visible() + seen.queue().delayed();
+    Duration firstBatch = new WakePolicy(config.controller()).firstBatch();
     if (last.isPresent() && last.get().wantOn()) {
       Decision d = last.get();
       Endpoint.State state = d.endpoint().state();
@@ -70,7 +71,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
         Instant created = d.endpoint().createdAt() != null ? d.endpoint().createdAt() : d.at();
         Instant ready = later(created.plus(wake(seen.control())), now.plus(tick))
             .plus(seen.control().drain().drain(ahead + 1))
-            .plus(new WakePolicy(config.controller()).firstBatch());
+            .plus(firstBatch);
         return new Forecast(
             created,
             ready,
@@ -85,10 +86,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
           Instant start = later(later(w.at(), now.plus(tick)), stopEnds(control, now));
           return new Forecast(
               start,
-              start
-                  .plus(wake(control))
-                  .plus(control.drain().drain(ahead + 1))
-                  .plus(new WakePolicy(config.controller()).firstBatch()),
+              start.plus(wake(control)).plus(control.drain().drain(ahead + 1)).plus(firstBatch),
               w.why());
         })
         .orElseGet(() -> new Forecast(

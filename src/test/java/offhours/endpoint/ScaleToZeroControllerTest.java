@@ -119,12 +119,7 @@ class ScaleToZeroControllerTest {
 
   @Test
   void aScaleInIsLearnedAsALongStopYetTheNextDrainStopsAtOnceForAWakeDuringItIsAResume() {
-    Map<String, String> budget = new HashMap<>(SCALE_TO_ZERO);
-    budget.put("MAX_WAIT_MINUTES", "15");
-    Rig rig = new Rig(budget);
-    rig.inService();
-    rig.mapping = Mapping.TriggerState.ENABLED;
-    rig.table.save(ControlState.INITIAL.withWake(600).withVersion(1), 0);
+    Rig rig = servingWithBudget("15", ControlState.INITIAL.withWake(600).withVersion(1));
     // 10 min wakes + the 2 min default stop < the 15 min budget: a drained endpoint stops at once.
     assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
     Instant copiesToZero = rig.now;
@@ -158,12 +153,8 @@ class ScaleToZeroControllerTest {
 
   @Test
   void aBudgetNearTheWakeStaysOnlyForTheCopiesPartOfTheScaleIn() {
-    Map<String, String> budget = new HashMap<>(SCALE_TO_ZERO);
-    budget.put("MAX_WAIT_MINUTES", "11");
-    Rig rig = new Rig(budget);
-    rig.inService();
-    rig.mapping = Mapping.TriggerState.ENABLED;
-    rig.table.save(ControlState.INITIAL.withWake(600).withStop(1440).withVersion(1), 0);
+    Rig rig = servingWithBudget(
+        "11", ControlState.INITIAL.withWake(600).withStop(1440).withVersion(1));
 
     Decision drained = rig.run();
     assertThat(drained.action()).as(drained.toString()).isEqualTo(Action.NONE);
@@ -244,6 +235,17 @@ class ScaleToZeroControllerTest {
         .as("a resume plans nothing: the next wake may be from no instance")
         .containsExactly(450L);
     assertThat(rig.state().enabledAt()).isNull();
+  }
+
+  /** A serving component with the trigger polling, MAX_WAIT_MINUTES={@code minutes} and {@code learned}. */
+  private static Rig servingWithBudget(String minutes, ControlState learned) {
+    Map<String, String> budget = new HashMap<>(SCALE_TO_ZERO);
+    budget.put("MAX_WAIT_MINUTES", minutes);
+    Rig rig = new Rig(budget);
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.table.save(learned, 0);
+    return rig;
   }
 
   private static Map<String, String> env(String name, String value) {

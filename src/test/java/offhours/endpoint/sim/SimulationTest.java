@@ -52,6 +52,23 @@ class SimulationTest {
     assertThat(WEEK.classified() + WEEK.pendingAtEnd()).isEqualTo(WEEK.uploads());
   }
 
+  /** Budget next-opening on Mon-Fri 08:00-19:00 in Berlin, from Tuesday 2026-03-24. */
+  private static SimulationConfig nextOpeningFromTuesday() {
+    return SimulationConfig.defaults()
+        .withMaxWait(WaitBudget.parse("--max-wait", "next-opening"))
+        .withCalendar(
+            ZoneId.of("Europe/Berlin"), LocalDate.parse("2026-03-24"), "Mon-Fri 08:00-19:00");
+  }
+
+  /** {@code n} uploads, one a second from {@code first}. */
+  private static List<Instant> oneASecond(Instant first, int n) {
+    List<Instant> uploads = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      uploads.add(first.plusSeconds(i));
+    }
+    return uploads;
+  }
+
   @Test
   void anUploadMadeSecondsBeforeItsDueTimeIsLateOnlyAfterThePipelinesShortestWait() {
     // next-opening: 50 uploads at 03:00 are due at the 08:00 opening, and so is one at 07:59:58,
@@ -60,19 +77,10 @@ class SimulationTest {
     Instant three = LocalDate.parse("2026-03-24").atTime(3, 0).atZone(zone).toInstant();
     Instant opening = three.plus(Duration.ofHours(5));
     Instant last = opening.minusSeconds(2);
-    List<Instant> uploads = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      uploads.add(three.plusSeconds(i));
-    }
+    List<Instant> uploads = oneASecond(three, 50);
     uploads.add(last);
     SimulatedRun r = Simulation.record(
-        SimulationConfig.defaults()
-            .withMaxWait(WaitBudget.parse("--max-wait", "next-opening"))
-            .withCalendar(zone, LocalDate.parse("2026-03-24"), "Mon-Fri 08:00-19:00"),
-        "seconds before the opening",
-        uploads,
-        1,
-        Map.of());
+        nextOpeningFromTuesday(), "seconds before the opening", uploads, 1, Map.of());
     assertThat(r.results())
         .filteredOn(x -> x[0].equals(last))
         .singleElement()
@@ -91,18 +99,10 @@ class SimulationTest {
     ZoneId zone = ZoneId.of("Europe/Berlin");
     Instant three = LocalDate.parse("2026-03-24").atTime(3, 0).atZone(zone).toInstant();
     Instant quarterToEight = three.plus(Duration.ofMinutes(4 * 60 + 45));
-    List<Instant> uploads = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      uploads.add(three.plusSeconds(i));
-    }
-    for (int i = 0; i < 100; i++) {
-      uploads.add(quarterToEight.plusSeconds(i));
-    }
+    List<Instant> uploads = oneASecond(three, 50);
+    uploads.addAll(oneASecond(quarterToEight, 100));
     SimulationReport r = Simulation.record(
-            SimulationConfig.defaults()
-                .withMaxWait(WaitBudget.parse("--max-wait", "next-opening"))
-                .withEndpoint(5, Duration.ofMinutes(25), Duration.ofMinutes(2))
-                .withCalendar(zone, LocalDate.parse("2026-03-24"), "Mon-Fri 08:00-19:00"),
+            nextOpeningFromTuesday().withEndpoint(5, Duration.ofMinutes(25), Duration.ofMinutes(2)),
             "a late burst",
             uploads,
             1,
@@ -128,14 +128,8 @@ class SimulationTest {
         uploads.add(three.plusMillis(i * 100L));
       }
     }
-    SimulatedRun r = Simulation.record(
-        SimulationConfig.defaults()
-            .withMaxWait(WaitBudget.parse("--max-wait", "next-opening"))
-            .withCalendar(zone, LocalDate.parse("2026-03-24"), "Mon-Fri 08:00-19:00"),
-        "two nights",
-        uploads,
-        3,
-        Map.of());
+    SimulatedRun r =
+        Simulation.record(nextOpeningFromTuesday(), "two nights", uploads, 3, Map.of());
     assertThat(r.report().budgetMisses()).isZero();
     assertThat(r.billed()).hasSize(2);
     assertThat(LocalTime.ofInstant(r.billed().getFirst()[0], zone))
