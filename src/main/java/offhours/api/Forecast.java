@@ -117,7 +117,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     String prefix = active ? "stopped by hand until " + local(from, zone) + ", then: " : "";
     Instant oldest = state.backlogSince() != null ? state.backlogSince() : now;
     return new WakePolicy(config)
-        .wakeFor(oldest, ahead + 1, state.wakeSeconds(), state.drain(), from)
+        .wakeFor(oldest, ahead + 1, state.wakeSeconds(), state.drain(), state.arrivals(), from)
         .map(w -> new WakePolicy.Wake(later(w.at(), from), prefix + w.why()));
   }
 

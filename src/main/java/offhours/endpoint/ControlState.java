@@ -40,6 +40,8 @@ import java.util.List;
  *     the component's tells when a wake began: a component is created once and woken many times. A resume (copies set
  *     back on instances still up, {@link Endpoint.Status#resumable}) takes a fraction of a wake and is not measured:
  *     the budget plans every start as a wake from nothing, so a history of resumes never makes it start late.
+ * @param arrivals the messages in the queue at the last run and how fast they grew while nothing consumed them
+ *     ({@link Arrivals}): the uploads a start plans for beyond those already waiting
  */
 public record ControlState(
     long version,
@@ -59,7 +61,8 @@ public record ControlState(
     Instant enabledAt,
     List<Long> stopSeconds,
     Instant stopIssuedAt,
-    Instant wakeIssuedAt) {
+    Instant wakeIssuedAt,
+    Arrivals arrivals) {
 
   public static final ControlState INITIAL = new ControlState(
       0, null, null, null, null, false, null, false, 0, null, "none", List.of(), DrainMeter.NONE);
@@ -68,6 +71,7 @@ public record ControlState(
     wakeSeconds = wakeSeconds == null ? List.of() : List.copyOf(wakeSeconds);
     drain = drain == null ? DrainMeter.NONE : drain;
     stopSeconds = stopSeconds == null ? List.of() : List.copyOf(stopSeconds);
+    arrivals = arrivals == null ? Arrivals.NONE : arrivals;
   }
 
   /** Without an armed timer, a wake or a stop in progress, or stop history. */
@@ -103,7 +107,8 @@ public record ControlState(
         null,
         List.of(),
         null,
-        null);
+        null,
+        Arrivals.NONE);
   }
 
   /** Without wake history (a state written before the latency budget). */
@@ -203,6 +208,13 @@ public record ControlState(
       Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
     Copy c = new Copy(this);
     c.drain = drain.observe(ep, mp, q, now);
+    return c.build();
+  }
+
+  /** What this run sees of the uploads arriving ({@link Arrivals#observe}). */
+  ControlState withArrivals(Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
+    Copy c = new Copy(this);
+    c.arrivals = arrivals.observe(mp, q, now);
     return c.build();
   }
 
@@ -322,6 +334,7 @@ public record ControlState(
     List<Long> stopSeconds;
     Instant stopIssuedAt;
     Instant wakeIssuedAt;
+    Arrivals arrivals;
 
     Copy(ControlState s) {
       version = s.version;
@@ -342,6 +355,7 @@ public record ControlState(
       stopSeconds = s.stopSeconds;
       stopIssuedAt = s.stopIssuedAt;
       wakeIssuedAt = s.wakeIssuedAt;
+      arrivals = s.arrivals;
     }
 
     ControlState build() {
@@ -363,7 +377,8 @@ public record ControlState(
           enabledAt,
           stopSeconds,
           stopIssuedAt,
-          wakeIssuedAt);
+          wakeIssuedAt,
+          arrivals);
     }
   }
 }

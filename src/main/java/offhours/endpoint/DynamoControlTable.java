@@ -69,7 +69,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         instant(item, "enabledAt"),
         seconds(item, STOPS),
         instant(item, "stopIssuedAt"),
-        instant(item, "wakeIssuedAt"));
+        instant(item, "wakeIssuedAt"),
+        arrivals(item));
   }
 
   /**
@@ -120,6 +121,11 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     putSeconds(item, STOPS, next.stopSeconds());
     put(item, "stopIssuedAt", next.stopIssuedAt());
     put(item, "wakeIssuedAt", next.wakeIssuedAt());
+    put(item, "arrivalsSeenAt", next.arrivals().seenAt());
+    item.put("arrivalsMessages", n(next.arrivals().messages()));
+    item.put(
+        "arrivalsPerSecond",
+        AttributeValue.fromN(Double.toString(next.arrivals().perSecond())));
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().perSecond().isEmpty()) {
@@ -143,6 +149,18 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  /** Absent in items written before the arrival rate: none seen yet. */
+  private static Arrivals arrivals(Map<String, AttributeValue> item) {
+    return new Arrivals(
+        instant(item, "arrivalsSeenAt"),
+        item.containsKey("arrivalsMessages")
+            ? Long.parseLong(item.get("arrivalsMessages").n())
+            : 0,
+        item.containsKey("arrivalsPerSecond")
+            ? Double.parseDouble(item.get("arrivalsPerSecond").n())
+            : 0);
   }
 
   private static DrainMeter drain(Map<String, AttributeValue> item) {

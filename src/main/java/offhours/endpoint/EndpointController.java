@@ -105,6 +105,7 @@ public final class EndpointController {
 
     ControlState seen = observe(before, ep, q, now)
         .withDrain(ep, mp, q, now)
+        .withArrivals(mp, q, now)
         .withTriggerSeen(mp, now)
         .withStopSeen(ep.state(), now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);

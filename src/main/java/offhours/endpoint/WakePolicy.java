@@ -25,7 +25,8 @@ import offhours.stack.Hosting;
  * in the control state), {@link #DEFAULT_WAKE} until there is one. A resume on instances still up is not a wake: it
  * is not measured, so the budget plans every start as a wake from nothing. The drain is the waiting messages at the
  * rate the controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} until it
- * has.
+ * has, and with them the uploads still arriving, at the rate the paused queue grew since the last run, before the
+ * endpoint would answer, where they are due by the same time ({@link Arrivals}).
  *
  * <p>After a drain the endpoint stops at once unless staying on is cheaper than stopping and waking again. Take the
  * next upload t after the drain, due at t + budget. Staying on, the endpoint is on from the drain to that due time:
@@ -126,12 +127,20 @@ public final class WakePolicy {
 
   /**
    * When the endpoint must start for {@code waiting} messages (visible and deferred) of which the oldest arrived at
-   * {@code oldest} at the latest: the earliest of the budget's start and the wake thresholds
+   * {@code oldest} at the latest, and for those {@code arrivals} will add before the endpoint would answer if it started
+   * now, as far as they are due by the oldest's due time (uploads before the opening with next-opening or outside
+   * working hours; none inside working hours with a budget in minutes, where each later upload has a later due time):
+   * the earliest of the budget's start and the wake thresholds
    * (WAKE_BACKLOG_MESSAGES, WAKE_BACKLOG_AGE_MINUTES). Without a budget the endpoint starts at the upload inside working
    * hours and at the next opening outside them. Empty when nothing will start it.
    */
   public Optional<Wake> wakeFor(
-      Instant oldest, long waiting, List<Long> wakeSeconds, DrainMeter drains, Instant now) {
+      Instant oldest,
+      long waiting,
+      List<Long> wakeSeconds,
+      DrainMeter drains,
+      Arrivals arrivals,
+      Instant now) {
     WaitBudget budget = config.maxWait();
     Wake wake = null;
     Optional<Instant> due = budget.due(config.schedule(), oldest);
@@ -144,13 +153,22 @@ public final class WakePolicy {
                   + "); they open at " + local(due.get()));
     } else if (due.isPresent()) {
       Duration wakeTime = expectedWake(wakeSeconds);
-      Duration drain = drains.drain(waiting);
+      // Uploads made before this instant are due by the oldest's due time as well.
+      Instant sameDue = due.get().minus(budget.max());
+      Instant answers = now.plus(wakeTime).plus(firstBatch());
+      long coming = arrivals.between(now, answers.isBefore(sameDue) ? answers : sameDue);
+      Duration drain = drains.drain(waiting + coming);
       Instant at = due.get().minus(wakeTime).minus(firstBatch()).minus(drain);
       wake = new Wake(
           at,
           "the oldest of " + waiting + " waiting is due by " + local(due.get())
               + " (MAX_WAIT_MINUTES="
-              + budget + "); starting takes about " + minutes(wakeTime)
+              + budget + ")"
+              + (coming > 0
+                  ? " with about " + coming + " more due by then arriving before it would answer ("
+                      + arrivals.perMinute() + " since the last run)"
+                  : "")
+              + "; starting takes about " + minutes(wakeTime)
               + ", the first batch " + minutes(firstBatch()) + " and the drain "
               + minutes(drain) + ", so it starts at " + local(at));
     }
@@ -255,7 +273,7 @@ public final class WakePolicy {
       return new Want(false, q.inFlight() > 0 ? "off; " + work : "nothing waiting");
     }
     Instant oldest = s.backlogSince() != null ? s.backlogSince() : now;
-    return wakeFor(oldest, waiting, s.wakeSeconds(), s.drain(), now)
+    return wakeFor(oldest, waiting, s.wakeSeconds(), s.drain(), s.arrivals(), now)
         .map(w -> w.at().isAfter(now)
             ? new Want(false, work + "; " + w.why(), w.at())
             : new Want(true, w.why()))

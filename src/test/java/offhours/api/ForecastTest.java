@@ -300,6 +300,7 @@ class ForecastTest {
         null,
         List.of(600L),
         issued,
+        null,
         null);
 
     Forecast f = Forecast.of(

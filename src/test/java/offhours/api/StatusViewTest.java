@@ -52,6 +52,7 @@ class StatusViewTest {
         null,
         List.of(),
         null,
+        null,
         null);
     return new StackObserver.Observed(
         NOW,

@@ -397,6 +397,79 @@ class BudgetDecisionTableTest {
     assertThat(d.wantReason()).endsWith("until 2026-01-15 19:00 Europe/Berlin");
   }
 
+  /**
+   * Next-opening, Thursday 07:20 in Berlin (the opening is 08:00), 1200 uploads from the night waiting: 11 min wakes
+   * and 2 images/s plan the start at 07:38:50. At 07:21 the queue holds {@code atNextRun}.
+   */
+  private static Decision burstBeforeTheOpening(long atNextRun) {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "next-opening"));
+    ControlState learned = ControlState.INITIAL;
+    for (long w : ELEVEN_MINUTE_WAKES) {
+      learned = learned.withWake(w);
+    }
+    rig.table.save(learned.withVersion(1), 0);
+    rig.now = Instant.parse("2026-01-15T06:20:00Z");
+    rig.queue = new Backlog.Snapshot(1200, 0, 0, 0);
+    Decision before = rig.run();
+    assertThat(before.action()).isEqualTo(Action.NONE);
+    assertThat(before.nextRunAt()).isEqualTo(Instant.parse("2026-01-15T06:38:50Z"));
+    rig.now = Instant.parse("2026-01-15T06:21:00Z");
+    rig.queue = new Backlog.Snapshot(atNextRun, 0, 0, 0);
+    return rig.run();
+  }
+
+  @Test
+  void aBurstStillArrivingBeforeANextOpeningOpeningStartsTheEndpointForWhatItWillHaveBrought() {
+    Decision d = burstBeforeTheOpening(1800); // 600 more in a minute, 10/s
+    // 10/s for the 11 min 10 s until it would answer: 6700 more, all due at the opening.
+    assertThat(d.action()).as(d.toString()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(d.wantReason())
+        .contains("the oldest of 1800 waiting is due by 2026-01-15 08:00 Europe/Berlin"
+            + " (MAX_WAIT_MINUTES=next-opening) with about 6700 more due by then arriving before it"
+            + " would answer (600.0/min since the last run)");
+  }
+
+  @Test
+  void aBurstThatHasEndedPlansForWhatWaitsOnly() {
+    // The same 1800, seen twice: nothing arrived in the last minute.
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "next-opening"));
+    ControlState learned = ControlState.INITIAL;
+    for (long w : ELEVEN_MINUTE_WAKES) {
+      learned = learned.withWake(w);
+    }
+    rig.table.save(learned.withVersion(1), 0);
+    rig.queue = new Backlog.Snapshot(1800, 0, 0, 0);
+    rig.now = Instant.parse("2026-01-15T06:20:00Z");
+    rig.run();
+    rig.now = Instant.parse("2026-01-15T06:21:00Z");
+    Decision d = rig.run();
+    assertThat(d.action()).as(d.toString()).isEqualTo(Action.NONE);
+    assertThat(d.nextRunAt())
+        .as("08:00 - 11 min - 10 s - 1800 at 2/s")
+        .isEqualTo(Instant.parse("2026-01-15T06:33:50Z"));
+    assertThat(d.wantReason()).doesNotContain("arriving");
+  }
+
+  @Test
+  void insideWorkingHoursUploadsStillArrivingAreDueLaterAndDoNotMoveTheStart() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.table.save(ControlState.INITIAL.withWake(660).withVersion(1), 0);
+    rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
+    rig.now = Instant.parse("2026-01-14T08:40:00Z");
+    rig.run();
+    rig.now = Instant.parse("2026-01-14T08:59:00Z");
+    rig.run();
+    rig.now = Instant.parse("2026-01-14T09:00:00Z");
+    rig.queue = new Backlog.Snapshot(601, 0, 0, 0);
+    Decision d = rig.run();
+    assertThat(rig.state().arrivals().perSecond()).isEqualTo(10.0);
+    assertThat(d.action()).as(d.toString()).isEqualTo(Action.NONE);
+    assertThat(d.nextRunAt())
+        .as("09:40 - 11 min - 10 s - 601 at 2/s: the later uploads are due after the oldest")
+        .isEqualTo(Instant.parse("2026-01-14T09:23:49Z"));
+    assertThat(d.wantReason()).doesNotContain("arriving");
+  }
+
   @Test
   void aBudgetLongerThanTheLearnedWakeStopsAfterTheDrainAsBefore() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "15"));

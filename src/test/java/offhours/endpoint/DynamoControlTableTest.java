@@ -71,6 +71,31 @@ class DynamoControlTableTest {
   }
 
   @Test
+  void theArrivalRateRoundTripsAndAnOlderStateHasNone() {
+    Backlog.Snapshot queue = new Backlog.Snapshot(300, 0, 0, 0);
+    ControlState seen = ControlState.INITIAL
+        .withArrivals(
+            Mapping.TriggerState.DISABLED,
+            Backlog.Snapshot.EMPTY,
+            Instant.parse("2026-01-15T06:20:00Z"))
+        .withArrivals(Mapping.TriggerState.DISABLED, queue, Instant.parse("2026-01-15T06:21:00Z"))
+        .withVersion(1);
+    assertThat(seen.arrivals().perSecond()).isEqualTo(5.0);
+
+    assertThat(control.save(seen, 0)).isTrue();
+    assertThat(control.load()).contains(seen);
+    assertThat(dynamo.items.get("controller|state").get("arrivalsMessages"))
+        .isEqualTo(AttributeValue.fromN("300"));
+
+    dynamo.putItem(r -> r.tableName("control")
+        .item(Map.of(
+            "pk", AttributeValue.fromS("controller"),
+            "sk", AttributeValue.fromS("state"),
+            "version", AttributeValue.fromN("7"))));
+    assertThat(control.load().orElseThrow().arrivals()).isEqualTo(Arrivals.NONE);
+  }
+
+  @Test
   void aRecordedDecisionKeepsItsNextRunAndWhatStartedTheRun() {
     Decision d = new Decision(
         Instant.parse("2026-01-14T09:00:30.120Z"),

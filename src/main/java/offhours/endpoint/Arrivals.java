@@ -1,0 +1,61 @@
+package offhours.endpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How fast uploads are arriving while nothing consumes them: the messages in the queue (visible, in flight and
+ * deferred) at the last run, and the rate they grew at since the run before. While the trigger is paused only
+ * arrivals add messages (a deferral replaces one with its delayed copy, a batch still in flight can only remove), so
+ * the growth between two runs is a lower bound of the uploads made between them. While the trigger polls, the
+ * consumer removes what arrives and the rate is unknown: 0. SQS's counts are approximate and settle about a minute
+ * after the producers stop, so a burst's rate may show for one run after it ended: one more minute of a plan that is
+ * made again at every run.
+ *
+ * <p>{@link WakePolicy#wakeFor} plans a start for the uploads still arriving at this rate before the endpoint would
+ * answer, as long as they are due by the same time as the oldest: a burst in the half hour before a next-opening
+ * opening starts the endpoint for what it will have brought by then, not only for what it has brought so far. The
+ * rate is that of the last interval only: a burst that has ended shows 0 at the next run, and the plan is the
+ * backlog's again.
+ *
+ * @param seenAt the last run that looked, or null
+ * @param messages the messages in the queue at that run
+ * @param perSecond the growth since the run before it, in messages per second; 0 when unknown or not growing
+ */
+public record Arrivals(Instant seenAt, long messages, double perSecond) {
+
+  public static final Arrivals NONE = new Arrivals(null, 0, 0);
+
+  public Arrivals {
+    if (!(perSecond >= 0) || messages < 0) {
+      throw new IllegalArgumentException(
+          "arrivals need a rate >= 0 and a message count >= 0, got " + perSecond + ", " + messages);
+    }
+  }
+
+  /** What this run sees: the messages now, and their growth since the last run if the trigger is paused. */
+  public Arrivals observe(Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
+    if (seenAt != null && !now.isAfter(seenAt)) {
+      return this; // a run that overtook this one saw later
+    }
+    long total = q.total();
+    double rate = 0;
+    if (seenAt != null && !mp.polling() && total > messages) {
+      rate = (total - messages) / (Duration.between(seenAt, now).toMillis() / 1000.0);
+    }
+    return new Arrivals(now, total, rate);
+  }
+
+  /** The uploads expected from now to {@code until} at this rate (0 before now), rounded up. */
+  public long between(Instant now, Instant until) {
+    if (perSecond == 0 || !until.isAfter(now)) {
+      return 0;
+    }
+    return (long) Math.ceil(perSecond * Duration.between(now, until).toMillis() / 1000.0);
+  }
+
+  /** "12.0/min". */
+  public String perMinute() {
+    return String.format(java.util.Locale.ROOT, "%.1f/min", perSecond * 60);
+  }
+}

@@ -1,0 +1,70 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ArrivalsTest {
+  private static final Instant T0 = Instant.parse("2026-01-15T06:20:00Z");
+  private static final Mapping.TriggerState PAUSED = Mapping.TriggerState.DISABLED;
+
+  private static Backlog.Snapshot queue(long visible, long inFlight, long delayed) {
+    return new Backlog.Snapshot(visible, inFlight, delayed, 0);
+  }
+
+  @Test
+  void theFirstRunSeesNoRateAndTheGrowthWhileTheTriggerIsPausedIsTheRate() {
+    Arrivals first = Arrivals.NONE.observe(PAUSED, queue(100, 0, 0), T0);
+    assertThat(first).isEqualTo(new Arrivals(T0, 100, 0));
+
+    // visible, in flight and deferred all count: a deferral only replaces a message
+    Arrivals second = first.observe(PAUSED, queue(600, 20, 80), T0.plusSeconds(60));
+    assertThat(second.messages()).isEqualTo(700);
+    assertThat(second.perSecond()).isEqualTo(10.0);
+    assertThat(second.perMinute()).isEqualTo("600.0/min");
+
+    Arrivals ended = second.observe(PAUSED, queue(700, 0, 0), T0.plusSeconds(120));
+    assertThat(ended.perSecond()).as("a burst that has ended").isZero();
+  }
+
+  @Test
+  void whileTheTriggerPollsOrTheQueueShrinksTheRateIsZero() {
+    Arrivals seen = new Arrivals(T0, 100, 3.0);
+    for (Mapping.TriggerState polling :
+        new Mapping.TriggerState[] {Mapping.TriggerState.ENABLING, Mapping.TriggerState.ENABLED}) {
+      assertThat(seen.observe(polling, queue(900, 0, 0), T0.plusSeconds(60)).perSecond())
+          .as("%s: the consumer removes what arrives", polling)
+          .isZero();
+    }
+    assertThat(seen.observe(PAUSED, queue(40, 0, 0), T0.plusSeconds(60)).perSecond())
+        .isZero();
+  }
+
+  @Test
+  void aRunThatOvertookALaterOneChangesNothing() {
+    Arrivals seen = new Arrivals(T0, 100, 3.0);
+    assertThat(seen.observe(PAUSED, queue(900, 0, 0), T0)).isSameAs(seen);
+    assertThat(seen.observe(PAUSED, queue(900, 0, 0), T0.minusSeconds(5))).isSameAs(seen);
+  }
+
+  @Test
+  void theUploadsExpectedUntilAnInstantAreRoundedUpAndNoneBeforeNow() {
+    Arrivals rate = new Arrivals(T0, 0, 0.25);
+    assertThat(rate.between(T0, T0.plusSeconds(10))).isEqualTo(3); // 2.5
+    assertThat(rate.between(T0, T0)).isZero();
+    assertThat(rate.between(T0, T0.minusSeconds(60))).isZero();
+    assertThat(Arrivals.NONE.between(T0, T0.plusSeconds(3600))).isZero();
+  }
+
+  @Test
+  void aNegativeRateOrCountIsRefused() {
+    assertThatThrownBy(() -> new Arrivals(T0, 0, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rate >= 0");
+    assertThatThrownBy(() -> new Arrivals(T0, -1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Arrivals(T0, 0, Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
