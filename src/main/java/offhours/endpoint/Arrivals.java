@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * How fast uploads are arriving while nothing consumes them: the messages in the queue (visible, in flight and
- * deferred) at the last run, and the rate they grew at since the run before. While the trigger is paused only
+ * deferred) at the last run that measured, and the rate they grew at since the one before, at least
+ * {@link #MIN_INTERVAL} earlier. While the trigger is paused only
  * arrivals add messages (a deferral replaces one with its delayed copy, a batch still in flight can only remove), so
  * the growth between two runs is a lower bound of the uploads made between them. While the trigger polls, the
  * consumer removes what arrives and the rate is unknown: 0. SQS's counts are approximate and settle about a minute
@@ -25,6 +26,12 @@ import java.time.Instant;
 public record Arrivals(Instant seenAt, long messages, double perSecond) {
 
   public static final Arrivals NONE = new Arrivals(null, 0, 0);
+  /**
+   * The shortest interval a rate is measured over. SQS's counts are approximate: a few messages of difference over the
+   * seconds between two close runs (a timer run, a stop's recheck) would read as a fast stream. The minute tick gives
+   * one interval a minute; this allows for its jitter.
+   */
+  static final Duration MIN_INTERVAL = Duration.ofSeconds(45);
 
   public Arrivals {
     if (!(perSecond >= 0) || messages < 0) {
@@ -33,16 +40,24 @@ public record Arrivals(Instant seenAt, long messages, double perSecond) {
     }
   }
 
-  /** What this run sees: the messages now, and their growth since the last run if the trigger is paused. */
+  /**
+   * What this run sees: the messages now, and their growth since the last run if the trigger is paused; a run less
+   * than {@link #MIN_INTERVAL} after that one keeps it and its rate.
+   */
   public Arrivals observe(Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
     if (seenAt != null && !now.isAfter(seenAt)) {
       return this; // a run that overtook this one saw later
     }
     long total = q.total();
-    double rate = 0;
-    if (seenAt != null && !mp.polling() && total > messages) {
-      rate = (total - messages) / (Duration.between(seenAt, now).toMillis() / 1000.0);
+    if (mp.polling()) {
+      return new Arrivals(now, total, 0);
     }
+    if (seenAt != null && Duration.between(seenAt, now).compareTo(MIN_INTERVAL) < 0) {
+      return this;
+    }
+    double rate = seenAt != null && total > messages
+        ? (total - messages) / (Duration.between(seenAt, now).toMillis() / 1000.0)
+        : 0;
     return new Arrivals(now, total, rate);
   }
 

@@ -43,6 +43,16 @@ class ArrivalsTest {
   }
 
   @Test
+  void aRunLessThanTheShortestIntervalAfterTheLastKeepsItsRateAndReference() {
+    Arrivals seen = new Arrivals(T0, 100, 3.0);
+    // A few messages more 12 s later (a stop's recheck, say) would read as 0.5/s.
+    assertThat(seen.observe(PAUSED, queue(106, 0, 0), T0.plusSeconds(12))).isSameAs(seen);
+    Arrivals minute = seen.observe(PAUSED, queue(160, 0, 0), T0.plus(Arrivals.MIN_INTERVAL));
+    assertThat(minute.seenAt()).isEqualTo(T0.plus(Arrivals.MIN_INTERVAL));
+    assertThat(minute.perSecond()).isEqualTo(60 / 45.0);
+  }
+
+  @Test
   void aRunThatOvertookALaterOneChangesNothing() {
     Arrivals seen = new Arrivals(T0, 100, 3.0);
     assertThat(seen.observe(PAUSED, queue(900, 0, 0), T0)).isSameAs(seen);
