@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import offhours.endpoint.WaitBudget;
+import offhours.endpoint.sim.ComponentTimes;
 import offhours.endpoint.sim.Goals;
 import offhours.endpoint.sim.Simulation;
 import offhours.endpoint.sim.SimulationConfig;
@@ -68,6 +69,11 @@ final class SimulateCommand implements Command {
       "H",
       "what the controller switches: scheduled (default, as deployed: the endpoint deleted and created) or"
           + " scale-to-zero (an inference component's copies set to 0 and back; its instance goes 10 min after)");
+  private static final Option COMPONENT = Option.value(
+      "component-minutes",
+      "L,C,U,I",
+      "with the scale-to-zero hosting (and --compare's rows of it): an instance's launch, a copy's load, a copy's"
+          + " unload and the instance's idle time before it is removed, in minutes (default 5,2,2,10)");
   private static final Option START = Option.value(
       "start", "DATE", "first simulated day of a built-in trace (default 2026-03-23, a Monday)");
 
@@ -93,6 +99,7 @@ final class SimulateCommand implements Command {
         DRAIN,
         WAKE,
         STOP,
+        COMPONENT,
         TIME_ZONE,
         START,
         IDLE,
@@ -117,7 +124,8 @@ final class SimulateCommand implements Command {
         about 200 ms per image with the default concurrency. Measure yours and pass them.
         With --hosting scale-to-zero: the controller switches an inference component's copies instead (instance
         5 min + copy 2 min to wake, copies to 0 in 2 min, the instance gone 10 min later; a wake before that
-        loads the copy on it); no lower bound, which models CreateEndpoint and DeleteEndpoint only.
+        loads the copy on it; --component-minutes sets the four); no lower bound, which models CreateEndpoint
+        and DeleteEndpoint only.
         With --compare: every hosting option on the same uploads (always on, the seed's UTC cron, offhours by
         working hours, with the budget, and with the budget on scale-to-zero, AWS's own scale-to-zero,
         serverless, batch transform), one row each; prices
@@ -153,6 +161,18 @@ final class SimulateCommand implements Command {
       config = config.withCreateFailures((int) failures);
     }
     config = config.withHosting(hosting(call));
+    Optional<String> component = call.args().value(COMPONENT.name());
+    if (component.isPresent()) {
+      if (config.hosting() != Hosting.SCALE_TO_ZERO && !HostingOptions.asked(call.args())) {
+        throw CliException.usage("--component-minutes sets the scale-to-zero hosting's times: pass"
+            + " --hosting scale-to-zero, or --compare or --html for its rows");
+      }
+      try {
+        config = config.withComponent(ComponentTimes.parse("--component-minutes", component.get()));
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(e.getMessage());
+      }
+    }
     if (call.args().has(GOALS.name())) {
       call.out().print(Goals.render(Goals.run(config)));
       return 0;
@@ -202,8 +222,8 @@ final class SimulateCommand implements Command {
   }
 
   /**
-   * --hosting: the component's times are {@code ComponentTimes}' (the endpoint's --wake-minutes and --stop-minutes do
-   * not apply), and --goals and --compare run the hostings they name themselves.
+   * --hosting: the component's times are {@code ComponentTimes}' or --component-minutes' (the endpoint's
+   * --wake-minutes and --stop-minutes do not apply), and --goals and --compare run the hostings they name themselves.
    */
   private static Hosting hosting(Invocation call) {
     Optional<String> raw = call.args().value(HOSTING.name());
@@ -226,6 +246,7 @@ final class SimulateCommand implements Command {
             + " together: "
             + (o == WAKE || o == STOP
                 ? "a component's wake and stop are its instance's and copy's times"
+                    + " (--component-minutes)"
                 : "--" + o.name() + " runs the hostings it compares itself"));
       }
     }

@@ -113,6 +113,64 @@ class SimulateCommandTest {
   }
 
   @Test
+  void theComponentsTimesAreSetByFlagForTheHostingAndItsComparisonRows() throws Exception {
+    CliRun run = run(
+        "simulate",
+        "--trace-file",
+        "src/test/resources/traces/uploads.txt",
+        "--hosting",
+        "scale-to-zero",
+        "--component-minutes",
+        "4,1.5,1,5",
+        "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode o = new ObjectMapper().readTree(run.out());
+    assertThat(o.get("wakeMinutes").asDouble()).isEqualTo(5.5);
+    assertThat(o.get("stopMinutes").asDouble()).isEqualTo(6.0);
+
+    CliRun text = run(
+        "simulate",
+        "--trace-file",
+        "src/test/resources/traces/uploads.txt",
+        "--hosting",
+        "scale-to-zero",
+        "--component-minutes",
+        "4,1.5,1,5");
+    assertThat(text.out())
+        .contains(
+            "scale-to-zero: instance 4 + copy 1.5 min, copies to 0 1 min + instance idle 5 min");
+
+    CliRun compared = run(
+        "simulate",
+        "--trace-file",
+        "src/test/resources/traces/uploads.txt",
+        "--compare",
+        "--component-minutes",
+        "4,1.5,1,5");
+    assertThat(compared.exitCode()).as(compared.err()).isZero();
+    CliRun byDefault =
+        run("simulate", "--trace-file", "src/test/resources/traces/uploads.txt", "--compare");
+    assertThat(compared.out())
+        .as("the scale-to-zero rows bill the flag's times")
+        .isNotEqualTo(byDefault.out());
+  }
+
+  @Test
+  void componentTimesWithoutTheScaleToZeroHostingOrNotFourMinutesAreUsageErrors() {
+    CliRun scheduled = run("simulate", "--component-minutes", "4,1.5,1,5");
+    assertThat(scheduled.exitCode()).isEqualTo(2);
+    assertThat(scheduled.err())
+        .contains("--component-minutes sets the scale-to-zero hosting's times: pass --hosting"
+            + " scale-to-zero, or --compare or --html for its rows");
+    assertThat(run("simulate", "--goals", "--component-minutes", "4,1.5,1,5").exitCode())
+        .isEqualTo(2);
+    CliRun three = run("simulate", "--hosting", "scale-to-zero", "--component-minutes", "4,1.5,1");
+    assertThat(three.exitCode()).isEqualTo(2);
+    assertThat(three.err())
+        .contains("--component-minutes '4,1.5,1' is not four minutes LAUNCH,LOAD,UNLOAD,IDLE");
+  }
+
+  @Test
   void aHostingTheSimulationCannotRunOrFlagsThatDoNotApplyToItAreUsageErrors() {
     assertThat(run("simulate", "--hosting", "serverless").err())
         .contains(
@@ -123,7 +181,7 @@ class SimulateCommandTest {
     assertThat(wake.exitCode()).isEqualTo(2);
     assertThat(wake.err())
         .contains("--hosting scale-to-zero and --wake-minutes do not go together: a component's"
-            + " wake and stop are its instance's and copy's times");
+            + " wake and stop are its instance's and copy's times (--component-minutes)");
     assertThat(run("simulate", "--hosting", "scale-to-zero", "--compare").err())
         .contains("--compare runs the hostings it compares itself");
   }

@@ -30,6 +30,34 @@ public record ComponentTimes(
     }
   }
 
+  /**
+   * "LAUNCH,LOAD,UNLOAD,IDLE" in minutes (decimals allowed, none negative), as {@code --component-minutes} takes them:
+   * "5,2,2,10" is {@link #DEFAULTS}. {@code name} is the setting the message names.
+   */
+  public static ComponentTimes parse(String name, String raw) {
+    String[] parts = raw == null ? new String[0] : raw.strip().split(",", -1);
+    String expected =
+        name + " '" + raw + "' is not four minutes LAUNCH,LOAD,UNLOAD,IDLE (an instance's launch,"
+            + " a copy's load and unload, the instance's idle time before it is removed), such as 5,2,2,10";
+    if (parts.length != 4) {
+      throw new IllegalArgumentException(expected);
+    }
+    Duration[] times = new Duration[4];
+    for (int i = 0; i < 4; i++) {
+      String part = parts[i].strip();
+      if (!part.matches("\\d{1,4}(\\.\\d{1,2})?")) {
+        throw new IllegalArgumentException(
+            expected + ": '" + part + "' is not a number of minutes");
+      }
+      times[i] = Duration.ofSeconds(Math.round(Double.parseDouble(part) * 60));
+    }
+    if (times[0].plus(times[1]).isZero()) {
+      throw new IllegalArgumentException(
+          expected + ": a wake (launch + load) of 0 minutes is no component AWS runs");
+    }
+    return new ComponentTimes(times[0], times[1], times[2], times[3]);
+  }
+
   /** From no instance to an answering copy. */
   public Duration wake() {
     return instanceLaunch.plus(copyLoad);

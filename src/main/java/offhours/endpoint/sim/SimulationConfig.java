@@ -143,6 +143,13 @@ public record SimulationConfig(
     return c.build();
   }
 
+  /** What the simulated inference component takes (the scale-to-zero hosting and its comparison rows). */
+  public SimulationConfig withComponent(ComponentTimes times) {
+    Draft c = new Draft(this);
+    c.component = java.util.Objects.requireNonNull(times, "component times");
+    return c.build();
+  }
+
   /** Scheduled (as deployed by default) or scale-to-zero. */
   public SimulationConfig withHosting(Hosting h) {
     Draft c = new Draft(this);

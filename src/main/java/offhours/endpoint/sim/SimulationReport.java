@@ -205,20 +205,19 @@ public record SimulationReport(
   /** What the simulated endpoint takes. */
   private String hostingLine() {
     if (config.hosting() == Hosting.SCHEDULED) {
-      return String.format(
-          Locale.ROOT,
-          "create %d min, delete %d min",
-          config.createDelay().toMinutes(),
-          config.deleteDelay().toMinutes());
+      return "create " + plain(config.createDelay()) + " min, delete " + plain(config.deleteDelay())
+          + " min";
     }
     ComponentTimes c = config.component();
-    return String.format(
-        Locale.ROOT,
-        "scale-to-zero: instance %d + copy %d min, copies to 0 %d min + instance idle %d min",
-        c.instanceLaunch().toMinutes(),
-        c.copyLoad().toMinutes(),
-        c.copyUnload().toMinutes(),
-        c.instancesIdle().toMinutes());
+    return "scale-to-zero: instance " + plain(c.instanceLaunch()) + " + copy " + plain(c.copyLoad())
+        + " min, copies to 0 " + plain(c.copyUnload()) + " min + instance idle "
+        + plain(c.instancesIdle()) + " min";
+  }
+
+  /** Minutes to a tenth, without a trailing ".0": "10", "7.5". */
+  private static String plain(Duration d) {
+    double m = minutes(d);
+    return m == Math.rint(m) ? Long.toString((long) m) : Double.toString(m);
   }
 
   private static double minutes(Duration d) {
