@@ -5,19 +5,18 @@ import java.time.Instant;
 
 /**
  * How fast uploads are arriving while nothing consumes them: the messages in the queue (visible, in flight and
- * deferred) at the last run that measured, and the rate they grew at since the one before, at least
- * {@link #MIN_INTERVAL} earlier. While the trigger is paused only
- * arrivals add messages (a deferral replaces one with its delayed copy, a batch still in flight can only remove), so
- * the growth between two runs is a lower bound of the uploads made between them. While the trigger polls, the
- * consumer removes what arrives and the rate is unknown: 0. SQS's counts are approximate and settle about a minute
- * after the producers stop, so a burst's rate may show for one run after it ended: one more minute of a plan that is
- * made again at every run.
+ * deferred) at the last run that measured, and the rate they grew at since the one before it, at least
+ * {@link #MIN_INTERVAL} earlier. While the trigger is paused only arrivals add messages (a deferral replaces one with
+ * its delayed copy, a batch still in flight can only remove), so the growth between two runs is a lower bound of the
+ * uploads made between them. While the trigger polls, the consumer removes what arrives and the rate is unknown: 0.
+ * SQS's counts are approximate and settle about a minute after the producers stop, so a burst's rate may show for one
+ * run after it ended: one more minute of a plan that is made again at every run.
  *
  * <p>{@link WakePolicy#wakeFor} plans a start for the uploads still arriving at this rate before the endpoint would
  * answer, as long as they are due by the same time as the oldest: a burst in the half hour before a next-opening
  * opening starts the endpoint for what it will have brought by then, not only for what it has brought so far. The
- * rate is that of the last interval only: a burst that has ended shows 0 at the next run, and the plan is the
- * backlog's again.
+ * rate is that of the last interval measured: a burst that has ended shows 0 at the next run that measures, and the
+ * plan is the backlog's again.
  *
  * @param seenAt the last run that looked, or null
  * @param messages the messages in the queue at that run
