@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,44 +114,32 @@ class SimulateCommandTest {
         .contains("\"hosting\":\"scheduled\"");
   }
 
+  /** simulate over the six uploads of the test trace, with {@code more} arguments. */
+  private CliRun simulateTheTestTrace(String... more) {
+    List<String> args = new ArrayList<>(
+        List.of("simulate", "--trace-file", "src/test/resources/traces/uploads.txt"));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
   @Test
   void theComponentsTimesAreSetByFlagForTheHostingAndItsComparisonRows() throws Exception {
-    CliRun run = run(
-        "simulate",
-        "--trace-file",
-        "src/test/resources/traces/uploads.txt",
-        "--hosting",
-        "scale-to-zero",
-        "--component-minutes",
-        "4,1.5,1,5",
-        "--json");
+    CliRun run = simulateTheTestTrace(
+        "--hosting", "scale-to-zero", "--component-minutes", "4,1.5,1,5", "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode o = new ObjectMapper().readTree(run.out());
     assertThat(o.get("wakeMinutes").asDouble()).isEqualTo(5.5);
     assertThat(o.get("stopMinutes").asDouble()).isEqualTo(6.0);
 
-    CliRun text = run(
-        "simulate",
-        "--trace-file",
-        "src/test/resources/traces/uploads.txt",
-        "--hosting",
-        "scale-to-zero",
-        "--component-minutes",
-        "4,1.5,1,5");
+    CliRun text =
+        simulateTheTestTrace("--hosting", "scale-to-zero", "--component-minutes", "4,1.5,1,5");
     assertThat(text.out())
         .contains(
             "scale-to-zero: instance 4 + copy 1.5 min, copies to 0 1 min + instance idle 5 min");
 
-    CliRun compared = run(
-        "simulate",
-        "--trace-file",
-        "src/test/resources/traces/uploads.txt",
-        "--compare",
-        "--component-minutes",
-        "4,1.5,1,5");
+    CliRun compared = simulateTheTestTrace("--compare", "--component-minutes", "4,1.5,1,5");
     assertThat(compared.exitCode()).as(compared.err()).isZero();
-    CliRun byDefault =
-        run("simulate", "--trace-file", "src/test/resources/traces/uploads.txt", "--compare");
+    CliRun byDefault = simulateTheTestTrace("--compare");
     assertThat(compared.out())
         .as("the scale-to-zero rows bill the flag's times")
         .isNotEqualTo(byDefault.out());

@@ -397,17 +397,23 @@ class BudgetDecisionTableTest {
     assertThat(d.wantReason()).endsWith("until 2026-01-15 19:00 Europe/Berlin");
   }
 
-  /**
-   * Next-opening, Thursday 07:20 in Berlin (the opening is 08:00), 1200 uploads from the night waiting: 11 min wakes
-   * and 2 images/s plan the start at 07:38:50. At 07:21 the queue holds {@code atNextRun}.
-   */
-  private static Decision burstBeforeTheOpening(long atNextRun) {
+  /** A next-opening budget on a stack that has learned {@link #ELEVEN_MINUTE_WAKES}. */
+  private static Rig nextOpeningWithElevenMinuteWakes() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "next-opening"));
     ControlState learned = ControlState.INITIAL;
     for (long w : ELEVEN_MINUTE_WAKES) {
       learned = learned.withWake(w);
     }
     rig.table.save(learned.withVersion(1), 0);
+    return rig;
+  }
+
+  /**
+   * Next-opening, Thursday 07:20 in Berlin (the opening is 08:00), 1200 uploads from the night waiting: 11 min wakes
+   * and 2 images/s plan the start at 07:38:50. At 07:21 the queue holds {@code atNextRun}.
+   */
+  private static Decision burstBeforeTheOpening(long atNextRun) {
+    Rig rig = nextOpeningWithElevenMinuteWakes();
     rig.now = Instant.parse("2026-01-15T06:20:00Z");
     rig.queue = new Backlog.Snapshot(1200, 0, 0, 0);
     Decision before = rig.run();
@@ -432,12 +438,7 @@ class BudgetDecisionTableTest {
   @Test
   void aBurstThatHasEndedPlansForWhatWaitsOnly() {
     // The same 1800, seen twice: nothing arrived in the last minute.
-    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "next-opening"));
-    ControlState learned = ControlState.INITIAL;
-    for (long w : ELEVEN_MINUTE_WAKES) {
-      learned = learned.withWake(w);
-    }
-    rig.table.save(learned.withVersion(1), 0);
+    Rig rig = nextOpeningWithElevenMinuteWakes();
     rig.queue = new Backlog.Snapshot(1800, 0, 0, 0);
     rig.now = Instant.parse("2026-01-15T06:20:00Z");
     rig.run();
