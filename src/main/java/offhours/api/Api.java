@@ -67,8 +67,8 @@ public final class Api {
       return switch (request.routeKey()) {
         case "POST /classify" -> classify.handle(request);
         case "GET /status" -> status();
-        case "GET /results" -> results.list(request);
-        case "GET /results/{key+}" -> results.object(request);
+        case "GET /results" -> results.byQuery(request);
+        case "GET /results/{key+}" -> results.byPath(request);
         default ->
           ApiResponse.error(
               404,

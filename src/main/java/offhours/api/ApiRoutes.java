@@ -1,10 +1,5 @@
 package offhours.api;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,20 +8,23 @@ import offhours.stack.StackSpec;
 /**
  * The API's routes ({@link StackSpec#API_ROUTES}, which template.yaml declares) matched against a request path the
  * way API Gateway matches them: a literal path, or a template whose last segment is a greedy {@code {name+}} taking
- * the rest of the path, slashes included. Path parameters are percent-decoded (UTF-8); '+' is a plus sign in a path.
+ * the rest of the path, slashes included.
+ *
+ * <p>The path is the one an HTTP API puts in the event's {@code rawPath}: already percent-decoded (despite the name),
+ * so it is not decoded here again; a second decoding would turn a key's literal "%41" into "A".
  */
 public final class ApiRoutes {
 
-  /** A matched route: its route key ("GET /results/{key+}") and decoded path parameters. */
+  /** A matched route: its route key ("GET /results/{key+}") and its path parameters. */
   public record Match(String routeKey, Map<String, String> pathParameters) {}
 
   private ApiRoutes() {}
 
   /**
-   * The route for {@code method} and the raw (still percent-encoded) {@code rawPath}; empty when no route matches,
-   * as API Gateway answers 404 then. A malformed percent escape throws {@link IllegalArgumentException}.
+   * The route for {@code method} and {@code path} (as API Gateway delivers it: decoded); empty when no route
+   * matches, as API Gateway answers 404 then.
    */
-  public static Optional<Match> match(String method, String rawPath) {
+  public static Optional<Match> match(String method, String path) {
     for (String routeKey : StackSpec.API_ROUTES) {
       String[] parts = routeKey.split(" ", 2);
       if (!parts[0].equals(method)) {
@@ -35,7 +33,7 @@ public final class ApiRoutes {
       String template = parts[1];
       int brace = template.indexOf('{');
       if (brace < 0) {
-        if (template.equals(rawPath)) {
+        if (template.equals(path)) {
           return Optional.of(new Match(routeKey, Map.of()));
         }
         continue;
@@ -43,9 +41,8 @@ public final class ApiRoutes {
       String prefix = template.substring(0, brace);
       String name =
           template.substring(brace + 1, template.length() - (template.endsWith("+}") ? 2 : 1));
-      if (rawPath.startsWith(prefix) && rawPath.length() > prefix.length()) {
-        return Optional.of(
-            new Match(routeKey, Map.of(name, decodePath(rawPath.substring(prefix.length())))));
+      if (path.startsWith(prefix) && path.length() > prefix.length()) {
+        return Optional.of(new Match(routeKey, Map.of(name, path.substring(prefix.length()))));
       }
     }
     return Optional.empty();
@@ -54,41 +51,5 @@ public final class ApiRoutes {
   /** Every route, for the message of a 404. */
   public static List<String> all() {
     return StackSpec.API_ROUTES;
-  }
-
-  /** RFC 3986 percent-decoding of a path (UTF-8); '+' stays '+'. */
-  static String decodePath(String raw) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= raw.length()
-            || Character.digit(raw.charAt(i + 1), 16) < 0
-            || Character.digit(raw.charAt(i + 2), 16) < 0) {
-          throw new IllegalArgumentException(
-              "the path has a malformed percent escape at position " + i + "; encode '%' as %25");
-        }
-        bytes.write(
-            Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
-        i += 2;
-      } else {
-        byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        if (Character.isHighSurrogate(c) && i + 1 < raw.length()) {
-          utf8 = raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-          i++;
-        }
-        bytes.writeBytes(utf8);
-      }
-    }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("the path's percent escapes are not UTF-8");
-    }
   }
 }

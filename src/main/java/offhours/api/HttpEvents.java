@@ -47,7 +47,8 @@ public final class HttpEvents {
     String routeKey = JsonText.string(root, "routeKey");
     Map<String, String> pathParameters = strings(root, "pathParameters");
     if (routeKey == null || !ApiRoutes.all().contains(routeKey)) {
-      // "$default" or a proxy route: match the path here, as API Gateway would have.
+      // "$default" or a proxy route: match the path here, as API Gateway would have. An HTTP API's
+      // rawPath is already decoded: it is matched as it is.
       Optional<ApiRoutes.Match> match = ApiRoutes.match(method, rawPath);
       routeKey = match.map(ApiRoutes.Match::routeKey).orElse(method + " " + rawPath);
       pathParameters = match.map(ApiRoutes.Match::pathParameters).orElse(Map.of());
@@ -86,11 +87,13 @@ public final class HttpEvents {
    * The request event API Gateway would send for this HTTP request. Query values are decoded as forms encode them;
    * a body is base64-encoded unless its content type is text, as HTTP APIs do.
    *
+   * @param path the path as an HTTP API delivers it in {@code rawPath}: already percent-decoded
+   * @param rawQuery the query as received, still encoded (an HTTP API's {@code rawQueryString})
    * @param headers header name -> values, as received
    */
   public static byte[] request(
       String method,
-      String rawPath,
+      String path,
       String rawQuery,
       Map<String, List<String>> headers,
       byte[] body,
@@ -98,10 +101,10 @@ public final class HttpEvents {
       Instant time,
       String sourceIp) {
     Map<String, Object> event = new LinkedHashMap<>();
-    Optional<ApiRoutes.Match> match = ApiRoutes.match(method, rawPath);
+    Optional<ApiRoutes.Match> match = ApiRoutes.match(method, path);
     event.put("version", "2.0");
     event.put("routeKey", match.map(ApiRoutes.Match::routeKey).orElse("$default"));
-    event.put("rawPath", rawPath);
+    event.put("rawPath", path);
     event.put("rawQueryString", rawQuery == null ? "" : rawQuery);
     Map<String, String> joined = new LinkedHashMap<>();
     headers.forEach(
@@ -115,7 +118,7 @@ public final class HttpEvents {
         .ifPresent(m -> event.put("pathParameters", m.pathParameters()));
     Map<String, Object> http = new LinkedHashMap<>();
     http.put("method", method);
-    http.put("path", rawPath);
+    http.put("path", path);
     http.put("protocol", "HTTP/1.1");
     http.put("sourceIp", sourceIp);
     http.put("userAgent", joined.getOrDefault("user-agent", ""));

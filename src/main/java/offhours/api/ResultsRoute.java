@@ -12,11 +12,24 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** GET /results/{key+} (one object: its results, or why it waits) and GET /results (a page, newest first). */
+/**
+ * One object (its results, or why it waits): GET /results?object=KEY for any key, GET /results/{key+} for a key the
+ * path can carry. A page of results, newest first: GET /results with the listing's filters.
+ *
+ * <p>Two forms, because an HTTP API decodes the request path before the function sees it, and more than once: a key
+ * with '%' or '?' cannot be named in the path (see offhours.local.api.GatewayPath), while query parameters are
+ * decoded exactly once.
+ */
 final class ResultsRoute {
 
   /** S3's longest key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
   static final int MAX_KEY_BYTES = 1024;
+
+  /** The query parameter that names one object exactly (not {@code key}: that is the listing's "contains" filter). */
+  static final String OBJECT = "object";
+
+  /** The listing's parameters, which {@value #OBJECT} does not combine with. */
+  static final List<String> LIST_PARAMETERS = List.of("label", "status", "key", "limit", "next");
 
   private final ApiConfig config;
   private final S3Client s3;
@@ -37,10 +50,34 @@ final class ResultsRoute {
     this.observer = observer;
   }
 
-  ApiResponse object(ApiRequest request) {
-    String key = request.pathParameters().get("key");
+  /** GET /results/{key+}. */
+  ApiResponse byPath(ApiRequest request) {
+    return object(request.pathParameters().get("key"));
+  }
+
+  /** GET /results: the object {@value #OBJECT} names, or else a page. */
+  ApiResponse byQuery(ApiRequest request) {
+    Map<String, String> q = request.query();
+    if (!q.containsKey(OBJECT)) {
+      return list(q);
+    }
+    List<String> filters = LIST_PARAMETERS.stream().filter(q::containsKey).toList();
+    if (!filters.isEmpty()) {
+      return ApiResponse.error(
+          400,
+          OBJECT + "= names one object and cannot be combined with the listing's "
+              + String.join(", ", filters) + "; ask GET /results?" + OBJECT
+              + "=KEY alone, or list without " + OBJECT + "=");
+    }
+    return object(q.get(OBJECT));
+  }
+
+  private ApiResponse object(String key) {
     if (key == null || key.isEmpty()) {
-      return ApiResponse.error(400, "name the object: GET /results/KEY, with KEY URL-encoded");
+      return ApiResponse.error(
+          400,
+          "name the object: GET /results?" + OBJECT + "=KEY, with KEY URL-encoded (any key),"
+              + " or GET /results/KEY (a key without '%' or '?')");
     }
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       return ApiResponse.error(400, "an S3 key is at most " + MAX_KEY_BYTES + " bytes (UTF-8)");
@@ -89,8 +126,7 @@ final class ResultsRoute {
         200, answer, Map.of("retry-after", Long.toString(retryAfter(forecast, seen))));
   }
 
-  ApiResponse list(ApiRequest request) {
-    Map<String, String> q = request.query();
+  private ApiResponse list(Map<String, String> q) {
     int limit = limit(q.get("limit"));
     ResultsQuery.Page page = query.page(
         new ResultsQuery.Filter(q.get("label"), q.get("status"), q.get("key")),
@@ -121,7 +157,8 @@ final class ResultsRoute {
     return ApiResponse.error(
         404,
         "s3://" + bucket + "/" + key + " does not exist and has no result; keys are"
-            + " case-sensitive, and '/' in a key is part of the path (GET /results/folder/photo.jpg)");
+            + " case-sensitive, and GET /results?" + OBJECT + "=KEY (URL-encoded) names any key"
+            + " exactly, the path form only keys without '%' or '?'");
   }
 
   /** Seconds until it is worth asking again: the expected time, at least 5 s, at most an hour. */

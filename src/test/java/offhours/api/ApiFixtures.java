@@ -1,5 +1,6 @@
 package offhours.api;
 
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -76,5 +77,13 @@ final class ApiFixtures {
 
   static StackObserver.Observed seen(Instant at) {
     return seen(at, null, ControlState.INITIAL, Backlog.Snapshot.EMPTY);
+  }
+
+  /** A client the answer must not need: any call fails the test. */
+  static <T> T unused(Class<T> client) {
+    return client.cast(Proxy.newProxyInstance(
+        client.getClassLoader(), new Class<?>[] {client}, (proxy, method, args) -> {
+          throw new AssertionError(client.getSimpleName() + "." + method.getName() + " was called");
+        }));
   }
 }

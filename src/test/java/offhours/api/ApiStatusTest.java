@@ -2,7 +2,6 @@ package offhours.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,10 +25,10 @@ class ApiStatusTest {
             "sk", AttributeValue.fromS("decision"),
             "endpoint", AttributeValue.fromS("HALF_ON"))));
     Api api = new Api(
-        unused(S3Client.class),
-        unused(SqsClient.class),
+        ApiFixtures.unused(S3Client.class),
+        ApiFixtures.unused(SqsClient.class),
         dynamo,
-        unused(SageMakerRuntimeClient.class),
+        ApiFixtures.unused(SageMakerRuntimeClient.class),
         config,
         Clock.fixed(Instant.parse("2026-11-25T09:40:00Z"), ZoneOffset.UTC));
 
@@ -42,13 +41,5 @@ class ApiStatusTest {
             "the control table's controller/decision item does not read as this version writes it",
             "HALF_ON",
             "scripts/offhours endpoint status` shows its raw attributes");
-  }
-
-  /** A client the answer must not need: any call fails the test. */
-  private static <T> T unused(Class<T> client) {
-    return client.cast(Proxy.newProxyInstance(
-        client.getClassLoader(), new Class<?>[] {client}, (proxy, method, args) -> {
-          throw new AssertionError(client.getSimpleName() + "." + method.getName() + " was called");
-        }));
   }
 }

@@ -27,11 +27,21 @@ class HttpEventsTest {
     assertThat(request.method()).isEqualTo("GET");
     assertThat(request.routeKey()).isEqualTo("GET /results/{key+}");
     assertThat(request.pathParameters())
-        .containsExactly(Map.entry("key", "holiday photos/café au lait + 100%.png"));
+        .containsExactly(Map.entry("key", "holiday photos/café au lait.png"));
     assertThat(request.header("Host"))
         .isEqualTo("a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com");
     assertThat(request.requestId()).isEqualTo("P3xQ4j1sFiAEJ3w=");
     assertThat(request.body()).isEmpty();
+  }
+
+  @Test
+  void readsTheExactKeyOfTheObjectParameterDecodedOnce() throws IOException {
+    ApiRequest request = HttpEvents.read(fixture("api-get-result-by-object.json"));
+
+    assertThat(request.routeKey()).isEqualTo("GET /results");
+    assertThat(request.pathParameters()).isEmpty();
+    assertThat(request.query())
+        .containsExactly(Map.entry("object", "holiday photos/café au lait + 100%.png"));
   }
 
   @Test
@@ -43,20 +53,31 @@ class HttpEventsTest {
   }
 
   @Test
-  void aDefaultRouteIsMatchedHereAsApiGatewayWouldHave() throws IOException {
-    String event = new String(fixture("api-get-result.json"), StandardCharsets.UTF_8)
+  void aDefaultRouteIsMatchedHereAsApiGatewayWouldHaveWithoutDecodingTheDecodedPathAgain()
+      throws IOException {
+    String fixture = new String(fixture("api-get-result.json"), StandardCharsets.UTF_8);
+    String event = fixture
         .replace(
             "\"routeKey\": \"GET /results/{key+}\",\n  \"rawPath\"",
             "\"routeKey\": \"$default\",\n  \"rawPath\"")
         .replace(
-            "\"pathParameters\": {\n    \"key\": \"holiday photos/café au lait + 100%.png\"\n  },",
-            "");
+            "\"pathParameters\": {\n    \"key\": \"holiday photos/café au lait.png\"\n  },", "");
+    assertThat(event)
+        .as("the fixture changed")
+        .doesNotContain("GET /results/{key+}\",\n  \"rawPath")
+        .doesNotContain("pathParameters");
 
     ApiRequest request = HttpEvents.read(event.getBytes(StandardCharsets.UTF_8));
 
     assertThat(request.routeKey()).isEqualTo("GET /results/{key+}");
     assertThat(request.pathParameters())
-        .containsEntry("key", "holiday photos/café au lait + 100%.png");
+        .containsExactly(Map.entry("key", "holiday photos/café au lait.png"));
+
+    // rawPath is what an HTTP API decoded: a '%' left in it is the key's own character.
+    ApiRequest literal = HttpEvents.read(event
+        .replace("/results/holiday photos/café au lait.png", "/results/literal%41+%25.png")
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(literal.pathParameters()).containsExactly(Map.entry("key", "literal%41+%25.png"));
   }
 
   @Test

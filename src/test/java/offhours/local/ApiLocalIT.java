@@ -123,15 +123,40 @@ class ApiLocalIT {
         StackFixture.start(StackFixture.options(Duration.ofSeconds(1), Map.of()))) {
       Api api = new Api(f.stack.apiEndpoint(), f.stack.apiToken());
       String odd = "holiday photos/café au lait + 100%.png";
+      String question = "questions/a?b.png";
+      String plain = "写真/🚀 rocket.png";
       f.upload(odd, IMAGES.resolve("chelsea.png"));
+      f.upload(question, IMAGES.resolve("chelsea.png"));
+      f.upload(plain, IMAGES.resolve("chelsea.png"));
       f.upload("broken.jpg", IMAGES.resolve("truncated.jpg"));
       List<String> copies = f.uploadCopies("copies", 6);
       f.upload("notes.txt", IMAGES.resolve("chelsea.png"));
-      f.await("results for the 8 images", DEADLINE, () -> f.results().size() == 8);
+      f.await("results for the 10 images", DEADLINE, () -> f.results().size() == 10);
 
-      JsonNode byKey = api.json("GET", "/results/" + pathOf(odd), null, 200);
-      assertThat(byKey.get("key").asText()).isEqualTo(odd);
-      assertThat(byKey.get("state").asText()).isEqualTo("DONE");
+      for (String key : List.of(odd, question, plain)) {
+        JsonNode byObject = api.json("GET", "/results?object=" + queryOf(key), null, 200);
+        assertThat(byObject.get("key").asText()).isEqualTo(key);
+        assertThat(byObject.get("state").asText()).isEqualTo("DONE");
+      }
+      JsonNode byPath = api.json("GET", "/results/" + pathOf(plain), null, 200);
+      assertThat(byPath.get("key").asText())
+          .as("a key of letters, a space and '/'")
+          .isEqualTo(plain);
+      assertThat(byPath.get("state").asText()).isEqualTo("DONE");
+      // In the path, as API Gateway decodes it: '%' is refused, '?' ends the key.
+      assertThat(api.json("GET", "/results/" + pathOf(odd), null, 400)
+              .get("message")
+              .asText())
+          .contains("an HTTP API decodes it twice")
+          .endsWith("name a key with '%' or '?' as GET /results?object=KEY");
+      assertThat(api.json("GET", "/results/" + pathOf(question), null, 404)
+              .get("message")
+              .asText())
+          .startsWith("s3://offhours-images/questions/a does not exist");
+      assertThat(api.json("GET", "/results?object=a.png&label=Neutral", null, 400)
+              .get("message")
+              .asText())
+          .startsWith("object= names one object and cannot be combined with the listing's label");
       assertThat(api.json("GET", "/results/broken.jpg", null, 200)
               .at("/results/0/reason")
               .asText())
@@ -143,7 +168,8 @@ class ApiLocalIT {
               .asText())
           .isEqualTo(
               "s3://offhours-images/no such photo.png does not exist and has no result; keys are case-sensitive,"
-                  + " and '/' in a key is part of the path (GET /results/folder/photo.jpg)");
+                  + " and GET /results?object=KEY (URL-encoded) names any key exactly, the path form only"
+                  + " keys without '%' or '?'");
 
       List<JsonNode> all = pages(api, "/results?limit=3");
       List<String> newestFirst = f.results().stream()
@@ -182,7 +208,7 @@ class ApiLocalIT {
           .containsExactlyInAnyOrderElementsOf(copies);
 
       f.upload("chelsea.png", IMAGES.resolve("chelsea.png"));
-      f.await("a result for chelsea.png", DEADLINE, () -> f.results().size() == 9);
+      f.await("a result for chelsea.png", DEADLINE, () -> f.results().size() == 11);
       for (String line : readmeCurlLines()) {
         assertThat(curl(line, f.stack.apiEndpoint().toString(), f.stack.apiToken()))
             .as("README: %s", line)
@@ -290,8 +316,14 @@ class ApiLocalIT {
     throw new AssertionError("more than 50 pages from " + first);
   }
 
+  /** {@code key} percent-encoded for a path, its '/' kept. */
   private static String pathOf(String key) {
-    return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+    return queryOf(key).replace("%2F", "/");
+  }
+
+  /** {@code key} percent-encoded for a query value (a space as %20, never '+'). */
+  private static String queryOf(String key) {
+    return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** A GET /status sent by hand, so that the Host header can be anyone's. */

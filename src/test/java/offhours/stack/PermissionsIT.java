@@ -483,6 +483,8 @@ class PermissionsIT {
               assertThat(apiCall(d, "GET", "/status", "")).containsEntry("statusCode", 200);
               assertThat(apiCall(d, "GET", "/results/photos/chelsea.png", ""))
                   .containsEntry("statusCode", 200);
+              assertThat(apiCall(d, "GET", "/results", "object=photos/chelsea.png"))
+                  .containsEntry("statusCode", 200);
               assertThat(apiCall(d, "GET", "/results", "label=Neutral&limit=5"))
                   .containsEntry("statusCode", 200);
               assertThat(apiCall(d, "GET", "/results", "limit=5")).containsEntry("statusCode", 200);

@@ -23,7 +23,8 @@ import offhours.cache.CacheFiles;
 /**
  * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
  * invokes the API's handler in-process exactly as Lambda would (a stream of JSON in, a stream of JSON out) and sends
- * back the answer. Like API Gateway it answers 404 for a path without a route and 413 over 10 MB.
+ * back the answer. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: twice, so
+ * a key with '%' or '?' cannot travel in it), answers 404 for a path without a route and 413 over 10 MB.
  *
  * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
  * Host (127.0.0.1:PORT or localhost:PORT, so a DNS-rebound page cannot reach it); any Origin header is refused (no
@@ -97,10 +98,13 @@ public final class LocalApiGateway implements AutoCloseable {
       }
       URI uri = exchange.getRequestURI();
       String method = exchange.getRequestMethod();
-      String rawPath = uri.getRawPath();
       byte[] event;
       try {
-        if (ApiRoutes.match(method, rawPath).isEmpty()) {
+        // Decoded as an HTTP API decodes it; a path it refuses is a 400 without an invocation.
+        // AWS's
+        // own body for that 400 is unverified: this one says why.
+        String path = GatewayPath.deliver(uri.getRawPath());
+        if (ApiRoutes.match(method, path).isEmpty()) {
           send(exchange, ApiResponse.error(404, "Not Found"));
           return;
         }
@@ -108,7 +112,7 @@ public final class LocalApiGateway implements AutoCloseable {
         headers.put("X-Forwarded-Proto", List.of("http"));
         event = HttpEvents.request(
             method,
-            rawPath,
+            path,
             uri.getRawQuery(),
             headers,
             body,
