@@ -12,8 +12,9 @@ import offhours.endpoint.ControllerConfig;
  * settings (its schedule and wake-up policy forecast when a waiting upload is classified, its table and queue names
  * are what the API reads, and its model contract is how POST /classify calls the model), and the bucket.
  *
- * @param maxImageBytes the largest image POST /classify accepts: the smaller of the endpoint's limit (MAX_IMAGE_BYTES)
- *     and what fits a Lambda invocation once API Gateway has base64-encoded it ({@link #LAMBDA_BODY_LIMIT_BYTES})
+ * @param maxImageBytes the largest image POST /classify sends to the endpoint: the endpoint's limit (MAX_IMAGE_BYTES,
+ *     4 MB for a serverless endpoint). POST /classify's check of it fires only for a limit below about 4.7 MB: no
+ *     larger body reaches the function (see {@link #LAMBDA_PAYLOAD_BYTES})
  * @param controllerInterval how often the controller runs (its EventBridge schedule): an upload waits at most this
  *     long before the controller sees it
  */
@@ -26,18 +27,13 @@ public record ApiConfig(
     long maxImageBytes,
     Duration controllerInterval) {
 
-  /** Lambda's synchronous invocation payload limit, 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
-  public static final long LAMBDA_PAYLOAD_BYTES = 6_291_456;
-
   /**
-   * Room kept for the rest of the event around the body: API Gateway allows 10,240 bytes of request line and headers
-   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html), plus the event's own fields.
+   * Lambda's synchronous invocation payload limit, 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+   * API Gateway base64-encodes a binary body into the event (4 characters per 3 bytes), so a body over about 4.7 MB
+   * makes an event Lambda refuses before the function runs: the client gets API Gateway's own error, never an answer
+   * of this function.
    */
-  static final long EVENT_RESERVE_BYTES = 16_384;
-
-  /** The largest binary body that still fits a Lambda invocation after base64 (4 characters per 3 bytes). */
-  public static final long LAMBDA_BODY_LIMIT_BYTES =
-      (LAMBDA_PAYLOAD_BYTES - EVENT_RESERVE_BYTES) / 4 * 3;
+  public static final long LAMBDA_PAYLOAD_BYTES = 6_291_456;
 
   public ApiConfig {
     if (bucket == null || bucket.isBlank()) {
@@ -60,7 +56,7 @@ public record ApiConfig(
         env.getOrDefault("RESULTS_TABLE_NAME", "").strip(),
         env.get("MODEL_NAME"),
         whole(env, "TOP_K", 3, 1, 1000),
-        Math.min(endpointLimit, LAMBDA_BODY_LIMIT_BYTES),
+        endpointLimit,
         Duration.ofSeconds(whole(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)));
   }
 }

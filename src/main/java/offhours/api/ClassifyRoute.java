@@ -67,13 +67,14 @@ final class ClassifyRoute {
       return ApiResponse.error(
           400, "send the image as the request body (Content-Type: image/jpeg or image/png)");
     }
+    // Fires for a serverless endpoint (4 MB): with 6 MB, a body this large never reaches the
+    // function (ApiConfig.LAMBDA_PAYLOAD_BYTES).
     if (image.length > config.maxImageBytes()) {
       return ApiResponse.error(
           413,
-          "the image is " + image.length + " bytes; POST /classify accepts at most "
-              + config.maxImageBytes()
-              + " bytes (what fits a Lambda invocation once base64-encoded, within the"
-              + " endpoint's limit); upload larger images to the bucket instead");
+          "the image is " + image.length + " bytes; the endpoint accepts at most "
+              + config.maxImageBytes() + " bytes (MAX_IMAGE_BYTES), through the API or the bucket;"
+              + " send a smaller image");
     }
     ImageFormat format = ImageFormat.of(image);
     if (format == null) {

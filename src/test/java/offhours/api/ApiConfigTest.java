@@ -10,19 +10,13 @@ import org.junit.jupiter.api.Test;
 class ApiConfigTest {
 
   @Test
-  void theImageLimitIsWhatFitsALambdaInvocationAfterBase64() {
-    // (6,291,456 - 16,384) / 4 * 3: a bigger body, base64-encoded with the event around it, exceeds
-    // Lambda's 6 MB.
-    assertThat(ApiConfig.LAMBDA_BODY_LIMIT_BYTES).isEqualTo(4_706_304);
-    long encoded = (ApiConfig.LAMBDA_BODY_LIMIT_BYTES + 2) / 3 * 4;
-    assertThat(encoded + ApiConfig.EVENT_RESERVE_BYTES)
-        .isLessThanOrEqualTo(ApiConfig.LAMBDA_PAYLOAD_BYTES);
+  void theImageLimitIsTheEndpointsOwn() {
     assertThat(ApiFixtures.config().maxImageBytes())
-        .as("template defaults: the endpoint allows 6 MB")
-        .isEqualTo(4_706_304);
-    assertThat(ApiFixtures.config(Map.of("MAX_IMAGE_BYTES", "1000000")).maxImageBytes())
-        .as("a smaller endpoint limit wins")
-        .isEqualTo(1_000_000);
+        .as("template defaults: InvokeEndpoint takes 6 MB")
+        .isEqualTo(6_291_456);
+    assertThat(ApiFixtures.config(Map.of("MAX_IMAGE_BYTES", "4194304")).maxImageBytes())
+        .as("a serverless endpoint takes 4 MB")
+        .isEqualTo(4_194_304);
   }
 
   @Test

@@ -153,13 +153,14 @@ class ClassifyRouteTest {
     ApiResponse empty = post(new byte[0], r -> answer("[]"));
     assertThat(empty.status()).isEqualTo(400);
 
-    byte[] big = new byte[4_706_305];
+    byte[] big = new byte[4_194_305];
     System.arraycopy(PNG, 0, big, 0, PNG.length);
-    ApiResponse tooLarge = post(big, r -> answer("[]"));
-    assertThat(tooLarge.status()).isEqualTo(413);
+    ApiResponse tooLarge =
+        post(ApiFixtures.config(Map.of("MAX_IMAGE_BYTES", "4194304")), big, r -> answer("[]"));
+    assertThat(tooLarge.status()).as("over a serverless endpoint's 4 MB").isEqualTo(413);
     assertThat(JsonText.string(json(tooLarge), "message"))
-        .startsWith(
-            "the image is 4706305 bytes; POST /classify" + " accepts at most 4706304 bytes");
+        .isEqualTo("the image is 4194305 bytes; the endpoint accepts at most 4194304 bytes"
+            + " (MAX_IMAGE_BYTES), through the API or the bucket; send a smaller image");
 
     ApiResponse gif = post("GIF89a...".getBytes(StandardCharsets.US_ASCII), r -> answer("[]"));
     assertThat(gif.status()).isEqualTo(415);
@@ -170,6 +171,13 @@ class ClassifyRouteTest {
 
   private ApiResponse post(
       byte[] body, Function<InvokeEndpointRequest, InvokeEndpointResponse> endpoint) {
+    return post(ApiFixtures.config(), body, endpoint);
+  }
+
+  private ApiResponse post(
+      ApiConfig config,
+      byte[] body,
+      Function<InvokeEndpointRequest, InvokeEndpointResponse> endpoint) {
     SageMakerRuntimeClient runtime = new SageMakerRuntimeClient() {
       @Override
       public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
@@ -205,7 +213,6 @@ class ClassifyRouteTest {
       @Override
       public void close() {}
     };
-    ApiConfig config = ApiFixtures.config();
     ClassifyRoute route = new ClassifyRoute(
         config,
         s3,

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import offhours.api.ApiConfig;
 import offhours.api.ApiResponse;
 import offhours.api.ApiRoutes;
 import offhours.api.HttpEvents;
@@ -24,7 +25,8 @@ import offhours.cache.CacheFiles;
  * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
  * invokes the API's handler in-process exactly as Lambda would (a stream of JSON in, a stream of JSON out) and sends
  * back the answer. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: twice, so
- * a key with '%' or '?' cannot travel in it), answers 404 for a path without a route and 413 over 10 MB.
+ * a key with '%' or '?' cannot travel in it), answers 404 for a path without a route and 413 over 10 MB, and
+ * answers for the function with a 500 when the event would exceed Lambda's 6 MB, as AWS never invokes it then.
  *
  * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
  * Host (127.0.0.1:PORT or localhost:PORT, so a DNS-rebound page cannot reach it); any Origin header is refused (no
@@ -36,9 +38,6 @@ public final class LocalApiGateway implements AutoCloseable {
 
   /** API Gateway's HTTP API payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). */
   static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-  /** Lambda's synchronous invocation limit: a bigger event never reaches the function. */
-  static final int MAX_EVENT_BYTES = 6_291_456;
 
   private final Loopback server;
   private final RequestStreamHandler handler;
@@ -123,14 +122,17 @@ public final class LocalApiGateway implements AutoCloseable {
         send(exchange, ApiResponse.error(400, e.getMessage()));
         return;
       }
-      if (event.length > MAX_EVENT_BYTES) {
+      if (event.length > ApiConfig.LAMBDA_PAYLOAD_BYTES) {
+        // Lambda refuses the invocation and API Gateway answers for a function that never ran: a
+        // 5xx. Its exact status and body on an HTTP API are unverified (not documented; no capture
+        // found): this is a 500 as for any failed invocation, saying why.
         send(
             exchange,
             ApiResponse.error(
-                413,
-                "the request is " + event.length + " bytes as a Lambda event; Lambda"
-                    + " invokes with at most " + MAX_EVENT_BYTES
-                    + " (the body is base64-encoded)"));
+                500,
+                "Internal Server Error: the request is " + event.length + " bytes as a Lambda"
+                    + " event (the body base64-encoded); Lambda invokes with at most "
+                    + ApiConfig.LAMBDA_PAYLOAD_BYTES + ", so the function did not run"));
         return;
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
