@@ -81,9 +81,10 @@ public final class ComponentEndpoint implements Endpoint {
   }
 
   /**
-   * The stack-delete cleanup's view: it describes and deletes only (the component first: deleting an endpoint does
-   * not delete its components), and reads no tags, as {@link SageMakerEndpoint#SageMakerEndpoint(SageMakerClient,
-   * String)}.
+   * The stack-delete cleanup's view: it describes and deletes only, and reads no tags, as {@link
+   * SageMakerEndpoint#SageMakerEndpoint(SageMakerClient, String)}. {@link #delete} deletes the component, or once
+   * that is gone the endpoint (SageMaker refuses to delete an endpoint that has components); while the component is
+   * being deleted {@link #describe} reports the endpoint UPDATING, to wait out.
    */
   public ComponentEndpoint(SageMakerClient sageMaker, String endpointName, String componentName) {
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
@@ -102,6 +103,12 @@ public final class ComponentEndpoint implements Endpoint {
     if (cleanup && ep.state() == State.ABSENT) {
       DescribeInferenceComponentResponse c = component();
       return c == null ? ep : componentOnly(c);
+    }
+    if (cleanup && (ep.state() == State.IN_SERVICE || ep.state() == State.FAILED)) {
+      DescribeInferenceComponentResponse c = component();
+      return c != null && c.inferenceComponentStatusAsString().equals("Deleting")
+          ? componentGoing(ep)
+          : ep;
     }
     if (cleanup || ep.foreign() || ep.state() != State.IN_SERVICE || stale(ep)) {
       return ep; // the endpoint speaks for itself: the controller creates, waits for, replaces or
@@ -162,6 +169,20 @@ public final class ComponentEndpoint implements Endpoint {
         "inference component " + c.inferenceComponentName() + " without its endpoint",
         c.creationTime(),
         c.lastModifiedTime());
+  }
+
+  /**
+   * An endpoint to delete whose component is still being deleted: UPDATING, a state to wait out, as SageMaker refuses
+   * DeleteEndpoint while the endpoint has a component.
+   */
+  private Status componentGoing(Status ep) {
+    return new Status(
+        State.UPDATING,
+        "its inference component " + componentName + " is still being deleted",
+        ep.createdAt(),
+        ep.modifiedAt(),
+        ep.configName(),
+        ep.foreign());
   }
 
   private boolean stale(Status ep) {
@@ -250,7 +271,13 @@ public final class ComponentEndpoint implements Endpoint {
         setCopies(0);
       }
     }
-    if (endpointGoes && ep.state() != State.ABSENT && ep.state() != State.DELETING) {
+    // The cleanup deletes the endpoint only once the component is gone (SageMaker refuses it
+    // before): a later call.
+    boolean componentLeft = endpointConfigName == null && c != null;
+    if (endpointGoes
+        && !componentLeft
+        && ep.state() != State.ABSENT
+        && ep.state() != State.DELETING) {
       endpoint.delete();
     }
   }

@@ -2,6 +2,9 @@ package offhours.endpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,8 +15,26 @@ import java.util.Objects;
  * there is one, and succeeds when both are already gone; any failure answers FAILED with the reason, so a stack
  * operation stops visibly instead of waiting out the timeout or leaving an endpoint billing. An event of another stack
  * (its StackId, or the endpoint or mapping it names, are not this stack's) is never acted on.
+ *
+ * <p>SageMaker refuses DeleteEndpoint while the endpoint is Creating or Updating (SystemUpdating: "cannot be updated or
+ * deleted ... until it has completed",
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html) and while it still has an
+ * inference component ("Delete Endpoints and Resources": the components go first). So Delete looks again every few
+ * seconds until the endpoint can go, within a budget that leaves the response inside CloudFormation's ServiceTimeout;
+ * an endpoint that does not settle in time is answered FAILED with its state and what to do.
  */
 final class EndpointCleanup {
+  /** The first pause between two looks; each next one doubles, up to {@link #LONGEST_PAUSE}. */
+  static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
+
+  static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
+
+  /** Waits between two looks at the endpoint; tests pass one that moves their clock instead of sleeping. */
+  @FunctionalInterface
+  interface Pause {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   /** CloudFormation's limit for the whole response is 4096 bytes; the reason gets most of it. */
   private static final int MAX_REASON = 1000;
@@ -28,15 +49,26 @@ final class EndpointCleanup {
   private final Mapping mapping;
   private final ControlStore store;
   private final CleanupConfig config;
+  private final Clock clock;
+  private final Pause pause;
 
-  EndpointCleanup(Endpoint endpoint, Mapping mapping, ControlStore store, CleanupConfig config) {
+  EndpointCleanup(
+      Endpoint endpoint,
+      Mapping mapping,
+      ControlStore store,
+      CleanupConfig config,
+      Clock clock,
+      Pause pause) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.mapping = Objects.requireNonNull(mapping, "mapping");
     this.store = Objects.requireNonNull(store, "store");
     this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.pause = Objects.requireNonNull(pause, "pause");
   }
 
-  Map<String, Object> handle(Map<String, Object> event) {
+  /** Answers {@code event}; a Delete waits at most {@code budget} for the endpoint to settle. */
+  Map<String, Object> handle(Map<String, Object> event, Duration budget) {
     String type = String.valueOf(event.get("RequestType"));
     if (neverCreated(event)) {
       return neverCreatedResponse(event);
@@ -57,7 +89,7 @@ final class EndpointCleanup {
       }
       return switch (type) {
         case "Create", "Update" -> response(event, "SUCCESS", null, config.physicalResourceId());
-        case "Delete" -> response(event, "SUCCESS", delete(), config.physicalResourceId());
+        case "Delete" -> response(event, "SUCCESS", delete(budget), config.physicalResourceId());
         default ->
           response(
               event,
@@ -65,6 +97,8 @@ final class EndpointCleanup {
               "RequestType '" + type + "' is not Create, Update or Delete",
               config.physicalResourceId());
       };
+    } catch (Unsettled e) {
+      return response(event, "FAILED", e.getMessage(), config.physicalResourceId());
     } catch (RuntimeException e) {
       String what = type.equals("Delete")
           ? "could not delete the endpoint " + config.endpointName() + ": "
@@ -114,22 +148,95 @@ final class EndpointCleanup {
     return null;
   }
 
-  private String delete() {
+  private String delete(Duration budget) {
     String held = hold();
     String paused = pause();
-    Endpoint.Status status = endpoint.describe();
-    String done = switch (status.state()) {
-      case ABSENT -> "endpoint already absent";
-      case DELETING -> "endpoint already deleting";
-      default -> {
-        endpoint.delete();
-        yield "deleted endpoint (was " + status.state() + ")";
-      }
-    };
+    String done = remove(budget);
     for (String note : new String[] {held, paused}) {
       done = note == null ? done : done + "; " + note;
     }
     return done;
+  }
+
+  /**
+   * Deletes the endpoint (with scale-to-zero: its component, then, once that is gone, the endpoint), looking again
+   * while SageMaker would refuse: Creating, Updating, a component still being deleted. Done once the endpoint is
+   * Deleting (SageMaker finishes that alone) or absent; throws {@link Unsettled} when {@code budget} runs out first.
+   */
+  private String remove(Duration budget) {
+    Instant start = clock.instant();
+    Instant deadline = start.plus(budget);
+    Duration next = FIRST_PAUSE;
+    Endpoint.State deletedFrom = null;
+    boolean justDeleted = false;
+    while (true) {
+      Endpoint.Status status = endpoint.describe();
+      Endpoint.State state = status.state();
+      if (state == Endpoint.State.ABSENT || state == Endpoint.State.DELETING) {
+        String waited = waited(start);
+        return deletedFrom == null
+            ? "endpoint already " + (state == Endpoint.State.ABSENT ? "absent" : "deleting")
+                + waited
+            : "deleted endpoint (was " + deletedFrom + ")" + waited;
+      }
+      boolean deletable = state == Endpoint.State.IN_SERVICE || state == Endpoint.State.FAILED;
+      if (deletable && !justDeleted) {
+        endpoint
+            .delete(); // a component goes first: the next look tells whether the endpoint went too
+        deletedFrom = deletedFrom == null ? state : deletedFrom;
+        justDeleted = true;
+        continue;
+      }
+      justDeleted = false;
+      Duration left = Duration.between(clock.instant(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        throw new Unsettled(unsettled(status, budget));
+      }
+      sleep(next.compareTo(left) < 0 ? next : left);
+      next =
+          next.multipliedBy(2).compareTo(LONGEST_PAUSE) < 0 ? next.multipliedBy(2) : LONGEST_PAUSE;
+    }
+  }
+
+  private String waited(Instant start) {
+    long seconds = Duration.between(start, clock.instant()).toSeconds();
+    return seconds == 0 ? "" : " after waiting " + seconds + " s for SageMaker to allow it";
+  }
+
+  private void sleep(Duration duration) {
+    try {
+      pause.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the endpoint to settle", e);
+    }
+  }
+
+  /** Why the endpoint is still there when the budget ran out, and how to finish. */
+  private String unsettled(Endpoint.Status status, Duration budget) {
+    String name = config.endpointName();
+    String component = config.inferenceComponentName();
+    return "endpoint " + name + " could not be deleted within " + budget.toSeconds()
+        + " s: it is still " + status.state()
+        + (status.failureReason() == null ? "" : " (" + status.failureReason() + ")")
+        + ". SageMaker deletes an endpoint only once it is InService or Failed"
+        + (component == null ? "" : " and its inference component " + component + " is gone")
+        + ". Retry the stack deletion in a few minutes, or once it has settled run"
+        + (component == null
+            ? ""
+            : " 'aws sagemaker delete-inference-component --inference-component-name " + component
+                + "', then, once that is gone,")
+        + " 'aws sagemaker delete-endpoint --endpoint-name " + name
+        + "' and retry the stack deletion";
+  }
+
+  /** The endpoint did not settle within the budget: answered FAILED with the message as it is. */
+  private static final class Unsettled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unsettled(String message) {
+      super(message);
+    }
   }
 
   /**

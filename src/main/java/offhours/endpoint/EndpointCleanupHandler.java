@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -19,11 +20,22 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 /**
  * CloudFormation custom resource that deletes the controller-owned endpoint with the stack, so no endpoint is left
  * billing. On Delete it records a manual stop (so no controller run re-creates the endpoint), disables the mapping and
- * deletes the endpoint. The response goes to the pre-signed {@code ResponseURL} with an HTTP PUT
+ * deletes the endpoint, waiting for it to settle if SageMaker cannot delete it yet, for as long as the invocation's
+ * remaining time allows with the response still to send ({@link #budget}). The response goes to the pre-signed {@code ResponseURL} with an HTTP PUT
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
  */
 public final class EndpointCleanupHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  /**
+   * How long a Delete waits for the endpoint to settle at most. With {@link #RESERVE} it fits the function's Timeout
+   * (template.yaml: 290 s), which fits the custom resource's ServiceTimeout (300 s), so CloudFormation always gets the
+   * answer.
+   */
+  public static final Duration BUDGET = Duration.ofSeconds(240);
+
+  /** What the invocation keeps for itself after waiting: the response PUT (30 s at most) and its log line. */
+  public static final Duration RESERVE = Duration.ofSeconds(40);
+
   private final EndpointCleanup cleanup;
   private final String problem;
   private final HttpClient http;
@@ -54,7 +66,9 @@ public final class EndpointCleanupHandler
               aws.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
           new DynamoControlTable(
               aws.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()),
-          config);
+          config,
+          Clock.systemUTC(),
+          Thread::sleep);
     } catch (RuntimeException e) {
       why = "the cleanup function could not start: " + e.getMessage();
     }
@@ -63,21 +77,40 @@ public final class EndpointCleanupHandler
     this.http = http;
   }
 
-  public EndpointCleanupHandler(
+  /** Over given collaborators; {@code clock} and {@code pause} are how it waits for the endpoint to settle. */
+  EndpointCleanupHandler(
       Endpoint endpoint,
       Mapping mapping,
       ControlStore store,
       CleanupConfig config,
-      HttpClient http) {
-    this.cleanup = new EndpointCleanup(endpoint, mapping, store, config);
+      HttpClient http,
+      Clock clock,
+      EndpointCleanup.Pause pause) {
+    this.cleanup = new EndpointCleanup(endpoint, mapping, store, config, clock, pause);
     this.problem = null;
     this.http = http;
   }
 
+  /**
+   * How long a Delete may wait for the endpoint: {@link #BUDGET}, less if the invocation has less time
+   * left than that plus {@link #RESERVE} (without a context, as in a test: the whole budget).
+   */
+  static Duration budget(Context context) {
+    if (context == null) {
+      return BUDGET;
+    }
+    Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESERVE);
+    if (left.isNegative()) {
+      return Duration.ZERO;
+    }
+    return left.compareTo(BUDGET) < 0 ? left : BUDGET;
+  }
+
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-    Map<String, Object> response =
-        cleanup != null ? cleanup.handle(event) : EndpointCleanup.unavailable(event, problem);
+    Map<String, Object> response = cleanup != null
+        ? cleanup.handle(event, budget(context))
+        : EndpointCleanup.unavailable(event, problem);
     String body = EndpointCleanup.json(response);
     if (context != null) {
       context.getLogger().log("custom resource response: " + body);

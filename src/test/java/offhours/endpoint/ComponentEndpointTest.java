@@ -8,7 +8,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.endpoint.Endpoint.State;
+import offhours.endpoint.sim.MemoryControlTable;
 import offhours.inference.ModelContract;
 import offhours.inference.Scores;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +52,8 @@ class ComponentEndpointTest {
   private final Map<String, String> answers = new ConcurrentHashMap<>();
 
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  /** What changes once a request of this X-Amz-Target succeeds (a component that starts Deleting, say). */
+  private final Map<String, Runnable> after = new ConcurrentHashMap<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -88,6 +96,10 @@ class ComponentEndpointTest {
             ? target.substring("SageMaker.".length()) + " " + body
             : "invoke " + component);
     String out = answers.getOrDefault(target != null ? target : "invoke", "{}");
+    Runnable then = target == null ? null : after.get(target);
+    if (then != null && !out.startsWith("!")) {
+      then.run();
+    }
     boolean error = out.startsWith("!");
     byte[] bytes = (error ? out.substring(1) : out).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -257,7 +269,7 @@ class ComponentEndpointTest {
   }
 
   @Test
-  void theCleanupDeletesTheComponentThenTheEndpoint() {
+  void theCleanupDeletesTheComponentAndOnlyOnceItIsGoneTheEndpoint() {
     ComponentEndpoint cleanup = new ComponentEndpoint(
         clients.build(Service.SAGEMAKER, SageMakerClient.builder()), "ep", "ep-ic");
     component("InService", 0, 0, "model-1");
@@ -266,10 +278,101 @@ class ComponentEndpointTest {
     cleanup.delete();
     assertThat(calls())
         .containsExactly(
-            "DescribeEndpoint",
-            "DescribeInferenceComponent",
-            "DeleteInferenceComponent",
-            "DeleteEndpoint");
+            "DescribeEndpoint", "DescribeInferenceComponent", "DeleteInferenceComponent");
+
+    component("Deleting", 0, 0, "model-1");
+    Endpoint.Status going = cleanup.describe();
+    assertThat(going.state()).as("a state to wait out").isEqualTo(State.UPDATING);
+    assertThat(going.failureReason())
+        .isEqualTo("its inference component ep-ic is still being deleted");
+    requests.clear();
+    cleanup.delete();
+    assertThat(calls()).doesNotContain("DeleteInferenceComponent", "DeleteEndpoint");
+
+    answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
+    assertThat(cleanup.describe().state()).isEqualTo(State.IN_SERVICE);
+    requests.clear();
+    cleanup.delete();
+    assertThat(calls())
+        .containsExactly("DescribeEndpoint", "DescribeInferenceComponent", "DeleteEndpoint");
+  }
+
+  @Test
+  void theStackDeleteWaitsForTheComponentToGoThenDeletesTheEndpoint() {
+    ComponentEndpoint view = new ComponentEndpoint(
+        clients.build(Service.SAGEMAKER, SageMakerClient.builder()), "ep", "ep-ic");
+    component("InService", 2, 2, "model-1");
+    after.put("SageMaker.DeleteInferenceComponent", () -> component("Deleting", 2, 2, "model-1"));
+    List<String> componentWhenEndpointDeleted = new CopyOnWriteArrayList<>();
+    after.put("SageMaker.DeleteEndpoint", () -> {
+      componentWhenEndpointDeleted.add(answers.get("SageMaker.DescribeInferenceComponent"));
+      answers.put(
+          "SageMaker.DescribeEndpoint",
+          IN_SERVICE_ENDPOINT.formatted(0).replace("InService", "Deleting"));
+    });
+    Instant[] now = {Instant.parse("2026-01-14T09:00:00Z")};
+    List<Duration> pauses = new CopyOnWriteArrayList<>();
+    EndpointCleanup cleanup = new EndpointCleanup(
+        view,
+        new Mapping() {
+          @Override
+          public TriggerState state() {
+            return TriggerState.DISABLED;
+          }
+
+          @Override
+          public void enable() {
+            throw new AssertionError("cleanup never enables");
+          }
+
+          @Override
+          public void disable() {
+            throw new AssertionError("the trigger is not polling");
+          }
+        },
+        new MemoryControlTable(),
+        new CleanupConfig(EndpointCleanupHandlerTest.STACK_ID, "ep", "uuid-1", "control", "ep-ic"),
+        new Clock() {
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public Instant instant() {
+            return now[0];
+          }
+        },
+        pause -> {
+          pauses.add(pause);
+          now[0] = now[0].plus(pause);
+          if (pauses.size() == 2) {
+            answers.put(
+                "SageMaker.DescribeInferenceComponent", NO_COMPONENT); // SageMaker finished it
+          }
+        });
+    Map<String, Object> event =
+        new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
+    event.put("ResourceProperties", Map.of("EndpointName", "ep"));
+
+    Map<String, Object> response = cleanup.handle(event, Duration.ofSeconds(240));
+
+    assertThat(response)
+        .containsEntry("Status", "SUCCESS")
+        .containsEntry(
+            "Reason",
+            "deleted endpoint (was IN_SERVICE) after waiting 6 s for SageMaker to allow it");
+    assertThat(calls().stream().filter(c -> c.startsWith("Delete")).toList())
+        .containsExactly("DeleteInferenceComponent", "DeleteEndpoint");
+    assertThat(componentWhenEndpointDeleted)
+        .as("DeleteEndpoint only once the component is gone (SageMaker refuses it before)")
+        .containsExactly(NO_COMPONENT);
+    assertThat(pauses).hasSize(2);
   }
 
   @Test

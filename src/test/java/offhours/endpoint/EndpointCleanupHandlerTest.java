@@ -2,15 +2,25 @@ package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import offhours.aws.AwsClients;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
@@ -22,7 +32,7 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * The stack-delete custom resource, driven by the AWS-shaped events in events/; the response goes over real HTTP to a
- * loopback server standing in for the pre-signed S3 URL.
+ * loopback server standing in for the pre-signed S3 URL. Its waits move a fake clock: nothing sleeps.
  */
 class EndpointCleanupHandlerTest {
   static final String STACK_ID =
@@ -48,6 +58,12 @@ class EndpointCleanupHandlerTest {
   private RuntimeException describeError;
   private RuntimeException storeError;
   private RuntimeException disableError;
+  /** The cleanup's clock: each pause moves it on. */
+  private Instant now = Instant.parse("2026-01-14T09:00:00Z");
+  /** The pauses the cleanup took, in order. */
+  private final List<Duration> pauses = new ArrayList<>();
+  /** What SageMaker does meanwhile, called after each pause with the time waited so far. */
+  private Consumer<Duration> meanwhile = waited -> {};
 
   @BeforeEach
   void start() throws IOException {
@@ -72,6 +88,12 @@ class EndpointCleanupHandlerTest {
         if (rig.createError != null) {
           throw rig.createError;
         }
+        // As SageMaker: refused while in progress, else Deleting.
+        if (rig.endpoint.state() == State.CREATING || rig.endpoint.state() == State.UPDATING) {
+          throw new IllegalStateException(
+              "ValidationException: Cannot delete in-progress endpoint");
+        }
+        rig.endpoint = new Status(State.DELETING, null, rig.endpoint.createdAt(), rig.now);
       }
 
       @Override
@@ -112,8 +134,28 @@ class EndpointCleanupHandlerTest {
         return rig.table.save(next, expectedVersion);
       }
     };
-    handler =
-        new EndpointCleanupHandler(endpoint, mapping, store, CONFIG, HttpClient.newHttpClient());
+    Clock clock = new Clock() {
+      @Override
+      public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Instant instant() {
+        return now;
+      }
+    };
+    handler = new EndpointCleanupHandler(
+        endpoint, mapping, store, CONFIG, HttpClient.newHttpClient(), clock, pause -> {
+          pauses.add(pause);
+          now = now.plus(pause);
+          meanwhile.accept(pauses.stream().reduce(Duration.ZERO, Duration::plus));
+        });
   }
 
   @AfterEach
@@ -236,6 +278,106 @@ class EndpointCleanupHandlerTest {
         .isEqualTo("could not delete the endpoint offhours-endpoint: AccessDeniedException:"
             + " not authorized to perform sagemaker:DeleteEndpoint; delete it with 'aws sagemaker delete-endpoint"
             + " --endpoint-name offhours-endpoint' or retry the stack deletion");
+  }
+
+  @Test
+  void anEndpointStillCreatingIsWaitedForAndDeletedOnceInService() throws IOException {
+    rig.endpoint = new Endpoint.Status(Endpoint.State.CREATING, null, now, now);
+    meanwhile = waited -> {
+      if (waited.compareTo(Duration.ofSeconds(30)) >= 0) {
+        rig.inService();
+      }
+    };
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo(
+            "deleted endpoint (was IN_SERVICE) after waiting 44 s for SageMaker to allow it");
+    assertThat(rig.calls).as("no DeleteEndpoint while Creating").containsExactly("delete");
+    assertThat(pauses)
+        .extracting(Duration::toSeconds)
+        .as("looks again after 2 s, then less often")
+        .containsExactly(2L, 4L, 8L, 15L, 15L);
+  }
+
+  @Test
+  void anEndpointStillCreatingWhenTheBudgetEndsIsAnsweredFailedWithWhatToDo() throws IOException {
+    rig.endpoint = new Endpoint.Status(Endpoint.State.CREATING, null, now, now);
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("FAILED");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo(
+            "endpoint offhours-endpoint could not be deleted within 240 s: it is still CREATING."
+                + " SageMaker deletes an endpoint only once it is InService or Failed. Retry the stack deletion"
+                + " in a few minutes, or once it has settled run 'aws sagemaker delete-endpoint --endpoint-name"
+                + " offhours-endpoint' and retry the stack deletion");
+    assertThat(rig.calls).doesNotContain("delete");
+    assertThat(pauses.stream().reduce(Duration.ZERO, Duration::plus))
+        .as("the whole budget, not a second more")
+        .isEqualTo(EndpointCleanupHandler.BUDGET);
+  }
+
+  @Test
+  void anUpdatingEndpointIsWaitedForToo() throws IOException {
+    rig.endpoint = new Endpoint.Status(Endpoint.State.UPDATING, null, now, now);
+    meanwhile = waited -> rig.inService();
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    assertThat(sent().get("Reason").asText())
+        .isEqualTo("deleted endpoint (was IN_SERVICE) after waiting 2 s for SageMaker to allow it");
+    assertThat(rig.calls).containsExactly("delete");
+  }
+
+  @Test
+  void aFailedEndpointIsDeletedAtOnce() throws IOException {
+    rig.endpoint = new Endpoint.Status(Endpoint.State.FAILED, "ping failed", now, now);
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    assertThat(sent().get("Reason").asText()).isEqualTo("deleted endpoint (was FAILED)");
+    assertThat(pauses).isEmpty();
+  }
+
+  @Test
+  void theBudgetLeavesTheResponseItsTimeWithinTheInvocation() {
+    assertThat(EndpointCleanupHandler.budget(null)).isEqualTo(EndpointCleanupHandler.BUDGET);
+    assertThat(EndpointCleanupHandler.budget(remaining(Duration.ofSeconds(289))))
+        .isEqualTo(Duration.ofSeconds(240));
+    assertThat(EndpointCleanupHandler.budget(remaining(Duration.ofSeconds(100))))
+        .isEqualTo(Duration.ofSeconds(60));
+    assertThat(EndpointCleanupHandler.budget(remaining(Duration.ofSeconds(30))))
+        .isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void withNoTimeLeftToWaitAnEndpointInProgressIsAnsweredAtOnce() throws IOException {
+    rig.endpoint = new Endpoint.Status(Endpoint.State.CREATING, null, now, now);
+    handler.handleRequest(
+        event("cfn-endpoint-cleanup-delete.json"), remaining(Duration.ofSeconds(20)));
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("FAILED");
+    assertThat(r.get("Reason").asText())
+        .startsWith(
+            "endpoint offhours-endpoint could not be deleted within 0 s: it is still CREATING.");
+    assertThat(pauses).isEmpty();
+  }
+
+  /** A Lambda context with {@code left} of the invocation remaining. */
+  private static Context remaining(Duration left) {
+    return (Context) Proxy.newProxyInstance(
+        Context.class.getClassLoader(),
+        new Class<?>[] {Context.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "getRemainingTimeInMillis" -> (int) left.toMillis();
+          case "getLogger" ->
+            new LambdaLogger() {
+              @Override
+              public void log(String message) {}
+
+              @Override
+              public void log(byte[] message) {}
+            };
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
   }
 
   @Test

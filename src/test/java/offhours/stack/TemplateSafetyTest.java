@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import offhours.endpoint.EndpointCleanupHandler;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +54,22 @@ class TemplateSafetyTest {
     assertThat(StackResolver.map(
             StackResolver.map(template.get("Parameters")).get("EnableNetworkIsolation")))
         .containsEntry("AllowedValues", List.of("true", "false"));
+  }
+
+  @Test
+  void theStackDeleteCleanupHasTimeToWaitAndStillAnswersWithinItsServiceTimeout() {
+    StackResolver stack = stack(Map.of());
+    long timeout = Long.parseLong(
+        String.valueOf(stack.properties("EndpointCleanupFunction").get("Timeout")));
+    long serviceTimeout =
+        Long.parseLong(String.valueOf(stack.properties("EndpointCleanup").get("ServiceTimeout")));
+    assertThat(timeout)
+        .as("the function's Timeout holds the longest wait and the response")
+        .isGreaterThanOrEqualTo(
+            EndpointCleanupHandler.BUDGET.plus(EndpointCleanupHandler.RESERVE).toSeconds());
+    assertThat(timeout)
+        .as("CloudFormation gets the answer before its ServiceTimeout")
+        .isLessThan(serviceTimeout);
   }
 
   /** The repository ARNs the SageMaker role may pull from, for one ContainerImage. */

@@ -9,6 +9,8 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.CreateInferenceComponentRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateInferenceComponentResponse;
+import software.amazon.awssdk.services.sagemaker.model.DeleteEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.DeleteEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DeleteInferenceComponentRequest;
 import software.amazon.awssdk.services.sagemaker.model.DeleteInferenceComponentResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
@@ -191,6 +193,22 @@ final class SimulatedSageMaker implements SageMakerClient {
       DeleteInferenceComponentRequest r) {
     call(() -> component.delete(clock.get()));
     return DeleteInferenceComponentResponse.builder().build();
+  }
+
+  /**
+   * Refused while the component exists (Deleting too), as SageMaker refuses it. The simulated endpoint runs the
+   * stack's config and never fails, so the controller has no reason to delete it: any other call is a fault.
+   */
+  @Override
+  public DeleteEndpointResponse deleteEndpoint(DeleteEndpointRequest r) {
+    requireEndpoint(r.endpointName());
+    if (component.status != null) {
+      throw validation("Cannot delete endpoint \"" + ARN + "endpoint/" + endpointName
+          + "\" while it has an inference component (" + component.status.aws
+          + "); delete the component first.");
+    }
+    throw new UnsupportedOperationException(
+        "the simulation keeps its endpoint: it runs the stack's config and never fails");
   }
 
   private void requireEndpoint(String name) {

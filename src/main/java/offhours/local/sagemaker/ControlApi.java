@@ -77,7 +77,9 @@ final class ControlApi {
                     tags(in)));
       case "DescribeEndpoint" -> describeEndpoint(endpoints.get(required(in, "EndpointName")));
       case "DeleteEndpoint" -> {
-        endpoints.delete(required(in, "EndpointName"));
+        String name = required(in, "EndpointName");
+        components.requireNoneOn(endpoints.get(name));
+        endpoints.delete(name);
         yield json.createObjectNode();
       }
       case "ListEndpoints" -> listEndpoints(in);

@@ -21,7 +21,8 @@ import offhours.local.sagemaker.Models.HostedModel;
  * The endpoint life cycle, as SageMaker runs it: CreateEndpoint answers at once with the endpoint {@code Creating};
  * after the creating delay the container is launched and the endpoint goes {@code InService} once it answers its
  * ping (or {@code Failed}). UpdateEndpoint is {@code Updating} while the new container starts, the old one serving;
- * DeleteEndpoint is {@code Deleting} for the deleting delay, then the endpoint is gone and its container stopped.
+ * DeleteEndpoint is {@code Deleting} for the deleting delay, then the endpoint is gone and its container stopped; it is
+ * refused while the endpoint is Creating or Updating, as SageMaker refuses it.
  *
  * <p>All state sits behind this object's monitor; container launches, pings and stops run outside it. Each
  * incarnation of an endpoint has its own id, so a late task never settles a re-created endpoint.
@@ -332,6 +333,13 @@ final class Endpoints implements AutoCloseable {
       HostedEndpoint e = get(name);
       if (e.status().equals("Deleting")) {
         return; // already on its way out
+      }
+      if (e.status().equals("Creating") || e.status().equals("Updating")) {
+        // As SageMaker: an endpoint in progress is deleted once it is InService or Failed (one
+        // stuck in
+        // Creating only once it fails).
+        throw AwsError.validation("Cannot delete in-progress endpoint \"" + e.arn()
+            + "\" while it is " + e.status() + "; delete it once it is InService or Failed.");
       }
       deleting = e.with("Deleting", clock.instant(), e.failureReason(), e.container());
       endpoints.put(Arns.key(e.name()), deleting);

@@ -22,7 +22,7 @@ import offhours.local.sagemaker.Models.HostedModel;
  * while copies scale: out after the creating delay; in after the deleting delay, and the variant's instances follow
  * one deleting delay later (managed instance scaling with MinInstanceCount 0). While a component has no copy,
  * InvokeEndpoint answers SageMaker's no-capacity ValidationError. DeleteInferenceComponent is {@code Deleting} for the
- * deleting delay.
+ * deleting delay; DeleteEndpoint is refused while the endpoint has a component ({@link #requireNoneOn}).
  *
  * <p>State sits behind this object's monitor; container launches and stops run outside it. Each incarnation has its
  * own id, so a late task never settles a re-created component.
@@ -137,6 +137,21 @@ final class InferenceComponents implements AutoCloseable {
         .filter(c -> c.endpointName().equalsIgnoreCase(endpointName))
         .mapToInt(HostedComponent::instances)
         .sum();
+  }
+
+  /**
+   * Refuses DeleteEndpoint of an endpoint that still has components, as SageMaker does: its components are deleted
+   * first, and the endpoint once none is left, not even one still Deleting.
+   */
+  synchronized void requireNoneOn(HostedEndpoint endpoint) {
+    List<String> left = list(endpoint.name(), null).stream()
+        .map(c -> c.name() + " (" + c.status() + ")")
+        .toList();
+    if (!left.isEmpty()) {
+      throw AwsError.validation("Cannot delete endpoint \"" + endpoint.arn()
+          + "\" while it has inference components: " + String.join(", ", left)
+          + ". Delete them first; the endpoint can be deleted once none is left.");
+    }
   }
 
   /** The component the runtime forwards to, or the runtime's error when it cannot serve now. */

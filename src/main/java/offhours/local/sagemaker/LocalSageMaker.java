@@ -55,7 +55,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * <p>Endpoints live as on SageMaker: {@code Creating} for the creating delay, then the model's container
  * is launched and the endpoint turns {@code InService} once {@code GET /ping} answers 200 (or
  * {@code Failed}); DeleteEndpoint makes it {@code Deleting} for the deleting delay, then it is gone and
- * its container stopped.
+ * its container stopped. As on SageMaker, DeleteEndpoint is refused while the endpoint is {@code Creating}
+ * or {@code Updating} or still has an inference component.
  */
 public final class LocalSageMaker implements AutoCloseable {
   /**
@@ -165,7 +166,10 @@ public final class LocalSageMaker implements AutoCloseable {
     endpoints.failNextCreates(count, Objects.requireNonNull(reason, "reason"));
   }
 
-  /** The next {@code count} created endpoints stay {@code Creating} until deleted, as a stuck creation does. */
+  /**
+   * The next {@code count} created endpoints stay {@code Creating}, as a stuck creation does; like that, they cannot
+   * be deleted (SageMaker deletes one once it has turned Failed), so they go only with the service.
+   */
   public void stallNextCreates(int count) {
     endpoints.stallNextCreates(count);
   }

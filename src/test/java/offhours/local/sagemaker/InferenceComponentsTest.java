@@ -141,6 +141,15 @@ class InferenceComponentsTest {
         .singleElement()
         .satisfies(s -> assertThat(s.inferenceComponentName()).isEqualTo("ep-ic"));
 
+    assertThatThrownBy(() -> f.control.deleteEndpoint(r -> r.endpointName("ep")))
+        .as("SageMaker deletes an endpoint only once its components are gone")
+        .isInstanceOfSatisfying(
+            SageMakerException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo("Cannot delete endpoint"
+                    + " \"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/ep\" while it has"
+                    + " inference components: ep-ic (InService). Delete them first; the endpoint can be"
+                    + " deleted once none is left."));
     f.control.deleteInferenceComponent(r -> r.inferenceComponentName("ep-ic"));
     Fixture.await(
         () -> f.control
@@ -159,6 +168,8 @@ class InferenceComponentsTest {
                 .isEqualTo(
                     "Could not find inference component"
                         + " \"arn:aws:sagemaker:eu-central-1:123456789012:inference-component/ep-ic\"."));
+    f.control.deleteEndpoint(r -> r.endpointName("ep"));
+    f.awaitAbsent("ep");
   }
 
   @Test

@@ -20,6 +20,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
 /** The asynchronous endpoint life cycle and its failure injection, observed through DescribeEndpoint. */
 class LifecycleTest {
@@ -110,7 +111,7 @@ class LifecycleTest {
   }
 
   @Test
-  void aStalledCreateStaysCreatingUntilDeleted() throws Exception {
+  void aStalledCreateStaysCreatingAndCannotBeDeleted() throws Exception {
     start(LocalSageMaker.builder().creatingDelay(Duration.ZERO).deletingDelay(Duration.ZERO));
     f.sageMaker.stallNextCreates(1);
     f.createEndpoint("stuck", Fixture.IMAGE, Map.of());
@@ -120,8 +121,13 @@ class LifecycleTest {
     assertThat(f.control.describeEndpoint(r -> r.endpointName("stuck")).endpointStatus())
         .isEqualTo(EndpointStatus.CREATING);
 
-    f.control.deleteEndpoint(r -> r.endpointName("stuck"));
-    f.awaitAbsent("stuck");
+    assertThatThrownBy(() -> f.control.deleteEndpoint(r -> r.endpointName("stuck")))
+        .isInstanceOf(SageMakerException.class)
+        .hasMessageStartingWith("Cannot delete in-progress endpoint"
+            + " \"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/stuck\" while it is Creating;"
+            + " delete it once it is InService or Failed.");
+    assertThat(f.control.describeEndpoint(r -> r.endpointName("stuck")).endpointStatus())
+        .isEqualTo(EndpointStatus.CREATING);
     assertThat(launched).hasSize(1);
   }
 
@@ -207,7 +213,7 @@ class LifecycleTest {
   }
 
   @Test
-  void deletingWhileTheContainerStartsStopsTheContainer() throws Exception {
+  void anEndpointIsDeletedOnlyOnceItsContainerHasStarted() throws Exception {
     start(LocalSageMaker.builder()
         .creatingDelay(Duration.ZERO)
         .deletingDelay(Duration.ZERO)
@@ -219,13 +225,15 @@ class LifecycleTest {
         }));
     f.createEndpoint("race", "test/gated", Map.of());
 
+    assertThatThrownBy(() -> f.control.deleteEndpoint(r -> r.endpointName("race")))
+        .isInstanceOf(SageMakerException.class)
+        .hasMessageContaining("while it is Creating");
+    createGate.countDown();
+    f.awaitStatus("race", EndpointStatus.IN_SERVICE);
+
     f.control.deleteEndpoint(r -> r.endpointName("race"));
     f.awaitAbsent("race");
-    createGate.countDown();
-
-    FakeContainer orphan =
-        Fixture.await(() -> launched.isEmpty() ? null : launched.get(0), "the late container");
-    Fixture.await(() -> orphan.closed ? Boolean.TRUE : null, "the late container to be stopped");
+    assertThat(launched).singleElement().satisfies(c -> assertThat(c.closed).isTrue());
     assertThat(f.control.listEndpoints(r -> r.nameContains("race")).endpoints()).isEmpty();
   }
 
