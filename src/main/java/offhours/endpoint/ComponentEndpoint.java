@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  *       scaling takes them away minutes later; they are billed until then, so the ledger counts them). In that
  *       second part the stop is {@code resumable}: setting the copies back places them on the instances still up,
  *       a wake without a new instance, so the controller does not wait for them to go;
- *   <li>FAILED for a failed component.
+ *   <li>FAILED for a failed component;
+ *   <li>UPDATING for an endpoint that goes (failed, of another config) while its component is being deleted: waited
+ *       out, as SageMaker deletes the endpoint only once the component is gone.
  * </ul>
  * An endpoint with a component of another model than the stack's reports that model as its config, so the controller
  * replaces the component as it replaces a stale endpoint.
@@ -104,7 +106,8 @@ public final class ComponentEndpoint implements Endpoint {
       DescribeInferenceComponentResponse c = component();
       return c == null ? ep : componentOnly(c);
     }
-    if (cleanup && (ep.state() == State.IN_SERVICE || ep.state() == State.FAILED)) {
+    boolean deletable = ep.state() == State.IN_SERVICE || ep.state() == State.FAILED;
+    if (!ep.foreign() && deletable && endpointGoes(ep)) {
       DescribeInferenceComponentResponse c = component();
       return c != null && c.inferenceComponentStatusAsString().equals("Deleting")
           ? componentGoing(ep)
@@ -172,8 +175,9 @@ public final class ComponentEndpoint implements Endpoint {
   }
 
   /**
-   * An endpoint to delete whose component is still being deleted: UPDATING, a state to wait out, as SageMaker refuses
-   * DeleteEndpoint while the endpoint has a component.
+   * An endpoint to delete whose component is still being deleted: UPDATING, a state to wait out (the controller waits
+   * as for an update, the cleanup looks again), as SageMaker refuses DeleteEndpoint while the endpoint has a component.
+   * Once the component is gone the endpoint speaks for itself again, and the next {@link #delete} deletes it.
    */
   private Status componentGoing(Status ep) {
     return new Status(
@@ -252,34 +256,41 @@ public final class ComponentEndpoint implements Endpoint {
 
   /**
    * Puts the component to sleep (0 copies); deletes what the stack does not own any more: a failed or stuck component,
-   * one of another model, and with a failed endpoint or one of another config, the endpoint too.
+   * one of another model, and with a failed endpoint or one of another config, the endpoint too: first its component,
+   * then, in a later call once the component is gone, the endpoint (SageMaker refuses to delete an endpoint with a
+   * component).
    */
   @Override
   public void delete() {
     Status ep = endpoint.describe();
     DescribeInferenceComponentResponse c = component();
-    boolean endpointGoes = endpointConfigName == null
-        || ep.state() == State.FAILED
-        || ep.state() != State.ABSENT && stale(ep);
-    if (c != null && !c.inferenceComponentStatusAsString().equals("Deleting")) {
+    boolean endpointGoes = endpointGoes(ep);
+    if (c != null) {
+      String status = c.inferenceComponentStatusAsString();
+      if (status.equals("Deleting")) {
+        return; // an endpoint that goes waits until this is gone: a later call deletes it
+      }
       boolean componentGoes = endpointGoes
-          || !c.inferenceComponentStatusAsString().matches("InService|Updating")
+          || !status.matches("InService|Updating")
           || !modelName.equals(c.specification().modelName());
       if (componentGoes) {
+        // SageMaker refuses DeleteEndpoint while the endpoint has a component: not in this call.
         sageMaker.deleteInferenceComponent(b -> b.inferenceComponentName(componentName));
       } else if (orZero(c.runtimeConfig().desiredCopyCount()) > 0) {
         setCopies(0);
       }
+      return;
     }
-    // The cleanup deletes the endpoint only once the component is gone (SageMaker refuses it
-    // before): a later call.
-    boolean componentLeft = endpointConfigName == null && c != null;
-    if (endpointGoes
-        && !componentLeft
-        && ep.state() != State.ABSENT
-        && ep.state() != State.DELETING) {
+    if (endpointGoes && ep.state() != State.ABSENT && ep.state() != State.DELETING) {
       endpoint.delete();
     }
+  }
+
+  /** The endpoint is to be deleted: with the stack (the cleanup's view), when it failed, or when it runs another config. */
+  private boolean endpointGoes(Status ep) {
+    return endpointConfigName == null
+        || ep.state() == State.FAILED
+        || ep.state() != State.ABSENT && stale(ep);
   }
 
   private void setCopies(int count) {

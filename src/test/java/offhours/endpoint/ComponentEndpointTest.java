@@ -96,6 +96,13 @@ class ComponentEndpointTest {
             ? target.substring("SageMaker.".length()) + " " + body
             : "invoke " + component);
     String out = answers.getOrDefault(target != null ? target : "invoke", "{}");
+    if ("SageMaker.DeleteEndpoint".equals(target)
+        && !NO_COMPONENT.equals(answers.get("SageMaker.DescribeInferenceComponent"))) {
+      // As SageMaker: an endpoint goes only once its components are gone.
+      out =
+          "!{\"__type\":\"ValidationException\",\"message\":\"There are some underlying Models that"
+              + " are part of this endpoint.\"}";
+    }
     Runnable then = target == null ? null : after.get(target);
     if (then != null && !out.startsWith("!")) {
       then.run();
@@ -250,7 +257,7 @@ class ComponentEndpointTest {
   }
 
   @Test
-  void anEndpointOfAnotherConfigGoesWithItsComponent() {
+  void anEndpointOfAnotherConfigGoesAfterItsComponentInALaterCall() {
     answers.put(
         "SageMaker.DescribeEndpoint",
         IN_SERVICE_ENDPOINT.formatted(1).replace("ep-config", "old-config"));
@@ -258,7 +265,81 @@ class ComponentEndpointTest {
     assertThat(endpoint.describe().configName()).isEqualTo("old-config");
     requests.clear();
     endpoint.delete();
-    assertThat(calls()).containsSubsequence("DeleteInferenceComponent", "DeleteEndpoint");
+    assertThat(calls()).contains("DeleteInferenceComponent").doesNotContain("DeleteEndpoint");
+
+    component("Deleting", 2, 2, "model-1");
+    Endpoint.Status going = endpoint.describe();
+    assertThat(going.state()).as("waited out, as an update").isEqualTo(State.UPDATING);
+    assertThat(going.configName()).isEqualTo("old-config");
+    requests.clear();
+    endpoint.delete();
+    assertThat(calls()).doesNotContain("DeleteInferenceComponent", "DeleteEndpoint");
+
+    answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
+    assertThat(endpoint.describe().state()).isEqualTo(State.IN_SERVICE);
+    requests.clear();
+    endpoint.delete();
+    assertThat(calls()).contains("DeleteEndpoint").doesNotContain("DeleteInferenceComponent");
+  }
+
+  @Test
+  void theControllerReplacingAnEndpointOfAnotherConfigDeletesItOnceItsComponentIsGone() {
+    Map<String, String> env = new HashMap<>(Rig.ENV);
+    env.putAll(Map.of(
+        "HOSTING", "scale-to-zero",
+        "ENDPOINT_NAME", "ep",
+        "ENDPOINT_CONFIG_NAME", "ep-config",
+        "INFERENCE_COMPONENT_NAME", "ep-ic",
+        "MODEL_NAME", "model-1",
+        "STACK_ID", STACK));
+    MemoryControlTable table = new MemoryControlTable();
+    Mapping disabled = new Mapping() {
+      @Override
+      public TriggerState state() {
+        return TriggerState.DISABLED;
+      }
+
+      @Override
+      public void enable() {
+        throw new AssertionError("nothing to feed outside working hours");
+      }
+
+      @Override
+      public void disable() {
+        throw new AssertionError("the trigger is not polling");
+      }
+    };
+    EndpointController controller = new EndpointController(
+        ControllerConfig.fromEnvironment(env),
+        endpoint,
+        disabled,
+        () -> Backlog.Snapshot.EMPTY,
+        table,
+        table,
+        line -> {});
+    answers.put(
+        "SageMaker.DescribeEndpoint",
+        IN_SERVICE_ENDPOINT.formatted(1).replace("ep-config", "old-config"));
+    component("InService", 2, 2, "model-1");
+    after.put("SageMaker.DeleteInferenceComponent", () -> component("Deleting", 2, 2, "model-1"));
+    Instant saturday = Instant.parse("2026-01-17T09:00:00Z"); // outside working hours: wanted off
+
+    Decision first = controller.reconcile(saturday);
+    assertThat(first.action()).isEqualTo(Decision.Action.DELETE_ENDPOINT);
+    assertThat(String.valueOf(first.outcome())).doesNotContain("failed");
+    assertThat(calls()).contains("DeleteInferenceComponent").doesNotContain("DeleteEndpoint");
+
+    requests.clear();
+    Decision meanwhile = controller.reconcile(saturday.plusSeconds(60));
+    assertThat(meanwhile.action()).isEqualTo(Decision.Action.WAIT);
+    assertThat(calls()).doesNotContain("DeleteInferenceComponent", "DeleteEndpoint");
+
+    answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
+    requests.clear();
+    Decision last = controller.reconcile(saturday.plusSeconds(120));
+    assertThat(last.action()).isEqualTo(Decision.Action.DELETE_ENDPOINT);
+    assertThat(calls()).contains("DeleteEndpoint");
+    assertThat(String.valueOf(last.outcome())).doesNotContain("failed");
   }
 
   @Test
