@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.endpoint.sim.MemoryControlTable;
 import offhours.inference.ModelContract;
 import offhours.inference.Scores;
 import offhours.testing.StubHttpServer;
@@ -116,6 +117,49 @@ class SageMakerEndpointTest {
     assertThat(endpoint.describe().state()).isEqualTo(Endpoint.State.UPDATING);
     answer = "{\"EndpointStatus\":\"InService\",\"CreationTime\":1768381200}";
     assertThat(endpoint.describe().state()).isEqualTo(Endpoint.State.IN_SERVICE);
+  }
+
+  @Test
+  void anEndpointWhoseUpdateAndRollbackFailedServesAndIsDeletedWhenWantedOff() {
+    answer = "{\"EndpointName\":\"offhours-endpoint\",\"EndpointArn\":"
+        + "\"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/offhours-endpoint\","
+        + "\"EndpointStatus\":\"UpdateRollbackFailed\",\"FailureReason\":\"rollback failed\","
+        + "\"EndpointConfigName\":\"offhours-endpoint-config\",\"CreationTime\":1768381200,"
+        + "\"LastModifiedTime\":1768381800}";
+    assertThat(endpoint.describe().state())
+        .as("it serves, and nothing more happens to it by itself")
+        .isEqualTo(Endpoint.State.IN_SERVICE);
+
+    MemoryControlTable table = new MemoryControlTable();
+    Mapping disabled = new Mapping() {
+      @Override
+      public TriggerState state() {
+        return TriggerState.DISABLED;
+      }
+
+      @Override
+      public void enable() {
+        throw new AssertionError("nothing to feed outside working hours");
+      }
+
+      @Override
+      public void disable() {
+        throw new AssertionError("the trigger is not polling");
+      }
+    };
+    EndpointController controller = new EndpointController(
+        ControllerConfig.fromEnvironment(Rig.ENV),
+        endpoint,
+        disabled,
+        () -> Backlog.Snapshot.EMPTY,
+        table,
+        table,
+        line -> {});
+    Decision saturday = controller.reconcile(Instant.parse("2026-01-17T09:00:00Z"));
+    assertThat(saturday.action()).isEqualTo(Decision.Action.DELETE_ENDPOINT);
+    assertThat(requests())
+        .last()
+        .isEqualTo("POST / SageMaker.DeleteEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
   }
 
   @Test
