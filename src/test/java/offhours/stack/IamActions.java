@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateInferenceComponentRequest;
 import software.amazon.awssdk.services.sagemaker.model.DeleteEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.ListTagsRequest;
@@ -163,8 +164,22 @@ final class IamActions {
               because + " of an inference component"));
         }
       }
-      case "SageMaker.CreateInferenceComponent",
-          "SageMaker.DescribeInferenceComponent",
+      case "SageMaker.CreateInferenceComponent" -> {
+        // Authorized on the component and on the endpoint it goes on (Service Authorization
+        // Reference, Amazon
+        // SageMaker AI: CreateInferenceComponent, resource types endpoint* and
+        // inference-component*).
+        CreateInferenceComponentRequest r = (CreateInferenceComponentRequest) call.request();
+        needed.add(new Permission(
+            "sagemaker:CreateInferenceComponent",
+            component(call, r.inferenceComponentName()),
+            because));
+        needed.add(new Permission(
+            "sagemaker:CreateInferenceComponent",
+            endpoint(call, r.endpointName()),
+            because + " on its endpoint"));
+      }
+      case "SageMaker.DescribeInferenceComponent",
           "SageMaker.UpdateInferenceComponentRuntimeConfig",
           "SageMaker.DeleteInferenceComponent" -> {
         String name = (String) call.request()
