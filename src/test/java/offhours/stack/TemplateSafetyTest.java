@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What template.yaml keeps and what it lets the model do: a stack delete keeps the queues (the only pointer to an
- * unclassified upload), the model's container runs without network by default, and it may pull exactly its own image
- * repository.
+ * unclassified upload), the model's container runs without network by default (not serverless, which does not support
+ * it), and it may pull exactly its own image repository.
  */
 class TemplateSafetyTest {
 
@@ -44,6 +44,26 @@ class TemplateSafetyTest {
           .containsEntry("DeletionPolicy", "Retain")
           .containsEntry("UpdateReplacePolicy", "Retain");
     }
+  }
+
+  @Test
+  void aServerlessModelRunsWithNetworkTheOthersAsTheParameterSays() {
+    // Serverless Inference does not support network isolation: SageMaker would refuse the model.
+    for (String isolation : List.of("true", "false")) {
+      assertThat(stack(Map.of("Hosting", "serverless", "EnableNetworkIsolation", isolation))
+              .properties("Model"))
+          .as("serverless with EnableNetworkIsolation %s", isolation)
+          .containsEntry("EnableNetworkIsolation", "false");
+      for (String hosting : List.of("scheduled", "scale-to-zero")) {
+        assertThat(stack(Map.of("Hosting", hosting, "EnableNetworkIsolation", isolation))
+                .properties("Model"))
+            .as("%s with EnableNetworkIsolation %s", hosting, isolation)
+            .containsEntry("EnableNetworkIsolation", isolation);
+      }
+    }
+    assertThat(stack(Map.of("Hosting", "serverless")).properties("Model"))
+        .as("serverless with the defaults")
+        .containsEntry("EnableNetworkIsolation", "false");
   }
 
   @Test
