@@ -16,12 +16,12 @@ import java.util.Objects;
  * operation stops visibly instead of waiting out the timeout or leaving an endpoint billing. An event of another stack
  * (its StackId, or the endpoint or mapping it names, are not this stack's) is never acted on.
  *
- * <p>SageMaker refuses DeleteEndpoint while the endpoint is Creating or Updating (SystemUpdating: "cannot be updated or
- * deleted ... until it has completed",
+ * <p>SageMaker refuses DeleteEndpoint while the endpoint is Creating or Updating (the API reference's EndpointStatus
+ * says an endpoint in SystemUpdating can be neither updated nor deleted before the update ends,
  * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html) and while it still has an
- * inference component ("Delete Endpoints and Resources": the components go first). So Delete looks again every few
- * seconds until the endpoint can go, within a budget that leaves the response inside CloudFormation's ServiceTimeout;
- * an endpoint that does not settle in time is answered FAILED with its state and what to do.
+ * inference component (the guide's "Delete Endpoints and Resources" deletes the components first). So Delete looks
+ * again every few seconds until the endpoint can go, within a budget that leaves the response inside CloudFormation's
+ * ServiceTimeout; an endpoint that does not settle in time is answered FAILED with its state and what to do.
  */
 final class EndpointCleanup {
   /** The first pause between two looks; each next one doubles, up to {@link #LONGEST_PAUSE}. */
@@ -181,8 +181,8 @@ final class EndpointCleanup {
       }
       boolean deletable = state == Endpoint.State.IN_SERVICE || state == Endpoint.State.FAILED;
       if (deletable && !justDeleted) {
-        endpoint
-            .delete(); // a component goes first: the next look tells whether the endpoint went too
+        // With scale-to-zero this may delete the component only: the next look tells.
+        endpoint.delete();
         deletedFrom = deletedFrom == null ? state : deletedFrom;
         justDeleted = true;
         continue;
