@@ -67,6 +67,17 @@ class TemplateSafetyTest {
   }
 
   @Test
+  void aComponentEndpointIsolatesItsContainersInItsConfig() {
+    // An endpoint that hosts inference components takes the setting in its endpoint config.
+    for (String isolation : List.of("true", "false")) {
+      assertThat(stack(Map.of("Hosting", "scale-to-zero", "EnableNetworkIsolation", isolation))
+              .properties("ComponentEndpointConfig"))
+          .as("scale-to-zero with EnableNetworkIsolation %s", isolation)
+          .containsEntry("EnableNetworkIsolation", isolation);
+    }
+  }
+
+  @Test
   void theModelRunsWithoutNetworkUnlessTheParameterSaysOtherwise() {
     assertThat(stack(Map.of()).properties("Model")).containsEntry("EnableNetworkIsolation", "true");
     assertThat(stack(Map.of("EnableNetworkIsolation", "false")).properties("Model"))
