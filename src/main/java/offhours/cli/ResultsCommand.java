@@ -1,11 +1,10 @@
 package offhours.cli;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import offhours.cli.Target.Name;
+import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -63,7 +62,7 @@ final class ResultsCommand implements Command {
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultRow> rows;
       try {
-        rows = read(new ResultsTable(dynamoDb, table), target.name(Name.BUCKET), query);
+        rows = read(dynamoDb, table, target.name(Name.BUCKET), query);
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "results table " + table + " of " + target.description() + " does not exist");
@@ -101,22 +100,23 @@ final class ResultsCommand implements Command {
   record Query(String key, String label, String status, int limit) {}
 
   /**
-   * By key (all versions), by label (the label index, newest first) or everything; newest first. Reads one row more
-   * than the limit, so the caller can tell that more exist.
+   * By key (all versions, then filtered), else from the label or status index ({@link NewestFirst}: Queries that read
+   * about the rows shown, never a scan); newest first. Reads one row more than the limit, so the caller can tell that
+   * more exist.
    */
-  static List<ResultRow> read(ResultsTable table, String bucket, Query query) {
+  static List<ResultRow> read(DynamoDbClient dynamoDb, String table, String bucket, Query query) {
     List<ResultItem> items = query.key() != null
-        ? table.byKey(bucket, query.key())
-        : query.label() != null
-            ? table.byLabel(query.label(), query.limit() + 1)
-            : table.scan(Optional.ofNullable(query.status()));
-    return items.stream()
-        .filter(i -> query.label() == null || query.label().equals(i.topLabel()))
-        .filter(i -> query.status() == null || query.status().equals(i.status().name()))
-        .sorted(Comparator.comparing(ResultItem::classifiedAt).reversed())
-        .limit(query.limit() + 1L)
-        .map(ResultRow::from)
-        .toList();
+        ? new ResultsTable(dynamoDb, table)
+            .byKey(bucket, query.key()).stream()
+                .filter(i -> query.label() == null || query.label().equals(i.topLabel()))
+                .filter(i ->
+                    query.status() == null || query.status().equals(i.status().name()))
+                .limit(query.limit() + 1L)
+                .toList()
+        : new NewestFirst(dynamoDb, table)
+            .page(query.label(), query.status(), null, query.limit() + 1, null)
+            .items();
+    return items.stream().map(ResultRow::from).toList();
   }
 
   static Query query(Arguments args) {

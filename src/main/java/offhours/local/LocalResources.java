@@ -7,6 +7,7 @@ import java.util.Objects;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -202,11 +203,33 @@ public final class LocalResources {
                 + "; delete the table (or reset the local services) and"
                 + " start again");
       }
+      addMissingIndexes(name, spec, existing);
       return;
     } catch (ResourceNotFoundException e) {
       // create it below
     }
     dynamoDb.createTable(spec.createTableRequest(name));
     dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(name));
+  }
+
+  /**
+   * A table made by an older offhours gets the indexes added since, as a stack update adds them on AWS; DynamoDB
+   * fills a new index from the items already there. UpdateTable creates one index per call.
+   */
+  private void addMissingIndexes(
+      String name, StackSpec.TableSchema spec, TableDescription existing) {
+    List<String> present = existing.globalSecondaryIndexes().stream()
+        .map(GlobalSecondaryIndexDescription::indexName)
+        .toList();
+    for (StackSpec.Index index : spec.indexes()) {
+      if (!present.contains(index.name())) {
+        dynamoDb.updateTable(r -> r.tableName(name)
+            .attributeDefinitions(spec.attributeDefinitions())
+            .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(index.name())
+                .keySchema(StackSpec.TableSchema.globalSecondaryIndex(index).keySchema())
+                .projection(StackSpec.TableSchema.globalSecondaryIndex(index).projection()))));
+        dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(name));
+      }
+    }
   }
 }

@@ -35,6 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 public final class ResultsTable {
 
   public static final String LABEL_INDEX = "byLabel";
+  /** Every result by status, newest first; {@link NewestFirst} merges the two statuses. */
+  public static final String STATUS_INDEX = "byStatus";
+
   static final String NEW_ITEM_ONLY = "attribute_not_exists(pk)";
   static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL =
       "attribute_not_exists(pk) OR #status = :rejected OR attribute_not_exists(#model) OR #model <> :model";

@@ -3,7 +3,6 @@ package offhours.stack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -222,17 +221,17 @@ public final class StackSpec {
   }
 
   /** A DynamoDB table billed on demand; every key attribute is a string (S). */
-  public record TableSchema(String partitionKey, String sortKey, Optional<Index> index) {
+  public record TableSchema(String partitionKey, String sortKey, List<Index> indexes) {
     public TableSchema {
       Objects.requireNonNull(partitionKey, "partitionKey");
       Objects.requireNonNull(sortKey, "sortKey");
-      Objects.requireNonNull(index, "index");
+      indexes = List.copyOf(indexes);
     }
 
-    /** Every attribute that appears in a key of the table or its index, in declaration order. */
+    /** Every attribute that appears in a key of the table or its indexes, in declaration order. */
     public List<String> keyAttributes() {
       var names = new java.util.LinkedHashSet<String>(List.of(partitionKey, sortKey));
-      index.ifPresent(i -> {
+      indexes.forEach(i -> {
         names.add(i.partitionKey());
         names.add(i.sortKey());
       });
@@ -244,19 +243,32 @@ public final class StackSpec {
       CreateTableRequest.Builder request = CreateTableRequest.builder()
           .tableName(tableName)
           .billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(keyAttributes().stream()
-              .map(a -> AttributeDefinition.builder()
-                  .attributeName(a)
-                  .attributeType(ScalarAttributeType.S)
-                  .build())
-              .toList())
+          .attributeDefinitions(attributeDefinitions())
           .keySchema(key(partitionKey, KeyType.HASH), key(sortKey, KeyType.RANGE));
-      index.ifPresent(i -> request.globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-          .indexName(i.name())
-          .keySchema(key(i.partitionKey(), KeyType.HASH), key(i.sortKey(), KeyType.RANGE))
-          .projection(p -> p.projectionType(ProjectionType.ALL))
-          .build()));
+      if (!indexes.isEmpty()) {
+        request.globalSecondaryIndexes(
+            indexes.stream().map(TableSchema::globalSecondaryIndex).toList());
+      }
       return request.build();
+    }
+
+    /** The definitions of every key attribute, as CreateTable and UpdateTable take them. */
+    public List<AttributeDefinition> attributeDefinitions() {
+      return keyAttributes().stream()
+          .map(a -> AttributeDefinition.builder()
+              .attributeName(a)
+              .attributeType(ScalarAttributeType.S)
+              .build())
+          .toList();
+    }
+
+    /** The index as CreateTable (or UpdateTable, adding it to an older table) declares it. */
+    public static GlobalSecondaryIndex globalSecondaryIndex(Index index) {
+      return GlobalSecondaryIndex.builder()
+          .indexName(index.name())
+          .keySchema(key(index.partitionKey(), KeyType.HASH), key(index.sortKey(), KeyType.RANGE))
+          .projection(p -> p.projectionType(ProjectionType.ALL))
+          .build();
     }
 
     private static KeySchemaElement key(String attribute, KeyType type) {
@@ -264,12 +276,19 @@ public final class StackSpec {
     }
   }
 
-  /** Results: one item per object version; {@code byLabel} answers "images labelled X, newest first". */
+  /**
+   * Results: one item per object version. {@code byLabel} answers "images labelled X, newest first"; {@code byStatus}
+   * answers "every result, newest first" (one query per status, merged; see {@code results.NewestFirst}).
+   */
   public static final TableSchema RESULTS_TABLE = new TableSchema(
-      "pk", "sk", Optional.of(new Index(ResultsTable.LABEL_INDEX, "topLabel", "classifiedAt")));
+      "pk",
+      "sk",
+      List.of(
+          new Index(ResultsTable.LABEL_INDEX, "topLabel", "classifiedAt"),
+          new Index(ResultsTable.STATUS_INDEX, "status", "classifiedAt")));
 
   /** Controller state and the savings ledger. */
-  public static final TableSchema CONTROL_TABLE = new TableSchema("pk", "sk", Optional.empty());
+  public static final TableSchema CONTROL_TABLE = new TableSchema("pk", "sk", List.of());
 
   /**
    * The Classify function's SQS trigger. MaximumConcurrency is at least 2 (Lambda's minimum) and caps the

@@ -5,6 +5,7 @@ package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.Map;
@@ -159,13 +160,16 @@ class LocalResourcesIT {
         .extracting(k -> k.attributeName() + ":" + k.keyType())
         .containsExactly("pk:" + KeyType.HASH, "sk:" + KeyType.RANGE);
     assertThat(results.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
-    assertThat(results.globalSecondaryIndexes()).singleElement().satisfies(gsi -> {
-      assertThat(gsi.indexName()).isEqualTo("byLabel");
-      assertThat(gsi.keySchema())
-          .extracting(k -> k.attributeName() + ":" + k.keyType())
-          .containsExactly("topLabel:" + KeyType.HASH, "classifiedAt:" + KeyType.RANGE);
-      assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.ALL);
-    });
+    assertThat(results.globalSecondaryIndexes())
+        .extracting(
+            gsi -> gsi.indexName(),
+            gsi -> gsi.keySchema().stream()
+                .map(k -> k.attributeName() + ":" + k.keyType())
+                .toList(),
+            gsi -> gsi.projection().projectionType())
+        .containsExactlyInAnyOrder(
+            tuple("byLabel", List.of("topLabel:HASH", "classifiedAt:RANGE"), ProjectionType.ALL),
+            tuple("byStatus", List.of("status:HASH", "classifiedAt:RANGE"), ProjectionType.ALL));
     TableDescription control =
         dynamoDb.describeTable(r -> r.tableName(p.controlTable())).table();
     assertThat(control.keySchema())

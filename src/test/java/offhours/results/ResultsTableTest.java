@@ -2,6 +2,7 @@ package offhours.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.util.List;
@@ -176,19 +177,22 @@ class ResultsTableTest {
   }
 
   @Test
-  void theSchemaHasTheKeyAndTheLabelIndex() {
+  void theSchemaHasTheKeyAndTheLabelAndStatusIndexes() {
     CreateTableRequest schema = StackSpec.RESULTS_TABLE.createTableRequest("offhours-results");
 
     assertThat(schema.keySchema())
         .extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
         .containsExactly("pk:HASH", "sk:RANGE");
-    assertThat(schema.globalSecondaryIndexes()).singleElement().satisfies(index -> {
-      assertThat(index.indexName()).isEqualTo("byLabel");
-      assertThat(index.keySchema())
-          .extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
-          .containsExactly("topLabel:HASH", "classifiedAt:RANGE");
-      assertThat(index.projection().projectionTypeAsString()).isEqualTo("ALL");
-    });
+    assertThat(schema.globalSecondaryIndexes())
+        .extracting(
+            i -> i.indexName(),
+            i -> i.keySchema().stream()
+                .map(k -> k.attributeName() + ":" + k.keyTypeAsString())
+                .toList(),
+            i -> i.projection().projectionTypeAsString())
+        .containsExactly(
+            tuple("byLabel", List.of("topLabel:HASH", "classifiedAt:RANGE"), "ALL"),
+            tuple("byStatus", List.of("status:HASH", "classifiedAt:RANGE"), "ALL"));
     assertThat(schema.billingModeAsString()).isEqualTo("PAY_PER_REQUEST");
   }
 }

@@ -39,6 +39,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -489,12 +490,13 @@ class PermissionsIT {
                   .containsEntry("statusCode", 200);
               assertThat(apiCall(d, "GET", "/results", "limit=5")).containsEntry("statusCode", 200);
               assertThat(d.operations())
-                  .contains(
-                      "Sqs.GetQueueAttributes",
-                      "DynamoDb.GetItem",
-                      "DynamoDb.Query",
-                      "DynamoDb.Scan",
-                      "DynamoDb.BatchGetItem");
+                  .contains("Sqs.GetQueueAttributes", "DynamoDb.GetItem", "DynamoDb.Query")
+                  .as("a page of all results reads the indexes, never the whole table")
+                  .doesNotContain("DynamoDb.Scan", "DynamoDb.BatchGetItem");
+              assertThat(d.recorder.calls())
+                  .filteredOn(c -> c.request() instanceof QueryRequest)
+                  .extracting(c -> ((QueryRequest) c.request()).indexName())
+                  .contains("byLabel", "byStatus");
             }),
         new Scenario(
             "GET /results/{key} of an object that does not exist: 404, not 403", Map.of(), d -> {

@@ -181,21 +181,25 @@ final class StackDrift {
         ? list(props.get("GlobalSecondaryIndexes"))
         : List.of();
     expect(
-        name + " number of GlobalSecondaryIndexes",
-        indexes.size(),
-        spec.index().isPresent() ? 1 : 0);
-    spec.index()
-        .ifPresent(index -> indexes.stream().findFirst().map(StackDrift::map).ifPresent(gsi -> {
-          expect(name + " GSI IndexName", gsi.get("IndexName"), index.name());
-          expect(
-              name + " GSI " + index.name() + " KeySchema",
-              keySchema(gsi.get("KeySchema")),
-              List.of(index.partitionKey(), index.sortKey()));
-          expect(
-              name + " GSI " + index.name() + " ProjectionType",
-              path(gsi, "Projection").get("ProjectionType"),
-              "ALL");
-        }));
+        name + " GlobalSecondaryIndexes",
+        indexes.stream().map(i -> String.valueOf(map(i).get("IndexName"))).toList(),
+        spec.indexes().stream().map(StackSpec.Index::name).toList());
+    for (StackSpec.Index index : spec.indexes()) {
+      indexes.stream()
+          .map(StackDrift::map)
+          .filter(gsi -> index.name().equals(gsi.get("IndexName")))
+          .findFirst()
+          .ifPresent(gsi -> {
+            expect(
+                name + " GSI " + index.name() + " KeySchema",
+                keySchema(gsi.get("KeySchema")),
+                List.of(index.partitionKey(), index.sortKey()));
+            expect(
+                name + " GSI " + index.name() + " ProjectionType",
+                path(gsi, "Projection").get("ProjectionType"),
+                "ALL");
+          });
+    }
   }
 
   private void trigger() {

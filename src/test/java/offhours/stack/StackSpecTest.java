@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StackSpecTest {
@@ -84,13 +83,12 @@ class StackSpecTest {
   }
 
   @Test
-  void resultsTableKeysIncludeTheLabelIndex() {
+  void resultsTableKeysIncludeTheLabelAndStatusIndexes() {
     assertThat(StackSpec.RESULTS_TABLE.keyAttributes())
-        .containsExactly("pk", "sk", "topLabel", "classifiedAt");
+        .containsExactly("pk", "sk", "topLabel", "classifiedAt", "status");
     assertThat(StackSpec.CONTROL_TABLE.keyAttributes()).containsExactly("pk", "sk");
-    assertThat(
-            new StackSpec.TableSchema("pk", "sk", Optional.of(new StackSpec.Index("i", "pk", "x")))
-                .keyAttributes())
+    assertThat(new StackSpec.TableSchema("pk", "sk", List.of(new StackSpec.Index("i", "pk", "x")))
+            .keyAttributes())
         .containsExactly("pk", "sk", "x");
   }
 

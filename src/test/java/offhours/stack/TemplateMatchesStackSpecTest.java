@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** template.yaml and StackSpec (which local mode provisions from) must say the same thing. */
@@ -130,7 +129,11 @@ class TemplateMatchesStackSpecTest {
         StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3),
         spec.classifyTimeoutSeconds(),
         new StackSpec.TableSchema(
-            "pk", "sk", Optional.of(new StackSpec.Index("byLabel", "topLabel", "uploadedAt"))),
+            "pk",
+            "sk",
+            List.of(
+                new StackSpec.Index("byLabel", "topLabel", "uploadedAt"),
+                new StackSpec.Index("byStatus", "status", "classifiedAt"))),
         spec.control(),
         spec.trigger(),
         spec.classifyEnv(),
@@ -145,8 +148,8 @@ class TemplateMatchesStackSpecTest {
         .containsExactlyInAnyOrder(
             "ImagesQueue RedrivePolicy maxReceiveCount (Default of parameter MaxReceiveCount): template.yaml has 5,"
                 + " StackSpec says 3",
-            "ResultsTable AttributeDefinitions: template.yaml has [classifiedAt, pk, sk, topLabel],"
-                + " StackSpec says [pk, sk, topLabel, uploadedAt]",
+            "ResultsTable AttributeDefinitions: template.yaml has [classifiedAt, pk, sk, status, topLabel],"
+                + " StackSpec says [classifiedAt, pk, sk, status, topLabel, uploadedAt]",
             "ResultsTable GSI byLabel KeySchema: template.yaml has [topLabel, classifiedAt],"
                 + " StackSpec says [topLabel, uploadedAt]");
   }

@@ -1,0 +1,94 @@
+package offhours.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import offhours.results.FakeResultIndexes;
+import offhours.results.ResultItem;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+class ResultsQueryTest {
+
+  private static final String REFUSED = "next is not a token of this query";
+
+  private final FakeResultIndexes dynamo = new FakeResultIndexes()
+      .classified("a.png", "Neutral", "2026-12-01T10:00:00Z")
+      .rejected("b.txt", "2026-12-01T10:00:01Z")
+      .classified("c.png", "Drawing", "2026-12-01T10:00:02Z")
+      .classified("d.png", "Neutral", "2026-12-01T10:00:03Z")
+      .rejected("e.txt", "2026-12-01T10:00:04Z");
+  private final ResultsQuery query = new ResultsQuery(dynamo, "offhours-results");
+
+  private List<String> keys(ResultsQuery.Filter filter, int limit) {
+    List<String> keys = new ArrayList<>();
+    String next = null;
+    do {
+      ResultsQuery.Page page = query.page(filter, limit, next);
+      page.items().forEach(r -> keys.add(r.key()));
+      next = page.next();
+    } while (next != null);
+    return keys;
+  }
+
+  @Test
+  void tokensPageThroughEveryListingNewestFirst() {
+    assertThat(keys(new ResultsQuery.Filter(null, null, null), 2))
+        .containsExactly("e.txt", "d.png", "c.png", "b.txt", "a.png");
+    assertThat(keys(new ResultsQuery.Filter(null, "rejected", " "), 1))
+        .containsExactly("e.txt", "b.txt");
+    assertThat(keys(new ResultsQuery.Filter("Neutral", null, null), 1))
+        .containsExactly("d.png", "a.png");
+    assertThat(keys(new ResultsQuery.Filter(null, null, ".png"), 1))
+        .containsExactly("d.png", "c.png", "a.png");
+    assertThat(dynamo.queries)
+        .extracting(QueryRequest::indexName)
+        .as("indexes only: no Scan, no BatchGetItem (FakeResultIndexes answers nothing else)")
+        .containsOnly("byStatus", "byLabel");
+  }
+
+  @Test
+  void aTokenContinuesOnlyTheQueryItBelongsTo() {
+    ResultsQuery.Filter all = new ResultsQuery.Filter(null, null, null);
+    String next = query.page(all, 1, null).next();
+    assertThat(next).isNotNull();
+
+    assertThatThrownBy(() -> query.page(new ResultsQuery.Filter(null, "REJECTED", null), 1, next))
+        .hasMessageStartingWith(REFUSED);
+    assertThatThrownBy(() -> query.page(all, 1, "not a token")).hasMessageStartingWith(REFUSED);
+    assertThatThrownBy(() -> query.page(all, 1, encode("{\"f\":\"2|null|null|null\",\"k\":{}}")))
+        .hasMessageStartingWith(REFUSED);
+    assertThatThrownBy(() -> query.page(
+            all,
+            1,
+            encode(
+                "{\"f\":\"2|null|null|null\",\"k\":{\"CLASSIFIED\":{\"pk\":\"s3://b/a.png\"}}}")))
+        .as("a position DynamoDB would refuse")
+        .hasMessageStartingWith(REFUSED);
+    assertThatThrownBy(() -> query.page(
+            all, 1, encode("{\"f\":\"null|null|null\",\"k\":{\"pk\":\"x\",\"sk\":\"y\"}}")))
+        .as("a token of the scan this replaced")
+        .hasMessageStartingWith(REFUSED);
+    assertThat(query.page(all, 1, next).items())
+        .extracting(ResultItem::key)
+        .containsExactly("d.png");
+  }
+
+  @Test
+  void theLimitIsOneToAHundred() {
+    ResultsQuery.Filter all = new ResultsQuery.Filter(null, null, null);
+    assertThatThrownBy(() -> query.page(all, 0, null)).hasMessage("limit must be 1..100, got 0");
+    assertThatThrownBy(() -> query.page(all, 101, null))
+        .hasMessage("limit must be 1..100, got 101");
+  }
+
+  private static String encode(String json) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+}
