@@ -21,6 +21,10 @@ public final class ResultsQuery {
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 100;
 
+  private static final String REFUSED =
+      "next is not a token of this query; pass the 'next' of the previous page with the same label,"
+          + " status and key filters, or leave it out for the first page";
+
   /** What to list; null fields do not filter. {@code status} is CLASSIFIED or REJECTED. */
   public record Filter(String label, String status, String keyContains) {
     public Filter {
@@ -66,10 +70,6 @@ public final class ResultsQuery {
     }
     return new Page(page.items(), page.next() == null ? null : token(filter, page.next()));
   }
-
-  private static final String REFUSED =
-      "next is not a token of this query; pass the 'next' of the previous page with the same label,"
-          + " status and key filters, or leave it out for the first page";
 
   private static String token(Filter filter, Map<String, Map<String, String>> positions) {
     String json = JsonText.write(Map.of("f", filter.fingerprint(), "k", positions));

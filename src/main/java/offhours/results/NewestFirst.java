@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * partition key would have needed a new attribute on every item and a migration of the older ones, and a status filter
  * on it would read through every CLASSIFIED result to find the rare REJECTED ones; with status as the key, a listing by
  * status is one Query that reads only that status. One partition key value takes about 1,000 writes a second
- * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html), far above what the
- * Classify trigger's capped concurrency writes.
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html), as it would for a
+ * constant or the current month: several times what the default trigger and endpoint write (README "Scaling" says
+ * where it ends).
  *
  * <p>A listing of everything merges the two statuses' Queries. CLASSIFIED (the many) is read first, up to the page;
  * REJECTED is then read only down to the oldest CLASSIFIED result the page could show, so a page reads its own items

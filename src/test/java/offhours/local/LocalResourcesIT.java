@@ -7,10 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import offhours.aws.AwsClients.Service;
+import offhours.results.NewestFirst;
+import offhours.results.ResultItem;
+import offhours.results.ResultsTable;
 import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
@@ -151,7 +155,7 @@ class LocalResourcesIT {
   }
 
   @Test
-  void tablesHaveTheKeysAndTheLabelIndexOfTheTemplate() {
+  void tablesHaveTheKeysAndTheIndexesOfTheTemplate() {
     LocalResources.Provisioned p = resources.provision(names);
 
     TableDescription results =
@@ -189,6 +193,37 @@ class LocalResourcesIT {
     assertThat(s3.listObjectsV2(r -> r.bucket(first.bucket())).contents())
         .extracting(o -> o.key())
         .containsExactly("kept.txt");
+  }
+
+  @Test
+  void aResultsTableOfAnOlderVersionGetsTheStatusIndexAndItsResultsAreListed() {
+    StackSpec.TableSchema older = new StackSpec.TableSchema(
+        "pk", "sk", List.of(StackSpec.RESULTS_TABLE.indexes().getFirst()));
+    assertThat(older.indexes()).extracting(StackSpec.Index::name).containsExactly("byLabel");
+    dynamoDb.createTable(older.createTableRequest(names.resultsTable()));
+    new ResultsTable(dynamoDb, names.resultsTable())
+        .put(ResultItem.rejected(
+            new ResultItem.ObjectVersion(
+                names.bucket(), "old.txt", null, "etag", null, 5L, Instant.EPOCH),
+            "not an image",
+            "m",
+            "e",
+            Instant.parse("2026-01-01T00:00:00Z"),
+            1));
+
+    resources.provision(names);
+
+    assertThat(dynamoDb
+            .describeTable(r -> r.tableName(names.resultsTable()))
+            .table()
+            .globalSecondaryIndexes())
+        .extracting(g -> g.indexName())
+        .containsExactlyInAnyOrder("byLabel", "byStatus");
+    assertThat(new NewestFirst(dynamoDb, names.resultsTable())
+            .page(null, null, null, 10, null)
+            .items())
+        .extracting(ResultItem::key)
+        .containsExactly("old.txt");
   }
 
   @Test
