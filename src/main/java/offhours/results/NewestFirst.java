@@ -34,10 +34,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * <p>A listing of everything merges the two statuses' Queries. CLASSIFIED (the many) is read first, up to the page;
  * REJECTED is then read only down to the oldest CLASSIFIED result the page could show, so a page reads its own items
  * plus the other status's items of the same time span. With a label, {@code byLabel} (topLabel, classifiedAt) answers
- * and a status is a filter. A key filter ({@code contains}) reads past what it shows, as any filter does. Every Query
- * asks for no more items than the page still needs, so a LastEvaluatedKey never passes an unread item; each Query then
- * continues after the last of its items the page showed (or where it stopped, when the page showed all it read), so
- * paging neither skips nor repeats a result. Order is DynamoDB's: {@code classifiedAt} as a string, then pk, sk.
+ * and a status is a filter. A key filter ({@code contains}) reads past what it shows, as any filter does. Without a
+ * filter a Query asks for no more items than the page still needs. Whatever a Query read, the next page continues it
+ * after the last of its items this page showed (or where it stopped, when the page showed all it read), so paging
+ * neither skips nor repeats a result. Order is DynamoDB's: {@code classifiedAt} as a string, then pk, sk.
  */
 public final class NewestFirst {
 
@@ -105,8 +105,13 @@ public final class NewestFirst {
     String floor = null;
     for (Reader reader : readers) {
       reader.read(limit, floor, filter, names, values);
-      if (floor == null && reader.unshown.size() == limit) {
-        floor = reader.unshown.getLast().get("classifiedAt").s();
+      if (floor == null && reader.unshown.size() >= limit) {
+        floor = reader.unshown.stream()
+            .skip(limit - 1)
+            .findFirst()
+            .orElseThrow()
+            .get("classifiedAt")
+            .s();
       }
     }
     List<ResultItem> items = new ArrayList<>();
@@ -182,7 +187,13 @@ public final class NewestFirst {
       this.start = start;
     }
 
-    /** Reads until {@code limit} items are unshown, or down to the floor (null: to the end). */
+    /**
+     * Reads until {@code limit} items are unshown, or down to the floor (null: to the end). Without a filter each Query
+     * asks for what the page still needs. With one, a Query that asked for that and came back short is followed by
+     * Queries that ask for as many items as the matches seen so far suggest hold the rest (twice as many as read, while
+     * none matched): a rare key is found in a few round trips, not one per page's worth of items. Matches read beyond
+     * the page stay unshown, and the next page starts after the last one shown, so nothing is skipped.
+     */
     void read(
         int limit,
         String floor,
@@ -200,14 +211,16 @@ public final class NewestFirst {
         condition += " AND #at >= :floor";
       }
       if (floor != null && !start.isEmpty() && start.get("classifiedAt").compareTo(floor) < 0) {
-        // It continues below the floor: nothing of it can be on this page (and DynamoDB refuses a
-        // start key outside
-        // the key condition).
+        // It continues below the floor: nothing of it can be on this page (and DynamoDB refuses
+        // a start key outside the key condition).
         stoppedAtFloor = true;
         return;
       }
       Map<String, AttributeValue> after = start.isEmpty() ? null : attributes(start);
+      long evaluated = 0;
+      long matched = 0;
       do {
+        int needed = limit - unshown.size();
         QueryRequest.Builder q = QueryRequest.builder()
             .tableName(table)
             .indexName(source.index())
@@ -215,13 +228,15 @@ public final class NewestFirst {
             .expressionAttributeNames(names)
             .expressionAttributeValues(values)
             .scanIndexForward(false)
-            .limit(limit - unshown.size())
+            .limit(filter == null || evaluated == 0 ? needed : ask(needed, evaluated, matched))
             .exclusiveStartKey(after);
         if (filter != null) {
           q.filterExpression(filter);
         }
         QueryResponse response = dynamo.query(q.build());
         unshown.addAll(response.items());
+        evaluated += response.scannedCount() != null ? response.scannedCount() : needed;
+        matched += response.items().size();
         after = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
             ? response.lastEvaluatedKey()
             : null;
@@ -247,6 +262,12 @@ public final class NewestFirst {
       }
       return key;
     }
+  }
+
+  /** How many items to read for {@code needed} more matches, from the share that matched so far. */
+  private static int ask(int needed, long evaluated, long matched) {
+    long ask = matched == 0 ? evaluated * 2 : (needed * evaluated + matched - 1) / matched;
+    return (int) Math.max(needed, Math.min(ask, 1_000_000));
   }
 
   /** The filter expression for status and key, or null; fills in the names and values it uses. */

@@ -109,9 +109,10 @@ public final class FakeResultIndexes implements DynamoDbClient {
     List<Map<String, AttributeValue>> read =
         candidates.subList(from, (int) Math.min(candidates.size(), (long) from + limit));
     itemsRead += read.size();
-    QueryResponse.Builder response = QueryResponse.builder()
-        .items(
-            read.stream().filter(i -> matches(q.filterExpression(), values, i)).toList());
+    List<Map<String, AttributeValue>> matching =
+        read.stream().filter(i -> matches(q.filterExpression(), values, i)).toList();
+    QueryResponse.Builder response =
+        QueryResponse.builder().items(matching).count(matching.size()).scannedCount(read.size());
     if (read.size() == limit) {
       Map<String, AttributeValue> last = read.getLast();
       Map<String, AttributeValue> lek = new HashMap<>();

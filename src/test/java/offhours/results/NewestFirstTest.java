@@ -127,6 +127,34 @@ class NewestFirstTest {
   }
 
   @Test
+  void aRareKeyIsFoundInAFewRoundTripsAndTheNextPageStartsAfterTheLastShown() {
+    for (int i = 0; i < 3000; i++) {
+      String key = (i % 700 == 0 ? "cat-" : "photo-") + i + ".png";
+      dynamo.classified(key, "Neutral", at(i));
+    }
+
+    NewestFirst.Slice first = results.page(null, "CLASSIFIED", "cat", 3, null);
+
+    assertThat(first.items())
+        .extracting(ResultItem::key)
+        .containsExactly("cat-2800.png", "cat-2100.png", "cat-1400.png");
+    assertThat(dynamo.queries.size())
+        .as("Queries for 3 matches among 3000")
+        .isLessThanOrEqualTo(10);
+    assertThat(results.page(null, "CLASSIFIED", "cat", 3, first.next()).items())
+        .extracting(ResultItem::key)
+        .as("the matches read beyond the first page are not skipped")
+        .containsExactly("cat-700.png", "cat-0.png");
+    for (int limit : List.of(1, 2, 4)) {
+      assertThat(all(null, null, "cat", limit))
+          .extracting(ResultItem::key)
+          .as("pages of %d", limit)
+          .containsExactly(
+              "cat-2800.png", "cat-2100.png", "cat-1400.png", "cat-700.png", "cat-0.png");
+    }
+  }
+
+  @Test
   void aStatusListingReadsOnlyThatStatus() {
     for (int i = 0; i < 500; i++) {
       dynamo.classified("photo-" + i + ".png", "Neutral", at(i));
