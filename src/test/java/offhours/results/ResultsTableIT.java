@@ -5,7 +5,9 @@ package offhours.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import offhours.aws.AwsClients.Service;
@@ -24,10 +26,11 @@ class ResultsTableIT {
 
   private final DynamoDbClient dynamo;
   private final ResultsTable table;
+  private final String name;
 
   ResultsTableIT(AwsServices services) {
     dynamo = services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
-    String name = "offhours-results-" + UUID.randomUUID().toString().substring(0, 8);
+    name = "offhours-results-" + UUID.randomUUID().toString().substring(0, 8);
     dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(name));
     table = new ResultsTable(dynamo, name);
   }
@@ -51,6 +54,54 @@ class ResultsTableIT {
         "e",
         Instant.parse(classifiedAt),
         1);
+  }
+
+  /** Every page of a listing through moto_server's own Query, following {@code next} to the end. */
+  private List<String> pages(String label, String status, String key, int limit) {
+    NewestFirst reader = new NewestFirst(dynamo, name);
+    List<String> keys = new ArrayList<>();
+    Map<String, Map<String, String>> next = null;
+    do {
+      NewestFirst.Slice page = reader.page(label, status, key, limit, next);
+      page.items().forEach(r -> keys.add(r.key()));
+      next = page.next();
+    } while (next != null && keys.size() < 1000);
+    return keys;
+  }
+
+  @Test
+  void newestFirstPagesThroughBothStatusesOnTheIndexesWithoutSkippingOrRepeating() {
+    List<String> expected = new ArrayList<>();
+    for (int i = 29; i >= 0; i--) {
+      String at = Instant.parse("2026-11-25T10:00:00Z").plusSeconds(i * 60L).toString();
+      String key = (i % 4 == 0 ? "cats/" : "dogs/") + i + ".jpg";
+      assertThat(
+              i % 3 == 1
+                  ? table.put(rejected(key, "e" + i, "not an image", at))
+                  : table.put(classified(key, "e" + i, i % 2 == 0 ? "Neutral" : "Drawing", at)))
+          .isTrue();
+      expected.add(key);
+    }
+
+    for (int limit : List.of(1, 2, 3, 7, 30, 100)) {
+      assertThat(pages(null, null, null, limit)).as("pages of %d", limit).isEqualTo(expected);
+      assertThat(pages(null, null, "cats/", limit))
+          .as("cats/, pages of %d", limit)
+          .isEqualTo(expected.stream().filter(k -> k.startsWith("cats/")).toList());
+      assertThat(pages(null, "REJECTED", null, limit))
+          .as("REJECTED, pages of %d", limit)
+          .isEqualTo(expected.stream()
+              .filter(k -> Integer.parseInt(k.replaceAll("\\D", "")) % 3 == 1)
+              .toList());
+      assertThat(pages("Neutral", "CLASSIFIED", null, limit))
+          .as("Neutral, pages of %d", limit)
+          .isEqualTo(expected.stream()
+              .filter(k -> {
+                int i = Integer.parseInt(k.replaceAll("\\D", ""));
+                return i % 3 != 1 && i % 2 == 0;
+              })
+              .toList());
+    }
   }
 
   @Test
