@@ -21,6 +21,13 @@ public final class ResultsQuery {
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 100;
 
+  /**
+   * The most items one Query reads for a page: a key filter that matches few results gives a short page with a
+   * {@code next} rather than reading on for as long as the index lasts. Some 5 MB at most, a second or two, far inside
+   * the API function's 29 s, and a bounded cost for each of the web page's polls.
+   */
+  public static final long READ_LIMIT = 5_000;
+
   private static final String REFUSED =
       "next is not a token of this query; pass the 'next' of the previous page with the same label,"
           + " status and key filters, or leave it out for the first page";
@@ -43,13 +50,16 @@ public final class ResultsQuery {
     }
   }
 
-  /** One page, newest first; {@code next} is null on the last page. */
+  /**
+   * One page, newest first; {@code next} is null on the last page. A page can be short while {@code next} is set (see
+   * {@link #READ_LIMIT}).
+   */
   public record Page(List<ResultItem> items, String next) {}
 
   private final NewestFirst results;
 
   public ResultsQuery(DynamoDbClient dynamo, String table) {
-    this.results = new NewestFirst(dynamo, table);
+    this.results = new NewestFirst(dynamo, table, READ_LIMIT);
   }
 
   /** A page of at most {@code limit} (1..{@value #MAX_LIMIT}) results after {@code next} (null: the first page). */

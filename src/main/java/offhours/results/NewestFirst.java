@@ -65,10 +65,24 @@ public final class NewestFirst {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final long readLimit;
 
+  /** Pages that are full unless the listing ends, however many items a filter has to read for them. */
   public NewestFirst(DynamoDbClient dynamo, String table) {
+    this(dynamo, table, Long.MAX_VALUE);
+  }
+
+  /**
+   * Pages for which each Query reads at most {@code readLimit} items: a page whose filter matched too few of them is
+   * short, with a {@code next} that continues where the reading stopped. Bounds the time and read units of a page.
+   */
+  public NewestFirst(DynamoDbClient dynamo, String table, long readLimit) {
     this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
     this.table = Objects.requireNonNull(table, "table");
+    if (readLimit < 1) {
+      throw new IllegalArgumentException("readLimit must be at least 1, got " + readLimit);
+    }
+    this.readLimit = readLimit;
   }
 
   /**
@@ -112,6 +126,9 @@ public final class NewestFirst {
             .orElseThrow()
             .get("classifiedAt")
             .s();
+      } else if (floor == null && reader.resume != null) {
+        // Stopped by the read limit: what it has not read is no newer than where it stopped.
+        floor = reader.resume.get("classifiedAt").s();
       }
     }
     List<ResultItem> items = new ArrayList<>();
@@ -124,7 +141,7 @@ public final class NewestFirst {
           newest = reader;
         }
       }
-      if (newest == null) {
+      if (newest == null || stoppedNewer(readers, newest.unshown.getFirst())) {
         break;
       }
       Map<String, AttributeValue> item = newest.unshown.removeFirst();
@@ -139,6 +156,16 @@ public final class NewestFirst {
       }
     }
     return new Slice(items, next.isEmpty() ? null : next);
+  }
+
+  /**
+   * Whether a Query the read limit stopped might still hold a result newer than {@code item}: then {@code item} waits
+   * for the next page. (A Query stopped by the page's size has already given the page all it holds.)
+   */
+  private static boolean stoppedNewer(List<Reader> readers, Map<String, AttributeValue> item) {
+    return readers.stream()
+        .anyMatch(
+            r -> r.unshown.isEmpty() && r.resume != null && NEWER.compare(r.resume, item) > 0);
   }
 
   /** The Queries still to read: every one on a first page, else those {@code from} names, where it says. */
@@ -228,7 +255,9 @@ public final class NewestFirst {
             .expressionAttributeNames(names)
             .expressionAttributeValues(values)
             .scanIndexForward(false)
-            .limit(filter == null || evaluated == 0 ? needed : ask(needed, evaluated, matched))
+            .limit((int) Math.min(
+                filter == null || evaluated == 0 ? needed : ask(needed, evaluated, matched),
+                readLimit - evaluated))
             .exclusiveStartKey(after);
         if (filter != null) {
           q.filterExpression(filter);
@@ -240,7 +269,7 @@ public final class NewestFirst {
         after = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
             ? response.lastEvaluatedKey()
             : null;
-      } while (after != null && unshown.size() < limit);
+      } while (after != null && unshown.size() < limit && evaluated < readLimit);
       resume = after;
       stoppedAtFloor = after == null && floor != null;
     }

@@ -154,6 +154,113 @@ class NewestFirstTest {
     }
   }
 
+  /** Every page of a listing whose Queries read at most {@code readLimit} items a page; each page's reads too. */
+  private List<ResultItem> allBounded(
+      String status, String key, int limit, long readLimit, List<Integer> reads) {
+    NewestFirst bounded = new NewestFirst(dynamo, "offhours-results", readLimit);
+    List<ResultItem> seen = new ArrayList<>();
+    Map<String, Map<String, String>> next = null;
+    for (int pages = 0; pages < 10_000; pages++) {
+      int before = dynamo.itemsRead;
+      NewestFirst.Slice page = bounded.page(null, status, key, limit, next);
+      reads.add(dynamo.itemsRead - before);
+      seen.addAll(page.items());
+      next = page.next();
+      if (next == null) {
+        return seen;
+      }
+    }
+    throw new AssertionError("no last page after 10000 pages");
+  }
+
+  @Test
+  void aReadLimitShortensPagesButKeepsEveryResultOnceNewestFirst() {
+    mixed(120);
+    List<String> expected = newestFirst(all(null, null, null, 200));
+    List<String> cats = expected.stream().filter(k -> k.contains("cat")).toList();
+    for (int limit : List.of(1, 4, 30)) {
+      for (long readLimit : List.of(1L, 3L, 10L)) {
+        List<Integer> reads = new ArrayList<>();
+        assertThat(allBounded(null, "cat", limit, readLimit, reads))
+            .extracting(ResultItem::key)
+            .as("cat, pages of %d, reading %d a Query", limit, readLimit)
+            .containsExactlyElementsOf(cats);
+        assertThat(reads).allSatisfy(r -> assertThat((long) r).isLessThanOrEqualTo(2 * readLimit));
+        assertThat(allBounded(null, null, limit, readLimit, new ArrayList<>()))
+            .extracting(ResultItem::key)
+            .as("everything, pages of %d, reading %d a Query", limit, readLimit)
+            .containsExactlyElementsOf(expected);
+      }
+    }
+  }
+
+  @Test
+  void aQueryStoppedByTheReadLimitHoldsBackOlderResultsOfTheOtherAndIsNotReadBelow() {
+    dynamo
+        .classified("c100.png", "Neutral", at(100))
+        .classified("c99.png", "Neutral", at(99))
+        .classified("c1.png", "Neutral", at(1));
+    for (int i = 98; i >= 2; i--) {
+      dynamo.rejected("r" + i + ".txt", at(i));
+    }
+    NewestFirst bounded = new NewestFirst(dynamo, "offhours-results", 3);
+
+    NewestFirst.Slice first = bounded.page(null, null, null, 10, null);
+
+    assertThat(first.items())
+        .extracting(ResultItem::key)
+        .as("c1.png waits: REJECTED stopped at r96.txt with newer ones unread")
+        .containsExactly("c100.png", "c99.png", "r98.txt", "r97.txt", "r96.txt");
+    assertThat(dynamo.itemsRead).isEqualTo(6);
+
+    dynamo.itemsRead = 0;
+    NewestFirst.Slice second = bounded.page(null, null, null, 10, null);
+    assertThat(second).isEqualTo(first);
+    dynamo.itemsRead = 0;
+    dynamo.classified("c0.png", "Neutral", at(0));
+    List<Integer> reads = new ArrayList<>();
+    List<String> rest =
+        allBounded(null, null, 10, 3, reads).stream().map(ResultItem::key).toList();
+    assertThat(rest)
+        .hasSize(101)
+        .startsWith("c100.png", "c99.png", "r98.txt")
+        .endsWith("r2.txt", "c1.png", "c0.png");
+  }
+
+  @Test
+  void theOtherStatusIsNotReadBelowWhereAStoppedQueryStopped() {
+    for (int i = 100; i >= 50; i--) {
+      dynamo.classified("c" + i + ".png", "Neutral", at(i));
+    }
+    dynamo.rejected("r10.txt", at(10)).rejected("r9.txt", at(9)).rejected("r8.txt", at(8));
+
+    NewestFirst.Slice page =
+        new NewestFirst(dynamo, "offhours-results", 3).page(null, null, "png", 10, null);
+
+    assertThat(page.items())
+        .extracting(ResultItem::key)
+        .containsExactly("c100.png", "c99.png", "c98.png");
+    assertThat(dynamo.itemsRead)
+        .as("no REJECTED result is older than c98.png's time: none read")
+        .isEqualTo(3);
+  }
+
+  @Test
+  void aRareKeyGivesShortPagesWithinTheReadLimit() {
+    for (int i = 0; i < 3000; i++) {
+      dynamo.classified((i % 700 == 0 ? "cat-" : "photo-") + i + ".png", "Neutral", at(i));
+    }
+    List<Integer> reads = new ArrayList<>();
+
+    assertThat(allBounded(null, "cat", 20, 500, reads))
+        .extracting(ResultItem::key)
+        .containsExactly(
+            "cat-2800.png", "cat-2100.png", "cat-1400.png", "cat-700.png", "cat-0.png");
+    assertThat(reads)
+        .hasSizeGreaterThanOrEqualTo(6)
+        .allSatisfy(r -> assertThat(r).isLessThanOrEqualTo(2 * 500));
+  }
+
   @Test
   void aStatusListingReadsOnlyThatStatus() {
     for (int i = 0; i < 500; i++) {
