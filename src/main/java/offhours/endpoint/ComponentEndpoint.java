@@ -3,6 +3,7 @@ package offhours.endpoint;
 import java.util.Locale;
 import java.util.Objects;
 import offhours.inference.ModelContract;
+import offhours.stack.InstanceTypes;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
@@ -35,11 +36,16 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 public final class ComponentEndpoint implements Endpoint {
   /**
    * What each copy reserves on its instance (CreateInferenceComponent's ComputeResourceRequirements, where
-   * MinMemoryRequiredInMb is required): one core and 1 GiB, which every ml.* type offers; one copy per instance.
+   * MinMemoryRequiredInMb is required): one core and 1 GiB, which every ml.* type offers, and on an accelerated type
+   * ({@link InstanceTypes#accelerated}) one accelerator, without which the container sees no GPU or Inferentia chip
+   * ({@link #ACCELERATORS}); one copy per instance.
    */
   static final float CPU_CORES = 1;
 
   static final int MIN_MEMORY_MB = 1024;
+
+  /** Accelerators each copy asks for on an accelerated instance type (NumberOfAcceleratorDevicesRequired). */
+  static final float ACCELERATORS = 1;
 
   private final SageMakerClient sageMaker;
   private final SageMakerEndpoint endpoint;
@@ -48,11 +54,13 @@ public final class ComponentEndpoint implements Endpoint {
   private final String componentName;
   private final String modelName;
   private final int copies;
+  private final boolean accelerated;
 
   /**
    * The controller's view: {@code endpointConfigName} is the stack's config for components (a variant without a
-   * model), {@code modelName} the stack's model, {@code copies} the count when awake (one per instance); {@code
-   * model} must name {@code componentName} as its inference component, so the probe invokes it.
+   * model), {@code modelName} the stack's model, {@code copies} the count when awake (one per instance) on instances of
+   * {@code instanceType}; {@code model} must name {@code componentName} as its inference component, so the probe
+   * invokes it.
    */
   public ComponentEndpoint(
       SageMakerClient sageMaker,
@@ -62,6 +70,7 @@ public final class ComponentEndpoint implements Endpoint {
       String componentName,
       String modelName,
       int copies,
+      String instanceType,
       String stackId,
       ModelContract model) {
     if (!Objects.requireNonNull(componentName, "componentName")
@@ -80,6 +89,7 @@ public final class ComponentEndpoint implements Endpoint {
     this.componentName = componentName;
     this.modelName = Objects.requireNonNull(modelName, "modelName");
     this.copies = copies;
+    this.accelerated = InstanceTypes.accelerated(instanceType);
   }
 
   /**
@@ -96,6 +106,7 @@ public final class ComponentEndpoint implements Endpoint {
     this.componentName = Objects.requireNonNull(componentName, "componentName");
     this.modelName = null;
     this.copies = 0;
+    this.accelerated = false;
   }
 
   @Override
@@ -246,8 +257,9 @@ public final class ComponentEndpoint implements Endpoint {
           .endpointName(endpointName)
           .variantName(modelName) // the config's variant is named after the model (template.yaml)
           .specification(s -> s.modelName(modelName)
-              .computeResourceRequirements(
-                  r -> r.numberOfCpuCoresRequired(CPU_CORES).minMemoryRequiredInMb(MIN_MEMORY_MB)))
+              .computeResourceRequirements(r -> r.numberOfCpuCoresRequired(CPU_CORES)
+                  .minMemoryRequiredInMb(MIN_MEMORY_MB)
+                  .numberOfAcceleratorDevicesRequired(accelerated ? ACCELERATORS : null)))
           .runtimeConfig(r -> r.copyCount(copies)));
     } else {
       setCopies(copies);

@@ -130,6 +130,7 @@ public final class ControllerHandler
             model.inferenceComponentName(),
             config.modelName(),
             config.instanceCount(),
+            config.instanceType(),
             config.stackId(),
             model);
       case SCHEDULED, SERVERLESS ->

@@ -71,6 +71,7 @@ class ComponentEndpointTest {
         "ep-ic",
         "model-1",
         2,
+        "ml.m5.large",
         STACK,
         new ModelContract(List.of("a", "b"), null, null, null, Scores.AUTO, "ep-ic"));
     answers.put(
@@ -175,6 +176,33 @@ class ComponentEndpointTest {
             "\"ModelName\":\"model-1\"",
             "\"MinMemoryRequiredInMb\":1024",
             "\"CopyCount\":2");
+  }
+
+  @Test
+  void onACpuTypeACopyAsksForNoAcceleratorOnAnAcceleratedTypeForOne() {
+    endpoint.create();
+    assertThat(requests).last().asString().doesNotContain("NumberOfAcceleratorDevicesRequired");
+    for (String type : List.of("ml.g5.xlarge", "ml.g4dn.xlarge", "ml.inf2.xlarge")) {
+      ComponentEndpoint accelerated = new ComponentEndpoint(
+          clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+          clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+          "ep",
+          "ep-config",
+          "ep-ic",
+          "model-1",
+          2,
+          type,
+          STACK,
+          new ModelContract(List.of("a", "b"), null, null, null, Scores.AUTO, "ep-ic"));
+      accelerated.create();
+      assertThat(requests)
+          .as(type)
+          .last()
+          .asString()
+          .startsWith("CreateInferenceComponent ")
+          .contains(
+              "\"NumberOfAcceleratorDevicesRequired\":1.0", "\"NumberOfCpuCoresRequired\":1.0");
+    }
   }
 
   @Test

@@ -1,9 +1,9 @@
 package offhours.endpoint.sim;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import offhours.endpoint.ServerlessUsage;
+import offhours.stack.InstanceTypes;
 
 /**
  * The prices the hosting comparison uses, one table with its sources (us-east-1, on-demand, read 2026-12; re-check
@@ -67,10 +67,6 @@ public record HostingPrices(
    * serverless row.
    */
   public boolean serverlessAvailable() {
-    String family = instanceType.toLowerCase(Locale.ROOT).replaceFirst("^ml\\.", "");
-    return !(family.startsWith("g")
-        || family.startsWith("p")
-        || family.startsWith("inf")
-        || family.startsWith("trn"));
+    return !InstanceTypes.accelerated(instanceType);
   }
 }

@@ -96,6 +96,7 @@ final class SimulatedSageMaker implements SageMakerClient {
         cc.model().inferenceComponentName(),
         cc.modelName(),
         cc.instanceCount(),
+        cc.instanceType(),
         cc.stackId(),
         cc.model());
     return new Endpoint() {
