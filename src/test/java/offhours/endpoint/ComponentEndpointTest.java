@@ -321,22 +321,7 @@ class ComponentEndpointTest {
         "MODEL_NAME", "model-1",
         "STACK_ID", STACK));
     MemoryControlTable table = new MemoryControlTable();
-    Mapping disabled = new Mapping() {
-      @Override
-      public TriggerState state() {
-        return TriggerState.DISABLED;
-      }
-
-      @Override
-      public void enable() {
-        throw new AssertionError("nothing to feed outside working hours");
-      }
-
-      @Override
-      public void disable() {
-        throw new AssertionError("the trigger is not polling");
-      }
-    };
+    Mapping disabled = new DisabledMapping("nothing is fed outside working hours");
     EndpointController controller = new EndpointController(
         ControllerConfig.fromEnvironment(env),
         endpoint,
@@ -423,22 +408,7 @@ class ComponentEndpointTest {
     List<Duration> pauses = new CopyOnWriteArrayList<>();
     EndpointCleanup cleanup = new EndpointCleanup(
         view,
-        new Mapping() {
-          @Override
-          public TriggerState state() {
-            return TriggerState.DISABLED;
-          }
-
-          @Override
-          public void enable() {
-            throw new AssertionError("cleanup never enables");
-          }
-
-          @Override
-          public void disable() {
-            throw new AssertionError("the trigger is not polling");
-          }
-        },
+        new DisabledMapping("the cleanup never enables"),
         new MemoryControlTable(),
         new CleanupConfig(EndpointCleanupHandlerTest.STACK_ID, "ep", "uuid-1", "control", "ep-ic"),
         new Clock() {

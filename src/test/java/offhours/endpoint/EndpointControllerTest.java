@@ -512,22 +512,7 @@ class EndpointControllerTest {
     EndpointController controller = new EndpointController(
         rig.controller.config(),
         rigEndpointCreatingOnCreate(),
-        new Mapping() {
-          @Override
-          public TriggerState state() {
-            return TriggerState.DISABLED;
-          }
-
-          @Override
-          public void enable() {
-            throw new AssertionError();
-          }
-
-          @Override
-          public void disable() {
-            throw new AssertionError();
-          }
-        },
+        new DisabledMapping("the endpoint is only created"),
         () -> rig.queue,
         new MemoryControlTable(),
         broken,

@@ -131,22 +131,7 @@ class SageMakerEndpointTest {
         .isEqualTo(Endpoint.State.IN_SERVICE);
 
     MemoryControlTable table = new MemoryControlTable();
-    Mapping disabled = new Mapping() {
-      @Override
-      public TriggerState state() {
-        return TriggerState.DISABLED;
-      }
-
-      @Override
-      public void enable() {
-        throw new AssertionError("nothing to feed outside working hours");
-      }
-
-      @Override
-      public void disable() {
-        throw new AssertionError("the trigger is not polling");
-      }
-    };
+    Mapping disabled = new DisabledMapping("nothing is fed outside working hours");
     EndpointController controller = new EndpointController(
         ControllerConfig.fromEnvironment(Rig.ENV),
         endpoint,
