@@ -2,6 +2,7 @@ package offhours.classify;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import offhours.classify.S3Notifications.ObjectEvent;
 import offhours.inference.ImageFormat;
 import offhours.units.Sizes;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.InvalidObjectStateException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -56,6 +58,10 @@ final class ImageDownloads {
     } catch (NoSuchKeyException gone) {
       return new Unusable(gone(event));
     } catch (S3Exception e) {
+      Download refused = refused(event, e);
+      if (refused != null) {
+        return refused;
+      }
       return switch (e.statusCode()) {
         case 404 -> new Unusable(gone(event)); // NoSuchVersion: that version was deleted
         case 412 ->
@@ -84,6 +90,40 @@ final class ImageDownloads {
           + ImageFormat.describe(bytes) + "; offhours accepts JPEG and PNG");
     }
     return new Image(bytes);
+  }
+
+  /**
+   * What S3's error code says before its status does: an object in an archive storage class (GLACIER,
+   * DEEP_ARCHIVE, or an Intelligent-Tiering archive tier) answers 403 InvalidObjectState until it is restored, and
+   * one encrypted with a customer-provided key (SSE-C) answers 400 InvalidRequest without that key. Neither changes
+   * by retrying, so each is a verdict that says what would make the object readable; null for any other error
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+   */
+  private static Download refused(ObjectEvent event, S3Exception e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    if ("InvalidObjectState".equals(code)) {
+      return new Unusable("object " + event.uri() + " is archived in storage class " + archive(e)
+          + " and cannot be read until it is restored; restore it, then reprocess it");
+    }
+    if ("InvalidRequest".equals(code)
+        && e.statusCode() == 400
+        && e.awsErrorDetails().errorMessage() != null
+        && e.awsErrorDetails().errorMessage().toLowerCase(Locale.ROOT).contains("encryption")) {
+      return new Unusable("object " + event.uri()
+          + " is encrypted with a customer-provided key (SSE-C), which offhours cannot read: it is"
+          + " never given the key; upload it again without SSE-C");
+    }
+    return null;
+  }
+
+  /** The storage class (and Intelligent-Tiering access tier) S3 names in an InvalidObjectState error. */
+  private static String archive(S3Exception e) {
+    if (e instanceof InvalidObjectStateException state && state.storageClassAsString() != null) {
+      return state.accessTierAsString() == null
+          ? state.storageClassAsString()
+          : state.storageClassAsString() + " (access tier " + state.accessTierAsString() + ")";
+    }
+    return "unknown (S3 did not say)";
   }
 
   /**

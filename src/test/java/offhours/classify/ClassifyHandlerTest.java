@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.s3.model.InvalidObjectStateException;
 import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
 import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -434,6 +435,69 @@ class ClassifyHandlerTest {
   @Test
   void accessDeniedOnTheObjectIsRetriedWithWhatToFix() {
     s3.failWith = Fakes.s3Error(403, "AccessDenied", "Access Denied");
+    assertTheUploadIsRetried();
+    assertThat(dynamo.puts).isEmpty();
+  }
+
+  @Test
+  void anArchivedObjectIsRejectedNamingItsStorageClassNotRetriedAsAccessDenied() {
+    s3.failWith = InvalidObjectStateException.builder()
+        .statusCode(403)
+        .storageClass("DEEP_ARCHIVE")
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("InvalidObjectState")
+            .errorMessage("The operation is not valid for the object's storage class")
+            .build())
+        .build();
+
+    SQSBatchResponse response = run(withObject("old.jpg", 10L, "e1"));
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(item("s3://offhours-images/old.jpg").get("reason").s())
+        .isEqualTo(
+            "object s3://offhours-images/old.jpg is archived in storage class DEEP_ARCHIVE and"
+                + " cannot be read until it is restored; restore it, then reprocess it");
+  }
+
+  @Test
+  void anIntelligentTieringArchiveNamesItsAccessTier() {
+    s3.failWith = InvalidObjectStateException.builder()
+        .statusCode(403)
+        .storageClass("INTELLIGENT_TIERING")
+        .accessTier("ARCHIVE_ACCESS")
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("InvalidObjectState")
+            .errorMessage("The operation is not valid for the object's access tier")
+            .build())
+        .build();
+
+    run(withObject("old.jpg", 10L, "e1"));
+
+    assertThat(item("s3://offhours-images/old.jpg").get("reason").s())
+        .contains("archived in storage class INTELLIGENT_TIERING (access tier ARCHIVE_ACCESS)");
+  }
+
+  @Test
+  void anObjectEncryptedWithACustomerKeyIsRejectedSayingOffhoursCannotReadIt() {
+    s3.failWith = Fakes.s3Error(
+        400,
+        "InvalidRequest",
+        "The object was stored using a form of Server Side Encryption. The correct parameters must"
+            + " be provided to retrieve the object.");
+
+    SQSBatchResponse response = run(withObject("secret.jpg", 10L, "e1"));
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(item("s3://offhours-images/secret.jpg").get("reason").s())
+        .isEqualTo(
+            "object s3://offhours-images/secret.jpg is encrypted with a customer-provided key"
+                + " (SSE-C), which offhours cannot read: it is never given the key; upload it again without"
+                + " SSE-C");
+  }
+
+  @Test
+  void anotherInvalidRequestIsRetriedNotAVerdict() {
+    s3.failWith = Fakes.s3Error(400, "InvalidRequest", "Something else about the request");
     assertTheUploadIsRetried();
     assertThat(dynamo.puts).isEmpty();
   }

@@ -31,6 +31,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -233,6 +234,27 @@ class ClassifyPipelineIT {
         .filteredOn(r -> r.status() == Verdict.CLASSIFIED)
         .singleElement()
         .satisfies(r -> assertThat(r.topLabel()).isEqualTo("Neutral"));
+  }
+
+  @Test
+  void anArchivedUploadGetsAVerdictNamingItsStorageClassInsteadOfARetryIntoTheDlq()
+      throws Exception {
+    s3.putObject(
+        r -> r.bucket(bucket).key("photos/archived.jpg").storageClass(StorageClass.GLACIER),
+        RequestBody.fromFile(IMAGES.resolve("rocket.jpg")));
+
+    List<Message> messages = receiveAll(queueUrl);
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler(), event(messages));
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(new ResultsTable(dynamo, table).byKey(bucket, "photos/archived.jpg"))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.reason())
+                .isEqualTo(
+                    "object " + uri("photos/archived.jpg") + " is archived in storage class"
+                        + " GLACIER and cannot be read until it is restored; restore it, then reprocess it"));
+    assertThat(sagemaker.invokedEndpoints).isEmpty();
   }
 
   @Test
