@@ -92,7 +92,7 @@ final class ClassifyRoute {
         // As the consumer decides it: the endpoint cannot answer now, or refused for a reason that
         // is not the
         // image's. Either way the image waits in the queue.
-        case UNAVAILABLE, ENDPOINT -> queue(request, image, format, failure.reason());
+        case UNAVAILABLE, THROTTLED, ENDPOINT -> queue(request, image, format, failure.reason());
         case IMAGE -> ApiResponse.error(422, failure.reason());
         case CRASH, DEPLOYMENT -> ApiResponse.error(502, failure.reason());
       };

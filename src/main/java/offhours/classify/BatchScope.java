@@ -17,7 +17,7 @@ final class BatchScope {
   static final LongSupplier NO_DEADLINE = () -> Long.MAX_VALUE;
 
   private final LongSupplier remainingMillis;
-  private final AtomicReference<String> endpointDown = new AtomicReference<>();
+  private final AtomicReference<Down> endpointDown = new AtomicReference<>();
   private final Set<String> crashedImages = ConcurrentHashMap.newKeySet();
   private final UsageLedger.BatchUsage usage = new UsageLedger.BatchUsage();
 
@@ -30,14 +30,26 @@ final class BatchScope {
     return usage;
   }
 
+  /**
+   * Why the endpoint is unusable for the rest of this batch.
+   *
+   * @param throttled whether it only turned requests away as busy (a deferral for that is not counted)
+   */
+  record Down(String reason, boolean throttled) {}
+
   /** Why the endpoint is unusable for the rest of this batch, or null while it is not. */
-  String endpointDown() {
+  Down endpointDown() {
     return endpointDown.get();
   }
 
   /** Records that the endpoint failed as a whole; the first reason is kept. */
   void endpointDown(String reason) {
-    endpointDown.compareAndSet(null, reason);
+    endpointDown(reason, false);
+  }
+
+  /** Records that the endpoint failed as a whole, or only throttled; the first reason is kept. */
+  void endpointDown(String reason, boolean throttled) {
+    endpointDown.compareAndSet(null, new Down(reason, throttled));
   }
 
   /**

@@ -93,7 +93,9 @@ final class MessageClassifier {
 
   /**
    * Settles model failures against the whole batch, hands the message back if it is deferred (or, past
-   * {@code MAX_DEFERRALS}, fails it so SQS receives walk it toward the DLQ), and writes its log line.
+   * {@code MAX_DEFERRALS}, fails it so SQS receives walk it toward the DLQ), and writes its log line. A message
+   * deferred only because the endpoint throttled is handed back without counting: a busy endpoint is no sign of
+   * poison, so it never walks a message toward the DLQ.
    */
   Kind conclude(Evaluation evaluation, BatchScope scope) {
     QueueMessage message = evaluation.message();
@@ -106,13 +108,14 @@ final class MessageClassifier {
     }
     Kind kind = Outcome.worst(outcomes);
     if (kind == Kind.DEFERRED) {
-      String reason = outcomes.stream()
-          .filter(o -> o.kind() == Kind.DEFERRED)
-          .findFirst()
-          .orElseThrow()
-          .detail();
+      List<Outcome> deferredOutcomes =
+          outcomes.stream().filter(o -> o.kind() == Kind.DEFERRED).toList();
+      String reason = deferredOutcomes.getFirst().detail();
+      // Throttling alone (the endpoint alive and busy) never spends the budget; any other reason
+      // does.
+      boolean counted = deferredOutcomes.stream().anyMatch(o -> !o.throttled());
       int deferred = Deferrals.count(message);
-      if (deferred >= config.maxDeferrals()) {
+      if (counted && deferred >= config.maxDeferrals()) {
         kind = Kind.RETRY;
         outcomes.add(Outcome.of(
             Kind.RETRY,
@@ -122,7 +125,7 @@ final class MessageClassifier {
                 + reason));
       } else {
         try {
-          deferrals.send(message, reason);
+          deferrals.send(message, reason, !counted);
         } catch (SdkException e) {
           kind = Kind.RETRY;
           outcomes.add(Outcome.of(
@@ -223,6 +226,10 @@ final class MessageClassifier {
           scope.endpointDown(failure.reason());
           yield Outcome.of(Kind.DEFERRED, event.uri(), failure.reason());
         }
+        case THROTTLED -> {
+          scope.endpointDown(failure.reason(), true);
+          yield Outcome.throttled(event.uri(), failure.reason());
+        }
         case IMAGE -> verdict(event, failure.reason(), attempts);
         case CRASH -> {
           String detail =
@@ -260,10 +267,12 @@ final class MessageClassifier {
 
   /** A deferral when the endpoint already failed in this batch, or when the invocation has too little time left. */
   private Outcome notNow(ObjectEvent event, BatchScope scope) {
-    String down = scope.endpointDown();
+    BatchScope.Down down = scope.endpointDown();
     if (down != null) {
-      return Outcome.of(
-          Kind.DEFERRED, event.uri(), "endpoint unavailable earlier in this batch: " + down);
+      String detail = "endpoint unavailable earlier in this batch: " + down.reason();
+      return down.throttled()
+          ? Outcome.throttled(event.uri(), detail)
+          : Outcome.of(Kind.DEFERRED, event.uri(), detail);
     }
     Duration needed = config.invokeTimeout().plus(RESERVE);
     if (!scope.hasTime(needed)) {

@@ -10,8 +10,10 @@ import offhours.classify.S3Notifications.ObjectEvent;
  *
  * @param crashed for {@link Kind#CRASHED} only: the object the model failed on, which gets its verdict, retry or
  *     deferral once the whole batch is known
+ * @param throttled for {@link Kind#DEFERRED} only: the endpoint merely throttled (it is alive and busy), so the
+ *     deferral does not count toward MAX_DEFERRALS
  */
-record Outcome(Kind kind, String subject, String detail, ObjectEvent crashed) {
+record Outcome(Kind kind, String subject, String detail, ObjectEvent crashed, boolean throttled) {
 
   /** In order of severity: a message's outcome is the worst of its records'. */
   enum Kind {
@@ -38,12 +40,17 @@ record Outcome(Kind kind, String subject, String detail, ObjectEvent crashed) {
   }
 
   static Outcome of(Kind kind, String subject, String detail) {
-    return new Outcome(kind, subject, detail, null);
+    return new Outcome(kind, subject, detail, null, false);
+  }
+
+  /** Deferred because the endpoint throttled: not counted toward MAX_DEFERRALS. */
+  static Outcome throttled(String subject, String detail) {
+    return new Outcome(Kind.DEFERRED, subject, detail, null, true);
   }
 
   /** The model failed on {@code event}; {@code detail} is "(status S): the container's message". */
   static Outcome crashed(ObjectEvent event, String detail) {
-    return new Outcome(Kind.CRASHED, event.uri(), detail, event);
+    return new Outcome(Kind.CRASHED, event.uri(), detail, event, false);
   }
 
   static Kind worst(Collection<Outcome> outcomes) {

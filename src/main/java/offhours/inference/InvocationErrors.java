@@ -21,8 +21,14 @@ public final class InvocationErrors {
 
   /** What an InvokeEndpoint failure is. */
   public enum Cause {
-    /** The endpoint cannot answer now (absent, not in service, no capacity, throttled, 5xx, unreachable): wait. */
+    /** The endpoint cannot answer now (absent, not in service, no capacity, not ready, 5xx, unreachable): wait. */
     UNAVAILABLE,
+    /**
+     * The endpoint is in service but turned the request away as over its rate or concurrency (ThrottlingException,
+     * HTTP 429; a serverless endpoint at its MaxConcurrency): it is alive and busy. Wait, as for UNAVAILABLE, but
+     * this says nothing against the message, so waiting for it never counts toward giving up.
+     */
+    THROTTLED,
     /** The endpoint refused the request for a reason offhours does not know: not this image's fault; wait. */
     ENDPOINT,
     /** The model answered that it cannot read this image (a 4xx other than about the request's headers). */
@@ -84,9 +90,10 @@ public final class InvocationErrors {
       String code =
           service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
       if (code == null || code.isBlank()) {
-        if (service.isThrottlingException()
-            || service.statusCode() == 429
-            || service.statusCode() >= 500) {
+        if (throttled(service)) {
+          return unavailable(error, Cause.THROTTLED);
+        }
+        if (service.statusCode() >= 500) {
           return unavailable(error);
         }
         return new Failure(
@@ -110,9 +117,10 @@ public final class InvocationErrors {
                 null,
                 message(service));
       }
-      if (service.isThrottlingException()
-          || service.statusCode() == 429
-          || service.statusCode() >= 500) {
+      if (throttled(service)) {
+        return unavailable(error, Cause.THROTTLED);
+      }
+      if (service.statusCode() >= 500) {
         return unavailable(error);
       }
       // AccessDenied, an unknown endpoint region, bad credentials: a deployment problem, not the
@@ -159,7 +167,20 @@ public final class InvocationErrors {
         original);
   }
 
+  /**
+   * A throttle: an error code of the SDK's throttling family (ThrottlingException, which is what SageMaker sends, with
+   * HTTP 400, for a serverless endpoint at its MaxConcurrency) or HTTP 429. ModelNotReadyException is a 429 too, but
+   * is matched before this as an endpoint that cannot serve yet.
+   */
+  private static boolean throttled(AwsServiceException service) {
+    return service.isThrottlingException() || service.statusCode() == 429;
+  }
+
   private static Failure unavailable(SdkException error) {
+    return unavailable(error, Cause.UNAVAILABLE);
+  }
+
+  private static Failure unavailable(SdkException error, Cause cause) {
     String name = error instanceof AwsServiceException s
             && s.awsErrorDetails() != null
             && s.awsErrorDetails().errorCode() != null
@@ -167,10 +188,7 @@ public final class InvocationErrors {
         ? s.awsErrorDetails().errorCode()
         : error.getClass().getSimpleName();
     return new Failure(
-        Cause.UNAVAILABLE,
-        "endpoint unavailable (" + name + "): " + message(error),
-        null,
-        message(error));
+        cause, "endpoint unavailable (" + name + "): " + message(error), null, message(error));
   }
 
   private static String message(SdkException error) {

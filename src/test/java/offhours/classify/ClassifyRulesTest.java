@@ -262,6 +262,58 @@ class ClassifyRulesTest {
             + " unavailable (ValidationError): Endpoint offhours-endpoint of account 1 not found.");
   }
 
+  static SageMakerRuntimeException throttled() {
+    // A serverless endpoint at its MaxConcurrency: HTTP 400 ThrottlingException without a message.
+    return (SageMakerRuntimeException) SageMakerRuntimeException.builder()
+        .statusCode(400)
+        .awsErrorDetails(
+            AwsErrorDetails.builder().errorCode("ThrottlingException").build())
+        .build();
+  }
+
+  @Test
+  void aThrottledMessageIsDeferredWithoutSpendingTheDeferralBudgetEvenAtTheBound() {
+    runtime.answer = r -> {
+      throw throttled();
+    };
+    SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
+    SQSEvent.MessageAttribute count = new SQSEvent.MessageAttribute();
+    count.setDataType("Number");
+    count.setStringValue("3");
+    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", count));
+
+    SQSBatchResponse response = run(event, "MAX_DEFERRALS", "3");
+
+    assertThat(failures(response)).as("not walked toward the DLQ").isEmpty();
+    assertThat(sqs.sent).singleElement().satisfies(copy -> {
+      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue())
+          .as("the count is carried, not incremented")
+          .isEqualTo("3");
+      assertThat(copy.messageAttributes().get("offhours-throttles").stringValue())
+          .as("the throttle is counted apart")
+          .isEqualTo("1");
+      assertThat(copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+          .startsWith("endpoint unavailable (ThrottlingException): ");
+    });
+  }
+
+  @Test
+  void theRestOfABatchAfterAThrottleIsDeferredUncountedToo() {
+    runtime.answer = r -> {
+      throw throttled();
+    };
+
+    SQSBatchResponse response = run(twoImages(), "BATCH_CONCURRENCY", "1");
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(runtime.requests).hasSize(1);
+    assertThat(sqs.sent).hasSize(2).allSatisfy(copy -> {
+      assertThat(copy.messageAttributes()).doesNotContainKey("offhours-deferrals");
+      assertThat(copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+          .contains("ThrottlingException");
+    });
+  }
+
   @Test
   void aDeferredCopyCarriesItsReasonForTheDlqAndReplacesAnOlderOne() {
     runtime.answer = r -> {

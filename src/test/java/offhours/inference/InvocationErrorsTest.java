@@ -105,19 +105,46 @@ class InvocationErrorsTest {
   }
 
   @Test
-  void throttlingAndUnmodelled5xxAreUnavailable() {
+  void throttlingIsTheEndpointBusyNotUnavailable() {
+    // What SageMaker sends for a serverless endpoint at its MaxConcurrency: HTTP 400, no message.
+    Failure busy = InvocationErrors.of(SageMakerRuntimeException.builder()
+        .statusCode(400)
+        .awsErrorDetails(details("ThrottlingException", null))
+        .build());
+    assertThat(busy.cause()).isEqualTo(Cause.THROTTLED);
+    assertThat(busy.reason()).startsWith("endpoint unavailable (ThrottlingException): ");
     assertThat(InvocationErrors.of(SageMakerRuntimeException.builder()
                 .statusCode(400)
                 .awsErrorDetails(details("ThrottlingException", "Rate exceeded"))
                 .build())
             .cause())
-        .isEqualTo(Cause.UNAVAILABLE);
+        .isEqualTo(Cause.THROTTLED);
     assertThat(InvocationErrors.of(
                 SageMakerRuntimeException.builder().statusCode(429).build())
             .cause())
+        .isEqualTo(Cause.THROTTLED);
+  }
+
+  @Test
+  void aModelNotReadyIsA429ButNotAThrottle() {
+    assertThat(InvocationErrors.of(ModelNotReadyException.builder()
+                .statusCode(429)
+                .awsErrorDetails(details("ModelNotReadyException", "Model is loading"))
+                .build())
+            .cause())
         .isEqualTo(Cause.UNAVAILABLE);
+  }
+
+  @Test
+  void unmodelled5xxAreUnavailable() {
     assertThat(InvocationErrors.of(
                 SageMakerRuntimeException.builder().statusCode(502).build())
+            .cause())
+        .isEqualTo(Cause.UNAVAILABLE);
+    assertThat(InvocationErrors.of(SageMakerRuntimeException.builder()
+                .statusCode(503)
+                .awsErrorDetails(details("SomethingNew", "down"))
+                .build())
             .cause())
         .isEqualTo(Cause.UNAVAILABLE);
   }

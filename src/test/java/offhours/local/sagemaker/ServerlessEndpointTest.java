@@ -114,7 +114,7 @@ class ServerlessEndpointTest {
           assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
           assertThat(e.awsErrorDetails().errorMessage()).isNull();
           assertThat(e.isThrottlingException()).isTrue();
-          assertThat(InvocationErrors.of(e).cause()).isEqualTo(InvocationErrors.Cause.UNAVAILABLE);
+          assertThat(InvocationErrors.of(e).cause()).isEqualTo(InvocationErrors.Cause.THROTTLED);
           assertThat(InvocationErrors.of(e).reason())
               .startsWith("endpoint unavailable (ThrottlingException)");
         });
