@@ -1,8 +1,5 @@
 package offhours.endpoint;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -12,6 +9,7 @@ import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
 import offhours.inference.ModelAnswer;
 import offhours.inference.ModelContract;
+import offhours.inference.ProbeImage;
 import offhours.inference.Ranking;
 import offhours.inference.ScoredLabel;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -76,15 +74,7 @@ public final class SageMakerEndpoint implements Endpoint {
   }
 
   static byte[] probeImage() {
-    try (InputStream in = SageMakerEndpoint.class.getResourceAsStream("probe.png")) {
-      if (in == null) {
-        throw new IllegalStateException(
-            "offhours/endpoint/probe.png is missing from the controller artifact");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ProbeImage.bytes();
   }
 
   @Override
