@@ -14,6 +14,7 @@ import offhours.inference.ImageFormat;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
 import offhours.inference.ModelAnswer;
+import offhours.inference.ProbeImage;
 import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -84,16 +85,29 @@ final class ClassifyRoute {
               + "; offhours classifies JPEG and PNG images");
     }
     ModelAnswer answer;
+    long started = System.nanoTime();
     try {
       answer = inference.invoke(image, INVOKE_TIMEOUT);
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
       return switch (failure.cause()) {
         // As the consumer decides it: the endpoint cannot answer now, or refused for a reason that
-        // is not the
-        // image's. Either way the image waits in the queue.
+        // is not the image's. Either way the image waits in the queue.
         case UNAVAILABLE, THROTTLED, ENDPOINT -> queue(request, image, format, failure.reason());
         case IMAGE -> ApiResponse.error(422, failure.reason());
+        // As the consumer decides it too: a 4xx is the image's only if the model reads offhours'
+        // probe image, in what is left of INVOKE_TIMEOUT; else the endpoint cannot answer.
+        case UNREADABLE -> {
+          Duration left = INVOKE_TIMEOUT.minusNanos(System.nanoTime() - started);
+          ProbeImage.Check probe = left.compareTo(Duration.ofSeconds(1)) < 0
+              ? new ProbeImage.Check(
+                  "too little of the request's time remains to check that with offhours' probe image",
+                  false)
+              : ProbeImage.send(inference, left);
+          yield probe.read()
+              ? ApiResponse.error(422, failure.reason() + "; " + ProbeImage.Check.READ)
+              : queue(request, image, format, failure.reason() + "; " + probe.failure());
+        }
         case CRASH, DEPLOYMENT -> ApiResponse.error(502, failure.reason());
       };
     } catch (ContractViolation e) {

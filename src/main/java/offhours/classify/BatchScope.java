@@ -5,11 +5,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import offhours.inference.ProbeImage;
 
 /**
  * What the records of one batch share: whether the endpoint failed as a whole (then the rest of the batch is
- * deferred without calling it), which images the model crashed on, and the invocation's deadline. Records run
- * concurrently, so every field is thread-safe.
+ * deferred without calling it), which images the model crashed on, whether the model read offhours' probe image,
+ * and the invocation's deadline. Records run concurrently, so every field is thread-safe.
  */
 final class BatchScope {
 
@@ -20,6 +22,7 @@ final class BatchScope {
   private final AtomicReference<Down> endpointDown = new AtomicReference<>();
   private final Set<String> crashedImages = ConcurrentHashMap.newKeySet();
   private final UsageLedger.BatchUsage usage = new UsageLedger.BatchUsage();
+  private ProbeImage.Check probe; // guarded by this
 
   BatchScope(LongSupplier remainingMillis) {
     this.remainingMillis = remainingMillis;
@@ -63,6 +66,17 @@ final class BatchScope {
           "the model failed on " + crashedImages.size() + " different images in this batch "
               + detail + "; the endpoint is at fault, not the images");
     }
+  }
+
+  /**
+   * Whether the model reads offhours' probe image, found out at most once per batch: the first record to ask runs
+   * {@code check}; records that ask meanwhile wait for it, and all share its answer.
+   */
+  synchronized ProbeImage.Check probe(Supplier<ProbeImage.Check> check) {
+    if (probe == null) {
+      probe = check.get();
+    }
+    return probe;
   }
 
   boolean endpointWide() {

@@ -20,6 +20,7 @@ import offhours.inference.ContractViolation;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
 import offhours.inference.ModelAnswer;
+import offhours.inference.ProbeImage;
 import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
@@ -32,6 +33,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Turns one SQS message (an S3 notification) into results, a deferral, or a retry, in two steps: {@link #evaluate}
  * works out every record's outcome, and {@link #conclude}, once the whole batch is evaluated, settles what depends
  * on the batch (a model failure on two images is the endpoint's), hands a deferred message back and logs it.
+ *
+ * <p>When the model's container answers a 4xx, other than about the request's headers (415, 406: the deployment's)
+ * and the image's size (413: a verdict at once, as for an object over MAX_IMAGE_BYTES), it says it could not read the
+ * image, which is no proof: some containers answer 400 for any failure of their own (the Hugging Face toolkit does,
+ * CUDA out of memory included). So the claim is checked with offhours' probe image, at most once per batch
+ * ({@link BatchScope#probe}): if the model answers that, the image is at fault and gets its REJECTED verdict at once;
+ * if the probe fails too, or the invocation has no time left to send it, the endpoint is at fault and the batch is
+ * deferred as for an endpoint that is down, so a broken deployment rejects nothing. A 5xx or no answer is a crash,
+ * settled against the whole batch: on two different images the endpoint's fault (the batch is deferred), else retried
+ * through SQS receives and rejected on the image's 3rd ({@link #MODEL_CRASH_RECEIVES}).
  */
 final class MessageClassifier {
 
@@ -231,6 +242,16 @@ final class MessageClassifier {
           yield Outcome.throttled(event.uri(), failure.reason());
         }
         case IMAGE -> verdict(event, failure.reason(), attempts);
+        case UNREADABLE -> {
+          ProbeImage.Check probe = scope.probe(() -> sendProbe(scope));
+          if (probe.read()) {
+            yield verdict(event, failure.reason() + "; " + ProbeImage.Check.READ, attempts);
+          }
+          String reason = failure.reason() + "; " + probe.failure()
+              + "; the endpoint is at fault, not the image";
+          scope.endpointDown(reason);
+          yield Outcome.of(Kind.DEFERRED, event.uri(), reason);
+        }
         case CRASH -> {
           String detail =
               "(status " + (failure.originalStatus() == null ? "unknown" : failure.originalStatus())
@@ -263,6 +284,24 @@ final class MessageClassifier {
             event.uri(),
             top.getFirst().label() + " " + top.getFirst().score())
         : Outcome.of(Kind.DUPLICATE, event.uri(), "already classified");
+  }
+
+  /**
+   * Sends offhours' probe image to check a model's 4xx. Without the time for a call it is not sent, and the endpoint
+   * is not cleared.
+   */
+  private ProbeImage.Check sendProbe(BatchScope scope) {
+    Duration needed = config.invokeTimeout().plus(RESERVE);
+    if (!scope.hasTime(needed)) {
+      return new ProbeImage.Check(
+          "too little of this invocation remains to check that with offhours' probe image", false);
+    }
+    long started = System.nanoTime();
+    ProbeImage.Check check = ProbeImage.send(inference, scope.callTimeout(RESERVE));
+    if (check.modelRan()) {
+      scope.usage().add(elapsedMillis(started), ProbeImage.bytes().length);
+    }
+    return check;
   }
 
   /** A deferral when the endpoint already failed in this batch, or when the invocation has too little time left. */

@@ -31,8 +31,18 @@ public final class InvocationErrors {
     THROTTLED,
     /** The endpoint refused the request for a reason offhours does not know: not this image's fault; wait. */
     ENDPOINT,
-    /** The model answered that it cannot read this image (a 4xx other than about the request's headers). */
+    /**
+     * The model refused this image as too large (413): the image's own fault, as much as an object over
+     * MAX_IMAGE_BYTES is.
+     */
     IMAGE,
+    /**
+     * The model answered a 4xx other than 413, 415 and 406: it says it could not read this image, but that is no proof
+     * by itself. A container may answer 400 for any failure of its own: the Hugging Face inference toolkit answers
+     * every exception (CUDA out of memory, a wrong Content-Type, a bug in the model) with 400. So the claim is checked
+     * with {@link ProbeImage}: if the model reads that, the image is at fault; if not, the endpoint is.
+     */
+    UNREADABLE,
     /** The model failed on this image (5xx, or no answer within its time): maybe the image, maybe the model. */
     CRASH,
     /** The deployment is wrong (permissions, headers the model refuses, an error without a code): fix it. */
@@ -139,9 +149,10 @@ public final class InvocationErrors {
   }
 
   /**
-   * The container answered with an error. 415 and 406 are about the request's Content-Type and Accept, which the
-   * deployment chose; any other 4xx is the model saying it cannot read this image; 5xx (and 0: no answer within the
-   * model's time) is a crash.
+   * The container answered with an error (ModelError only says that the container answered non-2xx). 415 and 406 are
+   * about the request's Content-Type and Accept, which the deployment chose; 413 is the image's size; any other 4xx
+   * is the model saying it could not read the image, which a broken deployment says too (UNREADABLE); 5xx (and 0: no
+   * answer within the model's time) is a crash.
    */
   private static Failure modelError(ModelErrorException error) {
     Integer status = error.originalStatusCode();
@@ -156,9 +167,19 @@ public final class InvocationErrors {
           status,
           original);
     }
+    if (status != null && status == 413) {
+      return new Failure(
+          Cause.IMAGE,
+          "the model refused the image as too large (status 413): " + original,
+          status,
+          original);
+    }
     if (status != null && status >= 400 && status < 500) {
       return new Failure(
-          Cause.IMAGE, "the model could not read the image: " + original, status, original);
+          Cause.UNREADABLE,
+          "the model could not read the image (status " + status + "): " + original,
+          status,
+          original);
     }
     return new Failure(
         Cause.CRASH,

@@ -3,10 +3,14 @@ package offhours.inference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * offhours' own small PNG that any image-classification model reads: the controller's readiness probe sends it before
- * it enables the trigger, and the consumer sends it to check a model's claim that it could not read an image.
+ * it enables the trigger, and the consumer and POST /classify send it ({@link #send}) to check a model's claim that it
+ * could not read an image (a 4xx, {@link InvocationErrors.Cause#UNREADABLE}): a model that reads the probe image works,
+ * so the image is at fault; one that fails on it too is broken, and the image is not to blame.
  */
 public final class ProbeImage {
 
@@ -17,6 +21,39 @@ public final class ProbeImage {
   /** A fresh copy of the image (the SDK may keep the array it is handed). */
   public static byte[] bytes() {
     return BYTES.clone();
+  }
+
+  /**
+   * What became of sending the probe image.
+   *
+   * @param failure null if the model answered it (any answer, one that does not fit the model's settings included:
+   *     the model read the image), else why not, as a clause to follow the reason of the 4xx it checks
+   * @param modelRan whether the model's container ran (it answered, or failed with a ModelError), which a serverless
+   *     endpoint bills
+   */
+  public record Check(String failure, boolean modelRan) {
+
+    /** A clause to follow the reason of a 4xx the probe image was answered after. */
+    public static final String READ = "it read offhours' probe image meanwhile";
+
+    public boolean read() {
+      return failure == null;
+    }
+  }
+
+  /** Sends the probe image to the model; the whole call ends within {@code timeout} (none if null). */
+  public static Check send(InferenceClient inference, Duration timeout) {
+    try {
+      inference.invoke(bytes(), timeout);
+      return new Check(null, true);
+    } catch (ContractViolation e) {
+      return new Check(null, true);
+    } catch (SdkException e) {
+      InvocationErrors.Failure failure = InvocationErrors.of(e);
+      return new Check(
+          "it failed on offhours' probe image too: " + failure.reason(),
+          failure.originalStatus() != null);
+    }
   }
 
   private static byte[] load() {

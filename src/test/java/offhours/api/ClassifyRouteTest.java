@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import offhours.inference.InferenceClient;
+import offhours.inference.ProbeImage;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
@@ -123,11 +125,19 @@ class ClassifyRouteTest {
   @Test
   void anImageTheModelCannotReadIsUnprocessableAndACrashIsABadGateway() {
     ApiResponse unreadable = post(JPEG, r -> {
+      if (Arrays.equals(r.body().asByteArray(), ProbeImage.bytes())) {
+        return answer("[0.02, 0.01, 0.9, 0.02, 0.05]");
+      }
       throw modelError(400, "image file is truncated");
     });
     assertThat(unreadable.status()).isEqualTo(422);
     assertThat(JsonText.string(json(unreadable), "message"))
-        .isEqualTo("the model could not read the image: image file is truncated");
+        .isEqualTo("the model could not read the image (status 400): image file is truncated; it"
+            + " read offhours' probe image meanwhile");
+    assertThat(invocations).hasSize(2);
+    assertThat(invocations.getLast().overrideConfiguration().orElseThrow().apiCallTimeout())
+        .as("the probe has what is left of the route's 20 s")
+        .hasValueSatisfying(t -> assertThat(t).isLessThanOrEqualTo(Duration.ofSeconds(20)));
 
     ApiResponse crash = post(JPEG, r -> {
       throw modelError(500, "CUDA out of memory");
@@ -135,6 +145,22 @@ class ClassifyRouteTest {
     assertThat(crash.status()).isEqualTo(502);
     assertThat(JsonText.string(json(crash), "message")).contains("CUDA out of memory");
     assertThat(puts).isEmpty();
+  }
+
+  @Test
+  void aModel4xxOnTheProbeImageTooQueuesTheImageAsForAnEndpointThatCannotAnswer() {
+    // The Hugging Face toolkit's answer to a CUDA out-of-memory: a 400, for any image.
+    ApiResponse response = post(PNG, r -> {
+      throw modelError(400, "CUDA out of memory");
+    });
+
+    assertThat(response.status()).isEqualTo(202);
+    assertThat(JsonText.string(json(response), "reason"))
+        .startsWith("the endpoint cannot answer now (the model could not read the image (status"
+            + " 400): CUDA out of memory; it failed on offhours' probe image too: the model could"
+            + " not read the image (status 400): CUDA out of memory)");
+    assertThat(invocations).hasSize(2);
+    assertThat(puts).singleElement().satisfies(p -> assertThat(p.key()).startsWith("api/"));
   }
 
   @Test

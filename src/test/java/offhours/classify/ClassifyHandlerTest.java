@@ -299,21 +299,35 @@ class ClassifyHandlerTest {
   }
 
   @Test
-  void aModelThatCannotReadTheImageGivesAVerdict() {
+  void aModelThatCannotReadTheImageButReadsTheProbeImageGivesAVerdictAtOnce() {
     s3.put(BUCKET, "truncated.jpg", image("truncated.jpg"), "e1");
-    runtime.answer = r -> {
-      throw ModelErrorException.builder()
-          .statusCode(424)
-          .originalStatusCode(400)
-          .originalMessage("image file is truncated")
-          .build();
-    };
+    runtime.answer = ClassifyRulesTest::readsOnlyTheProbe;
 
     SQSBatchResponse response = run(withObject("truncated.jpg", 400L, "e1"));
 
     assertThat(failures(response)).isEmpty();
     assertThat(item("s3://offhours-images/truncated.jpg").get("reason").s())
-        .isEqualTo("the model could not read the image: image file is truncated");
+        .isEqualTo("the model could not read the image (status 400): image file is truncated; it"
+            + " read offhours' probe image meanwhile");
+  }
+
+  @Test
+  void aModel413IsAVerdictAtOnceWithoutTheProbeImage() {
+    runtime.answer = r -> {
+      throw ModelErrorException.builder()
+          .statusCode(424)
+          .originalStatusCode(413)
+          .originalMessage("the image needs 1.6 GB to decode")
+          .build();
+    };
+
+    SQSBatchResponse response = run(fixture("sqs-s3-put.json"));
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(runtime.requests).hasSize(1);
+    assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("reason").s())
+        .isEqualTo("the model refused the image as too large (status 413): the image needs 1.6 GB"
+            + " to decode");
   }
 
   @Test

@@ -114,7 +114,8 @@ class ClassifyPipelineIT {
     });
     assertThat(byPk.get(uri("holiday/café au lait + 100%.png")).topLabel()).isEqualTo("Neutral");
     assertThat(byPk.get(uri("photos/truncated.jpg")).reason())
-        .isEqualTo("the model could not read the image: image file is truncated");
+        .isEqualTo("the model could not read the image (status 400): image file is truncated; it"
+            + " read offhours' probe image meanwhile");
     assertThat(byPk.get(uri("notes, not a photo.png")).reason())
         .isEqualTo("unsupported format: object " + uri("notes, not a photo.png")
             + " looks like text; offhours accepts JPEG and PNG");

@@ -36,6 +36,7 @@ import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
 import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
 import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
 import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
@@ -185,6 +186,136 @@ class ClassifyRulesTest {
   }
 
   @Test
+  void aModel5xxOnOneImageIsRetriedWithoutSendingTheProbeImage() {
+    runtime.answer = r -> {
+      throw crash("worker died");
+    };
+
+    SQSBatchResponse response = run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+
+    assertThat(failures(response)).containsExactly("m1");
+    assertThat(runtime.requests).as("the image only, no probe").hasSize(1);
+    assertThat(dynamo.puts).isEmpty();
+    assertThat(sqs.sent).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ a model 4xx, checked with
+  // the probe image
+
+  static ModelErrorException unreadable(String message) {
+    return ModelErrorException.builder()
+        .statusCode(424)
+        .originalStatusCode(400)
+        .originalMessage(message)
+        .build();
+  }
+
+  /** A model that answers offhours' probe image and a 400 for every other image. */
+  static String readsOnlyTheProbe(InvokeEndpointRequest request) {
+    if (Fakes.probe(request)) {
+      return "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    }
+    throw unreadable("image file is truncated");
+  }
+
+  @Test
+  void aModel4xxIsAVerdictAtOnceWhenTheModelReadsTheProbeImage() {
+    runtime.answer = ClassifyRulesTest::readsOnlyTheProbe;
+
+    SQSBatchResponse response = run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+
+    assertThat(failures(response)).as("no retry: the 1st receive settles it").isEmpty();
+    assertThat(sqs.sent).as("not deferred").isEmpty();
+    assertThat(item("s3://offhours-images/a.jpg").get("status").s()).isEqualTo("REJECTED");
+    assertThat(item("s3://offhours-images/a.jpg").get("reason").s())
+        .isEqualTo("the model could not read the image (status 400): image file is truncated; it"
+            + " read offhours' probe image meanwhile");
+    assertThat(runtime.requests)
+        .hasSize(2)
+        .last()
+        .satisfies(r -> assertThat(Fakes.probe(r)).isTrue());
+  }
+
+  @Test
+  void aModel4xxWhenTheProbeImageFailsTooDefersTheBatchAndRejectsNothing() {
+    // The Hugging Face toolkit's answer to a CUDA out-of-memory: a 400, for any image.
+    runtime.answer = r -> {
+      throw unreadable("CUDA out of memory");
+    };
+    SQSEvent batch = twoImages();
+    batch.getRecords().forEach(m -> m.getAttributes().put("ApproximateReceiveCount", "3"));
+
+    SQSBatchResponse response = run(batch, "BATCH_CONCURRENCY", "1");
+
+    assertThat(failures(response)).as("no receive is spent").isEmpty();
+    assertThat(dynamo.puts).as("no verdict, even on a 3rd receive").isEmpty();
+    assertThat(runtime.requests)
+        .as("a.jpg, then the probe image; b.png is not sent to a broken endpoint")
+        .hasSize(2);
+    assertThat(sqs.sent)
+        .extracting(c -> c.messageAttributes().get("offhours-deferral-reason").stringValue())
+        .containsExactly(
+            "the model could not read the image (status 400): CUDA out of memory; it failed on"
+                + " offhours' probe image too: the model could not read the image (status 400):"
+                + " CUDA out of memory; the endpoint is at fault, not the image",
+            "endpoint unavailable earlier in this batch: the model could not read the image (status"
+                + " 400): CUDA out of memory; it failed on offhours' probe image too: the model"
+                + " could not read the image (status 400): CUDA out of memory; the endpoint is at"
+                + " fault, not the image");
+    assertThat(sqs.sent)
+        .allSatisfy(c -> assertThat(c.messageAttributes()).doesNotContainKey("offhours-throttles"));
+  }
+
+  @Test
+  void twoUnreadableImagesOfABatchAreBothRejectedAtOnceAfterOneProbe() {
+    runtime.answer = ClassifyRulesTest::readsOnlyTheProbe;
+
+    SQSBatchResponse response = run(twoImages(), "BATCH_CONCURRENCY", "2");
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(sqs.sent).isEmpty();
+    assertThat(item("s3://offhours-images/a.jpg").get("status").s()).isEqualTo("REJECTED");
+    assertThat(item("s3://offhours-images/b.png").get("status").s()).isEqualTo("REJECTED");
+    assertThat(runtime.requests.stream().filter(Fakes::probe))
+        .as("the probe image, once for the batch")
+        .hasSize(1);
+    assertThat(runtime.requests).hasSize(3);
+  }
+
+  @Test
+  void aModel4xxWithNoTimeLeftToSendTheProbeImageDefersInsteadOfRejecting() throws IOException {
+    runtime.answer = ClassifyRulesTest::readsOnlyTheProbe;
+    // 100 s remain before the image's call, 20 s after it: too little for another (30 s + 5 s).
+    Context shrinking = (Context) java.lang.reflect.Proxy.newProxyInstance(
+        Context.class.getClassLoader(),
+        new Class<?>[] {Context.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "getRemainingTimeInMillis" -> runtime.requests.isEmpty() ? 100_000 : 20_000;
+          case "toString" -> "a context whose time runs short after the first call";
+          default -> throw new UnsupportedOperationException("Context." + method.getName());
+        });
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            shrinking);
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures()).isEmpty();
+    assertThat(dynamo.puts).isEmpty();
+    assertThat(runtime.requests).as("no probe sent").hasSize(1);
+    assertThat(sqs.sent)
+        .singleElement()
+        .satisfies(c -> assertThat(
+                c.messageAttributes().get("offhours-deferral-reason").stringValue())
+            .isEqualTo("the model could not read the image (status 400): image file is truncated;"
+                + " too little of this invocation remains to check that with offhours' probe"
+                + " image; the endpoint is at fault, not the image"));
+  }
+
+  @Test
   void aValidationErrorOfUnknownWordingDefersTheBatch() {
     runtime.answer = r -> {
       throw ValidationErrorException.builder()
@@ -213,13 +344,7 @@ class ClassifyRulesTest {
 
   @Test
   void aVerdictIsReplacedByALaterClassificationOfTheSameVersion() {
-    runtime.answer = r -> {
-      throw ModelErrorException.builder()
-          .statusCode(424)
-          .originalStatusCode(400)
-          .originalMessage("bad input")
-          .build();
-    };
+    runtime.answer = ClassifyRulesTest::readsOnlyTheProbe;
     SQSEvent one = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
     run(one);
     assertThat(item("s3://offhours-images/a.jpg").get("status").s()).isEqualTo("REJECTED");

@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import offhours.inference.ProbeImage;
 import offhours.testing.LambdaSqsJson;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -142,6 +144,11 @@ final class Fakes {
   }
 
   /** Answers every InvokeEndpoint with {@code answer}, which may throw. */
+  /** Whether {@code request} sends offhours' probe image. */
+  static boolean probe(InvokeEndpointRequest request) {
+    return Arrays.equals(request.body().asByteArray(), ProbeImage.bytes());
+  }
+
   static final class FakeRuntime implements SageMakerRuntimeClient {
     final List<InvokeEndpointRequest> requests = new CopyOnWriteArrayList<>();
     volatile Function<InvokeEndpointRequest, String> answer = r -> "[0.1, 0.7, 0.05, 0.1, 0.05]";

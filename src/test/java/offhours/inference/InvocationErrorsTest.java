@@ -182,7 +182,7 @@ class InvocationErrorsTest {
   }
 
   @Test
-  void aModel4xxIsTheImagesFaultQuotingTheModel() {
+  void aModel4xxSaysTheModelCouldNotReadTheImageButIsNoVerdictByItself() {
     assertThat(InvocationErrors.of(ModelErrorException.builder()
             .statusCode(424)
             .originalStatusCode(400)
@@ -190,10 +190,41 @@ class InvocationErrorsTest {
             .message("Received client error (400) from model")
             .build()))
         .isEqualTo(new Failure(
-            Cause.IMAGE,
-            "the model could not read the image: cannot identify image file",
+            Cause.UNREADABLE,
+            "the model could not read the image (status 400): cannot identify image file",
             400,
             "cannot identify image file"));
+    // The Hugging Face toolkit's answer to a CUDA out-of-memory: a 400 like any other failure.
+    assertThat(InvocationErrors.of(ModelErrorException.builder()
+                .statusCode(424)
+                .originalStatusCode(400)
+                .originalMessage("{\"code\": 400, \"type\": \"InternalServerException\","
+                    + " \"message\": \"CUDA out of memory.\"}")
+                .build())
+            .cause())
+        .isEqualTo(Cause.UNREADABLE);
+    assertThat(InvocationErrors.of(ModelErrorException.builder()
+                .statusCode(424)
+                .originalStatusCode(422)
+                .originalMessage("no")
+                .build())
+            .cause())
+        .isEqualTo(Cause.UNREADABLE);
+  }
+
+  @Test
+  void aModel413IsAboutTheImagesSize() {
+    assertThat(InvocationErrors.of(ModelErrorException.builder()
+            .statusCode(424)
+            .originalStatusCode(413)
+            .originalMessage("image of 20000 x 20000 pixels needs 1.6 GB to decode")
+            .build()))
+        .isEqualTo(new Failure(
+            Cause.IMAGE,
+            "the model refused the image as too large (status 413): image of 20000 x 20000 pixels"
+                + " needs 1.6 GB to decode",
+            413,
+            "image of 20000 x 20000 pixels needs 1.6 GB to decode"));
   }
 
   @Test
