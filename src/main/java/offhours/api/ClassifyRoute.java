@@ -102,6 +102,7 @@ final class ClassifyRoute {
           ProbeImage.Check probe = left.compareTo(Duration.ofSeconds(1)) < 0
               ? new ProbeImage.Check(
                   "too little of the request's time remains to check that with offhours' probe image",
+                  false,
                   false)
               : ProbeImage.send(inference, left);
           yield probe.read()

@@ -248,9 +248,14 @@ final class MessageClassifier {
             yield verdict(event, failure.reason() + "; " + ProbeImage.Check.READ, attempts);
           }
           String reason = failure.reason() + "; " + probe.failure()
-              + "; the endpoint is at fault, not the image";
-          scope.endpointDown(reason);
-          yield Outcome.of(Kind.DEFERRED, event.uri(), reason);
+              + (probe.throttled()
+                  ? "; the endpoint is busy, so the image is not judged now"
+                  : "; the endpoint is at fault, not the image");
+          // A probe turned away as busy is a throttle: deferred without counting, as any throttle.
+          scope.endpointDown(reason, probe.throttled());
+          yield probe.throttled()
+              ? Outcome.throttled(event.uri(), reason)
+              : Outcome.of(Kind.DEFERRED, event.uri(), reason);
         }
         case CRASH -> {
           String detail =
@@ -294,7 +299,9 @@ final class MessageClassifier {
     Duration needed = config.invokeTimeout().plus(RESERVE);
     if (!scope.hasTime(needed)) {
       return new ProbeImage.Check(
-          "too little of this invocation remains to check that with offhours' probe image", false);
+          "too little of this invocation remains to check that with offhours' probe image",
+          false,
+          false);
     }
     long started = System.nanoTime();
     ProbeImage.Check check = ProbeImage.send(inference, scope.callTimeout(RESERVE));

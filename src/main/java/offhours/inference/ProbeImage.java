@@ -30,8 +30,10 @@ public final class ProbeImage {
    *     the model read the image), else why not, as a clause to follow the reason of the 4xx it checks
    * @param modelRan whether the model's container ran (it answered, or failed with a ModelError), which a serverless
    *     endpoint bills
+   * @param throttled whether the endpoint only turned the probe away as busy (a throttle): then nothing says the
+   *     endpoint is broken, and the deferral it causes is not counted
    */
-  public record Check(String failure, boolean modelRan) {
+  public record Check(String failure, boolean modelRan, boolean throttled) {
 
     /** A clause to follow the reason of a 4xx the probe image was answered after. */
     public static final String READ = "it read offhours' probe image meanwhile";
@@ -45,14 +47,15 @@ public final class ProbeImage {
   public static Check send(InferenceClient inference, Duration timeout) {
     try {
       inference.invoke(bytes(), timeout);
-      return new Check(null, true);
+      return new Check(null, true, false);
     } catch (ContractViolation e) {
-      return new Check(null, true);
+      return new Check(null, true, false);
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
       return new Check(
           "it failed on offhours' probe image too: " + failure.reason(),
-          failure.originalStatus() != null);
+          failure.originalStatus() != null,
+          failure.cause() == InvocationErrors.Cause.THROTTLED);
     }
   }
 

@@ -267,6 +267,32 @@ class ClassifyRulesTest {
   }
 
   @Test
+  void aModel4xxWhenTheProbeImageIsThrottledDefersWithoutSpendingTheDeferralBudget() {
+    runtime.answer = r -> {
+      if (Fakes.probe(r)) {
+        throw throttled();
+      }
+      throw unreadable("image file is truncated");
+    };
+
+    SQSBatchResponse response = run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+
+    assertThat(failures(response)).as("no receive is spent").isEmpty();
+    assertThat(dynamo.puts).as("no verdict while the endpoint is busy").isEmpty();
+    assertThat(sqs.sent).hasSize(1);
+    assertThat(sqs.sent.getFirst().messageAttributes())
+        .as("a throttle: counted apart, not toward MAX_DEFERRALS")
+        .containsKey("offhours-throttles")
+        .doesNotContainKey("offhours-deferrals");
+    assertThat(sqs.sent
+            .getFirst()
+            .messageAttributes()
+            .get("offhours-deferral-reason")
+            .stringValue())
+        .contains("ThrottlingException", "the endpoint is busy, so the image is not judged now");
+  }
+
+  @Test
   void twoUnreadableImagesOfABatchAreBothRejectedAtOnceAfterOneProbe() {
     runtime.answer = ClassifyRulesTest::readsOnlyTheProbe;
 
