@@ -8,11 +8,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -404,37 +401,19 @@ class ComponentEndpointTest {
           "SageMaker.DescribeEndpoint",
           IN_SERVICE_ENDPOINT.formatted(0).replace("InService", "Deleting"));
     });
-    Instant[] now = {Instant.parse("2026-01-14T09:00:00Z")};
-    List<Duration> pauses = new CopyOnWriteArrayList<>();
+    PausedTime time = new PausedTime(Instant.parse("2026-01-14T09:00:00Z"));
+    time.meanwhile(waited -> {
+      if (time.pauses.size() == 2) {
+        answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT); // SageMaker finished it
+      }
+    });
     EndpointCleanup cleanup = new EndpointCleanup(
         view,
         new DisabledMapping("the cleanup never enables"),
         new MemoryControlTable(),
         new CleanupConfig(EndpointCleanupHandlerTest.STACK_ID, "ep", "uuid-1", "control", "ep-ic"),
-        new Clock() {
-          @Override
-          public ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-          }
-
-          @Override
-          public Instant instant() {
-            return now[0];
-          }
-        },
-        pause -> {
-          pauses.add(pause);
-          now[0] = now[0].plus(pause);
-          if (pauses.size() == 2) {
-            answers.put(
-                "SageMaker.DescribeInferenceComponent", NO_COMPONENT); // SageMaker finished it
-          }
-        });
+        time,
+        time);
     Map<String, Object> event =
         new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
     event.put("ResourceProperties", Map.of("EndpointName", "ep"));
@@ -451,7 +430,7 @@ class ComponentEndpointTest {
     assertThat(componentWhenEndpointDeleted)
         .as("DeleteEndpoint only once the component is gone (SageMaker refuses it before)")
         .containsExactly(NO_COMPONENT);
-    assertThat(pauses).hasSize(2);
+    assertThat(time.pauses).hasSize(2);
   }
 
   @Test

@@ -10,17 +10,12 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import offhours.aws.AwsClients;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
@@ -59,11 +54,8 @@ class EndpointCleanupHandlerTest {
   private RuntimeException storeError;
   private RuntimeException disableError;
   /** The cleanup's clock: each pause moves it on. */
-  private Instant now = Instant.parse("2026-01-14T09:00:00Z");
-  /** The pauses the cleanup took, in order. */
-  private final List<Duration> pauses = new ArrayList<>();
-  /** What SageMaker does meanwhile, called after each pause with the time waited so far. */
-  private Consumer<Duration> meanwhile = waited -> {};
+  /** The cleanup's time: it moves only by the pauses the cleanup takes. */
+  private final PausedTime time = new PausedTime(Instant.parse("2026-01-14T09:00:00Z"));
 
   @BeforeEach
   void start() throws IOException {
@@ -134,28 +126,8 @@ class EndpointCleanupHandlerTest {
         return rig.table.save(next, expectedVersion);
       }
     };
-    Clock clock = new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public Instant instant() {
-        return now;
-      }
-    };
     handler = new EndpointCleanupHandler(
-        endpoint, mapping, store, CONFIG, HttpClient.newHttpClient(), clock, pause -> {
-          pauses.add(pause);
-          now = now.plus(pause);
-          meanwhile.accept(pauses.stream().reduce(Duration.ZERO, Duration::plus));
-        });
+        endpoint, mapping, store, CONFIG, HttpClient.newHttpClient(), time, time);
   }
 
   @AfterEach
@@ -282,12 +254,13 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void anEndpointStillCreatingIsWaitedForAndDeletedOnceInService() throws IOException {
-    rig.endpoint = new Endpoint.Status(Endpoint.State.CREATING, null, now, now);
-    meanwhile = waited -> {
+    rig.endpoint =
+        new Endpoint.Status(Endpoint.State.CREATING, null, time.instant(), time.instant());
+    time.meanwhile(waited -> {
       if (waited.compareTo(Duration.ofSeconds(30)) >= 0) {
         rig.inService();
       }
-    };
+    });
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
@@ -295,7 +268,7 @@ class EndpointCleanupHandlerTest {
         .isEqualTo(
             "deleted endpoint (was IN_SERVICE) after waiting 44 s for SageMaker to allow it");
     assertThat(rig.calls).as("no DeleteEndpoint while Creating").containsExactly("delete");
-    assertThat(pauses)
+    assertThat(time.pauses)
         .extracting(Duration::toSeconds)
         .as("looks again after 2 s, then less often")
         .containsExactly(2L, 4L, 8L, 15L, 15L);
@@ -303,7 +276,8 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void anEndpointStillCreatingWhenTheBudgetEndsIsAnsweredFailedWithWhatToDo() throws IOException {
-    rig.endpoint = new Endpoint.Status(Endpoint.State.CREATING, null, now, now);
+    rig.endpoint =
+        new Endpoint.Status(Endpoint.State.CREATING, null, time.instant(), time.instant());
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("FAILED");
@@ -314,15 +288,16 @@ class EndpointCleanupHandlerTest {
                 + " in a few minutes, or once it has settled run 'aws sagemaker delete-endpoint --endpoint-name"
                 + " offhours-endpoint' and retry the stack deletion");
     assertThat(rig.calls).doesNotContain("delete");
-    assertThat(pauses.stream().reduce(Duration.ZERO, Duration::plus))
+    assertThat(time.waited())
         .as("the whole budget, not a second more")
         .isEqualTo(EndpointCleanupHandler.BUDGET);
   }
 
   @Test
   void anUpdatingEndpointIsWaitedForToo() throws IOException {
-    rig.endpoint = new Endpoint.Status(Endpoint.State.UPDATING, null, now, now);
-    meanwhile = waited -> rig.inService();
+    rig.endpoint =
+        new Endpoint.Status(Endpoint.State.UPDATING, null, time.instant(), time.instant());
+    time.meanwhile(waited -> rig.inService());
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     assertThat(sent().get("Reason").asText())
         .isEqualTo("deleted endpoint (was IN_SERVICE) after waiting 2 s for SageMaker to allow it");
@@ -331,10 +306,11 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void aFailedEndpointIsDeletedAtOnce() throws IOException {
-    rig.endpoint = new Endpoint.Status(Endpoint.State.FAILED, "ping failed", now, now);
+    rig.endpoint =
+        new Endpoint.Status(Endpoint.State.FAILED, "ping failed", time.instant(), time.instant());
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     assertThat(sent().get("Reason").asText()).isEqualTo("deleted endpoint (was FAILED)");
-    assertThat(pauses).isEmpty();
+    assertThat(time.pauses).isEmpty();
   }
 
   @Test
@@ -350,7 +326,8 @@ class EndpointCleanupHandlerTest {
 
   @Test
   void withNoTimeLeftToWaitAnEndpointInProgressIsAnsweredAtOnce() throws IOException {
-    rig.endpoint = new Endpoint.Status(Endpoint.State.CREATING, null, now, now);
+    rig.endpoint =
+        new Endpoint.Status(Endpoint.State.CREATING, null, time.instant(), time.instant());
     handler.handleRequest(
         event("cfn-endpoint-cleanup-delete.json"), remaining(Duration.ofSeconds(20)));
     JsonNode r = sent();
@@ -358,7 +335,7 @@ class EndpointCleanupHandlerTest {
     assertThat(r.get("Reason").asText())
         .startsWith(
             "endpoint offhours-endpoint could not be deleted within 0 s: it is still CREATING.");
-    assertThat(pauses).isEmpty();
+    assertThat(time.pauses).isEmpty();
   }
 
   /** A Lambda context with {@code left} of the invocation remaining. */

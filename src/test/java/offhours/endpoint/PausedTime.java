@@ -1,0 +1,58 @@
+package offhours.endpoint;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The cleanup's clock and pause in tests: time moves only by the pauses the code under test takes, each one recorded,
+ * and after each the {@code meanwhile} hook hears how long has been waited so far (what SageMaker does meanwhile).
+ */
+final class PausedTime extends Clock implements EndpointCleanup.Pause {
+  /** The pauses taken, in order. */
+  final List<Duration> pauses = new CopyOnWriteArrayList<>();
+
+  private volatile Instant now;
+  private volatile Consumer<Duration> meanwhile = waited -> {};
+
+  PausedTime(Instant start) {
+    this.now = start;
+  }
+
+  /** Runs {@code hook} after each pause with the time waited so far. */
+  void meanwhile(Consumer<Duration> hook) {
+    this.meanwhile = hook;
+  }
+
+  /** The pauses' sum. */
+  Duration waited() {
+    return pauses.stream().reduce(Duration.ZERO, Duration::plus);
+  }
+
+  @Override
+  public void sleep(Duration duration) {
+    pauses.add(duration);
+    now = now.plus(duration);
+    meanwhile.accept(waited());
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    throw new UnsupportedOperationException("the cleanup reads instants only");
+  }
+
+  @Override
+  public Instant instant() {
+    return now;
+  }
+}
