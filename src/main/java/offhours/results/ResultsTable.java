@@ -101,31 +101,6 @@ public final class ResultsTable {
     return results;
   }
 
-  /** Up to {@code limit} images whose top label is {@code label}, newest first. */
-  public List<ResultItem> byLabel(String label, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-    }
-    List<ResultItem> results = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryResponse page = dynamo.query(QueryRequest.builder()
-          .tableName(tableName)
-          .indexName(LABEL_INDEX)
-          .keyConditionExpression("topLabel = :label")
-          .expressionAttributeValues(Map.of(":label", s(label)))
-          .scanIndexForward(false)
-          .limit(limit - results.size())
-          .exclusiveStartKey(start)
-          .build());
-      page.items().forEach(i -> results.add(fromItem(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-          ? page.lastEvaluatedKey()
-          : null;
-    } while (start != null && results.size() < limit);
-    return results;
-  }
-
   /** Every result, or only those with {@code status} (CLASSIFIED or REJECTED). */
   public List<ResultItem> scan(Optional<String> status) {
     if (status.isPresent()

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
@@ -119,7 +120,8 @@ class ClassifyPipelineIT {
     assertThat(byPk.get(uri("notes, not a photo.png")).reason())
         .isEqualTo("unsupported format: object " + uri("notes, not a photo.png")
             + " looks like text; offhours accepts JPEG and PNG");
-    assertThat(results.byLabel("Neutral", 10))
+    assertThat(
+            new NewestFirst(dynamo, table).page("Neutral", null, null, 10, null).items())
         .extracting(ResultItem::key)
         .containsExactlyInAnyOrder("photos/chelsea.png", "holiday/café au lait + 100%.png");
     assertThat(results.byKey(bucket, "photos/rocket.jpg")).hasSize(1);
