@@ -32,16 +32,41 @@ public final class AwsClients implements AutoCloseable {
 
   /** The services offhours talks to; the key for a local endpoint override. */
   public enum Service {
-    S3,
-    SQS,
-    DYNAMODB,
-    SAGEMAKER,
-    SAGEMAKER_RUNTIME,
-    LAMBDA,
-    CLOUDFORMATION
+    S3(false),
+    SQS(true),
+    DYNAMODB(true),
+    SAGEMAKER(true),
+    SAGEMAKER_RUNTIME(false),
+    LAMBDA(false),
+    CLOUDFORMATION(true);
+
+    private final boolean bounded;
+
+    Service(boolean bounded) {
+      this.bounded = bounded;
+    }
+
+    /**
+     * Whether its calls are small requests that answer in well under a second, so a stalled one is cut by
+     * {@link #ATTEMPT_TIMEOUT} and {@link #CALL_TIMEOUT}. Not S3 (an object's body streams for as long as it takes),
+     * SageMaker Runtime (the model may take its full 60 s) nor Lambda (Invoke waits for the function: the command
+     * line asks the controller, which may run its full 60 s, and a retried Invoke would run it twice).
+     */
+    public boolean bounded() {
+      return bounded;
+    }
   }
 
   static final java.time.Duration SOCKET_TIMEOUT = java.time.Duration.ofSeconds(70);
+
+  /**
+   * One attempt of a bounded call: a stalled connection is retried after this instead of holding the controller (60 s
+   * timeout) on the 70 s socket timeout. Longer than SQS's longest long poll (20 s).
+   */
+  static final java.time.Duration ATTEMPT_TIMEOUT = java.time.Duration.ofSeconds(25);
+
+  /** A bounded call with its retries: it fails inside the controller's 60 s, which the next run recovers from. */
+  static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(50);
 
   private final SdkHttpClient http;
   private final Region region;
@@ -131,6 +156,12 @@ public final class AwsClients implements AutoCloseable {
   public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
       Service service, B builder) {
     builder.httpClient(http).region(region).credentialsProvider(credentials);
+    if (service.bounded()) {
+      builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
+          .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+          .apiCallTimeout(CALL_TIMEOUT)
+          .build());
+    }
     if (!interceptors.isEmpty()) {
       // Added to what the caller configured (a retry strategy, say), not in its place.
       builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()

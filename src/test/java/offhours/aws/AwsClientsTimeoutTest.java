@@ -1,0 +1,56 @@
+package offhours.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import offhours.aws.AwsClients.Service;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Small control calls are cut when they stall; an object's body and the model's answer may take their time. */
+class AwsClientsTimeoutTest {
+
+  @Test
+  void controlCallsHaveAnAttemptAndACallTimeoutInsideTheControllersMinute() throws Exception {
+    try (AwsClients clients = AwsClients.local(Region.EU_WEST_1, Map.of());
+        SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
+        SqsClient sqs = clients.build(Service.SQS, SqsClient.builder());
+        DynamoDbClient dynamo = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
+      for (ClientOverrideConfiguration c : new ClientOverrideConfiguration[] {
+        sageMaker.serviceClientConfiguration().overrideConfiguration(),
+        sqs.serviceClientConfiguration().overrideConfiguration(),
+        dynamo.serviceClientConfiguration().overrideConfiguration()
+      }) {
+        assertThat(c.apiCallAttemptTimeout()).contains(AwsClients.ATTEMPT_TIMEOUT);
+        assertThat(c.apiCallTimeout()).contains(AwsClients.CALL_TIMEOUT);
+      }
+      assertThat(AwsClients.CALL_TIMEOUT)
+          .as("a stalled call leaves the 60 s controller time to answer")
+          .isLessThan(java.time.Duration.ofSeconds(60))
+          .isGreaterThan(AwsClients.ATTEMPT_TIMEOUT);
+      assertThat(AwsClients.ATTEMPT_TIMEOUT)
+          .as("an SQS long poll (at most 20 s) is not cut")
+          .isGreaterThan(java.time.Duration.ofSeconds(20));
+    }
+  }
+
+  @Test
+  void objectBodiesAndModelAnswersAreBoundOnlyByTheSocketTimeout() throws Exception {
+    try (AwsClients clients = AwsClients.local(Region.EU_WEST_1, Map.of());
+        S3Client s3 = clients.build(Service.S3, S3Client.builder());
+        SageMakerRuntimeClient runtime =
+            clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder())) {
+      assertThat(s3.serviceClientConfiguration().overrideConfiguration().apiCallTimeout())
+          .isEmpty();
+      assertThat(
+              runtime.serviceClientConfiguration().overrideConfiguration().apiCallAttemptTimeout())
+          .isEmpty();
+    }
+  }
+}
