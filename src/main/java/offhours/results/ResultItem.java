@@ -1,6 +1,7 @@
 package offhours.results;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 
@@ -53,7 +54,9 @@ public record ResultItem(
     Objects.requireNonNull(pk, "pk");
     Objects.requireNonNull(sk, "sk");
     Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(classifiedAt, "classifiedAt");
+    // Stored as ResultsTable.TIME writes it: to the millisecond, so a result reads back equal.
+    classifiedAt =
+        Objects.requireNonNull(classifiedAt, "classifiedAt").truncatedTo(ChronoUnit.MILLIS);
     labels = labels == null ? List.of() : List.copyOf(labels);
     if (status == Verdict.REJECTED && (reason == null || reason.isBlank())) {
       throw new IllegalArgumentException("a REJECTED result needs a reason (" + pk + ")");

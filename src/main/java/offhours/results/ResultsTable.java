@@ -1,6 +1,8 @@
 package offhours.results;
 
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -37,6 +39,14 @@ public final class ResultsTable {
   public static final String LABEL_INDEX = "byLabel";
   /** Every result by status, newest first; {@link NewestFirst} merges the two statuses. */
   public static final String STATUS_INDEX = "byStatus";
+
+  /**
+   * How {@code classifiedAt}, the sort key of both indexes, is written: ISO-8601 UTC with exactly three fraction
+   * digits, so the strings sort as the instants do. {@link Instant#toString} drops trailing zeros, and
+   * "10:00:05.12Z" sorts before "10:00:05.1Z" and "10:00:05Z" after both.
+   */
+  static final DateTimeFormatter TIME =
+      new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
   static final String NEW_ITEM_ONLY = "attribute_not_exists(pk)";
   static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL =
@@ -157,7 +167,7 @@ public final class ResultsTable {
     if (r.uploadedAt() != null) {
       item.put("uploadedAt", s(r.uploadedAt().toString()));
     }
-    item.put("classifiedAt", s(r.classifiedAt().toString()));
+    item.put("classifiedAt", s(TIME.format(r.classifiedAt())));
     item.put("attempts", n(Integer.toString(r.attempts())));
     putIfPresent(item, "scores", r.scores());
     return item;

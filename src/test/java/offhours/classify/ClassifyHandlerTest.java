@@ -126,7 +126,7 @@ class ClassifyHandlerTest {
         .extracting(v -> v.m().get("label").s())
         .containsExactly("Hentai", "Drawing", "Porn");
     assertThat(item.get("uploadedAt").s()).isEqualTo("2026-11-25T10:00:00Z");
-    assertThat(item.get("classifiedAt").s()).isEqualTo("2026-11-25T10:00:05Z");
+    assertThat(item.get("classifiedAt").s()).isEqualTo("2026-11-25T10:00:05.000Z");
     assertThat(item.get("attempts").n()).isEqualTo("1");
     assertThat(item.get("sizeBytes").n()).isEqualTo("112525");
     assertThat(item.get("model").s()).isEqualTo("offhours-model");

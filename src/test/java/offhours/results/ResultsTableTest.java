@@ -98,6 +98,52 @@ class ResultsTableTest {
   }
 
   @Test
+  void classifiedAtSortsAsTheInstantsDoWhateverTheirFraction() {
+    Instant second = Instant.parse("2026-11-25T10:00:05Z");
+    List<Instant> times = List.of(
+        second,
+        second.plusMillis(100),
+        second.plusMillis(120),
+        second.plusMillis(999),
+        second.plusMillis(1000),
+        second.plusNanos(120_400_000)); // kept to the millisecond, as every result is
+    List<String> written = times.stream()
+        .map(t -> ResultsTable.toItem(new ResultItem(
+                CLASSIFIED.pk(),
+                CLASSIFIED.sk(),
+                CLASSIFIED.bucket(),
+                CLASSIFIED.key(),
+                CLASSIFIED.versionId(),
+                CLASSIFIED.eTag(),
+                CLASSIFIED.sequencer(),
+                CLASSIFIED.sizeBytes(),
+                CLASSIFIED.status(),
+                CLASSIFIED.reason(),
+                CLASSIFIED.labels(),
+                CLASSIFIED.topLabel(),
+                CLASSIFIED.topScore(),
+                CLASSIFIED.model(),
+                CLASSIFIED.endpoint(),
+                CLASSIFIED.uploadedAt(),
+                t,
+                CLASSIFIED.attempts(),
+                CLASSIFIED.scores()))
+            .get("classifiedAt")
+            .s())
+        .toList();
+
+    assertThat(written)
+        .containsExactly(
+            "2026-11-25T10:00:05.000Z",
+            "2026-11-25T10:00:05.100Z",
+            "2026-11-25T10:00:05.120Z",
+            "2026-11-25T10:00:05.999Z",
+            "2026-11-25T10:00:06.000Z",
+            "2026-11-25T10:00:05.120Z");
+    assertThat(written.subList(0, 5)).isSorted();
+  }
+
+  @Test
   void itemsSurviveTheRoundTrip() {
     assertThat(ResultsTable.fromItem(ResultsTable.toItem(CLASSIFIED))).isEqualTo(CLASSIFIED);
     assertThat(ResultsTable.fromItem(ResultsTable.toItem(REJECTED))).isEqualTo(REJECTED);
