@@ -1,6 +1,5 @@
 package offhours.endpoint;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -41,7 +40,12 @@ public interface Ledger {
         if (end.isAfter(to)) {
           end = to;
         }
-        long seconds = Duration.between(t, end).toSeconds();
+        // The second boundaries crossed, not the interval's whole seconds: runs (every ~10 s while
+        // a backlog drains)
+        // fall at any millisecond, and consecutive intervals share their ends, so the counts add up
+        // to the whole
+        // period's seconds; truncating each interval would drop up to a second per run.
+        long seconds = end.getEpochSecond() - t.getEpochSecond();
         long outside = schedule.isOpen(t) ? 0 : seconds;
         days.merge(day, new Day(day, seconds, outside, 0, 0), Day::plus);
         t = end;

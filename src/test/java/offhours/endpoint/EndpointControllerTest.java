@@ -488,6 +488,22 @@ class EndpointControllerTest {
   }
 
   @Test
+  void runsAtAnyMillisecondAddUpToTheWholeBilledTime() {
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.queue = new Backlog.Snapshot(10, 5, 0, 0);
+    Instant t = Instant.parse("2026-01-14T09:00:00.300Z");
+    rig.runAt(t.toString());
+    for (int i = 0; i < 100; i++) { // a drain: a run every 10.5 s
+      t = t.plusMillis(10_500);
+      rig.runAt(t.toString());
+    }
+    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
+        .as("1,050 s, not 100 x 10 s")
+        .containsExactly(new Ledger.Day(LocalDate.parse("2026-01-14"), 1050, 0, 0, 0));
+  }
+
+  @Test
   void nothingIsBilledWhileTheEndpointIsAbsent() {
     rig.runAt("2026-01-17T10:00:00Z");
     rig.runAt("2026-01-17T11:00:00Z");
