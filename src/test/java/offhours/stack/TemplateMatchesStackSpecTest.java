@@ -54,6 +54,19 @@ class TemplateMatchesStackSpecTest {
         .isEqualTo(json.readTree(StackSpec.SCHEDULER_TICK));
     assertThat(json.readTree(Path.of("events/scheduler-tick.json").toFile()))
         .isEqualTo(json.readTree(StackSpec.SCHEDULER_TICK));
+    assertThat(schedule.get("ScheduleExpressionTimezone"))
+        .as("a per-minute cron in a zone with DST gets no ticks in the repeated autumn hour")
+        .isEqualTo("UTC");
+  }
+
+  @Test
+  void aFailedControllerRunIsNotRetriedLate() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    Map<?, ?> properties =
+        (Map<?, ?>) ((Map<?, ?>) resources.get("ControllerFunction")).get("Properties");
+    Map<?, ?> invoke = (Map<?, ?>) properties.get("EventInvokeConfig");
+    assertThat(invoke.get("MaximumRetryAttempts")).isEqualTo(0);
+    assertThat(invoke.get("MaximumEventAgeInSeconds")).isEqualTo(60);
   }
 
   @Test
