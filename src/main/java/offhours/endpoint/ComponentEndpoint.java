@@ -253,14 +253,21 @@ public final class ComponentEndpoint implements Endpoint {
     }
     DescribeInferenceComponentResponse c = component();
     if (c == null) {
-      sageMaker.createInferenceComponent(b -> b.inferenceComponentName(componentName)
-          .endpointName(endpointName)
-          .variantName(modelName) // the config's variant is named after the model (template.yaml)
-          .specification(s -> s.modelName(modelName)
-              .computeResourceRequirements(r -> r.numberOfCpuCoresRequired(CPU_CORES)
-                  .minMemoryRequiredInMb(MIN_MEMORY_MB)
-                  .numberOfAcceleratorDevicesRequired(accelerated ? ACCELERATORS : null)))
-          .runtimeConfig(r -> r.copyCount(copies)));
+      try {
+        sageMaker.createInferenceComponent(b -> b.inferenceComponentName(componentName)
+            .endpointName(endpointName)
+            .variantName(modelName) // the config's variant is named after the model (template.yaml)
+            .specification(s -> s.modelName(modelName)
+                .computeResourceRequirements(r -> r.numberOfCpuCoresRequired(CPU_CORES)
+                    .minMemoryRequiredInMb(MIN_MEMORY_MB)
+                    .numberOfAcceleratorDevicesRequired(accelerated ? ACCELERATORS : null)))
+            .runtimeConfig(r -> r.copyCount(copies)));
+      } catch (SageMakerException e) {
+        if (!SageMakerEndpoint.alreadyExists(e)) {
+          throw e;
+        }
+        // An overlapping run created it since this one looked: done (see SageMakerEndpoint#create).
+      }
     } else {
       setCopies(copies);
     }

@@ -146,7 +146,6 @@ public final class EndpointController {
           null);
     }
     List<String> notes = new ArrayList<>();
-    bestEffort(notes, () -> account(before, now));
 
     String outcome = "ok";
     Step done = step;
@@ -205,6 +204,11 @@ public final class EndpointController {
             .withWakeIssuedAt(null); // the retry after the backoff is measured on its own
       }
     }
+    // After the step, not between claim and step: the claim is what overlapping runs see, so the
+    // step follows it at
+    // once (a run that loaded this claim and still saw the endpoint absent would create it a second
+    // time).
+    bestEffort(notes, () -> account(before, now));
     if (!notes.isEmpty()) {
       outcome = outcome + "; " + String.join("; ", notes);
     }

@@ -157,9 +157,31 @@ public final class SageMakerEndpoint implements Endpoint {
   @Override
   public void create() {
     requireController("create");
-    sageMaker.createEndpoint(b -> b.endpointName(endpointName)
-        .endpointConfigName(endpointConfigName)
-        .tags(Tag.builder().key(STACK_TAG).value(stackId).build()));
+    try {
+      sageMaker.createEndpoint(b -> b.endpointName(endpointName)
+          .endpointConfigName(endpointConfigName)
+          .tags(Tag.builder().key(STACK_TAG).value(stackId).build()));
+    } catch (SageMakerException e) {
+      if (!alreadyExists(e)) {
+        throw e;
+      }
+      // Created since this run saw it absent: by a run that overlapped this one (the tick, the
+      // timer and a state
+      // change can start runs within a second). Done, not a failed wake; the next run sees whose it
+      // is.
+    }
+  }
+
+  /**
+   * SageMaker's answer to creating what exists: a ValidationException "Cannot create already existing endpoint ..."
+   * (or "... inference component ...").
+   */
+  static boolean alreadyExists(SageMakerException e) {
+    return e.awsErrorDetails() != null
+        && "ValidationException".equals(e.awsErrorDetails().errorCode())
+        && String.valueOf(e.awsErrorDetails().errorMessage())
+            .toLowerCase(java.util.Locale.ROOT)
+            .contains("already existing");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
@@ -161,6 +163,21 @@ class SageMakerEndpointTest {
             "POST / SageMaker.CreateEndpoint {\"EndpointName\":\"offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\","
                 + "\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}",
             "POST / SageMaker.DeleteEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
+  }
+
+  @Test
+  void anEndpointCreatedByAnOverlappingRunIsNoFailedCreateButOtherRefusalsAre() {
+    status = 400;
+    errorType = "ValidationException";
+    answer = "{\"__type\":\"ValidationException\",\"message\":\"Cannot create already existing"
+        + " endpoint \\\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\\\".\"}";
+    endpoint.create();
+
+    answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint"
+        + " configuration \\\"offhours-endpoint-config\\\".\"}";
+    assertThatThrownBy(endpoint::create)
+        .isInstanceOf(SageMakerException.class)
+        .hasMessageContaining("Could not find endpoint configuration");
   }
 
   @Test
