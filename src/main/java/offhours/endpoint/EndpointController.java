@@ -286,7 +286,7 @@ public final class EndpointController {
       idleSince = s.idleSince() != null ? s.idleSince() : now;
     }
     // The oldest message arrived after the last run that saw the queue empty: the age is never
-    // understated.
+    // understated, but for SQS's count lag (its approximate counts may take up to a minute).
     Instant firstSeen = s.lastRunAt() != null && s.lastRunAt().isBefore(now) ? s.lastRunAt() : now;
     Instant backlogSince = q.visible() + q.delayed() > 0
         ? (s.backlogSince() != null ? s.backlogSince() : firstSeen)
