@@ -19,7 +19,9 @@ final class Emf {
 
   /**
    * One controller run's line (template.yaml alarms on these; names in StackSpec.METRICS). ControllerRuns is the
-   * heartbeat: 1 for every run that completed, a lost race included.
+   * heartbeat: 1 for every run that completed, a lost race included. TestInvocationFailures is 1 for a run whose test
+   * invocation of an InService endpoint did not answer as the model's settings expect: the trigger stays off and
+   * nothing is classified while instances bill.
    */
   static String run(
       Instant at,
@@ -28,12 +30,14 @@ final class Emf {
       Mapping.TriggerState mp,
       Backlog.Snapshot q,
       boolean outside,
-      boolean createFailed) {
+      boolean createFailed,
+      boolean probeFailed) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("EndpointOn", ep.state() == Endpoint.State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
     metrics.put("Backlog", (double) q.visible());
     metrics.put("EndpointRunningOutsideSchedule", outside ? 1.0 : 0.0);
     metrics.put("EndpointCreateFailures", createFailed ? 1.0 : 0.0);
+    metrics.put("TestInvocationFailures", probeFailed ? 1.0 : 0.0);
     metrics.put("ControllerRuns", 1.0);
     return line(at, endpointName, metrics);
   }

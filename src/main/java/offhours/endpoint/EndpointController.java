@@ -130,7 +130,7 @@ public final class EndpointController {
     ControlState claimed = claim(seen, step, atOnce, ep, now);
     if (!store.save(claimed, before.version())) {
       // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
-      log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false));
+      log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false, false));
       ControlState winner = store.load().orElse(before);
       return new Decision(
           now,
@@ -151,6 +151,7 @@ public final class EndpointController {
     Step done = step;
     ControlState after = claimed;
     boolean createFailed = step.failure();
+    boolean probeFailed = false;
     try {
       switch (step.action()) {
         case CREATE_ENDPOINT -> endpoint.create();
@@ -178,6 +179,8 @@ public final class EndpointController {
             // (ControlState.withTriggerSeen).
             after = after.withEnabledAt(now);
           } else {
+            // Retried every run; TestInvocationFailures tells a person (template.yaml alarm).
+            probeFailed = true;
             outcome =
                 "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
           }
@@ -220,7 +223,7 @@ public final class EndpointController {
       rememberEnabled(now);
     }
 
-    log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed));
+    log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed, probeFailed));
     return new Decision(
         now,
         want.on(),

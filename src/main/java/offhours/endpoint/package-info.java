@@ -39,7 +39,8 @@
  * ON   | any                | Failed                   | DELETE_ENDPOINT, backoff (5,10,20,40,60 min;
  *      |                    |                          | CREATE_BACKOFF_SECONDS sets the first), metric
  * ON   | any                | Updating / Deleting      | WAIT
- * ON   | Disabled           | InService                | test invocation; on success ENABLE_MAPPING, else retry next run
+ * ON   | Disabled           | InService                | test invocation; on success ENABLE_MAPPING, else retry next run,
+ *      |                    |                          | TestInvocationFailures metric
  * ON   | Enabled            | InService                | NONE (serving)
  * ON   | other              | InService                | WAIT (mapping in transition)
  * OFF  | Enabled/Enabling   | any                      | DISABLE_MAPPING (records stoppingSince)
@@ -56,7 +57,7 @@
  * </pre>
  * Every run first claims its step with a conditional write of the control state; a run that loses the race reports
  * LOST_RACE and does nothing. Every run logs one EMF line (namespace "offhours": EndpointOn, Backlog,
- * EndpointRunningOutsideSchedule, EndpointCreateFailures).
+ * EndpointRunningOutsideSchedule, EndpointCreateFailures, TestInvocationFailures, ControllerRuns).
  *
  * <h2>Ledger</h2>
  * Billing is counted from CreateEndpoint until the endpoint is seen gone (Creating and Deleting included), between

@@ -320,21 +320,24 @@ public final class StackSpec {
   /**
    * The controller's Embedded Metric Format metrics that template.yaml alarms on: namespace, the one dimension
    * (the endpoint's name, so stacks in one account stay apart) and the metric names; {@code controllerRuns} is 1 for
-   * every completed run, the heartbeat whose absence for 15 minutes is an alarm.
+   * every completed run, the heartbeat whose absence for 15 minutes is an alarm; {@code testInvocationFailures} is 1
+   * for a run whose test invocation of the InService endpoint failed (the trigger stays off, the endpoint bills).
    */
   public record Metrics(
       String namespace,
       String dimension,
       String endpointCreateFailures,
       String endpointRunningOutsideSchedule,
-      String controllerRuns) {}
+      String controllerRuns,
+      String testInvocationFailures) {}
 
   public static final Metrics METRICS = new Metrics(
       "offhours",
       "EndpointName",
       "EndpointCreateFailures",
       "EndpointRunningOutsideSchedule",
-      "ControllerRuns");
+      "ControllerRuns",
+      "TestInvocationFailures");
 
   /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
   public static final List<String> STACK_OUTPUTS = List.of(

@@ -82,10 +82,15 @@ class EndpointControllerTest {
         .isEqualTo(
             "test invocation failed, mapping stays disabled, retry next run: ModelNotReadyException: model not loaded");
     assertThat(rig.calls).containsExactly("probe");
+    assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.testInvocationFailures()))
+        .as("the endpoint bills while nothing is classified: the alarm counts these runs")
+        .isEqualTo(1.0);
     rig.probe = new Endpoint.Probe(true, "ok");
     rig.now = rig.now.plusSeconds(300);
     rig.run();
     assertThat(rig.calls).containsExactly("probe", "probe", "enable");
+    assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.testInvocationFailures()))
+        .isEqualTo(0.0);
   }
 
   @Test
@@ -691,7 +696,8 @@ class EndpointControllerTest {
     for (String name : List.of(
         StackSpec.METRICS.endpointCreateFailures(),
         StackSpec.METRICS.endpointRunningOutsideSchedule(),
-        StackSpec.METRICS.controllerRuns())) {
+        StackSpec.METRICS.controllerRuns(),
+        StackSpec.METRICS.testInvocationFailures())) {
       assertThat(line.has(name)).as("metric %s in %s", name, line).isTrue();
       assertThat(declared.findValuesAsText("Name")).contains(name);
     }

@@ -40,7 +40,7 @@ class AlarmsTest {
   void everyAlarmNotifiesTheStacksTopicOnAlarmAndOnOk() {
     StackResolver stack = stack(Map.of());
     String topic = String.valueOf(stack.ref("AlarmTopic"));
-    assertThat(alarms(stack)).hasSizeGreaterThanOrEqualTo(9).allSatisfy(alarm -> {
+    assertThat(alarms(stack)).hasSizeGreaterThanOrEqualTo(10).allSatisfy(alarm -> {
       Map<String, Object> props = stack.properties(alarm);
       assertThat(props.get("AlarmActions"))
           .as("AlarmActions of %s", alarm)
@@ -178,7 +178,17 @@ class AlarmsTest {
             StackSpec.METRICS.namespace(),
             StackSpec.METRICS.endpointRunningOutsideSchedule(),
             endpoint,
-            anyAtAll));
+            anyAtAll),
+        new Condition(
+            "failed test invocations in three 5-minute periods in a row",
+            StackSpec.METRICS.namespace(),
+            StackSpec.METRICS.testInvocationFailures(),
+            endpoint,
+            anyAtAll.and(p -> "Sum".equals(p.get("Statistic"))
+                && "notBreaching".equals(p.get("TreatMissingData"))
+                && "300".equals(String.valueOf(p.get("Period")))
+                && "3".equals(String.valueOf(p.get("EvaluationPeriods")))
+                && "3".equals(String.valueOf(p.get("DatapointsToAlarm"))))));
 
     List<Map<String, Object>> alarms =
         alarms(stack).stream().map(stack::properties).toList();
@@ -192,6 +202,20 @@ class AlarmsTest {
     assertThat(stack.parameters().get("OldestMessageAlarmSeconds"))
         .as("default: 2 days")
         .isEqualTo("172800");
+  }
+
+  @Test
+  void theTestInvocationAlarmExistsWithEveryHostingAndSaysWhereTheReasonIs() {
+    StackResolver stack = stack(Map.of("Hosting", "serverless"));
+    assertThat(stack.resource("EndpointCreateFailuresAlarm").get("Condition"))
+        .as("the create alarm is dropped with Hosting=serverless")
+        .isEqualTo("NotServerless");
+    assertThat(stack.resource("TestInvocationFailuresAlarm").get("Condition"))
+        .as("the controller probes a serverless endpoint too before it enables the trigger")
+        .isNull();
+    assertThat(
+            String.valueOf(stack.properties("TestInvocationFailuresAlarm").get("AlarmDescription")))
+        .contains("scripts/offhours endpoint status", "controller's log", "Labels", "ContentType");
   }
 
   private static Map<String, Object> dimensions(Map<String, Object> alarm) {

@@ -86,6 +86,7 @@ final class StackDrift {
     drift.alarm(
         "EndpointRunningOutsideScheduleAlarm", expected.metrics().endpointRunningOutsideSchedule());
     drift.alarm("ControllerHeartbeatAlarm", expected.metrics().controllerRuns());
+    drift.alarm("TestInvocationFailuresAlarm", expected.metrics().testInvocationFailures());
     return List.copyOf(drift.differences);
   }
 

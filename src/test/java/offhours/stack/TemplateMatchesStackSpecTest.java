@@ -191,6 +191,24 @@ class TemplateMatchesStackSpecTest {
   }
 
   @Test
+  void theTestInvocationAlarmOnAnotherMetricOrDimensionIsReported() throws IOException {
+    String changed = template()
+        .replace("MetricName: TestInvocationFailures", "MetricName: ProbeFailures")
+        .replace(
+            "MetricName: ProbeFailures\n      Dimensions:\n        - Name: EndpointName",
+            "MetricName: ProbeFailures\n      Dimensions:\n        - Name: FunctionName");
+    assertThat(changed)
+        .contains("- Name: FunctionName\n          Value: !Sub\n            - offhours-endpoint-");
+
+    assertThat(driftOf(changed))
+        .containsExactly(
+            "TestInvocationFailuresAlarm MetricName: template.yaml has ProbeFailures,"
+                + " StackSpec says TestInvocationFailures",
+            "TestInvocationFailuresAlarm Dimensions: template.yaml has [FunctionName],"
+                + " StackSpec says [EndpointName]");
+  }
+
+  @Test
   void anApiRouteLocalModeDoesNotServeIsReported() throws IOException {
     String changed =
         template().replace("Method: GET, Path: /status}", "Method: GET, Path: /health}");
