@@ -73,6 +73,10 @@ class AlarmsTest {
       assertThat(s.get("Effect")).isEqualTo("Allow");
       assertThat(s.get("Principal")).isEqualTo(Map.of("Service", "cloudwatch.amazonaws.com"));
       assertThat(s.get("Action")).isEqualTo(List.of("kms:Decrypt", "kms:GenerateDataKey*"));
+      assertThat(s)
+          .as("as AWS documents it: a condition key CloudWatch does not send would drop every"
+              + " notification")
+          .doesNotContainKey("Condition");
     });
     Map<String, Object> policy = stack.properties("AlarmTopicPolicy");
     assertThat(policy.get("Topics")).isEqualTo(List.of(stack.ref("AlarmTopic")));

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * One IAM role of the template, resolved for a {@link FakeStack}: the (action, resource) pairs its inline policies
  * allow. Only what offhours' roles use is understood (Allow statements with Action and Resource); anything else
- * (Deny, NotAction, NotResource, Condition, managed policies) fails loudly instead of being misjudged.
+ * (Deny, NotAction, NotResource, Condition, managed policies) fails loudly instead of being misjudged, but for a
+ * Condition in {@link #atMost}.
  */
 final class IamRole {
 
@@ -62,6 +63,18 @@ final class IamRole {
   }
 
   static IamRole of(StackResolver stack, String logicalId) {
+    return of(stack, logicalId, false);
+  }
+
+  /**
+   * The most {@code logicalId} may do: a statement's Condition only narrows it, so it is read as if it had none. For
+   * what a role must not reach (an upper bound); never to prove that a call is allowed, which {@link #of} does.
+   */
+  static IamRole atMost(StackResolver stack, String logicalId) {
+    return of(stack, logicalId, true);
+  }
+
+  private static IamRole of(StackResolver stack, String logicalId, boolean conditionsNarrow) {
     if (!stack.type(logicalId).equals("AWS::IAM::Role")) {
       throw new IllegalArgumentException(logicalId + " is not an AWS::IAM::Role");
     }
@@ -84,8 +97,9 @@ final class IamRole {
               logicalId + " has a statement without a Sid; the permission test names"
                   + " grants by their statement's Sid: " + statement);
         }
-        for (String unsupported :
-            List.of("NotAction", "NotResource", "Condition", "NotPrincipal")) {
+        for (String unsupported : conditionsNarrow
+            ? List.of("NotAction", "NotResource", "NotPrincipal")
+            : List.of("NotAction", "NotResource", "Condition", "NotPrincipal")) {
           if (statement.containsKey(unsupported)) {
             throw new IllegalArgumentException(logicalId + " statement " + sid + " uses "
                 + unsupported + ", which the permission test cannot evaluate");

@@ -105,7 +105,7 @@ class TemplateSafetyTest {
 
   /** The repository ARNs the SageMaker role may pull from, for one ContainerImage. */
   private List<String> pullable(StackResolver stack) {
-    IamRole role = IamRole.of(stack, "SageMakerExecutionRole");
+    IamRole role = IamRole.atMost(stack, "SageMakerExecutionRole");
     return role.grants().stream()
         .filter(g -> g.action().equals("ecr:BatchGetImage"))
         .map(IamRole.Grant::resource)
@@ -157,7 +157,7 @@ class TemplateSafetyTest {
   void theSageMakerRoleReadsOnlyTheModelArtifactAndWritesOnlyItsEndpointsLogs() {
     StackResolver stack =
         stack(Map.of("ModelDataUrl", "s3://my-models/image-classification/model.tar.gz"));
-    IamRole role = IamRole.of(stack, "SageMakerExecutionRole");
+    IamRole role = IamRole.atMost(stack, "SageMakerExecutionRole");
     assertThat(role.grants())
         .filteredOn(g -> g.action().equals("s3:GetObject"))
         .extracting(IamRole.Grant::resource)
@@ -165,13 +165,49 @@ class TemplateSafetyTest {
     assertThat(role.grants())
         .filteredOn(g -> g.resource().equals("*"))
         .extracting(IamRole.Grant::action)
-        .as("the only action on every resource: ECR's login, which has no resource")
-        .containsExactly("ecr:GetAuthorizationToken");
+        .as(
+            "the only actions on every resource: ECR's login and PutMetricData, which have no resource")
+        .containsExactlyInAnyOrder("ecr:GetAuthorizationToken", "cloudwatch:PutMetricData");
+    assertThat(statements(stack.properties("SageMakerExecutionRole")))
+        .filteredOn(s -> "cloudwatch:PutMetricData".equals(s.get("Action")))
+        .singleElement()
+        .satisfies(s -> assertThat(s.get("Condition"))
+            .as("metrics of SageMaker's namespaces only")
+            .isEqualTo(Map.of("StringLike", Map.of("cloudwatch:namespace", "/aws/sagemaker/*"))));
     assertThat(role.grants())
         .filteredOn(g -> g.action().startsWith("logs:"))
         .extracting(IamRole.Grant::resource)
         .containsOnly(
             "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/offhours-endpoint-"
                 + stack.stack().suffix() + ":*");
+  }
+
+  @Test
+  void withScaleToZeroTheSageMakerRoleAlsoWritesItsComponentsLogs() {
+    StackResolver stack =
+        stack(Map.of("ModelDataUrl", "s3://my-models/m.tar.gz", "Hosting", "scale-to-zero"));
+    String suffix = stack.stack().suffix();
+    assertThat(IamRole.atMost(stack, "SageMakerExecutionRole").grants())
+        .filteredOn(g -> g.action().equals("logs:PutLogEvents"))
+        .extracting(IamRole.Grant::resource)
+        .containsExactlyInAnyOrder(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/offhours-endpoint-"
+                + suffix + ":*",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/InferenceComponents/"
+                + "offhours-component-" + suffix + ":*");
+  }
+
+  /** The statements of a role's inline policies, resolved. */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> statements(Map<String, Object> role) {
+    List<Map<String, Object>> all = new java.util.ArrayList<>();
+    for (Object policy : (List<Object>) role.get("Policies")) {
+      Map<String, Object> document =
+          (Map<String, Object>) ((Map<String, Object>) policy).get("PolicyDocument");
+      for (Object statement : (List<Object>) document.get("Statement")) {
+        all.add((Map<String, Object>) statement);
+      }
+    }
+    return all;
   }
 }
