@@ -130,7 +130,21 @@ public final class ComponentEndpoint implements Endpoint {
     }
     DescribeInferenceComponentResponse c = component();
     if (c == null) {
-      return new Status(State.ABSENT, null, null, null, ep.configName(), false);
+      // Nothing serves. Instances the endpoint still holds (its initial ones before the component
+      // is created, or
+      // those of a component just replaced) bill until managed scaling removes them: a resumable
+      // DELETING, so the
+      // ledger counts them and a wake creates the component on them.
+      return instances() > 0
+          ? new Status(
+              State.DELETING,
+              "no inference component on instances not yet removed",
+              ep.createdAt(),
+              ep.modifiedAt(),
+              ep.configName(),
+              false,
+              true)
+          : new Status(State.ABSENT, null, null, null, ep.configName(), false);
     }
     String config = modelName.equals(c.specification().modelName())
         ? ep.configName()

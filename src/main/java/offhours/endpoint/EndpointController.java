@@ -314,8 +314,10 @@ public final class EndpointController {
     if (step.action() == Action.CREATE_ENDPOINT) {
       // A wake may take more than one step (a component's endpoint, then the component): it began
       // at the first. A resume is no wake.
+      // A resume that continues a wake (the component created on the endpoint's first instances) is
+      // that wake.
       Instant began = s.wakeIssuedAt() != null ? s.wakeIssuedAt() : now;
-      c = c.withWakeIssuedAt(ep.resumable() ? null : began);
+      c = c.withWakeIssuedAt(ep.resumable() && s.wakeIssuedAt() == null ? null : began);
     } else if (step.action() == Action.DELETE_ENDPOINT || atOnce) {
       c = c.withWakeIssuedAt(null); // a wake given up before its trigger polled
     }

@@ -176,6 +176,19 @@ class ComponentEndpointTest {
   }
 
   @Test
+  void instancesWithoutAComponentBillAsAResumableStopAndCreateDeploysTheModelOnThem() {
+    answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(1));
+    Endpoint.Status status = endpoint.describe();
+    assertThat(status.state()).isEqualTo(State.DELETING);
+    assertThat(status.billing())
+        .as("the instance bills until managed scaling removes it")
+        .isTrue();
+    assertThat(status.resumable()).isTrue();
+    endpoint.create();
+    assertThat(requests).last().asString().startsWith("CreateInferenceComponent ");
+  }
+
+  @Test
   void onACpuTypeACopyAsksForNoAcceleratorOnAnAcceleratedTypeForOne() {
     endpoint.create();
     assertThat(requests).last().asString().doesNotContain("NumberOfAcceleratorDevicesRequired");

@@ -162,9 +162,11 @@ class SimulatedComponentTest {
     e.delete(); // DeleteInferenceComponent
     assertThat(e.describe().state()).isEqualTo(State.DELETING);
     advance(w, Duration.ofMinutes(2));
-    assertThat(e.describe().state()).isEqualTo(State.ABSENT);
-    assertThat(e.describe().createdAt()).as("no component").isNull();
     assertThat(w.component.billing()).as("its instance idles").isTrue();
+    assertThat(e.describe().state())
+        .as("no component, but an instance that bills: a stop a wake can resume")
+        .isEqualTo(State.DELETING);
+    assertThat(e.describe().resumable()).isTrue();
     e.create(); // a new component at 9 min
     advance(w, Duration.ofMinutes(2));
     assertThat(e.describe().state()).isEqualTo(State.IN_SERVICE);
