@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import offhours.aws.DynamoNumbers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -124,15 +125,14 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     put(item, "arrivalsSeenAt", next.arrivals().seenAt());
     item.put("arrivalsMessages", n(next.arrivals().messages()));
     item.put(
-        "arrivalsPerSecond",
-        AttributeValue.fromN(Double.toString(next.arrivals().perSecond())));
+        "arrivalsPerSecond", DynamoNumbers.of(next.arrivals().perSecond(), "the arrival rate"));
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().perSecond().isEmpty()) {
       item.put(
           "drainPerSecond",
           AttributeValue.fromL(next.drain().perSecond().stream()
-              .map(r -> AttributeValue.fromN(Double.toString(r)))
+              .map(r -> DynamoNumbers.of(r, "a drain rate"))
               .toList()));
     }
     PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);

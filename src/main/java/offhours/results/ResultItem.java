@@ -43,10 +43,18 @@ public record ResultItem(
     REJECTED
   }
 
-  /** A class name and its probability. */
+  /**
+   * A class name and its probability. The score is checked here, where every result's labels pass: NaN or an infinity
+   * would make the table's PutItem fail (DynamoDB has no such numbers), and the message would be retried toward the DLQ
+   * for a fault of the code, not of the image.
+   */
   public record Label(String label, double score) {
     public Label {
       Objects.requireNonNull(label, "label");
+      if (!(score >= 0 && score <= 1)) {
+        throw new IllegalArgumentException(
+            "the score of '" + label + "' must be a probability in [0, 1], got " + score);
+      }
     }
   }
 

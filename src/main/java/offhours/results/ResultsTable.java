@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import offhours.aws.DynamoNumbers;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -154,13 +155,16 @@ public final class ResultsTable {
       item.put(
           "labels",
           AttributeValue.fromL(r.labels().stream()
-              .map(l -> AttributeValue.fromM(
-                  Map.of("label", s(l.label()), "score", n(Double.toString(l.score())))))
+              .map(l -> AttributeValue.fromM(Map.of(
+                  "label",
+                  s(l.label()),
+                  "score",
+                  DynamoNumbers.of(l.score(), "the score of '" + l.label() + "'"))))
               .toList()));
     }
     putIfPresent(item, "topLabel", r.topLabel());
     if (r.topScore() != null) {
-      item.put("topScore", n(r.topScore().toString()));
+      item.put("topScore", DynamoNumbers.of(r.topScore(), "the top score"));
     }
     putIfPresent(item, "model", r.model());
     putIfPresent(item, "endpoint", r.endpoint());

@@ -86,6 +86,35 @@ class ResultsTableTest {
   }
 
   @Test
+  void scoresTooSmallForDynamoDbAreWrittenAsZero() {
+    // A softmax over logits far apart: DynamoDB refuses any magnitude below 1E-130.
+    ResultItem item = ResultItem.classified(
+        new ObjectVersion("offhours-images", "far.png", null, "e1", null, 10L, null),
+        List.of(new Label("Neutral", 1.0), new Label("Drawing", 3e-140), new Label("Sexy", 2e-130)),
+        "logits",
+        "offhours-model",
+        "offhours-endpoint",
+        Instant.parse("2026-11-25T10:00:05Z"),
+        1);
+
+    assertThat(ResultsTable.toItem(item).get("labels").l())
+        .extracting(v -> v.m().get("score").n())
+        .containsExactly("1.0", "0", "2.0E-130");
+    assertThat(ResultsTable.toItem(item).get("topScore").n()).isEqualTo("1.0");
+  }
+
+  @Test
+  void aLabelsScoreIsAProbabilitySoNoNanOrInfinityReachesTheTable() {
+    for (double score : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -0.01, 1.01}) {
+      assertThatThrownBy(() -> new Label("Neutral", score))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("the score of 'Neutral' must be a probability in [0, 1], got " + score);
+    }
+    assertThat(new Label("Neutral", 0).score()).isZero();
+    assertThat(new Label("Neutral", 1).score()).isEqualTo(1);
+  }
+
+  @Test
   void aRejectedItemHasAReasonAndNoLabelsSoTheLabelIndexSkipsIt() {
     Map<String, AttributeValue> item = ResultsTable.toItem(REJECTED);
 
