@@ -2,6 +2,7 @@ package offhours.classify;
 
 import java.util.HashMap;
 import java.util.Map;
+import offhours.aws.SqsText;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -62,10 +63,9 @@ final class Deferrals {
         REASON_ATTRIBUTE,
         MessageAttributeValue.builder()
             .dataType("String")
-            .stringValue(
-                reason.length() > REASON_LIMIT
-                    ? reason.substring(0, REASON_LIMIT - 3) + "..."
-                    : reason)
+            // The reason quotes the model container's own error text, which may hold characters
+            // SQS refuses (an ANSI escape, a NUL): the send would fail and the receive be spent.
+            .stringValue(SqsText.of(reason, REASON_LIMIT))
             .build());
     sqs.sendMessage(r -> r.queueUrl(queueUrl)
         .messageBody(message.body())

@@ -486,6 +486,24 @@ class ClassifyRulesTest {
     });
   }
 
+  @Test
+  void aReasonQuotingControlCharactersOfTheContainerReachesTheQueueEscaped() {
+    // A container's coloured log line as its error text: SQS would refuse ESC and NUL in the
+    // attribute.
+    runtime.answer = r -> {
+      throw crash("\u001b[31mworker died\u001b[0m\u0000");
+    };
+
+    run(twoImages(), "BATCH_CONCURRENCY", "1");
+
+    assertThat(sqs.sent)
+        .hasSize(2)
+        .extracting(c -> c.messageAttributes().get("offhours-deferral-reason").stringValue())
+        .allSatisfy(reason -> assertThat(reason)
+            .contains("(status 500): \\u001b[31mworker died\\u001b[0m\\u0000;")
+            .doesNotContain("\u001b", "\u0000"));
+  }
+
   // ------------------------------------------------------------------ the deadline
 
   @Test
