@@ -162,6 +162,13 @@ public final class StackSpec {
     static final int MAX_RETENTION_SECONDS = 1_209_600;
     static final int MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 
+    /**
+     * The fewest receives before the DLQ that leave every path to a verdict open: Classify rejects an image the model
+     * crashes on at its 3rd receive (its MODEL_CRASH_RECEIVES; a test ties the two), and with fewer such an image
+     * would reach the DLQ without a result.
+     */
+    public static final int MIN_RECEIVE_COUNT = 3;
+
     public Queue {
       if (retentionSeconds < 60 || retentionSeconds > MAX_RETENTION_SECONDS) {
         throw new IllegalArgumentException(
@@ -172,9 +179,11 @@ public final class StackSpec {
         throw new IllegalArgumentException("SQS visibility timeout must be 0.."
             + MAX_VISIBILITY_TIMEOUT_SECONDS + " s, got " + visibilityTimeoutSeconds);
       }
-      if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
-        throw new IllegalArgumentException(
-            "maxReceiveCount must be 1..1000, got " + maxReceiveCount);
+      if (maxReceiveCount < MIN_RECEIVE_COUNT || maxReceiveCount > 1000) {
+        throw new IllegalArgumentException("maxReceiveCount must be " + MIN_RECEIVE_COUNT
+            + "..1000 (an image the model crashes on gets its verdict on receive "
+            + MIN_RECEIVE_COUNT
+            + "), got " + maxReceiveCount);
       }
     }
 

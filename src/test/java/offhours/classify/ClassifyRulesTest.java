@@ -31,6 +31,7 @@ import offhours.classify.Fakes.FakeRuntime;
 import offhours.classify.Fakes.FakeS3;
 import offhours.classify.Fakes.FakeSqs;
 import offhours.inference.ImageFormat;
+import offhours.stack.StackSpec;
 import offhours.testing.FakeDynamoDb;
 import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,14 @@ class ClassifyRulesTest {
       return "[0.1, 0.7, 0.05, 0.1, 0.05]";
     }
     throw unreadable("image file is truncated");
+  }
+
+  @Test
+  void theQueueKeepsAMessageForAsManyReceivesAsACrashVerdictNeeds() {
+    // template.yaml's MaxReceiveCount accepts exactly what StackSpec.Queue does
+    // (ParameterConstraintsTest);
+    // below this, an image the model crashes on would reach the DLQ without its verdict.
+    assertThat(StackSpec.Queue.MIN_RECEIVE_COUNT).isEqualTo(MessageClassifier.MODEL_CRASH_RECEIVES);
   }
 
   @Test

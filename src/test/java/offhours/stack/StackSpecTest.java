@@ -33,8 +33,17 @@ class StackSpecTest {
         .hasMessage("SQS retention must be 60..1209600 s, got 1209601");
     assertThatThrownBy(() -> new StackSpec.Queue(1_209_600, 43_201, 5))
         .hasMessage("SQS visibility timeout must be 0..43200 s, got 43201");
-    assertThatThrownBy(() -> new StackSpec.Queue(1_209_600, 720, 0))
-        .hasMessage("maxReceiveCount must be 1..1000, got 0");
+    assertThatThrownBy(() -> new StackSpec.Queue(1_209_600, 720, 1001))
+        .hasMessage("maxReceiveCount must be 3..1000 (an image the model crashes on gets its"
+            + " verdict on receive 3), got 1001");
+  }
+
+  @Test
+  void fewerReceivesThanAModelCrashVerdictNeedsAreRejected() {
+    assertThatThrownBy(() -> new StackSpec.Queue(1_209_600, 720, 2))
+        .hasMessage("maxReceiveCount must be 3..1000 (an image the model crashes on gets its"
+            + " verdict on receive 3), got 2");
+    assertThat(new StackSpec.Queue(1_209_600, 720, 3).maxReceiveCount()).isEqualTo(3);
   }
 
   @Test
