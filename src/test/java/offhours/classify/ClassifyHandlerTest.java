@@ -510,6 +510,55 @@ class ClassifyHandlerTest {
   }
 
   @Test
+  void anObjectUnderAKmsKeyTheFunctionMayNotUseIsRejectedNamingTheKey() {
+    s3.failWith = Fakes.s3Error(
+        403,
+        "AccessDenied",
+        "User: arn:aws:sts::123456789012:assumed-role/offhours-ClassifyRole-X/offhours-classify is not"
+            + " authorized to perform: kms:Decrypt on resource:"
+            + " arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab because no"
+            + " resource-based policy allows the kms:Decrypt action");
+
+    SQSBatchResponse response = run(withObject("their-key.jpg", 10L, "e1"));
+
+    assertThat(failures(response)).as("not retried into the DLQ").isEmpty();
+    assertThat(item("s3://offhours-images/their-key.jpg").get("reason").s())
+        .isEqualTo("object s3://offhours-images/their-key.jpg is encrypted with the KMS key"
+            + " arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab, which the"
+            + " Classify function may not use (kms:Decrypt denied): the function's role may decrypt"
+            + " through S3 with keys of this account whose key policy lets IAM policies grant their"
+            + " use; allow the role in that key's policy, or upload the object again without that key,"
+            + " then reprocess it");
+  }
+
+  @Test
+  void kmssOlderWordingWithoutAKeyIsRejectedToo() {
+    s3.failWith = Fakes.s3Error(
+        403,
+        "AccessDenied",
+        "The ciphertext refers to a customer master key that does not exist, does not exist in this"
+            + " region, or you are not allowed to access.");
+
+    SQSBatchResponse response = run(withObject("their-key.jpg", 10L, "e1"));
+
+    assertThat(failures(response)).isEmpty();
+    assertThat(item("s3://offhours-images/their-key.jpg").get("reason").s())
+        .startsWith("object s3://offhours-images/their-key.jpg is encrypted with a KMS key, which"
+            + " the Classify function may not use (kms:Decrypt denied)");
+  }
+
+  @Test
+  void accessDeniedOnGetObjectItselfIsRetriedEvenWhenTheRoleIsNamedAfterKms() {
+    s3.failWith = Fakes.s3Error(
+        403,
+        "AccessDenied",
+        "User: arn:aws:sts::123456789012:assumed-role/kms-readers/f is not authorized to perform:"
+            + " s3:GetObject on resource: arn:aws:s3:::offhours-images/a.jpg");
+    assertTheUploadIsRetried();
+    assertThat(dynamo.puts).isEmpty();
+  }
+
+  @Test
   void anotherInvalidRequestIsRetriedNotAVerdict() {
     s3.failWith = Fakes.s3Error(400, "InvalidRequest", "Something else about the request");
     assertTheUploadIsRetried();

@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * Records every SDK call made through clients built with {@code AwsClients.withInterceptor(recorder)}: service,
@@ -18,14 +19,28 @@ import software.amazon.awssdk.regions.Region;
  */
 final class AwsCallRecorder implements ExecutionInterceptor {
 
-  /** One call; {@code status} is 0 when no HTTP response came back, {@code errorCode} null on success. */
+  /**
+   * One call; {@code status} is 0 when no HTTP response came back, {@code errorCode} null on success; {@code kmsKeyId}
+   * the KMS key S3 decrypted a GetObject's object with (SSE-KMS), else null.
+   */
   record Call(
       String service,
       String operation,
       SdkRequest request,
       Region region,
       int status,
-      String errorCode) {
+      String errorCode,
+      String kmsKeyId) {
+    Call(
+        String service,
+        String operation,
+        SdkRequest request,
+        Region region,
+        int status,
+        String errorCode) {
+      this(service, operation, request, region, status, errorCode, null);
+    }
+
     @Override
     public String toString() {
       return service + "." + operation
@@ -37,7 +52,20 @@ final class AwsCallRecorder implements ExecutionInterceptor {
 
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-    calls.add(call(context.request(), attributes, context.httpResponse().statusCode(), null));
+    Call call = call(context.request(), attributes, context.httpResponse().statusCode(), null);
+    if (context.response() instanceof GetObjectResponse object
+        && object.serverSideEncryptionAsString() != null
+        && object.serverSideEncryptionAsString().startsWith("aws:kms")) {
+      call = new Call(
+          call.service(),
+          call.operation(),
+          call.request(),
+          call.region(),
+          call.status(),
+          null,
+          object.ssekmsKeyId());
+    }
+    calls.add(call);
   }
 
   @Override

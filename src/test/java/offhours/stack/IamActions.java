@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import offhours.stack.AwsCallRecorder.Call;
 import offhours.stack.IamRole.Permission;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -61,6 +62,20 @@ final class IamActions {
             version == null ? "s3:GetObject" : "s3:GetObjectVersion",
             "arn:" + partition + ":s3:::" + bucket + "/" + key,
             because));
+        if (call.kmsKeyId() != null) {
+          // S3 decrypts an SSE-KMS object with the caller's kms:Decrypt on the key, asking KMS on
+          // the caller's
+          // behalf: the request carries kms:ViaService s3.REGION.amazonaws.com
+          // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
+          String keyArn = call.kmsKeyId().startsWith("arn:")
+              ? call.kmsKeyId()
+              : arn(call, "kms", "key/" + call.kmsKeyId());
+          needed.add(new Permission(
+              "kms:Decrypt",
+              keyArn,
+              because + " of an object encrypted with SSE-KMS",
+              Map.of("kms:viaservice", "s3." + call.region().id() + ".amazonaws.com")));
+        }
         if (call.status() == 404) {
           // S3 answers 404 for a missing key only to a caller that may list the bucket; others get
           // 403

@@ -1,16 +1,18 @@
 package offhours.stack;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * One IAM role of the template, resolved for a {@link FakeStack}: the (action, resource) pairs its inline policies
- * allow. Only what offhours' roles use is understood (Allow statements with Action and Resource); anything else
- * (Deny, NotAction, NotResource, Condition, managed policies) fails loudly instead of being misjudged, but for a
- * Condition in {@link #atMost}.
+ * allow. Only what offhours' roles use is understood (Allow statements with Action and Resource, and a Condition of
+ * StringEquals); anything else (Deny, NotAction, NotResource, other conditions, managed policies) fails loudly instead
+ * of being misjudged, but for any Condition in {@link #atMost}.
  */
 final class IamRole {
 
@@ -18,27 +20,48 @@ final class IamRole {
    * One action on one resource pattern, from the statement {@code sid}; {@code resourceIndex} is the pattern's place in
    * the statement's Resource list, so that the same grant of two stacks (different names) has the same {@link #key}.
    */
-  record Grant(String sid, String action, String resource, int resourceIndex) {
+  record Grant(
+      String sid,
+      String action,
+      String resource,
+      int resourceIndex,
+      Map<String, String> stringEquals) {
     String key() {
       return sid + " " + action + " #" + resourceIndex;
     }
 
+    /**
+     * Whether the grant allows {@code p}: action and resource match, and each StringEquals condition key (names compare
+     * without regard to case) has exactly the condition's value in the request's context.
+     */
     boolean covers(Permission p) {
       return glob(action, true).matcher(p.action()).matches()
-          && glob(resource, false).matcher(p.resource()).matches();
+          && glob(resource, false).matcher(p.resource()).matches()
+          && stringEquals.entrySet().stream()
+              .allMatch(c -> c.getValue().equals(p.context().get(c.getKey())));
     }
 
     @Override
     public String toString() {
-      return action + " on " + resource + " (statement " + sid + ")";
+      return action + " on " + resource
+          + (stringEquals.isEmpty() ? "" : " if " + stringEquals)
+          + " (statement " + sid + ")";
     }
   }
 
-  /** What a call needs: {@code action} on {@code resource}, and why (the call, or the platform's use). */
-  record Permission(String action, String resource, String because) {
+  /**
+   * What a call needs: {@code action} on {@code resource}, and why (the call, or the platform's use); {@code context}
+   * holds the request's condition keys a grant may test (lower-case names), e.g. kms:viaservice.
+   */
+  record Permission(String action, String resource, String because, Map<String, String> context) {
+    Permission(String action, String resource, String because) {
+      this(action, resource, because, Map.of());
+    }
+
     @Override
     public String toString() {
-      return action + " on " + resource + " (" + because + ")";
+      return action + " on " + resource + (context.isEmpty() ? "" : " with " + context) + " ("
+          + because + ")";
     }
   }
 
@@ -97,9 +120,7 @@ final class IamRole {
               logicalId + " has a statement without a Sid; the permission test names"
                   + " grants by their statement's Sid: " + statement);
         }
-        for (String unsupported : conditionsNarrow
-            ? List.of("NotAction", "NotResource", "NotPrincipal")
-            : List.of("NotAction", "NotResource", "Condition", "NotPrincipal")) {
+        for (String unsupported : List.of("NotAction", "NotResource", "NotPrincipal")) {
           if (statement.containsKey(unsupported)) {
             throw new IllegalArgumentException(logicalId + " statement " + sid + " uses "
                 + unsupported + ", which the permission test cannot evaluate");
@@ -108,15 +129,44 @@ final class IamRole {
         if (!"Allow".equals(statement.get("Effect"))) {
           throw new IllegalArgumentException(logicalId + " statement " + sid + " is not an Allow");
         }
+        Map<String, String> conditions = conditionsNarrow
+            ? Map.of() // read as if it had none: an upper bound
+            : stringEquals(logicalId, sid, statement.get("Condition"));
         List<Object> resources = strings(statement.get("Resource"));
         for (Object action : strings(statement.get("Action"))) {
           for (int i = 0; i < resources.size(); i++) {
-            grants.add(new Grant(sid, String.valueOf(action), String.valueOf(resources.get(i)), i));
+            grants.add(new Grant(
+                sid, String.valueOf(action), String.valueOf(resources.get(i)), i, conditions));
           }
         }
       }
     }
     return new IamRole(logicalId, grants);
+  }
+
+  /**
+   * A statement's Condition, of which only StringEquals with one value per key is understood (keys in lower case, as
+   * IAM compares their names without regard to case); anything else fails loudly.
+   */
+  private static Map<String, String> stringEquals(String role, String sid, Object condition) {
+    if (condition == null) {
+      return Map.of();
+    }
+    Map<String, Object> operators = StackResolver.map(condition);
+    if (!operators.keySet().equals(Set.of("StringEquals"))) {
+      throw new IllegalArgumentException(
+          role + " statement " + sid + " has the condition operators " + operators.keySet()
+              + "; the permission test evaluates StringEquals only");
+    }
+    Map<String, String> keys = new LinkedHashMap<>();
+    StackResolver.map(operators.get("StringEquals")).forEach((key, value) -> {
+      if (!(value instanceof String single)) {
+        throw new IllegalArgumentException(role + " statement " + sid + " tests " + key
+            + " against " + value + "; the permission test evaluates one string per key");
+      }
+      keys.put(lower(key), single);
+    });
+    return Map.copyOf(keys);
   }
 
   private static List<Object> strings(Object value) {

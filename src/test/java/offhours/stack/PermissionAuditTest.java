@@ -146,6 +146,90 @@ class PermissionAuditTest {
     assertThat(audit.surplus()).isEmpty();
   }
 
+  /** A role that may decrypt with this account's keys, only through S3 in the stack's region. */
+  private static final String KMS_TEMPLATE = """
+      Parameters: {}
+      Resources:
+        Logs: {Type: AWS::Logs::LogGroup}
+        Role:
+          Type: AWS::IAM::Role
+          Properties:
+            Policies:
+              - PolicyName: p
+                PolicyDocument:
+                  Statement:
+                    - {Sid: Logs, Effect: Allow, Action: [logs:CreateLogStream, logs:PutLogEvents], Resource: !GetAtt Logs.Arn}
+                    - {Sid: Read, Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::b/*"}
+                    - Sid: Decrypt
+                      Effect: Allow
+                      Action: kms:Decrypt
+                      Resource: !Sub arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*
+                      Condition:
+                        StringEquals:
+                          kms:ViaService: !Sub s3.${AWS::Region}.amazonaws.com
+        Fn:
+          Type: AWS::Serverless::Function
+          Properties:
+            Role: !GetAtt Role.Arn
+            LoggingConfig: {LogGroup: !Ref Logs}
+      """;
+
+  private static Call sseKmsRead(Region region, String keyId) {
+    return new Call(
+        "S3",
+        "GetObject",
+        GetObjectRequest.builder().bucket("b").key("k").build(),
+        region,
+        200,
+        null,
+        keyId);
+  }
+
+  @Test
+  void readingAnSseKmsObjectNeedsKmsDecryptThroughS3InTheCallsRegion() {
+    StackResolver kms =
+        new StackResolver(CloudFormationYaml.parse(KMS_TEMPLATE), FakeStack.create(Map.of()));
+    PermissionAudit granted = new PermissionAudit("Fn");
+    granted.add(
+        kms,
+        "own key",
+        List.of(sseKmsRead(Region.US_EAST_1, "arn:aws:kms:us-east-1:123456789012:key/1234abcd")));
+    assertThat(granted.missing()).isEmpty();
+    assertThat(granted.surplus()).isEmpty();
+
+    PermissionAudit elsewhere = new PermissionAudit("Fn");
+    elsewhere.add(
+        kms,
+        "other region",
+        List.of(sseKmsRead(Region.EU_WEST_1, "arn:aws:kms:us-east-1:123456789012:key/1234abcd")));
+    assertThat(elsewhere.missing())
+        .as("the condition tests kms:ViaService, which names the region S3 was called in")
+        .singleElement()
+        .asString()
+        .startsWith("Role lacks kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/1234abcd"
+            + " with {kms:viaservice=s3.eu-west-1.amazonaws.com}");
+
+    PermissionAudit otherAccount = new PermissionAudit("Fn");
+    otherAccount.add(
+        kms,
+        "their key",
+        List.of(sseKmsRead(Region.US_EAST_1, "arn:aws:kms:us-east-1:210987654321:key/1")));
+    assertThat(otherAccount.missing())
+        .singleElement()
+        .asString()
+        .startsWith("Role lacks kms:Decrypt on arn:aws:kms:us-east-1:210987654321:key/1");
+  }
+
+  @Test
+  void aConditionOtherThanStringEqualsFailsLoudly() {
+    String template = KMS_TEMPLATE.replace("StringEquals:", "StringLike:");
+    StackResolver kms =
+        new StackResolver(CloudFormationYaml.parse(template), FakeStack.create(Map.of()));
+    assertThatThrownBy(() -> IamRole.of(kms, "Role"))
+        .hasMessage("Role statement Decrypt has the condition operators [StringLike]; the"
+            + " permission test evaluates StringEquals only");
+  }
+
   @Test
   void anOperationWithoutAnIamMappingFailsLoudly() {
     PermissionAudit audit = new PermissionAudit("Fn");

@@ -149,6 +149,25 @@ class PermissionsIT {
                       c -> assertThat(c.toString()).isEqualTo("S3.GetObject -> 404 NoSuchKey"));
             }),
         new Scenario(
+            "an upload encrypted with the uploader's own KMS key is decrypted through S3",
+            Map.of(),
+            d -> {
+              d.startEndpoint(d.endpointConfigName, Map.of());
+              String key = "arn:" + d.stack.stack().partition() + ":kms:"
+                  + d.stack.stack().region() + ":" + d.stack.stack().account()
+                  + ":key/1234abcd-12ab-34cd-56ef-1234567890ab";
+              d.services.s3.putObject(
+                  r -> r.bucket(d.bucket)
+                      .key("photos/own-key.png")
+                      .serverSideEncryption("aws:kms")
+                      .ssekmsKeyId(key),
+                  Path.of("src/test/resources/images", "chelsea.png"));
+              d.deliver(classifyHandler(d), 1);
+              assertThat(d.recorder.calls())
+                  .anySatisfy(c -> assertThat(c.kmsKeyId()).isEqualTo(key));
+              assertThat(d.operations()).contains("DynamoDb.PutItem");
+            }),
+        new Scenario(
             "hosting serverless: each batch's invocation time goes to the ledger",
             Map.of("Hosting", "serverless"),
             d -> {
