@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import offhours.aws.S3TestEvent;
 import offhours.inference.StrictJson;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
@@ -81,8 +82,7 @@ final class S3Notifications {
       return new Malformed("message body is not a JSON object, so not an S3 event notification");
     }
     Map<String, JsonNode> fields = root.asObject();
-    if ("s3:TestEvent".equals(StrictJson.text(fields.get("Event")))
-        && !fields.containsKey("Records")) {
+    if (S3TestEvent.is(fields)) {
       return new TestEvent();
     }
     JsonNode records = fields.get("Records");
