@@ -3,11 +3,13 @@ package offhours.endpoint;
 import java.util.Map;
 
 /**
- * The stack-delete cleanup's settings, and only those: which stack it belongs to, which endpoint and mapping it
- * removes, and where the controller's state lives. Nothing of the schedule: a WorkingHours value the controller
+ * The cleanup's settings, and only those: which stack it belongs to, which endpoint and mapping it removes, where the
+ * controller's state lives, and the images queue it sweeps of S3's test event. Nothing of the schedule: a WorkingHours value the controller
  * refuses must not stop the stack from being created, rolled back or deleted.
  *
  * @param stackId the ARN of the stack the function belongs to (STACK_ID); events of other stacks are not acted on
+ * @param queueUrl the images queue (QUEUE_URL), swept of S3's test event when the stack is created or its bucket
+ *     changes ({@link TestEventSweep})
  * @param inferenceComponentName the component to delete before the endpoint (INFERENCE_COMPONENT_NAME, set with
  *     Hosting scale-to-zero), or null
  */
@@ -16,11 +18,16 @@ public record CleanupConfig(
     String endpointName,
     String mappingUuid,
     String controlTableName,
+    String queueUrl,
     String inferenceComponentName) {
 
   public CleanupConfig(
-      String stackId, String endpointName, String mappingUuid, String controlTableName) {
-    this(stackId, endpointName, mappingUuid, controlTableName, null);
+      String stackId,
+      String endpointName,
+      String mappingUuid,
+      String controlTableName,
+      String queueUrl) {
+    this(stackId, endpointName, mappingUuid, controlTableName, queueUrl, null);
   }
 
   public static CleanupConfig fromEnvironment(Map<String, String> env) {
@@ -30,6 +37,7 @@ public record CleanupConfig(
         required(env, "ENDPOINT_NAME"),
         required(env, "MAPPING_UUID"),
         required(env, "CONTROL_TABLE_NAME"),
+        required(env, "QUEUE_URL"),
         component.isEmpty() ? null : component);
   }
 

@@ -10,11 +10,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The custom resource's logic. It always has an answer for CloudFormation: Create and Update succeed without doing
- * anything; Delete holds the controller (best effort), disables the event source mapping and deletes the endpoint if
- * there is one, and succeeds when both are already gone; any failure answers FAILED with the reason, so a stack
- * operation stops visibly instead of waiting out the timeout or leaving an endpoint billing. An event of another stack
- * (its StackId, or the endpoint or mapping it names, are not this stack's) is never acted on.
+ * The custom resource's logic. It always has an answer for CloudFormation: Create, and an Update that comes with a
+ * changed images bucket ({@link #BUCKET_FINGERPRINT}), sweep S3's test event off the images queue
+ * ({@link TestEventSweep}) and succeed whatever the sweep found (it never fails the stack; its note is the Reason);
+ * other Updates succeed without doing anything; Delete holds the controller (best effort), disables the event source
+ * mapping and deletes the endpoint if there is one, and succeeds when both are already gone; any failure answers
+ * FAILED with the reason, so a stack operation stops visibly instead of waiting out the timeout or leaving an endpoint
+ * billing. An event of another stack (its StackId, or the endpoint or mapping it names, are not this stack's) is never
+ * acted on.
  *
  * <p>SageMaker refuses DeleteEndpoint while the endpoint is Creating or Updating (the API reference's EndpointStatus
  * says an endpoint in SystemUpdating can be neither updated nor deleted before the update ends,
@@ -45,12 +48,20 @@ final class EndpointCleanup {
    */
   static final String NOT_CREATED = "offhours-endpoint-cleanup-not-created";
 
+  /**
+   * The resource property that changes with the ImagesBucket resource (template.yaml; TemplateMatchesStackSpecTest
+   * keeps it a hash of that resource), so that a stack update that may put the bucket's notification configuration
+   * again, and with it a new s3:TestEvent, is also an Update of this resource, which sweeps.
+   */
+  static final String BUCKET_FINGERPRINT = "ImagesBucketFingerprint";
+
   private final Endpoint endpoint;
   private final Mapping mapping;
   private final ControlStore store;
   private final CleanupConfig config;
   private final Clock clock;
   private final Pause pause;
+  private final TestEventSweep sweep;
 
   EndpointCleanup(
       Endpoint endpoint,
@@ -58,16 +69,21 @@ final class EndpointCleanup {
       ControlStore store,
       CleanupConfig config,
       Clock clock,
-      Pause pause) {
+      Pause pause,
+      TestEventSweep sweep) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.mapping = Objects.requireNonNull(mapping, "mapping");
     this.store = Objects.requireNonNull(store, "store");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pause = Objects.requireNonNull(pause, "pause");
+    this.sweep = Objects.requireNonNull(sweep, "sweep");
   }
 
-  /** Answers {@code event}; a Delete waits at most {@code budget} for the endpoint to settle. */
+  /**
+   * Answers {@code event}; a Delete waits at most {@code budget} for the endpoint to settle, a sweep takes at most
+   * that too.
+   */
   Map<String, Object> handle(Map<String, Object> event, Duration budget) {
     String type = String.valueOf(event.get("RequestType"));
     if (neverCreated(event)) {
@@ -88,7 +104,11 @@ final class EndpointCleanup {
             : response(event, "FAILED", "refused: " + foreign, config.physicalResourceId());
       }
       return switch (type) {
-        case "Create", "Update" -> response(event, "SUCCESS", null, config.physicalResourceId());
+        case "Create" -> swept(event, sweep.sweep(false, budget));
+        case "Update" ->
+          bucketChanged(event)
+              ? swept(event, sweep.sweep(true, budget))
+              : response(event, "SUCCESS", null, config.physicalResourceId());
         case "Delete" -> response(event, "SUCCESS", delete(budget), config.physicalResourceId());
         default ->
           response(
@@ -125,6 +145,22 @@ final class EndpointCleanup {
   private static Map<String, Object> neverCreatedResponse(Map<String, Object> event) {
     return response(
         event, "SUCCESS", "nothing to clean up: creating this resource had failed", NOT_CREATED);
+  }
+
+  private Map<String, Object> swept(Map<String, Object> event, TestEventSweep.Swept swept) {
+    Map<String, Object> r = response(event, "SUCCESS", swept.note(), config.physicalResourceId());
+    r.put("Data", Map.of("TestEventsDeleted", swept.deleted()));
+    return r;
+  }
+
+  /** Whether an Update comes with another {@link #BUCKET_FINGERPRINT} than the resource had. */
+  private static boolean bucketChanged(Map<String, Object> event) {
+    return !Objects.equals(
+        property(event, "ResourceProperties"), property(event, "OldResourceProperties"));
+  }
+
+  private static Object property(Map<String, Object> event, String properties) {
+    return event.get(properties) instanceof Map<?, ?> p ? p.get(BUCKET_FINGERPRINT) : null;
   }
 
   /** Why the event is not this stack's, or null when it is. */

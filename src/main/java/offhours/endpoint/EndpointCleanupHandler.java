@@ -16,10 +16,12 @@ import offhours.aws.AwsClients.Service;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * CloudFormation custom resource that deletes the controller-owned endpoint with the stack, so no endpoint is left
- * billing. On Delete it records a manual stop (so no controller run re-creates the endpoint), disables the mapping and
+ * billing; on Create (and on an Update that changed the images bucket) it first takes S3's test event off the images
+ * queue ({@link TestEventSweep}), so that the controller does not wake the endpoint for it. On Delete it records a manual stop (so no controller run re-creates the endpoint), disables the mapping and
  * deletes the endpoint, waiting for it to settle if SageMaker cannot delete it yet, for as long as the invocation's
  * remaining time allows with the response still to send ({@link #budget}). The response goes to the pre-signed {@code ResponseURL} with an HTTP PUT
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
@@ -57,18 +59,25 @@ public final class EndpointCleanupHandler
       CleanupConfig config = CleanupConfig.fromEnvironment(env);
       AwsClients aws = clients.apply(env);
       SageMakerClient sageMaker = aws.build(Service.SAGEMAKER, SageMakerClient.builder());
+      SqsClient sqs = aws.build(Service.SQS, SqsClient.builder());
+      Mapping mapping = new LambdaMapping(
+          aws.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid());
       built = new EndpointCleanup(
           config.inferenceComponentName() == null
               ? new SageMakerEndpoint(sageMaker, config.endpointName())
               : new ComponentEndpoint(
                   sageMaker, config.endpointName(), config.inferenceComponentName()),
-          new LambdaMapping(
-              aws.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
+          mapping,
           new DynamoControlTable(
               aws.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()),
           config,
           Clock.systemUTC(),
-          Thread::sleep);
+          Thread::sleep,
+          new TestEventSweep(
+              mapping,
+              new SqsBacklog(sqs, config.queueUrl(), null),
+              new SqsSweptQueue(sqs, config.queueUrl()),
+              Clock.systemUTC()));
     } catch (RuntimeException e) {
       why = "the cleanup function could not start: " + e.getMessage();
     }
@@ -77,7 +86,10 @@ public final class EndpointCleanupHandler
     this.http = http;
   }
 
-  /** Over given collaborators; {@code clock} and {@code pause} are how it waits for the endpoint to settle. */
+  /**
+   * Over given collaborators; {@code clock} and {@code pause} are how it waits for the endpoint to settle, {@code
+   * backlog} and {@code queue} the images queue it sweeps.
+   */
   EndpointCleanupHandler(
       Endpoint endpoint,
       Mapping mapping,
@@ -85,8 +97,17 @@ public final class EndpointCleanupHandler
       CleanupConfig config,
       HttpClient http,
       Clock clock,
-      EndpointCleanup.Pause pause) {
-    this.cleanup = new EndpointCleanup(endpoint, mapping, store, config, clock, pause);
+      EndpointCleanup.Pause pause,
+      Backlog backlog,
+      TestEventSweep.SweptQueue queue) {
+    this.cleanup = new EndpointCleanup(
+        endpoint,
+        mapping,
+        store,
+        config,
+        clock,
+        pause,
+        new TestEventSweep(mapping, backlog, queue, clock));
     this.problem = null;
     this.http = http;
   }

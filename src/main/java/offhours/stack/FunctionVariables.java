@@ -133,14 +133,17 @@ public final class FunctionVariables {
       concat(CONTROLLER_SETTINGS, orderedMap("TIMER_QUEUE_URL", null));
 
   /**
-   * The stack-delete cleanup's environment: only what it needs, so that no controller setting can break a stack
-   * create, rollback or delete.
+   * The cleanup's environment: only what it needs, so that no controller setting can break a stack create, rollback
+   * or delete.
    */
   public static final Map<String, String> CLEANUP_ENV = orderedMap(
       "STACK_ID", null,
       "ENDPOINT_NAME", null,
       "MAPPING_UUID", null,
       "CONTROL_TABLE_NAME", null,
+      // The images queue, swept of S3's test event when the stack is created
+      // (offhours.endpoint.TestEventSweep).
+      "QUEUE_URL", null,
       // Deleting an endpoint does not delete its inference components: the cleanup deletes this one
       // first.
       "INFERENCE_COMPONENT_NAME", null);

@@ -420,13 +420,22 @@ class ComponentEndpointTest {
         answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT); // SageMaker finished it
       }
     });
+    DisabledMapping mapping = new DisabledMapping("the cleanup never enables");
+    MemoryQueue queue = new MemoryQueue(time);
     EndpointCleanup cleanup = new EndpointCleanup(
         view,
-        new DisabledMapping("the cleanup never enables"),
+        mapping,
         new MemoryControlTable(),
-        new CleanupConfig(EndpointCleanupHandlerTest.STACK_ID, "ep", "uuid-1", "control", "ep-ic"),
+        new CleanupConfig(
+            EndpointCleanupHandlerTest.STACK_ID,
+            "ep",
+            "uuid-1",
+            "control",
+            EndpointCleanupHandlerTest.QUEUE_URL,
+            "ep-ic"),
         time,
-        time);
+        time,
+        new TestEventSweep(mapping, queue, queue, time));
     Map<String, Object> event =
         new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
     event.put("ResourceProperties", Map.of("EndpointName", "ep"));

@@ -32,8 +32,10 @@ import software.amazon.awssdk.regions.Region;
 class EndpointCleanupHandlerTest {
   static final String STACK_ID =
       "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
+  static final String QUEUE_URL =
+      "https://sqs.eu-central-1.amazonaws.com/123456789012/offhours-images";
   static final CleanupConfig CONFIG =
-      new CleanupConfig(STACK_ID, "offhours-endpoint", "uuid-1", "offhours-control");
+      new CleanupConfig(STACK_ID, "offhours-endpoint", "uuid-1", "offhours-control", QUEUE_URL);
   static final Map<String, String> ENV = Map.of(
       "STACK_ID",
       STACK_ID,
@@ -42,7 +44,9 @@ class EndpointCleanupHandlerTest {
       "MAPPING_UUID",
       "uuid-1",
       "CONTROL_TABLE_NAME",
-      "offhours-control");
+      "offhours-control",
+      "QUEUE_URL",
+      QUEUE_URL);
 
   private final Rig rig = new Rig();
   private StubHttpServer server;
@@ -56,6 +60,8 @@ class EndpointCleanupHandlerTest {
   /** The cleanup's clock: each pause moves it on. */
   /** The cleanup's time: it moves only by the pauses the cleanup takes. */
   private final PausedTime time = new PausedTime(Instant.parse("2026-01-14T09:00:00Z"));
+  /** The images queue: S3's test event in it, as after the bucket's notification was put. */
+  private final MemoryQueue queue = new MemoryQueue(time, MemoryQueue.TEST_EVENT);
 
   @BeforeEach
   void start() throws IOException {
@@ -127,7 +133,7 @@ class EndpointCleanupHandlerTest {
       }
     };
     handler = new EndpointCleanupHandler(
-        endpoint, mapping, store, CONFIG, HttpClient.newHttpClient(), time, time);
+        endpoint, mapping, store, CONFIG, HttpClient.newHttpClient(), time, time, queue, queue);
   }
 
   @AfterEach
@@ -149,10 +155,14 @@ class EndpointCleanupHandlerTest {
   }
 
   @Test
-  void createSucceedsWithoutTouchingAnything() throws IOException {
+  void createSweepsTheTestEventAndTouchesNothingElse() throws IOException {
     handler.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(r.get("Reason").asText())
+        .isEqualTo("test-event sweep: deleted 1 s3:TestEvent message(s); the queue is empty");
+    assertThat(r.get("Data").get("TestEventsDeleted").asInt()).isEqualTo(1);
+    assertThat(queue.messages).isEmpty();
     assertThat(r.get("PhysicalResourceId").asText())
         .isEqualTo("offhours-endpoint-cleanup-offhours-endpoint");
     assertThat(r.get("StackId").asText()).isEqualTo(STACK_ID);
@@ -169,6 +179,67 @@ class EndpointCleanupHandlerTest {
     handler.handleRequest(e, null);
     assertThat(sent().get("PhysicalResourceId").asText()).isEqualTo("existing-id");
     assertThat(rig.calls).isEmpty();
+  }
+
+  /** An Update event whose ImagesBucketFingerprint goes from {@code before} to {@code after} (null: absent). */
+  private Map<String, Object> update(String before, String after) {
+    Map<String, Object> e = event("cfn-endpoint-cleanup-delete.json");
+    e.put("RequestType", "Update");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> properties =
+        new HashMap<>((Map<String, Object>) e.get("ResourceProperties"));
+    Map<String, Object> old = new HashMap<>(properties);
+    if (after != null) {
+      properties.put(EndpointCleanup.BUCKET_FINGERPRINT, after);
+    }
+    if (before != null) {
+      old.put(EndpointCleanup.BUCKET_FINGERPRINT, before);
+    }
+    e.put("ResourceProperties", properties);
+    e.put("OldResourceProperties", old);
+    return e;
+  }
+
+  @Test
+  void anUpdateThatChangedTheBucketSweepsAndOneThatDidNotLeavesTheQueueAlone() throws IOException {
+    handler.handleRequest(update("aaaa", "aaaa"), null);
+    JsonNode unchanged = sent();
+    assertThat(unchanged.get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(unchanged.has("Reason")).isFalse();
+    assertThat(queue.calls).isEmpty();
+
+    seen = server.requests().size();
+    handler.handleRequest(update("aaaa", "bbbb"), null);
+    JsonNode changed = sent();
+    assertThat(changed.get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(changed.get("Data").get("TestEventsDeleted").asInt()).isEqualTo(1);
+    // Uploads may wait in an updated stack's queue: it reads the counters before receiving.
+    assertThat(queue.calls).containsExactly("read", "receive 10 s", "delete", "receive 10 s");
+  }
+
+  @Test
+  void theFirstUpdateThatCarriesAFingerprintSweeps() throws IOException {
+    handler.handleRequest(update(null, "aaaa"), null);
+    assertThat(sent().get("Data").get("TestEventsDeleted").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void aSweepThatFailsStillAnswersSuccessAndSaysWhy() throws IOException {
+    queue.failing = "receive";
+    handler.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(r.get("Reason").asText())
+        .startsWith("test-event sweep stopped (SQS answered 500 InternalError to receive 10 s)");
+    assertThat(r.get("Data").get("TestEventsDeleted").asInt()).isZero();
+  }
+
+  @Test
+  void aDeleteNeverSweeps() throws IOException {
+    rig.mapping = Mapping.TriggerState.ABSENT;
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    assertThat(sent().get("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(queue.calls).isEmpty();
   }
 
   @Test
@@ -493,6 +564,8 @@ class EndpointCleanupHandlerTest {
                 AwsClients.Service.LAMBDA,
                 nowhere,
                 AwsClients.Service.DYNAMODB,
+                nowhere,
+                AwsClients.Service.SQS,
                 nowhere)),
         HttpClient.newHttpClient());
     cleanup.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);

@@ -44,6 +44,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Every AWS call each Lambda function's code makes is permitted by that function's role in template.yaml, and the role
@@ -632,11 +634,66 @@ class PermissionsIT {
               assertThat(d.operations()).isEmpty();
               assertThat(d.endpointStatus()).isEqualTo("InService");
             }),
-        new Scenario("stack create and update: nothing to do", Map.of(), d -> {
-          assertThat(cleanupResponse(d, "Create").get("Status").asText()).isEqualTo("SUCCESS");
-          assertThat(cleanupResponse(d, "Update").get("Status").asText()).isEqualTo("SUCCESS");
-          assertThat(d.operations()).isEmpty();
-        }));
+        new Scenario(
+            "stack create: S3's test event swept off the queue, an upload handed back after one"
+                + " receive",
+            Map.of(),
+            d -> {
+              // moto sent the s3:TestEvent when the deployment put the notification; then an
+              // upload.
+              d.upload("photos/early.png", "chelsea.png");
+              JsonNode response = cleanupResponse(d, "Create");
+              assertThat(response.get("Status").asText())
+                  .as("response %s", response)
+                  .isEqualTo("SUCCESS");
+              assertThat(response.get("Data").get("TestEventsDeleted").asInt())
+                  .as("response %s", response)
+                  .isPositive();
+              assertThat(d.operations())
+                  .containsSubsequence(
+                      "Lambda.GetEventSourceMapping",
+                      "Sqs.ReceiveMessage",
+                      "Sqs.DeleteMessage",
+                      "Sqs.ReceiveMessage",
+                      "Sqs.ChangeMessageVisibility")
+                  .doesNotContain("Sqs.GetQueueAttributes");
+              List<Message> left = d.services
+                  .sqs
+                  .receiveMessage(r -> r.queueUrl(d.queueUrl)
+                      .maxNumberOfMessages(10)
+                      .waitTimeSeconds(1)
+                      .messageSystemAttributeNames(
+                          MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                  .messages();
+              assertThat(left).singleElement().satisfies(m -> {
+                assertThat(m.body()).contains("early.png"); // moto encodes the key's / as %2F
+                // The sweep's receive and this one: the upload spent one receive, no more.
+                assertThat(m.attributes())
+                    .containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "2");
+              });
+            }),
+        new Scenario(
+            "stack update: only a changed bucket sweeps, after reading the queue's counters",
+            Map.of(),
+            d -> {
+              Map<String, Object> properties = d.stack.properties("EndpointCleanup");
+              JsonNode same =
+                  cleanupResponse(d, "Update", Map.of("OldResourceProperties", properties));
+              assertThat(same.get("Status").asText()).isEqualTo("SUCCESS");
+              assertThat(d.operations()).isEmpty();
+
+              Map<String, Object> before = new HashMap<>(properties);
+              before.put("ImagesBucketFingerprint", "0123456789abcdef");
+              JsonNode changed =
+                  cleanupResponse(d, "Update", Map.of("OldResourceProperties", before));
+              assertThat(changed.get("Status").asText()).isEqualTo("SUCCESS");
+              assertThat(changed.get("Data").get("TestEventsDeleted").asInt())
+                  .as("response %s", changed)
+                  .isPositive();
+              assertThat(d.operations())
+                  .containsSubsequence(
+                      "Sqs.GetQueueAttributes", "Sqs.ReceiveMessage", "Sqs.DeleteMessage");
+            }));
   }
 
   /** Sends the custom resource event CloudFormation would send for this stack and returns the handler's answer. */

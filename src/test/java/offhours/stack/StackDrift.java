@@ -70,6 +70,7 @@ final class StackDrift {
   static List<String> differences(Map<String, Object> template, Expected expected) {
     StackDrift drift = new StackDrift(template, expected);
     drift.notification();
+    drift.bucketFingerprint();
     drift.queues();
     drift.table("ResultsTable", expected.results());
     drift.table("ControlTable", expected.control());
@@ -111,6 +112,16 @@ final class StackDrift {
     }
     expect(
         "ImagesBucket notification suffixes", suffixes, expected.notification().suffixes());
+  }
+
+  private void bucketFingerprint() {
+    Object stated = path(resource("EndpointCleanup"), "Properties").get("ImagesBucketFingerprint");
+    String hashed = BucketFingerprint.of(resource("ImagesBucket"));
+    if (!hashed.equals(stated)) {
+      differences.add("EndpointCleanup ImagesBucketFingerprint: template.yaml has " + stated
+          + ", the ImagesBucket resource hashes to " + hashed
+          + " (set it, so that an update of the bucket sweeps the s3:TestEvent S3 sends)");
+    }
   }
 
   private void queues() {

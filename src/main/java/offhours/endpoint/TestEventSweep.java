@@ -1,0 +1,138 @@
+package offhours.endpoint;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import offhours.aws.S3TestEvent;
+
+/**
+ * Takes the s3:TestEvent off the images queue after a deploy put the bucket's notification configuration. S3 sends that
+ * message to the queue when the configuration is put: PutBucketNotificationConfiguration validates an SQS destination
+ * by sending it a test message (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+ * shows its shape; {@link S3TestEvent} recognises it, as Classify does). The trigger is disabled until the
+ * endpoint answers, so nothing consumes it, and the controller counts every message as an upload: left there, it would
+ * wake the endpoint (8-30 minutes billed) for nothing after every first deploy.
+ *
+ * <p>Receiving costs a message one receive of its MaxReceiveCount, and uploads waiting for the endpoint must not spend
+ * their retry budget. So the sweep receives one message at a time, deletes test events, and stops at the first other
+ * message, which it makes visible again at once: that one message is the only upload it can touch, with one receive.
+ * When uploads may already wait (a stack update) and the queue's counters show more than one message, it receives
+ * nothing at all: those uploads wake the endpoint anyway, and Classify then acknowledges the test event. While the
+ * trigger polls, Classify acknowledges the test event itself and the sweep stays out of its way.
+ *
+ * <p>It never throws: whatever stops it (time, an AWS error) is said in its {@link Swept#note}; the test event left
+ * behind then costs at most one wake.
+ */
+final class TestEventSweep {
+
+  /** One receive's long poll: the test event is in the queue when S3 answers the put, so an empty poll ends the sweep. */
+  static final Duration POLL = Duration.ofSeconds(10);
+
+  /** The longest sweep, whatever time the invocation has left. */
+  static final Duration LONGEST = Duration.ofSeconds(60);
+
+  /** How long a received message stays invisible if the sweep dies before handing it back. */
+  static final Duration HOLD = Duration.ofSeconds(30);
+
+  /** The images queue as far as the sweep touches it (port; {@link SqsSweptQueue} is the AWS adapter). */
+  interface SweptQueue {
+    /** At most one message, waiting up to {@code wait} for one; invisible to other receivers for {@code hold}. */
+    Optional<Held> receive(Duration wait, Duration hold);
+
+    void delete(Held message);
+
+    /** Makes the message visible again now (ChangeMessageVisibility 0). */
+    void release(Held message);
+  }
+
+  /** A message the sweep received. */
+  record Held(String body, String receiptHandle) {}
+
+  /** How many test events the sweep deleted, and in words what it did and why it stopped. */
+  record Swept(int deleted, String note) {}
+
+  private final Mapping mapping;
+  private final Backlog backlog;
+  private final SweptQueue queue;
+  private final Clock clock;
+
+  TestEventSweep(Mapping mapping, Backlog backlog, SweptQueue queue, Clock clock) {
+    this.mapping = Objects.requireNonNull(mapping, "mapping");
+    this.backlog = Objects.requireNonNull(backlog, "backlog");
+    this.queue = Objects.requireNonNull(queue, "queue");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Sweeps for at most {@code budget} (and {@link #LONGEST}).
+   *
+   * @param uploadsMayWait false only for the stack's new queue, which nothing but S3's test events can have reached
+   */
+  Swept sweep(boolean uploadsMayWait, Duration budget) {
+    try {
+      if (mapping.state().polling()) {
+        return new Swept(
+            0, "test-event sweep: the trigger is polling, so Classify acknowledges it");
+      }
+      if (uploadsMayWait) {
+        long waiting = backlog.read().total();
+        if (waiting > 1) {
+          return new Swept(
+              0,
+              "test-event sweep skipped: " + waiting
+                  + " messages wait, so uploads may be among them and none"
+                  + " is received; the endpoint wakes for them anyway and Classify acknowledges the test event");
+        }
+      }
+    } catch (RuntimeException e) {
+      return new Swept(0, failed(0, e));
+    }
+    return receive(budget.compareTo(LONGEST) < 0 ? budget : LONGEST);
+  }
+
+  private Swept receive(Duration budget) {
+    Instant deadline = clock.instant().plus(budget);
+    int deleted = 0;
+    try {
+      while (true) {
+        long seconds = Math.min(
+            POLL.toSeconds(), Duration.between(clock.instant(), deadline).toSeconds());
+        if (seconds < 1) {
+          return new Swept(
+              deleted,
+              "test-event sweep: deleted " + deleted + " s3:TestEvent message(s); stopped after "
+                  + budget.toSeconds() + " s with the queue not yet empty");
+        }
+        Optional<Held> received = queue.receive(Duration.ofSeconds(seconds), HOLD);
+        if (received.isEmpty()) {
+          return new Swept(
+              deleted,
+              "test-event sweep: deleted " + deleted
+                  + " s3:TestEvent message(s); the queue is empty");
+        }
+        Held message = received.get();
+        if (!S3TestEvent.is(message.body())) {
+          queue.release(message);
+          return new Swept(
+              deleted,
+              "test-event sweep: deleted " + deleted
+                  + " s3:TestEvent message(s); stopped at a message"
+                  + " that is no test event, visible again at once (one receive spent)");
+        }
+        queue.delete(message);
+        deleted++;
+      }
+    } catch (RuntimeException e) {
+      return new Swept(deleted, failed(deleted, e));
+    }
+  }
+
+  private static String failed(int deleted, RuntimeException e) {
+    return "test-event sweep stopped (" + e.getMessage() + ") after deleting " + deleted
+        + " s3:TestEvent message(s); one left in the queue may wake the endpoint once, and Classify"
+        + " acknowledges it; a message it received is visible again within " + HOLD.toSeconds()
+        + " s";
+  }
+}
