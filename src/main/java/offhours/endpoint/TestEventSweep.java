@@ -103,7 +103,7 @@ final class TestEventSweep {
           return new Swept(
               deleted,
               "test-event sweep: deleted " + deleted + " s3:TestEvent message(s); stopped after "
-                  + budget.toSeconds() + " s with the queue not yet empty");
+                  + budget.toSeconds() + " s, before the queue answered empty");
         }
         Optional<Held> received = queue.receive(Duration.ofSeconds(seconds), HOLD);
         if (received.isEmpty()) {

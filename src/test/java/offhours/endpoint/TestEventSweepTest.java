@@ -1,6 +1,7 @@
 package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -49,9 +50,7 @@ class TestEventSweepTest {
     assertThat(queue.calls).containsExactly("receive 10 s", "delete", "receive 10 s", "release");
     assertThat(queue.messages)
         .extracting(m -> m.body, m -> m.receives, m -> m.held)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(MemoryQueue.UPLOAD, 1, false),
-            org.assertj.core.groups.Tuple.tuple(MemoryQueue.UPLOAD, 0, false));
+        .containsExactly(tuple(MemoryQueue.UPLOAD, 1, false), tuple(MemoryQueue.UPLOAD, 0, false));
   }
 
   @Test
@@ -78,7 +77,7 @@ class TestEventSweepTest {
     assertThat(none.calls).isEmpty();
     assertThat(swept.note())
         .isEqualTo("test-event sweep: deleted 0 s3:TestEvent message(s);"
-            + " stopped after 0 s with the queue not yet empty");
+            + " stopped after 0 s, before the queue answered empty");
   }
 
   @Test
@@ -107,7 +106,7 @@ class TestEventSweepTest {
 
     assertThat(time.waited()).isEqualTo(TestEventSweep.LONGEST);
     assertThat(swept.deleted()).isEqualTo(60);
-    assertThat(swept.note()).endsWith("stopped after 60 s with the queue not yet empty");
+    assertThat(swept.note()).endsWith("stopped after 60 s, before the queue answered empty");
   }
 
   @Test
