@@ -60,6 +60,14 @@ class TemplateMatchesStackSpecTest {
   }
 
   @Test
+  void theStackDeletesItsServerlessEndpointBeforeTheCleanupLooksForIt() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    assertThat(((Map<?, ?>) resources.get("ServerlessEndpoint")).get("DependsOn"))
+        .as("without an order, CloudFormation and the cleanup would delete the endpoint at once")
+        .isEqualTo("EndpointCleanup");
+  }
+
+  @Test
   void aFailedControllerRunIsNotRetriedLate() throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
     Map<?, ?> properties =
