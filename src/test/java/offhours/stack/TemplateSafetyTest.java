@@ -38,7 +38,15 @@ class TemplateSafetyTest {
   @Test
   void aStackDeleteOrReplacementKeepsTheQueuesTheBucketAndTheResults() {
     StackResolver stack = stack(Map.of());
-    for (String kept : List.of("ImagesQueue", "DeadLetterQueue", "ImagesBucket", "ResultsTable")) {
+    for (String kept : List.of(
+        "ImagesQueue",
+        "DeadLetterQueue",
+        "ImagesBucket",
+        "ResultsTable",
+        // their TLS-only policies go with them
+        "ImagesQueuePolicy",
+        "DeadLetterQueuePolicy",
+        "ImagesBucketPolicy")) {
       assertThat(stack.resource(kept))
           .as(kept)
           .containsEntry("DeletionPolicy", "Retain")
