@@ -6,18 +6,22 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -117,9 +121,45 @@ public final class AwsClients implements AutoCloseable {
     return EnvironmentVariableCredentialsProvider.create();
   }
 
-  /** On a user's machine against a deployed stack in {@code region}: credentials from the usual profile chain. */
+  /**
+   * On a user's machine against a deployed stack in {@code region}: credentials from the usual chain, as the AWS CLI
+   * finds them (environment, then the profile: static keys, a role to assume with {@code role_arn}, an IAM Identity
+   * Center session with {@code sso_session}, a {@code credential_process}). The STS, SSO and SSO-OIDC modules that
+   * the last ones need are on the command line's class path, never in a function's package.
+   */
   public static AwsClients forUser(Region region) {
     return new AwsClients(region, DefaultCredentialsProvider.builder().build(), Map.of());
+  }
+
+  /** The profile the user's chain reads: {@code AWS_PROFILE} (or {@code aws.profile}), else "default". */
+  public static String userProfile() {
+    return ProfileFileSystemSetting.AWS_PROFILE.getStringValue().orElse("default");
+  }
+
+  /**
+   * Why {@link #userProfile()} gives no credentials, for the message after the whole chain found none (an expired
+   * IAM Identity Center session, a role STS refused); empty when it gives some or is not configured at all. Asks
+   * the profile again, so a role is assumed a second time: only for that message.
+   */
+  public static Optional<String> userProfileProblem() {
+    try {
+      ProfileFile files = ProfileFile.defaultProfileFile();
+      if (files.profile(userProfile()).isEmpty()) {
+        return Optional.empty(); // nothing configured: the message says how to configure it
+      }
+      try (ProfileCredentialsProvider profile = ProfileCredentialsProvider.builder()
+          .profileFile(files)
+          .profileName(userProfile())
+          .build()) {
+        profile.resolveCredentials();
+        return Optional.empty();
+      }
+    } catch (RuntimeException e) {
+      String reason = String.valueOf(e.getMessage());
+      // The SDK appends the parsed files (profile and property names); the reason is before it.
+      int files = reason.indexOf(": ProfileFile(");
+      return Optional.of(files < 0 ? reason : reason.substring(0, files));
+    }
   }
 
   /** Against moto_server alone: it accepts any credentials, so these are dummies. */

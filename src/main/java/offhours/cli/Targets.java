@@ -133,10 +133,11 @@ final class Targets {
     } catch (SdkClientException e) {
       clients.close();
       if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
-        throw CliException.failure(
-            "no AWS credentials for stack " + stackName + " in " + clients.region()
-                + ": run 'aws configure' (or 'aws sso login'), or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-                + " AWS_SECRET_ACCESS_KEY");
+        throw CliException.failure(noCredentials(
+            stackName,
+            clients.region(),
+            AwsClients.userProfile(),
+            AwsClients.userProfileProblem()));
       }
       throw e;
     } catch (CloudFormationException e) {
@@ -153,6 +154,23 @@ final class Targets {
       clients.close();
       throw e;
     }
+  }
+
+  /**
+   * The message when the credentials chain found none: why the profile gave none, and the ways to get some. Every
+   * way works: the command line carries the STS, SSO and SSO-OIDC modules assume-role and IAM Identity Center
+   * profiles need.
+   */
+  static String noCredentials(
+      String stackName, Region region, String profile, Optional<String> profileProblem) {
+    return "no AWS credentials for stack " + stackName + " in " + region + ": "
+        + profileProblem
+            .map(p -> "profile " + Terminal.printable(profile) + " gives none ("
+                + Terminal.printable(p) + "); ")
+            .orElse("")
+        + "run 'aws configure', or 'aws sso login --profile " + Terminal.printable(profile)
+        + "' for an IAM Identity Center profile; or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+        + " AWS_SECRET_ACCESS_KEY";
   }
 
   /** Maps a stack's outputs (contracts: "Stack outputs") to names; absent outputs stay absent. */

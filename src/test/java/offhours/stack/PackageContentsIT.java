@@ -49,6 +49,9 @@ class PackageContentsIT {
         "software/amazon/awssdk/services/sagemaker/",
         "software/amazon/awssdk/services/lambda/",
         "software/amazon/awssdk/services/cloudformation/",
+        "software/amazon/awssdk/services/sts/",
+        "software/amazon/awssdk/services/sso/",
+        "software/amazon/awssdk/services/ssooidc/",
         "ai/onnxruntime/",
         "offhours/local/",
         "offhours/cli/",
@@ -78,7 +81,10 @@ class PackageContentsIT {
         "offhours/testing/",
         "org/apache/http/",
         "io/netty/",
-        "software/amazon/awssdk/services/cloudformation/")) {
+        "software/amazon/awssdk/services/cloudformation/",
+        "software/amazon/awssdk/services/sts/",
+        "software/amazon/awssdk/services/sso/",
+        "software/amazon/awssdk/services/ssooidc/")) {
       assertThat(controller.classesUnder(forbidden))
           .as("classes under %s in controller.zip", forbidden)
           .isEmpty();
