@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,10 +13,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import offhours.results.ResultItem;
+import offhours.results.ResultItem.Verdict;
+import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The savings ledger as a report: per local day, endpoint-hours (from the ledger), images classified (results counted
@@ -210,47 +209,18 @@ public final class CostReport {
   }
 
   /**
-   * Scans the results table for CLASSIFIED items in the period. The filter works on the ISO-8601 strings with a day of
-   * margin (fractional seconds make string order differ slightly from time order); the exact local day is decided
-   * after parsing.
+   * Counts the CLASSIFIED results of the period per local day, from the results table's status index: a Query of
+   * the period, not a Scan of every result there is.
    */
   static Map<LocalDate, Long> countClassified(
       DynamoDbClient dynamo, String table, ZoneId zone, LocalDate from, LocalDate to) {
     Instant start = from.atStartOfDay(zone).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
     Map<LocalDate, Long> counts = new TreeMap<>();
-    Map<String, AttributeValue> startKey = null;
-    do {
-      ScanRequest.Builder scan = ScanRequest.builder()
-          .tableName(table)
-          .filterExpression("#s = :classified AND classifiedAt BETWEEN :a AND :b")
-          .projectionExpression("classifiedAt")
-          .expressionAttributeNames(Map.of("#s", "status"))
-          .expressionAttributeValues(Map.of(
-              ":classified",
-              AttributeValue.fromS("CLASSIFIED"),
-              ":a",
-              AttributeValue.fromS(start.minus(Duration.ofDays(1)).toString()),
-              ":b",
-              AttributeValue.fromS(end.plus(Duration.ofDays(1)).toString())));
-      if (startKey != null) {
-        scan.exclusiveStartKey(startKey);
-      }
-      ScanResponse r = dynamo.scan(scan.build());
-      for (Map<String, AttributeValue> item : r.items()) {
-        Instant at;
-        try {
-          at = Instant.parse(item.get("classifiedAt").s());
-        } catch (DateTimeParseException | NullPointerException e) {
-          continue; // not written by offhours' consumer; nothing to count
-        }
-        if (!at.isBefore(start) && at.isBefore(end)) {
-          counts.merge(LocalDate.ofInstant(at, zone), 1L, Long::sum);
-        }
-      }
-      startKey =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (startKey != null);
+    for (ResultItem r :
+        new ResultsTable(dynamo, table).withStatusBetween(Verdict.CLASSIFIED, start, end)) {
+      counts.merge(LocalDate.ofInstant(r.classifiedAt(), zone), 1L, Long::sum);
+    }
     return counts;
   }
 

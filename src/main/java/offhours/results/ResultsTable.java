@@ -137,6 +137,49 @@ public final class ResultsTable {
     return results;
   }
 
+  /**
+   * The results with {@code status} classified from {@code from} (inclusive) to {@code to} (exclusive), oldest first:
+   * a Query of the {@link #STATUS_INDEX} index that reads only that period, never a Scan of the whole table. The key
+   * condition reaches a second past each end, since a {@code classifiedAt} written before {@link #TIME} had a variable
+   * number of fraction digits and sorts out of order within its second; the exact period is decided on the parsed
+   * instant. An item that does not parse as a result (not written by offhours' consumer) is skipped.
+   */
+  public List<ResultItem> withStatusBetween(Verdict status, Instant from, Instant to) {
+    List<ResultItem> results = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse page = dynamo.query(QueryRequest.builder()
+          .tableName(tableName)
+          .indexName(STATUS_INDEX)
+          .keyConditionExpression("#status = :status AND classifiedAt BETWEEN :from AND :to")
+          .expressionAttributeNames(Map.of("#status", "status"))
+          .expressionAttributeValues(Map.of(
+              ":status",
+              s(status.name()),
+              ":from",
+              s(TIME.format(from.minusSeconds(1))),
+              ":to",
+              s(TIME.format(to.plusSeconds(1)))))
+          .exclusiveStartKey(start)
+          .build());
+      for (Map<String, AttributeValue> item : page.items()) {
+        ResultItem result;
+        try {
+          result = fromItem(item);
+        } catch (RuntimeException notOurs) {
+          continue;
+        }
+        if (!result.classifiedAt().isBefore(from) && result.classifiedAt().isBefore(to)) {
+          results.add(result);
+        }
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+          ? page.lastEvaluatedKey()
+          : null;
+    } while (start != null);
+    return results;
+  }
+
   static Map<String, AttributeValue> toItem(ResultItem r) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("pk", s(r.pk()));

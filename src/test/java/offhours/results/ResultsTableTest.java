@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 class ResultsTableTest {
 
@@ -269,5 +271,66 @@ class ResultsTableTest {
             tuple("byLabel", List.of("topLabel:HASH", "classifiedAt:RANGE"), "ALL"),
             tuple("byStatus", List.of("status:HASH", "classifiedAt:RANGE"), "ALL"));
     assertThat(schema.billingModeAsString()).isEqualTo("PAY_PER_REQUEST");
+  }
+
+  @Test
+  void aPeriodOfOneStatusIsAQueryOfTheStatusIndexNeverAScan() {
+    Instant from = Instant.parse("2026-11-25T00:00:00Z");
+    Instant to = Instant.parse("2026-11-26T00:00:00Z");
+    List<QueryRequest> asked = new java.util.ArrayList<>();
+    // Two pages, as DynamoDB answers, in the index's order (classifiedAt as a string, the margin's
+    // items too).
+    List<List<Map<String, AttributeValue>>> pages = List.of(
+        List.of(
+            at("before.png", "2026-11-24T23:59:59.500Z"),
+            at("first.png", "2026-11-25T00:00:00.000Z"),
+            // written before three fraction digits: sorts among the others of its second
+            at("older-format.png", "2026-11-25T12:00:00.1Z")),
+        List.of(
+            at("last.png", "2026-11-25T23:59:59.999Z"),
+            at("next-day.png", "2026-11-26T00:00:00.000Z"),
+            Map.of("pk", AttributeValue.fromS("not a result"))));
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo =
+        new software.amazon.awssdk.services.dynamodb.DynamoDbClient() {
+          @Override
+          public QueryResponse query(QueryRequest request) {
+            asked.add(request);
+            QueryResponse.Builder page = QueryResponse.builder().items(pages.get(asked.size() - 1));
+            return asked.size() == 1
+                ? page.lastEvaluatedKey(Map.of("pk", AttributeValue.fromS("p"))).build()
+                : page.build();
+          }
+
+          @Override
+          public String serviceName() {
+            return "dynamodb";
+          }
+
+          @Override
+          public void close() {}
+        };
+
+    List<ResultItem> results =
+        new ResultsTable(dynamo, "t").withStatusBetween(ResultItem.Verdict.CLASSIFIED, from, to);
+
+    assertThat(results)
+        .extracting(ResultItem::key)
+        .containsExactly("first.png", "older-format.png", "last.png");
+    assertThat(asked).hasSize(2);
+    assertThat(asked.getFirst().indexName()).isEqualTo(ResultsTable.STATUS_INDEX);
+    assertThat(asked.getFirst().keyConditionExpression())
+        .isEqualTo("#status = :status AND classifiedAt BETWEEN :from AND :to");
+    assertThat(asked.getFirst().expressionAttributeValues())
+        .containsEntry(":status", AttributeValue.fromS("CLASSIFIED"))
+        .containsEntry(":from", AttributeValue.fromS("2026-11-24T23:59:59.000Z"))
+        .containsEntry(":to", AttributeValue.fromS("2026-11-26T00:00:01.000Z"));
+    assertThat(asked.get(1).exclusiveStartKey()).containsEntry("pk", AttributeValue.fromS("p"));
+  }
+
+  private static Map<String, AttributeValue> at(String key, String classifiedAt) {
+    Map<String, AttributeValue> item = new java.util.HashMap<>(ResultsTable.toItem(CLASSIFIED));
+    item.put("key", AttributeValue.fromS(key));
+    item.put("classifiedAt", AttributeValue.fromS(classifiedAt));
+    return item;
   }
 }
