@@ -1,6 +1,5 @@
 package offhours.cli;
 
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -18,19 +17,22 @@ final class CostCommand implements Command {
   static final Option PRICE = Option.value(
       "price",
       "USD",
-      "on-demand price of one instance-hour (default "
+      "on-demand price of one instance-hour (default: the stack's InstanceHourlyPriceUsd; the local stack's is "
           + FunctionVariables.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD") + ")");
-  private static final Option TYPE = Option.value(
+  static final Option TYPE = Option.value(
       "instance-type",
       "TYPE",
-      "shown with the price (default " + FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE")
-          + ")");
-  private static final Option COUNT =
-      Option.value("instances", "N", "instance count of the endpoint (default 1)");
+      "shown with the price (default: the stack's InstanceType; the local stack's is "
+          + FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE") + ")");
+  static final Option COUNT = Option.value(
+      "instances",
+      "N",
+      "instance count of the endpoint (default: the stack's InstanceCount; the local stack's is 1)");
   static final Option ZONE = Option.value(
       "time-zone",
       "ZONE",
-      "the zone whose days the ledger uses, as the controller's TIME_ZONE (default: this machine's)");
+      "the zone whose days the ledger uses, as the controller's TIME_ZONE (default: the stack's TimeZone;"
+          + " the local stack's is this machine's)");
 
   @Override
   public String name() {
@@ -63,7 +65,9 @@ final class CostCommand implements Command {
     return """
         The controller adds the time the endpoint existed (from CreateEndpoint until it is gone, so never less
         than the bill) to a ledger in the control table, per day of its time zone; images are the CLASSIFIED
-        results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price. Days before the
+        results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price. A deployed
+        stack is priced and dated with its own InstanceType, InstanceCount, InstanceHourlyPriceUsd and TimeZone
+        (as its controller and its API's /status); the flags override them. Days before the
         stack existed (its creation, or the local stack's start) are not counted. With Hosting=serverless the
         endpoint bills per invocation: Classify adds each batch's invocation time x memory (GB-seconds) and bytes
         to the same ledger, and their cost at the serverless price is in each day's cost.
@@ -76,15 +80,13 @@ final class CostCommand implements Command {
   @Override
   public int run(Invocation call) {
     int days = (int) LocalCommand.positive(call.args(), DAYS, 7);
-    int count = (int) LocalCommand.positive(call.args(), COUNT, 1);
-    double price = price(call);
-    String type = call.args()
-        .value(TYPE.name())
-        .orElse(FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE"));
-    ZoneId zone = zone(call);
-    LocalDate to = LocalDate.ofInstant(call.context().clock().instant(), zone);
     try (Target target = call.target();
         DynamoDbClient dynamoDb = target.dynamoDb()) {
+      // Priced as the stack's controller and its API's /status price it, unless a flag says
+      // otherwise.
+      CostSettings settings = CostSettings.of(call, target);
+      ZoneId zone = settings.zone();
+      LocalDate to = LocalDate.ofInstant(call.context().clock().instant(), zone);
       LocalDate from = to.minusDays(days - 1L);
       Optional<LocalDate> created = target.created().map(i -> LocalDate.ofInstant(i, zone));
       if (created.isPresent() && created.get().isAfter(from)) {
@@ -104,9 +106,9 @@ final class CostCommand implements Command {
             zone,
             from,
             to,
-            type,
-            count,
-            price);
+            settings.instanceType(),
+            settings.instanceCount(),
+            settings.hourlyPriceUsd());
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "a table of " + target.description() + " does not exist: " + e.getMessage());
@@ -120,48 +122,12 @@ final class CostCommand implements Command {
             target.description(),
             from,
             to,
-            zone,
-            type,
-            count,
-            price);
+            settings);
         call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
         return 0;
       }
       call.out().print(call.json() ? report.toJson() : report.renderTable());
     }
     return 0;
-  }
-
-  /** --time-zone, else the machine's zone. */
-  static ZoneId zone(Invocation call) {
-    try {
-      return call.args()
-          .value(ZONE.name())
-          .map(ZoneId::of)
-          .orElse(call.context().zone());
-    } catch (DateTimeException e) {
-      throw CliException.usage("--time-zone needs an IANA zone such as Europe/Berlin, got '"
-          + call.args().value(ZONE.name()).get() + "'");
-    }
-  }
-
-  /** --price, else the template's default price. */
-  static double price(Invocation call) {
-    return price(call.args()
-        .value(PRICE.name())
-        .orElse(FunctionVariables.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")));
-  }
-
-  private static double price(String value) {
-    try {
-      double price = Double.parseDouble(value);
-      if (price > 0 && Double.isFinite(price)) {
-        return price;
-      }
-    } catch (NumberFormatException e) {
-      // the message below says what is expected
-    }
-    throw CliException.usage(
-        "--price needs a positive number of US dollars per instance-hour, got '" + value + "'");
   }
 }

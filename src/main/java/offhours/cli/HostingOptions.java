@@ -48,7 +48,10 @@ final class HostingOptions {
 
   /** cost's budget for the misses; simulate has its own --max-wait, which sets the budgeted row's too. */
   static final Option MAX_WAIT = Option.value(
-      "max-wait", "MINUTES", "the wait users accept, for the budget misses (default 60)");
+      "max-wait",
+      "MINUTES",
+      "the wait users accept, for the budget misses (default: the stack's MaxWaitMinutes if it is a number of"
+          + " minutes, else 60)");
   /** Simulate's --max-wait sets the budget of the budgeted row and of the misses. */
   static final List<Option> ALL = List.of(COMPARE, HTML, TYPE, PRICE, GB_SECOND, GB_DATA);
 

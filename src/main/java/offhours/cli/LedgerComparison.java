@@ -7,7 +7,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import offhours.endpoint.CostReport;
 import offhours.endpoint.sim.HostingAssumptions;
 import offhours.endpoint.sim.HostingComparison;
@@ -33,27 +32,29 @@ final class LedgerComparison {
       String description,
       LocalDate from,
       LocalDate to,
-      ZoneId zone,
-      String type,
-      int count,
-      double price) {
-    Duration budget =
-        Duration.ofMinutes(LocalCommand.positive(call.args(), HostingOptions.MAX_WAIT, 60));
+      CostSettings settings) {
+    ZoneId zone = settings.zone();
+    int count = settings.instanceCount();
+    // The stack's own budget when it has one in minutes: the misses it is held to.
+    Duration budget = Duration.ofMinutes(LocalCommand.positive(
+        call.args(), HostingOptions.MAX_WAIT, settings.maxWaitMinutes().orElse(60L)));
     Instant start = from.atStartOfDay(zone).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
     List<Instant[]> results = new ArrayList<>();
-    for (ResultItem r : new ResultsTable(dynamo, resultsTable).scan(Optional.of("CLASSIFIED"))) {
+    // Classified in the period (a Query of the status index); uploaded in it too, so each wait is
+    // the period's.
+    for (ResultItem r : new ResultsTable(dynamo, resultsTable)
+        .withStatusBetween(ResultItem.Verdict.CLASSIFIED, start, end)) {
       // A result without its upload time (not written by offhours' consumer) cannot say how long it
       // waited.
-      if (r.uploadedAt() != null
-          && !r.uploadedAt().isBefore(start)
-          && r.classifiedAt().isBefore(end)) {
+      if (r.uploadedAt() != null && !r.uploadedAt().isBefore(start)) {
         results.add(new Instant[] {r.uploadedAt(), r.classifiedAt()});
       }
     }
     results.sort((a, b) -> a[0].compareTo(b[0]));
     List<Instant> uploads = results.stream().map(r -> r[0]).toList();
-    HostingPrices prices = HostingOptions.prices(call.args(), type, price);
+    HostingPrices prices =
+        HostingOptions.prices(call.args(), settings.instanceType(), settings.hourlyPriceUsd());
     int days = (int) (to.toEpochDay() - from.toEpochDay() + 1);
     HostingComparison.Input in = new HostingComparison.Input(
         Terminal.printable(description),
@@ -61,7 +62,7 @@ final class LedgerComparison {
         from,
         days,
         zone,
-        "the stack's WORKING_HOURS",
+        settings.workingHours().orElse("the stack's WORKING_HOURS"),
         HostingAssumptions.defaults(),
         prices,
         budget);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.StateFile.NameKey;
+import offhours.stack.FunctionVariables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,6 +23,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param local true for the local stack (S3 then needs path-style addressing)
  * @param created when the stack came to exist (a deployed stack's CreationTime, the local stack's process start), if
  *     known: nothing can have happened in it before
+ * @param settings the controller settings a deployed stack runs with, by variable (its parameters, through
+ *     {@link FunctionVariables#CONTROLLER_PARAMETERS}); empty for the local stack, whose controller runs with the
+ *     template's defaults and this machine's time zone
  */
 public record Target(
     String description,
@@ -29,7 +33,8 @@ public record Target(
     boolean local,
     AwsClients clients,
     Map<Name, String> names,
-    Optional<Instant> created)
+    Optional<Instant> created,
+    Map<String, String> settings)
     implements AutoCloseable {
 
   /** A resource name with its key in the local state file and its deployed stack's output. */
@@ -74,6 +79,23 @@ public record Target(
     Objects.requireNonNull(clients, "clients");
     names = names.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(names));
     Objects.requireNonNull(created, "created");
+    settings = Map.copyOf(settings);
+  }
+
+  /** A stack without settings of its own: the local stack, or a test's. */
+  public Target(
+      String description,
+      String source,
+      boolean local,
+      AwsClients clients,
+      Map<Name, String> names,
+      Optional<Instant> created) {
+    this(description, source, local, clients, names, created, Map.of());
+  }
+
+  /** The stack's own value of a controller setting ({@code INSTANCE_TYPE}, ...), if it has one. */
+  public Optional<String> setting(String variable) {
+    return Optional.ofNullable(settings.get(variable)).filter(value -> !value.isBlank());
   }
 
   /** The name, or a failure that says which output or state-file key is missing. */

@@ -13,6 +13,7 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
+import offhours.stack.FunctionVariables;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 
 /** Finds the stack a command works on: the local stack by default, a deployed one with {@code --stack}. */
@@ -129,7 +131,11 @@ final class Targets {
           false,
           clients,
           names,
-          Optional.ofNullable(stack.creationTime()));
+          Optional.ofNullable(stack.creationTime()),
+          settingsFromParameters(stack.parameters().stream()
+              .filter(p -> p.parameterKey() != null && p.parameterValue() != null)
+              .collect(Collectors.toMap(
+                  Parameter::parameterKey, Parameter::parameterValue, (a, b) -> a))));
     } catch (SdkClientException e) {
       clients.close();
       if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
@@ -171,6 +177,21 @@ final class Targets {
         + "run 'aws configure', or 'aws sso login --profile " + Terminal.printable(profile)
         + "' for an IAM Identity Center profile; or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
         + " AWS_SECRET_ACCESS_KEY";
+  }
+
+  /**
+   * The controller settings a stack's parameters set, by variable; parameters the
+   * stack does not have (an older template) stay absent.
+   */
+  static Map<String, String> settingsFromParameters(Map<String, String> parameters) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    FunctionVariables.CONTROLLER_PARAMETERS.forEach((variable, parameter) -> {
+      String value = parameters.get(parameter);
+      if (value != null) {
+        settings.put(variable, value);
+      }
+    });
+    return settings;
   }
 
   /** Maps a stack's outputs (contracts: "Stack outputs") to names; absent outputs stay absent. */

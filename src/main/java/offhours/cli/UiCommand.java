@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import offhours.cli.Target.Name;
-import offhours.stack.FunctionVariables;
 import offhours.ui.AwsUiData;
 import offhours.ui.UiServer;
 
@@ -56,12 +55,19 @@ final class UiCommand implements Command {
     if (port > 65_535) {
       throw CliException.usage("--port needs a port number up to 65535, got " + port);
     }
-    AwsUiData.Pricing pricing = new AwsUiData.Pricing(
-        CostCommand.zone(call),
-        FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE"),
-        1,
-        CostCommand.price(call));
     Target target = call.target();
+    CostSettings settings;
+    try {
+      settings = CostSettings.of(call, target);
+    } catch (RuntimeException e) {
+      target.close();
+      throw e;
+    }
+    AwsUiData.Pricing pricing = new AwsUiData.Pricing(
+        settings.zone(),
+        settings.instanceType(),
+        settings.instanceCount(),
+        settings.hourlyPriceUsd());
     AwsUiData data = new AwsUiData(
         view(target), pricing, call.context().clock(), action -> control(target, action));
     UiServer server = UiServer.start(data, port);

@@ -126,6 +126,22 @@ public final class FunctionVariables {
       MODEL_ENV);
 
   /**
+   * The controller settings that template.yaml sets from a stack parameter, by variable: what a deployed stack's
+   * {@code DescribeStacks} parameters say the controller (and the API, which reads the same settings) runs with.
+   * The command line prices a stack's ledger with them ({@code offhours cost}); TemplateMatchesStackSpecTest checks
+   * that the template's ControllerFunction and ApiFunction set each variable from its parameter.
+   */
+  public static final Map<String, String> CONTROLLER_PARAMETERS = orderedMap(
+      "HOSTING", "Hosting",
+      "TIME_ZONE", "TimeZone",
+      "WORKING_HOURS", "WorkingHours",
+      "HOLIDAYS", "Holidays",
+      "MAX_WAIT_MINUTES", "MaxWaitMinutes",
+      "INSTANCE_TYPE", "InstanceType",
+      "INSTANCE_COUNT", "InstanceCount",
+      "INSTANCE_HOURLY_PRICE_USD", "InstanceHourlyPriceUsd");
+
+  /**
    * The controller's environment: its settings, and the queue of its run timer (offhours.endpoint.TimerArming),
    * which only the controller itself sends to.
    */

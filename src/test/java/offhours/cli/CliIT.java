@@ -547,6 +547,56 @@ class CliIT {
   }
 
   @Test
+  void costPricesADeployedStackWithItsOwnParametersAndFlagsStillWin() throws IOException {
+    String stack = "cli-it-priced-" + moto.suffix;
+    java.time.ZoneId zone =
+        java.time.ZoneId.of("Pacific/Kiritimati"); // UTC+14: its date is rarely UTC's
+    String template = """
+        {"Parameters": {"InstanceType": {"Type": "String"}, "InstanceCount": {"Type": "String"},
+                        "InstanceHourlyPriceUsd": {"Type": "String"}, "TimeZone": {"Type": "String"}},
+         "Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cli-it-priced-%s"}}},
+         "Outputs": {"ControlTableName": {"Value": "%s"}, "ResultsTableName": {"Value": "%s"}}}
+        """.formatted(moto.suffix, moto.controlTable, moto.resultsTable);
+    try (CloudFormationClient cloudFormation =
+        moto.clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      cloudFormation.createStack(r -> r.stackName(stack)
+          .templateBody(template)
+          .parameters(
+              parameter("InstanceType", "ml.g4dn.xlarge"),
+              parameter("InstanceCount", "3"),
+              parameter("InstanceHourlyPriceUsd", "0.7364"),
+              parameter("TimeZone", zone.getId())));
+    }
+    java.time.LocalDate today = java.time.LocalDate.now(zone);
+    new DynamoControlTable(moto.dynamoDb, moto.controlTable)
+        .add(new Ledger.Day(today, 3600, 0, 1, 1));
+
+    CliRun priced = run("--stack", stack, "cost", "--days", "2", "--json");
+
+    assertThat(priced.exitCode()).as(priced.err()).isZero();
+    assertThat(priced.err())
+        .as("the stack's days are its TimeZone's")
+        .isEqualTo("counting from " + today + ", the day stack " + stack + " was created\n");
+    JsonNode total = jsonLines(priced).getLast();
+    assertThat(total.get("instanceType").asText()).isEqualTo("ml.g4dn.xlarge");
+    assertThat(total.get("instanceCount").asInt()).isEqualTo(3);
+    assertThat(total.get("hourlyPriceUsd").asDouble()).isEqualTo(0.7364);
+    assertThat(total.get("costUsd").asDouble()).isEqualTo(2.2092);
+
+    CliRun flags =
+        run("--stack", stack, "cost", "--days", "2", "--json", "--price", "1", "--instances", "1");
+    assertThat(jsonLines(flags).getLast().get("costUsd").asDouble()).isEqualTo(1.0);
+  }
+
+  private static software.amazon.awssdk.services.cloudformation.model.Parameter parameter(
+      String key, String value) {
+    return software.amazon.awssdk.services.cloudformation.model.Parameter.builder()
+        .parameterKey(key)
+        .parameterValue(value)
+        .build();
+  }
+
+  @Test
   void theWrapperScriptRunsTheCli() throws Exception {
     Process process = new ProcessBuilder("scripts/offhours", "--help")
         .redirectErrorStream(true)

@@ -101,6 +101,10 @@ class ProfileCredentialsTest {
         () -> AwsClients.forUser(Region.EU_CENTRAL_1));
     try (Target target = Targets.deployed(context, "offhours")) {
       assertThat(target.name(Name.BUCKET)).isEqualTo("offhours-images");
+      assertThat(target.settings())
+          .containsOnly(
+              Map.entry("INSTANCE_HOURLY_PRICE_USD", "0.7364"),
+              Map.entry("TIME_ZONE", "Asia/Tokyo"));
     }
 
     Request assumeRole = only(aws.requests(), "AssumeRole");
@@ -211,6 +215,10 @@ class ProfileCredentialsTest {
                   <StackId>arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1</StackId>
                   <StackStatus>CREATE_COMPLETE</StackStatus>
                   <CreationTime>2026-11-01T08:00:00Z</CreationTime>
+                  <Parameters>
+                    <member><ParameterKey>InstanceHourlyPriceUsd</ParameterKey><ParameterValue>0.7364</ParameterValue></member>
+                    <member><ParameterKey>TimeZone</ParameterKey><ParameterValue>Asia/Tokyo</ParameterValue></member>
+                  </Parameters>
                   <Outputs>
                     <member><OutputKey>BucketName</OutputKey><OutputValue>offhours-images</OutputValue></member>
                   </Outputs>

@@ -78,6 +78,27 @@ class TemplateMatchesStackSpecTest {
   }
 
   @Test
+  void theControllerAndTheApiTakeTheirSettingsFromTheParametersTheCommandLineReads()
+      throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    Map<?, ?> parameters = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Parameters");
+    for (String function : List.of("ControllerFunction", "ApiFunction")) {
+      Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>)
+              ((Map<?, ?>) ((Map<?, ?>) resources.get(function)).get("Properties"))
+                  .get("Environment"))
+          .get("Variables");
+      FunctionVariables.CONTROLLER_PARAMETERS.forEach((variable, parameter) -> {
+        assertThat(parameters.containsKey(parameter))
+            .as("parameter %s", parameter)
+            .isTrue();
+        assertThat(variables.get(variable))
+            .as("%s %s", function, variable)
+            .isEqualTo(Map.of("Ref", parameter));
+      });
+    }
+  }
+
+  @Test
   void readsShortFormIntrinsicsAsReferencesNotLiterals() throws IOException {
     Map<String, Object> t = CloudFormationYaml.parse(template());
 

@@ -1,0 +1,164 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import offhours.aws.AwsClients;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * {@code cost} prices a deployed stack's ledger as its controller and its API's /status do: with the stack's
+ * parameters, not the template's defaults and this machine's zone; a flag still wins.
+ */
+class CostSettingsTest {
+
+  private static final ZoneId MACHINE = ZoneId.of("America/New_York");
+
+  /** A deployed stack's parameters, as DescribeStacks returns them. */
+  private static final Map<String, String> PARAMETERS = Map.of(
+      "InstanceType", "ml.g4dn.xlarge",
+      "InstanceCount", "3",
+      "InstanceHourlyPriceUsd", "0.7364",
+      "TimeZone", "Asia/Tokyo",
+      "WorkingHours", "Mon-Fri 09:00-18:00",
+      "MaxWaitMinutes", "30",
+      "Hosting", "scheduled",
+      "ModelDataUrl", "s3://models/model.tar.gz");
+
+  @Test
+  void theStacksParametersBecomeTheControllersSettings() {
+    assertThat(Targets.settingsFromParameters(PARAMETERS))
+        .containsOnly(
+            Map.entry("INSTANCE_TYPE", "ml.g4dn.xlarge"),
+            Map.entry("INSTANCE_COUNT", "3"),
+            Map.entry("INSTANCE_HOURLY_PRICE_USD", "0.7364"),
+            Map.entry("TIME_ZONE", "Asia/Tokyo"),
+            Map.entry("WORKING_HOURS", "Mon-Fri 09:00-18:00"),
+            Map.entry("MAX_WAIT_MINUTES", "30"),
+            Map.entry("HOSTING", "scheduled"));
+  }
+
+  @Test
+  void aDeployedStackIsPricedWithItsOwnParameters() {
+    CostSettings settings = CostSettings.of(call(Map.of()), deployed(PARAMETERS));
+
+    assertThat(settings.zone()).isEqualTo(ZoneId.of("Asia/Tokyo"));
+    assertThat(settings.instanceType()).isEqualTo("ml.g4dn.xlarge");
+    assertThat(settings.instanceCount()).isEqualTo(3);
+    assertThat(settings.hourlyPriceUsd()).isEqualTo(0.7364);
+    assertThat(settings.maxWaitMinutes()).contains(30L);
+    assertThat(settings.workingHours()).contains("Mon-Fri 09:00-18:00");
+  }
+
+  @Test
+  void flagsOverrideTheStacksParameters() {
+    CostSettings settings = CostSettings.of(
+        call(Map.of(
+            "time-zone", "UTC",
+            "instance-type", "ml.m5.xlarge",
+            "instances", "2",
+            "price", "0.23")),
+        deployed(PARAMETERS));
+
+    assertThat(settings.zone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(settings.instanceType()).isEqualTo("ml.m5.xlarge");
+    assertThat(settings.instanceCount()).isEqualTo(2);
+    assertThat(settings.hourlyPriceUsd()).isEqualTo(0.23);
+  }
+
+  @Test
+  void theLocalStackAndAStackWithoutTheParametersUseTheTemplatesDefaultsAndThisMachinesZone() {
+    for (Target target : new Target[] {local(), deployed(Map.of())}) {
+      CostSettings settings = CostSettings.of(call(Map.of()), target);
+
+      assertThat(settings.zone()).isEqualTo(MACHINE);
+      assertThat(settings.instanceType()).isEqualTo("ml.m5.large");
+      assertThat(settings.instanceCount()).isEqualTo(1);
+      assertThat(settings.hourlyPriceUsd()).isEqualTo(0.115);
+      assertThat(settings.maxWaitMinutes()).isEmpty();
+      assertThat(settings.workingHours()).isEmpty();
+    }
+  }
+
+  @Test
+  void aBudgetThatIsNoNumberOfMinutesLeavesCompareAtItsDefault() {
+    for (String budget : new String[] {"0", "next-opening"}) {
+      assertThat(CostSettings.of(call(Map.of()), deployed(Map.of("MaxWaitMinutes", budget)))
+              .maxWaitMinutes())
+          .as(budget)
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aStackValueTheCommandCannotReadNamesItsParameterAndTheFlag() {
+    assertThatThrownBy(() ->
+            CostSettings.of(call(Map.of()), deployed(Map.of("InstanceHourlyPriceUsd", "free"))))
+        .isInstanceOf(CliException.class)
+        .hasMessage(
+            "stack prod has InstanceHourlyPriceUsd 'free', not a positive price; give the value"
+                + " with --price, or correct the stack's parameter");
+    assertThatThrownBy(
+            () -> CostSettings.of(call(Map.of()), deployed(Map.of("TimeZone", "Mars/Olympus"))))
+        .hasMessageStartingWith("stack prod has TimeZone 'Mars/Olympus', not an IANA time zone;");
+    // A bad value the flag replaces does not matter.
+    assertThat(CostSettings.of(
+                call(Map.of("price", "0.2")), deployed(Map.of("InstanceHourlyPriceUsd", "free")))
+            .hourlyPriceUsd())
+        .isEqualTo(0.2);
+  }
+
+  @Test
+  void aBadFlagIsAUsageError() {
+    assertThatThrownBy(() -> CostSettings.of(call(Map.of("price", "-1")), deployed(PARAMETERS)))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--price needs a positive number of US dollars per instance-hour, got '-1'");
+    assertThatThrownBy(() -> CostSettings.of(call(Map.of("time-zone", "Nowhere")), local()))
+        .hasMessage("--time-zone needs an IANA zone such as Europe/Berlin, got 'Nowhere'");
+  }
+
+  private static Invocation call(Map<String, String> options) {
+    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+    Context context = new Context(
+        nowhere,
+        nowhere,
+        Map.of(),
+        Path.of("unused"),
+        false,
+        Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), MACHINE),
+        () -> {
+          throw new AssertionError("no AWS clients in this test");
+        });
+    return new Invocation("cost", new Arguments(java.util.List.of(), options), context);
+  }
+
+  private static Target deployed(Map<String, String> parameters) {
+    return new Target(
+        "stack prod",
+        "stack prod",
+        false,
+        AwsClients.local(Region.US_EAST_1, Map.of()),
+        Map.of(),
+        Optional.empty(),
+        Targets.settingsFromParameters(parameters));
+  }
+
+  private static Target local() {
+    return new Target(
+        "the local stack",
+        "the local stack's state file f",
+        true,
+        AwsClients.local(Region.US_EAST_1, Map.of()),
+        Map.of(),
+        Optional.empty());
+  }
+}
