@@ -81,6 +81,13 @@ class AwsAdaptersIT {
     return name;
   }
 
+  /** A results table as the stack makes it, with the indexes the cost report reads. */
+  private String resultsTable() {
+    String name = "offhours-results-" + UUID.randomUUID();
+    dynamo.createTable(StackSpec.RESULTS_TABLE.createTableRequest(name));
+    return name;
+  }
+
   @Test
   void theControlStateRoundTripsAndAStaleVersionLoses() {
     DynamoControlTable control = new DynamoControlTable(dynamo, table());
@@ -171,7 +178,7 @@ class AwsAdaptersIT {
 
   @Test
   void classifiedResultsAreCountedByTheirLocalDay() {
-    String results = table();
+    String results = resultsTable();
     put(results, "s3://b/a.png", "CLASSIFIED", "2026-01-14T22:59:59Z"); // 23:59:59 in Berlin
     put(results, "s3://b/b.png", "CLASSIFIED", "2026-01-14T23:00:00.123Z"); // 00:00 on the 15th
     put(results, "s3://b/c.png", "REJECTED", "2026-01-14T12:00:00Z");
@@ -185,17 +192,28 @@ class AwsAdaptersIT {
         .isEqualTo(Map.of(LocalDate.parse("2026-01-14"), 1L, LocalDate.parse("2026-01-15"), 1L));
   }
 
+  /** A result as Classify writes it (a classification has labels, a verdict a reason). */
   private void put(String table, String pk, String status, String classifiedAt) {
-    dynamo.putItem(b -> b.tableName(table)
-        .item(Map.of(
-            "pk",
-            AttributeValue.fromS(pk),
-            "sk",
-            AttributeValue.fromS("e#1"),
-            "status",
-            AttributeValue.fromS(status),
-            "classifiedAt",
-            AttributeValue.fromS(classifiedAt))));
+    Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
+        "pk",
+        AttributeValue.fromS(pk),
+        "sk",
+        AttributeValue.fromS("e#1"),
+        "status",
+        AttributeValue.fromS(status),
+        "classifiedAt",
+        AttributeValue.fromS(classifiedAt)));
+    if (status.equals("CLASSIFIED")) {
+      item.put(
+          "labels",
+          AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+              "label", AttributeValue.fromS("Neutral"), "score", AttributeValue.fromN("0.9"))))));
+      item.put("topLabel", AttributeValue.fromS("Neutral"));
+      item.put("topScore", AttributeValue.fromN("0.9"));
+    } else {
+      item.put("reason", AttributeValue.fromS("unsupported format"));
+    }
+    dynamo.putItem(b -> b.tableName(table).item(item));
   }
 
   @Test
