@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import offhours.cli.Target.Name;
+import offhours.stack.StackSpec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -96,8 +97,13 @@ final class EndpointControlCommand implements Command {
       String function = target.name(Name.CONTROLLER_FUNCTION);
       InvokeResponse response;
       try {
-        response = lambda.invoke(
-            r -> r.functionName(function).payload(SdkBytes.fromUtf8String(Json.line(payload))));
+        // A deployed controller through its alias, as its schedule calls it: the SnapStart version,
+        // not a cold
+        // $LATEST. The local Lambda has no aliases.
+        String qualifier = target.local() ? null : StackSpec.FUNCTION_ALIAS;
+        response = lambda.invoke(r -> r.functionName(function)
+            .qualifier(qualifier)
+            .payload(SdkBytes.fromUtf8String(Json.line(payload))));
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "controller function " + function + " of " + target.description() + " does not exist");

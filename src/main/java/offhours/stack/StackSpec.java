@@ -374,6 +374,12 @@ public final class StackSpec {
    */
   public static final String SCHEDULER_TICK = "{\"source\":\"offhours.schedule\"}";
 
+  /**
+   * The alias every function is published under (template.yaml AutoPublishAlias): what its triggers invoke, and the
+   * only way to a SnapStart snapshot (an unqualified invoke runs $LATEST, which SnapStart never restores).
+   */
+  public static final String FUNCTION_ALIAS = "live";
+
   public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";
   public static final String CONTROLLER_HANDLER =
       "offhours.endpoint.ControllerHandler::handleRequest";

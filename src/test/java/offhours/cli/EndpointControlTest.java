@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
 import offhours.local.StateFile;
+import offhours.stack.StackSpec;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
 import offhours.testing.StubHttpServer.Request;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * {@code endpoint start|stop|auto} against a loopback server that answers the Lambda Invoke wire protocol
@@ -88,6 +92,50 @@ class EndpointControlTest {
     assertThat(run.out())
         .isEqualTo(
             "controller (start):\n  action: start\n  endpoint: Creating\n  mapping: Disabled\n");
+  }
+
+  @Test
+  void aDeployedControllerIsInvokedThroughItsAliasAsItsScheduleInvokesIt() {
+    try (StubHttpServer aws = StubHttpServer.start(request -> request.path().startsWith("/2015")
+        ? new Reply(200, Map.of(), answer.getBytes(StandardCharsets.UTF_8))
+        : new Reply(
+            200, Map.of("Content-Type", "text/xml"), """
+            <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+              <DescribeStacksResult><Stacks><member>
+                <StackName>offhours</StackName>
+                <StackId>arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1</StackId>
+                <StackStatus>CREATE_COMPLETE</StackStatus>
+                <CreationTime>2026-11-01T08:00:00Z</CreationTime>
+                <Outputs><member><OutputKey>ControllerFunctionName</OutputKey>
+                  <OutputValue>offhours-ControllerFunction-AbC123</OutputValue></member></Outputs>
+              </member></Stacks></DescribeStacksResult>
+              <ResponseMetadata><RequestId>describe-1</RequestId></ResponseMetadata>
+            </DescribeStacksResponse>
+            """.getBytes(StandardCharsets.UTF_8)))) {
+      CliRun run = CliRun.run(
+          cache,
+          CLOCK,
+          () -> AwsClients.local(
+              Region.EU_CENTRAL_1,
+              Map.of(Service.CLOUDFORMATION, aws.uri(), Service.LAMBDA, aws.uri())),
+          Commands.all(),
+          "--stack",
+          "offhours",
+          "endpoint",
+          "stop");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(aws.requests())
+          .filteredOn(r -> r.path().startsWith("/2015"))
+          .singleElement()
+          .satisfies(r -> {
+            assertThat(r.path())
+                .isEqualTo("/2015-03-31/functions/offhours-ControllerFunction-AbC123/invocations");
+            assertThat(r.query())
+                .as("the SnapStart version its schedule runs, not a cold $LATEST")
+                .isEqualTo("Qualifier=" + StackSpec.FUNCTION_ALIAS);
+          });
+    }
   }
 
   @Test

@@ -68,6 +68,22 @@ class TemplateMatchesStackSpecTest {
   }
 
   @Test
+  void everyFunctionIsPublishedUnderTheAliasTheCommandLineInvokes() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    List<Object> aliases = resources.values().stream()
+        .map(r -> (Map<?, ?>) r)
+        .filter(r -> "AWS::Serverless::Function".equals(r.get("Type")))
+        .map(r -> ((Map<?, ?>) r.get("Properties")).get("AutoPublishAlias"))
+        .filter(java.util.Objects::nonNull)
+        .map(a -> (Object) a)
+        .toList();
+    assertThat(aliases).isNotEmpty().containsOnly(StackSpec.FUNCTION_ALIAS);
+    assertThat(((Map<?, ?>) ((Map<?, ?>) resources.get("ControllerFunction")).get("Properties"))
+            .get("AutoPublishAlias"))
+        .isEqualTo(StackSpec.FUNCTION_ALIAS);
+  }
+
+  @Test
   void aFailedControllerRunIsNotRetriedLate() throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
     Map<?, ?> properties =
