@@ -21,7 +21,9 @@ final class Emf {
    * One controller run's line (template.yaml alarms on these; names in StackSpec.METRICS). ControllerRuns is the
    * heartbeat: 1 for every run that completed, a lost race included. TestInvocationFailures is 1 for a run whose test
    * invocation of an InService endpoint did not answer as the model's settings expect: the trigger stays off and
-   * nothing is classified while instances bill.
+   * nothing is classified while instances bill. ControllerStepFailures is 1 for a run whose step threw (DeleteEndpoint,
+   * disabling or enabling the trigger), which the run catches and retries next run; a failed CreateEndpoint counts in
+   * EndpointCreateFailures instead, so one cause raises one alarm.
    */
   static String run(
       Instant at,
@@ -31,13 +33,15 @@ final class Emf {
       Backlog.Snapshot q,
       boolean outside,
       boolean createFailed,
-      boolean probeFailed) {
+      boolean probeFailed,
+      boolean stepFailed) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("EndpointOn", ep.state() == Endpoint.State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
     metrics.put("Backlog", (double) q.visible());
     metrics.put("EndpointRunningOutsideSchedule", outside ? 1.0 : 0.0);
     metrics.put("EndpointCreateFailures", createFailed ? 1.0 : 0.0);
     metrics.put("TestInvocationFailures", probeFailed ? 1.0 : 0.0);
+    metrics.put("ControllerStepFailures", stepFailed ? 1.0 : 0.0);
     metrics.put("ControllerRuns", 1.0);
     return line(at, endpointName, metrics);
   }

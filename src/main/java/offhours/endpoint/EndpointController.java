@@ -130,7 +130,7 @@ public final class EndpointController {
     ControlState claimed = claim(seen, step, atOnce, ep, now);
     if (!store.save(claimed, before.version())) {
       // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
-      log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false, false));
+      log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false, false, false));
       ControlState winner = store.load().orElse(before);
       return new Decision(
           now,
@@ -152,6 +152,7 @@ public final class EndpointController {
     ControlState after = claimed;
     boolean createFailed = step.failure();
     boolean probeFailed = false;
+    boolean stepFailed = false;
     try {
       switch (step.action()) {
         case CREATE_ENDPOINT -> endpoint.create();
@@ -205,6 +206,10 @@ public final class EndpointController {
                 "CreateEndpoint failed: " + e.getMessage())
             .withBilling(false)
             .withWakeIssuedAt(null); // the retry after the backoff is measured on its own
+      } else {
+        // Caught, so the function's Errors never count it: ControllerStepFailures tells a person
+        // (template.yaml alarm). A failed create has EndpointCreateFailures and its own alarm.
+        stepFailed = true;
       }
     }
     // After the step, not between claim and step: the claim is what overlapping runs see, so the
@@ -223,7 +228,8 @@ public final class EndpointController {
       rememberEnabled(now);
     }
 
-    log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, createFailed, probeFailed));
+    log.accept(Emf.run(
+        now, config.endpointName(), ep, mp, q, outside, createFailed, probeFailed, stepFailed));
     return new Decision(
         now,
         want.on(),

@@ -56,8 +56,10 @@
  * OFF  | any                | absent                   | NONE
  * </pre>
  * Every run first claims its step with a conditional write of the control state; a run that loses the race reports
- * LOST_RACE and does nothing. Every run logs one EMF line (namespace "offhours": EndpointOn, Backlog,
- * EndpointRunningOutsideSchedule, EndpointCreateFailures, TestInvocationFailures, ControllerRuns).
+ * LOST_RACE and does nothing. A step that throws is caught and retried by the next run; ControllerStepFailures counts
+ * such runs (CreateEndpoint's failures count in EndpointCreateFailures). Every run logs one EMF line (namespace
+ * "offhours": EndpointOn, Backlog, EndpointRunningOutsideSchedule, EndpointCreateFailures, TestInvocationFailures,
+ * ControllerStepFailures, ControllerRuns).
  *
  * <h2>Ledger</h2>
  * Billing is counted from CreateEndpoint until the endpoint is seen gone (Creating and Deleting included), between

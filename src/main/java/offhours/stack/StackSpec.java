@@ -330,7 +330,9 @@ public final class StackSpec {
    * The controller's Embedded Metric Format metrics that template.yaml alarms on: namespace, the one dimension
    * (the endpoint's name, so stacks in one account stay apart) and the metric names; {@code controllerRuns} is 1 for
    * every completed run, the heartbeat whose absence for 15 minutes is an alarm; {@code testInvocationFailures} is 1
-   * for a run whose test invocation of the InService endpoint failed (the trigger stays off, the endpoint bills).
+   * for a run whose test invocation of the InService endpoint failed (the trigger stays off, the endpoint bills);
+   * {@code controllerStepFailures} is 1 for a run whose step other than CreateEndpoint threw (caught and retried, so
+   * the function's Errors miss it).
    */
   public record Metrics(
       String namespace,
@@ -338,7 +340,8 @@ public final class StackSpec {
       String endpointCreateFailures,
       String endpointRunningOutsideSchedule,
       String controllerRuns,
-      String testInvocationFailures) {}
+      String testInvocationFailures,
+      String controllerStepFailures) {}
 
   public static final Metrics METRICS = new Metrics(
       "offhours",
@@ -346,7 +349,8 @@ public final class StackSpec {
       "EndpointCreateFailures",
       "EndpointRunningOutsideSchedule",
       "ControllerRuns",
-      "TestInvocationFailures");
+      "TestInvocationFailures",
+      "ControllerStepFailures");
 
   /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
   public static final List<String> STACK_OUTPUTS = List.of(

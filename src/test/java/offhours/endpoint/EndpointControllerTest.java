@@ -85,6 +85,9 @@ class EndpointControllerTest {
     assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.testInvocationFailures()))
         .as("the endpoint bills while nothing is classified: the alarm counts these runs")
         .isEqualTo(1.0);
+    assertThat(stepFailures())
+        .as("a probe that answered badly is no failed step: its own alarm counts it")
+        .isEqualTo(0.0);
     rig.probe = new Endpoint.Probe(true, "ok");
     rig.now = rig.now.plusSeconds(300);
     rig.run();
@@ -180,6 +183,9 @@ class EndpointControllerTest {
         .isEqualTo(
             "CREATE_ENDPOINT failed, retry next run: ResourceLimitExceeded: account quota for ml.g4dn.xlarge is 0");
     assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(1.0);
+    assertThat(stepFailures())
+        .as("EndpointCreateFailuresAlarm tells of it already: one cause, one alarm")
+        .isEqualTo(0.0);
     assertThat(rig.state().createNotBefore()).isEqualTo(rig.now.plus(Duration.ofMinutes(5)));
     assertThat(rig.state().billing()).isFalse();
     assertThat(rig.state().wakeIssuedAt())
@@ -196,6 +202,80 @@ class EndpointControllerTest {
     assertThat(d.why()).isEqualTo("stuck in Creating for 45 min >= CREATE_TIMEOUT_MINUTES=45");
     assertThat(rig.state().createFailures()).isEqualTo(1);
     assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(1.0);
+  }
+
+  // ---- a step that throws: caught, retried next run, counted in ControllerStepFailures ----
+
+  @Test
+  void aRefusedDeleteEndpointCountsAsAFailedStepUntilARunDeletesTheEndpoint() {
+    rig.inService();
+    rig.deleteError = new IllegalStateException(
+        "AccessDeniedException: not authorized to perform sagemaker:DeleteEndpoint");
+    Decision d = rig.runAt("2026-01-14T19:00:00Z"); // 20:00 in Berlin, after working hours
+    assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(d.outcome())
+        .isEqualTo("DELETE_ENDPOINT failed, retry next run: AccessDeniedException: not authorized"
+            + " to perform sagemaker:DeleteEndpoint");
+    assertThat(stepFailures()).isEqualTo(1.0);
+    assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.endpointCreateFailures()))
+        .isEqualTo(0.0);
+
+    rig.deleteError = null;
+    assertThat(rig.runAt("2026-01-14T19:01:00Z").outcome()).isEqualTo("ok");
+    assertThat(rig.calls).containsExactly("delete", "delete");
+    assertThat(stepFailures()).isEqualTo(0.0);
+  }
+
+  @Test
+  void aRefusedDisableOfTheTriggerCountsAsAFailedStep() {
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.disableError = new IllegalStateException("TooManyRequestsException: Rate exceeded");
+    Decision d = rig.runAt("2026-01-14T19:00:00Z");
+    assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
+    assertThat(d.outcome())
+        .isEqualTo(
+            "DISABLE_MAPPING failed, retry next run: TooManyRequestsException: Rate exceeded");
+    assertThat(stepFailures()).isEqualTo(1.0);
+
+    rig.disableError = null;
+    rig.runAt("2026-01-14T19:01:00Z");
+    assertThat(rig.calls).containsExactly("disable", "disable");
+    assertThat(stepFailures()).isEqualTo(0.0);
+  }
+
+  @Test
+  void aRefusedDeleteInTheRunThatPausedTheTriggerCountsAsAFailedStep() {
+    Rig budget = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    budget.inService();
+    budget.mapping = Mapping.TriggerState.ENABLED;
+    budget.deleteError = new IllegalStateException("ThrottlingException: Rate exceeded");
+    Decision d = budget.runAt("2026-01-14T19:00:00Z");
+    assertThat(budget.calls).containsExactly("disable", "delete");
+    assertThat(d.outcome()).endsWith("failed, retry next run: ThrottlingException: Rate exceeded");
+    assertThat(metric(budget.metrics.getLast(), StackSpec.METRICS.controllerStepFailures()))
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void aRefusedEnableAfterAGoodTestInvocationCountsAsAFailedStepNotAFailedProbe() {
+    rig.inService();
+    rig.enableError = new IllegalStateException(
+        "ResourceConflictException: the event source mapping is being updated");
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(d.outcome())
+        .isEqualTo("ENABLE_MAPPING failed, retry next run: ResourceConflictException: the event"
+            + " source mapping is being updated");
+    assertThat(rig.calls).containsExactly("probe", "enable");
+    assertThat(stepFailures()).isEqualTo(1.0);
+    assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.testInvocationFailures()))
+        .isEqualTo(0.0);
+
+    rig.enableError = null;
+    rig.now = rig.now.plusSeconds(60);
+    assertThat(rig.run().outcome()).isEqualTo("ok");
+    assertThat(stepFailures()).isEqualTo(0.0);
   }
 
   // ---- want OFF ----
@@ -537,12 +617,15 @@ class EndpointControllerTest {
         () -> rig.queue,
         new MemoryControlTable(),
         broken,
-        line -> {});
+        rig.metrics::add);
     Decision d = controller.reconcile(rig.now);
     assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
     assertThat(d.outcome())
         .isEqualTo("ok; ledger not updated: ProvisionedThroughputExceededException");
     assertThat(rig.calls).containsExactly("create");
+    assertThat(stepFailures())
+        .as("the step succeeded; only the savings ledger lost this run's seconds")
+        .isEqualTo(0.0);
   }
 
   private Endpoint rigEndpointCreatingOnCreate() {
@@ -697,7 +780,8 @@ class EndpointControllerTest {
         StackSpec.METRICS.endpointCreateFailures(),
         StackSpec.METRICS.endpointRunningOutsideSchedule(),
         StackSpec.METRICS.controllerRuns(),
-        StackSpec.METRICS.testInvocationFailures())) {
+        StackSpec.METRICS.testInvocationFailures(),
+        StackSpec.METRICS.controllerStepFailures())) {
       assertThat(line.has(name)).as("metric %s in %s", name, line).isTrue();
       assertThat(declared.findValuesAsText("Name")).contains(name);
     }
@@ -705,6 +789,10 @@ class EndpointControllerTest {
         .isEqualTo(StackSpec.METRICS.namespace());
     assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.controllerRuns()))
         .isEqualTo(1.0);
+  }
+
+  private double stepFailures() {
+    return metric(rig.metrics.getLast(), StackSpec.METRICS.controllerStepFailures());
   }
 
   static double metric(String emfLine, String name) {

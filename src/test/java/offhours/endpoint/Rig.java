@@ -39,6 +39,8 @@ final class Rig {
   Endpoint.Probe probe = new Endpoint.Probe(true, "5 class probabilities");
   RuntimeException createError;
   RuntimeException deleteError;
+  RuntimeException enableError;
+  RuntimeException disableError;
   /** Runs once right after the next EnableEventSourceMapping call: an overlapping run, say. */
   Runnable onEnable;
 
@@ -101,6 +103,9 @@ final class Rig {
       @Override
       public void enable() {
         calls.add("enable");
+        if (enableError != null) {
+          throw enableError;
+        }
         mapping = TriggerState.ENABLING;
         Runnable overlapping = onEnable;
         onEnable = null;
@@ -112,6 +117,9 @@ final class Rig {
       @Override
       public void disable() {
         calls.add("disable");
+        if (disableError != null) {
+          throw disableError;
+        }
         mapping = TriggerState.DISABLING;
       }
     };

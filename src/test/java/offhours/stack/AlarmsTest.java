@@ -40,7 +40,7 @@ class AlarmsTest {
   void everyAlarmNotifiesTheStacksTopicOnAlarmAndOnOk() {
     StackResolver stack = stack(Map.of());
     String topic = String.valueOf(stack.ref("AlarmTopic"));
-    assertThat(alarms(stack)).hasSizeGreaterThanOrEqualTo(10).allSatisfy(alarm -> {
+    assertThat(alarms(stack)).hasSizeGreaterThanOrEqualTo(11).allSatisfy(alarm -> {
       Map<String, Object> props = stack.properties(alarm);
       assertThat(props.get("AlarmActions"))
           .as("AlarmActions of %s", alarm)
@@ -192,6 +192,16 @@ class AlarmsTest {
                 && "notBreaching".equals(p.get("TreatMissingData"))
                 && "300".equals(String.valueOf(p.get("Period")))
                 && "3".equals(String.valueOf(p.get("EvaluationPeriods")))
+                && "3".equals(String.valueOf(p.get("DatapointsToAlarm"))))),
+        new Condition(
+            "a failed controller step (not CreateEndpoint) in three 5-minute periods in a row",
+            StackSpec.METRICS.namespace(),
+            StackSpec.METRICS.controllerStepFailures(),
+            endpoint,
+            anyAtAll.and(p -> "Sum".equals(p.get("Statistic"))
+                && "notBreaching".equals(p.get("TreatMissingData"))
+                && "300".equals(String.valueOf(p.get("Period")))
+                && "3".equals(String.valueOf(p.get("EvaluationPeriods")))
                 && "3".equals(String.valueOf(p.get("DatapointsToAlarm"))))));
 
     List<Map<String, Object>> alarms =
@@ -220,6 +230,21 @@ class AlarmsTest {
     assertThat(
             String.valueOf(stack.properties("TestInvocationFailuresAlarm").get("AlarmDescription")))
         .contains("scripts/offhours endpoint status", "controller's log", "Labels", "ContentType");
+  }
+
+  @Test
+  void theStepFailureAlarmExistsWithEveryHostingAndSaysWhereTheReasonIs() {
+    StackResolver stack = stack(Map.of("Hosting", "serverless"));
+    assertThat(stack.resource("ControllerStepFailuresAlarm").get("Condition"))
+        .as("the controller pauses and resumes a serverless endpoint's trigger too")
+        .isNull();
+    assertThat(
+            String.valueOf(stack.properties("ControllerStepFailuresAlarm").get("AlarmDescription")))
+        .contains(
+            "scripts/offhours endpoint status",
+            "failed, retry next run",
+            "controller's log",
+            "EndpointCreateFailuresAlarm");
   }
 
   private static Map<String, Object> dimensions(Map<String, Object> alarm) {

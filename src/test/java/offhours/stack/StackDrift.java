@@ -88,6 +88,7 @@ final class StackDrift {
         "EndpointRunningOutsideScheduleAlarm", expected.metrics().endpointRunningOutsideSchedule());
     drift.alarm("ControllerHeartbeatAlarm", expected.metrics().controllerRuns());
     drift.alarm("TestInvocationFailuresAlarm", expected.metrics().testInvocationFailures());
+    drift.alarm("ControllerStepFailuresAlarm", expected.metrics().controllerStepFailures());
     return List.copyOf(drift.differences);
   }
 

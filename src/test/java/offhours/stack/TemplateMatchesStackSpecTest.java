@@ -282,6 +282,17 @@ class TemplateMatchesStackSpecTest {
   }
 
   @Test
+  void theStepFailureAlarmOnAnotherMetricIsReported() throws IOException {
+    String changed =
+        template().replace("MetricName: ControllerStepFailures", "MetricName: StepFailures");
+    assertThat(changed).isNotEqualTo(template());
+
+    assertThat(driftOf(changed))
+        .containsExactly("ControllerStepFailuresAlarm MetricName: template.yaml has StepFailures,"
+            + " StackSpec says ControllerStepFailures");
+  }
+
+  @Test
   void anApiRouteLocalModeDoesNotServeIsReported() throws IOException {
     String changed =
         template().replace("Method: GET, Path: /status}", "Method: GET, Path: /health}");
