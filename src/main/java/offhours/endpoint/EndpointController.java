@@ -153,6 +153,7 @@ public final class EndpointController {
     boolean createFailed = step.failure();
     boolean probeFailed = false;
     boolean stepFailed = false;
+    Action calling = step.action(); // what a failure's outcome names
     try {
       switch (step.action()) {
         case CREATE_ENDPOINT -> endpoint.create();
@@ -163,6 +164,7 @@ public final class EndpointController {
             // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds
             // the trigger takes
             // to pause finds the endpoint going and is deferred by Classify, never lost.
+            calling = Action.DELETE_ENDPOINT; // the trigger is paused: a failure is the delete's
             endpoint.delete();
             done = new Step(
                 Action.DELETE_ENDPOINT,
@@ -195,7 +197,7 @@ public final class EndpointController {
             () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
       }
     } catch (RuntimeException e) {
-      outcome = step.action() + " failed, retry next run: " + e.getMessage();
+      outcome = calling + " failed, retry next run: " + e.getMessage();
       if (step.action() == Action.CREATE_ENDPOINT) {
         createFailed = true;
         int n = claimed.createFailures() + 1;

@@ -252,7 +252,10 @@ class EndpointControllerTest {
     budget.deleteError = new IllegalStateException("ThrottlingException: Rate exceeded");
     Decision d = budget.runAt("2026-01-14T19:00:00Z");
     assertThat(budget.calls).containsExactly("disable", "delete");
-    assertThat(d.outcome()).endsWith("failed, retry next run: ThrottlingException: Rate exceeded");
+    assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
+    assertThat(d.outcome())
+        .as("the trigger did pause: the outcome names the call that failed")
+        .isEqualTo("DELETE_ENDPOINT failed, retry next run: ThrottlingException: Rate exceeded");
     assertThat(metric(budget.metrics.getLast(), StackSpec.METRICS.controllerStepFailures()))
         .isEqualTo(1.0);
   }
