@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.LedgerPrices;
 import offhours.inference.InferenceClient;
 import offhours.inference.ModelContract;
 import offhours.results.ResultsTable;
@@ -109,8 +110,11 @@ public final class Api {
     Map<String, Object> status = StatusView.of(
         seen,
         config.controller().endpointName(),
-        config.controller().instanceCount(),
-        config.controller().instanceHourlyPriceUsd(),
+        LedgerPrices.listed(
+            config.controller().hosting(),
+            config.controller().instanceType(),
+            config.controller().instanceCount(),
+            config.controller().instanceHourlyPriceUsd()),
         config.controller().schedule(),
         Forecast.of(config, seen));
     return ApiResponse.json(200, status);

@@ -12,13 +12,15 @@ import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Ledger;
 import offhours.endpoint.RecordedDecision;
+import offhours.endpoint.ServerlessUsage;
 import offhours.endpoint.SqsBacklog;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * What the stack is doing, read without the SageMaker control plane: the controller's last decision and state (both
- * in the control table, written by every run), the queue and the DLQ (GetQueueAttributes, now) and today's ledger.
+ * in the control table, written by every run), the queue and the DLQ (GetQueueAttributes, now) and today's ledger:
+ * the controller's endpoint time and the serverless invocations Classify recorded.
  * Each part says when it was observed, since the controller's view is as old as its last run.
  */
 public final class StackObserver {
@@ -29,6 +31,7 @@ public final class StackObserver {
    *     the endpoint and the trigger
    * @param today today's ledger (in {@code zone}), zero when the endpoint has not existed today
    * @param startedBy what started the run that made {@code decision} ({@link RecordedDecision#startedBy}), or null
+   * @param serverless today's serverless invocations (offhours.classify.UsageLedger), none for the other hostings
    */
   public record Observed(
       Instant at,
@@ -37,7 +40,24 @@ public final class StackObserver {
       Backlog.Snapshot queue,
       Ledger.Day today,
       ZoneId zone,
-      String startedBy) {
+      String startedBy,
+      ServerlessUsage serverless) {
+
+    public Observed {
+      Objects.requireNonNull(serverless, "serverless");
+    }
+
+    /** Without serverless invocations. */
+    public Observed(
+        Instant at,
+        Optional<Decision> decision,
+        ControlState control,
+        Backlog.Snapshot queue,
+        Ledger.Day today,
+        ZoneId zone,
+        String startedBy) {
+      this(at, decision, control, queue, today, zone, startedBy, ServerlessUsage.NONE);
+    }
 
     /** Without knowing what started the last run. */
     public Observed(
@@ -47,7 +67,7 @@ public final class StackObserver {
         Backlog.Snapshot queue,
         Ledger.Day today,
         ZoneId zone) {
-      this(at, decision, control, queue, today, zone, null);
+      this(at, decision, control, queue, today, zone, null, ServerlessUsage.NONE);
     }
   }
 
@@ -83,6 +103,7 @@ public final class StackObserver {
         backlog.read(),
         day,
         zone,
-        last.map(RecordedDecision::startedBy).orElse(null));
+        last.map(RecordedDecision::startedBy).orElse(null),
+        control.serverlessUsage(today, today).getOrDefault(today, ServerlessUsage.NONE));
   }
 }

@@ -8,7 +8,9 @@ import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerOutlook;
 import offhours.endpoint.Decision;
 import offhours.endpoint.Ledger;
+import offhours.endpoint.LedgerPrices;
 import offhours.endpoint.Schedule;
+import offhours.endpoint.ServerlessUsage;
 
 /**
  * The stack's status as the API's GET /status and the UI show it (JSON). What the controller does next (when it runs
@@ -20,14 +22,14 @@ public final class StatusView {
   private StatusView() {}
 
   /**
+   * @param prices what the stack's ledger is priced with, as {@code offhours cost} prices it
    * @param schedule the controller's working hours, or null where they are not known (the UI of a deployed stack)
    * @param forecast when an upload made now would be classified, or null
    */
   public static Map<String, Object> of(
       StackObserver.Observed seen,
       String endpointName,
-      int instanceCount,
-      double hourlyPriceUsd,
+      LedgerPrices prices,
       Schedule schedule,
       Forecast forecast) {
     Map<String, Object> status = new LinkedHashMap<>();
@@ -91,7 +93,7 @@ public final class StatusView {
             seen.at()));
     status.put(
         "deadLetterQueue", orderedMap("messages", seen.queue().dead(), "observedAt", seen.at()));
-    status.put("ledger", ledger(seen, instanceCount, hourlyPriceUsd));
+    status.put("ledger", ledger(seen, prices));
     if (forecast != null) {
       status.put(
           "nextUpload",
@@ -106,15 +108,25 @@ public final class StatusView {
     return status;
   }
 
-  /** Today so far: endpoint-hours and their cost against an endpoint that has been on since midnight. */
-  private static Map<String, Object> ledger(StackObserver.Observed seen, int count, double price) {
+  /**
+   * Today so far: endpoint-hours and the serverless invocations, their cost, against an endpoint that has been on
+   * since midnight, priced and compared as {@code offhours cost} prices today (LedgerPrices; the API has no Jackson
+   * for CostReport).
+   */
+  private static Map<String, Object> ledger(StackObserver.Observed seen, LedgerPrices prices) {
     Ledger.Day day = seen.today();
+    ServerlessUsage usage = seen.serverless();
     Instant midnight = day.date().atStartOfDay(seen.zone()).toInstant();
     double hours = day.endpointSeconds() / 3600.0;
     double sinceMidnight = Math.max(0, Duration.between(midnight, seen.at()).toSeconds()) / 3600.0;
+    double serverlessCost = prices.serverlessUsd(usage);
+    double cost = prices.endpointUsd(hours) + serverlessCost;
+    double alwaysOn = prices.endpointUsd(sinceMidnight);
     Map<String, Object> m = orderedMap(
         "date",
         day.date(),
+        "hosting",
+        prices.hosting().value(),
         "endpointHours",
         round(hours),
         "outsideScheduleHours",
@@ -124,20 +136,41 @@ public final class StatusView {
         "stops",
         day.stops(),
         "costUsd",
-        round(hours * count * price),
+        usd(cost),
         "alwaysOnHours",
         round(sinceMidnight),
         "alwaysOnCostUsd",
-        round(sinceMidnight * count * price));
+        usd(alwaysOn));
     m.put(
         "savedPercent",
-        sinceMidnight == 0 ? null : round(100 * Math.max(0, 1 - hours / sinceMidnight)));
+        sinceMidnight == 0
+            ? null
+            : round(
+                LedgerPrices.savedPercent(hours, sinceMidnight, cost, alwaysOn, serverlessCost)));
+    if (prices.serverless() || usage.invocations() > 0) {
+      m.put(
+          "serverless",
+          orderedMap(
+              "invocations",
+              usage.invocations(),
+              "gbSeconds",
+              round(usage.gbSeconds()),
+              "dataGb",
+              round(usage.dataGb()),
+              "costUsd",
+              usd(serverlessCost)));
+    }
     m.put("timeZone", seen.zone().getId());
     return m;
   }
 
   private static double round(double value) {
     return Math.round(value * 1000) / 1000.0;
+  }
+
+  /** Dollars to a millionth: a day of a few serverless invocations costs a fraction of a cent. */
+  private static double usd(double value) {
+    return Math.round(value * 1_000_000) / 1_000_000.0;
   }
 
   /** A map in the order given (Map.of has none); values may be null. */

@@ -68,12 +68,15 @@ final class CostCommand implements Command {
         results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price. A deployed
         stack is priced and dated with its own InstanceType, InstanceCount, InstanceHourlyPriceUsd and TimeZone
         (as its controller and its API's /status); the flags override them. Days before the
-        stack existed (its creation, or the local stack's start) are not counted. With Hosting=serverless the
-        endpoint bills per invocation: Classify adds each batch's invocation time x memory (GB-seconds) and bytes
-        to the same ledger, and their cost at the serverless price is in each day's cost.
+        stack existed (its creation, or the local stack's start) are not counted. A stack with Hosting=serverless
+        has no endpoint-hours: it bills per invocation, and Classify adds each batch's invocation time x the
+        endpoint's memory (GB-seconds) and bytes to the same ledger; each day's cost is those at the serverless
+        prices (--serverless-gb-second, --serverless-gb-data override them), and 24/7 is an always-on endpoint of
+        the stack's InstanceType and InstanceCount, as for the other hostings.
         With --json: one object per day, then one with "date":"total".
         With --compare: what the stack billed beside every other hosting option on the same uploads (the
-        period's CLASSIFIED results, at their upload time), one row each; --json: one object per option.
+        period's CLASSIFIED results, at their upload time), one row each, the stack's own in the unit its hosting
+        bills (endpoint-h, or GB-s for serverless) at the report's total cost; --json: one object per option.
         """;
   }
 
@@ -106,9 +109,7 @@ final class CostCommand implements Command {
             zone,
             from,
             to,
-            settings.instanceType(),
-            settings.instanceCount(),
-            settings.hourlyPriceUsd());
+            settings.prices());
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "a table of " + target.description() + " does not exist: " + e.getMessage());

@@ -4,7 +4,11 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Optional;
 import java.util.function.Function;
+import offhours.cli.Target.Name;
+import offhours.endpoint.LedgerPrices;
+import offhours.endpoint.sim.HostingPrices;
 import offhours.stack.FunctionVariables;
+import offhours.stack.Hosting;
 
 /**
  * What a stack's ledger is priced with ({@code cost}, and the {@code ui} page's chart): each from its flag if given,
@@ -12,17 +16,38 @@ import offhours.stack.FunctionVariables;
  * what the local stack's controller runs with: the template's defaults and this machine's time zone.
  *
  * @param zone the zone of the ledger's days (TIME_ZONE)
+ * @param hosting how the stack hosts its model (HOSTING; its output HostingOption, the local stack's state file):
+ *     serverless bills the invocations Classify records, not endpoint-hours
+ * @param gbSecondUsd serverless compute per GB-second ({@code --serverless-gb-second}, else the list price)
+ * @param gbDataUsd serverless data per GB ({@code --serverless-gb-data}, else the list price)
+ * @param serverlessMemoryMb the serverless endpoint's memory (Classify's SERVERLESS_MEMORY_MB, the stack's
+ *     ServerlessMemorySizeInMB): what {@code cost --compare} models its serverless option with
  * @param maxWaitMinutes the stack's latency budget when it is a number of minutes (MAX_WAIT_MINUTES; empty for 0,
  *     next-opening, or none): the default budget of {@code cost --compare}
  * @param workingHours the stack's WORKING_HOURS, if it has them
  */
 record CostSettings(
     ZoneId zone,
+    Hosting hosting,
     String instanceType,
     int instanceCount,
     double hourlyPriceUsd,
+    double gbSecondUsd,
+    double gbDataUsd,
+    int serverlessMemoryMb,
     Optional<Long> maxWaitMinutes,
     Optional<String> workingHours) {
+
+  /** The prices of the report: the stack's hosting, its instance's, and the serverless prices. */
+  LedgerPrices prices() {
+    return new LedgerPrices(
+        hosting, instanceType, instanceCount, hourlyPriceUsd, gbSecondUsd, gbDataUsd);
+  }
+
+  /** The prices of {@code cost --compare}'s options, the same as the report's. */
+  HostingPrices hostingPrices() {
+    return new HostingPrices(instanceType, hourlyPriceUsd, gbSecondUsd, gbDataUsd);
+  }
 
   /** The flags of {@code call} over the settings of {@code target}. */
   static CostSettings of(Invocation call, Target target) {
@@ -54,7 +79,47 @@ record CostSettings(
         .setting("MAX_WAIT_MINUTES")
         .filter(v -> v.strip().matches("[1-9][0-9]{0,5}"))
         .map(v -> Long.parseLong(v.strip()));
-    return new CostSettings(zone, type, count, price, maxWait, target.setting("WORKING_HOURS"));
+    HostingPrices serverless = HostingOptions.prices(args, type, price);
+    int memory = target
+        .setting("SERVERLESS_MEMORY_MB")
+        .map(v -> stackValue(
+            target, "SERVERLESS_MEMORY_MB", v, CostSettings::memory, "1024-6144 MB in 1 GB steps"))
+        .orElse(memory(FunctionVariables.CLASSIFY_ENV.get("SERVERLESS_MEMORY_MB")));
+    return new CostSettings(
+        zone,
+        hosting(target),
+        type,
+        count,
+        price,
+        serverless.serverlessGbSecondUsd(),
+        serverless.serverlessGbDataUsd(),
+        memory,
+        maxWait,
+        target.setting("WORKING_HOURS"));
+  }
+
+  /**
+   * The stack's hosting: a deployed stack's Hosting parameter, else its HostingOption output or the local stack's
+   * state file; scheduled for a stack of a version that recorded none (it had no other hosting).
+   */
+  private static Hosting hosting(Target target) {
+    Optional<String> value = target.setting("HOSTING").or(() -> target.optionalName(Name.HOSTING));
+    try {
+      return value.map(v -> Hosting.parse(v.strip())).orElse(Hosting.SCHEDULED);
+    } catch (IllegalArgumentException e) {
+      throw CliException.failure(target.description() + " says its hosting is '"
+          + Terminal.printable(value.orElseThrow())
+          + "', which this version of offhours does not know (" + Hosting.spellings()
+          + "): it cannot be priced");
+    }
+  }
+
+  private static int memory(String value) {
+    int mb = Integer.parseInt(value.strip());
+    if (mb < 1024 || mb > 6144 || mb % 1024 != 0) {
+      throw new IllegalArgumentException("not a serverless memory size: " + value);
+    }
+    return mb;
   }
 
   private static ZoneId zoneFlag(String value) {
@@ -98,18 +163,20 @@ record CostSettings(
       return parse.apply(value);
     } catch (RuntimeException e) {
       throw CliException.failure(target.description() + " has "
-          + FunctionVariables.CONTROLLER_PARAMETERS.get(variable) + " '" + Terminal.printable(value)
-          + "', not " + expected + "; give the value with --"
-          + flagOf(variable) + ", or correct the stack's parameter");
+          + FunctionVariables.PARAMETERS_READ_BY_THE_CLI.get(variable) + " '"
+          + Terminal.printable(value) + "', not " + expected + "; "
+          + flagOf(variable).map(f -> "give the value with --" + f + ", or ").orElse("")
+          + "correct the stack's parameter");
     }
   }
 
-  private static String flagOf(String variable) {
-    return switch (variable) {
-      case "TIME_ZONE" -> CostCommand.ZONE.name();
-      case "INSTANCE_COUNT" -> CostCommand.COUNT.name();
-      case "INSTANCE_HOURLY_PRICE_USD" -> CostCommand.PRICE.name();
-      default -> throw new IllegalArgumentException(variable);
-    };
+  private static Optional<String> flagOf(String variable) {
+    return Optional.ofNullable(
+        switch (variable) {
+          case "TIME_ZONE" -> CostCommand.ZONE.name();
+          case "INSTANCE_COUNT" -> CostCommand.COUNT.name();
+          case "INSTANCE_HOURLY_PRICE_USD" -> CostCommand.PRICE.name();
+          default -> null;
+        });
   }
 }

@@ -8,17 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import offhours.endpoint.CostReport;
+import offhours.endpoint.ServerlessUsage;
 import offhours.endpoint.sim.HostingAssumptions;
 import offhours.endpoint.sim.HostingComparison;
 import offhours.endpoint.sim.HostingPrices;
 import offhours.endpoint.sim.HostingRow;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
+import offhours.stack.Hosting;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * {@code cost --compare}: the stack's own bill (its ledger's endpoint-hours, its results' waits) beside every other
- * hosting option on the same uploads: the uploads are the CLASSIFIED results of the period, at their upload time.
+ * {@code cost --compare}: the stack's own bill (its ledger's endpoint-hours, or for a serverless stack the invocations
+ * Classify recorded, priced as {@code cost} prices them; its results' waits) beside every other hosting option on the
+ * same uploads: the uploads are the CLASSIFIED results of the period, at their upload time.
  */
 final class LedgerComparison {
 
@@ -34,7 +37,6 @@ final class LedgerComparison {
       LocalDate to,
       CostSettings settings) {
     ZoneId zone = settings.zone();
-    int count = settings.instanceCount();
     // The stack's own budget when it has one in minutes: the misses it is held to.
     Duration budget = Duration.ofMinutes(LocalCommand.positive(
         call.args(), HostingOptions.MAX_WAIT, settings.maxWaitMinutes().orElse(60L)));
@@ -53,8 +55,7 @@ final class LedgerComparison {
     }
     results.sort((a, b) -> a[0].compareTo(b[0]));
     List<Instant> uploads = results.stream().map(r -> r[0]).toList();
-    HostingPrices prices =
-        HostingOptions.prices(call.args(), settings.instanceType(), settings.hourlyPriceUsd());
+    HostingPrices prices = settings.hostingPrices();
     int days = (int) (to.toEpochDay() - from.toEpochDay() + 1);
     HostingComparison.Input in = new HostingComparison.Input(
         Terminal.printable(description),
@@ -63,17 +64,56 @@ final class LedgerComparison {
         days,
         zone,
         settings.workingHours().orElse("the stack's WORKING_HOURS"),
-        HostingAssumptions.defaults(),
+        HostingAssumptions.defaults()
+            .withServerlessMemoryGb(settings.serverlessMemoryMb() / 1024.0),
         prices,
         budget);
+    return HostingComparison.withActual(in, actual(in, ledger, results, settings));
+  }
+
+  /**
+   * The stack's own row: what its ledger cost, as the report prices it (endpoint-hours x instances x the hourly price,
+   * plus the recorded serverless invocations at the serverless prices), in the unit its hosting bills.
+   */
+  static HostingRow actual(
+      HostingComparison.Input in,
+      CostReport ledger,
+      List<Instant[]> results,
+      CostSettings settings) {
+    int count = settings.instanceCount();
     double hours = ledger.total().endpointHours() * count;
-    HostingRow actual = HostingComparison.actual(
+    ServerlessUsage used = ledger.serverless();
+    String invocations = String.format(
+        Locale.ROOT,
+        "%d serverless invocations, %.3f GB of data",
+        used.invocations(),
+        used.dataGb());
+    if (settings.hosting() == Hosting.SERVERLESS) {
+      return HostingComparison.actual(
+          in,
+          "offhours (this stack, serverless)",
+          used.gbSeconds(),
+          "GB-s",
+          ledger.total().costUsd(),
+          results,
+          "its ledger: " + invocations + ", " + settings.serverlessMemoryMb() + " MB"
+              + (hours > 0
+                  ? String.format(
+                      Locale.ROOT, ", and %.2f endpoint-h before it was serverless", hours)
+                  : ""));
+    }
+    return HostingComparison.actual(
         in,
         "offhours (this stack)",
         hours,
+        "endpoint-h",
+        ledger.total().costUsd(),
         results,
         String.format(
-            Locale.ROOT, "its ledger: %d starts, %d instance(s)", ledger.total().starts(), count));
-    return HostingComparison.withActual(in, actual);
+                Locale.ROOT,
+                "its ledger: %d starts, %d instance(s)",
+                ledger.total().starts(),
+                count)
+            + (used.invocations() > 0 ? ", and " + invocations : ""));
   }
 }

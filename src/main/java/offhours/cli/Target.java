@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param local true for the local stack (S3 then needs path-style addressing)
  * @param created when the stack came to exist (a deployed stack's CreationTime, the local stack's process start), if
  *     known: nothing can have happened in it before
- * @param settings the controller settings a deployed stack runs with, by variable (its parameters, through
- *     {@link FunctionVariables#CONTROLLER_PARAMETERS}); empty for the local stack, whose controller runs with the
+ * @param settings the function settings a deployed stack runs with, by variable (its parameters, through
+ *     {@link FunctionVariables#PARAMETERS_READ_BY_THE_CLI}); empty for the local stack, whose controller runs with the
  *     template's defaults and this machine's time zone
  */
 public record Target(
@@ -93,7 +93,7 @@ public record Target(
     this(description, source, local, clients, names, created, Map.of());
   }
 
-  /** The stack's own value of a controller setting ({@code INSTANCE_TYPE}, ...), if it has one. */
+  /** The stack's own value of a function setting ({@code INSTANCE_TYPE}, ...), if it has one. */
   public Optional<String> setting(String variable) {
     return Optional.ofNullable(settings.get(variable)).filter(value -> !value.isBlank());
   }

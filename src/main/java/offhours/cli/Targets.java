@@ -180,12 +180,12 @@ final class Targets {
   }
 
   /**
-   * The controller settings a stack's parameters set, by variable; parameters the
-   * stack does not have (an older template) stay absent.
+   * The function settings a stack's parameters set (the controller's, and Classify's serverless memory), by variable;
+   * parameters the stack does not have (an older template) stay absent.
    */
   static Map<String, String> settingsFromParameters(Map<String, String> parameters) {
     Map<String, String> settings = new java.util.LinkedHashMap<>();
-    FunctionVariables.CONTROLLER_PARAMETERS.forEach((variable, parameter) -> {
+    FunctionVariables.PARAMETERS_READ_BY_THE_CLI.forEach((variable, parameter) -> {
       String value = parameters.get(parameter);
       if (value != null) {
         settings.put(variable, value);

@@ -63,11 +63,7 @@ final class UiCommand implements Command {
       target.close();
       throw e;
     }
-    AwsUiData.Pricing pricing = new AwsUiData.Pricing(
-        settings.zone(),
-        settings.instanceType(),
-        settings.instanceCount(),
-        settings.hourlyPriceUsd());
+    AwsUiData.Pricing pricing = new AwsUiData.Pricing(settings.zone(), settings.prices());
     AwsUiData data = new AwsUiData(
         view(target), pricing, call.context().clock(), action -> control(target, action));
     UiServer server = UiServer.start(data, port);

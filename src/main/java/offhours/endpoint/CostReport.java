@@ -20,13 +20,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The savings ledger as a report: per local day, endpoint-hours (from the ledger), images classified (results counted
- * by their {@code classifiedAt} date), cost = hours x instance count x hourly price, cost per image, the always-on
- * cost of the same day, and what was saved. "Always on" is the real length of the local day, so the spring DST day
- * has 23 hours and the autumn one 25.
+ * by their {@code classifiedAt} date), cost = hours x instance count x hourly price plus the serverless invocations
+ * Classify recorded at the serverless prices, cost per image, the always-on cost of the same day, and what was saved.
+ * "Always on" is the real length of the local day, so the spring DST day has 23 hours and the autumn one 25.
  */
 public final class CostReport {
 
-  /** One day, or the total ({@code date} null). {@code costPerImageUsd} is NaN when no image was classified. */
+  /**
+   * One day, or the total ({@code date} null). {@code costPerImageUsd} is NaN when no image was classified.
+   * {@code costUsd} includes {@code serverlessCostUsd}, the recorded serverless invocations ({@code gbSeconds}).
+   */
   public record Row(
       LocalDate date,
       double endpointHours,
@@ -39,24 +42,22 @@ public final class CostReport {
       double alwaysOnHours,
       double alwaysOnCostUsd,
       double savedUsd,
-      double savedPercent) {}
+      double savedPercent,
+      double gbSeconds,
+      double serverlessCostUsd) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<Row> days;
   private final Row total;
-  private final String instanceType;
-  private final int instanceCount;
-  private final double hourlyPrice;
-  private ServerlessUsage serverless = ServerlessUsage.NONE;
+  private final LedgerPrices prices;
+  private final ServerlessUsage serverless;
 
-  private CostReport(
-      List<Row> days, Row total, String instanceType, int instanceCount, double hourlyPrice) {
+  private CostReport(List<Row> days, Row total, LedgerPrices prices, ServerlessUsage serverless) {
     this.days = List.copyOf(days);
     this.total = total;
-    this.instanceType = instanceType;
-    this.instanceCount = instanceCount;
-    this.hourlyPrice = hourlyPrice;
+    this.prices = prices;
+    this.serverless = serverless;
   }
 
   /**
@@ -79,14 +80,13 @@ public final class CostReport {
         from,
         to,
         zone,
-        instanceType,
-        instanceCount,
-        hourlyPriceUsd);
+        LedgerPrices.instance(instanceType, instanceCount, hourlyPriceUsd));
   }
 
   /**
-   * As above, with the invocation time hosting serverless spent per day (empty for the other hostings): its cost is
-   * added to the day's cost, so the cost per image is the real one; "always on" stays an instance of the given price.
+   * As above, with the serverless invocations Classify recorded per day (none for the other hostings, unless the
+   * stack was switched): their cost is in the day's cost, so the cost per image and the saving are the real ones;
+   * "always on" stays an endpoint of the instance type, count and price of {@code prices}.
    */
   public static CostReport compute(
       List<Ledger.Day> ledger,
@@ -95,9 +95,7 @@ public final class CostReport {
       LocalDate from,
       LocalDate to,
       ZoneId zone,
-      String instanceType,
-      int instanceCount,
-      double hourlyPriceUsd) {
+      LedgerPrices prices) {
     if (to.isBefore(from)) {
       throw new IllegalArgumentException(
           "the report ends (" + to + ") before it starts (" + from + ")");
@@ -106,12 +104,14 @@ public final class CostReport {
         .collect(Collectors.toMap(
             Ledger.Day::date, Function.identity(), Ledger.Day::plus, TreeMap::new));
     List<Row> rows = new ArrayList<>();
+    ServerlessUsage all = ServerlessUsage.NONE;
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       Ledger.Day day = byDate.getOrDefault(d, new Ledger.Day(d, 0, 0, 0, 0));
       double dayHours = Duration.between(d.atStartOfDay(zone), d.plusDays(1).atStartOfDay(zone))
               .toSeconds()
           / 3600.0;
       ServerlessUsage spent = usage.getOrDefault(d, ServerlessUsage.NONE);
+      all = all.plus(spent);
       rows.add(row(
           d,
           day.endpointSeconds() / 3600.0,
@@ -120,13 +120,8 @@ public final class CostReport {
           day.stops(),
           imagesPerDay.getOrDefault(d, 0L),
           dayHours,
-          instanceCount,
-          hourlyPriceUsd,
-          spent.costUsd()));
-    }
-    ServerlessUsage all = ServerlessUsage.NONE;
-    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-      all = all.plus(usage.getOrDefault(d, ServerlessUsage.NONE));
+          prices,
+          spent));
     }
     Row total = row(
         null,
@@ -136,12 +131,9 @@ public final class CostReport {
         rows.stream().mapToLong(Row::stops).sum(),
         rows.stream().mapToLong(Row::images).sum(),
         rows.stream().mapToDouble(Row::alwaysOnHours).sum(),
-        instanceCount,
-        hourlyPriceUsd,
-        all.costUsd());
-    CostReport report = new CostReport(rows, total, instanceType, instanceCount, hourlyPriceUsd);
-    report.serverless = all;
-    return report;
+        prices,
+        all);
+    return new CostReport(rows, total, prices, all);
   }
 
   private static Row row(
@@ -152,16 +144,11 @@ public final class CostReport {
       long stops,
       long images,
       double alwaysOnHours,
-      int count,
-      double price,
-      double serverlessCost) {
-    double cost = hours * count * price + serverlessCost;
-    double alwaysOn = alwaysOnHours * count * price;
-    double savedPercent = alwaysOnHours == 0
-        ? 0
-        : serverlessCost == 0
-            ? 100.0 * (1 - hours / alwaysOnHours)
-            : alwaysOn == 0 ? 0 : 100.0 * (1 - cost / alwaysOn);
+      LedgerPrices prices,
+      ServerlessUsage spent) {
+    double serverlessCost = prices.serverlessUsd(spent);
+    double cost = prices.endpointUsd(hours) + serverlessCost;
+    double alwaysOn = prices.endpointUsd(alwaysOnHours);
     return new Row(
         date,
         hours,
@@ -174,7 +161,9 @@ public final class CostReport {
         alwaysOnHours,
         alwaysOn,
         alwaysOn - cost,
-        savedPercent);
+        LedgerPrices.savedPercent(hours, alwaysOnHours, cost, alwaysOn, serverlessCost),
+        spent.gbSeconds(),
+        serverlessCost);
   }
 
   /**
@@ -189,23 +178,13 @@ public final class CostReport {
       ZoneId zone,
       LocalDate from,
       LocalDate to,
-      String instanceType,
-      int instanceCount,
-      double hourlyPriceUsd) {
+      LedgerPrices prices) {
     DynamoControlTable control = new DynamoControlTable(dynamo, controlTable);
     Map<LocalDate, Long> images = resultsTable == null || resultsTable.isEmpty()
         ? Map.of()
         : countClassified(dynamo, resultsTable, zone, from, to);
     return compute(
-        control.days(from, to),
-        images,
-        control.serverlessUsage(from, to),
-        from,
-        to,
-        zone,
-        instanceType,
-        instanceCount,
-        hourlyPriceUsd);
+        control.days(from, to), images, control.serverlessUsage(from, to), from, to, zone, prices);
   }
 
   /**
@@ -232,25 +211,75 @@ public final class CostReport {
     return total;
   }
 
+  /**
+   * {@code r}, a day of this report, counted against an endpoint that has been on from the day's midnight until
+   * {@code now} rather than for the whole day: today so far, as the UI's page shows it (and the API's /status, with the
+   * same prices). A day that is not today is returned as it is.
+   */
+  public Row soFar(Row r, Instant now, ZoneId zone) {
+    if (r.date() == null || !r.date().equals(LocalDate.ofInstant(now, zone))) {
+      return r;
+    }
+    double always = Math.max(
+            0, Duration.between(r.date().atStartOfDay(zone).toInstant(), now).toSeconds())
+        / 3600.0;
+    double alwaysCost = prices.endpointUsd(always);
+    return new Row(
+        r.date(),
+        r.endpointHours(),
+        r.outsideScheduleHours(),
+        r.starts(),
+        r.stops(),
+        r.images(),
+        r.costUsd(),
+        r.costPerImageUsd(),
+        always,
+        alwaysCost,
+        alwaysCost - r.costUsd(),
+        LedgerPrices.savedPercent(
+            r.endpointHours(), always, r.costUsd(), alwaysCost, r.serverlessCostUsd()),
+        r.gbSeconds(),
+        r.serverlessCostUsd());
+  }
+
+  public LedgerPrices prices() {
+    return prices;
+  }
+
+  /** The serverless invocations Classify recorded in the period. */
+  public ServerlessUsage serverless() {
+    return serverless;
+  }
+
+  /** Whether the report shows serverless usage: the stack is serverless, or some was recorded (a switched stack). */
+  private boolean showsServerless() {
+    return prices.serverless() || serverless.invocations() > 0;
+  }
+
   public String renderTable() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(
+    String instance = String.format(
         Locale.ROOT,
-        "Instance: %s x %d at $%.4f/h%n",
-        instanceType.isEmpty() ? "(INSTANCE_TYPE not set)" : instanceType,
-        instanceCount,
-        hourlyPrice));
-    if (serverless.invocations() > 0) {
+        "%s x %d at $%.4f/h",
+        prices.instanceType().isEmpty() ? "(INSTANCE_TYPE not set)" : prices.instanceType(),
+        prices.instanceCount(),
+        prices.hourlyPriceUsd());
+    out.append(
+        prices.serverless()
+            ? "Hosting: serverless, billed per invocation (no endpoint-hours); 24/7 is an always-on "
+                + instance + System.lineSeparator()
+            : "Instance: " + instance + System.lineSeparator());
+    if (showsServerless()) {
       out.append(String.format(
           Locale.ROOT,
           "Serverless: %d invocations, %.1f GB-s at $%.5f/GB-s, %.3f GB at $%.3f/GB:"
               + " $%.4f (in cost $)%n",
           serverless.invocations(),
           serverless.gbSeconds(),
-          ServerlessUsage.GB_SECOND_USD,
-          serverless.bytes() / 1e9,
-          ServerlessUsage.DATA_GB_USD,
-          serverless.costUsd()));
+          prices.gbSecondUsd(),
+          serverless.dataGb(),
+          prices.dataGbUsd(),
+          total.serverlessCostUsd()));
     }
     String header = String.format(
         Locale.ROOT,
@@ -304,9 +333,10 @@ public final class CostReport {
   private String json(String label, Row r) {
     ObjectNode o = JSON.createObjectNode();
     o.put("date", label);
-    o.put("instanceType", instanceType);
-    o.put("instanceCount", instanceCount);
-    o.put("hourlyPriceUsd", hourlyPrice);
+    o.put("hosting", prices.hosting().value());
+    o.put("instanceType", prices.instanceType());
+    o.put("instanceCount", prices.instanceCount());
+    o.put("hourlyPriceUsd", prices.hourlyPriceUsd());
     o.put("endpointHours", round(r.endpointHours(), 4));
     o.put("outsideScheduleHours", round(r.outsideScheduleHours(), 4));
     o.put("starts", r.starts());
@@ -322,10 +352,15 @@ public final class CostReport {
     o.put("alwaysOnCostUsd", round(r.alwaysOnCostUsd(), 4));
     o.put("savedUsd", round(r.savedUsd(), 4));
     o.put("savedPercent", round(r.savedPercent(), 2));
-    if (r.date() == null && serverless.invocations() > 0) {
+    if (showsServerless()) {
+      o.put("serverlessGbSeconds", round(r.gbSeconds(), 3));
+      o.put("serverlessCostUsd", round(r.serverlessCostUsd(), 6));
+    }
+    if (r.date() == null && showsServerless()) {
       o.put("serverlessInvocations", serverless.invocations());
-      o.put("serverlessGbSeconds", round(serverless.gbSeconds(), 3));
-      o.put("serverlessCostUsd", round(serverless.costUsd(), 6));
+      o.put("serverlessDataGb", round(serverless.dataGb(), 6));
+      o.put("serverlessGbSecondUsd", prices.gbSecondUsd());
+      o.put("serverlessDataGbUsd", prices.dataGbUsd());
     }
     return o.toString();
   }

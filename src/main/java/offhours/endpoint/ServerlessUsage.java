@@ -13,19 +13,30 @@ public record ServerlessUsage(long invocations, long millis, long mbMillis, long
 
   public static final double DATA_GB_USD = 0.016;
 
-  static final ServerlessUsage NONE = new ServerlessUsage(0, 0, 0, 0);
+  /** Nothing recorded. */
+  public static final ServerlessUsage NONE = new ServerlessUsage(0, 0, 0, 0);
 
   /** GB-seconds, the unit SageMaker Serverless Inference bills. */
   public double gbSeconds() {
     return mbMillis / 1024.0 / 1000.0;
   }
 
-  /** In US dollars at {@link #GB_SECOND_USD} and {@link #DATA_GB_USD}. */
-  public double costUsd() {
-    return gbSeconds() * GB_SECOND_USD + bytes / 1e9 * DATA_GB_USD;
+  /** The data processed in GB (10^9 bytes), the unit of the data charge. */
+  public double dataGb() {
+    return bytes / 1e9;
   }
 
-  ServerlessUsage plus(ServerlessUsage o) {
+  /** In US dollars at {@link #GB_SECOND_USD} and {@link #DATA_GB_USD}. */
+  public double costUsd() {
+    return costUsd(GB_SECOND_USD, DATA_GB_USD);
+  }
+
+  /** In US dollars at {@code gbSecondUsd} per GB-second and {@code dataGbUsd} per GB of data. */
+  public double costUsd(double gbSecondUsd, double dataGbUsd) {
+    return gbSeconds() * gbSecondUsd + dataGb() * dataGbUsd;
+  }
+
+  public ServerlessUsage plus(ServerlessUsage o) {
     return new ServerlessUsage(
         invocations + o.invocations, millis + o.millis, mbMillis + o.mbMillis, bytes + o.bytes);
   }

@@ -142,6 +142,19 @@ public final class FunctionVariables {
       "INSTANCE_HOURLY_PRICE_USD", "InstanceHourlyPriceUsd");
 
   /**
+   * The Classify settings that template.yaml sets from a stack parameter and the command line reads from a deployed
+   * stack's {@code DescribeStacks} parameters, by variable: the serverless endpoint's memory ({@code offhours cost
+   * --compare} models its serverless option with it). TemplateMatchesStackSpecTest checks that the template's
+   * ClassifyFunction sets each variable from its parameter.
+   */
+  public static final Map<String, String> CLASSIFY_PARAMETERS =
+      orderedMap("SERVERLESS_MEMORY_MB", "ServerlessMemorySizeInMB");
+
+  /** Every stack parameter the command line reads as a function's setting, by variable. */
+  public static final Map<String, String> PARAMETERS_READ_BY_THE_CLI =
+      concat(CONTROLLER_PARAMETERS, CLASSIFY_PARAMETERS);
+
+  /**
    * The controller's environment: its settings, and the queue of its run timer (offhours.endpoint.TimerArming),
    * which only the controller itself sends to.
    */

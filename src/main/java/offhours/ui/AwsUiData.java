@@ -3,7 +3,6 @@ package offhours.ui;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -17,6 +16,7 @@ import offhours.api.ResultsQuery;
 import offhours.api.StackObserver;
 import offhours.api.StatusView;
 import offhours.endpoint.CostReport;
+import offhours.endpoint.LedgerPrices;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -39,9 +39,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
   /** The largest upload the page accepts: the endpoint's limit, the same as 'offhours upload' warns about. */
   static final int MAX_UPLOAD_BYTES = 6_291_456;
 
-  /** How the page is priced and dated: the ledger's zone, the instance type, count and hourly price. */
-  public record Pricing(
-      ZoneId zone, String instanceType, int instanceCount, double hourlyPriceUsd) {}
+  /** How the page is priced and dated: the ledger's zone and prices (as {@code offhours cost}'s). */
+  public record Pricing(ZoneId zone, LedgerPrices prices) {}
 
   /**
    * The stack the page shows, as the CLI resolved it: its description, clients and resource names, and when it was
@@ -95,8 +94,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
             pricing.zone(),
             clock)
         .observe();
-    Map<String, Object> status = StatusView.of(
-        seen, target.endpoint(), pricing.instanceCount(), pricing.hourlyPriceUsd(), null, null);
+    Map<String, Object> status =
+        StatusView.of(seen, target.endpoint(), pricing.prices(), null, null);
     status.put("stack", target.description());
     return status;
   }
@@ -113,7 +112,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   @Override
   public Map<String, Object> ledger(int days) {
-    LocalDate to = LocalDate.ofInstant(clock.instant(), pricing.zone());
+    Instant now = clock.instant();
+    LocalDate to = LocalDate.ofInstant(now, pricing.zone());
     CostReport report = CostReport.fromAws(
         dynamo,
         target.controlTable(),
@@ -121,9 +121,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
         pricing.zone(),
         to.minusDays(days - 1L),
         to,
-        pricing.instanceType(),
-        pricing.instanceCount(),
-        pricing.hourlyPriceUsd());
+        pricing.prices());
     // Days before the stack existed were not days the endpoint was off: the page counts the saving
     // from 'since'.
     LocalDate since = target
@@ -134,37 +132,17 @@ public final class AwsUiData implements UiData, AutoCloseable {
         .orElse(to.minusDays(days - 1L));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("since", since);
-    answer.put("days", report.days().stream().map(r -> row(soFar(r, to))).toList());
-    answer.put("instanceType", pricing.instanceType());
-    answer.put("instanceCount", pricing.instanceCount());
-    answer.put("hourlyPriceUsd", pricing.hourlyPriceUsd());
+    answer.put(
+        "days",
+        report.days().stream()
+            .map(r -> row(report.soFar(r, now, pricing.zone())))
+            .toList());
+    answer.put("hosting", pricing.prices().hosting().value());
+    answer.put("instanceType", pricing.prices().instanceType());
+    answer.put("instanceCount", pricing.prices().instanceCount());
+    answer.put("hourlyPriceUsd", pricing.prices().hourlyPriceUsd());
     answer.put("timeZone", pricing.zone().getId());
     return answer;
-  }
-
-  /** Today counts against an endpoint that has been on since midnight, not for the whole day yet to come. */
-  private CostReport.Row soFar(CostReport.Row r, LocalDate today) {
-    if (!today.equals(r.date())) {
-      return r;
-    }
-    double always =
-        Duration.between(today.atStartOfDay(pricing.zone()).toInstant(), clock.instant())
-                .toSeconds()
-            / 3600.0;
-    double alwaysCost = always * pricing.instanceCount() * pricing.hourlyPriceUsd();
-    return new CostReport.Row(
-        r.date(),
-        r.endpointHours(),
-        r.outsideScheduleHours(),
-        r.starts(),
-        r.stops(),
-        r.images(),
-        r.costUsd(),
-        r.costPerImageUsd(),
-        always,
-        alwaysCost,
-        alwaysCost - r.costUsd(),
-        always == 0 ? 0 : 100 * Math.max(0, 1 - r.endpointHours() / always));
   }
 
   private static Map<String, Object> row(CostReport.Row r) {
@@ -178,6 +156,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
     m.put("alwaysOnCostUsd", r.alwaysOnCostUsd());
     m.put("savedUsd", r.savedUsd());
     m.put("savedPercent", r.savedPercent());
+    m.put("serverlessGbSeconds", r.gbSeconds());
+    m.put("serverlessCostUsd", r.serverlessCostUsd());
     return m;
   }
 

@@ -415,14 +415,20 @@
     const hours = sum((d) => d.endpointHours);
     const always = sum((d) => d.alwaysOnHours);
     const cost = sum((d) => d.costUsd);
+    const alwaysCost = sum((d) => d.alwaysOnCostUsd);
+    const serverless = sum((d) => d.serverlessCostUsd || 0);
+    const gbSeconds = sum((d) => d.serverlessGbSeconds || 0);
     const images = sum((d) => d.images);
+    // As the CLI's cost report (LedgerPrices.savedPercent): by hours while only endpoint time was billed, by dollars
+    // once serverless invocations were.
+    const saved = !always ? 0 : serverless ? (alwaysCost ? 100 * (1 - cost / alwaysCost) : 0) : 100 * (1 - hours / always);
     return {
       days,
       since,
       total: {
-        endpointHours: hours, alwaysOnHours: always, images, costUsd: cost,
-        costPerImageUsd: images ? cost / images : NaN, savedUsd: sum((d) => d.alwaysOnCostUsd) - cost,
-        savedPercent: always ? 100 * (1 - hours / always) : 0,
+        endpointHours: hours, alwaysOnHours: always, images, costUsd: cost, gbSeconds,
+        costPerImageUsd: images ? cost / images : NaN, savedUsd: alwaysCost - cost,
+        savedPercent: saved,
       },
     };
   }
@@ -462,12 +468,17 @@
       }
       chart.append(group);
     });
-    $('saved').textContent = total.endpointHours > 0
+    const serverless = ledger.hosting === 'serverless';
+    $('saved').textContent = total.endpointHours > 0 || total.costUsd > 0
       ? percent(total.savedPercent) + ' saved vs always-on since ' + shortDate(since) + ' · ' + money(total.savedUsd)
-      : 'the endpoint has been off';
+      : serverless ? 'no invocation billed yet' : 'the endpoint has been off';
     const hours = total.endpointHours || 0;
-    $('per-image').textContent = (total.images || 0) + ' images · ' + hours.toFixed(hours < 10 ? 2 : 1)
-      + ' endpoint-hours · ' + money(total.costPerImageUsd) + ' per image';
+    // A serverless endpoint bills GB-seconds of invocation, not endpoint-hours.
+    const billed = serverless
+      ? total.gbSeconds.toFixed(1) + ' GB-s of invocations'
+      : hours.toFixed(hours < 10 ? 2 : 1) + ' endpoint-hours';
+    $('per-image').textContent = (total.images || 0) + ' images · ' + billed + ' · '
+      + money(total.costPerImageUsd) + ' per image';
   }
 
   let ledgerTimer;

@@ -10,11 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
+import offhours.endpoint.CostReport;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DrainMeter;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.Ledger;
+import offhours.endpoint.LedgerPrices;
 import offhours.endpoint.Mapping;
+import offhours.endpoint.ServerlessUsage;
+import offhours.stack.Hosting;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
@@ -24,7 +28,12 @@ class StatusViewTest {
   private static final Instant NOW = Instant.parse("2026-11-25T09:40:00Z");
 
   private static Map<String, Object> status(StackObserver.Observed seen) {
-    return StatusView.of(seen, "offhours-endpoint-1a2b", 1, 1.0, null, null);
+    return StatusView.of(
+        seen,
+        "offhours-endpoint-1a2b",
+        LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0),
+        null,
+        null);
   }
 
   @SuppressWarnings("unchecked")
@@ -216,5 +225,51 @@ class StatusViewTest {
             "nextRun",
             "asked by the last run: the endpoint is being deleted; it is looked at until it is gone,"
                 + " to measure the stop");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aServerlessStacksLedgerIsItsInvocationsPricedAndComparedAsTheCostReportDoes() {
+    LocalDate today = LocalDate.ofInstant(NOW, ApiFixtures.BERLIN);
+    // 1,000 invocations of 0.2 s on 2 GB (400 GB-s), 0.1 GB of data; no endpoint time.
+    ServerlessUsage used = new ServerlessUsage(1000, 200_000, 200_000L * 2048, 100_000_000L);
+    StackObserver.Observed seen = new StackObserver.Observed(
+        NOW,
+        Optional.empty(),
+        ControlState.INITIAL,
+        Backlog.Snapshot.EMPTY,
+        new Ledger.Day(today, 0, 0, 0, 0),
+        ApiFixtures.BERLIN,
+        null,
+        used);
+    LedgerPrices prices = LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115);
+
+    Map<String, Object> ledger = (Map<String, Object>)
+        StatusView.of(seen, "offhours-endpoint-1a2b", prices, null, null).get("ledger");
+
+    CostReport report = CostReport.compute(
+        List.of(seen.today()), Map.of(), Map.of(today, used), today, today, seen.zone(), prices);
+    CostReport.Row cli = report.soFar(report.days().getFirst(), NOW, seen.zone());
+    double cost = 400 * 0.00002 + 0.1 * 0.016;
+    assertThat(cli.costUsd()).isCloseTo(cost, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(ledger)
+        .containsEntry("hosting", "serverless")
+        .containsEntry("endpointHours", 0.0)
+        .containsEntry("costUsd", Math.round(cli.costUsd() * 1e6) / 1e6)
+        .containsEntry("alwaysOnHours", Math.round(cli.alwaysOnHours() * 1000) / 1000.0)
+        .containsEntry("alwaysOnCostUsd", Math.round(cli.alwaysOnCostUsd() * 1e6) / 1e6)
+        .containsEntry("savedPercent", Math.round(cli.savedPercent() * 1000) / 1000.0);
+    assertThat((double) ledger.get("savedPercent"))
+        .as("by dollars, not by the endpoint-hours it does not have")
+        .isLessThan(100.0);
+    assertThat((Map<String, Object>) ledger.get("serverless"))
+        .containsEntry("invocations", 1000L)
+        .containsEntry("gbSeconds", 400.0)
+        .containsEntry("dataGb", 0.1)
+        .containsEntry("costUsd", Math.round(cost * 1e6) / 1e6);
+    assertThat((Map<String, Object>) status(ApiFixtures.seen(NOW)).get("ledger"))
+        .as("a scheduled stack without invocations")
+        .doesNotContainKey("serverless")
+        .containsEntry("hosting", "scheduled");
   }
 }

@@ -588,6 +588,117 @@ class CliIT {
     assertThat(jsonLines(flags).getLast().get("costUsd").asDouble()).isEqualTo(1.0);
   }
 
+  @Test
+  void costPricesAServerlessStackByTheInvocationsClassifyRecordedAndCompareBillsThemInGbSeconds()
+      throws IOException {
+    String stack = "cli-it-serverless-cost-" + moto.suffix;
+    String template = """
+        {"Parameters": {"Hosting": {"Type": "String"}, "ServerlessMemorySizeInMB": {"Type": "String"},
+                        "InstanceType": {"Type": "String"}, "TimeZone": {"Type": "String"}},
+         "Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cli-it-sl-%s"}}},
+         "Outputs": {"ControlTableName": {"Value": "%s"}, "ResultsTableName": {"Value": "%s"}}}
+        """.formatted(moto.suffix, moto.controlTable, moto.resultsTable);
+    try (CloudFormationClient cloudFormation =
+        moto.clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      cloudFormation.createStack(r -> r.stackName(stack)
+          .templateBody(template)
+          .parameters(
+              parameter("Hosting", "serverless"),
+              parameter("ServerlessMemorySizeInMB", "4096"),
+              parameter("InstanceType", "ml.c5.large"),
+              parameter("TimeZone", "UTC")));
+    }
+    java.time.Instant now = java.time.Instant.now();
+    java.time.LocalDate today = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+    // What Classify adds to the day's ledger item after its batches
+    // (offhours.classify.UsageLedger):
+    // 100 invocations of 1.5 s on 4 GB (600 GB-s) and 0.5 GB of data; no endpoint time.
+    moto.dynamoDb.updateItem(r -> r.tableName(moto.controlTable)
+        .key(Map.of(
+            "pk", AttributeValue.fromS("ledger"), "sk", AttributeValue.fromS(today.toString())))
+        .updateExpression(
+            "ADD invocations :n, invocationMillis :ms, invocationMbMillis :mbms, invocationBytes :b")
+        .expressionAttributeValues(Map.of(
+            ":n", AttributeValue.fromN("100"),
+            ":ms", AttributeValue.fromN("150000"),
+            ":mbms", AttributeValue.fromN(Long.toString(150_000L * 4096)),
+            ":b", AttributeValue.fromN("500000000"))));
+    new offhours.results.ResultsTable(moto.dynamoDb, moto.resultsTable)
+        .put(new offhours.results.ResultItem(
+            "s3://" + moto.bucket + "/cats/tom.jpg",
+            "e#1",
+            moto.bucket,
+            "cats/tom.jpg",
+            null,
+            "1",
+            null,
+            1234L,
+            offhours.results.ResultItem.Verdict.CLASSIFIED,
+            null,
+            List.of(new offhours.results.ResultItem.Label("Neutral", 0.9)),
+            "Neutral",
+            0.9,
+            "m1",
+            "e",
+            now.minusSeconds(2),
+            now.minusMillis(500),
+            1,
+            null));
+
+    CliRun json = run("--stack", stack, "cost", "--days", "1", "--json");
+
+    JsonNode total = jsonLines(json).getLast();
+    assertThat(total.get("hosting").asText()).isEqualTo("serverless");
+    assertThat(total.get("endpointHours").asDouble()).isZero();
+    assertThat(total.get("images").asInt()).isEqualTo(1);
+    assertThat(total.get("serverlessInvocations").asLong()).isEqualTo(100);
+    assertThat(total.get("serverlessGbSeconds").asDouble()).isEqualTo(600.0);
+    assertThat(total.get("costUsd").asDouble())
+        .as("600 GB-s x $0.00002 + 0.5 GB x $0.016")
+        .isEqualTo(0.02);
+    assertThat(total.get("alwaysOnCostUsd").asDouble())
+        .as("an always-on ml.c5.large at the template's default price")
+        .isEqualTo(2.76);
+    assertThat(total.get("savedPercent").asDouble()).isEqualTo(99.28);
+    assertThat(run("--stack", stack, "cost", "--days", "1").out())
+        .contains(
+            "Hosting: serverless, billed per invocation",
+            "Serverless: 100 invocations, 600.0 GB-s at $0.00002/GB-s, 0.500 GB at $0.016/GB:"
+                + " $0.0200 (in cost $)");
+    assertThat(jsonLines(run(
+                "--stack",
+                stack,
+                "cost",
+                "--days",
+                "1",
+                "--json",
+                "--serverless-gb-second",
+                "0.0001"))
+            .getLast()
+            .get("costUsd")
+            .asDouble())
+        .as("the flag's price")
+        .isEqualTo(0.068);
+
+    List<JsonNode> compare =
+        jsonLines(run("--stack", stack, "cost", "--days", "1", "--compare", "--json"));
+    assertThat(compare)
+        .filteredOn(j -> j.get("option").asText().startsWith("offhours (this stack"))
+        .singleElement()
+        .satisfies(own -> {
+          assertThat(own.get("option").asText()).isEqualTo("offhours (this stack, serverless)");
+          assertThat(own.get("unit").asText()).isEqualTo("GB-s");
+          assertThat(own.get("billedUnits").asDouble()).isEqualTo(600.0);
+          assertThat(own.get("costUsd").asDouble()).as("the report's cost").isEqualTo(0.02);
+        });
+    assertThat(compare)
+        .filteredOn(j -> j.get("option").asText().equals("serverless"))
+        .singleElement()
+        .satisfies(model -> assertThat(model.get("note").asText())
+            .as("modelled at the stack's memory")
+            .startsWith("4 GB,"));
+  }
+
   private static software.amazon.awssdk.services.cloudformation.model.Parameter parameter(
       String key, String value) {
     return software.amazon.awssdk.services.cloudformation.model.Parameter.builder()

@@ -12,6 +12,9 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 import offhours.aws.AwsClients;
+import offhours.endpoint.LedgerPrices;
+import offhours.endpoint.ServerlessUsage;
+import offhours.stack.Hosting;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 
@@ -115,6 +118,66 @@ class CostSettingsTest {
                 call(Map.of("price", "0.2")), deployed(Map.of("InstanceHourlyPriceUsd", "free")))
             .hourlyPriceUsd())
         .isEqualTo(0.2);
+  }
+
+  @Test
+  void aServerlessStackIsPricedByItsHostingAndMemoryAtTheServerlessPricesOrTheFlags() {
+    Map<String, String> serverless = Map.of(
+        "Hosting", "serverless", "ServerlessMemorySizeInMB", "4096", "InstanceType", "ml.c5.large");
+    assertThat(Targets.settingsFromParameters(serverless))
+        .containsEntry("HOSTING", "serverless")
+        .containsEntry("SERVERLESS_MEMORY_MB", "4096");
+
+    CostSettings settings = CostSettings.of(call(Map.of()), deployed(serverless));
+    assertThat(settings.hosting()).isEqualTo(Hosting.SERVERLESS);
+    assertThat(settings.serverlessMemoryMb()).isEqualTo(4096);
+    assertThat(settings.prices())
+        .isEqualTo(new LedgerPrices(
+            Hosting.SERVERLESS,
+            "ml.c5.large",
+            1,
+            0.115,
+            ServerlessUsage.GB_SECOND_USD,
+            ServerlessUsage.DATA_GB_USD));
+
+    CostSettings flagged = CostSettings.of(
+        call(Map.of("serverless-gb-second", "0.00003", "serverless-gb-data", "0.01")),
+        deployed(serverless));
+    assertThat(flagged.prices().gbSecondUsd()).isEqualTo(0.00003);
+    assertThat(flagged.prices().dataGbUsd()).isEqualTo(0.01);
+    assertThat(flagged.hostingPrices().serverlessGbSecondUsd()).isEqualTo(0.00003);
+    assertThat(flagged.hostingPrices().serverlessGbDataUsd()).isEqualTo(0.01);
+  }
+
+  @Test
+  void theLocalStacksHostingComesFromItsStateFileAndAStackThatRecordsNoneIsScheduled() {
+    Target serverless = new Target(
+        "the local stack",
+        "the local stack's state file f",
+        true,
+        AwsClients.local(Region.US_EAST_1, Map.of()),
+        Map.of(Target.Name.HOSTING, "serverless"),
+        Optional.empty());
+    assertThat(CostSettings.of(call(Map.of()), serverless).hosting()).isEqualTo(Hosting.SERVERLESS);
+    for (Target target : new Target[] {local(), deployed(Map.of())}) {
+      CostSettings settings = CostSettings.of(call(Map.of()), target);
+      assertThat(settings.hosting()).isEqualTo(Hosting.SCHEDULED);
+      assertThat(settings.serverlessMemoryMb()).as("the template's default").isEqualTo(2048);
+    }
+  }
+
+  @Test
+  void aHostingOrMemoryTheCommandCannotReadIsAFailureThatSaysWhy() {
+    assertThatThrownBy(() -> CostSettings.of(call(Map.of()), deployed(Map.of("Hosting", "batch"))))
+        .isInstanceOf(CliException.class)
+        .hasMessage(
+            "stack prod says its hosting is 'batch', which this version of offhours does not"
+                + " know (scheduled, scale-to-zero or serverless): it cannot be priced");
+    assertThatThrownBy(() ->
+            CostSettings.of(call(Map.of()), deployed(Map.of("ServerlessMemorySizeInMB", "1500"))))
+        .hasMessage(
+            "stack prod has ServerlessMemorySizeInMB '1500', not 1024-6144 MB in 1 GB steps;"
+                + " correct the stack's parameter");
   }
 
   @Test

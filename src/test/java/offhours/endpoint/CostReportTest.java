@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import offhours.stack.Hosting;
 import org.junit.jupiter.api.Test;
 
 class CostReportTest {
@@ -62,7 +63,13 @@ class CostReportTest {
     // 1,269 images of 200 ms on 2 GB: 507.6 GB-s; 0.127 GB sent.
     ServerlessUsage week = new ServerlessUsage(1269, 1269 * 200L, 1269 * 200L * 2048, 126_900_000L);
     CostReport report = CostReport.compute(
-        List.of(), Map.of(MON, 1269L), Map.of(MON, week), MON, MON, BERLIN, "ml.c5.large", 1, 0.10);
+        List.of(),
+        Map.of(MON, 1269L),
+        Map.of(MON, week),
+        MON,
+        MON,
+        BERLIN,
+        LedgerPrices.listed(Hosting.SERVERLESS, "ml.c5.large", 1, 0.10));
     CostReport.Row monday = report.days().get(0);
     assertThat(week.gbSeconds()).isCloseTo(507.6, within(1e-9));
     assertThat(monday.endpointHours()).isZero();
@@ -73,6 +80,87 @@ class CostReportTest {
         .contains("Serverless: 1269 invocations, 507.6 GB-s at $0.00002/GB-s");
     assertThat(report.toJson().lines().reduce((a, b) -> b).orElseThrow())
         .contains("\"serverlessInvocations\":1269");
+  }
+
+  @Test
+  void aServerlessStackIsPricedAtTheGivenServerlessPricesAndSaysSoInItsHeaderAndJson()
+      throws Exception {
+    // 100 invocations of 1.5 s on 4 GB: 600 GB-s; 0.5 GB of data. No endpoint-hours.
+    ServerlessUsage day = new ServerlessUsage(100, 150_000, 150_000L * 4096, 500_000_000L);
+    LedgerPrices prices =
+        new LedgerPrices(Hosting.SERVERLESS, "ml.m5.large", 2, 0.115, 0.00004, 0.02);
+
+    CostReport report = CostReport.compute(
+        List.of(), Map.of(MON, 100L), Map.of(MON, day), MON, MON.plusDays(1), BERLIN, prices);
+
+    double cost = 600 * 0.00004 + 0.5 * 0.02;
+    CostReport.Row monday = report.days().get(0);
+    assertThat(monday.gbSeconds()).isCloseTo(600, within(1e-9));
+    assertThat(monday.serverlessCostUsd()).isCloseTo(cost, within(1e-12));
+    assertThat(monday.costUsd()).isCloseTo(cost, within(1e-12));
+    assertThat(monday.alwaysOnCostUsd()).as("24 h x 2 x $0.115").isCloseTo(5.52, within(1e-9));
+    assertThat(monday.savedPercent()).isCloseTo(100 * (1 - cost / 5.52), within(1e-9));
+    assertThat(report.days().get(1).savedPercent())
+        .as("a day without an invocation billed nothing")
+        .isEqualTo(100.0);
+    assertThat(report.total().costUsd()).isCloseTo(cost, within(1e-12));
+    assertThat(report.renderTable())
+        .startsWith(
+            "Hosting: serverless, billed per invocation (no endpoint-hours); 24/7 is an always-on"
+                + " ml.m5.large x 2 at $0.1150/h")
+        .contains("Serverless: 100 invocations, 600.0 GB-s at $0.00004/GB-s, 0.500 GB at $0.020/GB:"
+            + " $0.0340 (in cost $)");
+    List<String> lines = report.toJson().lines().toList();
+    JsonNode first = new ObjectMapper().readTree(lines.get(0));
+    assertThat(first.get("hosting").asText()).isEqualTo("serverless");
+    assertThat(first.get("serverlessGbSeconds").asDouble()).isEqualTo(600.0);
+    JsonNode total = new ObjectMapper().readTree(lines.get(2));
+    assertThat(total.get("serverlessInvocations").asLong()).isEqualTo(100);
+    assertThat(total.get("serverlessCostUsd").asDouble()).isEqualTo(0.034);
+    assertThat(total.get("serverlessGbSecondUsd").asDouble()).isEqualTo(0.00004);
+    assertThat(total.get("serverlessDataGbUsd").asDouble()).isEqualTo(0.02);
+  }
+
+  @Test
+  void aServerlessStackWithoutInvocationsStillSaysHowItBills() {
+    CostReport report = CostReport.compute(
+        List.of(),
+        Map.of(),
+        Map.of(),
+        MON,
+        MON,
+        BERLIN,
+        LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115));
+
+    assertThat(report.renderTable())
+        .contains("Serverless: 0 invocations, 0.0 GB-s at $0.00002/GB-s, 0.000 GB at $0.016/GB");
+    assertThat(report.total().costUsd()).isZero();
+    assertThat(twoDays().renderTable()).as("a scheduled stack").doesNotContain("Serverless");
+  }
+
+  @Test
+  void todaySoFarIsComparedWithAnEndpointOnSinceMidnight() {
+    ServerlessUsage used = new ServerlessUsage(10, 10_000, 10_000L * 2048, 0);
+    CostReport report = CostReport.compute(
+        List.of(new Ledger.Day(MON, 1800, 0, 1, 0)),
+        Map.of(),
+        Map.of(MON, used),
+        MON,
+        MON,
+        BERLIN,
+        LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0));
+    java.time.Instant sixAm = MON.atTime(6, 0).atZone(BERLIN).toInstant();
+
+    CostReport.Row soFar = report.soFar(report.days().getFirst(), sixAm, BERLIN);
+
+    double cost = 0.5 + 20 * ServerlessUsage.GB_SECOND_USD;
+    assertThat(soFar.alwaysOnHours()).isEqualTo(6.0);
+    assertThat(soFar.alwaysOnCostUsd()).isEqualTo(6.0);
+    assertThat(soFar.costUsd()).isCloseTo(cost, within(1e-12));
+    assertThat(soFar.savedPercent()).isCloseTo(100 * (1 - cost / 6), within(1e-9));
+    assertThat(report.soFar(report.days().getFirst(), sixAm.plusSeconds(86_400), BERLIN))
+        .as("a day that is over")
+        .isEqualTo(report.days().getFirst());
   }
 
   @Test

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * the stack creates the endpoint wait in the queue; once it serves, the controller enables the trigger behind a test
  * invocation and never creates nor deletes anything; the consumer sends more requests at once than the endpoint takes,
  * so throttled images are deferred (never a verdict, never the DLQ) and every upload is classified exactly once; the
- * ledger holds the invocation time x memory; {@code offhours endpoint status} shows the endpoint's memory and
- * concurrency and that the stack owns it.
+ * ledger holds the invocation time x memory, which {@code offhours cost} prices; {@code offhours endpoint status}
+ * shows the endpoint's memory and concurrency and that the stack owns it.
  */
 class ServerlessLifecycleIT {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
@@ -100,6 +100,21 @@ class ServerlessLifecycleIT {
       }
       assertThat(invocations).as("invocations in the ledger").isGreaterThanOrEqualTo(n);
       assertThat(mbMillis).as("MB x ms in the ledger").isGreaterThanOrEqualTo(2048L * n);
+
+      // cost prices the local serverless stack (its hosting from the state file) by those
+      // invocations.
+      String lastLine = cli.out("cost", "--days", "1", "--json")
+          .strip()
+          .lines()
+          .reduce((x, y) -> y)
+          .orElseThrow();
+      JsonNode total = StackFixture.json(lastLine);
+      assertThat(total.get("hosting").asText()).isEqualTo("serverless");
+      assertThat(total.get("endpointHours").asDouble()).isZero();
+      assertThat(total.get("serverlessInvocations").asLong()).isEqualTo(invocations);
+      assertThat(total.get("serverlessGbSeconds").asDouble())
+          .isEqualTo(Math.round(mbMillis / 1024.0 / 1000.0 * 1000) / 1000.0);
+      assertThat(total.get("costUsd").asDouble()).isPositive();
     }
   }
 }

@@ -94,16 +94,20 @@ class TemplateMatchesStackSpecTest {
   }
 
   @Test
-  void theControllerAndTheApiTakeTheirSettingsFromTheParametersTheCommandLineReads()
-      throws IOException {
+  void theFunctionsTakeTheirSettingsFromTheParametersTheCommandLineReads() throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
     Map<?, ?> parameters = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Parameters");
-    for (String function : List.of("ControllerFunction", "ApiFunction")) {
+    Map<String, Map<String, String>> read = Map.of(
+        "ControllerFunction", FunctionVariables.CONTROLLER_PARAMETERS,
+        "ApiFunction", FunctionVariables.CONTROLLER_PARAMETERS,
+        // The serverless endpoint's memory, which cost --compare models the serverless option with.
+        "ClassifyFunction", FunctionVariables.CLASSIFY_PARAMETERS);
+    for (String function : read.keySet()) {
       Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>)
               ((Map<?, ?>) ((Map<?, ?>) resources.get(function)).get("Properties"))
                   .get("Environment"))
           .get("Variables");
-      FunctionVariables.CONTROLLER_PARAMETERS.forEach((variable, parameter) -> {
+      read.get(function).forEach((variable, parameter) -> {
         assertThat(parameters.containsKey(parameter))
             .as("parameter %s", parameter)
             .isTrue();

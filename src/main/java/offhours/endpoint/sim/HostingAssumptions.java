@@ -85,6 +85,28 @@ public record HostingAssumptions(
         Duration.ofMinutes(6));
   }
 
+  /** The same, with a serverless endpoint of {@code gb} GB of memory (a stack's ServerlessMemorySizeInMB). */
+  public HostingAssumptions withServerlessMemoryGb(double gb) {
+    return new HostingAssumptions(
+        imagesPerSecond,
+        cronStartUtc,
+        cronStopUtc,
+        createDelay,
+        deleteDelay,
+        alarmDelay,
+        instanceLaunch,
+        copyLoad,
+        copiesIdle,
+        instancesIdle,
+        gb,
+        serverlessConcurrency,
+        serverlessColdStart,
+        serverlessWarm,
+        imageMegabytes,
+        batchAt,
+        batchStartup);
+  }
+
   /** With the simulator's default delays and drain rate. */
   public static HostingAssumptions defaults() {
     return defaults(SimulationConfig.defaults());

@@ -130,11 +130,33 @@ public final class HostingComparison {
   /** A row for what a stack billed: {@code endpointHours} from its ledger, the waits from its results. */
   public static HostingRow actual(
       Input in, String option, double endpointHours, List<Instant[]> results, String note) {
-    return new HostingRow(
+    return actual(
+        in,
         option,
         endpointHours,
         "endpoint-h",
         endpointHours * in.prices().instanceHourUsd(),
+        results,
+        note);
+  }
+
+  /**
+   * A row for what a stack billed, {@code units} of {@code unit} (endpoint-h, or GB-s for a serverless stack) that cost
+   * {@code usd} by its ledger; the waits from its results.
+   */
+  public static HostingRow actual(
+      Input in,
+      String option,
+      double units,
+      String unit,
+      double usd,
+      List<Instant[]> results,
+      String note) {
+    return new HostingRow(
+        option,
+        units,
+        unit,
+        usd,
         WaitStats.of(results.stream().map(r -> r[0]).toList(), results, in.end(), in.budget()),
         List.of(),
         results,
