@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import offhours.classify.ObjectNotification;
 import offhours.cli.Target.Name;
 import offhours.results.ResultItem;
+import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -79,6 +80,11 @@ final class ReprocessCommand implements Command {
         when the image is classified now; a CLASSIFIED result is replaced only by a different model's
         answer, so reprocessing under the same model changes nothing (the function logs DUPLICATE).
         Objects without any result are 'offhours backfill''s.
+        It reads through Queries, never a Scan: --key reads that object's versions; --label the label index;
+        --status that status in the status index; --since and --before bound those Queries to the period. Without
+        --key, --label or --status, it reads both statuses of the status index, which hold every result: with
+        --since or --before only the period's, while --prefix, --model or --all alone read every result, as many
+        reads as a Scan of the table. The other filters apply to what was read.
         With --json, one object per version: {"key", "versionId", "eTag", "status", "model", "sent"}.
 
         examples:
@@ -137,14 +143,7 @@ final class ReprocessCommand implements Command {
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultItem> selected;
       try {
-        ResultsTable results = new ResultsTable(dynamoDb, table);
-        selected = (selection.key().isPresent()
-                ? results.byKey(bucket, selection.key().get())
-                : results.scan(selection.status()))
-            .stream()
-                .filter(selection::test)
-                .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
-                .toList();
+        selected = read(new ResultsTable(dynamoDb, table), bucket, selection);
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "results table " + table + " of " + target.description() + " does not exist");
@@ -180,6 +179,33 @@ final class ReprocessCommand implements Command {
                   : "; " + failed.size() + " could not be sent: run the same command again"));
       return failed.isEmpty() ? 0 : 1;
     }
+  }
+
+  /**
+   * The results {@code selection} names, by key then version, read through the narrowest Query its filters allow: the
+   * object's versions (--key), a label's results (the label index), a status's (the status index), else both
+   * statuses' (the status index holds every result), each within --since and --before; the other filters apply to
+   * what was read.
+   */
+  static List<ResultItem> read(ResultsTable results, String bucket, Selection selection) {
+    List<ResultItem> read = new ArrayList<>();
+    if (selection.key().isPresent()) {
+      read.addAll(results.byKey(bucket, selection.key().get()));
+    } else if (selection.label().isPresent()) {
+      read.addAll(
+          results.withLabel(selection.label().get(), selection.since(), selection.before()));
+    } else {
+      List<Verdict> statuses = selection.status().isPresent()
+          ? List.of(Verdict.valueOf(selection.status().get()))
+          : List.of(Verdict.CLASSIFIED, Verdict.REJECTED);
+      for (Verdict status : statuses) {
+        read.addAll(results.withStatus(status, selection.since(), selection.before()));
+      }
+    }
+    return read.stream()
+        .filter(selection::test)
+        .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
+        .toList();
   }
 
   /** Sends one notification per result, 10 per SendMessageBatch; returns "pk sk" of those SQS did not take. */
@@ -220,14 +246,20 @@ final class ReprocessCommand implements Command {
       throw CliException.usage(
           "unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
     }
+    Optional<Instant> since = args.value(SINCE.name()).map(t -> time("--since", t, clock));
+    Optional<Instant> before = args.value(BEFORE.name()).map(t -> time("--before", t, clock));
+    if (since.isPresent() && before.isPresent() && !since.get().isBefore(before.get())) {
+      throw CliException.usage("--since " + since.get() + " is not before --before " + before.get()
+          + ": no result can be in between");
+    }
     return new Selection(
         args.value(KEY.name()),
         args.value(PREFIX.name()),
         status,
         args.value(LABEL.name()),
         args.value(MODEL.name()),
-        args.value(SINCE.name()).map(t -> time("--since", t, clock)),
-        args.value(BEFORE.name()).map(t -> time("--before", t, clock)));
+        since,
+        before);
   }
 
   /** An ISO-8601 instant, a date-time in the clock's zone, or a duration before now. */

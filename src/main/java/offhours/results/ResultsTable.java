@@ -112,7 +112,10 @@ public final class ResultsTable {
     return results;
   }
 
-  /** Every result, or only those with {@code status} (CLASSIFIED or REJECTED). */
+  /**
+   * Every result, or only those with {@code status} (CLASSIFIED or REJECTED), by a Scan of the whole table. No command
+   * reads the table this way (the CLI's permissions have no dynamodb:Scan: every selection is a Query); tests do.
+   */
   public List<ResultItem> scan(Optional<String> status) {
     if (status.isPresent()
         && Arrays.stream(Verdict.values()).noneMatch(s -> s.name().equals(status.get()))) {
@@ -145,21 +148,47 @@ public final class ResultsTable {
    * instant. An item that does not parse as a result (not written by offhours' consumer) is skipped.
    */
   public List<ResultItem> withStatusBetween(Verdict status, Instant from, Instant to) {
+    return withStatus(status, Optional.of(from), Optional.of(to));
+  }
+
+  /**
+   * As {@link #withStatusBetween}, each end optional: without either, every result with {@code status} (every result
+   * has a status, so the two statuses' Queries read the whole table, as a Scan would).
+   */
+  public List<ResultItem> withStatus(Verdict status, Optional<Instant> from, Optional<Instant> to) {
+    return inIndex(STATUS_INDEX, "status", status.name(), from, to);
+  }
+
+  /** As {@link #withStatus}, of the results whose top label is {@code label}: a Query of {@link #LABEL_INDEX}. */
+  public List<ResultItem> withLabel(String label, Optional<Instant> from, Optional<Instant> to) {
+    return inIndex(LABEL_INDEX, "topLabel", label, from, to);
+  }
+
+  /** The results whose {@code attribute} (the partition key of {@code index}) is {@code value}, in the period. */
+  private List<ResultItem> inIndex(
+      String index, String attribute, String value, Optional<Instant> from, Optional<Instant> to) {
+    if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
+      return List.of(); // an empty period; DynamoDB refuses a BETWEEN whose ends are reversed
+    }
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":" + attribute, s(value));
+    from.ifPresent(t -> values.put(":from", s(TIME.format(t.minusSeconds(1)))));
+    to.ifPresent(t -> values.put(":to", s(TIME.format(t.plusSeconds(1)))));
+    String condition = "#" + attribute + " = :" + attribute
+        + (from.isPresent() && to.isPresent()
+            ? " AND classifiedAt BETWEEN :from AND :to"
+            : from.isPresent()
+                ? " AND classifiedAt >= :from"
+                : to.isPresent() ? " AND classifiedAt <= :to" : "");
     List<ResultItem> results = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
       QueryResponse page = dynamo.query(QueryRequest.builder()
           .tableName(tableName)
-          .indexName(STATUS_INDEX)
-          .keyConditionExpression("#status = :status AND classifiedAt BETWEEN :from AND :to")
-          .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(
-              ":status",
-              s(status.name()),
-              ":from",
-              s(TIME.format(from.minusSeconds(1))),
-              ":to",
-              s(TIME.format(to.plusSeconds(1)))))
+          .indexName(index)
+          .keyConditionExpression(condition)
+          .expressionAttributeNames(Map.of("#" + attribute, attribute))
+          .expressionAttributeValues(values)
           .exclusiveStartKey(start)
           .build());
       for (Map<String, AttributeValue> item : page.items()) {
@@ -169,7 +198,9 @@ public final class ResultsTable {
         } catch (RuntimeException notOurs) {
           continue;
         }
-        if (!result.classifiedAt().isBefore(from) && result.classifiedAt().isBefore(to)) {
+        Instant at = result.classifiedAt();
+        if (from.map(t -> !at.isBefore(t)).orElse(true)
+            && to.map(t -> at.isBefore(t)).orElse(true)) {
           results.add(result);
         }
       }

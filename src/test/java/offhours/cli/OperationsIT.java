@@ -349,6 +349,57 @@ class OperationsIT {
         .containsExactly("v1", "v2");
   }
 
+  @Test
+  void reprocessReadsAPeriodAStatusOrALabelThroughTheIndexesOverTheWire() {
+    result("a/rejected one.png", "v1", "REJECTED", null, "m1", "2026-11-25T10:00:00Z");
+    result("a/rejected one.png", "v2", "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z");
+    result("b/drawing.jpg", null, "CLASSIFIED", "Drawing", "m1", "2026-11-26T10:00:00Z");
+    result("b/old.jpg", null, "CLASSIFIED", "Neutral", "m0", "2026-11-20T10:00:00Z");
+
+    CliRun day = run(
+        "reprocess",
+        "--since",
+        "2026-11-25T00:00:00Z",
+        "--before",
+        "2026-11-26T00:00:00Z",
+        "--dry-run",
+        "--json");
+    assertThat(day.exitCode()).as(day.err()).isZero();
+    assertThat(day.jsonLines())
+        .extracting(j -> j.get("versionId").asText() + " " + j.get("status").asText())
+        .as("both statuses of the day, nothing of the days around it")
+        .containsExactly("v1 REJECTED", "v2 CLASSIFIED");
+    assertThat(run(
+                "reprocess",
+                "--status",
+                "CLASSIFIED",
+                "--before",
+                "2026-11-25T10:30:00Z",
+                "--dry-run",
+                "--json")
+            .jsonLines())
+        .extracting(j -> j.get("key").asText())
+        .containsExactly("b/old.jpg");
+    assertThat(run(
+                "reprocess",
+                "--label",
+                "Neutral",
+                "--since",
+                "2026-11-21T00:00:00Z",
+                "--dry-run",
+                "--json")
+            .jsonLines())
+        .extracting(j -> j.get("key").asText() + " " + j.get("versionId").asText())
+        .containsExactly("a/rejected one.png v2");
+    assertThat(visible(moto.queueUrl)).as("--dry-run").isZero();
+
+    CliRun reversed =
+        run("reprocess", "--since", "2026-11-26T00:00:00Z", "--before", "2026-11-25T00:00:00Z");
+    assertThat(reversed.exitCode()).isEqualTo(2);
+    assertThat(reversed.err())
+        .contains("--since 2026-11-26T00:00:00Z is not before --before 2026-11-25T00:00:00Z");
+  }
+
   // ---- backfill ----
 
   @Test

@@ -2,17 +2,27 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import offhours.cli.ReprocessCommand.Selection;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
+import offhours.results.ResultsTable;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 class ReprocessCommandTest {
 
@@ -102,5 +112,151 @@ class ReprocessCommandTest {
     assertThat(select(Map.of("status", "REJECTED")).test(malformed)).isFalse();
     assertThatThrownBy(() -> select(Map.of("status", "lost")))
         .hasMessage("unknown status 'lost'; use CLASSIFIED or REJECTED");
+  }
+
+  /** Records every Query and answers it with the items of its partition; a Scan fails the test. */
+  private static final class Indexes implements DynamoDbClient {
+    final List<QueryRequest> queries = new ArrayList<>();
+    final List<Map<String, AttributeValue>> items;
+
+    Indexes(List<Map<String, AttributeValue>> items) {
+      this.items = items;
+    }
+
+    @Override
+    public QueryResponse query(QueryRequest request) {
+      queries.add(request);
+      String attribute = request.indexName() == null
+          ? "pk"
+          : request.expressionAttributeNames().values().iterator().next();
+      AttributeValue value = request.expressionAttributeValues().get(":" + attribute);
+      return QueryResponse.builder()
+          .items(items.stream().filter(i -> value.equals(i.get(attribute))).toList())
+          .build();
+    }
+
+    @Override
+    public ScanResponse scan(ScanRequest request) {
+      throw new AssertionError("reprocess scanned the table: " + request);
+    }
+
+    @Override
+    public String serviceName() {
+      return "dynamodb";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static Map<String, AttributeValue> stored(
+      String key, String status, String label, String classifiedAt) {
+    Map<String, AttributeValue> item = new HashMap<>(Map.of(
+        "pk", AttributeValue.fromS(ResultItem.pkFor("b", key)),
+        "sk", AttributeValue.fromS("e#1"),
+        "bucket", AttributeValue.fromS("b"),
+        "key", AttributeValue.fromS(key),
+        "status", AttributeValue.fromS(status),
+        "model", AttributeValue.fromS("m1"),
+        "classifiedAt", AttributeValue.fromS(classifiedAt)));
+    if (label != null) {
+      item.put("topLabel", AttributeValue.fromS(label));
+      item.put(
+          "labels",
+          AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+              "label", AttributeValue.fromS(label), "score", AttributeValue.fromN("0.9"))))));
+    } else {
+      item.put("reason", AttributeValue.fromS("not an image"));
+    }
+    return item;
+  }
+
+  private static final List<Map<String, AttributeValue>> STORED = List.of(
+      stored("cats/new.png", "CLASSIFIED", "Neutral", "2026-11-25T10:00:00.000Z"),
+      stored("cats/old.png", "CLASSIFIED", "Drawing", "2026-11-20T10:00:00.000Z"),
+      stored("dogs/bad.png", "REJECTED", null, "2026-11-25T11:00:00.000Z"));
+
+  private static List<String> read(Indexes dynamo, Map<String, String> options) {
+    return ReprocessCommand.read(new ResultsTable(dynamo, "t"), "b", select(options)).stream()
+        .map(ResultItem::key)
+        .toList();
+  }
+
+  @Test
+  void aStatusOrALabelWithATimeIsOneQueryOfItsIndexOverThePeriod() {
+    Indexes dynamo = new Indexes(STORED);
+
+    assertThat(read(dynamo, Map.of("status", "rejected", "since", "2026-11-25T00:00:00Z")))
+        .containsExactly("dogs/bad.png");
+    assertThat(read(dynamo, Map.of("label", "Drawing", "before", "2026-11-21T00:00:00Z")))
+        .containsExactly("cats/old.png");
+
+    assertThat(dynamo.queries)
+        .extracting(
+            QueryRequest::indexName,
+            QueryRequest::keyConditionExpression,
+            r -> r.expressionAttributeValues()
+                .get(r.expressionAttributeValues().containsKey(":from") ? ":from" : ":to"))
+        .containsExactly(
+            tuple(
+                ResultsTable.STATUS_INDEX,
+                "#status = :status AND classifiedAt >= :from",
+                AttributeValue.fromS("2026-11-24T23:59:59.000Z")),
+            tuple(
+                ResultsTable.LABEL_INDEX,
+                "#topLabel = :topLabel AND classifiedAt <= :to",
+                AttributeValue.fromS("2026-11-21T00:00:01.000Z")));
+  }
+
+  @Test
+  void aPeriodAloneQueriesBothStatusesOfTheStatusIndexForItOnly() {
+    Indexes dynamo = new Indexes(STORED);
+
+    assertThat(
+            read(dynamo, Map.of("since", "2026-11-25T00:00:00Z", "before", "2026-11-26T00:00:00Z")))
+        .containsExactly("cats/new.png", "dogs/bad.png");
+
+    assertThat(dynamo.queries)
+        .extracting(
+            QueryRequest::indexName,
+            QueryRequest::keyConditionExpression,
+            r -> r.expressionAttributeValues().get(":status").s())
+        .containsExactly(
+            tuple(
+                ResultsTable.STATUS_INDEX,
+                "#status = :status AND classifiedAt BETWEEN :from AND :to",
+                "CLASSIFIED"),
+            tuple(
+                ResultsTable.STATUS_INDEX,
+                "#status = :status AND classifiedAt BETWEEN :from AND :to",
+                "REJECTED"));
+  }
+
+  @Test
+  void whatNoIndexNarrowsReadsBothStatusesWholeAndAKeyReadsItsVersionsNeverAScan() {
+    Indexes dynamo = new Indexes(STORED);
+
+    assertThat(read(dynamo, Map.of("prefix", "cats/")))
+        .containsExactly("cats/new.png", "cats/old.png");
+    assertThat(dynamo.queries)
+        .extracting(QueryRequest::indexName, QueryRequest::keyConditionExpression)
+        .containsExactly(
+            tuple(ResultsTable.STATUS_INDEX, "#status = :status"),
+            tuple(ResultsTable.STATUS_INDEX, "#status = :status"));
+
+    dynamo.queries.clear();
+    assertThat(read(dynamo, Map.of("key", "dogs/bad.png"))).containsExactly("dogs/bad.png");
+    assertThat(dynamo.queries).singleElement().satisfies(q -> {
+      assertThat(q.indexName()).isNull();
+      assertThat(q.keyConditionExpression()).isEqualTo("pk = :pk");
+    });
+  }
+
+  @Test
+  void aPeriodThatEndsBeforeItStartsIsAUsageError() {
+    assertThatThrownBy(() -> select(Map.of("since", "1h", "before", "2h")))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--since 2026-11-25T11:00:00Z is not before --before 2026-11-25T10:00:00Z:"
+            + " no result can be in between");
   }
 }
