@@ -17,17 +17,17 @@ import offhours.cli.DeadLetterQueue.Letter;
 import offhours.cli.DeadLetterQueue.Moved;
 import offhours.cli.Target.Name;
 import offhours.local.LocalDirectory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code offhours dlq list|show|redrive}: what is in the dead-letter queue, and sending it back. */
 final class DlqCommand {
 
   private static final String PEEK_NOTE =
-      "reading the DLQ receives its messages: each read hides them for at most "
-          + DeadLetterQueue.PEEK_VISIBILITY_SECONDS
-          + " s and adds one to their receive count, which sends them nowhere"
-          + " (the DLQ has no redrive of its own); they are visible again when the command ends";
+      "reading the DLQ receives its messages: a pass hides them while it runs (for "
+          + DlqPass.MIN_HIDE_SECONDS
+          + " s plus half a second per message SQS counts, extended if the pass runs longer) and adds"
+          + " one to their receive count, which sends them nowhere (the DLQ has no redrive of its"
+          + " own); they are visible again when the command ends";
 
   private static final Option ID =
       Option.value("id", "ID[,ID...]", "only the messages with these ids");
@@ -50,7 +50,8 @@ final class DlqCommand {
         ? DeadLetterQueue.loggedErrors(
             LocalDirectory.logs(call.context().cacheDir()).resolve("stack.log"))
         : Map.of();
-    return new DeadLetterQueue(sqs, target.name(Name.DLQ_URL), logged);
+    return new DeadLetterQueue(
+        sqs, target.name(Name.DLQ_URL), logged, call.context().clock());
   }
 
   /** Where to read a reason offhours did not record: the deployed function's log group. */
@@ -59,6 +60,12 @@ final class DlqCommand {
         ? "no reason recorded"
         : "no reason recorded; see the Classify function's log (CloudWatch"
             + " Logs Insights: filter messageId = 'ID')";
+  }
+
+  /** Prints what the operator should know about a pass to stderr; returns whether it saw every message. */
+  private static boolean report(Invocation call, DlqPass.PassReport pass) {
+    pass.warnings().forEach(w -> call.err().println("warning: " + w));
+    return pass.complete();
   }
 
   static String age(Duration age) {
@@ -101,8 +108,11 @@ final class DlqCommand {
     public String description() {
       return "The reason is the one the Classify function attached when it last handed the message back\n"
           + "(offhours-deferral-reason), else, in local mode, the last error it logged for the message.\n"
-          + "Age counts from the upload's first send: SQS expires a DLQ message 14 days after that.\n"
+          + "Age counts from when the message was last sent to the queue: the upload's notification, or its\n"
+          + "latest redrive or reprocess (a redrive sends the message anew, with a new id and a new retention\n"
+          + "period); SQS expires a DLQ message 14 days after that.\n"
           + PEEK_NOTE + ".\n"
+          + "A pass that could not see every message says so on stderr and exits 1.\n"
           + "With --json: {\"messageId\", \"keys\", \"reason\", \"reasonSource\", \"sentAt\", \"ageSeconds\","
           + " \"receives\"} per message.\n";
     }
@@ -111,21 +121,21 @@ final class DlqCommand {
     public int run(Invocation call) throws IOException {
       try (Target target = call.target();
           SqsClient sqs = target.sqs()) {
-        List<Letter> letters = open(call, target, sqs).list();
+        DeadLetterQueue.Listing listing = open(call, target, sqs).list();
+        List<Letter> letters = listing.letters();
         Instant now = call.context().clock().instant();
-        if (letters.size() >= DeadLetterQueue.MAX_MESSAGES) {
-          call.err()
-              .println("the dead-letter queue holds more messages: these are the first "
-                  + DeadLetterQueue.MAX_MESSAGES
-                  + " a pass reads; 'offhours queue' counts them all");
-        }
+        int exit = report(call, listing.pass()) ? 0 : 1;
         if (call.json()) {
           letters.forEach(l -> call.out().println(Json.line(json(l, now))));
-          return 0;
+          return exit;
         }
         if (letters.isEmpty()) {
-          call.out().println("the dead-letter queue is empty");
-          return 0;
+          call.out()
+              .println(
+                  exit == 0
+                      ? "the dead-letter queue is empty"
+                      : "this pass saw no message in the dead-letter queue");
+          return exit;
         }
         List<List<String>> rows = new ArrayList<>();
         for (Letter l : letters) {
@@ -141,8 +151,8 @@ final class DlqCommand {
                 rows,
                 call.context().columns()));
         call.err().println(Format.plural(letters.size(), "message") + "; " + PEEK_NOTE);
+        return exit;
       }
-      return 0;
     }
   }
 
@@ -182,12 +192,20 @@ final class DlqCommand {
       String id = call.args().operands().getFirst();
       try (Target target = call.target();
           SqsClient sqs = target.sqs()) {
-        Letter letter = open(call, target, sqs).list().stream()
+        DeadLetterQueue.Listing listing = open(call, target, sqs).list();
+        report(call, listing.pass());
+        Letter letter = listing.letters().stream()
             .filter(l -> l.messageId().equals(id))
             .findFirst()
-            .orElseThrow(() -> CliException.failure(
-                "no message " + Terminal.printable(id) + " in the dead-letter" + " queue of "
-                    + target.description() + " (redriven, or expired 14 days after its upload?)"));
+            .orElseThrow(() -> listing.pass().complete()
+                ? CliException.failure("no message " + Terminal.printable(id)
+                    + " in the dead-letter queue of " + target.description()
+                    + " (redriven, which gives it a new id, or expired 14 days after it was last sent to"
+                    + " the queue?)")
+                : CliException.failure("no message " + Terminal.printable(id) + " among the "
+                    + listing.letters().size() + " this pass saw in the dead-letter queue of "
+                    + target.description() + ", but the pass stopped early ("
+                    + listing.pass().stopped() + "): it may be there; try again"));
         Instant now = call.context().clock().instant();
         if (call.json()) {
           ObjectNode json = json(letter, now);
@@ -258,12 +276,15 @@ final class DlqCommand {
     public String description() {
       return """
           Without --id or --key-prefix, every message goes back: on AWS through SQS's own move task
-          (StartMessageMoveTask, in the background; 'offhours queue' shows its progress). A local SQS
-          without that API (moto_server) gets the same move from offhours, as does a selection: each
+          (StartMessageMoveTask, in the background; 'offhours queue' shows its progress, and its reason
+          if it failed). SQS runs one task per DLQ at a time and refuses a second while one runs. A local
+          SQS without that API (moto_server) gets the same move from offhours, as does a selection: each
           message is sent to the queue before it is deleted from the DLQ, so an interruption leaves at
           worst a duplicate, which the results table's conditional writes absorb. The output says which
-          way was used. Messages keep their attributes (the deferral count too), as SQS's move does.
-          With --json: {"method", "moved", "kept", "messageIds", "taskHandle"}.
+          way was used. Messages keep their attributes (the deferral count too), as SQS's move does, and
+          get a new message id. Exits 1 if a selected message could not be moved, or the pass could not
+          see every message (stderr says which and why).
+          With --json: {"method", "moved", "kept", "complete", "messageIds", "failed", "taskHandle"}.
           """;
     }
 
@@ -285,33 +306,20 @@ final class DlqCommand {
         DeadLetterQueue dlq = open(call, target, sqs);
         String fallback = null;
         if (ids.isEmpty() && prefix.isEmpty()) {
-          try {
-            String handle = dlq.startMoveTask(queueUrl);
+          MoveTasks.Start started =
+              new MoveTasks(sqs, target.name(Name.DLQ_URL), target.local()).start(queueUrl);
+          if (started.handle() != null) {
             print(
                 call,
                 "StartMessageMoveTask",
                 null,
-                handle,
-                "started SQS's move task " + handle + ": SQS moves every"
-                    + " message of the dead-letter queue back to the queue in the background; 'offhours queue' shows"
-                    + " the DLQ emptying");
+                started.handle(),
+                "started SQS's move task " + Terminal.printable(started.handle())
+                    + ": SQS moves every message of the dead-letter queue back to the queue in the"
+                    + " background; 'offhours queue' shows the task's progress and how it ended");
             return 0;
-          } catch (AwsServiceException e) {
-            if (!target.local() || !DeadLetterQueue.unsupported(e)) {
-              String detail = e.awsErrorDetails() == null
-                  ? e.getMessage()
-                  : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
-              throw CliException.failure(
-                  "SQS did not start the move task (StartMessageMoveTask, status "
-                      + e.statusCode() + ", "
-                      + Terminal.printable(Format.truncate(String.valueOf(detail), 200))
-                      + "); nothing was moved."
-                      + " Moving needs sqs:StartMessageMoveTask, sqs:ReceiveMessage, sqs:DeleteMessage and"
-                      + " sqs:GetQueueAttributes on the DLQ and sqs:SendMessage on the queue; --id moves single messages"
-                      + " without it");
-            }
-            fallback = "this SQS does not offer StartMessageMoveTask (" + e.statusCode() + ")";
           }
+          fallback = started.unsupported();
         }
         Predicate<Letter> selected = l -> ids.map(s -> s.contains(l.messageId()))
                 .orElse(true)
@@ -326,20 +334,32 @@ final class DlqCommand {
                 + " back to the queue, each sent before it was deleted from the DLQ"
                 + (fallback == null ? "" : " (" + fallback + ")")
                 + (moved.kept() == 0 ? "" : "; " + moved.kept() + " not selected stay in the DLQ"));
+        int exit = report(call, moved.pass()) ? 0 : 1;
+        if (!moved.failed().isEmpty()) {
+          call.err()
+              .println("could not move " + Format.plural(moved.failed().size(), "selected message")
+                  + ": "
+                  + Terminal.printable(String.join(
+                      "; ",
+                      moved.failed().subList(0, Math.min(10, moved.failed().size()))))
+                  + (moved.failed().size() > 10 ? "; ..." : ""));
+          exit = 1;
+        }
         if (ids.isPresent()) {
           List<String> missing = ids.get().stream()
               .filter(id -> !moved.moved().contains(id))
+              .filter(id -> moved.failed().stream().noneMatch(f -> f.startsWith(id + ": ")))
               .sorted()
               .toList();
           if (!missing.isEmpty()) {
             call.err()
                 .println("not in the dead-letter queue: "
                     + Terminal.printable(String.join(", ", missing)));
-            return 1;
+            exit = 1;
           }
         }
+        return exit;
       }
-      return 0;
     }
 
     private static void print(
@@ -350,9 +370,13 @@ final class DlqCommand {
       }
       ObjectNode json = Json.object().put("method", method).put("taskHandle", handle);
       if (moved != null) {
-        json.put("moved", moved.moved().size()).put("kept", moved.kept());
+        json.put("moved", moved.moved().size())
+            .put("kept", moved.kept())
+            .put("complete", moved.pass().complete());
         ArrayNode list = json.putArray("messageIds");
         moved.moved().forEach(list::add);
+        ArrayNode failed = json.putArray("failed");
+        moved.failed().forEach(failed::add);
       }
       call.out().println(Json.line(json));
     }

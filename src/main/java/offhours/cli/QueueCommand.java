@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import offhours.cli.Target.Name;
@@ -34,7 +35,13 @@ final class QueueCommand implements Command {
         Visible messages wait for the endpoint; in flight ones are being classified; delayed ones were
         deferred while the endpoint was unavailable and come back shortly. The dead-letter queue holds
         only messages the pipeline could not read at all. SQS reports approximate counts.
-        With --json: {"visible", "inFlight", "delayed", "dlq", "queueUrl", "dlqUrl"}.
+        The last line is the DLQ's most recent move task ('offhours dlq redrive' without a selection
+        starts one; ListMessageMoveTasks): its status, messages moved of those to move, and why it failed.
+        In local mode SQS (moto_server) has no move tasks: the line says so, as redrive moves the
+        messages itself there and is done when it returns.
+        With --json: {"visible", "inFlight", "delayed", "dlq", "queueUrl", "dlqUrl", "moveTask"} (moveTask:
+        {"status", "startedAt", "moved", "toMove", "failureReason", "taskHandle"} or null, with
+        "moveTaskNote" saying why when it could not be read).
         """;
   }
 
@@ -46,6 +53,8 @@ final class QueueCommand implements Command {
       String dlqUrl = target.name(Name.DLQ_URL);
       Map<QueueAttributeName, String> queue = attributes(sqs, queueUrl);
       Map<QueueAttributeName, String> dlq = attributes(sqs, dlqUrl);
+      MoveTasks.Latest task =
+          new MoveTasks(sqs, dlqUrl, target.local()).latest(dlq.get(QueueAttributeName.QUEUE_ARN));
       Counts counts = new Counts(
           count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
           count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
@@ -54,22 +63,26 @@ final class QueueCommand implements Command {
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
       if (call.json()) {
-        call.out()
-            .println(Json.line(Json.object()
-                .put("visible", counts.visible())
-                .put("inFlight", counts.inFlight())
-                .put("delayed", counts.delayed())
-                .put("dlq", counts.dlq())
-                .put("queueUrl", queueUrl)
-                .put("dlqUrl", dlqUrl)));
+        ObjectNode json = Json.object()
+            .put("visible", counts.visible())
+            .put("inFlight", counts.inFlight())
+            .put("delayed", counts.delayed())
+            .put("dlq", counts.dlq())
+            .put("queueUrl", queueUrl)
+            .put("dlqUrl", dlqUrl);
+        json.set("moveTask", task.task() == null ? null : task.task().json());
+        if (task.unreadable() != null) {
+          json.put("moveTaskNote", task.unreadable());
+        }
+        call.out().println(Json.line(json));
       } else {
-        call.out().print(render(counts, queueUrl, dlqUrl));
+        call.out().print(render(counts, queueUrl, dlqUrl, task));
       }
     }
     return 0;
   }
 
-  static String render(Counts counts, String queueUrl, String dlqUrl) {
+  static String render(Counts counts, String queueUrl, String dlqUrl, MoveTasks.Latest task) {
     return "queue " + Terminal.printable(lastSegment(queueUrl)) + ": " + counts.visible()
         + " visible, "
         + counts.inFlight() + " in flight, " + counts.delayed() + " delayed\n"
@@ -77,7 +90,8 @@ final class QueueCommand implements Command {
         + (counts.dlq() == 0
             ? "\n"
             : " (messages the pipeline could not read; list them with 'offhours dlq list',"
-                + " send them back with 'offhours dlq redrive')\n");
+                + " send them back with 'offhours dlq redrive')\n")
+        + task.describe() + "\n";
   }
 
   private static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {
@@ -86,7 +100,8 @@ final class QueueCommand implements Command {
               .attributeNames(
                   QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                   QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED,
+                  QueueAttributeName.QUEUE_ARN))
           .attributes();
     } catch (QueueDoesNotExistException e) {
       throw CliException.failure("queue " + url + " does not exist");

@@ -348,8 +348,13 @@ class CliIT {
     assertThat(counts.get("inFlight").asLong()).isEqualTo(1);
     assertThat(counts.get("delayed").asLong()).isEqualTo(1);
     assertThat(counts.get("dlq").asLong()).isEqualTo(1);
+    assertThat(counts.get("moveTask").isNull()).isTrue();
+    assertThat(counts.get("moveTaskNote").asText()).startsWith("none in local mode");
     assertThat(run("queue").out())
-        .startsWith("queue cli-it-queue-" + moto.suffix + ": 2 visible, 1 in flight, 1 delayed\n");
+        .startsWith("queue cli-it-queue-" + moto.suffix + ": 2 visible, 1 in flight, 1 delayed\n")
+        .endsWith("\nlast move task of the dead-letter queue: none in local mode (this SQS has no"
+            + " ListMessageMoveTasks; 'offhours dlq redrive' moves the messages itself and is done"
+            + " when it returns)\n");
   }
 
   @Test

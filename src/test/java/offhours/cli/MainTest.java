@@ -469,9 +469,10 @@ class MainTest {
     assertThat(QueueCommand.render(
             new QueueCommand.Counts(3, 1, 2, 0),
             "http://h/1/offhours-queue",
-            "http://h/1/offhours-dlq"))
-        .isEqualTo(
-            "queue offhours-queue: 3 visible, 1 in flight, 2 delayed\ndead-letter queue offhours-dlq: 0\n");
+            "http://h/1/offhours-dlq",
+            new MoveTasks.Latest(null, null)))
+        .isEqualTo("queue offhours-queue: 3 visible, 1 in flight, 2 delayed\ndead-letter queue"
+            + " offhours-dlq: 0\nlast move task of the dead-letter queue: none\n");
     assertThat(EndpointControlCommand.render(
             "start", "{\"action\":\"start\",\"endpoint\":\"Creating\"}"))
         .isEqualTo("controller (start):\n  action: start\n  endpoint: Creating\n");

@@ -140,6 +140,7 @@ class OperationsIT {
     CliRun json = run("dlq", "list", "--json");
 
     assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(json.err()).as("a complete pass that saw SQS's count").doesNotContain("warning");
     List<JsonNode> lines = json.jsonLines();
     assertThat(lines)
         .extracting(j -> j.get("messageId").asText())
@@ -170,8 +171,8 @@ class OperationsIT {
         .contains("in/img 22.png", "(not an S3 notification)")
         .contains("no reason recorded");
     assertThat(text.err())
-        .contains("24 messages; reading the DLQ receives its messages: each read hides them for at"
-            + " most 30 s");
+        .contains("24 messages; reading the DLQ receives its messages: a pass hides them while it"
+            + " runs (for 60 s plus half a second per message SQS counts");
   }
 
   @Test
@@ -211,6 +212,8 @@ class OperationsIT {
     assertThat(answer.get("method").asText()).isEqualTo("send-then-delete");
     assertThat(answer.get("moved").asInt()).isEqualTo(12);
     assertThat(answer.get("kept").asInt()).isEqualTo(1);
+    assertThat(answer.get("complete").asBoolean()).isTrue();
+    assertThat(answer.get("failed")).isEmpty();
     List<Message> moved = drain(moto.queueUrl);
     assertThat(moved)
         .extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
@@ -550,6 +553,12 @@ class OperationsIT {
     assertThat(visible(moto.dlqUrl)).isEqualTo(1);
     CliRun one = run("--stack", stack, "dlq", "redrive", "--id", id, "--json");
     assertThat(one.jsonLines().getFirst().get("method").asText()).isEqualTo("send-then-delete");
+
+    CliRun queue = run("queue", "--stack", stack);
+    assertThat(queue.exitCode()).as(queue.err()).isZero();
+    assertThat(queue.outLines().getLast())
+        .as("a deployed stack's SQS should answer ListMessageMoveTasks: its failure is shown")
+        .startsWith("last move task of the dead-letter queue: unknown (ListMessageMoveTasks: ");
 
     CliRun reprocess = run("reprocess", "--status", "REJECTED", "--dry-run", "--stack", stack);
     assertThat(reprocess.out())

@@ -1,0 +1,253 @@
+package offhours.cli;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * One pass over a queue that sees each of its messages once, without emptying it.
+ *
+ * <p>SQS cannot show a message without receiving it, and a receive hides it only for its visibility timeout; a
+ * receive may also return fewer messages than there are (ReceiveMessage samples SQS's servers). So the pass receives
+ * with long polls (a 1 s wait asks every server, so an empty answer means nothing is visible), hides what it holds for
+ * a period sized from the queue's count, extends that period with ChangeMessageVisibilityBatch while a long pass runs,
+ * ends on an empty receive, and makes whatever it still holds visible again at its end
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html).
+ */
+final class DlqPass {
+
+  /** The shortest hide period; a pass adds {@link #MILLIS_PER_MESSAGE} per message SQS counts. */
+  static final int MIN_HIDE_SECONDS = 60;
+  /** Time one message may take in a pass over a slow link: a receive of one, a send and a delete. */
+  static final long MILLIS_PER_MESSAGE = 500;
+  /** SQS's longest visibility timeout. */
+  static final int MAX_HIDE_SECONDS = 43_200;
+  /** A pass stops here rather than hold a queue of any size in memory; the rest stays for the next pass. */
+  static final int MAX_MESSAGES = 10_000;
+  /** Receives in a row that bring back only messages already seen before the pass gives up. */
+  static final int MAX_STALE_RECEIVES = 20;
+
+  /** What a pass does with a message it sees for the first time. */
+  interface Handler {
+    /** Returns true if the message has left the queue (the handler deleted it), false if the pass still holds it. */
+    boolean handle(Message message);
+  }
+
+  /**
+   * How a pass went.
+   *
+   * @param seen messages seen, each once
+   * @param visibleAtStart SQS's ApproximateNumberOfMessages when the pass began
+   * @param hiddenAtStart SQS's ApproximateNumberOfMessagesNotVisible then: messages another reader holds, which the
+   *     pass cannot see
+   * @param hideSeconds how long each receive and extension hid the messages
+   * @param stopped why the pass ended before an empty receive, or null if it saw everything visible
+   * @param notReleased messages the pass could not make visible again at its end (they show again within
+   *     {@code hideSeconds})
+   */
+  record PassReport(
+      int seen,
+      long visibleAtStart,
+      long hiddenAtStart,
+      int hideSeconds,
+      String stopped,
+      int notReleased) {
+
+    boolean complete() {
+      return stopped == null;
+    }
+
+    /** What the operator should know about this pass, one sentence each; empty when all went as expected. */
+    List<String> warnings() {
+      List<String> warnings = new ArrayList<>();
+      if (stopped != null) {
+        warnings.add("the pass stopped before it saw every message (" + stopped + "); it saw "
+            + Format.plural(seen, "message") + " of about " + visibleAtStart
+            + ": run the command again");
+      } else if (seen != visibleAtStart) {
+        warnings.add("the pass saw " + Format.plural(seen, "message") + " while SQS counted about "
+            + visibleAtStart
+            + " visible when it began (SQS's counts are approximate; messages that arrive or expire"
+            + " during a pass also make them differ)");
+      }
+      if (hiddenAtStart > 0) {
+        warnings.add("SQS counted about " + hiddenAtStart
+            + " more hidden by another reader when the pass began (an interrupted or running"
+            + " 'offhours dlq' command?): this pass could not see them; they show again when that"
+            + " reader's visibility timeout ends");
+      }
+      if (notReleased > 0) {
+        warnings.add(Format.plural(notReleased, "message")
+            + " could not be made visible again now; they show again within "
+            + hideSeconds + " s");
+      }
+      return warnings;
+    }
+  }
+
+  /** A message the pass holds hidden: its latest receipt handle, and until when it stays hidden. */
+  private record HiddenMessage(Message message, Instant hiddenUntil) {}
+
+  private final SqsClient sqs;
+  private final String url;
+  private final Clock clock;
+  private String stopped;
+
+  DlqPass(SqsClient sqs, String url, Clock clock) {
+    this.sqs = sqs;
+    this.url = url;
+    this.clock = clock;
+  }
+
+  /** Ends the pass after the page at hand: {@code why} says why (a handler's call). */
+  void stop(String why) {
+    if (stopped == null) {
+      stopped = why;
+    }
+  }
+
+  /** How long a pass over {@code count} messages hides them: long enough to read, and move, each one. */
+  static int hideSeconds(long count) {
+    long seconds = MIN_HIDE_SECONDS + count * MILLIS_PER_MESSAGE / 1000;
+    return (int) Math.min(MAX_HIDE_SECONDS, seconds);
+  }
+
+  /**
+   * Receives every visible message once, handing each to {@code handler} the first time it is seen, and makes those
+   * the handler kept visible again at the end (also when the handler or SQS throws).
+   */
+  PassReport run(Handler handler) {
+    Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(r -> r.queueUrl(url)
+            .attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+        .attributes();
+    long visible = count(counts.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    long hidden = count(counts.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    int hide = hideSeconds(visible);
+    Map<String, HiddenMessage> held = new LinkedHashMap<>();
+    int seen = 0;
+    int notReleased = 0;
+    try {
+      seen = receiveAll(handler, hide, held);
+    } finally {
+      notReleased = release(held.values().stream().map(HiddenMessage::message).toList(), 0);
+    }
+    return new PassReport(seen, visible, hidden, hide, stopped, notReleased);
+  }
+
+  private int receiveAll(Handler handler, int hide, Map<String, HiddenMessage> held) {
+    Set<String> seen = new HashSet<>();
+    int stale = 0;
+    while (stopped == null) {
+      if (seen.size() >= MAX_MESSAGES) {
+        stop("a pass reads at most " + MAX_MESSAGES + " messages");
+        break;
+      }
+      extend(held, hide);
+      Instant asked = clock.instant();
+      List<Message> page = sqs.receiveMessage(r -> r.queueUrl(url)
+              .maxNumberOfMessages(10)
+              .visibilityTimeout(hide)
+              .waitTimeSeconds(1)
+              .messageSystemAttributeNames(
+                  MessageSystemAttributeName.SENT_TIMESTAMP,
+                  MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
+              .messageAttributeNames("All"))
+          .messages();
+      if (page.isEmpty()) {
+        break;
+      }
+      Instant hiddenUntil = asked.plusSeconds(hide);
+      boolean fresh = false;
+      for (Message message : page) {
+        if (seen.contains(message.messageId())) {
+          // Back again (its hide period ran out): hold it under its new receipt handle.
+          held.computeIfPresent(
+              message.messageId(), (id, h) -> new HiddenMessage(message, hiddenUntil));
+          continue;
+        }
+        fresh = true;
+        seen.add(message.messageId());
+        held.put(message.messageId(), new HiddenMessage(message, hiddenUntil));
+        if (handler.handle(message)) {
+          held.remove(message.messageId());
+        }
+      }
+      stale = fresh ? 0 : stale + 1;
+      if (stale >= MAX_STALE_RECEIVES) {
+        stop(
+            MAX_STALE_RECEIVES
+                + " receives in a row brought back only messages it had seen: their hide period ran out");
+      }
+    }
+    return seen.size();
+  }
+
+  /** Hides again, for another {@code hide} seconds, the held messages that would show within half of it. */
+  private void extend(Map<String, HiddenMessage> held, int hide) {
+    Instant soon = clock.instant().plusSeconds(hide / 2);
+    List<Message> due = held.values().stream()
+        .filter(h -> h.hiddenUntil().isBefore(soon))
+        .map(HiddenMessage::message)
+        .toList();
+    if (due.isEmpty()) {
+      return;
+    }
+    Instant until = clock.instant().plusSeconds(hide);
+    List<String> failed = change(due, hide);
+    for (Message m : due) {
+      if (!failed.contains(m.receiptHandle())) {
+        held.put(m.messageId(), new HiddenMessage(m, until));
+      }
+    }
+  }
+
+  /** Makes {@code messages} visible again now; returns how many SQS did not change. */
+  private int release(List<Message> messages, int visibilitySeconds) {
+    return change(messages, visibilitySeconds).size();
+  }
+
+  /**
+   * Sets the visibility timeout of {@code messages}, 10 to a ChangeMessageVisibilityBatch call; returns the receipt
+   * handles of those SQS did not change (its Failed entries, or a whole batch whose call failed).
+   */
+  private List<String> change(List<Message> messages, int visibilitySeconds) {
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i += 10) {
+      List<Message> chunk = messages.subList(i, Math.min(messages.size(), i + 10));
+      try {
+        List<BatchResultErrorEntry> errors = sqs.changeMessageVisibilityBatch(r -> r.queueUrl(url)
+                .entries(IntStream.range(0, chunk.size())
+                    .mapToObj(j -> ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(Integer.toString(j))
+                        .receiptHandle(chunk.get(j).receiptHandle())
+                        .visibilityTimeout(visibilitySeconds)
+                        .build())
+                    .toList()))
+            .failed();
+        errors.forEach(e -> failed.add(chunk.get(Integer.parseInt(e.id())).receiptHandle()));
+      } catch (SdkException e) {
+        chunk.forEach(m -> failed.add(m.receiptHandle()));
+      }
+    }
+    return failed;
+  }
+
+  private static long count(String value) {
+    return value == null ? 0 : Long.parseLong(value);
+  }
+}

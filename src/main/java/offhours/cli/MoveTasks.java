@@ -1,0 +1,219 @@
+package offhours.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksResultEntry;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * SQS's own move of the DLQ's messages back to the queue: starting one (StartMessageMoveTask) and reading the latest
+ * one (ListMessageMoveTasks). SQS runs one task at a time per source queue
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html).
+ */
+final class MoveTasks {
+
+  /** What starting SQS's move needs, for a refusal that names a missing permission. */
+  static final String PERMISSIONS =
+      "SQS's move needs sqs:StartMessageMoveTask, sqs:ReceiveMessage, sqs:DeleteMessage and"
+          + " sqs:GetQueueAttributes on the DLQ and sqs:SendMessage and sqs:GetQueueAttributes on the"
+          + " queue; --id or --key-prefix moves messages without sqs:StartMessageMoveTask";
+
+  /**
+   * A move task as ListMessageMoveTasks reports it.
+   *
+   * @param status RUNNING, COMPLETED, CANCELLING, CANCELLED or FAILED
+   * @param moved messages moved so far, or null
+   * @param toMove messages to move (SQS counts them when the task starts), or null
+   * @param failureReason why it failed (FAILED only), or null
+   * @param handle its handle (RUNNING only, for CancelMessageMoveTask), or null
+   */
+  record Task(
+      String status,
+      Instant started,
+      Long moved,
+      Long toMove,
+      String failureReason,
+      String handle) {
+
+    static Task of(ListMessageMoveTasksResultEntry e) {
+      return new Task(
+          e.status(),
+          e.startedTimestamp() == null ? null : Instant.ofEpochMilli(e.startedTimestamp()),
+          e.approximateNumberOfMessagesMoved(),
+          e.approximateNumberOfMessagesToMove(),
+          e.failureReason(),
+          e.taskHandle());
+    }
+
+    boolean running() {
+      return "RUNNING".equals(status);
+    }
+
+    /** One line: "RUNNING since T: 120 of 500 moved", "FAILED (started T, 3 of 9 moved): reason". */
+    String describe() {
+      String progress = (moved == null ? "?" : moved.toString())
+          + (toMove == null ? "" : " of " + toMove) + " moved";
+      String when = started == null ? "" : started.toString();
+      String text = running()
+          ? "RUNNING" + (when.isEmpty() ? "" : " since " + when) + ": " + progress
+          : status + " (" + (when.isEmpty() ? "" : "started " + when + ", ") + progress + ")";
+      return Terminal.printable(
+          text + (failureReason == null ? "" : ": " + Format.truncate(failureReason, 300)));
+    }
+
+    ObjectNode json() {
+      ObjectNode json = Json.object()
+          .put("status", status)
+          .put("startedAt", started == null ? null : started.toString());
+      json.put("moved", moved).put("toMove", toMove);
+      return json.put("failureReason", failureReason).put("taskHandle", handle);
+    }
+  }
+
+  /** The latest task of a DLQ, null if it has none; or, with a null task, why it could not be read. */
+  record Latest(Task task, String unreadable) {
+
+    /** The line {@code offhours queue} prints. */
+    String describe() {
+      return "last move task of the dead-letter queue: "
+          + (task != null ? task.describe() : unreadable != null ? unreadable : "none");
+    }
+  }
+
+  /** A started task's handle; or, with a null handle, why this SQS offers no move task. */
+  record Start(String handle, String unsupported) {}
+
+  private final SqsClient sqs;
+  private final String dlqUrl;
+  private final boolean local;
+
+  /** {@code local}: the SQS is the local stack's, where a missing move API is expected rather than an error. */
+  MoveTasks(SqsClient sqs, String dlqUrl, boolean local) {
+    this.sqs = sqs;
+    this.dlqUrl = dlqUrl;
+    this.local = local;
+  }
+
+  /** The DLQ's most recent move task (ListMessageMoveTasks, MaxResults 1: the latest). */
+  Latest latest() {
+    return latest(arn(dlqUrl, "dead-letter queue"));
+  }
+
+  Latest latest(String dlqArn) {
+    if (dlqArn == null) {
+      return new Latest(null, "unknown (SQS did not report the DLQ's QueueArn)");
+    }
+    try {
+      List<ListMessageMoveTasksResultEntry> tasks =
+          sqs.listMessageMoveTasks(r -> r.sourceArn(dlqArn).maxResults(1)).results();
+      return new Latest(tasks.isEmpty() ? null : Task.of(tasks.getFirst()), null);
+    } catch (AwsServiceException e) {
+      if (local && unsupported(e)) {
+        return new Latest(
+            null,
+            "none in local mode (this SQS has no ListMessageMoveTasks; 'offhours dlq redrive'"
+                + " moves the messages itself and is done when it returns)");
+      }
+      return new Latest(
+          null,
+          "unknown (ListMessageMoveTasks: " + detail(e) + ")"
+              + (accessDenied(e) ? "; reading it needs sqs:ListMessageMoveTasks on the DLQ" : ""));
+    }
+  }
+
+  /**
+   * Asks SQS to move every message of the DLQ to {@code queueUrl} in the background. Throws a {@link CliException}
+   * that says why if SQS refuses (a task already running, a missing permission); returns a {@link Start} without a
+   * handle only where a local SQS does not offer the API, so that the caller moves the messages itself.
+   */
+  Start start(String queueUrl) {
+    String source = arn(dlqUrl, "dead-letter queue");
+    String destination = arn(queueUrl, "queue");
+    try {
+      return new Start(
+          sqs.startMessageMoveTask(r -> r.sourceArn(source).destinationArn(destination))
+              .taskHandle(),
+          null);
+    } catch (AwsServiceException e) {
+      Task running = latest(source).task();
+      if ((running != null && running.running()) || saysRunning(e)) {
+        throw CliException.failure("a move task is already running on the dead-letter queue"
+            + (running == null ? "" : " (" + running.describe() + ")")
+            + "; SQS runs one at a time per queue: wait for it to end ('offhours queue' shows it)"
+            + (running == null || running.handle() == null
+                ? " or cancel it (CancelMessageMoveTask)"
+                : " or cancel it (aws sqs cancel-message-move-task --task-handle "
+                    + Terminal.printable(running.handle()) + ")")
+            + "; nothing new was started");
+      }
+      if (local && unsupported(e)) {
+        return new Start(
+            null, "this SQS does not offer StartMessageMoveTask (" + e.statusCode() + ")");
+      }
+      throw CliException.failure("SQS did not start the move task (StartMessageMoveTask, status "
+          + e.statusCode() + ", " + detail(e) + "); nothing was moved"
+          + (accessDenied(e) ? ". " + PERMISSIONS : ""));
+    }
+  }
+
+  /**
+   * Whether a failed call means the SQS at hand does not implement it (moto_server 5.2.1 answers 500 with an HTML
+   * page), rather than that it refused this call (access denied, a task already running).
+   */
+  static boolean unsupported(AwsServiceException e) {
+    String code = code(e);
+    return e.statusCode() >= 500
+        || code != null
+            && Set.of(
+                    "InvalidAction",
+                    "UnsupportedOperation",
+                    "NotImplemented",
+                    "UnknownOperationException")
+                .contains(code);
+  }
+
+  static boolean accessDenied(AwsServiceException e) {
+    String code = code(e);
+    return e.statusCode() == 403 || (code != null && code.contains("AccessDenied"));
+  }
+
+  /** The refusal of a second task while one runs; its error code is not documented, its message says so. */
+  private static boolean saysRunning(AwsServiceException e) {
+    String message =
+        e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+    String text = String.valueOf(message).toLowerCase(Locale.ROOT);
+    return text.contains("already") && (text.contains("running") || text.contains("task"));
+  }
+
+  private String arn(String url, String which) {
+    try {
+      return sqs.getQueueAttributes(
+              r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+          .attributes()
+          .get(QueueAttributeName.QUEUE_ARN);
+    } catch (AwsServiceException e) {
+      throw CliException.failure("could not read the ARN of the " + which + " "
+          + Terminal.printable(url) + " (GetQueueAttributes, status " + e.statusCode() + ", "
+          + detail(e) + ")"
+          + (accessDenied(e)
+              ? "; it needs sqs:GetQueueAttributes on the DLQ and on the queue"
+              : ""));
+    }
+  }
+
+  private static String code(AwsServiceException e) {
+    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+  }
+
+  static String detail(AwsServiceException e) {
+    String detail = e.awsErrorDetails() == null
+        ? e.getMessage()
+        : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+    return Terminal.printable(Format.truncate(String.valueOf(detail), 200));
+  }
+}

@@ -1,0 +1,225 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksRequest;
+import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksResponse;
+import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksResultEntry;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+import software.amazon.awssdk.services.sqs.model.StartMessageMoveTaskRequest;
+import software.amazon.awssdk.services.sqs.model.StartMessageMoveTaskResponse;
+
+class MoveTasksTest {
+
+  static final String DLQ = "https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-dlq";
+  static final String QUEUE = "https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-queue";
+
+  /** An SQS whose move-task calls answer as set; GetQueueAttributes gives each queue's ARN unless it is set to fail. */
+  static final class Sqs implements SqsClient {
+    final List<StartMessageMoveTaskRequest> started = new ArrayList<>();
+    final List<ListMessageMoveTasksRequest> listed = new ArrayList<>();
+    SqsException startFails;
+    SqsException listFails;
+    SqsException attributesFail;
+    List<ListMessageMoveTasksResultEntry> tasks = List.of();
+
+    @Override
+    public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
+      if (attributesFail != null) {
+        throw attributesFail;
+      }
+      assertThat(request.attributeNames()).containsExactly(QueueAttributeName.QUEUE_ARN);
+      String name = request.queueUrl().substring(request.queueUrl().lastIndexOf('/') + 1);
+      return GetQueueAttributesResponse.builder()
+          .attributes(
+              Map.of(QueueAttributeName.QUEUE_ARN, "arn:aws:sqs:eu-west-1:123456789012:" + name))
+          .build();
+    }
+
+    @Override
+    public StartMessageMoveTaskResponse startMessageMoveTask(StartMessageMoveTaskRequest request) {
+      started.add(request);
+      if (startFails != null) {
+        throw startFails;
+      }
+      return StartMessageMoveTaskResponse.builder().taskHandle("handle-1").build();
+    }
+
+    @Override
+    public ListMessageMoveTasksResponse listMessageMoveTasks(ListMessageMoveTasksRequest request) {
+      listed.add(request);
+      if (listFails != null) {
+        throw listFails;
+      }
+      return ListMessageMoveTasksResponse.builder().results(tasks).build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "sqs";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static SqsException error(int status, String code, String message) {
+    return (SqsException) SqsException.builder()
+        .statusCode(status)
+        .awsErrorDetails(
+            AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
+        .build();
+  }
+
+  static ListMessageMoveTasksResultEntry task(String status, Long moved, Long toMove, String why) {
+    return ListMessageMoveTasksResultEntry.builder()
+        .status(status)
+        .startedTimestamp(Instant.parse("2026-12-01T09:00:00Z").toEpochMilli())
+        .approximateNumberOfMessagesMoved(moved)
+        .approximateNumberOfMessagesToMove(toMove)
+        .failureReason(why)
+        .taskHandle(status.equals("RUNNING") ? "handle-9" : null)
+        .sourceArn("arn:aws:sqs:eu-west-1:123456789012:offhours-dlq")
+        .build();
+  }
+
+  @Test
+  void redrivingEverythingAsksSqsToMoveFromTheDlqsArnToTheQueuesArn() {
+    Sqs sqs = new Sqs();
+
+    MoveTasks.Start start = new MoveTasks(sqs, DLQ, false).start(QUEUE);
+
+    assertThat(start.handle()).isEqualTo("handle-1");
+    assertThat(sqs.started).singleElement().satisfies(r -> {
+      assertThat(r.sourceArn()).isEqualTo("arn:aws:sqs:eu-west-1:123456789012:offhours-dlq");
+      assertThat(r.destinationArn()).isEqualTo("arn:aws:sqs:eu-west-1:123456789012:offhours-queue");
+    });
+  }
+
+  @Test
+  void aSecondRedriveWhileATaskRunsIsRefusedAsSuchWithoutAPermissionsHint() {
+    Sqs sqs = new Sqs();
+    sqs.startFails = error(400, "UnsupportedOperation", "Only one active task is supported");
+    sqs.tasks = List.of(task("RUNNING", 120L, 500L, null));
+
+    assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
+        .isInstanceOf(CliException.class)
+        .hasMessage("a move task is already running on the dead-letter queue (RUNNING since"
+            + " 2026-12-01T09:00:00Z: 120 of 500 moved); SQS runs one at a time per queue: wait for"
+            + " it to end ('offhours queue' shows it) or cancel it (aws sqs cancel-message-move-task"
+            + " --task-handle handle-9); nothing new was started");
+    assertThat(sqs.listed)
+        .singleElement()
+        .satisfies(r ->
+            assertThat(r.sourceArn()).isEqualTo("arn:aws:sqs:eu-west-1:123456789012:offhours-dlq"));
+
+    Sqs unlisted = new Sqs();
+    unlisted.startFails = error(400, "InvalidParameterValue", "There is already a task running");
+    unlisted.listFails = error(403, "AccessDenied", "no");
+    assertThatThrownBy(() -> new MoveTasks(unlisted, DLQ, false).start(QUEUE))
+        .as("recognised from SQS's message when the task list cannot be read")
+        .hasMessageStartingWith("a move task is already running on the dead-letter queue; SQS runs"
+            + " one at a time per queue")
+        .hasMessageNotContaining("sqs:");
+  }
+
+  @Test
+  void onlyAnAccessDeniedRefusalNamesThePermissionsBothQueuesNeed() {
+    Sqs denied = new Sqs();
+    denied.startFails = error(403, "AccessDenied", "not allowed");
+
+    assertThatThrownBy(() -> new MoveTasks(denied, DLQ, false).start(QUEUE))
+        .hasMessage(
+            "SQS did not start the move task (StartMessageMoveTask, status 403, AccessDenied:"
+                + " not allowed); nothing was moved. " + MoveTasks.PERMISSIONS);
+    assertThat(MoveTasks.PERMISSIONS)
+        .contains("sqs:SendMessage and sqs:GetQueueAttributes on the queue");
+
+    Sqs throttled = new Sqs();
+    throttled.startFails = error(400, "RequestThrottled", "slow down");
+    assertThatThrownBy(() -> new MoveTasks(throttled, DLQ, false).start(QUEUE))
+        .hasMessage("SQS did not start the move task (StartMessageMoveTask, status 400,"
+            + " RequestThrottled: slow down); nothing was moved");
+  }
+
+  @Test
+  void aFailedArnLookupIsNamedAsTheGetQueueAttributesCallItIs() {
+    Sqs sqs = new Sqs();
+    sqs.attributesFail = error(403, "AccessDenied", "no");
+
+    assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
+        .hasMessage("could not read the ARN of the dead-letter queue " + DLQ
+            + " (GetQueueAttributes, status 403, AccessDenied: no); it needs sqs:GetQueueAttributes"
+            + " on the DLQ and on the queue");
+    assertThat(sqs.started).as("nothing started").isEmpty();
+  }
+
+  @Test
+  void onlyTheLocalSqsFallsBackWhereItLacksTheMoveApi() {
+    Sqs local = new Sqs();
+    local.startFails = error(500, null, "<html>");
+    local.listFails = error(500, null, "<html>");
+
+    assertThat(new MoveTasks(local, DLQ, true).start(QUEUE))
+        .isEqualTo(new MoveTasks.Start(null, "this SQS does not offer StartMessageMoveTask (500)"));
+    assertThat(new MoveTasks(local, DLQ, true).latest().describe())
+        .isEqualTo("last move task of the dead-letter queue: none in local mode (this SQS has no"
+            + " ListMessageMoveTasks; 'offhours dlq redrive' moves the messages itself and is done"
+            + " when it returns)");
+    assertThatThrownBy(() -> new MoveTasks(local, DLQ, false).start(QUEUE))
+        .hasMessageStartingWith(
+            "SQS did not start the move task (StartMessageMoveTask, status 500");
+  }
+
+  @Test
+  void theLatestTaskReadsWithItsProgressAndWhyItFailed() {
+    Sqs sqs = new Sqs();
+    sqs.tasks = List.of(task("FAILED", 3L, 9L, "AccessDenied on the destination \u001b[31m"));
+
+    MoveTasks.Latest latest = new MoveTasks(sqs, DLQ, false).latest();
+
+    assertThat(latest.describe())
+        .isEqualTo(
+            "last move task of the dead-letter queue: FAILED (started 2026-12-01T09:00:00Z, 3"
+                + " of 9 moved): AccessDenied on the destination \\x1b[31m");
+    assertThat(sqs.listed)
+        .singleElement()
+        .satisfies(r -> assertThat(r.maxResults()).isEqualTo(1));
+    assertThat(latest.task().json().toString())
+        .isEqualTo("{\"status\":\"FAILED\",\"startedAt\":\"2026-12-01T09:00:00Z\",\"moved\":3,"
+            + "\"toMove\":9,\"failureReason\":\"AccessDenied on the destination \\u001B[31m\","
+            + "\"taskHandle\":null}");
+    sqs.tasks = List.of(task("COMPLETED", 9L, null, null));
+    assertThat(new MoveTasks(sqs, DLQ, false).latest().describe())
+        .endsWith(": COMPLETED (started 2026-12-01T09:00:00Z, 9 moved)");
+    sqs.tasks = List.of();
+    assertThat(new MoveTasks(sqs, DLQ, false).latest().describe())
+        .isEqualTo("last move task of the dead-letter queue: none");
+    sqs.listFails = error(403, "AccessDeniedException", "no");
+    assertThat(new MoveTasks(sqs, DLQ, true).latest().describe())
+        .isEqualTo("last move task of the dead-letter queue: unknown (ListMessageMoveTasks:"
+            + " AccessDeniedException: no); reading it needs sqs:ListMessageMoveTasks on the DLQ");
+  }
+
+  @Test
+  void onlyAnSqsThatDoesNotKnowTheMoveApiCountsAsUnsupported() {
+    assertThat(MoveTasks.unsupported(error(500, null, "x")))
+        .as("moto_server's HTML 500")
+        .isTrue();
+    assertThat(MoveTasks.unsupported(error(400, "InvalidAction", "x"))).isTrue();
+    assertThat(MoveTasks.unsupported(error(403, "AccessDenied", "x"))).isFalse();
+    assertThat(MoveTasks.unsupported(error(400, "UnsupportedOperation", "x"))).isTrue();
+    assertThat(MoveTasks.unsupported(error(400, "InvalidParameterValue", "x"))).isFalse();
+  }
+}
