@@ -6,11 +6,11 @@ import java.util.Optional;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@link TestEventSweep.SweptQueue} on SQS: ReceiveMessage of one, DeleteMessage, ChangeMessageVisibility to 0. */
-final class SqsSweptQueue implements TestEventSweep.SweptQueue {
+public final class SqsSweptQueue implements TestEventSweep.SweptQueue {
   private final SqsClient sqs;
   private final String queueUrl;
 
-  SqsSweptQueue(SqsClient sqs, String queueUrl) {
+  public SqsSweptQueue(SqsClient sqs, String queueUrl) {
     this.sqs = Objects.requireNonNull(sqs, "sqs");
     this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
   }

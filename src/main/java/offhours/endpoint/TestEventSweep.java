@@ -8,7 +8,9 @@ import java.util.Optional;
 import offhours.aws.S3TestEvent;
 
 /**
- * Takes the s3:TestEvent off the images queue after a deploy put the bucket's notification configuration. S3 sends that
+ * Takes the s3:TestEvent off the images queue after a deploy put the bucket's notification configuration: the stack's
+ * custom resource ({@link EndpointCleanup}) on AWS, and local mode's start on moto_server, which sends the same message
+ * (offhours.local.DeploymentWiring). S3 sends that
  * message to the queue when the configuration is put: PutBucketNotificationConfiguration validates an SQS destination
  * by sending it a test message (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
  * shows its shape; {@link S3TestEvent} recognises it, as Classify does). The trigger is disabled until the
@@ -25,7 +27,7 @@ import offhours.aws.S3TestEvent;
  * <p>It never throws: whatever stops it (time, an AWS error) is said in its {@link Swept#note}; the test event left
  * behind then costs at most one wake.
  */
-final class TestEventSweep {
+public final class TestEventSweep {
 
   /** One receive's long poll: the test event is in the queue when S3 answers the put, so an empty poll ends the sweep. */
   static final Duration POLL = Duration.ofSeconds(10);
@@ -37,7 +39,7 @@ final class TestEventSweep {
   static final Duration HOLD = Duration.ofSeconds(30);
 
   /** The images queue as far as the sweep touches it (port; {@link SqsSweptQueue} is the AWS adapter). */
-  interface SweptQueue {
+  public interface SweptQueue {
     /** At most one message, waiting up to {@code wait} for one; invisible to other receivers for {@code hold}. */
     Optional<Held> receive(Duration wait, Duration hold);
 
@@ -48,17 +50,17 @@ final class TestEventSweep {
   }
 
   /** A message the sweep received. */
-  record Held(String body, String receiptHandle) {}
+  public record Held(String body, String receiptHandle) {}
 
   /** How many test events the sweep deleted, and in words what it did and why it stopped. */
-  record Swept(int deleted, String note) {}
+  public record Swept(int deleted, String note) {}
 
   private final Mapping mapping;
   private final Backlog backlog;
   private final SweptQueue queue;
   private final Clock clock;
 
-  TestEventSweep(Mapping mapping, Backlog backlog, SweptQueue queue, Clock clock) {
+  public TestEventSweep(Mapping mapping, Backlog backlog, SweptQueue queue, Clock clock) {
     this.mapping = Objects.requireNonNull(mapping, "mapping");
     this.backlog = Objects.requireNonNull(backlog, "backlog");
     this.queue = Objects.requireNonNull(queue, "queue");
@@ -70,7 +72,7 @@ final class TestEventSweep {
    *
    * @param uploadsMayWait false only for the stack's new queue, which nothing but S3's test events can have reached
    */
-  Swept sweep(boolean uploadsMayWait, Duration budget) {
+  public Swept sweep(boolean uploadsMayWait, Duration budget) {
     try {
       if (mapping.state().polling()) {
         return new Swept(

@@ -21,7 +21,11 @@ import offhours.classify.ClassifyConfig;
 import offhours.classify.ClassifyHandler;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.ControllerHandler;
+import offhours.endpoint.LambdaMapping;
 import offhours.endpoint.SageMakerEndpoint;
+import offhours.endpoint.SqsBacklog;
+import offhours.endpoint.SqsSweptQueue;
+import offhours.endpoint.TestEventSweep;
 import offhours.local.api.LocalApiGateway;
 import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LocalLambda;
@@ -147,6 +151,7 @@ final class DeploymentWiring {
         new ClassifyHandler(s3, sqs, dynamoDb, runtime, classify, Clock.systemUTC()),
         Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
     mappingUuid = createMapping();
+    sweepTestEvent(progress);
 
     controllerConfig = ControllerConfig.fromEnvironment(
         FunctionEnvironments.controller(names, provisioned, mappingUuid, labels, options));
@@ -273,6 +278,32 @@ final class DeploymentWiring {
               .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
               .scalingConfig(s -> s.maximumConcurrency(2)))
           .uuid();
+    }
+  }
+
+  /**
+   * Local mode's budget for the test-event sweep. moto_server has put the test event in the queue by the time it
+   * answers the notification's put and answers every receive at once, so the sweep deletes it at once; the budget
+   * bounds the empty long poll (1 s) that ends the sweep, and the local start's delay with it.
+   */
+  static final Duration TEST_EVENT_SWEEP = Duration.ofSeconds(2);
+
+  /**
+   * Takes the s3:TestEvent that moto_server, like S3, sent when the bucket's notification was put off the images
+   * queue, as the stack's custom resource does on AWS and with the same code: otherwise the controller, which counts
+   * every message as an upload, would wake the endpoint for it on every start. Runs before the controller's first run,
+   * while the trigger is disabled; the queue is new (moto_server starts with the stack), so no upload can be among its
+   * messages. It never throws; what it did is a progress line.
+   */
+  private void sweepTestEvent(PrintStream progress) {
+    try (LambdaClient api = clients.build(Service.LAMBDA, LambdaClient.builder())) {
+      TestEventSweep.Swept swept = new TestEventSweep(
+              new LambdaMapping(api, mappingUuid),
+              new SqsBacklog(sqs, provisioned.queueUrl(), null),
+              new SqsSweptQueue(sqs, provisioned.queueUrl()),
+              Clock.systemUTC())
+          .sweep(false, TEST_EVENT_SWEEP);
+      progress.println(swept.note());
     }
   }
 

@@ -32,6 +32,10 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  * <p>Idempotent: what exists is reused (queues get their attributes set again; a table whose keys differ from
  * StackSpec is an error, since DynamoDB cannot change keys in place). What the template adds only for AWS (IAM,
  * the queue's S3 policy, point-in-time recovery, KMS) is left out; emulators do not enforce it.
+ *
+ * <p>Putting the bucket's notification makes the emulator send S3's s3:TestEvent to the queue, as S3 does. This class
+ * leaves it there: the local stack's start sweeps it once the trigger exists ({@link DeploymentWiring}), as the
+ * stack's custom resource does on AWS.
  */
 public final class LocalResources {
 

@@ -7,7 +7,11 @@ package offhours.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -25,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The endpoint's life cycle against the whole local stack (moto_server, the local SageMaker, the local Lambda and the
  * real controller on a 1 s timer): while the endpoint is off uploads wait in SQS without spending their receive count,
  * a stop drains in-flight work before deleting, a failed creation is retried, a mapping enabled by hand while the
- * endpoint is off is disabled again, and working hours open and close at local times on DST days. Every assertion reads the results table, the queues or the APIs over the wire.
+ * endpoint is off is disabled again, a stack started with nothing uploaded stays off (its start swept S3's test event), and working hours open and close at local times on DST days. Every assertion reads the results table, the queues or the APIs over the wire.
  */
 class EndpointLifecycleIT {
 
@@ -33,6 +37,40 @@ class EndpointLifecycleIT {
 
   @TempDir
   Path cliCache;
+
+  /**
+   * moto_server, as S3, sends an s3:TestEvent to the queue when the start puts the bucket's notification; local mode's
+   * controller wakes the endpoint for one waiting message. The start sweeps it off (offhours.endpoint.TestEventSweep,
+   * as the stack's custom resource on AWS), so a stack started with nothing uploaded has an empty queue and stays off.
+   */
+  @Test
+  void aStackStartedWithNothingUploadedHasAnEmptyQueueAndItsControllerKeepsTheEndpointOff()
+      throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    try (StackFixture f = StackFixture.start(
+        StackFixture.options(Duration.ofSeconds(2), Map.of()),
+        Clock.systemUTC(),
+        new PrintStream(progress, true, StandardCharsets.UTF_8))) {
+      assertThat(f.queue())
+          .as(
+              "the images queue (ApproximateNumberOfMessages, NotVisible, Delayed; DLQ) once started")
+          .isEqualTo(new StackFixture.Queue(0, 0, 0, 0));
+      for (int run = 0; run < 3; run++) {
+        JsonNode decision = f.reconcile();
+        assertThat(decision.get("want").asText())
+            .as("controller run %d with nothing uploaded: %s", run, decision)
+            .isEqualTo("OFF");
+        assertThat(decision.get("action").asText())
+            .as("controller run %d with nothing uploaded: %s", run, decision)
+            .isEqualTo("NONE");
+      }
+      assertThat(f.endpointStatus()).as("endpoint with nothing uploaded").isEqualTo("absent");
+      assertThat(f.mappingState()).as("mapping with nothing uploaded").isEqualTo("Disabled");
+      assertThat(progress.toString(StandardCharsets.UTF_8))
+          .as("the local start's progress: the test event was there, and the sweep took it")
+          .contains("test-event sweep: deleted 1 s3:TestEvent message(s); the queue is empty");
+    }
+  }
 
   @Test
   void uploadsWaitInTheQueueWhileTheEndpointIsOffAndAreClassifiedOnceItStarts() throws Exception {
