@@ -326,8 +326,8 @@ public final class Bench {
     }
     SqsClient sqs = stack.sqs();
     String queue = stack.resources().queueUrl();
-    // What is queued already (S3's s3:TestEvent from setting up the notification) drains with the
-    // images.
+    // Whatever is queued already drains with the images (nothing, normally: the local start sweeps
+    // S3's s3:TestEvent off the queue).
     int queuedBefore = visible(sqs, queue);
     String run = UUID.randomUUID().toString().substring(0, 8);
     queueUploads(stack, images, queuedBefore, log, i -> {

@@ -116,9 +116,8 @@ class UiBrowserIT {
           "what the controller does next and what started its last run",
           d -> text(d, "next").startsWith("Next look: ")
               && text(d, "started").startsWith("Started by: "));
-      // A fresh local stack may already be waking: S3's test event is a message in the queue, and
-      // local mode wakes
-      // the endpoint for one waiting message. A manual start makes the state certain.
+      // A fresh local stack is off (its start swept S3's test event off the queue); a manual start
+      // brings the endpoint up before the uploads, whatever the controller's policy makes of them.
       page.findElement(By.id("start")).click();
       await(
           page,
