@@ -215,9 +215,8 @@ public final class EndpointController {
       }
     }
     // After the step, not between claim and step: the claim is what overlapping runs see, so the
-    // step follows it at
-    // once (a run that loaded this claim and still saw the endpoint absent would create it a second
-    // time).
+    // step follows it at once (a run that loaded the claim and still saw the endpoint absent would
+    // create it a second time).
     bestEffort(notes, () -> account(before, now));
     if (!notes.isEmpty()) {
       outcome = outcome + "; " + String.join("; ", notes);
@@ -321,9 +320,8 @@ public final class EndpointController {
     }
     if (step.action() == Action.CREATE_ENDPOINT) {
       // A wake may take more than one step (a component's endpoint, then the component): it began
-      // at the first. A resume is no wake.
-      // A resume that continues a wake (the component created on the endpoint's first instances) is
-      // that wake.
+      // at the first. A resume is no wake, unless it continues one (the component created on the
+      // endpoint's first instances).
       Instant began = s.wakeIssuedAt() != null ? s.wakeIssuedAt() : now;
       c = c.withWakeIssuedAt(ep.resumable() && s.wakeIssuedAt() == null ? null : began);
     } else if (step.action() == Action.DELETE_ENDPOINT || atOnce) {
