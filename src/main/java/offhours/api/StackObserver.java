@@ -93,8 +93,8 @@ public final class StackObserver {
   public Observed observe() {
     Instant now = clock.instant();
     LocalDate today = LocalDate.ofInstant(now, zone);
-    Ledger.Day day =
-        control.days(today, today).stream().findFirst().orElse(new Ledger.Day(today, 0, 0, 0, 0));
+    DynamoControlTable.LedgerRange ledger = control.ledger(today, today);
+    Ledger.Day day = ledger.days().stream().findFirst().orElse(new Ledger.Day(today, 0, 0, 0, 0));
     Optional<RecordedDecision> last = control.lastRecorded();
     return new Observed(
         now,
@@ -104,6 +104,6 @@ public final class StackObserver {
         day,
         zone,
         last.map(RecordedDecision::startedBy).orElse(null),
-        control.serverlessUsage(today, today).getOrDefault(today, ServerlessUsage.NONE));
+        ledger.serverless().getOrDefault(today, ServerlessUsage.NONE));
   }
 }

@@ -183,8 +183,8 @@ public final class CostReport {
     Map<LocalDate, Long> images = resultsTable == null || resultsTable.isEmpty()
         ? Map.of()
         : countClassified(dynamo, resultsTable, zone, from, to);
-    return compute(
-        control.days(from, to), images, control.serverlessUsage(from, to), from, to, zone, prices);
+    DynamoControlTable.LedgerRange ledger = control.ledger(from, to);
+    return compute(ledger.days(), images, ledger.serverless(), from, to, zone, prices);
   }
 
   /**

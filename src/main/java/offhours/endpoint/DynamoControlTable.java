@@ -297,25 +297,30 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   @Override
   public List<Day> days(LocalDate from, LocalDate to) {
+    return ledger(from, to).days();
+  }
+
+  /**
+   * The ledger's days from {@code from} to {@code to}, read once: the controller's totals and, per day that has any,
+   * what Classify recorded for hosting serverless (offhours.classify.UsageLedger).
+   */
+  public record LedgerRange(List<Day> days, Map<LocalDate, ServerlessUsage> serverless) {}
+
+  /** Both halves of the ledger from one Query, for readers that need both (the cost report, /status). */
+  public LedgerRange ledger(LocalDate from, LocalDate to) {
     List<Day> days = new ArrayList<>();
+    Map<LocalDate, ServerlessUsage> usage = new java.util.TreeMap<>();
     for (Map<String, AttributeValue> item : ledgerItems(from, to)) {
+      LocalDate date = LocalDate.parse(item.get("sk").s());
       days.add(new Day(
-          LocalDate.parse(item.get("sk").s()),
+          date,
           num(item, "endpointSeconds"),
           num(item, "outsideScheduleSeconds"),
           num(item, "starts"),
           num(item, "stops")));
-    }
-    return days;
-  }
-
-  /** What Classify recorded for hosting serverless (offhours.classify.UsageLedger), per day that has any. */
-  public Map<LocalDate, ServerlessUsage> serverlessUsage(LocalDate from, LocalDate to) {
-    Map<LocalDate, ServerlessUsage> usage = new java.util.TreeMap<>();
-    for (Map<String, AttributeValue> item : ledgerItems(from, to)) {
       if (item.containsKey("invocations")) {
         usage.put(
-            LocalDate.parse(item.get("sk").s()),
+            date,
             new ServerlessUsage(
                 num(item, "invocations"),
                 num(item, "invocationMillis"),
@@ -323,7 +328,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
                 num(item, "invocationBytes")));
       }
     }
-    return usage;
+    return new LedgerRange(days, usage);
   }
 
   /** The ledger's items from {@code from} to {@code to}, oldest first, every page. */
