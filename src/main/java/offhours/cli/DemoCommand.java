@@ -100,6 +100,7 @@ final class DemoCommand implements Command {
     call.err().println("function logs (what CloudWatch would show): " + functionLog);
     try (FunctionLogs logs = FunctionLogs.to(functionLog);
         LocalDeployment stack = LocalDeployment.start(options, call.err())) {
+      StopSignals.install(call.err(), stack::close);
       String bucket = stack.resources().bucket();
       call.err()
           .println("endpoint " + stack.names().endpoint() + " is off; uploading "

@@ -40,17 +40,23 @@ final class LocalRunCommand implements Command {
               + "); use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
     });
     LocalDeployment stack = LocalDeployment.start(options, call.err());
+    Runnable stop = () -> {
+      try {
+        Files.deleteIfExists(tokenFile);
+        Files.deleteIfExists(stateFile);
+      } catch (IOException e) {
+        // the next start overwrites it
+      }
+      stack.close();
+    };
     CountDownLatch stopped = new CountDownLatch(1);
+    // Ctrl-C and SIGTERM ('local stop') close the stack before the JVM's hooks run; the hook covers
+    // other exits.
+    StopSignals.install(call.err(), stop);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(
             () -> {
-              try {
-                Files.deleteIfExists(tokenFile);
-                Files.deleteIfExists(stateFile);
-              } catch (IOException e) {
-                // the next start overwrites it
-              }
-              stack.close();
+              stop.run();
               stopped.countDown();
             },
             "offhours-local-stop"));

@@ -48,7 +48,8 @@ public final class Main {
     quietLogging();
     Context context =
         Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
-    System.exit(new Main(context, Commands.all()).run(args));
+    int code = new Main(context, Commands.all()).run(args);
+    System.exit(StopSignals.exitCode(code));
   }
 
   /**
@@ -139,6 +140,9 @@ public final class Main {
       }
       return command.run(new Invocation(path, arguments, context));
     } catch (Exception e) {
+      if (StopSignals.stopping()) {
+        return CliException.FAILURE; // the stack went away under the command: Ctrl-C, not a fault
+      }
       context.err().println("offhours: " + Terminal.printableLines(message(path, e)));
       if (!(e instanceof CliException) && context.env().containsKey("OFFHOURS_DEBUG")) {
         e.printStackTrace(context.err());

@@ -292,9 +292,12 @@ public final class LocalDeployment implements AutoCloseable {
     return scheduler.runNow(CONTROLLER_FUNCTION);
   }
 
-  /** Stops everything, newest first; nothing is left running. */
+  /**
+   * Stops everything, newest first; nothing is left running. A second call (a signal's stop beside the command's own)
+   * waits for the first and finds nothing left.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
     DeploymentWiring.closeAll(resources);
   }
 }

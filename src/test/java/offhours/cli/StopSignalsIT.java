@@ -1,0 +1,80 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import offhours.cache.CacheDirectory;
+import offhours.local.model.DefaultModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM ('local stop') and Ctrl-C while a model loads: with {@link StopSignals} the loads finish and the JVM exits
+ * as the signal says; without it, ONNX Runtime's own shutdown hook releases the runtime under the loads and the JVM
+ * crashes (the reason the class exists; if a later runtime stops crashing, the canary below says so).
+ */
+class StopSignalsIT {
+  @TempDir
+  Path dir;
+
+  private record Ended(int code, String err, List<Path> crashReports) {}
+
+  private Ended signalDuringLoads(String mode) throws Exception {
+    Path model = DefaultModel.ensure(CacheDirectory.ofThisProcess()).onnx();
+    Path err = dir.resolve("err.txt");
+    Process probe = new ProcessBuilder(
+            ProcessHandle.current().info().command().orElse("java"),
+            "--enable-native-access=ALL-UNNAMED",
+            "-XX:-UsePerfData",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ModelLoadProbe.class.getName(),
+            mode,
+            model.toString())
+        .directory(dir.toFile())
+        .redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(out.readLine()).as("the probe's first line").isEqualTo("loading");
+      Thread.sleep(1_000); // loads under way on both threads
+      probe.destroy(); // SIGTERM, as 'local stop' sends
+      assertThat(probe.waitFor(2, TimeUnit.MINUTES)).as("the probe ended").isTrue();
+    } finally {
+      probe.destroyForcibly();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return new Ended(
+          probe.exitValue(),
+          Files.readString(err),
+          files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList());
+    }
+  }
+
+  @Test
+  void aSignalDuringModelLoadsStopsThemAndExitsAsTheSignalSays() throws Exception {
+    Ended ended = signalDuringLoads("guarded");
+
+    assertThat(ended.crashReports()).as("JVM crash reports").isEmpty();
+    assertThat(ended.err())
+        .contains("offhours: SIGTERM: stopping the local stack...")
+        .contains("loads stopped");
+    assertThat(ended.code()).as("128 + SIGTERM").isEqualTo(143);
+  }
+
+  @Test
+  void canaryWithoutItTheRuntimesHookCrashesTheJvmUnderTheLoads() throws Exception {
+    Ended ended = signalDuringLoads("unguarded");
+
+    assertThat(ended.crashReports()).as("JVM crash reports").hasSize(1);
+    assertThat(ended.code()).as("the JVM's abort after a crash").isEqualTo(134);
+  }
+}
