@@ -23,7 +23,8 @@ final class Emf {
    * invocation of an InService endpoint did not answer as the model's settings expect: the trigger stays off and
    * nothing is classified while instances bill. ControllerStepFailures is 1 for a run whose step threw (DeleteEndpoint,
    * disabling or enabling the trigger), which the run catches and retries next run; a failed CreateEndpoint counts in
-   * EndpointCreateFailures instead, so one cause raises one alarm.
+   * EndpointCreateFailures instead, so one cause raises one alarm. OverdueSeconds is how long the oldest waiting
+   * upload is past its due time (EndpointController#overdueSeconds), 0 when nothing is late.
    */
   static String run(
       Instant at,
@@ -34,7 +35,8 @@ final class Emf {
       boolean outside,
       boolean createFailed,
       boolean probeFailed,
-      boolean stepFailed) {
+      boolean stepFailed,
+      long overdueSeconds) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("EndpointOn", ep.state() == Endpoint.State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
     metrics.put("Backlog", (double) q.visible());
@@ -42,10 +44,12 @@ final class Emf {
     metrics.put("EndpointCreateFailures", createFailed ? 1.0 : 0.0);
     metrics.put("TestInvocationFailures", probeFailed ? 1.0 : 0.0);
     metrics.put("ControllerStepFailures", stepFailed ? 1.0 : 0.0);
+    metrics.put("OverdueSeconds", (double) overdueSeconds);
     metrics.put("ControllerRuns", 1.0);
     return line(at, endpointName, metrics);
   }
 
+  /** A metric named ...Seconds is in seconds, every other one a count. */
   static String line(Instant at, String endpointName, Map<String, Double> metrics) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode aws = root.putObject("_aws");
@@ -56,7 +60,9 @@ final class Emf {
     ArrayNode defs = directive.putArray("Metrics");
     root.put("EndpointName", endpointName);
     metrics.forEach((name, value) -> {
-      defs.addObject().put("Name", name).put("Unit", "Count");
+      defs.addObject()
+          .put("Name", name)
+          .put("Unit", name.endsWith("Seconds") ? "Seconds" : "Count");
       root.put(name, value);
     });
     return root.toString();

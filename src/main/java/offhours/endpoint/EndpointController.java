@@ -109,6 +109,7 @@ public final class EndpointController {
         .withTriggerSeen(mp, now)
         .withStopSeen(ep.state(), now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
+    long overdue = overdueSeconds(seen, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before
     // deleting.
     if ((want.on() && !ScheduledPolicy.stale(ep, config))
@@ -130,7 +131,8 @@ public final class EndpointController {
     ControlState claimed = claim(seen, step, atOnce, ep, now);
     if (!store.save(claimed, before.version())) {
       // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
-      log.accept(Emf.run(now, config.endpointName(), ep, mp, q, outside, false, false, false));
+      log.accept(
+          Emf.run(now, config.endpointName(), ep, mp, q, outside, false, false, false, overdue));
       ControlState winner = store.load().orElse(before);
       return new Decision(
           now,
@@ -230,7 +232,16 @@ public final class EndpointController {
     }
 
     log.accept(Emf.run(
-        now, config.endpointName(), ep, mp, q, outside, createFailed, probeFailed, stepFailed));
+        now,
+        config.endpointName(),
+        ep,
+        mp,
+        q,
+        outside,
+        createFailed,
+        probeFailed,
+        stepFailed,
+        overdue));
     return new Decision(
         now,
         want.on(),
@@ -279,6 +290,24 @@ public final class EndpointController {
         && !ep.foreign()
         && !ScheduledPolicy.stale(ep, config)
         && q.idle();
+  }
+
+  /**
+   * How many seconds the oldest waiting upload (visible or deferred) is past its due time ({@link HostingPolicy#due});
+   * 0 when nothing waits, nothing is due yet, or the hosting has no due time. Its arrival is taken as
+   * {@code backlogSince}, the last run that saw the queue empty: never later than the upload, so the figure may be up
+   * to a run early but is never late. A message Classify hands back is a new copy whose SQS age starts again, but the
+   * copy keeps the queue from looking empty, so the upload keeps its place here.
+   */
+  long overdueSeconds(ControlState seen, Instant now) {
+    if (seen.backlogSince() == null) {
+      return 0;
+    }
+    return hosting
+        .due(seen.backlogSince())
+        .filter(due -> due.isBefore(now))
+        .map(due -> Duration.between(due, now).toSeconds())
+        .orElse(0L);
   }
 
   /** Updates what the controller remembers from this run's observations (pure). */

@@ -1,6 +1,7 @@
 package offhours.endpoint;
 
 import java.time.Instant;
+import java.util.Optional;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.EndpointController.Step;
 
@@ -37,4 +38,11 @@ interface HostingPolicy {
 
   /** Whether this hosting switches the endpoint off: only then can it run outside the schedule or drain to stop. */
   boolean switchesTheEndpoint();
+
+  /**
+   * When an upload that arrived at {@code upload} is due by the wait the user accepts (MAX_WAIT_MINUTES); empty when
+   * this hosting has no such wait for it. The controller's OverdueSeconds metric measures the oldest waiting upload
+   * against it.
+   */
+  Optional<Instant> due(Instant upload);
 }

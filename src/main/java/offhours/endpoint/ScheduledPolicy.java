@@ -3,6 +3,7 @@ package offhours.endpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Optional;
 import offhours.endpoint.ControlState.Override;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
@@ -240,5 +241,17 @@ final class ScheduledPolicy implements HostingPolicy {
 
   private static long age(Endpoint.Status ep, Instant now) {
     return ep.createdAt() == null ? 0 : Duration.between(ep.createdAt(), now).toMinutes();
+  }
+
+  /**
+   * The budget's due time ({@link WaitBudget#due}: the budget from the upload or the next opening, or the next opening
+   * with next-opening), the one the endpoint's start is planned for. Without a budget (MAX_WAIT_MINUTES 0) nothing is
+   * due: the endpoint starts at the upload or the next opening and is served a wake later, a wait nobody stated.
+   */
+  @java.lang.Override
+  public Optional<Instant> due(Instant upload) {
+    return config.maxWait().off()
+        ? Optional.empty()
+        : config.maxWait().due(config.schedule(), upload);
   }
 }

@@ -1,6 +1,7 @@
 package offhours.endpoint;
 
 import java.time.Instant;
+import java.util.Optional;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.EndpointController.Step;
@@ -103,5 +104,18 @@ final class ServerlessPolicy implements HostingPolicy {
   @Override
   public boolean switchesTheEndpoint() {
     return false;
+  }
+
+  /**
+   * A serverless endpoint serves around the clock and WORKING_HOURS do not apply: an upload is due MAX_WAIT_MINUTES
+   * after it arrived (it waits only while the endpoint throttles, cannot serve or is stopped by hand). With no budget
+   * (0) or next-opening, which names working hours this hosting ignores, nothing is due.
+   */
+  @Override
+  public Optional<Instant> due(Instant upload) {
+    WaitBudget budget = config.maxWait();
+    return budget.off() || budget.nextOpening()
+        ? Optional.empty()
+        : Optional.of(upload.plus(budget.max()));
   }
 }

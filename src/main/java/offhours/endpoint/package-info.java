@@ -59,7 +59,7 @@
  * LOST_RACE and does nothing. A step that throws is caught and retried by the next run; ControllerStepFailures counts
  * such runs (CreateEndpoint's failures count in EndpointCreateFailures). Every run logs one EMF line (namespace
  * "offhours": EndpointOn, Backlog, EndpointRunningOutsideSchedule, EndpointCreateFailures, TestInvocationFailures,
- * ControllerStepFailures, ControllerRuns).
+ * ControllerStepFailures, OverdueSeconds, ControllerRuns).
  *
  * <h2>Ledger</h2>
  * Billing is counted from CreateEndpoint until the endpoint is seen gone (Creating and Deleting included), between

@@ -332,7 +332,8 @@ public final class StackSpec {
    * every completed run, the heartbeat whose absence for 15 minutes is an alarm; {@code testInvocationFailures} is 1
    * for a run whose test invocation of the InService endpoint failed (the trigger stays off, the endpoint bills);
    * {@code controllerStepFailures} is 1 for a run whose step other than CreateEndpoint threw (caught and retried, so
-   * the function's Errors miss it).
+   * the function's Errors miss it); {@code overdueSeconds} is how many seconds the oldest waiting upload is past the
+   * time MaxWaitMinutes makes it due (0 when nothing is late).
    */
   public record Metrics(
       String namespace,
@@ -341,7 +342,8 @@ public final class StackSpec {
       String endpointRunningOutsideSchedule,
       String controllerRuns,
       String testInvocationFailures,
-      String controllerStepFailures) {}
+      String controllerStepFailures,
+      String overdueSeconds) {}
 
   public static final Metrics METRICS = new Metrics(
       "offhours",
@@ -350,7 +352,8 @@ public final class StackSpec {
       "EndpointRunningOutsideSchedule",
       "ControllerRuns",
       "TestInvocationFailures",
-      "ControllerStepFailures");
+      "ControllerStepFailures",
+      "OverdueSeconds");
 
   /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
   public static final List<String> STACK_OUTPUTS = List.of(

@@ -784,7 +784,8 @@ class EndpointControllerTest {
         StackSpec.METRICS.endpointRunningOutsideSchedule(),
         StackSpec.METRICS.controllerRuns(),
         StackSpec.METRICS.testInvocationFailures(),
-        StackSpec.METRICS.controllerStepFailures())) {
+        StackSpec.METRICS.controllerStepFailures(),
+        StackSpec.METRICS.overdueSeconds())) {
       assertThat(line.has(name)).as("metric %s in %s", name, line).isTrue();
       assertThat(declared.findValuesAsText("Name")).contains(name);
     }

@@ -202,6 +202,16 @@ class AlarmsTest {
                 && "notBreaching".equals(p.get("TreatMissingData"))
                 && "300".equals(String.valueOf(p.get("Period")))
                 && "3".equals(String.valueOf(p.get("EvaluationPeriods")))
+                && "3".equals(String.valueOf(p.get("DatapointsToAlarm"))))),
+        new Condition(
+            "the oldest waiting upload past its due time in three 5-minute periods in a row",
+            StackSpec.METRICS.namespace(),
+            StackSpec.METRICS.overdueSeconds(),
+            endpoint,
+            anyAtAll.and(p -> "Maximum".equals(p.get("Statistic"))
+                && "notBreaching".equals(p.get("TreatMissingData"))
+                && "300".equals(String.valueOf(p.get("Period")))
+                && "3".equals(String.valueOf(p.get("EvaluationPeriods")))
                 && "3".equals(String.valueOf(p.get("DatapointsToAlarm"))))));
 
     List<Map<String, Object>> alarms =
@@ -214,8 +224,41 @@ class AlarmsTest {
           assertThat(c.fires().test(a)).as("how %s fires: %s", c.what(), a).isTrue();
         }));
     assertThat(stack.parameters().get("OldestMessageAlarmSeconds"))
-        .as("default: 2 days")
-        .isEqualTo("172800");
+        .as(
+            "default: 4 days, beyond a long weekend's wait (Thursday 19:00 to Monday 08:00 is 85 h)")
+        .isEqualTo("345600");
+  }
+
+  @Test
+  void theOverdueAlarmWatchesEveryHostingAndTheQueueAgeAlarmIsTheBackstop() {
+    StackResolver stack = stack(Map.of("Hosting", "serverless"));
+    Map<String, Object> overdue = stack.resource("UploadsOverdueAlarm");
+    assertThat(overdue.get("Condition"))
+        .as("a serverless endpoint's uploads wait while it throttles: they are due too")
+        .isNull();
+    Map<String, Object> props = stack.properties("UploadsOverdueAlarm");
+    assertThat(props)
+        .containsEntry("Namespace", StackSpec.METRICS.namespace())
+        .containsEntry("MetricName", StackSpec.METRICS.overdueSeconds());
+    assertThat(dimensions(props))
+        .isEqualTo(Map.of("EndpointName", stack.properties("EndpointCleanup").get("EndpointName")));
+    assertThat(String.valueOf(props.get("AlarmDescription")))
+        .contains("MaxWaitMinutes", "handing back", "scripts/offhours endpoint status");
+    assertThat(String.valueOf(stack.properties("QueueAgeAlarm").get("AlarmDescription")))
+        .as("the queue-age alarm says what it misses and which alarm does not")
+        .contains("14 days", "handed back", "UploadsOverdueAlarm");
+  }
+
+  @Test
+  void theReadmesAlarmTableNamesEveryAlarm() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    int start = readme.indexOf("### Alarms");
+    String section = readme.substring(start, readme.indexOf("\n### ", start + 1));
+    assertThat(alarms(stack(Map.of())))
+        .isNotEmpty()
+        .allSatisfy(alarm -> assertThat(section)
+            .as("README's Alarms table names %s", alarm)
+            .contains("`" + alarm + "`"));
   }
 
   @Test

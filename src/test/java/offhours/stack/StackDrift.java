@@ -89,6 +89,7 @@ final class StackDrift {
     drift.alarm("ControllerHeartbeatAlarm", expected.metrics().controllerRuns());
     drift.alarm("TestInvocationFailuresAlarm", expected.metrics().testInvocationFailures());
     drift.alarm("ControllerStepFailuresAlarm", expected.metrics().controllerStepFailures());
+    drift.alarm("UploadsOverdueAlarm", expected.metrics().overdueSeconds());
     return List.copyOf(drift.differences);
   }
 
