@@ -262,6 +262,20 @@ class AlarmsTest {
   }
 
   @Test
+  void theHeartbeatAlarmIsCreatedAfterTheControllersSchedule() {
+    Map<String, Object> heartbeat = StackResolver.map(
+        StackResolver.map(template.get("Resources")).get("ControllerHeartbeatAlarm"));
+    Map<String, Object> events = StackResolver.map(StackResolver.map(StackResolver.map(
+                StackResolver.map(template.get("Resources")).get("ControllerFunction"))
+            .get("Properties"))
+        .get("Events"));
+    assertThat(StackResolver.map(events.get("EveryMinute")).get("Type"))
+        .as("SAM names a function's ScheduleV2 event's schedule FunctionEvent")
+        .isEqualTo("ScheduleV2");
+    assertThat(heartbeat.get("DependsOn")).isEqualTo("ControllerFunctionEveryMinute");
+  }
+
+  @Test
   void theTestInvocationAlarmExistsWithEveryHostingAndSaysWhereTheReasonIs() {
     StackResolver stack = stack(Map.of("Hosting", "serverless"));
     assertThat(stack.resource("EndpointCreateFailuresAlarm").get("Condition"))
