@@ -6,7 +6,9 @@ class the most probable, so a shape read the wrong way gives the wrong top label
   SHAPE                    the answer's shape (the keys of ANSWERS below); jumpstart-verbose names its classes only
                            when asked with Accept: application/json;verbose, as JumpStart models do
   REFUSE_X_IMAGE=1         behave like the Hugging Face inference toolkit: refuse Content-Type application/x-image
-                           with 415, and require image/jpeg or image/png to match the body's magic bytes
+                           with 400 and the toolkit's message in the model server's JSON error body (the toolkit
+                           answers every failure with 400), and require image/jpeg or image/png to match the body's
+                           magic bytes
 An image whose bytes contain b"offhours-test:crash" gets a 500, as a model that crashes on it would answer.
 """
 import json
@@ -50,8 +52,11 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
         if REFUSE_X_IMAGE and content_type == "application/x-image":
-            self.answer(415, "application/json", json.dumps(
-                {"message": "Content type application/x-image is not supported; send image/jpeg or image/png"}).encode())
+            self.answer(400, "application/json", json.dumps(
+                {"code": 400, "type": "InternalServerException",
+                 "message": "Content type application/x-image is not supported by this framework.\n\n"
+                            "    Please implement input_fn to deserialize the request data or an output_fn to"
+                            " serialize the response."}).encode())
         elif REFUSE_X_IMAGE and content_type != own_type(body):
             self.answer(400, "text/plain", ("Content-Type %s does not describe the body" % content_type).encode())
         elif b"offhours-test:crash" in body:

@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * works out every record's outcome, and {@link #conclude}, once the whole batch is evaluated, settles what depends
  * on the batch (a model failure on two images is the endpoint's), hands a deferred message back and logs it.
  *
- * <p>When the model's container answers a 4xx, other than about the request's headers (415, 406: the deployment's)
- * and the image's size (413: a verdict at once, as for an object over MAX_IMAGE_BYTES), it says it could not read the
+ * <p>When the model's container answers a 4xx, other than about the request's headers (415, 406, or a message that
+ * the content or accept type is not supported: the deployment's) and the image's size (413: a verdict at once, as for an object over MAX_IMAGE_BYTES), it says it could not read the
  * image, which is no proof: some containers answer 400 for any failure of their own (the Hugging Face toolkit does,
  * CUDA out of memory included). So the claim is checked with offhours' probe image, at most once per batch
  * ({@link BatchScope#probe}): if the model answers that, the image is at fault and gets its REJECTED verdict at once;

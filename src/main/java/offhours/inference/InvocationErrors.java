@@ -1,5 +1,6 @@
 package offhours.inference;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -37,10 +38,11 @@ public final class InvocationErrors {
      */
     IMAGE,
     /**
-     * The model answered a 4xx other than 413, 415 and 406: it says it could not read this image, but that is no proof
-     * by itself. A container may answer 400 for any failure of its own: the Hugging Face inference toolkit answers
-     * every exception (CUDA out of memory, a wrong Content-Type, a bug in the model) with 400. So the claim is checked
-     * with {@link ProbeImage}: if the model reads that, the image is at fault; if not, the endpoint is.
+     * The model answered a 4xx other than 413, 415 and 406, and other than one whose message says the content or
+     * accept type is not supported: it says it could not read this image, but that is no proof by itself. A container
+     * may answer 400 for any failure of its own: the Hugging Face inference toolkit answers every exception (CUDA out
+     * of memory, a bug in the model) with 400. So the claim is checked with {@link ProbeImage}: if the model reads
+     * that, the image is at fault; if not, the endpoint is.
      */
     UNREADABLE,
     /** The model failed on this image (5xx, or no answer within its time): maybe the image, maybe the model. */
@@ -68,6 +70,17 @@ public final class InvocationErrors {
           + "|being updated|deleting|being deleted|failed state|status failed)|could not find endpoint"
           + "|inference component.*(no capacity|not found|could not be found)",
       Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+  /**
+   * A container's message that the request's media type is not supported, read in any 4xx: the Hugging Face toolkit
+   * answers 400 "Content type application/x-image is not supported by this framework. ..." (the inference toolkit's
+   * UnsupportedFormatError, raised for the Content-Type and for the Accept alike). Group 1 or 3 says which type the
+   * message names.
+   */
+  private static final Pattern TYPE_NOT_SUPPORTED = Pattern.compile(
+      "\\b(content|accept)[-_ ]?type\\b[^\\r\\n]{0,200}?\\b(is not|isn't|not) supported"
+          + "|\\bunsupported (content|accept)[-_ ]?type\\b",
+      Pattern.CASE_INSENSITIVE);
 
   /**
    * DescribeEndpoint and DeleteEndpoint answer a missing endpoint with ValidationException "Could not find endpoint
@@ -150,17 +163,25 @@ public final class InvocationErrors {
 
   /**
    * The container answered with an error (ModelError only says that the container answered non-2xx). 415 and 406 are
-   * about the request's Content-Type and Accept, which the deployment chose; 413 is the image's size; any other 4xx
+   * about the request's Content-Type and Accept, which the deployment chose, and so is any 4xx whose message says the
+   * content or accept type is not supported (the Hugging Face toolkit's 400); 413 is the image's size; any other 4xx
    * is the model saying it could not read the image, which a broken deployment says too (UNREADABLE); 5xx (and 0: no
    * answer within the model's time) is a crash.
    */
   private static Failure modelError(ModelErrorException error) {
     Integer status = error.originalStatusCode();
     String original = error.originalMessage() != null ? error.originalMessage() : message(error);
-    if (status != null && (status == 415 || status == 406)) {
+    Matcher unsupported = TYPE_NOT_SUPPORTED.matcher(original);
+    boolean typeRefused =
+        status != null && status >= 400 && status < 500 && status != 413 && unsupported.find();
+    if (status != null && (status == 415 || status == 406 || typeRefused)) {
+      boolean accept = status == 406
+          || (status != 415
+              && typeRefused
+              && "accept".equalsIgnoreCase(acceptOrContent(unsupported)));
       return new Failure(
           Cause.DEPLOYMENT,
-          "the model refused the request's " + (status == 415 ? "Content-Type" : "Accept")
+          "the model refused the request's " + (accept ? "Accept" : "Content-Type")
               + " (status " + status + "): " + original
               + "; set the content type (auto sends image/jpeg or image/png)"
               + " and accept settings to what the container takes",
@@ -186,6 +207,11 @@ public final class InvocationErrors {
         "the model failed (status " + (status == null ? "unknown" : status) + "): " + original,
         status,
         original);
+  }
+
+  /** "content" or "accept", as the message that matched {@link #TYPE_NOT_SUPPORTED} named it. */
+  private static String acceptOrContent(Matcher unsupported) {
+    return unsupported.group(1) != null ? unsupported.group(1) : unsupported.group(3);
   }
 
   /**

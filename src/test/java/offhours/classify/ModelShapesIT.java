@@ -245,8 +245,10 @@ class ModelShapesIT {
     assertThat(probe.ok()).isFalse();
     assertThat(probe.detail())
         .startsWith(
-            "the model refused the request's Content-Type (status 415): {\"message\":"
-                + " \"Content type application/x-image is not supported; send image/jpeg or image/png\"}; set the content type");
+            "the model refused the request's Content-Type (status 400): {\"code\": 400, \"type\":"
+                + " \"InternalServerException\", \"message\": \"Content type application/x-image is not"
+                + " supported by this framework.\\n\\n")
+        .contains("serialize the response.\"}; set the content type");
     assertThat(response.getBatchItemFailures())
         .as("retried as the deployment's fault")
         .hasSize(1);

@@ -2,6 +2,7 @@ package offhours.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import offhours.inference.InvocationErrors.Cause;
 import offhours.inference.InvocationErrors.Failure;
 import org.junit.jupiter.api.Test;
@@ -247,6 +248,68 @@ class InvocationErrorsTest {
                 .build())
             .reason())
         .startsWith("the model refused the request's Accept (status 406)");
+  }
+
+  @Test
+  void aModel4xxSayingTheContentOrAcceptTypeIsNotSupportedIsTheDeploymentsFaultNotTheImages() {
+    // The Hugging Face toolkit answers the inference toolkit's UnsupportedFormatError with 400, in
+    // the model server's JSON error body.
+    String toolkit =
+        "{\"code\": 400, \"type\": \"InternalServerException\", \"message\": \"Content type"
+            + " application/x-image is not supported by this framework.\\n\\n    Please implement input_fn"
+            + " to deserialize the request data or an output_fn to serialize the response.\"}";
+    Failure failure = InvocationErrors.of(ModelErrorException.builder()
+        .statusCode(424)
+        .originalStatusCode(400)
+        .originalMessage(toolkit)
+        .build());
+
+    assertThat(failure)
+        .isEqualTo(new Failure(
+            Cause.DEPLOYMENT,
+            "the model refused the request's Content-Type (status 400): " + toolkit
+                + "; set the content type (auto sends image/jpeg or image/png) and accept settings to"
+                + " what the container takes",
+            400,
+            toolkit));
+    for (String message : List.of(
+        "CONTENT-TYPE image/vnd.ms-photo IS NOT SUPPORTED",
+        "content_type image/webp isn't supported",
+        "Unsupported content type: application/x-image")) {
+      assertThat(reason(400, message))
+          .as(message)
+          .startsWith("the model refused the request's Content-Type (status 400): ");
+    }
+    assertThat(reason(422, "Accept type application/xml is not supported"))
+        .startsWith("the model refused the request's Accept (status 422): ");
+    assertThat(reason(400, "unsupported accept-type text/csv"))
+        .startsWith("the model refused the request's Accept (status 400): ");
+    assertThat(InvocationErrors.of(ModelErrorException.builder()
+                .statusCode(424)
+                .originalStatusCode(400)
+                .originalMessage("cannot identify image file; this content is not supported")
+                .build())
+            .cause())
+        .as("not supported, but not about the content type")
+        .isEqualTo(Cause.UNREADABLE);
+    assertThat(InvocationErrors.of(ModelErrorException.builder()
+                .statusCode(424)
+                .originalStatusCode(500)
+                .originalMessage("Content type application/x-image is not supported")
+                .build())
+            .cause())
+        .as("a 5xx stays a crash")
+        .isEqualTo(Cause.CRASH);
+  }
+
+  private static String reason(int status, String message) {
+    Failure failure = InvocationErrors.of(ModelErrorException.builder()
+        .statusCode(424)
+        .originalStatusCode(status)
+        .originalMessage(message)
+        .build());
+    assertThat(failure.cause()).as(message).isEqualTo(Cause.DEPLOYMENT);
+    return failure.reason();
   }
 
   @Test
