@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A model's answer read into class names and probabilities, most probable first.
  *
- * @param labels every class the answer gave a score, most probable first (equal scores keep the answer's order)
+ * @param labels every class the answer gave a score, most probable first (equal scores keep the answer's order); a
+ *     name the answer or the labels give twice is here once, with the sum of its probabilities
  * @param shape which of the known response shapes it was, for logs and errors
  * @param scores how the numbers were read: {@link Scores#PROBABILITIES} or {@link Scores#LOGITS} (softmax
  *     applied), never {@link Scores#AUTO}

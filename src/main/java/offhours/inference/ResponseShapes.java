@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,8 +29,9 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *       (older TorchServe), Triton's classification strings {@code "0.44:3:macaw"} in a KServe v2 output.
  * </ul>
  *
- * Anything else, and any answer that disagrees with the labels or the scores setting, is a {@link ContractViolation}
- * that says what was expected and shows an excerpt of the body.
+ * A class named more than once (by the answer or by the labels) is one class whose probability is the sum of its
+ * scores' probabilities. Anything else, and any answer that disagrees with the labels or the scores setting, is a
+ * {@link ContractViolation} that says what was expected and shows an excerpt of the body.
  */
 public final class ResponseShapes {
 
@@ -77,12 +79,24 @@ public final class ResponseShapes {
     Scores applied = interpretation(raw, contract.scores(), names);
     double[] probabilities =
         applied == Scores.LOGITS ? softmax(raw.scores()) : clamped(raw.scores());
-    List<ScoredLabel> ranked = new ArrayList<>(names.size());
-    for (int i = 0; i < names.size(); i++) {
-      ranked.add(new ScoredLabel(names.get(i), probabilities[i]));
-    }
+    List<ScoredLabel> ranked = byName(names, probabilities);
     ranked.sort(Comparator.comparingDouble(ScoredLabel::score).reversed());
     return new Ranking(ranked, raw.shape(), applied);
+  }
+
+  /**
+   * One score per class name, in the order names first appear. Real label lists name some classes twice (ImageNet's
+   * "crane", the bird and the machine), so a name given more than once gets the sum of its probabilities: the
+   * probability that the image is that name, and the total stays what it was (at most 1, for float32 rounding).
+   */
+  private static List<ScoredLabel> byName(List<String> names, double[] probabilities) {
+    Map<String, Double> sums = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      sums.merge(names.get(i), probabilities[i], Double::sum);
+    }
+    List<ScoredLabel> out = new ArrayList<>(sums.size());
+    sums.forEach((name, sum) -> out.add(new ScoredLabel(name, Math.min(1, sum))));
+    return out;
   }
 
   private static Raw shape(JsonNode node, byte[] body, List<String> labels) {
@@ -276,16 +290,11 @@ public final class ResponseShapes {
       }
       return labels;
     }
-    Set<String> seen = new HashSet<>();
     Set<String> known = new HashSet<>(labels);
     for (String name : raw.names()) {
       if (name.isBlank()) {
         throw new ContractViolation(
             "the answer (" + raw.shape() + ") has a class with an empty name");
-      }
-      if (!seen.add(name)) {
-        throw new ContractViolation(
-            "the answer (" + raw.shape() + ") names class '" + name + "' twice");
       }
       if (!labels.isEmpty() && !known.contains(name)) {
         throw new ContractViolation(

@@ -197,17 +197,62 @@ class ResponseShapesTest {
   }
 
   @Test
-  void namedAnswersMustNameEachClassOnceAndMatchTheirScores() {
+  void namedAnswersMustMatchTheirScores() {
     assertThatThrownBy(() ->
             read("{\"probabilities\": [0.5, 0.5], \"labels\": [\"a\"]}", List.of(), Scores.AUTO))
         .hasMessageStartingWith(
             "the answer's \"labels\" do not match its 2 \"probabilities\" one to one: ");
-    assertThatThrownBy(() -> read(
-            "[{\"label\": \"a\", \"score\": 0.5}, {\"label\": \"a\", \"score\": 0.4}]",
-            List.of(),
-            Scores.AUTO))
-        .hasMessage(
-            "the answer ([{\"label\", \"score\"}, ...] (Hugging Face)) names class 'a' twice");
+  }
+
+  @Test
+  void aClassNamedTwiceByTheAnswerGetsTheSumOfItsScoresInFirstAppearanceOrder() {
+    // ImageNet names two classes "crane" (the bird and the machine): a top-5 Hugging Face answer.
+    Ranking hf = read(
+        "[{\"label\": \"crane\", \"score\": 0.3}, {\"label\": \"stork\", \"score\": 0.25},"
+            + " {\"label\": \"crane\", \"score\": 0.2}, {\"label\": \"heron\", \"score\": 0.1},"
+            + " {\"label\": \"spoonbill\", \"score\": 0.1}]",
+        List.of(),
+        Scores.AUTO);
+    assertThat(hf.labels())
+        .extracting(ScoredLabel::label)
+        .containsExactly("crane", "stork", "heron", "spoonbill");
+    assertThat(hf.labels().getFirst().score()).isCloseTo(0.5, within(1e-12));
+    // A JumpStart verbose answer with every label: the total stays 1, equal sums keep their first
+    // appearance's order.
+    Ranking verbose = read(
+        "{\"probabilities\": [0.1, 0.4, 0.1, 0.4], \"labels\": [\"crane\", \"cat\", \"crane\","
+            + " \"dog\"]}",
+        List.of(),
+        Scores.AUTO);
+    assertThat(verbose.scores()).isEqualTo(Scores.PROBABILITIES);
+    assertThat(verbose.labels())
+        .extracting(ScoredLabel::label)
+        .containsExactly("cat", "dog", "crane");
+    assertThat(verbose.labels()).extracting(ScoredLabel::score).containsExactly(0.4, 0.4, 0.2);
+    // Logits: the softmax runs over every score, then a name's probabilities are summed.
+    Ranking logits = read(
+        "[{\"label\": \"crane\", \"score\": 0.0}, {\"label\": \"crane\", \"score\": 0.0},"
+            + " {\"label\": \"cat\", \"score\": 0.0}]",
+        List.of(),
+        Scores.LOGITS);
+    assertThat(logits.labels()).extracting(ScoredLabel::label).containsExactly("crane", "cat");
+    assertThat(logits.labels().getFirst().score()).isCloseTo(2.0 / 3, within(1e-12));
+  }
+
+  @Test
+  void configuredLabelsThatNameAClassTwiceGiveItTheSumOfItsScores() {
+    Ranking ranking = read("[0.35, 0.3, 0.35]", List.of("crane", "cat", "crane"), Scores.AUTO);
+    assertThat(ranking.labels())
+        .containsExactly(new ScoredLabel("crane", 0.7), new ScoredLabel("cat", 0.3));
+    assertThat(top("[0.1, 0.6, 0.3]", List.of("crane", "cat", "crane")))
+        .isEqualTo(new ScoredLabel("cat", 0.6));
+  }
+
+  @Test
+  void summedProbabilitiesNeverExceedOne() {
+    assertThat(top(
+            "[{\"label\": \"a\", \"score\": 0.7}, {\"label\": \"a\", \"score\": 0.6}]", List.of()))
+        .isEqualTo(new ScoredLabel("a", 1.0));
   }
 
   @Test

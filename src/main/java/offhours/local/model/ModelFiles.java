@@ -3,13 +3,15 @@ package offhours.local.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 
 /** A model the built-in container can serve: the ONNX file and its labels, one per line, in output order. */
 public record ModelFiles(Path onnx, Path labels) {
 
-  /** The labels in output order: lines trimmed, blank lines skipped; none, or a duplicate, is an error. */
+  /**
+   * The labels in output order: lines trimmed, blank lines skipped; none is an error. A name may appear more than once
+   * (ImageNet's "crane"): the classifier gives it the sum of its outputs' probabilities.
+   */
   public List<String> readLabels() throws IOException {
     List<String> names = Files.readAllLines(labels).stream()
         .map(String::strip)
@@ -19,12 +21,6 @@ public record ModelFiles(Path onnx, Path labels) {
       throw new IOException(
           "label file " + labels + " has no labels; write one class name per line, in the"
               + " order of the model's outputs");
-    }
-    var seen = new HashSet<String>();
-    for (String name : names) {
-      if (!seen.add(name)) {
-        throw new IOException("label file " + labels + " lists '" + name + "' twice");
-      }
     }
     return names;
   }
