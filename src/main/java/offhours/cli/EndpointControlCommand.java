@@ -97,9 +97,9 @@ final class EndpointControlCommand implements Command {
       String function = target.name(Name.CONTROLLER_FUNCTION);
       InvokeResponse response;
       try {
-        // A deployed controller through its alias, as its schedule calls it: the SnapStart version,
-        // not a cold
-        // $LATEST. The local Lambda has no aliases.
+        // A deployed controller through its alias, as its schedule calls it: the published version
+        // (SnapStart's unless the stack's SnapStart parameter is false), not $LATEST. The local
+        // Lambda has no aliases.
         String qualifier = target.local() ? null : StackSpec.FUNCTION_ALIAS;
         response = lambda.invoke(r -> r.functionName(function)
             .qualifier(qualifier)

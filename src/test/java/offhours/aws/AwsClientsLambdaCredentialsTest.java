@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 
-/** template.yaml turns SnapStart on, and SnapStart functions get their credentials from a local endpoint. */
+/**
+ * template.yaml turns SnapStart on (unless its SnapStart parameter is false), and SnapStart functions get their
+ * credentials from a local endpoint; without it they get the usual key variables.
+ */
 class AwsClientsLambdaCredentialsTest {
 
   @Test

@@ -389,6 +389,7 @@ class ParameterConstraintsTest {
             "arn:aws:sns:us-east-1:1234:t"));
     c.put("ApiRateLimit", INTEGERS);
     c.put("ApiBurstLimit", INTEGERS);
+    c.put("SnapStart", List.of("true", "false", "True", "None", ""));
     c.put(
         "OldestMessageAlarmSeconds",
         List.of(
@@ -506,6 +507,7 @@ class ParameterConstraintsTest {
                 "an age alarm must lie within SQS' retention to ever fire: " + seconds);
           }
         }));
+    c.put("SnapStart", ParameterConstraintsTest::snapStart);
     return c;
   }
 
@@ -554,6 +556,27 @@ class ParameterConstraintsTest {
             + " exceeds the serverless" + " endpoint's MaxConcurrency " + max);
       }
     });
+  }
+
+  /**
+   * Lambda takes SnapStart ApplyOn PublishedVersions or None
+   * (https://docs.aws.amazon.com/lambda/latest/api/API_SnapStart.html); every function with it keeps its alias.
+   */
+  private static String snapStart(StackResolver s) {
+    String wanted = "true".equals(s.parameters().get("SnapStart")) ? "PublishedVersions" : "None";
+    for (var r : s.resources().entrySet()) {
+      if (!"AWS::Serverless::Function".equals(s.type(r.getKey()))
+          || !s.properties(r.getKey()).containsKey("SnapStart")) {
+        continue;
+      }
+      Map<String, Object> p = s.properties(r.getKey());
+      Object applyOn = StackResolver.map(p.get("SnapStart")).get("ApplyOn");
+      if (!wanted.equals(applyOn) || !StackSpec.FUNCTION_ALIAS.equals(p.get("AutoPublishAlias"))) {
+        return r.getKey() + " has SnapStart ApplyOn " + applyOn + " and alias "
+            + p.get("AutoPublishAlias") + ", not " + wanted + " under " + StackSpec.FUNCTION_ALIAS;
+      }
+    }
+    return null;
   }
 
   private static void positiveWholeNumber(String value) {

@@ -1,0 +1,56 @@
+package offhours.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Lambda features template.yaml uses that not every Region offers can be turned off by a parameter, and the
+ * default stays what most Regions get: SnapStart on, arm64.
+ */
+class RegionalChoicesTest {
+
+  private static final List<String> PUBLISHED =
+      List.of("ClassifyFunction", "ControllerFunction", "ApiFunction");
+
+  private final Map<String, Object> template;
+
+  RegionalChoicesTest() throws IOException {
+    template = CloudFormationYaml.parse(Files.readString(Path.of("template.yaml")));
+  }
+
+  private StackResolver stack(Map<String, String> parameters) {
+    Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
+    all.putAll(parameters);
+    return new StackResolver(template, FakeStack.create(all));
+  }
+
+  private static Object applyOn(StackResolver stack, String function) {
+    return StackResolver.map(stack.properties(function).get("SnapStart")).get("ApplyOn");
+  }
+
+  @Test
+  void snapStartIsOnByDefaultForEveryPublishedFunction() {
+    StackResolver stack = stack(Map.of());
+    for (String function : PUBLISHED) {
+      assertThat(applyOn(stack, function)).as(function).isEqualTo("PublishedVersions");
+    }
+  }
+
+  @Test
+  void snapStartFalseTurnsItOffAndKeepsTheAliasTheCommandLineInvokes() {
+    StackResolver stack = stack(Map.of("SnapStart", "false"));
+    for (String function : PUBLISHED) {
+      assertThat(applyOn(stack, function)).as(function).isEqualTo("None");
+      assertThat(stack.properties(function).get("AutoPublishAlias"))
+          .as(function)
+          .isEqualTo(StackSpec.FUNCTION_ALIAS);
+    }
+  }
+}
