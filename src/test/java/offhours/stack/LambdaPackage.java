@@ -31,6 +31,12 @@ final class LambdaPackage {
   final Map<String, Long> entries = new TreeMap<>();
   /** Every class resource (top level and inside lib/*.jar), e.g. {@code software/amazon/awssdk/core/SdkBytes.class}. */
   final Set<String> classes = new TreeSet<>();
+  /** Native libraries (top level and inside lib/*.jar), which would tie the package to one architecture. */
+  final Set<String> nativeLibraries = new TreeSet<>();
+
+  private static final Pattern NATIVE_LIBRARY =
+      Pattern.compile(".*\\.(so(\\.[0-9.]+)?|dylib|jnilib|dll)$");
+
   /** Top-level classes of offhours' own packages -> their bytes. */
   final Map<String, byte[]> ownClasses = new TreeMap<>();
 
@@ -50,6 +56,9 @@ final class LambdaPackage {
         }
         byte[] bytes = in.readAllBytes();
         p.entries.put(e.getName(), (long) bytes.length);
+        if (NATIVE_LIBRARY.matcher(e.getName()).matches()) {
+          p.nativeLibraries.add(e.getName());
+        }
         if (e.getName().endsWith(".jar")) {
           p.readJar(bytes);
         } else if (e.getName().endsWith(".class")) {
@@ -68,6 +77,8 @@ final class LambdaPackage {
       for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
         if (e.getName().endsWith(".class")) {
           classes.add(e.getName());
+        } else if (NATIVE_LIBRARY.matcher(e.getName()).matches()) {
+          nativeLibraries.add(e.getName());
         }
       }
     }

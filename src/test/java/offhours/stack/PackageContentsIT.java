@@ -37,6 +37,15 @@ class PackageContentsIT {
   }
 
   @Test
+  void noPackageCarriesANativeLibrarySoEitherArchitectureRunsIt() throws Exception {
+    // template.yaml's Architecture parameter lets a stack pick arm64 or x86_64 for every function.
+    for (LambdaPackage p :
+        List.of(classify, controller, LambdaPackage.read(TARGET.resolve("api.zip")))) {
+      assertThat(p.nativeLibraries).as("native libraries in %s", p.zip).isEmpty();
+    }
+  }
+
+  @Test
   void classifyZipIsAtMostTwelveMegabytes() throws Exception {
     assertThat(classify.size())
         .as("size of %s in bytes", classify.zip)

@@ -390,6 +390,7 @@ class ParameterConstraintsTest {
     c.put("ApiRateLimit", INTEGERS);
     c.put("ApiBurstLimit", INTEGERS);
     c.put("SnapStart", List.of("true", "false", "True", "None", ""));
+    c.put("Architecture", List.of("arm64", "x86_64", "x86-64", "ARM64", ""));
     c.put(
         "OldestMessageAlarmSeconds",
         List.of(
@@ -508,6 +509,14 @@ class ParameterConstraintsTest {
           }
         }));
     c.put("SnapStart", ParameterConstraintsTest::snapStart);
+    // Lambda takes one architecture per function, arm64 or x86_64
+    // (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html).
+    c.put(
+        "Architecture",
+        s -> Set.of(List.of("arm64"), List.of("x86_64"))
+                .contains(s.functionGlobals().get("Architectures"))
+            ? null
+            : "Lambda refuses Architectures " + s.functionGlobals().get("Architectures"));
     return c;
   }
 

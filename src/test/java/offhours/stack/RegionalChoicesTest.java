@@ -53,4 +53,17 @@ class RegionalChoicesTest {
           .isEqualTo(StackSpec.FUNCTION_ALIAS);
     }
   }
+
+  @Test
+  void theFunctionsRunOnArm64UnlessTheArchitectureParameterSaysX86() {
+    assertThat(stack(Map.of()).functionGlobals().get("Architectures")).isEqualTo(List.of("arm64"));
+    assertThat(stack(Map.of("Architecture", "x86_64")).functionGlobals().get("Architectures"))
+        .isEqualTo(List.of("x86_64"));
+    for (var r : StackResolver.map(template.get("Resources")).entrySet()) {
+      assertThat(StackResolver.map(
+              StackResolver.map(r.getValue()).getOrDefault("Properties", Map.of())))
+          .as("%s sets its own Architectures instead of the parameter's", r.getKey())
+          .doesNotContainKey("Architectures");
+    }
+  }
 }

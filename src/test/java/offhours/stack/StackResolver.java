@@ -85,6 +85,13 @@ final class StackResolver {
     return props == null ? Map.of() : map(resolve(props));
   }
 
+  /** The properties Globals gives every AWS::Serverless::Function, intrinsics resolved (none: empty). */
+  Map<String, Object> functionGlobals() {
+    Object globals = template.get("Globals");
+    Object function = globals == null ? null : map(globals).get("Function");
+    return function == null ? Map.of() : map(resolve(function));
+  }
+
   /** A function's Environment.Variables as the deployed function would see them. */
   Map<String, String> environment(String function) {
     Map<String, String> env = new LinkedHashMap<>();
