@@ -70,8 +70,8 @@ final class CostCommand implements Command {
         (as its controller and its API's /status); the flags override them. Days before the
         stack existed (its creation, or the local stack's start) are not counted. A stack with Hosting=serverless
         has no endpoint-hours: it bills per invocation, and Classify adds each batch's invocation time x the
-        endpoint's memory (GB-seconds) and bytes to the same ledger; each day's cost is those at the serverless
-        prices (--serverless-gb-second, --serverless-gb-data override them), and 24/7 is an always-on endpoint of
+        endpoint's memory (GB-seconds) and bytes to the same ledger; each day's cost is those at the us-east-1
+        serverless prices (--serverless-gb-second, --serverless-gb-data override them), and 24/7 is an always-on endpoint of
         the stack's InstanceType and InstanceCount, as for the other hostings.
         With --json: one object per day, then one with "date":"total".
         With --compare: what the stack billed beside every other hosting option on the same uploads (the

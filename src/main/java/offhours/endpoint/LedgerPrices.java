@@ -30,7 +30,8 @@ public record LedgerPrices(
 
   /**
    * A stack's prices as its controller's settings give them (the API's /status has no others): its instance's, and
-   * the serverless list prices ({@link ServerlessUsage#GB_SECOND_USD}, {@link ServerlessUsage#DATA_GB_USD}).
+   * us-east-1's serverless list prices ({@link ServerlessUsage#GB_SECOND_USD}, {@link ServerlessUsage#DATA_GB_USD})
+   * whatever the stack's Region.
    */
   public static LedgerPrices listed(
       Hosting hosting, String instanceType, int instanceCount, double hourlyPriceUsd) {
