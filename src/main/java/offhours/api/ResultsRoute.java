@@ -25,6 +25,12 @@ final class ResultsRoute {
   /** S3's longest key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
   static final int MAX_KEY_BYTES = 1024;
 
+  /**
+   * The most results one object's answer shows, newest first: a key uploaded again and again to an unversioned bucket
+   * has a result per upload, and every one of them would outgrow Lambda's 6 MB response.
+   */
+  static final int MAX_RESULTS = ResultsQuery.MAX_LIMIT;
+
   /** The query parameter that names one object exactly (not {@code key}: that is the listing's "contains" filter). */
   static final String OBJECT = "object";
 
@@ -83,32 +89,33 @@ final class ResultsRoute {
       return ApiResponse.error(400, "an S3 key is at most " + MAX_KEY_BYTES + " bytes (UTF-8)");
     }
     String bucket = config.bucket();
-    List<ResultItem> results = table.byKey(bucket, key);
+    ResultsTable.Newest results = table.newestByKey(bucket, key, MAX_RESULTS);
     Map<String, Object> answer = StatusView.orderedMap("key", key, "bucket", bucket);
-    if (!results.isEmpty()) {
-      answer.put("state", "DONE");
-      answer.put("results", results.stream().map(ResultView::of).toList());
-      return ApiResponse.json(200, answer);
-    }
     HeadObjectResponse head;
     try {
       head = s3.headObject(r -> r.bucket(bucket).key(key));
     } catch (NoSuchKeyException e) {
-      return missing(bucket, key);
+      return gone(bucket, key, results, answer);
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
-        return missing(bucket, key);
+        return gone(bucket, key, results, answer);
       }
       throw e;
     }
     answer.put("uploadedAt", head.lastModified());
     answer.put("sizeBytes", head.contentLength());
+    if (hasResult(bucket, key, head, results)) {
+      answer.put("state", "DONE");
+      putResults(answer, results);
+      return ApiResponse.json(200, answer);
+    }
     if (!StackSpec.NOTIFICATION.matches(key)) {
       answer.put("state", "NOT_QUEUED");
       answer.put(
           "reason",
           "offhours classifies keys ending in " + String.join(", ", StackSpec.IMAGE_EXTENSIONS)
               + " (any case); the bucket sends no notification for this one. Upload it under such a name.");
+      putResults(answer, results);
       return ApiResponse.json(200, answer);
     }
     StackObserver.Observed seen = observer.get();
@@ -122,6 +129,7 @@ final class ResultsRoute {
     answer.put("startsAt", forecast.startsAt());
     answer.put("expectedAt", forecast.expectedAt());
     answer.put("observedAt", seen.at());
+    putResults(answer, results);
     return ApiResponse.json(
         200, answer, Map.of("retry-after", Long.toString(retryAfter(forecast, seen))));
   }
@@ -151,6 +159,41 @@ final class ResultsRoute {
     }
     throw new IllegalArgumentException("limit must be a whole number from 1 to "
         + ResultsQuery.MAX_LIMIT + ", got '" + text + "'");
+  }
+
+  /**
+   * Whether the object's current version (the one HeadObject saw) has a result. An object whose version S3 does not
+   * name (no version id, no ETag) is taken as done once it has any result.
+   */
+  private boolean hasResult(
+      String bucket, String key, HeadObjectResponse head, ResultsTable.Newest results) {
+    String sk = ResultItem.skOfStored(head.versionId(), head.eTag());
+    if (sk == null) {
+      return !results.items().isEmpty();
+    }
+    return results.items().stream().anyMatch(r -> r.sk().equals(sk))
+        || (results.more() && table.byVersion(bucket, key, sk).isPresent());
+  }
+
+  /** A deleted object: its results, as they were, or 404 when it has none. */
+  private static ApiResponse gone(
+      String bucket, String key, ResultsTable.Newest results, Map<String, Object> answer) {
+    if (results.items().isEmpty()) {
+      return missing(bucket, key);
+    }
+    answer.put("state", "DONE");
+    putResults(answer, results);
+    return ApiResponse.json(200, answer);
+  }
+
+  /** The newest results (none: nothing is added), how many there are, and whether more exist than are shown. */
+  private static void putResults(Map<String, Object> answer, ResultsTable.Newest results) {
+    if (results.items().isEmpty()) {
+      return;
+    }
+    answer.put("results", results.items().stream().map(ResultView::of).toList());
+    answer.put("total", results.total());
+    answer.put("more", results.more());
   }
 
   private static ApiResponse missing(String bucket, String key) {

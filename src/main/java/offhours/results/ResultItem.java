@@ -117,6 +117,17 @@ public record ResultItem(
     return skFor(versionId, eTag, null);
   }
 
+  /**
+   * {@link ObjectVersion#sk()} of a version as S3's API names it (HeadObject, a listing), or null when it names
+   * neither: an unversioned bucket's version is "null" there, while its notifications carry no versionId and its
+   * results are keyed by the ETag, which the API quotes and a notification does not.
+   */
+  public static String skOfStored(String versionId, String quotedETag) {
+    String version = "null".equals(versionId) ? null : versionId;
+    String eTag = quotedETag == null ? null : quotedETag.replace("\"", "");
+    return isEmpty(version) && isEmpty(eTag) ? null : skFor(version, eTag, null);
+  }
+
   private static String skFor(String versionId, String eTag, String sequencer) {
     if (!isEmpty(versionId)) {
       return "v#" + versionId;

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
 import offhours.aws.DynamoNumbers;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
@@ -53,6 +55,26 @@ public final class ResultsTable {
   static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL =
       "attribute_not_exists(pk) OR #status = :rejected OR attribute_not_exists(#model) OR #model <> :model";
 
+  /** The longest value of a partition key (pk, and each index's) in bytes of UTF-8, as DynamoDB allows it. */
+  public static final int MAX_PARTITION_KEY_BYTES = 2048;
+
+  /** The longest value of a sort key (sk, and each index's classifiedAt) in bytes of UTF-8. */
+  public static final int MAX_SORT_KEY_BYTES = 1024;
+
+  /** Newest classification first; results classified in the same millisecond by version. */
+  private static final Comparator<ResultItem> NEWEST_FIRST = Comparator.comparing(
+          ResultItem::classifiedAt)
+      .thenComparing(ResultItem::sk)
+      .reversed();
+
+  /** The newest of an object's results, newest first, and how many it has in all. */
+  public record Newest(List<ResultItem> items, int total) {
+    /** Whether the object has more results than {@link #items}. */
+    public boolean more() {
+      return total > items.size();
+    }
+  }
+
   private final DynamoDbClient dynamo;
   private final String tableName;
 
@@ -92,24 +114,68 @@ public final class ResultsTable {
     return put.conditionExpression(NEW_ITEM_ONLY).build();
   }
 
+  /**
+   * The newest {@code limit} of an object's results and how many it has: {@link #byKey} bounded for an answer of a
+   * known size. An unversioned bucket keeps each upload's result under its ETag, so a key uploaded over and over has
+   * as many results; a Query reads them all (the table's sort key is the version, not the time), but only the newest
+   * {@code limit} are kept while reading.
+   */
+  public Newest newestByKey(String bucket, String key, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    }
+    PriorityQueue<ResultItem> newest = new PriorityQueue<>(NEWEST_FIRST.reversed());
+    int[] total = {0};
+    readKey(bucket, key, r -> {
+      total[0]++;
+      newest.add(r);
+      if (newest.size() > limit) {
+        newest.poll();
+      }
+    });
+    List<ResultItem> items = new ArrayList<>(newest);
+    items.sort(NEWEST_FIRST);
+    return new Newest(items, total[0]);
+  }
+
   /** Every version's result for an object, newest classification first. */
   public List<ResultItem> byKey(String bucket, String key) {
     List<ResultItem> results = new ArrayList<>();
+    readKey(bucket, key, results::add);
+    results.sort(NEWEST_FIRST);
+    return results;
+  }
+
+  /** The result of one version of an object ({@code sk}, as {@link ResultItem#skFor} names it), if it has one. */
+  public Optional<ResultItem> byVersion(String bucket, String key, String sk) {
+    QueryResponse page = dynamo.query(QueryRequest.builder()
+        .tableName(tableName)
+        .keyConditionExpression("pk = :pk AND sk = :sk")
+        .expressionAttributeValues(Map.of(":pk", s(ResultItem.pkFor(bucket, key)), ":sk", s(sk)))
+        .consistentRead(true)
+        .build());
+    return page.items().stream().findFirst().map(ResultsTable::fromItem);
+  }
+
+  /**
+   * Every result of an object, page by page. A strongly consistent read of the table (the indexes cannot give one): a
+   * result Classify has just written is seen, so the API never says an object waits that has its answer.
+   */
+  private void readKey(String bucket, String key, Consumer<ResultItem> each) {
     Map<String, AttributeValue> start = null;
     do {
       QueryResponse page = dynamo.query(QueryRequest.builder()
           .tableName(tableName)
           .keyConditionExpression("pk = :pk")
           .expressionAttributeValues(Map.of(":pk", s(ResultItem.pkFor(bucket, key))))
+          .consistentRead(true)
           .exclusiveStartKey(start)
           .build());
-      page.items().forEach(i -> results.add(fromItem(i)));
+      page.items().forEach(i -> each.accept(fromItem(i)));
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
           ? page.lastEvaluatedKey()
           : null;
     } while (start != null);
-    results.sort(Comparator.comparing(ResultItem::classifiedAt).reversed());
-    return results;
   }
 
   /**

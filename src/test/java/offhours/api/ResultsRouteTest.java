@@ -3,17 +3,22 @@ package offhours.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import offhours.results.ResultItem;
+import offhours.results.ResultsTable;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -39,6 +44,12 @@ class ResultsRouteTest {
   private final ApiConfig config = ApiFixtures.config();
   private final List<String> partitionKeys = new ArrayList<>();
   private final List<String> headed = new ArrayList<>();
+  private final List<QueryRequest> queries = new ArrayList<>();
+  /** The results table's items, in sk order as a Query returns them; each Query answers a page of at most 40. */
+  private final List<Map<String, AttributeValue>> items = new ArrayList<>();
+  /** What HeadObject answers for photos/*.png (an unversioned bucket: its ETag, quoted); null: no such object. */
+  private String currentETag;
+
   private final Api api = new Api(
       s3(),
       ApiFixtures.unused(SqsClient.class),
@@ -128,6 +139,131 @@ class ResultsRouteTest {
     assertThat(headed).containsExactly("é".repeat(512));
   }
 
+  @Test
+  void anObjectShowsItsNewestHundredResultsHoweverManyItHas() {
+    // 250 uploads of one key to an unversioned bucket: a result per ETag, and the ETags do not
+    // sort as the uploads do.
+    results("photos/hot.png", 250);
+    currentETag = "\"" + eTag(249) + "\"";
+
+    ApiResponse answer = byObject(Map.of("object", "photos/hot.png"));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(JsonText.string(body, "state")).isEqualTo("DONE");
+    assertThat(body.asObject().get("total").asNumber()).isEqualTo("250");
+    assertThat(body.asObject().get("more").asBoolean()).isTrue();
+    assertThat(versions(body))
+        .as("the newest 100, newest first")
+        .hasSize(100)
+        .startsWith(eTag(249), eTag(248))
+        .endsWith(eTag(150));
+    assertThat(queries).as("every page of the key read").hasSize(7);
+    assertThat(queries)
+        .as("a strongly consistent read: a result just written is seen")
+        .allSatisfy(q -> assertThat(q.consistentRead()).isTrue());
+  }
+
+  @Test
+  void aKeyUploadedAgainWaitsForItsNewResultAndShowsTheOlderOnes() {
+    results("photos/again.png", 2);
+    currentETag = "\"" + eTag(7) + "\"";
+
+    ApiResponse answer = route().byQuery(request(Map.of("object", "photos/again.png")));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(JsonText.string(body, "state")).isEqualTo("WAITING");
+    assertThat(versions(body)).containsExactly(eTag(1), eTag(0));
+    assertThat(body.asObject().get("more").asBoolean()).isFalse();
+    assertThat(headed).containsExactly("photos/again.png");
+
+    currentETag = "\"" + eTag(0) + "\"";
+    JsonNode older = JsonText.parse(route()
+        .byQuery(request(Map.of("object", "photos/again.png")))
+        .body()
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(JsonText.string(older, "state"))
+        .as("the object is again the content of an older result")
+        .isEqualTo("DONE");
+  }
+
+  @Test
+  void theCurrentVersionIsLookedUpWhenItsResultIsOlderThanTheHundredShown() {
+    results("photos/hot.png", 120);
+    currentETag = "\"" + eTag(3) + "\"";
+
+    ApiResponse answer = byObject(Map.of("object", "photos/hot.png"));
+
+    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(JsonText.string(body, "state")).isEqualTo("DONE");
+    assertThat(queries.getLast().keyConditionExpression()).isEqualTo("pk = :pk AND sk = :sk");
+    assertThat(queries.getLast().expressionAttributeValues().get(":sk").s())
+        .isEqualTo("e#" + eTag(3));
+    assertThat(queries.getLast().consistentRead()).isTrue();
+  }
+
+  @Test
+  void aDeletedObjectWithResultsShowsThem() {
+    results("photos/gone.png", 3);
+
+    ApiResponse answer = byObject(Map.of("object", "photos/gone.png"));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(JsonText.string(body, "state")).isEqualTo("DONE");
+    assertThat(versions(body)).containsExactly(eTag(2), eTag(1), eTag(0));
+    assertThat(headed).containsExactly("photos/gone.png");
+  }
+
+  /** {@code count} results of {@code key}, one per upload, the i-th classified i minutes after the first. */
+  private void results(String key, int count) {
+    for (int i = 0; i < count; i++) {
+      Instant at = NOW.minusSeconds(3600L * 24).plusSeconds(60L * i);
+      items.add(Map.of(
+          "pk", AttributeValue.fromS(ResultItem.pkFor(config.bucket(), key)),
+          "sk", AttributeValue.fromS("e#" + eTag(i)),
+          "bucket", AttributeValue.fromS(config.bucket()),
+          "key", AttributeValue.fromS(key),
+          "eTag", AttributeValue.fromS(eTag(i)),
+          "status", AttributeValue.fromS("CLASSIFIED"),
+          "labels",
+              AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+                  "label",
+                  AttributeValue.fromS("Neutral"),
+                  "score",
+                  AttributeValue.fromN("0.9"))))),
+          "topLabel", AttributeValue.fromS("Neutral"),
+          "classifiedAt", AttributeValue.fromS(at.toString())));
+    }
+    items.sort(Comparator.comparing(i -> i.get("sk").s()));
+  }
+
+  /** The ETag of the i-th upload: not in upload order. */
+  private static String eTag(int i) {
+    return String.format("%08x", (i * 2_654_435_761L) & 0xffffffffL);
+  }
+
+  private static List<String> versions(JsonNode body) {
+    return body.asObject().get("results").asArray().stream()
+        .map(r -> JsonText.string(r, "version"))
+        .toList();
+  }
+
+  private ResultsRoute route() {
+    return new ResultsRoute(
+        config,
+        s3(),
+        new ResultsTable(dynamo(), config.resultsTable()),
+        new ResultsQuery(dynamo(), config.resultsTable()),
+        () -> ApiFixtures.seen(NOW));
+  }
+
+  private static ApiRequest request(Map<String, String> query) {
+    return new ApiRequest(
+        "GET", "/results", "GET /results", Map.of(), query, Map.of(), new byte[0], "req-1");
+  }
+
   private ApiResponse byObject(Map<String, String> query) {
     return api.handle(new ApiRequest(
         "GET", "/results", "GET /results", Map.of(), query, Map.of(), new byte[0], "req-1"));
@@ -144,6 +280,13 @@ class ResultsRouteTest {
       public HeadObjectResponse headObject(HeadObjectRequest request) {
         assertThat(request.bucket()).isEqualTo(config.bucket());
         headed.add(request.key());
+        if (request.key().startsWith("photos/") && currentETag != null) {
+          return HeadObjectResponse.builder()
+              .lastModified(NOW)
+              .contentLength(2048L)
+              .eTag(currentETag)
+              .build();
+        }
         if (request.key().equals("notes/plain.txt")) {
           return HeadObjectResponse.builder()
               .lastModified(NOW)
@@ -163,14 +306,40 @@ class ResultsRouteTest {
     };
   }
 
-  /** A results table with no results: it records the partition key each query asks for. */
+  /**
+   * A results table with {@link #items}: it records the partition key each query asks for, and answers the base
+   * table's two Queries (by key, by key and version) a page of at most 40 items at a time, as DynamoDB answers a
+   * partition larger than a page.
+   */
   private DynamoDbClient dynamo() {
     return new DynamoDbClient() {
       @Override
       public QueryResponse query(QueryRequest request) {
         assertThat(request.tableName()).isEqualTo(config.resultsTable());
-        partitionKeys.add(request.expressionAttributeValues().get(":pk").s());
-        return QueryResponse.builder().items(List.of()).build();
+        assertThat(request.indexName()).isNull();
+        queries.add(request);
+        String pk = request.expressionAttributeValues().get(":pk").s();
+        partitionKeys.add(pk);
+        AttributeValue sk = request.expressionAttributeValues().get(":sk");
+        List<Map<String, AttributeValue>> matching = items.stream()
+            .filter(i -> i.get("pk").s().equals(pk))
+            .filter(i -> sk == null || i.get("sk").equals(sk))
+            .toList();
+        int from = 0;
+        if (request.hasExclusiveStartKey()) {
+          Map<String, AttributeValue> start = request.exclusiveStartKey();
+          while (!matching.get(from).get("sk").equals(start.get("sk"))) {
+            from++;
+          }
+          from++;
+        }
+        int to = Math.min(matching.size(), from + 40);
+        QueryResponse.Builder page = QueryResponse.builder().items(matching.subList(from, to));
+        if (to < matching.size()) {
+          page.lastEvaluatedKey(Map.of(
+              "pk", matching.get(to - 1).get("pk"), "sk", matching.get(to - 1).get("sk")));
+        }
+        return page.build();
       }
 
       @Override
