@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
+import offhours.results.ResultsTable;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -36,6 +37,13 @@ public final class ResultsQuery {
   public record Filter(String label, String status, String keyContains) {
     public Filter {
       label = blankToNull(label);
+      if (label != null
+          && label.getBytes(StandardCharsets.UTF_8).length > ResultsTable.MAX_PARTITION_KEY_BYTES) {
+        throw new IllegalArgumentException("label is at most "
+            + ResultsTable.MAX_PARTITION_KEY_BYTES
+            + " bytes (UTF-8), as a result's top label is; got "
+            + label.getBytes(StandardCharsets.UTF_8).length);
+      }
       keyContains = blankToNull(keyContains);
       status = blankToNull(status) == null ? null : status.strip().toUpperCase(Locale.ROOT);
       if (status != null && !status.equals("CLASSIFIED") && !status.equals("REJECTED")) {

@@ -1,5 +1,6 @@
 package offhours.results;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -187,13 +188,35 @@ public final class NewestFirst {
         if (!key.isEmpty()
             && (!key.keySet().equals(source.keyNames())
                 || !source.value().equals(key.get(source.attribute()))
-                || key.values().stream().anyMatch(Objects::isNull))) {
+                || key.values().stream().anyMatch(Objects::isNull)
+                || !fitsAsKey(key, source))) {
           throw new IllegalArgumentException("not a position in " + source.index());
         }
         readers.add(new Reader(source, key));
       }
     }
     return readers;
+  }
+
+  /**
+   * Whether DynamoDB takes {@code position} as a start key: no key attribute may be empty, a partition key (pk, the
+   * index's) is at most {@value ResultsTable#MAX_PARTITION_KEY_BYTES} bytes and a sort key (sk, classifiedAt) at most
+   * {@value ResultsTable#MAX_SORT_KEY_BYTES}. DynamoDB would refuse any other with a ValidationException.
+   */
+  private static boolean fitsAsKey(Map<String, String> position, Source source) {
+    for (Map.Entry<String, String> attribute : position.entrySet()) {
+      boolean partition =
+          attribute.getKey().equals("pk") || attribute.getKey().equals(source.attribute());
+      int bytes = attribute.getValue().getBytes(StandardCharsets.UTF_8).length;
+      if (bytes == 0
+          || bytes
+              > (partition
+                  ? ResultsTable.MAX_PARTITION_KEY_BYTES
+                  : ResultsTable.MAX_SORT_KEY_BYTES)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One Query's progress through a page. */

@@ -79,6 +79,55 @@ class ResultsQueryTest {
   }
 
   @Test
+  void aTokenWhosePositionDynamoDbWouldRefuseIsRefusedBeforeAnyQuery() {
+    ResultsQuery.Filter all = new ResultsQuery.Filter(null, null, null);
+    String pk = "\"s3://b/a.png\"";
+    String sk = "\"e#1\"";
+    String at = "\"2026-12-01T10:00:00.000Z\"";
+    for (String position : List.of(
+        "{\"pk\":\"\",\"sk\":" + sk + ",\"classifiedAt\":" + at + ",\"status\":\"CLASSIFIED\"}",
+        "{\"pk\":" + pk + ",\"sk\":\"\",\"classifiedAt\":" + at + ",\"status\":\"CLASSIFIED\"}",
+        "{\"pk\":" + pk + ",\"sk\":" + sk + ",\"classifiedAt\":\"\",\"status\":\"CLASSIFIED\"}",
+        "{\"pk\":\"" + "é".repeat(1024) + "a\",\"sk\":" + sk + ",\"classifiedAt\":" + at
+            + ",\"status\":\"CLASSIFIED\"}",
+        "{\"pk\":" + pk + ",\"sk\":\"" + "é".repeat(512) + "a\",\"classifiedAt\":" + at
+            + ",\"status\":\"CLASSIFIED\"}",
+        "{\"pk\":" + pk + ",\"sk\":" + sk + ",\"classifiedAt\":\"" + "9".repeat(1025)
+            + "\",\"status\":\"CLASSIFIED\"}")) {
+      String token = encode("{\"f\":\"2|null|null|null\",\"k\":{\"CLASSIFIED\":" + position + "}}");
+      assertThatThrownBy(() -> query.page(all, 1, token))
+          .as(position)
+          .hasMessageStartingWith(REFUSED);
+    }
+    String longest = "{\"pk\":\"" + "é".repeat(1024) + "\",\"sk\":\"" + "é".repeat(512)
+        + "\",\"classifiedAt\":" + at + ",\"status\":\"CLASSIFIED\"}";
+    assertThat(query.page(
+            all, 1, encode("{\"f\":\"2|null|null|null\",\"k\":{\"CLASSIFIED\":" + longest + "}}")))
+        .as("the longest keys DynamoDB takes")
+        .isNotNull();
+
+    ResultsQuery.Filter neutral = new ResultsQuery.Filter("Neutral", null, null);
+    String label =
+        "{\"pk\":" + pk + ",\"sk\":" + sk + ",\"classifiedAt\":" + at + ",\"topLabel\":\"\"}";
+    assertThatThrownBy(() -> query.page(
+            neutral,
+            1,
+            encode("{\"f\":\"2|Neutral|null|null\",\"k\":{\"Neutral\":" + label + "}}")))
+        .hasMessageStartingWith(REFUSED);
+    assertThat(dynamo.queries)
+        .as("nothing reached DynamoDB but the longest keys")
+        .hasSize(1);
+  }
+
+  @Test
+  void aLabelLongerThanAnyTopLabelIsABadRequest() {
+    assertThat(new ResultsQuery.Filter("é".repeat(1024), null, null).label()).hasSize(1024);
+    assertThatThrownBy(() -> new ResultsQuery.Filter("é".repeat(1024) + "a", null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("label is at most 2048 bytes (UTF-8), as a result's top label is; got 2049");
+  }
+
+  @Test
   void theLimitIsOneToAHundred() {
     ResultsQuery.Filter all = new ResultsQuery.Filter(null, null, null);
     assertThatThrownBy(() -> query.page(all, 0, null)).hasMessage("limit must be 1..100, got 0");
