@@ -127,6 +127,15 @@ class ResultsTableIT {
         .isFalse();
 
     assertThat(table.byKey("b", "a.jpg")).extracting(ResultItem::eTag).containsExactly("e2", "e1");
+    ResultsTable.Newest newest = table.newestByKey("b", "a.jpg", 1);
+    assertThat(newest.items()).extracting(ResultItem::eTag).containsExactly("e2");
+    assertThat(newest.total()).isEqualTo(2);
+    assertThat(newest.more()).isTrue();
+    assertThat(table.byVersion("b", "a.jpg", "e#e1"))
+        .get()
+        .extracting(ResultItem::eTag)
+        .isEqualTo("e1");
+    assertThat(table.byVersion("b", "a.jpg", "e#e3")).as("b.jpg's version").isEmpty();
     assertThat(byLabel("Neutral", 10))
         .extracting(ResultItem::key)
         .containsExactly("b.jpg", "a.jpg", "c.jpg");
