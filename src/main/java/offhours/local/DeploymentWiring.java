@@ -133,7 +133,11 @@ final class DeploymentWiring {
     sqs = open(clients.build(Service.SQS, SqsClient.builder()));
     dynamoDb = open(clients.build(Service.DYNAMODB, DynamoDbClient.builder()));
 
-    provisioned = new LocalResources(s3, sqs, dynamoDb).provision(names);
+    LocalResources local = new LocalResources(s3, sqs, dynamoDb);
+    provisioned = local.provision(names);
+    // The label file goes to S3, as LabelsS3Uri on AWS: every function reads it from there.
+    String labelsS3Uri =
+        labels.isEmpty() ? "" : local.putLabels(LocalResources.MODELS_BUCKET, labels);
     createModel(options, model);
 
     lambda = open(LocalLambda.builder(sqs)
@@ -143,7 +147,7 @@ final class DeploymentWiring {
         .start());
 
     ClassifyConfig classify = ClassifyConfig.fromEnv(
-        FunctionEnvironments.classify(names, provisioned, labels, options.modelSettings()));
+        FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options.modelSettings()));
     SageMakerRuntimeClient runtime =
         open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
     lambda.registerFunction(
@@ -154,7 +158,7 @@ final class DeploymentWiring {
     sweepTestEvent(progress);
 
     controllerConfig = ControllerConfig.fromEnvironment(
-        FunctionEnvironments.controller(names, provisioned, mappingUuid, labels, options));
+        FunctionEnvironments.controller(names, provisioned, mappingUuid, labelsS3Uri, options));
     ControllerHandler controller =
         new ControllerHandler(clients, controllerConfig, controllerClock);
     lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);
@@ -181,7 +185,7 @@ final class DeploymentWiring {
             dynamoDb,
             runtime,
             ApiConfig.fromEnv(
-                FunctionEnvironments.api(names, provisioned, mappingUuid, labels, options)),
+                FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options)),
             controllerClock)),
         controllerClock));
   }

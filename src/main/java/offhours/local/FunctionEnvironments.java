@@ -2,7 +2,6 @@ package offhours.local;
 
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
@@ -40,11 +39,15 @@ final class FunctionEnvironments {
         "DRAIN_TIMEOUT_MINUTES", "2");
   }
 
-  /** {@code modelSettings}: how the model is called and read (CONTENT_TYPE, ACCEPT, SCORES), as the template sets. */
+  /**
+   * {@code labelsS3Uri}: where {@link LocalResources#putLabels} put the label file, or empty when the model's answers
+   * name their classes. {@code modelSettings}: how the model is called and read (CONTENT_TYPE, ACCEPT, SCORES), as
+   * the template sets.
+   */
   static Map<String, String> classify(
       StackSpec.Names names,
       LocalResources.Provisioned provisioned,
-      List<String> labels,
+      String labelsS3Uri,
       Map<String, String> modelSettings) {
     Map<String, String> env = template(FunctionVariables.CLASSIFY_ENV);
     env.put("TABLE_NAME", provisioned.resultsTable());
@@ -54,7 +57,7 @@ final class FunctionEnvironments {
     env.put("MODEL_NAME", names.model());
     env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
     env.put("TIME_ZONE", controllerDefaults().get("TIME_ZONE"));
-    env.put("LABELS", String.join(",", labels));
+    env.putAll(labels(labelsS3Uri));
     env.putAll(modelSettings);
     env.putAll(component(modelSettings));
     if (offhours.stack.Hosting.SERVERLESS.value().equals(modelSettings.get("HOSTING"))) {
@@ -74,7 +77,7 @@ final class FunctionEnvironments {
       StackSpec.Names names,
       LocalResources.Provisioned provisioned,
       String mappingUuid,
-      List<String> labels,
+      String labelsS3Uri,
       LocalDeployment.Options options) {
     Map<String, String> env = template(FunctionVariables.CONTROLLER_ENV);
     env.putAll(controllerDefaults());
@@ -87,11 +90,19 @@ final class FunctionEnvironments {
     env.put("DLQ_URL", provisioned.deadLetterQueueUrl());
     env.put("TIMER_QUEUE_URL", provisioned.timerQueueUrl());
     env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
-    env.put("LABELS", String.join(",", labels));
+    env.putAll(labels(labelsS3Uri));
     env.putAll(options.modelSettings());
     env.putAll(component(options.modelSettings()));
     env.put("MODEL_NAME", names.model());
     return env;
+  }
+
+  /**
+   * The class names as the stack passes a label file (LabelsS3Uri): LABELS_S3_URI, with LABELS empty since it would
+   * win. LABELS is comma-separated and cannot carry a name like "tench, Tinca tinca"; the file holds one per line.
+   */
+  static Map<String, String> labels(String labelsS3Uri) {
+    return Map.of("LABELS", "", "LABELS_S3_URI", labelsS3Uri);
   }
 
   /**
@@ -110,9 +121,9 @@ final class FunctionEnvironments {
       StackSpec.Names names,
       LocalResources.Provisioned provisioned,
       String mappingUuid,
-      List<String> labels,
+      String labelsS3Uri,
       LocalDeployment.Options options) {
-    Map<String, String> env = controller(names, provisioned, mappingUuid, labels, options);
+    Map<String, String> env = controller(names, provisioned, mappingUuid, labelsS3Uri, options);
     env.remove("TIMER_QUEUE_URL"); // only the controller arms its timer
     env.put("BUCKET_NAME", provisioned.bucket());
     env.put("MODEL_NAME", names.model());

@@ -1,10 +1,12 @@
 package offhours.local;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import offhours.stack.StackSpec;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
@@ -33,6 +35,9 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  * StackSpec is an error, since DynamoDB cannot change keys in place). What the template adds only for AWS (IAM,
  * the queue's S3 policy, point-in-time recovery, KMS) is left out; emulators do not enforce it.
  *
+ * <p>A label file goes to a bucket of its own, with no notification, and the functions read it through LABELS_S3_URI
+ * as they read the stack's LabelsS3Uri ({@link #putLabels}).
+ *
  * <p>Putting the bucket's notification makes the emulator send S3's s3:TestEvent to the queue, as S3 does. This class
  * leaves it there: the local stack's start sweeps it once the trigger exists ({@link DeploymentWiring}), as the
  * stack's custom resource does on AWS.
@@ -50,6 +55,11 @@ public final class LocalResources {
       String controlTable,
       String timerQueueUrl,
       String timerQueueArn) {}
+
+  /** Local mode's bucket for the model's label file: not the images bucket, so no upload event is sent for it. */
+  public static final String MODELS_BUCKET = "offhours-models";
+  /** The label file's key in {@link #MODELS_BUCKET}. */
+  static final String LABELS_KEY = "labels.txt";
 
   private final S3Client s3;
   private final SqsClient sqs;
@@ -140,7 +150,30 @@ public final class LocalResources {
         .get(QueueAttributeName.QUEUE_ARN);
   }
 
+  /**
+   * Writes {@code labels} (as read from the user's label file) to {@code bucket}, one per line, and returns its
+   * {@code s3://} URI for LABELS_S3_URI. A class name may contain commas ("tench, Tinca tinca"), which LABELS, a
+   * comma-separated list, cannot carry. The bucket is made if missing, private and encrypted like the images bucket,
+   * and gets no notification.
+   */
+  public String putLabels(String bucket, List<String> labels) {
+    if (labels.isEmpty()) {
+      throw new IllegalArgumentException("no labels to write");
+    }
+    privateBucket(bucket);
+    s3.putObject(
+        r -> r.bucket(bucket).key(LABELS_KEY).contentType("text/plain; charset=utf-8"),
+        RequestBody.fromString(String.join("\n", labels) + "\n", StandardCharsets.UTF_8));
+    return "s3://" + bucket + "/" + LABELS_KEY;
+  }
+
   private void bucket(String name, String queueArn) {
+    privateBucket(name);
+    s3.putBucketNotificationConfiguration(r -> r.bucket(name)
+        .notificationConfiguration(n -> n.queueConfigurations(notifications(queueArn))));
+  }
+
+  private void privateBucket(String name) {
     if (!bucketExists(name)) {
       Region region = s3.serviceClientConfiguration().region();
       if (Region.US_EAST_1.equals(region)) {
@@ -160,8 +193,6 @@ public final class LocalResources {
         .serverSideEncryptionConfiguration(
             c -> c.rules(rule -> rule.applyServerSideEncryptionByDefault(
                 d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
-    s3.putBucketNotificationConfiguration(r -> r.bucket(name)
-        .notificationConfiguration(n -> n.queueConfigurations(notifications(queueArn))));
   }
 
   /** One configuration per suffix, as in template.yaml (S3 allows one suffix rule per filter). */

@@ -20,8 +20,10 @@ import offhours.endpoint.LambdaMapping;
 import offhours.endpoint.Mapping;
 import offhours.endpoint.SageMakerEndpoint;
 import offhours.endpoint.SqsBacklog;
+import offhours.inference.ModelContract;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -42,6 +44,9 @@ final class ChaosControllers implements AutoCloseable {
   }
 
   private final ControllerConfig config;
+  /** The config's model with its labels read from LABELS_S3_URI, once, as the controller function reads them. */
+  private final ModelContract model;
+
   private final SageMakerClient sageMaker;
   private final SageMakerRuntimeClient runtime;
   private final LambdaClient lambda;
@@ -51,6 +56,9 @@ final class ChaosControllers implements AutoCloseable {
 
   ChaosControllers(AwsClients clients, ControllerConfig config) {
     this.config = config;
+    try (S3Client s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true))) {
+      this.model = config.model().resolveLabels(s3);
+    }
     this.sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
     this.runtime = clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
     this.lambda = clients.build(Service.LAMBDA, LambdaClient.builder());
@@ -117,7 +125,7 @@ final class ChaosControllers implements AutoCloseable {
         config.endpointName(),
         config.endpointConfigName(),
         config.stackId(),
-        config.model());
+        model);
     Mapping mapping = new LambdaMapping(lambda, config.mappingUuid());
     if (dies) {
       endpoint = new DyingEndpoint(endpoint);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import offhours.aws.AwsClients.Service;
+import offhours.inference.ModelContract;
 import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
@@ -67,6 +68,26 @@ class LocalResourcesIT {
     s3.close();
     sqs.close();
     dynamoDb.close();
+  }
+
+  @Test
+  void theLabelFileGoesToItsOwnBucketOneNamePerLineAndNotifiesNothing() {
+    String bucket = "offhours-models-" + names.queue().substring("offhours-queue-".length());
+    List<String> labels = List.of("tench, Tinca tinca", "maillot, tank suit", "cat");
+
+    String uri = resources.putLabels(bucket, labels);
+
+    assertThat(uri).isEqualTo("s3://" + bucket + "/labels.txt");
+    assertThat(ModelContract.fromEnv(Map.of("LABELS_S3_URI", uri))
+            .resolveLabels(s3)
+            .labels())
+        .as("read back as Classify, the controller and the API read LABELS_S3_URI")
+        .containsExactlyElementsOf(labels);
+    assertThat(s3.getBucketNotificationConfiguration(r -> r.bucket(bucket)).queueConfigurations())
+        .isEmpty();
+    assertThat(resources.putLabels(bucket, List.of("a, b")))
+        .as("a second start writes it again")
+        .isEqualTo(uri);
   }
 
   @Test

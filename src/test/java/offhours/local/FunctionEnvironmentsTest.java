@@ -1,0 +1,59 @@
+package offhours.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import offhours.api.ApiConfig;
+import offhours.classify.ClassifyConfig;
+import offhours.endpoint.ControllerConfig;
+import offhours.inference.ModelContract;
+import offhours.stack.StackSpec;
+import org.junit.jupiter.api.Test;
+
+class FunctionEnvironmentsTest {
+
+  private static final String URI = "s3://offhours-models/labels.txt";
+  private static final StackSpec.Names NAMES = StackSpec.Names.local();
+  private static final LocalResources.Provisioned PROVISIONED = new LocalResources.Provisioned(
+      "offhours-images",
+      "http://127.0.0.1:1/000000000000/offhours-queue",
+      "arn:aws:sqs:us-east-1:000000000000:offhours-queue",
+      "http://127.0.0.1:1/000000000000/offhours-dlq",
+      "arn:aws:sqs:us-east-1:000000000000:offhours-dlq",
+      "offhours-results",
+      "offhours-control",
+      "http://127.0.0.1:1/000000000000/offhours-queue-timer",
+      "arn:aws:sqs:us-east-1:000000000000:offhours-queue-timer");
+  private static final LocalDeployment.Options OPTIONS =
+      LocalDeployment.Options.defaults(Path.of("cache"));
+
+  @Test
+  void everyFunctionReadsTheLabelFileFromS3AsTheStackPassesLabelsS3Uri() {
+    List<ModelContract> models = List.of(
+        ClassifyConfig.fromEnv(FunctionEnvironments.classify(NAMES, PROVISIONED, URI, Map.of()))
+            .model(),
+        ControllerConfig.fromEnvironment(
+                FunctionEnvironments.controller(NAMES, PROVISIONED, "uuid", URI, OPTIONS))
+            .model(),
+        ApiConfig.fromEnv(FunctionEnvironments.api(NAMES, PROVISIONED, "uuid", URI, OPTIONS))
+            .controller()
+            .model());
+
+    assertThat(models).allSatisfy(model -> {
+      assertThat(model.labelsS3Uri()).isEqualTo(URI);
+      assertThat(model.labels()).as("LABELS, which would win, is empty").isEmpty();
+    });
+  }
+
+  @Test
+  void withoutALabelFileNeitherIsSet() {
+    ModelContract model = ClassifyConfig.fromEnv(
+            FunctionEnvironments.classify(NAMES, PROVISIONED, "", Map.of()))
+        .model();
+
+    assertThat(model.labelsS3Uri()).isNull();
+    assertThat(model.labels()).isEmpty();
+  }
+}
