@@ -1,11 +1,8 @@
 package offhours.endpoint;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -38,9 +35,6 @@ final class EndpointCleanup {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  /** CloudFormation's limit for the whole response is 4096 bytes; the reason gets most of it. */
-  private static final int MAX_REASON = 1000;
   /**
    * The PhysicalResourceId of a failed Create. The rollback then sends a Delete for it, which succeeds without acting:
    * nothing was created (the controller depends on this resource, so it never ran and made no endpoint), and a failed
@@ -315,35 +309,14 @@ final class EndpointCleanup {
     }
   }
 
-  /**
-   * A response in CloudFormation's contract (crpg-ref-responses): the same PhysicalResourceId on Update, or
-   * CloudFormation would treat the update as a replacement and send a Delete for the old id; a failed Create gets
-   * {@link #NOT_CREATED}.
-   */
+  /** The answer to {@code event}; a failed Create gets {@link #NOT_CREATED} ({@link CustomResourceResponse#of}). */
   private static Map<String, Object> response(
       Map<String, Object> event, String status, String reason, String physicalId) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("Status", status);
-    if (reason != null) {
-      r.put("Reason", reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
-    }
-    Object existing = event.get("PhysicalResourceId");
-    r.put(
-        "PhysicalResourceId",
-        existing != null ? existing : status.equals("FAILED") ? NOT_CREATED : physicalId);
-    r.put("StackId", event.get("StackId"));
-    r.put("RequestId", event.get("RequestId"));
-    r.put("LogicalResourceId", event.get("LogicalResourceId"));
-    r.put("NoEcho", false);
-    r.put("Data", Map.of());
-    return r;
+    return CustomResourceResponse.of(
+        event, status, reason, status.equals("FAILED") ? NOT_CREATED : physicalId);
   }
 
   static String json(Map<String, Object> response) {
-    try {
-      return JSON.writeValueAsString(response);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return CustomResourceResponse.json(response);
   }
 }

@@ -2,11 +2,7 @@ package offhours.endpoint;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -136,27 +132,7 @@ public final class EndpointCleanupHandler
     if (context != null) {
       context.getLogger().log("custom resource response: " + body);
     }
-    if (!(event.get("ResponseURL") instanceof String url)) {
-      throw new IllegalArgumentException(
-          "the event has no ResponseURL, so it is not from CloudFormation: " + event);
-    }
-    HttpRequest put = HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(30))
-        .PUT(HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    try {
-      HttpResponse<String> r = http.send(put, HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() / 100 != 2) {
-        throw new IllegalStateException(
-            "CloudFormation response URL answered HTTP " + r.statusCode() + ": " + r.body());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "could not PUT the custom resource response to CloudFormation: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending the custom resource response", e);
-    }
+    CustomResourceResponse.send(http, event, body);
     return response;
   }
 }

@@ -11,6 +11,9 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingRequest;
+import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationRequest;
+import software.amazon.awssdk.services.lambda.model.PublishVersionRequest;
+import software.amazon.awssdk.services.lambda.model.UpdateAliasRequest;
 import software.amazon.awssdk.services.lambda.model.UpdateEventSourceMappingRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -219,6 +222,30 @@ final class IamActions {
                 "event-source-mapping:"
                     + ((UpdateEventSourceMappingRequest) call.request()).uuid()),
             because));
+      // Service Authorization Reference, AWS Lambda: GetFunctionConfiguration, PublishVersion and
+      // UpdateAlias on
+      // resource type function; a request with a Qualifier (an alias or a version) is authorised on
+      // the qualified
+      // ARN (function:NAME:QUALIFIER), one without on the function's ARN. UpdateAlias names the
+      // alias in its Name,
+      // not as a qualifier, so it is authorised on the function's ARN.
+      case "Lambda.GetFunctionConfiguration" -> {
+        GetFunctionConfigurationRequest r = (GetFunctionConfigurationRequest) call.request();
+        needed.add(new Permission(
+            "lambda:GetFunctionConfiguration",
+            function(call, r.functionName(), r.qualifier()),
+            because));
+      }
+      case "Lambda.PublishVersion" ->
+        needed.add(new Permission(
+            "lambda:PublishVersion",
+            function(call, ((PublishVersionRequest) call.request()).functionName(), null),
+            because));
+      case "Lambda.UpdateAlias" ->
+        needed.add(new Permission(
+            "lambda:UpdateAlias",
+            function(call, ((UpdateAliasRequest) call.request()).functionName(), null),
+            because));
       default ->
         throw new IllegalStateException(
             "the permission test has no IAM mapping for " + op + ": add the action"
@@ -226,6 +253,15 @@ final class IamActions {
                 + IamActions.class.getSimpleName());
     }
     return needed;
+  }
+
+  /** A function's ARN from the name a request gives (never an ARN: the functions call each other by name). */
+  private String function(Call call, String name, String qualifier) {
+    if (name.contains(":")) {
+      throw new IllegalStateException("the permission test maps function names, not ARNs: " + name);
+    }
+    return arn(call, "lambda", "function:" + name)
+        + (qualifier == null || qualifier.equals("$LATEST") ? "" : ":" + qualifier);
   }
 
   private String arn(Call call, String service, String resource) {

@@ -22,12 +22,14 @@ import java.util.stream.Stream;
 import offhours.api.Api;
 import offhours.api.ApiConfig;
 import offhours.api.ApiHandler;
+import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
 import offhours.classify.ClassifyHandler;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.ControllerHandler;
 import offhours.endpoint.EndpointCleanupHandler;
+import offhours.endpoint.LiveVersionsHandler;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import offhours.testing.StubHttpServer;
@@ -98,6 +100,7 @@ class PermissionsIT {
             Stream.concat(controller().stream(), controllerScaleToZero().stream())
                 .toList(),
         "EndpointCleanupFunction", cleanup(),
+        "LiveVersionsFunction", liveVersions(),
         "ApiFunction", api());
   }
 
@@ -699,6 +702,87 @@ class PermissionsIT {
                   .containsSubsequence(
                       "Sqs.GetQueueAttributes", "Sqs.ReceiveMessage", "Sqs.DeleteMessage");
             }));
+  }
+
+  // ---------------------------------------------------------------- LiveVersions
+
+  /**
+   * A parameter-only stack update: $LATEST of every aliased function has a setting its live version lacks. Neither
+   * moto nor the local Lambda keep function versions, so a stub answers Lambda's function API (the same REST calls
+   * the SDK makes against AWS) and the CloudFormation response; the calls are recorded as for the other functions.
+   */
+  private List<Scenario> liveVersions() {
+    return List.of(new Scenario(
+        "stack update: each function's live alias moves to a new version of its new settings",
+        Map.of(),
+        d -> {
+          List<String> moved = new java.util.concurrent.CopyOnWriteArrayList<>();
+          try (StubHttpServer server = StubHttpServer.start(request -> lambdaApi(request, moved));
+              AwsClients lambda = AwsClients.local(
+                      software.amazon.awssdk.regions.Region.of(d.stack.stack().region()),
+                      Map.of(Service.LAMBDA, server.uri()))
+                  .withInterceptor(d.recorder)) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("RequestType", "Update");
+            event.put("StackId", d.stack.stack().stackId());
+            event.put("RequestId", "request-1");
+            event.put("LogicalResourceId", "LiveVersions");
+            event.put("PhysicalResourceId", "offhours-live-versions");
+            event.put("ResponseURL", server.uri() + "/response?X-Amz-Signature=x");
+            event.put("ResourceProperties", d.stack.properties("LiveVersions"));
+            new LiveVersionsHandler(
+                    d.env("LiveVersionsFunction"), env -> lambda, HttpClient.newHttpClient())
+                .handleRequest(event, context(d, "LiveVersionsFunction"));
+            JsonNode response = JSON.readTree(server.requests().stream()
+                .filter(r -> r.path().equals("/response"))
+                .findFirst()
+                .orElseThrow()
+                .text());
+            assertThat(response.get("Status").asText())
+                .as("response %s", response)
+                .isEqualTo("SUCCESS");
+          }
+          assertThat(moved).hasSize(3);
+          assertThat(d.operations())
+              .containsSubsequence(
+                  "Lambda.GetFunctionConfiguration",
+                  "Lambda.PublishVersion",
+                  "Lambda.GetFunctionConfiguration",
+                  "Lambda.UpdateAlias");
+        }));
+  }
+
+  /** Lambda's function API for {@link #liveVersions}: live is version 1, $LATEST has another MAX_WAIT_MINUTES. */
+  private static Reply lambdaApi(StubHttpServer.Request request, List<String> moved) {
+    if (request.path().equals("/response")) {
+      return Reply.empty(200);
+    }
+    String[] parts = request.path().split("/");
+    // /2015-03-31/functions/NAME/configuration | /versions | /aliases/live
+    String function = parts[3];
+    String query = request.query() == null ? "" : request.query();
+    return switch (request.method() + " " + parts[4]) {
+      case "GET configuration" -> {
+        String version = query.contains("Qualifier=live")
+            ? "1"
+            : query.contains("Qualifier=2") ? "2" : "$LATEST";
+        yield Reply.json(
+            200,
+            "{\"FunctionName\":\"" + function + "\",\"Version\":\"" + version
+                + "\",\"CodeSha256\":\"c2hh\",\"MemorySize\":512,\"State\":\"Active\","
+                + "\"Environment\":{\"Variables\":{\"MAX_WAIT_MINUTES\":\""
+                + (version.equals("1") ? "60" : "30") + "\"}}}");
+      }
+      case "POST versions" ->
+        Reply.json(
+            201, "{\"FunctionName\":\"" + function + "\",\"Version\":\"2\",\"State\":\"Pending\"}");
+      case "PUT aliases" -> {
+        moved.add(function);
+        yield Reply.json(200, "{\"Name\":\"live\",\"FunctionVersion\":\"2\"}");
+      }
+      default ->
+        Reply.json(400, "{\"Type\":\"User\",\"message\":\"not stubbed: " + request.path() + "\"}");
+    };
   }
 
   /** Sends the custom resource event CloudFormation would send for this stack and returns the handler's answer. */

@@ -1,0 +1,225 @@
+package offhours.endpoint;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Function;
+import offhours.stack.StackSpec;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.Layer;
+import software.amazon.awssdk.services.lambda.model.State;
+
+/**
+ * The logic of the custom resource that keeps each function's {@code live} alias on its current configuration. SAM
+ * publishes a new version only when the function's code or its template text changes (it hashes the Environment as
+ * written, {@code !Ref} unresolved), so a stack update that changes only parameters, or replaces a resource an
+ * environment variable names, updates $LATEST but leaves {@code live} on a version whose configuration is frozen.
+ * This compares, for each function, what a version freezes between {@code live} and $LATEST; where they differ it
+ * publishes $LATEST (with $LATEST's CodeSha256, so that nothing changed since slips in), waits until every new
+ * version is Active (SnapStart optimises each first), and only then moves the aliases. Where nothing differs it does
+ * nothing. Any failure is thrown with its reason, for the handler to answer FAILED.
+ */
+final class LiveVersions {
+  /** The resource property that lists the functions whose {@code live} alias it keeps current. */
+  static final String FUNCTION_NAMES = "FunctionNames";
+
+  /** The resource's PhysicalResourceId: there is one per stack, and nothing to delete with it. */
+  static final String PHYSICAL_ID = "offhours-live-versions";
+
+  /** Between two looks at a version that is still Pending. */
+  static final Duration POLL = Duration.ofSeconds(5);
+
+  private final LambdaClient lambda;
+  private final Clock clock;
+  private final EndpointCleanup.Pause pause;
+
+  LiveVersions(LambdaClient lambda, Clock clock, EndpointCleanup.Pause pause) {
+    this.lambda = Objects.requireNonNull(lambda, "lambda");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.pause = Objects.requireNonNull(pause, "pause");
+  }
+
+  /**
+   * Answers {@code event}: Create and Update (also the Update of a rollback, which brings $LATEST's rolled-back
+   * configuration to {@code live} the same way) republish where needed, waiting at most {@code budget}; a failure
+   * answers FAILED with the reason, so that the stack update rolls back rather than leave the functions running with
+   * stale settings. Delete succeeds without acting: the versions go with their functions.
+   */
+  Map<String, Object> handle(Map<String, Object> event, Duration budget) {
+    String type = String.valueOf(event.get("RequestType"));
+    if (type.equals("Delete")) {
+      return CustomResourceResponse.of(event, "SUCCESS", "nothing to do on Delete", PHYSICAL_ID);
+    }
+    if (!type.equals("Create") && !type.equals("Update")) {
+      return CustomResourceResponse.of(
+          event,
+          "FAILED",
+          "RequestType '" + type + "' is not Create, Update or Delete",
+          PHYSICAL_ID);
+    }
+    try {
+      List<String> notes = republish(functionNames(event), budget);
+      return CustomResourceResponse.of(event, "SUCCESS", String.join("; ", notes), PHYSICAL_ID);
+    } catch (RuntimeException e) {
+      return CustomResourceResponse.of(
+          event,
+          "FAILED",
+          "could not bring the functions' " + StackSpec.FUNCTION_ALIAS
+              + " alias to their current configuration: " + e.getMessage(),
+          PHYSICAL_ID);
+    }
+  }
+
+  /** The answer when the function cannot work at all: FAILED with the reason, except on Delete. */
+  static Map<String, Object> unavailable(Map<String, Object> event, String reason) {
+    return "Delete".equals(event.get("RequestType"))
+        ? CustomResourceResponse.of(event, "SUCCESS", "nothing to do on Delete", PHYSICAL_ID)
+        : CustomResourceResponse.of(event, "FAILED", reason, PHYSICAL_ID);
+  }
+
+  /** The event's {@link #FUNCTION_NAMES}: a non-empty list of names, or an exception saying what is wrong. */
+  static List<String> functionNames(Map<String, Object> event) {
+    Object names =
+        event.get("ResourceProperties") instanceof Map<?, ?> p ? p.get(FUNCTION_NAMES) : null;
+    if (!(names instanceof List<?> list) || list.isEmpty()) {
+      throw new IllegalArgumentException(
+          "ResourceProperties." + FUNCTION_NAMES + " must list the function names, got " + names);
+    }
+    List<String> out = new ArrayList<>();
+    for (Object name : list) {
+      if (!(name instanceof String s) || s.isBlank()) {
+        throw new IllegalArgumentException(
+            "ResourceProperties." + FUNCTION_NAMES + " must hold function names only, got " + list);
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  /**
+   * Republishes each of {@code functions} whose {@code live} version's configuration differs from $LATEST's, waiting
+   * at most {@code budget} in all for the new versions to become Active; returns what it did, one note per function.
+   */
+  List<String> republish(List<String> functions, Duration budget) {
+    Instant deadline = clock.instant().plus(budget);
+    Map<String, String> published = new LinkedHashMap<>();
+    List<String> notes = new ArrayList<>();
+    for (String function : functions) {
+      GetFunctionConfigurationResponse live = configuration(function, StackSpec.FUNCTION_ALIAS);
+      GetFunctionConfigurationResponse latest = configuration(function, null);
+      List<String> differences = differences(live, latest);
+      if (differences.isEmpty()) {
+        notes.add(function + ": live (version " + live.version() + ") is current");
+        continue;
+      }
+      String version = lambda
+          .publishVersion(r -> r.functionName(function)
+              .codeSha256(latest.codeSha256())
+              .description("offhours LiveVersions: " + String.join(", ", differences)))
+          .version();
+      published.put(function, version);
+      notes.add(function + ": live version " + live.version() + " -> " + version + " ("
+          + String.join(", ", differences) + " differed)");
+    }
+    for (Map.Entry<String, String> p : published.entrySet()) {
+      awaitActive(p.getKey(), p.getValue(), deadline, budget);
+    }
+    for (Map.Entry<String, String> p : published.entrySet()) {
+      lambda.updateAlias(r ->
+          r.functionName(p.getKey()).name(StackSpec.FUNCTION_ALIAS).functionVersion(p.getValue()));
+    }
+    return notes;
+  }
+
+  private GetFunctionConfigurationResponse configuration(String function, String qualifier) {
+    return lambda.getFunctionConfiguration(r -> r.functionName(function).qualifier(qualifier));
+  }
+
+  /**
+   * What a version freezes, by name: each getter of a configuration that a published version keeps as it was. The
+   * Environment compares by variable, so that the note names the variables that differ (not their values).
+   */
+  private static final Map<String, Function<GetFunctionConfigurationResponse, Object>> FROZEN =
+      frozen();
+
+  private static Map<String, Function<GetFunctionConfigurationResponse, Object>> frozen() {
+    Map<String, Function<GetFunctionConfigurationResponse, Object>> f = new LinkedHashMap<>();
+    f.put("CodeSha256", GetFunctionConfigurationResponse::codeSha256);
+    f.put("MemorySize", GetFunctionConfigurationResponse::memorySize);
+    f.put("Timeout", GetFunctionConfigurationResponse::timeout);
+    f.put("Role", GetFunctionConfigurationResponse::role);
+    f.put("Handler", GetFunctionConfigurationResponse::handler);
+    f.put("Runtime", GetFunctionConfigurationResponse::runtimeAsString);
+    f.put("Architectures", GetFunctionConfigurationResponse::architecturesAsStrings);
+    f.put(
+        "EphemeralStorage",
+        c -> c.ephemeralStorage() == null ? null : c.ephemeralStorage().size());
+    f.put("LoggingConfig", GetFunctionConfigurationResponse::loggingConfig);
+    f.put("SnapStart", c -> c.snapStart() == null ? null : c.snapStart().applyOnAsString());
+    f.put("Layers", c -> c.hasLayers() ? c.layers().stream().map(Layer::arn).toList() : List.of());
+    return Map.copyOf(f);
+  }
+
+  /** The names of what differs between the two configurations, in a stable order. */
+  static List<String> differences(
+      GetFunctionConfigurationResponse live, GetFunctionConfigurationResponse latest) {
+    List<String> d = new ArrayList<>();
+    Map<String, String> a = variables(live);
+    Map<String, String> b = variables(latest);
+    TreeSet<String> names = new TreeSet<>(a.keySet());
+    names.addAll(b.keySet());
+    List<String> changed =
+        names.stream().filter(n -> !Objects.equals(a.get(n), b.get(n))).toList();
+    if (!changed.isEmpty()) {
+      d.add("Environment " + changed);
+    }
+    new TreeSet<>(FROZEN.keySet()).forEach(name -> {
+      Function<GetFunctionConfigurationResponse, Object> get = FROZEN.get(name);
+      if (!Objects.equals(get.apply(live), get.apply(latest))) {
+        d.add(name);
+      }
+    });
+    return d;
+  }
+
+  private static Map<String, String> variables(GetFunctionConfigurationResponse c) {
+    return c.environment() == null || !c.environment().hasVariables()
+        ? Map.of()
+        : c.environment().variables();
+  }
+
+  private void awaitActive(String function, String version, Instant deadline, Duration budget) {
+    while (true) {
+      GetFunctionConfigurationResponse c = configuration(function, version);
+      if (c.state() == State.ACTIVE) {
+        return;
+      }
+      if (c.state() == State.FAILED || c.state() == State.INACTIVE) {
+        throw new IllegalStateException("version " + version + " of " + function + " is "
+            + c.stateAsString() + " (" + c.stateReasonCodeAsString() + ": " + c.stateReason()
+            + "); live stays on its version");
+      }
+      Duration left = Duration.between(clock.instant(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        throw new IllegalStateException("version " + version + " of " + function + " was still "
+            + c.stateAsString() + " after " + budget.toSeconds()
+            + " s (SnapStart optimises a new version first); live stays on its version: retry"
+            + " the stack update");
+      }
+      try {
+        pause.sleep(POLL.compareTo(left) < 0 ? POLL : left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(
+            "interrupted while waiting for version " + version + " of " + function, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package offhours.endpoint;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+/**
+ * CloudFormation custom resource LiveVersions (template.yaml): after SAM's own version and alias updates, moves each
+ * function's {@code live} alias to a new version where the configuration it froze is no longer the function's
+ * ({@link LiveVersions}). The response goes to the pre-signed {@code ResponseURL} ({@link CustomResourceResponse}).
+ */
+public final class LiveVersionsHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  /**
+   * How long it waits at most for new versions to become Active (SnapStart optimises each, a minute or more). With
+   * {@link #RESERVE} it fits the function's Timeout (template.yaml: 590 s), which fits the custom resource's
+   * ServiceTimeout (600 s), so CloudFormation always gets the answer.
+   */
+  public static final Duration BUDGET = Duration.ofSeconds(520);
+
+  /** What the invocation keeps after waiting: moving the aliases, the response PUT (30 s at most), its log line. */
+  public static final Duration RESERVE = Duration.ofSeconds(60);
+
+  private final LiveVersions live;
+  private final String problem;
+  private final HttpClient http;
+
+  public LiveVersionsHandler() {
+    this(System.getenv(), AwsClients::forLambda, HttpClient.newHttpClient());
+  }
+
+  /** As Lambda builds it; if the client cannot be built, every event is answered FAILED (Delete: SUCCESS) instead. */
+  public LiveVersionsHandler(
+      Map<String, String> env, Function<Map<String, String>, AwsClients> clients, HttpClient http) {
+    LiveVersions built = null;
+    String why = null;
+    try {
+      built = new LiveVersions(
+          clients.apply(env).build(Service.LAMBDA, LambdaClient.builder()),
+          Clock.systemUTC(),
+          Thread::sleep);
+    } catch (RuntimeException e) {
+      why = "the live-versions function could not start: " + e.getMessage();
+    }
+    this.live = built;
+    this.problem = why;
+    this.http = http;
+  }
+
+  LiveVersionsHandler(LiveVersions live, HttpClient http) {
+    this.live = live;
+    this.problem = null;
+    this.http = http;
+  }
+
+  /** {@link #BUDGET}, less if the invocation has less time left than that plus {@link #RESERVE}. */
+  static Duration budget(Context context) {
+    if (context == null) {
+      return BUDGET;
+    }
+    Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESERVE);
+    if (left.isNegative()) {
+      return Duration.ZERO;
+    }
+    return left.compareTo(BUDGET) < 0 ? left : BUDGET;
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    Map<String, Object> response = live != null
+        ? live.handle(event, budget(context))
+        : LiveVersions.unavailable(event, problem);
+    String body = CustomResourceResponse.json(response);
+    if (context != null) {
+      context.getLogger().log("custom resource response: " + body);
+    }
+    CustomResourceResponse.send(http, event, body);
+    return response;
+  }
+}
