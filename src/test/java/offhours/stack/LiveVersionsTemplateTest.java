@@ -90,6 +90,25 @@ class LiveVersionsTemplateTest {
   }
 
   @Test
+  void itIsUpdatedWhenSamPublishesAVersion() {
+    assertThat(StackResolver.list(properties("LiveVersions").get("Versions")))
+        .containsExactlyInAnyOrderElementsOf(
+            aliased().stream().map(f -> (Object) Map.of("Ref", f + ".Version")).toList());
+  }
+
+  @Test
+  void itIsUpdatedWhenTheFunctionsAsWrittenChange() {
+    Map<String, Object> written = new LinkedHashMap<>();
+    written.put("Globals", template.get("Globals"));
+    aliased().forEach(f -> written.put(f, resources().get(f)));
+    assertThat(properties("LiveVersions").get("FunctionsFingerprint"))
+        .as(
+            "LiveVersions FunctionsFingerprint: a hash of Globals and the aliased functions as written; set it to"
+                + " the expected value")
+        .isEqualTo(ResourceFingerprint.of(written));
+  }
+
+  @Test
   void itAnswersWithinItsServiceTimeoutAfterTheLongestWait() {
     long timeout =
         Long.parseLong(String.valueOf(properties("LiveVersionsFunction").get("Timeout")));

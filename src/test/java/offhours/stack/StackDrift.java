@@ -118,7 +118,7 @@ final class StackDrift {
 
   private void bucketFingerprint() {
     Object stated = path(resource("EndpointCleanup"), "Properties").get("ImagesBucketFingerprint");
-    String hashed = BucketFingerprint.of(resource("ImagesBucket"));
+    String hashed = ResourceFingerprint.of(resource("ImagesBucket"));
     if (!hashed.equals(stated)) {
       differences.add("EndpointCleanup ImagesBucketFingerprint: template.yaml has " + stated
           + ", the ImagesBucket resource hashes to " + hashed

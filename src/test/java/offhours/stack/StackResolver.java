@@ -223,6 +223,12 @@ final class StackResolver {
     if (parameters.containsKey(name)) {
       return parameters.get(name);
     }
+    String versioned = name.endsWith(".Version") ? name.substring(0, name.length() - 8) : null;
+    if (versioned != null && "AWS::Serverless::Function".equals(type(versioned))) {
+      // SAM's reference to the version it publishes of a function with AutoPublishAlias: the
+      // version's ARN.
+      return arn("lambda", "function:" + stack.physicalId(versioned) + ":1");
+    }
     String type = generatedType(name);
     String id = stack.physicalId(name);
     return switch (type) {

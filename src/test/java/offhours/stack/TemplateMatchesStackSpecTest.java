@@ -170,10 +170,10 @@ class TemplateMatchesStackSpecTest {
 
     assertThat(driftOf(changed))
         .contains("EndpointCleanup ImagesBucketFingerprint: template.yaml has "
-            + BucketFingerprint.of(StackResolver.map(
+            + ResourceFingerprint.of(StackResolver.map(
                 StackResolver.map(CloudFormationYaml.parse(template()).get("Resources"))
                     .get("ImagesBucket")))
-            + ", the ImagesBucket resource hashes to " + BucketFingerprint.of(bucket)
+            + ", the ImagesBucket resource hashes to " + ResourceFingerprint.of(bucket)
             + " (set it, so that an update of the bucket sweeps the s3:TestEvent S3 sends)");
   }
 

@@ -10,16 +10,18 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * What template.yaml's EndpointCleanup ImagesBucketFingerprint must be: the first 16 hex digits of the SHA-256 of the
- * ImagesBucket resource as parsed (intrinsics in their long form), written as JSON with sorted keys. Any change of that
- * resource changes it, so that a stack update that may put the bucket's notification configuration again (and S3 sends
- * a new s3:TestEvent) updates the cleanup resource too, whose Update sweeps it.
+ * A short hash of part of template.yaml as parsed (intrinsics in their long form): the first 16 hex digits of the
+ * SHA-256 of it written as JSON with sorted keys. A custom resource that carries it as a property is updated by every
+ * stack update that changes that part: EndpointCleanup's ImagesBucketFingerprint (the ImagesBucket resource: putting
+ * the bucket's notification again makes S3 send a new s3:TestEvent, which the cleanup's Update sweeps) and
+ * LiveVersions' FunctionsFingerprint (Globals and the aliased functions: a setting SAM does not hash must still reach
+ * the live alias).
  */
-final class BucketFingerprint {
+final class ResourceFingerprint {
   private static final ObjectMapper SORTED =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-  private BucketFingerprint() {}
+  private ResourceFingerprint() {}
 
   static String of(Map<String, Object> bucketResource) {
     try {
