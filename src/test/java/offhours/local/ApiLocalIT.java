@@ -6,8 +6,6 @@ package offhours.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -232,9 +230,10 @@ class ApiLocalIT {
       URI base = f.stack.apiEndpoint();
       Api api = new Api(base, f.stack.apiToken());
       Api stranger = new Api(base, "0".repeat(64));
-      assertThat(stranger.send("GET", "/status", null, null).statusCode())
-          .as("a wrong token")
-          .isEqualTo(401);
+      HttpResponse<String> wrongToken = stranger.send("GET", "/status", null, null);
+      assertThat(wrongToken.statusCode()).as("a wrong token").isEqualTo(401);
+      assertThat(StackFixture.json(wrongToken.body()).get("message").asText())
+          .startsWith("send 'Authorization: Bearer TOKEN' with the token of this local stack");
       HttpResponse<String> fromAPage = http.send(
           HttpRequest.newBuilder(base.resolve("/status"))
               .header("Authorization", "Bearer " + f.stack.apiToken())
@@ -244,10 +243,17 @@ class ApiLocalIT {
       assertThat(fromAPage.statusCode())
           .as("a request from a web page: %s", fromAPage.body())
           .isEqualTo(403);
-      assertThat(rawStatusLine(base, "evil.example:" + base.getPort(), f.stack.apiToken()))
+      assertThat(StackFixture.json(fromAPage.body()).get("message").asText())
+          .isEqualTo("requests from web pages (with an Origin header) are refused");
+      String rebound = rawResponse(base, "evil.example:" + base.getPort(), f.stack.apiToken());
+      assertThat(rebound.lines().findFirst().orElseThrow())
           .as("a DNS-rebound Host")
           .contains(" 403 ");
-      assertThat(rawStatusLine(base, base.getAuthority(), f.stack.apiToken())).contains(" 200 ");
+      assertThat(rebound)
+          .contains("\"message\":\"Host 'evil.example:" + base.getPort()
+              + "' is not this server; call " + base + "\"");
+      assertThat(rawResponse(base, base.getAuthority(), f.stack.apiToken()))
+          .startsWith("HTTP/1.1 200 ");
 
       assertThat(api.send("GET", "/health", null, null).statusCode())
           .as("no such route")
@@ -335,16 +341,14 @@ class ApiLocalIT {
   }
 
   /** A GET /status sent by hand, so that the Host header can be anyone's. */
-  private static String rawStatusLine(URI base, String host, String token) throws Exception {
+  private static String rawResponse(URI base, String host, String token) throws Exception {
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       OutputStream out = socket.getOutputStream();
       out.write(("GET /status HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + token
               + "\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      return new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-          .readLine();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

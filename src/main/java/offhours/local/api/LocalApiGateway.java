@@ -78,13 +78,12 @@ public final class LocalApiGateway implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String refusal = refusal(exchange);
+      Refused refusal = refusal(exchange);
       if (refusal != null) {
-        int status = refusal.startsWith("401") ? 401 : 403;
-        if (status == 401) {
+        if (refusal.status() == 401) {
           exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
         }
-        send(exchange, ApiResponse.error(status, refusal.substring(5)));
+        send(exchange, ApiResponse.error(refusal.status(), refusal.message()));
         return;
       }
       byte[] body;
@@ -153,22 +152,28 @@ public final class LocalApiGateway implements AutoCloseable {
     }
   }
 
-  /** Why a request is refused ("401 ..." or "403 ..."), or null. */
-  private String refusal(HttpExchange exchange) {
+  /** Why a request is refused: its status (401 or 403) and the message the caller reads. */
+  record Refused(int status, String message) {}
+
+  /** Why a request is refused, or null. */
+  private Refused refusal(HttpExchange exchange) {
     String host = exchange.getRequestHeaders().getFirst("Host");
     if (!server.isThisServer(host)) {
-      return "403 Host '" + host + "' is not this server; call " + server.origin();
+      return new Refused(403, "Host '" + host + "' is not this server; call " + server.origin());
     }
     if (exchange.getRequestHeaders().containsKey("Origin")) {
-      return "403 requests from web pages (with an Origin header) are refused";
+      return new Refused(403, "requests from web pages (with an Origin header) are refused");
     }
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     String given = authorization != null && authorization.startsWith("Bearer ")
         ? authorization.substring("Bearer ".length()).strip()
         : null;
     if (!Loopback.sameToken(given, token)) {
-      return "401 send 'Authorization: Bearer TOKEN' with the token of this local stack (the file local/api-token"
-          + " under offhours' cache directory; 'scripts/offhours local status' prints the command)";
+      return new Refused(
+          401,
+          "send 'Authorization: Bearer TOKEN' with the token of this local stack (the file"
+              + " local/api-token under offhours' cache directory; 'scripts/offhours local status'"
+              + " prints the command)");
     }
     return null;
   }
