@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
+import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +39,67 @@ class ThumbnailsTest {
   }
 
   @Test
+  void aLargeImageIsDecodedSubsampledToAtMostTwiceTheThumbnail() throws Exception {
+    // 48 MP: under the pixel limit, 144 MB of RGB if decoded whole; a few KB as a PNG of one
+    // colour.
+    byte[] large = png(8000, 6000);
+
+    BufferedImage decoded = Thumbnails.decode(large);
+    assertThat(decoded.getWidth()).isLessThanOrEqualTo(2 * Thumbnails.SIZE).isEqualTo(667);
+    assertThat(decoded.getHeight()).isEqualTo(500);
+    BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(Thumbnails.of(large)));
+    assertThat(thumbnail.getWidth()).isEqualTo(360);
+    assertThat(thumbnail.getHeight()).isEqualTo(270);
+  }
+
+  @Test
+  void subsamplingKeepsTheLongestSideBetweenOnceAndTwiceTheThumbnail() {
+    assertThat(Thumbnails.subsampling(451, 300)).isEqualTo(1);
+    assertThat(Thumbnails.subsampling(720, 10)).isEqualTo(1);
+    assertThat(Thumbnails.subsampling(10, 721)).isEqualTo(2); // 361 rows
+    assertThat(Thumbnails.subsampling(65_535, 700)).isEqualTo(92); // 713 columns
+  }
+
+  @Test
+  void aRowTooLongForAReaderIsRefusedBeforeDecoding() {
+    assertThatThrownBy(() -> Thumbnails.of(pngHeader(10_000_000, 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the image is 10000000 x 1 pixels; thumbnails stop at 65535 pixels a side");
+  }
+
+  @Test
   void textWithAnImageNameIsRefused() {
     assertThatThrownBy(() -> Thumbnails.of("notes, not a photo".getBytes(StandardCharsets.UTF_8)))
         .hasMessage("not a JPEG or PNG image");
+  }
+
+  /** A whole 8-bit RGB PNG of {@code width} x {@code height} black pixels, compressed row by row. */
+  private static byte[] png(int width, int height) throws Exception {
+    ByteArrayOutputStream idat = new ByteArrayOutputStream();
+    try (DeflaterOutputStream z = new DeflaterOutputStream(idat)) {
+      byte[] row = new byte[1 + 3 * width]; // filter type 0, then the pixels
+      for (int y = 0; y < height; y++) {
+        z.write(row);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    png.writeBytes(pngHeader(width, height));
+    png.writeBytes(chunk("IDAT", idat.toByteArray()));
+    png.writeBytes(chunk("IEND", new byte[0]));
+    return png.toByteArray();
+  }
+
+  private static byte[] chunk(String type, byte[] data) {
+    ByteBuffer typed = ByteBuffer.allocate(4 + data.length)
+        .put(type.getBytes(StandardCharsets.US_ASCII))
+        .put(data);
+    CRC32 crc = new CRC32();
+    crc.update(typed.array());
+    return ByteBuffer.allocate(12 + data.length)
+        .putInt(data.length)
+        .put(typed.array())
+        .putInt((int) crc.getValue())
+        .array();
   }
 
   /** A PNG signature and an IHDR chunk (8-bit RGB) claiming {@code width} x {@code height}, and nothing else. */
