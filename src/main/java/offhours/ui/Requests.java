@@ -12,8 +12,12 @@ final class Requests {
   /** S3's longest key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
   static final int MAX_KEY_BYTES = 1024;
 
+  static final String BAD_ESCAPE =
+      "bad % escape in the query: '%' is followed by two hex digits (a literal '%' is %25)";
+
   private Requests() {}
 
+  /** The query's parameters, decoded (the first of a repeated name); a bad % escape is refused. */
   static Map<String, String> query(String raw) {
     Map<String, String> params = new LinkedHashMap<>();
     if (raw == null || raw.isEmpty()) {
@@ -21,12 +25,18 @@ final class Requests {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      String name =
-          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      params.putIfAbsent(
-          name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      params.putIfAbsent(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
     }
     return params;
+  }
+
+  private static String decode(String text) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(BAD_ESCAPE);
+    }
   }
 
   /** An object key: 1 to 1,024 bytes of UTF-8 without control characters. */

@@ -61,21 +61,21 @@ public final class UiServer implements AutoCloseable {
       secure(exchange.getResponseHeaders());
       String path = exchange.getRequestURI().getRawPath();
       String method = exchange.getRequestMethod();
-      String refusal = refusal(exchange, path);
-      if (refusal != null) {
-        error(exchange, refusal.startsWith("401") ? 401 : 403, refusal.substring(4));
-        return;
-      }
-      if (ASSETS.containsKey(path)) {
-        if (!method.equals("GET")) {
-          error(exchange, 405, "assets are read with GET");
+      try {
+        Map<String, String> query = Requests.query(exchange.getRequestURI().getRawQuery());
+        String refusal = refusal(exchange, path, query);
+        if (refusal != null) {
+          error(exchange, refusal.startsWith("401") ? 401 : 403, refusal.substring(4));
           return;
         }
-        asset(exchange, path);
-        return;
-      }
-      Map<String, String> query = Requests.query(exchange.getRequestURI().getRawQuery());
-      try {
+        if (ASSETS.containsKey(path)) {
+          if (!method.equals("GET")) {
+            error(exchange, 405, "assets are read with GET");
+            return;
+          }
+          asset(exchange, path);
+          return;
+        }
         route(exchange, method, path, query);
       } catch (UiData.UiException e) {
         error(exchange, e.status(), e.getMessage());
@@ -83,6 +83,10 @@ public final class UiServer implements AutoCloseable {
         error(exchange, 400, e.getMessage());
       } catch (RuntimeException e) {
         error(exchange, 502, "the stack did not answer: " + e.getMessage());
+      } catch (OutOfMemoryError e) {
+        // One request's memory is dropped with it; the server and the other requests go on.
+        error(
+            exchange, 503, "this request needed more memory than the page's server has; try again");
       }
     }
   }
@@ -165,7 +169,7 @@ public final class UiServer implements AutoCloseable {
   }
 
   /** Why a request is refused ("401 ..." or "403 ..."), or null. */
-  private String refusal(HttpExchange exchange, String path) {
+  private String refusal(HttpExchange exchange, String path, Map<String, String> query) {
     Headers headers = exchange.getRequestHeaders();
     if (!server.isThisServer(headers.getFirst("Host"))) {
       return "403 this page answers only at " + server.origin();
@@ -179,7 +183,7 @@ public final class UiServer implements AutoCloseable {
     }
     String given = headers.getFirst(TOKEN_HEADER);
     if (given == null && exchange.getRequestMethod().equals("GET")) {
-      given = Requests.query(exchange.getRequestURI().getRawQuery()).get("token");
+      given = query.get("token");
     }
     if (!Loopback.sameToken(given, token)) {
       return "401 open the address 'offhours ui' printed: it carries the page's token";

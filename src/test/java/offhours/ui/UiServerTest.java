@@ -1,6 +1,7 @@
 package offhours.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -147,6 +148,33 @@ class UiServerTest {
         .isEqualTo("{\"message\":\"an object key here may not contain control characters\"}");
   }
 
+  @Test
+  void aBadPercentEscapeInTheQueryIsAnsweredNotDropped() throws Exception {
+    // The JDK's server refuses a query java.net.URI cannot parse before any handler runs; the
+    // page's own parsing refuses one too (with the reason), should any reach it.
+    for (String path : List.of(
+        "/?token=%zz", "/?token=" + token + "&key=%", "/api/results?label=%E&token=" + token)) {
+      assertThat(rawResponse(base.getAuthority(), path)).as(path).startsWith("HTTP/1.1 400 ");
+    }
+    for (String query : List.of("token=%zz", "key=%", "label=%E", "%=a")) {
+      assertThatThrownBy(() -> Requests.query(query))
+          .as(query)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("bad % escape in the query: '%' is followed by two hex digits"
+              + " (a literal '%' is %25)");
+    }
+  }
+
+  @Test
+  void aThumbnailThatRunsOutOfMemoryIsAnsweredAndTheServerGoesOn() throws Exception {
+    HttpResponse<String> thumb = get("/api/thumb?key=bomb.png&token=" + token, Map.of());
+    assertThat(thumb.statusCode()).isEqualTo(503);
+    assertThat(thumb.body())
+        .isEqualTo("{\"message\":\"this request needed more memory than the page's server has;"
+            + " try again\"}");
+    assertThat(get("/api/status?token=" + token, Map.of()).statusCode()).isEqualTo(200);
+  }
+
   private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
     headers.forEach(request::header);
@@ -170,6 +198,17 @@ class UiServerTest {
       return new BufferedReader(
               new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
           .readLine();
+    }
+  }
+
+  /** A request sent by hand, read to its end (an empty string if the server dropped it). */
+  private String rawResponse(String host, String path) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
@@ -199,6 +238,9 @@ class UiServerTest {
 
     @Override
     public Thumbnail thumbnail(String key) throws UiException {
+      if (key.equals("bomb.png")) {
+        throw new OutOfMemoryError("Java heap space");
+      }
       throw new UiException(404, "no object " + key);
     }
 

@@ -159,17 +159,27 @@ public final class RequestGuard {
           "InvalidSignatureException",
           "Date in Credential scope does not match YYYYMMDD from" + " X-Amz-Date.");
     }
-    String expected = SigV4Signature.compute(
-        request.method(),
-        request.rawPath(),
-        request.rawQuery(),
-        request.headers(),
-        signedHeaders,
-        request.body(),
-        credentials.secretAccessKey(),
-        signedAt,
-        region,
-        service);
+    String expected;
+    try {
+      expected = SigV4Signature.compute(
+          request.method(),
+          request.rawPath(),
+          request.rawQuery(),
+          request.headers(),
+          signedHeaders,
+          request.body(),
+          credentials.secretAccessKey(),
+          signedAt,
+          region,
+          service);
+    } catch (IllegalArgumentException e) {
+      // URLDecoder's refusal of a bad % escape; unanswered, the server would drop the connection.
+      // The error code is an assumption (AWS's Query APIs' code for a query they cannot parse).
+      return refuse(
+          400,
+          "MalformedQueryString",
+          "the request's query has a bad % escape: '%' is followed by two hex digits");
+    }
     if (!MessageDigest.isEqual(bytes(expected), bytes(m.group(6)))) {
       return refuse(
           403,

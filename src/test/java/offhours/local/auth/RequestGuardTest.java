@@ -147,6 +147,19 @@ class RequestGuardTest {
   }
 
   @Test
+  void aBadPercentEscapeInTheQueryIsRefusedNotThrown() {
+    Optional<Refusal> refusal = guard.check(new RequestGuard.ReceivedRequest(
+        "POST", ENDPOINT.getRawPath(), "a=%zz", signed(STACK, NOW, "us-east-1"), BODY));
+
+    assertThat(refusal).hasValueSatisfying(r -> {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.type()).isEqualTo("MalformedQueryString");
+      assertThat(r.message())
+          .isEqualTo("the request's query has a bad % escape: '%' is followed by two hex digits");
+    });
+  }
+
+  @Test
   void aSignatureForAnotherRegionIsRefused() {
     assertThat(check(signed(STACK, NOW, "eu-west-1"), BODY)).hasValueSatisfying(r -> {
       assertThat(r.type()).isEqualTo("InvalidSignatureException");
