@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
 import offhours.local.api.Loopback;
@@ -17,9 +18,10 @@ import offhours.local.api.Loopback;
  * The page of {@code offhours ui} and its JSON, on 127.0.0.1 only.
  *
  * <p>Nobody but the user who started it may use it: every request names this server in its Host (so a DNS-rebound
- * page cannot reach it), carries the random token of the URL it printed (in the query for what the browser loads
- * itself: the page, thumbnails; in the X-Offhours-Token header for what the page's script asks), and any Origin must
- * be this server's own. GET never changes anything; uploads and the controller's actions are POSTs with the header,
+ * page cannot reach it), and any Origin must be this server's own. The page and its assets hold no data and load
+ * without a token; everything else carries the random token of the URL it printed in the X-Offhours-Token header
+ * (GET may carry it in the query instead). The page's script moves the token out of the address bar and history into
+ * the tab's sessionStorage, and fetches thumbnails with the header, so no URL the browser keeps holds it. GET never changes anything; uploads and the controller's actions are POSTs with the header,
  * which a page elsewhere cannot send without a CORS preflight this server never grants. Every answer forbids framing,
  * sniffing, referrers and caching, and the page runs under a Content-Security-Policy that allows only this server's
  * own script, style and images: nothing is loaded from the network. Untrusted text (object keys, reasons, labels)
@@ -28,13 +30,15 @@ import offhours.local.api.Loopback;
 public final class UiServer implements AutoCloseable {
 
   static final String CSP =
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
           + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   static final String TOKEN_HEADER = "X-Offhours-Token";
   private static final Map<String, String> ASSETS = Map.of(
       "/assets/app.js", "text/javascript; charset=utf-8",
       "/assets/app.css", "text/css; charset=utf-8",
       "/assets/icon.svg", "image/svg+xml");
+
+  private static final Set<String> PAGE = Set.of("/", "/index.html");
 
   private final UiData data;
   private final Loopback server;
@@ -138,7 +142,6 @@ public final class UiServer implements AutoCloseable {
         }
         byte[] jpeg = data.thumbnail(Requests.key(query.get("key"))).jpeg();
         exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
-        exchange.getResponseHeaders().set("Cache-Control", "private, max-age=60");
         send(exchange, 200, jpeg);
       }
       case "/api/upload" -> {
@@ -178,7 +181,7 @@ public final class UiServer implements AutoCloseable {
     if (origin != null && !server.isOwnOrigin(origin)) {
       return "403 requests from other sites are refused";
     }
-    if (ASSETS.containsKey(path)) {
+    if (ASSETS.containsKey(path) || PAGE.contains(path)) {
       return null; // the same files for everyone, no data in them
     }
     String given = headers.getFirst(TOKEN_HEADER);

@@ -3,7 +3,17 @@
 'use strict';
 
 (() => {
-  const token = new URLSearchParams(location.search).get('token') || '';
+  // The printed address carries the token once: it moves to this tab's sessionStorage (a reload keeps working) and
+  // the address bar, history and session restore keep only '/'. Requests send it in a header, never in a URL.
+  const token = (() => {
+    const given = new URLSearchParams(location.search).get('token');
+    if (given) {
+      try { sessionStorage.setItem('offhours-token', given); } catch (ignored) { /* storage off: memory only */ }
+      history.replaceState(null, '', '/');
+      return given;
+    }
+    try { return sessionStorage.getItem('offhours-token') || ''; } catch (ignored) { return ''; }
+  })();
   const $ = (id) => document.getElementById(id);
   const PAGE = 60;
   const state = {
@@ -49,8 +59,41 @@
     toastTimer = setTimeout(() => { t.hidden = true; }, bad ? 8000 : 4000);
   }
 
-  function thumbUrl(key) {
-    return '/api/thumb?key=' + encodeURIComponent(key) + '&token=' + encodeURIComponent(token);
+  /** Thumbnails load as they come into view, fetched with the token in a header and shown from a blob: URL. */
+  const thumbs = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) {
+        thumbs.unobserve(entry.target);
+        loadThumb(entry.target);
+      }
+    }
+  }, { rootMargin: '300px' });
+
+  function thumbImage(key, thumb) {
+    const img = el('img');
+    img.alt = '';
+    img.dataset.thumbKey = key;
+    img.addEventListener('error', () => thumb.classList.add('missing'));
+    thumbs.observe(img);
+    return img;
+  }
+
+  async function loadThumb(img) {
+    try {
+      const response = await fetch('/api/thumb?key=' + encodeURIComponent(img.dataset.thumbKey), {
+        headers: { 'X-Offhours-Token': token },
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      const url = URL.createObjectURL(await response.blob());
+      const done = () => URL.revokeObjectURL(url);
+      img.addEventListener('load', done, { once: true });
+      img.addEventListener('error', done, { once: true });
+      img.src = url;
+    } catch (e) {
+      img.parentElement?.classList.add('missing');
+    }
   }
 
   function hue(text) {
@@ -170,12 +213,7 @@
     card.dataset.status = item.status;
     const thumb = el('div', 'thumb');
     if (item.key) {
-      const img = el('img');
-      img.alt = '';
-      img.loading = 'lazy';
-      img.addEventListener('error', () => thumb.classList.add('missing'));
-      img.src = thumbUrl(item.key);
-      thumb.append(img);
+      thumb.append(thumbImage(item.key, thumb));
     } else {
       thumb.classList.add('missing');
     }
@@ -309,11 +347,7 @@
     card.dataset.key = key;
     card.dataset.status = 'WAITING';
     const thumb = el('div', 'thumb');
-    const img = el('img');
-    img.alt = '';
-    img.addEventListener('error', () => thumb.classList.add('missing'));
-    img.src = thumbUrl(key);
-    thumb.append(img, el('span', 'badge', 'WAITING'));
+    thumb.append(thumbImage(key, thumb), el('span', 'badge', 'WAITING'));
     const body = el('div', 'body');
     const name = el('div', 'key', key);
     name.title = key;

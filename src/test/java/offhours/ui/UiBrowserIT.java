@@ -111,6 +111,15 @@ class UiBrowserIT {
       browser.get(url);
       WebDriver page = browser;
       await(page, "the page's first status", d -> !state(d).equals("UNKNOWN"));
+      String origin = url.substring(0, url.indexOf("/?token="));
+      assertThat(page.getCurrentUrl())
+          .as("the address once the page loaded: no token for history or session restore")
+          .isEqualTo(origin + "/");
+      page.navigate().refresh();
+      await(
+          page,
+          "the status after a reload, the token kept by the tab",
+          d -> !state(d).equals("UNKNOWN"));
       await(
           page,
           "what the controller does next and what started its last run",
@@ -161,8 +170,16 @@ class UiBrowserIT {
       WebElement cat = card(page, "chelsea.png");
       String label = cat.findElement(By.cssSelector(".label.first .name")).getText();
       assertThat(cat.findElements(By.cssSelector(".label"))).hasSize(3);
-      assertThat(cat.findElement(By.cssSelector(".thumb img")).getAttribute("naturalWidth"))
-          .isNotEqualTo("0");
+      await(
+          page,
+          "chelsea.png's thumbnail, fetched with the token in a header",
+          d -> !"0"
+              .equals(card(d, "chelsea.png")
+                  .findElement(By.cssSelector(".thumb img"))
+                  .getAttribute("naturalWidth")));
+      assertThat(cat.findElement(By.cssSelector(".thumb img")).getAttribute("src"))
+          .startsWith("blob:")
+          .doesNotContain("token");
       await(
           page,
           "the endpoint serving (the manual start keeps it on)",
@@ -230,13 +247,15 @@ class UiBrowserIT {
       assertThat(page.findElements(By.cssSelector("#chart rect.on")))
           .as("a bar of endpoint time today")
           .isNotEmpty();
+
       page.findElement(By.id("stop")).click();
       await(page, "the endpoint stopped from the page", d -> state(d).equals("ABSENT"));
       assertThat(page.findElement(By.id("state")).getText()).isEqualTo("Off");
       assertThat(page.findElement(By.id("reason")).getText()).startsWith("manual stop");
       HeadlessChromium.screenshot(page, "ui-stopped.png");
       assertThat(alertShown(page)).isFalse();
-      assertThat(offhours(List.of("local", "stop")).code()).isZero();
+      Run stop = offhours(List.of("local", "stop"));
+      assertThat(stop.code()).as("offhours local stop:\n%s", stop.output()).isZero();
       assertThat(tokenFile).as("the API token after local stop").doesNotExist();
     } finally {
       if (chromium != null) {

@@ -56,16 +56,25 @@ class UiServerTest {
   }
 
   @Test
-  void thePageNeedsItsTokenAndComesWithAStrictContentSecurityPolicy() throws Exception {
-    assertThat(get("/", Map.of()).statusCode()).isEqualTo(401);
-    assertThat(get("/?token=" + "0".repeat(48), Map.of()).statusCode()).isEqualTo(401);
+  void theDataNeedsTheTokenAndThePageComesWithAStrictContentSecurityPolicy() throws Exception {
+    assertThat(get("/api/status", Map.of()).statusCode()).isEqualTo(401);
+    assertThat(get("/api/status?token=" + "0".repeat(48), Map.of()).statusCode())
+        .isEqualTo(401);
+    assertThat(get("/api/status", Map.of(UiServer.TOKEN_HEADER, "0".repeat(48))).statusCode())
+        .isEqualTo(401);
+    assertThat(get("/api/status", Map.of(UiServer.TOKEN_HEADER, token)).statusCode())
+        .isEqualTo(200);
 
-    HttpResponse<String> page = get("/?token=" + token, Map.of());
+    // The page itself holds no data: a reload after its script took the token out of the address
+    // loads it.
+    assertThat(get("/", Map.of()).body())
+        .isEqualTo(get("/?token=" + token, Map.of()).body());
+    HttpResponse<String> page = get("/", Map.of());
 
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("content-security-policy"))
         .contains("default-src 'none'; script-src 'self';"
-            + " style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none';"
+            + " style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none';"
             + " frame-ancestors 'none'");
     assertThat(page.headers().firstValue("x-content-type-options")).contains("nosniff");
     assertThat(page.headers().firstValue("x-frame-options")).contains("DENY");
@@ -175,6 +184,15 @@ class UiServerTest {
     assertThat(get("/api/status?token=" + token, Map.of()).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void thumbnailsAreNeverStoredByTheBrowser() throws Exception {
+    HttpResponse<String> thumb =
+        get("/api/thumb?key=cat.png", Map.of(UiServer.TOKEN_HEADER, token));
+    assertThat(thumb.statusCode()).isEqualTo(200);
+    assertThat(thumb.headers().firstValue("content-type")).contains("image/jpeg");
+    assertThat(thumb.headers().firstValue("cache-control")).contains("no-store");
+  }
+
   private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
     headers.forEach(request::header);
@@ -240,6 +258,9 @@ class UiServerTest {
     public Thumbnail thumbnail(String key) throws UiException {
       if (key.equals("bomb.png")) {
         throw new OutOfMemoryError("Java heap space");
+      }
+      if (key.equals("cat.png")) {
+        return new Thumbnail(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
       }
       throw new UiException(404, "no object " + key);
     }
