@@ -153,12 +153,22 @@
     const dead = (s.deadLetterQueue || {}).messages;
     $('q-dlq').textContent = dead ?? '–';
     document.querySelector('.counter.dlq').classList.toggle('alert', dead > 0);
+    $('dlq-hint').hidden = !(dead > 0);
     $('why').textContent = ep.why ? 'Controller: ' + ep.why + (ep.outcome && ep.outcome !== 'ok' ? ' (' + ep.outcome + ')' : '') : '';
     showController(s.controller);
-    $('observed').textContent = 'Controller saw this ' + ago(ep.observedAt) + '; queue read ' + ago(s.observedAt);
+    $('override').textContent = overrideWords(s.override);
+    $('observed').textContent = (ep.observedAt ? 'Controller saw this ' + ago(ep.observedAt) : 'The controller has not run yet')
+      + '; queue read ' + ago(s.observedAt);
     for (const p of state.pending.values()) {
       p.reason.textContent = 'Waiting for its result: ' + (ep.reason || 'the endpoint is ' + words.toLowerCase());
     }
+  }
+
+  /** The manual override in force (Start or Stop from here or the CLI), or nothing while the controller decides. */
+  function overrideWords(o) {
+    if (!o || !o.mode) return '';
+    const words = o.mode === 'START' ? 'Manual start' : o.mode === 'STOP' ? 'Manual stop' : 'Manual ' + o.mode;
+    return words + (o.until ? ' until ' + clock(o.until) : ' until Auto') + ': the controller follows it, not the schedule';
   }
 
   /** When the controller looks next and why, what started its last run, its timer and the wake it expects. */
@@ -289,6 +299,28 @@
   }
 
   let generation = 0;
+
+  /**
+   * Whether each waiting upload has its result yet, looked up by its own key: the filters may leave it out of the
+   * results shown, and its card would otherwise wait forever.
+   */
+  async function checkPending() {
+    const waiting = [...state.pending.entries()];
+    if (!waiting.length) return;
+    const answered = await Promise.all(waiting.map(async ([key, pending]) => {
+      try {
+        const page = await api('/api/results?' + new URLSearchParams({ key, limit: String(PAGE) }).toString());
+        return page.results.some((r) => r.key === key && Date.parse(r.classifiedAt) >= pending.since) ? key : null;
+      } catch (e) {
+        return null; // the next round asks again
+      }
+    }));
+    let changed = false;
+    for (const key of answered) {
+      if (key !== null && state.pending.delete(key)) changed = true;
+    }
+    if (changed) render();
+  }
 
   /** The first page again: new results join at the top, a changed filter starts over. */
   async function refreshResults(reset) {
@@ -551,7 +583,7 @@
     refreshResults(true);
     refreshLedger();
     setInterval(refreshStatus, 2500);
-    setInterval(() => refreshResults(false), 2500);
+    setInterval(() => { refreshResults(false); checkPending(); }, 2500);
     setInterval(refreshLedger, 30000);
   });
 })();

@@ -132,6 +132,13 @@ class UiBrowserIT {
           page,
           "the manual start recorded by the controller",
           d -> d.findElement(By.id("reason")).getText().startsWith("manual start"));
+      await(
+          page,
+          "the manual override shown",
+          d -> text(d, "override").startsWith("Manual start until "));
+      assertThat(page.findElement(By.id("dlq-hint")).isDisplayed())
+          .as("the dead-letter hint with no dead letters")
+          .isFalse();
       page.findElement(By.id("files"))
           .sendKeys(String.join("\n", chosen.stream().map(Path::toString).toList()));
       dropFile(page, "coffee.png", Files.readAllBytes(DEMO.resolve("coffee.png")));
@@ -248,6 +255,19 @@ class UiBrowserIT {
           .as("a bar of endpoint time today")
           .isNotEmpty();
 
+      // An upload the filter leaves out still stops waiting once its result is written.
+      new Select(page.findElement(By.id("status"))).selectByValue("REJECTED");
+      dropFile(page, "filtered out.png", Files.readAllBytes(DEMO.resolve("chelsea.png")));
+      await(
+          page,
+          "the sixth upload listed as uploaded (its waiting card added with it)",
+          d -> d.findElements(By.cssSelector("#uploads li.done")).size() == 6);
+      await(
+          page,
+          "the waiting card of an upload the status filter leaves out, gone with its result",
+          d -> card(d, "filtered out.png") == null);
+      assertThat(cards(page)).allMatch(c -> "REJECTED".equals(c.getAttribute("data-status")));
+      new Select(page.findElement(By.id("status"))).selectByValue("");
       page.findElement(By.id("stop")).click();
       await(page, "the endpoint stopped from the page", d -> state(d).equals("ABSENT"));
       assertThat(page.findElement(By.id("state")).getText()).isEqualTo("Off");
