@@ -19,6 +19,11 @@ import java.util.concurrent.Executors;
  */
 public final class Loopback implements AutoCloseable {
 
+  /** The JDK server's property for how long a client may take to send a request, head and body, in seconds. */
+  static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+  /** How long a client of a local server may take to send its request before the server closes the connection. */
+  static final int REQUEST_SECONDS = 30;
+
   private final HttpServer server;
   private final ExecutorService threads;
 
@@ -29,6 +34,7 @@ public final class Loopback implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    limitRequestTime();
     this.server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.setExecutor(threads);
@@ -40,6 +46,18 @@ public final class Loopback implements AutoCloseable {
   public static Loopback serve(int port, int threadCount, String threadName, HttpHandler handler)
       throws IOException {
     return new Loopback(port, threadCount, threadName, handler);
+  }
+
+  /**
+   * Gives every client of the JDK's HTTP server in this JVM {@link #REQUEST_SECONDS} to send its request (unless the
+   * property is set already): by default a client may take forever, and a few that send a byte now and then hold all
+   * of a server's fixed threads. Call before creating the first HttpServer: the JDK reads the property once. The
+   * time to answer is not limited (a model load or a controller run may take minutes).
+   */
+  public static void limitRequestTime() {
+    if (System.getProperty(MAX_REQUEST_TIME) == null) {
+      System.setProperty(MAX_REQUEST_TIME, String.valueOf(REQUEST_SECONDS));
+    }
   }
 
   /** {@code bytes} random bytes from SecureRandom, in hex. */

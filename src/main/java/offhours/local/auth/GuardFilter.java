@@ -4,14 +4,12 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Optional;
 import offhours.local.auth.RequestGuard.Refusal;
 
 /**
- * Puts a {@link RequestGuard} in front of a server's handlers: reads the whole body (the signature covers it, and
- * no handler runs before it is checked), refuses what the guard refuses in the service's own error shape, and hands
+ * Puts a {@link RequestGuard} in front of a server's handlers: checks Origin and Host first, then reads the whole
+ * body (the signature covers it, and no handler runs before it is checked), refuses what the guard refuses in the service's own error shape, and hands
  * the body on to the handler unchanged.
  */
 public final class GuardFilter extends Filter {
@@ -37,10 +35,14 @@ public final class GuardFilter extends Filter {
 
   @Override
   public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-    InputStream in = exchange.getRequestBody();
-    byte[] body = in.readNBytes(maxBody + 1);
+    // A page or a rebound name is refused before a byte of its body is read.
+    Optional<Refusal> address = guard.checkAddress(exchange.getRequestHeaders());
+    if (address.isPresent()) {
+      refuse(exchange, address.get());
+      return;
+    }
+    byte[] body = exchange.getRequestBody().readNBytes(maxBody + 1);
     if (body.length > maxBody) {
-      in.transferTo(OutputStream.nullOutputStream());
       refuse(exchange, tooLarge);
       return;
     }
@@ -58,9 +60,16 @@ public final class GuardFilter extends Filter {
     chain.doFilter(exchange);
   }
 
+  /**
+   * Answers with {@code Connection: close}, flushed at once: a body left unread is not drained to its end (the JDK's
+   * server reads at most 64 KB more of it, then closes the connection), so an oversized or unwanted upload costs no
+   * more than that, and the client has its answer while it is still sending.
+   */
   private void refuse(HttpExchange exchange, Refusal refusal) throws IOException {
+    exchange.getResponseHeaders().set("Connection", "close");
     try (exchange) {
       errors.write(exchange, refusal);
+      exchange.getResponseBody().flush();
     }
   }
 

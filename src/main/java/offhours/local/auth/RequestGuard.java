@@ -75,7 +75,16 @@ public final class RequestGuard {
   }
 
   public Optional<Refusal> check(ReceivedRequest request) {
-    String origin = request.headers().getFirst("Origin");
+    Optional<Refusal> address = checkAddress(request.headers());
+    if (address.isPresent()) {
+      return address;
+    }
+    return checkSignature(request);
+  }
+
+  /** The checks that need no body: no Origin, and this service's own Host. */
+  public Optional<Refusal> checkAddress(Headers headers) {
+    String origin = headers.getFirst("Origin");
     if (origin != null) {
       return refuse(
           403,
@@ -83,7 +92,7 @@ public final class RequestGuard {
           serviceTitle + " does not answer requests from web pages"
               + " (the request has an Origin header); use an AWS SDK or the AWS CLI");
     }
-    String requestHost = request.headers().getFirst("Host");
+    String requestHost = headers.getFirst("Host");
     if (host == null || !host.equals(requestHost)) {
       return refuse(
           403,
@@ -91,6 +100,10 @@ public final class RequestGuard {
           serviceTitle + " answers only requests to " + host + "; this one is addressed to '"
               + requestHost + "'");
     }
+    return Optional.empty();
+  }
+
+  private Optional<Refusal> checkSignature(ReceivedRequest request) {
     String authorization = request.headers().getFirst("Authorization");
     if (authorization == null) {
       return refuse(

@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import offhours.local.api.Loopback;
 import offhours.local.auth.GuardFilter;
 import offhours.local.auth.RequestGuard;
 import offhours.local.auth.RequestGuard.Refusal;
@@ -95,6 +96,7 @@ public final class LocalLambda implements AutoCloseable {
     this.invoker = Executors.newCachedThreadPool(threads(threadPrefix + "-invoke"));
     this.http = Executors.newFixedThreadPool(2, threads(threadPrefix + "-api"));
     try {
+      Loopback.limitRequestTime();
       server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     } catch (IOException e) {

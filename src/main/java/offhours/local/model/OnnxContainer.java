@@ -11,7 +11,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import offhours.local.api.Loopback;
 import offhours.local.model.DecodeBudget.ImageTooLargeException;
 import offhours.local.model.ImagePreprocessor.UndecodableImageException;
 
@@ -170,6 +170,7 @@ public final class OnnxContainer implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new IOException(onnxModel + ": " + e.getMessage(), e);
       }
+      Loopback.limitRequestTime();
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
       AtomicInteger threads = new AtomicInteger();
@@ -237,7 +238,6 @@ public final class OnnxContainer implements AutoCloseable {
   private boolean refused(HttpExchange exchange) throws IOException {
     var headers = exchange.getRequestHeaders();
     if (headers.containsKey("Origin") || !host.equals(headers.getFirst("Host"))) {
-      exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
       send(
           exchange,
           403,

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.local.api.Loopback;
 import offhours.local.auth.GuardFilter;
 import offhours.local.auth.RequestGuard;
 import offhours.local.auth.RequestGuard.Refusal;
@@ -113,6 +114,7 @@ public final class LocalSageMaker implements AutoCloseable {
     this.serverless = new ServerlessCapacity(b.clock, b.serverlessTiming);
     this.invoker = new Invoker(endpoints, components, arns, http, b.modelTimeout, serverless);
     this.credentials = b.credentials;
+    Loopback.limitRequestTime();
     this.server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     server.setExecutor(requests);
