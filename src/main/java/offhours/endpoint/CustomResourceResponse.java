@@ -1,5 +1,6 @@
 package offhours.endpoint;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -76,5 +77,31 @@ final class CustomResourceResponse {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while sending the custom resource response", e);
     }
+  }
+
+  /**
+   * How long a custom resource's work may take: {@code budget}, less if the invocation has less time left than that
+   * plus {@code reserve} (the time to answer CloudFormation); without a context, as in a test, the whole budget.
+   */
+  static Duration budget(Context context, Duration budget, Duration reserve) {
+    if (context == null) {
+      return budget;
+    }
+    Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(reserve);
+    if (left.isNegative()) {
+      return Duration.ZERO;
+    }
+    return left.compareTo(budget) < 0 ? left : budget;
+  }
+
+  /** Logs {@code response} and sends it to CloudFormation ({@link #send}); returns it. */
+  static Map<String, Object> answer(
+      HttpClient http, Map<String, Object> event, Context context, Map<String, Object> response) {
+    String body = json(response);
+    if (context != null) {
+      context.getLogger().log("custom resource response: " + body);
+    }
+    send(http, event, body);
+    return response;
   }
 }

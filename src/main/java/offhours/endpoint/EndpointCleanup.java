@@ -315,8 +315,4 @@ final class EndpointCleanup {
     return CustomResourceResponse.of(
         event, status, reason, status.equals("FAILED") ? NOT_CREATED : physicalId);
   }
-
-  static String json(Map<String, Object> response) {
-    return CustomResourceResponse.json(response);
-  }
 }

@@ -108,19 +108,9 @@ public final class EndpointCleanupHandler
     this.http = http;
   }
 
-  /**
-   * How long a Delete may wait for the endpoint: {@link #BUDGET}, less if the invocation has less time
-   * left than that plus {@link #RESERVE} (without a context, as in a test: the whole budget).
-   */
+  /** {@link #BUDGET}, less if the invocation has less time left than that plus {@link #RESERVE}. */
   static Duration budget(Context context) {
-    if (context == null) {
-      return BUDGET;
-    }
-    Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESERVE);
-    if (left.isNegative()) {
-      return Duration.ZERO;
-    }
-    return left.compareTo(BUDGET) < 0 ? left : BUDGET;
+    return CustomResourceResponse.budget(context, BUDGET, RESERVE);
   }
 
   @Override
@@ -128,11 +118,6 @@ public final class EndpointCleanupHandler
     Map<String, Object> response = cleanup != null
         ? cleanup.handle(event, budget(context))
         : EndpointCleanup.unavailable(event, problem);
-    String body = EndpointCleanup.json(response);
-    if (context != null) {
-      context.getLogger().log("custom resource response: " + body);
-    }
-    CustomResourceResponse.send(http, event, body);
-    return response;
+    return CustomResourceResponse.answer(http, event, context, response);
   }
 }

@@ -62,14 +62,7 @@ public final class LiveVersionsHandler
 
   /** {@link #BUDGET}, less if the invocation has less time left than that plus {@link #RESERVE}. */
   static Duration budget(Context context) {
-    if (context == null) {
-      return BUDGET;
-    }
-    Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESERVE);
-    if (left.isNegative()) {
-      return Duration.ZERO;
-    }
-    return left.compareTo(BUDGET) < 0 ? left : BUDGET;
+    return CustomResourceResponse.budget(context, BUDGET, RESERVE);
   }
 
   @Override
@@ -77,11 +70,6 @@ public final class LiveVersionsHandler
     Map<String, Object> response = live != null
         ? live.handle(event, budget(context))
         : LiveVersions.unavailable(event, problem);
-    String body = CustomResourceResponse.json(response);
-    if (context != null) {
-      context.getLogger().log("custom resource response: " + body);
-    }
-    CustomResourceResponse.send(http, event, body);
-    return response;
+    return CustomResourceResponse.answer(http, event, context, response);
   }
 }
