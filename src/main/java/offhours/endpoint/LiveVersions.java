@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.Layer;
 import software.amazon.awssdk.services.lambda.model.State;
+import software.amazon.awssdk.services.lambda.model.VpcConfigResponse;
 
 /**
  * The logic of the custom resource that keeps each function's {@code live} alias on its current configuration. SAM
@@ -32,6 +33,11 @@ final class LiveVersions {
 
   /** The resource's PhysicalResourceId: there is one per stack, and nothing to delete with it. */
   static final String PHYSICAL_ID = "offhours-live-versions";
+
+  /** The longest Description PublishVersion takes (Lambda API reference, PublishVersion). */
+  static final int MAX_DESCRIPTION = 256;
+
+  private static final String ELLIPSIS = "...";
 
   /** Between two looks at a version that is still Pending. */
   static final Duration POLL = Duration.ofSeconds(5);
@@ -122,7 +128,7 @@ final class LiveVersions {
       String version = lambda
           .publishVersion(r -> r.functionName(function)
               .codeSha256(latest.codeSha256())
-              .description("offhours LiveVersions: " + String.join(", ", differences)))
+              .description(description(changed(live, latest))))
           .version();
       published.put(function, version);
       notes.add(function + ": live version " + live.version() + " -> " + version + " ("
@@ -144,7 +150,12 @@ final class LiveVersions {
 
   /**
    * What a version freezes, by name: each getter of a configuration that a published version keeps as it was. The
-   * Environment compares by variable, so that the note names the variables that differ (not their values).
+   * Environment compares by variable, so that the note names the variables that differ (not their values). Left out:
+   * what differs between a version and $LATEST without any configuration change (Description, RevisionId, Version,
+   * FunctionArn, LastModified, State*, LastUpdateStatus*, SnapStart's OptimizationStatus, RuntimeVersionConfig, which
+   * Lambda's automatic runtime updates move, and ConfigSha256, whose inputs are not documented), what follows from a
+   * compared one (CodeSize, from CodeSha256; VpcConfig's VpcId, from its subnets) and MasterArn (Lambda@Edge
+   * replicas only).
    */
   private static final Map<String, Function<GetFunctionConfigurationResponse, Object>> FROZEN =
       frozen();
@@ -164,29 +175,92 @@ final class LiveVersions {
     f.put("LoggingConfig", GetFunctionConfigurationResponse::loggingConfig);
     f.put("SnapStart", c -> c.snapStart() == null ? null : c.snapStart().applyOnAsString());
     f.put("Layers", c -> c.hasLayers() ? c.layers().stream().map(Layer::arn).toList() : List.of());
+    f.put("VpcConfig", LiveVersions::vpc);
+    f.put("TracingConfig", c -> c.tracingConfig() == null ? null : c.tracingConfig().modeAsString());
+    f.put("KMSKeyArn", GetFunctionConfigurationResponse::kmsKeyArn);
+    f.put(
+        "DeadLetterConfig",
+        c -> c.deadLetterConfig() == null ? null : c.deadLetterConfig().targetArn());
+    f.put(
+        "FileSystemConfigs",
+        c -> c.hasFileSystemConfigs() ? c.fileSystemConfigs() : List.of());
+    f.put("PackageType", GetFunctionConfigurationResponse::packageTypeAsString);
+    f.put(
+        "ImageConfig",
+        c -> c.imageConfigResponse() == null ? null : c.imageConfigResponse().imageConfig());
+    f.put("SigningProfileVersionArn", GetFunctionConfigurationResponse::signingProfileVersionArn);
+    f.put("SigningJobArn", GetFunctionConfigurationResponse::signingJobArn);
+    f.put("CapacityProviderConfig", GetFunctionConfigurationResponse::capacityProviderConfig);
+    f.put("DurableConfig", GetFunctionConfigurationResponse::durableConfig);
+    f.put("TenancyConfig", GetFunctionConfigurationResponse::tenancyConfig);
     return Map.copyOf(f);
   }
 
-  /** The names of what differs between the two configurations, in a stable order. */
+  /**
+   * The names of what differs between the two configurations, in a stable order: "Environment [A, B]" for the
+   * variables, then each other setting by name.
+   */
   static List<String> differences(
       GetFunctionConfigurationResponse live, GetFunctionConfigurationResponse latest) {
     List<String> d = new ArrayList<>();
+    List<String> variables = changedVariables(live, latest);
+    if (!variables.isEmpty()) {
+      d.add("Environment " + variables);
+    }
+    d.addAll(changedSettings(live, latest));
+    return d;
+  }
+
+  /** Each variable and each other setting that differs, by name: what the new version's Description lists. */
+  static List<String> changed(
+      GetFunctionConfigurationResponse live, GetFunctionConfigurationResponse latest) {
+    List<String> c = new ArrayList<>(changedVariables(live, latest));
+    c.addAll(changedSettings(live, latest));
+    return c;
+  }
+
+  private static List<String> changedVariables(
+      GetFunctionConfigurationResponse live, GetFunctionConfigurationResponse latest) {
     Map<String, String> a = variables(live);
     Map<String, String> b = variables(latest);
     TreeSet<String> names = new TreeSet<>(a.keySet());
     names.addAll(b.keySet());
-    List<String> changed =
-        names.stream().filter(n -> !Objects.equals(a.get(n), b.get(n))).toList();
-    if (!changed.isEmpty()) {
-      d.add("Environment " + changed);
-    }
-    new TreeSet<>(FROZEN.keySet()).forEach(name -> {
-      Function<GetFunctionConfigurationResponse, Object> get = FROZEN.get(name);
-      if (!Objects.equals(get.apply(live), get.apply(latest))) {
-        d.add(name);
-      }
-    });
-    return d;
+    return names.stream().filter(n -> !Objects.equals(a.get(n), b.get(n))).toList();
+  }
+
+  private static List<String> changedSettings(
+      GetFunctionConfigurationResponse live, GetFunctionConfigurationResponse latest) {
+    return new TreeSet<>(FROZEN.keySet())
+        .stream()
+            .filter(name -> !Objects.equals(
+                FROZEN.get(name).apply(live), FROZEN.get(name).apply(latest)))
+            .toList();
+  }
+
+  /**
+   * A new version's Description: how many settings changed and their names, cut to {@link #MAX_DESCRIPTION}
+   * characters with "..." at the end where they do not fit (PublishVersion refuses a longer one).
+   */
+  static String description(List<String> changed) {
+    String full = "offhours LiveVersions: " + changed.size()
+        + (changed.size() == 1 ? " setting" : " settings") + " changed: "
+        + String.join(", ", changed);
+    return full.length() <= MAX_DESCRIPTION
+        ? full
+        : full.substring(0, MAX_DESCRIPTION - ELLIPSIS.length()) + ELLIPSIS;
+  }
+
+  /** A VPC configuration's subnets, security groups and dual-stack flag; none (as without one) when it has neither. */
+  private static Object vpc(GetFunctionConfigurationResponse c) {
+    VpcConfigResponse v = c.vpcConfig();
+    List<String> subnets = v == null || !v.hasSubnetIds() ? List.of() : v.subnetIds();
+    List<String> groups = v == null || !v.hasSecurityGroupIds() ? List.of() : v.securityGroupIds();
+    return subnets.isEmpty() && groups.isEmpty()
+        ? null
+        : List.of(
+            new TreeSet<>(subnets),
+            new TreeSet<>(groups),
+            String.valueOf(v.ipv6AllowedForDualStack()));
   }
 
   private static Map<String, String> variables(GetFunctionConfigurationResponse c) {

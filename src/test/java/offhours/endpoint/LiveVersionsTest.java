@@ -17,13 +17,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import offhours.aws.AwsClients;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationRequest;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.lambda.model.PublishVersionRequest;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.State;
@@ -65,6 +71,7 @@ class LiveVersionsTest {
     final Map<String, Deque<State>> states = new HashMap<>();
     State stuck;
     final List<String> calls = new ArrayList<>();
+    final List<String> descriptions = new ArrayList<>();
 
     FakeLambda() {
       for (String f : FUNCTIONS) {
@@ -126,6 +133,15 @@ class LiveVersionsTest {
     @Override
     public PublishVersionResponse publishVersion(PublishVersionRequest r) {
       calls.add("publish " + r.functionName() + " sha " + r.codeSha256());
+      if (r.description() != null && r.description().length() > 256) {
+        // As Lambda refuses it (API reference, PublishVersion: Description, length 0 to 256).
+        throw LambdaException.builder()
+            .statusCode(400)
+            .message("1 validation error detected: Value at 'description' failed to satisfy"
+                + " constraint: Member must have length less than or equal to 256")
+            .build();
+      }
+      descriptions.add(r.description());
       Map<String, GetFunctionConfigurationResponse> v = versions.get(r.functionName());
       String version =
           String.valueOf(v.keySet().stream().mapToInt(Integer::parseInt).max().orElse(0) + 1);
@@ -216,6 +232,102 @@ class LiveVersionsTest {
     assertThat(lambda.live.get(FUNCTIONS.get(0))).isEqualTo("3");
     assertThat(lambda.versions.get(controller).get("4").environment().variables())
         .containsEntry("MAX_WAIT_MINUTES", "30");
+    assertThat(lambda.descriptions)
+        .containsExactly("offhours LiveVersions: 1 setting changed: MAX_WAIT_MINUTES");
+  }
+
+  @Test
+  void manyChangedVariablesStillGiveADescriptionPublishVersionTakes() {
+    String controller = FUNCTIONS.get(1);
+    Map<String, String> env = new LinkedHashMap<>(Map.of("MAX_WAIT_MINUTES", "60"));
+    for (int i = 0; i < 14; i++) {
+      env.put(String.format("OFFHOURS_CHANGED_SETTING_%02d", i), "x");
+    }
+    lambda.change(controller, env);
+
+    Map<String, Object> r = live.handle(event("Update"), Duration.ofSeconds(60));
+
+    assertThat(r).as("response %s", r).containsEntry("Status", "SUCCESS");
+    assertThat(lambda.live).containsEntry(controller, "4");
+    assertThat(lambda.descriptions).singleElement().satisfies(d -> assertThat(d)
+        .hasSize(LiveVersions.MAX_DESCRIPTION)
+        .startsWith(
+            "offhours LiveVersions: 14 settings changed: OFFHOURS_CHANGED_SETTING_00, OFFHOURS_CHANGED_SETTING_01")
+        .endsWith("..."));
+  }
+
+  @Test
+  void aDescriptionThatFitsIsNotCut() {
+    assertThat(LiveVersions.description(List.of("MemorySize", "Timeout")))
+        .isEqualTo("offhours LiveVersions: 2 settings changed: MemorySize, Timeout");
+  }
+
+  /** A setting a version freezes, by its name in GetFunctionConfiguration, and $LATEST with another value of it. */
+  static Stream<Arguments> frozenSettings() {
+    Map<String, UnaryOperator<GetFunctionConfigurationResponse.Builder>> changes =
+        new LinkedHashMap<>();
+    changes.put(
+        "VpcConfig",
+        b -> b.vpcConfig(v -> v.subnetIds("subnet-1").securityGroupIds("sg-1").vpcId("vpc-1")));
+    changes.put("TracingConfig", b -> b.tracingConfig(t -> t.mode("Active")));
+    changes.put(
+        "KMSKeyArn",
+        b -> b.kmsKeyArn("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"));
+    changes.put(
+        "DeadLetterConfig",
+        b -> b.deadLetterConfig(d -> d.targetArn("arn:aws:sqs:eu-west-1:123456789012:dlq")));
+    changes.put(
+        "FileSystemConfigs",
+        b -> b.fileSystemConfigs(f -> f.arn(
+                "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1")
+            .localMountPath("/mnt/efs")));
+    changes.put("PackageType", b -> b.packageType("Image"));
+    changes.put(
+        "ImageConfig", b -> b.imageConfigResponse(i -> i.imageConfig(c -> c.command("run"))));
+    changes.put(
+        "SigningProfileVersionArn",
+        b -> b.signingProfileVersionArn(
+            "arn:aws:signer:eu-west-1:123456789012:/signing-profiles/p/1"));
+    changes.put(
+        "SigningJobArn",
+        b -> b.signingJobArn("arn:aws:signer:eu-west-1:123456789012:/signing-jobs/j"));
+    changes.put(
+        "CapacityProviderConfig",
+        b -> b.capacityProviderConfig(c -> c.lambdaManagedInstancesCapacityProviderConfig(m ->
+            m.capacityProviderArn("arn:aws:lambda:eu-west-1:123456789012:capacity-provider:p"))));
+    changes.put("DurableConfig", b -> b.durableConfig(d -> d.executionTimeout(900)));
+    changes.put("TenancyConfig", b -> b.tenancyConfig(t -> t.tenantIsolationMode("PER_TENANT")));
+    return changes.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("frozenSettings")
+  void aChangeOfAnyFrozenSettingIsPublished(
+      String name, UnaryOperator<GetFunctionConfigurationResponse.Builder> change) {
+    String classify = FUNCTIONS.get(0);
+    lambda.latest.put(classify, change.apply(lambda.latest.get(classify).toBuilder()).build());
+
+    Map<String, Object> r = live.handle(event("Update"), Duration.ofSeconds(60));
+
+    assertThat((String) r.get("Reason"))
+        .contains(classify + ": live version 3 -> 4 (" + name + " differed)");
+    assertThat(lambda.live).containsEntry(classify, "4");
+    assertThat(lambda.descriptions)
+        .containsExactly("offhours LiveVersions: 1 setting changed: " + name);
+  }
+
+  @Test
+  void aVpcConfigWithoutSubnetsIsNoVpcConfig() {
+    String classify = FUNCTIONS.get(0);
+    lambda.latest.put(
+        classify,
+        lambda.latest.get(classify).toBuilder()
+            .vpcConfig(v -> v.subnetIds(List.of()).securityGroupIds(List.of()).vpcId(""))
+            .build());
+
+    live.handle(event("Update"), Duration.ofSeconds(60));
+
+    assertThat(lambda.calls).allMatch(c -> c.startsWith("get "));
   }
 
   @Test
