@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -42,12 +43,23 @@ final class LiveVersions {
   /** Between two looks at a version that is still Pending. */
   static final Duration POLL = Duration.ofSeconds(5);
 
+  /** The stack status in which a FAILED answer to an Update would leave the stack UPDATE_ROLLBACK_FAILED. */
+  static final String ROLLING_BACK = "UPDATE_ROLLBACK_IN_PROGRESS";
+
+  /** A stack's status by its StackId, as CloudFormation's DescribeStacks gives it; throws when it cannot tell. */
+  @FunctionalInterface
+  interface StackStatus {
+    String of(String stackId);
+  }
+
   private final LambdaClient lambda;
+  private final StackStatus stacks;
   private final Clock clock;
   private final EndpointCleanup.Pause pause;
 
-  LiveVersions(LambdaClient lambda, Clock clock, EndpointCleanup.Pause pause) {
+  LiveVersions(LambdaClient lambda, StackStatus stacks, Clock clock, EndpointCleanup.Pause pause) {
     this.lambda = Objects.requireNonNull(lambda, "lambda");
+    this.stacks = Objects.requireNonNull(stacks, "stacks");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pause = Objects.requireNonNull(pause, "pause");
   }
@@ -56,9 +68,10 @@ final class LiveVersions {
    * Answers {@code event}: Create and Update (also the Update of a rollback, which brings $LATEST's rolled-back
    * configuration to {@code live} the same way) republish where needed, waiting at most {@code budget}; a failure
    * answers FAILED with the reason, so that the stack update rolls back rather than leave the functions running with
-   * stale settings. Delete succeeds without acting: the versions go with their functions.
+   * stale settings. Not during a rollback, though ({@link #failedUpdate}). Delete succeeds without acting: the
+   * versions go with their functions. {@code log} gets what the answer cannot show in full.
    */
-  Map<String, Object> handle(Map<String, Object> event, Duration budget) {
+  Map<String, Object> handle(Map<String, Object> event, Duration budget, Consumer<String> log) {
     String type = String.valueOf(event.get("RequestType"));
     if (type.equals("Delete")) {
       return CustomResourceResponse.of(event, "SUCCESS", "nothing to do on Delete", PHYSICAL_ID);
@@ -74,13 +87,42 @@ final class LiveVersions {
       List<String> notes = republish(functionNames(event), budget);
       return CustomResourceResponse.of(event, "SUCCESS", String.join("; ", notes), PHYSICAL_ID);
     } catch (RuntimeException e) {
+      String reason = "could not bring the functions' " + StackSpec.FUNCTION_ALIAS
+          + " alias to their current configuration: " + e.getMessage();
+      return type.equals("Update")
+          ? failedUpdate(event, reason, log)
+          : CustomResourceResponse.of(event, "FAILED", reason, PHYSICAL_ID);
+    }
+  }
+
+  /**
+   * The answer to an Update that failed with {@code reason}: FAILED, unless the stack is rolling back. A FAILED answer
+   * then would leave the stack UPDATE_ROLLBACK_FAILED, stuck until ContinueUpdateRollback skips this resource, so
+   * the rollback gets SUCCESS with the reason, and {@code live} may keep settings $LATEST no longer has. When the
+   * stack's status cannot be read, FAILED.
+   */
+  private Map<String, Object> failedUpdate(
+      Map<String, Object> event, String reason, Consumer<String> log) {
+    String status;
+    try {
+      status = stacks.of(String.valueOf(event.get("StackId")));
+    } catch (RuntimeException e) {
       return CustomResourceResponse.of(
           event,
           "FAILED",
-          "could not bring the functions' " + StackSpec.FUNCTION_ALIAS
-              + " alias to their current configuration: " + e.getMessage(),
+          reason + " (the stack's status, to tell a rollback, could not be read either: "
+              + e.getMessage() + ")",
           PHYSICAL_ID);
     }
+    if (!ROLLING_BACK.equals(status)) {
+      return CustomResourceResponse.of(event, "FAILED", reason, PHYSICAL_ID);
+    }
+    String note = "answered SUCCESS so that the stack's rollback completes (FAILED would leave it"
+        + " UPDATE_ROLLBACK_FAILED), but the rollback did not reach every function's "
+        + StackSpec.FUNCTION_ALIAS + " alias: it may carry other settings than the function;"
+        + " deploy again to bring them together. " + reason;
+    log.accept("LiveVersions during " + ROLLING_BACK + ": " + note);
+    return CustomResourceResponse.of(event, "SUCCESS", note, PHYSICAL_ID);
   }
 
   /** The answer when the function cannot work at all: FAILED with the reason, except on Delete. */
@@ -176,14 +218,14 @@ final class LiveVersions {
     f.put("SnapStart", c -> c.snapStart() == null ? null : c.snapStart().applyOnAsString());
     f.put("Layers", c -> c.hasLayers() ? c.layers().stream().map(Layer::arn).toList() : List.of());
     f.put("VpcConfig", LiveVersions::vpc);
-    f.put("TracingConfig", c -> c.tracingConfig() == null ? null : c.tracingConfig().modeAsString());
+    f.put(
+        "TracingConfig",
+        c -> c.tracingConfig() == null ? null : c.tracingConfig().modeAsString());
     f.put("KMSKeyArn", GetFunctionConfigurationResponse::kmsKeyArn);
     f.put(
         "DeadLetterConfig",
         c -> c.deadLetterConfig() == null ? null : c.deadLetterConfig().targetArn());
-    f.put(
-        "FileSystemConfigs",
-        c -> c.hasFileSystemConfigs() ? c.fileSystemConfigs() : List.of());
+    f.put("FileSystemConfigs", c -> c.hasFileSystemConfigs() ? c.fileSystemConfigs() : List.of());
     f.put("PackageType", GetFunctionConfigurationResponse::packageTypeAsString);
     f.put(
         "ImageConfig",
@@ -232,8 +274,8 @@ final class LiveVersions {
       GetFunctionConfigurationResponse live, GetFunctionConfigurationResponse latest) {
     return new TreeSet<>(FROZEN.keySet())
         .stream()
-            .filter(name -> !Objects.equals(
-                FROZEN.get(name).apply(live), FROZEN.get(name).apply(latest)))
+            .filter(name ->
+                !Objects.equals(FROZEN.get(name).apply(live), FROZEN.get(name).apply(latest)))
             .toList();
   }
 

@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.function.Function;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * CloudFormation custom resource LiveVersions (template.yaml): after SAM's own version and alias updates, moves each
  * function's {@code live} alias to a new version where the configuration it froze is no longer the function's
- * ({@link LiveVersions}). The response goes to the pre-signed {@code ResponseURL} ({@link CustomResourceResponse}).
+ * ({@link LiveVersions}); after a failed Update it asks CloudFormation for the stack's status (DescribeStacks), to
+ * tell a rollback. The response goes to the pre-signed {@code ResponseURL} ({@link CustomResourceResponse}).
  */
 public final class LiveVersionsHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -36,14 +38,22 @@ public final class LiveVersionsHandler
     this(System.getenv(), AwsClients::forLambda, HttpClient.newHttpClient());
   }
 
-  /** As Lambda builds it; if the client cannot be built, every event is answered FAILED (Delete: SUCCESS) instead. */
+  /** As Lambda builds it; if a client cannot be built, every event is answered FAILED (Delete: SUCCESS) instead. */
   public LiveVersionsHandler(
       Map<String, String> env, Function<Map<String, String>, AwsClients> clients, HttpClient http) {
     LiveVersions built = null;
     String why = null;
     try {
+      AwsClients aws = clients.apply(env);
+      CloudFormationClient cloudFormation =
+          aws.build(Service.CLOUDFORMATION, CloudFormationClient.builder());
       built = new LiveVersions(
-          clients.apply(env).build(Service.LAMBDA, LambdaClient.builder()),
+          aws.build(Service.LAMBDA, LambdaClient.builder()),
+          stackId -> cloudFormation
+              .describeStacks(r -> r.stackName(stackId))
+              .stacks()
+              .getFirst()
+              .stackStatusAsString(),
           Clock.systemUTC(),
           Thread::sleep);
     } catch (RuntimeException e) {
@@ -68,7 +78,8 @@ public final class LiveVersionsHandler
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
     Map<String, Object> response = live != null
-        ? live.handle(event, budget(context))
+        ? live.handle(
+            event, budget(context), context == null ? line -> {} : context.getLogger()::log)
         : LiveVersions.unavailable(event, problem);
     return CustomResourceResponse.answer(http, event, context, response);
   }

@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.lambda.model.UpdateAliasRequest;
 import software.amazon.awssdk.services.lambda.model.UpdateAliasResponse;
 
 class LiveVersionsTest {
+  private static final String STACK_ID = "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1";
   private static final List<String> FUNCTIONS =
       List.of("stack-ClassifyFunction-1", "stack-ControllerFunction-2", "stack-ApiFunction-3");
 
@@ -175,13 +176,32 @@ class LiveVersionsTest {
 
   private final FakeLambda lambda = new FakeLambda();
   private final MovingClock clock = new MovingClock();
-  private final LiveVersions live =
-      new LiveVersions(lambda, clock, d -> clock.now = clock.now.plus(d));
+  /** What DescribeStacks answers for the stack, unless {@link #stackProblem}; the ids it was asked for. */
+  private String stackStatus = "UPDATE_IN_PROGRESS";
+
+  private RuntimeException stackProblem;
+  private final List<String> stacksAsked = new ArrayList<>();
+  private final List<String> logged = new ArrayList<>();
+  private final LiveVersions live = new LiveVersions(
+      lambda,
+      stackId -> {
+        stacksAsked.add(stackId);
+        if (stackProblem != null) {
+          throw stackProblem;
+        }
+        return stackStatus;
+      },
+      clock,
+      d -> clock.now = clock.now.plus(d));
+
+  private Map<String, Object> handle(Map<String, Object> event, Duration budget) {
+    return live.handle(event, budget, logged::add);
+  }
 
   private static Map<String, Object> event(String type) {
     Map<String, Object> e = new HashMap<>();
     e.put("RequestType", type);
-    e.put("StackId", "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1");
+    e.put("StackId", STACK_ID);
     e.put("RequestId", "r1");
     e.put("LogicalResourceId", "LiveVersions");
     e.put(
@@ -195,7 +215,7 @@ class LiveVersionsTest {
 
   @Test
   void whenLiveHasTheCurrentConfigurationNothingIsPublished() {
-    Map<String, Object> r = live.handle(event("Update"), Duration.ofSeconds(60));
+    Map<String, Object> r = handle(event("Update"), Duration.ofSeconds(60));
 
     assertThat(r)
         .containsEntry("Status", "SUCCESS")
@@ -214,7 +234,7 @@ class LiveVersionsTest {
     lambda.change(controller, Map.of("MAX_WAIT_MINUTES", "30"));
     lambda.states.put(controller, new ArrayDeque<>(List.of(State.PENDING, State.PENDING)));
 
-    Map<String, Object> r = live.handle(event("Update"), Duration.ofSeconds(60));
+    Map<String, Object> r = handle(event("Update"), Duration.ofSeconds(60));
 
     assertThat(r).containsEntry("Status", "SUCCESS");
     assertThat((String) r.get("Reason"))
@@ -245,15 +265,17 @@ class LiveVersionsTest {
     }
     lambda.change(controller, env);
 
-    Map<String, Object> r = live.handle(event("Update"), Duration.ofSeconds(60));
+    Map<String, Object> r = handle(event("Update"), Duration.ofSeconds(60));
 
     assertThat(r).as("response %s", r).containsEntry("Status", "SUCCESS");
     assertThat(lambda.live).containsEntry(controller, "4");
-    assertThat(lambda.descriptions).singleElement().satisfies(d -> assertThat(d)
-        .hasSize(LiveVersions.MAX_DESCRIPTION)
-        .startsWith(
-            "offhours LiveVersions: 14 settings changed: OFFHOURS_CHANGED_SETTING_00, OFFHOURS_CHANGED_SETTING_01")
-        .endsWith("..."));
+    assertThat(lambda.descriptions)
+        .singleElement()
+        .satisfies(d -> assertThat(d)
+            .hasSize(LiveVersions.MAX_DESCRIPTION)
+            .startsWith(
+                "offhours LiveVersions: 14 settings changed: OFFHOURS_CHANGED_SETTING_00, OFFHOURS_CHANGED_SETTING_01")
+            .endsWith("..."));
   }
 
   @Test
@@ -272,15 +294,16 @@ class LiveVersionsTest {
     changes.put("TracingConfig", b -> b.tracingConfig(t -> t.mode("Active")));
     changes.put(
         "KMSKeyArn",
-        b -> b.kmsKeyArn("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"));
+        b -> b.kmsKeyArn(
+            "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"));
     changes.put(
         "DeadLetterConfig",
         b -> b.deadLetterConfig(d -> d.targetArn("arn:aws:sqs:eu-west-1:123456789012:dlq")));
     changes.put(
         "FileSystemConfigs",
-        b -> b.fileSystemConfigs(f -> f.arn(
-                "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1")
-            .localMountPath("/mnt/efs")));
+        b -> b.fileSystemConfigs(
+            f -> f.arn("arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1")
+                .localMountPath("/mnt/efs")));
     changes.put("PackageType", b -> b.packageType("Image"));
     changes.put(
         "ImageConfig", b -> b.imageConfigResponse(i -> i.imageConfig(c -> c.command("run"))));
@@ -305,9 +328,10 @@ class LiveVersionsTest {
   void aChangeOfAnyFrozenSettingIsPublished(
       String name, UnaryOperator<GetFunctionConfigurationResponse.Builder> change) {
     String classify = FUNCTIONS.get(0);
-    lambda.latest.put(classify, change.apply(lambda.latest.get(classify).toBuilder()).build());
+    lambda.latest.put(
+        classify, change.apply(lambda.latest.get(classify).toBuilder()).build());
 
-    Map<String, Object> r = live.handle(event("Update"), Duration.ofSeconds(60));
+    Map<String, Object> r = handle(event("Update"), Duration.ofSeconds(60));
 
     assertThat((String) r.get("Reason"))
         .contains(classify + ": live version 3 -> 4 (" + name + " differed)");
@@ -325,7 +349,7 @@ class LiveVersionsTest {
             .vpcConfig(v -> v.subnetIds(List.of()).securityGroupIds(List.of()).vpcId(""))
             .build());
 
-    live.handle(event("Update"), Duration.ofSeconds(60));
+    handle(event("Update"), Duration.ofSeconds(60));
 
     assertThat(lambda.calls).allMatch(c -> c.startsWith("get "));
   }
@@ -336,7 +360,7 @@ class LiveVersionsTest {
     lambda.latest.put(
         api, lambda.latest.get(api).toBuilder().memorySize(1024).timeout(29).build());
 
-    Map<String, Object> r = live.handle(event("Update"), Duration.ofSeconds(60));
+    Map<String, Object> r = handle(event("Update"), Duration.ofSeconds(60));
 
     assertThat((String) r.get("Reason"))
         .contains(api + ": live version 3 -> 4 (MemorySize, Timeout differed)");
@@ -355,7 +379,7 @@ class LiveVersionsTest {
                 .snapStart(s -> s.applyOn("PublishedVersions").optimizationStatus("On"))
                 .build());
 
-    live.handle(event("Update"), Duration.ofSeconds(60));
+    handle(event("Update"), Duration.ofSeconds(60));
 
     assertThat(lambda.calls).allMatch(c -> c.startsWith("get "));
   }
@@ -366,7 +390,7 @@ class LiveVersionsTest {
     lambda.change(FUNCTIONS.get(1), Map.of("MAX_WAIT_MINUTES", "30"));
     lambda.states.put(FUNCTIONS.get(1), new ArrayDeque<>(List.of(State.PENDING, State.FAILED)));
 
-    Map<String, Object> r = live.handle(event("Update"), Duration.ofSeconds(60));
+    Map<String, Object> r = handle(event("Update"), Duration.ofSeconds(60));
 
     assertThat(r).containsEntry("Status", "FAILED");
     assertThat((String) r.get("Reason"))
@@ -374,6 +398,67 @@ class LiveVersionsTest {
         .contains("SnapStart could not restore the snapshot");
     assertThat(lambda.calls).noneMatch(c -> c.startsWith("alias "));
     assertThat(lambda.live.values()).containsOnly("3");
+    assertThat(stacksAsked).containsExactly(STACK_ID);
+  }
+
+  /** Makes the Classify function's new version fail SnapStart. */
+  private void failingVersion() {
+    lambda.change(FUNCTIONS.get(0), Map.of("MAX_WAIT_MINUTES", "30"));
+    lambda.states.put(FUNCTIONS.get(0), new ArrayDeque<>(List.of(State.FAILED)));
+  }
+
+  @Test
+  void anUpdateThatFailsDuringARollbackAnswersSuccessSayingLiveMayCarryOtherSettings() {
+    failingVersion();
+    stackStatus = "UPDATE_ROLLBACK_IN_PROGRESS";
+
+    Map<String, Object> r = handle(event("Update"), Duration.ofSeconds(60));
+
+    assertThat(r).containsEntry("Status", "SUCCESS");
+    assertThat((String) r.get("Reason"))
+        .startsWith("answered SUCCESS so that the stack's rollback completes")
+        .contains("may carry other settings")
+        .contains("version 4 of " + FUNCTIONS.get(0) + " is Failed");
+    assertThat(logged)
+        .singleElement()
+        .satisfies(line -> assertThat(line)
+            .contains("UPDATE_ROLLBACK_IN_PROGRESS")
+            .contains("SnapStart could not restore the snapshot"));
+    assertThat(stacksAsked).containsExactly(STACK_ID);
+    assertThat(lambda.live.values()).containsOnly("3");
+  }
+
+  @Test
+  void anUpdateThatFailsWhenTheStackStatusCannotBeReadAnswersFailed() {
+    failingVersion();
+    stackProblem = new IllegalStateException("AccessDenied on DescribeStacks");
+
+    Map<String, Object> r = handle(event("Update"), Duration.ofSeconds(60));
+
+    assertThat(r).containsEntry("Status", "FAILED");
+    assertThat((String) r.get("Reason"))
+        .contains("is Failed")
+        .contains("could not be read either: AccessDenied on DescribeStacks");
+    assertThat(logged).isEmpty();
+  }
+
+  @Test
+  void aCreateThatFailsAnswersFailedWithoutAskingForTheStack() {
+    failingVersion();
+    stackStatus = "UPDATE_ROLLBACK_IN_PROGRESS";
+
+    Map<String, Object> r = handle(event("Create"), Duration.ofSeconds(60));
+
+    assertThat(r).containsEntry("Status", "FAILED");
+    assertThat(stacksAsked).isEmpty();
+  }
+
+  @Test
+  void anUpdateThatSucceedsDoesNotAskForTheStack() {
+    lambda.change(FUNCTIONS.get(0), Map.of("MAX_WAIT_MINUTES", "30"));
+
+    assertThat(handle(event("Update"), Duration.ofSeconds(60))).containsEntry("Status", "SUCCESS");
+    assertThat(stacksAsked).isEmpty();
   }
 
   @Test
@@ -382,7 +467,7 @@ class LiveVersionsTest {
     lambda.stuck = State.PENDING;
     Instant start = clock.now;
 
-    Map<String, Object> r = live.handle(event("Create"), Duration.ofSeconds(30));
+    Map<String, Object> r = handle(event("Create"), Duration.ofSeconds(30));
 
     assertThat(r).containsEntry("Status", "FAILED");
     assertThat((String) r.get("Reason")).contains("was still Pending after 30 s");
@@ -392,7 +477,7 @@ class LiveVersionsTest {
 
   @Test
   void deleteSucceedsWithoutAnyCall() {
-    Map<String, Object> r = live.handle(event("Delete"), Duration.ofSeconds(60));
+    Map<String, Object> r = handle(event("Delete"), Duration.ofSeconds(60));
 
     assertThat(r).containsEntry("Status", "SUCCESS");
     assertThat(lambda.calls).isEmpty();
@@ -403,7 +488,7 @@ class LiveVersionsTest {
     Map<String, Object> e = event("Create");
     e.put("ResourceProperties", Map.of("FunctionNames", List.of("a", "")));
 
-    Map<String, Object> r = live.handle(e, Duration.ofSeconds(60));
+    Map<String, Object> r = handle(e, Duration.ofSeconds(60));
 
     assertThat(r).containsEntry("Status", "FAILED");
     assertThat((String) r.get("Reason")).contains("FunctionNames must hold function names only");

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import offhours.stack.AwsCallRecorder.Call;
 import offhours.stack.IamRole.Permission;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -28,8 +29,8 @@ import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequ
 
 /**
  * What IAM authorizes for each SDK operation offhours' functions use: the action and the resource ARN, from the
- * Service Authorization Reference ("Actions, resources, and condition keys" of S3, SQS, DynamoDB, SageMaker and
- * Lambda). An operation without an entry fails loudly: a new AWS call must come with its mapping.
+ * Service Authorization Reference ("Actions, resources, and condition keys" of S3, SQS, DynamoDB, SageMaker,
+ * Lambda and CloudFormation). An operation without an entry fails loudly: a new AWS call must come with its mapping.
  */
 final class IamActions {
 
@@ -246,6 +247,17 @@ final class IamActions {
             "lambda:UpdateAlias",
             function(call, ((UpdateAliasRequest) call.request()).functionName(), null),
             because));
+      // Service Authorization Reference, AWS CloudFormation: DescribeStacks on resource type stack,
+      // whose ARN is the
+      // StackId; the request names the stack by that id.
+      case "CloudFormation.DescribeStacks" -> {
+        String stack = ((DescribeStacksRequest) call.request()).stackName();
+        if (stack == null || !stack.startsWith("arn:")) {
+          throw new IllegalStateException(
+              "the permission test maps DescribeStacks by StackId, not by name: " + stack);
+        }
+        needed.add(new Permission("cloudformation:DescribeStacks", stack, because));
+      }
       default ->
         throw new IllegalStateException(
             "the permission test has no IAM mapping for " + op + ": add the action"

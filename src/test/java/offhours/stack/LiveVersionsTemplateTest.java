@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * template.yaml's LiveVersions custom resource: it runs after the live alias of every function that has one, names
  * those functions, is updated whenever anything a function's configuration takes from the stack changes (every
  * parameter, every resource value), answers within its ServiceTimeout, and its role can do nothing but read, publish
- * and move the alias of those functions.
+ * and move the alias of those functions, and read its own stack's status.
  */
 class LiveVersionsTemplateTest {
   private static final Pattern SUB_NAME =
@@ -121,7 +121,7 @@ class LiveVersionsTemplateTest {
   }
 
   @Test
-  void itsRoleReadsPublishesAndMovesTheAliasOfThoseFunctionsOnly() {
+  void itsRoleReadsPublishesAndMovesTheAliasOfThoseFunctionsOnlyAndReadsItsOwnStack() {
     List<Object> statements = StackResolver.list(StackResolver.map(
             StackResolver.map(StackResolver.list(properties("LiveVersionsRole").get("Policies"))
                     .getFirst())
@@ -129,6 +129,7 @@ class LiveVersionsTemplateTest {
         .get("Statement"));
     Set<String> actions = new TreeSet<>();
     List<Object> lambdaResources = new ArrayList<>();
+    List<Object> stackResources = new ArrayList<>();
     for (Object s : statements) {
       Map<String, Object> statement = StackResolver.map(s);
       assertThat(statement).containsEntry("Effect", "Allow").doesNotContainKey("NotAction");
@@ -139,9 +140,14 @@ class LiveVersionsTemplateTest {
         Object resource = statement.get("Resource");
         lambdaResources.addAll(resource instanceof List<?> l ? l : List.of(resource));
       }
+      if (these.stream().anyMatch(a -> String.valueOf(a).startsWith("cloudformation:"))) {
+        Object resource = statement.get("Resource");
+        stackResources.addAll(resource instanceof List<?> l ? l : List.of(resource));
+      }
     }
     assertThat(actions)
         .containsExactly(
+            "cloudformation:DescribeStacks",
             "lambda:GetFunctionConfiguration",
             "lambda:PublishVersion",
             "lambda:UpdateAlias",
@@ -153,6 +159,8 @@ class LiveVersionsTemplateTest {
       allowed.add(Map.of("Fn::Sub", "${" + f + ".Arn}:*"));
     }
     assertThat(lambdaResources).isNotEmpty().allSatisfy(r -> assertThat(allowed).contains(r));
+    // Its own stack only: to tell whether the stack is rolling back.
+    assertThat(stackResources).containsExactly(Map.of("Ref", "AWS::StackId"));
   }
 
   /** The resources and parameters a value names: !Ref (not AWS:: pseudo parameters), !GetAtt, ${...} of !Sub. */

@@ -90,7 +90,6 @@ class PackageContentsIT {
         "offhours/testing/",
         "org/apache/http/",
         "io/netty/",
-        "software/amazon/awssdk/services/cloudformation/",
         "software/amazon/awssdk/services/sts/",
         "software/amazon/awssdk/services/sso/",
         "software/amazon/awssdk/services/ssooidc/")) {
@@ -217,7 +216,8 @@ class PackageContentsIT {
           "software.amazon.awssdk.services.lambda.LambdaClient",
           "software.amazon.awssdk.services.sqs.SqsClient",
           "software.amazon.awssdk.services.dynamodb.DynamoDbClient",
-          "software.amazon.awssdk.services.s3.S3Client")) {
+          "software.amazon.awssdk.services.s3.S3Client",
+          "software.amazon.awssdk.services.cloudformation.CloudFormationClient")) {
         assertThat(buildAndClose(loader, client)).as(client).endsWith("Client");
       }
     }

@@ -707,55 +707,107 @@ class PermissionsIT {
   // ---------------------------------------------------------------- LiveVersions
 
   /**
-   * A parameter-only stack update: $LATEST of every aliased function has a setting its live version lacks. Neither
-   * moto nor the local Lambda keep function versions, so a stub answers Lambda's function API (the same REST calls
-   * the SDK makes against AWS) and the CloudFormation response; the calls are recorded as for the other functions.
+   * A parameter-only stack update: $LATEST of every aliased function has a setting its live version lacks; and the
+   * Update of a rollback in which the new version fails, which asks CloudFormation whether the stack is rolling back.
+   * Neither moto nor the local Lambda keep function versions, so a stub answers Lambda's function API (the same REST
+   * calls the SDK makes against AWS), CloudFormation's DescribeStacks and the CloudFormation response; the calls are
+   * recorded as for the other functions.
    */
   private List<Scenario> liveVersions() {
-    return List.of(new Scenario(
-        "stack update: each function's live alias moves to a new version of its new settings",
-        Map.of(),
-        d -> {
-          List<String> moved = new java.util.concurrent.CopyOnWriteArrayList<>();
-          try (StubHttpServer server = StubHttpServer.start(request -> lambdaApi(request, moved));
-              AwsClients lambda = AwsClients.local(
-                      software.amazon.awssdk.regions.Region.of(d.stack.stack().region()),
-                      Map.of(Service.LAMBDA, server.uri()))
-                  .withInterceptor(d.recorder)) {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("RequestType", "Update");
-            event.put("StackId", d.stack.stack().stackId());
-            event.put("RequestId", "request-1");
-            event.put("LogicalResourceId", "LiveVersions");
-            event.put("PhysicalResourceId", "offhours-live-versions");
-            event.put("ResponseURL", server.uri() + "/response?X-Amz-Signature=x");
-            event.put("ResourceProperties", d.stack.properties("LiveVersions"));
-            new LiveVersionsHandler(
-                    d.env("LiveVersionsFunction"), env -> lambda, HttpClient.newHttpClient())
-                .handleRequest(event, context(d, "LiveVersionsFunction"));
-            JsonNode response = JSON.readTree(server.requests().stream()
-                .filter(r -> r.path().equals("/response"))
-                .findFirst()
-                .orElseThrow()
-                .text());
-            assertThat(response.get("Status").asText())
-                .as("response %s", response)
-                .isEqualTo("SUCCESS");
-          }
-          assertThat(moved).hasSize(3);
-          assertThat(d.operations())
-              .containsSubsequence(
-                  "Lambda.GetFunctionConfiguration",
-                  "Lambda.PublishVersion",
-                  "Lambda.GetFunctionConfiguration",
-                  "Lambda.UpdateAlias");
-        }));
+    return List.of(
+        new Scenario(
+            "stack update: each function's live alias moves to a new version of its new settings",
+            Map.of(),
+            d -> {
+              List<String> moved = new java.util.concurrent.CopyOnWriteArrayList<>();
+              JsonNode response = liveVersionsResponse(d, "Active", moved);
+              assertThat(response.get("Status").asText())
+                  .as("response %s", response)
+                  .isEqualTo("SUCCESS");
+              assertThat(moved).hasSize(3);
+              assertThat(d.operations())
+                  .containsSubsequence(
+                      "Lambda.GetFunctionConfiguration",
+                      "Lambda.PublishVersion",
+                      "Lambda.GetFunctionConfiguration",
+                      "Lambda.UpdateAlias")
+                  .doesNotContain("CloudFormation.DescribeStacks");
+            }),
+        new Scenario(
+            "stack rollback: a new version that fails is answered SUCCESS once DescribeStacks says the"
+                + " stack is rolling back",
+            Map.of(),
+            d -> {
+              List<String> moved = new java.util.concurrent.CopyOnWriteArrayList<>();
+              JsonNode response = liveVersionsResponse(d, "Failed", moved);
+              assertThat(response.get("Status").asText())
+                  .as("response %s", response)
+                  .isEqualTo("SUCCESS");
+              assertThat(response.get("Reason").asText()).contains("rollback");
+              assertThat(moved).isEmpty();
+              assertThat(d.operations())
+                  .containsSubsequence(
+                      "Lambda.PublishVersion",
+                      "Lambda.GetFunctionConfiguration",
+                      "CloudFormation.DescribeStacks")
+                  .doesNotContain("Lambda.UpdateAlias");
+            }));
   }
 
-  /** Lambda's function API for {@link #liveVersions}: live is version 1, $LATEST has another MAX_WAIT_MINUTES. */
-  private static Reply lambdaApi(StubHttpServer.Request request, List<String> moved) {
+  /**
+   * Sends LiveVersions the Update CloudFormation would send for this stack, against the stub of {@link #lambdaApi}
+   * whose new versions end in {@code state}; returns the answer it PUT.
+   */
+  private JsonNode liveVersionsResponse(TemplateDeployment d, String state, List<String> moved)
+      throws Exception {
+    String stackId = d.stack.stack().stackId();
+    try (StubHttpServer server =
+            StubHttpServer.start(request -> lambdaApi(request, state, stackId, moved));
+        AwsClients clients = AwsClients.local(
+                software.amazon.awssdk.regions.Region.of(d.stack.stack().region()),
+                Map.of(Service.LAMBDA, server.uri(), Service.CLOUDFORMATION, server.uri()))
+            .withInterceptor(d.recorder)) {
+      Map<String, Object> event = new LinkedHashMap<>();
+      event.put("RequestType", "Update");
+      event.put("StackId", stackId);
+      event.put("RequestId", "request-1");
+      event.put("LogicalResourceId", "LiveVersions");
+      event.put("PhysicalResourceId", "offhours-live-versions");
+      event.put("ResponseURL", server.uri() + "/response?X-Amz-Signature=x");
+      event.put("ResourceProperties", d.stack.properties("LiveVersions"));
+      new LiveVersionsHandler(
+              d.env("LiveVersionsFunction"), env -> clients, HttpClient.newHttpClient())
+          .handleRequest(event, context(d, "LiveVersionsFunction"));
+      return JSON.readTree(server.requests().stream()
+          .filter(r -> r.path().equals("/response"))
+          .findFirst()
+          .orElseThrow()
+          .text());
+    }
+  }
+
+  /**
+   * Lambda's function API for {@link #liveVersions}: live is version 1, $LATEST has another MAX_WAIT_MINUTES, a new
+   * version 2 is in {@code state} once published. And CloudFormation's DescribeStacks (AWS query protocol): the stack
+   * is rolling back.
+   */
+  private static Reply lambdaApi(
+      StubHttpServer.Request request, String state, String stackId, List<String> moved) {
     if (request.path().equals("/response")) {
       return Reply.empty(200);
+    }
+    if (request.path().equals("/") && request.text().contains("Action=DescribeStacks")) {
+      return new Reply(
+          200,
+          Map.of("Content-Type", "text/xml"),
+          ("<DescribeStacksResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">"
+                  + "<DescribeStacksResult><Stacks><member><StackName>offhours</StackName>"
+                  + "<StackId>" + stackId + "</StackId>"
+                  + "<StackStatus>UPDATE_ROLLBACK_IN_PROGRESS</StackStatus>"
+                  + "<CreationTime>2026-11-01T08:00:00Z</CreationTime></member></Stacks>"
+                  + "</DescribeStacksResult><ResponseMetadata><RequestId>describe-1</RequestId>"
+                  + "</ResponseMetadata></DescribeStacksResponse>")
+              .getBytes(StandardCharsets.UTF_8));
     }
     String[] parts = request.path().split("/");
     // /2015-03-31/functions/NAME/configuration | /versions | /aliases/live
@@ -769,7 +821,8 @@ class PermissionsIT {
         yield Reply.json(
             200,
             "{\"FunctionName\":\"" + function + "\",\"Version\":\"" + version
-                + "\",\"CodeSha256\":\"c2hh\",\"MemorySize\":512,\"State\":\"Active\","
+                + "\",\"CodeSha256\":\"c2hh\",\"MemorySize\":512,\"State\":\""
+                + (version.equals("2") ? state : "Active") + "\","
                 + "\"Environment\":{\"Variables\":{\"MAX_WAIT_MINUTES\":\""
                 + (version.equals("1") ? "60" : "30") + "\"}}}");
       }
