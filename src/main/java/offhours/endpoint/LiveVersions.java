@@ -65,8 +65,10 @@ final class LiveVersions {
   }
 
   /**
-   * Answers {@code event}: Create and Update (also the Update of a rollback, which brings $LATEST's rolled-back
-   * configuration to {@code live} the same way) republish where needed, waiting at most {@code budget}; a failure
+   * Answers {@code event}: Create and Update republish where needed, waiting at most {@code budget}. A rollback sends
+   * an Update too, but CloudFormation does not document whether it comes before or after the functions' own rollback,
+   * so after a rollback {@code live} may carry either settings; a deploy that changes only
+   * {@link LiveVersionsHandler#REVISION_PARAMETER} makes CloudFormation send an Update that compares again. A failure
    * answers FAILED with the reason, so that the stack update rolls back rather than leave the functions running with
    * stale settings. Not during a rollback, though ({@link #failedUpdate}). Delete succeeds without acting: the
    * versions go with their functions. {@code log} gets what the answer cannot show in full.
@@ -120,7 +122,9 @@ final class LiveVersions {
     String note = "answered SUCCESS so that the stack's rollback completes (FAILED would leave it"
         + " UPDATE_ROLLBACK_FAILED), but the rollback did not reach every function's "
         + StackSpec.FUNCTION_ALIAS + " alias: it may carry other settings than the function;"
-        + " deploy again to bring them together. " + reason;
+        + " change the " + LiveVersionsHandler.REVISION_PARAMETER
+        + " parameter and deploy to bring them together. "
+        + reason;
     log.accept("LiveVersions during " + ROLLING_BACK + ": " + note);
     return CustomResourceResponse.of(event, "SUCCESS", note, PHYSICAL_ID);
   }

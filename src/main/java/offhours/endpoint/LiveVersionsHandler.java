@@ -30,6 +30,12 @@ public final class LiveVersionsHandler
   /** What the invocation keeps after waiting: moving the aliases, the response PUT (30 s at most), its log line. */
   public static final Duration RESERVE = Duration.ofSeconds(60);
 
+  /**
+   * The template parameter, in the resource's Settings, whose change alone makes CloudFormation send an Update, so
+   * that every function is compared again (after a rollback, which may leave {@code live} on either settings).
+   */
+  public static final String REVISION_PARAMETER = "LiveVersionsRevision";
+
   private final LiveVersions live;
   private final String problem;
   private final HttpClient http;

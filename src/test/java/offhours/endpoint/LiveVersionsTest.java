@@ -418,6 +418,7 @@ class LiveVersionsTest {
     assertThat((String) r.get("Reason"))
         .startsWith("answered SUCCESS so that the stack's rollback completes")
         .contains("may carry other settings")
+        .contains("change the " + LiveVersionsHandler.REVISION_PARAMETER + " parameter")
         .contains("version 4 of " + FUNCTIONS.get(0) + " is Failed");
     assertThat(logged)
         .singleElement()

@@ -78,6 +78,18 @@ class LiveVersionsTemplateTest {
   }
 
   @Test
+  void aParameterOfItsOwnLetsADeployCompareAgainAfterARollback() {
+    // Redeploying the previous parameters after a rollback is no change, so CloudFormation would
+    // not call it.
+    Map<String, Object> revision = StackResolver.map(
+        StackResolver.map(template.get("Parameters")).get(LiveVersionsHandler.REVISION_PARAMETER));
+    assertThat(revision).containsEntry("Type", "String").containsKey("Default");
+    assertThat(String.valueOf(revision.get("Description"))).contains("rollback");
+    assertThat(StackResolver.list(properties("LiveVersions").get("Settings")))
+        .contains(Map.of("Ref", LiveVersionsHandler.REVISION_PARAMETER));
+  }
+
+  @Test
   void itsSettingsHoldEveryResourceValueAFunctionsConfigurationTakes() {
     Set<String> settings = names(properties("LiveVersions").get("Settings"));
     for (String function : aliased()) {

@@ -392,6 +392,18 @@ class ParameterConstraintsTest {
     c.put("SnapStart", List.of("true", "false", "True", "None", ""));
     c.put("Architecture", List.of("arm64", "x86_64", "x86-64", "ARM64", ""));
     c.put(
+        "LiveVersionsRevision",
+        List.of(
+            "1",
+            "2",
+            "2026-12-03",
+            "after-rollback.2",
+            "a".repeat(64),
+            "",
+            "a b",
+            "a".repeat(65),
+            "x/y"));
+    c.put(
         "OldestMessageAlarmSeconds",
         List.of(
             "300", "172800", "1209600", "299", "1209601", "3600.5", "1e5", "-1", "0", "", "abc"));
@@ -509,6 +521,14 @@ class ParameterConstraintsTest {
           }
         }));
     c.put("SnapStart", ParameterConstraintsTest::snapStart);
+    // It reaches no function: it is in LiveVersions' Settings, so that a change of it alone updates
+    // that resource.
+    c.put(
+        "LiveVersionsRevision",
+        s -> StackResolver.list(s.properties("LiveVersions").get("Settings"))
+                .contains(s.parameters().get("LiveVersionsRevision"))
+            ? null
+            : "LiveVersions' Settings do not carry LiveVersionsRevision");
     // Lambda takes one architecture per function, arm64 or x86_64
     // (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html).
     c.put(
