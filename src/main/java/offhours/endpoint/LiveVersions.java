@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.lambda.model.VpcConfigResponse;
  * This compares, for each function, what a version freezes between {@code live} and $LATEST; where they differ it
  * publishes $LATEST (with $LATEST's CodeSha256, so that nothing changed since slips in), waits until every new
  * version is Active (SnapStart optimises each first), and only then moves the aliases. Where nothing differs it does
- * nothing. Any failure is thrown with its reason, for the handler to answer FAILED.
+ * nothing. Any failure is answered FAILED with its reason, except during a rollback ({@link #handle}).
  */
 final class LiveVersions {
   /** The resource property that lists the functions whose {@code live} alias it keeps current. */
