@@ -2,13 +2,9 @@ package offhours.inference;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
@@ -30,15 +26,10 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * </ul>
  *
  * A class named more than once (by the answer or by the labels) is one class whose probability is the sum of its
- * scores' probabilities. Anything else, and any answer that disagrees with the labels or the scores setting, is a
+ * scores' probabilities ({@link RawScores}). Anything else, and any answer that disagrees with the labels or the scores setting, is a
  * {@link ContractViolation} that says what was expected and shows an excerpt of the body.
  */
 public final class ResponseShapes {
-
-  /** Float32 softmax outputs may stray this far outside [0, 1]. */
-  static final double PROBABILITY_TOLERANCE = 1e-5;
-  /** A complete probability vector sums to 1 within this. */
-  static final double SUM_TOLERANCE = 0.01;
 
   static final int EXCERPT_CHARACTERS = 200;
 
@@ -54,9 +45,6 @@ public final class ResponseShapes {
 
   private ResponseShapes() {}
 
-  /** Scores as the answer gave them; {@code names} null when the answer does not name its classes. */
-  private record Raw(List<String> names, double[] scores, String shape, boolean complete) {}
-
   /** The answer's classes, most probable first; throws {@link ContractViolation} when it does not fit. */
   public static Ranking read(byte[] body, ModelContract contract) {
     JsonNode root;
@@ -70,36 +58,15 @@ public final class ResponseShapes {
       throw new ContractViolation(
           "the endpoint answered an empty body; offhours reads " + KNOWN_SHAPES);
     }
-    Raw raw = shape(root, body, contract.labels());
+    RawScores raw = shape(root, body, contract.labels());
     if (raw == null) {
       throw new ContractViolation("the endpoint's answer fits none of the shapes offhours reads ("
           + KNOWN_SHAPES + "): " + excerpt(body));
     }
-    List<String> names = names(raw, contract);
-    Scores applied = interpretation(raw, contract.scores(), names);
-    double[] probabilities =
-        applied == Scores.LOGITS ? softmax(raw.scores()) : clamped(raw.scores());
-    List<ScoredLabel> ranked = byName(names, probabilities);
-    ranked.sort(Comparator.comparingDouble(ScoredLabel::score).reversed());
-    return new Ranking(ranked, raw.shape(), applied);
+    return raw.ranked(contract);
   }
 
-  /**
-   * One score per class name, in the order names first appear. Real label lists name some classes twice (ImageNet's
-   * "crane", the bird and the machine), so a name given more than once gets the sum of its probabilities: the
-   * probability that the image is that name, and the total stays what it was (at most 1, for float32 rounding).
-   */
-  private static List<ScoredLabel> byName(List<String> names, double[] probabilities) {
-    Map<String, Double> sums = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      sums.merge(names.get(i), probabilities[i], Double::sum);
-    }
-    List<ScoredLabel> out = new ArrayList<>(sums.size());
-    sums.forEach((name, sum) -> out.add(new ScoredLabel(name, Math.min(1, sum))));
-    return out;
-  }
-
-  private static Raw shape(JsonNode node, byte[] body, List<String> labels) {
+  private static RawScores shape(JsonNode node, byte[] body, List<String> labels) {
     if (node.isArray()) {
       return array(node.asArray(), body, labels);
     }
@@ -130,19 +97,19 @@ public final class ResponseShapes {
       for (int i = 0; i < scores.length; i++) {
         scores[i] = number(fields.get(names.get(i)), "the score of '" + names.get(i) + "'", body);
       }
-      return new Raw(names, scores, "{\"label\": p, ...} (TorchServe)", false);
+      return new RawScores(names, scores, "{\"label\": p, ...} (TorchServe)", false);
     }
     return null;
   }
 
-  private static Raw array(List<JsonNode> elements, byte[] body, List<String> labels) {
+  private static RawScores array(List<JsonNode> elements, byte[] body, List<String> labels) {
     if (elements.isEmpty()) {
       throw new ContractViolation(
           "the endpoint answered an empty list of scores: " + excerpt(body));
     }
     JsonNode first = elements.getFirst();
     if (first.isNumber()) {
-      return new Raw(null, numbers(elements, body), "an array of scores", true);
+      return new RawScores(null, numbers(elements, body), "an array of scores", true);
     }
     if (first.isArray()) {
       if (elements.size() > 1) {
@@ -150,7 +117,7 @@ public final class ResponseShapes {
             "the endpoint answered " + elements.size() + " rows of scores for one image;"
                 + " offhours sends one image per request: " + excerpt(body));
       }
-      Raw inner = array(first.asArray(), body, labels);
+      RawScores inner = array(first.asArray(), body, labels);
       return inner == null ? null : renamed(inner, "[[...]] (a batch of one)");
     }
     if (first.isString()) {
@@ -173,7 +140,7 @@ public final class ResponseShapes {
             "the score of '" + label.asString() + "'",
             body);
       }
-      return new Raw(names, scores, "[{\"label\", \"score\"}, ...] (Hugging Face)", false);
+      return new RawScores(names, scores, "[{\"label\", \"score\"}, ...] (Hugging Face)", false);
     }
     if (first.isObject() && first.asObject().size() == 1) {
       List<String> names = new ArrayList<>();
@@ -189,22 +156,22 @@ public final class ResponseShapes {
         names.add(pair.getKey());
         scores[i] = number(pair.getValue(), "the score of '" + pair.getKey() + "'", body);
       }
-      return new Raw(names, scores, "[{\"label\": p}, ...] (TorchServe)", false);
+      return new RawScores(names, scores, "[{\"label\": p}, ...] (TorchServe)", false);
     }
     return null;
   }
 
-  private static Raw jumpStart(List<JsonNode> probabilities, JsonNode labels, byte[] body) {
+  private static RawScores jumpStart(List<JsonNode> probabilities, JsonNode labels, byte[] body) {
     double[] scores = numbers(probabilities, body);
     if (labels == null || !labels.isArray()) {
-      return new Raw(null, scores, "{\"probabilities\": [...]} (JumpStart)", true);
+      return new RawScores(null, scores, "{\"probabilities\": [...]} (JumpStart)", true);
     }
     List<JsonNode> names = labels.asArray();
     if (names.size() != scores.length || !names.stream().allMatch(JsonNode::isString)) {
       throw new ContractViolation("the answer's \"labels\" do not match its " + scores.length
           + " \"probabilities\" one to one: " + excerpt(body));
     }
-    return new Raw(
+    return new RawScores(
         names.stream().map(JsonNode::asString).toList(),
         scores,
         "{\"probabilities\", \"labels\"} (JumpStart, verbose)",
@@ -212,7 +179,7 @@ public final class ResponseShapes {
   }
 
   /** KServe v2 (Triton): one output tensor, whose data are the scores or Triton's classification strings. */
-  private static Raw kserve(List<JsonNode> outputs, byte[] body, List<String> labels) {
+  private static RawScores kserve(List<JsonNode> outputs, byte[] body, List<String> labels) {
     if (outputs.size() != 1) {
       List<String> names = outputs.stream()
           .map(o -> String.valueOf(StrictJson.text(StrictJson.at(o, "name"))))
@@ -233,12 +200,12 @@ public final class ResponseShapes {
     if (data == null || !data.isArray()) {
       throw new ContractViolation("the KServe v2 output has no \"data\" array: " + excerpt(body));
     }
-    Raw raw = array(data.asArray(), body, labels);
+    RawScores raw = array(data.asArray(), body, labels);
     return raw == null ? null : renamed(raw, "{\"outputs\": [{\"data\"}]} (KServe v2)");
   }
 
   /** Triton's classification extension: "value:index:label", or "value:index" named by the configured labels. */
-  private static Raw triton(List<JsonNode> elements, byte[] body, List<String> labels) {
+  private static RawScores triton(List<JsonNode> elements, byte[] body, List<String> labels) {
     List<String> names = new ArrayList<>();
     double[] scores = new double[elements.size()];
     for (int i = 0; i < scores.length; i++) {
@@ -265,102 +232,11 @@ public final class ResponseShapes {
         names.add(labels.get(index));
       }
     }
-    return new Raw(names, scores, "\"p:index:label\" strings (Triton classification)", false);
+    return new RawScores(names, scores, "\"p:index:label\" strings (Triton classification)", false);
   }
 
-  private static Raw renamed(Raw raw, String outer) {
-    return raw == null
-        ? null
-        : new Raw(raw.names(), raw.scores(), outer + " of " + raw.shape(), raw.complete());
-  }
-
-  /** The class names: the answer's own, which must be known labels when labels are configured, or the labels. */
-  private static List<String> names(Raw raw, ModelContract contract) {
-    List<String> labels = contract.labels();
-    if (raw.names() == null) {
-      if (labels.isEmpty()) {
-        throw new ContractViolation(
-            "the answer (" + raw.shape() + ", " + raw.scores().length + " scores) does not"
-                + " name its classes, so offhours needs the class names in the model's output order: set LABELS or"
-                + " LABELS_S3_URI (--labels FILE in local mode)");
-      }
-      if (labels.size() != raw.scores().length) {
-        throw new ContractViolation("the endpoint returned " + raw.scores().length + " scores but "
-            + labels.size() + " labels are configured (" + contract.labelSource() + ")");
-      }
-      return labels;
-    }
-    Set<String> known = new HashSet<>(labels);
-    for (String name : raw.names()) {
-      if (name.isBlank()) {
-        throw new ContractViolation(
-            "the answer (" + raw.shape() + ") has a class with an empty name");
-      }
-      if (!labels.isEmpty() && !known.contains(name)) {
-        throw new ContractViolation(
-            "the answer names class '" + name + "', which is not among the " + labels.size()
-                + " configured labels (" + contract.labelSource()
-                + "); leave the labels empty to use the model's own"
-                + " class names");
-      }
-    }
-    return raw.names();
-  }
-
-  private static Scores interpretation(Raw raw, Scores setting, List<String> names) {
-    double[] scores = raw.scores();
-    int outside = -1;
-    double sum = 0;
-    for (int i = 0; i < scores.length; i++) {
-      sum += scores[i];
-      if (outside < 0
-          && (scores[i] < -PROBABILITY_TOLERANCE || scores[i] > 1 + PROBABILITY_TOLERANCE)) {
-        outside = i;
-      }
-    }
-    return switch (setting) {
-      case LOGITS -> Scores.LOGITS;
-      case PROBABILITIES -> {
-        if (outside >= 0) {
-          throw new ContractViolation(String.format(
-              Locale.ROOT,
-              "the score %s of '%s' is outside [0, 1], so it is"
-                  + " no probability; if the model answers logits, set the scores setting to logits or auto",
-              scores[outside],
-              names.get(outside)));
-        }
-        yield Scores.PROBABILITIES;
-      }
-      case AUTO ->
-        outside >= 0 || (raw.complete() && Math.abs(sum - 1) > SUM_TOLERANCE)
-            ? Scores.LOGITS
-            : Scores.PROBABILITIES;
-    };
-  }
-
-  private static double[] softmax(double[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : logits) {
-      max = Math.max(max, v);
-    }
-    double[] out = new double[logits.length];
-    double sum = 0;
-    for (int i = 0; i < logits.length; i++) {
-      out[i] = Math.exp(logits[i] - max);
-      sum += out[i];
-    }
-    for (int i = 0; i < out.length; i++) {
-      out[i] /= sum;
-    }
-    return out;
-  }
-
-  private static double[] clamped(double[] probabilities) {
-    double[] out = new double[probabilities.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Math.min(1, Math.max(0, probabilities[i]));
-    }
-    return out;
+  private static RawScores renamed(RawScores raw, String outer) {
+    return raw == null ? null : raw.inside(outer);
   }
 
   private static double[] numbers(List<JsonNode> elements, byte[] body) {
