@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import offhours.stack.StackSpec;
+import offhours.stack.TableSchema;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -226,7 +227,7 @@ public final class LocalResources {
     }
   }
 
-  private void table(String name, StackSpec.TableSchema spec) {
+  private void table(String name, TableSchema spec) {
     try {
       TableDescription existing = dynamoDb.describeTable(r -> r.tableName(name)).table();
       List<String> keys =
@@ -251,18 +252,17 @@ public final class LocalResources {
    * A table made by an older offhours gets the indexes added since, as a stack update adds them on AWS; DynamoDB
    * fills a new index from the items already there. UpdateTable creates one index per call.
    */
-  private void addMissingIndexes(
-      String name, StackSpec.TableSchema spec, TableDescription existing) {
+  private void addMissingIndexes(String name, TableSchema spec, TableDescription existing) {
     List<String> present = existing.globalSecondaryIndexes().stream()
         .map(GlobalSecondaryIndexDescription::indexName)
         .toList();
-    for (StackSpec.Index index : spec.indexes()) {
+    for (TableSchema.Index index : spec.indexes()) {
       if (!present.contains(index.name())) {
         dynamoDb.updateTable(r -> r.tableName(name)
             .attributeDefinitions(spec.attributeDefinitions())
             .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(index.name())
-                .keySchema(StackSpec.TableSchema.globalSecondaryIndex(index).keySchema())
-                .projection(StackSpec.TableSchema.globalSecondaryIndex(index).projection()))));
+                .keySchema(TableSchema.globalSecondaryIndex(index).keySchema())
+                .projection(TableSchema.globalSecondaryIndex(index).projection()))));
         dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(name));
       }
     }

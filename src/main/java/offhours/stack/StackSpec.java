@@ -4,18 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import offhours.results.ResultsTable;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The one description of offhours' resources that both {@code template.yaml} and local mode follow: names,
- * the S3 notification, the queue's settings, the tables' key schemas, the trigger's defaults, and (in
+ * the S3 notification, the queue's settings, the tables' key schemas ({@link TableSchema}), the trigger's defaults, and (in
  * {@link FunctionVariables}) the functions' environment. {@code TemplateMatchesStackSpecTest} compares
  * template.yaml with both classes, so the two cannot drift apart silently.
  */
@@ -220,71 +212,6 @@ public final class StackSpec {
   public static final TimerQueue TIMER_QUEUE =
       new TimerQueue(3600, 6 * CONTROLLER_TIMEOUT_SECONDS, 10);
 
-  /** A global secondary index with projection ALL; every key attribute is a string. */
-  public record Index(String name, String partitionKey, String sortKey) {
-    public Index {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(partitionKey, "partitionKey");
-      Objects.requireNonNull(sortKey, "sortKey");
-    }
-  }
-
-  /** A DynamoDB table billed on demand; every key attribute is a string (S). */
-  public record TableSchema(String partitionKey, String sortKey, List<Index> indexes) {
-    public TableSchema {
-      Objects.requireNonNull(partitionKey, "partitionKey");
-      Objects.requireNonNull(sortKey, "sortKey");
-      indexes = List.copyOf(indexes);
-    }
-
-    /** Every attribute that appears in a key of the table or its indexes, in declaration order. */
-    public List<String> keyAttributes() {
-      var names = new java.util.LinkedHashSet<String>(List.of(partitionKey, sortKey));
-      indexes.forEach(i -> {
-        names.add(i.partitionKey());
-        names.add(i.sortKey());
-      });
-      return List.copyOf(names);
-    }
-
-    /** The CreateTable request of this table (local mode and tests; template.yaml declares the same). */
-    public CreateTableRequest createTableRequest(String tableName) {
-      CreateTableRequest.Builder request = CreateTableRequest.builder()
-          .tableName(tableName)
-          .billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(attributeDefinitions())
-          .keySchema(key(partitionKey, KeyType.HASH), key(sortKey, KeyType.RANGE));
-      if (!indexes.isEmpty()) {
-        request.globalSecondaryIndexes(
-            indexes.stream().map(TableSchema::globalSecondaryIndex).toList());
-      }
-      return request.build();
-    }
-
-    /** The definitions of every key attribute, as CreateTable and UpdateTable take them. */
-    public List<AttributeDefinition> attributeDefinitions() {
-      return keyAttributes().stream()
-          .map(a -> AttributeDefinition.builder()
-              .attributeName(a)
-              .attributeType(ScalarAttributeType.S)
-              .build())
-          .toList();
-    }
-
-    /** The index as CreateTable (or UpdateTable, adding it to an older table) declares it. */
-    public static GlobalSecondaryIndex globalSecondaryIndex(Index index) {
-      return GlobalSecondaryIndex.builder()
-          .indexName(index.name())
-          .keySchema(key(index.partitionKey(), KeyType.HASH), key(index.sortKey(), KeyType.RANGE))
-          .projection(p -> p.projectionType(ProjectionType.ALL))
-          .build();
-    }
-
-    private static KeySchemaElement key(String attribute, KeyType type) {
-      return KeySchemaElement.builder().attributeName(attribute).keyType(type).build();
-    }
-  }
-
   /**
    * Results: one item per object version. {@code byLabel} answers "images labelled X, newest first"; {@code byStatus}
    * answers "every result, newest first" (one query per status, merged; see {@code results.NewestFirst}).
@@ -293,8 +220,8 @@ public final class StackSpec {
       "pk",
       "sk",
       List.of(
-          new Index(ResultsTable.LABEL_INDEX, "topLabel", "classifiedAt"),
-          new Index(ResultsTable.STATUS_INDEX, "status", "classifiedAt")));
+          new TableSchema.Index(ResultsTable.LABEL_INDEX, "topLabel", "classifiedAt"),
+          new TableSchema.Index(ResultsTable.STATUS_INDEX, "status", "classifiedAt")));
 
   /** Controller state and the savings ledger. */
   public static final TableSchema CONTROL_TABLE = new TableSchema("pk", "sk", List.of());
@@ -373,7 +300,6 @@ public final class StackSpec {
       "HostingOption",
       "InferenceComponentName");
 
-  /** Lambda handler strings (template.yaml Handler values). */
   /**
    * What the controller's schedule delivers every tick: template.yaml's ScheduleV2 Input, which EventBridge Scheduler
    * passes to the function as it is, and what the local scheduler sends. The controller reads no field of it (a
@@ -387,7 +313,9 @@ public final class StackSpec {
    */
   public static final String FUNCTION_ALIAS = "live";
 
+  /** Lambda handler strings (template.yaml Handler values). */
   public static final String CLASSIFY_HANDLER = "offhours.classify.ClassifyHandler::handleRequest";
+
   public static final String CONTROLLER_HANDLER =
       "offhours.endpoint.ControllerHandler::handleRequest";
   public static final String CLEANUP_HANDLER =

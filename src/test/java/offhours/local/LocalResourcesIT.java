@@ -17,6 +17,7 @@ import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.stack.StackSpec;
+import offhours.stack.TableSchema;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import offhours.testing.Queues;
@@ -218,9 +219,9 @@ class LocalResourcesIT {
 
   @Test
   void aResultsTableOfAnOlderVersionGetsTheStatusIndexAndItsResultsAreListed() {
-    StackSpec.TableSchema older = new StackSpec.TableSchema(
-        "pk", "sk", List.of(StackSpec.RESULTS_TABLE.indexes().getFirst()));
-    assertThat(older.indexes()).extracting(StackSpec.Index::name).containsExactly("byLabel");
+    TableSchema older =
+        new TableSchema("pk", "sk", List.of(StackSpec.RESULTS_TABLE.indexes().getFirst()));
+    assertThat(older.indexes()).extracting(TableSchema.Index::name).containsExactly("byLabel");
     dynamoDb.createTable(older.createTableRequest(names.resultsTable()));
     new ResultsTable(dynamoDb, names.resultsTable())
         .put(ResultItem.rejected(

@@ -18,8 +18,8 @@ final class StackDrift {
       StackSpec.Notification notification,
       StackSpec.Queue queue,
       int classifyTimeoutSeconds,
-      StackSpec.TableSchema results,
-      StackSpec.TableSchema control,
+      TableSchema results,
+      TableSchema control,
       StackSpec.Trigger trigger,
       Map<String, String> classifyEnv,
       Map<String, String> controllerEnv,
@@ -174,7 +174,7 @@ final class StackDrift {
     expect("DeadLetterQueue SqsManagedSseEnabled", dlq.get("SqsManagedSseEnabled"), true);
   }
 
-  private void table(String name, StackSpec.TableSchema spec) {
+  private void table(String name, TableSchema spec) {
     Map<String, Object> props = path(resource(name), "Properties");
     expect(name + " BillingMode", props.get("BillingMode"), "PAY_PER_REQUEST");
     expect(
@@ -197,8 +197,8 @@ final class StackDrift {
     expect(
         name + " GlobalSecondaryIndexes",
         indexes.stream().map(i -> String.valueOf(map(i).get("IndexName"))).toList(),
-        spec.indexes().stream().map(StackSpec.Index::name).toList());
-    for (StackSpec.Index index : spec.indexes()) {
+        spec.indexes().stream().map(TableSchema.Index::name).toList());
+    for (TableSchema.Index index : spec.indexes()) {
       indexes.stream()
           .map(StackDrift::map)
           .filter(gsi -> index.name().equals(gsi.get("IndexName")))

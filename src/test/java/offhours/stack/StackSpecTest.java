@@ -96,7 +96,7 @@ class StackSpecTest {
     assertThat(StackSpec.RESULTS_TABLE.keyAttributes())
         .containsExactly("pk", "sk", "topLabel", "classifiedAt", "status");
     assertThat(StackSpec.CONTROL_TABLE.keyAttributes()).containsExactly("pk", "sk");
-    assertThat(new StackSpec.TableSchema("pk", "sk", List.of(new StackSpec.Index("i", "pk", "x")))
+    assertThat(new TableSchema("pk", "sk", List.of(new TableSchema.Index("i", "pk", "x")))
             .keyAttributes())
         .containsExactly("pk", "sk", "x");
   }

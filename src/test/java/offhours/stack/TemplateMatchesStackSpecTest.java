@@ -218,12 +218,12 @@ class TemplateMatchesStackSpecTest {
         spec.notification(),
         StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3),
         spec.classifyTimeoutSeconds(),
-        new StackSpec.TableSchema(
+        new TableSchema(
             "pk",
             "sk",
             List.of(
-                new StackSpec.Index("byLabel", "topLabel", "uploadedAt"),
-                new StackSpec.Index("byStatus", "status", "classifiedAt"))),
+                new TableSchema.Index("byLabel", "topLabel", "uploadedAt"),
+                new TableSchema.Index("byStatus", "status", "classifiedAt"))),
         spec.control(),
         spec.trigger(),
         spec.classifyEnv(),
