@@ -7,12 +7,16 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.Decision;
 import offhours.endpoint.Ledger;
 import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** An API configured as template.yaml configures it (Berlin, Mon-Fri 08:00-19:00), and stack observations. */
 final class ApiFixtures {
@@ -77,6 +81,24 @@ final class ApiFixtures {
 
   static StackObserver.Observed seen(Instant at) {
     return seen(at, null, ControlState.INITIAL, Backlog.Snapshot.EMPTY);
+  }
+
+  /** S3 whose HeadObject answers as {@code head} does; S3Client's other calls throw UnsupportedOperationException. */
+  static S3Client headObject(Function<HeadObjectRequest, HeadObjectResponse> head) {
+    return new S3Client() {
+      @Override
+      public HeadObjectResponse headObject(HeadObjectRequest request) {
+        return head.apply(request);
+      }
+
+      @Override
+      public String serviceName() {
+        return "s3";
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /** A client the answer must not need: any call fails the test. */

@@ -22,7 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -275,35 +274,21 @@ class ResultsRouteTest {
 
   /** S3 with one object, notes/plain.txt (not an image, so never queued); any other key does not exist. */
   private S3Client s3() {
-    return new S3Client() {
-      @Override
-      public HeadObjectResponse headObject(HeadObjectRequest request) {
-        assertThat(request.bucket()).isEqualTo(config.bucket());
-        headed.add(request.key());
-        if (request.key().startsWith("photos/") && currentETag != null) {
-          return HeadObjectResponse.builder()
-              .lastModified(NOW)
-              .contentLength(2048L)
-              .eTag(currentETag)
-              .build();
-        }
-        if (request.key().equals("notes/plain.txt")) {
-          return HeadObjectResponse.builder()
-              .lastModified(NOW)
-              .contentLength(12L)
-              .build();
-        }
-        throw NoSuchKeyException.builder().statusCode(404).message("Not Found").build();
+    return ApiFixtures.headObject(request -> {
+      assertThat(request.bucket()).isEqualTo(config.bucket());
+      headed.add(request.key());
+      if (request.key().startsWith("photos/") && currentETag != null) {
+        return HeadObjectResponse.builder()
+            .lastModified(NOW)
+            .contentLength(2048L)
+            .eTag(currentETag)
+            .build();
       }
-
-      @Override
-      public String serviceName() {
-        return "s3";
+      if (request.key().equals("notes/plain.txt")) {
+        return HeadObjectResponse.builder().lastModified(NOW).contentLength(12L).build();
       }
-
-      @Override
-      public void close() {}
-    };
+      throw NoSuchKeyException.builder().statusCode(404).message("Not Found").build();
+    });
   }
 
   /**
