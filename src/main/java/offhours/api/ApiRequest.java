@@ -7,8 +7,10 @@ import java.util.Map;
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
  *
  * @param routeKey the matched route, e.g. {@code "GET /results/{key+}"}
- * @param pathParameters decoded path parameters of the route, e.g. {@code key}
- * @param query decoded query parameters; repeated ones joined with commas, as API Gateway does
+ * @param path the event's {@code rawPath}: an HTTP API has decoded it already, despite the name
+ * @param pathParameters path parameters of the route as API Gateway decoded them, e.g. {@code key}
+ * @param query query parameters decoded once from {@code rawQueryString}, each name once (see
+ *     {@link HttpEvents#parameters})
  * @param headers header names in lower case; repeated ones joined with commas
  * @param body the body's bytes (base64-decoded when API Gateway encoded it)
  */

@@ -45,6 +45,46 @@ class HttpEventsTest {
   }
 
   @Test
+  void aRepeatedParameterWhichApiGatewayJoinsWithACommaIsRefusedNotReadAsAnotherKey()
+      throws IOException {
+    byte[] event = fixture("api-get-result-repeated-object.json");
+    assertThat(new String(event, StandardCharsets.UTF_8))
+        .as("API Gateway's own reading: the two keys joined into a third")
+        .contains("\"object\": \"photos/a.png,photos/b.png\"");
+
+    assertThatThrownBy(() -> HttpEvents.read(event))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the query names 'object' more than once; give each parameter once (a value may"
+            + " hold commas: URL-encode it as %2C or leave it as it is)");
+  }
+
+  @Test
+  void aLabelWithACommaGivenOnceIsReadWholeFromTheRawQueryString() throws IOException {
+    String event = new String(fixture("api-get-result-by-object.json"), StandardCharsets.UTF_8)
+        .replace(
+            "object=holiday%20photos%2Fcaf%C3%A9%20au%20lait%20%2B%20100%25.png",
+            "label=tabby%2C+tabby+cat&key=a+b%2Bc%2541")
+        .replace(
+            "\"object\": \"holiday photos/café au lait + 100%.png\"",
+            "\"label\": \"tabby, tabby cat\", \"key\": \"a b+c%41\"");
+
+    ApiRequest request = HttpEvents.read(event.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(request.query())
+        .as("decoded once, '+' a space as API Gateway reads it, %2B a plus, %25 a percent sign")
+        .containsOnly(Map.entry("label", "tabby, tabby cat"), Map.entry("key", "a b+c%41"));
+  }
+
+  @Test
+  void aQueryEscapeThatIsNotUtf8IsRefusedRatherThanGuessed() throws IOException {
+    String event = new String(fixture("api-get-result-by-object.json"), StandardCharsets.UTF_8)
+        .replace("%C3%A9", "%E9");
+
+    assertThatThrownBy(() -> HttpEvents.read(event.getBytes(StandardCharsets.UTF_8)))
+        .hasMessage("the query's object has percent escapes that are not UTF-8");
+  }
+
+  @Test
   void aBase64BodyIsDecodedToTheImagesBytes() throws IOException {
     ApiRequest request = HttpEvents.read(fixture("api-post-classify.json"));
 
@@ -95,7 +135,7 @@ class HttpEventsTest {
     byte[] event = HttpEvents.request(
         "POST",
         "/classify",
-        "a=1&a=2&label=caf%C3%A9+noir",
+        "a=1&a=2&label=caf%C3%A9+noir%2C+cr%C3%A8me",
         Map.of("Host", List.of("127.0.0.1:8080"), "Content-Type", List.of("image/png")),
         png,
         "req-1",
@@ -106,10 +146,28 @@ class HttpEventsTest {
     assertThat(root.asObject().get("isBase64Encoded").asBoolean()).isTrue();
     assertThat(JsonText.string(root.asObject().get("requestContext"), "time"))
         .isEqualTo("25/Nov/2026:10:15:01 +0000");
-    ApiRequest request = HttpEvents.read(event);
+    assertThat(root.asObject().get("rawQueryString").asString())
+        .isEqualTo("a=1&a=2&label=caf%C3%A9+noir%2C+cr%C3%A8me");
+    JsonNode parameters = root.asObject().get("queryStringParameters");
+    assertThat(List.of(JsonText.string(parameters, "a"), JsonText.string(parameters, "label")))
+        .as("decoded, a repeated name's values joined with commas, as API Gateway does")
+        .containsExactly("1,2", "café noir, crème");
+    assertThatThrownBy(() -> HttpEvents.read(event))
+        .hasMessageStartingWith("the query names 'a' more than once");
+
+    byte[] once = HttpEvents.request(
+        "POST",
+        "/classify",
+        "label=caf%C3%A9+noir%2C+cr%C3%A8me",
+        Map.of("Host", List.of("127.0.0.1:8080"), "Content-Type", List.of("image/png")),
+        png,
+        "req-1",
+        Instant.parse("2026-11-25T10:15:01Z"),
+        "127.0.0.1");
+    ApiRequest request = HttpEvents.read(once);
     assertThat(request.routeKey()).isEqualTo("POST /classify");
     assertThat(request.body()).isEqualTo(png);
-    assertThat(request.query()).containsEntry("a", "1,2").containsEntry("label", "café noir");
+    assertThat(request.query()).containsOnly(Map.entry("label", "café noir, crème"));
     assertThat(request.header("host")).isEqualTo("127.0.0.1:8080");
   }
 

@@ -2,6 +2,8 @@ package offhours.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,6 +82,28 @@ class ResultsRouteTest {
 
     assertThat(answer.status()).as(answer.body()).isEqualTo(404);
     assertThat(headed).containsExactly("holiday photos/café au lait + 100%.png");
+  }
+
+  @Test
+  void aRepeatedObjectParameterIsABadRequestNotTheKeyApiGatewayJoinedFromBoth() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new ApiHandler(api)
+        .handleRequest(
+            new ByteArrayInputStream(
+                Files.readAllBytes(Path.of("events", "api-get-result-repeated-object.json"))),
+            out,
+            null);
+    HttpEvents.Reply reply = HttpEvents.response(out.toByteArray());
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(JsonText.string(JsonText.parse(reply.body()), "message"))
+        .isEqualTo("the request could not be read: the query names 'object' more than once; give"
+            + " each parameter once (a value may hold commas: URL-encode it as %2C or leave it as"
+            + " it is)");
+    assertThat(headed)
+        .as("no key looked up, least of all 'photos/a.png,photos/b.png'")
+        .isEmpty();
+    assertThat(partitionKeys).isEmpty();
   }
 
   @Test

@@ -22,9 +22,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP API over real HTTP in local mode: the local front speaks API Gateway's payload format 2.0 to the same
@@ -116,22 +118,36 @@ class ApiLocalIT {
   }
 
   @Test
-  void resultsAreFoundByEncodedKeyAndPagedNewestFirstByLabelAndOverall() throws Exception {
-    try (StackFixture f =
-        StackFixture.start(StackFixture.options(Duration.ofSeconds(1), Map.of()))) {
+  void resultsAreFoundByEncodedKeyAndPagedNewestFirstByLabelAndOverall(@TempDir Path dir)
+      throws Exception {
+    // The default model's five classes, each named with a comma (as ImageNet's "tabby, tabby cat").
+    Path labels = Files.writeString(
+        dir.resolve("labels.txt"),
+        "Drawing, sketch\nHentai, anime\nNeutral, safe\nPorn, explicit\nSexy, suggestive\n");
+    LocalDeployment.Options options = StackFixture.options(Duration.ofSeconds(1), Map.of());
+    try (StackFixture f = StackFixture.start(new LocalDeployment.Options(
+        options.cacheDir(),
+        Optional.empty(),
+        Optional.of(labels),
+        Optional.empty(),
+        options.creatingDelay(),
+        Duration.ofSeconds(1),
+        Map.of()))) {
       Api api = new Api(f.stack.apiEndpoint(), f.stack.apiToken());
       String odd = "holiday photos/café au lait + 100%.png";
       String question = "questions/a?b.png";
       String plain = "写真/🚀 rocket.png";
+      String punctuated = "tags/#1, draft+final.png";
       f.upload(odd, IMAGES.resolve("chelsea.png"));
       f.upload(question, IMAGES.resolve("chelsea.png"));
       f.upload(plain, IMAGES.resolve("chelsea.png"));
+      f.upload(punctuated, IMAGES.resolve("chelsea.png"));
       f.upload("broken.jpg", IMAGES.resolve("truncated.jpg"));
       List<String> copies = f.uploadCopies("copies", 6);
       f.upload("notes.txt", IMAGES.resolve("chelsea.png"));
-      f.await("results for the 10 images", DEADLINE, () -> f.results().size() == 10);
+      f.await("results for the 11 images", DEADLINE, () -> f.results().size() == 11);
 
-      for (String key : List.of(odd, question, plain)) {
+      for (String key : List.of(odd, question, plain, punctuated)) {
         JsonNode byObject = api.json("GET", "/results?object=" + queryOf(key), null, 200);
         assertThat(byObject.get("key").asText()).isEqualTo(key);
         assertThat(byObject.get("state").asText()).isEqualTo("DONE");
@@ -141,6 +157,21 @@ class ApiLocalIT {
           .as("a key of letters, a space and '/'")
           .isEqualTo(plain);
       assertThat(byPath.get("state").asText()).isEqualTo("DONE");
+      assertThat(api.json("GET", "/results/" + pathOf("tags/#1, draft.png"), null, 404)
+              .get("message")
+              .asText())
+          .as("'#' and ',' travel in the path")
+          .startsWith("s3://offhours-images/tags/#1, draft.png does not exist");
+      assertThat(api.json(
+                  "GET",
+                  "/results?object=" + queryOf(punctuated) + "&object=" + queryOf(plain),
+                  null,
+                  400)
+              .get("message")
+              .asText())
+          .isEqualTo("the request could not be read: the query names 'object' more than once;"
+              + " give each parameter once (a value may hold commas: URL-encode it as %2C or"
+              + " leave it as it is)");
       // In the path, as API Gateway decodes it: '%' is refused, '?' ends the key.
       assertThat(api.json("GET", "/results/" + pathOf(odd), null, 400)
               .get("message")
@@ -189,8 +220,19 @@ class ApiLocalIT {
           .max(Map.Entry.comparingByValue())
           .orElseThrow()
           .getKey();
+      assertThat(label).as("the labels file's names").contains(", ");
       List<JsonNode> labelled =
           pages(api, "/results?limit=1&label=" + URLEncoder.encode(label, StandardCharsets.UTF_8));
+      String[] halves = label.split(",", 2);
+      assertThat(api.json(
+                  "GET",
+                  "/results?label=" + queryOf(halves[0]) + "&label=" + queryOf(halves[1]),
+                  null,
+                  400)
+              .get("message")
+              .asText())
+          .as("the label in two parameters, which API Gateway would join into the label")
+          .startsWith("the request could not be read: the query names 'label' more than once");
       assertThat(labelled)
           .extracting(r -> r.get("key").asText())
           .as("label %s, one per page", label)
@@ -206,7 +248,7 @@ class ApiLocalIT {
           .containsExactlyInAnyOrderElementsOf(copies);
 
       f.upload("chelsea.png", IMAGES.resolve("chelsea.png"));
-      f.await("a result for chelsea.png", DEADLINE, () -> f.results().size() == 11);
+      f.await("a result for chelsea.png", DEADLINE, () -> f.results().size() == 12);
       for (String line : readmeCurlLines()) {
         assertThat(curl(line, f.stack.apiEndpoint().toString(), f.stack.apiToken()))
             .as("README: %s", line)

@@ -1,0 +1,60 @@
+package offhours.api;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Strict percent-decoding (UTF-8): an escape that is not two hex digits, or bytes that are not UTF-8, are refused
+ * rather than guessed at ({@link java.net.URLDecoder} turns bad UTF-8 into U+FFFD, which would name another key).
+ */
+public final class UrlDecoding {
+
+  private UrlDecoding() {}
+
+  /** A path as RFC 3986 decodes it: '+' stays a plus sign. */
+  public static String path(String text, String what) {
+    return decode(text, false, what);
+  }
+
+  /** A query name or value as HTML forms encode it, and as API Gateway reads it: '+' is a space. */
+  public static String form(String text, String what) {
+    return decode(text, true, what);
+  }
+
+  private static String decode(String text, boolean plusIsSpace, String what) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '%') {
+        int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+        int low = i + 2 < text.length() ? Character.digit(text.charAt(i + 2), 16) : -1;
+        if (high < 0 || low < 0) {
+          throw new IllegalArgumentException(
+              what + " has a '%' that starts no percent escape at position " + i);
+        }
+        bytes.write(high * 16 + low);
+        i += 2;
+      } else if (c == '+' && plusIsSpace) {
+        bytes.write(' ');
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
+        bytes.writeBytes(text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8));
+        i++;
+      } else {
+        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(what + " has percent escapes that are not UTF-8");
+    }
+  }
+}
