@@ -24,8 +24,8 @@ import offhours.cache.CacheFiles;
 /**
  * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
  * invokes the API's handler in-process exactly as Lambda would (a stream of JSON in, a stream of JSON out) and sends
- * back the answer. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: twice, so
- * a key with '%' or '?' cannot travel in it), answers 404 for a path without a route and 413 over 10 MB, and
+ * back the answer. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: routes on
+ * the path decoded once, hands the function the path decoded twice, so a key with '%' or '?' cannot travel in it), answers 404 for a path without a route and 413 over 10 MB, and
  * answers for the function with a 500 when the event would exceed Lambda's 6 MB, as AWS never invokes it then.
  *
  * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
@@ -98,14 +98,15 @@ public final class LocalApiGateway implements AutoCloseable {
       String method = exchange.getRequestMethod();
       byte[] event;
       try {
-        // Decoded as an HTTP API decodes it; a path it refuses is a 400 without an invocation.
-        // AWS's
-        // own body for that 400 is unverified: this one says why.
-        String path = GatewayPath.deliver(uri.getRawPath());
-        if (ApiRoutes.match(method, path).isEmpty()) {
+        // Routed on the path decoded once, then decoded again for the function, as an HTTP API
+        // does;
+        // a path it refuses is a 400 without an invocation. AWS's own body for that 400 is
+        // unverified: this one says why.
+        if (ApiRoutes.match(method, GatewayPath.routed(uri.getRawPath())).isEmpty()) {
           send(exchange, ApiResponse.error(404, "Not Found"));
           return;
         }
+        String path = GatewayPath.deliver(uri.getRawPath());
         Map<String, List<String>> headers = new LinkedHashMap<>(exchange.getRequestHeaders());
         headers.put("X-Forwarded-Proto", List.of("http"));
         event = HttpEvents.request(

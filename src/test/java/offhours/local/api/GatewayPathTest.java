@@ -33,6 +33,14 @@ class GatewayPathTest {
   }
 
   @Test
+  void routesAreMatchedOnThePathDecodedOnceAndCutAtADecodedQuestionMark() {
+    assertThat(GatewayPath.routed("/a%252Fb/thing")).isEqualTo("/a%2Fb/thing");
+    assertThat(GatewayPath.routed("/%2573tatus")).isEqualTo("/%73tatus");
+    assertThat(GatewayPath.routed("/results/a%3Fb.png")).isEqualTo("/results/a");
+    assertThat(GatewayPath.routed("/results/percent%25done")).isEqualTo("/results/percent%done");
+  }
+
+  @Test
   void aPercentSignTheSecondDecodingCannotReadIsRefusedWithWhereToAskInstead() {
     assertThatThrownBy(() -> GatewayPath.deliver("/capture/percent%25done"))
         .hasMessage(

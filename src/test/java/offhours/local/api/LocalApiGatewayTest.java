@@ -9,9 +9,17 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import offhours.api.ApiResponse;
+import offhours.api.HttpEvents;
 import org.junit.jupiter.api.Test;
 
-/** The local front's refusals, over a real socket: each says why, whole, before any handler runs. */
+/**
+ * The local front over a real socket: its refusals, each saying why, whole, before any handler runs; and the event it
+ * hands the function.
+ */
 class LocalApiGatewayTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,13 +54,51 @@ class LocalApiGatewayTest {
     }
   }
 
+  @Test
+  void theFunctionGetsThePathAndQueryAsAnHttpApiDeliversThem() throws Exception {
+    List<byte[]> events = new ArrayList<>();
+    try (LocalApiGateway gateway = LocalApiGateway.start(
+        (in, out, context) -> {
+          events.add(in.readAllBytes());
+          out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
+        },
+        Clock.systemUTC())) {
+      int port = gateway.endpoint().getPort();
+      String headers =
+          "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + gateway.token() + "\r\n";
+
+      String query = "label=tabby%2C+tabby+cat&key=a%2Bb&next=x&next=y";
+      assertThat(request(port, "GET /results/tags/%231%2C%20caf%C3%A9%20%2Ba.png?" + query, headers)
+              .status)
+          .isEqualTo(200);
+      JsonNode event = JSON.readTree(events.getFirst());
+      assertThat(event.get("routeKey").asText()).isEqualTo("GET /results/{key+}");
+      assertThat(event.get("rawPath").asText()).isEqualTo("/results/tags/#1, café +a.png");
+      assertThat(event.at("/pathParameters/key").asText()).isEqualTo("tags/#1, café +a.png");
+      assertThat(event.get("rawQueryString").asText()).as("left encoded").isEqualTo(query);
+      assertThat(event.get("queryStringParameters"))
+          .isEqualTo(
+              JSON.readTree("{\"label\":\"tabby, tabby cat\",\"key\":\"a+b\",\"next\":\"x,y\"}"));
+
+      // Routed on the path decoded once: "/%73tatus", not "/status".
+      Answer twice = request(port, "GET /%2573tatus", headers);
+      assertThat(twice.status).isEqualTo(404);
+      assertThat(events).as("no invocation for a path without a route").hasSize(1);
+    }
+  }
+
   private record Answer(int status, String head, String message) {}
 
   /** GET /status with {@code headers} (each ending in CRLF), read whole. */
   private static Answer get(int port, String headers) throws Exception {
+    return request(port, "GET /status", headers);
+  }
+
+  /** {@code line} ("METHOD TARGET", the target sent as it is) with {@code headers}, read whole. */
+  private static Answer request(int port, String line, String headers) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(("GET /status HTTP/1.1\r\n" + headers + "Connection: close\r\n\r\n")
+      out.write((line + " HTTP/1.1\r\n" + headers + "Connection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
@@ -61,7 +107,7 @@ class LocalApiGatewayTest {
       String head = whole.substring(0, split);
       JsonNode body = JSON.readTree(whole.substring(split + 4));
       return new Answer(
-          Integer.parseInt(head.split(" ")[1]), head, body.get("message").asText());
+          Integer.parseInt(head.split(" ")[1]), head, body.path("message").asText());
     }
   }
 }
