@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.lambda.model.UpdateAliasRequest;
 import software.amazon.awssdk.services.lambda.model.UpdateEventSourceMappingRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateInferenceComponentRequest;
@@ -110,6 +111,22 @@ final class IamActions {
         String action = call.operation().replace("Batch", "");
         needed.add(new Permission("sqs:" + action, queueArn(url, call), because));
       }
+      // Authorized on the source queue, which the request names by ARN (Service Authorization
+      // Reference, Amazon
+      // SQS: StartMessageMoveTask and ListMessageMoveTasks, resource type queue).
+      case "Sqs.StartMessageMoveTask", "Sqs.ListMessageMoveTasks" ->
+        needed.add(new Permission(
+            "sqs:" + call.operation(),
+            (String) call.request().getValueForField("SourceArn", String.class).orElseThrow(),
+            because));
+      // ListObjectVersions is authorized as s3:ListBucketVersions on the bucket: "Be aware of the
+      // name difference"
+      // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html).
+      case "S3.ListObjectVersions" ->
+        needed.add(new Permission(
+            "s3:ListBucketVersions",
+            "arn:" + partition + ":s3:::" + ((ListObjectVersionsRequest) call.request()).bucket(),
+            because));
       case "DynamoDb.GetItem", "DynamoDb.PutItem", "DynamoDb.UpdateItem", "DynamoDb.DeleteItem" -> {
         String table =
             (String) call.request().getValueForField("TableName", String.class).orElseThrow();
@@ -248,15 +265,19 @@ final class IamActions {
             function(call, ((UpdateAliasRequest) call.request()).functionName(), null),
             because));
       // Service Authorization Reference, AWS CloudFormation: DescribeStacks on resource type stack,
-      // whose ARN is the
-      // StackId; the request names the stack by that id.
+      // whose ARN is the StackId (stack/NAME/ID). A function names its stack by that id; the
+      // command line
+      // (--stack NAME) by name, which any id of that name matches.
       case "CloudFormation.DescribeStacks" -> {
         String stack = ((DescribeStacksRequest) call.request()).stackName();
-        if (stack == null || !stack.startsWith("arn:")) {
+        if (stack == null || stack.isBlank()) {
           throw new IllegalStateException(
-              "the permission test maps DescribeStacks by StackId, not by name: " + stack);
+              "the permission test maps DescribeStacks of one stack, not of every stack");
         }
-        needed.add(new Permission("cloudformation:DescribeStacks", stack, because));
+        needed.add(new Permission(
+            "cloudformation:DescribeStacks",
+            stack.startsWith("arn:") ? stack : arn(call, "cloudformation", "stack/" + stack + "/*"),
+            because));
       }
       default ->
         throw new IllegalStateException(
