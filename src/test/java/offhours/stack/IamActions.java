@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingRequest;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationRequest;
+import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.PublishVersionRequest;
 import software.amazon.awssdk.services.lambda.model.UpdateAliasRequest;
 import software.amazon.awssdk.services.lambda.model.UpdateEventSourceMappingRequest;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateInferenceComponentRequest;
 import software.amazon.awssdk.services.sagemaker.model.DeleteEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.ListTagsRequest;
 import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointRequest;
@@ -155,6 +157,12 @@ final class IamActions {
             "sagemaker:DescribeEndpoint",
             endpoint(call, ((DescribeEndpointRequest) call.request()).endpointName()),
             because));
+      case "SageMaker.DescribeEndpointConfig" ->
+        needed.add(new Permission(
+            "sagemaker:DescribeEndpointConfig",
+            endpointConfig(
+                call, ((DescribeEndpointConfigRequest) call.request()).endpointConfigName()),
+            because));
       case "SageMaker.DeleteEndpoint" ->
         needed.add(new Permission(
             "sagemaker:DeleteEndpoint",
@@ -253,6 +261,12 @@ final class IamActions {
             "lambda:GetFunctionConfiguration",
             function(call, r.functionName(), r.qualifier()),
             because));
+      }
+      // Invoke is authorized as lambda:InvokeFunction, on the qualified ARN when it names an alias.
+      case "Lambda.Invoke" -> {
+        InvokeRequest r = (InvokeRequest) call.request();
+        needed.add(new Permission(
+            "lambda:InvokeFunction", function(call, r.functionName(), r.qualifier()), because));
       }
       case "Lambda.PublishVersion" ->
         needed.add(new Permission(

@@ -13,9 +13,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -45,42 +47,138 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Needs moto_server (started by {@link AwsServicesExtension}) for CloudFormation, S3, SQS and DynamoDB. The operating
- * commands ({@code dlq}, {@code queue}, {@code reprocess}, {@code backfill}) run with {@code --stack} as a user runs
- * them, with their own credentials; every SDK call they make is recorded and mapped to its IAM action
- * ({@link IamActions}), and the set must be exactly the list README's "Operating it" gives users, each on the kind of
- * resource it names there. moto enforces no IAM, so only this keeps that list true.
+ * Needs moto_server (started by {@link AwsServicesExtension}) for CloudFormation, S3, SQS, DynamoDB, SageMaker and
+ * Lambda. Every command README's "Operating it" table lists runs with {@code --stack} as a user runs it, with their own
+ * credentials; every SDK call it makes is recorded and mapped to its IAM action ({@link IamActions}), and for each row
+ * of the table the actions must be exactly the row's (plus cloudformation:DescribeStacks), each on a resource of the
+ * stack of the kind the row names. moto enforces no IAM, so only this keeps the table true.
  */
 @ExtendWith(AwsServicesExtension.class)
 class OperatingPermissionsIT {
 
   private static final String ACCOUNT = "123456789012"; // moto's
+  private static final String REGION = "us-east-1";
   private static final Pattern ACTION = Pattern.compile("`([a-z0-9]+:[A-Za-z]+)`");
+  private static final Pattern COMMAND = Pattern.compile("`([a-z -]+)`");
+  private static final String DESCRIBE_STACKS = "cloudformation:DescribeStacks";
 
   @TempDir
   Path cache;
 
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  private final String bucket = "ops-perm-" + suffix;
+  private final String resultsTable = "ops-perm-results-" + suffix;
+  private final String controlTable = "ops-perm-control-" + suffix;
+  private final String endpoint = "ops-perm-endpoint-" + suffix;
+  private final String endpointConfig = "ops-perm-config-" + suffix;
+  private final String component = "ops-perm-component-" + suffix;
+  private final String mapping = UUID.randomUUID().toString();
+  private final String controller = "ops-perm-controller-" + suffix;
+  private final Map<Service, URI> endpoints = new EnumMap<>(Service.class);
+  private final Map<String, String> stackIds = new TreeMap<>();
+  private String queueUrl;
+  private String dlqUrl;
+
   @Test
-  void theOperatingCommandsOnADeployedStackNeedExactlyThePermissionsTheReadmeLists(
+  void eachCommandOnADeployedStackNeedsExactlyThePermissionsTheReadmeTableLists(
       AwsServices services) throws IOException {
-    Map<Service, URI> endpoints = new EnumMap<>(Service.class);
     for (Service service : Service.values()) {
       endpoints.put(service, services.endpoint());
     }
-    String suffix = UUID.randomUUID().toString().substring(0, 8);
-    String bucket = "ops-perm-" + suffix;
-    String resultsTable = "ops-perm-results-" + suffix;
-    String stack = "ops-perm-stack-" + suffix;
-    String queueUrl;
-    String dlqUrl;
-    String dlqId;
-    String stackId;
+    String dlqId = provision();
+    Path image = Files.write(cache.resolve("cat.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+
+    // Each row's commands, every way they run: a row's actions are those of all its runs.
+    Map<String, List<List<String>>> runs = new LinkedHashMap<>();
+    runs.put("upload", List.of(List.of("upload", image.toString())));
+    runs.put(
+        "results",
+        List.of(
+            List.of("results"),
+            List.of("results", "--label", "Neutral"),
+            List.of("results", "--status", "REJECTED"),
+            List.of("results", "--key", "cats/old.png")));
+    runs.put("queue", List.of(List.of("queue")));
+    runs.put("dlq list", List.of(List.of("dlq", "list")));
+    runs.put("dlq show", List.of(List.of("dlq", "show", dlqId)));
+    runs.put(
+        "dlq redrive",
+        List.of(
+            List.of("dlq", "redrive"),
+            // a selection that keeps the message makes it visible again; one that takes it moves it
+            List.of("dlq", "redrive", "--key-prefix", "dogs/"),
+            List.of("dlq", "redrive", "--id", dlqId)));
+    runs.put(
+        "reprocess",
+        List.of(
+            List.of("reprocess", "--status", "REJECTED"),
+            List.of("reprocess", "--key", "cats/old.png"),
+            List.of("reprocess", "--label", "Neutral")));
+    runs.put("backfill", List.of(List.of("backfill", "s3://" + bucket + "/cats/")));
+    runs.put("endpoint status", List.of(List.of("endpoint", "status")));
+    runs.put("endpoint start", List.of(List.of("endpoint", "start")));
+    runs.put("endpoint stop", List.of(List.of("endpoint", "stop")));
+    runs.put("endpoint auto", List.of(List.of("endpoint", "auto")));
+    runs.put("cost", List.of(List.of("cost")));
+    runs.put("cost --compare", List.of(List.of("cost", "--compare")));
+    // Runs that fail on moto_server after their calls, on the stack of that hosting: it has no
+    // StartMessageMoveTask,
+    // no DescribeInferenceComponent and no controller function.
+    String notFound = "offhours: controller function " + controller + " of stack ";
+    Map<String, String> failOnMoto = Map.of(
+        "dlq redrive @scheduled",
+            "offhours: SQS did not start the move task (StartMessageMoveTask, status 500",
+        "endpoint status @scale-to-zero",
+            "offhours: endpoint status failed: SageMaker answered null",
+        "endpoint start @scheduled", notFound,
+        "endpoint stop @scheduled", notFound,
+        "endpoint auto @scheduled", notFound);
+
+    Map<List<String>, Set<String>> table = readmeTable();
+    assertThat(table.keySet().stream().flatMap(List::stream).toList())
+        .as("every command of README's table runs here, and nothing else")
+        .containsExactlyInAnyOrderElementsOf(runs.keySet());
+
+    IamActions actions = new IamActions("aws", ACCOUNT);
+    for (Map.Entry<List<String>, Set<String>> row : table.entrySet()) {
+      AwsCallRecorder recorder = new AwsCallRecorder();
+      for (String command : row.getKey()) {
+        for (List<String> args : runs.get(command)) {
+          // What endpoint status reads depends on the hosting.
+          List<String> hostings = args.equals(List.of("endpoint", "status"))
+              ? List.of("scheduled", "scale-to-zero", "serverless")
+              : List.of("scheduled");
+          for (String hosting : hostings) {
+            String run = String.join(" ", args) + " @" + hosting;
+            String err = run(recorder, args, stack(hosting));
+            if (failOnMoto.containsKey(run)) {
+              assertThat(err).as(run).startsWith(failOnMoto.get(run));
+            } else {
+              assertThat(err).as(run).isNull();
+            }
+          }
+        }
+      }
+      List<Permission> needed = recorder.calls().stream()
+          .flatMap(call -> actions.required(call).stream())
+          .toList();
+      Set<String> expected = new TreeSet<>(row.getValue());
+      expected.add(DESCRIBE_STACKS);
+      Set<String> used =
+          needed.stream().map(Permission::action).collect(Collectors.toCollection(TreeSet::new));
+      assertThat(used)
+          .as("README's row for " + row.getKey() + " against the actions of the calls they made")
+          .isEqualTo(expected);
+      needed.forEach(this::onTheStacksResources);
+    }
+  }
+
+  /** The stack's queues, tables and bucket on moto, a DLQ message and a result; the DLQ message's id. */
+  private String provision() throws IOException {
     try (AwsClients admin = AwsClients.local(Region.US_EAST_1, endpoints);
         S3Client s3 = admin.build(Service.S3, S3Client.builder().forcePathStyle(true));
         SqsClient sqs = admin.build(Service.SQS, SqsClient.builder());
-        DynamoDbClient dynamoDb = admin.build(Service.DYNAMODB, DynamoDbClient.builder());
-        CloudFormationClient cloudFormation =
-            admin.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+        DynamoDbClient dynamoDb = admin.build(Service.DYNAMODB, DynamoDbClient.builder())) {
       s3.createBucket(r -> r.bucket(bucket));
       s3.putObject(
           r -> r.bucket(bucket).key("cats/new.png"), RequestBody.fromBytes(new byte[] {1}));
@@ -95,6 +193,7 @@ class OperatingPermissionsIT {
                   "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}")))
           .queueUrl();
       dynamoDb.createTable(StackSpec.RESULTS_TABLE.createTableRequest(resultsTable));
+      dynamoDb.createTable(StackSpec.CONTROL_TABLE.createTableRequest(controlTable));
       new ResultsTable(dynamoDb, resultsTable)
           .put(new ResultItem(
               ResultItem.pkFor(bucket, "cats/old.png"),
@@ -119,84 +218,92 @@ class OperatingPermissionsIT {
       String body = new ObjectNotification(
               bucket, "cats/dead.png", 10L, "etag-dead", null, "00A1", Instant.now(), "test")
           .body();
-      dlqId = sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody(body)).messageId();
-      String template = """
-          {"Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "ops-perm-cfn-%s"}}},
-           "Outputs": {"BucketName": {"Value": "%s"}, "QueueUrl": {"Value": "%s"},
-                       "DeadLetterQueueUrl": {"Value": "%s"}, "ResultsTableName": {"Value": "%s"}}}
-          """.formatted(suffix, bucket, queueUrl, dlqUrl, resultsTable);
-      stackId = cloudFormation
-          .createStack(r -> r.stackName(stack).templateBody(template))
-          .stackId();
-    }
-
-    AwsCallRecorder recorder = new AwsCallRecorder();
-    List<String> failed = new ArrayList<>();
-    for (List<String> command : List.of(
-        List.of("dlq", "list"),
-        List.of("dlq", "show", dlqId),
-        // SQS's own move; moto_server answers 500 (it lacks the API), after which the command reads
-        // the task
-        List.of("dlq", "redrive"),
-        List.of("dlq", "redrive", "--id", dlqId),
-        List.of("queue"),
-        List.of("reprocess", "--status", "REJECTED"),
-        List.of("reprocess", "--key", "cats/old.png"),
-        List.of("reprocess", "--label", "Neutral"),
-        List.of("backfill", "s3://" + bucket + "/cats/"))) {
-      List<String> args = new ArrayList<>(command);
-      args.addAll(List.of("--stack", stack));
-      String err = run(endpoints, recorder, args);
-      if (err != null) {
-        failed.add(String.join(" ", command) + ": " + err);
-      }
-    }
-    assertThat(failed)
-        .as("every command but the redrive moto cannot start ran")
-        .singleElement()
-        .asString()
-        .startsWith("dlq redrive: offhours: SQS did not start the move task (StartMessageMoveTask");
-
-    IamActions actions = new IamActions("aws", ACCOUNT);
-    List<Permission> needed = recorder.calls().stream()
-        .flatMap(call -> actions.required(call).stream())
-        .toList();
-    Set<String> used =
-        needed.stream().map(Permission::action).collect(Collectors.toCollection(TreeSet::new));
-    assertThat(used)
-        .as("README's 'Operating it' list against the actions of the calls the commands made")
-        .isEqualTo(readmeActions());
-
-    // Each on what README says it is on: the stack, the queues, the results table and its indexes,
-    // the bucket.
-    String tableArn = "arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/" + resultsTable;
-    for (Permission p : needed) {
-      String service = p.action().substring(0, p.action().indexOf(':'));
-      switch (service) {
-        case "cloudformation" ->
-          assertThat(p.resource())
-              .as(p.because())
-              .isIn(
-                  stackId,
-                  "arn:aws:cloudformation:us-east-1:" + ACCOUNT + ":stack/" + stack + "/*");
-        case "sqs" ->
-          assertThat(p.resource())
-              .as(p.because())
-              .isIn(
-                  "arn:aws:sqs:us-east-1:" + ACCOUNT + ":ops-perm-queue-" + suffix,
-                  "arn:aws:sqs:us-east-1:" + ACCOUNT + ":ops-perm-dlq-" + suffix);
-        case "dynamodb" ->
-          assertThat(p.resource())
-              .as(p.because())
-              .matches(Pattern.quote(tableArn) + "(/index/.+)?");
-        case "s3" -> assertThat(p.resource()).as(p.because()).isEqualTo("arn:aws:s3:::" + bucket);
-        default -> throw new AssertionError("a call outside README's list: " + p);
-      }
+      return sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody(body)).messageId();
     }
   }
 
-  /** One command; null when it exited 0, else what it printed on stderr. */
-  private String run(Map<Service, URI> endpoints, AwsCallRecorder recorder, List<String> args) {
+  /** A CloudFormation stack on moto whose outputs name the resources, with {@code hosting}; its name. */
+  private String stack(String hosting) {
+    String name = "ops-perm-" + hosting + "-" + suffix;
+    if (stackIds.containsKey(name)) {
+      return name;
+    }
+    Map<String, String> outputs = new TreeMap<>(Map.of(
+        "BucketName", bucket,
+        "QueueUrl", queueUrl,
+        "DeadLetterQueueUrl", dlqUrl,
+        "ResultsTableName", resultsTable,
+        "ControlTableName", controlTable,
+        "EndpointName", endpoint,
+        "EndpointConfigName", endpointConfig,
+        "ClassifyMappingId", mapping,
+        "ControllerFunctionName", controller,
+        "HostingOption", hosting));
+    outputs.put("InferenceComponentName", component);
+    StringBuilder template =
+        new StringBuilder("{\"Resources\": {\"Placeholder\": {\"Type\": \"AWS::SQS::Queue\","
+            + " \"Properties\": {\"QueueName\": \"" + name + "\"}}}, \"Outputs\": {");
+    outputs.forEach((key, value) -> template
+        .append('"')
+        .append(key)
+        .append("\": {\"Value\": \"")
+        .append(value)
+        .append("\"},"));
+    template.setLength(template.length() - 1);
+    template.append("}}");
+    try (AwsClients admin = AwsClients.local(Region.US_EAST_1, endpoints);
+        CloudFormationClient cloudFormation =
+            admin.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      stackIds.put(
+          name,
+          cloudFormation
+              .createStack(r -> r.stackName(name).templateBody(template.toString()))
+              .stackId());
+    }
+    return name;
+  }
+
+  /** That a permission is on one of the stack's resources, of the kind README's table names for its action. */
+  private void onTheStacksResources(Permission p) {
+    String arn = "arn:aws:%s:" + REGION + ":" + ACCOUNT + ":%s";
+    String service = p.action().substring(0, p.action().indexOf(':'));
+    List<String> allowed = switch (service) {
+      case "cloudformation" -> {
+        List<String> stacks = new ArrayList<>(stackIds.values());
+        stackIds
+            .keySet()
+            .forEach(n -> stacks.add(arn.formatted("cloudformation", "stack/" + n + "/*")));
+        yield stacks;
+      }
+      case "sqs" ->
+        List.of(
+            arn.formatted("sqs", "ops-perm-queue-" + suffix),
+            arn.formatted("sqs", "ops-perm-dlq-" + suffix));
+      case "dynamodb" ->
+        List.of(
+            arn.formatted("dynamodb", "table/" + resultsTable),
+            arn.formatted(
+                "dynamodb", "table/" + resultsTable + "/index/" + ResultsTable.LABEL_INDEX),
+            arn.formatted(
+                "dynamodb", "table/" + resultsTable + "/index/" + ResultsTable.STATUS_INDEX),
+            arn.formatted("dynamodb", "table/" + controlTable));
+      case "s3" -> List.of("arn:aws:s3:::" + bucket, "arn:aws:s3:::" + bucket + "/cat.png");
+      case "sagemaker" ->
+        List.of(
+            arn.formatted("sagemaker", "endpoint/" + endpoint),
+            arn.formatted("sagemaker", "endpoint-config/" + endpointConfig),
+            arn.formatted("sagemaker", "inference-component/" + component));
+      case "lambda" ->
+        List.of(
+            arn.formatted("lambda", "event-source-mapping:" + mapping),
+            arn.formatted("lambda", "function:" + controller + ":" + StackSpec.FUNCTION_ALIAS));
+      default -> List.of();
+    };
+    assertThat(p.resource()).as(p.action() + " for " + p.because()).isIn(allowed);
+  }
+
+  /** One command against {@code stack}; null when it exits 0, else what it printed on stderr. */
+  private String run(AwsCallRecorder recorder, List<String> args, String stack) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Context context = new Context(
@@ -212,24 +319,42 @@ class OperatingPermissionsIT {
             return plain.withInterceptor(recorder);
           }
         });
-    int code = new Main(context, Commands.all()).run(args.toArray(String[]::new));
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--stack", stack));
+    int code = new Main(context, Commands.all()).run(all.toArray(String[]::new));
     return code == 0 ? null : err.toString(StandardCharsets.UTF_8).strip();
   }
 
-  /** The IAM actions README's "Operating it" tells users the commands need, from its first paragraph. */
-  static Set<String> readmeActions() throws IOException {
+  /**
+   * README's "Operating it" table: each row's commands (its first cell's code spans) and IAM actions (the second's).
+   */
+  static Map<List<String>, Set<String>> readmeTable() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
     int section = readme.indexOf("\n## Operating it\n");
     assertThat(section).as("README has the section 'Operating it'").isPositive();
-    int start = readme.indexOf("(they are", section);
-    int end = readme.indexOf("None scans", start);
-    assertThat(start).isPositive();
-    assertThat(end).isGreaterThan(start);
-    Set<String> actions = new TreeSet<>();
-    Matcher m = ACTION.matcher(readme.substring(start, end));
-    while (m.find()) {
-      actions.add(m.group(1));
+    String text = readme.substring(section, readme.indexOf("\n### ", section));
+    assertThat(text)
+        .as("the sentence before the table")
+        .contains("besides `" + DESCRIBE_STACKS + "`");
+    Map<List<String>, Set<String>> rows = new LinkedHashMap<>();
+    for (String line : text.lines().toList()) {
+      if (!line.startsWith("| `")) {
+        continue;
+      }
+      String[] cells = line.split("\\|");
+      List<String> commands = new ArrayList<>();
+      Matcher c = COMMAND.matcher(cells[1]);
+      while (c.find()) {
+        commands.add(c.group(1));
+      }
+      Set<String> actions = new TreeSet<>();
+      Matcher a = ACTION.matcher(cells[2]);
+      while (a.find()) {
+        actions.add(a.group(1));
+      }
+      rows.put(commands, actions);
     }
-    return actions;
+    assertThat(rows).as("the table's rows").isNotEmpty();
+    return rows;
   }
 }
