@@ -16,7 +16,9 @@ import offhours.endpoint.Endpoint.State;
  * the actual state (endpoint, event source mapping, queue), takes at most ONE step toward the desired state and
  * returns. It never waits for SageMaker: the next run (a timer, a schedule boundary or an endpoint state-change event)
  * continues. Runs are idempotent, and overlapping runs are safe: a run claims its step with a conditional write of the
- * control state before acting, and the loser does nothing.
+ * control state before acting, and the loser does nothing. The one step that waits before it acts, the test
+ * invocation before enabling the trigger, writes again on the same condition before the enable, so a run that claimed
+ * a step while it waited (a manual stop, say) is not undone.
  *
  * <p>The mapping is enabled only when the endpoint is InService AND a test invocation answered, because InService does
  * not prove the model answers. To stop, the mapping is disabled first, in-flight batches drain (bounded by
@@ -176,7 +178,21 @@ public final class EndpointController {
         }
         case ENABLE_MAPPING -> {
           Endpoint.Probe probe = endpoint.probe();
-          if (probe.ok()) {
+          if (probe.ok()
+              && !store.save(claimed.withVersion(claimed.version() + 1), claimed.version())) {
+            // The test invocation takes up to SageMakerEndpoint.PROBE_TIMEOUT. A run that claimed a
+            // step meanwhile decided on a newer reading (a manual stop, the close, its own test
+            // invocation): enabling now would undo its stop or repeat its enable. The newer run
+            // decides; this one only reports.
+            outcome = "skipped";
+            done = new Step(
+                Action.LOST_RACE,
+                "another run claimed a step during the test invocation (" + probe.detail()
+                    + "); the trigger stays as that run leaves it");
+          } else if (probe.ok()) {
+            // The fence above holds the claim from here to the enable.
+            claimed = claimed.withVersion(claimed.version() + 1);
+            after = claimed;
             mapping.enable();
             after = claimed.withFailures(
                 0, null, "enabled mapping after test invocation: " + probe.detail());
@@ -253,7 +269,10 @@ public final class EndpointController {
         done.why(),
         outcome,
         outside,
-        policy.nextRun(want, done.action(), done.why(), ep.state(), after.stopSeconds(), now));
+        done.action() == Action.LOST_RACE
+            ? null
+            : policy.nextRun(
+                want, done.action(), done.why(), ep.state(), after.stopSeconds(), now));
   }
 
   /**

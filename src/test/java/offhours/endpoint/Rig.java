@@ -43,6 +43,8 @@ final class Rig {
   RuntimeException disableError;
   /** Runs once right after the next EnableEventSourceMapping call: an overlapping run, say. */
   Runnable onEnable;
+  /** Runs once during the next test invocation, before it answers: an overlapping run, say. */
+  Runnable onProbe;
 
   Instant now = Instant.parse("2026-01-14T09:00:00Z"); // Wednesday 10:00 in Berlin
   final MemoryControlTable table;
@@ -91,6 +93,11 @@ final class Rig {
       @Override
       public Probe probe() {
         calls.add("probe");
+        Runnable overlapping = onProbe;
+        onProbe = null;
+        if (overlapping != null) {
+          overlapping.run();
+        }
         return probe;
       }
     };
