@@ -260,10 +260,10 @@ public final class ComponentEndpoint implements Endpoint {
   }
 
   @Override
-  public void create() {
+  public boolean create() {
     if (endpoint.describe().state() == State.ABSENT) {
-      endpoint.create(); // the component follows on a later run, once the endpoint is InService
-      return;
+      // The component follows on a later run, once the endpoint is InService.
+      return endpoint.create();
     }
     DescribeInferenceComponentResponse c = component();
     if (c == null) {
@@ -281,10 +281,12 @@ public final class ComponentEndpoint implements Endpoint {
           throw e;
         }
         // An overlapping run created it since this one looked: done (see SageMakerEndpoint#create).
+        return false;
       }
-    } else {
-      setCopies(copies);
+      return true;
     }
+    setCopies(copies);
+    return true;
   }
 
   /**

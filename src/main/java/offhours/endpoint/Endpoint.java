@@ -63,8 +63,12 @@ public interface Endpoint {
 
   Status describe();
 
-  /** CreateEndpoint from the stack's endpoint config, tagged with the stack's id. */
-  void create();
+  /**
+   * CreateEndpoint from the stack's endpoint config, tagged with the stack's id. True when this call started it; false
+   * when SageMaker answers that it exists already: an overlapping run created it since this run saw it absent, and
+   * counted that start.
+   */
+  boolean create();
 
   /** DeleteEndpoint; an absent endpoint is not an error. */
   void delete();

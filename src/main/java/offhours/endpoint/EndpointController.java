@@ -158,9 +158,16 @@ public final class EndpointController {
     boolean probeFailed = false;
     boolean stepFailed = false;
     Action calling = step.action(); // what a failure's outcome names
+    boolean started = true; // false: CreateEndpoint found the endpoint an overlapping run created
     try {
       switch (step.action()) {
-        case CREATE_ENDPOINT -> endpoint.create();
+        case CREATE_ENDPOINT -> {
+          if (!endpoint.create()) {
+            // A duplicate event, or a tick with a timer: both runs saw the endpoint absent.
+            started = false;
+            outcome = "an overlapping run created the endpoint first; its start is counted once";
+          }
+        }
         case DELETE_ENDPOINT -> endpoint.delete();
         case DISABLE_MAPPING -> {
           mapping.disable();
@@ -208,7 +215,8 @@ public final class EndpointController {
         }
         case NONE, WAIT, LOST_RACE -> {}
       }
-      if (done.action() == Action.CREATE_ENDPOINT || done.action() == Action.DELETE_ENDPOINT) {
+      if (done.action() == Action.CREATE_ENDPOINT && started
+          || done.action() == Action.DELETE_ENDPOINT) {
         boolean start = done.action() == Action.CREATE_ENDPOINT;
         bestEffort(
             notes,

@@ -155,12 +155,13 @@ public final class SageMakerEndpoint implements Endpoint {
   }
 
   @Override
-  public void create() {
+  public boolean create() {
     requireController("create");
     try {
       sageMaker.createEndpoint(b -> b.endpointName(endpointName)
           .endpointConfigName(endpointConfigName)
           .tags(Tag.builder().key(STACK_TAG).value(stackId).build()));
+      return true;
     } catch (SageMakerException e) {
       if (!alreadyExists(e)) {
         throw e;
@@ -169,6 +170,7 @@ public final class SageMakerEndpoint implements Endpoint {
       // timer and a state
       // change can start runs within a second). Done, not a failed wake; the next run sees whose it
       // is.
+      return false;
     }
   }
 

@@ -221,7 +221,9 @@ class ForecastTest {
           }
 
           @Override
-          public void create() {}
+          public boolean create() {
+            return true;
+          }
 
           @Override
           public void delete() {}

@@ -148,7 +148,7 @@ final class ChaosControllers implements AutoCloseable {
     }
 
     @Override
-    public void create() {
+    public boolean create() {
       real.create();
       throw new ControllerDied("CreateEndpoint");
     }

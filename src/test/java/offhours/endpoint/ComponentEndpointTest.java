@@ -159,6 +159,17 @@ class ComponentEndpointTest {
   }
 
   @Test
+  void aComponentAnOverlappingRunCreatedFirstIsNotThisRunsStart() {
+    assertThat(endpoint.create()).as("this run's start").isTrue();
+    answers.put(
+        "SageMaker.CreateInferenceComponent",
+        "!{\"__type\":\"ValidationException\",\"message\":\"Cannot create already existing"
+            + " inference component \\\"arn:aws:sagemaker:eu-central-1:123456789012:inference-component/ep-ic\\\".\"}");
+    assertThat(endpoint.create()).as("an overlapping run's start").isFalse();
+    assertThat(calls()).endsWith("CreateInferenceComponent");
+  }
+
+  @Test
   void anEndpointWithoutItsComponentIsAbsentAndCreateDeploysTheModelWithAllCopies() {
     assertThat(endpoint.describe().state()).isEqualTo(State.ABSENT);
     endpoint.create();

@@ -76,7 +76,7 @@ class EndpointCleanupHandlerTest {
       }
 
       @Override
-      public void create() {
+      public boolean create() {
         throw new AssertionError("cleanup never creates");
       }
 

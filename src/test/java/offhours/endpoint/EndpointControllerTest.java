@@ -639,8 +639,9 @@ class EndpointControllerTest {
       }
 
       @Override
-      public void create() {
+      public boolean create() {
         rig.calls.add("create");
+        return true;
       }
 
       @Override

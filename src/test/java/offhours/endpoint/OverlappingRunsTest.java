@@ -2,6 +2,7 @@ package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.LocalDate;
 import offhours.endpoint.ControlState.Override.Mode;
 import offhours.endpoint.Decision.Action;
 import org.junit.jupiter.api.Test;
@@ -65,5 +66,26 @@ class OverlappingRunsTest {
     assertThat(rig.calls).containsExactly("probe", "enable");
     assertThat(rig.state().enabledAt()).isEqualTo(rig.now);
     assertThat(rig.state().version()).as("claim, fence, result").isEqualTo(3);
+  }
+
+  @Test
+  void aStartIsCountedOnceWhenTwoRunsBothSawTheEndpointAbsent() {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    assertThat(rig.run().action()).isEqualTo(Action.CREATE_ENDPOINT);
+    // The second run (a duplicate delivery of the same event, say) read the first one's claim but
+    // described the endpoint before the first CreateEndpoint landed: absent.
+    rig.endpoint = Endpoint.Status.ABSENT;
+    rig.createdByAnotherRun = true;
+
+    Decision duplicate = rig.runAt("2026-01-14T09:00:01Z");
+
+    assertThat(duplicate.action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(duplicate.outcome()).startsWith("an overlapping run created the endpoint first");
+    assertThat(rig.calls).containsExactly("create", "create");
+    assertThat(rig.table.days(LocalDate.of(2026, 1, 14), LocalDate.of(2026, 1, 14)))
+        .singleElement()
+        .satisfies(day -> assertThat(day.starts()).isEqualTo(1));
+    assertThat(rig.state().createFailures()).as("no failed create").isZero();
+    assertThat(rig.state().billing()).isTrue();
   }
 }

@@ -38,6 +38,9 @@ final class Rig {
   Backlog.Snapshot queue = Backlog.Snapshot.EMPTY;
   Endpoint.Probe probe = new Endpoint.Probe(true, "5 class probabilities");
   RuntimeException createError;
+  /** The endpoint this run saw absent was created since by an overlapping run: create() answers false. */
+  boolean createdByAnotherRun;
+
   RuntimeException deleteError;
   RuntimeException enableError;
   RuntimeException disableError;
@@ -73,12 +76,18 @@ final class Rig {
       }
 
       @Override
-      public void create() {
+      public boolean create() {
         calls.add("create");
         if (createError != null) {
           throw createError;
         }
+        if (createdByAnotherRun) {
+          // As SageMaker: "Cannot create already existing endpoint", which the adapter answers
+          // false.
+          return false;
+        }
         endpoint = new Status(State.CREATING, null, now, now);
+        return true;
       }
 
       @Override

@@ -87,7 +87,11 @@ class SageMakerEndpointIT {
     model();
     config("offhours-endpoint-config");
     SageMakerEndpoint endpoint = adapter("offhours-endpoint-config", STACK);
-    endpoint.create();
+    assertThat(endpoint.create()).as("this run's start").isTrue();
+    assertThat(endpoint.create())
+        .as("a second run that also saw it absent: SageMaker's 'Cannot create already existing"
+            + " endpoint', not this run's start")
+        .isFalse();
 
     Endpoint.Status created = endpoint.describe();
     assertThat(created.state()).isIn(Endpoint.State.CREATING, Endpoint.State.IN_SERVICE);

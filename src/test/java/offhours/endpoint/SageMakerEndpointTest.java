@@ -152,7 +152,7 @@ class SageMakerEndpointTest {
   @Test
   void createUsesTheStacksEndpointConfigAndDeleteToleratesAMissingEndpoint() {
     answer = "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\"}";
-    endpoint.create();
+    assertThat(endpoint.create()).as("this run's start").isTrue();
     status = 400;
     errorType = "ValidationException";
     answer =
@@ -171,7 +171,7 @@ class SageMakerEndpointTest {
     errorType = "ValidationException";
     answer = "{\"__type\":\"ValidationException\",\"message\":\"Cannot create already existing"
         + " endpoint \\\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\\\".\"}";
-    endpoint.create();
+    assertThat(endpoint.create()).as("not this run's start").isFalse();
 
     answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint"
         + " configuration \\\"offhours-endpoint-config\\\".\"}";

@@ -106,8 +106,8 @@ final class SimulatedSageMaker implements SageMakerClient {
       }
 
       @Override
-      public void create() {
-        adapter.create();
+      public boolean create() {
+        return adapter.create();
       }
 
       @Override

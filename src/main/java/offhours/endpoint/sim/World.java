@@ -239,7 +239,7 @@ final class World {
       }
 
       @Override
-      public void create() {
+      public boolean create() {
         if (endpointState != State.ABSENT) {
           throw new IllegalStateException(
               "ValidationException: Cannot create already existing endpoint");
@@ -247,6 +247,7 @@ final class World {
         endpointState = State.CREATING;
         endpointCreatedAt = now;
         endpointChangeAt = now.plus(config.createDelay());
+        return true;
       }
 
       @Override
