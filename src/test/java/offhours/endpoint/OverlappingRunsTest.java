@@ -1,7 +1,9 @@
 package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import offhours.endpoint.ControlState.Override.Mode;
 import offhours.endpoint.Decision.Action;
@@ -87,5 +89,29 @@ class OverlappingRunsTest {
         .satisfies(day -> assertThat(day.starts()).isEqualTo(1));
     assertThat(rig.state().createFailures()).as("no failed create").isZero();
     assertThat(rig.state().billing()).isTrue();
+  }
+
+  @Test
+  void aRunThatDiesRightAfterCreateEndpointLeavesAClaimTheNextRunContinuesFrom() {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    rig.dieAfterCreate = new Error("the run timed out");
+    Instant died = rig.now;
+    assertThatThrownBy(rig::run).hasMessage("the run timed out");
+    rig.dieAfterCreate = null;
+
+    Decision next = rig.runAt("2026-01-14T09:01:00Z");
+
+    assertThat(next.action()).isEqualTo(Action.WAIT);
+    assertThat(next.why()).startsWith("endpoint creating");
+    assertThat(rig.calls).as("no second CreateEndpoint").containsExactly("create");
+    assertThat(rig.state().billing()).isTrue();
+    assertThat(rig.state().wakeIssuedAt())
+        .as("the wake is measured from the claim")
+        .isEqualTo(died);
+    assertThat(rig.table.days(LocalDate.of(2026, 1, 14), LocalDate.of(2026, 1, 14)))
+        .singleElement()
+        .satisfies(day -> assertThat(day.endpointSeconds())
+            .as("billed from the dead run's claim")
+            .isEqualTo(60));
   }
 }

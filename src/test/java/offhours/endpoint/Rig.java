@@ -40,6 +40,8 @@ final class Rig {
   RuntimeException createError;
   /** The endpoint this run saw absent was created since by an overlapping run: create() answers false. */
   boolean createdByAnotherRun;
+  /** Thrown right after CreateEndpoint succeeded: the run dies there (its timeout, say), uncaught. */
+  Error dieAfterCreate;
 
   RuntimeException deleteError;
   RuntimeException enableError;
@@ -87,6 +89,9 @@ final class Rig {
           return false;
         }
         endpoint = new Status(State.CREATING, null, now, now);
+        if (dieAfterCreate != null) {
+          throw dieAfterCreate;
+        }
         return true;
       }
 

@@ -93,6 +93,24 @@ class TemplateMatchesStackSpecTest {
     assertThat(invoke.get("MaximumEventAgeInSeconds")).isEqualTo(60);
   }
 
+  /**
+   * Overlapping controller runs are made harmless by the conditional claim (EndpointController), not prevented: a
+   * reserved concurrency of 1 would throttle the timer queue's trigger, whose throttled batches come back only after the
+   * queue's visibility timeout (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
+   */
+  @Test
+  void controllerRunsMayOverlapAndNothingSerializesThemButTheClaim() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    Map<?, ?> properties =
+        (Map<?, ?>) ((Map<?, ?>) resources.get("ControllerFunction")).get("Properties");
+    assertThat(properties.containsKey("ReservedConcurrentExecutions")).isFalse();
+    Map<?, ?> timer = (Map<?, ?>)
+        ((Map<?, ?>) ((Map<?, ?>) properties.get("Events")).get("Timer")).get("Properties");
+    assertThat(((Map<?, ?>) timer.get("ScalingConfig")).get("MaximumConcurrency"))
+        .as("SQS's least: two timer runs may overlap")
+        .isEqualTo(2);
+  }
+
   @Test
   void theFunctionsTakeTheirSettingsFromTheParametersTheCommandLineReads() throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
