@@ -25,6 +25,9 @@ final class Emf {
    * disabling or enabling the trigger), which the run catches and retries next run; a failed CreateEndpoint counts in
    * EndpointCreateFailures instead, so one cause raises one alarm. OverdueSeconds is how long the oldest waiting
    * upload is past its due time (EndpointController#overdueSeconds), 0 when nothing is late.
+   *
+   * <p>Every value is in the line (Logs Insights sees them all), but only ControllerRuns is a metric in every run; the
+   * others are declared as metrics only in runs where they are not 0 ({@link #published}).
    */
   static String run(
       Instant at,
@@ -45,11 +48,28 @@ final class Emf {
     metrics.put("TestInvocationFailures", probeFailed ? 1.0 : 0.0);
     metrics.put("ControllerStepFailures", stepFailed ? 1.0 : 0.0);
     metrics.put("OverdueSeconds", (double) overdueSeconds);
-    metrics.put("ControllerRuns", 1.0);
+    metrics.put(HEARTBEAT, 1.0);
     return line(at, endpointName, metrics);
   }
 
-  /** A metric named ...Seconds is in seconds, every other one a count. */
+  /** The one metric every run publishes: its absence is what ControllerHeartbeatAlarm watches for. */
+  static final String HEARTBEAT = offhours.stack.StackSpec.METRICS.controllerRuns();
+
+  /**
+   * Whether a run's value becomes a metric data point. CloudWatch bills a custom metric for each hour in which it
+   * receives data (https://aws.amazon.com/cloudwatch/pricing/), so a metric that is 0 every minute of an idle month
+   * costs as much as one that says something. Every alarm on these metrics but the heartbeat fires on a Sum or
+   * Maximum of at least 1 and treats missing data as not breaching
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data),
+   * so a period without a point evaluates as a period of zeros did: the alarms fire and clear as before. EndpointOn and
+   * Backlog have no alarm; a graph of them fills gaps with 0 (FILL(m, 0)). The heartbeat is published every run, since
+   * its alarm treats missing data as breaching.
+   */
+  static boolean published(String name, double value) {
+    return name.equals(HEARTBEAT) || value != 0;
+  }
+
+  /** A metric named ...Seconds is in seconds, every other one a count; values {@link #published} are declared. */
   static String line(Instant at, String endpointName, Map<String, Double> metrics) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode aws = root.putObject("_aws");
@@ -60,9 +80,11 @@ final class Emf {
     ArrayNode defs = directive.putArray("Metrics");
     root.put("EndpointName", endpointName);
     metrics.forEach((name, value) -> {
-      defs.addObject()
-          .put("Name", name)
-          .put("Unit", name.endsWith("Seconds") ? "Seconds" : "Count");
+      if (published(name, value)) {
+        defs.addObject()
+            .put("Name", name)
+            .put("Unit", name.endsWith("Seconds") ? "Seconds" : "Count");
+      }
       root.put(name, value);
     });
     return root.toString();

@@ -60,7 +60,8 @@
  * reports LOST_RACE without enabling if another run claimed a step while it waited for the answer. A step that throws is caught and retried by the next run; ControllerStepFailures counts
  * such runs (CreateEndpoint's failures count in EndpointCreateFailures). Every run logs one EMF line (namespace
  * "offhours": EndpointOn, Backlog, EndpointRunningOutsideSchedule, EndpointCreateFailures, TestInvocationFailures,
- * ControllerStepFailures, OverdueSeconds, ControllerRuns).
+ * ControllerStepFailures, OverdueSeconds, ControllerRuns); ControllerRuns is a metric in every run, the others only
+ * in runs where they are not 0 (Emf#published).
  *
  * <h2>Ledger</h2>
  * Billing is counted from CreateEndpoint until the endpoint is seen gone (Creating and Deleting included), between

@@ -776,7 +776,7 @@ class EndpointControllerTest {
   }
 
   @Test
-  void everyRunReportsTheMetricsTheTemplatesAlarmsWatchAndTheHeartbeat() throws Exception {
+  void everyRunReportsTheValuesTheTemplatesAlarmsWatchAndPublishesTheHeartbeat() throws Exception {
     rig.run();
     JsonNode line = new ObjectMapper().readTree(rig.metrics.getLast());
     JsonNode declared = line.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics");
@@ -787,9 +787,9 @@ class EndpointControllerTest {
         StackSpec.METRICS.testInvocationFailures(),
         StackSpec.METRICS.controllerStepFailures(),
         StackSpec.METRICS.overdueSeconds())) {
-      assertThat(line.has(name)).as("metric %s in %s", name, line).isTrue();
-      assertThat(declared.findValuesAsText("Name")).contains(name);
+      assertThat(line.has(name)).as("value %s in %s", name, line).isTrue();
     }
+    assertThat(declared.findValuesAsText("Name")).contains(StackSpec.METRICS.controllerRuns());
     assertThat(line.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText())
         .isEqualTo(StackSpec.METRICS.namespace());
     assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.controllerRuns()))

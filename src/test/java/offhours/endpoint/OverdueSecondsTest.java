@@ -112,7 +112,10 @@ class OverdueSecondsTest {
   @Test
   void theMetricIsDeclaredInSeconds() throws Exception {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
-    rig.run();
+    at(rig, "2026-01-14T09:00:00Z", Backlog.Snapshot.EMPTY);
+    assertThat(at(rig, "2026-01-14T10:05:00Z", WAITING))
+        .as("late: a metric only in runs where it is not 0")
+        .isEqualTo(300.0);
     JsonNode declared =
         new ObjectMapper().readTree(rig.metrics.getLast()).get("_aws").get("CloudWatchMetrics");
     assertThat(declared.get(0).get("Metrics").findValues("Name").stream()

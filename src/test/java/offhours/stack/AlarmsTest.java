@@ -229,6 +229,35 @@ class AlarmsTest {
         .isEqualTo("345600");
   }
 
+  /**
+   * The controller declares a metric only in runs where it is not 0, the heartbeat in every run (offhours.endpoint.Emf):
+   * safe only while each alarm on the others reads a missing point as a 0 would read (not breaching, and a Sum or
+   * Maximum that a 0 never reaches).
+   */
+  @Test
+  void everyAlarmOnAControllerMetricButTheHeartbeatReadsAMissingPointAsAZero() {
+    StackResolver stack = stack(Map.of());
+    List<Map<String, Object>> controllers = alarms(stack).stream()
+        .map(stack::properties)
+        .filter(p -> StackSpec.METRICS.namespace().equals(p.get("Namespace")))
+        .toList();
+    assertThat(controllers).hasSize(6).allSatisfy(p -> {
+      if (StackSpec.METRICS.controllerRuns().equals(p.get("MetricName"))) {
+        assertThat(p.get("TreatMissingData")).isEqualTo("breaching");
+        return;
+      }
+      assertThat(p.get("TreatMissingData")).as("%s", p).isEqualTo("notBreaching");
+      assertThat(p.get("Statistic")).as("%s", p).isIn("Sum", "Maximum");
+      assertThat(p.get("ComparisonOperator"))
+          .as("%s", p)
+          .isEqualTo("GreaterThanOrEqualToThreshold");
+      assertThat(Double.parseDouble(String.valueOf(p.get("Threshold"))))
+          .as("%s", p)
+          .isGreaterThan(0);
+      assertThat(p).as("%s", p).doesNotContainKey("Metrics"); // no metric math over the gaps
+    });
+  }
+
   @Test
   void theOverdueAlarmWatchesEveryHostingAndTheQueueAgeAlarmIsTheBackstop() {
     StackResolver stack = stack(Map.of("Hosting", "serverless"));
