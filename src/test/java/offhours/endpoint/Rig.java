@@ -71,6 +71,11 @@ final class Rig {
   }
 
   EndpointController controller(ControllerConfig config, ControlStore store) {
+    return controller(config, store, table);
+  }
+
+  /** A controller over this rig's endpoint, trigger and queue, keeping its state and ledger where told. */
+  EndpointController controller(ControllerConfig config, ControlStore store, Ledger ledger) {
     Endpoint ep = new Endpoint() {
       @Override
       public Status describe() {
@@ -144,7 +149,7 @@ final class Rig {
         mapping = TriggerState.DISABLING;
       }
     };
-    return new EndpointController(config, ep, mp, () -> queue, store, table, metrics::add);
+    return new EndpointController(config, ep, mp, () -> queue, store, ledger, metrics::add);
   }
 
   Decision run() {

@@ -1,0 +1,106 @@
+package offhours.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README's fixed-cost table (IdleCost) counts what template.yaml holds: the alarms a stack gets, its customer managed
+ * keys, the controller's memory and architecture, the timer trigger the poll estimate assumes. The idle run's own
+ * figures are offhours.endpoint.IdleRunTest's.
+ */
+class IdleCostTest {
+
+  private final Map<String, Object> template;
+
+  IdleCostTest() throws IOException {
+    template = CloudFormationYaml.parse(Files.readString(Path.of("template.yaml")));
+  }
+
+  private StackResolver stack(Map<String, String> parameters) {
+    Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
+    all.putAll(parameters);
+    return new StackResolver(template, FakeStack.create(all));
+  }
+
+  /** The resources of {@code type} this stack creates (their Condition holds). */
+  private static List<String> created(StackResolver stack, String type) {
+    return stack.resources().keySet().stream()
+        .filter(r -> stack.type(r).equals(type))
+        .filter(r -> {
+          Object condition = stack.resource(r).get("Condition");
+          return condition == null || stack.condition(String.valueOf(condition));
+        })
+        .toList();
+  }
+
+  @Test
+  void theTableCountsTheAlarmsTheDefaultStackCreatesEveryOneAtTheStandardPrice() {
+    StackResolver stack = stack(Map.of());
+    List<String> alarms = created(stack, "AWS::CloudWatch::Alarm");
+    assertThat(alarms).hasSize(IdleCost.DEFAULT.alarms());
+    assertThat(alarms).allSatisfy(alarm -> {
+      Map<String, Object> p = stack.properties(alarm);
+      assertThat(Integer.parseInt(String.valueOf(p.get("Period"))))
+          .as("%s: a period under 60 s makes a high-resolution alarm, $0.30 a month", alarm)
+          .isGreaterThanOrEqualTo(60);
+      assertThat(p)
+          .as("%s: one metric, no metric math or Metrics Insights query", alarm)
+          .containsKey("MetricName")
+          .doesNotContainKey("Metrics");
+    });
+    assertThat(created(stack(Map.of("Hosting", "serverless")), "AWS::CloudWatch::Alarm"))
+        .as("README: serverless has two alarms fewer")
+        .hasSize(IdleCost.DEFAULT.alarms() - 2);
+  }
+
+  @Test
+  void theTableCountsTheCustomerManagedKeysAndTheControllersMemoryAndArchitecture() {
+    StackResolver stack = stack(Map.of());
+    assertThat(created(stack, "AWS::KMS::Key")).hasSize(IdleCost.DEFAULT.customerManagedKeys());
+    assertThat(stack.properties("ControllerFunction").get("MemorySize"))
+        .isEqualTo(IdleCost.DEFAULT.controllerMemoryMb());
+    assertThat(stack.parameters().get("Architecture"))
+        .as("the Lambda price in the table is arm64's")
+        .isEqualTo("arm64");
+  }
+
+  @Test
+  void thePollEstimateAssumesTheTimerTriggerSetsMaximumConcurrency() {
+    Map<String, Object> timer = StackResolver.map(StackResolver.path(
+        stack(Map.of()).properties("ControllerFunction"), "Events", "Timer", "Properties"));
+    assertThat(StackResolver.path(timer, "ScalingConfig", "MaximumConcurrency"))
+        .as("without it Lambda may poll with 2, not 5: change IdleCost.TIMER_POLLS_PER_MONTH")
+        .isNotNull();
+    assertThat(StackResolver.path(
+            stack(Map.of()).properties("ClassifyFunction"),
+            "Events",
+            "Queue",
+            "Properties",
+            "Enabled"))
+        .as("the Classify trigger is created disabled: it polls only while the endpoint serves")
+        .isEqualTo(false);
+  }
+
+  @Test
+  void anIdleMonthCostsAboutThreeDollarsMostOfItAlarmsTheKeyAndTheHeartbeat() {
+    List<IdleCost.CostItem> items = IdleCost.items(IdleCost.DEFAULT, IdleCost.IDLE_RUN);
+    assertThat(IdleCost.RUNS_PER_MONTH).isEqualTo(43_800);
+    assertThat(IdleCost.total(items)).isCloseTo(2.96, within(0.01));
+    assertThat(items.get(0).usd() + items.get(1).usd() + items.get(2).usd())
+        .as("alarms, the heartbeat metric and the key")
+        .isCloseTo(2.50, within(0.001));
+  }
+
+  @Test
+  void theReadmePrintsTheTable() throws IOException {
+    assertThat(Files.readString(Path.of("README.md"))).contains(IdleCost.table());
+  }
+}
