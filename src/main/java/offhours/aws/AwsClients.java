@@ -42,7 +42,8 @@ public final class AwsClients implements AutoCloseable {
     SAGEMAKER(true),
     SAGEMAKER_RUNTIME(false),
     LAMBDA(false),
-    CLOUDFORMATION(true);
+    CLOUDFORMATION(true),
+    LOGS(true);
 
     private final boolean bounded;
 

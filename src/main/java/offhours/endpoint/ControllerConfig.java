@@ -5,6 +5,7 @@ import static offhours.aws.EnvironmentVariables.whole;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import offhours.inference.ModelContract;
 import offhours.stack.Hosting;
@@ -30,6 +31,8 @@ import offhours.stack.Hosting;
  *     gathers a batch before Classify sees it, which the budget plans for
  * @param timerQueueUrl TIMER_QUEUE_URL: the queue the controller sends its delayed "run now" to ({@link TimerArming});
  *     empty: no timer (a stack from before the timer queue), the minute tick alone
+ * @param logRetentionDays LOG_RETENTION_DAYS (default 30, as the stack's LogRetentionDays): how long CloudWatch Logs
+ *     keeps the model container's logs ({@link ContainerLogRetention}); 0 in the API's settings, which never set it
  */
 public record ControllerConfig(
     String endpointName,
@@ -54,7 +57,17 @@ public record ControllerConfig(
     String modelName,
     WaitBudget maxWait,
     Duration batchingWindow,
-    String timerQueueUrl) {
+    String timerQueueUrl,
+    int logRetentionDays) {
+
+  /**
+   * The retention periods CloudWatch Logs accepts, in days; PutRetentionPolicy refuses any other
+   * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). The stack's
+   * LogRetentionDays allows the same values (ParameterConstraintsTest).
+   */
+  static final List<Integer> LOG_RETENTION_DAYS = List.of(
+      1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+      3288, 3653);
 
   public ZoneId zone() {
     return schedule.zone();
@@ -62,7 +75,7 @@ public record ControllerConfig(
 
   /** Reads the variables of CONTRACTS.md; every message names the variable, the value and what is expected. */
   public static ControllerConfig fromEnvironment(Map<String, String> env) {
-    return read(env, env.getOrDefault("TIMER_QUEUE_URL", "").strip());
+    return read(env, env.getOrDefault("TIMER_QUEUE_URL", "").strip(), logRetentionDays(env));
   }
 
   /**
@@ -70,10 +83,11 @@ public record ControllerConfig(
    * (it never runs the controller, so it has no timer to arm).
    */
   public static ControllerConfig policyFromEnvironment(Map<String, String> env) {
-    return read(env, "");
+    return read(env, "", 0);
   }
 
-  private static ControllerConfig read(Map<String, String> env, String timerQueueUrl) {
+  private static ControllerConfig read(
+      Map<String, String> env, String timerQueueUrl, int logRetentionDays) {
     ZoneId zone;
     String tz = env.getOrDefault("TIME_ZONE", "UTC").strip();
     try {
@@ -115,7 +129,23 @@ public record ControllerConfig(
             : env.get("MODEL_NAME").strip(),
         WaitBudget.parse("MAX_WAIT_MINUTES", env.get("MAX_WAIT_MINUTES")),
         Duration.ofSeconds(whole(env, "BATCHING_WINDOW_SECONDS", 5, 0, 300)),
-        timerQueueUrl);
+        timerQueueUrl,
+        logRetentionDays);
+  }
+
+  private static int logRetentionDays(Map<String, String> env) {
+    String raw = env.getOrDefault("LOG_RETENTION_DAYS", "30").strip();
+    try {
+      int days = Integer.parseInt(raw);
+      if (LOG_RETENTION_DAYS.contains(days)) {
+        return days;
+      }
+    } catch (NumberFormatException e) {
+      // refused below, with the values CloudWatch Logs accepts
+    }
+    throw new IllegalArgumentException("LOG_RETENTION_DAYS '" + raw
+        + "' is not a retention CloudWatch Logs accepts; use one of " + LOG_RETENTION_DAYS
+        + " (days)");
   }
 
   /** HOSTING and INFERENCE_COMPONENT_NAME agree: a component name with scale-to-zero, none otherwise. */

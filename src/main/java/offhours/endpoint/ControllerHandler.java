@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.inference.ModelContract;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -108,7 +109,21 @@ public final class ControllerHandler
         new SqsBacklog(sqs, config.queueUrl(), config.dlqUrl()),
         control,
         control,
-        System.out::println);
+        System.out::println,
+        containerLogs(clients, config, model));
+  }
+
+  /** The model container's log groups, whose retention the controller sets after each wake. */
+  private static ContainerLogs containerLogs(
+      AwsClients clients, ControllerConfig config, ModelContract model) {
+    if (config.logRetentionDays() == 0) {
+      return ContainerLogs.UNMANAGED;
+    }
+    return new ContainerLogRetention(
+        clients.build(Service.LOGS, CloudWatchLogsClient.builder()),
+        ContainerLogRetention.groups(
+            config.hosting(), config.endpointName(), model.inferenceComponentName()),
+        config.logRetentionDays());
   }
 
   /**

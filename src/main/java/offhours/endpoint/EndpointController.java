@@ -47,6 +47,7 @@ public final class EndpointController {
   private final Consumer<String> log;
   private final WakePolicy policy;
   private final HostingPolicy hosting;
+  private final ContainerLogs containerLogs;
 
   /** {@code log} receives one EMF metrics line per run (Lambda: standard output). */
   public EndpointController(
@@ -57,6 +58,20 @@ public final class EndpointController {
       ControlStore store,
       Ledger ledger,
       Consumer<String> log) {
+    this(config, endpoint, mapping, backlog, store, ledger, log, ContainerLogs.UNMANAGED);
+  }
+
+  /** As above; {@code containerLogs} get their retention each time the endpoint answered and the trigger resumed. */
+  public EndpointController(
+      ControllerConfig config,
+      Endpoint endpoint,
+      Mapping mapping,
+      Backlog backlog,
+      ControlStore store,
+      Ledger ledger,
+      Consumer<String> log,
+      ContainerLogs containerLogs) {
+    this.containerLogs = Objects.requireNonNull(containerLogs, "containerLogs");
     this.config = Objects.requireNonNull(config, "config");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.mapping = Objects.requireNonNull(mapping, "mapping");
@@ -206,6 +221,8 @@ public final class EndpointController {
             // The wake ends when a later run sees the trigger polling
             // (ControlState.withTriggerSeen).
             after = after.withEnabledAt(now);
+            // The model answered, so its container has run and logged.
+            notes.addAll(containerLogs.limitRetention());
           } else {
             // Retried every run; TestInvocationFailures tells a person (template.yaml alarm).
             probeFailed = true;

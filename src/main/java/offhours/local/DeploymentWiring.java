@@ -128,7 +128,12 @@ final class DeploymentWiring {
             Service.SAGEMAKER_RUNTIME,
             sageMaker.endpoint(),
             Service.LAMBDA,
-            URI.create("http://127.0.0.1:" + lambdaPort))));
+            URI.create("http://127.0.0.1:" + lambdaPort),
+            // The controller sets the retention of the container's log groups there; the local
+            // SageMaker writes its containers' output to files instead, so none exists and the call
+            // finds nothing to do.
+            Service.LOGS,
+            moto.endpoint())));
     s3 = open(clients.build(Service.S3, S3Client.builder().forcePathStyle(true)));
     sqs = open(clients.build(Service.SQS, SqsClient.builder()));
     dynamoDb = open(clients.build(Service.DYNAMODB, DynamoDbClient.builder()));

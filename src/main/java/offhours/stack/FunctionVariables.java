@@ -155,11 +155,12 @@ public final class FunctionVariables {
       concat(CONTROLLER_PARAMETERS, CLASSIFY_PARAMETERS);
 
   /**
-   * The controller's environment: its settings, and the queue of its run timer (offhours.endpoint.TimerArming),
-   * which only the controller itself sends to.
+   * The controller's environment: its settings, the queue of its run timer (offhours.endpoint.TimerArming), which
+   * only the controller itself sends to, and how long the model container's log groups keep their events
+   * (offhours.endpoint.ContainerLogRetention), which only the controller sets.
    */
   public static final Map<String, String> CONTROLLER_ENV =
-      concat(CONTROLLER_SETTINGS, orderedMap("TIMER_QUEUE_URL", null));
+      concat(CONTROLLER_SETTINGS, orderedMap("TIMER_QUEUE_URL", null, "LOG_RETENTION_DAYS", "30"));
 
   /**
    * The cleanup's environment: only what it needs, so that no controller setting can break a stack create, rollback

@@ -59,6 +59,27 @@ class ControllerConfigTest {
     assertThat(c.dlqUrl()).isEmpty();
     assertThat(c.zone().getId()).isEqualTo("Europe/Berlin");
     assertThat(c.schedule()).hasToString("Mon-Fri 08:00-19:00 Europe/Berlin");
+    assertThat(c.logRetentionDays()).isEqualTo(30);
+  }
+
+  @Test
+  void theContainerLogsRetentionIsOneCloudWatchLogsAcceptsAndOnlyTheControllerReadsIt() {
+    assertThat(ControllerConfig.fromEnvironment(env("LOG_RETENTION_DAYS", "7")).logRetentionDays())
+        .isEqualTo(7);
+    assertThat(
+            ControllerConfig.fromEnvironment(env("LOG_RETENTION_DAYS", "3653")).logRetentionDays())
+        .isEqualTo(3653);
+    for (String refused : List.of("0", "2", "31", "3654", "-1", "30 days", "")) {
+      assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("LOG_RETENTION_DAYS", refused)))
+          .as(refused)
+          .hasMessage("LOG_RETENTION_DAYS '" + refused + "' is not a retention CloudWatch Logs"
+              + " accepts; use one of [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,"
+              + " 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] (days)");
+    }
+    // The API reads the controller's policy, never sets a retention, and ignores the variable.
+    assertThat(ControllerConfig.policyFromEnvironment(env("LOG_RETENTION_DAYS", "7"))
+            .logRetentionDays())
+        .isZero();
   }
 
   @Test

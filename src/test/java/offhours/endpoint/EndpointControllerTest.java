@@ -51,7 +51,7 @@ class EndpointControllerTest {
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.ENABLE_MAPPING);
     assertThat(d.outcome()).isEqualTo("ok");
-    assertThat(rig.calls).containsExactly("probe", "enable");
+    assertThat(rig.calls).containsExactly("probe", "enable", "retention");
   }
 
   @Test
@@ -91,7 +91,7 @@ class EndpointControllerTest {
     rig.probe = new Endpoint.Probe(true, "ok");
     rig.now = rig.now.plusSeconds(300);
     rig.run();
-    assertThat(rig.calls).containsExactly("probe", "probe", "enable");
+    assertThat(rig.calls).containsExactly("probe", "probe", "enable", "retention");
     assertThat(metric(rig.metrics.getLast(), StackSpec.METRICS.testInvocationFailures()))
         .isEqualTo(0.0);
   }
@@ -152,7 +152,8 @@ class EndpointControllerTest {
     rig.inService();
     Decision enabled = rig.runAt("2026-01-14T09:25:00Z");
     assertThat(enabled.action()).isEqualTo(Action.ENABLE_MAPPING);
-    assertThat(rig.calls).containsExactly("create", "delete", "create", "probe", "enable");
+    assertThat(rig.calls)
+        .containsExactly("create", "delete", "create", "probe", "enable", "retention");
     assertThat(rig.state().createFailures())
         .isZero(); // a successful test invocation ends the backoff series
   }
@@ -258,6 +259,28 @@ class EndpointControllerTest {
         .isEqualTo("DELETE_ENDPOINT failed, retry next run: ThrottlingException: Rate exceeded");
     assertThat(metric(budget.metrics.getLast(), StackSpec.METRICS.controllerStepFailures()))
         .isEqualTo(1.0);
+  }
+
+  @Test
+  void aWakeThatCouldNotLimitTheContainerLogsRetentionSaysSoAndStillResumes() {
+    rig.inService();
+    rig.retentionProblems = List.of("log group /aws/sagemaker/Endpoints/offhours-endpoint keeps its"
+        + " events as before (PutRetentionPolicy 30 days failed: AccessDenied); the next wake tries"
+        + " again");
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(d.outcome()).isEqualTo("ok; " + rig.retentionProblems.getFirst());
+    assertThat(rig.calls).containsExactly("probe", "enable", "retention");
+    assertThat(stepFailures()).isEqualTo(0.0);
+    assertThat(rig.table.load().orElseThrow().enabledAt()).isEqualTo(rig.now);
+  }
+
+  @Test
+  void theContainerLogsAreLeftAloneWhileTheModelDoesNotAnswer() {
+    rig.inService();
+    rig.probe = new Endpoint.Probe(false, "ModelError 424");
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(rig.calls).containsExactly("probe");
   }
 
   @Test

@@ -46,6 +46,8 @@ final class Rig {
   RuntimeException deleteError;
   RuntimeException enableError;
   RuntimeException disableError;
+  /** What setting the container's log retention reports after a wake (it is called as "retention"). */
+  List<String> retentionProblems = List.of();
   /** Runs once right after the next EnableEventSourceMapping call: an overlapping run, say. */
   Runnable onEnable;
   /** Runs once during the next test invocation, before it answers: an overlapping run, say. */
@@ -149,7 +151,11 @@ final class Rig {
         mapping = TriggerState.DISABLING;
       }
     };
-    return new EndpointController(config, ep, mp, () -> queue, store, ledger, metrics::add);
+    ContainerLogs logs = () -> {
+      calls.add("retention");
+      return retentionProblems;
+    };
+    return new EndpointController(config, ep, mp, () -> queue, store, ledger, metrics::add, logs);
   }
 
   Decision run() {

@@ -21,7 +21,7 @@ class ServerlessPolicyTest {
     assertThat(d.wantOn()).isTrue();
     assertThat(d.wantReason()).isEqualTo("serverless: always available, billed per invocation");
     assertThat(d.action()).isEqualTo(Action.ENABLE_MAPPING);
-    assertThat(rig.calls).containsExactly("probe", "enable");
+    assertThat(rig.calls).containsExactly("probe", "enable", "retention");
     assertThat(d.runningOutsideSchedule()).isFalse();
   }
 
@@ -85,7 +85,7 @@ class ServerlessPolicyTest {
     rig.mapping = Mapping.TriggerState.DISABLED;
     Decision auto = rig.controller.override(null, null, rig.now.plusSeconds(60));
     assertThat(auto.action()).isEqualTo(Action.ENABLE_MAPPING);
-    assertThat(rig.calls).containsExactly("disable", "probe", "enable");
+    assertThat(rig.calls).containsExactly("disable", "probe", "enable", "retention");
   }
 
   @Test

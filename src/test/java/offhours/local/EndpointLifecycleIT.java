@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import offhours.aws.AwsClients.Service;
 import offhours.endpoint.Schedule;
 import offhours.results.ResultItem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /**
  * The endpoint's life cycle against the whole local stack (moto_server, the local SageMaker, the local Lambda and the
@@ -92,8 +94,21 @@ class EndpointLifecycleIT {
           .as("offhours queue --json: %s", queue)
           .isZero();
 
-      cli.out("endpoint", "start");
-      StackFixture.assertEachDemoImageClassifiedOnce(f.awaitEachResult(n, DEADLINE), images);
+      // The local SageMaker writes its containers' output to files; the group stands for the one
+      // SageMaker creates on AWS, so the wake's retention call is seen to reach moto_server.
+      String logGroup = "/aws/sagemaker/Endpoints/" + f.stack.names().endpoint();
+      try (CloudWatchLogsClient logs =
+          f.stack.clients().build(Service.LOGS, CloudWatchLogsClient.builder())) {
+        logs.createLogGroup(r -> r.logGroupName(logGroup));
+        cli.out("endpoint", "start");
+        StackFixture.assertEachDemoImageClassifiedOnce(f.awaitEachResult(n, DEADLINE), images);
+        assertThat(logs.describeLogGroups(r -> r.logGroupNamePrefix(logGroup))
+                .logGroups()
+                .getFirst()
+                .retentionInDays())
+            .as("retention of %s after the wake (LOG_RETENTION_DAYS)", logGroup)
+            .isEqualTo(30);
+      }
       f.assertNoDeadLetterNorFailure("after the drain");
       assertThat(cli.out("results", "--json")
               .lines()

@@ -51,6 +51,7 @@ class ApiPackageIT {
         "software/amazon/awssdk/services/sagemaker/",
         "software/amazon/awssdk/services/lambda/",
         "software/amazon/awssdk/services/cloudformation/",
+        "software/amazon/awssdk/services/cloudwatchlogs/",
         "software/amazon/awssdk/services/sts/",
         "software/amazon/awssdk/services/sso/",
         "software/amazon/awssdk/services/ssooidc/",

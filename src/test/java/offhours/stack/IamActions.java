@@ -8,6 +8,7 @@ import java.util.Map;
 import offhours.stack.AwsCallRecorder.Call;
 import offhours.stack.IamRole.Permission;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
+import software.amazon.awssdk.services.cloudwatchlogs.model.PutRetentionPolicyRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequ
 /**
  * What IAM authorizes for each SDK operation offhours' functions use: the action and the resource ARN, from the
  * Service Authorization Reference ("Actions, resources, and condition keys" of S3, SQS, DynamoDB, SageMaker,
- * Lambda and CloudFormation). An operation without an entry fails loudly: a new AWS call must come with its mapping.
+ * Lambda, CloudFormation and CloudWatch Logs). An operation without an entry fails loudly: a new AWS call must come with its mapping.
  */
 final class IamActions {
 
@@ -293,6 +294,20 @@ final class IamActions {
             stack.startsWith("arn:") ? stack : arn(call, "cloudformation", "stack/" + stack + "/*"),
             because));
       }
+      // Service Authorization Reference, Amazon CloudWatch Logs: PutRetentionPolicy on resource
+      // type log-group. A log
+      // group's ARN ends in :* for every action but TagResource, UntagResource and
+      // ListTagsForResource
+      // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LogGroup.html,
+      // arn).
+      case "CloudWatchLogs.PutRetentionPolicy" ->
+        needed.add(new Permission(
+            "logs:PutRetentionPolicy",
+            arn(
+                call,
+                "logs",
+                "log-group:" + ((PutRetentionPolicyRequest) call.request()).logGroupName() + ":*"),
+            because));
       default ->
         throw new IllegalStateException(
             "the permission test has no IAM mapping for " + op + ": add the action"

@@ -58,6 +58,7 @@ class PackageContentsIT {
         "software/amazon/awssdk/services/sagemaker/",
         "software/amazon/awssdk/services/lambda/",
         "software/amazon/awssdk/services/cloudformation/",
+        "software/amazon/awssdk/services/cloudwatchlogs/",
         "software/amazon/awssdk/services/sts/",
         "software/amazon/awssdk/services/sso/",
         "software/amazon/awssdk/services/ssooidc/",
@@ -217,7 +218,8 @@ class PackageContentsIT {
           "software.amazon.awssdk.services.sqs.SqsClient",
           "software.amazon.awssdk.services.dynamodb.DynamoDbClient",
           "software.amazon.awssdk.services.s3.S3Client",
-          "software.amazon.awssdk.services.cloudformation.CloudFormationClient")) {
+          "software.amazon.awssdk.services.cloudformation.CloudFormationClient",
+          "software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient")) {
         assertThat(buildAndClose(loader, client)).as(client).endsWith("Client");
       }
     }

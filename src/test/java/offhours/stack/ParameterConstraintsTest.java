@@ -407,6 +407,10 @@ class ParameterConstraintsTest {
         "OldestMessageAlarmSeconds",
         List.of(
             "300", "172800", "1209600", "299", "1209601", "3600.5", "1e5", "-1", "0", "", "abc"));
+    // CloudWatch Logs' retention periods, and numbers between and around them.
+    c.put(
+        "LogRetentionDays",
+        List.of("1", "7", "30", "1096", "3653", "0", "2", "31", "3654", "30.0", "", "forever"));
     return c;
   }
 

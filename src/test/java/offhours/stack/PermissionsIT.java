@@ -299,11 +299,18 @@ class PermissionsIT {
               assertThat(started).containsEntry("action", "CREATE_ENDPOINT");
               TemplateDeployment.await(
                   "the created endpoint InService", () -> d.endpointStatus().equals("InService"));
+              // SageMaker creates the container's log group, to keep its events forever.
+              String logs = "/aws/sagemaker/Endpoints/" + d.endpointName;
+              d.createLogGroup(logs);
+              assertThat(d.logRetention(logs)).isEqualTo("forever");
               Map<String, Object> enabled =
                   controller.invoke("sagemaker-endpoint-state-change.json");
               assertThat(enabled)
                   .containsEntry("action", "ENABLE_MAPPING")
                   .containsEntry("outcome", "ok");
+              assertThat(d.logRetention(logs))
+                  .as("the stack's LogRetentionDays")
+                  .isEqualTo("30 days");
               d.awaitMapping("Enabled");
               assertThat(controller.invoke("scheduler-tick.json")).containsEntry("action", "NONE");
               // A stop in progress wants a run 10 s later: the controller arms its timer queue.
@@ -317,18 +324,23 @@ class PermissionsIT {
               controller.invoke("controller-auto.json");
             }),
         new Scenario(
-            "hosting serverless: the stack's endpoint is probed and fed, never created nor deleted",
-            Map.of("Hosting", "serverless"),
+            "hosting serverless: the stack's endpoint is probed and fed, never created nor deleted;"
+                + " its container's log group gets LogRetentionDays",
+            Map.of("Hosting", "serverless", "LogRetentionDays", "7"),
             d -> {
               d.startEndpoint(
                   d.endpointConfigName,
                   Map.of(
                       offhours.endpoint.SageMakerEndpoint.STACK_TAG,
                       d.stack.stack().stackId()));
+              // A serverless endpoint's container logs to the same group as an instance-backed one.
+              String logs = "/aws/sagemaker/Endpoints/" + d.endpointName;
+              d.createLogGroup(logs);
               ControllerFunction controller = controllerFunction(d);
               assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "ENABLE_MAPPING")
                   .containsEntry("outcome", "ok");
+              assertThat(d.logRetention(logs)).isEqualTo("7 days");
               d.awaitMapping("Enabled");
               assertThat(controller.invoke("controller-stop.json"))
                   .containsEntry("action", "DISABLE_MAPPING");
@@ -398,9 +410,22 @@ class PermissionsIT {
               assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "CREATE_ENDPOINT");
               TemplateDeployment.await("the component with a copy", () -> d.componentCopies() == 1);
+              // The component's container logs to its own group; the endpoint's does not exist,
+              // which the
+              // controller passes over without a word (nothing is stored there).
+              String logs = "/aws/sagemaker/InferenceComponents/"
+                  + d.env("ControllerFunction").get("INFERENCE_COMPONENT_NAME");
+              d.createLogGroup(logs);
               assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "ENABLE_MAPPING")
                   .containsEntry("outcome", "ok");
+              assertThat(d.logRetention(logs)).isEqualTo("30 days");
+              assertThat(d.logRetention("/aws/sagemaker/Endpoints/" + d.endpointName))
+                  .isEqualTo("absent");
+              assertThat(d.recorder.calls())
+                  .anySatisfy(c -> assertThat(c.toString())
+                      .isEqualTo(
+                          "CloudWatchLogs.PutRetentionPolicy -> 400 ResourceNotFoundException"));
               d.awaitMapping("Enabled");
               assertThat(controller.invoke("controller-stop.json"))
                   .containsEntry("action", "DISABLE_MAPPING");

@@ -27,6 +27,7 @@ import offhours.testing.AwsServicesExtension.AwsServices;
 import org.awaitility.Awaitility;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -62,6 +63,7 @@ final class TemplateDeployment implements AutoCloseable {
     final DynamoDbClient dynamo;
     final SageMakerClient sageMaker;
     final LambdaClient lambda;
+    final CloudWatchLogsClient logs;
     final LocalSageMaker localSageMaker;
     final LocalLambda localLambda;
 
@@ -99,12 +101,15 @@ final class TemplateDeployment implements AutoCloseable {
               Service.SAGEMAKER_RUNTIME,
               localSageMaker.endpoint(),
               Service.LAMBDA,
-              localLambda.endpoint()));
+              localLambda.endpoint(),
+              Service.LOGS,
+              aws.endpoint()));
       s3 = plain.build(Service.S3, S3Client.builder().forcePathStyle(true));
       sqs = pollerSqs;
       dynamo = plain.build(Service.DYNAMODB, DynamoDbClient.builder());
       sageMaker = plain.build(Service.SAGEMAKER, SageMakerClient.builder());
       lambda = plain.build(Service.LAMBDA, LambdaClient.builder());
+      logs = plain.build(Service.LOGS, CloudWatchLogsClient.builder());
     }
 
     @Override
@@ -116,6 +121,7 @@ final class TemplateDeployment implements AutoCloseable {
       dynamo.close();
       sageMaker.close();
       lambda.close();
+      logs.close();
       plain.close();
     }
   }
@@ -314,6 +320,20 @@ final class TemplateDeployment implements AutoCloseable {
             s -> s.modelName(model).computeResourceRequirements(c -> c.minMemoryRequiredInMb(1024)))
         .runtimeConfig(c -> c.copyCount(1)));
     await("component " + component + " with a copy", () -> componentCopies() == 1);
+  }
+
+  /** Creates log group {@code name} (unrecorded), as SageMaker does when the container first writes to it. */
+  void createLogGroup(String name) {
+    services.logs.createLogGroup(r -> r.logGroupName(name));
+  }
+
+  /** How long log group {@code name} keeps its events, read over the wire: "N days", "forever", or "absent". */
+  String logRetention(String name) {
+    return services.logs.describeLogGroups(r -> r.logGroupNamePrefix(name)).logGroups().stream()
+        .filter(g -> g.logGroupName().equals(name))
+        .findFirst()
+        .map(g -> g.retentionInDays() == null ? "forever" : g.retentionInDays() + " days")
+        .orElse("absent");
   }
 
   /** The stack's inference component's current copies; -1 when there is none. */

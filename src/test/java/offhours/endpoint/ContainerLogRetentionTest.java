@@ -1,0 +1,108 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import offhours.stack.Hosting;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
+import software.amazon.awssdk.services.cloudwatchlogs.model.PutRetentionPolicyRequest;
+import software.amazon.awssdk.services.cloudwatchlogs.model.PutRetentionPolicyResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
+
+class ContainerLogRetentionTest {
+
+  /** Answers PutRetentionPolicy as CloudWatch Logs would for these groups: a group without an answer succeeds. */
+  private static final class Logs implements CloudWatchLogsClient {
+    final List<String> calls = new ArrayList<>();
+    final Map<String, RuntimeException> errors;
+
+    Logs(Map<String, RuntimeException> errors) {
+      this.errors = errors;
+    }
+
+    @Override
+    public PutRetentionPolicyResponse putRetentionPolicy(PutRetentionPolicyRequest request) {
+      calls.add(request.logGroupName() + " " + request.retentionInDays());
+      RuntimeException error = errors.get(request.logGroupName());
+      if (error != null) {
+        throw error;
+      }
+      return PutRetentionPolicyResponse.builder().build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "logs";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void theGroupsAreTheEndpointsAndWithScaleToZeroItsComponentsToo() {
+    assertThat(ContainerLogRetention.groups(Hosting.SCHEDULED, "offhours-endpoint-abc", null))
+        .containsExactly("/aws/sagemaker/Endpoints/offhours-endpoint-abc");
+    assertThat(ContainerLogRetention.groups(Hosting.SERVERLESS, "offhours-endpoint-abc", null))
+        .as("a serverless endpoint logs to the same group")
+        .containsExactly("/aws/sagemaker/Endpoints/offhours-endpoint-abc");
+    assertThat(ContainerLogRetention.groups(
+            Hosting.SCALE_TO_ZERO, "offhours-endpoint-abc", "offhours-component-abc"))
+        .containsExactly(
+            "/aws/sagemaker/InferenceComponents/offhours-component-abc",
+            "/aws/sagemaker/Endpoints/offhours-endpoint-abc");
+  }
+
+  @Test
+  void everyGroupGetsTheStacksRetention() {
+    Logs logs = new Logs(Map.of());
+    List<String> problems = new ContainerLogRetention(
+            logs, List.of("/aws/sagemaker/InferenceComponents/c", "/aws/sagemaker/Endpoints/e"), 14)
+        .limitRetention();
+    assertThat(problems).isEmpty();
+    assertThat(logs.calls)
+        .containsExactly(
+            "/aws/sagemaker/InferenceComponents/c 14", "/aws/sagemaker/Endpoints/e 14");
+  }
+
+  @Test
+  void aGroupSageMakerHasNotCreatedIsPassedOverAndTheOthersStillGetIt() {
+    Logs logs = new Logs(Map.of(
+        "/aws/sagemaker/Endpoints/e",
+        ResourceNotFoundException.builder()
+            .message("The specified log group does not exist.")
+            .build()));
+    List<String> problems = new ContainerLogRetention(
+            logs, List.of("/aws/sagemaker/Endpoints/e", "/aws/sagemaker/InferenceComponents/c"), 30)
+        .limitRetention();
+    assertThat(problems).as("nothing is stored in a group that does not exist").isEmpty();
+    assertThat(logs.calls).hasSize(2);
+  }
+
+  @Test
+  void anyOtherFailureIsReportedWithTheGroupAndNeverThrown() {
+    Logs logs = new Logs(Map.of(
+        "/aws/sagemaker/Endpoints/e",
+        CloudWatchLogsException.builder()
+            .message("User is not authorized to perform: logs:PutRetentionPolicy")
+            .awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("AccessDeniedException")
+                .serviceName("CloudWatchLogs")
+                .build())
+            .statusCode(400)
+            .requestId("r-1")
+            .build()));
+    List<String> problems =
+        new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 30).limitRetention();
+    assertThat(problems)
+        .containsExactly("log group /aws/sagemaker/Endpoints/e keeps its events as before"
+            + " (PutRetentionPolicy 30 days failed: User is not authorized to perform:"
+            + " logs:PutRetentionPolicy (Service: CloudWatchLogs, Status Code: 400, Request ID: r-1));"
+            + " the next wake tries again");
+  }
+}
