@@ -16,10 +16,12 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
  *
  * <p>The stack cannot own these groups: on a stack whose endpoint has run, SageMaker has created the group already, so
  * an {@code AWS::Logs::LogGroup} of that name fails to create ("already exists") and the stack update rolls back. So
- * the controller sets the retention each time the endpoint answered its readiness probe, so its container has run
- * (an existing stack's groups get it at the first wake after the update). PutRetentionPolicy is idempotent, and a
- * changed LogRetentionDays reaches the groups at the next wake. A group that does not exist (yet) holds nothing to pay
- * for and is skipped; any other failure is reported in the run's outcome and never stops the wake.
+ * the controller sets the retention each time the endpoint answered its readiness probe, so its container has run,
+ * and at the first run of each new execution environment that finds the endpoint serving: after a stack update (whose
+ * new function version starts new environments) the groups get it without waiting for a wake, which a serverless
+ * endpoint never has again. PutRetentionPolicy is idempotent, and a changed LogRetentionDays reaches the groups the
+ * same way. A group that does not exist (yet) holds nothing to pay for and is skipped; any other failure is reported
+ * in the run's outcome, tried again at the next serving run, and never stops a step.
  */
 public final class ContainerLogRetention implements ContainerLogs {
 
@@ -31,6 +33,9 @@ public final class ContainerLogRetention implements ContainerLogs {
   private final CloudWatchLogsClient logs;
   private final List<String> groups;
   private final int days;
+
+  /** This process has set every group's retention (or found the group absent) since it started. */
+  private volatile boolean settled;
 
   public ContainerLogRetention(CloudWatchLogsClient logs, List<String> groups, int days) {
     this.logs = Objects.requireNonNull(logs, "logs");
@@ -49,7 +54,12 @@ public final class ContainerLogRetention implements ContainerLogs {
   }
 
   @Override
-  public List<String> limitRetention() {
+  public List<String> whileServing() {
+    return settled ? List.of() : afterWake();
+  }
+
+  @Override
+  public List<String> afterWake() {
     List<String> problems = new ArrayList<>();
     for (String group : groups) {
       try {
@@ -61,6 +71,7 @@ public final class ContainerLogRetention implements ContainerLogs {
             + days + " days failed: " + e.getMessage() + "); the next wake tries again");
       }
     }
+    settled = problems.isEmpty();
     return problems;
   }
 }

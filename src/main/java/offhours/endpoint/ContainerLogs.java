@@ -3,18 +3,31 @@ package offhours.endpoint;
 import java.util.List;
 
 /**
- * What the controller does with the log groups of the model container once the endpoint (or its inference component)
- * answered the readiness probe: {@link ContainerLogRetention} on AWS.
+ * What the controller does with the log groups of the model container: {@link ContainerLogRetention} on AWS. Both
+ * calls return what could not be done, for the run's outcome, and never throw: the run's step has happened either way.
  */
-@FunctionalInterface
 public interface ContainerLogs {
 
   /** Leaves them alone: the simulation, tests of the decisions, and a config without a retention. */
-  ContainerLogs UNMANAGED = List::of;
+  ContainerLogs UNMANAGED = new ContainerLogs() {
+    @Override
+    public List<String> afterWake() {
+      return List.of();
+    }
+
+    @Override
+    public List<String> whileServing() {
+      return List.of();
+    }
+  };
+
+  /** The endpoint (or its component) answered and consumption resumed: limit how long the groups keep their events. */
+  List<String> afterWake();
 
   /**
-   * Limits how long the groups keep their events; returns what could not be done, for the run's outcome. Never throws:
-   * the wake it follows has happened either way.
+   * A run that finds the endpoint serving: the same, once per process (a function's execution environment) until it
+   * succeeded. A serverless endpoint is never woken again once its trigger is enabled, and a stack updated while its
+   * endpoint serves would otherwise wait for the next wake: the update's new environments set it at their first run.
    */
-  List<String> limitRetention();
+  List<String> whileServing();
 }

@@ -61,7 +61,10 @@ public final class EndpointController {
     this(config, endpoint, mapping, backlog, store, ledger, log, ContainerLogs.UNMANAGED);
   }
 
-  /** As above; {@code containerLogs} get their retention each time the endpoint answered and the trigger resumed. */
+  /**
+   * As above; {@code containerLogs} get their retention each time the endpoint answered and the trigger resumed, and
+   * when a run finds it serving ({@link ContainerLogs#whileServing}).
+   */
   public EndpointController(
       ControllerConfig config,
       Endpoint endpoint,
@@ -222,7 +225,7 @@ public final class EndpointController {
             // (ControlState.withTriggerSeen).
             after = after.withEnabledAt(now);
             // The model answered, so its container has run and logged.
-            notes.addAll(containerLogs.limitRetention());
+            notes.addAll(containerLogs.afterWake());
           } else {
             // Retried every run; TestInvocationFailures tells a person (template.yaml alarm).
             probeFailed = true;
@@ -230,7 +233,12 @@ public final class EndpointController {
                 "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
           }
         }
-        case NONE, WAIT, LOST_RACE -> {}
+        case NONE -> {
+          if (ep.state() == State.IN_SERVICE && mp == Mapping.TriggerState.ENABLED) {
+            notes.addAll(containerLogs.whileServing());
+          }
+        }
+        case WAIT, LOST_RACE -> {}
       }
       if (done.action() == Action.CREATE_ENDPOINT && started
           || done.action() == Action.DELETE_ENDPOINT) {

@@ -63,7 +63,7 @@ class ContainerLogRetentionTest {
     Logs logs = new Logs(Map.of());
     List<String> problems = new ContainerLogRetention(
             logs, List.of("/aws/sagemaker/InferenceComponents/c", "/aws/sagemaker/Endpoints/e"), 14)
-        .limitRetention();
+        .afterWake();
     assertThat(problems).isEmpty();
     assertThat(logs.calls)
         .containsExactly(
@@ -79,9 +79,49 @@ class ContainerLogRetentionTest {
             .build()));
     List<String> problems = new ContainerLogRetention(
             logs, List.of("/aws/sagemaker/Endpoints/e", "/aws/sagemaker/InferenceComponents/c"), 30)
-        .limitRetention();
+        .afterWake();
     assertThat(problems).as("nothing is stored in a group that does not exist").isEmpty();
     assertThat(logs.calls).hasSize(2);
+  }
+
+  @Test
+  void aServingEndpointsGroupsAreSetOncePerProcessUntilItSucceeded() {
+    Map<String, RuntimeException> errors = new java.util.HashMap<>();
+    errors.put(
+        "/aws/sagemaker/Endpoints/e",
+        CloudWatchLogsException.builder()
+            .message("Rate exceeded")
+            .statusCode(400)
+            .build());
+    Logs logs = new Logs(errors);
+    ContainerLogRetention retention =
+        new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 30);
+
+    assertThat(retention.whileServing()).hasSize(1);
+    assertThat(retention.whileServing()).as("tried again after a failure").hasSize(1);
+    errors.clear();
+    assertThat(retention.whileServing()).isEmpty();
+    assertThat(retention.whileServing())
+        .as("set in this process: no further call")
+        .isEmpty();
+    assertThat(logs.calls).hasSize(3);
+    retention.afterWake();
+    assertThat(logs.calls).as("a wake sets it again").hasSize(4);
+  }
+
+  @Test
+  void aGroupThatDoesNotExistSettlesTheServingRunsToo() {
+    Logs logs = new Logs(Map.of(
+        "/aws/sagemaker/Endpoints/e",
+        ResourceNotFoundException.builder().message("does not exist").build()));
+    ContainerLogRetention retention =
+        new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 30);
+    retention.whileServing();
+    retention.whileServing();
+    assertThat(logs.calls)
+        .as(
+            "the endpoint's group under scale-to-zero never exists: one call per process, not per run")
+        .hasSize(1);
   }
 
   @Test
@@ -98,7 +138,7 @@ class ContainerLogRetentionTest {
             .requestId("r-1")
             .build()));
     List<String> problems =
-        new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 30).limitRetention();
+        new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 30).afterWake();
     assertThat(problems)
         .containsExactly("log group /aws/sagemaker/Endpoints/e keeps its events as before"
             + " (PutRetentionPolicy 30 days failed: User is not authorized to perform:"

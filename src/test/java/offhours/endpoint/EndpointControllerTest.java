@@ -276,6 +276,28 @@ class EndpointControllerTest {
   }
 
   @Test
+  void aRunThatFindsTheEndpointServingAsksForTheContainerLogsRetentionAndReportsAProblem() {
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    rig.retentionProblems = List.of("log group /aws/sagemaker/Endpoints/offhours-endpoint keeps its"
+        + " events as before (PutRetentionPolicy 30 days failed: AccessDenied); the next wake tries"
+        + " again");
+    Decision d = rig.run();
+    assertThat(d.action()).isEqualTo(Action.NONE);
+    assertThat(d.outcome()).isEqualTo("ok; " + rig.retentionProblems.getFirst());
+    assertThat(rig.servingRetentions).isEqualTo(1);
+    assertThat(rig.calls).isEmpty();
+
+    rig.mapping = Mapping.TriggerState.DISABLED;
+    rig.endpoint = Endpoint.Status.ABSENT;
+    rig.queue = Backlog.Snapshot.EMPTY;
+    rig.now = Instant.parse("2026-01-14T20:00:00Z");
+    assertThat(rig.run().action()).isEqualTo(Action.NONE);
+    assertThat(rig.servingRetentions).as("nothing serves: not asked").isEqualTo(1);
+  }
+
+  @Test
   void theContainerLogsAreLeftAloneWhileTheModelDoesNotAnswer() {
     rig.inService();
     rig.probe = new Endpoint.Probe(false, "ModelError 424");

@@ -46,8 +46,10 @@ final class Rig {
   RuntimeException deleteError;
   RuntimeException enableError;
   RuntimeException disableError;
-  /** What setting the container's log retention reports after a wake (it is called as "retention"). */
+  /** What setting the container's log retention reports (after a wake it is called as "retention"). */
   List<String> retentionProblems = List.of();
+  /** Runs that found the endpoint serving and asked for the container's log retention. */
+  int servingRetentions;
   /** Runs once right after the next EnableEventSourceMapping call: an overlapping run, say. */
   Runnable onEnable;
   /** Runs once during the next test invocation, before it answers: an overlapping run, say. */
@@ -151,9 +153,18 @@ final class Rig {
         mapping = TriggerState.DISABLING;
       }
     };
-    ContainerLogs logs = () -> {
-      calls.add("retention");
-      return retentionProblems;
+    ContainerLogs logs = new ContainerLogs() {
+      @Override
+      public List<String> afterWake() {
+        calls.add("retention");
+        return retentionProblems;
+      }
+
+      @Override
+      public List<String> whileServing() {
+        servingRetentions++;
+        return retentionProblems;
+      }
     };
     return new EndpointController(config, ep, mp, () -> queue, store, ledger, metrics::add, logs);
   }

@@ -348,6 +348,31 @@ class PermissionsIT {
                   .doesNotContain("SageMaker.CreateEndpoint", "SageMaker.DeleteEndpoint");
             }),
         new Scenario(
+            "hosting serverless, updated while it served: the new controller's first run sets the"
+                + " container's log retention once",
+            Map.of("Hosting", "serverless"),
+            d -> {
+              d.startEndpoint(
+                  d.endpointConfigName,
+                  Map.of(
+                      offhours.endpoint.SageMakerEndpoint.STACK_TAG,
+                      d.stack.stack().stackId()));
+              d.services.lambda.updateEventSourceMapping(
+                  r -> r.uuid(d.mappingUuid).enabled(true));
+              d.awaitMapping("Enabled");
+              String logs = "/aws/sagemaker/Endpoints/" + d.endpointName;
+              d.createLogGroup(logs);
+              ControllerFunction controller = controllerFunction(d);
+              assertThat(controller.invoke("scheduler-tick.json"))
+                  .containsEntry("action", "NONE")
+                  .containsEntry("outcome", "ok");
+              assertThat(d.logRetention(logs)).isEqualTo("30 days");
+              controller.invoke("scheduler-tick.json");
+              assertThat(d.operations())
+                  .as("set once by this process, not at every run")
+                  .containsOnlyOnce("CloudWatchLogs.PutRetentionPolicy");
+            }),
+        new Scenario(
             "an endpoint this stack did not create is reported, never fed", Map.of(), d -> {
               d.startEndpoint(d.endpointConfigName, Map.of());
               Map<String, Object> decision = controllerFunction(d).invoke("controller-start.json");
