@@ -52,7 +52,7 @@ class OverlappingRunsTest {
 
     assertThat(second[0].action()).isEqualTo(Action.ENABLE_MAPPING);
     assertThat(first.action()).isEqualTo(Action.LOST_RACE);
-    assertThat(rig.calls).containsExactly("probe", "probe", "enable");
+    assertThat(rig.calls).containsExactly("probe", "probe", "enable", "retention");
     assertThat(rig.state().enabledAt())
         .as("the wake's measurement starts at the enable that happened")
         .isEqualTo(rig.now.plusSeconds(1));
@@ -65,7 +65,7 @@ class OverlappingRunsTest {
     Decision d = rig.run();
 
     assertThat(d.action()).isEqualTo(Action.ENABLE_MAPPING);
-    assertThat(rig.calls).containsExactly("probe", "enable");
+    assertThat(rig.calls).containsExactly("probe", "enable", "retention");
     assertThat(rig.state().enabledAt()).isEqualTo(rig.now);
     assertThat(rig.state().version()).as("claim, fence, result").isEqualTo(3);
   }
