@@ -35,8 +35,13 @@ class TemplateSafetyTest {
     return stack(FakeStack.create(Map.of()), parameters);
   }
 
+  /**
+   * Kept by a delete or a replacement, but not by the rollback of the create that made them: plain Retain would leave
+   * a new, empty bucket, two queues and a table behind each time a first deploy fails (an InstanceType the Region
+   * lacks, a wrong ContainerImage), and the user could not tell them from a kept stack's.
+   */
   @Test
-  void aStackDeleteOrReplacementKeepsTheQueuesTheBucketAndTheResults() {
+  void aStackDeleteOrReplacementKeepsTheQueuesTheBucketAndTheResultsAFailedCreateDoesNot() {
     StackResolver stack = stack(Map.of());
     for (String kept : List.of(
         "ImagesQueue",
@@ -49,9 +54,28 @@ class TemplateSafetyTest {
         "ImagesBucketPolicy")) {
       assertThat(stack.resource(kept))
           .as(kept)
-          .containsEntry("DeletionPolicy", "Retain")
+          .containsEntry("DeletionPolicy", "RetainExceptOnCreate")
           .containsEntry("UpdateReplacePolicy", "Retain");
     }
+  }
+
+  /**
+   * README's "Removing the stack" names the deletion policy the template gives what it keeps, and, since the queue's
+   * policy and the bucket's notification are kept too, says that uploads still reach the kept queue.
+   */
+  @Test
+  void theReadmeSaysWhatAStackDeleteKeeps() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    int start = readme.indexOf("\n### Removing the stack\n");
+    assertThat(start).as("README section 'Removing the stack'").isPositive();
+    String section = readme.substring(start, readme.indexOf("\n### ", start + 1));
+    StackResolver stack = stack(Map.of());
+    assertThat(section)
+        .contains("`DeletionPolicy: " + stack.resource("ImagesQueue").get("DeletionPolicy") + "`");
+    assertThat(stack.resource("ImagesQueuePolicy").get("DeletionPolicy")).isNotEqualTo("Delete");
+    assertThat(section.replaceAll("\\s+", " "))
+        .contains("uploads to the kept bucket still reach the kept queue")
+        .doesNotContain("no upload reaches the kept queue");
   }
 
   @Test
