@@ -1,6 +1,7 @@
 package offhours.stack;
 
-// Needs: target/classify.zip and target/controller.zip, built by `mvn package` (failsafe runs this
+// Needs: target/classify.zip, target/controller.zip and target/api.zip, built by `mvn package`
+// (failsafe runs this
 // after it).
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,9 +14,16 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,6 +213,32 @@ class PackageContentsIT {
       for (Object client : arguments.subList(0, clients.size())) {
         ((AutoCloseable) client).close();
       }
+    }
+  }
+
+  /**
+   * Every entry of every package carries pom.xml's project.build.outputTimestamp, not a build's time, so the same
+   * sources give the same bytes: sam deploy names an upload after its MD5, and a new CodeUri makes SAM publish a new
+   * version of the function (SnapStart then prepares it), so a package that differed on every build would republish
+   * all three functions on every deploy.
+   */
+  @Test
+  void everyPackageEntryCarriesThePomsOutputTimestampSoABuildIsReproducible() throws Exception {
+    Matcher m = Pattern.compile(
+            "<project.build.outputTimestamp>([^<]+)</project.build.outputTimestamp>")
+        .matcher(Files.readString(Path.of("pom.xml")));
+    assertThat(m.find()).as("pom.xml sets project.build.outputTimestamp").isTrue();
+    Instant stamp = Instant.parse(m.group(1));
+    for (String name : List.of("classify.zip", "controller.zip", "api.zip")) {
+      Set<Instant> times = new TreeSet<>();
+      try (ZipFile zip = new ZipFile(TARGET.resolve(name).toFile())) {
+        zip.stream().forEach(e -> times.add(e.getLastModifiedTime().toInstant()));
+      }
+      assertThat(times).as("entry times in %s", name).hasSize(1);
+      // A zip entry's DOS time has no zone: it reads back shifted by the reader's offset from UTC.
+      assertThat(Duration.between(stamp, times.iterator().next()).abs())
+          .as("entry time in %s against %s", name, stamp)
+          .isLessThanOrEqualTo(Duration.ofHours(14));
     }
   }
 
