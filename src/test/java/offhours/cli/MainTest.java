@@ -694,6 +694,7 @@ class MainTest {
             "offhours scale-to-zero, budget 30 min",
             "scale-to-zero",
             "serverless",
+            "asynchronous",
             "batch transform");
     assertThat(rows.getFirst().get("costUsd").asDouble())
         .isEqualTo(Math.round(48 * 0.736 * 10_000) / 10_000.0);

@@ -130,6 +130,7 @@ class ReadmeCommandsIT {
             "HOSTING=scale-to-zero",
             "scale-to-zero",
             "serverless",
+            "asynchronous",
             "batch transform");
     // Over the wire: the local stack's ledger and its results (chelsea.png, classified above) in
     // the offhours row.
@@ -140,7 +141,7 @@ class ReadmeCommandsIT {
           .as(compare)
           .containsPattern("^\\d+ uploads of 'the local stack'")
           .containsPattern("(?m)^offhours \\(this stack\\) +\\d+\\.\\d\\d endpoint-h")
-          .contains("always on", "scale-to-zero", "serverless", "batch transform");
+          .contains("always on", "scale-to-zero", "serverless", "asynchronous", "batch transform");
       assertThat(Integer.parseInt(out.substring(0, out.indexOf(' '))))
           .as(compare)
           .isPositive();

@@ -53,7 +53,7 @@ class HostingPageBrowserIT {
       browser.get(page.toUri().toString());
 
       assertThat(browser.getTitle()).isEqualTo("offhours: hosting options on 'office-hours'");
-      assertThat(browser.findElements(By.cssSelector("#options tr"))).hasSize(9);
+      assertThat(browser.findElements(By.cssSelector("#options tr"))).hasSize(10);
       WebElement timeline = browser.findElement(By.id("timeline"));
       assertThat(timeline.getRect().getWidth()).isGreaterThan(800);
       List<WebElement> options = browser.findElements(By.cssSelector("#timeline g.option"));
@@ -67,6 +67,7 @@ class HostingPageBrowserIT {
               "offhours scale-to-zero, budget 60 min",
               "scale-to-zero",
               "serverless",
+              "asynchronous",
               "batch transform");
       for (WebElement o : options) {
         String name = o.getAttribute("data-option");

@@ -123,6 +123,7 @@ public final class HostingComparison {
     rows.add(HostingModels.cron(p, in.assumptions(), in.prices()));
     rows.add(HostingModels.scaleToZero(p, in.assumptions(), in.prices()));
     rows.add(HostingModels.serverless(p, in.assumptions(), in.prices()));
+    rows.add(AsyncInferenceModel.asynchronous(p, in.assumptions(), in.prices()));
     rows.add(HostingModels.batch(p, in.assumptions(), in.prices()));
     return rows;
   }
@@ -264,8 +265,8 @@ public final class HostingComparison {
     }
     out.append(String.format(
         Locale.ROOT,
-        "%nmisses: results later than %d min after the upload, or still waiting"
-            + " longer at the end. Prices: %s.%n",
+        "%nmisses: results later than %d min after the upload, still waiting"
+            + " longer at the end, or expired unserved. Prices: %s.%n",
         input.budget().toMinutes(),
         HostingPrices.SOURCES));
     return out.toString();
@@ -292,6 +293,7 @@ public final class HostingComparison {
         o.put("waitMaxSeconds", r.waits().max().toMillis() / 1000.0);
         o.put("budgetMisses", r.waits().misses());
         o.put("pendingAtEnd", r.waits().pending());
+        o.put("expired", r.waits().expired());
       } else {
         o.putNull("billedUnits");
         o.putNull("costUsd");

@@ -256,15 +256,15 @@ final class HostingModels {
     return millis / 3_600_000.0;
   }
 
-  private static String minutes(Duration d) {
+  static String minutes(Duration d) {
     return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
   }
 
-  private static Instant later(Instant a, Instant b) {
+  static Instant later(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
   }
 
-  private static Instant earlier(Instant a, Instant b) {
+  static Instant earlier(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
   }
 }

@@ -10,7 +10,8 @@ import offhours.stack.InstanceTypes;
  * them on the pricing page). Every figure can be overridden from the command line.
  *
  * @param instanceHourUsd one instance-hour of {@code instanceType}, for real-time endpoints (scheduled, always on,
- *     scale-to-zero) and batch transform jobs, which the pricing page lists at the same on-demand rate
+ *     scale-to-zero), asynchronous endpoints and batch transform jobs, which the pricing page lists at the same
+ *     on-demand rate
  * @param serverlessGbSecondUsd serverless inference compute, per GB of memory and second of processing
  * @param serverlessGbDataUsd serverless inference, per GB of data processed (in and out)
  */
@@ -22,8 +23,8 @@ public record HostingPrices(
 
   /** Where the numbers come from. */
   public static final String SOURCES =
-      "https://aws.amazon.com/sagemaker/pricing/ (Real-Time, Serverless and Batch"
-          + " Transform inference, us-east-1, on-demand, read 2026-12)";
+      "https://aws.amazon.com/sagemaker/pricing/ (Real-Time, Serverless, Asynchronous and"
+          + " Batch Transform inference, us-east-1, on-demand, read 2026-12)";
 
   /** Real-time and batch transform, USD per instance-hour. */
   static final Map<String, Double> INSTANCE_HOUR_USD = Map.of(

@@ -10,13 +10,29 @@ import java.util.List;
  *
  * @param misses results that came more than the budget after their upload, plus uploads still waiting at the end of
  *     the period that had already waited longer than the budget
- * @param pending uploads without a result at the end of the period
+ * @param pending uploads without a result at the end of the period, still waiting
+ * @param expired uploads the option dropped before it served them (asynchronous inference's RequestTTLSeconds): no
+ *     result ever, each one a miss whatever the budget, none pending
  */
-public record WaitStats(Duration p50, Duration p99, Duration max, int misses, int pending) {
+public record WaitStats(
+    Duration p50, Duration p99, Duration max, int misses, int pending, int expired) {
 
   /** From the uploads and the results, each {upload, result}; the period ends at {@code end}. */
   public static WaitStats of(
       List<Instant> uploads, List<Instant[]> results, Instant end, Duration budget) {
+    return of(uploads, results, List.of(), end, budget);
+  }
+
+  /**
+   * The same, where {@code expired} (some of the uploads, by their upload time) were dropped unserved: they count as
+   * misses, not as pending.
+   */
+  public static WaitStats of(
+      List<Instant> uploads,
+      List<Instant[]> results,
+      List<Instant> expired,
+      Instant end,
+      Duration budget) {
     List<Long> waits = new ArrayList<>(results.size());
     int misses = 0;
     for (Instant[] r : results) {
@@ -28,8 +44,9 @@ public record WaitStats(Duration p50, Duration p99, Duration max, int misses, in
     // first.
     List<Instant> open = new ArrayList<>(uploads);
     open.sort(null);
-    List<Instant> done = new ArrayList<>(results.size());
+    List<Instant> done = new ArrayList<>(results.size() + expired.size());
     results.forEach(r -> done.add(r[0]));
+    done.addAll(expired);
     done.sort(null);
     int pending = 0;
     int j = 0;
@@ -46,8 +63,9 @@ public record WaitStats(Duration p50, Duration p99, Duration max, int misses, in
         at(waits, 50),
         at(waits, 99),
         waits.isEmpty() ? Duration.ZERO : Duration.ofMillis(waits.getLast()),
-        misses,
-        pending);
+        misses + expired.size(),
+        pending,
+        expired.size());
   }
 
   private static Duration at(List<Long> sorted, int percentile) {

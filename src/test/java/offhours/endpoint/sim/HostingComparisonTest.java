@@ -2,6 +2,7 @@ package offhours.endpoint.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +44,7 @@ class HostingComparisonTest {
             "offhours scale-to-zero, budget 60 min",
             "scale-to-zero",
             "serverless",
+            "asynchronous",
             "batch transform");
   }
 
@@ -62,9 +64,11 @@ class HostingComparisonTest {
     assertThat(c.rows().get(3).note()).doesNotContain("HOSTING");
     assertThat(HostingComparison.budgetSettings(Duration.ofMinutes(240)))
         .isEqualTo(Map.of("MAX_WAIT_MINUTES", "240"));
-    // every classified upload, under each option, came from the same uploads
+    // every upload, under each option, was classified, is still waiting, or expired unserved
     for (HostingRow r : c.rows()) {
-      assertThat(r.results().size() + r.waits().pending()).as(r.option()).isEqualTo(UPLOADS.size());
+      assertThat(r.results().size() + r.waits().pending() + r.waits().expired())
+          .as(r.option())
+          .isEqualTo(UPLOADS.size());
     }
   }
 
@@ -106,7 +110,7 @@ class HostingComparisonTest {
           }
         })
         .toList();
-    assertThat(rows).hasSize(8);
+    assertThat(rows).hasSize(9);
     JsonNode serverless = rows.get(6);
     assertThat(serverless.get("available").asBoolean()).isFalse();
     assertThat(serverless.get("costUsd").isNull()).isTrue();
@@ -114,6 +118,45 @@ class HostingComparisonTest {
     assertThat(rows.get(0).get("costUsd").asDouble())
         .isEqualTo(Math.round(48 * 0.736 * 10_000) / 10_000.0);
     assertThat(rows.get(0).get("unit").asText()).isEqualTo("endpoint-h");
+    JsonNode async = rows.get(7);
+    assertThat(async.get("option").asText()).isEqualTo("asynchronous");
+    assertThat(async.get("available").asBoolean()).as("any instance type").isTrue();
+    assertThat(async.get("unit").asText()).isEqualTo("endpoint-h");
+    assertThat(async.get("costUsd").asDouble())
+        .as("the real-time instance-hour, billedUnits rounded to 3 decimals")
+        .isCloseTo(async.get("billedUnits").asDouble() * 0.736, within(0.001));
+    assertThat(async.get("expired").asInt()).isZero();
+    assertThat(rows)
+        .filteredOn(r -> r.get("available").asBoolean())
+        .hasSize(8)
+        .allSatisfy(r -> assertThat(r.get("expired").isInt()).as(r.toString()).isTrue());
+  }
+
+  @Test
+  void aStacksOwnRowStandsBesideEveryModelledOptionTheAsynchronousOneIncluded() {
+    HostingComparison.Input in = HostingComparison.Input.simulated(
+        CONFIG,
+        "office-hours",
+        UPLOADS,
+        2,
+        HostingAssumptions.defaults(CONFIG),
+        HostingPrices.of("ml.m5.large").orElseThrow(),
+        Duration.ofMinutes(60));
+
+    HostingComparison c = HostingComparison.withActual(
+        in, HostingComparison.actual(in, "offhours (this stack)", 3, List.of(), "its ledger"));
+
+    assertThat(c.rows())
+        .extracting(HostingRow::option)
+        .containsExactly(
+            "always on",
+            "seed's UTC cron",
+            "offhours (this stack)",
+            "scale-to-zero",
+            "serverless",
+            "asynchronous",
+            "batch transform");
+    assertThat(c.renderTable()).containsPattern("(?m)^asynchronous +\\d+\\.\\d\\d endpoint-h");
   }
 
   @Test
@@ -151,7 +194,8 @@ class HostingComparisonTest {
             "<svg id=\"timeline\"",
             "<svg id=\"savings-curve\"",
             "class=\"band\"",
-            "class=\"point\"")
+            "class=\"point\"",
+            "data-option=\"asynchronous\"")
         .doesNotContain("http://", "src=")
         .contains("default-src 'none'");
   }
