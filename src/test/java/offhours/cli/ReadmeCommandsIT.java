@@ -132,6 +132,17 @@ class ReadmeCommandsIT {
             "serverless",
             "asynchronous",
             "batch transform");
+    // The README prints that table as the command prints it, line for line.
+    List<String> printed = Files.readString(ROOT.resolve("README.md"))
+        .lines()
+        .dropWhile(l -> !l.contains(" uploads of 'office-hours' over 7 day(s)"))
+        .takeWhile(l -> !l.startsWith("```"))
+        .filter(l -> !l.isBlank())
+        .toList();
+    assertThat(printed).as("the README's simulate --compare table").hasSizeGreaterThan(10);
+    assertThat(ran.get("scripts/offhours simulate --compare").out.lines())
+        .as("the README's simulate --compare table, as the command prints it")
+        .containsAll(printed);
     // Over the wire: the local stack's ledger and its results (chelsea.png, classified above) in
     // the offhours row.
     for (String compare : List.of(
