@@ -139,10 +139,14 @@ class ReadmeCommandsIT {
         .takeWhile(l -> !l.startsWith("```"))
         .filter(l -> !l.isBlank())
         .toList();
-    assertThat(printed).as("the README's simulate --compare table").hasSizeGreaterThan(10);
-    assertThat(ran.get("scripts/offhours simulate --compare").out.lines())
+    assertThat(printed).as("the README's simulate --compare table, found").hasSizeGreaterThan(3);
+    assertThat(ran.get("scripts/offhours simulate --compare")
+            .out
+            .lines()
+            .takeWhile(l -> !l.startsWith("misses:"))
+            .filter(l -> !l.isBlank()))
         .as("the README's simulate --compare table, as the command prints it")
-        .containsAll(printed);
+        .containsExactlyElementsOf(printed);
     // Over the wire: the local stack's ledger and its results (chelsea.png, classified above) in
     // the offhours row.
     for (String compare : List.of(
