@@ -123,6 +123,9 @@ final class Targets {
         clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
       Stack stack =
           cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
+      StackLifecycle.unusable(stackName, stack.stackStatus()).ifPresent(why -> {
+        throw CliException.failure(why);
+      });
       Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
           .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
       return new Target(

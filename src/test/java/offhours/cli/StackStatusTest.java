@@ -1,0 +1,141 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * {@code --stack NAME} on a stack that CloudFormation has not finished creating, failed to create, or is deleting:
+ * the command says the stack's state and what to do, not that an output is missing. CloudFormation is a loopback stub
+ * that answers DescribeStacks as CloudFormation does, with the status under test; the outputs are those a stack in
+ * that state has (none before CREATE_COMPLETE, all while it is being deleted).
+ */
+class StackStatusTest {
+
+  @TempDir
+  Path cache;
+
+  private StubHttpServer aws;
+
+  @AfterEach
+  void stop() {
+    if (aws != null) {
+      aws.close();
+    }
+  }
+
+  /** What {@code offhours results --stack offhours} says of a stack in {@code status}; fails unless it fails. */
+  private String resultsOn(String status, boolean withOutputs) {
+    String outputs = withOutputs
+        ? "<Outputs><member><OutputKey>ResultsTableName</OutputKey>"
+            + "<OutputValue>offhours-results</OutputValue></member></Outputs>"
+        : "";
+    String body = """
+        <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+          <DescribeStacksResult><Stacks><member>
+            <StackName>offhours</StackName>
+            <StackId>arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1</StackId>
+            <StackStatus>%s</StackStatus>
+            <CreationTime>2026-11-01T08:00:00Z</CreationTime>
+            %s
+          </member></Stacks></DescribeStacksResult>
+          <ResponseMetadata><RequestId>describe-1</RequestId></ResponseMetadata>
+        </DescribeStacksResponse>
+        """.formatted(status, outputs);
+    stop();
+    aws = StubHttpServer.start(request -> request.text().contains("Action=DescribeStacks")
+        ? new Reply(200, Map.of("Content-Type", "text/xml"), body.getBytes(StandardCharsets.UTF_8))
+        : new Reply(500, Map.of(), new byte[0]));
+    CliRun run = CliRun.run(
+        cache,
+        EndpointControlTest.CLOCK,
+        () -> AwsClients.local(
+            Region.EU_CENTRAL_1,
+            Map.of(Service.CLOUDFORMATION, aws.uri(), Service.DYNAMODB, aws.uri())),
+        Commands.all(),
+        "results",
+        "--stack",
+        "offhours");
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(CliException.FAILURE);
+    assertThat(aws.requests())
+        .as("nothing asked of a stack that cannot answer")
+        .singleElement()
+        .satisfies(r -> assertThat(r.text()).contains("Action=DescribeStacks"));
+    return run.err();
+  }
+
+  @Test
+  void aStackStillBeingCreatedSaysToWaitForCreateComplete() {
+    assertThat(resultsOn("CREATE_IN_PROGRESS", false))
+        .isEqualTo("offhours: stack offhours is still being created (CREATE_IN_PROGRESS);"
+            + " wait until it is CREATE_COMPLETE ('aws cloudformation wait stack-create-complete"
+            + " --stack-name offhours'), then run this again\n");
+  }
+
+  @Test
+  void aChangeSetNeverExecutedHasNoResourcesYet() {
+    assertThat(resultsOn("REVIEW_IN_PROGRESS", false))
+        .isEqualTo("offhours: stack offhours has a change set that was never executed"
+            + " (REVIEW_IN_PROGRESS), so none of its resources exist yet; execute it ('sam deploy'"
+            + " without --no-execute-changeset, or 'aws cloudformation execute-change-set') and"
+            + " wait until it is CREATE_COMPLETE\n");
+  }
+
+  @Test
+  void aStackWhoseCreationFailedMustBeDeletedAndDeployedAgain() {
+    String advice =
+        "; CloudFormation can only delete it: see why in its events ('aws cloudformation"
+            + " describe-stack-events --stack-name offhours'), delete it ('sam delete --stack-name"
+            + " offhours') and deploy it again\n";
+    assertThat(resultsOn("ROLLBACK_COMPLETE", false))
+        .isEqualTo("offhours: stack offhours failed to be created and was rolled back"
+            + " (ROLLBACK_COMPLETE)" + advice);
+    assertThat(resultsOn("ROLLBACK_FAILED", false))
+        .isEqualTo("offhours: stack offhours failed to be created and was rolled back"
+            + " (ROLLBACK_FAILED)" + advice);
+    assertThat(resultsOn("CREATE_FAILED", false))
+        .isEqualTo("offhours: stack offhours failed to be created (CREATE_FAILED)" + advice);
+    assertThat(resultsOn("ROLLBACK_IN_PROGRESS", false))
+        .isEqualTo("offhours: stack offhours failed to be created and is being rolled back"
+            + " (ROLLBACK_IN_PROGRESS); when it is ROLLBACK_COMPLETE, CloudFormation can only delete"
+            + " it: see why in its events ('aws cloudformation describe-stack-events --stack-name"
+            + " offhours'), delete it ('sam delete --stack-name offhours') and deploy it again\n");
+  }
+
+  @Test
+  void aStackBeingDeletedIsNotUsedEvenWithItsOutputs() {
+    assertThat(resultsOn("DELETE_IN_PROGRESS", true))
+        .isEqualTo("offhours: stack offhours is being deleted (DELETE_IN_PROGRESS); deploy it"
+            + " again once it is gone, or name another stack\n");
+    assertThat(resultsOn("DELETE_FAILED", true))
+        .isEqualTo("offhours: stack offhours failed to be deleted (DELETE_FAILED) and some of its"
+            + " resources may remain; CloudFormation can only delete it: see why in its events"
+            + " ('aws cloudformation describe-stack-events --stack-name offhours'), then delete it"
+            + " again\n");
+  }
+
+  @Test
+  void aStackBeingUpdatedIsUsedAsItIs() {
+    // During an update and after a failed one the stack keeps its resources and outputs.
+    for (String status : new String[] {
+      "UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"
+    }) {
+      String err = resultsOn(status, false);
+      assertThat(err)
+          .as(status)
+          .isEqualTo(
+              "offhours: stack offhours has no output ResultsTableName; update the stack with"
+                  + " this version's template.yaml\n");
+    }
+  }
+}
