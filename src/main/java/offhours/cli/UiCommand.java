@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import offhours.cli.Target.Name;
 import offhours.ui.AwsUiData;
 import offhours.ui.UiServer;
@@ -68,15 +69,21 @@ final class UiCommand implements Command {
         view(target), pricing, call.context().clock(), action -> control(target, action));
     UiServer server = UiServer.start(data, port);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(
-            () -> {
-              server.close();
-              data.close();
-              target.close();
-              stopped.countDown();
-            },
-            "offhours-ui-stop"));
+    AtomicBoolean closed = new AtomicBoolean();
+    Runnable close = () -> {
+      if (closed.compareAndSet(false, true)) {
+        server.close();
+        data.close();
+        target.close();
+      }
+    };
+    Thread hook = new Thread(
+        () -> {
+          close.run();
+          stopped.countDown();
+        },
+        "offhours-ui-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
     if (call.json()) {
       call.out()
           .println(Json.line(Json.object()
@@ -89,7 +96,19 @@ final class UiCommand implements Command {
               "the address carries the page's token: keep it to yourself. Ctrl-C stops the page.");
     }
     call.out().flush();
-    stopped.await();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      // Run in-process (a test, an embedding) and interrupted, not ended by Ctrl-C: the page
+      // stops now, not when the JVM exits.
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running already
+      }
+      close.run();
+      Thread.currentThread().interrupt();
+    }
     return 0;
   }
 

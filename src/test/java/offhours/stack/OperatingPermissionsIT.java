@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Lambda. Every command README's "Operating it" table lists runs with {@code --stack} as a user runs it, with their own
  * credentials; every SDK call it makes is recorded and mapped to its IAM action ({@link IamActions}), and for each row
  * of the table the actions must be exactly the row's (plus cloudformation:DescribeStacks), each on a resource of the
- * stack of the kind the row names. moto enforces no IAM, so only this keeps the table true.
+ * stack of the kind the row names. moto enforces no IAM, so only this keeps the table true. {@code ui} runs as a
+ * user runs it and its page is asked every route over HTTP ({@link UiPageSession}).
  */
 @ExtendWith(AwsServicesExtension.class)
 class OperatingPermissionsIT {
@@ -61,6 +62,7 @@ class OperatingPermissionsIT {
   private static final Pattern ACTION = Pattern.compile("`([a-z0-9]+:[A-Za-z]+)`");
   private static final Pattern COMMAND = Pattern.compile("`([a-z -]+)`");
   private static final String DESCRIBE_STACKS = "cloudformation:DescribeStacks";
+  private static final String UI_UPLOAD = "ui/dropped on the page.png";
 
   @TempDir
   Path cache;
@@ -121,6 +123,7 @@ class OperatingPermissionsIT {
     runs.put("endpoint auto", List.of(List.of("endpoint", "auto")));
     runs.put("cost", List.of(List.of("cost")));
     runs.put("cost --compare", List.of(List.of("cost", "--compare")));
+    runs.put("ui", List.of(List.of("ui"))); // its page's every route, over HTTP: see browse
     // Runs that fail on moto_server after their calls, on the stack of that hosting: it has no
     // StartMessageMoveTask,
     // no DescribeInferenceComponent and no controller function.
@@ -150,6 +153,10 @@ class OperatingPermissionsIT {
               : List.of("scheduled");
           for (String hosting : hostings) {
             String run = String.join(" ", args) + " @" + hosting;
+            if (args.equals(List.of("ui"))) {
+              browse(recorder, stack(hosting));
+              continue;
+            }
             String err = run(recorder, args, stack(hosting));
             if (failOnMoto.containsKey(run)) {
               assertThat(err).as(run).startsWith(failOnMoto.get(run));
@@ -194,27 +201,31 @@ class OperatingPermissionsIT {
           .queueUrl();
       dynamoDb.createTable(StackSpec.RESULTS_TABLE.createTableRequest(resultsTable));
       dynamoDb.createTable(StackSpec.CONTROL_TABLE.createTableRequest(controlTable));
-      new ResultsTable(dynamoDb, resultsTable)
-          .put(new ResultItem(
-              ResultItem.pkFor(bucket, "cats/old.png"),
-              ResultItem.skFor(null, "etag-old"),
-              bucket,
-              "cats/old.png",
-              null,
-              "etag-old",
-              null,
-              10L,
-              Verdict.REJECTED,
-              "not an image",
-              List.of(),
-              null,
-              null,
-              "m1",
-              "e",
-              Instant.parse("2026-11-25T09:00:00Z"),
-              Instant.parse("2026-11-25T10:00:00Z"),
-              1,
-              null));
+      // Two results (rejected long ago; no object under either key any more): a page of one has a
+      // next.
+      for (String key : List.of("cats/old.png", "cats/older.png")) {
+        new ResultsTable(dynamoDb, resultsTable)
+            .put(new ResultItem(
+                ResultItem.pkFor(bucket, key),
+                ResultItem.skFor(null, "etag-old"),
+                bucket,
+                key,
+                null,
+                "etag-old",
+                null,
+                10L,
+                Verdict.REJECTED,
+                "not an image",
+                List.of(),
+                null,
+                null,
+                "m1",
+                "e",
+                Instant.parse("2026-11-25T09:00:00Z"),
+                Instant.parse("2026-11-25T10:00:00Z"),
+                1,
+                null));
+      }
       String body = new ObjectNotification(
               bucket, "cats/dead.png", 10L, "etag-dead", null, "00A1", Instant.now(), "test")
           .body();
@@ -287,7 +298,12 @@ class OperatingPermissionsIT {
             arn.formatted(
                 "dynamodb", "table/" + resultsTable + "/index/" + ResultsTable.STATUS_INDEX),
             arn.formatted("dynamodb", "table/" + controlTable));
-      case "s3" -> List.of("arn:aws:s3:::" + bucket, "arn:aws:s3:::" + bucket + "/cat.png");
+      case "s3" ->
+        List.of(
+            "arn:aws:s3:::" + bucket,
+            "arn:aws:s3:::" + bucket + "/cat.png",
+            "arn:aws:s3:::" + bucket + "/" + UI_UPLOAD,
+            "arn:aws:s3:::" + bucket + "/cats/old.png");
       case "sagemaker" ->
         List.of(
             arn.formatted("sagemaker", "endpoint/" + endpoint),
@@ -306,23 +322,31 @@ class OperatingPermissionsIT {
   private String run(AwsCallRecorder recorder, List<String> args, String stack) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Context context = new Context(
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        Map.of(),
-        cache,
-        false,
-        Clock.systemUTC(),
-        () -> {
-          // The user's clients, as AwsClients.forUser builds them, with the recorder added.
-          try (AwsClients plain = AwsClients.local(Region.US_EAST_1, endpoints)) {
-            return plain.withInterceptor(recorder);
-          }
-        });
     List<String> all = new ArrayList<>(args);
     all.addAll(List.of("--stack", stack));
-    int code = new Main(context, Commands.all()).run(all.toArray(String[]::new));
+    int code = main(
+            recorder,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8))
+        .run(all.toArray(String[]::new));
     return code == 0 ? null : err.toString(StandardCharsets.UTF_8).strip();
+  }
+
+  /** The command line with the user's clients, as AwsClients.forUser builds them, with the recorder added. */
+  private Main main(AwsCallRecorder recorder, PrintStream out, PrintStream err) {
+    Context context = new Context(out, err, Map.of(), cache, false, Clock.systemUTC(), () -> {
+      try (AwsClients plain = AwsClients.local(Region.US_EAST_1, endpoints)) {
+        return plain.withInterceptor(recorder);
+      }
+    });
+    return new Main(context, Commands.all());
+  }
+
+  /** 'offhours ui --stack' and every route of its page, as a user uses it (see UiPageSession#useEveryRoute). */
+  private void browse(AwsCallRecorder recorder, String stack) throws IOException {
+    try (UiPageSession page = UiPageSession.start((out, err) -> main(recorder, out, err), stack)) {
+      page.useEveryRoute(stack, bucket, UI_UPLOAD, "cats/old.png", controller);
+    }
   }
 
   /**
