@@ -2,7 +2,6 @@ package offhours.endpoint;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +17,7 @@ import offhours.endpoint.Endpoint.State;
  * continues. Runs are idempotent, and overlapping runs are safe: a run claims its step with a conditional write of the
  * control state before acting, and the loser does nothing. The one step that waits before it acts, the test
  * invocation before enabling the trigger, writes again on the same condition before the enable, so a run that claimed
- * a step while it waited (a manual stop, say) is not undone.
+ * a step while it waited (a manual stop, say) is not undone. {@link ClaimedStep} carries the claimed step out.
  *
  * <p>The mapping is enabled only when the endpoint is InService AND a test invocation answered, because InService does
  * not prove the model answers. To stop, the mapping is disabled first, in-flight batches drain (bounded by
@@ -47,7 +46,7 @@ public final class EndpointController {
   private final Consumer<String> log;
   private final WakePolicy policy;
   private final HostingPolicy hosting;
-  private final ContainerLogs containerLogs;
+  private final ClaimedStep claimedStep;
 
   /** {@code log} receives one EMF metrics line per run (Lambda: standard output). */
   public EndpointController(
@@ -74,7 +73,6 @@ public final class EndpointController {
       Ledger ledger,
       Consumer<String> log,
       ContainerLogs containerLogs) {
-    this.containerLogs = Objects.requireNonNull(containerLogs, "containerLogs");
     this.config = Objects.requireNonNull(config, "config");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.mapping = Objects.requireNonNull(mapping, "mapping");
@@ -86,6 +84,13 @@ public final class EndpointController {
     this.hosting = config.hosting() == offhours.stack.Hosting.SERVERLESS
         ? new ServerlessPolicy(config)
         : new ScheduledPolicy(config, policy);
+    this.claimedStep = new ClaimedStep(
+        config,
+        endpoint,
+        mapping,
+        store,
+        ledger,
+        Objects.requireNonNull(containerLogs, "containerLogs"));
   }
 
   public ControllerConfig config() {
@@ -168,107 +173,21 @@ public final class EndpointController {
           null);
     }
     List<String> notes = new ArrayList<>();
-
-    String outcome = "ok";
-    Step done = step;
-    ControlState after = claimed;
-    boolean createFailed = step.failure();
-    boolean probeFailed = false;
-    boolean stepFailed = false;
-    Action calling = step.action(); // what a failure's outcome names
-    boolean started = true; // false: CreateEndpoint found the endpoint an overlapping run created
-    try {
-      switch (step.action()) {
-        case CREATE_ENDPOINT -> {
-          if (!endpoint.create()) {
-            // A duplicate event, or a tick with a timer: both runs saw the endpoint absent.
-            started = false;
-            outcome = "an overlapping run created the endpoint first; its start is counted once";
-          }
-        }
-        case DELETE_ENDPOINT -> endpoint.delete();
-        case DISABLE_MAPPING -> {
-          mapping.disable();
-          if (atOnce) {
-            // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds
-            // the trigger takes
-            // to pause finds the endpoint going and is deferred by Classify, never lost.
-            calling = Action.DELETE_ENDPOINT; // the trigger is paused: a failure is the delete's
-            endpoint.delete();
-            done = new Step(
-                Action.DELETE_ENDPOINT,
-                step.why() + "; nothing waits or is in flight, so the endpoint"
-                    + " is deleted in the same run");
-          }
-        }
-        case ENABLE_MAPPING -> {
-          Endpoint.Probe probe = endpoint.probe();
-          if (probe.ok()
-              && !store.save(claimed.withVersion(claimed.version() + 1), claimed.version())) {
-            // The test invocation takes up to SageMakerEndpoint.PROBE_TIMEOUT. A run that claimed a
-            // step meanwhile decided on a newer reading (a manual stop, the close, its own test
-            // invocation): enabling now would undo its stop or repeat its enable. The newer run
-            // decides; this one only reports.
-            outcome = "skipped";
-            done = new Step(
-                Action.LOST_RACE,
-                "another run claimed a step during the test invocation (" + probe.detail()
-                    + "); the trigger stays as that run leaves it");
-          } else if (probe.ok()) {
-            // The fence above holds the claim from here to the enable.
-            claimed = claimed.withVersion(claimed.version() + 1);
-            after = claimed;
-            mapping.enable();
-            after = claimed.withFailures(
-                0, null, "enabled mapping after test invocation: " + probe.detail());
-            // The wake ends when a later run sees the trigger polling
-            // (ControlState.withTriggerSeen).
-            after = after.withEnabledAt(now);
-            // The model answered, so its container has run and logged.
-            notes.addAll(containerLogs.afterWake());
-          } else {
-            // Retried every run; TestInvocationFailures tells a person (template.yaml alarm).
-            probeFailed = true;
-            outcome =
-                "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
-          }
-        }
-        case NONE -> {
-          if (ep.state() == State.IN_SERVICE && mp == Mapping.TriggerState.ENABLED) {
-            notes.addAll(containerLogs.whileServing());
-          }
-        }
-        case WAIT, LOST_RACE -> {}
-      }
-      if (done.action() == Action.CREATE_ENDPOINT && started
-          || done.action() == Action.DELETE_ENDPOINT) {
-        boolean start = done.action() == Action.CREATE_ENDPOINT;
-        bestEffort(
-            notes,
-            () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
-      }
-    } catch (RuntimeException e) {
-      outcome = calling + " failed, retry next run: " + e.getMessage();
-      if (step.action() == Action.CREATE_ENDPOINT) {
-        createFailed = true;
-        int n = claimed.createFailures() + 1;
-        after = claimed
-            .withFailures(
-                n,
-                now.plus(createBackoff(config.createBackoff(), n)),
-                "CreateEndpoint failed: " + e.getMessage())
-            .withBilling(false)
-            .withWakeIssuedAt(null); // the retry after the backoff is measured on its own
-      } else {
-        // Caught, so the function's Errors never count it: ControllerStepFailures tells a person
-        // (template.yaml alarm). A failed create has EndpointCreateFailures and its own alarm.
-        stepFailed = true;
-      }
-    }
+    ClaimedStep.Result r = claimedStep.run(
+        step,
+        atOnce,
+        ep.state() == State.IN_SERVICE && mp == Mapping.TriggerState.ENABLED,
+        claimed,
+        now,
+        notes);
+    Step done = r.done();
+    ControlState after = r.after();
+    claimed = r.claimed();
+    String outcome = r.outcome();
     // After the step, not between claim and step: the claim is what overlapping runs see, so the
     // step follows it at once (a run that loaded the claim and still saw the endpoint absent would
     // create it a second time).
-    bestEffort(notes, () -> account(before, now));
+    ClaimedStep.bestEffort(notes, () -> account(before, now));
     if (!notes.isEmpty()) {
       outcome = outcome + "; " + String.join("; ", notes);
     }
@@ -287,9 +206,9 @@ public final class EndpointController {
         mp,
         q,
         outside,
-        createFailed,
-        probeFailed,
-        stepFailed,
+        r.createFailed(),
+        r.probeFailed(),
+        r.stepFailed(),
         overdue));
     return new Decision(
         now,
@@ -433,18 +352,5 @@ public final class EndpointController {
     for (Ledger.Day piece : Ledger.Day.split(config.schedule(), before.lastRunAt(), now)) {
       ledger.add(piece);
     }
-  }
-
-  /** The ledger informs; it never blocks a step. A failed write loses that interval's seconds and says so. */
-  private static void bestEffort(List<String> notes, Runnable ledgerWrite) {
-    try {
-      ledgerWrite.run();
-    } catch (RuntimeException e) {
-      notes.add("ledger not updated: " + e.getMessage());
-    }
-  }
-
-  private LocalDate today(Instant now) {
-    return LocalDate.ofInstant(now, config.zone());
   }
 }

@@ -1,0 +1,176 @@
+package offhours.endpoint;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Objects;
+import offhours.endpoint.Decision.Action;
+import offhours.endpoint.EndpointController.Step;
+
+/**
+ * Carries out the step a run has claimed ({@link EndpointController#reconcile}): the SageMaker or Lambda call (two when
+ * a drained endpoint stops in one run), the second claim between the test invocation and the enable, the start or stop
+ * in the ledger, and what a failure leaves behind: the create backoff, or a failed step that ControllerStepFailures
+ * counts. The claim is written before this runs, so the call follows it at once.
+ */
+final class ClaimedStep {
+
+  /**
+   * What the step did. {@code claimed} is the claim as last written (the test invocation's second claim moves it on),
+   * {@code after} the state to write on top of it ({@code claimed} itself: nothing to add).
+   */
+  record Result(
+      Step done,
+      String outcome,
+      ControlState claimed,
+      ControlState after,
+      boolean createFailed,
+      boolean probeFailed,
+      boolean stepFailed) {}
+
+  private final ControllerConfig config;
+  private final Endpoint endpoint;
+  private final Mapping mapping;
+  private final ControlStore store;
+  private final Ledger ledger;
+  private final ContainerLogs containerLogs;
+
+  ClaimedStep(
+      ControllerConfig config,
+      Endpoint endpoint,
+      Mapping mapping,
+      ControlStore store,
+      Ledger ledger,
+      ContainerLogs containerLogs) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.mapping = Objects.requireNonNull(mapping, "mapping");
+    this.store = Objects.requireNonNull(store, "store");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.containerLogs = Objects.requireNonNull(containerLogs, "containerLogs");
+  }
+
+  /**
+   * Takes {@code step}, claimed as {@code claimed}; {@code atOnce}: a trigger pause that deletes the endpoint in the same
+   * run; {@code serving}: the run found the endpoint InService and the trigger enabled. A ledger write that fails, and
+   * what setting the container's log retention reports, add lines to {@code notes}.
+   */
+  Result run(
+      Step step,
+      boolean atOnce,
+      boolean serving,
+      ControlState claimed,
+      Instant now,
+      List<String> notes) {
+    String outcome = "ok";
+    Step done = step;
+    ControlState after = claimed;
+    boolean createFailed = step.failure();
+    boolean probeFailed = false;
+    boolean stepFailed = false;
+    Action calling = step.action(); // what a failure's outcome names
+    boolean started = true; // false: CreateEndpoint found the endpoint an overlapping run created
+    try {
+      switch (step.action()) {
+        case CREATE_ENDPOINT -> {
+          if (!endpoint.create()) {
+            // A duplicate event, or a tick with a timer: both runs saw the endpoint absent.
+            started = false;
+            outcome = "an overlapping run created the endpoint first; its start is counted once";
+          }
+        }
+        case DELETE_ENDPOINT -> endpoint.delete();
+        case DISABLE_MAPPING -> {
+          mapping.disable();
+          if (atOnce) {
+            // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds
+            // the trigger takes
+            // to pause finds the endpoint going and is deferred by Classify, never lost.
+            calling = Action.DELETE_ENDPOINT; // the trigger is paused: a failure is the delete's
+            endpoint.delete();
+            done = new Step(
+                Action.DELETE_ENDPOINT,
+                step.why() + "; nothing waits or is in flight, so the endpoint"
+                    + " is deleted in the same run");
+          }
+        }
+        case ENABLE_MAPPING -> {
+          Endpoint.Probe probe = endpoint.probe();
+          if (probe.ok()
+              && !store.save(claimed.withVersion(claimed.version() + 1), claimed.version())) {
+            // The test invocation takes up to SageMakerEndpoint.PROBE_TIMEOUT. A run that claimed a
+            // step meanwhile decided on a newer reading (a manual stop, the close, its own test
+            // invocation): enabling now would undo its stop or repeat its enable. The newer run
+            // decides; this one only reports.
+            outcome = "skipped";
+            done = new Step(
+                Action.LOST_RACE,
+                "another run claimed a step during the test invocation (" + probe.detail()
+                    + "); the trigger stays as that run leaves it");
+          } else if (probe.ok()) {
+            // The fence above holds the claim from here to the enable.
+            claimed = claimed.withVersion(claimed.version() + 1);
+            after = claimed;
+            mapping.enable();
+            after = claimed.withFailures(
+                0, null, "enabled mapping after test invocation: " + probe.detail());
+            // The wake ends when a later run sees the trigger polling
+            // (ControlState.withTriggerSeen).
+            after = after.withEnabledAt(now);
+            // The model answered, so its container has run and logged.
+            notes.addAll(containerLogs.afterWake());
+          } else {
+            // Retried every run; TestInvocationFailures tells a person (template.yaml alarm).
+            probeFailed = true;
+            outcome =
+                "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
+          }
+        }
+        case NONE -> {
+          if (serving) {
+            notes.addAll(containerLogs.whileServing());
+          }
+        }
+        case WAIT, LOST_RACE -> {}
+      }
+      if (done.action() == Action.CREATE_ENDPOINT && started
+          || done.action() == Action.DELETE_ENDPOINT) {
+        boolean start = done.action() == Action.CREATE_ENDPOINT;
+        bestEffort(
+            notes,
+            () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
+      }
+    } catch (RuntimeException e) {
+      outcome = calling + " failed, retry next run: " + e.getMessage();
+      if (step.action() == Action.CREATE_ENDPOINT) {
+        createFailed = true;
+        int n = claimed.createFailures() + 1;
+        after = claimed
+            .withFailures(
+                n,
+                now.plus(EndpointController.createBackoff(config.createBackoff(), n)),
+                "CreateEndpoint failed: " + e.getMessage())
+            .withBilling(false)
+            .withWakeIssuedAt(null); // the retry after the backoff is measured on its own
+      } else {
+        // Caught, so the function's Errors never count it: ControllerStepFailures tells a person
+        // (template.yaml alarm). A failed create has EndpointCreateFailures and its own alarm.
+        stepFailed = true;
+      }
+    }
+    return new Result(done, outcome, claimed, after, createFailed, probeFailed, stepFailed);
+  }
+
+  /** The ledger informs; it never blocks a step. A failed write loses that interval's seconds and says so. */
+  static void bestEffort(List<String> notes, Runnable ledgerWrite) {
+    try {
+      ledgerWrite.run();
+    } catch (RuntimeException e) {
+      notes.add("ledger not updated: " + e.getMessage());
+    }
+  }
+
+  private LocalDate today(Instant now) {
+    return LocalDate.ofInstant(now, config.zone());
+  }
+}
