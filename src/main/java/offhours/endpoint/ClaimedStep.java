@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import offhours.endpoint.Decision.Action;
+import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.EndpointController.Step;
 
 /**
@@ -70,24 +72,40 @@ final class ClaimedStep {
     boolean stepFailed = false;
     Action calling = step.action(); // what a failure's outcome names
     boolean started = true; // false: CreateEndpoint found the endpoint an overlapping run created
+    // true: this run's DeleteEndpoint stopped it (not an overlapping run's)
+    boolean stopped = false;
     try {
       switch (step.action()) {
         case CREATE_ENDPOINT -> {
-          if (!endpoint.create()) {
+          boolean[] created = {true};
+          String repeat = repeat(() -> created[0] = endpoint.create(), this::waking);
+          if (repeat != null || !created[0]) {
             // A duplicate event, or a tick with a timer: both runs saw the endpoint absent.
             started = false;
-            outcome = "an overlapping run created the endpoint first; its start is counted once";
+            outcome = "an overlapping run created the endpoint first; its start is counted once"
+                + (repeat == null ? "" : " (" + repeat + ")");
           }
         }
-        case DELETE_ENDPOINT -> endpoint.delete();
+        case DELETE_ENDPOINT -> {
+          String repeat = repeat(endpoint::delete, this::going);
+          stopped = repeat == null;
+          outcome = repeat == null ? outcome : deletedBefore(repeat);
+        }
         case DISABLE_MAPPING -> {
-          mapping.disable();
+          String repeat = repeat(mapping::disable, this::pausing);
+          if (repeat != null) {
+            outcome = "an overlapping run is pausing the trigger already (" + repeat + ")";
+          }
           if (atOnce) {
             // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds
             // the trigger takes
             // to pause finds the endpoint going and is deferred by Classify, never lost.
             calling = Action.DELETE_ENDPOINT; // the trigger is paused: a failure is the delete's
-            endpoint.delete();
+            String deleteRepeat = repeat(endpoint::delete, this::going);
+            stopped = deleteRepeat == null;
+            if (deleteRepeat != null) {
+              outcome = (repeat == null ? "" : outcome + "; ") + deletedBefore(deleteRepeat);
+            }
             done = new Step(
                 Action.DELETE_ENDPOINT,
                 step.why() + "; nothing waits or is in flight, so the endpoint"
@@ -111,14 +129,19 @@ final class ClaimedStep {
             // The fence above holds the claim from here to the enable.
             claimed = claimed.withVersion(claimed.version() + 1);
             after = claimed;
-            mapping.enable();
-            after = claimed.withFailures(
-                0, null, "enabled mapping after test invocation: " + probe.detail());
-            // The wake ends when a later run sees the trigger polling
-            // (ControlState.withTriggerSeen).
-            after = after.withEnabledAt(now);
-            // The model answered, so its container has run and logged.
-            notes.addAll(containerLogs.afterWake());
+            String repeat = repeat(mapping::enable, () -> mapping.state().polling());
+            if (repeat != null) {
+              // That run marks the wake's start and resets the failures: nothing to add.
+              outcome = "an overlapping run is enabling the trigger already (" + repeat + ")";
+            } else {
+              after = claimed.withFailures(
+                  0, null, "enabled mapping after test invocation: " + probe.detail());
+              // The wake ends when a later run sees the trigger polling
+              // (ControlState.withTriggerSeen).
+              after = after.withEnabledAt(now);
+              // The model answered, so its container has run and logged.
+              notes.addAll(containerLogs.afterWake());
+            }
           } else {
             // Retried every run; TestInvocationFailures tells a person (template.yaml alarm).
             probeFailed = true;
@@ -134,7 +157,7 @@ final class ClaimedStep {
         case WAIT, LOST_RACE -> {}
       }
       if (done.action() == Action.CREATE_ENDPOINT && started
-          || done.action() == Action.DELETE_ENDPOINT) {
+          || done.action() == Action.DELETE_ENDPOINT && stopped) {
         boolean start = done.action() == Action.CREATE_ENDPOINT;
         bestEffort(
             notes,
@@ -159,6 +182,66 @@ final class ClaimedStep {
       }
     }
     return new Result(done, outcome, claimed, after, createFailed, probeFailed, stepFailed);
+  }
+
+  // ---- a call an overlapping run made first ----
+
+  /**
+   * Makes {@code call}. Two runs can take the same step: the second loaded the first one's claim but read the endpoint
+   * or the trigger a few milliseconds before the first one's call landed. Its call then meets a resource already on
+   * its way, which SageMaker or Lambda may refuse (Lambda answers ResourceInUseException or ResourceConflictException
+   * while a mapping changes state:
+   * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateEventSourceMapping.html#API_UpdateEventSourceMapping_Errors;
+   * what SageMaker answers for an endpoint already Deleting or a component already Updating is not documented, so any
+   * error is read the same way). When {@code call} throws, the state is read again: already going where the call
+   * would take it, the step is done by the other run and this returns why this call was a repeat; otherwise the
+   * error stands. Null: this call did it.
+   */
+  private static String repeat(Runnable call, BooleanSupplier alreadyGoing) {
+    try {
+      call.run();
+      return null;
+    } catch (RuntimeException e) {
+      boolean going;
+      try {
+        going = alreadyGoing.getAsBoolean();
+      } catch (RuntimeException reread) {
+        e.addSuppressed(reread);
+        throw e;
+      }
+      if (!going) {
+        throw e;
+      }
+      return "the call answered: " + e.getMessage();
+    }
+  }
+
+  /** Created, creating or serving: a wake is under way (for the scale-to-zero hosting, copies are being set up). */
+  private boolean waking() {
+    Endpoint.Status ep = endpoint.describe();
+    return !ep.foreign()
+        && (ep.state() == State.CREATING
+            || ep.state() == State.IN_SERVICE
+            || ep.state() == State.UPDATING);
+  }
+
+  /** Deleting or gone (for the scale-to-zero hosting: copies scaling in, or asleep). */
+  private boolean going() {
+    State state = endpoint.describe().state();
+    return state == State.DELETING || state == State.ABSENT;
+  }
+
+  /** Pausing, paused, or gone with its stack: nothing will poll. */
+  private boolean pausing() {
+    Mapping.TriggerState state = mapping.state();
+    return state == Mapping.TriggerState.DISABLING
+        || state == Mapping.TriggerState.DISABLED
+        || state == Mapping.TriggerState.ABSENT;
+  }
+
+  private static String deletedBefore(String repeat) {
+    return "an overlapping run is deleting the endpoint already; its stop is counted once ("
+        + repeat + ")";
   }
 
   /** The ledger informs; it never blocks a step. A failed write loses that interval's seconds and says so. */

@@ -54,6 +54,17 @@ final class Rig {
   Runnable onEnable;
   /** Runs once during the next test invocation, before it answers: an overlapping run, say. */
   Runnable onProbe;
+  /**
+   * Runs once at the next create, delete, enable or disable, before it lands: an overlapping run that claimed the
+   * same step after this one and whose call landed first.
+   */
+  Runnable onCall;
+  /**
+   * Calls on what is already changing that way are refused, as AWS may refuse them (the controller cannot tell): a
+   * delete of a Deleting endpoint, a create (the component's copies set again) of a Creating one, a disable of a
+   * Disabling trigger, an enable of an Enabling one.
+   */
+  boolean refusesRepeats;
 
   Instant now = Instant.parse("2026-01-14T09:00:00Z"); // Wednesday 10:00 in Berlin
   final MemoryControlTable table;
@@ -89,8 +100,13 @@ final class Rig {
       @Override
       public boolean create() {
         calls.add("create");
+        overlap();
         if (createError != null) {
           throw createError;
+        }
+        if (refusesRepeats && endpoint.state() == State.CREATING) {
+          throw new IllegalStateException("ValidationException: Cannot update inference component"
+              + " offhours-endpoint-component while it is Updating; wait until it is InService.");
         }
         if (createdByAnotherRun) {
           // As SageMaker: "Cannot create already existing endpoint", which the adapter answers
@@ -107,8 +123,13 @@ final class Rig {
       @Override
       public void delete() {
         calls.add("delete");
+        overlap();
         if (deleteError != null) {
           throw deleteError;
+        }
+        if (refusesRepeats && endpoint.state() == State.DELETING) {
+          throw new IllegalStateException(
+              "ValidationException: Cannot update in-progress endpoint offhours-endpoint");
         }
         endpoint = new Status(State.DELETING, null, endpoint.createdAt(), now);
       }
@@ -133,9 +154,11 @@ final class Rig {
       @Override
       public void enable() {
         calls.add("enable");
+        overlap();
         if (enableError != null) {
           throw enableError;
         }
+        refuseRepeat(TriggerState.ENABLING);
         mapping = TriggerState.ENABLING;
         Runnable overlapping = onEnable;
         onEnable = null;
@@ -147,9 +170,11 @@ final class Rig {
       @Override
       public void disable() {
         calls.add("disable");
+        overlap();
         if (disableError != null) {
           throw disableError;
         }
+        refuseRepeat(TriggerState.DISABLING);
         mapping = TriggerState.DISABLING;
       }
     };
@@ -167,6 +192,22 @@ final class Rig {
       }
     };
     return new EndpointController(config, ep, mp, () -> queue, store, ledger, metrics::add, logs);
+  }
+
+  private void overlap() {
+    Runnable overlapping = onCall;
+    onCall = null;
+    if (overlapping != null) {
+      overlapping.run();
+    }
+  }
+
+  /** As Lambda: ResourceInUseException while the mapping changes state. */
+  private void refuseRepeat(Mapping.TriggerState changing) {
+    if (refusesRepeats && mapping == changing) {
+      throw new IllegalStateException("ResourceInUseException: Cannot update the event source"
+          + " mapping uuid-1 because it is in state " + changing);
+    }
   }
 
   Decision run() {
