@@ -241,7 +241,7 @@ class OverlappingRunsTest {
     Decision d = rig.run();
 
     assertThat(other[0].action()).isEqualTo(Action.ENABLE_MAPPING);
-    assertThat(rig.calls).containsExactly("probe", "enable", "probe", "enable");
+    assertThat(rig.calls).containsExactly("probe", "enable", "probe", "enable", "retention");
     assertThat(d.action()).isEqualTo(Action.ENABLE_MAPPING);
     assertThat(d.outcome()).startsWith("an overlapping run is enabling the trigger already (");
     assertThat(metric("ControllerStepFailures")).isEqualTo(0.0);
