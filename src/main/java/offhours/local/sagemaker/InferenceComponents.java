@@ -18,7 +18,8 @@ import offhours.local.sagemaker.Models.HostedModel;
  * Inference components on endpoints whose config has a variant without a model
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-deploy-models.html). A component is
  * {@code Creating} for the creating delay, then its copies (one container here, whatever the count) and the
- * instances under them are up and it is {@code InService}. UpdateInferenceComponentRuntimeConfig is {@code Updating}
+ * instances under them are up and it is {@code InService} (created with 0 copies: InService with no container and no
+ * instance). UpdateInferenceComponentRuntimeConfig is {@code Updating}
  * while copies scale: out after the creating delay; in after the deleting delay, and the variant's instances follow
  * one deleting delay later (managed instance scaling with MinInstanceCount 0). While a component has no copy,
  * InvokeEndpoint answers SageMaker's no-capacity ValidationError. DeleteInferenceComponent is {@code Deleting} for the
@@ -200,10 +201,14 @@ final class InferenceComponents implements AutoCloseable {
       throw AwsError.validation(
           "Variant " + variantName + " does not exist on endpoint \"" + endpoint.arn() + "\".");
     }
-    if (copies < 1) {
+    // CopyCount's minimum is 0 at creation as at UpdateInferenceComponentRuntimeConfig: both take
+    // the same
+    // InferenceComponentRuntimeConfig
+    // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRuntimeConfig.html).
+    if (copies < 0) {
       throw AwsError.validation(
           "1 validation error detected: Value '" + copies + "' at 'runtimeConfig.copyCount'"
-              + " failed to satisfy constraint: Member must have value greater than or equal to 1");
+              + " failed to satisfy constraint: Member must have value greater than or equal to 0");
     }
     HostedModel model = models.get(modelName);
     Instant now = clock.instant();
@@ -227,10 +232,24 @@ final class InferenceComponents implements AutoCloseable {
         null);
     components.put(Arns.key(name), component);
     scheduler.schedule(
-        () -> scaleOut(component, endpoint.variant().initialInstanceCount()),
+        () -> {
+          if (copies == 0) {
+            settleWithoutCopies(component);
+          } else {
+            scaleOut(component, endpoint.variant().initialInstanceCount());
+          }
+        },
         endpoints.creatingDelay().toMillis(),
         TimeUnit.MILLISECONDS);
     return arn;
+  }
+
+  /** Created with no copy: InService with nothing to run, no container and no instance under it. */
+  private synchronized void settleWithoutCopies(HostedComponent from) {
+    if (isCurrent(from)) {
+      components.put(
+          Arns.key(from.name()), from.with("InService", clock.instant(), null, 0, 0, 0, null));
+    }
   }
 
   /** Copies (and their instances) up: the container starts and answers its ping, or the component fails. */

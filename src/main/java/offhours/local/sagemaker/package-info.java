@@ -36,7 +36,8 @@
  *       OriginalMessage; payloads over 6,291,456 bytes get a bare 413
  *       (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
  *   <li>Inference components: an endpoint config whose variant names no model makes an endpoint without a container;
- *       its components (CreateInferenceComponent with at least one copy) run the model. InvokeEndpoint then needs
+ *       its components run the model (CreateInferenceComponent takes 0 copies or more, as the API's CopyCount
+ *       minimum of 0 says). InvokeEndpoint then needs
  *       the component's name (X-Amzn-SageMaker-Inference-Component) and, while the component has no copy, answers
  *       {@code ValidationError} "Inference Component has no capacity to process this request. ..."
  *       (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html).

@@ -199,13 +199,36 @@ class InferenceComponentsTest {
   }
 
   @Test
-  void updatesWaitForInServiceAndCreationNeedsACopy() {
+  void aComponentCreatedWithNoCopyIsInServiceWithoutCapacityUntilCopiesAreSet() {
+    componentEndpoint("z");
+    createComponent("z", "z-ic", 0);
+    DescribeInferenceComponentResponse idle =
+        awaitComponent("z-ic", InferenceComponentStatus.IN_SERVICE, 0);
+    assertThat(idle.runtimeConfig().desiredCopyCount()).isZero();
+    assertThat(instances("z")).isZero();
+    assertThat(launched).as("no copy, no container").isEmpty();
+    assertThatThrownBy(() -> invoke("z", "z-ic"))
+        .isInstanceOfSatisfying(
+            ValidationErrorException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo(InferenceComponents.NO_CAPACITY));
+
+    f.control.updateInferenceComponentRuntimeConfig(
+        r -> r.inferenceComponentName("z-ic").desiredRuntimeConfig(c -> c.copyCount(1)));
+    awaitComponent("z-ic", InferenceComponentStatus.IN_SERVICE, 1);
+    assertThat(instances("z")).isEqualTo(1);
+    assertThat(invoke("z", "z-ic").invokedProductionVariant()).isEqualTo("AllTraffic");
+  }
+
+  @Test
+  void updatesWaitForInServiceAndCopiesAreNeverNegative() {
     componentEndpoint("w");
-    assertThatThrownBy(() -> createComponent("w", "w-ic", 0))
+    assertThatThrownBy(() -> createComponent("w", "w-ic", -1))
         .isInstanceOfSatisfying(
             SageMakerException.class,
             e -> assertThat(e.awsErrorDetails().errorMessage())
-                .contains("'runtimeConfig.copyCount'"));
+                .contains("'runtimeConfig.copyCount'")
+                .contains("greater than or equal to 0"));
     f.sageMaker.delays(Duration.ofSeconds(30), Duration.ZERO);
     createComponent("w", "w-ic", 1);
     assertThatThrownBy(() -> f.control.updateInferenceComponentRuntimeConfig(
