@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  *       second part the stop is {@code resumable}: setting the copies back places them on the instances still up,
  *       a wake without a new instance, so the controller does not wait for them to go;
  *   <li>FAILED for a failed component;
- *   <li>UPDATING for an endpoint that goes (failed, of another config) while its component is being deleted: waited
- *       out, as SageMaker deletes the endpoint only once the component is gone.
+ *   <li>UPDATING for an endpoint that goes (failed, of another config, the stack's deletion) while its component is
+ *       being created, scaled or deleted: waited out, as SageMaker deletes the component only once it has settled and
+ *       the endpoint only once the component is gone.
  * </ul>
  * An endpoint with a component of another model than the stack's reports that model as its config, so the controller
  * replaces the component as it replaces a stale endpoint.
@@ -120,9 +121,7 @@ public final class ComponentEndpoint implements Endpoint {
     boolean deletable = ep.state() == State.IN_SERVICE || ep.state() == State.FAILED;
     if (!ep.foreign() && deletable && endpointGoes(ep)) {
       DescribeInferenceComponentResponse c = component();
-      return c != null && c.inferenceComponentStatusAsString().equals("Deleting")
-          ? componentGoing(ep)
-          : ep;
+      return c != null && !settled(c) ? componentGoing(ep, c) : ep;
     }
     if (cleanup || ep.foreign() || ep.state() != State.IN_SERVICE || stale(ep)) {
       return ep; // the endpoint speaks for itself: the controller creates, waits for, replaces or
@@ -200,14 +199,30 @@ public final class ComponentEndpoint implements Endpoint {
   }
 
   /**
-   * An endpoint to delete whose component is still being deleted: UPDATING, a state to wait out (the controller waits
-   * as for an update, the cleanup looks again), as SageMaker refuses DeleteEndpoint while the endpoint has a component.
-   * Once the component is gone the endpoint speaks for itself again, and the next {@link #delete} deletes it.
+   * A component SageMaker is still changing: Deleting, or Creating or Updating (copies scaling), which
+   * DeleteInferenceComponent turns away until it settles (the AWS provider for Terraform retries a delete "mid-transition
+   * (Creating/Updating)" and waits through both:
+   * https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/sagemaker/inference_component.go).
    */
-  private Status componentGoing(Status ep) {
+  private static boolean settled(DescribeInferenceComponentResponse c) {
+    return !c.inferenceComponentStatusAsString().matches("Deleting|Creating|Updating");
+  }
+
+  /**
+   * An endpoint to delete whose component is still being deleted, created or scaled: UPDATING, a state to wait out (the
+   * controller waits as for an update, the cleanup looks again), as SageMaker refuses DeleteEndpoint while the endpoint
+   * has a component and DeleteInferenceComponent while the component is changing. Once the component has settled the
+   * next {@link #delete} deletes it, and once it is gone the endpoint speaks for itself again and is deleted.
+   */
+  private Status componentGoing(Status ep, DescribeInferenceComponentResponse c) {
+    String doing = switch (c.inferenceComponentStatusAsString()) {
+      case "Deleting" -> "is still being deleted";
+      case "Creating" -> "is still being created; it is deleted once that settles";
+      default -> "is still scaling its copies; it is deleted once that settles";
+    };
     return new Status(
         State.UPDATING,
-        "its inference component " + componentName + " is still being deleted",
+        "its inference component " + componentName + " " + doing,
         ep.createdAt(),
         ep.modifiedAt(),
         ep.configName(),

@@ -101,6 +101,13 @@ class ComponentEndpointTest {
           "!{\"__type\":\"ValidationException\",\"message\":\"There are some underlying Models that"
               + " are part of this endpoint.\"}";
     }
+    String described = answers.get("SageMaker.DescribeInferenceComponent");
+    if ("SageMaker.DeleteInferenceComponent".equals(target)
+        && described.matches(".*\"InferenceComponentStatus\":\"(Creating|Updating)\".*")) {
+      // As SageMaker: a component is deleted only once it has settled (ComponentEndpoint#settled).
+      out = "!{\"__type\":\"ValidationException\",\"message\":\"Cannot delete inference component"
+          + " ep-ic while it is changing.\"}";
+    }
     Runnable then = target == null ? null : after.get(target);
     if (then != null && !out.startsWith("!")) {
       then.run();
@@ -464,6 +471,64 @@ class ComponentEndpointTest {
         .as("DeleteEndpoint only once the component is gone (SageMaker refuses it before)")
         .containsExactly(NO_COMPONENT);
     assertThat(time.pauses).hasSize(2);
+  }
+
+  @Test
+  void
+      theStackDeleteRightAfterAStopWaitsForTheCopiesToSettleThenDeletesTheComponentAndTheEndpoint() {
+    ComponentEndpoint view = new ComponentEndpoint(
+        clients.build(Service.SAGEMAKER, SageMakerClient.builder()), "ep", "ep-ic");
+    component("Updating", 0, 1, "model-1"); // a stop just set the copies to 0
+    Endpoint.Status scaling = view.describe();
+    assertThat(scaling.state()).as("a state to wait out").isEqualTo(State.UPDATING);
+    assertThat(scaling.failureReason())
+        .isEqualTo(
+            "its inference component ep-ic is still scaling its copies; it is deleted once that settles");
+    after.put("SageMaker.DeleteInferenceComponent", () -> component("Deleting", 0, 0, "model-1"));
+    after.put(
+        "SageMaker.DeleteEndpoint",
+        () -> answers.put(
+            "SageMaker.DescribeEndpoint",
+            IN_SERVICE_ENDPOINT.formatted(0).replace("InService", "Deleting")));
+    PausedTime time = new PausedTime(Instant.parse("2026-01-14T09:00:00Z"));
+    time.meanwhile(waited -> {
+      if (time.pauses.size() == 1) {
+        component("InService", 0, 0, "model-1"); // the copies are down
+      } else if (time.pauses.size() == 2) {
+        answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT); // SageMaker deleted it
+      }
+    });
+    DisabledMapping mapping = new DisabledMapping("the cleanup never enables");
+    MemoryQueue queue = new MemoryQueue(time);
+    EndpointCleanup cleanup = new EndpointCleanup(
+        view,
+        mapping,
+        new MemoryControlTable(),
+        new CleanupConfig(
+            EndpointCleanupHandlerTest.STACK_ID,
+            "ep",
+            "uuid-1",
+            "control",
+            EndpointCleanupHandlerTest.QUEUE_URL,
+            "ep-ic"),
+        time,
+        time,
+        new TestEventSweep(mapping, queue, queue, time));
+    Map<String, Object> event =
+        new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
+    event.put("ResourceProperties", Map.of("EndpointName", "ep"));
+    requests.clear();
+
+    Map<String, Object> response = cleanup.handle(event, Duration.ofSeconds(240));
+
+    assertThat(response)
+        .containsEntry("Status", "SUCCESS")
+        .containsEntry(
+            "Reason",
+            "deleted endpoint (was IN_SERVICE) after waiting 6 s for SageMaker to allow it");
+    assertThat(calls().stream().filter(c -> c.startsWith("Delete")).toList())
+        .as("no DeleteInferenceComponent while the copies scale: SageMaker refuses it then")
+        .containsExactly("DeleteInferenceComponent", "DeleteEndpoint");
   }
 
   @Test

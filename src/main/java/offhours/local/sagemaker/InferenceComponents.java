@@ -22,8 +22,8 @@ import offhours.local.sagemaker.Models.HostedModel;
  * instance). UpdateInferenceComponentRuntimeConfig is {@code Updating}
  * while copies scale: out after the creating delay; in after the deleting delay, and the variant's instances follow
  * one deleting delay later (managed instance scaling with MinInstanceCount 0). While a component has no copy,
- * InvokeEndpoint answers SageMaker's no-capacity ValidationError. DeleteInferenceComponent is {@code Deleting} for the
- * deleting delay; DeleteEndpoint is refused while the endpoint has a component ({@link #requireNoneOn}).
+ * InvokeEndpoint answers SageMaker's no-capacity ValidationError. DeleteInferenceComponent, refused while the component
+ * is Creating or Updating, is {@code Deleting} for the deleting delay; DeleteEndpoint is refused while the endpoint has a component ({@link #requireNoneOn}).
  *
  * <p>State sits behind this object's monitor; container launches and stops run outside it. Each incarnation has its
  * own id, so a late task never settles a re-created component.
@@ -342,24 +342,7 @@ final class InferenceComponents implements AutoCloseable {
   private synchronized void instancesIn(HostedComponent idle) {
     if (isCurrent(idle) && idle.currentCopies() == 0) {
       components.put(
-          Arns.key(idle.name()),
-          new HostedComponent(
-              idle.id(),
-              idle.name(),
-              idle.arn(),
-              idle.endpointName(),
-              idle.variantName(),
-              idle.modelName(),
-              idle.compute(),
-              idle.spec(),
-              idle.status(),
-              idle.created(),
-              idle.modified(),
-              null,
-              0,
-              0,
-              0,
-              null));
+          Arns.key(idle.name()), idle.with(idle.status(), idle.modified(), null, 0, 0, 0, null));
     }
   }
 
@@ -371,6 +354,14 @@ final class InferenceComponents implements AutoCloseable {
       HostedComponent c = get(name);
       if (c.status().equals("Deleting")) {
         return;
+      }
+      // Refused mid-transition, as the AWS provider for Terraform finds SageMaker doing: it retries
+      // a delete of a
+      // component that is Creating or Updating
+      // (https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/sagemaker/inference_component.go).
+      if (c.status().equals("Creating") || c.status().equals("Updating")) {
+        throw AwsError.validation("Cannot delete inference component \"" + c.arn()
+            + "\" while it is " + c.status() + "; wait until it is InService or Failed.");
       }
       deleting = c.with(
           "Deleting",

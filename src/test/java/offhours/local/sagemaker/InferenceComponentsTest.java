@@ -237,6 +237,13 @@ class InferenceComponentsTest {
           assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
           assertThat(e.awsErrorDetails().errorMessage()).contains("while it is Creating");
         });
+    assertThatThrownBy(
+            () -> f.control.deleteInferenceComponent(r -> r.inferenceComponentName("w-ic")))
+        .as("no deletion mid-transition either")
+        .isInstanceOfSatisfying(SageMakerException.class, e -> {
+          assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+          assertThat(e.awsErrorDetails().errorMessage()).contains("while it is Creating");
+        });
     assertThatThrownBy(() -> invoke("w", "w-ic"))
         .isInstanceOfSatisfying(
             ValidationErrorException.class,
