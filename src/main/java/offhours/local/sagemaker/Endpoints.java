@@ -242,6 +242,16 @@ final class Endpoints implements AutoCloseable {
         throw AwsError.validation("Cannot update in-progress endpoint \"" + e.arn() + "\".");
       }
       target = deployment(e.name(), configName);
+      if (e.variant().serverless() == null && target.variant().serverless() != null) {
+        // https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-update.html: a
+        // real-time endpoint
+        // cannot become a serverless one (the other way round is allowed).
+        throw AwsError.validation(
+            "Cannot update endpoint \"" + e.arn() + "\" on instances to the serverless"
+                + " endpoint config \"" + configName
+                + "\": updating a real-time endpoint to a serverless endpoint is"
+                + " not supported. Delete the endpoint and create it from that config.");
+      }
       updating = e.with("Updating", clock.instant(), null, e.container());
       endpoints.put(Arns.key(e.name()), updating);
     }

@@ -13,7 +13,9 @@ import java.util.Map;
  * none), and a cold start when the endpoint has served nothing for a while (the first invocation after idle waits for
  * compute to be provisioned; it is slower, not refused).
  *
- * <p>Counted per incarnation of an endpoint, so a re-created endpoint starts cold with all its slots.
+ * <p>Counted per deployment of an endpoint (the endpoint and its config), so a re-created endpoint starts cold with all
+ * its slots, and so does one that UpdateEndpoint moved to a new config: SageMaker re-initializes the container and
+ * the model then (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-update.html).
  */
 final class ServerlessCapacity {
 
@@ -23,7 +25,7 @@ final class ServerlessCapacity {
   private record Slots(int inFlight, Instant lastUsed) {}
 
   private final Clock clock;
-  private final Map<Long, Slots> slots = new HashMap<>();
+  private final Map<String, Slots> slots = new HashMap<>();
   private volatile Timing timing;
 
   ServerlessCapacity(Clock clock, Timing timing) {
@@ -43,7 +45,7 @@ final class ServerlessCapacity {
     int max = endpoint.variant().serverless().maxConcurrency();
     boolean cold;
     synchronized (this) {
-      Slots s = slots.get(endpoint.id());
+      Slots s = slots.get(deployment(endpoint));
       if (s != null && s.inFlight() >= max) {
         throw new AwsError(400, "ThrottlingException", null);
       }
@@ -51,7 +53,7 @@ final class ServerlessCapacity {
           || (s.inFlight() == 0
               && Duration.between(s.lastUsed(), clock.instant()).compareTo(timing.keepWarm()) >= 0);
       slots.put(
-          endpoint.id(),
+          deployment(endpoint),
           new Slots(s == null ? 1 : s.inFlight() + 1, s == null ? clock.instant() : s.lastUsed()));
     }
     if (cold && !timing.coldStart().isZero()) {
@@ -67,9 +69,14 @@ final class ServerlessCapacity {
   }
 
   synchronized void release(HostedEndpoint endpoint) {
-    Slots s = slots.get(endpoint.id());
+    Slots s = slots.get(deployment(endpoint));
     if (s != null) {
-      slots.put(endpoint.id(), new Slots(Math.max(0, s.inFlight() - 1), clock.instant()));
+      slots.put(deployment(endpoint), new Slots(Math.max(0, s.inFlight() - 1), clock.instant()));
     }
+  }
+
+  /** The endpoint as deployed now: an update to another config is new compute, cold, with all its slots. */
+  private static String deployment(HostedEndpoint endpoint) {
+    return endpoint.id() + " " + endpoint.configName();
   }
 }

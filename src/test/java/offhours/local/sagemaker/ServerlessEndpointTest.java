@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import offhours.inference.InvocationErrors;
 import offhours.local.sagemaker.LifecycleTest.MutableClock;
@@ -151,5 +154,87 @@ class ServerlessEndpointTest {
         .as("idle past keep-warm")
         .isGreaterThanOrEqualTo(coldStart);
     assertThat(container.invocations).hasValue(3);
+  }
+
+  /**
+   * An update re-initializes the container and the model, so the first invocation after it is cold
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-update.html): CloudFormation updates the
+   * stack's serverless endpoint in place when its config changes.
+   */
+  @Test
+  void anUpdateToANewConfigStartsColdAsSageMakerReinitializesTheModel() throws Exception {
+    List<FakeContainer> launched = new CopyOnWriteArrayList<>();
+    try (Fixture g = new Fixture(LocalSageMaker.builder()
+        .clock(clock)
+        .creatingDelay(Duration.ZERO)
+        .deletingDelay(Duration.ZERO)
+        .serverlessColdStart(Duration.ZERO, Duration.ofMinutes(5))
+        .container(Fixture.IMAGE, spec -> {
+          FakeContainer c = new FakeContainer();
+          launched.add(c);
+          return c;
+        }))) {
+      g.control.createModel(r -> r.modelName("upd-model")
+          .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
+          .primaryContainer(c -> c.image(Fixture.IMAGE)));
+      for (int memory : new int[] {2048, 3072}) {
+        g.control.createEndpointConfig(r -> r.endpointConfigName("upd-" + memory)
+            .productionVariants(ProductionVariant.builder()
+                .variantName("AllTraffic")
+                .modelName("upd-model")
+                .serverlessConfig(c -> c.memorySizeInMB(memory).maxConcurrency(5))
+                .build()));
+      }
+      g.control.createEndpoint(r -> r.endpointName("upd").endpointConfigName("upd-2048"));
+      g.awaitStatus("upd", EndpointStatus.IN_SERVICE);
+      java.util.function.Supplier<Integer> call = () -> g.runtime
+          .invokeEndpoint(r -> r.endpointName("upd")
+              .contentType("image/png")
+              .body(SdkBytes.fromString("x", StandardCharsets.UTF_8)))
+          .sdkHttpResponse()
+          .statusCode();
+      assertThat(call.get()).isEqualTo(200);
+
+      // Warm: a cold start now would last an hour, and the call answers.
+      g.sageMaker.serverlessColdStart(Duration.ofHours(1), Duration.ofMinutes(5));
+      assertThat(CompletableFuture.supplyAsync(call).get(60, TimeUnit.SECONDS)).isEqualTo(200);
+
+      g.control.updateEndpoint(r -> r.endpointName("upd").endpointConfigName("upd-3072"));
+      assertThat(g.awaitStatus("upd", EndpointStatus.IN_SERVICE).endpointConfigName())
+          .isEqualTo("upd-3072");
+      Duration coldStart = Duration.ofMillis(700);
+      g.sageMaker.serverlessColdStart(coldStart, Duration.ofMinutes(5));
+      long start = System.nanoTime();
+      assertThat(call.get()).isEqualTo(200);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("the first invocation of the updated endpoint, at once after the update")
+          .isGreaterThanOrEqualTo(coldStart);
+    } finally {
+      launched.forEach(FakeContainer::close);
+    }
+  }
+
+  /**
+   * SageMaker does not turn a real-time endpoint into a serverless one
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-update.html); the endpoint keeps serving
+   * on its instances.
+   */
+  @Test
+  void anEndpointOnInstancesCannotBeUpdatedToAServerlessConfig() {
+    f.createEndpoint("rt", Fixture.IMAGE, Map.of());
+    f.awaitStatus("rt", EndpointStatus.IN_SERVICE);
+    serverless("sls", 2048, 5);
+
+    assertThatThrownBy(() ->
+            f.control.updateEndpoint(r -> r.endpointName("rt").endpointConfigName("sls-config")))
+        .isInstanceOfSatisfying(SageMakerException.class, e -> {
+          assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+          assertThat(e.awsErrorDetails().errorMessage())
+              .startsWith("Cannot update endpoint \"arn:aws:sagemaker:")
+              .contains("updating a real-time endpoint to a serverless endpoint is not supported");
+        });
+    var rt = f.control.describeEndpoint(r -> r.endpointName("rt"));
+    assertThat(rt.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(rt.endpointConfigName()).isEqualTo("rt-config");
   }
 }
