@@ -103,7 +103,8 @@ final class ClassifyRoute {
               ? new ProbeImage.Check(
                   "too little of the request's time remains to check that with offhours' probe image",
                   false,
-                  false)
+                  false,
+                  0)
               : ProbeImage.send(inference, left);
           yield probe.read()
               ? ApiResponse.error(422, failure.reason() + "; " + ProbeImage.Check.READ)

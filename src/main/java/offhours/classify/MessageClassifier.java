@@ -223,14 +223,13 @@ final class MessageClassifier {
     ModelAnswer answer;
     long started = System.nanoTime();
     try {
-      answer = inference.invoke(image, scope.callTimeout(RESERVE));
-      scope.usage().add(elapsedMillis(started), image.length);
+      InferenceClient.RawAnswer reply = inference.send(image, scope.callTimeout(RESERVE));
+      scope.usage().add(elapsedMillis(started), image.length, reply.body().length);
+      answer = inference.read(reply); // an answer that does not fit was billed all the same
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
-      if (failure.originalStatus() != null) {
-        scope
-            .usage()
-            .add(elapsedMillis(started), image.length); // the model ran: a ModelError bills too
+      if (failure.originalStatus() != null) { // the model ran: a ModelError bills too
+        scope.usage().add(elapsedMillis(started), image.length, InvocationErrors.responseBytes(e));
       }
       return switch (failure.cause()) {
         case UNAVAILABLE, ENDPOINT -> {
@@ -301,12 +300,13 @@ final class MessageClassifier {
       return new ProbeImage.Check(
           "too little of this invocation remains to check that with offhours' probe image",
           false,
-          false);
+          false,
+          0);
     }
     long started = System.nanoTime();
     ProbeImage.Check check = ProbeImage.send(inference, scope.callTimeout(RESERVE));
     if (check.modelRan()) {
-      scope.usage().add(elapsedMillis(started), ProbeImage.bytes().length);
+      scope.usage().add(elapsedMillis(started), ProbeImage.bytes().length, check.responseBytes());
     }
     return check;
   }

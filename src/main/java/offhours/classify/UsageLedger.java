@@ -60,16 +60,20 @@ final class UsageLedger {
     }
   }
 
-  /** What one batch spent on the endpoint: invocations that reached the model, their time and the bytes sent. */
+  /**
+   * What one batch spent on the endpoint: invocations that reached the model, their time, and the bytes sent and
+   * received (the image and the body InvokeEndpoint answered), as Serverless Inference bills data processed in and
+   * out (https://aws.amazon.com/sagemaker/pricing/).
+   */
   static final class BatchUsage {
     private final LongAdder invocations = new LongAdder();
     private final LongAdder millis = new LongAdder();
     private final LongAdder bytes = new LongAdder();
 
-    void add(long elapsedMillis, long sentBytes) {
+    void add(long elapsedMillis, long sentBytes, long receivedBytes) {
       invocations.increment();
       millis.add(elapsedMillis);
-      bytes.add(sentBytes);
+      bytes.add(sentBytes + receivedBytes);
     }
   }
 

@@ -2,7 +2,8 @@ package offhours.endpoint;
 
 /**
  * What hosting serverless spent on one day, as Classify adds it to the ledger item: invocations, their time in
- * milliseconds, that time x the endpoint's memory in MB, and the bytes sent.
+ * milliseconds, that time x the endpoint's memory in MB, and the bytes sent and received (ledger items written before
+ * Classify counted the answers hold the bytes sent only).
  */
 public record ServerlessUsage(long invocations, long millis, long mbMillis, long bytes) {
   /**

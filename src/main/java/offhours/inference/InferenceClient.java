@@ -75,9 +75,26 @@ public final class InferenceClient {
    * {@link InvocationErrors#of}) and {@link ContractViolation} when the answer does not fit the contract.
    */
   public ModelAnswer invoke(byte[] image, Duration timeout) {
+    return read(send(image, timeout));
+  }
+
+  /**
+   * What InvokeEndpoint answered, before it is read: a serverless endpoint bills the answer's bytes as data out
+   * whether or not it fits the contract, so a caller that meters sends, counts, then {@link #read}s.
+   *
+   * @param body the response body as received
+   * @param variant the production variant that answered ({@link ModelAnswer#variant()}), or null
+   */
+  public record RawAnswer(byte[] body, String variant) {}
+
+  /** Sends {@code image}; throws the SDK's exception when the call fails (see {@link InvocationErrors#of}). */
+  public RawAnswer send(byte[] image, Duration timeout) {
     InvokeEndpointResponse response = runtime.invokeEndpoint(request(image, timeout));
-    return new ModelAnswer(
-        ResponseShapes.read(response.body().asByteArrayUnsafe(), contract),
-        response.invokedProductionVariant());
+    return new RawAnswer(response.body().asByteArrayUnsafe(), response.invokedProductionVariant());
+  }
+
+  /** Reads {@code reply}; throws {@link ContractViolation} when it does not fit the contract. */
+  public ModelAnswer read(RawAnswer reply) {
+    return new ModelAnswer(ResponseShapes.read(reply.body(), contract), reply.variant());
   }
 }

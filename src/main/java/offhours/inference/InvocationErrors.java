@@ -98,6 +98,19 @@ public final class InvocationErrors {
         && ENDPOINT_ABSENT.matcher(message(e)).find();
   }
 
+  /**
+   * The bytes of the error body InvokeEndpoint answered, as the SDK received it (a ModelError's JSON carries the
+   * container's status and message), 0 without one. A serverless endpoint bills a ModelError, and its data charge is
+   * for data processed in and out (https://aws.amazon.com/sagemaker/pricing/, "Serverless Inference").
+   */
+  public static long responseBytes(SdkException error) {
+    return error instanceof AwsServiceException service
+            && service.awsErrorDetails() != null
+            && service.awsErrorDetails().rawResponse() != null
+        ? service.awsErrorDetails().rawResponse().asByteArrayUnsafe().length
+        : 0;
+  }
+
   /** What {@code error}, thrown by InvokeEndpoint, means. */
   public static Failure of(SdkException error) {
     if (error instanceof ModelErrorException model) {

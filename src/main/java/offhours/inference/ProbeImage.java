@@ -32,8 +32,10 @@ public final class ProbeImage {
    *     endpoint bills
    * @param throttled whether the endpoint only turned the probe away as busy (a throttle): then nothing says the
    *     endpoint is broken, and the deferral it causes is not counted
+   * @param responseBytes the body InvokeEndpoint answered when the model ran (its answer or the ModelError), else 0:
+   *     a serverless endpoint bills it as data out
    */
-  public record Check(String failure, boolean modelRan, boolean throttled) {
+  public record Check(String failure, boolean modelRan, boolean throttled, long responseBytes) {
 
     /** A clause to follow the reason of a 4xx the probe image was answered after. */
     public static final String READ = "it read offhours' probe image meanwhile";
@@ -45,18 +47,24 @@ public final class ProbeImage {
 
   /** Sends the probe image to the model; the whole call ends within {@code timeout} (none if null). */
   public static Check send(InferenceClient inference, Duration timeout) {
+    InferenceClient.RawAnswer reply;
     try {
-      inference.invoke(bytes(), timeout);
-      return new Check(null, true, false);
-    } catch (ContractViolation e) {
-      return new Check(null, true, false);
+      reply = inference.send(bytes(), timeout);
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
+      boolean ran = failure.originalStatus() != null;
       return new Check(
           "it failed on offhours' probe image too: " + failure.reason(),
-          failure.originalStatus() != null,
-          failure.cause() == InvocationErrors.Cause.THROTTLED);
+          ran,
+          failure.cause() == InvocationErrors.Cause.THROTTLED,
+          ran ? InvocationErrors.responseBytes(e) : 0);
     }
+    try {
+      inference.read(reply);
+    } catch (ContractViolation e) {
+      // any answer counts: the model read the image
+    }
+    return new Check(null, true, false, reply.body().length);
   }
 
   private static byte[] load() {

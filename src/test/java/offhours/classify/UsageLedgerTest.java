@@ -63,10 +63,10 @@ class UsageLedgerTest {
   }
 
   @Test
-  void aBatchAddsItsInvocationsTimeMemoryAndBytesToTheLocalDaysItemInOneAdd() {
+  void aBatchAddsItsInvocationsTimeMemoryAndBytesInAndOutToTheLocalDaysItemInOneAdd() {
     UsageLedger.BatchUsage tally = new UsageLedger.BatchUsage();
-    tally.add(120, 50_000);
-    tally.add(80, 30_000);
+    tally.add(120, 50_000, 1_000); // the image sent, the answer received: both are data processed
+    tally.add(80, 30_000, 500);
     ledger(SERVERLESS).add(tally);
 
     assertThat(updates).singleElement().satisfies(u -> {
@@ -86,14 +86,14 @@ class UsageLedgerTest {
               ":mbms",
               AttributeValue.fromN("614400"),
               ":b",
-              AttributeValue.fromN("80000")));
+              AttributeValue.fromN("81500")));
     });
   }
 
   @Test
   void otherHostingsAndEmptyBatchesWriteNothing() {
     UsageLedger.BatchUsage tally = new UsageLedger.BatchUsage();
-    tally.add(100, 1);
+    tally.add(100, 1, 0);
     ledger(Map.of("HOSTING", "scheduled")).add(tally);
     ledger(Map.of()).add(tally);
     ledger(SERVERLESS).add(new UsageLedger.BatchUsage());
@@ -104,7 +104,7 @@ class UsageLedgerTest {
   void aFailedWriteIsLoggedAndNeverFailsTheBatch() {
     failWith = new IllegalStateException("throttled");
     UsageLedger.BatchUsage tally = new UsageLedger.BatchUsage();
-    tally.add(100, 1);
+    tally.add(100, 1, 0);
     ledger(SERVERLESS).add(tally);
     assertThat(logged.toString(StandardCharsets.UTF_8))
         .contains("\"level\":\"WARN\"")

@@ -13,6 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * An in-memory table keyed by (pk, sk) that understands the conditions offhours writes with:
@@ -25,6 +27,7 @@ public final class FakeDynamoDb implements DynamoDbClient {
 
   public final Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
   public final List<PutItemRequest> puts = new ArrayList<>();
+  public final List<UpdateItemRequest> updates = new ArrayList<>();
   public volatile RuntimeException failWith;
 
   @Override
@@ -93,6 +96,13 @@ public final class FakeDynamoDb implements DynamoDbClient {
         .sorted(java.util.Comparator.comparing(i -> i.get("sk").s()))
         .toList();
     return QueryResponse.builder().items(found).build();
+  }
+
+  /** Recorded, not applied: the ledger's ADDs are asserted as written. */
+  @Override
+  public synchronized UpdateItemResponse updateItem(UpdateItemRequest request) {
+    updates.add(request);
+    return UpdateItemResponse.builder().build();
   }
 
   public synchronized List<Map<String, AttributeValue>> all() {
