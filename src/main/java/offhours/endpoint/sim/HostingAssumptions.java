@@ -24,7 +24,8 @@ import java.time.LocalTime;
  * @param serverlessConcurrency serverless max concurrency (1-200; some accounts' quota is 10)
  * @param serverlessColdStart added to a request that finds no warm worker
  * @param serverlessWarm how long a worker stays warm after its last request (not documented by AWS; observed)
- * @param imageMegabytes data per request (in + out), for the serverless data charge; the bench's photos are ~0.11 MB
+ * @param imageMegabytes data sent per request, for the serverless data charge; the bench's photos are ~0.11 MB (the
+ *     answer received is {@link #ANSWER_MEGABYTES})
  * @param batchAt batch transform: one job a day at this local time, for everything uploaded before it
  * @param batchStartup batch transform: job start to the first record (instance and container start, minutes)
  */
@@ -46,6 +47,15 @@ public record HostingAssumptions(
     double imageMegabytes,
     LocalTime batchAt,
     Duration batchStartup) {
+
+  /**
+   * Data received per request: Serverless Inference bills data processed in and out
+   * (https://aws.amazon.com/sagemaker/pricing/), so each image's charge adds its answer to the image sent, as the
+   * ledger does for a stack (offhours.classify.UsageLedger). The default model answers a JSON array of 5 scores, well
+   * under 100 bytes; 1 KB leaves room for a verbose answer that names its classes. A model answering 1000 ImageNet
+   * scores sends ~15 KB, still small beside the image.
+   */
+  public static final double ANSWER_MEGABYTES = 0.001;
 
   public HostingAssumptions {
     if (!(imagesPerSecond > 0)) {

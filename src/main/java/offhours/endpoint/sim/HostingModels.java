@@ -162,7 +162,8 @@ final class HostingModels {
       }
     }
     double gbSeconds = results.size() * a.serverlessMemoryGb() * a.service().toNanos() / 1e9;
-    double dataGb = results.size() * a.imageMegabytes() / 1000.0;
+    double dataGb =
+        results.size() * (a.imageMegabytes() + HostingAssumptions.ANSWER_MEGABYTES) / 1000.0;
     double usd = gbSeconds * prices.serverlessGbSecondUsd() + dataGb * prices.serverlessGbDataUsd();
     return new HostingRow(
         "serverless",

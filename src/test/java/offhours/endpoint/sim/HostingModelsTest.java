@@ -109,7 +109,8 @@ class HostingModelsTest {
             Duration.ofSeconds(11)); // worker 2 idle since 10:00:11: cold again
     assertThat(row.note()).contains("3 cold starts");
     assertThat(row.units()).isEqualTo(8.0); // 4 requests x 1 s x 2 GB; cold starts are not billed
-    assertThat(row.usd()).isCloseTo(8 * 0.00002 + 4 * 0.11 / 1000 * 0.016, within(1e-12));
+    // data in and out: each 0.11 MB image sent and its answer (1 KB) received
+    assertThat(row.usd()).isCloseTo(8 * 0.00002 + 4 * (0.11 + 0.001) / 1000 * 0.016, within(1e-12));
     assertThat(row.bands()).isEmpty();
   }
 
