@@ -1,13 +1,15 @@
 package offhours.endpoint.sim;
 
+import static offhours.endpoint.sim.HostingFixtures.DAY;
+import static offhours.endpoint.sim.HostingFixtures.PRICES;
+import static offhours.endpoint.sim.HostingFixtures.at;
+import static offhours.endpoint.sim.HostingFixtures.day;
+import static offhours.endpoint.sim.HostingFixtures.waits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,48 +18,6 @@ import org.junit.jupiter.api.Test;
  * alarm 2 min, launch and load 7 min, 15 idle minutes to 0, requests expire after 6 h).
  */
 class AsyncInferenceModelTest {
-
-  private static final Instant DAY = Instant.parse("2026-03-23T00:00:00Z");
-  private static final HostingPrices PRICES = new HostingPrices("ml.m5.large", 0.1, 0.00002, 0.016);
-
-  /** {@code imagesPerSecond} per instance; the rest of the assumptions do not touch this row. */
-  private static HostingAssumptions serving(double imagesPerSecond) {
-    return new HostingAssumptions(
-        imagesPerSecond,
-        LocalTime.of(8, 0),
-        LocalTime.of(18, 0),
-        Duration.ofMinutes(10),
-        Duration.ofMinutes(2),
-        Duration.ofMinutes(1),
-        Duration.ofMinutes(5),
-        Duration.ofMinutes(2),
-        Duration.ofMinutes(15),
-        Duration.ofMinutes(10),
-        2,
-        2,
-        Duration.ofSeconds(10),
-        Duration.ofMinutes(10),
-        0.11,
-        LocalTime.of(2, 0),
-        Duration.ofMinutes(6));
-  }
-
-  private static Instant at(String hhmmss) {
-    return DAY.plus(Duration.between(LocalTime.MIDNIGHT, LocalTime.parse(hhmmss)));
-  }
-
-  private static HostingModels.Period day(String... uploads) {
-    return new HostingModels.Period(
-        Arrays.stream(uploads).map(AsyncInferenceModelTest::at).toList(),
-        DAY,
-        DAY.plus(Duration.ofDays(1)),
-        ZoneOffset.UTC,
-        Duration.ofMinutes(60));
-  }
-
-  private static List<Duration> waits(HostingRow row) {
-    return row.results().stream().map(r -> Duration.between(r[0], r[1])).toList();
-  }
 
   @Test
   void theTimesAreTheDocumentedOnes() {
@@ -71,7 +31,7 @@ class AsyncInferenceModelTest {
   void
       aRequestAtZeroInstancesWaitsForTheBacklogAlarmAndTheLaunchAndTheOnesQueuedMeanwhileFollowIt() {
     HostingRow row = AsyncInferenceModel.asynchronous(
-        day("10:00:00", "10:05:00", "10:05:00"), serving(1), PRICES);
+        day("10:00:00", "10:05:00", "10:05:00"), HostingFixtures.assumptions(1), PRICES);
 
     // alarm 10:02, instance and model 10:09, then 1 s each
     assertThat(waits(row))
@@ -93,7 +53,7 @@ class AsyncInferenceModelTest {
   @Test
   void theInstanceScalesInAfterFifteenIdleMinutesAndAnUploadBeforeThatReusesIt() {
     HostingRow row = AsyncInferenceModel.asynchronous(
-        day("10:00:00", "10:24:00", "11:00:00"), serving(1), PRICES);
+        day("10:00:00", "10:24:00", "11:00:00"), HostingFixtures.assumptions(1), PRICES);
 
     assertThat(waits(row))
         .containsExactly(
@@ -113,7 +73,7 @@ class AsyncInferenceModelTest {
     // the seventh would start at 16:09, past its 16:00 expiry.
     HostingRow row = AsyncInferenceModel.asynchronous(
         day("10:00:00", "10:00:00", "10:00:00", "10:00:00", "10:00:00", "10:00:00", "10:00:00"),
-        serving(1 / 3600.0),
+        HostingFixtures.assumptions(1 / 3600.0),
         PRICES);
 
     assertThat(waits(row)).hasSize(6).last().isEqualTo(Duration.ofHours(6).plusMinutes(9));
@@ -130,7 +90,9 @@ class AsyncInferenceModelTest {
   @Test
   void aRequestWhoseExpiryFallsAfterThePeriodIsStillWaitingNotExpired() {
     HostingRow row = AsyncInferenceModel.asynchronous(
-        day("21:00:00", "21:00:00", "21:00:00", "21:00:00"), serving(1 / 3600.0), PRICES);
+        day("21:00:00", "21:00:00", "21:00:00", "21:00:00"),
+        HostingFixtures.assumptions(1 / 3600.0),
+        PRICES);
 
     // ready 21:09; results 22:09 and 23:09; the third ends 00:09, after the period; expiries at
     // 03:00

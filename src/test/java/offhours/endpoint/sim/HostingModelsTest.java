@@ -1,11 +1,15 @@
 package offhours.endpoint.sim;
 
+import static offhours.endpoint.sim.HostingFixtures.DAY;
+import static offhours.endpoint.sim.HostingFixtures.PRICES;
+import static offhours.endpoint.sim.HostingFixtures.at;
+import static offhours.endpoint.sim.HostingFixtures.day;
+import static offhours.endpoint.sim.HostingFixtures.waits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,43 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Each hosting option's model on a few uploads worked out by hand (1 image/s per instance, UTC, budget 60 min). */
 class HostingModelsTest {
 
-  private static final Instant DAY = Instant.parse("2026-03-23T00:00:00Z");
-  private static final HostingPrices PRICES = new HostingPrices("ml.m5.large", 0.1, 0.00002, 0.016);
-  private static final HostingAssumptions A = new HostingAssumptions(
-      1.0,
-      LocalTime.of(8, 0),
-      LocalTime.of(18, 0),
-      Duration.ofMinutes(10),
-      Duration.ofMinutes(2),
-      Duration.ofMinutes(1),
-      Duration.ofMinutes(5),
-      Duration.ofMinutes(2),
-      Duration.ofMinutes(15),
-      Duration.ofMinutes(10),
-      2,
-      2,
-      Duration.ofSeconds(10),
-      Duration.ofMinutes(10),
-      0.11,
-      LocalTime.of(2, 0),
-      Duration.ofMinutes(6));
-
-  private static Instant at(String hhmmss) {
-    return DAY.plus(Duration.between(LocalTime.MIDNIGHT, LocalTime.parse(hhmmss)));
-  }
-
-  private static HostingModels.Period day(String... uploads) {
-    return new HostingModels.Period(
-        java.util.Arrays.stream(uploads).map(HostingModelsTest::at).toList(),
-        DAY,
-        DAY.plus(Duration.ofDays(1)),
-        ZoneOffset.UTC,
-        Duration.ofMinutes(60));
-  }
-
-  private static List<Duration> waits(HostingRow row) {
-    return row.results().stream().map(r -> Duration.between(r[0], r[1])).toList();
-  }
+  private static final HostingAssumptions A = HostingFixtures.assumptions(1.0);
 
   @Test
   void alwaysOnBillsTheWholePeriodAndQueuesSimultaneousUploadsOneAfterTheOther() {
