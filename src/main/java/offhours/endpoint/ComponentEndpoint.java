@@ -15,11 +15,12 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * copy count is switched between 0 and N instead of deleting and creating the endpoint
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html). The controller's
  * words map as follows: {@link #create} makes whatever is missing (the endpoint, tagged; then the component with N
- * copies) or sets the copies back to N; {@link #delete} sets the copies to 0, and removes only what is not the stack's
- * any more (a component of another model, an endpoint of another config, or a failed one). The states:
+ * copies) or sets the copies back to N; {@link #delete} sets the copies to 0 (or creates the component with 0 copies
+ * on an endpoint that has none, whose instances would otherwise stay), and removes only what is not the stack's any
+ * more (a component of another model, an endpoint of another config, or a failed one). The states:
  * <ul>
  *   <li>the endpoint's own state while it is not InService (or absent, foreign, of another config);
- *   <li>ABSENT with the endpoint up but no component, or a component at 0 copies on 0 instances (asleep, unbilled);
+ *   <li>ABSENT with the endpoint up but no component and no instance, or a component at 0 copies on 0 instances (asleep, unbilled);
  *   <li>CREATING while the component is created or its copies scale out from 0; IN_SERVICE once copies are up
  *       (UPDATING while a changed count settles on copies that serve);
  *   <li>DELETING while copies scale in, and after that while the variant still has instances (managed instance
@@ -129,11 +130,12 @@ public final class ComponentEndpoint implements Endpoint {
     }
     DescribeInferenceComponentResponse c = component();
     if (c == null) {
-      // Nothing serves. Instances the endpoint still holds (its initial ones before the component
-      // is created, or
-      // those of a component just replaced) bill until managed scaling removes them: a resumable
-      // DELETING, so the
-      // ledger counts them and a wake creates the component on them.
+      // Nothing serves. Instances the endpoint holds (its InitialInstanceCount ones before the
+      // component is created, or those of a component just replaced) bill, and managed instance
+      // scaling removes instances only on an endpoint that hosts a component
+      // (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html):
+      // a resumable DELETING that needs a stop, so the ledger counts them, a wake creates the
+      // component on them, and a stop creates it with 0 copies (delete) so that they go.
       return instances() > 0
           ? new Status(
               State.DELETING,
@@ -142,6 +144,7 @@ public final class ComponentEndpoint implements Endpoint {
               ep.modifiedAt(),
               ep.configName(),
               false,
+              true,
               true)
           : new Status(State.ABSENT, null, null, null, ep.configName(), false);
     }
@@ -282,25 +285,30 @@ public final class ComponentEndpoint implements Endpoint {
     }
     DescribeInferenceComponentResponse c = component();
     if (c == null) {
-      try {
-        sageMaker.createInferenceComponent(b -> b.inferenceComponentName(componentName)
-            .endpointName(endpointName)
-            .variantName(modelName) // the config's variant is named after the model (template.yaml)
-            .specification(s -> s.modelName(modelName)
-                .computeResourceRequirements(r -> r.numberOfCpuCoresRequired(CPU_CORES)
-                    .minMemoryRequiredInMb(MIN_MEMORY_MB)
-                    .numberOfAcceleratorDevicesRequired(accelerated ? ACCELERATORS : null)))
-            .runtimeConfig(r -> r.copyCount(copies)));
-      } catch (SageMakerException e) {
-        if (!SageMakerEndpoint.alreadyExists(e)) {
-          throw e;
-        }
-        // An overlapping run created it since this one looked: done (see SageMakerEndpoint#create).
-        return false;
-      }
-      return true;
+      return createComponent(copies);
     }
     setCopies(copies);
+    return true;
+  }
+
+  /** CreateInferenceComponent with {@code count} copies; false when an overlapping run created it first. */
+  private boolean createComponent(int count) {
+    try {
+      sageMaker.createInferenceComponent(b -> b.inferenceComponentName(componentName)
+          .endpointName(endpointName)
+          .variantName(modelName) // the config's variant is named after the model (template.yaml)
+          .specification(s -> s.modelName(modelName)
+              .computeResourceRequirements(r -> r.numberOfCpuCoresRequired(CPU_CORES)
+                  .minMemoryRequiredInMb(MIN_MEMORY_MB)
+                  .numberOfAcceleratorDevicesRequired(accelerated ? ACCELERATORS : null)))
+          .runtimeConfig(r -> r.copyCount(count)));
+    } catch (SageMakerException e) {
+      if (!SageMakerEndpoint.alreadyExists(e)) {
+        throw e;
+      }
+      // An overlapping run created it since this one looked: done (see SageMakerEndpoint#create).
+      return false;
+    }
     return true;
   }
 
@@ -333,6 +341,13 @@ public final class ComponentEndpoint implements Endpoint {
     }
     if (endpointGoes && ep.state() != State.ABSENT && ep.state() != State.DELETING) {
       endpoint.delete();
+    } else if (!endpointGoes && ep.state() == State.IN_SERVICE) {
+      // The endpoint's instances with no component on them stay billed: SageMaker scales an
+      // endpoint to zero instances only if it hosts a component (see describe). One with 0 copies
+      // lets managed instance scaling take them away, as after any sleep
+      // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRuntimeConfig.html:
+      // CopyCount's minimum is 0).
+      createComponent(0);
     }
   }
 

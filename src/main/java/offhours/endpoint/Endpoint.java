@@ -22,6 +22,9 @@ public interface Endpoint {
    *     nor deletes it
    * @param resumable a stop that a start reverses at once, on capacity still billed (scale-to-zero: the copies are at
    *     0 and settled, the instances not yet removed): {@link #create} wakes it without waiting for the stop to end
+   * @param needsStop capacity billed that nothing removes until the controller stops it (scale-to-zero: instances on
+   *     an endpoint that hosts no inference component yet, which SageMaker never scales to zero): a stop still to
+   *     issue, not one to wait for
    */
   record Status(
       State state,
@@ -30,8 +33,21 @@ public interface Endpoint {
       Instant modifiedAt,
       String configName,
       boolean foreign,
-      boolean resumable) {
+      boolean resumable,
+      boolean needsStop) {
     public static final Status ABSENT = new Status(State.ABSENT, null, null, null);
+
+    /** Not {@code needsStop}: any stop but that of instances without an inference component. */
+    public Status(
+        State state,
+        String failureReason,
+        Instant createdAt,
+        Instant modifiedAt,
+        String configName,
+        boolean foreign,
+        boolean resumable) {
+      this(state, failureReason, createdAt, modifiedAt, configName, foreign, resumable, false);
+    }
 
     /** Not {@code resumable}: any endpoint but a scale-to-zero one whose instances outlast its copies. */
     public Status(

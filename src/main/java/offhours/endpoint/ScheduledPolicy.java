@@ -189,7 +189,13 @@ final class ScheduledPolicy implements HostingPolicy {
     }
     return switch (st) {
       case ABSENT -> new Step(Action.NONE, "off");
-      case DELETING -> new Step(Action.WAIT, "endpoint deleting");
+      case DELETING ->
+        ep.needsStop()
+            ? new Step(
+                Action.DELETE_ENDPOINT,
+                "stop: instances without an inference component, which SageMaker never scales to"
+                    + " zero; the component is created with 0 copies so that they go")
+            : new Step(Action.WAIT, "endpoint deleting");
       case CREATING ->
         stuck(ep, now)
             ? new Step(

@@ -206,6 +206,31 @@ class ComponentEndpointTest {
     assertThat(requests).last().asString().startsWith("CreateInferenceComponent ");
   }
 
+  /**
+   * SageMaker scales an endpoint's instances to zero only while it hosts a component, so the instances an endpoint
+   * starts with stay until one is there: a stop still to issue, and that stop is the component with 0 copies.
+   */
+  @Test
+  void instancesWithoutAComponentNeedAStopThatCreatesItWithNoCopy() {
+    answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(2));
+    assertThat(endpoint.describe().needsStop()).isTrue();
+    requests.clear();
+    endpoint.delete();
+    assertThat(calls()).doesNotContain("DeleteEndpoint", "UpdateInferenceComponentRuntimeConfig");
+    assertThat(requests)
+        .last()
+        .asString()
+        .startsWith("CreateInferenceComponent ")
+        .contains("\"ModelName\":\"model-1\"", "\"RuntimeConfig\":{\"CopyCount\":0}");
+
+    component("InService", 0, 0, "model-1");
+    Endpoint.Status asleep = endpoint.describe();
+    assertThat(asleep.state()).as("going to sleep as any other").isEqualTo(State.DELETING);
+    assertThat(asleep.needsStop()).as("stopped: the instances go").isFalse();
+    assertThat(asleep.resumable()).isTrue();
+    assertCreateSetsTheCopiesBack();
+  }
+
   @Test
   void onACpuTypeACopyAsksForNoAcceleratorOnAnAcceleratedTypeForOne() {
     endpoint.create();

@@ -98,6 +98,28 @@ class ScaleToZeroControllerTest {
   }
 
   @Test
+  void instancesWithoutAComponentAreStoppedNotWaitedFor() {
+    // The wish turned off after CreateEndpoint and before the component: its instances stay until
+    // a component is there, so waiting for them to go would bill them for ever.
+    rig.now = Instant.parse("2026-01-17T09:00:00Z"); // Saturday: outside working hours
+    rig.endpoint = new Endpoint.Status(
+        State.DELETING,
+        "no inference component on instances not yet removed",
+        rig.now.minusSeconds(600),
+        rig.now,
+        "offhours-endpoint-config",
+        false,
+        true,
+        true);
+
+    Decision d = rig.run();
+
+    assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(d.why()).startsWith("stop: instances without an inference component");
+    assertThat(rig.calls).containsExactly("delete");
+  }
+
+  @Test
   void aComponentOfAnOlderModelIsDrainedThenReplaced() {
     rig.endpoint = new Endpoint.Status(
         State.IN_SERVICE,
