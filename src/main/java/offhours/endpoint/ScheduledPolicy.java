@@ -163,7 +163,10 @@ final class ScheduledPolicy implements HostingPolicy {
           ep.resumable()
               ? new Step(
                   Action.CREATE_ENDPOINT,
-                  "copies at 0 on instances not yet removed; setting them back wakes it on those")
+                  ep.needsStop()
+                      ? "no inference component yet on the endpoint's instances; creating it wakes it"
+                          + " on those"
+                      : "copies at 0 on instances not yet removed; setting them back wakes it on those")
               : new Step(Action.WAIT, "endpoint deleting; create once it is gone");
         case FAILED ->
           new Step(Action.DELETE_ENDPOINT, "endpoint failed: " + ep.failureReason(), true);

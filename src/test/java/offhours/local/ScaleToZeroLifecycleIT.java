@@ -123,6 +123,35 @@ class ScaleToZeroLifecycleIT {
   }
 
   /**
+   * A stop while the endpoint is being created, before its component exists: the endpoint comes up with its
+   * InitialInstanceCount instance, which SageMaker keeps while no component is on it, so the controller creates the
+   * component with 0 copies rather than wait, and the instance goes; the controller then sees it asleep.
+   */
+  @Test
+  void aStopBeforeTheComponentExistsCreatesItWithNoCopySoTheInstancesGo() throws Exception {
+    LocalDeployment.Options options = StackFixture.options(
+            Duration.ofSeconds(10), StackFixture.OFF_UNLESS_STARTED)
+        .withModelSettings(Map.of("HOSTING", "scale-to-zero"));
+    try (StackFixture f = StackFixture.start(options)) {
+      try (ControllerLog log = new ControllerLog()) {
+        assertThat(f.override("start").get("action").asText()).isEqualTo("CREATE_ENDPOINT");
+        f.override("stop");
+        f.await(
+            "the component with no copy, its instance gone",
+            DEADLINE,
+            () -> f.componentStatus().equals("InService 0/0 copies, 0 instances"));
+        f.await("the controller sees it asleep", DEADLINE, () -> asleep(f));
+        assertThat(log.lines())
+            .as("the controller's runs")
+            .anySatisfy(run -> assertThat(run)
+                .contains("-> DELETE_ENDPOINT: stop: instances without an inference component"));
+      }
+      assertThat(f.endpointStatus()).as("the endpoint stays").isEqualTo("InService");
+      assertThat(f.results()).isEmpty();
+    }
+  }
+
+  /**
    * A stop, and a start while its second half runs (copies at 0 and settled, the instance not yet removed): the
    * controller sets the copies back on that instance at once, and the upload made meanwhile is classified; the
    * component is the same one, and no run saw it ABSENT nor waited for the instances to go.

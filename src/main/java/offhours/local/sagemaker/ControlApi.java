@@ -303,8 +303,8 @@ final class ControlApi {
         && !e.status().equals("Creating")
         && !e.status().equals("Failed")) {
       // The instances are the components' copies' (managed instance scaling): none while every copy
-      // is gone.
-      int instances = components.instances(e.name());
+      // is gone; before the first component, those the endpoint was created with.
+      int instances = components.instances(e);
       out.putArray("ProductionVariants")
           .addObject()
           .put("VariantName", e.variant().variantName())

@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,8 +20,10 @@ import offhours.local.sagemaker.Models.HostedModel;
  * Inference components on endpoints whose config has a variant without a model
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-deploy-models.html). A component is
  * {@code Creating} for the creating delay, then its copies (one container here, whatever the count) and the
- * instances under them are up and it is {@code InService} (created with 0 copies: InService with no container and no
- * instance). UpdateInferenceComponentRuntimeConfig is {@code Updating}
+ * instances under them are up and it is {@code InService} (created with 0 copies: InService with no container). The
+ * endpoint holds its InitialInstanceCount instances until its first component takes them over, as SageMaker scales
+ * instances to zero only on an endpoint that hosts a component; one created with 0 copies lets them go one deleting
+ * delay after it is InService. UpdateInferenceComponentRuntimeConfig is {@code Updating}
  * while copies scale: out after the creating delay; in after the deleting delay, and the variant's instances follow
  * one deleting delay later (managed instance scaling with MinInstanceCount 0). While a component has no copy,
  * InvokeEndpoint answers SageMaker's no-capacity ValidationError. DeleteInferenceComponent, refused while the component
@@ -92,6 +96,9 @@ final class InferenceComponents implements AutoCloseable {
   private final Endpoints endpoints;
   private final ContainerSupervisor containers;
   private final Map<String, HostedComponent> components = new HashMap<>();
+  /** The endpoint incarnations ({@link HostedEndpoint#id}) a component has been created on. */
+  private final Set<Long> hosting = new HashSet<>();
+
   private final AtomicLong ids = new AtomicLong();
   private boolean closed;
 
@@ -132,10 +139,18 @@ final class InferenceComponents implements AutoCloseable {
         .toList();
   }
 
-  /** The instances the components of {@code endpointName} keep (DescribeEndpoint's CurrentInstanceCount). */
-  synchronized int instances(String endpointName) {
+  /**
+   * The variant's instances (DescribeEndpoint's CurrentInstanceCount): its InitialInstanceCount until a component is
+   * created on it, as SageMaker scales an endpoint's instances to zero only while it hosts a component
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html); then those its
+   * components keep.
+   */
+  synchronized int instances(HostedEndpoint endpoint) {
+    if (!hosting.contains(endpoint.id())) {
+      return endpoint.variant().initialInstanceCount();
+    }
     return components.values().stream()
-        .filter(c -> c.endpointName().equalsIgnoreCase(endpointName))
+        .filter(c -> c.endpointName().equalsIgnoreCase(endpoint.name()))
         .mapToInt(HostedComponent::instances)
         .sum();
   }
@@ -212,6 +227,8 @@ final class InferenceComponents implements AutoCloseable {
     }
     HostedModel model = models.get(modelName);
     Instant now = clock.instant();
+    // The first component takes over the instances the endpoint was created with.
+    int inherited = hosting.add(endpoint.id()) ? endpoint.variant().initialInstanceCount() : 0;
     HostedComponent component = new HostedComponent(
         ids.incrementAndGet(),
         name,
@@ -228,7 +245,7 @@ final class InferenceComponents implements AutoCloseable {
         null,
         copies,
         0,
-        0,
+        inherited,
         null);
     components.put(Arns.key(name), component);
     scheduler.schedule(
@@ -244,11 +261,22 @@ final class InferenceComponents implements AutoCloseable {
     return arn;
   }
 
-  /** Created with no copy: InService with nothing to run, no container and no instance under it. */
-  private synchronized void settleWithoutCopies(HostedComponent from) {
-    if (isCurrent(from)) {
-      components.put(
-          Arns.key(from.name()), from.with("InService", clock.instant(), null, 0, 0, 0, null));
+  /**
+   * Created with no copy: InService with nothing to run and no container; the instances it took over go one deleting
+   * delay later (managed instance scaling), as after a scale-in.
+   */
+  private void settleWithoutCopies(HostedComponent from) {
+    HostedComponent idle;
+    synchronized (this) {
+      if (!isCurrent(from)) {
+        return;
+      }
+      idle = from.with("InService", clock.instant(), null, 0, 0, from.instances(), null);
+      components.put(Arns.key(from.name()), idle);
+    }
+    if (idle.instances() > 0) {
+      scheduler.schedule(
+          () -> instancesIn(idle), endpoints.deletingDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -37,7 +37,8 @@
  *       (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
  *   <li>Inference components: an endpoint config whose variant names no model makes an endpoint without a container;
  *       its components run the model (CreateInferenceComponent takes 0 copies or more, as the API's CopyCount
- *       minimum of 0 says). InvokeEndpoint then needs
+ *       minimum of 0 says); its InitialInstanceCount instances stay until a component is on it,
+ *       as instances scale to zero only on an endpoint that hosts components. InvokeEndpoint then needs
  *       the component's name (X-Amzn-SageMaker-Inference-Component) and, while the component has no copy, answers
  *       {@code ValidationError} "Inference Component has no capacity to process this request. ..."
  *       (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html).

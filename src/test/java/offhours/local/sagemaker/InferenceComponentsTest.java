@@ -99,7 +99,9 @@ class InferenceComponentsTest {
   @Test
   void componentScalesToZeroAndBackWhileTheEndpointStays() {
     componentEndpoint("ep");
-    assertThat(instances("ep")).isZero();
+    assertThat(instances("ep"))
+        .as("InitialInstanceCount, with no component yet")
+        .isEqualTo(1);
     createComponent("ep", "ep-ic", 1);
     DescribeInferenceComponentResponse up =
         awaitComponent("ep-ic", InferenceComponentStatus.IN_SERVICE, 1);
@@ -205,7 +207,7 @@ class InferenceComponentsTest {
     DescribeInferenceComponentResponse idle =
         awaitComponent("z-ic", InferenceComponentStatus.IN_SERVICE, 0);
     assertThat(idle.runtimeConfig().desiredCopyCount()).isZero();
-    assertThat(instances("z")).isZero();
+    Fixture.await(() -> instances("z") == 0 ? Boolean.TRUE : null, "instances scaled in");
     assertThat(launched).as("no copy, no container").isEmpty();
     assertThatThrownBy(() -> invoke("z", "z-ic"))
         .isInstanceOfSatisfying(
@@ -218,6 +220,20 @@ class InferenceComponentsTest {
     awaitComponent("z-ic", InferenceComponentStatus.IN_SERVICE, 1);
     assertThat(instances("z")).isEqualTo(1);
     assertThat(invoke("z", "z-ic").invokedProductionVariant()).isEqualTo("AllTraffic");
+  }
+
+  /**
+   * SageMaker scales an endpoint's instances to zero only while it hosts a component: the ones it was created with
+   * stay until a component is there, then go with its copies at 0.
+   */
+  @Test
+  void theInstancesAnEndpointStartsWithGoOnlyOnceAComponentWithNoCopyIsOnIt() {
+    componentEndpoint("i");
+    assertThat(instances("i")).as("InitialInstanceCount, with no component yet").isEqualTo(1);
+    createComponent("i", "i-ic", 0);
+    awaitComponent("i-ic", InferenceComponentStatus.IN_SERVICE, 0);
+    Fixture.await(() -> instances("i") == 0 ? Boolean.TRUE : null, "instances scaled in");
+    assertThat(launched).as("no copy, no container").isEmpty();
   }
 
   @Test
