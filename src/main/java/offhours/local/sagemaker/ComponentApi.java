@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import offhours.local.sagemaker.EndpointConfigs.Variant;
-import offhours.local.sagemaker.InferenceComponents.HostedComponent;
 
 /**
  * The inference-component operations of the control plane's JSON 1.1 protocol

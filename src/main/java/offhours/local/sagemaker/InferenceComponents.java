@@ -40,55 +40,6 @@ final class InferenceComponents implements AutoCloseable {
           + " may be in-progress (if configured) or try to increase the capacity by invoking"
           + " UpdateInferenceComponentRuntimeConfig API.";
 
-  /**
-   * One incarnation of a component. {@code desiredCopies}/{@code currentCopies} as RuntimeConfig reports them;
-   * {@code instances} the variant's instances it keeps; {@code container} is set while a copy serves.
-   */
-  record HostedComponent(
-      long id,
-      String name,
-      String arn,
-      String endpointName,
-      String variantName,
-      String modelName,
-      Map<String, Number> compute,
-      ContainerSpec spec,
-      String status,
-      Instant created,
-      Instant modified,
-      String failureReason,
-      int desiredCopies,
-      int currentCopies,
-      int instances,
-      ModelContainer container) {
-    HostedComponent with(
-        String newStatus,
-        Instant now,
-        String reason,
-        int desired,
-        int current,
-        int newInstances,
-        ModelContainer newContainer) {
-      return new HostedComponent(
-          id,
-          name,
-          arn,
-          endpointName,
-          variantName,
-          modelName,
-          compute,
-          spec,
-          newStatus,
-          created,
-          now,
-          reason,
-          desired,
-          current,
-          newInstances,
-          newContainer);
-    }
-  }
-
   private final Arns arns;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;

@@ -87,7 +87,7 @@ final class Invoker {
           "Endpoint " + endpointName + " of account " + arns.account()
               + " hosts no inference components; invoke it without an inference component name.");
     }
-    InferenceComponents.HostedComponent c = components.serving(endpoint.name(), component);
+    HostedComponent c = components.serving(endpoint.name(), component);
     return new Destination(endpoint, c.variantName(), c.container());
   }
 
