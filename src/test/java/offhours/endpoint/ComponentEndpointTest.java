@@ -463,25 +463,8 @@ class ComponentEndpointTest {
         answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT); // SageMaker finished it
       }
     });
-    DisabledMapping mapping = new DisabledMapping("the cleanup never enables");
-    MemoryQueue queue = new MemoryQueue(time);
-    EndpointCleanup cleanup = new EndpointCleanup(
-        view,
-        mapping,
-        new MemoryControlTable(),
-        new CleanupConfig(
-            EndpointCleanupHandlerTest.STACK_ID,
-            "ep",
-            "uuid-1",
-            "control",
-            EndpointCleanupHandlerTest.QUEUE_URL,
-            "ep-ic"),
-        time,
-        time,
-        new TestEventSweep(mapping, queue, queue, time));
-    Map<String, Object> event =
-        new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
-    event.put("ResourceProperties", Map.of("EndpointName", "ep"));
+    EndpointCleanup cleanup = cleanupOf(view, time);
+    Map<String, Object> event = stackDelete();
 
     Map<String, Object> response = cleanup.handle(event, Duration.ofSeconds(240));
 
@@ -523,25 +506,8 @@ class ComponentEndpointTest {
         answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT); // SageMaker deleted it
       }
     });
-    DisabledMapping mapping = new DisabledMapping("the cleanup never enables");
-    MemoryQueue queue = new MemoryQueue(time);
-    EndpointCleanup cleanup = new EndpointCleanup(
-        view,
-        mapping,
-        new MemoryControlTable(),
-        new CleanupConfig(
-            EndpointCleanupHandlerTest.STACK_ID,
-            "ep",
-            "uuid-1",
-            "control",
-            EndpointCleanupHandlerTest.QUEUE_URL,
-            "ep-ic"),
-        time,
-        time,
-        new TestEventSweep(mapping, queue, queue, time));
-    Map<String, Object> event =
-        new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
-    event.put("ResourceProperties", Map.of("EndpointName", "ep"));
+    EndpointCleanup cleanup = cleanupOf(view, time);
+    Map<String, Object> event = stackDelete();
     requests.clear();
 
     Map<String, Object> response = cleanup.handle(event, Duration.ofSeconds(240));
@@ -568,5 +534,33 @@ class ComponentEndpointTest {
     assertThat(cleanup.describe().state()).isEqualTo(State.FAILED);
     answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
     assertThat(cleanup.describe()).isEqualTo(Endpoint.Status.ABSENT);
+  }
+
+  /** The stack-delete cleanup of endpoint "ep" and component "ep-ic" over {@code view}, waiting on {@code time}. */
+  private static EndpointCleanup cleanupOf(ComponentEndpoint view, PausedTime time) {
+    DisabledMapping mapping = new DisabledMapping("the cleanup never enables");
+    MemoryQueue queue = new MemoryQueue(time);
+    return new EndpointCleanup(
+        view,
+        mapping,
+        new MemoryControlTable(),
+        new CleanupConfig(
+            EndpointCleanupHandlerTest.STACK_ID,
+            "ep",
+            "uuid-1",
+            "control",
+            EndpointCleanupHandlerTest.QUEUE_URL,
+            "ep-ic"),
+        time,
+        time,
+        new TestEventSweep(mapping, queue, queue, time));
+  }
+
+  /** CloudFormation's Delete of the cleanup resource for endpoint "ep". */
+  private static Map<String, Object> stackDelete() {
+    Map<String, Object> event =
+        new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
+    event.put("ResourceProperties", Map.of("EndpointName", "ep"));
+    return event;
   }
 }
