@@ -47,6 +47,14 @@ record FakeStack(
         + "/" + stackUuid;
   }
 
+  /**
+   * AWS::URLSuffix, the domain of the partition's service endpoints: amazonaws.com.cn in the China Regions
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
+   */
+  String urlSuffix() {
+    return partition.equals("aws-cn") ? "amazonaws.com.cn" : "amazonaws.com";
+  }
+
   /** What the template derives names from: the first group of the stack id's UUID. */
   String suffix() {
     return stackUuid.substring(0, stackUuid.indexOf('-'));

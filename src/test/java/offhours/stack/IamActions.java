@@ -73,8 +73,10 @@ final class IamActions {
         if (call.kmsKeyId() != null) {
           // S3 decrypts an SSE-KMS object with the caller's kms:Decrypt on the key, asking KMS on
           // the caller's
-          // behalf: the request carries kms:ViaService s3.REGION.amazonaws.com
-          // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
+          // behalf: the request carries kms:ViaService s3.REGION.URLSUFFIX, the endpoint the call
+          // went to (amazonaws.com.cn in the China Regions)
+          // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html,
+          // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
           String keyArn = call.kmsKeyId().startsWith("arn:")
               ? call.kmsKeyId()
               : arn(call, "kms", "key/" + call.kmsKeyId());
@@ -82,7 +84,10 @@ final class IamActions {
               "kms:Decrypt",
               keyArn,
               because + " of an object encrypted with SSE-KMS",
-              Map.of("kms:viaservice", "s3." + call.region().id() + ".amazonaws.com")));
+              Map.of(
+                  "kms:viaservice",
+                  "s3." + call.region().id()
+                      + (partition.equals("aws-cn") ? ".amazonaws.com.cn" : ".amazonaws.com"))));
         }
         if (call.status() == 404) {
           // S3 answers 404 for a missing key only to a caller that may list the bucket; others get

@@ -214,7 +214,7 @@ final class StackResolver {
       case "AWS::StackName":
         return stack.stackName();
       case "AWS::URLSuffix":
-        return "amazonaws.com";
+        return stack.urlSuffix();
       case "AWS::NoValue":
         return NO_VALUE;
       default:
@@ -233,7 +233,8 @@ final class StackResolver {
     String id = stack.physicalId(name);
     return switch (type) {
       case "AWS::SQS::Queue" ->
-        "https://sqs." + stack.region() + ".amazonaws.com/" + stack.account() + "/" + id;
+        "https://sqs." + stack.region() + "." + stack.urlSuffix() + "/" + stack.account() + "/"
+            + id;
       case "AWS::S3::Bucket" -> bucketName(name);
       case "AWS::SageMaker::Model" -> arn("sagemaker", "model/" + id);
       case "AWS::SageMaker::EndpointConfig" -> arn("sagemaker", "endpoint-config/" + id);
