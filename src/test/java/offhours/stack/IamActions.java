@@ -159,42 +159,52 @@ final class IamActions {
             because));
       }
       case "SageMaker.DescribeEndpoint" ->
-        needed.add(new Permission(
+        add(
+            needed,
             "sagemaker:DescribeEndpoint",
             endpoint(call, ((DescribeEndpointRequest) call.request()).endpointName()),
-            because));
+            because);
       case "SageMaker.DescribeEndpointConfig" ->
-        needed.add(new Permission(
+        add(
+            needed,
             "sagemaker:DescribeEndpointConfig",
             endpointConfig(
                 call, ((DescribeEndpointConfigRequest) call.request()).endpointConfigName()),
-            because));
+            because);
       case "SageMaker.DeleteEndpoint" ->
-        needed.add(new Permission(
+        add(
+            needed,
             "sagemaker:DeleteEndpoint",
             endpoint(call, ((DeleteEndpointRequest) call.request()).endpointName()),
-            because));
+            because);
       case "SageMaker.CreateEndpoint" -> {
         // CreateEndpoint is authorized on the endpoint and on the endpoint config it reads; tags
         // given with it
         // also need sagemaker:AddTags
         // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
         CreateEndpointRequest r = (CreateEndpointRequest) call.request();
-        needed.add(
-            new Permission("sagemaker:CreateEndpoint", endpoint(call, r.endpointName()), because));
-        needed.add(new Permission(
-            "sagemaker:CreateEndpoint", endpointConfig(call, r.endpointConfigName()), because));
+        add(needed, "sagemaker:CreateEndpoint", endpoint(call, r.endpointName()), because);
+        add(
+            needed,
+            "sagemaker:CreateEndpoint",
+            endpointConfig(call, r.endpointConfigName()),
+            because);
         if (r.hasTags() && !r.tags().isEmpty()) {
-          needed.add(new Permission(
-              "sagemaker:AddTags", endpoint(call, r.endpointName()), because + " with Tags"));
+          add(
+              needed,
+              "sagemaker:AddTags",
+              endpoint(call, r.endpointName()),
+              because + " with Tags");
         }
       }
       case "SageMaker.UpdateEndpoint" -> {
         UpdateEndpointRequest r = (UpdateEndpointRequest) call.request();
-        needed.add(
-            new Permission("sagemaker:UpdateEndpoint", endpoint(call, r.endpointName()), because));
-        needed.add(new Permission(
-            "sagemaker:UpdateEndpoint", endpointConfig(call, r.endpointConfigName()), because));
+        add(needed, "sagemaker:UpdateEndpoint", endpoint(call, r.endpointName()), because);
+        add(
+            needed,
+            "sagemaker:UpdateEndpoint",
+            endpointConfig(call, r.endpointConfigName()),
+            because);
       }
       case "SageMaker.ListTags" ->
         needed.add(new Permission(
@@ -205,13 +215,13 @@ final class IamActions {
         // Reference, Amazon SageMaker AI: InvokeEndpoint, resource types endpoint* and
         // inference-component).
         InvokeEndpointRequest r = (InvokeEndpointRequest) call.request();
-        needed.add(
-            new Permission("sagemaker:InvokeEndpoint", endpoint(call, r.endpointName()), because));
+        add(needed, "sagemaker:InvokeEndpoint", endpoint(call, r.endpointName()), because);
         if (r.inferenceComponentName() != null) {
-          needed.add(new Permission(
+          add(
+              needed,
               "sagemaker:InvokeEndpoint",
               component(call, r.inferenceComponentName()),
-              because + " of an inference component"));
+              because + " of an inference component");
         }
       }
       case "SageMaker.CreateInferenceComponent" -> {
@@ -220,14 +230,16 @@ final class IamActions {
         // SageMaker AI: CreateInferenceComponent, resource types endpoint* and
         // inference-component*).
         CreateInferenceComponentRequest r = (CreateInferenceComponentRequest) call.request();
-        needed.add(new Permission(
+        add(
+            needed,
             "sagemaker:CreateInferenceComponent",
             component(call, r.inferenceComponentName()),
-            because));
-        needed.add(new Permission(
+            because);
+        add(
+            needed,
             "sagemaker:CreateInferenceComponent",
             endpoint(call, r.endpointName()),
-            because + " on its endpoint"));
+            because + " on its endpoint");
       }
       case "SageMaker.DescribeInferenceComponent",
           "SageMaker.UpdateInferenceComponentRuntimeConfig",
@@ -235,7 +247,7 @@ final class IamActions {
         String name = (String) call.request()
             .getValueForField("InferenceComponentName", String.class)
             .orElseThrow();
-        needed.add(new Permission("sagemaker:" + call.operation(), component(call, name), because));
+        add(needed, "sagemaker:" + call.operation(), component(call, name), because);
       }
       case "Lambda.GetEventSourceMapping" ->
         needed.add(new Permission(
@@ -336,17 +348,35 @@ final class IamActions {
         + resource;
   }
 
-  /** SageMaker ARNs carry resource names in lower case. */
-  private String endpoint(Call call, String name) {
-    return arn(call, "sagemaker", "endpoint/" + name.toLowerCase(Locale.ROOT));
+  /**
+   * The ARNs a SageMaker resource named {@code name} may be authorized on. The ARNs SageMaker returns carry the name in
+   * lower case, and IAM compares resource ARNs case-sensitively, but AWS does not document which case SageMaker
+   * authorizes a request on: denials quote the lower-case ARN for InvokeEndpoint
+   * (https://github.com/philschmid/cdk-samples/issues/2) and the name as the request gave it for a create
+   * (https://github.com/awslabs/service-workbench-on-aws/issues/1176). So a role must allow both; they are one ARN
+   * for a name that is lower case already, as the names the template builds from the stack id are.
+   */
+  private List<String> sageMaker(Call call, String type, String name) {
+    String asNamed = arn(call, "sagemaker", type + "/" + name);
+    String lower = arn(call, "sagemaker", type + "/" + name.toLowerCase(Locale.ROOT));
+    return asNamed.equals(lower) ? List.of(lower) : List.of(lower, asNamed);
   }
 
-  private String component(Call call, String name) {
-    return arn(call, "sagemaker", "inference-component/" + name.toLowerCase(Locale.ROOT));
+  private List<String> endpoint(Call call, String name) {
+    return sageMaker(call, "endpoint", name);
   }
 
-  private String endpointConfig(Call call, String name) {
-    return arn(call, "sagemaker", "endpoint-config/" + name.toLowerCase(Locale.ROOT));
+  private List<String> component(Call call, String name) {
+    return sageMaker(call, "inference-component", name);
+  }
+
+  private List<String> endpointConfig(Call call, String name) {
+    return sageMaker(call, "endpoint-config", name);
+  }
+
+  private static void add(
+      List<Permission> needed, String action, List<String> resources, String because) {
+    resources.forEach(r -> needed.add(new Permission(action, r, because)));
   }
 
   /** https://sqs.REGION.amazonaws.com/ACCOUNT/NAME (or a local endpoint's http://host:port/ACCOUNT/NAME). */

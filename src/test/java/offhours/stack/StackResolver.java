@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -236,8 +237,12 @@ final class StackResolver {
         "https://sqs." + stack.region() + "." + stack.urlSuffix() + "/" + stack.account() + "/"
             + id;
       case "AWS::S3::Bucket" -> bucketName(name);
-      case "AWS::SageMaker::Model" -> arn("sagemaker", "model/" + id);
-      case "AWS::SageMaker::EndpointConfig" -> arn("sagemaker", "endpoint-config/" + id);
+      // The ARN SageMaker returned when CloudFormation created it, which carries the name in lower
+      // case (as
+      // DescribeEndpointConfig's EndpointConfigArn does), whatever the case of the name itself.
+      case "AWS::SageMaker::Model" -> arn("sagemaker", "model/" + id.toLowerCase(Locale.ROOT));
+      case "AWS::SageMaker::EndpointConfig" ->
+        arn("sagemaker", "endpoint-config/" + id.toLowerCase(Locale.ROOT));
       case "AWS::SNS::Topic" -> arn("sns", id);
       case "AWS::KMS::Key" -> stack.suffix() + "-0000-4000-8000-" + "0".repeat(12);
       case "AWS::DynamoDB::Table",
