@@ -58,6 +58,10 @@ class PartitionTest {
     for (String resource : stack.resources().keySet()) {
       collect(resource, stack.properties(resource), strings);
     }
+    collect("Outputs", stack.resolve(template.get("Outputs")), strings);
+    assertThat(strings)
+        .as("the API's URL, an endpoint of the partition")
+        .anyMatch(s -> s.endsWith(".execute-api.cn-north-1.amazonaws.com.cn"));
     assertThat(strings)
         .as("strings that name the commercial partition")
         .noneMatch(s -> s.contains("arn:aws:"));
