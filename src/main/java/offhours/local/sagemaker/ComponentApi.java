@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import offhours.local.sagemaker.EndpointConfigs.Variant;
 
 /**
@@ -20,7 +19,6 @@ final class ComponentApi {
   static final String OPERATIONS = "CreateInferenceComponent, DescribeInferenceComponent,"
       + " UpdateInferenceComponentRuntimeConfig, DeleteInferenceComponent and ListInferenceComponents";
 
-  private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
   /** ComputeResourceRequirements' members; MinMemoryRequiredInMb is required. */
   private static final List<String> COMPUTE = List.of(
       "NumberOfCpuCoresRequired",
@@ -50,10 +48,10 @@ final class ComponentApi {
         switch (operation) {
           case "CreateInferenceComponent" -> create(in);
           case "DescribeInferenceComponent" ->
-            describe(components.get(ControlApi.required(in, "InferenceComponentName")));
+            describe(components.get(Members.required(in, "InferenceComponentName")));
           case "UpdateInferenceComponentRuntimeConfig" -> update(in);
           case "DeleteInferenceComponent" -> {
-            components.delete(ControlApi.required(in, "InferenceComponentName"));
+            components.delete(Members.required(in, "InferenceComponentName"));
             yield json.createObjectNode();
           }
           case "ListInferenceComponents" -> list(in);
@@ -62,15 +60,9 @@ final class ComponentApi {
   }
 
   private ObjectNode create(JsonNode in) {
-    String name = ControlApi.required(in, "InferenceComponentName");
-    if (!NAME.matcher(name).matches()) {
-      throw AwsError.validation(
-          "1 validation error detected: Value '" + name + "' at 'inferenceComponentName'"
-              + " failed to satisfy constraint: Member must satisfy regular expression pattern: "
-              + NAME.pattern());
-    }
+    String name = Members.name(in, "InferenceComponentName", "inferenceComponentName");
     JsonNode spec = in.path("Specification");
-    String model = ControlApi.text(spec, "ModelName");
+    String model = Members.text(spec, "ModelName");
     if (model == null) {
       throw AwsError.validation(
           "Inference component " + name + ": Specification.ModelName is required locally"
@@ -96,8 +88,8 @@ final class ComponentApi {
     }
     String arn = components.create(
         name,
-        ControlApi.required(in, "EndpointName"),
-        ControlApi.required(in, "VariantName"),
+        Members.required(in, "EndpointName"),
+        Members.required(in, "VariantName"),
         model,
         compute,
         copies.asInt());
@@ -105,7 +97,7 @@ final class ComponentApi {
   }
 
   private ObjectNode update(JsonNode in) {
-    HostedComponent c = components.get(ControlApi.required(in, "InferenceComponentName"));
+    HostedComponent c = components.get(Members.required(in, "InferenceComponentName"));
     JsonNode copies = in.path("DesiredRuntimeConfig").path("CopyCount");
     if (copies.isMissingNode()) {
       throw AwsError.validation(
@@ -139,26 +131,17 @@ final class ComponentApi {
     out.putObject("RuntimeConfig")
         .put("DesiredCopyCount", c.desiredCopies())
         .put("CurrentCopyCount", c.currentCopies());
-    out.put("CreationTime", ControlApi.epochSeconds(c.created()));
-    out.put("LastModifiedTime", ControlApi.epochSeconds(c.modified()));
+    out.put("CreationTime", Members.epochSeconds(c.created()));
+    out.put("LastModifiedTime", Members.epochSeconds(c.modified()));
     out.put("InferenceComponentStatus", c.status());
     return out;
   }
 
   private ObjectNode list(JsonNode in) {
-    List<HostedComponent> matching = components.list(
-        ControlApi.text(in, "EndpointNameEquals"), ControlApi.text(in, "StatusEquals"));
+    List<HostedComponent> matching =
+        components.list(Members.text(in, "EndpointNameEquals"), Members.text(in, "StatusEquals"));
     int max = in.path("MaxResults").asInt(10);
-    int start = 0;
-    String token = ControlApi.text(in, "NextToken");
-    if (token != null) {
-      try {
-        start = Integer.parseInt(token);
-      } catch (NumberFormatException e) {
-        throw AwsError.validation(
-            "Invalid pagination token \"" + token + "\"; pass the NextToken of the previous page.");
-      }
-    }
+    int start = Members.pageStart(in);
     ObjectNode out = json.createObjectNode();
     ArrayNode list = out.putArray("InferenceComponents");
     int end = Math.min(matching.size(), start + max);
@@ -170,8 +153,8 @@ final class ComponentApi {
           .put("EndpointArn", endpointArn(c))
           .put("VariantName", c.variantName())
           .put("InferenceComponentStatus", c.status())
-          .put("CreationTime", ControlApi.epochSeconds(c.created()))
-          .put("LastModifiedTime", ControlApi.epochSeconds(c.modified()));
+          .put("CreationTime", Members.epochSeconds(c.created()))
+          .put("LastModifiedTime", Members.epochSeconds(c.modified()));
     }
     if (end < matching.size()) {
       out.put("NextToken", Integer.toString(end));

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,21 +11,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import offhours.local.sagemaker.EndpointConfigs.EndpointConfig;
 import offhours.local.sagemaker.EndpointConfigs.Serverless;
 import offhours.local.sagemaker.EndpointConfigs.Variant;
 import offhours.local.sagemaker.Models.HostedModel;
 
 /**
- * The SageMaker control plane's AWS JSON 1.1 protocol: reads each operation's request members, checks them the
- * way the service's model does (with its "1 validation error detected" messages), calls the resource's state
- * machine ({@link Models}, {@link EndpointConfigs}, {@link Endpoints}) and writes the response shape.
+ * The SageMaker control plane's AWS JSON 1.1 protocol: reads each operation's request members (checked by
+ * {@link Members} the way the service's model does), calls the resource's state machine ({@link Models},
+ * {@link EndpointConfigs}, {@link Endpoints}) and writes the response shape; the inference-component operations go to
+ * {@link ComponentApi}.
  */
 final class ControlApi {
-  // SageMaker's name constraint for models, endpoint configs and endpoints (API reference, e.g.
-  // API_CreateEndpoint.html).
-  private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
 
   private final ObjectMapper json;
   private final Models models;
@@ -58,13 +53,13 @@ final class ControlApi {
       case "CreateModel" -> createModel(in);
       case "DescribeModel" -> describeModel(in);
       case "DeleteModel" -> {
-        models.delete(required(in, "ModelName"));
+        models.delete(Members.required(in, "ModelName"));
         yield json.createObjectNode();
       }
       case "CreateEndpointConfig" -> createEndpointConfig(in);
       case "DescribeEndpointConfig" -> describeEndpointConfig(in);
       case "DeleteEndpointConfig" -> {
-        configs.delete(required(in, "EndpointConfigName"));
+        configs.delete(Members.required(in, "EndpointConfigName"));
         yield json.createObjectNode();
       }
       case "CreateEndpoint" ->
@@ -72,12 +67,13 @@ final class ControlApi {
             .put(
                 "EndpointArn",
                 endpoints.create(
-                    name(in, "EndpointName", "endpointName"),
-                    required(in, "EndpointConfigName"),
-                    tags(in)));
-      case "DescribeEndpoint" -> describeEndpoint(endpoints.get(required(in, "EndpointName")));
+                    Members.name(in, "EndpointName", "endpointName"),
+                    Members.required(in, "EndpointConfigName"),
+                    Members.tags(in)));
+      case "DescribeEndpoint" ->
+        describeEndpoint(endpoints.get(Members.required(in, "EndpointName")));
       case "DeleteEndpoint" -> {
-        String name = required(in, "EndpointName");
+        String name = Members.required(in, "EndpointName");
         components.requireNoneOn(endpoints.get(name));
         endpoints.delete(name);
         yield json.createObjectNode();
@@ -87,7 +83,9 @@ final class ControlApi {
         json.createObjectNode()
             .put(
                 "EndpointArn",
-                endpoints.update(required(in, "EndpointName"), required(in, "EndpointConfigName")));
+                endpoints.update(
+                    Members.required(in, "EndpointName"),
+                    Members.required(in, "EndpointConfigName")));
       case "ListTags" -> listTags(in);
       default ->
         componentApi
@@ -103,38 +101,9 @@ final class ControlApi {
     };
   }
 
-  // ---- tags ----
-
-  /**
-   * CreateEndpoint's Tags, checked as SageMaker does: keys of 1 to 128 characters, values of at most 256, no key in
-   * the reserved "aws:" prefix, at most 50 tags.
-   */
-  private static Map<String, String> tags(JsonNode in) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    for (JsonNode tag : in.path("Tags")) {
-      String key = required(tag, "Key");
-      String value = tag.path("Value").asText("");
-      if (key.isEmpty() || key.length() > 128 || value.length() > 256) {
-        throw AwsError.validation(
-            "1 validation error detected: Value '" + key + "' at 'tags.member.key' failed to"
-                + " satisfy constraint: Member must have length between 1 and 128 (values at most 256)");
-      }
-      if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
-        throw AwsError.validation("System prefix 'aws:' reserved for AWS usage in tag key: " + key);
-      }
-      tags.put(key, value);
-    }
-    if (tags.size() > 50) {
-      throw AwsError.validation(
-          "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member"
-              + " must have length less than or equal to 50");
-    }
-    return tags;
-  }
-
   /** ListTags of an endpoint (its CreateEndpoint tags), a model or an endpoint config (none kept); one page. */
   private ObjectNode listTags(JsonNode in) {
-    String arn = required(in, "ResourceArn");
+    String arn = Members.required(in, "ResourceArn");
     Map<String, String> tags = endpoints.tags(arn);
     if (tags == null && !models.hasArn(arn) && !configs.hasArn(arn)) {
       throw AwsError.validation("Resource " + arn + " does not exist.");
@@ -149,12 +118,12 @@ final class ControlApi {
   // ---- models ----
 
   private ObjectNode createModel(JsonNode in) {
-    String name = name(in, "ModelName", "modelName");
+    String name = Members.name(in, "ModelName", "modelName");
     JsonNode container = in.path("PrimaryContainer");
     if (container.isMissingNode() && in.path("Containers").size() > 0) {
       container = in.path("Containers").get(0);
     }
-    String image = text(container, "Image");
+    String image = Members.text(container, "Image");
     if (image == null) {
       throw AwsError.validation(
           "Model " + name + " needs PrimaryContainer.Image; the local SageMaker serves images "
@@ -175,17 +144,21 @@ final class ControlApi {
         .properties()
         .forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
     try {
-      containers.check(image, text(container, "ModelDataUrl"), environment);
+      containers.check(image, Members.text(container, "ModelDataUrl"), environment);
     } catch (IllegalArgumentException e) {
       throw AwsError.validation("Model " + name + ": " + e.getMessage());
     }
     HostedModel model = models.create(
-        name, image, text(container, "ModelDataUrl"), environment, text(in, "ExecutionRoleArn"));
+        name,
+        image,
+        Members.text(container, "ModelDataUrl"),
+        environment,
+        Members.text(in, "ExecutionRoleArn"));
     return json.createObjectNode().put("ModelArn", model.arn());
   }
 
   private ObjectNode describeModel(JsonNode in) {
-    HostedModel model = models.get(required(in, "ModelName"));
+    HostedModel model = models.get(Members.required(in, "ModelName"));
     ObjectNode out = json.createObjectNode().put("ModelName", model.name());
     ObjectNode container =
         out.putObject("PrimaryContainer").put("Image", model.image()).put("Mode", "SingleModel");
@@ -197,7 +170,7 @@ final class ControlApi {
     if (model.executionRoleArn() != null) {
       out.put("ExecutionRoleArn", model.executionRoleArn());
     }
-    out.put("CreationTime", epochSeconds(model.created()));
+    out.put("CreationTime", Members.epochSeconds(model.created()));
     out.put("ModelArn", model.arn());
     out.put("EnableNetworkIsolation", false);
     return out;
@@ -206,14 +179,14 @@ final class ControlApi {
   // ---- endpoint configs ----
 
   private ObjectNode createEndpointConfig(JsonNode in) {
-    String name = name(in, "EndpointConfigName", "endpointConfigName");
+    String name = Members.name(in, "EndpointConfigName", "endpointConfigName");
     List<Variant> variants = new ArrayList<>();
     for (JsonNode v : in.path("ProductionVariants")) {
       Serverless serverless = null;
       if (v.has("ServerlessConfig")) {
         if (v.has("InstanceType") || v.has("InitialInstanceCount")) {
           throw AwsError.validation(
-              "Variant " + text(v, "VariantName") + " cannot have both ServerlessConfig and"
+              "Variant " + Members.text(v, "VariantName") + " cannot have both ServerlessConfig and"
                   + " InstanceType or InitialInstanceCount.");
         }
         JsonNode s = v.path("ServerlessConfig");
@@ -221,11 +194,11 @@ final class ControlApi {
             s.path("MemorySizeInMB").asInt(), s.path("MaxConcurrency").asInt());
       }
       JsonNode scaling = v.path("ManagedInstanceScaling");
-      boolean managed = "ENABLED".equals(text(scaling, "Status"));
+      boolean managed = "ENABLED".equals(Members.text(scaling, "Status"));
       variants.add(new Variant(
-          required(v, "VariantName"),
-          text(v, "ModelName"),
-          text(v, "InstanceType"),
+          Members.required(v, "VariantName"),
+          Members.text(v, "ModelName"),
+          Members.text(v, "InstanceType"),
           v.path("InitialInstanceCount").asInt(1),
           (float) v.path("InitialVariantWeight").asDouble(1.0),
           managed ? scaling.path("MinInstanceCount").asInt(0) : null,
@@ -235,11 +208,11 @@ final class ControlApi {
     return json.createObjectNode()
         .put(
             "EndpointConfigArn",
-            configs.create(name, variants, text(in, "ExecutionRoleArn")).arn());
+            configs.create(name, variants, Members.text(in, "ExecutionRoleArn")).arn());
   }
 
   private ObjectNode describeEndpointConfig(JsonNode in) {
-    EndpointConfig config = configs.get(required(in, "EndpointConfigName"));
+    EndpointConfig config = configs.get(Members.required(in, "EndpointConfigName"));
     ObjectNode out = json.createObjectNode()
         .put("EndpointConfigName", config.name())
         .put("EndpointConfigArn", config.arn());
@@ -272,7 +245,7 @@ final class ControlApi {
     if (config.executionRoleArn() != null) {
       out.put("ExecutionRoleArn", config.executionRoleArn());
     }
-    out.put("CreationTime", epochSeconds(config.created()));
+    out.put("CreationTime", Members.epochSeconds(config.created()));
     return out;
   }
 
@@ -293,7 +266,7 @@ final class ControlApi {
           .addObject()
           .put("SpecifiedImage", e.spec().image())
           .put("ResolvedImage", e.spec().image())
-          .put("ResolutionTime", epochSeconds(e.created()));
+          .put("ResolutionTime", Members.epochSeconds(e.created()));
       variant
           .put("CurrentWeight", e.variant().weight())
           .put("DesiredWeight", e.variant().weight())
@@ -315,21 +288,21 @@ final class ControlApi {
     if (e.failureReason() != null) {
       out.put("FailureReason", e.failureReason());
     }
-    out.put("CreationTime", epochSeconds(e.created()));
-    out.put("LastModifiedTime", epochSeconds(e.modified()));
+    out.put("CreationTime", Members.epochSeconds(e.created()));
+    out.put("LastModifiedTime", Members.epochSeconds(e.modified()));
     return out;
   }
 
   private ObjectNode listEndpoints(JsonNode in) {
-    String nameContains = text(in, "NameContains");
-    String status = text(in, "StatusEquals");
-    Comparator<HostedEndpoint> order = switch (Optional.ofNullable(text(in, "SortBy"))
+    String nameContains = Members.text(in, "NameContains");
+    String status = Members.text(in, "StatusEquals");
+    Comparator<HostedEndpoint> order = switch (Optional.ofNullable(Members.text(in, "SortBy"))
         .orElse("CreationTime")) {
       case "Name" -> Comparator.comparing(HostedEndpoint::name);
       case "Status" -> Comparator.comparing(HostedEndpoint::status);
       default -> Comparator.comparing(HostedEndpoint::created).thenComparing(HostedEndpoint::id);
     };
-    if (!"Ascending".equals(text(in, "SortOrder"))) {
+    if (!"Ascending".equals(Members.text(in, "SortOrder"))) {
       order = order.reversed(); // ListEndpoints sorts Descending by default
     }
     List<HostedEndpoint> matching = endpoints.all().stream()
@@ -339,16 +312,7 @@ final class ControlApi {
         .sorted(order)
         .toList();
     int max = in.path("MaxResults").asInt(10);
-    int start = 0;
-    String token = text(in, "NextToken");
-    if (token != null) {
-      try {
-        start = Integer.parseInt(token);
-      } catch (NumberFormatException e) {
-        throw AwsError.validation(
-            "Invalid pagination token \"" + token + "\"; pass the NextToken of the previous page.");
-      }
-    }
+    int start = Members.pageStart(in);
     ObjectNode out = json.createObjectNode();
     ArrayNode list = out.putArray("Endpoints");
     int end = Math.min(matching.size(), start + max);
@@ -356,46 +320,13 @@ final class ControlApi {
       list.addObject()
           .put("EndpointName", e.name())
           .put("EndpointArn", e.arn())
-          .put("CreationTime", epochSeconds(e.created()))
-          .put("LastModifiedTime", epochSeconds(e.modified()))
+          .put("CreationTime", Members.epochSeconds(e.created()))
+          .put("LastModifiedTime", Members.epochSeconds(e.modified()))
           .put("EndpointStatus", e.status());
     }
     if (end < matching.size()) {
       out.put("NextToken", Integer.toString(end));
     }
     return out;
-  }
-
-  // ---- members ----
-
-  /** AWS JSON 1.1 timestamps are epoch seconds; BigDecimal keeps Jackson from writing an exponent. */
-  static BigDecimal epochSeconds(Instant instant) {
-    return BigDecimal.valueOf(instant.toEpochMilli(), 3);
-  }
-
-  static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.asText();
-  }
-
-  static String required(JsonNode node, String field) {
-    String value = text(node, field);
-    if (value == null) {
-      throw AwsError.validation(
-          "1 validation error detected: Value null at '" + Character.toLowerCase(field.charAt(0))
-              + field.substring(1) + "' failed to satisfy constraint: Member must not be null");
-    }
-    return value;
-  }
-
-  /** A name for a new resource, checked against SageMaker's pattern with the service's validation message. */
-  private static String name(JsonNode in, String field, String member) {
-    String value = required(in, field);
-    if (!NAME.matcher(value).matches()) {
-      throw AwsError.validation("1 validation error detected: Value '" + value + "' at '" + member
-          + "' failed to" + " satisfy constraint: Member must satisfy regular expression pattern: "
-          + NAME.pattern());
-    }
-    return value;
   }
 }

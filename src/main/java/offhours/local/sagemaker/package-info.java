@@ -19,7 +19,7 @@
  * }</pre>
  *
  * <p>Inside: {@code ControlApi} (the JSON 1.1 protocol; {@code ComponentApi} for the inference-component
- * operations), {@code Models}, {@code EndpointConfigs}, {@code Endpoints} and {@code InferenceComponents} (one state
+ * operations; {@code Members} reads and checks their request members), {@code Models}, {@code EndpointConfigs}, {@code Endpoints} and {@code InferenceComponents} (one state
  * machine per resource kind), {@code ContainerSupervisor} (launch and ping), {@code Invoker} (the runtime). Every request passes {@link offhours.local.auth.RequestGuard} first: signed with
  * {@link offhours.local.sagemaker.LocalSageMaker#credentials()}, addressed to 127.0.0.1:PORT, no Origin.
  *
