@@ -21,9 +21,7 @@ import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
 import offhours.inference.ModelAnswer;
 import offhours.inference.ProbeImage;
-import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
-import offhours.results.ResultItem.Label;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -43,6 +41,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * deferred as for an endpoint that is down, so a broken deployment rejects nothing. A 5xx or no answer is a crash,
  * settled against the whole batch: on two different images the endpoint's fault (the batch is deferred), else retried
  * through SQS receives and rejected on the image's 3rd ({@link #MODEL_CRASH_RECEIVES}).
+ *
+ * <p>Results are written through {@link ResultWriter}; deferred copies are sent through {@link Deferrals}.
  */
 final class MessageClassifier {
 
@@ -56,12 +56,11 @@ final class MessageClassifier {
   record Evaluation(QueueMessage message, int attempts, List<Outcome> outcomes) {}
 
   private final InferenceClient inference;
-  private final ResultsTable results;
   private final ClassifyConfig config;
-  private final Clock clock;
   private final OutcomeLog log;
   private final ImageDownloads downloads;
   private final Deferrals deferrals;
+  private final ResultWriter writer;
 
   MessageClassifier(
       S3Client s3,
@@ -72,12 +71,11 @@ final class MessageClassifier {
       Clock clock,
       OutcomeLog log) {
     this.inference = inference;
-    this.results = results;
     this.config = config;
-    this.clock = clock;
     this.log = log;
     this.downloads = new ImageDownloads(s3, config.maxImageBytes());
     this.deferrals = new Deferrals(sqs, config.queueUrl(), config.deferSeconds());
+    this.writer = new ResultWriter(results, config, clock);
   }
 
   /** The outcome of every record of {@code message}; writes results, sends nothing back to the queue. */
@@ -88,8 +86,8 @@ final class MessageClassifier {
       Parsed parsed = S3Notifications.parse(message.body());
       switch (parsed) {
         case TestEvent t ->
-          outcomes.add(Outcome.of(Kind.IGNORED, subject(message), "s3:TestEvent"));
-        case Malformed m -> outcomes.add(reject(message, "body", m.reason(), attempts));
+          outcomes.add(Outcome.of(Kind.IGNORED, writer.subject(message), "s3:TestEvent"));
+        case Malformed m -> outcomes.add(writer.reject(message, "body", m.reason(), attempts));
         case Records r -> {
           for (Entry entry : r.entries()) {
             outcomes.add(entry(message, entry, attempts, scope));
@@ -97,7 +95,7 @@ final class MessageClassifier {
         }
       }
     } catch (RuntimeException e) {
-      outcomes.add(Outcome.of(Kind.RETRY, subject(message), describe(e)));
+      outcomes.add(Outcome.of(Kind.RETRY, writer.subject(message), describe(e)));
     }
     return new Evaluation(message, attempts, outcomes);
   }
@@ -130,7 +128,7 @@ final class MessageClassifier {
         kind = Kind.RETRY;
         outcomes.add(Outcome.of(
             Kind.RETRY,
-            subject(message),
+            writer.subject(message),
             "deferred " + deferred + " times, as many as"
                 + " MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: "
                 + reason));
@@ -140,7 +138,9 @@ final class MessageClassifier {
         } catch (SdkException e) {
           kind = Kind.RETRY;
           outcomes.add(Outcome.of(
-              Kind.RETRY, subject(message), "could not send the deferred copy: " + describe(e)));
+              Kind.RETRY,
+              writer.subject(message),
+              "could not send the deferred copy: " + describe(e)));
         }
       }
     }
@@ -164,7 +164,7 @@ final class MessageClassifier {
           "the model failed on receive " + receives + " " + crash.detail() + ", retrying");
     }
     try {
-      return verdict(
+      return writer.verdict(
           crash.crashed(),
           String.format(
               Locale.ROOT, "the model failed on this image %d times %s", receives, crash.detail()),
@@ -177,10 +177,11 @@ final class MessageClassifier {
   private Outcome entry(QueueMessage message, Entry entry, int attempts, BatchScope scope) {
     try {
       return switch (entry) {
-        case BadRecord bad -> reject(message, "record-" + bad.index(), bad.reason(), attempts);
+        case BadRecord bad ->
+          writer.reject(message, "record-" + bad.index(), bad.reason(), attempts);
         case ObjectEvent event
         when !event.bucket().equals(config.bucketName()) ->
-          reject(
+          writer.reject(
               message,
               "record-" + event.index(),
               "record " + event.index() + " is about bucket " + event.bucket()
@@ -192,7 +193,7 @@ final class MessageClassifier {
         case ObjectEvent event -> classify(event, attempts, scope);
       };
     } catch (RuntimeException e) {
-      String subject = entry instanceof ObjectEvent event ? event.uri() : subject(message);
+      String subject = entry instanceof ObjectEvent event ? event.uri() : writer.subject(message);
       return Outcome.of(Kind.RETRY, subject, describe(e));
     }
   }
@@ -200,7 +201,7 @@ final class MessageClassifier {
   private Outcome classify(ObjectEvent event, int attempts, BatchScope scope) {
     String sizeProblem = downloads.sizeProblem(event);
     if (sizeProblem != null) {
-      return verdict(event, sizeProblem, attempts);
+      return writer.verdict(event, sizeProblem, attempts);
     }
     Outcome notNow = notNow(event, scope);
     if (notNow != null) {
@@ -209,7 +210,7 @@ final class MessageClassifier {
     byte[] image;
     switch (downloads.fetch(event)) {
       case Unusable u -> {
-        return verdict(event, u.reason(), attempts);
+        return writer.verdict(event, u.reason(), attempts);
       }
       case Failed f -> {
         return Outcome.of(Kind.RETRY, event.uri(), f.reason());
@@ -240,11 +241,11 @@ final class MessageClassifier {
           scope.endpointDown(failure.reason(), true);
           yield Outcome.throttled(event.uri(), failure.reason());
         }
-        case IMAGE -> verdict(event, failure.reason(), attempts);
+        case IMAGE -> writer.verdict(event, failure.reason(), attempts);
         case UNREADABLE -> {
           ProbeImage.Check probe = scope.probe(() -> sendProbe(scope));
           if (probe.read()) {
-            yield verdict(event, failure.reason() + "; " + ProbeImage.Check.READ, attempts);
+            yield writer.verdict(event, failure.reason() + "; " + ProbeImage.Check.READ, attempts);
           }
           String reason = failure.reason() + "; " + probe.failure()
               + (probe.throttled()
@@ -260,7 +261,8 @@ final class MessageClassifier {
           String detail =
               "(status " + (failure.originalStatus() == null ? "unknown" : failure.originalStatus())
                   + "): " + failure.message();
-          scope.crashed(object(event, null).pk() + " " + object(event, null).sk(), detail);
+          ResultItem.ObjectVersion version = ResultWriter.object(event, null);
+          scope.crashed(version.pk() + " " + version.sk(), detail);
           yield Outcome.crashed(event, detail);
         }
         case DEPLOYMENT -> Outcome.of(Kind.RETRY, event.uri(), failure.reason());
@@ -271,23 +273,7 @@ final class MessageClassifier {
           event.uri(),
           "the endpoint's answer does not fit the model's settings: " + e.getMessage());
     }
-    List<ScoredLabel> top = answer.ranking().top(config.topK());
-    List<Label> labels = top.stream().map(l -> new Label(l.label(), l.score())).toList();
-    String model = answer.variant() != null ? answer.variant() : config.modelName();
-    ResultItem item = ResultItem.classified(
-        object(event, (long) image.length),
-        labels,
-        answer.ranking().scores().word(),
-        model,
-        config.endpointName(),
-        clock.instant(),
-        attempts);
-    return results.put(item)
-        ? Outcome.of(
-            Kind.CLASSIFIED,
-            event.uri(),
-            top.getFirst().label() + " " + top.getFirst().score())
-        : Outcome.of(Kind.DUPLICATE, event.uri(), "already classified");
+    return writer.classified(event, image.length, answer, attempts);
   }
 
   /**
@@ -334,59 +320,6 @@ final class MessageClassifier {
               RESERVE.toSeconds()));
     }
     return null;
-  }
-
-  private Outcome verdict(ObjectEvent event, String reason, int attempts) {
-    ResultItem item = ResultItem.rejected(
-        object(event, event.size()),
-        reason,
-        config.modelName(),
-        config.endpointName(),
-        clock.instant(),
-        attempts);
-    return results.put(item)
-        ? Outcome.of(Kind.REJECTED, event.uri(), reason)
-        : Outcome.of(Kind.DUPLICATE, event.uri(), "already has a result");
-  }
-
-  /** A message that is not an S3 notification still gets a result, under the message's own identity. */
-  private Outcome reject(QueueMessage message, String part, String reason, int attempts) {
-    ResultItem item = ResultItem.rejectedMessage(
-        queueName(message),
-        message.messageId(),
-        part,
-        reason,
-        config.modelName(),
-        config.endpointName(),
-        clock.instant(),
-        attempts);
-    return results.put(item)
-        ? Outcome.of(Kind.REJECTED, item.pk(), reason)
-        : Outcome.of(Kind.DUPLICATE, item.pk(), "already has a result");
-  }
-
-  private static ResultItem.ObjectVersion object(ObjectEvent event, Long size) {
-    return new ResultItem.ObjectVersion(
-        event.bucket(),
-        event.key(),
-        event.versionId(),
-        event.eTag(),
-        event.sequencer(),
-        size,
-        event.eventTime());
-  }
-
-  /** The queue's name from the record's ARN (arn:aws:sqs:region:account:name), else from QUEUE_URL. */
-  private String queueName(QueueMessage message) {
-    String arn = message.eventSourceArn();
-    if (arn != null && arn.lastIndexOf(':') >= 0) {
-      return arn.substring(arn.lastIndexOf(':') + 1);
-    }
-    return config.queueUrl().substring(config.queueUrl().lastIndexOf('/') + 1);
-  }
-
-  private String subject(QueueMessage message) {
-    return ResultItem.messagePk(queueName(message), message.messageId());
   }
 
   private static String describe(Exception e) {
