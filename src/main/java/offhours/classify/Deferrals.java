@@ -1,5 +1,7 @@
 package offhours.classify;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import offhours.aws.SqsText;
@@ -16,6 +18,14 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * {@link #THROTTLES_ATTRIBUTE}, which no bound reads: a throttle means the endpoint is alive and busy (a serverless
  * endpoint at its MaxConcurrency), which says nothing against the message however often it happens. Both counts are
  * attempts.
+ *
+ * <p>The counts belong to the copy this class sent, and to no later send of the same message. A redrive from the DLQ
+ * (SQS's move task, the console's "Start DLQ redrive", or {@code offhours dlq redrive}'s send-then-delete) re-sends a
+ * message with its attributes, a new message id and a new enqueue time
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html):
+ * it would start with the budget it had spent. So each copy carries the time it was sent ({@link #SENT_ATTRIBUTE}),
+ * and a message whose SentTimestamp is later than that by more than {@link #SEND_WINDOW} was sent again by someone
+ * else: its counts start from zero, a fresh budget.
  */
 final class Deferrals {
 
@@ -25,17 +35,29 @@ final class Deferrals {
   static final String THROTTLES_ATTRIBUTE = "offhours-throttles";
   /** Message attribute with the reason of the latest deferral (so a message in the DLQ says why it waited). */
   static final String REASON_ATTRIBUTE = "offhours-deferral-reason";
+  /** Message attribute with the time (epoch milliseconds) Classify sent this copy: whose counts they are. */
+  static final String SENT_ATTRIBUTE = "offhours-deferred-at";
+  /**
+   * How much later than its {@link #SENT_ATTRIBUTE} SQS may enqueue a copy Classify sent: the send happens within the
+   * invocation that stamped it (ClassifyFunction's Timeout is 120 s), and a Lambda function's timeout is at most 15
+   * minutes (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). A redriven copy comes later than
+   * that: to reach the DLQ it must fail MaxReceiveCount receives (at least 3, the template's minimum), each hiding it
+   * for the queue's visibility timeout (720 s), so at least 36 minutes pass between the send and any redrive.
+   */
+  static final Duration SEND_WINDOW = Duration.ofMinutes(15);
   /** Reasons are cut to this many characters: an attribute travels with every receive. */
   static final int REASON_LIMIT = 1000;
 
   private final SqsClient sqs;
   private final String queueUrl;
   private final int delaySeconds;
+  private final Clock clock;
 
-  Deferrals(SqsClient sqs, String queueUrl, int delaySeconds) {
+  Deferrals(SqsClient sqs, String queueUrl, int delaySeconds, Clock clock) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.delaySeconds = delaySeconds;
+    this.clock = clock;
   }
 
   /**
@@ -48,7 +70,8 @@ final class Deferrals {
     message.messageAttributes().forEach((name, value) -> {
       if (!ATTRIBUTE.equals(name)
           && !THROTTLES_ATTRIBUTE.equals(name)
-          && !REASON_ATTRIBUTE.equals(name)) {
+          && !REASON_ATTRIBUTE.equals(name)
+          && !SENT_ATTRIBUTE.equals(name)) {
         attributes.put(
             name,
             MessageAttributeValue.builder()
@@ -59,6 +82,12 @@ final class Deferrals {
     });
     putCount(attributes, ATTRIBUTE, count(message) + (throttled ? 0 : 1));
     putCount(attributes, THROTTLES_ATTRIBUTE, throttles(message) + (throttled ? 1 : 0));
+    attributes.put(
+        SENT_ATTRIBUTE,
+        MessageAttributeValue.builder()
+            .dataType("Number")
+            .stringValue(Long.toString(clock.millis()))
+            .build());
     attributes.put(
         REASON_ATTRIBUTE,
         MessageAttributeValue.builder()
@@ -92,27 +121,50 @@ final class Deferrals {
 
   /** SQS receives of this copy (a deferred copy starts again at 1). */
   static int receives(QueueMessage message) {
-    return Math.max(1, parse(message.attributes().get("ApproximateReceiveCount")));
+    return Math.max(1, small(parse(message.attributes().get("ApproximateReceiveCount"))));
   }
 
-  /** Deferrals of the copies before this one, throttles not counted: what MAX_DEFERRALS bounds. */
+  /**
+   * Deferrals of the copies before this one, throttles not counted: what MAX_DEFERRALS bounds. None for a redriven
+   * message.
+   */
   static int count(QueueMessage message) {
-    return number(message, ATTRIBUTE);
+    return redriven(message) ? 0 : number(message, ATTRIBUTE);
   }
 
-  /** Hand-backs of the copies before this one because the endpoint throttled. */
+  /** Hand-backs of the copies before this one because the endpoint throttled; none for a redriven message. */
   static int throttles(QueueMessage message) {
-    return number(message, THROTTLES_ATTRIBUTE);
+    return redriven(message) ? 0 : number(message, THROTTLES_ATTRIBUTE);
+  }
+
+  /**
+   * Whether SQS enqueued this message more than {@link #SEND_WINDOW} after Classify sent it as a deferred copy: a
+   * redrive (or any other re-send that kept its attributes), which starts a fresh budget. A message without either
+   * time (never deferred, or deferred by a version of offhours before the stamp) keeps its counts.
+   */
+  static boolean redriven(QueueMessage message) {
+    long deferredAt = parse(value(message, SENT_ATTRIBUTE));
+    long enqueuedAt = parse(message.attributes().get("SentTimestamp"));
+    return deferredAt > 0 && enqueuedAt > deferredAt + SEND_WINDOW.toMillis();
   }
 
   private static int number(QueueMessage message, String attribute) {
-    QueueMessage.UserAttribute value = message.messageAttributes().get(attribute);
-    return value == null ? 0 : Math.max(0, parse(value.stringValue()));
+    return Math.max(0, small(parse(value(message, attribute))));
   }
 
-  private static int parse(String number) {
+  /** A count that does not fit an int is no count of ours: 0. */
+  private static int small(long number) {
+    return number == (int) number ? (int) number : 0;
+  }
+
+  private static String value(QueueMessage message, String attribute) {
+    QueueMessage.UserAttribute value = message.messageAttributes().get(attribute);
+    return value == null ? null : value.stringValue();
+  }
+
+  private static long parse(String number) {
     try {
-      return number == null ? 0 : Integer.parseInt(number.strip());
+      return number == null ? 0 : Long.parseLong(number.strip());
     } catch (NumberFormatException e) {
       return 0;
     }

@@ -74,7 +74,7 @@ final class MessageClassifier {
     this.config = config;
     this.log = log;
     this.downloads = new ImageDownloads(s3, config.maxImageBytes());
-    this.deferrals = new Deferrals(sqs, config.queueUrl(), config.deferSeconds());
+    this.deferrals = new Deferrals(sqs, config.queueUrl(), config.deferSeconds(), clock);
     this.writer = new ResultWriter(results, config, clock);
   }
 

@@ -281,9 +281,10 @@ final class DlqCommand {
           SQS without that API (moto_server) gets the same move from offhours, as does a selection: each
           message is sent to the queue before it is deleted from the DLQ, so an interruption leaves at
           worst a duplicate, which the results table's conditional writes absorb. The output says which
-          way was used. Messages keep their attributes (the deferral count too), as SQS's move does, and
-          get a new message id. Exits 1 if a selected message could not be moved, or the pass could not
-          see every message (stderr says which and why).
+          way was used. Messages keep their attributes, as SQS's move does, and get a new message id;
+          either way the Classify function gives a redriven message a fresh deferral budget (its
+          offhours-deferrals count starts again). Exits 1 if a selected message could not be moved, or
+          the pass could not see every message (stderr says which and why).
           With --json: {"method", "moved", "kept", "complete", "messageIds", "failed", "taskHandle"}.
           """;
     }

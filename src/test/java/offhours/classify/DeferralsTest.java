@@ -1,0 +1,135 @@
+package offhours.classify;
+
+import static offhours.classify.ClassifyHandlerTest.BUCKET;
+import static offhours.classify.ClassifyHandlerTest.config;
+import static offhours.classify.ClassifyHandlerTest.event;
+import static offhours.classify.ClassifyHandlerTest.failures;
+import static offhours.classify.ClassifyHandlerTest.message;
+import static offhours.classify.ClassifyHandlerTest.notification;
+import static offhours.classify.Fakes.image;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import offhours.classify.Fakes.FakeRuntime;
+import offhours.classify.Fakes.FakeS3;
+import offhours.classify.Fakes.FakeSqs;
+import offhours.stack.StackSpec;
+import offhours.testing.FakeDynamoDb;
+import offhours.testing.LambdaSqsJson;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
+
+/** Whose deferral budget a message spends: the copy's own, and not a redriven message's any more. */
+class DeferralsTest {
+
+  static final Instant NOW = Instant.parse("2026-11-25T10:00:05Z");
+  /** When the message's last deferred copy was sent, an hour before this receive. */
+  static final Instant DEFERRED_AT = NOW.minus(Duration.ofHours(1));
+
+  final FakeS3 s3 = new FakeS3().put(BUCKET, "a.jpg", image("rocket.jpg"), "e1");
+  final FakeSqs sqs = new FakeSqs();
+  final FakeDynamoDb dynamo = new FakeDynamoDb();
+  final FakeRuntime runtime = new FakeRuntime();
+
+  {
+    runtime.answer = r -> {
+      throw ValidationErrorException.builder()
+          .statusCode(400)
+          .awsErrorDetails(AwsErrorDetails.builder()
+              .errorCode("ValidationError")
+              .errorMessage("Endpoint offhours-endpoint of account 1 not found.")
+              .build())
+          .build();
+    };
+  }
+
+  SQSBatchResponse run(SQSEvent event) {
+    ClassifyHandler handler = new ClassifyHandler(
+        s3, sqs, dynamo, runtime, config("MAX_DEFERRALS", "3"), Clock.fixed(NOW, ZoneOffset.UTC));
+    return LambdaSqsJson.invoke(handler, event);
+  }
+
+  /**
+   * A message that spent its whole budget (3 deferrals, 2 throttles) on its copy sent at {@link #DEFERRED_AT}, which SQS
+   * enqueued at {@code enqueuedAt}.
+   */
+  static SQSEvent spent(Instant enqueuedAt) {
+    SQSEvent.SQSMessage m = message("m1", notification("a.jpg", 112525L, "e1", ""));
+    m.getAttributes().put("SentTimestamp", Long.toString(enqueuedAt.toEpochMilli()));
+    Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
+    attributes.put("offhours-deferrals", number(3));
+    attributes.put("offhours-throttles", number(2));
+    attributes.put("offhours-deferred-at", number(DEFERRED_AT.toEpochMilli()));
+    m.setMessageAttributes(attributes);
+    return event(m);
+  }
+
+  static SQSEvent.MessageAttribute number(long value) {
+    SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
+    a.setDataType("Number");
+    a.setStringValue(Long.toString(value));
+    return a;
+  }
+
+  @Test
+  void aDeferredCopyCarriesTheTimeItWasSent() {
+    SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
+
+    assertThat(failures(run(event))).isEmpty();
+
+    assertThat(sqs.sent).singleElement().satisfies(copy -> {
+      assertThat(copy.messageAttributes().get("offhours-deferred-at").dataType())
+          .isEqualTo("Number");
+      assertThat(copy.messageAttributes().get("offhours-deferred-at").stringValue())
+          .isEqualTo(Long.toString(NOW.toEpochMilli()));
+    });
+  }
+
+  @Test
+  void theCopyClassifySentKeepsItsCountsAndWalksTowardTheDlqAtTheBound() {
+    SQSEvent event = spent(DEFERRED_AT.plusSeconds(2));
+
+    assertThat(failures(run(event))).containsExactly("m1");
+    assertThat(sqs.sent).isEmpty();
+    assertThat(Deferrals.attempts(ClassifyHandlerTest.queueMessage(event))).isEqualTo(1 + 3 + 2);
+  }
+
+  @Test
+  void aMessageRedrivenFromTheDlqStartsAFreshBudget() {
+    // SQS's move task and offhours' send-then-delete both enqueue the message anew, attributes and
+    // all.
+    SQSEvent event = spent(DEFERRED_AT.plus(Duration.ofMinutes(40)));
+
+    SQSBatchResponse response = run(event);
+
+    assertThat(failures(response)).as("deferred, not walked back to the DLQ").isEmpty();
+    assertThat(Deferrals.attempts(ClassifyHandlerTest.queueMessage(event))).isEqualTo(1);
+    assertThat(sqs.sent).singleElement().satisfies(copy -> {
+      assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue())
+          .isEqualTo("1");
+      assertThat(copy.messageAttributes()).doesNotContainKey("offhours-throttles");
+      assertThat(copy.messageAttributes().get("offhours-deferred-at").stringValue())
+          .isEqualTo(Long.toString(NOW.toEpochMilli()));
+    });
+  }
+
+  @Test
+  void theSendWindowOutlastsAnInvocationAndEndsBeforeAnyMessageCanReachTheDlq() {
+    // The stack's queue: MaxReceiveCount at least its minimum, each receive hidden for the
+    // visibility timeout.
+    Duration shortestWayToTheDlq = Duration.ofSeconds(
+        (long) StackSpec.Queue.MIN_RECEIVE_COUNT * StackSpec.QUEUE.visibilityTimeoutSeconds());
+    assertThat(Deferrals.SEND_WINDOW)
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS))
+        .isGreaterThanOrEqualTo(Duration.ofMinutes(15)) // any Lambda invocation's limit
+        .isLessThan(shortestWayToTheDlq);
+  }
+}
