@@ -31,6 +31,7 @@ final class MoveTasks {
    * @param toMove messages to move (SQS counts them when the task starts), or null
    * @param failureReason why it failed (FAILED only), or null
    * @param handle its handle (RUNNING only, for CancelMessageMoveTask), or null
+   * @param destination the queue it moves to, or null: each message's own source queue
    */
   record Task(
       String status,
@@ -38,7 +39,8 @@ final class MoveTasks {
       Long moved,
       Long toMove,
       String failureReason,
-      String handle) {
+      String handle,
+      String destination) {
 
     static Task of(ListMessageMoveTasksResultEntry e) {
       return new Task(
@@ -47,11 +49,17 @@ final class MoveTasks {
           e.approximateNumberOfMessagesMoved(),
           e.approximateNumberOfMessagesToMove(),
           e.failureReason(),
-          e.taskHandle());
+          e.taskHandle(),
+          e.destinationArn());
     }
 
     boolean running() {
       return "RUNNING".equals(status);
+    }
+
+    /** Still holding the DLQ's one task: running, or being cancelled (SQS cancels only a RUNNING task). */
+    boolean active() {
+      return running() || "CANCELLING".equals(status);
     }
 
     /** One line: "RUNNING since T: 120 of 500 moved", "FAILED (started T, 3 of 9 moved): reason". */
@@ -140,16 +148,10 @@ final class MoveTasks {
               .taskHandle(),
           null);
     } catch (AwsServiceException e) {
-      Task running = latest(source).task();
-      if ((running != null && running.running()) || saysRunning(e)) {
-        throw CliException.failure("a move task is already running on the dead-letter queue"
-            + (running == null ? "" : " (" + running.describe() + ")")
-            + "; SQS runs one at a time per queue: wait for it to end ('offhours queue' shows it)"
-            + (running == null || running.handle() == null
-                ? " or cancel it (CancelMessageMoveTask)"
-                : " or cancel it (aws sqs cancel-message-move-task --task-handle "
-                    + Terminal.printable(running.handle()) + ")")
-            + "; nothing new was started");
+      Task latest = latest(source).task();
+      if ((latest != null && latest.active()) || saysRunning(e)) {
+        throw CliException.failure(
+            alreadyRunning(latest != null && latest.active() ? latest : null, source, e));
       }
       if (local && unsupported(e)) {
         return new Start(
@@ -159,6 +161,38 @@ final class MoveTasks {
           + e.statusCode() + ", " + detail(e) + "); nothing was moved"
           + (accessDenied(e) ? ". " + PERMISSIONS : ""));
     }
+  }
+
+  /**
+   * The refusal of a second task while one holds the DLQ: what runs (its progress and where it moves to, when
+   * ListMessageMoveTasks could say), that nothing new started, and what to do: wait and redrive again, or cancel it (a
+   * RUNNING task only), with the commands that show and cancel it.
+   */
+  static String alreadyRunning(Task task, String dlqArn, AwsServiceException refusal) {
+    String arn = Terminal.printable(String.valueOf(dlqArn));
+    String wait =
+        "wait for it to end ('offhours queue' shows its progress), then run 'offhours dlq redrive'"
+            + " again for what is left";
+    if (task == null) {
+      return "SQS refused to start a move task: one is already running on the dead-letter queue "
+          + arn
+          + " (" + detail(refusal)
+          + "), and offhours could not read it; nothing new was started. To go on, "
+          + wait + "; to see it, or cancel it, 'aws sqs list-message-move-tasks --source-arn " + arn
+          + "' names its TaskHandle, then 'aws sqs cancel-message-move-task --task-handle HANDLE'";
+    }
+    String what = "a move task already holds the dead-letter queue " + arn + ": " + task.describe()
+        + ", moving to "
+        + (task.destination() == null
+            ? "each message's source queue"
+            : Terminal.printable(task.destination()))
+        + "; SQS runs one task per queue at a time, so nothing new was started. To go on, ";
+    if (!task.running()) {
+      return what + wait + " (it is being cancelled; only a RUNNING task can be cancelled)";
+    }
+    return what + wait + "; or cancel it: 'aws sqs cancel-message-move-task --task-handle "
+        + Terminal.printable(String.valueOf(task.handle()))
+        + "' (the messages it moved stay moved)";
   }
 
   /**

@@ -108,30 +108,70 @@ class MoveTasksTest {
   }
 
   @Test
-  void aSecondRedriveWhileATaskRunsIsRefusedAsSuchWithoutAPermissionsHint() {
+  void aSecondRedriveWhileATaskRunsSaysWhatRunsAndHowToWaitOrCancelIt() {
     Sqs sqs = new Sqs();
     sqs.startFails = error(400, "UnsupportedOperation", "Only one active task is supported");
     sqs.tasks = List.of(task("RUNNING", 120L, 500L, null));
 
     assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
         .isInstanceOf(CliException.class)
-        .hasMessage("a move task is already running on the dead-letter queue (RUNNING since"
-            + " 2026-12-01T09:00:00Z: 120 of 500 moved); SQS runs one at a time per queue: wait for"
-            + " it to end ('offhours queue' shows it) or cancel it (aws sqs cancel-message-move-task"
-            + " --task-handle handle-9); nothing new was started");
+        .hasMessage("a move task already holds the dead-letter queue"
+            + " arn:aws:sqs:eu-west-1:123456789012:offhours-dlq: RUNNING since 2026-12-01T09:00:00Z:"
+            + " 120 of 500 moved, moving to each message's source queue; SQS runs one task per queue at"
+            + " a time, so nothing new was started. To go on, wait for it to end ('offhours queue'"
+            + " shows its progress), then run 'offhours dlq redrive' again for what is left; or cancel"
+            + " it: 'aws sqs cancel-message-move-task --task-handle handle-9' (the messages it moved"
+            + " stay moved)")
+        .hasMessageNotContaining("sqs:StartMessageMoveTask");
     assertThat(sqs.listed)
         .singleElement()
         .satisfies(r ->
             assertThat(r.sourceArn()).isEqualTo("arn:aws:sqs:eu-west-1:123456789012:offhours-dlq"));
+  }
 
+  @Test
+  void aTaskStartedElsewhereNamesWhereItMoves() {
+    Sqs sqs = new Sqs();
+    sqs.startFails = error(400, "InvalidParameterValue", "There is already a task running.");
+    sqs.tasks = List.of(task("RUNNING", 3L, 9L, null).toBuilder()
+        .destinationArn("arn:aws:sqs:eu-west-1:123456789012:elsewhere")
+        .build());
+
+    assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
+        .hasMessageContaining(
+            "3 of 9 moved, moving to arn:aws:sqs:eu-west-1:123456789012:elsewhere;");
+  }
+
+  @Test
+  void aTaskBeingCancelledIsWaitedForNotCancelledAgain() {
+    Sqs sqs = new Sqs();
+    sqs.startFails = error(400, "InvalidParameterValue", "There is already a task running.");
+    sqs.tasks = List.of(task("CANCELLING", 40L, 500L, null));
+
+    assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
+        .hasMessageContaining(
+            ": CANCELLING (started 2026-12-01T09:00:00Z, 40 of 500 moved), moving to")
+        .hasMessageEndingWith("then run 'offhours dlq redrive' again for what is left (it is being"
+            + " cancelled; only a RUNNING task can be cancelled)")
+        .hasMessageNotContaining("cancel-message-move-task");
+  }
+
+  @Test
+  void aRunningTaskThatCannotBeListedIsRecognisedFromSqsWordsWithTheCommandsToFindIt() {
     Sqs unlisted = new Sqs();
     unlisted.startFails = error(400, "InvalidParameterValue", "There is already a task running");
     unlisted.listFails = error(403, "AccessDenied", "no");
+
     assertThatThrownBy(() -> new MoveTasks(unlisted, DLQ, false).start(QUEUE))
-        .as("recognised from SQS's message when the task list cannot be read")
-        .hasMessageStartingWith("a move task is already running on the dead-letter queue; SQS runs"
-            + " one at a time per queue")
-        .hasMessageNotContaining("sqs:");
+        .hasMessage(
+            "SQS refused to start a move task: one is already running on the dead-letter queue"
+                + " arn:aws:sqs:eu-west-1:123456789012:offhours-dlq (InvalidParameterValue: There is already"
+                + " a task running), and offhours could not read it; nothing new was started. To go on, wait"
+                + " for it to end ('offhours queue' shows its progress), then run 'offhours dlq redrive'"
+                + " again for what is left; to see it, or cancel it, 'aws sqs list-message-move-tasks"
+                + " --source-arn arn:aws:sqs:eu-west-1:123456789012:offhours-dlq' names its TaskHandle,"
+                + " then 'aws sqs cancel-message-move-task --task-handle HANDLE'")
+        .hasMessageNotContaining("sqs:StartMessageMoveTask");
   }
 
   @Test
