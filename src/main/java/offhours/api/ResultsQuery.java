@@ -45,6 +45,15 @@ public final class ResultsQuery {
             + label.getBytes(StandardCharsets.UTF_8).length);
       }
       keyContains = blankToNull(keyContains);
+      // No S3 key holds a longer text, so such a filter could never match: each Query would read
+      // READ_LIMIT items (read capacity, a second or two) to find nothing, on every request.
+      if (keyContains != null
+          && keyContains.getBytes(StandardCharsets.UTF_8).length > ResultsRoute.MAX_KEY_BYTES) {
+        throw new IllegalArgumentException("key (a text the object key contains) is at most "
+            + ResultsRoute.MAX_KEY_BYTES
+            + " bytes (UTF-8), as an S3 key is; got "
+            + keyContains.getBytes(StandardCharsets.UTF_8).length);
+      }
       status = blankToNull(status) == null ? null : status.strip().toUpperCase(Locale.ROOT);
       if (status != null && !status.equals("CLASSIFIED") && !status.equals("REJECTED")) {
         throw new IllegalArgumentException(

@@ -128,6 +128,20 @@ class ResultsQueryTest {
   }
 
   @Test
+  void aKeyFilterLongerThanAnyS3KeyIsABadRequestBeforeAnyQuery() {
+    assertThat(new ResultsQuery.Filter(null, null, "é".repeat(512)).keyContains())
+        .hasSize(512);
+    assertThatThrownBy(() ->
+            query.page(new ResultsQuery.Filter(null, null, "é".repeat(512) + "a"), 20, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("key (a text the object key contains) is at most 1024 bytes (UTF-8), as an S3"
+            + " key is; got 1025");
+    assertThat(dynamo.queries)
+        .as("no Query read for a filter that cannot match")
+        .isEmpty();
+  }
+
+  @Test
   void theLimitIsOneToAHundred() {
     ResultsQuery.Filter all = new ResultsQuery.Filter(null, null, null);
     assertThatThrownBy(() -> query.page(all, 0, null)).hasMessage("limit must be 1..100, got 0");
