@@ -274,6 +274,14 @@ final class StackDrift {
         throttling.containsKey("ThrottlingRateLimit")
             && throttling.containsKey("ThrottlingBurstLimit"),
         true);
+    // Default route settings are route-level limits: each route has its own, so the parameter must
+    // say how many routes share the bill.
+    String rate =
+        String.valueOf(path(map(template.get("Parameters")), "ApiRateLimit").get("Description"));
+    expect(
+        "ApiRateLimit Description names the limit per route and the route count",
+        rate.contains("on each of its " + routes.size() + " routes"),
+        true);
   }
 
   private void handlers() {
