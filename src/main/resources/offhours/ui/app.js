@@ -1,5 +1,6 @@
 // The offhours page. Every string from the stack (object keys, labels, reasons) goes into the document with
-// textContent or as a property value, never as markup, so a key like <img src=x onerror=alert(1)>.png stays text.
+// textContent or as a property value, never as markup, so a key like <img src=x onerror=alert(1)>.png stays text,
+// and with its bidirectional controls shown as code points (see shown), so it reads as it is stored.
 'use strict';
 
 (() => {
@@ -42,17 +43,26 @@
     return body;
   }
 
+  // The Unicode controls that reorder the text around them (embeddings, overrides, isolates and the marks: the set
+  // of CVE-2021-42574, "Trojan Source"). Shown as text, a key 'cat\u202Egnp.exe' would read 'catexe.png'; the page
+  // shows each as its code point instead, '[U+202E]', so what one reads is the key S3 holds.
+  const REORDERING = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  function shown(text) {
+    return String(text).replace(REORDERING,
+      (c) => '[U+' + c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0') + ']');
+  }
+
   function el(tag, className, text) {
     const e = document.createElement(tag);
     if (className) e.className = className;
-    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (text !== undefined && text !== null) e.textContent = shown(text);
     return e;
   }
 
   let toastTimer;
   function toast(message, bad) {
     const t = $('toast');
-    t.textContent = message;
+    t.textContent = shown(message);
     t.classList.toggle('bad', !!bad);
     t.hidden = false;
     clearTimeout(toastTimer);
@@ -138,14 +148,14 @@
       [words, tone] = ep.want === 'OFF' ? ['Stopping', 'busy'] : ['Testing', 'busy'];
     }
     const pill = $('state');
-    pill.textContent = words;
+    pill.textContent = shown(words);
     pill.className = 'pill ' + tone;
     pill.dataset.state = ep.state || 'UNKNOWN';
     pill.dataset.trigger = trigger || 'UNKNOWN';
-    $('endpoint-name').textContent = (ep.name || '') + (trigger ? ' · trigger ' + trigger.toLowerCase() : '');
-    $('reason').textContent = ep.reason || '';
-    $('reason').title = ep.reason || '';
-    $('stack').textContent = s.stack || '';
+    $('endpoint-name').textContent = shown((ep.name || '') + (trigger ? ' · trigger ' + trigger.toLowerCase() : ''));
+    $('reason').textContent = shown(ep.reason || '');
+    $('reason').title = shown(ep.reason || '');
+    $('stack').textContent = shown(s.stack || '');
     const q = s.queue || {};
     $('q-visible').textContent = q.visible ?? '–';
     $('q-inflight').textContent = q.inFlight ?? '–';
@@ -154,13 +164,13 @@
     $('q-dlq').textContent = dead ?? '–';
     document.querySelector('.counter.dlq').classList.toggle('alert', dead > 0);
     $('dlq-hint').hidden = !(dead > 0);
-    $('why').textContent = ep.why ? 'Controller: ' + ep.why + (ep.outcome && ep.outcome !== 'ok' ? ' (' + ep.outcome + ')' : '') : '';
+    $('why').textContent = shown(ep.why ? 'Controller: ' + ep.why + (ep.outcome && ep.outcome !== 'ok' ? ' (' + ep.outcome + ')' : '') : '');
     showController(s.controller);
     $('override').textContent = overrideWords(s.override);
     $('observed').textContent = (ep.observedAt ? 'Controller saw this ' + ago(ep.observedAt) : 'The controller has not run yet')
       + '; queue read ' + ago(s.observedAt);
     for (const p of state.pending.values()) {
-      p.reason.textContent = 'Waiting for its result: ' + (ep.reason || 'the endpoint is ' + words.toLowerCase());
+      p.reason.textContent = shown('Waiting for its result: ' + (ep.reason || 'the endpoint is ' + words.toLowerCase()));
     }
   }
 
@@ -181,15 +191,15 @@
       started.textContent = '';
       return;
     }
-    next.textContent = 'Next look: ' + (c.nextRunAt
+    next.textContent = shown('Next look: ' + (c.nextRunAt
       ? clock(c.nextRunAt) + (Date.parse(c.nextRunAt) <= Date.now() ? ', due' : '') + ' (' + c.nextRun + ')'
-      : c.nextRun);
+      : c.nextRun));
     const parts = [];
     if (c.startedBy) parts.push('Started by: ' + localInstants(c.startedBy));
     if (c.timerAt) parts.push('timer armed for ' + clock(c.timerAt));
     if (c.expectedWake) parts.push('a wake takes ' + c.expectedWake.words);
     if (c.expectedStop) parts.push('a stop takes ' + c.expectedStop.words);
-    started.textContent = parts.join(' · ');
+    started.textContent = shown(parts.join(' · '));
   }
 
   async function refreshStatus() {
@@ -197,7 +207,7 @@
       showStatus(await api('/api/status'));
     } catch (e) {
       $('state').textContent = 'Unreachable';
-      $('reason').textContent = e.message;
+      $('reason').textContent = shown(e.message);
     }
   }
 
@@ -230,7 +240,7 @@
     thumb.append(el('span', 'badge', item.status === 'REJECTED' ? 'REJECTED' : item.topLabel || item.status));
     const body = el('div', 'body');
     const key = el('div', 'key', item.key || item.id);
-    key.title = item.key || item.id;
+    key.title = shown(item.key || item.id);
     body.append(key);
     if (item.status === 'REJECTED') {
       body.append(el('p', 'reason-text', item.reason));
@@ -382,7 +392,7 @@
     thumb.append(thumbImage(key, thumb), el('span', 'badge', 'WAITING'));
     const body = el('div', 'body');
     const name = el('div', 'key', key);
-    name.title = key;
+    name.title = shown(key);
     const reason = el('p', 'reason-text', 'Uploaded; waiting for its result');
     body.append(name, reason);
     card.append(thumb, body);
@@ -418,7 +428,7 @@
         let message = xhr.status + ' ' + xhr.statusText;
         try { message = JSON.parse(xhr.responseText).message || message; } catch (ignored) { /* not JSON */ }
         row.classList.add('failed');
-        status.textContent = message;
+        status.textContent = shown(message);
       }
     });
     xhr.addEventListener('error', () => {
@@ -558,7 +568,7 @@
     try {
       showLedger(await api('/api/ledger?days=14'));
     } catch (e) {
-      $('per-image').textContent = e.message;
+      $('per-image').textContent = shown(e.message);
     }
   }
 

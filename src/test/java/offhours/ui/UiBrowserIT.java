@@ -47,6 +47,9 @@ class UiBrowserIT {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Path DEMO = ROOT.resolve("src/demo/images");
   private static final String XSS_KEY = "<img src=x onerror=alert(1)>.png";
+  /** A right-to-left override: obeyed, this PNG's key would read "coffeegnp.jpg". */
+  private static final String REORDERED_KEY = "coffee\u202Egpj.png";
+
   private static final Duration DEADLINE = Duration.ofSeconds(150);
   private static final String ISO_INSTANT = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:";
 
@@ -141,7 +144,7 @@ class UiBrowserIT {
           .isFalse();
       page.findElement(By.id("files"))
           .sendKeys(String.join("\n", chosen.stream().map(Path::toString).toList()));
-      dropFile(page, "coffee.png", Files.readAllBytes(DEMO.resolve("coffee.png")));
+      dropFile(page, REORDERED_KEY, Files.readAllBytes(DEMO.resolve("coffee.png")));
       await(
           page,
           "five uploads listed as uploaded and one refused",
@@ -153,7 +156,7 @@ class UiBrowserIT {
       HeadlessChromium.screenshot(page, "ui-uploading.png");
 
       List<String> keys =
-          List.of("chelsea.png", "rocket.jpg", XSS_KEY, "notes, not a photo.png", "coffee.png");
+          List.of("chelsea.png", "rocket.jpg", XSS_KEY, "notes, not a photo.png", REORDERED_KEY);
       await(
           page,
           "a result on the page for each upload",
@@ -167,6 +170,9 @@ class UiBrowserIT {
       WebElement markup = card(page, XSS_KEY);
       assertThat(markup.findElement(By.className("key")).getText()).isEqualTo(XSS_KEY);
       assertThat(markup.getAttribute("data-status")).isEqualTo("CLASSIFIED");
+      assertThat(card(page, REORDERED_KEY).findElement(By.className("key")).getText())
+          .as("a key's bidirectional control shown as its code point, not obeyed")
+          .isEqualTo("coffee[U+202E]gpj.png");
 
       WebElement rejected = card(page, "notes, not a photo.png");
       assertThat(rejected.getAttribute("data-status")).isEqualTo("REJECTED");
