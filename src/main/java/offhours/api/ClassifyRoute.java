@@ -174,13 +174,17 @@ final class ClassifyRoute {
     return ApiResponse.json(202, queued, Map.of("location", path));
   }
 
-  /** The absolute URL of {@code path} on the host the request came to (API Gateway: https). */
+  /**
+   * The absolute URL of {@code path} on the host the request came to: http when the request says it came over http
+   * (the local front), else https (API Gateway). X-Forwarded-Proto is a header a client can send too, so no other
+   * scheme (javascript:, data:) ever reaches a link built from the answer.
+   */
   private static String url(ApiRequest request, String path) {
     String host = request.header("host");
     if (host == null || host.isBlank()) {
       return path;
     }
-    String scheme = request.header("x-forwarded-proto");
-    return (scheme == null ? "https" : scheme) + "://" + host + path;
+    String scheme = "http".equals(request.header("x-forwarded-proto")) ? "http" : "https";
+    return scheme + "://" + host + path;
   }
 }

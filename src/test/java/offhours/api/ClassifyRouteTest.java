@@ -97,6 +97,26 @@ class ClassifyRouteTest {
   }
 
   @Test
+  void theResultUrlIsHttpOrHttpsWhateverSchemeTheRequestClaims() {
+    for (String claimed : List.of("javascript", "data", "https, javascript", "")) {
+      forwardedProto = claimed;
+      ApiResponse response = post(JPEG, r -> {
+        throw service(400, "ValidationError", "Endpoint offhours-endpoint-1a2b not found.");
+      });
+      assertThat(JsonText.string(json(response), "result"))
+          .as("X-Forwarded-Proto: %s", claimed)
+          .startsWith("https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/results/api/");
+    }
+    forwardedProto = "http"; // the local front's
+    assertThat(JsonText.string(
+            json(post(JPEG, r -> {
+              throw service(400, "ValidationError", "Endpoint offhours-endpoint-1a2b not found.");
+            })),
+            "result"))
+        .startsWith("http://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/results/api/");
+  }
+
+  @Test
   void aWakingThrottledOrUnreachableEndpointIsNeverAServerError() {
     for (Function<InvokeEndpointRequest, InvokeEndpointResponse> failure :
         List.<Function<InvokeEndpointRequest, InvokeEndpointResponse>>of(
@@ -195,6 +215,9 @@ class ClassifyRouteTest {
     assertThat(invocations).isEmpty();
   }
 
+  /** The X-Forwarded-Proto the requests carry (API Gateway's own: https). */
+  private String forwardedProto = "https";
+
   private ApiResponse post(
       byte[] body, Function<InvokeEndpointRequest, InvokeEndpointResponse> endpoint) {
     return post(ApiFixtures.config(), body, endpoint);
@@ -256,7 +279,7 @@ class ClassifyRouteTest {
             "host",
             "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com",
             "x-forwarded-proto",
-            "https"),
+            forwardedProto),
         body,
         "req-1"));
   }
