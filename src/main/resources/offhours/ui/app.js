@@ -1,6 +1,6 @@
 // The offhours page. Every string from the stack (object keys, labels, reasons) goes into the document with
 // textContent or as a property value, never as markup, so a key like <img src=x onerror=alert(1)>.png stays text,
-// and with its bidirectional controls shown as code points (see shown), so it reads as it is stored.
+// and with its control characters shown as escapes (see shown), so it reads as it is stored.
 'use strict';
 
 (() => {
@@ -43,13 +43,16 @@
     return body;
   }
 
-  // The Unicode controls that reorder the text around them (embeddings, overrides, isolates and the marks: the set
-  // of CVE-2021-42574, "Trojan Source"). Shown as text, a key 'cat\u202Egnp.exe' would read 'catexe.png'; the page
-  // shows each as its code point instead, '[U+202E]', so what one reads is the key S3 holds.
-  const REORDERING = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  // Control characters in a key, a label or a reason, shown as the CLI's tables show them (cli.Terminal.printable):
+  // C0, DEL and C1 controls as \xHH, and the invisible controls that reorder text or break lines (overrides,
+  // embeddings, isolates and marks: the set of CVE-2021-42574, "Trojan Source"; U+2028, U+2029) as \uHHHH. Obeyed, a
+  // key 'cat' + U+202E + 'gnp.exe' would read 'catexe.png'; shown, it reads as S3 holds it.
+  const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
   function shown(text) {
-    return String(text).replace(REORDERING,
-      (c) => '[U+' + c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0') + ']');
+    return String(text).replace(CONTROLS, (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100 ? '\\x' + code.toString(16).padStart(2, '0') : '\\u' + code.toString(16).padStart(4, '0');
+    });
   }
 
   function el(tag, className, text) {

@@ -1,0 +1,40 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The page (ui/app.js) shows as escapes exactly the characters the CLI's tables escape ({@link Terminal}). */
+class PageEscapesTest {
+
+  @Test
+  void thePageEscapesTheControlsTheCliEscapes() throws IOException {
+    String script;
+    try (InputStream in = PageEscapesTest.class.getResourceAsStream("/offhours/ui/app.js")) {
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Matcher declared = Pattern.compile("const CONTROLS = /(\\[[^\\]]+\\])/g;").matcher(script);
+    assertThat(declared.find())
+        .as("app.js declares CONTROLS as one character class")
+        .isTrue();
+    // The class is written with \\uHHHH ranges only, which Java's regular expressions read alike.
+    Pattern page = Pattern.compile(declared.group(1));
+
+    List<String> differ = new ArrayList<>();
+    for (char c = 0; c < Character.MAX_VALUE; c++) {
+      String one = String.valueOf(c);
+      boolean cli = !Terminal.printable(one).equals(one);
+      if (cli != page.matcher(one).matches()) {
+        differ.add(String.format("U+%04X (CLI %s, page %s)", (int) c, cli, !cli));
+      }
+    }
+    assertThat(differ).as("characters the page and the CLI show differently").isEmpty();
+  }
+}
