@@ -29,9 +29,11 @@ import offhours.local.api.Loopback;
  */
 public final class UiServer implements AutoCloseable {
 
+  /** Images: the jar's icon ('self') and thumbnails, fetched with the token header and shown from blob: URLs. */
   static final String CSP =
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:;"
           + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
   static final String TOKEN_HEADER = "X-Offhours-Token";
   private static final Map<String, String> ASSETS = Map.of(
       "/assets/app.js", "text/javascript; charset=utf-8",

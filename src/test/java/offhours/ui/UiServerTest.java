@@ -74,7 +74,7 @@ class UiServerTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("content-security-policy"))
         .contains("default-src 'none'; script-src 'self';"
-            + " style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none';"
+            + " style-src 'self'; img-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'none';"
             + " frame-ancestors 'none'");
     assertThat(page.headers().firstValue("x-content-type-options")).contains("nosniff");
     assertThat(page.headers().firstValue("x-frame-options")).contains("DENY");
