@@ -119,6 +119,10 @@ public final class ComponentEndpoint implements Endpoint {
       DescribeInferenceComponentResponse c = component();
       return c == null ? ep : componentOnly(c);
     }
+    if (!cleanup && ep.serverless()) {
+      return ep; // the stack's, from Hosting=serverless: never this hosting's to change
+      // (ScheduledPolicy)
+    }
     boolean deletable = ep.state() == State.IN_SERVICE || ep.state() == State.FAILED;
     if (!ep.foreign() && deletable && endpointGoes(ep)) {
       DescribeInferenceComponentResponse c = component();

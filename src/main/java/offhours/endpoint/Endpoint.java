@@ -25,6 +25,11 @@ public interface Endpoint {
    * @param needsStop capacity billed that nothing removes until the controller stops it (scale-to-zero: instances on
    *     an endpoint that hosts no inference component yet, which SageMaker never scales to zero): a stop still to
    *     issue, not one to wait for
+   * @param serverless the endpoint runs on serverless capacity (DescribeEndpoint reports a ServerlessConfig for its
+   *     variant): the stack's own endpoint (template.yaml, ServerlessEndpoint), which CloudFormation creates and
+   *     deletes. Under Hosting=serverless the controller feeds it; under the other hostings it is the endpoint a stack
+   *     update from serverless leaves until CloudFormation deletes it, which the controller never deletes, replaces nor
+   *     feeds (README "Switching hosting")
    */
   record Status(
       State state,
@@ -34,8 +39,31 @@ public interface Endpoint {
       String configName,
       boolean foreign,
       boolean resumable,
-      boolean needsStop) {
+      boolean needsStop,
+      boolean serverless) {
     public static final Status ABSENT = new Status(State.ABSENT, null, null, null);
+
+    /** Not {@code serverless}: an endpoint on instances. */
+    public Status(
+        State state,
+        String failureReason,
+        Instant createdAt,
+        Instant modifiedAt,
+        String configName,
+        boolean foreign,
+        boolean resumable,
+        boolean needsStop) {
+      this(
+          state,
+          failureReason,
+          createdAt,
+          modifiedAt,
+          configName,
+          foreign,
+          resumable,
+          needsStop,
+          false);
+    }
 
     /** Not {@code needsStop}: any stop but that of instances without an inference component. */
     public Status(

@@ -154,6 +154,7 @@ public final class EndpointController {
     Step step = hosting.plan(want.on(), ep, mp, q, seen, now);
     boolean outside = hosting.switchesTheEndpoint()
         && ep.state() == State.IN_SERVICE
+        && !ep.serverless()
         && !config.schedule().isOpen(now)
         && !want.on();
 
@@ -266,6 +267,7 @@ public final class EndpointController {
         && !want.on()
         && ep.state() == State.IN_SERVICE
         && !ep.foreign()
+        && !ep.serverless()
         && !ScheduledPolicy.stale(ep, config)
         && q.idle();
   }

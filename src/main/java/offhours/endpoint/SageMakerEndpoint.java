@@ -119,7 +119,27 @@ public final class SageMakerEndpoint implements Endpoint {
         r.creationTime(),
         r.lastModifiedTime(),
         r.endpointConfigName(),
-        foreign);
+        foreign,
+        false,
+        false,
+        serverless(r));
+  }
+
+  /**
+   * Whether the endpoint runs on serverless capacity: its variant reports a current or desired ServerlessConfig, or
+   * the deployment in progress does
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantSummary.html, CurrentServerlessConfig;
+   * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PendingProductionVariantSummary.html). Only the
+   * stack creates such an endpoint (ServerlessEndpoint), never the controller.
+   */
+  static boolean serverless(DescribeEndpointResponse r) {
+    boolean deployed = r.productionVariants().stream()
+        .anyMatch(v -> v.currentServerlessConfig() != null || v.desiredServerlessConfig() != null);
+    boolean pending = r.pendingDeploymentSummary() != null
+        && r.pendingDeploymentSummary().productionVariants().stream()
+            .anyMatch(
+                v -> v.currentServerlessConfig() != null || v.desiredServerlessConfig() != null);
+    return deployed || pending;
   }
 
   /**

@@ -112,7 +112,8 @@ final class ScheduledPolicy implements HostingPolicy {
    * The decision table (pure); see the README for the table in prose. An endpoint this stack did not create (no stack
    * tag) is never fed nor deleted; one that runs another endpoint config than the stack's (a stack update replaced the
    * Model or EndpointConfig) is replaced: consumption paused, in-flight work drained, deleted, created again from the
-   * stack's config, and fed only after a test invocation, as any new endpoint.
+   * stack's config, and fed only after a test invocation, as any new endpoint. A serverless endpoint is the stack's
+   * own from Hosting=serverless ({@link #leftServerless}): waited out, never deleted nor fed.
    */
   @java.lang.Override
   public Step plan(
@@ -132,6 +133,9 @@ final class ScheduledPolicy implements HostingPolicy {
       return mp.polling()
           ? new Step(Action.DISABLE_MAPPING, foreign + "; pausing consumption")
           : new Step(Action.NONE, foreign);
+    }
+    if (st != State.ABSENT && ep.serverless()) {
+      return new Step(mp.polling() ? Action.DISABLE_MAPPING : Action.WAIT, leftServerless(ep));
     }
     boolean replacing = stale(ep, config);
     String stop = !replacing
@@ -226,9 +230,27 @@ final class ScheduledPolicy implements HostingPolicy {
     };
   }
 
+  /**
+   * Why the controller leaves a serverless endpoint of its name alone: it is the stack's ServerlessEndpoint from
+   * Hosting=serverless, which CloudFormation deletes once the update to this hosting completes (the removed resource
+   * goes in UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, after every new and changed resource,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html).
+   * Deleting it would make the stack's cleanup delete the endpoint created in its place (the resource's physical id is
+   * the shared name); feeding it would send this hosting's requests (a component's name, up to 6 MB) to a serverless
+   * endpoint. So consumption waits in the queue and the endpoint of this hosting is created once the name is free.
+   */
+  private String leftServerless(Endpoint.Status ep) {
+    return "endpoint " + config.endpointName() + " is the stack's serverless endpoint ("
+        + ep.state() + "), left from Hosting=serverless: CloudFormation deletes it when the stack"
+        + " update completes, and this hosting's endpoint is created once it is gone; uploads wait"
+        + " in the queue. If the update has completed and it is still there, delete it: aws"
+        + " sagemaker delete-endpoint --endpoint-name " + config.endpointName();
+  }
+
+  /** A serverless endpoint bills per invocation, not for its time (a stack update from serverless leaves one). */
   @java.lang.Override
   public boolean billsWhileItExists(Endpoint.Status ep, Action step) {
-    return step == Action.CREATE_ENDPOINT || ep.billing();
+    return step == Action.CREATE_ENDPOINT || ep.billing() && !ep.serverless();
   }
 
   @java.lang.Override
@@ -240,6 +262,7 @@ final class ScheduledPolicy implements HostingPolicy {
   static boolean stale(Endpoint.Status ep, ControllerConfig config) {
     return ep.state() != State.ABSENT
         && !ep.foreign()
+        && !ep.serverless()
         && ep.configName() != null
         && !ep.configName().equalsIgnoreCase(config.endpointConfigName());
   }

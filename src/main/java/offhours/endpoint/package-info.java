@@ -32,6 +32,9 @@
  * <pre>
  * want | mapping            | endpoint                 | step
  * -----+--------------------+--------------------------+-----------------------------------------------------------
+ * any  | Enabled/Enabling   | serverless (the stack's, | DISABLE_MAPPING; then WAIT until CloudFormation deleted it
+ *      |                    | left by a switch)        | (never deleted, replaced nor fed; README "Switching hosting")
+ * any  | other              | serverless               | WAIT
  * ON   | Enabled/Enabling   | not InService/Updating   | DISABLE_MAPPING (drift)
  * ON   | any                | absent                   | CREATE_ENDPOINT, or WAIT during the create backoff
  * ON   | any                | Creating                 | WAIT; past CREATE_TIMEOUT_MINUTES: DELETE_ENDPOINT, backoff,

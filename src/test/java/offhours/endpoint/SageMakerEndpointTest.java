@@ -202,6 +202,23 @@ class SageMakerEndpointTest {
   }
 
   @Test
+  void anEndpointWhoseVariantReportsAServerlessConfigIsServerless() {
+    String head =
+        "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\","
+            + "\"EndpointConfigName\":\"serverless-config\",\"EndpointStatus\":\"InService\","
+            + "\"CreationTime\":1768381200,";
+    answer = head + "\"ProductionVariants\":[{\"VariantName\":\"m\",\"CurrentServerlessConfig\":"
+        + "{\"MemorySizeInMB\":2048,\"MaxConcurrency\":10}}]}";
+    assertThat(endpoint.describe().serverless()).isTrue();
+    answer = head + "\"PendingDeploymentSummary\":{\"EndpointConfigName\":\"serverless-config\","
+        + "\"ProductionVariants\":[{\"VariantName\":\"m\",\"DesiredServerlessConfig\":"
+        + "{\"MemorySizeInMB\":2048,\"MaxConcurrency\":10}}]}}";
+    assertThat(endpoint.describe().serverless()).as("being deployed").isTrue();
+    answer = head + "\"ProductionVariants\":[{\"VariantName\":\"m\",\"CurrentInstanceCount\":1}]}";
+    assertThat(endpoint.describe().serverless()).as("on instances").isFalse();
+  }
+
+  @Test
   void anEndpointDeletedBetweenDescribeAndListTagsIsAbsent() {
     answer = "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\","
         + "\"EndpointStatus\":\"Deleting\",\"CreationTime\":1768381200}";

@@ -386,6 +386,7 @@ class PermissionsIT {
                       "SageMakerRuntime.InvokeEndpoint",
                       "Lambda.UpdateEventSourceMapping");
             }),
+        fromServerless(Map.of()),
         new Scenario(
             "a stack update replaced the endpoint config: pause, drain, replace, probe, enable",
             Map.of(),
@@ -421,8 +422,60 @@ class PermissionsIT {
             }));
   }
 
+  /**
+   * A stack updated from Hosting=serverless: until the update's cleanup deletes the stack's serverless endpoint (tagged
+   * with the stack's id, under the controller's name), the controller pauses the trigger and waits, deleting and
+   * creating nothing; once CloudFormation deleted it, the controller creates its own.
+   */
+  private static Scenario fromServerless(Map<String, String> parameters) {
+    return new Scenario(
+        "switched from serverless (" + parameters + "): the stack's serverless endpoint is left to"
+            + " CloudFormation, then replaced by this hosting's",
+        parameters,
+        d -> {
+          String old = d.endpointConfigName + "-serverless";
+          d.services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(old)
+              .productionVariants(
+                  software.amazon.awssdk.services.sagemaker.model.ProductionVariant.builder()
+                      .variantName("AllTraffic")
+                      .modelName(String.valueOf(d.stack.getAtt("Model", "ModelName")))
+                      .serverlessConfig(c -> c.memorySizeInMB(2048).maxConcurrency(10))
+                      .build()));
+          d.startEndpoint(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
+          d.services.lambda.updateEventSourceMapping(r -> r.uuid(d.mappingUuid).enabled(true));
+          d.awaitMapping("Enabled");
+          ControllerFunction controller = controllerFunction(d);
+          assertThat(controller.invoke("controller-start.json"))
+              .containsEntry("action", "DISABLE_MAPPING");
+          d.awaitMapping("Disabled");
+          assertThat(controller.invoke("scheduler-tick.json")).containsEntry("action", "WAIT");
+          assertThat(d.operations())
+              .doesNotContain(
+                  "SageMaker.CreateEndpoint",
+                  "SageMaker.DeleteEndpoint",
+                  "SageMaker.CreateInferenceComponent",
+                  "SageMaker.DeleteInferenceComponent",
+                  "SageMakerRuntime.InvokeEndpoint");
+          assertThat(d.endpointStatus()).isEqualTo("InService");
+          // The update's cleanup (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS) deletes ServerlessEndpoint.
+          d.services.sageMaker.deleteEndpoint(r -> r.endpointName(d.endpointName));
+          TemplateDeployment.await(
+              "the serverless endpoint gone", () -> d.endpointStatus().equals("absent"));
+          assertThat(controller.invoke("scheduler-tick.json"))
+              .containsEntry("action", "CREATE_ENDPOINT");
+          TemplateDeployment.await(
+              "this hosting's endpoint InService", () -> d.endpointStatus().equals("InService"));
+          assertThat(d.services
+                  .sageMaker
+                  .describeEndpoint(r -> r.endpointName(d.endpointName))
+                  .endpointConfigName())
+              .isEqualTo(d.env("ControllerFunction").get("ENDPOINT_CONFIG_NAME"));
+        });
+  }
+
   private static List<Scenario> controllerScaleToZero() {
     return List.of(
+        fromServerless(SCALE_TO_ZERO),
         new Scenario(
             "scale-to-zero: endpoint, component, probe, enable, stop to 0 copies, wake",
             SCALE_TO_ZERO,

@@ -269,9 +269,21 @@ final class ControlApi {
           .put("ResolutionTime", Members.epochSeconds(e.created()));
       variant
           .put("CurrentWeight", e.variant().weight())
-          .put("DesiredWeight", e.variant().weight())
-          .put("CurrentInstanceCount", e.variant().initialInstanceCount())
-          .put("DesiredInstanceCount", e.variant().initialInstanceCount());
+          .put("DesiredWeight", e.variant().weight());
+      if (e.variant().serverless() != null) {
+        // A serverless variant reports its memory and concurrency instead of instances
+        // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantSummary.html).
+        for (String field : List.of("CurrentServerlessConfig", "DesiredServerlessConfig")) {
+          variant
+              .putObject(field)
+              .put("MemorySizeInMB", e.variant().serverless().memorySizeInMb())
+              .put("MaxConcurrency", e.variant().serverless().maxConcurrency());
+        }
+      } else {
+        variant
+            .put("CurrentInstanceCount", e.variant().initialInstanceCount())
+            .put("DesiredInstanceCount", e.variant().initialInstanceCount());
+      }
     } else if (e.hostsComponents()
         && !e.status().equals("Creating")
         && !e.status().equals("Failed")) {

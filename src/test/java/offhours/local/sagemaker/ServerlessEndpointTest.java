@@ -103,6 +103,27 @@ class ServerlessEndpointTest {
   }
 
   @Test
+  void describeEndpointReportsTheServerlessConfigInsteadOfInstances() {
+    inService("sls", 20);
+    var variant = f.control
+        .describeEndpoint(r -> r.endpointName("sls"))
+        .productionVariants()
+        .getFirst();
+    assertThat(variant.currentServerlessConfig().memorySizeInMB()).isEqualTo(2048);
+    assertThat(variant.currentServerlessConfig().maxConcurrency()).isEqualTo(20);
+    assertThat(variant.desiredServerlessConfig()).isEqualTo(variant.currentServerlessConfig());
+    assertThat(variant.currentInstanceCount()).isNull();
+    f.createEndpoint("rt", Fixture.IMAGE, Map.of());
+    f.awaitStatus("rt", EndpointStatus.IN_SERVICE);
+    var onInstances = f.control
+        .describeEndpoint(r -> r.endpointName("rt"))
+        .productionVariants()
+        .getFirst();
+    assertThat(onInstances.currentServerlessConfig()).isNull();
+    assertThat(onInstances.currentInstanceCount()).isEqualTo(1);
+  }
+
+  @Test
   void beyondMaxConcurrencyItThrottlesAsSageMakerDoesAndTheConsumerWaits() throws Exception {
     inService("busy", 1);
     CompletableFuture<InvokeEndpointResponse> first =
