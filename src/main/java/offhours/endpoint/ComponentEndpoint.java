@@ -111,6 +111,20 @@ public final class ComponentEndpoint implements Endpoint {
     this.accelerated = false;
   }
 
+  /**
+   * The name Hosting=scale-to-zero gives the component on endpoint {@code endpointName}: template.yaml names them
+   * offhours-endpoint-SUFFIX and offhours-component-SUFFIX, local mode offhours-endpoint and offhours-component
+   * (HostingSwitchNamesTest reads both from the template). A scheduled controller retires a component left by a switch
+   * from scale-to-zero by this name ({@link RetiringEndpoint}).
+   */
+  public static String componentOn(String endpointName) {
+    if (!endpointName.startsWith("offhours-endpoint")) {
+      throw new IllegalArgumentException(
+          "endpoint name " + endpointName + " does not start with offhours-endpoint");
+    }
+    return "offhours-component" + endpointName.substring("offhours-endpoint".length());
+  }
+
   @Override
   public Status describe() {
     Status ep = endpoint.describe();

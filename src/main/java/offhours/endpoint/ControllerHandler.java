@@ -127,8 +127,10 @@ public final class ControllerHandler
   }
 
   /**
-   * What the controller switches: the endpoint itself, with scale-to-zero its inference component's copies; a
-   * serverless endpoint belongs to the stack (ServerlessPolicy never creates nor deletes it).
+   * What the controller switches: the endpoint itself (with scheduled, an endpoint it replaces loses its inference
+   * component first: a stack updated from scale-to-zero leaves one, {@link RetiringEndpoint}), with scale-to-zero its
+   * inference component's copies; a serverless endpoint belongs to the stack (ServerlessPolicy never creates nor
+   * deletes it).
    */
   private static Endpoint endpoint(
       AwsClients clients, ControllerConfig config, ModelContract model) {
@@ -148,15 +150,28 @@ public final class ControllerHandler
             config.instanceType(),
             config.stackId(),
             model);
-      case SCHEDULED, SERVERLESS ->
-        new SageMakerEndpoint(
+      case SCHEDULED ->
+        new RetiringEndpoint(
+            own(sageMaker, runtime, config, model),
             sageMaker,
-            runtime,
             config.endpointName(),
-            config.endpointConfigName(),
-            config.stackId(),
-            model);
+            config.endpointConfigName());
+      case SERVERLESS -> own(sageMaker, runtime, config, model);
     };
+  }
+
+  private static SageMakerEndpoint own(
+      SageMakerClient sageMaker,
+      SageMakerRuntimeClient runtime,
+      ControllerConfig config,
+      ModelContract model) {
+    return new SageMakerEndpoint(
+        sageMaker,
+        runtime,
+        config.endpointName(),
+        config.endpointConfigName(),
+        config.stackId(),
+        model);
   }
 
   /** {@code model} with the labels of its LABELS_S3_URI file, read once; as it is without a file. */

@@ -388,6 +388,61 @@ class PermissionsIT {
             }),
         fromServerless(Map.of()),
         new Scenario(
+            "switched from scale-to-zero: the component goes first, then the endpoint, then this"
+                + " hosting's is created",
+            Map.of(),
+            d -> {
+              String suffix = d.endpointName.substring("offhours-endpoint".length());
+              String component = "offhours-component" + suffix;
+              String old = d.endpointConfigName + "-components";
+              String model = model(d);
+              d.services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(old)
+                  .executionRoleArn(String.valueOf(d.stack.getAtt("SageMakerExecutionRole", "Arn")))
+                  .productionVariants(
+                      software.amazon.awssdk.services.sagemaker.model.ProductionVariant.builder()
+                          .variantName(model)
+                          .instanceType("ml.m5.large")
+                          .initialInstanceCount(1)
+                          .managedInstanceScaling(
+                              m -> m.status("ENABLED").minInstanceCount(0).maxInstanceCount(1))
+                          .build()));
+              d.startEndpoint(old, Map.of("offhours:stack-id", d.stack.stack().stackId()));
+              d.services.sageMaker.createInferenceComponent(r -> r.inferenceComponentName(component)
+                  .endpointName(d.endpointName)
+                  .variantName(model)
+                  .specification(s -> s.modelName(model)
+                      .computeResourceRequirements(c -> c.minMemoryRequiredInMb(1024)))
+                  .runtimeConfig(c -> c.copyCount(1)));
+              java.util.function.Supplier<String> componentStatus = () -> {
+                try {
+                  return d.services
+                      .sageMaker
+                      .describeInferenceComponent(r -> r.inferenceComponentName(component))
+                      .inferenceComponentStatusAsString();
+                } catch (software.amazon.awssdk.services.sagemaker.model.SageMakerException e) {
+                  return "absent";
+                }
+              };
+              TemplateDeployment.await(
+                  "the component InService", () -> componentStatus.get().equals("InService"));
+              ControllerFunction controller = controllerFunction(d);
+              assertThat(controller.invoke("controller-start.json"))
+                  .containsEntry("action", "DELETE_ENDPOINT");
+              TemplateDeployment.await(
+                  "the component gone", () -> componentStatus.get().equals("absent"));
+              assertThat(controller.invoke("scheduler-tick.json"))
+                  .containsEntry("action", "DELETE_ENDPOINT");
+              TemplateDeployment.await(
+                  "the old endpoint gone", () -> d.endpointStatus().equals("absent"));
+              assertThat(controller.invoke("scheduler-tick.json"))
+                  .containsEntry("action", "CREATE_ENDPOINT");
+              assertThat(d.operations())
+                  .containsSubsequence(
+                      "SageMaker.DeleteInferenceComponent",
+                      "SageMaker.DeleteEndpoint",
+                      "SageMaker.CreateEndpoint");
+            }),
+        new Scenario(
             "a stack update replaced the endpoint config: pause, drain, replace, probe, enable",
             Map.of(),
             d -> {
