@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -214,6 +215,36 @@ public final class AwsClients implements AutoCloseable {
       builder.endpointOverride(endpoint);
     }
     return builder.build();
+  }
+
+  /**
+   * A client of {@code service} that is built, as {@link #build} builds it, only when {@code get()} is first called,
+   * once whichever thread asks first. For a client that a function's first invocation usually does not use: its
+   * construction (tens of milliseconds of class loading and configuration, more on the first client of a JVM) then
+   * stays out of a cold start that does not need it.
+   */
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C>
+      Supplier<C> buildOnFirstUse(Service service, Supplier<B> builder) {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(builder, "builder");
+    return new Supplier<>() {
+      private volatile C client;
+
+      @Override
+      public C get() {
+        C built = client;
+        if (built == null) {
+          synchronized (this) {
+            built = client;
+            if (built == null) {
+              built = build(service, builder.get());
+              client = built;
+            }
+          }
+        }
+        return built;
+      }
+    };
   }
 
   @Override

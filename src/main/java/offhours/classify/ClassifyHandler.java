@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.inference.InferenceClient;
@@ -40,14 +41,20 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
     this(ClassifyConfig.fromEnv(env), AwsClients.forLambda(env));
   }
 
+  /**
+   * Every batch reads objects, invokes the endpoint and writes results, so those clients are built here, in init.
+   * The queue client only sends deferred copies back (the endpoint unavailable or throttling), which a cold start's
+   * first batch rarely does: it is built on first use, and by the SnapStart priming hook before a snapshot.
+   */
   private ClassifyHandler(ClassifyConfig config, AwsClients aws) {
     this(
         aws.build(Service.S3, S3Client.builder()),
-        aws.build(Service.SQS, SqsClient.builder()),
+        aws.buildOnFirstUse(Service.SQS, SqsClient::builder),
         aws.build(Service.DYNAMODB, DynamoDbClient.builder()),
         aws.build(Service.SAGEMAKER_RUNTIME, runtimeClient(config)),
         config,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        System.out);
     Core.getGlobalContext()
         .register(this); // a no-op where the JVM has no CRaC (everywhere but SnapStart)
   }
@@ -83,6 +90,18 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
       ClassifyConfig config,
       Clock clock,
       PrintStream log) {
+    this(s3, () -> sqs, dynamo, runtime, config, clock, log);
+  }
+
+  /** As above with the queue client asked for only when a message is handed back. */
+  ClassifyHandler(
+      S3Client s3,
+      Supplier<SqsClient> sqs,
+      DynamoDbClient dynamo,
+      SageMakerRuntimeClient runtime,
+      ClassifyConfig config,
+      Clock clock,
+      PrintStream log) {
     ClassifyConfig resolved = config.withModel(config.model().resolveLabels(s3));
     InferenceClient inference =
         new InferenceClient(runtime, resolved.endpointName(), resolved.model());
@@ -100,7 +119,7 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
         outcomes,
         resolved.batchConcurrency(),
         new UsageLedger(dynamo, resolved.usage(), clock, outcomes));
-    this.priming = new Priming(this, dynamo, inference, resolved);
+    this.priming = new Priming(this, sqs, dynamo, inference, resolved);
   }
 
   /** {@code context} gives the invocation's deadline; without one (tools, tests) there is none. */

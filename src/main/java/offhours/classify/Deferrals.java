@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import offhours.aws.SqsText;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -48,12 +49,14 @@ final class Deferrals {
   /** Reasons are cut to this many characters: an attribute travels with every receive. */
   static final int REASON_LIMIT = 1000;
 
-  private final SqsClient sqs;
+  /** Asked for only when a copy is sent: the Lambda handler builds its queue client on first use. */
+  private final Supplier<SqsClient> sqs;
+
   private final String queueUrl;
   private final int delaySeconds;
   private final Clock clock;
 
-  Deferrals(SqsClient sqs, String queueUrl, int delaySeconds, Clock clock) {
+  Deferrals(Supplier<SqsClient> sqs, String queueUrl, int delaySeconds, Clock clock) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.delaySeconds = delaySeconds;
@@ -96,10 +99,11 @@ final class Deferrals {
             // SQS refuses (an ANSI escape, a NUL): the send would fail and the receive be spent.
             .stringValue(SqsText.of(reason, REASON_LIMIT))
             .build());
-    sqs.sendMessage(r -> r.queueUrl(queueUrl)
-        .messageBody(message.body())
-        .delaySeconds(delaySeconds)
-        .messageAttributes(attributes));
+    sqs.get()
+        .sendMessage(r -> r.queueUrl(queueUrl)
+            .messageBody(message.body())
+            .delaySeconds(delaySeconds)
+            .messageAttributes(attributes));
   }
 
   private static void putCount(

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import offhours.classify.ImageDownloads.Failed;
 import offhours.classify.ImageDownloads.Image;
 import offhours.classify.ImageDownloads.Unusable;
@@ -64,7 +65,7 @@ final class MessageClassifier {
 
   MessageClassifier(
       S3Client s3,
-      SqsClient sqs,
+      Supplier<SqsClient> sqs,
       InferenceClient inference,
       ResultsTable results,
       ClassifyConfig config,

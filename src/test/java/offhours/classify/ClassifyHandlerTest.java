@@ -738,6 +738,56 @@ class ClassifyHandlerTest {
     return event;
   }
 
+  /** The handler the Lambda constructor makes: its queue client comes from {@code queue} when first asked for. */
+  ClassifyHandler handlerAskingFor(java.util.function.Supplier<FakeSqs> queue) {
+    return new ClassifyHandler(
+        s3,
+        queue::get,
+        dynamo,
+        runtime,
+        config(),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+  }
+
+  @Test
+  void theQueueClientIsAskedForOnlyWhenAMessageIsHandedBack() {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ClassifyHandler handler = handlerAskingFor(() -> {
+      asked.incrementAndGet();
+      return sqs;
+    });
+
+    assertThat(failures(LambdaSqsJson.invoke(handler, fixture("sqs-s3-put.json"))))
+        .isEmpty();
+    assertThat(asked)
+        .as(
+            "a batch that hands nothing back never needs the queue client (a cold start does not build it)")
+        .hasValue(0);
+
+    endpointAbsent();
+    assertThat(failures(LambdaSqsJson.invoke(handler, fixture("sqs-s3-put.json"))))
+        .isEmpty();
+    assertThat(asked).as("the deferral asks for it").hasPositiveValue();
+    assertThat(sqs.sent).as("the copy went through it").hasSize(1);
+  }
+
+  @Test
+  void snapStartPrimingBuildsTheQueueClientIntoTheSnapshotAndSendsNothing() {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ClassifyHandler handler = handlerAskingFor(() -> {
+      asked.incrementAndGet();
+      return sqs;
+    });
+
+    handler.beforeCheckpoint(null);
+
+    assertThat(asked).hasPositiveValue();
+    assertThat(sqs.sent).isEmpty();
+  }
+
   @Test
   void snapStartPrimingWarmsTheEndpointPathWithoutWritingAnythingAndSurvivesFailures() {
     runtime.answer = r -> {

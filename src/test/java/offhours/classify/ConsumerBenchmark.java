@@ -141,9 +141,10 @@ public class ConsumerBenchmark {
         ClassifyHandlerTest.config("BATCH_CONCURRENCY", "8", "LABELS", String.join(",", LABELS));
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
     NullDynamoDb dynamo = new NullDynamoDb();
+    FakeSqs sqs = new FakeSqs();
     classifier = new MessageClassifier(
         s3,
-        new FakeSqs(),
+        () -> sqs,
         new InferenceClient(runtime, config.endpointName(), config.model()),
         new ResultsTable(dynamo, config.tableName()),
         config,
