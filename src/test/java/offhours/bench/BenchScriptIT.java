@@ -29,6 +29,11 @@ class BenchScriptIT {
         .contains("| measurement | value | limit (same run) | ratio | target | met |")
         .containsPattern(
             "\\| package classify\\.zip \\(Classify\\), zipped \\| [0-9.]+ MB \\| 12 MB .*\\| yes \\|")
-        .contains("package controller.zip");
+        .containsPattern(
+            "\\| package controller\\.zip \\(Controller \\+ EndpointCleanup \\+ LiveVersions\\),"
+                + " zipped \\| [0-9.]+ MB \\| 50 MB \\(Lambda\\) .*\\| yes \\|")
+        .containsPattern(
+            "\\| package api\\.zip \\(Api\\), zipped \\| [0-9.]+ MB \\| 50 MB \\(Lambda\\) .*\\| yes \\|")
+        .contains("| package api.zip, unzipped |");
   }
 }
