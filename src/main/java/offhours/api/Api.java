@@ -3,6 +3,7 @@ package offhours.api;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import offhours.aws.UsageLedger;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.LedgerPrices;
 import offhours.inference.InferenceClient;
@@ -58,8 +59,15 @@ public final class Api {
         config,
         s3,
         new InferenceClient(runtime, config.controller().endpointName(), model),
+        new UsageLedger(dynamo, config.usage(), clock, Api::ledgerNotUpdated),
         observer::observe,
         clock);
+  }
+
+  /** A serverless invocation POST /classify could not add to the ledger: one line in the function's log. */
+  private static void ledgerNotUpdated(long invocations, long millis, Exception error) {
+    System.out.println("offhours api: ledger not updated: " + invocations + " invocations, "
+        + millis + " ms lost: " + error);
   }
 
   public ApiResponse handle(ApiRequest request) {

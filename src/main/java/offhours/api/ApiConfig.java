@@ -5,6 +5,7 @@ import static offhours.aws.EnvironmentVariables.whole;
 import java.time.Duration;
 import java.util.Map;
 import offhours.aws.EnvironmentVariables;
+import offhours.aws.UsageLedger;
 import offhours.endpoint.ControllerConfig;
 
 /**
@@ -17,6 +18,8 @@ import offhours.endpoint.ControllerConfig;
  *     larger body reaches the function (see {@link #LAMBDA_PAYLOAD_BYTES})
  * @param controllerInterval how often the controller runs (its EventBridge schedule): an upload waits at most this
  *     long before the controller sees it
+ * @param usage where POST /classify's invocations of a serverless endpoint are recorded (HOSTING, CONTROL_TABLE_NAME,
+ *     TIME_ZONE, SERVERLESS_MEMORY_MB); {@link UsageLedger.Settings#NONE} for the other hostings
  */
 public record ApiConfig(
     ControllerConfig controller,
@@ -25,7 +28,8 @@ public record ApiConfig(
     String modelName,
     int topK,
     long maxImageBytes,
-    Duration controllerInterval) {
+    Duration controllerInterval,
+    UsageLedger.Settings usage) {
 
   /**
    * Lambda's synchronous invocation payload limit, 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
@@ -45,6 +49,7 @@ public record ApiConfig(
           "RESULTS_TABLE_NAME is not set; the stack passes it to the API");
     }
     EnvironmentVariables.check("TOP_K", topK, 1, 1000);
+    usage = usage == null ? UsageLedger.Settings.NONE : usage;
   }
 
   public static ApiConfig fromEnv(Map<String, String> env) {
@@ -57,6 +62,7 @@ public record ApiConfig(
         env.get("MODEL_NAME"),
         whole(env, "TOP_K", 3, 1, 1000),
         endpointLimit,
-        Duration.ofSeconds(whole(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)));
+        Duration.ofSeconds(whole(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)),
+        UsageLedger.Settings.fromEnv(env));
   }
 }

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import offhours.aws.UsageLedger;
 import offhours.inference.ContractViolation;
 import offhours.inference.ImageFormat;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
+import offhours.inference.InvocationUsage;
 import offhours.inference.ModelAnswer;
 import offhours.inference.ProbeImage;
 import offhours.inference.ScoredLabel;
@@ -42,27 +44,40 @@ final class ClassifyRoute {
   private final ApiConfig config;
   private final S3Client s3;
   private final InferenceClient inference;
+  private final UsageLedger usage;
   private final Supplier<StackObserver.Observed> observer;
   private final Clock clock;
 
   /**
-   * {@code inference} calls the model as the consumer does (its labels resolved); {@code observer} reads the stack
-   * when an image must wait (for the forecast).
+   * {@code inference} calls the model as the consumer does (its labels resolved), and {@code usage} records what a
+   * serverless endpoint bills for each call, as Classify's batches do; {@code observer} reads the stack when an image
+   * must wait (for the forecast).
    */
   ClassifyRoute(
       ApiConfig config,
       S3Client s3,
       InferenceClient inference,
+      UsageLedger usage,
       Supplier<StackObserver.Observed> observer,
       Clock clock) {
     this.config = config;
     this.s3 = s3;
     this.inference = inference;
+    this.usage = usage;
     this.observer = observer;
     this.clock = clock;
   }
 
   ApiResponse handle(ApiRequest request) {
+    InvocationUsage spent = new InvocationUsage();
+    try {
+      return handle(request, spent);
+    } finally {
+      usage.add(spent); // the invocations the model ran for, whatever the answer to the client
+    }
+  }
+
+  private ApiResponse handle(ApiRequest request, InvocationUsage spent) {
     byte[] image = request.body();
     if (image.length == 0) {
       return ApiResponse.error(
@@ -87,7 +102,7 @@ final class ClassifyRoute {
     ModelAnswer answer;
     long started = System.nanoTime();
     try {
-      answer = inference.invoke(image, INVOKE_TIMEOUT);
+      answer = inference.invoke(image, INVOKE_TIMEOUT, spent);
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
       return switch (failure.cause()) {
@@ -102,10 +117,8 @@ final class ClassifyRoute {
           ProbeImage.Check probe = left.compareTo(Duration.ofSeconds(1)) < 0
               ? new ProbeImage.Check(
                   "too little of the request's time remains to check that with offhours' probe image",
-                  false,
-                  false,
-                  0)
-              : ProbeImage.send(inference, left);
+                  false)
+              : ProbeImage.send(inference, left, spent);
           yield probe.read()
               ? ApiResponse.error(422, failure.reason() + "; " + ProbeImage.Check.READ)
               : queue(request, image, format, failure.reason() + "; " + probe.failure());

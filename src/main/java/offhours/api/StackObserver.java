@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * What the stack is doing, read without the SageMaker control plane: the controller's last decision and state (both
  * in the control table, written by every run), the queue and the DLQ (GetQueueAttributes, now) and today's ledger:
- * the controller's endpoint time and the serverless invocations Classify recorded.
+ * the controller's endpoint time and the serverless invocations recorded (offhours.aws.UsageLedger).
  * Each part says when it was observed, since the controller's view is as old as its last run.
  */
 public final class StackObserver {
@@ -31,7 +31,7 @@ public final class StackObserver {
    *     the endpoint and the trigger
    * @param today today's ledger (in {@code zone}), zero when the endpoint has not existed today
    * @param startedBy what started the run that made {@code decision} ({@link RecordedDecision#startedBy}), or null
-   * @param serverless today's serverless invocations (offhours.classify.UsageLedger), none for the other hostings
+   * @param serverless today's serverless invocations (offhours.aws.UsageLedger), none for the other hostings
    */
   public record Observed(
       Instant at,

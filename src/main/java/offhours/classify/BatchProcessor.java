@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import offhours.aws.UsageLedger;
 import offhours.classify.MessageClassifier.Evaluation;
 
 /**

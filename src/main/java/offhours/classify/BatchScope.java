@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import offhours.inference.InvocationUsage;
 import offhours.inference.ProbeImage;
 
 /**
@@ -21,7 +22,7 @@ final class BatchScope {
   private final LongSupplier remainingMillis;
   private final AtomicReference<Down> endpointDown = new AtomicReference<>();
   private final Set<String> crashedImages = ConcurrentHashMap.newKeySet();
-  private final UsageLedger.BatchUsage usage = new UsageLedger.BatchUsage();
+  private final InvocationUsage usage = new InvocationUsage();
   private ProbeImage.Check probe; // guarded by this
 
   BatchScope(LongSupplier remainingMillis) {
@@ -29,7 +30,7 @@ final class BatchScope {
   }
 
   /** What this batch's invocations that reached the model spent (hosting serverless bills it). */
-  UsageLedger.BatchUsage usage() {
+  InvocationUsage usage() {
     return usage;
   }
 

@@ -6,6 +6,7 @@ import static offhours.aws.EnvironmentVariables.whole;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
 
 /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.UsageLedger;
 import offhours.inference.InferenceClient;
 import offhours.results.ResultsTable;
 import org.crac.Core;
@@ -114,12 +115,9 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
         resolved,
         clock,
         outcomes);
-    this.batches = new BatchProcessor(
-        classifier,
-        outcomes,
-        resolved.batchConcurrency(),
-        new UsageLedger(dynamo, resolved.usage(), clock, outcomes));
-    this.priming = new Priming(this, sqs, dynamo, inference, resolved);
+    UsageLedger usage = new UsageLedger(dynamo, resolved.usage(), clock, outcomes);
+    this.batches = new BatchProcessor(classifier, outcomes, resolved.batchConcurrency(), usage);
+    this.priming = new Priming(this, sqs, dynamo, inference, usage, resolved);
   }
 
   /** {@code context} gives the invocation's deadline; without one (tools, tests) there is none. */

@@ -223,16 +223,11 @@ final class MessageClassifier {
       return notNow;
     }
     ModelAnswer answer;
-    long started = System.nanoTime();
     try {
-      InferenceClient.RawAnswer reply = inference.send(image, scope.callTimeout(RESERVE));
-      scope.usage().add(elapsedMillis(started), image.length, reply.body().length);
-      answer = inference.read(reply); // an answer that does not fit was billed all the same
+      // An answer that does not fit was billed all the same: the tally counts it before it is read.
+      answer = inference.invoke(image, scope.callTimeout(RESERVE), scope.usage());
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
-      if (failure.originalStatus() != null) { // the model ran: a ModelError bills too
-        scope.usage().add(elapsedMillis(started), image.length, InvocationErrors.responseBytes(e));
-      }
       return switch (failure.cause()) {
         case UNAVAILABLE, ENDPOINT -> {
           scope.endpointDown(failure.reason());
@@ -285,17 +280,9 @@ final class MessageClassifier {
     Duration needed = config.invokeTimeout().plus(RESERVE);
     if (!scope.hasTime(needed)) {
       return new ProbeImage.Check(
-          "too little of this invocation remains to check that with offhours' probe image",
-          false,
-          false,
-          0);
+          "too little of this invocation remains to check that with offhours' probe image", false);
     }
-    long started = System.nanoTime();
-    ProbeImage.Check check = ProbeImage.send(inference, scope.callTimeout(RESERVE));
-    if (check.modelRan()) {
-      scope.usage().add(elapsedMillis(started), ProbeImage.bytes().length, check.responseBytes());
-    }
-    return check;
+    return ProbeImage.send(inference, scope.callTimeout(RESERVE), scope.usage());
   }
 
   /** A deferral when the endpoint already failed in this batch, or when the invocation has too little time left. */
@@ -325,10 +312,5 @@ final class MessageClassifier {
 
   private static String describe(Exception e) {
     return e.getClass().getSimpleName() + ": " + e.getMessage();
-  }
-
-  /** The time an invocation took, counted from the request (a serverless endpoint bills from the model's start). */
-  private static long elapsedMillis(long startedNanos) {
-    return Math.max(1, (System.nanoTime() - startedNanos) / 1_000_000);
   }
 }

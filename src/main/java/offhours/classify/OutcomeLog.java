@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import offhours.aws.UsageLedger;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
@@ -12,7 +13,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
  * stdout to CloudWatch Logs, where JSON lines can be queried with Logs Insights. Verdicts are expected
  * outcomes, so no stack traces.
  */
-final class OutcomeLog {
+final class OutcomeLog implements UsageLedger.Unrecorded {
 
   private final PrintStream out;
 
@@ -72,7 +73,8 @@ final class OutcomeLog {
   }
 
   /** The serverless ledger could not be updated: one WARN line; the batch's results stand. */
-  void ledgerNotUpdated(long invocations, long millis, Exception error) {
+  @Override
+  public void ledgerNotUpdated(long invocations, long millis, Exception error) {
     print(JsonWriter.create()
         .writeStartObject()
         .writeFieldName("level")

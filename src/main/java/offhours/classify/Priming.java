@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.function.Supplier;
+import offhours.aws.UsageLedger;
 import offhours.inference.InferenceClient;
+import offhours.inference.InvocationUsage;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -17,12 +19,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * What a SnapStart snapshot should already have done: the first batch of a cold start spends most of its time
  * loading and initialising the SDK's request paths and opening connections, not classifying. Run before the
  * snapshot, these calls do that work once, so a restored function starts warm
- * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html). Nothing here writes: a
+ * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html). No result is written: a
  * TestEvent batch, as the JSON Lambda would send, goes through the handler's whole stream path and is acknowledged
- * and ignored, the DynamoDB write is conditional on a reserved key that never
- * exists, and the endpoint call
- * sends a 1x1 PNG (answered, or refused while the endpoint is off). Every failure is swallowed: priming must
- * never stop a version from being published.
+ * and ignored, the DynamoDB write is conditional on a reserved key that never exists, and the endpoint call sends a
+ * 1x1 PNG (answered, or refused while the endpoint is off). Lambda runs this hook with the function's role and
+ * environment when it publishes a version, so that call reaches the stack's real endpoint: with hosting serverless
+ * an answer is billed, and it goes to the ledger like a batch's invocations. Every failure is swallowed: priming
+ * must never stop a version from being published.
  */
 final class Priming {
 
@@ -68,6 +71,7 @@ final class Priming {
   private final Supplier<SqsClient> queue;
   private final DynamoDbClient dynamo;
   private final InferenceClient inference;
+  private final UsageLedger usage;
   private final ClassifyConfig config;
 
   Priming(
@@ -75,11 +79,13 @@ final class Priming {
       Supplier<SqsClient> queue,
       DynamoDbClient dynamo,
       InferenceClient inference,
+      UsageLedger usage,
       ClassifyConfig config) {
     this.handler = handler;
     this.queue = queue;
     this.dynamo = dynamo;
     this.inference = inference;
+    this.usage = usage;
     this.config = config;
   }
 
@@ -106,8 +112,11 @@ final class Priming {
             Map.of("pk", AttributeValue.fromS("offhours#priming"), "sk", AttributeValue.fromS("-")))
         .conditionExpression("attribute_exists(pk)")));
     // The request the consumer builds and the reading of the answer (which may not fit a 1x1 image:
-    // no matter).
-    ok += attempt(() -> inference.invoke(PIXEL.clone(), null));
+    // no matter). It reaches the real endpoint: with hosting serverless, what the model ran for is
+    // billed like any invocation, so it goes to the ledger as a batch's would.
+    InvocationUsage spent = new InvocationUsage();
+    ok += attempt(() -> inference.invoke(PIXEL.clone(), null, spent));
+    usage.add(spent);
     return ok;
   }
 

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The savings ledger as a report: per local day, endpoint-hours (from the ledger), images classified (results counted
  * by their {@code classifiedAt} date), cost = hours x instance count x hourly price plus the serverless invocations
- * Classify recorded at the serverless prices, cost per image, the always-on cost of the same day, and what was saved.
+ * recorded (offhours.aws.UsageLedger) at the serverless prices, cost per image, the always-on cost of the same day, and what was saved.
  * "Always on" is the real length of the local day, so the spring DST day has 23 hours and the autumn one 25.
  */
 public final class CostReport {
@@ -84,7 +84,7 @@ public final class CostReport {
   }
 
   /**
-   * As above, with the serverless invocations Classify recorded per day (none for the other hostings, unless the
+   * As above, with the serverless invocations recorded per day (none for the other hostings, unless the
    * stack was switched): their cost is in the day's cost, so the cost per image and the saving are the real ones;
    * "always on" stays an endpoint of the instance type, count and price of {@code prices}.
    */
@@ -246,7 +246,7 @@ public final class CostReport {
     return prices;
   }
 
-  /** The serverless invocations Classify recorded in the period. */
+  /** The serverless invocations recorded in the period. */
   public ServerlessUsage serverless() {
     return serverless;
   }

@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import offhours.aws.DynamoCounters;
 import offhours.aws.DynamoNumbers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -20,7 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * The control table: the controller's state item (pk "controller", sk "state") with optimistic locking through a
  * conditional PutItem on {@code version}
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html), and the
- * ledger items (pk "ledger", sk "YYYY-MM-DD") updated with ADD, which is atomic.
+ * ledger items (pk "ledger", sk "YYYY-MM-DD") updated with ADD, which is atomic, in a transaction whose token makes
+ * an SDK retry of it harmless ({@link DynamoCounters}).
  */
 public final class DynamoControlTable implements ControlStore, Ledger {
   private final DynamoDbClient dynamo;
@@ -279,20 +282,16 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         instant(item, "nextRunAt"));
   }
 
+  /** Once per call, however often the SDK retries it ({@link DynamoCounters}). */
   @Override
   public void add(Day d) {
-    dynamo.updateItem(b -> b.tableName(table)
-        .key(Map.of("pk", s("ledger"), "sk", s(d.date().toString())))
-        .updateExpression("ADD endpointSeconds :e, outsideScheduleSeconds :o, starts :a, stops :b")
-        .expressionAttributeValues(Map.of(
-            ":e",
-            n(d.endpointSeconds()),
-            ":o",
-            n(d.outsideScheduleSeconds()),
-            ":a",
-            n(d.starts()),
-            ":b",
-            n(d.stops()))));
+    Map<String, Long> increments = new LinkedHashMap<>();
+    increments.put("endpointSeconds", d.endpointSeconds());
+    increments.put("outsideScheduleSeconds", d.outsideScheduleSeconds());
+    increments.put("starts", d.starts());
+    increments.put("stops", d.stops());
+    DynamoCounters.add(
+        dynamo, table, Map.of("pk", s("ledger"), "sk", s(d.date().toString())), increments);
   }
 
   @Override
@@ -302,7 +301,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   /**
    * The ledger's days from {@code from} to {@code to}, read once: the controller's totals and, per day that has any,
-   * what Classify recorded for hosting serverless (offhours.classify.UsageLedger).
+   * what the endpoint's callers recorded for hosting serverless (offhours.aws.UsageLedger).
    */
   public record LedgerRange(List<Day> days, Map<LocalDate, ServerlessUsage> serverless) {}
 

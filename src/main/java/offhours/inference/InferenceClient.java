@@ -5,6 +5,7 @@ import java.util.Objects;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
@@ -78,6 +79,11 @@ public final class InferenceClient {
     return read(send(image, timeout));
   }
 
+  /** As {@link #invoke(byte[], Duration)}, tallying what it spent ({@link #send(byte[], Duration, InvocationUsage)}). */
+  public ModelAnswer invoke(byte[] image, Duration timeout, InvocationUsage usage) {
+    return read(send(image, timeout, usage));
+  }
+
   /**
    * What InvokeEndpoint answered, before it is read: a serverless endpoint bills the answer's bytes as data out
    * whether or not it fits the contract, so a caller that meters sends, counts, then {@link #read}s.
@@ -91,6 +97,35 @@ public final class InferenceClient {
   public RawAnswer send(byte[] image, Duration timeout) {
     InvokeEndpointResponse response = runtime.invokeEndpoint(request(image, timeout));
     return new RawAnswer(response.body().asByteArrayUnsafe(), response.invokedProductionVariant());
+  }
+
+  /**
+   * As {@link #send(byte[], Duration)}, adding to {@code usage} what a serverless endpoint bills for it: the call's
+   * time, the image sent and the body received, when the model ran. It ran when it answered, and when it failed with
+   * a ModelError (its body is billed as data out); a throttle, an absent endpoint or a lost connection reached no
+   * model and bills nothing. Every caller that invokes the endpoint sends through here, so each counts alike.
+   */
+  public RawAnswer send(byte[] image, Duration timeout, InvocationUsage usage) {
+    long started = System.nanoTime();
+    long sent = image.length;
+    try {
+      RawAnswer reply = send(image, timeout);
+      usage.add(elapsedMillis(started), sent, reply.body().length);
+      return reply;
+    } catch (SdkException e) {
+      if (InvocationErrors.of(e).originalStatus() != null) {
+        usage.add(elapsedMillis(started), sent, InvocationErrors.responseBytes(e));
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The time an invocation took, counted from the request, at least 1 ms (a serverless endpoint bills from the
+   * model's start, by the millisecond).
+   */
+  private static long elapsedMillis(long startedNanos) {
+    return Math.max(1, (System.nanoTime() - startedNanos) / 1_000_000);
   }
 
   /** Reads {@code reply}; throws {@link ContractViolation} when it does not fit the contract. */

@@ -28,14 +28,10 @@ public final class ProbeImage {
    *
    * @param failure null if the model answered it (any answer, one that does not fit the model's settings included:
    *     the model read the image), else why not, as a clause to follow the reason of the 4xx it checks
-   * @param modelRan whether the model's container ran (it answered, or failed with a ModelError), which a serverless
-   *     endpoint bills
    * @param throttled whether the endpoint only turned the probe away as busy (a throttle): then nothing says the
    *     endpoint is broken, and the deferral it causes is not counted
-   * @param responseBytes the body InvokeEndpoint answered when the model ran (its answer or the ModelError), else 0:
-   *     a serverless endpoint bills it as data out
    */
-  public record Check(String failure, boolean modelRan, boolean throttled, long responseBytes) {
+  public record Check(String failure, boolean throttled) {
 
     /** A clause to follow the reason of a 4xx the probe image was answered after. */
     public static final String READ = "it read offhours' probe image meanwhile";
@@ -45,26 +41,26 @@ public final class ProbeImage {
     }
   }
 
-  /** Sends the probe image to the model; the whole call ends within {@code timeout} (none if null). */
-  public static Check send(InferenceClient inference, Duration timeout) {
+  /**
+   * Sends the probe image to the model; the whole call ends within {@code timeout} (none if null), and what a
+   * serverless endpoint bills for it is added to {@code usage}.
+   */
+  public static Check send(InferenceClient inference, Duration timeout, InvocationUsage usage) {
     InferenceClient.RawAnswer reply;
     try {
-      reply = inference.send(bytes(), timeout);
+      reply = inference.send(bytes(), timeout, usage);
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
-      boolean ran = failure.originalStatus() != null;
       return new Check(
           "it failed on offhours' probe image too: " + failure.reason(),
-          ran,
-          failure.cause() == InvocationErrors.Cause.THROTTLED,
-          ran ? InvocationErrors.responseBytes(e) : 0);
+          failure.cause() == InvocationErrors.Cause.THROTTLED);
     }
     try {
       inference.read(reply);
     } catch (ContractViolation e) {
       // any answer counts: the model read the image
     }
-    return new Check(null, true, false, reply.body().length);
+    return new Check(null, false);
   }
 
   private static byte[] load() {

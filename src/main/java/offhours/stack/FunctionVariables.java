@@ -191,6 +191,8 @@ public final class FunctionVariables {
           "RESULTS_TABLE_NAME", null,
           "TOP_K", "3",
           "MAX_IMAGE_BYTES", "6291456",
+          // Hosting serverless: POST /classify's invocations go to the ledger, at this memory.
+          "SERVERLESS_MEMORY_MB", "2048",
           "CONTROLLER_INTERVAL_SECONDS", "60"));
 
   private static Map<String, String> concat(Map<String, String> first, Map<String, String> second) {

@@ -16,8 +16,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import offhours.aws.UsageLedger;
 import offhours.inference.InferenceClient;
 import offhours.inference.ProbeImage;
+import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
@@ -45,6 +47,53 @@ class ClassifyRouteTest {
   private final List<PutObjectRequest> puts = new ArrayList<>();
   private final List<byte[]> stored = new ArrayList<>();
   private final List<InvokeEndpointRequest> invocations = new ArrayList<>();
+  private final FakeDynamoDb ledger = new FakeDynamoDb();
+
+  private static final ApiConfig SERVERLESS =
+      ApiFixtures.config(Map.of("HOSTING", "serverless", "SERVERLESS_MEMORY_MB", "2048"));
+
+  @Test
+  void withHostingServerlessWhatTheModelRanForGoesToTheLedgerOncePerRequest() {
+    String answer = "[0.02, 0.01, 0.9, 0.02, 0.05]";
+    assertThat(post(SERVERLESS, PNG, r -> answer(answer)).status()).isEqualTo(200);
+    // A 4xx on the image, then the probe image read: two invocations, one write.
+    assertThat(post(SERVERLESS, JPEG, r -> {
+              if (Arrays.equals(r.body().asByteArray(), ProbeImage.bytes())) {
+                return answer(answer);
+              }
+              throw modelError(400, "image file is truncated");
+            })
+            .status())
+        .isEqualTo(422);
+
+    assertThat(ledger.updates).hasSize(2).allSatisfy(u -> {
+      assertThat(u.tableName()).isEqualTo("control");
+      assertThat(u.key().get("pk").s()).isEqualTo("ledger");
+    });
+    Map<String, String> first = numbers(ledger.updates.get(0).expressionAttributeValues());
+    assertThat(first).containsEntry(":invocations", "1");
+    assertThat(first)
+        .containsEntry(":invocationBytes", Long.toString(PNG.length + answer.length()));
+    assertThat(numbers(ledger.updates.get(1).expressionAttributeValues()))
+        .containsEntry(":invocations", "2");
+  }
+
+  @Test
+  void aThrottledRequestOrAnotherHostingRecordsNothing() {
+    post(SERVERLESS, PNG, r -> {
+      throw service(429, "ThrottlingException", "Rate exceeded");
+    });
+    post(PNG, r -> answer("[0.02, 0.01, 0.9, 0.02, 0.05]"));
+    assertThat(invocations).hasSize(2);
+    assertThat(ledger.updates).isEmpty();
+  }
+
+  private static Map<String, String> numbers(
+      Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> values) {
+    Map<String, String> n = new java.util.TreeMap<>();
+    values.forEach((k, v) -> n.put(k, v.n()));
+    return n;
+  }
 
   @Test
   void anAnsweringEndpointGivesTheLabelsNow() {
@@ -267,6 +316,9 @@ class ClassifyRouteTest {
         s3,
         new InferenceClient(
             runtime, config.controller().endpointName(), config.controller().model()),
+        new UsageLedger(ledger, config.usage(), Clock.fixed(NOW, ZoneOffset.UTC), (n, ms, e) -> {
+          throw new AssertionError("the ledger write failed", e);
+        }),
         () -> ApiFixtures.seen(NOW),
         Clock.fixed(NOW, ZoneOffset.UTC));
     return route.handle(new ApiRequest(

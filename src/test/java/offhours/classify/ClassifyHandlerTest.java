@@ -789,6 +789,34 @@ class ClassifyHandlerTest {
   }
 
   @Test
+  void withHostingServerlessThePrimingInvocationTheModelAnsweredGoesToTheLedger() {
+    // Lambda runs the hook with the function's role and environment: the call reaches the real
+    // endpoint, and a serverless one bills what its model ran.
+    String answer = "[0.1, 0.2, 0.3, 0.2, 0.2]";
+    runtime.answer = r -> answer;
+
+    handler(config(
+            "HOSTING",
+            "serverless",
+            "CONTROL_TABLE_NAME",
+            "control",
+            "SERVERLESS_MEMORY_MB",
+            "2048"))
+        .beforeCheckpoint(null);
+
+    assertThat(runtime.requests).hasSize(1);
+    assertThat(dynamo.updates).singleElement().satisfies(u -> {
+      assertThat(u.tableName()).isEqualTo("control");
+      assertThat(u.key().get("pk").s()).isEqualTo("ledger");
+      assertThat(u.expressionAttributeValues().get(":invocations").n()).isEqualTo("1");
+      assertThat(Long.parseLong(
+              u.expressionAttributeValues().get(":invocationBytes").n()))
+          .as("the 1x1 PNG sent and the answer received")
+          .isEqualTo(runtime.requests.getFirst().body().asByteArray().length + answer.length());
+    });
+  }
+
+  @Test
   void snapStartPrimingWarmsTheEndpointPathWithoutWritingAnythingAndSurvivesFailures() {
     runtime.answer = r -> {
       throw software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException

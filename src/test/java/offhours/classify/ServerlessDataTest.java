@@ -56,7 +56,12 @@ class ServerlessDataTest {
     LambdaSqsJson.invoke(handler, event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
     return dynamo.updates.isEmpty()
         ? null
-        : dynamo.updates.getFirst().expressionAttributeValues().get(":b").n();
+        : dynamo
+            .updates
+            .getFirst()
+            .expressionAttributeValues()
+            .get(":invocationBytes")
+            .n();
   }
 
   /** A ModelError as the SDK hands it over: the JSON body SageMaker answered is its raw response. */

@@ -616,7 +616,7 @@ class CliIT {
     java.time.Instant now = java.time.Instant.now();
     java.time.LocalDate today = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
     // What Classify adds to the day's ledger item after its batches
-    // (offhours.classify.UsageLedger):
+    // (offhours.aws.UsageLedger):
     // 100 invocations of 1.5 s on 4 GB (600 GB-s) and 0.5 GB of data; no endpoint time.
     moto.dynamoDb.updateItem(r -> r.tableName(moto.controlTable)
         .key(Map.of(

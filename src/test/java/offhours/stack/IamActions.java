@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.PutRetentionPolicyRe
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingRequest;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeRequest;
@@ -140,6 +142,31 @@ final class IamActions {
             (String) call.request().getValueForField("TableName", String.class).orElseThrow();
         needed.add(new Permission(
             "dynamodb:" + call.operation(), arn(call, "dynamodb", "table/" + table), because));
+      }
+      // A transaction has no action of its own: each of its writes is authorized as the single-item
+      // call it
+      // stands for
+      // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+      case "DynamoDb.TransactWriteItems" -> {
+        for (TransactWriteItem item :
+            ((TransactWriteItemsRequest) call.request()).transactItems()) {
+          String action;
+          String table;
+          if (item.update() != null) {
+            action = "dynamodb:UpdateItem";
+            table = item.update().tableName();
+          } else if (item.put() != null) {
+            action = "dynamodb:PutItem";
+            table = item.put().tableName();
+          } else if (item.delete() != null) {
+            action = "dynamodb:DeleteItem";
+            table = item.delete().tableName();
+          } else {
+            action = "dynamodb:ConditionCheckItem";
+            table = item.conditionCheck().tableName();
+          }
+          needed.add(new Permission(action, arn(call, "dynamodb", "table/" + table), because));
+        }
       }
       case "DynamoDb.BatchGetItem" ->
         ((BatchGetItemRequest) call.request())

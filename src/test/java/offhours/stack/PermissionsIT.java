@@ -182,7 +182,9 @@ class PermissionsIT {
               d.deliver(classifyHandler(d), 2);
               assertThat(d.operations())
                   .contains(
-                      "SageMakerRuntime.InvokeEndpoint", "DynamoDb.PutItem", "DynamoDb.UpdateItem");
+                      "SageMakerRuntime.InvokeEndpoint",
+                      "DynamoDb.PutItem",
+                      "DynamoDb.TransactWriteItems");
             }),
         new Scenario(
             "the endpoint is off: the batch is deferred back to the queue", Map.of(), d -> {
@@ -635,6 +637,15 @@ class PermissionsIT {
               d.startComponent(model(d), Map.of());
               assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
               assertThat(d.operations()).contains("SageMakerRuntime.InvokeEndpoint");
+            }),
+        new Scenario(
+            "hosting serverless: POST /classify's invocation goes to the ledger",
+            Map.of("Hosting", "serverless"),
+            d -> {
+              d.startEndpoint(d.endpointConfigName, Map.of());
+              assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
+              assertThat(d.operations())
+                  .contains("SageMakerRuntime.InvokeEndpoint", "DynamoDb.TransactWriteItems");
             }),
         new Scenario(
             "POST /classify while the endpoint is off: stored under api/ for the queue",

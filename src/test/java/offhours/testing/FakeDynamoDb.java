@@ -13,6 +13,10 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -104,6 +108,37 @@ public final class FakeDynamoDb implements DynamoDbClient {
     updates.add(request);
     return UpdateItemResponse.builder().build();
   }
+
+  /**
+   * The ledger's transactions: each Update is recorded in {@link #updates} as the UpdateItem it stands for, not
+   * applied; a ClientRequestToken seen before changes nothing, as DynamoDB's idempotency window has it
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+   */
+  @Override
+  public synchronized TransactWriteItemsResponse transactWriteItems(
+      TransactWriteItemsRequest request) {
+    if (failWith != null) {
+      throw failWith;
+    }
+    if (request.clientRequestToken() != null && !tokens.add(request.clientRequestToken())) {
+      return TransactWriteItemsResponse.builder().build();
+    }
+    for (TransactWriteItem item : request.transactItems()) {
+      Update u = item.update();
+      if (u == null) {
+        throw new UnsupportedOperationException("only Update is understood: " + item);
+      }
+      updates.add(UpdateItemRequest.builder()
+          .tableName(u.tableName())
+          .key(u.key())
+          .updateExpression(u.updateExpression())
+          .expressionAttributeValues(u.expressionAttributeValues())
+          .build());
+    }
+    return TransactWriteItemsResponse.builder().build();
+  }
+
+  private final java.util.Set<String> tokens = new java.util.HashSet<>();
 
   public synchronized List<Map<String, AttributeValue>> all() {
     return List.copyOf(items.values());

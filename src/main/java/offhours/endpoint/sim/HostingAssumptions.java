@@ -51,7 +51,7 @@ public record HostingAssumptions(
   /**
    * Data received per request: Serverless Inference bills data processed in and out
    * (https://aws.amazon.com/sagemaker/pricing/), so each image's charge adds its answer to the image sent, as the
-   * ledger does for a stack (offhours.classify.UsageLedger). The default model answers a JSON array of 5 scores, well
+   * ledger does for a stack (offhours.aws.UsageLedger). The default model answers a JSON array of 5 scores, well
    * under 100 bytes; 1 KB leaves room for a verbose answer that names its classes. A model answering 1000 ImageNet
    * scores sends ~15 KB, still small beside the image.
    */

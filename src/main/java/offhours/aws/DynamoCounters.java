@@ -1,0 +1,87 @@
+package offhours.aws;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Adds to number attributes of one item exactly once, for the ledger's counters. A plain UpdateItem ADD is not: when
+ * DynamoDB applied it but the answer was lost (a read timeout, a 500), the SDK sends it again
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html) and the counters move twice.
+ * TransactWriteItems with a ClientRequestToken is idempotent: the same token again within 10 minutes changes nothing
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#DDB-TransactWriteItems-request-ClientRequestToken).
+ * Each call makes its own token, and every retry of that call carries it, as the SDK resends the request it built.
+ * The price: a transactional write costs two write units per item instead of one
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-capacity-handling);
+ * IAM authorizes its Update as dynamodb:UpdateItem
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
+public final class DynamoCounters {
+
+  private DynamoCounters() {}
+
+  /**
+   * Adds each of {@code increments} (attribute name to amount, in the order given) to the item {@code key} of
+   * {@code table}, creating the item or an attribute that is missing; once, however often the SDK retries.
+   */
+  public static void add(
+      DynamoDbClient dynamo,
+      String table,
+      Map<String, AttributeValue> key,
+      Map<String, Long> increments) {
+    add(dynamo, table, key, increments, UUID.randomUUID().toString());
+  }
+
+  static void add(
+      DynamoDbClient dynamo,
+      String table,
+      Map<String, AttributeValue> key,
+      Map<String, Long> increments,
+      String token) {
+    Objects.requireNonNull(dynamo, "dynamo");
+    if (increments.isEmpty()) {
+      throw new IllegalArgumentException("nothing to add to " + table + " " + key);
+    }
+    String expression = increments.keySet().stream()
+        .map(name -> name + " :" + name)
+        .collect(Collectors.joining(", ", "ADD ", ""));
+    Map<String, AttributeValue> values = increments.entrySet().stream()
+        .collect(Collectors.toMap(
+            e -> ":" + e.getKey(), e -> AttributeValue.fromN(Long.toString(e.getValue()))));
+    TransactWriteItem update = TransactWriteItem.builder()
+        .update(u -> u.tableName(table)
+            .key(key)
+            .updateExpression(expression)
+            .expressionAttributeValues(values))
+        .build();
+    for (int attempt = 1; ; attempt++) {
+      String attemptToken = attempt == 1 ? token : UUID.randomUUID().toString();
+      try {
+        dynamo.transactWriteItems(b -> b.clientRequestToken(attemptToken).transactItems(update));
+        return;
+      } catch (TransactionCanceledException e) {
+        // Another transaction on the same item at the same moment (two batches ending together):
+        // DynamoDB cancels
+        // it, changes nothing, and the SDK does not retry that. Nothing was applied, so a new token
+        // is safe.
+        // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
+        if (attempt >= CONFLICT_ATTEMPTS || !conflict(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Tries after a transaction conflict, the first included. */
+  static final int CONFLICT_ATTEMPTS = 3;
+
+  private static boolean conflict(TransactionCanceledException e) {
+    return e.hasCancellationReasons()
+        && e.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
+  }
+}

@@ -1,0 +1,114 @@
+package offhours.aws;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import offhours.inference.InvocationUsage;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Hosting {@code serverless} bills invocation time x memory and the data sent and received, not endpoint time
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html, "billed by the millisecond" with "the
+ * amount of data processed"; prices: https://aws.amazon.com/sagemaker/ai/pricing/). Every caller that invokes the
+ * endpoint (Classify's batches and its SnapStart priming, the API's POST /classify) tallies what reached the model
+ * ({@link offhours.inference.InferenceClient#send(byte[], java.time.Duration, InvocationUsage)}) and adds it here to the day's ledger item in the
+ * control table (pk "ledger", sk the local date), once however often the SDK retries the write ({@link
+ * DynamoCounters}), so that {@code offhours cost} shows the real cost per image. The item is the one the controller
+ * adds endpoint time to (offhours.endpoint.DynamoControlTable); the attributes are these callers' own.
+ */
+public final class UsageLedger {
+
+  /**
+   * Whether and where to record: only with HOSTING=serverless.
+   *
+   * @param table the control table (CONTROL_TABLE_NAME)
+   * @param zone the zone of the ledger's days (TIME_ZONE, as the controller's)
+   * @param memoryMb the serverless endpoint's memory (SERVERLESS_MEMORY_MB)
+   */
+  public record Settings(String table, ZoneId zone, int memoryMb) {
+    /** Nothing recorded: the hosting bills instance time, which the controller records. */
+    public static final Settings NONE = new Settings(null, null, 0);
+
+    public boolean enabled() {
+      return table != null;
+    }
+
+    public static Settings fromEnv(Map<String, String> env) {
+      if (!"serverless".equals(env.getOrDefault("HOSTING", "").strip())) {
+        return NONE;
+      }
+      String table = env.getOrDefault("CONTROL_TABLE_NAME", "").strip();
+      if (table.isEmpty()) {
+        throw new IllegalArgumentException(
+            "CONTROL_TABLE_NAME is not set; with HOSTING=serverless each invocation of the"
+                + " endpoint is added to the ledger in the control table");
+      }
+      ZoneId zone;
+      try {
+        zone = ZoneId.of(env.getOrDefault("TIME_ZONE", "UTC").strip());
+      } catch (DateTimeException e) {
+        throw new IllegalArgumentException(
+            "TIME_ZONE '" + env.get("TIME_ZONE") + "' is not an IANA time zone id", e);
+      }
+      String memory = env.getOrDefault("SERVERLESS_MEMORY_MB", "").strip();
+      if (!memory.matches("1024|2048|3072|4096|5120|6144")) {
+        throw new IllegalArgumentException(
+            "SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got '" + memory
+                + "'");
+      }
+      return new Settings(table, zone, Integer.parseInt(memory));
+    }
+  }
+
+  /** Told when a tally could not be written: what was lost, and why. */
+  public interface Unrecorded {
+    void ledgerNotUpdated(long invocations, long millis, Exception error);
+  }
+
+  private final DynamoDbClient dynamo;
+  private final Settings settings;
+  private final Clock clock;
+  private final Unrecorded log;
+
+  public UsageLedger(DynamoDbClient dynamo, Settings settings, Clock clock, Unrecorded log) {
+    this.dynamo = dynamo;
+    this.settings = settings;
+    this.clock = clock;
+    this.log = log;
+  }
+
+  /**
+   * Adds the tally to today's item. The ledger informs and never fails its caller: a failed write loses that tally
+   * and says so through {@link Unrecorded}.
+   */
+  public void add(InvocationUsage tally) {
+    long n = tally.invocations();
+    if (!settings.enabled() || n == 0) {
+      return;
+    }
+    long millis = tally.millis();
+    Map<String, Long> increments = new LinkedHashMap<>();
+    increments.put("invocations", n);
+    increments.put("invocationMillis", millis);
+    increments.put("invocationMbMillis", millis * settings.memoryMb());
+    increments.put("invocationBytes", tally.bytes());
+    try {
+      DynamoCounters.add(
+          dynamo,
+          settings.table(),
+          Map.of(
+              "pk",
+              AttributeValue.fromS("ledger"),
+              "sk",
+              AttributeValue.fromS(
+                  LocalDate.ofInstant(clock.instant(), settings.zone()).toString())),
+          increments);
+    } catch (RuntimeException e) { // SDK errors and anything else: never the caller's fault
+      log.ledgerNotUpdated(n, millis, e);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package offhours.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+class DynamoCountersTest {
+  private static final Map<String, AttributeValue> KEY =
+      Map.of("pk", AttributeValue.fromS("ledger"), "sk", AttributeValue.fromS("2026-12-03"));
+
+  private final List<TransactWriteItemsRequest> sent = new ArrayList<>();
+  private final List<String> cancelWith = new ArrayList<>(); // one reason code per call to cancel
+
+  private final DynamoDbClient dynamo = new DynamoDbClient() {
+    @Override
+    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+      sent.add(request);
+      if (!cancelWith.isEmpty()) {
+        throw TransactionCanceledException.builder()
+            .message("Transaction cancelled")
+            .cancellationReasons(
+                CancellationReason.builder().code(cancelWith.removeFirst()).build())
+            .build();
+      }
+      return TransactWriteItemsResponse.builder().build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "dynamodb";
+    }
+
+    @Override
+    public void close() {}
+  };
+
+  private static Map<String, Long> increments() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("endpointSeconds", 60L);
+    m.put("starts", 1L);
+    return m;
+  }
+
+  @Test
+  void oneUpdateInATransactionWithItsOwnToken() {
+    DynamoCounters.add(dynamo, "control", KEY, increments());
+    DynamoCounters.add(dynamo, "control", KEY, increments());
+
+    assertThat(sent).hasSize(2).allSatisfy(r -> {
+      assertThat(r.clientRequestToken()).hasSize(36);
+      assertThat(r.transactItems()).singleElement().satisfies(i -> {
+        assertThat(i.update().tableName()).isEqualTo("control");
+        assertThat(i.update().key()).isEqualTo(KEY);
+        assertThat(i.update().updateExpression())
+            .isEqualTo("ADD endpointSeconds :endpointSeconds, starts :starts");
+        assertThat(i.update().expressionAttributeValues())
+            .isEqualTo(Map.of(
+                ":endpointSeconds",
+                AttributeValue.fromN("60"),
+                ":starts",
+                AttributeValue.fromN("1")));
+      });
+    });
+    assertThat(sent.get(0).clientRequestToken()).isNotEqualTo(sent.get(1).clientRequestToken());
+  }
+
+  @Test
+  void aTransactionConflictAppliedNothingAndIsTriedAgainWithANewToken() {
+    cancelWith.add("TransactionConflict");
+    DynamoCounters.add(dynamo, "control", KEY, increments(), "first");
+
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(0).clientRequestToken()).isEqualTo("first");
+    assertThat(sent.get(1).clientRequestToken()).isNotEqualTo("first");
+  }
+
+  @Test
+  void anyOtherCancellationOrConflictsPastTheLastTryAreThrown() {
+    cancelWith.add("ValidationError");
+    assertThatThrownBy(() -> DynamoCounters.add(dynamo, "control", KEY, increments()))
+        .isInstanceOf(TransactionCanceledException.class);
+    assertThat(sent).hasSize(1);
+
+    sent.clear();
+    cancelWith.clear();
+    for (int i = 0; i < DynamoCounters.CONFLICT_ATTEMPTS; i++) {
+      cancelWith.add("TransactionConflict");
+    }
+    assertThatThrownBy(() -> DynamoCounters.add(dynamo, "control", KEY, increments()))
+        .isInstanceOf(TransactionCanceledException.class);
+    assertThat(sent).hasSize(DynamoCounters.CONFLICT_ATTEMPTS);
+  }
+}
