@@ -108,9 +108,10 @@ public interface Endpoint {
   Status describe();
 
   /**
-   * CreateEndpoint from the stack's endpoint config, tagged with the stack's id. True when this call started it; false
-   * when SageMaker answers that it exists already: an overlapping run created it since this run saw it absent, and
-   * counted that start.
+   * CreateEndpoint from the stack's endpoint config, tagged with the stack's id. True when this call started it, an
+   * SDK retry of it included (its first attempt made the endpoint, the retry was told it exists); false when SageMaker
+   * answers that it exists already because an overlapping run created it since this run saw it absent, and counted
+   * that start.
    */
   boolean create();
 

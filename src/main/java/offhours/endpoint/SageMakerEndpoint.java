@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import offhours.inference.ContractViolation;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
@@ -24,6 +25,12 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 public final class SageMakerEndpoint implements Endpoint {
   /** The tag the controller puts on the endpoints it creates; its value is the stack's id (ARN). */
   public static final String STACK_TAG = "offhours:stack-id";
+
+  /**
+   * The tag each CreateEndpoint call puts on the endpoint it makes, with a value of its own: the call's client token,
+   * which CreateEndpoint does not have (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
+   */
+  public static final String CREATE_REQUEST_TAG = "offhours:create-request";
 
   /** How a probe whose answer does not fit the model's settings begins: the model answers, but never usefully. */
   public static final String ANSWER_DOES_NOT_FIT = "the answer does not fit the model's settings: ";
@@ -107,7 +114,7 @@ public final class SageMakerEndpoint implements Endpoint {
     };
     boolean foreign = false;
     if (stackId != null) {
-      Optional<Boolean> tagged = taggedWithThisStack(r.endpointArn());
+      Optional<Boolean> tagged = tagged(r.endpointArn(), STACK_TAG, stackId);
       if (tagged.isEmpty()) {
         return Status.ABSENT; // deleted between the two calls
       }
@@ -143,10 +150,10 @@ public final class SageMakerEndpoint implements Endpoint {
   }
 
   /**
-   * Whether the endpoint carries {@value #STACK_TAG} with this stack's id; empty when it is gone. DescribeEndpoint does
-   * not return tags, ListTags does (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html).
+   * Whether the endpoint carries tag {@code key} with {@code value}; empty when it is gone. DescribeEndpoint does not
+   * return tags, ListTags does (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html).
    */
-  private Optional<Boolean> taggedWithThisStack(String endpointArn) {
+  private Optional<Boolean> tagged(String endpointArn, String key, String value) {
     String token = null;
     do {
       ListTagsResponse page;
@@ -161,8 +168,7 @@ public final class SageMakerEndpoint implements Endpoint {
         }
         throw e;
       }
-      if (page.tags().stream()
-          .anyMatch(t -> STACK_TAG.equals(t.key()) && stackId.equals(t.value()))) {
+      if (page.tags().stream().anyMatch(t -> key.equals(t.key()) && value.equals(t.value()))) {
         return Optional.of(true);
       }
       token = page.nextToken();
@@ -177,21 +183,39 @@ public final class SageMakerEndpoint implements Endpoint {
   @Override
   public boolean create() {
     requireController("create");
+    String request = UUID.randomUUID().toString();
     try {
       sageMaker.createEndpoint(b -> b.endpointName(endpointName)
           .endpointConfigName(endpointConfigName)
-          .tags(Tag.builder().key(STACK_TAG).value(stackId).build()));
+          .tags(
+              Tag.builder().key(STACK_TAG).value(stackId).build(),
+              Tag.builder().key(CREATE_REQUEST_TAG).value(request).build()));
       return true;
     } catch (SageMakerException e) {
       if (!alreadyExists(e)) {
         throw e;
       }
-      // Created since this run saw it absent: by a run that overlapped this one (the tick, the
-      // timer and a state
-      // change can start runs within a second). Done, not a failed wake; the next run sees whose it
-      // is.
-      return false;
+      // Created since this run saw it absent. By this very call, when its first attempt landed but
+      // the answer was lost (a read timeout, a 5xx) and the SDK sent it again
+      // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html): this run's
+      // start. Or by a run that overlapped this one (the tick, the timer and a state change can
+      // start runs within a second), which counts its own start. The endpoint's tag says which.
+      return madeBy(request);
     }
+  }
+
+  /** Whether the endpoint carries {@value #CREATE_REQUEST_TAG} = {@code request}; false once it is gone. */
+  private boolean madeBy(String request) {
+    DescribeEndpointResponse r;
+    try {
+      r = sageMaker.describeEndpoint(b -> b.endpointName(endpointName));
+    } catch (SageMakerException e) {
+      if (notFound(e)) {
+        return false;
+      }
+      throw e;
+    }
+    return tagged(r.endpointArn(), CREATE_REQUEST_TAG, request).orElse(false);
   }
 
   /**

@@ -102,10 +102,14 @@ class SageMakerEndpointIT {
                 .describeEndpoint(d -> d.endpointName("offhours-endpoint"))
                 .endpointArn()))
             .tags())
-        .singleElement()
-        .satisfies(t -> {
+        .hasSize(2)
+        .anySatisfy(t -> {
           assertThat(t.key()).isEqualTo("offhours:stack-id");
           assertThat(t.value()).isEqualTo(STACK);
+        })
+        .anySatisfy(t -> {
+          assertThat(t.key()).as("the call's own token").isEqualTo("offhours:create-request");
+          assertThat(t.value()).hasSize(36);
         });
     Endpoint.Status ready = await(() -> {
       Endpoint.Status s = endpoint.describe();

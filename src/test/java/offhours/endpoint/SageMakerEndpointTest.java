@@ -20,6 +20,7 @@ import offhours.testing.StubHttpServer.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
@@ -158,20 +159,101 @@ class SageMakerEndpointTest {
     answer =
         "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
     endpoint.delete();
-    assertThat(requests())
-        .containsExactly(
+    assertThat(requests()).hasSize(2);
+    assertThat(requests().get(0))
+        .startsWith(
             "POST / SageMaker.CreateEndpoint {\"EndpointName\":\"offhours-endpoint\",\"EndpointConfigName\":\"offhours-endpoint-config\","
-                + "\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}",
-            "POST / SageMaker.DeleteEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
+                + "\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"},"
+                + "{\"Key\":\"offhours:create-request\",\"Value\":\"")
+        .matches(".*\"Value\":\"[0-9a-f-]{36}\"}]}");
+    assertThat(requests().get(1))
+        .isEqualTo("POST / SageMaker.DeleteEndpoint {\"EndpointName\":\"offhours-endpoint\"}");
+  }
+
+  /**
+   * SageMaker as a CreateEndpoint meets it: the endpoint made by the call whose create-request tag is {@code madeBy}
+   * (null: not yet, the next CreateEndpoint makes it and its first answer is lost, a 500 the SDK retries).
+   */
+  private Reply createdBy(Request r, java.util.concurrent.atomic.AtomicReference<String> madeBy) {
+    String arn = "arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint";
+    return switch (r.header("X-Amz-Target")) {
+      case "SageMaker.CreateEndpoint" -> {
+        JsonNode tags = JsonNode.parser().parse(r.text()).asObject().get("Tags");
+        String token = tags.asArray().stream()
+            .filter(t -> t.asObject().get("Key").asString().equals("offhours:create-request"))
+            .map(t -> t.asObject().get("Value").asString())
+            .findFirst()
+            .orElseThrow();
+        yield madeBy.compareAndSet(null, token)
+            ? Reply.json(500, "{\"__type\":\"InternalFailure\",\"message\":\"answer lost\"}")
+                .withHeader("x-amzn-ErrorType", "InternalFailure")
+            : Reply.json(
+                    400,
+                    "{\"__type\":\"ValidationException\",\"message\":\"Cannot create already"
+                        + " existing endpoint \\\"" + arn + "\\\".\"}")
+                .withHeader("x-amzn-ErrorType", "ValidationException");
+      }
+      case "SageMaker.DescribeEndpoint" ->
+        Reply.json(200, "{\"EndpointArn\":\"" + arn + "\",\"EndpointStatus\":\"Creating\"}");
+      case "SageMaker.ListTags" ->
+        Reply.json(
+            200,
+            "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"},"
+                + "{\"Key\":\"offhours:create-request\",\"Value\":\"" + madeBy.get() + "\"}]}");
+      default -> Reply.json(400, "{}");
+    };
+  }
+
+  /** This test's endpoint on the control plane of {@code aws}, its runtime the class's stub. */
+  private SageMakerEndpoint adapter(AwsClients aws) {
+    return new SageMakerEndpoint(
+        aws.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        "offhours-endpoint",
+        "offhours-endpoint-config",
+        STACK,
+        ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")));
+  }
+
+  @Test
+  void anSdkRetryOfThisCallsOwnCreateIsThisRunsStartAnotherRunsCreateIsNot() {
+    var madeBy = new java.util.concurrent.atomic.AtomicReference<String>();
+    try (StubHttpServer sageMaker = StubHttpServer.start(r -> createdBy(r, madeBy));
+        AwsClients aws =
+            AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, sageMaker.uri()))) {
+      SageMakerEndpoint mine = adapter(aws);
+
+      assertThat(mine.create())
+          .as("the first attempt made it, the SDK's retry was told it exists: this run's start")
+          .isTrue();
+      assertThat(sageMaker.requests())
+          .extracting(r -> r.header("X-Amz-Target"))
+          .containsExactly(
+              "SageMaker.CreateEndpoint",
+              "SageMaker.CreateEndpoint",
+              "SageMaker.DescribeEndpoint",
+              "SageMaker.ListTags");
+      assertThat(sageMaker.requests().get(1).text())
+          .as("the retry is the same request, token included")
+          .isEqualTo(sageMaker.requests().get(0).text());
+
+      assertThat(mine.create())
+          .as("a second call (an overlapping run) meets the endpoint the first made: not its start")
+          .isFalse();
+    }
   }
 
   @Test
   void anEndpointCreatedByAnOverlappingRunIsNoFailedCreateButOtherRefusalsAre() {
+    var madeBy = new java.util.concurrent.atomic.AtomicReference<>("another run's request");
+    try (StubHttpServer sageMaker = StubHttpServer.start(r -> createdBy(r, madeBy));
+        AwsClients aws =
+            AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, sageMaker.uri()))) {
+      assertThat(adapter(aws).create()).as("not this run's start").isFalse();
+    }
+
     status = 400;
     errorType = "ValidationException";
-    answer = "{\"__type\":\"ValidationException\",\"message\":\"Cannot create already existing"
-        + " endpoint \\\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\\\".\"}";
-    assertThat(endpoint.create()).as("not this run's start").isFalse();
 
     answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint"
         + " configuration \\\"offhours-endpoint-config\\\".\"}";
