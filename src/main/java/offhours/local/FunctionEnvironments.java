@@ -131,6 +131,9 @@ final class FunctionEnvironments {
     if (options.hosting() == offhours.stack.Hosting.SERVERLESS) {
       env.put("MAX_IMAGE_BYTES", "4194304"); // as the template: a serverless endpoint takes 4 MB
     }
+    // The local serverless endpoint's memory (DeploymentWiring), at which POST /classify's
+    // invocations go to the ledger, as Classify's do.
+    env.put("SERVERLESS_MEMORY_MB", FunctionVariables.CLASSIFY_ENV.get("SERVERLESS_MEMORY_MB"));
     env.put(
         "CONTROLLER_INTERVAL_SECONDS",
         Long.toString(Math.max(1, options.controllerTick().toSeconds())));

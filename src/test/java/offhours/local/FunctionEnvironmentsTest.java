@@ -48,6 +48,18 @@ class FunctionEnvironmentsTest {
   }
 
   @Test
+  void locallyServerlessTheApiRecordsItsInvocationsAtTheEndpointsMemoryAsClassifyDoes() {
+    LocalDeployment.Options serverless = OPTIONS.withModelSettings(Map.of("HOSTING", "serverless"));
+    ApiConfig api =
+        ApiConfig.fromEnv(FunctionEnvironments.api(NAMES, PROVISIONED, "uuid", URI, serverless));
+    ClassifyConfig classify = ClassifyConfig.fromEnv(
+        FunctionEnvironments.classify(NAMES, PROVISIONED, URI, serverless.modelSettings()));
+
+    assertThat(api.usage().enabled()).isTrue();
+    assertThat(api.usage()).isEqualTo(classify.usage());
+  }
+
+  @Test
   void withoutALabelFileNeitherIsSet() {
     ModelContract model = ClassifyConfig.fromEnv(
             FunctionEnvironments.classify(NAMES, PROVISIONED, "", Map.of()))
