@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -106,6 +108,27 @@ final class ImagePreprocessor {
         return direct;
       }
     }
+    if (format.equals("JPEG")) {
+      try {
+        Pixels pixels = readImageIo(bytes, format, true);
+        if (pixels != null) {
+          return pixels;
+        }
+      } catch (UndecodableImageException e) {
+        // Fall through: the reader's own path gives the answer (and the message) it always gave.
+      }
+    }
+    return readImageIo(bytes, format, false);
+  }
+
+  /**
+   * Decodes with ImageIO. With {@code ownProfileConversion}, a JPEG's embedded ICC profile is converted by
+   * {@link EmbeddedProfiles} instead of the reader; null when that is not possible (no such profile, or the reader
+   * refuses the unconverted type: it makes a new colour space for some profiles when it reads, so its own list no
+   * longer holds the type asked for).
+   */
+  private static Pixels readImageIo(byte[] bytes, String format, boolean ownProfileConversion)
+      throws UndecodableImageException {
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
     if (!readers.hasNext()) {
       throw new UndecodableImageException("this Java runtime has no " + format + " reader");
@@ -122,12 +145,25 @@ final class ImagePreprocessor {
             reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels is more than the "
                 + ImageHeader.MAX_PIXELS / 1_000_000 + " megapixels this container accepts");
       }
-      BufferedImage image = reader.read(0);
+      ImageReadParam param = reader.getDefaultReadParam();
+      if (ownProfileConversion) {
+        ImageTypeSpecifier unconverted = EmbeddedProfiles.unconvertedType(reader);
+        if (unconverted == null) {
+          return null;
+        }
+        param.setDestinationType(unconverted);
+      }
+      BufferedImage image = reader.read(0, param);
       if (!warnings.isEmpty()) {
         String w = warnings.get(0);
         boolean truncated = w.contains("Truncated") || w.contains("Premature end");
         throw new UndecodableImageException(
             format + " data " + (truncated ? "ends early" : "is damaged") + " (" + w + ")");
+      }
+      if (ownProfileConversion) {
+        // The read succeeded, so the destination's colour space is the reader's profile space
+        // and the reader converted nothing: this is the conversion it would have made.
+        image = EmbeddedProfiles.toSrgb(image);
       }
       return new Pixels(image.getWidth(), image.getHeight(), toRgb(image));
     } catch (IOException | RuntimeException e) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
@@ -131,6 +133,37 @@ class ImagePreprocessorTest {
   }
 
   @Test
+  void jpegWithAnEmbeddedProfileIsConvertedToSrgbAsImageIoDoesEveryPixel() throws Exception {
+    // rocket.jpg embeds a camera's ICC profile: ImageIO converts from it to sRGB (up to 55 levels
+    // on this photo), the container keeps that conversion per thread and must give the same bytes.
+    byte[] jpeg = resource("rocket.jpg");
+    assertThat(ImagePreprocessor.decode(jpeg).rgb()).isEqualTo(imageIoRgb(jpeg));
+    assertThat(ImagePreprocessor.decode(jpeg).rgb()).isEqualTo(imageIoRgb(jpeg));
+  }
+
+  @Test
+  void aJpegWithAnotherProfileGetsItsOwnConversion() throws Exception {
+    byte[] camera = resource("rocket.jpg");
+    byte[] gamma2 = withProfile(camera, withGamma(profile(camera), 0x0200)); // 2.0, not 2.2
+    byte[] first = ImagePreprocessor.decode(camera).rgb(); // keeps the camera profile's conversion
+
+    byte[] second = ImagePreprocessor.decode(gamma2).rgb();
+
+    assertThat(second).isEqualTo(imageIoRgb(gamma2)).isNotEqualTo(first);
+  }
+
+  @Test
+  void aProfileTheReaderReplacesWhileReadingGetsTheReadersOwnConversion() throws Exception {
+    // With Java's built-in linear RGB profile embedded, the JPEG reader makes a new colour space
+    // when it reads, and refuses the unconverted type asked for: the decode falls back.
+    byte[] linear = withProfile(
+        resource("rocket.jpg"),
+        ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData());
+
+    assertThat(ImagePreprocessor.decode(linear).rgb()).isEqualTo(imageIoRgb(linear));
+  }
+
+  @Test
   void emptyBodyIsRejected() {
     assertThatThrownBy(() -> ImagePreprocessor.decode(new byte[0]))
         .isInstanceOf(UndecodableImageException.class)
@@ -196,6 +229,70 @@ class ImagePreprocessorTest {
   private static byte[] png(BufferedImage image) throws IOException {
     var out = new ByteArrayOutputStream();
     assertThat(ImageIO.write(image, "png", out)).isTrue();
+    return out.toByteArray();
+  }
+
+  /** 8-bit RGB as ImageIO's default read gives it (TYPE_3BYTE_BGR in sRGB for a colour JPEG). */
+  private static byte[] imageIoRgb(byte[] image) throws IOException {
+    BufferedImage reference = ImageIO.read(new java.io.ByteArrayInputStream(image));
+    assertThat(reference.getColorModel().getColorSpace().isCS_sRGB()).isTrue();
+    int w = reference.getWidth();
+    int h = reference.getHeight();
+    int[] argb = reference.getRGB(0, 0, w, h, null, 0, w);
+    byte[] rgb = new byte[w * h * 3];
+    for (int i = 0; i < argb.length; i++) {
+      rgb[3 * i] = (byte) (argb[i] >> 16);
+      rgb[3 * i + 1] = (byte) (argb[i] >> 8);
+      rgb[3 * i + 2] = (byte) argb[i];
+    }
+    return rgb;
+  }
+
+  /** The ICC profile of a JPEG that holds it in one APP2 segment. */
+  private static byte[] profile(byte[] jpeg) {
+    int pos = 2;
+    while ((jpeg[pos + 1] & 0xff) != 0xe2) {
+      pos += 2 + (((jpeg[pos + 2] & 0xff) << 8) | (jpeg[pos + 3] & 0xff));
+    }
+    int length = ((jpeg[pos + 2] & 0xff) << 8) | (jpeg[pos + 3] & 0xff);
+    return Arrays.copyOfRange(jpeg, pos + 4 + 14, pos + 2 + length); // after "ICC_PROFILE\0", n, of
+  }
+
+  /** The RGB profile with its three tone curves (rTRC, gTRC, bTRC: one gamma each) set to {@code gamma}. */
+  private static byte[] withGamma(byte[] profile, int u8Fixed8) {
+    byte[] p = profile.clone();
+    var b = java.nio.ByteBuffer.wrap(p);
+    for (int tag = 0, tags = b.getInt(128); tag < tags; tag++) {
+      String signature =
+          new String(p, 132 + 12 * tag, 4, java.nio.charset.StandardCharsets.US_ASCII);
+      if (signature.matches("[rgb]TRC")) {
+        int offset = b.getInt(132 + 12 * tag + 4);
+        assertThat(b.getInt(offset + 8)).as("%s holds one gamma", signature).isEqualTo(1);
+        b.putShort(offset + 12, (short) u8Fixed8);
+      }
+    }
+    return p;
+  }
+
+  /** The JPEG with its ICC profile segments (APP2 "ICC_PROFILE") replaced by one holding {@code profile}. */
+  private static byte[] withProfile(byte[] jpeg, byte[] profile) {
+    var out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2);
+    int pos = 2;
+    while ((jpeg[pos + 1] & 0xff) != 0xda) {
+      int length = ((jpeg[pos + 2] & 0xff) << 8) | (jpeg[pos + 3] & 0xff);
+      if ((jpeg[pos + 1] & 0xff) != 0xe2) {
+        out.write(jpeg, pos, 2 + length);
+      }
+      pos += 2 + length;
+    }
+    byte[] id = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int length = 2 + id.length + 2 + profile.length;
+    out.write(new byte[] {(byte) 0xff, (byte) 0xe2, (byte) (length >> 8), (byte) length}, 0, 4);
+    out.writeBytes(id);
+    out.write(new byte[] {1, 1}, 0, 2); // chunk 1 of 1
+    out.writeBytes(profile);
+    out.write(jpeg, pos, jpeg.length - pos);
     return out.toByteArray();
   }
 

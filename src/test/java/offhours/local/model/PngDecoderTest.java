@@ -128,6 +128,77 @@ class PngDecoderTest {
         .hasMessageStartingWith("could not decode image: PNG data is corrupt (");
   }
 
+  @Test
+  void everyRowFilterOnEveryRowPositionMatchesImageIo() throws IOException {
+    // Rows cycle through the five filters, starting with each one so that each filter also meets
+    // the first row (no row above); 8-bit RGB has 3 bytes a pixel, 16-bit RGBA 8.
+    for (int first = 0; first < 5; first++) {
+      assertSameAsImageIo("rgb 8, first filter " + first, filtered(2, 8, 3, first));
+      assertSameAsImageIo("rgba 16, first filter " + first, filtered(6, 16, 8, first));
+    }
+  }
+
+  /** A 29x11 PNG of noise whose row y uses filter (first + y) % 5, encoded here by the PNG spec. */
+  private static byte[] filtered(int colour, int depth, int bpp, int first) {
+    int width = 29, height = 11, stride = width * bpp;
+    var rows = new ByteArrayOutputStream();
+    byte[] above = new byte[stride];
+    for (int y = 0; y < height; y++) {
+      byte[] row = new byte[stride];
+      RANDOM.nextBytes(row);
+      int filter = (first + y) % 5;
+      rows.write(filter);
+      for (int i = 0; i < stride; i++) {
+        int a = i >= bpp ? row[i - bpp] & 0xff : 0;
+        int b = above[i] & 0xff;
+        int c = i >= bpp ? above[i - bpp] & 0xff : 0;
+        int predictor = switch (filter) {
+          case 1 -> a;
+          case 2 -> b;
+          case 3 -> (a + b) / 2;
+          case 4 -> {
+            int p = a + b - c;
+            int pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+            yield pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+          }
+          default -> 0;
+        };
+        rows.write((row[i] - predictor) & 0xff);
+      }
+      above = row;
+    }
+    var deflater = new java.util.zip.Deflater();
+    deflater.setInput(rows.toByteArray());
+    deflater.finish();
+    byte[] idat = new byte[rows.size() * 2 + 64];
+    int idatLength = deflater.deflate(idat);
+    deflater.end();
+    var png = new ByteArrayOutputStream();
+    png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    chunk(
+        png,
+        "IHDR",
+        ByteBuffer.allocate(13)
+            .putInt(width)
+            .putInt(height)
+            .put((byte) depth)
+            .put((byte) colour)
+            .array());
+    chunk(png, "IDAT", Arrays.copyOf(idat, idatLength));
+    chunk(png, "IEND", new byte[0]);
+    return png.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
+    var crc = new java.util.zip.CRC32();
+    crc.update(type.getBytes());
+    crc.update(data);
+    png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+    png.writeBytes(type.getBytes());
+    png.writeBytes(data);
+    png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
   private static void assertSameAsImageIo(String what, byte[] png) throws IOException {
     BufferedImage reference = ImageIO.read(new ByteArrayInputStream(png));
     byte[] expected = ImagePreprocessor.toRgb(reference);
