@@ -15,6 +15,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -109,13 +110,9 @@ final class ImagePreprocessor {
       }
     }
     if (format.equals("JPEG")) {
-      try {
-        Pixels pixels = readImageIo(bytes, format, true);
-        if (pixels != null) {
-          return pixels;
-        }
-      } catch (UndecodableImageException e) {
-        // Fall through: the reader's own path gives the answer (and the message) it always gave.
+      Pixels pixels = readImageIo(bytes, format, true);
+      if (pixels != null) {
+        return pixels;
       }
     }
     return readImageIo(bytes, format, false);
@@ -153,7 +150,18 @@ final class ImagePreprocessor {
         }
         param.setDestinationType(unconverted);
       }
-      BufferedImage image = reader.read(0, param);
+      BufferedImage image;
+      try {
+        image = reader.read(0, param);
+      } catch (IIOException e) {
+        if (!ownProfileConversion) {
+          throw e;
+        }
+        // The type was refused, or the data is corrupt: the reader's own path gives the answer
+        // (and the message) it always gave. A truncated scan is a warning, not this, so it is
+        // not decoded twice.
+        return null;
+      }
       if (!warnings.isEmpty()) {
         String w = warnings.get(0);
         boolean truncated = w.contains("Truncated") || w.contains("Premature end");
