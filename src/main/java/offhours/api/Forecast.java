@@ -57,6 +57,9 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
               + last.map(Decision::why).orElse("the controller has not run yet")
               + "); they wait in the queue");
     }
+    // What the controller will plan with: after a switch of Hosting, none of the other hosting's
+    // times.
+    ControlState control = seen.control().forHosting(config.controller().hosting());
     if (last.isPresent() && last.get().wantOn()) {
       Decision d = last.get();
       Endpoint.State state = d.endpoint().state();
@@ -69,8 +72,8 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
       }
       if (state == Endpoint.State.CREATING) {
         Instant created = d.endpoint().createdAt() != null ? d.endpoint().createdAt() : d.at();
-        Instant ready = later(created.plus(wake(seen.control())), now.plus(tick))
-            .plus(seen.control().drain().drain(ahead + 1))
+        Instant ready = later(created.plus(wake(control)), now.plus(tick))
+            .plus(control.drain().drain(ahead + 1))
             .plus(firstBatch);
         return new Forecast(
             created,
@@ -79,7 +82,6 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
                 + d.wantReason());
       }
     }
-    ControlState control = seen.control();
     return policy(config.controller(), control, ahead, now, seen.zone())
         .map(w -> {
           // A new upload is seen at the controller's next tick; a stop in progress ends first.

@@ -61,7 +61,12 @@ public final class StatusView {
     status.put("trigger", trigger);
     status.put(
         "controller",
-        ControllerOutlook.of(seen.decision(), seen.startedBy(), seen.control(), seen.at())
+        ControllerOutlook.of(
+                seen.decision(),
+                seen.startedBy(),
+                // as the controller's next run will plan: only this hosting's wake and stop times
+                seen.control().forHosting(prices.hosting()),
+                seen.at())
             .toMap());
     ControlState.Override o = seen.control().override();
     status.put(

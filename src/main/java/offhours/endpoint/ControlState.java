@@ -2,6 +2,7 @@ package offhours.endpoint;
 
 import java.time.Instant;
 import java.util.List;
+import offhours.stack.Hosting;
 
 /**
  * What the controller remembers between runs (the control table item pk "controller", sk "state").
@@ -43,6 +44,9 @@ import java.util.List;
  *     the budget plans every start as a wake from nothing, so a history of resumes never makes it start late.
  * @param arrivals the messages in the queue at the last run and how fast they grew while nothing consumed them
  *     ({@link Arrivals}): the uploads a start plans for beyond those already waiting
+ * @param hosting the hosting (HOSTING) the learned times and rates ({@code wakeSeconds}, {@code stopSeconds}, the drain
+ *     rates) and the wake, stop and drain being measured belong to ({@link #forHosting}); null in a state no controller
+ *     of this version has run on: {@link #INITIAL}, or one written before the hosting was recorded
  */
 public record ControlState(
     long version,
@@ -63,7 +67,8 @@ public record ControlState(
     List<Long> stopSeconds,
     Instant stopIssuedAt,
     Instant wakeIssuedAt,
-    Arrivals arrivals) {
+    Arrivals arrivals,
+    Hosting hosting) {
 
   public static final ControlState INITIAL = new ControlState(
       0, null, null, null, null, false, null, false, 0, null, "none", List.of(), DrainMeter.NONE);
@@ -109,7 +114,8 @@ public record ControlState(
         List.of(),
         null,
         null,
-        Arrivals.NONE);
+        Arrivals.NONE,
+        null);
   }
 
   /** Without wake history (a state written before the latency budget). */
@@ -154,20 +160,20 @@ public record ControlState(
   }
 
   ControlState withVersion(long v) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.version = v;
     return c.build();
   }
 
   ControlState withOverride(Override o) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.override = o;
     return c.build();
   }
 
   /** What a run observed: the override still active, idle and backlog times, whether the schedule is open. */
   ControlState withObserved(Override o, Instant idle, Instant backlog, boolean open) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.override = o;
     c.idleSince = idle;
     c.backlogSince = backlog;
@@ -176,14 +182,14 @@ public record ControlState(
   }
 
   ControlState withStoppingSince(Instant since) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.stoppingSince = since;
     return c.build();
   }
 
   /** The step a run claims: when it ran, whether the endpoint bills after it, and what it did. */
   ControlState withRun(Instant at, boolean billingAfter, String action) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.lastRunAt = at;
     c.billing = billingAfter;
     c.lastAction = action;
@@ -191,13 +197,13 @@ public record ControlState(
   }
 
   ControlState withBilling(boolean b) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.billing = b;
     return c.build();
   }
 
   ControlState withFailures(int n, Instant notBefore, String action) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.createFailures = n;
     c.createNotBefore = notBefore;
     c.lastAction = action;
@@ -207,28 +213,28 @@ public record ControlState(
   /** What this run adds to the drain measurements ({@link DrainMeter#observe}). */
   ControlState withDrain(
       Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.drain = drain.observe(ep, mp, q, now);
     return c.build();
   }
 
   /** What this run sees of the uploads arriving ({@link Arrivals#observe}). */
   ControlState withArrivals(Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.arrivals = arrivals.observe(mp, q, now);
     return c.build();
   }
 
   /** Remembers one more wake, keeping the last {@link WakePolicy#HISTORY}. */
   ControlState withWake(long seconds) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.wakeSeconds = lastOf(wakeSeconds, seconds);
     return c.build();
   }
 
   /** Remembers one more stop, keeping the last {@link WakePolicy#HISTORY}. */
   ControlState withStop(long seconds) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.stopSeconds = lastOf(stopSeconds, seconds);
     return c.build();
   }
@@ -275,111 +281,71 @@ public record ControlState(
 
   /** A stop of a serving endpoint issued at {@code at}, not yet seen gone (null: none). */
   ControlState withStopIssuedAt(Instant at) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.stopIssuedAt = at;
     return c.build();
   }
 
   /** A wake issued at {@code at}, its trigger not yet seen polling (null: none, or a resume, which is not measured). */
   ControlState withWakeIssuedAt(Instant at) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.wakeIssuedAt = at;
     return c.build();
   }
 
   /** The trigger enabled at {@code at} after a wake, not yet seen polling (null: none). */
   ControlState withEnabledAt(Instant at) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.enabledAt = at;
     return c.build();
   }
 
   /** The run timer armed for {@code at} (null: none armed). */
   ControlState withTimerAt(Instant at) {
-    Copy c = new Copy(this);
+    StateCopy c = new StateCopy(this);
     c.timerAt = at;
     return c.build();
   }
 
   /**
-   * A fresh state (version 1) that keeps only what {@code s} has learned: its wake and stop times and its drain rates
-   * (the simulator's warm-up hands them to the measured pass).
+   * This state for a controller of {@code current} hosting: unchanged if it was learned with that hosting; otherwise
+   * (the stack switched its Hosting parameter) without what another hosting's endpoint taught: a scheduled endpoint's
+   * CreateEndpoint, a scale-to-zero component's copies and a serverless endpoint's concurrency wake, stop and drain at
+   * their own speeds, so their wake and stop times and drain rates are dropped and the budget plans with the defaults
+   * ({@link WakePolicy#DEFAULT_WAKE}, {@link WakePolicy#STOP}, {@link DrainMeter#DEFAULT_PER_SECOND}, all on the slow
+   * side: the first wakes start early, never late) until this hosting has its own. The wake, stop and drain that
+   * hosting had in progress end unmeasured, and its create backoff ends (its failures were another hosting's calls).
+   * A state without a hosting (written before it was recorded) is treated as another hosting's: its history may be
+   * that of the hosting the upgrade's stack update switched from.
+   */
+  public ControlState forHosting(Hosting current) {
+    if (current == hosting) {
+      return this;
+    }
+    StateCopy c = new StateCopy(this);
+    c.hosting = current;
+    c.wakeSeconds = List.of();
+    c.stopSeconds = List.of();
+    c.drain = DrainMeter.NONE;
+    c.wakeIssuedAt = null;
+    c.stopIssuedAt = null;
+    c.createFailures = 0;
+    c.createNotBefore = null;
+    return c.build();
+  }
+
+  /**
+   * A fresh state (version 1) that keeps only what {@code s} has learned: its wake and stop times and its drain rates,
+   * and the hosting they belong to (the simulator's warm-up hands them to the measured pass).
    */
   public static ControlState learnedFrom(ControlState s) {
-    Copy c = new Copy(INITIAL);
+    StateCopy c = new StateCopy(INITIAL);
     c.version = 1;
     c.lastAction = "learned";
     c.wakeSeconds = s.wakeSeconds();
     c.drain = new DrainMeter(null, 0, s.drain().perSecond());
     c.stopSeconds = s.stopSeconds();
+    c.hosting = s.hosting();
     return c.build();
-  }
-
-  /** The fields of a state, to change a few of them: each wither copies, sets and builds. */
-  private static final class Copy {
-    long version;
-    Override override;
-    Instant idleSince;
-    Instant backlogSince;
-    Instant stoppingSince;
-    boolean scheduleOpen;
-    Instant lastRunAt;
-    boolean billing;
-    int createFailures;
-    Instant createNotBefore;
-    String lastAction;
-    List<Long> wakeSeconds;
-    DrainMeter drain;
-    Instant timerAt;
-    Instant enabledAt;
-    List<Long> stopSeconds;
-    Instant stopIssuedAt;
-    Instant wakeIssuedAt;
-    Arrivals arrivals;
-
-    Copy(ControlState s) {
-      version = s.version;
-      override = s.override;
-      idleSince = s.idleSince;
-      backlogSince = s.backlogSince;
-      stoppingSince = s.stoppingSince;
-      scheduleOpen = s.scheduleOpen;
-      lastRunAt = s.lastRunAt;
-      billing = s.billing;
-      createFailures = s.createFailures;
-      createNotBefore = s.createNotBefore;
-      lastAction = s.lastAction;
-      wakeSeconds = s.wakeSeconds;
-      drain = s.drain;
-      timerAt = s.timerAt;
-      enabledAt = s.enabledAt;
-      stopSeconds = s.stopSeconds;
-      stopIssuedAt = s.stopIssuedAt;
-      wakeIssuedAt = s.wakeIssuedAt;
-      arrivals = s.arrivals;
-    }
-
-    ControlState build() {
-      return new ControlState(
-          version,
-          override,
-          idleSince,
-          backlogSince,
-          stoppingSince,
-          scheduleOpen,
-          lastRunAt,
-          billing,
-          createFailures,
-          createNotBefore,
-          lastAction,
-          wakeSeconds,
-          drain,
-          timerAt,
-          enabledAt,
-          stopSeconds,
-          stopIssuedAt,
-          wakeIssuedAt,
-          arrivals);
-    }
   }
 }

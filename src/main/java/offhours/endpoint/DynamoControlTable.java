@@ -1,6 +1,14 @@
 package offhours.endpoint;
 
-import java.time.Instant;
+import static offhours.endpoint.ItemAttributes.bool;
+import static offhours.endpoint.ItemAttributes.instant;
+import static offhours.endpoint.ItemAttributes.n;
+import static offhours.endpoint.ItemAttributes.num;
+import static offhours.endpoint.ItemAttributes.put;
+import static offhours.endpoint.ItemAttributes.putText;
+import static offhours.endpoint.ItemAttributes.s;
+import static offhours.endpoint.ItemAttributes.str;
+
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import offhours.aws.DynamoCounters;
 import offhours.aws.DynamoNumbers;
+import offhours.stack.Hosting;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -74,7 +83,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         seconds(item, STOPS),
         instant(item, "stopIssuedAt"),
         instant(item, "wakeIssuedAt"),
-        arrivals(item));
+        arrivals(item),
+        hosting(item));
   }
 
   /**
@@ -125,6 +135,9 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     putSeconds(item, STOPS, next.stopSeconds());
     put(item, "stopIssuedAt", next.stopIssuedAt());
     put(item, "wakeIssuedAt", next.wakeIssuedAt());
+    if (next.hosting() != null) {
+      item.put("hosting", s(next.hosting().value()));
+    }
     put(item, "arrivalsSeenAt", next.arrivals().seenAt());
     item.put("arrivalsMessages", n(next.arrivals().messages()));
     item.put(
@@ -166,6 +179,12 @@ public final class DynamoControlTable implements ControlStore, Ledger {
             : 0);
   }
 
+  /** Absent in items written before the hosting was recorded: their history counts as another hosting's. */
+  private static Hosting hosting(Map<String, AttributeValue> item) {
+    String value = str(item, "hosting");
+    return value == null ? null : Hosting.parse(value);
+  }
+
   private static DrainMeter drain(Map<String, AttributeValue> item) {
     AttributeValue rates = item.get("drainPerSecond");
     return new DrainMeter(
@@ -191,7 +210,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
       Map<String, AttributeValue> item, String name, List<Long> seconds) {
     if (!seconds.isEmpty()) {
       item.put(
-          name, AttributeValue.fromL(seconds.stream().map(DynamoControlTable::n).toList()));
+          name, AttributeValue.fromL(seconds.stream().map(ItemAttributes::n).toList()));
     }
   }
 
@@ -349,45 +368,5 @@ public final class DynamoControlTable implements ControlStore, Ledger {
           r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (start != null);
     return items;
-  }
-
-  private static AttributeValue s(String v) {
-    return AttributeValue.fromS(v);
-  }
-
-  private static AttributeValue n(long v) {
-    return AttributeValue.fromN(Long.toString(v));
-  }
-
-  private static void put(Map<String, AttributeValue> item, String name, Instant value) {
-    if (value != null) {
-      item.put(name, s(value.toString()));
-    }
-  }
-
-  private static void putText(Map<String, AttributeValue> item, String name, String value) {
-    if (value != null) {
-      item.put(name, s(value));
-    }
-  }
-
-  private static String str(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? null : v.s();
-  }
-
-  private static Instant instant(Map<String, AttributeValue> item, String name) {
-    String v = str(item, name);
-    return v == null ? null : Instant.parse(v);
-  }
-
-  private static boolean bool(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v != null && Boolean.TRUE.equals(v.bool());
-  }
-
-  private static long num(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? 0 : Long.parseLong(v.n());
   }
 }

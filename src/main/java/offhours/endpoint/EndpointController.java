@@ -135,7 +135,9 @@ public final class EndpointController {
     Mapping.TriggerState mp = mapping.state();
     Backlog.Snapshot q = backlog.read();
 
-    ControlState seen = observe(before, ep, q, now)
+    // After a switch of the stack's Hosting, another hosting's wake and stop times must not plan
+    // this one's.
+    ControlState seen = observe(before.forHosting(config.hosting()), ep, q, now)
         .withDrain(ep, mp, q, now)
         .withArrivals(mp, q, now)
         .withTriggerSeen(mp, now)

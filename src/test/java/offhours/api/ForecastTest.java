@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import offhours.endpoint.Arrivals;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.Decision;
@@ -15,6 +16,7 @@ import offhours.endpoint.Endpoint;
 import offhours.endpoint.EndpointController;
 import offhours.endpoint.Mapping;
 import offhours.endpoint.sim.MemoryControlTable;
+import offhours.stack.Hosting;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -269,7 +271,14 @@ class ForecastTest {
         null,
         "NONE",
         List.of(600L),
-        DrainMeter.NONE);
+        DrainMeter.NONE,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        Arrivals.NONE,
+        Hosting.SCHEDULED);
 
     Forecast f = Forecast.of(budget, ApiFixtures.seen(WEDNESDAY_10, null, waiting, ONE_WAITING));
 
@@ -279,6 +288,40 @@ class ForecastTest {
         .as("a 10-minute wake, the first batch and two uploads at 2 images/s before the due time")
         .isEqualTo(due.minusSeconds(600 + 1).minus(FIRST_BATCH));
     assertThat(f.reason()).contains("MAX_WAIT_MINUTES=60");
+  }
+
+  @Test
+  void afterASwitchOfHostingTheForecastPlansWithTheDefaultWakeAsTheControllerWill() {
+    ApiConfig budget = ApiFixtures.config(Map.of("MAX_WAIT_MINUTES", "60"));
+    Instant oldest = WEDNESDAY_10.minus(Duration.ofMinutes(20));
+    ControlState learnedWithComponents = new ControlState(
+        1,
+        null,
+        null,
+        oldest,
+        null,
+        true,
+        null,
+        false,
+        0,
+        null,
+        "NONE",
+        List.of(600L),
+        DrainMeter.NONE,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        Arrivals.NONE,
+        Hosting.SCALE_TO_ZERO);
+
+    Forecast f = Forecast.of(
+        budget, ApiFixtures.seen(WEDNESDAY_10, null, learnedWithComponents, ONE_WAITING));
+
+    assertThat(f.startsAt())
+        .as("the stack is scheduled now: a 30-minute wake, not the component's 10 minutes")
+        .isEqualTo(oldest.plus(Duration.ofMinutes(60)).minusSeconds(1800 + 1).minus(FIRST_BATCH));
   }
 
   @Test
@@ -303,7 +346,8 @@ class ForecastTest {
         List.of(600L),
         issued,
         null,
-        null);
+        null,
+        Hosting.SCHEDULED);
 
     Forecast f = Forecast.of(
         ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10, null, stopping, ONE_WAITING));
@@ -315,7 +359,26 @@ class ForecastTest {
 
   private static ControlState learned(List<Long> wakes) {
     return new ControlState(
-        1, null, null, null, null, false, null, false, 0, null, "NONE", wakes, DrainMeter.NONE);
+        1,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        false,
+        0,
+        null,
+        "NONE",
+        wakes,
+        DrainMeter.NONE,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        Arrivals.NONE,
+        Hosting.SCHEDULED);
   }
 
   private static ControlState stopped(Instant until) {

@@ -62,7 +62,8 @@ class StatusViewTest {
         List.of(),
         null,
         null,
-        null);
+        null,
+        Hosting.SCHEDULED);
     return new StackObserver.Observed(
         NOW,
         Optional.ofNullable(decision),

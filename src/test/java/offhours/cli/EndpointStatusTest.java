@@ -272,6 +272,7 @@ class EndpointStatusTest {
         List.of(240L),
         null,
         null,
+        null,
         null);
     RecordedDecision last = new RecordedDecision(stay, "timer for 2026-11-25T09:39:40Z");
     ControllerOutlook outlook =

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import offhours.aws.AwsClients.Service;
 import offhours.inference.ModelContract;
+import offhours.stack.Hosting;
 import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
@@ -114,6 +115,8 @@ class AwsAdaptersIT {
 
     assertThat(control.save(first.withVersion(2), 0)).as("a second creator").isFalse();
     ControlState second = first
+        .forHosting(Hosting.SCALE_TO_ZERO) // what it learned of another hosting goes
+        .withWake(95)
         .withOverride(null)
         .withTimerAt(Instant.parse("2026-01-14T09:05:30Z"))
         .withStop(131)

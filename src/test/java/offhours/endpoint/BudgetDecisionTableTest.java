@@ -307,22 +307,20 @@ class BudgetDecisionTableTest {
     rig.mapping = row.mapping();
     rig.queue = new Backlog.Snapshot(row.waiting(), row.inFlight(), 0, 0);
     Instant lastRun = rig.now.minusSeconds(60);
-    rig.table.save(
-        new ControlState(
-            1,
-            null,
-            instant(row.idleSince()),
-            instant(row.backlogSince()),
-            null,
-            rig.controller.config().schedule().isOpen(lastRun),
-            lastRun,
-            row.endpoint() != Endpoint.State.ABSENT,
-            0,
-            null,
-            "none",
-            row.wakes(),
-            DrainMeter.NONE),
-        0);
+    rig.seed(new ControlState(
+        1,
+        null,
+        instant(row.idleSince()),
+        instant(row.backlogSince()),
+        null,
+        rig.controller.config().schedule().isOpen(lastRun),
+        lastRun,
+        row.endpoint() != Endpoint.State.ABSENT,
+        0,
+        null,
+        "none",
+        row.wakes(),
+        DrainMeter.NONE));
 
     Decision d = rig.run();
     if (d.action() == Action.DELETE_ENDPOINT && row.mapping() == Mapping.TriggerState.ENABLED) {
@@ -359,7 +357,7 @@ class BudgetDecisionTableTest {
   /** A 15 minute budget on a stack that has learned 25 minute wakes. */
   private static Rig budgetShorterThanAWake() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "15"));
-    rig.table.save(ControlState.INITIAL.withWake(1500).withVersion(1), 0);
+    rig.seed(ControlState.INITIAL.withWake(1500).withVersion(1));
     return rig;
   }
 
@@ -404,7 +402,7 @@ class BudgetDecisionTableTest {
     for (long w : ELEVEN_MINUTE_WAKES) {
       learned = learned.withWake(w);
     }
-    rig.table.save(learned.withVersion(1), 0);
+    rig.seed(learned.withVersion(1));
     return rig;
   }
 
@@ -454,7 +452,7 @@ class BudgetDecisionTableTest {
   @Test
   void insideWorkingHoursUploadsStillArrivingAreDueLaterAndDoNotMoveTheStart() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
-    rig.table.save(ControlState.INITIAL.withWake(660).withVersion(1), 0);
+    rig.seed(ControlState.INITIAL.withWake(660).withVersion(1));
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
     rig.now = Instant.parse("2026-01-14T08:40:00Z");
     rig.run();
@@ -475,7 +473,7 @@ class BudgetDecisionTableTest {
   @Test
   void aBudgetLongerThanTheLearnedWakeStopsAfterTheDrainAsBefore() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "15"));
-    rig.table.save(ControlState.INITIAL.withWake(600).withVersion(1), 0);
+    rig.seed(ControlState.INITIAL.withWake(600).withVersion(1));
     assertThat(rig.run().wantOn()).as("nothing waits").isFalse();
     rig.inService();
     rig.mapping = Mapping.TriggerState.ENABLED;
@@ -659,7 +657,7 @@ class BudgetDecisionTableTest {
     for (long stop : stops) {
       s = s.withStop(stop);
     }
-    rig.table.save(s, 0);
+    rig.seed(s);
     return rig.run();
   }
 

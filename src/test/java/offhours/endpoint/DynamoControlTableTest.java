@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import offhours.stack.Hosting;
 import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -68,6 +69,32 @@ class DynamoControlTableTest {
     assertThat(older.stopSeconds()).isEmpty();
     assertThat(older.stopIssuedAt()).isNull();
     assertThat(older.wakeIssuedAt()).isNull();
+  }
+
+  @Test
+  void theHostingRoundTripsAndAStateWrittenWithoutOneKeepsItsWakesForNoHosting() {
+    ControlState learned = ControlState.INITIAL
+        .forHosting(Hosting.SCALE_TO_ZERO)
+        .withWake(95)
+        .withWake(80)
+        .withVersion(1);
+    assertThat(control.save(learned, 0)).isTrue();
+    assertThat(control.load()).contains(learned);
+    assertThat(dynamo.items.get("controller|state").get("hosting"))
+        .isEqualTo(AttributeValue.fromS("scale-to-zero"));
+
+    dynamo.putItem(r -> r.tableName("control")
+        .item(Map.of(
+            "pk", AttributeValue.fromS("controller"),
+            "sk", AttributeValue.fromS("state"),
+            "version", AttributeValue.fromN("7"),
+            "wakeToPollingSeconds", AttributeValue.fromL(List.of(AttributeValue.fromN("600"))))));
+    ControlState older = control.load().orElseThrow();
+    assertThat(older.hosting()).isNull();
+    assertThat(older.wakeSeconds()).containsExactly(600L);
+    assertThat(older.forHosting(Hosting.SCHEDULED).wakeSeconds())
+        .as("measured with whichever hosting the stack had then")
+        .isEmpty();
   }
 
   @Test

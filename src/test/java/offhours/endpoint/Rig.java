@@ -223,6 +223,13 @@ final class Rig {
     endpoint = new Endpoint.Status(Endpoint.State.IN_SERVICE, null, now.minusSeconds(3600), now);
   }
 
+  /** Saves {@code s} as the first state, one this rig's controller has run on: learned with its hosting. */
+  void seed(ControlState s) {
+    StateCopy c = new StateCopy(s);
+    c.hosting = controller.config().hosting();
+    table.save(c.build(), 0);
+  }
+
   ControlState state() {
     return table.load().orElseThrow();
   }

@@ -266,7 +266,7 @@ class ScaleToZeroControllerTest {
     Rig rig = new Rig(budget);
     rig.inService();
     rig.mapping = Mapping.TriggerState.ENABLED;
-    rig.table.save(learned, 0);
+    rig.seed(learned);
     return rig;
   }
 
