@@ -105,13 +105,17 @@ final class EndpointStatusCommand implements Command {
       RecordedDecision lastRun = null;
       ControllerOutlook outlook = null;
       String unreadable = null;
+      HostingStatus hosting = HostingStatus.read(target, sageMaker, description);
       try {
         DynamoControlTable control = new DynamoControlTable(dynamoDb, table);
         lastRun = control.lastRecorded().orElse(null);
+        ControlState state = control.load().orElse(ControlState.INITIAL);
         outlook = ControllerOutlook.of(
             Optional.ofNullable(lastRun).map(RecordedDecision::decision),
             lastRun == null ? null : lastRun.startedBy(),
-            control.load().orElse(ControlState.INITIAL),
+            // as the controller's next run will plan: only the stack's hosting's wake and stop
+            // times
+            hosting.hosting() == null ? state : state.forHosting(hosting.hosting()),
             call.context().clock().instant());
       } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
         // no control table: nothing recorded, nothing to look ahead from
@@ -124,7 +128,7 @@ final class EndpointStatusCommand implements Command {
       EndpointReport status = new EndpointReport(
           endpoint,
           description,
-          HostingStatus.read(target, sageMaker, description),
+          hosting,
           uuid,
           mapping(lambda, uuid),
           controller,

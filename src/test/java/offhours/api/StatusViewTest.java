@@ -43,6 +43,12 @@ class StatusViewTest {
 
   private static StackObserver.Observed seen(
       Decision decision, String startedBy, List<Long> wakes, Instant timerAt) {
+    return seen(decision, startedBy, wakes, timerAt, Hosting.SCHEDULED);
+  }
+
+  /** As above, the state learned under {@code learnedWith}. */
+  private static StackObserver.Observed seen(
+      Decision decision, String startedBy, List<Long> wakes, Instant timerAt, Hosting learnedWith) {
     ControlState state = new ControlState(
         3,
         null,
@@ -63,7 +69,7 @@ class StatusViewTest {
         null,
         null,
         null,
-        Hosting.SCHEDULED);
+        learnedWith);
     return new StackObserver.Observed(
         NOW,
         Optional.ofNullable(decision),
@@ -272,5 +278,23 @@ class StatusViewTest {
         .as("a scheduled stack without invocations")
         .doesNotContainKey("serverless")
         .containsEntry("hosting", "scheduled");
+  }
+
+  @Test
+  void afterASwitchOfHostingTheOutlookExpectsTheDefaultWakeAsTheNextRunWill() {
+    Map<String, Object> controller =
+        controller(seen(null, null, List.of(300L, 95L, 240L), null, Hosting.SCALE_TO_ZERO));
+
+    assertThat(controller.get("expectedWake"))
+        .as("the stack is scheduled now; those were the component's wakes")
+        .isEqualTo(Map.of(
+            "seconds",
+            1800L,
+            "wakes",
+            0,
+            "default",
+            true,
+            "words",
+            "30 min, the default until a wake is measured"));
   }
 }
