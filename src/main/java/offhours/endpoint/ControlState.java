@@ -11,8 +11,7 @@ import offhours.stack.Hosting;
  * @param override a manual start/stop, or null for automatic
  * @param idleSince first run that saw the queue empty with nothing in flight (reset when the schedule opens)
  * @param backlogSince when the oldest waiting message arrived at the latest: the last run that saw the queue empty
- *     before a run saw it non-empty, less SQS's count lag (an upload seen at a run arrived after the previous run,
- *     or a moment before it while the count had not caught up)
+ *     before a run saw it non-empty (an upload seen at a run arrived after the previous run)
  * @param stoppingSince when the controller started to stop the endpoint: the first run that wanted it off, which
  *     pauses the trigger (bounds the drain; the stop's cost is measured from {@code stopIssuedAt})
  * @param scheduleOpen whether the schedule was open at the last run (to detect an opening)

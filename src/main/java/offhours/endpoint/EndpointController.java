@@ -25,13 +25,6 @@ import offhours.endpoint.Endpoint.State;
  */
 public final class EndpointController {
 
-  /**
-   * How long after an upload SQS's approximate counts may still leave it out: ApproximateNumberOfMessages (and the
-   * delayed and in-flight counts) "may not achieve consistency until at least 1 minute after the producers stop
-   * sending messages" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
-   */
-  static final Duration COUNT_LAG = Duration.ofMinutes(1);
-
   /** Delay before re-creating after the n-th consecutive failure: 5, 10, 20, 40, 60, 60 ... minutes. */
   static Duration createBackoff(int failures) {
     return createBackoff(Duration.ofMinutes(5), failures);
@@ -277,8 +270,8 @@ public final class EndpointController {
   /**
    * How many seconds the oldest waiting upload (visible or deferred) is past its due time ({@link HostingPolicy#due});
    * 0 when nothing waits, nothing is due yet, or the hosting has no due time. Its arrival is taken as
-   * {@code backlogSince}, the last run that saw the queue empty less {@link #COUNT_LAG}: never later than the upload,
-   * so the figure may be up to a run and a minute early but is never late. A message Classify hands back is a new copy whose SQS age starts again, but the
+   * {@code backlogSince}, the last run that saw the queue empty: never later than the upload, so the figure may be up
+   * to a run early but is never late. A message Classify hands back is a new copy whose SQS age starts again, but the
    * copy keeps the queue from looking empty, so the upload keeps its place here.
    */
   long overdueSeconds(ControlState seen, Instant now) {
@@ -306,11 +299,9 @@ public final class EndpointController {
     } else {
       idleSince = s.idleSince() != null ? s.idleSince() : now;
     }
-    // The oldest message arrived after the last run that saw the queue empty, less SQS's count lag:
-    // that run may have read a false zero for an upload a moment before it (COUNT_LAG), so the age
-    // is never understated and a stop on that zero still wakes in time for the upload.
-    Instant lastEmpty = s.lastRunAt() != null && s.lastRunAt().isBefore(now) ? s.lastRunAt() : now;
-    Instant firstSeen = lastEmpty.minus(COUNT_LAG);
+    // The oldest message arrived after the last run that saw the queue empty: the age is never
+    // understated, but for SQS's count lag (its approximate counts may take up to a minute).
+    Instant firstSeen = s.lastRunAt() != null && s.lastRunAt().isBefore(now) ? s.lastRunAt() : now;
     Instant backlogSince = q.visible() + q.delayed() > 0
         ? (s.backlogSince() != null ? s.backlogSince() : firstSeen)
         : null;

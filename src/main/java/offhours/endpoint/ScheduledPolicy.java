@@ -25,8 +25,7 @@ final class ScheduledPolicy implements HostingPolicy {
 
   /**
    * ON or OFF, and why. The age of the oldest message is estimated from {@code backlogSince}, the last run before the
-   * first run that saw the queue non-empty, less SQS's count lag ({@link EndpointController#COUNT_LAG}): SQS has no
-   * attribute for it, and the CloudWatch metric
+   * first run that saw the queue non-empty: SQS has no attribute for it, and the CloudWatch metric
    * ApproximateAgeOfOldestMessage arrives minutes late
    * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
    * The estimate is at most one run early for a new backlog (never late, so the budget is never overrun by it), and

@@ -10,9 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The controller's OverdueSeconds metric, which UploadsOverdueAlarm watches: how long the oldest waiting upload is past
- * the time MAX_WAIT_MINUTES makes it due, counted from the last run that saw the queue empty, less SQS's count lag (a
- * minute: that run may have missed an upload of the moment before). Working hours Mon-Fri 08:00-19:00 Europe/Berlin
- * (UTC+1 in January).
+ * the time MAX_WAIT_MINUTES makes it due, counted from the last run that saw the queue empty. Working hours Mon-Fri
+ * 08:00-19:00 Europe/Berlin (UTC+1 in January).
  */
 class OverdueSecondsTest {
 
@@ -42,12 +41,11 @@ class OverdueSecondsTest {
   void insideWorkingHoursTheOldestIsDueTheBudgetAfterTheLastRunThatSawTheQueueEmpty() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
     at(rig, "2026-01-14T09:00:00Z", Backlog.Snapshot.EMPTY); // Wednesday 10:00
-    // No run in between: the upload may have come right after 10:00, or a moment before it while
-    // SQS's count had not caught up, so it is due by 10:59.
+    // No run in between: the upload may have come right after 10:00, so it is due by 11:00.
     assertThat(at(rig, "2026-01-14T09:30:00Z", WAITING)).isZero();
-    assertThat(at(rig, "2026-01-14T09:59:00Z", WAITING)).as("at its due time").isZero();
-    assertThat(at(rig, "2026-01-14T10:05:00Z", WAITING)).isEqualTo(360.0);
-    assertThat(rig.state().backlogSince()).hasToString("2026-01-14T08:59:00Z");
+    assertThat(at(rig, "2026-01-14T10:00:00Z", WAITING)).as("at its due time").isZero();
+    assertThat(at(rig, "2026-01-14T10:05:00Z", WAITING)).isEqualTo(300.0);
+    assertThat(rig.state().backlogSince()).hasToString("2026-01-14T09:00:00Z");
     assertThat(at(rig, "2026-01-14T10:06:00Z", Backlog.Snapshot.EMPTY))
         .as("drained")
         .isZero();
@@ -63,7 +61,7 @@ class OverdueSecondsTest {
       at(rig, String.format("2026-01-14T09:%02d:00Z", minute), new Backlog.Snapshot(0, 0, 3, 0));
     }
     assertThat(at(rig, "2026-01-14T10:30:00Z", new Backlog.Snapshot(0, 1, 2, 0)))
-        .isEqualTo(1860.0);
+        .isEqualTo(1800.0);
   }
 
   @Test
@@ -99,8 +97,8 @@ class OverdueSecondsTest {
     Rig rig = new Rig(Map.of("HOSTING", "serverless", "MAX_WAIT_MINUTES", "60"));
     at(rig, "2026-01-17T01:00:00Z", Backlog.Snapshot.EMPTY); // Saturday 02:00
     at(rig, "2026-01-17T01:01:00Z", WAITING);
-    assertThat(at(rig, "2026-01-17T01:59:00Z", WAITING)).isZero();
-    assertThat(at(rig, "2026-01-17T02:01:00Z", WAITING)).isEqualTo(120.0);
+    assertThat(at(rig, "2026-01-17T02:00:00Z", WAITING)).isZero();
+    assertThat(at(rig, "2026-01-17T02:01:00Z", WAITING)).isEqualTo(60.0);
   }
 
   @Test
@@ -117,7 +115,7 @@ class OverdueSecondsTest {
     at(rig, "2026-01-14T09:00:00Z", Backlog.Snapshot.EMPTY);
     assertThat(at(rig, "2026-01-14T10:05:00Z", WAITING))
         .as("late: a metric only in runs where it is not 0")
-        .isEqualTo(360.0);
+        .isEqualTo(300.0);
     JsonNode declared =
         new ObjectMapper().readTree(rig.metrics.getLast()).get("_aws").get("CloudWatchMetrics");
     assertThat(declared.get(0).get("Metrics").findValues("Name").stream()

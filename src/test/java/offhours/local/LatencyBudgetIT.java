@@ -53,10 +53,9 @@ class LatencyBudgetIT {
       clock.set(t0.plus(Duration.ofMinutes(1)));
       JsonNode waiting = f.reconcile();
       assertThat(waiting.get("action").asText()).as("%s", waiting).isEqualTo("NONE");
-      // due t0 - 1 min (the run at t0 may have missed an upload SQS did not count yet) + 90 min;
-      // starting takes 30 min (no history, the trigger's start included); 3 images drain in 2 s at
-      // 2/s after the first batch's 1 s window and 5 s
-      Instant wakeAt = t0.plus(Duration.ofMinutes(90 - 1 - 30)).minusSeconds(2 + 1 + 5);
+      // due t0 + 90 min; starting takes 30 min (no history, the trigger's start included); 3 images
+      // drain in 2 s at 2/s after the first batch's 1 s window and 5 s
+      Instant wakeAt = t0.plus(Duration.ofMinutes(90 - 30)).minusSeconds(2 + 1 + 5);
       assertThat(Instant.parse(waiting.get("nextRunAt").asText()))
           .as("%s", waiting)
           .isEqualTo(wakeAt);
