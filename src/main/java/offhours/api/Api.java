@@ -59,15 +59,25 @@ public final class Api {
         config,
         s3,
         new InferenceClient(runtime, config.controller().endpointName(), model),
-        new UsageLedger(dynamo, config.usage(), clock, Api::ledgerNotUpdated),
+        new UsageLedger(dynamo, config.usage(), clock, new LedgerLines()),
         observer::observe,
         clock);
   }
 
-  /** A serverless invocation POST /classify could not add to the ledger: one line in the function's log. */
-  private static void ledgerNotUpdated(long invocations, long millis, Exception error) {
-    System.out.println("offhours api: ledger not updated: " + invocations + " invocations, "
-        + millis + " ms lost: " + error);
+  /** What became of POST /classify's serverless invocations in the ledger, when not plainly added: one log line. */
+  private static final class LedgerLines implements UsageLedger.Unrecorded {
+    @Override
+    public void ledgerNotUpdated(long invocations, long millis, Exception error) {
+      System.out.println("offhours api: ledger not updated: " + invocations + " invocations, "
+          + millis + " ms lost: " + error);
+    }
+
+    @Override
+    public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {
+      System.out.println("offhours api: ledger updated by the first attempt of the write, still in"
+          + " progress at DynamoDB when the SDK's retries ended: " + invocations + " invocations, "
+          + millis + " ms, counted once");
+    }
   }
 
   public ApiResponse handle(ApiRequest request) {

@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionInProgressException;
 
 /**
  * Adds to number attributes of one item exactly once, for the ledger's counters. A plain UpdateItem ADD is not: when
@@ -25,19 +26,31 @@ public final class DynamoCounters {
 
   private DynamoCounters() {}
 
+  /** How a call's increments reached the item: each is there once either way. */
+  public enum Added {
+    /** DynamoDB answered that it applied the transaction. */
+    APPLIED,
+    /**
+     * The SDK's retries each found the first attempt of this call (same token) still in progress and got
+     * TransactionInProgressException: that attempt holds the write, and DynamoDB finishes it. Sending it again with
+     * a new token would count it twice.
+     */
+    BY_THE_FIRST_ATTEMPT
+  }
+
   /**
    * Adds each of {@code increments} (attribute name to amount, in the order given) to the item {@code key} of
    * {@code table}, creating the item or an attribute that is missing; once, however often the SDK retries.
    */
-  public static void add(
+  public static Added add(
       DynamoDbClient dynamo,
       String table,
       Map<String, AttributeValue> key,
       Map<String, Long> increments) {
-    add(dynamo, table, key, increments, UUID.randomUUID().toString());
+    return add(dynamo, table, key, increments, UUID.randomUUID().toString());
   }
 
-  static void add(
+  static Added add(
       DynamoDbClient dynamo,
       String table,
       Map<String, AttributeValue> key,
@@ -63,7 +76,15 @@ public final class DynamoCounters {
       String attemptToken = attempt == 1 ? token : UUID.randomUUID().toString();
       try {
         dynamo.transactWriteItems(b -> b.clientRequestToken(attemptToken).transactItems(update));
-        return;
+        return Added.APPLIED;
+      } catch (TransactionInProgressException e) {
+        // The SDK retries this answer itself, with the same token (it counts it as throttling), and
+        // it reaches here only when every retry found the first attempt still running. That attempt
+        // carries the write, and DynamoDB completes it once (AWS: retries of the same token
+        // "trigger
+        // completion of the ongoing TransactWriteItems request"). Not an error, and no new token.
+        // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#API_TransactWriteItems_Errors
+        return Added.BY_THE_FIRST_ATTEMPT;
       } catch (TransactionCanceledException e) {
         // Another transaction on the same item at the same moment (two batches ending together):
         // DynamoDB cancels

@@ -67,6 +67,13 @@ public final class UsageLedger {
   /** Told when a tally could not be written: what was lost, and why. */
   public interface Unrecorded {
     void ledgerNotUpdated(long invocations, long millis, Exception error);
+
+    /**
+     * The tally is in the ledger once, written by the first attempt of the request, which DynamoDB was still
+     * completing when the SDK's retries of it ran out ({@link DynamoCounters.Added#BY_THE_FIRST_ATTEMPT}). Nothing was
+     * lost; by default nothing is said.
+     */
+    default void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {}
   }
 
   private final DynamoDbClient dynamo;
@@ -97,7 +104,7 @@ public final class UsageLedger {
     increments.put("invocationMbMillis", millis * settings.memoryMb());
     increments.put("invocationBytes", tally.bytes());
     try {
-      DynamoCounters.add(
+      DynamoCounters.Added added = DynamoCounters.add(
           dynamo,
           settings.table(),
           Map.of(
@@ -107,6 +114,9 @@ public final class UsageLedger {
               AttributeValue.fromS(
                   LocalDate.ofInstant(clock.instant(), settings.zone()).toString())),
           increments);
+      if (added == DynamoCounters.Added.BY_THE_FIRST_ATTEMPT) {
+        log.ledgerUpdatedByTheFirstAttempt(n, millis);
+      }
     } catch (RuntimeException e) { // SDK errors and anything else: never the caller's fault
       log.ledgerNotUpdated(n, millis, e);
     }

@@ -86,6 +86,20 @@ final class OutcomeLog implements UsageLedger.Unrecorded {
         .writeEndObject());
   }
 
+  /** The SDK's retries found the first attempt still in progress: it holds the tally, counted once. */
+  @Override
+  public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {
+    print(JsonWriter.create()
+        .writeStartObject()
+        .writeFieldName("level")
+        .writeValue("INFO")
+        .writeFieldName("ledger")
+        .writeValue("updated by the first attempt of the write, still in progress at DynamoDB when"
+            + " the SDK's retries ended: " + invocations + " invocations, " + millis
+            + " ms, counted once")
+        .writeEndObject());
+  }
+
   private void print(JsonWriter line) {
     String text = new String(line.getBytes(), StandardCharsets.UTF_8);
     synchronized (out) {

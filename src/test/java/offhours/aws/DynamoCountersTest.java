@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionInProgressException;
 
 class DynamoCountersTest {
   private static final Map<String, AttributeValue> KEY =
@@ -21,11 +22,17 @@ class DynamoCountersTest {
 
   private final List<TransactWriteItemsRequest> sent = new ArrayList<>();
   private final List<String> cancelWith = new ArrayList<>(); // one reason code per call to cancel
+  private boolean inProgress; // every call answers TransactionInProgressException
 
   private final DynamoDbClient dynamo = new DynamoDbClient() {
     @Override
     public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
       sent.add(request);
+      if (inProgress) {
+        throw TransactionInProgressException.builder()
+            .message("Transaction is ongoing for the given token")
+            .build();
+      }
       if (!cancelWith.isEmpty()) {
         throw TransactionCanceledException.builder()
             .message("Transaction cancelled")
@@ -73,6 +80,23 @@ class DynamoCountersTest {
       });
     });
     assertThat(sent.get(0).clientRequestToken()).isNotEqualTo(sent.get(1).clientRequestToken());
+  }
+
+  @Test
+  void aWriteStillInProgressIsAppliedByItsFirstAttemptAndNotSentAgainWithANewToken() {
+    inProgress = true;
+
+    assertThat(DynamoCounters.add(dynamo, "control", KEY, increments(), "first"))
+        .isEqualTo(DynamoCounters.Added.BY_THE_FIRST_ATTEMPT);
+    assertThat(sent)
+        .singleElement()
+        .satisfies(r -> assertThat(r.clientRequestToken()).isEqualTo("first"));
+  }
+
+  @Test
+  void anAnsweredWriteIsApplied() {
+    assertThat(DynamoCounters.add(dynamo, "control", KEY, increments()))
+        .isEqualTo(DynamoCounters.Added.APPLIED);
   }
 
   @Test

@@ -75,4 +75,20 @@ class OutcomeLogTest {
     assertThat(record.get("detail").isNull()).isTrue();
     assertThat(record.get("subject").asText()).isEqualTo("s3://b/a.jpg");
   }
+
+  @Test
+  void aLedgerWriteAppliedByItsFirstAttemptIsAnInfoLineThatLosesNothing() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new OutcomeLog(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+        .ledgerUpdatedByTheFirstAttempt(3, 420);
+
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(text.lines()).hasSize(1);
+    JsonNode line = new ObjectMapper().readTree(text);
+    assertThat(line.get("level").asText()).isEqualTo("INFO");
+    assertThat(line.get("ledger").asText())
+        .startsWith("updated by the first attempt")
+        .contains("3 invocations, 420 ms, counted once")
+        .doesNotContain("lost");
+  }
 }

@@ -21,8 +21,10 @@ import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
 import offhours.testing.StubHttpServer.Request;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -66,7 +68,54 @@ class LedgerRetryTest {
     }
   }
 
+  /**
+   * DynamoDB whose first answer is lost while the write is still being applied: every retry of the same token gets
+   * TransactionInProgressException (400), which the SDK retries itself until its attempts run out.
+   */
+  private static final class StillInProgress implements Function<Request, Reply> {
+    final List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public synchronized Reply apply(Request request) {
+      JsonNode token = JsonNode.parser().parse(request.text()).asObject().get("ClientRequestToken");
+      tokens.add(token == null ? null : token.asString());
+      return tokens.size() == 1
+          ? Reply.json(
+              500,
+              "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+                  + "\"message\":\"the write is being applied; this answer is lost\"}")
+          : Reply.json(
+              400,
+              "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionInProgressException\","
+                  + "\"message\":\"Transaction is ongoing for the given token\"}");
+    }
+  }
+
   private final LandedThenLost dynamoDb = new LandedThenLost();
+
+  /**
+   * The SDK's own retries of TransactionInProgressException, which it treats as throttling, four attempts without
+   * waiting: with the default backoff (up to 20 s a wait) they may outlast the 50 s call timeout first.
+   */
+  private static void withServer(
+      Function<Request, Reply> dynamoDb, java.util.function.Consumer<DynamoDbClient> use) {
+    try (StubHttpServer server = StubHttpServer.start(dynamoDb);
+        AwsClients aws = AwsClients.local(
+            Region.EU_CENTRAL_1,
+            Map.of(Service.DYNAMODB, URI.create(server.uri().toString())));
+        DynamoDbClient dynamo = aws.build(
+            Service.DYNAMODB,
+            DynamoDbClient.builder()
+                .overrideConfiguration(
+                    c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(4)
+                        .backoffStrategy(BackoffStrategy.retryImmediately())
+                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                        .circuitBreakerEnabled(false)
+                        .build())))) {
+      use.accept(dynamo);
+    }
+  }
 
   private void withClient(java.util.function.Consumer<DynamoDbClient> use) {
     try (StubHttpServer server = StubHttpServer.start(dynamoDb);
@@ -108,5 +157,55 @@ class LedgerRetryTest {
             })
         .add(tally));
     assertThat(dynamoDb.applied).hasValue(1);
+  }
+
+  @Test
+  void aWriteStillInProgressWhenTheSdksRetriesEndIsReportedAsCountedOnceNotAsLost() {
+    StillInProgress inProgress = new StillInProgress();
+    List<String> said = new java.util.ArrayList<>();
+    InvocationUsage tally = new InvocationUsage();
+    tally.add(250, 40_000, 300);
+    withServer(
+        inProgress,
+        dynamo -> new UsageLedger(
+                dynamo,
+                UsageLedger.Settings.fromEnv(Map.of(
+                    "HOSTING", "serverless",
+                    "CONTROL_TABLE_NAME", "control",
+                    "SERVERLESS_MEMORY_MB", "2048")),
+                Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC),
+                new UsageLedger.Unrecorded() {
+                  @Override
+                  public void ledgerNotUpdated(long invocations, long millis, Exception error) {
+                    said.add("not updated: " + error);
+                  }
+
+                  @Override
+                  public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {
+                    said.add("first attempt: " + invocations + " invocations, " + millis + " ms");
+                  }
+                })
+            .add(tally));
+
+    assertThat(said).containsExactly("first attempt: 1 invocations, 250 ms");
+    assertThat(inProgress.tokens)
+        .as(
+            "the SDK retried the in-progress answer with the same token, and nothing sent a new one")
+        .hasSize(4)
+        .doesNotContainNull()
+        .containsOnly(inProgress.tokens.getFirst());
+  }
+
+  @Test
+  void theControllersWriteStillInProgressIsNoFailedStep() {
+    StillInProgress inProgress = new StillInProgress();
+    withServer(
+        inProgress,
+        dynamo -> new DynamoControlTable(dynamo, "control")
+            .add(new Ledger.Day(LocalDate.parse("2026-12-03"), 60, 0, 1, 0)));
+    assertThat(inProgress.tokens)
+        .hasSize(4)
+        .doesNotContainNull()
+        .containsOnly(inProgress.tokens.getFirst());
   }
 }
