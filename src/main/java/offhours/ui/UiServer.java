@@ -19,8 +19,9 @@ import offhours.local.api.Loopback;
  *
  * <p>Nobody but the user who started it may use it: every request names this server in its Host (so a DNS-rebound
  * page cannot reach it), and any Origin must be this server's own. The page and its assets hold no data and load
- * without a token; everything else carries the random token of the URL it printed in the X-Offhours-Token header
- * (GET may carry it in the query instead). The page's script moves the token out of the address bar and history into
+ * without a token; everything else carries the random token of the URL it printed in the X-Offhours-Token header,
+ * never in its address: a request to them with {@code token} in the query is refused (400), as addresses are what
+ * logs, history and proxies keep. The page's script moves the token out of the address bar and history into
  * the tab's sessionStorage, and fetches thumbnails with the header, so no URL the browser keeps holds it. GET never changes anything; uploads and the controller's actions are POSTs with the header,
  * which a page elsewhere cannot send without a CORS preflight this server never grants. Every answer forbids framing,
  * sniffing, referrers and caching, and the page runs under a Content-Security-Policy that allows only this server's
@@ -71,7 +72,7 @@ public final class UiServer implements AutoCloseable {
         Map<String, String> query = Requests.query(exchange.getRequestURI().getRawQuery());
         String refusal = refusal(exchange, path, query);
         if (refusal != null) {
-          error(exchange, refusal.startsWith("401") ? 401 : 403, refusal.substring(4));
+          error(exchange, Integer.parseInt(refusal.substring(0, 3)), refusal.substring(4));
           return;
         }
         if (ASSETS.containsKey(path)) {
@@ -173,7 +174,7 @@ public final class UiServer implements AutoCloseable {
     }
   }
 
-  /** Why a request is refused ("401 ..." or "403 ..."), or null. */
+  /** Why a request is refused ("400 ...", "401 ..." or "403 ..."), or null. */
   private String refusal(HttpExchange exchange, String path, Map<String, String> query) {
     Headers headers = exchange.getRequestHeaders();
     if (!server.isThisServer(headers.getFirst("Host"))) {
@@ -186,11 +187,11 @@ public final class UiServer implements AutoCloseable {
     if (ASSETS.containsKey(path) || PAGE.contains(path)) {
       return null; // the same files for everyone, no data in them
     }
-    String given = headers.getFirst(TOKEN_HEADER);
-    if (given == null && exchange.getRequestMethod().equals("GET")) {
-      given = query.get("token");
+    if (query.containsKey("token")) {
+      return "400 the token goes in the " + TOKEN_HEADER + " header, not in the address: an"
+          + " address is kept by logs and history (only the page, '/', takes it there)";
     }
-    if (!Loopback.sameToken(given, token)) {
+    if (!Loopback.sameToken(headers.getFirst(TOKEN_HEADER), token)) {
       return "401 open the address 'offhours ui' printed: it carries the page's token";
     }
     return null;

@@ -58,8 +58,6 @@ class UiServerTest {
   @Test
   void theDataNeedsTheTokenAndThePageComesWithAStrictContentSecurityPolicy() throws Exception {
     assertThat(get("/api/status", Map.of()).statusCode()).isEqualTo(401);
-    assertThat(get("/api/status?token=" + "0".repeat(48), Map.of()).statusCode())
-        .isEqualTo(401);
     assertThat(get("/api/status", Map.of(UiServer.TOKEN_HEADER, "0".repeat(48))).statusCode())
         .isEqualTo(401);
     assertThat(get("/api/status", Map.of(UiServer.TOKEN_HEADER, token)).statusCode())
@@ -111,10 +109,35 @@ class UiServerTest {
   }
 
   @Test
+  void theTokenInTheAddressIsRefusedEvenWhenItIsRight() throws Exception {
+    // Addresses are what access logs, proxies and the browser's history keep; the page sends a
+    // header.
+    for (String path : List.of(
+        "/api/status?token=" + token,
+        "/api/thumb?key=cat.png&token=" + token,
+        "/api/results?token=" + token,
+        "/api/status?token=" + "0".repeat(48))) {
+      HttpResponse<String> refused = get(path, Map.of());
+      assertThat(refused.statusCode()).as(path).isEqualTo(400);
+      assertThat(refused.body())
+          .as(path)
+          .isEqualTo("{\"message\":\"the token goes in the X-Offhours-Token header, not in the"
+              + " address: an address is kept by logs and history (only the page, '/', takes it"
+              + " there)\"}");
+    }
+    assertThat(get("/api/status?token=" + token, Map.of(UiServer.TOKEN_HEADER, token))
+            .statusCode())
+        .as("with the header too")
+        .isEqualTo(400);
+    assertThat(get("/?token=" + token, Map.of()).statusCode())
+        .as("the printed address itself, which the page's script takes the token out of")
+        .isEqualTo(200);
+  }
+
+  @Test
   void aForeignHostOrOriginIsRefusedEvenWithTheToken() throws Exception {
-    assertThat(rawStatusLine("evil.example:" + base.getPort(), "/api/status?token=" + token))
-        .contains(" 403 ");
-    assertThat(rawStatusLine(base.getAuthority(), "/api/status?token=" + token)).contains(" 200 ");
+    assertThat(rawStatusLine("evil.example:" + base.getPort(), "/api/status")).contains(" 403 ");
+    assertThat(rawStatusLine(base.getAuthority(), "/api/status")).contains(" 200 ");
     assertThat(post(
                 "/api/endpoint/stop",
                 Map.of(UiServer.TOKEN_HEADER, token, "Origin", "https://evil.example"))
@@ -125,12 +148,15 @@ class UiServerTest {
 
   @Test
   void getNeverChangesAnythingAndPostsNeedTheTokenHeader() throws Exception {
-    assertThat(get("/api/endpoint/stop?token=" + token, Map.of()).statusCode()).isEqualTo(405);
-    assertThat(get("/api/upload?key=a.png&token=" + token, Map.of()).statusCode())
+    assertThat(get("/api/endpoint/stop", Map.of(UiServer.TOKEN_HEADER, token)).statusCode())
+        .isEqualTo(405);
+    assertThat(
+            get("/api/upload?key=a.png", Map.of(UiServer.TOKEN_HEADER, token)).statusCode())
         .isEqualTo(405);
     assertThat(post("/api/endpoint/stop?token=" + token, Map.of()).statusCode())
         .as("a token in the query of a POST (a cross-site form could send that)")
-        .isEqualTo(401);
+        .isEqualTo(400);
+    assertThat(post("/api/endpoint/stop", Map.of()).statusCode()).isEqualTo(401);
     assertThat(actions).isEmpty();
     assertThat(uploads).isEmpty();
 
@@ -161,8 +187,8 @@ class UiServerTest {
   void aBadPercentEscapeInTheQueryIsAnsweredNotDropped() throws Exception {
     // The JDK's server refuses a query java.net.URI cannot parse before any handler runs; the
     // page's own parsing refuses one too (with the reason), should any reach it.
-    for (String path : List.of(
-        "/?token=%zz", "/?token=" + token + "&key=%", "/api/results?label=%E&token=" + token)) {
+    for (String path :
+        List.of("/?token=%zz", "/?token=" + token + "&key=%", "/api/results?label=%E")) {
       assertThat(rawResponse(base.getAuthority(), path)).as(path).startsWith("HTTP/1.1 400 ");
     }
     for (String query : List.of("token=%zz", "key=%", "label=%E", "%=a")) {
@@ -176,12 +202,14 @@ class UiServerTest {
 
   @Test
   void aThumbnailThatRunsOutOfMemoryIsAnsweredAndTheServerGoesOn() throws Exception {
-    HttpResponse<String> thumb = get("/api/thumb?key=bomb.png&token=" + token, Map.of());
+    HttpResponse<String> thumb =
+        get("/api/thumb?key=bomb.png", Map.of(UiServer.TOKEN_HEADER, token));
     assertThat(thumb.statusCode()).isEqualTo(503);
     assertThat(thumb.body())
         .isEqualTo("{\"message\":\"this request needed more memory than the page's server has;"
             + " try again\"}");
-    assertThat(get("/api/status?token=" + token, Map.of()).statusCode()).isEqualTo(200);
+    assertThat(get("/api/status", Map.of(UiServer.TOKEN_HEADER, token)).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -206,11 +234,12 @@ class UiServerTest {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** A request sent by hand, so that the Host header can be anyone's. */
+  /** A request with the token sent by hand, so that the Host header can be anyone's. */
   private String rawStatusLine(String host, String path) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + UiServer.TOKEN_HEADER
+              + ": " + token + "\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       return new BufferedReader(
