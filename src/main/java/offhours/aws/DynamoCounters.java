@@ -3,6 +3,8 @@ package offhours.aws;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -47,7 +49,7 @@ public final class DynamoCounters {
       String table,
       Map<String, AttributeValue> key,
       Map<String, Long> increments) {
-    return add(dynamo, table, key, increments, UUID.randomUUID().toString());
+    return add(dynamo, table, key, increments, UUID.randomUUID().toString(), DynamoCounters::pause);
   }
 
   static Added add(
@@ -56,6 +58,17 @@ public final class DynamoCounters {
       Map<String, AttributeValue> key,
       Map<String, Long> increments,
       String token) {
+    return add(dynamo, table, key, increments, token, DynamoCounters::pause);
+  }
+
+  /** As above; {@code pause} waits the given milliseconds before a try after a conflict (tests record it). */
+  static Added add(
+      DynamoDbClient dynamo,
+      String table,
+      Map<String, AttributeValue> key,
+      Map<String, Long> increments,
+      String token,
+      LongConsumer pause) {
     Objects.requireNonNull(dynamo, "dynamo");
     if (increments.isEmpty()) {
       throw new IllegalArgumentException("nothing to add to " + table + " " + key);
@@ -73,23 +86,29 @@ public final class DynamoCounters {
             .expressionAttributeValues(values))
         .build();
     for (int attempt = 1; ; attempt++) {
+      if (attempt > 1) {
+        pause.accept(conflictPauseMillis(attempt, ThreadLocalRandom.current().nextDouble()));
+      }
       String attemptToken = attempt == 1 ? token : UUID.randomUUID().toString();
       try {
         dynamo.transactWriteItems(b -> b.clientRequestToken(attemptToken).transactItems(update));
         return Added.APPLIED;
       } catch (TransactionInProgressException e) {
         // The SDK retries this answer itself, with the same token (it counts it as throttling), and
-        // it reaches here only when every retry found the first attempt still running. That attempt
-        // carries the write, and DynamoDB completes it once (AWS: retries of the same token
-        // "trigger
-        // completion of the ongoing TransactWriteItems request"). Not an error, and no new token.
+        // it
+        // reaches here only when every retry found the first attempt still running. That attempt
+        // carries
+        // the write, and DynamoDB completes it once (AWS: retries of the same token "trigger
+        // completion
+        // of the ongoing TransactWriteItems request"). Not an error, and no new token.
         // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#API_TransactWriteItems_Errors
         return Added.BY_THE_FIRST_ATTEMPT;
       } catch (TransactionCanceledException e) {
         // Another transaction on the same item at the same moment (two batches ending together):
-        // DynamoDB cancels
-        // it, changes nothing, and the SDK does not retry that. Nothing was applied, so a new token
-        // is safe.
+        // DynamoDB cancels it, changes nothing, and the SDK does not retry that. Nothing was
+        // applied,
+        // so a new token is safe; the next try waits a random while first, so that writers which
+        // collided do not collide again at once.
         // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
         if (attempt >= CONFLICT_ATTEMPTS || !conflict(e)) {
           throw e;
@@ -99,7 +118,28 @@ public final class DynamoCounters {
   }
 
   /** Tries after a transaction conflict, the first included. */
-  static final int CONFLICT_ATTEMPTS = 3;
+  static final int CONFLICT_ATTEMPTS = 5;
+
+  /** The longest wait before the second try; each later try may wait twice as long (25, 50, 100, 200 ms). */
+  static final long CONFLICT_PAUSE_MILLIS = 25;
+
+  /**
+   * The wait before try {@code attempt} (2 or more) after a conflict: "full jitter", a uniform share
+   * ({@code random} in [0, 1)) of a cap that doubles with each try, as AWS advises for contended retries
+   * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
+   */
+  static long conflictPauseMillis(int attempt, double random) {
+    long cap = CONFLICT_PAUSE_MILLIS << Math.min(attempt - 2, 10);
+    return (long) (cap * random);
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   private static boolean conflict(TransactionCanceledException e) {
     return e.hasCancellationReasons()

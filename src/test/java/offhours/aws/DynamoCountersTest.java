@@ -110,6 +110,31 @@ class DynamoCountersTest {
   }
 
   @Test
+  void eachTryAfterAConflictWaitsARandomShareOfACapThatDoubles() {
+    for (int i = 0; i < DynamoCounters.CONFLICT_ATTEMPTS - 1; i++) {
+      cancelWith.add("TransactionConflict");
+    }
+    List<Long> pauses = new ArrayList<>();
+    DynamoCounters.add(dynamo, "control", KEY, increments(), "first", pauses::add);
+
+    assertThat(sent).hasSize(DynamoCounters.CONFLICT_ATTEMPTS);
+    assertThat(pauses).hasSize(DynamoCounters.CONFLICT_ATTEMPTS - 1);
+    for (int i = 0; i < pauses.size(); i++) {
+      assertThat(pauses.get(i)).isBetween(0L, DynamoCounters.CONFLICT_PAUSE_MILLIS << i);
+    }
+    assertThat(DynamoCounters.conflictPauseMillis(2, 0.0)).isZero();
+    assertThat(DynamoCounters.conflictPauseMillis(2, 0.999)).isEqualTo(24);
+    assertThat(DynamoCounters.conflictPauseMillis(5, 0.999)).isEqualTo(199);
+  }
+
+  @Test
+  void aWriteThatGoesThroughAtOnceNeverWaits() {
+    List<Long> pauses = new ArrayList<>();
+    DynamoCounters.add(dynamo, "control", KEY, increments(), "first", pauses::add);
+    assertThat(pauses).isEmpty();
+  }
+
+  @Test
   void anyOtherCancellationOrConflictsPastTheLastTryAreThrown() {
     cancelWith.add("ValidationError");
     assertThatThrownBy(() -> DynamoCounters.add(dynamo, "control", KEY, increments()))
