@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
@@ -56,6 +57,11 @@ public final class InferenceClient {
    * ends by then.
    */
   public InvokeEndpointRequest request(byte[] image, Duration timeout) {
+    return request(image, timeout, null);
+  }
+
+  /** As {@link #request(byte[], Duration)}, the SDK reporting this request's metrics to {@code metrics} too. */
+  private InvokeEndpointRequest request(byte[] image, Duration timeout, MetricPublisher metrics) {
     InvokeEndpointRequest.Builder request = InvokeEndpointRequest.builder()
         .endpointName(endpointName)
         .contentType(contract.contentTypeFor(image))
@@ -65,8 +71,15 @@ public final class InferenceClient {
     if (contract.inferenceComponentName() != null) {
       request.inferenceComponentName(contract.inferenceComponentName());
     }
-    if (timeout != null) {
-      request.overrideConfiguration(c -> c.apiCallTimeout(timeout));
+    if (timeout != null || metrics != null) {
+      request.overrideConfiguration(c -> {
+        if (timeout != null) {
+          c.apiCallTimeout(timeout);
+        }
+        if (metrics != null) {
+          c.addMetricPublisher(metrics);
+        }
+      });
     }
     return request.build();
   }
@@ -100,32 +113,36 @@ public final class InferenceClient {
   }
 
   /**
-   * As {@link #send(byte[], Duration)}, adding to {@code usage} what a serverless endpoint bills for it: the call's
-   * time, the image sent and the body received, when the model ran. It ran when it answered, and when it failed with
-   * a ModelError (its body is billed as data out); a throttle, an absent endpoint or a lost connection reached no
-   * model and bills nothing. Every caller that invokes the endpoint sends through here, so each counts alike.
+   * As {@link #send(byte[], Duration)}, adding to {@code usage} what a serverless endpoint bills for it: per attempt
+   * the model ran ({@link BilledAttempts}), that attempt's time, the image sent and the body received. It ran when it
+   * answered, and when it failed with a ModelError (its body is billed as data out); a throttle, an absent endpoint or
+   * a lost connection reached no model and bills nothing, nor does the SDK's wait before its next attempt. Every
+   * caller that invokes the endpoint sends through here, so each counts alike.
    */
   public RawAnswer send(byte[] image, Duration timeout, InvocationUsage usage) {
     long started = System.nanoTime();
-    long sent = image.length;
+    BilledAttempts attempts = new BilledAttempts();
+    InvokeEndpointResponse response;
     try {
-      RawAnswer reply = send(image, timeout);
-      usage.add(elapsedMillis(started), sent, reply.body().length);
-      return reply;
+      response = runtime.invokeEndpoint(request(image, timeout, attempts));
     } catch (SdkException e) {
-      if (InvocationErrors.of(e).originalStatus() != null) {
-        usage.add(elapsedMillis(started), sent, InvocationErrors.responseBytes(e));
-      }
+      attempts.addTo(
+          usage,
+          image.length,
+          InvocationErrors.responseBytes(e),
+          elapsedMillis(started),
+          InvocationErrors.of(e).originalStatus() != null);
       throw e;
     }
+    RawAnswer reply =
+        new RawAnswer(response.body().asByteArrayUnsafe(), response.invokedProductionVariant());
+    attempts.addTo(usage, image.length, reply.body().length, elapsedMillis(started), true);
+    return reply;
   }
 
-  /**
-   * The time an invocation took, counted from the request, at least 1 ms (a serverless endpoint bills from the
-   * model's start, by the millisecond).
-   */
+  /** The time a call took, counted from the request. */
   private static long elapsedMillis(long startedNanos) {
-    return Math.max(1, (System.nanoTime() - startedNanos) / 1_000_000);
+    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 
   /** Reads {@code reply}; throws {@link ContractViolation} when it does not fit the contract. */
