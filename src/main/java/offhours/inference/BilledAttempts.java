@@ -18,7 +18,11 @@ import software.amazon.awssdk.metrics.MetricPublisher;
  */
 final class BilledAttempts implements MetricPublisher {
 
-  /** One attempt: the HTTP status it got (null when none came back) and its time on the wire. */
+  /**
+   * One attempt: the HTTP status it got (null when none came back) and its ServiceCallDuration, from sending the
+   * request to the answer's status and headers (a model answers only once it ran; reading a body of at most 4 MB is
+   * not the model's time): https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/metrics-list.html
+   */
   private record Attempt(Integer status, Duration serviceCall) {}
 
   private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
