@@ -258,27 +258,7 @@ class ForecastTest {
   void withABudgetTheForecastIsTheOldestUploadsDueTimeAsTheControllerPlansIt() {
     ApiConfig budget = ApiFixtures.config(Map.of("MAX_WAIT_MINUTES", "60"));
     Instant oldest = WEDNESDAY_10.minus(Duration.ofMinutes(20));
-    ControlState waiting = new ControlState(
-        1,
-        null,
-        null,
-        oldest,
-        null,
-        true,
-        null,
-        false,
-        0,
-        null,
-        "NONE",
-        List.of(600L),
-        DrainMeter.NONE,
-        null,
-        null,
-        List.of(),
-        null,
-        null,
-        Arrivals.NONE,
-        Hosting.SCHEDULED);
+    ControlState waiting = waitingSince(oldest, Hosting.SCHEDULED);
 
     Forecast f = Forecast.of(budget, ApiFixtures.seen(WEDNESDAY_10, null, waiting, ONE_WAITING));
 
@@ -294,27 +274,7 @@ class ForecastTest {
   void afterASwitchOfHostingTheForecastPlansWithTheDefaultWakeAsTheControllerWill() {
     ApiConfig budget = ApiFixtures.config(Map.of("MAX_WAIT_MINUTES", "60"));
     Instant oldest = WEDNESDAY_10.minus(Duration.ofMinutes(20));
-    ControlState learnedWithComponents = new ControlState(
-        1,
-        null,
-        null,
-        oldest,
-        null,
-        true,
-        null,
-        false,
-        0,
-        null,
-        "NONE",
-        List.of(600L),
-        DrainMeter.NONE,
-        null,
-        null,
-        List.of(),
-        null,
-        null,
-        Arrivals.NONE,
-        Hosting.SCALE_TO_ZERO);
+    ControlState learnedWithComponents = waitingSince(oldest, Hosting.SCALE_TO_ZERO);
 
     Forecast f = Forecast.of(
         budget, ApiFixtures.seen(WEDNESDAY_10, null, learnedWithComponents, ONE_WAITING));
@@ -355,6 +315,31 @@ class ForecastTest {
     assertThat(f.startsAt())
         .as("the learned 10-minute stop, issued a minute ago, ends after the next tick")
         .isEqualTo(issued.plus(Duration.ofMinutes(10)));
+  }
+
+  /** Uploads waiting since {@code oldest}, with one 10-minute wake learned under {@code hosting}. */
+  private static ControlState waitingSince(Instant oldest, Hosting hosting) {
+    return new ControlState(
+        1,
+        null,
+        null,
+        oldest,
+        null,
+        true,
+        null,
+        false,
+        0,
+        null,
+        "NONE",
+        List.of(600L),
+        DrainMeter.NONE,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        Arrivals.NONE,
+        hosting);
   }
 
   private static ControlState learned(List<Long> wakes) {
