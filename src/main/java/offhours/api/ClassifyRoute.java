@@ -69,7 +69,7 @@ final class ClassifyRoute {
   }
 
   ApiResponse handle(ApiRequest request) {
-    InvocationUsage spent = new InvocationUsage();
+    InvocationUsage spent = usage.tally();
     try {
       return handle(request, spent);
     } finally {

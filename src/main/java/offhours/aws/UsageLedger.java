@@ -89,6 +89,14 @@ public final class UsageLedger {
   }
 
   /**
+   * A tally for one batch, request or priming to fill: {@link InvocationUsage#UNMETERED} unless this ledger records
+   * (HOSTING=serverless), so that other hostings do not meter their calls for nothing.
+   */
+  public InvocationUsage tally() {
+    return settings.enabled() ? new InvocationUsage() : InvocationUsage.UNMETERED;
+  }
+
+  /**
    * Adds the tally to today's item. The ledger informs and never fails its caller: a failed write loses that tally
    * and says so through {@link Unrecorded}.
    */

@@ -66,7 +66,7 @@ final class BatchProcessor {
    * context); no record is started that it cannot cover.
    */
   List<String> process(List<QueueMessage> messages, LongSupplier remainingMillis) {
-    BatchScope scope = new BatchScope(remainingMillis);
+    BatchScope scope = new BatchScope(remainingMillis, usage.tally());
     try {
       return process(messages, scope);
     } finally {

@@ -22,11 +22,12 @@ final class BatchScope {
   private final LongSupplier remainingMillis;
   private final AtomicReference<Down> endpointDown = new AtomicReference<>();
   private final Set<String> crashedImages = ConcurrentHashMap.newKeySet();
-  private final InvocationUsage usage = new InvocationUsage();
+  private final InvocationUsage usage;
   private ProbeImage.Check probe; // guarded by this
 
-  BatchScope(LongSupplier remainingMillis) {
+  BatchScope(LongSupplier remainingMillis, InvocationUsage usage) {
     this.remainingMillis = remainingMillis;
+    this.usage = usage;
   }
 
   /** What this batch's invocations that reached the model spent (hosting serverless bills it). */

@@ -114,7 +114,7 @@ final class Priming {
     // The request the consumer builds and the reading of the answer (which may not fit a 1x1 image:
     // no matter). It reaches the real endpoint: with hosting serverless, what the model ran for is
     // billed like any invocation, so it goes to the ledger as a batch's would.
-    InvocationUsage spent = new InvocationUsage();
+    InvocationUsage spent = usage.tally();
     ok += attempt(() -> inference.invoke(PIXEL.clone(), null, spent));
     usage.add(spent);
     return ok;

@@ -120,6 +120,9 @@ public final class InferenceClient {
    * caller that invokes the endpoint sends through here, so each counts alike.
    */
   public RawAnswer send(byte[] image, Duration timeout, InvocationUsage usage) {
+    if (!usage.metered()) {
+      return send(image, timeout); // no per-request metrics on the hot path when nothing reads them
+    }
     long started = System.nanoTime();
     BilledAttempts attempts = new BilledAttempts();
     InvokeEndpointResponse response;

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import offhours.classify.Fakes.FakeSqs;
 import offhours.inference.InferenceClient;
+import offhours.inference.InvocationUsage;
 import offhours.results.ResultsTable;
 import offhours.testing.LambdaSqsJson;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -167,7 +168,7 @@ public class ConsumerBenchmark {
   /** One record through MessageClassifier: the per-message work without the batch's thread hand-off. */
   @Benchmark
   public Object record() {
-    BatchScope scope = new BatchScope(BatchScope.NO_DEADLINE);
+    BatchScope scope = new BatchScope(BatchScope.NO_DEADLINE, InvocationUsage.UNMETERED);
     return classifier.conclude(classifier.evaluate(message, scope), scope);
   }
 
