@@ -398,13 +398,7 @@ class ClassifyRulesTest {
   void deferralsAreBoundedThenTheMessageWalksTheNormalReceivePathWithItsLastReason()
       throws IOException {
     runtime.answer = r -> {
-      throw ValidationErrorException.builder()
-          .statusCode(400)
-          .awsErrorDetails(AwsErrorDetails.builder()
-              .errorCode("ValidationError")
-              .errorMessage("Endpoint offhours-endpoint of account 1 not found.")
-              .build())
-          .build();
+      throw Fakes.endpointNotFound();
     };
     SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
     SQSEvent.MessageAttribute count = new SQSEvent.MessageAttribute();

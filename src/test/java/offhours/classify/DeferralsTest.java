@@ -24,8 +24,6 @@ import offhours.stack.StackSpec;
 import offhours.testing.FakeDynamoDb;
 import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
 
 /** Whose deferral budget a message spends: the copy's own, and not a redriven message's any more. */
 class DeferralsTest {
@@ -41,13 +39,7 @@ class DeferralsTest {
 
   {
     runtime.answer = r -> {
-      throw ValidationErrorException.builder()
-          .statusCode(400)
-          .awsErrorDetails(AwsErrorDetails.builder()
-              .errorCode("ValidationError")
-              .errorMessage("Endpoint offhours-endpoint of account 1 not found.")
-              .build())
-          .build();
+      throw Fakes.endpointNotFound();
     };
   }
 

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
+import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
@@ -118,6 +119,17 @@ final class Fakes {
         .statusCode(status)
         .awsErrorDetails(
             AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
+        .build();
+  }
+
+  /** What SageMaker Runtime answers while the endpoint does not exist (the controller stopped it). */
+  static ValidationErrorException endpointNotFound() {
+    return (ValidationErrorException) ValidationErrorException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ValidationError")
+            .errorMessage("Endpoint offhours-endpoint of account 1 not found.")
+            .build())
         .build();
   }
 
