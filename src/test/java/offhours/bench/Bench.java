@@ -252,7 +252,7 @@ public final class Bench {
     var options = new OptionsBuilder()
         .include("offhours\\.classify\\.ConsumerBenchmark\\.")
         .forks(quick ? 1 : 2)
-        .warmupIterations(quick ? 2 : 3)
+        .warmupIterations(quick ? 2 : 6)
         .warmupTime(TimeValue.seconds(1))
         .measurementIterations(3)
         .measurementTime(TimeValue.seconds(1))
