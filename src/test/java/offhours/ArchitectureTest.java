@@ -1,6 +1,7 @@
 package offhours;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +125,61 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("com.fasterxml.jackson..")
+        .check(MAIN);
+  }
+
+  /** The packages the three SnapStart functions' zips carry (src/assembly), the simulation aside. */
+  static final String[] FUNCTION_PACKAGES = {
+    "offhours.aws..",
+    "offhours.classify..",
+    "offhours.inference..",
+    "offhours.results..",
+    "offhours.units..",
+    "offhours.api..",
+    "offhours.stack..",
+    "offhours.endpoint"
+  };
+
+  /**
+   * SnapStart restores every execution environment from one snapshot of the heap, so a pseudo-random generator whose
+   * state lives there (java.util.Random and its seed, ThreadLocalRandom's static seeder and per-thread seeds,
+   * Math.random's shared Random, SplittableRandom) draws the same numbers in all of them: jitter meant to spread
+   * retries would line them up. Functions draw from SecureRandom instead, which AWS names as staying unique
+   * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-uniqueness.html); Lambda's own scanner flags a Random
+   * held in a field (https://github.com/aws/aws-lambda-snapstart-java-rules).
+   */
+  @Test
+  void theFunctionsDrawNoRandomnessThatASnapshotWouldRepeat() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(FUNCTION_PACKAGES)
+        .should()
+        .callMethod(ThreadLocalRandom.class, "current")
+        .orShould()
+        .callMethod(Math.class, "random")
+        .orShould()
+        .callMethod(RandomGenerator.class, "getDefault")
+        .orShould()
+        .callConstructor(Random.class)
+        .orShould()
+        .callConstructor(Random.class, long.class)
+        .orShould()
+        .callConstructor(SplittableRandom.class)
+        .orShould()
+        .callConstructor(SplittableRandom.class, long.class)
+        .because(
+            "a generator seeded before the snapshot repeats itself in every restored environment")
+        .check(MAIN);
+    noFields()
+        .that()
+        .areDeclaredInClassesThat()
+        .resideInAnyPackage(FUNCTION_PACKAGES)
+        .should()
+        .haveRawType(Random.class)
+        .orShould()
+        .haveRawType(ThreadLocalRandom.class)
+        .orShould()
+        .haveRawType(SplittableRandom.class)
         .check(MAIN);
   }
 

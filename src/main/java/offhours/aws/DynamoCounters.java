@@ -1,9 +1,9 @@
 package offhours.aws;
 
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -87,7 +87,7 @@ public final class DynamoCounters {
         .build();
     for (int attempt = 1; ; attempt++) {
       if (attempt > 1) {
-        pause.accept(conflictPauseMillis(attempt, ThreadLocalRandom.current().nextDouble()));
+        pause.accept(conflictPauseMillis(attempt, JITTER.nextDouble()));
       }
       String attemptToken = attempt == 1 ? token : UUID.randomUUID().toString();
       try {
@@ -116,6 +116,16 @@ public final class DynamoCounters {
       }
     }
   }
+
+  /**
+   * The draw behind each pause: a SecureRandom, not ThreadLocalRandom. With SnapStart every execution environment
+   * Lambda restores from one snapshot starts with the heap the snapshot holds, and ThreadLocalRandom keeps its whole
+   * state there (a static seeder and a seed per thread): environments restored together would draw the same pauses,
+   * and the writers that collided would collide again, pause for pause. AWS names java.security.SecureRandom among
+   * the generators that stay unique after a restore
+   * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-uniqueness.html).
+   */
+  private static final SecureRandom JITTER = new SecureRandom();
 
   /** Tries after a transaction conflict, the first included. */
   static final int CONFLICT_ATTEMPTS = 5;
