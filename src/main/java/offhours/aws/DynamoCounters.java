@@ -1,11 +1,11 @@
 package offhours.aws;
 
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
+import offhours.inference.Jitter;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -87,7 +87,7 @@ public final class DynamoCounters {
         .build();
     for (int attempt = 1; ; attempt++) {
       if (attempt > 1) {
-        pause.accept(conflictPauseMillis(attempt, JITTER.nextDouble()));
+        pause.accept(conflictPauseMillis(attempt, Jitter.fraction()));
       }
       String attemptToken = attempt == 1 ? token : UUID.randomUUID().toString();
       try {
@@ -108,7 +108,7 @@ public final class DynamoCounters {
         // DynamoDB cancels it, changes nothing, and the SDK does not retry that. Nothing was
         // applied,
         // so a new token is safe; the next try waits a random while first, so that writers which
-        // collided do not collide again at once.
+        // collided do not collide again at once (a draw that a SnapStart snapshot does not repeat).
         // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
         if (attempt >= CONFLICT_ATTEMPTS || !conflict(e)) {
           throw e;
@@ -116,16 +116,6 @@ public final class DynamoCounters {
       }
     }
   }
-
-  /**
-   * The draw behind each pause: a SecureRandom, not ThreadLocalRandom. With SnapStart every execution environment
-   * Lambda restores from one snapshot starts with the heap the snapshot holds, and ThreadLocalRandom keeps its whole
-   * state there (a static seeder and a seed per thread): environments restored together would draw the same pauses,
-   * and the writers that collided would collide again, pause for pause. AWS names java.security.SecureRandom among
-   * the generators that stay unique after a restore
-   * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-uniqueness.html).
-   */
-  private static final SecureRandom JITTER = new SecureRandom();
 
   /** Tries after a transaction conflict, the first included. */
   static final int CONFLICT_ATTEMPTS = 5;

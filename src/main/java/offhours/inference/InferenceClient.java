@@ -2,11 +2,9 @@ package offhours.inference;
 
 import java.time.Duration;
 import java.util.Objects;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
@@ -33,8 +31,9 @@ public final class InferenceClient {
   /**
    * The runtime client's settings for a caller with a deadline: each attempt gives up after {@code attemptTimeout}
    * (SageMaker's own model timeout is 60 s), and at most {@code maxAttempts} attempts are made with the SDK's
-   * standard backoff (throttling, 5xx, I/O errors; a ModelError is never retried). SQS, not the SDK, is the
-   * consumer's retry mechanism.
+   * standard backoff (throttling, 5xx, I/O errors; a ModelError is never retried), its pauses drawn so that SnapStart
+   * environments restored together do not retry together ({@link Jitter}). SQS, not the SDK, is the consumer's retry
+   * mechanism.
    */
   public static ClientOverrideConfiguration overrides(Duration attemptTimeout, int maxAttempts) {
     if (maxAttempts < 1) {
@@ -42,9 +41,7 @@ public final class InferenceClient {
     }
     return ClientOverrideConfiguration.builder()
         .apiCallAttemptTimeout(attemptTimeout)
-        .retryStrategy(AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
-            .maxAttempts(maxAttempts)
-            .build())
+        .retryStrategy(Jitter.standardRetries(maxAttempts))
         .build();
   }
 
