@@ -2,6 +2,7 @@ package offhours.classify;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,6 +10,7 @@ import offhours.classify.S3Notifications.ObjectEvent;
 import offhours.inference.ImageFormat;
 import offhours.units.Sizes;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -49,10 +51,16 @@ final class ImageDownloads {
         : null;
   }
 
-  /** Unexpected S3 errors (5xx, throttling) propagate: the caller retries the message. */
-  Download fetch(ObjectEvent event) {
+  /**
+   * Unexpected S3 errors (5xx, throttling) propagate: the caller retries the message. {@code timeout} (null: none)
+   * bounds the call until S3 answers, every retry included. The S3 client has no call timeout of its own (a body
+   * streams for as long as it takes), so without it a stalled GetObject would wait out the 70 s socket timeout once
+   * per attempt and Lambda would end the invocation first: the whole batch, finished records included, would come
+   * back after the visibility timeout with one more receive each.
+   */
+  Download fetch(ObjectEvent event, Duration timeout) {
     byte[] bytes;
-    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request(event))) {
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request(event, timeout))) {
       Long contentLength = in.response().contentLength();
       if (contentLength != null && contentLength > maxImageBytes) {
         in.abort(); // do not drain a body we will not use
@@ -82,6 +90,10 @@ final class ImageDownloads {
               + e.getMessage());
         default -> throw e;
       };
+    } catch (ApiCallTimeoutException e) {
+      return new Failed("reading " + event.uri() + " took longer than the " + timeout.toMillis()
+          + " ms left before this invocation's deadline; S3 did not answer in time: "
+          + e.getMessage());
     } catch (IOException e) {
       return new Failed("reading " + event.uri() + " failed: " + e.getMessage());
     }
@@ -172,9 +184,12 @@ final class ImageDownloads {
    * If-Match on its ETag, so a later overwrite is never classified under this event's identity
    * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
    */
-  static GetObjectRequest request(ObjectEvent event) {
+  static GetObjectRequest request(ObjectEvent event, Duration timeout) {
     GetObjectRequest.Builder request =
         GetObjectRequest.builder().bucket(event.bucket()).key(event.key());
+    if (timeout != null) {
+      request.overrideConfiguration(c -> c.apiCallTimeout(timeout));
+    }
     if (event.versionId() != null && !event.versionId().isEmpty()) {
       request.versionId(event.versionId());
     } else if (event.eTag() != null && !event.eTag().isEmpty()) {

@@ -209,7 +209,7 @@ final class MessageClassifier {
       return notNow;
     }
     byte[] image;
-    switch (downloads.fetch(event)) {
+    switch (downloads.fetch(event, scope.callTimeout(RESERVE))) {
       case Unusable u -> {
         return writer.verdict(event, u.reason(), attempts);
       }

@@ -36,6 +36,7 @@ import offhours.testing.FakeDynamoDb;
 import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
 import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
@@ -546,6 +547,47 @@ class ClassifyRulesTest {
                 .orElseThrow()
                 .toMillis())
             .isBetween(90_000L, 95_000L));
+  }
+
+  /**
+   * The S3 client has no call timeout of its own; without this one a stalled GetObject would hold the record past
+   * the deadline (70 s socket timeout per attempt) and Lambda would end the whole batch.
+   */
+  @Test
+  void theImageDownloadIsLimitedToTheTimeLeftBeforeTheDeadline() throws IOException {
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            new ByteArrayOutputStream(),
+            remaining(100_000));
+
+    assertThat(s3.gets)
+        .singleElement()
+        .satisfies(r -> assertThat(r.overrideConfiguration()
+                .orElseThrow()
+                .apiCallTimeout()
+                .orElseThrow()
+                .toMillis())
+            .isBetween(90_000L, 95_000L));
+  }
+
+  @Test
+  void aDownloadCutAtTheDeadlineIsRetriedWithTheReason() throws IOException {
+    s3.failWith = ApiCallTimeoutException.create(95_000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            remaining(100_000));
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(runtime.requests).isEmpty();
   }
 
   // ------------------------------------------------------------------ unexpected failures
