@@ -242,6 +242,275 @@ class DeployLimitsTest {
     }
   }
 
+  /**
+   * The Model SageMaker is asked to create: an image URI of at most 255 characters, a model URL of at most 1,024, at
+   * most 100 container variables of at most 1,024 characters each and 32 KB in all
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html).
+   */
+  @Test
+  void theModelIsOneSageMakerTakes() {
+    for (StackResolver stack : longestStacks()) {
+      Map<String, Object> container =
+          StackResolver.map(stack.properties("Model").get("PrimaryContainer"));
+      String image = String.valueOf(container.get("Image"));
+      String url = String.valueOf(container.get("ModelDataUrl"));
+      report("Model image URI (characters)", image.length(), 255);
+      report("Model data URL (characters)", url.length(), 1024);
+      assertThat(image).hasSizeLessThanOrEqualTo(255);
+      assertThat(url).hasSizeLessThanOrEqualTo(1024);
+      Map<String, Object> env = StackResolver.map(container.getOrDefault("Environment", Map.of()));
+      assertThat(env).hasSizeLessThanOrEqualTo(100);
+      int total = 0;
+      for (var e : env.entrySet()) {
+        assertThat(e.getKey().length()).isLessThanOrEqualTo(1024);
+        assertThat(String.valueOf(e.getValue()).length()).as(e.getKey()).isLessThanOrEqualTo(1024);
+        total += LongestStack.utf8(e.getKey()) + LongestStack.utf8(String.valueOf(e.getValue()));
+      }
+      assertThat(total).isLessThanOrEqualTo(32 * 1024);
+    }
+  }
+
+  // ------------------------------------------------------------------ IAM
+
+  /**
+   * A role's inline policies may hold 10,240 characters in all, its trust policy 2,048, a managed policy 6,144
+   * (whitespace not counted); a role takes 10 managed policies; a policy document holds only tab, line feed, carriage
+   * return and U+0020 to U+00FF (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). The
+   * roles are written out (no SAM policy templates); the one role SAM adds, the controller schedule's, holds a single
+   * lambda:InvokeFunction statement.
+   */
+  @Test
+  void everyRolesPoliciesFitIam() {
+    Map<String, Integer> worst = new TreeMap<>();
+    List<String> badCharacters = new ArrayList<>();
+    for (StackResolver stack : longestStacks()) {
+      for (String resource : stack.resources().keySet()) {
+        String type = stack.type(resource);
+        if (type.equals("AWS::IAM::ManagedPolicy")) {
+          worst.merge(
+              resource + " (managed, 6,144)",
+              policySize(stack.properties(resource).get("PolicyDocument")),
+              Math::max);
+        }
+        if (!type.equals("AWS::IAM::Role")) {
+          continue;
+        }
+        Map<String, Object> role = stack.properties(resource);
+        int inline = 0;
+        List<Object> documents = new ArrayList<>();
+        documents.add(role.get("AssumeRolePolicyDocument"));
+        for (Object policy : StackResolver.list(role.getOrDefault("Policies", List.of()))) {
+          Object document = StackResolver.map(policy).get("PolicyDocument");
+          inline += policySize(document);
+          documents.add(document);
+        }
+        worst.merge(resource + " inline", inline, Math::max);
+        worst.merge(
+            resource + " trust", policySize(role.get("AssumeRolePolicyDocument")), Math::max);
+        assertThat(StackResolver.list(role.getOrDefault("ManagedPolicyArns", List.of())))
+            .as("%s's managed policies", resource)
+            .hasSizeLessThanOrEqualTo(10);
+        for (Object document : documents) {
+          strings(document)
+              .flatMapToInt(String::chars)
+              .filter(c -> !(c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0xFF)))
+              .findFirst()
+              .ifPresent(c -> badCharacters.add(resource + " holds U+" + Integer.toHexString(c)));
+        }
+      }
+    }
+    worst.forEach((name, size) -> report(name + " (characters)", size, limit(name)));
+    assertThat(badCharacters).as("characters IAM refuses in a policy").isEmpty();
+    assertThat(worst)
+        .allSatisfy((name, size) -> assertThat(size).as(name).isLessThanOrEqualTo(limit(name)));
+  }
+
+  /** Every string in a policy document, as IAM reads it (its JSON decoded). */
+  private static java.util.stream.Stream<String> strings(Object node) {
+    if (node instanceof Map<?, ?> m) {
+      return java.util.stream.Stream.concat(
+          m.keySet().stream().map(String::valueOf),
+          m.values().stream().flatMap(DeployLimitsTest::strings));
+    }
+    if (node instanceof List<?> l) {
+      return l.stream().flatMap(DeployLimitsTest::strings);
+    }
+    return java.util.stream.Stream.of(String.valueOf(node));
+  }
+
+  private static int limit(String policy) {
+    return policy.endsWith("inline") ? 10_240 : policy.endsWith("trust") ? 2_048 : 6_144;
+  }
+
+  /** A policy's size as IAM counts it: the characters of its JSON that are not whitespace. */
+  private static int policySize(Object document) {
+    return json(document).replaceAll("\\s", "").length();
+  }
+
+  // ------------------------------------------------------------------ names, tags, ranges
+
+  /**
+   * The names the stack and the controller build: SageMaker endpoint, component and variant names are
+   * [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62} (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html,
+   * API_InferenceComponentSummary.html); a bucket 3-63 lower-case letters, digits, dots and hyphens
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html); a log group 1-512 of
+   * [.-_/#A-Za-z0-9] (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html);
+   * a SageMaker tag key 128 and value 256 characters of [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Tag.html); an alarm dimension value 1,024
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html).
+   */
+  @Test
+  void everyNameAndTagTheStackAndTheControllerBuildIsOneTheServiceTakes() {
+    Pattern tag = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+    int longestTag = 0;
+    for (StackResolver stack : longestStacks()) {
+      Hosting hosting = Hosting.parse(stack.parameters().get("Hosting"));
+      List<String> sageMakerNames = new ArrayList<>();
+      for (String function : List.of(
+          "ClassifyFunction", "ControllerFunction", "ApiFunction", "EndpointCleanupFunction")) {
+        Map<String, String> env = stack.environment(function);
+        sageMakerNames.add(env.get("ENDPOINT_NAME"));
+        if (!env.getOrDefault("INFERENCE_COMPONENT_NAME", "").isEmpty()) {
+          sageMakerNames.add(env.get("INFERENCE_COMPONENT_NAME"));
+        }
+      }
+      for (String config : List.of("EndpointConfig", "ComponentEndpointConfig")) {
+        if (config.equals("EndpointConfig") || hosting == Hosting.SCALE_TO_ZERO) {
+          for (Object variant :
+              StackResolver.list(stack.properties(config).get("ProductionVariants"))) {
+            sageMakerNames.add(String.valueOf(StackResolver.map(variant).get("VariantName")));
+          }
+        }
+      }
+      assertThat(sageMakerNames).allSatisfy(n -> assertThat(n).matches(sageMakerName()));
+      String bucket = String.valueOf(stack.properties("ImagesBucket").get("BucketName"));
+      assertThat(bucket).matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+      Map<String, String> controller = stack.environment("ControllerFunction");
+      List<String> groups = offhours.endpoint.ContainerLogRetention.groups(
+          hosting, controller.get("ENDPOINT_NAME"), controller.get("INFERENCE_COMPONENT_NAME"));
+      assertThat(groups).allSatisfy(g -> assertThat(g).matches("[.\\-_/#A-Za-z0-9]{1,512}"));
+      // The controller tags each endpoint it creates with the stack id and a request UUID
+      // (SageMakerEndpoint).
+      List<String> tagValues = new ArrayList<>(
+          List.of(controller.get("STACK_ID"), java.util.UUID.randomUUID().toString()));
+      if (hosting == Hosting.SERVERLESS) {
+        for (Object t :
+            StackResolver.list(stack.properties("ServerlessEndpoint").get("Tags"))) {
+          tagValues.add(String.valueOf(StackResolver.map(t).get("Value")));
+        }
+      }
+      for (String value : tagValues) {
+        assertThat(value).matches(tag).hasSizeLessThanOrEqualTo(256);
+        longestTag = Math.max(longestTag, value.length());
+      }
+      for (String key : List.of(
+          offhours.endpoint.SageMakerEndpoint.STACK_TAG,
+          offhours.endpoint.SageMakerEndpoint.CREATE_REQUEST_TAG)) {
+        assertThat(key).matches(tag).hasSizeLessThanOrEqualTo(128);
+      }
+      for (String resource : stack.resources().keySet()) {
+        if (stack.type(resource).equals("AWS::CloudWatch::Alarm")) {
+          for (Object d : StackResolver.list(
+              stack.properties(resource).getOrDefault("Dimensions", List.of()))) {
+            assertThat(String.valueOf(StackResolver.map(d).get("Value")))
+                .hasSizeLessThanOrEqualTo(1024);
+          }
+        }
+      }
+    }
+    report("SageMaker tag value offhours:stack-id (characters)", longestTag, 256);
+  }
+
+  /**
+   * An alarm's Period is 10, 20, 30 or a multiple of 60, and Period x EvaluationPeriods at most a day below an hour's
+   * period, a week otherwise; DatapointsToAlarm at most EvaluationPeriods
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+   */
+  @Test
+  void everyAlarmsEvaluationRangeIsOneCloudWatchTakes() {
+    StackResolver stack = longestStacks().get(0);
+    int longest = 0;
+    for (String resource : stack.resources().keySet()) {
+      if (!stack.type(resource).equals("AWS::CloudWatch::Alarm")) {
+        continue;
+      }
+      Map<String, Object> alarm = stack.properties(resource);
+      int period = Integer.parseInt(String.valueOf(alarm.get("Period")));
+      int evaluations = Integer.parseInt(String.valueOf(alarm.get("EvaluationPeriods")));
+      int datapoints =
+          Integer.parseInt(String.valueOf(alarm.getOrDefault("DatapointsToAlarm", evaluations)));
+      assertThat(period == 10 || period == 20 || period == 30 || period % 60 == 0)
+          .as(resource)
+          .isTrue();
+      assertThat(period * evaluations)
+          .as(resource)
+          .isLessThanOrEqualTo(period < 3600 ? 86_400 : 604_800);
+      assertThat(datapoints).as(resource).isBetween(1, evaluations);
+      longest = Math.max(longest, period * evaluations);
+    }
+    report("alarm Period x EvaluationPeriods (seconds)", longest, 86_400);
+  }
+
+  /**
+   * The numbers a deploy hands to SQS, Lambda's SQS trigger, SageMaker and EventBridge Scheduler, for every value the
+   * parameters allow: SQS retention 60-1,209,600 s, visibility 0-43,200 s and at least the function's timeout,
+   * delay 0-900 s, maxReceiveCount 1-1,000 (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html,
+   * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html); BatchSize 1-10,000, batching window
+   * 0-300 s, MaximumConcurrency 2-1,000 (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html);
+   * serverless memory 1,024-6,144 MB in 1 GB steps and concurrency 1-200
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html); a
+   * schedule's time zone is an IANA name (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
+   */
+  @Test
+  void everyNumberTheParametersAllowIsInItsServicesRange() {
+    Map<String, long[]> ranges = Map.of(
+        "BatchSize", new long[] {1, 10_000},
+        "BatchingWindowSeconds", new long[] {0, 300},
+        "MaximumConcurrency", new long[] {2, 1_000},
+        "MaxReceiveCount", new long[] {1, 1_000},
+        "DeferSeconds", new long[] {0, 900},
+        "ServerlessMaxConcurrency", new long[] {1, 200},
+        "ServerlessMemorySizeInMB", new long[] {1_024, 6_144});
+    ranges.forEach((parameter, range) -> {
+      List<Long> accepted = new ArrayList<>();
+      for (long v = -1; v <= 20_000; v++) {
+        if (constraints.refusal(parameter, Long.toString(v)) == null) {
+          accepted.add(v);
+        }
+      }
+      assertThat(accepted)
+          .as(parameter)
+          .isNotEmpty()
+          .allSatisfy(v -> assertThat(v).as(parameter).isBetween(range[0], range[1]));
+      if (parameter.equals("ServerlessMemorySizeInMB")) {
+        assertThat(accepted).allSatisfy(v -> assertThat(v % 1024).isZero());
+      }
+    });
+    StackResolver stack = longestStacks().get(0);
+    Map<String, Integer> timeouts = Map.of(
+        "ImagesQueue", intOf(stack.properties("ClassifyFunction").get("Timeout")),
+        "ControllerTimerQueue", intOf(stack.properties("ControllerFunction").get("Timeout")));
+    for (String queue : List.of("ImagesQueue", "DeadLetterQueue", "ControllerTimerQueue")) {
+      Map<String, Object> q = stack.properties(queue);
+      assertThat(intOf(q.get("MessageRetentionPeriod"))).as(queue).isBetween(60, 1_209_600);
+      if (q.containsKey("VisibilityTimeout")) {
+        assertThat(intOf(q.get("VisibilityTimeout")))
+            .as(queue)
+            .isBetween(timeouts.getOrDefault(queue, 0), 43_200);
+      }
+    }
+    Map<String, Object> schedule = StackResolver.map(StackResolver.path(
+        stack.properties("ControllerFunction"), "Events", "EveryMinute", "Properties"));
+    assertThat(String.valueOf(schedule.get("ScheduleExpression")))
+        .matches("cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)");
+    assertThat(java.time.ZoneId.of(String.valueOf(schedule.get("ScheduleExpressionTimezone"))))
+        .isNotNull();
+  }
+
+  private static int intOf(Object value) {
+    return Integer.parseInt(String.valueOf(value));
+  }
+
   static Pattern sageMakerName() {
     return Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
   }

@@ -138,13 +138,13 @@ final class LongestStack {
           }
         }
         String value = shape.value(filler, low);
-        if (constraints.refusal(parameter, value) != null) {
+        if (!fits(constraints, parameter, value, maxChars)) {
           continue;
         }
         // Room left that this filler is too long for, unless the constraints themselves end the
         // value.
         String more = shape.value(filler, low + 1);
-        boolean constraintsEndIt = constraints.refusal(parameter, more) != null
+        boolean constraintsEndIt = !fits(constraints, parameter, more, maxChars)
             && more.length() <= maxChars
             && utf8(more) <= PARAMETER_VALUE_BYTES;
         int room = Math.min(maxChars - value.length(), PARAMETER_VALUE_BYTES - utf8(value));
@@ -166,9 +166,18 @@ final class LongestStack {
 
   private static boolean fits(
       ParameterConstraints constraints, String parameter, String value, int maxChars) {
-    return value.length() <= maxChars
-        && utf8(value) <= PARAMETER_VALUE_BYTES
-        && constraints.refusal(parameter, value) == null;
+    if (value.length() > maxChars || utf8(value) > PARAMETER_VALUE_BYTES) {
+      return false;
+    }
+    try {
+      return constraints.refusal(parameter, value) == null;
+    } catch (StackOverflowError e) {
+      // Java's regex engine recurses per repetition of a group: thousands of them overflow the
+      // stack.
+      // Such a value is past any MaxLength offhours sets; count it as refused and keep the longest
+      // the engine can judge.
+      return false;
+    }
   }
 
   static int utf8(CharSequence s) {
