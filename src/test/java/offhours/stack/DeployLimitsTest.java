@@ -140,6 +140,15 @@ class DeployLimitsTest {
     names.addAll(outputs.keySet());
     names.addAll(constraints.declarations().keySet());
     assertThat(names).allSatisfy(n -> assertThat(n.length()).as(n).isLessThanOrEqualTo(255));
+    // A parameter's Description takes 4,000 characters
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+    constraints
+        .declarations()
+        .forEach((name, d) -> assertThat(
+                String.valueOf(StackResolver.map(d).getOrDefault("Description", ""))
+                    .length())
+            .as("%s's Description", name)
+            .isLessThanOrEqualTo(4000));
   }
 
   /**
