@@ -262,4 +262,17 @@ final class LongestStack {
     String head = (STACK_NAME + "-" + logicalId).substring(0, max - random.length() - 1);
     return head + "-" + random;
   }
+
+  /** Every longest stack: each hosting in each place. */
+  static List<StackResolver> everywhere(
+      Map<String, Object> template, ParameterConstraints constraints, List<String> hostings) {
+    List<StackResolver> stacks = new java.util.ArrayList<>();
+    for (String hosting : hostings) {
+      Map<String, String> parameters = parameters(constraints, hosting);
+      for (List<String> place : PLACES) {
+        stacks.add(resolve(template, place, parameters));
+      }
+    }
+    return stacks;
+  }
 }
