@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Hosting {@code serverless} bills invocation time x memory and the data sent and received, not endpoint time
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html, "billed by the millisecond" with "the
  * amount of data processed"; prices: https://aws.amazon.com/sagemaker/ai/pricing/). Every caller that invokes the
- * endpoint (Classify's batches and its SnapStart priming, the API's POST /classify) tallies what reached the model
+ * endpoint (Classify's batches and its SnapStart priming, the API's POST /classify, the controller's readiness probe) tallies what reached the model
  * ({@link offhours.inference.InferenceClient#send(byte[], java.time.Duration, InvocationUsage)}) and adds it here to the day's ledger item in the
  * control table (pk "ledger", sk the local date), once however often the SDK retries the write ({@link
  * DynamoCounters}), so that {@code offhours cost} shows the real cost per image. The item is the one the controller
@@ -75,6 +75,10 @@ public final class UsageLedger {
      */
     default void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {}
   }
+
+  /** Records nothing: a hosting that bills instance time (the controller records its endpoint-hours). */
+  public static final UsageLedger NONE =
+      new UsageLedger(null, Settings.NONE, null, (invocations, millis, error) -> {});
 
   private final DynamoDbClient dynamo;
   private final Settings settings;

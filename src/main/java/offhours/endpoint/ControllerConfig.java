@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
 import offhours.stack.Hosting;
 
@@ -58,7 +59,8 @@ public record ControllerConfig(
     WaitBudget maxWait,
     Duration batchingWindow,
     String timerQueueUrl,
-    int logRetentionDays) {
+    int logRetentionDays,
+    UsageLedger.Settings probeLedger) {
 
   /**
    * The retention periods CloudWatch Logs accepts, in days; PutRetentionPolicy refuses any other
@@ -75,7 +77,11 @@ public record ControllerConfig(
 
   /** Reads the variables of CONTRACTS.md; every message names the variable, the value and what is expected. */
   public static ControllerConfig fromEnvironment(Map<String, String> env) {
-    return read(env, env.getOrDefault("TIMER_QUEUE_URL", "").strip(), logRetentionDays(env));
+    return read(
+        env,
+        env.getOrDefault("TIMER_QUEUE_URL", "").strip(),
+        logRetentionDays(env),
+        UsageLedger.Settings.fromEnv(env));
   }
 
   /**
@@ -83,11 +89,14 @@ public record ControllerConfig(
    * (it never runs the controller, so it has no timer to arm).
    */
   public static ControllerConfig policyFromEnvironment(Map<String, String> env) {
-    return read(env, "", 0);
+    return read(env, "", 0, UsageLedger.Settings.NONE);
   }
 
   private static ControllerConfig read(
-      Map<String, String> env, String timerQueueUrl, int logRetentionDays) {
+      Map<String, String> env,
+      String timerQueueUrl,
+      int logRetentionDays,
+      UsageLedger.Settings probeLedger) {
     ZoneId zone;
     String tz = env.getOrDefault("TIME_ZONE", "UTC").strip();
     try {
@@ -130,7 +139,8 @@ public record ControllerConfig(
         WaitBudget.parse("MAX_WAIT_MINUTES", env.get("MAX_WAIT_MINUTES")),
         Duration.ofSeconds(whole(env, "BATCHING_WINDOW_SECONDS", 5, 0, 300)),
         timerQueueUrl,
-        logRetentionDays);
+        logRetentionDays,
+        probeLedger);
   }
 
   private static int logRetentionDays(Map<String, String> env) {

@@ -11,6 +11,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -45,17 +46,18 @@ public final class ControllerHandler
 
   /** Every run's decision is recorded in the control table, where the API's and the UI's status read it. */
   public ControllerHandler(AwsClients clients, ControllerConfig config, Clock clock) {
+    this(clients, config, clock, clients.build(Service.DYNAMODB, DynamoDbClient.builder()));
+  }
+
+  private ControllerHandler(
+      AwsClients clients, ControllerConfig config, Clock clock, DynamoDbClient dynamo) {
     this(
         clients,
         config,
         clock,
-        new DynamoControlTable(
-            clients.build(Service.DYNAMODB, DynamoDbClient.builder()), config.controlTableName()));
-  }
-
-  private ControllerHandler(
-      AwsClients clients, ControllerConfig config, Clock clock, DynamoControlTable control) {
-    this(clients, config, clock, control, clients.build(Service.SQS, SqsClient.builder()));
+        new DynamoControlTable(dynamo, config.controlTableName()),
+        new UsageLedger(dynamo, config.probeLedger(), clock, ControllerHandler::ledgerNotUpdated),
+        clients.build(Service.SQS, SqsClient.builder()));
   }
 
   private ControllerHandler(
@@ -63,9 +65,10 @@ public final class ControllerHandler
       ControllerConfig config,
       Clock clock,
       DynamoControlTable control,
+      UsageLedger probeLedger,
       SqsClient sqs) {
     this(
-        forAws(clients, config, control, sqs),
+        forAws(clients, config, control, probeLedger, sqs),
         clock,
         control::recordDecision,
         config.timerQueueUrl().isEmpty()
@@ -99,11 +102,15 @@ public final class ControllerHandler
    * Labels from LABELS_S3_URI are read here, once (the probe checks the answer against them).
    */
   private static EndpointController forAws(
-      AwsClients clients, ControllerConfig config, DynamoControlTable control, SqsClient sqs) {
+      AwsClients clients,
+      ControllerConfig config,
+      DynamoControlTable control,
+      UsageLedger probeLedger,
+      SqsClient sqs) {
     ModelContract model = withLabels(clients, config.model());
     return new EndpointController(
         config,
-        endpoint(clients, config, model),
+        endpoint(clients, config, model, probeLedger),
         new LambdaMapping(
             clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
         new SqsBacklog(sqs, config.queueUrl(), config.dlqUrl()),
@@ -133,7 +140,7 @@ public final class ControllerHandler
    * deletes it).
    */
   private static Endpoint endpoint(
-      AwsClients clients, ControllerConfig config, ModelContract model) {
+      AwsClients clients, ControllerConfig config, ModelContract model, UsageLedger probeLedger) {
     SageMakerClient sageMaker = clients.build(Service.SAGEMAKER, SageMakerClient.builder());
     SageMakerRuntimeClient runtime =
         clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder());
@@ -152,11 +159,12 @@ public final class ControllerHandler
             model);
       case SCHEDULED ->
         new RetiringEndpoint(
-            own(sageMaker, runtime, config, model),
+            own(sageMaker, runtime, config, model, probeLedger),
             sageMaker,
             config.endpointName(),
             config.endpointConfigName());
-      case SERVERLESS -> own(sageMaker, runtime, config, model);
+      // SageMaker bills each test invocation of a serverless endpoint: the probes go to its ledger.
+      case SERVERLESS -> own(sageMaker, runtime, config, model, probeLedger);
     };
   }
 
@@ -164,14 +172,22 @@ public final class ControllerHandler
       SageMakerClient sageMaker,
       SageMakerRuntimeClient runtime,
       ControllerConfig config,
-      ModelContract model) {
+      ModelContract model,
+      UsageLedger probeLedger) {
     return new SageMakerEndpoint(
         sageMaker,
         runtime,
         config.endpointName(),
         config.endpointConfigName(),
         config.stackId(),
-        model);
+        model,
+        probeLedger);
+  }
+
+  /** A probe's invocation that the ledger could not record: the run goes on (the ledger informs). */
+  private static void ledgerNotUpdated(long invocations, long millis, Exception error) {
+    System.out.println("offhours controller: ledger not updated: the test invocation ("
+        + invocations + " invocation, " + millis + " ms) is not counted: " + error);
   }
 
   /** {@code model} with the labels of its LABELS_S3_URI file, read once; as it is without a file. */

@@ -5,9 +5,11 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import offhours.aws.UsageLedger;
 import offhours.inference.ContractViolation;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
+import offhours.inference.InvocationUsage;
 import offhours.inference.ModelAnswer;
 import offhours.inference.ModelContract;
 import offhours.inference.ProbeImage;
@@ -44,11 +46,14 @@ public final class SageMakerEndpoint implements Endpoint {
   private final String stackId;
   private final InferenceClient inference;
   private final byte[] probeImage;
+  /** Where the probes' invocations are added; null in the cleanup's view, which never probes. */
+  private final UsageLedger ledger;
 
   /**
    * The controller's endpoint: it describes, creates from {@code endpointConfigName} (tagged {@value #STACK_TAG} =
    * {@code stackId}), probes and deletes it, and reports an endpoint without this stack's tag as foreign. {@code
-   * model}: how the consumer calls the model and reads its answers, which the probe checks the same way.
+   * model}: how the consumer calls the model and reads its answers, which the probe checks the same way. The probes
+   * go to no ledger: a hosting that bills instance time.
    */
   public SageMakerEndpoint(
       SageMakerClient sageMaker,
@@ -57,6 +62,24 @@ public final class SageMakerEndpoint implements Endpoint {
       String endpointConfigName,
       String stackId,
       ModelContract model) {
+    this(sageMaker, runtime, endpointName, endpointConfigName, stackId, model, UsageLedger.NONE);
+  }
+
+  /**
+   * As above, each probe's invocation added to {@code ledger}: with HOSTING=serverless SageMaker bills a test
+   * invocation like any other (the compute time "billed by the millisecond, and the amount of data processed",
+   * https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html), so it is metered and recorded the way
+   * Classify's calls are ({@link InferenceClient#send(byte[], Duration, InvocationUsage)}).
+   */
+  public SageMakerEndpoint(
+      SageMakerClient sageMaker,
+      SageMakerRuntimeClient runtime,
+      String endpointName,
+      String endpointConfigName,
+      String stackId,
+      ModelContract model,
+      UsageLedger ledger) {
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.endpointConfigName = Objects.requireNonNull(endpointConfigName, "endpointConfigName");
@@ -78,6 +101,7 @@ public final class SageMakerEndpoint implements Endpoint {
     this.stackId = null;
     this.inference = null;
     this.probeImage = null;
+    this.ledger = null;
   }
 
   static byte[] probeImage() {
@@ -250,8 +274,9 @@ public final class SageMakerEndpoint implements Endpoint {
   @Override
   public Probe probe() {
     requireController("probe");
+    InvocationUsage spent = ledger.tally();
     try {
-      ModelAnswer answer = inference.invoke(probeImage.clone(), PROBE_TIMEOUT);
+      ModelAnswer answer = inference.invoke(probeImage.clone(), PROBE_TIMEOUT, spent);
       Ranking ranking = answer.ranking();
       ScoredLabel top = ranking.labels().getFirst();
       return new Probe(
@@ -273,6 +298,8 @@ public final class SageMakerEndpoint implements Endpoint {
       return new Probe(false, InvocationErrors.of(e).reason());
     } catch (RuntimeException e) {
       return new Probe(false, e.getClass().getSimpleName() + ": " + e.getMessage());
+    } finally {
+      ledger.add(spent); // never throws: a write that fails is reported, not the probe's outcome
     }
   }
 

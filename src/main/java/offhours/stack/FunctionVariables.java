@@ -156,11 +156,14 @@ public final class FunctionVariables {
 
   /**
    * The controller's environment: its settings, the queue of its run timer (offhours.endpoint.TimerArming), which
-   * only the controller itself sends to, and how long the model container's log groups keep their events
-   * (offhours.endpoint.ContainerLogRetention), which only the controller sets.
+   * only the controller itself sends to, how long the model container's log groups keep their events
+   * (offhours.endpoint.ContainerLogRetention), which only the controller sets, and with Hosting serverless the memory
+   * its test invocations go to the ledger at (offhours.aws.UsageLedger).
    */
-  public static final Map<String, String> CONTROLLER_ENV =
-      concat(CONTROLLER_SETTINGS, orderedMap("TIMER_QUEUE_URL", null, "LOG_RETENTION_DAYS", "30"));
+  public static final Map<String, String> CONTROLLER_ENV = concat(
+      CONTROLLER_SETTINGS,
+      orderedMap(
+          "TIMER_QUEUE_URL", null, "LOG_RETENTION_DAYS", "30", "SERVERLESS_MEMORY_MB", "2048"));
 
   /**
    * The cleanup's environment: only what it needs, so that no controller setting can break a stack create, rollback

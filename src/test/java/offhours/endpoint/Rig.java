@@ -80,6 +80,9 @@ final class Rig {
 
   Rig(Map<String, String> extraEnv, MemoryControlTable table) {
     Map<String, String> env = new HashMap<>(ENV);
+    // As the stack sets it: with HOSTING=serverless the probe's invocations go to the ledger at
+    // this memory.
+    env.put("SERVERLESS_MEMORY_MB", "2048");
     env.putAll(extraEnv);
     this.table = table;
     this.controller = controller(ControllerConfig.fromEnvironment(env), table);

@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.UsageLedger;
 import offhours.endpoint.sim.MemoryControlTable;
 import offhours.inference.ModelContract;
 import offhours.inference.Scores;
+import offhours.testing.FakeDynamoDb;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
 import offhours.testing.StubHttpServer.Request;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -388,6 +393,58 @@ class SageMakerEndpointTest {
     Endpoint.Probe probe = endpoint.probe();
     assertThat(probe.ok()).isFalse();
     assertThat(probe.detail()).contains("Endpoint offhours-endpoint of account 1 not found.");
+  }
+
+  /**
+   * Hosting serverless: SageMaker bills the readiness probe's invocation like Classify's, so it goes to the day's
+   * ledger item once, its image and answer as data, and an endpoint that turned it away (an absent endpoint) adds
+   * nothing.
+   */
+  @Test
+  void aServerlessProbeGoesToTheLedgerLikeClassifysCallsAndAnUnansweredOneAddsNothing() {
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    List<String> lost = new java.util.ArrayList<>();
+    SageMakerEndpoint metered = new SageMakerEndpoint(
+        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        "offhours-endpoint",
+        "offhours-endpoint-config",
+        STACK,
+        ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")),
+        new UsageLedger(
+            dynamo,
+            UsageLedger.Settings.fromEnv(Map.of(
+                "HOSTING", "serverless",
+                "CONTROL_TABLE_NAME", "offhours-control",
+                "TIME_ZONE", "Europe/Berlin",
+                "SERVERLESS_MEMORY_MB", "2048")),
+            Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC),
+            (n, millis, e) -> lost.add(e.toString())));
+    answer = "[0.1, 0.7, 0.05, 0.1, 0.05]";
+
+    assertThat(metered.probe().ok()).isTrue();
+
+    assertThat(lost).isEmpty();
+    assertThat(dynamo.updates).singleElement().satisfies(u -> {
+      assertThat(u.tableName()).isEqualTo("offhours-control");
+      assertThat(u.key().get("sk")).isEqualTo(AttributeValue.fromS("2026-12-03"));
+      Map<String, AttributeValue> added = u.expressionAttributeValues();
+      assertThat(added.get(":invocations")).isEqualTo(AttributeValue.fromN("1"));
+      assertThat(added.get(":invocationBytes"))
+          .as("the probe image sent and the answer received")
+          .isEqualTo(AttributeValue.fromN(
+              Integer.toString(SageMakerEndpoint.probeImage().length + answer.length())));
+      long millis = Long.parseLong(added.get(":invocationMillis").n());
+      assertThat(millis).isPositive();
+      assertThat(added.get(":invocationMbMillis"))
+          .isEqualTo(AttributeValue.fromN(Long.toString(millis * 2048)));
+    });
+
+    status = 400;
+    errorType = "ValidationError";
+    answer = "{\"message\":\"Endpoint offhours-endpoint of account 1 not found.\"}";
+    assertThat(metered.probe().ok()).isFalse();
+    assertThat(dynamo.updates).as("no model ran: nothing billed, nothing added").hasSize(1);
   }
 
   @Test

@@ -342,6 +342,20 @@ class PermissionsIT {
               assertThat(controller.invoke("scheduler-tick.json"))
                   .containsEntry("action", "ENABLE_MAPPING")
                   .containsEntry("outcome", "ok");
+              // SageMaker bills the test invocation like Classify's: it is in the day's ledger
+              // item.
+              String control = d.env("ControllerFunction").get("CONTROL_TABLE_NAME");
+              assertThat(d.services
+                      .dynamo
+                      .query(r -> r.tableName(control)
+                          .keyConditionExpression("pk = :pk")
+                          .expressionAttributeValues(Map.of(
+                              ":pk",
+                              software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                  "ledger"))))
+                      .items())
+                  .singleElement()
+                  .satisfies(day -> assertThat(day.get("invocations").n()).isEqualTo("1"));
               assertThat(d.logRetention(logs)).isEqualTo("7 days");
               d.awaitMapping("Enabled");
               assertThat(controller.invoke("controller-stop.json"))
