@@ -1,6 +1,8 @@
 package offhours.endpoint;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +17,7 @@ import offhours.inference.ModelContract;
 import offhours.inference.ProbeImage;
 import offhours.inference.Ranking;
 import offhours.inference.ScoredLabel;
+import offhours.stack.Hosting;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
@@ -33,6 +36,17 @@ public final class SageMakerEndpoint implements Endpoint {
    * which CreateEndpoint does not have (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
    */
   public static final String CREATE_REQUEST_TAG = "offhours:create-request";
+
+  /**
+   * The tag the stack puts on its serverless endpoint (ServerlessEndpoint), value {@code serverless}: it says what the
+   * endpoint is when DescribeEndpoint cannot. An endpoint whose creation failed before SageMaker deployed its variant
+   * is reported Failed with no ProductionVariants, so no CurrentServerlessConfig
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html: ProductionVariants is not
+   * required), and another hosting's controller would take it for its own endpoint on an old config and delete it;
+   * CloudFormation's cleanup then deletes the endpoint the controller created under the same name. ListTags, which the
+   * controller calls anyway for {@value #STACK_TAG}, answers for every state.
+   */
+  public static final String HOSTING_TAG = "offhours:hosting";
 
   /** How a probe whose answer does not fit the model's settings begins: the model answers, but never usefully. */
   public static final String ANSWER_DOES_NOT_FIT = "the answer does not fit the model's settings: ";
@@ -137,12 +151,14 @@ public final class SageMakerEndpoint implements Endpoint {
             + r.endpointStatusAsString() + ", which offhours does not know");
     };
     boolean foreign = false;
+    boolean taggedServerless = false;
     if (stackId != null) {
-      Optional<Boolean> tagged = tagged(r.endpointArn(), STACK_TAG, stackId);
-      if (tagged.isEmpty()) {
+      Optional<List<Tag>> tags = tags(r.endpointArn());
+      if (tags.isEmpty()) {
         return Status.ABSENT; // deleted between the two calls
       }
-      foreign = !tagged.get();
+      foreign = !has(tags.get(), STACK_TAG, stackId);
+      taggedServerless = !foreign && has(tags.get(), HOSTING_TAG, Hosting.SERVERLESS.value());
     }
     return new Status(
         state,
@@ -153,7 +169,7 @@ public final class SageMakerEndpoint implements Endpoint {
         foreign,
         false,
         false,
-        serverless(r));
+        serverless(r) || taggedServerless);
   }
 
   /**
@@ -174,10 +190,11 @@ public final class SageMakerEndpoint implements Endpoint {
   }
 
   /**
-   * Whether the endpoint carries tag {@code key} with {@code value}; empty when it is gone. DescribeEndpoint does not
-   * return tags, ListTags does (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html).
+   * The endpoint's tags, every page; empty when it is gone. DescribeEndpoint does not return tags, ListTags does
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html).
    */
-  private Optional<Boolean> tagged(String endpointArn, String key, String value) {
+  private Optional<List<Tag>> tags(String endpointArn) {
+    List<Tag> tags = new ArrayList<>();
     String token = null;
     do {
       ListTagsResponse page;
@@ -192,12 +209,14 @@ public final class SageMakerEndpoint implements Endpoint {
         }
         throw e;
       }
-      if (page.tags().stream().anyMatch(t -> key.equals(t.key()) && value.equals(t.value()))) {
-        return Optional.of(true);
-      }
+      tags.addAll(page.tags());
       token = page.nextToken();
     } while (token != null && !token.isEmpty());
-    return Optional.of(false);
+    return Optional.of(tags);
+  }
+
+  private static boolean has(List<Tag> tags, String key, String value) {
+    return tags.stream().anyMatch(t -> key.equals(t.key()) && value.equals(t.value()));
   }
 
   private static boolean notFound(SageMakerException e) {
@@ -239,7 +258,7 @@ public final class SageMakerEndpoint implements Endpoint {
       }
       throw e;
     }
-    return tagged(r.endpointArn(), CREATE_REQUEST_TAG, request).orElse(false);
+    return tags(r.endpointArn()).map(t -> has(t, CREATE_REQUEST_TAG, request)).orElse(false);
   }
 
   /**

@@ -255,11 +255,13 @@ final class DeploymentWiring {
           }));
       if (serverless) {
         // As the template's ServerlessEndpoint: the stack owns it, tagged so the controller feeds
-        // it.
+        // it and another hosting's controller knows it even when it failed early.
         sm.createEndpoint(r -> r.endpointName(names.endpoint())
             .endpointConfigName(names.endpointConfig())
             .tags(
-                tag -> tag.key(SageMakerEndpoint.STACK_TAG).value(FunctionEnvironments.STACK_ID)));
+                tag -> tag.key(SageMakerEndpoint.STACK_TAG).value(FunctionEnvironments.STACK_ID),
+                tag -> tag.key(SageMakerEndpoint.HOSTING_TAG)
+                    .value(offhours.stack.Hosting.SERVERLESS.value())));
       }
     }
   }

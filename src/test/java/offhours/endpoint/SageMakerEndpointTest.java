@@ -305,6 +305,34 @@ class SageMakerEndpointTest {
     assertThat(endpoint.describe().serverless()).as("on instances").isFalse();
   }
 
+  /**
+   * A serverless endpoint whose creation failed before its variant was deployed: DescribeEndpoint names no variant,
+   * so only the tag the stack puts on ServerlessEndpoint says what it is, and another hosting's controller must leave
+   * it to CloudFormation rather than delete it as its own endpoint on an old config.
+   */
+  @Test
+  void aFailedEndpointWithoutVariantsIsServerlessByTheStacksHostingTagAlone() {
+    answer = "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\","
+        + "\"EndpointConfigName\":\"serverless-config\",\"EndpointStatus\":\"Failed\","
+        + "\"FailureReason\":\"Ping failed\",\"CreationTime\":1768381200}";
+    assertThat(endpoint.describe().serverless())
+        .as("the stack's id alone: an endpoint this stack's controller made")
+        .isFalse();
+
+    tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK
+        + "\"},{\"Key\":\"offhours:hosting\",\"Value\":\"serverless\"}]}";
+    Endpoint.Status failed = endpoint.describe();
+    assertThat(failed.state()).isEqualTo(Endpoint.State.FAILED);
+    assertThat(failed.foreign()).isFalse();
+    assertThat(failed.serverless()).isTrue();
+
+    tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:hosting\",\"Value\":\"serverless\"}]}";
+    assertThat(endpoint.describe())
+        .as("another stack's serverless endpoint is foreign, never this stack's to wait for")
+        .satisfies(ep -> assertThat(ep.foreign()).isTrue())
+        .satisfies(ep -> assertThat(ep.serverless()).isFalse());
+  }
+
   @Test
   void anEndpointDeletedBetweenDescribeAndListTagsIsAbsent() {
     answer = "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\","

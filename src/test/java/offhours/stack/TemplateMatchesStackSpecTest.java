@@ -67,6 +67,25 @@ class TemplateMatchesStackSpecTest {
         .isEqualTo("EndpointCleanup");
   }
 
+  /**
+   * The tags the controller reads to know the stack's serverless endpoint (SageMakerEndpoint): its stack id, and its
+   * hosting for when DescribeEndpoint shows no variant (a creation that failed early).
+   */
+  @Test
+  void theServerlessEndpointCarriesTheTagsTheControllerKnowsItBy() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    List<?> tags =
+        (List<?>) ((Map<?, ?>) ((Map<?, ?>) resources.get("ServerlessEndpoint")).get("Properties"))
+            .get("Tags");
+    assertThat(tags.stream()
+            .map(t -> String.valueOf(((Map<?, ?>) t).get("Key")))
+            .toList())
+        .containsExactly(
+            offhours.endpoint.SageMakerEndpoint.STACK_TAG,
+            offhours.endpoint.SageMakerEndpoint.HOSTING_TAG);
+    assertThat(((Map<?, ?>) tags.get(1)).get("Value")).isEqualTo(Hosting.SERVERLESS.value());
+  }
+
   @Test
   void everyFunctionIsPublishedUnderTheAliasTheCommandLineInvokes() throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
