@@ -73,6 +73,12 @@ public final class Api {
     }
 
     @Override
+    public void ledgerUnconfirmed(long invocations, long millis, Exception error) {
+      System.out.println(
+          "offhours api: " + UsageLedger.unconfirmed(invocations, millis) + ": " + error);
+    }
+
+    @Override
     public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {
       System.out.println("offhours api: ledger updated by the first attempt of the write, still in"
           + " progress at DynamoDB when the SDK's retries ended: " + invocations + " invocations, "

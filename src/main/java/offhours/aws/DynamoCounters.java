@@ -1,11 +1,13 @@
 package offhours.aws;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import offhours.inference.Jitter;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -61,7 +63,11 @@ public final class DynamoCounters {
     return add(dynamo, table, key, increments, token, DynamoCounters::pause);
   }
 
-  /** As above; {@code pause} waits the given milliseconds before a try after a conflict (tests record it). */
+  /**
+   * As above; {@code pause} waits the given milliseconds before a try after a conflict (tests record it).
+   *
+   * @throws Unconfirmed when neither a try nor its resend got an answer ({@link #transact})
+   */
   static Added add(
       DynamoDbClient dynamo,
       String table,
@@ -91,7 +97,7 @@ public final class DynamoCounters {
       }
       String attemptToken = attempt == 1 ? token : UUID.randomUUID().toString();
       try {
-        dynamo.transactWriteItems(b -> b.clientRequestToken(attemptToken).transactItems(update));
+        transact(dynamo, attemptToken, update);
         return Added.APPLIED;
       } catch (TransactionInProgressException e) {
         // The SDK retries this answer itself, with the same token (it counts it as throttling), and
@@ -114,6 +120,49 @@ public final class DynamoCounters {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * Sends the transaction; when no answer came (the SDK's call timeout, a connection lost after sending), sends it
+   * once more with the same token. Without an answer DynamoDB may have applied it or not, and may still be applying
+   * it; the same token within DynamoDB's 10-minute idempotency window makes the resend apply it only if the first did
+   * not (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#DDB-TransactWriteItems-request-ClientRequestToken),
+   * and a first still in progress answers TransactionInProgressException, which the caller reads as done by it. The
+   * resend's whole call is cut at {@link #RETRY_CALL_TIMEOUT}: a table that did not answer for 50 s gets one short
+   * chance.
+   *
+   * @throws Unconfirmed when the resend got no answer either
+   */
+  private static void transact(DynamoDbClient dynamo, String token, TransactWriteItem update) {
+    try {
+      dynamo.transactWriteItems(b -> b.clientRequestToken(token).transactItems(update));
+    } catch (SdkClientException noAnswer) {
+      try {
+        dynamo.transactWriteItems(b -> b.clientRequestToken(token)
+            .transactItems(update)
+            .overrideConfiguration(c -> c.apiCallTimeout(RETRY_CALL_TIMEOUT)));
+      } catch (SdkClientException again) {
+        throw new Unconfirmed(token, noAnswer, again);
+      }
+    }
+  }
+
+  /** The longest the resend of a transaction that got no answer may take, its retries included. */
+  static final Duration RETRY_CALL_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Neither the transaction nor its resend with the same token got an answer: DynamoDB may have applied it (once: the
+   * token saw to that) or not. Nothing says which; a reader of the counters may find them short by these increments.
+   */
+  public static final class Unconfirmed extends RuntimeException {
+    Unconfirmed(String token, SdkClientException first, SdkClientException resend) {
+      super(
+          "no answer to the write nor to its resend with the same ClientRequestToken " + token
+              + " (" + first.getMessage() + "; then " + resend.getMessage() + "): DynamoDB may"
+              + " have applied it, at most once",
+          resend);
+      addSuppressed(first);
     }
   }
 

@@ -74,11 +74,27 @@ public final class UsageLedger {
      * lost; by default nothing is said.
      */
     default void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {}
+
+    /**
+     * Neither the write nor its resend with the same token got an answer ({@link DynamoCounters.Unconfirmed}): the
+     * tally may be in the ledger (once) or not, and nothing says which. By default reported as not updated; the
+     * functions' logs say what is true.
+     */
+    default void ledgerUnconfirmed(long invocations, long millis, Exception error) {
+      ledgerNotUpdated(invocations, millis, error);
+    }
   }
 
   /** Records nothing: a hosting that bills instance time (the controller records its endpoint-hours). */
   public static final UsageLedger NONE =
       new UsageLedger(null, Settings.NONE, null, (invocations, millis, error) -> {});
+
+  /** What a log says of a tally whose write was never answered ({@link Unrecorded#ledgerUnconfirmed}). */
+  public static String unconfirmed(long invocations, long millis) {
+    return "ledger unconfirmed: the write of " + invocations + " invocations, " + millis + " ms and"
+        + " its resend with the same token got no answer; DynamoDB may have applied it (once at most)"
+        + " or not, so the ledger may be short by that much";
+  }
 
   private final DynamoDbClient dynamo;
   private final Settings settings;
@@ -129,7 +145,9 @@ public final class UsageLedger {
       if (added == DynamoCounters.Added.BY_THE_FIRST_ATTEMPT) {
         log.ledgerUpdatedByTheFirstAttempt(n, millis);
       }
-    } catch (RuntimeException e) { // SDK errors and anything else: never the caller's fault
+    } catch (DynamoCounters.Unconfirmed e) {
+      log.ledgerUnconfirmed(n, millis, e);
+    } catch (RuntimeException e) { // DynamoDB's answer, and anything else: never the caller's fault
       log.ledgerNotUpdated(n, millis, e);
     }
   }

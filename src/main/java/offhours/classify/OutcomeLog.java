@@ -86,6 +86,20 @@ final class OutcomeLog implements UsageLedger.Unrecorded {
         .writeEndObject());
   }
 
+  /** Neither the ledger write nor its resend was answered: the tally may or may not be in the ledger. */
+  @Override
+  public void ledgerUnconfirmed(long invocations, long millis, Exception error) {
+    print(JsonWriter.create()
+        .writeStartObject()
+        .writeFieldName("level")
+        .writeValue("WARN")
+        .writeFieldName("ledger")
+        .writeValue(UsageLedger.unconfirmed(invocations, millis))
+        .writeFieldName("error")
+        .writeValue(error.toString())
+        .writeEndObject());
+  }
+
   /** The SDK's retries found the first attempt still in progress: it holds the tally, counted once. */
   @Override
   public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {

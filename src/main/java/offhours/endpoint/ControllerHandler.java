@@ -56,7 +56,7 @@ public final class ControllerHandler
         config,
         clock,
         new DynamoControlTable(dynamo, config.controlTableName()),
-        new UsageLedger(dynamo, config.probeLedger(), clock, ControllerHandler::ledgerNotUpdated),
+        new UsageLedger(dynamo, config.probeLedger(), clock, new ProbeLedgerLines()),
         clients.build(Service.SQS, SqsClient.builder()));
   }
 
@@ -184,10 +184,19 @@ public final class ControllerHandler
         probeLedger);
   }
 
-  /** A probe's invocation that the ledger could not record: the run goes on (the ledger informs). */
-  private static void ledgerNotUpdated(long invocations, long millis, Exception error) {
-    System.out.println("offhours controller: ledger not updated: the test invocation ("
-        + invocations + " invocation, " + millis + " ms) is not counted: " + error);
+  /** What became of a probe's invocation in the ledger, when not plainly added: the run goes on (the ledger informs). */
+  private static final class ProbeLedgerLines implements UsageLedger.Unrecorded {
+    @Override
+    public void ledgerNotUpdated(long invocations, long millis, Exception error) {
+      System.out.println("offhours controller: ledger not updated: the test invocation ("
+          + invocations + " invocation, " + millis + " ms) is not counted: " + error);
+    }
+
+    @Override
+    public void ledgerUnconfirmed(long invocations, long millis, Exception error) {
+      System.out.println("offhours controller: the test invocation's "
+          + UsageLedger.unconfirmed(invocations, millis) + ": " + error);
+    }
   }
 
   /** {@code model} with the labels of its LABELS_S3_URI file, read once; as it is without a file. */

@@ -208,4 +208,125 @@ class LedgerRetryTest {
         .doesNotContainNull()
         .containsOnly(inProgress.tokens.getFirst());
   }
+
+  /**
+   * DynamoDB that applies the first write but answers it only after the client gave up (the SDK's call timeout, 50 s
+   * in the functions); the same token again is a no-op, answered at once.
+   */
+  private static final class AnsweredTooLate implements Function<Request, Reply> {
+    final AtomicInteger applied = new AtomicInteger();
+    final List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.CountDownLatch resent =
+        new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public Reply apply(Request request) {
+      String token = JsonNode.parser()
+          .parse(request.text())
+          .asObject()
+          .get("ClientRequestToken")
+          .asString();
+      tokens.add(token);
+      if (seen.add(token)) {
+        applied.incrementAndGet();
+        try {
+          resent.await(30, java.util.concurrent.TimeUnit.SECONDS); // the client stops waiting first
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      } else {
+        resent.countDown();
+      }
+      return Reply.json(200, "{}");
+    }
+  }
+
+  private static UsageLedger serverlessLedger(DynamoDbClient dynamo, List<String> said) {
+    return new UsageLedger(
+        dynamo,
+        UsageLedger.Settings.fromEnv(Map.of(
+            "HOSTING", "serverless",
+            "CONTROL_TABLE_NAME", "control",
+            "SERVERLESS_MEMORY_MB", "2048")),
+        Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC),
+        new UsageLedger.Unrecorded() {
+          @Override
+          public void ledgerNotUpdated(long invocations, long millis, Exception error) {
+            said.add("not updated: " + error);
+          }
+
+          @Override
+          public void ledgerUnconfirmed(long invocations, long millis, Exception error) {
+            said.add("unconfirmed: " + error.getMessage());
+          }
+        });
+  }
+
+  @Test
+  void aWriteThatTimedOutIsSentOnceMoreWithItsTokenAndCountedOnce() {
+    AnsweredTooLate dynamoDb = new AnsweredTooLate();
+    List<String> said = new java.util.ArrayList<>();
+    InvocationUsage tally = new InvocationUsage();
+    tally.add(250, 40_000, 300);
+    try (StubHttpServer server = StubHttpServer.start(dynamoDb);
+        // The functions' client ends a call after 50 s; this one after 300 ms, and does not retry.
+        DynamoDbClient dynamo = DynamoDbClient.builder()
+            .endpointOverride(server.uri())
+            .region(Region.EU_CENTRAL_1)
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("k", "s")))
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMillis(300))
+                .retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build()) {
+      serverlessLedger(dynamo, said).add(tally);
+    }
+    assertThat(said).as("nothing lost, nothing in doubt").isEmpty();
+    assertThat(dynamoDb.tokens)
+        .as("the resend carries the first write's token")
+        .hasSize(2)
+        .containsOnly(dynamoDb.tokens.getFirst());
+    assertThat(dynamoDb.applied).hasValue(1);
+  }
+
+  @Test
+  void aWriteWhoseResendIsNotAnsweredEitherIsReportedAsMaybeAppliedNotAsLost() {
+    List<String> tokens = new java.util.ArrayList<>();
+    DynamoDbClient silent = new DynamoDbClient() {
+      @Override
+      public software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse
+          transactWriteItems(
+              software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest request) {
+        tokens.add(request.clientRequestToken());
+        throw software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(50_000);
+      }
+
+      @Override
+      public String serviceName() {
+        return "dynamodb";
+      }
+
+      @Override
+      public void close() {}
+    };
+    List<String> said = new java.util.ArrayList<>();
+    InvocationUsage tally = new InvocationUsage();
+    tally.add(250, 40_000, 300);
+
+    serverlessLedger(silent, said).add(tally);
+
+    assertThat(tokens).hasSize(2).containsOnly(tokens.getFirst());
+    assertThat(said)
+        .singleElement()
+        .asString()
+        .startsWith("unconfirmed: no answer to the write nor to its resend with the same"
+            + " ClientRequestToken " + tokens.getFirst())
+        .endsWith("DynamoDB may have applied it, at most once");
+    assertThat(UsageLedger.unconfirmed(1, 250))
+        .isEqualTo("ledger unconfirmed: the write of 1 invocations, 250 ms and its resend with the"
+            + " same token got no answer; DynamoDB may have applied it (once at most) or not, so the"
+            + " ledger may be short by that much");
+  }
 }
