@@ -108,7 +108,8 @@ final class ClassifyRoute {
       return switch (failure.cause()) {
         // As the consumer decides it: the endpoint cannot answer now, or refused for a reason that
         // is not the image's. Either way the image waits in the queue.
-        case UNAVAILABLE, THROTTLED, ENDPOINT -> queue(request, image, format, failure.reason());
+        case UNAVAILABLE, THROTTLED, ENDPOINT, OVERSIZE ->
+          queue(request, image, format, failure.reason());
         case IMAGE -> ApiResponse.error(422, failure.reason());
         // As the consumer decides it too: a 4xx is the image's only if the model reads offhours'
         // probe image, in what is left of INVOKE_TIMEOUT; else the endpoint cannot answer.

@@ -238,6 +238,9 @@ final class MessageClassifier {
           yield Outcome.throttled(event.uri(), failure.reason());
         }
         case IMAGE -> writer.verdict(event, failure.reason(), attempts);
+        // Only this image is over the endpoint's limit: the endpoint is not marked down, so the
+        // batch's smaller images are still sent.
+        case OVERSIZE -> Outcome.of(Kind.DEFERRED, event.uri(), failure.reason());
         case UNREADABLE -> {
           ProbeImage.Check probe = scope.probe(() -> sendProbe(scope));
           if (probe.read()) {

@@ -38,6 +38,14 @@ public final class InvocationErrors {
      */
     IMAGE,
     /**
+     * SageMaker refused the request body as over the endpoint's own payload limit (ValidationError "Request ... has
+     * oversize body", what a serverless endpoint, limited to 4 MB, answers a larger body) although the caller checked
+     * the image against the stack's limit (MAX_IMAGE_BYTES) first: the endpoint is not of the stack's hosting. That is
+     * the stack's serverless endpoint for the minutes after a switch to another hosting, until CloudFormation deletes
+     * it. Not the image's fault, and the endpoint still serves smaller images: this message waits.
+     */
+    OVERSIZE,
+    /**
      * The model answered a 4xx other than 413, 415 and 406, and other than one whose message says the content or
      * accept type is not supported: it says it could not read this image, but that is no proof by itself. A container
      * may answer 400 for any failure of its own: the Hugging Face inference toolkit answers every exception (CUDA out
@@ -70,6 +78,14 @@ public final class InvocationErrors {
           + "|being updated|deleting|being deleted|failed state|status failed)|could not find endpoint"
           + "|inference component.*(no capacity|not found|could not be found)",
       Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+  /**
+   * SageMaker's answer to a body over a serverless endpoint's 4 MB: ValidationError "Request {request-id} has oversize
+   * body." (https://github.com/aws/sagemaker-python-sdk/issues/4271; the limit:
+   * https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-invoke.html).
+   */
+  private static final Pattern OVERSIZE_BODY =
+      Pattern.compile("\\boversize body\\b", Pattern.CASE_INSENSITIVE);
 
   /**
    * A container's message that the request's media type is not supported, read in any 4xx: the Hugging Face toolkit
@@ -144,6 +160,17 @@ public final class InvocationErrors {
       // and
       // other SDKs say "ValidationException". Both are matched by code, not class.
       if ("ValidationError".equals(code) || "ValidationException".equals(code)) {
+        if (OVERSIZE_BODY.matcher(message(service)).find()) {
+          return new Failure(
+              Cause.OVERSIZE,
+              "the endpoint refused the image as over its payload limit (" + code + ": "
+                  + message(service) + "), though it is within the stack's (MAX_IMAGE_BYTES): the"
+                  + " endpoint is not of the stack's hosting (a serverless one, which takes 4 MB,"
+                  + " left from Hosting=serverless until the stack update deletes it), so the image"
+                  + " is not to blame and waits",
+              null,
+              message(service));
+        }
         return UNAVAILABLE.matcher(message(service)).find()
             ? unavailable(error)
             : new Failure(

@@ -213,6 +213,29 @@ class InvocationErrorsTest {
         .isEqualTo(Cause.UNREADABLE);
   }
 
+  /**
+   * A serverless endpoint (4 MB) answers a larger body with ValidationError "Request ... has oversize body."
+   * (https://github.com/aws/sagemaker-python-sdk/issues/4271): an endpoint of another hosting than the stack's, whose
+   * limit let the image through; never the image's fault, and no "too large" verdict.
+   */
+  @Test
+  void anOversizeBodyIsTheEndpointsLimitNotTheImages() {
+    Failure failure = InvocationErrors.of(ValidationErrorException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ValidationError")
+            .errorMessage("Request 7c3f0e2a has oversize body.")
+            .build())
+        .build());
+    assertThat(failure.cause()).isEqualTo(Cause.OVERSIZE);
+    assertThat(failure.reason())
+        .isEqualTo("the endpoint refused the image as over its payload limit (ValidationError:"
+            + " Request 7c3f0e2a has oversize body.), though it is within the stack's"
+            + " (MAX_IMAGE_BYTES): the endpoint is not of the stack's hosting (a serverless one,"
+            + " which takes 4 MB, left from Hosting=serverless until the stack update deletes it),"
+            + " so the image is not to blame and waits");
+  }
+
   @Test
   void aModel413IsAboutTheImagesSize() {
     assertThat(InvocationErrors.of(ModelErrorException.builder()
