@@ -102,7 +102,14 @@ final class ClassifyRoute {
     ModelAnswer answer;
     long started = System.nanoTime();
     try {
-      answer = inference.invoke(image, INVOKE_TIMEOUT, spent);
+      InferenceClient.RawAnswer reply = inference.send(image, INVOKE_TIMEOUT, spent);
+      String otherModel = reply.otherModel(config.modelName());
+      if (otherModel != null) {
+        // Its labels would be this model's class names on another model's scores: the image goes
+        // through the queue, which the endpoint of this model serves.
+        return queue(request, image, format, otherModel);
+      }
+      answer = inference.read(reply);
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
       return switch (failure.cause()) {

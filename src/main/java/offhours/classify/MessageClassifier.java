@@ -225,7 +225,18 @@ final class MessageClassifier {
     ModelAnswer answer;
     try {
       // An answer that does not fit was billed all the same: the tally counts it before it is read.
-      answer = inference.invoke(image, scope.callTimeout(RESERVE), scope.usage());
+      InferenceClient.RawAnswer reply =
+          inference.send(image, scope.callTimeout(RESERVE), scope.usage());
+      String otherModel = reply.otherModel(config.modelName());
+      if (otherModel != null) {
+        // Not read with these settings: the message waits for the endpoint of this model, as for
+        // an endpoint that is down (RawAnswer#otherModel says when this happens).
+        String reason = otherModel + "; not read with them, the message waits for the endpoint of "
+            + config.modelName();
+        scope.endpointDown(reason);
+        return Outcome.of(Kind.DEFERRED, event.uri(), reason);
+      }
+      answer = inference.read(reply);
     } catch (SdkException e) {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
       return switch (failure.cause()) {

@@ -101,7 +101,28 @@ public final class InferenceClient {
    * @param body the response body as received
    * @param variant the production variant that answered ({@link ModelAnswer#variant()}), or null
    */
-  public record RawAnswer(byte[] body, String variant) {}
+  public record RawAnswer(byte[] body, String variant) {
+
+    /**
+     * Why this answer is not to be read with the settings of model {@code model} (the caller's MODEL_NAME), or null
+     * when it may be: it names no variant, the caller knows no model, or the variant is that model's. The stack names
+     * each variant after its model (template.yaml), and the caller's settings (labels, content type, accept, scores)
+     * describe the model MODEL_NAME names. After a stack update that replaced the model the two disagree for a while:
+     * the functions' `live` aliases move to the new settings as soon as the update publishes them
+     * (offhours.endpoint.LiveVersions), and the endpoint runs the old model until the controller has paused the
+     * trigger, drained the batches in flight and replaced it. Read with the new labels, the old model's scores would
+     * come out under the wrong class names; the other way round too (a rollback; a serverless endpoint that
+     * CloudFormation updated before `live` moved). Names compare without case, as SageMaker's do.
+     */
+    public String otherModel(String model) {
+      if (variant == null || model == null || variant.equalsIgnoreCase(model)) {
+        return null;
+      }
+      return "the endpoint answered from model " + variant
+          + ", but this function's settings are for model " + model
+          + " (a stack update is replacing one with the other)";
+    }
+  }
 
   /** Sends {@code image}; throws the SDK's exception when the call fails (see {@link InvocationErrors#of}). */
   public RawAnswer send(byte[] image, Duration timeout) {

@@ -112,6 +112,44 @@ class ClassifyRouteTest {
     assertThat(puts).as("nothing stored when the endpoint answered").isEmpty();
   }
 
+  /**
+   * A stack update replaced the model (and its labels); the API's `live` version has the new settings while the
+   * endpoint still runs the old model: its scores under the new class names would be a wrong answer, so the image
+   * goes through the queue, which the new model's endpoint serves.
+   */
+  @Test
+  void anAnswerFromAnotherModelThanTheSettingsDescribeQueuesTheImageInsteadOfLabellingIt() {
+    ApiConfig newModel = ApiFixtures.config(Map.of("MODEL_NAME", "offhours-model-new"));
+    ApiResponse response = post(
+        newModel,
+        JPEG,
+        r -> InvokeEndpointResponse.builder()
+            .contentType("application/json")
+            .invokedProductionVariant("offhours-model-old")
+            .body(SdkBytes.fromUtf8String("[0.02, 0.01, 0.9, 0.02, 0.05]"))
+            .build());
+
+    assertThat(response.status()).isEqualTo(202);
+    assertThat(JsonText.string(json(response), "reason"))
+        .startsWith("the endpoint cannot answer now (the endpoint answered from model"
+            + " offhours-model-old, but this function's settings are for model offhours-model-new (a"
+            + " stack update is replacing one with the other)); the image waits in the queue");
+    assertThat(puts).hasSize(1);
+
+    ApiResponse same = post(
+        newModel,
+        PNG,
+        r -> InvokeEndpointResponse.builder()
+            .contentType("application/json")
+            .invokedProductionVariant("Offhours-Model-New")
+            .body(SdkBytes.fromUtf8String("[0.02, 0.01, 0.9, 0.02, 0.05]"))
+            .build());
+    assertThat(same.status())
+        .as("the variant of its own model, whatever the case")
+        .isEqualTo(200);
+    assertThat(JsonText.string(json(same), "model")).isEqualTo("Offhours-Model-New");
+  }
+
   @Test
   void anAbsentEndpointQueuesTheImageAndSaysWhereAndWhenItsResultWillBe() {
     ApiResponse response = post(JPEG, r -> {

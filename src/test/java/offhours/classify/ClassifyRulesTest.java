@@ -738,13 +738,64 @@ class ClassifyRulesTest {
     runtime.variant = "offhours-model-v2";
     runtime.answer = r -> "[[2.0, 0.5, -1.0, 0.1, 0.3]]";
 
-    run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+    run(
+        event(message("m1", notification("a.jpg", 112525L, "e1", ""))),
+        "MODEL_NAME",
+        "offhours-model-v2");
 
     Map<String, AttributeValue> item = item("s3://offhours-images/a.jpg");
     assertThat(item.get("model").s()).isEqualTo("offhours-model-v2");
     assertThat(item.get("scores").s()).isEqualTo("logits");
     assertThat(item.get("topLabel").s()).isEqualTo("Drawing");
     assertThat(Double.parseDouble(item.get("topScore").n())).isBetween(0.5, 1.0);
+  }
+
+  /**
+   * A stack update replaced the model and its labels: Classify's `live` version reads with the new labels while the
+   * endpoint still runs the old model, until the controller has paused the trigger and replaced it. Five scores, five
+   * labels: read, they would be written under the new model's class names.
+   */
+  @Test
+  void anAnswerFromAnotherModelThanTheSettingsDescribeIsDeferredNotWrittenUnderTheirLabels() {
+    runtime.variant = "offhours-model-old";
+
+    SQSBatchResponse response = run(
+        twoImages(),
+        "MODEL_NAME",
+        "offhours-model-new",
+        "LABELS",
+        "cat,dog,bird,fish,horse",
+        "BATCH_CONCURRENCY",
+        "1");
+
+    assertThat(dynamo.puts).as("no result under the new labels").isEmpty();
+    assertThat(failures(response)).as("no receive is spent").isEmpty();
+    assertThat(runtime.requests)
+        .as("the rest of the batch waits without invoking")
+        .hasSize(1);
+    assertThat(sqs.sent).hasSize(2);
+    assertThat(sqs.sent
+            .getFirst()
+            .messageAttributes()
+            .get("offhours-deferral-reason")
+            .stringValue())
+        .isEqualTo(
+            "the endpoint answered from model offhours-model-old, but this function's settings are"
+                + " for model offhours-model-new (a stack update is replacing one with the other); not read"
+                + " with them, the message waits for the endpoint of offhours-model-new");
+  }
+
+  @Test
+  void theVariantNamesItsModelWithoutRegardToCase() {
+    runtime.variant = "Model-Qw3rTy8UiOp1";
+
+    run(
+        event(message("m1", notification("a.jpg", 112525L, "e1", ""))),
+        "MODEL_NAME",
+        "model-qw3rty8uiop1");
+
+    assertThat(item("s3://offhours-images/a.jpg").get("status").s()).isEqualTo("CLASSIFIED");
+    assertThat(sqs.sent).isEmpty();
   }
 
   @Test

@@ -146,14 +146,12 @@ class ModelShapesIT {
     return name;
   }
 
+  /** Classify with {@code settings}, its MODEL_NAME the model {@link #endpoint} runs, as the stack sets it. */
   ClassifyHandler handler(String endpoint, String... settings) {
+    Map<String, String> env = p.classifyEnv(endpoint, settings);
+    env.put("MODEL_NAME", endpoint + "-model");
     return new ClassifyHandler(
-        p.s3,
-        p.sqs,
-        p.dynamo,
-        runtime,
-        ClassifyConfig.fromEnv(p.classifyEnv(endpoint, settings)),
-        Clock.systemUTC());
+        p.s3, p.sqs, p.dynamo, runtime, ClassifyConfig.fromEnv(env), Clock.systemUTC());
   }
 
   /** Lambda's part for everything uploaded so far: one batch, then delete what the handler acknowledged. */

@@ -231,7 +231,7 @@ final class TemplateDeployment implements AutoCloseable {
     services.sageMaker.createEndpointConfig(r -> r.endpointConfigName(
             String.valueOf(stack.getAtt("EndpointConfig", "EndpointConfigName")))
         .productionVariants(ProductionVariant.builder()
-            .variantName("AllTraffic")
+            .variantName(model) // named after its model, as template.yaml names it
             .modelName(model)
             .instanceType("ml.m5.large")
             .initialInstanceCount(1)
