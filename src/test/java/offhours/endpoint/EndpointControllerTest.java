@@ -794,6 +794,24 @@ class EndpointControllerTest {
     assertThat(rig.calls).containsExactly("delete");
   }
 
+  /**
+   * A stack update replaced the config while the endpoint on the old one was being deleted (a stop): it is waited out,
+   * never probed with the new settings, and the next wake creates it from the new config.
+   */
+  @Test
+  void anEndpointOnTheOldConfigStillDeletingIsWaitedOutThenCreatedFromTheNewConfig() {
+    rig.endpoint = onConfig(State.DELETING, "offhours-endpoint-config-old", false);
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    Decision waiting = rig.run();
+    assertThat(waiting.wantOn()).isTrue();
+    assertThat(waiting.action()).isEqualTo(Action.WAIT);
+    assertThat(waiting.why()).isEqualTo("endpoint deleting");
+
+    rig.endpoint = Endpoint.Status.ABSENT;
+    assertThat(rig.runAt("2026-01-14T09:03:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(rig.calls).containsExactly("create");
+  }
+
   @Test
   void outsideHoursAnEndpointOnTheOldConfigIsSimplyStopped() {
     rig.endpoint = onConfig(State.IN_SERVICE, "offhours-endpoint-config-old", false);

@@ -40,6 +40,47 @@ class TemplateMatchesStackSpecTest {
         });
   }
 
+  /**
+   * A new model (image, artifact, environment, network isolation) replaces the Model, and a new model or
+   * InstanceType/InstanceCount the endpoint configs: every property of both resources requires replacement
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html),
+   * and CloudFormation can replace only a resource whose name it generates, each time a new one. The controller tells
+   * a stale endpoint by its config's name, and each function reads an answer only if its variant is named after the
+   * function's MODEL_NAME: both configs name their variant after the model, and every function names that model.
+   */
+  @Test
+  void aNewModelOrInstanceSettingGivesNewNamesThatTheControllerAndTheFunctionsCompare()
+      throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    Map<String, String> fixedNames = Map.of(
+        "Model", "ModelName",
+        "EndpointConfig", "EndpointConfigName",
+        "ComponentEndpointConfig", "EndpointConfigName");
+    fixedNames.forEach((resource, nameProperty) -> {
+      Map<?, ?> properties = (Map<?, ?>) ((Map<?, ?>) resources.get(resource)).get("Properties");
+      assertThat(properties.containsKey(nameProperty))
+          .as(resource + " is named by CloudFormation, so a change replaces it under a new name")
+          .isFalse();
+    });
+
+    Map<?, ?> component =
+        (Map<?, ?>) ((Map<?, ?>) resources.get("ComponentEndpointConfig")).get("Properties");
+    assertThat((List<?>) component.get("ProductionVariants"))
+        .singleElement()
+        .satisfies(variant -> assertThat(((Map<?, ?>) variant).get("VariantName"))
+            .isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName"))));
+
+    for (String function : List.of("ClassifyFunction", "ControllerFunction", "ApiFunction")) {
+      Map<?, ?> properties = (Map<?, ?>) ((Map<?, ?>) resources.get(function)).get("Properties");
+      Map<?, ?> variables =
+          (Map<?, ?>) ((Map<?, ?>) properties.get("Environment")).get("Variables");
+      assertThat(variables.get("MODEL_NAME"))
+          .as(function + "'s MODEL_NAME")
+          .isEqualTo(Map.of("Fn::GetAtt", List.of("Model", "ModelName")));
+    }
+  }
+
   @Test
   void theSchedulerTickHasOneShapeTheTemplatesInputTheLocalSchedulersAndTheFixture()
       throws IOException {
