@@ -2,6 +2,7 @@ package offhours.endpoint;
 
 import java.util.Locale;
 import java.util.Objects;
+import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
 import offhours.stack.InstanceTypes;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -84,8 +85,15 @@ public final class ComponentEndpoint implements Endpoint {
       throw new IllegalArgumentException("copies when awake must be at least 1, got " + copies);
     }
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
-    this.endpoint =
-        new SageMakerEndpoint(sageMaker, runtime, endpointName, endpointConfigName, stackId, model);
+    this.endpoint = new SageMakerEndpoint(
+        sageMaker,
+        runtime,
+        endpointName,
+        endpointConfigName,
+        stackId,
+        model,
+        modelName,
+        UsageLedger.NONE);
     this.endpointName = endpointName;
     this.endpointConfigName = endpointConfigName;
     this.componentName = componentName;

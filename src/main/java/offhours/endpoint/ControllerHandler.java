@@ -181,6 +181,7 @@ public final class ControllerHandler
         config.endpointConfigName(),
         config.stackId(),
         model,
+        config.modelName(),
         probeLedger);
   }
 

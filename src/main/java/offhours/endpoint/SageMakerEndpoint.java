@@ -62,6 +62,8 @@ public final class SageMakerEndpoint implements Endpoint {
   private final byte[] probeImage;
   /** Where the probes' invocations are added; null in the cleanup's view, which never probes. */
   private final UsageLedger ledger;
+  /** The model the settings describe (MODEL_NAME), or null: a probe answered by another model's variant fails. */
+  private final String modelName;
 
   /**
    * The controller's endpoint: it describes, creates from {@code endpointConfigName} (tagged {@value #STACK_TAG} =
@@ -76,14 +78,24 @@ public final class SageMakerEndpoint implements Endpoint {
       String endpointConfigName,
       String stackId,
       ModelContract model) {
-    this(sageMaker, runtime, endpointName, endpointConfigName, stackId, model, UsageLedger.NONE);
+    this(
+        sageMaker,
+        runtime,
+        endpointName,
+        endpointConfigName,
+        stackId,
+        model,
+        null,
+        UsageLedger.NONE);
   }
 
   /**
-   * As above, each probe's invocation added to {@code ledger}: with HOSTING=serverless SageMaker bills a test
-   * invocation like any other (the compute time "billed by the millisecond, and the amount of data processed",
-   * https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html), so it is metered and recorded the way
-   * Classify's calls are ({@link InferenceClient#send(byte[], Duration, InvocationUsage)}).
+   * As above, for the settings of model {@code modelName} (MODEL_NAME; null: any): the probe fails when another
+   * model's variant answers, whose answers Classify would not read ({@link InferenceClient.RawAnswer#otherModel}), so
+   * the trigger is never enabled for them. Each probe's invocation is added to {@code ledger}: with HOSTING=serverless
+   * SageMaker bills a test invocation like any other (the compute time "billed by the millisecond, and the amount of
+   * data processed", https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html), so it is metered and
+   * recorded the way Classify's calls are ({@link InferenceClient#send(byte[], Duration, InvocationUsage)}).
    */
   public SageMakerEndpoint(
       SageMakerClient sageMaker,
@@ -92,7 +104,9 @@ public final class SageMakerEndpoint implements Endpoint {
       String endpointConfigName,
       String stackId,
       ModelContract model,
+      String modelName,
       UsageLedger ledger) {
+    this.modelName = modelName;
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
@@ -116,6 +130,7 @@ public final class SageMakerEndpoint implements Endpoint {
     this.inference = null;
     this.probeImage = null;
     this.ledger = null;
+    this.modelName = null;
   }
 
   static byte[] probeImage() {
@@ -295,7 +310,12 @@ public final class SageMakerEndpoint implements Endpoint {
     requireController("probe");
     InvocationUsage spent = ledger.tally();
     try {
-      ModelAnswer answer = inference.invoke(probeImage.clone(), PROBE_TIMEOUT, spent);
+      InferenceClient.RawAnswer reply = inference.send(probeImage.clone(), PROBE_TIMEOUT, spent);
+      String otherModel = reply.otherModel(modelName);
+      if (otherModel != null) {
+        return new Probe(false, otherModel + "; Classify would not read its answers");
+      }
+      ModelAnswer answer = inference.read(reply);
       Ranking ranking = answer.ranking();
       ScoredLabel top = ranking.labels().getFirst();
       return new Probe(

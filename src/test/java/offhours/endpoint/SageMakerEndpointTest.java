@@ -342,6 +342,34 @@ class SageMakerEndpointTest {
     assertThat(endpoint.describe()).isEqualTo(Endpoint.Status.ABSENT);
   }
 
+  /**
+   * Classify reads no answer of another model than its MODEL_NAME (a stack update replaced the model), so the probe
+   * fails for one too: the trigger is never enabled for answers that would all be deferred.
+   */
+  @Test
+  void theProbeFailsWhenAnotherModelThanTheSettingsDescribeAnswers() {
+    answer = "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    SageMakerEndpoint forModel = new SageMakerEndpoint(
+        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        "offhours-endpoint",
+        "offhours-endpoint-config",
+        STACK,
+        ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")),
+        "offhours-model-new",
+        UsageLedger.NONE);
+
+    variant = "offhours-model-old";
+    assertThat(forModel.probe())
+        .isEqualTo(new Endpoint.Probe(
+            false,
+            "the endpoint answered from model offhours-model-old, but this function's settings are"
+                + " for model offhours-model-new (a stack update is replacing one with the other);"
+                + " Classify would not read its answers"));
+    variant = "OFFHOURS-MODEL-NEW";
+    assertThat(forModel.probe().ok()).as("its own model, whatever the case").isTrue();
+  }
+
   @Test
   void theProbeSendsTheBuiltInImageAsClassifyWouldAndReadsTheAnswerAsClassifyWould() {
     answer = "[0.1, 0.7, 0.05, 0.1, 0.05]";
@@ -439,6 +467,7 @@ class SageMakerEndpointTest {
         "offhours-endpoint-config",
         STACK,
         ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")),
+        null,
         new UsageLedger(
             dynamo,
             UsageLedger.Settings.fromEnv(Map.of(
