@@ -3,6 +3,7 @@ package offhours.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import offhours.local.StateFile;
 
@@ -39,18 +40,28 @@ final class LocalStartCommand implements Command {
     LocalCommand.settings(
         call); // a bad option is a usage error here, not a failed start in the background
     Path cache = call.context().cacheDir();
+    List<Option> given = LocalCommand.stackOptions().stream()
+        .filter(o -> call.args().value(o.name()).isPresent())
+        .toList();
     Optional<StateFile> running = StackProcess.running(StateFile.path(cache));
     if (running.isPresent()) {
+      if (!given.isEmpty()) {
+        // The running stack keeps the model it started with: "already running" and exit 0 would
+        // let the user believe their --model or --labels is served now.
+        throw CliException.failure(
+            "the local stack is already running (pid " + running.get().pid()
+                + ") with the model and settings it started with; "
+                + given.stream().map(o -> "--" + o.name()).collect(Collectors.joining(", "))
+                + " apply only to a new stack: stop it first ('scripts/offhours local stop'; its uploads and"
+                + " results go with it), then start it again with them");
+      }
       call.err()
           .println("the local stack is already running (pid " + running.get().pid() + ")");
       LocalStatusCommand.print(call, running.get());
       return 0;
     }
-    List<String> options = LocalCommand.stackOptions().stream()
-        .flatMap(o -> call.args()
-            .value(o.name())
-            .map(v -> Stream.of("--" + o.name(), v))
-            .orElse(Stream.empty()))
+    List<String> options = given.stream()
+        .flatMap(o -> Stream.of("--" + o.name(), call.args().value(o.name()).orElseThrow()))
         .toList();
     StackProcess.Started started = StackProcess.startInBackground(cache, options);
     call.err()

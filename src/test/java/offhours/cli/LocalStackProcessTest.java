@@ -116,6 +116,31 @@ class LocalStackProcessTest {
   }
 
   @Test
+  void startWithModelOptionsOverARunningStackIsRefusedNamingThem() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    recordStack(other.pid(), other.info().startInstant().orElseThrow().toString());
+    String before = Files.readString(StateFile.path(cache));
+    Path labels = Files.writeString(cache.resolve("labels.txt"), "cat\ndog\n");
+
+    CliRun mine = run("local", "start", "--labels", labels.toString(), "--content-type", "auto");
+
+    assertThat(mine.exitCode()).isEqualTo(1);
+    assertThat(mine.err())
+        .isEqualTo("offhours: the local stack is already running (pid " + other.pid() + ") with the"
+            + " model and settings it started with; --labels, --content-type apply only to a new"
+            + " stack: stop it first ('scripts/offhours local stop'; its uploads and results go with"
+            + " it), then start it again with them\n");
+    assertThat(mine.out()).isEmpty();
+    assertThat(StateFile.path(cache)).hasContent(before);
+    assertThat(other.isAlive()).isTrue();
+
+    CliRun plain = run("local", "start"); // nothing asked of the stack: the running one will do
+    assertThat(plain.exitCode()).isZero();
+    assertThat(plain.err())
+        .isEqualTo("the local stack is already running (pid " + other.pid() + ")\n");
+  }
+
+  @Test
   void statusOfAStackWhoseIdWasReusedIsNotRunning() throws Exception {
     other = new ProcessBuilder("sleep", "60").start();
     recordStack(other.pid(), "2026-01-01T00:00:00Z");
