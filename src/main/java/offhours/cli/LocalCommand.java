@@ -58,6 +58,10 @@ final class LocalCommand {
     Arguments args = call.args();
     Optional<Path> model = args.value(MODEL.name()).map(Path::of);
     Optional<Path> labels = args.value(LABELS.name()).map(Path::of);
+    model.filter(p -> !Files.isRegularFile(p)).ifPresent(p -> {
+      throw CliException.usage(
+          "model file " + p + " does not exist; give the path of an ONNX model");
+    });
     labels.filter(p -> !Files.isRegularFile(p)).ifPresent(p -> {
       throw CliException.usage("labels file " + p + " does not exist");
     });
@@ -81,8 +85,24 @@ final class LocalCommand {
           Map.of(),
           modelSettings);
     } catch (IllegalArgumentException e) {
-      throw CliException.usage(e.getMessage());
+      throw CliException.usage(asFlag(e.getMessage()));
     }
+  }
+
+  /**
+   * A message about a function setting (CONTENT_TYPE must be ...) in the words of the command line: the flag the user
+   * typed (--content-type must be ...).
+   */
+  static String asFlag(String message) {
+    for (Map.Entry<String, Option> setting : Map.of(
+            "CONTENT_TYPE ", CONTENT_TYPE, "ACCEPT ", ACCEPT, "HOSTING ", HOSTING)
+        .entrySet()) {
+      if (message.startsWith(setting.getKey())) {
+        return "--" + setting.getValue().name() + " "
+            + message.substring(setting.getKey().length());
+      }
+    }
+    return message;
   }
 
   static long positive(Arguments args, Option option, long fallback) {

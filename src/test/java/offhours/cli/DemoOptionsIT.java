@@ -132,7 +132,7 @@ class DemoOptionsIT {
     assertThat(run.code).isEqualTo(2);
     assertThat(run.err)
         .contains(
-            "HOSTING must be one of scheduled, scale-to-zero or serverless, got 'Serverless'");
+            "--hosting must be one of scheduled, scale-to-zero or serverless, got 'Serverless'");
   }
 
   @Test
@@ -141,8 +141,9 @@ class DemoOptionsIT {
 
     assertThat(run.code).isEqualTo(2);
     assertThat(run.err)
-        .contains("CONTENT_TYPE must be application/x-image, auto (image/jpeg or image/png from the"
-            + " image) or a media type like image/jpeg, got 'jpeg'");
+        .contains(
+            "--content-type must be application/x-image, auto (image/jpeg or image/png from the"
+                + " image) or a media type like image/jpeg, got 'jpeg'");
   }
 
   /** src/test/resources/containers/shapes_container.py with {@code variables}, as a --container-command. */
@@ -172,7 +173,10 @@ class DemoOptionsIT {
     Run run = demoOfOnePhoto(dir, "--model", broken.toString(), labels);
 
     assertThat(run.code).isEqualTo(1);
-    assertThat(run.err).contains("ONNX Runtime could not load " + broken);
+    assertThat(run.err)
+        .contains("ONNX Runtime could not load " + broken)
+        .contains("give an ONNX model (a model in another format can be served by a container"
+            + " command of your own, --container-command)");
   }
 
   @Test

@@ -273,6 +273,31 @@ class MainTest {
   }
 
   @Test
+  void localStartChecksItsOptionsBeforeStartingAndNamesTheFlagsAsTyped(@TempDir Path dir)
+      throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    CliRun missingModel = run(
+        "local",
+        "start",
+        "--model",
+        dir.resolve("modle.onnx").toString(),
+        "--labels",
+        labels.toString());
+    assertThat(missingModel.exitCode()).isEqualTo(2);
+    assertThat(missingModel.err())
+        .isEqualTo(
+            "offhours: model file " + dir.resolve("modle.onnx")
+                + " does not exist; give the path of an ONNX model; see 'offhours local start --help'\n");
+    assertThat(run("local", "start", "--content-type", "image/").err())
+        .startsWith("offhours: --content-type must be application/x-image, auto")
+        .endsWith("got 'image/'; see 'offhours local start --help'\n");
+    assertThat(run("local", "run", "--hosting", "always").err())
+        .isEqualTo("offhours: --hosting must be one of scheduled, scale-to-zero or serverless, got"
+            + " 'always'; see 'offhours local run --help'\n");
+    assertThat(StateFile.path(cache)).as("nothing started").doesNotExist();
+  }
+
+  @Test
   void uploadOfAMissingPathNamesIt() {
     CliRun run = run("upload", "no/such/photo.jpg");
     assertThat(run.exitCode()).isEqualTo(2);
@@ -534,7 +559,7 @@ class MainTest {
 
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err())
-        .contains("ACCEPT must be a media type like application/json or application/json;verbose,"
+        .contains("--accept must be a media type like application/json or application/json;verbose,"
             + " got 'json'");
   }
 

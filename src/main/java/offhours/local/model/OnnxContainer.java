@@ -146,7 +146,11 @@ public final class OnnxContainer implements AutoCloseable {
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       session = env.createSession(onnxModel.toString(), options);
     } catch (OrtException e) {
-      throw new IOException("ONNX Runtime could not load " + onnxModel + ": " + e.getMessage(), e);
+      throw new IOException(
+          "ONNX Runtime could not load " + onnxModel + ": " + e.getMessage()
+              + "; give an ONNX model (a model in another format can be served by a container command"
+              + " of your own, --container-command)",
+          e);
     }
     try {
       Map.Entry<String, NodeInfo> input =
