@@ -2,6 +2,7 @@ package offhours.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.net.BindException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -67,7 +68,15 @@ final class UiCommand implements Command {
     AwsUiData.Pricing pricing = new AwsUiData.Pricing(settings.zone(), settings.prices());
     AwsUiData data = new AwsUiData(
         view(target), pricing, call.context().clock(), action -> control(target, action));
-    UiServer server = UiServer.start(data, port);
+    UiServer server;
+    try {
+      server = UiServer.start(data, port);
+    } catch (BindException e) {
+      data.close();
+      target.close();
+      throw CliException.failure("127.0.0.1:" + port + " is in use by another program ("
+          + e.getMessage() + "); choose another --port, or leave --port out for a free one");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean closed = new AtomicBoolean();
     Runnable close = () -> {
