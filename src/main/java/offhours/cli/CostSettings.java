@@ -122,7 +122,8 @@ record CostSettings(
     return mb;
   }
 
-  private static ZoneId zoneFlag(String value) {
+  /** --time-zone of 'cost', 'ui' and 'simulate'. */
+  static ZoneId zoneFlag(String value) {
     try {
       return ZoneId.of(value);
     } catch (DateTimeException e) {

@@ -8,7 +8,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -148,7 +147,7 @@ final class SimulateCommand implements Command {
               minutes(call, WAKE, d.createDelay()),
               minutes(call, STOP, d.deleteDelay()))
           .withCalendar(
-              ZoneId.of(call.args().value(TIME_ZONE.name()).orElse(d.zone().getId())),
+              call.args().value(TIME_ZONE.name()).map(CostSettings::zoneFlag).orElse(d.zone()),
               LocalDate.parse(call.args().value(START.name()).orElse(d.start().toString())),
               d.workingHours());
     } catch (DateTimeException | IllegalArgumentException e) {

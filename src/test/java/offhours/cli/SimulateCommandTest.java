@@ -161,6 +161,16 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aTimeZoneThatDoesNotExistIsAUsageErrorInTheWordsOfCost() {
+    CliRun run = run("simulate", "--time-zone", "Europe/Pariss");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo("offhours: --time-zone needs an IANA zone such as Europe/Berlin, got"
+            + " 'Europe/Pariss'; see 'offhours simulate --help'\n");
+  }
+
+  @Test
   void aHostingTheSimulationCannotRunOrFlagsThatDoNotApplyToItAreUsageErrors() {
     assertThat(run("simulate", "--hosting", "serverless").err())
         .contains(
