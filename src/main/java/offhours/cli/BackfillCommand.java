@@ -26,7 +26,10 @@ final class BackfillCommand implements Command {
   static final String ORIGIN = "offhours-backfill";
   static final double DEFAULT_RATE = 10;
   static final int DEFAULT_PAGE_SIZE = 1000;
-  /** The checkpoint is written after this many keys (and at the end of every page). */
+  /**
+   * The checkpoint is written after every send, so that an interrupted run (Ctrl-C) sends again at most the object it
+   * was sending, and otherwise after this many keys skipped or ignored (and at the end of every page).
+   */
   static final int CHECKPOINT_EVERY = 20;
 
   private static final Option RATE = Option.value(
@@ -278,12 +281,13 @@ final class BackfillCommand implements Command {
               }
               return false;
             }
+            long sentBefore = sent;
             one(version);
             done++;
             lastDone = version.key();
             progress.show(
                 done, listed, more, sent + " sent  " + skipped + " skipped", version.key());
-            if (done % CHECKPOINT_EVERY == 0) {
+            if (sent > sentBefore || done % CHECKPOINT_EVERY == 0) {
               checkpoint.save(version.key());
             }
           }

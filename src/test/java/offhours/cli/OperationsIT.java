@@ -484,6 +484,58 @@ class OperationsIT {
   }
 
   @Test
+  void backfillEndedBySignalGoesOnAfterTheLastObjectItSent() throws Exception {
+    List<String> images = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      images.add("slow/photo %02d.png".formatted(i));
+      moto.s3.putObject(
+          r -> r.bucket(moto.bucket).key(images.getLast()), RequestBody.fromBytes(new byte[] {1}));
+    }
+    // A user's run in its own JVM, one send a second, ended as Ctrl-C ends it once it has sent
+    // three.
+    ProcessBuilder backfill = new ProcessBuilder(
+            ProcessHandle.current().info().command().orElse("java"),
+            "-XX:-UsePerfData",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "backfill",
+            "s3://" + moto.bucket + "/slow/",
+            "--rate",
+            "1")
+        .redirectErrorStream(true)
+        .redirectOutput(cache.resolve("backfill.log").toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    backfill.environment().put("OFFHOURS_CACHE", cache.toString());
+    Process first = backfill.start();
+    try {
+      while (visible(moto.queueUrl) < 3 && first.isAlive()) {
+        Thread.sleep(50);
+      }
+      first.destroy(); // SIGTERM: the JVM ends as on Ctrl-C
+      assertThat(first.waitFor(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    } finally {
+      first.destroyForcibly();
+    }
+    List<Message> sent = new ArrayList<>(drain(moto.queueUrl));
+    assertThat(sent.size())
+        .as("sent before the signal: " + Files.readString(cache.resolve("backfill.log")))
+        .isBetween(3, images.size() - 1);
+
+    CliRun second = run("backfill", "s3://" + moto.bucket + "/slow/", "--rate", "500");
+
+    assertThat(second.err()).contains("resuming after slow/photo ");
+    sent.addAll(drain(moto.queueUrl));
+    List<String> keys = sent.stream()
+        .map(m -> ObjectNotification.read(m.body()).getFirst().key())
+        .toList();
+    assertThat(keys).containsAll(images);
+    assertThat(keys.size() - images.size())
+        .as("sent twice: at most the one the signal caught between its send and the checkpoint")
+        .isLessThanOrEqualTo(1);
+  }
+
+  @Test
   void backfillOfAVersionedBucketSendsTheCurrentVersionByItsIdAndNotADeletedObject() {
     moto.s3.putBucketVersioning(
         r -> r.bucket(moto.bucket).versioningConfiguration(v -> v.status("Enabled")));
