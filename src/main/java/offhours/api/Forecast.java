@@ -94,8 +94,20 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
         .orElseGet(() -> new Forecast(
             null,
             null,
-            "the endpoint is off and nothing will start it: no working hours"
-                + " ahead and no wake-up threshold; start it with 'offhours endpoint start'"));
+            stoppedUntilAuto(control)
+                ? "the endpoint was stopped by hand until 'offhours endpoint auto', which gives it"
+                    + " back to the schedule and the wake-up thresholds; start it with 'offhours"
+                    + " endpoint start'"
+                : "the endpoint is off and nothing will start it: no working hours"
+                    + " ahead and no wake-up threshold; start it with 'offhours endpoint start'"));
+  }
+
+  /** A manual stop without an end ('endpoint stop'): the policy would start the endpoint, the override forbids it. */
+  private static boolean stoppedUntilAuto(ControlState state) {
+    ControlState.Override override = state.override();
+    return override != null
+        && override.mode() == ControlState.Override.Mode.STOP
+        && override.until() == null;
   }
 
   /**

@@ -148,7 +148,11 @@ class ForecastTest {
         ApiFixtures.seen(WEDNESDAY_10, null, forever, Backlog.Snapshot.EMPTY));
     assertThat(never.startsAt()).isNull();
     assertThat(never.expectedAt()).isNull();
-    assertThat(never.reason()).endsWith("start it with 'offhours endpoint start'");
+    assertThat(never.reason())
+        .as("not 'no working hours ahead and no wake-up threshold': there are both")
+        .isEqualTo("the endpoint was stopped by hand until 'offhours endpoint auto', which gives it"
+            + " back to the schedule and the wake-up thresholds; start it with 'offhours endpoint"
+            + " start'");
   }
 
   @Test
