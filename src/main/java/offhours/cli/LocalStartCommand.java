@@ -52,7 +52,8 @@ final class LocalStartCommand implements Command {
             "the local stack is already running (pid " + running.get().pid()
                 + ") with the model and settings it started with; "
                 + given.stream().map(o -> "--" + o.name()).collect(Collectors.joining(", "))
-                + " apply only to a new stack: stop it first ('scripts/offhours local stop'; its uploads and"
+                + (given.size() == 1 ? " applies" : " apply")
+                + " only to a new stack: stop it first ('scripts/offhours local stop'; its uploads and"
                 + " results go with it), then start it again with them");
       }
       call.err()
