@@ -31,8 +31,8 @@ import offhours.cache.CacheFiles;
  * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
  * Host (127.0.0.1:PORT or localhost:PORT, so a DNS-rebound page cannot reach it); any Origin header is refused (no
  * web page may call it); and every request carries {@code Authorization: Bearer TOKEN}, where TOKEN is random per
- * stack and kept in a file only the user can read. The deployed API uses IAM (SigV4) instead; a token is the local
- * stand-in, since local mode's credentials are fixed and public.
+ * stack and kept in a file only the user can read. The deployed API uses IAM (SigV4) instead; the token is the
+ * local stand-in.
  */
 public final class LocalApiGateway implements AutoCloseable {
 
