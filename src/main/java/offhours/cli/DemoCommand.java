@@ -104,7 +104,8 @@ final class DemoCommand implements Command {
       String bucket = stack.resources().bucket();
       call.err()
           .println("endpoint " + stack.names().endpoint() + " is off; uploading "
-              + Format.plural(plan.items().size(), "image") + " from " + dir + " ...");
+              + Format.plural(plan.items().size(), "image") + " from "
+              + shown(dir, Path.of("").toAbsolutePath()) + " ...");
       for (UploadPlan.Item item : plan.items()) {
         stack
             .s3()
@@ -285,6 +286,18 @@ final class DemoCommand implements Command {
       call.out()
           .print(TextTable.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), rows));
     }
+  }
+
+  /**
+   * {@code dir} as the user would type it from {@code cwd}: relative when it is under it (the default folder is
+   * resolved from the checkout's root, so from that root it reads {@code src/demo/images}), absolute otherwise.
+   */
+  static String shown(String dir, Path cwd) {
+    Path absolute = Path.of(dir).toAbsolutePath().normalize();
+    Path here = cwd.toAbsolutePath().normalize();
+    return absolute.startsWith(here) && !absolute.equals(here)
+        ? here.relativize(absolute).toString()
+        : absolute.toString();
   }
 
   /** src/demo/images of the checkout the CLI runs from ({@code OFFHOURS_ROOT}, set by the scripts). */
