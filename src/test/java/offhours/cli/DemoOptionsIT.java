@@ -218,8 +218,10 @@ class DemoOptionsIT {
   }
 
   @Test
-  void aModelWithoutLabelsIsAUsageErrorThatSaysWhatToAdd(@TempDir Path dir) {
-    Run run = demo(dir.toString(), "--model", dir.resolve("m.onnx").toString());
+  void aModelWithoutLabelsIsAUsageErrorThatSaysWhatToAdd(@TempDir Path dir) throws IOException {
+    Path model =
+        Files.write(dir.resolve("m.onnx"), new byte[] {8, 1}); // exists: the labels are missing
+    Run run = demo(dir.toString(), "--model", model.toString());
     assertThat(run.code).isEqualTo(2);
     assertThat(run.err).contains("--labels FILE is required with --model");
   }
