@@ -5,8 +5,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import offhours.inference.Jitter;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -51,7 +53,28 @@ public final class DynamoCounters {
       String table,
       Map<String, AttributeValue> key,
       Map<String, Long> increments) {
-    return add(dynamo, table, key, increments, UUID.randomUUID().toString(), DynamoCounters::pause);
+    return add(dynamo, table, key, increments, (Duration) null);
+  }
+
+  /**
+   * As above, within {@code timeout} (null: the client's own call timeout) for the whole add: every try after a
+   * conflict, and the pauses between them, included; a function adds before its invocation's deadline. Past it the
+   * SDK's ApiCallTimeoutException is thrown, and nothing more is tried.
+   */
+  public static Added add(
+      DynamoDbClient dynamo,
+      String table,
+      Map<String, AttributeValue> key,
+      Map<String, Long> increments,
+      Duration timeout) {
+    return add(
+        dynamo,
+        table,
+        key,
+        increments,
+        UUID.randomUUID().toString(),
+        DynamoCounters::pause,
+        timeout);
   }
 
   static Added add(
@@ -75,6 +98,17 @@ public final class DynamoCounters {
       Map<String, Long> increments,
       String token,
       LongConsumer pause) {
+    return add(dynamo, table, key, increments, token, pause, null);
+  }
+
+  static Added add(
+      DynamoDbClient dynamo,
+      String table,
+      Map<String, AttributeValue> key,
+      Map<String, Long> increments,
+      String token,
+      LongConsumer pause,
+      Duration timeout) {
     Objects.requireNonNull(dynamo, "dynamo");
     if (increments.isEmpty()) {
       throw new IllegalArgumentException("nothing to add to " + table + " " + key);
@@ -91,13 +125,22 @@ public final class DynamoCounters {
             .updateExpression(expression)
             .expressionAttributeValues(values))
         .build();
+    long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
     for (int attempt = 1; ; attempt++) {
       if (attempt > 1) {
         pause.accept(conflictPauseMillis(attempt, Jitter.fraction()));
       }
       String attemptToken = attempt == 1 ? token : UUID.randomUUID().toString();
+      Duration left = timeout == null ? null : Duration.ofNanos(deadline - System.nanoTime());
+      if (left != null && left.toMillis() < 1) {
+        throw ApiCallTimeoutException.create(timeout.toMillis());
+      }
       try {
-        transact(dynamo, attemptToken, update);
+        transact(
+            dynamo,
+            attemptToken,
+            update,
+            timeout == null ? null : () -> deadline - System.nanoTime());
         return Added.APPLIED;
       } catch (TransactionInProgressException e) {
         // The SDK retries this answer itself, with the same token (it counts it as throttling), and
@@ -134,18 +177,40 @@ public final class DynamoCounters {
    *
    * @throws Unconfirmed when the resend got no answer either
    */
-  private static void transact(DynamoDbClient dynamo, String token, TransactWriteItem update) {
+  private static void transact(
+      DynamoDbClient dynamo, String token, TransactWriteItem update, LongSupplier nanosLeft) {
     try {
-      dynamo.transactWriteItems(b -> b.clientRequestToken(token).transactItems(update));
+      send(
+          dynamo,
+          token,
+          update,
+          nanosLeft == null ? null : Duration.ofNanos(nanosLeft.getAsLong()));
     } catch (SdkClientException noAnswer) {
+      Duration resend = RETRY_CALL_TIMEOUT;
+      if (nanosLeft != null) {
+        Duration left = Duration.ofNanos(nanosLeft.getAsLong());
+        if (left.toMillis() < 1) {
+          throw new Unconfirmed(token, noAnswer, null); // the deadline leaves no time to ask again
+        }
+        resend = left.compareTo(resend) < 0 ? left : resend;
+      }
       try {
-        dynamo.transactWriteItems(b -> b.clientRequestToken(token)
-            .transactItems(update)
-            .overrideConfiguration(c -> c.apiCallTimeout(RETRY_CALL_TIMEOUT)));
+        send(dynamo, token, update, resend);
       } catch (SdkClientException again) {
         throw new Unconfirmed(token, noAnswer, again);
       }
     }
+  }
+
+  /** One TransactWriteItems call, cut at {@code timeout} (null: the client's own call timeout). */
+  private static void send(
+      DynamoDbClient dynamo, String token, TransactWriteItem update, Duration timeout) {
+    dynamo.transactWriteItems(b -> {
+      b.clientRequestToken(token).transactItems(update);
+      if (timeout != null) {
+        b.overrideConfiguration(c -> c.apiCallTimeout(timeout));
+      }
+    });
   }
 
   /** The longest the resend of a transaction that got no answer may take, its retries included. */
@@ -158,11 +223,18 @@ public final class DynamoCounters {
   public static final class Unconfirmed extends RuntimeException {
     Unconfirmed(String token, SdkClientException first, SdkClientException resend) {
       super(
-          "no answer to the write nor to its resend with the same ClientRequestToken " + token
-              + " (" + first.getMessage() + "; then " + resend.getMessage() + "): DynamoDB may"
-              + " have applied it, at most once",
-          resend);
-      addSuppressed(first);
+          resend == null
+              ? "no answer to the write with ClientRequestToken " + token + " ("
+                  + first.getMessage()
+                  + ") and no time left before the deadline to resend it: DynamoDB may have applied it,"
+                  + " at most once"
+              : "no answer to the write nor to its resend with the same ClientRequestToken " + token
+                  + " (" + first.getMessage() + "; then " + resend.getMessage() + "): DynamoDB may"
+                  + " have applied it, at most once",
+          resend == null ? first : resend);
+      if (resend != null) {
+        addSuppressed(first);
+      }
     }
   }
 

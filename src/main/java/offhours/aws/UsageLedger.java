@@ -2,10 +2,12 @@ package offhours.aws;
 
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import offhours.inference.InvocationUsage;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -121,6 +123,15 @@ public final class UsageLedger {
    * and says so through {@link Unrecorded}.
    */
   public void add(InvocationUsage tally) {
+    add(tally, () -> null);
+  }
+
+  /**
+   * As {@link #add(InvocationUsage)}, the write cut after what {@code timeout} says when it is about to start (null:
+   * the client's own call timeout): a function writes before its invocation's deadline. {@code timeout} may throw to
+   * say no time is left: then that is what is lost, and why.
+   */
+  public void add(InvocationUsage tally, Supplier<Duration> timeout) {
     long n = tally.invocations();
     if (!settings.enabled() || n == 0) {
       return;
@@ -141,7 +152,8 @@ public final class UsageLedger {
               "sk",
               AttributeValue.fromS(
                   LocalDate.ofInstant(clock.instant(), settings.zone()).toString())),
-          increments);
+          increments,
+          timeout.get());
       if (added == DynamoCounters.Added.BY_THE_FIRST_ATTEMPT) {
         log.ledgerUpdatedByTheFirstAttempt(n, millis);
       }

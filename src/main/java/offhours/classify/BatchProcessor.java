@@ -70,7 +70,12 @@ final class BatchProcessor {
     try {
       return process(messages, scope);
     } finally {
-      usage.add(scope.usage());
+      // Last of the batch: what the deadline leaves it; with no time left the tally is lost and
+      // logged as such.
+      usage.add(
+          scope.usage(),
+          () -> scope.writeTimeout(
+              BatchScope.Write.LEDGER, "this batch's serverless invocations in the ledger"));
     }
   }
 

@@ -94,6 +94,93 @@ final class BatchScope {
     return remainingMillis() >= needed.toMillis();
   }
 
+  /**
+   * The writes that follow a record's InvokeEndpoint, in the order they happen, each with the share of
+   * {@link #RESERVE} kept for it. Lambda ends an invocation at its Timeout
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html), and then the whole batch, finished
+   * records included, comes back after the visibility timeout with one more receive each; so no write may outlast
+   * the deadline, and each leaves the later ones their shares. A DynamoDB PutItem or TransactWriteItems, or an SQS
+   * SendMessage, answers in milliseconds within a Region; a share of a second or more leaves room for the SDK's
+   * retries of a throttled or dropped attempt (the standard mode's first two pauses: at most 100 and 200 ms,
+   * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html) and, for the ledger, for its
+   * conflict pauses (25 + 50 + 100 + 200 ms at most, {@code DynamoCounters}).
+   */
+  enum Write {
+    /** The record's result (PutItem). Its 2 s leave 1.5 + 1 + 0.5 s for what follows. */
+    RESULT(Duration.ofMillis(2_000)),
+    /** The deferred copy of a message (SendMessage), once the whole batch is evaluated. */
+    DEFERRAL(Duration.ofMillis(1_500)),
+    /** The batch's serverless invocations added to the ledger (TransactWriteItems), last of all. */
+    LEDGER(Duration.ofMillis(1_000));
+
+    final Duration share;
+
+    Write(Duration share) {
+      this.share = share;
+    }
+
+    /** What the writes after this one, and the end of the invocation, keep. */
+    Duration after() {
+      Duration after = END;
+      for (Write later : values()) {
+        if (later.ordinal() > ordinal()) {
+          after = after.plus(later.share);
+        }
+      }
+      return after;
+    }
+  }
+
+  /** Kept after the last write: the batch response written back, and Lambda's own work before the Timeout. */
+  static final Duration END = Duration.ofMillis(500);
+
+  /**
+   * Kept free after a record's InvokeEndpoint (and its image download): every write's share plus {@link #END}, 2 +
+   * 1.5 + 1 + 0.5 = 5 s. A record is started only with INVOKE_TIMEOUT_SECONDS plus this left.
+   */
+  static final Duration RESERVE = Write.RESULT.share.plus(Write.RESULT.after());
+
+  /**
+   * The least a write is given: a write given less would fail for want of time, not for anything DynamoDB or SQS did
+   * (a PutItem within a Region takes a few milliseconds, but a first call on a new connection adds its TLS handshake).
+   */
+  static final Duration WRITE_FLOOR = Duration.ofMillis(250);
+
+  /** How a record whose write the deadline stopped ends: its message is not acknowledged. */
+  static final String RETRIED = "; SQS delivers the message again after its visibility timeout";
+
+  /** A write that was not started, or was cut, because the invocation's deadline came. */
+  static final class OutOfTime extends RuntimeException {
+    OutOfTime(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * The apiCallTimeout of {@code write}: the time left less what the later writes keep, at least {@link
+   * #WRITE_FLOOR}; null without a deadline.
+   *
+   * @throws OutOfTime when less than {@link #WRITE_FLOOR} remains before {@link #END}: the write is not started
+   */
+  Duration writeTimeout(Write write, String what) {
+    long remaining = remainingMillis();
+    if (remaining == Long.MAX_VALUE) {
+      return null;
+    }
+    if (remaining - END.toMillis() < WRITE_FLOOR.toMillis()) {
+      throw new OutOfTime(String.format(
+          java.util.Locale.ROOT,
+          "%s was not started: %d ms of this invocation remained, less than the %d ms a write is given"
+              + " plus the %d ms kept at its end",
+          what,
+          remaining,
+          WRITE_FLOOR.toMillis(),
+          END.toMillis()));
+    }
+    return Duration.ofMillis(
+        Math.max(WRITE_FLOOR.toMillis(), remaining - write.after().toMillis()));
+  }
+
   /** The time a call may take and still leave {@code reserve} of the invocation; null without a deadline. */
   Duration callTimeout(Duration reserve) {
     long remaining = remainingMillis();

@@ -67,8 +67,9 @@ final class Deferrals {
    * Sends the copy; the caller acknowledges the original only if this returns.
    *
    * @param throttled whether the endpoint only throttled: one more throttle, not one more deferral
+   * @param timeout cuts the call, its retries included, before the invocation's deadline (null: the client's own)
    */
-  void send(QueueMessage message, String reason, boolean throttled) {
+  void send(QueueMessage message, String reason, boolean throttled, Duration timeout) {
     Map<String, MessageAttributeValue> attributes = new HashMap<>();
     message.messageAttributes().forEach((name, value) -> {
       if (!ATTRIBUTE.equals(name)
@@ -103,7 +104,12 @@ final class Deferrals {
         .sendMessage(r -> r.queueUrl(queueUrl)
             .messageBody(message.body())
             .delaySeconds(delaySeconds)
-            .messageAttributes(attributes));
+            .messageAttributes(attributes)
+            .overrideConfiguration(c -> {
+              if (timeout != null) {
+                c.apiCallTimeout(timeout);
+              }
+            }));
   }
 
   private static void putCount(

@@ -24,6 +24,7 @@ import offhours.inference.ModelAnswer;
 import offhours.inference.ProbeImage;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -50,8 +51,8 @@ final class MessageClassifier {
   /** A model that crashes (5xx) on the same image on this many receives has found a poison image. */
   static final int MODEL_CRASH_RECEIVES = 3;
 
-  /** Kept free at the end of an invocation for writing a result or sending a deferred copy. */
-  static final Duration RESERVE = Duration.ofSeconds(5);
+  /** Kept free after InvokeEndpoint for the writes that follow it ({@link BatchScope.Write}). */
+  static final Duration RESERVE = BatchScope.RESERVE;
 
   /** One message's outcomes before the batch is concluded. */
   record Evaluation(QueueMessage message, int attempts, List<Outcome> outcomes) {}
@@ -88,7 +89,8 @@ final class MessageClassifier {
       switch (parsed) {
         case TestEvent t ->
           outcomes.add(Outcome.of(Kind.IGNORED, writer.subject(message), "s3:TestEvent"));
-        case Malformed m -> outcomes.add(writer.reject(message, "body", m.reason(), attempts));
+        case Malformed m ->
+          outcomes.add(writer.reject(message, "body", m.reason(), attempts, scope));
         case Records r -> {
           for (Entry entry : r.entries()) {
             outcomes.add(entry(message, entry, attempts, scope));
@@ -134,14 +136,26 @@ final class MessageClassifier {
                 + " MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: "
                 + reason));
       } else {
+        Duration timeout = null;
         try {
-          deferrals.send(message, reason, !counted);
-        } catch (SdkException e) {
+          timeout = scope.writeTimeout(
+              BatchScope.Write.DEFERRAL, "the deferred copy of " + writer.subject(message));
+          deferrals.send(message, reason, !counted, timeout);
+        } catch (ApiCallTimeoutException e) {
           kind = Kind.RETRY;
           outcomes.add(Outcome.of(
               Kind.RETRY,
               writer.subject(message),
-              "could not send the deferred copy: " + describe(e)));
+              "sending the deferred copy was cut after " + timeout.toMillis()
+                  + " ms, to end before this invocation's deadline (SQS did not answer in time)"
+                  + BatchScope.RETRIED));
+        } catch (SdkException | BatchScope.OutOfTime e) {
+          kind = Kind.RETRY;
+          outcomes.add(Outcome.of(
+              Kind.RETRY,
+              writer.subject(message),
+              "could not send the deferred copy: " + describe(e)
+                  + (e instanceof BatchScope.OutOfTime ? BatchScope.RETRIED : "")));
         }
       }
     }
@@ -169,7 +183,8 @@ final class MessageClassifier {
           crash.crashed(),
           String.format(
               Locale.ROOT, "the model failed on this image %d times %s", receives, crash.detail()),
-          attempts);
+          attempts,
+          scope);
     } catch (RuntimeException e) {
       return Outcome.of(Kind.RETRY, crash.subject(), describe(e));
     }
@@ -179,7 +194,7 @@ final class MessageClassifier {
     try {
       return switch (entry) {
         case BadRecord bad ->
-          writer.reject(message, "record-" + bad.index(), bad.reason(), attempts);
+          writer.reject(message, "record-" + bad.index(), bad.reason(), attempts, scope);
         case ObjectEvent event
         when !event.bucket().equals(config.bucketName()) ->
           writer.reject(
@@ -187,7 +202,8 @@ final class MessageClassifier {
               "record-" + event.index(),
               "record " + event.index() + " is about bucket " + event.bucket()
                   + "; this function classifies uploads to " + config.bucketName() + " only",
-              attempts);
+              attempts,
+              scope);
         case ObjectEvent event
         when !event.created() ->
           Outcome.of(Kind.IGNORED, event.uri(), "not an ObjectCreated event: " + event.eventName());
@@ -202,7 +218,7 @@ final class MessageClassifier {
   private Outcome classify(ObjectEvent event, int attempts, BatchScope scope) {
     String sizeProblem = downloads.sizeProblem(event);
     if (sizeProblem != null) {
-      return writer.verdict(event, sizeProblem, attempts);
+      return writer.verdict(event, sizeProblem, attempts, scope);
     }
     Outcome notNow = notNow(event, scope);
     if (notNow != null) {
@@ -211,7 +227,7 @@ final class MessageClassifier {
     byte[] image;
     switch (downloads.fetch(event, scope.callTimeout(RESERVE))) {
       case Unusable u -> {
-        return writer.verdict(event, u.reason(), attempts);
+        return writer.verdict(event, u.reason(), attempts, scope);
       }
       case Failed f -> {
         return Outcome.of(Kind.RETRY, event.uri(), f.reason());
@@ -248,14 +264,15 @@ final class MessageClassifier {
           scope.endpointDown(failure.reason(), true);
           yield Outcome.throttled(event.uri(), failure.reason());
         }
-        case IMAGE -> writer.verdict(event, failure.reason(), attempts);
+        case IMAGE -> writer.verdict(event, failure.reason(), attempts, scope);
         // Only this image is over the endpoint's limit: the endpoint is not marked down, so the
         // batch's smaller images are still sent.
         case OVERSIZE -> Outcome.of(Kind.DEFERRED, event.uri(), failure.reason());
         case UNREADABLE -> {
           ProbeImage.Check probe = scope.probe(() -> sendProbe(scope));
           if (probe.read()) {
-            yield writer.verdict(event, failure.reason() + "; " + ProbeImage.Check.READ, attempts);
+            yield writer.verdict(
+                event, failure.reason() + "; " + ProbeImage.Check.READ, attempts, scope);
           }
           String reason = failure.reason() + "; " + probe.failure()
               + (probe.throttled()
@@ -283,7 +300,7 @@ final class MessageClassifier {
           event.uri(),
           "the endpoint's answer does not fit the model's settings: " + e.getMessage());
     }
-    return writer.classified(event, image.length, answer, attempts);
+    return writer.classified(event, image.length, answer, attempts, scope);
   }
 
   /**
@@ -325,6 +342,9 @@ final class MessageClassifier {
   }
 
   private static String describe(Exception e) {
+    if (e instanceof BatchScope.OutOfTime) {
+      return e.getMessage(); // says what was cut, and that SQS delivers it again
+    }
     return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

@@ -1,6 +1,7 @@
 package offhours.classify;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import offhours.classify.Outcome.Kind;
 import offhours.classify.S3Notifications.ObjectEvent;
@@ -9,6 +10,7 @@ import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultsTable;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 
 /**
  * Writes a record's result, one per object version (a classification or a verdict) or, for a message that is not an
@@ -29,7 +31,8 @@ final class ResultWriter {
   }
 
   /** The model's answer for the {@code size}-byte image of {@code event}: its top labels, under the model that answered. */
-  Outcome classified(ObjectEvent event, long size, ModelAnswer answer, int attempts) {
+  Outcome classified(
+      ObjectEvent event, long size, ModelAnswer answer, int attempts, BatchScope scope) {
     List<ScoredLabel> top = answer.ranking().top(config.topK());
     List<Label> labels = top.stream().map(l -> new Label(l.label(), l.score())).toList();
     String model = answer.variant() != null ? answer.variant() : config.modelName();
@@ -41,7 +44,7 @@ final class ResultWriter {
         config.endpointName(),
         clock.instant(),
         attempts);
-    return results.put(item)
+    return put(item, event.uri(), scope)
         ? Outcome.of(
             Kind.CLASSIFIED,
             event.uri(),
@@ -50,7 +53,7 @@ final class ResultWriter {
   }
 
   /** A verdict: the image of {@code event} is at fault, for {@code reason}. */
-  Outcome verdict(ObjectEvent event, String reason, int attempts) {
+  Outcome verdict(ObjectEvent event, String reason, int attempts, BatchScope scope) {
     ResultItem item = ResultItem.rejected(
         object(event, event.size()),
         reason,
@@ -58,13 +61,13 @@ final class ResultWriter {
         config.endpointName(),
         clock.instant(),
         attempts);
-    return results.put(item)
+    return put(item, event.uri(), scope)
         ? Outcome.of(Kind.REJECTED, event.uri(), reason)
         : Outcome.of(Kind.DUPLICATE, event.uri(), "already has a result");
   }
 
   /** A message that is not an S3 notification still gets a result, under the message's own identity. */
-  Outcome reject(QueueMessage message, String part, String reason, int attempts) {
+  Outcome reject(QueueMessage message, String part, String reason, int attempts, BatchScope scope) {
     ResultItem item = ResultItem.rejectedMessage(
         queueName(message),
         message.messageId(),
@@ -74,9 +77,30 @@ final class ResultWriter {
         config.endpointName(),
         clock.instant(),
         attempts);
-    return results.put(item)
+    return put(item, item.pk(), scope)
         ? Outcome.of(Kind.REJECTED, item.pk(), reason)
         : Outcome.of(Kind.DUPLICATE, item.pk(), "already has a result");
+  }
+
+  /**
+   * Writes {@code item} within the invocation's deadline ({@link BatchScope.Write#RESULT}); whether it was written.
+   *
+   * @throws BatchScope.OutOfTime when the deadline leaves no time for the write, or cut it: the message is retried
+   */
+  private boolean put(ResultItem item, String subject, BatchScope scope) {
+    Duration timeout;
+    try {
+      timeout = scope.writeTimeout(BatchScope.Write.RESULT, "the result of " + subject);
+    } catch (BatchScope.OutOfTime e) {
+      throw new BatchScope.OutOfTime(e.getMessage() + BatchScope.RETRIED);
+    }
+    try {
+      return results.put(item, timeout);
+    } catch (ApiCallTimeoutException e) {
+      throw new BatchScope.OutOfTime("writing the result of " + subject + " was cut after "
+          + timeout.toMillis() + " ms, to end before this invocation's deadline (DynamoDB did not"
+          + " answer in time)" + BatchScope.RETRIED);
+    }
   }
 
   /** The name a whole message's outcome goes by: the key its result would have. */

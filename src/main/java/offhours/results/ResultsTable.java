@@ -91,8 +91,22 @@ public final class ResultsTable {
    * CLASSIFIED one from the same model exists; returns whether it was written.
    */
   public boolean put(ResultItem item) {
+    return put(item, null);
+  }
+
+  /**
+   * As {@link #put(ResultItem)}, the call (its retries included) cut after {@code timeout} (null: the client's own):
+   * a function writes before its invocation's deadline. A cut write throws the SDK's ApiCallTimeoutException.
+   */
+  public boolean put(ResultItem item, java.time.Duration timeout) {
+    PutItemRequest request = putRequest(item);
+    if (timeout != null) {
+      request = request.toBuilder()
+          .overrideConfiguration(c -> c.apiCallTimeout(timeout))
+          .build();
+    }
     try {
-      dynamo.putItem(putRequest(item));
+      dynamo.putItem(request);
       return true;
     } catch (ConditionalCheckFailedException alreadyThere) {
       return false;

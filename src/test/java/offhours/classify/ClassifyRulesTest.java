@@ -590,6 +590,155 @@ class ClassifyRulesTest {
     assertThat(runtime.requests).isEmpty();
   }
 
+  /**
+   * The writes after InvokeEndpoint share the 5 s it leaves: each is cut before the deadline less what the later ones
+   * keep (result 3 s, deferral 1.5 s, ledger 0.5 s), and together they are the reserve a record is started with.
+   */
+  @Test
+  void theReserveIsWhatTheWritesAfterInvokeEndpointAndTheEndOfTheInvocationKeep() {
+    assertThat(MessageClassifier.RESERVE).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(BatchScope.Write.RESULT.after()).isEqualTo(java.time.Duration.ofMillis(3_000));
+    assertThat(BatchScope.Write.DEFERRAL.after()).isEqualTo(java.time.Duration.ofMillis(1_500));
+    assertThat(BatchScope.Write.LEDGER.after()).isEqualTo(BatchScope.END);
+  }
+
+  @Test
+  void theResultWriteIsLimitedToTheTimeLeftLessWhatTheLaterWritesKeep() throws IOException {
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            new ByteArrayOutputStream(),
+            remaining(100_000));
+
+    assertThat(dynamo.puts)
+        .singleElement()
+        .satisfies(r -> assertThat(
+                r.overrideConfiguration().orElseThrow().apiCallTimeout().orElseThrow())
+            .isEqualTo(java.time.Duration.ofMillis(97_000)));
+  }
+
+  @Test
+  void aResultWithNoTimeLeftForItsWriteIsNotWrittenAndTheMessageIsRetriedWithTheReason()
+      throws IOException {
+    java.util.concurrent.atomic.AtomicInteger left =
+        new java.util.concurrent.atomic.AtomicInteger(100_000);
+    runtime.answer = r -> {
+      left.set(600); // InvokeEndpoint took all but 600 ms: less than the 250 ms floor + 500 ms end
+      return "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    };
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            remaining(left::get));
+
+    assertThat(dynamo.puts).isEmpty();
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+        .isEqualTo("the result of s3://offhours-images/a.jpg was not started: 600 ms of this"
+            + " invocation remained, less than the 250 ms a write is given plus the 500 ms kept at"
+            + " its end; SQS delivers the message again after its visibility timeout");
+  }
+
+  @Test
+  void aResultWriteCutAtTheDeadlineIsRetriedWithTheReason() throws IOException {
+    dynamo.failWith = ApiCallTimeoutException.create(97_000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            remaining(100_000));
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+        .isEqualTo("writing the result of s3://offhours-images/a.jpg was cut after 97000 ms, to"
+            + " end before this invocation's deadline (DynamoDB did not answer in time); SQS"
+            + " delivers the message again after its visibility timeout");
+  }
+
+  @Test
+  void theDeferredCopyIsSentWithinTheTimeLeftLessWhatTheLedgerKeeps() throws IOException {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder().statusCode(503).build();
+    };
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            new ByteArrayOutputStream(),
+            remaining(100_000));
+
+    assertThat(sqs.sent)
+        .singleElement()
+        .satisfies(r -> assertThat(
+                r.overrideConfiguration().orElseThrow().apiCallTimeout().orElseThrow())
+            .isEqualTo(java.time.Duration.ofMillis(98_500)));
+  }
+
+  @Test
+  void aDeferredCopyCutAtTheDeadlineLeavesTheMessageToSqsWithTheReason() throws IOException {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder().statusCode(503).build();
+    };
+    sqs.failWith = ApiCallTimeoutException.create(98_500);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            remaining(100_000));
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("sending the deferred copy was cut after 98500 ms, to end before this"
+            + " invocation's deadline (SQS did not answer in time); SQS delivers the message again"
+            + " after its visibility timeout");
+  }
+
+  @Test
+  void theLedgerWriteIsLimitedToTheTimeLeftLessTheEndOfTheInvocation() throws IOException {
+    handler(
+            "INVOKE_TIMEOUT_SECONDS",
+            "30",
+            "HOSTING",
+            "serverless",
+            "CONTROL_TABLE_NAME",
+            "control",
+            "SERVERLESS_MEMORY_MB",
+            "2048")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            new ByteArrayOutputStream(),
+            remaining(100_000));
+
+    assertThat(dynamo.transactions)
+        .singleElement()
+        .satisfies(r -> assertThat(r.overrideConfiguration()
+                .orElseThrow()
+                .apiCallTimeout()
+                .orElseThrow()
+                .toMillis())
+            .as("99.5 s less the moments the add itself took")
+            .isBetween(98_500L, 99_500L));
+  }
+
   // ------------------------------------------------------------------ unexpected failures
 
   @Test
@@ -808,12 +957,17 @@ class ClassifyRulesTest {
 
   /** A Lambda context with {@code millis} left; the handler asks it for nothing else. */
   static Context remaining(int millis) {
+    return remaining(() -> millis);
+  }
+
+  /** A Lambda context whose time left is what {@code millis} says when asked. */
+  static Context remaining(java.util.function.IntSupplier millis) {
     return (Context) java.lang.reflect.Proxy.newProxyInstance(
         Context.class.getClassLoader(),
         new Class<?>[] {Context.class},
         (proxy, method, args) -> switch (method.getName()) {
-          case "getRemainingTimeInMillis" -> millis;
-          case "toString" -> "a context with " + millis + " ms left";
+          case "getRemainingTimeInMillis" -> millis.getAsInt();
+          case "toString" -> "a context with " + millis.getAsInt() + " ms left";
           default -> throw new UnsupportedOperationException("Context." + method.getName());
         });
   }

@@ -32,6 +32,9 @@ public final class FakeDynamoDb implements DynamoDbClient {
   public final Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
   public final List<PutItemRequest> puts = new ArrayList<>();
   public final List<UpdateItemRequest> updates = new ArrayList<>();
+  /** Every TransactWriteItems request as sent, its override configuration included. */
+  public final List<TransactWriteItemsRequest> transactions = new ArrayList<>();
+
   public volatile RuntimeException failWith;
 
   @Override
@@ -117,6 +120,7 @@ public final class FakeDynamoDb implements DynamoDbClient {
   @Override
   public synchronized TransactWriteItemsResponse transactWriteItems(
       TransactWriteItemsRequest request) {
+    transactions.add(request);
     if (failWith != null) {
       throw failWith;
     }
