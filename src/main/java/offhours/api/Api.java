@@ -3,6 +3,7 @@ package offhours.api;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import offhours.aws.UsageLedger;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.LedgerPrices;
@@ -55,12 +56,22 @@ public final class Api {
     // The model's labels from LABELS_S3_URI are read here, once, as the consumer and the controller
     // read them.
     ModelContract model = config.controller().model().resolveLabels(s3);
+    // The queue path reads the stack after InvokeEndpoint: each read is cut before the request's
+    // deadline, through a view of the clients (the observer's classes are the controller's too).
     this.classify = new ClassifyRoute(
         config,
         s3,
         new InferenceClient(runtime, config.controller().endpointName(), model),
         new UsageLedger(dynamo, config.usage(), clock, new LedgerLines()),
-        observer::observe,
+        timeout -> new StackObserver(
+                BoundedReads.dynamo(dynamo, timeout),
+                BoundedReads.sqs(sqs, timeout),
+                config.controller().controlTableName(),
+                config.controller().queueUrl(),
+                config.controller().dlqUrl(),
+                config.controller().zone(),
+                clock)
+            .observe(),
         clock);
   }
 
@@ -87,10 +98,22 @@ public final class Api {
   }
 
   public ApiResponse handle(ApiRequest request) {
+    return handle(request, RequestDeadline.NONE);
+  }
+
+  /**
+   * As {@link #handle(ApiRequest)}, within the invocation's deadline: {@code remainingMillis} is Lambda's time left
+   * (the context's getRemainingTimeInMillis).
+   */
+  public ApiResponse handle(ApiRequest request, LongSupplier remainingMillis) {
+    return handle(request, new RequestDeadline(remainingMillis));
+  }
+
+  private ApiResponse handle(ApiRequest request, RequestDeadline deadline) {
     Objects.requireNonNull(request, "request");
     try {
       return switch (request.routeKey()) {
-        case "POST /classify" -> classify.handle(request);
+        case "POST /classify" -> classify.handle(request, deadline);
         case "GET /status" -> status();
         case "GET /results" -> results.byQuery(request);
         case "GET /results/{key+}" -> results.byPath(request);

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import offhours.aws.UsageLedger;
 import offhours.inference.ContractViolation;
@@ -19,6 +20,7 @@ import offhours.inference.ModelAnswer;
 import offhours.inference.ProbeImage;
 import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -41,24 +43,30 @@ final class ClassifyRoute {
    */
   static final Duration INVOKE_TIMEOUT = Duration.ofSeconds(20);
 
+  /**
+   * When a client should send an image again that the deadline kept from being stored: a retry goes the queue path at
+   * once if the endpoint still cannot answer, so a short wait is enough (RFC 9110, section 10.2.3).
+   */
+  static final int RETRY_AFTER_SECONDS = 30;
+
   private final ApiConfig config;
   private final S3Client s3;
   private final InferenceClient inference;
   private final UsageLedger usage;
-  private final Supplier<StackObserver.Observed> observer;
+  private final Function<Supplier<Duration>, StackObserver.Observed> observer;
   private final Clock clock;
 
   /**
    * {@code inference} calls the model as the consumer does (its labels resolved), and {@code usage} records what a
    * serverless endpoint bills for each call, as Classify's batches do; {@code observer} reads the stack when an image
-   * must wait (for the forecast).
+   * must wait (for the forecast), each read cut after what the supplier it is given says.
    */
   ClassifyRoute(
       ApiConfig config,
       S3Client s3,
       InferenceClient inference,
       UsageLedger usage,
-      Supplier<StackObserver.Observed> observer,
+      Function<Supplier<Duration>, StackObserver.Observed> observer,
       Clock clock) {
     this.config = config;
     this.s3 = s3;
@@ -69,15 +77,23 @@ final class ClassifyRoute {
   }
 
   ApiResponse handle(ApiRequest request) {
+    return handle(request, RequestDeadline.NONE);
+  }
+
+  /** Answers within {@code deadline}: every call after InvokeEndpoint is cut before it. */
+  ApiResponse handle(ApiRequest request, RequestDeadline deadline) {
     InvocationUsage spent = usage.tally();
     try {
-      return handle(request, spent);
+      return handle(request, spent, deadline);
     } finally {
-      usage.add(spent); // the invocations the model ran for, whatever the answer to the client
+      // The invocations the model ran for, whatever the answer to the client; with no time left
+      // they
+      // are lost, and the log says so.
+      usage.add(spent, () -> deadline.timeout(RequestDeadline.END, "the ledger write"));
     }
   }
 
-  private ApiResponse handle(ApiRequest request, InvocationUsage spent) {
+  private ApiResponse handle(ApiRequest request, InvocationUsage spent, RequestDeadline deadline) {
     byte[] image = request.body();
     if (image.length == 0) {
       return ApiResponse.error(
@@ -107,7 +123,7 @@ final class ClassifyRoute {
       if (otherModel != null) {
         // Its labels would be this model's class names on another model's scores: the image goes
         // through the queue, which the endpoint of this model serves.
-        return queue(request, image, format, otherModel);
+        return queue(request, image, format, otherModel, deadline);
       }
       answer = inference.read(reply);
     } catch (SdkException e) {
@@ -116,7 +132,7 @@ final class ClassifyRoute {
         // As the consumer decides it: the endpoint cannot answer now, or refused for a reason that
         // is not the image's. Either way the image waits in the queue.
         case UNAVAILABLE, THROTTLED, ENDPOINT, OVERSIZE ->
-          queue(request, image, format, failure.reason());
+          queue(request, image, format, failure.reason(), deadline);
         case IMAGE -> ApiResponse.error(422, failure.reason());
         // As the consumer decides it too: a 4xx is the image's only if the model reads offhours'
         // probe image, in what is left of INVOKE_TIMEOUT; else the endpoint cannot answer.
@@ -129,7 +145,7 @@ final class ClassifyRoute {
               : ProbeImage.send(inference, left, spent);
           yield probe.read()
               ? ApiResponse.error(422, failure.reason() + "; " + ProbeImage.Check.READ)
-              : queue(request, image, format, failure.reason() + "; " + probe.failure());
+              : queue(request, image, format, failure.reason() + "; " + probe.failure(), deadline);
         }
         case CRASH, DEPLOYMENT -> ApiResponse.error(502, failure.reason());
       };
@@ -163,17 +179,58 @@ final class ClassifyRoute {
     return ApiResponse.json(200, result);
   }
 
-  /** Stores the image so it goes through the queue, and says where and when its result will be. */
-  private ApiResponse queue(ApiRequest request, byte[] image, ImageFormat format, String why) {
+  /**
+   * Stores the image so it goes through the queue, and says where and when its result will be. Each call is cut
+   * before the deadline ({@link RequestDeadline}): an image the deadline kept from being stored is a 503 (not
+   * stored) or a 504 (S3 did not confirm it in time), each with a Retry-After; a forecast it kept from being read
+   * leaves the 202 without one, since the image is stored all the same.
+   */
+  private ApiResponse queue(
+      ApiRequest request, byte[] image, ImageFormat format, String why, RequestDeadline deadline) {
     Instant now = clock.instant();
     String key = PREFIX + LocalDate.ofInstant(now, ZoneOffset.UTC) + "/" + UUID.randomUUID()
         + (format == ImageFormat.PNG ? ".png" : ".jpg");
-    s3.putObject(
-        r -> r.bucket(config.bucket()).key(key).contentType(format.mediaType()),
-        RequestBody.fromBytes(image));
-    StackObserver.Observed seen = observer.get();
-    Forecast forecast = Forecast.of(config, seen);
     String path = "/results/" + key;
+    Duration storing;
+    try {
+      storing = deadline.timeout(RequestDeadline.AFTER_STORE, "storing the image");
+    } catch (RequestDeadline.NoTimeLeft e) {
+      return retryLater(
+          503,
+          "the endpoint cannot answer now (" + why + "), and " + e.getMessage()
+              + ": the image was not stored; send it again");
+    }
+    try {
+      s3.putObject(
+          r -> {
+            r.bucket(config.bucket()).key(key).contentType(format.mediaType());
+            if (storing != null) {
+              r.overrideConfiguration(c -> c.apiCallTimeout(storing));
+            }
+          },
+          RequestBody.fromBytes(image));
+    } catch (ApiCallTimeoutException e) {
+      return retryLater(
+          504,
+          "the endpoint cannot answer now (" + why + "), and storing the image as s3://"
+              + config.bucket() + "/" + key + " was cut after " + storing.toMillis()
+              + " ms, to answer before this request's deadline: S3 did not confirm it, so it may"
+              + " or may not be stored (GET " + path + " tells); send it again");
+    }
+    StackObserver.Observed seen;
+    String unforeseen = null;
+    try {
+      seen = observer.apply(
+          () -> deadline.timeout(RequestDeadline.AFTER_READS, "reading the stack for a forecast"));
+    } catch (RequestDeadline.NoTimeLeft e) {
+      seen = null;
+      unforeseen = e.getMessage();
+    } catch (ApiCallTimeoutException e) {
+      seen = null;
+      unforeseen =
+          "reading the stack for a forecast was cut to answer before this request's" + " deadline";
+    }
+    Forecast forecast = seen == null ? null : Forecast.of(config, seen);
     Map<String, Object> queued = StatusView.orderedMap(
         "state",
         "QUEUED",
@@ -184,15 +241,22 @@ final class ClassifyRoute {
         "result",
         url(request, path),
         "startsAt",
-        forecast.startsAt(),
+        forecast == null ? null : forecast.startsAt(),
         "expectedAt",
-        forecast.expectedAt(),
+        forecast == null ? null : forecast.expectedAt(),
         "reason",
         "the endpoint cannot answer now (" + why + "); the image waits in the queue: "
-            + forecast.reason(),
+            + (forecast == null ? "no forecast, " + unforeseen : forecast.reason()),
         "observedAt",
-        seen.at());
+        seen == null ? null : seen.at());
     return ApiResponse.json(202, queued, Map.of("location", path));
+  }
+
+  private static ApiResponse retryLater(int status, String message) {
+    return ApiResponse.json(
+        status,
+        Map.of("message", message),
+        Map.of("retry-after", Integer.toString(RETRY_AFTER_SECONDS)));
   }
 
   /**

@@ -23,6 +23,7 @@ import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
@@ -304,6 +305,94 @@ class ClassifyRouteTest {
 
   /** The X-Forwarded-Proto the requests carry (API Gateway's own: https). */
   private String forwardedProto = "https";
+  /** The invocation's time left; none by default. */
+  private RequestDeadline deadline = RequestDeadline.NONE;
+  /** What PutObject throws, if anything. */
+  private RuntimeException storeFailure;
+  /** Each read's timeout the forecast was given. */
+  private final List<Duration> readTimeouts = new ArrayList<>();
+  /** What the forecast's reads throw, if anything. */
+  private RuntimeException readFailure;
+
+  // ------------------------------------------------------------------ the deadline
+
+  private static final Function<InvokeEndpointRequest, InvokeEndpointResponse> ASLEEP = r -> {
+    throw service(503, "ServiceUnavailable", "try later");
+  };
+
+  private static Duration callTimeout(software.amazon.awssdk.core.SdkRequest request) {
+    return request.overrideConfiguration().orElseThrow().apiCallTimeout().orElseThrow();
+  }
+
+  @Test
+  void theImageIsStoredWithinTheTimeLeftLessWhatTheForecastAndTheLedgerKeep() {
+    deadline = new RequestDeadline(() -> 9_000); // what a full 20 s InvokeEndpoint leaves of 29 s
+
+    assertThat(post(PNG, ASLEEP).status()).isEqualTo(202);
+
+    assertThat(puts)
+        .singleElement()
+        .satisfies(p -> assertThat(callTimeout(p)).isEqualTo(Duration.ofMillis(5_500)));
+    assertThat(readTimeouts).containsExactly(Duration.ofMillis(7_500));
+  }
+
+  @Test
+  void anImageTheDeadlineLeftNoTimeToStoreIsA503WithRetryAfterThatSaysItWasNotStored() {
+    deadline = new RequestDeadline(() -> 600);
+
+    ApiResponse response = post(PNG, ASLEEP);
+
+    assertThat(response.status()).isEqualTo(503);
+    assertThat(response.headers()).containsEntry("retry-after", "30");
+    assertThat(JsonText.string(json(response), "message"))
+        .endsWith("storing the image was not started: 600 ms of this request's time remained,"
+            + " less than the 250 ms a call is given plus the 500 ms kept at its end: the image"
+            + " was not stored; send it again");
+    assertThat(puts).isEmpty();
+  }
+
+  @Test
+  void aStoreCutAtTheDeadlineIsA504WithRetryAfterThatSaysTheImageMayBeStored() {
+    deadline = new RequestDeadline(() -> 9_000);
+    storeFailure = ApiCallTimeoutException.create(5_500);
+
+    ApiResponse response = post(PNG, ASLEEP);
+
+    assertThat(response.status()).isEqualTo(504);
+    assertThat(response.headers()).containsEntry("retry-after", "30");
+    assertThat(JsonText.string(json(response), "message"))
+        .contains("was cut after 5500 ms, to answer before this request's deadline: S3 did not"
+            + " confirm it, so it may or may not be stored (GET /results/api/");
+  }
+
+  @Test
+  void aForecastCutAtTheDeadlineLeavesTheStoredImageQueuedWithoutOne() {
+    deadline = new RequestDeadline(() -> 9_000);
+    readFailure = ApiCallTimeoutException.create(7_500);
+
+    ApiResponse response = post(PNG, ASLEEP);
+
+    assertThat(response.status()).isEqualTo(202);
+    assertThat(JsonText.string(json(response), "reason"))
+        .endsWith("the image waits in the queue: no forecast, reading the stack for a forecast"
+            + " was cut to answer before this request's deadline");
+    assertThat(stored).hasSize(1);
+  }
+
+  @Test
+  void theLedgerWriteIsCutBeforeTheDeadlineLessTheEndOfTheInvocation() {
+    deadline = new RequestDeadline(() -> 9_000);
+
+    assertThat(
+            post(SERVERLESS, PNG, r -> answer("[0.02, 0.01, 0.9, 0.02, 0.05]")).status())
+        .isEqualTo(200);
+
+    assertThat(ledger.transactions)
+        .singleElement()
+        .satisfies(t -> assertThat(callTimeout(t).toMillis())
+            .as("8.5 s less the moments the add itself took")
+            .isBetween(8_000L, 8_500L));
+  }
 
   private ApiResponse post(
       byte[] body, Function<InvokeEndpointRequest, InvokeEndpointResponse> endpoint) {
@@ -333,6 +422,9 @@ class ClassifyRouteTest {
       @Override
       public PutObjectResponse putObject(PutObjectRequest request, RequestBody content) {
         puts.add(request);
+        if (storeFailure != null) {
+          throw storeFailure;
+        }
         try (var in = content.contentStreamProvider().newStream()) {
           stored.add(in.readAllBytes());
         } catch (IOException e) {
@@ -357,21 +449,29 @@ class ClassifyRouteTest {
         new UsageLedger(ledger, config.usage(), Clock.fixed(NOW, ZoneOffset.UTC), (n, ms, e) -> {
           throw new AssertionError("the ledger write failed", e);
         }),
-        () -> ApiFixtures.seen(NOW),
+        timeout -> {
+          readTimeouts.add(timeout.get());
+          if (readFailure != null) {
+            throw readFailure;
+          }
+          return ApiFixtures.seen(NOW);
+        },
         Clock.fixed(NOW, ZoneOffset.UTC));
-    return route.handle(new ApiRequest(
-        "POST",
-        "/classify",
-        "POST /classify",
-        Map.of(),
-        Map.of(),
-        Map.of(
-            "host",
-            "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com",
-            "x-forwarded-proto",
-            forwardedProto),
-        body,
-        "req-1"));
+    return route.handle(
+        new ApiRequest(
+            "POST",
+            "/classify",
+            "POST /classify",
+            Map.of(),
+            Map.of(),
+            Map.of(
+                "host",
+                "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com",
+                "x-forwarded-proto",
+                forwardedProto),
+            body,
+            "req-1"),
+        deadline);
   }
 
   private static InvokeEndpointResponse answer(String json) {

@@ -1,0 +1,75 @@
+package offhours.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+
+/** The forecast's reads carry the request's deadline as their call timeout, asked for as each read starts. */
+class BoundedReadsTest {
+
+  private final List<QueryRequest> queries = new ArrayList<>();
+  private final List<GetQueueAttributesRequest> attributes = new ArrayList<>();
+
+  private final DynamoDbClient dynamo = new DynamoDbClient() {
+    @Override
+    public QueryResponse query(QueryRequest request) {
+      queries.add(request);
+      return QueryResponse.builder().build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "dynamodb";
+    }
+
+    @Override
+    public void close() {}
+  };
+
+  private final SqsClient sqs = new SqsClient() {
+    @Override
+    public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
+      attributes.add(request);
+      return GetQueueAttributesResponse.builder().build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "sqs";
+    }
+
+    @Override
+    public void close() {}
+  };
+
+  @Test
+  void eachReadIsCutAfterWhatTheDeadlineLeavesWhenItStarts() {
+    List<Duration> left =
+        new ArrayList<>(List.of(Duration.ofMillis(7_500), Duration.ofMillis(7_400)));
+
+    BoundedReads.dynamo(dynamo, () -> left.removeFirst()).query(q -> q.tableName("control"));
+    BoundedReads.sqs(sqs, () -> left.removeFirst()).getQueueAttributes(g -> g.queueUrl("q"));
+
+    assertThat(queries.getFirst().overrideConfiguration().orElseThrow().apiCallTimeout())
+        .contains(Duration.ofMillis(7_500));
+    assertThat(queries.getFirst().tableName()).isEqualTo("control");
+    assertThat(attributes.getFirst().overrideConfiguration().orElseThrow().apiCallTimeout())
+        .contains(Duration.ofMillis(7_400));
+  }
+
+  @Test
+  void withoutADeadlineTheReadsAreSentAsTheyAre() {
+    BoundedReads.dynamo(dynamo, () -> null).query(q -> q.tableName("control"));
+
+    assertThat(queries.getFirst().overrideConfiguration()).isEmpty();
+  }
+}
