@@ -158,7 +158,8 @@ final class BatchScope {
 
   /**
    * The apiCallTimeout of {@code write}: the time left less what the later writes keep, at least {@link
-   * #WRITE_FLOOR}; null without a deadline.
+   * #WRITE_FLOOR}; null without a deadline. A request's apiCallTimeout bounds every attempt and the pauses between
+   * them, and overrides the client's (https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/timeouts.html).
    *
    * @throws OutOfTime when less than {@link #WRITE_FLOOR} remains before {@link #END}: the write is not started
    */
