@@ -228,7 +228,11 @@ final class ClassifyRoute {
     } catch (ApiCallTimeoutException e) {
       seen = null;
       unforeseen =
-          "reading the stack for a forecast was cut to answer before this request's" + " deadline";
+          "reading the stack for a forecast was cut to answer before this request's deadline";
+    } catch (SdkException e) {
+      // The image is stored: a forecast that cannot be read is no reason to say otherwise.
+      seen = null;
+      unforeseen = "the stack could not be read for a forecast: " + e.getMessage();
     }
     Forecast forecast = seen == null ? null : Forecast.of(config, seen);
     Map<String, Object> queued = StatusView.orderedMap(

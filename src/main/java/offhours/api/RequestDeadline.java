@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * work may be half done (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html); so every call
  * after InvokeEndpoint is cut before it, each leaving the later ones their shares. After a full 20 s InvokeEndpoint
  * about 9 s remain: the image's PutObject may take all but {@link #AFTER_STORE} (3.5 s) of them, some 5.5 s, ample for
- * 6 MB within a Region; the forecast's five small reads (the control table's three Queries and the two queues'
+ * 6 MB within a Region; the forecast's five small reads (the control table's two GetItems and a Query, the two queues'
  * GetQueueAttributes, milliseconds each) share everything but {@link #AFTER_READS}; the ledger's write everything but
  * {@link #END}.
  */

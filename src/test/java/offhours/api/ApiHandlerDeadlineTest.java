@@ -11,37 +11,45 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 
 /** The Lambda handler gives POST /classify the invocation's deadline from its context. */
 class ApiHandlerDeadlineTest {
 
+  private final SageMakerRuntimeClient unavailable = new SageMakerRuntimeClient() {
+    @Override
+    public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
+      throw SageMakerRuntimeException.builder()
+          .statusCode(503)
+          .message("try later")
+          .build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "sagemaker";
+    }
+
+    @Override
+    public void close() {}
+  };
+
   @Test
   void anImageTheInvocationHasNoTimeLeftToStoreIsA503WithRetryAfter() throws IOException {
-    SageMakerRuntimeClient unavailable = new SageMakerRuntimeClient() {
-      @Override
-      public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
-        throw SageMakerRuntimeException.builder()
-            .statusCode(503)
-            .message("try later")
-            .build();
-      }
-
-      @Override
-      public String serviceName() {
-        return "sagemaker";
-      }
-
-      @Override
-      public void close() {}
-    };
     Api api = new Api(
         ApiFixtures.unused(S3Client.class),
         ApiFixtures.unused(SqsClient.class),
@@ -63,6 +71,72 @@ class ApiHandlerDeadlineTest {
     assertThat(reply.headers()).containsEntry("retry-after", "30");
     assertThat(JsonText.string(JsonText.parse(reply.body()), "message"))
         .contains("the image was not stored; send it again");
+  }
+
+  /**
+   * Every read of the forecast goes through {@link BoundedReads}, which answers only the calls it knows: one it did
+   * not would fail the queue path with a 500.
+   */
+  @Test
+  void theQueuePathsForecastReadsAllPassThroughTheDeadlinesView() throws IOException {
+    List<software.amazon.awssdk.awscore.AwsRequest> reads = new ArrayList<>();
+    FakeDynamoDb dynamo =
+        new FakeDynamoDb(); // answers GetItem and Query, as the control table asks
+    SqsClient sqs = new SqsClient() {
+      @Override
+      public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
+        reads.add(request);
+        return GetQueueAttributesResponse.builder().build();
+      }
+
+      @Override
+      public String serviceName() {
+        return "sqs";
+      }
+
+      @Override
+      public void close() {}
+    };
+    S3Client s3 = new S3Client() {
+      @Override
+      public PutObjectResponse putObject(PutObjectRequest request, RequestBody body) {
+        reads.add(request);
+        return PutObjectResponse.builder().build();
+      }
+
+      @Override
+      public String serviceName() {
+        return "s3";
+      }
+
+      @Override
+      public void close() {}
+    };
+    Api api = new Api(
+        s3,
+        sqs,
+        dynamo,
+        unavailable,
+        ApiFixtures.config(),
+        Clock.fixed(Instant.parse("2026-11-28T09:00:00Z"), ZoneOffset.UTC));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    new ApiHandler(api)
+        .handleRequest(
+            new ByteArrayInputStream(
+                Files.readAllBytes(Path.of("events", "api-post-classify.json"))),
+            out,
+            remaining(9_000));
+
+    HttpEvents.Reply reply = HttpEvents.response(out.toByteArray());
+    assertThat(reply.status()).as(new String(reply.body())).isEqualTo(202);
+    assertThat(JsonText.string(JsonText.parse(reply.body()), "reason"))
+        .doesNotContain("no forecast");
+    assertThat(reads)
+        .as("the PutObject, then the queues' GetQueueAttributes")
+        .hasSizeGreaterThan(1)
+        .allSatisfy(r ->
+            assertThat(r.overrideConfiguration().orElseThrow().apiCallTimeout()).isPresent());
   }
 
   private static Context remaining(int millis) {

@@ -380,6 +380,18 @@ class ClassifyRouteTest {
   }
 
   @Test
+  void aForecastThatCannotBeReadLeavesTheStoredImageQueuedWithoutOne() {
+    readFailure = SdkClientException.create("Unable to execute HTTP request: Connection reset");
+
+    ApiResponse response = post(PNG, ASLEEP);
+
+    assertThat(response.status()).isEqualTo(202);
+    assertThat(JsonText.string(json(response), "reason"))
+        .endsWith("no forecast, the stack could not be read for a forecast: Unable to execute HTTP"
+            + " request: Connection reset");
+  }
+
+  @Test
   void theLedgerWriteIsCutBeforeTheDeadlineLessTheEndOfTheInvocation() {
     deadline = new RequestDeadline(() -> 9_000);
 
