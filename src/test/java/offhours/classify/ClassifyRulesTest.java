@@ -532,21 +532,11 @@ class ClassifyRulesTest {
 
   @Test
   void theInvokeEndpointCallIsLimitedToTheTimeLeftBeforeTheDeadline() throws IOException {
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            new ByteArrayOutputStream(),
-            remaining(100_000));
+    oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(runtime.requests)
         .singleElement()
-        .satisfies(r -> assertThat(r.overrideConfiguration()
-                .orElseThrow()
-                .apiCallTimeout()
-                .orElseThrow()
-                .toMillis())
-            .isBetween(90_000L, 95_000L));
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isBetween(90_000L, 95_000L));
   }
 
   /**
@@ -555,34 +545,18 @@ class ClassifyRulesTest {
    */
   @Test
   void theImageDownloadIsLimitedToTheTimeLeftBeforeTheDeadline() throws IOException {
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            new ByteArrayOutputStream(),
-            remaining(100_000));
+    oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(s3.gets)
         .singleElement()
-        .satisfies(r -> assertThat(r.overrideConfiguration()
-                .orElseThrow()
-                .apiCallTimeout()
-                .orElseThrow()
-                .toMillis())
-            .isBetween(90_000L, 95_000L));
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isBetween(90_000L, 95_000L));
   }
 
   @Test
   void aDownloadCutAtTheDeadlineIsRetriedWithTheReason() throws IOException {
     s3.failWith = ApiCallTimeoutException.create(95_000);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            out,
-            remaining(100_000));
+    ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
         .singleElement()
@@ -604,18 +578,11 @@ class ClassifyRulesTest {
 
   @Test
   void theResultWriteIsLimitedToTheTimeLeftLessWhatTheLaterWritesKeep() throws IOException {
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            new ByteArrayOutputStream(),
-            remaining(100_000));
+    oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(dynamo.puts)
         .singleElement()
-        .satisfies(r -> assertThat(
-                r.overrideConfiguration().orElseThrow().apiCallTimeout().orElseThrow())
-            .isEqualTo(java.time.Duration.ofMillis(97_000)));
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isEqualTo(97_000L));
   }
 
   @Test
@@ -627,14 +594,7 @@ class ClassifyRulesTest {
       left.set(600); // InvokeEndpoint took all but 600 ms: less than the 250 ms floor + 500 ms end
       return "[0.1, 0.7, 0.05, 0.1, 0.05]";
     };
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            out,
-            remaining(left::get));
+    ByteArrayOutputStream out = oneRecordAt(left::get, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(dynamo.puts).isEmpty();
     assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
@@ -649,14 +609,7 @@ class ClassifyRulesTest {
   @Test
   void aResultWriteCutAtTheDeadlineIsRetriedWithTheReason() throws IOException {
     dynamo.failWith = ApiCallTimeoutException.create(97_000);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            out,
-            remaining(100_000));
+    ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
         .singleElement()
@@ -673,18 +626,11 @@ class ClassifyRulesTest {
       throw SageMakerRuntimeException.builder().statusCode(503).build();
     };
 
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            new ByteArrayOutputStream(),
-            remaining(100_000));
+    oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(sqs.sent)
         .singleElement()
-        .satisfies(r -> assertThat(
-                r.overrideConfiguration().orElseThrow().apiCallTimeout().orElseThrow())
-            .isEqualTo(java.time.Duration.ofMillis(98_500)));
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isEqualTo(98_500L));
   }
 
   @Test
@@ -693,14 +639,7 @@ class ClassifyRulesTest {
       throw SageMakerRuntimeException.builder().statusCode(503).build();
     };
     sqs.failWith = ApiCallTimeoutException.create(98_500);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            out,
-            remaining(100_000));
+    ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
         .singleElement()
@@ -713,28 +652,20 @@ class ClassifyRulesTest {
 
   @Test
   void theLedgerWriteIsLimitedToTheTimeLeftLessTheEndOfTheInvocation() throws IOException {
-    handler(
-            "INVOKE_TIMEOUT_SECONDS",
-            "30",
-            "HOSTING",
-            "serverless",
-            "CONTROL_TABLE_NAME",
-            "control",
-            "SERVERLESS_MEMORY_MB",
-            "2048")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            new ByteArrayOutputStream(),
-            remaining(100_000));
+    oneRecordAt(
+        () -> 100_000,
+        "INVOKE_TIMEOUT_SECONDS",
+        "30",
+        "HOSTING",
+        "serverless",
+        "CONTROL_TABLE_NAME",
+        "control",
+        "SERVERLESS_MEMORY_MB",
+        "2048");
 
     assertThat(dynamo.transactions)
         .singleElement()
-        .satisfies(r -> assertThat(r.overrideConfiguration()
-                .orElseThrow()
-                .apiCallTimeout()
-                .orElseThrow()
-                .toMillis())
+        .satisfies(r -> assertThat(callTimeoutMillis(r))
             .as("99.5 s less the moments the add itself took")
             .isBetween(98_500L, 99_500L));
   }
@@ -956,6 +887,32 @@ class ClassifyRulesTest {
   }
 
   /** A Lambda context with {@code millis} left; the handler asks it for nothing else. */
+  /**
+   * One record (a.jpg, 112,525 bytes) through a handler with {@code settings}, the
+   * invocation's deadline {@code left} ms away (asked at each call); its batch response.
+   */
+  private ByteArrayOutputStream oneRecordAt(java.util.function.IntSupplier left, String... settings)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler(settings)
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            remaining(left));
+    return out;
+  }
+
+  /** The call timeout a request was sent with, in ms. */
+  private static long callTimeoutMillis(software.amazon.awssdk.awscore.AwsRequest request) {
+    return request
+        .overrideConfiguration()
+        .orElseThrow()
+        .apiCallTimeout()
+        .orElseThrow()
+        .toMillis();
+  }
+
   static Context remaining(int millis) {
     return remaining(() -> millis);
   }

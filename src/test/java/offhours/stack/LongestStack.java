@@ -215,15 +215,7 @@ final class LongestStack {
   /** Every name ContainerEnvironment passes through, each with the longest value it takes (256 characters). */
   private static String containerEnvironment() {
     List<String> pairs = new ArrayList<>();
-    for (String name : List.of(
-        "HF_MODEL_ID",
-        "HF_TASK",
-        "HF_MODEL_REVISION",
-        "SAGEMAKER_PROGRAM",
-        "SAGEMAKER_SUBMIT_DIRECTORY",
-        "SAGEMAKER_CONTAINER_LOG_LEVEL",
-        "SAGEMAKER_MODEL_SERVER_WORKERS",
-        "SAGEMAKER_MODEL_SERVER_TIMEOUT")) {
+    for (String name : offhours.stack.ContainerEnvironment.NAMES) {
       pairs.add(name + "=" + "v".repeat(256));
     }
     return String.join(",", pairs);
