@@ -2,6 +2,7 @@ package offhours.api;
 
 import java.time.Duration;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -27,26 +28,12 @@ final class BoundedReads {
     return new DynamoDbClient() {
       @Override
       public GetItemResponse getItem(GetItemRequest request) {
-        Duration cut = timeout.get();
-        return dynamo.getItem(
-            cut == null
-                ? request
-                : request.toBuilder()
-                    .overrideConfiguration(
-                        bounded(request.overrideConfiguration().orElse(null), cut))
-                    .build());
+        return dynamo.getItem(bounded(request, timeout));
       }
 
       @Override
       public QueryResponse query(QueryRequest request) {
-        Duration cut = timeout.get();
-        return dynamo.query(
-            cut == null
-                ? request
-                : request.toBuilder()
-                    .overrideConfiguration(
-                        bounded(request.overrideConfiguration().orElse(null), cut))
-                    .build());
+        return dynamo.query(bounded(request, timeout));
       }
 
       @Override
@@ -63,14 +50,7 @@ final class BoundedReads {
     return new SqsClient() {
       @Override
       public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
-        Duration cut = timeout.get();
-        return sqs.getQueueAttributes(
-            cut == null
-                ? request
-                : request.toBuilder()
-                    .overrideConfiguration(
-                        bounded(request.overrideConfiguration().orElse(null), cut))
-                    .build());
+        return sqs.getQueueAttributes(bounded(request, timeout));
       }
 
       @Override
@@ -83,10 +63,18 @@ final class BoundedReads {
     };
   }
 
-  private static AwsRequestOverrideConfiguration bounded(
-      AwsRequestOverrideConfiguration given, Duration cut) {
-    AwsRequestOverrideConfiguration.Builder builder =
+  /** {@code request} cut after what {@code timeout} says now (null: as it is), its other overrides kept. */
+  @SuppressWarnings("unchecked") // toBuilder().build() gives back the request's own type
+  private static <T extends AwsRequest> T bounded(T request, Supplier<Duration> timeout) {
+    Duration cut = timeout.get();
+    if (cut == null) {
+      return request;
+    }
+    AwsRequestOverrideConfiguration given = request.overrideConfiguration().orElse(null);
+    AwsRequestOverrideConfiguration.Builder override =
         given == null ? AwsRequestOverrideConfiguration.builder() : given.toBuilder();
-    return builder.apiCallTimeout(cut).build();
+    return (T) request.toBuilder()
+        .overrideConfiguration(override.apiCallTimeout(cut).build())
+        .build();
   }
 }
