@@ -247,8 +247,11 @@ class ApiLocalIT {
           .extracting(r -> r.get("key").asText())
           .containsExactlyInAnyOrderElementsOf(copies);
 
+      // The README's examples ask for two of the demo's photos, under their names in
+      // src/demo/images.
       f.upload("chelsea.png", IMAGES.resolve("chelsea.png"));
-      f.await("a result for chelsea.png", DEADLINE, () -> f.results().size() == 12);
+      f.upload("café au lait + 100%.png", IMAGES.resolve("chelsea.png"));
+      f.await("results for the demo's two photos", DEADLINE, () -> f.results().size() == 13);
       for (String line : readmeCurlLines()) {
         assertThat(curl(line, f.stack.apiEndpoint().toString(), f.stack.apiToken()))
             .as("README: %s", line)
