@@ -213,8 +213,9 @@ final class ClassifyRoute {
       return retryLater(
           504,
           "the endpoint cannot answer now (" + why + "), and storing the image as s3://"
-              + config.bucket() + "/" + key + " was cut after " + storing.toMillis()
-              + " ms, to answer before this request's deadline: S3 did not confirm it, so it may"
+              + config.bucket() + "/" + key + " was cut after "
+              + (storing == null ? "the S3 client's call timeout" : storing.toMillis() + " ms")
+              + ", to answer before this request's deadline: S3 did not confirm it, so it may"
               + " or may not be stored (GET " + path + " tells); send it again");
     }
     StackObserver.Observed seen;

@@ -141,21 +141,17 @@ final class MessageClassifier {
           timeout = scope.writeTimeout(
               BatchScope.Write.DEFERRAL, "the deferred copy of " + writer.subject(message));
           deferrals.send(message, reason, !counted, timeout);
-        } catch (ApiCallTimeoutException e) {
-          kind = Kind.RETRY;
-          outcomes.add(Outcome.of(
-              Kind.RETRY,
-              writer.subject(message),
-              "sending the deferred copy was cut after " + timeout.toMillis()
-                  + " ms, to end before this invocation's deadline (SQS did not answer in time)"
-                  + BatchScope.RETRIED));
         } catch (SdkException | BatchScope.OutOfTime e) {
           kind = Kind.RETRY;
           outcomes.add(Outcome.of(
               Kind.RETRY,
               writer.subject(message),
-              "could not send the deferred copy: " + describe(e)
-                  + (e instanceof BatchScope.OutOfTime ? BatchScope.RETRIED : "")));
+              e instanceof ApiCallTimeoutException && timeout != null
+                  ? "sending the deferred copy was cut after " + timeout.toMillis()
+                      + " ms, to end before this invocation's deadline (SQS did not answer in time)"
+                      + BatchScope.RETRIED
+                  : "could not send the deferred copy: " + describe(e)
+                      + (e instanceof BatchScope.OutOfTime ? BatchScope.RETRIED : "")));
         }
       }
     }

@@ -97,6 +97,9 @@ final class ResultWriter {
     try {
       return results.put(item, timeout);
     } catch (ApiCallTimeoutException e) {
+      if (timeout == null) {
+        throw e; // the client's own call timeout, not a deadline's: an error like any other
+      }
       throw new BatchScope.OutOfTime("writing the result of " + subject + " was cut after "
           + timeout.toMillis() + " ms, to end before this invocation's deadline (DynamoDB did not"
           + " answer in time)" + BatchScope.RETRIED);

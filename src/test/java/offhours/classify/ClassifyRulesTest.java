@@ -620,6 +620,52 @@ class ClassifyRulesTest {
             + " delivers the message again after its visibility timeout");
   }
 
+  /** Without a deadline (tools, tests) a write cut by the client's own call timeout is an error like any other. */
+  @Test
+  void withoutADeadlineAWriteCutByTheClientsOwnTimeoutIsRetriedWithTheSdksWords()
+      throws IOException {
+    dynamo.failWith = ApiCallTimeoutException.create(50_000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            null);
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+        .startsWith("ApiCallTimeoutException: ")
+        .doesNotContain("NullPointerException");
+  }
+
+  @Test
+  void withoutADeadlineADeferralCutByTheClientsOwnTimeoutIsRetriedWithTheSdksWords()
+      throws IOException {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder().statusCode(503).build();
+    };
+    sqs.failWith = ApiCallTimeoutException.create(50_000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            null);
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("could not send the deferred copy: ApiCallTimeoutException: ")
+        .doesNotContain("NullPointerException");
+  }
+
   @Test
   void theDeferredCopyIsSentWithinTheTimeLeftLessWhatTheLedgerKeeps() throws IOException {
     runtime.answer = r -> {
