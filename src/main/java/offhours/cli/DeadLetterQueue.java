@@ -151,7 +151,7 @@ final class DeadLetterQueue {
   private static String reason(SdkException e) {
     return e instanceof AwsServiceException aws
         ? "status " + aws.statusCode() + ", " + MoveTasks.detail(aws)
-        : Terminal.printable(Format.truncate(String.valueOf(e.getMessage()), 200));
+        : Format.fit(String.valueOf(e.getMessage()), 200);
   }
 
   private Letter letter(Message m) {

@@ -272,7 +272,7 @@ final class DemoCommand implements Command {
       }
       rows.add(
           result == null
-              ? List.of(item.key(), "-", "-", "NO RESULT", Format.truncate(missingReason, 70))
+              ? List.of(item.key(), "-", "-", "NO RESULT", Format.fit(missingReason, 70))
               : List.of(
                   item.key(),
                   result.topLabel() == null ? "-" : result.topLabel(),
@@ -280,7 +280,7 @@ final class DemoCommand implements Command {
                       ? "-"
                       : String.format(Locale.ROOT, "%.3f", result.topScore()),
                   result.status().name(),
-                  result.reason() == null ? "" : Format.truncate(result.reason(), 70)));
+                  result.reason() == null ? "" : Format.fit(result.reason(), 70)));
     }
     if (!call.json()) {
       call.out()

@@ -1,17 +1,41 @@
 package offhours.cli;
 
+import java.text.BreakIterator;
+import java.util.Locale;
+
 /** Small text helpers shared by the commands. */
 final class Format {
 
   private Format() {}
 
-  /** {@code text} cut to {@code max} code points, ending with "…" when cut. */
-  static String truncate(String text, int max) {
-    if (text.codePointCount(0, text.length()) <= max) {
-      return text;
+  /**
+   * {@code text} as {@link Terminal#printable} shows it, cut with "…" to take at most {@code columns} columns of a
+   * terminal ({@link TextTable#width}), the "…" included. A cut falls only between the characters a reader sees
+   * (grapheme clusters: "e" and a combining accent, a surrogate pair, an emoji with its modifiers stay together) and
+   * never inside the escape of a control character ({@code \u202e} is kept whole or left out).
+   */
+  static String fit(String text, int columns) {
+    String shown = Terminal.printable(text);
+    if (TextTable.width(shown) <= columns) {
+      return shown;
     }
-    int end = text.offsetByCodePoints(0, max - 1);
-    return text.substring(0, end) + "…";
+    int room = columns - 1; // the "…" takes a column
+    StringBuilder cut = new StringBuilder();
+    BreakIterator clusters = BreakIterator.getCharacterInstance(Locale.ROOT);
+    clusters.setText(text);
+    for (int start = clusters.first(), end = clusters.next();
+        end != BreakIterator.DONE;
+        start = end, end = clusters.next()) {
+      // Escaped one cluster at a time, so an escape is measured, kept or dropped as a whole.
+      String cluster = Terminal.printable(text.substring(start, end));
+      int width = TextTable.width(cluster);
+      if (width > room) {
+        break;
+      }
+      cut.append(cluster);
+      room -= width;
+    }
+    return cut + "…";
   }
 
   static String plural(long count, String noun) {

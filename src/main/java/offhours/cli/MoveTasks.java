@@ -71,7 +71,7 @@ final class MoveTasks {
           ? "RUNNING" + (when.isEmpty() ? "" : " since " + when) + ": " + progress
           : status + " (" + (when.isEmpty() ? "" : "started " + when + ", ") + progress + ")";
       return Terminal.printable(
-          text + (failureReason == null ? "" : ": " + Format.truncate(failureReason, 300)));
+          text + (failureReason == null ? "" : ": " + Format.fit(failureReason, 300)));
     }
 
     ObjectNode json() {
@@ -248,6 +248,6 @@ final class MoveTasks {
     String detail = e.awsErrorDetails() == null
         ? e.getMessage()
         : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
-    return Terminal.printable(Format.truncate(String.valueOf(detail), 200));
+    return Format.fit(String.valueOf(detail), 200);
   }
 }

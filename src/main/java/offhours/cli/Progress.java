@@ -69,7 +69,7 @@ interface Progress {
       int filled = (int) Math.min(WIDTH, WIDTH * doneBytes / Math.max(1, totalBytes));
       return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + doneFiles + "/" + files
           + " files  " + Sizes.format(doneBytes) + "/" + Sizes.format(totalBytes) + "  "
-          + Format.truncate(Terminal.printable(key), 40);
+          + Format.fit(key, 40);
     }
 
     @Override
@@ -104,7 +104,7 @@ interface Progress {
       int filled = (int) Math.min(WIDTH, WIDTH * done / Math.max(1, listed));
       return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + listed
           + (more ? "+" : "") + " keys  " + counts + "  "
-          + Format.truncate(Terminal.printable(key), 40);
+          + Format.fit(key, 40);
     }
 
     void done() {

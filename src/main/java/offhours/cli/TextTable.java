@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class TextTable {
 
-  /** The last column keeps at least this many characters however narrow the terminal. */
+  /** The last column keeps at least this many terminal columns however narrow the terminal. */
   static final int MIN_LAST_COLUMN = 20;
 
   private TextTable() {}
@@ -19,18 +19,18 @@ final class TextTable {
   }
 
   /**
-   * The table, with the last column (a reason, a URL) cut with "…" so that lines fit in {@code columns}, keeping at
-   * least {@link #MIN_LAST_COLUMN} characters of it.
+   * The table, with the last column (a reason, a URL) cut by {@link Format#fit} so that lines fit in {@code columns}
+   * terminal columns, keeping at least {@link #MIN_LAST_COLUMN} of it.
    */
   static String render(List<String> headers, List<List<String>> rows, int columns) {
-    List<List<String>> all = new ArrayList<>();
-    all.add(headers.stream().map(Terminal::printable).toList());
-    rows.forEach(row -> all.add(row.stream().map(Terminal::printable).toList()));
     int last = headers.size() - 1;
+    List<List<String>> all = new ArrayList<>();
+    all.add(headers);
+    all.addAll(rows);
     int[] widths = new int[headers.size()];
     for (List<String> row : all) {
       for (int i = 0; i < last; i++) {
-        widths[i] = Math.max(widths[i], width(row.get(i)));
+        widths[i] = Math.max(widths[i], width(Terminal.printable(row.get(i))));
       }
     }
     int before = 0;
@@ -44,9 +44,11 @@ final class TextTable {
     for (List<String> row : all) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < last; i++) {
-        line.append(row.get(i)).append(" ".repeat(widths[i] - width(row.get(i)) + 2));
+        String cell = Terminal.printable(row.get(i));
+        line.append(cell).append(" ".repeat(widths[i] - width(cell) + 2));
       }
-      line.append(Format.truncate(row.get(last), lastWidth));
+      // Escaped by fit as it cuts, so that no cut falls inside an escape.
+      line.append(Format.fit(row.get(last), lastWidth));
       text.append(line.toString().stripTrailing()).append('\n');
     }
     return text.toString();
