@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import offhours.inference.ModelContract;
 import offhours.local.LocalDeployment;
 
 /**
@@ -65,13 +66,17 @@ final class LocalCommand {
     labels.filter(p -> !Files.isRegularFile(p)).ifPresent(p -> {
       throw CliException.usage("labels file " + p + " does not exist");
     });
+    // To the functions an empty setting means the default (a template parameter left empty);
+    // typed on the command line it is more likely a slip (an unset shell variable): refused.
+    refuseEmpty(args, CONTENT_TYPE, ModelContract.X_IMAGE);
+    refuseEmpty(args, ACCEPT, ModelContract.JSON);
     Map<String, String> modelSettings = new java.util.HashMap<>();
     args.value(CONTENT_TYPE.name()).ifPresent(v -> modelSettings.put("CONTENT_TYPE", v));
     args.value(ACCEPT.name()).ifPresent(v -> modelSettings.put("ACCEPT", v));
     args.value(HOSTING.name()).ifPresent(v -> modelSettings.put("HOSTING", v));
     try {
       // Checked here, so a bad value is a usage error, not a failed start.
-      offhours.inference.ModelContract.fromEnv(modelSettings);
+      ModelContract.fromEnv(modelSettings);
       if (modelSettings.containsKey("HOSTING")) {
         offhours.stack.Hosting.parse(modelSettings.get("HOSTING"));
       }
@@ -86,6 +91,13 @@ final class LocalCommand {
           modelSettings);
     } catch (IllegalArgumentException e) {
       throw CliException.usage(asFlag(e.getMessage()));
+    }
+  }
+
+  private static void refuseEmpty(Arguments args, Option option, String fallback) {
+    if (args.value(option.name()).filter(String::isBlank).isPresent()) {
+      throw CliException.usage("--" + option.name() + " is empty; give a media type, or leave --"
+          + option.name() + " out for the default (" + fallback + ")");
     }
   }
 

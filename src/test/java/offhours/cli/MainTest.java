@@ -561,6 +561,20 @@ class MainTest {
     assertThat(bad.err())
         .contains("--accept must be a media type like application/json or application/json;verbose,"
             + " got 'json'");
+    // A folder that does not exist: without the check the demo stops there, starting nothing.
+    String folder = cache.resolve("no-such-folder").toString();
+    CliRun empty = run("demo", "--accept", "", folder);
+    assertThat(empty.exitCode())
+        .as("an empty --accept is refused, not replaced by the default")
+        .isEqualTo(2);
+    assertThat(empty.err())
+        .isEqualTo(
+            "offhours: --accept is empty; give a media type, or leave --accept out for the default"
+                + " (application/json); see 'offhours demo --help'\n");
+    assertThat(run("demo", "--content-type", " ", folder).err())
+        .startsWith(
+            "offhours: --content-type is empty; give a media type, or leave --content-type out for the"
+                + " default (application/x-image)");
   }
 
   @Test
