@@ -1,9 +1,11 @@
 package offhours.api;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import offhours.aws.UsageLedger;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.LedgerPrices;
@@ -11,6 +13,7 @@ import offhours.inference.InferenceClient;
 import offhours.inference.ModelContract;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,10 +27,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class Api {
 
+  /**
+   * When a client should ask again after a read the deadline cut: a read that slow is a passing delay of the service,
+   * so a few seconds (RFC 9110, section 10.2.3).
+   */
+  static final int READ_RETRY_AFTER_SECONDS = 5;
+
   private final ApiConfig config;
+  private final S3Client s3;
+  private final SqsClient sqs;
+  private final DynamoDbClient dynamo;
+  private final Clock clock;
   private final ClassifyRoute classify;
-  private final ResultsRoute results;
-  private final StackObserver observer;
 
   /** Every collaborator given: the Lambda handler and local mode build the clients. */
   public Api(
@@ -38,21 +49,10 @@ public final class Api {
       ApiConfig config,
       Clock clock) {
     this.config = config;
-    this.observer = new StackObserver(
-        dynamo,
-        sqs,
-        config.controller().controlTableName(),
-        config.controller().queueUrl(),
-        config.controller().dlqUrl(),
-        config.controller().zone(),
-        clock);
-    String resultsTable = config.resultsTable();
-    this.results = new ResultsRoute(
-        config,
-        s3,
-        new ResultsTable(dynamo, resultsTable),
-        new ResultsQuery(dynamo, resultsTable),
-        observer::observe);
+    this.s3 = s3;
+    this.sqs = sqs;
+    this.dynamo = dynamo;
+    this.clock = clock;
     // The model's labels from LABELS_S3_URI are read here, once, as the consumer and the controller
     // read them.
     ModelContract model = config.controller().model().resolveLabels(s3);
@@ -63,16 +63,31 @@ public final class Api {
         s3,
         new InferenceClient(runtime, config.controller().endpointName(), model),
         new UsageLedger(dynamo, config.usage(), clock, new LedgerLines()),
-        timeout -> new StackObserver(
-                BoundedReads.dynamo(dynamo, timeout),
-                BoundedReads.sqs(sqs, timeout),
-                config.controller().controlTableName(),
-                config.controller().queueUrl(),
-                config.controller().dlqUrl(),
-                config.controller().zone(),
-                clock)
-            .observe(),
+        timeout -> observer(timeout).observe(),
         clock);
+  }
+
+  /** The stack as the forecast and the status read it, each read cut after what {@code timeout} says. */
+  private StackObserver observer(Supplier<Duration> timeout) {
+    return new StackObserver(
+        BoundedReads.dynamo(dynamo, timeout),
+        BoundedReads.sqs(sqs, timeout),
+        config.controller().controlTableName(),
+        config.controller().queueUrl(),
+        config.controller().dlqUrl(),
+        config.controller().zone(),
+        clock);
+  }
+
+  /** GET /results' reads, each cut after what {@code timeout} says. */
+  private ResultsRoute results(Supplier<Duration> timeout) {
+    DynamoDbClient bounded = BoundedReads.dynamo(dynamo, timeout);
+    return new ResultsRoute(
+        config,
+        BoundedReads.s3(s3, timeout),
+        new ResultsTable(bounded, config.resultsTable()),
+        new ResultsQuery(bounded, config.resultsTable()),
+        observer(timeout)::observe);
   }
 
   /** What became of POST /classify's serverless invocations in the ledger, when not plainly added: one log line. */
@@ -111,12 +126,16 @@ public final class Api {
 
   private ApiResponse handle(ApiRequest request, RequestDeadline deadline) {
     Objects.requireNonNull(request, "request");
+    // The reads of GET /status and GET /results: each is given the time left but the answer's share
+    // (the clients' own 25 s attempts and 50 s calls would outlast the function's 29 s Timeout).
+    Supplier<Duration> reads =
+        () -> deadline.timeout(RequestDeadline.END, "a read for " + request.routeKey());
     try {
       return switch (request.routeKey()) {
         case "POST /classify" -> classify.handle(request, deadline);
-        case "GET /status" -> status();
-        case "GET /results" -> results.byQuery(request);
-        case "GET /results/{key+}" -> results.byPath(request);
+        case "GET /status" -> status(observer(reads));
+        case "GET /results" -> results(reads).byQuery(request);
+        case "GET /results/{key+}" -> results(reads).byPath(request);
         default ->
           ApiResponse.error(
               404,
@@ -128,6 +147,16 @@ public final class Api {
           500, e.getMessage() + "; `scripts/offhours endpoint status` shows its raw attributes");
     } catch (IllegalArgumentException e) {
       return ApiResponse.error(400, e.getMessage());
+    } catch (RequestDeadline.NoTimeLeft | ApiCallTimeoutException e) {
+      // Lambda would end the invocation at its Timeout and API Gateway answer its own 503 with no
+      // word of why (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
+      return ApiResponse.json(
+          503,
+          Map.of(
+              "message",
+              request.routeKey() + " could not answer before this request's deadline: "
+                  + e.getMessage() + "; ask again in a few seconds"),
+          Map.of("retry-after", Integer.toString(READ_RETRY_AFTER_SECONDS)));
     } catch (AwsServiceException e) {
       String service = e.awsErrorDetails() == null ? "AWS" : e.awsErrorDetails().serviceName();
       String code = e.awsErrorDetails() == null
@@ -152,7 +181,7 @@ public final class Api {
     }
   }
 
-  private ApiResponse status() {
+  private ApiResponse status(StackObserver observer) {
     StackObserver.Observed seen = observer.observe();
     Map<String, Object> status = StatusView.of(
         seen,

@@ -115,10 +115,16 @@ final class ClassifyRoute {
           "the body looks like " + ImageFormat.describe(image)
               + "; offhours classifies JPEG and PNG images");
     }
+    Duration invokeTimeout;
+    try {
+      invokeTimeout = invokeTimeout(deadline);
+    } catch (RequestDeadline.NoTimeLeft e) {
+      return queue(request, image, format, e.getMessage(), deadline);
+    }
     ModelAnswer answer;
     long started = System.nanoTime();
     try {
-      InferenceClient.RawAnswer reply = inference.send(image, INVOKE_TIMEOUT, spent);
+      InferenceClient.RawAnswer reply = inference.send(image, invokeTimeout, spent);
       String otherModel = reply.otherModel(config.modelName());
       if (otherModel != null) {
         // Its labels would be this model's class names on another model's scores: the image goes
@@ -137,7 +143,7 @@ final class ClassifyRoute {
         // As the consumer decides it too: a 4xx is the image's only if the model reads offhours'
         // probe image, in what is left of INVOKE_TIMEOUT; else the endpoint cannot answer.
         case UNREADABLE -> {
-          Duration left = INVOKE_TIMEOUT.minusNanos(System.nanoTime() - started);
+          Duration left = invokeTimeout.minusNanos(System.nanoTime() - started);
           ProbeImage.Check probe = left.compareTo(Duration.ofSeconds(1)) < 0
               ? new ProbeImage.Check(
                   "too little of the request's time remains to check that with offhours' probe image",
@@ -177,6 +183,15 @@ final class ClassifyRoute {
         "classifiedAt",
         clock.instant());
     return ApiResponse.json(200, result);
+  }
+
+  /**
+   * {@link #INVOKE_TIMEOUT}, or less when the request's deadline would leave the queue path after it less than
+   * {@link RequestDeadline#AFTER_INVOKE}: a slow endpoint then still leaves the time to store the image.
+   */
+  private static Duration invokeTimeout(RequestDeadline deadline) {
+    Duration left = deadline.timeout(RequestDeadline.AFTER_INVOKE, "InvokeEndpoint");
+    return left == null || left.compareTo(INVOKE_TIMEOUT) > 0 ? INVOKE_TIMEOUT : left;
   }
 
   /**

@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
  * work may be half done (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html); so every call
  * after InvokeEndpoint is cut before it, each leaving the later ones their shares. After a full 20 s InvokeEndpoint
  * about 9 s remain: the image's PutObject may take all but {@link #AFTER_STORE} (3.5 s) of them, some 5.5 s, ample for
- * 6 MB within a Region; the forecast's five small reads (the control table's two GetItems and a Query, the two queues'
+ * 6 MB within a Region; with less time left, InvokeEndpoint is cut to leave the queue path those 9 s
+ * ({@link #AFTER_INVOKE}); the forecast's five small reads (the control table's two GetItems and a Query, the two queues'
  * GetQueueAttributes, milliseconds each) share everything but {@link #AFTER_READS}; the ledger's write everything but
  * {@link #END}.
  */
@@ -27,6 +28,12 @@ final class RequestDeadline {
 
   /** Kept after the image's PutObject: the forecast's reads' 2 s, and {@link #AFTER_READS}. */
   static final Duration AFTER_STORE = Duration.ofMillis(2_000).plus(AFTER_READS);
+
+  /**
+   * Kept after InvokeEndpoint: the image's PutObject's 5.5 s, and {@link #AFTER_STORE}; with the full 29 s, the
+   * InvokeEndpoint keeps its 20 s, and with less it is cut so that an image it leaves waiting can still be stored.
+   */
+  static final Duration AFTER_INVOKE = Duration.ofMillis(5_500).plus(AFTER_STORE);
 
   /** The least a call is given: with less left than this before {@link #END}, it is not started. */
   static final Duration FLOOR = Duration.ofMillis(250);

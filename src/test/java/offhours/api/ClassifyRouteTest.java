@@ -392,6 +392,40 @@ class ClassifyRouteTest {
   }
 
   @Test
+  void invokeEndpointIsCutToLeaveTheQueuePathItsNineSeconds() {
+    deadline = new RequestDeadline(() -> 15_000);
+
+    assertThat(post(PNG, ASLEEP).status()).isEqualTo(202);
+
+    assertThat(invocations)
+        .singleElement()
+        .satisfies(i -> assertThat(callTimeout(i)).isEqualTo(Duration.ofMillis(6_000)));
+  }
+
+  @Test
+  void invokeEndpointKeepsItsTwentySecondsWhenTheFullTimeoutRemains() {
+    deadline = new RequestDeadline(() -> 29_000);
+
+    post(PNG, ASLEEP);
+
+    assertThat(invocations)
+        .singleElement()
+        .satisfies(i -> assertThat(callTimeout(i)).isEqualTo(ClassifyRoute.INVOKE_TIMEOUT));
+  }
+
+  @Test
+  void withNoTimeLeftTheEndpointIsNotAskedAndTheAnswerSaysTheImageWasNotStored() {
+    deadline = new RequestDeadline(() -> 600);
+
+    ApiResponse response = post(PNG, ASLEEP);
+
+    assertThat(invocations).isEmpty();
+    assertThat(response.status()).isEqualTo(503);
+    assertThat(JsonText.string(json(response), "message"))
+        .startsWith("the endpoint cannot answer now (InvokeEndpoint was not started: 600 ms");
+  }
+
+  @Test
   void theLedgerWriteIsCutBeforeTheDeadlineLessTheEndOfTheInvocation() {
     deadline = new RequestDeadline(() -> 9_000);
 
