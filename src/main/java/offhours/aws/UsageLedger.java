@@ -102,12 +102,32 @@ public final class UsageLedger {
   private final Settings settings;
   private final Clock clock;
   private final Unrecorded log;
+  /** What {@link #add(InvocationUsage)} cuts its write after (null: the client's own call timeout). */
+  private final Supplier<Duration> timeout;
 
   public UsageLedger(DynamoDbClient dynamo, Settings settings, Clock clock, Unrecorded log) {
+    this(dynamo, settings, clock, log, () -> null);
+  }
+
+  private UsageLedger(
+      DynamoDbClient dynamo,
+      Settings settings,
+      Clock clock,
+      Unrecorded log,
+      Supplier<Duration> timeout) {
     this.dynamo = dynamo;
     this.settings = settings;
     this.clock = clock;
     this.log = log;
+    this.timeout = timeout;
+  }
+
+  /**
+   * This ledger, each {@link #add(InvocationUsage)} cut after what {@code timeout} says as its write starts (as
+   * {@link #add(InvocationUsage, Supplier)}): for a caller that adds without knowing the invocation's deadline.
+   */
+  public UsageLedger within(Supplier<Duration> timeout) {
+    return new UsageLedger(dynamo, settings, clock, log, timeout);
   }
 
   /**
@@ -123,7 +143,7 @@ public final class UsageLedger {
    * and says so through {@link Unrecorded}.
    */
   public void add(InvocationUsage tally) {
-    add(tally, () -> null);
+    add(tally, timeout);
   }
 
   /**

@@ -3,14 +3,18 @@ package offhours.endpoint;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.InvocationDeadline;
 import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -35,6 +39,16 @@ public final class ControllerHandler
   private final BiConsumer<Decision, String> record;
   /** Null: no timer queue. */
   private final TimerArming timer;
+  /** The deadline of the invocation in progress (Lambda runs one at a time in an execution environment). */
+  private final AtomicReference<InvocationDeadline> run;
+
+  /**
+   * Kept after a probe's ledger write: the run's later steps (saving its state, enabling the trigger, arming the
+   * timer, recording the decision: single writes of milliseconds each, with room for the SDK's retries) and {@link
+   * InvocationDeadline#END}. The probe takes up to 30 s and the write's first call and resend up to 60 s more, past
+   * the function's 60 s Timeout; cut, the write is logged as unconfirmed or not counted and the run still ends.
+   */
+  static final Duration AFTER_PROBE_LEDGER = Duration.ofSeconds(5);
 
   public ControllerHandler() {
     this(System.getenv());
@@ -56,8 +70,9 @@ public final class ControllerHandler
         config,
         clock,
         new DynamoControlTable(dynamo, config.controlTableName()),
-        new UsageLedger(dynamo, config.probeLedger(), clock, new ProbeLedgerLines()),
-        clients.build(Service.SQS, SqsClient.builder()));
+        dynamo,
+        clients.build(Service.SQS, SqsClient.builder()),
+        new AtomicReference<>(InvocationDeadline.NONE));
   }
 
   private ControllerHandler(
@@ -65,15 +80,33 @@ public final class ControllerHandler
       ControllerConfig config,
       Clock clock,
       DynamoControlTable control,
-      UsageLedger probeLedger,
-      SqsClient sqs) {
+      DynamoDbClient dynamo,
+      SqsClient sqs,
+      AtomicReference<InvocationDeadline> run) {
     this(
-        forAws(clients, config, control, probeLedger, sqs),
+        forAws(
+            clients,
+            config,
+            control,
+            probeLedger(dynamo, config.probeLedger(), clock, new ProbeLedgerLines(), run::get),
+            sqs),
         clock,
         control::recordDecision,
         config.timerQueueUrl().isEmpty()
             ? null
-            : new TimerArming(control, new SqsRunTimer(sqs, config.timerQueueUrl())));
+            : new TimerArming(control, new SqsRunTimer(sqs, config.timerQueueUrl())),
+        run);
+  }
+
+  /** The ledger of the probes' invocations, each write cut before the deadline of the run {@code run} gives. */
+  static UsageLedger probeLedger(
+      DynamoDbClient dynamo,
+      UsageLedger.Settings settings,
+      Clock clock,
+      UsageLedger.Unrecorded log,
+      Supplier<InvocationDeadline> run) {
+    return new UsageLedger(dynamo, settings, clock, log)
+        .within(() -> run.get().timeout(AFTER_PROBE_LEDGER, "the test invocation's ledger write"));
   }
 
   /** Decisions are only returned, not recorded. */
@@ -91,10 +124,21 @@ public final class ControllerHandler
       Clock clock,
       BiConsumer<Decision, String> record,
       TimerArming timer) {
+    this(controller, clock, record, timer, new AtomicReference<>(InvocationDeadline.NONE));
+  }
+
+  /** {@code run}: where each invocation's deadline is kept while it runs, for the probe ledger's writes. */
+  ControllerHandler(
+      EndpointController controller,
+      Clock clock,
+      BiConsumer<Decision, String> record,
+      TimerArming timer,
+      AtomicReference<InvocationDeadline> run) {
     this.controller = controller;
     this.clock = clock;
     this.record = record;
     this.timer = timer;
+    this.run = run;
   }
 
   /**
@@ -212,6 +256,19 @@ public final class ControllerHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    // Without a context (local mode, tests) there is no deadline.
+    run.set(
+        context == null
+            ? InvocationDeadline.NONE
+            : new InvocationDeadline(() -> context.getRemainingTimeInMillis()));
+    try {
+      return handle(event, context);
+    } finally {
+      run.set(InvocationDeadline.NONE);
+    }
+  }
+
+  private Map<String, Object> handle(Map<String, Object> event, Context context) {
     Instant now = clock.instant();
     String startedBy = RunTrigger.describe(event);
     Object action = event == null || RunTrigger.isTimer(event) ? null : event.get("action");

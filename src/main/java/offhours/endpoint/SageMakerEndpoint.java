@@ -338,7 +338,9 @@ public final class SageMakerEndpoint implements Endpoint {
     } catch (RuntimeException e) {
       return new Probe(false, e.getClass().getSimpleName() + ": " + e.getMessage());
     } finally {
-      ledger.add(spent); // never throws: a write that fails is reported, not the probe's outcome
+      // Never throws: a write that fails is reported, not the probe's outcome; the controller cuts
+      // it before its run's deadline (ControllerHandler.probeLedger).
+      ledger.add(spent);
     }
   }
 

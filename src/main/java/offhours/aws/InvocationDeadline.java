@@ -1,0 +1,72 @@
+package offhours.aws;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * A Lambda invocation's deadline, and the rule each call made within it keeps: it is given the time left less what
+ * the later steps keep, at least {@link #FLOOR}, and is not started when less than that remains before {@link #END}.
+ * Lambda ends an invocation at the function's Timeout, whatever it was doing
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html); a call cut before it lets the function
+ * say what was left undone. A request's apiCallTimeout bounds every attempt and the pauses between them
+ * (https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/timeouts.html).
+ */
+public final class InvocationDeadline {
+
+  /** Without a Lambda context (local mode, tools, tests): no deadline, every call has the client's own timeouts. */
+  public static final InvocationDeadline NONE = new InvocationDeadline(() -> Long.MAX_VALUE);
+
+  /** Kept after the last call: the answer written back, and Lambda's own work before the Timeout. */
+  public static final Duration END = Duration.ofMillis(500);
+
+  /**
+   * The least a call is given: one given less would fail for want of time, not for anything the service did (a call
+   * within a Region takes milliseconds, but a first call on a new connection adds its TLS handshake).
+   */
+  public static final Duration FLOOR = Duration.ofMillis(250);
+
+  /** A call that was not started because the deadline left it less than {@link #FLOOR}. */
+  public static final class NoTimeLeft extends RuntimeException {
+    public NoTimeLeft(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final LongSupplier remainingMillis;
+
+  /** {@code remainingMillis}: Lambda's time left (the context's getRemainingTimeInMillis). */
+  public InvocationDeadline(LongSupplier remainingMillis) {
+    this.remainingMillis = remainingMillis;
+  }
+
+  /** The time left, in milliseconds; {@link Long#MAX_VALUE} without a deadline. */
+  public long remainingMillis() {
+    return remainingMillis.getAsLong();
+  }
+
+  /**
+   * The apiCallTimeout of a call that must leave {@code keep} of the invocation (the later steps' shares and {@link
+   * #END}): the time left less that, at least {@link #FLOOR}; null without a deadline.
+   *
+   * @param what the call, for the message ("the ledger write")
+   * @throws NoTimeLeft when less than {@link #FLOOR} remains before {@link #END}
+   */
+  public Duration timeout(Duration keep, String what) {
+    long remaining = remainingMillis();
+    if (remaining == Long.MAX_VALUE) {
+      return null;
+    }
+    if (remaining - END.toMillis() < FLOOR.toMillis()) {
+      throw new NoTimeLeft(String.format(
+          Locale.ROOT,
+          "%s was not started: %d ms of this invocation remained, less than the %d ms a call is"
+              + " given plus the %d ms kept at its end",
+          what,
+          remaining,
+          FLOOR.toMillis(),
+          END.toMillis()));
+    }
+    return Duration.ofMillis(Math.max(FLOOR.toMillis(), remaining - keep.toMillis()));
+  }
+}
