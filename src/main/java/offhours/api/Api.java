@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import offhours.aws.InvocationDeadline;
 import offhours.aws.UsageLedger;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.LedgerPrices;
@@ -147,7 +148,7 @@ public final class Api {
           500, e.getMessage() + "; `scripts/offhours endpoint status` shows its raw attributes");
     } catch (IllegalArgumentException e) {
       return ApiResponse.error(400, e.getMessage());
-    } catch (RequestDeadline.NoTimeLeft | ApiCallTimeoutException e) {
+    } catch (InvocationDeadline.NoTimeLeft | ApiCallTimeoutException e) {
       // Lambda would end the invocation at its Timeout and API Gateway answer its own 503 with no
       // word of why (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
       return ApiResponse.json(

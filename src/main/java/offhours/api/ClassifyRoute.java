@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import offhours.aws.InvocationDeadline;
 import offhours.aws.UsageLedger;
 import offhours.inference.ContractViolation;
 import offhours.inference.ImageFormat;
@@ -118,7 +119,7 @@ final class ClassifyRoute {
     Duration invokeTimeout;
     try {
       invokeTimeout = invokeTimeout(deadline);
-    } catch (RequestDeadline.NoTimeLeft e) {
+    } catch (InvocationDeadline.NoTimeLeft e) {
       return queue(request, image, format, e.getMessage(), deadline);
     }
     ModelAnswer answer;
@@ -209,7 +210,7 @@ final class ClassifyRoute {
     Duration storing;
     try {
       storing = deadline.timeout(RequestDeadline.AFTER_STORE, "storing the image");
-    } catch (RequestDeadline.NoTimeLeft e) {
+    } catch (InvocationDeadline.NoTimeLeft e) {
       return retryLater(
           503,
           "the endpoint cannot answer now (" + why + "), and " + e.getMessage()
@@ -238,7 +239,7 @@ final class ClassifyRoute {
     try {
       seen = observer.apply(
           () -> deadline.timeout(RequestDeadline.AFTER_READS, "reading the stack for a forecast"));
-    } catch (RequestDeadline.NoTimeLeft e) {
+    } catch (InvocationDeadline.NoTimeLeft e) {
       seen = null;
       unforeseen = e.getMessage();
     } catch (ApiCallTimeoutException e) {

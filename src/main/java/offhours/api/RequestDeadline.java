@@ -1,8 +1,8 @@
 package offhours.api;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.LongSupplier;
+import offhours.aws.InvocationDeadline;
 
 /**
  * The API invocation's deadline, and what the queue path keeps of it. Lambda ends an invocation at the function's
@@ -13,15 +13,16 @@ import java.util.function.LongSupplier;
  * 6 MB within a Region; with less time left, InvokeEndpoint is cut to leave the queue path those 9 s
  * ({@link #AFTER_INVOKE}); the forecast's five small reads (the control table's two GetItems and a Query, the two queues'
  * GetQueueAttributes, milliseconds each) share everything but {@link #AFTER_READS}; the ledger's write everything but
- * {@link #END}.
+ * {@link #END}. The rule each call keeps (the time left less what the later ones keep, at least 250 ms, else not
+ * started) is {@link InvocationDeadline}'s, which Classify's writes and the controller's ledger write keep too.
  */
 final class RequestDeadline {
 
   /** Without a Lambda context (local mode, tests): no deadline, every call has the client's own timeouts. */
-  static final RequestDeadline NONE = new RequestDeadline(() -> Long.MAX_VALUE);
+  static final RequestDeadline NONE = new RequestDeadline(InvocationDeadline.NONE);
 
   /** Kept after the last call: the answer written back, and Lambda's own work before the Timeout. */
-  static final Duration END = Duration.ofMillis(500);
+  static final Duration END = InvocationDeadline.END;
 
   /** Kept after the forecast's reads: the ledger write's 1 s, and {@link #END}. */
   static final Duration AFTER_READS = Duration.ofMillis(1_000).plus(END);
@@ -35,44 +36,24 @@ final class RequestDeadline {
    */
   static final Duration AFTER_INVOKE = Duration.ofMillis(5_500).plus(AFTER_STORE);
 
-  /** The least a call is given: with less left than this before {@link #END}, it is not started. */
-  static final Duration FLOOR = Duration.ofMillis(250);
-
-  /** A call that was not started because the deadline left it less than {@link #FLOOR}. */
-  static final class NoTimeLeft extends RuntimeException {
-    NoTimeLeft(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private final LongSupplier remainingMillis;
+  private final InvocationDeadline invocation;
 
   RequestDeadline(LongSupplier remainingMillis) {
-    this.remainingMillis = remainingMillis;
+    this(new InvocationDeadline(remainingMillis));
+  }
+
+  private RequestDeadline(InvocationDeadline invocation) {
+    this.invocation = invocation;
   }
 
   /**
-   * The apiCallTimeout of a call that must leave {@code keep} of the invocation: the time left less that, at least
-   * {@link #FLOOR}; null without a deadline.
+   * The apiCallTimeout of a call that must leave {@code keep} of the invocation ({@link InvocationDeadline#timeout}:
+   * at least 250 ms); null without a deadline.
    *
    * @param what the call, for the message ("storing the image")
-   * @throws NoTimeLeft when less than {@link #FLOOR} remains before {@link #END}
+   * @throws InvocationDeadline.NoTimeLeft when less than 250 ms remain before {@link #END}: the call is not started
    */
   Duration timeout(Duration keep, String what) {
-    long remaining = remainingMillis.getAsLong();
-    if (remaining == Long.MAX_VALUE) {
-      return null;
-    }
-    if (remaining - END.toMillis() < FLOOR.toMillis()) {
-      throw new NoTimeLeft(String.format(
-          Locale.ROOT,
-          "%s was not started: %d ms of this request's time remained, less than the %d ms a call is"
-              + " given plus the %d ms kept at its end",
-          what,
-          remaining,
-          FLOOR.toMillis(),
-          END.toMillis()));
-    }
-    return Duration.ofMillis(Math.max(FLOOR.toMillis(), remaining - keep.toMillis()));
+    return invocation.timeout(keep, what);
   }
 }

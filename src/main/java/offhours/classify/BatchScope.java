@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import offhours.aws.InvocationDeadline;
 import offhours.inference.InvocationUsage;
 import offhours.inference.ProbeImage;
 
@@ -132,7 +133,7 @@ final class BatchScope {
   }
 
   /** Kept after the last write: the batch response written back, and Lambda's own work before the Timeout. */
-  static final Duration END = Duration.ofMillis(500);
+  static final Duration END = InvocationDeadline.END;
 
   /**
    * Kept free after a record's InvokeEndpoint (and its image download): every write's share plus {@link #END}, 2 +
@@ -144,7 +145,7 @@ final class BatchScope {
    * The least a write is given: a write given less would fail for want of time, not for anything DynamoDB or SQS did
    * (a PutItem within a Region takes a few milliseconds, but a first call on a new connection adds its TLS handshake).
    */
-  static final Duration WRITE_FLOOR = Duration.ofMillis(250);
+  static final Duration WRITE_FLOOR = InvocationDeadline.FLOOR;
 
   /** How a record whose write the deadline stopped ends: its message is not acknowledged. */
   static final String RETRIED = "; SQS delivers the message again after its visibility timeout";
@@ -164,22 +165,11 @@ final class BatchScope {
    * @throws OutOfTime when less than {@link #WRITE_FLOOR} remains before {@link #END}: the write is not started
    */
   Duration writeTimeout(Write write, String what) {
-    long remaining = remainingMillis();
-    if (remaining == Long.MAX_VALUE) {
-      return null;
+    try {
+      return new InvocationDeadline(remainingMillis).timeout(write.after(), what);
+    } catch (InvocationDeadline.NoTimeLeft e) {
+      throw new OutOfTime(e.getMessage());
     }
-    if (remaining - END.toMillis() < WRITE_FLOOR.toMillis()) {
-      throw new OutOfTime(String.format(
-          java.util.Locale.ROOT,
-          "%s was not started: %d ms of this invocation remained, less than the %d ms a write is given"
-              + " plus the %d ms kept at its end",
-          what,
-          remaining,
-          WRITE_FLOOR.toMillis(),
-          END.toMillis()));
-    }
-    return Duration.ofMillis(
-        Math.max(WRITE_FLOOR.toMillis(), remaining - write.after().toMillis()));
   }
 
   /** The time a call may take and still leave {@code reserve} of the invocation; null without a deadline. */

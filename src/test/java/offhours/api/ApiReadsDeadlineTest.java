@@ -164,7 +164,7 @@ class ApiReadsDeadlineTest {
             JsonText.parse(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
             "message"))
         .isEqualTo("GET /results/{key+} could not answer before this request's deadline: a read"
-            + " for GET /results/{key+} was not started: 600 ms of this request's time remained,"
+            + " for GET /results/{key+} was not started: 600 ms of this invocation remained,"
             + " less than the 250 ms a call is given plus the 500 ms kept at its end; ask again in"
             + " a few seconds");
     assertThat(reads).isEmpty();

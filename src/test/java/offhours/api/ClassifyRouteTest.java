@@ -345,7 +345,7 @@ class ClassifyRouteTest {
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.headers()).containsEntry("retry-after", "30");
     assertThat(JsonText.string(json(response), "message"))
-        .endsWith("storing the image was not started: 600 ms of this request's time remained,"
+        .endsWith("storing the image was not started: 600 ms of this invocation remained,"
             + " less than the 250 ms a call is given plus the 500 ms kept at its end: the image"
             + " was not stored; send it again");
     assertThat(puts).isEmpty();

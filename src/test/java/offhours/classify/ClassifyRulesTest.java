@@ -602,7 +602,7 @@ class ClassifyRulesTest {
         .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
     assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
         .isEqualTo("the result of s3://offhours-images/a.jpg was not started: 600 ms of this"
-            + " invocation remained, less than the 250 ms a write is given plus the 500 ms kept at"
+            + " invocation remained, less than the 250 ms a call is given plus the 500 ms kept at"
             + " its end; SQS delivers the message again after its visibility timeout");
   }
 
