@@ -39,7 +39,10 @@ public final class ControllerHandler
   private final BiConsumer<Decision, String> record;
   /** Null: no timer queue. */
   private final TimerArming timer;
-  /** The deadline of the invocation in progress (Lambda runs one at a time in an execution environment). */
+  /**
+   * The deadline of the invocation in progress: an execution environment is busy with one invocation until it ends
+   * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html), so one holder serves them in turn.
+   */
   private final AtomicReference<InvocationDeadline> run;
 
   /**
