@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import offhours.testing.FakeDynamoDb;
+import offhours.testing.QueueAttributesSqs;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,8 +25,6 @@ import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequ
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 
 /** The Lambda handler gives POST /classify the invocation's deadline from its context. */
 class ApiHandlerDeadlineTest {
@@ -82,21 +81,7 @@ class ApiHandlerDeadlineTest {
     List<software.amazon.awssdk.awscore.AwsRequest> reads = new ArrayList<>();
     FakeDynamoDb dynamo =
         new FakeDynamoDb(); // answers GetItem and Query, as the control table asks
-    SqsClient sqs = new SqsClient() {
-      @Override
-      public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
-        reads.add(request);
-        return GetQueueAttributesResponse.builder().build();
-      }
-
-      @Override
-      public String serviceName() {
-        return "sqs";
-      }
-
-      @Override
-      public void close() {}
-    };
+    SqsClient sqs = new QueueAttributesSqs(reads);
     S3Client s3 = new S3Client() {
       @Override
       public PutObjectResponse putObject(PutObjectRequest request, RequestBody body) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import offhours.testing.FakeDynamoDb;
+import offhours.testing.QueueAttributesSqs;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -21,9 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 
 /**
  * GET /status and GET /results read within the invocation's deadline: each read is cut before it, and a read the
@@ -33,8 +31,6 @@ class ApiReadsDeadlineTest {
 
   private final List<AwsRequest> reads = new ArrayList<>();
   /** What GetQueueAttributes throws, if anything. */
-  private RuntimeException queueFailure;
-
   private final DynamoDbClient dynamo = new DynamoDbClient() {
     private final FakeDynamoDb table = new FakeDynamoDb();
 
@@ -62,24 +58,7 @@ class ApiReadsDeadlineTest {
     public void close() {}
   };
 
-  private final SqsClient sqs = new SqsClient() {
-    @Override
-    public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
-      reads.add(request);
-      if (queueFailure != null) {
-        throw queueFailure;
-      }
-      return GetQueueAttributesResponse.builder().build();
-    }
-
-    @Override
-    public String serviceName() {
-      return "sqs";
-    }
-
-    @Override
-    public void close() {}
-  };
+  private final QueueAttributesSqs sqs = new QueueAttributesSqs(reads);
 
   private final S3Client s3 = ApiFixtures.headObject(head -> {
     reads.add(head);
@@ -138,7 +117,7 @@ class ApiReadsDeadlineTest {
 
   @Test
   void aReadTheDeadlineCutIsA503WithRetryAfterThatNamesIt() {
-    queueFailure = ApiCallTimeoutException.create(8_500);
+    sqs.failWith = ApiCallTimeoutException.create(8_500);
 
     ApiResponse response = api.handle(get("/status", "GET /status", Map.of()), () -> 9_000);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import offhours.testing.QueueAttributesSqs;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -13,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 
 /** The forecast's reads carry the request's deadline as their call timeout, asked for as each read starts. */
 class BoundedReadsTest {
@@ -44,21 +44,7 @@ class BoundedReadsTest {
     public void close() {}
   };
 
-  private final SqsClient sqs = new SqsClient() {
-    @Override
-    public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
-      attributes.add(request);
-      return GetQueueAttributesResponse.builder().build();
-    }
-
-    @Override
-    public String serviceName() {
-      return "sqs";
-    }
-
-    @Override
-    public void close() {}
-  };
+  private final SqsClient sqs = new QueueAttributesSqs(attributes);
 
   @Test
   void eachReadIsCutAfterWhatTheDeadlineLeavesWhenItStarts() {
