@@ -20,14 +20,14 @@ final class BatchScope {
   /** Without a Lambda context (tests, tools) there is no deadline. */
   static final LongSupplier NO_DEADLINE = () -> Long.MAX_VALUE;
 
-  private final LongSupplier remainingMillis;
+  private final InvocationDeadline deadline;
   private final AtomicReference<Down> endpointDown = new AtomicReference<>();
   private final Set<String> crashedImages = ConcurrentHashMap.newKeySet();
   private final InvocationUsage usage;
   private ProbeImage.Check probe; // guarded by this
 
   BatchScope(LongSupplier remainingMillis, InvocationUsage usage) {
-    this.remainingMillis = remainingMillis;
+    this.deadline = new InvocationDeadline(remainingMillis);
     this.usage = usage;
   }
 
@@ -87,7 +87,7 @@ final class BatchScope {
   }
 
   long remainingMillis() {
-    return remainingMillis.getAsLong();
+    return deadline.remainingMillis();
   }
 
   /** Whether at least {@code needed} of the invocation remains. */
@@ -166,7 +166,7 @@ final class BatchScope {
    */
   Duration writeTimeout(Write write, String what) {
     try {
-      return new InvocationDeadline(remainingMillis).timeout(write.after(), what);
+      return deadline.timeout(write.after(), what);
     } catch (InvocationDeadline.NoTimeLeft e) {
       throw new OutOfTime(e.getMessage());
     }
