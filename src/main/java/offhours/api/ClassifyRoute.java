@@ -45,8 +45,10 @@ final class ClassifyRoute {
   static final Duration INVOKE_TIMEOUT = Duration.ofSeconds(20);
 
   /**
-   * When a client should send an image again that the deadline kept from being stored: a retry goes the queue path at
-   * once if the endpoint still cannot answer, so a short wait is enough (RFC 9110, section 10.2.3).
+   * When a client should send an image again that the deadline kept from being stored (503, 504): a retry goes the
+   * queue path at once if the endpoint still cannot answer, so a short wait is enough, and no forecast is read on these
+   * paths, since the forecast's reads come after the image is stored; also when to ask for a queued image's result
+   * that has no forecast (RFC 9110, section 10.2.3: https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3).
    */
   static final int RETRY_AFTER_SECONDS = 30;
 
@@ -199,7 +201,8 @@ final class ClassifyRoute {
    * Stores the image so it goes through the queue, and says where and when its result will be. Each call is cut
    * before the deadline ({@link RequestDeadline}): an image the deadline kept from being stored is a 503 (not
    * stored) or a 504 (S3 did not confirm it in time), each with a Retry-After; a forecast it kept from being read
-   * leaves the 202 without one, since the image is stored all the same.
+   * leaves the 202 without one, since the image is stored all the same. The 202's Retry-After is the forecast's
+   * ({@link Forecast#retryAfterSeconds}), else {@link #RETRY_AFTER_SECONDS}: by then GET /results/KEY has one.
    */
   private ApiResponse queue(
       ApiRequest request, byte[] image, ImageFormat format, String why, RequestDeadline deadline) {
@@ -270,7 +273,10 @@ final class ClassifyRoute {
             + (forecast == null ? "no forecast, " + unforeseen : forecast.reason()),
         "observedAt",
         seen == null ? null : seen.at());
-    return ApiResponse.json(202, queued, Map.of("location", path));
+    long retryAfter =
+        forecast == null ? RETRY_AFTER_SECONDS : forecast.retryAfterSeconds(seen.at());
+    return ApiResponse.json(
+        202, queued, Map.of("location", path, "retry-after", Long.toString(retryAfter)));
   }
 
   private static ApiResponse retryLater(int status, String message) {

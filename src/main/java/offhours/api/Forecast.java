@@ -30,6 +30,30 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
   private static final DateTimeFormatter LOCAL =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
+  /**
+   * The shortest wait a Retry-After with a forecast asks for: even a serving endpoint writes a result only after the
+   * trigger's batching window and a batch, so asking sooner only costs the client and the API a request.
+   */
+  static final long MIN_RETRY_AFTER_SECONDS = 5;
+
+  /** The longest: a forecast hours ahead can move (an override, a wake threshold); asking hourly sees it move. */
+  static final long MAX_RETRY_AFTER_SECONDS = 3600;
+
+  /**
+   * How many seconds after {@code now} a client should ask for the upload's result again: until {@link #expectedAt},
+   * rounded up, since Retry-After is a whole number of seconds (RFC 9110, section 10.2.3:
+   * https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3), within {@value #MIN_RETRY_AFTER_SECONDS} s and an hour;
+   * an hour when nothing will start the endpoint.
+   */
+  long retryAfterSeconds(Instant now) {
+    if (expectedAt == null) {
+      return MAX_RETRY_AFTER_SECONDS;
+    }
+    Duration left = Duration.between(now, expectedAt);
+    long seconds = left.toSeconds() + (left.toNanosPart() > 0 ? 1 : 0);
+    return Math.max(MIN_RETRY_AFTER_SECONDS, Math.min(MAX_RETRY_AFTER_SECONDS, seconds));
+  }
+
   /** The forecast for an upload that joins the queue now. */
   public static Forecast of(ApiConfig config, StackObserver.Observed seen) {
     Instant now = seen.at();

@@ -131,7 +131,7 @@ final class ResultsRoute {
     answer.put("observedAt", seen.at());
     putResults(answer, results);
     return ApiResponse.json(
-        200, answer, Map.of("retry-after", Long.toString(retryAfter(forecast, seen))));
+        200, answer, Map.of("retry-after", Long.toString(forecast.retryAfterSeconds(seen.at()))));
   }
 
   private ApiResponse list(Map<String, String> q) {
@@ -202,14 +202,5 @@ final class ResultsRoute {
         "s3://" + bucket + "/" + key + " does not exist and has no result; keys are"
             + " case-sensitive, and GET /results?" + OBJECT + "=KEY (URL-encoded) names any key"
             + " exactly, the path form only keys without '%' or '?'");
-  }
-
-  /** Seconds until it is worth asking again: the expected time, at least 5 s, at most an hour. */
-  private static long retryAfter(Forecast forecast, StackObserver.Observed seen) {
-    if (forecast.expectedAt() == null) {
-      return 3600;
-    }
-    long seconds = java.time.Duration.between(seen.at(), forecast.expectedAt()).toSeconds();
-    return Math.max(5, Math.min(3600, seconds));
   }
 }

@@ -172,6 +172,9 @@ class ClassifyRouteTest {
         .as(
             "the default 30-minute wake, the first batch (5 s window and 5 s) and one upload at 2/s")
         .isEqualTo("2026-11-30T07:30:11Z");
+    assertThat(response.headers())
+        .as("Monday morning is more than an hour ahead: ask again in an hour")
+        .containsEntry("retry-after", "3600");
     assertThat(JsonText.string(body, "reason"))
         .startsWith("the endpoint cannot answer now (endpoint unavailable"
             + " (ValidationError): Endpoint offhours-endpoint-1a2b of account 123456789012 not found.); the image waits in"
@@ -182,6 +185,20 @@ class ClassifyRouteTest {
       assertThat(p.contentType()).isEqualTo("image/jpeg");
     });
     assertThat(stored).singleElement().isEqualTo(JPEG);
+  }
+
+  @Test
+  void aQueuedImageIsToldToAskForItsResultWhenTheForecastExpectsIt() {
+    now = Instant.parse("2026-11-25T09:00:00Z"); // Wednesday 10:00 in Berlin, the endpoint off
+
+    ApiResponse response = post(PNG, ASLEEP);
+
+    assertThat(response.status()).isEqualTo(202);
+    assertThat(JsonText.string(json(response), "expectedAt"))
+        .as(
+            "the controller's next run in 5 minutes, the 30-minute wake, the first batch, one upload")
+        .isEqualTo("2026-11-25T09:35:11Z");
+    assertThat(response.headers()).containsEntry("retry-after", "2111");
   }
 
   @Test
@@ -303,6 +320,8 @@ class ClassifyRouteTest {
     assertThat(invocations).isEmpty();
   }
 
+  /** When the requests arrive and the stack is read. */
+  private Instant now = NOW;
   /** The X-Forwarded-Proto the requests carry (API Gateway's own: https). */
   private String forwardedProto = "https";
   /** The invocation's time left; none by default. */
@@ -366,13 +385,16 @@ class ClassifyRouteTest {
   }
 
   @Test
-  void aForecastCutAtTheDeadlineLeavesTheStoredImageQueuedWithoutOne() {
+  void aForecastCutAtTheDeadlineLeavesTheStoredImageQueuedWithoutOneAndTheFixedRetryAfter() {
     deadline = new RequestDeadline(() -> 9_000);
     readFailure = ApiCallTimeoutException.create(7_500);
 
     ApiResponse response = post(PNG, ASLEEP);
 
     assertThat(response.status()).isEqualTo(202);
+    assertThat(response.headers())
+        .as("no forecast: the fixed wait, after which GET /results/KEY has one")
+        .containsEntry("retry-after", "30");
     assertThat(JsonText.string(json(response), "reason"))
         .endsWith("the image waits in the queue: no forecast, reading the stack for a forecast"
             + " was cut to answer before this request's deadline");
@@ -380,12 +402,15 @@ class ClassifyRouteTest {
   }
 
   @Test
-  void aForecastThatCannotBeReadLeavesTheStoredImageQueuedWithoutOne() {
+  void aForecastThatCannotBeReadLeavesTheStoredImageQueuedWithoutOneAndTheFixedRetryAfter() {
     readFailure = SdkClientException.create("Unable to execute HTTP request: Connection reset");
 
     ApiResponse response = post(PNG, ASLEEP);
 
     assertThat(response.status()).isEqualTo(202);
+    assertThat(response.headers())
+        .as("no forecast: the fixed wait, after which GET /results/KEY has one")
+        .containsEntry("retry-after", "30");
     assertThat(JsonText.string(json(response), "reason"))
         .endsWith("no forecast, the stack could not be read for a forecast: Unable to execute HTTP"
             + " request: Connection reset");
@@ -492,7 +517,7 @@ class ClassifyRouteTest {
         s3,
         new InferenceClient(
             runtime, config.controller().endpointName(), config.controller().model()),
-        new UsageLedger(ledger, config.usage(), Clock.fixed(NOW, ZoneOffset.UTC), (n, ms, e) -> {
+        new UsageLedger(ledger, config.usage(), Clock.fixed(now, ZoneOffset.UTC), (n, ms, e) -> {
           throw new AssertionError("the ledger write failed", e);
         }),
         timeout -> {
@@ -500,9 +525,9 @@ class ClassifyRouteTest {
           if (readFailure != null) {
             throw readFailure;
           }
-          return ApiFixtures.seen(NOW);
+          return ApiFixtures.seen(now);
         },
-        Clock.fixed(NOW, ZoneOffset.UTC));
+        Clock.fixed(now, ZoneOffset.UTC));
     return route.handle(
         new ApiRequest(
             "POST",

@@ -76,6 +76,27 @@ class ForecastTest {
   }
 
   @Test
+  void retryAfterIsTheWholeSecondsUntilTheExpectedResultRoundedUpWithinFiveSecondsAndAnHour() {
+    Instant at = WEDNESDAY_10;
+    assertThat(expected(at, at.plusSeconds(2111)).retryAfterSeconds(at)).isEqualTo(2111);
+    assertThat(expected(at, at.plusMillis(2_110_001)).retryAfterSeconds(at))
+        .as("never before the expected time")
+        .isEqualTo(2111);
+    assertThat(expected(at, at.plusSeconds(2)).retryAfterSeconds(at)).isEqualTo(5);
+    assertThat(expected(at, at.minusSeconds(90)).retryAfterSeconds(at))
+        .as("overdue")
+        .isEqualTo(5);
+    assertThat(expected(at, at.plusSeconds(3601)).retryAfterSeconds(at)).isEqualTo(3600);
+    assertThat(expected(at, null).retryAfterSeconds(at))
+        .as("nothing will start the endpoint")
+        .isEqualTo(3600);
+  }
+
+  private static Forecast expected(Instant now, Instant expectedAt) {
+    return new Forecast(now, expectedAt, "a forecast");
+  }
+
+  @Test
   void aServerlessEndpointIsNeverForecastByTheSchedule() {
     ApiConfig serverless = ApiFixtures.config(Map.of("HOSTING", "serverless"));
     Decision serving = decision(

@@ -197,6 +197,9 @@ class ResultsRouteTest {
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
     assertThat(JsonText.string(body, "state")).isEqualTo("WAITING");
+    assertThat(answer.headers())
+        .as("Monday morning is more than an hour ahead: ask again in an hour")
+        .containsEntry("retry-after", "3600");
     assertThat(versions(body)).containsExactly(eTag(1), eTag(0));
     assertThat(body.asObject().get("more").asBoolean()).isFalse();
     assertThat(headed).containsExactly("photos/again.png");

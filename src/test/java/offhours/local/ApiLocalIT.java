@@ -67,6 +67,9 @@ class ApiLocalIT {
       assertThat(key).startsWith("api/").endsWith(".png");
       assertThat(q.get("result").asText()).isEqualTo(f.stack.apiEndpoint() + "/results/" + key);
       assertThat(queued.headers().firstValue("location")).contains("/results/" + key);
+      assertThat(queued.headers().firstValue("retry-after"))
+          .as("nothing will start the endpoint: ask again in an hour")
+          .contains("3600");
       assertThat(q.get("reason").asText())
           .contains("endpoint unavailable")
           .contains("nothing will start it");
