@@ -43,7 +43,8 @@ final class ResultsCommand implements Command {
   public String description() {
     return """
         Prints key, top label, score, status and reason. REJECTED results carry the reason (not an
-        image, too large, truncated ...), cut to the terminal's width ($COLUMNS); --json never cuts.
+        image, too large, truncated ...), cut to the terminal's width ($COLUMNS); keys longer than 40
+        columns and labels longer than 24 are cut too; --json never cuts.
         When more results match than --limit, says so on stderr. With --json, one object per line with
         key, topLabel, score, status, reason, bucket, labels, classifiedAt, uploadedAt, attempts,
         versionId, sizeBytes (null where absent).
@@ -143,13 +144,25 @@ final class ResultsCommand implements Command {
     throw CliException.usage("--limit needs a positive whole number, got '" + value + "'");
   }
 
-  /** The table, its REASON column cut to fit {@code columns}. */
+  /**
+   * The most terminal columns a key takes in the table (an S3 key may be 1,024 bytes); cut with "…" by display width,
+   * as {@link Progress} shows keys. --json shows it whole.
+   */
+  static final int KEY_COLUMNS = 40;
+
+  /** The most a top label takes (the model's class names come from the user's label file). */
+  static final int LABEL_COLUMNS = 24;
+
+  /**
+   * The table: keys and labels cut to {@link #KEY_COLUMNS} and {@link #LABEL_COLUMNS}, the REASON column to fit
+   * {@code columns}, each by display width ({@link Format#fit}).
+   */
   static String render(List<ResultRow> rows, int columns) {
     List<List<String>> cells = new ArrayList<>();
     for (ResultRow row : rows) {
       cells.add(List.of(
-          row.key() == null ? "-" : row.key(),
-          row.topLabel() == null ? "-" : row.topLabel(),
+          row.key() == null ? "-" : Format.fit(row.key(), KEY_COLUMNS),
+          row.topLabel() == null ? "-" : Format.fit(row.topLabel(), LABEL_COLUMNS),
           row.score() == null || row.topLabel() == null
               ? "-"
               : String.format(Locale.ROOT, "%.3f", row.score()),

@@ -55,38 +55,11 @@ final class TextTable {
   }
 
   /**
-   * Columns a cell takes on a terminal: "café" is 4 wide however it is spelled (a file name from macOS often ends
-   * in "e" and a combining U+0301, which takes no column of its own), and a CJK character or an emoji takes two.
+   * Columns a cell takes on a terminal ({@link DisplayWidth}): "café" is 4 wide however it is spelled (a file name from
+   * macOS often ends in "e" and a combining U+0301, which takes no column of its own), a CJK character or an emoji
+   * takes two, and so does an emoji sequence (a flag, a skin tone, a family joined by zero width joiners).
    */
   static int width(String cell) {
-    return cell.codePoints().map(TextTable::columns).sum();
-  }
-
-  private static int columns(int codePoint) {
-    int type = Character.getType(codePoint);
-    if (type == Character.NON_SPACING_MARK
-        || type == Character.ENCLOSING_MARK
-        || codePoint == 0x200B) {
-      return 0;
-    }
-    return wide(codePoint) ? 2 : 1;
-  }
-
-  /** The blocks that terminals draw two columns wide (Unicode's East Asian Wide and Fullwidth, and emoji). */
-  private static boolean wide(int c) {
-    return (c >= 0x1100 && c <= 0x115F) // Hangul Jamo initials
-        || (c >= 0x2E80 && c <= 0x303E) // CJK radicals, punctuation
-        || (c >= 0x3041 && c <= 0x33FF) // kana, CJK symbols
-        || (c >= 0x3400 && c <= 0x4DBF) // CJK extension A
-        || (c >= 0x4E00 && c <= 0x9FFF) // CJK unified ideographs
-        || (c >= 0xA000 && c <= 0xA4CF) // Yi
-        || (c >= 0xAC00 && c <= 0xD7A3) // Hangul syllables
-        || (c >= 0xF900 && c <= 0xFAFF) // CJK compatibility ideographs
-        || (c >= 0xFE30 && c <= 0xFE4F) // CJK compatibility forms
-        || (c >= 0xFF00 && c <= 0xFF60) // fullwidth forms
-        || (c >= 0xFFE0 && c <= 0xFFE6)
-        || (c >= 0x1F300 && c <= 0x1F64F) // pictographs, emoticons
-        || (c >= 0x1F900 && c <= 0x1F9FF)
-        || (c >= 0x20000 && c <= 0x3FFFD); // CJK extensions B and later
+    return DisplayWidth.of(cell);
   }
 }
