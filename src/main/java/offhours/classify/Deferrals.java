@@ -17,8 +17,12 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * The count is bounded by the caller (MAX_DEFERRALS); a message that reaches the DLQ after that still carries the
  * reason of its last deferral. A deferral because the endpoint throttled is counted apart, in
  * {@link #THROTTLES_ATTRIBUTE}, which no bound reads: a throttle means the endpoint is alive and busy (a serverless
- * endpoint at its MaxConcurrency), which says nothing against the message however often it happens. Both counts are
- * attempts.
+ * endpoint at its MaxConcurrency), which says nothing against the message however often it happens. A deferral because
+ * the endpoint refused the image as over its own payload limit (an endpoint of another hosting, the serverless one
+ * still there for the minutes of a switch) is counted apart too, in {@link #OVERSIZE_ATTRIBUTE}: it is no sign that
+ * the endpoint is unavailable, and a switch must not leave a valid image with less of that budget. It has a budget of
+ * its own, of the same size (MAX_DEFERRALS), so an endpoint that keeps refusing it still ends the loop in the DLQ.
+ * All three counts are attempts.
  *
  * <p>The counts belong to the copy this class sent, and to no later send of the same message. A redrive from the DLQ
  * (SQS's move task, the console's "Start DLQ redrive", or {@code offhours dlq redrive}'s send-then-delete) re-sends a
@@ -34,6 +38,11 @@ final class Deferrals {
   static final String ATTRIBUTE = "offhours-deferrals";
   /** Message attribute counting the hand-backs because the endpoint throttled (not bounded by MAX_DEFERRALS). */
   static final String THROTTLES_ATTRIBUTE = "offhours-throttles";
+  /**
+   * Message attribute counting the hand-backs because the endpoint refused the image as over its payload limit
+   * (bounded by MAX_DEFERRALS on its own).
+   */
+  static final String OVERSIZE_ATTRIBUTE = "offhours-oversize";
   /** Message attribute with the reason of the latest deferral (so a message in the DLQ says why it waited). */
   static final String REASON_ATTRIBUTE = "offhours-deferral-reason";
   /** Message attribute with the time (epoch milliseconds) Classify sent this copy: whose counts they are. */
@@ -48,6 +57,16 @@ final class Deferrals {
   static final Duration SEND_WINDOW = Duration.ofMinutes(15);
   /** Reasons are cut to this many characters: an attribute travels with every receive. */
   static final int REASON_LIMIT = 1000;
+
+  /**
+   * What a hand-back spends, from the most charged: a deferral (MAX_DEFERRALS), an oversize refusal (its own budget of
+   * MAX_DEFERRALS), a throttle (no budget).
+   */
+  enum Spend {
+    DEFERRAL,
+    OVERSIZE,
+    THROTTLE
+  }
 
   /** Asked for only when a copy is sent: the Lambda handler builds its queue client on first use. */
   private final Supplier<SqsClient> sqs;
@@ -66,14 +85,15 @@ final class Deferrals {
   /**
    * Sends the copy; the caller acknowledges the original only if this returns.
    *
-   * @param throttled whether the endpoint only throttled: one more throttle, not one more deferral
+   * @param spend which count the hand-back adds one to
    * @param timeout cuts the call, its retries included, before the invocation's deadline (null: the client's own)
    */
-  void send(QueueMessage message, String reason, boolean throttled, Duration timeout) {
+  void send(QueueMessage message, String reason, Spend spend, Duration timeout) {
     Map<String, MessageAttributeValue> attributes = new HashMap<>();
     message.messageAttributes().forEach((name, value) -> {
       if (!ATTRIBUTE.equals(name)
           && !THROTTLES_ATTRIBUTE.equals(name)
+          && !OVERSIZE_ATTRIBUTE.equals(name)
           && !REASON_ATTRIBUTE.equals(name)
           && !SENT_ATTRIBUTE.equals(name)) {
         attributes.put(
@@ -84,8 +104,10 @@ final class Deferrals {
                 .build());
       }
     });
-    putCount(attributes, ATTRIBUTE, count(message) + (throttled ? 0 : 1));
-    putCount(attributes, THROTTLES_ATTRIBUTE, throttles(message) + (throttled ? 1 : 0));
+    putCount(attributes, ATTRIBUTE, count(message) + (spend == Spend.DEFERRAL ? 1 : 0));
+    putCount(attributes, OVERSIZE_ATTRIBUTE, oversize(message) + (spend == Spend.OVERSIZE ? 1 : 0));
+    putCount(
+        attributes, THROTTLES_ATTRIBUTE, throttles(message) + (spend == Spend.THROTTLE ? 1 : 0));
     attributes.put(
         SENT_ATTRIBUTE,
         MessageAttributeValue.builder()
@@ -124,9 +146,9 @@ final class Deferrals {
     }
   }
 
-  /** SQS receives of this copy plus the deferrals and throttles of the copies before it. */
+  /** SQS receives of this copy plus the deferrals, oversize refusals and throttles of the copies before it. */
   static int attempts(QueueMessage message) {
-    return receives(message) + count(message) + throttles(message);
+    return receives(message) + count(message) + oversize(message) + throttles(message);
   }
 
   /** SQS receives of this copy (a deferred copy starts again at 1). */
@@ -140,6 +162,14 @@ final class Deferrals {
    */
   static int count(QueueMessage message) {
     return redriven(message) ? 0 : number(message, ATTRIBUTE);
+  }
+
+  /**
+   * Hand-backs of the copies before this one because the endpoint refused the image as over its payload limit: what
+   * MAX_DEFERRALS bounds apart from {@link #count}. None for a redriven message.
+   */
+  static int oversize(QueueMessage message) {
+    return redriven(message) ? 0 : number(message, OVERSIZE_ATTRIBUTE);
   }
 
   /** Hand-backs of the copies before this one because the endpoint throttled; none for a redriven message. */

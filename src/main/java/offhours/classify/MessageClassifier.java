@@ -3,6 +3,7 @@ package offhours.classify;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -107,7 +108,10 @@ final class MessageClassifier {
    * Settles model failures against the whole batch, hands the message back if it is deferred (or, past
    * {@code MAX_DEFERRALS}, fails it so SQS receives walk it toward the DLQ), and writes its log line. A message
    * deferred only because the endpoint throttled is handed back without counting: a busy endpoint is no sign of
-   * poison, so it never walks a message toward the DLQ.
+   * poison, so it never walks a message toward the DLQ. One deferred because the endpoint refused an image as over its
+   * payload limit (and for nothing worse) spends a budget of its own, of MAX_DEFERRALS too: the minutes of a hosting
+   * switch leave the budget for an unavailable endpoint whole, and an endpoint that never stops refusing still ends
+   * the loop.
    */
   Kind conclude(Evaluation evaluation, BatchScope scope) {
     QueueMessage message = evaluation.message();
@@ -123,24 +127,38 @@ final class MessageClassifier {
       List<Outcome> deferredOutcomes =
           outcomes.stream().filter(o -> o.kind() == Kind.DEFERRED).toList();
       String reason = deferredOutcomes.getFirst().detail();
-      // Throttling alone (the endpoint alive and busy) never spends the budget; any other reason
-      // does.
-      boolean counted = deferredOutcomes.stream().anyMatch(o -> !o.throttled());
-      int deferred = Deferrals.count(message);
-      if (counted && deferred >= config.maxDeferrals()) {
+      // The most charged reason decides: any deferral for an unavailable endpoint spends
+      // MAX_DEFERRALS; an oversize refusal (and no worse) spends its own budget; throttling alone
+      // (the endpoint alive and busy) none.
+      Deferrals.Spend spend = deferredOutcomes.stream()
+          .map(Outcome::spend)
+          .min(Comparator.naturalOrder())
+          .orElseThrow();
+      int spent = switch (spend) {
+        case DEFERRAL -> Deferrals.count(message);
+        case OVERSIZE -> Deferrals.oversize(message);
+        case THROTTLE -> 0;
+      };
+      if (spend != Deferrals.Spend.THROTTLE && spent >= config.maxDeferrals()) {
         kind = Kind.RETRY;
         outcomes.add(Outcome.of(
             Kind.RETRY,
             writer.subject(message),
-            "deferred " + deferred + " times, as many as"
-                + " MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: "
-                + reason));
+            spend == Deferrals.Spend.OVERSIZE
+                ? "refused " + spent + " times by the endpoint as over its payload limit, as many"
+                    + " as MAX_DEFERRALS allows (apart from deferrals for an unavailable endpoint):"
+                    + " now retried through SQS receives, toward the DLQ; an endpoint with a lower"
+                    + " limit than MAX_IMAGE_BYTES is not of the stack's hosting (see \"Switching"
+                    + " hosting\" in the README): remove it, then redrive; last reason: " + reason
+                : "deferred " + spent + " times, as many as"
+                    + " MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ;"
+                    + " last reason: " + reason));
       } else {
         Duration timeout = null;
         try {
           timeout = scope.writeTimeout(
               BatchScope.Write.DEFERRAL, "the deferred copy of " + writer.subject(message));
-          deferrals.send(message, reason, !counted, timeout);
+          deferrals.send(message, reason, spend, timeout);
         } catch (SdkException | BatchScope.OutOfTime e) {
           kind = Kind.RETRY;
           outcomes.add(Outcome.of(
@@ -263,7 +281,7 @@ final class MessageClassifier {
         case IMAGE -> writer.verdict(event, failure.reason(), attempts, scope);
         // Only this image is over the endpoint's limit: the endpoint is not marked down, so the
         // batch's smaller images are still sent.
-        case OVERSIZE -> Outcome.of(Kind.DEFERRED, event.uri(), failure.reason());
+        case OVERSIZE -> Outcome.oversize(event.uri(), failure.reason());
         case UNREADABLE -> {
           ProbeImage.Check probe = scope.probe(() -> sendProbe(scope));
           if (probe.read()) {

@@ -10,10 +10,12 @@ import offhours.classify.S3Notifications.ObjectEvent;
  *
  * @param crashed for {@link Kind#CRASHED} only: the object the model failed on, which gets its verdict, retry or
  *     deferral once the whole batch is known
- * @param throttled for {@link Kind#DEFERRED} only: the endpoint merely throttled (it is alive and busy), so the
- *     deferral does not count toward MAX_DEFERRALS
+ * @param spend for {@link Kind#DEFERRED} only: which count the deferral adds to; a throttle (the endpoint alive and
+ *     busy) and an oversize refusal (an endpoint of another hosting) do not count toward MAX_DEFERRALS's budget of
+ *     unavailability
  */
-record Outcome(Kind kind, String subject, String detail, ObjectEvent crashed, boolean throttled) {
+record Outcome(
+    Kind kind, String subject, String detail, ObjectEvent crashed, Deferrals.Spend spend) {
 
   /** In order of severity: a message's outcome is the worst of its records'. */
   enum Kind {
@@ -40,17 +42,25 @@ record Outcome(Kind kind, String subject, String detail, ObjectEvent crashed, bo
   }
 
   static Outcome of(Kind kind, String subject, String detail) {
-    return new Outcome(kind, subject, detail, null, false);
+    return new Outcome(kind, subject, detail, null, Deferrals.Spend.DEFERRAL);
   }
 
   /** Deferred because the endpoint throttled: not counted toward MAX_DEFERRALS. */
   static Outcome throttled(String subject, String detail) {
-    return new Outcome(Kind.DEFERRED, subject, detail, null, true);
+    return new Outcome(Kind.DEFERRED, subject, detail, null, Deferrals.Spend.THROTTLE);
+  }
+
+  /**
+   * Deferred because the endpoint refused the image as over its own payload limit: counted apart from MAX_DEFERRALS's
+   * budget, in one of its own.
+   */
+  static Outcome oversize(String subject, String detail) {
+    return new Outcome(Kind.DEFERRED, subject, detail, null, Deferrals.Spend.OVERSIZE);
   }
 
   /** The model failed on {@code event}; {@code detail} is "(status S): the container's message". */
   static Outcome crashed(ObjectEvent event, String detail) {
-    return new Outcome(Kind.CRASHED, event.uri(), detail, event, false);
+    return new Outcome(Kind.CRASHED, event.uri(), detail, event, Deferrals.Spend.DEFERRAL);
   }
 
   static Kind worst(Collection<Outcome> outcomes) {
