@@ -3,15 +3,27 @@ package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import offhours.aws.AwsClients.Service;
+import offhours.classify.ClassifyConfig;
+import offhours.classify.ClassifyHandler;
 import offhours.results.ResultItem;
+import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * Hosting serverless against the whole local stack (moto_server, the local SageMaker hosting a serverless endpoint
@@ -20,7 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * invocation and never creates nor deletes anything; the consumer sends more requests at once than the endpoint takes,
  * so throttled images are deferred (never a verdict, never the DLQ) and every upload is classified exactly once; the
  * ledger holds the invocation time x memory, which {@code offhours cost} prices; {@code offhours endpoint status}
- * shows the endpoint's memory and concurrency and that the stack owns it.
+ * shows the endpoint's memory and concurrency and that the stack owns it; and a Classify of another hosting (6 MB) that
+ * meets this endpoint, as after a switch, defers a 5 MB image it refuses as oversize, without a verdict.
  */
 class ServerlessLifecycleIT {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
@@ -115,6 +128,71 @@ class ServerlessLifecycleIT {
       assertThat(total.get("serverlessGbSeconds").asDouble())
           .isEqualTo(Math.round(mbMillis / 1024.0 / 1000.0 * 1000) / 1000.0);
       assertThat(total.get("costUsd").asDouble()).isPositive();
+
+      aClassifyOfAnotherHostingDefersAnImageTheServerlessEndpointRefusesAsOversize(f);
     }
+  }
+
+  /**
+   * The minutes after a switch to another hosting: that hosting's Classify takes 6 MB (MAX_IMAGE_BYTES), while the
+   * endpoint under the stack's name is still this serverless one, which refuses more than 4 MB over the wire as
+   * SageMaker does (ValidationError 400 "Request ... has oversize body."). The image gets no verdict and waits, and the
+   * deferral is counted apart from MAX_DEFERRALS. The object's key has no image suffix, so the stack's own trigger
+   * never sees it; the deferred copy goes to a queue of this test's.
+   */
+  private static void aClassifyOfAnotherHostingDefersAnImageTheServerlessEndpointRefusesAsOversize(
+      StackFixture f) throws Exception {
+    LocalDeployment stack = f.stack;
+    String bucket = stack.resources().bucket();
+    String key = "switch/large.jpg.bin";
+    byte[] large = Arrays.copyOf(
+        Files.readAllBytes(StackFixture.DEMO_IMAGES.resolve("rocket.jpg")), 5 * 1024 * 1024);
+    String eTag = stack
+        .s3()
+        .putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(large))
+        .eTag()
+        .replace("\"", "");
+    String copies = stack.sqs().createQueue(r -> r.queueName("switch-copies")).queueUrl();
+    Map<String, String> env = new HashMap<>(
+        FunctionEnvironments.classify(stack.names(), stack.resources(), "", Map.of()));
+    env.put("LABELS", String.join(",", stack.labels()));
+    env.put("QUEUE_URL", copies);
+    ClassifyConfig config = ClassifyConfig.fromEnv(env);
+    assertThat(config.maxImageBytes()).as("another hosting's limit").isEqualTo(6_291_456L);
+    String notification = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\","
+        + "\"eventTime\":\"2026-12-03T10:00:00.000Z\",\"eventName\":\"ObjectCreated:Put\","
+        + "\"s3\":{\"bucket\":{\"name\":\"" + bucket + "\"},\"object\":{\"key\":\"" + key
+        + "\",\"size\":" + large.length + ",\"eTag\":\"" + eTag + "\",\"sequencer\":\"00AB\"}}}]}";
+    SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+    message.setMessageId("switch-1");
+    message.setBody(notification);
+    message.setAttributes(new HashMap<>(Map.of("ApproximateReceiveCount", "1")));
+    message.setMessageAttributes(Map.of());
+    message.setEventSourceArn("arn:aws:sqs:us-east-1:123456789012:offhours-queue");
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(message));
+
+    try (SageMakerRuntimeClient runtime =
+        stack.clients().build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(config))) {
+      SQSBatchResponse response = LambdaSqsJson.invoke(
+          new ClassifyHandler(
+              stack.s3(), stack.sqs(), stack.dynamoDb(), runtime, config, Clock.systemUTC()),
+          event);
+      assertThat(response.getBatchItemFailures()).as("no receive spent").isEmpty();
+    }
+    assertThat(f.results())
+        .as("no verdict for the image the serverless endpoint refused")
+        .noneSatisfy(r -> assertThat(r.key()).isEqualTo(key));
+    var copy = stack
+        .sqs()
+        .receiveMessage(r -> r.queueUrl(copies).waitTimeSeconds(20).messageAttributeNames("All"))
+        .messages();
+    assertThat(copy).as("the deferred copy").singleElement().satisfies(m -> {
+      assertThat(m.body()).isEqualTo(notification);
+      assertThat(m.messageAttributes().get("offhours-oversize").stringValue()).isEqualTo("1");
+      assertThat(m.messageAttributes()).doesNotContainKey("offhours-deferrals");
+      assertThat(m.messageAttributes().get("offhours-deferral-reason").stringValue())
+          .containsPattern("ValidationError: Request [0-9a-f-]{36} has oversize body\\.");
+    });
   }
 }

@@ -21,11 +21,22 @@ final class Invoker {
   static final String CUSTOM_ATTRIBUTES = "X-Amzn-SageMaker-Custom-Attributes";
   /** InvokeEndpoint's InferenceComponentName travels in this header. */
   static final String INFERENCE_COMPONENT = "X-Amzn-SageMaker-Inference-Component";
+  /**
+   * The largest body a serverless endpoint takes: "The maximum request and response payload size for serverless
+   * invocations is 4 MB" (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-invoke.html), 4 MiB as
+   * the template's MAX_IMAGE_BYTES for Hosting=serverless reads it.
+   */
+  static final int SERVERLESS_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
   /** OriginalMessage is at most 2048 characters in the ModelError shape. */
   private static final int ORIGINAL_MESSAGE_LIMIT = 2048;
 
-  /** {@code inferenceComponent}: the component to invoke, or null on an endpoint that runs a model itself. */
+  /**
+   * {@code inferenceComponent}: the component to invoke, or null on an endpoint that runs a model itself. {@code
+   * requestId}: the id the answer carries in x-amzn-RequestId, which some of SageMaker's messages name.
+   */
   record Request(
+      String requestId,
       String contentType,
       String accept,
       String customAttributes,
@@ -111,6 +122,15 @@ final class Invoker {
   Response invoke(String endpointName, Request request) {
     Destination target = destination(endpointName, request.inferenceComponent());
     HostedEndpoint endpoint = target.endpoint();
+    if (endpoint.variant().serverless() != null
+        && request.body().length > SERVERLESS_MAX_PAYLOAD_BYTES) {
+      // SageMaker's answer to a larger body on a serverless endpoint: ValidationError (HTTP 400, as
+      // the runtime's model declares it) naming the request
+      // (https://github.com/aws/sagemaker-python-sdk/issues/4271). Refused before any capacity is
+      // taken: nothing reaches the container.
+      throw new AwsError(
+          400, "ValidationError", "Request " + request.requestId() + " has oversize body.");
+    }
     AwsError injected = injected();
     if (injected != null) {
       throw injected;

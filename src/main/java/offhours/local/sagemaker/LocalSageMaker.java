@@ -71,6 +71,7 @@ public final class LocalSageMaker implements AutoCloseable {
   private static final Pattern INVOCATIONS = Pattern.compile("^/endpoints/([^/]+)/invocations$");
   private static final String JSON_1_1 = "application/x-amz-json-1.1";
   private static final String REST_JSON = "application/json";
+  private static final String REQUEST_ID = "x-amzn-RequestId";
 
   private final ObjectMapper json = new ObjectMapper();
   private final HttpServer server;
@@ -301,11 +302,16 @@ public final class LocalSageMaker implements AutoCloseable {
     var headers = exchange.getRequestHeaders();
     byte[] body =
         exchange.getRequestBody().readAllBytes(); // at most MAX_PAYLOAD_BYTES: the guard read it
+    // Chosen here, not when the answer is written: a refusal's message names it
+    // (Invoker.SERVERLESS_MAX_PAYLOAD_BYTES).
+    String requestId = UUID.randomUUID().toString();
+    exchange.getResponseHeaders().set(REQUEST_ID, requestId);
     Invoker.Response response;
     try {
       response = invoker.invoke(
           endpointName,
           new Invoker.Request(
+              requestId,
               headers.getFirst("Content-Type"),
               headers.getFirst("Accept"),
               headers.getFirst(Invoker.CUSTOM_ATTRIBUTES),
@@ -344,7 +350,9 @@ public final class LocalSageMaker implements AutoCloseable {
   private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+    if (!exchange.getResponseHeaders().containsKey(REQUEST_ID)) {
+      exchange.getResponseHeaders().set(REQUEST_ID, UUID.randomUUID().toString());
+    }
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {

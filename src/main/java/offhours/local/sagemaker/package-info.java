@@ -34,7 +34,10 @@
  *   <li>InvokeEndpoint: {@code ValidationError} "Endpoint NAME of account ID not found." unless the endpoint
  *       is InService; container 4xx/5xx become {@code ModelError} (424) with OriginalStatusCode and
  *       OriginalMessage; payloads over 6,291,456 bytes get a bare 413
- *       (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
+ *       (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html); on a serverless
+ *       endpoint, payloads over 4 MB (4,194,304 bytes) get {@code ValidationError} (400) "Request ID has oversize
+ *       body." (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-invoke.html,
+ *       https://github.com/aws/sagemaker-python-sdk/issues/4271).
  *   <li>Inference components: an endpoint config whose variant names no model makes an endpoint without a container;
  *       its components run the model (CreateInferenceComponent takes 0 copies or more, as the API's CopyCount
  *       minimum of 0 says); its InitialInstanceCount instances stay until a component is on it,

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.sagemaker.model.ProductionVariantServerle
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
 
 /** Serverless endpoints of the local SageMaker through the real SDK clients: ServerlessConfig, throttling, cold starts. */
 class ServerlessEndpointTest {
@@ -145,6 +146,50 @@ class ServerlessEndpointTest {
     assertThat(first.get(60, TimeUnit.SECONDS).sdkHttpResponse().statusCode()).isEqualTo(200);
     assertThat(invoke("busy", "third").sdkHttpResponse().statusCode()).isEqualTo(200);
     assertThat(container.invocations).hasValue(2);
+  }
+
+  /**
+   * "The maximum request and response payload size for serverless invocations is 4 MB"
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-invoke.html); SageMaker refuses a larger body
+   * with ValidationError "Request ... has oversize body." (https://github.com/aws/sagemaker-python-sdk/issues/4271),
+   * which the consumer reads as an endpoint of another hosting, not as the image's fault.
+   */
+  @Test
+  void aBodyOver4MbIsRefusedAsOversizeOnAServerlessEndpointAndReachesNoContainer() {
+    inService("small", 5);
+    f.createEndpoint("rt", Fixture.IMAGE, Map.of());
+    f.awaitStatus("rt", EndpointStatus.IN_SERVICE);
+    byte[] limit = new byte[4 * 1024 * 1024];
+    byte[] over = new byte[limit.length + 1];
+
+    assertThatThrownBy(() -> f.runtime.invokeEndpoint(r ->
+            r.endpointName("small").contentType("image/jpeg").body(SdkBytes.fromByteArray(over))))
+        .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(400);
+          assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
+          assertThat(e).isInstanceOf(ValidationErrorException.class);
+          assertThat(e.awsErrorDetails().errorMessage())
+              .as("names the request, as the answer's x-amzn-RequestId does")
+              .isEqualTo("Request " + e.requestId() + " has oversize body.");
+          assertThat(InvocationErrors.of(e).cause()).isEqualTo(InvocationErrors.Cause.OVERSIZE);
+        });
+    assertThat(container.invocations).as("refused before the container").hasValue(0);
+
+    assertThat(f.runtime
+            .invokeEndpoint(r -> r.endpointName("small")
+                .contentType("image/jpeg")
+                .body(SdkBytes.fromByteArray(limit)))
+            .sdkHttpResponse()
+            .statusCode())
+        .as("4 MB exactly")
+        .isEqualTo(200);
+    assertThat(f.runtime
+            .invokeEndpoint(r ->
+                r.endpointName("rt").contentType("image/jpeg").body(SdkBytes.fromByteArray(over)))
+            .sdkHttpResponse()
+            .statusCode())
+        .as("an endpoint on instances takes up to 6 MB")
+        .isEqualTo(200);
   }
 
   @Test
