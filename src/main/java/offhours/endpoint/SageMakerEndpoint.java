@@ -48,6 +48,21 @@ public final class SageMakerEndpoint implements Endpoint {
    */
   public static final String HOSTING_TAG = "offhours:hosting";
 
+  /**
+   * The stack's serverless endpoint as CloudFormation made it, for an endpoint of a template older than
+   * {@value #HOSTING_TAG}: CloudFormation tags what it creates with aws:cloudformation:stack-id and
+   * aws:cloudformation:logical-id
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html), SageMaker
+   * endpoints included (https://github.com/aws/sagemaker-python-sdk/issues/1301: such an endpoint carries
+   * aws:cloudformation:* tags), and no caller can set a tag with the aws: prefix, so the controller's CreateEndpoint
+   * never does. Every offhours template has one AWS::SageMaker::Endpoint, this one (TemplateMatchesStackSpecTest). Read
+   * from the same ListTags: no other call, no other grant.
+   */
+  public static final String SERVERLESS_LOGICAL_ID = "ServerlessEndpoint";
+
+  static final String CLOUDFORMATION_STACK_TAG = "aws:cloudformation:stack-id";
+  static final String CLOUDFORMATION_LOGICAL_ID_TAG = "aws:cloudformation:logical-id";
+
   /** How a probe whose answer does not fit the model's settings begins: the model answers, but never usefully. */
   public static final String ANSWER_DOES_NOT_FIT = "the answer does not fit the model's settings: ";
 
@@ -173,7 +188,10 @@ public final class SageMakerEndpoint implements Endpoint {
         return Status.ABSENT; // deleted between the two calls
       }
       foreign = !has(tags.get(), STACK_TAG, stackId);
-      taggedServerless = !foreign && has(tags.get(), HOSTING_TAG, Hosting.SERVERLESS.value());
+      taggedServerless = !foreign
+          && (has(tags.get(), HOSTING_TAG, Hosting.SERVERLESS.value())
+              || (has(tags.get(), CLOUDFORMATION_STACK_TAG, stackId)
+                  && has(tags.get(), CLOUDFORMATION_LOGICAL_ID_TAG, SERVERLESS_LOGICAL_ID)));
     }
     return new Status(
         state,

@@ -333,6 +333,40 @@ class SageMakerEndpointTest {
         .satisfies(ep -> assertThat(ep.serverless()).isFalse());
   }
 
+  /**
+   * The same endpoint made by a template older than the hosting tag: only the tags CloudFormation itself puts on what
+   * it creates say it is the stack's ServerlessEndpoint, which the controller must leave to CloudFormation.
+   */
+  @Test
+  void aFailedEndpointWithoutVariantsOfAnOlderTemplateIsServerlessByCloudFormationsOwnTags() {
+    answer = "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\","
+        + "\"EndpointConfigName\":\"serverless-config\",\"EndpointStatus\":\"Failed\","
+        + "\"FailureReason\":\"Ping failed\",\"CreationTime\":1768381200}";
+    tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK
+        + "\"},{\"Key\":\"aws:cloudformation:stack-id\",\"Value\":\"" + STACK
+        + "\"},{\"Key\":\"aws:cloudformation:stack-name\",\"Value\":\"offhours\"}"
+        + ",{\"Key\":\"aws:cloudformation:logical-id\",\"Value\":\"ServerlessEndpoint\"}]}";
+    Endpoint.Status failed = endpoint.describe();
+    assertThat(failed.state()).isEqualTo(Endpoint.State.FAILED);
+    assertThat(failed.foreign()).isFalse();
+    assertThat(failed.serverless()).isTrue();
+
+    tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK
+        + "\"},{\"Key\":\"aws:cloudformation:stack-id\",\"Value\":\"arn:aws:cloudformation:"
+        + "eu-central-1:1:stack/other/1\"},{\"Key\":\"aws:cloudformation:logical-id\","
+        + "\"Value\":\"ServerlessEndpoint\"}]}";
+    assertThat(endpoint.describe().serverless())
+        .as("made by another stack's CloudFormation")
+        .isFalse();
+
+    tagsAnswer = "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK
+        + "\"},{\"Key\":\"aws:cloudformation:stack-id\",\"Value\":\"" + STACK
+        + "\"},{\"Key\":\"aws:cloudformation:logical-id\",\"Value\":\"SomethingElse\"}]}";
+    assertThat(endpoint.describe().serverless())
+        .as("another resource of this stack's template")
+        .isFalse();
+  }
+
   @Test
   void anEndpointDeletedBetweenDescribeAndListTagsIsAbsent() {
     answer = "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\","

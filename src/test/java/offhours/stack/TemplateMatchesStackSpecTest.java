@@ -127,6 +127,21 @@ class TemplateMatchesStackSpecTest {
     assertThat(((Map<?, ?>) tags.get(1)).get("Value")).isEqualTo(Hosting.SERVERLESS.value());
   }
 
+  /**
+   * The controller knows an older template's serverless endpoint by CloudFormation's own aws:cloudformation:logical-id
+   * tag (SageMakerEndpoint.SERVERLESS_LOGICAL_ID): sound only while the template's one endpoint has that logical id.
+   */
+  @Test
+  void theTemplatesOnlyEndpointIsTheServerlessOneTheControllerKnowsByItsLogicalId()
+      throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    assertThat(resources.entrySet().stream()
+            .filter(e -> "AWS::SageMaker::Endpoint".equals(((Map<?, ?>) e.getValue()).get("Type")))
+            .map(e -> String.valueOf(e.getKey()))
+            .toList())
+        .containsExactly(offhours.endpoint.SageMakerEndpoint.SERVERLESS_LOGICAL_ID);
+  }
+
   @Test
   void everyFunctionIsPublishedUnderTheAliasTheCommandLineInvokes() throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
