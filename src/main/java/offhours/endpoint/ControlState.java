@@ -2,6 +2,7 @@ package offhours.endpoint;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import offhours.stack.Hosting;
 
 /**
@@ -158,84 +159,75 @@ public record ControlState(
     }
   }
 
-  ControlState withVersion(long v) {
+  /** A copy of this state with what {@code change} sets on its fields ({@link StateCopy}). */
+  private ControlState with(Consumer<StateCopy> change) {
     StateCopy c = new StateCopy(this);
-    c.version = v;
+    change.accept(c);
     return c.build();
   }
 
+  ControlState withVersion(long v) {
+    return with(c -> c.version = v);
+  }
+
   ControlState withOverride(Override o) {
-    StateCopy c = new StateCopy(this);
-    c.override = o;
-    return c.build();
+    return with(c -> c.override = o);
   }
 
   /** What a run observed: the override still active, idle and backlog times, whether the schedule is open. */
   ControlState withObserved(Override o, Instant idle, Instant backlog, boolean open) {
-    StateCopy c = new StateCopy(this);
-    c.override = o;
-    c.idleSince = idle;
-    c.backlogSince = backlog;
-    c.scheduleOpen = open;
-    return c.build();
+    return with(c -> {
+      c.override = o;
+      c.idleSince = idle;
+      c.backlogSince = backlog;
+      c.scheduleOpen = open;
+    });
   }
 
   ControlState withStoppingSince(Instant since) {
-    StateCopy c = new StateCopy(this);
-    c.stoppingSince = since;
-    return c.build();
+    return with(c -> c.stoppingSince = since);
   }
 
   /** The step a run claims: when it ran, whether the endpoint bills after it, and what it did. */
   ControlState withRun(Instant at, boolean billingAfter, String action) {
-    StateCopy c = new StateCopy(this);
-    c.lastRunAt = at;
-    c.billing = billingAfter;
-    c.lastAction = action;
-    return c.build();
+    return with(c -> {
+      c.lastRunAt = at;
+      c.billing = billingAfter;
+      c.lastAction = action;
+    });
   }
 
   ControlState withBilling(boolean b) {
-    StateCopy c = new StateCopy(this);
-    c.billing = b;
-    return c.build();
+    return with(c -> c.billing = b);
   }
 
   ControlState withFailures(int n, Instant notBefore, String action) {
-    StateCopy c = new StateCopy(this);
-    c.createFailures = n;
-    c.createNotBefore = notBefore;
-    c.lastAction = action;
-    return c.build();
+    return with(c -> {
+      c.createFailures = n;
+      c.createNotBefore = notBefore;
+      c.lastAction = action;
+    });
   }
 
   /** What this run adds to the drain measurements ({@link DrainMeter#observe}). */
   ControlState withDrain(
       Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
-    StateCopy c = new StateCopy(this);
-    c.drain = drain.observe(ep, mp, q, now);
-    return c.build();
+    return with(c -> c.drain = drain.observe(ep, mp, q, now));
   }
 
   /** What this run sees of the uploads arriving ({@link Arrivals#observe}). */
   ControlState withArrivals(Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
-    StateCopy c = new StateCopy(this);
-    c.arrivals = arrivals.observe(mp, q, now);
-    return c.build();
+    return with(c -> c.arrivals = arrivals.observe(mp, q, now));
   }
 
   /** Remembers one more wake, keeping the last {@link WakePolicy#HISTORY}. */
   ControlState withWake(long seconds) {
-    StateCopy c = new StateCopy(this);
-    c.wakeSeconds = lastOf(wakeSeconds, seconds);
-    return c.build();
+    return with(c -> c.wakeSeconds = lastOf(wakeSeconds, seconds));
   }
 
   /** Remembers one more stop, keeping the last {@link WakePolicy#HISTORY}. */
   ControlState withStop(long seconds) {
-    StateCopy c = new StateCopy(this);
-    c.stopSeconds = lastOf(stopSeconds, seconds);
-    return c.build();
+    return with(c -> c.stopSeconds = lastOf(stopSeconds, seconds));
   }
 
   /** {@code history} and then {@code seconds}, the last {@link WakePolicy#HISTORY} of them. */
@@ -280,30 +272,22 @@ public record ControlState(
 
   /** A stop of a serving endpoint issued at {@code at}, not yet seen gone (null: none). */
   ControlState withStopIssuedAt(Instant at) {
-    StateCopy c = new StateCopy(this);
-    c.stopIssuedAt = at;
-    return c.build();
+    return with(c -> c.stopIssuedAt = at);
   }
 
   /** A wake issued at {@code at}, its trigger not yet seen polling (null: none, or a resume, which is not measured). */
   ControlState withWakeIssuedAt(Instant at) {
-    StateCopy c = new StateCopy(this);
-    c.wakeIssuedAt = at;
-    return c.build();
+    return with(c -> c.wakeIssuedAt = at);
   }
 
   /** The trigger enabled at {@code at} after a wake, not yet seen polling (null: none). */
   ControlState withEnabledAt(Instant at) {
-    StateCopy c = new StateCopy(this);
-    c.enabledAt = at;
-    return c.build();
+    return with(c -> c.enabledAt = at);
   }
 
   /** The run timer armed for {@code at} (null: none armed). */
   ControlState withTimerAt(Instant at) {
-    StateCopy c = new StateCopy(this);
-    c.timerAt = at;
-    return c.build();
+    return with(c -> c.timerAt = at);
   }
 
   /**
@@ -321,16 +305,16 @@ public record ControlState(
     if (current == hosting) {
       return this;
     }
-    StateCopy c = new StateCopy(this);
-    c.hosting = current;
-    c.wakeSeconds = List.of();
-    c.stopSeconds = List.of();
-    c.drain = DrainMeter.NONE;
-    c.wakeIssuedAt = null;
-    c.stopIssuedAt = null;
-    c.createFailures = 0;
-    c.createNotBefore = null;
-    return c.build();
+    return with(c -> {
+      c.hosting = current;
+      c.wakeSeconds = List.of();
+      c.stopSeconds = List.of();
+      c.drain = DrainMeter.NONE;
+      c.wakeIssuedAt = null;
+      c.stopIssuedAt = null;
+      c.createFailures = 0;
+      c.createNotBefore = null;
+    });
   }
 
   /**
