@@ -49,23 +49,12 @@ class ApiHandlerDeadlineTest {
 
   @Test
   void anImageTheInvocationHasNoTimeLeftToStoreIsA503WithRetryAfter() throws IOException {
-    Api api = new Api(
+    HttpEvents.Reply reply = postClassify(
         ApiFixtures.unused(S3Client.class),
         ApiFixtures.unused(SqsClient.class),
         new FakeDynamoDb(),
-        unavailable,
-        ApiFixtures.config(),
-        Clock.fixed(Instant.parse("2026-11-28T09:00:00Z"), ZoneOffset.UTC));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+        600);
 
-    new ApiHandler(api)
-        .handleRequest(
-            new ByteArrayInputStream(
-                Files.readAllBytes(Path.of("events", "api-post-classify.json"))),
-            out,
-            remaining(600));
-
-    HttpEvents.Reply reply = HttpEvents.response(out.toByteArray());
     assertThat(reply.status()).isEqualTo(503);
     assertThat(reply.headers()).containsEntry("retry-after", "30");
     assertThat(JsonText.string(JsonText.parse(reply.body()), "message"))
@@ -97,23 +86,9 @@ class ApiHandlerDeadlineTest {
       @Override
       public void close() {}
     };
-    Api api = new Api(
-        s3,
-        sqs,
-        dynamo,
-        unavailable,
-        ApiFixtures.config(),
-        Clock.fixed(Instant.parse("2026-11-28T09:00:00Z"), ZoneOffset.UTC));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    new ApiHandler(api)
-        .handleRequest(
-            new ByteArrayInputStream(
-                Files.readAllBytes(Path.of("events", "api-post-classify.json"))),
-            out,
-            remaining(9_000));
+    HttpEvents.Reply reply = postClassify(s3, sqs, dynamo, 9_000);
 
-    HttpEvents.Reply reply = HttpEvents.response(out.toByteArray());
     assertThat(reply.status()).as(new String(reply.body())).isEqualTo(202);
     assertThat(JsonText.string(JsonText.parse(reply.body()), "reason"))
         .doesNotContain("no forecast");
@@ -122,6 +97,29 @@ class ApiHandlerDeadlineTest {
         .hasSizeGreaterThan(1)
         .allSatisfy(r ->
             assertThat(r.overrideConfiguration().orElseThrow().apiCallTimeout()).isPresent());
+  }
+
+  /**
+   * The handler's reply to the fixture's POST /classify with {@code millis} of the invocation left, SageMaker
+   * unavailable (so the image goes to the queue path).
+   */
+  private HttpEvents.Reply postClassify(S3Client s3, SqsClient sqs, FakeDynamoDb dynamo, int millis)
+      throws IOException {
+    Api api = new Api(
+        s3,
+        sqs,
+        dynamo,
+        unavailable,
+        ApiFixtures.config(),
+        Clock.fixed(Instant.parse("2026-11-28T09:00:00Z"), ZoneOffset.UTC));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new ApiHandler(api)
+        .handleRequest(
+            new ByteArrayInputStream(
+                Files.readAllBytes(Path.of("events", "api-post-classify.json"))),
+            out,
+            remaining(millis));
+    return HttpEvents.response(out.toByteArray());
   }
 
   private static Context remaining(int millis) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * A ledger write that DynamoDB applied but whose answer was lost: the SDK sends it again (a 500 is retried,
@@ -94,40 +96,85 @@ class LedgerRetryTest {
   private final LandedThenLost dynamoDb = new LandedThenLost();
 
   /**
-   * The SDK's own retries of TransactionInProgressException, which it treats as throttling, four attempts without
-   * waiting: with the default backoff (up to 20 s a wait) they may outlast the 50 s call timeout first.
+   * The requests {@code dynamoDb} received while {@code use} ran with a client built from {@code client} against it,
+   * the way the functions build theirs ({@link AwsClients}).
    */
-  private static void withServer(
-      Function<Request, Reply> dynamoDb, java.util.function.Consumer<DynamoDbClient> use) {
+  private static List<Request> sent(
+      Function<Request, Reply> dynamoDb,
+      DynamoDbClientBuilder client,
+      Consumer<DynamoDbClient> use) {
     try (StubHttpServer server = StubHttpServer.start(dynamoDb);
         AwsClients aws = AwsClients.local(
             Region.EU_CENTRAL_1,
             Map.of(Service.DYNAMODB, URI.create(server.uri().toString())));
-        DynamoDbClient dynamo = aws.build(
-            Service.DYNAMODB,
-            DynamoDbClient.builder()
-                .overrideConfiguration(
-                    c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(4)
-                        .backoffStrategy(BackoffStrategy.retryImmediately())
-                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-                        .circuitBreakerEnabled(false)
-                        .build())))) {
+        DynamoDbClient dynamo = aws.build(Service.DYNAMODB, client)) {
       use.accept(dynamo);
+      return server.requests();
     }
   }
 
-  private void withClient(java.util.function.Consumer<DynamoDbClient> use) {
-    try (StubHttpServer server = StubHttpServer.start(dynamoDb);
-        AwsClients aws = AwsClients.local(
-            Region.EU_CENTRAL_1,
-            Map.of(Service.DYNAMODB, URI.create(server.uri().toString())));
-        DynamoDbClient dynamo = aws.build(Service.DYNAMODB, DynamoDbClient.builder())) {
-      use.accept(dynamo);
-      assertThat(server.requests())
-          .as("the SDK sent the write again after the 500")
-          .hasSize(2);
-    }
+  /** The functions' client against {@link #dynamoDb}, which receives the write and the SDK's one resend of it. */
+  private void withClient(Consumer<DynamoDbClient> use) {
+    assertThat(sent(dynamoDb, DynamoDbClient.builder(), use))
+        .as("the SDK sent the write again after the 500")
+        .hasSize(2);
+  }
+
+  /**
+   * The SDK's own retries of TransactionInProgressException, which it treats as throttling, four attempts without
+   * waiting: with the default backoff (up to 20 s a wait) they may outlast the 50 s call timeout first.
+   */
+  private static void withServer(Function<Request, Reply> dynamoDb, Consumer<DynamoDbClient> use) {
+    sent(
+        dynamoDb,
+        DynamoDbClient.builder()
+            .overrideConfiguration(
+                c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                    .maxAttempts(4)
+                    .backoffStrategy(BackoffStrategy.retryImmediately())
+                    .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                    .circuitBreakerEnabled(false)
+                    .build())),
+        use);
+  }
+
+  /** The serverless hosting's ledger in table "control", telling {@code log} what it could not count. */
+  private static UsageLedger serverlessLedger(DynamoDbClient dynamo, UsageLedger.Unrecorded log) {
+    return new UsageLedger(
+        dynamo,
+        UsageLedger.Settings.fromEnv(Map.of(
+            "HOSTING", "serverless",
+            "CONTROL_TABLE_NAME", "control",
+            "SERVERLESS_MEMORY_MB", "2048")),
+        Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC),
+        log);
+  }
+
+  /** Writes every word of the ledger's into {@code said}: not updated, counted by the first attempt, unconfirmed. */
+  private static UsageLedger.Unrecorded saying(List<String> said) {
+    return new UsageLedger.Unrecorded() {
+      @Override
+      public void ledgerNotUpdated(long invocations, long millis, Exception error) {
+        said.add("not updated: " + error);
+      }
+
+      @Override
+      public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {
+        said.add("first attempt: " + invocations + " invocations, " + millis + " ms");
+      }
+
+      @Override
+      public void ledgerUnconfirmed(long invocations, long millis, Exception error) {
+        said.add("unconfirmed: " + error.getMessage());
+      }
+    };
+  }
+
+  /** One serverless invocation's tally: 250 ms, 40,000 bytes sent and 300 received. */
+  private static InvocationUsage oneInvocation() {
+    InvocationUsage tally = new InvocationUsage();
+    tally.add(250, 40_000, 300);
+    return tally;
   }
 
   @Test
@@ -143,19 +190,9 @@ class LedgerRetryTest {
 
   @Test
   void theServerlessLedgerCountsABatchOnceWhenTheSdkRetriesItAfterItLanded() {
-    InvocationUsage tally = new InvocationUsage();
-    tally.add(250, 40_000, 300);
-    withClient(dynamo -> new UsageLedger(
-            dynamo,
-            UsageLedger.Settings.fromEnv(Map.of(
-                "HOSTING", "serverless",
-                "CONTROL_TABLE_NAME", "control",
-                "SERVERLESS_MEMORY_MB", "2048")),
-            Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC),
-            (n, ms, e) -> {
-              throw new AssertionError("the write failed", e);
-            })
-        .add(tally));
+    List<String> said = new java.util.ArrayList<>();
+    withClient(dynamo -> serverlessLedger(dynamo, saying(said)).add(oneInvocation()));
+    assertThat(said).as("the write counted, nothing to say").isEmpty();
     assertThat(dynamoDb.applied).hasValue(1);
   }
 
@@ -163,29 +200,7 @@ class LedgerRetryTest {
   void aWriteStillInProgressWhenTheSdksRetriesEndIsReportedAsCountedOnceNotAsLost() {
     StillInProgress inProgress = new StillInProgress();
     List<String> said = new java.util.ArrayList<>();
-    InvocationUsage tally = new InvocationUsage();
-    tally.add(250, 40_000, 300);
-    withServer(
-        inProgress,
-        dynamo -> new UsageLedger(
-                dynamo,
-                UsageLedger.Settings.fromEnv(Map.of(
-                    "HOSTING", "serverless",
-                    "CONTROL_TABLE_NAME", "control",
-                    "SERVERLESS_MEMORY_MB", "2048")),
-                Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC),
-                new UsageLedger.Unrecorded() {
-                  @Override
-                  public void ledgerNotUpdated(long invocations, long millis, Exception error) {
-                    said.add("not updated: " + error);
-                  }
-
-                  @Override
-                  public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {
-                    said.add("first attempt: " + invocations + " invocations, " + millis + " ms");
-                  }
-                })
-            .add(tally));
+    withServer(inProgress, dynamo -> serverlessLedger(dynamo, saying(said)).add(oneInvocation()));
 
     assertThat(said).containsExactly("first attempt: 1 invocations, 250 ms");
     assertThat(inProgress.tokens)
@@ -242,33 +257,10 @@ class LedgerRetryTest {
     }
   }
 
-  private static UsageLedger serverlessLedger(DynamoDbClient dynamo, List<String> said) {
-    return new UsageLedger(
-        dynamo,
-        UsageLedger.Settings.fromEnv(Map.of(
-            "HOSTING", "serverless",
-            "CONTROL_TABLE_NAME", "control",
-            "SERVERLESS_MEMORY_MB", "2048")),
-        Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC),
-        new UsageLedger.Unrecorded() {
-          @Override
-          public void ledgerNotUpdated(long invocations, long millis, Exception error) {
-            said.add("not updated: " + error);
-          }
-
-          @Override
-          public void ledgerUnconfirmed(long invocations, long millis, Exception error) {
-            said.add("unconfirmed: " + error.getMessage());
-          }
-        });
-  }
-
   @Test
   void aWriteThatTimedOutIsSentOnceMoreWithItsTokenAndCountedOnce() {
     AnsweredTooLate dynamoDb = new AnsweredTooLate();
     List<String> said = new java.util.ArrayList<>();
-    InvocationUsage tally = new InvocationUsage();
-    tally.add(250, 40_000, 300);
     try (StubHttpServer server = StubHttpServer.start(dynamoDb);
         // The functions' client ends a call after 50 s; this one after 300 ms, and does not retry.
         DynamoDbClient dynamo = DynamoDbClient.builder()
@@ -281,7 +273,7 @@ class LedgerRetryTest {
             .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMillis(300))
                 .retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build()) {
-      serverlessLedger(dynamo, said).add(tally);
+      serverlessLedger(dynamo, saying(said)).add(oneInvocation());
     }
     assertThat(said).as("nothing lost, nothing in doubt").isEmpty();
     assertThat(dynamoDb.tokens)
@@ -312,10 +304,8 @@ class LedgerRetryTest {
       public void close() {}
     };
     List<String> said = new java.util.ArrayList<>();
-    InvocationUsage tally = new InvocationUsage();
-    tally.add(250, 40_000, 300);
 
-    serverlessLedger(silent, said).add(tally);
+    serverlessLedger(silent, saying(said)).add(oneInvocation());
 
     assertThat(tokens).hasSize(2).containsOnly(tokens.getFirst());
     assertThat(said)

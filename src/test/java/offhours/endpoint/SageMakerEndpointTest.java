@@ -50,6 +50,9 @@ class SageMakerEndpointTest {
   private volatile int tagsStatus = 200;
   static final String STACK =
       "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
+  /** The default model's settings: the built-in contract over its five labels. */
+  private static final ModelContract FIVE_LABELS =
+      ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy"));
 
   @BeforeEach
   void start() throws IOException {
@@ -57,13 +60,7 @@ class SageMakerEndpointTest {
     URI uri = server.uri();
     clients = AwsClients.local(
         Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
-    endpoint = new SageMakerEndpoint(
-        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-        "offhours-endpoint",
-        "offhours-endpoint-config",
-        STACK,
-        ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")));
+    endpoint = adapter(clients);
   }
 
   private Reply answer(Request request) {
@@ -98,10 +95,7 @@ class SageMakerEndpointTest {
 
   @Test
   void aMissingEndpointIsAbsent() {
-    status = 400;
-    errorType = "ValidationException";
-    answer =
-        "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
+    refuseWith("Could not find endpoint \\\"offhours-endpoint\\\".");
     assertThat(endpoint.describe()).isEqualTo(Endpoint.Status.ABSENT);
     assertThat(requests())
         .containsExactly(
@@ -159,10 +153,7 @@ class SageMakerEndpointTest {
   void createUsesTheStacksEndpointConfigAndDeleteToleratesAMissingEndpoint() {
     answer = "{\"EndpointArn\":\"arn:aws:sagemaker:eu-central-1:1:endpoint/offhours-endpoint\"}";
     assertThat(endpoint.create()).as("this run's start").isTrue();
-    status = 400;
-    errorType = "ValidationException";
-    answer =
-        "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}";
+    refuseWith("Could not find endpoint \\\"offhours-endpoint\\\".");
     endpoint.delete();
     assertThat(requests()).hasSize(2);
     assertThat(requests().get(0))
@@ -211,13 +202,38 @@ class SageMakerEndpointTest {
 
   /** This test's endpoint on the control plane of {@code aws}, its runtime the class's stub. */
   private SageMakerEndpoint adapter(AwsClients aws) {
+    return adapter(aws, FIVE_LABELS, null, UsageLedger.NONE);
+  }
+
+  /**
+   * This stack's endpoint on the control plane of {@code aws}, its runtime the class's stub, for a model with
+   * {@code contract} named {@code modelName} (null: any), its probes counted in {@code ledger}.
+   */
+  private SageMakerEndpoint adapter(
+      AwsClients aws, ModelContract contract, String modelName, UsageLedger ledger) {
     return new SageMakerEndpoint(
         aws.build(Service.SAGEMAKER, SageMakerClient.builder()),
         clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
         "offhours-endpoint",
         "offhours-endpoint-config",
         STACK,
-        ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")));
+        contract,
+        modelName,
+        ledger);
+  }
+
+  /** SageMaker's control plane refuses every call (but ListTags) as a ValidationException saying {@code message}. */
+  private void refuseWith(String message) {
+    status = 400;
+    errorType = "ValidationException";
+    answer = "{\"__type\":\"ValidationException\",\"message\":\"" + message + "\"}";
+  }
+
+  /** The runtime's answer while the endpoint is absent: ValidationError (400). */
+  private void endpointNotFound() {
+    status = 400;
+    errorType = "ValidationError";
+    answer = "{\"message\":\"Endpoint offhours-endpoint of account 1 not found.\"}";
   }
 
   @Test
@@ -257,11 +273,7 @@ class SageMakerEndpointTest {
       assertThat(adapter(aws).create()).as("not this run's start").isFalse();
     }
 
-    status = 400;
-    errorType = "ValidationException";
-
-    answer = "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint"
-        + " configuration \\\"offhours-endpoint-config\\\".\"}";
+    refuseWith("Could not find endpoint configuration \\\"offhours-endpoint-config\\\".");
     assertThatThrownBy(endpoint::create)
         .isInstanceOf(SageMakerException.class)
         .hasMessageContaining("Could not find endpoint configuration");
@@ -383,15 +395,8 @@ class SageMakerEndpointTest {
   @Test
   void theProbeFailsWhenAnotherModelThanTheSettingsDescribeAnswers() {
     answer = "[0.1, 0.7, 0.05, 0.1, 0.05]";
-    SageMakerEndpoint forModel = new SageMakerEndpoint(
-        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-        "offhours-endpoint",
-        "offhours-endpoint-config",
-        STACK,
-        ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")),
-        "offhours-model-new",
-        UsageLedger.NONE);
+    SageMakerEndpoint forModel =
+        adapter(clients, FIVE_LABELS, "offhours-model-new", UsageLedger.NONE);
 
     variant = "offhours-model-old";
     assertThat(forModel.probe())
@@ -445,13 +450,11 @@ class SageMakerEndpointTest {
 
   @Test
   void probabilitiesOutOfRangeFailTheProbeWhenTheSettingSaysProbabilities() {
-    SageMakerEndpoint strict = new SageMakerEndpoint(
-        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-        "offhours-endpoint",
-        "offhours-endpoint-config",
-        STACK,
-        new ModelContract(List.of("a", "b"), null, null, null, Scores.PROBABILITIES, null));
+    SageMakerEndpoint strict = adapter(
+        clients,
+        new ModelContract(List.of("a", "b"), null, null, null, Scores.PROBABILITIES, null),
+        null,
+        UsageLedger.NONE);
     answer = "[2.5, -1.0]";
 
     assertThat(strict.probe().detail())
@@ -477,9 +480,7 @@ class SageMakerEndpointTest {
 
   @Test
   void aProbeOfAnEndpointThatDoesNotAnswerFailsWithoutThrowing() {
-    status = 400;
-    errorType = "ValidationError";
-    answer = "{\"message\":\"Endpoint offhours-endpoint of account 1 not found.\"}";
+    endpointNotFound();
     Endpoint.Probe probe = endpoint.probe();
     assertThat(probe.ok()).isFalse();
     assertThat(probe.detail()).contains("Endpoint offhours-endpoint of account 1 not found.");
@@ -494,13 +495,9 @@ class SageMakerEndpointTest {
   void aServerlessProbeGoesToTheLedgerLikeClassifysCallsAndAnUnansweredOneAddsNothing() {
     FakeDynamoDb dynamo = new FakeDynamoDb();
     List<String> lost = new java.util.ArrayList<>();
-    SageMakerEndpoint metered = new SageMakerEndpoint(
-        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
-        "offhours-endpoint",
-        "offhours-endpoint-config",
-        STACK,
-        ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")),
+    SageMakerEndpoint metered = adapter(
+        clients,
+        FIVE_LABELS,
         null,
         new UsageLedger(
             dynamo,
@@ -531,9 +528,7 @@ class SageMakerEndpointTest {
           .isEqualTo(AttributeValue.fromN(Long.toString(millis * 2048)));
     });
 
-    status = 400;
-    errorType = "ValidationError";
-    answer = "{\"message\":\"Endpoint offhours-endpoint of account 1 not found.\"}";
+    endpointNotFound();
     assertThat(metered.probe().ok()).isFalse();
     assertThat(dynamo.updates).as("no model ran: nothing billed, nothing added").hasSize(1);
   }
