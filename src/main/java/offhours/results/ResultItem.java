@@ -144,27 +144,8 @@ public record ResultItem(
       String endpoint,
       Instant classifiedAt,
       int attempts) {
-    Label top = labels.isEmpty() ? null : labels.getFirst();
-    return new ResultItem(
-        object.pk(),
-        object.sk(),
-        object.bucket(),
-        object.key(),
-        object.versionId(),
-        object.eTag(),
-        object.sequencer(),
-        object.sizeBytes(),
-        Verdict.CLASSIFIED,
-        null,
-        labels,
-        top == null ? null : top.label(),
-        top == null ? null : top.score(),
-        model,
-        endpoint,
-        object.uploadedAt(),
-        classifiedAt,
-        attempts,
-        scores);
+    return ofObject(
+        object, Verdict.CLASSIFIED, null, labels, scores, model, endpoint, classifiedAt, attempts);
   }
 
   /** A REJECTED result for an object version, with the reason. */
@@ -175,6 +156,22 @@ public record ResultItem(
       String endpoint,
       Instant classifiedAt,
       int attempts) {
+    return ofObject(
+        object, Verdict.REJECTED, reason, List.of(), null, model, endpoint, classifiedAt, attempts);
+  }
+
+  /** The result for an object version: its keys and object fields, the verdict, and the top of {@code labels}. */
+  private static ResultItem ofObject(
+      ObjectVersion object,
+      Verdict verdict,
+      String reason,
+      List<Label> labels,
+      String scores,
+      String model,
+      String endpoint,
+      Instant classifiedAt,
+      int attempts) {
+    Label top = labels.isEmpty() ? null : labels.getFirst();
     return new ResultItem(
         object.pk(),
         object.sk(),
@@ -184,17 +181,17 @@ public record ResultItem(
         object.eTag(),
         object.sequencer(),
         object.sizeBytes(),
-        Verdict.REJECTED,
+        verdict,
         reason,
-        List.of(),
-        null,
-        null,
+        labels,
+        top == null ? null : top.label(),
+        top == null ? null : top.score(),
         model,
         endpoint,
         object.uploadedAt(),
         classifiedAt,
         attempts,
-        null);
+        scores);
   }
 
   /**

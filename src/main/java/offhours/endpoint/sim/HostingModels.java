@@ -61,13 +61,10 @@ final class HostingModels {
       }
     }
     List<Instant[]> results = fifo(p.uploads(), capacity, a.service(), p.end());
-    double hours = hours(billed);
-    return new HostingRow(
+    return billedWhileUp(
         "seed's UTC cron",
-        hours,
-        "endpoint-h",
-        hours * prices.instanceHourUsd(),
-        WaitStats.of(p.uploads(), results, p.end(), p.budget()),
+        p,
+        prices,
         billed,
         results,
         String.format(
@@ -75,6 +72,26 @@ final class HostingModels {
             "create %s, delete %s UTC, daily",
             a.cronStartUtc(),
             a.cronStopUtc()));
+  }
+
+  /** A hosting billed by the instance-hour for the intervals {@code billed}, serving {@code results}. */
+  private static HostingRow billedWhileUp(
+      String name,
+      Period p,
+      HostingPrices prices,
+      List<Instant[]> billed,
+      List<Instant[]> results,
+      String note) {
+    double hours = hours(billed);
+    return new HostingRow(
+        name,
+        hours,
+        "endpoint-h",
+        hours * prices.instanceHourUsd(),
+        WaitStats.of(p.uploads(), results, p.end(), p.budget()),
+        billed,
+        results,
+        note);
   }
 
   /**
@@ -115,13 +132,10 @@ final class HostingModels {
     if (billedFrom != null) {
       billed.add(new Instant[] {billedFrom, earlier(instanceUntil, p.end())});
     }
-    double hours = hours(billed);
-    return new HostingRow(
+    return billedWhileUp(
         "scale-to-zero",
-        hours,
-        "endpoint-h",
-        hours * prices.instanceHourUsd(),
-        WaitStats.of(p.uploads(), results, p.end(), p.budget()),
+        p,
+        prices,
         billed,
         results,
         "wake " + minutes(a.alarmDelay().plus(a.instanceLaunch()).plus(a.copyLoad()))

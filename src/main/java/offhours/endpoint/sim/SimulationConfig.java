@@ -137,30 +137,29 @@ public record SimulationConfig(
         ComponentTimes.DEFAULTS);
   }
 
-  public SimulationConfig withMaxWait(WaitBudget budget) {
+  /** A copy of these settings with what {@code change} sets on them ({@link Draft}). */
+  private SimulationConfig with(java.util.function.Consumer<Draft> change) {
     Draft c = new Draft(this);
-    c.maxWait = budget;
+    change.accept(c);
     return c.build();
+  }
+
+  public SimulationConfig withMaxWait(WaitBudget budget) {
+    return with(c -> c.maxWait = budget);
   }
 
   /** What the simulated inference component takes (the scale-to-zero hosting and its comparison rows). */
   public SimulationConfig withComponent(ComponentTimes times) {
-    Draft c = new Draft(this);
-    c.component = java.util.Objects.requireNonNull(times, "component times");
-    return c.build();
+    return with(c -> c.component = java.util.Objects.requireNonNull(times, "component times"));
   }
 
   /** Scheduled (as deployed by default) or scale-to-zero. */
   public SimulationConfig withHosting(Hosting h) {
-    Draft c = new Draft(this);
-    c.hosting = h;
-    return c.build();
+    return with(c -> c.hosting = h);
   }
 
   public SimulationConfig withRunTimer(boolean on) {
-    Draft c = new Draft(this);
-    c.runTimer = on;
-    return c.build();
+    return with(c -> c.runTimer = on);
   }
 
   /** The drain rate, wake and stop the simulated endpoint takes. */
@@ -169,38 +168,32 @@ public record SimulationConfig(
       throw new IllegalArgumentException(
           "drain rate must be positive and wake and stop not negative");
     }
-    Draft c = new Draft(this);
-    c.createDelay = wake;
-    c.deleteDelay = stop;
-    c.imagesPerSecond = drainPerSecond;
-    return c.build();
+    return with(c -> {
+      c.createDelay = wake;
+      c.deleteDelay = stop;
+      c.imagesPerSecond = drainPerSecond;
+    });
   }
 
   /** The schedule's zone, its first day, and its working hours. */
   public SimulationConfig withCalendar(ZoneId z, LocalDate first, String hours) {
-    Draft c = new Draft(this);
-    c.zone = z;
-    c.workingHours = hours;
-    c.start = first;
-    return c.build();
+    return with(c -> {
+      c.zone = z;
+      c.workingHours = hours;
+      c.start = first;
+    });
   }
 
   public SimulationConfig withCreateFailures(int n) {
-    Draft c = new Draft(this);
-    c.createFailures = n;
-    return c.build();
+    return with(c -> c.createFailures = n);
   }
 
   public SimulationConfig withIdleStopMinutes(int minutes) {
-    Draft c = new Draft(this);
-    c.idleStopMinutes = minutes;
-    return c.build();
+    return with(c -> c.idleStopMinutes = minutes);
   }
 
   public SimulationConfig withSeed(long s) {
-    Draft c = new Draft(this);
-    c.seed = s;
-    return c.build();
+    return with(c -> c.seed = s);
   }
 
   /** The controller's settings as the simulation sets them, {@code settings} over them. */
