@@ -1,5 +1,6 @@
 package offhours.api;
 
+import static offhours.endpoint.ControlStateBuilder.controlState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -7,11 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import offhours.endpoint.Arrivals;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.Decision;
-import offhours.endpoint.DrainMeter;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.EndpointController;
 import offhours.endpoint.Mapping;
@@ -195,18 +194,10 @@ class ForecastTest {
         .isEqualTo(MONDAY_08);
 
     ApiConfig byAge = ApiFixtures.config(Map.of("WAKE_BACKLOG_AGE_MINUTES", "60"));
-    ControlState waiting = new ControlState(
-        1,
-        null,
-        null,
-        SATURDAY_10.minus(Duration.ofMinutes(30)),
-        null,
-        false,
-        null,
-        false,
-        0,
-        null,
-        "NONE: off");
+    ControlState waiting = controlState()
+        .backlogSince(SATURDAY_10.minus(Duration.ofMinutes(30)))
+        .lastAction("NONE: off")
+        .build();
     Forecast f = Forecast.of(byAge, ApiFixtures.seen(SATURDAY_10, null, waiting, ONE_WAITING));
     assertThat(f.startsAt()).isEqualTo(SATURDAY_10.plus(Duration.ofMinutes(30)));
     assertThat(f.reason())
@@ -312,27 +303,14 @@ class ForecastTest {
   @Test
   void aStopInProgressEndsBeforeTheNextStart() {
     Instant issued = WEDNESDAY_10.minus(Duration.ofMinutes(1));
-    ControlState stopping = new ControlState(
-        1,
-        null,
-        null,
-        null,
-        null,
-        true,
-        null,
-        true,
-        0,
-        null,
-        "DELETE_ENDPOINT",
-        List.of(),
-        DrainMeter.NONE,
-        null,
-        null,
-        List.of(600L),
-        issued,
-        null,
-        null,
-        Hosting.SCHEDULED);
+    ControlState stopping = controlState()
+        .scheduleOpen(true)
+        .billing(true)
+        .lastAction("DELETE_ENDPOINT")
+        .stopSeconds(List.of(600L))
+        .stopIssuedAt(issued)
+        .hosting(Hosting.SCHEDULED)
+        .build();
 
     Forecast f = Forecast.of(
         ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10, null, stopping, ONE_WAITING));
@@ -344,66 +322,23 @@ class ForecastTest {
 
   /** Uploads waiting since {@code oldest}, with one 10-minute wake learned under {@code hosting}. */
   private static ControlState waitingSince(Instant oldest, Hosting hosting) {
-    return new ControlState(
-        1,
-        null,
-        null,
-        oldest,
-        null,
-        true,
-        null,
-        false,
-        0,
-        null,
-        "NONE",
-        List.of(600L),
-        DrainMeter.NONE,
-        null,
-        null,
-        List.of(),
-        null,
-        null,
-        Arrivals.NONE,
-        hosting);
+    return controlState()
+        .backlogSince(oldest)
+        .scheduleOpen(true)
+        .wakeSeconds(List.of(600L))
+        .hosting(hosting)
+        .build();
   }
 
   private static ControlState learned(List<Long> wakes) {
-    return new ControlState(
-        1,
-        null,
-        null,
-        null,
-        null,
-        false,
-        null,
-        false,
-        0,
-        null,
-        "NONE",
-        wakes,
-        DrainMeter.NONE,
-        null,
-        null,
-        List.of(),
-        null,
-        null,
-        Arrivals.NONE,
-        Hosting.SCHEDULED);
+    return controlState().wakeSeconds(wakes).hosting(Hosting.SCHEDULED).build();
   }
 
   private static ControlState stopped(Instant until) {
-    return new ControlState(
-        1,
-        new ControlState.Override(ControlState.Override.Mode.STOP, until),
-        null,
-        null,
-        null,
-        false,
-        null,
-        false,
-        0,
-        null,
-        "NONE: off");
+    return controlState()
+        .override(new ControlState.Override(ControlState.Override.Mode.STOP, until))
+        .lastAction("NONE: off")
+        .build();
   }
 
   private static Decision decision(

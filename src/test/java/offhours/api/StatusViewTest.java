@@ -1,5 +1,6 @@
 package offhours.api;
 
+import static offhours.endpoint.ControlStateBuilder.controlState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.CostReport;
 import offhours.endpoint.Decision;
-import offhours.endpoint.DrainMeter;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.Ledger;
 import offhours.endpoint.LedgerPrices;
@@ -49,27 +49,14 @@ class StatusViewTest {
   /** As above, the state learned under {@code learnedWith}. */
   private static StackObserver.Observed seen(
       Decision decision, String startedBy, List<Long> wakes, Instant timerAt, Hosting learnedWith) {
-    ControlState state = new ControlState(
-        3,
-        null,
-        null,
-        null,
-        null,
-        true,
-        NOW,
-        true,
-        0,
-        null,
-        "NONE",
-        wakes,
-        DrainMeter.NONE,
-        timerAt,
-        null,
-        List.of(),
-        null,
-        null,
-        null,
-        learnedWith);
+    ControlState state = controlState()
+        .version(3)
+        .scheduleOpen(true)
+        .lastRun(NOW, true)
+        .wakeSeconds(wakes)
+        .timerAt(timerAt)
+        .hosting(learnedWith)
+        .build();
     return new StackObserver.Observed(
         NOW,
         Optional.ofNullable(decision),

@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import static offhours.endpoint.ControlStateBuilder.controlState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,6 @@ import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerOutlook;
 import offhours.endpoint.Decision;
-import offhours.endpoint.DrainMeter;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.Mapping;
 import offhours.endpoint.RecordedDecision;
@@ -253,27 +253,14 @@ class EndpointStatusTest {
         "ok",
         false,
         at.plusSeconds(150));
-    ControlState state = new ControlState(
-        4,
-        null,
-        null,
-        null,
-        null,
-        true,
-        at,
-        true,
-        0,
-        null,
-        "NONE",
-        List.of(300L, 95L),
-        DrainMeter.NONE,
-        at.plusSeconds(150),
-        null,
-        List.of(240L),
-        null,
-        null,
-        null,
-        null);
+    ControlState state = controlState()
+        .version(4)
+        .scheduleOpen(true)
+        .lastRun(at, true)
+        .wakeSeconds(List.of(300L, 95L))
+        .timerAt(at.plusSeconds(150))
+        .stopSeconds(List.of(240L))
+        .build();
     RecordedDecision last = new RecordedDecision(stay, "timer for 2026-11-25T09:39:40Z");
     ControllerOutlook outlook =
         ControllerOutlook.of(Optional.of(stay), last.startedBy(), state, at.plusSeconds(20));

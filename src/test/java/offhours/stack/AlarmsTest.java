@@ -110,6 +110,18 @@ class AlarmsTest {
       Map<String, Object> dimensions,
       Predicate<Map<String, Object>> fires) {}
 
+  /**
+   * Fires on {@code statistic} over 5 minutes breaching in three periods in a row, a missing point not breaching (the
+   * controller declares these metrics only when they are not 0).
+   */
+  private static Predicate<Map<String, Object>> threeFiveMinutePeriodsInARow(String statistic) {
+    return p -> statistic.equals(p.get("Statistic"))
+        && "notBreaching".equals(p.get("TreatMissingData"))
+        && "300".equals(String.valueOf(p.get("Period")))
+        && "3".equals(String.valueOf(p.get("EvaluationPeriods")))
+        && "3".equals(String.valueOf(p.get("DatapointsToAlarm")));
+  }
+
   @Test
   void everyConditionThatMustReachAPersonHasAnAlarm() {
     StackResolver stack = stack(Map.of());
@@ -188,31 +200,19 @@ class AlarmsTest {
             StackSpec.METRICS.namespace(),
             StackSpec.METRICS.testInvocationFailures(),
             endpoint,
-            anyAtAll.and(p -> "Sum".equals(p.get("Statistic"))
-                && "notBreaching".equals(p.get("TreatMissingData"))
-                && "300".equals(String.valueOf(p.get("Period")))
-                && "3".equals(String.valueOf(p.get("EvaluationPeriods")))
-                && "3".equals(String.valueOf(p.get("DatapointsToAlarm"))))),
+            anyAtAll.and(threeFiveMinutePeriodsInARow("Sum"))),
         new Condition(
             "a failed controller step (not CreateEndpoint) in three 5-minute periods in a row",
             StackSpec.METRICS.namespace(),
             StackSpec.METRICS.controllerStepFailures(),
             endpoint,
-            anyAtAll.and(p -> "Sum".equals(p.get("Statistic"))
-                && "notBreaching".equals(p.get("TreatMissingData"))
-                && "300".equals(String.valueOf(p.get("Period")))
-                && "3".equals(String.valueOf(p.get("EvaluationPeriods")))
-                && "3".equals(String.valueOf(p.get("DatapointsToAlarm"))))),
+            anyAtAll.and(threeFiveMinutePeriodsInARow("Sum"))),
         new Condition(
             "the oldest waiting upload past its due time in three 5-minute periods in a row",
             StackSpec.METRICS.namespace(),
             StackSpec.METRICS.overdueSeconds(),
             endpoint,
-            anyAtAll.and(p -> "Maximum".equals(p.get("Statistic"))
-                && "notBreaching".equals(p.get("TreatMissingData"))
-                && "300".equals(String.valueOf(p.get("Period")))
-                && "3".equals(String.valueOf(p.get("EvaluationPeriods")))
-                && "3".equals(String.valueOf(p.get("DatapointsToAlarm"))))));
+            anyAtAll.and(threeFiveMinutePeriodsInARow("Maximum"))));
 
     List<Map<String, Object>> alarms =
         alarms(stack).stream().map(stack::properties).toList();

@@ -1,0 +1,90 @@
+package offhours.endpoint;
+
+import java.time.Instant;
+import java.util.List;
+import offhours.stack.Hosting;
+
+/**
+ * A {@link ControlState} for tests, field by field: version 1, last action "NONE", and every other field as in
+ * {@link ControlState#INITIAL} until a test sets it. The record's constructor takes twenty values by position; a test
+ * that cares about three of them names those three.
+ */
+public final class ControlStateBuilder {
+  private final StateCopy state = new StateCopy(ControlState.INITIAL);
+
+  private ControlStateBuilder() {
+    state.version = 1;
+    state.lastAction = "NONE";
+  }
+
+  public static ControlStateBuilder controlState() {
+    return new ControlStateBuilder();
+  }
+
+  public ControlStateBuilder version(long version) {
+    state.version = version;
+    return this;
+  }
+
+  public ControlStateBuilder override(ControlState.Override override) {
+    state.override = override;
+    return this;
+  }
+
+  public ControlStateBuilder backlogSince(Instant since) {
+    state.backlogSince = since;
+    return this;
+  }
+
+  public ControlStateBuilder scheduleOpen(boolean open) {
+    state.scheduleOpen = open;
+    return this;
+  }
+
+  /** The last run that claimed a step, at {@code at}, and whether the endpoint was billing after it. */
+  public ControlStateBuilder lastRun(Instant at, boolean billing) {
+    state.lastRunAt = at;
+    state.billing = billing;
+    return this;
+  }
+
+  public ControlStateBuilder billing(boolean billing) {
+    state.billing = billing;
+    return this;
+  }
+
+  public ControlStateBuilder lastAction(String action) {
+    state.lastAction = action;
+    return this;
+  }
+
+  public ControlStateBuilder wakeSeconds(List<Long> seconds) {
+    state.wakeSeconds = seconds;
+    return this;
+  }
+
+  public ControlStateBuilder stopSeconds(List<Long> seconds) {
+    state.stopSeconds = seconds;
+    return this;
+  }
+
+  public ControlStateBuilder stopIssuedAt(Instant at) {
+    state.stopIssuedAt = at;
+    return this;
+  }
+
+  public ControlStateBuilder timerAt(Instant at) {
+    state.timerAt = at;
+    return this;
+  }
+
+  /** The hosting the learned times belong to (null: a state written before it was recorded). */
+  public ControlStateBuilder hosting(Hosting hosting) {
+    state.hosting = hosting;
+    return this;
+  }
+
+  public ControlState build() {
+    return state.build();
+  }
+}
