@@ -1,8 +1,8 @@
 package offhours.api;
 
+import static offhours.testing.LambdaContexts.remaining;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.Context;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -120,15 +120,5 @@ class ApiHandlerDeadlineTest {
             out,
             remaining(millis));
     return HttpEvents.response(out.toByteArray());
-  }
-
-  private static Context remaining(int millis) {
-    return (Context) java.lang.reflect.Proxy.newProxyInstance(
-        Context.class.getClassLoader(),
-        new Class<?>[] {Context.class},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "getRemainingTimeInMillis" -> millis;
-          default -> throw new UnsupportedOperationException("Context." + method.getName());
-        });
   }
 }

@@ -8,6 +8,7 @@ import static offhours.classify.ClassifyHandlerTest.message;
 import static offhours.classify.ClassifyHandlerTest.notification;
 import static offhours.classify.ClassifyHandlerTest.record;
 import static offhours.classify.Fakes.image;
+import static offhours.testing.LambdaContexts.remaining;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.Context;
@@ -957,21 +958,5 @@ class ClassifyRulesTest {
         .apiCallTimeout()
         .orElseThrow()
         .toMillis();
-  }
-
-  static Context remaining(int millis) {
-    return remaining(() -> millis);
-  }
-
-  /** A Lambda context whose time left is what {@code millis} says when asked. */
-  static Context remaining(java.util.function.IntSupplier millis) {
-    return (Context) java.lang.reflect.Proxy.newProxyInstance(
-        Context.class.getClassLoader(),
-        new Class<?>[] {Context.class},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "getRemainingTimeInMillis" -> millis.getAsInt();
-          case "toString" -> "a context with " + millis.getAsInt() + " ms left";
-          default -> throw new UnsupportedOperationException("Context." + method.getName());
-        });
   }
 }

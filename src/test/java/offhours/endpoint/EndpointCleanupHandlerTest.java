@@ -1,13 +1,11 @@
 package offhours.endpoint;
 
+import static offhours.testing.LambdaContexts.remaining;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -407,25 +405,6 @@ class EndpointCleanupHandlerTest {
         .startsWith(
             "endpoint offhours-endpoint could not be deleted within 0 s: it is still CREATING.");
     assertThat(time.pauses).isEmpty();
-  }
-
-  /** A Lambda context with {@code left} of the invocation remaining. */
-  private static Context remaining(Duration left) {
-    return (Context) Proxy.newProxyInstance(
-        Context.class.getClassLoader(),
-        new Class<?>[] {Context.class},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "getRemainingTimeInMillis" -> (int) left.toMillis();
-          case "getLogger" ->
-            new LambdaLogger() {
-              @Override
-              public void log(String message) {}
-
-              @Override
-              public void log(byte[] message) {}
-            };
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
   }
 
   @Test

@@ -1,10 +1,8 @@
 package offhours.endpoint;
 
+import static offhours.testing.LambdaContexts.remaining;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,23 +94,5 @@ class ProbeLedgerDeadlineTest {
   void theProbesOwnThirtySecondsAndTheWritesKeepFitTheControllersTimeout() {
     assertThat(SageMakerEndpoint.PROBE_TIMEOUT.plus(ControllerHandler.AFTER_PROBE_LEDGER))
         .isLessThan(Duration.ofSeconds(60));
-  }
-
-  private static Context remaining(int millis) {
-    LambdaLogger logger = new LambdaLogger() {
-      @Override
-      public void log(String message) {}
-
-      @Override
-      public void log(byte[] message) {}
-    };
-    return (Context) Proxy.newProxyInstance(
-        Context.class.getClassLoader(),
-        new Class<?>[] {Context.class},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "getRemainingTimeInMillis" -> millis;
-          case "getLogger" -> logger;
-          default -> throw new UnsupportedOperationException("Context." + method.getName());
-        });
   }
 }

@@ -1,0 +1,47 @@
+package offhours.testing;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/**
+ * Lambda {@link Context}s for handler tests that care only about the invocation's time left. Such a context also
+ * gives a logger that drops what it is told; any other method throws, so a handler that starts to read more of its
+ * context is noticed.
+ */
+public final class LambdaContexts {
+  private static final LambdaLogger SILENT = new LambdaLogger() {
+    @Override
+    public void log(String message) {}
+
+    @Override
+    public void log(byte[] message) {}
+  };
+
+  private LambdaContexts() {}
+
+  /** A context with {@code millis} of the invocation left. */
+  public static Context remaining(int millis) {
+    return remaining(() -> millis);
+  }
+
+  /** A context with {@code left} of the invocation left. */
+  public static Context remaining(Duration left) {
+    return remaining((int) left.toMillis());
+  }
+
+  /** A context whose time left is what {@code millis} says when asked (a test may move it while a handler runs). */
+  public static Context remaining(IntSupplier millis) {
+    return (Context) Proxy.newProxyInstance(
+        Context.class.getClassLoader(),
+        new Class<?>[] {Context.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "getRemainingTimeInMillis" -> millis.getAsInt();
+          case "getLogger" -> SILENT;
+          case "toString" -> "a context with " + millis.getAsInt() + " ms left";
+          default -> throw new UnsupportedOperationException("Context." + method.getName());
+        });
+  }
+}
