@@ -79,6 +79,8 @@ public final class AwsClients implements AutoCloseable {
   private final AwsCredentialsProvider credentials;
   private final Map<Service, URI> endpoints;
   private final List<ExecutionInterceptor> interceptors;
+  /** False for a view that shares another factory's HTTP client ({@link #sharing}): that one closes it. */
+  private final boolean ownsHttp;
 
   private AwsClients(
       Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints) {
@@ -93,7 +95,24 @@ public final class AwsClients implements AutoCloseable {
     // InvokeEndpoint may take the model's full 60 s; the default 30 s read timeout would cut it
     // short
     // (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-test-endpoints.html).
-    this.http = UrlConnectionHttpClient.builder().socketTimeout(SOCKET_TIMEOUT).build();
+    this(
+        UrlConnectionHttpClient.builder().socketTimeout(SOCKET_TIMEOUT).build(),
+        true,
+        region,
+        credentials,
+        endpoints,
+        interceptors);
+  }
+
+  private AwsClients(
+      SdkHttpClient http,
+      boolean ownsHttp,
+      Region region,
+      AwsCredentialsProvider credentials,
+      Map<Service, URI> endpoints,
+      List<ExecutionInterceptor> interceptors) {
+    this.http = http;
+    this.ownsHttp = ownsHttp;
     this.region = Objects.requireNonNull(region, "region");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.endpoints = endpoints.isEmpty() ? Map.of() : new EnumMap<>(endpoints);
@@ -190,6 +209,16 @@ public final class AwsClients implements AutoCloseable {
     return new AwsClients(region, credentials, endpoints, all);
   }
 
+  /**
+   * As {@link #withInterceptor}, on this factory's own HTTP client (one per function, as for the others): a function's
+   * own hook, such as the controller's run deadline. Closing the result closes nothing; close this factory.
+   */
+  public AwsClients sharing(ExecutionInterceptor interceptor) {
+    List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
+    all.add(Objects.requireNonNull(interceptor, "interceptor"));
+    return new AwsClients(http, false, region, credentials, endpoints, all);
+  }
+
   public Region region() {
     return region;
   }
@@ -249,6 +278,8 @@ public final class AwsClients implements AutoCloseable {
 
   @Override
   public void close() {
-    http.close();
+    if (ownsHttp) {
+      http.close();
+    }
   }
 }

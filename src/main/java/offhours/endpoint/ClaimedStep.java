@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import offhours.aws.InvocationDeadline;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.EndpointController.Step;
@@ -165,7 +166,20 @@ final class ClaimedStep {
       }
     } catch (RuntimeException e) {
       outcome = calling + " failed, retry next run: " + e.getMessage();
-      if (step.action() == Action.CREATE_ENDPOINT) {
+      if (RunDeadline.outOfTime(e)) {
+        // The run's deadline ended the call, or left it no time to start. Sent and cut, it may
+        // have applied: the claim, written before it, says what it meant to do (a create billing,
+        // a stop issued), and the next run reads the endpoint and the trigger, sees what happened
+        // and corrects the claim as it does after any step. No failure is counted toward the
+        // create backoff: the endpoint may well be creating. ControllerStepFailures tells a person
+        // when runs keep running out of time.
+        outcome = calling
+            + (e instanceof InvocationDeadline.NoTimeLeft
+                ? " not started"
+                : " did not finish in time and may have applied")
+            + ": " + e.getMessage() + "; the next run reads the endpoint and the trigger again";
+        stepFailed = true;
+      } else if (step.action() == Action.CREATE_ENDPOINT) {
         createFailed = true;
         int n = claimed.createFailures() + 1;
         after = claimed
@@ -202,6 +216,9 @@ final class ClaimedStep {
       call.run();
       return null;
     } catch (RuntimeException e) {
+      if (RunDeadline.outOfTime(e)) {
+        throw e; // no time to read the state again: the next run does
+      }
       boolean going;
       try {
         going = alreadyGoing.getAsBoolean();

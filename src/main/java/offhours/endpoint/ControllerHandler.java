@@ -46,12 +46,13 @@ public final class ControllerHandler
   private final AtomicReference<InvocationDeadline> run;
 
   /**
-   * Kept after a probe's ledger write: the run's later steps (saving its state, enabling the trigger, arming the
-   * timer, recording the decision: single writes of milliseconds each, with room for the SDK's retries) and {@link
-   * InvocationDeadline#END}. The probe takes up to 30 s and the write's first call and resend up to 60 s more, past
-   * the function's 60 s Timeout; cut, the write is logged as unconfirmed or not counted and the run still ends.
+   * Kept after a probe's ledger write: the run's later steps (the second claim, enabling the trigger, the log
+   * retention, saving its state, arming the timer, recording the decision: single writes of milliseconds each, with
+   * room for the SDK's retries) and {@link InvocationDeadline#END}, as {@link RunDeadline} shares them out. The probe
+   * takes up to 30 s and the write's first call and resend up to 60 s more, past the function's 60 s Timeout; cut,
+   * the write is logged as unconfirmed or not counted and the run still ends.
    */
-  static final Duration AFTER_PROBE_LEDGER = Duration.ofSeconds(5);
+  static final Duration AFTER_PROBE_LEDGER = RunDeadline.AFTER_PROBE_LEDGER;
 
   public ControllerHandler() {
     this(System.getenv());
@@ -63,19 +64,31 @@ public final class ControllerHandler
 
   /** Every run's decision is recorded in the control table, where the API's and the UI's status read it. */
   public ControllerHandler(AwsClients clients, ControllerConfig config, Clock clock) {
-    this(clients, config, clock, clients.build(Service.DYNAMODB, DynamoDbClient.builder()));
+    this(Bounded.of(clients), config, clock);
   }
 
-  private ControllerHandler(
-      AwsClients clients, ControllerConfig config, Clock clock, DynamoDbClient dynamo) {
+  private ControllerHandler(Bounded b, ControllerConfig config, Clock clock) {
     this(
-        clients,
+        b.clients(),
         config,
         clock,
-        new DynamoControlTable(dynamo, config.controlTableName()),
-        dynamo,
-        clients.build(Service.SQS, SqsClient.builder()),
-        new AtomicReference<>(InvocationDeadline.NONE));
+        new DynamoControlTable(b.dynamo(), config.controlTableName()),
+        b.dynamo(),
+        b.clients().build(Service.SQS, SqsClient.builder()),
+        b.run());
+  }
+
+  /**
+   * The controller's clients, every call of which ends before the deadline of the run {@code run} holds ({@link
+   * RunDeadline}), and the control table's client among them.
+   */
+  private record Bounded(
+      AwsClients clients, DynamoDbClient dynamo, AtomicReference<InvocationDeadline> run) {
+    static Bounded of(AwsClients clients) {
+      AtomicReference<InvocationDeadline> run = new AtomicReference<>(InvocationDeadline.NONE);
+      AwsClients bounded = clients.sharing(new RunDeadline(run::get));
+      return new Bounded(bounded, bounded.build(Service.DYNAMODB, DynamoDbClient.builder()), run);
+    }
   }
 
   private ControllerHandler(
@@ -289,7 +302,9 @@ public final class ControllerHandler
     if (context != null) {
       context.getLogger().log(startedBy + ": " + decision + "; " + armed);
     }
-    if (decision.action() != Decision.Action.LOST_RACE) {
+    // Neither a lost race nor a run out of time saw and did what the status pages show.
+    if (decision.action() != Decision.Action.LOST_RACE
+        && decision.action() != Decision.Action.OUT_OF_TIME) {
       try {
         record.accept(decision, startedBy);
       } catch (RuntimeException e) {

@@ -8,7 +8,8 @@ import java.util.Map;
  * One run of the controller: what it saw, what it wanted and why, the one step it took, and how that went.
  *
  * @param action NONE (nothing to do), WAIT (something is in progress), CREATE_ENDPOINT, DELETE_ENDPOINT,
- *     ENABLE_MAPPING (after a successful test invocation), DISABLE_MAPPING, or LOST_RACE (another run claimed the step)
+ *     ENABLE_MAPPING (after a successful test invocation), DISABLE_MAPPING, LOST_RACE (another run claimed the step),
+ *     or OUT_OF_TIME (the run's deadline cut a read or the claim: no step was taken)
  * @param outcome "ok", or what went wrong ("test invocation failed: ..."); the next run retries
  * @param nextRunAt when the controller wants to run again, sooner than its timer would (a wake due by the latency
  *     budget, the end of a stay after a drain, a stop in progress); null when its timer and the endpoint's events do
@@ -59,13 +60,49 @@ public record Decision(
     DELETE_ENDPOINT,
     ENABLE_MAPPING,
     DISABLE_MAPPING,
-    LOST_RACE
+    LOST_RACE,
+    OUT_OF_TIME
+  }
+
+  /**
+   * A run whose reads the deadline cut ({@link RunDeadline}) with {@code cut}: it decides nothing on what it could not
+   * read, so its endpoint, trigger and queue are unknown (null) and left out of its line and map; nothing asks for an
+   * earlier run.
+   */
+  static Decision outOfTime(Instant at, RuntimeException cut) {
+    String why = "the run's reads did not answer before its deadline (" + cut.getMessage()
+        + "); nothing is decided on what was not read, and the next run reads again";
+    return new Decision(
+        at, false, null, null, null, null, Action.OUT_OF_TIME, why, "skipped", false, null);
+  }
+
+  /** A run whose claim of {@code step} the deadline cut with {@code cut}: the step is not taken. */
+  static Decision notClaimed(
+      Instant at,
+      Want want,
+      Endpoint.Status ep,
+      Mapping.TriggerState mp,
+      Backlog.Snapshot q,
+      EndpointController.Step step,
+      boolean outside,
+      RuntimeException cut) {
+    String why = step.action() + " not taken (" + step.why() + "): the write claiming it did not"
+        + " answer before the run's deadline (" + cut.getMessage() + "); it may have applied,"
+        + " and the next run reads the state, the endpoint and the trigger again";
+    return new Decision(
+        at, want.on(), want.reason(), ep, mp, q, Action.OUT_OF_TIME, why, "skipped", outside, null);
   }
 
   /** A flat map for the Lambda response and the CLI. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("at", at.toString());
+    if (endpoint == null) {
+      m.put("action", action.name());
+      m.put("why", why);
+      m.put("outcome", outcome);
+      return m;
+    }
     m.put("want", wantOn ? "ON" : "OFF");
     m.put("wantReason", wantReason);
     m.put("endpoint", endpoint.state().name());
@@ -95,6 +132,9 @@ public record Decision(
 
   @Override
   public String toString() {
+    if (endpoint == null) {
+      return at + " -> " + action + ": " + why + " [" + outcome + "]";
+    }
     return at + " want " + (wantOn ? "ON" : "OFF") + " (" + wantReason + "); endpoint "
         + endpoint.state()
         + ", mapping " + mapping + ", queue " + backlog.visible() + " visible/" + backlog.inFlight()

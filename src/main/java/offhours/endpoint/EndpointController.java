@@ -123,10 +123,24 @@ public final class EndpointController {
   }
 
   public Decision reconcile(Instant now) {
-    ControlState before = store.load().orElse(ControlState.INITIAL);
-    Endpoint.Status ep = endpoint.describe();
-    Mapping.TriggerState mp = mapping.state();
-    Backlog.Snapshot q = backlog.read();
+    ControlState before;
+    Endpoint.Status ep;
+    Mapping.TriggerState mp;
+    Backlog.Snapshot q;
+    try {
+      before = store.load().orElse(ControlState.INITIAL);
+      ep = endpoint.describe();
+      mp = mapping.state();
+      q = backlog.read();
+    } catch (RuntimeException e) {
+      if (!RunDeadline.outOfTime(e)) {
+        throw e;
+      }
+      // No step on a partial or stale view: nothing was claimed or called, so the state and the
+      // endpoint are as the last run left them. No EMF line either: the heartbeat counts completed
+      // runs, and its alarm tells a person when reads keep running out of time.
+      return Decision.outOfTime(now, e);
+    }
 
     // After a switch of the stack's Hosting, another hosting's wake and stop times must not plan
     // this one's.
@@ -157,7 +171,21 @@ public final class EndpointController {
         && seen.override() == null
         && stopAtOnce(want, ep, q);
     ControlState claimed = claim(seen, step, atOnce, ep, now);
-    if (!store.save(claimed, before.version())) {
+    boolean won;
+    try {
+      won = store.save(claimed, before.version());
+    } catch (RuntimeException e) {
+      if (!RunDeadline.outOfTime(e)) {
+        throw e;
+      }
+      // Whether the claim landed is unknown, so the step is not taken: a claim that landed says
+      // what this run meant to do (a create's billing and wake, a stop), which the next run reads
+      // with the endpoint and the trigger and corrects, as after a step that failed.
+      log.accept(
+          Emf.run(now, config.endpointName(), ep, mp, q, outside, false, false, true, overdue));
+      return Decision.notClaimed(now, want, ep, mp, q, step, outside, e);
+    }
+    if (!won) {
       // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
       log.accept(
           Emf.run(now, config.endpointName(), ep, mp, q, outside, false, false, false, overdue));
@@ -194,12 +222,22 @@ public final class EndpointController {
     if (!notes.isEmpty()) {
       outcome = outcome + "; " + String.join("; ", notes);
     }
-    if (after != claimed
-        && !store.save(after.withVersion(claimed.version() + 1), claimed.version())
-        && after.enabledAt() != null) {
-      // A newer run claimed meanwhile and saw what this step did, all but the start of the wake's
-      // measurement, which only this run knows: hand it on, so that the wake is not lost.
-      rememberEnabled(now);
+    try {
+      if (after != claimed
+          && !store.save(after.withVersion(claimed.version() + 1), claimed.version())
+          && after.enabledAt() != null) {
+        // A newer run claimed meanwhile and saw what this step did, all but the start of the
+        // wake's measurement, which only this run knows: hand it on, so that the wake is not lost.
+        rememberEnabled(now);
+      }
+    } catch (RuntimeException e) {
+      if (!RunDeadline.outOfTime(e)) {
+        throw e;
+      }
+      // The claim stands either way; what this write adds (failures reset, the wake's start, a
+      // failed create's backoff) may be lost, and the next run reads the endpoint and trigger anew.
+      outcome = outcome + "; state not written: " + e.getMessage()
+          + "; it may have applied, and the next run reads the state again";
     }
 
     log.accept(Emf.run(

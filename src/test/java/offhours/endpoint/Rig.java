@@ -38,6 +38,8 @@ final class Rig {
   Backlog.Snapshot queue = Backlog.Snapshot.EMPTY;
   Endpoint.Probe probe = new Endpoint.Probe(true, "5 class probabilities");
   RuntimeException createError;
+  /** Thrown by every DescribeEndpoint while set: a read the run's deadline cut, say. */
+  RuntimeException describeError;
   /** The endpoint this run saw absent was created since by an overlapping run: create() answers false. */
   boolean createdByAnotherRun;
   /** Thrown right after CreateEndpoint succeeded: the run dies there (its timeout, say), uncaught. */
@@ -97,6 +99,9 @@ final class Rig {
     Endpoint ep = new Endpoint() {
       @Override
       public Status describe() {
+        if (describeError != null) {
+          throw describeError;
+        }
         return endpoint;
       }
 

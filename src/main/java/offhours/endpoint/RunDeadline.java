@@ -1,0 +1,168 @@
+package offhours.endpoint;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import offhours.aws.InvocationDeadline;
+import software.amazon.awssdk.awscore.AwsRequest;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Every AWS call of a controller run ends before the run's deadline: an interceptor on each client the controller
+ * builds ({@link ControllerHandler}) gives each call, as it starts, the time the run has left less what the steps after
+ * it keep ({@link InvocationDeadline#timeout}: at least 250 ms, else the call is not started and {@link
+ * InvocationDeadline.NoTimeLeft} says so). Lambda ends an invocation at the function's Timeout (60 s for the controller)
+ * whatever it is doing (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html), and a request's
+ * apiCallTimeout bounds its attempts and the pauses between them
+ * (https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/timeouts.html). A call that has a shorter timeout
+ * of its own (the probe's 30 s) keeps it. Without a Lambda context ({@link InvocationDeadline#NONE}: local mode, the
+ * command line, tests) nothing is changed.
+ *
+ * <p>What each call keeps, in the order a run makes them (each later call is a single request of milliseconds; a share
+ * is room for the SDK's retries of a slow one):
+ *
+ * <pre>
+ * call                                                   keeps   for
+ * reads: DescribeEndpoint, ListTags,                     8 s     the claim's PutItem (1 s), the step's call (2 s),
+ *   DescribeInferenceComponent, GetEventSourceMapping,           and what the step keeps (5 s)
+ *   GetQueueAttributes (and any call not named here)
+ * the probe: InvokeEndpoint                              10 s    its ledger write (2 s), the second claim (1 s), the
+ *                                                                enable (1 s), the log retention (1 s), and 5 s
+ * the step: CreateEndpoint, DeleteEndpoint,              5 s     the state write (2 s), and what it keeps (3 s)
+ *   Create/DeleteInferenceComponent,
+ *   UpdateInferenceComponentRuntimeConfig,
+ *   UpdateEventSourceMapping, PutRetentionPolicy,
+ *   TransactWriteItems (the ledger)
+ * the control table: GetItem, PutItem (the state read,   3 s     the timer's SendMessage (1.5 s), the decision's
+ *   the claims, the state write, the timer's claim,              PutItem (1 s), and the 0.5 s kept at the end
+ *   the decision)
+ * the timer: SendMessage                                 1.5 s   the decision's PutItem (1 s) and the 0.5 s at the end
+ * </pre>
+ *
+ * So after a probe or a describe that stalls, the state write that records what the run did still has 2 s or more.
+ * The interceptor tells calls apart by their operation, not by where the run stands: the control table's calls all
+ * keep 3 s, so the decision's PutItem, the last call, is cut 3 s before the deadline too, or given the 250 ms floor
+ * when the run is that late (one write within a Region takes milliseconds).
+ */
+final class RunDeadline implements ExecutionInterceptor {
+
+  /** Kept by the timer's SendMessage: the decision's PutItem, and the end. */
+  static final Duration AFTER_TIMER = Duration.ofMillis(1_000).plus(InvocationDeadline.END);
+
+  /** Kept by the control table's reads and writes: the timer's SendMessage, and what it keeps. */
+  static final Duration AFTER_STATE = Duration.ofMillis(1_500).plus(AFTER_TIMER);
+
+  /** Kept by the step's calls and the ledger's writes: the state write, and what it keeps. */
+  static final Duration AFTER_STEP = Duration.ofMillis(2_000).plus(AFTER_STATE);
+
+  /** Kept by the reads a run decides on: the claim, the step's call, and what it keeps. */
+  static final Duration AFTER_READS = Duration.ofMillis(3_000).plus(AFTER_STEP);
+
+  /**
+   * Kept by the probe's ledger write ({@link ControllerHandler#probeLedger}, which cuts it there): the second claim,
+   * the enable and the log retention (1 s each), and what the step keeps.
+   */
+  static final Duration AFTER_PROBE_LEDGER = Duration.ofMillis(3_000).plus(AFTER_STEP);
+
+  /** Kept by the probe: its ledger write, and what that keeps. */
+  static final Duration AFTER_PROBE = Duration.ofMillis(2_000).plus(AFTER_PROBE_LEDGER);
+
+  private static final Map<String, Duration> KEEPS = Map.ofEntries(
+      Map.entry("InvokeEndpoint", AFTER_PROBE),
+      Map.entry("CreateEndpoint", AFTER_STEP),
+      Map.entry("DeleteEndpoint", AFTER_STEP),
+      Map.entry("CreateInferenceComponent", AFTER_STEP),
+      Map.entry("DeleteInferenceComponent", AFTER_STEP),
+      Map.entry("UpdateInferenceComponentRuntimeConfig", AFTER_STEP),
+      Map.entry("UpdateEventSourceMapping", AFTER_STEP),
+      Map.entry("PutRetentionPolicy", AFTER_STEP),
+      Map.entry("TransactWriteItems", AFTER_STEP),
+      Map.entry("GetItem", AFTER_STATE),
+      Map.entry("PutItem", AFTER_STATE),
+      Map.entry("SendMessage", AFTER_TIMER));
+
+  /** The cut this interceptor gave a call, for the message when it ends it. */
+  private static final ExecutionAttribute<Duration> CUT =
+      new ExecutionAttribute<>("offhours.RunDeadline.cut");
+
+  private final Supplier<InvocationDeadline> run;
+
+  /** {@code run}: the deadline of the run in progress ({@link InvocationDeadline#NONE} between runs). */
+  RunDeadline(Supplier<InvocationDeadline> run) {
+    this.run = Objects.requireNonNull(run, "run");
+  }
+
+  /** What a call of {@code operation} keeps for the steps after it. */
+  static Duration keep(String operation) {
+    return KEEPS.getOrDefault(operation, AFTER_READS);
+  }
+
+  /**
+   * Whether {@code error} says a call had no time: not started ({@link InvocationDeadline.NoTimeLeft}) or given no
+   * answer in its time ({@link ApiCallTimeoutException}, {@link ApiCallAttemptTimeoutException}), however the SDK
+   * wrapped it. A write that ends so may have applied or not; a read that ends so saw nothing.
+   */
+  static boolean outOfTime(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof InvocationDeadline.NoTimeLeft
+          || e instanceof ApiCallTimeoutException
+          || e instanceof ApiCallAttemptTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+    InvocationDeadline deadline = run.get();
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    Duration cut = deadline == null
+        ? null
+        : deadline.timeout(keep(operation), call(attributes) + " of this controller run");
+    if (cut == null || !(context.request() instanceof AwsRequest request)) {
+      return context.request();
+    }
+    AwsRequestOverrideConfiguration own = request.overrideConfiguration().orElse(null);
+    Duration given = own == null ? null : own.apiCallTimeout().orElse(null);
+    if (given != null && given.compareTo(cut) <= 0) {
+      return request; // the call's own timeout ends it first
+    }
+    attributes.putAttribute(CUT, cut);
+    AwsRequestOverrideConfiguration.Builder override =
+        own == null ? AwsRequestOverrideConfiguration.builder() : own.toBuilder();
+    return request.toBuilder()
+        .overrideConfiguration(override.apiCallTimeout(cut).build())
+        .build();
+  }
+
+  @Override
+  public Throwable modifyException(
+      Context.FailedExecution context, ExecutionAttributes attributes) {
+    Duration cut = attributes.getAttribute(CUT);
+    if (cut == null || !(context.exception() instanceof ApiCallTimeoutException e)) {
+      return context.exception();
+    }
+    return ApiCallTimeoutException.create(
+        call(attributes) + " was cut after " + cut.toMillis() + " ms, "
+            + keep(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))
+                .toMillis()
+            + " ms before this controller run's deadline (the function's Timeout), to leave the"
+            + " run's later steps their time",
+        e);
+  }
+
+  private static String call(ExecutionAttributes attributes) {
+    return attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "'s "
+        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+  }
+}

@@ -1,0 +1,211 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.aws.InvocationDeadline;
+import offhours.testing.StubHttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.model.UpdateEventSourceMappingRequest;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
+
+/**
+ * Every call of the controller's clients ends before the run's deadline ({@link RunDeadline}); a loopback server that
+ * never answers stands in for SageMaker, so only the deadline's cut can end a call.
+ */
+class RunDeadlineTest {
+
+  private final CountDownLatch never = new CountDownLatch(1);
+  private final StubHttpServer stalled = StubHttpServer.start(request -> {
+    try {
+      never.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return StubHttpServer.Reply.empty(500);
+  });
+
+  @AfterEach
+  void close() {
+    never.countDown();
+    stalled.close();
+  }
+
+  private SageMakerClient sageMaker(AwsClients clients, Supplier<InvocationDeadline> run) {
+    return clients
+        .sharing(new RunDeadline(run))
+        .build(Service.SAGEMAKER, SageMakerClient.builder());
+  }
+
+  private AwsClients local() {
+    URI uri = stalled.uri();
+    return AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri));
+  }
+
+  @Test
+  void aStalledDescribeIsCutWhereItLeavesTheLaterStepsTheirShares() {
+    long left = RunDeadline.AFTER_READS.toMillis() + 300;
+    try (AwsClients clients = local();
+        SageMakerClient sageMaker = sageMaker(clients, () -> new InvocationDeadline(() -> left))) {
+
+      assertThatThrownBy(() -> sageMaker.describeEndpoint(b -> b.endpointName("offhours-endpoint")))
+          .isInstanceOf(ApiCallTimeoutException.class)
+          .hasMessage("SageMaker's DescribeEndpoint was cut after 300 ms, 8000 ms before this"
+              + " controller run's deadline (the function's Timeout), to leave the run's later"
+              + " steps their time");
+      assertThat(RunDeadline.outOfTime(new RuntimeException(
+              "wrapped",
+              ApiCallTimeoutException.create("SageMaker's DescribeEndpoint was cut", null))))
+          .as("a cut read reads as out of time, however it is wrapped")
+          .isTrue();
+    }
+  }
+
+  @Test
+  void withTooLittleLeftTheCallIsNotSentAndSaysSo() {
+    try (AwsClients clients = local();
+        SageMakerClient sageMaker = sageMaker(clients, () -> new InvocationDeadline(() -> 600))) {
+
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+          () -> sageMaker.deleteEndpoint(b -> b.endpointName("offhours-endpoint")));
+
+      assertThat(RunDeadline.outOfTime(thrown)).isTrue();
+      assertThat(thrown)
+          .isInstanceOf(InvocationDeadline.NoTimeLeft.class)
+          .hasMessage("SageMaker's DeleteEndpoint of this controller run was not started: 600 ms"
+              + " of this invocation remained, less than the 250 ms a call is given plus the 500"
+              + " ms kept at its end");
+      assertThat(stalled.requests()).isEmpty();
+    }
+  }
+
+  @Test
+  void withoutALambdaContextARequestIsLeftAsItIs() {
+    SdkRequest request = UpdateEventSourceMappingRequest.builder().uuid("u").build();
+
+    assertThat(modify(InvocationDeadline.NONE, request, "UpdateEventSourceMapping"))
+        .isSameAs(request);
+  }
+
+  @Test
+  void aCallWithoutATimeoutOfItsOwnIsGivenTheTimeLeftLessItsKeep() {
+    SdkRequest modified = modify(
+        new InvocationDeadline(() -> 40_000),
+        UpdateEventSourceMappingRequest.builder().uuid("u").build(),
+        "UpdateEventSourceMapping");
+
+    assertThat(((UpdateEventSourceMappingRequest) modified).overrideConfiguration())
+        .hasValueSatisfying(c -> assertThat(c.apiCallTimeout()).contains(Duration.ofSeconds(35)));
+  }
+
+  @Test
+  void theProbeKeepsItsOwnThirtySecondsUntilTheDeadlineLeavesLess() {
+    InvokeEndpointRequest probe = InvokeEndpointRequest.builder()
+        .endpointName("e")
+        .overrideConfiguration(c -> c.apiCallTimeout(SageMakerEndpoint.PROBE_TIMEOUT))
+        .build();
+
+    assertThat(modify(new InvocationDeadline(() -> 59_000), probe, "InvokeEndpoint"))
+        .as("a run that read quickly: the probe's own 30 s end first")
+        .isSameAs(probe);
+    assertThat(((InvokeEndpointRequest)
+                modify(new InvocationDeadline(() -> 25_000), probe, "InvokeEndpoint"))
+            .overrideConfiguration())
+        .as("after slow reads the probe is cut 10 s before the deadline: its writes still fit")
+        .hasValueSatisfying(c -> assertThat(c.apiCallTimeout()).contains(Duration.ofSeconds(15)));
+  }
+
+  @Test
+  void theSharesAddUpInsideTheControllersMinute() {
+    assertThat(RunDeadline.keep("PutItem")).isEqualTo(Duration.ofMillis(3_000));
+    assertThat(RunDeadline.keep("DescribeEndpoint")).isEqualTo(Duration.ofMillis(8_000));
+    assertThat(RunDeadline.keep("GetEventSourceMapping")).isEqualTo(Duration.ofMillis(8_000));
+    assertThat(RunDeadline.keep("CreateEndpoint")).isEqualTo(Duration.ofMillis(5_000));
+    assertThat(RunDeadline.keep("SendMessage")).isEqualTo(Duration.ofMillis(1_500));
+    assertThat(RunDeadline.keep("InvokeEndpoint")).isEqualTo(Duration.ofMillis(10_000));
+    assertThat(SageMakerEndpoint.PROBE_TIMEOUT.plus(RunDeadline.AFTER_PROBE))
+        .as("a probe that takes its full 30 s leaves its writes their 10 s in the 60 s Timeout")
+        .isLessThan(Duration.ofSeconds(60));
+    assertThat(ControllerHandler.AFTER_PROBE_LEDGER)
+        .as("the probe's ledger write keeps what the probe leaves it, less its own 2 s")
+        .isEqualTo(RunDeadline.AFTER_PROBE.minusSeconds(2));
+  }
+
+  @Test
+  void aWholeRunOnStalledServicesEndsBeforeItsDeadlineHavingDecidedNothing() {
+    URI uri = stalled.uri();
+    Map<Service, URI> everything = new java.util.EnumMap<>(Service.class);
+    for (Service service : Service.values()) {
+      everything.put(service, uri);
+    }
+    List<String> logged = new ArrayList<>();
+    long left = RunDeadline.AFTER_STATE.toMillis() + 300; // the state's GetItem is given 300 ms
+    try (AwsClients clients = AwsClients.local(Region.EU_CENTRAL_1, everything)) {
+      ControllerHandler handler = new ControllerHandler(
+          clients,
+          ControllerConfig.fromEnvironment(Rig.ENV),
+          Clock.fixed(Instant.parse("2026-01-14T09:00:00Z"), ZoneOffset.UTC));
+
+      Map<String, Object> out = handler.handleRequest(Map.of(), context(left, logged));
+
+      assertThat(out).containsEntry("action", "OUT_OF_TIME");
+      assertThat(logged)
+          .singleElement(as(STRING))
+          .startsWith("event: 2026-01-14T09:00:00Z -> OUT_OF_TIME: the run's reads did not"
+              + " answer before its deadline (DynamoDb's GetItem was cut after 300 ms, 3000 ms"
+              + " before this controller run's deadline");
+    }
+  }
+
+  private static Context context(long remainingMillis, List<String> logged) {
+    LambdaLogger logger = new LambdaLogger() {
+      @Override
+      public void log(String message) {
+        logged.add(message);
+      }
+
+      @Override
+      public void log(byte[] message) {}
+    };
+    return (Context) Proxy.newProxyInstance(
+        Context.class.getClassLoader(),
+        new Class<?>[] {Context.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "getRemainingTimeInMillis" -> (int) remainingMillis;
+          case "getLogger" -> logger;
+          default -> throw new UnsupportedOperationException("Context." + method.getName());
+        });
+  }
+
+  private static SdkRequest modify(
+      InvocationDeadline deadline, SdkRequest request, String operation) {
+    ExecutionAttributes attributes = new ExecutionAttributes();
+    attributes.putAttribute(SdkExecutionAttribute.OPERATION_NAME, operation);
+    attributes.putAttribute(SdkExecutionAttribute.SERVICE_NAME, "Service");
+    return new RunDeadline(() -> deadline).modifyRequest(() -> request, attributes);
+  }
+}

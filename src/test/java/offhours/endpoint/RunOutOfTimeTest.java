@@ -1,0 +1,224 @@
+package offhours.endpoint;
+
+import static offhours.endpoint.EndpointControllerTest.metric;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import offhours.aws.InvocationDeadline;
+import offhours.endpoint.Decision.Action;
+import offhours.endpoint.Endpoint.State;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+
+/**
+ * What a controller run does when its deadline ({@link RunDeadline}) ends a call at each stage: a read cut decides
+ * nothing, a claim cut takes no step, a step cut may have applied and the next run reads again, a state write cut
+ * leaves the decision standing.
+ */
+class RunOutOfTimeTest {
+
+  private final Rig rig = new Rig();
+
+  private static ApiCallTimeoutException cut(String call) {
+    return ApiCallTimeoutException.create(
+        call + " was cut after 300 ms, 5000 ms before this controller run's deadline", null);
+  }
+
+  /** The rig's table, whose saves throw {@code failures} in turn (null: saved) from the {@code from}-th on. */
+  private ControlStore failingSaves(int from, RuntimeException failure) {
+    return new ControlStore() {
+      private int saves;
+
+      @Override
+      public Optional<ControlState> load() {
+        return rig.table.load();
+      }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion) {
+        if (++saves == from) {
+          throw failure;
+        }
+        return rig.table.save(next, expectedVersion);
+      }
+    };
+  }
+
+  @Test
+  void aDescribeTheDeadlineCutDecidesNothingAndSaysSo() {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    rig.describeError = cut("SageMaker's DescribeEndpoint");
+
+    Decision d = rig.run();
+
+    assertThat(d.action()).isEqualTo(Action.OUT_OF_TIME);
+    assertThat(d.toString())
+        .isEqualTo("2026-01-14T09:00:00Z -> OUT_OF_TIME: the run's reads did not answer before its"
+            + " deadline (SageMaker's DescribeEndpoint was cut after 300 ms, 5000 ms before this"
+            + " controller run's deadline); nothing is decided on what was not read, and the next"
+            + " run reads again [skipped]");
+    assertThat(d.toMap()).containsOnlyKeys("at", "action", "why", "outcome");
+    assertThat(rig.calls).as("no step on what was not read").isEmpty();
+    assertThat(rig.table.load()).as("nothing claimed").isEmpty();
+    assertThat(rig.metrics).as("no heartbeat: the run did not complete").isEmpty();
+
+    rig.describeError = null;
+    assertThat(rig.run().action())
+        .as("the next run reads again and decides")
+        .isEqualTo(Action.CREATE_ENDPOINT);
+  }
+
+  @Test
+  void aClaimTheDeadlineCutTakesNoStepAndTheNextRunDecidesAnew() {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    // The claim landed, but its answer was lost to the cut.
+    EndpointController controller =
+        rig.controller(ControllerConfig.fromEnvironment(Rig.ENV), new ControlStore() {
+          private boolean cutOnce = true;
+
+          @Override
+          public Optional<ControlState> load() {
+            return rig.table.load();
+          }
+
+          @Override
+          public boolean save(ControlState next, long expectedVersion) {
+            boolean saved = rig.table.save(next, expectedVersion);
+            if (cutOnce) {
+              cutOnce = false;
+              throw cut("DynamoDb's PutItem");
+            }
+            return saved;
+          }
+        });
+
+    Decision d = controller.reconcile(rig.now);
+
+    assertThat(d.action()).isEqualTo(Action.OUT_OF_TIME);
+    assertThat(d.why())
+        .startsWith("CREATE_ENDPOINT not taken (endpoint absent)")
+        .contains("the write claiming it did not answer before the run's deadline (DynamoDb's"
+            + " PutItem was cut after 300 ms")
+        .endsWith("it may have applied, and the next run reads the state, the endpoint and the"
+            + " trigger again");
+    assertThat(rig.calls).isEmpty();
+    assertThat(metric(rig.metrics.getLast(), "ControllerStepFailures")).isEqualTo(1.0);
+
+    rig.now = rig.now.plusSeconds(60);
+    assertThat(controller.reconcile(rig.now).action())
+        .as("the claim that landed does not stop the next run: it reads the endpoint absent")
+        .isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(rig.calls).containsExactly("create");
+  }
+
+  @Test
+  void aCreateCutAfterItWasSentMayHaveAppliedAndCountsNoCreateFailure() {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    rig.refusesRepeats = true;
+    rig.onCall = () -> rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now, rig.now);
+    rig.createError = cut("SageMaker's CreateEndpoint");
+
+    Decision d = rig.run();
+
+    assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(d.outcome())
+        .isEqualTo("CREATE_ENDPOINT did not finish in time and may have applied: SageMaker's"
+            + " CreateEndpoint was cut after 300 ms, 5000 ms before this controller run's"
+            + " deadline; the next run reads the endpoint and the trigger again");
+    assertThat(rig.state().createFailures())
+        .as("no backoff: it may be creating")
+        .isZero();
+    assertThat(rig.state().createNotBefore()).isNull();
+    assertThat(rig.state().billing())
+        .as("billed from the claim on, as if it applied")
+        .isTrue();
+    assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isZero();
+    assertThat(metric(rig.metrics.getLast(), "ControllerStepFailures")).isEqualTo(1.0);
+
+    rig.createError = null;
+    assertThat(rig.runAt("2026-01-14T09:01:00Z").action())
+        .as("the next run sees the endpoint creating and waits")
+        .isEqualTo(Action.WAIT);
+    assertThat(rig.calls).containsExactly("create");
+  }
+
+  @Test
+  void aStepWithNoTimeLeftIsNotStartedAndTheNextRunTakesIt() {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    rig.createError = new InvocationDeadline.NoTimeLeft(
+        "SageMaker's CreateEndpoint of this controller run was not started: 600 ms of this"
+            + " invocation remained");
+
+    Decision d = rig.run();
+
+    assertThat(d.outcome())
+        .startsWith("CREATE_ENDPOINT not started: SageMaker's CreateEndpoint of this controller"
+            + " run was not started");
+    assertThat(rig.state().createNotBefore()).isNull();
+
+    rig.createError = null;
+    assertThat(rig.runAt("2026-01-14T09:01:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
+  }
+
+  @Test
+  void aPauseCutAfterItWasSentIsNotTakenForAnOverlappingRunsOwn() {
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.runAt("2026-01-14T19:00:00Z"); // closing: nothing waits, stop at once is off (no budget)
+    rig.calls.clear();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.refusesRepeats = true;
+    rig.onCall = () -> rig.mapping = Mapping.TriggerState.DISABLING;
+    rig.disableError = cut("Lambda's UpdateEventSourceMapping");
+
+    Decision d = rig.runAt("2026-01-14T19:01:00Z");
+
+    assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
+    assertThat(d.outcome())
+        .as("no time to read the trigger again: the next run does")
+        .startsWith("DISABLE_MAPPING did not finish in time and may have applied: Lambda's"
+            + " UpdateEventSourceMapping was cut");
+  }
+
+  @Test
+  void aStateWriteTheDeadlineCutLeavesTheDecisionStandingAndTheNextRunReadsAgain() {
+    rig.inService();
+    EndpointController controller = rig.controller(
+        ControllerConfig.fromEnvironment(Rig.ENV),
+        failingSaves(3, cut("DynamoDb's PutItem"))); // the claim, the second claim, the state
+
+    Decision d = controller.reconcile(rig.now);
+
+    assertThat(d.action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(d.outcome())
+        .isEqualTo("ok; state not written: DynamoDb's PutItem was cut after 300 ms, 5000 ms"
+            + " before this controller run's deadline; it may have applied, and the next run"
+            + " reads the state again");
+    assertThat(rig.calls).containsExactly("probe", "enable", "retention");
+
+    rig.now = rig.now.plusSeconds(60);
+    assertThat(controller.reconcile(rig.now).action())
+        .as("the next run sees the trigger enabling and has nothing to do")
+        .isIn(Action.NONE, Action.WAIT);
+  }
+
+  @Test
+  void aRunThatDecidedNothingIsLoggedNotRecordedAndNeedsNoDeadline() {
+    rig.describeError = cut("SageMaker's DescribeEndpoint");
+    List<Decision> recorded = new ArrayList<>();
+    ControllerHandler handler =
+        new ControllerHandler(rig.controller, Clock.fixed(rig.now, ZoneOffset.UTC), recorded::add);
+
+    Map<String, Object> out = handler.handleRequest(Map.of(), null);
+
+    assertThat(out).containsEntry("action", "OUT_OF_TIME").containsEntry("timer", "no timer queue");
+    assertThat(recorded)
+        .as("the status pages keep the last run that saw the endpoint")
+        .isEmpty();
+  }
+}
