@@ -18,7 +18,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Every AWS call of a controller run ends before the run's deadline: an interceptor on each client the controller
- * builds ({@link ControllerHandler}) gives each call, as it starts, the time the run has left less what the steps after
+ * builds ({@link ControllerHandler}; its modifyRequest hook rewrites the SDK request before it is sent,
+ * https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/interceptors.html) gives each call, as it starts, the time the run has left less what the steps after
  * it keep ({@link InvocationDeadline#timeout}: at least 250 ms, else the call is not started and {@link
  * InvocationDeadline.NoTimeLeft} says so). Lambda ends an invocation at the function's Timeout (60 s for the controller)
  * whatever it is doing (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html), and a request's

@@ -60,7 +60,9 @@
  * </pre>
  * Every run first claims its step with a conditional write of the control state; a run that loses the race reports
  * LOST_RACE and does nothing. A run whose test invocation answered claims again before enabling the trigger, and
- * reports LOST_RACE without enabling if another run claimed a step while it waited for the answer. A step that throws is caught and retried by the next run; ControllerStepFailures counts
+ * reports LOST_RACE without enabling if another run claimed a step while it waited for the answer. Every AWS call of a
+ * run ends before the run's deadline ({@code RunDeadline}); a run whose reads or claim that cut
+ * reports OUT_OF_TIME and takes no step. A step that throws is caught and retried by the next run; ControllerStepFailures counts
  * such runs (CreateEndpoint's failures count in EndpointCreateFailures). Every run logs one EMF line (namespace
  * "offhours": EndpointOn, Backlog, EndpointRunningOutsideSchedule, EndpointCreateFailures, TestInvocationFailures,
  * ControllerStepFailures, OverdueSeconds, ControllerRuns); ControllerRuns is a metric in every run, the others only
