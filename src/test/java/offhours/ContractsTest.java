@@ -68,6 +68,33 @@ class ContractsTest {
     assertThat(documented()).isEqualTo(read);
   }
 
+  /** The fields CONTRACTS.md lists for each result of GET /results: "`results` [{`key ...` `labels` [...] `...`}]". */
+  private static final Pattern RESULT_FIELDS =
+      Pattern.compile("`results` \\[\\{(.*?)\\}\\] \\(the newest 100");
+
+  @Test
+  void eachResultOfGetResultsHasExactlyTheFieldsTheContractLists() throws IOException {
+    Matcher row = RESULT_FIELDS.matcher(Files.readString(Path.of("CONTRACTS.md")));
+    assertThat(row.find()).as("the GET /results row of CONTRACTS.md").isTrue();
+    java.util.List<String> documented = java.util.Arrays.stream(row.group(1)
+            .replaceAll("\\[\\{[^}]*\\}\\]", "")
+            .replace("`", " ")
+            .trim()
+            .split(" +"))
+        .toList();
+    offhours.results.ResultItem result = offhours.results.ResultItem.classified(
+        new offhours.results.ResultItem.ObjectVersion("b", "k", null, "e", null, 1L, null),
+        java.util.List.of(new offhours.results.ResultItem.Label("Neutral", 0.9)),
+        "probabilities",
+        "m",
+        "e",
+        java.time.Instant.EPOCH,
+        1);
+
+    assertThat(offhours.api.ResultView.of(result, "f74d3ec496f3").keySet())
+        .containsExactlyElementsOf(documented);
+  }
+
   /** Variable names by function letter, from CONTRACTS.md. */
   private static Map<String, Set<String>> documented() throws IOException {
     Matcher row = ROW.matcher(Files.readString(Path.of("CONTRACTS.md")));

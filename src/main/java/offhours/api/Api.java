@@ -40,6 +40,8 @@ public final class Api {
   private final DynamoDbClient dynamo;
   private final Clock clock;
   private final ClassifyRoute classify;
+  /** The model's settings as Classify names them in each result: GET /results says which results have others. */
+  private final String settings;
 
   /** Every collaborator given: the Lambda handler and local mode build the clients. */
   public Api(
@@ -57,6 +59,7 @@ public final class Api {
     // The model's labels from LABELS_S3_URI are read here, once, as the consumer and the controller
     // read them.
     ModelContract model = config.controller().model().resolveLabels(s3);
+    this.settings = model.settingsFingerprint();
     // The queue path reads the stack after InvokeEndpoint: each read is cut before the request's
     // deadline, through a view of the clients (the observer's classes are the controller's too).
     this.classify = new ClassifyRoute(
@@ -88,7 +91,8 @@ public final class Api {
         BoundedReads.s3(s3, timeout),
         new ResultsTable(bounded, config.resultsTable()),
         new ResultsQuery(bounded, config.resultsTable()),
-        observer(timeout)::observe);
+        observer(timeout)::observe,
+        settings);
   }
 
   /** What became of POST /classify's serverless invocations in the ledger, when not plainly added: one log line. */

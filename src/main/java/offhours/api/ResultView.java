@@ -10,7 +10,19 @@ public final class ResultView {
 
   private ResultView() {}
 
+  /** The result without {@code settings}: for a reader that does not know the live settings (the web UI). */
   public static Map<String, Object> of(ResultItem r) {
+    Map<String, Object> m = of(r, null);
+    m.remove("settings");
+    return m;
+  }
+
+  /**
+   * The result with {@code settings}: {@code current}, {@code changed} (written under other settings of the model:
+   * labels, content type, accept or scores) or {@code unknown} (written before results recorded their settings), as
+   * {@code live}, the fingerprint of the settings the stack runs with now, sees it.
+   */
+  public static Map<String, Object> of(ResultItem r, String live) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", r.key());
     m.put("bucket", r.bucket());
@@ -27,6 +39,7 @@ public final class ResultView {
     m.put("attempts", r.attempts());
     m.put("model", r.model());
     m.put("endpoint", r.endpoint());
+    m.put("settings", r.settingsAgainst(live).word());
     return m;
   }
 

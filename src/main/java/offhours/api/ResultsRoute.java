@@ -42,13 +42,17 @@ final class ResultsRoute {
   private final ResultsTable table;
   private final ResultsQuery query;
   private final Supplier<StackObserver.Observed> observer;
+  /** The fingerprint of the model's settings the stack runs with (ModelContract#settingsFingerprint). */
+  private final String settings;
 
   ResultsRoute(
       ApiConfig config,
       S3Client s3,
       ResultsTable table,
       ResultsQuery query,
-      Supplier<StackObserver.Observed> observer) {
+      Supplier<StackObserver.Observed> observer,
+      String settings) {
+    this.settings = settings;
     this.config = config;
     this.s3 = s3;
     this.table = table;
@@ -141,7 +145,10 @@ final class ResultsRoute {
         limit,
         q.get("next"));
     Map<String, Object> answer = StatusView.orderedMap(
-        "results", page.items().stream().map(ResultView::of).toList(), "next", page.next());
+        "results",
+        page.items().stream().map(r -> ResultView.of(r, settings)).toList(),
+        "next",
+        page.next());
     return ApiResponse.json(200, answer);
   }
 
@@ -176,7 +183,7 @@ final class ResultsRoute {
   }
 
   /** A deleted object: its results, as they were, or 404 when it has none. */
-  private static ApiResponse gone(
+  private ApiResponse gone(
       String bucket, String key, ResultsTable.Newest results, Map<String, Object> answer) {
     if (results.items().isEmpty()) {
       return missing(bucket, key);
@@ -187,11 +194,12 @@ final class ResultsRoute {
   }
 
   /** The newest results (none: nothing is added), how many there are, and whether more exist than are shown. */
-  private static void putResults(Map<String, Object> answer, ResultsTable.Newest results) {
+  private void putResults(Map<String, Object> answer, ResultsTable.Newest results) {
     if (results.items().isEmpty()) {
       return;
     }
-    answer.put("results", results.items().stream().map(ResultView::of).toList());
+    answer.put(
+        "results", results.items().stream().map(r -> ResultView.of(r, settings)).toList());
     answer.put("total", results.total());
     answer.put("more", results.more());
   }

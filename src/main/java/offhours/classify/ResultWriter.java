@@ -23,11 +23,14 @@ final class ResultWriter {
   private final ResultsTable results;
   private final ClassifyConfig config;
   private final Clock clock;
+  /** The settings every result is written under, named once ({@code config}'s labels are resolved by then). */
+  private final String settings;
 
   ResultWriter(ResultsTable results, ClassifyConfig config, Clock clock) {
     this.results = results;
     this.config = config;
     this.clock = clock;
+    this.settings = config.model().settingsFingerprint();
   }
 
   /** The model's answer for the {@code size}-byte image of {@code event}: its top labels, under the model that answered. */
@@ -37,13 +40,14 @@ final class ResultWriter {
     List<Label> labels = top.stream().map(l -> new Label(l.label(), l.score())).toList();
     String model = answer.variant() != null ? answer.variant() : config.modelName();
     ResultItem item = ResultItem.classified(
-        object(event, size),
-        labels,
-        answer.ranking().scores().word(),
-        model,
-        config.endpointName(),
-        clock.instant(),
-        attempts);
+            object(event, size),
+            labels,
+            answer.ranking().scores().word(),
+            model,
+            config.endpointName(),
+            clock.instant(),
+            attempts)
+        .withSettings(settings);
     return put(item, event.uri(), scope)
         ? Outcome.of(
             Kind.CLASSIFIED,
@@ -55,12 +59,13 @@ final class ResultWriter {
   /** A verdict: the image of {@code event} is at fault, for {@code reason}. */
   Outcome verdict(ObjectEvent event, String reason, int attempts, BatchScope scope) {
     ResultItem item = ResultItem.rejected(
-        object(event, event.size()),
-        reason,
-        config.modelName(),
-        config.endpointName(),
-        clock.instant(),
-        attempts);
+            object(event, event.size()),
+            reason,
+            config.modelName(),
+            config.endpointName(),
+            clock.instant(),
+            attempts)
+        .withSettings(settings);
     return put(item, event.uri(), scope)
         ? Outcome.of(Kind.REJECTED, event.uri(), reason)
         : Outcome.of(Kind.DUPLICATE, event.uri(), "already has a result");

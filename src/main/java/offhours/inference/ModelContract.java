@@ -108,6 +108,38 @@ public record ModelContract(
     return labels.isEmpty() ? "no labels configured" : "LABELS";
   }
 
+  /**
+   * A short name for what this contract makes of the model's answers: the first 12 hex digits of SHA-256 over the
+   * class names (as configured, in order, each as it was parsed), the content type, the accept header and the scores
+   * setting. Each result records it, so a result written under other settings of the same model (a corrected label
+   * list changes what every stored label means) can be told from a current one. Neither where the labels come from
+   * (LABELS or a file) nor the inference component count: the same names in the same order read the same answers.
+   * The canonical form prefixes each part with its length, so no two settings share it; it is the same in every JVM.
+   * Call it on the contract whose labels are resolved ({@link #resolveLabels}), once at init.
+   */
+  public String settingsFingerprint() {
+    StringBuilder canonical = new StringBuilder("offhours-settings-1");
+    part(canonical, contentType);
+    part(canonical, accept);
+    part(canonical, scores.word());
+    canonical.append('|').append(labels.size());
+    labels.forEach(label -> part(canonical, label));
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, SETTINGS_BYTES);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** 6 bytes: 12 hex digits, one chance in 2^48 that two different settings share a name. */
+  private static final int SETTINGS_BYTES = 6;
+
+  private static void part(StringBuilder canonical, String value) {
+    canonical.append('|').append(value.length()).append(':').append(value);
+  }
+
   /** The Content-Type for {@code image}: the fixed setting, or with {@value #AUTO} the image's own type. */
   public String contentTypeFor(byte[] image) {
     if (!contentType.equals(AUTO)) {

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param attempts SQS receives plus deferrals of the message that produced this result
  * @param scores how the model's numbers were read: "probabilities", or "logits" when offhours applied a softmax;
  *     null for a REJECTED result
+ * @param settings the fingerprint of the model's settings the result was written under
+ *     (offhours.inference.ModelContract#settingsFingerprint); null for a result written before offhours recorded
+ *     it: its settings are unknown
  */
 public record ResultItem(
     String pk,
@@ -36,7 +39,23 @@ public record ResultItem(
     Instant uploadedAt,
     Instant classifiedAt,
     int attempts,
-    String scores) {
+    String scores,
+    String settings) {
+
+  /** What a result's settings are to the live ones: the one word the API and the CLI show. */
+  public enum SettingsState {
+    /** Written under the settings the stack runs with now. */
+    CURRENT,
+    /** Written under other settings of the model (labels, content type, accept or scores). */
+    CHANGED,
+    /** Written before results recorded their settings, or the live settings are not known. */
+    UNKNOWN;
+
+    /** The word shown: {@code current}, {@code changed} or {@code unknown}. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   public enum Verdict {
     CLASSIFIED,
@@ -58,6 +77,50 @@ public record ResultItem(
     }
   }
 
+  /** A result without recorded settings (as every result written before they were recorded). */
+  public ResultItem(
+      String pk,
+      String sk,
+      String bucket,
+      String key,
+      String versionId,
+      String eTag,
+      String sequencer,
+      Long sizeBytes,
+      Verdict status,
+      String reason,
+      List<Label> labels,
+      String topLabel,
+      Double topScore,
+      String model,
+      String endpoint,
+      Instant uploadedAt,
+      Instant classifiedAt,
+      int attempts,
+      String scores) {
+    this(
+        pk,
+        sk,
+        bucket,
+        key,
+        versionId,
+        eTag,
+        sequencer,
+        sizeBytes,
+        status,
+        reason,
+        labels,
+        topLabel,
+        topScore,
+        model,
+        endpoint,
+        uploadedAt,
+        classifiedAt,
+        attempts,
+        scores,
+        null);
+  }
+
   public ResultItem {
     Objects.requireNonNull(pk, "pk");
     Objects.requireNonNull(sk, "sk");
@@ -73,6 +136,42 @@ public record ResultItem(
       throw new IllegalArgumentException(
           "a CLASSIFIED result needs at least one label (" + pk + ")");
     }
+  }
+
+  /** This result, recorded as written under the settings {@code fingerprint} names. */
+  public ResultItem withSettings(String fingerprint) {
+    return new ResultItem(
+        pk,
+        sk,
+        bucket,
+        key,
+        versionId,
+        eTag,
+        sequencer,
+        sizeBytes,
+        status,
+        reason,
+        labels,
+        topLabel,
+        topScore,
+        model,
+        endpoint,
+        uploadedAt,
+        classifiedAt,
+        attempts,
+        scores,
+        fingerprint);
+  }
+
+  /**
+   * Whether this result was written under {@code live}, the fingerprint of the settings the stack runs with now (null
+   * when not known).
+   */
+  public SettingsState settingsAgainst(String live) {
+    if (settings == null || live == null) {
+      return SettingsState.UNKNOWN;
+    }
+    return settings.equals(live) ? SettingsState.CURRENT : SettingsState.CHANGED;
   }
 
   /**

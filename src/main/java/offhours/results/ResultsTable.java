@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * its own sort key an older event can never overwrite a newer version's result. Two replacements are allowed: a
  * CLASSIFIED result over a REJECTED one (a verdict the endpoint may have caused, reprocessed later), and a CLASSIFIED
  * result over a CLASSIFIED one from another model (the newest model's answer replaces the older one: {@code offhours
- * reprocess} after a model change). Never a REJECTED over anything, and never a CLASSIFIED over one from the same
- * model, so a second delivery changes nothing.
+ * reprocess} after a model change), or from the same model under other or unknown settings (labels, content type,
+ * accept, scores: {@link ResultItem#settings}). Never a REJECTED over anything, and never a CLASSIFIED over one from
+ * the same model and settings, so a second delivery changes nothing.
  */
 public final class ResultsTable {
 
@@ -54,6 +55,15 @@ public final class ResultsTable {
   static final String NEW_ITEM_ONLY = "attribute_not_exists(pk)";
   static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL =
       "attribute_not_exists(pk) OR #status = :rejected OR attribute_not_exists(#model) OR #model <> :model";
+
+  /**
+   * As above, and over the same model's result under other settings or unknown ones (a new label list changes what a
+   * stored label means); an absent attribute is tested on its own, as for the model, not left to {@code <>}:
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html
+   */
+  static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL_OR_SETTINGS =
+      NEW_OR_OVER_REJECTED_OR_OTHER_MODEL
+          + " OR attribute_not_exists(#settings) OR #settings <> :settings";
 
   /** The longest value of a partition key (pk, and each index's) in bytes of UTF-8, as DynamoDB allows it. */
   public static final int MAX_PARTITION_KEY_BYTES = 2048;
@@ -88,7 +98,8 @@ public final class ResultsTable {
 
   /**
    * Writes {@code item} unless a result for that object version exists, or, for a CLASSIFIED item, unless a
-   * CLASSIFIED one from the same model exists; returns whether it was written.
+   * CLASSIFIED one from the same model (and, when the item records its settings, the same settings) exists; returns
+   * whether it was written.
    */
   public boolean put(ResultItem item) {
     return put(item, null);
@@ -115,17 +126,23 @@ public final class ResultsTable {
 
   PutItemRequest putRequest(ResultItem item) {
     PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName).item(toItem(item));
-    if (item.status() == Verdict.CLASSIFIED) {
-      return put.conditionExpression(NEW_OR_OVER_REJECTED_OR_OTHER_MODEL)
-          .expressionAttributeNames(Map.of("#status", "status", "#model", "model"))
-          .expressionAttributeValues(Map.of(
-              ":rejected",
-              s(Verdict.REJECTED.name()),
-              ":model",
-              s(item.model() == null ? "" : item.model())))
-          .build();
+    if (item.status() != Verdict.CLASSIFIED) {
+      return put.conditionExpression(NEW_ITEM_ONLY).build();
     }
-    return put.conditionExpression(NEW_ITEM_ONLY).build();
+    Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#model", "model"));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(
+        ":rejected", s(Verdict.REJECTED.name()), ":model", s(Objects.toString(item.model(), ""))));
+    if (item.settings() != null) {
+      names.put("#settings", "settings");
+      values.put(":settings", s(item.settings()));
+    }
+    return put.conditionExpression(
+            item.settings() == null
+                ? NEW_OR_OVER_REJECTED_OR_OTHER_MODEL
+                : NEW_OR_OVER_REJECTED_OR_OTHER_MODEL_OR_SETTINGS)
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
+        .build();
   }
 
   /**
@@ -328,6 +345,7 @@ public final class ResultsTable {
     item.put("classifiedAt", s(TIME.format(r.classifiedAt())));
     item.put("attempts", n(Integer.toString(r.attempts())));
     putIfPresent(item, "scores", r.scores());
+    putIfPresent(item, "settings", r.settings());
     return item;
   }
 
@@ -358,7 +376,8 @@ public final class ResultsTable {
         item.containsKey("uploadedAt") ? Instant.parse(str(item, "uploadedAt")) : null,
         Instant.parse(str(item, "classifiedAt")),
         item.containsKey("attempts") ? Integer.parseInt(item.get("attempts").n()) : 0,
-        str(item, "scores"));
+        str(item, "scores"),
+        str(item, "settings"));
   }
 
   private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import offhours.results.ResultItem;
@@ -43,6 +44,9 @@ class ResultsRouteTest {
       "a?b.jpg", "literal%41.png", "percent%25done.jpg", "写真/🚀 rocket.jpg", "a,b&c=d#e;f.jpg");
 
   private final ApiConfig config = ApiFixtures.config();
+  /** The settings GET /results compares each result's with: the fixture's model's, labels resolved. */
+  private final String liveSettings = config.controller().model().settingsFingerprint();
+
   private final List<String> partitionKeys = new ArrayList<>();
   private final List<String> headed = new ArrayList<>();
   private final List<QueryRequest> queries = new ArrayList<>();
@@ -242,6 +246,38 @@ class ResultsRouteTest {
     assertThat(headed).containsExactly("photos/gone.png");
   }
 
+  @Test
+  void eachResultSaysWhetherItWasMadeUnderTheLiveSettingsOfTheModel() {
+    results("photos/labels.png", 3);
+    // The oldest written before results recorded their settings, the next before the labels were
+    // corrected, the newest under the settings the API runs with.
+    settings(eTag(1), "0123456789ab");
+    settings(eTag(2), liveSettings);
+
+    ApiResponse answer = byObject(Map.of("object", "photos/labels.png"));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(body.asObject().get("results").asArray().stream()
+            .map(r -> JsonText.string(r, "settings"))
+            .toList())
+        .containsExactly("current", "changed", "unknown");
+    assertThat(liveSettings)
+        .as("the fixture's model: the five nsfwjs classes, every other setting the default")
+        .isEqualTo("f74d3ec496f3");
+  }
+
+  /** Records that the result of the upload with {@code eTag} was written under {@code fingerprint}. */
+  private void settings(String eTag, String fingerprint) {
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).get("sk").s().equals("e#" + eTag)) {
+        Map<String, AttributeValue> item = new HashMap<>(items.get(i));
+        item.put("settings", AttributeValue.fromS(fingerprint));
+        items.set(i, item);
+      }
+    }
+  }
+
   /** {@code count} results of {@code key}, one per upload, the i-th classified i minutes after the first. */
   private void results(String key, int count) {
     for (int i = 0; i < count; i++) {
@@ -282,7 +318,8 @@ class ResultsRouteTest {
         s3(),
         new ResultsTable(dynamo(), config.resultsTable()),
         new ResultsQuery(dynamo(), config.resultsTable()),
-        () -> ApiFixtures.seen(NOW));
+        () -> ApiFixtures.seen(NOW),
+        liveSettings);
   }
 
   private static ApiRequest request(Map<String, String> query) {

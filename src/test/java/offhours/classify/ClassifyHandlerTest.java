@@ -673,6 +673,9 @@ class ClassifyHandlerTest {
 
     assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("topLabel").s())
         .isEqualTo("Hentai");
+    assertThat(item("s3://offhours-images/uploads/rocket.jpg").get("settings").s())
+        .as("the settings the file's names make: the same as LABELS with these names in this order")
+        .isEqualTo("f74d3ec496f3");
   }
 
   @Test

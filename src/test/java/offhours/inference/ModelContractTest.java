@@ -77,4 +77,59 @@ class ModelContractTest {
     assertThat(ModelContract.parseLabels(" Drawing, Hentai ,,"))
         .isEqualTo(List.of("Drawing", "Hentai"));
   }
+
+  @Test
+  void theSettingsFingerprintIsTheSameInEveryJvmAndForTheSameSettingsHoweverWritten() {
+    String fingerprint = ModelContract.fromEnv(Map.of("LABELS", "Drawing,Hentai,Neutral,Porn,Sexy"))
+        .settingsFingerprint();
+
+    assertThat(fingerprint)
+        .as("fixed here: a stack update that changes no setting must not make every result stale")
+        .isEqualTo(FIVE_CLASSES);
+    assertThat(ModelContract.fromEnv(Map.of(
+                "LABELS",
+                " Drawing , Hentai,Neutral,,Porn,Sexy ",
+                "CONTENT_TYPE",
+                " application/x-image",
+                "ACCEPT",
+                "application/json ",
+                "SCORES",
+                "AUTO"))
+            .settingsFingerprint())
+        .as("blanks around names and values, and the case of SCORES, as parsed")
+        .isEqualTo(fingerprint);
+    assertThat(new ModelContract(
+                List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy"),
+                "s3://labels/nsfw.txt",
+                null,
+                null,
+                null,
+                "component-1")
+            .settingsFingerprint())
+        .as("the same names read from a file, on an inference component")
+        .isEqualTo(fingerprint);
+  }
+
+  /** The fingerprint of the nsfwjs model's settings (its five classes, every other setting the default). */
+  private static final String FIVE_CLASSES = "f74d3ec496f3";
+
+  @Test
+  void everySettingThatChangesWhatAnAnswerMeansChangesTheFingerprint() {
+    Map<String, String> base = Map.of("LABELS", "cat,dog");
+    String fingerprint = ModelContract.fromEnv(base).settingsFingerprint();
+
+    assertThat(List.<Map<String, String>>of(
+            Map.of("LABELS", "dog,cat"),
+            Map.of("LABELS", "cat,dog,fox"),
+            Map.of("LABELS", "cat"),
+            Map.of("LABELS", "cat,dog", "CONTENT_TYPE", "image/jpeg"),
+            Map.of("LABELS", "cat,dog", "ACCEPT", "application/json;verbose"),
+            Map.of("LABELS", "cat,dog", "SCORES", "logits"),
+            Map.of()))
+        .allSatisfy(env -> assertThat(ModelContract.fromEnv(env).settingsFingerprint())
+            .as("%s", env)
+            .isNotEqualTo(fingerprint)
+            .hasSize(12)
+            .matches("[0-9a-f]{12}"));
+  }
 }

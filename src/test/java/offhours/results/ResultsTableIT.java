@@ -197,6 +197,33 @@ class ResultsTableIT {
     assertThat(byLabel("Neutral", 10)).extracting(ResultItem::key).doesNotContain("f.jpg");
   }
 
+  @Test
+  void anAnswerUnderOtherSettingsOfTheSameModelReplacesTheOlderOnceAndDuplicatesChangeNothing() {
+    ResultItem unknown = classified("g.jpg", "e8", "Neutral", "2026-11-25T10:00:00Z");
+    assertThat(table.put(unknown)).isTrue();
+
+    assertThat(table.put(classified("g.jpg", "e8", "Drawing", "2026-11-26T10:00:00Z")
+            .withSettings("aaaaaaaaaaaa")))
+        .as("same model, over a result written before results recorded their settings")
+        .isTrue();
+    assertThat(table.put(
+            classified("g.jpg", "e8", "Sexy", "2026-11-26T11:00:00Z").withSettings("aaaaaaaaaaaa")))
+        .as("a second delivery under the same settings")
+        .isFalse();
+    assertThat(table.put(
+            classified("g.jpg", "e8", "Porn", "2026-11-26T12:00:00Z").withSettings("bbbbbbbbbbbb")))
+        .as("same model, corrected labels")
+        .isTrue();
+    assertThat(table.put(classified("g.jpg", "e8", "Hentai", "2026-11-26T13:00:00Z")))
+        .as("an answer that names no settings over one that does, from the same model")
+        .isFalse();
+
+    assertThat(table.byKey("b", "g.jpg")).singleElement().satisfies(r -> {
+      assertThat(r.settings()).isEqualTo("bbbbbbbbbbbb");
+      assertThat(r.topLabel()).isEqualTo("Porn");
+    });
+  }
+
   private static ResultItem withModel(ResultItem r, String model) {
     return new ResultItem(
         r.pk(),

@@ -208,6 +208,31 @@ class ResultsTableTest {
   }
 
   @Test
+  void aClassificationWithItsSettingsAlsoReplacesOneOfTheSameModelUnderOtherOrUnknownSettings() {
+    ResultItem current = CLASSIFIED.withSettings("f74d3ec496f3");
+    PutItemRequest request =
+        new ResultsTable(new FakeDynamoDb(), "offhours-results").putRequest(current);
+
+    assertThat(ResultsTable.toItem(current))
+        .containsEntry("settings", AttributeValue.fromS("f74d3ec496f3"));
+    assertThat(ResultsTable.fromItem(ResultsTable.toItem(current))).isEqualTo(current);
+    assertThat(request.conditionExpression())
+        .isEqualTo("attribute_not_exists(pk) OR #status = :rejected"
+            + " OR attribute_not_exists(#model) OR #model <> :model"
+            + " OR attribute_not_exists(#settings) OR #settings <> :settings");
+    assertThat(request.expressionAttributeNames())
+        .isEqualTo(Map.of("#status", "status", "#model", "model", "#settings", "settings"));
+    assertThat(request.expressionAttributeValues())
+        .isEqualTo(Map.of(
+            ":rejected",
+            AttributeValue.fromS("REJECTED"),
+            ":model",
+            AttributeValue.fromS(CLASSIFIED.model()),
+            ":settings",
+            AttributeValue.fromS("f74d3ec496f3")));
+  }
+
+  @Test
   void putTellsWhetherTheResultWasWritten() {
     FakeDynamoDb dynamo = new FakeDynamoDb();
     ResultsTable table = new ResultsTable(dynamo, "offhours-results");

@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * An in-memory table keyed by (pk, sk) that understands the conditions offhours writes with:
  * {@code attribute_not_exists(pk)}, {@code attribute_not_exists(pk) OR #status = :rejected OR
  * attribute_not_exists(#model) OR #model <> :model} (a classification may replace a verdict or another model's
- * classification), {@code attribute_exists(pk)} (priming), {@code #v = :v} (the control state's version) and the decision's {@code atMillis < :at}; GetItem
+ * classification), the same {@code OR attribute_not_exists(#settings) OR #settings <> :settings} (or the same model's
+ * under other settings), {@code attribute_exists(pk)} (priming), {@code #v = :v} (the control state's version) and the decision's {@code atMillis < :at}; GetItem
  * reads an item back and Query answers the control table's one key condition. Set {@link #failWith} to make every write throw.
  */
 public final class FakeDynamoDb implements DynamoDbClient {
@@ -67,6 +68,14 @@ public final class FakeDynamoDb implements DynamoDbClient {
             || !existing
                 .get(request.expressionAttributeNames().get("#model"))
                 .equals(request.expressionAttributeValues().get(":model"));
+      case "attribute_not_exists(pk) OR #status = :rejected OR attribute_not_exists(#model) OR #model <> :model"
+          + " OR attribute_not_exists(#settings) OR #settings <> :settings" ->
+        existing == null
+            || existing
+                .get(request.expressionAttributeNames().get("#status"))
+                .equals(request.expressionAttributeValues().get(":rejected"))
+            || differs(request, existing, "#model", ":model")
+            || differs(request, existing, "#settings", ":settings");
       default ->
         throw new UnsupportedOperationException(
             "condition not understood: " + request.conditionExpression());
@@ -78,6 +87,13 @@ public final class FakeDynamoDb implements DynamoDbClient {
     }
     items.put(id, Map.copyOf(request.item()));
     return PutItemResponse.builder().build();
+  }
+
+  /** Whether {@code existing} lacks the attribute {@code name} names, or holds another value than {@code value}. */
+  private static boolean differs(
+      PutItemRequest request, Map<String, AttributeValue> existing, String name, String value) {
+    AttributeValue held = existing.get(request.expressionAttributeNames().get(name));
+    return held == null || !held.equals(request.expressionAttributeValues().get(value));
   }
 
   @Override
