@@ -266,7 +266,7 @@ final class DemoCommand implements Command {
       ResultItem result = byKey.get(item.key());
       if (call.json()) {
         if (result != null) {
-          call.out().println(Json.line(ResultRow.from(result).toJson()));
+          call.out().println(Json.line(ResultRow.from(result, result.settings()).toJson()));
         }
         continue;
       }

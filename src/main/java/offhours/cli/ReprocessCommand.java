@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 /**
  * {@code offhours reprocess}: sends object versions that have a result through the queue again, as the S3
  * notifications the Classify function reads. A REJECTED result is replaced by a classification; a CLASSIFIED one only
- * by another model's (offhours.results.ResultsTable: the newest model's answer replaces the older).
+ * by another model's, or by the same model's under other settings (offhours.results.ResultsTable: the newest model's
+ * answer replaces the older, and an answer under the live settings one under other or unknown settings).
  */
 final class ReprocessCommand implements Command {
 
@@ -78,14 +79,18 @@ final class ReprocessCommand implements Command {
         Selects results (the filters combine) and sends one S3 ObjectCreated notification per object
         version, with its version id, ETag and sequencer as S3 sent them. A REJECTED result is replaced
         when the image is classified now; a CLASSIFIED result is replaced only by a different model's
-        answer, so reprocessing under the same model changes nothing (the function logs DUPLICATE).
+        answer, or by the same model's under other settings (labels, content type, accept, scores): the
+        listing says "settings changed" or "settings unknown" (written before results recorded their
+        settings) of such a result. Reprocessing under the same model and settings changes nothing (the
+        function logs DUPLICATE). The live settings are those of the newest classification.
         Objects without any result are 'offhours backfill''s.
         It reads through Queries, never a Scan: --key reads that object's versions; --label the label index;
         --status that status in the status index; --since and --before bound those Queries to the period. Without
         --key, --label or --status, it reads both statuses of the status index, which hold every result: with
         --since or --before only the period's, while --prefix, --model or --all alone read every result, as many
         reads as a Scan of the table. The other filters apply to what was read.
-        With --json, one object per version: {"key", "versionId", "eTag", "status", "model", "sent"}.
+        With --json, one object per version: {"key", "versionId", "eTag", "status", "model", "settings",
+        "sent"}; settings is current, changed or unknown.
 
         examples:
           offhours reprocess --status REJECTED
@@ -148,6 +153,7 @@ final class ReprocessCommand implements Command {
         throw CliException.failure(
             "results table " + table + " of " + target.description() + " does not exist");
       }
+      String live = ResultsCommand.liveSettings(dynamoDb, table);
       String queueUrl = target.name(Name.QUEUE_URL);
       Instant now = call.context().clock().instant();
       List<String> failed = dryRun ? List.of() : send(sqs, queueUrl, selected, now);
@@ -161,13 +167,15 @@ final class ReprocessCommand implements Command {
                   .put("eTag", r.eTag())
                   .put("status", r.status().name())
                   .put("model", r.model())
+                  .put("settings", r.settingsAgainst(live).word())
                   .put("sent", sent)));
         } else {
           call.out()
               .println(Terminal.printable((dryRun ? "would send " : sent ? "sent " : "NOT sent ")
                   + ResultItem.pkFor(r.bucket(), r.key()) + " ("
                   + (r.versionId() != null ? "version " + r.versionId() : "eTag " + r.eTag()) + ", "
-                  + r.status() + (r.model() == null ? "" : " by " + r.model()) + ")"));
+                  + r.status() + (r.model() == null ? "" : " by " + r.model())
+                  + staleSettings(r, live) + ")"));
         }
       }
       call.err()
@@ -179,6 +187,18 @@ final class ReprocessCommand implements Command {
                   : "; " + failed.size() + " could not be sent: run the same command again"));
       return failed.isEmpty() ? 0 : 1;
     }
+  }
+
+  /**
+   * ", settings changed" or ", settings unknown" for a CLASSIFIED result the table will replace although its model is
+   * the live one (its settings are not {@code live}'s), else "". A result whose settings are unknown is replaced too
+   * (offhours.results.ResultsTable), so its answer is then recorded with the settings that made it.
+   */
+  static String staleSettings(ResultItem r, String live) {
+    ResultItem.SettingsState state = r.settingsAgainst(live);
+    return r.status() == Verdict.CLASSIFIED && state != ResultItem.SettingsState.CURRENT
+        ? ", settings " + state.word()
+        : "";
   }
 
   /**

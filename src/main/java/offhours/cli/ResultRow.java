@@ -18,11 +18,16 @@ record ResultRow(
     List<LabelScore> labels,
     String uploadedAt,
     String classifiedAt,
-    Integer attempts) {
+    Integer attempts,
+    String settings) {
 
   record LabelScore(String label, double score) {}
 
-  static ResultRow from(ResultItem item) {
+  /**
+   * The row of {@code item}; {@code liveSettings} (null: not known) decides its {@code settings}: current, changed or
+   * unknown ({@link ResultItem#settingsAgainst}).
+   */
+  static ResultRow from(ResultItem item, String liveSettings) {
     List<LabelScore> labels =
         item.labels().stream().map(l -> new LabelScore(l.label(), l.score())).toList();
     Double score = item.topScore() != null
@@ -40,7 +45,8 @@ record ResultRow(
         labels,
         item.uploadedAt() == null ? null : item.uploadedAt().toString(),
         item.classifiedAt().toString(),
-        item.attempts());
+        item.attempts(),
+        item.settingsAgainst(liveSettings).word());
   }
 
   /** The {@code --json} line: key, topLabel, score, status, reason first; null where absent. */
@@ -59,6 +65,7 @@ record ResultRow(
     json.put("attempts", attempts);
     json.put("versionId", versionId);
     json.put("sizeBytes", sizeBytes);
+    json.put("settings", settings);
     return json;
   }
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import offhours.cli.Target.Name;
 import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
+import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -47,7 +48,10 @@ final class ResultsCommand implements Command {
         columns and labels longer than 24 are cut too; --json never cuts.
         When more results match than --limit, says so on stderr. With --json, one object per line with
         key, topLabel, score, status, reason, bucket, labels, classifiedAt, uploadedAt, attempts,
-        versionId, sizeBytes (null where absent).
+        versionId, sizeBytes (null where absent), settings.
+        SETTINGS says whether a CLASSIFIED result was made under the model's settings of the newest
+        classification (labels, content type, accept, scores): current, changed (reprocess it), or
+        unknown (written before results recorded their settings).
 
         examples:
           offhours results --label Neutral
@@ -63,7 +67,8 @@ final class ResultsCommand implements Command {
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultRow> rows;
       try {
-        rows = read(dynamoDb, table, target.name(Name.BUCKET), query);
+        rows =
+            read(dynamoDb, table, target.name(Name.BUCKET), query, liveSettings(dynamoDb, table));
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "results table " + table + " of " + target.description() + " does not exist");
@@ -105,7 +110,8 @@ final class ResultsCommand implements Command {
    * about the rows shown, never a scan); newest first. Reads one row more than the limit, so the caller can tell that
    * more exist.
    */
-  static List<ResultRow> read(DynamoDbClient dynamoDb, String table, String bucket, Query query) {
+  static List<ResultRow> read(
+      DynamoDbClient dynamoDb, String table, String bucket, Query query, String liveSettings) {
     List<ResultItem> items = query.key() != null
         ? new ResultsTable(dynamoDb, table)
             .byKey(bucket, query.key()).stream()
@@ -117,7 +123,22 @@ final class ResultsCommand implements Command {
         : new NewestFirst(dynamoDb, table)
             .page(query.label(), query.status(), null, query.limit() + 1, null)
             .items();
-    return items.stream().map(ResultRow::from).toList();
+    return items.stream().map(i -> ResultRow.from(i, liveSettings)).toList();
+  }
+
+  /**
+   * The settings the stack classifies with now, as the CLI can know them without reading the stack's functions: those
+   * of the newest CLASSIFIED result (one Query of the status index), which Classify wrote under its settings of the
+   * moment. Null when there is none, or it was written before results recorded their settings. Right after a stack
+   * update that changed the settings, and until Classify writes its first result under them, the older settings still
+   * count as the live ones: results then show as current that are not.
+   */
+  static String liveSettings(DynamoDbClient dynamoDb, String table) {
+    return new NewestFirst(dynamoDb, table)
+        .page(null, Verdict.CLASSIFIED.name(), null, 1, null).items().stream()
+            .findFirst()
+            .map(ResultItem::settings)
+            .orElse(null);
   }
 
   static Query query(Arguments args) {
@@ -167,8 +188,10 @@ final class ResultsCommand implements Command {
               ? "-"
               : String.format(Locale.ROOT, "%.3f", row.score()),
           row.status() == null ? "-" : row.status(),
+          "CLASSIFIED".equals(row.status()) ? row.settings() : "-",
           row.reason() == null ? "" : row.reason()));
     }
-    return TextTable.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), cells, columns);
+    return TextTable.render(
+        List.of("KEY", "LABEL", "SCORE", "STATUS", "SETTINGS", "REASON"), cells, columns);
   }
 }

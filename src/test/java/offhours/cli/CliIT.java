@@ -173,10 +173,10 @@ class CliIT {
     CliRun table = run("results", "--status", "CLASSIFIED");
     assertThat(table.outLines())
         .containsExactly(
-            "KEY             LABEL    SCORE  STATUS      REASON",
-            "dogs/rex.jpg    Neutral  0.770  CLASSIFIED",
-            "art/sketch.png  Drawing  0.880  CLASSIFIED",
-            "cats/tom.jpg    Neutral  0.910  CLASSIFIED");
+            "KEY             LABEL    SCORE  STATUS      SETTINGS  REASON",
+            "dogs/rex.jpg    Neutral  0.770  CLASSIFIED  unknown",
+            "art/sketch.png  Drawing  0.880  CLASSIFIED  unknown",
+            "cats/tom.jpg    Neutral  0.910  CLASSIFIED  unknown");
     assertThat(run("results", "--label", "Porn").out()).isEqualTo("no results match\n");
   }
 
@@ -234,7 +234,8 @@ class CliIT {
         .contains(
             "evil\\x1b]0;owned\\x07\\x1b[2J.png",
             "La\\x1b[8mbel",
-            "the model said \\x1b[31mred\\x1b[0m\\x0asecond line");
+            // cut to the terminal's width after its escapes
+            "the model said \\x1b[31mred\\x1b[0m\\x0asecond");
     assertThat(text.get(2).out())
         .contains(
             "lastAction=stop\\x1b[2J",

@@ -426,9 +426,10 @@ class MainTest {
         row("notes, not a photo.png", "REJECTED", null, null, reason));
     assertThat(ResultsCommand.render(rows, 80).lines().toList())
         .containsExactly(
-            "KEY                     LABEL    SCORE  STATUS      REASON",
-            "cats/tom.jpg            Neutral  0.973  CLASSIFIED",
-            "notes, not a photo.png  -        -      REJECTED    " + reason.substring(0, 27) + "…");
+            "KEY                     LABEL    SCORE  STATUS      SETTINGS  REASON",
+            "cats/tom.jpg            Neutral  0.973  CLASSIFIED  changed",
+            "notes, not a photo.png  -        -      REJECTED    -         "
+                + reason.substring(0, 19) + "…");
     assertThat(ResultsCommand.render(rows, 200).lines().toList())
         .as("a wide terminal shows the whole reason")
         .last()
@@ -639,7 +640,8 @@ class MainTest {
         label == null ? List.of() : List.of(new ResultRow.LabelScore(label, score)),
         "2026-11-25T10:00:00Z",
         "2026-11-25T10:00:05Z",
-        1);
+        1,
+        "CLASSIFIED".equals(status) ? "changed" : "unknown");
   }
 
   static StateFile state(long pid, Map<String, URI> endpoints) {

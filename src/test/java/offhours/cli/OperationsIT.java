@@ -269,6 +269,19 @@ class OperationsIT {
       String model,
       String classifiedAt,
       String eTag) {
+    result(key, versionId, status, label, model, classifiedAt, eTag, null);
+  }
+
+  /** {@code settings}: the fingerprint of the settings the result was made under, null: unknown. */
+  private void result(
+      String key,
+      String versionId,
+      String status,
+      String label,
+      String model,
+      String classifiedAt,
+      String eTag,
+      String settings) {
     boolean classified = status.equals("CLASSIFIED");
     new ResultsTable(moto.dynamoDb, moto.resultsTable)
         .put(new ResultItem(
@@ -290,14 +303,33 @@ class OperationsIT {
             Instant.parse("2026-11-25T09:00:00Z"),
             Instant.parse(classifiedAt),
             1,
-            null));
+            null,
+            settings));
   }
 
   @Test
   void reprocessSendsTheSelectedVersionsAsTheNotificationsS3SentAndDryRunSendsNothing() {
     result("a/rejected one.png", "v1", "REJECTED", null, "m1", "2026-11-25T10:00:00Z");
-    result("a/rejected one.png", "v2", "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z");
-    result("b/drawing.jpg", null, "CLASSIFIED", "Drawing", "m1", "2026-11-26T10:00:00Z");
+    // Classified before the labels were corrected; the newest classification names the live
+    // settings.
+    result(
+        "a/rejected one.png",
+        "v2",
+        "CLASSIFIED",
+        "Neutral",
+        "m1",
+        "2026-11-25T11:00:00Z",
+        "etag-18",
+        "0123456789ab");
+    result(
+        "b/drawing.jpg",
+        null,
+        "CLASSIFIED",
+        "Drawing",
+        "m1",
+        "2026-11-26T10:00:00Z",
+        "etag-13",
+        "f74d3ec496f3");
     result("b/old.jpg", null, "CLASSIFIED", "Neutral", "m0", "2026-11-20T10:00:00Z");
 
     CliRun none = run("reprocess");
@@ -316,8 +348,16 @@ class OperationsIT {
     CliRun all = run("reprocess", "--all", "--dry-run");
     assertThat(all.exitCode()).as(all.err()).isZero();
     assertThat(all.outLines())
-        .hasSize(4)
-        .allMatch(line -> line.startsWith("would send s3://" + moto.bucket + "/"));
+        .containsExactly(
+            "would send s3://" + moto.bucket + "/a/rejected one.png (version v1, REJECTED by m1)",
+            "would send s3://" + moto.bucket
+                + "/a/rejected one.png (version v2, CLASSIFIED by m1, settings changed)",
+            "would send s3://" + moto.bucket + "/b/drawing.jpg (eTag etag-13, CLASSIFIED by m1)",
+            "would send s3://" + moto.bucket
+                + "/b/old.jpg (eTag etag-9, CLASSIFIED by m0, settings unknown)");
+    assertThat(run("reprocess", "--all", "--dry-run", "--json").jsonLines())
+        .extracting(j -> j.get("settings").asText())
+        .containsExactly("unknown", "changed", "current", "unknown");
     assertThat(visible(moto.queueUrl)).isZero();
 
     CliRun rejected = run("reprocess", "--status", "REJECTED", "--json");

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import offhours.cli.ReprocessCommand.Selection;
+import offhours.results.FakeResultIndexes;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
@@ -112,6 +113,43 @@ class ReprocessCommandTest {
     assertThat(select(Map.of("status", "REJECTED")).test(malformed)).isFalse();
     assertThatThrownBy(() -> select(Map.of("status", "lost")))
         .hasMessage("unknown status 'lost'; use CLASSIFIED or REJECTED");
+  }
+
+  @Test
+  void aClassificationOfTheModelUnderOtherOrUnknownSettingsIsListedAsStale() {
+    ResultItem unknown = item("a.png", Verdict.CLASSIFIED, "Neutral", "m1", "2026-11-25T10:00:00Z");
+    ResultItem changed = unknown.withSettings("0123456789ab");
+    ResultItem current = unknown.withSettings("f74d3ec496f3");
+
+    assertThat(ReprocessCommand.staleSettings(changed, "f74d3ec496f3"))
+        .isEqualTo(", settings changed");
+    assertThat(ReprocessCommand.staleSettings(unknown, "f74d3ec496f3"))
+        .isEqualTo(", settings unknown");
+    assertThat(ReprocessCommand.staleSettings(current, "f74d3ec496f3")).isEmpty();
+    assertThat(ReprocessCommand.staleSettings(
+            item("b.png", Verdict.REJECTED, null, "m1", "2026-11-25T10:00:00Z"), "f74d3ec496f3"))
+        .as("a verdict is replaced by any classification; its settings say nothing")
+        .isEmpty();
+  }
+
+  @Test
+  void theLiveSettingsAreThoseOfTheNewestClassification() {
+    FakeResultIndexes dynamo = new FakeResultIndexes()
+        .classified("cats/old.png", "Drawing", "2026-11-20T10:00:00Z", "0123456789ab")
+        .classified("cats/new.png", "Neutral", "2026-11-25T10:00:00Z", "f74d3ec496f3")
+        .rejected("dogs/bad.png", "2026-11-25T11:00:00Z");
+
+    assertThat(ResultsCommand.liveSettings(dynamo, "t")).isEqualTo("f74d3ec496f3");
+    assertThat(dynamo.queries)
+        .singleElement()
+        .satisfies(q -> assertThat(q.indexName()).isEqualTo(ResultsTable.STATUS_INDEX));
+    assertThat(ResultsCommand.liveSettings(new FakeResultIndexes(), "t"))
+        .as("no classification yet")
+        .isNull();
+    assertThat(ResultsCommand.liveSettings(
+            new FakeResultIndexes().classified("a.png", "Neutral", "2026-11-25T10:00:00Z"), "t"))
+        .as("the newest written before results recorded their settings")
+        .isNull();
   }
 
   /** Records every Query and answers it with the items of its partition; a Scan fails the test. */

@@ -51,6 +51,20 @@ public final class FakeResultIndexes implements DynamoDbClient {
     return this;
   }
 
+  /** As {@link #classified(String, String, String)}, written under the settings {@code settings} names. */
+  public FakeResultIndexes classified(String key, String label, String at, String settings) {
+    items.add(ResultsTable.toItem(ResultItem.classified(
+            object(key),
+            List.of(new Label(label, 0.9)),
+            "probabilities",
+            "m",
+            "e",
+            java.time.Instant.parse(at),
+            1)
+        .withSettings(settings)));
+    return this;
+  }
+
   /** Adds a REJECTED result for {@code key} at {@code at}. */
   public FakeResultIndexes rejected(String key, String at) {
     items.add(ResultsTable.toItem(ResultItem.rejected(
