@@ -43,6 +43,7 @@ class ResultsCommandTest {
         List.of(new ResultRow.LabelScore(label, 0.97)),
         null,
         "2026-11-25T09:00:00Z",
-        1);
+        1,
+        "f74d3ec496f3");
   }
 }
