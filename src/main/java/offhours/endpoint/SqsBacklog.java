@@ -20,24 +20,27 @@ public final class SqsBacklog implements Backlog {
 
   @Override
   public Snapshot read() {
-    Map<QueueAttributeName, String> q = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
-            .attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
-        .attributes();
+    Map<QueueAttributeName, String> q = attributes(queueUrl);
     long dead = dlqUrl.isEmpty()
         ? 0
-        : count(
-            sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl)
-                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                .attributes(),
-            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        : count(attributes(dlqUrl), QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
     return new Snapshot(
         count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
         count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
         count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
         dead);
+  }
+
+  /**
+   * Every attribute of a queue ("All": one call and one IAM action, sqs:GetQueueAttributes, as for the three counts
+   * by name; https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
+   * Not the counts by name: moto_server 5.2.1 (local mode, where the controller runs every 2 s) rebuilds the whole
+   * attribute set, three passes over every message in the queue, three times for each name asked and once for
+   * "All": at 1,000 queued messages 288 ms of its CPU for the three names against 36 ms, while it drains them.
+   */
+  private Map<QueueAttributeName, String> attributes(String url) {
+    return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+        .attributes();
   }
 
   private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
