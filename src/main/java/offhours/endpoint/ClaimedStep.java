@@ -165,7 +165,8 @@ final class ClaimedStep {
             () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
       }
     } catch (RuntimeException e) {
-      outcome = calling + " failed, retry next run: " + e.getMessage();
+      String reason = QuotaRefusal.reason(e);
+      outcome = calling + " failed, retry next run: " + reason;
       if (RunDeadline.outOfTime(e)) {
         // The run's deadline ended the call, or left it no time to start. Sent and cut, it may
         // have applied: the claim, written before it, says what it meant to do (a create billing,
@@ -186,7 +187,7 @@ final class ClaimedStep {
             .withFailures(
                 n,
                 now.plus(EndpointController.createBackoff(config.createBackoff(), n)),
-                "CreateEndpoint failed: " + e.getMessage())
+                "CreateEndpoint failed: " + reason)
             .withBilling(false)
             .withWakeIssuedAt(null); // the retry after the backoff is measured on its own
       } else {

@@ -17,6 +17,8 @@ import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.sim.MemoryControlTable;
 import offhours.stack.StackSpec;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
 class EndpointControllerTest {
   private final Rig rig = new Rig();
@@ -192,6 +194,43 @@ class EndpointControllerTest {
     assertThat(rig.state().wakeIssuedAt())
         .as("the retry's wake is measured from the retry, not through the backoff")
         .isNull();
+  }
+
+  @Test
+  void aCreateEndpointRefusedForAQuotaNamesTheQuotaAndTheCommandThatChecksIt() {
+    // As SageMaker answers a young account (aws-samples/sagemaker-custom-project-templates#51).
+    rig.createError = SageMakerException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ResourceLimitExceeded")
+            .errorMessage(
+                "The account-level service limit 'ml.m5.large for endpoint usage' is 0"
+                    + " Instances, with current utilization of 0 Instances and a request delta of 1"
+                    + " Instances. Please use AWS Service Quotas to request an increase for this quota.")
+            .serviceName("SageMaker")
+            .build())
+        .build();
+    Decision d = rig.run();
+    String hint = "[the account's quota 'ml.m5.large for endpoint usage' is too low for this stack:"
+        + " compare the stack's needs with the account's quotas and request an increase with"
+        + " 'scripts/offhours quotas --stack STACK'; the controller retries after its backoff]";
+    assertThat(d.outcome())
+        .startsWith("CREATE_ENDPOINT failed, retry next run: ")
+        .endsWith(hint);
+    assertThat(rig.state().lastAction()).startsWith("CreateEndpoint failed: ").endsWith(hint);
+    assertThat(rig.state().createNotBefore()).isEqualTo(rig.now.plus(Duration.ofMinutes(5)));
+  }
+
+  @Test
+  void anotherRefusalOfCreateEndpointGetsNoQuotaHint() {
+    rig.createError = SageMakerException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ValidationException")
+            .errorMessage("Could not find model 'm'.")
+            .build())
+        .build();
+    assertThat(rig.run().outcome()).doesNotContain("quota");
   }
 
   @Test

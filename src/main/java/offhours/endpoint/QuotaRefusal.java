@@ -1,0 +1,46 @@
+package offhours.endpoint;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/**
+ * SageMaker's refusal of a call for an account quota: ResourceLimitExceeded, e.g. "The account-level service limit
+ * 'ml.m5.large for endpoint usage' is 0 Instances, with current utilization of 0 Instances and a request delta of 1
+ * Instances. Please use AWS Service Quotas to request an increase for this quota."
+ * (https://github.com/aws-samples/aws-genai-llm-chatbot/issues/244). A young account's quota for many instance types
+ * is 0, so this is what a first deploy meets; the controller's reason names the quota and the command that checks it.
+ */
+final class QuotaRefusal {
+
+  static final String ERROR_CODE = "ResourceLimitExceeded";
+
+  /** The quota's name between the message's first quotes. */
+  private static final Pattern QUOTED = Pattern.compile("'([^']{1,200})'");
+
+  private QuotaRefusal() {}
+
+  /** The quota SageMaker named, if {@code e} is such a refusal ("a SageMaker quota" when it named none). */
+  static Optional<String> quota(RuntimeException e) {
+    if (!(e instanceof AwsServiceException aws)
+        || aws.awsErrorDetails() == null
+        || !ERROR_CODE.equals(aws.awsErrorDetails().errorCode())) {
+      return Optional.empty();
+    }
+    String message = String.valueOf(aws.awsErrorDetails().errorMessage());
+    Matcher quoted = QUOTED.matcher(message);
+    return Optional.of(quoted.find() ? "'" + quoted.group(1) + "'" : "a SageMaker quota");
+  }
+
+  /** The exception's message, and for a quota refusal which quota and what to do. */
+  static String reason(RuntimeException e) {
+    return e.getMessage()
+        + quota(e)
+            .map(q ->
+                " [the account's quota " + q + " is too low for this stack: compare the stack's"
+                    + " needs with the account's quotas and request an increase with 'scripts/offhours quotas"
+                    + " --stack STACK'; the controller retries after its backoff]")
+            .orElse("");
+  }
+}
