@@ -44,7 +44,9 @@ public final class AwsClients implements AutoCloseable {
     SAGEMAKER_RUNTIME(false),
     LAMBDA(false),
     CLOUDFORMATION(true),
-    LOGS(true);
+    LOGS(true),
+    /** The command line's quota check only ({@code offhours quotas}); no function calls it. */
+    SERVICE_QUOTAS(true);
 
     private final boolean bounded;
 

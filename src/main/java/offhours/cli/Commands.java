@@ -32,13 +32,15 @@ public final class Commands {
 
   /**
    * Everything {@code scripts/offhours} offers. Commands built elsewhere ({@code demo},
-   * {@code local start|stop|status}, {@code simulate}, {@code cost}) are added here.
+   * {@code local start|stop|status}, {@code simulate}, {@code cost}, {@code ui}, {@code quotas}) are
+   * added here.
    */
   public static List<Command> all() {
     return Stream.of(
             Stream.of(new DemoCommand(), LocalCommand.group()),
             builtIn().stream(),
-            Stream.of(new CostCommand(), new SimulateCommand(), new UiCommand()))
+            Stream.of(
+                new CostCommand(), new SimulateCommand(), new UiCommand(), new QuotasCommand()))
         .flatMap(s -> s)
         .toList();
   }

@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param settings the function settings a deployed stack runs with, by variable (its parameters, through
  *     {@link FunctionVariables#PARAMETERS_READ_BY_THE_CLI}); empty for the local stack, whose controller runs with the
  *     template's defaults and this machine's time zone
+ * @param parameters a deployed stack's parameters as DescribeStacks gives them, by name (what {@code offhours quotas}
+ *     reads the stack's needs from); empty for the local stack
  */
 public record Target(
     String description,
@@ -34,7 +36,8 @@ public record Target(
     AwsClients clients,
     Map<Name, String> names,
     Optional<Instant> created,
-    Map<String, String> settings)
+    Map<String, String> settings,
+    Map<String, String> parameters)
     implements AutoCloseable {
 
   /** A resource name with its key in the local state file and its deployed stack's output. */
@@ -80,6 +83,19 @@ public record Target(
     names = names.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(names));
     Objects.requireNonNull(created, "created");
     settings = Map.copyOf(settings);
+    parameters = Map.copyOf(parameters);
+  }
+
+  /** A stack whose parameters nothing here reads. */
+  public Target(
+      String description,
+      String source,
+      boolean local,
+      AwsClients clients,
+      Map<Name, String> names,
+      Optional<Instant> created,
+      Map<String, String> settings) {
+    this(description, source, local, clients, names, created, settings, Map.of());
   }
 
   /** A stack without settings of its own: the local stack, or a test's. */
@@ -90,7 +106,7 @@ public record Target(
       AwsClients clients,
       Map<Name, String> names,
       Optional<Instant> created) {
-    this(description, source, local, clients, names, created, Map.of());
+    this(description, source, local, clients, names, created, Map.of(), Map.of());
   }
 
   /** The stack's own value of a function setting ({@code INSTANCE_TYPE}, ...), if it has one. */

@@ -128,6 +128,10 @@ final class Targets {
       });
       Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
           .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
+      Map<String, String> parameters = stack.parameters().stream()
+          .filter(p -> p.parameterKey() != null && p.parameterValue() != null)
+          .collect(
+              Collectors.toMap(Parameter::parameterKey, Parameter::parameterValue, (a, b) -> a));
       return new Target(
           "stack " + stackName,
           "stack " + stackName,
@@ -135,10 +139,8 @@ final class Targets {
           clients,
           names,
           Optional.ofNullable(stack.creationTime()),
-          settingsFromParameters(stack.parameters().stream()
-              .filter(p -> p.parameterKey() != null && p.parameterValue() != null)
-              .collect(Collectors.toMap(
-                  Parameter::parameterKey, Parameter::parameterValue, (a, b) -> a))));
+          settingsFromParameters(parameters),
+          parameters);
     } catch (SdkClientException e) {
       clients.close();
       if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {

@@ -67,6 +67,14 @@ final class ReadmeCommands {
       "offhours.cli.SimulateGoalsIT#theGoalsTableHasARowPerTraceAndBudget",
       "scripts/offhours",
       "offhours.cli.CliIT#theWrapperScriptRunsTheCli",
+      // No account here: a stand-in speaks Service Quotas', Lambda's and CloudFormation's
+      // protocols.
+      "scripts/offhours quotas --instance-type ml.g5.xlarge",
+      "offhours.cli.QuotasCommandIT#theReadmesExampleIsWhatTheCommandPrints",
+      "scripts/offhours quotas",
+      "offhours.cli.QuotasCommandIT#beforeTheFirstDeployAQuotaOfZeroIsTooLowAndTheRequestForAnIncreaseIsPrinted",
+      "scripts/offhours --stack offhours quotas",
+      "offhours.cli.QuotasCommandIT#aDeployedServerlessStackIsCheckedWithItsOwnParametersAndLambdasReservedConcurrency",
       "scripts/offhours local start",
       LOCAL_STACK,
       "scripts/offhours upload PATH...",

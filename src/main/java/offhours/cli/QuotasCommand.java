@@ -1,0 +1,202 @@
+package offhours.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import offhours.aws.AwsClients;
+import offhours.aws.AwsClients.Service;
+import offhours.stack.Hosting;
+import offhours.stack.QuotaNeeds;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
+
+/**
+ * {@code offhours quotas}: the account's quotas against what a stack needs, before the first deploy (from flags) or
+ * for a deployed stack (from its parameters). A young account's SageMaker quota for the instance type is often 0, and
+ * CreateEndpoint is then refused with ResourceLimitExceeded.
+ */
+final class QuotasCommand implements Command {
+
+  private static final Option HOSTING = Option.value(
+      "hosting",
+      "H",
+      "Hosting: " + Hosting.spellings() + " (default: the stack's, else "
+          + QuotaNeeds.TEMPLATE_DEFAULTS.get("Hosting") + ")");
+  private static final Option TYPE = Option.value(
+      "instance-type",
+      "TYPE",
+      "InstanceType (default: the stack's, else " + QuotaNeeds.TEMPLATE_DEFAULTS.get("InstanceType")
+          + ")");
+  private static final Option COUNT = Option.value(
+      "instance-count",
+      "N",
+      "InstanceCount (default: the stack's, else "
+          + QuotaNeeds.TEMPLATE_DEFAULTS.get("InstanceCount") + ")");
+  private static final Option CONCURRENCY = Option.value(
+      "maximum-concurrency",
+      "N",
+      "MaximumConcurrency, Classify's (default: the stack's, else "
+          + QuotaNeeds.TEMPLATE_DEFAULTS.get("MaximumConcurrency") + ")");
+  private static final Option SERVERLESS = Option.value(
+      "serverless-max-concurrency",
+      "N",
+      "ServerlessMaxConcurrency (default: the stack's, else "
+          + QuotaNeeds.TEMPLATE_DEFAULTS.get("ServerlessMaxConcurrency") + ")");
+
+  /** As {@link Option#STACK}, which it stands for; without it the check is of a stack not yet deployed. */
+  private static final Option STACK = Option.value(
+      Option.STACK.name(),
+      "NAME",
+      "read the deployed CloudFormation stack NAME's parameters (default: none, the"
+          + " template's defaults and the flags)");
+
+  /** Each flag with the template parameter it stands for. */
+  private static final Map<Option, String> PARAMETERS = orderedFlags();
+
+  /** What the check calls, for the message when AWS refuses one. */
+  static final String ACTIONS =
+      "servicequotas:ListServiceQuotas, servicequotas:ListAWSDefaultServiceQuotas and"
+          + " lambda:GetAccountSettings";
+
+  @Override
+  public String name() {
+    return "quotas";
+  }
+
+  @Override
+  public String summary() {
+    return "check the account's SageMaker and Lambda quotas against what the stack needs (before the first deploy)";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(HOSTING, TYPE, COUNT, CONCURRENCY, SERVERLESS, Option.JSON, STACK);
+  }
+
+  @Override
+  public String description() {
+    return """
+        Reads, in your AWS Region (AWS_REGION, AWS_DEFAULT_REGION or your profile's) and with your credentials,
+        the account's applied value of each quota the stack needs, else AWS's default, and says whether it is
+        enough: SageMaker's "TYPE for endpoint usage" (instances of InstanceType across the account's real-time
+        endpoints; a young account's is often 0, and CreateEndpoint is then refused with ResourceLimitExceeded)
+        or, with Hosting serverless, its total serverless concurrency; and Lambda's concurrency, which Classify
+        (up to MaximumConcurrency) and the controller share.
+        Without --stack it checks the template's defaults, as the first deploy would use them; the flags set
+        what you will deploy with. With --stack NAME it reads the deployed stack's parameters, and the flags
+        override them. For each quota that is too low it prints the AWS CLI request for an increase.
+        Exit status 1 when a quota is too low or not offered in the Region.
+        It calls servicequotas:ListServiceQuotas, servicequotas:ListAWSDefaultServiceQuotas and
+        lambda:GetAccountSettings (with --stack also cloudformation:DescribeStacks).
+        With --json: one object per quota: {"region", "service", "quota", "needed", "why", "status" (ok, too low,
+        not listed), "quotaCode", "value", "source" (applied or default), "available", "todo"}.
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) {
+    Optional<String> stack = call.args().value(Option.STACK.name());
+    Map<String, String> parameters = new LinkedHashMap<>();
+    Target target = stack.isPresent() ? call.target() : null;
+    try (AwsClients clients = target == null ? userClients(call) : target.clients()) {
+      if (target != null) {
+        parameters.putAll(target.parameters());
+      }
+      PARAMETERS.forEach((option, parameter) ->
+          call.args().value(option.name()).ifPresent(v -> parameters.put(parameter, v)));
+      QuotaNeeds needs = needs(parameters);
+      QuotaCheck check;
+      try (ServiceQuotasClient serviceQuotas =
+              clients.build(Service.SERVICE_QUOTAS, ServiceQuotasClient.builder());
+          LambdaClient lambda = clients.build(Service.LAMBDA, LambdaClient.builder())) {
+        List<QuotaNeeds.Need> list = needs.needs();
+        check = QuotaCheck.of(
+            clients.region().id(),
+            list,
+            AccountQuotas.sageMaker(
+                serviceQuotas,
+                list.stream()
+                    .filter(n -> n.service() == QuotaNeeds.Service.SAGEMAKER)
+                    .map(QuotaNeeds.Need::quota)
+                    .toList()),
+            AccountQuotas.lambda(lambda));
+      } catch (SdkClientException e) {
+        if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+          throw CliException.failure("no AWS credentials to read the quotas of " + clients.region()
+              + ": run 'aws configure', or 'aws sso login --profile "
+              + Terminal.printable(AwsClients.userProfile())
+              + "' for an IAM Identity Center profile; or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+              + " AWS_SECRET_ACCESS_KEY");
+        }
+        throw e;
+      } catch (AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+        if (code != null && code.startsWith("AccessDenied")) {
+          throw CliException.failure("AWS refused to show the quotas in " + clients.region() + " ("
+              + Terminal.printable(e.awsErrorDetails().errorMessage())
+              + "); the check needs " + ACTIONS);
+        }
+        throw e;
+      }
+      if (call.json()) {
+        check.toJson().forEach(o -> call.out().println(Json.line(o)));
+      } else {
+        call.out().print(check.render(call.context().columns()));
+      }
+      return check.allOk() ? 0 : CliException.FAILURE;
+    }
+  }
+
+  /** The user's clients; without a Region the message names this command, not --stack. */
+  private static AwsClients userClients(Invocation call) {
+    try {
+      return call.context().userClients().get();
+    } catch (CliException e) {
+      if (Targets.NO_REGION.equals(e.getMessage())) {
+        throw CliException.failure(
+            "quotas are per Region and none is set: export AWS_DEFAULT_REGION=REGION"
+                + " (the one you deploy to), or run 'aws configure'");
+      }
+      throw e;
+    }
+  }
+
+  /** The needs of these parameters; a flag's bad value is a usage error naming the flag. */
+  static QuotaNeeds needs(Map<String, String> parameters) {
+    for (Map.Entry<Option, String> flag : PARAMETERS.entrySet()) {
+      String value = parameters.get(flag.getValue());
+      if (value != null
+          && flag.getKey() != HOSTING
+          && flag.getKey() != TYPE
+          && !value.matches("[1-9][0-9]{0,5}")) {
+        throw CliException.usage("--" + flag.getKey().name() + " (" + flag.getValue()
+            + ") needs a positive whole number, got '" + Terminal.printable(value) + "'");
+      }
+    }
+    String type = parameters.get("InstanceType");
+    if (type != null && !type.matches("ml\\.[a-z0-9]+\\.[a-z0-9]+")) {
+      throw CliException.usage(
+          "--instance-type needs a SageMaker instance type such as ml.m5.large, got '"
+              + Terminal.printable(type) + "'");
+    }
+    try {
+      return QuotaNeeds.fromParameters(parameters);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--hosting needs " + Hosting.spellings() + ", got '"
+          + Terminal.printable(parameters.get("Hosting")) + "'");
+    }
+  }
+
+  private static Map<Option, String> orderedFlags() {
+    Map<Option, String> flags = new LinkedHashMap<>();
+    flags.put(HOSTING, "Hosting");
+    flags.put(TYPE, "InstanceType");
+    flags.put(COUNT, "InstanceCount");
+    flags.put(CONCURRENCY, "MaximumConcurrency");
+    flags.put(SERVERLESS, "ServerlessMaxConcurrency");
+    return flags;
+  }
+}

@@ -1,0 +1,154 @@
+package offhours.stack;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a stack asks of its account's per-Region quotas, from the template parameters that size it: the quotas a young
+ * account often has too low for it (SageMaker's per-instance-type endpoint quotas start at 0 for many types, Lambda's
+ * concurrency at 10), each with the amount the stack needs and why. {@code offhours quotas} compares them with the
+ * account's values.
+ *
+ * @param hosting {@code Hosting}
+ * @param instanceType {@code InstanceType} (scheduled and scale-to-zero)
+ * @param instanceCount {@code InstanceCount} (scheduled and scale-to-zero)
+ * @param classifyConcurrency {@code MaximumConcurrency}, the Classify trigger's
+ * @param serverlessConcurrency {@code ServerlessMaxConcurrency} (serverless)
+ */
+public record QuotaNeeds(
+    Hosting hosting,
+    String instanceType,
+    int instanceCount,
+    int classifyConcurrency,
+    int serverlessConcurrency) {
+
+  /** Where a quota is read: Service Quotas' service code (Lambda's concurrency comes from GetAccountSettings). */
+  public enum Service {
+    SAGEMAKER("sagemaker"),
+    LAMBDA("lambda");
+
+    private final String code;
+
+    Service(String code) {
+      this.code = code;
+    }
+
+    /** The service code Service Quotas knows it by. */
+    public String code() {
+      return code;
+    }
+  }
+
+  /**
+   * One quota the stack needs: its name as Service Quotas lists it, how much, and why in the stack's own terms.
+   *
+   * @param quota the QuotaName, matched exactly
+   * @param needed the least value that lets the stack run as configured
+   */
+  public record Need(Service service, String quota, int needed, String why) {}
+
+  /**
+   * The Service Quotas name of the account's total serverless concurrency, which every serverless endpoint's
+   * MaxConcurrency draws from (some accounts get 10, not the documented 200:
+   * https://repost.aws/questions/QUY0gXNLrdTH6eqqA4hv5FeA).
+   */
+  public static final String SERVERLESS_CONCURRENCY =
+      "Maximum total concurrency that can be allocated across all serverless endpoints";
+
+  /**
+   * Lambda's account concurrency as Service Quotas names it (quota code {@link #LAMBDA_CONCURRENCY_CODE}); new accounts
+   * have a reduced value that AWS raises with use (https://docs.aws.amazon.com/general/latest/gr/lambda-service.html).
+   */
+  public static final String LAMBDA_CONCURRENCY = "Concurrent executions";
+
+  public static final String LAMBDA_CONCURRENCY_CODE = "L-B99A9384";
+
+  /**
+   * Invocations of the controller that may run at once: its run-timer trigger's MaximumConcurrency in template.yaml
+   * (the lowest Lambda allows), which schedule invocations share.
+   */
+  public static final int CONTROLLER_CONCURRENCY = 2;
+
+  /** The template's defaults of the parameters read here: a stack of an older template lacks some. */
+  public static final Map<String, String> TEMPLATE_DEFAULTS = Map.of(
+      "Hosting", "scheduled",
+      "InstanceType", "ml.m5.large",
+      "InstanceCount", "1",
+      "MaximumConcurrency", "5",
+      "ServerlessMaxConcurrency", "10");
+
+  public QuotaNeeds {
+    Objects.requireNonNull(hosting, "hosting");
+    Objects.requireNonNull(instanceType, "instanceType");
+    if (!instanceType.matches("ml\\.[a-z0-9]+\\.[a-z0-9]+")) {
+      throw new IllegalArgumentException(
+          "an instance type is named ml.FAMILY.SIZE (e.g. ml.m5.large), got '" + instanceType
+              + "'");
+    }
+    for (int n : new int[] {instanceCount, classifyConcurrency, serverlessConcurrency}) {
+      if (n < 1) {
+        throw new IllegalArgumentException("counts and concurrencies are at least 1, got " + n);
+      }
+    }
+  }
+
+  /** From a deployed stack's parameters (DescribeStacks), a parameter it lacks taking the template's default. */
+  public static QuotaNeeds fromParameters(Map<String, String> parameters) {
+    java.util.function.Function<String, String> value =
+        name -> parameters.getOrDefault(name, TEMPLATE_DEFAULTS.get(name));
+    return new QuotaNeeds(
+        Hosting.parse(value.apply("Hosting")),
+        value.apply("InstanceType"),
+        Integer.parseInt(value.apply("InstanceCount")),
+        Integer.parseInt(value.apply("MaximumConcurrency")),
+        Integer.parseInt(value.apply("ServerlessMaxConcurrency")));
+  }
+
+  /** The quotas this stack needs, SageMaker's first. */
+  public List<Need> needs() {
+    Need sageMaker = switch (hosting) {
+      // The controller never calls UpdateEndpoint, whose blue/green update provisions a second
+      // fleet
+      // before it retires the first
+      // (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green.html): a
+      // hosting or instance-type switch deletes the endpoint, then creates it under the same name.
+      // So the stack never holds more than InstanceCount instances.
+      case SCHEDULED ->
+        new Need(
+            Service.SAGEMAKER,
+            endpointUsage(instanceType),
+            instanceCount,
+            "InstanceCount, while the endpoint is on");
+      case SCALE_TO_ZERO ->
+        new Need(
+            Service.SAGEMAKER,
+            endpointUsage(instanceType),
+            instanceCount,
+            "InstanceCount, while copies are up");
+      case SERVERLESS ->
+        new Need(
+            Service.SAGEMAKER,
+            SERVERLESS_CONCURRENCY,
+            serverlessConcurrency,
+            "ServerlessMaxConcurrency");
+    };
+    return List.of(
+        sageMaker,
+        new Need(
+            Service.LAMBDA,
+            LAMBDA_CONCURRENCY,
+            classifyConcurrency + CONTROLLER_CONCURRENCY,
+            "MaximumConcurrency " + classifyConcurrency + " (Classify) + " + CONTROLLER_CONCURRENCY
+                + " (controller)"));
+  }
+
+  /**
+   * SageMaker's quota on real-time endpoint instances of one type, account-wide in a Region, as CreateEndpoint names it
+   * when it refuses: "The account-level service limit 'ml.m5.large for endpoint usage' is 0 Instances ..."
+   * (https://github.com/aws-samples/sagemaker-custom-project-templates/issues/51).
+   */
+  public static String endpointUsage(String instanceType) {
+    return instanceType + " for endpoint usage";
+  }
+}
