@@ -43,7 +43,7 @@ final class AccountQuotas {
    * found.
    */
   static Map<String, Quota> sageMaker(ServiceQuotasClient client, Collection<String> names) {
-    String service = QuotaNeeds.Service.SAGEMAKER.code();
+    String service = QuotaNeeds.QuotaService.SAGEMAKER.code();
     Map<String, Quota> found = new LinkedHashMap<>();
     Set<String> wanted = new HashSet<>(names);
     collect(

@@ -13,9 +13,9 @@ import offhours.stack.QuotaNeeds.Need;
  *
  * @param region where the quotas were read: quotas are per Region, and so is a request to raise one
  */
-record QuotaCheck(String region, List<Row> rows) {
+record QuotaCheck(String region, List<QuotaRow> rows) {
 
-  enum Status {
+  enum QuotaStatus {
     OK("ok"),
     TOO_LOW("too low"),
     /** Service Quotas lists no quota of that name here: SageMaker does not offer the instance type in this Region. */
@@ -23,7 +23,7 @@ record QuotaCheck(String region, List<Row> rows) {
 
     private final String words;
 
-    Status(String words) {
+    QuotaStatus(String words) {
       this.words = words;
     }
 
@@ -33,13 +33,13 @@ record QuotaCheck(String region, List<Row> rows) {
   }
 
   /** A need and the account's quota for it (null when not listed). */
-  record Row(Need need, Quota quota) {
+  record QuotaRow(Need need, Quota quota) {
 
-    Status status() {
+    QuotaStatus status() {
       if (quota == null) {
-        return Status.NOT_LISTED;
+        return QuotaStatus.NOT_LISTED;
       }
-      return quota.available() >= need.needed() ? Status.OK : Status.TOO_LOW;
+      return quota.available() >= need.needed() ? QuotaStatus.OK : QuotaStatus.TOO_LOW;
     }
 
     /** The value to ask for: the need, plus what reserved concurrency keeps from the stack. */
@@ -55,23 +55,23 @@ record QuotaCheck(String region, List<Row> rows) {
   /** Each need with the account's quota of its name ({@code sageMaker} by name, {@code lambda} for Lambda's). */
   static QuotaCheck of(
       String region, List<Need> needs, Map<String, Quota> sageMaker, Quota lambda) {
-    List<Row> rows = new ArrayList<>();
+    List<QuotaRow> rows = new ArrayList<>();
     for (Need need : needs) {
-      rows.add(new Row(
+      rows.add(new QuotaRow(
           need,
-          need.service() == QuotaNeeds.Service.LAMBDA ? lambda : sageMaker.get(need.quota())));
+          need.service() == QuotaNeeds.QuotaService.LAMBDA ? lambda : sageMaker.get(need.quota())));
     }
     return new QuotaCheck(region, rows);
   }
 
   boolean allOk() {
-    return rows.stream().allMatch(r -> r.status() == Status.OK);
+    return rows.stream().allMatch(r -> r.status() == QuotaStatus.OK);
   }
 
   /** The table, then for each quota that is not ok one line that says what to do. */
   String render(int columns) {
     List<List<String>> cells = new ArrayList<>();
-    for (Row row : rows) {
+    for (QuotaRow row : rows) {
       cells.add(List.of(
           row.need().service().code(),
           row.need().quota(),
@@ -83,7 +83,7 @@ record QuotaCheck(String region, List<Row> rows) {
         List.of("service", "quota", "needed", "account (" + region + ")", "status"),
         cells,
         columns));
-    for (Row row : rows) {
+    for (QuotaRow row : rows) {
       String todo = todo(row);
       if (todo != null) {
         text.append(Terminal.printable(todo)).append('\n');
@@ -92,7 +92,7 @@ record QuotaCheck(String region, List<Row> rows) {
     return text.toString();
   }
 
-  private static String account(Row row) {
+  private static String account(QuotaRow row) {
     Quota quota = row.quota();
     if (quota == null) {
       return "-";
@@ -102,7 +102,7 @@ record QuotaCheck(String region, List<Row> rows) {
   }
 
   /** What to do about a row that is not ok, or null. */
-  String todo(Row row) {
+  String todo(QuotaRow row) {
     Need need = row.need();
     return switch (row.status()) {
       case OK -> null;
@@ -118,8 +118,8 @@ record QuotaCheck(String region, List<Row> rows) {
     };
   }
 
-  /** The AWS CLI request for a raise to {@link Row#request()}. */
-  String requestCommand(Row row) {
+  /** The AWS CLI request for a raise to {@link QuotaRow#request()}. */
+  String requestCommand(QuotaRow row) {
     return "aws service-quotas request-service-quota-increase --region " + region
         + " --service-code " + row.need().service().code() + " --quota-code "
         + row.quota().code()
@@ -129,7 +129,7 @@ record QuotaCheck(String region, List<Row> rows) {
   /** One JSON object per row. */
   List<ObjectNode> toJson() {
     List<ObjectNode> objects = new ArrayList<>();
-    for (Row row : rows) {
+    for (QuotaRow row : rows) {
       ObjectNode json = Json.object()
           .put("region", region)
           .put("service", row.need().service().code())

@@ -119,7 +119,7 @@ final class QuotasCommand implements Command {
             AccountQuotas.sageMaker(
                 serviceQuotas,
                 list.stream()
-                    .filter(n -> n.service() == QuotaNeeds.Service.SAGEMAKER)
+                    .filter(n -> n.service() == QuotaNeeds.QuotaService.SAGEMAKER)
                     .map(QuotaNeeds.Need::quota)
                     .toList()),
             AccountQuotas.lambda(lambda));

@@ -24,13 +24,13 @@ public record QuotaNeeds(
     int serverlessConcurrency) {
 
   /** Where a quota is read: Service Quotas' service code (Lambda's concurrency comes from GetAccountSettings). */
-  public enum Service {
+  public enum QuotaService {
     SAGEMAKER("sagemaker"),
     LAMBDA("lambda");
 
     private final String code;
 
-    Service(String code) {
+    QuotaService(String code) {
       this.code = code;
     }
 
@@ -46,7 +46,7 @@ public record QuotaNeeds(
    * @param quota the QuotaName, matched exactly
    * @param needed the least value that lets the stack run as configured
    */
-  public record Need(Service service, String quota, int needed, String why) {}
+  public record Need(QuotaService service, String quota, int needed, String why) {}
 
   /**
    * The Service Quotas name of the account's total serverless concurrency, which every serverless endpoint's
@@ -116,19 +116,19 @@ public record QuotaNeeds(
       // So the stack never holds more than InstanceCount instances.
       case SCHEDULED ->
         new Need(
-            Service.SAGEMAKER,
+            QuotaService.SAGEMAKER,
             endpointUsage(instanceType),
             instanceCount,
             "InstanceCount, while the endpoint is on");
       case SCALE_TO_ZERO ->
         new Need(
-            Service.SAGEMAKER,
+            QuotaService.SAGEMAKER,
             endpointUsage(instanceType),
             instanceCount,
             "InstanceCount, while copies are up");
       case SERVERLESS ->
         new Need(
-            Service.SAGEMAKER,
+            QuotaService.SAGEMAKER,
             SERVERLESS_CONCURRENCY,
             serverlessConcurrency,
             "ServerlessMaxConcurrency");
@@ -136,7 +136,7 @@ public record QuotaNeeds(
     return List.of(
         sageMaker,
         new Need(
-            Service.LAMBDA,
+            QuotaService.LAMBDA,
             LAMBDA_CONCURRENCY,
             classifyConcurrency + CONTROLLER_CONCURRENCY,
             "MaximumConcurrency " + classifyConcurrency + " (Classify) + " + CONTROLLER_CONCURRENCY

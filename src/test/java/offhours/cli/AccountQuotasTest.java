@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import offhours.cli.AccountQuotas.Quota;
-import offhours.cli.QuotaCheck.Status;
+import offhours.cli.QuotaCheck.QuotaStatus;
 import offhours.stack.QuotaNeeds;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
@@ -136,8 +136,8 @@ class AccountQuotasTest {
             new Quota("ml.m5.large for endpoint usage", "L-1", 2, true, 0)),
         new Quota("Concurrent executions", "L-B99A9384", 1000, true, 993));
     assertThat(enough.rows())
-        .extracting(QuotaCheck.Row::status)
-        .containsExactly(Status.OK, Status.OK);
+        .extracting(QuotaCheck.QuotaRow::status)
+        .containsExactly(QuotaStatus.OK, QuotaStatus.OK);
     assertThat(enough.allOk()).isTrue();
 
     QuotaCheck reserved = QuotaCheck.of(
@@ -146,8 +146,8 @@ class AccountQuotasTest {
         Map.of(),
         new Quota("Concurrent executions", "L-B99A9384", 1000, true, 994));
     assertThat(reserved.rows())
-        .extracting(QuotaCheck.Row::status)
-        .containsExactly(Status.NOT_LISTED, Status.TOO_LOW);
+        .extracting(QuotaCheck.QuotaRow::status)
+        .containsExactly(QuotaStatus.NOT_LISTED, QuotaStatus.TOO_LOW);
     assertThat(reserved.rows().get(1).request()).isEqualTo(1001);
     assertThat(reserved.render(200))
         .contains("6 unreserved of 1000 (applied)")

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import offhours.stack.QuotaNeeds.Need;
-import offhours.stack.QuotaNeeds.Service;
+import offhours.stack.QuotaNeeds.QuotaService;
 import org.junit.jupiter.api.Test;
 
 class QuotaNeedsTest {
@@ -45,12 +45,12 @@ class QuotaNeedsTest {
     assertThat(needs.needs())
         .containsExactly(
             new Need(
-                Service.SAGEMAKER,
+                QuotaService.SAGEMAKER,
                 "ml.m5.large for endpoint usage",
                 1,
                 "InstanceCount, while the endpoint is on"),
             new Need(
-                Service.LAMBDA,
+                QuotaService.LAMBDA,
                 "Concurrent executions",
                 7,
                 "MaximumConcurrency 5 (Classify) + 2 (controller)"));
@@ -62,7 +62,7 @@ class QuotaNeedsTest {
         Map.of("Hosting", "scale-to-zero", "InstanceType", "ml.g4dn.xlarge", "InstanceCount", "3"));
     assertThat(needs.needs().getFirst())
         .isEqualTo(new Need(
-            Service.SAGEMAKER,
+            QuotaService.SAGEMAKER,
             "ml.g4dn.xlarge for endpoint usage",
             3,
             "InstanceCount, while copies are up"));
