@@ -55,6 +55,8 @@ class ApiPackageIT {
         "software/amazon/awssdk/services/sts/",
         "software/amazon/awssdk/services/sso/",
         "software/amazon/awssdk/services/ssooidc/",
+        "software/amazon/awssdk/services/servicequotas/",
+        "offhours/stack/QuotaNeeds",
         "ai/onnxruntime/",
         "offhours/local/",
         "offhours/cli/",

@@ -70,6 +70,8 @@ class PackageContentsIT {
         "software/amazon/awssdk/services/sts/",
         "software/amazon/awssdk/services/sso/",
         "software/amazon/awssdk/services/ssooidc/",
+        "software/amazon/awssdk/services/servicequotas/",
+        "offhours/stack/QuotaNeeds",
         "ai/onnxruntime/",
         "offhours/local/",
         "offhours/cli/",
@@ -101,7 +103,9 @@ class PackageContentsIT {
         "io/netty/",
         "software/amazon/awssdk/services/sts/",
         "software/amazon/awssdk/services/sso/",
-        "software/amazon/awssdk/services/ssooidc/")) {
+        "software/amazon/awssdk/services/ssooidc/",
+        "software/amazon/awssdk/services/servicequotas/",
+        "offhours/stack/QuotaNeeds")) {
       assertThat(controller.classesUnder(forbidden))
           .as("classes under %s in controller.zip", forbidden)
           .isEmpty();
