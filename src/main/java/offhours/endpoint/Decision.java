@@ -76,17 +76,22 @@ public record Decision(
         at, false, null, null, null, null, Action.OUT_OF_TIME, why, "skipped", false, null);
   }
 
-  /** A run whose claim of {@code step} the deadline cut with {@code cut}: the step is not taken. */
+  /**
+   * A run whose claim of {@code step} (taken for {@code stepWhy}) the deadline cut with {@code cut}: the step is not
+   * taken. (The step comes as its action and reason, not as EndpointController's Step: the Api's package carries this
+   * record without the controller.)
+   */
   static Decision notClaimed(
       Instant at,
       Want want,
       Endpoint.Status ep,
       Mapping.TriggerState mp,
       Backlog.Snapshot q,
-      EndpointController.Step step,
+      Action step,
+      String stepWhy,
       boolean outside,
       RuntimeException cut) {
-    String why = step.action() + " not taken (" + step.why() + "): the write claiming it did not"
+    String why = step + " not taken (" + stepWhy + "): the write claiming it did not"
         + " answer before the run's deadline (" + cut.getMessage() + "); it may have applied,"
         + " and the next run reads the state, the endpoint and the trigger again";
     return new Decision(

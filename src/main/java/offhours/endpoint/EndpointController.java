@@ -183,7 +183,7 @@ public final class EndpointController {
       // with the endpoint and the trigger and corrects, as after a step that failed.
       log.accept(
           Emf.run(now, config.endpointName(), ep, mp, q, outside, false, false, true, overdue));
-      return Decision.notClaimed(now, want, ep, mp, q, step, outside, e);
+      return Decision.notClaimed(now, want, ep, mp, q, step.action(), step.why(), outside, e);
     }
     if (!won) {
       // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
