@@ -40,18 +40,10 @@ public final class FakeResultIndexes implements DynamoDbClient {
 
   /** Adds a CLASSIFIED result for {@code key} with top label {@code label} at {@code at} (an ISO instant). */
   public FakeResultIndexes classified(String key, String label, String at) {
-    items.add(ResultsTable.toItem(ResultItem.classified(
-        object(key),
-        List.of(new Label(label, 0.9)),
-        "probabilities",
-        "m",
-        "e",
-        java.time.Instant.parse(at),
-        1)));
-    return this;
+    return classified(key, label, at, null);
   }
 
-  /** As {@link #classified(String, String, String)}, written under the settings {@code settings} names. */
+  /** As {@link #classified(String, String, String)}, written under the settings {@code settings} names (null: none recorded). */
   public FakeResultIndexes classified(String key, String label, String at, String settings) {
     items.add(ResultsTable.toItem(ResultItem.classified(
             object(key),
