@@ -20,31 +20,13 @@ import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
  */
 final class QuotasCommand implements Command {
 
-  private static final Option HOSTING = Option.value(
-      "hosting",
-      "H",
-      "Hosting: " + Hosting.spellings() + " (default: the stack's, else "
-          + QuotaNeeds.TEMPLATE_DEFAULTS.get("Hosting") + ")");
-  private static final Option TYPE = Option.value(
-      "instance-type",
-      "TYPE",
-      "InstanceType (default: the stack's, else " + QuotaNeeds.TEMPLATE_DEFAULTS.get("InstanceType")
-          + ")");
-  private static final Option COUNT = Option.value(
-      "instance-count",
-      "N",
-      "InstanceCount (default: the stack's, else "
-          + QuotaNeeds.TEMPLATE_DEFAULTS.get("InstanceCount") + ")");
-  private static final Option CONCURRENCY = Option.value(
-      "maximum-concurrency",
-      "N",
-      "MaximumConcurrency, Classify's (default: the stack's, else "
-          + QuotaNeeds.TEMPLATE_DEFAULTS.get("MaximumConcurrency") + ")");
-  private static final Option SERVERLESS = Option.value(
-      "serverless-max-concurrency",
-      "N",
-      "ServerlessMaxConcurrency (default: the stack's, else "
-          + QuotaNeeds.TEMPLATE_DEFAULTS.get("ServerlessMaxConcurrency") + ")");
+  private static final Option HOSTING = flag("hosting", "H", "Hosting", ": " + Hosting.spellings());
+  private static final Option TYPE = flag("instance-type", "TYPE", "InstanceType", "");
+  private static final Option COUNT = flag("instance-count", "N", "InstanceCount", "");
+  private static final Option CONCURRENCY =
+      flag("maximum-concurrency", "N", "MaximumConcurrency", ", Classify's");
+  private static final Option SERVERLESS =
+      flag("serverless-max-concurrency", "N", "ServerlessMaxConcurrency", "");
 
   /** As {@link Option#STACK}, which it stands for; without it the check is of a stack not yet deployed. */
   private static final Option STACK = Option.value(
@@ -188,6 +170,15 @@ final class QuotasCommand implements Command {
       throw CliException.usage("--hosting needs " + Hosting.spellings() + ", got '"
           + Terminal.printable(parameters.get("Hosting")) + "'");
     }
+  }
+
+  /** A flag that sets template parameter {@code parameter}; its help names the parameter and its default. */
+  private static Option flag(String name, String meta, String parameter, String what) {
+    return Option.value(
+        name,
+        meta,
+        parameter + what + " (default: the stack's, else "
+            + QuotaNeeds.TEMPLATE_DEFAULTS.get(parameter) + ")");
   }
 
   private static Map<Option, String> orderedFlags() {
