@@ -3,7 +3,6 @@ package offhours.endpoint;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -44,15 +43,6 @@ public final class ControllerHandler
    * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html), so one holder serves them in turn.
    */
   private final AtomicReference<InvocationDeadline> run;
-
-  /**
-   * Kept after a probe's ledger write: the run's later steps (the second claim, enabling the trigger, the log
-   * retention, saving its state, arming the timer, recording the decision: single writes of milliseconds each, with
-   * room for the SDK's retries) and {@link InvocationDeadline#END}, as {@link RunDeadline} shares them out. The probe
-   * takes up to 30 s and the write's first call and resend up to 60 s more, past the function's 60 s Timeout; cut,
-   * the write is logged as unconfirmed or not counted and the run still ends.
-   */
-  static final Duration AFTER_PROBE_LEDGER = RunDeadline.AFTER_PROBE_LEDGER;
 
   public ControllerHandler() {
     this(System.getenv());
@@ -122,7 +112,8 @@ public final class ControllerHandler
       UsageLedger.Unrecorded log,
       Supplier<InvocationDeadline> run) {
     return new UsageLedger(dynamo, settings, clock, log)
-        .within(() -> run.get().timeout(AFTER_PROBE_LEDGER, "the test invocation's ledger write"));
+        .within(() -> run.get()
+            .timeout(RunDeadline.AFTER_PROBE_LEDGER, "the test invocation's ledger write"));
   }
 
   /** Decisions are only returned, not recorded. */

@@ -70,7 +70,9 @@ final class RunDeadline implements ExecutionInterceptor {
 
   /**
    * Kept by the probe's ledger write ({@link ControllerHandler#probeLedger}, which cuts it there): the second claim,
-   * the enable and the log retention (1 s each), and what the step keeps.
+   * the enable and the log retention (1 s each), and what the step keeps. Uncut, the probe's 30 s and the write's
+   * first call and resend (up to 60 s more) would outlast the function's 60 s Timeout; cut, the write is logged as
+   * unconfirmed or not counted and the run still ends.
    */
   static final Duration AFTER_PROBE_LEDGER = Duration.ofMillis(3_000).plus(AFTER_STEP);
 

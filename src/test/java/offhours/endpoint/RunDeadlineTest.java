@@ -150,7 +150,7 @@ class RunDeadlineTest {
     assertThat(SageMakerEndpoint.PROBE_TIMEOUT.plus(RunDeadline.AFTER_PROBE))
         .as("a probe that takes its full 30 s leaves its writes their 10 s in the 60 s Timeout")
         .isLessThan(Duration.ofSeconds(60));
-    assertThat(ControllerHandler.AFTER_PROBE_LEDGER)
+    assertThat(RunDeadline.AFTER_PROBE_LEDGER)
         .as("the probe's ledger write keeps what the probe leaves it, less its own 2 s")
         .isEqualTo(RunDeadline.AFTER_PROBE.minusSeconds(2));
   }
