@@ -60,8 +60,9 @@ final class FunctionEnvironments {
     env.putAll(labels(labelsS3Uri));
     env.putAll(modelSettings);
     env.putAll(component(modelSettings));
-    if (offhours.stack.Hosting.SERVERLESS.value().equals(modelSettings.get("HOSTING"))) {
-      env.put("MAX_IMAGE_BYTES", "4194304"); // as the template: a serverless endpoint takes 4 MB
+    if (Hosting.SERVERLESS.value().equals(modelSettings.get("HOSTING"))) {
+      // As the template: a serverless endpoint takes 4 MB.
+      env.put("MAX_IMAGE_BYTES", Integer.toString(Hosting.SERVERLESS_MAX_PAYLOAD_BYTES));
     }
     // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in
     // seconds.
@@ -128,8 +129,9 @@ final class FunctionEnvironments {
     env.put("BUCKET_NAME", provisioned.bucket());
     env.put("MODEL_NAME", names.model());
     env.put("RESULTS_TABLE_NAME", provisioned.resultsTable());
-    if (options.hosting() == offhours.stack.Hosting.SERVERLESS) {
-      env.put("MAX_IMAGE_BYTES", "4194304"); // as the template: a serverless endpoint takes 4 MB
+    if (options.hosting() == Hosting.SERVERLESS) {
+      // As the template: a serverless endpoint takes 4 MB.
+      env.put("MAX_IMAGE_BYTES", Integer.toString(Hosting.SERVERLESS_MAX_PAYLOAD_BYTES));
     }
     // The local serverless endpoint's memory (DeploymentWiring), at which POST /classify's
     // invocations go to the ledger, as Classify's do.

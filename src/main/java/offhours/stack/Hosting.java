@@ -15,6 +15,13 @@ public enum Hosting {
   /** A serverless endpoint owned by the stack: nothing to schedule, cold starts and throttling defer. */
   SERVERLESS("serverless");
 
+  /**
+   * The largest request body a serverless endpoint takes: "The maximum request and response payload size for
+   * serverless invocations is 4 MB" (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-invoke.html),
+   * read as 4 MiB, as the template's MAX_IMAGE_BYTES for Hosting=serverless does.
+   */
+  public static final int SERVERLESS_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
   private final String value;
 
   Hosting(String value) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import offhours.stack.Hosting;
 
 /**
  * The runtime's InvokeEndpoint: forwards the payload to the container's {@code POST /invocations} and maps
@@ -21,13 +22,6 @@ final class Invoker {
   static final String CUSTOM_ATTRIBUTES = "X-Amzn-SageMaker-Custom-Attributes";
   /** InvokeEndpoint's InferenceComponentName travels in this header. */
   static final String INFERENCE_COMPONENT = "X-Amzn-SageMaker-Inference-Component";
-  /**
-   * The largest body a serverless endpoint takes: "The maximum request and response payload size for serverless
-   * invocations is 4 MB" (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-invoke.html), 4 MiB as
-   * the template's MAX_IMAGE_BYTES for Hosting=serverless reads it.
-   */
-  static final int SERVERLESS_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
-
   /** OriginalMessage is at most 2048 characters in the ModelError shape. */
   private static final int ORIGINAL_MESSAGE_LIMIT = 2048;
 
@@ -123,7 +117,7 @@ final class Invoker {
     Destination target = destination(endpointName, request.inferenceComponent());
     HostedEndpoint endpoint = target.endpoint();
     if (endpoint.variant().serverless() != null
-        && request.body().length > SERVERLESS_MAX_PAYLOAD_BYTES) {
+        && request.body().length > Hosting.SERVERLESS_MAX_PAYLOAD_BYTES) {
       // SageMaker's answer to a larger body on a serverless endpoint: ValidationError (HTTP 400, as
       // the runtime's model declares it) naming the request
       // (https://github.com/aws/sagemaker-python-sdk/issues/4271). Refused before any capacity is

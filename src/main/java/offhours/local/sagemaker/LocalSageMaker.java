@@ -303,7 +303,7 @@ public final class LocalSageMaker implements AutoCloseable {
     byte[] body =
         exchange.getRequestBody().readAllBytes(); // at most MAX_PAYLOAD_BYTES: the guard read it
     // Chosen here, not when the answer is written: a refusal's message names it
-    // (Invoker.SERVERLESS_MAX_PAYLOAD_BYTES).
+    // (Hosting.SERVERLESS_MAX_PAYLOAD_BYTES).
     String requestId = UUID.randomUUID().toString();
     exchange.getResponseHeaders().set(REQUEST_ID, requestId);
     Invoker.Response response;
