@@ -122,6 +122,8 @@ final class HostingModels {
       }
       Instant done = ready.plus(a.service());
       if (done.isAfter(p.end())) {
+        // Its instance, launched or already up, is still billed when the period ends.
+        instanceUntil = p.end();
         break;
       }
       results.add(new Instant[] {u, done});
@@ -129,7 +131,9 @@ final class HostingModels {
       copiesUntil = done.plus(a.copiesIdle());
       instanceUntil = copiesUntil.plus(a.instancesIdle());
     }
-    if (billedFrom != null) {
+    // A launch asked for in the period's last moments starts after it: nothing of it is billed
+    // here.
+    if (billedFrom != null && billedFrom.isBefore(p.end())) {
       billed.add(new Instant[] {billedFrom, earlier(instanceUntil, p.end())});
     }
     return billedWhileUp(

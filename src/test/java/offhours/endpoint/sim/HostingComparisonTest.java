@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import offhours.endpoint.WaitBudget;
@@ -157,6 +159,37 @@ class HostingComparisonTest {
             "asynchronous",
             "batch transform");
     assertThat(c.renderTable()).containsPattern("(?m)^asynchronous +\\d+\\.\\d\\d endpoint-h");
+  }
+
+  @Test
+  void uploadsInEachOfThePeriodsLastSecondsAndMinutesGiveEveryOptionABillInsideThePeriod() {
+    // A stack's own comparison runs up to "now": the last uploads can come just before the end.
+    for (long before : new long[] {1, 30, 59, 61, 5 * 60, 9 * 60, 20 * 60, 40 * 60}) {
+      LocalDate day = LocalDate.of(2026, 12, 3);
+      Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      List<Instant> uploads = List.of(end.minusSeconds(3 * 3600), end.minusSeconds(before));
+      HostingComparison.Input in = new HostingComparison.Input(
+          "late",
+          uploads,
+          day,
+          1,
+          ZoneOffset.UTC,
+          "Mon-Fri 08:00-18:00",
+          HostingAssumptions.defaults(),
+          HostingPrices.of("ml.c5.large").orElseThrow(),
+          Duration.ofMinutes(60));
+
+      HostingComparison c = HostingComparison.withActual(
+          in, HostingComparison.actual(in, "offhours (this stack)", 0, List.of(), "its ledger"));
+
+      assertThat(c.rows()).filteredOn(HostingRow::available).allSatisfy(r -> {
+        assertThat(r.units()).as(before + " s before the end: " + r.option()).isBetween(0.0, 24.0);
+        assertThat(r.bands())
+            .as(r.option())
+            .allSatisfy(b -> assertThat(b[0]).isBefore(b[1]).isBeforeOrEqualTo(end));
+      });
+      assertThat(c.toJson()).contains("scale-to-zero");
+    }
   }
 
   @Test

@@ -65,6 +65,24 @@ class HostingModelsTest {
   }
 
   @Test
+  void scaleToZeroBillsALaunchInThePeriodsLastMinutesUntilItsEndAndOneAfterItNotAtAll() {
+    // 23:55 launches at 23:56 and is not ready before midnight: 4 min billed, no result
+    HostingRow late = HostingModels.scaleToZero(day("10:00:00", "23:55:00"), A, PRICES);
+    assertThat(late.bands()).hasSize(2);
+    assertThat(late.bands().get(1)).containsExactly(at("23:56:00"), DAY.plus(Duration.ofDays(1)));
+    // 10:01 to 10:33:01 (as above), then 23:56 to midnight
+    assertThat(late.units()).isCloseTo((32 * 60 + 1 + 4 * 60) / 3600.0, within(1e-9));
+    assertThat(late.results()).hasSize(1);
+    assertThat(late.waits().pending()).isEqualTo(1);
+
+    // 23:59:30 asks for a launch that comes after midnight: nothing of it is billed in this day
+    HostingRow after = HostingModels.scaleToZero(day("23:59:30"), A, PRICES);
+    assertThat(after.bands()).isEmpty();
+    assertThat(after.units()).isZero();
+    assertThat(after.waits().pending()).isEqualTo(1);
+  }
+
+  @Test
   void serverlessAddsAColdStartToAWorkerThatWasIdleTooLongAndBillsProcessingAndData() {
     HostingRow row =
         HostingModels.serverless(day("10:00:00", "10:00:00", "10:00:00", "10:30:00"), A, PRICES);
