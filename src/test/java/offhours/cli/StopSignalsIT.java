@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,7 +29,8 @@ class StopSignalsIT {
 
   private Ended signalDuringLoads(String mode) throws Exception {
     Path model = DefaultModel.ensure(CacheDirectory.ofThisProcess()).onnx();
-    Path err = dir.resolve("err.txt");
+    Path run = Files.createTempDirectory(dir, mode);
+    Path err = run.resolve("err.txt");
     Process probe = new ProcessBuilder(
             ProcessHandle.current().info().command().orElse("java"),
             "--enable-native-access=ALL-UNNAMED",
@@ -38,7 +40,7 @@ class StopSignalsIT {
             ModelLoadProbe.class.getName(),
             mode,
             model.toString())
-        .directory(dir.toFile())
+        .directory(run.toFile())
         .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
         .start();
@@ -51,7 +53,7 @@ class StopSignalsIT {
     } finally {
       probe.destroyForcibly();
     }
-    try (Stream<Path> files = Files.list(dir)) {
+    try (Stream<Path> files = Files.list(run)) {
       return new Ended(
           probe.exitValue(),
           Files.readString(err),
@@ -70,11 +72,25 @@ class StopSignalsIT {
     assertThat(ended.code()).as("128 + SIGTERM").isEqualTo(143);
   }
 
+  /**
+   * The crash is a race between the hook and the loads: on a busy machine the hook can also land where a load only
+   * fails ("Attempt to use DefaultLogger but none has been registered") and the JVM exits 143. One crash in three
+   * signals is the proof; three runs without one mean the runtime changed.
+   */
   @Test
   void canaryWithoutItTheRuntimesHookCrashesTheJvmUnderTheLoads() throws Exception {
-    Ended ended = signalDuringLoads("unguarded");
-
-    assertThat(ended.crashReports()).as("JVM crash reports").hasSize(1);
-    assertThat(ended.code()).as("the JVM's abort after a crash").isEqualTo(134);
+    List<String> outcomes = new ArrayList<>();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      Ended ended = signalDuringLoads("unguarded");
+      if (!ended.crashReports().isEmpty()) {
+        assertThat(ended.crashReports()).as("JVM crash reports").hasSize(1);
+        assertThat(ended.code()).as("the JVM's abort after a crash").isEqualTo(134);
+        return;
+      }
+      outcomes.add("exit " + ended.code() + ", no crash report");
+    }
+    assertThat(outcomes)
+        .as("three signals during loads without StopSignals, none crashed")
+        .isEmpty();
   }
 }
