@@ -1,5 +1,7 @@
 package offhours.api;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -9,6 +11,7 @@ import java.util.Optional;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.Decision;
+import offhours.endpoint.DrainMeter;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.WakePolicy;
 
@@ -18,8 +21,10 @@ import offhours.endpoint.WakePolicy;
  * method the controller decides with. A start is as late as the controller's next tick (it sees a new upload there
  * and runs at a later planned instant through its timer); from the start, the endpoint takes the controller's expected
  * wake ({@link WakePolicy#expectedWake} of its measured wakes, CreateEndpoint to a polling trigger) and then the drain
- * of what waits at its measured rate ({@link offhours.endpoint.DrainMeter}). So with a latency budget the forecast is
- * the oldest waiting upload's due time, as the controller plans it.
+ * of what waits at its measured rate ({@link WakePolicy#drain}, the controller's). So with a latency budget the
+ * forecast is the oldest waiting upload's due time, as the controller plans it. An endpoint being started takes the
+ * rest of its expected wake, then that drain; a serving one classifies the upload once the queue ahead has drained and
+ * its batch has run, so Retry-After is the floor only when little waits ahead.
  *
  * @param startsAt when the controller will (or did) decide to start the endpoint; null when nothing will start it
  * @param expectedAt when the upload's result is expected; null when nothing will start the endpoint
@@ -60,16 +65,16 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     Duration tick = config.controllerInterval();
     Optional<Decision> last = seen.decision();
     long ahead = seen.queue().visible() + seen.queue().delayed();
-    Duration firstBatch = new WakePolicy(config.controller()).firstBatch();
+    WakePolicy wakes = new WakePolicy(config.controller());
+    Duration firstBatch = wakes.firstBatch();
+    // What the controller will plan with: after a switch of Hosting, none of the other hosting's
+    // times and rates.
+    ControlState control = seen.control().forHosting(config.controller().hosting());
     if (last.isPresent() && last.get().wantOn()) {
       Decision d = last.get();
       Endpoint.State state = d.endpoint().state();
       if (state == Endpoint.State.IN_SERVICE && d.mapping().polling()) {
-        return new Forecast(
-            d.at(),
-            now,
-            "the endpoint is serving; uploads are classified as they arrive (" + ahead
-                + " ahead in the queue)");
+        return serving(d, now, ahead, wakes, control, firstBatch);
       }
     }
     if (config.controller().hosting() == offhours.stack.Hosting.SERVERLESS) {
@@ -81,29 +86,13 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
               + last.map(Decision::why).orElse("the controller has not run yet")
               + "); they wait in the queue");
     }
-    // What the controller will plan with: after a switch of Hosting, none of the other hosting's
-    // times.
-    ControlState control = seen.control().forHosting(config.controller().hosting());
     if (last.isPresent() && last.get().wantOn()) {
       Decision d = last.get();
       Endpoint.State state = d.endpoint().state();
-      if (state == Endpoint.State.IN_SERVICE || state == Endpoint.State.UPDATING) {
-        return new Forecast(
-            d.at(),
-            now.plus(tick),
-            "the endpoint is up; the controller resumes consumption after a"
-                + " test invocation at its next run");
-      }
-      if (state == Endpoint.State.CREATING) {
-        Instant created = d.endpoint().createdAt() != null ? d.endpoint().createdAt() : d.at();
-        Instant ready = later(created.plus(wake(control)), now.plus(tick))
-            .plus(control.drain().drain(ahead + 1))
-            .plus(firstBatch);
-        return new Forecast(
-            created,
-            ready,
-            "the endpoint is starting (Creating since " + local(created, seen.zone()) + "); "
-                + d.wantReason());
+      if (state == Endpoint.State.CREATING
+          || state == Endpoint.State.IN_SERVICE
+          || state == Endpoint.State.UPDATING) {
+        return starting(d, now, tick, ahead, wakes, control, firstBatch, seen.zone());
       }
     }
     return policy(config.controller(), control, ahead, now, seen.zone())
@@ -112,7 +101,10 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
           Instant start = later(later(w.at(), now.plus(tick)), stopEnds(control, now));
           return new Forecast(
               start,
-              start.plus(wake(control)).plus(control.drain().drain(ahead + 1)).plus(firstBatch),
+              start
+                  .plus(wake(control))
+                  .plus(wakes.drain(control.drain(), ahead + 1))
+                  .plus(firstBatch),
               w.why());
         })
         .orElseGet(() -> new Forecast(
@@ -124,6 +116,91 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
                     + " endpoint start'"
                 : "the endpoint is off and nothing will start it: no working hours"
                     + " ahead and no wake-up threshold; start it with 'offhours endpoint start'"));
+  }
+
+  /**
+   * A serving endpoint (InService, the trigger polling) classifies an upload joining now once the queue ahead of it has
+   * drained, at the rate the controller measured ({@link WakePolicy#drain}), and its own batch has run
+   * ({@link WakePolicy#firstBatch}: the batching window and the batch). Messages in flight are already being
+   * classified and do not count.
+   */
+  private static Forecast serving(
+      Decision d,
+      Instant now,
+      long ahead,
+      WakePolicy wakes,
+      ControlState control,
+      Duration firstBatch) {
+    Duration drain = wakes.drain(control.drain(), ahead);
+    Duration wait = drain.plus(firstBatch);
+    String queue = ahead == 0
+        ? "nothing ahead in the queue"
+        : ahead + " ahead in the queue, which drain in about " + WakePolicy.minutes(drain) + " at "
+            + rate(wakes, control);
+    return new Forecast(
+        d.at(),
+        now.plus(wait),
+        "the endpoint is serving; " + queue + ", then this upload's batch: expected in about "
+            + WakePolicy.minutes(wait));
+  }
+
+  /**
+   * An endpoint the controller is starting (Creating, or up with the trigger not yet polling: its test invocation and
+   * the trigger's start are still to come) takes what is left of its expected wake, counted from when the controller
+   * issued it ({@link ControlState#wakeIssuedAt}) as the wakes it learned were, and not before the controller's next
+   * run; then the first batch and the drain of what waits, this upload included. An endpoint that is up with no wake
+   * in progress (a resume, a trigger paused and wanted again) starts polling at the controller's next run.
+   */
+  private static Forecast starting(
+      Decision d,
+      Instant now,
+      Duration tick,
+      long ahead,
+      WakePolicy wakes,
+      ControlState control,
+      Duration firstBatch,
+      ZoneId zone) {
+    Endpoint.State state = d.endpoint().state();
+    Instant began = control.wakeIssuedAt();
+    if (began == null && state == Endpoint.State.CREATING) {
+      began = d.endpoint().createdAt() != null ? d.endpoint().createdAt() : d.at();
+    }
+    Instant polls =
+        began == null ? now.plus(tick) : later(began.plus(wake(control)), now.plus(tick));
+    Duration drain = wakes.drain(control.drain(), ahead + 1);
+    String head = state == Endpoint.State.CREATING
+        ? "the endpoint is starting (Creating since " + local(began, zone) + "); " + d.wantReason()
+        : "the endpoint is up; the controller resumes consumption after a test invocation";
+    String wake = began == null
+        ? " at its next run"
+        : "; the trigger is expected to poll by " + local(polls, zone) + " ("
+            + (control.wakeSeconds().isEmpty()
+                ? "the default wake before one is measured, "
+                : "the 90th percentile of the measured wakes, ")
+            + WakePolicy.minutes(wake(control)) + " from " + local(began, zone) + ")";
+    return new Forecast(
+        began != null ? began : d.at(),
+        polls.plus(firstBatch).plus(drain),
+        head + wake + "; then the first batch, and " + (ahead + 1) + " in the queue (this upload"
+            + " included) drain in about " + WakePolicy.minutes(drain) + " at "
+            + rate(wakes, control));
+  }
+
+  /** "2 images/s (2 per instance until a drain is measured)", "4.1 images/s (the median of the measured drains)". */
+  private static String rate(WakePolicy wakes, ControlState control) {
+    String perSecond = decimal(wakes.drainRate(control.drain())) + " images/s";
+    return control.drain().perSecond().isEmpty()
+        ? perSecond + " (" + decimal(DrainMeter.DEFAULT_PER_SECOND)
+            + " per instance until a drain is measured)"
+        : perSecond + " (the median of the measured drains)";
+  }
+
+  /** "2", "4.1": a rate to one decimal. */
+  private static String decimal(double d) {
+    return BigDecimal.valueOf(d)
+        .setScale(1, RoundingMode.HALF_UP)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   /** A manual stop without an end ('endpoint stop'): the policy would start the endpoint, the override forbids it. */

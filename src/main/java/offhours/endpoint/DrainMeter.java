@@ -23,8 +23,8 @@ public record DrainMeter(Instant since, long images, List<Double> perSecond) {
   /** The smallest drain that counts as a measurement. */
   public static final long MIN_IMAGES = 200;
   /**
-   * The rate before any measurement, images per second: deliberately below what one instance sustains (the
-   * simulator's default is 5/s) so that a large backlog starts the endpoint early rather than late.
+   * The rate before any measurement, images per second per instance: deliberately below what one instance sustains
+   * (the simulator's default is 5/s) so that a large backlog starts the endpoint early rather than late.
    */
   public static final double DEFAULT_PER_SECOND = 2.0;
 
@@ -57,20 +57,25 @@ public record DrainMeter(Instant since, long images, List<Double> perSecond) {
   }
 
   /**
-   * The rate a budget plans with: the median of the measured rates (each already a lower bound of the true one), or
-   * {@link #DEFAULT_PER_SECOND} without a measurement.
+   * The rate a budget plans with for an endpoint of {@code instances} instances: the median of the measured rates (each
+   * already a lower bound of the true one, and the whole endpoint's: a drain is timed on the queue, which all its
+   * instances consume), or {@link #DEFAULT_PER_SECOND} per instance without a measurement.
    */
-  public double expectedPerSecond() {
+  public double expectedPerSecond(int instances) {
+    if (instances < 1) {
+      throw new IllegalArgumentException(
+          "an endpoint serves on at least 1 instance, got " + instances);
+    }
     if (perSecond.isEmpty()) {
-      return DEFAULT_PER_SECOND;
+      return DEFAULT_PER_SECOND * instances;
     }
     List<Double> sorted = new ArrayList<>(perSecond);
     sorted.sort(null);
     return sorted.get((sorted.size() - 1) / 2);
   }
 
-  /** How long {@code waiting} messages take at {@link #expectedPerSecond}. */
-  public Duration drain(long waiting) {
-    return Duration.ofSeconds((long) Math.ceil(waiting / expectedPerSecond()));
+  /** How long {@code waiting} messages take on {@code instances} instances at {@link #expectedPerSecond}, rounded up. */
+  public Duration drain(long waiting, int instances) {
+    return Duration.ofSeconds((long) Math.ceil(waiting / expectedPerSecond(instances)));
   }
 }

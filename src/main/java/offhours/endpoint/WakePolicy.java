@@ -24,9 +24,9 @@ import offhours.stack.Hosting;
  * invocation answered (the endpoint's start, the probe and the event source mapping's own start, all measured; kept
  * in the control state), {@link #DEFAULT_WAKE} until there is one. A resume on instances still up is not a wake: it
  * is not measured, so the budget plans every start as a wake from nothing. The drain is the waiting messages at the
- * rate the controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} until it
- * has, and with them the uploads still arriving, at the rate the paused queue grew since the last run, before the
- * endpoint would answer, where they are due by the same time ({@link Arrivals}).
+ * rate the controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} per
+ * instance until it has ({@link #drain}), and with them the uploads still arriving, at the rate the paused queue grew
+ * since the last run, before the endpoint would answer, where they are due by the same time ({@link Arrivals}).
  *
  * <p>After a drain the endpoint stops at once unless staying on is cheaper than stopping and waking again. Take the
  * next upload t after the drain, due at t + budget. Staying on, the endpoint is on from the drain to that due time:
@@ -97,6 +97,24 @@ public final class WakePolicy {
     return config.batchingWindow().plus(FIRST_BATCH);
   }
 
+  /**
+   * How long {@code waiting} messages take to drain once the trigger polls: at the rate measured on this endpoint's
+   * earlier drains, or before one at {@link DrainMeter#DEFAULT_PER_SECOND} on each of its instances (INSTANCE_COUNT;
+   * with scale-to-zero a copy per instance; a serverless endpoint has none and counts as one).
+   */
+  public Duration drain(DrainMeter drains, long waiting) {
+    return drains.drain(waiting, instances());
+  }
+
+  /** The rate {@link #drain} drains at, images per second. */
+  public double drainRate(DrainMeter drains) {
+    return drains.expectedPerSecond(instances());
+  }
+
+  private int instances() {
+    return config.hosting() == Hosting.SERVERLESS ? 1 : config.instanceCount();
+  }
+
   /** The 90th percentile (nearest rank) of {@code wakeSeconds}, or {@link #DEFAULT_WAKE} without history. */
   public static Duration expectedWake(List<Long> wakeSeconds) {
     if (wakeSeconds.isEmpty()) {
@@ -157,7 +175,7 @@ public final class WakePolicy {
       Instant sameDue = due.get().minus(budget.max());
       Instant answers = now.plus(wakeTime).plus(firstBatch());
       long coming = arrivals.between(now, answers.isBefore(sameDue) ? answers : sameDue);
-      Duration drain = drains.drain(waiting + coming);
+      Duration drain = drain(drains, waiting + coming);
       Instant at = due.get().minus(wakeTime).minus(firstBatch()).minus(drain);
       wake = new Wake(
           at,
@@ -364,7 +382,7 @@ public final class WakePolicy {
   }
 
   /** "95 s", "30 min". */
-  static String minutes(Duration d) {
+  public static String minutes(Duration d) {
     long s = d.toSeconds();
     return s < 120 ? s + " s" : (s + 30) / 60 + " min";
   }

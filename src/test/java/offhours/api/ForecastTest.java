@@ -55,23 +55,181 @@ class ForecastTest {
   }
 
   @Test
-  void aServingEndpointClassifiesNow() {
-    Decision serving = decision(
+  void aServingEndpointWithNothingAheadAnswersAfterOneBatchAtTheFloor() {
+    Backlog.Snapshot onlyInFlight = new Backlog.Snapshot(0, 7, 0, 0);
+    Forecast noWindow = Forecast.of(
+        ApiFixtures.config(Map.of("BATCHING_WINDOW_SECONDS", "0")),
+        ApiFixtures.seen(WEDNESDAY_10, serving(), ControlState.INITIAL, onlyInFlight));
+
+    assertThat(noWindow.expectedAt())
+        .as("no batching window: the batch's own 5 s; the 7 in flight are being classified")
+        .isEqualTo(WEDNESDAY_10.plusSeconds(5));
+    assertThat(noWindow.retryAfterSeconds(WEDNESDAY_10))
+        .isEqualTo(Forecast.MIN_RETRY_AFTER_SECONDS);
+    assertThat(noWindow.reason())
+        .isEqualTo("the endpoint is serving; nothing ahead in the queue, then this upload's batch:"
+            + " expected in about 5 s");
+
+    Forecast stackDefault = Forecast.of(
+        ApiFixtures.config(),
+        ApiFixtures.seen(WEDNESDAY_10, serving(), ControlState.INITIAL, onlyInFlight));
+    assertThat(stackDefault.retryAfterSeconds(WEDNESDAY_10))
+        .as("the stack's 5 s batching window and the batch's 5 s")
+        .isEqualTo(10);
+  }
+
+  @Test
+  void aServingEndpointExpectsTheResultOnceTheQueueAheadHasDrainedAtTheMeasuredRate() {
+    ControlState measured = controlState()
+        .drainRates(List.of(3.0, 4.0, 6.0))
+        .hosting(Hosting.SCHEDULED)
+        .build();
+    Backlog.Snapshot thousandAhead = new Backlog.Snapshot(900, 40, 100, 0);
+
+    Forecast f = Forecast.of(
+        ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10, serving(), measured, thousandAhead));
+
+    assertThat(f.expectedAt())
+        .as("1,000 ahead at the median 4 images/s: 250 s, then the batch's 10 s")
+        .isEqualTo(WEDNESDAY_10.plusSeconds(260));
+    assertThat(f.retryAfterSeconds(WEDNESDAY_10)).isEqualTo(260);
+    assertThat(f.reason())
+        .isEqualTo("the endpoint is serving; 1000 ahead in the queue, which drain in about 4 min at"
+            + " 4 images/s (the median of the measured drains), then this upload's batch:"
+            + " expected in about 4 min");
+  }
+
+  @Test
+  void beforeADrainIsMeasuredEachInstanceDrainsAtTheDefaultRate() {
+    Backlog.Snapshot fiveThousandAhead = new Backlog.Snapshot(5000, 0, 0, 0);
+
+    Forecast one = Forecast.of(
+        ApiFixtures.config(),
+        ApiFixtures.seen(WEDNESDAY_10, serving(), ControlState.INITIAL, fiveThousandAhead));
+    assertThat(one.retryAfterSeconds(WEDNESDAY_10))
+        .as("5,000 at 2 images/s: 2,500 s, and the batch's 10 s")
+        .isEqualTo(2510);
+
+    Forecast two = Forecast.of(
+        ApiFixtures.config(Map.of("INSTANCE_COUNT", "2")),
+        ApiFixtures.seen(WEDNESDAY_10, serving(), ControlState.INITIAL, fiveThousandAhead));
+    assertThat(two.retryAfterSeconds(WEDNESDAY_10))
+        .as("5,000 at 2 x 2 images/s: 1,250 s, and the batch's 10 s")
+        .isEqualTo(1260);
+    assertThat(two.reason())
+        .isEqualTo("the endpoint is serving; 5000 ahead in the queue, which drain in about 21 min"
+            + " at 4 images/s (2 per instance until a drain is measured), then this upload's"
+            + " batch: expected in about 21 min");
+
+    Forecast serverless = Forecast.of(
+        ApiFixtures.config(Map.of("HOSTING", "serverless", "INSTANCE_COUNT", "3")),
+        ApiFixtures.seen(WEDNESDAY_10, serving(), ControlState.INITIAL, fiveThousandAhead));
+    assertThat(serverless.retryAfterSeconds(WEDNESDAY_10))
+        .as("a serverless endpoint has no instances: one default rate")
+        .isEqualTo(2510);
+  }
+
+  private static Decision serving() {
+    return decision(
         WEDNESDAY_10.minusSeconds(60),
         true,
         Endpoint.State.IN_SERVICE,
         null,
         Mapping.TriggerState.ENABLED);
+  }
+
+  @Test
+  void aCreatingEndpointTakesTheRestOfItsLearnedWakeFromItsIssueThenTheDrain() {
+    Instant issued = WEDNESDAY_10.minus(Duration.ofMinutes(10));
+    Decision creating = decision(
+        WEDNESDAY_10.minusSeconds(60),
+        true,
+        Endpoint.State.CREATING,
+        issued.plusSeconds(120),
+        Mapping.TriggerState.DISABLED);
+    ControlState waking = controlState()
+        .wakeSeconds(List.of(900L, 1200L))
+        .wakeIssuedAt(issued)
+        .hosting(Hosting.SCHEDULED)
+        .build();
 
     Forecast f = Forecast.of(
         ApiFixtures.config(),
-        ApiFixtures.seen(
-            WEDNESDAY_10, serving, ControlState.INITIAL, new Backlog.Snapshot(3, 0, 1, 0)));
+        ApiFixtures.seen(WEDNESDAY_10, creating, waking, new Backlog.Snapshot(599, 0, 0, 0)));
 
-    assertThat(f.expectedAt()).isEqualTo(WEDNESDAY_10);
+    assertThat(f.startsAt()).isEqualTo(issued);
+    assertThat(f.expectedAt())
+        .as("polling 20 min (the wakes' 90th percentile) after the CreateEndpoint, 10 min from now;"
+            + " then the first batch's 10 s and 600 at 2 images/s, 300 s")
+        .isEqualTo(WEDNESDAY_10.plusSeconds(600 + 10 + 300));
+    assertThat(f.retryAfterSeconds(WEDNESDAY_10)).isEqualTo(910);
     assertThat(f.reason())
-        .isEqualTo("the endpoint is serving; uploads are classified as they arrive (4 ahead in the"
-            + " queue)");
+        .isEqualTo("the endpoint is starting (Creating since 2026-11-25 09:50 Europe/Berlin);"
+            + " working hours; 1 waiting; the trigger is expected to poll by 2026-11-25 10:10"
+            + " Europe/Berlin (the 90th percentile of the measured wakes, 20 min from 2026-11-25"
+            + " 09:50 Europe/Berlin); then the first batch, and 600 in the queue (this upload"
+            + " included) drain in about 5 min at 2 images/s (2 per instance until a drain is"
+            + " measured)");
+  }
+
+  @Test
+  void anEndpointUpButNotYetPollingTakesTheRestOfItsWakeThenTheDrain() {
+    Decision upNotPolling = decision(
+        WEDNESDAY_10.minusSeconds(60),
+        true,
+        Endpoint.State.IN_SERVICE,
+        WEDNESDAY_10.minus(Duration.ofMinutes(19)),
+        Mapping.TriggerState.DISABLED);
+    Backlog.Snapshot twoHundred = new Backlog.Snapshot(199, 0, 0, 0);
+    ControlState waking = controlState()
+        .wakeIssuedAt(WEDNESDAY_10.minus(Duration.ofMinutes(20)))
+        .hosting(Hosting.SCHEDULED)
+        .build();
+
+    Forecast f = Forecast.of(
+        ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10, upNotPolling, waking, twoHundred));
+
+    assertThat(f.retryAfterSeconds(WEDNESDAY_10))
+        .as("the default 30-min wake issued 20 min ago: 600 s; the first batch 10 s; 200 at 2"
+            + " images/s: 100 s")
+        .isEqualTo(710);
+    assertThat(f.reason())
+        .startsWith(
+            "the endpoint is up; the controller resumes consumption after a test invocation;"
+                + " the trigger is expected to poll by 2026-11-25 10:10 Europe/Berlin (the default"
+                + " wake before one is measured, 30 min from 2026-11-25 09:40 Europe/Berlin)");
+
+    Forecast resume = Forecast.of(
+        ApiFixtures.config(),
+        ApiFixtures.seen(WEDNESDAY_10, upNotPolling, ControlState.INITIAL, twoHundred));
+    assertThat(resume.retryAfterSeconds(WEDNESDAY_10))
+        .as("no wake in progress: the controller's next run in 300 s, the first batch, the drain")
+        .isEqualTo(410);
+    assertThat(resume.reason())
+        .startsWith("the endpoint is up; the controller resumes consumption after a test invocation"
+            + " at its next run; then the first batch, and 200 in the queue");
+  }
+
+  @Test
+  void withABudgetTheDefaultDrainCountsEveryInstance() {
+    Instant oldest = WEDNESDAY_10.minus(Duration.ofMinutes(20));
+    Backlog.Snapshot thousand = new Backlog.Snapshot(999, 0, 0, 0);
+    Instant due = oldest.plus(Duration.ofMinutes(60));
+
+    Forecast one = Forecast.of(
+        ApiFixtures.config(Map.of("MAX_WAIT_MINUTES", "60")),
+        ApiFixtures.seen(WEDNESDAY_10, null, waitingSince(oldest, Hosting.SCHEDULED), thousand));
+    assertThat(one.startsAt())
+        .as("a 10-minute wake, the first batch and 1,000 uploads at 2 images/s before the due time")
+        .isEqualTo(due.minusSeconds(600 + 10 + 500));
+
+    Forecast two = Forecast.of(
+        ApiFixtures.config(Map.of("MAX_WAIT_MINUTES", "60", "INSTANCE_COUNT", "2")),
+        ApiFixtures.seen(WEDNESDAY_10, null, waitingSince(oldest, Hosting.SCHEDULED), thousand));
+    assertThat(two.startsAt())
+        .as("the same at 2 x 2 images/s: 250 s")
+        .isEqualTo(due.minusSeconds(600 + 10 + 250));
+    assertThat(two.expectedAt()).isEqualTo(due);
   }
 
   @Test
@@ -108,7 +266,8 @@ class ForecastTest {
                 serverless,
                 ApiFixtures.seen(SATURDAY_10, serving, ControlState.INITIAL, ONE_WAITING))
             .expectedAt())
-        .isEqualTo(SATURDAY_10);
+        .as("serving on a Saturday: one ahead at 2 images/s, then the batch's 10 s")
+        .isEqualTo(SATURDAY_10.plusSeconds(1).plus(FIRST_BATCH));
 
     Forecast creating = Forecast.of(
         serverless,

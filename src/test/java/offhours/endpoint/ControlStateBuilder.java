@@ -73,6 +73,18 @@ public final class ControlStateBuilder {
     return this;
   }
 
+  /** A wake the controller issued at {@code at}, its trigger not yet seen polling. */
+  public ControlStateBuilder wakeIssuedAt(Instant at) {
+    state.wakeIssuedAt = at;
+    return this;
+  }
+
+  /** The drain rates measured so far, oldest first (images per second). */
+  public ControlStateBuilder drainRates(List<Double> perSecond) {
+    state.drain = new DrainMeter(null, 0, perSecond);
+    return this;
+  }
+
   public ControlStateBuilder timerAt(Instant at) {
     state.timerAt = at;
     return this;

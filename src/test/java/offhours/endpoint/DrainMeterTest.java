@@ -1,6 +1,7 @@
 package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +16,22 @@ class DrainMeterTest {
   private static final Endpoint.Status UP = new Endpoint.Status(State.IN_SERVICE, null, T0, T0);
 
   @Test
-  void withoutAMeasurementTheBudgetPlansWithTheConservativeDefault() {
-    assertThat(DrainMeter.NONE.expectedPerSecond()).isEqualTo(DrainMeter.DEFAULT_PER_SECOND);
-    assertThat(DrainMeter.NONE.drain(1000)).isEqualTo(Duration.ofSeconds(500));
+  void withoutAMeasurementTheBudgetPlansWithTheConservativeDefaultOnEachInstance() {
+    assertThat(DrainMeter.NONE.expectedPerSecond(1)).isEqualTo(DrainMeter.DEFAULT_PER_SECOND);
+    assertThat(DrainMeter.NONE.drain(1000, 1)).isEqualTo(Duration.ofSeconds(500));
+    assertThat(DrainMeter.NONE.drain(1000, 3))
+        .as("1,000 at 3 x 2 images/s: 166.7 s, rounded up")
+        .isEqualTo(Duration.ofSeconds(167));
+    assertThatThrownBy(() -> DrainMeter.NONE.drain(1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("an endpoint serves on at least 1 instance, got 0");
+  }
+
+  @Test
+  void aMeasuredRateIsTheWholeEndpointsAndNotMultipliedByItsInstances() {
+    DrainMeter measured = new DrainMeter(null, 0, List.of(5.0));
+    assertThat(measured.drain(1000, 1)).isEqualTo(Duration.ofSeconds(200));
+    assertThat(measured.drain(1000, 4)).isEqualTo(Duration.ofSeconds(200));
   }
 
   @Test
@@ -31,7 +45,7 @@ class DrainMeterTest {
     m = m.observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(180));
     assertThat(m.since()).isNull();
     assertThat(m.perSecond()).containsExactly(5.0);
-    assertThat(m.drain(1000)).isEqualTo(Duration.ofSeconds(200));
+    assertThat(m.drain(1000, 1)).isEqualTo(Duration.ofSeconds(200));
   }
 
   @Test
@@ -62,6 +76,6 @@ class DrainMeterTest {
     }
     // 9.0 and 1.0 fell out of the last ten; 1.0 measured nothing anyway (100 images).
     assertThat(m.perSecond()).hasSize(WakePolicy.HISTORY).doesNotContain(9.0);
-    assertThat(m.expectedPerSecond()).isEqualTo(4.1);
+    assertThat(m.expectedPerSecond(1)).isEqualTo(4.1);
   }
 }

@@ -72,7 +72,7 @@ class EndpointControllerTest {
     // 1000 waiting at the first run, idle 250 s later: 4 images/s, never more than the endpoint
     // did.
     assertThat(rig.state().drain().perSecond()).containsExactly(4.0);
-    assertThat(rig.state().drain().drain(1200)).hasSeconds(300);
+    assertThat(rig.state().drain().drain(1200, 1)).hasSeconds(300);
   }
 
   @Test
