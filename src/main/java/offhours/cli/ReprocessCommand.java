@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.classify.ObjectNotification;
 import offhours.cli.Target.Name;
+import offhours.results.LiveSettings;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
@@ -82,7 +83,8 @@ final class ReprocessCommand implements Command {
         answer, or by the same model's under other settings (labels, content type, accept, scores): the
         listing says "settings changed" or "settings unknown" (written before results recorded their
         settings) of such a result. Reprocessing under the same model and settings changes nothing (the
-        function logs DUPLICATE). The live settings are those of the newest classification.
+        function logs DUPLICATE). The live settings are resolved as 'offhours results' resolves them,
+        and said on stderr.
         Objects without any result are 'offhours backfill''s.
         It reads through Queries, never a Scan: --key reads that object's versions; --label the label index;
         --status that status in the status index; --since and --before bound those Queries to the period. Without
@@ -153,7 +155,8 @@ final class ReprocessCommand implements Command {
         throw CliException.failure(
             "results table " + table + " of " + target.description() + " does not exist");
       }
-      String live = ResultsCommand.liveSettings(dynamoDb, table);
+      LiveSettings settings = LiveSettingsLookup.of(target).now(dynamoDb, table);
+      String live = settings.fingerprint();
       String queueUrl = target.name(Name.QUEUE_URL);
       Instant now = call.context().clock().instant();
       List<String> failed = dryRun ? List.of() : send(sqs, queueUrl, selected, now);
@@ -177,6 +180,9 @@ final class ReprocessCommand implements Command {
                   + r.status() + (r.model() == null ? "" : " by " + r.model())
                   + staleSettings(r, live) + ")"));
         }
+      }
+      if (selected.stream().anyMatch(r -> r.status() == Verdict.CLASSIFIED)) {
+        call.err().println(ResultsCommand.settingsNote(settings));
       }
       call.err()
           .println((dryRun ? "would send " : "sent ")

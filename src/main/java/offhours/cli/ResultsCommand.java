@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import offhours.cli.Target.Name;
+import offhours.results.LiveSettings;
 import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
-import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -49,9 +49,12 @@ final class ResultsCommand implements Command {
         When more results match than --limit, says so on stderr. With --json, one object per line with
         key, topLabel, score, status, reason, bucket, labels, classifiedAt, uploadedAt, attempts,
         versionId, sizeBytes (null where absent), settings.
-        SETTINGS says whether a CLASSIFIED result was made under the model's settings of the newest
-        classification (labels, content type, accept, scores): current, changed (reprocess it), or
-        unknown (written before results recorded their settings).
+        SETTINGS says whether a CLASSIFIED result was made under the model's settings the stack runs
+        with now (labels, content type, accept, scores): current, changed (reprocess it), or unknown
+        (written before results recorded their settings). The settings are resolved from the stack's
+        parameters (the local stack's: as it started) as the functions resolve them; a deployed stack
+        whose labels are a LabelsS3Uri file is compared with the newest classification's settings
+        instead. Which of the two was used is said on stderr.
 
         examples:
           offhours results --label Neutral
@@ -66,9 +69,10 @@ final class ResultsCommand implements Command {
         DynamoDbClient dynamoDb = target.dynamoDb()) {
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultRow> rows;
+      LiveSettings live;
       try {
-        rows =
-            read(dynamoDb, table, target.name(Name.BUCKET), query, liveSettings(dynamoDb, table));
+        live = LiveSettingsLookup.of(target).now(dynamoDb, table);
+        rows = read(dynamoDb, table, target.name(Name.BUCKET), query, live.fingerprint());
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "results table " + table + " of " + target.description() + " does not exist");
@@ -89,8 +93,16 @@ final class ResultsCommand implements Command {
       if (more) {
         call.err().println(more(query));
       }
+      if (rows.stream().anyMatch(r -> "CLASSIFIED".equals(r.status()))) {
+        call.err().println(settingsNote(live));
+      }
     }
     return 0;
+  }
+
+  /** Said on stderr under rows that have settings: what SETTINGS compares them with. */
+  static String settingsNote(LiveSettings live) {
+    return Terminal.printable("SETTINGS " + live.basis());
   }
 
   /** Said on stderr, so --json output stays one object per line. */
@@ -124,21 +136,6 @@ final class ResultsCommand implements Command {
             .page(query.label(), query.status(), null, query.limit() + 1, null)
             .items();
     return items.stream().map(i -> ResultRow.from(i, liveSettings)).toList();
-  }
-
-  /**
-   * The settings the stack classifies with now, as the CLI can know them without reading the stack's functions: those
-   * of the newest CLASSIFIED result (one Query of the status index), which Classify wrote under its settings of the
-   * moment. Null when there is none, or it was written before results recorded their settings. Right after a stack
-   * update that changed the settings, and until Classify writes its first result under them, the older settings still
-   * count as the live ones: results then show as current that are not.
-   */
-  static String liveSettings(DynamoDbClient dynamoDb, String table) {
-    return new NewestFirst(dynamoDb, table)
-        .page(null, Verdict.CLASSIFIED.name(), null, 1, null).items().stream()
-            .findFirst()
-            .map(ResultItem::settings)
-            .orElse(null);
   }
 
   static Query query(Arguments args) {

@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param created when the stack came to exist (a deployed stack's CreationTime, the local stack's process start), if
  *     known: nothing can have happened in it before
  * @param settings the function settings a deployed stack runs with, by variable (its parameters, through
- *     {@link FunctionVariables#PARAMETERS_READ_BY_THE_CLI}); empty for the local stack, whose controller runs with the
- *     template's defaults and this machine's time zone
+ *     {@link FunctionVariables#PARAMETERS_READ_BY_THE_CLI}); for the local stack, whose controller runs with the
+ *     template's defaults and this machine's time zone, only the model's settings its state file records
  * @param parameters a deployed stack's parameters as DescribeStacks gives them, by name (what {@code offhours quotas}
  *     reads the stack's needs from); empty for the local stack
  */

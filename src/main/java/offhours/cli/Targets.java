@@ -111,7 +111,8 @@ final class Targets {
         names,
         Optional.ofNullable(state.pid())
             .flatMap(ProcessHandle::of)
-            .flatMap(p -> p.info().startInstant()));
+            .flatMap(p -> p.info().startInstant()),
+        state.model());
   }
 
   static Target deployed(Context context, String stackName) {
@@ -185,7 +186,8 @@ final class Targets {
   }
 
   /**
-   * The function settings a stack's parameters set (the controller's, and Classify's serverless memory), by variable;
+   * The function settings a stack's parameters set (the controller's, Classify's serverless memory and the model's
+   * settings), by variable;
    * parameters the stack does not have (an older template) stay absent.
    */
   static Map<String, String> settingsFromParameters(Map<String, String> parameters) {

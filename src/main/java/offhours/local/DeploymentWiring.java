@@ -74,6 +74,9 @@ final class DeploymentWiring {
   String mappingUuid;
   ControllerConfig controllerConfig;
   List<String> labels;
+  /** Classify's environment, as its handler was given it. */
+  Map<String, String> classifyEnv;
+
   S3Client s3;
   SqsClient sqs;
   DynamoDbClient dynamoDb;
@@ -151,8 +154,9 @@ final class DeploymentWiring {
         .port(lambdaPort)
         .start());
 
-    ClassifyConfig classify = ClassifyConfig.fromEnv(
-        FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options.modelSettings()));
+    classifyEnv =
+        FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options.modelSettings());
+    ClassifyConfig classify = ClassifyConfig.fromEnv(classifyEnv);
     SageMakerRuntimeClient runtime =
         open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
     lambda.registerFunction(

@@ -19,6 +19,7 @@ import offhours.local.StateFile.NameKey;
 import offhours.local.StateFile.ServiceKey;
 import offhours.local.api.LocalApiGateway;
 import offhours.local.lambda.LocalScheduler;
+import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -146,6 +147,7 @@ public final class LocalDeployment implements AutoCloseable {
   private final String mappingUuid;
   private final ControllerConfig controllerConfig;
   private final List<String> labels;
+  private final Map<String, String> classifyEnv;
   private final AwsBasicCredentials credentials;
   private final S3Client s3;
   private final SqsClient sqs;
@@ -162,6 +164,7 @@ public final class LocalDeployment implements AutoCloseable {
     this.mappingUuid = w.mappingUuid;
     this.controllerConfig = w.controllerConfig;
     this.labels = w.labels;
+    this.classifyEnv = Map.copyOf(w.classifyEnv);
     this.credentials = w.credentials;
     this.s3 = w.s3;
     this.sqs = w.sqs;
@@ -227,7 +230,13 @@ public final class LocalDeployment implements AutoCloseable {
           });
     }
     n.values().removeIf(Objects::isNull); // no inference component unless scale-to-zero
-    return StateFile.of(process, REGION, credentials, endpoints, api.endpoint(), n);
+    // Classify's model settings, as a deployed stack's parameters carry them (an empty one as ""):
+    // the command line resolves their fingerprint as Classify does.
+    Map<String, String> model = new java.util.TreeMap<>();
+    FunctionVariables.MODEL_PARAMETERS
+        .keySet()
+        .forEach(variable -> model.put(variable, classifyEnv.getOrDefault(variable, "")));
+    return StateFile.of(process, REGION, credentials, endpoints, api.endpoint(), n, model);
   }
 
   /** The local HTTP API (requests need {@code Authorization: Bearer} {@link #apiToken()}). */

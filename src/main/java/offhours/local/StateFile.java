@@ -27,6 +27,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * @param secretAccessKey its secret
  * @param endpoints service URLs by {@link ServiceKey#key()}
  * @param names resource names by {@link NameKey#key()}
+ * @param model how Classify calls the model and reads its answers, by variable (offhours.stack.FunctionVariables
+ *     #MODEL_PARAMETERS' variables, as its environment has them): the command line resolves the settings' fingerprint
+ *     from them as Classify does; empty in a file of an older version
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,7 +40,8 @@ public record StateFile(
     String accessKeyId,
     String secretAccessKey,
     Map<String, URI> endpoints,
-    Map<String, String> names) {
+    Map<String, String> names,
+    Map<String, String> model) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -98,6 +102,19 @@ public record StateFile(
   public StateFile {
     endpoints = endpoints == null ? Map.of() : new TreeMap<>(endpoints);
     names = names == null ? Map.of() : new TreeMap<>(names);
+    model = model == null ? Map.of() : new TreeMap<>(model);
+  }
+
+  /** A file without the model's settings, as an older version wrote it. */
+  public StateFile(
+      Long pid,
+      String started,
+      String region,
+      String accessKeyId,
+      String secretAccessKey,
+      Map<String, URI> endpoints,
+      Map<String, String> names) {
+    this(pid, started, region, accessKeyId, secretAccessKey, endpoints, names, Map.of());
   }
 
   /** The key of the local HTTP API's URL among the endpoints (it is no AWS service's). */
@@ -110,7 +127,8 @@ public record StateFile(
       AwsBasicCredentials credentials,
       Map<ServiceKey, URI> endpoints,
       URI api,
-      Map<NameKey, String> names) {
+      Map<NameKey, String> names,
+      Map<String, String> model) {
     Map<String, URI> e = new TreeMap<>();
     endpoints.forEach((k, v) -> e.put(k.key(), v));
     e.put(API_KEY, api);
@@ -123,7 +141,8 @@ public record StateFile(
         credentials.accessKeyId(),
         credentials.secretAccessKey(),
         e,
-        n);
+        n,
+        model);
   }
 
   /** Where the state file lives under the cache directory. */

@@ -150,9 +150,24 @@ public final class FunctionVariables {
   public static final Map<String, String> CLASSIFY_PARAMETERS =
       orderedMap("SERVERLESS_MEMORY_MB", "ServerlessMemorySizeInMB");
 
+  /**
+   * How Classify calls the model and reads its answers, by variable, as template.yaml sets them from the stack's
+   * parameters: the command line resolves the model's settings from a deployed stack's {@code DescribeStacks}
+   * parameters with them, as Classify does from its environment (offhours.inference.ModelContract#fromEnv), and so
+   * knows which results were written under other settings. TemplateMatchesStackSpecTest checks that the template's
+   * ClassifyFunction sets each variable from its parameter. INFERENCE_COMPONENT_NAME is not among them: the settings'
+   * fingerprint leaves it out.
+   */
+  public static final Map<String, String> MODEL_PARAMETERS = orderedMap(
+      "LABELS", "Labels",
+      "LABELS_S3_URI", "LabelsS3Uri",
+      "CONTENT_TYPE", "ContentType",
+      "ACCEPT", "Accept",
+      "SCORES", "Scores");
+
   /** Every stack parameter the command line reads as a function's setting, by variable. */
   public static final Map<String, String> PARAMETERS_READ_BY_THE_CLI =
-      concat(CONTROLLER_PARAMETERS, CLASSIFY_PARAMETERS);
+      concat(concat(CONTROLLER_PARAMETERS, CLASSIFY_PARAMETERS), MODEL_PARAMETERS);
 
   /**
    * The controller's environment: its settings, the queue of its run timer (offhours.endpoint.TimerArming), which

@@ -133,20 +133,20 @@ class ReprocessCommandTest {
   }
 
   @Test
-  void theLiveSettingsAreThoseOfTheNewestClassification() {
+  void theFallbackSettingsAreThoseOfTheNewestClassification() {
     FakeResultIndexes dynamo = new FakeResultIndexes()
         .classified("cats/old.png", "Drawing", "2026-11-20T10:00:00Z", "0123456789ab")
         .classified("cats/new.png", "Neutral", "2026-11-25T10:00:00Z", "f74d3ec496f3")
         .rejected("dogs/bad.png", "2026-11-25T11:00:00Z");
 
-    assertThat(ResultsCommand.liveSettings(dynamo, "t")).isEqualTo("f74d3ec496f3");
+    assertThat(LiveSettingsLookup.newestClassification(dynamo, "t")).isEqualTo("f74d3ec496f3");
     assertThat(dynamo.queries)
         .singleElement()
         .satisfies(q -> assertThat(q.indexName()).isEqualTo(ResultsTable.STATUS_INDEX));
-    assertThat(ResultsCommand.liveSettings(new FakeResultIndexes(), "t"))
+    assertThat(LiveSettingsLookup.newestClassification(new FakeResultIndexes(), "t"))
         .as("no classification yet")
         .isNull();
-    assertThat(ResultsCommand.liveSettings(
+    assertThat(LiveSettingsLookup.newestClassification(
             new FakeResultIndexes().classified("a.png", "Neutral", "2026-11-25T10:00:00Z"), "t"))
         .as("the newest written before results recorded their settings")
         .isNull();

@@ -190,17 +190,22 @@ class TemplateMatchesStackSpecTest {
   void theFunctionsTakeTheirSettingsFromTheParametersTheCommandLineReads() throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
     Map<?, ?> parameters = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Parameters");
-    Map<String, Map<String, String>> read = Map.of(
-        "ControllerFunction", FunctionVariables.CONTROLLER_PARAMETERS,
-        "ApiFunction", FunctionVariables.CONTROLLER_PARAMETERS,
+    List<Map.Entry<String, Map<String, String>>> read = List.of(
+        Map.entry("ControllerFunction", FunctionVariables.CONTROLLER_PARAMETERS),
+        Map.entry("ApiFunction", FunctionVariables.CONTROLLER_PARAMETERS),
         // The serverless endpoint's memory, which cost --compare models the serverless option with.
-        "ClassifyFunction", FunctionVariables.CLASSIFY_PARAMETERS);
-    for (String function : read.keySet()) {
+        Map.entry("ClassifyFunction", FunctionVariables.CLASSIFY_PARAMETERS),
+        // The model's settings, whose fingerprint results and GET /results compare: the command
+        // line resolves them from the same parameters.
+        Map.entry("ClassifyFunction", FunctionVariables.MODEL_PARAMETERS),
+        Map.entry("ApiFunction", FunctionVariables.MODEL_PARAMETERS));
+    for (Map.Entry<String, Map<String, String>> entry : read) {
+      String function = entry.getKey();
       Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>)
               ((Map<?, ?>) ((Map<?, ?>) resources.get(function)).get("Properties"))
                   .get("Environment"))
           .get("Variables");
-      read.get(function).forEach((variable, parameter) -> {
+      entry.getValue().forEach((variable, parameter) -> {
         assertThat(parameters.containsKey(parameter))
             .as("parameter %s", parameter)
             .isTrue();
