@@ -10,13 +10,6 @@ public final class ResultView {
 
   private ResultView() {}
 
-  /** The result without {@code settings}: for a reader that does not know the live settings (the web UI). */
-  public static Map<String, Object> of(ResultItem r) {
-    Map<String, Object> m = of(r, null);
-    m.remove("settings");
-    return m;
-  }
-
   /**
    * The result with {@code settings}: {@code current}, {@code changed} (written under other settings of the model:
    * labels, content type, accept or scores) or {@code unknown} (written before results recorded their settings), as

@@ -39,7 +39,9 @@ final class UiCommand implements Command {
         has the address can use the page. It shows the results as thumbnails with their labels
         (filter by label and status, search by key), takes uploads by drag and drop, shows the
         endpoint, the controller's reason, the queue and the dead-letter queue with start, stop and
-        auto buttons, and charts the savings ledger per day. Nothing is loaded from the network.
+        auto buttons, and charts the savings ledger per day. A result classified under other model
+        settings than the stack's (as 'offhours results' compares them) is marked, and the page says
+        how many of those it shows. Nothing is loaded from the network.
         It runs until Ctrl-C. With --json, prints {"url", "stack"} on one line instead.
 
         examples:
@@ -66,8 +68,20 @@ final class UiCommand implements Command {
       throw e;
     }
     AwsUiData.Pricing pricing = new AwsUiData.Pricing(settings.zone(), settings.prices());
+    LiveSettingsLookup live;
+    try {
+      live = LiveSettingsLookup.of(target);
+    } catch (RuntimeException e) {
+      target.close();
+      throw e;
+    }
+    AwsUiData.StackView view = view(target);
     AwsUiData data = new AwsUiData(
-        view(target), pricing, call.context().clock(), action -> control(target, action));
+        view,
+        pricing,
+        call.context().clock(),
+        action -> control(target, action),
+        () -> live.now(view.dynamo(), view.resultsTable()));
     UiServer server;
     try {
       server = UiServer.start(data, port);

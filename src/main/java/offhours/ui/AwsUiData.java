@@ -11,12 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import offhours.api.ResultView;
 import offhours.api.ResultsQuery;
 import offhours.api.StackObserver;
 import offhours.api.StatusView;
 import offhours.endpoint.CostReport;
 import offhours.endpoint.LedgerPrices;
+import offhours.results.LiveSettings;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -66,14 +68,19 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private final Pricing pricing;
   private final Clock clock;
   private final Function<String, Map<String, Object>> controller;
+  private final Supplier<LiveSettings> liveSettings;
   private final ThumbnailCache thumbnails = new ThumbnailCache(400);
 
-  /** {@code controller} asks the controller function for an action and returns its answer. */
+  /**
+   * {@code controller} asks the controller function for an action and returns its answer; {@code liveSettings} says
+   * which model settings results are compared with, asked once per page of results.
+   */
   public AwsUiData(
       StackView target,
       Pricing pricing,
       Clock clock,
-      Function<String, Map<String, Object>> controller) {
+      Function<String, Map<String, Object>> controller,
+      Supplier<LiveSettings> liveSettings) {
     this.target = target;
     this.s3 = target.s3();
     this.dynamo = target.dynamo();
@@ -81,6 +88,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
     this.pricing = pricing;
     this.clock = clock;
     this.controller = controller;
+    this.liveSettings = liveSettings;
   }
 
   @Override
@@ -104,9 +112,13 @@ public final class AwsUiData implements UiData, AutoCloseable {
   public Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next) {
     ResultsQuery.Page page =
         new ResultsQuery(dynamo, target.resultsTable()).page(filter, limit, next);
+    LiveSettings live = liveSettings.get();
     Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("results", page.items().stream().map(ResultView::of).toList());
+    answer.put(
+        "results",
+        page.items().stream().map(r -> ResultView.of(r, live.fingerprint())).toList());
     answer.put("next", page.next());
+    answer.put("settings", settings(live));
     return answer;
   }
 
@@ -143,6 +155,18 @@ public final class AwsUiData implements UiData, AutoCloseable {
     answer.put("hourlyPriceUsd", pricing.prices().hourlyPriceUsd());
     answer.put("timeZone", pricing.zone().getId());
     return answer;
+  }
+
+  /**
+   * What the page's settings marks compare with: {@code known} (false: no fingerprint, every result's settings
+   * unknown), {@code exact} (false: the newest classification's) and the {@code basis} in words.
+   */
+  static Map<String, Object> settings(LiveSettings live) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("known", live.fingerprint() != null);
+    m.put("exact", live.exact());
+    m.put("basis", live.basis());
+    return m;
   }
 
   private static Map<String, Object> row(CostReport.Row r) {

@@ -25,6 +25,7 @@
     labels: new Set(),
     pending: new Map(),   // uploaded keys waiting for a result -> { element }
     lastStatus: null,
+    settings: null,       // what results' settings are compared with: { known, exact, basis }
   };
 
   // ---------------------------------------------------------------- plumbing
@@ -267,9 +268,56 @@
     when.dateTime = item.classifiedAt || '';
     when.title = item.classifiedAt || '';
     meta.append(when, el('span', null, item.attempts > 1 ? item.attempts + ' attempts' : ''));
+    const mark = settingsMark(item);
+    if (mark) meta.append(mark);
     body.append(meta);
     card.append(thumb, body);
     return card;
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  // A classification's settings to those the stack runs with now (GET /results' and the CLI's words): current, changed
+  // (made under other labels, content type, accept or scores: its labels may mean something else now) or unknown
+  // (written before results recorded their settings).
+  const SETTINGS = {
+    current: ['current settings', 'Classified under the model settings the stack runs with now.'],
+    changed: ['older settings', 'Classified under other model settings (labels, content type, accept or scores) than'
+      + ' the stack runs with now: its labels may mean something else. scripts/offhours reprocess classifies it again.'],
+    unknown: ['settings unknown', 'Classified before offhours recorded the settings each result is made under:'
+      + ' whether they are today\'s is not known. scripts/offhours reprocess classifies it again.'],
+  };
+
+  /** The mark of a classification's settings, or null where there is nothing to compare (a verdict, none known). */
+  function settingsMark(item) {
+    const known = state.settings && state.settings.known;
+    if (item.status !== 'CLASSIFIED' || !known || !SETTINGS[item.settings]) return null;
+    const [words, why] = SETTINGS[item.settings];
+    const mark = el('span', 'settings ' + item.settings, words);
+    mark.dataset.settings = item.settings;
+    mark.title = shown(why + ' (' + state.settings.basis + ')');
+    return mark;
+  }
+
+  /** The line over the results when some of those shown were classified under other settings than the stack's. */
+  function showSettingsSummary() {
+    const line = $('settings-summary');
+    const shownItems = state.order.map((id) => state.cards.get(id).item);
+    const changed = shownItems.filter((i) => i.status === 'CLASSIFIED' && i.settings === 'changed').length;
+    const unknown = shownItems.filter((i) => i.status === 'CLASSIFIED' && i.settings === 'unknown').length;
+    const known = state.settings && state.settings.known;
+    line.hidden = !known || changed + unknown === 0;
+    line.dataset.changed = String(changed);
+    line.dataset.unknown = String(unknown);
+    if (line.hidden) return;
+    const n = changed + unknown;
+    const parts = [];
+    if (changed) parts.push(changed + ' changed');
+    if (unknown) parts.push(unknown + ' unknown');
+    $('settings-count').textContent = shown(n + (n === 1 ? ' result' : ' results') + ' shown under older settings ('
+      + parts.join(', ') + ')');
+    $('settings-basis').textContent = shown(state.settings.basis.charAt(0).toUpperCase()
+      + state.settings.basis.slice(1) + '.');
   }
 
   function idOf(item) {
@@ -287,6 +335,24 @@
     $('empty').hidden = wanted.length > 0;
     $('more').hidden = !state.next;
     $('count').textContent = state.order.length + (state.next ? '+' : '') + ' result' + (state.order.length === 1 ? '' : 's');
+    showSettingsSummary();
+  }
+
+  /** Takes what results are compared with from the first page of results; whether it changed. */
+  function rememberSettings(page) {
+    const next = page.settings || null;
+    const before = JSON.stringify(state.settings);
+    state.settings = next;
+    return before !== JSON.stringify(next);
+  }
+
+  /** A card for {@code item}, made again when its settings' word changed since. */
+  function keep(item) {
+    const id = idOf(item);
+    const known = state.cards.get(id);
+    if (known && known.item.settings === item.settings) return false;
+    state.cards.set(id, { item, element: cardOf(item) });
+    return !known;
   }
 
   function remember(items) {
@@ -342,18 +408,17 @@
       const page = await api(query(null));
       if (mine !== generation) return;
       remember(page.results);
-      const paged = !reset && state.order.length > PAGE; // "load more" was used: keep what it loaded
-      if (reset) state.cards.clear();
+      // Other settings to compare with (the newest classification's changed) make every card's mark anew: the page
+      // starts over, as after a new filter.
+      const fresh = rememberSettings(page) || reset;
+      const paged = !fresh && state.order.length > PAGE; // "load more" was used: keep what it loaded
+      if (fresh) state.cards.clear();
       if (!paged) state.next = page.next;
       const firstIds = [];
       let arrived = false;
       for (const item of page.results) {
-        const id = idOf(item);
-        firstIds.push(id);
-        if (!state.cards.has(id)) {
-          state.cards.set(id, { item, element: cardOf(item) });
-          arrived = true;
-        }
+        firstIds.push(idOf(item));
+        if (keep(item)) arrived = true;
       }
       if (arrived && !reset) ledgerSoon();
       const rest = paged ? state.order.filter((id) => !firstIds.includes(id)) : [];
@@ -373,10 +438,8 @@
       remember(page.results);
       for (const item of page.results) {
         const id = idOf(item);
-        if (!state.cards.has(id)) {
-          state.cards.set(id, { item, element: cardOf(item) });
-          state.order.push(id);
-        }
+        if (!state.order.includes(id)) state.order.push(id);
+        keep(item);
       }
       state.next = page.next;
       render();

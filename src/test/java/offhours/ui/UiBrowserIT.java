@@ -39,7 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * What a user does with {@code scripts/offhours ui} on the local stack, in a real browser: opens the printed address,
  * uploads images through the file chooser and by drag and drop, waits for their labels, filters by label, status and
  * key, reads a rejected upload's reason, sees a key made of markup as text, reads when the controller looks next,
- * what started its last run and the wake it learned, and stops the endpoint from the page.
+ * what started its last run and the wake it learned, sees each classification made under the settings the stack
+ * runs with, and stops the endpoint from the page.
  * Screenshots go to target/ui-*.png.
  */
 class UiBrowserIT {
@@ -181,6 +182,15 @@ class UiBrowserIT {
           .contains("looks like text");
 
       WebElement cat = card(page, "chelsea.png");
+      // Classified under the settings the local stack runs with, which 'ui' resolves from the
+      // state file and the labels file as Classify does, not from the newest classification.
+      WebElement settings = cat.findElement(By.cssSelector(".meta .settings"));
+      assertThat(settings.getText()).isEqualTo("current settings");
+      assertThat(settings.getAttribute("title"))
+          .endsWith("(compared with the model settings the local stack runs with)");
+      assertThat(page.findElement(By.id("settings-summary")).isDisplayed())
+          .as("no result under older settings to speak of")
+          .isFalse();
       String label = cat.findElement(By.cssSelector(".label.first .name")).getText();
       assertThat(cat.findElements(By.cssSelector(".label"))).hasSize(3);
       await(

@@ -1,0 +1,63 @@
+package offhours.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import offhours.api.ResultsQuery;
+import offhours.results.FakeResultIndexes;
+import offhours.results.LiveSettings;
+import org.junit.jupiter.api.Test;
+
+/** The page's results say of each classification whether it was made under the settings the stack runs with now. */
+class AwsUiDataTest {
+
+  private static final String LIVE = "f74d3ec496f3";
+
+  private final FakeResultIndexes table = new FakeResultIndexes()
+      .classified("cats/current.png", "Cat", "2026-11-25T12:00:00Z", LIVE)
+      .classified("cats/older.png", "Cat", "2026-11-25T11:00:00Z", "0123456789ab")
+      .classified("cats/before.png", "Cat", "2026-11-25T10:00:00Z", null)
+      .rejected("dogs/bad.png", "2026-11-25T09:00:00Z");
+
+  @Test
+  void eachResultSaysWhetherItsSettingsAreTheLiveOnesAndThePageWhatTheyAreComparedWith() {
+    LiveSettings live = new LiveSettings(LIVE, true, "compared with <b>the stack's</b>");
+    Map<String, Object> page =
+        data(live).results(new ResultsQuery.Filter(null, null, null), 10, null);
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> results = (List<Map<String, Object>>) page.get("results");
+    assertThat(results)
+        .extracting(r -> r.get("key") + " " + r.get("settings"))
+        .containsExactly(
+            "cats/current.png current",
+            "cats/older.png changed",
+            "cats/before.png unknown",
+            "dogs/bad.png unknown");
+    assertThat(page.get("settings"))
+        .isEqualTo(
+            Map.of("known", true, "exact", true, "basis", "compared with <b>the stack's</b>"));
+  }
+
+  @Test
+  void withoutKnownSettingsThePageIsToldSo() {
+    Map<String, Object> page = data(new LiveSettings(null, false, "no classification yet"))
+        .results(new ResultsQuery.Filter(null, null, null), 10, null);
+
+    assertThat(page.get("settings"))
+        .isEqualTo(Map.of("known", false, "exact", false, "basis", "no classification yet"));
+  }
+
+  private AwsUiData data(LiveSettings live) {
+    return new AwsUiData(
+        new AwsUiData.StackView(
+            "stack prod", null, table, null, "b", "q", "dlq", "t", "c", "e", Optional.empty()),
+        null,
+        Clock.systemUTC(),
+        action -> Map.of(),
+        () -> live);
+  }
+}

@@ -1,0 +1,222 @@
+// Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test
+// installs or locates them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER); no AWS
+// service: the page's data is held in memory.
+package offhours.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import offhours.api.ResultsQuery;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The page in a real browser marks each classification with whether it was made under the model settings the stack
+ * runs with now (current, older, unknown, each explained in its title), says over the results how many of those shown
+ * were made under older settings and what to run, shows what they are compared with as text however it is written,
+ * and makes the marks anew when the settings to compare with change. The screenshot goes to target/ui-settings.png.
+ */
+class UiSettingsBrowserIT {
+
+  private static final String XSS_KEY = "<img src=x onerror=alert(1)>.png";
+  private static final String BASIS =
+      "compared with the model settings stack <img src=x onerror=alert(2)>\u202Eprod's parameters set";
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir
+  Path files;
+
+  /** What GET /api/results answers now: the test changes it while the page polls. */
+  private final AtomicReference<Map<String, Object>> answer = new AtomicReference<>();
+
+  @Test
+  void eachClassificationIsMarkedWithItsSettingsAndThePageSaysHowManyAreOlder() throws Exception {
+    answer.set(page(
+        Map.of("known", true, "exact", true, "basis", BASIS),
+        result("cats/current.png", "CLASSIFIED", "current"),
+        result("cats/older.png", "CLASSIFIED", "changed"),
+        result(XSS_KEY, "CLASSIFIED", "changed"),
+        result("cats/before.png", "CLASSIFIED", "unknown"),
+        result("dogs/bad.png", "REJECTED", "unknown")));
+    try (UiServer server = UiServer.start(new Memory(), 0);
+        HeadlessChromium chromium = HeadlessChromium.start(files)) {
+      WebDriver page = chromium.browser;
+      page.manage().window().setSize(new Dimension(1440, 1100));
+      page.get(server.url().toString());
+      await(page, "five cards", d -> cards(d).size() == 5);
+
+      assertThat(mark(page, "cats/current.png").getText()).isEqualTo("current settings");
+      assertThat(mark(page, "cats/older.png").getText()).isEqualTo("older settings");
+      assertThat(mark(page, "cats/older.png").getAttribute("title"))
+          .startsWith("Classified under other model settings (labels, content type, accept or"
+              + " scores) than the stack runs with now")
+          .contains("scripts/offhours reprocess")
+          .endsWith("(compared with the model settings stack <img src=x onerror=alert(2)>"
+              + "\\u202eprod's parameters set)");
+      assertThat(mark(page, "cats/before.png").getText()).isEqualTo("settings unknown");
+      assertThat(mark(page, "cats/before.png").getAttribute("title"))
+          .startsWith("Classified before offhours recorded the settings");
+      assertThat(mark(page, XSS_KEY).getAttribute("data-settings")).isEqualTo("changed");
+      assertThat(card(page, "dogs/bad.png").findElements(By.cssSelector(".settings")))
+          .as("a verdict has no settings to speak of")
+          .isEmpty();
+
+      WebElement summary = page.findElement(By.id("settings-summary"));
+      assertThat(summary.isDisplayed()).isTrue();
+      assertThat(page.findElement(By.id("settings-count")).getText())
+          .isEqualTo("3 results shown under older settings (2 changed, 1 unknown)");
+      assertThat(summary.getText())
+          .contains("scripts/offhours reprocess --status CLASSIFIED classifies them again");
+      assertThat(page.findElement(By.id("settings-basis")).getText())
+          .as("the basis as text, its control shown as an escape")
+          .isEqualTo("Compared with the model settings stack <img src=x onerror=alert(2)>"
+              + "\\u202eprod's parameters set.");
+      assertThat(page.findElements(By.cssSelector("img[src='x']")))
+          .as("an <img src=x> made from a key or the basis")
+          .isEmpty();
+      assertThat(alertShown(page)).isFalse();
+      HeadlessChromium.screenshot(page, "ui-settings.png");
+
+      // The newest classification's settings changed (the CLI's fallback): the same results now
+      // compare otherwise, and the page marks them anew.
+      answer.set(page(
+          Map.of(
+              "known", true, "exact", false, "basis", "compared with the newest classification's"),
+          result("cats/current.png", "CLASSIFIED", "changed"),
+          result("cats/older.png", "CLASSIFIED", "current"),
+          result(XSS_KEY, "CLASSIFIED", "current"),
+          result("cats/before.png", "CLASSIFIED", "unknown"),
+          result("dogs/bad.png", "REJECTED", "unknown")));
+      await(
+          page,
+          "the marks made anew",
+          d -> "older settings".equals(mark(d, "cats/current.png").getText())
+              && "current settings".equals(mark(d, "cats/older.png").getText()));
+      assertThat(page.findElement(By.id("settings-count")).getText())
+          .isEqualTo("2 results shown under older settings (1 changed, 1 unknown)");
+
+      // No settings known: nothing to compare with, so no marks and no summary.
+      answer.set(page(
+          Map.of("known", false, "exact", false, "basis", "none known"),
+          result("cats/current.png", "CLASSIFIED", "unknown"),
+          result("cats/older.png", "CLASSIFIED", "unknown")));
+      await(
+          page,
+          "two cards without marks",
+          d -> cards(d).size() == 2
+              && d.findElements(By.cssSelector("#grid .settings")).isEmpty());
+      assertThat(page.findElement(By.id("settings-summary")).isDisplayed()).isFalse();
+      assertThat(alertShown(page)).isFalse();
+    }
+  }
+
+  private static Map<String, Object> page(
+      Map<String, Object> settings, Map<String, Object>... results) {
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("results", List.of(results));
+    page.put("next", null);
+    page.put("settings", settings);
+    return page;
+  }
+
+  private static Map<String, Object> result(String key, String status, String settings) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("key", key);
+    r.put("id", "s3://b/" + key);
+    r.put("version", "v1");
+    r.put("status", status);
+    r.put("reason", status.equals("REJECTED") ? "not an image" : null);
+    r.put("topLabel", status.equals("CLASSIFIED") ? "Cat" : null);
+    r.put(
+        "labels",
+        status.equals("CLASSIFIED") ? List.of(Map.of("label", "Cat", "score", 0.9)) : List.of());
+    r.put("classifiedAt", "2026-11-25T10:00:00Z");
+    r.put("attempts", 1);
+    r.put("settings", settings);
+    return r;
+  }
+
+  private static List<WebElement> cards(WebDriver page) {
+    return page.findElements(By.cssSelector("#grid .card"));
+  }
+
+  private static WebElement card(WebDriver page, String key) {
+    return cards(page).stream()
+        .filter(c -> key.equals(c.getAttribute("data-key")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no card for " + key));
+  }
+
+  private static WebElement mark(WebDriver page, String key) {
+    return card(page, key).findElement(By.cssSelector(".meta .settings"));
+  }
+
+  private static boolean alertShown(WebDriver page) {
+    try {
+      page.switchTo().alert();
+      return true;
+    } catch (NoAlertPresentException e) {
+      return false;
+    }
+  }
+
+  private static void await(
+      WebDriver page, String what, java.util.function.Function<WebDriver, Boolean> condition) {
+    try {
+      new WebDriverWait(page, DEADLINE, Duration.ofMillis(200))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .ignoring(AssertionError.class)
+          .ignoring(org.openqa.selenium.NoSuchElementException.class)
+          .withMessage(what)
+          .until(condition);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      HeadlessChromium.screenshot(page, "ui-settings-failure.png");
+      throw new AssertionError(
+          "gave up waiting for " + what + "; the page shows: "
+              + page.findElement(By.tagName("body")).getText(),
+          e);
+    }
+  }
+
+  /** The page's data in memory: results as {@link #answer} holds them now. */
+  private final class Memory implements UiData {
+    @Override
+    public Map<String, Object> status() {
+      return Map.of("endpoint", Map.of("state", "ABSENT"));
+    }
+
+    @Override
+    public Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next) {
+      return answer.get();
+    }
+
+    @Override
+    public Map<String, Object> ledger(int days) {
+      return Map.of("days", List.of());
+    }
+
+    @Override
+    public Thumbnail thumbnail(String key) throws UiException {
+      throw new UiException(404, "no object " + key);
+    }
+
+    @Override
+    public void upload(String key, byte[] bytes) {}
+
+    @Override
+    public Map<String, Object> control(String action) {
+      return Map.of();
+    }
+  }
+}
