@@ -3,11 +3,9 @@ package offhours.local.sagemaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -359,30 +357,16 @@ final class Endpoints implements AutoCloseable {
   }
 
   private void finishDeleting(HostedEndpoint deleting) {
-    synchronized (this) {
-      HostedEndpoint now = endpoints.get(Arns.key(deleting.name()));
-      if (now == null || now.id() != deleting.id()) {
-        return;
-      }
-      endpoints.remove(Arns.key(deleting.name()));
-      tags.remove(deleting.arn());
-    }
-    if (deleting.container() != null) {
-      deleting.container().close();
-    }
+    Incarnation.finishDeleting(this, endpoints, deleting, () -> tags.remove(deleting.arn()));
   }
 
   /** Stops every running container; later tasks find nothing to settle. */
   @Override
   public void close() {
-    List<ModelContainer> running = new ArrayList<>();
+    List<ModelContainer> running;
     synchronized (this) {
       closed = true;
-      endpoints.values().stream()
-          .map(HostedEndpoint::container)
-          .filter(Objects::nonNull)
-          .forEach(running::add);
-      endpoints.clear();
+      running = Incarnation.clear(endpoints);
       tags.clear();
     }
     running.forEach(ModelContainer::close);

@@ -23,7 +23,8 @@ record HostedComponent(
     int desiredCopies,
     int currentCopies,
     int instances,
-    ModelContainer container) {
+    ModelContainer container)
+    implements Incarnation {
   HostedComponent with(
       String newStatus,
       Instant now,

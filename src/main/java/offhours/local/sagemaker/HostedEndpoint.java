@@ -18,7 +18,8 @@ record HostedEndpoint(
     Instant created,
     Instant modified,
     String failureReason,
-    ModelContainer container) {
+    ModelContainer container)
+    implements Incarnation {
   HostedEndpoint with(String newStatus, Instant now, String reason, ModelContainer newContainer) {
     return new HostedEndpoint(
         id, name, arn, configName, variant, spec, newStatus, created, now, reason, newContainer);

@@ -2,13 +2,11 @@ package offhours.local.sagemaker;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -359,28 +357,15 @@ final class InferenceComponents implements AutoCloseable {
   }
 
   private void finishDeleting(HostedComponent deleting) {
-    synchronized (this) {
-      HostedComponent now = components.get(Arns.key(deleting.name()));
-      if (now == null || now.id() != deleting.id()) {
-        return;
-      }
-      components.remove(Arns.key(deleting.name()));
-    }
-    if (deleting.container() != null) {
-      deleting.container().close();
-    }
+    Incarnation.finishDeleting(this, components, deleting, () -> {});
   }
 
   @Override
   public void close() {
-    List<ModelContainer> running = new ArrayList<>();
+    List<ModelContainer> running;
     synchronized (this) {
       closed = true;
-      components.values().stream()
-          .map(HostedComponent::container)
-          .filter(Objects::nonNull)
-          .forEach(running::add);
-      components.clear();
+      running = Incarnation.clear(components);
     }
     running.forEach(ModelContainer::close);
   }
