@@ -163,16 +163,15 @@ public final class ComponentEndpoint implements Endpoint {
       // a resumable DELETING that needs a stop, so the ledger counts them, a wake creates the
       // component on them, and a stop creates it with 0 copies (delete) so that they go.
       return instances() > 0
-          ? new Status(
-              State.DELETING,
-              "no inference component on instances not yet removed",
-              ep.createdAt(),
-              ep.modifiedAt(),
-              ep.configName(),
-              false,
-              true,
-              true)
-          : new Status(State.ABSENT, null, null, null, ep.configName(), false);
+          ? Status.of(
+                  State.DELETING,
+                  "no inference component on instances not yet removed",
+                  ep.createdAt(),
+                  ep.modifiedAt())
+              .withConfig(ep.configName(), false)
+              .withResumable(true)
+              .withNeedsStop(true)
+          : Status.of(State.ABSENT, null, null, null).withConfig(ep.configName(), false);
     }
     String config = modelName.equals(c.specification().modelName())
         ? ep.configName()
@@ -206,21 +205,20 @@ public final class ComponentEndpoint implements Endpoint {
         && desired == 0
         && current == 0
         && c.inferenceComponentStatusAsString().equals("InService");
-    return new Status(
-        state,
-        c.failureReason(),
-        state == State.CREATING ? c.lastModifiedTime() : c.creationTime(),
-        c.lastModifiedTime(),
-        config,
-        false,
-        resumable);
+    return Status.of(
+            state,
+            c.failureReason(),
+            state == State.CREATING ? c.lastModifiedTime() : c.creationTime(),
+            c.lastModifiedTime())
+        .withConfig(config, false)
+        .withResumable(resumable);
   }
 
   /** The cleanup's view of a component left on an absent endpoint: anything but Deleting is still to delete. */
   private static Status componentOnly(DescribeInferenceComponentResponse c) {
     State state =
         c.inferenceComponentStatusAsString().equals("Deleting") ? State.DELETING : State.FAILED;
-    return new Status(
+    return Status.of(
         state,
         "inference component " + c.inferenceComponentName() + " without its endpoint",
         c.creationTime(),
@@ -249,13 +247,12 @@ public final class ComponentEndpoint implements Endpoint {
       case "Creating" -> "is still being created; it is deleted once that settles";
       default -> "is still scaling its copies; it is deleted once that settles";
     };
-    return new Status(
-        State.UPDATING,
-        "its inference component " + componentName + " " + doing,
-        ep.createdAt(),
-        ep.modifiedAt(),
-        ep.configName(),
-        ep.foreign());
+    return Status.of(
+            State.UPDATING,
+            "its inference component " + componentName + " " + doing,
+            ep.createdAt(),
+            ep.modifiedAt())
+        .withConfig(ep.configName(), ep.foreign());
   }
 
   private boolean stale(Status ep) {

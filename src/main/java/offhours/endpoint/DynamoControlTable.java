@@ -286,7 +286,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         instant(item, "at"),
         bool(item, "wantOn"),
         str(item, "wantReason"),
-        new Endpoint.Status(
+        Endpoint.Status.of(
             Endpoint.State.valueOf(str(item, "endpoint")),
             str(item, "endpointFailureReason"),
             instant(item, "endpointCreatedAt"),

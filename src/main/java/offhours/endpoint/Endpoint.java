@@ -41,19 +41,60 @@ public interface Endpoint {
       boolean resumable,
       boolean needsStop,
       boolean serverless) {
-    public static final Status ABSENT = new Status(State.ABSENT, null, null, null);
+    public static final Status ABSENT = of(State.ABSENT, null, null, null);
 
-    /** Not {@code serverless}: an endpoint on instances. */
-    public Status(
-        State state,
-        String failureReason,
-        Instant createdAt,
-        Instant modifiedAt,
-        String configName,
-        boolean foreign,
-        boolean resumable,
-        boolean needsStop) {
-      this(
+    /**
+     * An endpoint of this stack whose config is not reported (fakes, the simulation, a stored state), and none of the
+     * flags; the {@code with} methods add what a describe reports beyond that.
+     */
+    public static Status of(
+        State state, String failureReason, Instant createdAt, Instant modifiedAt) {
+      return new Status(
+          state, failureReason, createdAt, modifiedAt, null, false, false, false, false);
+    }
+
+    /** On the config DescribeEndpoint names; {@code isForeign}: the endpoint lacks this stack's tag. */
+    public Status withConfig(String newConfigName, boolean isForeign) {
+      return new Status(
+          state,
+          failureReason,
+          createdAt,
+          modifiedAt,
+          newConfigName,
+          isForeign,
+          resumable,
+          needsStop,
+          serverless);
+    }
+
+    public Status withResumable(boolean isResumable) {
+      return new Status(
+          state,
+          failureReason,
+          createdAt,
+          modifiedAt,
+          configName,
+          foreign,
+          isResumable,
+          needsStop,
+          serverless);
+    }
+
+    public Status withNeedsStop(boolean isNeeded) {
+      return new Status(
+          state,
+          failureReason,
+          createdAt,
+          modifiedAt,
+          configName,
+          foreign,
+          resumable,
+          isNeeded,
+          serverless);
+    }
+
+    public Status withServerless(boolean isServerless) {
+      return new Status(
           state,
           failureReason,
           createdAt,
@@ -62,35 +103,7 @@ public interface Endpoint {
           foreign,
           resumable,
           needsStop,
-          false);
-    }
-
-    /** Not {@code needsStop}: any stop but that of instances without an inference component. */
-    public Status(
-        State state,
-        String failureReason,
-        Instant createdAt,
-        Instant modifiedAt,
-        String configName,
-        boolean foreign,
-        boolean resumable) {
-      this(state, failureReason, createdAt, modifiedAt, configName, foreign, resumable, false);
-    }
-
-    /** Not {@code resumable}: any endpoint but a scale-to-zero one whose instances outlast its copies. */
-    public Status(
-        State state,
-        String failureReason,
-        Instant createdAt,
-        Instant modifiedAt,
-        String configName,
-        boolean foreign) {
-      this(state, failureReason, createdAt, modifiedAt, configName, foreign, false);
-    }
-
-    /** An endpoint of this stack whose config is not reported (fakes and the simulation). */
-    public Status(State state, String failureReason, Instant createdAt, Instant modifiedAt) {
-      this(state, failureReason, createdAt, modifiedAt, null, false);
+          isServerless);
     }
 
     /** Creating, serving, updating or deleting: instances are (or may be) provisioned and billed. */

@@ -42,16 +42,9 @@ final class RetiringEndpoint implements Endpoint {
     }
     // The retiring view reads no tags and no serverless config: what it adds is the component's
     // state.
-    return new Status(
-        r.state(),
-        r.failureReason(),
-        r.createdAt(),
-        r.modifiedAt(),
-        ep.configName(),
-        ep.foreign(),
-        false,
-        false,
-        ep.serverless());
+    return Status.of(r.state(), r.failureReason(), r.createdAt(), r.modifiedAt())
+        .withConfig(ep.configName(), ep.foreign())
+        .withServerless(ep.serverless());
   }
 
   /** This stack's endpoint on another config than the stack's: the one {@link ScheduledPolicy} replaces. */

@@ -193,16 +193,9 @@ public final class SageMakerEndpoint implements Endpoint {
               || (has(tags.get(), CLOUDFORMATION_STACK_TAG, stackId)
                   && has(tags.get(), CLOUDFORMATION_LOGICAL_ID_TAG, SERVERLESS_LOGICAL_ID)));
     }
-    return new Status(
-        state,
-        r.failureReason(),
-        r.creationTime(),
-        r.lastModifiedTime(),
-        r.endpointConfigName(),
-        foreign,
-        false,
-        false,
-        serverless(r) || taggedServerless);
+    return Status.of(state, r.failureReason(), r.creationTime(), r.lastModifiedTime())
+        .withConfig(r.endpointConfigName(), foreign)
+        .withServerless(serverless(r) || taggedServerless);
   }
 
   /**

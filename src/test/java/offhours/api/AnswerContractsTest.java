@@ -212,7 +212,7 @@ class AnswerContractsTest {
                 NOW.minusSeconds(20),
                 true,
                 "inside working hours",
-                new Endpoint.Status(
+                Endpoint.Status.of(
                     Endpoint.State.IN_SERVICE, null, NOW.minusSeconds(900), NOW.minusSeconds(600)),
                 Mapping.TriggerState.ENABLED,
                 Backlog.Snapshot.EMPTY,

@@ -506,7 +506,7 @@ class ForecastTest {
         at,
         on,
         on ? "working hours; 1 waiting" : "outside working hours",
-        new Endpoint.Status(state, null, created, null),
+        Endpoint.Status.of(state, null, created, null),
         mapping,
         ONE_WAITING,
         Decision.Action.WAIT,

@@ -73,7 +73,7 @@ class StatusViewTest {
         NOW.minusSeconds(20),
         on,
         reason,
-        new Endpoint.Status(Endpoint.State.IN_SERVICE, null, NOW.minusSeconds(900), null),
+        Endpoint.Status.of(Endpoint.State.IN_SERVICE, null, NOW.minusSeconds(900), null),
         on ? Mapping.TriggerState.ENABLED : Mapping.TriggerState.DISABLING,
         Backlog.Snapshot.EMPTY,
         action,

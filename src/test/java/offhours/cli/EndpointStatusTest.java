@@ -245,7 +245,7 @@ class EndpointStatusTest {
         at,
         true,
         "drained; staying on until 2026-11-25 10:42 Europe/Berlin",
-        new Endpoint.Status(Endpoint.State.IN_SERVICE, null, SINCE, null),
+        Endpoint.Status.of(Endpoint.State.IN_SERVICE, null, SINCE, null),
         Mapping.TriggerState.ENABLED,
         Backlog.Snapshot.EMPTY,
         Decision.Action.NONE,

@@ -139,7 +139,7 @@ class AwsAdaptersIT {
         Instant.parse("2026-01-14T09:05:00.250Z"),
         true,
         "working hours; 3 waiting",
-        new Endpoint.Status(
+        Endpoint.Status.of(
             Endpoint.State.CREATING, null, Instant.parse("2026-01-14T09:00:00Z"), null),
         Mapping.TriggerState.DISABLED,
         new Backlog.Snapshot(3, 0, 1, 0),

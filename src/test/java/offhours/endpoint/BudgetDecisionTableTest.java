@@ -302,7 +302,7 @@ class BudgetDecisionTableTest {
     rig.now = Instant.parse(row.now());
     rig.endpoint = row.endpoint() == Endpoint.State.ABSENT
         ? Endpoint.Status.ABSENT
-        : new Endpoint.Status(
+        : Endpoint.Status.of(
             row.endpoint(), null, rig.now.minusSeconds(3600), rig.now.minusSeconds(3000));
     rig.mapping = row.mapping();
     rig.queue = new Backlog.Snapshot(row.waiting(), row.inFlight(), 0, 0);
@@ -350,7 +350,7 @@ class BudgetDecisionTableTest {
     assertThat(rig.state().wakeIssuedAt()).isEqualTo(rig.now);
     rig.now = now;
     rig.endpoint =
-        new Endpoint.Status(Endpoint.State.IN_SERVICE, null, now.minus(Duration.ofHours(1)), now);
+        Endpoint.Status.of(Endpoint.State.IN_SERVICE, null, now.minus(Duration.ofHours(1)), now);
     return rig;
   }
 
@@ -585,14 +585,14 @@ class BudgetDecisionTableTest {
       // The deletion failed, or the endpoint was created again by hand before a run saw it gone.
       rig.now = rig.now.plusSeconds(60);
       rig.mapping = Mapping.TriggerState.DISABLED;
-      rig.endpoint = new Endpoint.Status(after, "by hand", rig.now, rig.now);
+      rig.endpoint = Endpoint.Status.of(after, "by hand", rig.now, rig.now);
       rig.run();
       assertThat(rig.state().stopIssuedAt()).as("%s", after).isNull();
       assertThat(rig.state().stopSeconds()).as("%s", after).isEmpty();
     }
 
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
-    rig.endpoint = new Endpoint.Status(Endpoint.State.FAILED, "capacity", rig.now, rig.now);
+    rig.endpoint = Endpoint.Status.of(Endpoint.State.FAILED, "capacity", rig.now, rig.now);
     assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
     assertThat(rig.state().stopIssuedAt()).isNull();
   }

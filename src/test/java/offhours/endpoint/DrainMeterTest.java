@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DrainMeterTest {
 
   private static final Instant T0 = Instant.parse("2026-03-23T07:00:00Z");
-  private static final Endpoint.Status UP = new Endpoint.Status(State.IN_SERVICE, null, T0, T0);
+  private static final Endpoint.Status UP = Endpoint.Status.of(State.IN_SERVICE, null, T0, T0);
 
   @Test
   void withoutAMeasurementTheBudgetPlansWithTheConservativeDefaultOnEachInstance() {

@@ -64,7 +64,7 @@ class EmfTest {
     JsonNode line = read(Emf.run(
         Instant.parse("2026-01-17T02:00:00Z"),
         "offhours-endpoint",
-        new Endpoint.Status(Endpoint.State.IN_SERVICE, null, null, null),
+        Endpoint.Status.of(Endpoint.State.IN_SERVICE, null, null, null),
         Mapping.TriggerState.ENABLED,
         new Backlog.Snapshot(7, 0, 0, 0),
         true,

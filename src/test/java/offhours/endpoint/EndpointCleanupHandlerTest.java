@@ -89,7 +89,7 @@ class EndpointCleanupHandlerTest {
           throw new IllegalStateException(
               "ValidationException: Cannot delete in-progress endpoint");
         }
-        rig.endpoint = new Status(State.DELETING, null, rig.endpoint.createdAt(), rig.now);
+        rig.endpoint = Status.of(State.DELETING, null, rig.endpoint.createdAt(), rig.now);
       }
 
       @Override
@@ -324,7 +324,7 @@ class EndpointCleanupHandlerTest {
   @Test
   void anEndpointStillCreatingIsWaitedForAndDeletedOnceInService() throws IOException {
     rig.endpoint =
-        new Endpoint.Status(Endpoint.State.CREATING, null, time.instant(), time.instant());
+        Endpoint.Status.of(Endpoint.State.CREATING, null, time.instant(), time.instant());
     time.meanwhile(waited -> {
       if (waited.compareTo(Duration.ofSeconds(30)) >= 0) {
         rig.inService();
@@ -346,7 +346,7 @@ class EndpointCleanupHandlerTest {
   @Test
   void anEndpointStillCreatingWhenTheBudgetEndsIsAnsweredFailedWithWhatToDo() throws IOException {
     rig.endpoint =
-        new Endpoint.Status(Endpoint.State.CREATING, null, time.instant(), time.instant());
+        Endpoint.Status.of(Endpoint.State.CREATING, null, time.instant(), time.instant());
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("FAILED");
@@ -365,7 +365,7 @@ class EndpointCleanupHandlerTest {
   @Test
   void anUpdatingEndpointIsWaitedForToo() throws IOException {
     rig.endpoint =
-        new Endpoint.Status(Endpoint.State.UPDATING, null, time.instant(), time.instant());
+        Endpoint.Status.of(Endpoint.State.UPDATING, null, time.instant(), time.instant());
     time.meanwhile(waited -> rig.inService());
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     assertThat(sent().get("Reason").asText())
@@ -376,7 +376,7 @@ class EndpointCleanupHandlerTest {
   @Test
   void aFailedEndpointIsDeletedAtOnce() throws IOException {
     rig.endpoint =
-        new Endpoint.Status(Endpoint.State.FAILED, "ping failed", time.instant(), time.instant());
+        Endpoint.Status.of(Endpoint.State.FAILED, "ping failed", time.instant(), time.instant());
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
     assertThat(sent().get("Reason").asText()).isEqualTo("deleted endpoint (was FAILED)");
     assertThat(time.pauses).isEmpty();
@@ -396,7 +396,7 @@ class EndpointCleanupHandlerTest {
   @Test
   void withNoTimeLeftToWaitAnEndpointInProgressIsAnsweredAtOnce() throws IOException {
     rig.endpoint =
-        new Endpoint.Status(Endpoint.State.CREATING, null, time.instant(), time.instant());
+        Endpoint.Status.of(Endpoint.State.CREATING, null, time.instant(), time.instant());
     handler.handleRequest(
         event("cfn-endpoint-cleanup-delete.json"), remaining(Duration.ofSeconds(20)));
     JsonNode r = sent();

@@ -40,7 +40,7 @@ class EndpointControllerTest {
 
   @Test
   void aCreatingEndpointIsWaitedForWithoutTouchingTheMapping() {
-    rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now.minusSeconds(600), null);
+    rig.endpoint = Endpoint.Status.of(State.CREATING, null, rig.now.minusSeconds(600), null);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.WAIT);
     assertThat(d.why()).isEqualTo("endpoint creating for 10 min");
@@ -113,17 +113,17 @@ class EndpointControllerTest {
     rig.inService();
     rig.mapping = Mapping.TriggerState.UPDATING;
     assertThat(rig.run().action()).isEqualTo(Action.WAIT);
-    rig.endpoint = new Endpoint.Status(State.DELETING, null, null, null);
+    rig.endpoint = Endpoint.Status.of(State.DELETING, null, null, null);
     rig.mapping = Mapping.TriggerState.DISABLED;
     assertThat(rig.run().why()).isEqualTo("endpoint deleting; create once it is gone");
-    rig.endpoint = new Endpoint.Status(State.UPDATING, null, null, null);
+    rig.endpoint = Endpoint.Status.of(State.UPDATING, null, null, null);
     assertThat(rig.run().why()).isEqualTo("endpoint updating");
     assertThat(rig.calls).isEmpty();
   }
 
   @Test
   void aFailedEndpointIsDeletedWithAMetricAndRecreatedAfterABackoff() {
-    rig.endpoint = new Endpoint.Status(
+    rig.endpoint = Endpoint.Status.of(
         State.FAILED, "CapacityError: insufficient ml.m5.large", rig.now, rig.now);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
@@ -146,7 +146,7 @@ class EndpointControllerTest {
   void createFailsOnceThenIsRetriedWhileMessagesWaitAndTheMappingStaysOff() {
     rig.queue = new Backlog.Snapshot(40, 0, 0, 0);
     rig.runAt("2026-01-14T09:00:00Z"); // create
-    rig.endpoint = new Endpoint.Status(State.FAILED, "image pull failed", rig.now, rig.now);
+    rig.endpoint = Endpoint.Status.of(State.FAILED, "image pull failed", rig.now, rig.now);
     rig.runAt("2026-01-14T09:10:00Z"); // delete, backoff 5 min
     rig.endpoint = Endpoint.Status.ABSENT;
     assertThat(rig.runAt("2026-01-14T09:12:00Z").action()).isEqualTo(Action.WAIT);
@@ -236,7 +236,7 @@ class EndpointControllerTest {
   @Test
   void anEndpointStuckInCreatingPastTheTimeoutIsDeletedAndCountedAsAFailure() {
     rig.endpoint =
-        new Endpoint.Status(State.CREATING, null, rig.now.minus(Duration.ofMinutes(45)), null);
+        Endpoint.Status.of(State.CREATING, null, rig.now.minus(Duration.ofMinutes(45)), null);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DELETE_ENDPOINT);
     assertThat(d.why()).isEqualTo("stuck in Creating for 45 min >= CREATE_TIMEOUT_MINUTES=45");
@@ -589,7 +589,7 @@ class EndpointControllerTest {
 
   @Test
   void aMappingEnabledWhileTheWantedEndpointIsStillCreatingIsDisabled() {
-    rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now, null);
+    rig.endpoint = Endpoint.Status.of(State.CREATING, null, rig.now, null);
     rig.mapping = Mapping.TriggerState.ENABLED;
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
@@ -744,8 +744,8 @@ class EndpointControllerTest {
 
   private Endpoint.Status onConfig(State state, String configName, boolean foreign) {
     // Created ten minutes ago: not yet stuck in Creating.
-    return new Endpoint.Status(
-        state, null, rig.now.minusSeconds(600), rig.now, configName, foreign);
+    return Endpoint.Status.of(state, null, rig.now.minusSeconds(600), rig.now)
+        .withConfig(configName, foreign);
   }
 
   @Test

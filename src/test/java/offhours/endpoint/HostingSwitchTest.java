@@ -25,16 +25,9 @@ class HostingSwitchTest {
 
   /** The stack's serverless endpoint, tagged with the stack's id as ServerlessEndpoint is, on its old config. */
   private static Endpoint.Status serverless(State state, Instant now) {
-    return new Endpoint.Status(
-        state,
-        null,
-        now.minusSeconds(86_400),
-        now,
-        "offhours-serverless-config",
-        false,
-        false,
-        false,
-        true);
+    return Endpoint.Status.of(state, null, now.minusSeconds(86_400), now)
+        .withConfig("offhours-serverless-config", false)
+        .withServerless(true);
   }
 
   @Test

@@ -160,8 +160,7 @@ class OverlappingRunsTest {
     rig.inService();
     rig.refusesRepeats = true;
     // Another run's UpdateEndpoint (a stack update) landed first: the endpoint is not going.
-    rig.onCall =
-        () -> rig.endpoint = new Endpoint.Status(Endpoint.State.UPDATING, null, null, null);
+    rig.onCall = () -> rig.endpoint = Endpoint.Status.of(Endpoint.State.UPDATING, null, null, null);
     rig.deleteError = new IllegalStateException(
         "ValidationException: Cannot update in-progress endpoint offhours-endpoint");
 

@@ -121,7 +121,7 @@ final class Rig {
           // false.
           return false;
         }
-        endpoint = new Status(State.CREATING, null, now, now);
+        endpoint = Status.of(State.CREATING, null, now, now);
         if (dieAfterCreate != null) {
           throw dieAfterCreate;
         }
@@ -139,7 +139,7 @@ final class Rig {
           throw new IllegalStateException(
               "ValidationException: Cannot update in-progress endpoint offhours-endpoint");
         }
-        endpoint = new Status(State.DELETING, null, endpoint.createdAt(), now);
+        endpoint = Status.of(State.DELETING, null, endpoint.createdAt(), now);
       }
 
       @Override
@@ -228,7 +228,7 @@ final class Rig {
   }
 
   void inService() {
-    endpoint = new Endpoint.Status(Endpoint.State.IN_SERVICE, null, now.minusSeconds(3600), now);
+    endpoint = Endpoint.Status.of(Endpoint.State.IN_SERVICE, null, now.minusSeconds(3600), now);
   }
 
   /** Saves {@code s} as the first state, one this rig's controller has run on: learned with its hosting. */

@@ -120,7 +120,7 @@ class RunOutOfTimeTest {
   void aCreateCutAfterItWasSentMayHaveAppliedAndCountsNoCreateFailure() {
     rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
     rig.refusesRepeats = true;
-    rig.onCall = () -> rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now, rig.now);
+    rig.onCall = () -> rig.endpoint = Endpoint.Status.of(State.CREATING, null, rig.now, rig.now);
     rig.createError = cut("SageMaker's CreateEndpoint");
 
     Decision d = rig.run();

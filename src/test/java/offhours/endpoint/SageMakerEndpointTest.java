@@ -108,13 +108,12 @@ class SageMakerEndpointTest {
         "{\"EndpointName\":\"offhours-endpoint\",\"EndpointStatus\":\"Failed\",\"FailureReason\":\"no capacity\","
             + "\"EndpointConfigName\":\"offhours-endpoint-config\",\"CreationTime\":1768381200,\"LastModifiedTime\":1768381800}";
     assertThat(endpoint.describe())
-        .isEqualTo(new Endpoint.Status(
-            Endpoint.State.FAILED,
-            "no capacity",
-            Instant.parse("2026-01-14T09:00:00Z"),
-            Instant.parse("2026-01-14T09:10:00Z"),
-            "offhours-endpoint-config",
-            false));
+        .isEqualTo(Endpoint.Status.of(
+                Endpoint.State.FAILED,
+                "no capacity",
+                Instant.parse("2026-01-14T09:00:00Z"),
+                Instant.parse("2026-01-14T09:10:00Z"))
+            .withConfig("offhours-endpoint-config", false));
     answer = "{\"EndpointStatus\":\"SystemUpdating\",\"CreationTime\":1768381200}";
     assertThat(endpoint.describe().state()).isEqualTo(Endpoint.State.UPDATING);
     answer = "{\"EndpointStatus\":\"InService\",\"CreationTime\":1768381200}";

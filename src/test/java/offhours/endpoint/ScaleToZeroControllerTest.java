@@ -49,8 +49,8 @@ class ScaleToZeroControllerTest {
 
   @Test
   void anAsleepComponentIsWokenByACreateCountedAsAStart() {
-    rig.endpoint =
-        new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
+    rig.endpoint = Endpoint.Status.of(State.ABSENT, null, null, null)
+        .withConfig("offhours-endpoint-config", false);
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
@@ -62,7 +62,7 @@ class ScaleToZeroControllerTest {
 
   @Test
   void whileCopiesAndInstancesScaleInTheWakeWaitsAndTheTimeIsBilled() {
-    rig.endpoint = new Endpoint.Status(State.DELETING, null, rig.now.minusSeconds(3600), rig.now);
+    rig.endpoint = Endpoint.Status.of(State.DELETING, null, rig.now.minusSeconds(3600), rig.now);
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     assertThat(rig.run().action()).isEqualTo(Action.WAIT);
     rig.now = rig.now.plusSeconds(600);
@@ -102,15 +102,14 @@ class ScaleToZeroControllerTest {
     // The wish turned off after CreateEndpoint and before the component: its instances stay until
     // a component is there, so waiting for them to go would bill them for ever.
     rig.now = Instant.parse("2026-01-17T09:00:00Z"); // Saturday: outside working hours
-    rig.endpoint = new Endpoint.Status(
-        State.DELETING,
-        "no inference component on instances not yet removed",
-        rig.now.minusSeconds(600),
-        rig.now,
-        "offhours-endpoint-config",
-        false,
-        true,
-        true);
+    rig.endpoint = Endpoint.Status.of(
+            State.DELETING,
+            "no inference component on instances not yet removed",
+            rig.now.minusSeconds(600),
+            rig.now)
+        .withConfig("offhours-endpoint-config", false)
+        .withResumable(true)
+        .withNeedsStop(true);
 
     Decision d = rig.run();
 
@@ -121,13 +120,8 @@ class ScaleToZeroControllerTest {
 
   @Test
   void aComponentOfAnOlderModelIsDrainedThenReplaced() {
-    rig.endpoint = new Endpoint.Status(
-        State.IN_SERVICE,
-        null,
-        rig.now.minusSeconds(3600),
-        rig.now,
-        "offhours-endpoint-config with model offhours-model-old",
-        false);
+    rig.endpoint = Endpoint.Status.of(State.IN_SERVICE, null, rig.now.minusSeconds(3600), rig.now)
+        .withConfig("offhours-endpoint-config with model offhours-model-old", false);
     rig.mapping = Mapping.TriggerState.ENABLED;
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     assertThat(rig.run().action()).isEqualTo(Action.DISABLE_MAPPING);
@@ -153,8 +147,8 @@ class ScaleToZeroControllerTest {
     assertThat(scalingIn.action()).isEqualTo(Action.WAIT);
     assertThat(scalingIn.nextRunAt()).isEqualTo(rig.now.plusSeconds(12));
     rig.now = copiesToZero.plusSeconds(1440);
-    rig.endpoint =
-        new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
+    rig.endpoint = Endpoint.Status.of(State.ABSENT, null, null, null)
+        .withConfig("offhours-endpoint-config", false);
     rig.run();
     assertThat(rig.state().stopSeconds()).containsExactly(1440L);
 
@@ -194,17 +188,12 @@ class ScaleToZeroControllerTest {
     Instant issued = rig.now;
     assertThat(rig.run().action()).as("the endpoint").isEqualTo(Action.CREATE_ENDPOINT);
     rig.now = issued.plusSeconds(300);
-    rig.endpoint =
-        new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
+    rig.endpoint = Endpoint.Status.of(State.ABSENT, null, null, null)
+        .withConfig("offhours-endpoint-config", false);
     assertThat(rig.run().action()).as("then the component").isEqualTo(Action.CREATE_ENDPOINT);
     rig.now = issued.plusSeconds(480);
-    rig.endpoint = new Endpoint.Status(
-        State.IN_SERVICE,
-        null,
-        issued.plusSeconds(300),
-        rig.now,
-        "offhours-endpoint-config",
-        false);
+    rig.endpoint = Endpoint.Status.of(State.IN_SERVICE, null, issued.plusSeconds(300), rig.now)
+        .withConfig("offhours-endpoint-config", false);
     assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
     rig.now = issued.plusSeconds(510);
     rig.mapping = Mapping.TriggerState.ENABLED;
@@ -214,20 +203,16 @@ class ScaleToZeroControllerTest {
 
   @Test
   void aWakeIsMeasuredFromTheRunThatIssuedItAndAResumeIsNotMeasured() {
-    rig.endpoint =
-        new Endpoint.Status(State.ABSENT, null, null, null, "offhours-endpoint-config", false);
+    rig.endpoint = Endpoint.Status.of(State.ABSENT, null, null, null)
+        .withConfig("offhours-endpoint-config", false);
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     Instant issued = rig.now;
     assertThat(rig.run().action()).isEqualTo(Action.CREATE_ENDPOINT);
     // Copies up 7 minutes later; the component's CreationTime is its first deployment, days ago.
     rig.now = issued.plusSeconds(420);
-    rig.endpoint = new Endpoint.Status(
-        State.IN_SERVICE,
-        null,
-        issued.minusSeconds(5 * 86400),
-        issued,
-        "offhours-endpoint-config",
-        false);
+    rig.endpoint = Endpoint.Status.of(
+            State.IN_SERVICE, null, issued.minusSeconds(5 * 86400), issued)
+        .withConfig("offhours-endpoint-config", false);
     assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
     rig.now = issued.plusSeconds(450);
     rig.mapping = Mapping.TriggerState.ENABLED;
@@ -242,13 +227,9 @@ class ScaleToZeroControllerTest {
     assertThat(rig.run().action()).isEqualTo(Action.CREATE_ENDPOINT);
     assertThat(rig.state().wakeIssuedAt()).isNull();
     rig.now = rig.now.plusSeconds(90);
-    rig.endpoint = new Endpoint.Status(
-        State.IN_SERVICE,
-        null,
-        issued.minusSeconds(5 * 86400),
-        rig.now,
-        "offhours-endpoint-config",
-        false);
+    rig.endpoint = Endpoint.Status.of(
+            State.IN_SERVICE, null, issued.minusSeconds(5 * 86400), rig.now)
+        .withConfig("offhours-endpoint-config", false);
     assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
     rig.now = rig.now.plusSeconds(30);
     rig.mapping = Mapping.TriggerState.ENABLED;
@@ -279,13 +260,8 @@ class ScaleToZeroControllerTest {
 
   /** Scale-in's second half: the copies are at 0 and settled, the instances not yet removed. */
   private Endpoint.Status copiesDownInstancesUp() {
-    return new Endpoint.Status(
-        State.DELETING,
-        null,
-        rig.now.minusSeconds(3600),
-        rig.now,
-        "offhours-endpoint-config",
-        false,
-        true);
+    return Endpoint.Status.of(State.DELETING, null, rig.now.minusSeconds(3600), rig.now)
+        .withConfig("offhours-endpoint-config", false)
+        .withResumable(true);
   }
 }

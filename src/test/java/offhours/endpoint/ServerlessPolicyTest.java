@@ -47,7 +47,7 @@ class ServerlessPolicyTest {
     assertThat(absent.why())
         .startsWith("the stack's serverless endpoint offhours-endpoint does not exist");
     rig.endpoint =
-        new Endpoint.Status(State.FAILED, "image not found", rig.now.minusSeconds(60), rig.now);
+        Endpoint.Status.of(State.FAILED, "image not found", rig.now.minusSeconds(60), rig.now);
     Decision failed = rig.run();
     assertThat(failed.action()).isEqualTo(Action.NONE);
     assertThat(failed.why()).contains("the serverless endpoint failed: image not found");
@@ -57,7 +57,7 @@ class ServerlessPolicyTest {
   @Test
   void consumptionPausesWhileTheEndpointCannotServeAtAll() {
     rig.mapping = Mapping.TriggerState.ENABLED;
-    rig.endpoint = new Endpoint.Status(State.CREATING, null, rig.now, null);
+    rig.endpoint = Endpoint.Status.of(State.CREATING, null, rig.now, null);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.DISABLE_MAPPING);
     assertThat(d.why())
@@ -68,8 +68,8 @@ class ServerlessPolicyTest {
   @Test
   void anUpdateByTheStackKeepsServing() {
     rig.mapping = Mapping.TriggerState.ENABLED;
-    rig.endpoint = new Endpoint.Status(
-        State.UPDATING, null, rig.now.minusSeconds(3600), rig.now, "other-config", false);
+    rig.endpoint = Endpoint.Status.of(State.UPDATING, null, rig.now.minusSeconds(3600), rig.now)
+        .withConfig("other-config", false);
     assertThat(rig.run().action()).isEqualTo(Action.NONE);
     assertThat(rig.calls).isEmpty();
   }
@@ -90,7 +90,8 @@ class ServerlessPolicyTest {
 
   @Test
   void aForeignEndpointOfThatNameIsNeverFed() {
-    rig.endpoint = new Endpoint.Status(State.IN_SERVICE, null, rig.now, rig.now, "x", true);
+    rig.endpoint =
+        Endpoint.Status.of(State.IN_SERVICE, null, rig.now, rig.now).withConfig("x", true);
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.NONE);
     assertThat(d.why()).contains("was not created by this stack");

@@ -231,7 +231,7 @@ final class World {
       public Status describe() {
         return endpointState == State.ABSENT
             ? Status.ABSENT
-            : new Status(
+            : Status.of(
                 endpointState,
                 endpointState == State.FAILED ? "simulated capacity error" : null,
                 endpointCreatedAt,
