@@ -32,6 +32,7 @@ import offhours.endpoint.EndpointCleanupHandler;
 import offhours.endpoint.LiveVersionsHandler;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import offhours.testing.LambdaContexts;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.AfterAll;
@@ -1056,8 +1057,6 @@ class PermissionsIT {
   private static com.amazonaws.services.lambda.runtime.Context context(
       TemplateDeployment d, String function) {
     Object timeout = d.stack.properties(function).get("Timeout");
-    return TemplateDeployment.context(
-        String.valueOf(d.stack.ref(function)),
-        Duration.ofSeconds(Long.parseLong(String.valueOf(timeout))));
+    return LambdaContexts.countingDown(Duration.ofSeconds(Long.parseLong(String.valueOf(timeout))));
   }
 }

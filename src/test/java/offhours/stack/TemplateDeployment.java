@@ -1,9 +1,5 @@
 package offhours.stack;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -441,80 +437,6 @@ final class TemplateDeployment implements AutoCloseable {
   /** A random name part, for resources outside the stack (a labels bucket). */
   static String unique() {
     return UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** The Lambda context of one invocation: a request id and the function's remaining time. */
-  static Context context(String function, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String requestId = UUID.randomUUID().toString();
-    LambdaLogger logger = new LambdaLogger() {
-      @Override
-      public void log(String message) {
-        System.out.println(message);
-      }
-
-      @Override
-      public void log(byte[] message) {
-        System.out.println(new String(message, StandardCharsets.UTF_8));
-      }
-    };
-    return new Context() {
-      @Override
-      public String getAwsRequestId() {
-        return requestId;
-      }
-
-      @Override
-      public String getLogGroupName() {
-        return "/aws/lambda/" + function;
-      }
-
-      @Override
-      public String getLogStreamName() {
-        return "2026/01/14/[$LATEST]" + requestId;
-      }
-
-      @Override
-      public String getFunctionName() {
-        return function;
-      }
-
-      @Override
-      public String getFunctionVersion() {
-        return "1";
-      }
-
-      @Override
-      public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:" + FakeStack.REGION + ":" + FakeStack.ACCOUNT + ":function:"
-            + function + ":live";
-      }
-
-      @Override
-      public CognitoIdentity getIdentity() {
-        return null;
-      }
-
-      @Override
-      public ClientContext getClientContext() {
-        return null;
-      }
-
-      @Override
-      public int getRemainingTimeInMillis() {
-        return (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-      }
-
-      @Override
-      public int getMemoryLimitInMB() {
-        return 1024;
-      }
-
-      @Override
-      public LambdaLogger getLogger() {
-        return logger;
-      }
-    };
   }
 
   @Override

@@ -32,6 +32,12 @@ public final class LambdaContexts {
     return remaining((int) left.toMillis());
   }
 
+  /** A context whose time left counts down from {@code timeout}, as an invocation's does from its function's Timeout. */
+  public static Context countingDown(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return remaining(() -> (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+  }
+
   /** A context whose time left is what {@code millis} says when asked (a test may move it while a handler runs). */
   public static Context remaining(IntSupplier millis) {
     return (Context) Proxy.newProxyInstance(
