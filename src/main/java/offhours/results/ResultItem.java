@@ -77,50 +77,6 @@ public record ResultItem(
     }
   }
 
-  /** A result without recorded settings (as every result written before they were recorded). */
-  public ResultItem(
-      String pk,
-      String sk,
-      String bucket,
-      String key,
-      String versionId,
-      String eTag,
-      String sequencer,
-      Long sizeBytes,
-      Verdict status,
-      String reason,
-      List<Label> labels,
-      String topLabel,
-      Double topScore,
-      String model,
-      String endpoint,
-      Instant uploadedAt,
-      Instant classifiedAt,
-      int attempts,
-      String scores) {
-    this(
-        pk,
-        sk,
-        bucket,
-        key,
-        versionId,
-        eTag,
-        sequencer,
-        sizeBytes,
-        status,
-        reason,
-        labels,
-        topLabel,
-        topScore,
-        model,
-        endpoint,
-        uploadedAt,
-        classifiedAt,
-        attempts,
-        scores,
-        null);
-  }
-
   public ResultItem {
     Objects.requireNonNull(pk, "pk");
     Objects.requireNonNull(sk, "sk");
@@ -290,7 +246,8 @@ public record ResultItem(
         object.uploadedAt(),
         classifiedAt,
         attempts,
-        scores);
+        scores,
+        null); // settings: its caller adds them (withSettings) where they are known
   }
 
   /**
@@ -325,6 +282,7 @@ public record ResultItem(
         null,
         classifiedAt,
         attempts,
+        null,
         null);
   }
 

@@ -656,6 +656,7 @@ class CliIT {
             now.minusSeconds(2),
             now.minusMillis(500),
             1,
+            null,
             null));
 
     CliRun json = run("--stack", stack, "cost", "--days", "1", "--json");

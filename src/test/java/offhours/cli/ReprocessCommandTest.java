@@ -51,6 +51,7 @@ class ReprocessCommandTest {
         null,
         Instant.parse(classifiedAt),
         1,
+        null,
         null);
   }
 
@@ -96,6 +97,7 @@ class ReprocessCommandTest {
         null,
         Instant.parse("2026-11-25T10:00:00Z"),
         1,
+        null,
         null);
 
     assertThat(select(Map.of("prefix", "cats/", "status", "rejected")).test(rejected))

@@ -70,6 +70,7 @@ class OperatingIT {
               wronged.eventTime(),
               Instant.now(),
               3,
+              null,
               null)))
           .isTrue();
 

@@ -244,6 +244,7 @@ class ResultsTableIT {
         r.uploadedAt(),
         r.classifiedAt(),
         r.attempts(),
-        r.scores());
+        r.scores(),
+        null);
   }
 }

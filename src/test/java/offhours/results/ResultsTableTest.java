@@ -158,7 +158,8 @@ class ResultsTableTest {
                 CLASSIFIED.uploadedAt(),
                 t,
                 CLASSIFIED.attempts(),
-                CLASSIFIED.scores()))
+                CLASSIFIED.scores(),
+                null))
             .get("classifiedAt")
             .s())
         .toList();

@@ -224,6 +224,7 @@ class OperatingPermissionsIT {
                 Instant.parse("2026-11-25T09:00:00Z"),
                 Instant.parse("2026-11-25T10:00:00Z"),
                 1,
+                null,
                 null));
       }
       String body = new ObjectNotification(
