@@ -68,47 +68,6 @@ public record SimulationConfig(
     }
   }
 
-  /** Without a latency budget (MAX_WAIT_MINUTES=0) and without the timer. */
-  public SimulationConfig(
-      ZoneId zone,
-      String workingHours,
-      LocalDate start,
-      Duration tick,
-      Duration createDelay,
-      Duration deleteDelay,
-      Duration mappingDelay,
-      double imagesPerSecond,
-      int idleStopMinutes,
-      int drainTimeoutMinutes,
-      int wakeBacklogMessages,
-      int wakeBacklogAgeMinutes,
-      int createFailures,
-      long seed,
-      String instanceType,
-      double hourlyPriceUsd) {
-    this(
-        zone,
-        workingHours,
-        start,
-        tick,
-        createDelay,
-        deleteDelay,
-        mappingDelay,
-        imagesPerSecond,
-        idleStopMinutes,
-        drainTimeoutMinutes,
-        wakeBacklogMessages,
-        wakeBacklogAgeMinutes,
-        createFailures,
-        seed,
-        instanceType,
-        hourlyPriceUsd,
-        WaitBudget.OFF,
-        false,
-        Hosting.SCHEDULED,
-        ComponentTimes.DEFAULTS);
-  }
-
   /**
    * As deployed: MAX_WAIT_MINUTES=60, a run every minute, and the run timer: the deployed controller arms its timer
    * queue for the instant each decision names ({@code offhours.endpoint.TimerArming}), and so does the simulation.

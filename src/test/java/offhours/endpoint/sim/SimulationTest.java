@@ -205,23 +205,10 @@ class SimulationTest {
   @Test
   void anAlwaysOnScheduleWithoutIdleStopSavesNothing() {
     SimulationConfig base = SimulationConfig.defaults();
-    SimulationConfig always = new SimulationConfig(
-        base.zone(),
-        "24/7",
-        base.start(),
-        base.tick(),
-        base.createDelay(),
-        base.deleteDelay(),
-        base.mappingDelay(),
-        base.imagesPerSecond(),
-        0,
-        base.drainTimeoutMinutes(),
-        0,
-        0,
-        0,
-        base.seed(),
-        base.instanceType(),
-        base.hourlyPriceUsd());
+    SimulationConfig always = base.withCalendar(base.zone(), base.start(), "24/7")
+        .withIdleStopMinutes(0)
+        .withMaxWait(WaitBudget.OFF)
+        .withRunTimer(false);
     SimulationReport r = Simulation.run(always, Trace.ALWAYS, 2);
     assertThat(r.savedPercent()).isLessThan(1.0);
     assertThat(r.starts()).isEqualTo(1);
