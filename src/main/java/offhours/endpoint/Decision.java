@@ -27,32 +27,6 @@ public record Decision(
     boolean runningOutsideSchedule,
     Instant nextRunAt) {
 
-  /** Without a wish for an earlier run. */
-  public Decision(
-      Instant at,
-      boolean wantOn,
-      String wantReason,
-      Endpoint.Status endpoint,
-      Mapping.TriggerState mapping,
-      Backlog.Snapshot backlog,
-      Action action,
-      String why,
-      String outcome,
-      boolean runningOutsideSchedule) {
-    this(
-        at,
-        wantOn,
-        wantReason,
-        endpoint,
-        mapping,
-        backlog,
-        action,
-        why,
-        outcome,
-        runningOutsideSchedule,
-        null);
-  }
-
   public enum Action {
     NONE,
     WAIT,

@@ -512,6 +512,7 @@ class ForecastTest {
         Decision.Action.WAIT,
         "-",
         "ok",
-        false);
+        false,
+        null);
   }
 }

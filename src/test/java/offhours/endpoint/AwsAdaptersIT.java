@@ -158,7 +158,8 @@ class AwsAdaptersIT {
         Decision.Action.NONE,
         "off",
         "ok",
-        false);
+        false,
+        null);
 
     control.recordDecision(later);
     control.recordDecision(earlier); // an overlapping run that finished last but decided first

@@ -159,7 +159,8 @@ class DynamoControlTableTest {
         Decision.Action.NONE,
         "off",
         "ok",
-        false);
+        false,
+        null);
 
     control.recordDecision(d);
 
