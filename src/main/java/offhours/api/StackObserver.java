@@ -46,29 +46,6 @@ public final class StackObserver {
     public Observed {
       Objects.requireNonNull(serverless, "serverless");
     }
-
-    /** Without serverless invocations. */
-    public Observed(
-        Instant at,
-        Optional<Decision> decision,
-        ControlState control,
-        Backlog.Snapshot queue,
-        Ledger.Day today,
-        ZoneId zone,
-        String startedBy) {
-      this(at, decision, control, queue, today, zone, startedBy, ServerlessUsage.NONE);
-    }
-
-    /** Without knowing what started the last run. */
-    public Observed(
-        Instant at,
-        Optional<Decision> decision,
-        ControlState control,
-        Backlog.Snapshot queue,
-        Ledger.Day today,
-        ZoneId zone) {
-      this(at, decision, control, queue, today, zone, null, ServerlessUsage.NONE);
-    }
   }
 
   private final DynamoControlTable control;

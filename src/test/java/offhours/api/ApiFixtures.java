@@ -12,6 +12,7 @@ import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.Decision;
 import offhours.endpoint.Ledger;
+import offhours.endpoint.ServerlessUsage;
 import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -76,7 +77,14 @@ final class ApiFixtures {
       Instant at, Decision decision, ControlState state, Backlog.Snapshot queue) {
     LocalDate today = LocalDate.ofInstant(at, BERLIN);
     return new StackObserver.Observed(
-        at, Optional.ofNullable(decision), state, queue, new Ledger.Day(today, 0, 0, 0, 0), BERLIN);
+        at,
+        Optional.ofNullable(decision),
+        state,
+        queue,
+        new Ledger.Day(today, 0, 0, 0, 0),
+        BERLIN,
+        null,
+        ServerlessUsage.NONE);
   }
 
   static StackObserver.Observed seen(Instant at) {

@@ -64,7 +64,8 @@ class StatusViewTest {
         Backlog.Snapshot.EMPTY,
         new Ledger.Day(LocalDate.ofInstant(NOW, ApiFixtures.BERLIN), 0, 0, 0, 0),
         ApiFixtures.BERLIN,
-        startedBy);
+        startedBy,
+        ServerlessUsage.NONE);
   }
 
   private static Decision decision(
