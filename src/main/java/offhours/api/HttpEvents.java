@@ -56,13 +56,6 @@ public final class HttpEvents {
     }
     Map<String, String> headers = new LinkedHashMap<>();
     strings(root, "headers").forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-    String body = JsonText.string(root, "body");
-    JsonNode encoded = root.asObject().get("isBase64Encoded");
-    byte[] bytes = body == null
-        ? new byte[0]
-        : encoded != null && encoded.isBoolean() && encoded.asBoolean()
-            ? Base64.getDecoder().decode(body)
-            : body.getBytes(StandardCharsets.UTF_8);
     String rawQuery = JsonText.string(root, "rawQueryString");
     return new ApiRequest(
         method,
@@ -71,7 +64,7 @@ public final class HttpEvents {
         pathParameters,
         rawQuery != null ? parameters(rawQuery) : strings(root, "queryStringParameters"),
         headers,
-        bytes,
+        body(root),
         JsonText.string(context, "requestId"));
   }
 
@@ -156,14 +149,19 @@ public final class HttpEvents {
       throw new IllegalArgumentException("the handler's answer has no statusCode");
     }
     int status = Integer.parseInt(root.asObject().get("statusCode").text());
+    return new Reply(status, strings(root, "headers"), body(root));
+  }
+
+  /** An event's body as bytes: base64-decoded where {@code isBase64Encoded} says so, else its UTF-8 text. */
+  private static byte[] body(JsonNode root) {
     String body = JsonText.string(root, "body");
     JsonNode encoded = root.asObject().get("isBase64Encoded");
-    byte[] bytes = body == null
-        ? new byte[0]
-        : encoded != null && encoded.isBoolean() && encoded.asBoolean()
-            ? Base64.getDecoder().decode(body)
-            : body.getBytes(StandardCharsets.UTF_8);
-    return new Reply(status, strings(root, "headers"), bytes);
+    if (body == null) {
+      return new byte[0];
+    }
+    return encoded != null && encoded.isBoolean() && encoded.asBoolean()
+        ? Base64.getDecoder().decode(body)
+        : body.getBytes(StandardCharsets.UTF_8);
   }
 
   private static boolean isText(String contentType) {
