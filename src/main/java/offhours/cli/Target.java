@@ -86,18 +86,6 @@ public record Target(
     parameters = Map.copyOf(parameters);
   }
 
-  /** A stack whose parameters nothing here reads. */
-  public Target(
-      String description,
-      String source,
-      boolean local,
-      AwsClients clients,
-      Map<Name, String> names,
-      Optional<Instant> created,
-      Map<String, String> settings) {
-    this(description, source, local, clients, names, created, settings, Map.of());
-  }
-
   /** A stack without settings of its own: the local stack, or a test's. */
   public Target(
       String description,

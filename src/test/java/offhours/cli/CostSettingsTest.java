@@ -212,7 +212,8 @@ class CostSettingsTest {
         AwsClients.local(Region.US_EAST_1, Map.of()),
         Map.of(),
         Optional.empty(),
-        Targets.settingsFromParameters(parameters));
+        Targets.settingsFromParameters(parameters),
+        Map.of());
   }
 
   private static Target local() {
