@@ -71,80 +71,32 @@ public record ControlState(
     Hosting hosting) {
 
   public static final ControlState INITIAL = new ControlState(
-      0, null, null, null, null, false, null, false, 0, null, "none", List.of(), DrainMeter.NONE);
+      0,
+      null,
+      null,
+      null,
+      null,
+      false,
+      null,
+      false,
+      0,
+      null,
+      "none",
+      List.of(),
+      DrainMeter.NONE,
+      null,
+      null,
+      List.of(),
+      null,
+      null,
+      Arrivals.NONE,
+      null);
 
   public ControlState {
     wakeSeconds = wakeSeconds == null ? List.of() : List.copyOf(wakeSeconds);
     drain = drain == null ? DrainMeter.NONE : drain;
     stopSeconds = stopSeconds == null ? List.of() : List.copyOf(stopSeconds);
     arrivals = arrivals == null ? Arrivals.NONE : arrivals;
-  }
-
-  /** Without an armed timer, a wake or a stop in progress, or stop history. */
-  public ControlState(
-      long version,
-      Override override,
-      Instant idleSince,
-      Instant backlogSince,
-      Instant stoppingSince,
-      boolean scheduleOpen,
-      Instant lastRunAt,
-      boolean billing,
-      int createFailures,
-      Instant createNotBefore,
-      String lastAction,
-      List<Long> wakeSeconds,
-      DrainMeter drain) {
-    this(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        wakeSeconds,
-        drain,
-        null,
-        null,
-        List.of(),
-        null,
-        null,
-        Arrivals.NONE,
-        null);
-  }
-
-  /** Without wake history (a state written before the latency budget). */
-  public ControlState(
-      long version,
-      Override override,
-      Instant idleSince,
-      Instant backlogSince,
-      Instant stoppingSince,
-      boolean scheduleOpen,
-      Instant lastRunAt,
-      boolean billing,
-      int createFailures,
-      Instant createNotBefore,
-      String lastAction) {
-    this(
-        version,
-        override,
-        idleSince,
-        backlogSince,
-        stoppingSince,
-        scheduleOpen,
-        lastRunAt,
-        billing,
-        createFailures,
-        createNotBefore,
-        lastAction,
-        List.of(),
-        DrainMeter.NONE);
   }
 
   /** A manual override: START or STOP until {@code until} (null: until "auto"). */

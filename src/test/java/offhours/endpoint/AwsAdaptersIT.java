@@ -93,23 +93,19 @@ class AwsAdaptersIT {
   void theControlStateRoundTripsAndAStaleVersionLoses() {
     DynamoControlTable control = new DynamoControlTable(dynamo, table());
     assertThat(control.load()).isEmpty();
-    ControlState first = new ControlState(
-        1,
-        new ControlState.Override(
-            ControlState.Override.Mode.START, Instant.parse("2026-01-14T18:00:00Z")),
-        Instant.parse("2026-01-14T09:00:00Z"),
-        null,
-        null,
-        true,
-        Instant.parse("2026-01-14T09:05:00Z"),
-        true,
-        2,
-        Instant.parse("2026-01-14T09:15:00Z"),
-        "CREATE_ENDPOINT: absent",
-        java.util.List.of(
-            612L, 587L, 1804L), // the wake history keeps its order: the oldest is forgotten first
-        new DrainMeter(
-            Instant.parse("2026-01-14T09:04:00Z"), 1250, List.of(4.85, 4.3333333333333, 5.0)));
+    ControlState first = ControlStateBuilder.controlState()
+        .override(new ControlState.Override(
+            ControlState.Override.Mode.START, Instant.parse("2026-01-14T18:00:00Z")))
+        .idleSince(Instant.parse("2026-01-14T09:00:00Z"))
+        .scheduleOpen(true)
+        .lastRun(Instant.parse("2026-01-14T09:05:00Z"), true)
+        .createFailures(2, Instant.parse("2026-01-14T09:15:00Z"))
+        .lastAction("CREATE_ENDPOINT: absent")
+        // the wake history keeps its order: the oldest is forgotten first
+        .wakeSeconds(List.of(612L, 587L, 1804L))
+        .drain(new DrainMeter(
+            Instant.parse("2026-01-14T09:04:00Z"), 1250, List.of(4.85, 4.3333333333333, 5.0)))
+        .build();
     assertThat(control.save(first, 0)).isTrue();
     assertThat(control.load()).contains(first);
 

@@ -307,20 +307,14 @@ class BudgetDecisionTableTest {
     rig.mapping = row.mapping();
     rig.queue = new Backlog.Snapshot(row.waiting(), row.inFlight(), 0, 0);
     Instant lastRun = rig.now.minusSeconds(60);
-    rig.seed(new ControlState(
-        1,
-        null,
-        instant(row.idleSince()),
-        instant(row.backlogSince()),
-        null,
-        rig.controller.config().schedule().isOpen(lastRun),
-        lastRun,
-        row.endpoint() != Endpoint.State.ABSENT,
-        0,
-        null,
-        "none",
-        row.wakes(),
-        DrainMeter.NONE));
+    rig.seed(ControlStateBuilder.controlState()
+        .idleSince(instant(row.idleSince()))
+        .backlogSince(instant(row.backlogSince()))
+        .scheduleOpen(rig.controller.config().schedule().isOpen(lastRun))
+        .lastRun(lastRun, row.endpoint() != Endpoint.State.ABSENT)
+        .lastAction("none")
+        .wakeSeconds(row.wakes())
+        .build());
 
     Decision d = rig.run();
     if (d.action() == Action.DELETE_ENDPOINT && row.mapping() == Mapping.TriggerState.ENABLED) {
@@ -639,20 +633,13 @@ class BudgetDecisionTableTest {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "12"));
     rig.inService();
     rig.mapping = Mapping.TriggerState.ENABLED;
-    ControlState s = new ControlState(
-        1,
-        null,
-        Instant.parse("2026-01-14T08:57:00Z"),
-        null,
-        null,
-        true,
-        rig.now.minusSeconds(60),
-        true,
-        0,
-        null,
-        "none",
-        ELEVEN_MINUTE_WAKES,
-        DrainMeter.NONE);
+    ControlState s = ControlStateBuilder.controlState()
+        .idleSince(Instant.parse("2026-01-14T08:57:00Z"))
+        .scheduleOpen(true)
+        .lastRun(rig.now.minusSeconds(60), true)
+        .lastAction("none")
+        .wakeSeconds(ELEVEN_MINUTE_WAKES)
+        .build();
     for (long stop : stops) {
       s = s.withStop(stop);
     }

@@ -31,6 +31,11 @@ public final class ControlStateBuilder {
     return this;
   }
 
+  public ControlStateBuilder idleSince(Instant since) {
+    state.idleSince = since;
+    return this;
+  }
+
   public ControlStateBuilder backlogSince(Instant since) {
     state.backlogSince = since;
     return this;
@@ -53,6 +58,13 @@ public final class ControlStateBuilder {
     return this;
   }
 
+  /** {@code count} creates that ended in Failed in a row, and the back-off: no create before {@code notBefore}. */
+  public ControlStateBuilder createFailures(int count, Instant notBefore) {
+    state.createFailures = count;
+    state.createNotBefore = notBefore;
+    return this;
+  }
+
   public ControlStateBuilder lastAction(String action) {
     state.lastAction = action;
     return this;
@@ -60,6 +72,11 @@ public final class ControlStateBuilder {
 
   public ControlStateBuilder wakeSeconds(List<Long> seconds) {
     state.wakeSeconds = seconds;
+    return this;
+  }
+
+  public ControlStateBuilder drain(DrainMeter meter) {
+    state.drain = meter;
     return this;
   }
 
