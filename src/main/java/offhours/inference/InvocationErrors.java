@@ -141,24 +141,9 @@ public final class InvocationErrors {
     if (error instanceof AwsServiceException service) {
       String code =
           service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-      if (code == null || code.isBlank()) {
-        if (throttled(service)) {
-          return unavailable(error, Cause.THROTTLED);
-        }
-        if (service.statusCode() >= 500) {
-          return unavailable(error);
-        }
-        return new Failure(
-            Cause.DEPLOYMENT,
-            "InvokeEndpoint answered HTTP " + service.statusCode()
-                + " without an error code, which is not SageMaker's error contract: "
-                + message(service),
-            null,
-            message(service));
-      }
+      boolean coded = code != null && !code.isBlank();
       // The SDK models the shape as ValidationErrorException (code "ValidationError"); emulators
-      // and
-      // other SDKs say "ValidationException". Both are matched by code, not class.
+      // and other SDKs say "ValidationException". Both are matched by code, not class.
       if ("ValidationError".equals(code) || "ValidationException".equals(code)) {
         if (OVERSIZE_BODY.matcher(message(service)).find()) {
           return new Failure(
@@ -186,11 +171,15 @@ public final class InvocationErrors {
       if (service.statusCode() >= 500) {
         return unavailable(error);
       }
-      // AccessDenied, an unknown endpoint region, bad credentials: a deployment problem, not the
-      // image's.
+      // AccessDenied, an unknown endpoint region, bad credentials, an answer without SageMaker's
+      // error contract: a deployment problem, not the image's.
       return new Failure(
           Cause.DEPLOYMENT,
-          "InvokeEndpoint failed with " + code + ": " + message(service),
+          coded
+              ? "InvokeEndpoint failed with " + code + ": " + message(service)
+              : "InvokeEndpoint answered HTTP " + service.statusCode()
+                  + " without an error code, which is not SageMaker's error contract: "
+                  + message(service),
           null,
           message(service));
     }
