@@ -60,6 +60,12 @@ public final class SageMakerEndpoint implements Endpoint {
    */
   public static final String SERVERLESS_LOGICAL_ID = "ServerlessEndpoint";
 
+  /** A decision's reason for leaving alone endpoint {@code name}, which lacks {@link #STACK_TAG}; the caller adds what follows. */
+  static String notThisStacks(String name) {
+    return "endpoint " + name + " was not created by this stack (no " + STACK_TAG
+        + " tag with its id)";
+  }
+
   static final String CLOUDFORMATION_STACK_TAG = "aws:cloudformation:stack-id";
   static final String CLOUDFORMATION_LOGICAL_ID_TAG = "aws:cloudformation:logical-id";
 

@@ -126,9 +126,8 @@ final class ScheduledPolicy implements HostingPolicy {
     boolean serving =
         st == State.IN_SERVICE || st == State.UPDATING; // SageMaker keeps serving during an update
     if (st != State.ABSENT && ep.foreign()) {
-      String foreign = "endpoint " + config.endpointName() + " was not created by this stack (no "
-          + SageMakerEndpoint.STACK_TAG
-          + " tag with its id): it is neither fed nor deleted; delete or rename it by hand";
+      String foreign = SageMakerEndpoint.notThisStacks(config.endpointName())
+          + ": it is neither fed nor deleted; delete or rename it by hand";
       return mp.polling()
           ? new Step(Action.DISABLE_MAPPING, foreign + "; pausing consumption")
           : new Step(Action.NONE, foreign);

@@ -52,9 +52,8 @@ final class ServerlessPolicy implements HostingPolicy {
       Instant now) {
     State st = ep.state();
     if (st != State.ABSENT && ep.foreign()) {
-      String foreign = "endpoint " + config.endpointName() + " was not created by this stack (no "
-          + SageMakerEndpoint.STACK_TAG
-          + " tag with its id): it is never fed; delete it and update the stack";
+      String foreign = SageMakerEndpoint.notThisStacks(config.endpointName())
+          + ": it is never fed; delete it and update the stack";
       return pause(mp, foreign);
     }
     if (!on) {
