@@ -112,7 +112,8 @@ final class Targets {
         Optional.ofNullable(state.pid())
             .flatMap(ProcessHandle::of)
             .flatMap(p -> p.info().startInstant()),
-        state.model());
+        state.model(),
+        Map.of());
   }
 
   static Target deployed(Context context, String stackName) {

@@ -128,7 +128,8 @@ class LiveSettingsLookupTest {
         AwsClients.local(Region.US_EAST_1, Map.of()),
         Map.of(),
         Optional.empty(),
-        Targets.settingsFromParameters(parameters));
+        Targets.settingsFromParameters(parameters),
+        Map.of());
   }
 
   private static Target local() {
@@ -138,6 +139,8 @@ class LiveSettingsLookupTest {
         true,
         AwsClients.local(Region.US_EAST_1, Map.of()),
         Map.of(),
-        Optional.empty());
+        Optional.empty(),
+        Map.of(),
+        Map.of());
   }
 }
