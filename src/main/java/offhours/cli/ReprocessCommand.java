@@ -8,15 +8,18 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.classify.ObjectNotification;
 import offhours.cli.Target.Name;
 import offhours.results.LiveSettings;
 import offhours.results.ResultItem;
+import offhours.results.ResultItem.SettingsState;
 import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -42,6 +45,10 @@ final class ReprocessCommand implements Command {
       Option.value("prefix", "P", "objects whose key starts with P");
   private static final Option STATUS =
       Option.value("status", "S", "only results with status S (REJECTED, CLASSIFIED)");
+  private static final Option SETTINGS = Option.value(
+      "settings",
+      "V",
+      "only CLASSIFIED results whose model settings are not the live ones: changed, unknown, or stale (both)");
   private static final Option LABEL =
       Option.value("label", "L", "only results whose top label is L");
   private static final Option MODEL = Option.value("model", "M", "only results from model M");
@@ -71,7 +78,18 @@ final class ReprocessCommand implements Command {
   @Override
   public List<Option> options() {
     return List.of(
-        KEY, PREFIX, STATUS, LABEL, MODEL, SINCE, BEFORE, ALL, DRY_RUN, Option.JSON, Option.STACK);
+        KEY,
+        PREFIX,
+        STATUS,
+        SETTINGS,
+        LABEL,
+        MODEL,
+        SINCE,
+        BEFORE,
+        ALL,
+        DRY_RUN,
+        Option.JSON,
+        Option.STACK);
   }
 
   @Override
@@ -83,39 +101,55 @@ final class ReprocessCommand implements Command {
         answer, or by the same model's under other settings (labels, content type, accept, scores): the
         listing says "settings changed" or "settings unknown" (written before results recorded their
         settings) of such a result. Reprocessing under the same model and settings changes nothing (the
-        function logs DUPLICATE). The live settings are resolved as 'offhours results' resolves them,
-        and said on stderr.
+        function logs DUPLICATE), so after a settings change --settings stale selects only the CLASSIFIED
+        results it left behind (--settings changed or unknown: one kind), never the current ones; it implies
+        --status CLASSIFIED. The live settings are resolved as 'offhours results' resolves them, and said on
+        stderr; where they cannot be (a LabelsS3Uri file of a deployed stack, an older template) --settings
+        compares with the newest classification's, as 'offhours results' does.
         Objects without any result are 'offhours backfill''s.
         It reads through Queries, never a Scan: --key reads that object's versions; --label the label index;
-        --status that status in the status index; --since and --before bound those Queries to the period. Without
-        --key, --label or --status, it reads both statuses of the status index, which hold every result: with
-        --since or --before only the period's, while --prefix, --model or --all alone read every result, as many
-        reads as a Scan of the table. The other filters apply to what was read.
+        --status (or --settings) that status in the status index; --since and --before bound those Queries to the
+        period. Without --key, --label, --status or --settings, it reads both statuses of the status index, which
+        hold every result: with --since or --before only the period's, while --prefix, --model or --all alone read
+        every result, as many reads as a Scan of the table. The other filters apply to what was read.
         With --json, one object per version: {"key", "versionId", "eTag", "status", "model", "settings",
         "sent"}; settings is current, changed or unknown.
 
         examples:
           offhours reprocess --status REJECTED
+          offhours reprocess --settings stale --dry-run
           offhours reprocess --all --dry-run
         """;
   }
 
-  /** What to select; empty fields do not filter. */
+  /**
+   * What to select; empty fields do not filter.
+   *
+   * @param settings how a result's settings compare with the live ones ({@link ResultItem#settingsAgainst}) for it to
+   *     be selected; given, {@code status} is CLASSIFIED (a verdict has no settings)
+   */
   record Selection(
       Optional<String> key,
       Optional<String> prefix,
       Optional<String> status,
+      Set<SettingsState> settings,
       Optional<String> label,
       Optional<String> model,
       Optional<Instant> since,
       Optional<Instant> before) {
 
-    boolean test(ResultItem r) {
+    Selection {
+      settings = Set.copyOf(settings);
+    }
+
+    /** Whether {@code r} is selected, its settings compared with {@code live} (the live fingerprint, null unknown). */
+    boolean test(ResultItem r, String live) {
       return r.bucket() != null
           && r.key() != null
           && key.map(k -> k.equals(r.key())).orElse(true)
           && prefix.map(p -> r.key().startsWith(p)).orElse(true)
           && status.map(s -> s.equals(r.status().name())).orElse(true)
+          && (settings.isEmpty() || settings.contains(r.settingsAgainst(live)))
           && label.map(l -> l.equals(r.topLabel())).orElse(true)
           && model.map(m -> m.equals(r.model())).orElse(true)
           && since.map(t -> !r.classifiedAt().isBefore(t)).orElse(true)
@@ -139,7 +173,7 @@ final class ReprocessCommand implements Command {
     Selection selection = selection(args, call.context().clock());
     if (!selection.any() && !args.has(ALL.name())) {
       throw CliException.usage(
-          "say what to reprocess: --key, --prefix, --status, --label, --model, --since, --before,"
+          "say what to reprocess: --key, --prefix, --status, --settings, --label, --model, --since, --before,"
               + " or --all for every result");
     }
     boolean dryRun = args.has(DRY_RUN.name());
@@ -149,13 +183,15 @@ final class ReprocessCommand implements Command {
       String bucket = target.name(Name.BUCKET);
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultItem> selected;
+      LiveSettings settings;
       try {
-        selected = read(new ResultsTable(dynamoDb, table), bucket, selection);
+        settings = LiveSettingsLookup.of(target).now(dynamoDb, table);
+        selected =
+            read(new ResultsTable(dynamoDb, table), bucket, selection, settings.fingerprint());
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "results table " + table + " of " + target.description() + " does not exist");
       }
-      LiveSettings settings = LiveSettingsLookup.of(target).now(dynamoDb, table);
       String live = settings.fingerprint();
       String queueUrl = target.name(Name.QUEUE_URL);
       Instant now = call.context().clock().instant();
@@ -181,7 +217,10 @@ final class ReprocessCommand implements Command {
                   + staleSettings(r, live) + ")"));
         }
       }
-      if (selected.stream().anyMatch(r -> r.status() == Verdict.CLASSIFIED)) {
+      // --settings selected by this comparison: its basis is said even when nothing was selected
+      // (right after a change, a fallback basis still names the older settings, and that is why).
+      if (!selection.settings().isEmpty()
+          || selected.stream().anyMatch(r -> r.status() == Verdict.CLASSIFIED)) {
         call.err().println(ResultsCommand.settingsNote(settings));
       }
       call.err()
@@ -201,8 +240,8 @@ final class ReprocessCommand implements Command {
    * (offhours.results.ResultsTable), so its answer is then recorded with the settings that made it.
    */
   static String staleSettings(ResultItem r, String live) {
-    ResultItem.SettingsState state = r.settingsAgainst(live);
-    return r.status() == Verdict.CLASSIFIED && state != ResultItem.SettingsState.CURRENT
+    SettingsState state = r.settingsAgainst(live);
+    return r.status() == Verdict.CLASSIFIED && state != SettingsState.CURRENT
         ? ", settings " + state.word()
         : "";
   }
@@ -211,9 +250,10 @@ final class ReprocessCommand implements Command {
    * The results {@code selection} names, by key then version, read through the narrowest Query its filters allow: the
    * object's versions (--key), a label's results (the label index), a status's (the status index), else both
    * statuses' (the status index holds every result), each within --since and --before; the other filters apply to
-   * what was read.
+   * what was read, --settings comparing with {@code live} (the live settings' fingerprint, null when none is known).
    */
-  static List<ResultItem> read(ResultsTable results, String bucket, Selection selection) {
+  static List<ResultItem> read(
+      ResultsTable results, String bucket, Selection selection, String live) {
     List<ResultItem> read = new ArrayList<>();
     if (selection.key().isPresent()) {
       read.addAll(results.byKey(bucket, selection.key().get()));
@@ -229,7 +269,7 @@ final class ReprocessCommand implements Command {
       }
     }
     return read.stream()
-        .filter(selection::test)
+        .filter(r -> selection.test(r, live))
         .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
         .toList();
   }
@@ -272,6 +312,17 @@ final class ReprocessCommand implements Command {
       throw CliException.usage(
           "unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
     }
+    Set<SettingsState> settings =
+        args.value(SETTINGS.name()).map(ReprocessCommand::settings).orElse(Set.of());
+    if (!settings.isEmpty()) {
+      if (status.isPresent() && !status.get().equals(Verdict.CLASSIFIED.name())) {
+        throw CliException.usage("--settings selects CLASSIFIED results, and a " + status.get()
+            + " result records no settings: drop --status "
+            + args.value(STATUS.name()).get()
+            + ", or reprocess each in its own run");
+      }
+      status = Optional.of(Verdict.CLASSIFIED.name());
+    }
     Optional<Instant> since = args.value(SINCE.name()).map(t -> time("--since", t, clock));
     Optional<Instant> before = args.value(BEFORE.name()).map(t -> time("--before", t, clock));
     if (since.isPresent() && before.isPresent() && !since.get().isBefore(before.get())) {
@@ -282,10 +333,30 @@ final class ReprocessCommand implements Command {
         args.value(KEY.name()),
         args.value(PREFIX.name()),
         status,
+        settings,
         args.value(LABEL.name()),
         args.value(MODEL.name()),
         since,
         before);
+  }
+
+  /**
+   * --settings' value: the comparisons with the live settings it selects. {@code current} is refused: those are the
+   * results reprocessing would not change.
+   */
+  static Set<SettingsState> settings(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "changed" -> EnumSet.of(SettingsState.CHANGED);
+      case "unknown" -> EnumSet.of(SettingsState.UNKNOWN);
+      case "stale" -> EnumSet.of(SettingsState.CHANGED, SettingsState.UNKNOWN);
+      case "current" ->
+        throw CliException.usage("--settings current would send results that reprocessing leaves as"
+            + " they are (same model, same settings); use changed, unknown or stale");
+      default ->
+        throw CliException.usage("unknown --settings '" + Terminal.printable(value)
+            + "'; use changed (made under other settings), unknown (made before results recorded"
+            + " them) or stale (both)");
+    };
   }
 
   /** An ISO-8601 instant, a date-time in the clock's zone, or a duration before now. */

@@ -393,6 +393,65 @@ class OperationsIT {
   }
 
   @Test
+  void reprocessSettingsStaleSendsOnlyTheClassificationsASettingsChangeLeftBehind() {
+    result("a/rejected.png", "v1", "REJECTED", null, "m1", "2026-11-25T10:00:00Z");
+    result(
+        "a/changed.png",
+        null,
+        "CLASSIFIED",
+        "Neutral",
+        "m1",
+        "2026-11-25T11:00:00Z",
+        "e1",
+        "0123456789ab");
+    result("a/unknown.png", null, "CLASSIFIED", "Neutral", "m0", "2026-11-20T10:00:00Z");
+    // The newest classification: the state file does not record the model's settings, so its are
+    // the live ones.
+    result(
+        "b/current.jpg",
+        null,
+        "CLASSIFIED",
+        "Drawing",
+        "m1",
+        "2026-11-26T10:00:00Z",
+        "e2",
+        "f74d3ec496f3");
+
+    CliRun dry = run("reprocess", "--settings", "stale", "--dry-run");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.outLines())
+        .containsExactly(
+            "would send s3://" + moto.bucket
+                + "/a/changed.png (eTag e1, CLASSIFIED by m1, settings changed)",
+            "would send s3://" + moto.bucket
+                + "/a/unknown.png (eTag etag-13, CLASSIFIED by m0, settings unknown)");
+    assertThat(dry.err())
+        .as("the fallback basis is said, and --settings compared with it")
+        .contains(
+            "SETTINGS compared with the newest classification's settings, as the local stack's state file"
+                + " does not record the model's settings")
+        .contains("would send 2 object versions to the queue (--dry-run: nothing was sent)");
+    assertThat(run("reprocess", "--settings", "changed", "--dry-run", "--json").jsonLines())
+        .extracting(j -> j.get("key").asText() + " " + j.get("settings").asText())
+        .containsExactly("a/changed.png changed");
+    assertThat(visible(moto.queueUrl)).as("--dry-run").isZero();
+
+    CliRun rejected = run("reprocess", "--settings", "stale", "--status", "REJECTED");
+    assertThat(rejected.exitCode()).isEqualTo(2);
+    assertThat(rejected.err()).contains("--settings selects CLASSIFIED results");
+    CliRun bad = run("reprocess", "--settings", "older");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("unknown --settings 'older'; use changed");
+
+    // The README's line.
+    CliRun stale = run("reprocess", "--settings", "stale");
+    assertThat(stale.exitCode()).as(stale.err()).isZero();
+    assertThat(drain(moto.queueUrl))
+        .extracting(m -> ObjectNotification.read(m.body()).getFirst().key())
+        .containsExactlyInAnyOrder("a/changed.png", "a/unknown.png");
+  }
+
+  @Test
   void reprocessReadsAPeriodAStatusOrALabelThroughTheIndexesOverTheWire() {
     result("a/rejected one.png", "v1", "REJECTED", null, "m1", "2026-11-25T10:00:00Z");
     result("a/rejected one.png", "v2", "CLASSIFIED", "Neutral", "m1", "2026-11-25T11:00:00Z");

@@ -126,6 +126,8 @@ final class ReadmeCommands {
       OPERATING,
       "scripts/offhours reprocess --status REJECTED",
       OPERATING,
+      "scripts/offhours reprocess --settings stale",
+      OPERATIONS + "reprocessSettingsStaleSendsOnlyTheClassificationsASettingsChangeLeftBehind",
       "scripts/offhours reprocess --all --dry-run",
       OPERATIONS + "reprocessSendsTheSelectedVersionsAsTheNotificationsS3SentAndDryRunSendsNothing",
       "scripts/offhours backfill s3://offhours-images/ --rate 20",

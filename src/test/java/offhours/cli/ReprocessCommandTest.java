@@ -100,19 +100,20 @@ class ReprocessCommandTest {
         null,
         null);
 
-    assertThat(select(Map.of("prefix", "cats/", "status", "rejected")).test(rejected))
+    assertThat(select(Map.of("prefix", "cats/", "status", "rejected")).test(rejected, null))
         .isTrue();
-    assertThat(select(Map.of("prefix", "cats/", "status", "rejected")).test(neutral))
+    assertThat(select(Map.of("prefix", "cats/", "status", "rejected")).test(neutral, null))
         .isFalse();
-    assertThat(select(Map.of("label", "Neutral", "model", "m1")).test(neutral)).isTrue();
-    assertThat(select(Map.of("model", "m2")).test(neutral)).isFalse();
-    assertThat(select(Map.of("since", "1d")).test(rejected))
+    assertThat(select(Map.of("label", "Neutral", "model", "m1")).test(neutral, null))
+        .isTrue();
+    assertThat(select(Map.of("model", "m2")).test(neutral, null)).isFalse();
+    assertThat(select(Map.of("since", "1d")).test(rejected, null))
         .as("a day and two hours old")
         .isFalse();
-    assertThat(select(Map.of("before", "1d")).test(rejected)).isTrue();
-    assertThat(select(Map.of("key", "cats/a.png")).test(neutral)).isTrue();
+    assertThat(select(Map.of("before", "1d")).test(rejected, null)).isTrue();
+    assertThat(select(Map.of("key", "cats/a.png")).test(neutral, null)).isTrue();
     assertThat(select(Map.of()).any()).isFalse();
-    assertThat(select(Map.of("status", "REJECTED")).test(malformed)).isFalse();
+    assertThat(select(Map.of("status", "REJECTED")).test(malformed, null)).isFalse();
     assertThatThrownBy(() -> select(Map.of("status", "lost")))
         .hasMessage("unknown status 'lost'; use CLASSIFIED or REJECTED");
   }
@@ -132,6 +133,80 @@ class ReprocessCommandTest {
             item("b.png", Verdict.REJECTED, null, "m1", "2026-11-25T10:00:00Z"), "f74d3ec496f3"))
         .as("a verdict is replaced by any classification; its settings say nothing")
         .isEmpty();
+  }
+
+  private static final String LIVE = "f74d3ec496f3";
+
+  @Test
+  void settingsSelectsTheClassificationsMadeUnderOtherOrUnknownSettingsNeverCurrentOnes() {
+    ResultItem unknown = item("a.png", Verdict.CLASSIFIED, "Neutral", "m1", "2026-11-25T10:00:00Z");
+    ResultItem changed = unknown.withSettings("0123456789ab");
+    ResultItem current = unknown.withSettings(LIVE);
+    ResultItem rejected = item("b.png", Verdict.REJECTED, null, "m1", "2026-11-25T10:00:00Z");
+    List<ResultItem> all = List.of(current, changed, unknown, rejected);
+
+    Map<String, List<ResultItem>> chosen = new HashMap<>();
+    for (String value : List.of("changed", "unknown", "stale", "STALE")) {
+      Selection selection = select(Map.of("settings", value));
+      chosen.put(value, all.stream().filter(r -> selection.test(r, LIVE)).toList());
+      assertThat(selection.status()).as(value + " implies CLASSIFIED").contains("CLASSIFIED");
+    }
+    assertThat(chosen.get("changed")).containsExactly(changed);
+    assertThat(chosen.get("unknown")).containsExactly(unknown);
+    assertThat(chosen.get("stale")).containsExactly(changed, unknown);
+    assertThat(chosen.get("STALE")).containsExactly(changed, unknown);
+    assertThat(all.stream().filter(r -> select(Map.of("settings", "stale")).test(r, null)))
+        .as(
+            "no live settings known (a fallback with no classification recording them): all unknown")
+        .containsExactly(current, changed, unknown);
+    assertThat(all.stream()
+            .filter(r ->
+                select(Map.of("settings", "changed", "status", "classified")).test(r, LIVE)))
+        .as("--status CLASSIFIED says what --settings implies")
+        .containsExactly(changed);
+  }
+
+  @Test
+  void settingsRefusesOtherValuesAndRejectedResults() {
+    assertThatThrownBy(() -> select(Map.of("settings", "old")))
+        .isInstanceOf(CliException.class)
+        .hasMessage(
+            "unknown --settings 'old'; use changed (made under other settings), unknown (made"
+                + " before results recorded them) or stale (both)");
+    assertThatThrownBy(() -> select(Map.of("settings", "current")))
+        .isInstanceOf(CliException.class)
+        .hasMessage(
+            "--settings current would send results that reprocessing leaves as they are (same"
+                + " model, same settings); use changed, unknown or stale");
+    assertThatThrownBy(() -> select(Map.of("settings", "stale", "status", "rejected")))
+        .isInstanceOf(CliException.class)
+        .hasMessage(
+            "--settings selects CLASSIFIED results, and a REJECTED result records no settings:"
+                + " drop --status rejected, or reprocess each in its own run");
+  }
+
+  @Test
+  void settingsReadsTheClassifiedPartitionOfTheStatusIndexOnly() {
+    List<Map<String, AttributeValue>> stored = new ArrayList<>(STORED);
+    Map<String, AttributeValue> current = new HashMap<>(
+        stored("cats/current.png", "CLASSIFIED", "Neutral", "2026-11-25T10:00:00.000Z"));
+    current.put("settings", AttributeValue.fromS(LIVE));
+    Map<String, AttributeValue> changed = new HashMap<>(
+        stored("cats/changed.png", "CLASSIFIED", "Neutral", "2026-11-25T10:00:00.000Z"));
+    changed.put("settings", AttributeValue.fromS("0123456789ab"));
+    stored.addAll(List.of(current, changed));
+    Indexes dynamo = new Indexes(stored);
+
+    assertThat(ReprocessCommand.read(
+                new ResultsTable(dynamo, "t"), "b", select(Map.of("settings", "stale")), LIVE)
+            .stream()
+            .map(ResultItem::key))
+        .as("the older settings' and the unrecorded ones', not the current nor the verdict")
+        .containsExactly("cats/changed.png", "cats/new.png", "cats/old.png");
+    assertThat(dynamo.queries).singleElement().satisfies(q -> {
+      assertThat(q.indexName()).isEqualTo(ResultsTable.STATUS_INDEX);
+      assertThat(q.expressionAttributeValues().get(":status").s()).isEqualTo("CLASSIFIED");
+    });
   }
 
   @Test
@@ -217,7 +292,7 @@ class ReprocessCommandTest {
       stored("dogs/bad.png", "REJECTED", null, "2026-11-25T11:00:00.000Z"));
 
   private static List<String> read(Indexes dynamo, Map<String, String> options) {
-    return ReprocessCommand.read(new ResultsTable(dynamo, "t"), "b", select(options)).stream()
+    return ReprocessCommand.read(new ResultsTable(dynamo, "t"), "b", select(options), null).stream()
         .map(ResultItem::key)
         .toList();
   }
