@@ -283,9 +283,10 @@
   const SETTINGS = {
     current: ['current settings', 'Classified under the model settings the stack runs with now.'],
     changed: ['older settings', 'Classified under other model settings (labels, content type, accept or scores) than'
-      + ' the stack runs with now: its labels may mean something else. scripts/offhours reprocess classifies it again.'],
+      + ' the stack runs with now: its labels may mean something else. scripts/offhours reprocess --settings stale'
+      + ' classifies it again.'],
     unknown: ['settings unknown', 'Classified before offhours recorded the settings each result is made under:'
-      + ' whether they are today\'s is not known. scripts/offhours reprocess classifies it again.'],
+      + ' whether they are today\'s is not known. scripts/offhours reprocess --settings stale classifies it again.'],
   };
 
   /** The mark of a classification's settings, or null where there is nothing to compare (a verdict, none known). */

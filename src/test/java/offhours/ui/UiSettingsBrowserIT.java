@@ -61,7 +61,7 @@ class UiSettingsBrowserIT {
       assertThat(mark(page, "cats/older.png").getAttribute("title"))
           .startsWith("Classified under other model settings (labels, content type, accept or"
               + " scores) than the stack runs with now")
-          .contains("scripts/offhours reprocess")
+          .contains("scripts/offhours reprocess --settings stale classifies it again.")
           .endsWith("(compared with the model settings stack <img src=x onerror=alert(2)>"
               + "\\u202eprod's parameters set)");
       assertThat(mark(page, "cats/before.png").getText()).isEqualTo("settings unknown");
@@ -77,7 +77,8 @@ class UiSettingsBrowserIT {
       assertThat(page.findElement(By.id("settings-count")).getText())
           .isEqualTo("3 results shown under older settings (2 changed, 1 unknown)");
       assertThat(summary.getText())
-          .contains("scripts/offhours reprocess --status CLASSIFIED classifies them again");
+          .contains(
+              "scripts/offhours reprocess --settings stale classifies them again (it sends only these;");
       assertThat(page.findElement(By.id("settings-basis")).getText())
           .as("the basis as text, its control shown as an escape")
           .isEqualTo("Compared with the model settings stack <img src=x onerror=alert(2)>"
