@@ -180,6 +180,13 @@ final class ClaimedStep {
                 : " did not finish in time and may have applied")
             + ": " + e.getMessage() + "; the next run reads the endpoint and the trigger again";
         stepFailed = true;
+        if (calling == Action.CREATE_ENDPOINT) {
+          // A start this run cannot count: SageMaker may have created the endpoint (or the
+          // component's copies) or not. The next run sees which and counts it then, or drops the
+          // flag (RunLedger.uncountedStart); so a call not started is flagged too, in case a call
+          // before it in the same step applied.
+          after = claimed.withStartUncounted(true);
+        }
       } else if (step.action() == Action.CREATE_ENDPOINT) {
         createFailed = true;
         int n = claimed.createFailures() + 1;

@@ -47,6 +47,11 @@ import offhours.stack.Hosting;
  * @param hosting the hosting (HOSTING) the learned times and rates ({@code wakeSeconds}, {@code stopSeconds}, the drain
  *     rates) and the wake, stop and drain being measured belong to ({@link #forHosting}); null in a state no controller
  *     of this version has run on: {@link #INITIAL}, or one written before the hosting was recorded
+ * @param startUncounted a start the last run's deadline cut after it was sent ({@link ClaimedStep}): it may have
+ *     applied, and its start is not in the ledger. The next run that claims settles it: an endpoint it sees up has its
+ *     start counted then ({@link RunLedger#uncountedStart}), one absent or going was never started. A flag of what is
+ *     missing, not of what was counted: a state written before it was recorded reads as nothing missing, so the
+ *     endpoints up when this version is deployed are not counted a second time
  */
 public record ControlState(
     long version,
@@ -68,7 +73,8 @@ public record ControlState(
     Instant stopIssuedAt,
     Instant wakeIssuedAt,
     Arrivals arrivals,
-    Hosting hosting) {
+    Hosting hosting,
+    boolean startUncounted) {
 
   public static final ControlState INITIAL = new ControlState(
       0,
@@ -235,6 +241,11 @@ public record ControlState(
   /** The trigger enabled at {@code at} after a wake, not yet seen polling (null: none). */
   ControlState withEnabledAt(Instant at) {
     return with(c -> c.enabledAt = at);
+  }
+
+  /** A start a call cut by its run's deadline may have made, not in the ledger ({@code false}: none, or settled). */
+  ControlState withStartUncounted(boolean uncounted) {
+    return with(c -> c.startUncounted = uncounted);
   }
 
   /** The run timer armed for {@code at} (null: none armed). */

@@ -84,7 +84,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         instant(item, "stopIssuedAt"),
         instant(item, "wakeIssuedAt"),
         arrivals(item),
-        hosting(item));
+        hosting(item),
+        bool(item, "startUncounted"));
   }
 
   /**
@@ -142,6 +143,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     item.put("arrivalsMessages", n(next.arrivals().messages()));
     item.put(
         "arrivalsPerSecond", DynamoNumbers.of(next.arrivals().perSecond(), "the arrival rate"));
+    item.put("startUncounted", AttributeValue.fromBool(next.startUncounted()));
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().perSecond().isEmpty()) {

@@ -42,7 +42,7 @@ public final class EndpointController {
   private final Mapping mapping;
   private final Backlog backlog;
   private final ControlStore store;
-  private final Ledger ledger;
+  private final RunLedger runLedger;
   private final Consumer<String> log;
   private final WakePolicy policy;
   private final HostingPolicy hosting;
@@ -78,7 +78,7 @@ public final class EndpointController {
     this.mapping = Objects.requireNonNull(mapping, "mapping");
     this.backlog = Objects.requireNonNull(backlog, "backlog");
     this.store = Objects.requireNonNull(store, "store");
-    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.runLedger = new RunLedger(config, Objects.requireNonNull(ledger, "ledger"));
     this.log = Objects.requireNonNull(log, "log");
     this.policy = new WakePolicy(config);
     this.hosting = config.hosting() == offhours.stack.Hosting.SERVERLESS
@@ -148,7 +148,9 @@ public final class EndpointController {
         .withDrain(ep, mp, q, now)
         .withArrivals(mp, q, now)
         .withTriggerSeen(mp, now)
-        .withStopSeen(ep.state(), now);
+        .withStopSeen(ep.state(), now)
+        .withStartUncounted(false); // settled by this run: counted below if the endpoint is up
+    Instant uncounted = RunLedger.uncountedStart(before, ep, now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     long overdue = overdueSeconds(seen, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before
@@ -218,7 +220,14 @@ public final class EndpointController {
     // After the step, not between claim and step: the claim is what overlapping runs see, so the
     // step follows it at once (a run that loaded the claim and still saw the endpoint absent would
     // create it a second time).
-    ClaimedStep.bestEffort(notes, () -> account(before, now));
+    ClaimedStep.bestEffort(notes, () -> runLedger.account(before, now));
+    if (uncounted != null) {
+      // Counted by the run whose claim settled it, so once (a run that lost the race counts
+      // nothing).
+      notes.add("the start at " + uncounted + " that a run cut by its deadline may have made is"
+          + " counted now: the endpoint is " + ep.state());
+      ClaimedStep.bestEffort(notes, () -> runLedger.countStart(uncounted));
+    }
     if (!notes.isEmpty()) {
       outcome = outcome + "; " + String.join("; ", notes);
     }
@@ -376,23 +385,5 @@ public final class EndpointController {
     boolean billingAfter = hosting.billsWhileItExists(ep, step.action());
     return c.withRun(now, billingAfter, step.action() + ": " + step.why())
         .withVersion(s.version() + 1);
-  }
-
-  // ---- the ledger ----
-
-  /**
-   * Adds the time since the last run to the ledger if the endpoint was billing then. Billing is counted from
-   * CreateEndpoint until the endpoint is seen gone, Creating and Deleting included: SageMaker bills provisioned
-   * instances, and counting the whole life cycle makes the ledger an upper bound of the bill, so "saved" is never
-   * overstated (https://aws.amazon.com/sagemaker/pricing/). The interval is split at local midnight and at schedule
-   * changes, so each day gets its own seconds and its outside-schedule share.
-   */
-  private void account(ControlState before, Instant now) {
-    if (!before.billing() || before.lastRunAt() == null || !now.isAfter(before.lastRunAt())) {
-      return;
-    }
-    for (Ledger.Day piece : Ledger.Day.split(config.schedule(), before.lastRunAt(), now)) {
-      ledger.add(piece);
-    }
   }
 }

@@ -27,6 +27,7 @@ final class StateCopy {
   Instant wakeIssuedAt;
   Arrivals arrivals;
   Hosting hosting;
+  boolean startUncounted;
 
   StateCopy(ControlState s) {
     version = s.version();
@@ -49,6 +50,7 @@ final class StateCopy {
     wakeIssuedAt = s.wakeIssuedAt();
     arrivals = s.arrivals();
     hosting = s.hosting();
+    startUncounted = s.startUncounted();
   }
 
   ControlState build() {
@@ -72,6 +74,7 @@ final class StateCopy {
         stopIssuedAt,
         wakeIssuedAt,
         arrivals,
-        hosting);
+        hosting,
+        startUncounted);
   }
 }

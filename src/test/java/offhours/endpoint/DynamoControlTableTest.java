@@ -72,6 +72,25 @@ class DynamoControlTableTest {
   }
 
   @Test
+  void anUncountedStartRoundTripsAndAStateWrittenBeforeItHasNone() {
+    ControlState cut = ControlState.INITIAL.withStartUncounted(true).withVersion(1);
+
+    assertThat(control.save(cut, 0)).isTrue();
+    assertThat(control.load()).contains(cut);
+    assertThat(dynamo.items.get("controller|state").get("startUncounted"))
+        .isEqualTo(AttributeValue.fromBool(true));
+
+    dynamo.putItem(r -> r.tableName("control")
+        .item(Map.of(
+            "pk", AttributeValue.fromS("controller"),
+            "sk", AttributeValue.fromS("state"),
+            "version", AttributeValue.fromN("7"))));
+    assertThat(control.load().orElseThrow().startUncounted())
+        .as("nothing missing: the endpoint up then had its start counted")
+        .isFalse();
+  }
+
+  @Test
   void theHostingRoundTripsAndAStateWrittenWithoutOneKeepsItsWakesForNoHosting() {
     ControlState learned = ControlState.INITIAL
         .forHosting(Hosting.SCALE_TO_ZERO)

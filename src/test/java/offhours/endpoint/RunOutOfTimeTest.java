@@ -4,6 +4,8 @@ import static offhours.endpoint.EndpointControllerTest.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +147,78 @@ class RunOutOfTimeTest {
         .as("the next run sees the endpoint creating and waits")
         .isEqualTo(Action.WAIT);
     assertThat(rig.calls).containsExactly("create");
+  }
+
+  private Ledger.Day today() {
+    return rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")).stream()
+        .findFirst()
+        .orElse(new Ledger.Day(LocalDate.parse("2026-01-14"), 0, 0, 0, 0));
+  }
+
+  @Test
+  void aCreateCutThatAppliedIsCountedOnceByTheNextRunAtTheEndpointsCreationTime() {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    Instant created = rig.now.plusMillis(200);
+    rig.onCall = () -> rig.endpoint = new Endpoint.Status(State.CREATING, null, created, created);
+    rig.createError = cut("SageMaker's CreateEndpoint");
+
+    rig.run();
+
+    assertThat(today().starts())
+        .as("the cut run cannot tell whether it started")
+        .isZero();
+    assertThat(rig.state().startUncounted()).isTrue();
+
+    rig.createError = null;
+    Decision next = rig.runAt("2026-01-14T09:01:00Z");
+
+    assertThat(next.action()).isEqualTo(Action.WAIT);
+    assertThat(next.outcome())
+        .isEqualTo("ok; the start at 2026-01-14T09:00:00.200Z that a run cut by its deadline may"
+            + " have made is counted now: the endpoint is CREATING");
+    assertThat(today().starts()).isEqualTo(1);
+    assertThat(today().endpointSeconds())
+        .as("billed from the cut run's claim, which the call followed")
+        .isEqualTo(60);
+    assertThat(rig.state().startUncounted()).isFalse();
+
+    rig.inService();
+    rig.runAt("2026-01-14T09:02:00Z");
+    rig.runAt("2026-01-14T09:03:00Z");
+    assertThat(today().starts()).as("counted once").isEqualTo(1);
+  }
+
+  @Test
+  void aCreateCutThatDidNotApplyIsNotCountedAndTheCreateThatFollowsCountsOnce() {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    rig.createError = cut("SageMaker's CreateEndpoint");
+    rig.run();
+    rig.createError = null;
+
+    Decision next = rig.runAt("2026-01-14T09:01:00Z");
+
+    assertThat(next.action()).as("the endpoint is still absent").isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(next.outcome()).isEqualTo("ok");
+    assertThat(rig.state().startUncounted()).isFalse();
+    assertThat(today().starts()).isEqualTo(1);
+
+    rig.runAt("2026-01-14T09:02:00Z");
+    rig.inService();
+    rig.runAt("2026-01-14T09:03:00Z");
+    assertThat(today().starts()).as("a normal run's create is counted once").isEqualTo(1);
+  }
+
+  @Test
+  void anEndpointUpWhenTheFlagWasNotYetRecordedIsNotCountedAgain() {
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    // As a state a version before the flag wrote: the endpoint's start was counted then.
+    rig.seed(new ControlState(
+        3, null, null, null, null, true, rig.now.minusSeconds(60), true, 0, null, "none"));
+
+    rig.run();
+
+    assertThat(today().starts()).isZero();
   }
 
   @Test

@@ -89,6 +89,52 @@ class ScaleToZeroControllerTest {
   }
 
   @Test
+  void aWakeCutByTheRunsDeadlineIsCountedByTheRunThatSeesTheCopiesUpNoEarlierThanTheCutRun() {
+    rig.endpoint = copiesDownInstancesUp();
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    // The copies came up, and DescribeInferenceComponent dates an InService component at its
+    // CreationTime, two days before this wake.
+    rig.onCall = () -> rig.endpoint =
+        new Endpoint.Status(State.IN_SERVICE, null, rig.now.minusSeconds(2 * 86_400), rig.now);
+    rig.createError = software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(
+        "SageMaker's UpdateInferenceComponentRuntimeConfig was cut", null);
+    rig.run();
+    rig.createError = null;
+
+    Decision next = rig.runAt("2026-01-14T09:01:00Z");
+
+    assertThat(next.outcome())
+        .contains("the start at 2026-01-14T09:00:00Z that a run cut by its deadline may have made"
+            + " is counted now: the endpoint is IN_SERVICE");
+    assertThat(rig.table.days(LocalDate.parse("2026-01-12"), LocalDate.parse("2026-01-14")))
+        .singleElement()
+        .satisfies(day -> {
+          assertThat(day.date()).isEqualTo(LocalDate.parse("2026-01-14"));
+          assertThat(day.starts()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void aWakeCutBeforeTheCopiesCameUpIsNotCounted() {
+    rig.endpoint = copiesDownInstancesUp();
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    rig.createError = software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(
+        "SageMaker's UpdateInferenceComponentRuntimeConfig was cut", null);
+    rig.run();
+    rig.createError = null;
+
+    // The copies are still at 0 on instances going: the cut wake made no start, and this run wakes.
+    Decision next = rig.runAt("2026-01-14T09:01:00Z");
+
+    assertThat(next.action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(next.outcome()).isEqualTo("ok");
+    assertThat(rig.state().startUncounted()).isFalse();
+    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
+        .singleElement()
+        .satisfies(day -> assertThat(day.starts()).as("this run's wake only").isEqualTo(1));
+  }
+
+  @Test
   void withNothingWaitingTheInstancesStillUpAreLeftToGo() {
     rig.now = Instant.parse("2026-01-17T09:00:00Z"); // Saturday: outside working hours
     rig.endpoint = copiesDownInstancesUp();

@@ -1,0 +1,69 @@
+package offhours.endpoint;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Objects;
+import offhours.endpoint.Endpoint.State;
+
+/**
+ * What a run adds to the ledger besides its step's own start or stop ({@link ClaimedStep}): the billed time since the
+ * last run, and a start that a call cut by its run's deadline may have made ({@link ControlState#startUncounted}).
+ */
+final class RunLedger {
+  private final ControllerConfig config;
+  private final Ledger ledger;
+
+  RunLedger(ControllerConfig config, Ledger ledger) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+  }
+
+  /**
+   * Adds the time since the last run to the ledger if the endpoint was billing then. Billing is counted from
+   * CreateEndpoint until the endpoint is seen gone, Creating and Deleting included: SageMaker bills provisioned
+   * instances, and counting the whole life cycle makes the ledger an upper bound of the bill, so "saved" is never
+   * overstated (https://aws.amazon.com/sagemaker/pricing/). The interval is split at local midnight and at schedule
+   * changes, so each day gets its own seconds and its outside-schedule share.
+   */
+  void account(ControlState before, Instant now) {
+    if (!before.billing() || before.lastRunAt() == null || !now.isAfter(before.lastRunAt())) {
+      return;
+    }
+    for (Ledger.Day piece : Ledger.Day.split(config.schedule(), before.lastRunAt(), now)) {
+      ledger.add(piece);
+    }
+  }
+
+  /**
+   * When the start that the last run's cut call may have made happened, if {@code ep} shows it did: the endpoint (or,
+   * with scale-to-zero, its component's copies) Creating, InService, Updating or Failed, and this stack's. Null when
+   * there is none to count: no cut start, or the endpoint absent or going (the call did not apply; a scale-to-zero
+   * endpoint whose component the cut call was to create shows as going), or not this stack's.
+   *
+   * <p>The start is dated at the endpoint's CreationTime as DescribeEndpoint reports it (for a component's copies,
+   * when the wake began: {@link ComponentEndpoint}), which the run already read: no call is added. It is held between
+   * the cut run's claim, which the call followed, and now, so a component created long ago dates its wake no earlier
+   * than the run that woke it. The time it billed is counted already: the cut run claimed its create as billing
+   * ({@link HostingPolicy#billsWhileItExists}) before it sent it, so {@link #account} counts from that claim on.
+   */
+  static Instant uncountedStart(ControlState before, Endpoint.Status ep, Instant now) {
+    boolean up = ep.state() == State.CREATING
+        || ep.state() == State.IN_SERVICE
+        || ep.state() == State.UPDATING
+        || ep.state() == State.FAILED;
+    if (!before.startUncounted() || !up || ep.foreign() || ep.serverless()) {
+      return null;
+    }
+    Instant from = before.lastRunAt() != null ? before.lastRunAt() : now;
+    Instant at = ep.createdAt() != null ? ep.createdAt() : from;
+    if (at.isBefore(from)) {
+      return from;
+    }
+    return at.isAfter(now) ? now : at;
+  }
+
+  /** Counts a start at {@code at} on its local day. */
+  void countStart(Instant at) {
+    ledger.add(new Ledger.Day(LocalDate.ofInstant(at, config.zone()), 0, 0, 1, 0));
+  }
+}
