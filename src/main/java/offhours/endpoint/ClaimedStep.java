@@ -143,6 +143,16 @@ final class ClaimedStep {
               // The model answered, so its container has run and logged.
               notes.addAll(containerLogs.afterWake());
             }
+          } else if (probe.cut()) {
+            // The run's deadline ended it, not the endpoint: no answer, so no
+            // TestInvocationFailures
+            // (whose alarm says the model does not answer) and no reset of the create failures. As
+            // every step the deadline cuts, it counts in ControllerStepFailures, which tells a
+            // person when runs keep running out of time.
+            stepFailed = true;
+            outcome = "test invocation did not finish before the run's deadline, which is no"
+                + " answer from the endpoint: mapping stays disabled, the next run tests again: "
+                + probe.detail();
           } else {
             // Retried every run; TestInvocationFailures tells a person (template.yaml alarm).
             probeFailed = true;

@@ -115,8 +115,22 @@ public interface Endpoint {
     }
   }
 
-  /** The outcome of one test invocation: {@code ok} only for an answer that fits the model's settings. */
-  record Probe(boolean ok, String detail) {}
+  /**
+   * The outcome of one test invocation: {@code ok} only for an answer that fits the model's settings; {@code cut} when
+   * the controller run's deadline ended it, or left it no time to start ({@link RunDeadline}): no answer from the
+   * endpoint, so neither a success nor a failure of it.
+   */
+  record Probe(boolean ok, String detail, boolean cut) {
+    /** An answer, or a failure the endpoint is the cause of. */
+    public Probe(boolean ok, String detail) {
+      this(ok, detail, false);
+    }
+
+    /** A test invocation the controller run's deadline ended: {@code detail} says how. */
+    static Probe cutShort(String detail) {
+      return new Probe(false, detail, true);
+    }
+  }
 
   Status describe();
 

@@ -125,6 +125,27 @@ final class RunDeadline implements ExecutionInterceptor {
     return false;
   }
 
+  /**
+   * Whether {@code error} is this interceptor's doing: a call it did not start ({@link InvocationDeadline.NoTimeLeft})
+   * or cut at the run's deadline, not one that ran out of a shorter timeout of its own (the probe's 30 s, which says
+   * the endpoint did not answer in time), however the SDK wrapped it.
+   */
+  static boolean cutByRun(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof InvocationDeadline.NoTimeLeft || e instanceof Cut) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The cause of the ApiCallTimeoutException this interceptor ends a call with: marks the run's cut. */
+  private static final class Cut extends RuntimeException {
+    Cut(ApiCallTimeoutException sdks) {
+      super("the controller run's deadline", sdks, false, false);
+    }
+  }
+
   @Override
   public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
     InvocationDeadline deadline = run.get();
@@ -161,7 +182,7 @@ final class RunDeadline implements ExecutionInterceptor {
                 .toMillis()
             + " ms before this controller run's deadline (the function's Timeout), to leave the"
             + " run's later steps their time",
-        e);
+        new Cut(e));
   }
 
   private static String call(ExecutionAttributes attributes) {

@@ -349,10 +349,16 @@ public final class SageMakerEndpoint implements Endpoint {
     } catch (ContractViolation e) {
       return new Probe(false, ANSWER_DOES_NOT_FIT + e.getMessage());
     } catch (SdkException e) {
+      if (RunDeadline.cutByRun(e)) {
+        return Probe.cutShort(e.getMessage());
+      }
       // Not InService yet, ModelNotReady, 5xx, throttled, unreachable, a model refusing the content
-      // type.
+      // type; the probe's own PROBE_TIMEOUT too: an endpoint that does not answer in it fails.
       return new Probe(false, InvocationErrors.of(e).reason());
     } catch (RuntimeException e) {
+      if (RunDeadline.cutByRun(e)) {
+        return Probe.cutShort(e.getMessage()); // not started (InvocationDeadline.NoTimeLeft)
+      }
       return new Probe(false, e.getClass().getSimpleName() + ": " + e.getMessage());
     } finally {
       // Never throws: a write that fails is reported, not the probe's outcome; the controller cuts

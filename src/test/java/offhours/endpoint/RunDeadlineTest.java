@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.aws.InvocationDeadline;
+import offhours.aws.UsageLedger;
+import offhours.inference.ModelContract;
 import offhours.testing.StubHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.model.UpdateEventSourceMappingRequest;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
 
 /**
@@ -137,6 +140,47 @@ class RunDeadlineTest {
             .overrideConfiguration())
         .as("after slow reads the probe is cut 10 s before the deadline: its writes still fit")
         .hasValueSatisfying(c -> assertThat(c.apiCallTimeout()).contains(Duration.ofSeconds(15)));
+  }
+
+  /** The controller's adapter of the endpoint, its runtime client's calls cut by {@code run}'s deadline. */
+  private SageMakerEndpoint endpoint(AwsClients clients, Supplier<InvocationDeadline> run) {
+    AwsClients bounded = clients.sharing(new RunDeadline(run));
+    return new SageMakerEndpoint(
+        bounded.build(Service.SAGEMAKER, SageMakerClient.builder()),
+        bounded.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        "offhours-endpoint",
+        "offhours-endpoint-config",
+        SageMakerEndpointTest.STACK,
+        ModelContract.builtIn(List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy")),
+        null,
+        UsageLedger.NONE);
+  }
+
+  @Test
+  void aProbeTheRunsDeadlineCutOrDidNotStartIsNoAnswerNeitherFailedNorOk() {
+    URI uri = stalled.uri();
+    long left = RunDeadline.AFTER_PROBE.toMillis() + 300;
+    try (AwsClients clients = AwsClients.local(
+        Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri))) {
+
+      Endpoint.Probe cut =
+          endpoint(clients, () -> new InvocationDeadline(() -> left)).probe();
+      Endpoint.Probe notStarted =
+          endpoint(clients, () -> new InvocationDeadline(() -> 600)).probe();
+
+      assertThat(cut.cut()).isTrue();
+      assertThat(cut.ok()).isFalse();
+      assertThat(cut.detail())
+          .isEqualTo("SageMakerRuntime's InvokeEndpoint was cut after 300 ms, 10000 ms before"
+              + " this controller run's deadline (the function's Timeout), to leave the run's"
+              + " later steps their time");
+      assertThat(notStarted.cut()).isTrue();
+      assertThat(notStarted.detail())
+          .startsWith("SageMakerRuntime's InvokeEndpoint of this controller run was not started");
+    }
+    assertThat(RunDeadline.cutByRun(ApiCallTimeoutException.create(30_000)))
+        .as("the probe's own 30 s ran out: the endpoint did not answer in time, a failure")
+        .isFalse();
   }
 
   @Test

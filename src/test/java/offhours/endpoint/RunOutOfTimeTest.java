@@ -222,6 +222,34 @@ class RunOutOfTimeTest {
   }
 
   @Test
+  void aProbeTheDeadlineCutIsNoFailedTestInvocationAndTheNextRunTestsAgain() {
+    rig.inService();
+    rig.probe = Endpoint.Probe.cutShort(
+        "SageMakerRuntime's InvokeEndpoint was cut after 300 ms, 10000 ms before this controller"
+            + " run's deadline");
+
+    Decision d = rig.run();
+
+    assertThat(d.action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(d.outcome())
+        .isEqualTo("test invocation did not finish before the run's deadline, which is no answer"
+            + " from the endpoint: mapping stays disabled, the next run tests again:"
+            + " SageMakerRuntime's InvokeEndpoint was cut after 300 ms, 10000 ms before this controller"
+            + " run's deadline");
+    assertThat(rig.calls).containsExactly("probe");
+    assertThat(metric(rig.metrics.getLast(), "TestInvocationFailures"))
+        .as("the endpoint did not fail: it was not given the time to answer")
+        .isZero();
+    assertThat(metric(rig.metrics.getLast(), "ControllerStepFailures"))
+        .as("a run out of time, as any step the deadline cuts")
+        .isEqualTo(1.0);
+
+    rig.probe = new Endpoint.Probe(true, "5 class probabilities");
+    assertThat(rig.runAt("2026-01-14T09:01:00Z").action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(rig.calls).containsExactly("probe", "probe", "enable", "retention");
+  }
+
+  @Test
   void aStepWithNoTimeLeftIsNotStartedAndTheNextRunTakesIt() {
     rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
     rig.createError = new InvocationDeadline.NoTimeLeft(
