@@ -258,6 +258,10 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     putText(item, "startedBy", startedBy);
     try {
       dynamo.putItem(b -> b.tableName(table)
+          // The run's last call: it keeps only the end of the run, not the 3 s the other writes of
+          // this table keep for the calls after them (RunDeadline).
+          .overrideConfiguration(
+              o -> o.putExecutionAttribute(RunDeadline.KEEP, RunDeadline.AFTER_DECISION))
           .item(item)
           .conditionExpression("attribute_not_exists(pk) OR atMillis < :at")
           .expressionAttributeValues(Map.of(":at", n(d.at().toEpochMilli()))));

@@ -47,12 +47,15 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  *   the claims, the state write, the timer's claim,              PutItem (1 s), and the 0.5 s kept at the end
  *   the decision)
  * the timer: SendMessage                                 1.5 s   the decision's PutItem (1 s) and the 0.5 s at the end
+ * the decision: PutItem (its record, the run's last     0.5 s   the end
+ *   call; it names its keep, {@link #KEEP})
  * </pre>
  *
- * So after a probe or a describe that stalls, the state write that records what the run did still has 2 s or more.
- * The interceptor tells calls apart by their operation, not by where the run stands: the control table's calls all
- * keep 3 s, so the decision's PutItem, the last call, is cut 3 s before the deadline too, or given the 250 ms floor
- * when the run is that late (one write within a Region takes milliseconds).
+ * So after a probe or a describe that stalls, the state write that records what the run did still has 2 s or more,
+ * and the decision's record, after a SendMessage cut at its deadline, 1 s. The interceptor tells calls apart by their
+ * operation, not by where the run stands, except for a request that names what it keeps ({@link #KEEP}): the
+ * decision's PutItem is a control-table PutItem, but nothing follows it, so the 3 s the others keep would only cut it
+ * early (to the 250 ms floor on a run with less than 3.25 s left).
  */
 final class RunDeadline implements ExecutionInterceptor {
 
@@ -78,6 +81,17 @@ final class RunDeadline implements ExecutionInterceptor {
 
   /** Kept by the probe: its ledger write, and what that keeps. */
   static final Duration AFTER_PROBE = Duration.ofMillis(2_000).plus(AFTER_PROBE_LEDGER);
+
+  /** Kept by the decision's PutItem, the run's last call: the end only. */
+  static final Duration AFTER_DECISION = InvocationDeadline.END;
+
+  /**
+   * What a request keeps when it says so itself, through its override configuration's execution attributes
+   * (https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/interceptors.html): a call whose operation others
+   * share but whose place in the run differs (the decision's PutItem, {@link DynamoControlTable#recordDecision}).
+   */
+  static final ExecutionAttribute<Duration> KEEP =
+      new ExecutionAttribute<>("offhours.RunDeadline.keep");
 
   private static final Map<String, Duration> KEEPS = Map.ofEntries(
       Map.entry("InvokeEndpoint", AFTER_PROBE),
@@ -149,10 +163,9 @@ final class RunDeadline implements ExecutionInterceptor {
   @Override
   public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
     InvocationDeadline deadline = run.get();
-    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     Duration cut = deadline == null
         ? null
-        : deadline.timeout(keep(operation), call(attributes) + " of this controller run");
+        : deadline.timeout(kept(attributes), call(attributes) + " of this controller run");
     if (cut == null || !(context.request() instanceof AwsRequest request)) {
       return context.request();
     }
@@ -178,11 +191,17 @@ final class RunDeadline implements ExecutionInterceptor {
     }
     return ApiCallTimeoutException.create(
         call(attributes) + " was cut after " + cut.toMillis() + " ms, "
-            + keep(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))
-                .toMillis()
+            + kept(attributes).toMillis()
             + " ms before this controller run's deadline (the function's Timeout), to leave the"
             + " run's later steps their time",
         new Cut(e));
+  }
+
+  private static Duration kept(ExecutionAttributes attributes) {
+    Duration named = attributes.getAttribute(KEEP);
+    return named != null
+        ? named
+        : keep(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
   }
 
   private static String call(ExecutionAttributes attributes) {

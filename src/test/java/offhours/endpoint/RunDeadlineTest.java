@@ -31,6 +31,7 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.model.UpdateEventSourceMappingRequest;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -184,12 +185,48 @@ class RunDeadlineTest {
   }
 
   @Test
+  void theDecisionsRecordTheLastCallKeepsOnlyTheEndWhileTheStateWriteKeepsItsThreeSeconds() {
+    URI uri = stalled.uri();
+    // As after the timer's SendMessage was cut 1.5 s before the deadline.
+    long left = RunDeadline.AFTER_TIMER.toMillis();
+    try (AwsClients clients = AwsClients.local(Region.EU_CENTRAL_1, Map.of(Service.DYNAMODB, uri));
+        DynamoDbClient dynamo = clients
+            .sharing(new RunDeadline(() -> new InvocationDeadline(() -> left)))
+            .build(Service.DYNAMODB, DynamoDbClient.builder())) {
+      DynamoControlTable control = new DynamoControlTable(dynamo, "offhours-control");
+      Decision decision = new Decision(
+          Instant.parse("2026-01-14T09:00:00Z"),
+          true,
+          "working hours",
+          Endpoint.Status.ABSENT,
+          Mapping.TriggerState.DISABLED,
+          Backlog.Snapshot.EMPTY,
+          Decision.Action.CREATE_ENDPOINT,
+          "endpoint absent",
+          "ok",
+          false);
+
+      assertThatThrownBy(() -> control.recordDecision(decision))
+          .isInstanceOf(ApiCallTimeoutException.class)
+          .hasMessageStartingWith(
+              "DynamoDb's PutItem was cut after 1000 ms, 500 ms before this controller run's"
+                  + " deadline");
+      assertThatThrownBy(() -> control.save(ControlState.INITIAL.withVersion(1), 0))
+          .as("a state write, which the timer and the decision follow")
+          .hasMessageStartingWith(
+              "DynamoDb's PutItem was cut after 250 ms, 3000 ms before this controller run's"
+                  + " deadline");
+    }
+  }
+
+  @Test
   void theSharesAddUpInsideTheControllersMinute() {
     assertThat(RunDeadline.keep("PutItem")).isEqualTo(Duration.ofMillis(3_000));
     assertThat(RunDeadline.keep("DescribeEndpoint")).isEqualTo(Duration.ofMillis(8_000));
     assertThat(RunDeadline.keep("GetEventSourceMapping")).isEqualTo(Duration.ofMillis(8_000));
     assertThat(RunDeadline.keep("CreateEndpoint")).isEqualTo(Duration.ofMillis(5_000));
     assertThat(RunDeadline.keep("SendMessage")).isEqualTo(Duration.ofMillis(1_500));
+    assertThat(RunDeadline.AFTER_DECISION).isEqualTo(Duration.ofMillis(500));
     assertThat(RunDeadline.keep("InvokeEndpoint")).isEqualTo(Duration.ofMillis(10_000));
     assertThat(SageMakerEndpoint.PROBE_TIMEOUT.plus(RunDeadline.AFTER_PROBE))
         .as("a probe that takes its full 30 s leaves its writes their 10 s in the 60 s Timeout")
