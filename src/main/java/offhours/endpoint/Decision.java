@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param action NONE (nothing to do), WAIT (something is in progress), CREATE_ENDPOINT, DELETE_ENDPOINT,
  *     ENABLE_MAPPING (after a successful test invocation), DISABLE_MAPPING, LOST_RACE (another run claimed the step),
- *     or OUT_OF_TIME (the run's deadline cut a read or the claim: no step was taken)
+ *     or OUT_OF_TIME (the run's deadline cut a read, the claim or a manual override's load or save: no step was taken)
  * @param outcome "ok", or what went wrong ("test invocation failed: ..."); the next run retries
  * @param nextRunAt when the controller wants to run again, sooner than its timer would (a wake due by the latency
  *     budget, the end of a stay after a drain, a stop in progress); null when its timer and the endpoint's events do
@@ -70,6 +70,20 @@ public record Decision(
         + " and the next run reads the state, the endpoint and the trigger again";
     return new Decision(
         at, want.on(), want.reason(), ep, mp, q, Action.OUT_OF_TIME, why, "skipped", outside, null);
+  }
+
+  /**
+   * A manual override ({@code what}: START, STOP or auto) whose read or write of the control state the deadline cut
+   * with {@code cut}: no run follows it, and whether it was recorded is unknown (a write cut after it was sent may
+   * have applied).
+   */
+  static Decision overrideNotRecorded(Instant at, String what, RuntimeException cut) {
+    String why = "the manual " + what + " was not confirmed: the control table did not answer"
+        + " before the run's deadline (" + cut.getMessage() + "); it may have been recorded,"
+        + " and the next run acts on it if so. Check with `endpoint status` and send it again if"
+        + " the override is not there";
+    return new Decision(
+        at, false, null, null, null, null, Action.OUT_OF_TIME, why, "skipped", false, null);
   }
 
   /** A flat map for the Lambda response and the CLI. */

@@ -112,9 +112,18 @@ public final class EndpointController {
           "until " + until + " is not in the future (now " + now + ")");
     }
     for (int attempt = 0; attempt < 5; attempt++) {
-      ControlState current = store.load().orElse(ControlState.INITIAL);
-      if (store.save(
-          current.withOverride(o).withVersion(current.version() + 1), current.version())) {
+      boolean saved;
+      try {
+        ControlState current = store.load().orElse(ControlState.INITIAL);
+        saved = store.save(
+            current.withOverride(o).withVersion(current.version() + 1), current.version());
+      } catch (RuntimeException e) {
+        if (!RunDeadline.outOfTime(e)) {
+          throw e;
+        }
+        return Decision.overrideNotRecorded(now, mode == null ? "auto" : mode.name(), e);
+      }
+      if (saved) {
         return reconcile(now);
       }
     }

@@ -310,6 +310,29 @@ class RunOutOfTimeTest {
   }
 
   @Test
+  void aManualOverrideWhoseSaveTheDeadlineCutEndsTheRunOutOfTimeAndSaysWhatToDo() {
+    EndpointController controller = rig.controller(
+        ControllerConfig.fromEnvironment(Rig.ENV), failingSaves(1, cut("DynamoDb's PutItem")));
+    List<Decision> recorded = new ArrayList<>();
+    ControllerHandler handler =
+        new ControllerHandler(controller, Clock.fixed(rig.now, ZoneOffset.UTC), recorded::add);
+
+    Map<String, Object> out = handler.handleRequest(Map.of("action", "stop"), null);
+
+    assertThat(out)
+        .containsEntry("action", "OUT_OF_TIME")
+        .containsEntry(
+            "why",
+            "the manual STOP was not confirmed: the control table did not answer"
+                + " before the run's deadline (DynamoDb's PutItem was cut after 300 ms, 5000 ms before"
+                + " this controller run's deadline); it may have been recorded, and the next run acts"
+                + " on it if so. Check with `endpoint status` and send it again if the override is not"
+                + " there");
+    assertThat(rig.calls).as("no run on an override not known to be recorded").isEmpty();
+    assertThat(recorded).isEmpty();
+  }
+
+  @Test
   void aRunThatDecidedNothingIsLoggedNotRecordedAndNeedsNoDeadline() {
     rig.describeError = cut("SageMaker's DescribeEndpoint");
     List<Decision> recorded = new ArrayList<>();
