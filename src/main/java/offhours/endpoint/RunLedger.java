@@ -40,8 +40,9 @@ final class RunLedger {
    * there is none to count: no cut start, or the endpoint absent or going (the call did not apply; a scale-to-zero
    * endpoint whose component the cut call was to create shows as going), or not this stack's.
    *
-   * <p>The start is dated at the endpoint's CreationTime as DescribeEndpoint reports it (for a component's copies,
-   * when the wake began: {@link ComponentEndpoint}), which the run already read: no call is added. It is held between
+   * <p>The start is dated at the endpoint's CreationTime as DescribeEndpoint reports it
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html; for a component's copies,
+   * when the wake began: {@link ComponentEndpoint}), which the run already read: no call, and no permission, is added. It is held between
    * the cut run's claim, which the call followed, and now, so a component created long ago dates its wake no earlier
    * than the run that woke it. The time it billed is counted already: the cut run claimed its create as billing
    * ({@link HostingPolicy#billsWhileItExists}) before it sent it, so {@link #account} counts from that claim on.
