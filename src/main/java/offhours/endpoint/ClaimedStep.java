@@ -145,10 +145,9 @@ final class ClaimedStep {
             }
           } else if (probe.cut()) {
             // The run's deadline ended it, not the endpoint: no answer, so no
-            // TestInvocationFailures
-            // (whose alarm says the model does not answer) and no reset of the create failures. As
-            // every step the deadline cuts, it counts in ControllerStepFailures, which tells a
-            // person when runs keep running out of time.
+            // TestInvocationFailures (whose alarm says the model does not answer), no enable and
+            // no reset of the create failures. As every step the deadline cuts, it counts in
+            // ControllerStepFailures, which tells a person when runs keep running out of time.
             stepFailed = true;
             outcome = "test invocation did not finish before the run's deadline, which is no"
                 + " answer from the endpoint: mapping stays disabled, the next run tests again: "

@@ -21,8 +21,9 @@ final class Emf {
    * One controller run's line (template.yaml alarms on these; names in StackSpec.METRICS). ControllerRuns is the
    * heartbeat: 1 for every run that completed, a lost race included. TestInvocationFailures is 1 for a run whose test
    * invocation of an InService endpoint did not answer as the model's settings expect: the trigger stays off and
-   * nothing is classified while instances bill (one the run's deadline cut is no answer: a ControllerStepFailure). ControllerStepFailures is 1 for a run whose step threw (DeleteEndpoint,
-   * disabling or enabling the trigger), which the run catches and retries next run (a call refused because an
+   * nothing is classified while instances bill (one the run's deadline cut is no answer: a ControllerStepFailure).
+   * ControllerStepFailures is 1 for a run whose step threw (DeleteEndpoint, disabling or enabling the trigger) or ran
+   * out of the run's time, which the run catches and retries next run (a call refused because an
    * overlapping run made it first is none: ClaimedStep); a failed CreateEndpoint counts in
    * EndpointCreateFailures instead, so one cause raises one alarm. OverdueSeconds is how long the oldest waiting
    * upload is past its due time (EndpointController#overdueSeconds), 0 when nothing is late.
