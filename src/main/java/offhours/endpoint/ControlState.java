@@ -96,7 +96,8 @@ public record ControlState(
       null,
       null,
       Arrivals.NONE,
-      null);
+      null,
+      false);
 
   public ControlState {
     wakeSeconds = wakeSeconds == null ? List.of() : List.copyOf(wakeSeconds);

@@ -204,7 +204,8 @@ class RunDeadlineTest {
           Decision.Action.CREATE_ENDPOINT,
           "endpoint absent",
           "ok",
-          false);
+          false,
+          null);
 
       assertThatThrownBy(() -> control.recordDecision(decision))
           .isInstanceOf(ApiCallTimeoutException.class)

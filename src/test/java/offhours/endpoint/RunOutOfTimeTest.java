@@ -1,5 +1,6 @@
 package offhours.endpoint;
 
+import static offhours.endpoint.ControlStateBuilder.controlState;
 import static offhours.endpoint.EndpointControllerTest.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -159,7 +160,7 @@ class RunOutOfTimeTest {
   void aCreateCutThatAppliedIsCountedOnceByTheNextRunAtTheEndpointsCreationTime() {
     rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
     Instant created = rig.now.plusMillis(200);
-    rig.onCall = () -> rig.endpoint = new Endpoint.Status(State.CREATING, null, created, created);
+    rig.onCall = () -> rig.endpoint = Endpoint.Status.of(State.CREATING, null, created, created);
     rig.createError = cut("SageMaker's CreateEndpoint");
 
     rig.run();
@@ -213,8 +214,11 @@ class RunOutOfTimeTest {
     rig.inService();
     rig.mapping = Mapping.TriggerState.ENABLED;
     // As a state a version before the flag wrote: the endpoint's start was counted then.
-    rig.seed(new ControlState(
-        3, null, null, null, null, true, rig.now.minusSeconds(60), true, 0, null, "none"));
+    rig.seed(controlState()
+        .version(3)
+        .scheduleOpen(true)
+        .lastRun(rig.now.minusSeconds(60), true)
+        .build());
 
     rig.run();
 

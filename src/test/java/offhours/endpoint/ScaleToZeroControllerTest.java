@@ -95,7 +95,7 @@ class ScaleToZeroControllerTest {
     // The copies came up, and DescribeInferenceComponent dates an InService component at its
     // CreationTime, two days before this wake.
     rig.onCall = () -> rig.endpoint =
-        new Endpoint.Status(State.IN_SERVICE, null, rig.now.minusSeconds(2 * 86_400), rig.now);
+        Endpoint.Status.of(State.IN_SERVICE, null, rig.now.minusSeconds(2 * 86_400), rig.now);
     rig.createError = software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(
         "SageMaker's UpdateInferenceComponentRuntimeConfig was cut", null);
     rig.run();
