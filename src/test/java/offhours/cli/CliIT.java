@@ -296,9 +296,19 @@ class CliIT {
     // The state file's process is this JVM: the "local stack" started when it did.
     java.time.LocalDate started = java.time.LocalDate.ofInstant(
         ProcessHandle.current().info().startInstant().orElseThrow(), java.time.ZoneOffset.UTC);
-    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    // The command's "today" is this instant's, not its own reading of the wall clock: a run across
+    // midnight would count one day more than expected here.
+    Instant now = Instant.now();
+    java.time.LocalDate today = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
 
-    CliRun run = run("cost", "--days", "7", "--time-zone", "UTC", "--json");
+    CliRun run = moto.run(
+        Clock.fixed(now, java.time.ZoneOffset.UTC),
+        "cost",
+        "--days",
+        "7",
+        "--time-zone",
+        "UTC",
+        "--json");
 
     List<JsonNode> lines = jsonLines(run);
     assertThat(lines.getFirst().get("date").asText()).isEqualTo(started.toString());
@@ -547,11 +557,22 @@ class CliIT {
     assertThat(results.err())
         .startsWith("offhours: stack " + stack + " has no output ResultsTableName;");
 
-    CliRun cost = run("--stack", stack, "cost", "--days", "7", "--time-zone", "UTC");
+    // On the day the stack was created, whatever the wall clock says by now.
+    Instant created = createdAt(stack);
+    CliRun cost = moto.run(
+        Clock.fixed(created, java.time.ZoneOffset.UTC),
+        "--stack",
+        stack,
+        "cost",
+        "--days",
+        "7",
+        "--time-zone",
+        "UTC");
     assertThat(cost.err())
         .as("a stack created today counts today only")
-        .startsWith("counting from " + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
-            + ", the day stack " + stack + " was created\n");
+        .startsWith(
+            "counting from " + java.time.LocalDate.ofInstant(created, java.time.ZoneOffset.UTC)
+                + ", the day stack " + stack + " was created\n");
 
     CliRun missing = run("queue", "--stack", "no-such-stack-" + moto.suffix);
     assertThat(missing.err())
@@ -580,11 +601,14 @@ class CliIT {
               parameter("InstanceHourlyPriceUsd", "0.7364"),
               parameter("TimeZone", zone.getId())));
     }
-    java.time.LocalDate today = java.time.LocalDate.now(zone);
+    // The command runs on the day the stack was created (in its zone), whatever the wall clock
+    // says by now: the ledger item below is that day's.
+    Clock onCreationDay = Clock.fixed(createdAt(stack), java.time.ZoneOffset.UTC);
+    java.time.LocalDate today = java.time.LocalDate.ofInstant(onCreationDay.instant(), zone);
     new DynamoControlTable(moto.dynamoDb, moto.controlTable)
         .add(new Ledger.Day(today, 3600, 0, 1, 1));
 
-    CliRun priced = run("--stack", stack, "cost", "--days", "2", "--json");
+    CliRun priced = moto.run(onCreationDay, "--stack", stack, "cost", "--days", "2", "--json");
 
     assertThat(priced.exitCode()).as(priced.err()).isZero();
     assertThat(priced.err())
@@ -596,8 +620,18 @@ class CliIT {
     assertThat(total.get("hourlyPriceUsd").asDouble()).isEqualTo(0.7364);
     assertThat(total.get("costUsd").asDouble()).isEqualTo(2.2092);
 
-    CliRun flags =
-        run("--stack", stack, "cost", "--days", "2", "--json", "--price", "1", "--instances", "1");
+    CliRun flags = moto.run(
+        onCreationDay,
+        "--stack",
+        stack,
+        "cost",
+        "--days",
+        "2",
+        "--json",
+        "--price",
+        "1",
+        "--instances",
+        "1");
     assertThat(jsonLines(flags).getLast().get("costUsd").asDouble()).isEqualTo(1.0);
   }
 
@@ -621,8 +655,11 @@ class CliIT {
               parameter("InstanceType", "ml.c5.large"),
               parameter("TimeZone", "UTC")));
     }
-    java.time.Instant now = java.time.Instant.now();
-    java.time.LocalDate today = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+    // Noon: the day's ledger item and the result (2 s before) are that day's, and so is the
+    // commands' today, whenever the test runs.
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    java.time.Instant now = today.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
+    Clock noon = Clock.fixed(now, java.time.ZoneOffset.UTC);
     // What Classify adds to the day's ledger item after its batches
     // (offhours.aws.UsageLedger):
     // 100 invocations of 1.5 s on 4 GB (600 GB-s) and 0.5 GB of data; no endpoint time.
@@ -659,7 +696,7 @@ class CliIT {
             null,
             null));
 
-    CliRun json = run("--stack", stack, "cost", "--days", "1", "--json");
+    CliRun json = moto.run(noon, "--stack", stack, "cost", "--days", "1", "--json");
 
     JsonNode total = jsonLines(json).getLast();
     assertThat(total.get("hosting").asText()).isEqualTo("serverless");
@@ -674,12 +711,13 @@ class CliIT {
         .as("an always-on ml.c5.large at the template's default price")
         .isEqualTo(2.76);
     assertThat(total.get("savedPercent").asDouble()).isEqualTo(99.28);
-    assertThat(run("--stack", stack, "cost", "--days", "1").out())
+    assertThat(moto.run(noon, "--stack", stack, "cost", "--days", "1").out())
         .contains(
             "Hosting: serverless, billed per invocation",
             "Serverless: 100 invocations, 600.0 GB-s at $0.00002/GB-s, 0.500 GB at $0.016/GB:"
                 + " $0.0200 (in cost $)");
-    assertThat(jsonLines(run(
+    assertThat(jsonLines(moto.run(
+                noon,
                 "--stack",
                 stack,
                 "cost",
@@ -695,7 +733,7 @@ class CliIT {
         .isEqualTo(0.068);
 
     List<JsonNode> compare =
-        jsonLines(run("--stack", stack, "cost", "--days", "1", "--compare", "--json"));
+        jsonLines(moto.run(noon, "--stack", stack, "cost", "--days", "1", "--compare", "--json"));
     assertThat(compare)
         .filteredOn(j -> j.get("option").asText().startsWith("offhours (this stack"))
         .singleElement()
@@ -711,6 +749,18 @@ class CliIT {
         .satisfies(model -> assertThat(model.get("note").asText())
             .as("modelled at the stack's memory")
             .startsWith("4 GB,"));
+  }
+
+  /** The stack's CreationTime, as the command line reads it: the first day it counts. */
+  private Instant createdAt(String stack) {
+    try (CloudFormationClient cloudFormation =
+        moto.clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      return cloudFormation
+          .describeStacks(r -> r.stackName(stack))
+          .stacks()
+          .getFirst()
+          .creationTime();
+    }
   }
 
   private static software.amazon.awssdk.services.cloudformation.model.Parameter parameter(
