@@ -154,8 +154,7 @@ final class DeploymentWiring {
         .port(lambdaPort)
         .start());
 
-    classifyEnv =
-        FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options.modelSettings());
+    classifyEnv = FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options);
     ClassifyConfig classify = ClassifyConfig.fromEnv(classifyEnv);
     SageMakerRuntimeClient runtime =
         open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));

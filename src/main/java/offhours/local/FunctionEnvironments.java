@@ -41,14 +41,15 @@ final class FunctionEnvironments {
 
   /**
    * {@code labelsS3Uri}: where {@link LocalResources#putLabels} put the label file, or empty when the model's answers
-   * name their classes. {@code modelSettings}: how the model is called and read (CONTENT_TYPE, ACCEPT, SCORES), as
-   * the template sets.
+   * name their classes. The options' model settings: how the model is called and read (CONTENT_TYPE, ACCEPT, SCORES),
+   * as the template sets; their controller settings: the TIME_ZONE whose days the ledger is kept in.
    */
   static Map<String, String> classify(
       StackSpec.Names names,
       LocalResources.Provisioned provisioned,
       String labelsS3Uri,
-      Map<String, String> modelSettings) {
+      LocalDeployment.Options options) {
+    Map<String, String> modelSettings = options.modelSettings();
     Map<String, String> env = template(FunctionVariables.CLASSIFY_ENV);
     env.put("TABLE_NAME", provisioned.resultsTable());
     env.put("QUEUE_URL", provisioned.queueUrl());
@@ -56,7 +57,12 @@ final class FunctionEnvironments {
     env.put("ENDPOINT_NAME", names.endpoint());
     env.put("MODEL_NAME", names.model());
     env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
-    env.put("TIME_ZONE", controllerDefaults().get("TIME_ZONE"));
+    // The controller's zone, as the template gives both functions the stack's TimeZone: with
+    // HOSTING=serverless Classify adds its invocations to the ledger item of the controller's day
+    // (offhours.aws.UsageLedger), which 'offhours cost' reads in that zone.
+    env.put(
+        "TIME_ZONE",
+        options.controller().getOrDefault("TIME_ZONE", controllerDefaults().get("TIME_ZONE")));
     env.putAll(labels(labelsS3Uri));
     env.putAll(modelSettings);
     env.putAll(component(modelSettings));

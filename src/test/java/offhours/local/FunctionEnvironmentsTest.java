@@ -32,7 +32,7 @@ class FunctionEnvironmentsTest {
   @Test
   void everyFunctionReadsTheLabelFileFromS3AsTheStackPassesLabelsS3Uri() {
     List<ModelContract> models = List.of(
-        ClassifyConfig.fromEnv(FunctionEnvironments.classify(NAMES, PROVISIONED, URI, Map.of()))
+        ClassifyConfig.fromEnv(FunctionEnvironments.classify(NAMES, PROVISIONED, URI, OPTIONS))
             .model(),
         ControllerConfig.fromEnvironment(
                 FunctionEnvironments.controller(NAMES, PROVISIONED, "uuid", URI, OPTIONS))
@@ -52,17 +52,33 @@ class FunctionEnvironmentsTest {
     LocalDeployment.Options serverless = OPTIONS.withModelSettings(Map.of("HOSTING", "serverless"));
     ApiConfig api =
         ApiConfig.fromEnv(FunctionEnvironments.api(NAMES, PROVISIONED, "uuid", URI, serverless));
-    ClassifyConfig classify = ClassifyConfig.fromEnv(
-        FunctionEnvironments.classify(NAMES, PROVISIONED, URI, serverless.modelSettings()));
+    ClassifyConfig classify =
+        ClassifyConfig.fromEnv(FunctionEnvironments.classify(NAMES, PROVISIONED, URI, serverless));
 
     assertThat(api.usage().enabled()).isTrue();
     assertThat(api.usage()).isEqualTo(classify.usage());
   }
 
   @Test
+  void locallyServerlessClassifyDatesItsLedgerItemsInTheControllersTimeZone() {
+    // A zone whose date is rarely this machine's: Classify's invocations and the controller's
+    // endpoint time go to the same day's item only if both read the day in one zone.
+    LocalDeployment.Options kiritimati = OPTIONS
+        .withModelSettings(Map.of("HOSTING", "serverless"))
+        .withController(Map.of("TIME_ZONE", "Pacific/Kiritimati"));
+    ControllerConfig controller = ControllerConfig.fromEnvironment(
+        FunctionEnvironments.controller(NAMES, PROVISIONED, "uuid", URI, kiritimati));
+    ClassifyConfig classify =
+        ClassifyConfig.fromEnv(FunctionEnvironments.classify(NAMES, PROVISIONED, URI, kiritimati));
+
+    assertThat(controller.zone()).isEqualTo(java.time.ZoneId.of("Pacific/Kiritimati"));
+    assertThat(classify.usage().zone()).isEqualTo(controller.zone());
+  }
+
+  @Test
   void withoutALabelFileNeitherIsSet() {
     ModelContract model = ClassifyConfig.fromEnv(
-            FunctionEnvironments.classify(NAMES, PROVISIONED, "", Map.of()))
+            FunctionEnvironments.classify(NAMES, PROVISIONED, "", OPTIONS))
         .model();
 
     assertThat(model.labelsS3Uri()).isNull();

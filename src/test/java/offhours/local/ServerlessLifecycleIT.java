@@ -115,8 +115,9 @@ class ServerlessLifecycleIT {
       assertThat(mbMillis).as("MB x ms in the ledger").isGreaterThanOrEqualTo(2048L * n);
 
       // cost prices the local serverless stack (its hosting from the state file) by those
-      // invocations.
-      String lastLine = cli.out("cost", "--days", "1", "--json")
+      // invocations. They were all recorded during this test, today or, when it ran across
+      // midnight, yesterday: two days hold every one of the items summed above.
+      String lastLine = cli.out("cost", "--days", "2", "--json")
           .strip()
           .lines()
           .reduce((x, y) -> y)
@@ -153,8 +154,8 @@ class ServerlessLifecycleIT {
         .eTag()
         .replace("\"", "");
     String copies = stack.sqs().createQueue(r -> r.queueName("switch-copies")).queueUrl();
-    Map<String, String> env = new HashMap<>(
-        FunctionEnvironments.classify(stack.names(), stack.resources(), "", Map.of()));
+    Map<String, String> env = new HashMap<>(FunctionEnvironments.classify(
+        stack.names(), stack.resources(), "", LocalDeployment.Options.defaults(Path.of("unused"))));
     env.put("LABELS", String.join(",", stack.labels()));
     env.put("QUEUE_URL", copies);
     ClassifyConfig config = ClassifyConfig.fromEnv(env);
