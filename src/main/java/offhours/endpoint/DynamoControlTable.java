@@ -259,9 +259,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     try {
       dynamo.putItem(b -> b.tableName(table)
           // The run's last call: it keeps only the end of the run, not the 3 s the other writes of
-          // this table keep for the calls after them (RunDeadline).
-          .overrideConfiguration(
-              o -> o.putExecutionAttribute(RunDeadline.KEEP, RunDeadline.AFTER_DECISION))
+          // this table keep for the calls after them (RunDeadline, OwnKeep).
+          .overrideConfiguration(o -> o.putExecutionAttribute(OwnKeep.KEEP, OwnKeep.LAST_CALL))
           .item(item)
           .conditionExpression("attribute_not_exists(pk) OR atMillis < :at")
           .expressionAttributeValues(Map.of(":at", n(d.at().toEpochMilli()))));

@@ -48,12 +48,12 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  *   the decision)
  * the timer: SendMessage                                 1.5 s   the decision's PutItem (1 s) and the 0.5 s at the end
  * the decision: PutItem (its record, the run's last     0.5 s   the end
- *   call; it names its keep, {@link #KEEP})
+ *   call; it names its keep, {@link OwnKeep#KEEP})
  * </pre>
  *
  * So after a probe or a describe that stalls, the state write that records what the run did still has 2 s or more,
  * and the decision's record, after a SendMessage cut at its deadline, 1 s. The interceptor tells calls apart by their
- * operation, not by where the run stands, except for a request that names what it keeps ({@link #KEEP}): the
+ * operation, not by where the run stands, except for a request that names what it keeps ({@link OwnKeep#KEEP}): the
  * decision's PutItem is a control-table PutItem, but nothing follows it, so the 3 s the others keep would only cut it
  * early (to the 250 ms floor on a run with less than 3.25 s left).
  */
@@ -83,15 +83,7 @@ final class RunDeadline implements ExecutionInterceptor {
   static final Duration AFTER_PROBE = Duration.ofMillis(2_000).plus(AFTER_PROBE_LEDGER);
 
   /** Kept by the decision's PutItem, the run's last call: the end only. */
-  static final Duration AFTER_DECISION = InvocationDeadline.END;
-
-  /**
-   * What a request keeps when it says so itself, through its override configuration's execution attributes
-   * (https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/interceptors.html): a call whose operation others
-   * share but whose place in the run differs (the decision's PutItem, {@link DynamoControlTable#recordDecision}).
-   */
-  static final ExecutionAttribute<Duration> KEEP =
-      new ExecutionAttribute<>("offhours.RunDeadline.keep");
+  static final Duration AFTER_DECISION = OwnKeep.LAST_CALL;
 
   private static final Map<String, Duration> KEEPS = Map.ofEntries(
       Map.entry("InvokeEndpoint", AFTER_PROBE),
@@ -198,7 +190,7 @@ final class RunDeadline implements ExecutionInterceptor {
   }
 
   private static Duration kept(ExecutionAttributes attributes) {
-    Duration named = attributes.getAttribute(KEEP);
+    Duration named = attributes.getAttribute(OwnKeep.KEEP);
     return named != null
         ? named
         : keep(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
