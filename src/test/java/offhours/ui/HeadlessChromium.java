@@ -7,14 +7,22 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.remote.RemoteWebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A headless Chromium ($OFFHOURS_CHROMIUM, else /usr/bin/chromium) with its profile in a test's folder, driven as plain
@@ -70,6 +78,43 @@ final class HeadlessChromium implements AutoCloseable {
     } catch (RuntimeException e) {
       service.stop();
       throw e;
+    }
+  }
+
+  /** Whether {@code page} shows a JavaScript alert (what a script injected through shown data would open). */
+  static boolean alertShown(WebDriver page) {
+    try {
+      page.switchTo().alert();
+      return true;
+    } catch (NoAlertPresentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Waits up to {@code deadline} for {@code condition}, which may throw while the page is still rendering (an element
+   * replaced or not there yet, an assertion not yet true); past it, saves target/{@code screenshot} and fails with
+   * what the page shows.
+   */
+  static void await(
+      WebDriver page,
+      Duration deadline,
+      String screenshot,
+      String what,
+      Function<WebDriver, Boolean> condition) {
+    try {
+      new WebDriverWait(page, deadline, Duration.ofMillis(200))
+          .ignoring(StaleElementReferenceException.class)
+          .ignoring(NoSuchElementException.class)
+          .ignoring(AssertionError.class)
+          .withMessage(what)
+          .until(condition);
+    } catch (TimeoutException e) {
+      screenshot(page, screenshot);
+      throw new AssertionError(
+          "gave up waiting for " + what + "; the page shows: "
+              + page.findElement(By.tagName("body")).getText(),
+          e);
     }
   }
 

@@ -29,11 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What a user does with {@code scripts/offhours ui} on the local stack, in a real browser: opens the printed address,
@@ -344,28 +342,12 @@ class UiBrowserIT {
   }
 
   private static boolean alertShown(WebDriver page) {
-    try {
-      page.switchTo().alert();
-      return true;
-    } catch (NoAlertPresentException e) {
-      return false;
-    }
+    return HeadlessChromium.alertShown(page);
   }
 
   private static void await(
       WebDriver page, String what, java.util.function.Function<WebDriver, Boolean> condition) {
-    try {
-      new WebDriverWait(page, DEADLINE, Duration.ofMillis(250))
-          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-          .withMessage(what)
-          .until(condition);
-    } catch (org.openqa.selenium.TimeoutException e) {
-      HeadlessChromium.screenshot(page, "ui-failure.png");
-      throw new AssertionError(
-          "gave up waiting for " + what + "; the page shows: "
-              + page.findElement(By.tagName("body")).getText(),
-          e);
-    }
+    HeadlessChromium.await(page, DEADLINE, "ui-failure.png", what, condition);
   }
 
   /** The address 'offhours ui' prints on its first line, read as it runs. */

@@ -16,10 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page in a real browser marks each classification with whether it was made under the model settings the stack
@@ -164,30 +162,12 @@ class UiSettingsBrowserIT {
   }
 
   private static boolean alertShown(WebDriver page) {
-    try {
-      page.switchTo().alert();
-      return true;
-    } catch (NoAlertPresentException e) {
-      return false;
-    }
+    return HeadlessChromium.alertShown(page);
   }
 
   private static void await(
       WebDriver page, String what, java.util.function.Function<WebDriver, Boolean> condition) {
-    try {
-      new WebDriverWait(page, DEADLINE, Duration.ofMillis(200))
-          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-          .ignoring(AssertionError.class)
-          .ignoring(org.openqa.selenium.NoSuchElementException.class)
-          .withMessage(what)
-          .until(condition);
-    } catch (org.openqa.selenium.TimeoutException e) {
-      HeadlessChromium.screenshot(page, "ui-settings-failure.png");
-      throw new AssertionError(
-          "gave up waiting for " + what + "; the page shows: "
-              + page.findElement(By.tagName("body")).getText(),
-          e);
-    }
+    HeadlessChromium.await(page, DEADLINE, "ui-settings-failure.png", what, condition);
   }
 
   /** The page's data in memory: results as {@link #answer} holds them now. */
