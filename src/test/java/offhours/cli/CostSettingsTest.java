@@ -10,13 +10,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
-import java.util.Optional;
-import offhours.aws.AwsClients;
 import offhours.endpoint.LedgerPrices;
 import offhours.endpoint.ServerlessUsage;
 import offhours.stack.Hosting;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * {@code cost} prices a deployed stack's ledger as its controller and its API's /status do: with the stack's
@@ -151,13 +148,7 @@ class CostSettingsTest {
 
   @Test
   void theLocalStacksHostingComesFromItsStateFileAndAStackThatRecordsNoneIsScheduled() {
-    Target serverless = new Target(
-        "the local stack",
-        "the local stack's state file f",
-        true,
-        AwsClients.local(Region.US_EAST_1, Map.of()),
-        Map.of(Target.Name.HOSTING, "serverless"),
-        Optional.empty());
+    Target serverless = TestTargets.local(Map.of(Target.Name.HOSTING, "serverless"));
     assertThat(CostSettings.of(call(Map.of()), serverless).hosting()).isEqualTo(Hosting.SERVERLESS);
     for (Target target : new Target[] {local(), deployed(Map.of())}) {
       CostSettings settings = CostSettings.of(call(Map.of()), target);
@@ -205,24 +196,10 @@ class CostSettingsTest {
   }
 
   private static Target deployed(Map<String, String> parameters) {
-    return new Target(
-        "stack prod",
-        "stack prod",
-        false,
-        AwsClients.local(Region.US_EAST_1, Map.of()),
-        Map.of(),
-        Optional.empty(),
-        Targets.settingsFromParameters(parameters),
-        Map.of());
+    return TestTargets.deployed(Map.of(), parameters);
   }
 
   private static Target local() {
-    return new Target(
-        "the local stack",
-        "the local stack's state file f",
-        true,
-        AwsClients.local(Region.US_EAST_1, Map.of()),
-        Map.of(),
-        Optional.empty());
+    return TestTargets.local(Map.of());
   }
 }

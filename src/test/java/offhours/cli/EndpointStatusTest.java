@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import offhours.aws.AwsClients;
 import offhours.cli.EndpointStatusCommand.EndpointReport;
 import offhours.cli.Target.Name;
 import offhours.endpoint.Backlog;
@@ -20,7 +19,6 @@ import offhours.endpoint.Mapping;
 import offhours.endpoint.RecordedDecision;
 import offhours.stack.Hosting;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
@@ -67,13 +65,7 @@ class EndpointStatusTest {
   }
 
   private static Target target(Map<Name, String> names) {
-    return new Target(
-        "stack prod",
-        "stack prod",
-        false,
-        AwsClients.local(Region.US_EAST_1, Map.of()),
-        names,
-        Optional.empty());
+    return TestTargets.deployed(names, Map.of());
   }
 
   @Test

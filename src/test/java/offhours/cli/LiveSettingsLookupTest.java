@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import offhours.aws.AwsClients;
 import offhours.inference.ModelContract;
 import offhours.results.FakeResultIndexes;
 import offhours.results.LiveSettings;
 import offhours.results.ResultItem;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Which settings 'results', 'reprocess' and 'ui' compare results with: a deployed stack's own (its parameters,
@@ -121,26 +118,10 @@ class LiveSettingsLookupTest {
   }
 
   private static Target deployed(Map<String, String> parameters) {
-    return new Target(
-        "stack prod",
-        "stack prod",
-        false,
-        AwsClients.local(Region.US_EAST_1, Map.of()),
-        Map.of(),
-        Optional.empty(),
-        Targets.settingsFromParameters(parameters),
-        Map.of());
+    return TestTargets.deployed(Map.of(), parameters);
   }
 
   private static Target local() {
-    return new Target(
-        "the local stack",
-        "the local stack's state file f",
-        true,
-        AwsClients.local(Region.US_EAST_1, Map.of()),
-        Map.of(),
-        Optional.empty(),
-        Map.of(),
-        Map.of());
+    return TestTargets.local(Map.of());
   }
 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import offhours.aws.AwsClients;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
 import org.junit.jupiter.api.Test;
@@ -241,22 +240,11 @@ class MainTest {
 
   @Test
   void aMissingNameIsReportedWithItsSource() throws IOException {
-    Target local = new Target(
-        "the local stack",
-        "the local stack's state file f",
-        true,
-        AwsClients.local(Region.US_EAST_1, Map.of()),
-        Map.of(),
-        java.util.Optional.empty());
+    Target local = TestTargets.local(Map.of());
     assertThatThrownBy(() -> local.name(Name.QUEUE_URL))
         .hasMessageStartingWith("the local stack's state file f has no names.queueUrl");
-    Target deployed = new Target(
-        "stack prod",
-        "stack prod",
-        false,
-        AwsClients.local(Region.US_EAST_1, Map.of()),
-        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")),
-        java.util.Optional.empty());
+    Target deployed = TestTargets.deployed(
+        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")), Map.of());
     assertThat(deployed.name(Name.BUCKET)).isEqualTo("b");
     assertThatThrownBy(() -> deployed.name(Name.DLQ_URL))
         .hasMessageStartingWith("stack prod has no output DeadLetterQueueUrl");
