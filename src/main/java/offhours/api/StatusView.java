@@ -1,7 +1,5 @@
 package offhours.api;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import offhours.endpoint.ControlState;
@@ -121,9 +119,8 @@ public final class StatusView {
   private static Map<String, Object> ledger(StackObserver.Observed seen, LedgerPrices prices) {
     Ledger.Day day = seen.today();
     ServerlessUsage usage = seen.serverless();
-    Instant midnight = day.date().atStartOfDay(seen.zone()).toInstant();
     double hours = day.endpointSeconds() / 3600.0;
-    double sinceMidnight = Math.max(0, Duration.between(midnight, seen.at()).toSeconds()) / 3600.0;
+    double sinceMidnight = Ledger.alwaysOnHours(day.date(), seen.zone(), seen.at());
     double serverlessCost = prices.serverlessUsd(usage);
     double cost = prices.endpointUsd(hours) + serverlessCost;
     double alwaysOn = prices.endpointUsd(sinceMidnight);

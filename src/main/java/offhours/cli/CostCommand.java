@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -65,7 +66,8 @@ final class CostCommand implements Command {
     return """
         The controller adds the time the endpoint existed (from CreateEndpoint until it is gone, so never less
         than the bill) to a ledger in the control table, per day of its time zone; images are the CLASSIFIED
-        results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price. A deployed
+        results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price, and today
+        only until now ("today until HH:MM"; "until" in --json): the ledger has no hours that are yet to come. A deployed
         stack is priced and dated with its own InstanceType, InstanceCount, InstanceHourlyPriceUsd and TimeZone
         (as its controller and its API's /status); the flags override them. Days before the
         stack existed (its creation, or the local stack's start) are not counted. A stack with Hosting=serverless
@@ -76,7 +78,8 @@ final class CostCommand implements Command {
         With --json: one object per day, then one with "date":"total".
         With --compare: what the stack billed beside every other hosting option on the same uploads (the
         period's CLASSIFIED results, at their upload time), one row each, the stack's own in the unit its hosting
-        bills (endpoint-h, or GB-s for serverless) at the report's total cost; --json: one object per option.
+        bills (endpoint-h, or GB-s for serverless) at the report's total cost, every option over the same hours
+        (today until now); --json: one object per option.
         """;
   }
 
@@ -89,7 +92,8 @@ final class CostCommand implements Command {
       // otherwise.
       CostSettings settings = CostSettings.of(call, target);
       ZoneId zone = settings.zone();
-      LocalDate to = LocalDate.ofInstant(call.context().clock().instant(), zone);
+      Instant now = call.context().clock().instant();
+      LocalDate to = LocalDate.ofInstant(now, zone);
       LocalDate from = to.minusDays(days - 1L);
       Optional<LocalDate> created = target.created().map(i -> LocalDate.ofInstant(i, zone));
       if (created.isPresent() && created.get().isAfter(from)) {
@@ -109,7 +113,8 @@ final class CostCommand implements Command {
             zone,
             from,
             to,
-            settings.prices());
+            settings.prices(),
+            now);
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "a table of " + target.description() + " does not exist: " + e.getMessage());
@@ -122,7 +127,6 @@ final class CostCommand implements Command {
             report,
             target.description(),
             from,
-            to,
             settings);
         call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
         return 0;

@@ -34,14 +34,16 @@ final class LedgerComparison {
       CostReport ledger,
       String description,
       LocalDate from,
-      LocalDate to,
       CostSettings settings) {
     ZoneId zone = settings.zone();
     // The stack's own budget when it has one in minutes: the misses it is held to.
     Duration budget = Duration.ofMinutes(LocalCommand.positive(
         call.args(), HostingOptions.MAX_WAIT, settings.maxWaitMinutes().orElse(60L)));
     Instant start = from.atStartOfDay(zone).toInstant();
-    Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
+    // The report's end: today until now, as its always-on, so every option covers the hours the
+    // ledger has had.
+    Instant end = ledger.until().toInstant();
+    LocalDate to = ledger.days().getLast().date();
     List<Instant[]> results = new ArrayList<>();
     // Classified in the period (a Query of the status index); uploaded in it too, so each wait is
     // the period's.
@@ -67,7 +69,8 @@ final class LedgerComparison {
         HostingAssumptions.defaults()
             .withServerlessMemoryGb(settings.serverlessMemoryMb() / 1024.0),
         prices,
-        budget);
+        budget,
+        end);
     return HostingComparison.withActual(in, actual(in, ledger, results, settings));
   }
 

@@ -2,10 +2,11 @@ package offhours.endpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * The savings ledger as a report: per local day, endpoint-hours (from the ledger), images classified (results counted
  * by their {@code classifiedAt} date), cost = hours x instance count x hourly price plus the serverless invocations
  * recorded (offhours.aws.UsageLedger) at the serverless prices, cost per image, the always-on cost of the same day, and what was saved.
- * "Always on" is the real length of the local day, so the spring DST day has 23 hours and the autumn one 25.
+ * "Always on" is the real length of the local day, so the spring DST day has 23 hours and the autumn one 25, and
+ * today is counted only until now: the ledger holds no hours that have not happened yet.
  */
 public final class CostReport {
 
@@ -47,17 +49,25 @@ public final class CostReport {
       double serverlessCostUsd) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
   private final List<Row> days;
   private final Row total;
   private final LedgerPrices prices;
   private final ServerlessUsage serverless;
+  private final ZonedDateTime until;
 
-  private CostReport(List<Row> days, Row total, LedgerPrices prices, ServerlessUsage serverless) {
+  private CostReport(
+      List<Row> days,
+      Row total,
+      LedgerPrices prices,
+      ServerlessUsage serverless,
+      ZonedDateTime until) {
     this.days = List.copyOf(days);
     this.total = total;
     this.prices = prices;
     this.serverless = serverless;
+    this.until = until;
   }
 
   /**
@@ -96,6 +106,31 @@ public final class CostReport {
       LocalDate to,
       ZoneId zone,
       LedgerPrices prices) {
+    return compute(
+        ledger,
+        imagesPerDay,
+        usage,
+        from,
+        to,
+        zone,
+        prices,
+        to.plusDays(1).atStartOfDay(zone).toInstant());
+  }
+
+  /**
+   * As above, for a period that ends at {@code now} when {@code to} is today: today's always-on hours are those from
+   * its midnight until {@code now} ({@link Ledger#alwaysOnHours}), as the UI's page and the API's /status count
+   * today; the days before are whole.
+   */
+  public static CostReport compute(
+      List<Ledger.Day> ledger,
+      Map<LocalDate, Long> imagesPerDay,
+      Map<LocalDate, ServerlessUsage> usage,
+      LocalDate from,
+      LocalDate to,
+      ZoneId zone,
+      LedgerPrices prices,
+      Instant now) {
     if (to.isBefore(from)) {
       throw new IllegalArgumentException(
           "the report ends (" + to + ") before it starts (" + from + ")");
@@ -107,9 +142,7 @@ public final class CostReport {
     ServerlessUsage all = ServerlessUsage.NONE;
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       Ledger.Day day = byDate.getOrDefault(d, new Ledger.Day(d, 0, 0, 0, 0));
-      double dayHours = Duration.between(d.atStartOfDay(zone), d.plusDays(1).atStartOfDay(zone))
-              .toSeconds()
-          / 3600.0;
+      double dayHours = Ledger.alwaysOnHours(d, zone, now);
       ServerlessUsage spent = usage.getOrDefault(d, ServerlessUsage.NONE);
       all = all.plus(spent);
       rows.add(row(
@@ -133,7 +166,8 @@ public final class CostReport {
         rows.stream().mapToDouble(Row::alwaysOnHours).sum(),
         prices,
         all);
-    return new CostReport(rows, total, prices, all);
+    Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
+    return new CostReport(rows, total, prices, all, (now.isBefore(end) ? now : end).atZone(zone));
   }
 
   private static Row row(
@@ -178,13 +212,14 @@ public final class CostReport {
       ZoneId zone,
       LocalDate from,
       LocalDate to,
-      LedgerPrices prices) {
+      LedgerPrices prices,
+      Instant now) {
     DynamoControlTable control = new DynamoControlTable(dynamo, controlTable);
     Map<LocalDate, Long> images = resultsTable == null || resultsTable.isEmpty()
         ? Map.of()
         : countClassified(dynamo, resultsTable, zone, from, to);
     DynamoControlTable.LedgerRange ledger = control.ledger(from, to);
-    return compute(ledger.days(), images, ledger.serverless(), from, to, zone, prices);
+    return compute(ledger.days(), images, ledger.serverless(), from, to, zone, prices, now);
   }
 
   /**
@@ -212,34 +247,15 @@ public final class CostReport {
   }
 
   /**
-   * {@code r}, a day of this report, counted against an endpoint that has been on from the day's midnight until
-   * {@code now} rather than for the whole day: today so far, as the UI's page shows it (and the API's /status, with the
-   * same prices). A day that is not today is returned as it is.
+   * Where the period ends: the end of its last day, or now when that day is today (always-on counted until then).
    */
-  public Row soFar(Row r, Instant now, ZoneId zone) {
-    if (r.date() == null || !r.date().equals(LocalDate.ofInstant(now, zone))) {
-      return r;
-    }
-    double always = Math.max(
-            0, Duration.between(r.date().atStartOfDay(zone).toInstant(), now).toSeconds())
-        / 3600.0;
-    double alwaysCost = prices.endpointUsd(always);
-    return new Row(
-        r.date(),
-        r.endpointHours(),
-        r.outsideScheduleHours(),
-        r.starts(),
-        r.stops(),
-        r.images(),
-        r.costUsd(),
-        r.costPerImageUsd(),
-        always,
-        alwaysCost,
-        alwaysCost - r.costUsd(),
-        LedgerPrices.savedPercent(
-            r.endpointHours(), always, r.costUsd(), alwaysCost, r.serverlessCostUsd()),
-        r.gbSeconds(),
-        r.serverlessCostUsd());
+  public ZonedDateTime until() {
+    return until;
+  }
+
+  /** Whether the period stops before the end of its last day: today, until now. */
+  public boolean endsToday() {
+    return !until.equals(days.getLast().date().plusDays(1).atStartOfDay(until.getZone()));
   }
 
   public LedgerPrices prices() {
@@ -294,6 +310,14 @@ public final class CostReport {
         "24/7 $",
         "saved $",
         "saved");
+    if (endsToday()) {
+      out.append(String.format(
+          Locale.ROOT,
+          "Period: %s to today until %s (%s); 24/7 $ counts the same hours%n",
+          days.getFirst().date(),
+          until.toLocalTime().format(HH_MM),
+          until.getZone().getId()));
+    }
     out.append(header);
     for (Row r : days) {
       out.append(line(r.date().toString(), r));
@@ -333,6 +357,12 @@ public final class CostReport {
   private String json(String label, Row r) {
     ObjectNode o = JSON.createObjectNode();
     o.put("date", label);
+    o.put(
+        "until",
+        (r.date() == null || r.date().equals(until.toLocalDate())
+                ? until
+                : r.date().plusDays(1).atStartOfDay(until.getZone()))
+            .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     o.put("hosting", prices.hosting().value());
     o.put("instanceType", prices.instanceType());
     o.put("instanceCount", prices.instanceCount());

@@ -1,5 +1,6 @@
 package offhours.endpoint;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -52,6 +53,17 @@ public interface Ledger {
       }
       return List.copyOf(days.values());
     }
+  }
+
+  /**
+   * The hours an always-on endpoint has been on in local day {@code date} by {@code now}: the whole day (its real
+   * length, 23 or 25 h on DST days) once it is over, the hours since its midnight while it is today, none before it.
+   * What a day's ledger is compared with: it cannot hold hours that are still to come.
+   */
+  static double alwaysOnHours(LocalDate date, ZoneId zone, Instant now) {
+    Instant start = date.atStartOfDay(zone).toInstant();
+    Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
+    return Math.max(0, Duration.between(start, now.isBefore(end) ? now : end).toSeconds()) / 3600.0;
   }
 
   /** Adds the increment atomically to the day's item (DynamoDB ADD). */

@@ -133,7 +133,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
         pricing.zone(),
         to.minusDays(days - 1L),
         to,
-        pricing.prices());
+        pricing.prices(),
+        now);
     // Days before the stack existed were not days the endpoint was off: the page counts the saving
     // from 'since'.
     LocalDate since = target
@@ -144,11 +145,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
         .orElse(to.minusDays(days - 1L));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("since", since);
-    answer.put(
-        "days",
-        report.days().stream()
-            .map(r -> row(report.soFar(r, now, pricing.zone())))
-            .toList());
+    answer.put("days", report.days().stream().map(AwsUiData::row).toList());
     answer.put("hosting", pricing.prices().hosting().value());
     answer.put("instanceType", pricing.prices().instanceType());
     answer.put("instanceCount", pricing.prices().instanceCount());

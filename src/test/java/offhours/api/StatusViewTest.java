@@ -242,9 +242,17 @@ class StatusViewTest {
     Map<String, Object> ledger = (Map<String, Object>)
         StatusView.of(seen, "offhours-endpoint-1a2b", prices, null, null).get("ledger");
 
-    CostReport report = CostReport.compute(
-        List.of(seen.today()), Map.of(), Map.of(today, used), today, today, seen.zone(), prices);
-    CostReport.Row cli = report.soFar(report.days().getFirst(), NOW, seen.zone());
+    CostReport.Row cli = CostReport.compute(
+            List.of(seen.today()),
+            Map.of(),
+            Map.of(today, used),
+            today,
+            today,
+            seen.zone(),
+            prices,
+            NOW)
+        .days()
+        .getFirst();
     double cost = 400 * 0.00002 + 0.1 * 0.016;
     assertThat(cli.costUsd()).isCloseTo(cost, org.assertj.core.api.Assertions.within(1e-12));
     assertThat(ledger)

@@ -288,7 +288,16 @@ class CliIT {
     assertThat(day.get("images").asInt()).as("CLASSIFIED results only").isEqualTo(2);
     assertThat(day.get("costUsd").asDouble()).isEqualTo(1.0);
     assertThat(day.get("costPerImageUsd").asDouble()).isEqualTo(0.5);
-    assertThat(day.get("alwaysOnCostUsd").asDouble()).isEqualTo(12.0);
+    // The command's clock says 20:00 of that day in UTC: always-on has been on for 20 h so far (not
+    // the
+    // day's 24, hours the ledger cannot hold yet): 20 h x $0.5.
+    assertThat(day.get("alwaysOnHours").asDouble()).isEqualTo(20.0);
+    assertThat(day.get("alwaysOnCostUsd").asDouble()).isEqualTo(10.0);
+    assertThat(day.get("savedPercent").asDouble()).as("1 - 2 h / 20 h").isEqualTo(90.0);
+    assertThat(day.get("until").asText()).isEqualTo("2026-11-25T20:00:00Z");
+    assertThat(moto.run(evening, "cost", "--days", "1", "--time-zone", "UTC", "--price", "0.5")
+            .out())
+        .contains("Period: 2026-11-25 to today until 20:00 (UTC)");
   }
 
   @Test
@@ -707,10 +716,11 @@ class CliIT {
     assertThat(total.get("costUsd").asDouble())
         .as("600 GB-s x $0.00002 + 0.5 GB x $0.016")
         .isEqualTo(0.02);
+    // The commands' clock says noon: always-on counts today's 12 h so far, not 24.
     assertThat(total.get("alwaysOnCostUsd").asDouble())
-        .as("an always-on ml.c5.large at the template's default price")
-        .isEqualTo(2.76);
-    assertThat(total.get("savedPercent").asDouble()).isEqualTo(99.28);
+        .as("an always-on ml.c5.large at the template's default price, 12 h x $0.115")
+        .isEqualTo(1.38);
+    assertThat(total.get("savedPercent").asDouble()).as("1 - 0.02 / 1.38").isEqualTo(98.55);
     assertThat(moto.run(noon, "--stack", stack, "cost", "--days", "1").out())
         .contains(
             "Hosting: serverless, billed per invocation",
@@ -742,6 +752,13 @@ class CliIT {
           assertThat(own.get("unit").asText()).isEqualTo("GB-s");
           assertThat(own.get("billedUnits").asDouble()).isEqualTo(600.0);
           assertThat(own.get("costUsd").asDouble()).as("the report's cost").isEqualTo(0.02);
+        });
+    assertThat(compare)
+        .filteredOn(j -> j.get("option").asText().equals("always on"))
+        .singleElement()
+        .satisfies(always -> {
+          assertThat(always.get("billedUnits").asDouble()).as("until noon").isEqualTo(12.0);
+          assertThat(always.get("until").asText()).isEqualTo(now.toString());
         });
     assertThat(compare)
         .filteredOn(j -> j.get("option").asText().equals("serverless"))

@@ -141,26 +141,80 @@ class CostReportTest {
   @Test
   void todaySoFarIsComparedWithAnEndpointOnSinceMidnight() {
     ServerlessUsage used = new ServerlessUsage(10, 10_000, 10_000L * 2048, 0);
-    CostReport report = CostReport.compute(
-        List.of(new Ledger.Day(MON, 1800, 0, 1, 0)),
-        Map.of(),
-        Map.of(MON, used),
-        MON,
-        MON,
-        BERLIN,
-        LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0));
     java.time.Instant sixAm = MON.atTime(6, 0).atZone(BERLIN).toInstant();
+    java.util.function.Function<java.time.Instant, CostReport.Row> at = now -> CostReport.compute(
+            List.of(new Ledger.Day(MON, 1800, 0, 1, 0)),
+            Map.of(),
+            Map.of(MON, used),
+            MON,
+            MON,
+            BERLIN,
+            LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0),
+            now)
+        .days()
+        .getFirst();
 
-    CostReport.Row soFar = report.soFar(report.days().getFirst(), sixAm, BERLIN);
+    CostReport.Row soFar = at.apply(sixAm);
 
     double cost = 0.5 + 20 * ServerlessUsage.GB_SECOND_USD;
     assertThat(soFar.alwaysOnHours()).isEqualTo(6.0);
     assertThat(soFar.alwaysOnCostUsd()).isEqualTo(6.0);
     assertThat(soFar.costUsd()).isCloseTo(cost, within(1e-12));
     assertThat(soFar.savedPercent()).isCloseTo(100 * (1 - cost / 6), within(1e-9));
-    assertThat(report.soFar(report.days().getFirst(), sixAm.plusSeconds(86_400), BERLIN))
+    assertThat(at.apply(sixAm.plusSeconds(86_400)).alwaysOnHours())
         .as("a day that is over")
-        .isEqualTo(report.days().getFirst());
+        .isEqualTo(24.0);
+  }
+
+  @Test
+  void aPeriodEndingTodayComparesTheHoursSoFarNotTheWholeDay() {
+    // At 09:00 with the endpoint on for 1 h: saved is 1 - 1/9, not 1 - 1/24 (the hours yet to come,
+    // which the ledger cannot hold). The day before stays whole.
+    LocalDate today = MON.plusDays(1);
+    java.time.Instant nineAm = today.atTime(9, 0).atZone(BERLIN).toInstant();
+    CostReport report = CostReport.compute(
+        List.of(new Ledger.Day(MON, 2 * 3600, 0, 1, 1), new Ledger.Day(today, 3600, 0, 1, 0)),
+        Map.of(),
+        Map.of(),
+        MON,
+        today,
+        BERLIN,
+        LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0),
+        nineAm);
+
+    assertThat(report.days().getFirst().alwaysOnHours()).isEqualTo(24.0);
+    CostReport.Row now = report.days().getLast();
+    assertThat(now.alwaysOnHours()).isEqualTo(9.0);
+    assertThat(now.alwaysOnCostUsd()).isEqualTo(9.0);
+    assertThat(now.savedPercent()).isCloseTo(100 * (1 - 1 / 9.0), within(1e-9));
+    assertThat(report.total().alwaysOnHours()).isEqualTo(33.0);
+    assertThat(report.total().savedPercent()).isCloseTo(100 * (1 - 3 / 33.0), within(1e-9));
+    assertThat(report.until()).isEqualTo(nineAm.atZone(BERLIN));
+    assertThat(report.renderTable())
+        .contains("Period: 2026-01-12 to today until 09:00 (Europe/Berlin)");
+    List<String> json = report.toJson().lines().toList();
+    assertThat(json.getFirst()).contains("\"until\":\"2026-01-13T00:00:00+01:00\"");
+    assertThat(json.getLast()).contains("\"until\":\"2026-01-13T09:00:00+01:00\"");
+    assertThat(twoDays().renderTable()).as("whole days say no period").doesNotContain("Period:");
+  }
+
+  @Test
+  void theSpringDstDayCountsItsRealHoursUntilNow() {
+    // 2026-03-29 in Berlin: 02:00 becomes 03:00, so at 09:00 local 8 hours have passed.
+    LocalDate spring = LocalDate.parse("2026-03-29");
+    java.time.Instant nineAm = spring.atTime(9, 0).atZone(BERLIN).toInstant();
+    assertThat(CostReport.compute(
+                List.of(),
+                Map.of(),
+                Map.of(),
+                spring,
+                spring,
+                BERLIN,
+                LedgerPrices.listed(Hosting.SCHEDULED, "", 1, 1),
+                nineAm)
+            .total()
+            .alwaysOnHours())
+        .isEqualTo(8.0);
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,45 @@ public final class HostingComparison {
       String workingHours,
       HostingAssumptions assumptions,
       HostingPrices prices,
-      Duration budget) {
+      Duration budget,
+      Instant end) {
+
+    public Input {
+      Instant whole = start.plusDays(days).atStartOfDay(zone).toInstant();
+      if (end.isAfter(whole) || !end.isAfter(start.atStartOfDay(zone).toInstant())) {
+        throw new IllegalArgumentException("the period's end " + end + " is not within its " + days
+            + " day(s) from " + start + " (" + zone + ")");
+      }
+    }
+
+    /** Whole days: the period ends at the end of its last day. */
+    public Input(
+        String trace,
+        List<Instant> uploads,
+        LocalDate start,
+        int days,
+        ZoneId zone,
+        String workingHours,
+        HostingAssumptions assumptions,
+        HostingPrices prices,
+        Duration budget) {
+      this(
+          trace,
+          uploads,
+          start,
+          days,
+          zone,
+          workingHours,
+          assumptions,
+          prices,
+          budget,
+          start.plusDays(days).atStartOfDay(zone).toInstant());
+    }
+
+    /** Whether the period stops before the end of its last day: today, until now. */
+    boolean endsEarly() {
+      return end.isBefore(start.plusDays(days).atStartOfDay(zone).toInstant());
+    }
 
     /** The simulator's period, time zone and working hours. */
     public static Input simulated(
@@ -61,16 +100,13 @@ public final class HostingComparison {
       return start.atStartOfDay(zone).toInstant();
     }
 
-    Instant end() {
-      return start.plusDays(days).atStartOfDay(zone).toInstant();
-    }
-
     HostingModels.Period period() {
       return new HostingModels.Period(uploads, startInstant(), end(), zone, budget);
     }
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
   private final Input input;
   private final List<HostingRow> rows;
@@ -213,12 +249,16 @@ public final class HostingComparison {
     StringBuilder out = new StringBuilder();
     out.append(String.format(
         Locale.ROOT,
-        "%d uploads of '%s' over %d day(s) from %s (%s), budget %d min,"
+        "%d uploads of '%s' over %d day(s) from %s%s (%s), budget %d min,"
             + " %s at $%.4f/h, %.1f images/s per instance%n%n",
         input.uploads().size(),
         input.trace(),
         input.days(),
         input.start(),
+        input.endsEarly()
+            ? " to today until "
+                + input.end().atZone(input.zone()).toLocalTime().format(HH_MM)
+            : "",
         input.zone(),
         input.budget().toMinutes(),
         input.prices().instanceType(),
@@ -280,6 +320,8 @@ public final class HostingComparison {
       o.put("option", r.option());
       o.put("trace", input.trace());
       o.put("days", input.days());
+      o.put(
+          "until", input.end().atZone(input.zone()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
       o.put("uploads", input.uploads().size());
       o.put("budgetMinutes", input.budget().toMinutes());
       o.put("instanceType", input.prices().instanceType());

@@ -193,6 +193,51 @@ class HostingComparisonTest {
   }
 
   @Test
+  void aPeriodEndingNowPricesEveryOptionUntilNowNotForTheRestOfTheDay() {
+    // A stack's comparison today at 09:00: always-on has been on 9 h, not 24 (the ledger beside it
+    // holds only those).
+    LocalDate day = LocalDate.of(2026, 12, 3);
+    Instant nineAm = day.atTime(9, 0).toInstant(ZoneOffset.UTC);
+    HostingComparison.Input in = new HostingComparison.Input(
+        "today",
+        List.of(nineAm.minusSeconds(3600)),
+        day,
+        1,
+        ZoneOffset.UTC,
+        "Mon-Fri 08:00-18:00",
+        HostingAssumptions.defaults(),
+        HostingPrices.of("ml.c5.large").orElseThrow(),
+        Duration.ofMinutes(60),
+        nineAm);
+
+    HostingComparison c = HostingComparison.withActual(
+        in, HostingComparison.actual(in, "offhours (this stack)", 1, List.of(), "its ledger"));
+
+    HostingRow alwaysOn = c.rows().getFirst();
+    assertThat(alwaysOn.units()).isCloseTo(9.0, within(1e-9));
+    assertThat(alwaysOn.usd()).isCloseTo(9 * in.prices().instanceHourUsd(), within(1e-9));
+    assertThat(c.rows())
+        .filteredOn(HostingRow::available)
+        .allSatisfy(r -> assertThat(r.bands())
+            .as(r.option())
+            .allSatisfy(b -> assertThat(b[1]).isBeforeOrEqualTo(nineAm)));
+    assertThat(c.renderTable()).contains("over 1 day(s) from 2026-12-03 to today until 09:00 (Z)");
+    assertThat(c.toJson()).contains("\"until\":\"2026-12-03T09:00:00Z\"");
+    assertThatThrownBy(() -> new HostingComparison.Input(
+            "t",
+            List.of(),
+            day,
+            1,
+            ZoneOffset.UTC,
+            "",
+            HostingAssumptions.defaults(),
+            in.prices(),
+            Duration.ofMinutes(60),
+            nineAm.plusSeconds(86_400)))
+        .hasMessageContaining("is not within its 1 day(s) from 2026-12-03");
+  }
+
+  @Test
   void thePriceTableNamesItsSourceAndRefusesNegativePrices() {
     assertThat(HostingPrices.of("ml.m5.large").orElseThrow().instanceHourUsd()).isEqualTo(0.115);
     assertThat(HostingPrices.of("ml.x9.huge")).isEmpty();
