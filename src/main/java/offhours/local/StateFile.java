@@ -105,18 +105,6 @@ public record StateFile(
     model = model == null ? Map.of() : new TreeMap<>(model);
   }
 
-  /** A file without the model's settings, as an older version wrote it. */
-  public StateFile(
-      Long pid,
-      String started,
-      String region,
-      String accessKeyId,
-      String secretAccessKey,
-      Map<String, URI> endpoints,
-      Map<String, String> names) {
-    this(pid, started, region, accessKeyId, secretAccessKey, endpoints, names, Map.of());
-  }
-
   /** The key of the local HTTP API's URL among the endpoints (it is no AWS service's). */
   public static final String API_KEY = "api";
 

@@ -341,7 +341,8 @@ class CliIT {
             state.accessKeyId(),
             state.secretAccessKey(),
             state.endpoints(),
-            names)
+            names,
+            Map.of())
         .write(StateFile.path(cache));
     Files.write(photos.resolve("a.png"), new byte[] {1});
 

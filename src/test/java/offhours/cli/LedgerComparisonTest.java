@@ -58,7 +58,8 @@ class LedgerComparisonTest {
         "Mon-Fri 09:00-17:00",
         HostingAssumptions.defaults(),
         settings.hostingPrices(),
-        Duration.ofMinutes(60));
+        Duration.ofMinutes(60),
+        null);
   }
 
   @Test

@@ -44,7 +44,8 @@ class LocalStackProcessTest {
             live.accessKeyId(),
             live.secretAccessKey(),
             live.endpoints(),
-            live.names())
+            live.names(),
+            live.model())
         .write(StateFile.path(cache));
   }
 

@@ -653,7 +653,8 @@ class MainTest {
         .flatMap(p -> p.info().startInstant())
         .map(Object::toString)
         .orElse(null);
-    return new StateFile(pid, started, "us-east-1", "offhours", "offhours", endpoints, names);
+    return new StateFile(
+        pid, started, "us-east-1", "offhours", "offhours", endpoints, names, Map.of());
   }
 
   static Map<String, URI> endpoints() {

@@ -38,36 +38,14 @@ public final class HostingComparison {
       Duration budget,
       Instant end) {
 
+    /** {@code end} within the period, or null: the end of its last day. */
     public Input {
       Instant whole = start.plusDays(days).atStartOfDay(zone).toInstant();
+      end = end == null ? whole : end;
       if (end.isAfter(whole) || !end.isAfter(start.atStartOfDay(zone).toInstant())) {
         throw new IllegalArgumentException("the period's end " + end + " is not within its " + days
             + " day(s) from " + start + " (" + zone + ")");
       }
-    }
-
-    /** Whole days: the period ends at the end of its last day. */
-    public Input(
-        String trace,
-        List<Instant> uploads,
-        LocalDate start,
-        int days,
-        ZoneId zone,
-        String workingHours,
-        HostingAssumptions assumptions,
-        HostingPrices prices,
-        Duration budget) {
-      this(
-          trace,
-          uploads,
-          start,
-          days,
-          zone,
-          workingHours,
-          assumptions,
-          prices,
-          budget,
-          start.plusDays(days).atStartOfDay(zone).toInstant());
     }
 
     /** Whether the period stops before the end of its last day: today, until now. */
@@ -93,7 +71,8 @@ public final class HostingComparison {
           config.workingHours(),
           assumptions,
           prices,
-          budget);
+          budget,
+          null);
     }
 
     Instant startInstant() {

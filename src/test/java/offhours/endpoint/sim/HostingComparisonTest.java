@@ -177,7 +177,8 @@ class HostingComparisonTest {
           "Mon-Fri 08:00-18:00",
           HostingAssumptions.defaults(),
           HostingPrices.of("ml.c5.large").orElseThrow(),
-          Duration.ofMinutes(60));
+          Duration.ofMinutes(60),
+          null);
 
       HostingComparison c = HostingComparison.withActual(
           in, HostingComparison.actual(in, "offhours (this stack)", 0, List.of(), "its ledger"));
