@@ -90,35 +90,15 @@ public final class CostReport {
         from,
         to,
         zone,
-        LedgerPrices.instance(instanceType, instanceCount, hourlyPriceUsd));
-  }
-
-  /**
-   * As above, with the serverless invocations recorded per day (none for the other hostings, unless the
-   * stack was switched): their cost is in the day's cost, so the cost per image and the saving are the real ones;
-   * "always on" stays an endpoint of the instance type, count and price of {@code prices}.
-   */
-  public static CostReport compute(
-      List<Ledger.Day> ledger,
-      Map<LocalDate, Long> imagesPerDay,
-      Map<LocalDate, ServerlessUsage> usage,
-      LocalDate from,
-      LocalDate to,
-      ZoneId zone,
-      LedgerPrices prices) {
-    return compute(
-        ledger,
-        imagesPerDay,
-        usage,
-        from,
-        to,
-        zone,
-        prices,
+        LedgerPrices.instance(instanceType, instanceCount, hourlyPriceUsd),
         to.plusDays(1).atStartOfDay(zone).toInstant());
   }
 
   /**
-   * As above, for a period that ends at {@code now} when {@code to} is today: today's always-on hours are those from
+   * As above, with the serverless invocations recorded per day (none for the other hostings, unless the stack was
+   * switched): their cost is in the day's cost, so the cost per image and the saving are the real ones; "always on"
+   * stays an endpoint of the instance type, count and price of {@code prices}. The period ends at {@code now} when
+   * {@code to} is today (else pass the end of {@code to}): today's always-on hours are those from
    * its midnight until {@code now} ({@link Ledger#alwaysOnHours}), as the UI's page and the API's /status count
    * today; the days before are whole.
    */

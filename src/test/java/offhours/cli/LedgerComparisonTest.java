@@ -45,7 +45,14 @@ class LedgerComparisonTest {
   private static CostReport report(
       CostSettings settings, List<Ledger.Day> days, ServerlessUsage used) {
     return CostReport.compute(
-        days, Map.of(DAY, 1L), Map.of(DAY, used), DAY, DAY, ZONE, settings.prices());
+        days,
+        Map.of(DAY, 1L),
+        Map.of(DAY, used),
+        DAY,
+        DAY,
+        ZONE,
+        settings.prices(),
+        DAY.plusDays(1).atStartOfDay(ZONE).toInstant());
   }
 
   private static HostingComparison.Input input(CostSettings settings) {

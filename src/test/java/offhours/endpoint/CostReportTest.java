@@ -69,7 +69,8 @@ class CostReportTest {
         MON,
         MON,
         BERLIN,
-        LedgerPrices.listed(Hosting.SERVERLESS, "ml.c5.large", 1, 0.10));
+        LedgerPrices.listed(Hosting.SERVERLESS, "ml.c5.large", 1, 0.10),
+        MON.plusDays(1).atStartOfDay(BERLIN).toInstant());
     CostReport.Row monday = report.days().get(0);
     assertThat(week.gbSeconds()).isCloseTo(507.6, within(1e-9));
     assertThat(monday.endpointHours()).isZero();
@@ -91,7 +92,14 @@ class CostReportTest {
         new LedgerPrices(Hosting.SERVERLESS, "ml.m5.large", 2, 0.115, 0.00004, 0.02);
 
     CostReport report = CostReport.compute(
-        List.of(), Map.of(MON, 100L), Map.of(MON, day), MON, MON.plusDays(1), BERLIN, prices);
+        List.of(),
+        Map.of(MON, 100L),
+        Map.of(MON, day),
+        MON,
+        MON.plusDays(1),
+        BERLIN,
+        prices,
+        MON.plusDays(2).atStartOfDay(BERLIN).toInstant());
 
     double cost = 600 * 0.00004 + 0.5 * 0.02;
     CostReport.Row monday = report.days().get(0);
@@ -130,7 +138,8 @@ class CostReportTest {
         MON,
         MON,
         BERLIN,
-        LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115));
+        LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115),
+        MON.plusDays(1).atStartOfDay(BERLIN).toInstant());
 
     assertThat(report.renderTable())
         .contains("Serverless: 0 invocations, 0.0 GB-s at $0.00002/GB-s, 0.000 GB at $0.016/GB");
