@@ -1,6 +1,7 @@
 package offhours.aws;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import offhours.inference.Jitter;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -18,6 +20,7 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -28,7 +31,8 @@ import software.amazon.awssdk.regions.Region;
 /**
  * The one place that builds AWS clients. Every client shares one UrlConnection HTTP client (Apache and
  * Netty are excluded from the build), one region and one credentials provider; local mode adds an
- * endpoint per service.
+ * endpoint per service. Each retries as the SDK does for its service, its pauses drawn from {@link Jitter} so that
+ * SnapStart environments restored from one snapshot do not retry in lockstep.
  *
  * <p>Callers name the service next to the builder, so this class never references a service's client
  * type: the Classify function can use it without carrying the SageMaker control-plane SDK.
@@ -39,7 +43,8 @@ public final class AwsClients implements AutoCloseable {
   public enum Service {
     S3(false),
     SQS(true),
-    DYNAMODB(true),
+    /** The SDK's DynamoDB client retries sooner and longer than the others: 9 attempts from a 25 ms base. */
+    DYNAMODB(true, Duration.ofMillis(25)),
     SAGEMAKER(true),
     SAGEMAKER_RUNTIME(false),
     LAMBDA(false),
@@ -49,9 +54,23 @@ public final class AwsClients implements AutoCloseable {
     SERVICE_QUOTAS(true);
 
     private final boolean bounded;
+    private final Duration retryBaseDelay;
 
     Service(boolean bounded) {
+      this(bounded, Duration.ofMillis(100));
+    }
+
+    Service(boolean bounded, Duration retryBaseDelay) {
       this.bounded = bounded;
+      this.retryBaseDelay = retryBaseDelay;
+    }
+
+    /**
+     * The pause the SDK's own retry strategy for this service grows from between ordinary retries (every retry mode's
+     * 100 ms; DynamoDB's own 25 ms), which {@link #build} keeps when it replaces the strategy's random source.
+     */
+    Duration retryBaseDelay() {
+      return retryBaseDelay;
     }
 
     /**
@@ -65,16 +84,16 @@ public final class AwsClients implements AutoCloseable {
     }
   }
 
-  static final java.time.Duration SOCKET_TIMEOUT = java.time.Duration.ofSeconds(70);
+  static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(70);
 
   /**
    * One attempt of a bounded call: a stalled connection is retried after this instead of holding the controller (60 s
    * timeout) on the 70 s socket timeout. Longer than SQS's longest long poll (20 s).
    */
-  static final java.time.Duration ATTEMPT_TIMEOUT = java.time.Duration.ofSeconds(25);
+  static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(25);
 
   /** A bounded call with its retries: it fails inside the controller's 60 s, which the next run recovers from. */
-  static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(50);
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(50);
 
   private final SdkHttpClient http;
   private final Region region;
@@ -241,11 +260,32 @@ public final class AwsClients implements AutoCloseable {
           .applyMutation(c -> interceptors.forEach(c::addExecutionInterceptor))
           .build());
     }
+    if (noRetriesConfigured(builder.overrideConfiguration())) {
+      // The SDK's backoffs draw from ThreadLocalRandom, whose state a SnapStart snapshot copies
+      // into every environment restored from it
+      // (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-uniqueness.html). A plugin sees
+      // the strategy the SDK resolved for this service (DynamoDB's own attempts included);
+      // retryStrategy(Consumer) would mutate the generic one instead and lose them.
+      Duration base = service.retryBaseDelay();
+      builder.addPlugin(config -> config.overrideConfiguration(c -> {
+        if (c.retryStrategy() != null) {
+          c.retryStrategy(Jitter.drawnPerEnvironment(c.retryStrategy(), base));
+        }
+      }));
+    }
     URI endpoint = endpoints.get(service);
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
     return builder.build();
+  }
+
+  /** Whether the caller left retries to the SDK's defaults; a caller's own choice (Jitter's, say) stands. */
+  private static boolean noRetriesConfigured(ClientOverrideConfiguration c) {
+    return c.retryStrategy().isEmpty()
+        && c.retryMode().isEmpty()
+        && c.retryStrategyConfigurator().isEmpty()
+        && c.retryPolicy().isEmpty();
   }
 
   /**

@@ -33,6 +33,26 @@ class JitterTest {
   }
 
   @Test
+  void aHalfJitterPauseWaitsAtLeastHalfOfItsCapAndAtMostAllOfIt() {
+    Jitter.HalfExponential half =
+        new Jitter.HalfExponential(Duration.ofMillis(100), Duration.ofSeconds(1));
+    assertThat(half.computeDelay(1)).isZero();
+    long[] caps = {100, 200, 400, 800, 1000, 1000};
+    for (int attempt = 2; attempt < 2 + caps.length; attempt++) {
+      long cap = caps[attempt - 2];
+      for (int draw = 0; draw < 200; draw++) {
+        assertThat(half.computeDelay(attempt).toMillis())
+            .as("attempt %d", attempt)
+            .isBetween(cap / 2, cap);
+      }
+    }
+    assertThatThrownBy(() -> new Jitter.HalfExponential(Duration.ZERO, Duration.ofSeconds(1)))
+        .hasMessage(
+            "a backoff needs a base of at least 1 ms and a max no shorter, got PT0S and PT1S");
+    assertThatThrownBy(() -> half.computeDelay(0)).hasMessage("attempts count from 1, got 0");
+  }
+
+  @Test
   void fractionsStayInTheUnitInterval() {
     for (int i = 0; i < 1000; i++) {
       assertThat(Jitter.fraction()).isGreaterThanOrEqualTo(0.0).isLessThan(1.0);
