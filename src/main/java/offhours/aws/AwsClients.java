@@ -1,6 +1,7 @@
 package offhours.aws;
 
 import java.net.URI;
+import java.security.Security;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -151,7 +152,21 @@ public final class AwsClients implements AutoCloseable {
     if (region == null || region.isBlank()) {
       throw new IllegalStateException("AWS_REGION is not set; Lambda sets it for every function");
     }
+    withoutJvmDnsCache();
     return new AwsClients(Region.of(region), lambdaCredentials(env), Map.of());
+  }
+
+  static final String JVM_DNS_CACHE_TTL = "networkaddress.cache.ttl";
+
+  /**
+   * Turns off the JVM's own cache of host name lookups (30 s by default), before a function's first lookup: Lambda
+   * caches DNS answers itself, and under SnapStart an address the JVM cached during init would be reused after a
+   * restore, where AWS warns of connection timeouts; AWS's advice is to set networkaddress.cache.ttl to 0
+   * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-best-practices.html#snapstart-networking). The JVM reads
+   * it once, at its first lookup.
+   */
+  static void withoutJvmDnsCache() {
+    Security.setProperty(JVM_DNS_CACHE_TTL, "0");
   }
 
   static AwsCredentialsProvider lambdaCredentials(Map<String, String> env) {
