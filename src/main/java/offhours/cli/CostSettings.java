@@ -12,8 +12,9 @@ import offhours.stack.Hosting;
 
 /**
  * What a stack's ledger is priced with ({@code cost}, and the {@code ui} page's chart): each from its flag if given,
- * else the stack's own setting (a deployed stack's parameters, which its controller and its API's /status use), else
- * what the local stack's controller runs with: the template's defaults and this machine's time zone.
+ * else the stack's own setting, which its controller and its API's /status use (a deployed stack's parameters, the
+ * local stack's state file), else, for a stack of an older template or state file that has none, the template's
+ * defaults and the zone the command runs in.
  *
  * @param zone the zone of the ledger's days (TIME_ZONE)
  * @param hosting how the stack hosts its model (HOSTING; its output HostingOption, the local stack's state file):
@@ -164,10 +165,15 @@ record CostSettings(
       return parse.apply(value);
     } catch (RuntimeException e) {
       throw CliException.failure(target.description() + " has "
-          + FunctionVariables.PARAMETERS_READ_BY_THE_CLI.get(variable) + " '"
-          + Terminal.printable(value) + "', not " + expected + "; "
+          + (target.local()
+              ? variable + " '" + Terminal.printable(value) + "' in its state file"
+              : FunctionVariables.PARAMETERS_READ_BY_THE_CLI.get(variable) + " '"
+                  + Terminal.printable(value) + "'")
+          + ", not " + expected + "; "
           + flagOf(variable).map(f -> "give the value with --" + f + ", or ").orElse("")
-          + "correct the stack's parameter");
+          + (target.local()
+              ? "restart the local stack ('scripts/offhours local stop', then 'local start')"
+              : "correct the stack's parameter"));
     }
   }
 

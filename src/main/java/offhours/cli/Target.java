@@ -23,9 +23,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param local true for the local stack (S3 then needs path-style addressing)
  * @param created when the stack came to exist (a deployed stack's CreationTime, the local stack's process start), if
  *     known: nothing can have happened in it before
- * @param settings the function settings a deployed stack runs with, by variable (its parameters, through
- *     {@link FunctionVariables#PARAMETERS_READ_BY_THE_CLI}); for the local stack, whose controller runs with the
- *     template's defaults and this machine's time zone, only the model's settings its state file records
+ * @param settings the function settings the stack runs with, by variable ({@link
+ *     FunctionVariables#PARAMETERS_READ_BY_THE_CLI}' variables): a deployed stack's from its parameters, the local
+ *     stack's from its state file, which records what its functions' environments were given at {@code local start}
+ *     (its controller's TIME_ZONE is the zone that command ran in); absent where an older template or state file
+ *     has none
  * @param parameters a deployed stack's parameters as DescribeStacks gives them, by name (what {@code offhours quotas}
  *     reads the stack's needs from); empty for the local stack
  */

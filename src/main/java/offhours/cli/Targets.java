@@ -112,8 +112,20 @@ final class Targets {
         Optional.ofNullable(state.pid())
             .flatMap(ProcessHandle::of)
             .flatMap(p -> p.info().startInstant()),
-        state.model(),
+        localSettings(state),
         Map.of());
+  }
+
+  /**
+   * The local stack's function settings, by variable, as a deployed stack's come from its parameters: the model's
+   * and those its functions run with (the controller's TIME_ZONE among them), both from its state file. A file of an
+   * older version records neither or only the model's: what it lacks stays absent, and {@code cost} falls back as for
+   * a stack deployed from an older template (the template's defaults, the command's own zone).
+   */
+  static Map<String, String> localSettings(StateFile state) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>(state.model());
+    settings.putAll(state.settings());
+    return settings;
   }
 
   static Target deployed(Context context, String stackName) {

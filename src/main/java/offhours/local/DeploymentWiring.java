@@ -76,6 +76,8 @@ final class DeploymentWiring {
   List<String> labels;
   /** Classify's environment, as its handler was given it. */
   Map<String, String> classifyEnv;
+  /** The controller's environment, as its handler's config was read from it. */
+  Map<String, String> controllerEnv;
 
   S3Client s3;
   SqsClient sqs;
@@ -165,8 +167,9 @@ final class DeploymentWiring {
     mappingUuid = createMapping();
     sweepTestEvent(progress);
 
-    controllerConfig = ControllerConfig.fromEnvironment(
-        FunctionEnvironments.controller(names, provisioned, mappingUuid, labelsS3Uri, options));
+    controllerEnv =
+        FunctionEnvironments.controller(names, provisioned, mappingUuid, labelsS3Uri, options);
+    controllerConfig = ControllerConfig.fromEnvironment(controllerEnv);
     ControllerHandler controller =
         new ControllerHandler(clients, controllerConfig, controllerClock);
     lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);

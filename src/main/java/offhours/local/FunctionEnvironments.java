@@ -148,6 +148,25 @@ final class FunctionEnvironments {
     return env;
   }
 
+  /**
+   * What the state file records of the functions' settings for the command line ({@link StateFile#settings()}): each
+   * variable a deployed stack's parameters set for the controller, as the controller's environment has it, and for
+   * Classify, as Classify's has it; a variable one of them lacks is recorded empty, as a parameter left empty. Taken
+   * from the environments the functions were given, so that {@code offhours cost} dates the ledger in the zone the
+   * controller keeps it in, whatever zone the command itself runs in.
+   */
+  static Map<String, String> readByTheCommandLine(
+      Map<String, String> controllerEnv, Map<String, String> classifyEnv) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    FunctionVariables.CONTROLLER_PARAMETERS
+        .keySet()
+        .forEach(variable -> settings.put(variable, controllerEnv.getOrDefault(variable, "")));
+    FunctionVariables.CLASSIFY_PARAMETERS
+        .keySet()
+        .forEach(variable -> settings.put(variable, classifyEnv.getOrDefault(variable, "")));
+    return settings;
+  }
+
   /** The template's fixed values; null marks a variable whose value depends on the deployment. */
   private static Map<String, String> template(Map<String, String> spec) {
     Map<String, String> env = new LinkedHashMap<>();

@@ -148,6 +148,7 @@ public final class LocalDeployment implements AutoCloseable {
   private final ControllerConfig controllerConfig;
   private final List<String> labels;
   private final Map<String, String> classifyEnv;
+  private final Map<String, String> controllerEnv;
   private final AwsBasicCredentials credentials;
   private final S3Client s3;
   private final SqsClient sqs;
@@ -165,6 +166,7 @@ public final class LocalDeployment implements AutoCloseable {
     this.controllerConfig = w.controllerConfig;
     this.labels = w.labels;
     this.classifyEnv = Map.copyOf(w.classifyEnv);
+    this.controllerEnv = Map.copyOf(w.controllerEnv);
     this.credentials = w.credentials;
     this.s3 = w.s3;
     this.sqs = w.sqs;
@@ -236,7 +238,15 @@ public final class LocalDeployment implements AutoCloseable {
     FunctionVariables.MODEL_PARAMETERS
         .keySet()
         .forEach(variable -> model.put(variable, classifyEnv.getOrDefault(variable, "")));
-    return StateFile.of(process, REGION, credentials, endpoints, api.endpoint(), n, model);
+    return StateFile.of(
+        process,
+        REGION,
+        credentials,
+        endpoints,
+        api.endpoint(),
+        n,
+        model,
+        FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv));
   }
 
   /** The local HTTP API (requests need {@code Authorization: Bearer} {@link #apiToken()}). */

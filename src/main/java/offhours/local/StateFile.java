@@ -30,6 +30,11 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * @param model how Classify calls the model and reads its answers, by variable (offhours.stack.FunctionVariables
  *     #MODEL_PARAMETERS' variables, as its environment has them): the command line resolves the settings' fingerprint
  *     from them as Classify does; empty in a file of an older version
+ * @param settings the controller's and Classify's settings a deployed stack's parameters set, by variable
+ *     (offhours.stack.FunctionVariables#CONTROLLER_PARAMETERS' and #CLASSIFY_PARAMETERS' variables, as the local
+ *     functions' environments have them): the command line dates and prices the ledger with them as the controller
+ *     does (its TIME_ZONE is the zone {@code local start} ran in, not the zone of a later command); empty in a file of
+ *     an older version
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -41,7 +46,8 @@ public record StateFile(
     String secretAccessKey,
     Map<String, URI> endpoints,
     Map<String, String> names,
-    Map<String, String> model) {
+    Map<String, String> model,
+    Map<String, String> settings) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -103,6 +109,7 @@ public record StateFile(
     endpoints = endpoints == null ? Map.of() : new TreeMap<>(endpoints);
     names = names == null ? Map.of() : new TreeMap<>(names);
     model = model == null ? Map.of() : new TreeMap<>(model);
+    settings = settings == null ? Map.of() : new TreeMap<>(settings);
   }
 
   /** The key of the local HTTP API's URL among the endpoints (it is no AWS service's). */
@@ -116,7 +123,8 @@ public record StateFile(
       Map<ServiceKey, URI> endpoints,
       URI api,
       Map<NameKey, String> names,
-      Map<String, String> model) {
+      Map<String, String> model,
+      Map<String, String> settings) {
     Map<String, URI> e = new TreeMap<>();
     endpoints.forEach((k, v) -> e.put(k.key(), v));
     e.put(API_KEY, api);
@@ -130,7 +138,8 @@ public record StateFile(
         credentials.secretAccessKey(),
         e,
         n,
-        model);
+        model,
+        settings);
   }
 
   /** Where the state file lives under the cache directory. */

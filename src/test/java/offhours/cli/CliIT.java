@@ -301,6 +301,59 @@ class CliIT {
   }
 
   @Test
+  void costDatesTheLocalStacksLedgerInTheZoneLocalStartRanInWhateverZoneTheCommandRunsIn()
+      throws IOException {
+    // The state file as 'local start' writes it in Europe/Berlin: its controller keeps the ledger's
+    // days in Berlin.
+    StateFile state = StateFile.read(StateFile.path(cache));
+    new StateFile(
+            state.pid(),
+            state.started(),
+            state.region(),
+            state.accessKeyId(),
+            state.secretAccessKey(),
+            state.endpoints(),
+            state.names(),
+            state.model(),
+            Map.of(
+                "TIME_ZONE", "Europe/Berlin",
+                "HOSTING", "scheduled",
+                "WORKING_HOURS", "",
+                "HOLIDAYS", "",
+                "MAX_WAIT_MINUTES", "0",
+                "INSTANCE_TYPE", "ml.m5.large",
+                "INSTANCE_COUNT", "1",
+                "INSTANCE_HOURLY_PRICE_USD", "0.115",
+                "SERVERLESS_MEMORY_MB", "2048"))
+        .write(StateFile.path(cache));
+    // 15 min of endpoint time just after midnight in Berlin, on a day that is still the 25th in
+    // UTC.
+    new DynamoControlTable(moto.dynamoDb, moto.controlTable)
+        .add(new Ledger.Day(java.time.LocalDate.parse("2026-11-26"), 900, 0, 1, 1));
+    // The command runs in UTC, at 00:45 in Berlin.
+    Clock inUtc =
+        Clock.fixed(java.time.Instant.parse("2026-11-25T23:45:00Z"), java.time.ZoneOffset.UTC);
+
+    CliRun run = moto.run(inUtc, "cost", "--days", "1", "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode day = jsonLines(run).getFirst();
+    assertThat(day.get("date").asText()).as("Berlin's day, not UTC's").isEqualTo("2026-11-26");
+    assertThat(day.get("endpointHours").asDouble()).isEqualTo(0.25);
+    assertThat(day.get("alwaysOnHours").asDouble())
+        .as("Berlin's midnight to 00:45")
+        .isEqualTo(0.75);
+    assertThat(day.get("until").asText()).isEqualTo("2026-11-26T00:45:00+01:00");
+    assertThat(moto.run(inUtc, "cost", "--days", "1").out())
+        .contains("Period: 2026-11-26 to today until 00:45 (Europe/Berlin)");
+    // --time-zone still wins: UTC's 25th, which has no endpoint time.
+    JsonNode utc = jsonLines(moto.run(inUtc, "cost", "--days", "1", "--time-zone", "UTC", "--json"))
+        .getFirst();
+    assertThat(utc.get("date").asText()).isEqualTo("2026-11-25");
+    assertThat(utc.get("endpointHours").asDouble()).isZero();
+  }
+
+  @Test
   void costOnANewStackCountsOnlyTheDaysSinceTheStackStarted() {
     // The state file's process is this JVM: the "local stack" started when it did.
     java.time.LocalDate started = java.time.LocalDate.ofInstant(
@@ -342,7 +395,8 @@ class CliIT {
             state.secretAccessKey(),
             state.endpoints(),
             names,
-            Map.of())
+            Map.of(),
+            state.settings())
         .write(StateFile.path(cache));
     Files.write(photos.resolve("a.png"), new byte[] {1});
 

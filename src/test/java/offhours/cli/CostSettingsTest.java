@@ -12,6 +12,7 @@ import java.time.ZoneId;
 import java.util.Map;
 import offhours.endpoint.LedgerPrices;
 import offhours.endpoint.ServerlessUsage;
+import offhours.local.StateFile;
 import offhours.stack.Hosting;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,8 @@ class CostSettingsTest {
   }
 
   @Test
-  void theLocalStackAndAStackWithoutTheParametersUseTheTemplatesDefaultsAndThisMachinesZone() {
+  void
+      aLocalStackOfAnOlderStateFileAndAStackWithoutTheParametersUseTheDefaultsAndTheCommandsZone() {
     for (Target target : new Target[] {local(), deployed(Map.of())}) {
       CostSettings settings = CostSettings.of(call(Map.of()), target);
 
@@ -87,6 +89,54 @@ class CostSettingsTest {
       assertThat(settings.maxWaitMinutes()).isEmpty();
       assertThat(settings.workingHours()).isEmpty();
     }
+  }
+
+  @Test
+  void theLocalStackIsDatedAndPricedWithWhatItsStateFileRecordsNotTheCommandsZone() {
+    // 'local start' ran in Europe/Berlin and recorded its controller's settings; the command runs
+    // in
+    // New York.
+    StateFile state = new StateFile(
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Map.of("CONTENT_TYPE", "image/png"),
+        Map.of(
+            "TIME_ZONE", "Europe/Berlin",
+            "WORKING_HOURS", "",
+            "MAX_WAIT_MINUTES", "0",
+            "INSTANCE_TYPE", "ml.c5.large",
+            "INSTANCE_COUNT", "1",
+            "INSTANCE_HOURLY_PRICE_USD", "0.1",
+            "SERVERLESS_MEMORY_MB", "3072"));
+    Target local = TestTargets.local(Map.of(), state);
+
+    CostSettings settings = CostSettings.of(call(Map.of()), local);
+    assertThat(settings.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(settings.instanceType()).isEqualTo("ml.c5.large");
+    assertThat(settings.hourlyPriceUsd()).isEqualTo(0.1);
+    assertThat(settings.serverlessMemoryMb()).isEqualTo(3072);
+    assertThat(settings.maxWaitMinutes()).isEmpty();
+    assertThat(settings.workingHours()).as("none, as the local controller").isEmpty();
+    assertThat(local.setting("CONTENT_TYPE")).as("the model's settings stay").contains("image/png");
+    assertThat(CostSettings.of(call(Map.of("time-zone", "UTC")), local).zone())
+        .as("the flag wins")
+        .isEqualTo(ZoneId.of("UTC"));
+  }
+
+  @Test
+  void aLocalStateFileValueTheCommandCannotReadSaysHowToGetAGoodOne() {
+    StateFile state = new StateFile(
+        null, null, null, null, null, null, null, null, Map.of("TIME_ZONE", "Mars/Olympus"));
+
+    assertThatThrownBy(() -> CostSettings.of(call(Map.of()), TestTargets.local(Map.of(), state)))
+        .hasMessage("the local stack has TIME_ZONE 'Mars/Olympus' in its state file, not an IANA"
+            + " time zone; give the value with --time-zone, or restart the local stack"
+            + " ('scripts/offhours local stop', then 'local start')");
   }
 
   @Test

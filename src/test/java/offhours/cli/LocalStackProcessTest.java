@@ -45,7 +45,8 @@ class LocalStackProcessTest {
             live.secretAccessKey(),
             live.endpoints(),
             live.names(),
-            live.model())
+            live.model(),
+            live.settings())
         .write(StateFile.path(cache));
   }
 

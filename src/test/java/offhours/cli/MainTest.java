@@ -654,7 +654,7 @@ class MainTest {
         .map(Object::toString)
         .orElse(null);
     return new StateFile(
-        pid, started, "us-east-1", "offhours", "offhours", endpoints, names, Map.of());
+        pid, started, "us-east-1", "offhours", "offhours", endpoints, names, Map.of(), Map.of());
   }
 
   static Map<String, URI> endpoints() {

@@ -3,6 +3,7 @@ package offhours.cli;
 import java.util.Map;
 import java.util.Optional;
 import offhours.aws.AwsClients;
+import offhours.local.StateFile;
 import software.amazon.awssdk.regions.Region;
 
 /** Targets for tests that need no AWS: the local stack, or a deployed stack "prod" with its outputs and parameters. */
@@ -10,8 +11,13 @@ final class TestTargets {
 
   private TestTargets() {}
 
-  /** The local stack, its state file "f" holding {@code names}. */
+  /** The local stack, its state file "f" holding {@code names} (and no settings, as an older version's). */
   static Target local(Map<Target.Name, String> names) {
+    return local(names, new StateFile(null, null, null, null, null, null, null, null, null));
+  }
+
+  /** The local stack, its state file "f" holding {@code names} and the settings of {@code state}. */
+  static Target local(Map<Target.Name, String> names, StateFile state) {
     return new Target(
         "the local stack",
         "the local stack's state file f",
@@ -19,7 +25,7 @@ final class TestTargets {
         AwsClients.local(Region.US_EAST_1, Map.of()),
         names,
         Optional.empty(),
-        Map.of(),
+        Targets.localSettings(state),
         Map.of());
   }
 

@@ -9,6 +9,7 @@ import offhours.api.ApiConfig;
 import offhours.classify.ClassifyConfig;
 import offhours.endpoint.ControllerConfig;
 import offhours.inference.ModelContract;
+import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,33 @@ class FunctionEnvironmentsTest {
 
     assertThat(controller.zone()).isEqualTo(java.time.ZoneId.of("Pacific/Kiritimati"));
     assertThat(classify.usage().zone()).isEqualTo(controller.zone());
+  }
+
+  @Test
+  void theStateFileRecordsTheSettingsTheFunctionsRunWithForTheCommandLine() {
+    LocalDeployment.Options options = OPTIONS
+        .withModelSettings(Map.of("HOSTING", "serverless"))
+        .withController(Map.of("TIME_ZONE", "Pacific/Kiritimati"));
+    Map<String, String> controllerEnv =
+        FunctionEnvironments.controller(NAMES, PROVISIONED, "uuid", URI, options);
+    Map<String, String> classifyEnv =
+        FunctionEnvironments.classify(NAMES, PROVISIONED, URI, options);
+
+    Map<String, String> recorded =
+        FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv);
+
+    assertThat(recorded)
+        .containsOnlyKeys(java.util.stream.Stream.concat(
+                FunctionVariables.CONTROLLER_PARAMETERS.keySet().stream(),
+                FunctionVariables.CLASSIFY_PARAMETERS.keySet().stream())
+            .toList())
+        .containsEntry(
+            "TIME_ZONE", ControllerConfig.fromEnvironment(controllerEnv).zone().getId())
+        .containsEntry("TIME_ZONE", "Pacific/Kiritimati")
+        .containsEntry("HOSTING", "serverless")
+        .containsEntry("MAX_WAIT_MINUTES", "0")
+        .containsEntry("INSTANCE_TYPE", controllerEnv.get("INSTANCE_TYPE"))
+        .containsEntry("SERVERLESS_MEMORY_MB", classifyEnv.get("SERVERLESS_MEMORY_MB"));
   }
 
   @Test

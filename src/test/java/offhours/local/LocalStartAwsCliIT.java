@@ -52,7 +52,10 @@ class LocalStartAwsCliIT {
     Path sharedModels = Files.createDirectories(StackFixture.sharedCache().resolve("models"));
     Files.createSymbolicLink(cache.resolve("models"), sharedModels);
 
-    Run start = offhours("local", "start");
+    // Started in a zone that is rarely this machine's, as a user in it would: the state file
+    // records
+    // the zone its controller keeps the ledger's days in, for commands that run in another.
+    Run start = offhours(Map.of("TZ", "Pacific/Kiritimati"), "local", "start");
     Long pid = null;
     List<ProcessHandle> tree = List.of();
     try {
@@ -78,6 +81,11 @@ class LocalStartAwsCliIT {
             .isNotEmpty()
             .allSatisfy(log -> assertThat(permissions(log)).as("%s", log).isEqualTo("rw-------"));
       }
+      assertThat(state.settings())
+          .as("what the local functions run with, for the command line")
+          .containsEntry("TIME_ZONE", "Pacific/Kiritimati")
+          .containsEntry("HOSTING", "scheduled")
+          .containsEntry("SERVERLESS_MEMORY_MB", "2048");
       String s3 = state.endpoints().get("s3").toString();
       String dynamodb = state.endpoints().get("dynamodb").toString();
       String sqs = state.endpoints().get("sqs").toString();
@@ -329,10 +337,17 @@ class LocalStartAwsCliIT {
   }
 
   private Run offhours(String... args) throws Exception {
+    return offhours(Map.of(), args);
+  }
+
+  /** The command with {@code env} added to its environment. */
+  private Run offhours(Map<String, String> env, String... args) throws Exception {
     List<String> command =
         new ArrayList<>(List.of(ROOT.resolve("scripts/offhours").toString()));
     command.addAll(List.of(args));
-    return run(command, Map.of("OFFHOURS_CACHE", cache.toString()));
+    Map<String, String> all = new HashMap<>(env);
+    all.put("OFFHOURS_CACHE", cache.toString());
+    return run(command, all);
   }
 
   private record Run(int code, String out, String err) {}
