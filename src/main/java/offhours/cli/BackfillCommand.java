@@ -50,6 +50,7 @@ final class BackfillCommand implements Command {
       long sent,
       long skipped,
       long ignored,
+      long malformed,
       boolean complete,
       Duration took) {}
 
@@ -82,8 +83,11 @@ final class BackfillCommand implements Command {
         already have a result, so running it twice sends nothing twice. An interrupted run goes on after
         the last key it finished: a checkpoint file under the cache directory (backfill/) says where;
         it is removed when the listing reaches the end. A progress bar shows on a terminal.
+        A listed version that lacks what the notification is made of (its LastModified, or both its ETag
+        and its version id; S3 gives every version all of them) is not sent: it is named on stderr and
+        counted as malformed, and once what serves the bucket lists it whole, a backfill of its key sends it.
         With --json, the summary: {"bucket", "prefix", "resumedAfter", "listed", "sent", "skipped",
-        "ignored", "complete", "seconds"}.
+        "ignored", "malformed", "complete", "seconds"}.
 
         example:
           offhours backfill s3://my-bucket/photos/ --rate 20
@@ -155,6 +159,7 @@ final class BackfillCommand implements Command {
           run.sent,
           run.skipped,
           run.ignored,
+          run.malformed,
           complete,
           Duration.between(start, call.context().clock().instant()));
       print(call, summary, checkpoint);
@@ -173,6 +178,7 @@ final class BackfillCommand implements Command {
               .put("sent", s.sent())
               .put("skipped", s.skipped())
               .put("ignored", s.ignored())
+              .put("malformed", s.malformed())
               .put("complete", s.complete())
               .put("seconds", s.took().toMillis() / 1000.0)));
       return;
@@ -189,6 +195,11 @@ final class BackfillCommand implements Command {
             s.skipped(),
             s.ignored(),
             s.took().toMillis() / 1000.0)));
+    if (s.malformed() > 0) {
+      call.out()
+          .println(Format.plural(s.malformed(), "object")
+              + " not sent: the listing left out what the notification is made of (named above)");
+    }
     if (!s.complete()) {
       call.out()
           .println("stopped after " + Format.plural(s.sent(), "send")
@@ -210,6 +221,33 @@ final class BackfillCommand implements Command {
         option + " needs a positive number, got '" + Terminal.printable(value) + "'");
   }
 
+  /**
+   * What a listed object version lacks of what its notification is made of, if anything. S3's listing gives every
+   * version its LastModified (the time S3 stored it, which a notification carries as its eventTime and the result as
+   * its uploadedAt), its ETag and, in a versioned bucket, its version id: the API reference marks every member of
+   * ObjectVersion "Required: No", its Key among them, so the model promises nothing either way, but its response
+   * syntax lists each in every Version, and every stored version has them
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html,
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ObjectVersion.html). One without them is a malformed answer
+   * (the same page warns that a 200 OK can carry invalid XML), and guessing (the time of the backfill as its upload
+   * time) would date the upload wrongly in {@code cost --compare} and the results: it is not sent, and named.
+   */
+  static Optional<String> malformed(ObjectVersion version) {
+    if (version.lastModified() == null) {
+      return Optional.of(
+          "the listing gave its current version no LastModified, which S3 gives every object"
+              + " version and its notification carries as the upload time");
+    }
+    String eTag = version.eTag() == null ? "" : version.eTag().replace("\"", "");
+    String versionId = "null".equals(version.versionId()) ? "" : version.versionId();
+    if (eTag.isBlank() && (versionId == null || versionId.isBlank())) {
+      return Optional.of(
+          "the listing gave its current version neither an ETag nor a version id, one of"
+              + " which Classify needs to tell this version from any other");
+    }
+    return Optional.empty();
+  }
+
   /** One pass over the listing. */
   private static final class Run {
     private final S3Client s3;
@@ -227,6 +265,7 @@ final class BackfillCommand implements Command {
     private long sent;
     private long skipped;
     private long ignored;
+    private long malformed;
     private long nextSend = System.nanoTime();
 
     Run(
@@ -312,6 +351,14 @@ final class BackfillCommand implements Command {
         ignored++;
         return;
       }
+      Optional<String> missing = malformed(version);
+      if (missing.isPresent()) {
+        malformed++;
+        progress.line(Terminal.printable("s3://" + bucket + "/" + key + " was not sent: "
+            + missing.get() + "; once the listing gives it, send it with 'backfill s3://" + bucket
+            + "/" + key + "'"));
+        return;
+      }
       // An unversioned bucket lists version "null"; its notifications carry no versionId, and its
       // results are keyed
       // by the ETag, which a listing quotes and a notification does not.
@@ -328,14 +375,7 @@ final class BackfillCommand implements Command {
       }
       nextSend = Math.max(nextSend, System.nanoTime()) + nanosPerSend;
       String body = new ObjectNotification(
-              bucket,
-              key,
-              version.size(),
-              eTag,
-              versionId,
-              null,
-              version.lastModified() == null ? Instant.now() : version.lastModified(),
-              ORIGIN)
+              bucket, key, version.size(), eTag, versionId, null, version.lastModified(), ORIGIN)
           .body();
       sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
       sent++;

@@ -113,5 +113,11 @@ interface Progress {
         err.flush();
       }
     }
+
+    /** A line of its own on stderr, above the bar (which the next {@link #show} draws again). */
+    void line(String text) {
+      done();
+      err.println(text);
+    }
   }
 }

@@ -668,6 +668,76 @@ class OperationsIT {
         .isEqualTo(1);
   }
 
+  @Test
+  void
+      backfillSendsAVersionTheListingDatesWithItsLastModifiedAndNamesOneItDoesNotDateInsteadOfGuessing()
+          throws IOException {
+    // S3 answers every listed version with its LastModified; this listing, from a stand-in for the
+    // bucket's S3 (moto serves the queue and the results table), leaves one out, and gives another
+    // neither an ETag nor a version id.
+    byte[] listing = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+          <Name>%s</Name><Prefix>old/</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker>
+          <MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>
+          <Version><Key>old/dated.png</Key><VersionId>null</VersionId><IsLatest>true</IsLatest>
+            <LastModified>2026-01-02T03:04:05.000Z</LastModified><ETag>"aaa"</ETag><Size>3</Size>
+            <StorageClass>STANDARD</StorageClass></Version>
+          <Version><Key>old/undated.png</Key><VersionId>null</VersionId><IsLatest>true</IsLatest>
+            <ETag>"bbb"</ETag><Size>3</Size><StorageClass>STANDARD</StorageClass></Version>
+          <Version><Key>old/untagged.png</Key><VersionId>null</VersionId><IsLatest>true</IsLatest>
+            <LastModified>2026-01-02T03:04:06.000Z</LastModified><Size>3</Size>
+            <StorageClass>STANDARD</StorageClass></Version>
+        </ListVersionsResult>
+        """.formatted(moto.bucket).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    com.sun.net.httpserver.HttpServer s3 = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    s3.createContext("/", exchange -> {
+      exchange.getResponseHeaders().add("Content-Type", "application/xml");
+      exchange.sendResponseHeaders(200, listing.length);
+      try (var body = exchange.getResponseBody()) {
+        body.write(listing);
+      }
+    });
+    s3.start();
+    try {
+      StateFile state = StateFile.read(StateFile.path(cache));
+      Map<String, java.net.URI> endpoints = new java.util.HashMap<>(state.endpoints());
+      endpoints.put(
+          "s3", java.net.URI.create("http://127.0.0.1:" + s3.getAddress().getPort()));
+      MainTest.state(state.pid(), endpoints, state.names()).write(StateFile.path(cache));
+
+      CliRun run = run("backfill", "s3://" + moto.bucket + "/old/", "--rate", "500", "--json");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      JsonNode summary = run.jsonLines().getFirst();
+      assertThat(summary.get("listed").asInt()).isEqualTo(3);
+      assertThat(summary.get("sent").asInt()).isEqualTo(1);
+      assertThat(summary.get("malformed").asInt()).isEqualTo(2);
+      assertThat(summary.get("complete").asBoolean()).isTrue();
+      assertThat(run.err())
+          .contains("s3://" + moto.bucket + "/old/undated.png was not sent: the listing gave its"
+              + " current version no LastModified, which S3 gives every object version and its"
+              + " notification carries as the upload time; once the listing gives it, send it with"
+              + " 'backfill s3://" + moto.bucket + "/old/undated.png'")
+          .contains("s3://" + moto.bucket + "/old/untagged.png was not sent: the listing gave its"
+              + " current version neither an ETag nor a version id");
+      assertThat(drain(moto.queueUrl)).singleElement().satisfies(m -> {
+        ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
+        assertThat(n.key()).isEqualTo("old/dated.png");
+        assertThat(n.eventTime())
+            .as("the upload time S3 listed, not the backfill's")
+            .isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+      });
+      CliRun text = run("backfill", "s3://" + moto.bucket + "/old/", "--rate", "500");
+      assertThat(text.out())
+          .contains("2 objects not sent: the listing left out what the notification is made of"
+              + " (named above)");
+    } finally {
+      s3.stop(0);
+    }
+  }
+
   // ---- a deployed stack ----
 
   @Test
