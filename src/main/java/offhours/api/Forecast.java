@@ -186,13 +186,22 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
             + rate(wakes, control));
   }
 
-  /** "2 images/s (2 per instance until a drain is measured)", "4.1 images/s (the median of the measured drains)". */
+  /**
+   * "2 images/s (2 per instance until a drain is measured)", "4.1 images/s (the median of the measured drains)", "8
+   * images/s (the median of the drains measured on another instance count, for 4 instances)".
+   */
   private static String rate(WakePolicy wakes, ControlState control) {
-    String perSecond = decimal(wakes.drainRate(control.drain())) + " images/s";
-    return control.drain().perSecond().isEmpty()
-        ? perSecond + " (" + decimal(DrainMeter.DEFAULT_PER_SECOND)
-            + " per instance until a drain is measured)"
-        : perSecond + " (the median of the measured drains)";
+    DrainMeter drains = control.drain();
+    String perSecond = decimal(wakes.drainRate(drains)) + " images/s";
+    if (drains.rates().isEmpty()) {
+      return perSecond + " (" + decimal(DrainMeter.DEFAULT_PER_SECOND)
+          + " per instance until a drain is measured)";
+    }
+    int instances = wakes.instances();
+    return drains.measuredOn(instances)
+        ? perSecond + " (the median of the measured drains)"
+        : perSecond + " (the median of the drains measured on another instance count, for "
+            + instances + (instances == 1 ? " instance)" : " instances)");
   }
 
   /** "2", "4.1": a rate to one decimal. */

@@ -168,10 +168,13 @@ public record ControlState(
     });
   }
 
-  /** What this run adds to the drain measurements ({@link DrainMeter#observe}). */
+  /**
+   * What this run adds to the drain measurements, on {@code instances} (0: the endpoint runs another config than the
+   * stack's, measured on nothing; {@link DrainMeter#observe}).
+   */
   ControlState withDrain(
-      Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now) {
-    return with(c -> c.drain = drain.observe(ep, mp, q, now));
+      Endpoint.Status ep, Mapping.TriggerState mp, Backlog.Snapshot q, Instant now, int instances) {
+    return with(c -> c.drain = drain.observe(ep, mp, q, now, instances));
   }
 
   /** What this run sees of the uploads arriving ({@link Arrivals#observe}). */
@@ -290,7 +293,7 @@ public record ControlState(
     c.version = 1;
     c.lastAction = "learned";
     c.wakeSeconds = s.wakeSeconds();
-    c.drain = new DrainMeter(null, 0, s.drain().perSecond());
+    c.drain = new DrainMeter(null, 0, s.drain().rates());
     c.stopSeconds = s.stopSeconds();
     c.hosting = s.hosting();
     return c.build();

@@ -146,12 +146,16 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     item.put("startUncounted", AttributeValue.fromBool(next.startUncounted()));
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
-    if (!next.drain().perSecond().isEmpty()) {
+    if (!next.drain().rates().isEmpty()) {
       item.put(
           "drainPerSecond",
-          AttributeValue.fromL(next.drain().perSecond().stream()
-              .map(r -> DynamoNumbers.of(r, "a drain rate"))
+          AttributeValue.fromL(next.drain().rates().stream()
+              .map(r -> DynamoNumbers.of(r.perSecond(), "a drain rate"))
               .toList()));
+      item.put(
+          DRAIN_INSTANCES,
+          AttributeValue.fromL(
+              next.drain().rates().stream().map(r -> n(r.instances())).toList()));
     }
     PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
     if (expectedVersion == 0) {
@@ -187,14 +191,33 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     return value == null ? null : Hosting.parse(value);
   }
 
+  /**
+   * The instances each drain rate was measured on, a list beside "drainPerSecond" (which a controller of an earlier
+   * version still reads after a rollback). Absent in items written before it was recorded: those rates read with
+   * instances 0, taken as measured on the current count ({@link DrainMeter.Rate}), which is how that version planned
+   * with them, so an upgrade alone changes no plan.
+   */
+  private static final String DRAIN_INSTANCES = "drainInstances";
+
   private static DrainMeter drain(Map<String, AttributeValue> item) {
     AttributeValue rates = item.get("drainPerSecond");
+    List<AttributeValue> perSecond = rates == null || !rates.hasL() ? List.of() : rates.l();
+    AttributeValue counts = item.get(DRAIN_INSTANCES);
+    List<AttributeValue> instances = counts == null || !counts.hasL() ? null : counts.l();
+    if (instances != null && instances.size() != perSecond.size()) {
+      throw new IllegalArgumentException(DRAIN_INSTANCES + " has " + instances.size()
+          + " counts for " + perSecond.size() + " drainPerSecond rates");
+    }
+    List<DrainMeter.Rate> read = new ArrayList<>();
+    for (int i = 0; i < perSecond.size(); i++) {
+      read.add(new DrainMeter.Rate(
+          Double.parseDouble(perSecond.get(i).n()),
+          instances == null ? 0 : Integer.parseInt(instances.get(i).n())));
+    }
     return new DrainMeter(
         instant(item, "drainSince"),
         item.containsKey("drainImages") ? Long.parseLong(item.get("drainImages").n()) : 0,
-        rates == null || !rates.hasL()
-            ? List.of()
-            : rates.l().stream().map(v -> Double.parseDouble(v.n())).toList());
+        read);
   }
 
   /**

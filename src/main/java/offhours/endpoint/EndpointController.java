@@ -152,9 +152,10 @@ public final class EndpointController {
     }
 
     // After a switch of the stack's Hosting, another hosting's wake and stop times must not plan
-    // this one's.
+    // this one's. A drain is measured on the instances it serves on; an endpoint on an older
+    // config (a stack update, perhaps of InstanceCount) serves on a count this run cannot know.
     ControlState seen = observe(before.forHosting(config.hosting()), ep, q, now)
-        .withDrain(ep, mp, q, now)
+        .withDrain(ep, mp, q, now, ScheduledPolicy.stale(ep, config) ? 0 : policy.instances())
         .withArrivals(mp, q, now)
         .withTriggerSeen(mp, now)
         .withStopSeen(ep.state(), now)

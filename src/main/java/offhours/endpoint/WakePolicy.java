@@ -99,8 +99,8 @@ public final class WakePolicy {
 
   /**
    * How long {@code waiting} messages take to drain once the trigger polls: at the rate measured on this endpoint's
-   * earlier drains, or before one at {@link DrainMeter#DEFAULT_PER_SECOND} on each of its instances (INSTANCE_COUNT;
-   * with scale-to-zero a copy per instance; a serverless endpoint has none and counts as one).
+   * earlier drains on its {@link #instances} (or those on another count, scaled: {@link DrainMeter#expectedPerSecond}),
+   * or before one at {@link DrainMeter#DEFAULT_PER_SECOND} on each of its instances.
    */
   public Duration drain(DrainMeter drains, long waiting) {
     return drains.drain(waiting, instances());
@@ -111,7 +111,11 @@ public final class WakePolicy {
     return drains.expectedPerSecond(instances());
   }
 
-  private int instances() {
+  /**
+   * What the endpoint serves on, as drain rates are counted: INSTANCE_COUNT; with scale-to-zero its copies when awake,
+   * one per instance; a serverless endpoint has none and counts as one.
+   */
+  public int instances() {
     return config.hosting() == Hosting.SERVERLESS ? 1 : config.instanceCount();
   }
 

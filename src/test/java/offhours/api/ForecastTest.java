@@ -100,6 +100,33 @@ class ForecastTest {
   }
 
   @Test
+  void drainsMeasuredOnAnotherInstanceCountAreScaledToTheStacksCount() {
+    Backlog.Snapshot thousandAhead = new Backlog.Snapshot(1000, 0, 0, 0);
+    ControlState onFour =
+        controlState().drainRatesOn(4, List.of(20.0)).hosting(Hosting.SCHEDULED).build();
+
+    Forecast one = Forecast.of(
+        ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10, serving(), onFour, thousandAhead));
+    assertThat(one.retryAfterSeconds(WEDNESDAY_10))
+        .as(
+            "20/s on 4 instances is 5/s on the stack's 1: 1,000 in 200 s, not 50 s; the batch's 10 s")
+        .isEqualTo(210);
+    assertThat(one.reason())
+        .isEqualTo("the endpoint is serving; 1000 ahead in the queue, which drain in about 3 min"
+            + " at 5 images/s (the median of the drains measured on another instance count, for 1"
+            + " instance), then this upload's batch: expected in about 4 min");
+
+    ControlState onOne =
+        controlState().drainRatesOn(1, List.of(5.0)).hosting(Hosting.SCHEDULED).build();
+    Forecast four = Forecast.of(
+        ApiFixtures.config(Map.of("INSTANCE_COUNT", "4")),
+        ApiFixtures.seen(WEDNESDAY_10, serving(), onOne, thousandAhead));
+    assertThat(four.retryAfterSeconds(WEDNESDAY_10))
+        .as("5/s on 1 instance: 8/s on 4 (the default's 2 each, below 20 linear): 125 s, not 200")
+        .isEqualTo(135);
+  }
+
+  @Test
   void beforeADrainIsMeasuredEachInstanceDrainsAtTheDefaultRate() {
     Backlog.Snapshot fiveThousandAhead = new Backlog.Snapshot(5000, 0, 0, 0);
 

@@ -104,7 +104,12 @@ class AwsAdaptersIT {
         // the wake history keeps its order: the oldest is forgotten first
         .wakeSeconds(List.of(612L, 587L, 1804L))
         .drain(new DrainMeter(
-            Instant.parse("2026-01-14T09:04:00Z"), 1250, List.of(4.85, 4.3333333333333, 5.0)))
+            Instant.parse("2026-01-14T09:04:00Z"),
+            1250,
+            List.of(
+                new DrainMeter.Rate(4.85, 1),
+                new DrainMeter.Rate(4.3333333333333, 4),
+                new DrainMeter.Rate(5.0, 1))))
         .build();
     assertThat(control.save(first, 0)).isTrue();
     assertThat(control.load()).contains(first);

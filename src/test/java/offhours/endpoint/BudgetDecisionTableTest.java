@@ -463,6 +463,48 @@ class BudgetDecisionTableTest {
     assertThat(d.wantReason()).doesNotContain("arriving");
   }
 
+  /**
+   * 3000 uploads waiting since 09:40 Berlin (due 10:40), seen at 10:00 with the endpoint off; 11 min wakes learned, and
+   * drains of {@code perSecond} measured on {@code measuredOn} instances; the stack now runs {@code instances}.
+   */
+  private static Decision threeThousandWaiting(int instances, int measuredOn, double perSecond) {
+    Rig rig =
+        new Rig(Map.of("MAX_WAIT_MINUTES", "60", "INSTANCE_COUNT", Integer.toString(instances)));
+    rig.seed(ControlStateBuilder.controlState()
+        .wakeSeconds(ELEVEN_MINUTE_WAKES)
+        .drainRatesOn(measuredOn, List.of(perSecond, perSecond, perSecond))
+        .backlogSince(Instant.parse("2026-01-14T08:40:00Z"))
+        .scheduleOpen(true)
+        .lastRun(rig.now.minusSeconds(60), false)
+        .build());
+    rig.queue = new Backlog.Snapshot(3000, 0, 0, 0);
+    Decision d = rig.run();
+    assertThat(d.action()).as(d.toString()).isEqualTo(Action.NONE);
+    return d;
+  }
+
+  @Test
+  void afterTheInstanceCountFellDrainsMeasuredOnMoreInstancesPlanAProportionallySlowerDrain() {
+    assertThat(threeThousandWaiting(4, 4, 20.0).nextRunAt())
+        .as("on their own 4 instances: 09:40 - 11 min - 10 s - 3000 at 20/s (150 s)")
+        .isEqualTo(Instant.parse("2026-01-14T09:26:20Z"));
+    Decision one = threeThousandWaiting(1, 4, 20.0);
+    assertThat(one.nextRunAt())
+        .as("on 1 instance: 3000 at 5/s (600 s), or the oldest misses its budget by 7.5 min")
+        .isEqualTo(Instant.parse("2026-01-14T09:18:50Z"));
+    assertThat(one.wantReason()).contains("and the drain 10 min");
+  }
+
+  @Test
+  void afterTheInstanceCountRoseDrainsMeasuredOnFewerPlanAFasterDrainUpToTheDefaultPerInstance() {
+    assertThat(threeThousandWaiting(1, 1, 5.0).nextRunAt())
+        .as("on their own 1 instance: 09:40 - 11 min - 10 s - 3000 at 5/s (600 s)")
+        .isEqualTo(Instant.parse("2026-01-14T09:18:50Z"));
+    assertThat(threeThousandWaiting(4, 1, 5.0).nextRunAt())
+        .as("on 4 instances: 3000 at 8/s (4 x the default 2/s, below 4 x 5/s): 375 s")
+        .isEqualTo(Instant.parse("2026-01-14T09:22:35Z"));
+  }
+
   @Test
   void aBudgetLongerThanTheLearnedWakeStopsAfterTheDrainAsBefore() {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "15"));

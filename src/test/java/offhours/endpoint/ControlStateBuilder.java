@@ -96,9 +96,18 @@ public final class ControlStateBuilder {
     return this;
   }
 
-  /** The drain rates measured so far, oldest first (images per second). */
+  /**
+   * The drain rates measured so far, oldest first (images per second), without their instance count, as an item
+   * written before counts were recorded: measured on whatever count the reader runs with.
+   */
   public ControlStateBuilder drainRates(List<Double> perSecond) {
-    state.drain = new DrainMeter(null, 0, perSecond);
+    return drainRatesOn(0, perSecond);
+  }
+
+  /** The drain rates measured so far on {@code instances} instances, oldest first (images per second). */
+  public ControlStateBuilder drainRatesOn(int instances, List<Double> perSecond) {
+    state.drain = new DrainMeter(
+        null, 0, perSecond.stream().map(r -> new DrainMeter.Rate(r, instances)).toList());
     return this;
   }
 

@@ -28,21 +28,20 @@ class DrainMeterTest {
   }
 
   @Test
-  void aMeasuredRateIsTheWholeEndpointsAndNotMultipliedByItsInstances() {
-    DrainMeter measured = new DrainMeter(null, 0, List.of(5.0));
-    assertThat(measured.drain(1000, 1)).isEqualTo(Duration.ofSeconds(200));
+  void aMeasuredRateIsTheWholeEndpointsAndNotMultipliedByTheInstancesItWasMeasuredOn() {
+    DrainMeter measured = new DrainMeter(null, 0, List.of(new DrainMeter.Rate(5.0, 4)));
     assertThat(measured.drain(1000, 4)).isEqualTo(Duration.ofSeconds(200));
   }
 
   @Test
   void aDrainIsMeasuredFromTheFirstRunThatSeesItToTheFirstRunThatSeesTheQueueIdle() {
-    DrainMeter m =
-        DrainMeter.NONE.observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 100, 0, 0), T0);
+    DrainMeter m = DrainMeter.NONE.observe(
+        UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 100, 0, 0), T0, 1);
     assertThat(m.since()).isEqualTo(T0);
     assertThat(m.images()).isEqualTo(900); // in flight was already handed out: not counted
     m = m.observe(
-        UP, TriggerState.ENABLED, new Backlog.Snapshot(300, 100, 0, 0), T0.plusSeconds(60));
-    m = m.observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(180));
+        UP, TriggerState.ENABLED, new Backlog.Snapshot(300, 100, 0, 0), T0.plusSeconds(60), 1);
+    m = m.observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(180), 1);
     assertThat(m.since()).isNull();
     assertThat(m.perSecond()).containsExactly(5.0);
     assertThat(m.drain(1000, 1)).isEqualTo(Duration.ofSeconds(200));
@@ -51,17 +50,19 @@ class DrainMeterTest {
   @Test
   void smallDrainsAndDrainsCutShortByAStopMeasureNothing() {
     DrainMeter small = DrainMeter.NONE
-        .observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(20, 0, 0, 0), T0)
-        .observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(60));
+        .observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(20, 0, 0, 0), T0, 1)
+        .observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(60), 1);
     assertThat(small).isEqualTo(DrainMeter.NONE);
     DrainMeter stopped = DrainMeter.NONE
-        .observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 0, 0, 0), T0)
-        .observe(UP, TriggerState.DISABLED, new Backlog.Snapshot(400, 0, 0, 0), T0.plusSeconds(60))
+        .observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 0, 0, 0), T0, 1)
+        .observe(
+            UP, TriggerState.DISABLED, new Backlog.Snapshot(400, 0, 0, 0), T0.plusSeconds(60), 1)
         .observe(
             Endpoint.Status.ABSENT,
             TriggerState.DISABLED,
             Backlog.Snapshot.EMPTY,
-            T0.plusSeconds(120));
+            T0.plusSeconds(120),
+            1);
     assertThat(stopped).isEqualTo(DrainMeter.NONE);
   }
 
@@ -71,11 +72,88 @@ class DrainMeterTest {
     DrainMeter m = new DrainMeter(null, 0, List.of());
     for (double r : rates) {
       m = m.observe(
-              UP, TriggerState.ENABLED, new Backlog.Snapshot(Math.round(r * 100), 0, 0, 0), T0)
-          .observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(100));
+              UP, TriggerState.ENABLED, new Backlog.Snapshot(Math.round(r * 100), 0, 0, 0), T0, 1)
+          .observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(100), 1);
     }
     // 9.0 and 1.0 fell out of the last ten; 1.0 measured nothing anyway (100 images).
     assertThat(m.perSecond()).hasSize(WakePolicy.HISTORY).doesNotContain(9.0);
     assertThat(m.expectedPerSecond(1)).isEqualTo(4.1);
+  }
+
+  private static DrainMeter measured(DrainMeter.Rate... rates) {
+    return new DrainMeter(null, 0, List.of(rates));
+  }
+
+  @Test
+  void aRateMeasuredOnMoreInstancesIsScaledDownInProportionSoTheBudgetIsNotLate() {
+    DrainMeter onFour = measured(new DrainMeter.Rate(20.0, 4));
+    assertThat(onFour.expectedPerSecond(1)).as("20/s on 4: 5/s on 1").isEqualTo(5.0);
+    assertThat(onFour.drain(1000, 1)).as("1,000 at 5/s, not 50 s at 20/s").hasSeconds(200);
+    assertThat(onFour.expectedPerSecond(2)).isEqualTo(10.0);
+    assertThat(onFour.drain(1000, 4)).as("its own count: as measured").hasSeconds(50);
+  }
+
+  @Test
+  void
+      aRateMeasuredOnFewerInstancesGrowsNoFasterThanTheDefaultPerInstanceNorBelowWhatWasMeasured() {
+    assertThat(measured(new DrainMeter.Rate(5.0, 1)).expectedPerSecond(4))
+        .as("5/s on 1: between 5 (no gain) and 20 (linear), the default's 4 x 2 = 8")
+        .isEqualTo(8.0);
+    assertThat(measured(new DrainMeter.Rate(5.0, 1)).drain(1000, 4))
+        .as("1,000 at 8/s, not 200 s at 5/s")
+        .hasSeconds(125);
+    assertThat(measured(new DrainMeter.Rate(1.0, 1)).expectedPerSecond(4))
+        .as("a slow model, 1/s on 1: linear, 4/s, is below the default's 8")
+        .isEqualTo(4.0);
+    assertThat(measured(new DrainMeter.Rate(12.0, 1)).expectedPerSecond(4))
+        .as("12/s on 1: never below what one instance drained")
+        .isEqualTo(12.0);
+  }
+
+  @Test
+  void ratesMeasuredOnTheCurrentCountReplaceScaledOnes() {
+    DrainMeter mixed = measured(
+        new DrainMeter.Rate(20.0, 4),
+        new DrainMeter.Rate(21.0, 4),
+        new DrainMeter.Rate(19.0, 4),
+        new DrainMeter.Rate(3.0, 1));
+    assertThat(mixed.expectedPerSecond(1))
+        .as("the one drain on 1, not 5/s scaled")
+        .isEqualTo(3.0);
+    assertThat(mixed.measuredOn(1)).isTrue();
+    assertThat(mixed.expectedPerSecond(4)).isEqualTo(20.0);
+    assertThat(mixed.measuredOn(2)).isFalse();
+    assertThat(mixed.expectedPerSecond(2))
+        .as("none on 2: the lower median of 10, 10.5, 9.5 (halved) and 4 (3/s on 1: 6 linear, the"
+            + " default's 2 x 2 at most)")
+        .isEqualTo(9.5);
+  }
+
+  @Test
+  void aRateReadWithoutItsCountIsTheReadersAndTheControllerRecordsItsCountWithEachDrain() {
+    DrainMeter old = measured(new DrainMeter.Rate(5.0, 0));
+    assertThat(old.drain(1000, 4)).as("taken as measured on the current count").hasSeconds(200);
+    assertThat(old.measuredOn(3)).isTrue();
+
+    DrainMeter m = old.observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 0, 0, 0), T0, 3)
+        .observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(100), 3);
+    assertThat(m.rates()).containsExactly(new DrainMeter.Rate(5.0, 3), new DrainMeter.Rate(9.0, 3));
+  }
+
+  @Test
+  void aDrainEndingOnAnEndpointOfUnknownCountMeasuresNothing() {
+    DrainMeter m = DrainMeter.NONE
+        .observe(UP, TriggerState.ENABLED, new Backlog.Snapshot(900, 0, 0, 0), T0, 1)
+        .observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(100), 0);
+    assertThat(m).isEqualTo(DrainMeter.NONE);
+  }
+
+  @Test
+  void aRateIsPositiveAndItsCountNotNegative() {
+    assertThatThrownBy(() -> new DrainMeter.Rate(0, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a drain rate needs images/s > 0 and instances >= 0, got 0.0, 1");
+    assertThatThrownBy(() -> new DrainMeter.Rate(2.0, -1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -142,6 +142,47 @@ class DynamoControlTableTest {
   }
 
   @Test
+  void eachDrainRateRoundTripsWithItsInstancesAndAnOlderStatesRatesHaveNone() {
+    ControlState measured = ControlStateBuilder.controlState()
+        .drain(new DrainMeter(
+            null, 0, List.of(new DrainMeter.Rate(4.5, 1), new DrainMeter.Rate(18.0, 4))))
+        .build();
+    assertThat(control.save(measured, 0)).isTrue();
+    assertThat(control.load()).contains(measured);
+    Map<String, AttributeValue> item = dynamo.items.get("controller|state");
+    assertThat(item.get("drainPerSecond"))
+        .as("the rates as before: a controller rolled back to the version before reads them")
+        .isEqualTo(AttributeValue.fromL(
+            List.of(AttributeValue.fromN("4.5"), AttributeValue.fromN("18.0"))));
+    assertThat(item.get("drainInstances"))
+        .isEqualTo(
+            AttributeValue.fromL(List.of(AttributeValue.fromN("1"), AttributeValue.fromN("4"))));
+
+    dynamo.putItem(r -> r.tableName("control")
+        .item(Map.of(
+            "pk", AttributeValue.fromS("controller"),
+            "sk", AttributeValue.fromS("state"),
+            "version", AttributeValue.fromN("7"),
+            "drainPerSecond", AttributeValue.fromL(List.of(AttributeValue.fromN("4.5"))))));
+    assertThat(control.load().orElseThrow().drain().rates())
+        .as("written before counts were: the reader's count")
+        .containsExactly(new DrainMeter.Rate(4.5, 0));
+
+    dynamo.putItem(r -> r.tableName("control")
+        .item(Map.of(
+            "pk", AttributeValue.fromS("controller"),
+            "sk", AttributeValue.fromS("state"),
+            "version", AttributeValue.fromN("8"),
+            "drainPerSecond", AttributeValue.fromL(List.of(AttributeValue.fromN("4.5"))),
+            "drainInstances",
+                AttributeValue.fromL(
+                    List.of(AttributeValue.fromN("1"), AttributeValue.fromN("4"))))));
+    assertThatThrownBy(control::load)
+        .isInstanceOf(DynamoControlTable.UnreadableItem.class)
+        .hasMessageEndingWith("drainInstances has 2 counts for 1 drainPerSecond rates");
+  }
+
+  @Test
   void aRecordedDecisionKeepsItsNextRunAndWhatStartedTheRun() {
     Decision d = new Decision(
         Instant.parse("2026-01-14T09:00:30.120Z"),

@@ -71,8 +71,53 @@ class EndpointControllerTest {
     rig.run();
     // 1000 waiting at the first run, idle 250 s later: 4 images/s, never more than the endpoint
     // did.
-    assertThat(rig.state().drain().perSecond()).containsExactly(4.0);
+    assertThat(rig.state().drain().rates()).containsExactly(new DrainMeter.Rate(4.0, 1));
     assertThat(rig.state().drain().drain(1200, 1)).hasSeconds(300);
+  }
+
+  /**
+   * The endpoint serving on the stack's config, the trigger polling, 1000 waiting; 250 s later the queue is idle, the
+   * endpoint serving on {@code configAtTheEnd}.
+   */
+  private static void drainOf1000In250Seconds(Rig rig, String configAtTheEnd) {
+    rig.endpoint = serving(rig, "offhours-endpoint-config");
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.queue = new Backlog.Snapshot(1000, 50, 0, 0);
+    rig.run();
+    rig.now = rig.now.plusSeconds(250);
+    rig.endpoint = serving(rig, configAtTheEnd);
+    rig.queue = Backlog.Snapshot.EMPTY;
+    rig.run();
+  }
+
+  private static Endpoint.Status serving(Rig rig, String config) {
+    return Endpoint.Status.of(State.IN_SERVICE, null, rig.now.minusSeconds(3600), rig.now)
+        .withConfig(config, false);
+  }
+
+  @Test
+  void aDrainIsRecordedWithTheInstanceCountTheControllerRunsWith() {
+    Rig rig = new Rig(Map.of("INSTANCE_COUNT", "3"));
+    drainOf1000In250Seconds(rig, "offhours-endpoint-config");
+    assertThat(rig.state().drain().rates()).containsExactly(new DrainMeter.Rate(4.0, 3));
+  }
+
+  @Test
+  void aDrainEndingOnAnEndpointThatRunsAnotherConfigThanTheStacksIsNotMeasured() {
+    Rig rig = new Rig();
+    drainOf1000In250Seconds(rig, "offhours-endpoint-config-before-the-update");
+    assertThat(rig.state().drain().rates())
+        .as("a stack update between the runs: the endpoint may serve on another count")
+        .isEmpty();
+  }
+
+  @Test
+  void ratesReadWithoutACountAreRecordedWithTheCountOfTheFirstControllerThatRuns() {
+    Rig rig = new Rig(Map.of("INSTANCE_COUNT", "2"));
+    rig.seed(ControlStateBuilder.controlState().drainRates(List.of(4.0, 6.0)).build());
+    rig.run();
+    assertThat(rig.state().drain().rates())
+        .containsExactly(new DrainMeter.Rate(4.0, 2), new DrainMeter.Rate(6.0, 2));
   }
 
   @Test

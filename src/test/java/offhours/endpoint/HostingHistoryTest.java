@@ -28,7 +28,7 @@ class HostingHistoryTest {
     StateCopy c = new StateCopy(s.withStop(1440)
         .withRun(now.minusSeconds(60), false, "NONE: nothing waiting")
         .withVersion(1));
-    c.drain = new DrainMeter(null, 0, List.of(50.0));
+    c.drain = new DrainMeter(null, 0, List.of(new DrainMeter.Rate(50.0, 1)));
     c.hosting = hosting;
     return c.build();
   }
