@@ -59,12 +59,29 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     return Math.max(MIN_RETRY_AFTER_SECONDS, Math.min(MAX_RETRY_AFTER_SECONDS, seconds));
   }
 
-  /** The forecast for an upload that joins the queue now. */
+  /** The forecast for an upload that joins the queue now: all that waits is ahead of it. */
   public static Forecast of(ApiConfig config, StackObserver.Observed seen) {
+    return forecast(config, seen, seen.queue().visible() + seen.queue().delayed());
+  }
+
+  /**
+   * The forecast for an object that waits in the queue already (GET /results of an object without its result): it is
+   * one of the messages the queue counts (visible, or deferred), so one fewer is ahead of it, and the drain counts it
+   * once, with its own batch. The counts do not say which message is whose: an object Classify already has (in flight)
+   * has nothing ahead, however many wait, and one the counts do not show yet (they may lag until at least a minute after
+   * the last send: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html)
+   * has one more ahead than counted.
+   */
+  public static Forecast ofQueued(ApiConfig config, StackObserver.Observed seen) {
+    return forecast(
+        config, seen, Math.max(0, seen.queue().visible() + seen.queue().delayed() - 1));
+  }
+
+  /** The forecast for an upload with {@code ahead} messages before it in the queue (visible and deferred). */
+  private static Forecast forecast(ApiConfig config, StackObserver.Observed seen, long ahead) {
     Instant now = seen.at();
     Duration tick = config.controllerInterval();
     Optional<Decision> last = seen.decision();
-    long ahead = seen.queue().visible() + seen.queue().delayed();
     WakePolicy wakes = new WakePolicy(config.controller());
     Duration firstBatch = wakes.firstBatch();
     // What the controller will plan with: after a switch of Hosting, none of the other hosting's

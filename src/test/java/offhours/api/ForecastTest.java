@@ -127,6 +127,56 @@ class ForecastTest {
   }
 
   @Test
+  void anObjectWaitingInTheQueueIsNotAheadOfItself() {
+    Backlog.Snapshot itAndTenMore = new Backlog.Snapshot(11, 3, 0, 0);
+    StackObserver.Observed seen =
+        ApiFixtures.seen(WEDNESDAY_10, serving(), ControlState.INITIAL, itAndTenMore);
+
+    Forecast queued = Forecast.ofQueued(ApiFixtures.config(), seen);
+    assertThat(queued.reason())
+        .isEqualTo("the endpoint is serving; 10 ahead in the queue, which drain in about 5 s at 2"
+            + " images/s (2 per instance until a drain is measured), then this upload's batch:"
+            + " expected in about 15 s");
+    assertThat(queued.retryAfterSeconds(WEDNESDAY_10)).isEqualTo(15);
+    assertThat(Forecast.of(ApiFixtures.config(), seen).retryAfterSeconds(WEDNESDAY_10))
+        .as("a new upload has all 11 ahead: 5.5 s, rounded up, and the batch")
+        .isEqualTo(16);
+
+    Forecast alone = Forecast.ofQueued(
+        ApiFixtures.config(),
+        ApiFixtures.seen(WEDNESDAY_10, serving(), ControlState.INITIAL, ONE_WAITING));
+    assertThat(alone.reason()).contains("nothing ahead in the queue");
+    assertThat(alone.retryAfterSeconds(WEDNESDAY_10)).isEqualTo(10);
+  }
+
+  @Test
+  void anObjectWaitingForAStartingEndpointIsCountedOnceInTheDrain() {
+    Decision creating = decision(
+        WEDNESDAY_10.minusSeconds(60),
+        true,
+        Endpoint.State.CREATING,
+        WEDNESDAY_10.minusSeconds(600),
+        Mapping.TriggerState.DISABLED);
+    ControlState waking = controlState()
+        .wakeIssuedAt(WEDNESDAY_10.minusSeconds(600))
+        .hosting(Hosting.SCHEDULED)
+        .build();
+    StackObserver.Observed seen =
+        ApiFixtures.seen(WEDNESDAY_10, creating, waking, new Backlog.Snapshot(600, 0, 0, 0));
+
+    Forecast queued = Forecast.ofQueued(ApiFixtures.config(), seen);
+    assertThat(queued.reason())
+        .endsWith("then the first batch, and 600 in the queue (this upload included) drain in"
+            + " about 5 min at 2 images/s (2 per instance until a drain is measured)");
+    assertThat(queued.retryAfterSeconds(WEDNESDAY_10))
+        .as("the default 30 min wake issued 10 min ago: 1200 s; the first batch 10 s; 600 at 2/s")
+        .isEqualTo(1200 + 10 + 300);
+    assertThat(Forecast.of(ApiFixtures.config(), seen).reason())
+        .as("a new upload joins the 600")
+        .contains("601 in the queue (this upload included)");
+  }
+
+  @Test
   void beforeADrainIsMeasuredEachInstanceDrainsAtTheDefaultRate() {
     Backlog.Snapshot fiveThousandAhead = new Backlog.Snapshot(5000, 0, 0, 0);
 

@@ -16,6 +16,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import offhours.endpoint.Backlog;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.Decision;
+import offhours.endpoint.Endpoint;
+import offhours.endpoint.Mapping;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import org.junit.jupiter.api.Test;
@@ -52,6 +57,9 @@ class ResultsRouteTest {
   private final List<QueryRequest> queries = new ArrayList<>();
   /** The results table's items, in sk order as a Query returns them; each Query answers a page of at most 40. */
   private final List<Map<String, AttributeValue>> items = new ArrayList<>();
+  /** What the route's forecast sees of the stack. */
+  private StackObserver.Observed observed = ApiFixtures.seen(NOW);
+
   /** What HeadObject answers for photos/*.png (an unversioned bucket: its ETag, quoted); null: no such object. */
   private String currentETag;
 
@@ -219,6 +227,37 @@ class ResultsRouteTest {
   }
 
   @Test
+  void aWaitingObjectIsNotCountedAheadOfItself() {
+    currentETag = "\"" + eTag(7) + "\"";
+    Decision serving = new Decision(
+        NOW.minusSeconds(60),
+        true,
+        "working hours; 11 waiting",
+        Endpoint.Status.of(Endpoint.State.IN_SERVICE, null, NOW.minusSeconds(3600), null),
+        Mapping.TriggerState.ENABLED,
+        new Backlog.Snapshot(11, 0, 0, 0),
+        Decision.Action.NONE,
+        "serving",
+        "ok",
+        false,
+        null);
+    observed =
+        ApiFixtures.seen(NOW, serving, ControlState.INITIAL, new Backlog.Snapshot(11, 0, 0, 0));
+
+    ApiResponse answer = route().byQuery(request(Map.of("object", "photos/new.png")));
+
+    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(JsonText.string(body, "state")).isEqualTo("WAITING");
+    assertThat(JsonText.string(body, "reason"))
+        .as("the object is one of the 11")
+        .isEqualTo("the endpoint is serving; 10 ahead in the queue, which drain in about 5 s at 2"
+            + " images/s (2 per instance until a drain is measured), then this upload's batch:"
+            + " expected in about 15 s; in the queue: 11 waiting, 0 being classified, 0 deferred"
+            + " (handed back while the endpoint was unavailable)");
+    assertThat(answer.headers()).containsEntry("retry-after", "15");
+  }
+
+  @Test
   void theCurrentVersionIsLookedUpWhenItsResultIsOlderThanTheHundredShown() {
     results("photos/hot.png", 120);
     currentETag = "\"" + eTag(3) + "\"";
@@ -318,7 +357,7 @@ class ResultsRouteTest {
         s3(),
         new ResultsTable(dynamo(), config.resultsTable()),
         new ResultsQuery(dynamo(), config.resultsTable()),
-        () -> ApiFixtures.seen(NOW),
+        () -> observed,
         liveSettings);
   }
 
