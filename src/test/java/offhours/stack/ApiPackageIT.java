@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** api.zip holds what the API function needs and nothing of the controller, local mode or Jackson databind. */
@@ -95,6 +96,17 @@ class ApiPackageIT {
             services.clients().build(Service.DYNAMODB, DynamoDbClient.builder());
         SqsClient sqs = services.clients().build(Service.SQS, SqsClient.builder())) {
       dynamo.createTable(StackSpec.CONTROL_TABLE.createTableRequest(control));
+      // A controller's state with drain rates and their instance counts: the zip reads it with its
+      // own
+      // classes (DynamoControlTable, DrainMeter and its Rate).
+      dynamo.putItem(b -> b.tableName(control)
+          .item(Map.of(
+              "pk", AttributeValue.fromS("controller"),
+              "sk", AttributeValue.fromS("state"),
+              "version", AttributeValue.fromN("1"),
+              "hosting", AttributeValue.fromS("scheduled"),
+              "drainPerSecond", AttributeValue.fromL(List.of(AttributeValue.fromN("4.5"))),
+              "drainInstances", AttributeValue.fromL(List.of(AttributeValue.fromN("1"))))));
       String queue =
           sqs.createQueue(b -> b.queueName("offhours-queue-" + suffix)).queueUrl();
       String dlq = sqs.createQueue(b -> b.queueName("offhours-dlq-" + suffix)).queueUrl();
