@@ -54,10 +54,10 @@ public record DrainMeter(Instant since, long images, List<Rate> rates) {
     }
 
     /**
-     * This rate on {@code count} instances. On fewer than it was measured on, in proportion: the drain is at most
-     * linear in instances (it can be bound elsewhere, by the consumer's concurrency or the queue, but removing instances
-     * never leaves each one more to do than before), so the scaled rate is never above the true one and the budget is
-     * not late. On more, the true rate is somewhere between this rate (more instances never drain slower) and this rate
+     * This rate on {@code count} instances. On fewer than it was measured on, in proportion: the drain grows at most
+     * linearly with instances (each serves its share; a bound elsewhere, the consumer's concurrency or the queue, only
+     * holds the larger count back), so per instance fewer drain at least as fast, the scaled rate is never above the
+     * true one and the budget is not late. On more, the true rate is somewhere between this rate (more instances never drain slower) and this rate
      * scaled up in proportion (reached only when the instances alone bound the drain); which, the controller cannot
      * tell: the consumer's bound, MaximumConcurrency x BATCH_CONCURRENCY images in flight, is a concurrency, not a rate,
      * and the controller is not given it. So it plans no faster than a fresh stack would on that count
@@ -72,11 +72,6 @@ public record DrainMeter(Instant since, long images, List<Rate> rates) {
       }
       return Math.max(perSecond, Math.min(scaled, DEFAULT_PER_SECOND * count));
     }
-  }
-
-  /** The measured rates, images per second, oldest first (each the whole endpoint's on its own instance count). */
-  public List<Double> perSecond() {
-    return rates.stream().map(Rate::perSecond).toList();
   }
 
   /**

@@ -43,7 +43,7 @@ class DrainMeterTest {
         UP, TriggerState.ENABLED, new Backlog.Snapshot(300, 100, 0, 0), T0.plusSeconds(60), 1);
     m = m.observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(180), 1);
     assertThat(m.since()).isNull();
-    assertThat(m.perSecond()).containsExactly(5.0);
+    assertThat(m.rates()).containsExactly(new DrainMeter.Rate(5.0, 1));
     assertThat(m.drain(1000, 1)).isEqualTo(Duration.ofSeconds(200));
   }
 
@@ -76,7 +76,10 @@ class DrainMeterTest {
           .observe(UP, TriggerState.ENABLED, Backlog.Snapshot.EMPTY, T0.plusSeconds(100), 1);
     }
     // 9.0 and 1.0 fell out of the last ten; 1.0 measured nothing anyway (100 images).
-    assertThat(m.perSecond()).hasSize(WakePolicy.HISTORY).doesNotContain(9.0);
+    assertThat(m.rates())
+        .hasSize(WakePolicy.HISTORY)
+        .extracting(DrainMeter.Rate::perSecond)
+        .doesNotContain(9.0);
     assertThat(m.expectedPerSecond(1)).isEqualTo(4.1);
   }
 

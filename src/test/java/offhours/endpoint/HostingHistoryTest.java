@@ -53,7 +53,7 @@ class HostingHistoryTest {
     assertThat(after.hosting()).isEqualTo(Hosting.SCHEDULED);
     assertThat(after.wakeSeconds()).isEmpty();
     assertThat(after.stopSeconds()).isEmpty();
-    assertThat(after.drain().perSecond()).isEmpty();
+    assertThat(after.drain().rates()).isEmpty();
   }
 
   @Test
@@ -65,7 +65,7 @@ class HostingHistoryTest {
     assertThat(rig.run().wantReason()).contains("starting takes about 90 s");
     assertThat(rig.state().wakeSeconds()).hasSize(WakePolicy.HISTORY);
     assertThat(rig.state().stopSeconds()).containsExactly(1440L);
-    assertThat(rig.state().drain().perSecond()).containsExactly(50.0);
+    assertThat(rig.state().drain().rates()).containsExactly(new DrainMeter.Rate(50.0, 1));
     ControlState s = learnedWith(Hosting.SCHEDULED, rig.now);
     assertThat(s.forHosting(Hosting.SCHEDULED)).isSameAs(s);
   }
