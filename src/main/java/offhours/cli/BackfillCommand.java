@@ -323,15 +323,22 @@ final class BackfillCommand implements Command {
             long sentBefore = sent;
             one(version);
             done++;
-            lastDone = version.key();
+            String key = version.key();
             progress.show(
-                done, listed, more, sent + " sent  " + skipped + " skipped", version.key());
-            if (sent > sentBefore || done % CHECKPOINT_EVERY == 0) {
-              checkpoint.save(version.key());
+                done,
+                listed,
+                more,
+                sent + " sent  " + skipped + " skipped",
+                key == null ? "" : key);
+            if (key != null) {
+              lastDone = key;
+              if (sent > sentBefore || done % CHECKPOINT_EVERY == 0) {
+                checkpoint.save(key);
+              }
             }
           }
-          if (!latest.isEmpty()) {
-            checkpoint.save(latest.getLast().key());
+          if (lastDone != null) {
+            checkpoint.save(lastDone);
           }
           if (!more) {
             checkpoint.clear();
@@ -347,6 +354,15 @@ final class BackfillCommand implements Command {
 
     private void one(ObjectVersion version) throws InterruptedException {
       String key = version.key();
+      if (key == null || key.isEmpty()) {
+        // S3 lists every version with its key; without one there is nothing to name or to send.
+        malformed++;
+        progress.line(Terminal.printable(
+            "s3://" + bucket + "/" + prefix + "...: the listing gave a version no"
+                + " Key; it was not sent and cannot be named here: list the bucket ('aws s3api"
+                + " list-object-versions') to find it"));
+        return;
+      }
       if (!StackSpec.NOTIFICATION.matches(key)) {
         ignored++;
         return;

@@ -674,7 +674,7 @@ class OperationsIT {
           throws IOException {
     // S3 answers every listed version with its LastModified; this listing, from a stand-in for the
     // bucket's S3 (moto serves the queue and the results table), leaves one out, and gives another
-    // neither an ETag nor a version id.
+    // neither an ETag nor a version id, and a third no Key.
     byte[] listing = """
         <?xml version="1.0" encoding="UTF-8"?>
         <ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
@@ -685,6 +685,9 @@ class OperationsIT {
             <StorageClass>STANDARD</StorageClass></Version>
           <Version><Key>old/undated.png</Key><VersionId>null</VersionId><IsLatest>true</IsLatest>
             <ETag>"bbb"</ETag><Size>3</Size><StorageClass>STANDARD</StorageClass></Version>
+          <Version><VersionId>null</VersionId><IsLatest>true</IsLatest>
+            <LastModified>2026-01-02T03:04:06.000Z</LastModified><ETag>"ccc"</ETag><Size>3</Size>
+            <StorageClass>STANDARD</StorageClass></Version>
           <Version><Key>old/untagged.png</Key><VersionId>null</VersionId><IsLatest>true</IsLatest>
             <LastModified>2026-01-02T03:04:06.000Z</LastModified><Size>3</Size>
             <StorageClass>STANDARD</StorageClass></Version>
@@ -711,9 +714,9 @@ class OperationsIT {
 
       assertThat(run.exitCode()).as(run.err()).isZero();
       JsonNode summary = run.jsonLines().getFirst();
-      assertThat(summary.get("listed").asInt()).isEqualTo(3);
+      assertThat(summary.get("listed").asInt()).isEqualTo(4);
       assertThat(summary.get("sent").asInt()).isEqualTo(1);
-      assertThat(summary.get("malformed").asInt()).isEqualTo(2);
+      assertThat(summary.get("malformed").asInt()).isEqualTo(3);
       assertThat(summary.get("complete").asBoolean()).isTrue();
       assertThat(run.err())
           .contains("s3://" + moto.bucket + "/old/undated.png was not sent: the listing gave its"
@@ -721,7 +724,10 @@ class OperationsIT {
               + " notification carries as the upload time; once the listing gives it, send it with"
               + " 'backfill s3://" + moto.bucket + "/old/undated.png'")
           .contains("s3://" + moto.bucket + "/old/untagged.png was not sent: the listing gave its"
-              + " current version neither an ETag nor a version id");
+              + " current version neither an ETag nor a version id")
+          .contains(
+              "s3://" + moto.bucket + "/old/...: the listing gave a version no Key; it was not"
+                  + " sent and cannot be named here");
       assertThat(drain(moto.queueUrl)).singleElement().satisfies(m -> {
         ObjectNotification n = ObjectNotification.read(m.body()).getFirst();
         assertThat(n.key()).isEqualTo("old/dated.png");
@@ -731,7 +737,7 @@ class OperationsIT {
       });
       CliRun text = run("backfill", "s3://" + moto.bucket + "/old/", "--rate", "500");
       assertThat(text.out())
-          .contains("2 objects not sent: the listing left out what the notification is made of"
+          .contains("3 objects not sent: the listing left out what the notification is made of"
               + " (named above)");
     } finally {
       s3.stop(0);
