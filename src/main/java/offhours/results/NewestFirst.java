@@ -148,7 +148,7 @@ public final class NewestFirst {
       }
       Map<String, AttributeValue> item = newest.unshown.removeFirst();
       newest.shownLast = newest.position(item);
-      items.add(ResultsTable.fromItem(item));
+      items.add(ResultItemFormat.fromItem(item));
     }
     Map<String, Map<String, String>> next = new LinkedHashMap<>();
     for (Reader reader : readers) {

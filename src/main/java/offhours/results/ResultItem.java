@@ -81,7 +81,7 @@ public record ResultItem(
     Objects.requireNonNull(pk, "pk");
     Objects.requireNonNull(sk, "sk");
     Objects.requireNonNull(status, "status");
-    // Stored as ResultsTable.TIME writes it: to the millisecond, so a result reads back equal.
+    // Stored as ResultItemFormat.TIME writes it: to the millisecond, so a result reads back equal.
     classifiedAt =
         Objects.requireNonNull(classifiedAt, "classifiedAt").truncatedTo(ChronoUnit.MILLIS);
     labels = labels == null ? List.of() : List.copyOf(labels);

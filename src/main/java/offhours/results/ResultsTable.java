@@ -1,8 +1,6 @@
 package offhours.results;
 
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -13,8 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
-import offhours.aws.DynamoNumbers;
-import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -43,14 +39,6 @@ public final class ResultsTable {
   public static final String LABEL_INDEX = "byLabel";
   /** Every result by status, newest first; {@link NewestFirst} merges the two statuses. */
   public static final String STATUS_INDEX = "byStatus";
-
-  /**
-   * How {@code classifiedAt}, the sort key of both indexes, is written: ISO-8601 UTC with exactly three fraction
-   * digits, so the strings sort as the instants do. {@link Instant#toString} drops trailing zeros, and
-   * "10:00:05.12Z" sorts before "10:00:05.1Z" and "10:00:05Z" after both.
-   */
-  static final DateTimeFormatter TIME =
-      new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
   static final String NEW_ITEM_ONLY = "attribute_not_exists(pk)";
   static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL =
@@ -125,7 +113,8 @@ public final class ResultsTable {
   }
 
   PutItemRequest putRequest(ResultItem item) {
-    PutItemRequest.Builder put = PutItemRequest.builder().tableName(tableName).item(toItem(item));
+    PutItemRequest.Builder put =
+        PutItemRequest.builder().tableName(tableName).item(ResultItemFormat.toItem(item));
     if (item.status() != Verdict.CLASSIFIED) {
       return put.conditionExpression(NEW_ITEM_ONLY).build();
     }
@@ -185,7 +174,7 @@ public final class ResultsTable {
         .expressionAttributeValues(Map.of(":pk", s(ResultItem.pkFor(bucket, key)), ":sk", s(sk)))
         .consistentRead(true)
         .build());
-    return page.items().stream().findFirst().map(ResultsTable::fromItem);
+    return page.items().stream().findFirst().map(ResultItemFormat::fromItem);
   }
 
   /**
@@ -202,7 +191,7 @@ public final class ResultsTable {
           .consistentRead(true)
           .exclusiveStartKey(start)
           .build());
-      page.items().forEach(i -> each.accept(fromItem(i)));
+      page.items().forEach(i -> each.accept(ResultItemFormat.fromItem(i)));
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
           ? page.lastEvaluatedKey()
           : null;
@@ -229,7 +218,7 @@ public final class ResultsTable {
           .expressionAttributeNames(Map.of("#status", "status"))
           .expressionAttributeValues(Map.of(":status", s(s))));
       ScanResponse page = dynamo.scan(request.build());
-      page.items().forEach(i -> results.add(fromItem(i)));
+      page.items().forEach(i -> results.add(ResultItemFormat.fromItem(i)));
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
           ? page.lastEvaluatedKey()
           : null;
@@ -240,7 +229,7 @@ public final class ResultsTable {
   /**
    * The results with {@code status} classified from {@code from} (inclusive) to {@code to} (exclusive), oldest first:
    * a Query of the {@link #STATUS_INDEX} index that reads only that period, never a Scan of the whole table. The key
-   * condition reaches a second past each end, since a {@code classifiedAt} written before {@link #TIME} had a variable
+   * condition reaches a second past each end, since a {@code classifiedAt} written before {@link ResultItemFormat#TIME} had a variable
    * number of fraction digits and sorts out of order within its second; the exact period is decided on the parsed
    * instant. An item that does not parse as a result (not written by offhours' consumer) is skipped.
    */
@@ -269,8 +258,8 @@ public final class ResultsTable {
     }
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":" + attribute, s(value));
-    from.ifPresent(t -> values.put(":from", s(TIME.format(t.minusSeconds(1)))));
-    to.ifPresent(t -> values.put(":to", s(TIME.format(t.plusSeconds(1)))));
+    from.ifPresent(t -> values.put(":from", s(ResultItemFormat.TIME.format(t.minusSeconds(1)))));
+    to.ifPresent(t -> values.put(":to", s(ResultItemFormat.TIME.format(t.plusSeconds(1)))));
     String condition = "#" + attribute + " = :" + attribute
         + (from.isPresent() && to.isPresent()
             ? " AND classifiedAt BETWEEN :from AND :to"
@@ -291,7 +280,7 @@ public final class ResultsTable {
       for (Map<String, AttributeValue> item : page.items()) {
         ResultItem result;
         try {
-          result = fromItem(item);
+          result = ResultItemFormat.fromItem(item);
         } catch (RuntimeException notOurs) {
           continue;
         }
@@ -308,94 +297,7 @@ public final class ResultsTable {
     return results;
   }
 
-  static Map<String, AttributeValue> toItem(ResultItem r) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", s(r.pk()));
-    item.put("sk", s(r.sk()));
-    putIfPresent(item, "bucket", r.bucket());
-    putIfPresent(item, "key", r.key());
-    putIfPresent(item, "versionId", r.versionId());
-    putIfPresent(item, "eTag", r.eTag());
-    putIfPresent(item, "sequencer", r.sequencer());
-    if (r.sizeBytes() != null) {
-      item.put("sizeBytes", n(r.sizeBytes().toString()));
-    }
-    item.put("status", s(r.status().name()));
-    putIfPresent(item, "reason", r.reason());
-    if (!r.labels().isEmpty()) {
-      item.put(
-          "labels",
-          AttributeValue.fromL(r.labels().stream()
-              .map(l -> AttributeValue.fromM(Map.of(
-                  "label",
-                  s(l.label()),
-                  "score",
-                  DynamoNumbers.of(l.score(), "the score of '" + l.label() + "'"))))
-              .toList()));
-    }
-    putIfPresent(item, "topLabel", r.topLabel());
-    if (r.topScore() != null) {
-      item.put("topScore", DynamoNumbers.of(r.topScore(), "the top score"));
-    }
-    putIfPresent(item, "model", r.model());
-    putIfPresent(item, "endpoint", r.endpoint());
-    if (r.uploadedAt() != null) {
-      item.put("uploadedAt", s(r.uploadedAt().toString()));
-    }
-    item.put("classifiedAt", s(TIME.format(r.classifiedAt())));
-    item.put("attempts", n(Integer.toString(r.attempts())));
-    putIfPresent(item, "scores", r.scores());
-    putIfPresent(item, "settings", r.settings());
-    return item;
-  }
-
-  /** The result an item of this table holds (for readers that page through the table themselves). */
-  public static ResultItem fromItem(Map<String, AttributeValue> item) {
-    List<Label> labels = item.containsKey("labels")
-        ? item.get("labels").l().stream()
-            .map(v -> new Label(
-                v.m().get("label").s(), Double.parseDouble(v.m().get("score").n())))
-            .toList()
-        : List.of();
-    return new ResultItem(
-        str(item, "pk"),
-        str(item, "sk"),
-        str(item, "bucket"),
-        str(item, "key"),
-        str(item, "versionId"),
-        str(item, "eTag"),
-        str(item, "sequencer"),
-        item.containsKey("sizeBytes") ? Long.valueOf(item.get("sizeBytes").n()) : null,
-        Verdict.valueOf(str(item, "status")),
-        str(item, "reason"),
-        labels,
-        str(item, "topLabel"),
-        item.containsKey("topScore") ? Double.valueOf(item.get("topScore").n()) : null,
-        str(item, "model"),
-        str(item, "endpoint"),
-        item.containsKey("uploadedAt") ? Instant.parse(str(item, "uploadedAt")) : null,
-        Instant.parse(str(item, "classifiedAt")),
-        item.containsKey("attempts") ? Integer.parseInt(item.get("attempts").n()) : 0,
-        str(item, "scores"),
-        str(item, "settings"));
-  }
-
-  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
-    if (value != null) {
-      item.put(name, s(value));
-    }
-  }
-
-  private static String str(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? null : v.s();
-  }
-
   private static AttributeValue s(String value) {
     return AttributeValue.fromS(value);
-  }
-
-  private static AttributeValue n(String value) {
-    return AttributeValue.fromN(value);
   }
 }

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import offhours.chaos.ChaosUploads.Kind;
 import offhours.chaos.ChaosUploads.Upload;
 import offhours.results.ResultItem;
-import offhours.results.ResultsTable;
+import offhours.results.ResultItemFormat;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -102,7 +102,7 @@ final class ChaosTally {
         .filterExpression("begins_with(pk, :p)")
         .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pkPrefix))))) {
       for (Map<String, AttributeValue> item : page.items()) {
-        ResultItem r = ResultsTable.fromItem(item);
+        ResultItem r = ResultItemFormat.fromItem(item);
         count++;
         statuses.merge(r.status().name(), 1, Integer::sum);
         Version v = new Version(r.key(), r.sk());

@@ -45,7 +45,7 @@ public final class FakeResultIndexes implements DynamoDbClient {
 
   /** As {@link #classified(String, String, String)}, written under the settings {@code settings} names (null: none recorded). */
   public FakeResultIndexes classified(String key, String label, String at, String settings) {
-    items.add(ResultsTable.toItem(ResultItem.classified(
+    items.add(ResultItemFormat.toItem(ResultItem.classified(
             object(key),
             List.of(new Label(label, 0.9)),
             "probabilities",
@@ -59,7 +59,7 @@ public final class FakeResultIndexes implements DynamoDbClient {
 
   /** Adds a REJECTED result for {@code key} at {@code at}. */
   public FakeResultIndexes rejected(String key, String at) {
-    items.add(ResultsTable.toItem(ResultItem.rejected(
+    items.add(ResultItemFormat.toItem(ResultItem.rejected(
         object(key), "not an image", "m", "e", java.time.Instant.parse(at), 1)));
     return this;
   }
