@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The results table: one item per object version.
@@ -178,24 +177,20 @@ public final class ResultsTable {
   }
 
   /**
-   * Every result of an object, page by page. A strongly consistent read of the table (the indexes cannot give one): a
-   * result Classify has just written is seen, so the API never says an object waits that has its answer.
+   * Every result of an object, page by page (the SDK's paginator asks for the next page while DynamoDB names a
+   * LastEvaluatedKey). A strongly consistent read of the table (the indexes cannot give one): a result Classify has
+   * just written is seen, so the API never says an object waits that has its answer.
    */
   private void readKey(String bucket, String key, Consumer<ResultItem> each) {
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryResponse page = dynamo.query(QueryRequest.builder()
-          .tableName(tableName)
-          .keyConditionExpression("pk = :pk")
-          .expressionAttributeValues(Map.of(":pk", s(ResultItem.pkFor(bucket, key))))
-          .consistentRead(true)
-          .exclusiveStartKey(start)
-          .build());
-      page.items().forEach(i -> each.accept(ResultItemFormat.fromItem(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-          ? page.lastEvaluatedKey()
-          : null;
-    } while (start != null);
+    dynamo
+        .queryPaginator(QueryRequest.builder()
+            .tableName(tableName)
+            .keyConditionExpression("pk = :pk")
+            .expressionAttributeValues(Map.of(":pk", s(ResultItem.pkFor(bucket, key))))
+            .consistentRead(true)
+            .build())
+        .items()
+        .forEach(i -> each.accept(ResultItemFormat.fromItem(i)));
   }
 
   /**
@@ -208,30 +203,26 @@ public final class ResultsTable {
       throw new IllegalArgumentException(
           "status must be CLASSIFIED or REJECTED, got '" + status.get() + "'");
     }
+    ScanRequest.Builder request = ScanRequest.builder().tableName(tableName);
+    status.ifPresent(s -> request
+        .filterExpression("#status = :status")
+        .expressionAttributeNames(Map.of("#status", "status"))
+        .expressionAttributeValues(Map.of(":status", s(s))));
     List<ResultItem> results = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      ScanRequest.Builder request =
-          ScanRequest.builder().tableName(tableName).exclusiveStartKey(start);
-      status.ifPresent(s -> request
-          .filterExpression("#status = :status")
-          .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(":status", s(s))));
-      ScanResponse page = dynamo.scan(request.build());
-      page.items().forEach(i -> results.add(ResultItemFormat.fromItem(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-          ? page.lastEvaluatedKey()
-          : null;
-    } while (start != null);
+    dynamo
+        .scanPaginator(request.build())
+        .items()
+        .forEach(i -> results.add(ResultItemFormat.fromItem(i)));
     return results;
   }
 
   /**
    * The results with {@code status} classified from {@code from} (inclusive) to {@code to} (exclusive), oldest first:
    * a Query of the {@link #STATUS_INDEX} index that reads only that period, never a Scan of the whole table. The key
-   * condition reaches a second past each end, since a {@code classifiedAt} written before {@link ResultItemFormat#TIME} had a variable
-   * number of fraction digits and sorts out of order within its second; the exact period is decided on the parsed
-   * instant. An item that does not parse as a result (not written by offhours' consumer) is skipped.
+   * condition reaches a second past each end, since a {@code classifiedAt} written before {@link
+   * ResultItemFormat#TIME} had a variable number of fraction digits and sorts out of order within its second; the
+   * exact period is decided on the parsed instant. An item that does not parse as a result (not written by offhours'
+   * consumer) is skipped.
    */
   public List<ResultItem> withStatusBetween(Verdict status, Instant from, Instant to) {
     return withStatus(status, Optional.of(from), Optional.of(to));
@@ -267,33 +258,26 @@ public final class ResultsTable {
                 ? " AND classifiedAt >= :from"
                 : to.isPresent() ? " AND classifiedAt <= :to" : "");
     List<ResultItem> results = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryResponse page = dynamo.query(QueryRequest.builder()
-          .tableName(tableName)
-          .indexName(index)
-          .keyConditionExpression(condition)
-          .expressionAttributeNames(Map.of("#" + attribute, attribute))
-          .expressionAttributeValues(values)
-          .exclusiveStartKey(start)
-          .build());
-      for (Map<String, AttributeValue> item : page.items()) {
-        ResultItem result;
-        try {
-          result = ResultItemFormat.fromItem(item);
-        } catch (RuntimeException notOurs) {
-          continue;
-        }
-        Instant at = result.classifiedAt();
-        if (from.map(t -> !at.isBefore(t)).orElse(true)
-            && to.map(t -> at.isBefore(t)).orElse(true)) {
-          results.add(result);
-        }
+    QueryRequest query = QueryRequest.builder()
+        .tableName(tableName)
+        .indexName(index)
+        .keyConditionExpression(condition)
+        .expressionAttributeNames(Map.of("#" + attribute, attribute))
+        .expressionAttributeValues(values)
+        .build();
+    for (Map<String, AttributeValue> item : dynamo.queryPaginator(query).items()) {
+      ResultItem result;
+      try {
+        result = ResultItemFormat.fromItem(item);
+      } catch (RuntimeException notOurs) {
+        continue;
       }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-          ? page.lastEvaluatedKey()
-          : null;
-    } while (start != null);
+      Instant at = result.classifiedAt();
+      if (from.map(t -> !at.isBefore(t)).orElse(true)
+          && to.map(t -> at.isBefore(t)).orElse(true)) {
+        results.add(result);
+      }
+    }
     return results;
   }
 
