@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.cli.Target.Name;
-import offhours.endpoint.ComponentEndpoint;
+import offhours.endpoint.InferenceComponent;
 import offhours.stack.Hosting;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
@@ -80,7 +80,7 @@ record HostingStatus(
       case SCHEDULED -> scheduled();
       case SCALE_TO_ZERO -> {
         String name = target.name(Name.INFERENCE_COMPONENT);
-        yield scaleToZero(name, component(sageMaker, name));
+        yield scaleToZero(name, InferenceComponent.describe(sageMaker, name));
       }
       case SERVERLESS -> {
         String config = endpoint != null && endpoint.endpointConfigName() != null
@@ -89,18 +89,6 @@ record HostingStatus(
         yield serverless(config, serverlessConfig(sageMaker, config));
       }
     };
-  }
-
-  private static DescribeInferenceComponentResponse component(
-      SageMakerClient sageMaker, String name) {
-    try {
-      return sageMaker.describeInferenceComponent(r -> r.inferenceComponentName(name));
-    } catch (SageMakerException e) {
-      if (ComponentEndpoint.componentAbsent(e)) {
-        return null;
-      }
-      throw e;
-    }
   }
 
   /** The config's first serverless variant's settings; null when the config has none or does not exist. */

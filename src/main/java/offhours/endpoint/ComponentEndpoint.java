@@ -1,6 +1,5 @@
 package offhours.endpoint;
 
-import java.util.Locale;
 import java.util.Objects;
 import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
@@ -37,27 +36,13 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * replaces the component as it replaces a stale endpoint.
  */
 public final class ComponentEndpoint implements Endpoint {
-  /**
-   * What each copy reserves on its instance (CreateInferenceComponent's ComputeResourceRequirements, where
-   * MinMemoryRequiredInMb is required): one core and 1 GiB, which every ml.* type offers, and on an accelerated type
-   * ({@link InstanceTypes#accelerated}) one accelerator, without which the container sees no GPU or Inferentia chip
-   * ({@link #ACCELERATORS}); one copy per instance.
-   */
-  static final float CPU_CORES = 1;
-
-  static final int MIN_MEMORY_MB = 1024;
-
-  /** Accelerators each copy asks for on an accelerated instance type (NumberOfAcceleratorDevicesRequired). */
-  static final float ACCELERATORS = 1;
-
   private final SageMakerClient sageMaker;
   private final SageMakerEndpoint endpoint;
   private final String endpointName;
   private final String endpointConfigName;
-  private final String componentName;
+  private final InferenceComponent component;
   private final String modelName;
   private final int copies;
-  private final boolean accelerated;
 
   /**
    * The controller's view: {@code endpointConfigName} is the stack's config for components (a variant without a
@@ -96,10 +81,10 @@ public final class ComponentEndpoint implements Endpoint {
         UsageLedger.NONE);
     this.endpointName = endpointName;
     this.endpointConfigName = endpointConfigName;
-    this.componentName = componentName;
     this.modelName = Objects.requireNonNull(modelName, "modelName");
+    this.component = new InferenceComponent(
+        sageMaker, componentName, endpointName, modelName, InstanceTypes.accelerated(instanceType));
     this.copies = copies;
-    this.accelerated = InstanceTypes.accelerated(instanceType);
   }
 
   /**
@@ -113,24 +98,9 @@ public final class ComponentEndpoint implements Endpoint {
     this.endpoint = new SageMakerEndpoint(sageMaker, endpointName);
     this.endpointName = endpointName;
     this.endpointConfigName = null;
-    this.componentName = Objects.requireNonNull(componentName, "componentName");
+    this.component = new InferenceComponent(sageMaker, componentName, endpointName, null, false);
     this.modelName = null;
     this.copies = 0;
-    this.accelerated = false;
-  }
-
-  /**
-   * The name Hosting=scale-to-zero gives the component on endpoint {@code endpointName}: template.yaml names them
-   * offhours-endpoint-SUFFIX and offhours-component-SUFFIX, local mode offhours-endpoint and offhours-component
-   * (HostingSwitchNamesTest reads both from the template). A scheduled controller retires a component left by a switch
-   * from scale-to-zero by this name ({@link RetiringEndpoint}).
-   */
-  public static String componentOn(String endpointName) {
-    if (!endpointName.startsWith("offhours-endpoint")) {
-      throw new IllegalArgumentException(
-          "endpoint name " + endpointName + " does not start with offhours-endpoint");
-    }
-    return "offhours-component" + endpointName.substring("offhours-endpoint".length());
   }
 
   @Override
@@ -138,7 +108,7 @@ public final class ComponentEndpoint implements Endpoint {
     Status ep = endpoint.describe();
     boolean cleanup = endpointConfigName == null;
     if (cleanup && ep.state() == State.ABSENT) {
-      DescribeInferenceComponentResponse c = component();
+      DescribeInferenceComponentResponse c = component.describe();
       return c == null ? ep : componentOnly(c);
     }
     if (!cleanup && ep.serverless()) {
@@ -147,14 +117,14 @@ public final class ComponentEndpoint implements Endpoint {
     }
     boolean deletable = ep.state() == State.IN_SERVICE || ep.state() == State.FAILED;
     if (!ep.foreign() && deletable && endpointGoes(ep)) {
-      DescribeInferenceComponentResponse c = component();
+      DescribeInferenceComponentResponse c = component.describe();
       return c != null && !settled(c) ? componentGoing(ep, c) : ep;
     }
     if (cleanup || ep.foreign() || ep.state() != State.IN_SERVICE || stale(ep)) {
       return ep; // the endpoint speaks for itself: the controller creates, waits for, replaces or
       // leaves it
     }
-    DescribeInferenceComponentResponse c = component();
+    DescribeInferenceComponentResponse c = component.describe();
     if (c == null) {
       // Nothing serves. Instances the endpoint holds (its InitialInstanceCount ones before the
       // component is created, or those of a component just replaced) bill, and managed instance
@@ -196,7 +166,7 @@ public final class ComponentEndpoint implements Endpoint {
             : State.ABSENT;
       }
       default ->
-        throw new IllegalStateException("inference component " + componentName + " has status "
+        throw new IllegalStateException("inference component " + component.name() + " has status "
             + c.inferenceComponentStatusAsString() + ", which offhours does not know");
     };
     // createdAt: when this wake (or the component) began, so a scale-out that never ends counts as
@@ -249,7 +219,7 @@ public final class ComponentEndpoint implements Endpoint {
     };
     return Status.of(
             State.UPDATING,
-            "its inference component " + componentName + " " + doing,
+            "its inference component " + component.name() + " " + doing,
             ep.createdAt(),
             ep.modifiedAt())
         .withConfig(ep.configName(), ep.foreign());
@@ -275,63 +245,17 @@ public final class ComponentEndpoint implements Endpoint {
         .sum();
   }
 
-  /** DescribeInferenceComponent, or null when there is none of that name. */
-  private DescribeInferenceComponentResponse component() {
-    try {
-      return sageMaker.describeInferenceComponent(b -> b.inferenceComponentName(componentName));
-    } catch (SageMakerException e) {
-      if (componentAbsent(e)) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  /** A missing component is a ValidationException ("Could not find inference component ..."), not a 404. */
-  public static boolean componentAbsent(SageMakerException e) {
-    if (e.awsErrorDetails() == null
-        || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
-      return false;
-    }
-    String message = String.valueOf(e.awsErrorDetails().errorMessage()).toLowerCase(Locale.ROOT);
-    return message.contains("inference component")
-        && (message.contains("could not find")
-            || message.contains("not found")
-            || message.contains("does not exist"));
-  }
-
   @Override
   public boolean create() {
     if (endpoint.describe().state() == State.ABSENT) {
       // The component follows on a later run, once the endpoint is InService.
       return endpoint.create();
     }
-    DescribeInferenceComponentResponse c = component();
+    DescribeInferenceComponentResponse c = component.describe();
     if (c == null) {
-      return createComponent(copies);
+      return component.create(copies);
     }
-    setCopies(copies);
-    return true;
-  }
-
-  /** CreateInferenceComponent with {@code count} copies; false when an overlapping run created it first. */
-  private boolean createComponent(int count) {
-    try {
-      sageMaker.createInferenceComponent(b -> b.inferenceComponentName(componentName)
-          .endpointName(endpointName)
-          .variantName(modelName) // the config's variant is named after the model (template.yaml)
-          .specification(s -> s.modelName(modelName)
-              .computeResourceRequirements(r -> r.numberOfCpuCoresRequired(CPU_CORES)
-                  .minMemoryRequiredInMb(MIN_MEMORY_MB)
-                  .numberOfAcceleratorDevicesRequired(accelerated ? ACCELERATORS : null)))
-          .runtimeConfig(r -> r.copyCount(count)));
-    } catch (SageMakerException e) {
-      if (!SageMakerEndpoint.alreadyExists(e)) {
-        throw e;
-      }
-      // An overlapping run created it since this one looked: done (see SageMakerEndpoint#create).
-      return false;
-    }
+    component.setCopies(copies);
     return true;
   }
 
@@ -344,7 +268,7 @@ public final class ComponentEndpoint implements Endpoint {
   @Override
   public void delete() {
     Status ep = endpoint.describe();
-    DescribeInferenceComponentResponse c = component();
+    DescribeInferenceComponentResponse c = component.describe();
     boolean endpointGoes = endpointGoes(ep);
     if (c != null) {
       String status = c.inferenceComponentStatusAsString();
@@ -356,9 +280,9 @@ public final class ComponentEndpoint implements Endpoint {
           || !modelName.equals(c.specification().modelName());
       if (componentGoes) {
         // SageMaker refuses DeleteEndpoint while the endpoint has a component: not in this call.
-        sageMaker.deleteInferenceComponent(b -> b.inferenceComponentName(componentName));
+        component.delete();
       } else if (orZero(c.runtimeConfig().desiredCopyCount()) > 0) {
-        setCopies(0);
+        component.setCopies(0);
       }
       return;
     }
@@ -370,7 +294,7 @@ public final class ComponentEndpoint implements Endpoint {
       // lets managed instance scaling take them away, as after any sleep
       // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRuntimeConfig.html:
       // CopyCount's minimum is 0).
-      createComponent(0);
+      component.create(0);
     }
   }
 
@@ -379,11 +303,6 @@ public final class ComponentEndpoint implements Endpoint {
     return endpointConfigName == null
         || ep.state() == State.FAILED
         || ep.state() != State.ABSENT && stale(ep);
-  }
-
-  private void setCopies(int count) {
-    sageMaker.updateInferenceComponentRuntimeConfig(
-        b -> b.inferenceComponentName(componentName).desiredRuntimeConfig(r -> r.copyCount(count)));
   }
 
   /** InvokeEndpoint with the component's name ({@link ModelContract#inferenceComponentName}). */

@@ -26,7 +26,7 @@ final class RetiringEndpoint implements Endpoint {
       String endpointConfigName) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.retiring =
-        new ComponentEndpoint(sageMaker, endpointName, ComponentEndpoint.componentOn(endpointName));
+        new ComponentEndpoint(sageMaker, endpointName, InferenceComponent.nameOn(endpointName));
     this.endpointConfigName = Objects.requireNonNull(endpointConfigName, "endpointConfigName");
   }
 

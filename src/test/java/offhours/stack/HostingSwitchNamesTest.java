@@ -7,12 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import offhours.endpoint.ComponentEndpoint;
+import offhours.endpoint.InferenceComponent;
 import org.junit.jupiter.api.Test;
 
 /**
  * A scheduled controller finds the inference component a switch from scale-to-zero left by deriving its name from the
- * endpoint's ({@link ComponentEndpoint#componentOn}): the derivation must give what template.yaml named it, in every
+ * endpoint's ({@link InferenceComponent#nameOn}): the derivation must give what template.yaml named it, in every
  * stack, and what local mode names it.
  */
 class HostingSwitchNamesTest {
@@ -38,12 +38,12 @@ class HostingSwitchNamesTest {
           stack.physicalIds());
       Map<String, String> env =
           new StackResolver(template, stack).environment("ControllerFunction");
-      assertThat(ComponentEndpoint.componentOn(env.get("ENDPOINT_NAME")))
+      assertThat(InferenceComponent.nameOn(env.get("ENDPOINT_NAME")))
           .isEqualTo(env.get("INFERENCE_COMPONENT_NAME"))
           .startsWith("offhours-component-");
     }
-    assertThat(ComponentEndpoint.componentOn("offhours-endpoint")).isEqualTo("offhours-component");
-    assertThatThrownBy(() -> ComponentEndpoint.componentOn("my-endpoint"))
+    assertThat(InferenceComponent.nameOn("offhours-endpoint")).isEqualTo("offhours-component");
+    assertThatThrownBy(() -> InferenceComponent.nameOn("my-endpoint"))
         .hasMessage("endpoint name my-endpoint does not start with offhours-endpoint");
   }
 }
