@@ -34,6 +34,31 @@ class HostingComparisonTest {
             Duration.ofMinutes(60)));
   }
 
+  /**
+   * A stack's own period: one UTC {@code day} of {@code uploads} on ml.c5.large, working hours Mon-Fri 08:00-18:00, a
+   * 60 min budget, until {@code end} (null: the day's end).
+   */
+  private static HostingComparison.Input oneUtcDay(
+      String trace, List<Instant> uploads, LocalDate day, Instant end) {
+    return new HostingComparison.Input(
+        trace,
+        uploads,
+        day,
+        1,
+        ZoneOffset.UTC,
+        "Mon-Fri 08:00-18:00",
+        HostingAssumptions.defaults(),
+        HostingPrices.of("ml.c5.large").orElseThrow(),
+        Duration.ofMinutes(60),
+        end);
+  }
+
+  /** Every modelled option beside a stack's own row: its ledger, of {@code starts} starts. */
+  private static HostingComparison stacksOwn(HostingComparison.Input in, int starts) {
+    return HostingComparison.withActual(
+        in, HostingComparison.actual(in, "offhours (this stack)", starts, List.of(), "its ledger"));
+  }
+
   @Test
   void everyOptionHasOneRowInTheOrderOfTheIssue() {
     assertThat(compare("ml.m5.large").rows())
@@ -145,8 +170,7 @@ class HostingComparisonTest {
         HostingPrices.of("ml.m5.large").orElseThrow(),
         Duration.ofMinutes(60));
 
-    HostingComparison c = HostingComparison.withActual(
-        in, HostingComparison.actual(in, "offhours (this stack)", 3, List.of(), "its ledger"));
+    HostingComparison c = stacksOwn(in, 3);
 
     assertThat(c.rows())
         .extracting(HostingRow::option)
@@ -168,20 +192,7 @@ class HostingComparisonTest {
       LocalDate day = LocalDate.of(2026, 12, 3);
       Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
       List<Instant> uploads = List.of(end.minusSeconds(3 * 3600), end.minusSeconds(before));
-      HostingComparison.Input in = new HostingComparison.Input(
-          "late",
-          uploads,
-          day,
-          1,
-          ZoneOffset.UTC,
-          "Mon-Fri 08:00-18:00",
-          HostingAssumptions.defaults(),
-          HostingPrices.of("ml.c5.large").orElseThrow(),
-          Duration.ofMinutes(60),
-          null);
-
-      HostingComparison c = HostingComparison.withActual(
-          in, HostingComparison.actual(in, "offhours (this stack)", 0, List.of(), "its ledger"));
+      HostingComparison c = stacksOwn(oneUtcDay("late", uploads, day, null), 0);
 
       assertThat(c.rows()).filteredOn(HostingRow::available).allSatisfy(r -> {
         assertThat(r.units()).as(before + " s before the end: " + r.option()).isBetween(0.0, 24.0);
@@ -199,20 +210,10 @@ class HostingComparisonTest {
     // holds only those).
     LocalDate day = LocalDate.of(2026, 12, 3);
     Instant nineAm = day.atTime(9, 0).toInstant(ZoneOffset.UTC);
-    HostingComparison.Input in = new HostingComparison.Input(
-        "today",
-        List.of(nineAm.minusSeconds(3600)),
-        day,
-        1,
-        ZoneOffset.UTC,
-        "Mon-Fri 08:00-18:00",
-        HostingAssumptions.defaults(),
-        HostingPrices.of("ml.c5.large").orElseThrow(),
-        Duration.ofMinutes(60),
-        nineAm);
+    HostingComparison.Input in =
+        oneUtcDay("today", List.of(nineAm.minusSeconds(3600)), day, nineAm);
 
-    HostingComparison c = HostingComparison.withActual(
-        in, HostingComparison.actual(in, "offhours (this stack)", 1, List.of(), "its ledger"));
+    HostingComparison c = stacksOwn(in, 1);
 
     HostingRow alwaysOn = c.rows().getFirst();
     assertThat(alwaysOn.units()).isCloseTo(9.0, within(1e-9));
