@@ -1,7 +1,7 @@
 package offhours.classify;
 
 // Needs: moto_server and python3: every endpoint is served by its own process of
-// src/test/resources/containers/shapes_container.py, through the local SageMaker.
+// src/test/resources/sagemaker/shapes_container.py, through the local SageMaker.
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +55,7 @@ class ModelShapesIT {
 
   static final String IMAGE = "offhours-test/shapes";
   static final Path CONTAINER =
-      Path.of("src/test/resources/containers/shapes_container.py").toAbsolutePath();
+      Path.of("src/test/resources/sagemaker/shapes_container.py").toAbsolutePath();
   static final Path PNG = Path.of("src/test/resources/images/chelsea.png");
   static final Path JPEG = Path.of("src/test/resources/images/rocket.jpg");
   static final byte[] CRASH = "offhours-test:crash".getBytes(StandardCharsets.US_ASCII);

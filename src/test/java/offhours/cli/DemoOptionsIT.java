@@ -27,9 +27,9 @@ class DemoOptionsIT {
 
   private static final Path CACHE = CacheDirectory.ofThisProcess();
 
-  /** src/test/resources/containers/format_container.py: answers which image format it was sent. */
+  /** src/test/resources/sagemaker/format_container.py: answers which image format it was sent. */
   private static final String FORMAT_CONTAINER =
-      "python3 " + Path.of("src/test/resources/containers/format_container.py").toAbsolutePath();
+      "python3 " + Path.of("src/test/resources/sagemaker/format_container.py").toAbsolutePath();
 
   /**
    * Class names with commas, as in ImageNet's label files ("tench, Tinca tinca"), stay whole: five names for five
@@ -146,10 +146,10 @@ class DemoOptionsIT {
                 + " image) or a media type like image/jpeg, got 'jpeg'");
   }
 
-  /** src/test/resources/containers/shapes_container.py with {@code variables}, as a --container-command. */
+  /** src/test/resources/sagemaker/shapes_container.py with {@code variables}, as a --container-command. */
   private static String shapes(String variables) {
     return variables + " exec python3 '"
-        + Path.of("src/test/resources/containers/shapes_container.py").toAbsolutePath() + "'";
+        + Path.of("src/test/resources/sagemaker/shapes_container.py").toAbsolutePath() + "'";
   }
 
   @Test

@@ -1,7 +1,6 @@
 """A stand-in model container that answers in one of the response shapes real SageMaker image-classification
-containers use. It speaks the SageMaker hosting contract (GET /ping, POST /invocations on
-127.0.0.1:$SAGEMAKER_BIND_TO_PORT). Its classes are cat, dog and bird, and each shape's answer makes a different
-class the most probable, so a shape read the wrong way gives the wrong top label.
+containers use. It serves the hosting contract (model_server.py). Its classes are cat, dog and bird, and each shape's
+answer makes a different class the most probable, so a shape read the wrong way gives the wrong top label.
 
   SHAPE                    the answer's shape (the keys of ANSWERS below); jumpstart-verbose names its classes only
                            when asked with Accept: application/json;verbose, as JumpStart models do
@@ -13,7 +12,8 @@ An image whose bytes contain b"offhours-test:crash" gets a 500, as a model that 
 """
 import json
 import os
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from model_server import serve
 
 ANSWERS = {
     "bare": [0.1, 0.7, 0.2],
@@ -44,39 +44,23 @@ def own_type(body):
     return None
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.answer(200 if self.path == "/ping" else 404, "text/plain", b"")
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-        if REFUSE_X_IMAGE and content_type == "application/x-image":
-            self.answer(400, "application/json", json.dumps(
-                {"code": 400, "type": "InternalServerException",
-                 "message": "Content type application/x-image is not supported by this framework.\n\n"
-                            "    Please implement input_fn to deserialize the request data or an output_fn to"
-                            " serialize the response."}).encode())
-        elif REFUSE_X_IMAGE and content_type != own_type(body):
-            self.answer(400, "text/plain", ("Content-Type %s does not describe the body" % content_type).encode())
-        elif b"offhours-test:crash" in body:
-            self.answer(500, "text/plain", b"worker died")
-        else:
-            shape = SHAPE
-            if shape == "jumpstart-verbose" and "verbose" not in (self.headers.get("Accept") or ""):
-                shape = "jumpstart"
-            self.answer(200, "application/json", json.dumps(ANSWERS[shape]).encode())
-
-    def answer(self, status, content_type, data):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, fmt, *args):
-        pass
+def answer(body, headers):
+    content_type = (headers.get("Content-Type") or "").split(";")[0].strip()
+    if REFUSE_X_IMAGE and content_type == "application/x-image":
+        return 400, "application/json", json.dumps(
+            {"code": 400, "type": "InternalServerException",
+             "message": "Content type application/x-image is not supported by this framework.\n\n"
+                        "    Please implement input_fn to deserialize the request data or an output_fn to"
+                        " serialize the response."}).encode()
+    if REFUSE_X_IMAGE and content_type != own_type(body):
+        return 400, "text/plain", ("Content-Type %s does not describe the body" % content_type).encode()
+    if b"offhours-test:crash" in body:
+        return 500, "text/plain", b"worker died"
+    shape = SHAPE
+    if shape == "jumpstart-verbose" and "verbose" not in (headers.get("Accept") or ""):
+        shape = "jumpstart"
+    return 200, "application/json", json.dumps(ANSWERS[shape]).encode()
 
 
 if __name__ == "__main__":
-    ThreadingHTTPServer(("127.0.0.1", int(os.environ["SAGEMAKER_BIND_TO_PORT"])), Handler).serve_forever()
+    serve("shapes_container", answer, f" answering {SHAPE}")
