@@ -2,21 +2,10 @@ package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import offhours.aws.AwsClients;
-import offhours.aws.AwsClients.Service;
 import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.sim.MemoryControlTable;
 import offhours.inference.ModelContract;
@@ -24,9 +13,6 @@ import offhours.inference.Scores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sagemaker.SageMakerClient;
-import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * The scale-to-zero adapter against a loopback server answering SageMaker's JSON 1.1 the way the service does, so the
@@ -35,34 +21,24 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  */
 class ComponentEndpointTest {
   private static final String STACK = SageMakerEndpointTest.STACK;
-  private static final String IN_SERVICE_ENDPOINT = "{\"EndpointName\":\"ep\",\"EndpointArn\":"
-      + "\"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/ep\",\"EndpointConfigName\":\"ep-config\","
-      + "\"EndpointStatus\":\"InService\",\"CreationTime\":1764000000,\"LastModifiedTime\":1764000000,"
-      + "\"ProductionVariants\":[{\"VariantName\":\"model-1\",\"CurrentInstanceCount\":%d}]}";
-  private static final String NO_COMPONENT = "!{\"__type\":\"ValidationException\",\"message\":"
-      + "\"Could not find inference component \\\"arn:aws:sagemaker:eu-central-1:123456789012:inference-component/ep-ic\\\".\"}";
+  private static final String IN_SERVICE_ENDPOINT = ComponentSageMaker.IN_SERVICE_ENDPOINT;
+  private static final String NO_COMPONENT = ComponentSageMaker.NO_COMPONENT;
 
-  private HttpServer server;
-  private AwsClients clients;
+  private ComponentSageMaker sageMaker;
   private ComponentEndpoint endpoint;
-  /** The answer per X-Amz-Target (or "invoke"); a leading "!" answers it as a 400 ValidationException. */
-  private final Map<String, String> answers = new ConcurrentHashMap<>();
-
-  private final List<String> requests = new CopyOnWriteArrayList<>();
-  /** What changes once a request of this X-Amz-Target succeeds (a component that starts Deleting, say). */
-  private final Map<String, Runnable> after = new ConcurrentHashMap<>();
+  private Map<String, String> answers;
+  private List<String> requests;
+  private Map<String, Runnable> after;
 
   @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", this::answer);
-    server.start();
-    URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    clients = AwsClients.local(
-        Region.EU_CENTRAL_1, Map.of(Service.SAGEMAKER, uri, Service.SAGEMAKER_RUNTIME, uri));
+  void start() {
+    sageMaker = new ComponentSageMaker(STACK);
+    answers = sageMaker.answers;
+    requests = sageMaker.requests;
+    after = sageMaker.after;
     endpoint = new ComponentEndpoint(
-        clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-        clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+        sageMaker.sageMaker(),
+        sageMaker.runtime(),
         "ep",
         "ep-config",
         "ep-ic",
@@ -71,67 +47,15 @@ class ComponentEndpointTest {
         "ml.m5.large",
         STACK,
         new ModelContract(List.of("a", "b"), null, null, null, Scores.AUTO, "ep-ic"));
-    answers.put(
-        "SageMaker.ListTags",
-        "{\"Tags\":[{\"Key\":\"offhours:stack-id\",\"Value\":\"" + STACK + "\"}]}");
-    answers.put("SageMaker.DescribeEndpoint", IN_SERVICE_ENDPOINT.formatted(0));
-    answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
-    clients.close();
-  }
-
-  private void answer(HttpExchange exchange) throws IOException {
-    String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    String component =
-        exchange.getRequestHeaders().getFirst("X-Amzn-SageMaker-Inference-Component");
-    requests.add(
-        target != null
-            ? target.substring("SageMaker.".length()) + " " + body
-            : "invoke " + component);
-    String out = answers.getOrDefault(target != null ? target : "invoke", "{}");
-    if ("SageMaker.DeleteEndpoint".equals(target)
-        && !NO_COMPONENT.equals(answers.get("SageMaker.DescribeInferenceComponent"))) {
-      // As SageMaker: an endpoint goes only once its components are gone.
-      out =
-          "!{\"__type\":\"ValidationException\",\"message\":\"There are some underlying Models that"
-              + " are part of this endpoint.\"}";
-    }
-    String described = answers.get("SageMaker.DescribeInferenceComponent");
-    if ("SageMaker.DeleteInferenceComponent".equals(target)
-        && described.matches(".*\"InferenceComponentStatus\":\"(Creating|Updating)\".*")) {
-      // As SageMaker: a component is deleted only once it has settled (ComponentEndpoint#settled).
-      out = "!{\"__type\":\"ValidationException\",\"message\":\"Cannot delete inference component"
-          + " ep-ic while it is changing.\"}";
-    }
-    Runnable then = target == null ? null : after.get(target);
-    if (then != null && !out.startsWith("!")) {
-      then.run();
-    }
-    boolean error = out.startsWith("!");
-    byte[] bytes = (error ? out.substring(1) : out).getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    if (error) {
-      exchange.getResponseHeaders().add("x-amzn-ErrorType", "ValidationException");
-    }
-    exchange.sendResponseHeaders(error ? 400 : 200, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
+    sageMaker.close();
   }
 
   private void component(String status, int desired, int current, String model) {
-    answers.put(
-        "SageMaker.DescribeInferenceComponent",
-        "{\"InferenceComponentName\":\"ep-ic\",\"EndpointName\":\"ep\","
-            + "\"VariantName\":\"model-1\",\"Specification\":{\"ModelName\":\"" + model
-            + "\"},\"RuntimeConfig\":"
-            + "{\"DesiredCopyCount\":" + desired + ",\"CurrentCopyCount\":" + current
-            + "},\"CreationTime\":1764000000,"
-            + "\"LastModifiedTime\":1764003600,\"InferenceComponentStatus\":\"" + status + "\"}");
+    sageMaker.component(status, desired, current, model);
   }
 
   /** create() on a component that exists sets its copies back to all (2). */
@@ -146,7 +70,7 @@ class ComponentEndpointTest {
   }
 
   private List<String> calls() {
-    return requests.stream().map(r -> r.substring(0, r.indexOf(' '))).toList();
+    return sageMaker.calls();
   }
 
   @Test
@@ -237,8 +161,8 @@ class ComponentEndpointTest {
     assertThat(requests).last().asString().doesNotContain("NumberOfAcceleratorDevicesRequired");
     for (String type : List.of("ml.g5.xlarge", "ml.g4dn.xlarge", "ml.inf2.xlarge")) {
       ComponentEndpoint accelerated = new ComponentEndpoint(
-          clients.build(Service.SAGEMAKER, SageMakerClient.builder()),
-          clients.build(Service.SAGEMAKER_RUNTIME, SageMakerRuntimeClient.builder()),
+          sageMaker.sageMaker(),
+          sageMaker.runtime(),
           "ep",
           "ep-config",
           "ep-ic",
@@ -413,154 +337,5 @@ class ComponentEndpointTest {
     answers.put("invoke", "[0.1,0.9]");
     assertThat(endpoint.probe().ok()).isTrue();
     assertThat(requests).containsExactly("invoke ep-ic");
-  }
-
-  @Test
-  void theCleanupDeletesTheComponentAndOnlyOnceItIsGoneTheEndpoint() {
-    ComponentEndpoint cleanup = new ComponentEndpoint(
-        clients.build(Service.SAGEMAKER, SageMakerClient.builder()), "ep", "ep-ic");
-    component("InService", 0, 0, "model-1");
-    assertThat(cleanup.describe().state()).isEqualTo(State.IN_SERVICE);
-    requests.clear();
-    cleanup.delete();
-    assertThat(calls())
-        .containsExactly(
-            "DescribeEndpoint", "DescribeInferenceComponent", "DeleteInferenceComponent");
-
-    component("Deleting", 0, 0, "model-1");
-    Endpoint.Status going = cleanup.describe();
-    assertThat(going.state()).as("a state to wait out").isEqualTo(State.UPDATING);
-    assertThat(going.failureReason())
-        .isEqualTo("its inference component ep-ic is still being deleted");
-    requests.clear();
-    cleanup.delete();
-    assertThat(calls()).doesNotContain("DeleteInferenceComponent", "DeleteEndpoint");
-
-    answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
-    assertThat(cleanup.describe().state()).isEqualTo(State.IN_SERVICE);
-    requests.clear();
-    cleanup.delete();
-    assertThat(calls())
-        .containsExactly("DescribeEndpoint", "DescribeInferenceComponent", "DeleteEndpoint");
-  }
-
-  @Test
-  void theStackDeleteWaitsForTheComponentToGoThenDeletesTheEndpoint() {
-    ComponentEndpoint view = new ComponentEndpoint(
-        clients.build(Service.SAGEMAKER, SageMakerClient.builder()), "ep", "ep-ic");
-    component("InService", 2, 2, "model-1");
-    after.put("SageMaker.DeleteInferenceComponent", () -> component("Deleting", 2, 2, "model-1"));
-    List<String> componentWhenEndpointDeleted = new CopyOnWriteArrayList<>();
-    after.put("SageMaker.DeleteEndpoint", () -> {
-      componentWhenEndpointDeleted.add(answers.get("SageMaker.DescribeInferenceComponent"));
-      answers.put(
-          "SageMaker.DescribeEndpoint",
-          IN_SERVICE_ENDPOINT.formatted(0).replace("InService", "Deleting"));
-    });
-    PausedTime time = new PausedTime(Instant.parse("2026-01-14T09:00:00Z"));
-    time.meanwhile(waited -> {
-      if (time.pauses.size() == 2) {
-        answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT); // SageMaker finished it
-      }
-    });
-    EndpointCleanup cleanup = cleanupOf(view, time);
-    Map<String, Object> event = stackDelete();
-
-    Map<String, Object> response = cleanup.handle(event, Duration.ofSeconds(240));
-
-    assertThat(response)
-        .containsEntry("Status", "SUCCESS")
-        .containsEntry(
-            "Reason",
-            "deleted endpoint (was IN_SERVICE) after waiting 6 s for SageMaker to allow it");
-    assertThat(calls().stream().filter(c -> c.startsWith("Delete")).toList())
-        .containsExactly("DeleteInferenceComponent", "DeleteEndpoint");
-    assertThat(componentWhenEndpointDeleted)
-        .as("DeleteEndpoint only once the component is gone (SageMaker refuses it before)")
-        .containsExactly(NO_COMPONENT);
-    assertThat(time.pauses).hasSize(2);
-  }
-
-  @Test
-  void
-      theStackDeleteRightAfterAStopWaitsForTheCopiesToSettleThenDeletesTheComponentAndTheEndpoint() {
-    ComponentEndpoint view = new ComponentEndpoint(
-        clients.build(Service.SAGEMAKER, SageMakerClient.builder()), "ep", "ep-ic");
-    component("Updating", 0, 1, "model-1"); // a stop just set the copies to 0
-    Endpoint.Status scaling = view.describe();
-    assertThat(scaling.state()).as("a state to wait out").isEqualTo(State.UPDATING);
-    assertThat(scaling.failureReason())
-        .isEqualTo(
-            "its inference component ep-ic is still scaling its copies; it is deleted once that settles");
-    after.put("SageMaker.DeleteInferenceComponent", () -> component("Deleting", 0, 0, "model-1"));
-    after.put(
-        "SageMaker.DeleteEndpoint",
-        () -> answers.put(
-            "SageMaker.DescribeEndpoint",
-            IN_SERVICE_ENDPOINT.formatted(0).replace("InService", "Deleting")));
-    PausedTime time = new PausedTime(Instant.parse("2026-01-14T09:00:00Z"));
-    time.meanwhile(waited -> {
-      if (time.pauses.size() == 1) {
-        component("InService", 0, 0, "model-1"); // the copies are down
-      } else if (time.pauses.size() == 2) {
-        answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT); // SageMaker deleted it
-      }
-    });
-    EndpointCleanup cleanup = cleanupOf(view, time);
-    Map<String, Object> event = stackDelete();
-    requests.clear();
-
-    Map<String, Object> response = cleanup.handle(event, Duration.ofSeconds(240));
-
-    assertThat(response)
-        .containsEntry("Status", "SUCCESS")
-        .containsEntry(
-            "Reason",
-            "deleted endpoint (was IN_SERVICE) after waiting 6 s for SageMaker to allow it");
-    assertThat(calls().stream().filter(c -> c.startsWith("Delete")).toList())
-        .as("no DeleteInferenceComponent while the copies scale: SageMaker refuses it then")
-        .containsExactly("DeleteInferenceComponent", "DeleteEndpoint");
-  }
-
-  @Test
-  void theCleanupFindsAComponentLeftWithoutItsEndpoint() {
-    ComponentEndpoint cleanup = new ComponentEndpoint(
-        clients.build(Service.SAGEMAKER, SageMakerClient.builder()), "ep", "ep-ic");
-    answers.put(
-        "SageMaker.DescribeEndpoint",
-        "!{\"__type\":\"ValidationException\",\"message\":"
-            + "\"Could not find endpoint \\\"ep\\\".\"}");
-    component("InService", 0, 0, "model-1");
-    assertThat(cleanup.describe().state()).isEqualTo(State.FAILED);
-    answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
-    assertThat(cleanup.describe()).isEqualTo(Endpoint.Status.ABSENT);
-  }
-
-  /** The stack-delete cleanup of endpoint "ep" and component "ep-ic" over {@code view}, waiting on {@code time}. */
-  private static EndpointCleanup cleanupOf(ComponentEndpoint view, PausedTime time) {
-    DisabledMapping mapping = new DisabledMapping("the cleanup never enables");
-    MemoryQueue queue = new MemoryQueue(time);
-    return new EndpointCleanup(
-        view,
-        mapping,
-        new MemoryControlTable(),
-        new CleanupConfig(
-            EndpointCleanupHandlerTest.STACK_ID,
-            "ep",
-            "uuid-1",
-            "control",
-            EndpointCleanupHandlerTest.QUEUE_URL,
-            "ep-ic"),
-        time,
-        time,
-        new TestEventSweep(mapping, queue, queue, time));
-  }
-
-  /** CloudFormation's Delete of the cleanup resource for endpoint "ep". */
-  private static Map<String, Object> stackDelete() {
-    Map<String, Object> event =
-        new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
-    event.put("ResourceProperties", Map.of("EndpointName", "ep"));
-    return event;
   }
 }
