@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import offhours.api.ResultsQuery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -259,28 +258,10 @@ class UiServerTest {
     }
   }
 
-  /** The page's data in memory: one result whose key is markup. */
-  private final class Memory implements UiData {
-    @Override
-    public Map<String, Object> status() {
-      return Map.of("endpoint", Map.of("state", "ABSENT"));
-    }
-
-    @Override
-    public Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("key", XSS_KEY);
-      result.put("status", "REJECTED");
-      result.put("reason", "unsupported format: <script>alert(2)</script>");
-      Map<String, Object> page = new LinkedHashMap<>();
-      page.put("results", List.of(result));
-      page.put("next", null);
-      return page;
-    }
-
-    @Override
-    public Map<String, Object> ledger(int days) {
-      return Map.of("days", List.of());
+  /** The page's data in memory: one result whose key is markup; it keeps the uploads and actions it is sent. */
+  private final class Memory extends MemoryUiData {
+    Memory() {
+      super(UiServerTest::markupResult);
     }
 
     @Override
@@ -291,7 +272,7 @@ class UiServerTest {
       if (key.equals("cat.png")) {
         return new Thumbnail(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
       }
-      throw new UiException(404, "no object " + key);
+      return super.thumbnail(key);
     }
 
     @Override
@@ -304,5 +285,16 @@ class UiServerTest {
       actions.add(action);
       return Map.of("action", "DISABLE_MAPPING");
     }
+  }
+
+  private static Map<String, Object> markupResult() {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("key", XSS_KEY);
+    result.put("status", "REJECTED");
+    result.put("reason", "unsupported format: <script>alert(2)</script>");
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("results", List.of(result));
+    page.put("next", null);
+    return page;
   }
 }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import offhours.api.ResultsQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -47,7 +46,7 @@ class UiSettingsBrowserIT {
         result(XSS_KEY, "CLASSIFIED", "changed"),
         result("cats/before.png", "CLASSIFIED", "unknown"),
         result("dogs/bad.png", "REJECTED", "unknown")));
-    try (UiServer server = UiServer.start(new Memory(), 0);
+    try (UiServer server = UiServer.start(new MemoryUiData(answer::get), 0);
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));
@@ -168,36 +167,5 @@ class UiSettingsBrowserIT {
   private static void await(
       WebDriver page, String what, java.util.function.Function<WebDriver, Boolean> condition) {
     HeadlessChromium.await(page, DEADLINE, "ui-settings-failure.png", what, condition);
-  }
-
-  /** The page's data in memory: results as {@link #answer} holds them now. */
-  private final class Memory implements UiData {
-    @Override
-    public Map<String, Object> status() {
-      return Map.of("endpoint", Map.of("state", "ABSENT"));
-    }
-
-    @Override
-    public Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next) {
-      return answer.get();
-    }
-
-    @Override
-    public Map<String, Object> ledger(int days) {
-      return Map.of("days", List.of());
-    }
-
-    @Override
-    public Thumbnail thumbnail(String key) throws UiException {
-      throw new UiException(404, "no object " + key);
-    }
-
-    @Override
-    public void upload(String key, byte[] bytes) {}
-
-    @Override
-    public Map<String, Object> control(String action) {
-      return Map.of();
-    }
   }
 }
