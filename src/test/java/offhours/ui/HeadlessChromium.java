@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
@@ -19,6 +20,7 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.remote.RemoteWebDriver;
@@ -79,6 +81,26 @@ final class HeadlessChromium implements AutoCloseable {
       service.stop();
       throw e;
     }
+  }
+
+  /** The result cards the page's grid shows. */
+  static List<WebElement> cards(WebDriver page) {
+    return page.findElements(By.cssSelector("#grid .card"));
+  }
+
+  /**
+   * The card of {@code key}, found by its data attribute's value (compared in Java: keys may hold any character), if
+   * the page shows one.
+   */
+  static Optional<WebElement> findCard(WebDriver page, String key) {
+    return cards(page).stream()
+        .filter(c -> key.equals(c.getAttribute("data-key")))
+        .findFirst();
+  }
+
+  /** The card of {@code key}; fails saying so when the page shows none. */
+  static WebElement card(WebDriver page, String key) {
+    return findCard(page, key).orElseThrow(() -> new AssertionError("no card for " + key));
   }
 
   /** Whether {@code page} shows a JavaScript alert (what a script injected through shown data would open). */

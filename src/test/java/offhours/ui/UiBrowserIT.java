@@ -6,6 +6,9 @@
 // cache.
 package offhours.ui;
 
+import static offhours.ui.HeadlessChromium.card;
+import static offhours.ui.HeadlessChromium.cards;
+import static offhours.ui.HeadlessChromium.findCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -160,8 +163,9 @@ class UiBrowserIT {
           page,
           "a result on the page for each upload",
           d -> keys.stream()
-              .allMatch(k ->
-                  card(d, k) != null && !card(d, k).getAttribute("data-status").equals("WAITING")));
+              .allMatch(k -> findCard(d, k)
+                  .filter(c -> !c.getAttribute("data-status").equals("WAITING"))
+                  .isPresent()));
       assertThat(alertShown(page)).as("an alert: the markup key ran as HTML").isFalse();
       assertThat(page.findElements(By.cssSelector("img[src='x']")))
           .as("an <img src=x> made from a key")
@@ -279,7 +283,7 @@ class UiBrowserIT {
       await(
           page,
           "the waiting card of an upload the status filter leaves out, gone with its result",
-          d -> card(d, "filtered out.png") == null);
+          d -> findCard(d, "filtered out.png").isEmpty());
       assertThat(cards(page)).allMatch(c -> "REJECTED".equals(c.getAttribute("data-status")));
       new Select(page.findElement(By.id("status"))).selectByValue("");
       page.findElement(By.id("stop")).click();
@@ -327,18 +331,6 @@ class UiBrowserIT {
 
   private static String state(WebDriver page) {
     return page.findElement(By.id("state")).getAttribute("data-state");
-  }
-
-  private static List<WebElement> cards(WebDriver page) {
-    return page.findElements(By.cssSelector("#grid .card"));
-  }
-
-  /** The card of {@code key}, found by its data attribute's value (compared in Java: keys may hold any character). */
-  private static WebElement card(WebDriver page, String key) {
-    return cards(page).stream()
-        .filter(c -> key.equals(c.getAttribute("data-key")))
-        .findFirst()
-        .orElse(null);
   }
 
   private static boolean alertShown(WebDriver page) {

@@ -3,6 +3,8 @@
 // service: the page's data is held in memory.
 package offhours.ui;
 
+import static offhours.ui.HeadlessChromium.card;
+import static offhours.ui.HeadlessChromium.cards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -143,17 +145,6 @@ class UiSettingsBrowserIT {
     r.put("attempts", 1);
     r.put("settings", settings);
     return r;
-  }
-
-  private static List<WebElement> cards(WebDriver page) {
-    return page.findElements(By.cssSelector("#grid .card"));
-  }
-
-  private static WebElement card(WebDriver page, String key) {
-    return cards(page).stream()
-        .filter(c -> key.equals(c.getAttribute("data-key")))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no card for " + key));
   }
 
   private static WebElement mark(WebDriver page, String key) {
