@@ -31,19 +31,10 @@ final class LowerBound {
    */
   record Optimum(double hours, int starts) {}
 
-  /** The bound in hours; {@code due} maps an upload instant to its due instant (empty: never due). */
-  static double endpointHours(
-      List<Instant> uploads,
-      Function<Instant, Optional<Instant>> due,
-      Duration wake,
-      Duration stop,
-      double drainPerSecond,
-      Instant start,
-      Instant end) {
-    return plan(uploads, due, wake, stop, drainPerSecond, start, end).hours();
-  }
-
-  /** The optimal plan; the arguments are those of {@link #endpointHours}. */
+  /**
+   * The optimal plan for {@code uploads} from {@code start} to {@code end}; {@code due} maps an upload instant to its
+   * due instant (empty: never due).
+   */
   static Optimum plan(
       List<Instant> uploads,
       Function<Instant, Optional<Instant>> due,

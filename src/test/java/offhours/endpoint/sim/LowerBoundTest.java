@@ -17,14 +17,15 @@ class LowerBoundTest {
   private static final Instant TEN = Instant.parse("2026-01-05T10:00:00Z");
 
   private static double seconds(Duration budget, Instant... uploads) {
-    return LowerBound.endpointHours(
-            List.of(uploads),
-            u -> Optional.of(u.plus(budget)),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(2),
-            1.0,
-            START,
-            START.plus(Duration.ofDays(1)))
+    return LowerBound.plan(
+                List.of(uploads),
+                u -> Optional.of(u.plus(budget)),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(2),
+                1.0,
+                START,
+                START.plus(Duration.ofDays(1)))
+            .hours()
         * 3600;
   }
 
