@@ -1,0 +1,256 @@
+package offhours.classify;
+
+import static offhours.classify.ClassifyHandlerTest.event;
+import static offhours.classify.ClassifyHandlerTest.message;
+import static offhours.classify.ClassifyHandlerTest.notification;
+import static offhours.testing.LambdaContexts.remaining;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import offhours.testing.LambdaSqsJson;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
+
+/**
+ * The consumer's rules for the invocation's deadline: no record is started that the time left cannot cover, every
+ * call is limited to the time left less what the later writes keep, and a call the deadline cut is retried with the
+ * reason.
+ */
+class ClassifyDeadlineTest extends ClassifyRig {
+
+  @Test
+  void noRecordIsStartedThatTheRemainingTimeCannotCoverTheRestIsDeferredNotFailed()
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(twoImages())), out, remaining(20_000));
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures()).isEmpty();
+    assertThat(s3.gets).isEmpty();
+    assertThat(runtime.requests).isEmpty();
+    assertThat(sqs.sent)
+        .hasSize(2)
+        .allSatisfy(copy -> assertThat(
+                copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+            .isEqualTo("not started: 20.0 s of this invocation remain, less"
+                + " than the 35 s a record may need (INVOKE_TIMEOUT_SECONDS + 5 s)"));
+  }
+
+  @Test
+  void theInvokeEndpointCallIsLimitedToTheTimeLeftBeforeTheDeadline() throws IOException {
+    oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
+
+    assertThat(runtime.requests)
+        .singleElement()
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isBetween(90_000L, 95_000L));
+  }
+
+  /**
+   * The S3 client has no call timeout of its own; without this one a stalled GetObject would hold the record past
+   * the deadline (70 s socket timeout per attempt) and Lambda would end the whole batch.
+   */
+  @Test
+  void theImageDownloadIsLimitedToTheTimeLeftBeforeTheDeadline() throws IOException {
+    oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
+
+    assertThat(s3.gets)
+        .singleElement()
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isBetween(90_000L, 95_000L));
+  }
+
+  @Test
+  void aDownloadCutAtTheDeadlineIsRetriedWithTheReason() throws IOException {
+    s3.failWith = ApiCallTimeoutException.create(95_000);
+
+    ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(runtime.requests).isEmpty();
+  }
+
+  /**
+   * The writes after InvokeEndpoint share the 5 s it leaves: each is cut before the deadline less what the later ones
+   * keep (result 3 s, deferral 1.5 s, ledger 0.5 s), and together they are the reserve a record is started with.
+   */
+  @Test
+  void theReserveIsWhatTheWritesAfterInvokeEndpointAndTheEndOfTheInvocationKeep() {
+    assertThat(MessageClassifier.RESERVE).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(BatchScope.Write.RESULT.after()).isEqualTo(java.time.Duration.ofMillis(3_000));
+    assertThat(BatchScope.Write.DEFERRAL.after()).isEqualTo(java.time.Duration.ofMillis(1_500));
+    assertThat(BatchScope.Write.LEDGER.after()).isEqualTo(BatchScope.END);
+  }
+
+  @Test
+  void theResultWriteIsLimitedToTheTimeLeftLessWhatTheLaterWritesKeep() throws IOException {
+    oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
+
+    assertThat(dynamo.puts)
+        .singleElement()
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isEqualTo(97_000L));
+  }
+
+  @Test
+  void aResultWithNoTimeLeftForItsWriteIsNotWrittenAndTheMessageIsRetriedWithTheReason()
+      throws IOException {
+    java.util.concurrent.atomic.AtomicInteger left =
+        new java.util.concurrent.atomic.AtomicInteger(100_000);
+    runtime.answer = r -> {
+      left.set(600); // InvokeEndpoint took all but 600 ms: less than the 250 ms floor + 500 ms end
+      return "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    };
+    ByteArrayOutputStream out = oneRecordAt(left::get, "INVOKE_TIMEOUT_SECONDS", "30");
+
+    assertThat(dynamo.puts).isEmpty();
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+        .isEqualTo("the result of s3://offhours-images/a.jpg was not started: 600 ms of this"
+            + " invocation remained, less than the 250 ms a call is given plus the 500 ms kept at"
+            + " its end; SQS delivers the message again after its visibility timeout");
+  }
+
+  @Test
+  void aResultWriteCutAtTheDeadlineIsRetriedWithTheReason() throws IOException {
+    dynamo.failWith = ApiCallTimeoutException.create(97_000);
+    ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+        .isEqualTo("writing the result of s3://offhours-images/a.jpg was cut after 97000 ms, to"
+            + " end before this invocation's deadline (DynamoDB did not answer in time); SQS"
+            + " delivers the message again after its visibility timeout");
+  }
+
+  /** Without a deadline (tools, tests) a write cut by the client's own call timeout is an error like any other. */
+  @Test
+  void withoutADeadlineAWriteCutByTheClientsOwnTimeoutIsRetriedWithTheSdksWords()
+      throws IOException {
+    dynamo.failWith = ApiCallTimeoutException.create(50_000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            null);
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+        .startsWith("ApiCallTimeoutException: ")
+        .doesNotContain("NullPointerException");
+  }
+
+  @Test
+  void withoutADeadlineADeferralCutByTheClientsOwnTimeoutIsRetriedWithTheSdksWords()
+      throws IOException {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder().statusCode(503).build();
+    };
+    sqs.failWith = ApiCallTimeoutException.create(50_000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    handler("INVOKE_TIMEOUT_SECONDS", "30")
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            null);
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("could not send the deferred copy: ApiCallTimeoutException: ")
+        .doesNotContain("NullPointerException");
+  }
+
+  @Test
+  void theDeferredCopyIsSentWithinTheTimeLeftLessWhatTheLedgerKeeps() throws IOException {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder().statusCode(503).build();
+    };
+
+    oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
+
+    assertThat(sqs.sent)
+        .singleElement()
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isEqualTo(98_500L));
+  }
+
+  @Test
+  void aDeferredCopyCutAtTheDeadlineLeavesTheMessageToSqsWithTheReason() throws IOException {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder().statusCode(503).build();
+    };
+    sqs.failWith = ApiCallTimeoutException.create(98_500);
+    ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
+
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("sending the deferred copy was cut after 98500 ms, to end before this"
+            + " invocation's deadline (SQS did not answer in time); SQS delivers the message again"
+            + " after its visibility timeout");
+  }
+
+  @Test
+  void theLedgerWriteIsLimitedToTheTimeLeftLessTheEndOfTheInvocation() throws IOException {
+    oneRecordAt(
+        () -> 100_000,
+        "INVOKE_TIMEOUT_SECONDS",
+        "30",
+        "HOSTING",
+        "serverless",
+        "CONTROL_TABLE_NAME",
+        "control",
+        "SERVERLESS_MEMORY_MB",
+        "2048");
+
+    assertThat(dynamo.transactions)
+        .singleElement()
+        .satisfies(r -> assertThat(callTimeoutMillis(r))
+            .as("99.5 s less the moments the add itself took")
+            .isBetween(98_500L, 99_500L));
+  }
+
+  /**
+   * One record (a.jpg, 112,525 bytes) through a handler with {@code settings}, the
+   * invocation's deadline {@code left} ms away (asked at each call); its batch response.
+   */
+  private ByteArrayOutputStream oneRecordAt(java.util.function.IntSupplier left, String... settings)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler(settings)
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            remaining(left));
+    return out;
+  }
+
+  /** The call timeout a request was sent with, in ms. */
+  private static long callTimeoutMillis(software.amazon.awssdk.awscore.AwsRequest request) {
+    return request
+        .overrideConfiguration()
+        .orElseThrow()
+        .apiCallTimeout()
+        .orElseThrow()
+        .toMillis();
+  }
+}
