@@ -1,8 +1,5 @@
 package offhours.classify;
 
-import static offhours.classify.ClassifyHandlerTest.event;
-import static offhours.classify.ClassifyHandlerTest.message;
-import static offhours.classify.ClassifyHandlerTest.notification;
 import static offhours.testing.LambdaContexts.remaining;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,9 +67,7 @@ class ClassifyDeadlineTest extends ClassifyRig {
 
     ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
-    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
-        .singleElement()
-        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertHandedBack(out);
     assertThat(runtime.requests).isEmpty();
   }
 
@@ -109,10 +104,8 @@ class ClassifyDeadlineTest extends ClassifyRig {
     ByteArrayOutputStream out = oneRecordAt(left::get, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(dynamo.puts).isEmpty();
-    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
-        .singleElement()
-        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
-    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+    assertHandedBack(out);
+    assertThat(firstRecordDetail())
         .isEqualTo("the result of s3://offhours-images/a.jpg was not started: 600 ms of this"
             + " invocation remained, less than the 250 ms a call is given plus the 500 ms kept at"
             + " its end; SQS delivers the message again after its visibility timeout");
@@ -123,10 +116,8 @@ class ClassifyDeadlineTest extends ClassifyRig {
     dynamo.failWith = ApiCallTimeoutException.create(97_000);
     ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
-    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
-        .singleElement()
-        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
-    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+    assertHandedBack(out);
+    assertThat(firstRecordDetail())
         .isEqualTo("writing the result of s3://offhours-images/a.jpg was cut after 97000 ms, to"
             + " end before this invocation's deadline (DynamoDB did not answer in time); SQS"
             + " delivers the message again after its visibility timeout");
@@ -137,19 +128,10 @@ class ClassifyDeadlineTest extends ClassifyRig {
   void withoutADeadlineAWriteCutByTheClientsOwnTimeoutIsRetriedWithTheSdksWords()
       throws IOException {
     dynamo.failWith = ApiCallTimeoutException.create(50_000);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = oneRecord(null, "INVOKE_TIMEOUT_SECONDS", "30");
 
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            out,
-            null);
-
-    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
-        .singleElement()
-        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
-    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+    assertHandedBack(out);
+    assertThat(firstRecordDetail())
         .startsWith("ApiCallTimeoutException: ")
         .doesNotContain("NullPointerException");
   }
@@ -161,18 +143,9 @@ class ClassifyDeadlineTest extends ClassifyRig {
       throw SageMakerRuntimeException.builder().statusCode(503).build();
     };
     sqs.failWith = ApiCallTimeoutException.create(50_000);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = oneRecord(null, "INVOKE_TIMEOUT_SECONDS", "30");
 
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            out,
-            null);
-
-    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
-        .singleElement()
-        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertHandedBack(out);
     assertThat(log.toString(StandardCharsets.UTF_8))
         .contains("could not send the deferred copy: ApiCallTimeoutException: ")
         .doesNotContain("NullPointerException");
@@ -199,9 +172,7 @@ class ClassifyDeadlineTest extends ClassifyRig {
     sqs.failWith = ApiCallTimeoutException.create(98_500);
     ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
-    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
-        .singleElement()
-        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    assertHandedBack(out);
     assertThat(log.toString(StandardCharsets.UTF_8))
         .contains("sending the deferred copy was cut after 98500 ms, to end before this"
             + " invocation's deadline (SQS did not answer in time); SQS delivers the message again"
@@ -228,20 +199,10 @@ class ClassifyDeadlineTest extends ClassifyRig {
             .isBetween(98_500L, 99_500L));
   }
 
-  /**
-   * One record (a.jpg, 112,525 bytes) through a handler with {@code settings}, the
-   * invocation's deadline {@code left} ms away (asked at each call); its batch response.
-   */
+  /** {@link #oneRecord} with the invocation's deadline {@code left} ms away (asked at each call). */
   private ByteArrayOutputStream oneRecordAt(java.util.function.IntSupplier left, String... settings)
       throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler(settings)
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            out,
-            remaining(left));
-    return out;
+    return oneRecord(remaining(left), settings);
   }
 
   /** The call timeout a request was sent with, in ms. */

@@ -6,11 +6,14 @@ import static offhours.classify.ClassifyHandlerTest.event;
 import static offhours.classify.ClassifyHandlerTest.message;
 import static offhours.classify.ClassifyHandlerTest.notification;
 import static offhours.classify.Fakes.image;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -82,5 +85,32 @@ abstract class ClassifyRig {
           }
         })
         .toList();
+  }
+
+  /**
+   * One record (a.jpg, 112,525 bytes) through a handler with {@code settings} in {@code context} (null: none, as
+   * without a deadline); the batch response's bytes.
+   */
+  ByteArrayOutputStream oneRecord(Context context, String... settings) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler(settings)
+        .handleRequest(
+            new ByteArrayInputStream(LambdaSqsJson.toJson(
+                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
+            out,
+            context);
+    return out;
+  }
+
+  /** {@link #oneRecord}'s batch response hands its one message, m1, back to SQS, to be delivered again. */
+  static void assertHandedBack(ByteArrayOutputStream out) {
+    assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+  }
+
+  /** What the invocation's log line says of its first record. */
+  String firstRecordDetail() throws IOException {
+    return logLines().getFirst().get("records").get(0).get("detail").asText();
   }
 }

@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -269,14 +268,7 @@ class ClassifyRulesTest extends ClassifyRig {
           case "toString" -> "a context whose time runs short after the first call";
           default -> throw new UnsupportedOperationException("Context." + method.getName());
         });
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    handler("INVOKE_TIMEOUT_SECONDS", "30")
-        .handleRequest(
-            new ByteArrayInputStream(LambdaSqsJson.toJson(
-                event(message("m1", notification("a.jpg", 112525L, "e1", ""))))),
-            out,
-            shrinking);
+    ByteArrayOutputStream out = oneRecord(shrinking, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertThat(LambdaSqsJson.response(out.toByteArray()).getBatchItemFailures()).isEmpty();
     assertThat(dynamo.puts).isEmpty();
@@ -548,7 +540,7 @@ class ClassifyRulesTest extends ClassifyRig {
 
     assertThat(failures(response)).containsExactly("m1");
     assertThat(dynamo.puts).isEmpty();
-    assertThat(logLines().getFirst().get("records").get(0).get("detail").asText())
+    assertThat(firstRecordDetail())
         .isEqualTo(
             "the endpoint's answer"
                 + " does not fit the model's settings: the score at index 4 is not a finite number: [0.1, 0.7, 0.05, 0.1, 1e999]");
