@@ -105,13 +105,7 @@ class ComponentEndpointCleanupTest {
 
     Map<String, Object> response = cleanup.handle(event, Duration.ofSeconds(240));
 
-    assertThat(response)
-        .containsEntry("Status", "SUCCESS")
-        .containsEntry(
-            "Reason",
-            "deleted endpoint (was IN_SERVICE) after waiting 6 s for SageMaker to allow it");
-    assertThat(calls().stream().filter(c -> c.startsWith("Delete")).toList())
-        .containsExactly("DeleteInferenceComponent", "DeleteEndpoint");
+    assertComponentThenEndpointDeleted(response, "the component first");
     assertThat(componentWhenEndpointDeleted)
         .as("DeleteEndpoint only once the component is gone (SageMaker refuses it before)")
         .containsExactly(NO_COMPONENT);
@@ -148,14 +142,8 @@ class ComponentEndpointCleanupTest {
 
     Map<String, Object> response = cleanup.handle(event, Duration.ofSeconds(240));
 
-    assertThat(response)
-        .containsEntry("Status", "SUCCESS")
-        .containsEntry(
-            "Reason",
-            "deleted endpoint (was IN_SERVICE) after waiting 6 s for SageMaker to allow it");
-    assertThat(calls().stream().filter(c -> c.startsWith("Delete")).toList())
-        .as("no DeleteInferenceComponent while the copies scale: SageMaker refuses it then")
-        .containsExactly("DeleteInferenceComponent", "DeleteEndpoint");
+    assertComponentThenEndpointDeleted(
+        response, "no DeleteInferenceComponent while the copies scale: SageMaker refuses it then");
   }
 
   @Test
@@ -169,6 +157,21 @@ class ComponentEndpointCleanupTest {
     assertThat(cleanup.describe().state()).isEqualTo(State.FAILED);
     answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
     assertThat(cleanup.describe()).isEqualTo(Endpoint.Status.ABSENT);
+  }
+
+  /**
+   * The stack delete succeeded after waiting 6 s for SageMaker, its only deletes the component's and then the
+   * endpoint's ({@code why}).
+   */
+  private void assertComponentThenEndpointDeleted(Map<String, Object> response, String why) {
+    assertThat(response)
+        .containsEntry("Status", "SUCCESS")
+        .containsEntry(
+            "Reason",
+            "deleted endpoint (was IN_SERVICE) after waiting 6 s for SageMaker to allow it");
+    assertThat(calls().stream().filter(c -> c.startsWith("Delete")).toList())
+        .as(why)
+        .containsExactly("DeleteInferenceComponent", "DeleteEndpoint");
   }
 
   /** The stack-delete cleanup of endpoint "ep" and component "ep-ic" over {@code view}, waiting on {@code time}. */
