@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import offhours.endpoint.sim.MemoryControlTable;
+import offhours.stack.StackSpec;
 
 /** A controller over scripted fakes: each test sets what AWS would answer, runs, and reads what was called. */
 final class Rig {
@@ -240,5 +241,11 @@ final class Rig {
 
   ControlState state() {
     return table.load().orElseThrow();
+  }
+
+  /** ControllerStepFailures of the last run's metrics line. */
+  double stepFailures() {
+    return EndpointControllerTest.metric(
+        metrics.getLast(), StackSpec.METRICS.controllerStepFailures());
   }
 }
