@@ -18,6 +18,13 @@ public final class IdleCost {
   public static final double ALARM_MONTH = 0.10;
 
   /**
+   * A custom dashboard, per dashboard-month, beyond an account's first 3 (those are free when each references at most
+   * 50 metrics; https://aws.amazon.com/cloudwatch/pricing/). Counted here without that free tier, like every other
+   * price: the account's other dashboards may have used it up.
+   */
+  public static final double DASHBOARD_MONTH = 3.00;
+
+  /**
    * Custom metric (first 10,000), per metric-month, billed by the hour in the hours the metric receives data
    * (https://aws.amazon.com/cloudwatch/pricing/).
    */
@@ -83,14 +90,21 @@ public final class IdleCost {
   public static final long TIMER_POLLS_PER_MONTH = 5L * 3 * 60 * 24 * 365 / 12;
 
   /**
-   * What the stack holds that bills while idle: alarms, keys and memory from template.yaml (IdleCostTest), the metrics
-   * an idle run publishes from the controller (IdleRunTest).
+   * What the stack holds that bills while idle: alarms, dashboards, keys and memory from template.yaml
+   * (IdleCostTest), the metrics an idle run publishes from the controller (IdleRunTest).
    */
   public record Stack(
-      int alarms, int idleCustomMetrics, int customerManagedKeys, int controllerMemoryMb) {}
+      int alarms,
+      int dashboards,
+      int idleCustomMetrics,
+      int customerManagedKeys,
+      int controllerMemoryMb) {}
 
-  /** The default stack (Hosting scheduled; serverless has two alarms fewer). */
-  public static final Stack DEFAULT = new Stack(12, 1, 1, 512);
+  /**
+   * The default stack (Hosting scheduled; serverless has two alarms fewer). Its Dashboard parameter is false: with
+   * true it has one dashboard.
+   */
+  public static final Stack DEFAULT = new Stack(12, 0, 1, 1, 512);
 
   /** One row of the table. */
   public record CostItem(String what, String quantity, String unitPrice, double usd) {}
@@ -105,6 +119,12 @@ public final class IdleCost {
         stack.alarms() + " standard-resolution",
         String.format(Locale.ROOT, "$%.2f per alarm-month", ALARM_MONTH),
         stack.alarms() * ALARM_MONTH));
+    items.add(new CostItem(
+        "CloudWatch dashboard (the `Dashboard` parameter)",
+        stack.dashboards() + (stack.dashboards() == 0 ? " (`Dashboard=true`: 1)" : ""),
+        String.format(
+            Locale.ROOT, "$%.2f per dashboard-month beyond the account's first 3", DASHBOARD_MONTH),
+        stack.dashboards() * DASHBOARD_MONTH));
     items.add(new CostItem(
         "CloudWatch custom metrics (the controller's EMF line)",
         stack.idleCustomMetrics() + " in every hour",

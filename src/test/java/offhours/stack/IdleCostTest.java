@@ -61,6 +61,19 @@ class IdleCostTest {
         .hasSize(IdleCost.DEFAULT.alarms() - 2);
   }
 
+  /**
+   * The dashboard bills per dashboard-month whatever it shows or whether anyone looks; the table counts what the
+   * Dashboard parameter's default creates, and says what true adds.
+   */
+  @Test
+  void theTableCountsTheDashboardsTheDefaultStackCreatesAndTrueAddsOne() {
+    assertThat(created(stack(Map.of()), "AWS::CloudWatch::Dashboard"))
+        .hasSize(IdleCost.DEFAULT.dashboards());
+    assertThat(created(stack(Map.of("Dashboard", "true")), "AWS::CloudWatch::Dashboard"))
+        .hasSize(1);
+    assertThat(IdleCost.table()).contains("`Dashboard=true`: 1", "$3.00 per dashboard-month");
+  }
+
   @Test
   void theTableCountsTheCustomerManagedKeysAndTheControllersMemoryAndArchitecture() {
     StackResolver stack = stack(Map.of());
@@ -94,9 +107,14 @@ class IdleCostTest {
     List<IdleCost.CostItem> items = IdleCost.items(IdleCost.DEFAULT, IdleCost.IDLE_RUN);
     assertThat(IdleCost.RUNS_PER_MONTH).isEqualTo(43_800);
     assertThat(IdleCost.total(items)).isCloseTo(2.96, within(0.01));
-    assertThat(items.get(0).usd() + items.get(1).usd() + items.get(2).usd())
+    assertThat(items.get(0).usd() + items.get(2).usd() + items.get(3).usd())
         .as("alarms, the heartbeat metric and the key")
         .isCloseTo(2.50, within(0.001));
+    assertThat(items.get(1).usd()).as("no dashboard by default").isZero();
+    assertThat(
+            IdleCost.total(IdleCost.items(new IdleCost.Stack(12, 1, 1, 1, 512), IdleCost.IDLE_RUN)))
+        .as("Dashboard=true, beyond the account's three free dashboards")
+        .isCloseTo(5.96, within(0.01));
   }
 
   @Test

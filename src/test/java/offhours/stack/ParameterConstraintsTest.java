@@ -390,6 +390,7 @@ class ParameterConstraintsTest {
     c.put("ApiRateLimit", INTEGERS);
     c.put("ApiBurstLimit", INTEGERS);
     c.put("SnapStart", List.of("true", "false", "True", "None", ""));
+    c.put("Dashboard", List.of("true", "false", "True", "yes", ""));
     c.put("Architecture", List.of("arm64", "x86_64", "x86-64", "ARM64", ""));
     c.put(
         "LiveVersionsRevision",
@@ -525,6 +526,10 @@ class ParameterConstraintsTest {
           }
         }));
     c.put("SnapStart", ParameterConstraintsTest::snapStart);
+    // It reaches no function: it decides whether the stack has its dashboard, whose body must be
+    // JSON
+    // (DashboardTest checks what the body shows).
+    c.put("Dashboard", ParameterConstraintsTest::dashboard);
     // It reaches no function: it is in LiveVersions' Settings, so that a change of it alone updates
     // that resource.
     c.put(
@@ -542,6 +547,26 @@ class ParameterConstraintsTest {
             ? null
             : "Lambda refuses Architectures " + s.functionGlobals().get("Architectures"));
     return c;
+  }
+
+  /** The dashboard exists exactly with Dashboard=true, and CloudWatch can read its body as JSON. */
+  private static String dashboard(StackResolver s) {
+    Object condition = s.resource("StackDashboard").get("Condition");
+    boolean created = s.condition(String.valueOf(condition));
+    if (created != "true".equals(s.parameters().get("Dashboard"))) {
+      return "Dashboard=" + s.parameters().get("Dashboard") + (created ? " creates" : " omits")
+          + " the dashboard";
+    }
+    return !created
+        ? null
+        : refusedBy(() -> {
+          try {
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(String.valueOf(s.properties("StackDashboard").get("DashboardBody")));
+          } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the dashboard body is not JSON: " + e.getMessage());
+          }
+        });
   }
 
   /** Serverless inference has no GPU or Inferentia (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html). */

@@ -245,6 +245,12 @@ final class StackResolver {
         arn("sagemaker", "endpoint-config/" + id.toLowerCase(Locale.ROOT));
       case "AWS::SNS::Topic" -> arn("sns", id);
       case "AWS::KMS::Key" -> stack.suffix() + "-0000-4000-8000-" + "0".repeat(12);
+      // Ref gives the DashboardName, which the template sets.
+      case "AWS::CloudWatch::Dashboard" -> {
+        Object named =
+            map(resource(name).getOrDefault("Properties", Map.of())).get("DashboardName");
+        yield named == null ? id : String.valueOf(resolve(named));
+      }
       case "AWS::DynamoDB::Table",
           "AWS::Logs::LogGroup",
           "AWS::IAM::Role",
@@ -288,6 +294,7 @@ final class StackResolver {
       case "AWS::SNS::Topic.TopicArn" -> arn("sns", id);
       case "AWS::SNS::Topic.TopicName" -> id;
       case "AWS::KMS::Key.Arn" -> arn("kms", "key/" + ref(resource));
+      case "AWS::CloudWatch::Alarm.Arn" -> arn("cloudwatch", "alarm:" + id);
       default ->
         throw new IllegalArgumentException("the test's resolver does not know GetAtt " + resource
             + "." + attribute + " (" + type + ")");
