@@ -44,6 +44,22 @@ class EmfTest {
     return names;
   }
 
+  /**
+   * The namespace and the one dimension the line declares are StackSpec.METRICS', which the template's alarms and
+   * dashboard name (AlarmsTest, DashboardTest): a metric under another dimension would be another metric.
+   */
+  @Test
+  void theLineDeclaresStackSpecsNamespaceAndItsOneDimensionWithTheEndpointsName() throws Exception {
+    Rig rig = new Rig();
+    rig.runAt("2026-01-17T02:00:00Z");
+    JsonNode line = read(rig.metrics.getLast());
+    JsonNode directive = line.get("_aws").get("CloudWatchMetrics").get(0);
+    assertThat(directive.get("Namespace").asText()).isEqualTo(StackSpec.METRICS.namespace());
+    assertThat(directive.get("Dimensions").toString())
+        .isEqualTo("[[\"" + StackSpec.METRICS.dimension() + "\"]]");
+    assertThat(line.get(StackSpec.METRICS.dimension()).asText()).isNotBlank();
+  }
+
   @Test
   void anIdleRunPublishesOnlyTheHeartbeatAndStillLogsEveryValue() throws Exception {
     Rig rig = new Rig();
