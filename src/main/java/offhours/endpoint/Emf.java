@@ -1,5 +1,7 @@
 package offhours.endpoint;
 
+import static offhours.stack.StackSpec.METRICS;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +14,7 @@ import java.util.Map;
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
  */
 final class Emf {
-  static final String NAMESPACE = "offhours";
+  static final String NAMESPACE = METRICS.namespace();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Emf() {}
@@ -43,19 +45,20 @@ final class Emf {
       boolean stepFailed,
       long overdueSeconds) {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("EndpointOn", ep.state() == Endpoint.State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
-    metrics.put("Backlog", (double) q.visible());
-    metrics.put("EndpointRunningOutsideSchedule", outside ? 1.0 : 0.0);
-    metrics.put("EndpointCreateFailures", createFailed ? 1.0 : 0.0);
-    metrics.put("TestInvocationFailures", probeFailed ? 1.0 : 0.0);
-    metrics.put("ControllerStepFailures", stepFailed ? 1.0 : 0.0);
-    metrics.put("OverdueSeconds", (double) overdueSeconds);
+    metrics.put(
+        METRICS.endpointOn(), ep.state() == Endpoint.State.IN_SERVICE && mp.polling() ? 1.0 : 0.0);
+    metrics.put(METRICS.backlog(), (double) q.visible());
+    metrics.put(METRICS.endpointRunningOutsideSchedule(), outside ? 1.0 : 0.0);
+    metrics.put(METRICS.endpointCreateFailures(), createFailed ? 1.0 : 0.0);
+    metrics.put(METRICS.testInvocationFailures(), probeFailed ? 1.0 : 0.0);
+    metrics.put(METRICS.controllerStepFailures(), stepFailed ? 1.0 : 0.0);
+    metrics.put(METRICS.overdueSeconds(), (double) overdueSeconds);
     metrics.put(HEARTBEAT, 1.0);
     return line(at, endpointName, metrics);
   }
 
   /** The one metric every run publishes: its absence is what ControllerHeartbeatAlarm watches for. */
-  static final String HEARTBEAT = offhours.stack.StackSpec.METRICS.controllerRuns();
+  static final String HEARTBEAT = METRICS.controllerRuns();
 
   /**
    * Whether a run's value becomes a metric data point. CloudWatch bills a custom metric for each hour in which it
@@ -78,9 +81,9 @@ final class Emf {
     aws.put("Timestamp", at.toEpochMilli());
     ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
     directive.put("Namespace", NAMESPACE);
-    directive.putArray("Dimensions").addArray().add("EndpointName");
+    directive.putArray("Dimensions").addArray().add(METRICS.dimension());
     ArrayNode defs = directive.putArray("Metrics");
-    root.put("EndpointName", endpointName);
+    root.put(METRICS.dimension(), endpointName);
     metrics.forEach((name, value) -> {
       if (published(name, value)) {
         defs.addObject()

@@ -270,7 +270,9 @@ public final class StackSpec {
       String controllerRuns,
       String testInvocationFailures,
       String controllerStepFailures,
-      String overdueSeconds) {}
+      String overdueSeconds,
+      String endpointOn,
+      String backlog) {}
 
   public static final Metrics METRICS = new Metrics(
       "offhours",
@@ -280,7 +282,9 @@ public final class StackSpec {
       "ControllerRuns",
       "TestInvocationFailures",
       "ControllerStepFailures",
-      "OverdueSeconds");
+      "OverdueSeconds",
+      "EndpointOn",
+      "Backlog");
 
   /** template.yaml's Outputs: the CLI's {@code --stack NAME} resolves resource names from them. */
   public static final List<String> STACK_OUTPUTS = List.of(

@@ -113,7 +113,25 @@ class DashboardTest {
       if (!"metric".equals(widget.get("type").asText())) {
         continue;
       }
+      Set<String> ids = new java.util.HashSet<>();
+      widget
+          .get("properties")
+          .get("metrics")
+          .forEach(entry -> entry.forEach(w -> {
+            if (w.isObject() && w.has("id") && !w.has("expression")) {
+              ids.add(w.get("id").asText());
+            }
+          }));
       for (JsonNode entry : widget.get("properties").get("metrics")) {
+        if (entry.size() == 1 && entry.get(0).has("expression")) {
+          // Metric math over the widget's own metrics: each id it names is one of them.
+          String expression = entry.get(0).get("expression").asText();
+          assertThat(expression)
+              .as("an expression of this widget's metrics: %s", expression)
+              .matches("FILL\\([a-z][A-Za-z0-9_]*, 0\\)");
+          assertThat(ids).contains(expression.substring(5, expression.indexOf(',')));
+          continue;
+        }
         List<String> words = new ArrayList<>();
         entry.forEach(w -> {
           if (w.isTextual()) {
@@ -202,7 +220,9 @@ class DashboardTest {
             StackSpec.METRICS.controllerRuns(),
             StackSpec.METRICS.testInvocationFailures(),
             StackSpec.METRICS.controllerStepFailures(),
-            StackSpec.METRICS.overdueSeconds());
+            StackSpec.METRICS.overdueSeconds(),
+            StackSpec.METRICS.endpointOn(),
+            StackSpec.METRICS.backlog());
     // SageMaker counts an inference component's invocations under the component, a variant's under
     // endpoint and variant: the hosting decides which exist.
     Set<Set<String>> sageMaker = graphed.stream()
@@ -370,8 +390,8 @@ class DashboardTest {
     }
     int metrics = graphed(body).size();
     assertThat(metrics)
-        .as("template.yaml's comment counts them: 32, 33 with scale-to-zero or serverless")
-        .isEqualTo(hosting.equals("scheduled") ? 32 : 33)
+        .as("template.yaml's comment counts them: 34, 35 with scale-to-zero or serverless")
+        .isEqualTo(hosting.equals("scheduled") ? 34 : 35)
         .isLessThanOrEqualTo(FREE_TIER_METRICS);
     System.out.printf(
         "dashboard (%s): %d metrics, %d widgets, body %,d bytes%n",
