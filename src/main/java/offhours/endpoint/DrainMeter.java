@@ -57,20 +57,16 @@ public record DrainMeter(Instant since, long images, List<Rate> rates) {
      * This rate on {@code count} instances. On fewer than it was measured on, in proportion: the drain grows at most
      * linearly with instances (each serves its share; a bound elsewhere, the consumer's concurrency or the queue, only
      * holds the larger count back), so per instance fewer drain at least as fast, the scaled rate is never above the
-     * true one and the budget is not late. On more, the true rate is somewhere between this rate (more instances never drain slower) and this rate
-     * scaled up in proportion (reached only when the instances alone bound the drain); which, the controller cannot
-     * tell: the consumer's bound, MaximumConcurrency x BATCH_CONCURRENCY images in flight, is a concurrency, not a rate,
-     * and the controller is not given it. So it plans no faster than a fresh stack would on that count
-     * ({@link #DEFAULT_PER_SECOND} on each instance) and no slower than what it measured, until a drain on the new
-     * count is measured.
+     * true one and the budget is not late. On more, the true rate is somewhere between this rate (more instances never
+     * drain slower) and this rate scaled up in proportion (reached only when the instances alone bound the drain);
+     * which, the controller cannot tell: the consumer's bound, MaximumConcurrency x BATCH_CONCURRENCY images in flight,
+     * is a concurrency, not a rate, and the controller is not given it. So it plans with the rate it measured, the one
+     * it knows is not too fast: the budget wakes early rather than late (a start's minutes, not a missed promise), and
+     * the first drain measured on the new count replaces it ({@link #expectedPerSecond}).
      */
     double on(int count) {
       int measured = instances == 0 ? count : instances;
-      double scaled = perSecond * count / measured;
-      if (count <= measured) {
-        return scaled;
-      }
-      return Math.max(perSecond, Math.min(scaled, DEFAULT_PER_SECOND * count));
+      return count <= measured ? perSecond * count / measured : perSecond;
     }
   }
 

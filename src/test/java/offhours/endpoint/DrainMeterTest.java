@@ -97,20 +97,18 @@ class DrainMeterTest {
   }
 
   @Test
-  void
-      aRateMeasuredOnFewerInstancesGrowsNoFasterThanTheDefaultPerInstanceNorBelowWhatWasMeasured() {
+  void aRateMeasuredOnFewerInstancesIsPlannedAsMeasuredNotAGuessedFasterOne() {
     assertThat(measured(new DrainMeter.Rate(5.0, 1)).expectedPerSecond(4))
-        .as("5/s on 1: between 5 (no gain) and 20 (linear), the default's 4 x 2 = 8")
-        .isEqualTo(8.0);
+        .as(
+            "5/s on 1: on 4 between 5 (the consumer bounds it) and 20 (linear); 5 is never too fast")
+        .isEqualTo(5.0);
     assertThat(measured(new DrainMeter.Rate(5.0, 1)).drain(1000, 4))
-        .as("1,000 at 8/s, not 200 s at 5/s")
-        .hasSeconds(125);
-    assertThat(measured(new DrainMeter.Rate(1.0, 1)).expectedPerSecond(4))
-        .as("a slow model, 1/s on 1: linear, 4/s, is below the default's 8")
-        .isEqualTo(4.0);
-    assertThat(measured(new DrainMeter.Rate(12.0, 1)).expectedPerSecond(4))
-        .as("12/s on 1: never below what one instance drained")
-        .isEqualTo(12.0);
+        .as("1,000 at 5/s until a drain on 4 is measured")
+        .hasSeconds(200);
+    assertThat(measured(new DrainMeter.Rate(5.0, 1), new DrainMeter.Rate(16.0, 4))
+            .expectedPerSecond(4))
+        .as("a drain measured on 4 replaces the one on 1")
+        .isEqualTo(16.0);
   }
 
   @Test
