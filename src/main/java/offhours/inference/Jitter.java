@@ -45,13 +45,7 @@ public final class Jitter {
 
     @Override
     public Duration computeDelay(int attempt) {
-      if (attempt < 1) {
-        throw new IllegalArgumentException("attempts count from 1, got " + attempt);
-      }
-      if (attempt == 1) {
-        return Duration.ZERO;
-      }
-      return Duration.ofMillis((long) (cap(attempt, base, max) * fraction()));
+      return Duration.ofMillis((long) (ceiling(attempt, base, max) * fraction()));
     }
   }
 
@@ -67,13 +61,7 @@ public final class Jitter {
 
     @Override
     public Duration computeDelay(int attempt) {
-      if (attempt < 1) {
-        throw new IllegalArgumentException("attempts count from 1, got " + attempt);
-      }
-      if (attempt == 1) {
-        return Duration.ZERO;
-      }
-      long half = cap(attempt, base, max) / 2;
+      long half = ceiling(attempt, base, max) / 2;
       return Duration.ofMillis(half + (long) ((half + 1) * fraction()));
     }
   }
@@ -88,7 +76,14 @@ public final class Jitter {
     }
   }
 
-  private static long cap(int attempt, Duration base, Duration max) {
+  /** The longest pause before {@code attempt}, in ms: none before the first, then base x 2^(n-2) up to max. */
+  private static long ceiling(int attempt, Duration base, Duration max) {
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempts count from 1, got " + attempt);
+    }
+    if (attempt == 1) {
+      return 0;
+    }
     return Math.min(base.toMillis() << Math.min(attempt - 2, 30), max.toMillis());
   }
 
