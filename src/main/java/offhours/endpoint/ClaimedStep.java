@@ -202,7 +202,7 @@ final class ClaimedStep {
         after = claimed
             .withFailures(
                 n,
-                now.plus(EndpointController.createBackoff(config.createBackoff(), n)),
+                now.plus(RunPlanner.createBackoff(config.createBackoff(), n)),
                 "CreateEndpoint failed: " + reason)
             .withBilling(false)
             .withWakeIssuedAt(null); // the retry after the backoff is measured on its own

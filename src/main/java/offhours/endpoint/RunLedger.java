@@ -2,6 +2,7 @@ package offhours.endpoint;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Objects;
 import offhours.endpoint.Endpoint.State;
 
@@ -16,6 +17,23 @@ final class RunLedger {
   RunLedger(ControllerConfig config, Ledger ledger) {
     this.config = Objects.requireNonNull(config, "config");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
+  }
+
+  /**
+   * The run's ledger part, after its step, not between claim and step: the claim is what overlapping runs see, so the
+   * step follows it at once (a run that loaded the claim and still saw the endpoint absent would create it a second
+   * time). Each write is best effort: one that fails is a note in {@code notes}, never a failed run.
+   */
+  void afterStep(
+      ControlState before, Instant uncounted, Endpoint.Status ep, Instant now, List<String> notes) {
+    ClaimedStep.bestEffort(notes, () -> account(before, now));
+    if (uncounted != null) {
+      // Counted by the run whose claim settled it, so once (a run that lost the race counts
+      // nothing).
+      notes.add("the start at " + uncounted + " that a run cut by its deadline may have made is"
+          + " counted now: the endpoint is " + ep.state());
+      ClaimedStep.bestEffort(notes, () -> countStart(uncounted));
+    }
   }
 
   /**

@@ -207,19 +207,19 @@ class EndpointControllerTest {
 
   @Test
   void backoffDoublesUpToAnHour() {
-    assertThat(EndpointController.createBackoff(1)).isEqualTo(Duration.ofMinutes(5));
-    assertThat(EndpointController.createBackoff(2)).isEqualTo(Duration.ofMinutes(10));
-    assertThat(EndpointController.createBackoff(4)).isEqualTo(Duration.ofMinutes(40));
-    assertThat(EndpointController.createBackoff(5)).isEqualTo(Duration.ofMinutes(60));
-    assertThat(EndpointController.createBackoff(50)).isEqualTo(Duration.ofMinutes(60));
+    assertThat(RunPlanner.createBackoff(1)).isEqualTo(Duration.ofMinutes(5));
+    assertThat(RunPlanner.createBackoff(2)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(RunPlanner.createBackoff(4)).isEqualTo(Duration.ofMinutes(40));
+    assertThat(RunPlanner.createBackoff(5)).isEqualTo(Duration.ofMinutes(60));
+    assertThat(RunPlanner.createBackoff(50)).isEqualTo(Duration.ofMinutes(60));
   }
 
   @Test
   void aShorterBackoffBaseKeepsTheSameSeries() {
     Duration base = Duration.ofSeconds(2);
-    assertThat(EndpointController.createBackoff(base, 1)).isEqualTo(Duration.ofSeconds(2));
-    assertThat(EndpointController.createBackoff(base, 3)).isEqualTo(Duration.ofSeconds(8));
-    assertThat(EndpointController.createBackoff(base, 5)).isEqualTo(Duration.ofSeconds(24));
+    assertThat(RunPlanner.createBackoff(base, 1)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(RunPlanner.createBackoff(base, 3)).isEqualTo(Duration.ofSeconds(8));
+    assertThat(RunPlanner.createBackoff(base, 5)).isEqualTo(Duration.ofSeconds(24));
   }
 
   @Test

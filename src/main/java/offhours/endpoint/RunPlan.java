@@ -1,0 +1,75 @@
+package offhours.endpoint;
+
+import java.time.Instant;
+import offhours.endpoint.Decision.Action;
+import offhours.endpoint.EndpointController.Step;
+
+/**
+ * What a run decided from what it read ({@link RunObservation}), before it acts ({@link RunPlanner}): what it wants, its one step,
+ * the control state that claims the step, and what it reports with: its metrics line and its {@link Decision}.
+ */
+record RunPlan(
+    RunObservation seen,
+    Instant now,
+    Want want,
+    Step step,
+    boolean atOnce,
+    boolean outside,
+    long overdueSeconds,
+    ControlState claimed,
+    Instant uncountedStart) {
+
+  /** The run's one EMF metrics line. */
+  String metrics(
+      String endpointName, boolean createFailed, boolean probeFailed, boolean stepFailed) {
+    return Emf.run(
+        now,
+        endpointName,
+        seen.ep(),
+        seen.mp(),
+        seen.q(),
+        outside,
+        createFailed,
+        probeFailed,
+        stepFailed,
+        overdueSeconds);
+  }
+
+  /** The step not taken: whether its claim landed is unknown. */
+  Decision notClaimed(RuntimeException e) {
+    return Decision.notClaimed(
+        now, want, seen.ep(), seen.mp(), seen.q(), step.action(), step.why(), outside, e);
+  }
+
+  /** The step left to the run that claimed it first. */
+  Decision lostRace(long winnerVersion) {
+    return new Decision(
+        now,
+        want.on(),
+        want.reason(),
+        seen.ep(),
+        seen.mp(),
+        seen.q(),
+        Action.LOST_RACE,
+        "another run claimed the step (control state version " + winnerVersion + ")",
+        "skipped",
+        outside,
+        null);
+  }
+
+  /** The step {@code done} (the claimed one, or what it became) with its outcome. */
+  Decision done(Step done, String outcome, Instant nextRunAt) {
+    return new Decision(
+        now,
+        want.on(),
+        want.reason(),
+        seen.ep(),
+        seen.mp(),
+        seen.q(),
+        done.action(),
+        done.why(),
+        outcome,
+        outside,
+        nextRunAt);
+  }
+}

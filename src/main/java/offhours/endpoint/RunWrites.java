@@ -1,0 +1,88 @@
+package offhours.endpoint;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A run's two writes of the control state, on the version it read: the claim before it acts, which ends the run when
+ * another run wrote first or the write ran out of the run's time, and what its step changed after it.
+ */
+final class RunWrites {
+  private final ControlStore store;
+  private final String endpointName;
+  private final Consumer<String> log;
+
+  RunWrites(ControlStore store, String endpointName, Consumer<String> log) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.endpointName = endpointName;
+    this.log = Objects.requireNonNull(log, "log");
+  }
+
+  /**
+   * Claims the plan's step: empty when this run won it, else the run's decision, its metrics line logged.
+   */
+  Optional<Decision> claim(RunPlan plan) {
+    boolean won;
+    try {
+      won = store.save(plan.claimed(), plan.seen().before().version());
+    } catch (RuntimeException e) {
+      if (!RunDeadline.outOfTime(e)) {
+        throw e;
+      }
+      // Whether the claim landed is unknown, so the step is not taken: a claim that landed says
+      // what this run meant to do (a create's billing and wake, a stop), which the next run reads
+      // with the endpoint and the trigger and corrects, as after a step that failed.
+      log.accept(plan.metrics(endpointName, false, false, true));
+      return Optional.of(plan.notClaimed(e));
+    }
+    if (!won) {
+      // Another run wrote since we read: it owns this step. Re-read only to report; do nothing.
+      log.accept(plan.metrics(endpointName, false, false, false));
+      ControlState winner = store.load().orElse(plan.seen().before());
+      return Optional.of(plan.lostRace(winner.version()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Writes what the step changed after its claim, if anything; returns {@code outcome}, with a note when the write ran
+   * out of the run's time.
+   */
+  String stepResult(ClaimedStep.Result r, String outcome, Instant now) {
+    ControlState after = r.after();
+    ControlState claimed = r.claimed();
+    try {
+      if (after != claimed
+          && !store.save(after.withVersion(claimed.version() + 1), claimed.version())
+          && after.enabledAt() != null) {
+        // A newer run claimed meanwhile and saw what this step did, all but the start of the
+        // wake's measurement, which only this run knows: hand it on, so that the wake is not lost.
+        rememberEnabled(now);
+      }
+    } catch (RuntimeException e) {
+      if (!RunDeadline.outOfTime(e)) {
+        throw e;
+      }
+      // The claim stands either way; what this write adds (failures reset, the wake's start, a
+      // failed create's backoff) may be lost, and the next run reads the endpoint and trigger anew.
+      return outcome + "; state not written: " + e.getMessage()
+          + "; it may have applied, and the next run reads the state again";
+    }
+    return outcome;
+  }
+
+  /**
+   * Marks the trigger enabled at {@code at} on the newest state when a newer run won the race to write this run's
+   * result; once, as best effort (a lost mark costs one wake's measurement, never a decision). A newer run that enabled
+   * the trigger itself has marked it already.
+   */
+  private void rememberEnabled(Instant at) {
+    store
+        .load()
+        .filter(latest -> latest.enabledAt() == null)
+        .ifPresent(latest -> store.save(
+            latest.withEnabledAt(at).withVersion(latest.version() + 1), latest.version()));
+  }
+}
