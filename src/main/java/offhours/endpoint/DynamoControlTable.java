@@ -5,7 +5,6 @@ import static offhours.endpoint.ItemAttributes.instant;
 import static offhours.endpoint.ItemAttributes.n;
 import static offhours.endpoint.ItemAttributes.num;
 import static offhours.endpoint.ItemAttributes.put;
-import static offhours.endpoint.ItemAttributes.putText;
 import static offhours.endpoint.ItemAttributes.s;
 import static offhours.endpoint.ItemAttributes.str;
 
@@ -24,8 +23,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The control table: the controller's state item (pk "controller", sk "state") with optimistic locking through a
@@ -257,28 +254,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   /** As {@link #recordDecision(Decision)}, with what started the run ({@link RunTrigger}; null: not known). */
   public void recordDecision(Decision d, String startedBy) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", s("controller"));
-    item.put("sk", s("decision"));
-    item.put("at", s(d.at().toString()));
-    item.put("atMillis", n(d.at().toEpochMilli()));
-    item.put("wantOn", AttributeValue.fromBool(d.wantOn()));
-    putText(item, "wantReason", d.wantReason());
-    item.put("endpoint", s(d.endpoint().state().name()));
-    putText(item, "endpointFailureReason", d.endpoint().failureReason());
-    put(item, "endpointCreatedAt", d.endpoint().createdAt());
-    put(item, "endpointModifiedAt", d.endpoint().modifiedAt());
-    item.put("mapping", s(d.mapping().name()));
-    item.put("visible", n(d.backlog().visible()));
-    item.put("inFlight", n(d.backlog().inFlight()));
-    item.put("delayed", n(d.backlog().delayed()));
-    item.put("dead", n(d.backlog().dead()));
-    item.put("action", s(d.action().name()));
-    putText(item, "why", d.why());
-    putText(item, "outcome", d.outcome());
-    item.put("runningOutsideSchedule", AttributeValue.fromBool(d.runningOutsideSchedule()));
-    put(item, "nextRunAt", d.nextRunAt());
-    putText(item, "startedBy", startedBy);
+    Map<String, AttributeValue> item = DecisionItem.of(d, startedBy);
     try {
       dynamo.putItem(b -> b.tableName(table)
           // The run's last call: it keeps only the end of the run, not the 3 s the other writes of
@@ -305,28 +281,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(
-        readable("decision", () -> new RecordedDecision(decision(item), str(item, "startedBy"))));
-  }
-
-  private static Decision decision(Map<String, AttributeValue> item) {
-    return new Decision(
-        instant(item, "at"),
-        bool(item, "wantOn"),
-        str(item, "wantReason"),
-        Endpoint.Status.of(
-            Endpoint.State.valueOf(str(item, "endpoint")),
-            str(item, "endpointFailureReason"),
-            instant(item, "endpointCreatedAt"),
-            instant(item, "endpointModifiedAt")),
-        Mapping.TriggerState.valueOf(str(item, "mapping")),
-        new Backlog.Snapshot(
-            num(item, "visible"), num(item, "inFlight"), num(item, "delayed"), num(item, "dead")),
-        Decision.Action.valueOf(str(item, "action")),
-        str(item, "why"),
-        str(item, "outcome"),
-        bool(item, "runningOutsideSchedule"),
-        instant(item, "nextRunAt"));
+    return Optional.of(readable("decision", () -> DecisionItem.recorded(item)));
   }
 
   /** Once per call, however often the SDK retries it ({@link DynamoCounters}). */
@@ -377,24 +332,19 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     return new LedgerRange(days, usage);
   }
 
-  /** The ledger's items from {@code from} to {@code to}, oldest first, every page. */
+  /**
+   * The ledger's items from {@code from} to {@code to}, oldest first, every page: the SDK's paginator sends the next
+   * Query while DynamoDB names a LastEvaluatedKey, each through the client's own query (one IAM action, dynamodb:Query).
+   */
   private List<Map<String, AttributeValue>> ledgerItems(LocalDate from, LocalDate to) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder()
-          .tableName(table)
-          .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
-          .expressionAttributeValues(
-              Map.of(":pk", s("ledger"), ":from", s(from.toString()), ":to", s(to.toString())));
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse r = dynamo.query(q.build());
-      items.addAll(r.items());
-      start =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (start != null);
+    dynamo
+        .queryPaginator(q -> q.tableName(table)
+            .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expressionAttributeValues(
+                Map.of(":pk", s("ledger"), ":from", s(from.toString()), ":to", s(to.toString()))))
+        .items()
+        .forEach(items::add);
     return items;
   }
 }

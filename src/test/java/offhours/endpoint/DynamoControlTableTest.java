@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import offhours.stack.Hosting;
@@ -14,6 +15,30 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class DynamoControlTableTest {
   private final FakeDynamoDb dynamo = new FakeDynamoDb();
   private final DynamoControlTable control = new DynamoControlTable(dynamo, "control");
+
+  @Test
+  void theLedgerReadsEveryPageOfItsQueryInDateOrder() {
+    for (String day : List.of("2026-01-12", "2026-01-13", "2026-01-14", "2026-01-20")) {
+      dynamo.putItem(r -> r.tableName("control")
+          .item(Map.of(
+              "pk", AttributeValue.fromS("ledger"),
+              "sk", AttributeValue.fromS(day),
+              "endpointSeconds", AttributeValue.fromN("60"))));
+    }
+    dynamo.queryPage = 1;
+
+    assertThat(control.days(LocalDate.parse("2026-01-12"), LocalDate.parse("2026-01-14")))
+        .extracting(Ledger.Day::date)
+        .containsExactly(
+            LocalDate.parse("2026-01-12"),
+            LocalDate.parse("2026-01-13"),
+            LocalDate.parse("2026-01-14"));
+    assertThat(dynamo.queries)
+        .as("a page per item, then the page that names no LastEvaluatedKey")
+        .hasSize(3)
+        .allSatisfy(q -> assertThat(q.keyConditionExpression())
+            .isEqualTo("pk = :pk AND sk BETWEEN :from AND :to"));
+  }
 
   @Test
   void theArmedTimerRoundTripsAndANewerWriteWithoutOneClearsIt() {

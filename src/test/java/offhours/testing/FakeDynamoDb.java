@@ -38,6 +38,12 @@ public final class FakeDynamoDb implements DynamoDbClient {
 
   public volatile RuntimeException failWith;
 
+  /** How many items a Query answers at most before it names a LastEvaluatedKey, as DynamoDB does at 1 MB. */
+  public volatile int queryPage = Integer.MAX_VALUE;
+
+  /** Every Query request as sent. */
+  public final List<QueryRequest> queries = new ArrayList<>();
+
   @Override
   public synchronized PutItemResponse putItem(PutItemRequest request) {
     puts.add(request);
@@ -103,9 +109,13 @@ public final class FakeDynamoDb implements DynamoDbClient {
     return GetItemResponse.builder().item(item).build();
   }
 
-  /** The one query the control table makes: {@code pk = :pk AND sk BETWEEN :from AND :to}, in sk order, one page. */
+  /**
+   * The one query the control table makes: {@code pk = :pk AND sk BETWEEN :from AND :to}, in sk order, pages of at most
+   * {@link #queryPage} items after the request's ExclusiveStartKey.
+   */
   @Override
   public synchronized QueryResponse query(QueryRequest request) {
+    queries.add(request);
     if (!"pk = :pk AND sk BETWEEN :from AND :to".equals(request.keyConditionExpression())) {
       throw new UnsupportedOperationException(
           "key condition not understood: " + request.keyConditionExpression());
@@ -116,9 +126,19 @@ public final class FakeDynamoDb implements DynamoDbClient {
     List<Map<String, AttributeValue>> found = items.values().stream()
         .filter(i -> i.get("pk").equals(v.get(":pk")))
         .filter(i -> i.get("sk").s().compareTo(from) >= 0 && i.get("sk").s().compareTo(to) <= 0)
+        .filter(i -> !request.hasExclusiveStartKey()
+            || i.get("sk").s().compareTo(request.exclusiveStartKey().get("sk").s()) > 0)
         .sorted(java.util.Comparator.comparing(i -> i.get("sk").s()))
         .toList();
-    return QueryResponse.builder().items(found).build();
+    if (found.size() <= queryPage) {
+      return QueryResponse.builder().items(found).build();
+    }
+    List<Map<String, AttributeValue>> page = found.subList(0, queryPage);
+    Map<String, AttributeValue> last = page.getLast();
+    return QueryResponse.builder()
+        .items(page)
+        .lastEvaluatedKey(Map.of("pk", last.get("pk"), "sk", last.get("sk")))
+        .build();
   }
 
   /** Recorded, not applied: the ledger's ADDs are asserted as written. */
