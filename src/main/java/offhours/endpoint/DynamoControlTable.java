@@ -334,7 +334,9 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   /**
    * The ledger's items from {@code from} to {@code to}, oldest first, every page: the SDK's paginator sends the next
-   * Query while DynamoDB names a LastEvaluatedKey, each through the client's own query (one IAM action, dynamodb:Query).
+   * Query while DynamoDB names a LastEvaluatedKey
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html), each through the
+   * client's own query, so the role needs dynamodb:Query only.
    */
   private List<Map<String, AttributeValue>> ledgerItems(LocalDate from, LocalDate to) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();

@@ -124,8 +124,9 @@ public final class EndpointController {
   }
 
   /**
-   * One run: read, decide, claim, act, account, save, report. Each part's rule lives in its own place: {@link RunObservation},
-   * {@link RunPlanner}, {@link RunWrites}, {@link ClaimedStep}, {@link RunLedger}.
+   * One run, in order: read ({@link RunObservation}), decide ({@link RunPlanner}), claim ({@link RunWrites}), act
+   * ({@link ClaimedStep}), account ({@link RunLedger}), save the step's result ({@link RunWrites}), report. Each part's
+   * rule lives in its own class.
    */
   public Decision reconcile(Instant now) {
     RunObservation seen;

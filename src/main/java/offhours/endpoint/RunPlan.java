@@ -5,8 +5,9 @@ import offhours.endpoint.Decision.Action;
 import offhours.endpoint.EndpointController.Step;
 
 /**
- * What a run decided from what it read ({@link RunObservation}), before it acts ({@link RunPlanner}): what it wants, its one step,
- * the control state that claims the step, and what it reports with: its metrics line and its {@link Decision}.
+ * What a run decided from what it read ({@link RunObservation}), before it acts ({@link RunPlanner}): what it wants,
+ * its one step, the control state that claims the step, and what it reports with: its metrics line and its
+ * {@link Decision}.
  */
 record RunPlan(
     RunObservation seen,

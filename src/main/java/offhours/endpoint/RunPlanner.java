@@ -9,8 +9,8 @@ import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.EndpointController.Step;
 
 /**
- * A run's decision, pure: from what it read ({@link RunObservation}) to what it remembers, wants and does, and the control state
- * that claims its step ({@link RunPlan}). It calls nothing; the {@link HostingPolicy} chooses the step.
+ * A run's decision, pure: from what it read ({@link RunObservation}) to what it remembers, wants and does, and the
+ * control state that claims its step ({@link RunPlan}). It calls nothing; the {@link HostingPolicy} chooses the step.
  */
 final class RunPlanner {
 
@@ -49,7 +49,7 @@ final class RunPlanner {
         .withArrivals(mp, q, now)
         .withTriggerSeen(mp, now)
         .withStopSeen(ep.state(), now)
-        .withStartUncounted(false); // settled by this run: counted below if the endpoint is up
+        .withStartUncounted(false); // settled by this run: counted after its step if up (RunLedger)
     Instant uncounted = RunLedger.uncountedStart(before, ep, now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     long overdue = overdueSeconds(seen, now);
