@@ -117,7 +117,7 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
         outcomes);
     UsageLedger usage = new UsageLedger(dynamo, resolved.usage(), clock, outcomes);
     this.batches = new BatchProcessor(classifier, outcomes, resolved.batchConcurrency(), usage);
-    this.priming = new Priming(this, sqs, dynamo, inference, usage, resolved);
+    this.priming = new Priming(this, s3, sqs, dynamo, inference, usage, resolved);
   }
 
   /** {@code context} gives the invocation's deadline; without one (tools, tests) there is none. */

@@ -820,6 +820,25 @@ class ClassifyHandlerTest {
   }
 
   @Test
+  void snapStartPrimingReadsAKeyNoUploadHasOnAnETagNoObjectHas() {
+    handler(6_291_456L).beforeCheckpoint(null);
+
+    assertThat(s3.gets)
+        .as("the read of an upload, the first batch's costliest first call, is in the snapshot")
+        .singleElement()
+        .satisfies(get -> {
+          assertThat(get.bucket()).isEqualTo(BUCKET);
+          assertThat(get.key()).isEqualTo(Priming.ABSENT_KEY);
+          assertThat(get.ifMatch())
+              .as("an object at that key would answer 412: its body is never read")
+              .isEqualTo("\"offhours-priming\"");
+          assertThat(get.overrideConfiguration().flatMap(c -> c.apiCallTimeout()))
+              .as("a stalled S3 does not hold the version's publication")
+              .isPresent();
+        });
+  }
+
+  @Test
   void snapStartPrimingWarmsTheEndpointPathWithoutWritingAnythingAndSurvivesFailures() {
     runtime.answer = r -> {
       throw software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException

@@ -268,7 +268,7 @@ class PermissionsIT {
           d.startEndpoint(d.endpointConfigName, Map.of());
           classifyHandler(d).beforeCheckpoint(null);
           assertThat(d.operations())
-              .contains("DynamoDb.PutItem", "SageMakerRuntime.InvokeEndpoint");
+              .contains("S3.GetObject", "DynamoDb.PutItem", "SageMakerRuntime.InvokeEndpoint");
         }));
   }
 
