@@ -129,8 +129,8 @@ final class Priming {
       }
     });
     // The read of an upload, the first batch's costliest first call (S3's endpoint rules,
-    // signing, the response's headers): without it a restored function's first batch took
-    // about 160 ms instead of 90 (README, Performance).
+    // signing, the response's headers): without it the first batch after this hook took about
+    // 150 ms instead of 85 (README, Performance).
     ok += attempt(this::readAbsentUpload);
     // The path of a result's write, with the one permission the function has (PutItem), on a
     // condition that
