@@ -72,9 +72,9 @@ public final class EndpointController {
     this.planner = new RunPlanner(
         config,
         policy,
-        config.hosting() == offhours.stack.Hosting.SERVERLESS
-            ? new ServerlessPolicy(config)
-            : new ScheduledPolicy(config, policy));
+        config.hosting().switchesTheEndpoint()
+            ? new ScheduledPolicy(config, policy)
+            : new ServerlessPolicy(config));
     this.writes = new RunWrites(store, config.endpointName(), log);
     this.claimedStep = new ClaimedStep(
         config,

@@ -36,9 +36,6 @@ interface HostingPolicy {
    */
   boolean billsWhileItExists(Endpoint.Status ep, Action step);
 
-  /** Whether this hosting switches the endpoint off: only then can it run outside the schedule or drain to stop. */
-  boolean switchesTheEndpoint();
-
   /**
    * When an upload that arrived at {@code upload} is due by the wait the user accepts (MAX_WAIT_MINUTES); empty when
    * this hosting has no such wait for it. The controller's OverdueSeconds metric measures the oldest waiting upload

@@ -57,13 +57,13 @@ final class RunPlanner {
     // deleting.
     if ((want.on() && !ScheduledPolicy.stale(ep, config))
         || ep.state() == State.ABSENT
-        || !hosting.switchesTheEndpoint()) {
+        || !config.hosting().switchesTheEndpoint()) {
       seen = seen.withStoppingSince(null);
     } else if (seen.stoppingSince() == null) {
       seen = seen.withStoppingSince(now);
     }
     Step step = hosting.plan(want.on(), ep, mp, q, seen, now);
-    boolean outside = hosting.switchesTheEndpoint()
+    boolean outside = config.hosting().switchesTheEndpoint()
         && ep.state() == State.IN_SERVICE
         && !ep.serverless()
         && !config.schedule().isOpen(now)
@@ -81,7 +81,7 @@ final class RunPlanner {
    * keeps its two steps).
    */
   private boolean stopAtOnce(Want want, Endpoint.Status ep, Backlog.Snapshot q) {
-    return hosting.switchesTheEndpoint()
+    return config.hosting().switchesTheEndpoint()
         && !config.maxWait().off()
         && !want.on()
         && ep.state() == State.IN_SERVICE

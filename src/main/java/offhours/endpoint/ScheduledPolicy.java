@@ -251,11 +251,6 @@ final class ScheduledPolicy implements HostingPolicy {
     return step == Action.CREATE_ENDPOINT || ep.billing() && !ep.serverless();
   }
 
-  @java.lang.Override
-  public boolean switchesTheEndpoint() {
-    return true;
-  }
-
   /** The endpoint runs another config than the stack's (names compare without case, as SageMaker's do). */
   static boolean stale(Endpoint.Status ep, ControllerConfig config) {
     return ep.state() != State.ABSENT

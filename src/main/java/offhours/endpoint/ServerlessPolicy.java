@@ -100,11 +100,6 @@ final class ServerlessPolicy implements HostingPolicy {
     return false;
   }
 
-  @Override
-  public boolean switchesTheEndpoint() {
-    return false;
-  }
-
   /**
    * A serverless endpoint serves around the clock and WORKING_HOURS do not apply: an upload is due MAX_WAIT_MINUTES
    * after it arrived (it waits only while the endpoint throttles, cannot serve or is stopped by hand). With no budget

@@ -28,6 +28,16 @@ public enum Hosting {
     this.value = value;
   }
 
+  /**
+   * Whether the controller switches the endpoint on and off: creates and deletes it (scheduled) or sets its
+   * component's copies between N and 0 (scale-to-zero). A serverless endpoint is the stack's and bills per
+   * invocation: the controller never creates it, and it has no time outside the schedule to bill
+   * ({@link StackSpec.Metrics#publishedUnder}: which of the controller's metrics can have data).
+   */
+  public boolean switchesTheEndpoint() {
+    return this != SERVERLESS;
+  }
+
   /** The spelling of the template parameter and the variable. */
   public String value() {
     return value;

@@ -272,7 +272,33 @@ public final class StackSpec {
       String controllerStepFailures,
       String overdueSeconds,
       String endpointOn,
-      String backlog) {}
+      String backlog) {
+
+    /**
+     * The metrics the controller can publish under {@code hosting} (Emf declares every value but the heartbeat as a
+     * metric only in runs where it is not 0): every one when the controller switches the endpoint; otherwise
+     * ({@link Hosting#switchesTheEndpoint}: serverless) neither {@code endpointCreateFailures}, since it never creates
+     * the endpoint, nor {@code endpointRunningOutsideSchedule}, since it never switches it off. What template.yaml's
+     * dashboard graphs and its alarms watch for each hosting (DashboardTest); PublishedMetricsTest runs the controller
+     * to show it publishes exactly these.
+     */
+    public List<String> publishedUnder(Hosting hosting) {
+      List<String> names = new ArrayList<>(List.of(
+          controllerRuns,
+          endpointCreateFailures,
+          testInvocationFailures,
+          controllerStepFailures,
+          endpointRunningOutsideSchedule,
+          overdueSeconds,
+          endpointOn,
+          backlog));
+      if (!hosting.switchesTheEndpoint()) {
+        names.remove(endpointCreateFailures);
+        names.remove(endpointRunningOutsideSchedule);
+      }
+      return List.copyOf(names);
+    }
+  }
 
   public static final Metrics METRICS = new Metrics(
       "offhours",
