@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,10 +31,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * template.yaml's dashboard (Dashboard=true), resolved for each hosting as CloudFormation would and read as the JSON
- * CloudWatch reads: every metric it graphs is one this stack has (AWS's from the table below, each with the page that
- * documents it; the controller's exactly StackSpec.METRICS under its dimension), every resource it names exists under
- * the same condition, its alarm widget lists exactly the alarms the stack creates, it stays within what CloudWatch
- * takes and what its free tier covers, and the commands its text shows are ones the CLI runs.
+ * CloudWatch reads: every metric it graphs is one this stack has and that can have data under that hosting (AWS's
+ * from the table below, each with the hostings it is published under and the page that documents it; the
+ * controller's exactly StackSpec.METRICS.publishedUnder(hosting) under its dimension), every resource it names exists
+ * under the same condition, its alarm widget lists exactly the alarms the stack creates, each on a metric the hosting
+ * publishes, it stays within what CloudWatch takes and what its free tier covers, its text names the counts the
+ * Controller graph shows and says what SageMaker's graphs hold under that hosting, and the commands its text shows
+ * are ones the CLI runs.
  */
 class DashboardTest {
 
@@ -43,9 +47,22 @@ class DashboardTest {
   /** A dashboard is free among an account's first 3 if it references at most 50 metrics (https://aws.amazon.com/cloudwatch/pricing/). */
   static final int FREE_TIER_METRICS = 50;
 
-  /** A metric AWS publishes: namespace, name, the dimension names it is published under, and the page saying so. */
+  /**
+   * A metric AWS publishes: namespace, name, the dimension names it is published under, the hostings whose resources
+   * publish it, and the page saying so.
+   */
   record ServiceMetric(
-      String namespace, String name, Set<String> dimensions, String documentedAt) {}
+      String namespace,
+      String name,
+      Set<String> dimensions,
+      Set<Hosting> hostings,
+      String documentedAt) {
+
+    /** A metric of a queue or a function: every hosting has the same. */
+    ServiceMetric(String namespace, String name, Set<String> dimensions, String documentedAt) {
+      this(namespace, name, dimensions, EnumSet.allOf(Hosting.class), documentedAt);
+    }
+  }
 
   private static final String SQS =
       "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html";
@@ -58,8 +75,21 @@ class DashboardTest {
   private static final String SCALE_TO_ZERO =
       "https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html";
 
+  /**
+   * "The metrics below are an exhaustive list of metrics for serverless endpoints. Any metric not listed below is not
+   * published for serverless endpoints": Invocations, the 4xx and 5xx errors, ModelLatency, OverheadLatency,
+   * ModelSetupTime, MemoryUtilization and the concurrency ones; no InvocationModelErrors.
+   */
+  private static final String SERVERLESS =
+      "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-monitoring.html";
+
   private static final Set<String> VARIANT = Set.of("EndpointName", "VariantName");
   private static final Set<String> COMPONENT = Set.of("InferenceComponentName");
+
+  /** A variant's metric: a real-time endpoint's (scheduled) and, where SERVERLESS lists it, a serverless one's. */
+  private static final Set<Hosting> VARIANTS = EnumSet.of(Hosting.SCHEDULED, Hosting.SERVERLESS);
+
+  private static final Set<Hosting> COMPONENTS = EnumSet.of(Hosting.SCALE_TO_ZERO);
 
   static final List<ServiceMetric> SERVICE_METRICS = List.of(
       new ServiceMetric("AWS/SQS", "ApproximateNumberOfMessagesVisible", Set.of("QueueName"), SQS),
@@ -73,19 +103,27 @@ class DashboardTest {
       new ServiceMetric("AWS/Lambda", "Duration", Set.of("FunctionName"), LAMBDA),
       new ServiceMetric(
           "AWS/Lambda", "ConcurrentExecutions", Set.of("FunctionName"), LAMBDA_CONCURRENCY),
-      new ServiceMetric("AWS/SageMaker", "Invocations", VARIANT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "Invocations", COMPONENT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "Invocation4XXErrors", VARIANT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "Invocation4XXErrors", COMPONENT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "Invocation5XXErrors", VARIANT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "Invocation5XXErrors", COMPONENT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "InvocationModelErrors", VARIANT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "InvocationModelErrors", COMPONENT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "ModelLatency", VARIANT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "ModelLatency", COMPONENT, SAGEMAKER),
+      new ServiceMetric("AWS/SageMaker", "Invocations", VARIANT, VARIANTS, SERVERLESS),
+      new ServiceMetric("AWS/SageMaker", "Invocations", COMPONENT, COMPONENTS, SAGEMAKER),
+      new ServiceMetric("AWS/SageMaker", "Invocation4XXErrors", VARIANT, VARIANTS, SERVERLESS),
+      new ServiceMetric("AWS/SageMaker", "Invocation4XXErrors", COMPONENT, COMPONENTS, SAGEMAKER),
+      new ServiceMetric("AWS/SageMaker", "Invocation5XXErrors", VARIANT, VARIANTS, SERVERLESS),
+      new ServiceMetric("AWS/SageMaker", "Invocation5XXErrors", COMPONENT, COMPONENTS, SAGEMAKER),
+      // Not among the serverless endpoint's metrics.
+      new ServiceMetric(
+          "AWS/SageMaker",
+          "InvocationModelErrors",
+          VARIANT,
+          EnumSet.of(Hosting.SCHEDULED),
+          SAGEMAKER),
+      new ServiceMetric("AWS/SageMaker", "InvocationModelErrors", COMPONENT, COMPONENTS, SAGEMAKER),
+      new ServiceMetric("AWS/SageMaker", "ModelLatency", VARIANT, VARIANTS, SERVERLESS),
+      new ServiceMetric("AWS/SageMaker", "ModelLatency", COMPONENT, COMPONENTS, SAGEMAKER),
       // A serverless endpoint's cold start.
-      new ServiceMetric("AWS/SageMaker", "ModelSetupTime", VARIANT, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "NoCapacityInvocationFailures", COMPONENT, SCALE_TO_ZERO));
+      new ServiceMetric(
+          "AWS/SageMaker", "ModelSetupTime", VARIANT, EnumSet.of(Hosting.SERVERLESS), SERVERLESS),
+      new ServiceMetric(
+          "AWS/SageMaker", "NoCapacityInvocationFailures", COMPONENT, COMPONENTS, SCALE_TO_ZERO));
 
   private final Map<String, Object> template;
 
@@ -200,29 +238,25 @@ class DashboardTest {
       }
       assertThat(SERVICE_METRICS)
           .as(
-              "%s %s by %s is a metric AWS documents",
-              g.namespace(), g.name(), g.dimensions().keySet())
+              "%s %s by %s is a metric AWS documents for Hosting=%s",
+              g.namespace(), g.name(), g.dimensions().keySet(), hosting)
           .anyMatch(m -> m.namespace().equals(g.namespace())
               && m.name().equals(g.name())
-              && m.dimensions().equals(g.dimensions().keySet()));
+              && m.dimensions().equals(g.dimensions().keySet())
+              && m.hostings().contains(Hosting.parse(hosting)));
       g.dimensions()
           .forEach((name, value) -> assertThat(values.get(name))
               .as("%s %s: %s is this stack's", g.namespace(), g.name(), name)
               .contains(value));
     });
-    // Exactly the controller's metrics, each graphed.
+    // Exactly the controller's metrics this hosting publishes, each graphed once: none that cannot
+    // have data here.
     assertThat(graphed.stream()
             .filter(g -> g.namespace().equals(StackSpec.METRICS.namespace()))
             .map(Graphed::name))
-        .containsExactlyInAnyOrder(
-            StackSpec.METRICS.endpointCreateFailures(),
-            StackSpec.METRICS.endpointRunningOutsideSchedule(),
-            StackSpec.METRICS.controllerRuns(),
-            StackSpec.METRICS.testInvocationFailures(),
-            StackSpec.METRICS.controllerStepFailures(),
-            StackSpec.METRICS.overdueSeconds(),
-            StackSpec.METRICS.endpointOn(),
-            StackSpec.METRICS.backlog());
+        .as("the controller's metrics graphed with Hosting=%s", hosting)
+        .containsExactlyInAnyOrderElementsOf(
+            StackSpec.METRICS.publishedUnder(Hosting.parse(hosting)));
     // SageMaker counts an inference component's invocations under the component, a variant's under
     // endpoint and variant: the hosting decides which exist.
     Set<Set<String>> sageMaker = graphed.stream()
@@ -236,6 +270,9 @@ class DashboardTest {
     assertThat(graphed.stream().filter(g -> g.name().equals("ModelSetupTime")))
         .as("only serverless has cold starts of new compute")
         .hasSize(hosting.equals("serverless") ? 1 : 0);
+    assertThat(graphed.stream().filter(g -> g.name().equals("InvocationModelErrors")))
+        .as("a serverless endpoint publishes no model errors")
+        .hasSize(hosting.equals("serverless") ? 0 : 1);
     // The queue's three counts and age, the DLQ's count; Invocations, Errors, Throttles,
     // Duration and ConcurrentExecutions of each function.
     assertThat(graphed)
@@ -271,7 +308,67 @@ class DashboardTest {
     }
     assertThat(listed).doesNotHaveDuplicates();
     assertThat(Set.copyOf(listed)).isEqualTo(createdAlarms(stack));
+    // Each alarm on a controller metric watches one this hosting publishes: none waits for data
+    // that cannot come.
+    List<String> watched = stack.resources().keySet().stream()
+        .filter(r -> stack.type(r).equals("AWS::CloudWatch::Alarm"))
+        .filter(r -> listed.contains(String.valueOf(stack.getAtt(r, "Arn"))))
+        .map(stack::properties)
+        .filter(p -> StackSpec.METRICS.namespace().equals(String.valueOf(p.get("Namespace"))))
+        .map(p -> String.valueOf(p.get("MetricName")))
+        .toList();
+    assertThat(watched)
+        .as("the controller's metrics the alarms of Hosting=%s watch", hosting)
+        .isNotEmpty()
+        .isSubsetOf(StackSpec.METRICS.publishedUnder(Hosting.parse(hosting)));
     assertThat(listed).hasSize(hosting.equals("serverless") ? 10 : 12);
+  }
+
+  /**
+   * The text says which of the controller's counts have points when not 0: exactly those the Controller graph shows,
+   * in its order; and what SageMaker's graphs hold under this hosting: nothing while a scheduled endpoint is off (it is
+   * deleted), the no-capacity requests of a sleeping component, the cold starts and no model errors of a serverless
+   * endpoint, which the controller never creates nor switches off.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"scheduled", "scale-to-zero", "serverless"})
+  void theTextNamesTheCountsTheControllerGraphShowsAndWhatSageMakerHasUnderThisHosting(
+      String hosting) throws IOException {
+    JsonNode body = body(stack(hosting));
+    String markdown = "";
+    List<String> counts = new ArrayList<>();
+    for (JsonNode w : body.get("widgets")) {
+      if ("text".equals(w.get("type").asText())) {
+        markdown = w.get("properties").get("markdown").asText();
+      }
+      if ("Controller".equals(w.get("properties").path("title").asText())) {
+        for (JsonNode entry : w.get("properties").get("metrics")) {
+          if (!entry.get(1).asText().equals(StackSpec.METRICS.controllerRuns())) {
+            counts.add(entry.get(entry.size() - 1).get("label").asText());
+          }
+        }
+      }
+    }
+    Matcher named = Pattern.compile(
+            "The controller's counts \\(([^)]*)\\) have points only when they" + " are not 0")
+        .matcher(markdown);
+    assertThat(named.find()).as(markdown).isTrue();
+    assertThat(List.of(named.group(1).split(", ")))
+        .isEqualTo(counts)
+        .hasSizeGreaterThanOrEqualTo(2);
+    Set<String> graphed = graphed(body).stream().map(Graphed::name).collect(Collectors.toSet());
+    Hosting h = Hosting.parse(hosting);
+    assertThat(markdown.contains("SageMaker has none while the endpoint is off"))
+        .as("only a scheduled endpoint is deleted when off")
+        .isEqualTo(h == Hosting.SCHEDULED);
+    assertThat(markdown.contains("counts as no capacity"))
+        .isEqualTo(graphed.contains("NoCapacityInvocationFailures"));
+    assertThat(markdown.contains("add the cold starts"))
+        .isEqualTo(graphed.contains("ModelSetupTime"));
+    assertThat(markdown.contains("publishes no model errors"))
+        .isEqualTo(!graphed.contains("InvocationModelErrors"));
+    assertThat(markdown.contains("never creates the serverless endpoint nor switches it off"))
+        .isEqualTo(!h.switchesTheEndpoint());
   }
 
   /**
@@ -390,8 +487,13 @@ class DashboardTest {
     }
     int metrics = graphed(body).size();
     assertThat(metrics)
-        .as("template.yaml's comment counts them: 34, 35 with scale-to-zero or serverless")
-        .isEqualTo(hosting.equals("scheduled") ? 34 : 35)
+        .as("template.yaml's comment counts them: 34, 35 with scale-to-zero, 32 with serverless")
+        .isEqualTo(
+            switch (hosting) {
+              case "scheduled" -> 34;
+              case "scale-to-zero" -> 35;
+              default -> 32;
+            })
         .isLessThanOrEqualTo(FREE_TIER_METRICS);
     System.out.printf(
         "dashboard (%s): %d metrics, %d widgets, body %,d bytes%n",
