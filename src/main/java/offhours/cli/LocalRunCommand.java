@@ -39,6 +39,9 @@ final class LocalRunCommand implements Command {
           "a local stack is already running from " + cache + " (pid " + other.pid()
               + "); use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
     });
+    // What is left names a stack that is gone: from now on the state file is this process's
+    // (StackProcess.isTheStack).
+    Files.deleteIfExists(stateFile);
     LocalDeployment stack = LocalDeployment.start(options, call.err());
     Runnable stop = () -> {
       try {

@@ -26,7 +26,7 @@ final class LocalStopCommand implements Command {
       return 0;
     }
     StateFile state = recorded.get();
-    if (!StackProcess.isTheStack(state)) {
+    if (!StackProcess.isTheStack(stateFile, state)) {
       Files.deleteIfExists(stateFile);
       boolean reused = state.pid() != null
           && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
@@ -39,7 +39,7 @@ final class LocalStopCommand implements Command {
               + "; removed its stale state file " + stateFile);
       return 0;
     }
-    StackProcess.stop(state);
+    StackProcess.stop(stateFile, state);
     Files.deleteIfExists(stateFile);
     call.out()
         .println("stopped the local stack (pid " + state.pid()

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +32,10 @@ final class StackProcess {
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   /** The locks this process holds, referenced so that they live as long as it does. */
   private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
+  /** The files of {@link #HELD}. */
+  private static final Set<Path> HELD_FILES = ConcurrentHashMap.newKeySet();
+
+  private static final String LOCK_FILE = "stack.lock";
 
   /** A stack that answers, and the log of its process. */
   record Started(StateFile state, Path log) {}
@@ -38,7 +44,7 @@ final class StackProcess {
 
   /** The state file's stack if its process still runs; empty when there is none, it exited, or its id was reused. */
   static Optional<StateFile> running(Path stateFile) {
-    return recorded(stateFile).filter(StackProcess::isTheStack);
+    return recorded(stateFile).filter(state -> isTheStack(stateFile, state));
   }
 
   /** What the state file says, whether or not that stack still runs. */
@@ -54,18 +60,48 @@ final class StackProcess {
   }
 
   /**
-   * True when the recorded process is alive and started when the stack's process did: a process that got the same
-   * id later has another start time.
+   * True when the recorded process is alive and is the stack that wrote {@code stateFile}: it started when the stack's
+   * process did (a process that got the same id later has another start time), or, when the start times differ, the
+   * stack's lock is held. The JDK dates a process on Linux as the boot time plus its age in clock ticks, and takes the
+   * boot time from the wall clock (/proc/stat's btime, https://man7.org/linux/man-pages/man5/proc.5.html): a clock
+   * set after the stack started (NTP stepping it, a virtual machine resumed) moves every start time it reports, and
+   * the stack would look gone while it runs, and be left running by {@code local stop}. The lock is held by the
+   * process that wrote the state file ({@code local run} removes an older one once it holds it) as long as it lives.
    */
-  static boolean isTheStack(StateFile state) {
-    Optional<ProcessHandle> process =
-        state.pid() == null ? Optional.empty() : ProcessHandle.of(state.pid());
-    return process
-        .filter(ProcessHandle::isAlive)
+  static boolean isTheStack(Path stateFile, StateFile state) {
+    Optional<ProcessHandle> process = (state.pid() == null
+            ? Optional.<ProcessHandle>empty()
+            : ProcessHandle.of(state.pid()))
+        .filter(ProcessHandle::isAlive);
+    if (process.isEmpty()) {
+      return false;
+    }
+    boolean sameStart = process
         .flatMap(p -> p.info().startInstant())
         .map(Instant::toString)
         .filter(started -> started.equals(state.started()))
         .isPresent();
+    return sameStart || lockHeldElsewhere(stateFile.resolveSibling(LOCK_FILE));
+  }
+
+  /** True when another process holds the stack's lock; never probes a lock this process holds. */
+  private static boolean lockHeldElsewhere(Path lockFile) {
+    // Closing any descriptor of a file drops the POSIX locks this process holds on it: a lock of
+    // our own is not probed.
+    if (HELD_FILES.contains(lockFile.toAbsolutePath().normalize())
+        || !Files.isRegularFile(lockFile)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock probe = channel.tryLock();
+      if (probe == null) {
+        return true;
+      }
+      probe.release();
+      return false;
+    } catch (IOException | OverlappingFileLockException e) {
+      return false;
+    }
   }
 
   /**
@@ -74,7 +110,7 @@ final class StackProcess {
    * instead of overwriting the state file and orphaning the first.
    */
   static FileLock lock(Path cache) throws IOException {
-    Path file = CacheFiles.privateFile(LocalDirectory.of(cache).resolve("stack.lock"));
+    Path file = CacheFiles.privateFile(LocalDirectory.of(cache).resolve(LOCK_FILE));
     FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
     FileLock lock;
     try {
@@ -92,6 +128,7 @@ final class StackProcess {
               + "; use it ('scripts/offhours local status') or stop it first ('scripts/offhours local stop')");
     }
     HELD.add(lock);
+    HELD_FILES.add(file.toAbsolutePath().normalize());
     return lock;
   }
 
@@ -141,8 +178,9 @@ final class StackProcess {
    * Asks the stack's process to stop (its shutdown hook stops every service), then forces it after a grace period;
    * only a process {@link #isTheStack} is ever signalled.
    */
-  static void stop(StateFile state) throws InterruptedException {
-    Optional<ProcessHandle> found = ProcessHandle.of(state.pid()).filter(p -> isTheStack(state));
+  static void stop(Path stateFile, StateFile state) throws InterruptedException {
+    Optional<ProcessHandle> found =
+        ProcessHandle.of(state.pid()).filter(p -> isTheStack(stateFile, state));
     if (found.isEmpty()) {
       return;
     }

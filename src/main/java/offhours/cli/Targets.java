@@ -72,7 +72,7 @@ final class Targets {
       throw CliException.failure(
           "cannot read the local stack's state file " + file + ": " + e.getMessage());
     }
-    if (!StackProcess.isTheStack(state)) {
+    if (!StackProcess.isTheStack(file, state)) {
       boolean alive = state.pid() != null
           && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
       throw CliException.failure(

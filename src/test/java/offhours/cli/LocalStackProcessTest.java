@@ -2,12 +2,16 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import offhours.local.LocalDirectory;
 import offhours.local.StateFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,37 @@ class LocalStackProcessTest {
         .isEqualTo("stopped the local stack (pid " + other.pid() + "); its uploads, results,"
             + " queues and savings ledger lived in its moto_server and are gone with it\n");
     assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(StateFile.path(cache)).doesNotExist();
+  }
+
+  @Test
+  void aStackWhoseStartTimeMovedWithTheClockStillRunsAndIsStopped() throws Exception {
+    // The stack's process holds its lock, as 'local run' does; the recorded start time no longer
+    // matches what the
+    // JDK reports, as after the wall clock was set (the JDK dates processes from the boot time,
+    // read off that clock).
+    other = new ProcessBuilder(
+            ProcessHandle.current().info().command().orElse("java"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            StackLockHolder.class.getName(),
+            LocalDirectory.of(cache).resolve("stack.lock").toString())
+        .redirectErrorStream(true)
+        .start();
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(lines.readLine()).isEqualTo("locked");
+    }
+    String started = other.info().startInstant().orElseThrow().minusSeconds(8).toString();
+    recordStack(other.pid(), started);
+
+    assertThat(run("local", "status").exitCode()).as("local status").isZero();
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.out()).startsWith("stopped the local stack (pid " + other.pid() + ")");
+    assertThat(other.waitFor(30, TimeUnit.SECONDS))
+        .as("the stack's process ended")
+        .isTrue();
     assertThat(StateFile.path(cache)).doesNotExist();
   }
 
