@@ -276,11 +276,11 @@ public final class HostingComparison {
           r.option(),
           units(r),
           r.usd(),
-          human(w.p50()),
-          human(w.p99()),
-          human(w.max()),
+          wait(r, w.p50()),
+          wait(r, w.p99()),
+          wait(r, w.max()),
           w.misses(),
-          r.note()));
+          how(r)));
     }
     out.append(String.format(
         Locale.ROOT,
@@ -328,6 +328,23 @@ public final class HostingComparison {
   private static String units(HostingRow r) {
     return String.format(
         Locale.ROOT, r.unit().equals("GB-s") ? "%.0f %s" : "%.2f %s", r.units(), r.unit());
+  }
+
+  /**
+   * A wait of an option's results, or "-" when it has none: an option that served nothing in the period (a wake longer
+   * than the time since the uploads) must not read as one that answered at once.
+   */
+  static String wait(HostingRow r, Duration d) {
+    return r.results().isEmpty() ? "-" : human(d);
+  }
+
+  /** The row's note, and the uploads it had not served when the period ended, which its waits do not count. */
+  static String how(HostingRow r) {
+    int pending = r.waits().pending();
+    return pending == 0
+        ? r.note()
+        : r.note() + "; " + pending + (pending == 1 ? " upload" : " uploads")
+            + " still waiting at the end";
   }
 
   /** 0.2 s, 14 s, 9 min, 2.5 h, 3.1 d. */

@@ -83,18 +83,20 @@ public final class HostingPage {
         h.append(String.format(
                 Locale.ROOT, "<td>%.2f %s</td><td>%.2f</td>", r.units(), esc(r.unit()), r.usd()))
             .append("<td>")
-            .append(HostingComparison.human(r.waits().p50()))
+            .append(HostingComparison.wait(r, r.waits().p50()))
             .append("</td><td>")
-            .append(HostingComparison.human(r.waits().p99()))
+            .append(HostingComparison.wait(r, r.waits().p99()))
             .append("</td><td>")
-            .append(HostingComparison.human(r.waits().max()))
+            .append(HostingComparison.wait(r, r.waits().max()))
             .append("</td><td>")
             .append(r.waits().misses())
             .append("</td>");
       } else {
         h.append("<td>n/a</td><td>n/a</td><td>-</td><td>-</td><td>-</td><td>-</td>");
       }
-      h.append("<td>").append(esc(r.note())).append("</td></tr>\n");
+      h.append("<td>")
+          .append(esc(r.available() ? HostingComparison.how(r) : r.note()))
+          .append("</td></tr>\n");
     }
     h.append("</table>\n");
   }

@@ -205,6 +205,30 @@ class HostingComparisonTest {
   }
 
   @Test
+  void anOptionThatServedNothingYetShowsNoWaitsAndCountsTheUploadsStillWaiting() {
+    // 'cost --compare' two minutes after two uploads: a scale-to-zero wake takes 8, so that row has
+    // no result yet,
+    // and its waits must not read 0.0 s as if it had answered at once.
+    LocalDate day = LocalDate.of(2026, 12, 3);
+    Instant upload = day.atTime(9, 30).toInstant(ZoneOffset.UTC);
+    HostingComparison c = stacksOwn(
+        oneUtcDay("today", List.of(upload, upload.plusSeconds(1)), day, upload.plusSeconds(120)),
+        1);
+
+    HostingRow scaleToZero = c.rows().stream()
+        .filter(r -> r.option().equals("scale-to-zero"))
+        .findFirst()
+        .orElseThrow();
+    assertThat(scaleToZero.results()).isEmpty();
+    assertThat(c.renderTable())
+        .containsPattern(
+            "(?m)^scale-to-zero +[0-9.]+ endpoint-h +[0-9.]+ +- +- +- +0  wake [^\\n]*;"
+                + " 2 uploads still waiting at the end$")
+        .containsPattern(
+            "(?m)^always on +[^\\n]* 0\\.\\d s +0\\.\\d s +0\\.\\d s +0  one instance, 24/7$");
+  }
+
+  @Test
   void aPeriodEndingNowPricesEveryOptionUntilNowNotForTheRestOfTheDay() {
     // A stack's comparison today at 09:00: always-on has been on 9 h, not 24 (the ledger beside it
     // holds only those).
