@@ -1,5 +1,10 @@
 package offhours.cli;
 
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.text.BreakIterator;
 import java.util.Locale;
 
@@ -36,6 +41,21 @@ final class Format {
       room -= width;
     }
     return cut + "…";
+  }
+
+  /**
+   * What went wrong with a file, in words: the JDK's messages for a missing file or a denied one are the bare path
+   * ({@code NoSuchFileException}, {@code AccessDeniedException}), and for bytes that are not UTF-8 "Input length = 1".
+   */
+  static String fileProblem(Exception e) {
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    return switch (cause) {
+      case NoSuchFileException n -> "no such file or folder";
+      case AccessDeniedException a -> "permission denied";
+      case CharacterCodingException c -> "it is not UTF-8 text";
+      case FileSystemException f when f.getReason() != null -> f.getReason();
+      default -> String.valueOf(cause.getMessage());
+    };
   }
 
   static String plural(long count, String noun) {

@@ -75,6 +75,13 @@ final class HostingOptions {
           "--compare and --html compare at a budget in minutes: give --max-wait MINUTES");
     }
     Duration budget = config.maxWait().max();
+    Optional<String> html = call.args().value(HTML.name());
+    Optional<Path> folder = html.map(f -> Path.of(f).toAbsolutePath().getParent());
+    if (folder.isPresent() && !Files.isDirectory(folder.get())) {
+      // Said before the runs, which take a while, rather than after them.
+      throw CliException.usage("--html " + html.get() + ": the folder " + folder.get()
+          + " does not exist; create it or give a file in an existing folder");
+    }
     HostingComparison comparison = HostingComparison.run(
         config,
         HostingComparison.Input.simulated(
@@ -85,7 +92,6 @@ final class HostingOptions {
             HostingAssumptions.defaults(config),
             prices(call.args()),
             budget));
-    Optional<String> html = call.args().value(HTML.name());
     if (html.isPresent()) {
       Path file = Path.of(html.get()).toAbsolutePath();
       List<HostingPage.CurvePoint> curve = new ArrayList<>();
@@ -106,7 +112,7 @@ final class HostingOptions {
       try {
         Files.writeString(file, HostingPage.render(comparison, curve));
       } catch (IOException e) {
-        throw CliException.failure("cannot write " + file + ": " + e.getMessage());
+        throw CliException.failure("cannot write --html " + file + ": " + Format.fileProblem(e));
       }
       call.err().println("wrote " + Terminal.printable(file.toString()));
     }

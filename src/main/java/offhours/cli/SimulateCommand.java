@@ -185,7 +185,8 @@ final class SimulateCommand implements Command {
       try {
         lines = Files.readAllLines(Path.of(file.get()));
       } catch (IOException | UncheckedIOException e) {
-        throw CliException.usage("cannot read --trace-file " + file.get() + ": " + e.getMessage());
+        throw CliException.usage(
+            "cannot read --trace-file " + file.get() + ": " + Format.fileProblem(e));
       }
       try {
         uploads = TraceFile.parse(file.get(), lines);

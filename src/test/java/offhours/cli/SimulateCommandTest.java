@@ -194,9 +194,20 @@ class SimulateCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .contains(trace + " line 2: '19.10.2026 09:00' is not an ISO-8601 instant with an offset");
-    assertThat(run("simulate", "--trace-file", cache.resolve("none.txt").toString())
-            .err())
-        .contains("cannot read --trace-file");
+    Path none = cache.resolve("none.txt");
+    assertThat(run("simulate", "--trace-file", none.toString()).err())
+        .isEqualTo("offhours: cannot read --trace-file " + none + ": no such file or folder; see"
+            + " 'offhours simulate --help'\n");
+    Path image =
+        Files.write(cache.resolve("photo.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff});
+    assertThat(run("simulate", "--trace-file", image.toString()).err())
+        .contains("cannot read --trace-file " + image + ": it is not UTF-8 text;");
+    Path page = cache.resolve("no-such-folder").resolve("week.html");
+    CliRun html = run("simulate", "--days", "1", "--html", page.toString());
+    assertThat(html.exitCode()).isEqualTo(2);
+    assertThat(html.err())
+        .startsWith("offhours: --html " + page + ": the folder " + page.getParent()
+            + " does not exist;" + " create it or give a file in an existing folder");
     assertThat(run("simulate", "--max-wait", "soon").err())
         .contains("--max-wait 'soon' is not a number of minutes 0..20160");
     assertThat(run("simulate", "--drain-per-second", "0").err())
