@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -28,6 +31,18 @@ class SimulationTest {
   void aWeekOfOfficeHoursSavesAtLeast85PercentOfEndpointHoursVersusAlwaysOn() {
     assertThat(WEEK.savedPercent()).isGreaterThanOrEqualTo(85.0);
     assertThat(WEEK.alwaysOnHours()).isEqualTo(167.0); // the week holds the spring DST change
+  }
+
+  @Test
+  void theReadmesWordsAboutTheWeekAreThisWeeksNumbers() throws Exception {
+    // The opening paragraph and "What it costs" quote the week in one decimal; the tables quote
+    // two.
+    String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
+    String hours = String.format(Locale.ROOT, "%.1f", WEEK.billedHours());
+    assertThat(readme)
+        .contains("a simulated office week spends " + hours + " endpoint-hours instead of "
+            + Math.round(WEEK.alwaysOnHours()))
+        .contains("the simulated week above billed " + hours + " of 55 working hours");
   }
 
   @Test
