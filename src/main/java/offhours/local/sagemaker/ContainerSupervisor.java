@@ -69,6 +69,20 @@ final class ContainerSupervisor {
     return new ContainerStart(container, null);
   }
 
+  /**
+   * What the shell that runs the command ({@code /bin/sh -c}) means by 127 and 126: no such command, and a file
+   * found but not executable, as POSIX shells and bash agree
+   * (https://www.gnu.org/software/bash/manual/html_node/Exit-Status.html). A typo in --container-command, or a script
+   * without its execute bit, reads as such rather than as a model that crashed.
+   */
+  private static String shellSays(int status) {
+    return switch (status) {
+      case 127 -> " (the shell found no such command: check --container-command)";
+      case 126 -> " (the command was found but could not be run: is it executable?)";
+      default -> "";
+    };
+  }
+
   /** Polls {@code GET /ping} until 200, the ping timeout, or the container process exits; empty when healthy. */
   private Optional<String> awaitPing(ModelContainer container) {
     long deadline = System.nanoTime() + pingTimeout.toNanos();
@@ -77,8 +91,9 @@ final class ContainerSupervisor {
     while (System.nanoTime() < deadline) {
       if (container instanceof CommandLauncher.CommandContainer c
           && !c.process().isAlive()) {
-        return Optional.of("the container command exited with status "
-            + c.process().exitValue() + " before /ping" + " answered 200; see its log " + c.log());
+        int status = c.process().exitValue();
+        return Optional.of("the container command exited with status " + status + shellSays(status)
+            + " before /ping answered 200; see its log " + c.log());
       }
       try {
         HttpResponse<Void> response = http.send(

@@ -121,6 +121,18 @@ class CommandContainerIT {
   }
 
   @Test
+  void aCommandTheShellCannotFindSaysSo() {
+    start("offhours-no-such-command --port \"$SAGEMAKER_BIND_TO_PORT\"")
+        .createEndpoint("typo", LocalSageMaker.COMMAND_IMAGE, Map.of());
+
+    assertThat(f.awaitStatus("typo", EndpointStatus.FAILED).failureReason())
+        .contains(
+            "Local detail: the container command exited with status 127 (the shell found no such"
+                + " command: check --container-command) before /ping answered 200; see its log "
+                + logs.resolve("typo-"));
+  }
+
+  @Test
   void withoutACommandAtStartTheCommandImageIsNotServed() {
     start(null);
 
