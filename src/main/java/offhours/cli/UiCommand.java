@@ -3,16 +3,21 @@ package offhours.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import offhours.cli.Target.Name;
+import offhours.local.StateFile;
 import offhours.ui.AwsUiData;
 import offhours.ui.UiServer;
 
 /** {@code offhours ui}: a local web page on the stack, with the CLI's own clients and credentials. */
 final class UiCommand implements Command {
+  /** How often the page of the local stack looks whether the stack still runs. */
+  static final Duration WATCH_EVERY = Duration.ofSeconds(2);
 
   private static final Option PORT =
       Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");
@@ -42,7 +47,8 @@ final class UiCommand implements Command {
         auto buttons, and charts the savings ledger per day. A result classified under other model
         settings than the stack's (as 'offhours results' compares them) is marked, and the page says
         how many of those it shows. Nothing is loaded from the network.
-        It runs until Ctrl-C. With --json, prints {"url", "stack"} on one line instead.
+        It runs until Ctrl-C; the page of the local stack ends, with exit status 1, when that stack stops.
+        With --json, prints {"url", "stack"} on one line instead.
 
         examples:
           offhours ui
@@ -119,6 +125,14 @@ final class UiCommand implements Command {
               "the address carries the page's token: keep it to yourself. Ctrl-C stops the page.");
     }
     call.out().flush();
+    AtomicBoolean stackGone = new AtomicBoolean();
+    LocalStackWatch watch = target.local()
+        ? watch(call, () -> {
+          stackGone.set(true);
+          close.run();
+          stopped.countDown();
+        })
+        : null;
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -131,8 +145,26 @@ final class UiCommand implements Command {
       }
       close.run();
       Thread.currentThread().interrupt();
+    } finally {
+      if (watch != null) {
+        watch.close();
+      }
     }
-    return 0;
+    return stackGone.get() ? CliException.FAILURE : 0;
+  }
+
+  /** The page of the local stack ends with the stack: a stack started again has other ports and credentials. */
+  private static LocalStackWatch watch(Invocation call, Runnable stop) {
+    Path stateFile = StateFile.path(call.context().cacheDir());
+    long pid = StackProcess.running(stateFile).map(StateFile::pid).orElse(-1L);
+    return LocalStackWatch.start(stateFile, pid, WATCH_EVERY, () -> {
+      call.err()
+          .println(
+              "offhours: the local stack (pid " + pid + ") has stopped, so this page stops too: its"
+                  + " addresses and credentials were that stack's. Start a stack ('scripts/offhours local start'),"
+                  + " then run 'scripts/offhours ui' again");
+      stop.run();
+    });
   }
 
   /** What the page needs of the target: the ui package knows nothing of the CLI's types. */

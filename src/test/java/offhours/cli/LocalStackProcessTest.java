@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import offhours.local.LocalDirectory;
 import offhours.local.StateFile;
@@ -116,6 +118,30 @@ class LocalStackProcessTest {
         .as("the stack's process ended")
         .isTrue();
     assertThat(StateFile.path(cache)).doesNotExist();
+  }
+
+  @Test
+  void thePageOfTheLocalStackIsToldWhenItsStackStopsOrAnotherTakesItsPlace() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    recordStack(other.pid(), other.info().startInstant().orElseThrow().toString());
+    Path stateFile = StateFile.path(cache);
+    assertThat(LocalStackWatch.stillRuns(stateFile, other.pid()))
+        .as("while it runs")
+        .isTrue();
+    assertThat(LocalStackWatch.stillRuns(stateFile, other.pid() + 1))
+        .as("a state file of another stack")
+        .isFalse();
+
+    CountDownLatch told = new CountDownLatch(1);
+    try (LocalStackWatch watch =
+        LocalStackWatch.start(stateFile, other.pid(), Duration.ofMillis(20), told::countDown)) {
+      other.destroy();
+      assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(LocalStackWatch.stillRuns(stateFile, other.pid()))
+          .as("once it ended")
+          .isFalse();
+      assertThat(told.await(30, TimeUnit.SECONDS)).as("the page was told").isTrue();
+    }
   }
 
   @Test
