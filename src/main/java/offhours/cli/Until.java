@@ -36,7 +36,7 @@ final class Until {
 
   static Instant parse(String text, Clock clock) {
     Instant now = clock.instant();
-    Instant until = read(text.strip(), clock);
+    Instant until = read(text.strip(), now, clock);
     if (until == null) {
       throw CliException.usage("cannot read --until '" + text + "'; use " + FORMS);
     }
@@ -58,15 +58,16 @@ final class Until {
     return until;
   }
 
-  private static Instant read(String text, Clock clock) {
+  /** A duration counts from {@code now}, the instant the result is checked against: "0m" is not in the future. */
+  private static Instant read(String text, Instant now, Clock clock) {
     Matcher duration = DURATION.matcher(text);
-    if (!text.isEmpty() && duration.matches()) {
-      Duration length = Duration.ofDays(number(duration.group(1)))
-          .plusHours(number(duration.group(2)))
-          .plusMinutes(number(duration.group(3)));
-      return clock.instant().plus(length);
-    }
     try {
+      if (!text.isEmpty() && duration.matches()) {
+        Duration length = Duration.ofDays(number(duration.group(1)))
+            .plusHours(number(duration.group(2)))
+            .plusMinutes(number(duration.group(3)));
+        return now.plus(length);
+      }
       if (TIME_OF_DAY.matcher(text).matches()) {
         LocalTime time = LocalTime.parse(text.length() == 4 ? "0" + text : text);
         return ZonedDateTime.of(LocalDate.now(clock), time, clock.getZone()).toInstant();
@@ -78,8 +79,8 @@ final class Until {
         return OffsetDateTime.parse(text).toInstant();
       }
       return LocalDateTime.parse(text).atZone(clock.getZone()).toInstant();
-    } catch (DateTimeException e) {
-      return null;
+    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+      return null; // also a duration past what a number or an instant holds
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -384,6 +385,38 @@ class MainTest {
     assertThat(Until.parse("90m", CLOCK)).isEqualTo("2026-11-25T15:30:00Z");
     assertThat(Until.parse("1h30m", CLOCK)).isEqualTo("2026-11-25T15:30:00Z");
     assertThat(Until.parse("1d", CLOCK)).isEqualTo("2026-11-26T14:00:00Z");
+  }
+
+  @Test
+  void untilRefusesADurationOfNothingAndOneNoClockHolds() {
+    // A clock that moves on between two reads, as the system clock does: "0m" counted from a later
+    // read than the check used passed it, and the controller refused it as "the controller failed".
+    Clock ticking = new Clock() {
+      private Instant at = Instant.parse("2026-11-25T14:00:00Z");
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        at = at.plusMillis(1);
+        return at;
+      }
+    };
+    assertThatThrownBy(() -> Until.parse("0m", ticking))
+        .hasMessageStartingWith("--until 0m is not in the future (it is 2026-11-25T14:00:00Z now)");
+    assertThatThrownBy(() -> Until.parse("99999999999999999999d", CLOCK))
+        .hasMessageStartingWith(
+            "cannot read --until '99999999999999999999d'; use an ISO-8601 instant");
+    assertThatThrownBy(() -> Until.parse("999999999999d", CLOCK))
+        .hasMessageStartingWith("cannot read --until '999999999999d'");
   }
 
   @Test
