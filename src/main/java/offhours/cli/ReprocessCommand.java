@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -373,11 +374,16 @@ final class ReprocessCommand implements Command {
     }
     Matcher ago = AGO.matcher(text);
     if (!text.isEmpty() && ago.matches()) {
-      return clock
-          .instant()
-          .minus(Duration.ofDays(number(ago.group(1)))
-              .plusHours(number(ago.group(2)))
-              .plusMinutes(number(ago.group(3))));
+      try {
+        return clock
+            .instant()
+            .minus(Duration.ofDays(number(ago.group(1)))
+                .plusHours(number(ago.group(2)))
+                .plusMinutes(number(ago.group(3))));
+      } catch (DateTimeException | ArithmeticException | NumberFormatException tooLong) {
+        throw CliException.usage(option + " " + Terminal.printable(text)
+            + " reaches back further than any date; give a shorter duration or a date-time");
+      }
     }
     throw CliException.usage(
         option + " needs an ISO-8601 instant (2026-11-25T18:00:00Z), a local date-time"

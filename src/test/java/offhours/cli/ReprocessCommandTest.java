@@ -71,6 +71,13 @@ class ReprocessCommandTest {
         .hasMessageStartingWith(
             "--before needs an ISO-8601 instant (2026-11-25T18:00:00Z), a local date-time")
         .hasMessageEndingWith("got 'yesterday'");
+    for (String tooLong : List.of("99999999999999999999d", "999999999999d")) {
+      assertThatThrownBy(() -> ReprocessCommand.time("--since", tooLong, CLOCK))
+          .as(tooLong)
+          .isInstanceOf(CliException.class)
+          .hasMessage("--since " + tooLong
+              + " reaches back further than any date; give a shorter duration or a date-time");
+    }
   }
 
   @Test
