@@ -8,6 +8,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -133,6 +134,16 @@ final class SimulateCommand implements Command {
         """;
   }
 
+  private static LocalDate startDate(String text) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw CliException.usage(
+          "--start needs a date such as 2026-03-23, got '" + Terminal.printable(text) + "'"
+              + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+    }
+  }
+
   @Override
   public int run(Invocation call) {
     SimulationConfig config;
@@ -148,7 +159,7 @@ final class SimulateCommand implements Command {
               minutes(call, STOP, d.deleteDelay()))
           .withCalendar(
               call.args().value(TIME_ZONE.name()).map(CostSettings::zoneFlag).orElse(d.zone()),
-              LocalDate.parse(call.args().value(START.name()).orElse(d.start().toString())),
+              call.args().value(START.name()).map(SimulateCommand::startDate).orElse(d.start()),
               d.workingHours());
     } catch (DateTimeException | IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
@@ -203,10 +214,11 @@ final class SimulateCommand implements Command {
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
-      days = (int) LocalCommand.positive(call.args(), DAYS, 7);
-      if (days > 366) {
-        throw CliException.usage("--days must be at most 366, got " + days);
+      long asked = LocalCommand.positive(call.args(), DAYS, 7);
+      if (asked > 366) {
+        throw CliException.usage("--days must be at most 366, got " + asked);
       }
+      days = (int) asked;
       label = trace.label();
       uploads = trace.uploads(config.start(), days, config.zone(), config.seed());
     }

@@ -208,6 +208,12 @@ class SimulateCommandTest {
     assertThat(html.err())
         .startsWith("offhours: --html " + page + ": the folder " + page.getParent()
             + " does not exist;" + " create it or give a file in an existing folder");
+    assertThat(run("simulate", "--days", "99999999999").err())
+        .startsWith("offhours: --days must be at most 366, got 99999999999;");
+    assertThat(run("simulate", "--start", "2026-02-30").err())
+        .startsWith(
+            "offhours: --start needs a date such as 2026-03-23, got '2026-02-30' (Invalid date"
+                + " 'FEBRUARY 30');");
     assertThat(run("simulate", "--max-wait", "soon").err())
         .contains("--max-wait 'soon' is not a number of minutes 0..20160");
     assertThat(run("simulate", "--drain-per-second", "0").err())
