@@ -86,7 +86,7 @@ final class CostCommand implements Command {
 
   @Override
   public int run(Invocation call) {
-    int days = (int) LocalCommand.positive(call.args(), DAYS, 7);
+    int days = LocalCommand.positive(call.args(), DAYS, 7, Integer.MAX_VALUE);
     try (Target target = call.target();
         DynamoDbClient dynamoDb = target.dynamoDb()) {
       // Priced as the stack's controller and its API's /status price it, unless a flag says

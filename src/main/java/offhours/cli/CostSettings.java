@@ -63,7 +63,7 @@ record CostSettings(
         .or(() -> target.setting("INSTANCE_TYPE"))
         .orElse(FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE"));
     int count = args.value(CostCommand.COUNT.name()).isPresent()
-        ? (int) LocalCommand.positive(args, CostCommand.COUNT, 1)
+        ? LocalCommand.positive(args, CostCommand.COUNT, 1, Integer.MAX_VALUE)
         : target
             .setting("INSTANCE_COUNT")
             .map(v -> stackValue(

@@ -117,6 +117,15 @@ final class LocalCommand {
     return message;
   }
 
+  /** {@link #positive}, at most {@code max}: a larger number is refused, never cut to an int. */
+  static int positive(Arguments args, Option option, int fallback, int max) {
+    long n = positive(args, option, fallback);
+    if (n > max) {
+      throw CliException.usage("--" + option.name() + " must be at most " + max + ", got " + n);
+    }
+    return (int) n;
+  }
+
   static long positive(Arguments args, Option option, long fallback) {
     Optional<String> value = args.value(option.name());
     if (value.isEmpty()) {

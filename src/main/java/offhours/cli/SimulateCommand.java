@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.WaitBudget;
 import offhours.endpoint.sim.ComponentTimes;
 import offhours.endpoint.sim.Goals;
@@ -149,7 +150,8 @@ final class SimulateCommand implements Command {
     SimulationConfig config;
     try {
       SimulationConfig d = SimulationConfig.defaults();
-      config = d.withIdleStopMinutes((int) LocalCommand.positive(call.args(), IDLE, 15))
+      config = d.withIdleStopMinutes(
+              LocalCommand.positive(call.args(), IDLE, 15, ControllerConfig.MAX_IDLE_STOP_MINUTES))
           .withSeed(LocalCommand.positive(call.args(), SEED, 42))
           .withMaxWait(
               WaitBudget.parse("--max-wait", call.args().value(MAX_WAIT.name()).orElse("60")))
@@ -168,7 +170,8 @@ final class SimulateCommand implements Command {
         ? LocalCommand.positive(call.args(), FAILURES, 0)
         : 0;
     if (failures > 0) {
-      config = config.withCreateFailures((int) failures);
+      config = config.withCreateFailures(
+          LocalCommand.positive(call.args(), FAILURES, 0, Integer.MAX_VALUE));
     }
     config = config.withHosting(hosting(call));
     Optional<String> component = call.args().value(COMPONENT.name());
@@ -214,11 +217,7 @@ final class SimulateCommand implements Command {
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
-      long asked = LocalCommand.positive(call.args(), DAYS, 7);
-      if (asked > 366) {
-        throw CliException.usage("--days must be at most 366, got " + asked);
-      }
-      days = (int) asked;
+      days = LocalCommand.positive(call.args(), DAYS, 7, 366);
       label = trace.label();
       uploads = trace.uploads(config.start(), days, config.zone(), config.seed());
     }

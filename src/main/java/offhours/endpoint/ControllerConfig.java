@@ -61,6 +61,8 @@ public record ControllerConfig(
     String timerQueueUrl,
     int logRetentionDays,
     UsageLedger.Settings probeLedger) {
+  /** The longest IDLE_STOP_MINUTES: a week. */
+  public static final int MAX_IDLE_STOP_MINUTES = 7 * 24 * 60;
 
   /**
    * The retention periods CloudWatch Logs accepts, in days; PutRetentionPolicy refuses any other
@@ -124,7 +126,7 @@ public record ControllerConfig(
         schedule,
         whole(env, "WAKE_BACKLOG_MESSAGES", 0, 0, Long.MAX_VALUE),
         Duration.ofMinutes(whole(env, "WAKE_BACKLOG_AGE_MINUTES", 0, 0, 14 * 24 * 60)),
-        Duration.ofMinutes(whole(env, "IDLE_STOP_MINUTES", 15, 0, 7 * 24 * 60)),
+        Duration.ofMinutes(whole(env, "IDLE_STOP_MINUTES", 15, 0, MAX_IDLE_STOP_MINUTES)),
         Duration.ofMinutes(whole(env, "CREATE_TIMEOUT_MINUTES", 45, 1, 24 * 60)),
         Duration.ofSeconds(whole(env, "CREATE_BACKOFF_SECONDS", 300, 1, 60 * 60)),
         Duration.ofMinutes(whole(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),

@@ -210,6 +210,11 @@ class SimulateCommandTest {
             + " does not exist;" + " create it or give a file in an existing folder");
     assertThat(run("simulate", "--days", "99999999999").err())
         .startsWith("offhours: --days must be at most 366, got 99999999999;");
+    assertThat(run("simulate", "--idle-stop-minutes", "20000").err())
+        .startsWith("offhours: --idle-stop-minutes must be at most 10080, got 20000;");
+    assertThat(run("simulate", "--idle-stop-minutes", "4294967311").err())
+        .as("a number that an int would cut to 15")
+        .startsWith("offhours: --idle-stop-minutes must be at most 10080, got 4294967311;");
     assertThat(run("simulate", "--start", "2026-02-30").err())
         .startsWith(
             "offhours: --start needs a date such as 2026-03-23, got '2026-02-30' (Invalid date"
