@@ -114,6 +114,24 @@ public record ObjectNotification(
         .toList();
   }
 
+  /**
+   * Why {@link #read} finds no object in a message body, in a few words for {@code offhours dlq list}: "not an S3
+   * notification", or what its first unreadable record lacks as the Classify function's verdict on it names it ("S3
+   * notification without versionId, eTag or sequencer").
+   */
+  public static String noObjects(String body) {
+    return switch (S3Notifications.parse(body)) {
+      case S3Notifications.Malformed m -> "not an S3 notification";
+      case S3Notifications.TestEvent t -> "S3's test event";
+      case Records records ->
+        records.entries().stream()
+            .filter(e -> e instanceof S3Notifications.BadRecord)
+            .map(e -> "S3 notification " + ((S3Notifications.BadRecord) e).defect())
+            .findFirst()
+            .orElse("S3 notification of no ObjectCreated event");
+    };
+  }
+
   /** "s3://bucket/key". */
   public String uri() {
     return "s3://" + bucket + "/" + key;

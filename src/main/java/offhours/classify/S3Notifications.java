@@ -42,7 +42,13 @@ final class S3Notifications {
 
   sealed interface Entry {}
 
-  record BadRecord(int index, String reason) implements Entry {}
+  /**
+   * A record the Classify function cannot act on.
+   *
+   * @param reason the verdict's words: which record, of which object, and what is wrong with it
+   * @param defect what is wrong in a few words, as {@code dlq list} shows it: "without eventName"
+   */
+  record BadRecord(int index, String reason, String defect) implements Entry {}
 
   /**
    * One S3 event about one object version; {@code key} is decoded, absent values are null, but every event has
@@ -110,22 +116,28 @@ final class S3Notifications {
     String bucket = StrictJson.text(StrictJson.at(r, "s3", "bucket", "name"));
     String rawKey = StrictJson.text(StrictJson.at(r, "s3", "object", "key"));
     if (bucket == null) {
-      return new BadRecord(index, "record " + index + " has no s3.bucket.name");
+      return new BadRecord(
+          index, "record " + index + " has no s3.bucket.name", "without s3.bucket.name");
     }
     if (rawKey == null) {
-      return new BadRecord(index, "record " + index + " has no s3.object.key");
+      return new BadRecord(
+          index, "record " + index + " has no s3.object.key", "without s3.object.key");
     }
     String key;
     try {
       key = decodeKey(rawKey);
     } catch (IllegalArgumentException e) {
       return new BadRecord(
-          index, "record " + index + " has a key that is not URL-encoded: '" + rawKey + "'");
+          index,
+          "record " + index + " has a key that is not URL-encoded: '" + rawKey + "'",
+          "with a key that is not URL-encoded");
     }
     String eventName = StrictJson.text(StrictJson.at(r, "eventName"));
     if (eventName == null || eventName.isBlank()) {
       return new BadRecord(
-          index, "record " + index + " for s3://" + bucket + "/" + key + " has no eventName");
+          index,
+          "record " + index + " for s3://" + bucket + "/" + key + " has no eventName",
+          "without eventName");
     }
     String rawTime = StrictJson.text(StrictJson.at(r, "eventTime"));
     Instant eventTime;
@@ -135,7 +147,8 @@ final class S3Notifications {
       return new BadRecord(
           index,
           "record " + index + " for s3://" + bucket + "/" + key
-              + " has an eventTime that is not ISO-8601: '" + rawTime + "'");
+              + " has an eventTime that is not ISO-8601: '" + rawTime + "'",
+          "with an eventTime that is not ISO-8601");
     }
     JsonNode object = StrictJson.at(r, "s3", "object");
     String eTag = nonEmpty(StrictJson.text(StrictJson.at(object, "eTag")));
@@ -145,7 +158,8 @@ final class S3Notifications {
       return new BadRecord(
           index,
           "record " + index + " for s3://" + bucket + "/" + key + " has no versionId, eTag"
-              + " or sequencer, so the object version it is about cannot be told apart from any other");
+              + " or sequencer, so the object version it is about cannot be told apart from any other",
+          "without versionId, eTag or sequencer");
     }
     return new ObjectEvent(
         index,

@@ -63,6 +63,13 @@ final class DeadLetterQueue {
     List<String> keys() {
       return objects.stream().map(ObjectNotification::key).toList();
     }
+
+    /** The keys for a table; for a body that names none, why: "(S3 notification without versionId, eTag or sequencer)". */
+    String keysText() {
+      return objects.isEmpty()
+          ? "(" + ObjectNotification.noObjects(body) + ")"
+          : String.join(", ", keys());
+    }
   }
 
   /** The messages a pass saw, oldest first, and how the pass went. */

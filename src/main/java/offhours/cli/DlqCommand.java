@@ -141,7 +141,7 @@ final class DlqCommand {
         for (Letter l : letters) {
           rows.add(List.of(
               l.messageId(),
-              l.keys().isEmpty() ? "(not an S3 notification)" : String.join(", ", l.keys()),
+              l.keysText(),
               age(Duration.between(l.sent(), now)),
               l.reason() == null ? noReason(target) : l.reason()));
         }

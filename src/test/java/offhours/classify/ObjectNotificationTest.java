@@ -67,6 +67,29 @@ class ObjectNotificationTest {
   }
 
   @Test
+  void noObjectsNamesWhatAnS3ShapedBodyLacksAsTheVerdictDoes() {
+    // S3's shape with everything but the object's identity: moto sends an eTag and no sequencer, so
+    // a body that lost its eTag is the one 'dlq list' showed as "(not an S3 notification)".
+    String withoutETag = "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\","
+        + "\"eventTime\":\"2026-11-25T10:00:00.000Z\",\"s3\":{\"bucket\":{\"name\":\"b\"},"
+        + "\"object\":{\"key\":\"a.png\",\"size\":3}}}]}";
+
+    assertThat(ObjectNotification.noObjects(withoutETag))
+        .isEqualTo("S3 notification without versionId, eTag or sequencer");
+    assertThat(ObjectNotification.noObjects(
+            "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":"
+                + "{\"name\":\"b\"},\"object\":{\"size\":3}}}]}"))
+        .isEqualTo("S3 notification without s3.object.key");
+    assertThat(ObjectNotification.noObjects("not json")).isEqualTo("not an S3 notification");
+    assertThat(ObjectNotification.noObjects("{\"Event\":\"s3:TestEvent\"}"))
+        .isEqualTo("S3's test event");
+    assertThat(ObjectNotification.noObjects(
+            "{\"Records\":[{\"eventName\":\"ObjectRemoved:Delete\",\"s3\":{\"bucket\":"
+                + "{\"name\":\"b\"},\"object\":{\"key\":\"a.png\",\"eTag\":\"e\"}}}]}"))
+        .isEqualTo("S3 notification of no ObjectCreated event");
+  }
+
+  @Test
   void aVersionWithoutAnyIdentityIsRefused() {
     assertThatThrownBy(() -> new ObjectNotification("b", "a.png", 1L, null, "", null, TIME, "x"))
         .hasMessage(

@@ -96,7 +96,7 @@ class S3NotificationsTest {
     assertThat(records.entries()).hasSize(2);
     assertThat(records.entries().get(0)).isInstanceOf(ObjectEvent.class);
     assertThat(records.entries().get(1))
-        .isEqualTo(new BadRecord(1, "record 1 has no s3.object.key"));
+        .isEqualTo(new BadRecord(1, "record 1 has no s3.object.key", "without s3.object.key"));
   }
 
   @Test
@@ -119,10 +119,10 @@ class S3NotificationsTest {
         """);
 
     assertThat(records.entries())
-        .containsExactly(
-            new BadRecord(
-                0,
-                "record 0 for s3://b/a b.jpg has an eventTime that is not ISO-8601: '25/11/2026 10:00'"));
+        .containsExactly(new BadRecord(
+            0,
+            "record 0 for s3://b/a b.jpg has an eventTime that is not ISO-8601: '25/11/2026 10:00'",
+            "with an eventTime that is not ISO-8601"));
   }
 
   @Test
@@ -132,8 +132,10 @@ class S3NotificationsTest {
             "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"100%.jpg\"}}}]}");
 
     assertThat(records.entries())
-        .containsExactly(
-            new BadRecord(0, "record 0 has a key that is not URL-encoded: '100%.jpg'"));
+        .containsExactly(new BadRecord(
+            0,
+            "record 0 has a key that is not URL-encoded: '100%.jpg'",
+            "with a key that is not URL-encoded"));
   }
 
   @Test
@@ -220,15 +222,16 @@ class S3NotificationsTest {
 
     assertThat(records.entries())
         .containsExactly(
-            new BadRecord(0, "record 0 has no s3.bucket.name"),
-            new BadRecord(1, "record 1 has no s3.bucket.name"),
-            new BadRecord(2, "record 2 has no s3.bucket.name"));
+            new BadRecord(0, "record 0 has no s3.bucket.name", "without s3.bucket.name"),
+            new BadRecord(1, "record 1 has no s3.bucket.name", "without s3.bucket.name"),
+            new BadRecord(2, "record 2 has no s3.bucket.name", "without s3.bucket.name"));
   }
 
   @Test
   void aTestEventThatCarriesRecordsIsReadAsRecords() {
     assertThat(S3Notifications.parse("{\"Event\":\"s3:TestEvent\",\"Records\":[{}]}"))
-        .isEqualTo(new Records(List.of(new BadRecord(0, "record 0 has no s3.bucket.name"))));
+        .isEqualTo(new Records(
+            List.of(new BadRecord(0, "record 0 has no s3.bucket.name", "without s3.bucket.name"))));
   }
 
   @Test
@@ -237,7 +240,8 @@ class S3NotificationsTest {
         {"Records":[{"s3":{"bucket":{"name":"b"},"object":{"key":"a.jpg","eTag":"e1"}}}]}""");
 
     assertThat(records.entries())
-        .containsExactly(new BadRecord(0, "record 0 for s3://b/a.jpg has no eventName"));
+        .containsExactly(
+            new BadRecord(0, "record 0 for s3://b/a.jpg has no eventName", "without eventName"));
   }
 
   @Test
@@ -246,11 +250,11 @@ class S3NotificationsTest {
         {"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"a.jpg","eTag":""}}}]}""");
 
     assertThat(records.entries())
-        .containsExactly(
-            new BadRecord(
-                0,
-                "record 0 for s3://b/a.jpg has no versionId, eTag"
-                    + " or sequencer, so the object version it is about cannot be told apart from any other"));
+        .containsExactly(new BadRecord(
+            0,
+            "record 0 for s3://b/a.jpg has no versionId, eTag"
+                + " or sequencer, so the object version it is about cannot be told apart from any other",
+            "without versionId, eTag or sequencer"));
   }
 
   @Test

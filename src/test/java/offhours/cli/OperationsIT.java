@@ -126,6 +126,12 @@ class OperationsIT {
     String poison = moto.sqs
         .sendMessage(r -> r.queueUrl(moto.dlqUrl).messageBody("not json \u001b[31m"))
         .messageId();
+    // S3's shape without the eTag, moto's only identity of an unversioned object.
+    String withoutETag = moto.sqs
+        .sendMessage(r -> r.queueUrl(moto.dlqUrl)
+            .messageBody("{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":"
+                + "{\"name\":\"" + moto.bucket + "\"},\"object\":{\"key\":\"in/a.png\"}}}]}"))
+        .messageId();
     // The Classify function's JSON line for a message it handed back
     // (offhours.classify.OutcomeLog), in the local
     // stack's log.
@@ -144,7 +150,7 @@ class OperationsIT {
     List<JsonNode> lines = json.jsonLines();
     assertThat(lines)
         .extracting(j -> j.get("messageId").asText())
-        .containsExactlyInAnyOrderElementsOf(concat(ids, poison));
+        .containsExactlyInAnyOrderElementsOf(concat(concat(ids, poison), withoutETag));
     JsonNode first = lines.stream()
         .filter(j -> j.get("messageId").asText().equals(ids.getFirst()))
         .findFirst()
@@ -162,16 +168,19 @@ class OperationsIT {
     assertThat(logged.get("reasonSource").asText()).isEqualTo("log");
     assertThat(visible(moto.dlqUrl))
         .as("every message visible again after the listing")
-        .isEqualTo(24);
+        .isEqualTo(25);
 
     CliRun text = run("dlq", "list");
     assertThat(text.exitCode()).as(text.err()).isZero();
     assertThat(text.out())
         .startsWith("MESSAGE ID")
-        .contains("in/img 22.png", "(not an S3 notification)")
+        .contains(
+            "in/img 22.png",
+            "(not an S3 notification)",
+            "(S3 notification without versionId, eTag or sequencer)")
         .contains("no reason recorded");
     assertThat(text.err())
-        .contains("24 messages; reading the DLQ receives its messages: a pass hides them while it"
+        .contains("25 messages; reading the DLQ receives its messages: a pass hides them while it"
             + " runs (for 60 s plus half a second per message SQS counts");
   }
 
