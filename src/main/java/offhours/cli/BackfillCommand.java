@@ -6,14 +6,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import offhours.classify.ObjectNotification;
 import offhours.cli.Target.Name;
-import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
-import offhours.stack.StackSpec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -137,7 +133,7 @@ final class BackfillCommand implements Command {
       after.ifPresent(key -> call.err()
           .println("resuming after " + Terminal.printable(key) + " (checkpoint " + checkpoint.file()
               + ")"));
-      Run run = new Run(
+      BackfillRun run = new BackfillRun(
           s3,
           sqs,
           new ResultsTable(dynamoDb, target.name(Name.RESULTS_TABLE)),
@@ -150,7 +146,11 @@ final class BackfillCommand implements Command {
           max,
           pageSize);
       Instant start = call.context().clock().instant();
-      boolean complete = run.through(after);
+      boolean complete;
+      try (BackfillInterruption watch =
+          BackfillInterruption.watch(call.err(), () -> run.sent, checkpoint.file())) {
+        complete = run.through(after);
+      }
       Summary summary = new Summary(
           bucket,
           prefix,
@@ -246,155 +246,5 @@ final class BackfillCommand implements Command {
               + " which Classify needs to tell this version from any other");
     }
     return Optional.empty();
-  }
-
-  /** One pass over the listing. */
-  private static final class Run {
-    private final S3Client s3;
-    private final SqsClient sqs;
-    private final ResultsTable results;
-    private final String queueUrl;
-    private final String bucket;
-    private final String prefix;
-    private final BackfillCheckpoint checkpoint;
-    private final Progress.Tally progress;
-    private final long nanosPerSend;
-    private final long max;
-    private final int pageSize;
-    private long listed;
-    private long sent;
-    private long skipped;
-    private long ignored;
-    private long malformed;
-    private long nextSend = System.nanoTime();
-
-    Run(
-        S3Client s3,
-        SqsClient sqs,
-        ResultsTable results,
-        String queueUrl,
-        String bucket,
-        String prefix,
-        BackfillCheckpoint checkpoint,
-        Progress.Tally progress,
-        double rate,
-        long max,
-        int pageSize) {
-      this.s3 = s3;
-      this.sqs = sqs;
-      this.results = results;
-      this.queueUrl = queueUrl;
-      this.bucket = bucket;
-      this.prefix = prefix;
-      this.checkpoint = checkpoint;
-      this.progress = progress;
-      this.nanosPerSend = (long) (1_000_000_000L / rate);
-      this.max = max;
-      this.pageSize = pageSize;
-    }
-
-    /** Returns whether the listing reached its end (else --max stopped it). */
-    boolean through(Optional<String> after) throws IOException, InterruptedException {
-      String keyMarker = after.orElse(null);
-      String versionMarker = null;
-      long done = 0;
-      String lastDone = null;
-      try {
-        while (true) {
-          String keys = keyMarker;
-          String versions = versionMarker;
-          ListObjectVersionsResponse page = s3.listObjectVersions(r -> r.bucket(bucket)
-              .prefix(prefix)
-              .maxKeys(pageSize)
-              .keyMarker(keys)
-              .versionIdMarker(versions));
-          List<ObjectVersion> latest = page.versions().stream()
-              .filter(v -> Boolean.TRUE.equals(v.isLatest()))
-              .toList();
-          listed += latest.size();
-          boolean more = Boolean.TRUE.equals(page.isTruncated());
-          for (ObjectVersion version : latest) {
-            if (sent >= max) {
-              if (lastDone != null) {
-                checkpoint.save(lastDone);
-              }
-              return false;
-            }
-            long sentBefore = sent;
-            one(version);
-            done++;
-            String key = version.key();
-            progress.show(
-                done,
-                listed,
-                more,
-                sent + " sent  " + skipped + " skipped",
-                key == null ? "" : key);
-            if (key != null) {
-              lastDone = key;
-              if (sent > sentBefore || done % CHECKPOINT_EVERY == 0) {
-                checkpoint.save(key);
-              }
-            }
-          }
-          if (lastDone != null) {
-            checkpoint.save(lastDone);
-          }
-          if (!more) {
-            checkpoint.clear();
-            return true;
-          }
-          keyMarker = page.nextKeyMarker();
-          versionMarker = page.nextVersionIdMarker();
-        }
-      } finally {
-        progress.done();
-      }
-    }
-
-    private void one(ObjectVersion version) throws InterruptedException {
-      String key = version.key();
-      if (key == null || key.isEmpty()) {
-        // S3 lists every version with its key; without one there is nothing to name or to send.
-        malformed++;
-        progress.line(Terminal.printable(
-            "s3://" + bucket + "/" + prefix + "...: the listing gave a version no"
-                + " Key; it was not sent and cannot be named here: list the bucket ('aws s3api"
-                + " list-object-versions') to find it"));
-        return;
-      }
-      if (!StackSpec.NOTIFICATION.matches(key)) {
-        ignored++;
-        return;
-      }
-      Optional<String> missing = malformed(version);
-      if (missing.isPresent()) {
-        malformed++;
-        progress.line(Terminal.printable("s3://" + bucket + "/" + key + " was not sent: "
-            + missing.get() + "; once the listing gives it, send it with 'backfill s3://" + bucket
-            + "/" + key + "'"));
-        return;
-      }
-      // An unversioned bucket lists version "null"; its notifications carry no versionId, and its
-      // results are keyed
-      // by the ETag, which a listing quotes and a notification does not.
-      String versionId = "null".equals(version.versionId()) ? null : version.versionId();
-      String eTag = version.eTag() == null ? null : version.eTag().replace("\"", "");
-      String sk = ResultItem.skFor(versionId, eTag);
-      if (results.byKey(bucket, key).stream().anyMatch(r -> r.sk().equals(sk))) {
-        skipped++;
-        return;
-      }
-      long wait = nextSend - System.nanoTime();
-      if (wait > 0) {
-        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-      }
-      nextSend = Math.max(nextSend, System.nanoTime()) + nanosPerSend;
-      String body = new ObjectNotification(
-              bucket, key, version.size(), eTag, versionId, null, version.lastModified(), ORIGIN)
-          .body();
-      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
-      sent++;
-    }
   }
 }

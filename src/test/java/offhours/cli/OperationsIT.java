@@ -625,10 +625,21 @@ class OperationsIT {
     } finally {
       first.destroyForcibly();
     }
+    assertThat(first.exitValue()).as("128 + SIGTERM, as the signal ends a JVM").isEqualTo(143);
     List<Message> sent = new ArrayList<>(drain(moto.queueUrl));
-    assertThat(sent.size())
-        .as("sent before the signal: " + Files.readString(cache.resolve("backfill.log")))
-        .isBetween(3, images.size() - 1);
+    String log = Files.readString(cache.resolve("backfill.log"));
+    assertThat(sent.size()).as("sent before the signal: " + log).isBetween(3, images.size() - 1);
+    java.util.regex.Matcher notice = java.util.regex.Pattern.compile(
+            "offhours: backfill interrupted after (\\d+) sends in this run; run the same command"
+                + " again to resume after the checkpoint \\("
+                + java.util.regex.Pattern.quote(cache.resolve("backfill").toString())
+                + "/[^)]+\\), or add --restart to start over\n$")
+        .matcher(log);
+    assertThat(notice.find()).as("the last line says how to go on: " + log).isTrue();
+    assertThat(Integer.parseInt(notice.group(1)))
+        .as(
+            "this run's sends (one more in the queue if the signal came between a send and its count)")
+        .isBetween(sent.size() - 1, sent.size());
 
     CliRun second = run("backfill", "s3://" + moto.bucket + "/slow/", "--rate", "500");
 
