@@ -34,7 +34,10 @@ public record Context(
     Objects.requireNonNull(userClients, "userClients");
   }
 
-  /** The context of a real run: system clock and zone, AWS clients from the usual profile/region chains. */
+  /**
+   * The context of a real run: system clock and zone (a TZ the JDK knows no zone by is refused when a command reads
+   * the zone, see {@link UserZone}), AWS clients from the usual profile/region chains.
+   */
   public static Context of(
       PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
     return new Context(
@@ -43,7 +46,7 @@ public record Context(
         env,
         cacheDir(env),
         terminal,
-        Clock.systemDefaultZone(),
+        UserZone.clock(env),
         () -> AwsClients.forUser(Targets.userRegion(env, new DefaultAwsRegionProviderChain())));
   }
 

@@ -56,6 +56,9 @@ final class LocalCommand {
   }
 
   static LocalDeployment.Options settings(Invocation call) {
+    // The local stack's controller keeps its hours and ledger days in the JDK's default zone
+    // (offhours.local.FunctionEnvironments); refused here where TZ is no zone and that is GMT.
+    call.context().zone();
     Arguments args = call.args();
     Optional<Path> model = args.value(MODEL.name()).map(Path::of);
     Optional<Path> labels = args.value(LABELS.name()).map(Path::of);

@@ -856,6 +856,32 @@ class CliIT {
   }
 
   @Test
+  void aTzThatNamesNoZoneIsRefusedBeforeTheLocalStackStartsInGmt() throws Exception {
+    // The JDK reads TZ=Europe/Pariss as GMT without a word; local start would record GMT as its
+    // controller's TIME_ZONE and keep the working hours there.
+    // A model that does not exist as well: where TZ were not checked first, nothing would start.
+    ProcessBuilder start = new ProcessBuilder(
+            "scripts/offhours",
+            "local",
+            "start",
+            "--model",
+            cache.resolve("none.onnx").toString())
+        .redirectOutput(cache.resolve("out").toFile())
+        .redirectError(cache.resolve("err").toFile());
+    start.environment().put("TZ", "Europe/Pariss");
+    start.environment().put("OFFHOURS_CACHE", cache.resolve("fresh").toString());
+    Process process = start.start();
+
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("local start finished").isTrue();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(cache.resolve("err")))
+        .isEqualTo("offhours: TZ is 'Europe/Pariss', which is no time zone Java knows, so times"
+            + " would be read and the local stack's hours kept in GMT; set TZ to an IANA zone such"
+            + " as Europe/Paris, or unset it to use this machine's zone\n");
+    assertThat(StateFile.path(cache.resolve("fresh"))).as("no stack started").doesNotExist();
+  }
+
+  @Test
   void anUnreachableServiceSaysWhatFailedAndWhereToLook() throws IOException {
     refusedStateFile();
     CliRun run = run("queue");
