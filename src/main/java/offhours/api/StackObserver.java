@@ -32,6 +32,8 @@ public final class StackObserver {
    * @param today today's ledger (in {@code zone}), zero when the endpoint has not existed today
    * @param startedBy what started the run that made {@code decision} ({@link RecordedDecision#startedBy}), or null
    * @param serverless today's serverless invocations (offhours.aws.UsageLedger), none for the other hostings
+   * @param ledgerStart when the stack's accounting started ({@link Ledger#started}, recorded by the controller's first
+   *     run); empty for a stack whose controller first ran before it was recorded: today counts from midnight
    */
   public record Observed(
       Instant at,
@@ -41,10 +43,24 @@ public final class StackObserver {
       Ledger.Day today,
       ZoneId zone,
       String startedBy,
-      ServerlessUsage serverless) {
+      ServerlessUsage serverless,
+      Optional<Instant> ledgerStart) {
 
     public Observed {
       Objects.requireNonNull(serverless, "serverless");
+      Objects.requireNonNull(ledgerStart, "ledgerStart");
+    }
+
+    /** As observed, with the stack's start known otherwise (the CLI's page: as its ledger counts it). */
+    public Observed startingAt(Instant start) {
+      return new Observed(
+          at, decision, control, queue, today, zone, startedBy, serverless, Optional.of(start));
+    }
+
+    /** Where today's always-on starts: midnight, or the stack's start when that is later. */
+    public Instant alwaysOnSince() {
+      Instant midnight = today.date().atStartOfDay(zone).toInstant();
+      return ledgerStart.filter(midnight::isBefore).orElse(midnight);
     }
   }
 
@@ -81,6 +97,7 @@ public final class StackObserver {
         day,
         zone,
         last.map(RecordedDecision::startedBy).orElse(null),
-        ledger.serverless().getOrDefault(today, ServerlessUsage.NONE));
+        ledger.serverless().getOrDefault(today, ServerlessUsage.NONE),
+        control.started());
   }
 }

@@ -113,17 +113,18 @@ public final class StatusView {
 
   /**
    * Today so far: endpoint-hours and the serverless invocations, their cost, against an endpoint that has been on
-   * since midnight, priced and compared as {@code offhours cost} prices today (LedgerPrices; the API has no Jackson
-   * for CostReport).
+   * since midnight, or since the stack started when that was today ({@code alwaysOnSince}), priced and compared as
+   * {@code offhours cost} prices today (LedgerPrices; the API has no Jackson for CostReport).
    */
   private static Map<String, Object> ledger(StackObserver.Observed seen, LedgerPrices prices) {
     Ledger.Day day = seen.today();
     ServerlessUsage usage = seen.serverless();
     double hours = day.endpointSeconds() / 3600.0;
-    double sinceMidnight = Ledger.alwaysOnHours(day.date(), seen.zone(), seen.at());
+    double alwaysOnHours =
+        Ledger.alwaysOnHours(day.date(), seen.zone(), seen.alwaysOnSince(), seen.at());
     double serverlessCost = prices.serverlessUsd(usage);
     double cost = prices.endpointUsd(hours) + serverlessCost;
-    double alwaysOn = prices.endpointUsd(sinceMidnight);
+    double alwaysOn = prices.endpointUsd(alwaysOnHours);
     Map<String, Object> m = orderedMap(
         "date",
         day.date(),
@@ -140,15 +141,17 @@ public final class StatusView {
         "costUsd",
         usd(cost),
         "alwaysOnHours",
-        round(sinceMidnight),
+        round(alwaysOnHours),
         "alwaysOnCostUsd",
-        usd(alwaysOn));
+        usd(alwaysOn),
+        "alwaysOnSince",
+        seen.alwaysOnSince());
     m.put(
         "savedPercent",
-        sinceMidnight == 0
+        alwaysOnHours == 0
             ? null
             : round(
-                LedgerPrices.savedPercent(hours, sinceMidnight, cost, alwaysOn, serverlessCost)));
+                LedgerPrices.savedPercent(hours, alwaysOnHours, cost, alwaysOn, serverlessCost)));
     if (prices.serverless() || usage.invocations() > 0) {
       m.put(
           "serverless",

@@ -13,6 +13,9 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 /** {@code offhours cost}: the savings ledger: endpoint-hours, images, cost per image, saved against always-on. */
 final class CostCommand implements Command {
 
+  private static final java.time.format.DateTimeFormatter HH_MM =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm", java.util.Locale.ROOT);
+
   private static final Option DAYS =
       Option.value("days", "N", "the last N days, today included (default 7)");
   static final Option PRICE = Option.value(
@@ -66,8 +69,9 @@ final class CostCommand implements Command {
     return """
         The controller adds the time the endpoint existed (from CreateEndpoint until it is gone, so never less
         than the bill) to a ledger in the control table, per day of its time zone; images are the CLASSIFIED
-        results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price, and today
-        only until now ("today until HH:MM"; "until" in --json): the ledger has no hours that are yet to come. A deployed
+        results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price, from the instant the
+        stack was created (or the local stack started) on its first day, and today only until now ("today until
+        HH:MM"; "until" in --json): the ledger has no hours that are yet to come. A deployed
         stack is priced and dated with its own InstanceType, InstanceCount, InstanceHourlyPriceUsd and TimeZone
         (as its controller and its API's /status); the local stack with what its controller runs with, which its
         state file records (the zone is the one 'local start' ran in); the flags override them. Days before the
@@ -96,15 +100,20 @@ final class CostCommand implements Command {
       Instant now = call.context().clock().instant();
       LocalDate to = LocalDate.ofInstant(now, zone);
       LocalDate from = to.minusDays(days - 1L);
-      Optional<LocalDate> created = target.created().map(i -> LocalDate.ofInstant(i, zone));
-      if (created.isPresent() && created.get().isAfter(from)) {
+      Optional<Instant> created = target.created();
+      Optional<LocalDate> createdOn = created.map(i -> LocalDate.ofInstant(i, zone));
+      if (createdOn.isPresent() && createdOn.get().isAfter(from)) {
         // Days before the stack existed are not days the endpoint was off: they would inflate the
         // saving.
-        from = created.get().isAfter(to) ? to : created.get();
+        from = createdOn.get().isAfter(to) ? to : createdOn.get();
         call.err()
-            .println("counting from " + from + ", the day " + target.description()
+            .println("counting from " + from + " "
+                + HH_MM.format(created.get().atZone(zone)) + ", when " + target.description()
                 + (target.local() ? " started" : " was created"));
       }
+      // Nor are the hours of its first day before it: always-on starts when the stack did (a stack
+      // whose start is not known counts from the period's first midnight).
+      Instant since = created.orElse(from.atStartOfDay(zone).toInstant());
       CostReport report;
       try {
         report = CostReport.fromAws(
@@ -115,6 +124,7 @@ final class CostCommand implements Command {
             from,
             to,
             settings.prices(),
+            since,
             now);
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(

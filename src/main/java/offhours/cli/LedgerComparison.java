@@ -39,7 +39,8 @@ final class LedgerComparison {
     // The stack's own budget when it has one in minutes: the misses it is held to.
     Duration budget = Duration.ofMinutes(LocalCommand.positive(
         call.args(), HostingOptions.MAX_WAIT, settings.maxWaitMinutes().orElse(60L)));
-    Instant start = from.atStartOfDay(zone).toInstant();
+    // From the stack's start, as the report's always-on: no option is held to hours before it.
+    Instant start = ledger.from().toInstant();
     // The report's end: today until now, as its always-on, so every option covers the hours the
     // ledger has had.
     Instant end = ledger.until().toInstant();
@@ -70,7 +71,8 @@ final class LedgerComparison {
             .withServerlessMemoryGb(settings.serverlessMemoryMb() / 1024.0),
         prices,
         budget,
-        end);
+        end,
+        start);
     return HostingComparison.withActual(in, actual(in, ledger, results, settings));
   }
 

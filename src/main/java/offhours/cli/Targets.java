@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -109,11 +110,26 @@ final class Targets {
         true,
         AwsClients.local(region, credentials, endpoints),
         names,
-        Optional.ofNullable(state.pid())
-            .flatMap(ProcessHandle::of)
-            .flatMap(p -> p.info().startInstant()),
+        started(state),
         localSettings(state),
         Map.of());
+  }
+
+  /**
+   * When the local stack started, as its state file records it (what its ledger and always-on count from); a file
+   * without a readable instant falls back to its process's start.
+   */
+  static Optional<Instant> started(StateFile state) {
+    try {
+      if (state.started() != null) {
+        return Optional.of(Instant.parse(state.started()));
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      // edited by hand: the process says when it started
+    }
+    return Optional.ofNullable(state.pid())
+        .flatMap(ProcessHandle::of)
+        .flatMap(p -> p.info().startInstant());
   }
 
   /**

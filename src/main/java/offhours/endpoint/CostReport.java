@@ -1,15 +1,11 @@
 package offhours.endpoint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -24,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * by their {@code classifiedAt} date), cost = hours x instance count x hourly price plus the serverless invocations
  * recorded (offhours.aws.UsageLedger) at the serverless prices, cost per image, the always-on cost of the same day, and what was saved.
  * "Always on" is the real length of the local day, so the spring DST day has 23 hours and the autumn one 25, and
- * today is counted only until now: the ledger holds no hours that have not happened yet.
+ * today is counted only until now: the ledger holds no hours that have not happened yet; nor hours before the stack
+ * started, so its first day counts from that instant.
  */
 public final class CostReport {
 
@@ -48,13 +45,11 @@ public final class CostReport {
       double gbSeconds,
       double serverlessCostUsd) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
-
   private final List<Row> days;
   private final Row total;
   private final LedgerPrices prices;
   private final ServerlessUsage serverless;
+  private final ZonedDateTime from;
   private final ZonedDateTime until;
 
   private CostReport(
@@ -62,11 +57,13 @@ public final class CostReport {
       Row total,
       LedgerPrices prices,
       ServerlessUsage serverless,
+      ZonedDateTime from,
       ZonedDateTime until) {
     this.days = List.copyOf(days);
     this.total = total;
     this.prices = prices;
     this.serverless = serverless;
+    this.from = from;
     this.until = until;
   }
 
@@ -91,6 +88,7 @@ public final class CostReport {
         to,
         zone,
         LedgerPrices.instance(instanceType, instanceCount, hourlyPriceUsd),
+        from.atStartOfDay(zone).toInstant(),
         to.plusDays(1).atStartOfDay(zone).toInstant());
   }
 
@@ -100,7 +98,9 @@ public final class CostReport {
    * stays an endpoint of the instance type, count and price of {@code prices}. The period ends at {@code now} when
    * {@code to} is today (else pass the end of {@code to}): today's always-on hours are those from
    * its midnight until {@code now} ({@link Ledger#alwaysOnHours}), as the UI's page and the API's /status count
-   * today; the days before are whole.
+   * today; the days before are whole, except the day of {@code since}, the instant the stack's accounting started
+   * (pass midnight of {@code from} where it is not known), which counts from it, and the days before it, which count
+   * none: an endpoint cannot have been on before its stack was.
    */
   public static CostReport compute(
       List<Ledger.Day> ledger,
@@ -110,6 +110,7 @@ public final class CostReport {
       LocalDate to,
       ZoneId zone,
       LedgerPrices prices,
+      Instant since,
       Instant now) {
     if (to.isBefore(from)) {
       throw new IllegalArgumentException(
@@ -122,7 +123,7 @@ public final class CostReport {
     ServerlessUsage all = ServerlessUsage.NONE;
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       Ledger.Day day = byDate.getOrDefault(d, new Ledger.Day(d, 0, 0, 0, 0));
-      double dayHours = Ledger.alwaysOnHours(d, zone, now);
+      double dayHours = Ledger.alwaysOnHours(d, zone, since, now);
       ServerlessUsage spent = usage.getOrDefault(d, ServerlessUsage.NONE);
       all = all.plus(spent);
       rows.add(row(
@@ -146,8 +147,15 @@ public final class CostReport {
         rows.stream().mapToDouble(Row::alwaysOnHours).sum(),
         prices,
         all);
+    Instant start = from.atStartOfDay(zone).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
-    return new CostReport(rows, total, prices, all, (now.isBefore(end) ? now : end).atZone(zone));
+    return new CostReport(
+        rows,
+        total,
+        prices,
+        all,
+        (since.isAfter(start) ? (since.isBefore(end) ? since : end) : start).atZone(zone),
+        (now.isBefore(end) ? now : end).atZone(zone));
   }
 
   private static Row row(
@@ -193,13 +201,14 @@ public final class CostReport {
       LocalDate from,
       LocalDate to,
       LedgerPrices prices,
+      Instant since,
       Instant now) {
     DynamoControlTable control = new DynamoControlTable(dynamo, controlTable);
     Map<LocalDate, Long> images = resultsTable == null || resultsTable.isEmpty()
         ? Map.of()
         : countClassified(dynamo, resultsTable, zone, from, to);
     DynamoControlTable.LedgerRange ledger = control.ledger(from, to);
-    return compute(ledger.days(), images, ledger.serverless(), from, to, zone, prices, now);
+    return compute(ledger.days(), images, ledger.serverless(), from, to, zone, prices, since, now);
   }
 
   /**
@@ -227,6 +236,19 @@ public final class CostReport {
   }
 
   /**
+   * Where the period starts: midnight of its first day, or the instant the stack's accounting started when that is
+   * later (always-on counted from then).
+   */
+  public ZonedDateTime from() {
+    return from;
+  }
+
+  /** Whether the period starts after midnight of its first day: when the stack started. */
+  public boolean startsLate() {
+    return !from.equals(days.getFirst().date().atStartOfDay(from.getZone()));
+  }
+
+  /**
    * Where the period ends: the end of its last day, or now when that day is today (always-on counted until then).
    */
   public ZonedDateTime until() {
@@ -248,135 +270,16 @@ public final class CostReport {
   }
 
   /** Whether the report shows serverless usage: the stack is serverless, or some was recorded (a switched stack). */
-  private boolean showsServerless() {
+  boolean showsServerless() {
     return prices.serverless() || serverless.invocations() > 0;
   }
 
   public String renderTable() {
-    StringBuilder out = new StringBuilder();
-    String instance = String.format(
-        Locale.ROOT,
-        "%s x %d at $%.4f/h",
-        prices.instanceType().isEmpty() ? "(INSTANCE_TYPE not set)" : prices.instanceType(),
-        prices.instanceCount(),
-        prices.hourlyPriceUsd());
-    out.append(
-        prices.serverless()
-            ? "Hosting: serverless, billed per invocation (no endpoint-hours); 24/7 is an always-on "
-                + instance + System.lineSeparator()
-            : "Instance: " + instance + System.lineSeparator());
-    if (showsServerless()) {
-      out.append(String.format(
-          Locale.ROOT,
-          "Serverless: %d invocations, %.1f GB-s at $%.5f/GB-s, %.3f GB at $%.3f/GB:"
-              + " $%.4f (in cost $)%n",
-          serverless.invocations(),
-          serverless.gbSeconds(),
-          prices.gbSecondUsd(),
-          serverless.dataGb(),
-          prices.dataGbUsd(),
-          total.serverlessCostUsd()));
-    }
-    String header = String.format(
-        Locale.ROOT,
-        "%-10s %9s %9s %6s %7s %10s %10s %10s %10s %7s%n",
-        "date",
-        "endpoint-h",
-        "outside-h",
-        "starts",
-        "images",
-        "cost $",
-        "$/image",
-        "24/7 $",
-        "saved $",
-        "saved");
-    if (endsToday()) {
-      out.append(String.format(
-          Locale.ROOT,
-          "Period: %s to today until %s (%s); 24/7 $ counts the same hours%n",
-          days.getFirst().date(),
-          until.toLocalTime().format(HH_MM),
-          until.getZone().getId()));
-    }
-    out.append(header);
-    for (Row r : days) {
-      out.append(line(r.date().toString(), r));
-    }
-    out.append(line("total", total));
-    return out.toString();
-  }
-
-  private static String line(String label, Row r) {
-    return String.format(
-        Locale.ROOT,
-        "%-10s %9.2f %9.2f %6d %7d %10.2f %10s %10.2f %10.2f %6.1f%%%n",
-        label,
-        r.endpointHours(),
-        r.outsideScheduleHours(),
-        r.starts(),
-        r.images(),
-        r.costUsd(),
-        Double.isNaN(r.costPerImageUsd())
-            ? "-"
-            : String.format(Locale.ROOT, "%.5f", r.costPerImageUsd()),
-        r.alwaysOnCostUsd(),
-        r.savedUsd(),
-        r.savedPercent());
+    return CostReportText.table(this);
   }
 
   /** JSON lines: one object per day, then one with "date":"total". */
   public String toJson() {
-    StringBuilder out = new StringBuilder();
-    for (Row r : days) {
-      out.append(json(r.date().toString(), r)).append('\n');
-    }
-    out.append(json("total", total)).append('\n');
-    return out.toString();
-  }
-
-  private String json(String label, Row r) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("date", label);
-    o.put(
-        "until",
-        (r.date() == null || r.date().equals(until.toLocalDate())
-                ? until
-                : r.date().plusDays(1).atStartOfDay(until.getZone()))
-            .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-    o.put("hosting", prices.hosting().value());
-    o.put("instanceType", prices.instanceType());
-    o.put("instanceCount", prices.instanceCount());
-    o.put("hourlyPriceUsd", prices.hourlyPriceUsd());
-    o.put("endpointHours", round(r.endpointHours(), 4));
-    o.put("outsideScheduleHours", round(r.outsideScheduleHours(), 4));
-    o.put("starts", r.starts());
-    o.put("stops", r.stops());
-    o.put("images", r.images());
-    o.put("costUsd", round(r.costUsd(), 4));
-    if (Double.isNaN(r.costPerImageUsd())) {
-      o.putNull("costPerImageUsd");
-    } else {
-      o.put("costPerImageUsd", round(r.costPerImageUsd(), 6));
-    }
-    o.put("alwaysOnHours", round(r.alwaysOnHours(), 4));
-    o.put("alwaysOnCostUsd", round(r.alwaysOnCostUsd(), 4));
-    o.put("savedUsd", round(r.savedUsd(), 4));
-    o.put("savedPercent", round(r.savedPercent(), 2));
-    if (showsServerless()) {
-      o.put("serverlessGbSeconds", round(r.gbSeconds(), 3));
-      o.put("serverlessCostUsd", round(r.serverlessCostUsd(), 6));
-    }
-    if (r.date() == null && showsServerless()) {
-      o.put("serverlessInvocations", serverless.invocations());
-      o.put("serverlessDataGb", round(serverless.dataGb(), 6));
-      o.put("serverlessGbSecondUsd", prices.gbSecondUsd());
-      o.put("serverlessDataGbUsd", prices.dataGbUsd());
-    }
-    return o.toString();
-  }
-
-  private static double round(double v, int places) {
-    double f = Math.pow(10, places);
-    return Math.round(v * f) / f;
+    return CostReportText.json(this);
   }
 }

@@ -8,6 +8,7 @@ import static offhours.endpoint.ItemAttributes.put;
 import static offhours.endpoint.ItemAttributes.s;
 import static offhours.endpoint.ItemAttributes.str;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -294,6 +295,32 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     increments.put("stops", d.stops());
     DynamoCounters.add(
         dynamo, table, Map.of("pk", s("ledger"), "sk", s(d.date().toString())), increments);
+  }
+
+  /** The item that says when the ledger started: no ledger Query reads it (its sk is no date). */
+  private static final Map<String, AttributeValue> LEDGER_START =
+      Map.of("pk", s("controller"), "sk", s("ledgerStart"));
+
+  /** A conditional PutItem that never overwrites, so overlapping or later runs keep the first instant. */
+  @Override
+  public void start(Instant at) {
+    Map<String, AttributeValue> item = new HashMap<>(LEDGER_START);
+    put(item, "at", at);
+    try {
+      dynamo.putItem(
+          b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+    } catch (ConditionalCheckFailedException recordedAlready) {
+      // the first run's instant stands
+    }
+  }
+
+  @Override
+  public Optional<Instant> started() {
+    Map<String, AttributeValue> item =
+        dynamo.getItem(b -> b.tableName(table).key(LEDGER_START)).item();
+    return item == null || item.isEmpty()
+        ? Optional.empty()
+        : Optional.ofNullable(readable("ledgerStart", () -> instant(item, "at")));
   }
 
   @Override

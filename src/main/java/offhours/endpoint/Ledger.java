@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The savings ledger: items pk "ledger", sk "YYYY-MM-DD" (dates in the configured time zone) in the control table. */
 public interface Ledger {
@@ -56,15 +57,30 @@ public interface Ledger {
   }
 
   /**
-   * The hours an always-on endpoint has been on in local day {@code date} by {@code now}: the whole day (its real
-   * length, 23 or 25 h on DST days) once it is over, the hours since its midnight while it is today, none before it.
-   * What a day's ledger is compared with: it cannot hold hours that are still to come.
+   * The hours an always-on endpoint has been on in local day {@code date} by {@code now}, had it started at
+   * {@code since} (when the stack's accounting started; midnight of the first day where that is not known): the whole
+   * day (its real length, 23 or 25 h on DST days) once it is over, the hours since its midnight while it is today, and
+   * on the day of {@code since} only those from it; none before. What a day's ledger is compared with: it cannot hold
+   * hours that are still to come, nor hours before the stack could bill any.
    */
-  static double alwaysOnHours(LocalDate date, ZoneId zone, Instant now) {
-    Instant start = date.atStartOfDay(zone).toInstant();
+  static double alwaysOnHours(LocalDate date, ZoneId zone, Instant since, Instant now) {
+    Instant midnight = date.atStartOfDay(zone).toInstant();
+    Instant start = since.isAfter(midnight) ? since : midnight;
     Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
     return Math.max(0, Duration.between(start, now.isBefore(end) ? now : end).toSeconds()) / 3600.0;
   }
+
+  /**
+   * Records when the ledger starts counting: the controller's first run that claims a step, before which no endpoint
+   * of the stack can have billed. Only the first call writes; a later one changes nothing.
+   */
+  void start(Instant at);
+
+  /**
+   * When the ledger started counting ({@link #start}); empty for a stack whose controller first ran before it was
+   * recorded.
+   */
+  Optional<Instant> started();
 
   /** Adds the increment atomically to the day's item (DynamoDB ADD). */
   void add(Day increment);

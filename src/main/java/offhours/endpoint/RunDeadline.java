@@ -45,7 +45,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  *   TransactWriteItems (the ledger)
  * the control table: GetItem, PutItem (the state read,   3 s     the timer's SendMessage (1.5 s), the decision's
  *   the claims, the state write, the timer's claim,              PutItem (1 s), and the 0.5 s kept at the end
- *   the decision)
+ *   the decision, the ledger's start once)
  * the timer: SendMessage                                 1.5 s   the decision's PutItem (1 s) and the 0.5 s at the end
  * the decision: PutItem (its record, the run's last     0.5 s   the end
  *   call; it names its keep, {@link OwnKeep#KEEP})

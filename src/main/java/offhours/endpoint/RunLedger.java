@@ -7,8 +7,9 @@ import java.util.Objects;
 import offhours.endpoint.Endpoint.State;
 
 /**
- * What a run adds to the ledger besides its step's own start or stop ({@link ClaimedStep}): the billed time since the
- * last run, and a start that a call cut by its run's deadline may have made ({@link ControlState#startUncounted}).
+ * What a run adds to the ledger besides its step's own start or stop ({@link ClaimedStep}): when it starts (the first
+ * run that claims, {@link Ledger#start}), the billed time since the last run, and a start that a call cut by its
+ * run's deadline may have made ({@link ControlState#startUncounted}).
  */
 final class RunLedger {
   private final ControllerConfig config;
@@ -26,6 +27,11 @@ final class RunLedger {
    */
   void afterStep(
       ControlState before, Instant uncounted, Endpoint.Status ep, Instant now, List<String> notes) {
+    if (before.lastRunAt() == null) {
+      // The first run that claims: the ledger counts from here, and always-on is compared from here
+      // too.
+      ClaimedStep.bestEffort(notes, () -> ledger.start(now));
+    }
     ClaimedStep.bestEffort(notes, () -> account(before, now));
     if (uncounted != null) {
       // Counted by the run whose claim settled it, so once (a run that lost the race counts

@@ -102,6 +102,11 @@ public final class AwsUiData implements UiData, AutoCloseable {
             pricing.zone(),
             clock)
         .observe();
+    if (target.created().isPresent()) {
+      // The stack's start as the CLI read it (CreationTime, the local stack's start), as the
+      // ledger's.
+      seen = seen.startingAt(target.created().get());
+    }
     Map<String, Object> status =
         StatusView.of(seen, target.endpoint(), pricing.prices(), null, null);
     status.put("stack", target.description());
@@ -134,6 +139,10 @@ public final class AwsUiData implements UiData, AutoCloseable {
         to.minusDays(days - 1L),
         to,
         pricing.prices(),
+        // Always-on starts when the stack did, as 'offhours cost' counts it.
+        target
+            .created()
+            .orElse(to.minusDays(days - 1L).atStartOfDay(pricing.zone()).toInstant()),
         now);
     // Days before the stack existed were not days the endpoint was off: the page counts the saving
     // from 'since'.

@@ -84,7 +84,8 @@ final class ApiFixtures {
         new Ledger.Day(today, 0, 0, 0, 0),
         BERLIN,
         null,
-        ServerlessUsage.NONE);
+        ServerlessUsage.NONE,
+        Optional.empty());
   }
 
   static StackObserver.Observed seen(Instant at) {

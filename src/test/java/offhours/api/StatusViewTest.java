@@ -65,7 +65,8 @@ class StatusViewTest {
         new Ledger.Day(LocalDate.ofInstant(NOW, ApiFixtures.BERLIN), 0, 0, 0, 0),
         ApiFixtures.BERLIN,
         startedBy,
-        ServerlessUsage.NONE);
+        ServerlessUsage.NONE,
+        Optional.empty());
   }
 
   private static Decision decision(
@@ -236,7 +237,8 @@ class StatusViewTest {
         new Ledger.Day(today, 0, 0, 0, 0),
         ApiFixtures.BERLIN,
         null,
-        used);
+        used,
+        Optional.empty());
     LedgerPrices prices = LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115);
 
     Map<String, Object> ledger = (Map<String, Object>)
@@ -250,6 +252,7 @@ class StatusViewTest {
             today,
             seen.zone(),
             prices,
+            today.atStartOfDay(seen.zone()).toInstant(),
             NOW)
         .days()
         .getFirst();
@@ -292,5 +295,39 @@ class StatusViewTest {
             true,
             "words",
             "30 min, the default until a wake is measured"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void todaysAlwaysOnStartsWhenTheControllerFirstRanNotAtMidnight() {
+    // 09:40 UTC is 10:40 in Berlin; the stack's controller first ran at 08:40 Berlin.
+    Instant started = NOW.minusSeconds(2 * 3600);
+    StackObserver.Observed unrecorded = ApiFixtures.seen(NOW);
+    StackObserver.Observed seen = new StackObserver.Observed(
+        unrecorded.at(),
+        unrecorded.decision(),
+        unrecorded.control(),
+        unrecorded.queue(),
+        unrecorded.today(),
+        unrecorded.zone(),
+        null,
+        ServerlessUsage.NONE,
+        Optional.of(started));
+
+    Map<String, Object> ledger = (Map<String, Object>) status(seen).get("ledger");
+    assertThat(ledger)
+        .containsEntry("alwaysOnHours", 2.0)
+        .containsEntry("alwaysOnCostUsd", 2.0)
+        .containsEntry("alwaysOnSince", started);
+    assertThat((Map<String, Object>) status(unrecorded).get("ledger"))
+        .as("a stack whose controller's first run was not recorded: from midnight, as before")
+        .containsEntry("alwaysOnHours", 10.667);
+    Instant yesterday = NOW.minusSeconds(86_400);
+    assertThat((Map<String, Object>) status(seen.startingAt(yesterday)).get("ledger"))
+        .as("a stack started before today: from midnight")
+        .containsEntry("alwaysOnHours", 10.667)
+        .containsEntry(
+            "alwaysOnSince",
+            LocalDate.parse("2026-11-25").atStartOfDay(ApiFixtures.BERLIN).toInstant());
   }
 }

@@ -267,22 +267,22 @@ class CliIT {
 
   @Test
   void costReadsTheLedgerAndCountsEachDaysClassifiedImages() {
+    // The day after the local stack (this JVM) started: a whole day it existed.
+    String date = afterStart(1).toString();
     new DynamoControlTable(moto.dynamoDb, moto.controlTable)
-        .add(new Ledger.Day(java.time.LocalDate.parse("2026-11-25"), 7200, 0, 1, 1));
-    putResult("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.91, null, "2026-11-25T10:00:01Z");
-    putResult("dogs/rex.jpg", "CLASSIFIED", "Neutral", 0.77, null, "2026-11-25T10:00:05Z");
-    putResult("notes.png", "REJECTED", null, null, "not an image", "2026-11-25T10:00:06Z");
+        .add(new Ledger.Day(java.time.LocalDate.parse(date), 7200, 0, 1, 1));
+    putResult("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.91, null, date + "T10:00:01Z");
+    putResult("dogs/rex.jpg", "CLASSIFIED", "Neutral", 0.77, null, date + "T10:00:05Z");
+    putResult("notes.png", "REJECTED", null, null, "not an image", date + "T10:00:06Z");
     Clock evening =
-        Clock.fixed(java.time.Instant.parse("2026-11-25T20:00:00Z"), java.time.ZoneOffset.UTC);
+        Clock.fixed(java.time.Instant.parse(date + "T20:00:00Z"), java.time.ZoneOffset.UTC);
 
     CliRun run =
         moto.run(evening, "cost", "--days", "1", "--time-zone", "UTC", "--price", "0.5", "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<JsonNode> lines = jsonLines(run);
-    assertThat(lines)
-        .extracting(j -> j.get("date").asText())
-        .containsExactly("2026-11-25", "total");
+    assertThat(lines).extracting(j -> j.get("date").asText()).containsExactly(date, "total");
     JsonNode day = lines.getFirst();
     assertThat(day.get("endpointHours").asDouble()).isEqualTo(2.0);
     assertThat(day.get("images").asInt()).as("CLASSIFIED results only").isEqualTo(2);
@@ -294,10 +294,10 @@ class CliIT {
     assertThat(day.get("alwaysOnHours").asDouble()).isEqualTo(20.0);
     assertThat(day.get("alwaysOnCostUsd").asDouble()).isEqualTo(10.0);
     assertThat(day.get("savedPercent").asDouble()).as("1 - 2 h / 20 h").isEqualTo(90.0);
-    assertThat(day.get("until").asText()).isEqualTo("2026-11-25T20:00:00Z");
+    assertThat(day.get("until").asText()).isEqualTo(date + "T20:00:00Z");
     assertThat(moto.run(evening, "cost", "--days", "1", "--time-zone", "UTC", "--price", "0.5")
             .out())
-        .contains("Period: 2026-11-25 to today until 20:00 (UTC)");
+        .contains("Period: " + date + " to today until 20:00 (UTC)");
   }
 
   @Test
@@ -326,38 +326,43 @@ class CliIT {
                 "INSTANCE_HOURLY_PRICE_USD", "0.115",
                 "SERVERLESS_MEMORY_MB", "2048"))
         .write(StateFile.path(cache));
-    // 15 min of endpoint time just after midnight in Berlin, on a day that is still the 25th in
-    // UTC.
+    // 15 min of endpoint time just after midnight in Berlin, on a day that is still the day before
+    // in UTC; days after the local stack (this JVM) started.
+    java.time.LocalDate utcDay = afterStart(2);
+    java.time.LocalDate berlinDay = utcDay.plusDays(1);
     new DynamoControlTable(moto.dynamoDb, moto.controlTable)
-        .add(new Ledger.Day(java.time.LocalDate.parse("2026-11-26"), 900, 0, 1, 1));
+        .add(new Ledger.Day(berlinDay, 900, 0, 1, 1));
     // The command runs in UTC, at 00:45 in Berlin.
     Clock inUtc =
-        Clock.fixed(java.time.Instant.parse("2026-11-25T23:45:00Z"), java.time.ZoneOffset.UTC);
+        Clock.fixed(java.time.Instant.parse(utcDay + "T23:45:00Z"), java.time.ZoneOffset.UTC);
 
     CliRun run = moto.run(inUtc, "cost", "--days", "1", "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode day = jsonLines(run).getFirst();
-    assertThat(day.get("date").asText()).as("Berlin's day, not UTC's").isEqualTo("2026-11-26");
+    assertThat(day.get("date").asText())
+        .as("Berlin's day, not UTC's")
+        .isEqualTo(berlinDay.toString());
     assertThat(day.get("endpointHours").asDouble()).isEqualTo(0.25);
     assertThat(day.get("alwaysOnHours").asDouble())
         .as("Berlin's midnight to 00:45")
         .isEqualTo(0.75);
-    assertThat(day.get("until").asText()).isEqualTo("2026-11-26T00:45:00+01:00");
+    assertThat(day.get("until").asText()).isEqualTo(berlinDay + "T00:45:00+01:00");
     assertThat(moto.run(inUtc, "cost", "--days", "1").out())
-        .contains("Period: 2026-11-26 to today until 00:45 (Europe/Berlin)");
-    // --time-zone still wins: UTC's 25th, which has no endpoint time.
+        .contains("Period: " + berlinDay + " to today until 00:45 (Europe/Berlin)");
+    // --time-zone still wins: UTC's day before, which has no endpoint time.
     JsonNode utc = jsonLines(moto.run(inUtc, "cost", "--days", "1", "--time-zone", "UTC", "--json"))
         .getFirst();
-    assertThat(utc.get("date").asText()).isEqualTo("2026-11-25");
+    assertThat(utc.get("date").asText()).isEqualTo(utcDay.toString());
     assertThat(utc.get("endpointHours").asDouble()).isZero();
   }
 
   @Test
   void costOnANewStackCountsOnlyTheDaysSinceTheStackStarted() {
     // The state file's process is this JVM: the "local stack" started when it did.
-    java.time.LocalDate started = java.time.LocalDate.ofInstant(
-        ProcessHandle.current().info().startInstant().orElseThrow(), java.time.ZoneOffset.UTC);
+    Instant startedAt = ProcessHandle.current().info().startInstant().orElseThrow();
+    java.time.LocalDate started =
+        java.time.LocalDate.ofInstant(startedAt, java.time.ZoneOffset.UTC);
     // The command's "today" is this instant's, not its own reading of the wall clock: a run across
     // midnight would count one day more than expected here.
     Instant now = Instant.now();
@@ -378,7 +383,23 @@ class CliIT {
         .hasSize(
             (int) java.time.temporal.ChronoUnit.DAYS.between(started, today) + 2); // days + total
     assertThat(run.err())
-        .isEqualTo("counting from " + started + ", the day the local stack started\n");
+        .isEqualTo("counting from " + started + " "
+            + HH_MM.format(startedAt.atZone(java.time.ZoneOffset.UTC))
+            + ", when the local stack started\n");
+    // Always-on from that instant, not from midnight of its day.
+    assertThat(lines.getFirst().get("alwaysOnHours").asDouble())
+        .isEqualTo(Math.round(java.time.Duration.between(
+                        startedAt,
+                        started.equals(today)
+                            ? now
+                            : started
+                                .plusDays(1)
+                                .atStartOfDay(java.time.ZoneOffset.UTC)
+                                .toInstant())
+                    .toSeconds()
+                / 3600.0
+                * 10_000)
+            / 10_000.0);
   }
 
   @Test
@@ -634,9 +655,10 @@ class CliIT {
         "UTC");
     assertThat(cost.err())
         .as("a stack created today counts today only")
-        .startsWith(
-            "counting from " + java.time.LocalDate.ofInstant(created, java.time.ZoneOffset.UTC)
-                + ", the day stack " + stack + " was created\n");
+        .startsWith("counting from "
+            + java.time.LocalDate.ofInstant(created, java.time.ZoneOffset.UTC) + " "
+            + HH_MM.format(created.atZone(java.time.ZoneOffset.UTC)) + ", when stack " + stack
+            + " was created\n");
 
     CliRun missing = run("queue", "--stack", "no-such-stack-" + moto.suffix);
     assertThat(missing.err())
@@ -677,7 +699,9 @@ class CliIT {
     assertThat(priced.exitCode()).as(priced.err()).isZero();
     assertThat(priced.err())
         .as("the stack's days are its TimeZone's")
-        .isEqualTo("counting from " + today + ", the day stack " + stack + " was created\n");
+        .isEqualTo("counting from " + today + " "
+            + HH_MM.format(onCreationDay.instant().atZone(zone)) + ", when stack " + stack
+            + " was created\n");
     JsonNode total = jsonLines(priced).getLast();
     assertThat(total.get("instanceType").asText()).isEqualTo("ml.g4dn.xlarge");
     assertThat(total.get("instanceCount").asInt()).isEqualTo(3);
@@ -721,7 +745,10 @@ class CliIT {
     }
     // Noon: the day's ledger item and the result (2 s before) are that day's, and so is the
     // commands' today, whenever the test runs.
-    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    // The day after the stack was created: always-on has been on since its midnight.
+    java.time.LocalDate today = java.time.LocalDate.ofInstant(
+            createdAt(stack), java.time.ZoneOffset.UTC)
+        .plusDays(1);
     java.time.Instant now = today.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
     Clock noon = Clock.fixed(now, java.time.ZoneOffset.UTC);
     // What Classify adds to the day's ledger item after its batches
@@ -821,6 +848,16 @@ class CliIT {
         .satisfies(model -> assertThat(model.get("note").asText())
             .as("modelled at the stack's memory")
             .startsWith("4 GB,"));
+  }
+
+  private static final java.time.format.DateTimeFormatter HH_MM =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm", java.util.Locale.ROOT);
+
+  /** A day {@code days} after the local stack (this JVM, its state file's process) started, in UTC. */
+  private static java.time.LocalDate afterStart(int days) {
+    return java.time.LocalDate.ofInstant(
+            ProcessHandle.current().info().startInstant().orElseThrow(), java.time.ZoneOffset.UTC)
+        .plusDays(days);
   }
 
   /** The stack's CreationTime, as the command line reads it: the first day it counts. */

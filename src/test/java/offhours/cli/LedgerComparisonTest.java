@@ -52,6 +52,7 @@ class LedgerComparisonTest {
         DAY,
         ZONE,
         settings.prices(),
+        DAY.atStartOfDay(ZONE).toInstant(),
         DAY.plusDays(1).atStartOfDay(ZONE).toInstant());
   }
 
@@ -66,6 +67,7 @@ class LedgerComparisonTest {
         HostingAssumptions.defaults(),
         settings.hostingPrices(),
         Duration.ofMinutes(60),
+        null,
         null);
   }
 

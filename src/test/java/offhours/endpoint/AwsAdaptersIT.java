@@ -183,6 +183,20 @@ class AwsAdaptersIT {
   }
 
   @Test
+  void theLedgersStartIsRecordedOnceAndNoLedgerQueryReadsIt() {
+    DynamoControlTable ledger = new DynamoControlTable(dynamo, table());
+    assertThat(ledger.started()).isEmpty();
+    java.time.Instant first = java.time.Instant.parse("2026-01-14T14:00:00Z");
+    ledger.start(first);
+    ledger.start(first.plusSeconds(3600));
+    assertThat(ledger.started()).as("a later run never overwrites it").contains(first);
+    LocalDate day = LocalDate.parse("2026-01-14");
+    ledger.add(new Ledger.Day(day, 60, 0, 1, 0));
+    assertThat(ledger.days(LocalDate.parse("2000-01-01"), LocalDate.parse("2999-12-31")))
+        .containsExactly(new Ledger.Day(day, 60, 0, 1, 0));
+  }
+
+  @Test
   void classifiedResultsAreCountedByTheirLocalDay() {
     String results = resultsTable();
     put(results, "s3://b/a.png", "CLASSIFIED", "2026-01-14T22:59:59Z"); // 23:59:59 in Berlin

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 class CostReportTest {
   private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
   private static final LocalDate MON = LocalDate.parse("2026-01-12");
+  /** A stack up since before every period here: always-on counts whole days. */
+  private static final java.time.Instant LONG_AGO = java.time.Instant.parse("2025-01-01T00:00:00Z");
 
   private static CostReport twoDays() {
     return CostReport.compute(
@@ -70,6 +72,7 @@ class CostReportTest {
         MON,
         BERLIN,
         LedgerPrices.listed(Hosting.SERVERLESS, "ml.c5.large", 1, 0.10),
+        LONG_AGO,
         MON.plusDays(1).atStartOfDay(BERLIN).toInstant());
     CostReport.Row monday = report.days().get(0);
     assertThat(week.gbSeconds()).isCloseTo(507.6, within(1e-9));
@@ -99,6 +102,7 @@ class CostReportTest {
         MON.plusDays(1),
         BERLIN,
         prices,
+        LONG_AGO,
         MON.plusDays(2).atStartOfDay(BERLIN).toInstant());
 
     double cost = 600 * 0.00004 + 0.5 * 0.02;
@@ -139,6 +143,7 @@ class CostReportTest {
         MON,
         BERLIN,
         LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115),
+        LONG_AGO,
         MON.plusDays(1).atStartOfDay(BERLIN).toInstant());
 
     assertThat(report.renderTable())
@@ -159,6 +164,7 @@ class CostReportTest {
             MON,
             BERLIN,
             LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0),
+            LONG_AGO,
             now)
         .days()
         .getFirst();
@@ -189,6 +195,7 @@ class CostReportTest {
         today,
         BERLIN,
         LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0),
+        LONG_AGO,
         nineAm);
 
     assertThat(report.days().getFirst().alwaysOnHours()).isEqualTo(24.0);
@@ -220,6 +227,7 @@ class CostReportTest {
                 spring,
                 BERLIN,
                 LedgerPrices.listed(Hosting.SCHEDULED, "", 1, 1),
+                LONG_AGO,
                 nineAm)
             .total()
             .alwaysOnHours())
@@ -262,5 +270,70 @@ class CostReportTest {
     assertThatThrownBy(
             () -> CostReport.compute(List.of(), Map.of(), MON, MON.minusDays(1), BERLIN, "", 1, 1))
         .hasMessage("the report ends (2026-01-11) before it starts (2026-01-12)");
+  }
+
+  private static CostReport startedAt(
+      java.time.Instant since, LocalDate from, LocalDate to, java.time.Instant now) {
+    return CostReport.compute(
+        List.of(new Ledger.Day(from, 3600, 0, 1, 1)),
+        Map.of(),
+        Map.of(),
+        from,
+        to,
+        BERLIN,
+        LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0),
+        since,
+        now);
+  }
+
+  @Test
+  void alwaysOnStartsWhenTheStackDidNotAtMidnightOfItsFirstDay() throws Exception {
+    java.time.Instant threePm = MON.atTime(15, 0).atZone(BERLIN).toInstant();
+    java.time.Instant midnight = MON.plusDays(1).atStartOfDay(BERLIN).toInstant();
+
+    CostReport firstDay = startedAt(threePm, MON, MON, midnight);
+
+    assertThat(firstDay.total().alwaysOnHours())
+        .as("15:00 to midnight, not 24 h")
+        .isEqualTo(9.0);
+    assertThat(firstDay.total().alwaysOnCostUsd()).isEqualTo(9.0);
+    assertThat(firstDay.total().savedPercent()).isCloseTo(100 * (1 - 1 / 9.0), within(1e-9));
+    assertThat(firstDay.total().endpointHours()).as("the ledger's own hours").isEqualTo(1.0);
+    assertThat(firstDay.from()).isEqualTo(threePm.atZone(BERLIN));
+    assertThat(firstDay.renderTable())
+        .contains("Period: 2026-01-12 15:00 to 2026-01-12 (Europe/Berlin)");
+    JsonNode day =
+        new ObjectMapper().readTree(firstDay.toJson().lines().findFirst().orElseThrow());
+    assertThat(day.get("alwaysOnHours").asDouble()).isEqualTo(9.0);
+    assertThat(day.get("alwaysOnCostUsd").asDouble()).isEqualTo(9.0);
+
+    // Started yesterday at 15:00, asked today at 06:00: 9 h and 6 h.
+    java.time.Instant sixAm = MON.plusDays(1).atTime(6, 0).atZone(BERLIN).toInstant();
+    CostReport twoDays = startedAt(threePm, MON, MON.plusDays(1), sixAm);
+    assertThat(twoDays.days()).extracting(CostReport.Row::alwaysOnHours).containsExactly(9.0, 6.0);
+    assertThat(twoDays.total().alwaysOnHours()).isEqualTo(15.0);
+    assertThat(twoDays.renderTable())
+        .contains("Period: 2026-01-12 15:00 to today until 06:00 (Europe/Berlin)");
+  }
+
+  @Test
+  void daysBeforeTheStackStartedCountNoAlwaysOnAndItsDstDayOnlyTheHoursFromItsStart() {
+    java.time.Instant threePm = MON.atTime(15, 0).atZone(BERLIN).toInstant();
+    CostReport report = startedAt(
+        threePm, MON.minusDays(1), MON, MON.plusDays(1).atStartOfDay(BERLIN).toInstant());
+    assertThat(report.days()).extracting(CostReport.Row::alwaysOnHours).containsExactly(0.0, 9.0);
+
+    // 2026-03-29 in Berlin has 23 hours: started at 01:00, the day holds 22 of them, 03:00 to
+    // midnight 21.
+    LocalDate spring = LocalDate.parse("2026-03-29");
+    java.time.Instant end = spring.plusDays(1).atStartOfDay(BERLIN).toInstant();
+    assertThat(startedAt(spring.atTime(1, 0).atZone(BERLIN).toInstant(), spring, spring, end)
+            .total()
+            .alwaysOnHours())
+        .isEqualTo(22.0);
+    assertThat(startedAt(spring.atTime(3, 0).atZone(BERLIN).toInstant(), spring, spring, end)
+            .total()
+            .alwaysOnHours())
+        .isEqualTo(21.0);
   }
 }

@@ -58,6 +58,14 @@ class EndpointControllerLedgerTest {
   }
 
   @Test
+  void theFirstRunThatClaimsRecordsWhenTheLedgerStartsAndLaterRunsKeepIt() {
+    assertThat(rig.table.started()).isEmpty();
+    rig.runAt("2026-01-17T14:00:00Z");
+    rig.runAt("2026-01-17T15:00:00Z");
+    assertThat(rig.table.started()).contains(Instant.parse("2026-01-17T14:00:00Z"));
+  }
+
+  @Test
   void nothingIsBilledWhileTheEndpointIsAbsent() {
     rig.runAt("2026-01-17T10:00:00Z");
     rig.runAt("2026-01-17T11:00:00Z");
@@ -76,6 +84,14 @@ class EndpointControllerLedgerTest {
       @Override
       public List<Day> days(LocalDate from, LocalDate to) {
         return List.of();
+      }
+
+      @Override
+      public void start(java.time.Instant at) {}
+
+      @Override
+      public java.util.Optional<java.time.Instant> started() {
+        return java.util.Optional.empty();
       }
     };
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);

@@ -107,6 +107,13 @@ class ApiPackageIT {
               "hosting", AttributeValue.fromS("scheduled"),
               "drainPerSecond", AttributeValue.fromL(List.of(AttributeValue.fromN("4.5"))),
               "drainInstances", AttributeValue.fromL(List.of(AttributeValue.fromN("1"))))));
+      // When the controller's first run started the ledger: today's always-on counts from it.
+      Instant started = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      dynamo.putItem(b -> b.tableName(control)
+          .item(Map.of(
+              "pk", AttributeValue.fromS("controller"),
+              "sk", AttributeValue.fromS("ledgerStart"),
+              "at", AttributeValue.fromS(started.toString()))));
       String queue =
           sqs.createQueue(b -> b.queueName("offhours-queue-" + suffix)).queueUrl();
       String dlq = sqs.createQueue(b -> b.queueName("offhours-dlq-" + suffix)).queueUrl();
@@ -158,6 +165,8 @@ class ApiPackageIT {
           .startsWith("{\"statusCode\":200,")
           .contains("\\\"state\\\":\\\"UNKNOWN\\\"")
           .contains("\\\"visible\\\":0")
+          .as("today's always-on from the controller's first run, read by the zip's own classes")
+          .contains("\\\"alwaysOnSince\\\":\\\"" + started + "\\\"")
           .as("the controller's outlook, read from the zip's own classes")
           .contains("\\\"nextRun\\\":\\\"the first schedule tick");
     }

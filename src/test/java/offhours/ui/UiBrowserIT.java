@@ -272,6 +272,13 @@ class UiBrowserIT {
       assertThat(page.findElements(By.cssSelector("#chart rect.on")))
           .as("a bar of endpoint time today")
           .isNotEmpty();
+      // "DATE: endpoint on X h of Y h, ...": Y, today's always-on, counts from the stack's start
+      // minutes ago, not from midnight.
+      String today =
+          page.findElements(By.cssSelector("#chart g title")).getLast().getAttribute("textContent");
+      assertThat(Double.parseDouble(today.replaceFirst("^.* h of ([0-9.]+) h,.*$", "$1")))
+          .as(today)
+          .isLessThan(1.0);
 
       // An upload the filter leaves out still stops waiting once its result is written.
       new Select(page.findElement(By.id("status"))).selectByValue("REJECTED");

@@ -24,7 +24,9 @@ public final class HostingComparison {
 
   /**
    * What one comparison runs on: {@code uploads} sorted, over {@code days} local days from {@code start} in
-   * {@code zone}; {@code workingHours} as the controller reads WORKING_HOURS.
+   * {@code zone}; {@code workingHours} as the controller reads WORKING_HOURS. {@code since}, within the first day, is
+   * when the stack started (every option is held to the hours from it, as the stack's ledger is), or null: midnight
+   * of {@code start}.
    */
   public record Input(
       String trace,
@@ -36,16 +38,28 @@ public final class HostingComparison {
       HostingAssumptions assumptions,
       HostingPrices prices,
       Duration budget,
-      Instant end) {
+      Instant end,
+      Instant since) {
 
     /** {@code end} within the period, or null: the end of its last day. */
     public Input {
       Instant whole = start.plusDays(days).atStartOfDay(zone).toInstant();
+      Instant midnight = start.atStartOfDay(zone).toInstant();
       end = end == null ? whole : end;
-      if (end.isAfter(whole) || !end.isAfter(start.atStartOfDay(zone).toInstant())) {
+      if (end.isAfter(whole) || !end.isAfter(midnight)) {
         throw new IllegalArgumentException("the period's end " + end + " is not within its " + days
             + " day(s) from " + start + " (" + zone + ")");
       }
+      since = since == null || !since.isAfter(midnight) ? midnight : since;
+      if (!since.isBefore(end)) {
+        throw new IllegalArgumentException(
+            "the period's start " + since + " is not before its end " + end);
+      }
+    }
+
+    /** Whether the period starts after midnight of its first day: when the stack started. */
+    boolean startsLate() {
+      return since.isAfter(start.atStartOfDay(zone).toInstant());
     }
 
     /** Whether the period stops before the end of its last day: today, until now. */
@@ -72,11 +86,12 @@ public final class HostingComparison {
           assumptions,
           prices,
           budget,
+          null,
           null);
     }
 
     Instant startInstant() {
-      return start.atStartOfDay(zone).toInstant();
+      return since;
     }
 
     HostingModels.Period period() {
@@ -233,7 +248,10 @@ public final class HostingComparison {
         input.uploads().size(),
         input.trace(),
         input.days(),
-        input.start(),
+        input.start()
+            + (input.startsLate()
+                ? " " + input.since().atZone(input.zone()).toLocalTime().format(HH_MM)
+                : ""),
         input.endsEarly()
             ? " to today until "
                 + input.end().atZone(input.zone()).toLocalTime().format(HH_MM)

@@ -1,5 +1,6 @@
 package offhours.endpoint.sim;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import offhours.endpoint.Ledger;
 public final class MemoryControlTable implements ControlStore, Ledger {
   private ControlState state;
   private final TreeMap<LocalDate, Day> ledger = new TreeMap<>();
+  private Instant started;
 
   @Override
   public synchronized Optional<ControlState> load() {
@@ -44,5 +46,17 @@ public final class MemoryControlTable implements ControlStore, Ledger {
   @Override
   public synchronized List<Day> days(LocalDate from, LocalDate to) {
     return List.copyOf(ledger.subMap(from, true, to, true).values());
+  }
+
+  @Override
+  public synchronized void start(Instant at) {
+    if (started == null) {
+      started = at;
+    }
+  }
+
+  @Override
+  public synchronized Optional<Instant> started() {
+    return Optional.ofNullable(started);
   }
 }

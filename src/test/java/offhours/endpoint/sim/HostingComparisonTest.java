@@ -40,6 +40,11 @@ class HostingComparisonTest {
    */
   private static HostingComparison.Input oneUtcDay(
       String trace, List<Instant> uploads, LocalDate day, Instant end) {
+    return oneUtcDay(trace, uploads, day, end, null);
+  }
+
+  private static HostingComparison.Input oneUtcDay(
+      String trace, List<Instant> uploads, LocalDate day, Instant end, Instant since) {
     return new HostingComparison.Input(
         trace,
         uploads,
@@ -50,7 +55,8 @@ class HostingComparisonTest {
         HostingAssumptions.defaults(),
         HostingPrices.of("ml.c5.large").orElseThrow(),
         Duration.ofMinutes(60),
-        end);
+        end,
+        since);
   }
 
   /** Every modelled option beside a stack's own row: its ledger, of {@code starts} starts. */
@@ -259,7 +265,8 @@ class HostingComparisonTest {
             HostingAssumptions.defaults(),
             in.prices(),
             Duration.ofMinutes(60),
-            nineAm.plusSeconds(86_400)))
+            nineAm.plusSeconds(86_400),
+            null))
         .hasMessageContaining("is not within its 1 day(s) from 2026-12-03");
   }
 
@@ -302,5 +309,18 @@ class HostingComparisonTest {
             "data-option=\"asynchronous\"")
         .doesNotContain("http://", "src=")
         .contains("default-src 'none'");
+  }
+
+  @Test
+  void aStackStartedAtThreePmHoldsEveryOptionToTheHoursFromThen() {
+    LocalDate day = LocalDate.parse("2026-12-03");
+    Instant threePm = Instant.parse("2026-12-03T15:00:00Z");
+    HostingComparison c = stacksOwn(
+        oneUtcDay(
+            "t", List.of(), day, day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), threePm),
+        0);
+    assertThat(c.rows().getFirst().option()).isEqualTo("always on");
+    assertThat(c.rows().getFirst().units()).as("15:00 to midnight, not 24 h").isEqualTo(9.0);
+    assertThat(c.renderTable()).contains("over 1 day(s) from 2026-12-03 15:00 (Z)");
   }
 }
