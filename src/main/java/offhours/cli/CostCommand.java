@@ -111,8 +111,10 @@ final class CostCommand implements Command {
                 + HH_MM.format(created.get().atZone(zone)) + ", when " + target.description()
                 + (target.local() ? " started" : " was created"));
       }
-      // Nor are the hours of its first day before it: always-on starts when the stack did (a stack
-      // whose start is not known counts from the period's first midnight).
+      // Nor are the hours of its first day before it: always-on starts when the stack did, its
+      // CreationTime
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html)
+      // or the local stack's start; one whose start is not known counts from the first midnight.
       Instant since = created.orElse(from.atStartOfDay(zone).toInstant());
       CostReport report;
       try {

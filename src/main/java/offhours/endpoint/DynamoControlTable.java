@@ -301,7 +301,11 @@ public final class DynamoControlTable implements ControlStore, Ledger {
   private static final Map<String, AttributeValue> LEDGER_START =
       Map.of("pk", s("controller"), "sk", s("ledgerStart"));
 
-  /** A conditional PutItem that never overwrites, so overlapping or later runs keep the first instant. */
+  /**
+   * A conditional PutItem that never overwrites
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html#Expressions.ConditionExpressions.PreventingOverwrites),
+   * so overlapping or later runs keep the first instant.
+   */
   @Override
   public void start(Instant at) {
     Map<String, AttributeValue> item = new HashMap<>(LEDGER_START);
