@@ -9,15 +9,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
+import offhours.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -391,25 +392,7 @@ class MainTest {
   void untilRefusesADurationOfNothingAndOneNoClockHolds() {
     // A clock that moves on between two reads, as the system clock does: "0m" counted from a later
     // read than the check used passed it, and the controller refused it as "the controller failed".
-    Clock ticking = new Clock() {
-      private Instant at = Instant.parse("2026-11-25T14:00:00Z");
-
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        at = at.plusMillis(1);
-        return at;
-      }
-    };
+    Clock ticking = new MutableClock(Instant.parse("2026-11-25T14:00:00Z"), Duration.ofMillis(1));
     assertThatThrownBy(() -> Until.parse("0m", ticking))
         .hasMessageStartingWith("--until 0m is not in the future (it is 2026-11-25T14:00:00Z now)");
     assertThatThrownBy(() -> Until.parse("99999999999999999999d", CLOCK))

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,6 +17,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import offhours.aws.AwsClients;
+import offhours.testing.MutableClock;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.Test;
@@ -40,26 +38,6 @@ class LiveVersionsTest {
   private static final String STACK_ID = "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1";
   private static final List<String> FUNCTIONS =
       List.of("stack-ClassifyFunction-1", "stack-ControllerFunction-2", "stack-ApiFunction-3");
-
-  /** A clock the pause moves, so that waiting takes no real time. */
-  private static final class MovingClock extends Clock {
-    Instant now = Instant.parse("2026-12-03T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   /**
    * Lambda for the test: each function's $LATEST, its versions and its live alias; a published version is a copy of
@@ -175,7 +153,7 @@ class LiveVersionsTest {
   }
 
   private final FakeLambda lambda = new FakeLambda();
-  private final MovingClock clock = new MovingClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
   /** What DescribeStacks answers for the stack, unless {@link #stackProblem}; the ids it was asked for. */
   private String stackStatus = "UPDATE_IN_PROGRESS";
 
@@ -192,7 +170,7 @@ class LiveVersionsTest {
         return stackStatus;
       },
       clock,
-      d -> clock.now = clock.now.plus(d));
+      clock::advance);
 
   private Map<String, Object> handle(Map<String, Object> event, Duration budget) {
     return live.handle(event, budget, logged::add);
@@ -466,13 +444,13 @@ class LiveVersionsTest {
   void aVersionStillPendingWhenTheBudgetRunsOutAnswersFailedWithinTheBudget() {
     lambda.change(FUNCTIONS.get(2), Map.of("MAX_WAIT_MINUTES", "30"));
     lambda.stuck = State.PENDING;
-    Instant start = clock.now;
+    Instant start = clock.now();
 
     Map<String, Object> r = handle(event("Create"), Duration.ofSeconds(30));
 
     assertThat(r).containsEntry("Status", "FAILED");
     assertThat((String) r.get("Reason")).contains("was still Pending after 30 s");
-    assertThat(Duration.between(start, clock.now)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Duration.between(start, clock.now())).isEqualTo(Duration.ofSeconds(30));
     assertThat(lambda.calls).noneMatch(c -> c.startsWith("alias "));
   }
 

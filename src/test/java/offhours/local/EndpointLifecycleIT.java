@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import offhours.aws.AwsClients.Service;
 import offhours.endpoint.Schedule;
 import offhours.results.ResultItem;
+import offhours.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -309,8 +310,7 @@ class EndpointLifecycleIT {
    */
   @Test
   void theScheduleOpensAndClosesAtBerlinLocalTimesOnTheSpringAndAutumnDstDays() throws Exception {
-    StackFixture.SettableClock clock =
-        new StackFixture.SettableClock(Instant.parse("2026-03-29T05:59:30Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-29T05:59:30Z"));
     Map<String, String> sundays = Map.of(
         "TIME_ZONE",
         "Europe/Berlin",

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import offhours.results.ResultItem;
+import offhours.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +29,7 @@ class LatencyBudgetIT {
   void uploadsWaitUntilTheOldestWouldMissItsBudgetThenTheEndpointStartsDrainsAndStops()
       throws Exception {
     Instant t0 = Instant.parse("2026-06-10T08:00:00Z"); // a Wednesday
-    StackFixture.SettableClock clock = new StackFixture.SettableClock(t0);
+    MutableClock clock = new MutableClock(t0);
     // 90 min: longer than two expected wakes (30 min each until there is history) plus a stop, so
     // no stay after the
     // drain; 24/7, so the budget counts from the upload.
