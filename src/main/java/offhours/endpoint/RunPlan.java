@@ -44,18 +44,11 @@ record RunPlan(
 
   /** The step left to the run that claimed it first. */
   Decision lostRace(long winnerVersion) {
-    return new Decision(
-        now,
-        want.on(),
-        want.reason(),
-        seen.ep(),
-        seen.mp(),
-        seen.q(),
+    Step skipped = new Step(
         Action.LOST_RACE,
         "another run claimed the step (control state version " + winnerVersion + ")",
-        "skipped",
-        outside,
-        null);
+        false);
+    return done(skipped, "skipped", null);
   }
 
   /** The step {@code done} (the claimed one, or what it became) with its outcome. */
