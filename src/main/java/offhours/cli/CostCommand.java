@@ -36,7 +36,7 @@ final class CostCommand implements Command {
       "time-zone",
       "ZONE",
       "the zone whose days the ledger uses, as the controller's TIME_ZONE (default: the stack's TimeZone;"
-          + " the local stack's is the zone 'local start' ran in)");
+          + " the local stack's is the one 'local start' was given with --time-zone, else ran in)");
 
   @Override
   public String name() {
@@ -74,7 +74,7 @@ final class CostCommand implements Command {
         HH:MM"; "until" in --json): the ledger has no hours that are yet to come. A deployed
         stack is priced and dated with its own InstanceType, InstanceCount, InstanceHourlyPriceUsd and TimeZone
         (as its controller and its API's /status); the local stack with what its controller runs with, which its
-        state file records (the zone is the one 'local start' ran in); the flags override them. Days before the
+        state file records (the zone is the one 'local start' was given, else ran in); the flags override them. Days before the
         stack existed (its creation, or the local stack's start) are not counted. A stack with Hosting=serverless
         has no endpoint-hours: it bills per invocation, and Classify adds each batch's invocation time x the
         endpoint's memory (GB-seconds) and bytes to the same ledger; each day's cost is those at the us-east-1

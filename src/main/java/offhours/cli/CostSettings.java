@@ -1,6 +1,5 @@
 package offhours.cli;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Optional;
 import java.util.function.Function;
@@ -54,7 +53,7 @@ record CostSettings(
   static CostSettings of(Invocation call, Target target) {
     Arguments args = call.args();
     ZoneId zone = args.value(CostCommand.ZONE.name())
-        .map(CostSettings::zoneFlag)
+        .map(UserZone::flag)
         .orElseGet(() -> target
             .setting("TIME_ZONE")
             .map(v -> stackValue(target, "TIME_ZONE", v, ZoneId::of, "an IANA time zone"))
@@ -121,16 +120,6 @@ record CostSettings(
       throw new IllegalArgumentException("not a serverless memory size: " + value);
     }
     return mb;
-  }
-
-  /** --time-zone of 'cost', 'ui' and 'simulate'. */
-  static ZoneId zoneFlag(String value) {
-    try {
-      return ZoneId.of(value);
-    } catch (DateTimeException e) {
-      throw CliException.usage(
-          "--time-zone needs an IANA zone such as Europe/Berlin, got '" + value + "'");
-    }
   }
 
   private static double priceFlag(String value) {

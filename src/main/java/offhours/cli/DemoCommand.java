@@ -63,6 +63,7 @@ final class DemoCommand implements Command {
         LocalCommand.CONTENT_TYPE,
         LocalCommand.ACCEPT,
         LocalCommand.HOSTING,
+        LocalCommand.TIME_ZONE,
         TIMEOUT,
         Option.JSON);
   }

@@ -3,6 +3,7 @@ package offhours.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,11 @@ final class LocalCommand {
       "container-command",
       "CMD",
       "serve with this command instead: it must answer GET /ping and POST /invocations on $SAGEMAKER_BIND_TO_PORT");
+  static final Option TIME_ZONE = Option.value(
+      "time-zone",
+      "ZONE",
+      "the controller's zone, whose days the ledger and 'cost' count, as the template's TimeZone: an IANA zone"
+          + " such as Europe/Berlin (default: TZ's, else this machine's)");
 
   private LocalCommand() {}
 
@@ -50,16 +56,18 @@ final class LocalCommand {
             new LocalRunCommand()));
   }
 
-  /** The options of {@code local start|run} and {@code demo} that choose the model. */
+  /** The options of {@code local start|run} and {@code demo} that choose the model and the controller's zone. */
   static List<Option> stackOptions() {
-    return List.of(MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT, HOSTING);
+    return List.of(MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT, HOSTING, TIME_ZONE);
   }
 
   static LocalDeployment.Options settings(Invocation call) {
-    // The local stack's controller keeps its hours and ledger days in the JDK's default zone
-    // (offhours.local.FunctionEnvironments); refused here where TZ is no zone and that is GMT.
-    call.context().zone();
     Arguments args = call.args();
+    // The zone the controller keeps its hours and ledger days in (TIME_ZONE), which the state file
+    // records: --time-zone, else the command's own, refused where the JDK misread TZ (UserZone).
+    ZoneId zone = args.value(TIME_ZONE.name())
+        .map(UserZone::flag)
+        .orElseGet(() -> call.context().zone());
     Optional<Path> model = args.value(MODEL.name()).map(Path::of);
     Optional<Path> labels = args.value(LABELS.name()).map(Path::of);
     model.filter(p -> !Files.isRegularFile(p)).ifPresent(p -> {
@@ -90,7 +98,7 @@ final class LocalCommand {
           args.value(CONTAINER_COMMAND.name()),
           Duration.ofSeconds(3),
           Duration.ofSeconds(2),
-          Map.of(),
+          Map.of("TIME_ZONE", zone.getId()),
           modelSettings);
     } catch (IllegalArgumentException e) {
       throw CliException.usage(asFlag(e.getMessage()));

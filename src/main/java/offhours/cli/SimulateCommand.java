@@ -160,7 +160,7 @@ final class SimulateCommand implements Command {
               minutes(call, WAKE, d.createDelay()),
               minutes(call, STOP, d.deleteDelay()))
           .withCalendar(
-              call.args().value(TIME_ZONE.name()).map(CostSettings::zoneFlag).orElse(d.zone()),
+              call.args().value(TIME_ZONE.name()).map(UserZone::flag).orElse(d.zone()),
               call.args().value(START.name()).map(SimulateCommand::startDate).orElse(d.start()),
               d.workingHours());
     } catch (DateTimeException | IllegalArgumentException e) {

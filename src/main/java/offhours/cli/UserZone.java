@@ -5,13 +5,34 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * The user's time zone: the JDK's default, read from {@code TZ} (or this machine's zone when TZ is unset), but refused
- * where the JDK fell back to GMT because TZ names no zone it knows. The JDK does so without a word
- * ({@code TZ=Europe/Pariss} gives GMT), and the local stack would then keep its working hours and ledger days in GMT.
+ * The user's time zone: a {@code --time-zone} flag where a command takes one, else the JDK's default, which the JDK
+ * takes from {@code TZ} (or this machine's zone when TZ is unset), refused where the JDK did not read TZ as the zone
+ * it means. The JDK reads a TZ that is a zone id it knows ({@code Europe/Paris}, {@code UTC}, {@code Etc/UTC},
+ * {@code GMT0}, {@code EST5EDT}) as that zone, and any other TZ without a word as a fixed offset: GMT for a name that
+ * is no zone ({@code Europe/Pariss}) and for {@code UTC0}; {@code GMT+01:00} all year for {@code CET-1CEST}, its summer
+ * time lost; {@code GMT+01:00} for {@code GMT+1}, which POSIX reads as an hour west of Greenwich. The local stack
+ * would then keep its working hours and ledger days in that offset.
+ *
+ * <p>Accepted, besides TZ unset or empty (this machine's zone): a zone id Java knows, with or without POSIX's leading
+ * ':' ({@code Europe/Paris}, {@code :Europe/Paris}, {@code UTC}, {@code Etc/UTC}, {@code GMT}, {@code GMT0}); and, as
+ * UTC, the zero-offset POSIX forms of UTC and GMT that the JDK reads as GMT: {@code UTC0}, {@code UTC00},
+ * {@code UTC+0}, {@code UTC-0}, {@code UTC+00}, {@code UTC-00}, {@code UTC0:00}, {@code UTC+00:00},
+ * {@code UTC+00:00:00}, the same with GMT for UTC ({@code GMT+0}, {@code GMT-00:00} ...), each also after a ':'.
+ * Refused: every other TZ the JDK read as GMT or as a {@code GMT±hh:mm} offset, such as {@code Europe/Pariss},
+ * {@code CET-1CEST}, {@code GMT+1}, {@code UTC+1}, {@code WET0} (POSIX: WET all year; tzdb's WET has summer time) or
+ * {@code Z}. A zone the JDK was given otherwise ({@code -Duser.timezone=Europe/Paris}) is used as it is.
  */
 final class UserZone {
+
+  /** What the JDK makes of a TZ it cannot name: GMT, or the C library's offset for now (GMT+01:00). */
+  private static final Pattern JDK_FALLBACK = Pattern.compile("GMT([+-][0-9]{2}:[0-9]{2})?");
+
+  private static final Pattern ZERO_OFFSET = Pattern.compile("(UTC|GMT)[+-]?00?(:00(:00)?)?");
+
+  private static final ZoneId UTC = ZoneId.of("UTC");
 
   private UserZone() {}
 
@@ -20,26 +41,50 @@ final class UserZone {
    * time of day runs whatever TZ says.
    */
   static Clock clock(Map<String, String> env) {
-    return new Checked(Clock.systemDefaultZone(), env.get("TZ"));
+    return clock(env, Clock.systemDefaultZone());
   }
 
-  /** {@code jdkZone}, unless it is the JDK's GMT for a {@code tz} that is no zone (then an error naming it). */
+  /** {@code jdkClock}, whose zone the JDK took from {@code env}'s TZ, {@link #check}ed when asked for it. */
+  static Clock clock(Map<String, String> env, Clock jdkClock) {
+    return new Checked(jdkClock, env.get("TZ"));
+  }
+
+  /** A {@code --time-zone} flag's zone (cost, ui, simulate, local start and run, demo): an IANA id Java knows. */
+  static ZoneId flag(String value) {
+    try {
+      return ZoneId.of(value);
+    } catch (DateTimeException e) {
+      throw CliException.usage("--time-zone needs an IANA zone such as Europe/Berlin, got '"
+          + Terminal.printable(value) + "'");
+    }
+  }
+
+  /**
+   * {@code jdkZone}, or UTC for a zero-offset POSIX form of it, unless the JDK read {@code tz} as an offset it does
+   * not mean (then an error naming it).
+   */
   static ZoneId check(String tz, ZoneId jdkZone) {
-    if (tz == null || tz.isBlank() || !jdkZone.getId().equals("GMT")) {
+    if (tz == null || tz.isBlank() || !JDK_FALLBACK.matcher(jdkZone.getId()).matches()) {
       return jdkZone;
     }
     // A leading ':' is POSIX's "the rest names a zone file", as in TZ=:Europe/Paris, which the JDK
     // reads.
     String name = tz.startsWith(":") ? tz.substring(1) : tz;
-    try {
-      ZoneId.of(name);
+    boolean gmt = jdkZone.getId().equals("GMT");
+    if (gmt && name.equals("GMT")) {
       return jdkZone;
-    } catch (DateTimeException noZone) {
-      throw CliException.failure(
-          "TZ is '" + Terminal.printable(tz) + "', which is no time zone Java"
-              + " knows, so times would be read and the local stack's hours kept in GMT; set TZ to an"
-              + " IANA zone such as Europe/Paris, or unset it to use this machine's zone");
     }
+    if (gmt && ZERO_OFFSET.matcher(name).matches()) {
+      return UTC;
+    }
+    String read = gmt
+        ? "is no time zone Java knows, so times would be read and the local stack's hours kept in GMT"
+        : "Java reads as the fixed offset " + jdkZone.getId() + " all year, not as POSIX does (no"
+            + " summer time, and GMT+1 east of Greenwich where POSIX puts it west), so times would be"
+            + " read and the local stack's hours kept at " + jdkZone.getId();
+    throw CliException.failure("TZ is '" + Terminal.printable(tz) + "', which " + read
+        + "; set TZ to an IANA zone such as Europe/Paris or unset it to use this machine's zone;"
+        + " local start and demo also take --time-zone Europe/Paris");
   }
 
   /** A clock that checks its zone when asked for it. */
