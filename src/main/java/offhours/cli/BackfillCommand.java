@@ -141,6 +141,7 @@ final class BackfillCommand implements Command {
           bucket,
           prefix,
           checkpoint,
+          after,
           new Progress.Tally(call.err(), call.context().terminal()),
           rate,
           max,
@@ -148,15 +149,15 @@ final class BackfillCommand implements Command {
       Instant start = call.context().clock().instant();
       boolean complete;
       try (BackfillInterruption watch =
-          BackfillInterruption.watch(call.err(), () -> run.sent, checkpoint.file())) {
-        complete = run.through(after);
+          BackfillInterruption.watch(call.err(), run::notice, checkpoint.file())) {
+        complete = run.through();
       }
       Summary summary = new Summary(
           bucket,
           prefix,
           after,
           run.listed,
-          run.sent,
+          run.sent(),
           run.skipped,
           run.ignored,
           run.malformed,

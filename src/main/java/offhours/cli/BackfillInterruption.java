@@ -2,43 +2,58 @@ package offhours.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * What a backfill stopped by Ctrl-C or SIGTERM says on its way out: how many notifications this run sent and that the
- * same command goes on after the checkpoint. A shutdown hook, as the JVM runs it for those signals and then exits as
- * they do (130, 143); nothing of the backfill's needs stopping first, since the checkpoint is written after every send
- * (unlike the local stack's {@link StopSignals}).
+ * What a backfill stopped by Ctrl-C or SIGTERM says on its way out: how many notifications this run sent and what the
+ * same command does next, as the run's checkpoint says it ({@link BackfillRun#notice}): resume after the checkpoint,
+ * start from the beginning (none was written yet), or nothing (the listing reached its end and the checkpoint is
+ * removed). A shutdown hook, as the JVM runs it for those signals and then exits as they do (130, 143); nothing of the
+ * backfill's needs stopping first, since the checkpoint is written after every send (unlike the local stack's
+ * {@link StopSignals}).
  */
 final class BackfillInterruption implements AutoCloseable {
   private final PrintStream err;
-  private final LongSupplier sent;
+  private final Supplier<BackfillRun.Standing> standing;
   private final Path checkpoint;
   private final Thread hook;
 
-  private BackfillInterruption(PrintStream err, LongSupplier sent, Path checkpoint) {
+  private BackfillInterruption(
+      PrintStream err, Supplier<BackfillRun.Standing> standing, Path checkpoint) {
     this.err = err;
-    this.sent = sent;
+    this.standing = standing;
     this.checkpoint = checkpoint;
     this.hook = new Thread(this::report, "backfill-interrupted");
   }
 
   /** Says {@link #report} if the JVM ends before {@link #close}. */
-  static BackfillInterruption watch(PrintStream err, LongSupplier sent, Path checkpoint) {
-    BackfillInterruption watch = new BackfillInterruption(err, sent, checkpoint);
+  static BackfillInterruption watch(
+      PrintStream err, Supplier<BackfillRun.Standing> standing, Path checkpoint) {
+    BackfillInterruption watch = new BackfillInterruption(err, standing, checkpoint);
     Runtime.getRuntime().addShutdownHook(watch.hook);
     return watch;
   }
 
-  /** The line for a run stopped after {@code sent} sends. */
-  static String message(long sent, Path checkpoint) {
-    return "offhours: backfill interrupted after " + Format.plural(sent, "send")
-        + " in this run; run the same command again to resume after the checkpoint ("
-        + checkpoint + "), or add --restart to start over";
+  /** The line for a run stopped where it {@code stands}. */
+  static String message(BackfillRun.Standing stands, Path checkpoint) {
+    String sends = Format.plural(stands.sent(), "send") + " in this run";
+    return "offhours: backfill interrupted "
+        + switch (stands.stage()) {
+          case CHECKPOINTED ->
+            "after " + sends + "; run the same command again to resume after the checkpoint ("
+                + checkpoint + "), or add --restart to start over";
+          case NO_CHECKPOINT ->
+            "after " + sends + ", before its first checkpoint; run the same command again to start"
+                + " from the beginning (objects with a result are skipped)";
+          case FINISHED ->
+            "after the listing reached its end, with " + sends + ": nothing to resume (its"
+                + " checkpoint is removed)";
+        };
   }
 
+  /** Reads where the run stands, once, and says it. */
   void report() {
-    err.println(message(sent.getAsLong(), checkpoint));
+    err.println(message(standing.get(), checkpoint));
     err.flush();
   }
 

@@ -16,8 +16,28 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * One pass of {@code offhours backfill} over the listing: sends the notification of each current version under the
  * prefix that the bucket's notification would send and that has no result yet, at most a rate a second, and keeps
  * the checkpoint.
+ *
+ * <p>A Ctrl-C or SIGTERM ends the run on the JVM's shutdown thread while this one goes on until the JVM halts. The
+ * notice that says how to go on ({@link BackfillInterruption}) reads where the run stands with {@link #notice}: once,
+ * under the lock this run changes its checkpoint and its count under, so what the notice says is what the checkpoint
+ * file says; and from then on this run leaves the file as it is (a send after it is sent again by the next run, as
+ * one between a send and its checkpoint always was).
  */
 final class BackfillRun {
+
+  /** What the checkpoint file tells a next run. */
+  enum Stage {
+    /** None yet: a next run starts from the beginning. */
+    NO_CHECKPOINT,
+    /** The last key finished: a next run resumes after it. */
+    CHECKPOINTED,
+    /** The listing reached its end and the file is removed: nothing to resume. */
+    FINISHED
+  }
+
+  /** Where the run stands: this run's sends so far, and what its checkpoint file tells a next run. */
+  record Standing(long sent, Stage stage) {}
+
   private final S3Client s3;
   private final SqsClient sqs;
   private final ResultsTable results;
@@ -29,10 +49,15 @@ final class BackfillRun {
   private final long nanosPerSend;
   private final long max;
   private final int pageSize;
-  long listed;
-  /** Read by the interruption notice on the JVM's shutdown thread. */
-  volatile long sent;
+  private final Optional<String> after;
+  private final Object lock = new Object();
 
+  /** Guarded by {@link #lock}, as are {@link #stage} and {@link #noticed}. */
+  private long sent;
+
+  private Stage stage;
+  private boolean noticed;
+  long listed;
   long skipped;
   long ignored;
   long malformed;
@@ -46,6 +71,7 @@ final class BackfillRun {
       String bucket,
       String prefix,
       BackfillCheckpoint checkpoint,
+      Optional<String> after,
       Progress.Tally progress,
       double rate,
       long max,
@@ -61,10 +87,32 @@ final class BackfillRun {
     this.nanosPerSend = (long) (1_000_000_000L / rate);
     this.max = max;
     this.pageSize = pageSize;
+    this.after = after;
+    this.stage = after.isPresent() ? Stage.CHECKPOINTED : Stage.NO_CHECKPOINT;
   }
 
-  /** Returns whether the listing reached its end (else --max stopped it). */
-  boolean through(Optional<String> after) throws IOException, InterruptedException {
+  /** This run's sends so far. */
+  long sent() {
+    synchronized (lock) {
+      return sent;
+    }
+  }
+
+  /**
+   * Where the run stands, for the notice of an interruption; the checkpoint file stays so from now on.
+   */
+  Standing notice() {
+    synchronized (lock) {
+      noticed = true;
+      return new Standing(sent, stage);
+    }
+  }
+
+  /**
+   * Goes on after the checkpoint the run was made with, to the end of the listing or {@code max} sends; returns
+   * whether the listing reached its end (else --max stopped it).
+   */
+  boolean through() throws IOException, InterruptedException {
     String keyMarker = after.orElse(null);
     String versionMarker = null;
     long done = 0;
@@ -84,30 +132,34 @@ final class BackfillRun {
         listed += latest.size();
         boolean more = Boolean.TRUE.equals(page.isTruncated());
         for (ObjectVersion version : latest) {
-          if (sent >= max) {
+          if (sent() >= max) {
             if (lastDone != null) {
-              checkpoint.save(lastDone);
+              save(lastDone);
             }
             return false;
           }
-          long sentBefore = sent;
+          long sentBefore = sent();
           one(version);
           done++;
           String key = version.key();
           progress.show(
-              done, listed, more, sent + " sent  " + skipped + " skipped", key == null ? "" : key);
+              done,
+              listed,
+              more,
+              sent() + " sent  " + skipped + " skipped",
+              key == null ? "" : key);
           if (key != null) {
             lastDone = key;
-            if (sent > sentBefore || done % BackfillCommand.CHECKPOINT_EVERY == 0) {
-              checkpoint.save(key);
+            if (sent() > sentBefore || done % BackfillCommand.CHECKPOINT_EVERY == 0) {
+              save(key);
             }
           }
         }
         if (lastDone != null) {
-          checkpoint.save(lastDone);
+          save(lastDone);
         }
         if (!more) {
-          checkpoint.clear();
+          finish();
           return true;
         }
         keyMarker = page.nextKeyMarker();
@@ -167,6 +219,28 @@ final class BackfillRun {
             BackfillCommand.ORIGIN)
         .body();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
-    sent++;
+    synchronized (lock) {
+      sent++;
+    }
+  }
+
+  /** Every key up to {@code key} is done: a next run resumes after it (unless a notice was given). */
+  private void save(String key) throws IOException {
+    synchronized (lock) {
+      if (!noticed) {
+        checkpoint.save(key);
+        stage = Stage.CHECKPOINTED;
+      }
+    }
+  }
+
+  /** The listing reached its end: a next run starts over (unless a notice said to resume). */
+  private void finish() throws IOException {
+    synchronized (lock) {
+      if (!noticed) {
+        checkpoint.clear();
+        stage = Stage.FINISHED;
+      }
+    }
   }
 }

@@ -3,14 +3,34 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import offhours.classify.ObjectNotification;
+import offhours.results.ResultsTable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 class BackfillInterruptionTest {
 
@@ -19,14 +39,23 @@ class BackfillInterruptionTest {
   @TempDir
   Path dir;
 
+  private final List<BackfillInterruption> watches = new ArrayList<>();
+
+  @AfterEach
+  void noHookOutlivesItsTest() {
+    watches.forEach(BackfillInterruption::close);
+  }
+
   /**
    * A JVM that watches like a backfill with 3 sends, says "watching" and waits to be stopped, or with "done" closes
    * the watch first and ends on its own.
    */
   public static final class Child {
     public static void main(String[] args) throws Exception {
-      AtomicLong sent = new AtomicLong(3);
-      BackfillInterruption watch = BackfillInterruption.watch(System.err, sent::get, CHECKPOINT);
+      BackfillInterruption watch = BackfillInterruption.watch(
+          System.err,
+          () -> new BackfillRun.Standing(3, BackfillRun.Stage.CHECKPOINTED),
+          CHECKPOINT);
       if (args.length > 0 && args[0].equals("done")) {
         watch.close();
         return;
@@ -68,8 +97,152 @@ class BackfillInterruptionTest {
 
   @Test
   void oneSendIsSingular() {
-    assertThat(BackfillInterruption.message(1, CHECKPOINT))
+    assertThat(BackfillInterruption.message(
+            new BackfillRun.Standing(1, BackfillRun.Stage.CHECKPOINTED), CHECKPOINT))
         .startsWith("offhours: backfill interrupted after 1 send in this run;");
+  }
+
+  @Test
+  void aNoticeOnceTheListingReachedItsEndSaysThereIsNothingToResume() throws Exception {
+    Backfill backfill = new Backfill(List.of("a.png", "b.png"));
+
+    assertThat(backfill.run.through()).as("the listing reached its end").isTrue();
+    backfill.watch.report(); // a signal between the end of the listing and the summary
+
+    assertThat(backfill.err())
+        .isEqualTo("offhours: backfill interrupted after the listing reached its end, with 2 sends"
+            + " in this run: nothing to resume (its checkpoint is removed)\n");
+    assertThat(backfill.checkpoint.file()).doesNotExist();
+  }
+
+  @Test
+  void aNoticeDuringTheListingSaysToResumeAfterTheCheckpointWhichStaysSo() throws Exception {
+    Backfill backfill = new Backfill(List.of("a.png", "b.png", "c.png"));
+    // The signal lands while b.png is sent: a.png is sent and checkpointed.
+    backfill.onSend = key -> {
+      if (key.equals("b.png")) {
+        backfill.watch.report();
+      }
+    };
+
+    assertThat(backfill.run.through()).isTrue();
+
+    assertThat(backfill.err())
+        .isEqualTo("offhours: backfill interrupted after 1 send in this run; run the same command"
+            + " again to resume after the checkpoint (" + backfill.checkpoint.file()
+            + "), or add --restart to start over\n");
+    assertThat(backfill.checkpoint.after())
+        .as("the run went on to the end of the listing until the JVM halted, and left the"
+            + " checkpoint the notice named")
+        .contains("a.png");
+  }
+
+  @Test
+  void aNoticeBeforeTheFirstCheckpointSaysTheNextRunStartsFromTheBeginning() throws Exception {
+    Backfill backfill = new Backfill(List.of("a.png"));
+    backfill.onSend = key -> backfill.watch.report();
+
+    backfill.run.through();
+
+    assertThat(backfill.err())
+        .isEqualTo("offhours: backfill interrupted after 0 sends in this run, before its first"
+            + " checkpoint; run the same command again to start from the beginning (objects with a"
+            + " result are skipped)\n");
+    assertThat(backfill.checkpoint.after())
+        .as("nothing written after the notice")
+        .isEmpty();
+  }
+
+  /**
+   * A backfill of {@code keys} (one page, none with a result) and its interruption notice, whose line goes to
+   * {@link #err()}; {@link #onSend} runs as each notification is sent.
+   */
+  private final class Backfill {
+    final BackfillCheckpoint checkpoint = BackfillCheckpoint.of(dir, "the local stack", "b", "");
+    final BackfillRun run;
+    final BackfillInterruption watch;
+    final ByteArrayOutputStream notice = new ByteArrayOutputStream();
+    Consumer<String> onSend = key -> {};
+
+    Backfill(List<String> keys) throws IOException {
+      S3Client s3 = new S3Client() {
+        @Override
+        public ListObjectVersionsResponse listObjectVersions(ListObjectVersionsRequest request) {
+          return ListObjectVersionsResponse.builder()
+              .isTruncated(false)
+              .versions(keys.stream()
+                  .map(k -> ObjectVersion.builder()
+                      .key(k)
+                      .versionId("null")
+                      .isLatest(true)
+                      .eTag("\"e-" + k + "\"")
+                      .size(1L)
+                      .lastModified(Instant.parse("2026-11-25T12:00:00Z"))
+                      .build())
+                  .toList())
+              .build();
+        }
+
+        @Override
+        public String serviceName() {
+          return "s3";
+        }
+
+        @Override
+        public void close() {}
+      };
+      SqsClient sqs = new SqsClient() {
+        @Override
+        public SendMessageResponse sendMessage(SendMessageRequest request) {
+          onSend.accept(
+              ObjectNotification.read(request.messageBody()).getFirst().key());
+          return SendMessageResponse.builder().messageId("m").build();
+        }
+
+        @Override
+        public String serviceName() {
+          return "sqs";
+        }
+
+        @Override
+        public void close() {}
+      };
+      DynamoDbClient dynamoDb = new DynamoDbClient() {
+        @Override
+        public QueryResponse query(QueryRequest request) {
+          return QueryResponse.builder().items(List.of()).build();
+        }
+
+        @Override
+        public String serviceName() {
+          return "dynamodb";
+        }
+
+        @Override
+        public void close() {}
+      };
+      PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+      run = new BackfillRun(
+          s3,
+          sqs,
+          new ResultsTable(dynamoDb, "results"),
+          "queue",
+          "b",
+          "",
+          checkpoint,
+          checkpoint.after(),
+          new Progress.Tally(nowhere, false),
+          1_000_000,
+          Long.MAX_VALUE,
+          1000);
+      watch = BackfillInterruption.watch(
+          new PrintStream(notice, true, StandardCharsets.UTF_8), run::notice, checkpoint.file());
+      watches.add(watch);
+    }
+
+    String err() {
+      return notice.toString(StandardCharsets.UTF_8);
+    }
   }
 
   private Process child(String... args) throws Exception {
