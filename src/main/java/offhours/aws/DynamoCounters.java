@@ -113,18 +113,7 @@ public final class DynamoCounters {
     if (increments.isEmpty()) {
       throw new IllegalArgumentException("nothing to add to " + table + " " + key);
     }
-    String expression = increments.keySet().stream()
-        .map(name -> name + " :" + name)
-        .collect(Collectors.joining(", ", "ADD ", ""));
-    Map<String, AttributeValue> values = increments.entrySet().stream()
-        .collect(Collectors.toMap(
-            e -> ":" + e.getKey(), e -> AttributeValue.fromN(Long.toString(e.getValue()))));
-    TransactWriteItem update = TransactWriteItem.builder()
-        .update(u -> u.tableName(table)
-            .key(key)
-            .updateExpression(expression)
-            .expressionAttributeValues(values))
-        .build();
+    TransactWriteItem update = update(table, key, increments);
     long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
     for (int attempt = 1; ; attempt++) {
       if (attempt > 1) {
@@ -200,6 +189,26 @@ public final class DynamoCounters {
         throw new Unconfirmed(token, noAnswer, again);
       }
     }
+  }
+
+  /**
+   * The transaction's write that adds each of {@code increments} to the item {@code key} of {@code table} (ADD, which
+   * creates the item or an attribute that is missing), for a transaction that writes more with it.
+   */
+  public static TransactWriteItem update(
+      String table, Map<String, AttributeValue> key, Map<String, Long> increments) {
+    String expression = increments.keySet().stream()
+        .map(name -> name + " :" + name)
+        .collect(Collectors.joining(", ", "ADD ", ""));
+    Map<String, AttributeValue> values = increments.entrySet().stream()
+        .collect(Collectors.toMap(
+            e -> ":" + e.getKey(), e -> AttributeValue.fromN(Long.toString(e.getValue()))));
+    return TransactWriteItem.builder()
+        .update(u -> u.tableName(table)
+            .key(key)
+            .updateExpression(expression)
+            .expressionAttributeValues(values))
+        .build();
   }
 
   /** One TransactWriteItems call, cut at {@code timeout} (null: the client's own call timeout). */

@@ -49,7 +49,10 @@ import offhours.stack.Hosting;
  *     of this version has run on: {@link #INITIAL}, or one written before the hosting was recorded
  * @param startUncounted a start the last run's deadline cut after it was sent ({@link ClaimedStep}): it may have
  *     applied, and its start is not in the ledger. The next run that claims settles it: an endpoint it sees up has its
- *     start counted then ({@link RunLedger#uncountedStart}), one absent or going was never started. A flag of what is
+ *     start counted by the claim itself, in the same write ({@link RunLedger#uncountedStart}, {@link RunWrites#claim}),
+ *     so a claim the deadline cuts in turn has counted it or left the flag; one absent or going was never started.
+ *     The flag itself is written after the cut call, with the run's result: a run cut again there (or whose result a
+ *     newer run's claim overtook) leaves the start uncounted. A flag of what is
  *     missing, not of what was counted: a state written before it was recorded reads as nothing missing, so the
  *     endpoints up when this version is deployed are not counted a second time
  */

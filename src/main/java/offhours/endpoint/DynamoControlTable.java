@@ -1,12 +1,10 @@
 package offhours.endpoint;
 
-import static offhours.endpoint.ItemAttributes.bool;
 import static offhours.endpoint.ItemAttributes.instant;
 import static offhours.endpoint.ItemAttributes.n;
 import static offhours.endpoint.ItemAttributes.num;
 import static offhours.endpoint.ItemAttributes.put;
 import static offhours.endpoint.ItemAttributes.s;
-import static offhours.endpoint.ItemAttributes.str;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,20 +15,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import offhours.aws.DynamoCounters;
-import offhours.aws.DynamoNumbers;
-import offhours.stack.Hosting;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * The control table: the controller's state item (pk "controller", sk "state") with optimistic locking through a
- * conditional PutItem on {@code version}
+ * The control table: the controller's state item (pk "controller", sk "state", {@link ControlStateItem}) with
+ * optimistic locking through a conditional PutItem on {@code version}
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html), and the
  * ledger items (pk "ledger", sk "YYYY-MM-DD") updated with ADD, which is atomic, in a transaction whose token makes
- * an SDK retry of it harmless ({@link DynamoCounters}).
+ * an SDK retry of it harmless ({@link DynamoCounters}); a claim that counts a start writes both in one transaction.
  */
 public final class DynamoControlTable implements ControlStore, Ledger {
   private final DynamoDbClient dynamo;
@@ -51,39 +51,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(readable("state", () -> state(item)));
-  }
-
-  private static ControlState state(Map<String, AttributeValue> item) {
-    String mode = str(item, "overrideMode");
-    ControlState.Override override = mode == null
-        ? null
-        : new ControlState.Override(
-            ControlState.Override.Mode.valueOf(mode), instant(item, "overrideUntil"));
-    return new ControlState(
-        Long.parseLong(item.get("version").n()),
-        override,
-        instant(item, "idleSince"),
-        instant(item, "backlogSince"),
-        instant(item, "stoppingSince"),
-        bool(item, "scheduleOpen"),
-        instant(item, "lastRunAt"),
-        bool(item, "billing"),
-        item.containsKey("createFailures")
-            ? Integer.parseInt(item.get("createFailures").n())
-            : 0,
-        instant(item, "createNotBefore"),
-        str(item, "lastAction"),
-        seconds(item, WAKES),
-        drain(item),
-        instant(item, "timerAt"),
-        instant(item, "enabledAt"),
-        seconds(item, STOPS),
-        instant(item, "stopIssuedAt"),
-        instant(item, "wakeIssuedAt"),
-        arrivals(item),
-        hosting(item),
-        bool(item, "startUncounted"));
+    return Optional.of(readable("state", () -> ControlStateItem.read(item)));
   }
 
   /**
@@ -109,58 +77,13 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   @Override
   public boolean save(ControlState next, long expectedVersion) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", s("controller"));
-    item.put("sk", s("state"));
-    item.put("version", n(next.version()));
-    if (next.override() != null) {
-      item.put("overrideMode", s(next.override().mode().name()));
-      put(item, "overrideUntil", next.override().until());
-    }
-    put(item, "idleSince", next.idleSince());
-    put(item, "backlogSince", next.backlogSince());
-    put(item, "stoppingSince", next.stoppingSince());
-    item.put("scheduleOpen", AttributeValue.fromBool(next.scheduleOpen()));
-    put(item, "lastRunAt", next.lastRunAt());
-    item.put("billing", AttributeValue.fromBool(next.billing()));
-    item.put("createFailures", n(next.createFailures()));
-    put(item, "createNotBefore", next.createNotBefore());
-    if (next.lastAction() != null) {
-      item.put("lastAction", s(next.lastAction()));
-    }
-    putSeconds(item, WAKES, next.wakeSeconds());
-    put(item, "timerAt", next.timerAt());
-    put(item, "enabledAt", next.enabledAt());
-    putSeconds(item, STOPS, next.stopSeconds());
-    put(item, "stopIssuedAt", next.stopIssuedAt());
-    put(item, "wakeIssuedAt", next.wakeIssuedAt());
-    if (next.hosting() != null) {
-      item.put("hosting", s(next.hosting().value()));
-    }
-    put(item, "arrivalsSeenAt", next.arrivals().seenAt());
-    item.put("arrivalsMessages", n(next.arrivals().messages()));
-    item.put(
-        "arrivalsPerSecond", DynamoNumbers.of(next.arrivals().perSecond(), "the arrival rate"));
-    item.put("startUncounted", AttributeValue.fromBool(next.startUncounted()));
-    put(item, "drainSince", next.drain().since());
-    item.put("drainImages", n(next.drain().images()));
-    if (!next.drain().rates().isEmpty()) {
-      item.put(
-          "drainPerSecond",
-          AttributeValue.fromL(next.drain().rates().stream()
-              .map(r -> DynamoNumbers.of(r.perSecond(), "a drain rate"))
-              .toList()));
-      item.put(
-          DRAIN_INSTANCES,
-          AttributeValue.fromL(
-              next.drain().rates().stream().map(r -> n(r.instances())).toList()));
-    }
-    PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
+    PutItemRequest.Builder put =
+        PutItemRequest.builder().tableName(table).item(ControlStateItem.of(next));
     if (expectedVersion == 0) {
-      put.conditionExpression("attribute_not_exists(pk)");
+      put.conditionExpression(NO_ITEM);
     } else {
-      put.conditionExpression("#v = :v")
-          .expressionAttributeNames(Map.of("#v", "version"))
+      put.conditionExpression(SAME_VERSION)
+          .expressionAttributeNames(VERSION_NAME)
           .expressionAttributeValues(Map.of(":v", n(expectedVersion)));
     }
     try {
@@ -171,78 +94,40 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     }
   }
 
-  /** Absent in items written before the arrival rate: none seen yet. */
-  private static Arrivals arrivals(Map<String, AttributeValue> item) {
-    return new Arrivals(
-        instant(item, "arrivalsSeenAt"),
-        item.containsKey("arrivalsMessages")
-            ? Long.parseLong(item.get("arrivalsMessages").n())
-            : 0,
-        item.containsKey("arrivalsPerSecond")
-            ? Double.parseDouble(item.get("arrivalsPerSecond").n())
-            : 0);
-  }
-
-  /** Absent in items written before the hosting was recorded: their history counts as another hosting's. */
-  private static Hosting hosting(Map<String, AttributeValue> item) {
-    String value = str(item, "hosting");
-    return value == null ? null : Hosting.parse(value);
-  }
-
   /**
-   * The instances each drain rate was measured on, a list beside "drainPerSecond" (which a controller of an earlier
-   * version still reads after a rollback). Absent in items written before it was recorded: those rates read with
-   * instances 0, taken as measured on the current count ({@link DrainMeter.Rate}), which is how that version planned
-   * with them, so an upgrade alone changes no plan.
+   * One TransactWriteItems of the state's conditional Put and the day's ADD, so both land or neither
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html). Its ClientRequestToken
+   * makes the SDK's resend of a call whose answer was lost harmless, as {@link DynamoCounters}' is. IAM authorizes the
+   * Put as dynamodb:PutItem and the Update as dynamodb:UpdateItem, both of which the controller has.
    */
-  private static final String DRAIN_INSTANCES = "drainInstances";
-
-  private static DrainMeter drain(Map<String, AttributeValue> item) {
-    AttributeValue rates = item.get("drainPerSecond");
-    List<AttributeValue> perSecond = rates == null || !rates.hasL() ? List.of() : rates.l();
-    AttributeValue counts = item.get(DRAIN_INSTANCES);
-    List<AttributeValue> instances = counts == null || !counts.hasL() ? null : counts.l();
-    if (instances != null && instances.size() != perSecond.size()) {
-      throw new IllegalArgumentException(DRAIN_INSTANCES + " has " + instances.size()
-          + " counts for " + perSecond.size() + " drainPerSecond rates");
+  @Override
+  public boolean save(ControlState next, long expectedVersion, Day counted) {
+    Put.Builder put = Put.builder().tableName(table).item(ControlStateItem.of(next));
+    if (expectedVersion == 0) {
+      put.conditionExpression(NO_ITEM);
+    } else {
+      put.conditionExpression(SAME_VERSION)
+          .expressionAttributeNames(VERSION_NAME)
+          .expressionAttributeValues(Map.of(":v", n(expectedVersion)));
     }
-    List<DrainMeter.Rate> read = new ArrayList<>();
-    for (int i = 0; i < perSecond.size(); i++) {
-      read.add(new DrainMeter.Rate(
-          Double.parseDouble(perSecond.get(i).n()),
-          instances == null ? 0 : Integer.parseInt(instances.get(i).n())));
-    }
-    return new DrainMeter(
-        instant(item, "drainSince"),
-        item.containsKey("drainImages") ? Long.parseLong(item.get("drainImages").n()) : 0,
-        read);
-  }
-
-  /**
-   * The wake history's attribute. Wakes measured up to the test invocation were kept under "wakeSeconds"; since the
-   * trigger's start is part of the wake, that older history is left unread and the first wake after an upgrade is
-   * planned with the default.
-   */
-  private static final String WAKES = "wakeToPollingSeconds";
-
-  /** The stop history's attribute; a state written before stops were measured has none and reads as no history. */
-  private static final String STOPS = "stopSeconds";
-
-  /** A history of durations, as a list, not a number set: the order (oldest first) decides which are kept. */
-  private static void putSeconds(
-      Map<String, AttributeValue> item, String name, List<Long> seconds) {
-    if (!seconds.isEmpty()) {
-      item.put(
-          name, AttributeValue.fromL(seconds.stream().map(ItemAttributes::n).toList()));
+    try {
+      dynamo.transactWriteItems(b -> b.clientRequestToken(UUID.randomUUID().toString())
+          .transactItems(
+              TransactWriteItem.builder().put(put.build()).build(),
+              DynamoCounters.update(table, ledgerKey(counted.date()), increments(counted))));
+      return true;
+    } catch (TransactionCanceledException e) {
+      if (e.hasCancellationReasons()
+          && "ConditionalCheckFailed".equals(e.cancellationReasons().getFirst().code())) {
+        return false; // another run wrote the state first: nothing was added either
+      }
+      throw e;
     }
   }
 
-  private static List<Long> seconds(Map<String, AttributeValue> item, String name) {
-    AttributeValue list = item.get(name);
-    return list == null || !list.hasL()
-        ? List.of()
-        : list.l().stream().map(v -> Long.parseLong(v.n())).toList();
-  }
+  private static final String NO_ITEM = "attribute_not_exists(pk)";
+  private static final String SAME_VERSION = "#v = :v";
+  private static final Map<String, String> VERSION_NAME = Map.of("#v", "version");
 
   /**
    * Records what a run saw and decided (item pk "controller", sk "decision"), so the API and the UI can say what the
@@ -288,13 +173,20 @@ public final class DynamoControlTable implements ControlStore, Ledger {
   /** Once per call, however often the SDK retries it ({@link DynamoCounters}). */
   @Override
   public void add(Day d) {
+    DynamoCounters.add(dynamo, table, ledgerKey(d.date()), increments(d));
+  }
+
+  private static Map<String, AttributeValue> ledgerKey(LocalDate date) {
+    return Map.of("pk", s("ledger"), "sk", s(date.toString()));
+  }
+
+  private static Map<String, Long> increments(Day d) {
     Map<String, Long> increments = new LinkedHashMap<>();
     increments.put("endpointSeconds", d.endpointSeconds());
     increments.put("outsideScheduleSeconds", d.outsideScheduleSeconds());
     increments.put("starts", d.starts());
     increments.put("stops", d.stops());
-    DynamoCounters.add(
-        dynamo, table, Map.of("pk", s("ledger"), "sk", s(d.date().toString())), increments);
+    return increments;
   }
 
   /** The item that says when the ledger started: no ledger Query reads it (its sk is no date). */

@@ -75,7 +75,7 @@ public final class EndpointController {
         config.hosting().switchesTheEndpoint()
             ? new ScheduledPolicy(config, policy)
             : new ServerlessPolicy(config));
-    this.writes = new RunWrites(store, config.endpointName(), log);
+    this.writes = new RunWrites(store, config.endpointName(), config.zone(), log);
     this.claimedStep = new ClaimedStep(
         config,
         endpoint,

@@ -42,7 +42,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  *   Create/DeleteInferenceComponent,
  *   UpdateInferenceComponentRuntimeConfig,
  *   UpdateEventSourceMapping, PutRetentionPolicy,
- *   TransactWriteItems (the ledger)
+ *   TransactWriteItems (the ledger; the claim that counts
+ *   a cut run's start)
  * the control table: GetItem, PutItem (the state read,   3 s     the timer's SendMessage (1.5 s), the decision's
  *   the claims, the state write, the timer's claim,              PutItem (1 s), and the 0.5 s kept at the end
  *   the decision, the ledger's start once)

@@ -2,14 +2,16 @@ package offhours.endpoint;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import offhours.endpoint.Endpoint.State;
 
 /**
  * What a run adds to the ledger besides its step's own start or stop ({@link ClaimedStep}): when it starts (the first
- * run that claims, {@link Ledger#start}), the billed time since the last run, and a start that a call cut by its
- * run's deadline may have made ({@link ControlState#startUncounted}).
+ * run that claims, {@link Ledger#start}), the billed time since the last run, and the note of a start that a call cut
+ * by its run's deadline may have made ({@link ControlState#startUncounted}), which its claim counted
+ * ({@link RunWrites#claim}).
  */
 final class RunLedger {
   private final ControllerConfig config;
@@ -34,11 +36,10 @@ final class RunLedger {
     }
     ClaimedStep.bestEffort(notes, () -> account(before, now));
     if (uncounted != null) {
-      // Counted by the run whose claim settled it, so once (a run that lost the race counts
-      // nothing).
+      // Counted by the claim that settled it, in the same write (RunWrites), so once: a run that
+      // lost the race counts nothing, and one cut after its claim has counted it already.
       notes.add("the start at " + uncounted + " that a run cut by its deadline may have made is"
           + " counted now: the endpoint is " + ep.state());
-      ClaimedStep.bestEffort(notes, () -> countStart(uncounted));
     }
   }
 
@@ -87,8 +88,8 @@ final class RunLedger {
     return at.isAfter(now) ? now : at;
   }
 
-  /** Counts a start at {@code at} on its local day. */
-  void countStart(Instant at) {
-    ledger.add(new Ledger.Day(LocalDate.ofInstant(at, config.zone()), 0, 0, 1, 0));
+  /** A start at {@code at}, on its local day in {@code zone}. */
+  static Ledger.Day start(Instant at, ZoneId zone) {
+    return new Ledger.Day(LocalDate.ofInstant(at, zone), 0, 0, 1, 0);
   }
 }

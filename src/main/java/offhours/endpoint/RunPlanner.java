@@ -49,7 +49,7 @@ final class RunPlanner {
         .withArrivals(mp, q, now)
         .withTriggerSeen(mp, now)
         .withStopSeen(ep.state(), now)
-        .withStartUncounted(false); // settled by this run: counted after its step if up (RunLedger)
+        .withStartUncounted(false); // settled by this run: counted with its claim if up (RunWrites)
     Instant uncounted = RunLedger.uncountedStart(before, ep, now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     long overdue = overdueSeconds(seen, now);

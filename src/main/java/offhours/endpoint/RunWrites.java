@@ -1,22 +1,28 @@
 package offhours.endpoint;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * A run's two writes of the control state, on the version it read: the claim before it acts, which ends the run when
- * another run wrote first or the write ran out of the run's time, and what its step changed after it.
+ * another run wrote first or the write ran out of the run's time, and what its step changed after it. A claim that
+ * settles a start a cut run may have made counts it in the same write ({@link ControlStore#save(ControlState, long,
+ * Ledger.Day)}).
  */
 final class RunWrites {
   private final ControlStore store;
   private final String endpointName;
+  private final ZoneId zone;
   private final Consumer<String> log;
 
-  RunWrites(ControlStore store, String endpointName, Consumer<String> log) {
+  /** {@code zone}: the ledger's, whose local day a start counts on. */
+  RunWrites(ControlStore store, String endpointName, ZoneId zone, Consumer<String> log) {
     this.store = Objects.requireNonNull(store, "store");
     this.endpointName = endpointName;
+    this.zone = Objects.requireNonNull(zone, "zone");
     this.log = Objects.requireNonNull(log, "log");
   }
 
@@ -26,14 +32,18 @@ final class RunWrites {
   Optional<Decision> claim(RunPlan plan) {
     boolean won;
     try {
-      won = store.save(plan.claimed(), plan.seen().before().version());
+      long read = plan.seen().before().version();
+      won = plan.uncountedStart() == null
+          ? store.save(plan.claimed(), read)
+          : store.save(plan.claimed(), read, RunLedger.start(plan.uncountedStart(), zone));
     } catch (RuntimeException e) {
       if (!RunDeadline.outOfTime(e)) {
         throw e;
       }
       // Whether the claim landed is unknown, so the step is not taken: a claim that landed says
       // what this run meant to do (a create's billing and wake, a stop), which the next run reads
-      // with the endpoint and the trigger and corrects, as after a step that failed.
+      // with the endpoint and the trigger and corrects, as after a step that failed. A start it
+      // settles landed with it or not at all.
       log.accept(plan.metrics(endpointName, false, false, true));
       return Optional.of(plan.notClaimed(e));
     }

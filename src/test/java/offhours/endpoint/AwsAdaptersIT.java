@@ -183,6 +183,24 @@ class AwsAdaptersIT {
   }
 
   @Test
+  void aClaimThatCountsAStartLandsWithItOrNotAtAll() {
+    DynamoControlTable control = new DynamoControlTable(dynamo, table());
+    LocalDate day = LocalDate.parse("2026-01-14");
+    Ledger.Day start = new Ledger.Day(day, 0, 0, 1, 0);
+    ControlState cut = ControlState.INITIAL.withStartUncounted(true).withVersion(1);
+    assertThat(control.save(cut, 0)).isTrue();
+    ControlState settled = cut.withStartUncounted(false).withVersion(2);
+
+    assertThat(control.save(settled, 1, start)).isTrue();
+    assertThat(control.save(cut.withStartUncounted(false).withVersion(2), 1, start))
+        .as("a run that read version 1 too, and lost")
+        .isFalse();
+
+    assertThat(control.load()).contains(settled);
+    assertThat(control.days(day, day)).containsExactly(start);
+  }
+
+  @Test
   void theLedgersStartIsRecordedOnceAndNoLedgerQueryReadsIt() {
     DynamoControlTable ledger = new DynamoControlTable(dynamo, table());
     assertThat(ledger.started()).isEmpty();

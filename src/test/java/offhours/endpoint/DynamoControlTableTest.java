@@ -116,6 +116,34 @@ class DynamoControlTableTest {
   }
 
   @Test
+  void aClaimThatCountsAStartWritesBothInOneTransactionOrNeither() {
+    ControlState cut = ControlState.INITIAL.withStartUncounted(true).withVersion(1);
+    control.save(cut, 0);
+    Ledger.Day start = new Ledger.Day(LocalDate.parse("2026-01-14"), 0, 0, 1, 0);
+
+    assertThat(control.save(cut.withStartUncounted(false).withVersion(2), 0, start))
+        .as("a run that read no state")
+        .isFalse();
+    assertThat(dynamo.updates).as("nothing counted").isEmpty();
+    assertThat(control.load()).contains(cut);
+
+    ControlState settled = cut.withStartUncounted(false).withVersion(2);
+    assertThat(control.save(settled, 1, start)).isTrue();
+
+    assertThat(control.load()).contains(settled);
+    assertThat(dynamo.transactions.getLast().clientRequestToken())
+        .as("an SDK resend of it changes nothing")
+        .isNotBlank();
+    assertThat(dynamo.transactions.getLast().transactItems()).hasSize(2);
+    assertThat(dynamo.updates).singleElement().satisfies(u -> {
+      assertThat(u.key())
+          .isEqualTo(Map.of(
+              "pk", AttributeValue.fromS("ledger"), "sk", AttributeValue.fromS("2026-01-14")));
+      assertThat(u.expressionAttributeValues()).containsEntry(":starts", AttributeValue.fromN("1"));
+    });
+  }
+
+  @Test
   void theHostingRoundTripsAndAStateWrittenWithoutOneKeepsItsWakesForNoHosting() {
     ControlState learned = ControlState.INITIAL
         .forHosting(Hosting.SCALE_TO_ZERO)

@@ -129,6 +129,11 @@ class EndpointCleanupHandlerTest {
       public boolean save(ControlState next, long expectedVersion) {
         return rig.table.save(next, expectedVersion);
       }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+        return rig.table.save(next, expectedVersion, counted);
+      }
     };
     handler = new EndpointCleanupHandler(
         endpoint, mapping, store, CONFIG, HttpClient.newHttpClient(), time, time, queue, queue);

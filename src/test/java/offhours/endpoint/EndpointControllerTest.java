@@ -544,6 +544,11 @@ class EndpointControllerTest {
         }
         return table.save(next, expectedVersion);
       }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+        throw new AssertionError("no start to count: " + counted);
+      }
     };
     Decision second = shared.controller(config, interleaving).reconcile(shared.now);
     assertThat(first[0].action()).isEqualTo(Action.CREATE_ENDPOINT);

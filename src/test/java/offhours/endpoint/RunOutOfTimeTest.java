@@ -49,6 +49,14 @@ class RunOutOfTimeTest {
         }
         return rig.table.save(next, expectedVersion);
       }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+        if (++saves == from) {
+          throw failure;
+        }
+        return rig.table.save(next, expectedVersion, counted);
+      }
     };
   }
 
@@ -97,6 +105,11 @@ class RunOutOfTimeTest {
               throw cut("DynamoDb's PutItem");
             }
             return saved;
+          }
+
+          @Override
+          public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+            throw new AssertionError("no start to count: " + counted);
           }
         });
 

@@ -148,6 +148,11 @@ class TimerArmingTest {
           public boolean save(ControlState next, long expectedVersion) {
             return false;
           }
+
+          @Override
+          public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+            return false;
+          }
         },
         (runAt, delay) -> sent.add("sent"));
 

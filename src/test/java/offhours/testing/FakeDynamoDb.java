@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -50,9 +52,23 @@ public final class FakeDynamoDb implements DynamoDbClient {
     if (failWith != null) {
       throw failWith;
     }
-    String id = request.item().get("pk").s() + "|" + request.item().get("sk").s();
-    Map<String, AttributeValue> existing = items.get(id);
-    boolean holds = switch (String.valueOf(request.conditionExpression())) {
+    if (!holds(request)) {
+      throw ConditionalCheckFailedException.builder()
+          .message("The conditional request failed")
+          .build();
+    }
+    items.put(id(request.item()), Map.copyOf(request.item()));
+    return PutItemResponse.builder().build();
+  }
+
+  private static String id(Map<String, AttributeValue> item) {
+    return item.get("pk").s() + "|" + item.get("sk").s();
+  }
+
+  /** Whether the condition of {@code request} holds on the item it would replace. */
+  private boolean holds(PutItemRequest request) {
+    Map<String, AttributeValue> existing = items.get(id(request.item()));
+    return switch (String.valueOf(request.conditionExpression())) {
       case "null" -> true;
       case "attribute_not_exists(pk)" -> existing == null;
       case "attribute_exists(pk)" -> existing != null;
@@ -86,13 +102,6 @@ public final class FakeDynamoDb implements DynamoDbClient {
         throw new UnsupportedOperationException(
             "condition not understood: " + request.conditionExpression());
     };
-    if (!holds) {
-      throw ConditionalCheckFailedException.builder()
-          .message("The conditional request failed")
-          .build();
-    }
-    items.put(id, Map.copyOf(request.item()));
-    return PutItemResponse.builder().build();
   }
 
   /** Whether {@code existing} lacks the attribute {@code name} names, or holds another value than {@code value}. */
@@ -150,7 +159,9 @@ public final class FakeDynamoDb implements DynamoDbClient {
 
   /**
    * The ledger's transactions: each Update is recorded in {@link #updates} as the UpdateItem it stands for, not
-   * applied; a ClientRequestToken seen before changes nothing, as DynamoDB's idempotency window has it
+   * applied; a Put is applied as {@link #putItem} is, all of it or none: a Put whose condition fails cancels the
+   * transaction, with a ConditionalCheckFailed reason in its place. A ClientRequestToken seen before changes nothing,
+   * as DynamoDB's idempotency window has it
    * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
    */
   @Override
@@ -163,10 +174,26 @@ public final class FakeDynamoDb implements DynamoDbClient {
     if (request.clientRequestToken() != null && !tokens.add(request.clientRequestToken())) {
       return TransactWriteItemsResponse.builder().build();
     }
+    List<PutItemRequest> puts = request.transactItems().stream()
+        .map(FakeDynamoDb::asPut)
+        .filter(put -> put != null)
+        .toList();
+    if (!puts.stream().allMatch(this::holds)) {
+      throw TransactionCanceledException.builder()
+          .message("Transaction cancelled, please refer cancellation reasons for specific reasons")
+          .cancellationReasons(request.transactItems().stream()
+              .map(item -> CancellationReason.builder()
+                  .code(
+                      item.put() != null && !holds(asPut(item)) ? "ConditionalCheckFailed" : "None")
+                  .build())
+              .toList())
+          .build();
+    }
+    puts.forEach(put -> items.put(id(put.item()), Map.copyOf(put.item())));
     for (TransactWriteItem item : request.transactItems()) {
       Update u = item.update();
       if (u == null) {
-        throw new UnsupportedOperationException("only Update is understood: " + item);
+        continue;
       }
       updates.add(UpdateItemRequest.builder()
           .tableName(u.tableName())
@@ -176,6 +203,19 @@ public final class FakeDynamoDb implements DynamoDbClient {
           .build());
     }
     return TransactWriteItemsResponse.builder().build();
+  }
+
+  /** The PutItem a transaction's Put stands for; null for its other writes. */
+  private static PutItemRequest asPut(TransactWriteItem item) {
+    return item.put() == null
+        ? null
+        : PutItemRequest.builder()
+            .tableName(item.put().tableName())
+            .item(item.put().item())
+            .conditionExpression(item.put().conditionExpression())
+            .expressionAttributeNames(item.put().expressionAttributeNames())
+            .expressionAttributeValues(item.put().expressionAttributeValues())
+            .build();
   }
 
   private final java.util.Set<String> tokens = new java.util.HashSet<>();

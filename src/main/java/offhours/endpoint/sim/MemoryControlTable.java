@@ -31,6 +31,15 @@ public final class MemoryControlTable implements ControlStore, Ledger {
   }
 
   @Override
+  public synchronized boolean save(ControlState next, long expectedVersion, Day counted) {
+    if (!save(next, expectedVersion)) {
+      return false;
+    }
+    add(counted);
+    return true;
+  }
+
+  @Override
   public synchronized void add(Day d) {
     ledger.merge(
         d.date(),

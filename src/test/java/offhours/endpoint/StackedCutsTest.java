@@ -1,0 +1,210 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
+import offhours.endpoint.Decision.Action;
+import offhours.endpoint.Endpoint.State;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+
+/**
+ * Starts in the ledger when the deadline cuts runs one after another ({@link ControlState#startUncounted}): a create
+ * cut after it was sent, then a run that settles it whose own claim, reads or step are cut, or that overlaps another.
+ * Each start SageMaker made is counted once, never lost to a second cut and never counted by two runs.
+ */
+class StackedCutsTest {
+  private final Rig rig = new Rig();
+
+  private static ApiCallTimeoutException cut(String call) {
+    return ApiCallTimeoutException.create(
+        call + " was cut after 300 ms, 5000 ms before this controller run's deadline", null);
+  }
+
+  private Ledger.Day today() {
+    return rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")).stream()
+        .findFirst()
+        .orElse(new Ledger.Day(LocalDate.parse("2026-01-14"), 0, 0, 0, 0));
+  }
+
+  /** Run 1 at 09:00: uploads wait, its CreateEndpoint is cut, and SageMaker created the endpoint or not. */
+  private void createCut(boolean applied) {
+    rig.queue = new Backlog.Snapshot(5, 0, 0, 0);
+    Instant created = rig.now.plusMillis(200);
+    if (applied) {
+      rig.onCall = () -> rig.endpoint = Endpoint.Status.of(State.CREATING, null, created, created);
+    }
+    rig.createError = cut("SageMaker's CreateEndpoint");
+    rig.run();
+    rig.createError = null;
+    assertThat(rig.state().startUncounted()).isTrue();
+    assertThat(today().starts()).isZero();
+  }
+
+  /**
+   * The rig's table, whose claim that counts a start is cut by the run's deadline after it {@code landed} or before.
+   */
+  private EndpointController countingClaimCut(boolean landed) {
+    return rig.controller(ControllerConfig.fromEnvironment(Rig.ENV), new ControlStore() {
+      @Override
+      public Optional<ControlState> load() {
+        return rig.table.load();
+      }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion) {
+        return rig.table.save(next, expectedVersion);
+      }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+        if (landed) {
+          rig.table.save(next, expectedVersion, counted);
+        }
+        throw cut("DynamoDb's TransactWriteItems");
+      }
+    });
+  }
+
+  @Test
+  void aClaimThatLandedWhenTheDeadlineCutItHasCountedTheStartItSettled() {
+    createCut(true);
+    rig.now = Instant.parse("2026-01-14T09:01:00Z");
+
+    Decision cutAgain = countingClaimCut(true).reconcile(rig.now);
+
+    assertThat(cutAgain.action()).isEqualTo(Action.OUT_OF_TIME);
+    assertThat(rig.state().startUncounted())
+        .as("settled by the claim that landed")
+        .isFalse();
+    assertThat(today().starts()).as("counted in the same write").isEqualTo(1);
+
+    rig.runAt("2026-01-14T09:02:00Z");
+    rig.inService();
+    rig.runAt("2026-01-14T09:03:00Z");
+    assertThat(today().starts()).as("once").isEqualTo(1);
+  }
+
+  @Test
+  void aClaimThatDidNotLandWhenTheDeadlineCutItLeavesTheStartToTheNextRun() {
+    createCut(true);
+    rig.now = Instant.parse("2026-01-14T09:01:00Z");
+
+    assertThat(countingClaimCut(false).reconcile(rig.now).action()).isEqualTo(Action.OUT_OF_TIME);
+    assertThat(rig.state().startUncounted()).isTrue();
+    assertThat(today().starts()).isZero();
+
+    Decision next = rig.runAt("2026-01-14T09:02:00Z");
+    assertThat(next.outcome())
+        .isEqualTo("ok; the start at 2026-01-14T09:00:00.200Z that a run cut by its deadline may"
+            + " have made is counted now: the endpoint is CREATING");
+    assertThat(today().starts()).isEqualTo(1);
+    rig.runAt("2026-01-14T09:03:00Z");
+    assertThat(today().starts()).as("once").isEqualTo(1);
+  }
+
+  @Test
+  void aRunWhoseReadsAreCutLeavesTheStartToTheRunAfterIt() {
+    createCut(true);
+    rig.describeError = cut("SageMaker's DescribeEndpoint");
+
+    assertThat(rig.runAt("2026-01-14T09:01:00Z").action()).isEqualTo(Action.OUT_OF_TIME);
+    assertThat(rig.state().startUncounted()).isTrue();
+
+    rig.describeError = null;
+    rig.runAt("2026-01-14T09:02:00Z");
+    rig.runAt("2026-01-14T09:03:00Z");
+    assertThat(today().starts()).isEqualTo(1);
+    assertThat(today().endpointSeconds())
+        .as("billed from the cut run's claim; the run that read nothing claimed nothing")
+        .isEqualTo(180);
+  }
+
+  @Test
+  void twoCreatesCutInARowCountTheOneThatAppliedOnce() {
+    createCut(false);
+    rig.now = Instant.parse("2026-01-14T09:01:00Z");
+    Instant created = rig.now.plusMillis(300);
+    rig.onCall = () -> rig.endpoint = Endpoint.Status.of(State.CREATING, null, created, created);
+    rig.createError = cut("SageMaker's CreateEndpoint");
+
+    Decision second = rig.run();
+
+    assertThat(second.action()).as("the first did not apply").isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(second.outcome()).doesNotContain("counted now");
+    assertThat(rig.state().startUncounted()).as("the second may have").isTrue();
+    assertThat(today().starts()).isZero();
+
+    rig.createError = null;
+    Decision third = rig.runAt("2026-01-14T09:02:00Z");
+    assertThat(third.outcome())
+        .endsWith("the start at 2026-01-14T09:01:00.300Z that a run cut by its deadline may have"
+            + " made is counted now: the endpoint is CREATING");
+    rig.inService();
+    rig.runAt("2026-01-14T09:03:00Z");
+    assertThat(today().starts()).isEqualTo(1);
+  }
+
+  @Test
+  void aCutStartThenACutStopCountTheStartOnceAndTheStopWhenItIsMade() {
+    createCut(true);
+    rig.inService();
+    rig.deleteError = cut("SageMaker's DeleteEndpoint");
+
+    Decision stop = rig.controller.override(
+        ControlState.Override.Mode.STOP, null, Instant.parse("2026-01-14T09:01:00Z"));
+
+    assertThat(stop.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(stop.outcome())
+        .startsWith("DELETE_ENDPOINT did not finish in time and may have applied")
+        .endsWith("the start at 2026-01-14T09:00:00Z that a run cut by its deadline may have made"
+            + " is counted now: the endpoint is IN_SERVICE");
+    assertThat(rig.state().startUncounted()).as("a cut stop flags no start").isFalse();
+    assertThat(today().starts()).isEqualTo(1);
+    assertThat(today().stops()).isZero();
+
+    rig.deleteError = null;
+    assertThat(rig.runAt("2026-01-14T09:02:00Z").action())
+        .as("the cut delete did not apply: this run deletes")
+        .isEqualTo(Action.DELETE_ENDPOINT);
+    rig.runAt("2026-01-14T09:03:00Z");
+    assertThat(today().starts()).isEqualTo(1);
+    assertThat(today().stops()).isEqualTo(1);
+  }
+
+  @Test
+  void twoOverlappingRunsThatBothReadTheCutStartCountItOnce() {
+    createCut(true);
+    rig.now = Instant.parse("2026-01-14T09:01:00Z");
+    // The second run has read the state and the endpoint; the first completes before it claims.
+    Decision[] first = new Decision[1];
+    EndpointController second =
+        rig.controller(ControllerConfig.fromEnvironment(Rig.ENV), new ControlStore() {
+          @Override
+          public Optional<ControlState> load() {
+            return rig.table.load();
+          }
+
+          @Override
+          public boolean save(ControlState next, long expectedVersion) {
+            return rig.table.save(next, expectedVersion);
+          }
+
+          @Override
+          public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+            if (first[0] == null) {
+              first[0] = rig.controller.reconcile(rig.now);
+            }
+            return rig.table.save(next, expectedVersion, counted);
+          }
+        });
+
+    Decision lost = second.reconcile(rig.now);
+
+    assertThat(first[0].outcome()).contains("is counted now");
+    assertThat(lost.action()).isEqualTo(Action.LOST_RACE);
+    assertThat(today().starts()).isEqualTo(1);
+  }
+}
