@@ -38,6 +38,18 @@ public enum Hosting {
     return this != SERVERLESS;
   }
 
+  /**
+   * Whether an upload can be due, and so late, under MaxWaitMinutes {@code maxWaitMinutes} (the parameter's spelling):
+   * not with 0, no budget, and not with next-opening on a serverless endpoint, which knows no working hours to wait
+   * for (the controller's HostingPolicy#due of each hosting). Where none can be, the controller never publishes
+   * OverdueSeconds ({@link StackSpec.Metrics#publishedUnder}), and template.yaml's HasDueTimes condition leaves out the
+   * alarm and the graph that watch it.
+   */
+  public boolean hasDueTimes(String maxWaitMinutes) {
+    return !maxWaitMinutes.equals("0")
+        && (switchesTheEndpoint() || !maxWaitMinutes.equals("next-opening"));
+  }
+
   /** The spelling of the template parameter and the variable. */
   public String value() {
     return value;

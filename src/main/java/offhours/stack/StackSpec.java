@@ -275,14 +275,15 @@ public final class StackSpec {
       String backlog) {
 
     /**
-     * The metrics the controller can publish under {@code hosting} (Emf declares every value but the heartbeat as a
-     * metric only in runs where it is not 0): every one when the controller switches the endpoint; otherwise
-     * ({@link Hosting#switchesTheEndpoint}: serverless) neither {@code endpointCreateFailures}, since it never creates
-     * the endpoint, nor {@code endpointRunningOutsideSchedule}, since it never switches it off. What template.yaml's
-     * dashboard graphs and its alarms watch for each hosting (DashboardTest); PublishedMetricsTest runs the controller
-     * to show it publishes exactly these.
+     * The metrics the controller can publish under {@code hosting} and MaxWaitMinutes {@code maxWaitMinutes} (Emf
+     * declares every value but the heartbeat as a metric only in runs where it is not 0): every one when the
+     * controller switches the endpoint and uploads can be due; otherwise ({@link Hosting#switchesTheEndpoint}:
+     * serverless) neither {@code endpointCreateFailures}, since it never creates the endpoint, nor
+     * {@code endpointRunningOutsideSchedule}, since it never switches it off; and no {@code overdueSeconds} where no
+     * upload is ever due ({@link Hosting#hasDueTimes}). What template.yaml's dashboard graphs and its alarms watch for
+     * each (DashboardTest); PublishedMetricsTest runs the controller to show it publishes exactly these.
      */
-    public List<String> publishedUnder(Hosting hosting) {
+    public List<String> publishedUnder(Hosting hosting, String maxWaitMinutes) {
       List<String> names = new ArrayList<>(List.of(
           controllerRuns,
           endpointCreateFailures,
@@ -295,6 +296,9 @@ public final class StackSpec {
       if (!hosting.switchesTheEndpoint()) {
         names.remove(endpointCreateFailures);
         names.remove(endpointRunningOutsideSchedule);
+      }
+      if (!hosting.hasDueTimes(maxWaitMinutes)) {
+        names.remove(overdueSeconds);
       }
       return List.copyOf(names);
     }

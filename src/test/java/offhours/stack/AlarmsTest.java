@@ -262,9 +262,10 @@ class AlarmsTest {
   void theOverdueAlarmWatchesEveryHostingAndTheQueueAgeAlarmIsTheBackstop() {
     StackResolver stack = stack(Map.of("Hosting", "serverless"));
     Map<String, Object> overdue = stack.resource("UploadsOverdueAlarm");
-    assertThat(overdue.get("Condition"))
+    assertThat(overdue.get("Condition")).isEqualTo("HasDueTimes");
+    assertThat(stack.condition("HasDueTimes"))
         .as("a serverless endpoint's uploads wait while it throttles: they are due too")
-        .isNull();
+        .isTrue();
     Map<String, Object> props = stack.properties("UploadsOverdueAlarm");
     assertThat(props)
         .containsEntry("Namespace", StackSpec.METRICS.namespace())
@@ -276,6 +277,24 @@ class AlarmsTest {
     assertThat(String.valueOf(stack.properties("QueueAgeAlarm").get("AlarmDescription")))
         .as("the queue-age alarm says what it misses and which alarm does not")
         .contains("14 days", "handed back", "UploadsOverdueAlarm");
+  }
+
+  /**
+   * The controller publishes OverdueSeconds only where an upload can be due (PublishedMetricsTest): without a budget,
+   * and with next-opening on a serverless endpoint, the stack has no alarm waiting for it.
+   */
+  @Test
+  void theOverdueAlarmExistsExactlyWhereAnUploadCanBeDue() {
+    for (String hosting : List.of("scheduled", "scale-to-zero", "serverless")) {
+      for (String maxWait : List.of("60", "0", "next-opening")) {
+        StackResolver stack = stack(Map.of("Hosting", hosting, "MaxWaitMinutes", maxWait));
+        assertThat(stack.condition("HasDueTimes"))
+            .as("UploadsOverdueAlarm with Hosting=%s, MaxWaitMinutes=%s", hosting, maxWait)
+            .isEqualTo(!maxWait.equals("0")
+                && !(hosting.equals("serverless") && maxWait.equals("next-opening")))
+            .isEqualTo(Hosting.parse(hosting).hasDueTimes(maxWait));
+      }
+    }
   }
 
   @Test

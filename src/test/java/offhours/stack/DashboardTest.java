@@ -27,13 +27,14 @@ import java.util.stream.Collectors;
 import offhours.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * template.yaml's dashboard (Dashboard=true), resolved for each hosting as CloudFormation would and read as the JSON
- * CloudWatch reads: every metric it graphs is one this stack has and that can have data under that hosting (AWS's
- * from the table below, each with the hostings it is published under and the page that documents it; the
- * controller's exactly StackSpec.METRICS.publishedUnder(hosting) under its dimension), every resource it names exists
+ * template.yaml's dashboard (Dashboard=true), resolved for each hosting and budget (MaxWaitMinutes) as CloudFormation
+ * would and read as the JSON CloudWatch reads: every metric it graphs is one this stack has and that can have data
+ * under them (AWS's from the table below, each with the hostings it is published under and the page that documents
+ * it; the controller's exactly StackSpec.METRICS.publishedUnder(hosting, budget) under its dimension), every resource
+ * it names exists
  * under the same condition, its alarm widget lists exactly the alarms the stack creates, each on a metric the hosting
  * publishes, it stays within what CloudWatch takes and what its free tier covers, its text names the counts the
  * Controller graph shows and says what SageMaker's graphs hold under that hosting, and the commands its text shows
@@ -132,8 +133,13 @@ class DashboardTest {
   }
 
   private StackResolver stack(String hosting) {
+    return stack(hosting, "60");
+  }
+
+  private StackResolver stack(String hosting, String maxWaitMinutes) {
     Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
     all.put("Hosting", hosting);
+    all.put("MaxWaitMinutes", maxWaitMinutes);
     all.put("Dashboard", "true");
     return new StackResolver(template, FakeStack.create(all));
   }
@@ -205,11 +211,26 @@ class DashboardTest {
         .collect(Collectors.toSet());
   }
 
+  /**
+   * Each hosting with a budget, without one (MaxWaitMinutes 0) and with next-opening, which a serverless endpoint has
+   * no working hours for: where no upload is ever due, the controller publishes no OverdueSeconds.
+   */
+  private static final String BUDGETS = """
+      scheduled, 60
+      scheduled, 0
+      scheduled, next-opening
+      scale-to-zero, 60
+      scale-to-zero, 0
+      serverless, 60
+      serverless, 0
+      serverless, next-opening
+      """;
+
   @ParameterizedTest
-  @ValueSource(strings = {"scheduled", "scale-to-zero", "serverless"})
-  void everyGraphedMetricIsOneThisStackHasUnderTheDimensionItIsPublishedWith(String hosting)
-      throws IOException {
-    StackResolver stack = stack(hosting);
+  @CsvSource(textBlock = BUDGETS)
+  void everyGraphedMetricIsOneThisStackHasUnderTheDimensionItIsPublishedWith(
+      String hosting, String maxWait) throws IOException {
+    StackResolver stack = stack(hosting, maxWait);
     String endpoint = String.valueOf(stack.properties("EndpointCleanup").get("EndpointName"));
     String component = stack.environment("ClassifyFunction").get("INFERENCE_COMPONENT_NAME");
     Map<String, Set<String>> values = Map.of(
@@ -254,9 +275,9 @@ class DashboardTest {
     assertThat(graphed.stream()
             .filter(g -> g.namespace().equals(StackSpec.METRICS.namespace()))
             .map(Graphed::name))
-        .as("the controller's metrics graphed with Hosting=%s", hosting)
+        .as("the controller's metrics graphed with Hosting=%s, MaxWaitMinutes=%s", hosting, maxWait)
         .containsExactlyInAnyOrderElementsOf(
-            StackSpec.METRICS.publishedUnder(Hosting.parse(hosting)));
+            StackSpec.METRICS.publishedUnder(Hosting.parse(hosting), maxWait));
     // SageMaker counts an inference component's invocations under the component, a variant's under
     // endpoint and variant: the hosting decides which exist.
     Set<Set<String>> sageMaker = graphed.stream()
@@ -297,9 +318,10 @@ class DashboardTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"scheduled", "scale-to-zero", "serverless"})
-  void theAlarmWidgetListsExactlyTheAlarmsThisHostingCreates(String hosting) throws IOException {
-    StackResolver stack = stack(hosting);
+  @CsvSource(textBlock = BUDGETS)
+  void theAlarmWidgetListsExactlyTheAlarmsThisHostingCreates(String hosting, String maxWait)
+      throws IOException {
+    StackResolver stack = stack(hosting, maxWait);
     List<String> listed = new ArrayList<>();
     for (JsonNode widget : body(stack).get("widgets")) {
       if ("alarm".equals(widget.get("type").asText())) {
@@ -318,10 +340,16 @@ class DashboardTest {
         .map(p -> String.valueOf(p.get("MetricName")))
         .toList();
     assertThat(watched)
-        .as("the controller's metrics the alarms of Hosting=%s watch", hosting)
+        .as(
+            "the controller's metrics the alarms of Hosting=%s, MaxWaitMinutes=%s watch",
+            hosting, maxWait)
         .isNotEmpty()
-        .isSubsetOf(StackSpec.METRICS.publishedUnder(Hosting.parse(hosting)));
-    assertThat(listed).hasSize(hosting.equals("serverless") ? 10 : 12);
+        .isSubsetOf(StackSpec.METRICS.publishedUnder(Hosting.parse(hosting), maxWait));
+    boolean due = Hosting.parse(hosting).hasDueTimes(maxWait);
+    assertThat(listed).hasSize((hosting.equals("serverless") ? 10 : 12) - (due ? 0 : 1));
+    assertThat(stack.condition("HasDueTimes"))
+        .as("UploadsOverdueAlarm exactly where an upload can be due")
+        .isEqualTo(due);
   }
 
   /**
@@ -331,10 +359,10 @@ class DashboardTest {
    * endpoint, which the controller never creates nor switches off.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"scheduled", "scale-to-zero", "serverless"})
+  @CsvSource(textBlock = BUDGETS)
   void theTextNamesTheCountsTheControllerGraphShowsAndWhatSageMakerHasUnderThisHosting(
-      String hosting) throws IOException {
-    JsonNode body = body(stack(hosting));
+      String hosting, String maxWait) throws IOException {
+    JsonNode body = body(stack(hosting, maxWait));
     String markdown = "";
     List<String> counts = new ArrayList<>();
     for (JsonNode w : body.get("widgets")) {
@@ -369,6 +397,11 @@ class DashboardTest {
         .isEqualTo(!graphed.contains("InvocationModelErrors"));
     assertThat(markdown.contains("never creates the serverless endpoint nor switches it off"))
         .isEqualTo(!h.switchesTheEndpoint());
+    assertThat(markdown.contains("An upload is late when **overdue seconds** rises above 0"))
+        .as("the text speaks of the overdue graph only where it is")
+        .isEqualTo(graphed.contains(StackSpec.METRICS.overdueSeconds()));
+    assertThat(markdown.contains("No upload is ever late"))
+        .isEqualTo(!graphed.contains(StackSpec.METRICS.overdueSeconds()));
   }
 
   /**
@@ -396,7 +429,11 @@ class DashboardTest {
     });
     assertThat(referenced)
         .as("the conditional alarms are among the names, so the check above saw them")
-        .contains("EndpointCreateFailuresAlarm", "EndpointRunningOutsideScheduleAlarm", "Model");
+        .contains(
+            "EndpointCreateFailuresAlarm",
+            "EndpointRunningOutsideScheduleAlarm",
+            "UploadsOverdueAlarm",
+            "Model");
   }
 
   private interface Reference {
@@ -448,10 +485,10 @@ class DashboardTest {
    * of the template, whose 1 MB DeployLimitsTest checks. And the free tier: at most 50 metrics.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"scheduled", "scale-to-zero", "serverless"})
-  void theBodyKeepsWithinWhatCloudWatchTakesAndTheFreeTiersFiftyMetrics(String hosting)
-      throws IOException {
-    StackResolver stack = stack(hosting);
+  @CsvSource(textBlock = BUDGETS)
+  void theBodyKeepsWithinWhatCloudWatchTakesAndTheFreeTiersFiftyMetrics(
+      String hosting, String maxWait) throws IOException {
+    StackResolver stack = stack(hosting, maxWait);
     JsonNode body = body(stack);
     JsonNode widgets = body.get("widgets");
     assertThat(widgets.size()).isBetween(1, 500);
@@ -487,17 +524,19 @@ class DashboardTest {
     }
     int metrics = graphed(body).size();
     assertThat(metrics)
-        .as("template.yaml's comment counts them: 34, 35 with scale-to-zero, 32 with serverless")
-        .isEqualTo(
-            switch (hosting) {
+        .as("template.yaml's comment counts them: 34, 35 with scale-to-zero, 32 with serverless;"
+            + " one fewer where no upload is ever due")
+        .isEqualTo(switch (hosting) {
               case "scheduled" -> 34;
               case "scale-to-zero" -> 35;
               default -> 32;
-            })
+            }
+            - (Hosting.parse(hosting).hasDueTimes(maxWait) ? 0 : 1))
         .isLessThanOrEqualTo(FREE_TIER_METRICS);
     System.out.printf(
-        "dashboard (%s): %d metrics, %d widgets, body %,d bytes%n",
+        "dashboard (%s, MaxWaitMinutes %s): %d metrics, %d widgets, body %,d bytes%n",
         hosting,
+        maxWait,
         metrics,
         widgets.size(),
         String.valueOf(stack.properties(RESOURCE).get("DashboardBody"))
