@@ -77,17 +77,8 @@ public final class DynamoControlTable implements ControlStore, Ledger {
 
   @Override
   public boolean save(ControlState next, long expectedVersion) {
-    PutItemRequest.Builder put =
-        PutItemRequest.builder().tableName(table).item(ControlStateItem.of(next));
-    if (expectedVersion == 0) {
-      put.conditionExpression(NO_ITEM);
-    } else {
-      put.conditionExpression(SAME_VERSION)
-          .expressionAttributeNames(VERSION_NAME)
-          .expressionAttributeValues(Map.of(":v", n(expectedVersion)));
-    }
     try {
-      dynamo.putItem(put.build());
+      dynamo.putItem(statePut(next, expectedVersion));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -102,18 +93,18 @@ public final class DynamoControlTable implements ControlStore, Ledger {
    */
   @Override
   public boolean save(ControlState next, long expectedVersion, Day counted) {
-    Put.Builder put = Put.builder().tableName(table).item(ControlStateItem.of(next));
-    if (expectedVersion == 0) {
-      put.conditionExpression(NO_ITEM);
-    } else {
-      put.conditionExpression(SAME_VERSION)
-          .expressionAttributeNames(VERSION_NAME)
-          .expressionAttributeValues(Map.of(":v", n(expectedVersion)));
-    }
+    PutItemRequest state = statePut(next, expectedVersion);
+    Put put = Put.builder()
+        .tableName(state.tableName())
+        .item(state.item())
+        .conditionExpression(state.conditionExpression())
+        .expressionAttributeNames(state.expressionAttributeNames())
+        .expressionAttributeValues(state.expressionAttributeValues())
+        .build();
     try {
       dynamo.transactWriteItems(b -> b.clientRequestToken(UUID.randomUUID().toString())
           .transactItems(
-              TransactWriteItem.builder().put(put.build()).build(),
+              TransactWriteItem.builder().put(put).build(),
               DynamoCounters.update(table, ledgerKey(counted.date()), increments(counted))));
       return true;
     } catch (TransactionCanceledException e) {
@@ -125,9 +116,19 @@ public final class DynamoControlTable implements ControlStore, Ledger {
     }
   }
 
-  private static final String NO_ITEM = "attribute_not_exists(pk)";
-  private static final String SAME_VERSION = "#v = :v";
-  private static final Map<String, String> VERSION_NAME = Map.of("#v", "version");
+  /** The state's write: {@code next} if the stored version is still {@code expectedVersion} (0: no item yet). */
+  private PutItemRequest statePut(ControlState next, long expectedVersion) {
+    PutItemRequest.Builder put =
+        PutItemRequest.builder().tableName(table).item(ControlStateItem.of(next));
+    if (expectedVersion == 0) {
+      put.conditionExpression("attribute_not_exists(pk)");
+    } else {
+      put.conditionExpression("#v = :v")
+          .expressionAttributeNames(Map.of("#v", "version"))
+          .expressionAttributeValues(Map.of(":v", n(expectedVersion)));
+    }
+    return put.build();
+  }
 
   /**
    * Records what a run saw and decided (item pk "controller", sk "decision"), so the API and the UI can say what the

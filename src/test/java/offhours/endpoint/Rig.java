@@ -239,6 +239,31 @@ final class Rig {
     table.save(c.build(), 0);
   }
 
+  /** A claim that counts a start, made some other way than the table's: cut, or overtaken by another run. */
+  interface CountingClaim {
+    boolean save(ControlState next, long expectedVersion, Ledger.Day counted);
+  }
+
+  /** A controller over this rig's table whose claims that count a start go through {@code claim}. */
+  EndpointController countingThrough(CountingClaim claim) {
+    return controller(controller.config(), new ControlStore() {
+      @Override
+      public java.util.Optional<ControlState> load() {
+        return table.load();
+      }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion) {
+        return table.save(next, expectedVersion);
+      }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+        return claim.save(next, expectedVersion, counted);
+      }
+    });
+  }
+
   ControlState state() {
     return table.load().orElseThrow();
   }

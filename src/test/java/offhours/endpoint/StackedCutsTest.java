@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Optional;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
 import org.junit.jupiter.api.Test;
@@ -47,24 +46,11 @@ class StackedCutsTest {
    * The rig's table, whose claim that counts a start is cut by the run's deadline after it {@code landed} or before.
    */
   private EndpointController countingClaimCut(boolean landed) {
-    return rig.controller(ControllerConfig.fromEnvironment(Rig.ENV), new ControlStore() {
-      @Override
-      public Optional<ControlState> load() {
-        return rig.table.load();
+    return rig.countingThrough((next, expectedVersion, counted) -> {
+      if (landed) {
+        rig.table.save(next, expectedVersion, counted);
       }
-
-      @Override
-      public boolean save(ControlState next, long expectedVersion) {
-        return rig.table.save(next, expectedVersion);
-      }
-
-      @Override
-      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
-        if (landed) {
-          rig.table.save(next, expectedVersion, counted);
-        }
-        throw cut("DynamoDb's TransactWriteItems");
-      }
+      throw cut("DynamoDb's TransactWriteItems");
     });
   }
 
@@ -180,26 +166,12 @@ class StackedCutsTest {
     rig.now = Instant.parse("2026-01-14T09:01:00Z");
     // The second run has read the state and the endpoint; the first completes before it claims.
     Decision[] first = new Decision[1];
-    EndpointController second =
-        rig.controller(ControllerConfig.fromEnvironment(Rig.ENV), new ControlStore() {
-          @Override
-          public Optional<ControlState> load() {
-            return rig.table.load();
-          }
-
-          @Override
-          public boolean save(ControlState next, long expectedVersion) {
-            return rig.table.save(next, expectedVersion);
-          }
-
-          @Override
-          public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
-            if (first[0] == null) {
-              first[0] = rig.controller.reconcile(rig.now);
-            }
-            return rig.table.save(next, expectedVersion, counted);
-          }
-        });
+    EndpointController second = rig.countingThrough((next, expectedVersion, counted) -> {
+      if (first[0] == null) {
+        first[0] = rig.controller.reconcile(rig.now);
+      }
+      return rig.table.save(next, expectedVersion, counted);
+    });
 
     Decision lost = second.reconcile(rig.now);
 
