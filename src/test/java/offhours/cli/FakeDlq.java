@@ -1,9 +1,8 @@
 package offhours.cli;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import offhours.testing.MutableClock;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
- * A dead-letter queue in memory that behaves as SQS may on a slow link: each call takes time on its own clock, a
+ * A dead-letter queue in memory that behaves as SQS may on a slow link: each call moves its clock (a {@link MutableClock}) on, a
  * receive returns only a few messages, and a message whose visibility timeout ran out is handed out again, before
  * the ones never received (SQS promises no order). Visibility changes and deletes need the latest receipt handle.
  */
@@ -56,10 +56,15 @@ final class FakeDlq implements SqsClient {
   }
 
   private final Map<String, Stored> messages = new LinkedHashMap<>();
+  /** What each call but a receive takes. */
+  private static final Duration CALL = Duration.ofMillis(20);
+
   private final int pageSize;
   private final long receiveMillis;
-  private long now = Instant.parse("2026-12-01T10:00:00Z").toEpochMilli();
-  private long sent = now;
+  /** The fake's time, which each call advances. */
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+
+  private final long sent = clock.millis();
   private int receiveCalls;
 
   /** Sends to other queues: queue url -> bodies. */
@@ -85,22 +90,7 @@ final class FakeDlq implements SqsClient {
 
   /** The fake's time, which each call advances. */
   Clock clock() {
-    return new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return Instant.ofEpochMilli(now);
-      }
-    };
+    return clock;
   }
 
   int receiveCalls() {
@@ -112,17 +102,19 @@ final class FakeDlq implements SqsClient {
   }
 
   long visible() {
-    return messages.values().stream().filter(m -> m.invisibleUntil <= now).count();
+    return messages.values().stream()
+        .filter(m -> m.invisibleUntil <= clock.millis())
+        .count();
   }
 
   @Override
   public ReceiveMessageResponse receiveMessage(ReceiveMessageRequest request) {
-    now += receiveMillis;
+    clock.advance(Duration.ofMillis(receiveMillis));
     receiveCalls++;
     int max = Math.min(
         pageSize, request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages());
     List<Stored> page = messages.values().stream()
-        .filter(m -> m.invisibleUntil <= now)
+        .filter(m -> m.invisibleUntil <= clock.millis())
         .sorted(Comparator.comparing((Stored m) -> !m.received))
         .limit(max)
         .toList();
@@ -132,8 +124,8 @@ final class FakeDlq implements SqsClient {
       m.receives++;
       m.handle = m.id + "#" + m.receives;
       if (!ignoreVisibility) {
-        m.invisibleUntil =
-            now + 1000L * (request.visibilityTimeout() == null ? 30 : request.visibilityTimeout());
+        m.invisibleUntil = clock.millis()
+            + 1000L * (request.visibilityTimeout() == null ? 30 : request.visibilityTimeout());
       }
       out.add(Message.builder()
           .messageId(m.id)
@@ -150,7 +142,7 @@ final class FakeDlq implements SqsClient {
   @Override
   public ChangeMessageVisibilityBatchResponse changeMessageVisibilityBatch(
       ChangeMessageVisibilityBatchRequest request) {
-    now += 20;
+    clock.advance(CALL);
     List<ChangeMessageVisibilityBatchResultEntry> ok = new ArrayList<>();
     List<BatchResultErrorEntry> failed = new ArrayList<>();
     for (ChangeMessageVisibilityBatchRequestEntry e : request.entries()) {
@@ -165,7 +157,7 @@ final class FakeDlq implements SqsClient {
         continue;
       }
       if (!ignoreVisibility) {
-        m.invisibleUntil = now + 1000L * e.visibilityTimeout();
+        m.invisibleUntil = clock.millis() + 1000L * e.visibilityTimeout();
       }
       ok.add(ChangeMessageVisibilityBatchResultEntry.builder().id(e.id()).build());
     }
@@ -177,7 +169,7 @@ final class FakeDlq implements SqsClient {
 
   @Override
   public DeleteMessageResponse deleteMessage(DeleteMessageRequest request) {
-    now += 20;
+    clock.advance(CALL);
     Stored m = byHandle(request.receiptHandle());
     if (m != null) {
       messages.remove(m.id);
@@ -187,7 +179,7 @@ final class FakeDlq implements SqsClient {
 
   @Override
   public SendMessageResponse sendMessage(SendMessageRequest request) {
-    now += 20;
+    clock.advance(CALL);
     if (failSends.contains(request.messageBody())) {
       throw (SqsException) SqsException.builder()
           .statusCode(500)
@@ -205,7 +197,7 @@ final class FakeDlq implements SqsClient {
 
   @Override
   public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
-    now += 20;
+    clock.advance(CALL);
     long visible = visible();
     Map<QueueAttributeName, String> all = Map.of(
         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, Long.toString(visible),
