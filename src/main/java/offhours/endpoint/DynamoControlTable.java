@@ -220,6 +220,30 @@ public final class DynamoControlTable implements ControlStore, Ledger {
         : Optional.ofNullable(readable("ledgerStart", () -> instant(item, "at")));
   }
 
+  /**
+   * One Query of one item: the ledger's sort keys are dates, and a Query answers in sort key order
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.KeyConditionExpressions.html), so with
+   * Limit 1 the first item is the oldest day's.
+   */
+  @Override
+  public Optional<LocalDate> firstDay() {
+    return dynamo
+        .query(q -> q.tableName(table)
+            .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expressionAttributeValues(
+                Map.of(":pk", s("ledger"), ":from", s(FIRST_DATE), ":to", s(LAST_DATE)))
+            .limit(1))
+        .items()
+        .stream()
+        .findFirst()
+        .map(item -> LocalDate.parse(item.get("sk").s()));
+  }
+
+  /** Bounds every ledger date falls within, as strings sort: no year before 1000 or after 9999. */
+  private static final String FIRST_DATE = "1000-01-01";
+
+  private static final String LAST_DATE = "9999-12-31";
+
   @Override
   public List<Day> days(LocalDate from, LocalDate to) {
     return ledger(from, to).days();

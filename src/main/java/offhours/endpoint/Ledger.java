@@ -58,7 +58,7 @@ public interface Ledger {
 
   /**
    * The hours an always-on endpoint has been on in local day {@code date} by {@code now}, had it started at
-   * {@code since} (when the stack's accounting started; midnight of the first day where that is not known): the whole
+   * {@code since} (the stack's start, {@link #stackStart}; midnight of the first day where that is not known): the whole
    * day (its real length, 23 or 25 h on DST days) once it is over, the hours since its midnight while it is today, and
    * on the day of {@code since} only those from it; none before. What a day's ledger is compared with: it cannot hold
    * hours that are still to come, nor hours before the stack could bill any.
@@ -72,15 +72,33 @@ public interface Ledger {
 
   /**
    * Records when the ledger starts counting: the controller's first run that claims a step, before which no endpoint
-   * of the stack can have billed. Only the first call writes; a later one changes nothing.
+   * of the stack can have billed (or, for a stack whose controller ran before this was recorded, the earliest instant
+   * its ledger is known to cover: {@link RunLedger#startOf}). Only the first call writes; a later one changes nothing.
    */
   void start(Instant at);
 
   /**
-   * When the ledger started counting ({@link #start}); empty for a stack whose controller first ran before it was
-   * recorded.
+   * When the ledger started counting ({@link #start}); empty before the controller's first run, or for a stack whose
+   * controller has not yet run this version. Written once and never changed: a reader that has it may keep it.
    */
   Optional<Instant> started();
+
+  /** The ledger's first day, the oldest that has an item; empty while it has none. */
+  Optional<LocalDate> firstDay();
+
+  /**
+   * Where a stack's always-on starts counting: the one rule {@code cost} (with {@code --stack} or on the local stack),
+   * the UI's page and the API's {@code /status} follow, so the three agree on every day, the first included.
+   * {@code recorded}, the ledger's own start ({@link #started}), wins: it is in the table every reader reads, and the
+   * ledger holds no hour before it. Without it (the controller has not run yet, or not this version), {@code known}:
+   * what the reader knows of the stack's start: its CloudFormation CreationTime for {@code cost --stack}, the local
+   * stack's start from its state file, nothing for {@code /status}. Empty when neither is known: the reader counts
+   * from midnight of the first day it counts (/status: today; {@link #alwaysOnHours} does the same with an earlier
+   * instant).
+   */
+  static Optional<Instant> stackStart(Optional<Instant> recorded, Optional<Instant> known) {
+    return recorded.isPresent() ? recorded : known;
+  }
 
   /** Adds the increment atomically to the day's item (DynamoDB ADD). */
   void add(Day increment);

@@ -44,9 +44,10 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  *   UpdateEventSourceMapping, PutRetentionPolicy,
  *   TransactWriteItems (the ledger; the claim that counts
  *   a cut run's start)
- * the control table: GetItem, PutItem (the state read,   3 s     the timer's SendMessage (1.5 s), the decision's
- *   the claims, the state write, the timer's claim,              PutItem (1 s), and the 0.5 s kept at the end
- *   the decision, the ledger's start once)
+ * the control table: GetItem, PutItem, Query (the state  3 s     the timer's SendMessage (1.5 s), the decision's
+ *   read, the claims, the state write, the timer's claim,        PutItem (1 s), and the 0.5 s kept at the end
+ *   the decision; the ledger's start and first day once
+ *   a container)
  * the timer: SendMessage                                 1.5 s   the decision's PutItem (1 s) and the 0.5 s at the end
  * the decision: PutItem (its record, the run's last     0.5 s   the end
  *   call; it names its keep, {@link OwnKeep#KEEP})
@@ -98,6 +99,7 @@ final class RunDeadline implements ExecutionInterceptor {
       Map.entry("TransactWriteItems", AFTER_STEP),
       Map.entry("GetItem", AFTER_STATE),
       Map.entry("PutItem", AFTER_STATE),
+      Map.entry("Query", AFTER_STATE),
       Map.entry("SendMessage", AFTER_TIMER));
 
   /** The cut this interceptor gave a call, for the message when it ends it. */

@@ -5,17 +5,26 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 import offhours.endpoint.Endpoint.State;
 
 /**
- * What a run adds to the ledger besides its step's own start or stop ({@link ClaimedStep}): when it starts (the first
- * run that claims, {@link Ledger#start}), the billed time since the last run, and the note of a start that a call cut
- * by its run's deadline may have made ({@link ControlState#startUncounted}), which its claim counted
- * ({@link RunWrites#claim}).
+ * What a run adds to the ledger besides its step's own start or stop ({@link ClaimedStep}): when it starts ({@link
+ * Ledger#start}, until this container has seen it recorded), the billed time since the last run, and the note of a
+ * start that a call cut by its run's deadline may have made ({@link ControlState#startUncounted}), which its claim
+ * counted ({@link RunWrites#claim}).
  */
 final class RunLedger {
   private final ControllerConfig config;
   private final Ledger ledger;
+
+  /**
+   * Whether this container has seen the ledger's start recorded. The item is written once and never changed, so one
+   * read per container is enough (a GetItem at its first run that claims); until then each run asks again, so a write
+   * that failed, or a stack that a controller of an older version started, gets its start at a later run.
+   */
+  private boolean startRecorded;
 
   RunLedger(ControllerConfig config, Ledger ledger) {
     this.config = Objects.requireNonNull(config, "config");
@@ -29,10 +38,8 @@ final class RunLedger {
    */
   void afterStep(
       ControlState before, Instant uncounted, Endpoint.Status ep, Instant now, List<String> notes) {
-    if (before.lastRunAt() == null) {
-      // The first run that claims: the ledger counts from here, and always-on is compared from here
-      // too.
-      ClaimedStep.bestEffort(notes, () -> ledger.start(now));
+    if (!startRecorded) {
+      ClaimedStep.bestEffort(notes, () -> recordStart(before, now));
     }
     ClaimedStep.bestEffort(notes, () -> account(before, now));
     if (uncounted != null) {
@@ -41,6 +48,39 @@ final class RunLedger {
       notes.add("the start at " + uncounted + " that a run cut by its deadline may have made is"
           + " counted now: the endpoint is " + ep.state());
     }
+  }
+
+  /** Records the ledger's start ({@link #startOf}) unless it is recorded already. */
+  private void recordStart(ControlState before, Instant now) {
+    if (ledger.started().isEmpty()) {
+      ledger.start(startOf(before, now, ledger::firstDay, config.zone()));
+    }
+    startRecorded = true;
+  }
+
+  /**
+   * The instant to record as the ledger's start, found unrecorded by a run at {@code now}, after its step. With no run
+   * before it ({@code before} has no {@code lastRunAt}), this is the stack's first run that claims: the ledger counts
+   * from here. With runs before it, the stack's controller first ran under an older version (or its first run could
+   * not write the start): recording {@code now} would credit always-on only from the upgrade, and understate every
+   * saving day before it. Its ledger has counted since a first run nobody recorded; the earliest instant it is known to
+   * cover is midnight of its first day (the ledger counts by day, and that day's item proves it counted then) when that
+   * day is before the last run's, else the last run itself: a ledger with no day yet (the endpoint never billed), or
+   * whose first day is the last run's, which this run's own step may have written. {@code firstDay} is asked only then
+   * (one Query).
+   */
+  static Instant startOf(
+      ControlState before, Instant now, Supplier<Optional<LocalDate>> firstDay, ZoneId zone) {
+    Instant previous = before.lastRunAt();
+    if (previous == null) {
+      return now;
+    }
+    LocalDate previousDay = LocalDate.ofInstant(previous, zone);
+    return firstDay
+        .get()
+        .filter(d -> d.isBefore(previousDay))
+        .map(d -> d.atStartOfDay(zone).toInstant())
+        .orElse(previous);
   }
 
   /**

@@ -66,6 +66,94 @@ class EndpointControllerLedgerTest {
   }
 
   @Test
+  void anOldStacksFirstRunOfThisVersionRecordsMidnightOfItsFirstLedgerDayNotTheUpgrade() {
+    // A controller of an older version ran this stack since January 5th and never recorded it.
+    rig.table.add(new Ledger.Day(LocalDate.parse("2026-01-05"), 3600, 0, 1, 1));
+    rig.table.add(new Ledger.Day(LocalDate.parse("2026-01-12"), 7200, 0, 1, 1));
+    rig.table.save(olderVersionsState("2026-01-14T08:55:00Z"), 0);
+
+    rig.runAt("2026-01-14T09:00:00Z");
+
+    assertThat(rig.table.started())
+        .as("midnight of January 5th in Berlin, not the upgrade's run at 09:00")
+        .contains(Instant.parse("2026-01-04T23:00:00Z"));
+  }
+
+  @Test
+  void anOldStackWhoseEndpointNeverBilledRecordsTheLastRunBeforeTheUpgrade() {
+    rig.table.save(olderVersionsState("2026-01-14T08:55:00Z"), 0);
+
+    rig.runAt("2026-01-14T09:00:00Z");
+
+    assertThat(rig.table.started())
+        .as("its ledger has no day; it has counted at least since the run before this one")
+        .contains(Instant.parse("2026-01-14T08:55:00Z"));
+  }
+
+  @Test
+  void theLedgersStartIsReadOncePerContainerAndAFailedWriteIsTriedAgain() {
+    List<String> calls = new java.util.ArrayList<>();
+    boolean[] failNextStart = {true};
+    Ledger counting = new Ledger() {
+      @Override
+      public void add(Day increment) {
+        rig.table.add(increment);
+      }
+
+      @Override
+      public List<Day> days(LocalDate from, LocalDate to) {
+        return rig.table.days(from, to);
+      }
+
+      @Override
+      public void start(Instant at) {
+        calls.add("start " + at);
+        if (failNextStart[0]) {
+          failNextStart[0] = false;
+          throw new IllegalStateException("InternalServerError");
+        }
+        rig.table.start(at);
+      }
+
+      @Override
+      public java.util.Optional<Instant> started() {
+        calls.add("started");
+        return rig.table.started();
+      }
+
+      @Override
+      public java.util.Optional<LocalDate> firstDay() {
+        calls.add("firstDay");
+        return rig.table.firstDay();
+      }
+    };
+    EndpointController controller = rig.controller(rig.controller.config(), rig.table, counting);
+
+    controller.reconcile(Instant.parse("2026-01-17T14:00:00Z"));
+    controller.reconcile(Instant.parse("2026-01-17T14:05:00Z"));
+    controller.reconcile(Instant.parse("2026-01-17T14:10:00Z"));
+    controller.reconcile(Instant.parse("2026-01-17T14:15:00Z"));
+
+    assertThat(calls)
+        .as("the first run's write failed; the second finds it missing and records the first run,"
+            + " the last run before it; later runs read nothing")
+        .containsExactly(
+            "started",
+            "start 2026-01-17T14:00:00Z",
+            "started",
+            "firstDay",
+            "start 2026-01-17T14:00:00Z");
+    assertThat(rig.table.started()).contains(Instant.parse("2026-01-17T14:00:00Z"));
+  }
+
+  /** The state a controller of a version before the ledger's start left: runs, the last at {@code lastRun}. */
+  private static ControlState olderVersionsState(String lastRun) {
+    return ControlState.INITIAL
+        .withRun(Instant.parse(lastRun), false, "NONE: outside working hours")
+        .withVersion(1);
+  }
+
+  @Test
   void nothingIsBilledWhileTheEndpointIsAbsent() {
     rig.runAt("2026-01-17T10:00:00Z");
     rig.runAt("2026-01-17T11:00:00Z");
@@ -91,6 +179,11 @@ class EndpointControllerLedgerTest {
 
       @Override
       public java.util.Optional<java.time.Instant> started() {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<LocalDate> firstDay() {
         return java.util.Optional.empty();
       }
     };

@@ -327,6 +327,36 @@ class PermissionsIT {
               controller.invoke("controller-auto.json");
             }),
         new Scenario(
+            "a stack an older version's controller ran: this version's first run records the"
+                + " ledger's start at midnight of the ledger's first day (a Query)",
+            Map.of(),
+            d -> {
+              String control = d.env("ControllerFunction").get("CONTROL_TABLE_NAME");
+              java.time.ZoneId zone =
+                  ControllerConfig.fromEnvironment(d.env("ControllerFunction")).zone();
+              controllerFunction(d).invoke("scheduler-tick.json");
+              // What an older version leaves: a state of runs, ledger days, and no ledger start.
+              d.services.dynamo.deleteItem(r -> r.tableName(control)
+                  .key(Map.of(
+                      "pk",
+                      software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                          "controller"),
+                      "sk",
+                      software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                          "ledgerStart"))));
+              offhours.endpoint.DynamoControlTable table =
+                  new offhours.endpoint.DynamoControlTable(d.services.dynamo, control);
+              table.add(new offhours.endpoint.Ledger.Day(
+                  java.time.LocalDate.parse("2026-01-05"), 3600, 0, 1, 1));
+
+              controllerFunction(d).invoke("scheduler-tick.json"); // a new container's first run
+
+              assertThat(table.started())
+                  .contains(
+                      java.time.LocalDate.parse("2026-01-05").atStartOfDay(zone).toInstant());
+              assertThat(d.operations()).contains("DynamoDb.Query");
+            }),
+        new Scenario(
             "hosting serverless: the stack's endpoint is probed and fed, never created nor deleted;"
                 + " its container's log group gets LogRetentionDays",
             Map.of("Hosting", "serverless", "LogRetentionDays", "7"),

@@ -68,4 +68,9 @@ public final class MemoryControlTable implements ControlStore, Ledger {
   public synchronized Optional<Instant> started() {
     return Optional.ofNullable(started);
   }
+
+  @Override
+  public synchronized Optional<LocalDate> firstDay() {
+    return ledger.isEmpty() ? Optional.empty() : Optional.of(ledger.firstKey());
+  }
 }
