@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.Decision;
@@ -68,7 +69,9 @@ public final class StackObserver {
   private final Backlog backlog;
   private final ZoneId zone;
   private final Clock clock;
+  private final Function<Ledger, Optional<Instant>> ledgerStart;
 
+  /** An observer that reads the ledger's start at each {@link #observe}. */
   public StackObserver(
       DynamoDbClient dynamo,
       SqsClient sqs,
@@ -77,10 +80,27 @@ public final class StackObserver {
       String dlqUrl,
       ZoneId zone,
       Clock clock) {
+    this(dynamo, sqs, controlTable, queueUrl, dlqUrl, zone, clock, Ledger::started);
+  }
+
+  /**
+   * As above; {@code ledgerStart} reads the ledger's start from the control table it is given, or answers what its
+   * caller kept of it (the API keeps it once read: it is written once, {@link Ledger#started}).
+   */
+  public StackObserver(
+      DynamoDbClient dynamo,
+      SqsClient sqs,
+      String controlTable,
+      String queueUrl,
+      String dlqUrl,
+      ZoneId zone,
+      Clock clock,
+      Function<Ledger, Optional<Instant>> ledgerStart) {
     this.control = new DynamoControlTable(dynamo, controlTable);
     this.backlog = new SqsBacklog(sqs, queueUrl, dlqUrl);
     this.zone = Objects.requireNonNull(zone, "zone");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.ledgerStart = Objects.requireNonNull(ledgerStart, "ledgerStart");
   }
 
   public Observed observe() {
@@ -98,6 +118,6 @@ public final class StackObserver {
         zone,
         last.map(RecordedDecision::startedBy).orElse(null),
         ledger.serverless().getOrDefault(today, ServerlessUsage.NONE),
-        control.started());
+        ledgerStart.apply(control));
   }
 }

@@ -2,11 +2,15 @@ package offhours.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Map;
+import offhours.endpoint.DynamoControlTable;
 import offhours.testing.FakeDynamoDb;
+import offhours.testing.QueueAttributesSqs;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -14,6 +18,49 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 class ApiStatusTest {
+
+  private static final ApiRequest STATUS = new ApiRequest(
+      "GET", "/status", "GET /status", Map.of(), Map.of(), Map.of(), new byte[0], "req-1");
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theLedgersStartIsReadUntilTheControllerRecordedItThenKeptForTheContainersLife()
+      throws Exception {
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    ApiConfig config = ApiFixtures.config();
+    String control = config.controller().controlTableName();
+    Api api = new Api(
+        ApiFixtures.unused(S3Client.class),
+        new QueueAttributesSqs(new ArrayList<>()),
+        dynamo,
+        ApiFixtures.unused(SageMakerRuntimeClient.class),
+        config,
+        Clock.fixed(Instant.parse("2026-11-25T09:40:00Z"), ZoneOffset.UTC));
+
+    assertThat(api.handle(STATUS).status()).isEqualTo(200);
+    assertThat(api.handle(STATUS).status()).isEqualTo(200);
+    assertThat(ledgerStartReads(dynamo))
+        .as("before the controller's first run: asked at each request")
+        .isEqualTo(2);
+
+    Instant first = Instant.parse("2026-11-25T07:40:00Z");
+    new DynamoControlTable(dynamo, control).start(first);
+    for (int i = 0; i < 3; i++) {
+      ApiResponse answer = api.handle(STATUS);
+      Map<String, Object> ledger = (Map<String, Object>)
+          new ObjectMapper().readValue(answer.body(), Map.class).get("ledger");
+      assertThat(ledger).containsEntry("alwaysOnSince", first.toString());
+    }
+    assertThat(ledgerStartReads(dynamo))
+        .as("read once more, then kept: the controller writes it once")
+        .isEqualTo(3);
+  }
+
+  private static long ledgerStartReads(FakeDynamoDb dynamo) {
+    return dynamo.gets.stream()
+        .filter(g -> g.key().get("sk").s().equals("ledgerStart"))
+        .count();
+  }
 
   @Test
   void aControlItemEditedByHandIsAServerErrorThatSaysWhichItemAndWhereToLookNotABadRequest() {

@@ -43,6 +43,9 @@ public final class FakeDynamoDb implements DynamoDbClient {
   /** How many items a Query answers at most before it names a LastEvaluatedKey, as DynamoDB does at 1 MB. */
   public volatile int queryPage = Integer.MAX_VALUE;
 
+  /** Every GetItem request as sent. */
+  public final List<GetItemRequest> gets = new ArrayList<>();
+
   /** Every Query request as sent. */
   public final List<QueryRequest> queries = new ArrayList<>();
 
@@ -113,6 +116,7 @@ public final class FakeDynamoDb implements DynamoDbClient {
 
   @Override
   public synchronized GetItemResponse getItem(GetItemRequest request) {
+    gets.add(request);
     Map<String, AttributeValue> item =
         items.get(request.key().get("pk").s() + "|" + request.key().get("sk").s());
     return GetItemResponse.builder().item(item).build();
