@@ -33,8 +33,9 @@ public final class StackObserver {
    * @param today today's ledger (in {@code zone}), zero when the endpoint has not existed today
    * @param startedBy what started the run that made {@code decision} ({@link RecordedDecision#startedBy}), or null
    * @param serverless today's serverless invocations (offhours.aws.UsageLedger), none for the other hostings
-   * @param ledgerStart when the stack's accounting started ({@link Ledger#started}, recorded by the controller's first
-   *     run); empty for a stack whose controller first ran before it was recorded: today counts from midnight
+   * @param ledgerStart the stack's start: the ledger's ({@link Ledger#started}, recorded by the controller), or where
+   *     that is not recorded, the one a reader knows ({@link #startingAt}); empty when neither: today counts from
+   *     midnight
    */
   public record Observed(
       Instant at,
@@ -52,13 +53,29 @@ public final class StackObserver {
       Objects.requireNonNull(ledgerStart, "ledgerStart");
     }
 
-    /** As observed, with the stack's start known otherwise (the CLI's page: as its ledger counts it). */
-    public Observed startingAt(Instant start) {
+    /**
+     * As observed by a reader that knows the stack's start otherwise ({@code known}: the CLI's page, from CreationTime
+     * or the local stack's state file), which counts where the ledger's start is not recorded ({@link
+     * Ledger#stackStart}).
+     */
+    public Observed startingAt(Instant known) {
       return new Observed(
-          at, decision, control, queue, today, zone, startedBy, serverless, Optional.of(start));
+          at,
+          decision,
+          control,
+          queue,
+          today,
+          zone,
+          startedBy,
+          serverless,
+          Ledger.stackStart(ledgerStart, Optional.of(known)));
     }
 
-    /** Where today's always-on starts: midnight, or the stack's start when that is later. */
+    /**
+     * Where today's always-on starts: the stack's start ({@link Ledger#stackStart}) when that is today, else midnight:
+     * /status knows no start but the ledger's, and midnight of the ledger's first day, the start an older stack
+     * without one is given ({@code RunLedger.startOf}), is never later than today's.
+     */
     public Instant alwaysOnSince() {
       Instant midnight = today.date().atStartOfDay(zone).toInstant();
       return ledgerStart.filter(midnight::isBefore).orElse(midnight);

@@ -70,8 +70,9 @@ final class CostCommand implements Command {
         The controller adds the time the endpoint existed (from CreateEndpoint until it is gone, so never less
         than the bill) to a ledger in the control table, per day of its time zone; images are the CLASSIFIED
         results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price, from the instant the
-        stack was created (or the local stack started) on its first day, and today only until now ("today until
-        HH:MM"; "until" in --json): the ledger has no hours that are yet to come. A deployed
+        ledger started (its controller's first run, which it records in the control table; before that, when the
+        stack was created or the local stack started), as the UI's page and the API's /status count it, and today
+        only until now ("today until HH:MM"; "until" in --json): the ledger has no hours that are yet to come. A deployed
         stack is priced and dated with its own InstanceType, InstanceCount, InstanceHourlyPriceUsd and TimeZone
         (as its controller and its API's /status); the local stack with what its controller runs with, which its
         state file records (the zone is the one 'local start' was given, else ran in); the flags override them. Days before the
@@ -100,24 +101,29 @@ final class CostCommand implements Command {
       Instant now = call.context().clock().instant();
       LocalDate to = LocalDate.ofInstant(now, zone);
       LocalDate from = to.minusDays(days - 1L);
-      Optional<Instant> created = target.created();
-      Optional<LocalDate> createdOn = created.map(i -> LocalDate.ofInstant(i, zone));
-      if (createdOn.isPresent() && createdOn.get().isAfter(from)) {
-        // Days before the stack existed are not days the endpoint was off: they would inflate the
-        // saving.
-        from = createdOn.get().isAfter(to) ? to : createdOn.get();
-        call.err()
-            .println("counting from " + from + " "
-                + HH_MM.format(created.get().atZone(zone)) + ", when " + target.description()
-                + (target.local() ? " started" : " was created"));
-      }
-      // Nor are the hours of its first day before it: always-on starts when the stack did, its
-      // CreationTime
-      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html)
-      // or the local stack's start; one whose start is not known counts from the first midnight.
-      Instant since = created.orElse(from.atStartOfDay(zone).toInstant());
       CostReport report;
       try {
+        // Always-on starts when the stack did, by the rule every reader follows
+        // (Ledger.stackStart):
+        // the ledger's recorded start, else the stack's CreationTime
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html) or the
+        // local stack's start; one whose start is not known counts from the first midnight.
+        CostReport.StackStart start = CostReport.stackStart(
+            dynamoDb, target.name(Target.Name.CONTROL_TABLE), target.created());
+        Optional<Instant> started = start.at();
+        if (started.isPresent() && LocalDate.ofInstant(started.get(), zone).isAfter(from)) {
+          // Days before the stack existed are not days the endpoint was off: they would inflate the
+          // saving.
+          LocalDate day = LocalDate.ofInstant(started.get(), zone);
+          from = day.isAfter(to) ? to : day;
+          call.err()
+              .println(
+                  "counting from " + from + " " + HH_MM.format(started.get().atZone(zone))
+                      + ", when " + target.description()
+                      + (start.recorded()
+                          ? "'s ledger starts"
+                          : target.local() ? " started" : " was created"));
+        }
         report = CostReport.fromAws(
             dynamoDb,
             target.name(Target.Name.CONTROL_TABLE),
@@ -126,7 +132,7 @@ final class CostCommand implements Command {
             from,
             to,
             settings.prices(),
-            since,
+            started.orElse(from.atStartOfDay(zone).toInstant()),
             now);
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(

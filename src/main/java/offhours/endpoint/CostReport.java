@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -234,6 +235,20 @@ public final class CostReport {
   public Row total() {
     return total;
   }
+
+  /**
+   * The stack's start as its report counts always-on from ({@link Ledger#stackStart}): the ledger's start recorded in
+   * {@code controlTable} (one GetItem), else {@code known}, what the caller knows of it (CloudFormation's CreationTime,
+   * the local stack's state file).
+   */
+  public static StackStart stackStart(
+      DynamoDbClient dynamo, String controlTable, Optional<Instant> known) {
+    Optional<Instant> recorded = new DynamoControlTable(dynamo, controlTable).started();
+    return new StackStart(Ledger.stackStart(recorded, known), recorded.isPresent());
+  }
+
+  /** A stack's start ({@link #stackStart}), and whether its ledger recorded it (else the caller's, if any). */
+  public record StackStart(Optional<Instant> at, boolean recorded) {}
 
   /**
    * Where the period starts: midnight of its first day, or the instant the stack's accounting started when that is

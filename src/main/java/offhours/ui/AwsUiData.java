@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +63,9 @@ public final class AwsUiData implements UiData, AutoCloseable {
       String endpoint,
       Optional<Instant> created) {}
 
+  /** The page shows when the period's always-on starts to the minute, in the stack's zone. */
+  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+
   private final StackView target;
   private final S3Client s3;
   private final DynamoDbClient dynamo;
@@ -103,8 +108,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
             clock)
         .observe();
     if (target.created().isPresent()) {
-      // The stack's start as the CLI read it (CreationTime, the local stack's start), as the
-      // ledger's.
+      // The stack's start as the CLI read it (CreationTime, the local stack's start) where the
+      // ledger's is not recorded, as 'offhours cost' counts it.
       seen = seen.startingAt(target.created().get());
     }
     Map<String, Object> status =
@@ -130,30 +135,29 @@ public final class AwsUiData implements UiData, AutoCloseable {
   @Override
   public Map<String, Object> ledger(int days) {
     Instant now = clock.instant();
-    LocalDate to = LocalDate.ofInstant(now, pricing.zone());
+    ZoneId zone = pricing.zone();
+    LocalDate to = LocalDate.ofInstant(now, zone);
+    LocalDate first = to.minusDays(days - 1L);
+    // Always-on starts when the stack did, as 'offhours cost' counts it (Ledger.stackStart).
+    Instant start = CostReport.stackStart(dynamo, target.controlTable(), target.created())
+        .at()
+        .orElse(first.atStartOfDay(zone).toInstant());
     CostReport report = CostReport.fromAws(
         dynamo,
         target.controlTable(),
         target.resultsTable(),
-        pricing.zone(),
-        to.minusDays(days - 1L),
+        zone,
+        first,
         to,
         pricing.prices(),
-        // Always-on starts when the stack did, as 'offhours cost' counts it.
-        target
-            .created()
-            .orElse(to.minusDays(days - 1L).atStartOfDay(pricing.zone()).toInstant()),
+        start,
         now);
     // Days before the stack existed were not days the endpoint was off: the page counts the saving
-    // from 'since'.
-    LocalDate since = target
-        .created()
-        .map(t -> LocalDate.ofInstant(t, pricing.zone()))
-        .filter(d -> d.isAfter(to.minusDays(days - 1L)))
-        .map(d -> d.isAfter(to) ? to : d)
-        .orElse(to.minusDays(days - 1L));
+    // from 'since', the instant the report's period starts, shown in the stack's zone.
+    ZonedDateTime since = report.from();
     Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("since", since);
+    answer.put("since", since.toLocalDate());
+    answer.put("sinceTime", since.toLocalTime().format(HH_MM));
     answer.put("days", report.days().stream().map(AwsUiData::row).toList());
     answer.put("hosting", pricing.prices().hosting().value());
     answer.put("instanceType", pricing.prices().instanceType());

@@ -612,8 +612,11 @@
       chart.append(group);
     });
     const serverless = ledger.hosting === 'serverless';
+    // When always-on starts, to the minute, in the stack's zone (as 'offhours cost' says it).
+    const from = shortDate(since) + (ledger.sinceTime ? ' ' + ledger.sinceTime : '')
+      + (ledger.timeZone ? ' ' + ledger.timeZone : '');
     $('saved').textContent = total.endpointHours > 0 || total.costUsd > 0
-      ? percent(total.savedPercent) + ' saved vs always-on since ' + shortDate(since) + ' · ' + money(total.savedUsd)
+      ? percent(total.savedPercent) + ' saved vs always-on since ' + from + ' · ' + money(total.savedUsd)
       : serverless ? 'no invocation billed yet' : 'the endpoint has been off';
     const hours = total.endpointHours || 0;
     // A serverless endpoint bills GB-seconds of invocation, not endpoint-hours.

@@ -324,6 +324,11 @@ class StatusViewTest {
         .containsEntry("alwaysOnHours", 10.667);
     Instant yesterday = NOW.minusSeconds(86_400);
     assertThat((Map<String, Object>) status(seen.startingAt(yesterday)).get("ledger"))
+        .as(
+            "the ledger's recorded start wins over a start the reader knows otherwise (Ledger.stackStart)")
+        .containsEntry("alwaysOnHours", 2.0)
+        .containsEntry("alwaysOnSince", started);
+    assertThat((Map<String, Object>) status(unrecorded.startingAt(yesterday)).get("ledger"))
         .as("a stack started before today: from midnight")
         .containsEntry("alwaysOnHours", 10.667)
         .containsEntry(

@@ -403,6 +403,46 @@ class CliIT {
   }
 
   @Test
+  void costCountsFromTheLedgersRecordedStartWhenThereIsOneAsStatusAndThePageDo() {
+    // The local stack started when this JVM did; its controller first ran some time later.
+    Instant startedAt = ProcessHandle.current().info().startInstant().orElseThrow();
+    Instant now = Instant.now();
+    Instant firstRun = startedAt.plus(java.time.Duration.between(startedAt, now).dividedBy(2));
+    new DynamoControlTable(moto.dynamoDb, moto.controlTable).start(firstRun);
+    java.time.LocalDate today = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+    java.time.LocalDate firstDay =
+        java.time.LocalDate.ofInstant(firstRun, java.time.ZoneOffset.UTC);
+
+    CliRun run = moto.run(
+        Clock.fixed(now, java.time.ZoneOffset.UTC),
+        "cost",
+        "--days",
+        "7",
+        "--time-zone",
+        "UTC",
+        "--json");
+
+    assertThat(run.err())
+        .isEqualTo("counting from " + firstDay + " "
+            + HH_MM.format(firstRun.atZone(java.time.ZoneOffset.UTC))
+            + ", when the local stack's ledger starts\n");
+    assertThat(jsonLines(run).getFirst().get("alwaysOnHours").asDouble())
+        .as("from the controller's first run, not the stack's start")
+        .isEqualTo(Math.round(java.time.Duration.between(
+                        firstRun,
+                        firstDay.equals(today)
+                            ? now
+                            : firstDay
+                                .plusDays(1)
+                                .atStartOfDay(java.time.ZoneOffset.UTC)
+                                .toInstant())
+                    .toSeconds()
+                / 3600.0
+                * 10_000)
+            / 10_000.0);
+  }
+
+  @Test
   void aMissingTableOrBucketIsNamed() throws IOException {
     StateFile state = StateFile.read(StateFile.path(cache));
     Map<String, String> names = new java.util.HashMap<>(state.names());

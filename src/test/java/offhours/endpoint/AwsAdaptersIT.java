@@ -215,6 +215,17 @@ class AwsAdaptersIT {
   }
 
   @Test
+  void theLedgersFirstDayIsItsOldestDayFromOneQueryOfOneItem() {
+    DynamoControlTable ledger = new DynamoControlTable(dynamo, table());
+    assertThat(ledger.firstDay()).isEmpty();
+    ledger.start(java.time.Instant.parse("2026-01-20T14:00:00Z")); // pk controller: not a day
+    ledger.add(new Ledger.Day(LocalDate.parse("2026-01-14"), 60, 0, 1, 0));
+    ledger.add(new Ledger.Day(LocalDate.parse("2026-01-05"), 60, 0, 1, 0));
+    ledger.add(new Ledger.Day(LocalDate.parse("2026-02-01"), 60, 0, 1, 0));
+    assertThat(ledger.firstDay()).contains(LocalDate.parse("2026-01-05"));
+  }
+
+  @Test
   void classifiedResultsAreCountedByTheirLocalDay() {
     String results = resultsTable();
     put(results, "s3://b/a.png", "CLASSIFIED", "2026-01-14T22:59:59Z"); // 23:59:59 in Berlin

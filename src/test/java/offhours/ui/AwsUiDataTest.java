@@ -3,12 +3,18 @@ package offhours.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.api.ResultsQuery;
+import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.LedgerPrices;
 import offhours.results.FakeResultIndexes;
 import offhours.results.LiveSettings;
+import offhours.stack.Hosting;
+import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
 
 /** The page's results say of each classification whether it was made under the settings the stack runs with now. */
@@ -49,6 +55,44 @@ class AwsUiDataTest {
 
     assertThat(page.get("settings"))
         .isEqualTo(Map.of("known", false, "exact", false, "basis", "no classification yet"));
+  }
+
+  @Test
+  void theLedgersSinceIsTheRecordedStartToTheMinuteInTheStacksZoneElseTheStacksCreation() {
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    java.time.ZoneId paris = java.time.ZoneId.of("Europe/Paris");
+    Instant created = Instant.parse("2026-11-24T13:50:00Z"); // 14:50 in Paris
+    Clock now = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), java.time.ZoneOffset.UTC);
+    AwsUiData page = new AwsUiData(
+        new AwsUiData.StackView(
+            "stack prod",
+            null,
+            dynamo,
+            null,
+            "b",
+            "q",
+            "dlq",
+            "",
+            "control",
+            "e",
+            Optional.of(created)),
+        new AwsUiData.Pricing(
+            paris, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+        now,
+        action -> Map.of(),
+        () -> null);
+
+    assertThat(page.ledger(7))
+        .as("before the controller's first run: the stack's CreationTime")
+        .containsEntry("since", LocalDate.parse("2026-11-24"))
+        .containsEntry("sinceTime", "14:50")
+        .containsEntry("timeZone", "Europe/Paris");
+
+    // The controller's first run, 7 minutes later: what cost and /status count from too.
+    new DynamoControlTable(dynamo, "control").start(created.plusSeconds(7 * 60));
+    assertThat(page.ledger(7))
+        .containsEntry("since", LocalDate.parse("2026-11-24"))
+        .containsEntry("sinceTime", "14:57");
   }
 
   private AwsUiData data(LiveSettings live) {

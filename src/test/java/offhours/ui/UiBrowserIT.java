@@ -279,6 +279,9 @@ class UiBrowserIT {
       assertThat(Double.parseDouble(today.replaceFirst("^.* h of ([0-9.]+) h,.*$", "$1")))
           .as(today)
           .isLessThan(1.0);
+      // And the saving says from when, to the minute, in the stack's zone.
+      assertThat(page.findElement(By.id("saved")).getText())
+          .matches(".* saved vs always-on since .+ [0-2][0-9]:[0-5][0-9] [A-Za-z_/+-]+ · .*");
 
       // An upload the filter leaves out still stops waiting once its result is written.
       new Select(page.findElement(By.id("status"))).selectByValue("REJECTED");
