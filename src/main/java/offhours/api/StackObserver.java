@@ -88,21 +88,9 @@ public final class StackObserver {
   private final Clock clock;
   private final Function<Ledger, Optional<Instant>> ledgerStart;
 
-  /** An observer that reads the ledger's start at each {@link #observe}. */
-  public StackObserver(
-      DynamoDbClient dynamo,
-      SqsClient sqs,
-      String controlTable,
-      String queueUrl,
-      String dlqUrl,
-      ZoneId zone,
-      Clock clock) {
-    this(dynamo, sqs, controlTable, queueUrl, dlqUrl, zone, clock, Ledger::started);
-  }
-
   /**
-   * As above; {@code ledgerStart} reads the ledger's start from the control table it is given, or answers what its
-   * caller kept of it (the API keeps it once read: it is written once, {@link Ledger#started}).
+   * {@code ledgerStart} reads the ledger's start from the control table it is given ({@code Ledger::started}), or
+   * answers what its caller kept of it (the API keeps it once read: it is written once, {@link Ledger#started}).
    */
   public StackObserver(
       DynamoDbClient dynamo,

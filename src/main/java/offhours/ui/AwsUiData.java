@@ -19,6 +19,7 @@ import offhours.api.ResultsQuery;
 import offhours.api.StackObserver;
 import offhours.api.StatusView;
 import offhours.endpoint.CostReport;
+import offhours.endpoint.Ledger;
 import offhours.endpoint.LedgerPrices;
 import offhours.results.LiveSettings;
 import offhours.stack.StackSpec;
@@ -105,7 +106,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
             target.queueUrl(),
             target.dlqUrl(),
             pricing.zone(),
-            clock)
+            clock,
+            Ledger::started)
         .observe();
     if (target.created().isPresent()) {
       // The stack's start as the CLI read it (CreationTime, the local stack's start) where the

@@ -368,14 +368,7 @@ class CliIT {
     Instant now = Instant.now();
     java.time.LocalDate today = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
 
-    CliRun run = moto.run(
-        Clock.fixed(now, java.time.ZoneOffset.UTC),
-        "cost",
-        "--days",
-        "7",
-        "--time-zone",
-        "UTC",
-        "--json");
+    CliRun run = weekOfCostInUtc(now);
 
     List<JsonNode> lines = jsonLines(run);
     assertThat(lines.getFirst().get("date").asText()).isEqualTo(started.toString());
@@ -388,18 +381,28 @@ class CliIT {
             + ", when the local stack started\n");
     // Always-on from that instant, not from midnight of its day.
     assertThat(lines.getFirst().get("alwaysOnHours").asDouble())
-        .isEqualTo(Math.round(java.time.Duration.between(
-                        startedAt,
-                        started.equals(today)
-                            ? now
-                            : started
-                                .plusDays(1)
-                                .atStartOfDay(java.time.ZoneOffset.UTC)
-                                .toInstant())
-                    .toSeconds()
-                / 3600.0
-                * 10_000)
-            / 10_000.0);
+        .isEqualTo(alwaysOnHoursOfTheFirstDay(startedAt, now));
+  }
+
+  /** {@code cost} of the last 7 days in UTC, as JSON, run at {@code now}. */
+  private CliRun weekOfCostInUtc(Instant now) {
+    return moto.run(
+        Clock.fixed(now, java.time.ZoneOffset.UTC),
+        "cost",
+        "--days",
+        "7",
+        "--time-zone",
+        "UTC",
+        "--json");
+  }
+
+  /** The hours of its first UTC day an always-on endpoint started at {@code start} had by {@code now}, as cost rounds. */
+  private static double alwaysOnHoursOfTheFirstDay(Instant start, Instant now) {
+    java.time.LocalDate day = java.time.LocalDate.ofInstant(start, java.time.ZoneOffset.UTC);
+    Instant end = day.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    long seconds =
+        java.time.Duration.between(start, now.isBefore(end) ? now : end).toSeconds();
+    return Math.round(seconds / 3600.0 * 10_000) / 10_000.0;
   }
 
   @Test
@@ -409,18 +412,10 @@ class CliIT {
     Instant now = Instant.now();
     Instant firstRun = startedAt.plus(java.time.Duration.between(startedAt, now).dividedBy(2));
     new DynamoControlTable(moto.dynamoDb, moto.controlTable).start(firstRun);
-    java.time.LocalDate today = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
     java.time.LocalDate firstDay =
         java.time.LocalDate.ofInstant(firstRun, java.time.ZoneOffset.UTC);
 
-    CliRun run = moto.run(
-        Clock.fixed(now, java.time.ZoneOffset.UTC),
-        "cost",
-        "--days",
-        "7",
-        "--time-zone",
-        "UTC",
-        "--json");
+    CliRun run = weekOfCostInUtc(now);
 
     assertThat(run.err())
         .isEqualTo("counting from " + firstDay + " "
@@ -428,18 +423,7 @@ class CliIT {
             + ", when the local stack's ledger starts\n");
     assertThat(jsonLines(run).getFirst().get("alwaysOnHours").asDouble())
         .as("from the controller's first run, not the stack's start")
-        .isEqualTo(Math.round(java.time.Duration.between(
-                        firstRun,
-                        firstDay.equals(today)
-                            ? now
-                            : firstDay
-                                .plusDays(1)
-                                .atStartOfDay(java.time.ZoneOffset.UTC)
-                                .toInstant())
-                    .toSeconds()
-                / 3600.0
-                * 10_000)
-            / 10_000.0);
+        .isEqualTo(alwaysOnHoursOfTheFirstDay(firstRun, now));
   }
 
   @Test

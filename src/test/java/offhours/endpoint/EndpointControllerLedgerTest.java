@@ -66,26 +66,22 @@ class EndpointControllerLedgerTest {
   }
 
   @Test
-  void anOldStacksFirstRunOfThisVersionRecordsMidnightOfItsFirstLedgerDayNotTheUpgrade() {
-    // A controller of an older version ran this stack since January 5th and never recorded it.
-    rig.table.add(new Ledger.Day(LocalDate.parse("2026-01-05"), 3600, 0, 1, 1));
-    rig.table.add(new Ledger.Day(LocalDate.parse("2026-01-12"), 7200, 0, 1, 1));
-    rig.table.save(olderVersionsState("2026-01-14T08:55:00Z"), 0);
+  void anOldStacksFirstRunOfThisVersionRecordsTheEarliestInstantItsLedgerCoversNotTheUpgrade() {
+    // Controllers of an older version ran these stacks, the last time at 09:55 Berlin, and never
+    // recorded a start; one's endpoint billed since January 5th, the other's never did.
+    Rig billed = new Rig();
+    billed.table.add(new Ledger.Day(LocalDate.parse("2026-01-05"), 3600, 0, 1, 1));
+    billed.table.add(new Ledger.Day(LocalDate.parse("2026-01-12"), 7200, 0, 1, 1));
+    Rig neverBilled = new Rig();
+    for (Rig old : List.of(billed, neverBilled)) {
+      old.table.save(olderVersionsState("2026-01-14T08:55:00Z"), 0);
+      old.runAt("2026-01-14T09:00:00Z");
+    }
 
-    rig.runAt("2026-01-14T09:00:00Z");
-
-    assertThat(rig.table.started())
-        .as("midnight of January 5th in Berlin, not the upgrade's run at 09:00")
+    assertThat(billed.table.started())
+        .as("midnight of January 5th in Berlin, not the upgrade's run at 10:00")
         .contains(Instant.parse("2026-01-04T23:00:00Z"));
-  }
-
-  @Test
-  void anOldStackWhoseEndpointNeverBilledRecordsTheLastRunBeforeTheUpgrade() {
-    rig.table.save(olderVersionsState("2026-01-14T08:55:00Z"), 0);
-
-    rig.runAt("2026-01-14T09:00:00Z");
-
-    assertThat(rig.table.started())
+    assertThat(neverBilled.table.started())
         .as("its ledger has no day; it has counted at least since the run before this one")
         .contains(Instant.parse("2026-01-14T08:55:00Z"));
   }
