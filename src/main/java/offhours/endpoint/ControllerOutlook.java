@@ -60,7 +60,7 @@ public record ControllerOutlook(
 
   /**
    * Why the run after {@code d} comes when it does: "asked by the last run: " and the reason of the want that changes
-   * then (a wake due, the end of a stay after a drain) or the stop in progress ({@link WakePolicy#stopping}); without
+   * then (a wake due, the end of a stay after a drain) or the stop in progress ({@link NextRun#stopping}); without
    * such a wish the schedule tick or an endpoint state change. {@code d} null: the controller has not run yet.
    */
   static String nextRunWhy(Decision d) {
@@ -70,10 +70,10 @@ public record ControllerOutlook(
     if (d.nextRunAt() == null) {
       return "the next schedule tick or endpoint state change (the last run asked for no earlier run)";
     }
-    if (WakePolicy.stopping(d.wantOn(), d.action(), d.why())) {
+    if (NextRun.stopping(d.wantOn(), d.action(), d.why())) {
       return "asked by the last run: a stop in progress (" + d.why() + ")";
     }
-    if (WakePolicy.deleting(d.action(), d.endpoint().state())) {
+    if (NextRun.deleting(d.action(), d.endpoint().state())) {
       return "asked by the last run: the endpoint is being deleted; it is looked at until it is gone, to"
           + " measure the stop";
     }

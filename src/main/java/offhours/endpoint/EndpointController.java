@@ -160,7 +160,7 @@ public final class EndpointController {
         outcome,
         done.action() == Action.LOST_RACE
             ? null
-            : policy.nextRun(
+            : NextRun.after(
                 plan.want(),
                 done.action(),
                 done.why(),

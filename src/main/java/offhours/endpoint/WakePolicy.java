@@ -36,11 +36,9 @@ import offhours.stack.Hosting;
  * and a stop. The stop is learned as the wake is: each one from the run that issued it (DeleteEndpoint; with
  * scale-to-zero the component's copies set to 0) to the first run that saw the endpoint gone (deleted, or 0 copies on 0
  * instances), all of it billed; the expected stop is the mean of the last {@link #HISTORY} ({@link #expectedStop}),
- * {@link #STOP} until there is one. While a stop is in progress the controller looks again after a tenth of the
- * expected stop, at least {@link #STOP_RECHECK} ({@link #nextRun}), so a stop is measured to within about a tenth of
- * its length (the minute tick alone could make a two-minute stop a minute longer), and a start waiting for the
- * endpoint to be gone follows as soon. With scale-to-zero, staying weighs only the copies' part of the stop
- * ({@link #COPIES_STOP}): the instances stay minutes longer, billed either way, and a wake then resumes on them.
+ * {@link #STOP} until there is one ({@link NextRun} looks at a stop in progress often enough to measure it). With
+ * scale-to-zero, staying weighs only the copies' part of the stop ({@link #COPIES_STOP}): the instances stay minutes
+ * longer, billed either way, and a wake then resumes on them.
  *
  * <p>A budget no longer than the expected wake cannot be met by an endpoint that is off when the upload comes: then
  * the endpoint is on through working hours, from an expected wake before they open ({@link #throughWorkingHours}),
@@ -268,7 +266,7 @@ public final class WakePolicy {
     boolean pending = q.visible() + q.delayed() > 0 || q.inFlight() > 0 && mp.polling();
     if (up && pending) {
       // Looked at again soon: the drain's end is when it stops.
-      return new Want(true, "serving what waits (" + work + ")", now.plus(STOP_RECHECK));
+      return new Want(true, "serving what waits (" + work + ")", now.plus(NextRun.STOP_RECHECK));
     }
     if (up && q.inFlight() == 0) {
       Instant until = stayUntil(
@@ -328,55 +326,6 @@ public final class WakePolicy {
             + "): an upload that found the endpoint off would miss it, so it is on through"
             + " working hours" + close.map(c -> ", until " + local(c)).orElse(""),
         close.orElse(null)));
-  }
-
-  /**
-   * How soon a stop in progress is looked at again: the mapping's transition and the last batches take seconds; while
-   * the endpoint is Deleting, at least this ({@link #deleteRecheck}).
-   */
-  static final Duration STOP_RECHECK = Duration.ofSeconds(10);
-
-  /**
-   * When a run wants the next one: its want's own change, or soon while a stop is in progress: the trigger pausing or
-   * the last batches draining, or the endpoint deleted by this run or still Deleting ({@code endpoint}, what this run
-   * saw), so that its end is seen and measured.
-   */
-  Instant nextRun(
-      Want want,
-      Decision.Action action,
-      String why,
-      Endpoint.State endpoint,
-      List<Long> stopSeconds,
-      Instant now) {
-    if (stopping(want.on(), action, why)) {
-      return now.plus(STOP_RECHECK);
-    }
-    Instant until = want.until() != null && want.until().isAfter(now) ? want.until() : null;
-    if (deleting(action, endpoint)) {
-      Instant recheck = now.plus(deleteRecheck(stopSeconds));
-      return until == null || recheck.isBefore(until) ? recheck : until;
-    }
-    return until;
-  }
-
-  /** How soon a Deleting endpoint is looked at again: a tenth of the expected stop, at least {@link #STOP_RECHECK}. */
-  static Duration deleteRecheck(List<Long> stopSeconds) {
-    Duration tenth = expectedStop(stopSeconds).dividedBy(10);
-    return tenth.compareTo(STOP_RECHECK) > 0 ? tenth : STOP_RECHECK;
-  }
-
-  /** Whether a run that took {@code action} and saw {@code endpoint} leaves a deletion to be seen to its end. */
-  static boolean deleting(Decision.Action action, Endpoint.State endpoint) {
-    return action == Decision.Action.DELETE_ENDPOINT || endpoint == State.DELETING;
-  }
-
-  /** Whether a run that wants the endpoint {@code on} and took {@code action} for {@code why} leaves a stop in progress. */
-  static boolean stopping(boolean on, Decision.Action action, String why) {
-    return !on
-        && (action == Decision.Action.DISABLE_MAPPING
-            || action == Decision.Action.WAIT
-                && why != null
-                && (why.startsWith("mapping") || why.contains("draining")));
   }
 
   /** "2026-11-26 08:00 Europe/Berlin". */

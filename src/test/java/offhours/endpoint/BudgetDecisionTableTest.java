@@ -702,8 +702,8 @@ class BudgetDecisionTableTest {
     assertThat(WakePolicy.expectedStop(List.of(100L, 101L))).isEqualTo(Duration.ofSeconds(101));
     assertThat(WakePolicy.expectedStop(List.of())).isEqualTo(WakePolicy.STOP);
 
-    assertThat(WakePolicy.deleteRecheck(s.stopSeconds())).isEqualTo(Duration.ofSeconds(105));
-    assertThat(WakePolicy.deleteRecheck(List.of(60L))).isEqualTo(WakePolicy.STOP_RECHECK);
+    assertThat(NextRun.deleteRecheck(s.stopSeconds())).isEqualTo(Duration.ofSeconds(105));
+    assertThat(NextRun.deleteRecheck(List.of(60L))).isEqualTo(NextRun.STOP_RECHECK);
   }
 
   @Test
