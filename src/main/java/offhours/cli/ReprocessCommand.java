@@ -8,7 +8,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -123,55 +122,10 @@ final class ReprocessCommand implements Command {
         """;
   }
 
-  /**
-   * What to select; empty fields do not filter.
-   *
-   * @param settings how a result's settings compare with the live ones ({@link ResultItem#settingsAgainst}) for it to
-   *     be selected; given, {@code status} is CLASSIFIED (a verdict has no settings)
-   */
-  record Selection(
-      Optional<String> key,
-      Optional<String> prefix,
-      Optional<String> status,
-      Set<SettingsState> settings,
-      Optional<String> label,
-      Optional<String> model,
-      Optional<Instant> since,
-      Optional<Instant> before) {
-
-    Selection {
-      settings = Set.copyOf(settings);
-    }
-
-    /** Whether {@code r} is selected, its settings compared with {@code live} (the live fingerprint, null unknown). */
-    boolean test(ResultItem r, String live) {
-      return r.bucket() != null
-          && r.key() != null
-          && key.map(k -> k.equals(r.key())).orElse(true)
-          && prefix.map(p -> r.key().startsWith(p)).orElse(true)
-          && status.map(s -> s.equals(r.status().name())).orElse(true)
-          && (settings.isEmpty() || settings.contains(r.settingsAgainst(live)))
-          && label.map(l -> l.equals(r.topLabel())).orElse(true)
-          && model.map(m -> m.equals(r.model())).orElse(true)
-          && since.map(t -> !r.classifiedAt().isBefore(t)).orElse(true)
-          && before.map(t -> r.classifiedAt().isBefore(t)).orElse(true);
-    }
-
-    boolean any() {
-      return key.isPresent()
-          || prefix.isPresent()
-          || status.isPresent()
-          || label.isPresent()
-          || model.isPresent()
-          || since.isPresent()
-          || before.isPresent();
-    }
-  }
-
   @Override
   public int run(Invocation call) {
     Arguments args = call.args();
-    Selection selection = selection(args, call.context().clock());
+    ReprocessSelection selection = selection(args, call.context().clock());
     if (!selection.any() && !args.has(ALL.name())) {
       throw CliException.usage(
           "say what to reprocess: --key, --prefix, --status, --settings, --label, --model, --since, --before,"
@@ -188,7 +142,7 @@ final class ReprocessCommand implements Command {
       try {
         settings = LiveSettingsLookup.of(target).now(dynamoDb, table);
         selected =
-            read(new ResultsTable(dynamoDb, table), bucket, selection, settings.fingerprint());
+            selection.read(new ResultsTable(dynamoDb, table), bucket, settings.fingerprint());
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "results table " + table + " of " + target.description() + " does not exist");
@@ -247,34 +201,6 @@ final class ReprocessCommand implements Command {
         : "";
   }
 
-  /**
-   * The results {@code selection} names, by key then version, read through the narrowest Query its filters allow: the
-   * object's versions (--key), a label's results (the label index), a status's (the status index), else both
-   * statuses' (the status index holds every result), each within --since and --before; the other filters apply to
-   * what was read, --settings comparing with {@code live} (the live settings' fingerprint, null when none is known).
-   */
-  static List<ResultItem> read(
-      ResultsTable results, String bucket, Selection selection, String live) {
-    List<ResultItem> read = new ArrayList<>();
-    if (selection.key().isPresent()) {
-      read.addAll(results.byKey(bucket, selection.key().get()));
-    } else if (selection.label().isPresent()) {
-      read.addAll(
-          results.withLabel(selection.label().get(), selection.since(), selection.before()));
-    } else {
-      List<Verdict> statuses = selection.status().isPresent()
-          ? List.of(Verdict.valueOf(selection.status().get()))
-          : List.of(Verdict.CLASSIFIED, Verdict.REJECTED);
-      for (Verdict status : statuses) {
-        read.addAll(results.withStatus(status, selection.since(), selection.before()));
-      }
-    }
-    return read.stream()
-        .filter(r -> selection.test(r, live))
-        .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
-        .toList();
-  }
-
   /** Sends one notification per result, 10 per SendMessageBatch; returns "pk sk" of those SQS did not take. */
   static List<String> send(SqsClient sqs, String queueUrl, List<ResultItem> results, Instant now) {
     List<String> failed = new ArrayList<>();
@@ -307,7 +233,8 @@ final class ReprocessCommand implements Command {
     return failed;
   }
 
-  static Selection selection(Arguments args, Clock clock) {
+  /** What the options select; a bad or contradictory value is a usage error that says which. */
+  static ReprocessSelection selection(Arguments args, Clock clock) {
     Optional<String> status = args.value(STATUS.name()).map(s -> s.toUpperCase(Locale.ROOT));
     if (status.isPresent() && !ResultsCommand.STATUSES.contains(status.get())) {
       throw CliException.usage(
@@ -330,7 +257,7 @@ final class ReprocessCommand implements Command {
       throw CliException.usage("--since " + since.get() + " is not before --before " + before.get()
           + ": no result can be in between");
     }
-    return new Selection(
+    return new ReprocessSelection(
         args.value(KEY.name()),
         args.value(PREFIX.name()),
         status,

@@ -46,7 +46,7 @@ class PageCommandsTest {
     for (String options : suggested) {
       Arguments args = ArgumentParser.parse(
           "reprocess", new ReprocessCommand().options(), Arrays.asList(options.split(" ")));
-      ReprocessCommand.Selection selection = ReprocessCommand.selection(args, Clock.systemUTC());
+      ReprocessSelection selection = ReprocessCommand.selection(args, Clock.systemUTC());
       assertThat(selection.status()).contains("CLASSIFIED");
       assertThat(selection.settings())
           .containsExactlyInAnyOrder(SettingsState.CHANGED, SettingsState.UNKNOWN);

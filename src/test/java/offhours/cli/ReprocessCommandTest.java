@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import offhours.cli.ReprocessCommand.Selection;
 import offhours.results.FakeResultIndexes;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Label;
@@ -55,7 +54,7 @@ class ReprocessCommandTest {
         null);
   }
 
-  private static Selection select(Map<String, String> options) {
+  private static ReprocessSelection select(Map<String, String> options) {
     return ReprocessCommand.selection(new Arguments(List.of(), options), CLOCK);
   }
 
@@ -154,7 +153,7 @@ class ReprocessCommandTest {
 
     Map<String, List<ResultItem>> chosen = new HashMap<>();
     for (String value : List.of("changed", "unknown", "stale", "STALE")) {
-      Selection selection = select(Map.of("settings", value));
+      ReprocessSelection selection = select(Map.of("settings", value));
       chosen.put(value, all.stream().filter(r -> selection.test(r, LIVE)).toList());
       assertThat(selection.status()).as(value + " implies CLASSIFIED").contains("CLASSIFIED");
     }
@@ -204,10 +203,11 @@ class ReprocessCommandTest {
     stored.addAll(List.of(current, changed));
     Indexes dynamo = new Indexes(stored);
 
-    assertThat(ReprocessCommand.read(
-                new ResultsTable(dynamo, "t"), "b", select(Map.of("settings", "stale")), LIVE)
-            .stream()
-            .map(ResultItem::key))
+    assertThat(
+            select(Map.of("settings", "stale"))
+                .read(new ResultsTable(dynamo, "t"), "b", LIVE)
+                .stream()
+                .map(ResultItem::key))
         .as("the older settings' and the unrecorded ones', not the current nor the verdict")
         .containsExactly("cats/changed.png", "cats/new.png", "cats/old.png");
     assertThat(dynamo.queries).singleElement().satisfies(q -> {
@@ -299,7 +299,7 @@ class ReprocessCommandTest {
       stored("dogs/bad.png", "REJECTED", null, "2026-11-25T11:00:00.000Z"));
 
   private static List<String> read(Indexes dynamo, Map<String, String> options) {
-    return ReprocessCommand.read(new ResultsTable(dynamo, "t"), "b", select(options), null).stream()
+    return select(options).read(new ResultsTable(dynamo, "t"), "b", null).stream()
         .map(ResultItem::key)
         .toList();
   }
