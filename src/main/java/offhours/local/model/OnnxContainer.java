@@ -1,12 +1,6 @@
 package offhours.local.model;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -14,15 +8,10 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +26,9 @@ import offhours.local.model.ImagePreprocessor.UndecodableImageException;
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html) on 127.0.0.1.
  * {@code GET /ping} answers 200 once the model is loaded (it is loaded before the port opens);
  * {@code POST /invocations} takes JPEG/PNG bytes and answers the built-in image-classification response,
- * a JSON array of class probabilities in the model's output order.
+ * a JSON array of class probabilities in the model's output order. The model, its checks and its inference are
+ * {@link OnnxClassifier}'s; this class owns the HTTP side: the loopback server and its threads, the refusal of other
+ * hosts and of web pages, and the status each request gets.
  */
 public final class OnnxContainer implements AutoCloseable {
   /** Content types the SageMaker built-in image classifier accepts for image bytes. */
@@ -45,40 +36,16 @@ public final class OnnxContainer implements AutoCloseable {
   /** InvokeEndpoint's payload limit: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html */
   static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-  private final OrtEnvironment env;
-  private final OrtSession session;
-  private final String inputName;
-  private final ImagePreprocessor preprocessor;
+  private final OnnxClassifier classifier;
   private final HttpServer server;
   private final ExecutorService executor;
-  private final ThreadLocal<FloatBuffer> buffers;
-  private final long classes; // from the output shape; -1 if symbolic
-  private final DecodeBudget budget;
   private final String host;
 
-  private OnnxContainer(
-      OrtEnvironment env,
-      OrtSession session,
-      String inputName,
-      ImagePreprocessor preprocessor,
-      HttpServer server,
-      ExecutorService executor,
-      long classes,
-      DecodeBudget budget) {
-    this.classes = classes;
-    this.budget = budget;
-    this.host = "127.0.0.1:" + server.getAddress().getPort();
-    this.env = env;
-    this.session = session;
-    this.inputName = inputName;
-    this.preprocessor = preprocessor;
+  private OnnxContainer(OnnxClassifier classifier, HttpServer server, ExecutorService executor) {
+    this.classifier = classifier;
     this.server = server;
     this.executor = executor;
-    // One direct buffer per worker thread: ONNX Runtime reads it in place, no copy per request.
-    this.buffers = ThreadLocal.withInitial(
-        () -> ByteBuffer.allocateDirect(preprocessor.tensorSize() * Float.BYTES)
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer());
+    this.host = "127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Loads the model and starts serving on 127.0.0.1:{@code port} (0 = any free port), pixels scaled to [0, 1]. */
@@ -95,7 +62,7 @@ public final class OnnxContainer implements AutoCloseable {
     List<String> labels = model.readLabels();
     OnnxContainer container = start(model.onnx(), port, normalization);
     try {
-      checkLabels(model, labels, container.classes);
+      container.classifier.checkLabels(model, labels);
     } catch (IOException e) {
       container.close();
       throw e;
@@ -109,17 +76,9 @@ public final class OnnxContainer implements AutoCloseable {
    */
   public static void checkLabels(ModelFiles model) throws IOException {
     List<String> labels = model.readLabels();
-    try (OnnxContainer probe = start(model.onnx(), 0, Normalization.UNIT_SCALE)) {
-      checkLabels(model, labels, probe.classes);
-    }
-  }
-
-  private static void checkLabels(ModelFiles model, List<String> labels, long classes)
-      throws IOException {
-    if (classes > 0 && classes != labels.size()) {
-      throw new IOException("label file " + model.labels() + " lists " + labels.size()
-          + " labels but " + model.onnx() + " outputs " + classes
-          + " classes; give one label per output, in the model's order");
+    try (OnnxClassifier probe = OnnxClassifier.load(
+        model.onnx(), Normalization.UNIT_SCALE, DecodeBudget.ofHeap().bytes())) {
+      probe.checkLabels(model, labels);
     }
   }
 
@@ -133,47 +92,8 @@ public final class OnnxContainer implements AutoCloseable {
   static OnnxContainer start(
       Path onnxModel, int port, Normalization normalization, long decodeBudgetBytes)
       throws IOException {
-    DecodeBudget budget = new DecodeBudget(decodeBudgetBytes);
-    if (!Files.isRegularFile(onnxModel)) {
-      throw new IOException("ONNX model " + onnxModel + " does not exist or is not a file");
-    }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    OrtSession session;
-    try (var options = new OrtSession.SessionOptions()) {
-      // ONNX Runtime's worker threads otherwise spin after each run, taking the CPU that decoding
-      // the next
-      // image needs (and that the rest of local mode needs): measured with ContainerBench.
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      session = env.createSession(onnxModel.toString(), options);
-    } catch (OrtException e) {
-      throw new IOException(
-          "ONNX Runtime could not load " + onnxModel + ": " + e.getMessage()
-              + "; give an ONNX model (a model in another format can be served by a container command"
-              + " of your own, --container-command)",
-          e);
-    }
+    OnnxClassifier classifier = OnnxClassifier.load(onnxModel, normalization, decodeBudgetBytes);
     try {
-      Map.Entry<String, NodeInfo> input =
-          session.getInputInfo().entrySet().iterator().next();
-      if (session.getNumInputs() != 1
-          || !(input.getValue().getInfo() instanceof TensorInfo in)
-          || in.type != OnnxJavaType.FLOAT) {
-        throw new IOException(onnxModel + " has " + session.getNumInputs()
-            + " inputs; an image classifier here has" + " one float32 tensor input");
-      }
-      if (!(session.getOutputInfo().values().iterator().next().getInfo() instanceof TensorInfo out)
-          || out.getShape().length != 2
-          || out.type != OnnxJavaType.FLOAT) {
-        throw new IOException(
-            onnxModel + ": the first output must be a float32 [N, classes] tensor");
-      }
-      ImagePreprocessor preprocessor;
-      try {
-        preprocessor =
-            ImagePreprocessor.forInputShape(input.getKey(), in.getShape(), normalization);
-      } catch (IllegalArgumentException e) {
-        throw new IOException(onnxModel + ": " + e.getMessage(), e);
-      }
       Loopback.limitRequestTime();
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
@@ -183,22 +103,19 @@ public final class OnnxContainer implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      var container = new OnnxContainer(
-          env, session, input.getKey(), preprocessor, server, executor, out.getShape()[1], budget);
+      var container = new OnnxContainer(classifier, server, executor);
       server.createContext("/ping", container::ping);
       server.createContext("/invocations", container::invocations);
       server.setExecutor(executor);
       server.start();
       return container;
-    } catch (IOException | RuntimeException | OrtException e) {
+    } catch (IOException | RuntimeException e) {
       try {
-        session.close();
-      } catch (OrtException closing) {
+        classifier.close();
+      } catch (IllegalStateException closing) {
         e.addSuppressed(closing);
       }
-      throw e instanceof IOException io
-          ? io
-          : new IOException("could not start the model container: " + e.getMessage(), e);
+      throw OnnxClassifier.notStarted(e);
     }
   }
 
@@ -228,11 +145,7 @@ public final class OnnxContainer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     }
-    try {
-      session.close();
-    } catch (OrtException e) {
-      throw new IllegalStateException("could not release the ONNX Runtime session", e);
-    }
+    classifier.close();
   }
 
   /**
@@ -303,7 +216,7 @@ public final class OnnxContainer implements AutoCloseable {
       }
       String response;
       try {
-        response = json(classify(body));
+        response = json(classifier.classify(body));
       } catch (UndecodableImageException e) {
         send(exchange, 400, "text/plain", e.getMessage());
         return;
@@ -326,27 +239,9 @@ public final class OnnxContainer implements AutoCloseable {
     }
   }
 
-  /** Decodes within the memory budget (waiting for room if needed), then infers. */
-  float[] classify(byte[] image)
-      throws UndecodableImageException, ImageTooLargeException, InterruptedException, OrtException {
-    FloatBuffer tensor = buffers.get();
-    try (DecodeBudget.Lease lease = budget.admit(ImageHeader.read(image))) {
-      preprocessor.preprocess(image, tensor);
-    }
-    return infer(tensor);
-  }
-
-  /** Inference alone on an already preprocessed tensor (the benchmark's baseline). */
-  float[] infer(FloatBuffer tensor) throws OrtException {
-    try (OnnxTensor input =
-            OnnxTensor.createTensor(env, tensor.rewind(), preprocessor.tensorShape());
-        OrtSession.Result result = session.run(Map.of(inputName, input))) {
-      return ((float[][]) result.get(0).getValue())[0];
-    }
-  }
-
-  ImagePreprocessor preprocessor() {
-    return preprocessor;
+  /** The model this container serves. */
+  OnnxClassifier classifier() {
+    return classifier;
   }
 
   static String json(float[] values) {

@@ -51,16 +51,16 @@ public final class ContainerMeasurements {
       OnnxContainer container, Path imageDir, int iterations, boolean overHttp) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     Map<String, byte[]> bytes = read(imageDir);
-    Map<String, FloatBuffer> tensors = tensors(container.preprocessor(), bytes);
+    Map<String, FloatBuffer> tensors = tensors(container.classifier().preprocessor(), bytes);
     Map<String, long[][]> samples = new LinkedHashMap<>();
     bytes.keySet().forEach(name -> samples.put(name, new long[3][iterations]));
     int warmup = Math.max(10, iterations / 5);
     for (int i = -warmup; i < iterations; i++) {
       for (String name : bytes.keySet()) {
         long a = System.nanoTime();
-        container.infer(tensors.get(name));
+        container.classifier().infer(tensors.get(name));
         long b = System.nanoTime();
-        container.classify(bytes.get(name));
+        container.classifier().classify(bytes.get(name));
         long c = System.nanoTime();
         if (overHttp) {
           var response = http.send(
@@ -108,9 +108,9 @@ public final class ContainerMeasurements {
       throws Exception {
     Map<String, byte[]> bytes = read(imageDir, images);
     List<FloatBuffer> tensors =
-        new ArrayList<>(tensors(container.preprocessor(), bytes).values());
+        new ArrayList<>(tensors(container.classifier().preprocessor(), bytes).values());
     for (FloatBuffer t : tensors) { // warm-up
-      container.infer(t);
+      container.classifier().infer(t);
     }
     AtomicLong done = new AtomicLong();
     long end = System.nanoTime() + duration.toNanos();
@@ -131,7 +131,7 @@ public final class ContainerMeasurements {
             own.add(copy);
           }
           for (int i = offset; System.nanoTime() < end; i++) {
-            container.infer(own.get(i % own.size()));
+            container.classifier().infer(own.get(i % own.size()));
             done.incrementAndGet();
           }
         } catch (Throwable e) {

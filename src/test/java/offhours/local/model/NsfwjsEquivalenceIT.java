@@ -78,7 +78,7 @@ class NsfwjsEquivalenceIT {
 
     double worst = 0;
     try (OnnxContainer container = OnnxContainer.start(model.onnx(), 0)) {
-      ImagePreprocessor preprocessor = container.preprocessor();
+      ImagePreprocessor preprocessor = container.classifier().preprocessor();
       for (int i = 0; i < inputs.size(); i++) {
         String name = names.get(i);
         FloatBuffer tensor = ByteBuffer.allocateDirect(preprocessor.tensorSize() * 4)
@@ -91,7 +91,7 @@ class NsfwjsEquivalenceIT {
             .as("%s: resized tensor vs TF.js resizeBilinear", name)
             .isLessThan(1e-5);
 
-        float[] ours = container.infer(tensor);
+        float[] ours = container.classifier().infer(tensor);
         double[] theirs =
             JSON.readValue(dir.resolve(name + ".probs.json").toFile(), double[].class);
         assertThat(ours)

@@ -86,7 +86,7 @@ class OnnxContainerIT {
   void theResponseIsWhatInferenceComputes() throws Exception {
     byte[] png = ImagePreprocessorTest.resource("chelsea.png");
     double[] overHttp = JSON.readValue(invoke(png, "image/png").body(), double[].class);
-    float[] direct = container.classify(png);
+    float[] direct = container.classifier().classify(png);
     for (int i = 0; i < direct.length; i++) {
       assertThat((float) overHttp[i])
           .isEqualTo(direct[i]); // Float.toString round-trips to the same float
