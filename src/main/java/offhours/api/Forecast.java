@@ -13,6 +13,7 @@ import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DrainMeter;
 import offhours.endpoint.Endpoint;
+import offhours.endpoint.LearnedTimes;
 import offhours.endpoint.WakePolicy;
 
 /**
@@ -20,8 +21,8 @@ import offhours.endpoint.WakePolicy;
  * override wins; then {@link WakePolicy#wakeFor} (the latency budget, working hours, the wake thresholds), the very
  * method the controller decides with. A start is as late as the controller's next tick (it sees a new upload there
  * and runs at a later planned instant through its timer); from the start, the endpoint takes the controller's expected
- * wake ({@link WakePolicy#expectedWake} of its measured wakes, CreateEndpoint to a polling trigger) and then the drain
- * of what waits at its measured rate ({@link WakePolicy#drain}, the controller's). So with a latency budget the
+ * wake ({@link LearnedTimes#expectedWake} of its measured wakes, CreateEndpoint to a polling trigger) and then the
+ * drain of what waits at its measured rate ({@link WakePolicy#drain}, the controller's). So with a latency budget the
  * forecast is the oldest waiting upload's due time, as the controller plans it. An endpoint being started takes the
  * rest of its expected wake, then that drain; a serving one classifies the upload once the queue ahead has drained and
  * its batch has run, so Retry-After is the floor only when little waits ahead.
@@ -266,12 +267,12 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
   private static Instant stopEnds(ControlState control, Instant now) {
     return control.stopIssuedAt() == null
         ? now
-        : control.stopIssuedAt().plus(WakePolicy.expectedStop(control.stopSeconds()));
+        : control.stopIssuedAt().plus(LearnedTimes.expectedStop(control.stopSeconds()));
   }
 
   /** The wake the controller plans with: the 90th percentile of its measured wakes, or the default before one. */
   private static Duration wake(ControlState control) {
-    return WakePolicy.expectedWake(control.wakeSeconds());
+    return LearnedTimes.expectedWake(control.wakeSeconds());
   }
 
   private static Instant later(Instant a, Instant b) {

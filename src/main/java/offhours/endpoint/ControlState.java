@@ -31,7 +31,7 @@ import offhours.stack.Hosting;
  *     from {@code wakeIssuedAt} to a polling trigger, joins {@code wakeSeconds}); null otherwise
  * @param stopSeconds the last stops' durations, oldest first: the run that issued the stop of a serving endpoint
  *     (DeleteEndpoint; with scale-to-zero the component's copies set to 0) to the first run that saw it gone (ABSENT:
- *     deleted, or 0 copies on 0 instances), all of it billed; {@link WakePolicy#expectedStop} costs the next stop
+ *     deleted, or 0 copies on 0 instances), all of it billed; {@link LearnedTimes#expectedStop} costs the next stop
  *     from them
  * @param stopIssuedAt when the controller issued a stop of a serving endpoint, until a run sees it gone (then the
  *     stop joins {@code stopSeconds}) or sees anything but Deleting (then it ends unmeasured); null otherwise
@@ -185,21 +185,21 @@ public record ControlState(
     return with(c -> c.arrivals = arrivals.observe(mp, q, now));
   }
 
-  /** Remembers one more wake, keeping the last {@link WakePolicy#HISTORY}. */
+  /** Remembers one more wake, keeping the last {@link LearnedTimes#HISTORY}. */
   ControlState withWake(long seconds) {
     return with(c -> c.wakeSeconds = lastOf(wakeSeconds, seconds));
   }
 
-  /** Remembers one more stop, keeping the last {@link WakePolicy#HISTORY}. */
+  /** Remembers one more stop, keeping the last {@link LearnedTimes#HISTORY}. */
   ControlState withStop(long seconds) {
     return with(c -> c.stopSeconds = lastOf(stopSeconds, seconds));
   }
 
-  /** {@code history} and then {@code seconds}, the last {@link WakePolicy#HISTORY} of them. */
+  /** {@code history} and then {@code seconds}, the last {@link LearnedTimes#HISTORY} of them. */
   private static List<Long> lastOf(List<Long> history, long seconds) {
     List<Long> all = new java.util.ArrayList<>(history);
     all.add(seconds);
-    return all.subList(Math.max(0, all.size() - WakePolicy.HISTORY), all.size());
+    return all.subList(Math.max(0, all.size() - LearnedTimes.HISTORY), all.size());
   }
 
   /**
@@ -265,9 +265,10 @@ public record ControlState(
    * (the stack switched its Hosting parameter) without what another hosting's endpoint taught: a scheduled endpoint's
    * CreateEndpoint, a scale-to-zero component's copies and a serverless endpoint's concurrency wake, stop and drain at
    * their own speeds, so their wake and stop times and drain rates are dropped and the budget plans with the defaults
-   * ({@link WakePolicy#DEFAULT_WAKE}, {@link WakePolicy#STOP}, {@link DrainMeter#DEFAULT_PER_SECOND}, all on the slow
-   * side: the first wakes start early, never late) until this hosting has its own. The wake, stop and drain that
-   * hosting had in progress end unmeasured, and its create backoff ends (its failures were another hosting's calls).
+   * ({@link LearnedTimes#DEFAULT_WAKE}, {@link LearnedTimes#DEFAULT_STOP}, {@link DrainMeter#DEFAULT_PER_SECOND}, all
+   * on the slow side: the first wakes start early, never late) until this hosting has its own. The wake, stop and drain
+   * that hosting had in progress end unmeasured, and its create backoff ends (its failures were another hosting's
+   * calls).
    * A state without a hosting (written before it was recorded) is treated as another hosting's: its history may be
    * that of the hosting the upgrade's stack update switched from.
    */

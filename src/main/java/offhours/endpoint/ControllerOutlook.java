@@ -21,10 +21,10 @@ import java.util.Optional;
  * @param nextRun why the next run is when it is, in words ({@link #nextRunWhy})
  * @param timerAt the instant the run timer is armed for ({@link ControlState#timerAt}), null when no timer is ahead of
  *     the moment observed (none armed, or it has fired)
- * @param expectedWake how long a wake is expected to take ({@link WakePolicy#expectedWake} of the kept history)
- * @param wakes how many measured wakes {@code expectedWake} is learned from; 0: it is {@link WakePolicy#DEFAULT_WAKE}
- * @param expectedStop what a stop is expected to cost ({@link WakePolicy#expectedStop} of the kept history)
- * @param stops how many measured stops {@code expectedStop} is learned from; 0: it is {@link WakePolicy#STOP}
+ * @param expectedWake how long a wake is expected to take ({@link LearnedTimes#expectedWake} of the kept history)
+ * @param wakes how many measured wakes {@code expectedWake} is learned from; 0: it is {@link LearnedTimes#DEFAULT_WAKE}
+ * @param expectedStop what a stop is expected to cost ({@link LearnedTimes#expectedStop} of the kept history)
+ * @param stops how many measured stops {@code expectedStop} is learned from; 0: it is {@link LearnedTimes#DEFAULT_STOP}
  */
 public record ControllerOutlook(
     Instant lastRunAt,
@@ -52,9 +52,9 @@ public record ControllerOutlook(
         d == null ? null : d.nextRunAt(),
         nextRunWhy(d),
         timer,
-        WakePolicy.expectedWake(state.wakeSeconds()),
+        LearnedTimes.expectedWake(state.wakeSeconds()),
         state.wakeSeconds().size(),
-        WakePolicy.expectedStop(state.stopSeconds()),
+        LearnedTimes.expectedStop(state.stopSeconds()),
         state.stopSeconds().size());
   }
 

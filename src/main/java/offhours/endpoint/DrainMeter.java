@@ -17,7 +17,7 @@ import offhours.endpoint.Endpoint.State;
  *
  * @param since the run that started the drain being measured, or null
  * @param images the messages waiting at that run
- * @param rates the last {@link WakePolicy#HISTORY} measured rates, oldest first
+ * @param rates the last {@link LearnedTimes#HISTORY} measured rates, oldest first
  */
 public record DrainMeter(Instant since, long images, List<Rate> rates) {
 
@@ -101,7 +101,7 @@ public record DrainMeter(Instant since, long images, List<Rate> rates) {
     List<Rate> all = new ArrayList<>(counted);
     all.add(new Rate(images / seconds, instances));
     return new DrainMeter(
-        null, 0, all.subList(Math.max(0, all.size() - WakePolicy.HISTORY), all.size()));
+        null, 0, all.subList(Math.max(0, all.size() - LearnedTimes.HISTORY), all.size()));
   }
 
   /**

@@ -12,7 +12,8 @@ import offhours.endpoint.Endpoint.State;
  * when it does.
  *
  * <p>A stop is measured from the run that issued it to the first run that sees the endpoint gone, and learned as the
- * expected stop ({@link WakePolicy#expectedStop}); the minute tick alone could make a two-minute stop a minute longer.
+ * expected stop ({@link LearnedTimes#expectedStop}); the minute tick alone could make a two-minute stop a minute
+ * longer.
  * So while the trigger pauses or the last batches drain the controller looks again after {@link #STOP_RECHECK}, and
  * while the endpoint is Deleting after a tenth of the expected stop, at least that ({@link #deleteRecheck}): a stop is
  * measured to within about a tenth of its length, and a start waiting for the endpoint to be gone follows as soon.
@@ -52,7 +53,7 @@ final class NextRun {
 
   /** How soon a Deleting endpoint is looked at again: a tenth of the expected stop, at least {@link #STOP_RECHECK}. */
   static Duration deleteRecheck(List<Long> stopSeconds) {
-    Duration tenth = WakePolicy.expectedStop(stopSeconds).dividedBy(10);
+    Duration tenth = LearnedTimes.expectedStop(stopSeconds).dividedBy(10);
     return tenth.compareTo(STOP_RECHECK) > 0 ? tenth : STOP_RECHECK;
   }
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -18,11 +17,9 @@ import offhours.stack.Hosting;
  *
  * <p>With a budget (MAX_WAIT_MINUTES, {@link WaitBudget}) the endpoint starts at the last moment that still classifies
  * the oldest waiting upload by its due time: due - expected wake - drain, where the drain begins with the first
- * batch's own time ({@link #firstBatch}). The expected wake is the 90th percentile of
- * the last {@link #HISTORY} wakes, each from the run that issued it (CreateEndpoint; with scale-to-zero the component
- * created or its copies set back on no instance) to the first run that saw the trigger polling after the test
- * invocation answered (the endpoint's start, the probe and the event source mapping's own start, all measured; kept
- * in the control state), {@link #DEFAULT_WAKE} until there is one. A resume on instances still up is not a wake: it
+ * batch's own time ({@link #firstBatch}). The expected wake is the 90th percentile of the measured wakes
+ * ({@link LearnedTimes#expectedWake}: the endpoint's start, the probe and the event source mapping's own start, all
+ * measured), {@link LearnedTimes#DEFAULT_WAKE} until there is one. A resume on instances still up is not a wake: it
  * is not measured, so the budget plans every start as a wake from nothing. The drain is the waiting messages at the
  * rate the controller measured on earlier drains ({@link DrainMeter}), {@link DrainMeter#DEFAULT_PER_SECOND} per
  * instance until it has ({@link #drain}), and with them the uploads still arriving, at the rate the paused queue grew
@@ -33,10 +30,8 @@ import offhours.stack.Hosting;
  * t + budget. Stopped, it pays the stop and, for that upload, a wake (up to a polling trigger) before the due time:
  * stop + wake; from the due time on both are on alike. So staying pays only for uploads within
  * {@code wake + stop - budget} of the drain ({@link #stayUntil}): a positive time only for budgets shorter than a wake
- * and a stop. The stop is learned as the wake is: each one from the run that issued it (DeleteEndpoint; with
- * scale-to-zero the component's copies set to 0) to the first run that saw the endpoint gone (deleted, or 0 copies on 0
- * instances), all of it billed; the expected stop is the mean of the last {@link #HISTORY} ({@link #expectedStop}),
- * {@link #STOP} until there is one ({@link NextRun} looks at a stop in progress often enough to measure it). With
+ * and a stop. The stop is learned as the wake is, all of it billed: the mean of the measured stops
+ * ({@link LearnedTimes#expectedStop}; {@link NextRun} looks at a stop in progress often enough to measure it). With
  * scale-to-zero, staying weighs only the copies' part of the stop ({@link #COPIES_STOP}): the instances stay minutes
  * longer, billed either way, and a wake then resumes on them.
  *
@@ -46,20 +41,6 @@ import offhours.stack.Hosting;
  */
 public final class WakePolicy {
 
-  /** How many wakes (and stops) the expectations look back on. */
-  public static final int HISTORY = 10;
-  /**
-   * The expected wake before any history: the slow end of what CreateEndpoint takes on AWS (8-30 min), so that the
-   * first wakes are early rather than late; the history replaces it after the first wake.
-   */
-  public static final Duration DEFAULT_WAKE = Duration.ofMinutes(30);
-  /**
-   * What a stop costs in endpoint time before any history: DeleteEndpoint until gone (billed by the ledger), about two
-   * minutes on AWS; the history replaces it after the first measured stop ({@link #expectedStop}). Scale-to-zero stops
-   * take longer (the copies go, then managed instance scaling removes the instances minutes later), which the history
-   * learns.
-   */
-  public static final Duration STOP = Duration.ofMinutes(2);
   /**
    * With scale-to-zero, the part of a stop a wake must wait for: the copies going to 0 after the count is set
    * directly (UpdateInferenceComponentRuntimeConfig; an assumption of about two minutes, not measured on AWS). After it
@@ -117,34 +98,6 @@ public final class WakePolicy {
     return config.hosting() == Hosting.SERVERLESS ? 1 : config.instanceCount();
   }
 
-  /** The 90th percentile (nearest rank) of {@code wakeSeconds}, or {@link #DEFAULT_WAKE} without history. */
-  public static Duration expectedWake(List<Long> wakeSeconds) {
-    if (wakeSeconds.isEmpty()) {
-      return DEFAULT_WAKE;
-    }
-    List<Long> sorted = new ArrayList<>(wakeSeconds);
-    sorted.sort(null);
-    int rank = (int) Math.ceil(0.9 * sorted.size());
-    return Duration.ofSeconds(sorted.get(Math.max(0, rank - 1)));
-  }
-
-  /**
-   * The mean of {@code stopSeconds} (rounded to the second), or {@link #STOP} without history. The stop is a cost, not
-   * a deadline: the stay rule compares what staying and stopping bill on average, and the bill grows linearly with the
-   * stop, so the expected stop is its mean (a slow stop was billed in full and counts with its weight). The wake is a
-   * deadline (a late start misses the budget, an early one costs a little), hence its 90th percentile.
-   */
-  public static Duration expectedStop(List<Long> stopSeconds) {
-    if (stopSeconds.isEmpty()) {
-      return STOP;
-    }
-    long sum = 0;
-    for (long s : stopSeconds) {
-      sum += s;
-    }
-    return Duration.ofSeconds(Math.round((double) sum / stopSeconds.size()));
-  }
-
   /**
    * When the endpoint must start for {@code waiting} messages (visible and deferred) of which the oldest arrived at
    * {@code oldest} at the latest, and for those {@code arrivals} will add before the endpoint would answer if it started
@@ -172,7 +125,7 @@ public final class WakePolicy {
               : "the endpoint is off outside working hours (" + config.schedule()
                   + "); they open at " + local(due.get()));
     } else if (due.isPresent()) {
-      Duration wakeTime = expectedWake(wakeSeconds);
+      Duration wakeTime = LearnedTimes.expectedWake(wakeSeconds);
       // Uploads made before this instant are due by the oldest's due time as well.
       Instant sameDue = due.get().minus(budget.max());
       Instant answers = now.plus(wakeTime).plus(firstBatch());
@@ -221,8 +174,8 @@ public final class WakePolicy {
   public Instant stayUntil(
       Instant idleSince, List<Long> wakeSeconds, List<Long> stopSeconds, Instant now) {
     WaitBudget budget = config.maxWait();
-    Duration wake = expectedWake(wakeSeconds);
-    Duration stop = expectedStop(stopSeconds);
+    Duration wake = LearnedTimes.expectedWake(wakeSeconds);
+    Duration stop = LearnedTimes.expectedStop(stopSeconds);
     if (budget.nextOpening() && !config.schedule().isOpen(now)) {
       Duration cost = wake.plus(stop);
       return config
@@ -275,8 +228,10 @@ public final class WakePolicy {
         return new Want(
             true,
             "drained; staying on until " + local(until) + ": an upload before then costs less"
-                + " than a stop (about " + minutes(expectedStop(s.stopSeconds())) + ") and a wake"
-                + " (about " + minutes(expectedWake(s.wakeSeconds())) + "; MAX_WAIT_MINUTES="
+                + " than a stop (about " + minutes(LearnedTimes.expectedStop(s.stopSeconds()))
+                + ") and a wake"
+                + " (about " + minutes(LearnedTimes.expectedWake(s.wakeSeconds()))
+                + "; MAX_WAIT_MINUTES="
                 + config.maxWait() + ")",
             until);
       }
@@ -311,7 +266,7 @@ public final class WakePolicy {
    */
   Optional<Want> throughWorkingHours(List<Long> wakeSeconds, Instant now) {
     WaitBudget budget = config.maxWait();
-    Duration wake = expectedWake(wakeSeconds);
+    Duration wake = LearnedTimes.expectedWake(wakeSeconds);
     if (budget.off() || budget.nextOpening() || wake.compareTo(budget.max()) < 0) {
       return Optional.empty();
     }

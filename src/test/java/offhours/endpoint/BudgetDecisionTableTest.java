@@ -535,7 +535,7 @@ class BudgetDecisionTableTest {
     assertThat(rig.state().wakeSeconds()).containsExactly(780L); // 12 min + 1 min to polling
     assertThat(rig.state().enabledAt()).isNull();
     assertThat(rig.state().wakeIssuedAt()).isNull();
-    assertThat(WakePolicy.expectedWake(rig.state().wakeSeconds()))
+    assertThat(LearnedTimes.expectedWake(rig.state().wakeSeconds()))
         .isEqualTo(Duration.ofMinutes(13));
 
     rig.now = rig.now.plusSeconds(30);
@@ -604,7 +604,7 @@ class BudgetDecisionTableTest {
     assertThat(rig.state().stopSeconds()).containsExactly(156L);
     assertThat(rig.state().stopIssuedAt()).isNull();
     assertThat(gone.nextRunAt()).as("nothing in progress").isNull();
-    assertThat(WakePolicy.expectedStop(rig.state().stopSeconds()))
+    assertThat(LearnedTimes.expectedStop(rig.state().stopSeconds()))
         .isEqualTo(Duration.ofSeconds(156));
 
     rig.now = rig.now.plusSeconds(60);
@@ -697,10 +697,10 @@ class BudgetDecisionTableTest {
     for (long stop = 100; stop <= 1500; stop += 100) {
       s = s.withStop(stop); // 15 stops: the first five are forgotten
     }
-    assertThat(s.stopSeconds()).hasSize(WakePolicy.HISTORY).startsWith(600L).endsWith(1500L);
-    assertThat(WakePolicy.expectedStop(s.stopSeconds())).isEqualTo(Duration.ofSeconds(1050));
-    assertThat(WakePolicy.expectedStop(List.of(100L, 101L))).isEqualTo(Duration.ofSeconds(101));
-    assertThat(WakePolicy.expectedStop(List.of())).isEqualTo(WakePolicy.STOP);
+    assertThat(s.stopSeconds()).hasSize(LearnedTimes.HISTORY).startsWith(600L).endsWith(1500L);
+    assertThat(LearnedTimes.expectedStop(s.stopSeconds())).isEqualTo(Duration.ofSeconds(1050));
+    assertThat(LearnedTimes.expectedStop(List.of(100L, 101L))).isEqualTo(Duration.ofSeconds(101));
+    assertThat(LearnedTimes.expectedStop(List.of())).isEqualTo(LearnedTimes.DEFAULT_STOP);
 
     assertThat(NextRun.deleteRecheck(s.stopSeconds())).isEqualTo(Duration.ofSeconds(105));
     assertThat(NextRun.deleteRecheck(List.of(60L))).isEqualTo(NextRun.STOP_RECHECK);
@@ -712,9 +712,9 @@ class BudgetDecisionTableTest {
     for (long w = 100; w <= 1500; w += 100) {
       s = s.withWake(w); // 15 wakes: the first five are forgotten
     }
-    assertThat(s.wakeSeconds()).hasSize(WakePolicy.HISTORY).startsWith(600L).endsWith(1500L);
-    assertThat(WakePolicy.expectedWake(s.wakeSeconds())).isEqualTo(Duration.ofSeconds(1400));
-    assertThat(WakePolicy.expectedWake(List.of())).isEqualTo(WakePolicy.DEFAULT_WAKE);
+    assertThat(s.wakeSeconds()).hasSize(LearnedTimes.HISTORY).startsWith(600L).endsWith(1500L);
+    assertThat(LearnedTimes.expectedWake(s.wakeSeconds())).isEqualTo(Duration.ofSeconds(1400));
+    assertThat(LearnedTimes.expectedWake(List.of())).isEqualTo(LearnedTimes.DEFAULT_WAKE);
   }
 
   @Test

@@ -77,7 +77,7 @@ class DrainMeterTest {
     }
     // 9.0 and 1.0 fell out of the last ten; 1.0 measured nothing anyway (100 images).
     assertThat(m.rates())
-        .hasSize(WakePolicy.HISTORY)
+        .hasSize(LearnedTimes.HISTORY)
         .extracting(DrainMeter.Rate::perSecond)
         .doesNotContain(9.0);
     assertThat(m.expectedPerSecond(1)).isEqualTo(4.1);

@@ -22,7 +22,7 @@ class HostingHistoryTest {
    */
   private static ControlState learnedWith(Hosting hosting, Instant now) {
     ControlState s = ControlState.INITIAL;
-    for (int i = 0; i < WakePolicy.HISTORY; i++) {
+    for (int i = 0; i < LearnedTimes.HISTORY; i++) {
       s = s.withWake(90);
     }
     StateCopy c = new StateCopy(s.withStop(1440)
@@ -63,7 +63,7 @@ class HostingHistoryTest {
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
 
     assertThat(rig.run().wantReason()).contains("starting takes about 90 s");
-    assertThat(rig.state().wakeSeconds()).hasSize(WakePolicy.HISTORY);
+    assertThat(rig.state().wakeSeconds()).hasSize(LearnedTimes.HISTORY);
     assertThat(rig.state().stopSeconds()).containsExactly(1440L);
     assertThat(rig.state().drain().rates()).containsExactly(new DrainMeter.Rate(50.0, 1));
     ControlState s = learnedWith(Hosting.SCHEDULED, rig.now);

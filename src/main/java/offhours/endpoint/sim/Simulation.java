@@ -15,9 +15,9 @@ import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.CostReport;
 import offhours.endpoint.Decision;
 import offhours.endpoint.EndpointController;
+import offhours.endpoint.LearnedTimes;
 import offhours.endpoint.Schedule;
 import offhours.endpoint.WaitBudget;
-import offhours.endpoint.WakePolicy;
 import offhours.stack.Hosting;
 
 /**
@@ -121,8 +121,8 @@ public final class Simulation {
    * What a controller that has run for a while knows: the period is simulated after a warm-up pass over the trace's
    * first {@link #WARM_UP_DAYS} days, from a fresh stack's state, whose learned wake and stop times and drain rate
    * the measured pass starts with (nothing else: the override, the backlog and the billing start fresh). A trace with
-   * no wake or stop in those days starts the measured pass as a fresh stack would ({@code WakePolicy.DEFAULT_WAKE},
-   * {@code WakePolicy.STOP}).
+   * no wake or stop in those days starts the measured pass as a fresh stack would ({@code LearnedTimes.DEFAULT_WAKE},
+   * {@code LearnedTimes.DEFAULT_STOP}).
    */
   static ControlState learned(
       SimulationConfig config, List<Instant> uploads, Map<String, String> controllerSettings) {
@@ -332,8 +332,8 @@ public final class Simulation {
         outOfReach,
         bound.hours(),
         bound.starts(),
-        WakePolicy.expectedWake(last.wakeSeconds()),
-        WakePolicy.expectedStop(last.stopSeconds()));
+        LearnedTimes.expectedWake(last.wakeSeconds()),
+        LearnedTimes.expectedStop(last.stopSeconds()));
     return new Pass(
         new SimulatedRun(
             report,

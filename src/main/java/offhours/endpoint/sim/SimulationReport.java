@@ -25,9 +25,9 @@ import offhours.stack.Hosting;
  *     without a budget
  * @param lowerBoundStarts how many times that optimum starts the endpoint (0 without a budget): fewer starts than the
  *     controller's are wakes the optimum saved by staying on for uploads it knew were coming
- * @param learnedWake the wake the controller expects at the end ({@code WakePolicy.expectedWake} of the control
+ * @param learnedWake the wake the controller expects at the end ({@code LearnedTimes.expectedWake} of the control
  *     state's {@code wakeSeconds}): what it learned of the simulated endpoint, which it plans the next wake with
- * @param learnedStop the stop it expects at the end ({@code WakePolicy.expectedStop} of {@code stopSeconds})
+ * @param learnedStop the stop it expects at the end ({@code LearnedTimes.expectedStop} of {@code stopSeconds})
  */
 public record SimulationReport(
     String trace,
