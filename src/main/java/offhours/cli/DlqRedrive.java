@@ -1,0 +1,151 @@
+package offhours.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import offhours.cli.DeadLetterQueue.Letter;
+import offhours.cli.DeadLetterQueue.Moved;
+import offhours.cli.Target.Name;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * {@code offhours dlq redrive}: sends the dead-letter queue's messages back to the queue, all of them through SQS's own
+ * move task where the queue has one, a selection (or all, on a local SQS without that API) by sending each before
+ * deleting it ({@link DeadLetterQueue#move}). The group's other commands ({@link DlqCommand}) only read the DLQ; this
+ * one changes it, and owns its selection options and the report of what moved.
+ */
+final class DlqRedrive implements Command {
+  private static final Option ID =
+      Option.value("id", "ID[,ID...]", "only the messages with these ids");
+  private static final Option KEY_PREFIX =
+      Option.value("key-prefix", "P", "only the messages about an object whose key starts with P");
+
+  @Override
+  public String name() {
+    return "redrive";
+  }
+
+  @Override
+  public String summary() {
+    return "send the DLQ's messages (all, or by id or key prefix) back to the queue";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(ID, KEY_PREFIX, Option.JSON, Option.STACK);
+  }
+
+  @Override
+  public String description() {
+    return """
+        Without --id or --key-prefix, every message goes back: on AWS through SQS's own move task
+        (StartMessageMoveTask, in the background; 'offhours queue' shows its progress, and its reason
+        if it failed). SQS runs one task per DLQ at a time and refuses a second while one runs. A local
+        SQS without that API (moto_server) gets the same move from offhours, as does a selection: each
+        message is sent to the queue before it is deleted from the DLQ, so an interruption leaves at
+        worst a duplicate, which the results table's conditional writes absorb. The output says which
+        way was used. Messages keep their attributes, as SQS's move does, and get a new message id;
+        either way the Classify function gives a redriven message a fresh deferral budget (its
+        offhours-deferrals count starts again). Exits 1 if a selected message could not be moved, or
+        the pass could not see every message (stderr says which and why).
+        With --json: {"method", "moved", "kept", "complete", "messageIds", "failed", "taskHandle"}.
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) throws IOException {
+    Optional<Set<String>> ids = call.args()
+        .value(ID.name())
+        .map(v -> Arrays.stream(v.split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet()));
+    Optional<String> prefix = call.args().value(KEY_PREFIX.name());
+    if (ids.isPresent() && ids.get().isEmpty()) {
+      throw CliException.usage("--id needs at least one message id");
+    }
+    try (Target target = call.target();
+        SqsClient sqs = target.sqs()) {
+      String queueUrl = target.name(Name.QUEUE_URL);
+      DeadLetterQueue dlq = DlqCommand.open(call, target, sqs);
+      String fallback = null;
+      if (ids.isEmpty() && prefix.isEmpty()) {
+        MoveTasks.Start started =
+            new MoveTasks(sqs, target.name(Name.DLQ_URL), target.local()).start(queueUrl);
+        if (started.handle() != null) {
+          print(
+              call,
+              "StartMessageMoveTask",
+              null,
+              started.handle(),
+              "started SQS's move task " + Terminal.printable(started.handle())
+                  + ": SQS moves every message of the dead-letter queue back to the queue in the"
+                  + " background; 'offhours queue' shows the task's progress and how it ended");
+          return 0;
+        }
+        fallback = started.unsupported();
+      }
+      Predicate<Letter> selected = l -> ids.map(s -> s.contains(l.messageId())).orElse(true)
+          && prefix.map(p -> l.keys().stream().anyMatch(k -> k.startsWith(p))).orElse(true);
+      Moved moved = dlq.move(queueUrl, selected);
+      print(
+          call,
+          "send-then-delete",
+          moved,
+          null,
+          "moved " + Format.plural(moved.moved().size(), "message")
+              + " back to the queue, each sent before it was deleted from the DLQ"
+              + (fallback == null ? "" : " (" + fallback + ")")
+              + (moved.kept() == 0 ? "" : "; " + moved.kept() + " not selected stay in the DLQ"));
+      int exit = DlqCommand.report(call, moved.pass()) ? 0 : 1;
+      if (!moved.failed().isEmpty()) {
+        call.err()
+            .println("could not move " + Format.plural(moved.failed().size(), "selected message")
+                + ": "
+                + Terminal.printable(String.join(
+                    "; ", moved.failed().subList(0, Math.min(10, moved.failed().size()))))
+                + (moved.failed().size() > 10 ? "; ..." : ""));
+        exit = 1;
+      }
+      if (ids.isPresent()) {
+        List<String> missing = ids.get().stream()
+            .filter(id -> !moved.moved().contains(id))
+            .filter(id -> moved.failed().stream().noneMatch(f -> f.startsWith(id + ": ")))
+            .sorted()
+            .toList();
+        if (!missing.isEmpty()) {
+          call.err()
+              .println("not in the dead-letter queue: "
+                  + Terminal.printable(String.join(", ", missing)));
+          exit = 1;
+        }
+      }
+      return exit;
+    }
+  }
+
+  private static void print(
+      Invocation call, String method, Moved moved, String handle, String text) {
+    if (!call.json()) {
+      call.out().println(text);
+      return;
+    }
+    ObjectNode json = Json.object().put("method", method).put("taskHandle", handle);
+    if (moved != null) {
+      json.put("moved", moved.moved().size())
+          .put("kept", moved.kept())
+          .put("complete", moved.pass().complete());
+      ArrayNode list = json.putArray("messageIds");
+      moved.moved().forEach(list::add);
+      ArrayNode failed = json.putArray("failed");
+      moved.failed().forEach(failed::add);
+    }
+    call.out().println(Json.line(json));
+  }
+}
