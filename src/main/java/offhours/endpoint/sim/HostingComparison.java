@@ -1,15 +1,11 @@
 package offhours.endpoint.sim;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import offhours.stack.Hosting;
 
@@ -18,7 +14,7 @@ import offhours.stack.Hosting;
  * result and the misses of the budget. The three offhours rows run the real controller through {@link Simulation}: by
  * working hours, with the budget in its environment ({@code MAX_WAIT_MINUTES}), and with the budget on the
  * scale-to-zero hosting (an inference component's copies; priced per instance-hour as the endpoint); the others are
- * {@link HostingModels}.
+ * {@link HostingModels}. {@link HostingComparisonText} prints the rows.
  */
 public final class HostingComparison {
 
@@ -98,9 +94,6 @@ public final class HostingComparison {
       return new HostingModels.Period(uploads, startInstant(), end(), zone, budget);
     }
   }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
   private final Input input;
   private final List<HostingRow> rows;
@@ -239,147 +232,13 @@ public final class HostingComparison {
     return input;
   }
 
+  /** The comparison as a table ({@link HostingComparisonText}). */
   public String renderTable() {
-    StringBuilder out = new StringBuilder();
-    out.append(String.format(
-        Locale.ROOT,
-        "%d uploads of '%s' over %d day(s) from %s%s (%s), budget %d min,"
-            + " %s at $%.4f/h, %.1f images/s per instance%n%n",
-        input.uploads().size(),
-        input.trace(),
-        input.days(),
-        input.start()
-            + (input.startsLate()
-                ? " " + input.since().atZone(input.zone()).toLocalTime().format(HH_MM)
-                : ""),
-        input.endsEarly()
-            ? " to today until "
-                + input.end().atZone(input.zone()).toLocalTime().format(HH_MM)
-            : "",
-        input.zone(),
-        input.budget().toMinutes(),
-        input.prices().instanceType(),
-        input.prices().instanceHourUsd(),
-        input.assumptions().imagesPerSecond()));
-    out.append(String.format(
-        Locale.ROOT,
-        "%-37s %18s %10s %9s %9s %9s %7s  %s%n",
-        "option",
-        "billed",
-        "cost $",
-        "wait p50",
-        "wait p99",
-        "wait max",
-        "misses",
-        "how"));
-    for (HostingRow r : rows) {
-      if (!r.available()) {
-        out.append(String.format(
-            Locale.ROOT,
-            "%-37s %18s %10s %9s %9s %9s %7s  %s%n",
-            r.option(),
-            "n/a",
-            "n/a",
-            "-",
-            "-",
-            "-",
-            "-",
-            r.note()));
-        continue;
-      }
-      WaitStats w = r.waits();
-      out.append(String.format(
-          Locale.ROOT,
-          "%-37s %18s %10.2f %9s %9s %9s %7d  %s%n",
-          r.option(),
-          units(r),
-          r.usd(),
-          wait(r, w.p50()),
-          wait(r, w.p99()),
-          wait(r, w.max()),
-          w.misses(),
-          how(r)));
-    }
-    out.append(String.format(
-        Locale.ROOT,
-        "%nmisses: results later than %d min after the upload, still waiting"
-            + " longer at the end, or expired unserved. Prices: %s.%n",
-        input.budget().toMinutes(),
-        HostingPrices.SOURCES));
-    return out.toString();
+    return HostingComparisonText.table(this);
   }
 
-  /** JSON lines: one object per option. */
+  /** JSON lines: one object per option ({@link HostingComparisonText}). */
   public String toJson() {
-    StringBuilder out = new StringBuilder();
-    for (HostingRow r : rows) {
-      ObjectNode o = JSON.createObjectNode();
-      o.put("option", r.option());
-      o.put("trace", input.trace());
-      o.put("days", input.days());
-      o.put(
-          "until", input.end().atZone(input.zone()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-      o.put("uploads", input.uploads().size());
-      o.put("budgetMinutes", input.budget().toMinutes());
-      o.put("instanceType", input.prices().instanceType());
-      o.put("unit", r.unit());
-      o.put("available", r.available());
-      if (r.available()) {
-        o.put("billedUnits", Math.round(r.units() * 1000) / 1000.0);
-        o.put("costUsd", Math.round(r.usd() * 10_000) / 10_000.0);
-        o.put("waitP50Seconds", r.waits().p50().toMillis() / 1000.0);
-        o.put("waitP99Seconds", r.waits().p99().toMillis() / 1000.0);
-        o.put("waitMaxSeconds", r.waits().max().toMillis() / 1000.0);
-        o.put("budgetMisses", r.waits().misses());
-        o.put("pendingAtEnd", r.waits().pending());
-        o.put("expired", r.waits().expired());
-      } else {
-        o.putNull("billedUnits");
-        o.putNull("costUsd");
-      }
-      o.put("note", r.note());
-      out.append(o).append('\n');
-    }
-    return out.toString();
-  }
-
-  private static String units(HostingRow r) {
-    return String.format(
-        Locale.ROOT, r.unit().equals("GB-s") ? "%.0f %s" : "%.2f %s", r.units(), r.unit());
-  }
-
-  /**
-   * A wait of an option's results, or "-" when it has none: an option that served nothing in the period (a wake longer
-   * than the time since the uploads) must not read as one that answered at once.
-   */
-  static String wait(HostingRow r, Duration d) {
-    return r.results().isEmpty() ? "-" : human(d);
-  }
-
-  /** The row's note, and the uploads it had not served when the period ended, which its waits do not count. */
-  static String how(HostingRow r) {
-    int pending = r.waits().pending();
-    return pending == 0
-        ? r.note()
-        : r.note() + "; " + pending + (pending == 1 ? " upload" : " uploads")
-            + " still waiting at the end";
-  }
-
-  /** 0.2 s, 14 s, 9 min, 2.5 h, 3.1 d. */
-  static String human(Duration d) {
-    double s = d.toMillis() / 1000.0;
-    if (s < 10) {
-      return String.format(Locale.ROOT, "%.1f s", s);
-    }
-    if (s < 120) {
-      return String.format(Locale.ROOT, "%.0f s", s);
-    }
-    if (s < 7200) {
-      return String.format(Locale.ROOT, "%.0f min", s / 60);
-    }
-    if (s < 2 * 86400) {
-      return String.format(Locale.ROOT, "%.1f h", s / 3600);
-    }
-    return String.format(Locale.ROOT, "%.1f d", s / 86400);
+    return HostingComparisonText.json(this);
   }
 }

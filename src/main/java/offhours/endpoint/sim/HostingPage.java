@@ -83,11 +83,11 @@ public final class HostingPage {
         h.append(String.format(
                 Locale.ROOT, "<td>%.2f %s</td><td>%.2f</td>", r.units(), esc(r.unit()), r.usd()))
             .append("<td>")
-            .append(HostingComparison.wait(r, r.waits().p50()))
+            .append(HostingComparisonText.wait(r, r.waits().p50()))
             .append("</td><td>")
-            .append(HostingComparison.wait(r, r.waits().p99()))
+            .append(HostingComparisonText.wait(r, r.waits().p99()))
             .append("</td><td>")
-            .append(HostingComparison.wait(r, r.waits().max()))
+            .append(HostingComparisonText.wait(r, r.waits().max()))
             .append("</td><td>")
             .append(r.waits().misses())
             .append("</td>");
@@ -95,7 +95,7 @@ public final class HostingPage {
         h.append("<td>n/a</td><td>n/a</td><td>-</td><td>-</td><td>-</td><td>-</td>");
       }
       h.append("<td>")
-          .append(esc(r.available() ? HostingComparison.how(r) : r.note()))
+          .append(esc(r.available() ? HostingComparisonText.how(r) : r.note()))
           .append("</td></tr>\n");
     }
     h.append("</table>\n");
