@@ -18,7 +18,7 @@ import offhours.aws.AwsClients.Service;
 import offhours.cache.CacheFiles;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
-import offhours.endpoint.SageMakerEndpoint;
+import offhours.endpoint.TestInvocation;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
 import offhours.local.lambda.LocalLambda;
@@ -207,14 +207,14 @@ final class DemoCommand implements Command {
         Optional<String> refused = control
             .lastDecision()
             .map(Decision::outcome)
-            .filter(o -> o.contains(SageMakerEndpoint.ANSWER_DOES_NOT_FIT));
+            .filter(o -> o.contains(TestInvocation.ANSWER_DOES_NOT_FIT));
         if (refused.isPresent()) {
           // The trigger stays off until the model's answers fit: nothing would ever be classified.
           String detail = refused.get();
           return Optional.of(
               "the endpoint answers, but not as the model's settings say, so the trigger stays off: "
-                  + detail.substring(detail.indexOf(SageMakerEndpoint.ANSWER_DOES_NOT_FIT)
-                      + SageMakerEndpoint.ANSWER_DOES_NOT_FIT.length()));
+                  + detail.substring(detail.indexOf(TestInvocation.ANSWER_DOES_NOT_FIT)
+                      + TestInvocation.ANSWER_DOES_NOT_FIT.length()));
         }
         if (consumer.failed() > 0 && byKey.size() < plan.items().size()) {
           return Optional.of(lastRetry(functionLog)

@@ -117,7 +117,7 @@ final class ClaimedStep {
           Endpoint.Probe probe = endpoint.probe();
           if (probe.ok()
               && !store.save(claimed.withVersion(claimed.version() + 1), claimed.version())) {
-            // The test invocation takes up to SageMakerEndpoint.PROBE_TIMEOUT. A run that claimed a
+            // The test invocation takes up to TestInvocation.PROBE_TIMEOUT. A run that claimed a
             // step meanwhile decided on a newer reading (a manual stop, the close, its own test
             // invocation): enabling now would undo its stop or repeat its enable. The newer run
             // decides; this one only reports.

@@ -3,22 +3,15 @@ package offhours.endpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import offhours.aws.UsageLedger;
-import offhours.inference.ContractViolation;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
 import offhours.inference.InvocationUsage;
-import offhours.inference.ModelAnswer;
 import offhours.inference.ModelContract;
-import offhours.inference.ProbeImage;
-import offhours.inference.Ranking;
-import offhours.inference.ScoredLabel;
 import offhours.stack.Hosting;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.ListTagsResponse;
@@ -26,7 +19,10 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
-/** {@link Endpoint} on the SageMaker control plane and runtime (or the local hosting service, which speaks both). */
+/**
+ * {@link Endpoint} on the SageMaker control plane and runtime (or the local hosting service, which speaks both): the
+ * endpoint's life cycle and tags here, the runtime's test invocation in {@link TestInvocation}.
+ */
 public final class SageMakerEndpoint implements Endpoint {
   /** The tag the controller puts on the endpoints it creates; its value is the stack's id (ARN). */
   public static final String STACK_TAG = "offhours:stack-id";
@@ -69,22 +65,12 @@ public final class SageMakerEndpoint implements Endpoint {
   static final String CLOUDFORMATION_STACK_TAG = "aws:cloudformation:stack-id";
   static final String CLOUDFORMATION_LOGICAL_ID_TAG = "aws:cloudformation:logical-id";
 
-  /** How a probe whose answer does not fit the model's settings begins: the model answers, but never usefully. */
-  public static final String ANSWER_DOES_NOT_FIT = "the answer does not fit the model's settings: ";
-
-  /** The whole test invocation, retries included, ends by then: the controller's run has 60 s in all. */
-  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
-
   private final SageMakerClient sageMaker;
   private final String endpointName;
   private final String endpointConfigName;
   private final String stackId;
-  private final InferenceClient inference;
-  private final byte[] probeImage;
-  /** Where the probes' invocations are added; null in the cleanup's view, which never probes. */
-  private final UsageLedger ledger;
-  /** The model the settings describe (MODEL_NAME), or null: a probe answered by another model's variant fails. */
-  private final String modelName;
+  /** The controller's test invocation; null in the cleanup's view, which never probes. */
+  private final TestInvocation test;
 
   /**
    * The controller's endpoint: it describes, creates from {@code endpointConfigName} (tagged {@value #STACK_TAG} =
@@ -127,15 +113,14 @@ public final class SageMakerEndpoint implements Endpoint {
       ModelContract model,
       String modelName,
       UsageLedger ledger) {
-    this.modelName = modelName;
-    this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.sageMaker = Objects.requireNonNull(sageMaker, "sageMaker");
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.endpointConfigName = Objects.requireNonNull(endpointConfigName, "endpointConfigName");
     this.stackId = Objects.requireNonNull(stackId, "stackId");
-    this.inference =
-        new InferenceClient(Objects.requireNonNull(runtime, "runtime"), endpointName, model);
-    this.probeImage = probeImage();
+    this.test = new TestInvocation(
+        new InferenceClient(Objects.requireNonNull(runtime, "runtime"), endpointName, model),
+        modelName,
+        Objects.requireNonNull(ledger, "ledger"));
   }
 
   /**
@@ -148,14 +133,7 @@ public final class SageMakerEndpoint implements Endpoint {
     this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
     this.endpointConfigName = null;
     this.stackId = null;
-    this.inference = null;
-    this.probeImage = null;
-    this.ledger = null;
-    this.modelName = null;
-  }
-
-  static byte[] probeImage() {
-    return ProbeImage.bytes();
+    this.test = null;
   }
 
   @Override
@@ -316,59 +294,15 @@ public final class SageMakerEndpoint implements Endpoint {
     }
   }
 
-  /**
-   * The consumer's own request and reading of the answer ({@link InferenceClient}): ready only if the answer fits
-   * the model's settings (a shape offhours reads, as many scores as labels when the answer does not name its
-   * classes, finite numbers in range for the scores setting), so the trigger is never enabled for a model whose
-   * every answer would be a contract error.
-   */
+  /** The test invocation ({@link TestInvocation}): ready only if the model's answer fits its settings. */
   @Override
   public Probe probe() {
     requireController("probe");
-    InvocationUsage spent = ledger.tally();
-    try {
-      InferenceClient.RawAnswer reply = inference.send(probeImage.clone(), PROBE_TIMEOUT, spent);
-      String otherModel = reply.otherModel(modelName);
-      if (otherModel != null) {
-        return new Probe(false, otherModel + "; Classify would not read its answers");
-      }
-      ModelAnswer answer = inference.read(reply);
-      Ranking ranking = answer.ranking();
-      ScoredLabel top = ranking.labels().getFirst();
-      return new Probe(
-          true,
-          String.format(
-              Locale.ROOT,
-              "%d classes as %s from %s; top %s %.3f%s",
-              ranking.labels().size(),
-              ranking.scores().word(),
-              ranking.shape(),
-              top.label(),
-              top.score(),
-              answer.variant() == null ? "" : "; answered by variant " + answer.variant()));
-    } catch (ContractViolation e) {
-      return new Probe(false, ANSWER_DOES_NOT_FIT + e.getMessage());
-    } catch (SdkException e) {
-      if (RunDeadline.cutByRun(e)) {
-        return Probe.cutShort(e.getMessage());
-      }
-      // Not InService yet, ModelNotReady, 5xx, throttled, unreachable, a model refusing the content
-      // type; the probe's own PROBE_TIMEOUT too: an endpoint that does not answer in it fails.
-      return new Probe(false, InvocationErrors.of(e).reason());
-    } catch (RuntimeException e) {
-      if (RunDeadline.cutByRun(e)) {
-        return Probe.cutShort(e.getMessage()); // not started (InvocationDeadline.NoTimeLeft)
-      }
-      return new Probe(false, e.getClass().getSimpleName() + ": " + e.getMessage());
-    } finally {
-      // Never throws: a write that fails is reported, not the probe's outcome; the controller cuts
-      // it before its run's deadline (ControllerHandler.probeLedger).
-      ledger.add(spent);
-    }
+    return test.run();
   }
 
   private void requireController(String what) {
-    if (inference == null) {
+    if (test == null) {
       throw new IllegalStateException(
           "this adapter of " + endpointName + " only describes and deletes; it cannot " + what);
     }

@@ -92,7 +92,7 @@ class ProbeLedgerDeadlineTest {
 
   @Test
   void theProbesOwnThirtySecondsAndTheWritesKeepFitTheControllersTimeout() {
-    assertThat(SageMakerEndpoint.PROBE_TIMEOUT.plus(RunDeadline.AFTER_PROBE_LEDGER))
+    assertThat(TestInvocation.PROBE_TIMEOUT.plus(RunDeadline.AFTER_PROBE_LEDGER))
         .isLessThan(Duration.ofSeconds(60));
   }
 }

@@ -130,7 +130,7 @@ class RunDeadlineTest {
   void theProbeKeepsItsOwnThirtySecondsUntilTheDeadlineLeavesLess() {
     InvokeEndpointRequest probe = InvokeEndpointRequest.builder()
         .endpointName("e")
-        .overrideConfiguration(c -> c.apiCallTimeout(SageMakerEndpoint.PROBE_TIMEOUT))
+        .overrideConfiguration(c -> c.apiCallTimeout(TestInvocation.PROBE_TIMEOUT))
         .build();
 
     assertThat(modify(new InvocationDeadline(() -> 59_000), probe, "InvokeEndpoint"))
@@ -229,7 +229,7 @@ class RunDeadlineTest {
     assertThat(RunDeadline.keep("SendMessage")).isEqualTo(Duration.ofMillis(1_500));
     assertThat(RunDeadline.AFTER_DECISION).isEqualTo(Duration.ofMillis(500));
     assertThat(RunDeadline.keep("InvokeEndpoint")).isEqualTo(Duration.ofMillis(10_000));
-    assertThat(SageMakerEndpoint.PROBE_TIMEOUT.plus(RunDeadline.AFTER_PROBE))
+    assertThat(TestInvocation.PROBE_TIMEOUT.plus(RunDeadline.AFTER_PROBE))
         .as("a probe that takes its full 30 s leaves its writes their 10 s in the 60 s Timeout")
         .isLessThan(Duration.ofSeconds(60));
     assertThat(RunDeadline.AFTER_PROBE_LEDGER)

@@ -424,7 +424,7 @@ class SageMakerEndpointTest {
         .singleElement()
         .asString()
         .isEqualTo("POST /endpoints/offhours-endpoint/invocations application/x-image "
-            + SageMakerEndpoint.probeImage().length + " bytes");
+            + TestInvocation.probeImage().length + " bytes");
   }
 
   @Test
@@ -520,7 +520,7 @@ class SageMakerEndpointTest {
       assertThat(added.get(":invocationBytes"))
           .as("the probe image sent and the answer received")
           .isEqualTo(AttributeValue.fromN(
-              Integer.toString(SageMakerEndpoint.probeImage().length + answer.length())));
+              Integer.toString(TestInvocation.probeImage().length + answer.length())));
       long millis = Long.parseLong(added.get(":invocationMillis").n());
       assertThat(millis).isPositive();
       assertThat(added.get(":invocationMbMillis"))
@@ -534,7 +534,7 @@ class SageMakerEndpointTest {
 
   @Test
   void theBuiltInImageIsASmallPng() {
-    byte[] png = SageMakerEndpoint.probeImage();
+    byte[] png = TestInvocation.probeImage();
     assertThat(png.length).isBetween(100, 64 * 1024);
     assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
   }
