@@ -55,13 +55,15 @@ final class ClaimedStep {
 
   /**
    * Takes {@code step}, claimed as {@code claimed}; {@code atOnce}: a trigger pause that deletes the endpoint in the same
-   * run; {@code serving}: the run found the endpoint InService and the trigger enabled. A ledger write that fails, and
-   * what setting the container's log retention reports, add lines to {@code notes}.
+   * run; {@code serving}: the run found the endpoint InService and the trigger enabled; {@code wakeCounted}: a create
+   * that goes on with a wake whose start is counted already ({@link RunPlan}), which counts no second one. A ledger
+   * write that fails, and what setting the container's log retention reports, add lines to {@code notes}.
    */
   Result run(
       Step step,
       boolean atOnce,
       boolean serving,
+      boolean wakeCounted,
       ControlState claimed,
       Instant now,
       List<String> notes) {
@@ -72,7 +74,9 @@ final class ClaimedStep {
     boolean probeFailed = false;
     boolean stepFailed = false;
     Action calling = step.action(); // what a failure's outcome names
-    boolean started = true; // false: CreateEndpoint found the endpoint an overlapping run created
+    // false: CreateEndpoint found the endpoint an overlapping run created, or the create goes on
+    // with a wake counted already
+    boolean started = !wakeCounted;
     // true: this run's DeleteEndpoint stopped it (not an overlapping run's)
     boolean stopped = false;
     try {
@@ -189,7 +193,7 @@ final class ClaimedStep {
                 : " did not finish in time and may have applied")
             + ": " + e.getMessage() + "; the next run reads the endpoint and the trigger again";
         stepFailed = true;
-        if (calling == Action.CREATE_ENDPOINT) {
+        if (calling == Action.CREATE_ENDPOINT && !wakeCounted) {
           // A start this run cannot count: SageMaker may have created the endpoint (or the
           // component's copies) or not. The next run sees which and counts it then, or drops the
           // flag (RunLedger.uncountedStart); so a call not started is flagged too, in case a call

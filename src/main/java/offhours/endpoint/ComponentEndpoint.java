@@ -131,7 +131,9 @@ public final class ComponentEndpoint implements Endpoint {
       // scaling removes instances only on an endpoint that hosts a component
       // (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html):
       // a resumable DELETING that needs a stop, so the ledger counts them, a wake creates the
-      // component on them, and a stop creates it with 0 copies (delete) so that they go.
+      // component on them, and a stop creates it with 0 copies (delete) so that they go. Either way
+      // dated at the endpoint's CreationTime: a component created on an endpoint the same wake
+      // created is that wake's second step, not a second start (RunPlanner).
       return instances() > 0
           ? Status.of(
                   State.DELETING,
@@ -141,7 +143,8 @@ public final class ComponentEndpoint implements Endpoint {
               .withConfig(ep.configName(), false)
               .withResumable(true)
               .withNeedsStop(true)
-          : Status.of(State.ABSENT, null, null, null).withConfig(ep.configName(), false);
+          : Status.of(State.ABSENT, null, ep.createdAt(), ep.modifiedAt())
+              .withConfig(ep.configName(), false);
     }
     String config = modelName.equals(c.specification().modelName())
         ? ep.configName()

@@ -147,8 +147,8 @@ public final class EndpointController {
       return notClaimed.get();
     }
     List<String> notes = new ArrayList<>();
-    ClaimedStep.Result r =
-        claimedStep.run(plan.step(), plan.atOnce(), seen.serving(), plan.claimed(), now, notes);
+    ClaimedStep.Result r = claimedStep.run(
+        plan.step(), plan.atOnce(), seen.serving(), plan.wakeCounted(), plan.claimed(), now, notes);
     runLedger.afterStep(seen.before(), plan.uncountedStart(), seen.ep(), now, notes);
     String outcome = writes.stepResult(
         r, notes.isEmpty() ? r.outcome() : r.outcome() + "; " + String.join("; ", notes), now);

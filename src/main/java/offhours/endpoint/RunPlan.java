@@ -7,7 +7,8 @@ import offhours.endpoint.EndpointController.Step;
 /**
  * What a run decided from what it read ({@link RunObservation}), before it acts ({@link RunPlanner}): what it wants,
  * its one step, the control state that claims the step, and what it reports with: its metrics line and its
- * {@link Decision}.
+ * {@link Decision}. {@code wakeCounted}: the step is a create that goes on with a wake whose start is counted already
+ * (a scale-to-zero endpoint's component, after the endpoint), so it counts none.
  */
 record RunPlan(
     RunObservation seen,
@@ -18,7 +19,8 @@ record RunPlan(
     boolean outside,
     long overdueSeconds,
     ControlState claimed,
-    Instant uncountedStart) {
+    Instant uncountedStart,
+    boolean wakeCounted) {
 
   /** The run's one EMF metrics line. */
   String metrics(

@@ -73,7 +73,18 @@ final class RunPlanner {
         && seen.override() == null
         && stopAtOnce(want, ep, q);
     ControlState claimed = claim(seen, step, atOnce, ep, now);
-    return new RunPlan(o, now, want, step, atOnce, outside, overdue, claimed, uncounted);
+    // A wake from nothing with scale-to-zero takes two creates (the endpoint, then its component on
+    // a later run) and is one start, counted at the first: the component's create lands on an
+    // endpoint created since the wake was issued (ComponentEndpoint dates a missing component at
+    // the endpoint's CreationTime), unless the deadline cut the first create's count (the flag).
+    // An endpoint absent has no date, so a create that an overlapping run's claim preceded counts.
+    boolean wakeCounted = step.action() == Action.CREATE_ENDPOINT
+        && seen.wakeIssuedAt() != null
+        && ep.createdAt() != null
+        && !ep.createdAt().isBefore(seen.wakeIssuedAt())
+        && !before.startUncounted();
+    return new RunPlan(
+        o, now, want, step, atOnce, outside, overdue, claimed, uncounted, wakeCounted);
   }
 
   /**

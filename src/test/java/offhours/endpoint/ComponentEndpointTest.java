@@ -103,6 +103,10 @@ class ComponentEndpointTest {
   @Test
   void anEndpointWithoutItsComponentIsAbsentAndCreateDeploysTheModelWithAllCopies() {
     assertThat(endpoint.describe().state()).isEqualTo(State.ABSENT);
+    assertThat(endpoint.describe().createdAt())
+        .as(
+            "the endpoint's CreationTime: a component created on it the same wake is no second start")
+        .isEqualTo(Instant.ofEpochSecond(1764000000));
     endpoint.create();
     assertThat(requests)
         .last()

@@ -248,6 +248,88 @@ class ScaleToZeroControllerTest {
   }
 
   @Test
+  void aWakeFromNothingIsOneStartThoughItCreatesTheEndpointAndThenTheComponent() {
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    assertThat(rig.run().action()).as("the endpoint").isEqualTo(Action.CREATE_ENDPOINT);
+    rig.now = rig.now.plusSeconds(300);
+    rig.endpoint = endpointWithoutComponent(rig.now.minusSeconds(299));
+    assertThat(rig.run().action()).as("then the component").isEqualTo(Action.CREATE_ENDPOINT);
+    Instant componentCreated = rig.now;
+    rig.now = rig.now.plusSeconds(180);
+    rig.inService();
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+    rig.now = rig.now.plusSeconds(30);
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.run();
+    assertThat(starts()).as("one wake").isEqualTo(1);
+
+    // Drained, stopped, scaled in: the next wake sets the copies back, one step and one start.
+    rig.queue = Backlog.Snapshot.EMPTY;
+    rig.runAt("2026-01-14T12:00:00Z"); // idle from 13:00 in Berlin
+    assertThat(rig.runAt("2026-01-14T12:31:00Z").action()).isEqualTo(Action.DISABLE_MAPPING);
+    rig.mapping = Mapping.TriggerState.DISABLED;
+    rig.now = rig.now.plusSeconds(60);
+    assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
+    rig.now = rig.now.plusSeconds(1800);
+    // Asleep: the component at 0 copies on no instance, dated at its creation in the first wake.
+    rig.endpoint = Endpoint.Status.of(State.ABSENT, null, componentCreated, rig.now)
+        .withConfig("offhours-endpoint-config", false);
+    rig.run();
+    rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
+    rig.now = rig.now.plusSeconds(60);
+    assertThat(rig.run().action()).isEqualTo(Action.CREATE_ENDPOINT);
+    rig.now = rig.now.plusSeconds(420);
+    rig.inService();
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+
+    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
+        .singleElement()
+        .satisfies(day -> {
+          assertThat(day.starts()).as("two wakes").isEqualTo(2);
+          assertThat(day.stops()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void theComponentsStepOfAFirstWakeCutByTheDeadlineLeavesNoStartUncounted() {
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    rig.run(); // the endpoint, its start counted
+    rig.now = rig.now.plusSeconds(300);
+    rig.endpoint = endpointWithoutComponent(rig.now.minusSeconds(299));
+    rig.onCall = () -> rig.inService();
+    rig.createError = software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(
+        "SageMaker's CreateInferenceComponent was cut", null);
+    rig.run();
+    rig.createError = null;
+    assertThat(rig.state().startUncounted()).as("the wake's start is counted").isFalse();
+
+    rig.now = rig.now.plusSeconds(60);
+    assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
+    assertThat(starts()).isEqualTo(1);
+  }
+
+  @Test
+  void aComponentCreatedAgainOnAnEndpointOfAnEarlierWakeIsAStart() {
+    // The component of an older model was deleted (a stop): its replacement is a wake of its own.
+    rig.endpoint = endpointWithoutComponent(rig.now.minusSeconds(86_400));
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    assertThat(rig.run().action()).isEqualTo(Action.CREATE_ENDPOINT);
+    assertThat(starts()).isEqualTo(1);
+  }
+
+  /** The endpoint up since {@code created} without its component, as ComponentEndpoint reports it. */
+  private static Endpoint.Status endpointWithoutComponent(Instant created) {
+    return Endpoint.Status.of(State.ABSENT, null, created, created)
+        .withConfig("offhours-endpoint-config", false);
+  }
+
+  private long starts() {
+    return rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")).stream()
+        .mapToLong(Ledger.Day::starts)
+        .sum();
+  }
+
+  @Test
   void aWakeIsMeasuredFromTheRunThatIssuedItAndAResumeIsNotMeasured() {
     rig.endpoint = Endpoint.Status.of(State.ABSENT, null, null, null)
         .withConfig("offhours-endpoint-config", false);

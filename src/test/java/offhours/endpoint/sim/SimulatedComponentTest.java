@@ -46,7 +46,9 @@ class SimulatedComponentTest {
   void
       asleepWithoutAComponentIsAbsentAndUnbilledAndTheFirstCreateMakesTheComponentOnANewInstance() {
     assertThat(endpoint.describe().state()).isEqualTo(State.ABSENT);
-    assertThat(endpoint.describe().createdAt()).isNull();
+    assertThat(endpoint.describe().createdAt())
+        .as("the endpoint's CreationTime, before any wake")
+        .isEqualTo(START);
     assertThat(endpoint.describe().configName()).isEqualTo(SimulationConfig.ENDPOINT_CONFIG);
     advance(Duration.ofMinutes(30));
     assertThat(world.billedSeconds).isZero();
