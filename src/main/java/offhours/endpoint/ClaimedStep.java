@@ -199,6 +199,10 @@ final class ClaimedStep {
           // flag (RunLedger.uncountedStart); so a call not started is flagged too, in case a call
           // before it in the same step applied.
           after = claimed.withStartUncounted(true);
+        } else if (calling == Action.DELETE_ENDPOINT) {
+          // The same for a stop: the next run that sees the endpoint going counts it, one that sees
+          // it still up drops the flag and stops it, counting that stop (RunLedger.uncountedStop).
+          after = claimed.withStopUncounted(true);
         }
       } else if (step.action() == Action.CREATE_ENDPOINT) {
         createFailed = true;

@@ -55,6 +55,10 @@ import offhours.stack.Hosting;
  *     newer run's claim overtook) leaves the start uncounted. A flag of what is
  *     missing, not of what was counted: a state written before it was recorded reads as nothing missing, so the
  *     endpoints up when this version is deployed are not counted a second time
+ * @param stopUncounted the same for a stop: a DeleteEndpoint (with scale-to-zero, the copies set to 0 or the component
+ *     deleted) the last run's deadline cut after it was sent. The next run that claims settles it: an endpoint it sees
+ *     going or gone has its stop counted by the claim, in the same write ({@link RunLedger#uncountedStop}); one it
+ *     sees anything else was not stopped, and the step that stops it counts its own stop
  */
 public record ControlState(
     long version,
@@ -77,7 +81,8 @@ public record ControlState(
     Instant wakeIssuedAt,
     Arrivals arrivals,
     Hosting hosting,
-    boolean startUncounted) {
+    boolean startUncounted,
+    boolean stopUncounted) {
 
   public static final ControlState INITIAL = new ControlState(
       0,
@@ -100,6 +105,7 @@ public record ControlState(
       null,
       Arrivals.NONE,
       null,
+      false,
       false);
 
   public ControlState {
@@ -253,6 +259,11 @@ public record ControlState(
   /** A start a call cut by its run's deadline may have made, not in the ledger ({@code false}: none, or settled). */
   ControlState withStartUncounted(boolean uncounted) {
     return with(c -> c.startUncounted = uncounted);
+  }
+
+  /** A stop a call cut by its run's deadline may have made, not in the ledger ({@code false}: none, or settled). */
+  ControlState withStopUncounted(boolean uncounted) {
+    return with(c -> c.stopUncounted = uncounted);
   }
 
   /** The run timer armed for {@code at} (null: none armed). */

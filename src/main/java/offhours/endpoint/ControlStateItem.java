@@ -53,7 +53,8 @@ final class ControlStateItem {
         instant(item, "wakeIssuedAt"),
         arrivals(item),
         hosting(item),
-        bool(item, "startUncounted"));
+        bool(item, "startUncounted"),
+        bool(item, "stopUncounted"));
   }
 
   /** The state item of {@code next}. */
@@ -91,6 +92,7 @@ final class ControlStateItem {
     item.put(
         "arrivalsPerSecond", DynamoNumbers.of(next.arrivals().perSecond(), "the arrival rate"));
     item.put("startUncounted", AttributeValue.fromBool(next.startUncounted()));
+    item.put("stopUncounted", AttributeValue.fromBool(next.stopUncounted()));
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().rates().isEmpty()) {

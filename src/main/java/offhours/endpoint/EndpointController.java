@@ -149,7 +149,8 @@ public final class EndpointController {
     List<String> notes = new ArrayList<>();
     ClaimedStep.Result r = claimedStep.run(
         plan.step(), plan.atOnce(), seen.serving(), plan.wakeCounted(), plan.claimed(), now, notes);
-    runLedger.afterStep(seen.before(), plan.uncountedStart(), seen.ep(), now, notes);
+    runLedger.afterStep(
+        seen.before(), plan.uncountedStart(), plan.uncountedStop(), seen.ep(), now, notes);
     String outcome = writes.stepResult(
         r, notes.isEmpty() ? r.outcome() : r.outcome() + "; " + String.join("; ", notes), now);
     log.accept(

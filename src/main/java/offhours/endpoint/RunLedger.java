@@ -12,8 +12,8 @@ import offhours.endpoint.Endpoint.State;
 /**
  * What a run adds to the ledger besides its step's own start or stop ({@link ClaimedStep}): when it starts ({@link
  * Ledger#start}, until this container has seen it recorded), the billed time since the last run, and the note of a
- * start that a call cut by its run's deadline may have made ({@link ControlState#startUncounted}), which its claim
- * counted ({@link RunWrites#claim}).
+ * start or a stop that a call cut by its run's deadline may have made ({@link ControlState#startUncounted}, {@link
+ * ControlState#stopUncounted}), which its claim counted ({@link RunWrites#claim}).
  */
 final class RunLedger {
   private final ControllerConfig config;
@@ -37,7 +37,12 @@ final class RunLedger {
    * time). Each write is best effort: one that fails is a note in {@code notes}, never a failed run.
    */
   void afterStep(
-      ControlState before, Instant uncounted, Endpoint.Status ep, Instant now, List<String> notes) {
+      ControlState before,
+      Instant uncounted,
+      Instant uncountedStop,
+      Endpoint.Status ep,
+      Instant now,
+      List<String> notes) {
     if (!startRecorded) {
       ClaimedStep.bestEffort(notes, () -> recordStart(before, now));
     }
@@ -46,6 +51,10 @@ final class RunLedger {
       // Counted by the claim that settled it, in the same write (RunWrites), so once: a run that
       // lost the race counts nothing, and one cut after its claim has counted it already.
       notes.add("the start at " + uncounted + " that a run cut by its deadline may have made is"
+          + " counted now: the endpoint is " + ep.state());
+    }
+    if (uncountedStop != null) {
+      notes.add("the stop at " + uncountedStop + " that a run cut by its deadline may have made is"
           + " counted now: the endpoint is " + ep.state());
     }
   }
@@ -126,6 +135,34 @@ final class RunLedger {
       return from;
     }
     return at.isAfter(now) ? now : at;
+  }
+
+  /**
+   * When the stop that the last run's cut call may have made happened, if {@code ep} shows it did: the endpoint (with
+   * scale-to-zero, its copies) Deleting or gone. Null when there is none to count: no cut stop, or the endpoint
+   * anything else (the call did not apply, and the step that stops it counts its own stop), or another's. Dated at the
+   * cut run's claim, which the call followed at once: a Deleting endpoint's LastModifiedTime is no date of the call
+   * (copies scaling in, instances going), and a gone one has none.
+   */
+  static Instant uncountedStop(ControlState before, Endpoint.Status ep, Instant now) {
+    boolean going = ep.state() == State.DELETING || ep.state() == State.ABSENT;
+    if (!before.stopUncounted() || !going || ep.foreign() || ep.serverless()) {
+      return null;
+    }
+    return before.lastRunAt() != null && before.lastRunAt().isBefore(now)
+        ? before.lastRunAt()
+        : now;
+  }
+
+  /**
+   * What a claim counts of a start or a stop a cut run left uncounted, or null: neither. At most one is there: a run
+   * flags the one call its deadline cut, and every claim clears both.
+   */
+  static Ledger.Day settled(Instant start, Instant stop, ZoneId zone) {
+    if (start != null) {
+      return start(start, zone);
+    }
+    return stop == null ? null : new Ledger.Day(LocalDate.ofInstant(stop, zone), 0, 0, 0, 1);
   }
 
   /** A start at {@code at}, on its local day in {@code zone}. */

@@ -20,6 +20,7 @@ record RunPlan(
     long overdueSeconds,
     ControlState claimed,
     Instant uncountedStart,
+    Instant uncountedStop,
     boolean wakeCounted) {
 
   /** The run's one EMF metrics line. */

@@ -49,8 +49,11 @@ final class RunPlanner {
         .withArrivals(mp, q, now)
         .withTriggerSeen(mp, now)
         .withStopSeen(ep.state(), now)
-        .withStartUncounted(false); // settled by this run: counted with its claim if up (RunWrites)
+        // settled by this run: counted with its claim if up, or going (RunWrites)
+        .withStartUncounted(false)
+        .withStopUncounted(false);
     Instant uncounted = RunLedger.uncountedStart(before, ep, now);
+    Instant uncountedStop = RunLedger.uncountedStop(before, ep, now);
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     long overdue = overdueSeconds(seen, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before
@@ -84,7 +87,17 @@ final class RunPlanner {
         && !ep.createdAt().isBefore(seen.wakeIssuedAt())
         && !before.startUncounted();
     return new RunPlan(
-        o, now, want, step, atOnce, outside, overdue, claimed, uncounted, wakeCounted);
+        o,
+        now,
+        want,
+        step,
+        atOnce,
+        outside,
+        overdue,
+        claimed,
+        uncounted,
+        uncountedStop,
+        wakeCounted);
   }
 
   /**

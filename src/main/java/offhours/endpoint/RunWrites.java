@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 /**
  * A run's two writes of the control state, on the version it read: the claim before it acts, which ends the run when
  * another run wrote first or the write ran out of the run's time, and what its step changed after it. A claim that
- * settles a start a cut run may have made counts it in the same write ({@link ControlStore#save(ControlState, long,
- * Ledger.Day)}).
+ * settles a start or a stop a cut run may have made counts it in the same write ({@link ControlStore#save(ControlState,
+ * long, Ledger.Day)}).
  */
 final class RunWrites {
   private final ControlStore store;
@@ -33,9 +33,10 @@ final class RunWrites {
     boolean won;
     try {
       long read = plan.seen().before().version();
-      won = plan.uncountedStart() == null
+      Ledger.Day counted = RunLedger.settled(plan.uncountedStart(), plan.uncountedStop(), zone);
+      won = counted == null
           ? store.save(plan.claimed(), read)
-          : store.save(plan.claimed(), read, RunLedger.start(plan.uncountedStart(), zone));
+          : store.save(plan.claimed(), read, counted);
     } catch (RuntimeException e) {
       if (!RunDeadline.outOfTime(e)) {
         throw e;

@@ -28,6 +28,7 @@ final class StateCopy {
   Arrivals arrivals;
   Hosting hosting;
   boolean startUncounted;
+  boolean stopUncounted;
 
   StateCopy(ControlState s) {
     version = s.version();
@@ -51,6 +52,7 @@ final class StateCopy {
     arrivals = s.arrivals();
     hosting = s.hosting();
     startUncounted = s.startUncounted();
+    stopUncounted = s.stopUncounted();
   }
 
   ControlState build() {
@@ -75,6 +77,7 @@ final class StateCopy {
         wakeIssuedAt,
         arrivals,
         hosting,
-        startUncounted);
+        startUncounted,
+        stopUncounted);
   }
 }

@@ -125,6 +125,7 @@ class AwsAdaptersIT {
         .withStopIssuedAt(Instant.parse("2026-01-14T09:06:00Z"))
         .withWakeIssuedAt(Instant.parse("2026-01-14T08:52:00Z"))
         .withStartUncounted(true)
+        .withStopUncounted(true)
         .withVersion(2);
     assertThat(control.save(second, 1)).isTrue();
     assertThat(control.save(first.withVersion(2), 1))

@@ -97,12 +97,17 @@ class DynamoControlTableTest {
   }
 
   @Test
-  void anUncountedStartRoundTripsAndAStateWrittenBeforeItHasNone() {
+  void anUncountedStartOrStopRoundTripsAndAStateWrittenBeforeThemHasNone() {
     ControlState cut = ControlState.INITIAL.withStartUncounted(true).withVersion(1);
+    ControlState cutStop = ControlState.INITIAL.withStopUncounted(true).withVersion(2);
 
     assertThat(control.save(cut, 0)).isTrue();
     assertThat(control.load()).contains(cut);
     assertThat(dynamo.items.get("controller|state").get("startUncounted"))
+        .isEqualTo(AttributeValue.fromBool(true));
+    assertThat(control.save(cutStop, 1)).isTrue();
+    assertThat(control.load()).contains(cutStop);
+    assertThat(dynamo.items.get("controller|state").get("stopUncounted"))
         .isEqualTo(AttributeValue.fromBool(true));
 
     dynamo.putItem(r -> r.tableName("control")
@@ -113,6 +118,7 @@ class DynamoControlTableTest {
     assertThat(control.load().orElseThrow().startUncounted())
         .as("nothing missing: the endpoint up then had its start counted")
         .isFalse();
+    assertThat(control.load().orElseThrow().stopUncounted()).isFalse();
   }
 
   @Test

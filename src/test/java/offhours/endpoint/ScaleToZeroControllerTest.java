@@ -317,6 +317,23 @@ class ScaleToZeroControllerTest {
     assertThat(starts()).isEqualTo(1);
   }
 
+  @Test
+  void aScaleInCutByTheDeadlineThatAppliedIsOneStop() {
+    rig.now = Instant.parse("2026-01-17T09:00:00Z"); // Saturday: outside working hours
+    rig.inService();
+    rig.onCall = () -> rig.endpoint = copiesDownInstancesUp();
+    rig.deleteError = software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(
+        "SageMaker's UpdateInferenceComponentRuntimeConfig was cut", null);
+    assertThat(rig.run().action()).isEqualTo(Action.DELETE_ENDPOINT);
+    rig.deleteError = null;
+
+    rig.now = rig.now.plusSeconds(60);
+    assertThat(rig.run().action()).isEqualTo(Action.WAIT);
+    assertThat(rig.table.days(LocalDate.parse("2026-01-17"), LocalDate.parse("2026-01-17")))
+        .singleElement()
+        .satisfies(day -> assertThat(day.stops()).isEqualTo(1));
+  }
+
   /** The endpoint up since {@code created} without its component, as ComponentEndpoint reports it. */
   private static Endpoint.Status endpointWithoutComponent(Instant created) {
     return Endpoint.Status.of(State.ABSENT, null, created, created)

@@ -12,7 +12,8 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 /**
  * Starts in the ledger when the deadline cuts runs one after another ({@link ControlState#startUncounted}): a create
  * cut after it was sent, then a run that settles it whose own claim, reads or step are cut, or that overlaps another.
- * Each start SageMaker made is counted once, never lost to a second cut and never counted by two runs.
+ * Each start SageMaker made is counted once, never lost to a second cut and never counted by two runs. Stops the same
+ * ({@link ControlState#stopUncounted}): a DeleteEndpoint cut that applied, or did not.
  */
 class StackedCutsTest {
   private final Rig rig = new Rig();
@@ -178,5 +179,69 @@ class StackedCutsTest {
     assertThat(first[0].outcome()).contains("is counted now");
     assertThat(lost.action()).isEqualTo(Action.LOST_RACE);
     assertThat(today().starts()).isEqualTo(1);
+  }
+
+  /**
+   * Run 1 at 20:00 in Berlin, after hours: the trigger is off, its DeleteEndpoint is cut, and SageMaker began to
+   * delete the endpoint or not.
+   */
+  private void deleteCut(boolean applied) {
+    rig.inService();
+    Instant created = rig.endpoint.createdAt();
+    if (applied) {
+      rig.onCall = () -> rig.endpoint =
+          Endpoint.Status.of(State.DELETING, null, created, Instant.parse("2026-01-14T19:00:00Z"));
+    }
+    rig.deleteError = cut("SageMaker's DeleteEndpoint");
+    assertThat(rig.runAt("2026-01-14T19:00:00Z").action()).isEqualTo(Action.DELETE_ENDPOINT);
+    rig.deleteError = null;
+    assertThat(rig.state().stopUncounted()).isTrue();
+    assertThat(today().stops()).isZero();
+  }
+
+  @Test
+  void aDeleteCutThatAppliedIsOneStopCountedByTheRunThatSeesTheEndpointGoing() {
+    deleteCut(true);
+
+    Decision next = rig.runAt("2026-01-14T19:01:00Z");
+
+    assertThat(next.action()).isEqualTo(Action.WAIT);
+    assertThat(next.outcome())
+        .contains("the stop at 2026-01-14T19:00:00Z that a run cut by its deadline may have made is"
+            + " counted now: the endpoint is DELETING");
+    assertThat(rig.state().stopUncounted()).isFalse();
+    assertThat(today().stops()).isEqualTo(1);
+    rig.endpoint = Endpoint.Status.ABSENT;
+    rig.runAt("2026-01-14T19:10:00Z");
+    assertThat(today().stops()).as("once").isEqualTo(1);
+    assertThat(rig.calls).containsExactly("delete");
+  }
+
+  @Test
+  void aDeleteCutThatDidNotApplyIsOneStopCountedByTheRetry() {
+    deleteCut(false);
+
+    Decision retry = rig.runAt("2026-01-14T19:01:00Z");
+
+    assertThat(retry.action()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(retry.outcome()).isEqualTo("ok");
+    rig.endpoint = Endpoint.Status.ABSENT;
+    rig.runAt("2026-01-14T19:10:00Z");
+    assertThat(today().stops()).as("the retry's, not two").isEqualTo(1);
+    assertThat(rig.state().stopUncounted()).isFalse();
+  }
+
+  @Test
+  void aClaimThatLandedWhenTheDeadlineCutItHasCountedTheStopItSettled() {
+    deleteCut(true);
+    rig.now = Instant.parse("2026-01-14T19:01:00Z");
+
+    assertThat(countingClaimCut(true).reconcile(rig.now).action()).isEqualTo(Action.OUT_OF_TIME);
+    assertThat(today().stops()).as("counted in the same write").isEqualTo(1);
+
+    rig.runAt("2026-01-14T19:02:00Z");
+    rig.endpoint = Endpoint.Status.ABSENT;
+    rig.runAt("2026-01-14T19:10:00Z");
+    assertThat(today().stops()).as("once").isEqualTo(1);
   }
 }
