@@ -186,8 +186,9 @@ final class S3Notifications {
   }
 
   /**
-   * S3 writes "2026-11-25T10:00:00.000Z"; moto writes the same without the zone. A time without a zone
-   * is read as UTC (what S3 means); anything that is not one of these two shapes is still an error.
+   * S3 writes "2026-11-25T10:00:00.000Z"; moto writes the same without the zone, in its own wall clock, which
+   * local mode runs in UTC (offhours.local.moto.MotoServer). A time without a zone is read as UTC (what S3 means);
+   * anything that is not one of these two shapes is still an error.
    */
   static Instant eventTime(String text) {
     if (text == null) {

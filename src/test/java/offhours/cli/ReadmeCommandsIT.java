@@ -110,8 +110,20 @@ class ReadmeCommandsIT {
         .startsWith("endpoint offhours-endpoint: ");
     assertThat(ran.get("scripts/offhours endpoint start --until 18:00").out)
         .startsWith("controller (start):");
-    assertThat(ran.get("scripts/offhours results --label Neutral --json").out)
-        .contains("\"key\":\"chelsea.png\"", "\"status\":\"CLASSIFIED\"");
+    String neutral = ran.get("scripts/offhours results --label Neutral --json").out;
+    assertThat(neutral).contains("\"key\":\"chelsea.png\"", "\"status\":\"CLASSIFIED\"");
+    // The upload's time is the instant it was uploaded, whatever the user's zone (this test's TZ is
+    // hours off UTC): moto dates its notifications with its own wall clock and no zone.
+    java.util.regex.Matcher times = java.util.regex.Pattern.compile(
+            "\"classifiedAt\":\"([^\"]+)\",\"uploadedAt\":\"([^\"]+)\"")
+        .matcher(neutral);
+    assertThat(times.find()).as(neutral).isTrue();
+    java.time.Instant classified = java.time.Instant.parse(times.group(1));
+    java.time.Instant uploaded = java.time.Instant.parse(times.group(2));
+    assertThat(uploaded)
+        .as("uploadedAt, in TZ %s (hours off UTC)", noonZone())
+        .isBefore(classified)
+        .isAfter(classified.minus(Duration.ofMinutes(30)));
     assertThat(ran.get("scripts/offhours --stack offhours results").out)
         .contains("chelsea.png", "CLASSIFIED");
     assertThat(ran.get("scripts/offhours --stack offhours endpoint start").out)

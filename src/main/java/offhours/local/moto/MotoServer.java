@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -70,19 +71,29 @@ public final class MotoServer implements AutoCloseable {
     return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
+  /** What moto_server runs with, over the environment it inherits ({@code env}, changed in place). */
+  static void environment(Map<String, String> env) {
+    // moto reads these at start-up; keep it from looking for real credentials or Docker-backed
+    // Lambda.
+    env.putIfAbsent("AWS_ACCESS_KEY_ID", "offhours");
+    env.putIfAbsent("AWS_SECRET_ACCESS_KEY", "offhours");
+    env.putIfAbsent("AWS_DEFAULT_REGION", "us-east-1");
+    // moto answers every origin with Access-Control-Allow-Origin by default, so any web page the
+    // user opens could read and reset the local data; offhours' clients are not browsers and need
+    // no CORS.
+    env.put("MOTO_DISABLE_GLOBAL_CORS", "true");
+    // moto dates an S3 notification's eventTime with its own wall clock and no zone (Python's
+    // datetime.now()), which Classify reads as UTC, as S3 means it: under a user's TZ every
+    // upload's time would be off by the zone's offset (a result's uploadedAt, the waits that
+    // 'cost --compare' counts).
+    env.put("TZ", "UTC");
+  }
+
   private static MotoServer launch(Path executable, int port, Path log) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(
             executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
         .redirectErrorStream(true);
-    // moto reads these at start-up; keep it from looking for real credentials or Docker-backed
-    // Lambda.
-    pb.environment().putIfAbsent("AWS_ACCESS_KEY_ID", "offhours");
-    pb.environment().putIfAbsent("AWS_SECRET_ACCESS_KEY", "offhours");
-    pb.environment().putIfAbsent("AWS_DEFAULT_REGION", "us-east-1");
-    // moto answers every origin with Access-Control-Allow-Origin by default, so any web page the
-    // user opens could
-    // read and reset the local data; offhours' clients are not browsers and need no CORS.
-    pb.environment().put("MOTO_DISABLE_GLOBAL_CORS", "true");
+    environment(pb.environment());
     if (log != null) {
       CacheFiles.privateFile(log);
     }
