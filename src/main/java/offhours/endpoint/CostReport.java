@@ -237,17 +237,18 @@ public final class CostReport {
   }
 
   /**
-   * The stack's start as its report counts always-on from ({@link Ledger#stackStart}): the ledger's start recorded in
-   * {@code controlTable} (one GetItem), else {@code known}, what the caller knows of it (CloudFormation's CreationTime,
-   * the local stack's state file).
+   * The stack's start as its report counts always-on from ({@link Ledger#stackStart}): the earlier of the ledger's start
+   * recorded in {@code controlTable} (one GetItem) and {@code known}, what the caller knows of it (CloudFormation's
+   * CreationTime, the local stack's state file).
    */
   public static StackStart stackStart(
       DynamoDbClient dynamo, String controlTable, Optional<Instant> known) {
     Optional<Instant> recorded = new DynamoControlTable(dynamo, controlTable).started();
-    return new StackStart(Ledger.stackStart(recorded, known), recorded.isPresent());
+    Optional<Instant> at = Ledger.stackStart(recorded, known);
+    return new StackStart(at, recorded.isPresent() && at.equals(recorded));
   }
 
-  /** A stack's start ({@link #stackStart}), and whether its ledger recorded it (else the caller's, if any). */
+  /** A stack's start ({@link #stackStart}), and whether it is the one its ledger recorded (else the caller's, if any). */
   public record StackStart(Optional<Instant> at, boolean recorded) {}
 
   /**

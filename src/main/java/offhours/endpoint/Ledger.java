@@ -89,15 +89,20 @@ public interface Ledger {
   /**
    * Where a stack's always-on starts counting: the one rule {@code cost} (with {@code --stack} or on the local stack),
    * the UI's page and the API's {@code /status} follow, so the three agree on every day, the first included.
-   * {@code recorded}, the ledger's own start ({@link #started}), wins: it is in the table every reader reads, and the
-   * ledger holds no hour before it. Without it (the controller has not run yet, or not this version), {@code known}:
-   * what the reader knows of the stack's start: its CloudFormation CreationTime for {@code cost --stack}, the local
-   * stack's start from its state file, nothing for {@code /status}. Empty when neither is known: the reader counts
-   * from midnight of the first day it counts (/status: today; {@link #alwaysOnHours} does the same with an earlier
-   * instant).
+   * The earlier of {@code recorded}, the ledger's own start ({@link #started}, in the table every reader reads), and
+   * {@code known}, what the reader knows of the stack's start: its CloudFormation CreationTime for {@code cost --stack},
+   * the local stack's start from its state file, nothing for {@code /status}. Both are instants the stack existed by,
+   * and an always-on endpoint would have billed from the first: the controller records its first run, which can
+   * follow the stack's creation by a minute or more (the local stack's first tick can follow an upload made at once),
+   * and an upload made before it is still the stack's. Either alone when only one is known (before the controller's
+   * first run, or for /status); empty when neither is: the reader counts from midnight of the first day it counts
+   * (/status: today; {@link #alwaysOnHours} does the same with an earlier instant).
    */
   static Optional<Instant> stackStart(Optional<Instant> recorded, Optional<Instant> known) {
-    return recorded.isPresent() ? recorded : known;
+    if (recorded.isEmpty() || known.isEmpty()) {
+      return recorded.isPresent() ? recorded : known;
+    }
+    return Optional.of(recorded.get().isBefore(known.get()) ? recorded.get() : known.get());
   }
 
   /** Adds the increment atomically to the day's item (DynamoDB ADD). */

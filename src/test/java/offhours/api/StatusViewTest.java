@@ -323,11 +323,16 @@ class StatusViewTest {
         .as("a stack whose controller's first run was not recorded: from midnight, as before")
         .containsEntry("alwaysOnHours", 10.667);
     Instant yesterday = NOW.minusSeconds(86_400);
-    assertThat((Map<String, Object>) status(seen.startingAt(yesterday)).get("ledger"))
+    assertThat((Map<String, Object>)
+            status(seen.startingAt(started.plusSeconds(600))).get("ledger"))
         .as(
-            "the ledger's recorded start wins over a start the reader knows otherwise (Ledger.stackStart)")
+            "the ledger's recorded start wins over a later start the reader knows (Ledger.stackStart)")
         .containsEntry("alwaysOnHours", 2.0)
         .containsEntry("alwaysOnSince", started);
+    assertThat((Map<String, Object>) status(seen.startingAt(yesterday)).get("ledger"))
+        .as(
+            "a stack the reader knows existed before its ledger's recorded start: from then, here midnight")
+        .containsEntry("alwaysOnHours", 10.667);
     assertThat((Map<String, Object>) status(unrecorded.startingAt(yesterday)).get("ledger"))
         .as("a stack started before today: from midnight")
         .containsEntry("alwaysOnHours", 10.667)

@@ -58,7 +58,8 @@ class AwsUiDataTest {
   }
 
   @Test
-  void theLedgersSinceIsTheRecordedStartToTheMinuteInTheStacksZoneElseTheStacksCreation() {
+  void
+      theLedgersSinceIsTheEarlierOfTheRecordedStartAndTheStacksCreationToTheMinuteInTheStacksZone() {
     FakeDynamoDb dynamo = new FakeDynamoDb();
     java.time.ZoneId paris = java.time.ZoneId.of("Europe/Paris");
     Instant created = Instant.parse("2026-11-24T13:50:00Z"); // 14:50 in Paris
@@ -88,11 +89,39 @@ class AwsUiDataTest {
         .containsEntry("sinceTime", "14:50")
         .containsEntry("timeZone", "Europe/Paris");
 
-    // The controller's first run, 7 minutes later: what cost and /status count from too.
+    // The controller's first run, 7 minutes later: the stack existed before it, so still 14:50.
     new DynamoControlTable(dynamo, "control").start(created.plusSeconds(7 * 60));
     assertThat(page.ledger(7))
+        .as("a recorded start after the creation: the creation")
         .containsEntry("since", LocalDate.parse("2026-11-24"))
-        .containsEntry("sinceTime", "14:57");
+        .containsEntry("sinceTime", "14:50");
+
+    // A ledger that counted before the creation the page was told (an older stack's, given
+    // midnight of its first day): the recorded start.
+    FakeDynamoDb older = new FakeDynamoDb();
+    new DynamoControlTable(older, "control").start(Instant.parse("2026-11-23T23:00:00Z"));
+    AwsUiData olderPage = new AwsUiData(
+        new AwsUiData.StackView(
+            "stack prod",
+            null,
+            older,
+            null,
+            "b",
+            "q",
+            "dlq",
+            "",
+            "control",
+            "e",
+            Optional.of(created)),
+        new AwsUiData.Pricing(
+            paris, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+        now,
+        action -> Map.of(),
+        () -> null);
+    assertThat(olderPage.ledger(7))
+        .as("a recorded start before the creation: the recorded start")
+        .containsEntry("since", LocalDate.parse("2026-11-24"))
+        .containsEntry("sinceTime", "00:00");
   }
 
   private AwsUiData data(LiveSettings live) {
