@@ -96,6 +96,20 @@ final class ClassifyRoute {
     }
   }
 
+  /**
+   * Why an image may have arrived as something else: curl's {@code --data-binary} without {@code -H Content-Type} sends
+   * {@code application/x-www-form-urlencoded}, a text type, and a text body reaches the function as UTF-8 text rather
+   * than base64 ({@link HttpEvents#isText}), which a JPEG's or PNG's bytes do not survive. Empty for other types.
+   */
+  private static String sentAsText(ApiRequest request) {
+    String type = request.header("content-type");
+    return HttpEvents.isText(type)
+        ? "; it came as Content-Type " + type + " (curl's default for --data-binary), which reaches"
+            + " offhours as text, and an image's bytes do not survive that: send it with"
+            + " Content-Type: image/jpeg or image/png (curl: -H 'Content-Type: image/jpeg')"
+        : "";
+  }
+
   private ApiResponse handle(ApiRequest request, InvocationUsage spent, RequestDeadline deadline) {
     byte[] image = request.body();
     if (image.length == 0) {
@@ -116,7 +130,7 @@ final class ClassifyRoute {
       return ApiResponse.error(
           415,
           "the body looks like " + ImageFormat.describe(image)
-              + "; offhours classifies JPEG and PNG images");
+              + "; offhours classifies JPEG and PNG images" + sentAsText(request));
     }
     Duration invokeTimeout;
     try {

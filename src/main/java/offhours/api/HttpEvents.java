@@ -164,7 +164,8 @@ public final class HttpEvents {
         : body.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static boolean isText(String contentType) {
+  /** Whether API Gateway hands a body of this type to the function as text, not base64. */
+  static boolean isText(String contentType) {
     if (contentType == null) {
       return false;
     }

@@ -320,6 +320,34 @@ class ClassifyRouteTest {
     assertThat(invocations).isEmpty();
   }
 
+  @Test
+  void anImageSentAsAFormSaysToSendItWithAnImageContentType() throws Exception {
+    // curl --data-binary @photo.jpg without -H Content-Type: the form's text mangles the JPEG's
+    // bytes.
+    contentType = "application/x-www-form-urlencoded";
+    byte[] mangled = new String(JPEG, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+
+    ApiResponse form = post(mangled, r -> answer("[]"));
+
+    assertThat(form.status()).isEqualTo(415);
+    assertThat(JsonText.string(json(form), "message"))
+        .isEqualTo(
+            "the body looks like unknown binary data; offhours classifies JPEG and PNG images; it came as"
+                + " Content-Type application/x-www-form-urlencoded (curl's default for --data-binary), which reaches"
+                + " offhours as text, and an image's bytes do not survive that: send it with Content-Type: image/jpeg"
+                + " or image/png (curl: -H 'Content-Type: image/jpeg')");
+    contentType = "image/jpeg";
+    assertThat(JsonText.string(
+            json(post("GIF89a...".getBytes(StandardCharsets.US_ASCII), r -> answer("[]"))),
+            "message"))
+        .as("an image type: the body is what was sent")
+        .isEqualTo("the body looks like GIF; offhours classifies JPEG and PNG images");
+    assertThat(invocations).isEmpty();
+  }
+
+  /** The request's Content-Type header; none by default. */
+  private String contentType;
+
   /** When the requests arrive and the stack is read. */
   private Instant now = NOW;
   /** The X-Forwarded-Proto the requests carry (API Gateway's own: https). */
@@ -530,19 +558,20 @@ class ClassifyRouteTest {
         Clock.fixed(now, ZoneOffset.UTC));
     return route.handle(
         new ApiRequest(
-            "POST",
-            "/classify",
-            "POST /classify",
-            Map.of(),
-            Map.of(),
-            Map.of(
-                "host",
-                "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com",
-                "x-forwarded-proto",
-                forwardedProto),
-            body,
-            "req-1"),
+            "POST", "/classify", "POST /classify", Map.of(), Map.of(), headers(), body, "req-1"),
         deadline);
+  }
+
+  private Map<String, String> headers() {
+    Map<String, String> headers = new java.util.HashMap<>(Map.of(
+        "host",
+        "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com",
+        "x-forwarded-proto",
+        forwardedProto));
+    if (contentType != null) {
+      headers.put("content-type", contentType);
+    }
+    return headers;
   }
 
   private static InvokeEndpointResponse answer(String json) {
