@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,12 +40,20 @@ final class HostingOptions {
       "serverless-gb-second",
       "USD",
       "serverless compute per GB-second (default "
-          + HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbSecondUsd() + ")");
+          + plain(HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbSecondUsd()) + ")");
   static final Option GB_DATA = Option.value(
       "serverless-gb-data",
       "USD",
       "serverless data processed per GB (default "
-          + HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbDataUsd() + ")");
+          + plain(HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbDataUsd()) + ")");
+
+  /**
+   * A price as the flag takes it and the price page writes it (0.00002): Double's toString writes numbers under 0.001
+   * in scientific notation (2.0E-5), which reads as a typo in a help text.
+   */
+  static String plain(double usd) {
+    return BigDecimal.valueOf(usd).stripTrailingZeros().toPlainString();
+  }
 
   /** cost's budget for the misses; simulate has its own --max-wait, which sets the budgeted row's too. */
   static final Option MAX_WAIT = Option.value(

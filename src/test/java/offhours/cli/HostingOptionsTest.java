@@ -1,0 +1,17 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class HostingOptionsTest {
+
+  @Test
+  void serverlessPricesInTheHelpAreWrittenAsTheFlagsTakeThemNotInScientificNotation() {
+    // 'offhours cost --help' and 'simulate --help' showed "(default 2.0E-5)".
+    assertThat(HostingOptions.GB_SECOND.help()).endsWith("per GB-second (default 0.00002)");
+    assertThat(HostingOptions.GB_DATA.help()).endsWith("per GB (default 0.016)");
+    assertThat(HostingOptions.plain(0.0000166667)).isEqualTo("0.0000166667");
+    assertThat(HostingOptions.plain(0.115)).isEqualTo("0.115");
+  }
+}
