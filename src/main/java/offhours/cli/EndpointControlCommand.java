@@ -64,9 +64,13 @@ final class EndpointControlCommand implements Command {
 
   @Override
   public String description() {
-    String common =
-        "Asks the controller function; it reports what it did. Creating an endpoint takes minutes:"
-            + "\nwatch it with 'offhours endpoint status'. With --json, prints the controller's answer as is.";
+    String takes = switch (action) {
+      case "start" -> "Creating an endpoint takes minutes:";
+      case "stop" -> "It pauses the Classify trigger, lets in-flight work finish, then stops:";
+      default -> "The endpoint then starts or stops as the schedule and the queue want:";
+    };
+    String common = "Asks the controller function; it reports what it did. " + takes
+        + "\nwatch it with 'offhours endpoint status'. With --json, prints the controller's answer as is.";
     return action.equals("auto")
         ? common
         : common + "\n\nTIME is one of:\n  " + String.join("\n  ", Until.EXAMPLES);

@@ -175,4 +175,17 @@ class EndpointControlTest {
     assertThat(run("endpoint", "auto", "--until", "2h").err())
         .contains("unknown option --until for 'offhours endpoint auto'");
   }
+
+  @Test
+  void eachActionsHelpSaysWhatItWaitsFor() {
+    // stop and auto said 'Creating an endpoint takes minutes', which only start does.
+    assertThat(EndpointControlCommand.all())
+        .extracting(command -> command.description().lines().findFirst().orElseThrow())
+        .containsExactly(
+            "Asks the controller function; it reports what it did. Creating an endpoint takes minutes:",
+            "Asks the controller function; it reports what it did. It pauses the Classify trigger, lets in-flight"
+                + " work finish, then stops:",
+            "Asks the controller function; it reports what it did. The endpoint then starts or stops as the"
+                + " schedule and the queue want:");
+  }
 }
