@@ -10,6 +10,7 @@ import java.util.Objects;
 import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
+import offhours.stack.StackSpec;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -48,9 +49,9 @@ public final class ResultsQuery {
       // No S3 key holds a longer text, so such a filter could never match: each Query would read
       // READ_LIMIT items (read capacity, a second or two) to find nothing, on every request.
       if (keyContains != null
-          && keyContains.getBytes(StandardCharsets.UTF_8).length > ResultsRoute.MAX_KEY_BYTES) {
+          && keyContains.getBytes(StandardCharsets.UTF_8).length > StackSpec.MAX_KEY_BYTES) {
         throw new IllegalArgumentException("key (a text the object key contains) is at most "
-            + ResultsRoute.MAX_KEY_BYTES
+            + StackSpec.MAX_KEY_BYTES
             + " bytes (UTF-8), as an S3 key is; got "
             + keyContains.getBytes(StandardCharsets.UTF_8).length);
       }

@@ -22,9 +22,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 final class ResultsRoute {
 
-  /** S3's longest key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
-  static final int MAX_KEY_BYTES = 1024;
-
   /**
    * The most results one object's answer shows, newest first: a key uploaded again and again to an unversioned bucket
    * has a result per upload, and every one of them would outgrow Lambda's 6 MB response.
@@ -89,8 +86,9 @@ final class ResultsRoute {
           "name the object: GET /results?" + OBJECT + "=KEY, with KEY URL-encoded (any key),"
               + " or GET /results/KEY (a key without '%' or '?')");
     }
-    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-      return ApiResponse.error(400, "an S3 key is at most " + MAX_KEY_BYTES + " bytes (UTF-8)");
+    if (key.getBytes(StandardCharsets.UTF_8).length > StackSpec.MAX_KEY_BYTES) {
+      return ApiResponse.error(
+          400, "an S3 key is at most " + StackSpec.MAX_KEY_BYTES + " bytes (UTF-8)");
     }
     String bucket = config.bucket();
     ResultsTable.Newest results = table.newestByKey(bucket, key, MAX_RESULTS);

@@ -61,7 +61,8 @@ final class UploadCommand implements Command {
         pipeline of nothing else, so nothing else would ever get a result. A named file of another kind
         is refused before anything is uploaded; inside folders such files are skipped and counted, as are
         hidden files and symbolic links (links are never followed, named or inside a folder). Keys keep
-        spaces, '+', '%' and unicode as they are. Files over the endpoint's limit (6.3 MB) are uploaded
+        spaces, '+', '%' and unicode as they are; a key over S3's 1024 bytes (UTF-8, --prefix included)
+        is refused before anything is uploaded. Files over the endpoint's limit (6.3 MB) are uploaded
         too; the pipeline rejects them with that reason.
         With --json, prints one {"key", "bytes", "eTag"} object per uploaded file.
 

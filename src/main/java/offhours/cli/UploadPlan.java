@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -113,6 +114,20 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
     }
     List<Item> items = new ArrayList<>(byKey.values());
     items.sort(Comparator.comparing(Item::key));
+    List<Item> tooLong = items.stream()
+        .filter(
+            item -> item.key().getBytes(StandardCharsets.UTF_8).length > StackSpec.MAX_KEY_BYTES)
+        .toList();
+    if (!tooLong.isEmpty()) {
+      // S3 refuses such a PUT (KeyTooLongError) after the files before it are uploaded; moto stores
+      // it.
+      Item first = tooLong.getFirst();
+      throw CliException.usage("the key of " + first.file() + " would be "
+          + first.key().getBytes(StandardCharsets.UTF_8).length + " bytes (UTF-8), over S3's "
+          + StackSpec.MAX_KEY_BYTES
+          + (tooLong.size() > 1 ? " (so would " + (tooLong.size() - 1) + " more)" : "")
+          + "; the --prefix and the path under the folder count too: shorten them");
+    }
     return new UploadPlan(items, skipped);
   }
 

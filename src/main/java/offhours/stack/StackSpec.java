@@ -120,6 +120,12 @@ public final class StackSpec {
     }
   }
 
+  /**
+   * S3's longest key, in bytes of its UTF-8 form (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html):
+   * an upload refuses a longer one before it sends anything, and the API and the page refuse to look one up.
+   */
+  public static final int MAX_KEY_BYTES = 1024;
+
   /** The extensions the pipeline classifies, as users write them in lower case. */
   public static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png");
 

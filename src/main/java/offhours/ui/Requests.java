@@ -5,12 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import offhours.api.ResultsQuery;
+import offhours.stack.StackSpec;
 
 /** The page's request parameters, checked; a bad one is an IllegalArgumentException that says what is expected. */
 final class Requests {
-
-  /** S3's longest key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
-  static final int MAX_KEY_BYTES = 1024;
 
   static final String BAD_ESCAPE =
       "bad % escape in the query: '%' is followed by two hex digits (a literal '%' is %25)";
@@ -44,8 +42,9 @@ final class Requests {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("name the object with key=...");
     }
-    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-      throw new IllegalArgumentException("an object key is at most " + MAX_KEY_BYTES + " bytes");
+    if (key.getBytes(StandardCharsets.UTF_8).length > StackSpec.MAX_KEY_BYTES) {
+      throw new IllegalArgumentException(
+          "an object key is at most " + StackSpec.MAX_KEY_BYTES + " bytes");
     }
     if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
       throw new IllegalArgumentException("an object key here may not contain control characters");

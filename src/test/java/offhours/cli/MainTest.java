@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -364,6 +365,24 @@ class MainTest {
     assertThatThrownBy(() -> UploadPlan.of(
             List.of(dir.resolve("a/x.jpg").toString(), dir.resolve("b/x.jpg").toString()), ""))
         .hasMessageContaining("would both be uploaded as 'x.jpg'");
+  }
+
+  @Test
+  void aKeyOverS3sLimitIsRefusedBeforeAnythingIsUploaded(@TempDir Path dir) throws IOException {
+    // moto stored a 1,108-byte key; S3 answers KeyTooLongError, after the files before it went up.
+    Path image = Files.writeString(dir.resolve("a.png"), "1");
+    Path other = Files.writeString(dir.resolve("b.png"), "2");
+    String prefix = "é".repeat(510); // 1,020 bytes, the '/' and "a.png": 1,026
+
+    assertThatThrownBy(() -> UploadPlan.of(List.of(image.toString(), other.toString()), prefix))
+        .isInstanceOf(CliException.class)
+        .hasMessage("the key of " + image
+            + " would be 1026 bytes (UTF-8), over S3's 1024 (so would 1 more); the"
+            + " --prefix and the path under the folder count too: shorten them");
+    assertThat(UploadPlan.of(List.of(image.toString()), "é".repeat(509)).items())
+        .as("exactly 1,024 bytes")
+        .extracting(item -> item.key().getBytes(StandardCharsets.UTF_8).length)
+        .containsExactly(1024);
   }
 
   @Test
