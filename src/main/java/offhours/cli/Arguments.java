@@ -19,4 +19,19 @@ public record Arguments(List<String> operands, Map<String, String> options) {
   public Optional<String> value(String option) {
     return Optional.ofNullable(options.get(option));
   }
+
+  /**
+   * An option whose empty value can only be a mistake (an unset shell variable: {@code --label "$LABEL"}): no top
+   * label, S3 key or model name is empty, and DynamoDB refuses an empty key value with a ValidationException that
+   * names neither the option nor the fix, where a filter on it quietly matches nothing.
+   *
+   * @param what what the option needs, as in "--label needs WHAT"
+   */
+  public Optional<String> nonEmpty(String option, String what) {
+    Optional<String> value = value(option);
+    if (value.filter(String::isEmpty).isPresent()) {
+      throw CliException.usage("--" + option + " needs " + what + ", got an empty value");
+    }
+    return value;
+  }
 }

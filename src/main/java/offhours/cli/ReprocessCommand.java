@@ -258,12 +258,12 @@ final class ReprocessCommand implements Command {
           + ": no result can be in between");
     }
     return new ReprocessSelection(
-        args.value(KEY.name()),
+        args.nonEmpty(KEY.name(), "an object key"),
         args.value(PREFIX.name()),
         status,
         settings,
-        args.value(LABEL.name()),
-        args.value(MODEL.name()),
+        args.nonEmpty(LABEL.name(), "a top label such as Neutral"),
+        args.nonEmpty(MODEL.name(), "a model name (each result's model)"),
         since,
         before);
   }

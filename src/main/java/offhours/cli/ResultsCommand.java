@@ -147,7 +147,10 @@ final class ResultsCommand implements Command {
     }
     int limit = args.value(LIMIT.name()).map(ResultsCommand::limit).orElse(DEFAULT_LIMIT);
     return new Query(
-        args.value(KEY.name()).orElse(null), args.value(LABEL.name()).orElse(null), status, limit);
+        args.nonEmpty(KEY.name(), "an object key").orElse(null),
+        args.nonEmpty(LABEL.name(), "a top label such as Neutral").orElse(null),
+        status,
+        limit);
   }
 
   private static int limit(String value) {

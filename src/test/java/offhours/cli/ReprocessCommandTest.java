@@ -59,6 +59,22 @@ class ReprocessCommandTest {
   }
 
   @Test
+  void anEmptyKeyLabelOrModelIsAUsageErrorNotDynamoDbsValidationException() {
+    // --label "" reached the byLabel Query: 'reprocess failed: DynamoDb answered
+    // ValidationException ...'.
+    assertThatThrownBy(() -> select(Map.of("label", "")))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--label needs a top label such as Neutral, got an empty value");
+    assertThatThrownBy(() -> select(Map.of("key", "")))
+        .hasMessage("--key needs an object key, got an empty value");
+    assertThatThrownBy(() -> select(Map.of("model", "", "all", "")))
+        .hasMessage("--model needs a model name (each result's model), got an empty value");
+    assertThat(select(Map.of("prefix", "", "all", "")).prefix())
+        .as("an empty prefix is every key")
+        .contains("");
+  }
+
+  @Test
   void timesAreInstantsLocalDateTimesInTheUsersZoneOrDurationsAgo() {
     assertThat(ReprocessCommand.time("--since", "2026-11-25T10:00:00Z", CLOCK))
         .isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));

@@ -1,8 +1,10 @@
 package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code offhours results}' text table: every value it shows is cut by the columns a terminal draws. */
@@ -45,5 +47,16 @@ class ResultsCommandTest {
         "2026-11-25T09:00:00Z",
         1,
         "f74d3ec496f3");
+  }
+
+  @Test
+  void anEmptyLabelOrKeyIsAUsageErrorNotDynamoDbsValidationException() {
+    // --label "" reached the byLabel Query: 'results failed: DynamoDb answered ValidationException
+    // ...'.
+    assertThatThrownBy(() -> ResultsCommand.query(new Arguments(List.of(), Map.of("label", ""))))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--label needs a top label such as Neutral, got an empty value");
+    assertThatThrownBy(() -> ResultsCommand.query(new Arguments(List.of(), Map.of("key", ""))))
+        .hasMessage("--key needs an object key, got an empty value");
   }
 }
