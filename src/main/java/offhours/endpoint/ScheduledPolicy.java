@@ -45,7 +45,7 @@ final class ScheduledPolicy implements HostingPolicy {
     if (s.override() != null) {
       String until = s.override().until() == null
           ? "until auto"
-          : "until " + s.override().until().atZone(zone);
+          : "until " + WakePolicy.local(s.override().until(), zone);
       return s.override().mode() == Override.Mode.START
           ? new Want(true, "manual start " + until)
           : new Want(false, "manual stop " + until);

@@ -33,7 +33,7 @@ final class ServerlessPolicy implements HostingPolicy {
     if (s.override() != null && s.override().mode() == ControlState.Override.Mode.STOP) {
       String until = s.override().until() == null
           ? "until auto"
-          : "until " + s.override().until().atZone(config.zone());
+          : "until " + WakePolicy.local(s.override().until(), config.zone());
       return new Want(
           false,
           "manual stop " + until + ": consumption paused (the serverless endpoint stays; it bills"

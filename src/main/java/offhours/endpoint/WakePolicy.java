@@ -285,7 +285,14 @@ public final class WakePolicy {
 
   /** "2026-11-26 08:00 Europe/Berlin". */
   public String local(Instant t) {
-    ZoneId zone = config.zone();
+    return local(t, config.zone());
+  }
+
+  /**
+   * "2026-11-26 08:00 Europe/Berlin", as every reason names a time of day: a ZonedDateTime's own text
+   * ("2026-11-26T08:00+01:00[Europe/Berlin]", "18:00Z[Etc/UTC]") reads as a Java value in a reason.
+   */
+  static String local(Instant t, ZoneId zone) {
     return LOCAL.format(t.atZone(zone)) + " " + zone.getId();
   }
 

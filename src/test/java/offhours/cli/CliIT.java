@@ -519,7 +519,7 @@ class CliIT {
             new Decision(
                 at,
                 false,
-                "manual stop until 2026-11-26T08:00+01:00[Europe/Berlin]",
+                "manual stop until 2026-11-26 08:00 Europe/Berlin",
                 Endpoint.Status.ABSENT,
                 Mapping.TriggerState.DISABLED,
                 Backlog.Snapshot.EMPTY,
@@ -531,10 +531,10 @@ class CliIT {
             "manual stop");
     assertThat(run("endpoint", "status").outLines())
         .containsSubsequence(
-            "last decision: want OFF (manual stop until 2026-11-26T08:00+01:00[Europe/Berlin]) ->"
+            "last decision: want OFF (manual stop until 2026-11-26 08:00 Europe/Berlin) ->"
                 + " NONE: off [ok]",
             "next run: 2026-11-25T18:10:00Z (asked by the last run: manual stop until"
-                + " 2026-11-26T08:00+01:00[Europe/Berlin])",
+                + " 2026-11-26 08:00 Europe/Berlin)",
             "last run: 2026-11-25T18:00:00Z, started by manual stop",
             "run timer: not armed",
             "expected wake: 30 min, the default until a wake is measured")

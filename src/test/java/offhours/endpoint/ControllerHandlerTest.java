@@ -52,7 +52,7 @@ class ControllerHandlerTest {
     assertThat(out)
         .containsEntry("want", "ON")
         .containsEntry("action", "CREATE_ENDPOINT")
-        .containsEntry("wantReason", "manual start until 2026-01-14T23:00+01:00[Europe/Berlin]");
+        .containsEntry("wantReason", "manual start until 2026-01-14 23:00 Europe/Berlin");
     assertThat(rig.state().override().until()).isEqualTo(Instant.parse("2026-01-14T22:00:00Z"));
   }
 
