@@ -23,6 +23,16 @@ final class LocalStatusCommand implements Command {
     return List.of(Option.JSON);
   }
 
+  /** The exit status is its answer for scripts, as an init script's status action (3: not running). */
+  @Override
+  public String description() {
+    return """
+        Exits 0 when the local stack runs and 3 when it does not (as an init script's status does),
+        so a script can ask: scripts/offhours local status >/dev/null || scripts/offhours local start
+        With --json: {"running", "pid", "region", "accessKeyId", "secretAccessKey", "endpoints",
+        "names"}, or {"running": false}.""";
+  }
+
   @Override
   public int run(Invocation call) throws Exception {
     Optional<StateFile> running =

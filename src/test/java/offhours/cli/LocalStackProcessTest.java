@@ -209,6 +209,9 @@ class LocalStackProcessTest {
     recordStack(other.pid(), "2026-01-01T00:00:00Z");
 
     assertThat(run("local", "status").exitCode()).isEqualTo(3);
+    assertThat(run("local", "status", "--help").out())
+        .as("the help says what 3 means")
+        .contains("Exits 0 when the local stack runs and 3 when it does not");
     assertThat(run("queue").err())
         .contains("is not running (process " + other.pid() + " is another program now)");
   }
