@@ -1,8 +1,10 @@
 package offhours.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import offhours.stack.StackSpec;
 
 /** A parsed command line: the operands in order and the value of each option given (flags map to ""). */
 public record Arguments(List<String> operands, Map<String, String> options) {
@@ -33,5 +35,21 @@ public record Arguments(List<String> operands, Map<String, String> options) {
       throw CliException.usage("--" + option + " needs " + what + ", got an empty value");
     }
     return value;
+  }
+
+  /**
+   * {@link #nonEmpty} for an object key, which S3 never makes longer than {@link StackSpec#MAX_KEY_BYTES}: a longer one
+   * can have no result, so it is refused as a typo rather than answered with nothing found.
+   */
+  public Optional<String> objectKey(String option) {
+    Optional<String> key = nonEmpty(option, "an object key");
+    key.map(k -> k.getBytes(StandardCharsets.UTF_8).length)
+        .filter(bytes -> bytes > StackSpec.MAX_KEY_BYTES)
+        .ifPresent(bytes -> {
+          throw CliException.usage(
+              "--" + option + " is " + bytes + " bytes (UTF-8), and no S3 key is longer than "
+                  + StackSpec.MAX_KEY_BYTES + ": no object can have it");
+        });
+    return key;
   }
 }

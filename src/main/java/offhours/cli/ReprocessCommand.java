@@ -258,7 +258,7 @@ final class ReprocessCommand implements Command {
           + ": no result can be in between");
     }
     return new ReprocessSelection(
-        args.nonEmpty(KEY.name(), "an object key"),
+        args.objectKey(KEY.name()),
         args.value(PREFIX.name()),
         status,
         settings,

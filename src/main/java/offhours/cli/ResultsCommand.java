@@ -147,7 +147,7 @@ final class ResultsCommand implements Command {
     }
     int limit = args.value(LIMIT.name()).map(ResultsCommand::limit).orElse(DEFAULT_LIMIT);
     return new Query(
-        args.nonEmpty(KEY.name(), "an object key").orElse(null),
+        args.objectKey(KEY.name()).orElse(null),
         args.nonEmpty(LABEL.name(), "a top label such as Neutral").orElse(null),
         status,
         limit);

@@ -67,6 +67,9 @@ class ReprocessCommandTest {
         .hasMessage("--label needs a top label such as Neutral, got an empty value");
     assertThatThrownBy(() -> select(Map.of("key", "")))
         .hasMessage("--key needs an object key, got an empty value");
+    assertThatThrownBy(() -> select(Map.of("key", "k".repeat(1025))))
+        .hasMessage(
+            "--key is 1025 bytes (UTF-8), and no S3 key is longer than 1024: no object can have it");
     assertThatThrownBy(() -> select(Map.of("model", "", "all", "")))
         .hasMessage("--model needs a model name (each result's model), got an empty value");
     assertThat(select(Map.of("prefix", "", "all", "")).prefix())

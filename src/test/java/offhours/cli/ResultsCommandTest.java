@@ -58,5 +58,13 @@ class ResultsCommandTest {
         .hasMessage("--label needs a top label such as Neutral, got an empty value");
     assertThatThrownBy(() -> ResultsCommand.query(new Arguments(List.of(), Map.of("key", ""))))
         .hasMessage("--key needs an object key, got an empty value");
+    // A key S3 could never hold said 'no results match'.
+    assertThatThrownBy(() ->
+            ResultsCommand.query(new Arguments(List.of(), Map.of("key", "é".repeat(513)))))
+        .hasMessage(
+            "--key is 1026 bytes (UTF-8), and no S3 key is longer than 1024: no object can have it");
+    assertThat(ResultsCommand.query(new Arguments(List.of(), Map.of("key", "é".repeat(512))))
+            .key())
+        .hasSize(512);
   }
 }
