@@ -99,10 +99,7 @@ final class DlqRedrive implements Command {
           "send-then-delete",
           moved,
           null,
-          "moved " + Format.plural(moved.moved().size(), "message")
-              + " back to the queue, each sent before it was deleted from the DLQ"
-              + (fallback == null ? "" : " (" + fallback + ")")
-              + (moved.kept() == 0 ? "" : "; " + moved.kept() + " not selected stay in the DLQ"));
+          movedSummary(moved.moved().size(), moved.kept(), fallback));
       int exit = DlqCommand.report(call, moved.pass()) ? 0 : 1;
       if (!moved.failed().isEmpty()) {
         call.err()
@@ -147,5 +144,20 @@ final class DlqRedrive implements Command {
       moved.failed().forEach(failed::add);
     }
     call.out().println(Json.line(json));
+  }
+
+  /**
+   * The redrive's line: "moved 1 message back to the queue, sent before it was deleted from the DLQ; 1 not selected
+   * stays in the DLQ", in the grammar of each count ("each sent" only of several, nothing of none).
+   */
+  static String movedSummary(int moved, int kept, String fallback) {
+    return "moved " + Format.plural(moved, "message") + " back to the queue"
+        + (moved == 0
+            ? ""
+            : (moved == 1 ? ", sent" : ", each sent") + " before it was deleted from the DLQ")
+        + (fallback == null ? "" : " (" + fallback + ")")
+        + (kept == 0
+            ? ""
+            : "; " + kept + " not selected " + (kept == 1 ? "stays" : "stay") + " in the DLQ");
   }
 }

@@ -129,4 +129,17 @@ class DlqPassTest {
     List<String> none = listing.pass().warnings();
     assertThat(none).isEmpty();
   }
+
+  @Test
+  void theRedrivesLineCountsInTheGrammarOfEachCount() {
+    // It said "moved 0 messages back to the queue, each sent before ..." and "1 not selected stay".
+    assertThat(DlqRedrive.movedSummary(0, 1, null))
+        .isEqualTo("moved 0 messages back to the queue; 1 not selected" + " stays in the DLQ");
+    assertThat(DlqRedrive.movedSummary(1, 2, null))
+        .isEqualTo("moved 1 message back to the queue, sent before it was"
+            + " deleted from the DLQ; 2 not selected stay in the DLQ");
+    assertThat(DlqRedrive.movedSummary(3, 0, "no move tasks"))
+        .isEqualTo("moved 3 messages back to the queue, each"
+            + " sent before it was deleted from the DLQ (no move tasks)");
+  }
 }

@@ -243,9 +243,8 @@ class OperationsIT {
     CliRun one = run("dlq", "redrive", "--id", id + ",missing-id");
     assertThat(one.exitCode()).as("one id was not there").isEqualTo(1);
     assertThat(one.out())
-        .startsWith(
-            "moved 1 message back to the queue, each sent before it was deleted from the DLQ;"
-                + " 3 not selected stay in the DLQ");
+        .startsWith("moved 1 message back to the queue, sent before it was deleted from the DLQ;"
+            + " 3 not selected stay in the DLQ");
     assertThat(one.err()).contains("not in the dead-letter queue: missing-id");
 
     CliRun all = run("dlq", "redrive");
