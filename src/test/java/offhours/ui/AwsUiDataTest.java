@@ -61,10 +61,37 @@ class AwsUiDataTest {
   void
       theLedgersSinceIsTheEarlierOfTheRecordedStartAndTheStacksCreationToTheMinuteInTheStacksZone() {
     FakeDynamoDb dynamo = new FakeDynamoDb();
-    java.time.ZoneId paris = java.time.ZoneId.of("Europe/Paris");
-    Instant created = Instant.parse("2026-11-24T13:50:00Z"); // 14:50 in Paris
-    Clock now = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), java.time.ZoneOffset.UTC);
-    AwsUiData page = new AwsUiData(
+    AwsUiData page = parisPage(dynamo);
+
+    assertThat(page.ledger(7))
+        .as("before the controller's first run: the stack's CreationTime")
+        .containsEntry("since", LocalDate.parse("2026-11-24"))
+        .containsEntry("sinceTime", "14:50")
+        .containsEntry("timeZone", "Europe/Paris");
+
+    // The controller's first run, 7 minutes later: the stack existed before it, so still 14:50.
+    new DynamoControlTable(dynamo, "control").start(CREATED.plusSeconds(7 * 60));
+    assertThat(page.ledger(7))
+        .as("a recorded start after the creation: the creation")
+        .containsEntry("since", LocalDate.parse("2026-11-24"))
+        .containsEntry("sinceTime", "14:50");
+
+    // A ledger that counted before the creation the page was told (an older stack's, given
+    // midnight of its first day): the recorded start.
+    FakeDynamoDb older = new FakeDynamoDb();
+    new DynamoControlTable(older, "control").start(Instant.parse("2026-11-23T23:00:00Z"));
+    assertThat(parisPage(older).ledger(7))
+        .as("a recorded start before the creation: the recorded start")
+        .containsEntry("since", LocalDate.parse("2026-11-24"))
+        .containsEntry("sinceTime", "00:00");
+  }
+
+  /** 14:50 in Paris on 24 Nov. */
+  private static final Instant CREATED = Instant.parse("2026-11-24T13:50:00Z");
+
+  /** The page of a stack in Europe/Paris created at {@link #CREATED}, its control table in {@code dynamo}, a day on. */
+  private static AwsUiData parisPage(FakeDynamoDb dynamo) {
+    return new AwsUiData(
         new AwsUiData.StackView(
             "stack prod",
             null,
@@ -76,52 +103,13 @@ class AwsUiDataTest {
             "",
             "control",
             "e",
-            Optional.of(created)),
+            Optional.of(CREATED)),
         new AwsUiData.Pricing(
-            paris, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
-        now,
+            java.time.ZoneId.of("Europe/Paris"),
+            LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+        Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), java.time.ZoneOffset.UTC),
         action -> Map.of(),
         () -> null);
-
-    assertThat(page.ledger(7))
-        .as("before the controller's first run: the stack's CreationTime")
-        .containsEntry("since", LocalDate.parse("2026-11-24"))
-        .containsEntry("sinceTime", "14:50")
-        .containsEntry("timeZone", "Europe/Paris");
-
-    // The controller's first run, 7 minutes later: the stack existed before it, so still 14:50.
-    new DynamoControlTable(dynamo, "control").start(created.plusSeconds(7 * 60));
-    assertThat(page.ledger(7))
-        .as("a recorded start after the creation: the creation")
-        .containsEntry("since", LocalDate.parse("2026-11-24"))
-        .containsEntry("sinceTime", "14:50");
-
-    // A ledger that counted before the creation the page was told (an older stack's, given
-    // midnight of its first day): the recorded start.
-    FakeDynamoDb older = new FakeDynamoDb();
-    new DynamoControlTable(older, "control").start(Instant.parse("2026-11-23T23:00:00Z"));
-    AwsUiData olderPage = new AwsUiData(
-        new AwsUiData.StackView(
-            "stack prod",
-            null,
-            older,
-            null,
-            "b",
-            "q",
-            "dlq",
-            "",
-            "control",
-            "e",
-            Optional.of(created)),
-        new AwsUiData.Pricing(
-            paris, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
-        now,
-        action -> Map.of(),
-        () -> null);
-    assertThat(olderPage.ledger(7))
-        .as("a recorded start before the creation: the recorded start")
-        .containsEntry("since", LocalDate.parse("2026-11-24"))
-        .containsEntry("sinceTime", "00:00");
   }
 
   private AwsUiData data(LiveSettings live) {
