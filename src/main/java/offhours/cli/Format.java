@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.text.BreakIterator;
 import java.util.Locale;
+import offhours.units.Plurals;
 
 /** Small text helpers shared by the commands. */
 final class Format {
@@ -58,7 +59,8 @@ final class Format {
     };
   }
 
+  /** The CLI's short name for {@link Plurals#of(long, String)}: "1 message", "3 messages". */
   static String plural(long count, String noun) {
-    return count + " " + noun + (count == 1 ? "" : "s");
+    return Plurals.of(count, noun);
   }
 }

@@ -16,6 +16,7 @@ import offhours.endpoint.sim.HostingRow;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.stack.Hosting;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -90,8 +91,8 @@ final class LedgerComparison {
     ServerlessUsage used = ledger.serverless();
     String invocations = String.format(
         Locale.ROOT,
-        "%d serverless invocations, %.3f GB of data",
-        used.invocations(),
+        "%s, %.3f GB of data",
+        Plurals.of(used.invocations(), "serverless invocation"),
         used.dataGb());
     if (settings.hosting() == Hosting.SERVERLESS) {
       return HostingComparison.actual(
@@ -116,9 +117,9 @@ final class LedgerComparison {
         results,
         String.format(
                 Locale.ROOT,
-                "its ledger: %d starts, %d instance(s)",
-                ledger.total().starts(),
-                count)
+                "its ledger: %s, %s",
+                Plurals.of(ledger.total().starts(), "start"),
+                Plurals.of(count, "instance"))
             + (used.invocations() > 0 ? ", and " + invocations : ""));
   }
 }

@@ -102,6 +102,6 @@ class LedgerComparisonTest {
     assertThat(row.unit()).isEqualTo("endpoint-h");
     assertThat(row.units()).as("3 h x 2 instances").isEqualTo(6.0);
     assertThat(row.usd()).isCloseTo(6 * 0.115, within(1e-12));
-    assertThat(row.note()).isEqualTo("its ledger: 1 starts, 2 instance(s)");
+    assertThat(row.note()).isEqualTo("its ledger: 1 start, 2 instances");
   }
 }

@@ -147,7 +147,7 @@ class ReadmeCommandsIT {
     // The README prints that table as the command prints it, line for line.
     List<String> printed = Files.readString(ROOT.resolve("README.md"))
         .lines()
-        .dropWhile(l -> !l.contains(" uploads of 'office-hours' over 7 day(s)"))
+        .dropWhile(l -> !l.contains(" uploads of 'office-hours' over 7 days from"))
         .takeWhile(l -> !l.startsWith("```"))
         .filter(l -> !l.isBlank())
         .toList();

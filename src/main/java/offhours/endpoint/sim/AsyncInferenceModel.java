@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import offhours.units.Plurals;
 
 /**
  * SageMaker Asynchronous Inference on the same uploads, set up as AWS's guide shows: each upload is sent with
@@ -110,11 +111,10 @@ final class AsyncInferenceModel {
         results,
         String.format(
             Locale.ROOT,
-            "wake %s, idle to 0: %s; %d %s; %d expired (queued > %d h)",
+            "wake %s, idle to 0: %s; %s; %d expired (queued > %d h)",
             HostingModels.minutes(SCALE_OUT_ALARM.plus(LAUNCH_AND_LOAD)),
             HostingModels.minutes(SCALE_IN_IDLE),
-            launches,
-            launches == 1 ? "launch" : "launches",
+            Plurals.of(launches, "launch", "launches"),
             expired.size(),
             REQUEST_TTL.toHours()));
   }

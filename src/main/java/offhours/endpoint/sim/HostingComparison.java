@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import offhours.stack.Hosting;
+import offhours.units.Plurals;
 
 /**
  * Every hosting option on the same uploads: one row each with what is billed, its dollars, the waits from upload to
@@ -43,8 +44,8 @@ public final class HostingComparison {
       Instant midnight = start.atStartOfDay(zone).toInstant();
       end = end == null ? whole : end;
       if (end.isAfter(whole) || !end.isAfter(midnight)) {
-        throw new IllegalArgumentException("the period's end " + end + " is not within its " + days
-            + " day(s) from " + start + " (" + zone + ")");
+        throw new IllegalArgumentException("the period's end " + end + " is not within its "
+            + Plurals.of(days, "day") + " from " + start + " (" + zone + ")");
       }
       since = since == null || !since.isAfter(midnight) ? midnight : since;
       if (!since.isBefore(end)) {
@@ -209,7 +210,7 @@ public final class HostingComparison {
         WaitStats.of(in.uploads(), run.results(), run.end(), p.budget()),
         run.billed(),
         run.results(),
-        run.report().starts() + " starts, " + in.workingHours()
+        Plurals.of(run.report().starts(), "start") + ", " + in.workingHours()
             + (config.hosting() == Hosting.SCHEDULED
                 ? ""
                 : ", HOSTING=" + config.hosting().value())

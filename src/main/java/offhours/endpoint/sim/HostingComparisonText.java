@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import offhours.units.Plurals;
 
 /**
  * A {@link HostingComparison} as the command line prints it with {@code --compare}: a table or JSON lines, and the
@@ -23,11 +24,11 @@ final class HostingComparisonText {
     StringBuilder out = new StringBuilder();
     out.append(String.format(
         Locale.ROOT,
-        "%d uploads of '%s' over %d day(s) from %s%s (%s), budget %d min,"
+        "%s of '%s' over %s from %s%s (%s), budget %d min,"
             + " %s at $%.4f/h, %.1f images/s per instance%n%n",
-        input.uploads().size(),
+        Plurals.of(input.uploads().size(), "upload"),
         input.trace(),
-        input.days(),
+        Plurals.of(input.days(), "day"),
         input.start()
             + (input.startsLate()
                 ? " " + input.since().atZone(input.zone()).toLocalTime().format(HH_MM)
@@ -142,8 +143,7 @@ final class HostingComparisonText {
     int pending = r.waits().pending();
     return pending == 0
         ? r.note()
-        : r.note() + "; " + pending + (pending == 1 ? " upload" : " uploads")
-            + " still waiting at the end";
+        : r.note() + "; " + Plurals.of(pending, "upload") + " still waiting at the end";
   }
 
   /** 0.2 s, 14 s, 9 min, 2.5 h, 3.1 d. */

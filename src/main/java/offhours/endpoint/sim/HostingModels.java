@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import offhours.units.Plurals;
 
 /**
  * The hosting options that need no controller, each a small queueing model over the same uploads: requests are served
@@ -193,10 +194,10 @@ final class HostingModels {
         results,
         String.format(
             java.util.Locale.ROOT,
-            "%.0f GB, concurrency %d, %d cold starts",
+            "%.0f GB, concurrency %d, %s",
             a.serverlessMemoryGb(),
             a.serverlessConcurrency(),
-            coldStarts));
+            Plurals.of(coldStarts, "cold start")));
   }
 
   /** Batch transform: one job a day at a fixed local time for everything uploaded before it. */
@@ -235,8 +236,8 @@ final class HostingModels {
         WaitStats.of(p.uploads(), results, p.end(), p.budget()),
         billed,
         results,
-        jobs + " jobs at " + a.batchAt() + " " + p.zone().getId() + ", " + minutes(a.batchStartup())
-            + " start");
+        Plurals.of(jobs, "job") + " at " + a.batchAt() + " " + p.zone().getId() + ", "
+            + minutes(a.batchStartup()) + " start");
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import offhours.endpoint.Schedule;
+import offhours.units.Plurals;
 
 /**
  * The comparison as one self-contained HTML page (inline CSS and SVG, no script, nothing fetched): the period as a
@@ -50,10 +51,10 @@ public final class HostingPage {
     h.append("<h1>Hosting options on '")
         .append(esc(in.trace()))
         .append("'</h1>\n<p>")
-        .append(in.uploads().size())
-        .append(" uploads over ")
-        .append(in.days())
-        .append(" day(s) from ")
+        .append(Plurals.of(in.uploads().size(), "upload"))
+        .append(" over ")
+        .append(Plurals.of(in.days(), "day"))
+        .append(" from ")
         .append(in.start())
         .append(" (")
         .append(esc(in.zone().getId()))
@@ -167,7 +168,7 @@ public final class HostingPage {
             top + histogram - bh,
             Math.max(1, PLOT * 3600.0 / span - 0.5),
             bh,
-            perHour[i] + " uploads");
+            Plurals.of(perHour[i], "upload"));
       }
     }
     // the budgeted controller's backlog (uploads without a result), sampled every 10 minutes

@@ -7,6 +7,7 @@ import java.util.Locale;
 import offhours.endpoint.CostReport;
 import offhours.endpoint.WaitBudget;
 import offhours.stack.Hosting;
+import offhours.units.Plurals;
 
 /**
  * What a simulated period shows.
@@ -83,8 +84,8 @@ public record SimulationReport(
     StringBuilder out = new StringBuilder();
     out.append(String.format(
         Locale.ROOT,
-        "Simulated %d day(s) of '%s' uploads from %s, %s %s%n",
-        days,
+        "Simulated %s of '%s' uploads from %s, %s %s%n",
+        Plurals.of(days, "day"),
         trace,
         config.start(),
         config.workingHours(),
@@ -110,9 +111,9 @@ public record SimulationReport(
           bounded()
               ? String.format(
                   Locale.ROOT,
-                  "%.2f h, %d starts (controller %.2f x)",
+                  "%.2f h, %s (controller %.2f x)",
                   lowerBoundHours,
-                  lowerBoundStarts,
+                  Plurals.of(lowerBoundStarts, "start"),
                   boundRatio())
               : NO_BOUND);
       row(

@@ -253,7 +253,7 @@ class HostingComparisonTest {
         .allSatisfy(r -> assertThat(r.bands())
             .as(r.option())
             .allSatisfy(b -> assertThat(b[1]).isBeforeOrEqualTo(nineAm)));
-    assertThat(c.renderTable()).contains("over 1 day(s) from 2026-12-03 to today until 09:00 (Z)");
+    assertThat(c.renderTable()).contains("over 1 day from 2026-12-03 to today until 09:00 (Z)");
     assertThat(c.toJson()).contains("\"until\":\"2026-12-03T09:00:00Z\"");
     assertThatThrownBy(() -> new HostingComparison.Input(
             "t",
@@ -267,7 +267,7 @@ class HostingComparisonTest {
             Duration.ofMinutes(60),
             nineAm.plusSeconds(86_400),
             null))
-        .hasMessageContaining("is not within its 1 day(s) from 2026-12-03");
+        .hasMessageContaining("is not within its 1 day from 2026-12-03");
   }
 
   @Test
@@ -321,6 +321,6 @@ class HostingComparisonTest {
         0);
     assertThat(c.rows().getFirst().option()).isEqualTo("always on");
     assertThat(c.rows().getFirst().units()).as("15:00 to midnight, not 24 h").isEqualTo(9.0);
-    assertThat(c.renderTable()).contains("over 1 day(s) from 2026-12-03 15:00 (Z)");
+    assertThat(c.renderTable()).contains("over 1 day from 2026-12-03 15:00 (Z)");
   }
 }

@@ -1,0 +1,21 @@
+package offhours.units;
+
+/**
+ * A count and its noun in the grammar of the count, as every table and message of offhours says it: "1 start",
+ * "2 starts", "0 days". One rule for the CLI, the simulation's tables and the hosting page, so none of them falls
+ * back to "day(s)". Nouns are the regular English ones (an "s" added); a caller with another plural says both forms.
+ */
+public final class Plurals {
+
+  private Plurals() {}
+
+  /** 1 day, 7 days, 0 days. */
+  public static String of(long count, String noun) {
+    return of(count, noun, noun + "s");
+  }
+
+  /** 1 copy, 2 copies: for a noun whose plural is not the noun and an "s". */
+  public static String of(long count, String one, String many) {
+    return count + " " + (count == 1 ? one : many);
+  }
+}

@@ -1,0 +1,23 @@
+package offhours.units;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PluralsTest {
+
+  @Test
+  void oneTakesTheSingularAndEveryOtherCountThePlural() {
+    assertThat(Plurals.of(1, "start")).isEqualTo("1 start");
+    assertThat(Plurals.of(2, "start")).isEqualTo("2 starts");
+    assertThat(Plurals.of(0, "day")).as("none is plural in English").isEqualTo("0 days");
+    assertThat(Plurals.of(7, "day")).isEqualTo("7 days");
+    assertThat(Plurals.of(1, "cold start")).isEqualTo("1 cold start");
+  }
+
+  @Test
+  void anIrregularNounSaysBothForms() {
+    assertThat(Plurals.of(1, "launch", "launches")).isEqualTo("1 launch");
+    assertThat(Plurals.of(45, "launch", "launches")).isEqualTo("45 launches");
+  }
+}
