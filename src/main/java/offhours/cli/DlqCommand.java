@@ -19,12 +19,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 final class DlqCommand {
 
-  private static final String PEEK_NOTE =
-      "reading the DLQ receives its messages: a pass hides them while it runs (for "
-          + DlqPass.MIN_HIDE_SECONDS
-          + " s plus half a second per message SQS counts, extended if the pass runs longer) and adds"
-          + " one to their receive count, which sends them nowhere (the DLQ has no redrive of its"
-          + " own); they are visible again when the command ends";
+  /**
+   * What a look at the DLQ does to it, in the help of {@code list} and {@code show} and under the listing: wrapped
+   * as the other help texts are, so a terminal shows it as lines, not as one run-on line.
+   */
+  static final String PEEK_NOTE = """
+      Reading the DLQ receives its messages: a pass hides them while it runs (for %d s plus half a
+      second per message SQS counts, extended if the pass runs longer) and adds one to their receive
+      count, which sends them nowhere (the DLQ has no redrive of its own). They are visible again
+      when the command ends.
+      """.formatted(DlqPass.MIN_HIDE_SECONDS);
 
   private DlqCommand() {}
 
@@ -102,7 +106,7 @@ final class DlqCommand {
           + "Age counts from when the message was last sent to the queue: the upload's notification, or its\n"
           + "latest redrive or reprocess (a redrive sends the message anew, with a new id and a new retention\n"
           + "period); SQS expires a DLQ message 14 days after that.\n"
-          + PEEK_NOTE + ".\n"
+          + PEEK_NOTE
           + "A pass that could not see every message says so on stderr and exits 1.\n"
           + "With --json: {\"messageId\", \"keys\", \"reason\", \"reasonSource\", \"sentAt\", \"ageSeconds\","
           + " \"receives\"} per message.\n";
@@ -141,7 +145,7 @@ final class DlqCommand {
                 List.of("MESSAGE ID", "KEYS", "AGE", "REASON"),
                 rows,
                 call.context().columns()));
-        call.err().println(Format.plural(letters.size(), "message") + "; " + PEEK_NOTE);
+        call.err().print(Format.plural(letters.size(), "message") + " listed.\n" + PEEK_NOTE);
         return exit;
       }
     }
@@ -172,7 +176,7 @@ final class DlqCommand {
     @Override
     public String description() {
       return "The body is printed with control characters escaped (\\x1b ...); --json prints it as a JSON string.\n"
-          + PEEK_NOTE + ".\n";
+          + PEEK_NOTE;
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,5 +46,17 @@ class DeadLetterQueueTest {
     assertThat(DlqCommand.age(Duration.ofMinutes(90))).isEqualTo("90 min");
     assertThat(DlqCommand.age(Duration.ofHours(30))).isEqualTo("30 h");
     assertThat(DlqCommand.age(Duration.ofDays(13))).isEqualTo("13 d");
+  }
+
+  @Test
+  void theHelpOfListAndShowSaysWhatAReadDoesInWrappedSentences() {
+    for (Command command : List.of(new DlqCommand.DlqList(), new DlqCommand.DlqShow())) {
+      assertThat(command.description()).as(command.name()).contains("""
+              Reading the DLQ receives its messages: a pass hides them while it runs (for 60 s plus half a
+              second per message SQS counts, extended if the pass runs longer) and adds one to their receive
+              count, which sends them nowhere (the DLQ has no redrive of its own). They are visible again
+              when the command ends.
+              """);
+    }
   }
 }

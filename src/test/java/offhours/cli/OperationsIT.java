@@ -179,9 +179,13 @@ class OperationsIT {
             "(not an S3 notification)",
             "(S3 notification without versionId, eTag or sequencer)")
         .contains("no reason recorded");
-    assertThat(text.err())
-        .contains("25 messages; reading the DLQ receives its messages: a pass hides them while it"
-            + " runs (for 60 s plus half a second per message SQS counts");
+    assertThat(text.err()).contains("""
+            25 messages listed.
+            Reading the DLQ receives its messages: a pass hides them while it runs (for 60 s plus half a
+            second per message SQS counts, extended if the pass runs longer) and adds one to their receive
+            count, which sends them nowhere (the DLQ has no redrive of its own). They are visible again
+            when the command ends.
+            """);
   }
 
   @Test
