@@ -2,16 +2,13 @@ package offhours.api;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import offhours.aws.InvocationDeadline;
 import offhours.aws.UsageLedger;
 import offhours.endpoint.DynamoControlTable;
-import offhours.endpoint.Ledger;
 import offhours.endpoint.LedgerPrices;
 import offhours.inference.InferenceClient;
 import offhours.inference.ModelContract;
@@ -46,13 +43,8 @@ public final class Api {
   /** The model's settings as Classify names them in each result: GET /results says which results have others. */
   private final String settings;
 
-  /**
-   * When the stack's ledger started (controller/ledgerStart), once a request has read it: the controller writes it
-   * once and never changes it, so this container does not ask DynamoDB again. Null until then: before the
-   * controller's first run there is none, and each request asks. Requests may run at once (local mode): each writes
-   * the same instant.
-   */
-  private volatile Instant ledgerStart;
+  /** When the stack's ledger started, read until the controller has recorded it, then kept: it never changes. */
+  private final KeptLedgerStart ledgerStart = new KeptLedgerStart();
 
   /** Every collaborator given: the Lambda handler and local mode build the clients. */
   public Api(
@@ -92,17 +84,7 @@ public final class Api {
         config.controller().dlqUrl(),
         config.controller().zone(),
         clock,
-        this::ledgerStart);
-  }
-
-  /** The ledger's start as kept ({@link #ledgerStart}), or as {@code ledger} reads it, kept once it is there. */
-  private Optional<Instant> ledgerStart(Ledger ledger) {
-    Instant known = ledgerStart;
-    if (known == null) {
-      known = ledger.started().orElse(null);
-      ledgerStart = known;
-    }
-    return Optional.ofNullable(known);
+        ledgerStart);
   }
 
   /** GET /results' reads, each cut after what {@code timeout} says. */

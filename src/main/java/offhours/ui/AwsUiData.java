@@ -14,11 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import offhours.api.KeptLedgerStart;
 import offhours.api.ResultView;
 import offhours.api.ResultsQuery;
 import offhours.api.StackObserver;
 import offhours.api.StatusView;
 import offhours.endpoint.CostReport;
+import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Ledger;
 import offhours.endpoint.LedgerPrices;
 import offhours.results.LiveSettings;
@@ -76,6 +78,11 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private final Function<String, Map<String, Object>> controller;
   private final Supplier<LiveSettings> liveSettings;
   private final ThumbnailCache thumbnails = new ThumbnailCache(400);
+  /**
+   * The ledger's start, as the API keeps it: the status and the ledger read it at every refresh of the page, and once
+   * the controller has recorded it, it never changes.
+   */
+  private final KeptLedgerStart ledgerStart = new KeptLedgerStart();
 
   /**
    * {@code controller} asks the controller function for an action and returns its answer; {@code liveSettings} says
@@ -107,7 +114,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
             target.dlqUrl(),
             pricing.zone(),
             clock,
-            Ledger::started)
+            ledgerStart)
         .observe();
     if (target.created().isPresent()) {
       // The stack's start as the CLI read it (CreationTime, the local stack's start) where the
@@ -141,8 +148,9 @@ public final class AwsUiData implements UiData, AutoCloseable {
     LocalDate to = LocalDate.ofInstant(now, zone);
     LocalDate first = to.minusDays(days - 1L);
     // Always-on starts when the stack did, as 'offhours cost' counts it (Ledger.stackStart).
-    Instant start = CostReport.stackStart(dynamo, target.controlTable(), target.created())
-        .at()
+    Instant start = Ledger.stackStart(
+            ledgerStart.apply(new DynamoControlTable(dynamo, target.controlTable())),
+            target.created())
         .orElse(first.atStartOfDay(zone).toInstant());
     CostReport report = CostReport.fromAws(
         dynamo,

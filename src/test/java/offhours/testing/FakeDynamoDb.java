@@ -46,6 +46,11 @@ public final class FakeDynamoDb implements DynamoDbClient {
   /** Every GetItem request as sent. */
   public final List<GetItemRequest> gets = new ArrayList<>();
 
+  /** How many GetItems asked for an item of sort key {@code sk} ("ledgerStart": the ledger's start). */
+  public synchronized long getsOf(String sk) {
+    return gets.stream().filter(g -> g.key().get("sk").s().equals(sk)).count();
+  }
+
   /** Every Query request as sent. */
   public final List<QueryRequest> queries = new ArrayList<>();
 

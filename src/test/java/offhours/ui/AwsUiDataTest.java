@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +18,9 @@ import offhours.results.FakeResultIndexes;
 import offhours.results.LiveSettings;
 import offhours.stack.Hosting;
 import offhours.testing.FakeDynamoDb;
+import offhours.testing.QueueAttributesSqs;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The page's results say of each classification whether it was made under the settings the stack runs with now. */
 class AwsUiDataTest {
@@ -61,7 +66,10 @@ class AwsUiDataTest {
   void
       theLedgersSinceIsTheEarlierOfTheRecordedStartAndTheStacksCreationToTheMinuteInTheStacksZone() {
     FakeDynamoDb dynamo = new FakeDynamoDb();
-    AwsUiData page = parisPage(dynamo);
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    Instant created = Instant.parse("2026-11-24T13:50:00Z"); // 14:50 in Paris
+    Clock now = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), java.time.ZoneOffset.UTC);
+    AwsUiData page = ledgerPage(dynamo, null, paris, now, Optional.of(created));
 
     assertThat(page.ledger(7))
         .as("before the controller's first run: the stack's CreationTime")
@@ -70,7 +78,7 @@ class AwsUiDataTest {
         .containsEntry("timeZone", "Europe/Paris");
 
     // The controller's first run, 7 minutes later: the stack existed before it, so still 14:50.
-    new DynamoControlTable(dynamo, "control").start(CREATED.plusSeconds(7 * 60));
+    new DynamoControlTable(dynamo, "control").start(created.plusSeconds(7 * 60));
     assertThat(page.ledger(7))
         .as("a recorded start after the creation: the creation")
         .containsEntry("since", LocalDate.parse("2026-11-24"))
@@ -80,34 +88,50 @@ class AwsUiDataTest {
     // midnight of its first day): the recorded start.
     FakeDynamoDb older = new FakeDynamoDb();
     new DynamoControlTable(older, "control").start(Instant.parse("2026-11-23T23:00:00Z"));
-    assertThat(parisPage(older).ledger(7))
+    AwsUiData olderPage = ledgerPage(older, null, paris, now, Optional.of(created));
+    assertThat(olderPage.ledger(7))
         .as("a recorded start before the creation: the recorded start")
         .containsEntry("since", LocalDate.parse("2026-11-24"))
         .containsEntry("sinceTime", "00:00");
   }
 
-  /** 14:50 in Paris on 24 Nov. */
-  private static final Instant CREATED = Instant.parse("2026-11-24T13:50:00Z");
+  @Test
+  void aRefreshReadsTheLedgersStartUntilTheControllerHasRecordedItThenKeepsIt() {
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    AwsUiData page = ledgerPage(
+        dynamo,
+        new QueueAttributesSqs(new ArrayList<>()),
+        ZoneOffset.UTC,
+        Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC),
+        Optional.empty());
 
-  /** The page of a stack in Europe/Paris created at {@link #CREATED}, its control table in {@code dynamo}, a day on. */
-  private static AwsUiData parisPage(FakeDynamoDb dynamo) {
+    // A refresh of the page: its status and its ledger.
+    page.status();
+    page.ledger(7);
+    assertThat(dynamo.getsOf("ledgerStart"))
+        .as("before the controller's first run: asked by each part of the refresh")
+        .isEqualTo(2);
+
+    Instant first = Instant.parse("2026-11-25T07:40:00Z");
+    new DynamoControlTable(dynamo, "control").start(first);
+    for (int i = 0; i < 3; i++) {
+      page.status();
+      assertThat(page.ledger(7)).as("refresh %d", i).containsEntry("sinceTime", "07:40");
+    }
+    assertThat(dynamo.getsOf("ledgerStart"))
+        .as("read once more, then kept: the controller writes it once")
+        .isEqualTo(3);
+  }
+
+  /** A page on {@code dynamo}'s control table "control", priced as one ml.m5.large in {@code zone}. */
+  private static AwsUiData ledgerPage(
+      FakeDynamoDb dynamo, SqsClient sqs, ZoneId zone, Clock clock, Optional<Instant> created) {
     return new AwsUiData(
         new AwsUiData.StackView(
-            "stack prod",
-            null,
-            dynamo,
-            null,
-            "b",
-            "q",
-            "dlq",
-            "",
-            "control",
-            "e",
-            Optional.of(CREATED)),
+            "stack prod", null, dynamo, sqs, "b", "q", "dlq", "", "control", "e", created),
         new AwsUiData.Pricing(
-            java.time.ZoneId.of("Europe/Paris"),
-            LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
-        Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), java.time.ZoneOffset.UTC),
+            zone, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+        clock,
         action -> Map.of(),
         () -> null);
   }
