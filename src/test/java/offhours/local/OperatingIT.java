@@ -89,9 +89,8 @@ class OperatingIT {
           .startsWith("sent s3://" + bucket + "/" + old.getFirst());
       assertThat(cli.out("dlq", "list")).contains("dlq/rocket.jpg");
       assertThat(cli.out("dlq", "redrive"))
-          .startsWith(
-              "moved 1 message back to the queue, each sent before it was deleted from the DLQ"
-                  + " (this SQS does not offer StartMessageMoveTask");
+          .startsWith("moved 1 message back to the queue, sent before it was deleted from the DLQ"
+              + " (this SQS does not offer StartMessageMoveTask");
       f.await("5 messages in the queue", DEADLINE, () -> f.queue().visible() == 5);
 
       f.override("start");
