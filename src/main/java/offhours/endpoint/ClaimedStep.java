@@ -1,7 +1,6 @@
 package offhours.endpoint;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -172,10 +171,10 @@ final class ClaimedStep {
       }
       if (done.action() == Action.CREATE_ENDPOINT && started
           || done.action() == Action.DELETE_ENDPOINT && stopped) {
-        boolean start = done.action() == Action.CREATE_ENDPOINT;
-        bestEffort(
-            notes,
-            () -> ledger.add(new Ledger.Day(today(now), 0, 0, start ? 1 : 0, start ? 0 : 1)));
+        Ledger.Day counted = done.action() == Action.CREATE_ENDPOINT
+            ? RunLedger.start(now, config.zone())
+            : RunLedger.stop(now, config.zone());
+        bestEffort(notes, () -> ledger.add(counted));
       }
     } catch (RuntimeException e) {
       String reason = QuotaRefusal.reason(e);
@@ -293,9 +292,5 @@ final class ClaimedStep {
     } catch (RuntimeException e) {
       notes.add("ledger not updated: " + e.getMessage());
     }
-  }
-
-  private LocalDate today(Instant now) {
-    return LocalDate.ofInstant(now, config.zone());
   }
 }

@@ -162,11 +162,16 @@ final class RunLedger {
     if (start != null) {
       return start(start, zone);
     }
-    return stop == null ? null : new Ledger.Day(LocalDate.ofInstant(stop, zone), 0, 0, 0, 1);
+    return stop == null ? null : stop(stop, zone);
   }
 
   /** A start at {@code at}, on its local day in {@code zone}. */
   static Ledger.Day start(Instant at, ZoneId zone) {
     return new Ledger.Day(LocalDate.ofInstant(at, zone), 0, 0, 1, 0);
+  }
+
+  /** A stop at {@code at}, on its local day in {@code zone}. */
+  static Ledger.Day stop(Instant at, ZoneId zone) {
+    return new Ledger.Day(LocalDate.ofInstant(at, zone), 0, 0, 0, 1);
   }
 }
