@@ -70,8 +70,8 @@ final class CostCommand implements Command {
         The controller adds the time the endpoint existed (from CreateEndpoint until it is gone, so never less
         than the bill) to a ledger in the control table, per day of its time zone; images are the CLASSIFIED
         results of each day. Always-on is 24 h a day (23 or 25 on DST days) at the same price, from the instant the
-        ledger started (its controller's first run, which it records in the control table; before that, when the
-        stack was created or the local stack started), as the UI's page and the API's /status count it, and today
+        stack started (when it was created, or the local stack started, or, when earlier, its ledger's start: its
+        controller's first run, which it records in the control table), as the UI's page counts it, and today
         only until now ("today until HH:MM"; "until" in --json): the ledger has no hours that are yet to come. A deployed
         stack is priced and dated with its own InstanceType, InstanceCount, InstanceHourlyPriceUsd and TimeZone
         (as its controller and its API's /status); the local stack with what its controller runs with, which its
@@ -105,7 +105,7 @@ final class CostCommand implements Command {
       try {
         // Always-on starts when the stack did, by the rule every reader follows
         // (Ledger.stackStart):
-        // the ledger's recorded start, else the stack's CreationTime
+        // the earlier of the ledger's recorded start and the stack's CreationTime
         // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html) or the
         // local stack's start; one whose start is not known counts from the first midnight.
         CostReport.StackStart start = CostReport.stackStart(
