@@ -33,9 +33,8 @@ public final class StackObserver {
    * @param today today's ledger (in {@code zone}), zero when the endpoint has not existed today
    * @param startedBy what started the run that made {@code decision} ({@link RecordedDecision#startedBy}), or null
    * @param serverless today's serverless invocations (offhours.aws.UsageLedger), none for the other hostings
-   * @param ledgerStart the stack's start: the ledger's ({@link Ledger#started}, recorded by the controller), or where
-   *     that is not recorded, the one a reader knows ({@link #startingAt}); empty when neither: today counts from
-   *     midnight
+   * @param ledgerStart the stack's start: the ledger's ({@link Ledger#started}, recorded by the controller), or the
+   *     earlier one a reader knows ({@link #startingAt}); empty when neither: today counts from midnight
    */
   public record Observed(
       Instant at,
@@ -55,8 +54,8 @@ public final class StackObserver {
 
     /**
      * As observed by a reader that knows the stack's start otherwise ({@code known}: the CLI's page, from CreationTime
-     * or the local stack's state file), which counts where the ledger's start is not recorded ({@link
-     * Ledger#stackStart}).
+     * or the local stack's state file), which counts where it is earlier than the ledger's recorded start, or there is
+     * none ({@link Ledger#stackStart}).
      */
     public Observed startingAt(Instant known) {
       return new Observed(

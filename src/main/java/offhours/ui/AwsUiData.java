@@ -117,8 +117,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
             ledgerStart)
         .observe();
     if (target.created().isPresent()) {
-      // The stack's start as the CLI read it (CreationTime, the local stack's start) where the
-      // ledger's is not recorded, as 'offhours cost' counts it.
+      // The stack's start as the CLI read it (CreationTime, the local stack's start) where that is
+      // earlier than the ledger's recorded one, or there is none, as 'offhours cost' counts it.
       seen = seen.startingAt(target.created().get());
     }
     Map<String, Object> status =
