@@ -277,8 +277,8 @@ class DeployLimitsTest {
    * A role's inline policies may hold 10,240 characters in all, its trust policy 2,048, a managed policy 6,144
    * (whitespace not counted); a role takes 10 managed policies; a policy document holds only tab, line feed, carriage
    * return and U+0020 to U+00FF (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). The
-   * roles are written out (no SAM policy templates); the one role SAM adds, the controller schedule's, holds a single
-   * lambda:InvokeFunction statement.
+   * roles are written out (no SAM policy templates, and the controller's schedule names its own role, so SAM adds
+   * none).
    */
   @Test
   void everyRolesPoliciesFitIam() {

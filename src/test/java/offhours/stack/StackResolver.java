@@ -230,6 +230,12 @@ final class StackResolver {
       // version's ARN.
       return arn("lambda", "function:" + stack.physicalId(versioned) + ":1");
     }
+    String aliased = name.endsWith(".Alias") ? name.substring(0, name.length() - 6) : null;
+    if (aliased != null && "AWS::Serverless::Function".equals(type(aliased))) {
+      // SAM's reference to the alias it keeps on the published version: the alias's ARN.
+      Object alias = map(resource(aliased).get("Properties")).get("AutoPublishAlias");
+      return arn("lambda", "function:" + stack.physicalId(aliased) + ":" + resolve(alias));
+    }
     String type = generatedType(name);
     String id = stack.physicalId(name);
     return switch (type) {
