@@ -28,6 +28,13 @@ public final class ContainerLogRetention implements ContainerLogs {
   /** Where SageMaker sends an endpoint's container logs; with inference components, each component's go to its own. */
   static final String ENDPOINT_GROUPS = "/aws/sagemaker/Endpoints/";
 
+  /**
+   * Where an inference component's container logs go, one group per component. SageMaker's table of its log groups
+   * (logging-cloudwatch.html, above) does not list it; the name is the one SageMaker creates in accounts that host
+   * components, as public exports of such accounts' log groups and tools that read a component's logs show
+   * (checked 2026-12). Its streams have opaque ids, not an endpoint's VARIANT/INSTANCE, which nothing here depends on:
+   * the retention is the group's, and the SageMaker role grants every stream of the group.
+   */
   static final String COMPONENT_GROUPS = "/aws/sagemaker/InferenceComponents/";
 
   private final CloudWatchLogsClient logs;
