@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,9 +25,11 @@ class TrustPoliciesTest {
   }
 
   private StackResolver stack(FakeStack fake) {
-    Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
-    all.putAll(fake.parameters());
-    return new StackResolver(template, fake.withParameters(all));
+    return new StackResolver(template, fake);
+  }
+
+  private static FakeStack commercial() {
+    return FakeStack.create(FakeStack.REQUIRED_PARAMETERS);
   }
 
   private static FakeStack china() {
@@ -62,7 +63,7 @@ class TrustPoliciesTest {
 
   @Test
   void theMinuteTickRunsWithTheStacksOwnRoleInTheDefaultScheduleGroup() {
-    StackResolver stack = stack(FakeStack.create(Map.of()));
+    StackResolver stack = stack(commercial());
     Map<String, Object> tick = tick(stack);
     assertThat(tick.get("RoleArn"))
         .as("without RoleArn SAM generates a role with no trust condition")
@@ -74,7 +75,7 @@ class TrustPoliciesTest {
 
   @Test
   void theSchedulesRoleTrustsOnlySchedulerActingForThisAccountsDefaultGroup() {
-    for (FakeStack fake : List.of(FakeStack.create(Map.of()), china())) {
+    for (FakeStack fake : List.of(commercial(), china())) {
       StackResolver stack = stack(fake);
       Map<String, Object> statement = trust(stack, "ControllerScheduleRole");
       assertThat(statement)
@@ -96,7 +97,7 @@ class TrustPoliciesTest {
 
   @Test
   void theSchedulesRoleMayOnlyInvokeTheAliasTheScheduleTargets() {
-    StackResolver stack = stack(FakeStack.create(Map.of()));
+    StackResolver stack = stack(commercial());
     String function = stack.stack().physicalId("ControllerFunction");
     assertThat(stack.properties("ControllerFunction"))
         .as("SAM targets a function's schedule at its AutoPublishAlias")
@@ -114,7 +115,7 @@ class TrustPoliciesTest {
    */
   @Test
   void everyRoleAServiceOtherThanLambdaTakesAnswersOnlyThisAccount() {
-    StackResolver stack = stack(FakeStack.create(Map.of()));
+    StackResolver stack = stack(commercial());
     List<String> roles = stack.resources().keySet().stream()
         .filter(r -> stack.type(r).equals("AWS::IAM::Role"))
         .toList();
