@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import offhours.cli.Target.Name;
 import offhours.results.ResultsTable;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
@@ -198,12 +199,12 @@ final class BackfillCommand implements Command {
             s.took().toMillis() / 1000.0)));
     if (s.malformed() > 0) {
       call.out()
-          .println(Format.plural(s.malformed(), "object")
+          .println(Plurals.of(s.malformed(), "object")
               + " not sent: the listing left out what the notification is made of (named above)");
     }
     if (!s.complete()) {
       call.out()
-          .println("stopped after " + Format.plural(s.sent(), "send")
+          .println("stopped after " + Plurals.of(s.sent(), "send")
               + " (--max); run the same command to go" + " on (checkpoint " + checkpoint.file()
               + ")");
     }

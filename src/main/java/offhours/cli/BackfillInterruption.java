@@ -3,6 +3,7 @@ package offhours.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import offhours.units.Plurals;
 
 /**
  * What a backfill stopped by Ctrl-C or SIGTERM says on its way out: how many notifications this run sent and what the
@@ -36,7 +37,7 @@ final class BackfillInterruption implements AutoCloseable {
 
   /** The line for a run stopped where it {@code stands}. */
   static String message(BackfillRun.Standing stands, Path checkpoint) {
-    String sends = Format.plural(stands.sent(), "send") + " in this run";
+    String sends = Plurals.of(stands.sent(), "send") + " in this run";
     return "offhours: backfill interrupted "
         + switch (stands.stage()) {
           case CHECKPOINTED ->

@@ -24,6 +24,7 @@ import offhours.local.LocalDirectory;
 import offhours.local.lambda.LocalLambda;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
+import offhours.units.Plurals;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
@@ -105,7 +106,7 @@ final class DemoCommand implements Command {
       String bucket = stack.resources().bucket();
       call.err()
           .println("endpoint " + stack.names().endpoint() + " is off; uploading "
-              + Format.plural(plan.items().size(), "image") + " from "
+              + Plurals.of(plan.items().size(), "image") + " from "
               + shown(dir, Path.of("").toAbsolutePath()) + " ...");
       for (UploadPlan.Item item : plan.items()) {
         stack
@@ -140,7 +141,7 @@ final class DemoCommand implements Command {
       }
       if (missing > 0) {
         call.err()
-            .println("offhours demo: " + Format.plural((int) missing, "upload")
+            .println("offhours demo: " + Plurals.of(missing, "upload")
                 + " got no result within " + timeout.toSeconds() + " s; logs are in "
                 + functionLog.getParent());
         return 1;
@@ -219,7 +220,7 @@ final class DemoCommand implements Command {
         if (consumer.failed() > 0 && byKey.size() < plan.items().size()) {
           return Optional.of(lastRetry(functionLog)
               .map(reason -> "an upload could not be classified: " + reason)
-              .orElse(Format.plural(consumer.failed(), "message") + " could not be processed"));
+              .orElse(Plurals.of(consumer.failed(), "message") + " could not be processed"));
         }
         if (byKey.size() < plan.items().size()) {
           Thread.sleep(250);

@@ -11,6 +11,7 @@ import java.util.Map;
 import offhours.cli.DeadLetterQueue.Letter;
 import offhours.cli.Target.Name;
 import offhours.local.LocalDirectory;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -145,7 +146,7 @@ final class DlqCommand {
                 List.of("MESSAGE ID", "KEYS", "AGE", "REASON"),
                 rows,
                 call.context().columns()));
-        call.err().print(Format.plural(letters.size(), "message") + " listed.\n" + PEEK_NOTE);
+        call.err().print(Plurals.of(letters.size(), "message") + " listed.\n" + PEEK_NOTE);
         return exit;
       }
     }

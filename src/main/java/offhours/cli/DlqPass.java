@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import offhours.units.Plurals;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -75,10 +76,10 @@ final class DlqPass {
       List<String> warnings = new ArrayList<>();
       if (stopped != null) {
         warnings.add("the pass stopped before it saw every message (" + stopped + "); it saw "
-            + Format.plural(seen, "message") + " of about " + visibleAtStart
+            + Plurals.of(seen, "message") + " of about " + visibleAtStart
             + ": run the command again");
       } else if (seen != visibleAtStart) {
-        warnings.add("the pass saw " + Format.plural(seen, "message") + " while SQS counted about "
+        warnings.add("the pass saw " + Plurals.of(seen, "message") + " while SQS counted about "
             + visibleAtStart
             + " visible when it began (SQS's counts are approximate; messages that arrive or expire"
             + " during a pass also make them differ)");
@@ -90,7 +91,7 @@ final class DlqPass {
             + " reader's visibility timeout ends");
       }
       if (notReleased > 0) {
-        warnings.add(Format.plural(notReleased, "message")
+        warnings.add(Plurals.of(notReleased, "message")
             + " could not be made visible again now; they show again within "
             + hideSeconds + " s");
       }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import offhours.cli.DeadLetterQueue.Letter;
 import offhours.cli.DeadLetterQueue.Moved;
 import offhours.cli.Target.Name;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -103,7 +104,7 @@ final class DlqRedrive implements Command {
       int exit = DlqCommand.report(call, moved.pass()) ? 0 : 1;
       if (!moved.failed().isEmpty()) {
         call.err()
-            .println("could not move " + Format.plural(moved.failed().size(), "selected message")
+            .println("could not move " + Plurals.of(moved.failed().size(), "selected message")
                 + ": "
                 + Terminal.printable(String.join(
                     "; ", moved.failed().subList(0, Math.min(10, moved.failed().size()))))
@@ -151,7 +152,7 @@ final class DlqRedrive implements Command {
    * stays in the DLQ", in the grammar of each count ("each sent" only of several, nothing of none).
    */
   static String movedSummary(int moved, int kept, String fallback) {
-    return "moved " + Format.plural(moved, "message") + " back to the queue"
+    return "moved " + Plurals.of(moved, "message") + " back to the queue"
         + (moved == 0
             ? ""
             : (moved == 1 ? ", sent" : ", each sent") + " before it was deleted from the DLQ")

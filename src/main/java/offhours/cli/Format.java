@@ -7,7 +7,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.text.BreakIterator;
 import java.util.Locale;
-import offhours.units.Plurals;
 
 /** Small text helpers shared by the commands. */
 final class Format {
@@ -57,10 +56,5 @@ final class Format {
       case FileSystemException f when f.getReason() != null -> f.getReason();
       default -> String.valueOf(cause.getMessage());
     };
-  }
-
-  /** The CLI's short name for {@link Plurals#of(long, String)}: "1 message", "3 messages". */
-  static String plural(long count, String noun) {
-    return Plurals.of(count, noun);
   }
 }

@@ -22,6 +22,7 @@ import offhours.results.ResultItem;
 import offhours.results.ResultItem.SettingsState;
 import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -180,7 +181,7 @@ final class ReprocessCommand implements Command {
       }
       call.err()
           .println((dryRun ? "would send " : "sent ")
-              + Format.plural(selected.size() - failed.size(), "object version") + " to the queue"
+              + Plurals.of(selected.size() - failed.size(), "object version") + " to the queue"
               + (dryRun ? " (--dry-run: nothing was sent)" : "")
               + (failed.isEmpty()
                   ? ""

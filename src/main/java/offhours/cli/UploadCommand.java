@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import offhours.cli.Target.Name;
 import offhours.stack.FunctionVariables;
+import offhours.units.Plurals;
 import offhours.units.Sizes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -126,7 +127,7 @@ final class UploadCommand implements Command {
         }
       }
       String summary =
-          Terminal.printable("uploaded " + Format.plural(plan.items().size(), "file") + " ("
+          Terminal.printable("uploaded " + Plurals.of(plan.items().size(), "file") + " ("
               + Sizes.format(plan.totalBytes()) + ") to s3://" + bucket + "/"
               + UploadPlan.normalizePrefix(call.args().value(PREFIX.name()).orElse("")));
       (call.json() ? call.err() : call.out()).println(summary);
@@ -173,7 +174,7 @@ final class UploadCommand implements Command {
     String shown = String.join(", ", names.subList(0, Math.min(5, names.size())))
         + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
     return Optional.of(Terminal.printable(
-        "skipped " + Format.plural(names.size(), "file") + " in folders: "
+        "skipped " + Plurals.of(names.size(), "file") + " in folders: "
             + counts.entrySet().stream()
                 .map(e -> e.getKey().counted(e.getValue()))
                 .collect(Collectors.joining(", "))
