@@ -15,6 +15,7 @@ import offhours.endpoint.DrainMeter;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.LearnedTimes;
 import offhours.endpoint.WakePolicy;
+import offhours.units.Plurals;
 
 /**
  * When an upload made now will be classified, by the controller's own policy and with what it has learned: a manual
@@ -219,7 +220,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     return drains.measuredOn(instances)
         ? perSecond + " (the median of the measured drains)"
         : perSecond + " (the median of the drains measured on another instance count, for "
-            + instances + (instances == 1 ? " instance)" : " instances)");
+            + Plurals.of(instances, "instance") + ")";
   }
 
   /** "2", "4.1": a rate to one decimal. */

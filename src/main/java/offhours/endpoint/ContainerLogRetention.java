@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import offhours.stack.Hosting;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 
@@ -75,7 +76,8 @@ public final class ContainerLogRetention implements ContainerLogs {
         // SageMaker has not created it: nothing is stored there yet. The next wake sets it.
       } catch (RuntimeException e) {
         problems.add("log group " + group + " keeps its events as before (PutRetentionPolicy "
-            + days + " days failed: " + e.getMessage() + "); the next wake tries again");
+            + Plurals.of(days, "day") + " failed: " + e.getMessage()
+            + "); the next wake tries again");
       }
     }
     settled = problems.isEmpty();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import offhours.units.Plurals;
 
 /**
  * What the controller will do next and why: the one phrasing of "next run" for GET /status (and the UI built on it)
@@ -95,7 +96,7 @@ public record ControllerOutlook(
     String time = WakePolicy.minutes(d);
     return n == 0
         ? time + ", the default until a " + what + " is measured"
-        : "about " + time + ", learned from " + n + " " + what + (n == 1 ? "" : "s");
+        : "about " + time + ", learned from " + Plurals.of(n, what);
   }
 
   /**

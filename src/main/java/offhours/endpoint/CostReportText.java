@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import offhours.units.Plurals;
 
 /** A {@link CostReport} as the {@code cost} command prints it: a table, or JSON lines. */
 final class CostReportText {
@@ -32,9 +33,8 @@ final class CostReportText {
     if (report.showsServerless()) {
       out.append(String.format(
           Locale.ROOT,
-          "Serverless: %d invocations, %.1f GB-s at $%.5f/GB-s, %.3f GB at $%.3f/GB:"
-              + " $%.4f (in cost $)%n",
-          serverless.invocations(),
+          "Serverless: %s, %.1f GB-s at $%.5f/GB-s, %.3f GB at $%.3f/GB: $%.4f (in cost $)%n",
+          Plurals.of(serverless.invocations(), "invocation"),
           serverless.gbSeconds(),
           prices.gbSecondUsd(),
           serverless.dataGb(),

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import offhours.stack.StackSpec;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.Layer;
@@ -288,8 +289,7 @@ final class LiveVersions {
    * characters with "..." at the end where they do not fit (PublishVersion refuses a longer one).
    */
   static String description(List<String> changed) {
-    String full = "offhours LiveVersions: " + changed.size()
-        + (changed.size() == 1 ? " setting" : " settings") + " changed: "
+    String full = "offhours LiveVersions: " + Plurals.of(changed.size(), "setting") + " changed: "
         + String.join(", ", changed);
     return full.length() <= MAX_DESCRIPTION
         ? full

@@ -8,6 +8,7 @@ import offhours.endpoint.ControlState.Override;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.EndpointController.Step;
+import offhours.units.Plurals;
 
 /**
  * Hosting {@code scheduled} (and scale-to-zero): the schedule, the budget and the backlog switch the endpoint. What it
@@ -150,7 +151,7 @@ final class ScheduledPolicy implements HostingPolicy {
           s.createNotBefore() != null && now.isBefore(s.createNotBefore())
               ? new Step(
                   Action.WAIT,
-                  "create backoff after " + s.createFailures() + " failure(s) until "
+                  "create backoff after " + Plurals.of(s.createFailures(), "failure") + " until "
                       + s.createNotBefore())
               : new Step(Action.CREATE_ENDPOINT, "endpoint absent");
         case CREATING ->
@@ -215,8 +216,9 @@ final class ScheduledPolicy implements HostingPolicy {
         q.inFlight() > 0 && !drainOver
             ? new Step(
                 Action.WAIT,
-                (replacing ? stop + ": " : "") + "draining " + q.inFlight()
-                    + " in-flight message(s), at most until "
+                (replacing ? stop + ": " : "") + "draining "
+                    + Plurals.of(q.inFlight(), "in-flight message")
+                    + ", at most until "
                     + s.stoppingSince().plus(config.drainTimeout()))
             : new Step(
                 Action.DELETE_ENDPOINT,

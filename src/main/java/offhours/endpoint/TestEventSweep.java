@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.aws.S3TestEvent;
+import offhours.units.Plurals;
 
 /**
  * Takes the s3:TestEvent off the images queue after a deploy put the bucket's notification configuration: the stack's
@@ -104,23 +105,20 @@ public final class TestEventSweep {
         if (seconds < 1) {
           return new Swept(
               deleted,
-              "test-event sweep: deleted " + deleted + " s3:TestEvent message(s); stopped after "
+              "test-event sweep: deleted " + testEvents(deleted) + "; stopped after "
                   + budget.toSeconds() + " s, before the queue answered empty");
         }
         Optional<Held> received = queue.receive(Duration.ofSeconds(seconds), HOLD);
         if (received.isEmpty()) {
           return new Swept(
-              deleted,
-              "test-event sweep: deleted " + deleted
-                  + " s3:TestEvent message(s); the queue is empty");
+              deleted, "test-event sweep: deleted " + testEvents(deleted) + "; the queue is empty");
         }
         Held message = received.get();
         if (!S3TestEvent.is(message.body())) {
           queue.release(message);
           return new Swept(
               deleted,
-              "test-event sweep: deleted " + deleted
-                  + " s3:TestEvent message(s); stopped at a message"
+              "test-event sweep: deleted " + testEvents(deleted) + "; stopped at a message"
                   + " that is no test event, visible again at once (one receive spent)");
         }
         queue.delete(message);
@@ -131,9 +129,13 @@ public final class TestEventSweep {
     }
   }
 
+  private static String testEvents(int deleted) {
+    return Plurals.of(deleted, "s3:TestEvent message");
+  }
+
   private static String failed(int deleted, RuntimeException e) {
-    return "test-event sweep stopped (" + e.getMessage() + ") after deleting " + deleted
-        + " s3:TestEvent message(s); one left in the queue may wake the endpoint once, and Classify"
+    return "test-event sweep stopped (" + e.getMessage() + ") after deleting " + testEvents(deleted)
+        + "; one left in the queue may wake the endpoint once, and Classify"
         + " acknowledges it; a message it received is visible again within " + HOLD.toSeconds()
         + " s";
   }

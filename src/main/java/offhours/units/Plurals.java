@@ -2,8 +2,10 @@ package offhours.units;
 
 /**
  * A count and its noun in the grammar of the count, as every table and message of offhours says it: "1 start",
- * "2 starts", "0 days". One rule for the CLI, the simulation's tables and the hosting page, so none of them falls
- * back to "day(s)". Nouns are the regular English ones (an "s" added); a caller with another plural says both forms.
+ * "2 starts", "0 days". One rule for the CLI, the simulation's tables, the hosting page, the controller's decisions
+ * and cost table and the functions' log lines, so none of them falls back to "day(s)" or prints "1 invocations".
+ * Nouns are the regular English ones (an "s" added); a caller with another plural says both forms. Every function's
+ * zip carries this class (src/assembly): keep it free of dependencies.
  */
 public final class Plurals {
 

@@ -145,4 +145,15 @@ class ContainerLogRetentionTest {
             + " logs:PutRetentionPolicy (Service: CloudWatchLogs, Status Code: 400, Request ID: r-1));"
             + " the next wake tries again");
   }
+
+  @Test
+  void aRetentionOfOneDayIsSaidInTheSingular() {
+    Logs logs = new Logs(Map.of(
+        "/aws/sagemaker/Endpoints/e",
+        CloudWatchLogsException.builder().message("denied").build()));
+    List<String> problems =
+        new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 1).afterWake();
+    assertThat(problems).hasSize(1);
+    assertThat(problems.getFirst()).contains("(PutRetentionPolicy 1 day failed: denied");
+  }
 }

@@ -153,6 +153,25 @@ class CostReportTest {
   }
 
   @Test
+  void oneServerlessInvocationIsCountedInTheSingular() {
+    // 1 invocation of 1 s on 2 GB: 2 GB-s, 1 MB of data.
+    ServerlessUsage day = new ServerlessUsage(1, 1000, 1000L * 2048, 1_000_000L);
+    CostReport report = CostReport.compute(
+        List.of(),
+        Map.of(MON, 1L),
+        Map.of(MON, day),
+        MON,
+        MON,
+        BERLIN,
+        LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115),
+        LONG_AGO,
+        MON.plusDays(1).atStartOfDay(BERLIN).toInstant());
+
+    assertThat(report.renderTable())
+        .contains("Serverless: 1 invocation, 2.0 GB-s at $0.00002/GB-s, 0.001 GB at $0.016/GB:");
+  }
+
+  @Test
   void todaySoFarIsComparedWithAnEndpointOnSinceMidnight() {
     ServerlessUsage used = new ServerlessUsage(10, 10_000, 10_000L * 2048, 0);
     java.time.Instant sixAm = MON.atTime(6, 0).atZone(BERLIN).toInstant();

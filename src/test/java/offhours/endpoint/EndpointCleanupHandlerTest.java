@@ -163,7 +163,7 @@ class EndpointCleanupHandlerTest {
     JsonNode r = sent();
     assertThat(r.get("Status").asText()).isEqualTo("SUCCESS");
     assertThat(r.get("Reason").asText())
-        .isEqualTo("test-event sweep: deleted 1 s3:TestEvent message(s); the queue is empty");
+        .isEqualTo("test-event sweep: deleted 1 s3:TestEvent message; the queue is empty");
     assertThat(r.get("Data").get("TestEventsDeleted").asInt()).isEqualTo(1);
     assertThat(queue.messages).isEmpty();
     assertThat(r.get("PhysicalResourceId").asText())

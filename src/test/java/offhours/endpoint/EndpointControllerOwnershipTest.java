@@ -74,7 +74,7 @@ class EndpointControllerOwnershipTest {
     assertThat(drain.why())
         .isEqualTo(
             "replace: the endpoint runs config offhours-endpoint-config-old, the stack's is"
-                + " offhours-endpoint-config: draining 4 in-flight message(s), at most until 2026-01-14T09:10:00Z");
+                + " offhours-endpoint-config: draining 4 in-flight messages, at most until 2026-01-14T09:10:00Z");
 
     rig.queue = new Backlog.Snapshot(24, 0, 0, 0);
     Decision delete = rig.runAt("2026-01-14T09:02:00Z");

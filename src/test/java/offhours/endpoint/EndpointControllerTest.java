@@ -180,7 +180,7 @@ class EndpointControllerTest {
     Decision waiting = rig.runAt("2026-01-14T09:03:00Z");
     assertThat(waiting.action()).isEqualTo(Action.WAIT);
     assertThat(waiting.why())
-        .isEqualTo("create backoff after 1 failure(s) until 2026-01-14T09:05:00Z");
+        .isEqualTo("create backoff after 1 failure until 2026-01-14T09:05:00Z");
     assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(0.0);
 
     assertThat(rig.runAt("2026-01-14T09:05:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);
@@ -304,7 +304,10 @@ class EndpointControllerTest {
     Decision draining = rig.runAt("2026-01-14T09:01:00Z");
     assertThat(draining.action()).isEqualTo(Action.WAIT);
     assertThat(draining.why())
-        .isEqualTo("draining 10 in-flight message(s), at most until 2026-01-14T09:10:00Z");
+        .isEqualTo("draining 10 in-flight messages, at most until 2026-01-14T09:10:00Z");
+    rig.queue = new Backlog.Snapshot(300, 1, 0, 0);
+    assertThat(rig.runAt("2026-01-14T09:01:30Z").why())
+        .isEqualTo("draining 1 in-flight message, at most until 2026-01-14T09:10:00Z");
 
     rig.queue = new Backlog.Snapshot(300, 0, 0, 0);
     Decision delete = rig.runAt("2026-01-14T09:02:00Z");

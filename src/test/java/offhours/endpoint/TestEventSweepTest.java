@@ -29,7 +29,7 @@ class TestEventSweepTest {
 
     assertThat(swept.deleted()).isEqualTo(1);
     assertThat(swept.note())
-        .isEqualTo("test-event sweep: deleted 1 s3:TestEvent message(s); the queue is empty");
+        .isEqualTo("test-event sweep: deleted 1 s3:TestEvent message; the queue is empty");
     assertThat(queue.messages).isEmpty();
     assertThat(queue.calls).containsExactly("receive 10 s", "delete", "receive 10 s");
     assertThat(time.waited()).isEqualTo(TestEventSweep.POLL);
@@ -45,7 +45,7 @@ class TestEventSweepTest {
     assertThat(swept.deleted()).isEqualTo(1);
     assertThat(swept.note())
         .isEqualTo(
-            "test-event sweep: deleted 1 s3:TestEvent message(s);"
+            "test-event sweep: deleted 1 s3:TestEvent message;"
                 + " stopped at a message that is no test event, visible again at once (one receive spent)");
     assertThat(queue.calls).containsExactly("receive 10 s", "delete", "receive 10 s", "release");
     assertThat(queue.messages)
@@ -61,7 +61,7 @@ class TestEventSweepTest {
 
     assertThat(swept.deleted()).isZero();
     assertThat(swept.note())
-        .isEqualTo("test-event sweep: deleted 0 s3:TestEvent message(s); the queue is empty");
+        .isEqualTo("test-event sweep: deleted 0 s3:TestEvent messages; the queue is empty");
     assertThat(queue.calls).containsExactly("receive 10 s");
     assertThat(time.waited()).isEqualTo(TestEventSweep.POLL);
   }
@@ -76,7 +76,7 @@ class TestEventSweepTest {
     TestEventSweep.Swept swept = sweep(none).sweep(false, Duration.ofMillis(900));
     assertThat(none.calls).isEmpty();
     assertThat(swept.note())
-        .isEqualTo("test-event sweep: deleted 0 s3:TestEvent message(s);"
+        .isEqualTo("test-event sweep: deleted 0 s3:TestEvent messages;"
             + " stopped after 0 s, before the queue answered empty");
   }
 
@@ -170,7 +170,7 @@ class TestEventSweepTest {
     assertThat(sweep(queue).sweep(false, BUDGET).note())
         .startsWith(
             "test-event sweep stopped (SQS answered 500 InternalError to delete)"
-                + " after deleting 0 s3:TestEvent message(s); one left in the queue may wake the endpoint once");
+                + " after deleting 0 s3:TestEvent messages; one left in the queue may wake the endpoint once");
 
     MemoryQueue second = new MemoryQueue(time, MemoryQueue.TEST_EVENT, MemoryQueue.UPLOAD);
     second.failing = "release";
