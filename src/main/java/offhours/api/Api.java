@@ -103,8 +103,8 @@ public final class Api {
   private static final class LedgerLines implements UsageLedger.Unrecorded {
     @Override
     public void ledgerNotUpdated(long invocations, long millis, Exception error) {
-      System.out.println("offhours api: ledger not updated: " + invocations + " invocations, "
-          + millis + " ms lost: " + error);
+      System.out.println("offhours api: ledger not updated: "
+          + UsageLedger.tally(invocations, millis) + " lost: " + error);
     }
 
     @Override
@@ -116,8 +116,8 @@ public final class Api {
     @Override
     public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {
       System.out.println("offhours api: ledger updated by the first attempt of the write, still in"
-          + " progress at DynamoDB when the SDK's retries ended: " + invocations + " invocations, "
-          + millis + " ms, counted once");
+          + " progress at DynamoDB when the SDK's retries ended: "
+          + UsageLedger.tally(invocations, millis) + ", counted once");
     }
   }
 

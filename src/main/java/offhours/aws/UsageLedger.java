@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import offhours.inference.InvocationUsage;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -91,9 +92,14 @@ public final class UsageLedger {
   public static final UsageLedger NONE =
       new UsageLedger(null, Settings.NONE, null, (invocations, millis, error) -> {});
 
+  /** A tally as the functions' log lines say it: "1 invocation, 250 ms". */
+  public static String tally(long invocations, long millis) {
+    return Plurals.of(invocations, "invocation") + ", " + millis + " ms";
+  }
+
   /** What a log says of a tally whose write was never answered ({@link Unrecorded#ledgerUnconfirmed}). */
   public static String unconfirmed(long invocations, long millis) {
-    return "ledger unconfirmed: the write of " + invocations + " invocations, " + millis + " ms and"
+    return "ledger unconfirmed: the write of " + tally(invocations, millis) + " and"
         + " its resend with the same token got no answer; DynamoDB may have applied it (once at most)"
         + " or not, so the ledger may be short by that much";
   }

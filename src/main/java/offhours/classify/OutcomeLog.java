@@ -80,7 +80,7 @@ final class OutcomeLog implements UsageLedger.Unrecorded {
         .writeFieldName("level")
         .writeValue("WARN")
         .writeFieldName("ledger")
-        .writeValue("not updated: " + invocations + " invocations, " + millis + " ms lost")
+        .writeValue("not updated: " + UsageLedger.tally(invocations, millis) + " lost")
         .writeFieldName("error")
         .writeValue(error.toString())
         .writeEndObject());
@@ -109,8 +109,8 @@ final class OutcomeLog implements UsageLedger.Unrecorded {
         .writeValue("INFO")
         .writeFieldName("ledger")
         .writeValue("updated by the first attempt of the write, still in progress at DynamoDB when"
-            + " the SDK's retries ended: " + invocations + " invocations, " + millis
-            + " ms, counted once")
+            + " the SDK's retries ended: " + UsageLedger.tally(invocations, millis)
+            + ", counted once")
         .writeEndObject());
   }
 

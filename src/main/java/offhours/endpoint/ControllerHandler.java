@@ -241,7 +241,7 @@ public final class ControllerHandler
     @Override
     public void ledgerNotUpdated(long invocations, long millis, Exception error) {
       System.out.println("offhours controller: ledger not updated: the test invocation ("
-          + invocations + " invocation, " + millis + " ms) is not counted: " + error);
+          + UsageLedger.tally(invocations, millis) + ") is not counted: " + error);
     }
 
     @Override

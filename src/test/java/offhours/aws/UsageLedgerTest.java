@@ -36,7 +36,7 @@ class UsageLedgerTest {
         dynamo,
         UsageLedger.Settings.fromEnv(env),
         clock,
-        (n, millis, e) -> lost.add(n + " invocations, " + millis + " ms: " + e.getMessage()));
+        (n, millis, e) -> lost.add(UsageLedger.tally(n, millis) + ": " + e.getMessage()));
   }
 
   @Test
@@ -83,7 +83,14 @@ class UsageLedgerTest {
     InvocationUsage tally = new InvocationUsage();
     tally.add(100, 1, 0);
     ledger(SERVERLESS).add(tally);
-    assertThat(lost).containsExactly("1 invocations, 100 ms: throttled");
+    assertThat(lost).containsExactly("1 invocation, 100 ms: throttled");
+  }
+
+  @Test
+  void aTallyCountsItsInvocationsInTheGrammarOfTheCount() {
+    assertThat(UsageLedger.tally(0, 0)).isEqualTo("0 invocations, 0 ms");
+    assertThat(UsageLedger.tally(1, 250)).isEqualTo("1 invocation, 250 ms");
+    assertThat(UsageLedger.tally(3, 420)).isEqualTo("3 invocations, 420 ms");
   }
 
   @Test

@@ -160,7 +160,7 @@ class LedgerRetryTest {
 
       @Override
       public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {
-        said.add("first attempt: " + invocations + " invocations, " + millis + " ms");
+        said.add("first attempt: " + UsageLedger.tally(invocations, millis));
       }
 
       @Override
@@ -202,7 +202,7 @@ class LedgerRetryTest {
     List<String> said = new java.util.ArrayList<>();
     withServer(inProgress, dynamo -> serverlessLedger(dynamo, saying(said)).add(oneInvocation()));
 
-    assertThat(said).containsExactly("first attempt: 1 invocations, 250 ms");
+    assertThat(said).containsExactly("first attempt: 1 invocation, 250 ms");
     assertThat(inProgress.tokens)
         .as(
             "the SDK retried the in-progress answer with the same token, and nothing sent a new one")
@@ -315,7 +315,7 @@ class LedgerRetryTest {
             + " ClientRequestToken " + tokens.getFirst())
         .endsWith("DynamoDB may have applied it, at most once");
     assertThat(UsageLedger.unconfirmed(1, 250))
-        .isEqualTo("ledger unconfirmed: the write of 1 invocations, 250 ms and its resend with the"
+        .isEqualTo("ledger unconfirmed: the write of 1 invocation, 250 ms and its resend with the"
             + " same token got no answer; DynamoDB may have applied it (once at most) or not, so the"
             + " ledger may be short by that much");
   }
