@@ -25,6 +25,7 @@ import offhours.inference.ModelAnswer;
 import offhours.inference.ProbeImage;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
+import offhours.units.Plurals;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -145,12 +146,13 @@ final class MessageClassifier {
             Kind.RETRY,
             writer.subject(message),
             spend == Deferrals.Spend.OVERSIZE
-                ? "refused " + spent + " times by the endpoint as over its payload limit, as many"
+                ? "refused " + Plurals.of(spent, "time")
+                    + " by the endpoint as over its payload limit, as many"
                     + " as MAX_DEFERRALS allows (apart from deferrals for an unavailable endpoint):"
                     + " now retried through SQS receives, toward the DLQ; an endpoint with a lower"
                     + " limit than MAX_IMAGE_BYTES is not of the stack's hosting (see \"Switching"
                     + " hosting\" in the README): remove it, then redrive; last reason: " + reason
-                : "deferred " + spent + " times, as many as"
+                : "deferred " + Plurals.of(spent, "time") + ", as many as"
                     + " MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ;"
                     + " last reason: " + reason));
       } else {
@@ -196,7 +198,10 @@ final class MessageClassifier {
       return writer.verdict(
           crash.crashed(),
           String.format(
-              Locale.ROOT, "the model failed on this image %d times %s", receives, crash.detail()),
+              Locale.ROOT,
+              "the model failed on this image %s %s",
+              Plurals.of(receives, "time"),
+              crash.detail()),
           attempts,
           scope);
     } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import offhours.units.Plurals;
 
 /**
  * Scores as an answer gave them, once {@link ResponseShapes} has found its shape, and how they become a ranking: the
@@ -60,13 +61,15 @@ record RawScores(List<String> names, double[] scores, String shape, boolean comp
     if (names == null) {
       if (labels.isEmpty()) {
         throw new ContractViolation(
-            "the answer (" + shape + ", " + scores.length + " scores) does not"
+            "the answer (" + shape + ", " + Plurals.of(scores.length, "score") + ") does not"
                 + " name its classes, so offhours needs the class names in the model's output order: set LABELS or"
                 + " LABELS_S3_URI (--labels FILE in local mode)");
       }
       if (labels.size() != scores.length) {
-        throw new ContractViolation("the endpoint returned " + scores.length + " scores but "
-            + labels.size() + " labels are configured (" + contract.labelSource() + ")");
+        throw new ContractViolation(
+            "the endpoint returned " + Plurals.of(scores.length, "score") + " but "
+                + Plurals.of(labels.size(), "label is", "labels are") + " configured ("
+                + contract.labelSource() + ")");
       }
       return labels;
     }
@@ -76,11 +79,10 @@ record RawScores(List<String> names, double[] scores, String shape, boolean comp
         throw new ContractViolation("the answer (" + shape + ") has a class with an empty name");
       }
       if (!labels.isEmpty() && !known.contains(name)) {
-        throw new ContractViolation(
-            "the answer names class '" + name + "', which is not among the " + labels.size()
-                + " configured labels (" + contract.labelSource()
-                + "); leave the labels empty to use the model's own"
-                + " class names");
+        throw new ContractViolation("the answer names class '" + name + "', which is not among the "
+            + Plurals.of(labels.size(), "configured label") + " (" + contract.labelSource()
+            + "); leave the labels empty to use the model's own"
+            + " class names");
       }
     }
     return names;

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.units.Plurals;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -226,8 +227,9 @@ public final class ResponseShapes {
         int index = Integer.parseInt(m.group(2));
         if (index >= labels.size()) {
           throw new ContractViolation(
-              "the answer names class index " + index + " without a label, and " + labels.size()
-                  + " labels are configured: " + excerpt(body));
+              "the answer names class index " + index + " without a label, and "
+                  + Plurals.of(labels.size(), "label is", "labels are") + " configured: "
+                  + excerpt(body));
         }
         names.add(labels.get(index));
       }

@@ -348,6 +348,24 @@ class ClassifyRulesTest extends ClassifyRig {
             + " unavailable (ValidationError): Endpoint offhours-endpoint of account 1 not found.");
   }
 
+  @Test
+  void aBoundOfOneDeferralIsSaidInTheSingular() throws IOException {
+    runtime.answer = r -> {
+      throw Fakes.endpointNotFound();
+    };
+    SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
+    SQSEvent.MessageAttribute count = new SQSEvent.MessageAttribute();
+    count.setDataType("Number");
+    count.setStringValue("1");
+    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", count));
+
+    SQSBatchResponse response = run(event, "MAX_DEFERRALS", "1");
+
+    assertThat(failures(response)).containsExactly("m1");
+    assertThat(logLines().getFirst().get("records").get(1).get("detail").asText())
+        .startsWith("deferred 1 time, as many as MAX_DEFERRALS allows");
+  }
+
   static SageMakerRuntimeException throttled() {
     // A serverless endpoint at its MaxConcurrency: HTTP 400 ThrottlingException without a message.
     return (SageMakerRuntimeException) SageMakerRuntimeException.builder()

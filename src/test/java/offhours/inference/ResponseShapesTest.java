@@ -174,6 +174,17 @@ class ResponseShapesTest {
   }
 
   @Test
+  void aMismatchCountsScoresAndLabelsInTheGrammarOfEachCount() {
+    assertThatThrownBy(() -> read("[0.9]"))
+        .hasMessage("the endpoint returned 1 score but 3 labels are configured (LABELS)");
+    assertThatThrownBy(() -> read("[0.1, 0.9]", List.of("cat"), Scores.AUTO))
+        .hasMessage("the endpoint returned 2 scores but 1 label is configured (LABELS)");
+    assertThatThrownBy(() -> read("[0.9]", List.of(), Scores.AUTO))
+        .hasMessageStartingWith(
+            "the answer (an array of scores, 1 score) does not name its classes");
+  }
+
+  @Test
   void anAnswerThatFitsNoShapeGetsTheContractErrorWithAnExcerpt() {
     assertThatThrownBy(() -> read("{\"result\": \"cat\"}"))
         .isInstanceOf(ContractViolation.class)

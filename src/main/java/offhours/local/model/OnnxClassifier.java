@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import offhours.local.model.DecodeBudget.ImageTooLargeException;
 import offhours.local.model.ImagePreprocessor.UndecodableImageException;
+import offhours.units.Plurals;
 
 /**
  * An ONNX image classifier in ONNX Runtime: the model checked to be one (one float32 input, a float32 [N, classes]
@@ -81,8 +82,8 @@ final class OnnxClassifier implements AutoCloseable {
       if (session.getNumInputs() != 1
           || !(input.getValue().getInfo() instanceof TensorInfo in)
           || in.type != OnnxJavaType.FLOAT) {
-        throw new IOException(onnxModel + " has " + session.getNumInputs()
-            + " inputs; an image classifier here has" + " one float32 tensor input");
+        throw new IOException(onnxModel + " has " + Plurals.of(session.getNumInputs(), "input")
+            + "; an image classifier here has" + " one float32 tensor input");
       }
       if (!(session.getOutputInfo().values().iterator().next().getInfo() instanceof TensorInfo out)
           || out.getShape().length != 2
@@ -122,9 +123,10 @@ final class OnnxClassifier implements AutoCloseable {
    */
   void checkLabels(ModelFiles model, List<String> labels) throws IOException {
     if (classes > 0 && classes != labels.size()) {
-      throw new IOException("label file " + model.labels() + " lists " + labels.size()
-          + " labels but " + model.onnx() + " outputs " + classes
-          + " classes; give one label per output, in the model's order");
+      throw new IOException(
+          "label file " + model.labels() + " lists " + Plurals.of(labels.size(), "label")
+              + " but " + model.onnx() + " outputs " + Plurals.of(classes, "class", "classes")
+              + "; give one label per output, in the model's order");
     }
   }
 
