@@ -7,6 +7,7 @@ import java.util.Optional;
 import offhours.cli.Target.Name;
 import offhours.endpoint.InferenceComponent;
 import offhours.stack.Hosting;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
@@ -203,7 +204,7 @@ record HostingStatus(
   }
 
   private static String copies(int n) {
-    return n + (n == 1 ? " copy" : " copies");
+    return Plurals.of(n, "copy", "copies");
   }
 
   private static String serverlessMeaning(DescribeEndpointResponse endpoint) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import offhours.stack.StackSpec;
+import offhours.units.Plurals;
 
 /**
  * What {@code offhours upload} will upload: each file with its key, and what it leaves out and why.
@@ -48,7 +49,7 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
     }
 
     String counted(long count) {
-      return count + " " + (count == 1 ? one : many);
+      return Plurals.of(count, one, many);
     }
   }
 

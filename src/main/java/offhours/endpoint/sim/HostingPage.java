@@ -302,13 +302,13 @@ public final class HostingPage {
       h.append(String.format(
           Locale.ROOT,
           "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>%s:"
-              + " %.1f %% saved, %d misses</title></circle><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>"
+              + " %.1f %% saved, %s</title></circle><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>"
               + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>%n",
           xx,
           yy,
           esc(p.budget()),
           p.savedPercent(),
-          p.misses(),
+          Plurals.of(p.misses(), "miss", "misses"),
           xx,
           height - bottom + 18,
           esc(p.budget()),

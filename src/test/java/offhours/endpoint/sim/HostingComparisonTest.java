@@ -295,7 +295,8 @@ class HostingComparisonTest {
     String html = HostingPage.render(
         c,
         List.of(
-            new HostingPage.CurvePoint("15 min", 80, 0),
+            new HostingPage.CurvePoint("15 min", 80, 2),
+            new HostingPage.CurvePoint("60 min", 90, 1),
             new HostingPage.CurvePoint("next-opening", 95, 0)));
 
     assertThat(html)
@@ -308,7 +309,11 @@ class HostingComparisonTest {
             "class=\"point\"",
             "data-option=\"asynchronous\"")
         .doesNotContain("http://", "src=")
-        .contains("default-src 'none'");
+        .contains("default-src 'none'")
+        .as("each point's misses in the grammar of the count")
+        .contains(
+            "15 min: 80.0 % saved, 2 misses</title>",
+            "60 min: 90.0 % saved, 1 miss</title>", "next-opening: 95.0 % saved, 0 misses</title>");
   }
 
   @Test
