@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import offhours.aws.DynamoNumbers;
 import offhours.stack.Hosting;
+import offhours.units.Plurals;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -141,8 +142,9 @@ final class ControlStateItem {
     AttributeValue counts = item.get(DRAIN_INSTANCES);
     List<AttributeValue> instances = counts == null || !counts.hasL() ? null : counts.l();
     if (instances != null && instances.size() != perSecond.size()) {
-      throw new IllegalArgumentException(DRAIN_INSTANCES + " has " + instances.size()
-          + " counts for " + perSecond.size() + " drainPerSecond rates");
+      throw new IllegalArgumentException(
+          DRAIN_INSTANCES + " has " + Plurals.of(instances.size(), "count") + " for "
+              + Plurals.of(perSecond.size(), "drainPerSecond rate"));
     }
     List<DrainMeter.Rate> read = new ArrayList<>();
     for (int i = 0; i < perSecond.size(); i++) {

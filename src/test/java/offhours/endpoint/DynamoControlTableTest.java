@@ -238,7 +238,7 @@ class DynamoControlTableTest {
                     List.of(AttributeValue.fromN("1"), AttributeValue.fromN("4"))))));
     assertThatThrownBy(control::load)
         .isInstanceOf(DynamoControlTable.UnreadableItem.class)
-        .hasMessageEndingWith("drainInstances has 2 counts for 1 drainPerSecond rates");
+        .hasMessageEndingWith("drainInstances has 2 counts for 1 drainPerSecond rate");
   }
 
   @Test
