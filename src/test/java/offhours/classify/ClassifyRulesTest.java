@@ -329,20 +329,10 @@ class ClassifyRulesTest extends ClassifyRig {
   @Test
   void deferralsAreBoundedThenTheMessageWalksTheNormalReceivePathWithItsLastReason()
       throws IOException {
-    runtime.answer = r -> {
-      throw Fakes.endpointNotFound();
-    };
-    SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
-    SQSEvent.MessageAttribute count = new SQSEvent.MessageAttribute();
-    count.setDataType("Number");
-    count.setStringValue("3");
-    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", count));
+    String detail = detailAtTheDeferralBound(3);
 
-    SQSBatchResponse response = run(event, "MAX_DEFERRALS", "3");
-
-    assertThat(failures(response)).containsExactly("m1");
     assertThat(sqs.sent).isEmpty();
-    assertThat(logLines().getFirst().get("records").get(1).get("detail").asText())
+    assertThat(detail)
         .isEqualTo("deferred 3 times, as"
             + " many as MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: endpoint"
             + " unavailable (ValidationError): Endpoint offhours-endpoint of account 1 not found.");
@@ -350,20 +340,33 @@ class ClassifyRulesTest extends ClassifyRig {
 
   @Test
   void aBoundOfOneDeferralIsSaidInTheSingular() throws IOException {
+    assertThat(detailAtTheDeferralBound(1))
+        .startsWith("deferred 1 time, as many as MAX_DEFERRALS allows");
+  }
+
+  /**
+   * Runs a message already deferred {@code bound} times for an unavailable endpoint with MAX_DEFERRALS={@code bound}:
+   * it walks toward the DLQ; returns what the log says of it.
+   */
+  private String detailAtTheDeferralBound(int bound) throws IOException {
     runtime.answer = r -> {
       throw Fakes.endpointNotFound();
     };
     SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
-    SQSEvent.MessageAttribute count = new SQSEvent.MessageAttribute();
-    count.setDataType("Number");
-    count.setStringValue("1");
-    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", count));
+    deferredBefore(event, bound);
 
-    SQSBatchResponse response = run(event, "MAX_DEFERRALS", "1");
+    SQSBatchResponse response = run(event, "MAX_DEFERRALS", Integer.toString(bound));
 
     assertThat(failures(response)).containsExactly("m1");
-    assertThat(logLines().getFirst().get("records").get(1).get("detail").asText())
-        .startsWith("deferred 1 time, as many as MAX_DEFERRALS allows");
+    return logLines().getFirst().get("records").get(1).get("detail").asText();
+  }
+
+  /** Marks the event's first message as deferred {@code times} already (its offhours-deferrals attribute). */
+  private static void deferredBefore(SQSEvent event, int times) {
+    SQSEvent.MessageAttribute count = new SQSEvent.MessageAttribute();
+    count.setDataType("Number");
+    count.setStringValue(Integer.toString(times));
+    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", count));
   }
 
   static SageMakerRuntimeException throttled() {
@@ -381,10 +384,7 @@ class ClassifyRulesTest extends ClassifyRig {
       throw throttled();
     };
     SQSEvent event = event(message("m1", notification("a.jpg", 112525L, "e1", "")));
-    SQSEvent.MessageAttribute count = new SQSEvent.MessageAttribute();
-    count.setDataType("Number");
-    count.setStringValue("3");
-    event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", count));
+    deferredBefore(event, 3);
 
     SQSBatchResponse response = run(event, "MAX_DEFERRALS", "3");
 

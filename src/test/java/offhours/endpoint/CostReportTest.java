@@ -31,6 +31,21 @@ class CostReportTest {
         0.115);
   }
 
+  /** Monday alone on a serverless stack, one image an invocation, at the listed serverless prices. */
+  private static CostReport oneServerlessDay(
+      ServerlessUsage usage, String instanceType, double hourlyUsd) {
+    return CostReport.compute(
+        List.of(),
+        Map.of(MON, usage.invocations()),
+        Map.of(MON, usage),
+        MON,
+        MON,
+        BERLIN,
+        LedgerPrices.listed(Hosting.SERVERLESS, instanceType, 1, hourlyUsd),
+        LONG_AGO,
+        MON.plusDays(1).atStartOfDay(BERLIN).toInstant());
+  }
+
   @Test
   void costIsHoursTimesInstancesTimesPriceAndSavedIsAgainstTheWholeDay() {
     CostReport.Row monday = twoDays().days().get(0);
@@ -64,16 +79,7 @@ class CostReportTest {
   void serverlessCostsInvocationTimeTimesMemoryAtTheGbSecondPricePlusTheData() {
     // 1,269 images of 200 ms on 2 GB: 507.6 GB-s; 0.127 GB sent.
     ServerlessUsage week = new ServerlessUsage(1269, 1269 * 200L, 1269 * 200L * 2048, 126_900_000L);
-    CostReport report = CostReport.compute(
-        List.of(),
-        Map.of(MON, 1269L),
-        Map.of(MON, week),
-        MON,
-        MON,
-        BERLIN,
-        LedgerPrices.listed(Hosting.SERVERLESS, "ml.c5.large", 1, 0.10),
-        LONG_AGO,
-        MON.plusDays(1).atStartOfDay(BERLIN).toInstant());
+    CostReport report = oneServerlessDay(week, "ml.c5.large", 0.10);
     CostReport.Row monday = report.days().get(0);
     assertThat(week.gbSeconds()).isCloseTo(507.6, within(1e-9));
     assertThat(monday.endpointHours()).isZero();
@@ -155,17 +161,8 @@ class CostReportTest {
   @Test
   void oneServerlessInvocationIsCountedInTheSingular() {
     // 1 invocation of 1 s on 2 GB: 2 GB-s, 1 MB of data.
-    ServerlessUsage day = new ServerlessUsage(1, 1000, 1000L * 2048, 1_000_000L);
-    CostReport report = CostReport.compute(
-        List.of(),
-        Map.of(MON, 1L),
-        Map.of(MON, day),
-        MON,
-        MON,
-        BERLIN,
-        LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115),
-        LONG_AGO,
-        MON.plusDays(1).atStartOfDay(BERLIN).toInstant());
+    CostReport report = oneServerlessDay(
+        new ServerlessUsage(1, 1000, 1000L * 2048, 1_000_000L), "ml.m5.large", 0.115);
 
     assertThat(report.renderTable())
         .contains("Serverless: 1 invocation, 2.0 GB-s at $0.00002/GB-s, 0.001 GB at $0.016/GB:");
