@@ -11,9 +11,10 @@ import offhours.endpoint.EndpointController.Step;
 
 /**
  * Carries out the step a run has claimed ({@link EndpointController#reconcile}): the SageMaker or Lambda call (two when
- * a drained endpoint stops in one run), the second claim between the test invocation and the enable, the start or stop
- * in the ledger, and what a failure leaves behind: the create backoff, or a failed step that ControllerStepFailures
- * counts. The claim is written before this runs, so the call follows it at once.
+ * a drained endpoint stops in one run), the second claim between the test invocation and the enable, and what a
+ * failure leaves behind: the create backoff, or a failed step that ControllerStepFailures counts. The claim is written
+ * before this runs, so the call follows it at once. The start or the stop a call makes is counted by the claim of the
+ * run that sees it ({@link RunLedger#observe}), never here: this run may be cut before it could record it.
  */
 final class ClaimedStep {
 
@@ -34,7 +35,6 @@ final class ClaimedStep {
   private final Endpoint endpoint;
   private final Mapping mapping;
   private final ControlStore store;
-  private final Ledger ledger;
   private final ContainerLogs containerLogs;
 
   ClaimedStep(
@@ -42,27 +42,23 @@ final class ClaimedStep {
       Endpoint endpoint,
       Mapping mapping,
       ControlStore store,
-      Ledger ledger,
       ContainerLogs containerLogs) {
     this.config = Objects.requireNonNull(config, "config");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.mapping = Objects.requireNonNull(mapping, "mapping");
     this.store = Objects.requireNonNull(store, "store");
-    this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.containerLogs = Objects.requireNonNull(containerLogs, "containerLogs");
   }
 
   /**
    * Takes {@code step}, claimed as {@code claimed}; {@code atOnce}: a trigger pause that deletes the endpoint in the same
-   * run; {@code serving}: the run found the endpoint InService and the trigger enabled; {@code wakeCounted}: a create
-   * that goes on with a wake whose start is counted already ({@link RunPlan}), which counts no second one. A ledger
-   * write that fails, and what setting the container's log retention reports, add lines to {@code notes}.
+   * run; {@code serving}: the run found the endpoint InService and the trigger enabled. What setting the container's
+   * log retention reports adds lines to {@code notes}.
    */
   Result run(
       Step step,
       boolean atOnce,
       boolean serving,
-      boolean wakeCounted,
       ControlState claimed,
       Instant now,
       List<String> notes) {
@@ -73,11 +69,6 @@ final class ClaimedStep {
     boolean probeFailed = false;
     boolean stepFailed = false;
     Action calling = step.action(); // what a failure's outcome names
-    // false: CreateEndpoint found the endpoint an overlapping run created, or the create goes on
-    // with a wake counted already
-    boolean started = !wakeCounted;
-    // true: this run's DeleteEndpoint stopped it (not an overlapping run's)
-    boolean stopped = false;
     try {
       switch (step.action()) {
         case CREATE_ENDPOINT -> {
@@ -85,14 +76,12 @@ final class ClaimedStep {
           String repeat = repeat(() -> created[0] = endpoint.create(), this::waking);
           if (repeat != null || !created[0]) {
             // A duplicate event, or a tick with a timer: both runs saw the endpoint absent.
-            started = false;
             outcome = "an overlapping run created the endpoint first; its start is counted once"
                 + (repeat == null ? "" : " (" + repeat + ")");
           }
         }
         case DELETE_ENDPOINT -> {
           String repeat = repeat(endpoint::delete, this::going);
-          stopped = repeat == null;
           outcome = repeat == null ? outcome : deletedBefore(repeat);
         }
         case DISABLE_MAPPING -> {
@@ -106,7 +95,6 @@ final class ClaimedStep {
             // to pause finds the endpoint going and is deferred by Classify, never lost.
             calling = Action.DELETE_ENDPOINT; // the trigger is paused: a failure is the delete's
             String deleteRepeat = repeat(endpoint::delete, this::going);
-            stopped = deleteRepeat == null;
             if (deleteRepeat != null) {
               outcome = (repeat == null ? "" : outcome + "; ") + deletedBefore(deleteRepeat);
             }
@@ -169,13 +157,6 @@ final class ClaimedStep {
         }
         case WAIT, LOST_RACE -> {}
       }
-      if (done.action() == Action.CREATE_ENDPOINT && started
-          || done.action() == Action.DELETE_ENDPOINT && stopped) {
-        Ledger.Day counted = done.action() == Action.CREATE_ENDPOINT
-            ? RunLedger.start(now, config.zone())
-            : RunLedger.stop(now, config.zone());
-        bestEffort(notes, () -> ledger.add(counted));
-      }
     } catch (RuntimeException e) {
       String reason = QuotaRefusal.reason(e);
       outcome = calling + " failed, retry next run: " + reason;
@@ -185,24 +166,14 @@ final class ClaimedStep {
         // a stop issued), and the next run reads the endpoint and the trigger, sees what happened
         // and corrects the claim as it does after any step. No failure is counted toward the
         // create backoff: the endpoint may well be creating. ControllerStepFailures tells a person
-        // when runs keep running out of time.
+        // when runs keep running out of time. Whatever it started or stopped is counted by the
+        // claim of the run that sees it (RunLedger.observe).
         outcome = calling
             + (e instanceof InvocationDeadline.NoTimeLeft
                 ? " not started"
                 : " did not finish in time and may have applied")
             + ": " + e.getMessage() + "; the next run reads the endpoint and the trigger again";
         stepFailed = true;
-        if (calling == Action.CREATE_ENDPOINT && !wakeCounted) {
-          // A start this run cannot count: SageMaker may have created the endpoint (or the
-          // component's copies) or not. The next run sees which and counts it then, or drops the
-          // flag (RunLedger.uncountedStart); so a call not started is flagged too, in case a call
-          // before it in the same step applied.
-          after = claimed.withStartUncounted(true);
-        } else if (calling == Action.DELETE_ENDPOINT) {
-          // The same for a stop: the next run that sees the endpoint going counts it, one that sees
-          // it still up drops the flag and stops it, counting that stop (RunLedger.uncountedStop).
-          after = claimed.withStopUncounted(true);
-        }
       } else if (step.action() == Action.CREATE_ENDPOINT) {
         createFailed = true;
         int n = claimed.createFailures() + 1;

@@ -47,18 +47,10 @@ import offhours.stack.Hosting;
  * @param hosting the hosting (HOSTING) the learned times and rates ({@code wakeSeconds}, {@code stopSeconds}, the drain
  *     rates) and the wake, stop and drain being measured belong to ({@link #forHosting}); null in a state no controller
  *     of this version has run on: {@link #INITIAL}, or one written before the hosting was recorded
- * @param startUncounted a start the last run's deadline cut after it was sent ({@link ClaimedStep}): it may have
- *     applied, and its start is not in the ledger. The next run that claims settles it: an endpoint it sees up has its
- *     start counted by the claim itself, in the same write ({@link RunLedger#uncountedStart}, {@link RunWrites#claim}),
- *     so a claim the deadline cuts in turn has counted it or left the flag; one absent or going was never started.
- *     The flag itself is written after the cut call, with the run's result: a run cut again there (or whose result a
- *     newer run's claim overtook) leaves the start uncounted. A flag of what is
- *     missing, not of what was counted: a state written before it was recorded reads as nothing missing, so the
- *     endpoints up when this version is deployed are not counted a second time
- * @param stopUncounted the same for a stop: a DeleteEndpoint (with scale-to-zero, the copies set to 0 or the component
- *     deleted) the last run's deadline cut after it was sent. The next run that claims settles it: an endpoint it sees
- *     going or gone has its stop counted by the claim, in the same write ({@link RunLedger#uncountedStop}); one it
- *     sees anything else was not stopped, and the step that stops it counts its own stop
+ * @param counted what the ledger has counted of the endpoint's life so far ({@link RunLedger#observe}): its start
+ *     and not yet its stop, or its stop (or nothing started), or nothing yet. Every claim compares it with the endpoint
+ *     it read and counts the start or the stop it sees in the same conditional write, so each is counted once however
+ *     the runs that made them were cut
  */
 public record ControlState(
     long version,
@@ -81,8 +73,7 @@ public record ControlState(
     Instant wakeIssuedAt,
     Arrivals arrivals,
     Hosting hosting,
-    boolean startUncounted,
-    boolean stopUncounted) {
+    Counted counted) {
 
   public static final ControlState INITIAL = new ControlState(
       0,
@@ -105,14 +96,28 @@ public record ControlState(
       null,
       Arrivals.NONE,
       null,
-      false,
-      false);
+      Counted.UNSEEN);
 
   public ControlState {
     wakeSeconds = wakeSeconds == null ? List.of() : List.copyOf(wakeSeconds);
     drain = drain == null ? DrainMeter.NONE : drain;
     stopSeconds = stopSeconds == null ? List.of() : List.copyOf(stopSeconds);
     arrivals = arrivals == null ? Arrivals.NONE : arrivals;
+    counted = counted == null ? Counted.UNSEEN : counted;
+  }
+
+  /** What the ledger has counted of the endpoint's life ({@link RunLedger#observe}). */
+  public enum Counted {
+    /**
+     * Nothing yet: a state no controller of this version has claimed on ({@link #INITIAL}, or an item written before
+     * this was recorded, whose controller counted by the calls it made). The first claim takes the endpoint as it sees
+     * it as counted, so an endpoint up when this version is deployed is not counted a second time.
+     */
+    UNSEEN,
+    /** Its start is in the ledger and its stop is not. */
+    UP,
+    /** Its stop is in the ledger, or it never started. */
+    DOWN
   }
 
   /** A manual override: START or STOP until {@code until} (null: until "auto"). */
@@ -256,14 +261,9 @@ public record ControlState(
     return with(c -> c.enabledAt = at);
   }
 
-  /** A start a call cut by its run's deadline may have made, not in the ledger ({@code false}: none, or settled). */
-  ControlState withStartUncounted(boolean uncounted) {
-    return with(c -> c.startUncounted = uncounted);
-  }
-
-  /** A stop a call cut by its run's deadline may have made, not in the ledger ({@code false}: none, or settled). */
-  ControlState withStopUncounted(boolean uncounted) {
-    return with(c -> c.stopUncounted = uncounted);
+  /** What the ledger has counted of the endpoint's life, after this run's claim. */
+  ControlState withCounted(Counted c) {
+    return with(x -> x.counted = c);
   }
 
   /** The run timer armed for {@code at} (null: none armed). */

@@ -54,8 +54,7 @@ final class ControlStateItem {
         instant(item, "wakeIssuedAt"),
         arrivals(item),
         hosting(item),
-        bool(item, "startUncounted"),
-        bool(item, "stopUncounted"));
+        counted(item));
   }
 
   /** The state item of {@code next}. */
@@ -92,8 +91,9 @@ final class ControlStateItem {
     item.put("arrivalsMessages", n(next.arrivals().messages()));
     item.put(
         "arrivalsPerSecond", DynamoNumbers.of(next.arrivals().perSecond(), "the arrival rate"));
-    item.put("startUncounted", AttributeValue.fromBool(next.startUncounted()));
-    item.put("stopUncounted", AttributeValue.fromBool(next.stopUncounted()));
+    if (next.counted() != ControlState.Counted.UNSEEN) {
+      item.put(COUNTED, s(next.counted().name()));
+    }
     put(item, "drainSince", next.drain().since());
     item.put("drainImages", n(next.drain().images()));
     if (!next.drain().rates().isEmpty()) {
@@ -108,6 +108,26 @@ final class ControlStateItem {
               next.drain().rates().stream().map(r -> n(r.instances())).toList()));
     }
     return item;
+  }
+
+  private static final String COUNTED = "counted";
+
+  /**
+   * What the ledger has counted of the endpoint's life. Absent in an item written before it was recorded, whose
+   * controller counted a start or a stop with the call that made it, and flagged one whose call its deadline cut:
+   * "startUncounted" (the endpoint, if up, has no start in the ledger) or "stopUncounted" (if going, no stop), read so
+   * that the first claim counts what that flag left; without a flag, nothing is missing and the first claim counts
+   * nothing ({@link ControlState.Counted#UNSEEN}).
+   */
+  private static ControlState.Counted counted(Map<String, AttributeValue> item) {
+    String value = str(item, COUNTED);
+    if (value != null) {
+      return ControlState.Counted.valueOf(value);
+    }
+    if (bool(item, "startUncounted")) {
+      return ControlState.Counted.DOWN;
+    }
+    return bool(item, "stopUncounted") ? ControlState.Counted.UP : ControlState.Counted.UNSEEN;
   }
 
   /** Absent in items written before the arrival rate: none seen yet. */

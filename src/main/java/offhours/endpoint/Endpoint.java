@@ -137,8 +137,8 @@ public interface Endpoint {
   /**
    * CreateEndpoint from the stack's endpoint config, tagged with the stack's id. True when this call started it, an
    * SDK retry of it included (its first attempt made the endpoint, the retry was told it exists); false when SageMaker
-   * answers that it exists already because an overlapping run created it since this run saw it absent, and counted
-   * that start.
+   * answers that it exists already because an overlapping run created it since this run saw it absent (the ledger
+   * counts its start once, by what the runs see: {@link RunLedger#observe}).
    */
   boolean create();
 

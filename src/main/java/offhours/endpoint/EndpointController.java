@@ -75,14 +75,9 @@ public final class EndpointController {
         config.hosting().switchesTheEndpoint()
             ? new ScheduledPolicy(config, policy)
             : new ServerlessPolicy(config));
-    this.writes = new RunWrites(store, config.endpointName(), config.zone(), log);
+    this.writes = new RunWrites(store, config.endpointName(), log);
     this.claimedStep = new ClaimedStep(
-        config,
-        endpoint,
-        mapping,
-        store,
-        ledger,
-        Objects.requireNonNull(containerLogs, "containerLogs"));
+        config, endpoint, mapping, store, Objects.requireNonNull(containerLogs, "containerLogs"));
   }
 
   public ControllerConfig config() {
@@ -147,10 +142,9 @@ public final class EndpointController {
       return notClaimed.get();
     }
     List<String> notes = new ArrayList<>();
-    ClaimedStep.Result r = claimedStep.run(
-        plan.step(), plan.atOnce(), seen.serving(), plan.wakeCounted(), plan.claimed(), now, notes);
-    runLedger.afterStep(
-        seen.before(), plan.uncountedStart(), plan.uncountedStop(), seen.ep(), now, notes);
+    ClaimedStep.Result r =
+        claimedStep.run(plan.step(), plan.atOnce(), seen.serving(), plan.claimed(), now, notes);
+    runLedger.afterStep(seen.before(), now, notes);
     String outcome = writes.stepResult(
         r, notes.isEmpty() ? r.outcome() : r.outcome() + "; " + String.join("; ", notes), now);
     log.accept(

@@ -10,10 +10,9 @@ import java.util.function.Supplier;
 import offhours.endpoint.Endpoint.State;
 
 /**
- * What a run adds to the ledger besides its step's own start or stop ({@link ClaimedStep}): when it starts ({@link
- * Ledger#start}, until this container has seen it recorded), the billed time since the last run, and the note of a
- * start or a stop that a call cut by its run's deadline may have made ({@link ControlState#startUncounted}, {@link
- * ControlState#stopUncounted}), which its claim counted ({@link RunWrites#claim}).
+ * What a run adds to the ledger: the start or the stop of the endpoint it sees ({@link #observe}), which its claim
+ * counts ({@link RunWrites#claim}); and after its step, when the ledger starts ({@link Ledger#start}, until this
+ * container has seen it recorded) and the billed time since the last run.
  */
 final class RunLedger {
   private final ControllerConfig config;
@@ -36,27 +35,11 @@ final class RunLedger {
    * step follows it at once (a run that loaded the claim and still saw the endpoint absent would create it a second
    * time). Each write is best effort: one that fails is a note in {@code notes}, never a failed run.
    */
-  void afterStep(
-      ControlState before,
-      Instant uncounted,
-      Instant uncountedStop,
-      Endpoint.Status ep,
-      Instant now,
-      List<String> notes) {
+  void afterStep(ControlState before, Instant now, List<String> notes) {
     if (!startRecorded) {
       ClaimedStep.bestEffort(notes, () -> recordStart(before, now));
     }
     ClaimedStep.bestEffort(notes, () -> account(before, now));
-    if (uncounted != null) {
-      // Counted by the claim that settled it, in the same write (RunWrites), so once: a run that
-      // lost the race counts nothing, and one cut after its claim has counted it already.
-      notes.add("the start at " + uncounted + " that a run cut by its deadline may have made is"
-          + " counted now: the endpoint is " + ep.state());
-    }
-    if (uncountedStop != null) {
-      notes.add("the stop at " + uncountedStop + " that a run cut by its deadline may have made is"
-          + " counted now: the endpoint is " + ep.state());
-    }
   }
 
   /** Records the ledger's start ({@link #startOf}) unless it is recorded already. */
@@ -109,60 +92,63 @@ final class RunLedger {
   }
 
   /**
-   * When the start that the last run's cut call may have made happened, if {@code ep} shows it did: the endpoint (or,
-   * with scale-to-zero, its component's copies) Creating, InService, Updating or Failed, and this stack's. Null when
-   * there is none to count: no cut start, or the endpoint absent or going (the call did not apply; a scale-to-zero
-   * endpoint whose component the cut call was to create shows as going), or not this stack's.
+   * What the ledger has counted of the endpoint's life after a claim that read {@code before} and saw {@code ep}, and
+   * the start or the stop that claim counts (null: neither).
+   */
+  record Sighting(ControlState.Counted counted, Ledger.Day day) {}
+
+  /**
+   * The one rule that counts starts and stops: by what a run sees, not by the calls it makes. A call's run can be cut
+   * after SageMaker acted and before the run recorded it (its Lambda timeout, a cut write of its result, a newer run's
+   * claim overtaking that write); every run after it describes the endpoint, and its claim, a conditional write of the
+   * state, counts the start of an endpoint it sees up whose start is not counted yet ({@link ControlState#counted}),
+   * or the stop of one it sees going or gone whose start is, in the same write ({@link RunWrites#claim}). A claim that
+   * loses the race counts nothing, one that lands counts with it, and the state it writes says so to the next: each
+   * start and stop is counted once. The controller's own calls are always seen: it deletes only an endpoint a run saw
+   * up and creates only one a run saw absent, and that run's claim counts the change before the call.
    *
-   * <p>The start is dated at the endpoint's CreationTime as DescribeEndpoint reports it
+   * <p>Up is Creating, InService or Failed (SageMaker created it: a failed create is a start, as its delete is a stop),
+   * and with scale-to-zero the instances of an endpoint without its component ({@link Endpoint.Status#needsStop}: the
+   * middle of a wake from nothing, which is one start, or capacity still to stop). Going is Deleting (copies scaling in
+   * and instances going) and gone is absent, or asleep; but an endpoint that reads absent while a wake is under way
+   * ({@link ControlState#wakeIssuedAt}) is a scale-to-zero endpoint whose component is still to be created on it, no
+   * stop. Updating is neither, nor is an endpoint another owner's ({@link Endpoint.Status#foreign}) or serverless. A
+   * state that has counted nothing yet ({@link ControlState.Counted#UNSEEN}) takes what it sees as counted.
+   *
+   * <p>A start is dated at the endpoint's CreationTime as DescribeEndpoint reports it
    * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html; for a component's copies,
-   * when the wake began: {@link ComponentEndpoint}), which the run already read: no call, and no permission, is added. It is held between
-   * the cut run's claim, which the call followed, and now, so a component created long ago dates its wake no earlier
-   * than the run that woke it. The time it billed is counted already: the cut run claimed its create as billing
-   * ({@link HostingPolicy#billsWhileItExists}) before it sent it, so {@link #account} counts from that claim on.
+   * when the wake began: {@link ComponentEndpoint}), which the run already read: no call, and no permission, is added.
+   * It is held between the last claim, which the call followed, and now, so a component created long ago dates its
+   * wake no earlier than the run that woke it. A stop is dated at the last claim, which the call followed at once: a
+   * Deleting endpoint's LastModifiedTime is no date of the call, and a gone one has none. The time it billed is not
+   * counted here: the run that issued it claimed it billing ({@link HostingPolicy#billsWhileItExists}), and {@link
+   * #account} counts from that claim on.
    */
-  static Instant uncountedStart(ControlState before, Endpoint.Status ep, Instant now) {
-    boolean up = ep.state() == State.CREATING
-        || ep.state() == State.IN_SERVICE
-        || ep.state() == State.UPDATING
-        || ep.state() == State.FAILED;
-    if (!before.startUncounted() || !up || ep.foreign() || ep.serverless()) {
-      return null;
+  static Sighting observe(ControlState before, Endpoint.Status ep, Instant now, ZoneId zone) {
+    ControlState.Counted counted = before.counted();
+    if (ep.foreign() || ep.serverless()) {
+      return new Sighting(counted, null);
     }
-    Instant from = before.lastRunAt() != null ? before.lastRunAt() : now;
-    Instant at = ep.createdAt() != null ? ep.createdAt() : from;
-    if (at.isBefore(from)) {
-      return from;
+    State state = ep.state();
+    boolean up = state == State.CREATING
+        || state == State.IN_SERVICE
+        || state == State.FAILED
+        || state == State.DELETING && ep.needsStop();
+    boolean down = state == State.DELETING && !ep.needsStop()
+        || state == State.ABSENT && before.wakeIssuedAt() == null;
+    Instant last =
+        before.lastRunAt() != null && before.lastRunAt().isBefore(now) ? before.lastRunAt() : now;
+    if (up && counted == ControlState.Counted.DOWN) {
+      Instant at = ep.createdAt() == null || ep.createdAt().isBefore(last) ? last : ep.createdAt();
+      return new Sighting(ControlState.Counted.UP, start(at.isAfter(now) ? now : at, zone));
     }
-    return at.isAfter(now) ? now : at;
-  }
-
-  /**
-   * When the stop that the last run's cut call may have made happened, if {@code ep} shows it did: the endpoint (with
-   * scale-to-zero, its copies) Deleting or gone. Null when there is none to count: no cut stop, or the endpoint
-   * anything else (the call did not apply, and the step that stops it counts its own stop), or another's. Dated at the
-   * cut run's claim, which the call followed at once: a Deleting endpoint's LastModifiedTime is no date of the call
-   * (copies scaling in, instances going), and a gone one has none.
-   */
-  static Instant uncountedStop(ControlState before, Endpoint.Status ep, Instant now) {
-    boolean going = ep.state() == State.DELETING || ep.state() == State.ABSENT;
-    if (!before.stopUncounted() || !going || ep.foreign() || ep.serverless()) {
-      return null;
+    if (down && counted == ControlState.Counted.UP) {
+      return new Sighting(ControlState.Counted.DOWN, stop(last, zone));
     }
-    return before.lastRunAt() != null && before.lastRunAt().isBefore(now)
-        ? before.lastRunAt()
-        : now;
-  }
-
-  /**
-   * What a claim counts of a start or a stop a cut run left uncounted, or null: neither. At most one is there: a run
-   * flags the one call its deadline cut, and every claim clears both.
-   */
-  static Ledger.Day settled(Instant start, Instant stop, ZoneId zone) {
-    if (start != null) {
-      return start(start, zone);
+    if (counted == ControlState.Counted.UNSEEN && (up || down)) {
+      return new Sighting(up ? ControlState.Counted.UP : ControlState.Counted.DOWN, null);
     }
-    return stop == null ? null : stop(stop, zone);
+    return new Sighting(counted, null);
   }
 
   /** A start at {@code at}, on its local day in {@code zone}. */

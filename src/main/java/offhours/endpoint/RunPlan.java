@@ -7,8 +7,7 @@ import offhours.endpoint.EndpointController.Step;
 /**
  * What a run decided from what it read ({@link RunObservation}), before it acts ({@link RunPlanner}): what it wants,
  * its one step, the control state that claims the step, and what it reports with: its metrics line and its
- * {@link Decision}. {@code wakeCounted}: the step is a create that goes on with a wake whose start is counted already
- * (a scale-to-zero endpoint's component, after the endpoint), so it counts none.
+ * {@link Decision}. {@code counted}: the start or the stop its claim counts ({@link RunLedger#observe}), or null.
  */
 record RunPlan(
     RunObservation seen,
@@ -19,9 +18,7 @@ record RunPlan(
     boolean outside,
     long overdueSeconds,
     ControlState claimed,
-    Instant uncountedStart,
-    Instant uncountedStop,
-    boolean wakeCounted) {
+    Ledger.Day counted) {
 
   /** The run's one EMF metrics line. */
   String metrics(

@@ -48,12 +48,13 @@ final class RunPlanner {
         .withDrain(ep, mp, q, now, ScheduledPolicy.stale(ep, config) ? 0 : policy.instances())
         .withArrivals(mp, q, now)
         .withTriggerSeen(mp, now)
-        .withStopSeen(ep.state(), now)
-        // settled by this run: counted with its claim if up, or going (RunWrites)
-        .withStartUncounted(false)
-        .withStopUncounted(false);
-    Instant uncounted = RunLedger.uncountedStart(before, ep, now);
-    Instant uncountedStop = RunLedger.uncountedStop(before, ep, now);
+        .withStopSeen(ep.state(), now);
+    // Counted with the claim (RunWrites); a serverless endpoint is CloudFormation's, never started
+    // nor stopped by the controller.
+    RunLedger.Sighting counted = config.hosting().switchesTheEndpoint()
+        ? RunLedger.observe(before, ep, now, config.zone())
+        : new RunLedger.Sighting(before.counted(), null);
+    seen = seen.withCounted(counted.counted());
     Want want = hosting.want(seen, before.scheduleOpen(), ep, mp, q, now);
     long overdue = overdueSeconds(seen, now);
     // Stopping and replacing (a stack update changed the endpoint config) both drain before
@@ -76,28 +77,7 @@ final class RunPlanner {
         && seen.override() == null
         && stopAtOnce(want, ep, q);
     ControlState claimed = claim(seen, step, atOnce, ep, now);
-    // A wake from nothing with scale-to-zero takes two creates (the endpoint, then its component on
-    // a later run) and is one start, counted at the first: the component's create lands on an
-    // endpoint created since the wake was issued (ComponentEndpoint dates a missing component at
-    // the endpoint's CreationTime), unless the deadline cut the first create's count (the flag).
-    // An endpoint absent has no date, so a create that an overlapping run's claim preceded counts.
-    boolean wakeCounted = step.action() == Action.CREATE_ENDPOINT
-        && seen.wakeIssuedAt() != null
-        && ep.createdAt() != null
-        && !ep.createdAt().isBefore(seen.wakeIssuedAt())
-        && !before.startUncounted();
-    return new RunPlan(
-        o,
-        now,
-        want,
-        step,
-        atOnce,
-        outside,
-        overdue,
-        claimed,
-        uncounted,
-        uncountedStop,
-        wakeCounted);
+    return new RunPlan(o, now, want, step, atOnce, outside, overdue, claimed, counted.day());
   }
 
   /**

@@ -1,7 +1,6 @@
 package offhours.endpoint;
 
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -9,20 +8,17 @@ import java.util.function.Consumer;
 /**
  * A run's two writes of the control state, on the version it read: the claim before it acts, which ends the run when
  * another run wrote first or the write ran out of the run's time, and what its step changed after it. A claim that
- * settles a start or a stop a cut run may have made counts it in the same write ({@link ControlStore#save(ControlState,
- * long, Ledger.Day)}).
+ * sees the endpoint start or stop counts it in the same write ({@link RunLedger#observe}, {@link
+ * ControlStore#save(ControlState, long, Ledger.Day)}).
  */
 final class RunWrites {
   private final ControlStore store;
   private final String endpointName;
-  private final ZoneId zone;
   private final Consumer<String> log;
 
-  /** {@code zone}: the ledger's, whose local day a start counts on. */
-  RunWrites(ControlStore store, String endpointName, ZoneId zone, Consumer<String> log) {
+  RunWrites(ControlStore store, String endpointName, Consumer<String> log) {
     this.store = Objects.requireNonNull(store, "store");
     this.endpointName = endpointName;
-    this.zone = Objects.requireNonNull(zone, "zone");
     this.log = Objects.requireNonNull(log, "log");
   }
 
@@ -33,7 +29,7 @@ final class RunWrites {
     boolean won;
     try {
       long read = plan.seen().before().version();
-      Ledger.Day counted = RunLedger.settled(plan.uncountedStart(), plan.uncountedStop(), zone);
+      Ledger.Day counted = plan.counted();
       won = counted == null
           ? store.save(plan.claimed(), read)
           : store.save(plan.claimed(), read, counted);
@@ -43,8 +39,8 @@ final class RunWrites {
       }
       // Whether the claim landed is unknown, so the step is not taken: a claim that landed says
       // what this run meant to do (a create's billing and wake, a stop), which the next run reads
-      // with the endpoint and the trigger and corrects, as after a step that failed. A start it
-      // settles landed with it or not at all.
+      // with the endpoint and the trigger and corrects, as after a step that failed. A start or a
+      // stop it counts landed with it or not at all.
       log.accept(plan.metrics(endpointName, false, false, true));
       return Optional.of(plan.notClaimed(e));
     }

@@ -252,7 +252,8 @@ public final class SageMakerEndpoint implements Endpoint {
       // the answer was lost (a read timeout, a 5xx) and the SDK sent it again
       // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html): this run's
       // start. Or by a run that overlapped this one (the tick, the timer and a state change can
-      // start runs within a second), which counts its own start. The endpoint's tag says which.
+      // start runs within a second). The endpoint's tag says which, for the run's outcome; the
+      // ledger counts the start once either way (RunLedger.observe).
       return madeBy(request);
     }
   }

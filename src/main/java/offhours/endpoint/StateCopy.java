@@ -27,8 +27,7 @@ final class StateCopy {
   Instant wakeIssuedAt;
   Arrivals arrivals;
   Hosting hosting;
-  boolean startUncounted;
-  boolean stopUncounted;
+  ControlState.Counted counted;
 
   StateCopy(ControlState s) {
     version = s.version();
@@ -51,8 +50,7 @@ final class StateCopy {
     wakeIssuedAt = s.wakeIssuedAt();
     arrivals = s.arrivals();
     hosting = s.hosting();
-    startUncounted = s.startUncounted();
-    stopUncounted = s.stopUncounted();
+    counted = s.counted();
   }
 
   ControlState build() {
@@ -77,7 +75,6 @@ final class StateCopy {
         wakeIssuedAt,
         arrivals,
         hosting,
-        startUncounted,
-        stopUncounted);
+        counted);
   }
 }

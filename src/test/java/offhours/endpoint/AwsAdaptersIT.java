@@ -124,8 +124,7 @@ class AwsAdaptersIT {
         .withStop(1442) // the stop history keeps its order too
         .withStopIssuedAt(Instant.parse("2026-01-14T09:06:00Z"))
         .withWakeIssuedAt(Instant.parse("2026-01-14T08:52:00Z"))
-        .withStartUncounted(true)
-        .withStopUncounted(true)
+        .withCounted(ControlState.Counted.UP)
         .withVersion(2);
     assertThat(control.save(second, 1)).isTrue();
     assertThat(control.save(first.withVersion(2), 1))
@@ -188,12 +187,13 @@ class AwsAdaptersIT {
     DynamoControlTable control = new DynamoControlTable(dynamo, table());
     LocalDate day = LocalDate.parse("2026-01-14");
     Ledger.Day start = new Ledger.Day(day, 0, 0, 1, 0);
-    ControlState cut = ControlState.INITIAL.withStartUncounted(true).withVersion(1);
+    ControlState cut =
+        ControlState.INITIAL.withCounted(ControlState.Counted.DOWN).withVersion(1);
     assertThat(control.save(cut, 0)).isTrue();
-    ControlState settled = cut.withStartUncounted(false).withVersion(2);
+    ControlState settled = cut.withCounted(ControlState.Counted.UP).withVersion(2);
 
     assertThat(control.save(settled, 1, start)).isTrue();
-    assertThat(control.save(cut.withStartUncounted(false).withVersion(2), 1, start))
+    assertThat(control.save(cut.withCounted(ControlState.Counted.UP).withVersion(2), 1, start))
         .as("a run that read version 1 too, and lost")
         .isFalse();
 

@@ -97,43 +97,52 @@ class DynamoControlTableTest {
   }
 
   @Test
-  void anUncountedStartOrStopRoundTripsAndAStateWrittenBeforeThemHasNone() {
-    ControlState cut = ControlState.INITIAL.withStartUncounted(true).withVersion(1);
-    ControlState cutStop = ControlState.INITIAL.withStopUncounted(true).withVersion(2);
+  void whatTheLedgerCountedRoundTripsAndAStateWrittenBeforeItReadsAsItsFlagsMeant() {
+    ControlState up = ControlState.INITIAL.withCounted(ControlState.Counted.UP).withVersion(1);
+    ControlState down = up.withCounted(ControlState.Counted.DOWN).withVersion(2);
 
-    assertThat(control.save(cut, 0)).isTrue();
-    assertThat(control.load()).contains(cut);
-    assertThat(dynamo.items.get("controller|state").get("startUncounted"))
-        .isEqualTo(AttributeValue.fromBool(true));
-    assertThat(control.save(cutStop, 1)).isTrue();
-    assertThat(control.load()).contains(cutStop);
-    assertThat(dynamo.items.get("controller|state").get("stopUncounted"))
-        .isEqualTo(AttributeValue.fromBool(true));
+    assertThat(control.save(up, 0)).isTrue();
+    assertThat(control.load()).contains(up);
+    assertThat(dynamo.items.get("controller|state").get("counted"))
+        .isEqualTo(AttributeValue.fromS("UP"));
+    assertThat(control.save(down, 1)).isTrue();
+    assertThat(control.load()).contains(down);
 
-    dynamo.putItem(r -> r.tableName("control")
-        .item(Map.of(
-            "pk", AttributeValue.fromS("controller"),
-            "sk", AttributeValue.fromS("state"),
-            "version", AttributeValue.fromN("7"))));
-    assertThat(control.load().orElseThrow().startUncounted())
-        .as("nothing missing: the endpoint up then had its start counted")
-        .isFalse();
-    assertThat(control.load().orElseThrow().stopUncounted()).isFalse();
+    assertThat(olderState(Map.of()))
+        .as("nothing missing: the endpoint's start or stop was counted by the call that made it")
+        .isEqualTo(ControlState.Counted.UNSEEN);
+    assertThat(olderState(Map.of("startUncounted", AttributeValue.fromBool(true))))
+        .as("a start a cut call may have made: an endpoint seen up has its start counted")
+        .isEqualTo(ControlState.Counted.DOWN);
+    assertThat(olderState(Map.of("stopUncounted", AttributeValue.fromBool(true))))
+        .as("a stop a cut call may have made: an endpoint seen going has its stop counted")
+        .isEqualTo(ControlState.Counted.UP);
+  }
+
+  /** What the ledger counted, read from a state item an earlier version wrote with {@code flags}. */
+  private ControlState.Counted olderState(Map<String, AttributeValue> flags) {
+    Map<String, AttributeValue> item = new java.util.HashMap<>(flags);
+    item.put("pk", AttributeValue.fromS("controller"));
+    item.put("sk", AttributeValue.fromS("state"));
+    item.put("version", AttributeValue.fromN("7"));
+    dynamo.putItem(r -> r.tableName("control").item(item));
+    return control.load().orElseThrow().counted();
   }
 
   @Test
   void aClaimThatCountsAStartWritesBothInOneTransactionOrNeither() {
-    ControlState cut = ControlState.INITIAL.withStartUncounted(true).withVersion(1);
+    ControlState cut =
+        ControlState.INITIAL.withCounted(ControlState.Counted.DOWN).withVersion(1);
     control.save(cut, 0);
     Ledger.Day start = new Ledger.Day(LocalDate.parse("2026-01-14"), 0, 0, 1, 0);
 
-    assertThat(control.save(cut.withStartUncounted(false).withVersion(2), 0, start))
+    assertThat(control.save(cut.withCounted(ControlState.Counted.UP).withVersion(2), 0, start))
         .as("a run that read no state")
         .isFalse();
     assertThat(dynamo.updates).as("nothing counted").isEmpty();
     assertThat(control.load()).contains(cut);
 
-    ControlState settled = cut.withStartUncounted(false).withVersion(2);
+    ControlState settled = cut.withCounted(ControlState.Counted.UP).withVersion(2);
     assertThat(control.save(settled, 1, start)).isTrue();
 
     assertThat(control.load()).contains(settled);

@@ -184,12 +184,19 @@ class EndpointControllerLedgerTest {
       }
     };
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
+    // A create a minute ago, claimed billing, that did not apply: this run has its seconds to add.
+    MemoryControlTable table = new MemoryControlTable();
+    table.save(
+        ControlStateBuilder.controlState()
+            .lastRun(rig.now.minusSeconds(60), true)
+            .build(),
+        0);
     EndpointController controller = new EndpointController(
         rig.controller.config(),
         rigEndpointCreatingOnCreate(),
         new DisabledMapping("the endpoint is only created"),
         () -> rig.queue,
-        new MemoryControlTable(),
+        table,
         broken,
         rig.metrics::add);
     Decision d = controller.reconcile(rig.now);

@@ -85,6 +85,8 @@ class OverlappingRunsTest {
     assertThat(duplicate.action()).isEqualTo(Action.CREATE_ENDPOINT);
     assertThat(duplicate.outcome()).startsWith("an overlapping run created the endpoint first");
     assertThat(rig.calls).containsExactly("create", "create");
+    rig.endpoint = Endpoint.Status.of(Endpoint.State.CREATING, null, rig.now, rig.now);
+    rig.runAt("2026-01-14T09:01:00Z");
     assertThat(rig.table.days(LocalDate.of(2026, 1, 14), LocalDate.of(2026, 1, 14)))
         .singleElement()
         .satisfies(day -> assertThat(day.starts()).isEqualTo(1));
@@ -152,6 +154,7 @@ class OverlappingRunsTest {
             + " (the call answered: ValidationException: Cannot update in-progress endpoint"
             + " offhours-endpoint)");
     assertThat(metric("ControllerStepFailures")).isEqualTo(0.0);
+    rig.runAt("2026-01-14T19:01:00Z"); // sees it deleting
     assertThat(today().stops()).isEqualTo(1);
   }
 
@@ -227,6 +230,7 @@ class OverlappingRunsTest {
             "; an overlapping run is deleting the endpoint already; its stop is counted once");
     assertThat(EndpointControllerTest.metric(budget.metrics.getLast(), "ControllerStepFailures"))
         .isEqualTo(0.0);
+    budget.runAt("2026-01-14T19:01:00Z"); // sees it deleting
     assertThat(budget.table.days(LocalDate.of(2026, 1, 14), LocalDate.of(2026, 1, 14)))
         .singleElement()
         .satisfies(day -> assertThat(day.stops()).isEqualTo(1));
@@ -265,6 +269,7 @@ class OverlappingRunsTest {
     assertThat(metric("EndpointCreateFailures")).isEqualTo(0.0);
     assertThat(rig.state().createFailures()).as("no backoff").isZero();
     assertThat(rig.state().billing()).isTrue();
+    rig.runAt("2026-01-14T09:01:00Z"); // sees it creating
     assertThat(today().starts()).isEqualTo(1);
   }
 }

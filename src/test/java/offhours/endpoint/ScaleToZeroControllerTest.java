@@ -55,6 +55,7 @@ class ScaleToZeroControllerTest {
     Decision d = rig.run();
     assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
     assertThat(rig.calls).containsExactly("create");
+    rig.runAt("2026-01-14T09:01:00Z"); // sees the copies coming up
     assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
         .singleElement()
         .satisfies(day -> assertThat(day.starts()).isEqualTo(1));
@@ -83,6 +84,7 @@ class ScaleToZeroControllerTest {
     assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
     assertThat(d.why()).startsWith("copies at 0 on instances not yet removed");
     assertThat(rig.calls).containsExactly("create");
+    rig.runAt("2026-01-14T09:01:00Z");
     assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
         .singleElement()
         .satisfies(day -> assertThat(day.starts()).as("a wake like any other").isEqualTo(1));
@@ -101,11 +103,8 @@ class ScaleToZeroControllerTest {
     rig.run();
     rig.createError = null;
 
-    Decision next = rig.runAt("2026-01-14T09:01:00Z");
+    rig.runAt("2026-01-14T09:01:00Z");
 
-    assertThat(next.outcome())
-        .contains("the start at 2026-01-14T09:00:00Z that a run cut by its deadline may have made"
-            + " is counted now: the endpoint is IN_SERVICE");
     assertThat(rig.table.days(LocalDate.parse("2026-01-12"), LocalDate.parse("2026-01-14")))
         .singleElement()
         .satisfies(day -> {
@@ -128,7 +127,7 @@ class ScaleToZeroControllerTest {
 
     assertThat(next.action()).isEqualTo(Action.CREATE_ENDPOINT);
     assertThat(next.outcome()).isEqualTo("ok");
-    assertThat(rig.state().startUncounted()).isFalse();
+    rig.runAt("2026-01-14T09:02:00Z");
     assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
         .singleElement()
         .satisfies(day -> assertThat(day.starts()).as("this run's wake only").isEqualTo(1));
@@ -291,7 +290,32 @@ class ScaleToZeroControllerTest {
   }
 
   @Test
-  void theComponentsStepOfAFirstWakeCutByTheDeadlineLeavesNoStartUncounted() {
+  void aWakeFromNothingWhoseEndpointHoldsInstancesBeforeItsComponentIsOneStartAndNoStop() {
+    rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
+    rig.run(); // the endpoint
+    rig.now = rig.now.plusSeconds(300);
+    // InService without its component, on its first instances: billed, and a stop still to issue.
+    rig.endpoint = Endpoint.Status.of(
+            State.DELETING,
+            "no inference component on instances not yet removed",
+            rig.now.minusSeconds(299),
+            rig.now)
+        .withConfig("offhours-endpoint-config", false)
+        .withResumable(true)
+        .withNeedsStop(true);
+    assertThat(rig.run().action()).as("the component").isEqualTo(Action.CREATE_ENDPOINT);
+    rig.now = rig.now.plusSeconds(180);
+    rig.inService();
+    rig.run();
+
+    assertThat(starts()).isEqualTo(1);
+    assertThat(rig.table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
+        .singleElement()
+        .satisfies(day -> assertThat(day.stops()).isZero());
+  }
+
+  @Test
+  void theComponentsStepOfAFirstWakeCutByTheDeadlineIsNoSecondStart() {
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     rig.run(); // the endpoint, its start counted
     rig.now = rig.now.plusSeconds(300);
@@ -301,7 +325,6 @@ class ScaleToZeroControllerTest {
         "SageMaker's CreateInferenceComponent was cut", null);
     rig.run();
     rig.createError = null;
-    assertThat(rig.state().startUncounted()).as("the wake's start is counted").isFalse();
 
     rig.now = rig.now.plusSeconds(60);
     assertThat(rig.run().action()).isEqualTo(Action.ENABLE_MAPPING);
@@ -314,6 +337,7 @@ class ScaleToZeroControllerTest {
     rig.endpoint = endpointWithoutComponent(rig.now.minusSeconds(86_400));
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     assertThat(rig.run().action()).isEqualTo(Action.CREATE_ENDPOINT);
+    rig.runAt("2026-01-14T09:01:00Z");
     assertThat(starts()).isEqualTo(1);
   }
 

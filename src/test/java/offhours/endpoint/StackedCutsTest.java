@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 
 /**
- * Starts in the ledger when the deadline cuts runs one after another ({@link ControlState#startUncounted}): a create
- * cut after it was sent, then a run that settles it whose own claim, reads or step are cut, or that overlaps another.
- * Each start SageMaker made is counted once, never lost to a second cut and never counted by two runs. Stops the same
- * ({@link ControlState#stopUncounted}): a DeleteEndpoint cut that applied, or did not.
+ * Starts in the ledger when the deadline cuts runs one after another ({@link RunLedger#observe}): a create cut after it
+ * was sent, then a run that sees it whose own claim, reads or step are cut, or that overlaps another. Each start
+ * SageMaker made is counted once, never lost to a second cut and never counted by two runs. Stops the same: a
+ * DeleteEndpoint cut that applied, or did not.
  */
 class StackedCutsTest {
   private final Rig rig = new Rig();
@@ -39,7 +39,6 @@ class StackedCutsTest {
     rig.createError = cut("SageMaker's CreateEndpoint");
     rig.run();
     rig.createError = null;
-    assertThat(rig.state().startUncounted()).isTrue();
     assertThat(today().starts()).isZero();
   }
 
@@ -63,9 +62,9 @@ class StackedCutsTest {
     Decision cutAgain = countingClaimCut(true).reconcile(rig.now);
 
     assertThat(cutAgain.action()).isEqualTo(Action.OUT_OF_TIME);
-    assertThat(rig.state().startUncounted())
-        .as("settled by the claim that landed")
-        .isFalse();
+    assertThat(rig.state().counted())
+        .as("the claim that landed")
+        .isEqualTo(ControlState.Counted.UP);
     assertThat(today().starts()).as("counted in the same write").isEqualTo(1);
 
     rig.runAt("2026-01-14T09:02:00Z");
@@ -80,13 +79,9 @@ class StackedCutsTest {
     rig.now = Instant.parse("2026-01-14T09:01:00Z");
 
     assertThat(countingClaimCut(false).reconcile(rig.now).action()).isEqualTo(Action.OUT_OF_TIME);
-    assertThat(rig.state().startUncounted()).isTrue();
     assertThat(today().starts()).isZero();
 
-    Decision next = rig.runAt("2026-01-14T09:02:00Z");
-    assertThat(next.outcome())
-        .isEqualTo("ok; the start at 2026-01-14T09:00:00.200Z that a run cut by its deadline may"
-            + " have made is counted now: the endpoint is CREATING");
+    rig.runAt("2026-01-14T09:02:00Z");
     assertThat(today().starts()).isEqualTo(1);
     rig.runAt("2026-01-14T09:03:00Z");
     assertThat(today().starts()).as("once").isEqualTo(1);
@@ -98,7 +93,6 @@ class StackedCutsTest {
     rig.describeError = cut("SageMaker's DescribeEndpoint");
 
     assertThat(rig.runAt("2026-01-14T09:01:00Z").action()).isEqualTo(Action.OUT_OF_TIME);
-    assertThat(rig.state().startUncounted()).isTrue();
 
     rig.describeError = null;
     rig.runAt("2026-01-14T09:02:00Z");
@@ -120,15 +114,11 @@ class StackedCutsTest {
     Decision second = rig.run();
 
     assertThat(second.action()).as("the first did not apply").isEqualTo(Action.CREATE_ENDPOINT);
-    assertThat(second.outcome()).doesNotContain("counted now");
-    assertThat(rig.state().startUncounted()).as("the second may have").isTrue();
     assertThat(today().starts()).isZero();
 
     rig.createError = null;
-    Decision third = rig.runAt("2026-01-14T09:02:00Z");
-    assertThat(third.outcome())
-        .endsWith("the start at 2026-01-14T09:01:00.300Z that a run cut by its deadline may have"
-            + " made is counted now: the endpoint is CREATING");
+    rig.runAt("2026-01-14T09:02:00Z");
+    assertThat(today().starts()).as("the second's, seen creating").isEqualTo(1);
     rig.inService();
     rig.runAt("2026-01-14T09:03:00Z");
     assertThat(today().starts()).isEqualTo(1);
@@ -145,11 +135,8 @@ class StackedCutsTest {
 
     assertThat(stop.action()).isEqualTo(Action.DELETE_ENDPOINT);
     assertThat(stop.outcome())
-        .startsWith("DELETE_ENDPOINT did not finish in time and may have applied")
-        .endsWith("the start at 2026-01-14T09:00:00Z that a run cut by its deadline may have made"
-            + " is counted now: the endpoint is IN_SERVICE");
-    assertThat(rig.state().startUncounted()).as("a cut stop flags no start").isFalse();
-    assertThat(today().starts()).isEqualTo(1);
+        .startsWith("DELETE_ENDPOINT did not finish in time and may have applied");
+    assertThat(today().starts()).as("seen up by the stop's claim").isEqualTo(1);
     assertThat(today().stops()).isZero();
 
     rig.deleteError = null;
@@ -176,7 +163,7 @@ class StackedCutsTest {
 
     Decision lost = second.reconcile(rig.now);
 
-    assertThat(first[0].outcome()).contains("is counted now");
+    assertThat(first[0].action()).isEqualTo(Action.WAIT);
     assertThat(lost.action()).isEqualTo(Action.LOST_RACE);
     assertThat(today().starts()).isEqualTo(1);
   }
@@ -195,7 +182,6 @@ class StackedCutsTest {
     rig.deleteError = cut("SageMaker's DeleteEndpoint");
     assertThat(rig.runAt("2026-01-14T19:00:00Z").action()).isEqualTo(Action.DELETE_ENDPOINT);
     rig.deleteError = null;
-    assertThat(rig.state().stopUncounted()).isTrue();
     assertThat(today().stops()).isZero();
   }
 
@@ -206,10 +192,6 @@ class StackedCutsTest {
     Decision next = rig.runAt("2026-01-14T19:01:00Z");
 
     assertThat(next.action()).isEqualTo(Action.WAIT);
-    assertThat(next.outcome())
-        .contains("the stop at 2026-01-14T19:00:00Z that a run cut by its deadline may have made is"
-            + " counted now: the endpoint is DELETING");
-    assertThat(rig.state().stopUncounted()).isFalse();
     assertThat(today().stops()).isEqualTo(1);
     rig.endpoint = Endpoint.Status.ABSENT;
     rig.runAt("2026-01-14T19:10:00Z");
@@ -228,7 +210,6 @@ class StackedCutsTest {
     rig.endpoint = Endpoint.Status.ABSENT;
     rig.runAt("2026-01-14T19:10:00Z");
     assertThat(today().stops()).as("the retry's, not two").isEqualTo(1);
-    assertThat(rig.state().stopUncounted()).isFalse();
   }
 
   @Test
