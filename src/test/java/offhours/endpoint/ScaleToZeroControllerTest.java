@@ -147,14 +147,7 @@ class ScaleToZeroControllerTest {
     // The wish turned off after CreateEndpoint and before the component: its instances stay until
     // a component is there, so waiting for them to go would bill them for ever.
     rig.now = Instant.parse("2026-01-17T09:00:00Z"); // Saturday: outside working hours
-    rig.endpoint = Endpoint.Status.of(
-            State.DELETING,
-            "no inference component on instances not yet removed",
-            rig.now.minusSeconds(600),
-            rig.now)
-        .withConfig("offhours-endpoint-config", false)
-        .withResumable(true)
-        .withNeedsStop(true);
+    rig.endpoint = instancesWithoutComponent(rig.now.minusSeconds(600));
 
     Decision d = rig.run();
 
@@ -294,15 +287,7 @@ class ScaleToZeroControllerTest {
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     rig.run(); // the endpoint
     rig.now = rig.now.plusSeconds(300);
-    // InService without its component, on its first instances: billed, and a stop still to issue.
-    rig.endpoint = Endpoint.Status.of(
-            State.DELETING,
-            "no inference component on instances not yet removed",
-            rig.now.minusSeconds(299),
-            rig.now)
-        .withConfig("offhours-endpoint-config", false)
-        .withResumable(true)
-        .withNeedsStop(true);
+    rig.endpoint = instancesWithoutComponent(rig.now.minusSeconds(299));
     assertThat(rig.run().action()).as("the component").isEqualTo(Action.CREATE_ENDPOINT);
     rig.now = rig.now.plusSeconds(180);
     rig.inService();
@@ -356,6 +341,18 @@ class ScaleToZeroControllerTest {
     assertThat(rig.table.days(LocalDate.parse("2026-01-17"), LocalDate.parse("2026-01-17")))
         .singleElement()
         .satisfies(day -> assertThat(day.stops()).isEqualTo(1));
+  }
+
+  /**
+   * The endpoint InService since {@code created} on instances but without its component, as ComponentEndpoint reports
+   * it: billed, and a stop still to issue.
+   */
+  private Endpoint.Status instancesWithoutComponent(Instant created) {
+    return Endpoint.Status.of(
+            State.DELETING, "no inference component on instances not yet removed", created, rig.now)
+        .withConfig("offhours-endpoint-config", false)
+        .withResumable(true)
+        .withNeedsStop(true);
   }
 
   /** The endpoint up since {@code created} without its component, as ComponentEndpoint reports it. */
