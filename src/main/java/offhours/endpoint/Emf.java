@@ -28,7 +28,7 @@ final class Emf {
    * out of the run's time, which the run catches and retries next run (a call refused because an
    * overlapping run made it first is none: ClaimedStep); a failed CreateEndpoint counts in
    * EndpointCreateFailures instead, so one cause raises one alarm. OverdueSeconds is how long the oldest waiting
-   * upload is past its due time (EndpointController#overdueSeconds), 0 when nothing is late.
+   * upload is past its due time (RunPlanner#overdueSeconds), 0 when nothing is late.
    *
    * <p>Every value is in the line (Logs Insights sees them all), but only ControllerRuns is a metric in every run; the
    * others are declared as metrics only in runs where they are not 0 ({@link #published}).
