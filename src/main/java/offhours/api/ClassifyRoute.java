@@ -79,10 +79,6 @@ final class ClassifyRoute {
     this.clock = clock;
   }
 
-  ApiResponse handle(ApiRequest request) {
-    return handle(request, RequestDeadline.NONE);
-  }
-
   /** Answers within {@code deadline}: every call after InvokeEndpoint is cut before it. */
   ApiResponse handle(ApiRequest request, RequestDeadline deadline) {
     InvocationUsage spent = usage.tally();

@@ -45,10 +45,6 @@ public final class InferenceClient {
         .build();
   }
 
-  public ModelContract contract() {
-    return contract;
-  }
-
   /**
    * The request for {@code image}; with {@code timeout}, the whole call (every attempt and the backoff between)
    * ends by then.
@@ -82,14 +78,10 @@ public final class InferenceClient {
   }
 
   /**
-   * Sends {@code image} and reads the answer. Throws the SDK's exception when the call fails (see
-   * {@link InvocationErrors#of}) and {@link ContractViolation} when the answer does not fit the contract.
+   * Sends {@code image} and reads the answer, tallying what it spent ({@link #send(byte[], Duration, InvocationUsage)}).
+   * Throws the SDK's exception when the call fails (see {@link InvocationErrors#of}) and {@link ContractViolation} when
+   * the answer does not fit the contract.
    */
-  public ModelAnswer invoke(byte[] image, Duration timeout) {
-    return read(send(image, timeout));
-  }
-
-  /** As {@link #invoke(byte[], Duration)}, tallying what it spent ({@link #send(byte[], Duration, InvocationUsage)}). */
   public ModelAnswer invoke(byte[] image, Duration timeout, InvocationUsage usage) {
     return read(send(image, timeout, usage));
   }

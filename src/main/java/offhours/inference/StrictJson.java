@@ -1,12 +1,9 @@
 package offhours.inference;
 
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
-import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonLocation;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException;
@@ -101,38 +98,6 @@ public final class StrictJson {
       return Long.parseLong(node.asNumber());
     } catch (NumberFormatException outOfRange) {
       return null;
-    }
-  }
-
-  /** Compact JSON text of {@code node}, numbers as they were written. */
-  public static String write(JsonNode node) {
-    JsonWriter out = JsonWriter.create();
-    write(out, node);
-    return new String(out.getBytes(), StandardCharsets.UTF_8);
-  }
-
-  private static void write(JsonWriter out, JsonNode node) {
-    if (node.isObject()) {
-      out.writeStartObject();
-      for (Map.Entry<String, JsonNode> field : node.asObject().entrySet()) {
-        out.writeFieldName(field.getKey());
-        write(out, field.getValue());
-      }
-      out.writeEndObject();
-    } else if (node.isArray()) {
-      out.writeStartArray();
-      for (JsonNode element : node.asArray()) {
-        write(out, element);
-      }
-      out.writeEndArray();
-    } else if (node.isString()) {
-      out.writeValue(node.asString());
-    } else if (node.isNumber()) {
-      out.writeNumber(node.asNumber());
-    } else if (node.isBoolean()) {
-      out.writeValue(node.asBoolean());
-    } else {
-      out.writeNull();
     }
   }
 }

@@ -97,10 +97,6 @@ final class EventSourceMapping {
     return config;
   }
 
-  synchronized MappingState state() {
-    return state;
-  }
-
   /** UpdateEventSourceMapping. Lambda refuses changes while a previous change is still settling. */
   synchronized void update(MappingSettings newConfig, Boolean enable) {
     if (removed) {

@@ -20,7 +20,6 @@ final class OnnxGraphBuilder {
   // AttributeProto.AttributeType
   private static final int ATTR_FLOAT = 1;
   private static final int ATTR_INT = 2;
-  private static final int ATTR_STRING = 3;
   private static final int ATTR_INTS = 7;
 
   /** One attribute of a node, already encoded as an AttributeProto. */
@@ -37,11 +36,6 @@ final class OnnxGraphBuilder {
 
   static Attribute floatAttr(String name, float value) {
     return new Attribute(new ProtoWriter().string(1, name).int64(20, ATTR_FLOAT).float32(2, value));
-  }
-
-  static Attribute stringAttr(String name, String value) {
-    return new Attribute(
-        new ProtoWriter().string(1, name).int64(20, ATTR_STRING).string(4, value));
   }
 
   static Attribute intsAttr(String name, long... values) {
