@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <p>MaximumConcurrency: Lambda scales to 1,250 concurrent batches per mapping when it is not set
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html); on a laptop that would
- * only thrash, so an unset value means {@link LocalLambdaBuilder#defaultMaximumConcurrency} (2 unless changed).
+ * only thrash, so an unset value means 2 ({@code LocalLambdaBuilder.defaultConcurrency}).
  * Handlers are called concurrently, up to that many at a time, on one shared instance.
  */
 public final class LocalLambda implements AutoCloseable {

@@ -13,9 +13,19 @@ public final class LocalLambdaBuilder {
   String region = "us-east-1";
   String accountId = "123456789012";
   Duration transitionDelay = Duration.ofMillis(500);
-  Duration pollWait = Duration.ofSeconds(1);
-  int defaultConcurrency = 2;
-  Clock clock = Clock.systemUTC();
+
+  /**
+   * The longest single ReceiveMessage wait (SQS long polling): 1 s, so disabling a mapping stops receiving within about
+   * a second.
+   */
+  final Duration pollWait = Duration.ofSeconds(1);
+
+  /** Batches in flight per mapping when its ScalingConfig sets no MaximumConcurrency. */
+  final int defaultConcurrency = 2;
+
+  /** The clock for LastModified. */
+  final Clock clock = Clock.systemUTC();
+
   int port;
   AwsBasicCredentials credentials = StackCredentials.generate();
 
@@ -50,35 +60,6 @@ public final class LocalLambdaBuilder {
       throw new IllegalArgumentException("transition delay must not be negative; got " + delay);
     }
     this.transitionDelay = delay;
-    return this;
-  }
-
-  /**
-   * The longest single ReceiveMessage wait (SQS long polling, whole seconds, 1 to 20); default 1 s, so
-   * disabling a mapping stops receiving within about a second.
-   */
-  public LocalLambdaBuilder pollWait(Duration wait) {
-    if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(Duration.ofSeconds(20)) > 0) {
-      throw new IllegalArgumentException(
-          "poll wait must be between 1 s and 20 s (SQS long polling); got " + wait);
-    }
-    this.pollWait = wait;
-    return this;
-  }
-
-  /** Batches in flight per mapping when its ScalingConfig sets no MaximumConcurrency; default 2. */
-  public LocalLambdaBuilder defaultMaximumConcurrency(int concurrency) {
-    if (concurrency < 1) {
-      throw new IllegalArgumentException(
-          "default maximum concurrency must be at least 1; got " + concurrency);
-    }
-    this.defaultConcurrency = concurrency;
-    return this;
-  }
-
-  /** The clock for LastModified; default the system UTC clock. */
-  public LocalLambdaBuilder clock(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
     return this;
   }
 

@@ -116,8 +116,8 @@ public final class LocalSageMaker implements AutoCloseable {
     this.invoker = new Invoker(endpoints, components, arns, http, b.modelTimeout, serverless);
     this.credentials = b.credentials;
     Loopback.limitRequestTime();
-    this.server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+    // Port 0: a free one on loopback, which endpoint() reports.
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(requests);
     // The control plane and the runtime sign as service "sagemaker" (both SDK clients' signing
     // name).

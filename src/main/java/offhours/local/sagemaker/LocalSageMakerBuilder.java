@@ -18,12 +18,14 @@ public final class LocalSageMakerBuilder {
   Region region = Region.US_EAST_1;
   String accountId = "123456789012";
   Clock clock = Clock.systemUTC();
-  int port;
   Duration creatingDelay = Duration.ofSeconds(3);
   Duration deletingDelay = Duration.ofSeconds(1);
   Duration pingTimeout = Duration.ofSeconds(60);
   Duration modelTimeout = Duration.ofSeconds(60);
-  int requestThreads = 32;
+
+  /** Threads serving HTTP requests; each in-flight invocation holds one. */
+  final int requestThreads = 32;
+
   ServerlessCapacity.Timing serverlessTiming =
       new ServerlessCapacity.Timing(Duration.ofSeconds(2), Duration.ofMinutes(5));
   Path logDirectory;
@@ -60,15 +62,6 @@ public final class LocalSageMakerBuilder {
     return this;
   }
 
-  /** The TCP port on 127.0.0.1; 0 (the default) picks a free one, see {@link LocalSageMaker#endpoint()}. */
-  public LocalSageMakerBuilder port(int port) {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be 0..65535, was " + port);
-    }
-    this.port = port;
-    return this;
-  }
-
   /** How long an endpoint stays Creating before its container is launched (default 3 s). */
   public LocalSageMakerBuilder creatingDelay(Duration delay) {
     this.creatingDelay = Endpoints.requireNonNegative(delay, "creating delay");
@@ -101,15 +94,6 @@ public final class LocalSageMakerBuilder {
     this.serverlessTiming = new ServerlessCapacity.Timing(
         Endpoints.requireNonNegative(coldStart, "cold start"),
         Endpoints.requireNonNegative(keepWarm, "keep warm"));
-    return this;
-  }
-
-  /** Threads serving HTTP requests; each in-flight invocation holds one (default 32). */
-  public LocalSageMakerBuilder requestThreads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("requestThreads must be >= 1, was " + threads);
-    }
-    this.requestThreads = threads;
     return this;
   }
 
@@ -153,7 +137,7 @@ public final class LocalSageMakerBuilder {
       }
       return new LocalSageMaker(this);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the local SageMaker on 127.0.0.1:" + port, e);
+      throw new UncheckedIOException("cannot start the local SageMaker on 127.0.0.1", e);
     }
   }
 }
