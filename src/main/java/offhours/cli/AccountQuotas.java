@@ -25,7 +25,7 @@ final class AccountQuotas {
    *     value for it)
    * @param reserved for Lambda, the concurrency that functions reserve, which the stack's cannot use; else 0
    */
-  record Quota(String name, String code, double value, boolean applied, double reserved) {
+  record Quota(String code, double value, boolean applied, double reserved) {
 
     /** What the stack can use of it. */
     double available() {
@@ -73,9 +73,7 @@ final class AccountQuotas {
     }
     for (ServiceQuota quota : quotas) {
       if (quota.value() != null && wanted.remove(quota.quotaName())) {
-        into.put(
-            quota.quotaName(),
-            new Quota(quota.quotaName(), quota.quotaCode(), quota.value(), applied, 0));
+        into.put(quota.quotaName(), new Quota(quota.quotaCode(), quota.value(), applied, 0));
         if (wanted.isEmpty()) {
           return; // the paginator fetches no further page
         }
@@ -94,11 +92,6 @@ final class AccountQuotas {
     double unreserved = limit.unreservedConcurrentExecutions() == null
         ? total
         : limit.unreservedConcurrentExecutions();
-    return new Quota(
-        QuotaNeeds.LAMBDA_CONCURRENCY,
-        QuotaNeeds.LAMBDA_CONCURRENCY_CODE,
-        total,
-        true,
-        total - unreserved);
+    return new Quota(QuotaNeeds.LAMBDA_CONCURRENCY_CODE, total, true, total - unreserved);
   }
 }

@@ -51,7 +51,6 @@ final class DeadLetterQueue {
    */
   record Letter(
       String messageId,
-      String receiptHandle,
       String body,
       List<ObjectNotification> objects,
       String reason,
@@ -173,7 +172,6 @@ final class DeadLetterQueue {
     String receives = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
     return new Letter(
         m.messageId(),
-        m.receiptHandle(),
         m.body(),
         ObjectNotification.read(m.body()),
         reason,

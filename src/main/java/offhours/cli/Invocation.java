@@ -2,11 +2,8 @@ package offhours.cli;
 
 import java.io.PrintStream;
 
-/**
- * One run of a leaf command: its full name for messages (e.g. {@code "offhours endpoint start"}), the
- * parsed arguments and the context.
- */
-public record Invocation(String commandPath, Arguments args, Context context) {
+/** One run of a leaf command: the parsed arguments and the context. */
+public record Invocation(Arguments args, Context context) {
 
   public PrintStream out() {
     return context.out();

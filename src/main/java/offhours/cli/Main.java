@@ -138,7 +138,7 @@ public final class Main {
         throw CliException.usage(
             "unexpected argument '" + arguments.operands().getFirst() + "' for '" + path + "'");
       }
-      return command.run(new Invocation(path, arguments, context));
+      return command.run(new Invocation(arguments, context));
     } catch (Exception e) {
       if (StopSignals.stopping()) {
         return CliException.FAILURE; // the stack went away under the command: Ctrl-C, not a fault

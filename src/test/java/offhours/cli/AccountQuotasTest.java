@@ -87,14 +87,9 @@ class AccountQuotasTest {
 
     assertThat(found.get(
             "Maximum total concurrency that can be allocated across all serverless endpoints"))
-        .isEqualTo(new Quota(
-            "Maximum total concurrency that can be allocated across all serverless endpoints",
-            "L-2",
-            10,
-            true,
-            0));
+        .isEqualTo(new Quota("L-2", 10, true, 0));
     assertThat(found.get("ml.m5.large for endpoint usage"))
-        .isEqualTo(new Quota("ml.m5.large for endpoint usage", "L-3", 0, false, 0));
+        .isEqualTo(new Quota("L-3", 0, false, 0));
     assertThat(client.asked)
         .as("the defaults' second page is not needed")
         .containsExactly("applied 0 sagemaker", "applied 1 sagemaker", "default 0 sagemaker");
@@ -131,20 +126,15 @@ class AccountQuotasTest {
     QuotaCheck enough = QuotaCheck.of(
         "us-east-1",
         needs,
-        Map.of(
-            "ml.m5.large for endpoint usage",
-            new Quota("ml.m5.large for endpoint usage", "L-1", 2, true, 0)),
-        new Quota("Concurrent executions", "L-B99A9384", 1000, true, 993));
+        Map.of("ml.m5.large for endpoint usage", new Quota("L-1", 2, true, 0)),
+        new Quota("L-B99A9384", 1000, true, 993));
     assertThat(enough.rows())
         .extracting(QuotaCheck.QuotaRow::status)
         .containsExactly(QuotaStatus.OK, QuotaStatus.OK);
     assertThat(enough.allOk()).isTrue();
 
-    QuotaCheck reserved = QuotaCheck.of(
-        "us-east-1",
-        needs,
-        Map.of(),
-        new Quota("Concurrent executions", "L-B99A9384", 1000, true, 994));
+    QuotaCheck reserved =
+        QuotaCheck.of("us-east-1", needs, Map.of(), new Quota("L-B99A9384", 1000, true, 994));
     assertThat(reserved.rows())
         .extracting(QuotaCheck.QuotaRow::status)
         .containsExactly(QuotaStatus.NOT_LISTED, QuotaStatus.TOO_LOW);

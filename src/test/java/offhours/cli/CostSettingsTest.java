@@ -242,7 +242,7 @@ class CostSettingsTest {
         () -> {
           throw new AssertionError("no AWS clients in this test");
         });
-    return new Invocation("cost", new Arguments(java.util.List.of(), options), context);
+    return new Invocation(new Arguments(java.util.List.of(), options), context);
   }
 
   private static Target deployed(Map<String, String> parameters) {

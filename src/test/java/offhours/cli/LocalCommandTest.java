@@ -79,8 +79,7 @@ class LocalCommandTest {
     Context context = new Context(nowhere, nowhere, Map.of(), cache, false, clock, () -> {
       throw new AssertionError("no AWS clients in this test");
     });
-    Invocation call =
-        new Invocation("offhours local start", new Arguments(List.of(), flags), context);
+    Invocation call = new Invocation(new Arguments(List.of(), flags), context);
     return LocalCommand.settings(call).controller().get("TIME_ZONE");
   }
 

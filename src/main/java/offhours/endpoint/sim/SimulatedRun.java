@@ -11,8 +11,4 @@ import java.util.List;
  * @param end the end of the simulated period
  */
 public record SimulatedRun(
-    SimulationReport report,
-    List<Instant> uploads,
-    List<Instant[]> results,
-    List<Instant[]> billed,
-    Instant end) {}
+    SimulationReport report, List<Instant[]> results, List<Instant[]> billed, Instant end) {}

@@ -335,13 +335,7 @@ public final class Simulation {
         LearnedTimes.expectedWake(last.wakeSeconds()),
         LearnedTimes.expectedStop(last.stopSeconds()));
     return new Pass(
-        new SimulatedRun(
-            report,
-            List.copyOf(uploads),
-            List.copyOf(world.results),
-            List.copyOf(world.billed),
-            end),
-        last);
+        new SimulatedRun(report, List.copyOf(world.results), List.copyOf(world.billed), end), last);
   }
 
   /**
