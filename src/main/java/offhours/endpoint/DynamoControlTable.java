@@ -133,13 +133,9 @@ public final class DynamoControlTable implements ControlStore, Ledger {
   /**
    * Records what a run saw and decided (item pk "controller", sk "decision"), so the API and the UI can say what the
    * endpoint and the trigger were doing, and since when, without the SageMaker control plane. A run that finished
-   * earlier never overwrites a later one (runs may overlap).
+   * earlier never overwrites a later one (runs may overlap). {@code startedBy}: what started the run
+   * ({@link RunTrigger}; null: not known).
    */
-  public void recordDecision(Decision d) {
-    recordDecision(d, null);
-  }
-
-  /** As {@link #recordDecision(Decision)}, with what started the run ({@link RunTrigger}; null: not known). */
   public void recordDecision(Decision d, String startedBy) {
     Map<String, AttributeValue> item = DecisionItem.of(d, startedBy);
     try {

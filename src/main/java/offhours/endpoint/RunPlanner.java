@@ -14,11 +14,6 @@ import offhours.endpoint.EndpointController.Step;
  */
 final class RunPlanner {
 
-  /** Delay before re-creating after the n-th consecutive failure: 5, 10, 20, 40, 60, 60 ... minutes. */
-  static Duration createBackoff(int failures) {
-    return createBackoff(Duration.ofMinutes(5), failures);
-  }
-
   /** Delay before re-creating after the n-th consecutive failure: base, 2x, 4x, 8x, then 12x base. */
   static Duration createBackoff(Duration base, int failures) {
     Duration doubled = base.multipliedBy(1L << Math.min(Math.max(failures - 1, 0), 4));

@@ -163,8 +163,9 @@ class AwsAdaptersIT {
         false,
         null);
 
-    control.recordDecision(later);
-    control.recordDecision(earlier); // an overlapping run that finished last but decided first
+    control.recordDecision(later, null);
+    control.recordDecision(
+        earlier, null); // an overlapping run that finished last but decided first
 
     assertThat(control.lastDecision()).contains(later);
   }

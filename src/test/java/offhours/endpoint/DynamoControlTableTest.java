@@ -290,7 +290,7 @@ class DynamoControlTableTest {
         false,
         null);
 
-    control.recordDecision(d);
+    control.recordDecision(d, null);
 
     assertThat(control.lastRecorded()).contains(new RecordedDecision(d, null));
   }

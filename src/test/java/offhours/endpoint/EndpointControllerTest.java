@@ -208,11 +208,12 @@ class EndpointControllerTest {
 
   @Test
   void backoffDoublesUpToAnHour() {
-    assertThat(RunPlanner.createBackoff(1)).isEqualTo(Duration.ofMinutes(5));
-    assertThat(RunPlanner.createBackoff(2)).isEqualTo(Duration.ofMinutes(10));
-    assertThat(RunPlanner.createBackoff(4)).isEqualTo(Duration.ofMinutes(40));
-    assertThat(RunPlanner.createBackoff(5)).isEqualTo(Duration.ofMinutes(60));
-    assertThat(RunPlanner.createBackoff(50)).isEqualTo(Duration.ofMinutes(60));
+    Duration base = Duration.ofMinutes(5); // CREATE_BACKOFF_SECONDS' default
+    assertThat(RunPlanner.createBackoff(base, 1)).isEqualTo(Duration.ofMinutes(5));
+    assertThat(RunPlanner.createBackoff(base, 2)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(RunPlanner.createBackoff(base, 4)).isEqualTo(Duration.ofMinutes(40));
+    assertThat(RunPlanner.createBackoff(base, 5)).isEqualTo(Duration.ofMinutes(60));
+    assertThat(RunPlanner.createBackoff(base, 50)).isEqualTo(Duration.ofMinutes(60));
   }
 
   @Test

@@ -207,7 +207,7 @@ class RunDeadlineTest {
           false,
           null);
 
-      assertThatThrownBy(() -> control.recordDecision(decision))
+      assertThatThrownBy(() -> control.recordDecision(decision, null))
           .isInstanceOf(ApiCallTimeoutException.class)
           .hasMessageStartingWith(
               "DynamoDb's PutItem was cut after 1000 ms, 500 ms before this controller run's"

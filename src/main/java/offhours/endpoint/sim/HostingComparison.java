@@ -152,19 +152,6 @@ public final class HostingComparison {
     return rows;
   }
 
-  /** A row for what a stack billed: {@code endpointHours} from its ledger, the waits from its results. */
-  public static HostingRow actual(
-      Input in, String option, double endpointHours, List<Instant[]> results, String note) {
-    return actual(
-        in,
-        option,
-        endpointHours,
-        "endpoint-h",
-        endpointHours * in.prices().instanceHourUsd(),
-        results,
-        note);
-  }
-
   /**
    * A row for what a stack billed, {@code units} of {@code unit} (endpoint-h, or GB-s for a serverless stack) that cost
    * {@code usd} by its ledger; the waits from its results.

@@ -62,7 +62,15 @@ class HostingComparisonTest {
   /** Every modelled option beside a stack's own row: its ledger, of {@code starts} starts. */
   private static HostingComparison stacksOwn(HostingComparison.Input in, int starts) {
     return HostingComparison.withActual(
-        in, HostingComparison.actual(in, "offhours (this stack)", starts, List.of(), "its ledger"));
+        in,
+        HostingComparison.actual(
+            in,
+            "offhours (this stack)",
+            starts,
+            "endpoint-h",
+            starts * in.prices().instanceHourUsd(),
+            List.of(),
+            "its ledger"));
   }
 
   @Test
