@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * pairs joined with commas, e.g. {@code HF_MODEL_ID=google/vit-base-patch16-224,HF_TASK=image-classification}.
  * CloudFormation cannot turn a string into a map, so the template's Model lists each name it passes through
  * ({@link #NAMES}); a name outside that list, a name given twice or a value with other characters is refused here and by
- * the parameter's pattern alike (ParameterConstraintsTest).
+ * the parameter's pattern alike (ParameterConstraintsTest). No offhours code parses the parameter (the template's
+ * conditions split it), so this reading of it lives with the tests.
  */
 public final class ContainerEnvironment {
 

@@ -8,7 +8,8 @@ import java.util.Locale;
  * What a deployed stack bills per month while its endpoint is off and nobody uploads: its fixed cost. Unit prices are
  * us-east-1 list prices read 2026-12, without any free tier (an account's free tier is shared by everything in it);
  * re-check them on the pages named. README "What it costs" prints {@link #table()}; IdleCostTest derives the counts
- * from template.yaml, and offhours.endpoint.IdleRunTest measures a controller run against the figures here.
+ * from template.yaml, and offhours.endpoint.IdleRunTest measures a controller run against the figures here. Only
+ * those tests read it: no command prints it.
  */
 public final class IdleCost {
 
