@@ -91,6 +91,11 @@ final class HostingOptions {
       throw CliException.usage("--html " + html.get() + ": the folder " + folder.get()
           + " does not exist; create it or give a file in an existing folder");
     }
+    if (html.isPresent() && Files.isDirectory(Path.of(html.get()))) {
+      throw CliException.usage(
+          "--html " + html.get() + " is a folder; give the page's file name in it," + " such as "
+              + Path.of(html.get()).resolve("week.html"));
+    }
     HostingComparison comparison = HostingComparison.run(
         config,
         HostingComparison.Input.simulated(

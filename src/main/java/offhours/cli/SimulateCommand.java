@@ -16,6 +16,7 @@ import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.WaitBudget;
 import offhours.endpoint.sim.ComponentTimes;
 import offhours.endpoint.sim.Goals;
+import offhours.endpoint.sim.HostingPrices;
 import offhours.endpoint.sim.Simulation;
 import offhours.endpoint.sim.SimulationConfig;
 import offhours.endpoint.sim.SimulationReport;
@@ -129,7 +130,7 @@ final class SimulateCommand implements Command {
         and DeleteEndpoint only.
         With --compare: every hosting option on the same uploads (always on, the seed's UTC cron, offhours by
         working hours, with the budget, and with the budget on scale-to-zero, AWS's own scale-to-zero,
-        serverless, batch transform), one row each; prices
+        serverless, asynchronous, batch transform), one row each; prices
         from the table in HostingPrices, overridable. With --html FILE: the same as a page, with the saving of
         the budgeted controller at several budgets.
         """;
@@ -187,6 +188,12 @@ final class SimulateCommand implements Command {
       }
     }
     if (call.args().has(GOALS.name())) {
+      if (call.json()) {
+        // A table for people and the README; SimulateGoalsIT reads its columns. Said at once: it
+        // runs 28 weeks.
+        throw CliException.usage("--goals prints a table only; for one week's numbers as JSON run"
+            + " simulate --json with that week's --trace, --seed, --time-zone and --max-wait");
+      }
       call.out().print(Goals.render(Goals.run(config)));
       return 0;
     }
@@ -224,12 +231,33 @@ final class SimulateCommand implements Command {
     if (HostingOptions.asked(call.args())) {
       return HostingOptions.run(call, config, label, uploads, days);
     }
+    config = priced(call, config);
     SimulationReport report = file.isPresent()
         ? Simulation.run(config, label, uploads)
         : Simulation.run(
             config, Trace.named(call.args().value(TRACE.name()).orElse("office-hours")), days);
     call.out().print(call.json() ? report.toJson() + "\n" : report.renderTable());
     return 0;
+  }
+
+  /**
+   * The ledger's instance type and hourly price from --instance-type and --price, as --compare prices its rows: a run
+   * without --compare would otherwise print the default's price under flags that name another. The serverless prices
+   * price only --compare's serverless row, so they are refused here rather than ignored.
+   */
+  private static SimulationConfig priced(Invocation call, SimulationConfig config) {
+    for (Option o : List.of(HostingOptions.GB_SECOND, HostingOptions.GB_DATA)) {
+      if (call.args().has(o.name())) {
+        throw CliException.usage("--" + o.name() + " prices the serverless row of --compare and"
+            + " --html; add one of them");
+      }
+    }
+    if (!call.args().has(HostingOptions.TYPE.name())
+        && !call.args().has(HostingOptions.PRICE.name())) {
+      return config;
+    }
+    HostingPrices prices = HostingOptions.prices(call.args());
+    return config.withInstance(prices.instanceType(), prices.instanceHourUsd());
   }
 
   /**

@@ -146,6 +146,23 @@ class SimulateCommandTest {
   }
 
   @Test
+  void theInstanceTypeAndPriceFlagsPriceTheLedgerOfARunWithoutCompare() {
+    assertThat(simulateTheTestTrace("--instance-type", "ml.g4dn.xlarge").out())
+        .contains("Instance: ml.g4dn.xlarge x 1 at $0.7360/h");
+    assertThat(simulateTheTestTrace("--price", "2").out())
+        .contains("Instance: ml.m5.large x 1 at $2.0000/h");
+    CliRun unpriced = simulateTheTestTrace("--instance-type", "ml.p3.2xlarge");
+    assertThat(unpriced.exitCode()).isEqualTo(2);
+    assertThat(unpriced.err()).startsWith("offhours: no price for ml.p3.2xlarge in the table (");
+    CliRun serverless = simulateTheTestTrace("--serverless-gb-second", "0.1");
+    assertThat(serverless.exitCode()).isEqualTo(2);
+    assertThat(serverless.err())
+        .isEqualTo(
+            "offhours: --serverless-gb-second prices the serverless row of --compare and --html;"
+                + " add one of them; see 'offhours simulate --help'\n");
+  }
+
+  @Test
   void componentTimesWithoutTheScaleToZeroHostingOrNotFourMinutesAreUsageErrors() {
     CliRun scheduled = run("simulate", "--component-minutes", "4,1.5,1,5");
     assertThat(scheduled.exitCode()).isEqualTo(2);
@@ -208,6 +225,21 @@ class SimulateCommandTest {
     assertThat(html.err())
         .startsWith("offhours: --html " + page + ": the folder " + page.getParent()
             + " does not exist;" + " create it or give a file in an existing folder");
+    CliRun folder = run("simulate", "--days", "1", "--html", cache.toString());
+    assertThat(folder.exitCode())
+        .as("refused before the runs, as a usage error")
+        .isEqualTo(2);
+    assertThat(folder.err())
+        .isEqualTo(
+            "offhours: --html " + cache + " is a folder; give the page's file name in it, such as "
+                + cache.resolve("week.html") + "; see 'offhours simulate --help'\n");
+    CliRun goals = run("simulate", "--goals", "--json");
+    assertThat(goals.exitCode()).isEqualTo(2);
+    assertThat(goals.err())
+        .isEqualTo(
+            "offhours: --goals prints a table only; for one week's numbers as JSON run simulate"
+                + " --json with that week's --trace, --seed, --time-zone and --max-wait; see 'offhours"
+                + " simulate --help'\n");
     assertThat(run("simulate", "--days", "99999999999").err())
         .startsWith("offhours: --days must be at most 366, got 99999999999;");
     assertThat(run("simulate", "--idle-stop-minutes", "20000").err())

@@ -155,6 +155,14 @@ public record SimulationConfig(
     return with(c -> c.seed = s);
   }
 
+  /** The instance type the ledger names and the price of its instance-hour. */
+  public SimulationConfig withInstance(String type, double hourUsd) {
+    return with(c -> {
+      c.instanceType = java.util.Objects.requireNonNull(type, "instance type");
+      c.hourlyPriceUsd = hourUsd;
+    });
+  }
+
   /** The controller's settings as the simulation sets them, {@code settings} over them. */
   ControllerConfig controllerConfig(Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
