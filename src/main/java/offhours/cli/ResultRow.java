@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import offhours.results.ResultItem;
 
-/** One item of the results table as the CLI shows it (contracts: "Results table"). Absent values are null. */
+/**
+ * One item of the results table as the CLI shows it (contracts: "Results table"). Absent values are null.
+ *
+ * @param id the result's partition key: "s3://bucket/key", or "sqs://queue/messageId" for a message that was no S3
+ *     notification, which has no key; the API and the page call it {@code id} too
+ */
 record ResultRow(
     String key,
     String bucket,
@@ -19,7 +24,8 @@ record ResultRow(
     String uploadedAt,
     String classifiedAt,
     Integer attempts,
-    String settings) {
+    String settings,
+    String id) {
 
   record LabelScore(String label, double score) {}
 
@@ -46,7 +52,8 @@ record ResultRow(
         item.uploadedAt() == null ? null : item.uploadedAt().toString(),
         item.classifiedAt().toString(),
         item.attempts(),
-        item.settingsAgainst(liveSettings).word());
+        item.settingsAgainst(liveSettings).word(),
+        item.pk());
   }
 
   /** The {@code --json} line: key, topLabel, score, status, reason first; null where absent. */
@@ -66,6 +73,7 @@ record ResultRow(
     json.put("versionId", versionId);
     json.put("sizeBytes", sizeBytes);
     json.put("settings", settings);
+    json.put("id", id);
     return json;
   }
 }

@@ -48,7 +48,8 @@ final class ResultsCommand implements Command {
         columns and labels longer than 24 are cut too; --json never cuts.
         When more results match than --limit, says so on stderr. With --json, one object per line with
         key, topLabel, score, status, reason, bucket, labels, classifiedAt, uploadedAt, attempts,
-        versionId, sizeBytes (null where absent), settings.
+        versionId, sizeBytes (null where absent), settings, id (s3://bucket/key, or for a message that
+        was no S3 notification sqs://queue/messageId, which KEY shows for it).
         SETTINGS says whether a CLASSIFIED result was made under the model's settings the stack runs
         with now (labels, content type, accept, scores): current, changed (reprocess it), or unknown
         (written before results recorded their settings). The settings are resolved from the stack's
@@ -182,7 +183,11 @@ final class ResultsCommand implements Command {
     List<List<String>> cells = new ArrayList<>();
     for (ResultRow row : rows) {
       cells.add(List.of(
-          row.key() == null ? "-" : Format.fit(row.key(), KEY_COLUMNS),
+          // A message that was no S3 notification has no key: its id names it, whole (the page
+          // shows it too).
+          row.key() != null
+              ? Format.fit(row.key(), KEY_COLUMNS)
+              : row.id() == null ? "-" : row.id(),
           row.topLabel() == null ? "-" : Format.fit(row.topLabel(), LABEL_COLUMNS),
           row.score() == null || row.topLabel() == null
               ? "-"

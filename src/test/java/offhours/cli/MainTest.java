@@ -489,6 +489,30 @@ class MainTest {
   }
 
   @Test
+  void aMessageThatWasNoNotificationIsNamedByItsIdNotADash() throws IOException {
+    ResultRow message = ResultRow.from(
+        offhours.results.ResultItem.rejectedMessage(
+            "offhours-queue",
+            "88e395b8-f723-453b-b6b8-45a1b8930023",
+            "body",
+            "message body is not JSON",
+            "offhours-model",
+            "offhours-endpoint",
+            java.time.Instant.parse("2026-11-25T10:00:05Z"),
+            1),
+        null);
+    assertThat(ResultsCommand.render(List.of(message), 200).lines().toList())
+        .last()
+        .asString()
+        .startsWith(
+            "sqs://offhours-queue/88e395b8-f723-453b-b6b8-45a1b8930023  -      -      REJECTED");
+    JsonNode json = Json.MAPPER.readTree(Json.line(message.toJson()));
+    assertThat(json.get("key").isNull()).isTrue();
+    assertThat(json.get("id").asText())
+        .isEqualTo("sqs://offhours-queue/88e395b8-f723-453b-b6b8-45a1b8930023");
+  }
+
+  @Test
   void resultJsonLineHasTheContractKeysWithNullsWhereAbsent() throws IOException {
     JsonNode json = Json.MAPPER.readTree(
         Json.line(row("x.png", "REJECTED", null, null, "empty object").toJson()));
@@ -664,7 +688,8 @@ class MainTest {
         "2026-11-25T10:00:00Z",
         "2026-11-25T10:00:05Z",
         1,
-        "CLASSIFIED".equals(status) ? "changed" : "unknown");
+        "CLASSIFIED".equals(status) ? "changed" : "unknown",
+        "s3://b/" + key);
   }
 
   static StateFile state(long pid, Map<String, URI> endpoints) {

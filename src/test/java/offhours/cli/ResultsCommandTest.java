@@ -46,7 +46,8 @@ class ResultsCommandTest {
         null,
         "2026-11-25T09:00:00Z",
         1,
-        "f74d3ec496f3");
+        "f74d3ec496f3",
+        "s3://b/" + key);
   }
 
   @Test
