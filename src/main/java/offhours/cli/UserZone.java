@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * ':' ({@code Europe/Paris}, {@code :Europe/Paris}, {@code UTC}, {@code Etc/UTC}, {@code GMT}, {@code GMT0}); and, as
  * UTC, the zero-offset POSIX forms of UTC and GMT that the JDK reads as GMT: {@code UTC0}, {@code UTC00},
  * {@code UTC+0}, {@code UTC-0}, {@code UTC+00}, {@code UTC-00}, {@code UTC0:00}, {@code UTC+00:00},
- * {@code UTC+00:00:00}, the same with GMT for UTC ({@code GMT+0}, {@code GMT-00:00} ...), each also after a ':'.
+ * {@code UTC+00:00:00}, the same with GMT for UTC ({@code GMT+0}, {@code GMT-00:00} ...), each also after a ':'; and,
+ * as the zone it names, a path to a zone file ({@code /usr/share/zoneinfo/Europe/Paris}), which the JDK reads as the
+ * offset of the moment.
  * Refused: every other TZ the JDK read as GMT or as a {@code GMT±hh:mm} offset, such as {@code Europe/Pariss},
  * {@code CET-1CEST}, {@code GMT+1}, {@code UTC+1}, {@code WET0} (POSIX: WET all year; tzdb's WET has summer time) or
  * {@code Z}. A zone the JDK was given otherwise ({@code -Duser.timezone=Europe/Paris}) is used as it is.
@@ -33,6 +35,8 @@ final class UserZone {
   private static final Pattern ZERO_OFFSET = Pattern.compile("(UTC|GMT)[+-]?00?(:00(:00)?)?");
 
   private static final ZoneId UTC = ZoneId.of("UTC");
+
+  private static final String ZONEINFO = "/zoneinfo/";
 
   private UserZone() {}
 
@@ -70,6 +74,10 @@ final class UserZone {
     // A leading ':' is POSIX's "the rest names a zone file", as in TZ=:Europe/Paris, which the JDK
     // reads.
     String name = tz.startsWith(":") ? tz.substring(1) : tz;
+    ZoneId file = zoneFile(name);
+    if (file != null) {
+      return file;
+    }
     boolean gmt = jdkZone.getId().equals("GMT");
     if (gmt && name.equals("GMT")) {
       return jdkZone;
@@ -85,6 +93,24 @@ final class UserZone {
     throw CliException.failure("TZ is '" + Terminal.printable(tz) + "', which " + read
         + "; set TZ to an IANA zone such as Europe/Paris or unset it to use this machine's zone;"
         + " local start and demo also take --time-zone Europe/Paris");
+  }
+
+  /**
+   * The zone a TZ that is a path to a tzdb file names ({@code /usr/share/zoneinfo/Europe/Paris}, its {@code posix/}
+   * copy too), which the C library reads as that zone and the JDK as the file's offset now, all year; null for any
+   * other TZ, or a file whose name is no zone Java knows.
+   */
+  private static ZoneId zoneFile(String name) {
+    int at = name.lastIndexOf(ZONEINFO);
+    if (!name.startsWith("/") || at < 0) {
+      return null;
+    }
+    String id = name.substring(at + ZONEINFO.length()).replaceFirst("^posix/", "");
+    try {
+      return ZoneId.of(id);
+    } catch (DateTimeException e) {
+      return null;
+    }
   }
 
   /** A clock that checks its zone when asked for it. */

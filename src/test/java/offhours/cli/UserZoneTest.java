@@ -84,6 +84,20 @@ class UserZoneTest {
   }
 
   @Test
+  void aTzThatIsAPathToAZoneFileIsTheZoneItNamesNotTheOffsetTheJdkReadFromIt() {
+    ZoneId plusOne = ZoneId.of("GMT+01:00");
+    assertThat(UserZone.check("/usr/share/zoneinfo/Europe/Paris", plusOne))
+        .isEqualTo(ZoneId.of("Europe/Paris"));
+    assertThat(UserZone.check(":/usr/share/zoneinfo/posix/Europe/Paris", plusOne))
+        .isEqualTo(ZoneId.of("Europe/Paris"));
+    assertThat(UserZone.check("/usr/share/zoneinfo/Asia/Tokyo", ZoneId.of("GMT+09:00")))
+        .isEqualTo(ZoneId.of("Asia/Tokyo"));
+    assertThatThrownBy(() -> UserZone.check("/usr/share/zoneinfo/Nowhere/Town", GMT))
+        .hasMessageStartingWith(
+            "TZ is '/usr/share/zoneinfo/Nowhere/Town', which is no time zone Java knows");
+  }
+
+  @Test
   void aTzThatNamesAZoneOrNoTzAtAllIsTheJdksZone() {
     assertThat(UserZone.check("GMT", GMT)).isEqualTo(GMT);
     assertThat(UserZone.check(":GMT", GMT)).isEqualTo(GMT);
