@@ -97,24 +97,42 @@ final class UploadCommand implements Command {
                 r -> r.bucket(bucket).key(item.key()).contentType(contentType(item)),
                 RequestBody.fromFile(item.file()))))
             .toList();
-        // Results are taken in plan order, so output and progress read the same on every run.
-        for (int i = 0; i < puts.size(); i++) {
-          UploadPlan.Item item = plan.items().get(i);
-          progress.uploading(item);
-          PutObjectResponse response;
-          try {
-            response = puts.get(i).get();
-          } catch (ExecutionException e) {
-            progress.done();
-            throw failure(e.getCause(), item, i, plan, target, bucket);
+        // Ctrl-C ends the JVM through its shutdown hooks: say how far the upload got, which a
+        // frozen progress bar
+        // does not.
+        Thread interrupted = new Thread(
+            () -> {
+              call.err().println(interrupted(puts, plan));
+              call.err().flush();
+            },
+            "upload-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        try {
+          // Results are taken in plan order, so output and progress read the same on every run.
+          for (int i = 0; i < puts.size(); i++) {
+            UploadPlan.Item item = plan.items().get(i);
+            progress.uploading(item);
+            PutObjectResponse response;
+            try {
+              response = puts.get(i).get();
+            } catch (ExecutionException e) {
+              progress.done();
+              throw failure(e.getCause(), item, i, plan, target, bucket);
+            }
+            progress.uploaded(item);
+            if (call.json()) {
+              call.out()
+                  .println(Json.line(Json.object()
+                      .put("key", item.key())
+                      .put("bytes", item.bytes())
+                      .put("eTag", unquote(response.eTag()))));
+            }
           }
-          progress.uploaded(item);
-          if (call.json()) {
-            call.out()
-                .println(Json.line(Json.object()
-                    .put("key", item.key())
-                    .put("bytes", item.bytes())
-                    .put("eTag", unquote(response.eTag()))));
+        } finally {
+          try {
+            Runtime.getRuntime().removeShutdownHook(interrupted);
+          } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting: the hook says its line
           }
         }
       } finally {
@@ -133,6 +151,23 @@ final class UploadCommand implements Command {
       (call.json() ? call.err() : call.out()).println(summary);
     }
     return 0;
+  }
+
+  /**
+   * What an upload stopped by Ctrl-C or SIGTERM says: how many of the plan's files S3 confirmed, and that the puts in
+   * flight may or may not have landed, so that running it again is the way to be sure of the rest.
+   */
+  static String interrupted(List<? extends Future<?>> puts, UploadPlan plan) {
+    long confirmed =
+        puts.stream().filter(f -> f.state() == Future.State.SUCCESS).count();
+    // A put still queued for the pool is not done either: at most PARALLEL_PUTS of them were sent.
+    long running = Math.min(
+        PARALLEL_PUTS,
+        puts.stream().filter(f -> f.state() == Future.State.RUNNING).count());
+    return "offhours: upload interrupted: " + confirmed + " of "
+        + Plurals.of(plan.items().size(), "file")
+        + " uploaded" + (running == 0 ? "" : ", " + running + " more in flight may have been")
+        + "; run the same command again to upload the rest (it uploads every file again)";
   }
 
   /** The note for a file over the endpoint's limit, in the words and units of the verdict it will get. */

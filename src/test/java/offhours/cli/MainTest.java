@@ -527,6 +527,36 @@ class MainTest {
   }
 
   @Test
+  void anInterruptedUploadSaysHowManyFilesS3ConfirmedAndThatThoseInFlightMayHaveLanded() {
+    List<UploadPlan.Item> items = List.of(
+        new UploadPlan.Item(Path.of("a.png"), "a.png", 10),
+        new UploadPlan.Item(Path.of("b.png"), "b.png", 10),
+        new UploadPlan.Item(Path.of("c.png"), "c.png", 10),
+        new UploadPlan.Item(Path.of("d.png"), "d.png", 10));
+    UploadPlan plan = new UploadPlan(items, List.of());
+    java.util.concurrent.CompletableFuture<Object> failed =
+        new java.util.concurrent.CompletableFuture<>();
+    failed.completeExceptionally(new IllegalStateException("refused"));
+    List<java.util.concurrent.CompletableFuture<Object>> puts = List.of(
+        java.util.concurrent.CompletableFuture.completedFuture(null),
+        java.util.concurrent.CompletableFuture.completedFuture(null),
+        failed,
+        new java.util.concurrent.CompletableFuture<>());
+    assertThat(UploadCommand.interrupted(puts, plan))
+        .isEqualTo(
+            "offhours: upload interrupted: 2 of 4 files uploaded, 1 more in flight may have been; run the"
+                + " same command again to upload the rest (it uploads every file again)");
+    List<java.util.concurrent.CompletableFuture<Object>> queued = java.util.stream.Stream.generate(
+            java.util.concurrent.CompletableFuture<Object>::new)
+        .limit(12)
+        .toList();
+    assertThat(UploadCommand.interrupted(queued, plan))
+        .as("puts still queued for the pool were never sent")
+        .startsWith(
+            "offhours: upload interrupted: 0 of 4 files uploaded, 8 more in flight may have been;");
+  }
+
+  @Test
   void formatsSizesAndProgress() {
     assertThat(
             UploadCommand.tooLarge(new UploadPlan.Item(Path.of("big.jpg"), "big.jpg", 6_800_000)))
