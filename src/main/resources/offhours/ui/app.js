@@ -596,8 +596,10 @@
       const hAlways = d.date >= since ? (d.alwaysOnHours / max) * height : 0;
       const hOn = Math.max(d.endpointHours > 0 ? 1.5 : 0, (d.endpointHours / max) * height);
       const group = svg('g');
+      // Always-on is 24 h on a whole day (23 or 25 at DST), a fraction on the stack's first day and today.
+      const always = Number.isInteger(d.alwaysOnHours) ? d.alwaysOnHours : d.alwaysOnHours.toFixed(2);
       group.append(svg('title', {}, d.date + ': endpoint on ' + d.endpointHours.toFixed(2) + ' h of '
-        + d.alwaysOnHours + ' h, ' + d.images + ' images, ' + money(d.costUsd) + ', per image '
+        + always + ' h, ' + d.images + ' images, ' + money(d.costUsd) + ', per image '
         + money(d.costPerImageUsd) + ', saved ' + percent(d.savedPercent)));
       group.append(svg('rect', { x, y: top + height - hAlways, width: bar, height: hAlways, rx: 4, class: 'always' }));
       group.append(svg('rect', { x, y: top + height - hOn, width: bar, height: hOn, rx: 4, class: 'on' }));

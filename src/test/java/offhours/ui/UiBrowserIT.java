@@ -276,6 +276,9 @@ class UiBrowserIT {
       // minutes ago, not from midnight.
       String today =
           page.findElements(By.cssSelector("#chart g title")).getLast().getAttribute("textContent");
+      assertThat(today)
+          .as("hours to two places, not 0.17194444444444446")
+          .matches(".* h of [0-9]+\\.[0-9]{2} h,.*");
       assertThat(Double.parseDouble(today.replaceFirst("^.* h of ([0-9.]+) h,.*$", "$1")))
           .as(today)
           .isLessThan(1.0);
