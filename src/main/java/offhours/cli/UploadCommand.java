@@ -97,9 +97,8 @@ final class UploadCommand implements Command {
                 r -> r.bucket(bucket).key(item.key()).contentType(contentType(item)),
                 RequestBody.fromFile(item.file()))))
             .toList();
-        // Ctrl-C ends the JVM through its shutdown hooks: say how far the upload got, which a
-        // frozen progress bar
-        // does not.
+        // Ctrl-C ends the JVM through its shutdown hooks: one says how far the upload got, which
+        // a frozen progress bar does not.
         Thread interrupted = new Thread(
             () -> {
               call.err().println(interrupted(puts, plan));
