@@ -46,10 +46,27 @@ public final class Main {
     OwnTmpdir.removeOnExit(
         System.getProperty(OwnTmpdir.PROPERTY), System.getProperty("java.io.tmpdir"));
     quietLogging();
+    oneLineLogs();
     Context context =
         Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
     int code = new Main(context, Commands.all()).run(args);
     System.exit(StopSignals.exitCode(code));
+  }
+
+  /** java.util.logging's system property for {@code SimpleFormatter}'s format. */
+  static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
+
+  /**
+   * One line per log record, {@code LEVEL LOGGER MESSAGE}: what the local stack's functions log ({@code local run} prints
+   * it, {@code local start} writes it to its log) reads as CloudWatch shows a function's lines, with the function in the
+   * logger's name ({@code offhours.lambda.offhours-controller}). The JDK's default takes two lines, the first a date
+   * and the Java method that logged ({@code offhours.local.lambda.LambdaContext$1 log}), which says nothing to a
+   * user. A format the user set ({@code -Djava.util.logging.SimpleFormatter.format}) is kept.
+   */
+  static void oneLineLogs() {
+    if (System.getProperty(LOG_FORMAT_PROPERTY) == null) {
+      System.setProperty(LOG_FORMAT_PROPERTY, "%4$s %3$s %5$s%6$s%n");
+    }
   }
 
   /**

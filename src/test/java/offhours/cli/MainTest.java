@@ -557,6 +557,35 @@ class MainTest {
   }
 
   @Test
+  void aFunctionsLogLineIsOneLineNamingTheFunctionNotTheJavaMethodThatLoggedIt() {
+    String before = System.getProperty(Main.LOG_FORMAT_PROPERTY);
+    System.clearProperty(Main.LOG_FORMAT_PROPERTY);
+    try {
+      Main.oneLineLogs();
+      java.util.logging.LogRecord record =
+          new java.util.logging.LogRecord(java.util.logging.Level.INFO, "{0} {1}");
+      record.setParameters(new Object[] {"a3387ed7", "schedule tick: want OFF"});
+      record.setLoggerName("offhours.lambda.offhours-controller");
+      record.setSourceClassName("offhours.local.lambda.LambdaContext$1");
+      record.setSourceMethodName("log");
+      assertThat(new java.util.logging.SimpleFormatter().format(record))
+          .isEqualTo("INFO offhours.lambda.offhours-controller a3387ed7 schedule tick: want OFF"
+              + System.lineSeparator());
+      System.setProperty(Main.LOG_FORMAT_PROPERTY, "%5$s%n");
+      Main.oneLineLogs();
+      assertThat(System.getProperty(Main.LOG_FORMAT_PROPERTY))
+          .as("a format the user set")
+          .isEqualTo("%5$s%n");
+    } finally {
+      if (before == null) {
+        System.clearProperty(Main.LOG_FORMAT_PROPERTY);
+      } else {
+        System.setProperty(Main.LOG_FORMAT_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void formatsSizesAndProgress() {
     assertThat(
             UploadCommand.tooLarge(new UploadPlan.Item(Path.of("big.jpg"), "big.jpg", 6_800_000)))
