@@ -57,7 +57,7 @@ public final class Main {
   static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
 
   /**
-   * One line per log record, {@code LEVEL LOGGER MESSAGE}: what the local stack's functions log ({@code local run} prints
+   * One line per log record, {@code DATE TIME ZONE LEVEL LOGGER MESSAGE}: what the local stack's functions log ({@code local run} prints
    * it, {@code local start} writes it to its log) reads as CloudWatch shows a function's lines, with the function in the
    * logger's name ({@code offhours.lambda.offhours-controller}). The JDK's default takes two lines, the first a date
    * and the Java method that logged ({@code offhours.local.lambda.LambdaContext$1 log}), which says nothing to a
@@ -65,7 +65,7 @@ public final class Main {
    */
   static void oneLineLogs() {
     if (System.getProperty(LOG_FORMAT_PROPERTY) == null) {
-      System.setProperty(LOG_FORMAT_PROPERTY, "%4$s %3$s %5$s%6$s%n");
+      System.setProperty(LOG_FORMAT_PROPERTY, "%1$tF %1$tT %1$tZ %4$s %3$s %5$s%6$s%n");
     }
   }
 

@@ -568,9 +568,15 @@ class MainTest {
       record.setLoggerName("offhours.lambda.offhours-controller");
       record.setSourceClassName("offhours.local.lambda.LambdaContext$1");
       record.setSourceMethodName("log");
-      assertThat(new java.util.logging.SimpleFormatter().format(record))
-          .isEqualTo("INFO offhours.lambda.offhours-controller a3387ed7 schedule tick: want OFF"
-              + System.lineSeparator());
+      record.setInstant(java.time.Instant.parse("2026-12-04T17:13:50Z"));
+      String line = new java.util.logging.SimpleFormatter().format(record);
+      java.time.ZonedDateTime at =
+          java.time.Instant.parse("2026-12-04T17:13:50Z").atZone(java.time.ZoneId.systemDefault());
+      assertThat(line)
+          .isEqualTo(String.format(
+              java.util.Locale.ROOT,
+              "%1$tF %1$tT %1$tZ INFO offhours.lambda.offhours-controller a3387ed7 schedule tick: want OFF%n",
+              at));
       System.setProperty(Main.LOG_FORMAT_PROPERTY, "%5$s%n");
       Main.oneLineLogs();
       assertThat(System.getProperty(Main.LOG_FORMAT_PROPERTY))
