@@ -70,7 +70,7 @@ public final class AwsClients implements AutoCloseable {
      * The pause the SDK's own retry strategy for this service grows from between ordinary retries (every retry mode's
      * 100 ms; DynamoDB's own 25 ms), which {@link #build} keeps when it replaces the strategy's random source.
      */
-    Duration retryBaseDelay() {
+    private Duration retryBaseDelay() {
       return retryBaseDelay;
     }
 
@@ -80,12 +80,12 @@ public final class AwsClients implements AutoCloseable {
      * SageMaker Runtime (the model may take its full 60 s) nor Lambda (Invoke waits for the function: the command
      * line asks the controller, which may run its full 60 s, and a retried Invoke would run it twice).
      */
-    public boolean bounded() {
+    private boolean bounded() {
       return bounded;
     }
   }
 
-  static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(70);
+  private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(70);
 
   /**
    * One attempt of a bounded call: a stalled connection is retried after this instead of holding the controller (60 s
@@ -165,7 +165,7 @@ public final class AwsClients implements AutoCloseable {
    * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-best-practices.html#snapstart-networking). The JVM reads
    * it once, at its first lookup.
    */
-  static void withoutJvmDnsCache() {
+  private static void withoutJvmDnsCache() {
     Security.setProperty(JVM_DNS_CACHE_TTL, "0");
   }
 

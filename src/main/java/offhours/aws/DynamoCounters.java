@@ -101,7 +101,7 @@ public final class DynamoCounters {
     return add(dynamo, table, key, increments, token, pause, null);
   }
 
-  static Added add(
+  private static Added add(
       DynamoDbClient dynamo,
       String table,
       Map<String, AttributeValue> key,
@@ -223,14 +223,14 @@ public final class DynamoCounters {
   }
 
   /** The longest the resend of a transaction that got no answer may take, its retries included. */
-  static final Duration RETRY_CALL_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration RETRY_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * Neither the transaction nor its resend with the same token got an answer: DynamoDB may have applied it (once: the
    * token saw to that) or not. Nothing says which; a reader of the counters may find them short by these increments.
    */
   public static final class Unconfirmed extends RuntimeException {
-    Unconfirmed(String token, SdkClientException first, SdkClientException resend) {
+    private Unconfirmed(String token, SdkClientException first, SdkClientException resend) {
       super(
           resend == null
               ? "no answer to the write with ClientRequestToken " + token + " ("

@@ -12,9 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class DynamoNumbers {
 
   /** The smallest magnitude DynamoDB stores; anything smaller is written as 0. */
-  public static final double SMALLEST = 1e-130;
+  private static final double SMALLEST = 1e-130;
   /** Magnitudes from here up are refused (DynamoDB's largest is 9.99...E+125, 38 nines). */
-  public static final double TOO_LARGE = 1e126;
+  private static final double TOO_LARGE = 1e126;
 
   private DynamoNumbers() {}
 

@@ -14,7 +14,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 public final class S3TestEvent {
 
   /** The {@code Event} value of the test message. */
-  public static final String EVENT = "s3:TestEvent";
+  private static final String EVENT = "s3:TestEvent";
 
   private S3TestEvent() {}
 
