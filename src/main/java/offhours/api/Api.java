@@ -32,7 +32,7 @@ public final class Api {
    * When a client should ask again after a read the deadline cut: a read that slow is a passing delay of the service,
    * so a few seconds (RFC 9110, section 10.2.3).
    */
-  static final int READ_RETRY_AFTER_SECONDS = 5;
+  private static final int READ_RETRY_AFTER_SECONDS = 5;
 
   private final ApiConfig config;
   private final S3Client s3;

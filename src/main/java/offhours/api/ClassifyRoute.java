@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class ClassifyRoute {
 
   /** Where images that must wait are stored (the API's role may put objects under this prefix only). */
-  static final String PREFIX = "api/";
+  private static final String PREFIX = "api/";
 
   /**
    * InvokeEndpoint's share of API Gateway's 30 s integration timeout
@@ -50,7 +50,7 @@ final class ClassifyRoute {
    * paths, since the forecast's reads come after the image is stored; also when to ask for a queued image's result
    * that has no forecast (RFC 9110, section 10.2.3: https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3).
    */
-  static final int RETRY_AFTER_SECONDS = 30;
+  private static final int RETRY_AFTER_SECONDS = 30;
 
   private final ApiConfig config;
   private final S3Client s3;

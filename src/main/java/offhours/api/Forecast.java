@@ -44,7 +44,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
   static final long MIN_RETRY_AFTER_SECONDS = 5;
 
   /** The longest: a forecast hours ahead can move (an override, a wake threshold); asking hourly sees it move. */
-  static final long MAX_RETRY_AFTER_SECONDS = 3600;
+  private static final long MAX_RETRY_AFTER_SECONDS = 3600;
 
   /**
    * How many seconds after {@code now} a client should ask for the upload's result again: until {@link #expectedAt},
@@ -281,7 +281,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
   }
 
   /** "2026-11-26 08:00 Europe/Berlin". */
-  static String local(Instant t, ZoneId zone) {
+  private static String local(Instant t, ZoneId zone) {
     return LOCAL.format(t.atZone(zone)) + " " + zone.getId();
   }
 }

@@ -182,7 +182,7 @@ public final class HttpEvents {
    * https://github.com/hotsock/voker/blob/main/vokerhttp/testdata/apigwv2-request.json shows {@code a+b} as "a b",
    * {@code a%2Bb} as "a+b" and {@code repeat=one&repeat=two} as "one,two").
    */
-  static Map<String, String> query(String rawQuery) {
+  private static Map<String, String> query(String rawQuery) {
     Map<String, String> params = new LinkedHashMap<>();
     pairs(rawQuery, (name, value) -> params.merge(name, value, (a, b) -> a + "," + b));
     return params;
@@ -195,7 +195,7 @@ public final class HttpEvents {
    * raw string also makes the answer independent of how often API Gateway decodes values (the path it decodes
    * twice).
    */
-  static Map<String, String> parameters(String rawQuery) {
+  private static Map<String, String> parameters(String rawQuery) {
     Map<String, String> params = new LinkedHashMap<>();
     pairs(rawQuery, (name, value) -> {
       if (params.putIfAbsent(name, value) != null) {

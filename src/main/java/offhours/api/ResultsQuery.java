@@ -28,7 +28,7 @@ public final class ResultsQuery {
    * {@code next} rather than reading on for as long as the index lasts. Some 5 MB at most, a second or two, far inside
    * the API function's 29 s, and a bounded cost for each of the web page's polls.
    */
-  public static final long READ_LIMIT = 5_000;
+  private static final long READ_LIMIT = 5_000;
 
   private static final String REFUSED =
       "next is not a token of this query; pass the 'next' of the previous page with the same label,"

@@ -26,13 +26,14 @@ final class ResultsRoute {
    * The most results one object's answer shows, newest first: a key uploaded again and again to an unversioned bucket
    * has a result per upload, and every one of them would outgrow Lambda's 6 MB response.
    */
-  static final int MAX_RESULTS = ResultsQuery.MAX_LIMIT;
+  private static final int MAX_RESULTS = ResultsQuery.MAX_LIMIT;
 
   /** The query parameter that names one object exactly (not {@code key}: that is the listing's "contains" filter). */
-  static final String OBJECT = "object";
+  private static final String OBJECT = "object";
 
   /** The listing's parameters, which {@value #OBJECT} does not combine with. */
-  static final List<String> LIST_PARAMETERS = List.of("label", "status", "key", "limit", "next");
+  private static final List<String> LIST_PARAMETERS =
+      List.of("label", "status", "key", "limit", "next");
 
   private final ApiConfig config;
   private final S3Client s3;
@@ -151,7 +152,7 @@ final class ResultsRoute {
     return ApiResponse.json(200, answer);
   }
 
-  static int limit(String text) {
+  private static int limit(String text) {
     if (text == null || text.isBlank()) {
       return ResultsQuery.DEFAULT_LIMIT;
     }
