@@ -114,7 +114,7 @@ final class BatchScope {
     /** The batch's serverless invocations added to the ledger (TransactWriteItems), last of all. */
     LEDGER(Duration.ofMillis(1_000));
 
-    final Duration share;
+    private final Duration share;
 
     Write(Duration share) {
       this.share = share;
@@ -145,7 +145,7 @@ final class BatchScope {
    * The least a write is given: a write given less would fail for want of time, not for anything DynamoDB or SQS did
    * (a PutItem within a Region takes a few milliseconds, but a first call on a new connection adds its TLS handshake).
    */
-  static final Duration WRITE_FLOOR = InvocationDeadline.FLOOR;
+  private static final Duration WRITE_FLOOR = InvocationDeadline.FLOOR;
 
   /** How a record whose write the deadline stopped ends: its message is not acknowledged. */
   static final String RETRIED = "; SQS delivers the message again after its visibility timeout";

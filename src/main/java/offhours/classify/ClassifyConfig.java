@@ -41,13 +41,13 @@ public record ClassifyConfig(
     Duration invokeTimeout,
     UsageLedger.Settings usage) {
 
-  public static final int DEFAULT_TOP_K = 3;
-  public static final long DEFAULT_MAX_IMAGE_BYTES = 6_291_456L;
-  public static final int DEFAULT_BATCH_CONCURRENCY = 8;
-  public static final int DEFAULT_DEFER_SECONDS = 60;
-  public static final int DEFAULT_MAX_DEFERRALS = 50;
+  private static final int DEFAULT_TOP_K = 3;
+  private static final long DEFAULT_MAX_IMAGE_BYTES = 6_291_456L;
+  private static final int DEFAULT_BATCH_CONCURRENCY = 8;
+  private static final int DEFAULT_DEFER_SECONDS = 60;
+  private static final int DEFAULT_MAX_DEFERRALS = 50;
   /** SageMaker's 60 s model timeout plus the time to send a 6 MB image and read the answer. */
-  public static final int DEFAULT_INVOKE_TIMEOUT_SECONDS = 65;
+  private static final int DEFAULT_INVOKE_TIMEOUT_SECONDS = 65;
   /** InvokeEndpoint attempts per record: one retry for a throttle or a dropped connection, then SQS takes over. */
   public static final int INVOKE_ATTEMPTS = 2;
 

@@ -35,18 +35,18 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 final class Deferrals {
 
   /** Message attribute counting how often a message was handed back because the endpoint was unavailable. */
-  static final String ATTRIBUTE = "offhours-deferrals";
+  private static final String ATTRIBUTE = "offhours-deferrals";
   /** Message attribute counting the hand-backs because the endpoint throttled (not bounded by MAX_DEFERRALS). */
-  static final String THROTTLES_ATTRIBUTE = "offhours-throttles";
+  private static final String THROTTLES_ATTRIBUTE = "offhours-throttles";
   /**
    * Message attribute counting the hand-backs because the endpoint refused the image as over its payload limit
    * (bounded by MAX_DEFERRALS on its own).
    */
-  static final String OVERSIZE_ATTRIBUTE = "offhours-oversize";
+  private static final String OVERSIZE_ATTRIBUTE = "offhours-oversize";
   /** Message attribute with the reason of the latest deferral (so a message in the DLQ says why it waited). */
-  static final String REASON_ATTRIBUTE = "offhours-deferral-reason";
+  private static final String REASON_ATTRIBUTE = "offhours-deferral-reason";
   /** Message attribute with the time (epoch milliseconds) Classify sent this copy: whose counts they are. */
-  static final String SENT_ATTRIBUTE = "offhours-deferred-at";
+  private static final String SENT_ATTRIBUTE = "offhours-deferred-at";
   /**
    * How much later than its {@link #SENT_ATTRIBUTE} SQS may enqueue a copy Classify sent: the send happens within the
    * invocation that stamped it (ClassifyFunction's Timeout is 120 s), and a Lambda function's timeout is at most 15
@@ -56,7 +56,7 @@ final class Deferrals {
    */
   static final Duration SEND_WINDOW = Duration.ofMinutes(15);
   /** Reasons are cut to this many characters: an attribute travels with every receive. */
-  static final int REASON_LIMIT = 1000;
+  private static final int REASON_LIMIT = 1000;
 
   /**
    * What a hand-back spends, from the most charged: a deferral (MAX_DEFERRALS), an oversize refusal (its own budget of
@@ -173,7 +173,7 @@ final class Deferrals {
   }
 
   /** Hand-backs of the copies before this one because the endpoint throttled; none for a redriven message. */
-  static int throttles(QueueMessage message) {
+  private static int throttles(QueueMessage message) {
     return redriven(message) ? 0 : number(message, THROTTLES_ATTRIBUTE);
   }
 
@@ -182,7 +182,7 @@ final class Deferrals {
    * redrive (or any other re-send that kept its attributes), which starts a fresh budget. A message without either
    * time (never deferred, or deferred by a version of offhours before the stamp) keeps its counts.
    */
-  static boolean redriven(QueueMessage message) {
+  private static boolean redriven(QueueMessage message) {
     long deferredAt = parse(value(message, SENT_ATTRIBUTE));
     long enqueuedAt = parse(message.attributes().get("SentTimestamp"));
     return deferredAt > 0 && enqueuedAt > deferredAt + SEND_WINDOW.toMillis();

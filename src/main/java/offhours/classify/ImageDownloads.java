@@ -153,7 +153,7 @@ final class ImageDownloads {
    * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html). A denial of s3:GetObject
    * itself does not name kms:Decrypt, so it stays the deployment's fault (retried).
    */
-  static String kmsDenial(S3Exception e) {
+  private static String kmsDenial(S3Exception e) {
     if (e.statusCode() != 403
         || e.awsErrorDetails() == null
         || !"AccessDenied".equals(e.awsErrorDetails().errorCode())

@@ -83,7 +83,7 @@ final class Priming {
   static final String ABSENT_KEY = "offhours-priming/absent.png";
 
   /** Not a hex digest, so no object's ETag. */
-  static final String NO_OBJECTS_ETAG = "offhours-priming";
+  private static final String NO_OBJECTS_ETAG = "offhours-priming";
 
   /** Bounds the read as a batch's deadline would: a stalled S3 must not hold a version's publication. */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);

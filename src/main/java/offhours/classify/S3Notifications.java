@@ -24,7 +24,7 @@ final class S3Notifications {
    * S3 puts one record in each notification; a body with more than this many is no S3 notification, and reading it
    * would let one message fan out into any number of downloads and endpoint calls.
    */
-  static final int MAX_RECORDS = 100;
+  private static final int MAX_RECORDS = 100;
 
   private S3Notifications() {}
 
@@ -181,7 +181,7 @@ final class S3Notifications {
    * S3 URL-encodes keys in notifications the way HTML forms do: '+' is a space and everything else
    * non-ASCII is %XX in UTF-8, so a literal '+' arrives as %2B.
    */
-  static String decodeKey(String raw) {
+  private static String decodeKey(String raw) {
     return URLDecoder.decode(raw, StandardCharsets.UTF_8);
   }
 
