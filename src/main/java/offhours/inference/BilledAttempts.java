@@ -32,7 +32,7 @@ final class BilledAttempts implements MetricPublisher {
    * own error, billed with its body as data out. A throttle (429, or SageMaker's 400 ThrottlingException), any other
    * 4xx and SageMaker's own 5xx reached no model.
    */
-  static boolean modelRan(Integer status) {
+  private static boolean modelRan(Integer status) {
     return status != null && (status / 100 == 2 || status == 424);
   }
 

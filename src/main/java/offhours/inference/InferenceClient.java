@@ -49,7 +49,7 @@ public final class InferenceClient {
    * The request for {@code image}; with {@code timeout}, the whole call (every attempt and the backoff between)
    * ends by then.
    */
-  public InvokeEndpointRequest request(byte[] image, Duration timeout) {
+  private InvokeEndpointRequest request(byte[] image, Duration timeout) {
     return request(image, timeout, null);
   }
 
@@ -117,7 +117,7 @@ public final class InferenceClient {
   }
 
   /** Sends {@code image}; throws the SDK's exception when the call fails (see {@link InvocationErrors#of}). */
-  public RawAnswer send(byte[] image, Duration timeout) {
+  private RawAnswer send(byte[] image, Duration timeout) {
     InvokeEndpointResponse response = runtime.invokeEndpoint(request(image, timeout));
     return new RawAnswer(response.body().asByteArrayUnsafe(), response.invokedProductionVariant());
   }

@@ -88,7 +88,7 @@ public final class Jitter {
   }
 
   /** The longest pause of every SDK retry mode. */
-  static final Duration SDK_MAX_BACKOFF = Duration.ofSeconds(20);
+  private static final Duration SDK_MAX_BACKOFF = Duration.ofSeconds(20);
 
   /** The standard retry mode's backoff (100 ms base, 20 s cap), drawn from {@link #fraction()}. */
   public static final Exponential STANDARD_BACKOFF =
@@ -99,7 +99,7 @@ public final class Jitter {
       new Exponential(Duration.ofSeconds(1), SDK_MAX_BACKOFF);
 
   /** The legacy retry mode's pause after a throttling answer (half jitter, 500 ms base). */
-  static final HalfExponential LEGACY_THROTTLING_BACKOFF =
+  private static final HalfExponential LEGACY_THROTTLING_BACKOFF =
       new HalfExponential(Duration.ofMillis(500), SDK_MAX_BACKOFF);
 
   /**

@@ -30,7 +30,7 @@ public record ModelContract(
     String inferenceComponentName) {
 
   public static final String X_IMAGE = "application/x-image";
-  public static final String AUTO = "auto";
+  private static final String AUTO = "auto";
   public static final String JSON = "application/json";
 
   /**

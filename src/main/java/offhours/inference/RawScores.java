@@ -21,9 +21,9 @@ import offhours.units.Plurals;
 record RawScores(List<String> names, double[] scores, String shape, boolean complete) {
 
   /** Float32 softmax outputs may stray this far outside [0, 1]. */
-  static final double PROBABILITY_TOLERANCE = 1e-5;
+  private static final double PROBABILITY_TOLERANCE = 1e-5;
   /** A complete probability vector sums to 1 within this. */
-  static final double SUM_TOLERANCE = 0.01;
+  private static final double SUM_TOLERANCE = 0.01;
 
   /** These scores found inside {@code outer}, e.g. TF Serving's {@code {"predictions": ...}}. */
   RawScores inside(String outer) {

@@ -32,7 +32,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  */
 public final class ResponseShapes {
 
-  static final int EXCERPT_CHARACTERS = 200;
+  private static final int EXCERPT_CHARACTERS = 200;
 
   static final String KNOWN_SHAPES =
       "[p, ...], [[p, ...]], {\"prediction\": [...]}, {\"predictions\": [...]},"

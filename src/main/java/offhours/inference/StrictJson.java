@@ -30,7 +30,7 @@ public final class StrictJson {
   public static final class NotJson extends Exception {
     private final String where;
 
-    NotJson(String message, String where) {
+    private NotJson(String message, String where) {
       super(message);
       this.where = where;
     }
