@@ -54,7 +54,7 @@ public final class NewestFirst {
   private record Source(String index, String attribute, String value) {
 
     /** The attributes of a position in this index: the table's key and the index's key. */
-    Set<String> keyNames() {
+    private Set<String> keyNames() {
       return Set.of("pk", "sk", "classifiedAt", attribute);
     }
   }
@@ -221,19 +221,19 @@ public final class NewestFirst {
 
   /** One Query's progress through a page. */
   private final class Reader {
-    final Source source;
+    private final Source source;
     /** Where the page started it: after this key, or from the newest when empty. */
-    final Map<String, String> start;
+    private final Map<String, String> start;
 
-    final Deque<Map<String, AttributeValue>> unshown = new ArrayDeque<>();
+    private final Deque<Map<String, AttributeValue>> unshown = new ArrayDeque<>();
     /** The LastEvaluatedKey of its last Query, null when that Query reached its end. */
-    Map<String, AttributeValue> resume;
+    private Map<String, AttributeValue> resume;
     /** Whether its end was the floor (the time the page cannot reach below) rather than the index's. */
-    boolean stoppedAtFloor;
+    private boolean stoppedAtFloor;
 
-    Map<String, String> shownLast;
+    private Map<String, String> shownLast;
 
-    Reader(Source source, Map<String, String> start) {
+    private Reader(Source source, Map<String, String> start) {
       this.source = source;
       this.start = start;
     }
@@ -245,7 +245,7 @@ public final class NewestFirst {
      * none matched): a rare key is found in a few round trips, not one per page's worth of items. Matches read beyond
      * the page stay unshown, and the next page starts after the last one shown, so nothing is skipped.
      */
-    void read(
+    private void read(
         int limit,
         String floor,
         String filter,
@@ -299,7 +299,7 @@ public final class NewestFirst {
     }
 
     /** Where the next page continues this Query; null when it has nothing more. */
-    Map<String, String> next() {
+    private Map<String, String> next() {
       Map<String, String> shown = shownLast != null ? shownLast : start;
       if (!unshown.isEmpty() || stoppedAtFloor) {
         return shown;
@@ -308,7 +308,7 @@ public final class NewestFirst {
     }
 
     /** The position just after {@code item} (or a LastEvaluatedKey) in this Query. */
-    Map<String, String> position(Map<String, AttributeValue> item) {
+    private Map<String, String> position(Map<String, AttributeValue> item) {
       Map<String, String> key = new LinkedHashMap<>();
       for (String name : List.of("pk", "sk", "classifiedAt", source.attribute())) {
         key.put(name, item.get(name).s());

@@ -39,8 +39,8 @@ public final class ResultsTable {
   /** Every result by status, newest first; {@link NewestFirst} merges the two statuses. */
   public static final String STATUS_INDEX = "byStatus";
 
-  static final String NEW_ITEM_ONLY = "attribute_not_exists(pk)";
-  static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL =
+  private static final String NEW_ITEM_ONLY = "attribute_not_exists(pk)";
+  private static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL =
       "attribute_not_exists(pk) OR #status = :rejected OR attribute_not_exists(#model) OR #model <> :model";
 
   /**
@@ -48,7 +48,7 @@ public final class ResultsTable {
    * stored label means); an absent attribute is tested on its own, as for the model, not left to {@code <>}:
    * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html
    */
-  static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL_OR_SETTINGS =
+  private static final String NEW_OR_OVER_REJECTED_OR_OTHER_MODEL_OR_SETTINGS =
       NEW_OR_OVER_REJECTED_OR_OTHER_MODEL
           + " OR attribute_not_exists(#settings) OR #settings <> :settings";
 
