@@ -53,14 +53,14 @@ public record QuotaNeeds(
    * MaxConcurrency draws from (some accounts get 10, not the documented 200:
    * https://repost.aws/questions/QUY0gXNLrdTH6eqqA4hv5FeA).
    */
-  public static final String SERVERLESS_CONCURRENCY =
+  private static final String SERVERLESS_CONCURRENCY =
       "Maximum total concurrency that can be allocated across all serverless endpoints";
 
   /**
    * Lambda's account concurrency as Service Quotas names it (quota code {@link #LAMBDA_CONCURRENCY_CODE}); new accounts
    * have a reduced value that AWS raises with use (https://docs.aws.amazon.com/general/latest/gr/lambda-service.html).
    */
-  public static final String LAMBDA_CONCURRENCY = "Concurrent executions";
+  private static final String LAMBDA_CONCURRENCY = "Concurrent executions";
 
   public static final String LAMBDA_CONCURRENCY_CODE = "L-B99A9384";
 
@@ -148,7 +148,7 @@ public record QuotaNeeds(
    * when it refuses: "The account-level service limit 'ml.m5.large for endpoint usage' is 0 Instances ..."
    * (https://github.com/aws-samples/sagemaker-custom-project-templates/issues/51).
    */
-  public static String endpointUsage(String instanceType) {
+  private static String endpointUsage(String instanceType) {
     return instanceType + " for endpoint usage";
   }
 }

@@ -22,7 +22,7 @@ public final class StackSpec {
    * How long one InvokeEndpoint may take: SageMaker's model timeout
    * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
    */
-  public static final int INVOKE_TIMEOUT_SECONDS = 60;
+  private static final int INVOKE_TIMEOUT_SECONDS = 60;
 
   /**
    * The largest SQS batch whose records fit in one Classify invocation when each takes the longest an endpoint may
@@ -134,7 +134,7 @@ public final class StackSpec {
       new Notification("s3:ObjectCreated:*", "suffix", caseVariants(IMAGE_EXTENSIONS));
 
   /** ".jpg" -> .jpg, .jpG, .jPg, .jPG, .Jpg, .JpG, .JPg, .JPG: each letter lower or upper case. */
-  static List<String> caseVariants(List<String> extensions) {
+  private static List<String> caseVariants(List<String> extensions) {
     List<String> variants = new ArrayList<>();
     for (String extension : extensions) {
       int letters = extension.length() - 1;
@@ -158,7 +158,7 @@ public final class StackSpec {
   public record Queue(int retentionSeconds, int visibilityTimeoutSeconds, int maxReceiveCount) {
 
     static final int MAX_RETENTION_SECONDS = 1_209_600;
-    static final int MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+    private static final int MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 
     /**
      * The fewest receives before the DLQ that leave every path to a verdict open: Classify rejects an image the model
