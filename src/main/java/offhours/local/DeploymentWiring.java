@@ -59,7 +59,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * opened, so a failure half-way closes exactly that.
  */
 final class DeploymentWiring {
-  static final String ONNX_IMAGE = "offhours-local/onnx";
+  private static final String ONNX_IMAGE = "offhours-local/onnx";
 
   final Deque<AutoCloseable> resources = new ArrayDeque<>();
   final StackSpec.Names names = StackSpec.Names.local();
@@ -303,7 +303,7 @@ final class DeploymentWiring {
    * answers the notification's put and answers every receive at once, so the sweep deletes it at once; the budget
    * bounds the empty long poll (1 s) that ends the sweep, and the local start's delay with it.
    */
-  static final Duration TEST_EVENT_SWEEP = Duration.ofSeconds(2);
+  private static final Duration TEST_EVENT_SWEEP = Duration.ofSeconds(2);
 
   /**
    * Takes the s3:TestEvent that moto_server, like S3, sent when the bucket's notification was put off the images

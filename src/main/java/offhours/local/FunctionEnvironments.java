@@ -27,7 +27,7 @@ final class FunctionEnvironments {
    * minute (no latency budget: MAX_WAIT_MINUTES=0). So the endpoint sleeps until there is work, as the design
    * intends, and a demo shows a whole cycle.
    */
-  static Map<String, String> controllerDefaults() {
+  private static Map<String, String> controllerDefaults() {
     return Map.of(
         "TIME_ZONE", ZoneId.systemDefault().getId(),
         "WORKING_HOURS", "",
@@ -108,7 +108,7 @@ final class FunctionEnvironments {
    * The class names as the stack passes a label file (LabelsS3Uri): LABELS_S3_URI, with LABELS empty since it would
    * win. LABELS is comma-separated and cannot carry a name like "tench, Tinca tinca"; the file holds one per line.
    */
-  static Map<String, String> labels(String labelsS3Uri) {
+  private static Map<String, String> labels(String labelsS3Uri) {
     return Map.of("LABELS", "", "LABELS_S3_URI", labelsS3Uri);
   }
 
@@ -116,7 +116,7 @@ final class FunctionEnvironments {
    * The inference component's name with HOSTING scale-to-zero (INFERENCE_COMPONENT_NAME, as the template derives it
    * from the endpoint's), empty otherwise.
    */
-  static Map<String, String> component(Map<String, String> modelSettings) {
+  private static Map<String, String> component(Map<String, String> modelSettings) {
     boolean components =
         Hosting.parse(modelSettings.getOrDefault("HOSTING", Hosting.SCHEDULED.value()))
             == Hosting.SCALE_TO_ZERO;

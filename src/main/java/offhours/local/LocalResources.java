@@ -60,7 +60,7 @@ public final class LocalResources {
   /** Local mode's bucket for the model's label file: not the images bucket, so no upload event is sent for it. */
   public static final String MODELS_BUCKET = "offhours-models";
   /** The label file's key in {@link #MODELS_BUCKET}. */
-  static final String LABELS_KEY = "labels.txt";
+  private static final String LABELS_KEY = "labels.txt";
 
   private final S3Client s3;
   private final SqsClient sqs;

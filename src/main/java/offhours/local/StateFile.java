@@ -113,7 +113,7 @@ public record StateFile(
   }
 
   /** The key of the local HTTP API's URL among the endpoints (it is no AWS service's). */
-  public static final String API_KEY = "api";
+  private static final String API_KEY = "api";
 
   /** The file's content from typed keys, as the running stack writes it. */
   static StateFile of(

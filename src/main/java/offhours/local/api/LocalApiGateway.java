@@ -37,7 +37,7 @@ import offhours.cache.CacheFiles;
 public final class LocalApiGateway implements AutoCloseable {
 
   /** API Gateway's HTTP API payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). */
-  static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+  private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
 
   private final Loopback server;
   private final RequestStreamHandler handler;
@@ -154,7 +154,7 @@ public final class LocalApiGateway implements AutoCloseable {
   }
 
   /** Why a request is refused: its status (401 or 403) and the message the caller reads. */
-  record Refused(int status, String message) {}
+  private record Refused(int status, String message) {}
 
   /** Why a request is refused, or null. */
   private Refused refusal(HttpExchange exchange) {

@@ -20,9 +20,9 @@ import java.util.concurrent.Executors;
 public final class Loopback implements AutoCloseable {
 
   /** The JDK server's property for how long a client may take to send a request, head and body, in seconds. */
-  static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+  private static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
   /** How long a client of a local server may take to send its request before the server closes the connection. */
-  static final int REQUEST_SECONDS = 30;
+  private static final int REQUEST_SECONDS = 30;
 
   private final HttpServer server;
   private final ExecutorService threads;

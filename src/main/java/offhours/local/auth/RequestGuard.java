@@ -31,7 +31,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  */
 public final class RequestGuard {
   /** AWS accepts a signed request for 15 minutes either side of its own clock. */
-  static final Duration SKEW = Duration.ofMinutes(15);
+  private static final Duration SKEW = Duration.ofMinutes(15);
 
   private static final Pattern AUTHORIZATION = Pattern.compile(
       "AWS4-HMAC-SHA256 Credential=([^/,\\s]+)/(\\d{8})/([^/,\\s]+)/([^/,\\s]+)/aws4_request,\\s*"

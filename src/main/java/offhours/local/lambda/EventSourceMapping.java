@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class EventSourceMapping {
 
-  enum MappingState {
+  private enum MappingState {
     Creating,
     Enabling,
     Enabled,
@@ -39,7 +39,7 @@ final class EventSourceMapping {
       Integer maximumConcurrency) {}
 
   final String uuid;
-  final String mappingArn;
+  private final String mappingArn;
   final LocalFunction function;
   final String eventSourceArn;
 
@@ -140,7 +140,7 @@ final class EventSourceMapping {
     return !removed && enabled && (state == MappingState.Enabled || state == MappingState.Updating);
   }
 
-  int limit(MappingSettings c) {
+  private int limit(MappingSettings c) {
     return c.maximumConcurrency() != null ? c.maximumConcurrency() : defaultConcurrency;
   }
 

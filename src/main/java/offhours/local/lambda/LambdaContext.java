@@ -12,7 +12,7 @@ record LambdaContext(
     implements Context {
 
   // Reported to handlers that size work by memory; local invocations are not limited.
-  static final int MEMORY_MB = 1024;
+  private static final int MEMORY_MB = 1024;
 
   @Override
   public String getAwsRequestId() {

@@ -30,7 +30,7 @@ record LocalFunction(
       pending.add(after);
     }
 
-    synchronized Duration next() {
+    private synchronized Duration next() {
       return pending.poll();
     }
   }

@@ -280,7 +280,7 @@ public final class LocalLambda implements AutoCloseable {
     }
   }
 
-  EventSourceMapping mapping(String uuid) {
+  private EventSourceMapping mapping(String uuid) {
     EventSourceMapping mapping = mappings.get(uuid);
     if (mapping == null || !mapping.alive()) {
       throw LambdaError.mappingNotFound();

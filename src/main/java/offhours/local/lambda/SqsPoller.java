@@ -191,9 +191,9 @@ final class SqsPoller implements Runnable {
   }
 
   /** One call of the handler, cut off at the function timeout as Lambda does. */
-  record BatchInvocation(byte[] response, boolean failed) {
+  private record BatchInvocation(byte[] response, boolean failed) {
 
-    static BatchInvocation run(
+    private static BatchInvocation run(
         LocalFunction function,
         List<Message> batch,
         String queueArn,
@@ -246,11 +246,11 @@ final class SqsPoller implements Runnable {
     private boolean done; // guarded by this
     private boolean expired; // guarded by this
 
-    Watchdog(Thread thread) {
+    private Watchdog(Thread thread) {
       this.thread = thread;
     }
 
-    synchronized void expire() {
+    private synchronized void expire() {
       if (!done) {
         expired = true;
         thread.interrupt();
@@ -258,7 +258,7 @@ final class SqsPoller implements Runnable {
     }
 
     /** Ends the watch and clears an interrupt it caused; returns whether the handler timed out. */
-    boolean finish() {
+    private boolean finish() {
       boolean timedOut;
       synchronized (this) {
         done = true;

@@ -15,7 +15,7 @@ final class DecodeBudget {
 
   /** The image needs more than the whole budget. */
   static final class ImageTooLargeException extends Exception {
-    ImageTooLargeException(String message) {
+    private ImageTooLargeException(String message) {
       super(message);
     }
   }

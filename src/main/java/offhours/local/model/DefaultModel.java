@@ -22,14 +22,14 @@ import offhours.cache.CacheFiles;
  * to ONNX in Java and cached; later calls only check the cache.
  */
 public final class DefaultModel {
-  static final String PACKAGE = "nsfwjs@4.4.0";
+  private static final String PACKAGE = "nsfwjs@4.4.0";
   /** The registry's dist.integrity for nsfwjs-4.4.0.tgz: npm verifies it too, this pins the version's content. */
-  static final String INTEGRITY =
+  private static final String INTEGRITY =
       "sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3csO2odwgTAgZgf2RvkwPtp0R8Aa7dc+MA==";
 
   static final List<String> LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
-  static final String ONNX_FILE = "nsfwjs-mobilenet_v2.onnx";
-  static final String LABELS_FILE = "labels.txt";
+  private static final String ONNX_FILE = "nsfwjs-mobilenet_v2.onnx";
+  private static final String LABELS_FILE = "labels.txt";
 
   private static final String INSTALL_HINT =
       "install Node.js 18 or newer with npm (Debian/Ubuntu: sudo apt-get install nodejs npm; others: https://nodejs.org),"

@@ -32,9 +32,10 @@ import offhours.local.model.ImagePreprocessor.UndecodableImageException;
  */
 public final class OnnxContainer implements AutoCloseable {
   /** Content types the SageMaker built-in image classifier accepts for image bytes. */
-  static final Set<String> IMAGE_TYPES = Set.of("application/x-image", "image/jpeg", "image/png");
+  private static final Set<String> IMAGE_TYPES =
+      Set.of("application/x-image", "image/jpeg", "image/png");
   /** InvokeEndpoint's payload limit: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html */
-  static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+  private static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
   private final OnnxClassifier classifier;
   private final HttpServer server;
@@ -244,7 +245,7 @@ public final class OnnxContainer implements AutoCloseable {
     return classifier;
   }
 
-  static String json(float[] values) {
+  private static String json(float[] values) {
     StringBuilder sb = new StringBuilder(values.length * 12).append('[');
     for (int i = 0; i < values.length; i++) {
       if (!Float.isFinite(values[i])) {

@@ -11,8 +11,8 @@ import java.util.List;
  * emits is covered. Nodes must be added in topological order, as ONNX requires.
  */
 final class OnnxGraphBuilder {
-  static final int IR_VERSION = 8;
-  static final int OPSET = 13;
+  private static final int IR_VERSION = 8;
+  private static final int OPSET = 13;
 
   // TensorProto.DataType
   private static final int FLOAT = 1;

@@ -27,7 +27,7 @@ import offhours.local.model.KerasLayerEmitter.Value;
  * does not depend on how a runtime interprets auto_pad.
  */
 final class TfjsLayersToOnnx {
-  static final Set<String> SUPPORTED = Set.of(
+  private static final Set<String> SUPPORTED = Set.of(
       "InputLayer",
       "ZeroPadding2D",
       "Conv2D",

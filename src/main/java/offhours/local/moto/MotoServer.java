@@ -29,7 +29,7 @@ import offhours.cache.CacheFiles;
  */
 public final class MotoServer implements AutoCloseable {
 
-  static final String INSTALL_HINT = "install it with: pip install \"moto[server]\"";
+  private static final String INSTALL_HINT = "install it with: pip install \"moto[server]\"";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final Process process;
@@ -59,7 +59,7 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /** moto_server on PATH, else in pyenv's shims (where a pip install into pyenv puts it). */
-  static Optional<Path> locate() {
+  private static Optional<Path> locate() {
     List<Path> candidates = new ArrayList<>();
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(java.io.File.pathSeparator)) {
@@ -152,7 +152,7 @@ public final class MotoServer implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }

@@ -25,7 +25,7 @@ import offhours.cache.CacheFiles;
  */
 final class CommandLauncher implements ContainerLauncher {
   /** Where a command used to come from, before the API stopped carrying one. */
-  static final String COMMAND_VARIABLE = "OFFHOURS_CONTAINER_COMMAND";
+  private static final String COMMAND_VARIABLE = "OFFHOURS_CONTAINER_COMMAND";
   /** Variables the launcher sets itself. */
   private static final Set<String> OWN =
       Set.of("SAGEMAKER_BIND_TO_PORT", "MODEL_DATA_URL", "SM_MODEL_DIR");

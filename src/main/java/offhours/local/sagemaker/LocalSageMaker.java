@@ -78,7 +78,7 @@ public final class LocalSageMaker implements AutoCloseable {
   private final ExecutorService requests;
   private final ScheduledExecutorService scheduler;
   /** The longest {@link #close} waits for a container that is starting. */
-  static final Duration STARTING_GRACE = Duration.ofSeconds(60);
+  private static final Duration STARTING_GRACE = Duration.ofSeconds(60);
 
   private final HttpClient http;
   private final Arns arns;
