@@ -10,7 +10,7 @@ import java.util.Map;
  * @param path the event's {@code rawPath}: an HTTP API has decoded it already, despite the name
  * @param pathParameters path parameters of the route as API Gateway decoded them, e.g. {@code key}
  * @param query query parameters decoded once from {@code rawQueryString}, each name once (see
- *     {@link HttpEvents#parameters})
+ *     {@code HttpEvents.parameters})
  * @param headers header names in lower case; repeated ones joined with commas
  * @param body the body's bytes (base64-decoded when API Gateway encoded it)
  */

@@ -139,7 +139,7 @@ public record ObjectNotification(
 
   /**
    * As S3 encodes keys in notifications: form encoding ('+' for a space, UTF-8 %XX for the rest), with '/' kept as
-   * S3 keeps it. {@link S3Notifications#decodeKey} reads either.
+   * S3 keeps it. {@code S3Notifications.decodeKey} reads either.
    */
   private static String encodeKey(String key) {
     return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
