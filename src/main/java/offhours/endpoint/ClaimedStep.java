@@ -256,7 +256,11 @@ final class ClaimedStep {
         + repeat + ")";
   }
 
-  /** The ledger informs; it never blocks a step. A failed write loses that interval's seconds and says so. */
+  /**
+   * The ledger's start informs; it never blocks a step. A failed write says so, and a later run writes it
+   * ({@link RunLedger#afterStep}); the billed seconds are no such write: the claim counts them ({@link
+   * RunLedger#claimed}).
+   */
   static void bestEffort(List<String> notes, Runnable ledgerWrite) {
     try {
       ledgerWrite.run();

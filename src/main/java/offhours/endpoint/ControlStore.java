@@ -1,5 +1,6 @@
 package offhours.endpoint;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,11 +19,11 @@ public interface ControlStore {
   boolean save(ControlState next, long expectedVersion);
 
   /**
-   * As {@link #save}, and adds {@code counted} to the ledger kept with the state (the same control table) in the same
-   * write: both land or neither. The claim that settles a start a run cut by its deadline may have made counts it so
-   * ({@link RunLedger}): counted after its claim, a run cut in between (its claim landed, its answer did not) would
-   * leave the start settled and never counted; counted before, a run whose claim lost would count it a second time
-   * with the run that won.
+   * As {@link #save}, and adds {@code counted} (one increment per day, each day once) to the ledger kept with the state
+   * (the same control table) in the same write: all land or none. What a claim counts is what the run that claims
+   * ends ({@link RunLedger#claimed}): the seconds billed since the last claim, and the start or the stop it saw.
+   * Counted after its claim, a run cut in between (its claim landed, its answer did not) would leave them settled and
+   * never counted; counted before, a run whose claim lost would count them a second time with the run that won.
    */
-  boolean save(ControlState next, long expectedVersion, Ledger.Day counted);
+  boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted);
 }

@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * optimistic locking through a conditional PutItem on {@code version}
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html), and the
  * ledger items (pk "ledger", sk "YYYY-MM-DD") updated with ADD, which is atomic, in a transaction whose token makes
- * an SDK retry of it harmless ({@link DynamoCounters}); a claim that counts a start writes both in one transaction.
+ * an SDK retry of it harmless ({@link DynamoCounters}); a claim writes what it counts (billed seconds, a start, a
+ * stop) with the state in one transaction.
  */
 public final class DynamoControlTable implements ControlStore, Ledger {
   private final DynamoDbClient dynamo;
@@ -86,26 +87,32 @@ public final class DynamoControlTable implements ControlStore, Ledger {
   }
 
   /**
-   * One TransactWriteItems of the state's conditional Put and the day's ADD, so both land or neither
-   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html). Its ClientRequestToken
-   * makes the SDK's resend of a call whose answer was lost harmless, as {@link DynamoCounters}' is. IAM authorizes the
-   * Put as dynamodb:PutItem and the Update as dynamodb:UpdateItem, both of which the controller has.
+   * One TransactWriteItems of the state's conditional Put and each day's ADD, so all land or none
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html); {@code counted} has each
+   * day once, as a transaction may touch an item only once, and at most {@link RunLedger#MAX_DAYS}. Its
+   * ClientRequestToken makes the SDK's resend of a call whose answer was lost harmless, as {@link DynamoCounters}' is.
+   * IAM authorizes the Put as dynamodb:PutItem and each Update as dynamodb:UpdateItem, both of which the controller
+   * has.
    */
   @Override
-  public boolean save(ControlState next, long expectedVersion, Day counted) {
+  public boolean save(ControlState next, long expectedVersion, List<Day> counted) {
     PutItemRequest state = statePut(next, expectedVersion);
-    Put put = Put.builder()
-        .tableName(state.tableName())
-        .item(state.item())
-        .conditionExpression(state.conditionExpression())
-        .expressionAttributeNames(state.expressionAttributeNames())
-        .expressionAttributeValues(state.expressionAttributeValues())
-        .build();
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder()
+        .put(Put.builder()
+            .tableName(state.tableName())
+            .item(state.item())
+            .conditionExpression(state.conditionExpression())
+            .expressionAttributeNames(state.expressionAttributeNames())
+            .expressionAttributeValues(state.expressionAttributeValues())
+            .build())
+        .build());
+    for (Day d : counted) {
+      writes.add(DynamoCounters.update(table, ledgerKey(d.date()), increments(d)));
+    }
     try {
-      dynamo.transactWriteItems(b -> b.clientRequestToken(UUID.randomUUID().toString())
-          .transactItems(
-              TransactWriteItem.builder().put(put).build(),
-              DynamoCounters.update(table, ledgerKey(counted.date()), increments(counted))));
+      dynamo.transactWriteItems(
+          b -> b.clientRequestToken(UUID.randomUUID().toString()).transactItems(writes));
       return true;
     } catch (TransactionCanceledException e) {
       if (e.hasCancellationReasons()

@@ -42,8 +42,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  *   Create/DeleteInferenceComponent,
  *   UpdateInferenceComponentRuntimeConfig,
  *   UpdateEventSourceMapping, PutRetentionPolicy,
- *   TransactWriteItems (the ledger; the claim that counts
- *   a cut run's start)
+ *   TransactWriteItems (the ledger; a claim that counts
+ *   billed seconds, a start or a stop)
  * the control table: GetItem, PutItem, Query (the state  3 s     the timer's SendMessage (1.5 s), the decision's
  *   read, the claims, the state write, the timer's claim,        PutItem (1 s), and the 0.5 s kept at the end
  *   the decision; the ledger's start and first day once

@@ -4,15 +4,18 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import offhours.endpoint.Endpoint.State;
 
 /**
- * What a run adds to the ledger: the start or the stop of the endpoint it sees ({@link #observe}), which its claim
- * counts ({@link RunWrites#claim}); and after its step, when the ledger starts ({@link Ledger#start}, until this
- * container has seen it recorded) and the billed time since the last run.
+ * What a run adds to the ledger: what its claim ends ({@link #claimed}: the seconds billed since the last claim, and the
+ * start or the stop of the endpoint it sees, {@link #observe}), which the claim counts in its own write ({@link
+ * RunWrites#claim}); and after its step, when the ledger starts ({@link Ledger#start}, until this container has seen it
+ * recorded).
  */
 final class RunLedger {
   private final ControllerConfig config;
@@ -31,15 +34,14 @@ final class RunLedger {
   }
 
   /**
-   * The run's ledger part, after its step, not between claim and step: the claim is what overlapping runs see, so the
+   * The run's ledger start, after its step, not between claim and step: the claim is what overlapping runs see, so the
    * step follows it at once (a run that loaded the claim and still saw the endpoint absent would create it a second
-   * time). Each write is best effort: one that fails is a note in {@code notes}, never a failed run.
+   * time). Best effort: a write that fails is a note in {@code notes}, never a failed run, and a later run asks again.
    */
   void afterStep(ControlState before, Instant now, List<String> notes) {
     if (!startRecorded) {
       ClaimedStep.bestEffort(notes, () -> recordStart(before, now));
     }
-    ClaimedStep.bestEffort(notes, () -> account(before, now));
   }
 
   /** Records the ledger's start ({@link #startOf}) unless it is recorded already. */
@@ -76,19 +78,46 @@ final class RunLedger {
   }
 
   /**
-   * Adds the time since the last run to the ledger if the endpoint was billing then. Billing is counted from
-   * CreateEndpoint until the endpoint is seen gone, Creating and Deleting included: SageMaker bills provisioned
-   * instances, and counting the whole life cycle makes the ledger an upper bound of the bill, so "saved" is never
-   * overstated (https://aws.amazon.com/sagemaker/pricing/). The interval is split at local midnight and at schedule
-   * changes, so each day gets its own seconds and its outside-schedule share.
+   * The most days one claim counts: a TransactWriteItems holds at most 100 actions
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html), one of them the
+   * state's Put. The billed interval keeps one day less, for a stop dated on a day before it.
    */
-  void account(ControlState before, Instant now) {
-    if (!before.billing() || before.lastRunAt() == null || !now.isAfter(before.lastRunAt())) {
-      return;
+  static final int MAX_DAYS = 99;
+
+  /**
+   * What the claim of a run at {@code now} that read {@code before} counts, one increment per local day, oldest first:
+   * the time since the last claim if the endpoint was billing then, and {@code sighting}, the start or the stop it saw
+   * ({@link #observe}; null: neither). Counted in the claim's own write, as starts and stops are: the claim moves
+   * {@code lastRunAt} to {@code now}, so a run cut after it (its Lambda timeout, before the end of its step) leaves no
+   * interval that nobody counts, and a claim that loses the race counts nothing the winner does not.
+   *
+   * <p>Billing is counted from CreateEndpoint until the endpoint is seen gone, Creating and Deleting included: SageMaker
+   * bills provisioned instances, and counting the whole life cycle makes the ledger an upper bound of the bill, so
+   * "saved" is never overstated (https://aws.amazon.com/sagemaker/pricing/). The interval is split at local midnight
+   * and at schedule changes, so each day gets its own seconds and its outside-schedule share ({@link
+   * Ledger.Day#split}). Only its last {@code MAX_DAYS - 1} days are counted: a controller that claimed nothing for
+   * over three months while its endpoint billed has a heartbeat alarm that said so long before.
+   */
+  static List<Ledger.Day> claimed(
+      ControlState before, Ledger.Day sighting, Instant now, Schedule schedule) {
+    Map<LocalDate, Ledger.Day> days = new TreeMap<>();
+    Instant last = before.lastRunAt();
+    if (before.billing() && last != null && now.isAfter(last)) {
+      Instant earliest = LocalDate.ofInstant(now, schedule.zone())
+          .minusDays(MAX_DAYS - 2)
+          .atStartOfDay(schedule.zone())
+          .toInstant();
+      for (Ledger.Day piece :
+          Ledger.Day.split(schedule, last.isBefore(earliest) ? earliest : last, now)) {
+        days.put(piece.date(), piece);
+      }
     }
-    for (Ledger.Day piece : Ledger.Day.split(config.schedule(), before.lastRunAt(), now)) {
-      ledger.add(piece);
+    if (sighting != null) {
+      // One operation per item in a transaction: a start or a stop on a billed day joins its
+      // seconds.
+      days.merge(sighting.date(), sighting, Ledger.Day::plus);
     }
+    return List.copyOf(days.values());
   }
 
   /**
@@ -122,7 +151,7 @@ final class RunLedger {
    * wake no earlier than the run that woke it. A stop is dated at the last claim, which the call followed at once: a
    * Deleting endpoint's LastModifiedTime is no date of the call, and a gone one has none. The time it billed is not
    * counted here: the run that issued it claimed it billing ({@link HostingPolicy#billsWhileItExists}), and {@link
-   * #account} counts from that claim on.
+   * #claimed} counts from that claim on.
    */
   static Sighting observe(ControlState before, Endpoint.Status ep, Instant now, ZoneId zone) {
     ControlState.Counted counted = before.counted();

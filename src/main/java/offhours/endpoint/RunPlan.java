@@ -1,13 +1,14 @@
 package offhours.endpoint;
 
 import java.time.Instant;
+import java.util.List;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.EndpointController.Step;
 
 /**
  * What a run decided from what it read ({@link RunObservation}), before it acts ({@link RunPlanner}): what it wants,
  * its one step, the control state that claims the step, and what it reports with: its metrics line and its
- * {@link Decision}. {@code counted}: the start or the stop its claim counts ({@link RunLedger#observe}), or null.
+ * {@link Decision}. {@code counted}: what its claim counts ({@link RunLedger#claimed}), per day; empty: nothing.
  */
 record RunPlan(
     RunObservation seen,
@@ -18,7 +19,7 @@ record RunPlan(
     boolean outside,
     long overdueSeconds,
     ControlState claimed,
-    Ledger.Day counted) {
+    List<Ledger.Day> counted) {
 
   /** The run's one EMF metrics line. */
   String metrics(

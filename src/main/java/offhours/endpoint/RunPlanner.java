@@ -72,7 +72,16 @@ final class RunPlanner {
         && seen.override() == null
         && stopAtOnce(want, ep, q);
     ControlState claimed = claim(seen, step, atOnce, ep, now);
-    return new RunPlan(o, now, want, step, atOnce, outside, overdue, claimed, counted.day());
+    return new RunPlan(
+        o,
+        now,
+        want,
+        step,
+        atOnce,
+        outside,
+        overdue,
+        claimed,
+        RunLedger.claimed(before, counted.day(), now, config.schedule()));
   }
 
   /**

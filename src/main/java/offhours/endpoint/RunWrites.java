@@ -1,15 +1,16 @@
 package offhours.endpoint;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * A run's two writes of the control state, on the version it read: the claim before it acts, which ends the run when
- * another run wrote first or the write ran out of the run's time, and what its step changed after it. A claim that
- * sees the endpoint start or stop counts it in the same write ({@link RunLedger#observe}, {@link
- * ControlStore#save(ControlState, long, Ledger.Day)}).
+ * another run wrote first or the write ran out of the run's time, and what its step changed after it. The claim counts
+ * in the same write what it ends: the seconds billed since the last claim, and the start or the stop it sees ({@link
+ * RunLedger#claimed}, {@link ControlStore#save(ControlState, long, List)}).
  */
 final class RunWrites {
   private final ControlStore store;
@@ -29,8 +30,8 @@ final class RunWrites {
     boolean won;
     try {
       long read = plan.seen().before().version();
-      Ledger.Day counted = plan.counted();
-      won = counted == null
+      List<Ledger.Day> counted = plan.counted();
+      won = counted.isEmpty()
           ? store.save(plan.claimed(), read)
           : store.save(plan.claimed(), read, counted);
     } catch (RuntimeException e) {
@@ -39,8 +40,8 @@ final class RunWrites {
       }
       // Whether the claim landed is unknown, so the step is not taken: a claim that landed says
       // what this run meant to do (a create's billing and wake, a stop), which the next run reads
-      // with the endpoint and the trigger and corrects, as after a step that failed. A start or a
-      // stop it counts landed with it or not at all.
+      // with the endpoint and the trigger and corrects, as after a step that failed. What it
+      // counts (billed seconds, a start, a stop) landed with it or not at all.
       log.accept(plan.metrics(endpointName, false, false, true));
       return Optional.of(plan.notClaimed(e));
     }

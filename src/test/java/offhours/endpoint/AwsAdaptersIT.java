@@ -184,22 +184,24 @@ class AwsAdaptersIT {
   }
 
   @Test
-  void aClaimThatCountsAStartLandsWithItOrNotAtAll() {
+  void aClaimThatCountsLandsWithEveryDayItCountsOrNotAtAll() {
     DynamoControlTable control = new DynamoControlTable(dynamo, table());
     LocalDate day = LocalDate.parse("2026-01-14");
-    Ledger.Day start = new Ledger.Day(day, 0, 0, 1, 0);
+    // A start at 23:55 on a day whose billed time crosses midnight into the next.
+    List<Ledger.Day> counted = List.of(
+        new Ledger.Day(day, 300, 300, 1, 0), new Ledger.Day(day.plusDays(1), 600, 600, 0, 0));
     ControlState cut =
         ControlState.INITIAL.withCounted(ControlState.Counted.DOWN).withVersion(1);
     assertThat(control.save(cut, 0)).isTrue();
     ControlState settled = cut.withCounted(ControlState.Counted.UP).withVersion(2);
 
-    assertThat(control.save(settled, 1, start)).isTrue();
-    assertThat(control.save(cut.withCounted(ControlState.Counted.UP).withVersion(2), 1, start))
+    assertThat(control.save(settled, 1, counted)).isTrue();
+    assertThat(control.save(cut.withCounted(ControlState.Counted.UP).withVersion(2), 1, counted))
         .as("a run that read version 1 too, and lost")
         .isFalse();
 
     assertThat(control.load()).contains(settled);
-    assertThat(control.days(day, day)).containsExactly(start);
+    assertThat(control.days(day, day.plusDays(1))).isEqualTo(counted);
   }
 
   @Test

@@ -130,20 +130,41 @@ class DynamoControlTableTest {
   }
 
   @Test
+  void aClaimThatCountsBilledTimeAcrossMidnightWritesTheStateAndEachDayInOneTransaction() {
+    ControlState first = ControlState.INITIAL.withVersion(1);
+    control.save(first, 0);
+    List<Ledger.Day> billed = List.of(
+        new Ledger.Day(LocalDate.parse("2026-01-14"), 600, 600, 0, 0),
+        new Ledger.Day(LocalDate.parse("2026-01-15"), 600, 600, 0, 0));
+
+    assertThat(control.save(first.withVersion(2), 1, billed)).isTrue();
+
+    assertThat(dynamo.transactions)
+        .singleElement()
+        .satisfies(t -> assertThat(t.transactItems())
+            .as("the state's Put and one Update per day")
+            .hasSize(3));
+    assertThat(dynamo.updates)
+        .extracting(u -> u.key().get("sk").s())
+        .containsExactly("2026-01-14", "2026-01-15");
+  }
+
+  @Test
   void aClaimThatCountsAStartWritesBothInOneTransactionOrNeither() {
     ControlState cut =
         ControlState.INITIAL.withCounted(ControlState.Counted.DOWN).withVersion(1);
     control.save(cut, 0);
     Ledger.Day start = new Ledger.Day(LocalDate.parse("2026-01-14"), 0, 0, 1, 0);
 
-    assertThat(control.save(cut.withCounted(ControlState.Counted.UP).withVersion(2), 0, start))
+    assertThat(control.save(
+            cut.withCounted(ControlState.Counted.UP).withVersion(2), 0, List.of(start)))
         .as("a run that read no state")
         .isFalse();
     assertThat(dynamo.updates).as("nothing counted").isEmpty();
     assertThat(control.load()).contains(cut);
 
     ControlState settled = cut.withCounted(ControlState.Counted.UP).withVersion(2);
-    assertThat(control.save(settled, 1, start)).isTrue();
+    assertThat(control.save(settled, 1, List.of(start))).isTrue();
 
     assertThat(control.load()).contains(settled);
     assertThat(dynamo.transactions.getLast().clientRequestToken())

@@ -131,7 +131,7 @@ class EndpointCleanupHandlerTest {
       }
 
       @Override
-      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+      public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
         return rig.table.save(next, expectedVersion, counted);
       }
     };

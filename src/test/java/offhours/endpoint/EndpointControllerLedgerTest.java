@@ -11,8 +11,8 @@ import offhours.endpoint.sim.MemoryControlTable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The controller's savings ledger: each run adds the billed seconds since the last one, split at local midnight and
- * by the schedule, and a ledger that cannot be written never holds up the run's step.
+ * The controller's savings ledger: each run's claim adds the billed seconds since the last one, split at local midnight
+ * and by the schedule, and a ledger start that cannot be written never holds up the run's step.
  */
 class EndpointControllerLedgerTest {
   private final Rig rig = new Rig();
@@ -158,11 +158,11 @@ class EndpointControllerLedgerTest {
   }
 
   @Test
-  void aFailingLedgerWriteNeverBlocksOrFailsTheStep() {
+  void aFailingWriteOfTheLedgersStartNeverBlocksOrFailsTheStepNorLosesTheClaimsSeconds() {
     Ledger broken = new Ledger() {
       @Override
       public void add(Day increment) {
-        throw new IllegalStateException("ProvisionedThroughputExceededException");
+        throw new AssertionError("the claim counts its seconds with the state: " + increment);
       }
 
       @Override
@@ -171,7 +171,9 @@ class EndpointControllerLedgerTest {
       }
 
       @Override
-      public void start(java.time.Instant at) {}
+      public void start(java.time.Instant at) {
+        throw new IllegalStateException("ProvisionedThroughputExceededException");
+      }
 
       @Override
       public java.util.Optional<java.time.Instant> started() {
@@ -184,7 +186,8 @@ class EndpointControllerLedgerTest {
       }
     };
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
-    // A create a minute ago, claimed billing, that did not apply: this run has its seconds to add.
+    // A create a minute ago, claimed billing, that did not apply: this run's claim counts its
+    // seconds.
     MemoryControlTable table = new MemoryControlTable();
     table.save(
         ControlStateBuilder.controlState()
@@ -205,8 +208,10 @@ class EndpointControllerLedgerTest {
         .isEqualTo("ok; ledger not updated: ProvisionedThroughputExceededException");
     assertThat(rig.calls).containsExactly("create");
     assertThat(rig.stepFailures())
-        .as("the step succeeded; only the savings ledger lost this run's seconds")
+        .as("the step succeeded; only the ledger's start is still to record")
         .isEqualTo(0.0);
+    assertThat(table.days(LocalDate.parse("2026-01-14"), LocalDate.parse("2026-01-14")))
+        .containsExactly(new Ledger.Day(LocalDate.parse("2026-01-14"), 60, 0, 0, 0));
   }
 
   private Endpoint rigEndpointCreatingOnCreate() {

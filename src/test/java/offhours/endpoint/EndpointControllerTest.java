@@ -549,7 +549,7 @@ class EndpointControllerTest {
       }
 
       @Override
-      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+      public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
         throw new AssertionError("no start to count: " + counted);
       }
     };

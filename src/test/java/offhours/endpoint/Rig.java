@@ -239,12 +239,12 @@ final class Rig {
     table.save(c.build(), 0);
   }
 
-  /** A claim that counts a start, made some other way than the table's: cut, or overtaken by another run. */
+  /** A claim that counts (billed seconds, a start, a stop), made some other way than the table's: cut, or overtaken. */
   interface CountingClaim {
-    boolean save(ControlState next, long expectedVersion, Ledger.Day counted);
+    boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted);
   }
 
-  /** A controller over this rig's table whose claims that count a start go through {@code claim}. */
+  /** A controller over this rig's table whose claims that count go through {@code claim}. */
   EndpointController countingThrough(CountingClaim claim) {
     return controller(controller.config(), new ControlStore() {
       @Override
@@ -258,7 +258,7 @@ final class Rig {
       }
 
       @Override
-      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+      public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
         return claim.save(next, expectedVersion, counted);
       }
     });

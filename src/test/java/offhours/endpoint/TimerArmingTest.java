@@ -150,7 +150,7 @@ class TimerArmingTest {
           }
 
           @Override
-          public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+          public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
             return false;
           }
         },

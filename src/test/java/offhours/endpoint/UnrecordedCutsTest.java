@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.endpoint.Decision.Action;
@@ -52,7 +53,7 @@ class UnrecordedCutsTest {
       }
 
       @Override
-      public boolean save(ControlState next, long expectedVersion, Ledger.Day counted) {
+      public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
         claimed[0] = true;
         return rig.table.save(next, expectedVersion, counted);
       }

@@ -31,11 +31,11 @@ public final class MemoryControlTable implements ControlStore, Ledger {
   }
 
   @Override
-  public synchronized boolean save(ControlState next, long expectedVersion, Day counted) {
+  public synchronized boolean save(ControlState next, long expectedVersion, List<Day> counted) {
     if (!save(next, expectedVersion)) {
       return false;
     }
-    add(counted);
+    counted.forEach(this::add);
     return true;
   }
 
