@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Optional;
 import offhours.endpoint.Decision.Action;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -33,36 +32,16 @@ class BilledCutsTest {
     rig.inService();
   }
 
-  /** A controller over the rig's table whose next claim goes through {@code claim}, later writes straight on. */
-  private EndpointController claimingThrough(Runnable beforeClaim, boolean lands, boolean cut) {
-    boolean[] claimed = {false};
-    return rig.controller(rig.controller.config(), new ControlStore() {
-      @Override
-      public Optional<ControlState> load() {
-        return rig.table.load();
+  /** The rig's table, whose claim that counts is cut by the run's deadline after it {@code landed} or before. */
+  private EndpointController countingClaimCut(boolean landed) {
+    return rig.countingThrough((next, expectedVersion, counted) -> {
+      if (landed) {
+        rig.table.save(next, expectedVersion, counted);
       }
-
-      @Override
-      public boolean save(ControlState next, long expectedVersion) {
-        return save(next, expectedVersion, List.of());
-      }
-
-      @Override
-      public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
-        if (claimed[0]) {
-          return rig.table.save(next, expectedVersion, counted);
-        }
-        claimed[0] = true;
-        beforeClaim.run();
-        boolean won = lands && rig.table.save(next, expectedVersion, counted);
-        if (cut) {
-          throw ApiCallTimeoutException.create(
-              "DynamoDb's TransactWriteItems was cut after 300 ms, 5000 ms before this controller"
-                  + " run's deadline",
-              null);
-        }
-        return won;
-      }
+      throw ApiCallTimeoutException.create(
+          "DynamoDb's TransactWriteItems was cut after 300 ms, 5000 ms before this controller run's"
+              + " deadline",
+          null);
     });
   }
 
@@ -117,7 +96,7 @@ class BilledCutsTest {
     created();
     rig.now = Instant.parse("2026-01-14T09:05:00Z");
 
-    Decision cut = claimingThrough(() -> {}, true, true).reconcile(rig.now);
+    Decision cut = countingClaimCut(true).reconcile(rig.now);
 
     assertThat(cut.action()).isEqualTo(Action.OUT_OF_TIME);
     assertThat(on(DAY).endpointSeconds()).as("counted in the same write").isEqualTo(300);
@@ -130,7 +109,7 @@ class BilledCutsTest {
     created();
     rig.now = Instant.parse("2026-01-14T09:05:00Z");
 
-    Decision cut = claimingThrough(() -> {}, false, true).reconcile(rig.now);
+    Decision cut = countingClaimCut(false).reconcile(rig.now);
 
     assertThat(cut.action()).isEqualTo(Action.OUT_OF_TIME);
     assertThat(on(DAY).endpointSeconds()).isZero();
@@ -144,7 +123,11 @@ class BilledCutsTest {
     rig.now = Instant.parse("2026-01-14T09:05:00Z");
     Decision[] first = new Decision[1];
 
-    Decision lost = claimingThrough(() -> first[0] = rig.controller.reconcile(rig.now), true, false)
+    // The losing run has read the state and the endpoint; the other completes before it claims.
+    Decision lost = rig.countingThrough((next, expectedVersion, counted) -> {
+          first[0] = rig.controller.reconcile(rig.now);
+          return rig.table.save(next, expectedVersion, counted);
+        })
         .reconcile(rig.now);
 
     assertThat(first[0].action()).isEqualTo(Action.ENABLE_MAPPING);
