@@ -41,6 +41,7 @@ final class LocalRunCommand implements Command {
     });
     // What is left names a stack that is gone: from now on the state file is this process's
     // (StackProcess.isTheStack).
+    StackProcess.endLeftoversOfGoneStack(stateFile, call.err());
     Files.deleteIfExists(stateFile);
     LocalDeployment stack = LocalDeployment.start(options, call.err());
     Runnable stop = () -> {

@@ -61,6 +61,7 @@ final class LocalStartCommand implements Command {
       LocalStatusCommand.print(call, running.get());
       return 0;
     }
+    StackProcess.endLeftoversOfGoneStack(StateFile.path(cache), call.err());
     List<String> options = given.stream()
         .flatMap(o -> Stream.of("--" + o.name(), call.args().value(o.name()).orElseThrow()))
         .toList();

@@ -27,6 +27,7 @@ final class LocalStopCommand implements Command {
     }
     StateFile state = recorded.get();
     if (!StackProcess.isTheStack(stateFile, state)) {
+      String leftovers = StackProcess.leftoversEnded(StackProcess.endLeftovers(state));
       Files.deleteIfExists(stateFile);
       boolean reused = state.pid() != null
           && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
@@ -36,15 +37,19 @@ final class LocalStopCommand implements Command {
                   ? "; process " + state.pid()
                       + " is another program now (it started later than the stack), so it was left alone"
                   : "")
-              + "; removed its stale state file " + stateFile);
+              + "; removed its stale state file " + stateFile
+              + leftovers);
       return 0;
     }
     StackProcess.stop(stateFile, state);
+    // Its own shutdown stops moto_server; one it forced after the grace period could not.
+    String leftovers = StackProcess.leftoversEnded(StackProcess.endLeftovers(state));
     Files.deleteIfExists(stateFile);
     call.out()
         .println("stopped the local stack (pid " + state.pid()
             + "); its uploads, results, queues and savings"
-            + " ledger lived in its moto_server and are gone with it");
+            + " ledger lived in its moto_server and are gone with it"
+            + leftovers);
     return 0;
   }
 }

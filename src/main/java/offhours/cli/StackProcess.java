@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -19,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import offhours.cache.CacheFiles;
+import offhours.local.ChildProcess;
 import offhours.local.LocalDirectory;
 import offhours.local.StateFile;
 
@@ -30,6 +32,8 @@ import offhours.local.StateFile;
 final class StackProcess {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  /** How long a leftover child has to end on SIGTERM (moto_server needs well under a second). */
+  private static final Duration CHILD_GRACE = Duration.ofSeconds(5);
   /** The locks this process holds, referenced so that they live as long as it does. */
   private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
   /** The files of {@link #HELD}. */
@@ -191,6 +195,51 @@ final class StackProcess {
     } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
       process.destroyForcibly();
     }
+  }
+
+  /**
+   * Ends the processes the state file's stack started that still run (each only while it is the very process
+   * recorded, {@link ChildProcess#stillRunning()}): what a stack killed outright left behind, which nothing else would
+   * end. Returns how each is named, for the user to be told.
+   */
+  static List<String> endLeftovers(StateFile state) throws InterruptedException {
+    List<String> ended = new ArrayList<>();
+    for (ChildProcess child : state.children()) {
+      Optional<ProcessHandle> found = child.stillRunning();
+      if (found.isEmpty()) {
+        continue;
+      }
+      ProcessHandle process = found.get();
+      process.destroy();
+      try {
+        process.onExit().get(CHILD_GRACE.toSeconds(), TimeUnit.SECONDS);
+      } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        process.destroyForcibly();
+      }
+      ended.add(child.describe());
+    }
+    return ended;
+  }
+
+  /**
+   * Before a new stack starts over the state file of one that is gone (killed outright, so it could not remove the
+   * file): ends what that stack left running, saying so on {@code err}.
+   */
+  static void endLeftoversOfGoneStack(Path stateFile, PrintStream err) throws InterruptedException {
+    Optional<StateFile> gone = recorded(stateFile);
+    if (gone.isPresent()) {
+      String leftovers = leftoversEnded(endLeftovers(gone.get()));
+      if (!leftovers.isEmpty()) {
+        err.println("the last local stack (pid " + gone.get().pid() + ") was gone" + leftovers);
+      }
+    }
+  }
+
+  /** What a sentence about {@link #endLeftovers} says, or nothing when none was left. */
+  static String leftoversEnded(List<String> ended) {
+    return ended.isEmpty()
+        ? ""
+        : "; ended " + String.join(", ", ended) + ", which it had started and left running";
   }
 
   private static String tail(Path log, int lines) throws IOException {

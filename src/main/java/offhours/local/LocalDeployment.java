@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import offhours.aws.AwsClients;
 import offhours.endpoint.ControllerConfig;
 import offhours.local.StateFile.NameKey;
@@ -246,7 +247,16 @@ public final class LocalDeployment implements AutoCloseable {
         api.endpoint(),
         n,
         model,
-        FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv));
+        FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv),
+        children());
+  }
+
+  /** moto_server and whatever it forked: the processes outside this JVM that a killed stack would leave running. */
+  private List<ChildProcess> children() {
+    ProcessHandle moto = services.moto().process();
+    return Stream.concat(Stream.of(moto), moto.descendants())
+        .flatMap(p -> ChildProcess.of("moto_server", p).stream())
+        .toList();
   }
 
   /** The local HTTP API (requests need {@code Authorization: Bearer} {@link #apiToken()}). */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -35,6 +36,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  *     functions' environments have them): the command line dates and prices the ledger with them as the controller
  *     does (its TIME_ZONE is the zone {@code local start} ran in, not the zone of a later command); empty in a file of
  *     an older version
+ * @param children the processes the stack started, for {@code local stop} to end when the stack itself was killed
+ *     before it could (see {@link ChildProcess}); empty in a file of an older version
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,7 +50,8 @@ public record StateFile(
     Map<String, URI> endpoints,
     Map<String, String> names,
     Map<String, String> model,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    List<ChildProcess> children) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -110,6 +114,31 @@ public record StateFile(
     names = names == null ? Map.of() : new TreeMap<>(names);
     model = model == null ? Map.of() : new TreeMap<>(model);
     settings = settings == null ? Map.of() : new TreeMap<>(settings);
+    children = children == null ? List.of() : List.copyOf(children);
+  }
+
+  /** A file that records no child processes, as a file of an older version. */
+  public StateFile(
+      Long pid,
+      String started,
+      String region,
+      String accessKeyId,
+      String secretAccessKey,
+      Map<String, URI> endpoints,
+      Map<String, String> names,
+      Map<String, String> model,
+      Map<String, String> settings) {
+    this(
+        pid,
+        started,
+        region,
+        accessKeyId,
+        secretAccessKey,
+        endpoints,
+        names,
+        model,
+        settings,
+        List.of());
   }
 
   /** The key of the local HTTP API's URL among the endpoints (it is no AWS service's). */
@@ -124,7 +153,8 @@ public record StateFile(
       URI api,
       Map<NameKey, String> names,
       Map<String, String> model,
-      Map<String, String> settings) {
+      Map<String, String> settings,
+      List<ChildProcess> children) {
     Map<String, URI> e = new TreeMap<>();
     endpoints.forEach((k, v) -> e.put(k.key(), v));
     e.put(API_KEY, api);
@@ -139,7 +169,8 @@ public record StateFile(
         e,
         n,
         model,
-        settings);
+        settings,
+        children);
   }
 
   /** Where the state file lives under the cache directory. */

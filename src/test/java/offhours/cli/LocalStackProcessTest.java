@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import offhours.local.ChildProcess;
 import offhours.local.LocalDirectory;
 import offhours.local.StateFile;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +44,12 @@ class LocalStackProcessTest {
 
   /** A state file naming process {@code pid} as the stack, started at {@code started}. */
   private void recordStack(long pid, String started) throws IOException {
+    recordStack(pid, started, List.of());
+  }
+
+  /** As {@link #recordStack(long, String)}, with the child processes the stack started. */
+  private void recordStack(long pid, String started, List<ChildProcess> children)
+      throws IOException {
     StateFile live = MainTest.state(pid, MainTest.endpoints());
     new StateFile(
             pid,
@@ -52,7 +60,8 @@ class LocalStackProcessTest {
             live.endpoints(),
             live.names(),
             live.model(),
-            live.settings())
+            live.settings(),
+            children)
         .write(StateFile.path(cache));
   }
 
@@ -72,6 +81,63 @@ class LocalStackProcessTest {
         .as("the other program still runs")
         .isFalse();
     assertThat(StateFile.path(cache)).as("the stale state file").doesNotExist();
+  }
+
+  @Test
+  void stopOfAKilledStackEndsTheMotoServerItLeftRunning() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start(); // the moto_server a 'kill -9' left behind
+    String started = other.info().startInstant().orElseThrow().toString();
+    // The stack's own process is gone: no process has this id's start time.
+    recordStack(
+        other.pid(),
+        "2026-01-01T00:00:00Z",
+        List.of(new ChildProcess("moto_server", other.pid(), started)));
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.exitCode()).isZero();
+    assertThat(stop.out())
+        .endsWith("; removed its stale state file " + StateFile.path(cache) + "; ended moto_server"
+            + " (pid " + other.pid() + "), which it had started and left running\n");
+    assertThat(other.waitFor(30, TimeUnit.SECONDS)).as("moto_server ended").isTrue();
+  }
+
+  @Test
+  void stopLeavesAloneAProcessThatReusedTheIdOfTheStacksMotoServer() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    // moto_server had this id once, and started long before the program that has it now.
+    recordStack(
+        other.pid(),
+        "2026-01-01T00:00:00Z",
+        List.of(new ChildProcess("moto_server", other.pid(), "2026-01-01T00:00:01Z")));
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.out()).doesNotContain("ended moto_server");
+    assertThat(other.waitFor(1, TimeUnit.SECONDS))
+        .as("the other program still runs")
+        .isFalse();
+  }
+
+  @Test
+  void startOverAKilledStacksStateFileEndsTheMotoServerItLeftRunning() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    String started = other.info().startInstant().orElseThrow().toString();
+    recordStack(
+        other.pid(),
+        "2026-01-01T00:00:00Z",
+        List.of(new ChildProcess("moto_server", other.pid(), started)));
+
+    // What 'local start' and 'local run' do before their stack starts.
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    StackProcess.endLeftoversOfGoneStack(
+        StateFile.path(cache), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "the last local stack (pid " + other.pid() + ") was gone; ended moto_server (pid "
+                + other.pid() + "), which it had started and left running\n");
+    assertThat(other.waitFor(30, TimeUnit.SECONDS)).as("moto_server ended").isTrue();
   }
 
   @Test

@@ -166,6 +166,11 @@ public final class MotoServer implements AutoCloseable {
     return process.pid();
   }
 
+  /** Its process, for the state file to record (a stack killed outright leaves it running). */
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
   /** Clears every resource in every service ({@code POST /moto-api/reset}). */
   public void reset() {
     try {
