@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import offhours.cli.Target.Name;
+import offhours.endpoint.Endpoint;
+import offhours.endpoint.Mapping;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -134,9 +136,27 @@ final class EndpointControlCommand implements Command {
     json.properties()
         .forEach(e -> text.append("  ")
             .append(Terminal.printable(e.getKey() + ": "
-                + (e.getValue().isValueNode() ? e.getValue().asText() : Json.line(e.getValue()))))
+                + (e.getValue().isValueNode()
+                    ? shown(e.getKey(), e.getValue().asText())
+                    : Json.line(e.getValue()))))
             .append('\n'));
     return text.toString();
+  }
+
+  /**
+   * The endpoint's and the mapping's state as {@code endpoint status} names them ("InService", not the controller's
+   * IN_SERVICE); any other value, and a state this version does not know, as the controller gave it.
+   */
+  static String shown(String key, String value) {
+    try {
+      return switch (key) {
+        case "endpoint" -> Endpoint.State.valueOf(value).shown();
+        case "mapping" -> Mapping.TriggerState.valueOf(value).shown();
+        default -> value;
+      };
+    } catch (IllegalArgumentException e) {
+      return value;
+    }
   }
 
   /** Lambda's error payload is {"errorMessage": ..., "errorType": ...}. */

@@ -12,6 +12,7 @@ import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerOutlook;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.Endpoint;
 import offhours.endpoint.RecordedDecision;
 import offhours.inference.InvocationErrors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -285,7 +286,9 @@ final class EndpointStatusCommand implements Command {
   static ObjectNode toJson(EndpointReport status) {
     ObjectNode json = Json.object().put("endpoint", status.endpoint());
     DescribeEndpointResponse endpoint = status.description();
-    json.put("status", endpoint == null ? "absent" : endpoint.endpointStatusAsString());
+    json.put(
+        "status",
+        endpoint == null ? Endpoint.State.ABSENT.shown() : endpoint.endpointStatusAsString());
     json.put("failureReason", endpoint == null ? null : endpoint.failureReason());
     json.put(
         "creationTime",

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.cli.Target.Name;
+import offhours.endpoint.Endpoint;
 import offhours.endpoint.InferenceComponent;
 import offhours.stack.Hosting;
 import offhours.units.Plurals;
@@ -170,14 +171,16 @@ record HostingStatus(
 
   /** What an absent endpoint means with this hosting, for the endpoint line. */
   String absentEndpoint() {
+    String why;
     if (hosting == Hosting.SERVERLESS) {
-      return "absent (the stack creates this endpoint, not the controller: update or redeploy the stack;"
-          + " uploads wait in the queue meanwhile)";
+      why = "the stack creates this endpoint, not the controller: update or redeploy the stack;"
+          + " uploads wait in the queue meanwhile";
+    } else if (hosting == Hosting.SCALE_TO_ZERO) {
+      why = "the controller creates it at the first wake; uploads wait in the queue";
+    } else {
+      why = "uploads wait in the queue until it is started";
     }
-    if (hosting == Hosting.SCALE_TO_ZERO) {
-      return "absent (the controller creates it at the first wake; uploads wait in the queue)";
-    }
-    return "absent (uploads wait in the queue until it is started)";
+    return Endpoint.State.ABSENT.shown() + " (" + why + ")";
   }
 
   /** What the component's copies mean for an upload: "0 copies: nothing answers; ...", "scaling to 2 copies", ... */

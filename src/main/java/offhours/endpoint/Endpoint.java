@@ -6,12 +6,27 @@ import java.time.Instant;
 public interface Endpoint {
 
   enum State {
-    ABSENT,
-    CREATING,
-    IN_SERVICE,
-    UPDATING,
-    DELETING,
-    FAILED
+    ABSENT("absent"),
+    CREATING("Creating"),
+    IN_SERVICE("InService"),
+    UPDATING("Updating"),
+    DELETING("Deleting"),
+    FAILED("Failed");
+
+    private final String shown;
+
+    State(String shown) {
+      this.shown = shown;
+    }
+
+    /**
+     * How a user is told this state: as SageMaker's DescribeEndpoint says it (EndpointStatus), which {@code endpoint
+     * status} shows, so that the controller's answer to {@code endpoint start} reads the same; the enum's name is
+     * what the controller records and answers in JSON.
+     */
+    public String shown() {
+      return shown;
+    }
   }
 
   /**

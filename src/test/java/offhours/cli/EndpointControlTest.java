@@ -38,8 +38,9 @@ class EndpointControlTest {
 
   private StubHttpServer lambda;
   private volatile String functionError;
+  /** As the controller answers: its own names of the states (Decision#toMap). */
   private volatile String answer =
-      "{\"action\":\"start\",\"endpoint\":\"Creating\",\"mapping\":\"Disabled\"}";
+      "{\"action\":\"START\",\"endpoint\":\"CREATING\",\"mapping\":\"DISABLED\"}";
 
   @BeforeEach
   void startLambda() throws IOException {
@@ -91,7 +92,7 @@ class EndpointControlTest {
     assertThat(payload.get("until").asText()).isEqualTo("2026-11-25T17:00:00Z");
     assertThat(run.out())
         .isEqualTo(
-            "controller (start):\n  action: start\n  endpoint: Creating\n  mapping: Disabled\n");
+            "controller (start):\n  action: START\n  endpoint: Creating\n  mapping: Disabled\n");
   }
 
   @Test

@@ -612,8 +612,33 @@ class MainTest {
         .isEqualTo("queue offhours-queue: 3 visible, 1 in flight, 2 delayed\ndead-letter queue"
             + " offhours-dlq: 0\nlast move task of the dead-letter queue: none\n");
     assertThat(EndpointControlCommand.render(
-            "start", "{\"action\":\"start\",\"endpoint\":\"Creating\"}"))
-        .isEqualTo("controller (start):\n  action: start\n  endpoint: Creating\n");
+            "start", "{\"action\":\"NONE\",\"endpoint\":\"IN_SERVICE\",\"mapping\":\"ENABLED\"}"))
+        .as("the states as 'endpoint status' names them, not as the controller records them")
+        .isEqualTo(
+            "controller (start):\n  action: NONE\n  endpoint: InService\n  mapping: Enabled\n");
+    assertThat(EndpointControlCommand.render(
+            "stop", "{\"endpoint\":\"SLEEPING\",\"mapping\":\"Disabled\",\"why\":\"IN_SERVICE\"}"))
+        .as("a state this version does not know, and other keys, as the controller gave them")
+        .isEqualTo(
+            "controller (stop):\n  endpoint: SLEEPING\n  mapping: Disabled\n  why: IN_SERVICE\n");
+  }
+
+  @Test
+  void everyEndpointAndMappingStateHasTheWordAwsUsesForIt() {
+    assertThat(java.util.Arrays.stream(offhours.endpoint.Endpoint.State.values())
+            .map(offhours.endpoint.Endpoint.State::shown))
+        .containsExactly("absent", "Creating", "InService", "Updating", "Deleting", "Failed");
+    assertThat(java.util.Arrays.stream(offhours.endpoint.Mapping.TriggerState.values())
+            .map(offhours.endpoint.Mapping.TriggerState::shown))
+        .containsExactly(
+            "absent",
+            "Creating",
+            "Enabling",
+            "Enabled",
+            "Disabling",
+            "Disabled",
+            "Updating",
+            "Deleting");
   }
 
   @Test
