@@ -8,6 +8,8 @@ import offhours.results.ResultItem;
 /**
  * One item of the results table as the CLI shows it (contracts: "Results table"). Absent values are null.
  *
+ * @param settings how a CLASSIFIED result's settings compare with the live ones (current, changed, unknown); null for
+ *     a REJECTED one
  * @param id the result's partition key: "s3://bucket/key", or "sqs://queue/messageId" for a message that was no S3
  *     notification, which has no key; the API and the page call it {@code id} too
  */
@@ -30,8 +32,8 @@ record ResultRow(
   record LabelScore(String label, double score) {}
 
   /**
-   * The row of {@code item}; {@code liveSettings} (null: not known) decides its {@code settings}: current, changed or
-   * unknown ({@link ResultItem#settingsAgainst}).
+   * The row of {@code item}; {@code liveSettings} (null: not known) decides a CLASSIFIED result's {@code settings}:
+   * current, changed or unknown ({@link ResultItem#settingsAgainst}).
    */
   static ResultRow from(ResultItem item, String liveSettings) {
     List<LabelScore> labels =
@@ -52,7 +54,12 @@ record ResultRow(
         item.uploadedAt() == null ? null : item.uploadedAt().toString(),
         item.classifiedAt().toString(),
         item.attempts(),
-        item.settingsAgainst(liveSettings).word(),
+        // A verdict is on the image (not an image, too large, refused by the model), which no
+        // change of labels, content type, accept or scores makes stale: it has none to show, in
+        // the table (-) as with --json (null), as reprocess --settings and the page treat it.
+        item.status() == ResultItem.Verdict.CLASSIFIED
+            ? item.settingsAgainst(liveSettings).word()
+            : null,
         item.pk());
   }
 

@@ -48,7 +48,7 @@ final class ResultsCommand implements Command {
         columns and labels longer than 24 are cut too; --json never cuts.
         When more results match than --limit, says so on stderr. With --json, one object per line with
         key, topLabel, score, status, reason, bucket, labels, classifiedAt, uploadedAt, attempts,
-        versionId, sizeBytes (null where absent), settings, id (s3://bucket/key, or for a message that
+        versionId, sizeBytes (null where absent), settings (null for REJECTED), id (s3://bucket/key, or for a message that
         was no S3 notification sqs://queue/messageId, which KEY shows for it).
         SETTINGS says whether a CLASSIFIED result was made under the model's settings the stack runs
         with now (labels, content type, accept, scores): current, changed (reprocess it), or unknown
@@ -193,7 +193,7 @@ final class ResultsCommand implements Command {
               ? "-"
               : String.format(Locale.ROOT, "%.3f", row.score()),
           row.status() == null ? "-" : row.status(),
-          "CLASSIFIED".equals(row.status()) ? row.settings() : "-",
+          row.settings() == null ? "-" : row.settings(),
           row.reason() == null ? "" : row.reason()));
     }
     return TextTable.render(

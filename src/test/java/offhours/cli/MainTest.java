@@ -513,6 +513,38 @@ class MainTest {
   }
 
   @Test
+  void aRejectedResultHasNoSettingsInTheTableNorInItsJson() throws IOException {
+    java.time.Instant at = java.time.Instant.parse("2026-11-25T10:00:05Z");
+    offhours.results.ResultItem.ObjectVersion object =
+        new offhours.results.ResultItem.ObjectVersion(
+            "offhours-images", "notes.png", null, "\"e\"", "01", 5L, at);
+    // Classify records the settings it ran under on a verdict too: the live ones here.
+    ResultRow rejected = ResultRow.from(
+        offhours.results.ResultItem.rejected(object, "not an image", "m", "e", at, 1)
+            .withSettings("live"),
+        "live");
+    ResultRow classified = ResultRow.from(
+        offhours.results.ResultItem.classified(
+                object,
+                List.of(new offhours.results.ResultItem.Label("Neutral", 0.9)),
+                "probabilities",
+                "m",
+                "e",
+                at,
+                1)
+            .withSettings("live"),
+        "live");
+
+    assertThat(ResultsCommand.render(List.of(rejected, classified), 200).lines().toList())
+        .extracting(line -> line.split(" +")[4])
+        .containsExactly("SETTINGS", "-", "current");
+    assertThat(rejected.toJson().get("settings").isNull())
+        .as("--json's settings")
+        .isTrue();
+    assertThat(classified.toJson().get("settings").asText()).isEqualTo("current");
+  }
+
+  @Test
   void resultJsonLineHasTheContractKeysWithNullsWhereAbsent() throws IOException {
     JsonNode json = Json.MAPPER.readTree(
         Json.line(row("x.png", "REJECTED", null, null, "empty object").toJson()));
@@ -778,7 +810,7 @@ class MainTest {
         "2026-11-25T10:00:00Z",
         "2026-11-25T10:00:05Z",
         1,
-        "CLASSIFIED".equals(status) ? "changed" : "unknown",
+        "CLASSIFIED".equals(status) ? "changed" : null,
         "s3://b/" + key);
   }
 
