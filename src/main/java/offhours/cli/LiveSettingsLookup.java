@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import offhours.inference.ModelContract;
 import offhours.results.LiveSettings;
 import offhours.results.NewestFirst;
@@ -30,9 +31,13 @@ final class LiveSettingsLookup {
 
   private final String basis;
 
-  private LiveSettingsLookup(String fingerprint, String basis) {
+  /** The model's labels, as Classify resolves them; empty when the command line does not know them. */
+  private final List<String> labels;
+
+  private LiveSettingsLookup(String fingerprint, String basis, List<String> labels) {
     this.fingerprint = fingerprint;
     this.basis = basis;
+    this.labels = List.copyOf(labels);
   }
 
   /** The lookup for {@code target}; reads the local stack's labels file when its settings name one. */
@@ -79,7 +84,8 @@ final class LiveSettingsLookup {
         target.local()
             ? "compared with the model settings the local stack runs with"
             : "compared with the model settings " + target.description() + "'s parameters set ("
-                + String.join(", ", FunctionVariables.MODEL_PARAMETERS.values()) + ")");
+                + String.join(", ", FunctionVariables.MODEL_PARAMETERS.values()) + ")",
+        contract.labels());
   }
 
   private static LiveSettingsLookup fallback(String why) {
@@ -87,7 +93,20 @@ final class LiveSettingsLookup {
         null,
         "compared with the newest classification's settings, as " + why
             + ": right after a settings change, results show as current until the first image is"
-            + " classified under the new settings");
+            + " classified under the new settings",
+        List.of());
+  }
+
+  /**
+   * The model's label that {@code asked} differs from only in case, when it is not one of the labels itself: a top
+   * label is matched exactly (it is the label index's key), so {@code --label neutral} finds nothing where the model
+   * says Neutral. Empty when the labels are not known here (a LabelsS3Uri file of a deployed stack, an older stack).
+   */
+  Optional<String> labelMeant(String asked) {
+    if (labels.contains(asked)) {
+      return Optional.empty();
+    }
+    return labels.stream().filter(label -> label.equalsIgnoreCase(asked)).findFirst();
   }
 
   /** The live settings: the exact ones, or those of the newest classification in {@code table} (one Query). */

@@ -46,7 +46,8 @@ final class ResultsCommand implements Command {
         Prints key, top label, score, status and reason. REJECTED results carry the reason (not an
         image, too large, truncated ...), cut to the terminal's width ($COLUMNS); keys longer than 40
         columns and labels longer than 24 are cut too; --json never cuts.
-        When more results match than --limit, says so on stderr. With --json, one object per line with
+        When more results match than --limit, says so on stderr. LABEL is matched exactly: when
+        none has it and it differs from one of the model's labels only in case, says which on stderr. With --json, one object per line with
         key, topLabel, score, status, reason, bucket, labels, classifiedAt, uploadedAt, attempts,
         versionId, sizeBytes (null where absent), settings (null for REJECTED), id (s3://bucket/key, or for a message that
         was no S3 notification sqs://queue/messageId, which KEY shows for it).
@@ -71,8 +72,9 @@ final class ResultsCommand implements Command {
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultRow> rows;
       LiveSettings live;
+      LiveSettingsLookup lookup = LiveSettingsLookup.of(target);
       try {
-        live = LiveSettingsLookup.of(target).now(dynamoDb, table);
+        live = lookup.now(dynamoDb, table);
         rows = read(dynamoDb, table, target.name(Name.BUCKET), query, live.fingerprint());
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
@@ -94,6 +96,11 @@ final class ResultsCommand implements Command {
       if (more) {
         call.err().println(more(query));
       }
+      if (rows.isEmpty() && query.label() != null) {
+        lookup
+            .labelMeant(query.label())
+            .ifPresent(meant -> call.err().println(labelMeant(query.label(), meant)));
+      }
       if (rows.stream().anyMatch(r -> "CLASSIFIED".equals(r.status()))) {
         call.err().println(settingsNote(live));
       }
@@ -104,6 +111,17 @@ final class ResultsCommand implements Command {
   /** Said on stderr under rows that have settings: what SETTINGS compares them with. */
   static String settingsNote(LiveSettings live) {
     return Terminal.printable("SETTINGS " + live.basis());
+  }
+
+  /** Said on stderr under no results for a label that differs from one of the model's only in case. */
+  static String labelMeant(String asked, String meant) {
+    return Terminal.printable("labels are matched exactly, and the model's label is '" + meant
+        + "', not '" + asked + "': try --label " + shellWord(meant));
+  }
+
+  /** {@code word} as a shell reads it back: as is when plain, else in single quotes. */
+  private static String shellWord(String word) {
+    return word.matches("[A-Za-z0-9_.,:/+=@-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
   }
 
   /** Said on stderr, so --json output stays one object per line. */

@@ -181,6 +181,44 @@ class CliIT {
   }
 
   @Test
+  void resultsForALabelOfAnotherCaseThanTheModelsNameTheLabelItProbablyMeant() throws IOException {
+    putResult("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.91, null, "2026-11-25T10:00:01Z");
+    // The model's settings as 'local start' records them: its labels among them.
+    StateFile recorded = StateFile.read(StateFile.path(cache));
+    new StateFile(
+            recorded.pid(),
+            recorded.started(),
+            recorded.region(),
+            recorded.accessKeyId(),
+            recorded.secretAccessKey(),
+            recorded.endpoints(),
+            recorded.names(),
+            Map.of(
+                "LABELS", "Drawing, Hentai, Neutral, Porn, Sexy",
+                "LABELS_S3_URI", "",
+                "CONTENT_TYPE", "application/x-image",
+                "ACCEPT", "application/json",
+                "SCORES", "auto"),
+            recorded.settings())
+        .write(StateFile.path(cache));
+
+    CliRun lower = run("results", "--label", "neutral");
+
+    assertThat(lower.exitCode()).isZero();
+    assertThat(lower.out()).isEqualTo("no results match\n");
+    assertThat(lower.err())
+        .isEqualTo("labels are matched exactly, and the model's label is 'Neutral', not 'neutral':"
+            + " try --label Neutral\n");
+    assertThat(run("results", "--label", "neutral", "--json").err())
+        .as("--json keeps stdout to results")
+        .contains("try --label Neutral");
+    assertThat(run("results", "--label", "Sexy").err())
+        .as("a label of the model with no results yet")
+        .doesNotContain("matched exactly");
+    assertThat(run("results", "--label", "Neutral").outLines()).hasSize(2);
+  }
+
+  @Test
   void resultsSayWhenMoreRowsMatchThanTheLimitShowsAndHowToSeeThem() throws IOException {
     putResult("a.jpg", "CLASSIFIED", "Neutral", 0.9, null, "2026-11-25T10:00:01Z");
     putResult("b.jpg", "CLASSIFIED", "Neutral", 0.8, null, "2026-11-25T10:00:02Z");

@@ -101,6 +101,35 @@ class LiveSettingsLookupTest {
   }
 
   @Test
+  void aLabelThatDiffersFromTheModelsOnlyInCaseNamesTheOneItProbablyMeant() {
+    LiveSettingsLookup lookup = LiveSettingsLookup.of(deployed(PARAMETERS));
+
+    assertThat(lookup.labelMeant("cat")).contains("Cat");
+    assertThat(lookup.labelMeant("DOG")).contains("Dog");
+    assertThat(lookup.labelMeant("Cat")).as("one of the model's labels").isEmpty();
+    assertThat(lookup.labelMeant("bird")).as("no label like it").isEmpty();
+
+    Map<String, String> file = new LinkedHashMap<>(PARAMETERS);
+    file.put("Labels", "");
+    file.put("LabelsS3Uri", "s3://models/labels.txt");
+    assertThat(LiveSettingsLookup.of(deployed(file)).labelMeant("cat"))
+        .as("labels in a file the command line does not read: not known")
+        .isEmpty();
+  }
+
+  @Test
+  void theHintQuotesALabelAsTheShellReadsItBack() {
+    assertThat(ResultsCommand.labelMeant("neutral", "Neutral"))
+        .isEqualTo("labels are matched exactly, and the model's label is 'Neutral', not 'neutral':"
+            + " try --label Neutral");
+    assertThat(ResultsCommand.labelMeant("golden retriever", "Golden Retriever"))
+        .endsWith("try --label 'Golden Retriever'");
+    assertThat(ResultsCommand.labelMeant("o'neil\u001b", "O'Neil\u001b"))
+        .as("a label from the user's file, shown printable")
+        .endsWith("try --label 'O'\\''Neil\\x1b'");
+  }
+
+  @Test
   void settingsThatDoNotParseFallBackWithTheReason() {
     Map<String, String> bad = new LinkedHashMap<>(PARAMETERS);
     bad.put("ContentType", "not a type");
