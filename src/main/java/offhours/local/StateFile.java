@@ -117,30 +117,6 @@ public record StateFile(
     children = children == null ? List.of() : List.copyOf(children);
   }
 
-  /** A file that records no child processes, as a file of an older version. */
-  public StateFile(
-      Long pid,
-      String started,
-      String region,
-      String accessKeyId,
-      String secretAccessKey,
-      Map<String, URI> endpoints,
-      Map<String, String> names,
-      Map<String, String> model,
-      Map<String, String> settings) {
-    this(
-        pid,
-        started,
-        region,
-        accessKeyId,
-        secretAccessKey,
-        endpoints,
-        names,
-        model,
-        settings,
-        List.of());
-  }
-
   /** The key of the local HTTP API's URL among the endpoints (it is no AWS service's). */
   private static final String API_KEY = "api";
 

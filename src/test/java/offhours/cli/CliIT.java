@@ -199,7 +199,8 @@ class CliIT {
                 "CONTENT_TYPE", "application/x-image",
                 "ACCEPT", "application/json",
                 "SCORES", "auto"),
-            recorded.settings())
+            recorded.settings(),
+            recorded.children())
         .write(StateFile.path(cache));
 
     CliRun lower = run("results", "--label", "neutral");
@@ -362,7 +363,8 @@ class CliIT {
                 "INSTANCE_TYPE", "ml.m5.large",
                 "INSTANCE_COUNT", "1",
                 "INSTANCE_HOURLY_PRICE_USD", "0.115",
-                "SERVERLESS_MEMORY_MB", "2048"))
+                "SERVERLESS_MEMORY_MB", "2048"),
+            List.of())
         .write(StateFile.path(cache));
     // 15 min of endpoint time just after midnight in Berlin, on a day that is still the day before
     // in UTC; days after the local stack (this JVM) started.
@@ -482,7 +484,8 @@ class CliIT {
             state.endpoints(),
             names,
             Map.of(),
-            state.settings())
+            state.settings(),
+            List.of())
         .write(StateFile.path(cache));
     Files.write(photos.resolve("a.png"), new byte[] {1});
 

@@ -836,7 +836,16 @@ class MainTest {
         .map(Object::toString)
         .orElse(null);
     return new StateFile(
-        pid, started, "us-east-1", "offhours", "offhours", endpoints, names, Map.of(), Map.of());
+        pid,
+        started,
+        "us-east-1",
+        "offhours",
+        "offhours",
+        endpoints,
+        names,
+        Map.of(),
+        Map.of(),
+        List.of());
   }
 
   static Map<String, URI> endpoints() {
