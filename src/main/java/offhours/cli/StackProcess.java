@@ -188,10 +188,14 @@ final class StackProcess {
     if (found.isEmpty()) {
       return;
     }
-    ProcessHandle process = found.get();
+    end(found.get(), STOP_GRACE);
+  }
+
+  /** SIGTERM, then SIGKILL if {@code process} has not ended within {@code grace}. */
+  private static void end(ProcessHandle process, Duration grace) throws InterruptedException {
     process.destroy();
     try {
-      process.onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+      process.onExit().get(grace.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
       process.destroyForcibly();
     }
@@ -206,17 +210,10 @@ final class StackProcess {
     List<String> ended = new ArrayList<>();
     for (ChildProcess child : state.children()) {
       Optional<ProcessHandle> found = child.stillRunning();
-      if (found.isEmpty()) {
-        continue;
+      if (found.isPresent()) {
+        end(found.get(), CHILD_GRACE);
+        ended.add(child.describe());
       }
-      ProcessHandle process = found.get();
-      process.destroy();
-      try {
-        process.onExit().get(CHILD_GRACE.toSeconds(), TimeUnit.SECONDS);
-      } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-        process.destroyForcibly();
-      }
-      ended.add(child.describe());
     }
     return ended;
   }
