@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
 import offhours.local.ChildProcess;
 import offhours.local.LocalDirectory;
@@ -203,19 +204,42 @@ final class StackProcess {
 
   /**
    * Ends the processes the state file's stack started that still run (each only while it is the very process
-   * recorded, {@link ChildProcess#stillRunning()}): what a stack killed outright left behind, which nothing else would
-   * end. Returns how each is named, for the user to be told.
+   * recorded, {@link ChildProcess#stillRunning()}), with what each has forked since it was recorded (a container
+   * command's shell starts its server after the stack wrote the file): what a stack killed outright left behind,
+   * which nothing else would end. Returns how each recorded one is named, for the user to be told.
    */
   static List<String> endLeftovers(StateFile state) throws InterruptedException {
     List<String> ended = new ArrayList<>();
     for (ChildProcess child : state.children()) {
       Optional<ProcessHandle> found = child.stillRunning();
       if (found.isPresent()) {
-        end(found.get(), CHILD_GRACE);
+        endWithDescendants(found.get(), CHILD_GRACE);
         ended.add(child.describe());
       }
     }
     return ended;
+  }
+
+  /**
+   * As {@link #end}, for {@code process} and its descendants, found while it still runs (once it has ended they are
+   * no longer its own, and could not be told from other programs). The descendants go first: a shell that runs its
+   * command in a child ends when the command does, while the command outlives a shell ended before it.
+   */
+  private static void endWithDescendants(ProcessHandle process, Duration grace)
+      throws InterruptedException {
+    List<ProcessHandle> tree =
+        Stream.concat(process.descendants(), Stream.of(process)).toList();
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (ProcessHandle p : tree) {
+      try {
+        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        // The JDK signals a handle only while its process is the one it found (same start
+        // time), so a process that ended meanwhile and whose id was reused is left alone.
+        p.destroyForcibly();
+      }
+    }
   }
 
   /**

@@ -30,11 +30,16 @@ class LocalStackProcessTest {
   Path cache;
 
   private Process other;
+  /** What {@link #other} forked, when it is a shell. */
+  private ProcessHandle forked;
 
   @AfterEach
   void endTheOtherProgram() {
+    if (forked != null) {
+      forked.destroyForcibly(); // only what this test started, by its handle
+    }
     if (other != null) {
-      other.destroyForcibly(); // only what this test started, by its handle
+      other.destroyForcibly();
     }
   }
 
@@ -100,6 +105,33 @@ class LocalStackProcessTest {
         .endsWith("; removed its stale state file " + StateFile.path(cache) + "; ended moto_server"
             + " (pid " + other.pid() + "), which it had started and left running\n");
     assertThat(other.waitFor(30, TimeUnit.SECONDS)).as("moto_server ended").isTrue();
+  }
+
+  @Test
+  void stopOfAKilledStackEndsWhatItsContainerCommandsShellForkedAfterItWasRecorded()
+      throws Exception {
+    // A --container-command that runs its server in a child of the shell, as 'cd dir && python
+    // serve.py' does: the stack recorded the shell as it started, before the server existed.
+    other = new ProcessBuilder("/bin/sh", "-c", "sleep 60; true").start();
+    while (forked == null) {
+      forked = other.descendants().findFirst().orElse(null);
+      Thread.sleep(10);
+    }
+    String started = other.info().startInstant().orElseThrow().toString();
+    recordStack(
+        other.pid(),
+        "2026-01-01T00:00:00Z",
+        List.of(new ChildProcess("container of endpoint e", other.pid(), started)));
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.out())
+        .endsWith("; ended container of endpoint e (pid " + other.pid()
+            + "), which it had started and left running\n");
+    assertThat(forked.onExit().get(30, TimeUnit.SECONDS).isAlive())
+        .as("the server the shell forked")
+        .isFalse();
+    assertThat(other.waitFor(30, TimeUnit.SECONDS)).as("the shell ended").isTrue();
   }
 
   @Test
