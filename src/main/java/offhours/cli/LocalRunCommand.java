@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import offhours.local.LocalDeployment;
 import offhours.local.StateFile;
+import offhours.local.StateFileKeeper;
 import offhours.local.api.LocalApiGateway;
 
 /** {@code local run}: the stack in the foreground until interrupted; {@code local start} runs this in the background. */
@@ -44,10 +45,12 @@ final class LocalRunCommand implements Command {
     StackProcess.endLeftoversOfGoneStack(stateFile, call.err());
     Files.deleteIfExists(stateFile);
     LocalDeployment stack = LocalDeployment.start(options, call.err());
+    StateFileKeeper keeper = stack.stateFile(stateFile, ProcessHandle.current(), call.err());
     Runnable stop = () -> {
       try {
         Files.deleteIfExists(tokenFile);
-        Files.deleteIfExists(stateFile);
+        // First: the processes the stack ends while it closes must not write the file again.
+        keeper.remove();
       } catch (IOException e) {
         // the next start overwrites it
       }
@@ -64,9 +67,9 @@ final class LocalRunCommand implements Command {
               stopped.countDown();
             },
             "offhours-local-stop"));
-    StateFile state = stack.state(ProcessHandle.current());
     LocalApiGateway.writeToken(tokenFile, stack.apiToken());
-    state.write(stateFile);
+    // From here until the stack stops, every process it starts or ends is recorded in the file.
+    StateFile state = keeper.write();
     LocalStatusCommand.print(call, state);
     stopped.await();
     return 0;

@@ -42,8 +42,11 @@ final class LocalStopCommand implements Command {
       return 0;
     }
     StackProcess.stop(stateFile, state);
-    // Its own shutdown stops moto_server; one it forced after the grace period could not.
-    String leftovers = StackProcess.leftoversEnded(StackProcess.endLeftovers(state));
+    // Its own shutdown stops moto_server and the containers; one it forced after the grace period
+    // could not. A file it left names what it started since it was read above (a container woken
+    // meanwhile); one it removed first, what it had then.
+    String leftovers = StackProcess.leftoversEnded(
+        StackProcess.endLeftovers(StackProcess.recorded(stateFile).orElse(state)));
     Files.deleteIfExists(stateFile);
     call.out()
         .println("stopped the local stack (pid " + state.pid()

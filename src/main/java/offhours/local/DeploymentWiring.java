@@ -64,6 +64,9 @@ final class DeploymentWiring {
   final Deque<AutoCloseable> resources = new ArrayDeque<>();
   final StackSpec.Names names = StackSpec.Names.local();
   final AwsBasicCredentials credentials = StackCredentials.generate();
+  /** The processes outside this JVM that the stack starts (moto_server, the container command's). */
+  final ChildProcesses children = new ChildProcesses();
+
   MotoServer moto;
   LocalSageMaker sageMaker;
   LocalLambda lambda;
@@ -106,12 +109,14 @@ final class DeploymentWiring {
 
     progress.println("starting moto_server (S3, SQS, DynamoDB)...");
     moto = open(MotoServer.start(logs.resolve("moto_server.log")));
+    children.started("moto_server", moto.process());
     progress.println("starting the local SageMaker...");
     LocalSageMakerBuilder sageMakerSettings = LocalSageMaker.builder()
         .credentials(credentials)
         .creatingDelay(options.creatingDelay())
         .deletingDelay(Duration.ofSeconds(1))
         .logDirectory(logs)
+        .processRecorder(children)
         .container(ONNX_IMAGE, DeploymentWiring::onnxContainer);
     options.containerCommand().ifPresent(sageMakerSettings::containerCommand);
     sageMaker = open(sageMakerSettings.start());

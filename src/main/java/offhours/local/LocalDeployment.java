@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 import offhours.aws.AwsClients;
 import offhours.endpoint.ControllerConfig;
 import offhours.local.StateFile.NameKey;
@@ -140,6 +139,7 @@ public final class LocalDeployment implements AutoCloseable {
 
   private final Deque<AutoCloseable> resources;
   private final LocalServices services;
+  private final ChildProcesses children;
   private final LocalScheduler scheduler;
   private final LocalApiGateway api;
   private final AwsClients clients;
@@ -158,6 +158,7 @@ public final class LocalDeployment implements AutoCloseable {
   private LocalDeployment(DeploymentWiring w) {
     this.resources = w.resources;
     this.services = new LocalServices(w.moto, w.sageMaker, w.lambda);
+    this.children = w.children;
     this.scheduler = w.scheduler;
     this.api = w.api;
     this.clients = w.clients;
@@ -248,15 +249,19 @@ public final class LocalDeployment implements AutoCloseable {
         n,
         model,
         FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv),
-        children());
+        children.recorded());
   }
 
-  /** moto_server and whatever it forked: the processes outside this JVM that a killed stack would leave running. */
-  private List<ChildProcess> children() {
-    ProcessHandle moto = services.moto().process();
-    return Stream.concat(Stream.of(moto), moto.descendants())
-        .flatMap(p -> ChildProcess.of("moto_server", p).stream())
-        .toList();
+  /**
+   * The writer of this stack's state file, {@link #state} as {@code process} runs it: it writes nothing until its first
+   * {@link StateFileKeeper#write()}, then rewrites the file whenever a process the stack started starts or ends (an
+   * endpoint's container at each create, wake and stop), until {@link StateFileKeeper#remove()}. Problems writing
+   * later go to {@code err}.
+   */
+  public StateFileKeeper stateFile(Path file, ProcessHandle process, PrintStream err) {
+    StateFileKeeper keeper = new StateFileKeeper(file, () -> state(process), err);
+    children.onChange(keeper::changed);
+    return keeper;
   }
 
   /** The local HTTP API (requests need {@code Authorization: Bearer} {@link #apiToken()}). */

@@ -1,5 +1,5 @@
-// Needs moto_server, and node/npm for the first conversion of the default model into the shared
-// cache.
+// Needs moto_server, node/npm for the first conversion of the default model into the shared
+// cache, and python3 for the stand-in model container.
 package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import offhours.cache.CacheDirectory;
 import offhours.local.ChildProcess;
 import offhours.local.StateFile;
@@ -15,15 +20,67 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A local stack whose own process is killed outright ({@code kill -9}) runs no shutdown hook, so its moto_server
- * outlives it; {@code local stop} ends it from the state file's record.
+ * A local stack whose own process is killed outright ({@code kill -9}) runs no shutdown hook, so its moto_server and
+ * its endpoint's container outlive it; {@code local stop} ends them from the state file's record.
  */
 class LocalStackKilledIT {
   @TempDir
   Path cache;
 
+  /** src/test/resources/sagemaker/format_container.py: answers labels jpeg and png. */
+  private static final Path FORMAT_CONTAINER =
+      Path.of("src/test/resources/sagemaker/format_container.py").toAbsolutePath();
+
+  /** How long a wait for the stack may take before the test gives up (a bound, not a measurement). */
+  private static final Duration PATIENCE = Duration.ofMinutes(3);
+
+  private static final String CONTAINER = "container of endpoint ";
+
   private CliRun run(String... args) {
     return CliRun.run(cache, Clock.systemUTC(), () -> null, Commands.all(), args);
+  }
+
+  /** What {@code found} finds first: in the state file, or in the processes, as the stack gets there. */
+  private static <T> T await(String what, java.util.function.Supplier<Optional<T>> found)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<T> now = found.get();
+      if (now.isPresent()) {
+        return now.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("gave up waiting for " + what + " after " + PATIENCE);
+  }
+
+  /** The state file's record of the endpoint's container, once {@code recorded} says it is there (or gone). */
+  private <T> T awaitState(String what, Function<List<ChildProcess>, Optional<T>> recorded)
+      throws InterruptedException {
+    return await(what, () -> {
+      try {
+        return recorded.apply(StateFile.read(StateFile.path(cache)).children());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  private static Optional<ChildProcess> container(List<ChildProcess> children) {
+    return children.stream().filter(c -> c.name().startsWith(CONTAINER)).findFirst();
+  }
+
+  /** The container's shell and what it forked: the model server, once it runs. */
+  private static List<ProcessHandle> processTree(ProcessHandle shell) throws InterruptedException {
+    await(
+        "the model server the shell forks",
+        () -> shell
+            .descendants()
+            .filter(p -> p.info().commandLine().orElse("").contains("format_container.py"))
+            .findFirst());
+    List<ProcessHandle> tree = new ArrayList<>(List.of(shell));
+    shell.descendants().forEach(tree::add);
+    return tree;
   }
 
   @Test
@@ -68,6 +125,76 @@ class LocalStackKilledIT {
         moto.destroyForcibly();
       }
       Files.deleteIfExists(cache.resolve("models")); // the link only: the shared models stay
+    }
+  }
+
+  @Test
+  void localStopAfterTheStackWasKilledEndsTheContainerOfItsEndpointAndWhatItsShellForked()
+      throws Exception {
+    Path labels = Files.writeString(cache.resolve("labels.txt"), "jpeg\npng\n");
+    // A shell that runs the server in a child (a lone command it would exec in its place), as
+    // 'cd dir && python serve.py' can.
+    String command = "python3 '" + FORMAT_CONTAINER + "'; echo the model server ended";
+    List<ProcessHandle> started = new ArrayList<>();
+    try {
+      CliRun start =
+          run("local", "start", "--container-command", command, "--labels", labels.toString());
+      assertThat(start.exitCode()).as("local start: %s", start.err()).isZero();
+      StateFile state = StateFile.read(StateFile.path(cache));
+      ProcessHandle stack = ProcessHandle.of(state.pid()).orElseThrow();
+      started.add(stack);
+      started.add(state.children().getFirst().stillRunning().orElseThrow());
+      assertThat(container(state.children())).as("no endpoint yet").isEmpty();
+
+      // Recorded at the endpoint's create, forgotten when it stops.
+      assertThat(run("endpoint", "start").exitCode()).isZero();
+      ChildProcess first =
+          awaitState("the first container in the state file", LocalStackKilledIT::container);
+      List<ProcessHandle> firstTree = processTree(first.stillRunning().orElseThrow());
+      started.addAll(firstTree);
+      assertThat(run("endpoint", "stop").exitCode()).isZero();
+      awaitState(
+          "the stopped endpoint's container to leave the state file",
+          children -> container(children).isEmpty() ? Optional.of(children) : Optional.empty());
+      for (ProcessHandle p : firstTree) {
+        assertThat(p.onExit().get(30, TimeUnit.SECONDS).isAlive())
+            .as("the stopped endpoint's %s", p.info().commandLine().orElse("pid " + p.pid()))
+            .isFalse();
+      }
+
+      // And recorded again at the next wake.
+      assertThat(run("endpoint", "start").exitCode()).isZero();
+      ChildProcess second = awaitState(
+          "the second container in the state file",
+          children -> container(children).filter(c -> !c.equals(first)));
+      List<ProcessHandle> secondTree = processTree(second.stillRunning().orElseThrow());
+      started.addAll(secondTree);
+      List<ChildProcess> recorded = StateFile.read(StateFile.path(cache)).children();
+
+      stack.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertThat(stack.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+      assertThat(secondTree)
+          .as("the container outlives the killed stack")
+          .allMatch(ProcessHandle::isAlive);
+
+      CliRun stop = run("local", "stop");
+
+      assertThat(stop.exitCode()).isZero();
+      assertThat(stop.out())
+          .startsWith("the local stack is not running; removed its stale state file")
+          .endsWith(", " + second.describe() + ", which it had started and left running\n");
+      for (ProcessHandle p : secondTree) {
+        // A handle is alive only while its process is the one it found (same start instant).
+        assertThat(p.onExit().get(30, TimeUnit.SECONDS).isAlive())
+            .as("%s after local stop", p.info().commandLine().orElse("pid " + p.pid()))
+            .isFalse();
+      }
+      assertThat(recorded)
+          .as("every process the state file recorded")
+          .allSatisfy(child -> assertThat(child.stillRunning()).isEmpty());
+      assertThat(StateFile.path(cache)).doesNotExist();
+    } finally {
+      started.forEach(ProcessHandle::destroyForcibly); // only what this test started, by handle
     }
   }
 }

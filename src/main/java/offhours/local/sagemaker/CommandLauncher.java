@@ -59,10 +59,12 @@ final class CommandLauncher implements ContainerLauncher {
 
   private final Path logDirectory;
   private final String command;
+  private final ProcessRecorder recorder;
 
-  CommandLauncher(Path logDirectory, String command) {
+  CommandLauncher(Path logDirectory, String command, ProcessRecorder recorder) {
     this.logDirectory = logDirectory;
     this.command = command;
+    this.recorder = recorder;
   }
 
   @Override
@@ -102,6 +104,7 @@ final class CommandLauncher implements ContainerLauncher {
       modelDirectory(spec.modelDataUrl()).ifPresent(dir -> env.put("SM_MODEL_DIR", dir.toString()));
     }
     Process process = builder.start();
+    recorder.started("container of endpoint " + spec.endpointName(), process.toHandle());
     return new CommandContainer(process, URI.create("http://127.0.0.1:" + port), log);
   }
 

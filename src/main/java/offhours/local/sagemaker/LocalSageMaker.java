@@ -100,7 +100,9 @@ public final class LocalSageMaker implements AutoCloseable {
         .build();
     Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
     if (b.containerCommand != null) {
-      launchers.put(COMMAND_IMAGE, new CommandLauncher(b.logDirectory, b.containerCommand));
+      launchers.put(
+          COMMAND_IMAGE,
+          new CommandLauncher(b.logDirectory, b.containerCommand, b.processRecorder));
     }
     launchers.putAll(b.launchers);
     this.arns = new Arns(b.region.id(), b.accountId);

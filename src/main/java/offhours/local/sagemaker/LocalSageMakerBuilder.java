@@ -30,6 +30,7 @@ public final class LocalSageMakerBuilder {
       new ServerlessCapacity.Timing(Duration.ofSeconds(2), Duration.ofMinutes(5));
   Path logDirectory;
   String containerCommand;
+  ProcessRecorder processRecorder = ProcessRecorder.NONE;
   AwsBasicCredentials credentials = StackCredentials.generate();
   final Map<String, ContainerLauncher> launchers = new LinkedHashMap<>();
 
@@ -113,6 +114,12 @@ public final class LocalSageMakerBuilder {
           "the container command must be a non-blank shell command, was " + command);
     }
     this.containerCommand = command;
+    return this;
+  }
+
+  /** Told of each container process started, for it to be ended should this JVM die unclosed (default: none). */
+  public LocalSageMakerBuilder processRecorder(ProcessRecorder recorder) {
+    this.processRecorder = Objects.requireNonNull(recorder, "recorder");
     return this;
   }
 
