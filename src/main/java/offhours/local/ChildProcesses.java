@@ -36,7 +36,7 @@ final class ChildProcesses implements ProcessRecorder {
   private void ended(ProcessHandle process) {
     boolean forgotten;
     synchronized (this) {
-      forgotten = running.removeIf(started -> started.process().equals(process));
+      forgotten = running.removeIf(r -> r.process().equals(process));
     }
     if (forgotten) {
       onChange.run();
@@ -58,10 +58,9 @@ final class ChildProcesses implements ProcessRecorder {
       now = List.copyOf(running);
     }
     return now.stream()
-        .flatMap(started -> Stream.concat(
-                Stream.of(started.process()), started.process().descendants())
+        .flatMap(r -> Stream.concat(Stream.of(r.process()), r.process().descendants())
             .filter(ProcessHandle::isAlive)
-            .flatMap(p -> ChildProcess.of(started.name(), p).stream()))
+            .flatMap(p -> ChildProcess.of(r.name(), p).stream()))
         .toList();
   }
 }

@@ -23,7 +23,7 @@ public final class StateFileKeeper {
   private final Supplier<StateFile> state;
   private final PrintStream err;
 
-  /** Guarded by this: written once, and not yet removed. */
+  /** Guarded by this: the stack is up (the file was written once), and has not stopped (the file was removed). */
   private boolean written;
 
   private boolean removed;
