@@ -317,10 +317,10 @@ class AlarmsTest {
                 StackResolver.map(template.get("Resources")).get("ControllerFunction"))
             .get("Properties"))
         .get("Events"));
-    assertThat(StackResolver.map(events.get("EveryMinute")).get("Type"))
+    assertThat(StackResolver.map(events.get("MinuteTick")).get("Type"))
         .as("SAM names a function's ScheduleV2 event's schedule FunctionEvent")
         .isEqualTo("ScheduleV2");
-    assertThat(heartbeat.get("DependsOn")).isEqualTo("ControllerFunctionEveryMinute");
+    assertThat(heartbeat.get("DependsOn")).isEqualTo("ControllerFunctionMinuteTick");
   }
 
   @Test

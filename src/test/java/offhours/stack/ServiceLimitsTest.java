@@ -186,7 +186,7 @@ class ServiceLimitsTest {
       }
     }
     Map<String, Object> schedule = StackResolver.map(StackResolver.path(
-        stack.properties("ControllerFunction"), "Events", "EveryMinute", "Properties"));
+        stack.properties("ControllerFunction"), "Events", "MinuteTick", "Properties"));
     assertThat(String.valueOf(schedule.get("ScheduleExpression")))
         .matches("cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)");
     assertThat(java.time.ZoneId.of(String.valueOf(schedule.get("ScheduleExpressionTimezone"))))

@@ -242,7 +242,7 @@ final class StackResolver {
       case "AWS::SQS::Queue" ->
         "https://sqs." + stack.region() + "." + stack.urlSuffix() + "/" + stack.account() + "/"
             + id;
-      case "AWS::S3::Bucket" -> bucketName(name);
+      case "AWS::S3::Bucket" -> named(name, "BucketName");
       // The ARN SageMaker returned when CloudFormation created it, which carries the name in lower
       // case (as
       // DescribeEndpointConfig's EndpointConfigArn does), whatever the case of the name itself.
@@ -252,11 +252,8 @@ final class StackResolver {
       case "AWS::SNS::Topic" -> arn("sns", id);
       case "AWS::KMS::Key" -> stack.suffix() + "-0000-4000-8000-" + "0".repeat(12);
       // Ref gives the DashboardName, which the template sets.
-      case "AWS::CloudWatch::Dashboard" -> {
-        Object named =
-            map(resource(name).getOrDefault("Properties", Map.of())).get("DashboardName");
-        yield named == null ? id : String.valueOf(resolve(named));
-      }
+      case "AWS::CloudWatch::Dashboard" -> named(name, "DashboardName");
+      case "AWS::Scheduler::ScheduleGroup" -> named(name, "Name");
       case "AWS::DynamoDB::Table",
           "AWS::Logs::LogGroup",
           "AWS::IAM::Role",
@@ -288,7 +285,8 @@ final class StackResolver {
       case "AWS::SQS::Queue.Arn" -> arn("sqs", id);
       case "AWS::SQS::Queue.QueueName" -> id;
       case "AWS::SQS::Queue.QueueUrl" -> ref(resource);
-      case "AWS::S3::Bucket.Arn" -> "arn:" + stack.partition() + ":s3:::" + bucketName(resource);
+      case "AWS::S3::Bucket.Arn" ->
+        "arn:" + stack.partition() + ":s3:::" + named(resource, "BucketName");
       case "AWS::DynamoDB::Table.Arn" -> arn("dynamodb", "table/" + id);
       case "AWS::Logs::LogGroup.Arn" -> arn("logs", "log-group:" + id + ":*");
       case "AWS::IAM::Role.Arn" ->
@@ -301,21 +299,24 @@ final class StackResolver {
       case "AWS::SNS::Topic.TopicName" -> id;
       case "AWS::KMS::Key.Arn" -> arn("kms", "key/" + ref(resource));
       case "AWS::CloudWatch::Alarm.Arn" -> arn("cloudwatch", "alarm:" + id);
+      case "AWS::Scheduler::ScheduleGroup.Arn" ->
+        arn("scheduler", "schedule-group/" + ref(resource));
       default ->
         throw new IllegalArgumentException("the test's resolver does not know GetAtt " + resource
             + "." + attribute + " (" + type + ")");
     };
   }
 
+  /** The name a resource's {@code property} sets, resolved; without one, the name CloudFormation generates. */
+  private String named(String logicalId, String property) {
+    Object name = map(resource(logicalId).getOrDefault("Properties", Map.of())).get(property);
+    return name == null ? stack.physicalId(logicalId) : String.valueOf(resolve(name));
+  }
+
   /** An ARN in this stack's partition, region and account. */
   String arn(String service, String resource) {
     return "arn:" + stack.partition() + ":" + service + ":" + stack.region() + ":" + stack.account()
         + ":" + resource;
-  }
-
-  private String bucketName(String logicalId) {
-    Object name = map(resource(logicalId).getOrDefault("Properties", Map.of())).get("BucketName");
-    return name == null ? stack.physicalId(logicalId) : String.valueOf(resolve(name));
   }
 
   /**

@@ -88,7 +88,7 @@ class TemplateMatchesStackSpecTest {
     Map<?, ?> events = (Map<?, ?>)
         ((Map<?, ?>) ((Map<?, ?>) resources.get("ControllerFunction")).get("Properties"))
             .get("Events");
-    Map<?, ?> schedule = (Map<?, ?>) ((Map<?, ?>) events.get("EveryMinute")).get("Properties");
+    Map<?, ?> schedule = (Map<?, ?>) ((Map<?, ?>) events.get("MinuteTick")).get("Properties");
     ObjectMapper json = new ObjectMapper();
 
     assertThat(json.readTree(String.valueOf(schedule.get("Input"))))

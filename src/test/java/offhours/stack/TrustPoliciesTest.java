@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Who may take the stack's roles: what no emulator checks, since moto evaluates no trust policy. A role a service other
  * than Lambda takes answers only that service acting for this account (the cross-service confused deputy), and the
- * controller's minute tick runs with a role of the stack's own, which may invoke nothing but the controller's live
- * alias, instead of the one SAM would generate with no condition at all.
+ * controller's minute tick runs in a schedule group of the stack's own with a role of the stack's own, which only
+ * schedules of that group may take and which may invoke nothing but the controller's live alias, instead of the one
+ * SAM would generate with no condition at all.
  */
 class TrustPoliciesTest {
 
@@ -58,23 +59,61 @@ class TrustPoliciesTest {
 
   private static Map<String, Object> tick(StackResolver stack) {
     return StackResolver.map(StackResolver.path(
-        stack.properties("ControllerFunction"), "Events", "EveryMinute", "Properties"));
+        stack.properties("ControllerFunction"), "Events", "MinuteTick", "Properties"));
   }
 
   @Test
-  void theMinuteTickRunsWithTheStacksOwnRoleInTheDefaultScheduleGroup() {
+  void theMinuteTickRunsWithTheStacksOwnRoleInTheStacksOwnScheduleGroup() {
     StackResolver stack = stack(commercial());
     Map<String, Object> tick = tick(stack);
     assertThat(tick.get("RoleArn"))
         .as("without RoleArn SAM generates a role with no trust condition")
         .isEqualTo(stack.getAtt("ControllerScheduleRole", "Arn"));
-    assertThat(tick)
-        .as("the trust policy names the default group; a GroupName would have to move it too")
-        .doesNotContainKey("GroupName");
+    assertThat(stack.type("ControllerScheduleGroup")).isEqualTo("AWS::Scheduler::ScheduleGroup");
+    assertThat(tick.get("GroupName"))
+        .as("without GroupName the tick is in the account's default group")
+        .isEqualTo(stack.ref("ControllerScheduleGroup"));
+  }
+
+  /**
+   * The group's name is unique in the Region: one derived from the stack's whole id cannot be another stack's, and it
+   * fits Scheduler's rule for a name (1 to 64 of letters, digits, '-', '_' and '.') in every partition.
+   */
+  @Test
+  void eachStackNamesItsScheduleGroupAfterItsOwnId() {
+    for (FakeStack fake : List.of(commercial(), china())) {
+      Object group = stack(fake).ref("ControllerScheduleGroup");
+      assertThat(group)
+          .as("in %s", fake.partition())
+          .isEqualTo("offhours-" + fake.stackUuid())
+          .asString()
+          .matches("[0-9a-zA-Z_.-]{1,64}");
+    }
+  }
+
+  /**
+   * A schedule's group is fixed when Scheduler creates it, and CloudFormation updates a Schedule's GroupName in place,
+   * looking for the schedule in the new group (aws/aws-cdk#34216): an update of a stack whose tick was in the default
+   * group goes through only because the tick in the stack's group has another logical id than that tick
+   * (ControllerFunctionEveryMinute), so CloudFormation creates the new one and deletes the old.
+   */
+  @Test
+  void theTickInTheStacksGroupIsANewResourceNotTheDefaultGroupsTickMoved() {
+    Map<String, Object> events = StackResolver.map(
+        StackResolver.path(stack(commercial()).properties("ControllerFunction"), "Events"));
+    assertThat(events).containsKey("MinuteTick").doesNotContainKey("EveryMinute");
+  }
+
+  /** Deleting the stack deletes the group (and a group takes its schedules along), not only the tick. */
+  @Test
+  void theScheduleGroupGoesWithTheStack() {
+    assertThat(stack(commercial()).resource("ControllerScheduleGroup"))
+        .containsEntry("DeletionPolicy", "Delete")
+        .containsEntry("UpdateReplacePolicy", "Delete");
   }
 
   @Test
-  void theSchedulesRoleTrustsOnlySchedulerActingForThisAccountsDefaultGroup() {
+  void theSchedulesRoleTrustsOnlySchedulerActingForThisStacksScheduleGroup() {
     for (FakeStack fake : List.of(commercial(), china())) {
       StackResolver stack = stack(fake);
       Map<String, Object> statement = trust(stack, "ControllerScheduleRole");
@@ -82,16 +121,16 @@ class TrustPoliciesTest {
           .containsEntry("Effect", "Allow")
           .containsEntry("Principal", Map.of("Service", "scheduler.amazonaws.com"))
           .containsEntry("Action", "sts:AssumeRole");
+      String group = "arn:" + fake.partition() + ":scheduler:" + fake.region() + ":"
+          + fake.account() + ":schedule-group/" + tick(stack).get("GroupName");
+      assertThat(group).endsWith(":schedule-group/offhours-" + fake.stackUuid());
       assertThat(statement.get("Condition"))
           .as("in %s", fake.partition())
           .isEqualTo(Map.of(
               "StringEquals",
               Map.of("aws:SourceAccount", fake.account()),
               "ArnEquals",
-              Map.of(
-                  "aws:SourceArn",
-                  "arn:" + fake.partition() + ":scheduler:" + fake.region() + ":" + fake.account()
-                      + ":schedule-group/default")));
+              Map.of("aws:SourceArn", group)));
     }
   }
 
