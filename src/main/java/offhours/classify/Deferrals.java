@@ -52,7 +52,8 @@ final class Deferrals {
    * invocation that stamped it (ClassifyFunction's Timeout is 120 s), and a Lambda function's timeout is at most 15
    * minutes (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). A redriven copy comes later than
    * that: to reach the DLQ it must fail MaxReceiveCount receives (at least 3, the template's minimum), each hiding it
-   * for the queue's visibility timeout (720 s), so at least 36 minutes pass between the send and any redrive.
+   * for the queue's visibility timeout (StackSpec.QUEUE's, longer than this window on its own), so at least three such
+   * timeouts pass between the send and any redrive (DeferralsTest).
    */
   static final Duration SEND_WINDOW = Duration.ofMinutes(15);
   /** Reasons are cut to this many characters: an attribute travels with every receive. */

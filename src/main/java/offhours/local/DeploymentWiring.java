@@ -336,7 +336,7 @@ final class DeploymentWiring {
           .eventSourceArn(provisioned.timerQueueArn())
           .enabled(true)
           .batchSize(StackSpec.TIMER_QUEUE.batchSize())
-          .maximumBatchingWindowInSeconds(0)
+          .maximumBatchingWindowInSeconds(StackSpec.TIMER_QUEUE.batchingWindowSeconds())
           .scalingConfig(sc -> sc.maximumConcurrency(2)));
     }
   }

@@ -150,11 +150,34 @@ public final class StackSpec {
     return List.copyOf(variants);
   }
 
+  /** Lambda's longest SQS batching window (MaximumBatchingWindowInSeconds); BatchingWindowSeconds allows it too. */
+  public static final int MAX_BATCHING_WINDOW_SECONDS = 300;
+
+  private static int requireBatchingWindow(int seconds) {
+    if (seconds < 0 || seconds > MAX_BATCHING_WINDOW_SECONDS) {
+      throw new IllegalArgumentException(
+          "the batching window must be 0.." + MAX_BATCHING_WINDOW_SECONDS + " s, got " + seconds);
+    }
+    return seconds;
+  }
+
   /**
-   * The queue and its dead-letter queue. The visibility timeout is six times the function's timeout, as AWS
-   * recommends for an SQS trigger (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html),
-   * and at most 12 hours (SQS's limit).
+   * The visibility timeout of a queue an SQS trigger reads: six times the function's timeout, so that Lambda can
+   * retry a batch it was throttled on (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html), plus
+   * the longest batching window the trigger may have. Lambda's poller receives a batch's first messages when it
+   * starts gathering it, so their visibility runs through the window before the function starts. AWS's Lambda guide
+   * recommended exactly that sum for a trigger with a window (its archived sources,
+   * https://github.com/awsdocs/aws-lambda-developer-guide, doc_source/with-sqs.md, "Batch window").
    */
+  static int visibilityTimeoutFor(int functionTimeoutSeconds, int longestBatchingWindowSeconds) {
+    if (functionTimeoutSeconds < 1 || functionTimeoutSeconds > 900) {
+      throw new IllegalArgumentException(
+          "a Lambda timeout is 1..900 s, got " + functionTimeoutSeconds);
+    }
+    return 6 * functionTimeoutSeconds + requireBatchingWindow(longestBatchingWindowSeconds);
+  }
+
+  /** The queue and its dead-letter queue; the visibility timeout is at most 12 hours (SQS's limit). */
   public record Queue(int retentionSeconds, int visibilityTimeoutSeconds, int maxReceiveCount) {
 
     static final int MAX_RETENTION_SECONDS = 1_209_600;
@@ -185,13 +208,13 @@ public final class StackSpec {
       }
     }
 
-    /** The queue for a consumer with {@code functionTimeoutSeconds}: 14 days' retention, 6x visibility. */
-    public static Queue forFunctionTimeout(int functionTimeoutSeconds, int maxReceiveCount) {
-      if (functionTimeoutSeconds < 1 || functionTimeoutSeconds > 900) {
-        throw new IllegalArgumentException(
-            "a Lambda timeout is 1..900 s, got " + functionTimeoutSeconds);
-      }
-      return new Queue(MAX_RETENTION_SECONDS, 6 * functionTimeoutSeconds, maxReceiveCount);
+    /** 14 days' retention and the visibility {@link #visibilityTimeoutFor} gives for the trigger's function. */
+    public static Queue forTrigger(
+        int functionTimeoutSeconds, int longestBatchingWindowSeconds, int maxReceiveCount) {
+      return new Queue(
+          MAX_RETENTION_SECONDS,
+          visibilityTimeoutFor(functionTimeoutSeconds, longestBatchingWindowSeconds),
+          maxReceiveCount);
     }
 
     /** The SQS RedrivePolicy attribute value pointing at {@code deadLetterQueueArn}. */
@@ -203,20 +226,26 @@ public final class StackSpec {
   }
 
   /** Both queues keep messages 14 days (long weekends); the DLQ has no redrive of its own. */
-  public static final Queue QUEUE = Queue.forFunctionTimeout(CLASSIFY_TIMEOUT_SECONDS, 5);
+  public static final Queue QUEUE =
+      Queue.forTrigger(CLASSIFY_TIMEOUT_SECONDS, MAX_BATCHING_WINDOW_SECONDS, 5);
 
   /** The controller function's timeout (template: ControllerFunction Timeout): a run acts once and returns. */
   public static final int CONTROLLER_TIMEOUT_SECONDS = 60;
 
   /**
-   * The controller's run-timer queue (template: ControllerTimerQueue): an hour's retention outlives SQS's longest
-   * delay (15 minutes) and a few retries; the visibility timeout is six times the controller's timeout, as for any SQS
-   * trigger. No dead-letter queue: a lost timer message only costs precision, the minute tick still runs.
+   * The controller's run-timer queue (template: ControllerTimerQueue) and its trigger: an hour's retention outlives
+   * SQS's longest delay (15 minutes) and a few retries; no batching window, since a timer message asks for a run now;
+   * the visibility timeout is {@link #visibilityTimeoutFor} the controller's timeout and that window. No dead-letter
+   * queue: a lost timer message only costs precision, the minute tick still runs.
    */
-  public record TimerQueue(int retentionSeconds, int visibilityTimeoutSeconds, int batchSize) {}
+  public record TimerQueue(int retentionSeconds, int batchingWindowSeconds, int batchSize) {
 
-  public static final TimerQueue TIMER_QUEUE =
-      new TimerQueue(3600, 6 * CONTROLLER_TIMEOUT_SECONDS, 10);
+    public int visibilityTimeoutSeconds() {
+      return visibilityTimeoutFor(CONTROLLER_TIMEOUT_SECONDS, batchingWindowSeconds);
+    }
+  }
+
+  public static final TimerQueue TIMER_QUEUE = new TimerQueue(3600, 0, 10);
 
   /**
    * Results: one item per object version. {@code byLabel} answers "images labelled X, newest first"; {@code byStatus}
@@ -246,10 +275,7 @@ public final class StackSpec {
             "a batch size over 10 needs a batching window of at least 1 s, got "
                 + maximumBatchingWindowSeconds);
       }
-      if (maximumBatchingWindowSeconds < 0 || maximumBatchingWindowSeconds > 300) {
-        throw new IllegalArgumentException(
-            "the batching window must be 0..300 s, got " + maximumBatchingWindowSeconds);
-      }
+      requireBatchingWindow(maximumBatchingWindowSeconds);
       if (maximumConcurrency < 2 || maximumConcurrency > 1000) {
         throw new IllegalArgumentException(
             "maximum concurrency must be 2..1000, got " + maximumConcurrency);

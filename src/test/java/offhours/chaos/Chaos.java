@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 public final class Chaos {
 
-  /** Redeliveries must happen within the run: the queue's visibility timeout for the run (the stack's is 720 s). */
+  /** Redeliveries must happen within the run: the queue's visibility timeout for the run (the stack's is minutes). */
   static final int VISIBILITY_TIMEOUT_SECONDS = 15;
 
   static final int MIN_STARTS_AND_STOPS = 10;

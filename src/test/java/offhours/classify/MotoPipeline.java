@@ -53,9 +53,11 @@ final class MotoPipeline {
     queueUrl = sqs.createQueue(r -> r.queueName("offhours-queue-" + suffix)
             .attributes(Map.of(
                 QueueAttributeName.REDRIVE_POLICY,
-                    "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}",
-                QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600",
-                QueueAttributeName.VISIBILITY_TIMEOUT, "720")))
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}",
+                QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                "1209600",
+                QueueAttributeName.VISIBILITY_TIMEOUT,
+                Integer.toString(StackSpec.QUEUE.visibilityTimeoutSeconds()))))
         .queueUrl();
     queueArn = arn(queueUrl);
     s3.createBucket(r -> r.bucket(bucket));

@@ -153,7 +153,7 @@ class LocalResourcesIT {
         .containsEntry(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")
         .containsEntry(
             QueueAttributeName.VISIBILITY_TIMEOUT,
-            Integer.toString(6 * StackSpec.CLASSIFY_TIMEOUT_SECONDS));
+            Integer.toString(StackSpec.QUEUE.visibilityTimeoutSeconds()));
     assertThat(queue.get(QueueAttributeName.REDRIVE_POLICY))
         .contains(p.deadLetterQueueArn())
         .containsPattern("\"maxReceiveCount\":\\s*\"?" + StackSpec.QUEUE.maxReceiveCount() + "\"?");

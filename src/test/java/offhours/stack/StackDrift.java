@@ -141,12 +141,11 @@ final class StackDrift {
         "ImagesQueue VisibilityTimeout",
         queue.get("VisibilityTimeout"),
         expected.queue().visibilityTimeoutSeconds());
-    Object timeout = path(resource("ClassifyFunction"), "Properties").get("Timeout");
-    expect("ClassifyFunction Timeout", timeout, expected.classifyTimeoutSeconds());
-    if (timeout instanceof Integer t && !Objects.equals(queue.get("VisibilityTimeout"), 6 * t)) {
-      differences.add("ImagesQueue VisibilityTimeout is " + queue.get("VisibilityTimeout")
-          + " but must be 6 x ClassifyFunction Timeout = " + 6 * t);
-    }
+    expect(
+        "ClassifyFunction Timeout",
+        path(resource("ClassifyFunction"), "Properties").get("Timeout"),
+        expected.classifyTimeoutSeconds());
+    differences.addAll(QueueVisibility.differences(template));
     expectParameterDefault(
         "ImagesQueue RedrivePolicy maxReceiveCount",
         path(queue, "RedrivePolicy").get("maxReceiveCount"),
@@ -167,10 +166,15 @@ final class StackDrift {
         "ControllerFunction Timeout",
         controller.get("Timeout"),
         StackSpec.CONTROLLER_TIMEOUT_SECONDS);
+    Map<String, Object> timerTrigger = path(controller, "Events", "Timer", "Properties");
     expect(
         "ControllerFunction Timer BatchSize",
-        path(controller, "Events", "Timer", "Properties").get("BatchSize"),
+        timerTrigger.get("BatchSize"),
         StackSpec.TIMER_QUEUE.batchSize());
+    expect(
+        "ControllerFunction Timer MaximumBatchingWindowInSeconds",
+        timerTrigger.get("MaximumBatchingWindowInSeconds"),
+        StackSpec.TIMER_QUEUE.batchingWindowSeconds());
     expect("DeadLetterQueue SqsManagedSseEnabled", dlq.get("SqsManagedSseEnabled"), true);
   }
 

@@ -10,21 +10,39 @@ import org.junit.jupiter.api.Test;
 class StackSpecTest {
 
   @Test
-  void queueKeepsMessagesFourteenDaysAndHidesThemSixFunctionTimeouts() {
+  void queueKeepsMessagesFourteenDaysAndHidesThemSixFunctionTimeoutsAndTheLongestBatchingWindow() {
     assertThat(StackSpec.QUEUE.retentionSeconds()).isEqualTo(14 * 24 * 3600);
     assertThat(StackSpec.QUEUE.visibilityTimeoutSeconds())
-        .isEqualTo(6 * StackSpec.CLASSIFY_TIMEOUT_SECONDS)
-        .isEqualTo(720);
+        .isEqualTo(6 * StackSpec.CLASSIFY_TIMEOUT_SECONDS + StackSpec.MAX_BATCHING_WINDOW_SECONDS)
+        .isEqualTo(1020);
     assertThat(StackSpec.QUEUE.maxReceiveCount()).isEqualTo(5);
   }
 
   @Test
+  void theTimerQueueHasNoBatchingWindowSoSixControllerTimeoutsHideAMessage() {
+    assertThat(StackSpec.TIMER_QUEUE.batchingWindowSeconds()).isZero();
+    assertThat(StackSpec.TIMER_QUEUE.visibilityTimeoutSeconds())
+        .isEqualTo(6 * StackSpec.CONTROLLER_TIMEOUT_SECONDS)
+        .isEqualTo(360);
+  }
+
+  @Test
   void aFunctionTimeoutWhoseSixfoldExceedsTwelveHoursIsImpossibleForLambdaAnyway() {
-    assertThat(StackSpec.Queue.forFunctionTimeout(900, 5).visibilityTimeoutSeconds())
-        .isEqualTo(5400);
-    assertThatThrownBy(() -> StackSpec.Queue.forFunctionTimeout(901, 5))
+    assertThat(StackSpec.Queue.forTrigger(900, 300, 5).visibilityTimeoutSeconds())
+        .isEqualTo(5700);
+    assertThatThrownBy(() -> StackSpec.Queue.forTrigger(901, 0, 5))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a Lambda timeout is 1..900 s, got 901");
+  }
+
+  @Test
+  void aBatchingWindowLambdaWouldRefuseIsRejectedWithItsRange() {
+    assertThatThrownBy(() -> StackSpec.Queue.forTrigger(120, 301, 5))
+        .hasMessage("the batching window must be 0..300 s, got 301");
+    assertThatThrownBy(() -> StackSpec.Queue.forTrigger(120, -1, 5))
+        .hasMessage("the batching window must be 0..300 s, got -1");
+    assertThatThrownBy(() -> new StackSpec.Trigger(10, 301, 5))
+        .hasMessage("the batching window must be 0..300 s, got 301");
   }
 
   @Test

@@ -275,12 +275,15 @@ class TemplateMatchesStackSpecTest {
             + " (set it, so that an update of the bucket sweeps the s3:TestEvent S3 sends)");
   }
 
+  /** Six function timeouts alone, without the batching window, as the queue had before. */
   @Test
-  void aVisibilityTimeoutThatIsNotSixTimesTheFunctionTimeoutIsReported() throws IOException {
-    assertThat(driftOf(template().replace("VisibilityTimeout: 720", "VisibilityTimeout: 600")))
+  void aVisibilityTimeoutWithoutRoomForTheBatchingWindowIsReported() throws IOException {
+    assertThat(driftOf(template().replace("VisibilityTimeout: 1020", "VisibilityTimeout: 720")))
         .containsExactly(
-            "ImagesQueue VisibilityTimeout: template.yaml has 600, StackSpec says 720",
-            "ImagesQueue VisibilityTimeout is 600 but must be 6 x ClassifyFunction Timeout = 720");
+            "ImagesQueue VisibilityTimeout: template.yaml has 720, StackSpec says 1020",
+            "ImagesQueue VisibilityTimeout is 720 but must be 6 x ClassifyFunction Timeout (120) + the"
+                + " longest batching window of its Queue trigger (BatchingWindowSeconds allows up to 300)"
+                + " = 1020");
   }
 
   @Test
@@ -314,7 +317,8 @@ class TemplateMatchesStackSpecTest {
     StackDrift.Expected spec = StackDrift.Expected.fromStackSpec();
     StackDrift.Expected changed = new StackDrift.Expected(
         spec.notification(),
-        StackSpec.Queue.forFunctionTimeout(spec.classifyTimeoutSeconds(), 3),
+        StackSpec.Queue.forTrigger(
+            spec.classifyTimeoutSeconds(), StackSpec.MAX_BATCHING_WINDOW_SECONDS, 3),
         spec.classifyTimeoutSeconds(),
         new TableSchema(
             "pk",
