@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class BackfillCommand implements Command {
 
   static final String ORIGIN = "offhours-backfill";
-  static final double DEFAULT_RATE = 10;
-  static final int DEFAULT_PAGE_SIZE = 1000;
+  private static final double DEFAULT_RATE = 10;
+  private static final int DEFAULT_PAGE_SIZE = 1000;
   /**
    * The checkpoint is written after every send, so that an interrupted run (Ctrl-C) sends again at most the object it
    * was sending, and otherwise after this many keys skipped or ignored (and at the end of every page).
@@ -39,7 +39,7 @@ final class BackfillCommand implements Command {
       Option.flag("restart", "ignore the checkpoint of an interrupted run");
 
   /** What one run did. */
-  record Summary(
+  private record Summary(
       String bucket,
       String prefix,
       Optional<String> resumedAfter,

@@ -7,7 +7,7 @@ package offhours.cli;
 public final class CliException extends RuntimeException {
 
   public static final int FAILURE = 1;
-  public static final int USAGE = 2;
+  private static final int USAGE = 2;
 
   private final int exitCode;
 

@@ -14,7 +14,7 @@ public final class Commands {
   private Commands() {}
 
   /** The commands this package implements. */
-  public static List<Command> builtIn() {
+  private static List<Command> builtIn() {
     return List.of(
         new UploadCommand(),
         new ResultsCommand(),

@@ -35,7 +35,7 @@ final class DeadLetterQueue {
   /** The message attribute the Classify function sets when it hands a message back (offhours.classify.Deferrals). */
   static final String REASON_ATTRIBUTE = "offhours-deferral-reason";
   /** A move gives up after this many failed messages in a row (a missing permission fails them all). */
-  static final int MAX_FAILURES_IN_A_ROW = 10;
+  private static final int MAX_FAILURES_IN_A_ROW = 10;
 
   /**
    * One message of the DLQ.

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
  */
 final class DemoCommand implements Command {
 
-  static final Option TIMEOUT = Option.value(
+  private static final Option TIMEOUT = Option.value(
       "timeout", "SECONDS", "give up waiting for results after this long (default 600)");
 
   @Override
@@ -234,7 +234,7 @@ final class DemoCommand implements Command {
    * Why the Classify function last handed a message back for a retry: the detail of its RETRY log line (one JSON
    * object per SQS record, see offhours.classify.OutcomeLog), e.g. "endpoint returned 2 probabilities but 3 labels".
    */
-  static Optional<String> lastRetry(Path functionLog) throws IOException {
+  private static Optional<String> lastRetry(Path functionLog) throws IOException {
     List<String> lines = Files.readAllLines(functionLog, StandardCharsets.UTF_8);
     for (int i = lines.size() - 1; i >= 0; i--) {
       if (!lines.get(i).contains("\"RETRY\"")) {

@@ -65,7 +65,7 @@ final class DisplayWidth {
   }
 
   /** The columns of one grapheme cluster: 0, 1 or 2. */
-  static int cluster(String cluster) {
+  private static int cluster(String cluster) {
     int first = cluster.codePointAt(0);
     int type = Character.getType(first);
     if (type == Character.NON_SPACING_MARK
@@ -97,7 +97,7 @@ final class DisplayWidth {
   }
 
   /** Whether a terminal draws {@code c} two columns wide: East_Asian_Width W or F, or an emoji by default. */
-  static boolean wide(int c) {
+  private static boolean wide(int c) {
     if (Character.isEmojiPresentation(c)) {
       return true;
     }

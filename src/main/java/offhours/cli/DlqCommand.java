@@ -24,7 +24,7 @@ final class DlqCommand {
    * What a look at the DLQ does to it, in the help of {@code list} and {@code show} and under the listing: wrapped
    * as the other help texts are, so a terminal shows it as lines, not as one run-on line.
    */
-  static final String PEEK_NOTE = """
+  private static final String PEEK_NOTE = """
       Reading the DLQ receives its messages: a pass hides them while it runs (for %d s plus half a
       second per message SQS counts, extended if the pass runs longer) and adds one to their receive
       count, which sends them nowhere (the DLQ has no redrive of its own). They are visible again
@@ -71,7 +71,7 @@ final class DlqCommand {
         : s < 7200 ? s / 60 + " min" : s < 172_800 ? s / 3600 + " h" : s / 86_400 + " d";
   }
 
-  static ObjectNode json(Letter letter, Instant now) {
+  private static ObjectNode json(Letter letter, Instant now) {
     ObjectNode json = Json.object().put("messageId", letter.messageId());
     ArrayNode keys = json.putArray("keys");
     letter.keys().forEach(keys::add);

@@ -33,9 +33,9 @@ final class DlqPass {
   /** The shortest hide period; a pass adds {@link #MILLIS_PER_MESSAGE} per message SQS counts. */
   static final int MIN_HIDE_SECONDS = 60;
   /** Time one message may take in a pass over a slow link: a receive of one, a send and a delete. */
-  static final long MILLIS_PER_MESSAGE = 500;
+  private static final long MILLIS_PER_MESSAGE = 500;
   /** SQS's longest visibility timeout. */
-  static final int MAX_HIDE_SECONDS = 43_200;
+  private static final int MAX_HIDE_SECONDS = 43_200;
   /** A pass stops here rather than hold a queue of any size in memory; the rest stays for the next pass. */
   static final int MAX_MESSAGES = 10_000;
   /** Receives in a row that bring back only messages already seen before the pass gives up. */

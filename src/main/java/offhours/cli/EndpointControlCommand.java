@@ -147,7 +147,7 @@ final class EndpointControlCommand implements Command {
    * The endpoint's and the mapping's state as {@code endpoint status} names them ("InService", not the controller's
    * IN_SERVICE); any other value, and a state this version does not know, as the controller gave it.
    */
-  static String shown(String key, String value) {
+  private static String shown(String key, String value) {
     try {
       return switch (key) {
         case "endpoint" -> Endpoint.State.valueOf(value).shown();

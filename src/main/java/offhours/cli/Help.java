@@ -10,7 +10,7 @@ final class Help {
 
   private Help() {}
 
-  static String usageLine(String commandPath, Command command) {
+  private static String usageLine(String commandPath, Command command) {
     if (!command.subcommands().isEmpty()) {
       return "usage: " + commandPath + " COMMAND [OPTIONS]";
     }

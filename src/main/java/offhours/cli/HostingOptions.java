@@ -65,7 +65,7 @@ final class HostingOptions {
   static final List<Option> ALL = List.of(COMPARE, HTML, TYPE, PRICE, GB_SECOND, GB_DATA);
 
   /** The budgets of the page's curve, as the controller reads MAX_WAIT_MINUTES. */
-  static final List<String> CURVE = List.of("15", "30", "60", "120", "240", "next-opening");
+  private static final List<String> CURVE = List.of("15", "30", "60", "120", "240", "next-opening");
 
   private HostingOptions() {}
 

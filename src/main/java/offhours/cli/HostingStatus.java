@@ -43,7 +43,7 @@ record HostingStatus(
     }
   }
 
-  static HostingStatus unknown(String why) {
+  private static HostingStatus unknown(String why) {
     return new HostingStatus(null, why, null, null, null, null);
   }
 
@@ -184,7 +184,7 @@ record HostingStatus(
   }
 
   /** What the component's copies mean for an upload: "0 copies: nothing answers; ...", "scaling to 2 copies", ... */
-  String meaning() {
+  private String meaning() {
     return switch (component.inferenceComponentStatusAsString()) {
       case "Failed" -> "failed: nothing answers; the controller replaces it";
       case "Deleting" -> "being deleted: nothing answers";

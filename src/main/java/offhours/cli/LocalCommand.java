@@ -116,7 +116,7 @@ final class LocalCommand {
    * A message about a function setting (CONTENT_TYPE must be ...) in the words of the command line: the flag the user
    * typed (--content-type must be ...).
    */
-  static String asFlag(String message) {
+  private static String asFlag(String message) {
     for (Map.Entry<String, Option> setting : Map.of(
             "CONTENT_TYPE ", CONTENT_TYPE, "ACCEPT ", ACCEPT, "HOSTING ", HOSTING)
         .entrySet()) {

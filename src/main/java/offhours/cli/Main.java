@@ -25,7 +25,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class Main {
 
-  static final String SUMMARY =
+  private static final String SUMMARY =
       "offhours: classify images uploaded to S3 on a SageMaker endpoint that sleeps"
           + " when nobody needs it.";
 
@@ -89,7 +89,7 @@ public final class Main {
    * console may exist for redirected streams too and {@code Console.isTerminal()} (absent from the Java 21
    * API this build targets, hence the reflection) tells.
    */
-  static boolean interactive(Console console) {
+  private static boolean interactive(Console console) {
     if (console == null) {
       return false;
     }

@@ -42,7 +42,7 @@ final class MoveTasks {
       String handle,
       String destination) {
 
-    static Task of(ListMessageMoveTasksResultEntry e) {
+    private static Task of(ListMessageMoveTasksResultEntry e) {
       return new Task(
           e.status(),
           e.startedTimestamp() == null ? null : Instant.ofEpochMilli(e.startedTimestamp()),
@@ -53,17 +53,17 @@ final class MoveTasks {
           e.destinationArn());
     }
 
-    boolean running() {
+    private boolean running() {
       return "RUNNING".equals(status);
     }
 
     /** Still holding the DLQ's one task: running, or being cancelled (SQS cancels only a RUNNING task). */
-    boolean active() {
+    private boolean active() {
       return running() || "CANCELLING".equals(status);
     }
 
     /** One line: "RUNNING since T: 120 of 500 moved", "FAILED (started T, 3 of 9 moved): reason". */
-    String describe() {
+    private String describe() {
       String progress = (moved == null ? "?" : moved.toString())
           + (toMove == null ? "" : " of " + toMove) + " moved";
       String when = started == null ? "" : started.toString();
@@ -168,7 +168,7 @@ final class MoveTasks {
    * ListMessageMoveTasks could say), that nothing new started, and what to do: wait and redrive again, or cancel it (a
    * RUNNING task only), with the commands that show and cancel it.
    */
-  static String alreadyRunning(Task task, String dlqArn, AwsServiceException refusal) {
+  private static String alreadyRunning(Task task, String dlqArn, AwsServiceException refusal) {
     String arn = Terminal.printable(String.valueOf(dlqArn));
     String wait =
         "wait for it to end ('offhours queue' shows its progress), then run 'offhours dlq redrive'"
@@ -211,7 +211,7 @@ final class MoveTasks {
                 .contains(code);
   }
 
-  static boolean accessDenied(AwsServiceException e) {
+  private static boolean accessDenied(AwsServiceException e) {
     String code = code(e);
     return e.statusCode() == 403 || (code != null && code.contains("AccessDenied"));
   }

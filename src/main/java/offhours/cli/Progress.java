@@ -42,7 +42,7 @@ interface Progress {
     private int doneFiles;
     private long doneBytes;
 
-    Bar(PrintStream err, UploadPlan plan) {
+    private Bar(PrintStream err, UploadPlan plan) {
       this.err = err;
       this.files = plan.items().size();
       this.totalBytes = Math.max(1, plan.totalBytes());

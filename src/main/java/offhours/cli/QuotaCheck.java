@@ -27,7 +27,7 @@ record QuotaCheck(String region, List<QuotaRow> rows) {
       this.words = words;
     }
 
-    String words() {
+    private String words() {
       return words;
     }
   }
@@ -102,7 +102,7 @@ record QuotaCheck(String region, List<QuotaRow> rows) {
   }
 
   /** What to do about a row that is not ok, or null. */
-  String todo(QuotaRow row) {
+  private String todo(QuotaRow row) {
     Need need = row.need();
     return switch (row.status()) {
       case OK -> null;
@@ -119,7 +119,7 @@ record QuotaCheck(String region, List<QuotaRow> rows) {
   }
 
   /** The AWS CLI request for a raise to {@link QuotaRow#request()}. */
-  String requestCommand(QuotaRow row) {
+  private String requestCommand(QuotaRow row) {
     return "aws service-quotas request-service-quota-increase --region " + region
         + " --service-code " + row.need().service().code() + " --quota-code "
         + row.quota().code()

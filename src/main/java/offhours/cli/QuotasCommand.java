@@ -147,7 +147,7 @@ final class QuotasCommand implements Command {
   }
 
   /** The needs of these parameters; a flag's bad value is a usage error naming the flag. */
-  static QuotaNeeds needs(Map<String, String> parameters) {
+  private static QuotaNeeds needs(Map<String, String> parameters) {
     for (Map.Entry<Option, String> flag : PARAMETERS.entrySet()) {
       String value = parameters.get(flag.getValue());
       if (value != null

@@ -203,7 +203,8 @@ final class ReprocessCommand implements Command {
   }
 
   /** Sends one notification per result, 10 per SendMessageBatch; returns "pk sk" of those SQS did not take. */
-  static List<String> send(SqsClient sqs, String queueUrl, List<ResultItem> results, Instant now) {
+  private static List<String> send(
+      SqsClient sqs, String queueUrl, List<ResultItem> results, Instant now) {
     List<String> failed = new ArrayList<>();
     for (int i = 0; i < results.size(); i += 10) {
       List<ResultItem> chunk = results.subList(i, Math.min(results.size(), i + 10));
@@ -273,7 +274,7 @@ final class ReprocessCommand implements Command {
    * --settings' value: the comparisons with the live settings it selects. {@code current} is refused: those are the
    * results reprocessing would not change.
    */
-  static Set<SettingsState> settings(String value) {
+  private static Set<SettingsState> settings(String value) {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "changed" -> EnumSet.of(SettingsState.CHANGED);
       case "unknown" -> EnumSet.of(SettingsState.UNKNOWN);

@@ -125,7 +125,7 @@ final class ResultsCommand implements Command {
   }
 
   /** Said on stderr, so --json output stays one object per line. */
-  static String more(Query query) {
+  private static String more(Query query) {
     return "more results match: these are the newest " + query.limit() + "; see more with --limit "
         + 2L * query.limit()
         + (query.key() == null && query.label() == null && query.status() == null
@@ -141,7 +141,7 @@ final class ResultsCommand implements Command {
    * about the rows shown, never a scan); newest first. Reads one row more than the limit, so the caller can tell that
    * more exist.
    */
-  static List<ResultRow> read(
+  private static List<ResultRow> read(
       DynamoDbClient dynamoDb, String table, String bucket, Query query, String liveSettings) {
     List<ResultItem> items = query.key() != null
         ? new ResultsTable(dynamoDb, table)

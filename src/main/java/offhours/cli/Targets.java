@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 /** Finds the stack a command works on: the local stack by default, a deployed one with {@code --stack}. */
 final class Targets {
 
-  static final String NO_LOCAL_STACK =
+  private static final String NO_LOCAL_STACK =
       "no local stack is running; start one with 'scripts/offhours local start'"
           + " or name a deployed stack with --stack NAME";
 
@@ -119,7 +119,7 @@ final class Targets {
    * When the local stack started, as its state file records it (what its ledger and always-on count from); a file
    * without a readable instant falls back to its process's start.
    */
-  static Optional<Instant> started(StateFile state) {
+  private static Optional<Instant> started(StateFile state) {
     try {
       if (state.started() != null) {
         return Optional.of(Instant.parse(state.started()));
@@ -202,7 +202,7 @@ final class Targets {
    * way works: the command line carries the STS, SSO and SSO-OIDC modules assume-role and IAM Identity Center
    * profiles need.
    */
-  static String noCredentials(
+  private static String noCredentials(
       String stackName, Region region, String profile, Optional<String> profileProblem) {
     return "no AWS credentials for stack " + stackName + " in " + region + ": "
         + profileProblem

@@ -10,7 +10,7 @@ import java.util.List;
 final class TextTable {
 
   /** The last column keeps at least this many terminal columns however narrow the terminal. */
-  static final int MIN_LAST_COLUMN = 20;
+  private static final int MIN_LAST_COLUMN = 20;
 
   private TextTable() {}
 

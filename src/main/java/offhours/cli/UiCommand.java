@@ -17,7 +17,7 @@ import offhours.ui.UiServer;
 /** {@code offhours ui}: a local web page on the stack, with the CLI's own clients and credentials. */
 final class UiCommand implements Command {
   /** How often the page of the local stack looks whether the stack still runs. */
-  static final Duration WATCH_EVERY = Duration.ofSeconds(2);
+  private static final Duration WATCH_EVERY = Duration.ofSeconds(2);
 
   private static final Option PORT =
       Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /** Reads {@code --until TIME}: an instant, a local date-time, a time today, or a duration from now. */
 final class Until {
 
-  static final String FORMS =
+  private static final String FORMS =
       "an ISO-8601 instant (2026-11-25T18:00:00Z or 2026-11-25T18:00+01:00),"
           + " a local date-time (2026-11-25T18:00), a time today (18:00) or a duration (2h, 90m, 1h30m, 1d)";
 

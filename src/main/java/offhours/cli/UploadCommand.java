@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 final class UploadCommand implements Command {
 
   /** The consumer's default limit (its MAX_IMAGE_BYTES); bigger files are still uploaded and end REJECTED. */
-  static final long MAX_IMAGE_BYTES =
+  private static final long MAX_IMAGE_BYTES =
       Long.parseLong(FunctionVariables.CLASSIFY_ENV.get("MAX_IMAGE_BYTES"));
 
   /** Puts in flight at once: small images are latency-bound, so a few in parallel fill the link. */
@@ -226,7 +226,7 @@ final class UploadCommand implements Command {
   }
 
   /** S3 returns the ETag quoted; S3 notifications (and so the results table) carry it bare. */
-  static String unquote(String eTag) {
+  private static String unquote(String eTag) {
     return eTag == null ? null : eTag.replace("\"", "");
   }
 }
