@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class AwsUiData implements UiData, AutoCloseable {
 
   /** The largest object a thumbnail is made of (a bigger one gets none). */
-  static final long MAX_THUMBNAIL_SOURCE_BYTES = 20L * 1024 * 1024;
+  private static final long MAX_THUMBNAIL_SOURCE_BYTES = 20L * 1024 * 1024;
   /** The largest upload the page accepts: the endpoint's limit, the same as 'offhours upload' warns about. */
   static final int MAX_UPLOAD_BYTES = 6_291_456;
 
@@ -181,7 +181,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
    * What the page's settings marks compare with: {@code known} (false: no fingerprint, every result's settings
    * unknown), {@code exact} (false: the newest classification's) and the {@code basis} in words.
    */
-  static Map<String, Object> settings(LiveSettings live) {
+  private static Map<String, Object> settings(LiveSettings live) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("known", live.fingerprint() != null);
     m.put("exact", live.exact());

@@ -10,7 +10,7 @@ import offhours.stack.StackSpec;
 /** The page's request parameters, checked; a bad one is an IllegalArgumentException that says what is expected. */
 final class Requests {
 
-  static final String BAD_ESCAPE =
+  private static final String BAD_ESCAPE =
       "bad % escape in the query: '%' is followed by two hex digits (a literal '%' is %25)";
 
   private Requests() {}

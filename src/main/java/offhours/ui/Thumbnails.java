@@ -30,7 +30,7 @@ final class Thumbnails {
   /** The most pixels decoded for one thumbnail. */
   static final long MAX_PIXELS = 50_000_000;
   /** The longest side decoded (JPEG's own limit). */
-  static final int MAX_SIDE = 65_535;
+  private static final int MAX_SIDE = 65_535;
 
   private Thumbnails() {}
 

@@ -31,7 +31,7 @@ import offhours.local.api.Loopback;
 public final class UiServer implements AutoCloseable {
 
   /** Images: the jar's icon ('self') and thumbnails, fetched with the token header and shown from blob: URLs. */
-  static final String CSP =
+  private static final String CSP =
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:;"
           + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
