@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
 public final class ContainerLogRetention implements ContainerLogs {
 
   /** Where SageMaker sends an endpoint's container logs; with inference components, each component's go to its own. */
-  static final String ENDPOINT_GROUPS = "/aws/sagemaker/Endpoints/";
+  private static final String ENDPOINT_GROUPS = "/aws/sagemaker/Endpoints/";
 
   /**
    * Where an inference component's container logs go, one group per component. SageMaker's table of its log groups
@@ -36,7 +36,7 @@ public final class ContainerLogRetention implements ContainerLogs {
    * (checked 2026-12). Its streams have opaque ids, not an endpoint's VARIANT/INSTANCE, which nothing here depends on:
    * the retention is the group's, and the SageMaker role grants every stream of the group.
    */
-  static final String COMPONENT_GROUPS = "/aws/sagemaker/InferenceComponents/";
+  private static final String COMPONENT_GROUPS = "/aws/sagemaker/InferenceComponents/";
 
   private final CloudWatchLogsClient logs;
   private final List<String> groups;

@@ -69,7 +69,7 @@ public record ControllerConfig(
    * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). The stack's
    * LogRetentionDays allows the same values (ParameterConstraintsTest).
    */
-  static final List<Integer> LOG_RETENTION_DAYS = List.of(
+  private static final List<Integer> LOG_RETENTION_DAYS = List.of(
       1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
       3288, 3653);
 

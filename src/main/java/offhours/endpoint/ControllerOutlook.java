@@ -64,7 +64,7 @@ public record ControllerOutlook(
    * then (a wake due, the end of a stay after a drain) or the stop in progress ({@link NextRun#stopping}); without
    * such a wish the schedule tick or an endpoint state change. {@code d} null: the controller has not run yet.
    */
-  static String nextRunWhy(Decision d) {
+  private static String nextRunWhy(Decision d) {
     if (d == null) {
       return "the first schedule tick (the controller has not run yet)";
     }
@@ -82,12 +82,12 @@ public record ControllerOutlook(
   }
 
   /** "30 min, the default until a wake is measured", "about 95 s, learned from 3 wakes". */
-  public String expectedWakeWords() {
+  private String expectedWakeWords() {
     return estimateWords(expectedWake, wakes, "wake");
   }
 
   /** "2 min, the default until a stop is measured", "about 5 min, learned from 3 stops". */
-  public String expectedStopWords() {
+  private String expectedStopWords() {
     return estimateWords(expectedStop, stops, "stop");
   }
 

@@ -46,7 +46,7 @@ final class CustomResourceResponse {
     return r;
   }
 
-  static String json(Map<String, Object> response) {
+  private static String json(Map<String, Object> response) {
     try {
       return JSON.writeValueAsString(response);
     } catch (JsonProcessingException e) {
@@ -55,7 +55,7 @@ final class CustomResourceResponse {
   }
 
   /** PUTs {@code body} to the event's ResponseURL; throws if the event has none or the PUT does not succeed. */
-  static void send(HttpClient http, Map<String, Object> event, String body) {
+  private static void send(HttpClient http, Map<String, Object> event, String body) {
     if (!(event.get("ResponseURL") instanceof String url)) {
       throw new IllegalArgumentException(
           "the event has no ResponseURL, so it is not from CloudFormation: " + event);

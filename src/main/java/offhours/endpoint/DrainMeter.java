@@ -23,7 +23,7 @@ public record DrainMeter(Instant since, long images, List<Rate> rates) {
 
   public static final DrainMeter NONE = new DrainMeter(null, 0, List.of());
   /** The smallest drain that counts as a measurement. */
-  public static final long MIN_IMAGES = 200;
+  private static final long MIN_IMAGES = 200;
   /**
    * The rate before any measurement, images per second per instance: deliberately below what one instance sustains
    * (the simulator's default is 5/s) so that a large backlog starts the endpoint early rather than late.
@@ -64,7 +64,7 @@ public record DrainMeter(Instant since, long images, List<Rate> rates) {
      * it knows is not too fast: the budget wakes early rather than late (a start's minutes, not a missed promise), and
      * the first drain measured on the new count replaces it ({@link #expectedPerSecond}).
      */
-    double on(int count) {
+    private double on(int count) {
       int measured = instances == 0 ? count : instances;
       return count <= measured ? perSecond * count / measured : perSecond;
     }

@@ -60,7 +60,7 @@ public final class DynamoControlTable implements ControlStore, Ledger {
    * by another version): the controller, the API and {@code endpoint status} say which item, and why.
    */
   public static final class UnreadableItem extends IllegalStateException {
-    UnreadableItem(String item, RuntimeException cause) {
+    private UnreadableItem(String item, RuntimeException cause) {
       super(
           "the control table's controller/" + item
               + " item does not read as this version writes it: " + cause,

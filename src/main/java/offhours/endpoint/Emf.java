@@ -14,7 +14,7 @@ import java.util.Map;
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
  */
 final class Emf {
-  static final String NAMESPACE = METRICS.namespace();
+  private static final String NAMESPACE = METRICS.namespace();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Emf() {}
@@ -58,7 +58,7 @@ final class Emf {
   }
 
   /** The one metric every run publishes: its absence is what ControllerHeartbeatAlarm watches for. */
-  static final String HEARTBEAT = METRICS.controllerRuns();
+  private static final String HEARTBEAT = METRICS.controllerRuns();
 
   /**
    * Whether a run's value becomes a metric data point. CloudWatch bills a custom metric for each hour in which it
@@ -70,12 +70,12 @@ final class Emf {
    * Backlog have no alarm; a graph of them fills gaps with 0 (FILL(m, 0)). The heartbeat is published every run, since
    * its alarm treats missing data as breaching.
    */
-  static boolean published(String name, double value) {
+  private static boolean published(String name, double value) {
     return name.equals(HEARTBEAT) || value != 0;
   }
 
   /** A metric named ...Seconds is in seconds, every other one a count; values {@link #published} are declared. */
-  static String line(Instant at, String endpointName, Map<String, Double> metrics) {
+  private static String line(Instant at, String endpointName, Map<String, Double> metrics) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode aws = root.putObject("_aws");
     aws.put("Timestamp", at.toEpochMilli());

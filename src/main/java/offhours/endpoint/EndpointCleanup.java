@@ -25,9 +25,9 @@ import java.util.Objects;
  */
 final class EndpointCleanup {
   /** The first pause between two looks; each next one doubles, up to {@link #LONGEST_PAUSE}. */
-  static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
+  private static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
 
-  static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
+  private static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
 
   /** Waits between two looks at the endpoint; tests pass one that moves their clock instead of sleeping. */
   @FunctionalInterface

@@ -19,12 +19,12 @@ public final class InferenceComponent {
    * ({@link InstanceTypes#accelerated}) one accelerator, without which the container sees no GPU or Inferentia chip
    * ({@link #ACCELERATORS}); one copy per instance.
    */
-  static final float CPU_CORES = 1;
+  private static final float CPU_CORES = 1;
 
-  static final int MIN_MEMORY_MB = 1024;
+  private static final int MIN_MEMORY_MB = 1024;
 
   /** Accelerators each copy asks for on an accelerated instance type (NumberOfAcceleratorDevicesRequired). */
-  static final float ACCELERATORS = 1;
+  private static final float ACCELERATORS = 1;
 
   private final SageMakerClient sageMaker;
   private final String name;
@@ -86,7 +86,7 @@ public final class InferenceComponent {
   }
 
   /** A missing component is a ValidationException ("Could not find inference component ..."), not a 404. */
-  static boolean absent(SageMakerException e) {
+  private static boolean absent(SageMakerException e) {
     if (e.awsErrorDetails() == null
         || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
       return false;

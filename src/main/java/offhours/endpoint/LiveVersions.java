@@ -42,10 +42,10 @@ final class LiveVersions {
   private static final String ELLIPSIS = "...";
 
   /** Between two looks at a version that is still Pending. */
-  static final Duration POLL = Duration.ofSeconds(5);
+  private static final Duration POLL = Duration.ofSeconds(5);
 
   /** The stack status in which a FAILED answer to an Update would leave the stack UPDATE_ROLLBACK_FAILED. */
-  static final String ROLLING_BACK = "UPDATE_ROLLBACK_IN_PROGRESS";
+  private static final String ROLLING_BACK = "UPDATE_ROLLBACK_IN_PROGRESS";
 
   /** A stack's status by its StackId, as CloudFormation's DescribeStacks gives it; throws when it cannot tell. */
   @FunctionalInterface
@@ -138,7 +138,7 @@ final class LiveVersions {
   }
 
   /** The event's {@link #FUNCTION_NAMES}: a non-empty list of names, or an exception saying what is wrong. */
-  static List<String> functionNames(Map<String, Object> event) {
+  private static List<String> functionNames(Map<String, Object> event) {
     Object names =
         event.get("ResourceProperties") instanceof Map<?, ?> p ? p.get(FUNCTION_NAMES) : null;
     if (!(names instanceof List<?> list) || list.isEmpty()) {
@@ -160,7 +160,7 @@ final class LiveVersions {
    * Republishes each of {@code functions} whose {@code live} version's configuration differs from $LATEST's, waiting
    * at most {@code budget} in all for the new versions to become Active; returns what it did, one note per function.
    */
-  List<String> republish(List<String> functions, Duration budget) {
+  private List<String> republish(List<String> functions, Duration budget) {
     Instant deadline = clock.instant().plus(budget);
     Map<String, String> published = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
@@ -247,7 +247,7 @@ final class LiveVersions {
    * The names of what differs between the two configurations, in a stable order: "Environment [A, B]" for the
    * variables, then each other setting by name.
    */
-  static List<String> differences(
+  private static List<String> differences(
       GetFunctionConfigurationResponse live, GetFunctionConfigurationResponse latest) {
     List<String> d = new ArrayList<>();
     List<String> variables = changedVariables(live, latest);
@@ -259,7 +259,7 @@ final class LiveVersions {
   }
 
   /** Each variable and each other setting that differs, by name: what the new version's Description lists. */
-  static List<String> changed(
+  private static List<String> changed(
       GetFunctionConfigurationResponse live, GetFunctionConfigurationResponse latest) {
     List<String> c = new ArrayList<>(changedVariables(live, latest));
     c.addAll(changedSettings(live, latest));

@@ -77,7 +77,7 @@ public final class LiveVersionsHandler
   }
 
   /** {@link #BUDGET}, less if the invocation has less time left than that plus {@link #RESERVE}. */
-  static Duration budget(Context context) {
+  private static Duration budget(Context context) {
     return CustomResourceResponse.budget(context, BUDGET, RESERVE);
   }
 

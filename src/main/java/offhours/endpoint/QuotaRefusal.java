@@ -14,7 +14,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  */
 final class QuotaRefusal {
 
-  static final String ERROR_CODE = "ResourceLimitExceeded";
+  private static final String ERROR_CODE = "ResourceLimitExceeded";
 
   /** The quota's name between the message's first quotes. */
   private static final Pattern QUOTED = Pattern.compile("'([^']{1,200})'");
@@ -22,7 +22,7 @@ final class QuotaRefusal {
   private QuotaRefusal() {}
 
   /** The quota SageMaker named, if {@code e} is such a refusal ("a SageMaker quota" when it named none). */
-  static Optional<String> quota(RuntimeException e) {
+  private static Optional<String> quota(RuntimeException e) {
     if (!(e instanceof AwsServiceException aws)
         || aws.awsErrorDetails() == null
         || !ERROR_CODE.equals(aws.awsErrorDetails().errorCode())) {

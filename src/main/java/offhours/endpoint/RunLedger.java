@@ -63,7 +63,7 @@ final class RunLedger {
    * whose first day is the last run's, which this run's own step may have written. {@code firstDay} is asked only then
    * (one Query).
    */
-  static Instant startOf(
+  private static Instant startOf(
       ControlState before, Instant now, Supplier<Optional<LocalDate>> firstDay, ZoneId zone) {
     Instant previous = before.lastRunAt();
     if (previous == null) {

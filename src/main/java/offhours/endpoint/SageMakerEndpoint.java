@@ -62,8 +62,8 @@ public final class SageMakerEndpoint implements Endpoint {
         + " tag with its id)";
   }
 
-  static final String CLOUDFORMATION_STACK_TAG = "aws:cloudformation:stack-id";
-  static final String CLOUDFORMATION_LOGICAL_ID_TAG = "aws:cloudformation:logical-id";
+  private static final String CLOUDFORMATION_STACK_TAG = "aws:cloudformation:stack-id";
+  private static final String CLOUDFORMATION_LOGICAL_ID_TAG = "aws:cloudformation:logical-id";
 
   private final SageMakerClient sageMaker;
   private final String endpointName;
@@ -189,7 +189,7 @@ public final class SageMakerEndpoint implements Endpoint {
    * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PendingProductionVariantSummary.html). Only the
    * stack creates such an endpoint (ServerlessEndpoint), never the controller.
    */
-  static boolean serverless(DescribeEndpointResponse r) {
+  private static boolean serverless(DescribeEndpointResponse r) {
     boolean deployed = r.productionVariants().stream()
         .anyMatch(v -> v.currentServerlessConfig() != null || v.desiredServerlessConfig() != null);
     boolean pending = r.pendingDeploymentSummary() != null

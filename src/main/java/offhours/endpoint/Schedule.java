@@ -29,7 +29,8 @@ import java.util.TreeSet;
  */
 public final class Schedule {
 
-  record Window(Set<DayOfWeek> days, LocalTime open, LocalTime close, boolean closesAtMidnight) {}
+  private record Window(
+      Set<DayOfWeek> days, LocalTime open, LocalTime close, boolean closesAtMidnight) {}
 
   private final String text;
   private final List<Window> windows;

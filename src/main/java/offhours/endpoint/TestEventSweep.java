@@ -37,7 +37,7 @@ public final class TestEventSweep {
   static final Duration LONGEST = Duration.ofSeconds(60);
 
   /** How long a received message stays invisible if the sweep dies before handing it back. */
-  static final Duration HOLD = Duration.ofSeconds(30);
+  private static final Duration HOLD = Duration.ofSeconds(30);
 
   /** The images queue as far as the sweep touches it (port; {@link SqsSweptQueue} is the AWS adapter). */
   public interface SweptQueue {

@@ -47,7 +47,7 @@ public final class WakePolicy {
    * a wake is a resume on the instances still up ({@link Endpoint.Status#resumable}) until managed instance scaling
    * removes them.
    */
-  public static final Duration COPIES_STOP = Duration.ofMinutes(2);
+  private static final Duration COPIES_STOP = Duration.ofMinutes(2);
 
   private static final DateTimeFormatter LOCAL =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
@@ -59,7 +59,7 @@ public final class WakePolicy {
    * The first batch's own time once the trigger polls, beyond its batching window: Classify's start and one invocation
    * (seconds; not measured, the drain rate counts images, not this latency).
    */
-  public static final Duration FIRST_BATCH = Duration.ofSeconds(5);
+  private static final Duration FIRST_BATCH = Duration.ofSeconds(5);
 
   private final ControllerConfig config;
 
@@ -171,7 +171,7 @@ public final class WakePolicy {
    * and a wake during it is a resume); with next-opening, until an opening nearer than a wake and a stop (an upload
    * before it is due at it); otherwise not at all (without a budget IDLE_STOP_MINUTES decides).
    */
-  public Instant stayUntil(
+  private Instant stayUntil(
       Instant idleSince, List<Long> wakeSeconds, List<Long> stopSeconds, Instant now) {
     WaitBudget budget = config.maxWait();
     Duration wake = LearnedTimes.expectedWake(wakeSeconds);
@@ -264,7 +264,7 @@ public final class WakePolicy {
    * on through them, so from an expected wake before they open until they close the endpoint is on, and the reason
    * says why. Empty otherwise, and outside that time (uploads then are due an expected wake after the opening).
    */
-  Optional<Want> throughWorkingHours(List<Long> wakeSeconds, Instant now) {
+  private Optional<Want> throughWorkingHours(List<Long> wakeSeconds, Instant now) {
     WaitBudget budget = config.maxWait();
     Duration wake = LearnedTimes.expectedWake(wakeSeconds);
     if (budget.off() || budget.nextOpening() || wake.compareTo(budget.max()) < 0) {
@@ -284,7 +284,7 @@ public final class WakePolicy {
   }
 
   /** "2026-11-26 08:00 Europe/Berlin". */
-  public String local(Instant t) {
+  private String local(Instant t) {
     return local(t, config.zone());
   }
 

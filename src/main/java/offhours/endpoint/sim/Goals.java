@@ -15,7 +15,7 @@ import offhours.endpoint.WaitBudget;
  */
 public final class Goals {
 
-  public static final double BOUND_FACTOR = 1.15;
+  private static final double BOUND_FACTOR = 1.15;
   private static final List<String> BUDGETS = List.of("15", "60", "240", "next-opening");
 
   /** One row: the trace, where and with what seed it was generated, the budget, and the simulated week. */
@@ -23,7 +23,7 @@ public final class Goals {
       Trace trace, long seed, ZoneId zone, String budget, SimulationReport report) {
 
     /** The saving the office trace must reach at this budget, or 0. */
-    double savingGoal() {
+    private double savingGoal() {
       if (trace != Trace.OFFICE_HOURS) {
         return 0;
       }
@@ -35,12 +35,15 @@ public final class Goals {
       };
     }
 
-    public boolean met() {
+    private boolean met() {
       return missed().isEmpty();
     }
 
-    /** The parts of the goal this row missed, in the goal's words ("ratio <= 1.15x"); empty when it met them all. */
-    List<String> missed() {
+    /**
+     * The parts of the goal this row missed, in the goal's words ({@code "ratio <= 1.15x"}); empty when it met them
+     * all.
+     */
+    private List<String> missed() {
       List<String> missed = new ArrayList<>();
       if (report.savedPercent() < savingGoal()) {
         missed.add(String.format(Locale.ROOT, ">= %.1f%%", savingGoal()));
@@ -56,9 +59,9 @@ public final class Goals {
 
     /**
      * The goal column: "met" and the goal, or "MISSED" and the parts missed, then the parts met, so a row whose saving
-     * is met but whose ratio is not says which ("MISSED ratio <= 1.15x; met >= 96.0%, 0 misses").
+     * is met but whose ratio is not says which ({@code "MISSED ratio <= 1.15x; met >= 96.0%, 0 misses"}).
      */
-    String verdict() {
+    private String verdict() {
       List<String> parts = new ArrayList<>();
       if (savingGoal() > 0) {
         parts.add(String.format(Locale.ROOT, ">= %.1f%%", savingGoal()));

@@ -91,7 +91,7 @@ public final class HostingComparison {
       return since;
     }
 
-    HostingModels.Period period() {
+    private HostingModels.Period period() {
       return new HostingModels.Period(uploads, startInstant(), end(), zone, budget);
     }
   }
@@ -181,7 +181,7 @@ public final class HostingComparison {
   }
 
   /** The real controller through the simulation, with {@code settings} in its environment. */
-  static HostingRow controller(
+  private static HostingRow controller(
       SimulationConfig config,
       Input in,
       HostingModels.Period p,

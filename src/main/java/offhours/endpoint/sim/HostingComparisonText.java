@@ -147,7 +147,7 @@ final class HostingComparisonText {
   }
 
   /** 0.2 s, 14 s, 9 min, 2.5 h, 3.1 d. */
-  static String human(Duration d) {
+  private static String human(Duration d) {
     double s = d.toMillis() / 1000.0;
     if (s < 10) {
       return String.format(Locale.ROOT, "%.1f s", s);

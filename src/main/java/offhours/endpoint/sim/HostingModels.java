@@ -18,7 +18,7 @@ final class HostingModels {
 
   /** The period simulated and the budget the misses are counted against. */
   record Period(List<Instant> uploads, Instant start, Instant end, ZoneId zone, Duration budget) {
-    double hours() {
+    private double hours() {
       return Duration.between(start, end).toMillis() / 3_600_000.0;
     }
   }
@@ -244,7 +244,7 @@ final class HostingModels {
    * First come, first served on one instance that serves only inside {@code capacity} (sorted, disjoint); an image
    * started before a window closes finishes. Results after {@code end} are left out (still waiting).
    */
-  static List<Instant[]> fifo(
+  private static List<Instant[]> fifo(
       List<Instant> uploads, List<Instant[]> capacity, Duration service, Instant end) {
     List<Instant[]> results = new ArrayList<>();
     Instant free = Instant.MIN;

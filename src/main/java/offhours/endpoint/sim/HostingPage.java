@@ -354,7 +354,7 @@ public final class HostingPage {
   }
 
   /** HTML text and attribute escaping. */
-  static String esc(String s) {
+  private static String esc(String s) {
     StringBuilder out = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);

@@ -27,7 +27,7 @@ public record HostingPrices(
           + " Batch Transform inference, us-east-1, on-demand, read 2026-12)";
 
   /** Real-time and batch transform, USD per instance-hour. */
-  static final Map<String, Double> INSTANCE_HOUR_USD = Map.of(
+  private static final Map<String, Double> INSTANCE_HOUR_USD = Map.of(
       "ml.m5.large", 0.115,
       "ml.c5.large", 0.102,
       "ml.g4dn.xlarge", 0.736,

@@ -100,7 +100,7 @@ public final class Simulation {
   }
 
   /** How many days of the trace the warm-up pass runs (see {@link #learned}). */
-  static final int WARM_UP_DAYS = 2;
+  private static final int WARM_UP_DAYS = 2;
 
   private static SimulatedRun run(
       SimulationConfig config,

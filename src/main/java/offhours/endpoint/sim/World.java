@@ -27,9 +27,9 @@ import offhours.stack.Hosting;
  * its next tick or timer run.
  */
 final class World {
-  static final int MAX_RECEIVES = 5; // the DLQ's maxReceiveCount
-  static final Duration DEFER = Duration.ofSeconds(60);
-  static final Duration PROCESSING = Duration.ofSeconds(2);
+  private static final int MAX_RECEIVES = 5; // the DLQ's maxReceiveCount
+  private static final Duration DEFER = Duration.ofSeconds(60);
+  private static final Duration PROCESSING = Duration.ofSeconds(2);
   /**
    * An upload's shortest way to a result on a serving endpoint: polled at the next step, then one batch. An upload
    * made less than this before its due time cannot be classified by it; it is late only after this.
@@ -42,10 +42,10 @@ final class World {
   Instant now;
 
   // endpoint
-  Endpoint.State endpointState = Endpoint.State.ABSENT;
-  Instant endpointCreatedAt;
-  Instant endpointChangeAt;
-  int failuresToInject;
+  private Endpoint.State endpointState = Endpoint.State.ABSENT;
+  private Instant endpointCreatedAt;
+  private Instant endpointChangeAt;
+  private int failuresToInject;
   long billedSeconds;
   /** The billed periods [from, to), merged when contiguous: the endpoint-on bands of the timeline. */
   final List<Instant[]> billed = new ArrayList<>();
@@ -53,8 +53,8 @@ final class World {
   boolean endpointEvent; // an "Endpoint State Change" EventBridge event is pending
 
   // mapping
-  Mapping.TriggerState mappingState = Mapping.TriggerState.DISABLED;
-  Instant mappingChangeAt;
+  private Mapping.TriggerState mappingState = Mapping.TriggerState.DISABLED;
+  private Instant mappingChangeAt;
 
   // the scale-to-zero hosting; null: the scheduled one
   final SimulatedComponent component;
@@ -63,12 +63,12 @@ final class World {
   // queue
   final ArrayDeque<Message> visible = new ArrayDeque<>();
   final List<Message> inFlight = new ArrayList<>();
-  final List<Instant> inFlightDoneAt = new ArrayList<>();
+  private final List<Instant> inFlightDoneAt = new ArrayList<>();
   final PriorityQueue<Message> delayed =
       new PriorityQueue<>((a, b) -> a.availableAt().compareTo(b.availableAt()));
   long dead;
   long deferrals;
-  double consumeCredit;
+  private double consumeCredit;
 
   // results: upload instant -> result instant
   final List<Instant[]> results = new ArrayList<>();
@@ -215,7 +215,7 @@ final class World {
   }
 
   /** The endpoint answers an invocation: InService, or with the scale-to-zero hosting a copy is up. */
-  boolean serving() {
+  private boolean serving() {
     return component != null ? component.serving() : endpointState == Endpoint.State.IN_SERVICE;
   }
 
