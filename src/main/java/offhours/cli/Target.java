@@ -88,17 +88,6 @@ public record Target(
     parameters = Map.copyOf(parameters);
   }
 
-  /** A stack without settings of its own: the local stack, or a test's. */
-  public Target(
-      String description,
-      String source,
-      boolean local,
-      AwsClients clients,
-      Map<Name, String> names,
-      Optional<Instant> created) {
-    this(description, source, local, clients, names, created, Map.of(), Map.of());
-  }
-
   /** The stack's own value of a function setting ({@code INSTANCE_TYPE}, ...), if it has one. */
   public Optional<String> setting(String variable) {
     return Optional.ofNullable(settings.get(variable)).filter(value -> !value.isBlank());

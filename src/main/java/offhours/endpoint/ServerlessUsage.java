@@ -27,11 +27,6 @@ public record ServerlessUsage(long invocations, long millis, long mbMillis, long
     return bytes / 1e9;
   }
 
-  /** In US dollars at {@link #GB_SECOND_USD} and {@link #DATA_GB_USD}. */
-  public double costUsd() {
-    return costUsd(GB_SECOND_USD, DATA_GB_USD);
-  }
-
   /** In US dollars at {@code gbSecondUsd} per GB-second and {@code dataGbUsd} per GB of data. */
   public double costUsd(double gbSecondUsd, double dataGbUsd) {
     return gbSeconds() * gbSecondUsd + dataGb() * dataGbUsd;
