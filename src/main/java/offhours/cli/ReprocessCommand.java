@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 final class ReprocessCommand implements Command {
 
   /** Written into each message's s3.configurationId, so the function's log tells a reprocessing from an upload. */
-  static final String ORIGIN = "offhours-reprocess";
+  private static final String ORIGIN = "offhours-reprocess";
 
   private static final Option KEY =
       Option.value("key", "K", "the object with key K (every version with a result)");

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 /** {@code offhours results}: what the pipeline said about each upload, newest first. */
 final class ResultsCommand implements Command {
 
-  static final int DEFAULT_LIMIT = 100;
+  private static final int DEFAULT_LIMIT = 100;
   static final List<String> STATUSES = List.of("CLASSIFIED", "REJECTED");
 
   private static final Option LABEL =

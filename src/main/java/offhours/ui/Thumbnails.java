@@ -28,7 +28,7 @@ final class Thumbnails {
   /** The longest side of a thumbnail, in pixels. */
   static final int SIZE = 360;
   /** The most pixels decoded for one thumbnail. */
-  static final long MAX_PIXELS = 50_000_000;
+  private static final long MAX_PIXELS = 50_000_000;
   /** The longest side decoded (JPEG's own limit). */
   private static final int MAX_SIDE = 65_535;
 

@@ -55,9 +55,9 @@ public record SimulationConfig(
   static final String ENDPOINT_CONFIG = "offhours-endpoint-config";
 
   /** The inference component and the model it runs, with the scale-to-zero hosting. */
-  static final String COMPONENT = "offhours-component";
+  private static final String COMPONENT = "offhours-component";
 
-  static final String MODEL = "offhours-model";
+  private static final String MODEL = "offhours-model";
 
   public SimulationConfig {
     java.util.Objects.requireNonNull(component, "component");
