@@ -108,10 +108,6 @@ final class MoveTasks {
   }
 
   /** The DLQ's most recent move task (ListMessageMoveTasks, MaxResults 1: the latest). */
-  Latest latest() {
-    return latest(arn(dlqUrl, "dead-letter queue"));
-  }
-
   Latest latest(String dlqArn) {
     if (dlqArn == null) {
       return new Latest(null, "unknown (SQS did not report the DLQ's QueueArn)");

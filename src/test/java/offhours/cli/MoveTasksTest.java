@@ -24,6 +24,7 @@ class MoveTasksTest {
 
   static final String DLQ = "https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-dlq";
   static final String QUEUE = "https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-queue";
+  static final String DLQ_ARN = "arn:aws:sqs:eu-west-1:123456789012:offhours-dlq";
 
   /** An SQS whose move-task calls answer as set; GetQueueAttributes gives each queue's ARN unless it is set to fail. */
   static final class Sqs implements SqsClient {
@@ -213,7 +214,7 @@ class MoveTasksTest {
 
     assertThat(new MoveTasks(local, DLQ, true).start(QUEUE))
         .isEqualTo(new MoveTasks.Start(null, "this SQS does not offer StartMessageMoveTask (500)"));
-    assertThat(new MoveTasks(local, DLQ, true).latest().describe())
+    assertThat(new MoveTasks(local, DLQ, true).latest(DLQ_ARN).describe())
         .isEqualTo("last move task of the dead-letter queue: none in local mode (this SQS has no"
             + " ListMessageMoveTasks; 'offhours dlq redrive' moves the messages itself and is done"
             + " when it returns)");
@@ -227,7 +228,7 @@ class MoveTasksTest {
     Sqs sqs = new Sqs();
     sqs.tasks = List.of(task("FAILED", 3L, 9L, "AccessDenied on the destination \u001b[31m"));
 
-    MoveTasks.Latest latest = new MoveTasks(sqs, DLQ, false).latest();
+    MoveTasks.Latest latest = new MoveTasks(sqs, DLQ, false).latest(DLQ_ARN);
 
     assertThat(latest.describe())
         .isEqualTo(
@@ -241,13 +242,13 @@ class MoveTasksTest {
             + "\"toMove\":9,\"failureReason\":\"AccessDenied on the destination \\u001B[31m\","
             + "\"taskHandle\":null}");
     sqs.tasks = List.of(task("COMPLETED", 9L, null, null));
-    assertThat(new MoveTasks(sqs, DLQ, false).latest().describe())
+    assertThat(new MoveTasks(sqs, DLQ, false).latest(DLQ_ARN).describe())
         .endsWith(": COMPLETED (started 2026-12-01T09:00:00Z, 9 moved)");
     sqs.tasks = List.of();
-    assertThat(new MoveTasks(sqs, DLQ, false).latest().describe())
+    assertThat(new MoveTasks(sqs, DLQ, false).latest(DLQ_ARN).describe())
         .isEqualTo("last move task of the dead-letter queue: none");
     sqs.listFails = error(403, "AccessDeniedException", "no");
-    assertThat(new MoveTasks(sqs, DLQ, true).latest().describe())
+    assertThat(new MoveTasks(sqs, DLQ, true).latest(DLQ_ARN).describe())
         .isEqualTo("last move task of the dead-letter queue: unknown (ListMessageMoveTasks:"
             + " AccessDeniedException: no); reading it needs sqs:ListMessageMoveTasks on the DLQ");
   }
