@@ -21,15 +21,6 @@ public record CleanupConfig(
     String queueUrl,
     String inferenceComponentName) {
 
-  public CleanupConfig(
-      String stackId,
-      String endpointName,
-      String mappingUuid,
-      String controlTableName,
-      String queueUrl) {
-    this(stackId, endpointName, mappingUuid, controlTableName, queueUrl, null);
-  }
-
   public static CleanupConfig fromEnvironment(Map<String, String> env) {
     String component = env.getOrDefault("INFERENCE_COMPONENT_NAME", "").strip();
     return new CleanupConfig(

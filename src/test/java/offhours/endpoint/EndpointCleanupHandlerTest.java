@@ -32,8 +32,8 @@ class EndpointCleanupHandlerTest {
       "arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/guid";
   static final String QUEUE_URL =
       "https://sqs.eu-central-1.amazonaws.com/123456789012/offhours-images";
-  static final CleanupConfig CONFIG =
-      new CleanupConfig(STACK_ID, "offhours-endpoint", "uuid-1", "offhours-control", QUEUE_URL);
+  static final CleanupConfig CONFIG = new CleanupConfig(
+      STACK_ID, "offhours-endpoint", "uuid-1", "offhours-control", QUEUE_URL, null);
   static final Map<String, String> ENV = Map.of(
       "STACK_ID",
       STACK_ID,
