@@ -13,7 +13,8 @@ public final class ResultView {
   /**
    * The result with {@code settings}: {@code current}, {@code changed} (written under other settings of the model:
    * labels, content type, accept or scores) or {@code unknown} (written before results recorded their settings), as
-   * {@code live}, the fingerprint of the settings the stack runs with now, sees it.
+   * {@code live}, the fingerprint of the settings the stack runs with now, sees it; null for a REJECTED result
+   * ({@link ResultItem#settingsWord}).
    */
   public static Map<String, Object> of(ResultItem r, String live) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -32,7 +33,7 @@ public final class ResultView {
     m.put("attempts", r.attempts());
     m.put("model", r.model());
     m.put("endpoint", r.endpoint());
-    m.put("settings", r.settingsAgainst(live).word());
+    m.put("settings", r.settingsWord(live));
     return m;
   }
 

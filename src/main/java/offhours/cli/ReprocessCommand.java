@@ -114,7 +114,7 @@ final class ReprocessCommand implements Command {
         hold every result: with --since or --before only the period's, while --prefix, --model or --all alone read
         every result, as many reads as a Scan of the table. The other filters apply to what was read.
         With --json, one object per version: {"key", "versionId", "eTag", "status", "model", "settings",
-        "sent"}; settings is current, changed or unknown.
+        "sent"}; settings is current, changed or unknown, null for a REJECTED result.
 
         examples:
           offhours reprocess --status REJECTED
@@ -162,7 +162,7 @@ final class ReprocessCommand implements Command {
                   .put("eTag", r.eTag())
                   .put("status", r.status().name())
                   .put("model", r.model())
-                  .put("settings", r.settingsAgainst(live).word())
+                  .put("settings", r.settingsWord(live))
                   .put("sent", sent)));
         } else {
           call.out()

@@ -33,7 +33,7 @@ record ResultRow(
 
   /**
    * The row of {@code item}; {@code liveSettings} (null: not known) decides a CLASSIFIED result's {@code settings}:
-   * current, changed or unknown ({@link ResultItem#settingsAgainst}).
+   * current, changed or unknown ({@link ResultItem#settingsWord}).
    */
   static ResultRow from(ResultItem item, String liveSettings) {
     List<LabelScore> labels =
@@ -54,12 +54,7 @@ record ResultRow(
         item.uploadedAt() == null ? null : item.uploadedAt().toString(),
         item.classifiedAt().toString(),
         item.attempts(),
-        // A verdict is on the image (not an image, too large, refused by the model), which no
-        // change of labels, content type, accept or scores makes stale: it has none to show, in
-        // the table (-) as with --json (null), as reprocess --settings and the page treat it.
-        item.status() == ResultItem.Verdict.CLASSIFIED
-            ? item.settingsAgainst(liveSettings).word()
-            : null,
+        item.settingsWord(liveSettings),
         item.pk());
   }
 

@@ -131,6 +131,16 @@ public record ResultItem(
   }
 
   /**
+   * The word the API, the CLI and the page show for this result's settings against {@code live}: current, changed or
+   * unknown for a CLASSIFIED result, null for a REJECTED one. Classify stamps its settings on a verdict too, but a
+   * verdict is on the image (not an image, too large, refused by the model), which no change of labels, content
+   * type, accept or scores makes stale, so it has no word to show.
+   */
+  public String settingsWord(String live) {
+    return status == Verdict.CLASSIFIED ? settingsAgainst(live).word() : null;
+  }
+
+  /**
    * The object version a result is about, as its S3 event names it; its identity is the result's key.
    *
    * @param sizeBytes the object's size, null when unknown

@@ -289,10 +289,13 @@
       + ' whether they are today\'s is not known. scripts/offhours reprocess --settings stale classifies it again.'],
   };
 
-  /** The mark of a classification's settings, or null where there is nothing to compare (a verdict, none known). */
+  /**
+   * The mark of a classification's settings, or null where there is nothing to compare: none known, or a verdict,
+   * whose settings the server sends as null (results.ResultItem#settingsWord decides it for the API, CLI and page).
+   */
   function settingsMark(item) {
     const known = state.settings && state.settings.known;
-    if (item.status !== 'CLASSIFIED' || !known || !SETTINGS[item.settings]) return null;
+    if (!known || !SETTINGS[item.settings]) return null;
     const [words, why] = SETTINGS[item.settings];
     const mark = el('span', 'settings ' + item.settings, words);
     mark.dataset.settings = item.settings;
@@ -304,8 +307,8 @@
   function showSettingsSummary() {
     const line = $('settings-summary');
     const shownItems = state.order.map((id) => state.cards.get(id).item);
-    const changed = shownItems.filter((i) => i.status === 'CLASSIFIED' && i.settings === 'changed').length;
-    const unknown = shownItems.filter((i) => i.status === 'CLASSIFIED' && i.settings === 'unknown').length;
+    const changed = shownItems.filter((i) => i.settings === 'changed').length;
+    const unknown = shownItems.filter((i) => i.settings === 'unknown').length;
     const known = state.settings && state.settings.known;
     line.hidden = !known || changed + unknown === 0;
     line.dataset.changed = String(changed);

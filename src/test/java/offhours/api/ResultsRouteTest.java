@@ -306,6 +306,40 @@ class ResultsRouteTest {
         .isEqualTo("f74d3ec496f3");
   }
 
+  @Test
+  void aRejectedResultShowsNoSettingsAsTheCliAndThePageShowNone() {
+    results("photos/notes.png", 2);
+    // Classify stamps its settings on a verdict too: the live ones here, which the answer does
+    // not call current, as results --json shows null and the page no mark.
+    settings(eTag(0), liveSettings);
+    settings(eTag(1), liveSettings);
+    reject(eTag(1));
+
+    ApiResponse answer = byObject(Map.of("object", "photos/notes.png"));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(body.asObject().get("results").asArray().stream()
+            .map(r -> JsonText.string(r, "status") + " " + JsonText.string(r, "settings"))
+            .toList())
+        .containsExactly("REJECTED null", "CLASSIFIED current");
+  }
+
+  /** Makes the result of the upload with {@code eTag} a verdict: not an image. */
+  private void reject(String eTag) {
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).get("sk").s().equals("e#" + eTag)) {
+        Map<String, AttributeValue> item = new HashMap<>(items.get(i));
+        item.put("status", AttributeValue.fromS("REJECTED"));
+        item.put("reason", AttributeValue.fromS("unsupported format: not an image"));
+        item.remove("labels");
+        item.remove("topLabel");
+        item.remove("topScore");
+        items.set(i, item);
+      }
+    }
+  }
+
   /** Records that the result of the upload with {@code eTag} was written under {@code fingerprint}. */
   private void settings(String eTag, String fingerprint) {
     for (int i = 0; i < items.size(); i++) {

@@ -42,12 +42,13 @@ class AwsUiDataTest {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> results = (List<Map<String, Object>>) page.get("results");
     assertThat(results)
+        .as("a verdict's settings are null, as GET /results and results --json show them")
         .extracting(r -> r.get("key") + " " + r.get("settings"))
         .containsExactly(
             "cats/current.png current",
             "cats/older.png changed",
             "cats/before.png unknown",
-            "dogs/bad.png unknown");
+            "dogs/bad.png null");
     assertThat(page.get("settings"))
         .isEqualTo(
             Map.of("known", true, "exact", true, "basis", "compared with <b>the stack's</b>"));

@@ -47,7 +47,7 @@ class UiSettingsBrowserIT {
         result("cats/older.png", "CLASSIFIED", "changed"),
         result(XSS_KEY, "CLASSIFIED", "changed"),
         result("cats/before.png", "CLASSIFIED", "unknown"),
-        result("dogs/bad.png", "REJECTED", "unknown")));
+        result("dogs/bad.png", "REJECTED", null)));
     try (UiServer server = UiServer.start(new MemoryUiData(answer::get), 0);
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
@@ -68,7 +68,8 @@ class UiSettingsBrowserIT {
           .startsWith("Classified before offhours recorded the settings");
       assertThat(mark(page, XSS_KEY).getAttribute("data-settings")).isEqualTo("changed");
       assertThat(card(page, "dogs/bad.png").findElements(By.cssSelector(".settings")))
-          .as("a verdict has no settings to speak of")
+          .as(
+              "a verdict has no settings to speak of: the server sends null (ResultItem#settingsWord)")
           .isEmpty();
 
       WebElement summary = page.findElement(By.id("settings-summary"));
@@ -97,7 +98,7 @@ class UiSettingsBrowserIT {
           result("cats/older.png", "CLASSIFIED", "current"),
           result(XSS_KEY, "CLASSIFIED", "current"),
           result("cats/before.png", "CLASSIFIED", "unknown"),
-          result("dogs/bad.png", "REJECTED", "unknown")));
+          result("dogs/bad.png", "REJECTED", null)));
       await(
           page,
           "the marks made anew",
