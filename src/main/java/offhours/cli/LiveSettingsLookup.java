@@ -109,6 +109,25 @@ final class LiveSettingsLookup {
     return labels.stream().filter(label -> label.equalsIgnoreCase(asked)).findFirst();
   }
 
+  /**
+   * What {@code results} and {@code reprocess} say on stderr when {@code --label asked} found nothing and differs from
+   * one of the model's labels only in case ({@link #labelMeant}); empty otherwise.
+   */
+  Optional<String> labelHint(String asked) {
+    return labelMeant(asked).map(meant -> labelHint(asked, meant));
+  }
+
+  /** The hint for {@code asked} where the model says {@code meant}, with a {@code --label} the shell reads back. */
+  static String labelHint(String asked, String meant) {
+    return Terminal.printable("labels are matched exactly, and the model's label is '" + meant
+        + "', not '" + asked + "': try --label " + shellWord(meant));
+  }
+
+  /** {@code word} as a shell reads it back: as is when plain, else in single quotes. */
+  private static String shellWord(String word) {
+    return word.matches("[A-Za-z0-9_.,:/+=@-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+  }
+
   /** The live settings: the exact ones, or those of the newest classification in {@code table} (one Query). */
   LiveSettings now(DynamoDbClient dynamoDb, String table) {
     if (fingerprint != null) {

@@ -113,6 +113,8 @@ final class ReprocessCommand implements Command {
         period. Without --key, --label, --status or --settings, it reads both statuses of the status index, which
         hold every result: with --since or --before only the period's, while --prefix, --model or --all alone read
         every result, as many reads as a Scan of the table. The other filters apply to what was read.
+        --label is matched exactly: when nothing is selected and it differs from one of the model's labels
+        only in case, says which on stderr, as 'offhours results' does.
         With --json, one object per version: {"key", "versionId", "eTag", "status", "model", "settings",
         "sent"}; settings is current, changed or unknown, null for a REJECTED result.
 
@@ -140,8 +142,9 @@ final class ReprocessCommand implements Command {
       String table = target.name(Name.RESULTS_TABLE);
       List<ResultItem> selected;
       LiveSettings settings;
+      LiveSettingsLookup lookup = LiveSettingsLookup.of(target);
       try {
-        settings = LiveSettingsLookup.of(target).now(dynamoDb, table);
+        settings = lookup.now(dynamoDb, table);
         selected =
             selection.read(new ResultsTable(dynamoDb, table), bucket, settings.fingerprint());
       } catch (ResourceNotFoundException e) {
@@ -178,6 +181,9 @@ final class ReprocessCommand implements Command {
       if (!selection.settings().isEmpty()
           || selected.stream().anyMatch(r -> r.status() == Verdict.CLASSIFIED)) {
         call.err().println(ResultsCommand.settingsNote(settings));
+      }
+      if (selected.isEmpty()) {
+        selection.label().flatMap(lookup::labelHint).ifPresent(call.err()::println);
       }
       call.err()
           .println((dryRun ? "would send " : "sent ")

@@ -97,9 +97,7 @@ final class ResultsCommand implements Command {
         call.err().println(more(query));
       }
       if (rows.isEmpty() && query.label() != null) {
-        lookup
-            .labelMeant(query.label())
-            .ifPresent(meant -> call.err().println(labelMeant(query.label(), meant)));
+        lookup.labelHint(query.label()).ifPresent(call.err()::println);
       }
       if (rows.stream().anyMatch(r -> "CLASSIFIED".equals(r.status()))) {
         call.err().println(settingsNote(live));
@@ -111,17 +109,6 @@ final class ResultsCommand implements Command {
   /** Said on stderr under rows that have settings: what SETTINGS compares them with. */
   static String settingsNote(LiveSettings live) {
     return Terminal.printable("SETTINGS " + live.basis());
-  }
-
-  /** Said on stderr under no results for a label that differs from one of the model's only in case. */
-  static String labelMeant(String asked, String meant) {
-    return Terminal.printable("labels are matched exactly, and the model's label is '" + meant
-        + "', not '" + asked + "': try --label " + shellWord(meant));
-  }
-
-  /** {@code word} as a shell reads it back: as is when plain, else in single quotes. */
-  private static String shellWord(String word) {
-    return word.matches("[A-Za-z0-9_.,:/+=@-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
   }
 
   /** Said on stderr, so --json output stays one object per line. */

@@ -217,6 +217,17 @@ class CliIT {
         .as("a label of the model with no results yet")
         .doesNotContain("matched exactly");
     assertThat(run("results", "--label", "Neutral").outLines()).hasSize(2);
+
+    CliRun reprocess = run("reprocess", "--label", "neutral", "--dry-run");
+    assertThat(reprocess.exitCode()).isZero();
+    assertThat(reprocess.out()).isEmpty();
+    assertThat(reprocess.err())
+        .as("reprocess --label says it as results --label does")
+        .isEqualTo("labels are matched exactly, and the model's label is 'Neutral', not 'neutral':"
+            + " try --label Neutral\n"
+            + "would send 0 object versions to the queue (--dry-run: nothing was sent)\n");
+    assertThat(run("reprocess", "--label", "Neutral", "--dry-run").err())
+        .doesNotContain("matched exactly");
   }
 
   @Test

@@ -119,12 +119,12 @@ class LiveSettingsLookupTest {
 
   @Test
   void theHintQuotesALabelAsTheShellReadsItBack() {
-    assertThat(ResultsCommand.labelMeant("neutral", "Neutral"))
+    assertThat(LiveSettingsLookup.labelHint("neutral", "Neutral"))
         .isEqualTo("labels are matched exactly, and the model's label is 'Neutral', not 'neutral':"
             + " try --label Neutral");
-    assertThat(ResultsCommand.labelMeant("golden retriever", "Golden Retriever"))
+    assertThat(LiveSettingsLookup.labelHint("golden retriever", "Golden Retriever"))
         .endsWith("try --label 'Golden Retriever'");
-    assertThat(ResultsCommand.labelMeant("o'neil\u001b", "O'Neil\u001b"))
+    assertThat(LiveSettingsLookup.labelHint("o'neil\u001b", "O'Neil\u001b"))
         .as("a label from the user's file, shown printable")
         .endsWith("try --label 'O'\\''Neil\\x1b'");
   }
