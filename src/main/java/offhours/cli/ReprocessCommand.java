@@ -253,7 +253,7 @@ final class ReprocessCommand implements Command {
     if (!settings.isEmpty()) {
       if (status.isPresent() && !status.get().equals(Verdict.CLASSIFIED.name())) {
         throw CliException.usage("--settings selects CLASSIFIED results, and a " + status.get()
-            + " result records no settings: drop --status "
+            + " result is a verdict on the image, which no change of the settings makes stale: drop --status "
             + args.value(STATUS.name()).get()
             + ", or reprocess each in its own run");
       }

@@ -17,7 +17,8 @@ import offhours.results.ResultsTable;
  * nothing of the command line nor of the queue. Empty fields do not filter.
  *
  * @param settings how a result's settings compare with the live ones ({@link ResultItem#settingsAgainst}) for it to be
- *     selected; given, {@code status} is CLASSIFIED (a verdict has no settings)
+ *     selected; given, {@code status} is CLASSIFIED (a verdict is on the image, which no change of the settings makes
+ *     stale: {@link ResultItem#settingsWord})
  */
 record ReprocessSelection(
     Optional<String> key,

@@ -206,8 +206,9 @@ class ReprocessCommandTest {
     assertThatThrownBy(() -> select(Map.of("settings", "stale", "status", "rejected")))
         .isInstanceOf(CliException.class)
         .hasMessage(
-            "--settings selects CLASSIFIED results, and a REJECTED result records no settings:"
-                + " drop --status rejected, or reprocess each in its own run");
+            "--settings selects CLASSIFIED results, and a REJECTED result is a verdict on the image,"
+                + " which no change of the settings makes stale: drop --status rejected, or reprocess"
+                + " each in its own run");
   }
 
   @Test
