@@ -342,6 +342,14 @@ class ClassifyRouteTest {
             "message"))
         .as("an image type: the body is what was sent")
         .isEqualTo("the body looks like GIF; offhours classifies JPEG and PNG images");
+    contentType = "application/json";
+    assertThat(JsonText.string(json(post(mangled, r -> answer("[]"))), "message"))
+        .as("a type the client chose: not curl's default")
+        .isEqualTo(
+            "the body looks like unknown binary data; offhours classifies JPEG and PNG images; it came as"
+                + " Content-Type application/json, which reaches offhours as text, and an image's bytes do not"
+                + " survive that: send it with Content-Type: image/jpeg or image/png (curl: -H 'Content-Type:"
+                + " image/jpeg')");
     assertThat(invocations).isEmpty();
   }
 
