@@ -66,18 +66,28 @@ final class ResultsRoute {
   /** GET /results: the object {@value #OBJECT} names, or else a page. */
   ApiResponse byQuery(ApiRequest request) {
     Map<String, String> q = request.query();
-    if (!q.containsKey(OBJECT)) {
-      return list(q);
-    }
     List<String> filters = LIST_PARAMETERS.stream().filter(q::containsKey).toList();
-    if (!filters.isEmpty()) {
+    if (q.containsKey(OBJECT) && !filters.isEmpty()) {
       return ApiResponse.error(
           400,
           OBJECT + "= names one object and cannot be combined with the listing's "
               + String.join(", ", filters) + "; ask GET /results?" + OBJECT
               + "=KEY alone, or list without " + OBJECT + "=");
     }
-    return object(q.get(OBJECT));
+    // A misspelt filter (lable=, Status=) would otherwise list every result, unfiltered, as if
+    // it had matched.
+    List<String> unknown = q.keySet().stream()
+        .filter(name -> !name.equals(OBJECT) && !LIST_PARAMETERS.contains(name))
+        .toList();
+    if (!unknown.isEmpty()) {
+      return ApiResponse.error(
+          400,
+          "GET /results takes " + OBJECT + "=KEY alone, or " + String.join(", ", LIST_PARAMETERS)
+              + "; it does not know "
+              + String.join(", ", unknown.stream().map(n -> "'" + n + "'").toList())
+              + " (names are case-sensitive)");
+    }
+    return q.containsKey(OBJECT) ? object(q.get(OBJECT)) : list(q);
   }
 
   private ApiResponse object(String key) {

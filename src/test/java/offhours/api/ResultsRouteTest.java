@@ -146,6 +146,21 @@ class ResultsRouteTest {
   }
 
   @Test
+  void aParameterTheRouteDoesNotKnowIsRefusedRatherThanListingEveryResult() {
+    ApiResponse misspelt = byObject(Map.of("lable", "Neutral"));
+
+    assertThat(misspelt.status()).isEqualTo(400);
+    assertThat(message(misspelt))
+        .isEqualTo(
+            "GET /results takes object=KEY alone, or label, status, key, limit, next; it does"
+                + " not know 'lable' (names are case-sensitive)");
+    assertThat(message(byObject(Map.of("object", "a.jpg", "Label", "Neutral"))))
+        .endsWith("it does not know 'Label' (names are case-sensitive)");
+    assertThat(queries).isEmpty();
+    assertThat(headed).isEmpty();
+  }
+
+  @Test
   void theObjectParameterDoesNotCombineWithTheListingsParameters() {
     ApiResponse answer =
         byObject(Map.of("object", "a.jpg", "label", "Neutral", "limit", "5", "colour", "red"));
