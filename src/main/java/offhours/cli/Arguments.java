@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import offhours.results.ResultsTable;
 import offhours.stack.StackSpec;
 
 /** A parsed command line: the operands in order and the value of each option given (flags map to ""). */
@@ -51,5 +52,24 @@ public record Arguments(List<String> operands, Map<String, String> options) {
                   + StackSpec.MAX_KEY_BYTES + ": no object can have it");
         });
     return key;
+  }
+
+  /**
+   * {@link #nonEmpty} for a top label, the label index's partition key, which DynamoDB holds to
+   * {@link ResultsTable#MAX_PARTITION_KEY_BYTES}: a Query with a longer one is a ValidationException that names neither
+   * the option nor the fix (moto answers it with nothing found), and GET /results refuses it too.
+   */
+  public Optional<String> topLabel(String option) {
+    Optional<String> label = nonEmpty(option, "a top label such as Neutral");
+    label
+        .map(l -> l.getBytes(StandardCharsets.UTF_8).length)
+        .filter(bytes -> bytes > ResultsTable.MAX_PARTITION_KEY_BYTES)
+        .ifPresent(bytes -> {
+          throw CliException.usage("--" + option + " is " + bytes
+              + " bytes (UTF-8), and no top label is longer than "
+              + ResultsTable.MAX_PARTITION_KEY_BYTES + " (the label index's key allows no more): no"
+              + " result can have it");
+        });
+    return label;
   }
 }

@@ -270,7 +270,7 @@ final class ReprocessCommand implements Command {
         args.value(PREFIX.name()),
         status,
         settings,
-        args.nonEmpty(LABEL.name(), "a top label such as Neutral"),
+        args.topLabel(LABEL.name()),
         args.nonEmpty(MODEL.name(), "a model name (each result's model)"),
         since,
         before);

@@ -154,7 +154,7 @@ final class ResultsCommand implements Command {
     int limit = args.value(LIMIT.name()).map(ResultsCommand::limit).orElse(DEFAULT_LIMIT);
     return new Query(
         args.objectKey(KEY.name()).orElse(null),
-        args.nonEmpty(LABEL.name(), "a top label such as Neutral").orElse(null),
+        args.topLabel(LABEL.name()).orElse(null),
         status,
         limit);
   }

@@ -70,6 +70,9 @@ class ReprocessCommandTest {
     assertThatThrownBy(() -> select(Map.of("key", "k".repeat(1025))))
         .hasMessage(
             "--key is 1025 bytes (UTF-8), and no S3 key is longer than 1024: no object can have it");
+    assertThatThrownBy(() -> select(Map.of("label", "l".repeat(2049))))
+        .hasMessage("--label is 2049 bytes (UTF-8), and no top label is longer than 2048 (the label"
+            + " index's key allows no more): no result can have it");
     assertThatThrownBy(() -> select(Map.of("model", "", "all", "")))
         .hasMessage("--model needs a model name (each result's model), got an empty value");
     assertThat(select(Map.of("prefix", "", "all", "")).prefix())

@@ -67,5 +67,13 @@ class ResultsCommandTest {
     assertThat(ResultsCommand.query(new Arguments(List.of(), Map.of("key", "é".repeat(512))))
             .key())
         .hasSize(512);
+    // A label longer than the label index's key allows: DynamoDB's ValidationException on AWS.
+    assertThatThrownBy(() ->
+            ResultsCommand.query(new Arguments(List.of(), Map.of("label", "é".repeat(1025)))))
+        .hasMessage("--label is 2050 bytes (UTF-8), and no top label is longer than 2048 (the label"
+            + " index's key allows no more): no result can have it");
+    assertThat(ResultsCommand.query(new Arguments(List.of(), Map.of("label", "é".repeat(1024))))
+            .label())
+        .hasSize(1024);
   }
 }
