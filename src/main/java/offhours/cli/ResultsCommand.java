@@ -43,14 +43,15 @@ final class ResultsCommand implements Command {
   @Override
   public String description() {
     return """
-        Prints key, top label, score, status and reason. REJECTED results carry the reason (not an
-        image, too large, truncated ...), cut to the terminal's width ($COLUMNS); keys longer than 40
-        columns and labels longer than 24 are cut too; --json never cuts.
-        When more results match than --limit, says so on stderr. LABEL is matched exactly: when
-        none has it and it differs from one of the model's labels only in case, says which on stderr. With --json, one object per line with
-        key, topLabel, score, status, reason, bucket, labels, classifiedAt, uploadedAt, attempts,
-        versionId, sizeBytes (null where absent), settings (null for REJECTED), id (s3://bucket/key, or for a message that
-        was no S3 notification sqs://queue/messageId, which KEY shows for it).
+        Prints key, top label, score, status, settings and reason. REJECTED results carry the reason
+        (not an image, too large, truncated ...), cut to the terminal's width ($COLUMNS); keys longer
+        than 40 columns and labels longer than 24 are cut too; --json never cuts.
+        When more results match than --limit, says so on stderr. --label L is matched exactly: when
+        no result has L and it differs from one of the model's labels only in case, says which on
+        stderr. With --json, one object per line with key, topLabel, score, status, reason, bucket,
+        labels, classifiedAt, uploadedAt, attempts, versionId, sizeBytes (null where absent),
+        settings (null for REJECTED), id (s3://bucket/key, or for a message that was no S3
+        notification sqs://queue/messageId, which KEY shows for it).
         SETTINGS says whether a CLASSIFIED result was made under the model's settings the stack runs
         with now (labels, content type, accept, scores): current, changed (reprocess it), or unknown
         (written before results recorded their settings). The settings are resolved from the stack's

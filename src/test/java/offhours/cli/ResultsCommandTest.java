@@ -51,6 +51,13 @@ class ResultsCommandTest {
   }
 
   @Test
+  void theHelpNamesEveryColumnTheTablePrints() {
+    assertThat(new ResultsCommand().description())
+        .startsWith("Prints key, top label, score, status, settings and reason.")
+        .contains("--label L is matched exactly: when\nno result has L");
+  }
+
+  @Test
   void anEmptyLabelOrKeyIsAUsageErrorNotDynamoDbsValidationException() {
     // --label "" reached the byLabel Query: 'results failed: DynamoDb answered ValidationException
     // ...'.
