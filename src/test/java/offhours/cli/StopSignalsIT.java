@@ -74,8 +74,8 @@ class StopSignalsIT {
 
   /**
    * The crash is a race between the hook and the loads: on a busy machine the hook can also land where a load only
-   * fails ("Attempt to use DefaultLogger but none has been registered") and the JVM exits 143. One crash in three
-   * signals is the proof; three runs without one mean the runtime changed.
+   * fails ("Attempt to use DefaultLogger but none has been registered") and the JVM exits 143. One crash report in
+   * three signals is the proof; three runs without one mean the runtime changed.
    */
   @Test
   void canaryWithoutItTheRuntimesHookCrashesTheJvmUnderTheLoads() throws Exception {
@@ -84,7 +84,12 @@ class StopSignalsIT {
       Ended ended = signalDuringLoads("unguarded");
       if (!ended.crashReports().isEmpty()) {
         assertThat(ended.crashReports()).as("JVM crash reports").hasSize(1);
-        assertThat(ended.code()).as("the JVM's abort after a crash").isEqualTo(134);
+        // Mostly 134, the JVM's abort after the crash; 143 when the exit the signal began won the
+        // race to the
+        // process's end while the crashing thread was still writing its report.
+        assertThat(ended.code())
+            .as("the JVM's abort after a crash, or the signal's exit")
+            .isIn(134, 143);
         return;
       }
       outcomes.add("exit " + ended.code() + ", no crash report");
