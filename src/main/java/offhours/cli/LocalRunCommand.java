@@ -44,8 +44,18 @@ final class LocalRunCommand implements Command {
     // (StackProcess.isTheStack).
     StackProcess.endLeftoversOfGoneStack(stateFile, call.err());
     Files.deleteIfExists(stateFile);
-    LocalDeployment stack = LocalDeployment.start(options, call.err());
-    StateFileKeeper keeper = stack.stateFile(stateFile, ProcessHandle.current(), call.err());
+    // From here until the stack stops, every process it starts or ends is recorded in the file.
+    StateFileKeeper keeper =
+        StateFileKeeper.starting(stateFile, ProcessHandle.current(), call.err());
+    // Until the stack is up its own close is not there: a signal ends what it has started so far.
+    StopSignals.install(call.err(), () -> stopStarting(keeper));
+    LocalDeployment stack;
+    try {
+      stack = LocalDeployment.start(options, call.err(), keeper);
+    } catch (IOException | RuntimeException e) {
+      keeper.remove(); // it stopped what it had started
+      throw e;
+    }
     Runnable stop = () -> {
       try {
         Files.deleteIfExists(tokenFile);
@@ -68,10 +78,21 @@ final class LocalRunCommand implements Command {
             },
             "offhours-local-stop"));
     LocalApiGateway.writeToken(tokenFile, stack.apiToken());
-    // From here until the stack stops, every process it starts or ends is recorded in the file.
-    StateFile state = keeper.write();
+    StateFile state = keeper.up(() -> stack.state(ProcessHandle.current()));
     LocalStatusCommand.print(call, state);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A signal while the stack starts: ends what it started so far (moto_server, npm or node), each with what it forked,
+   * as {@code local stop} ends what a killed stack left, and removes the file. The start-up itself goes with the JVM.
+   */
+  private static void stopStarting(StateFileKeeper keeper) {
+    try {
+      StackProcess.endLeftovers(keeper.stopStarting());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -45,20 +45,32 @@ final class LocalStartCommand implements Command {
         .toList();
     Optional<StateFile> running = StackProcess.running(StateFile.path(cache));
     if (running.isPresent()) {
+      boolean starting = running.get().stillStarting();
       if (!given.isEmpty()) {
         // The running stack keeps the model it started with: "already running" and exit 0 would
         // let the user believe their --model or --labels is served now.
         throw CliException.failure(
-            "the local stack is already running (pid " + running.get().pid()
-                + ") with the model and settings it started with; "
+            "the local stack is " + (starting ? "starting" : "already running") + " (pid "
+                + running.get().pid() + ") with the model and settings it "
+                + (starting ? "was started" : "started") + " with; "
                 + given.stream().map(o -> "--" + o.name()).collect(Collectors.joining(", "))
                 + (given.size() == 1 ? " applies" : " apply")
                 + " only to a new stack: stop it first ('scripts/offhours local stop'; its uploads and"
                 + " results go with it), then start it again with them");
       }
+      StateFile up = running.get();
+      if (starting) {
+        // Another 'local start' (or 'local run') is starting it: this one is answered when it is
+        // up.
+        call.err()
+            .println(
+                "the local stack is starting (pid " + up.pid() + "); waiting until it is up...");
+        up = StackProcess.awaitUp(cache, up);
+      }
       call.err()
-          .println("the local stack is already running (pid " + running.get().pid() + ")");
-      LocalStatusCommand.print(call, running.get());
+          .println("the local stack is " + (starting ? "" : "already ") + "running (pid " + up.pid()
+              + ")");
+      LocalStatusCommand.print(call, up);
       return 0;
     }
     StackProcess.endLeftoversOfGoneStack(StateFile.path(cache), call.err());

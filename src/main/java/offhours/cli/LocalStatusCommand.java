@@ -28,15 +28,29 @@ final class LocalStatusCommand implements Command {
   public String description() {
     return """
         Exits 0 when the local stack runs and 3 when it does not (as an init script's status does),
-        so a script can ask: scripts/offhours local status >/dev/null || scripts/offhours local start
+        also while it is starting (then 'local start' waits until it is up), so a script can ask:
+        scripts/offhours local status >/dev/null || scripts/offhours local start
         With --json: {"running", "pid", "region", "accessKeyId", "secretAccessKey", "endpoints",
-        "names"}, or {"running": false}.""";
+        "names"}, {"running": false, "starting": true, "pid"}, or {"running": false}.""";
   }
 
   @Override
   public int run(Invocation call) throws Exception {
     Optional<StateFile> running =
         StackProcess.running(StateFile.path(call.context().cacheDir()));
+    if (running.isPresent() && running.get().stillStarting()) {
+      long pid = running.get().pid();
+      if (call.json()) {
+        call.out()
+            .println(Json.line(
+                Json.object().put("running", false).put("starting", true).put("pid", pid)));
+      } else {
+        call.out()
+            .println("the local stack is starting (pid " + pid
+                + ") and not up yet; 'scripts/offhours local start' waits until it is up");
+      }
+      return 3;
+    }
     if (running.isEmpty()) {
       if (call.json()) {
         call.out().println(Json.line(Json.object().put("running", false)));

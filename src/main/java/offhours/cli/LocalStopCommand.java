@@ -1,6 +1,5 @@
 package offhours.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import offhours.local.StateFile;
@@ -28,7 +27,7 @@ final class LocalStopCommand implements Command {
     StateFile state = recorded.get();
     if (!StackProcess.isTheStack(stateFile, state)) {
       String leftovers = StackProcess.leftoversEnded(StackProcess.endLeftovers(state));
-      Files.deleteIfExists(stateFile);
+      boolean removed = StackProcess.removeStale(stateFile);
       boolean reused = state.pid() != null
           && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
       call.out()
@@ -37,7 +36,9 @@ final class LocalStopCommand implements Command {
                   ? "; process " + state.pid()
                       + " is another program now (it started later than the stack), so it was left alone"
                   : "")
-              + "; removed its stale state file " + stateFile
+              + (removed
+                  ? "; removed its stale state file " + stateFile
+                  : "; its stale state file " + stateFile + " is left to the stack starting now")
               + leftovers);
       return 0;
     }
@@ -47,11 +48,13 @@ final class LocalStopCommand implements Command {
     // meanwhile); one it removed first, what it had then.
     String leftovers = StackProcess.leftoversEnded(
         StackProcess.endLeftovers(StackProcess.recorded(stateFile).orElse(state)));
-    Files.deleteIfExists(stateFile);
+    StackProcess.removeStale(stateFile);
     call.out()
-        .println("stopped the local stack (pid " + state.pid()
-            + "); its uploads, results, queues and savings"
-            + " ledger lived in its moto_server and are gone with it"
+        .println("stopped the local stack (pid " + state.pid() + ")"
+            + (state.stillStarting()
+                ? " before it was up"
+                : "; its uploads, results, queues and savings"
+                    + " ledger lived in its moto_server and are gone with it")
             + leftovers);
     return 0;
   }

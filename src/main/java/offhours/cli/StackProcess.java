@@ -41,13 +41,18 @@ final class StackProcess {
   private static final Set<Path> HELD_FILES = ConcurrentHashMap.newKeySet();
 
   private static final String LOCK_FILE = "stack.lock";
+  private static final int LOCK_ATTEMPTS = 5;
+  private static final Duration LOCK_RETRY = Duration.ofMillis(200);
 
   /** A stack that answers, and the log of its process. */
   record Started(StateFile state, Path log) {}
 
   private StackProcess() {}
 
-  /** The state file's stack if its process still runs; empty when there is none, it exited, or its id was reused. */
+  /**
+   * The state file's stack if its process still runs, up or {@linkplain StateFile#stillStarting() starting}; empty when
+   * there is none, it exited, or its id was reused.
+   */
   static Optional<StateFile> running(Path stateFile) {
     return recorded(stateFile).filter(state -> isTheStack(stateFile, state));
   }
@@ -117,11 +122,17 @@ final class StackProcess {
   static FileLock lock(Path cache) throws IOException {
     Path file = CacheFiles.privateFile(LocalDirectory.of(cache).resolve(LOCK_FILE));
     FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null; // held by this very process
+    FileLock lock = null;
+    // A 'local stop' holds it for a moment while it deletes a gone stack's file (removeStale).
+    for (int attempt = 0; lock == null && attempt < LOCK_ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        sleep(LOCK_RETRY);
+      }
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        break; // held by this very process
+      }
     }
     if (lock == null) {
       channel.close();
@@ -139,12 +150,13 @@ final class StackProcess {
 
   /**
    * Runs {@code offhours local run OPTIONS} in a new JVM with the same class path, its output in
-   * {@code local/logs/stack.log}, and returns once it has written the state file.
+   * {@code local/logs/stack.log}, and returns once its state file says it is up.
    */
   static Started startInBackground(Path cache, List<String> options)
       throws IOException, InterruptedException {
     Path stateFile = StateFile.path(cache);
-    Files.deleteIfExists(stateFile);
+    // No file is deleted here: what a gone stack left, 'local run' removes once it holds the lock,
+    // and a file a stack starting meanwhile wrote is that stack's.
     Path log = CacheFiles.privateFile(LocalDirectory.logs(cache).resolve("stack.log"));
     List<String> command = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
@@ -165,7 +177,7 @@ final class StackProcess {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       Optional<StateFile> state = running(stateFile);
-      if (state.isPresent() && state.get().pid() == child.pid()) {
+      if (state.isPresent() && state.get().pid() == child.pid() && !state.get().stillStarting()) {
         return new Started(state.get(), log);
       }
       if (!child.isAlive()) {
@@ -177,6 +189,31 @@ final class StackProcess {
     child.destroy();
     throw CliException.failure("the local stack did not start within " + START_TIMEOUT.toMinutes()
         + " minutes; see " + log);
+  }
+
+  /**
+   * Waits for the stack that {@code starting} names, which another {@code local start} is starting, to be up; returns
+   * it, or fails saying what became of it.
+   */
+  static StateFile awaitUp(Path cache, StateFile starting) throws InterruptedException {
+    Path stateFile = StateFile.path(cache);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<StateFile> now = running(stateFile).filter(s -> s.pid().equals(starting.pid()));
+      if (now.isEmpty()) {
+        throw CliException.failure("the local stack that was starting (pid " + starting.pid()
+            + ") stopped before it was up; see its log "
+            + stateFile.resolveSibling("logs").resolve("stack.log")
+            + ", then start it again");
+      }
+      if (!now.get().stillStarting()) {
+        return now.get();
+      }
+      Thread.sleep(200);
+    }
+    throw CliException.failure("the local stack (pid " + starting.pid() + ") was not up within "
+        + START_TIMEOUT.toMinutes()
+        + " minutes; stop it ('scripts/offhours local stop') and start it again");
   }
 
   /**
@@ -209,8 +246,13 @@ final class StackProcess {
    * which nothing else would end. Returns how each recorded one is named, for the user to be told.
    */
   static List<String> endLeftovers(StateFile state) throws InterruptedException {
+    return endLeftovers(state.children());
+  }
+
+  /** As {@link #endLeftovers(StateFile)}, for these recorded processes. */
+  static List<String> endLeftovers(List<ChildProcess> children) throws InterruptedException {
     List<String> ended = new ArrayList<>();
-    for (ChildProcess child : state.children()) {
+    for (ChildProcess child : children) {
       Optional<ProcessHandle> found = child.stillRunning();
       if (found.isPresent()) {
         endWithDescendants(found.get(), CHILD_GRACE);
@@ -256,11 +298,51 @@ final class StackProcess {
     }
   }
 
+  /**
+   * Deletes the state file of a stack that is gone, unless a stack holds the lock: then the file is, or soon will be,
+   * that stack's (a {@code local run} that took the lock after this command read the file has replaced it or is
+   * about to: it removes a gone stack's file itself), and deleting it would hide a stack that runs. A
+   * {@code local run} writes the file only while it holds the lock, so while this holds it the file cannot change.
+   * Returns whether the file was deleted.
+   */
+  static boolean removeStale(Path stateFile) throws IOException {
+    Path lockFile = stateFile.resolveSibling(LOCK_FILE);
+    if (HELD_FILES.contains(lockFile.toAbsolutePath().normalize())) {
+      return false; // this very process runs a stack
+    }
+    if (!Files.isRegularFile(lockFile)) {
+      // A stack of a version without the lock: no new stack can be starting over it.
+      return Files.deleteIfExists(stateFile);
+    }
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock held = channel.tryLock();
+      if (held == null) {
+        return false;
+      }
+      try {
+        return Files.deleteIfExists(stateFile);
+      } finally {
+        held.release();
+      }
+    } catch (OverlappingFileLockException e) {
+      return false;
+    }
+  }
+
   /** What a sentence about {@link #endLeftovers} says, or nothing when none was left. */
   static String leftoversEnded(List<String> ended) {
     return ended.isEmpty()
         ? ""
         : "; ended " + String.join(", ", ended) + ", which it had started and left running";
+  }
+
+  private static void sleep(Duration pause) throws IOException {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the stack's lock", e);
+    }
   }
 
   private static String tail(Path log, int lines) throws IOException {

@@ -82,6 +82,9 @@ final class Targets {
               + "); start one with 'scripts/offhours local start'"
               + " or name a deployed stack with --stack NAME");
     }
+    if (state.stillStarting()) {
+      throw CliException.failure(starting(state));
+    }
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
     // Every service must be present, so that no call silently goes to real AWS.
     for (StateFile.ServiceKey key : StateFile.ServiceKey.values()) {
@@ -113,6 +116,13 @@ final class Targets {
         started(state),
         localSettings(state),
         Map.of());
+  }
+
+  /** What a command that needs the local stack says while it is starting. */
+  static String starting(StateFile state) {
+    return "the local stack (pid " + state.pid()
+        + ") is starting and not up yet; run this again once"
+        + " 'scripts/offhours local status' says it runs, or name a deployed stack with --stack NAME";
   }
 
   /**

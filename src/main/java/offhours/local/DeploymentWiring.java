@@ -64,8 +64,8 @@ final class DeploymentWiring {
   final Deque<AutoCloseable> resources = new ArrayDeque<>();
   final StackSpec.Names names = StackSpec.Names.local();
   final AwsBasicCredentials credentials = StackCredentials.generate();
-  /** The processes outside this JVM that the stack starts (moto_server, the container command's). */
-  final ChildProcesses children = new ChildProcesses();
+  /** The processes outside this JVM that the stack starts (npm and node, moto_server, the container command's). */
+  final ChildProcesses children;
 
   MotoServer moto;
   LocalSageMaker sageMaker;
@@ -86,6 +86,10 @@ final class DeploymentWiring {
   SqsClient sqs;
   DynamoDbClient dynamoDb;
 
+  DeploymentWiring(ChildProcesses children) {
+    this.children = children;
+  }
+
   private <T extends AutoCloseable> T open(T resource) {
     resources.push(resource);
     return resource;
@@ -96,7 +100,7 @@ final class DeploymentWiring {
     Path logs = LocalDirectory.logs(options.cacheDir());
     // The model first: on a first run it is fetched and converted, and a missing node/npm should
     // fail fast.
-    ModelFiles model = model(options, progress);
+    ModelFiles model = model(options, progress, children);
     Optional<Path> labelFile = options.labels().or(() -> Optional.ofNullable(model.labels()));
     ModelFiles served = new ModelFiles(model.onnx(), labelFile.orElse(null));
     // A container whose answers name their classes needs no label file.
@@ -206,7 +210,8 @@ final class DeploymentWiring {
         controllerClock));
   }
 
-  private static ModelFiles model(LocalDeployment.Options options, PrintStream progress)
+  private static ModelFiles model(
+      LocalDeployment.Options options, PrintStream progress, ChildProcesses children)
       throws IOException {
     if (options.containerCommand().isPresent()) {
       return new ModelFiles(null, options.labels().orElse(null));
@@ -220,7 +225,7 @@ final class DeploymentWiring {
     }
     progress.println(
         "loading the default model (the first run fetches npm nsfwjs@4.4.0 and converts it to ONNX)...");
-    return DefaultModel.ensure(options.cacheDir());
+    return DefaultModel.ensure(options.cacheDir(), children);
   }
 
   private void createModel(LocalDeployment.Options options, ModelFiles model) {

@@ -187,8 +187,23 @@ public final class LocalDeployment implements AutoCloseable {
    */
   public static LocalDeployment start(Options options, PrintStream progress, Clock controllerClock)
       throws IOException {
+    return start(options, progress, controllerClock, new ChildProcesses());
+  }
+
+  /**
+   * As {@link #start(Options, PrintStream)}, the processes it starts recorded in {@code stateFile} from the first (the
+   * stack of {@code local run}).
+   */
+  public static LocalDeployment start(
+      Options options, PrintStream progress, StateFileKeeper stateFile) throws IOException {
+    return start(options, progress, Clock.systemUTC(), stateFile.children());
+  }
+
+  private static LocalDeployment start(
+      Options options, PrintStream progress, Clock controllerClock, ChildProcesses children)
+      throws IOException {
     Objects.requireNonNull(controllerClock, "controllerClock");
-    DeploymentWiring wiring = new DeploymentWiring();
+    DeploymentWiring wiring = new DeploymentWiring(children);
     try {
       wiring.start(options, progress, controllerClock);
       return new LocalDeployment(wiring);
@@ -250,18 +265,6 @@ public final class LocalDeployment implements AutoCloseable {
         model,
         FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv),
         children.recorded());
-  }
-
-  /**
-   * The writer of this stack's state file, {@link #state} as {@code process} runs it: it writes nothing until its first
-   * {@link StateFileKeeper#write()}, then rewrites the file whenever a process the stack started starts or ends (an
-   * endpoint's container at each create, wake and stop), until {@link StateFileKeeper#remove()}. Problems writing
-   * later go to {@code err}.
-   */
-  public StateFileKeeper stateFile(Path file, ProcessHandle process, PrintStream err) {
-    StateFileKeeper keeper = new StateFileKeeper(file, () -> state(process), err);
-    children.onChange(keeper::changed);
-    return keeper;
   }
 
   /** The local HTTP API (requests need {@code Authorization: Bearer} {@link #apiToken()}). */

@@ -16,8 +16,10 @@ import offhours.cache.CacheFiles;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
- * The local stack's state file, {@code <cache>/local/stack.json}, written by {@code offhours local run} once the
- * stack is up and read by every command that targets the local stack. Its keys are spelled here only:
+ * The local stack's state file, {@code <cache>/local/stack.json}, written by {@code offhours local run} from the moment
+ * it starts and read by every command that targets the local stack. While the stack starts the file is
+ * {@linkplain #stillStarting() starting}: it names the process and what it has started so far (moto_server, the npm and
+ * node steps of the first model download) and nothing to work with yet; once the stack is up it has everything. Its keys are spelled here only:
  * {@link ServiceKey} under {@code endpoints}, {@link NameKey} under {@code names}.
  *
  * <p>It holds the stack's credentials, so it is private to the user (see {@link offhours.cache.CacheFiles}).
@@ -38,6 +40,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  *     an older version
  * @param children the processes the stack started, for {@code local stop} to end when the stack itself was killed
  *     before it could (see {@link ChildProcess}); empty in a file of an older version
+ * @param starting true while the stack starts (its services and names are not there yet); absent once it is up, and
+ *     in a file of an older version, which was written only then
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -51,7 +55,8 @@ public record StateFile(
     Map<String, String> names,
     Map<String, String> model,
     Map<String, String> settings,
-    List<ChildProcess> children) {
+    List<ChildProcess> children,
+    Boolean starting) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -115,6 +120,35 @@ public record StateFile(
     model = model == null ? Map.of() : new TreeMap<>(model);
     settings = settings == null ? Map.of() : new TreeMap<>(settings);
     children = children == null ? List.of() : List.copyOf(children);
+    starting = Boolean.TRUE.equals(starting) ? Boolean.TRUE : null;
+  }
+
+  /**
+   * The file of a stack that is starting in {@code process}: who it is and what it has started so far, so that
+   * {@code local stop} can end those should it be killed before it is up.
+   */
+  static StateFile starting(ProcessHandle process, List<ChildProcess> children) {
+    return new StateFile(
+        process.pid(),
+        startInstant(process),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        children,
+        true);
+  }
+
+  /** Whether the stack is still starting: it has nothing to work with yet, and is not "running" to any command. */
+  public boolean stillStarting() {
+    return starting != null;
+  }
+
+  private static String startInstant(ProcessHandle process) {
+    return process.info().startInstant().map(Instant::toString).orElse(null);
   }
 
   /** The key of the local HTTP API's URL among the endpoints (it is no AWS service's). */
@@ -138,7 +172,7 @@ public record StateFile(
     names.forEach((k, v) -> n.put(k.key(), v));
     return new StateFile(
         process.pid(),
-        process.info().startInstant().map(Instant::toString).orElse(null),
+        startInstant(process),
         region,
         credentials.accessKeyId(),
         credentials.secretAccessKey(),
@@ -146,7 +180,8 @@ public record StateFile(
         n,
         model,
         settings,
-        children);
+        children,
+        null);
   }
 
   /** Where the state file lives under the cache directory. */

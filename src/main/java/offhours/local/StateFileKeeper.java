@@ -4,13 +4,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import offhours.local.sagemaker.ProcessRecorder;
 
 /**
- * The one writer of a running stack's state file, which keeps it true from its first write until the stack stops: a
+ * The one writer of a stack's state file, which keeps it true from the moment the stack starts until it stops: a
  * process the stack starts or that ends in between ({@link ChildProcesses}) rewrites it, so that {@code local stop}
- * after a {@code kill -9} finds every process to end and none that has ended.
+ * after a {@code kill -9} finds every process to end and none that has ended, also when the stack was killed while it
+ * started (moto_server during provisioning, npm and node during the first model download).
+ *
+ * <p>The file is {@linkplain StateFile#stillStarting() starting} until {@link #up}: it names the process and its children
+ * only, and no command takes it for a stack to work with; from {@link #up} on it has the stack's services and names
+ * (its change to up tells {@code local start} the stack is up).
  *
  * <p>Only the stack's own process writes the file ({@code local run}, which holds the stack's lock; other commands read
  * it, or delete it once its stack is gone). Within that process writes come from several threads (a container starts
@@ -20,36 +27,67 @@ import java.util.function.Supplier;
  */
 public final class StateFileKeeper {
   private final Path file;
-  private final Supplier<StateFile> state;
+  private final ChildProcesses children;
   private final PrintStream err;
 
-  /** Guarded by this: the stack is up (the file was written once), and has not stopped (the file was removed). */
-  private boolean written;
+  /** Guarded by this: what the file says now (starting, then up), and whether the stack stopped (file removed). */
+  private Supplier<StateFile> state;
 
   private boolean removed;
 
-  StateFileKeeper(Path file, Supplier<StateFile> state, PrintStream err) {
+  StateFileKeeper(
+      Path file, Supplier<StateFile> starting, ChildProcesses children, PrintStream err) {
     this.file = Objects.requireNonNull(file, "file");
-    this.state = Objects.requireNonNull(state, "state");
+    this.state = Objects.requireNonNull(starting, "starting");
+    this.children = Objects.requireNonNull(children, "children");
     this.err = Objects.requireNonNull(err, "err");
   }
 
   /**
-   * Writes the file, once the stack is up (its presence tells {@code local start} so), and keeps it from then on;
-   * after {@link #remove()} writes nothing. Returns the state, written or not.
+   * Writes the starting file of the stack that {@code process} is about to start, and keeps it from now on: every
+   * process told to {@link #recorder()} is in it while it runs. Problems writing later go to {@code err}.
    */
-  public synchronized StateFile write() throws IOException {
+  public static StateFileKeeper starting(Path file, ProcessHandle process, PrintStream err)
+      throws IOException {
+    ChildProcesses children = new ChildProcesses();
+    StateFileKeeper keeper = new StateFileKeeper(
+        file, () -> StateFile.starting(process, children.recorded()), children, err);
+    children.onChange(keeper::changed);
+    keeper.write();
+    return keeper;
+  }
+
+  /** Where the stack tells of each process it starts outside its JVM. */
+  public ProcessRecorder recorder() {
+    return children;
+  }
+
+  /** The same, for the stack's wiring, which also reads what runs. */
+  ChildProcesses children() {
+    return children;
+  }
+
+  /**
+   * The stack is up: from now on the file is {@code up}'s state (which names the same children), written now and at
+   * each change. Returns the state written; after {@link #remove()} nothing is written.
+   */
+  public synchronized StateFile up(Supplier<StateFile> up) throws IOException {
+    this.state = Objects.requireNonNull(up, "up");
+    return write();
+  }
+
+  /** Writes what is true now, unless the stack has stopped; returns it, written or not. */
+  synchronized StateFile write() throws IOException {
     StateFile now = state.get();
     if (!removed) {
       now.write(file);
-      written = true;
     }
     return now;
   }
 
-  /** What changed is written; nothing before the first {@link #write()} or after {@link #remove()}. */
+  /** What changed is written; nothing after {@link #remove()}. */
   synchronized void changed() {
-    if (!written || removed) {
+    if (removed) {
       return;
     }
     try {
@@ -67,5 +105,20 @@ public final class StateFileKeeper {
   public synchronized void remove() throws IOException {
     removed = true;
     Files.deleteIfExists(file);
+  }
+
+  /**
+   * The stack stops before it is up, so its own close is not there to end what it started: deletes the file, ends at
+   * once any process the start-up starts from now on, and returns what runs, for the caller to end. A process is
+   * either in the answer or ended, never neither.
+   */
+  public List<ChildProcess> stopStarting() {
+    try {
+      remove();
+    } catch (IOException e) {
+      err.println("could not remove the local stack's state file " + file + " (" + e
+          + "); 'local stop' removes it");
+    }
+    return children.refuseFromNowOn();
   }
 }

@@ -200,7 +200,8 @@ class CliIT {
                 "ACCEPT", "application/json",
                 "SCORES", "auto"),
             recorded.settings(),
-            recorded.children())
+            recorded.children(),
+            null)
         .write(StateFile.path(cache));
 
     CliRun lower = run("results", "--label", "neutral");
@@ -375,7 +376,8 @@ class CliIT {
                 "INSTANCE_COUNT", "1",
                 "INSTANCE_HOURLY_PRICE_USD", "0.115",
                 "SERVERLESS_MEMORY_MB", "2048"),
-            List.of())
+            List.of(),
+            null)
         .write(StateFile.path(cache));
     // 15 min of endpoint time just after midnight in Berlin, on a day that is still the day before
     // in UTC; days after the local stack (this JVM) started.
@@ -496,7 +498,8 @@ class CliIT {
             names,
             Map.of(),
             state.settings(),
-            List.of())
+            List.of(),
+            null)
         .write(StateFile.path(cache));
     Files.write(photos.resolve("a.png"), new byte[] {1});
 

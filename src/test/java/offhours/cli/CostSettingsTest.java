@@ -113,6 +113,7 @@ class CostSettingsTest {
             "INSTANCE_COUNT", "1",
             "INSTANCE_HOURLY_PRICE_USD", "0.1",
             "SERVERLESS_MEMORY_MB", "3072"),
+        null,
         null);
     Target local = TestTargets.local(Map.of(), state);
 
@@ -132,7 +133,17 @@ class CostSettingsTest {
   @Test
   void aLocalStateFileValueTheCommandCannotReadSaysHowToGetAGoodOne() {
     StateFile state = new StateFile(
-        null, null, null, null, null, null, null, null, Map.of("TIME_ZONE", "Mars/Olympus"), null);
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Map.of("TIME_ZONE", "Mars/Olympus"),
+        null,
+        null);
 
     assertThatThrownBy(() -> CostSettings.of(call(Map.of()), TestTargets.local(Map.of(), state)))
         .hasMessage("the local stack has TIME_ZONE 'Mars/Olympus' in its state file, not an IANA"

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A local stack whose own process is killed outright ({@code kill -9}) runs no shutdown hook, so its moto_server and
- * its endpoint's container outlive it; {@code local stop} ends them from the state file's record.
+ * its endpoint's container outlive it; {@code local stop} ends them from the state file's record, also when it was
+ * killed while it started. Sends SIGSTOP, SIGCONT and SIGTERM with {@code kill} (procps or coreutils).
  */
 class LocalStackKilledIT {
   @TempDir
@@ -81,6 +82,117 @@ class LocalStackKilledIT {
     List<ProcessHandle> tree = new ArrayList<>(List.of(shell));
     shell.descendants().forEach(tree::add);
     return tree;
+  }
+
+  /** Sends {@code signal} ("STOP", "CONT", "TERM") to {@code process} by its id, as a user's {@code kill} does. */
+  private static void signal(ProcessHandle process, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+    assertThat(kill.waitFor()).as("kill -%s %s", signal, process.pid()).isZero();
+  }
+
+  /** The model conversion is shared with the other tests; the state file and logs are this test's. */
+  private void shareTheModels() throws java.io.IOException {
+    Path sharedModels = Files.createDirectories(CacheDirectory.ofThisProcess().resolve("models"));
+    Files.createSymbolicLink(cache.resolve("models"), sharedModels);
+  }
+
+  /**
+   * Runs {@code local start} on another thread (it returns once the stack is up, or has failed), and returns the
+   * starting state file once it records moto_server: the stack is provisioning.
+   */
+  private StateFile startUntilMotoServerIsRecorded(
+      java.util.concurrent.CompletableFuture<CliRun> start) throws InterruptedException {
+    Thread.ofPlatform().daemon().start(() -> {
+      try {
+        start.complete(run("local", "start"));
+      } catch (RuntimeException e) {
+        start.completeExceptionally(e);
+      }
+    });
+    return await("moto_server in the state file of the starting stack", () -> {
+      try {
+        StateFile state = StateFile.read(StateFile.path(cache));
+        return state.children().stream().anyMatch(c -> c.name().equals("moto_server"))
+            ? Optional.of(state)
+            : Optional.empty();
+      } catch (java.io.IOException e) {
+        return Optional.empty(); // not written yet
+      }
+    });
+  }
+
+  @Test
+  void localStopAfterTheStackWasKilledWhileItStartedEndsItsMotoServer() throws Exception {
+    shareTheModels();
+    var start = new java.util.concurrent.CompletableFuture<CliRun>();
+    ProcessHandle stack = null;
+    ProcessHandle moto = null;
+    try {
+      StateFile starting = startUntilMotoServerIsRecorded(start);
+      stack = ProcessHandle.of(starting.pid()).orElseThrow();
+      signal(stack, "STOP"); // held where it is: still starting
+      StateFile held = StateFile.read(StateFile.path(cache));
+      assertThat(held.stillStarting()).as("the stack is not up yet").isTrue();
+      moto = held.children().getFirst().stillRunning().orElseThrow();
+      assertThat(moto.info().commandLine().orElse("")).contains("moto_server");
+      assertThat(run("local", "status").out())
+          .startsWith("the local stack is starting (pid " + stack.pid() + ")");
+
+      stack.destroyForcibly(); // SIGKILL: no shutdown hook, no signal handler runs
+      assertThat(stack.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+      assertThat(start.get(60, TimeUnit.SECONDS).err())
+          .startsWith("offhours: the local stack did not start (exit code 137)");
+      assertThat(moto.isAlive()).as("moto_server outlives the killed stack").isTrue();
+
+      CliRun stop = run("local", "stop");
+
+      assertThat(stop.out())
+          .isEqualTo("the local stack is not running; removed its stale state file "
+              + StateFile.path(cache) + "; ended moto_server (pid " + moto.pid()
+              + "), which it had started and left running\n");
+      assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
+          .as("moto_server after local stop")
+          .isFalse();
+    } finally {
+      if (stack != null) {
+        stack.destroyForcibly(); // only what this test started, by handle
+      }
+      if (moto != null) {
+        moto.destroyForcibly();
+      }
+      Files.deleteIfExists(cache.resolve("models"));
+    }
+  }
+
+  @Test
+  void aSigtermWhileTheStackStartsEndsWhatItHadStarted() throws Exception {
+    shareTheModels();
+    var start = new java.util.concurrent.CompletableFuture<CliRun>();
+    ProcessHandle stack = null;
+    ProcessHandle moto = null;
+    try {
+      StateFile starting = startUntilMotoServerIsRecorded(start);
+      stack = ProcessHandle.of(starting.pid()).orElseThrow();
+      moto = starting.children().getFirst().stillRunning().orElseThrow();
+
+      signal(stack, "TERM"); // what 'local stop', or a user's kill, sends
+
+      assertThat(stack.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
+      assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
+          .as("moto_server after the stack's SIGTERM")
+          .isFalse();
+      assertThat(start.get(60, TimeUnit.SECONDS).exitCode()).isEqualTo(1);
+      assertThat(StateFile.path(cache)).doesNotExist();
+      assertThat(run("local", "stop").out()).isEqualTo("the local stack is not running\n");
+    } finally {
+      if (stack != null) {
+        stack.destroyForcibly(); // only what this test started, by handle
+      }
+      if (moto != null) {
+        moto.destroyForcibly();
+      }
+      Files.deleteIfExists(cache.resolve("models"));
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -66,8 +67,145 @@ class LocalStackProcessTest {
             live.names(),
             live.model(),
             live.settings(),
-            children)
+            children,
+            null)
         .write(StateFile.path(cache));
+  }
+
+  /** The file of a stack that is starting in process {@code pid}: no services yet, what it started so far. */
+  private void recordStarting(long pid, String started, List<ChildProcess> children)
+      throws IOException {
+    new StateFile(pid, started, null, null, null, null, null, null, null, children, true)
+        .write(StateFile.path(cache));
+  }
+
+  /** A process that holds the stack's lock, as a {@code local run} that is starting does. */
+  private Process holdTheLock() throws IOException {
+    Process holder = new ProcessBuilder(
+            ProcessHandle.current().info().command().orElse("java"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            StackLockHolder.class.getName(),
+            LocalDirectory.of(cache).resolve("stack.lock").toString())
+        .redirectErrorStream(true)
+        .start();
+    try (BufferedReader lines = new BufferedReader(
+        new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(lines.readLine()).isEqualTo("locked");
+    }
+    return holder;
+  }
+
+  @Test
+  void aStackThatIsStartingIsNeitherRunningNorGoneToStatusAndTheCommands() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    recordStarting(other.pid(), other.info().startInstant().orElseThrow().toString(), List.of());
+
+    CliRun status = run("local", "status");
+    CliRun json = run("local", "status", "--json");
+    CliRun queue = run("queue");
+
+    assertThat(status.exitCode()).isEqualTo(3);
+    assertThat(status.out())
+        .isEqualTo("the local stack is starting (pid " + other.pid() + ") and not up yet;"
+            + " 'scripts/offhours local start' waits until it is up\n");
+    assertThat(json.out())
+        .isEqualTo("{\"running\":false,\"starting\":true,\"pid\":" + other.pid() + "}\n");
+    assertThat(queue.exitCode()).isEqualTo(1);
+    assertThat(queue.err())
+        .isEqualTo("offhours: the local stack (pid " + other.pid() + ") is starting and not up"
+            + " yet; run this again once 'scripts/offhours local status' says it runs, or name a"
+            + " deployed stack with --stack NAME\n");
+  }
+
+  @Test
+  void aSecondStartWaitsForTheStackAnotherIsStartingUntilItIsUp() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    String started = other.info().startInstant().orElseThrow().toString();
+    recordStarting(other.pid(), started, List.of());
+    StateFile starting = StateFile.read(StateFile.path(cache));
+
+    var waited = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return StackProcess.awaitUp(cache, starting);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    recordStack(other.pid(), started); // it is up
+
+    assertThat(waited.get(30, TimeUnit.SECONDS).stillStarting()).isFalse();
+    assertThat(waited.get().accessKeyId()).isNotNull();
+  }
+
+  @Test
+  void aSecondStartSaysSoWhenTheStackItWaitedForStoppedBeforeItWasUp() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    recordStarting(other.pid(), other.info().startInstant().orElseThrow().toString(), List.of());
+    StateFile starting = StateFile.read(StateFile.path(cache));
+    other.destroy();
+    other.waitFor();
+
+    assertThatThrownBy(() -> StackProcess.awaitUp(cache, starting))
+        .isInstanceOf(CliException.class)
+        .hasMessage("the local stack that was starting (pid " + other.pid() + ") stopped before it"
+            + " was up; see its log " + cache.resolve("local/logs/stack.log") + ", then start it"
+            + " again");
+  }
+
+  @Test
+  void stopOfAStackThatIsStartingEndsItAndSaysItWasNotUp() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    recordStarting(other.pid(), other.info().startInstant().orElseThrow().toString(), List.of());
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.exitCode()).isZero();
+    assertThat(stop.out())
+        .isEqualTo("stopped the local stack (pid " + other.pid() + ") before it was up\n");
+    assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(StateFile.path(cache)).doesNotExist();
+  }
+
+  @Test
+  void stopOfAStackKilledWhileStartingEndsWhatItHadStarted() throws Exception {
+    Process stack = new ProcessBuilder("true").start(); // killed: its process is gone
+    stack.waitFor();
+    other = new ProcessBuilder("sleep", "60").start(); // the moto_server it left behind
+    String started = other.info().startInstant().orElseThrow().toString();
+    recordStarting(
+        stack.pid(),
+        stack.info().startInstant().map(Object::toString).orElse("2026-01-01T00:00:00Z"),
+        List.of(new ChildProcess("moto_server", other.pid(), started)));
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.out())
+        .isEqualTo("the local stack is not running; removed its stale state file "
+            + StateFile.path(cache) + "; ended moto_server (pid " + other.pid()
+            + "), which it had started and left running\n");
+    assertThat(other.waitFor(30, TimeUnit.SECONDS)).as("moto_server ended").isTrue();
+    assertThat(StateFile.path(cache)).doesNotExist();
+  }
+
+  @Test
+  void stopLeavesAStaleFileToTheStackThatIsStartingNow() throws Exception {
+    // The stack that wrote the file is gone; a new 'local run' holds the lock and is about to
+    // replace the file with its own.
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    recordStack(gone.pid(), "2026-01-01T00:00:00Z");
+    Process holder = holdTheLock();
+    try {
+      CliRun stop = run("local", "stop");
+
+      assertThat(stop.out())
+          .isEqualTo("the local stack is not running; its stale state file " + StateFile.path(cache)
+              + " is left to the stack starting now\n");
+      assertThat(StateFile.path(cache)).exists();
+    } finally {
+      holder.destroyForcibly();
+    }
   }
 
   @Test
@@ -193,18 +331,7 @@ class LocalStackProcessTest {
     // matches what the
     // JDK reports, as after the wall clock was set (the JDK dates processes from the boot time,
     // read off that clock).
-    other = new ProcessBuilder(
-            ProcessHandle.current().info().command().orElse("java"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            StackLockHolder.class.getName(),
-            LocalDirectory.of(cache).resolve("stack.lock").toString())
-        .redirectErrorStream(true)
-        .start();
-    try (BufferedReader lines =
-        new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))) {
-      assertThat(lines.readLine()).isEqualTo("locked");
-    }
+    other = holdTheLock();
     String started = other.info().startInstant().orElseThrow().minusSeconds(8).toString();
     recordStack(other.pid(), started);
 

@@ -845,7 +845,8 @@ class MainTest {
         names,
         Map.of(),
         Map.of(),
-        List.of());
+        List.of(),
+        null);
   }
 
   static Map<String, URI> endpoints() {

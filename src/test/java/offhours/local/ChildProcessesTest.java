@@ -96,4 +96,24 @@ class ChildProcessesTest {
         .containsExactly(
             record("container of endpoint e", shell), record("container of endpoint e", server));
   }
+
+  @Test
+  void onceTheStackStopsBeforeItIsUpWhatRunsIsReturnedAndWhatStartsLaterIsEndedAtOnce()
+      throws Exception {
+    ProcessHandle moto = start("sleep", "60");
+    children.started("moto_server", moto);
+    nextChange();
+
+    List<ChildProcess> toEnd = children.refuseFromNowOn();
+    // The start-up went on meanwhile: the JVM exits before it could end this one.
+    ProcessHandle late = start("sleep", "60");
+    children.started("container of endpoint e", late);
+
+    assertThat(toEnd).containsExactly(record("moto_server", moto));
+    assertThat(late.onExit().get(30, TimeUnit.SECONDS).isAlive())
+        .as("the late one")
+        .isFalse();
+    assertThat(children.recorded()).containsExactly(record("moto_server", moto));
+    assertThat(changes).as("no change told for the late one").isEmpty();
+  }
 }

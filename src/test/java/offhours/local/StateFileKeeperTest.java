@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The running stack's state file: written once the stack is up, rewritten at each change, never after it stopped. */
+/**
+ * The stack's state file: starting from its first write (with what the stack started so far), up once the stack is,
+ * rewritten at each change, never after it stopped.
+ */
 class StateFileKeeperTest {
   @TempDir
   Path dir;
@@ -28,39 +31,66 @@ class StateFileKeeperTest {
     return StateFile.path(dir);
   }
 
+  /** The stack's state once it is up. */
+  private StateFile up() {
+    return new StateFile(
+        7L,
+        "2026-12-04T17:59:00Z",
+        "us-east-1",
+        "AKID",
+        "secret",
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        children.get(),
+        null);
+  }
+
   private StateFileKeeper keeper() {
     return new StateFileKeeper(
         file(),
         () -> new StateFile(
             7L,
             "2026-12-04T17:59:00Z",
-            "us-east-1",
-            "AKID",
-            "secret",
-            Map.of(),
-            Map.of(),
-            Map.of(),
-            Map.of(),
-            children.get()),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            children.get(),
+            true),
+        new ChildProcesses(),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
-  void nothingIsWrittenBeforeTheStackIsUp() {
+  void aProcessStartedWhileTheStackStartsIsRecordedInAStartingFile() throws Exception {
     StateFileKeeper keeper = keeper();
+    keeper.write(); // local run, before anything is started
 
     keeper.changed(); // moto_server started: the stack is not up yet
 
-    assertThat(file()).doesNotExist();
+    StateFile starting = StateFile.read(file());
+    assertThat(starting.stillStarting()).as("starting").isTrue();
+    assertThat(starting.children()).extracting(ChildProcess::name).containsExactly("moto_server");
+    assertThat(starting.credentials()).as("nothing to work with yet").isEmpty();
   }
 
   @Test
-  void aChangeAfterTheFirstWriteRewritesTheFile() throws Exception {
+  void upReplacesTheStartingFileAndLaterChangesKeepItUp() throws Exception {
     StateFileKeeper keeper = keeper();
-    assertThat(keeper.write().children()).hasSize(1);
+    keeper.write();
+
+    assertThat(keeper.up(this::up).stillStarting()).isFalse();
+    assertThat(StateFile.read(file()).stillStarting()).as("up").isFalse();
+    assertThat(StateFile.read(file()).credentials()).isPresent();
 
     children.set(List.of(children.get().getFirst(), CONTAINER));
     keeper.changed();
+    assertThat(StateFile.read(file()).stillStarting()).as("still up").isFalse();
     assertThat(StateFile.read(file()).children()).endsWith(CONTAINER);
 
     children.set(List.of(children.get().getFirst()));
@@ -69,13 +99,27 @@ class StateFileKeeperTest {
   }
 
   @Test
+  void stoppingWhileStartingRemovesTheFileAndUpWritesNothingAfterIt() throws Exception {
+    StateFileKeeper keeper = keeper();
+    keeper.write();
+
+    assertThat(keeper.stopStarting()).as("nothing this test started runs").isEmpty();
+    keeper.changed();
+    keeper.up(this::up); // the start-up finished as the signal's stop ran
+
+    assertThat(file()).doesNotExist();
+  }
+
+  @Test
   void afterRemoveTheFileIsGoneAndWhatEndsMeanwhileDoesNotBringItBack() throws Exception {
     StateFileKeeper keeper = keeper();
     keeper.write();
 
+    keeper.up(this::up);
+
     keeper.remove();
     keeper.changed(); // the stack's processes end as it closes
-    keeper.write(); // a signal stopped the stack before it was up
+    keeper.write();
 
     assertThat(file()).doesNotExist();
   }
@@ -83,7 +127,7 @@ class StateFileKeeperTest {
   @Test
   void aRewriteThatFailsSaysWhatMayBeLeftRunning() throws Exception {
     StateFileKeeper keeper = keeper();
-    keeper.write();
+    keeper.up(this::up);
     // A directory where the file's temporary sibling would go: the atomic write cannot happen.
     java.nio.file.Files.createDirectories(dir.resolve("local"));
     java.nio.file.Files.delete(file());

