@@ -112,8 +112,7 @@ final class DeploymentWiring {
     }
 
     progress.println("starting moto_server (S3, SQS, DynamoDB)...");
-    moto = open(MotoServer.start(logs.resolve("moto_server.log")));
-    children.started("moto_server", moto.process());
+    moto = open(MotoServer.start(logs.resolve("moto_server.log"), children));
     progress.println("starting the local SageMaker...");
     LocalSageMakerBuilder sageMakerSettings = LocalSageMaker.builder()
         .credentials(credentials)

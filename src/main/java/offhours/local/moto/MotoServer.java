@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import offhours.cache.CacheFiles;
+import offhours.local.sagemaker.ProcessRecorder;
 
 /**
  * moto's standalone server ({@code moto_server}) as a child process on 127.0.0.1 and a free port: the
@@ -41,8 +42,19 @@ public final class MotoServer implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
+  /** What the stack's state file and {@code local stop} call it. */
+  public static final String NAME = "moto_server";
+
   /** Starts moto_server on a free port; its output goes to {@code log} (or is discarded when null). */
   public static MotoServer start(Path log) throws IOException {
+    return start(log, ProcessRecorder.NONE);
+  }
+
+  /**
+   * As {@link #start(Path)}, telling {@code recorder} of each moto_server process as soon as it is started, before it
+   * listens: a stack killed while moto_server starts leaves it running, and its state file names it then already.
+   */
+  public static MotoServer start(Path log, ProcessRecorder recorder) throws IOException {
     Path executable = locate()
         .orElseThrow(() -> new IOException(
             "moto_server was not found on PATH or in ~/.pyenv/shims; " + INSTALL_HINT));
@@ -50,7 +62,7 @@ public final class MotoServer implements AutoCloseable {
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
       try {
-        return launch(executable, port, log);
+        return launch(executable, port, log, recorder);
       } catch (IOException e) {
         last = e; // another process may have taken the port between our probe and moto's bind
       }
@@ -89,7 +101,8 @@ public final class MotoServer implements AutoCloseable {
     env.put("TZ", "UTC");
   }
 
-  private static MotoServer launch(Path executable, int port, Path log) throws IOException {
+  private static MotoServer launch(Path executable, int port, Path log, ProcessRecorder recorder)
+      throws IOException {
     ProcessBuilder pb = new ProcessBuilder(
             executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
         .redirectErrorStream(true);
@@ -98,6 +111,7 @@ public final class MotoServer implements AutoCloseable {
       CacheFiles.privateFile(log);
     }
     Process process = pb.start();
+    recorder.started(NAME, process.toHandle());
     String banner = "Running on http://127.0.0.1:" + port;
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> pump(process, log, banner, ready), "moto_server-output");

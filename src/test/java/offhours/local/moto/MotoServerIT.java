@@ -9,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import org.junit.jupiter.api.Test;
@@ -21,11 +23,16 @@ class MotoServerIT {
   @Test
   void startsOnAFreeLoopbackPortResetsAndStops() throws Exception {
     Path log = Files.createTempFile("moto", ".log");
-    MotoServer moto = MotoServer.start(log);
+    List<String> told = new CopyOnWriteArrayList<>();
+    MotoServer moto =
+        MotoServer.start(log, (name, process) -> told.add(name + " " + process.pid()));
     try (AwsClients clients =
             AwsClients.local(Region.US_EAST_1, Map.of(Service.S3, moto.endpoint()));
         S3Client s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true))) {
       assertThat(moto.endpoint().getHost()).isEqualTo("127.0.0.1");
+      assertThat(told)
+          .as("the recorder, told as it started")
+          .containsExactly("moto_server " + moto.pid());
       s3.createBucket(b -> b.bucket("moto-it"));
       assertThat(s3.listBuckets().buckets()).extracting(b -> b.name()).containsExactly("moto-it");
 
