@@ -71,17 +71,35 @@ class LocalStackKilledIT {
     return children.stream().filter(c -> c.name().startsWith(CONTAINER)).findFirst();
   }
 
-  /** The container's shell and what it forked: the model server, once it runs. */
+  /** The container's shell and the model server it forked, once that runs. */
   private static List<ProcessHandle> processTree(ProcessHandle shell) throws InterruptedException {
-    await(
+    ProcessHandle server = await(
         "the model server the shell forks",
-        () -> shell
-            .descendants()
-            .filter(p -> p.info().commandLine().orElse("").contains("format_container.py"))
-            .findFirst());
-    List<ProcessHandle> tree = new ArrayList<>(List.of(shell));
-    shell.descendants().forEach(tree::add);
-    return tree;
+        () -> shell.descendants().filter(LocalStackKilledIT::isTheModelServer).findFirst());
+    return List.of(shell, server);
+  }
+
+  /**
+   * The python process that serves format_container.py: not the short-lived helpers that pyenv's shim for python3
+   * forks, with the same arguments, before it becomes python.
+   */
+  private static boolean isTheModelServer(ProcessHandle p) {
+    return p.info().command().orElse("").contains("python")
+        && p.info().commandLine().orElse("").contains("format_container.py");
+  }
+
+  /** What the tests of a stack killed while it started end afterwards, by handle: only what they started. */
+  private final List<ProcessHandle> mine = new ArrayList<>();
+
+  private ProcessHandle ended(ProcessHandle process) {
+    mine.add(process);
+    return process;
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void endWhatThisTestStarted() throws java.io.IOException {
+    mine.forEach(ProcessHandle::destroyForcibly);
+    Files.deleteIfExists(cache.resolve("models")); // the link only: the shared models stay
   }
 
   /** Sends {@code signal} ("STOP", "CONT", "TERM") to {@code process} by its id, as a user's {@code kill} does. */
@@ -125,74 +143,55 @@ class LocalStackKilledIT {
   void localStopAfterTheStackWasKilledWhileItStartedEndsItsMotoServer() throws Exception {
     shareTheModels();
     var start = new java.util.concurrent.CompletableFuture<CliRun>();
-    ProcessHandle stack = null;
-    ProcessHandle moto = null;
-    try {
-      StateFile starting = startUntilMotoServerIsRecorded(start);
-      stack = ProcessHandle.of(starting.pid()).orElseThrow();
-      signal(stack, "STOP"); // held where it is: still starting
-      StateFile held = StateFile.read(StateFile.path(cache));
-      assertThat(held.stillStarting()).as("the stack is not up yet").isTrue();
-      moto = held.children().getFirst().stillRunning().orElseThrow();
-      assertThat(moto.info().commandLine().orElse("")).contains("moto_server");
-      assertThat(run("local", "status").out())
-          .startsWith("the local stack is starting (pid " + stack.pid() + ")");
+    StateFile starting = startUntilMotoServerIsRecorded(start);
+    ProcessHandle stack = ended(ProcessHandle.of(starting.pid()).orElseThrow());
+    signal(stack, "STOP"); // held where it is: still starting
+    StateFile held = StateFile.read(StateFile.path(cache));
+    assertThat(held.stillStarting()).as("the stack is not up yet").isTrue();
+    ProcessHandle moto = ended(held.children().getFirst().stillRunning().orElseThrow());
+    assertThat(moto.info().commandLine().orElse("")).contains("moto_server");
+    assertThat(run("local", "status").out())
+        .startsWith("the local stack is starting (pid " + stack.pid() + ")");
 
-      stack.destroyForcibly(); // SIGKILL: no shutdown hook, no signal handler runs
-      assertThat(stack.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
-      assertThat(start.get(60, TimeUnit.SECONDS).err())
-          .startsWith("offhours: the local stack did not start (exit code 137)");
-      assertThat(moto.isAlive()).as("moto_server outlives the killed stack").isTrue();
+    stack.destroyForcibly(); // SIGKILL: no shutdown hook, no signal handler runs
+    assertThat(stack.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+    assertThat(start.get(60, TimeUnit.SECONDS).err())
+        .startsWith("offhours: the local stack did not start (exit code 137)");
+    assertThat(moto.isAlive()).as("moto_server outlives the killed stack").isTrue();
 
-      CliRun stop = run("local", "stop");
+    CliRun stop = run("local", "stop");
 
-      assertThat(stop.out())
-          .isEqualTo("the local stack is not running; removed its stale state file "
-              + StateFile.path(cache) + "; ended moto_server (pid " + moto.pid()
-              + "), which it had started and left running\n");
-      assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
-          .as("moto_server after local stop")
-          .isFalse();
-    } finally {
-      if (stack != null) {
-        stack.destroyForcibly(); // only what this test started, by handle
-      }
-      if (moto != null) {
-        moto.destroyForcibly();
-      }
-      Files.deleteIfExists(cache.resolve("models"));
-    }
+    assertThat(stop.out())
+        .isEqualTo("the local stack is not running; removed its stale state file "
+            + StateFile.path(cache) + "; ended moto_server (pid " + moto.pid()
+            + "), which it had started and left running\n");
+    assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
+        .as("moto_server after local stop")
+        .isFalse();
   }
 
   @Test
   void aSigtermWhileTheStackStartsEndsWhatItHadStarted() throws Exception {
     shareTheModels();
     var start = new java.util.concurrent.CompletableFuture<CliRun>();
-    ProcessHandle stack = null;
-    ProcessHandle moto = null;
-    try {
-      StateFile starting = startUntilMotoServerIsRecorded(start);
-      stack = ProcessHandle.of(starting.pid()).orElseThrow();
-      moto = starting.children().getFirst().stillRunning().orElseThrow();
+    StateFile starting = startUntilMotoServerIsRecorded(start);
+    ProcessHandle stack = ended(ProcessHandle.of(starting.pid()).orElseThrow());
+    ProcessHandle moto = ended(starting.children().getFirst().stillRunning().orElseThrow());
+    signal(stack, "STOP"); // held where it is: still starting
+    assertThat(StateFile.read(StateFile.path(cache)).stillStarting())
+        .as("not up yet")
+        .isTrue();
 
-      signal(stack, "TERM"); // what 'local stop', or a user's kill, sends
+    signal(stack, "TERM"); // what 'local stop', or a user's kill, sends
+    signal(stack, "CONT"); // the signal is handled as it goes on
 
-      assertThat(stack.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
-      assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
-          .as("moto_server after the stack's SIGTERM")
-          .isFalse();
-      assertThat(start.get(60, TimeUnit.SECONDS).exitCode()).isEqualTo(1);
-      assertThat(StateFile.path(cache)).doesNotExist();
-      assertThat(run("local", "stop").out()).isEqualTo("the local stack is not running\n");
-    } finally {
-      if (stack != null) {
-        stack.destroyForcibly(); // only what this test started, by handle
-      }
-      if (moto != null) {
-        moto.destroyForcibly();
-      }
-      Files.deleteIfExists(cache.resolve("models"));
-    }
+    assertThat(stack.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
+    assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
+        .as("moto_server after the stack's SIGTERM")
+        .isFalse();
+    assertThat(start.get(60, TimeUnit.SECONDS).exitCode()).isEqualTo(1);
+    assertThat(StateFile.path(cache)).doesNotExist();
+    assertThat(run("local", "stop").out()).isEqualTo("the local stack is not running\n");
   }
 
   @Test

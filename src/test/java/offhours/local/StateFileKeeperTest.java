@@ -50,18 +50,7 @@ class StateFileKeeperTest {
   private StateFileKeeper keeper() {
     return new StateFileKeeper(
         file(),
-        () -> new StateFile(
-            7L,
-            "2026-12-04T17:59:00Z",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            children.get(),
-            true),
+        () -> StateFile.starting(ProcessHandle.current(), children.get()),
         new ChildProcesses(),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
