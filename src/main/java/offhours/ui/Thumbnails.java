@@ -60,6 +60,10 @@ final class Thumbnails {
    * row, so a large image never sits in memory whole (50 MP of RGB would be 150 MB per request thread).
    */
   static BufferedImage decode(byte[] image) {
+    if (image.length == 0) {
+      // Nothing to look at: the upload wrote no bytes, which is not a question of format.
+      throw new IllegalArgumentException("the object is empty (0 bytes)");
+    }
     ImageFormat format = ImageFormat.of(image);
     if (format == null) {
       throw new IllegalArgumentException("not a JPEG or PNG image");

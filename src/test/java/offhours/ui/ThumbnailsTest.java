@@ -73,6 +73,13 @@ class ThumbnailsTest {
         .hasMessage("not a JPEG or PNG image");
   }
 
+  @Test
+  void anEmptyObjectIsRefusedAsEmptyNotAsAnotherFormat() {
+    assertThatThrownBy(() -> Thumbnails.of(new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the object is empty (0 bytes)");
+  }
+
   /** A whole 8-bit RGB PNG of {@code width} x {@code height} black pixels, compressed row by row. */
   private static byte[] png(int width, int height) throws Exception {
     ByteArrayOutputStream idat = new ByteArrayOutputStream();
