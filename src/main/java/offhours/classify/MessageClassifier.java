@@ -277,11 +277,12 @@ final class MessageClassifier {
       return switch (failure.cause()) {
         case UNAVAILABLE, ENDPOINT -> {
           scope.endpointDown(failure.reason());
-          yield Outcome.of(Kind.DEFERRED, event.uri(), failure.reason());
+          yield Outcome.of(Kind.DEFERRED, event.uri(), failure.reason())
+              .withService(failure.message());
         }
         case THROTTLED -> {
           scope.endpointDown(failure.reason(), true);
-          yield Outcome.throttled(event.uri(), failure.reason());
+          yield Outcome.throttled(event.uri(), failure.reason()).withService(failure.message());
         }
         case IMAGE -> writer.verdict(event, failure.reason(), attempts, scope);
         // Only this image is over the endpoint's limit: the endpoint is not marked down, so the

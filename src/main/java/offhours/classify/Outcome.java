@@ -13,9 +13,26 @@ import offhours.classify.S3Notifications.ObjectEvent;
  * @param spend for {@link Kind#DEFERRED} only: which count the deferral adds to; a throttle (the endpoint alive and
  *     busy) and an oversize refusal (an endpoint of another hosting) do not count toward MAX_DEFERRALS's budget of
  *     unavailability
+ * @param service what SageMaker itself said, where {@code detail} says it in offhours' words (an endpoint that cannot
+ *     answer): for the log only, where an operator debugging the stack reads it, never for a message's deferral
+ *     reason; else null
  */
 record Outcome(
-    Kind kind, String subject, String detail, ObjectEvent crashed, Deferrals.Spend spend) {
+    Kind kind,
+    String subject,
+    String detail,
+    ObjectEvent crashed,
+    Deferrals.Spend spend,
+    String service) {
+
+  Outcome(Kind kind, String subject, String detail, ObjectEvent crashed, Deferrals.Spend spend) {
+    this(kind, subject, detail, crashed, spend, null);
+  }
+
+  /** This outcome with what SageMaker itself said, for the log. */
+  Outcome withService(String said) {
+    return new Outcome(kind, subject, detail, crashed, spend, said);
+  }
 
   /** In order of severity: a message's outcome is the worst of its records'. */
   enum Kind {

@@ -44,8 +44,11 @@ final class OutcomeLog implements UsageLedger.Unrecorded {
           .writeFieldName("outcome")
           .writeValue(o.kind().name())
           .writeFieldName("detail")
-          .writeValue(o.detail())
-          .writeEndObject();
+          .writeValue(o.detail());
+      if (o.service() != null) {
+        line.writeFieldName("service").writeValue(o.service());
+      }
+      line.writeEndObject();
     }
     print(line.writeEndArray().writeEndObject());
   }

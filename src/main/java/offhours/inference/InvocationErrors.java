@@ -2,7 +2,10 @@ package offhours.inference;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemakerruntime.model.InternalDependencyException;
@@ -61,7 +64,8 @@ public final class InvocationErrors {
 
   /**
    * @param cause what the failure is
-   * @param reason what happened, in words for a result or a log line
+   * @param reason what happened, in words for a result or a log line; for an endpoint that cannot answer, offhours'
+   *     own words (what users read), without the service's text
    * @param originalStatus the container's own HTTP status for a ModelError (0 when it did not answer), else null
    * @param message the container's own message for a ModelError, else the service's message
    */
@@ -257,15 +261,65 @@ public final class InvocationErrors {
   }
 
   private static Failure unavailable(SdkException error, Cause cause) {
-    String name = error instanceof AwsServiceException s
-            && s.awsErrorDetails() != null
-            && s.awsErrorDetails().errorCode() != null
-            && !s.awsErrorDetails().errorCode().isBlank()
-        ? s.awsErrorDetails().errorCode()
-        : error.getClass().getSimpleName();
-    return new Failure(
-        cause, "endpoint unavailable (" + name + "): " + message(error), null, message(error));
+    return new Failure(cause, unavailableWords(error, cause), null, message(error));
   }
+
+  /**
+   * Why the endpoint cannot answer, in offhours' words: what users read (POST /classify's 202, a deferred message's
+   * reason, the controller's test invocation). The service's own text names the account and the SDK's error codes,
+   * which say nothing to them; it stays in {@link Failure#message()}, which the Classify log keeps for an operator.
+   */
+  private static String unavailableWords(SdkException error, Cause cause) {
+    if (cause == Cause.THROTTLED) {
+      return "the endpoint is busy: it turned the request away as over its rate or concurrency";
+    }
+    if (error instanceof ModelNotReadyException) {
+      return "the endpoint's model is not ready yet";
+    }
+    if (error instanceof ApiCallTimeoutException
+        || error instanceof ApiCallAttemptTimeoutException) {
+      return "the endpoint did not answer in time";
+    }
+    if (error instanceof SdkClientException) {
+      return "the endpoint could not be reached";
+    }
+    String text = message(error);
+    for (int i = 0; i < STATES.length; i++) {
+      if (STATES[i].matcher(text).find()) {
+        return STATE_WORDS[i];
+      }
+    }
+    return error instanceof AwsServiceException service && service.statusCode() >= 500
+        ? "SageMaker could not serve the request now (HTTP " + service.statusCode() + ")"
+        : "the endpoint cannot answer now";
+  }
+
+  /**
+   * What the messages {@link #UNAVAILABLE} matches say, in order: the inference component's messages before the
+   * endpoint's (a component's "not found" is not the endpoint's).
+   */
+  private static final Pattern[] STATES = Stream.of(
+          "inference component.*no capacity",
+          "inference component.*(not found|could not be found)",
+          "endpoint.*(creating|being created)",
+          "endpoint.*(updating|being updated)",
+          "endpoint.*(deleting|being deleted)",
+          "endpoint.*(failed state|status failed)",
+          "endpoint.*(not found|could not be found)|could not find endpoint",
+          "endpoint.*(not in service|not inservice)")
+      .map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE | Pattern.DOTALL))
+      .toArray(Pattern[]::new);
+
+  private static final String[] STATE_WORDS = {
+    "the endpoint's inference component has no capacity now (scaled to zero, or still scaling out)",
+    "the endpoint's inference component does not exist",
+    "the endpoint is being created",
+    "the endpoint is being updated",
+    "the endpoint is being deleted",
+    "the endpoint failed",
+    "the endpoint is off (it does not exist now)",
+    "the endpoint is not in service"
+  };
 
   private static String message(SdkException error) {
     if (error instanceof AwsServiceException s

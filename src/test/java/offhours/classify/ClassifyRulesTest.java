@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -237,7 +238,9 @@ class ClassifyRulesTest extends ClassifyRig {
             .messageAttributes()
             .get("offhours-deferral-reason")
             .stringValue())
-        .contains("ThrottlingException", "the endpoint is busy, so the image is not judged now");
+        .contains(
+            "it failed on offhours' probe image too: the endpoint is busy: it turned the request away",
+            "the endpoint is busy, so the image is not judged now");
   }
 
   @Test
@@ -334,8 +337,8 @@ class ClassifyRulesTest extends ClassifyRig {
     assertThat(sqs.sent).isEmpty();
     assertThat(detail)
         .isEqualTo("deferred 3 times, as"
-            + " many as MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: endpoint"
-            + " unavailable (ValidationError): Endpoint offhours-endpoint of account 1 not found.");
+            + " many as MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: the"
+            + " endpoint is off (it does not exist now)");
   }
 
   @Test
@@ -397,7 +400,8 @@ class ClassifyRulesTest extends ClassifyRig {
           .as("the throttle is counted apart")
           .isEqualTo("1");
       assertThat(copy.messageAttributes().get("offhours-deferral-reason").stringValue())
-          .startsWith("endpoint unavailable (ThrottlingException): ");
+          .isEqualTo(
+              "the endpoint is busy: it turned the request away as over its rate or concurrency");
     });
   }
 
@@ -414,7 +418,7 @@ class ClassifyRulesTest extends ClassifyRig {
     assertThat(sqs.sent).hasSize(2).allSatisfy(copy -> {
       assertThat(copy.messageAttributes()).doesNotContainKey("offhours-deferrals");
       assertThat(copy.messageAttributes().get("offhours-deferral-reason").stringValue())
-          .contains("ThrottlingException");
+          .contains("the endpoint is busy");
     });
   }
 
@@ -435,8 +439,37 @@ class ClassifyRulesTest extends ClassifyRig {
       assertThat(copy.messageAttributes().get("offhours-deferrals").stringValue())
           .isEqualTo("1");
       assertThat(copy.messageAttributes().get("offhours-deferral-reason").stringValue())
-          .startsWith("endpoint unavailable (SageMakerRuntimeException): ");
+          .isEqualTo("SageMaker could not serve the request now (HTTP 503)");
     });
+  }
+
+  @Test
+  void anAbsentEndpointsDeferralReasonIsInOffhoursWordsAndOnlyTheLogKeepsSageMakersText()
+      throws IOException {
+    runtime.answer = r -> {
+      throw SageMakerRuntimeException.builder()
+          .statusCode(400)
+          .awsErrorDetails(AwsErrorDetails.builder()
+              .errorCode("ValidationError")
+              .errorMessage("Endpoint offhours-endpoint of account 123456789012 not found.")
+              .build())
+          .build();
+    };
+
+    run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
+
+    assertThat(sqs.sent)
+        .singleElement()
+        .satisfies(copy -> assertThat(
+                copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+            .as("what `dlq` shows: no account id, no SDK error code")
+            .isEqualTo("the endpoint is off (it does not exist now)"));
+    JsonNode record = logLines().getFirst().get("records").get(0);
+    assertThat(record.get("detail").asText())
+        .isEqualTo("the endpoint is off (it does not exist now)");
+    assertThat(record.get("service").asText())
+        .as("for an operator debugging the stack")
+        .isEqualTo("Endpoint offhours-endpoint of account 123456789012 not found.");
   }
 
   @Test

@@ -34,15 +34,44 @@ class InvocationErrorsTest {
 
   @Test
   void anAbsentEndpointIsUnavailable() {
-    // The exact text SageMaker gives for a deleted or never-created endpoint.
+    // The exact text SageMaker gives for a deleted or never-created endpoint: the reason says it
+    // in offhours' words (no account id, no error code); the service's text stays for the log.
     assertThat(InvocationErrors.of(
             validation("Endpoint offhours-endpoint of account 123456789012 not found.")))
         .isEqualTo(new Failure(
             Cause.UNAVAILABLE,
-            "endpoint unavailable (ValidationError): Endpoint offhours-endpoint"
-                + " of account 123456789012 not found.",
+            "the endpoint is off (it does not exist now)",
             null,
             "Endpoint offhours-endpoint of account 123456789012 not found."));
+  }
+
+  @Test
+  void anEndpointThatCannotAnswerIsSaidInOffhoursWordsWhateverSageMakerSaid() {
+    assertThat(InvocationErrors.of(validation(
+                "Endpoint arn:aws:sagemaker:us-east-1:123456789012:endpoint/e is in Creating status"
+                    + " and is being created."))
+            .reason())
+        .isEqualTo("the endpoint is being created");
+    assertThat(
+            InvocationErrors.of(validation("Endpoint e of account 123456789012 is being deleted."))
+                .reason())
+        .isEqualTo("the endpoint is being deleted");
+    assertThat(InvocationErrors.of(validation("Inference Component has no capacity to process this"
+                + " request. ApplicationAutoScaling may be in-progress (if configured) or try to"
+                + " increase the capacity by invoking UpdateInferenceComponentRuntimeConfig API."))
+            .reason())
+        .isEqualTo("the endpoint's inference component has no capacity now (scaled to zero, or"
+            + " still scaling out)");
+    assertThat(InvocationErrors.of(
+                validation("Inference component c of account 123456789012 not found."))
+            .reason())
+        .isEqualTo("the endpoint's inference component does not exist");
+    assertThat(InvocationErrors.of(
+                ServiceUnavailableException.builder().statusCode(503).build())
+            .reason())
+        .isEqualTo("SageMaker could not serve the request now (HTTP 503)");
+    assertThat(InvocationErrors.of(ApiCallTimeoutException.create(60_000)).reason())
+        .isEqualTo("the endpoint did not answer in time");
   }
 
   @Test
@@ -90,7 +119,7 @@ class InvocationErrorsTest {
                 .awsErrorDetails(details("ModelNotReadyException", "Model is loading"))
                 .build())
             .reason())
-        .isEqualTo("endpoint unavailable (ModelNotReadyException): Model is loading");
+        .isEqualTo("the endpoint's model is not ready yet");
     assertThat(InvocationErrors.of(
                 ServiceUnavailableException.builder().statusCode(503).build())
             .cause())
@@ -113,7 +142,9 @@ class InvocationErrorsTest {
         .awsErrorDetails(details("ThrottlingException", null))
         .build());
     assertThat(busy.cause()).isEqualTo(Cause.THROTTLED);
-    assertThat(busy.reason()).startsWith("endpoint unavailable (ThrottlingException): ");
+    assertThat(busy.reason())
+        .isEqualTo(
+            "the endpoint is busy: it turned the request away as over its rate or concurrency");
     assertThat(InvocationErrors.of(SageMakerRuntimeException.builder()
                 .statusCode(400)
                 .awsErrorDetails(details("ThrottlingException", "Rate exceeded"))
@@ -176,8 +207,7 @@ class InvocationErrorsTest {
     assertThat(InvocationErrors.of(
                 SdkClientException.create("Unable to execute HTTP request: Connection refused"))
             .reason())
-        .isEqualTo(
-            "endpoint unavailable (SdkClientException): Unable to execute HTTP request: Connection refused");
+        .isEqualTo("the endpoint could not be reached");
     assertThat(InvocationErrors.of(ApiCallTimeoutException.create(60_000)).cause())
         .isEqualTo(Cause.UNAVAILABLE);
   }

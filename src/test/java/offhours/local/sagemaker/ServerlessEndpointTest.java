@@ -140,8 +140,7 @@ class ServerlessEndpointTest {
           assertThat(e.awsErrorDetails().errorMessage()).isNull();
           assertThat(e.isThrottlingException()).isTrue();
           assertThat(InvocationErrors.of(e).cause()).isEqualTo(InvocationErrors.Cause.THROTTLED);
-          assertThat(InvocationErrors.of(e).reason())
-              .startsWith("endpoint unavailable (ThrottlingException)");
+          assertThat(InvocationErrors.of(e).reason()).startsWith("the endpoint is busy");
         });
     assertThat(first.get(60, TimeUnit.SECONDS).sdkHttpResponse().statusCode()).isEqualTo(200);
     assertThat(invoke("busy", "third").sdkHttpResponse().statusCode()).isEqualTo(200);
