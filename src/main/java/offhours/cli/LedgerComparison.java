@@ -63,6 +63,7 @@ final class LedgerComparison {
     int days = (int) (to.toEpochDay() - from.toEpochDay() + 1);
     HostingComparison.Input in = new HostingComparison.Input(
         Terminal.printable(description),
+        true,
         uploads,
         from,
         days,

@@ -59,6 +59,7 @@ class LedgerComparisonTest {
   private static HostingComparison.Input input(CostSettings settings) {
     return new HostingComparison.Input(
         "the stack",
+        true,
         List.of(UPLOAD),
         DAY,
         1,

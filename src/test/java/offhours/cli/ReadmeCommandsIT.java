@@ -167,7 +167,7 @@ class ReadmeCommandsIT {
       assertThat(out)
           .as(compare)
           // The header in the grammar of its counts: "1 upload", "2 uploads", "1 day".
-          .containsPattern("^(1 upload|([02-9]|\\d\\d+) uploads) of 'the local stack' over"
+          .containsPattern("^(1 upload|([02-9]|\\d\\d+) uploads) to the local stack over"
               + " (1 day|([02-9]|\\d\\d+) days) from")
           .containsPattern("(?m)^offhours \\(this stack\\) +\\d+\\.\\d\\d endpoint-h")
           .contains("always on", "scale-to-zero", "serverless", "asynchronous", "batch transform");

@@ -23,10 +23,12 @@ public final class HostingComparison {
    * What one comparison runs on: {@code uploads} sorted, over {@code days} local days from {@code start} in
    * {@code zone}; {@code workingHours} as the controller reads WORKING_HOURS. {@code since}, within the first day, is
    * when the stack started (every option is held to the hours from it, as the stack's ledger is), or null: midnight
-   * of {@code start}.
+   * of {@code start}. {@code trace} names where the uploads come from: a simulated trace, or with {@code stack} a
+   * stack's description ("the local stack", "stack NAME"), whose ledger and results they are.
    */
   public record Input(
       String trace,
+      boolean stack,
       List<Instant> uploads,
       LocalDate start,
       int days,
@@ -64,6 +66,12 @@ public final class HostingComparison {
       return end.isBefore(start.plusDays(days).atStartOfDay(zone).toInstant());
     }
 
+    /** The uploads as a heading counts them: "3 uploads to the local stack", "1269 uploads of 'office-hours'". */
+    String uploadsCounted() {
+      return Plurals.of(uploads.size(), "upload")
+          + (stack ? " to " + trace : " of '" + trace + "'");
+    }
+
     /** The simulator's period, time zone and working hours. */
     public static Input simulated(
         SimulationConfig config,
@@ -75,6 +83,7 @@ public final class HostingComparison {
         Duration budget) {
       return new Input(
           trace,
+          false,
           uploads,
           config.start(),
           days,

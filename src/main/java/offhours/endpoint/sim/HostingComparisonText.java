@@ -24,10 +24,9 @@ final class HostingComparisonText {
     StringBuilder out = new StringBuilder();
     out.append(String.format(
         Locale.ROOT,
-        "%s of '%s' over %s from %s%s (%s), budget %d min,"
+        "%s over %s from %s%s (%s), budget %d min,"
             + " %s at $%.4f/h, %.1f images/s per instance%n%n",
-        Plurals.of(input.uploads().size(), "upload"),
-        input.trace(),
+        input.uploadsCounted(),
         Plurals.of(input.days(), "day"),
         input.start()
             + (input.startsLate()

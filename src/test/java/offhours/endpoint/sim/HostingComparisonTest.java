@@ -47,6 +47,7 @@ class HostingComparisonTest {
       String trace, List<Instant> uploads, LocalDate day, Instant end, Instant since) {
     return new HostingComparison.Input(
         trace,
+        true,
         uploads,
         day,
         1,
@@ -243,6 +244,22 @@ class HostingComparisonTest {
   }
 
   @Test
+  void theHeadingSaysUploadsToAStackAndOfASimulatedTrace() {
+    LocalDate day = LocalDate.of(2026, 12, 3);
+    Instant upload = day.atTime(9, 30).toInstant(ZoneOffset.UTC);
+
+    assertThat(stacksOwn(oneUtcDay("the local stack", List.of(upload), day, null), 0)
+            .renderTable())
+        .startsWith("1 upload to the local stack over 1 day from 2026-12-03 (Z),");
+    assertThat(stacksOwn(oneUtcDay("stack offhours", List.of(upload, upload), day, null), 0)
+            .renderTable())
+        .startsWith("2 uploads to stack offhours over 1 day from 2026-12-03 (Z),");
+    assertThat(compare("ml.m5.large").renderTable())
+        .startsWith(UPLOADS.size() + " uploads of 'office-hours' over 2 days from " + CONFIG.start()
+            + " (");
+  }
+
+  @Test
   void aPeriodEndingNowPricesEveryOptionUntilNowNotForTheRestOfTheDay() {
     // A stack's comparison today at 09:00: always-on has been on 9 h, not 24 (the ledger beside it
     // holds only those).
@@ -265,6 +282,7 @@ class HostingComparisonTest {
     assertThat(c.toJson()).contains("\"until\":\"2026-12-03T09:00:00Z\"");
     assertThatThrownBy(() -> new HostingComparison.Input(
             "t",
+            true,
             List.of(),
             day,
             1,
