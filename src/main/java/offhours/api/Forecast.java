@@ -5,8 +5,6 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Optional;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
@@ -16,6 +14,7 @@ import offhours.endpoint.Endpoint;
 import offhours.endpoint.LearnedTimes;
 import offhours.endpoint.WakePolicy;
 import offhours.units.Plurals;
+import offhours.units.Times;
 
 /**
  * When an upload made now will be classified, by the controller's own policy and with what it has learned: a manual
@@ -33,9 +32,6 @@ import offhours.units.Plurals;
  * @param reason in words, with local times
  */
 public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
-
-  private static final DateTimeFormatter LOCAL =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
   /**
    * The shortest wait a Retry-After with a forecast asks for: even a serving endpoint writes a result only after the
@@ -282,6 +278,6 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
 
   /** "2026-11-26 08:00 Europe/Berlin". */
   private static String local(Instant t, ZoneId zone) {
-    return LOCAL.format(t.atZone(zone)) + " " + zone.getId();
+    return Times.at(t, zone);
   }
 }

@@ -2,6 +2,8 @@ package offhours.cli;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.RecordedDecision;
 import offhours.inference.InvocationErrors;
+import offhours.units.Times;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -36,6 +39,8 @@ final class EndpointStatusCommand implements Command {
    * @param lastRun the controller's last decision and what started that run
    * @param outlook what the controller does next and why ({@link ControllerOutlook}, as GET /status says it)
    * @param unreadable why the controller's items could not be read as the controller writes them, else null
+   * @param zone the stack's TimeZone, in which the controller's reasons name times: the text shows every other time
+   *     in it too ({@link Times}), so one output never mixes "2026-11-25T22:00:00Z" with "23:00 Europe/Berlin"
    */
   record EndpointReport(
       String endpoint,
@@ -46,7 +51,8 @@ final class EndpointStatusCommand implements Command {
       Map<String, String> controller,
       RecordedDecision lastRun,
       ControllerOutlook outlook,
-      String unreadable) {}
+      String unreadable,
+      ZoneId zone) {}
 
   @Override
   public String name() {
@@ -135,7 +141,8 @@ final class EndpointStatusCommand implements Command {
           controller,
           lastRun,
           outlook,
-          unreadable);
+          unreadable,
+          zone(call, target));
       if (call.json()) {
         call.out().println(Json.line(toJson(status)));
       } else {
@@ -143,6 +150,18 @@ final class EndpointStatusCommand implements Command {
       }
     }
     return 0;
+  }
+
+  /**
+   * The zone the stack's controller speaks in: its TIME_ZONE (the local stack's state file, a deployed stack's
+   * TimeZone parameter), else this machine's, as {@code cost} takes it.
+   */
+  private static ZoneId zone(Invocation call, Target target) {
+    try {
+      return target.setting("TIME_ZONE").map(ZoneId::of).orElse(call.context().zone());
+    } catch (DateTimeException e) {
+      return call.context().zone();
+    }
   }
 
   /** The endpoint, or null when it does not exist ({@link InvocationErrors#endpointAbsent}). */
@@ -216,7 +235,7 @@ final class EndpointStatusCommand implements Command {
     } else {
       text.append(Terminal.printable(endpoint.endpointStatusAsString()));
       if (endpoint.lastModifiedTime() != null) {
-        text.append(" since ").append(endpoint.lastModifiedTime());
+        text.append(" since ").append(Times.at(endpoint.lastModifiedTime(), status.zone()));
       }
       if (endpoint.failureReason() != null) {
         text.append(" (").append(Terminal.printable(endpoint.failureReason())).append(')');
@@ -242,12 +261,17 @@ final class EndpointStatusCommand implements Command {
     }
     if (status.lastRun() != null) {
       Decision d = status.lastRun().decision();
-      text.append(Terminal.printable("last decision: want " + (d.wantOn() ? "ON" : "OFF") + " ("
-              + d.wantReason() + ") -> " + d.action() + ": " + d.why() + " [" + d.outcome() + "]"))
+      text.append(Terminal.printable(Times.inText(
+              "last decision: want " + (d.wantOn() ? "ON" : "OFF") + " (" + d.wantReason() + ") -> "
+                  + d.action() + ": " + d.why() + " [" + d.outcome() + "]",
+              status.zone())))
           .append('\n');
     }
     if (status.outlook() != null) {
-      status.outlook().lines().forEach(l -> text.append(Terminal.printable(l)).append('\n'));
+      status
+          .outlook()
+          .lines(status.zone())
+          .forEach(l -> text.append(Terminal.printable(l)).append('\n'));
     }
     if (status.unreadable() != null) {
       text.append(Terminal.printable("next run: unknown: " + status.unreadable()))
@@ -272,10 +296,11 @@ final class EndpointStatusCommand implements Command {
         .append(
             mode == null
                 ? "none (following the schedule)"
-                : Terminal.printable(mode + (until == null ? "" : " until " + until)))
+                : Terminal.printable(
+                    mode + (until == null ? "" : " until " + Times.inText(until, status.zone()))))
         .append('\n');
     List<String> pairs = controller.entrySet().stream()
-        .map(e -> Terminal.printable(e.getKey() + "=" + e.getValue()))
+        .map(e -> Terminal.printable(e.getKey() + "=" + Times.inText(e.getValue(), status.zone())))
         .toList();
     text.append("controller: ")
         .append(pairs.isEmpty() ? "-" : String.join(", ", pairs))

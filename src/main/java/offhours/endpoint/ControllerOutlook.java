@@ -2,12 +2,14 @@ package offhours.endpoint;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.units.Plurals;
+import offhours.units.Times;
 
 /**
  * What the controller will do next and why: the one phrasing of "next run" for GET /status (and the UI built on it)
@@ -126,15 +128,20 @@ public record ControllerOutlook(
     return m;
   }
 
-  /** The outlook as lines of text, instants in ISO-8601 UTC: next run, last run, run timer, expected wake and stop. */
-  public List<String> lines() {
+  /**
+   * The outlook as lines of text, every time said as {@link Times} says it in {@code zone} (the stack's, in which
+   * the controller's reasons name times): next run, last run, run timer, expected wake and stop.
+   */
+  public List<String> lines(ZoneId zone) {
     List<String> lines = new ArrayList<>();
-    lines.add("next run: " + (nextRunAt == null ? nextRun : nextRunAt + " (" + nextRun + ")"));
+    lines.add("next run: "
+        + (nextRunAt == null ? nextRun : Times.at(nextRunAt, zone) + " (" + nextRun + ")"));
     if (lastRunAt != null) {
-      lines.add("last run: " + lastRunAt + ", started by "
-          + (startedBy == null ? "(not recorded)" : startedBy));
+      lines.add("last run: " + Times.at(lastRunAt, zone) + ", started by "
+          + (startedBy == null ? "(not recorded)" : Times.inText(startedBy, zone)));
     }
-    lines.add("run timer: " + (timerAt == null ? "not armed" : "armed for " + timerAt));
+    lines.add(
+        "run timer: " + (timerAt == null ? "not armed" : "armed for " + Times.at(timerAt, zone)));
     lines.add("expected wake: " + expectedWakeWords());
     lines.add("expected stop: " + expectedStopWords());
     return lines;

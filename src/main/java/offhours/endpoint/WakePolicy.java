@@ -3,13 +3,12 @@ package offhours.endpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.endpoint.Endpoint.State;
 import offhours.stack.Hosting;
+import offhours.units.Times;
 
 /**
  * When the endpoint must start for what waits, and how long it stays on after a drain: the one home of the latency
@@ -48,9 +47,6 @@ public final class WakePolicy {
    * removes them.
    */
   private static final Duration COPIES_STOP = Duration.ofMinutes(2);
-
-  private static final DateTimeFormatter LOCAL =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
   /** A start of the endpoint and why it is needed. */
   public record Wake(Instant at, String why) {}
@@ -293,7 +289,7 @@ public final class WakePolicy {
    * ("2026-11-26T08:00+01:00[Europe/Berlin]", "18:00Z[Etc/UTC]") reads as a Java value in a reason.
    */
   static String local(Instant t, ZoneId zone) {
-    return LOCAL.format(t.atZone(zone)) + " " + zone.getId();
+    return Times.at(t, zone);
   }
 
   /** "95 s", "30 min". */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,9 @@ import software.amazon.awssdk.services.sagemaker.model.ProductionVariantServerle
 class EndpointStatusTest {
 
   private static final Instant SINCE = Instant.parse("2026-11-25T08:00:00Z");
+  /** The stack's TimeZone: the text says every time in it. */
+  private static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
+
   private static final String COMPONENT = "offhours-component-abc";
 
   private static DescribeEndpointResponse endpoint(String status) {
@@ -61,7 +65,8 @@ class EndpointStatusTest {
         null,
         null,
         null,
-        null);
+        null,
+        ZONE);
   }
 
   private static Target target(Map<Name, String> names) {
@@ -74,7 +79,7 @@ class EndpointStatusTest {
         EndpointStatusCommand.render(report(endpoint("InService"), HostingStatus.scheduled()));
     assertThat(text.lines().toList())
         .startsWith(
-            "endpoint offhours-endpoint: InService since 2026-11-25T08:00:00Z",
+            "endpoint offhours-endpoint: InService since 2026-11-25 09:00 Europe/Berlin",
             "hosting: scheduled (the controller creates the endpoint and deletes it)",
             "classify mapping uuid-1: Disabled (paused; uploads wait in the queue)");
     JsonNode json =
@@ -91,7 +96,7 @@ class EndpointStatusTest {
         HostingStatus.scaleToZero(COMPONENT, component("InService", 0, 0, null)));
     assertThat(EndpointStatusCommand.render(asleep).lines().toList())
         .startsWith(
-            "endpoint offhours-endpoint: InService since 2026-11-25T08:00:00Z",
+            "endpoint offhours-endpoint: InService since 2026-11-25 09:00 Europe/Berlin",
             "hosting: scale-to-zero (the endpoint stays; the controller switches the inference component's copies)",
             "inference component offhours-component-abc: InService, 0 of 0 copies (0 copies: nothing answers;"
                 + " uploads wait in the queue)");
@@ -175,7 +180,7 @@ class EndpointStatusTest {
         report(endpoint("InService"), HostingStatus.serverless("offhours-config", config));
     assertThat(EndpointStatusCommand.render(serving).lines().toList())
         .startsWith(
-            "endpoint offhours-endpoint: InService since 2026-11-25T08:00:00Z",
+            "endpoint offhours-endpoint: InService since 2026-11-25 09:00 Europe/Berlin",
             "hosting: serverless (the stack owns the endpoint; the controller never creates nor deletes it)",
             "serverless config offhours-config: 2048 MB memory, max concurrency 10 (answers on demand: a cold"
                 + " start after idle; beyond the concurrency SageMaker throttles and uploads are deferred)");
@@ -265,17 +270,18 @@ class EndpointStatusTest {
         Map.of("version", "4", "scheduleOpen", "true"),
         last,
         outlook,
-        null);
+        null,
+        ZONE);
 
     assertThat(EndpointStatusCommand.render(report).lines().toList())
         .containsSubsequence(
             "classify mapping uuid-1: Enabled (uploads are being classified)",
             "last decision: want ON (drained; staying on until 2026-11-25 10:42 Europe/Berlin) -> NONE:"
                 + " serving \\x1b[2J [ok]",
-            "next run: 2026-11-25T09:42:10Z (asked by the last run: drained; staying on until"
+            "next run: 2026-11-25 10:42 Europe/Berlin (asked by the last run: drained; staying on until"
                 + " 2026-11-25 10:42 Europe/Berlin)",
-            "last run: 2026-11-25T09:39:40Z, started by timer for 2026-11-25T09:39:40Z",
-            "run timer: armed for 2026-11-25T09:42:10Z",
+            "last run: 2026-11-25 10:39 Europe/Berlin, started by timer for 2026-11-25 10:39 Europe/Berlin",
+            "run timer: armed for 2026-11-25 10:42 Europe/Berlin",
             "expected wake: about 5 min, learned from 2 wakes",
             "expected stop: about 4 min, learned from 1 stop",
             "schedule: inside working hours");
@@ -310,7 +316,8 @@ class EndpointStatusTest {
         null,
         null,
         first,
-        null);
+        null,
+        ZONE);
 
     assertThat(EndpointStatusCommand.render(none).lines().toList())
         .containsSubsequence(
