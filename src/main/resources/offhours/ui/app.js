@@ -25,6 +25,7 @@
     labels: new Set(),
     pending: new Map(),   // uploaded keys waiting for a result -> { element }
     lastStatus: null,
+    zone: null,           // the stack's TimeZone, in which clock() says times
     settings: null,       // what results' settings are compared with: { known, exact, basis }
   };
 
@@ -125,10 +126,31 @@
     return new Date(iso).toLocaleDateString();
   }
 
-  /** An instant as this browser shows times: the time alone today, with the date on another day. */
+  /**
+   * An instant as the controller's reasons and the CLI say times (units.Times): "2026-12-04 23:00 Etc/UTC", in the
+   * stack's TimeZone (GET /status's ledger names it), else in this browser's zone, named. The browser's own
+   * "11:00:00 PM" beside a reason's "23:00 Etc/UTC" left a reader to guess the zone and convert.
+   */
   function clock(iso) {
-    const d = new Date(iso);
-    return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+    let zone = state.zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+    let format;
+    try {
+      format = dateTime(zone);
+    } catch (e) { // a zone this browser does not know: its own, named
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      format = dateTime(zone);
+    }
+    const p = {};
+    for (const part of format.formatToParts(new Date(iso))) p[part.type] = part.value;
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute + ' ' + zone;
+  }
+
+  /** Date and time of day in {@code zone}, in parts, 00-23 h. */
+  function dateTime(zone) {
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    });
   }
 
   /** The ISO-8601 instants in the controller's words ("timer for 2026-11-25T09:42:10Z") as {@link clock} shows them. */
@@ -145,6 +167,7 @@
 
   function showStatus(s) {
     state.lastStatus = s;
+    if (s.ledger && s.ledger.timeZone) state.zone = s.ledger.timeZone;
     const ep = s.endpoint || {};
     const trigger = (s.trigger || {}).state;
     let [words, tone] = STATES[ep.state] || [ep.state || 'Unknown', ''];

@@ -141,6 +141,19 @@ class UiBrowserIT {
           page,
           "the manual override shown",
           d -> text(d, "override").startsWith("Manual start until "));
+      // With an end, the override names its time as the controller's reason does: in the stack's
+      // zone, with the zone, not the browser's "11:59:00 PM".
+      Run until = offhours(List.of("endpoint", "start", "--until", "23:59"));
+      assertThat(until.code()).as("endpoint start --until:\n%s", until.output()).isZero();
+      await(
+          page,
+          "the override's end in the controller's words",
+          d -> text(d, "reason").startsWith("manual start until ")
+              && text(d, "override")
+                  .equals("Manual start until "
+                      + text(d, "reason")
+                          .replaceFirst("^manual start until (\\S+ 23:59 [^\\s;,)]+).*$", "$1")
+                      + ": the controller follows it, not the schedule"));
       assertThat(page.findElement(By.id("dlq-hint")).isDisplayed())
           .as("the dead-letter hint with no dead letters")
           .isFalse();
