@@ -317,7 +317,7 @@ public final class InvocationErrors {
     "the endpoint is being updated",
     "the endpoint is being deleted",
     "the endpoint failed",
-    "the endpoint is off (it does not exist now)",
+    "the endpoint is off: it does not exist now",
     "the endpoint is not in service"
   };
 

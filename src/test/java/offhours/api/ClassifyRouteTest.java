@@ -177,7 +177,7 @@ class ClassifyRouteTest {
         .containsEntry("retry-after", "3600");
     assertThat(JsonText.string(body, "reason"))
         .as("in offhours' words: no account id, no SDK error code")
-        .startsWith("the endpoint cannot answer now (the endpoint is off (it does not exist now));"
+        .startsWith("the endpoint cannot answer now (the endpoint is off: it does not exist now);"
             + " the image waits in the queue: the endpoint is off outside working hours")
         .doesNotContain("123456789012", "ValidationError");
     assertThat(puts).singleElement().satisfies(p -> {

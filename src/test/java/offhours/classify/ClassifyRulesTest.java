@@ -338,7 +338,7 @@ class ClassifyRulesTest extends ClassifyRig {
     assertThat(detail)
         .isEqualTo("deferred 3 times, as"
             + " many as MAX_DEFERRALS allows: now retried through SQS receives, toward the DLQ; last reason: the"
-            + " endpoint is off (it does not exist now)");
+            + " endpoint is off: it does not exist now");
   }
 
   @Test
@@ -463,10 +463,10 @@ class ClassifyRulesTest extends ClassifyRig {
         .satisfies(copy -> assertThat(
                 copy.messageAttributes().get("offhours-deferral-reason").stringValue())
             .as("what `dlq` shows: no account id, no SDK error code")
-            .isEqualTo("the endpoint is off (it does not exist now)"));
+            .isEqualTo("the endpoint is off: it does not exist now"));
     JsonNode record = logLines().getFirst().get("records").get(0);
     assertThat(record.get("detail").asText())
-        .isEqualTo("the endpoint is off (it does not exist now)");
+        .isEqualTo("the endpoint is off: it does not exist now");
     assertThat(record.get("service").asText())
         .as("for an operator debugging the stack")
         .isEqualTo("Endpoint offhours-endpoint of account 123456789012 not found.");

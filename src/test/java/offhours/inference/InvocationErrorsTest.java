@@ -40,7 +40,7 @@ class InvocationErrorsTest {
             validation("Endpoint offhours-endpoint of account 123456789012 not found.")))
         .isEqualTo(new Failure(
             Cause.UNAVAILABLE,
-            "the endpoint is off (it does not exist now)",
+            "the endpoint is off: it does not exist now",
             null,
             "Endpoint offhours-endpoint of account 123456789012 not found."));
   }
