@@ -482,7 +482,9 @@ class SageMakerEndpointTest {
     endpointNotFound();
     Endpoint.Probe probe = endpoint.probe();
     assertThat(probe.ok()).isFalse();
-    assertThat(probe.detail()).contains("Endpoint offhours-endpoint of account 1 not found.");
+    assertThat(probe.detail())
+        .as("the controller's reason, shown by endpoint status and the page: offhours' words")
+        .isEqualTo("the endpoint is off: it does not exist now");
   }
 
   /**
