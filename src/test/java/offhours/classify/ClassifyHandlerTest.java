@@ -689,13 +689,7 @@ class ClassifyHandlerTest {
 
   private void endpointAbsent() {
     runtime.answer = r -> {
-      throw ValidationErrorException.builder()
-          .statusCode(400)
-          .awsErrorDetails(AwsErrorDetails.builder()
-              .errorCode("ValidationError")
-              .errorMessage("Endpoint offhours-endpoint of account 123456789012 not found.")
-              .build())
-          .build();
+      throw ClassifyRulesTest.endpointNotFound();
     };
   }
 

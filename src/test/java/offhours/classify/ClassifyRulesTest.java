@@ -372,6 +372,17 @@ class ClassifyRulesTest extends ClassifyRig {
     event.getRecords().getFirst().setMessageAttributes(Map.of("offhours-deferrals", count));
   }
 
+  /** SageMaker's answer while the endpoint does not exist, word for word. */
+  static ValidationErrorException endpointNotFound() {
+    return ValidationErrorException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ValidationError")
+            .errorMessage("Endpoint offhours-endpoint of account 123456789012 not found.")
+            .build())
+        .build();
+  }
+
   static SageMakerRuntimeException throttled() {
     // A serverless endpoint at its MaxConcurrency: HTTP 400 ThrottlingException without a message.
     return (SageMakerRuntimeException) SageMakerRuntimeException.builder()
@@ -447,13 +458,7 @@ class ClassifyRulesTest extends ClassifyRig {
   void anAbsentEndpointsDeferralReasonIsInOffhoursWordsAndOnlyTheLogKeepsSageMakersText()
       throws IOException {
     runtime.answer = r -> {
-      throw SageMakerRuntimeException.builder()
-          .statusCode(400)
-          .awsErrorDetails(AwsErrorDetails.builder()
-              .errorCode("ValidationError")
-              .errorMessage("Endpoint offhours-endpoint of account 123456789012 not found.")
-              .build())
-          .build();
+      throw endpointNotFound();
     };
 
     run(event(message("m1", notification("a.jpg", 112525L, "e1", ""))));
