@@ -71,8 +71,11 @@ class ApiLocalIT {
           .as("nothing will start the endpoint: ask again in an hour")
           .contains("3600");
       assertThat(q.get("reason").asText())
-          .contains("endpoint unavailable")
-          .contains("nothing will start it");
+          .contains("the endpoint cannot answer now (the endpoint is off")
+          .contains("nothing will start it")
+          .as("offhours' words, not SageMaker's, which name the account")
+          .doesNotContain("123456789012")
+          .doesNotContain("ValidationError");
 
       JsonNode waiting = api.json("GET", "/results/" + key, null, 200);
       assertThat(waiting.get("state").asText())
