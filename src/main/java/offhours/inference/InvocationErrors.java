@@ -119,6 +119,26 @@ public final class InvocationErrors {
   }
 
   /**
+   * What SageMaker itself answered {@code error}, where {@link Failure#reason()} may say it in offhours' words: its
+   * error code (the exception's class without one), HTTP status, request id (what AWS support asks for) and message,
+   * as "InternalFailure (HTTP 500, request 1a2b): ..."; "nothing (SdkClientException: ...)" when nothing answered
+   * (unreachable, timed out). For an operator's log only, never for what users read: the message may name the
+   * account. Control characters are escaped, so a container's multi-line text stays on its log line.
+   */
+  public static String sageMakerSaid(SdkException error) {
+    String text = ResponseShapes.oneLine(message(error));
+    if (!(error instanceof AwsServiceException service)) {
+      return "nothing (" + error.getClass().getSimpleName() + ": " + text + ")";
+    }
+    String code =
+        service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+    String request = service.requestId();
+    return (code == null || code.isBlank() ? error.getClass().getSimpleName() : code)
+        + " (HTTP " + service.statusCode()
+        + (request == null || request.isBlank() ? "" : ", request " + request) + "): " + text;
+  }
+
+  /**
    * The bytes of the error body InvokeEndpoint answered, as the SDK received it (a ModelError's JSON carries the
    * container's status and message), 0 without one. A serverless endpoint bills a ModelError, and its data charge is
    * for data processed in and out (https://aws.amazon.com/sagemaker/pricing/, "Serverless Inference").

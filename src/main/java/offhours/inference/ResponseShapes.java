@@ -270,17 +270,21 @@ public final class ResponseShapes {
   static String excerpt(byte[] body) {
     String text =
         new String(body, 0, Math.min(body.length, EXCERPT_CHARACTERS * 4), StandardCharsets.UTF_8);
-    StringBuilder out = new StringBuilder();
-    text.codePoints().limit(EXCERPT_CHARACTERS).forEach(c -> {
+    boolean longer = text.codePointCount(0, text.length()) > EXCERPT_CHARACTERS;
+    String head = longer ? text.substring(0, text.offsetByCodePoints(0, EXCERPT_CHARACTERS)) : text;
+    return longer || body.length > EXCERPT_CHARACTERS * 4 ? oneLine(head) + "..." : oneLine(head);
+  }
+
+  /** {@code text} with every control character escaped, so what a model or a service wrote stays one line. */
+  static String oneLine(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
       if (Character.isISOControl(c)) {
         out.append(String.format(Locale.ROOT, "\\u%04x", c));
       } else {
         out.appendCodePoint(c);
       }
     });
-    return text.codePointCount(0, text.length()) > EXCERPT_CHARACTERS
-            || body.length > EXCERPT_CHARACTERS * 4
-        ? out + "..."
-        : out.toString();
+    return out.toString();
   }
 }
