@@ -20,7 +20,9 @@ final class ClaimedStep {
 
   /**
    * What the step did. {@code claimed} is the claim as last written (the test invocation's second claim moves it on),
-   * {@code after} the state to write on top of it ({@code claimed} itself: nothing to add).
+   * {@code after} the state to write on top of it ({@code claimed} itself: nothing to add); {@code sageMakerSaid}: for a
+   * test invocation SageMaker failed, its own words ({@link Endpoint.Probe#sageMakerSaid}), which the run's log line
+   * carries and {@code outcome} never does; else null.
    */
   record Result(
       Step done,
@@ -29,7 +31,8 @@ final class ClaimedStep {
       ControlState after,
       boolean createFailed,
       boolean probeFailed,
-      boolean stepFailed) {}
+      boolean stepFailed,
+      String sageMakerSaid) {}
 
   private final ControllerConfig config;
   private final Endpoint endpoint;
@@ -68,6 +71,7 @@ final class ClaimedStep {
     boolean createFailed = step.failure();
     boolean probeFailed = false;
     boolean stepFailed = false;
+    String sageMakerSaid = null;
     Action calling = step.action(); // what a failure's outcome names
     try {
       switch (step.action()) {
@@ -148,6 +152,7 @@ final class ClaimedStep {
             probeFailed = true;
             outcome =
                 "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
+            sageMakerSaid = probe.sageMakerSaid();
           }
         }
         case NONE -> {
@@ -190,7 +195,8 @@ final class ClaimedStep {
         stepFailed = true;
       }
     }
-    return new Result(done, outcome, claimed, after, createFailed, probeFailed, stepFailed);
+    return new Result(
+        done, outcome, claimed, after, createFailed, probeFailed, stepFailed, sageMakerSaid);
   }
 
   // ---- a call an overlapping run made first ----

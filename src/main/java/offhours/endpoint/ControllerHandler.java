@@ -291,7 +291,7 @@ public final class ControllerHandler
         };
     String armed = timer == null ? "no timer queue" : timer.arm(decision, now);
     if (context != null) {
-      context.getLogger().log(startedBy + ": " + decision + "; " + armed);
+      context.getLogger().log(logLine(startedBy, decision, armed));
     }
     // Neither a lost race nor a run out of time saw and did what the status pages show.
     if (decision.action() != Decision.Action.LOST_RACE
@@ -307,6 +307,25 @@ public final class ControllerHandler
     out.put("startedBy", startedBy);
     out.put("timer", armed);
     return out;
+  }
+
+  /**
+   * How the part of a run's log line with what SageMaker itself said to a failed test invocation begins: the
+   * TestInvocationFailures alarm's description and the README name it.
+   */
+  public static final String SAGEMAKER_SAID = "SageMaker's answer to the test invocation: ";
+
+  /**
+   * The run's one log line: what started it, its decision, the timer; for a test invocation SageMaker failed, then
+   * what SageMaker itself said ({@link Decision#sageMakerSaid}). The outcome, which the status pages show, says it in
+   * offhours' words; only this line keeps SageMaker's error code and message for an operator whose InService endpoint
+   * keeps failing the probe.
+   */
+  static String logLine(String startedBy, Decision decision, String armed) {
+    String line = startedBy + ": " + decision + "; " + armed;
+    return decision.sageMakerSaid() == null
+        ? line
+        : line + "; " + SAGEMAKER_SAID + decision.sageMakerSaid();
   }
 
   private static Instant until(Map<String, Object> event) {

@@ -13,6 +13,10 @@ import java.util.Map;
  * @param outcome "ok", or what went wrong ("test invocation failed: ..."); the next run retries
  * @param nextRunAt when the controller wants to run again, sooner than its timer would (a wake due by the latency
  *     budget, the end of a stay after a drain, a stop in progress); null when its timer and the endpoint's events do
+ * @param sageMakerSaid for a run whose test invocation SageMaker failed, what SageMaker itself said (its error code and
+ *     message, {@link Endpoint.Probe#sageMakerSaid}), where {@code outcome} says it in offhours' words: only for the
+ *     controller's log line, where an operator finds it; never recorded, returned or shown (it may name the account),
+ *     so neither {@link #toMap} nor {@link #toString} has it, and a decision read back from the control table has null
  */
 public record Decision(
     Instant at,
@@ -25,7 +29,36 @@ public record Decision(
     String why,
     String outcome,
     boolean runningOutsideSchedule,
-    Instant nextRunAt) {
+    Instant nextRunAt,
+    String sageMakerSaid) {
+
+  /** A decision without SageMaker's own words: every run but one whose test invocation SageMaker failed. */
+  public Decision(
+      Instant at,
+      boolean wantOn,
+      String wantReason,
+      Endpoint.Status endpoint,
+      Mapping.TriggerState mapping,
+      Backlog.Snapshot backlog,
+      Action action,
+      String why,
+      String outcome,
+      boolean runningOutsideSchedule,
+      Instant nextRunAt) {
+    this(
+        at,
+        wantOn,
+        wantReason,
+        endpoint,
+        mapping,
+        backlog,
+        action,
+        why,
+        outcome,
+        runningOutsideSchedule,
+        nextRunAt,
+        null);
+  }
 
   public enum Action {
     NONE,

@@ -134,16 +134,27 @@ public interface Endpoint {
    * The outcome of one test invocation: {@code ok} only for an answer that fits the model's settings; {@code cut} when
    * the controller run's deadline ended it, or left it no time to start ({@link RunDeadline}): no answer from the
    * endpoint, so neither a success nor a failure of it.
+   *
+   * @param detail what happened, in offhours' words: the run's outcome, which the control table keeps and {@code
+   *     endpoint status}, the page and GET /status show
+   * @param sageMakerSaid for a probe that failed on SageMaker's error, what SageMaker itself said ({@link
+   *     offhours.inference.InvocationErrors#sageMakerSaid}): its error code and message, the one clue AWS gives when an InService endpoint
+   *     keeps failing, for the controller's log line only (it may name the account); else null
    */
-  record Probe(boolean ok, String detail, boolean cut) {
+  record Probe(boolean ok, String detail, boolean cut, String sageMakerSaid) {
     /** An answer, or a failure the endpoint is the cause of. */
     public Probe(boolean ok, String detail) {
-      this(ok, detail, false);
+      this(ok, detail, false, null);
     }
 
     /** A test invocation the controller run's deadline ended: {@code detail} says how. */
     static Probe cutShort(String detail) {
-      return new Probe(false, detail, true);
+      return new Probe(false, detail, true, null);
+    }
+
+    /** A test invocation SageMaker failed: {@code detail} in offhours' words, {@code said} as SageMaker said it. */
+    static Probe refused(String detail, String said) {
+      return new Probe(false, detail, false, said);
     }
   }
 

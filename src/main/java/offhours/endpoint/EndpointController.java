@@ -161,7 +161,8 @@ public final class EndpointController {
                 done.why(),
                 seen.ep().state(),
                 r.after().stopSeconds(),
-                now));
+                now),
+        r.sageMakerSaid());
   }
 
   // ---- the step ----

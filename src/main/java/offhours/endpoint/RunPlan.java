@@ -49,11 +49,14 @@ record RunPlan(
         Action.LOST_RACE,
         "another run claimed the step (control state version " + winnerVersion + ")",
         false);
-    return done(skipped, "skipped", null);
+    return done(skipped, "skipped", null, null);
   }
 
-  /** The step {@code done} (the claimed one, or what it became) with its outcome. */
-  Decision done(Step done, String outcome, Instant nextRunAt) {
+  /**
+   * The step {@code done} (the claimed one, or what it became) with its outcome, and SageMaker's own words for a test
+   * invocation it failed ({@link Decision#sageMakerSaid}, else null).
+   */
+  Decision done(Step done, String outcome, Instant nextRunAt, String sageMakerSaid) {
     return new Decision(
         now,
         want.on(),
@@ -65,6 +68,7 @@ record RunPlan(
         done.why(),
         outcome,
         outside,
-        nextRunAt);
+        nextRunAt,
+        sageMakerSaid);
   }
 }

@@ -82,7 +82,8 @@ public final class TestInvocation {
       }
       // Not InService yet, ModelNotReady, 5xx, throttled, unreachable, a model refusing the content
       // type; the probe's own PROBE_TIMEOUT too: an endpoint that does not answer in it fails.
-      return new Probe(false, InvocationErrors.of(e).reason());
+      // The reason is what users read; SageMaker's own words go to the controller's log only.
+      return Probe.refused(InvocationErrors.of(e).reason(), InvocationErrors.sageMakerSaid(e));
     } catch (RuntimeException e) {
       if (RunDeadline.cutByRun(e)) {
         return Probe.cutShort(e.getMessage()); // not started (InvocationDeadline.NoTimeLeft)

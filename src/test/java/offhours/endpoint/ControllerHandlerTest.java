@@ -1,7 +1,9 @@
 package offhours.endpoint;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +13,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import offhours.testing.FakeDynamoDb;
+import offhours.testing.LambdaContexts;
 import org.junit.jupiter.api.Test;
 
 class ControllerHandlerTest {
@@ -81,6 +87,43 @@ class ControllerHandlerTest {
             .containsAllEntriesOf(d.toMap())
             .containsEntry("startedBy", "schedule tick")
             .containsEntry("timer", "no timer queue"));
+  }
+
+  /**
+   * An InService endpoint whose probe keeps failing: the run's log line names what SageMaker said, as a part of its
+   * own; the decision recorded in the control table (what endpoint status, the page and GET /status show) and the
+   * function's answer keep offhours' words only.
+   */
+  @Test
+  void aFailedProbesLogLineCarriesSageMakersOwnErrorAndWhatIsShownDoesNot() {
+    rig.inService();
+    String said = "InternalFailure (HTTP 500, request 7f3c): An exception occurred from internal"
+        + " dependency of account 123456789012.";
+    rig.probe =
+        Endpoint.Probe.refused("SageMaker could not serve the request now (HTTP 500)", said);
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    DynamoControlTable control = new DynamoControlTable(dynamo, "control");
+    List<String> logged = new ArrayList<>();
+    ControllerHandler recording = new ControllerHandler(
+        rig.controller, Clock.fixed(rig.now, ZoneOffset.UTC), control::recordDecision, null);
+
+    Map<String, Object> out = recording.handleRequest(
+        fixture("scheduler-tick.json"), LambdaContexts.loggingTo(logged, 60_000));
+
+    assertThat(logged)
+        .singleElement(as(STRING))
+        .contains("[test invocation failed, mapping stays disabled, retry next run: SageMaker could"
+            + " not serve the request now (HTTP 500)]")
+        .endsWith("; no timer queue; " + ControllerHandler.SAGEMAKER_SAID + said);
+    assertThat(out).containsEntry("action", "ENABLE_MAPPING");
+    assertThat(List.of(
+            out.toString(),
+            dynamo.items.get("controller|decision").toString(),
+            control.lastRecorded().orElseThrow().toString()))
+        .as("the function's answer, the recorded decision and what the status pages read back")
+        .allSatisfy(shown -> assertThat(shown)
+            .contains("SageMaker could not serve the request now (HTTP 500)")
+            .doesNotContain("123456789012", "InternalFailure", "7f3c"));
   }
 
   @Test

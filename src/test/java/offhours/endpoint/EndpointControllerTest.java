@@ -144,6 +144,32 @@ class EndpointControllerTest {
         .isEqualTo(0.0);
   }
 
+  /**
+   * SageMaker's own words for a failed test invocation ride on the run's decision to the log line, never into the
+   * outcome that the control table keeps and the status pages show.
+   */
+  @Test
+  void aTestInvocationSageMakerFailedKeepsItsOwnWordsOutOfTheOutcome() {
+    rig.inService();
+    String said =
+        "ModelNotReadyException (HTTP 429): Model for endpoint offhours-endpoint of account"
+            + " 123456789012 is not ready";
+    rig.probe = Endpoint.Probe.refused("the endpoint's model is not ready yet", said);
+
+    Decision d = rig.run();
+
+    assertThat(d.outcome())
+        .isEqualTo("test invocation failed, mapping stays disabled, retry next run: the endpoint's"
+            + " model is not ready yet");
+    assertThat(d.sageMakerSaid()).isEqualTo(said);
+    assertThat(List.of(d.toString(), d.toMap().toString(), rig.state().toString()))
+        .allSatisfy(shown -> assertThat(shown).doesNotContain("123456789012", "ModelNotReady"));
+
+    rig.probe = new Endpoint.Probe(true, "ok");
+    rig.now = rig.now.plusSeconds(300);
+    assertThat(rig.run().sageMakerSaid()).as("a run whose probe answered").isNull();
+  }
+
   @Test
   void aServingEndpointWithAnEnabledMappingNeedsNothing() {
     rig.inService();

@@ -485,6 +485,33 @@ class SageMakerEndpointTest {
     assertThat(probe.detail())
         .as("the controller's reason, shown by endpoint status and the page: offhours' words")
         .isEqualTo("the endpoint is off: it does not exist now");
+    assertThat(probe.sageMakerSaid())
+        .as("for the controller's log: SageMaker's own error, account and all")
+        .isEqualTo(
+            "ValidationError (HTTP 400): Endpoint offhours-endpoint of account 1 not found.");
+  }
+
+  /**
+   * An InService endpoint whose probe keeps failing with a 5xx: users read offhours' words, the controller's log line
+   * gets the one clue AWS gave, its error code and message.
+   */
+  @Test
+  void aProbeSageMakerFailsKeepsSageMakersOwnErrorApartFromItsReason() {
+    status = 500;
+    errorType = "InternalFailure";
+    answer = "{\"message\":\"An exception occurred from internal dependency of account"
+        + " 123456789012. Please contact customer support.\"}";
+
+    Endpoint.Probe probe = endpoint.probe();
+
+    assertThat(probe.ok()).isFalse();
+    assertThat(probe.cut()).isFalse();
+    assertThat(probe.detail())
+        .isEqualTo("SageMaker could not serve the request now (HTTP 500)")
+        .doesNotContain("123456789012", "InternalFailure");
+    assertThat(probe.sageMakerSaid())
+        .isEqualTo("InternalFailure (HTTP 500): An exception occurred from internal dependency of"
+            + " account 123456789012. Please contact customer support.");
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import offhours.endpoint.ControllerHandler;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -334,7 +335,12 @@ class AlarmsTest {
         .isNull();
     assertThat(
             String.valueOf(stack.properties("TestInvocationFailuresAlarm").get("AlarmDescription")))
-        .contains("scripts/offhours endpoint status", "controller's log", "Labels", "ContentType");
+        .contains(
+            "scripts/offhours endpoint status",
+            "controller's log",
+            ControllerHandler.SAGEMAKER_SAID.strip(),
+            "Labels",
+            "ContentType");
   }
 
   @Test
