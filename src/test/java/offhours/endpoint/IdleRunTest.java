@@ -2,8 +2,6 @@ package offhours.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -19,6 +17,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import offhours.stack.IdleCost;
 import offhours.stack.StackSpec;
+import offhours.testing.LambdaContexts;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -105,24 +104,6 @@ class IdleRunTest {
     }
   }
 
-  private static Context logTo(List<String> lines) {
-    LambdaLogger logger = new LambdaLogger() {
-      @Override
-      public void log(String message) {
-        lines.add(message);
-      }
-
-      @Override
-      public void log(byte[] message) {
-        lines.add(new String(message, StandardCharsets.UTF_8));
-      }
-    };
-    return (Context) Proxy.newProxyInstance(
-        Context.class.getClassLoader(),
-        new Class<?>[] {Context.class},
-        (proxy, method, args) -> method.getName().equals("getLogger") ? logger : null);
-  }
-
   @Test
   void anIdleRunReadsOnceWritesTwiceLogsTwoLinesAndPublishesOnlyTheHeartbeat() throws Exception {
     Rig rig = new Rig();
@@ -140,7 +121,8 @@ class IdleRunTest {
             Clock.fixed(saturdayNight, ZoneOffset.UTC),
             control::recordDecision,
             new TimerArming(control, (at, delay) -> timers.add(at)))
-        .handleRequest(tick, logTo(logged)); // the first run creates the state
+        .handleRequest(
+            tick, LambdaContexts.loggingTo(logged, 60_000)); // the first run creates the state
     dynamo.calls.clear();
     dynamo.readUnits = 0;
     dynamo.writeUnits = 0;
@@ -150,7 +132,7 @@ class IdleRunTest {
             Clock.fixed(saturdayNight.plusSeconds(60), ZoneOffset.UTC),
             control::recordDecision,
             new TimerArming(control, (at, delay) -> timers.add(at)))
-        .handleRequest(tick, logTo(logged));
+        .handleRequest(tick, LambdaContexts.loggingTo(logged, 60_000));
 
     assertThat(decision.get("action")).isEqualTo("NONE");
     assertThat(timers).as("an idle run arms no timer").isEmpty();
