@@ -224,7 +224,7 @@ final class DeploymentWiring {
     }
     progress.println(
         "loading the default model (the first run fetches npm nsfwjs@4.4.0 and converts it to ONNX)...");
-    return DefaultModel.ensure(options.cacheDir(), children);
+    return DefaultModel.ensure(options.cacheDir(), children, progress);
   }
 
   private void createModel(LocalDeployment.Options options, ModelFiles model) {

@@ -2,17 +2,15 @@ package offhours.local.model;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
 import offhours.local.sagemaker.ProcessRecorder;
 
@@ -20,7 +18,8 @@ import offhours.local.sagemaker.ProcessRecorder;
  * The default model: nsfwjs' MobileNetV2 (npm {@code nsfwjs@4.4.0}, MIT), a 5-class content-moderation
  * classifier. No model hub is reachable, so on first use it is fetched with {@code npm pack} from the npm
  * registry, unwrapped by a small Node script (the package ships the model as JavaScript modules), converted
- * to ONNX in Java and cached; later calls only check the cache.
+ * to ONNX in Java and cached; later calls only check the cache. Fetches into one cache take turns ({@link
+ * FetchLock}), and each clears what a killed fetch left there.
  */
 public final class DefaultModel {
   private static final String PACKAGE = "nsfwjs@4.4.0";
@@ -40,12 +39,15 @@ public final class DefaultModel {
   private final String node;
   private final String npm;
   private final ProcessRecorder recorder;
+  private final PrintStream notes;
 
-  DefaultModel(Path cacheDir, String node, String npm, ProcessRecorder recorder) {
+  DefaultModel(
+      Path cacheDir, String node, String npm, ProcessRecorder recorder, PrintStream notes) {
     this.cacheDir = cacheDir;
     this.node = node;
     this.npm = npm;
     this.recorder = recorder;
+    this.notes = notes;
   }
 
   /**
@@ -53,15 +55,17 @@ public final class DefaultModel {
    * needed (needs node and npm, and the npm registry, once).
    */
   public static ModelFiles ensure(Path cacheDir) throws IOException {
-    return ensure(cacheDir, ProcessRecorder.NONE);
+    return ensure(cacheDir, ProcessRecorder.NONE, System.err);
   }
 
   /**
-   * As {@link #ensure(Path)}, telling {@code recorder} of each npm and node process it starts: a local stack killed
-   * outright while it fetches the model leaves them running, and its state file names them for {@code local stop}.
+   * As {@link #ensure(Path)}, telling {@code recorder} of each npm and node process it starts (a local stack killed
+   * outright while it fetches the model leaves them running, and its state file names them for {@code local stop})
+   * and {@code notes} of a wait for another fetch and of what killed fetches left that it removed.
    */
-  public static ModelFiles ensure(Path cacheDir, ProcessRecorder recorder) throws IOException {
-    return new DefaultModel(cacheDir, "node", "npm", recorder).ensure();
+  public static ModelFiles ensure(Path cacheDir, ProcessRecorder recorder, PrintStream notes)
+      throws IOException {
+    return new DefaultModel(cacheDir, "node", "npm", recorder, notes).ensure();
   }
 
   static Path modelDir(Path cacheDir) {
@@ -71,57 +75,91 @@ public final class DefaultModel {
   ModelFiles ensure() throws IOException {
     Path dir = modelDir(cacheDir);
     ModelFiles files = new ModelFiles(dir.resolve(ONNX_FILE), dir.resolve(LABELS_FILE));
-    if (Files.isRegularFile(files.onnx()) && Files.isRegularFile(files.labels())) {
+    if (complete(files)) {
+      if (FetchLock.anyWorkFolder(cacheDir)) {
+        try (FetchLock lock = FetchLock.tryHold(cacheDir)) {
+          if (lock != null) { // else another process fetches now, and its folder is no leftover
+            removeLeftovers(lock);
+          }
+        }
+      }
       return files;
     }
     requireTool(npm);
     requireTool(node);
-    CacheFiles.privateDirectory(dir);
-    Path work = Files.createTempDirectory(cacheDir, "fetch-nsfwjs-");
-    try {
-      run(
-          work,
-          List.of(npm, "pack", PACKAGE, "--silent"),
-          300,
-          "the default model is fetched once from the npm registry (https://registry.npmjs.org); check the network"
-              + " or npm's registry setting, or serve your own model with --model model.onnx --labels labels.txt");
-      Path tgz = work.resolve("nsfwjs-4.4.0.tgz");
-      if (!Files.isRegularFile(tgz)) {
-        throw new IOException(
-            "npm pack " + PACKAGE + " did not write " + tgz.getFileName() + " in " + work);
-      }
-      verifyIntegrity(tgz);
-      Tarball.extract(
-          tgz,
-          work,
-          List.of("package/dist/models/mobilenet_v2/", "package/dist/cjs/nsfw_classes.js"));
-      Path script = work.resolve("extract-tfjs.cjs");
-      try (InputStream in = DefaultModel.class.getResourceAsStream("extract-tfjs.cjs")) {
-        Files.copy(in, script);
-      }
-      run(
-          work,
-          List.of(
-              node,
-              script.toString(),
-              work.resolve("package").toString(),
-              "mobilenet_v2",
-              work.toString()),
-          120,
-          "the Node.js script that unpacks nsfwjs' model failed");
-      List<String> labels = Files.readAllLines(work.resolve(LABELS_FILE));
-      if (!labels.equals(LABELS)) {
-        throw new IOException(PACKAGE + " lists classes " + labels + ", expected " + LABELS);
-      }
-      byte[] onnx =
-          TfjsLayersToOnnx.convert(work.resolve("model.json"), work.resolve("weights.bin"));
-      CacheFiles.writeAtomically(
-          files.labels(), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
-      CacheFiles.writeAtomically(files.onnx(), onnx); // last: its presence marks a complete cache
-      return files;
-    } finally {
-      deleteRecursively(work);
+    FetchLock lock = FetchLock.tryHold(cacheDir);
+    if (lock == null) {
+      notes.println("another offhours process is fetching the default model into " + cacheDir
+          + "; waiting for it to finish");
+      lock = FetchLock.hold(cacheDir);
     }
+    try (FetchLock held = lock) {
+      removeLeftovers(held);
+      if (complete(files)) { // the fetch waited for
+        return files;
+      }
+      CacheFiles.privateDirectory(dir);
+      Path work = held.newWorkFolder();
+      try {
+        fetch(work, files);
+        return files;
+      } finally {
+        FetchLock.deleteTree(work);
+      }
+    }
+  }
+
+  private static boolean complete(ModelFiles files) {
+    return Files.isRegularFile(files.onnx()) && Files.isRegularFile(files.labels());
+  }
+
+  private void removeLeftovers(FetchLock lock) throws IOException {
+    List<String> removed = lock.removeLeftovers();
+    if (!removed.isEmpty()) {
+      notes.println("removed what an interrupted fetch of the default model left in " + cacheDir
+          + ": " + String.join(", ", removed));
+    }
+  }
+
+  private void fetch(Path work, ModelFiles files) throws IOException {
+    run(
+        work,
+        List.of(npm, "pack", PACKAGE, "--silent"),
+        300,
+        "the default model is fetched once from the npm registry (https://registry.npmjs.org); check the network"
+            + " or npm's registry setting, or serve your own model with --model model.onnx --labels labels.txt");
+    Path tgz = work.resolve("nsfwjs-4.4.0.tgz");
+    if (!Files.isRegularFile(tgz)) {
+      throw new IOException(
+          "npm pack " + PACKAGE + " did not write " + tgz.getFileName() + " in " + work);
+    }
+    verifyIntegrity(tgz);
+    Tarball.extract(
+        tgz,
+        work,
+        List.of("package/dist/models/mobilenet_v2/", "package/dist/cjs/nsfw_classes.js"));
+    Path script = work.resolve("extract-tfjs.cjs");
+    try (InputStream in = DefaultModel.class.getResourceAsStream("extract-tfjs.cjs")) {
+      Files.copy(in, script);
+    }
+    run(
+        work,
+        List.of(
+            node,
+            script.toString(),
+            work.resolve("package").toString(),
+            "mobilenet_v2",
+            work.toString()),
+        120,
+        "the Node.js script that unpacks nsfwjs' model failed");
+    List<String> labels = Files.readAllLines(work.resolve(LABELS_FILE));
+    if (!labels.equals(LABELS)) {
+      throw new IOException(PACKAGE + " lists classes " + labels + ", expected " + LABELS);
+    }
+    byte[] onnx = TfjsLayersToOnnx.convert(work.resolve("model.json"), work.resolve("weights.bin"));
+    CacheFiles.writeAtomically(
+        files.labels(), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
+    CacheFiles.writeAtomically(files.onnx(), onnx); // last: its presence marks a complete cache
   }
 
   private void requireTool(String tool) throws IOException {
@@ -184,19 +222,6 @@ public final class DefaultModel {
       }
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-512", e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    List<Path> paths = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
-    }
-    for (Path p : paths) {
-      Files.deleteIfExists(p);
     }
   }
 }

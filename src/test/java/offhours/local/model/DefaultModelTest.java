@@ -22,7 +22,11 @@ class DefaultModelTest {
     Files.writeString(dir.resolve("labels.txt"), "Drawing\n");
 
     ModelFiles files = new DefaultModel(
-            cache, "offhours-no-such-node", "offhours-no-such-npm", ProcessRecorder.NONE)
+            cache,
+            "offhours-no-such-node",
+            "offhours-no-such-npm",
+            ProcessRecorder.NONE,
+            System.err)
         .ensure();
 
     assertThat(files)
@@ -32,8 +36,9 @@ class DefaultModelTest {
 
   @Test
   void missingNpmSaysWhatToInstall(@TempDir Path cache) {
-    assertThatThrownBy(() ->
-            new DefaultModel(cache, "node", "offhours-no-such-npm", ProcessRecorder.NONE).ensure())
+    assertThatThrownBy(() -> new DefaultModel(
+                cache, "node", "offhours-no-such-npm", ProcessRecorder.NONE, System.err)
+            .ensure())
         .isInstanceOf(IOException.class)
         .hasMessage(
             "the default model (nsfwjs@4.4.0) is fetched with npm and unpacked with Node.js once, but"
@@ -49,7 +54,7 @@ class DefaultModelTest {
     List<String> told = new CopyOnWriteArrayList<>();
     ProcessRecorder recorder = (name, process) -> told.add(name + " " + process.pid());
 
-    assertThatThrownBy(() -> new DefaultModel(cache, "true", "true", recorder).ensure())
+    assertThatThrownBy(() -> new DefaultModel(cache, "true", "true", recorder, System.err).ensure())
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith("npm pack nsfwjs@4.4.0 did not write nsfwjs-4.4.0.tgz");
     assertThat(told)
