@@ -87,11 +87,8 @@ public final class StateFileKeeper {
 
   /** What changed is written; nothing after {@link #remove()}. */
   synchronized void changed() {
-    if (removed) {
-      return;
-    }
     try {
-      state.get().write(file);
+      write();
     } catch (IOException | RuntimeException e) {
       err.println("could not record the local stack's processes in " + file + " (" + e
           + "); should the stack be killed outright, 'local stop' may not find them all");
