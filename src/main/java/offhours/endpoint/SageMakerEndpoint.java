@@ -51,7 +51,7 @@ public final class SageMakerEndpoint implements Endpoint {
    * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html), SageMaker
    * endpoints included (https://github.com/aws/sagemaker-python-sdk/issues/1301: such an endpoint carries
    * aws:cloudformation:* tags), and no caller can set a tag with the aws: prefix, so the controller's CreateEndpoint
-   * never does. Every offhours template has one AWS::SageMaker::Endpoint, this one (TemplateMatchesStackSpecTest). Read
+   * never does. Every offhours template has one AWS::SageMaker::Endpoint, this one (TemplateWiringTest). Read
    * from the same ListTags: no other call, no other grant.
    */
   public static final String SERVERLESS_LOGICAL_ID = "ServerlessEndpoint";

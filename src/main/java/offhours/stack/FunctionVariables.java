@@ -128,7 +128,7 @@ public final class FunctionVariables {
   /**
    * The controller settings that template.yaml sets from a stack parameter, by variable: what a deployed stack's
    * {@code DescribeStacks} parameters say the controller (and the API, which reads the same settings) runs with.
-   * The command line prices a stack's ledger with them ({@code offhours cost}); TemplateMatchesStackSpecTest checks
+   * The command line prices a stack's ledger with them ({@code offhours cost}); TemplateWiringTest checks
    * that the template's ControllerFunction and ApiFunction set each variable from its parameter.
    */
   public static final Map<String, String> CONTROLLER_PARAMETERS = orderedMap(
@@ -144,7 +144,7 @@ public final class FunctionVariables {
   /**
    * The Classify settings that template.yaml sets from a stack parameter and the command line reads from a deployed
    * stack's {@code DescribeStacks} parameters, by variable: the serverless endpoint's memory ({@code offhours cost
-   * --compare} models its serverless option with it). TemplateMatchesStackSpecTest checks that the template's
+   * --compare} models its serverless option with it). TemplateWiringTest checks that the template's
    * ClassifyFunction sets each variable from its parameter.
    */
   public static final Map<String, String> CLASSIFY_PARAMETERS =
@@ -154,7 +154,7 @@ public final class FunctionVariables {
    * How Classify calls the model and reads its answers, by variable, as template.yaml sets them from the stack's
    * parameters: the command line resolves the model's settings from a deployed stack's {@code DescribeStacks}
    * parameters with them, as Classify does from its environment (offhours.inference.ModelContract#fromEnv), and so
-   * knows which results were written under other settings. TemplateMatchesStackSpecTest checks that the template's
+   * knows which results were written under other settings. TemplateWiringTest checks that the template's
    * ClassifyFunction sets each variable from its parameter. INFERENCE_COMPONENT_NAME is not among them: the settings'
    * fingerprint leaves it out.
    */
