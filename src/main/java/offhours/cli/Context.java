@@ -64,7 +64,11 @@ public record Context(
     return Terminal.columns(env);
   }
 
-  /** The zone in which "18:00" and "2026-11-25T18:00" are read. */
+  /**
+   * This machine's zone (TZ): the local stack's TIME_ZONE unless 'local start --time-zone' says otherwise, and what a
+   * command falls back on for a stack that records no zone ({@link Target#zone}). A time given for a stack, such as
+   * {@code endpoint start --until 18:00}, is read in the stack's zone, not in this one.
+   */
   public ZoneId zone() {
     return clock.getZone();
   }

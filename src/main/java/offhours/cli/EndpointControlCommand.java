@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import offhours.cli.Target.Name;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.Mapping;
 import offhours.stack.StackSpec;
+import offhours.units.Times;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -75,23 +78,33 @@ final class EndpointControlCommand implements Command {
         + "\nwatch it with 'offhours endpoint status'. With --json, prints the controller's answer as is.";
     return action.equals("auto")
         ? common
-        : common + "\n\nTIME is one of:\n  " + String.join("\n  ", Until.EXAMPLES);
+        : common + "\n\nTIME is one of:\n  " + String.join("\n  ", Until.EXAMPLES)
+            + "\n\nThe stack's time zone is the one its schedule runs in and 'endpoint status' shows times in, whatever"
+            + "\nthis shell's: a deployed stack's TimeZone parameter, the local stack's 'local start --time-zone' (else"
+            + "\nthe zone 'local start' ran in). The answer's first line says the end in that zone.";
   }
 
   @Override
   public int run(Invocation call) {
-    ObjectNode payload = Json.object().put("action", action);
-    call.args()
+    // Text no form reads is a usage error before the stack is looked up; its instant needs the
+    // stack's zone.
+    Optional<Until> until = call.args()
         .value(START_UNTIL.name()) // "until", the same name for start and stop
-        .map(text -> Until.parse(text, call.context().clock()))
-        .map(Instant::toString)
-        .ifPresent(until -> payload.put("until", until));
+        .map(Until::read);
+    ObjectNode payload = Json.object().put("action", action);
+    String asked = action;
     try (Target target = call.target()) {
+      if (until.isPresent()) {
+        ZoneId zone = target.zone(call.context().zone());
+        Instant at = until.get().at(call.context().clock().instant(), zone);
+        payload.put("until", at.toString());
+        asked = action + " until " + Times.at(at, zone);
+      }
       String answer = ask(target, payload);
       if (call.json()) {
         call.out().println(answer.isBlank() ? "{}" : Json.line(parse(answer)));
       } else {
-        call.out().print(render(action, answer));
+        call.out().print(render(asked, answer));
       }
     }
     return 0;
@@ -123,10 +136,14 @@ final class EndpointControlCommand implements Command {
     }
   }
 
-  /** The controller's answer as "key: value" lines, each shown through {@link Terminal#printable}; non-JSON as is. */
-  static String render(String action, String answer) {
+  /**
+   * The controller's answer as "key: value" lines, each shown through {@link Terminal#printable}; non-JSON as is. The
+   * heading says what was {@code asked}: "start", or "start until 2026-12-04 18:00 Europe/Berlin", in the stack's zone
+   * as {@code endpoint status} shows the override, so a time of day read in another zone than meant shows at once.
+   */
+  static String render(String asked, String answer) {
     JsonNode json = parse(answer);
-    StringBuilder text = new StringBuilder("controller (" + action + "):\n");
+    StringBuilder text = new StringBuilder("controller (" + asked + "):\n");
     if (json == null || !json.isObject()) {
       return text.append("  ")
           .append(answer.isBlank() ? "(no answer)" : Terminal.printable(answer.strip()))

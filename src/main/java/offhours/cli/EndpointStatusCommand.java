@@ -2,7 +2,6 @@ package offhours.cli;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,7 +141,7 @@ final class EndpointStatusCommand implements Command {
           lastRun,
           outlook,
           unreadable,
-          zone(call, target));
+          target.zone(call.context().zone()));
       if (call.json()) {
         call.out().println(Json.line(toJson(status)));
       } else {
@@ -150,18 +149,6 @@ final class EndpointStatusCommand implements Command {
       }
     }
     return 0;
-  }
-
-  /**
-   * The zone the stack's controller speaks in: its TIME_ZONE (the local stack's state file, a deployed stack's
-   * TimeZone parameter), else this machine's, as {@code cost} takes it.
-   */
-  private static ZoneId zone(Invocation call, Target target) {
-    try {
-      return target.setting("TIME_ZONE").map(ZoneId::of).orElse(call.context().zone());
-    } catch (DateTimeException e) {
-      return call.context().zone();
-    }
   }
 
   /** The endpoint, or null when it does not exist ({@link InvocationErrors#endpointAbsent}). */

@@ -1,6 +1,8 @@
 package offhours.cli;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -91,6 +93,20 @@ public record Target(
   /** The stack's own value of a function setting ({@code INSTANCE_TYPE}, ...), if it has one. */
   public Optional<String> setting(String variable) {
     return Optional.ofNullable(settings.get(variable)).filter(value -> !value.isBlank());
+  }
+
+  /**
+   * The zone the stack's controller keeps its schedule in, in which offhours shows the stack's times and reads a time
+   * of day given for it: its TIME_ZONE (a deployed stack's TimeZone parameter, the local stack's zone in its state
+   * file), else {@code fallback}, this machine's, as for a stack of an older template or state file, or one whose
+   * value is no zone this JDK knows.
+   */
+  public ZoneId zone(ZoneId fallback) {
+    try {
+      return setting("TIME_ZONE").map(ZoneId::of).orElse(fallback);
+    } catch (DateTimeException e) {
+      return fallback;
+    }
   }
 
   /** The name, or a failure that says which output or state-file key is missing. */

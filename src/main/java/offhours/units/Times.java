@@ -31,9 +31,12 @@ public final class Times {
    * Java value.
    */
   public static String at(Instant t, ZoneId zone) {
-    // ZoneOffset.UTC's id is "Z", which reads as a typo after a time.
-    return LOCAL.format(t.atZone(zone)) + " "
-        + (zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId());
+    return LOCAL.format(t.atZone(zone)) + " " + zone(zone);
+  }
+
+  /** "Europe/Berlin", and "UTC" for ZoneOffset.UTC, whose id "Z" reads as a typo after a time. */
+  public static String zone(ZoneId zone) {
+    return zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId();
   }
 
   /**

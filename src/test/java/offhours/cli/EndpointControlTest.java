@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -15,6 +16,7 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.StateFile;
 import offhours.stack.StackSpec;
+import offhours.testing.MutableClock;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
 import offhours.testing.StubHttpServer.Request;
@@ -32,6 +34,10 @@ class EndpointControlTest {
 
   static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-11-25T14:00:00Z"), ZoneId.of("Europe/Berlin"));
+
+  /** 2026-12-04 16:40 in Lisbon, 17:40 in Berlin. */
+  private static final Clock LISBON_AT_16_40 =
+      Clock.fixed(Instant.parse("2026-12-04T16:40:00Z"), ZoneId.of("Europe/Lisbon"));
 
   @TempDir
   Path cache;
@@ -62,6 +68,27 @@ class EndpointControlTest {
     lambda.close();
   }
 
+  /** The local stack's state file, as 'local start --time-zone ZONE' writes it. */
+  private void localStackIn(String zone) throws IOException {
+    StateFile state = MainTest.state(
+        ProcessHandle.current().pid(),
+        MainTest.endpoints(lambda.uri()),
+        Map.of("bucket", "offhours-images", "controllerFunction", "offhours-controller"));
+    new StateFile(
+            state.pid(),
+            state.started(),
+            state.region(),
+            state.accessKeyId(),
+            state.secretAccessKey(),
+            state.endpoints(),
+            state.names(),
+            state.model(),
+            Map.of("TIME_ZONE", zone),
+            state.children(),
+            state.starting())
+        .write(StateFile.path(cache));
+  }
+
   private List<String> paths() {
     return lambda.requests().stream().map(r -> r.method() + " " + r.path()).toList();
   }
@@ -71,9 +98,13 @@ class EndpointControlTest {
   }
 
   private CliRun run(String... args) {
+    return runAt(CLOCK, args);
+  }
+
+  private CliRun runAt(Clock clock, String... args) {
     return CliRun.run(
         cache,
-        CLOCK,
+        clock,
         () -> {
           throw new AssertionError("no deployed stack here");
         },
@@ -91,39 +122,94 @@ class EndpointControlTest {
     assertThat(payload.get("action").asText()).isEqualTo("start");
     assertThat(payload.get("until").asText()).isEqualTo("2026-11-25T17:00:00Z");
     assertThat(run.out())
-        .isEqualTo(
-            "controller (start):\n  action: START\n  endpoint: Creating\n  mapping: Disabled\n");
+        .as("the instant asked for, as 'endpoint status' will show it")
+        .isEqualTo("controller (start until 2026-11-25 18:00 Europe/Berlin):\n  action: START\n"
+            + "  endpoint: Creating\n  mapping: Disabled\n");
+  }
+
+  /**
+   * Someone in Lisbon keeping a Berlin stack on until 18:00 means 18:00 in Berlin, the time its status, schedule and
+   * page show, not 18:00 in Lisbon (an hour later).
+   */
+  @Test
+  void aTimeOfDayIsReadInTheLocalStacksZoneNotTheShells() throws IOException {
+    localStackIn("Europe/Berlin");
+    CliRun run = runAt(LISBON_AT_16_40, "endpoint", "start", "--until", "18:00");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(Json.MAPPER.readTree(payloads().getFirst()).get("until").asText())
+        .isEqualTo("2026-12-04T17:00:00Z");
+    assertThat(run.out()).startsWith("controller (start until 2026-12-04 18:00 Europe/Berlin):\n");
   }
 
   @Test
-  void aDeployedControllerIsInvokedThroughItsAliasAsItsScheduleInvokesIt() {
-    try (StubHttpServer aws = StubHttpServer.start(request -> request.path().startsWith("/2015")
+  void aTimePassedInTheStacksZoneIsRefusedInItsWordsAndNeverReachesTheController()
+      throws IOException {
+    localStackIn("Europe/Berlin");
+    Clock lisbonAt1740 =
+        Clock.fixed(Instant.parse("2026-12-04T17:40:00Z"), ZoneId.of("Europe/Lisbon"));
+    CliRun run = runAt(lisbonAt1740, "endpoint", "start", "--until", "18:00");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "offhours: 18:00 today in Europe/Berlin has already passed (it is 18:40 there now); give a"
+                + " date-time such as 2026-12-05T18:00 or a duration such as 2h; see 'offhours endpoint start --help'\n");
+    assertThat(paths()).isEmpty();
+  }
+
+  /** A clock that moves on between two reads, as the system clock does: "0m" is checked against the now it counts from. */
+  @Test
+  void aDurationOfNothingIsRefusedWhateverTheClockDoesBetweenReads() {
+    Clock ticking = new MutableClock(Instant.parse("2026-11-25T14:00:00Z"), Duration.ofMillis(1));
+    CliRun run = runAt(ticking, "endpoint", "start", "--until", "0m");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "offhours: --until 0m is not in the future (it is 2026-11-25T14:00:00Z in UTC now)");
+    assertThat(paths()).isEmpty();
+  }
+
+  /**
+   * CloudFormation and Lambda on one loopback server: DescribeStacks answers a stack with a controller function and
+   * {@code parameters} (members of its Parameters), Invoke answers {@link #answer}.
+   */
+  private StubHttpServer deployedStack(String parameters) {
+    return StubHttpServer.start(request -> request.path().startsWith("/2015")
         ? new Reply(200, Map.of(), answer.getBytes(StandardCharsets.UTF_8))
-        : new Reply(
-            200, Map.of("Content-Type", "text/xml"), """
+        : new Reply(200, Map.of("Content-Type", "text/xml"), """
             <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
               <DescribeStacksResult><Stacks><member>
                 <StackName>offhours</StackName>
                 <StackId>arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1</StackId>
                 <StackStatus>CREATE_COMPLETE</StackStatus>
                 <CreationTime>2026-11-01T08:00:00Z</CreationTime>
+                <Parameters>%s</Parameters>
                 <Outputs><member><OutputKey>ControllerFunctionName</OutputKey>
                   <OutputValue>offhours-ControllerFunction-AbC123</OutputValue></member></Outputs>
               </member></Stacks></DescribeStacksResult>
               <ResponseMetadata><RequestId>describe-1</RequestId></ResponseMetadata>
             </DescribeStacksResponse>
-            """.getBytes(StandardCharsets.UTF_8)))) {
-      CliRun run = CliRun.run(
-          cache,
-          CLOCK,
-          () -> AwsClients.local(
-              Region.EU_CENTRAL_1,
-              Map.of(Service.CLOUDFORMATION, aws.uri(), Service.LAMBDA, aws.uri())),
-          Commands.all(),
-          "--stack",
-          "offhours",
-          "endpoint",
-          "stop");
+            """.formatted(parameters)
+            .getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private CliRun runOn(StubHttpServer aws, String... args) {
+    return CliRun.run(
+        cache,
+        CLOCK,
+        () -> AwsClients.local(
+            Region.EU_CENTRAL_1,
+            Map.of(Service.CLOUDFORMATION, aws.uri(), Service.LAMBDA, aws.uri())),
+        Commands.all(),
+        args);
+  }
+
+  @Test
+  void aDeployedControllerIsInvokedThroughItsAliasAsItsScheduleInvokesIt() {
+    try (StubHttpServer aws = deployedStack("")) {
+      CliRun run = runOn(aws, "--stack", "offhours", "endpoint", "stop");
 
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(aws.requests())
@@ -136,6 +222,26 @@ class EndpointControlTest {
                 .as("the SnapStart version its schedule runs, not a cold $LATEST")
                 .isEqualTo("Qualifier=" + StackSpec.FUNCTION_ALIAS);
           });
+    }
+  }
+
+  /** A deployed stack's zone is its TimeZone parameter, which DescribeStacks gave with its outputs: no other call. */
+  @Test
+  void aDateTimeIsReadInTheDeployedStacksTimeZoneParameter() throws IOException {
+    try (StubHttpServer aws = deployedStack("<member><ParameterKey>TimeZone</ParameterKey>"
+        + "<ParameterValue>America/New_York</ParameterValue></member>")) {
+      CliRun run =
+          runOn(aws, "--stack", "offhours", "endpoint", "stop", "--until", "2026-11-30T08:00");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      List<Request> invokes =
+          aws.requests().stream().filter(r -> r.path().startsWith("/2015")).toList();
+      assertThat(Json.MAPPER.readTree(invokes.getFirst().text()).get("until").asText())
+          .as("08:00 in New York, not in Berlin, where the command runs")
+          .isEqualTo("2026-11-30T13:00:00Z");
+      assertThat(run.out())
+          .startsWith("controller (stop until 2026-11-30 08:00 America/New_York):\n");
+      assertThat(aws.requests()).hasSize(2);
     }
   }
 

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
-import offhours.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -390,53 +388,6 @@ class MainTest {
     assertThat(UploadPlan.normalizePrefix("")).isEmpty();
     assertThat(UploadPlan.normalizePrefix("in")).isEqualTo("in/");
     assertThat(UploadPlan.normalizePrefix("/in/")).isEqualTo("in/");
-  }
-
-  @Test
-  void untilAcceptsInstantsLocalTimesAndDurations() {
-    assertThat(Until.parse("2026-11-25T18:00:00Z", CLOCK)).isEqualTo("2026-11-25T18:00:00Z");
-    assertThat(Until.parse("2026-11-25T18:00+01:00", CLOCK)).isEqualTo("2026-11-25T17:00:00Z");
-    assertThat(Until.parse("2026-11-25T18:00", CLOCK)).isEqualTo("2026-11-25T17:00:00Z");
-    assertThat(Until.parse("18:00", CLOCK)).isEqualTo("2026-11-25T17:00:00Z");
-    assertThat(Until.parse(
-            "9:30", Clock.fixed(Instant.parse("2026-11-25T06:00:00Z"), ZoneId.of("Europe/Berlin"))))
-        .isEqualTo("2026-11-25T08:30:00Z");
-    assertThat(Until.parse("2h", CLOCK)).isEqualTo("2026-11-25T16:00:00Z");
-    assertThat(Until.parse("90m", CLOCK)).isEqualTo("2026-11-25T15:30:00Z");
-    assertThat(Until.parse("1h30m", CLOCK)).isEqualTo("2026-11-25T15:30:00Z");
-    assertThat(Until.parse("1d", CLOCK)).isEqualTo("2026-11-26T14:00:00Z");
-  }
-
-  @Test
-  void untilRefusesADurationOfNothingAndOneNoClockHolds() {
-    // A clock that moves on between two reads, as the system clock does: "0m" counted from a later
-    // read than the check used passed it, and the controller refused it as "the controller failed".
-    Clock ticking = new MutableClock(Instant.parse("2026-11-25T14:00:00Z"), Duration.ofMillis(1));
-    assertThatThrownBy(() -> Until.parse("0m", ticking))
-        .hasMessageStartingWith("--until 0m is not in the future (it is 2026-11-25T14:00:00Z now)");
-    assertThatThrownBy(() -> Until.parse("99999999999999999999d", CLOCK))
-        .hasMessageStartingWith(
-            "cannot read --until '99999999999999999999d'; use an ISO-8601 instant");
-    assertThatThrownBy(() -> Until.parse("999999999999d", CLOCK))
-        .hasMessageStartingWith("cannot read --until '999999999999d'");
-  }
-
-  @Test
-  void untilRejectsOtherFormsAndThePast() {
-    CliRun bad = run("endpoint", "start", "--until", "tonight");
-    assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.err())
-        .contains(
-            "cannot read --until 'tonight'; use an ISO-8601 instant",
-            "a time today (18:00)",
-            "a duration (2h, 90m, 1h30m, 1d)");
-    assertThatThrownBy(() -> Until.parse("09:00", CLOCK))
-        .hasMessage(
-            "09:00 today has already passed (it is 15:00 now); give a date-time such as 2026-11-26T09:00 or a duration"
-                + " such as 2h");
-    assertThatThrownBy(() -> Until.parse("0m", CLOCK)).hasMessageContaining("is not in the future");
-    assertThatThrownBy(() -> Until.parse("25:00", CLOCK))
-        .hasMessageContaining("cannot read --until '25:00'");
   }
 
   @Test

@@ -109,7 +109,9 @@ class ReadmeCommandsIT {
     assertThat(ran.get("scripts/offhours endpoint status").out)
         .startsWith("endpoint offhours-endpoint: ");
     assertThat(ran.get("scripts/offhours endpoint start --until 18:00").out)
-        .startsWith("controller (start):");
+        .as("18:00 in the zone 'local start' ran in, which the stack keeps its hours in")
+        .startsWith("controller (start until ")
+        .contains(" 18:00 Etc/GMT");
     String neutral = ran.get("scripts/offhours results --label Neutral --json").out;
     assertThat(neutral).contains("\"key\":\"chelsea.png\"", "\"status\":\"CLASSIFIED\"");
     // The upload's time is the instant it was uploaded, whatever the user's zone (this test's TZ is
