@@ -782,6 +782,15 @@ class MainTest {
 
   /** The state file of a stack in process {@code pid} (its start time recorded) with moto's dummy credentials. */
   static StateFile state(long pid, Map<String, URI> endpoints, Map<String, String> names) {
+    return state(pid, endpoints, names, Map.of());
+  }
+
+  /** The same with the functions' {@code settings}, as 'local start' records them (TIME_ZONE, HOSTING ...). */
+  static StateFile state(
+      long pid,
+      Map<String, URI> endpoints,
+      Map<String, String> names,
+      Map<String, String> settings) {
     String started = ProcessHandle.of(pid)
         .flatMap(p -> p.info().startInstant())
         .map(Object::toString)
@@ -795,7 +804,7 @@ class MainTest {
         endpoints,
         names,
         Map.of(),
-        Map.of(),
+        settings,
         List.of(),
         null);
   }
