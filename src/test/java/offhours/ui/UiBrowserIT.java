@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -143,7 +144,10 @@ class UiBrowserIT {
           d -> text(d, "override").startsWith("Manual start until "));
       // With an end, the override names its time as the controller's reason does: in the stack's
       // zone, with the zone, not the browser's "11:59:00 PM".
-      Run until = offhours(List.of("endpoint", "start", "--until", "23:59"));
+      // Tomorrow's 23:59, a date-time in the stack's zone: "23:59" alone would have passed in the
+      // minute before midnight.
+      Run until =
+          offhours(List.of("endpoint", "start", "--until", LocalDate.now().plusDays(1) + "T23:59"));
       assertThat(until.code()).as("endpoint start --until:\n%s", until.output()).isZero();
       await(
           page,
