@@ -182,28 +182,32 @@ final class MessageClassifier {
   private Outcome settleCrash(Outcome crash, QueueMessage message, int attempts, BatchScope scope) {
     if (scope.endpointWide()) {
       return Outcome.of(
-          Kind.DEFERRED,
-          crash.subject(),
-          "the model failed on other images of this batch too " + crash.detail()
-              + "; the endpoint is at fault, not this image");
+              Kind.DEFERRED,
+              crash.subject(),
+              "the model failed on other images of this batch too " + crash.detail()
+                  + "; the endpoint is at fault, not this image")
+          .withService(crash.service());
     }
     int receives = Deferrals.receives(message);
     if (receives < MODEL_CRASH_RECEIVES) {
       return Outcome.of(
-          Kind.RETRY,
-          crash.subject(),
-          "the model failed on receive " + receives + " " + crash.detail() + ", retrying");
+              Kind.RETRY,
+              crash.subject(),
+              "the model failed on receive " + receives + " " + crash.detail() + ", retrying")
+          .withService(crash.service());
     }
     try {
-      return writer.verdict(
-          crash.crashed(),
-          String.format(
-              Locale.ROOT,
-              "the model failed on this image %s %s",
-              Plurals.of(receives, "time"),
-              crash.detail()),
-          attempts,
-          scope);
+      return writer
+          .verdict(
+              crash.crashed(),
+              String.format(
+                  Locale.ROOT,
+                  "the model failed on this image %s %s",
+                  Plurals.of(receives, "time"),
+                  crash.detail()),
+              attempts,
+              scope)
+          .withService(crash.service());
     } catch (RuntimeException e) {
       return Outcome.of(Kind.RETRY, crash.subject(), describe(e));
     }
@@ -273,47 +277,11 @@ final class MessageClassifier {
       }
       answer = inference.read(reply);
     } catch (SdkException e) {
-      InvocationErrors.Failure failure = InvocationErrors.of(e);
-      return switch (failure.cause()) {
-        case UNAVAILABLE, ENDPOINT -> {
-          scope.endpointDown(failure.reason());
-          yield Outcome.of(Kind.DEFERRED, event.uri(), failure.reason())
-              .withService(failure.message());
-        }
-        case THROTTLED -> {
-          scope.endpointDown(failure.reason(), true);
-          yield Outcome.throttled(event.uri(), failure.reason()).withService(failure.message());
-        }
-        case IMAGE -> writer.verdict(event, failure.reason(), attempts, scope);
-        // Only this image is over the endpoint's limit: the endpoint is not marked down, so the
-        // batch's smaller images are still sent.
-        case OVERSIZE -> Outcome.oversize(event.uri(), failure.reason());
-        case UNREADABLE -> {
-          ProbeImage.Check probe = scope.probe(() -> sendProbe(scope));
-          if (probe.read()) {
-            yield writer.verdict(
-                event, failure.reason() + "; " + ProbeImage.Check.READ, attempts, scope);
-          }
-          String reason = failure.reason() + "; " + probe.failure()
-              + (probe.throttled()
-                  ? "; the endpoint is busy, so the image is not judged now"
-                  : "; the endpoint is at fault, not the image");
-          // A probe turned away as busy is a throttle: deferred without counting, as any throttle.
-          scope.endpointDown(reason, probe.throttled());
-          yield probe.throttled()
-              ? Outcome.throttled(event.uri(), reason)
-              : Outcome.of(Kind.DEFERRED, event.uri(), reason);
-        }
-        case CRASH -> {
-          String detail =
-              "(status " + (failure.originalStatus() == null ? "unknown" : failure.originalStatus())
-                  + "): " + failure.message();
-          ResultItem.ObjectVersion version = ResultWriter.object(event, null);
-          scope.crashed(version.pk() + " " + version.sk(), detail);
-          yield Outcome.crashed(event, detail);
-        }
-        case DEPLOYMENT -> Outcome.of(Kind.RETRY, event.uri(), failure.reason());
-      };
+      // Every outcome of a SageMaker error logs what SageMaker itself answered (its message may
+      // name the account), beside the reason in offhours' words that the result, the deferral or
+      // the DLQ keeps.
+      return failed(event, InvocationErrors.of(e), attempts, scope)
+          .withService(InvocationErrors.sageMakerSaid(e));
     } catch (ContractViolation e) {
       return Outcome.of(
           Kind.RETRY,
@@ -321,6 +289,48 @@ final class MessageClassifier {
           "the endpoint's answer does not fit the model's settings: " + e.getMessage());
     }
     return writer.classified(event, image.length, answer, attempts, scope);
+  }
+
+  /** What becomes of {@code event} when InvokeEndpoint failed as {@code failure} says. */
+  private Outcome failed(
+      ObjectEvent event, InvocationErrors.Failure failure, int attempts, BatchScope scope) {
+    return switch (failure.cause()) {
+      case UNAVAILABLE, ENDPOINT -> {
+        scope.endpointDown(failure.reason());
+        yield Outcome.of(Kind.DEFERRED, event.uri(), failure.reason());
+      }
+      case THROTTLED -> {
+        scope.endpointDown(failure.reason(), true);
+        yield Outcome.throttled(event.uri(), failure.reason());
+      }
+      case IMAGE -> writer.verdict(event, failure.reason(), attempts, scope);
+      // Only this image is over the endpoint's limit: the endpoint is not marked down, so the
+      // batch's smaller images are still sent.
+      case OVERSIZE -> Outcome.oversize(event.uri(), failure.reason());
+      case UNREADABLE -> {
+        ProbeImage.Check probe = scope.probe(() -> sendProbe(scope));
+        if (probe.read()) {
+          yield writer.verdict(
+              event, failure.reason() + "; " + ProbeImage.Check.READ, attempts, scope);
+        }
+        String reason = failure.reason() + "; " + probe.failure()
+            + (probe.throttled()
+                ? "; the endpoint is busy, so the image is not judged now"
+                : "; the endpoint is at fault, not the image");
+        // A probe turned away as busy is a throttle: deferred without counting, as any throttle.
+        scope.endpointDown(reason, probe.throttled());
+        yield probe.throttled()
+            ? Outcome.throttled(event.uri(), reason)
+            : Outcome.of(Kind.DEFERRED, event.uri(), reason);
+      }
+      case CRASH -> {
+        String detail = failure.containerSaid();
+        ResultItem.ObjectVersion version = ResultWriter.object(event, null);
+        scope.crashed(version.pk() + " " + version.sk(), detail);
+        yield Outcome.crashed(event, detail);
+      }
+      case DEPLOYMENT -> Outcome.of(Kind.RETRY, event.uri(), failure.reason());
+    };
   }
 
   /**

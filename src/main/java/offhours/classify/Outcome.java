@@ -13,9 +13,10 @@ import offhours.classify.S3Notifications.ObjectEvent;
  * @param spend for {@link Kind#DEFERRED} only: which count the deferral adds to; a throttle (the endpoint alive and
  *     busy) and an oversize refusal (an endpoint of another hosting) do not count toward MAX_DEFERRALS's budget of
  *     unavailability
- * @param service what SageMaker itself said, where {@code detail} says it in offhours' words (an endpoint that cannot
- *     answer): for the log only, where an operator debugging the stack reads it, never for a message's deferral
- *     reason; else null
+ * @param service for a record whose InvokeEndpoint failed, what SageMaker itself answered, as {@code
+ *     InvocationErrors.sageMakerSaid} says it (error code, HTTP status, request id, message), where {@code detail}
+ *     says it in offhours' words: for the log only, where an operator debugging the stack reads it, never for a
+ *     result's or a deferral's reason (the message may name the account); else null
  */
 record Outcome(
     Kind kind,
@@ -29,7 +30,7 @@ record Outcome(
     this(kind, subject, detail, crashed, spend, null);
   }
 
-  /** This outcome with what SageMaker itself said, for the log. */
+  /** This outcome with what SageMaker itself answered, for the log. */
   Outcome withService(String said) {
     return new Outcome(kind, subject, detail, crashed, spend, said);
   }

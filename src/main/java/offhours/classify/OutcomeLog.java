@@ -9,9 +9,11 @@ import offhours.aws.UsageLedger;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
- * One JSON line per SQS record: its outcome and what happened to each object in it. Lambda sends
- * stdout to CloudWatch Logs, where JSON lines can be queried with Logs Insights. Verdicts are expected
- * outcomes, so no stack traces.
+ * One JSON line per SQS record: its outcome and what happened to each object in it ({@code detail},
+ * the reason in offhours' words, and {@code service}, what SageMaker itself answered when InvokeEndpoint
+ * failed, in the form the controller's log gives it: only here, as it may name the account). Lambda
+ * sends stdout to CloudWatch Logs, where JSON lines can be queried with Logs Insights. Verdicts are
+ * expected outcomes, so no stack traces.
  */
 final class OutcomeLog implements UsageLedger.Unrecorded {
 

@@ -64,12 +64,21 @@ public final class InvocationErrors {
 
   /**
    * @param cause what the failure is
-   * @param reason what happened, in words for a result or a log line; for an endpoint that cannot answer, offhours'
-   *     own words (what users read), without the service's text
+   * @param reason what happened and what to do, in offhours' words: what users read (a result's verdict, a deferral's
+   *     reason, POST /classify's answer, the controller's outcome). Never SageMaker's own message, which may name the
+   *     account and the caller's role ({@link #sageMakerSaid} keeps it for an operator's log); a ModelError's reason
+   *     quotes the container's own message as {@link ContainerText} shows it
    * @param originalStatus the container's own HTTP status for a ModelError (0 when it did not answer), else null
-   * @param message the container's own message for a ModelError, else the service's message
+   * @param message the container's own message for a ModelError, as {@link ContainerText} shows it (null when it
+   *     sent none), else null
    */
-  public record Failure(Cause cause, String reason, Integer originalStatus, String message) {}
+  public record Failure(Cause cause, String reason, Integer originalStatus, String message) {
+
+    /** For a ModelError, the container's status and its message: "(status 500): worker died". */
+    public String containerSaid() {
+      return InvocationErrors.containerSaid(originalStatus, message);
+    }
+  }
 
   /**
    * The messages SageMaker gives while an endpoint cannot serve, e.g. "Endpoint x of account 123 not found."
@@ -172,22 +181,21 @@ public final class InvocationErrors {
         if (OVERSIZE_BODY.matcher(message(service)).find()) {
           return new Failure(
               Cause.OVERSIZE,
-              "the endpoint refused the image as over its payload limit (" + code + ": "
-                  + message(service) + "), though it is within the stack's (MAX_IMAGE_BYTES): the"
-                  + " endpoint is not of the stack's hosting (a serverless one, which takes 4 MB,"
-                  + " left from Hosting=serverless until the stack update deletes it), so the image"
-                  + " is not to blame and waits",
+              "the endpoint refused the image as over its payload limit, though it is within the"
+                  + " stack's (MAX_IMAGE_BYTES): the endpoint is not of the stack's hosting (a"
+                  + " serverless one, which takes 4 MB, left from Hosting=serverless until the stack"
+                  + " update deletes it), so the image is not to blame and waits",
               null,
-              message(service));
+              null);
         }
         return UNAVAILABLE.matcher(message(service)).find()
             ? unavailable(error)
             : new Failure(
                 Cause.ENDPOINT,
-                "the endpoint refused the request with a " + code + " offhours does not"
-                    + " know, so the image is not to blame: " + message(service),
+                "the endpoint refused the request with a " + code + " whose message offhours does"
+                    + " not know, so the image is not to blame and waits; " + IN_THE_LOG,
                 null,
-                message(service));
+                null);
       }
       if (throttled(service)) {
         return unavailable(error, Cause.THROTTLED);
@@ -198,20 +206,47 @@ public final class InvocationErrors {
       // AccessDenied, an unknown endpoint region, bad credentials, an answer without SageMaker's
       // error contract: a deployment problem, not the image's.
       return new Failure(
-          Cause.DEPLOYMENT,
-          coded
-              ? "InvokeEndpoint failed with " + code + ": " + message(service)
-              : "InvokeEndpoint answered HTTP " + service.statusCode()
-                  + " without an error code, which is not SageMaker's error contract: "
-                  + message(service),
-          null,
-          message(service));
+          Cause.DEPLOYMENT, deploymentWords(service, coded ? code : null), null, null);
     }
     if (error instanceof SdkClientException) {
       return unavailable(error); // connection refused, timeouts: nothing answered
     }
+    // Not SageMaker's answer but the SDK's own failure, which may still quote an ARN.
+    String sdk = ContainerText.shown(message(error));
     return new Failure(
-        Cause.DEPLOYMENT, "InvokeEndpoint failed: " + message(error), null, message(error));
+        Cause.DEPLOYMENT,
+        "InvokeEndpoint failed in the AWS SDK (" + error.getClass().getSimpleName() + ")"
+            + (sdk == null ? "" : ": " + sdk),
+        null,
+        null);
+  }
+
+  /** Where a reason that does not quote SageMaker sends an operator for what SageMaker answered. */
+  private static final String IN_THE_LOG = "what SageMaker answered is in the function's log";
+
+  /**
+   * A deployment's error in offhours' words. SageMaker's AccessDeniedException names the caller's role and the
+   * endpoint's ARN, both with the account id ("User: arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION is not authorized
+   * to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:REGION:ACCOUNT:endpoint/NAME because no
+   * identity-based policy allows the sagemaker:InvokeEndpoint action"): the reason says what to check instead.
+   */
+  private static String deploymentWords(AwsServiceException service, String code) {
+    if (code == null) {
+      return "InvokeEndpoint answered HTTP " + service.statusCode()
+          + " without an error code, which"
+          + " is not SageMaker's error contract: something else answered (a proxy, or an endpoint URL"
+          + " that is not SageMaker's), so the image is not to blame; its answer is in the function's"
+          + " log";
+    }
+    if (code.equals("AccessDeniedException") || code.equals("AccessDenied")) {
+      return "the function's role may not call sagemaker:InvokeEndpoint on this endpoint ("
+          + code + ", HTTP " + service.statusCode() + "): check that the role's policy allows it on"
+          + " the endpoint's ARN and that the endpoint name is the stack's; the image is not to"
+          + " blame";
+    }
+    return "InvokeEndpoint was refused with " + code + " (HTTP " + service.statusCode()
+        + "), which offhours does not know: the deployment is at fault, not the image; "
+        + IN_THE_LOG;
   }
 
   /**
@@ -223,10 +258,16 @@ public final class InvocationErrors {
    */
   private static Failure modelError(ModelErrorException error) {
     Integer status = error.originalStatusCode();
-    String original = error.originalMessage() != null ? error.originalMessage() : message(error);
+    // The container's own text only: SageMaker's message around it names the account and the
+    // endpoint's CloudWatch log ("Received client error (400) from primary with message "...". See
+    // https://...#logEventViewer:group=/aws/sagemaker/Endpoints/NAME in account ACCOUNT for more
+    // information."), which sageMakerSaid keeps for the log.
+    String original = error.originalMessage() != null ? error.originalMessage() : "";
+    String shown = ContainerText.shown(original);
     Matcher unsupported = TYPE_NOT_SUPPORTED.matcher(original);
     boolean typeRefused =
         status != null && status >= 400 && status < 500 && status != 413 && unsupported.find();
+    String said = containerSaid(status, shown);
     if (status != null && (status == 415 || status == 406 || typeRefused)) {
       boolean accept = status == 406
           || (status != 415
@@ -234,32 +275,27 @@ public final class InvocationErrors {
               && "accept".equalsIgnoreCase(acceptOrContent(unsupported)));
       return new Failure(
           Cause.DEPLOYMENT,
-          "the model refused the request's " + (accept ? "Accept" : "Content-Type")
-              + " (status " + status + "): " + original
-              + "; set the content type (auto sends image/jpeg or image/png)"
-              + " and accept settings to what the container takes",
+          "the model refused the request's " + (accept ? "Accept" : "Content-Type") + " " + said
+              + "; set the content type (auto sends image/jpeg or image/png) and accept settings"
+              + " to what the container takes",
           status,
-          original);
+          shown);
     }
     if (status != null && status == 413) {
       return new Failure(
-          Cause.IMAGE,
-          "the model refused the image as too large (status 413): " + original,
-          status,
-          original);
+          Cause.IMAGE, "the model refused the image as too large " + said, status, shown);
     }
     if (status != null && status >= 400 && status < 500) {
       return new Failure(
-          Cause.UNREADABLE,
-          "the model could not read the image (status " + status + "): " + original,
-          status,
-          original);
+          Cause.UNREADABLE, "the model could not read the image " + said, status, shown);
     }
-    return new Failure(
-        Cause.CRASH,
-        "the model failed (status " + (status == null ? "unknown" : status) + "): " + original,
-        status,
-        original);
+    return new Failure(Cause.CRASH, "the model failed " + said, status, shown);
+  }
+
+  /** "(status 500): worker died", or "(status 500, without a message of its own)". */
+  private static String containerSaid(Integer status, String shown) {
+    return "(status " + (status == null ? "unknown" : status)
+        + (shown == null ? ", without a message of its own)" : "): " + shown);
   }
 
   /** "content" or "accept", as the message that matched {@link #TYPE_NOT_SUPPORTED} named it. */
@@ -281,13 +317,13 @@ public final class InvocationErrors {
   }
 
   private static Failure unavailable(SdkException error, Cause cause) {
-    return new Failure(cause, unavailableWords(error, cause), null, message(error));
+    return new Failure(cause, unavailableWords(error, cause), null, null);
   }
 
   /**
    * Why the endpoint cannot answer, in offhours' words: what users read (POST /classify's 202, a deferred message's
    * reason, the controller's test invocation). The service's own text names the account and the SDK's error codes,
-   * which say nothing to them; it stays in {@link Failure#message()}, which the Classify log keeps for an operator.
+   * which say nothing to them; {@link #sageMakerSaid} keeps it for an operator's log.
    */
   private static String unavailableWords(SdkException error, Cause cause) {
     if (cause == Cause.THROTTLED) {

@@ -286,7 +286,7 @@ class ClassifyRulesTest extends ClassifyRig {
   }
 
   @Test
-  void aValidationErrorOfUnknownWordingDefersTheBatch() {
+  void aValidationErrorOfUnknownWordingDefersTheBatch() throws IOException {
     runtime.answer = r -> {
       throw ValidationErrorException.builder()
           .statusCode(400)
@@ -305,11 +305,15 @@ class ClassifyRulesTest extends ClassifyRig {
     assertThat(sqs.sent)
         .extracting(c -> c.messageAttributes().get("offhours-deferral-reason").stringValue())
         .containsExactly(
-            "the endpoint refused the request with a ValidationError offhours does not know, so the image"
-                + " is not to blame: Something new went wrong",
-            "endpoint unavailable earlier in this batch: the endpoint"
-                + " refused the request with a ValidationError offhours does not know, so the image is not to blame:"
-                + " Something new went wrong");
+            "the endpoint refused the request with a ValidationError whose message offhours does not"
+                + " know, so the image is not to blame and waits; what SageMaker answered is in the"
+                + " function's log",
+            "endpoint unavailable earlier in this batch: the endpoint refused the request with a"
+                + " ValidationError whose message offhours does not know, so the image is not to"
+                + " blame and waits; what SageMaker answered is in the function's log");
+    assertThat(logLines().getFirst().get("records").get(0).get("service").asText())
+        .as("where the reason sends an operator")
+        .isEqualTo("ValidationError (HTTP 400): Something new went wrong");
   }
 
   @Test
@@ -473,8 +477,9 @@ class ClassifyRulesTest extends ClassifyRig {
     assertThat(record.get("detail").asText())
         .isEqualTo("the endpoint is off: it does not exist now");
     assertThat(record.get("service").asText())
-        .as("for an operator debugging the stack")
-        .isEqualTo("Endpoint offhours-endpoint of account 123456789012 not found.");
+        .as("for an operator debugging the stack, as the controller's log says it")
+        .isEqualTo("ValidationError (HTTP 400): Endpoint offhours-endpoint of account 123456789012"
+            + " not found.");
   }
 
   @Test

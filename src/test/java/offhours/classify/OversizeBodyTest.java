@@ -137,7 +137,9 @@ class OversizeBodyTest {
           .as("counted apart")
           .isEqualTo("1");
       assertThat(copy.messageAttributes().get("offhours-deferral-reason").stringValue())
-          .contains("has oversize body");
+          .as("in offhours' words, not SageMaker's (which names the request)")
+          .contains("the endpoint refused the image as over its payload limit")
+          .doesNotContain("has oversize body");
     });
   }
 

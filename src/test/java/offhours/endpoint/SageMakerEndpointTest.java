@@ -515,6 +515,34 @@ class SageMakerEndpointTest {
   }
 
   /**
+   * The controller's role may not invoke the endpoint: the outcome that endpoint status and the page show says what to
+   * check, without SageMaker's message, which names the role and the account; the log keeps that message.
+   */
+  @Test
+  void aProbeRefusedAccessSaysWhatToCheckWithoutTheRoleOrTheAccount() {
+    status = 400;
+    errorType = "AccessDeniedException";
+    String said =
+        "User: arn:aws:sts::123456789012:assumed-role/offhours-ControllerRole/offhours-Controller"
+            + " is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:"
+            + "us-east-1:123456789012:endpoint/offhours-endpoint because no identity-based policy allows"
+            + " the sagemaker:InvokeEndpoint action";
+    answer = "{\"message\":\"" + said + "\"}";
+
+    Endpoint.Probe probe = endpoint.probe();
+
+    assertThat(probe.ok()).isFalse();
+    assertThat(probe.detail())
+        .doesNotContainPattern("\\d{12}")
+        .doesNotContain("arn:")
+        .startsWith("the function's role may not call sagemaker:InvokeEndpoint on this endpoint"
+            + " (AccessDeniedException, HTTP 400): check that the role's policy allows it");
+    assertThat(probe.sageMakerSaid())
+        .startsWith("AccessDeniedException (HTTP 400")
+        .endsWith(said);
+  }
+
+  /**
    * Hosting serverless: SageMaker bills the readiness probe's invocation like Classify's, so it goes to the day's
    * ledger item once, its image and answer as data, and an endpoint that turned it away (an absent endpoint) adds
    * nothing.

@@ -35,14 +35,11 @@ class InvocationErrorsTest {
   @Test
   void anAbsentEndpointIsUnavailable() {
     // The exact text SageMaker gives for a deleted or never-created endpoint: the reason says it
-    // in offhours' words (no account id, no error code); the service's text stays for the log.
+    // in offhours' words (no account id, no error code); sageMakerSaid keeps the text for the log.
     assertThat(InvocationErrors.of(
             validation("Endpoint offhours-endpoint of account 123456789012 not found.")))
         .isEqualTo(new Failure(
-            Cause.UNAVAILABLE,
-            "the endpoint is off: it does not exist now",
-            null,
-            "Endpoint offhours-endpoint of account 123456789012 not found."));
+            Cause.UNAVAILABLE, "the endpoint is off: it does not exist now", null, null));
   }
 
   @Test
@@ -106,10 +103,11 @@ class InvocationErrorsTest {
     assertThat(InvocationErrors.of(validation("Request body too large")))
         .isEqualTo(new Failure(
             Cause.ENDPOINT,
-            "the endpoint refused the request with a ValidationError offhours does"
-                + " not know, so the image is not to blame: Request body too large",
+            "the endpoint refused the request with a ValidationError whose message offhours does"
+                + " not know, so the image is not to blame and waits; what SageMaker answered is in"
+                + " the function's log",
             null,
-            "Request body too large"));
+            null));
   }
 
   @Test
@@ -190,16 +188,16 @@ class InvocationErrorsTest {
 
     assertThat(failure.cause()).isEqualTo(Cause.DEPLOYMENT);
     assertThat(failure.reason())
-        .isEqualTo(
-            "InvokeEndpoint answered HTTP 400 without an error code, which is not SageMaker's error contract: bad request");
+        .isEqualTo("InvokeEndpoint answered HTTP 400 without an error code, which is not"
+            + " SageMaker's error contract: something else answered (a proxy, or an endpoint URL"
+            + " that is not SageMaker's), so the image is not to blame; its answer is in the"
+            + " function's log");
     assertThat(InvocationErrors.of(SageMakerRuntimeException.builder()
                 .statusCode(400)
                 .message("no details")
                 .build())
             .reason())
-        .isEqualTo(
-            "InvokeEndpoint answered HTTP 400 without an error code, which is not SageMaker's error"
-                + " contract: no details");
+        .startsWith("InvokeEndpoint answered HTTP 400 without an error code");
   }
 
   /**
@@ -288,11 +286,8 @@ class InvocationErrorsTest {
         .build());
     assertThat(failure.cause()).isEqualTo(Cause.OVERSIZE);
     assertThat(failure.reason())
-        .isEqualTo("the endpoint refused the image as over its payload limit (ValidationError:"
-            + " Request 7c3f0e2a has oversize body.), though it is within the stack's"
-            + " (MAX_IMAGE_BYTES): the endpoint is not of the stack's hosting (a serverless one,"
-            + " which takes 4 MB, left from Hosting=serverless until the stack update deletes it),"
-            + " so the image is not to blame and waits");
+        .startsWith("the endpoint refused the image as over its payload limit, though it is within"
+            + " the stack's (MAX_IMAGE_BYTES)");
   }
 
   @Test
@@ -346,14 +341,16 @@ class InvocationErrorsTest {
         .originalMessage(toolkit)
         .build());
 
+    // Shown on one line, its blanks as one space.
+    String shown = toolkit.replace("\\n\\n    Please", "\\n\\n Please");
     assertThat(failure)
         .isEqualTo(new Failure(
             Cause.DEPLOYMENT,
-            "the model refused the request's Content-Type (status 400): " + toolkit
+            "the model refused the request's Content-Type (status 400): " + shown
                 + "; set the content type (auto sends image/jpeg or image/png) and accept settings to"
                 + " what the container takes",
             400,
-            toolkit));
+            shown));
     for (String message : List.of(
         "CONTENT-TYPE image/vnd.ms-photo IS NOT SUPPORTED",
         "content_type image/webp isn't supported",
@@ -405,10 +402,12 @@ class InvocationErrorsTest {
             Cause.CRASH, "the model failed (status 500): worker died", 500, "worker died"));
     assertThat(InvocationErrors.of(ModelErrorException.builder()
                 .statusCode(424)
-                .message("timed out")
+                .message("Received server error (500) from primary and could not load the entire"
+                    + " response body.")
                 .build())
             .reason())
-        .isEqualTo("the model failed (status unknown): timed out");
+        .as("SageMaker's message is not the container's")
+        .isEqualTo("the model failed (status unknown, without a message of its own)");
   }
 
   @Test
@@ -420,8 +419,8 @@ class InvocationErrorsTest {
         .build();
 
     assertThat(InvocationErrors.of(denied).reason())
-        .isEqualTo(
-            "InvokeEndpoint failed with AccessDeniedException: not authorized to perform: sagemaker:InvokeEndpoint");
+        .startsWith("the function's role may not call sagemaker:InvokeEndpoint on this endpoint"
+            + " (AccessDeniedException, HTTP 403)");
     assertThat(InvocationErrors.of(denied).cause()).isEqualTo(Cause.DEPLOYMENT);
   }
 
