@@ -2,7 +2,9 @@ package offhours.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -271,6 +273,42 @@ class ClassifyRouteTest {
     assertThat(crash.status()).isEqualTo(502);
     assertThat(JsonText.string(json(crash), "message")).contains("CUDA out of memory");
     assertThat(puts).isEmpty();
+  }
+
+  @Test
+  void anAccessDeniedIsABadGatewayInOffhoursWordsAndSageMakersAnswerGoesToTheLogOnly() {
+    String said =
+        "User: arn:aws:sts::123456789012:assumed-role/offhours-ApiRole/offhours-Api is not"
+            + " authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:us-east-1:"
+            + "123456789012:endpoint/offhours-endpoint because no identity-based policy allows the"
+            + " sagemaker:InvokeEndpoint action";
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    ApiResponse response;
+    System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
+    try {
+      response = post(PNG, r -> {
+        throw SageMakerRuntimeException.builder()
+            .statusCode(400)
+            .requestId("9e4b")
+            .awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("AccessDeniedException")
+                .errorMessage(said)
+                .build())
+            .build();
+      });
+    } finally {
+      System.setOut(stdout);
+    }
+
+    assertThat(response.status()).isEqualTo(502);
+    assertThat(JsonText.string(json(response), "message"))
+        .doesNotContainPattern("\\d{12}")
+        .doesNotContain("arn:")
+        .startsWith("the function's role may not call sagemaker:InvokeEndpoint on this endpoint");
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("InvokeEndpoint failed (DEPLOYMENT); SageMaker's answer: AccessDeniedException"
+            + " (HTTP 400, request 9e4b): " + said);
   }
 
   @Test
