@@ -10,7 +10,6 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
 import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
-import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
 
 /**
  * What users read of each InvokeEndpoint failure (a result's verdict, a deferral's reason, POST /classify's answer, the
@@ -45,6 +44,18 @@ class InvocationReasonsTest {
         .build();
   }
 
+  /**
+   * SageMaker's answer with {@code code} (null: none) and {@code message}: InvocationErrors reads the code, not the
+   * SDK's class for it.
+   */
+  private static SdkException answered(int status, String code, String message) {
+    return SageMakerRuntimeException.builder()
+        .statusCode(status)
+        .awsErrorDetails(
+            AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
+        .build();
+  }
+
   /** The reason of {@code error}, checked to name neither an account nor an ARN, and to be one line. */
   private static AbstractStringAssert<?> reasonOf(SdkException error) {
     String reason = InvocationErrors.of(error).reason();
@@ -58,18 +69,15 @@ class InvocationReasonsTest {
 
   @Test
   void accessDeniedSaysWhichPermissionToCheckWithoutTheRoleOrTheAccount() {
-    SdkException denied = SageMakerRuntimeException.builder()
-        .statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("AccessDeniedException")
-            .errorMessage("User: arn:aws:sts::" + ACCOUNT
-                + ":assumed-role/offhours-ClassifyFunctionRole"
-                + "-4WHEQWWK3WXH/offhours-ClassifyFunction-Oc5R37D63bAz is not authorized to perform:"
-                + " sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:us-east-1:" + ACCOUNT
-                + ":endpoint/offhours-endpoint because no identity-based policy allows the"
-                + " sagemaker:InvokeEndpoint action")
-            .build())
-        .build();
+    SdkException denied = answered(
+        400,
+        "AccessDeniedException",
+        "User: arn:aws:sts::" + ACCOUNT
+            + ":assumed-role/offhours-ClassifyFunctionRole"
+            + "-4WHEQWWK3WXH/offhours-ClassifyFunction-Oc5R37D63bAz is not authorized to perform:"
+            + " sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:us-east-1:" + ACCOUNT
+            + ":endpoint/offhours-endpoint because no identity-based policy allows the"
+            + " sagemaker:InvokeEndpoint action");
 
     assertThat(InvocationErrors.of(denied).cause()).isEqualTo(Cause.DEPLOYMENT);
     reasonOf(denied)
@@ -87,13 +95,7 @@ class InvocationReasonsTest {
       "Endpoint arn:aws:sagemaker:us-east-1:" + ACCOUNT + ":endpoint/offhours-endpoint of account "
           + ACCOUNT + " has no variant AllTraffic-2."
     }) {
-      SdkException error = ValidationErrorException.builder()
-          .statusCode(400)
-          .awsErrorDetails(AwsErrorDetails.builder()
-              .errorCode("ValidationError")
-              .errorMessage(message)
-              .build())
-          .build();
+      SdkException error = answered(400, "ValidationError", message);
       assertThat(InvocationErrors.of(error).cause()).as(message).isEqualTo(Cause.ENDPOINT);
       reasonOf(error)
           .as(message)
@@ -209,13 +211,8 @@ class InvocationReasonsTest {
 
   @Test
   void anOversizeBodyIsSaidWithoutSageMakersMessage() {
-    SdkException oversize = ValidationErrorException.builder()
-        .statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("ValidationError")
-            .errorMessage("Request 7c3f0e2a-41b7-4b4e-9d3e-2a1c0f5e8b6d has oversize body.")
-            .build())
-        .build();
+    SdkException oversize = answered(
+        400, "ValidationError", "Request 7c3f0e2a-41b7-4b4e-9d3e-2a1c0f5e8b6d has oversize body.");
 
     assertThat(InvocationErrors.of(oversize).cause()).isEqualTo(Cause.OVERSIZE);
     reasonOf(oversize)
@@ -228,12 +225,8 @@ class InvocationReasonsTest {
 
   @Test
   void anAnswerWithoutAnErrorCodeIsNotSageMakersAndIsNotQuoted() {
-    SdkException proxy = SageMakerRuntimeException.builder()
-        .statusCode(403)
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorMessage("Forbidden: account " + ACCOUNT + " is not allowed through proxy.example")
-            .build())
-        .build();
+    SdkException proxy = answered(
+        403, null, "Forbidden: account " + ACCOUNT + " is not allowed through proxy.example");
 
     assertThat(InvocationErrors.of(proxy).cause()).isEqualTo(Cause.DEPLOYMENT);
     reasonOf(proxy)
@@ -246,13 +239,10 @@ class InvocationReasonsTest {
 
   @Test
   void anErrorCodeOffhoursDoesNotKnowIsNamedButItsMessageIsNot() {
-    SdkException unknown = SageMakerRuntimeException.builder()
-        .statusCode(403)
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("UnrecognizedClientException")
-            .errorMessage("The security token included in the request is invalid.")
-            .build())
-        .build();
+    SdkException unknown = answered(
+        403,
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.");
 
     assertThat(InvocationErrors.of(unknown).cause()).isEqualTo(Cause.DEPLOYMENT);
     reasonOf(unknown)
