@@ -19,6 +19,7 @@ import offhours.cache.CacheFiles;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.TestInvocation;
+import offhours.inference.InvocationErrors;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
 import offhours.local.lambda.LocalLambda;
@@ -152,8 +153,9 @@ final class DemoCommand implements Command {
 
   /**
    * Fills {@code byKey} until every upload has a result or the timeout passes; stops early, returning why, when the
-   * pipeline cannot finish: the endpoint failed (SageMaker's FailureReason), or a delivery failed (the reason the
-   * Classify function logged; the message would only come back after the queue's visibility timeout).
+   * pipeline cannot finish: the endpoint failed (SageMaker's FailureReason), the test invocation shows that the model
+   * cannot serve with these settings ({@link #hopeless}), or a delivery failed (the reason the Classify function logged;
+   * the message would only come back after the queue's visibility timeout).
    */
   private static Optional<String> await(
       Invocation call,
@@ -205,17 +207,10 @@ final class DemoCommand implements Command {
         if (endpoint.filter(e -> e.endpointStatus() == EndpointStatus.FAILED).isPresent()) {
           return Optional.of("the endpoint failed: " + endpoint.get().failureReason());
         }
-        Optional<String> refused = control
-            .lastDecision()
-            .map(Decision::outcome)
-            .filter(o -> o.contains(TestInvocation.ANSWER_DOES_NOT_FIT));
-        if (refused.isPresent()) {
-          // The trigger stays off until the model's answers fit: nothing would ever be classified.
-          String detail = refused.get();
-          return Optional.of(
-              "the endpoint answers, but not as the model's settings say, so the trigger stays off: "
-                  + detail.substring(detail.indexOf(TestInvocation.ANSWER_DOES_NOT_FIT)
-                      + TestInvocation.ANSWER_DOES_NOT_FIT.length()));
+        Optional<String> hopeless =
+            control.lastDecision().map(Decision::outcome).flatMap(DemoCommand::hopeless);
+        if (hopeless.isPresent()) {
+          return hopeless;
         }
         if (consumer.failed() > 0 && byKey.size() < plan.items().size()) {
           return Optional.of(lastRetry(functionLog)
@@ -226,6 +221,28 @@ final class DemoCommand implements Command {
           Thread.sleep(250);
         }
       }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why waiting on is pointless, read from the controller's last decision ({@code outcome}): its test invocation
+   * reached the model, and the answer does not fit the model's settings, or the model refused the request's
+   * Content-Type or Accept. The controller keeps the trigger off and tests again every run, but the demo's settings
+   * never change under it, so no upload would ever be classified: without this the demo waits out its timeout (600 s
+   * by default) and says only that the uploads are still in the queue.
+   */
+  static Optional<String> hopeless(String outcome) {
+    int misfit = outcome.indexOf(TestInvocation.ANSWER_DOES_NOT_FIT);
+    if (misfit >= 0) {
+      return Optional.of(
+          "the endpoint answers, but not as the model's settings say, so the trigger stays off: "
+              + outcome.substring(misfit + TestInvocation.ANSWER_DOES_NOT_FIT.length()));
+    }
+    int refused = outcome.indexOf(InvocationErrors.TYPE_REFUSED);
+    if (refused >= 0) {
+      return Optional.of("the model refuses the requests, so the trigger stays off: "
+          + outcome.substring(refused) + " (--content-type and --accept here)");
     }
     return Optional.empty();
   }

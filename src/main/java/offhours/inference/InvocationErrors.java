@@ -23,6 +23,12 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ServiceUnavailable
  */
 public final class InvocationErrors {
 
+  /**
+   * How the reason begins when the model refused the request's Content-Type or Accept: the deployment's headers are
+   * wrong, so no image will ever be read until the settings change.
+   */
+  public static final String TYPE_REFUSED = "the model refused the request's ";
+
   /** What an InvokeEndpoint failure is. */
   public enum Cause {
     /** The endpoint cannot answer now (absent, not in service, no capacity, not ready, 5xx, unreachable): wait. */
@@ -275,7 +281,7 @@ public final class InvocationErrors {
               && "accept".equalsIgnoreCase(acceptOrContent(unsupported)));
       return new Failure(
           Cause.DEPLOYMENT,
-          "the model refused the request's " + (accept ? "Accept" : "Content-Type") + " " + said
+          TYPE_REFUSED + (accept ? "Accept" : "Content-Type") + " " + said
               + "; set the content type (auto sends image/jpeg or image/png) and accept settings"
               + " to what the container takes",
           status,

@@ -210,6 +210,25 @@ class DemoOptionsIT {
         .contains("labels");
   }
 
+  @Test
+  void aContainerThatRefusesTheContentTypeStopsTheDemoWithTheReasonInsteadOfWaitingOutItsTimeout(
+      @TempDir Path dir) throws Exception {
+    Run run = demo(
+        photo(dir).toString(),
+        "--container-command",
+        shapes("SHAPE=huggingface REFUSE_X_IMAGE=1"),
+        "--timeout",
+        "300");
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.err)
+        .contains(
+            "offhours demo: stopped waiting: the model refuses the requests, so the trigger stays"
+                + " off: the model refused the request's Content-Type (status 400)")
+        .contains("(--content-type and --accept here)")
+        .doesNotContain("got no result within");
+  }
+
   /** A folder with one photo. */
   private static Path photo(Path dir) throws IOException {
     Path images = Files.createDirectories(dir.resolve("images"));
