@@ -26,7 +26,8 @@ final class CostCommand implements Command {
   static final Option TYPE = Option.value(
       "instance-type",
       "TYPE",
-      "shown with the price (default: the stack's InstanceType; the local stack's is "
+      "price this instance type instead, at the table's price of it unless --price says (default: the stack's"
+          + " InstanceType; the local stack's is "
           + FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE") + ")");
   static final Option COUNT = Option.value(
       "instances",

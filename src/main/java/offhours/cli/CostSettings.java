@@ -10,7 +10,8 @@ import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
 
 /**
- * What a stack's ledger is priced with ({@code cost}, and the {@code ui} page's chart): each from its flag if given,
+ * What a stack's ledger is priced with ({@code cost}, and the {@code ui} page's chart): each from its flag if given
+ * ({@code --instance-type} of another type than the stack's without {@code --price}: the price table's price of it),
  * else the stack's own setting, which its controller and its API's /status use (a deployed stack's parameters, the
  * local stack's state file), else, for a stack of an older template or state file that has none, the template's
  * defaults and the zone the command runs in.
@@ -58,9 +59,12 @@ record CostSettings(
             .setting("TIME_ZONE")
             .map(v -> stackValue(target, "TIME_ZONE", v, ZoneId::of, "an IANA time zone"))
             .orElse(call.context().zone()));
-    String type = args.value(CostCommand.TYPE.name())
-        .or(() -> target.setting("INSTANCE_TYPE"))
+    String stackType = target
+        .setting("INSTANCE_TYPE")
         .orElse(FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE"));
+    Optional<String> otherType =
+        args.value(CostCommand.TYPE.name()).filter(t -> !t.equals(stackType));
+    String type = otherType.orElse(stackType);
     int count = args.value(CostCommand.COUNT.name()).isPresent()
         ? LocalCommand.positive(args, CostCommand.COUNT, 1, Integer.MAX_VALUE)
         : target
@@ -68,8 +72,11 @@ record CostSettings(
             .map(v -> stackValue(
                 target, "INSTANCE_COUNT", v, CostSettings::count, "a whole number from 1"))
             .orElse(1);
+    // Another type than the stack's is priced as that type, never at the stack's own price under
+    // its name.
     double price = args.value(CostCommand.PRICE.name())
         .map(CostSettings::priceFlag)
+        .or(() -> otherType.map(CostSettings::tablePrice))
         .orElseGet(() -> target
             .setting("INSTANCE_HOURLY_PRICE_USD")
             .map(v -> stackValue(
@@ -120,6 +127,15 @@ record CostSettings(
       throw new IllegalArgumentException("not a serverless memory size: " + value);
     }
     return mb;
+  }
+
+  /** The price table's instance-hour of {@code type}, which {@code --instance-type} asks for without {@code --price}. */
+  private static double tablePrice(String type) {
+    return HostingPrices.of(type)
+        .map(HostingPrices::instanceHourUsd)
+        .orElseThrow(() -> CliException.usage("no price for " + Terminal.printable(type)
+            + " in the table (" + HostingPrices.known()
+            + "): give its instance-hour with --price USD"));
   }
 
   private static double priceFlag(String value) {

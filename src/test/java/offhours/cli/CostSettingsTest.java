@@ -77,6 +77,24 @@ class CostSettingsTest {
   }
 
   @Test
+  void anotherInstanceTypeIsPricedAtTheTablesPriceOfItNotAtTheStacksPriceUnderItsName() {
+    CostSettings gpu = CostSettings.of(call(Map.of("instance-type", "ml.g4dn.xlarge")), local());
+    assertThat(gpu.instanceType()).isEqualTo("ml.g4dn.xlarge");
+    assertThat(gpu.hourlyPriceUsd()).isEqualTo(0.736);
+
+    CostSettings same =
+        CostSettings.of(call(Map.of("instance-type", "ml.g4dn.xlarge")), deployed(PARAMETERS));
+    assertThat(same.hourlyPriceUsd())
+        .as("the stack's own type keeps its own price")
+        .isEqualTo(0.7364);
+
+    assertThatThrownBy(
+            () -> CostSettings.of(call(Map.of("instance-type", "ml.p5.48xlarge")), local()))
+        .hasMessage("no price for ml.p5.48xlarge in the table (ml.c5.large, ml.g4dn.xlarge,"
+            + " ml.g5.xlarge, ml.m5.large): give its instance-hour with --price USD");
+  }
+
+  @Test
   void
       aLocalStackOfAnOlderStateFileAndAStackWithoutTheParametersUseTheDefaultsAndTheCommandsZone() {
     for (Target target : new Target[] {local(), deployed(Map.of())}) {
