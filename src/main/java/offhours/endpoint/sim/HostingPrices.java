@@ -30,8 +30,10 @@ public record HostingPrices(
   private static final Map<String, Double> INSTANCE_HOUR_USD = Map.of(
       "ml.m5.large", 0.115,
       "ml.c5.large", 0.102,
+      "ml.c5.xlarge", 0.204,
       "ml.g4dn.xlarge", 0.736,
-      "ml.g5.xlarge", 1.408);
+      "ml.g5.xlarge", 1.408,
+      "ml.inf2.xlarge", 0.99);
 
   public HostingPrices {
     for (double p : new double[] {instanceHourUsd, serverlessGbSecondUsd, serverlessGbDataUsd}) {

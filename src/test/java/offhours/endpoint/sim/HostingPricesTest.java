@@ -1,0 +1,48 @@
+package offhours.endpoint.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class HostingPricesTest {
+
+  /** A row of the README's price table: | `ml.TYPE` | what | $PRICE | ... */
+  private static final Pattern ROW = Pattern.compile(
+      "^\\| `(ml\\.[a-z0-9.]+)`[^|]*\\|[^|]*\\| \\$([0-9.]+) \\|", Pattern.MULTILINE);
+
+  /**
+   * "What it costs" prices the instance types a user is pointed to (Inferentia2 among them, also in "Choosing a hosting
+   * option"); simulate and cost price each of them from this table, so a type the README prices is never refused as
+   * unpriced, and never priced otherwise.
+   */
+  @Test
+  void everyInstanceTypeTheReadmePricesHasThatPriceInTheTable() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int start = readme.indexOf("### What it costs");
+    String section = readme.substring(start, readme.indexOf("\n### ", start + 1));
+    Map<String, Double> quoted = new LinkedHashMap<>();
+    Matcher row = ROW.matcher(section);
+    while (row.find()) {
+      quoted.put(row.group(1), Double.parseDouble(row.group(2)));
+    }
+
+    assertThat(quoted).containsKeys("ml.m5.large", "ml.inf2.xlarge");
+    quoted.forEach((type, usd) -> assertThat(HostingPrices.of(type))
+        .as(type)
+        .hasValueSatisfying(p -> assertThat(p.instanceHourUsd()).isEqualTo(usd)));
+  }
+
+  @Test
+  void anInferentiaTypeIsPricedAndHasNoServerlessOption() {
+    assertThat(HostingPrices.of("ml.inf2.xlarge"))
+        .hasValueSatisfying(p -> assertThat(p.serverlessAvailable()).isFalse());
+    assertThat(HostingPrices.of("ml.c5.xlarge"))
+        .hasValueSatisfying(p -> assertThat(p.serverlessAvailable()).isTrue());
+  }
+}
