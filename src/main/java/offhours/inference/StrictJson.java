@@ -1,6 +1,7 @@
 package offhours.inference;
 
 import java.io.UncheckedIOException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
@@ -23,6 +24,14 @@ public final class StrictJson {
       JsonNode.parserBuilder().jsonFactory(JsonFactory.builder().build()).build();
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
+
+  /** Jackson's message for NaN or Infinity, which it reads only with a feature that JSON itself does not have. */
+  private static final Pattern NON_NUMERIC =
+      Pattern.compile("Non-standard token '([+-]?(?:NaN|INF|Infinity))'(?::.*)?", Pattern.DOTALL);
+
+  /** Jackson's advice at the end of a message: ": enable `JsonReadFeature.X` to allow" (or "to accept"). */
+  private static final Pattern PARSER_ADVICE =
+      Pattern.compile(":? *\\(?enable `?[A-Za-z.]*Feature\\.[A-Z_]+`?[^)]*\\)?\\s*$");
 
   private StrictJson() {}
 
@@ -63,11 +72,26 @@ public final class StrictJson {
     if (e.getCause() instanceof JsonProcessingException j) {
       JsonLocation at = j.getLocation();
       return new NotJson(
-          j.getOriginalMessage(),
+          withoutParserAdvice(j.getOriginalMessage()),
           at == null ? null : "line " + at.getLineNr() + ", column " + at.getColumnNr());
     }
     return new NotJson(
         String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), null);
+  }
+
+  /**
+   * The parser's message without its advice to enable one of its own features ("Non-standard token 'NaN': enable
+   * `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"), which means nothing to whoever wrote the JSON. NaN and
+   * Infinity, which Python's json.dumps writes for such floats unless told otherwise, are said for what they are.
+   */
+  static String withoutParserAdvice(String message) {
+    Matcher m = NON_NUMERIC.matcher(message);
+    if (m.matches()) {
+      return "'" + m.group(1)
+          + "' is not a JSON number (JSON has no NaN or Infinity; Python's json.dumps"
+          + " writes them unless allow_nan=False)";
+    }
+    return PARSER_ADVICE.matcher(message).replaceFirst("");
   }
 
   /** The value at {@code path} below {@code node}, or null when a step is missing or not an object. */

@@ -278,6 +278,24 @@ class ResponseShapesTest {
   }
 
   @Test
+  void aNanOrInfinityScoreSaysSoWithoutTheParsersAdviceToEnableOneOfItsFeatures() {
+    // Python's json.dumps writes float('nan') as NaN unless allow_nan=False: a container's likely
+    // mistake.
+    assertThatThrownBy(() -> read("{\"tabby\": NaN, \"macaw\": 0.5}"))
+        .hasMessage(
+            "the endpoint's answer is not JSON ('NaN' is not a JSON number (JSON has no NaN or"
+                + " Infinity; Python's json.dumps writes them unless allow_nan=False) at line 1, column 14):"
+                + " {\"tabby\": NaN, \"macaw\": 0.5}");
+    for (String token : new String[] {"Infinity", "-Infinity"}) {
+      assertThatThrownBy(() -> read("[0.5, " + token + "]"))
+          .hasMessageStartingWith(
+              "the endpoint's answer is not JSON ('" + token + "' is not a JSON number")
+          .hasMessageNotContaining("enable")
+          .hasMessageNotContaining("Feature");
+    }
+  }
+
+  @Test
   void anExcerptStopsAfterTwoHundredCharacters() {
     String longBody = "x".repeat(500);
 
