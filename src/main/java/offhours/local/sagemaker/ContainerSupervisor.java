@@ -1,6 +1,7 @@
 package offhours.local.sagemaker;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -104,7 +105,11 @@ final class ContainerSupervisor {
         }
         last = "GET " + ping + " answered " + response.statusCode();
       } catch (ConnectException e) {
-        last = "nothing listens on " + container.baseUri();
+        last = "nothing listens on " + container.baseUri()
+            + (container instanceof CommandLauncher.CommandContainer
+                ? ": the command must serve on the port $SAGEMAKER_BIND_TO_PORT names ("
+                    + container.baseUri().getPort() + ")"
+                : "");
       } catch (IOException e) {
         last = "GET " + ping + " failed: " + e;
       } catch (InterruptedException e) {
@@ -118,6 +123,12 @@ final class ContainerSupervisor {
         return Optional.of("interrupted while waiting for " + ping);
       }
     }
-    return Optional.of("no 200 from " + ping + " within " + pingTimeout + " (" + last + ")");
+    return Optional.of(
+        "no 200 from " + ping + " within " + seconds(pingTimeout) + " (" + last + ")");
+  }
+
+  /** {@code d} as a person reads it in a failure reason: "60 s", "0.5 s" (not Duration's "PT1M"). */
+  static String seconds(Duration d) {
+    return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
   }
 }

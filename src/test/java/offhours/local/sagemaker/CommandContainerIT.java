@@ -133,6 +133,23 @@ class CommandContainerIT {
   }
 
   @Test
+  void aCommandThatRunsButListensElsewhereIsToldWhichPortToServe() {
+    f = new Fixture(LocalSageMaker.builder()
+        .creatingDelay(Duration.ZERO)
+        .deletingDelay(Duration.ZERO)
+        .pingTimeout(Duration.ofSeconds(1))
+        .logDirectory(logs)
+        .containerCommand("exec sleep 30"));
+    f.createEndpoint("deaf", LocalSageMaker.COMMAND_IMAGE, Map.of());
+
+    assertThat(f.awaitStatus("deaf", EndpointStatus.FAILED).failureReason())
+        .containsPattern(
+            "Local detail: no 200 from http://127\\.0\\.0\\.1:(\\d+)/ping within 1 s \\(nothing"
+                + " listens on http://127\\.0\\.0\\.1:\\1: the command must serve on the port"
+                + " \\$SAGEMAKER_BIND_TO_PORT names \\(\\1\\)\\)");
+  }
+
+  @Test
   void withoutACommandAtStartTheCommandImageIsNotServed() {
     start(null);
 

@@ -146,7 +146,7 @@ class LifecycleTest {
             "The primary container for production variant AllTraffic did not pass the ping health check."
                 + " Please check CloudWatch logs for this endpoint. Local detail: no 200 from "
                 + sick.baseUri()
-                + "/ping within PT0.5S (GET " + sick.baseUri() + "/ping answered 503)");
+                + "/ping within 0.5 s (GET " + sick.baseUri() + "/ping answered 503)");
     assertThat(sick.closed).isTrue();
   }
 
