@@ -8,6 +8,9 @@ import offhours.results.ResultItem;
 /**
  * One item of the results table as the CLI shows it (contracts: "Results table"). Absent values are null.
  *
+ * @param scores what the model's numbers were taken as: {@code probabilities}, or {@code logits} when offhours applied
+ *     a softmax ({@code auto} decides per answer, so this is the one place a user sees which); null for a REJECTED
+ *     result and for one written before results recorded it
  * @param settings how a CLASSIFIED result's settings compare with the live ones (current, changed, unknown); null for
  *     a REJECTED one
  * @param id the result's partition key: "s3://bucket/key", or "sqs://queue/messageId" for a message that was no S3
@@ -23,6 +26,7 @@ record ResultRow(
     String topLabel,
     Double score,
     List<LabelScore> labels,
+    String scores,
     String uploadedAt,
     String classifiedAt,
     Integer attempts,
@@ -51,6 +55,7 @@ record ResultRow(
         item.topLabel(),
         score,
         labels,
+        item.scores(),
         item.uploadedAt() == null ? null : item.uploadedAt().toString(),
         item.classifiedAt().toString(),
         item.attempts(),
@@ -69,6 +74,7 @@ record ResultRow(
     json.put("bucket", bucket);
     ArrayNode array = json.putArray("labels");
     labels.forEach(l -> array.addObject().put("label", l.label()).put("score", l.score()));
+    json.put("scores", scores);
     json.put("classifiedAt", classifiedAt);
     json.put("uploadedAt", uploadedAt);
     json.put("attempts", attempts);

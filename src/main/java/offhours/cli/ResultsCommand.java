@@ -49,7 +49,8 @@ final class ResultsCommand implements Command {
         When more results match than --limit, says so on stderr. --label L is matched exactly: when
         no result has L and it differs from one of the model's labels only in case, says which on
         stderr. With --json, one object per line with key, topLabel, score, status, reason, bucket,
-        labels, classifiedAt, uploadedAt, attempts, versionId, sizeBytes (null where absent),
+        labels, scores (probabilities, or logits when offhours applied a softmax), classifiedAt,
+        uploadedAt, attempts, versionId, sizeBytes (null where absent),
         settings (null for REJECTED), id (s3://bucket/key, or for a message that was no S3
         notification sqs://queue/messageId, which KEY shows for it).
         SETTINGS says whether a CLASSIFIED result was made under the model's settings the stack runs

@@ -43,6 +43,7 @@ class ResultsCommandTest {
         label,
         0.97,
         List.of(new ResultRow.LabelScore(label, 0.97)),
+        "probabilities",
         null,
         "2026-11-25T09:00:00Z",
         1,
