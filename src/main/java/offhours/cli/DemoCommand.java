@@ -119,7 +119,7 @@ final class DemoCommand implements Command {
       Map<String, ResultItem> byKey = new LinkedHashMap<>();
       Optional<String> fault =
           await(call, stack, results, bucket, plan, started, timeout, functionLog, byKey);
-      print(call, plan, byKey, fault.orElse("still waiting in the queue"));
+      print(call, plan, byKey, missingReason(fault));
       long missing = plan.items().size() - byKey.size();
       call.err()
           .printf(
@@ -245,6 +245,16 @@ final class DemoCommand implements Command {
           + outcome.substring(refused) + " (--content-type and --accept here)");
     }
     return Optional.empty();
+  }
+
+  /**
+   * What an upload without a result shows in its row: the reason the demo stopped waiting is said once, whole, below
+   * the table; cut to the column and repeated on every row it ended before the part that says what to change.
+   */
+  static String missingReason(Optional<String> fault) {
+    return fault.isPresent()
+        ? "not classified: the demo stopped waiting (why: below)"
+        : "still waiting in the queue";
   }
 
   /**

@@ -48,4 +48,14 @@ class DemoCommandTest {
                 + " endpoint's model is not ready yet"))
         .isEmpty();
   }
+
+  @Test
+  void rowsWithoutAResultPointToTheReasonSaidOnceBelowTheTable() {
+    assertThat(DemoCommand.missingReason(java.util.Optional.of(
+            "the endpoint answers, but not as the model's settings say, so the trigger stays off: the"
+                + " answer names class 'tabby'")))
+        .isEqualTo("not classified: the demo stopped waiting (why: below)");
+    assertThat(DemoCommand.missingReason(java.util.Optional.empty()))
+        .isEqualTo("still waiting in the queue");
+  }
 }
