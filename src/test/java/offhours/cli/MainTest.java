@@ -493,33 +493,13 @@ class MainTest {
         .as("--json's settings")
         .isTrue();
     assertThat(classified.toJson().get("settings").asText()).isEqualTo("current");
-  }
-
-  /**
-   * README's "Your own model": each result's {@code scores} says whether offhours took the answer as probabilities or
-   * applied a softmax to logits; {@code auto} decides per answer, so --json shows it.
-   */
-  @Test
-  void resultJsonSaysWhetherTheScoresWereProbabilitiesOrLogits() {
-    java.time.Instant at = java.time.Instant.parse("2026-11-25T10:00:05Z");
-    offhours.results.ResultItem.ObjectVersion object =
-        new offhours.results.ResultItem.ObjectVersion(
-            "offhours-images", "cat.png", null, "\"e\"", "01", 5L, at);
-    ResultRow logits = ResultRow.from(
-        offhours.results.ResultItem.classified(
-            object,
-            List.of(new offhours.results.ResultItem.Label("red", 0.4)),
-            "logits",
-            "m",
-            "e",
-            at,
-            1),
-        null);
-    ResultRow rejected = ResultRow.from(
-        offhours.results.ResultItem.rejected(object, "not an image", "m", "e", at, 1), null);
-
-    assertThat(logits.toJson().get("scores").asText()).isEqualTo("logits");
-    assertThat(rejected.toJson().get("scores").isNull()).isTrue();
+    // README's Scores row: each result's scores says whether the answer was taken as probabilities
+    // or
+    // a softmax was applied to logits; Scores=auto decides per answer, so --json shows it.
+    assertThat(classified.toJson().get("scores").asText()).isEqualTo("probabilities");
+    assertThat(rejected.toJson().get("scores").isNull())
+        .as("a verdict has no scores")
+        .isTrue();
   }
 
   @Test
