@@ -81,7 +81,7 @@ record RawScores(List<String> names, double[] scores, String shape, boolean comp
       if (!labels.isEmpty() && !known.contains(name)) {
         throw new ContractViolation("the answer names class '" + name + "', which is not among the "
             + Plurals.of(labels.size(), "configured label") + " (" + contract.labelSource()
-            + "); leave the labels empty to use the model's own"
+            + "); leave the labels empty (no --labels FILE in local mode) to use the model's own"
             + " class names");
       }
     }

@@ -70,7 +70,7 @@ class ResponseShapesTest {
         .isInstanceOf(ContractViolation.class)
         .hasMessage(
             "the answer names class 'macaw', which is not among the 3 configured labels (LABELS); leave the"
-                + " labels empty to use the model's own class names");
+                + " labels empty (no --labels FILE in local mode) to use the model's own class names");
   }
 
   @Test
