@@ -32,7 +32,8 @@ public final class Commands {
 
   /**
    * Everything {@code scripts/offhours} offers. Commands built elsewhere ({@code demo},
-   * {@code local start|stop|status}, {@code simulate}, {@code cost}, {@code ui}, {@code quotas}) are
+   * {@code local start|stop|status}, {@code simulate}, {@code cost}, {@code ui}, {@code quotas},
+   * {@code deploy-policy}) are
    * added here.
    */
   public static List<Command> all() {
@@ -40,7 +41,11 @@ public final class Commands {
             Stream.of(new DemoCommand(), LocalCommand.group()),
             builtIn().stream(),
             Stream.of(
-                new CostCommand(), new SimulateCommand(), new UiCommand(), new QuotasCommand()))
+                new CostCommand(),
+                new SimulateCommand(),
+                new UiCommand(),
+                new QuotasCommand(),
+                new DeployPolicyCommand()))
         .flatMap(s -> s)
         .toList();
   }

@@ -1,0 +1,157 @@
+package offhours.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code offhours deploy-policy}: the IAM policy the identity that runs {@code sam deploy} (and later updates and
+ * {@code sam delete}) needs, scoped to one stack. A deploy role that lacks one action fails the deploy halfway, and a
+ * first deploy that fails leaves the stack in ROLLBACK_COMPLETE; one with AdministratorAccess is what a careful team
+ * will not hand out. The policy is deployer-policy.json beside this class, with the stack's name, Region, account and
+ * artifact bucket put in; DeployerPolicyTest proves it against what CloudFormation's handlers of every resource type the
+ * template creates need, for every Hosting, so one policy serves a stack whose Hosting is changed on update.
+ */
+final class DeployPolicyCommand implements Command {
+
+  /** SAM CLI's bucket for {@code --resolve-s3}, in its stack aws-sam-cli-managed-default (a generated suffix). */
+  static final String SAM_MANAGED_BUCKET = "aws-sam-cli-managed-default-samclisourcebucket-*";
+
+  /** CloudFormation's stack names: a letter, then letters, digits and hyphens, at most 128 characters. */
+  private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
+
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
+  private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+  /** S3's bucket names: 3-63 lower-case letters, digits, dots and hyphens. */
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(\\w+)}");
+
+  private static final Option STACK = Option.value(
+      Option.STACK.name(),
+      "NAME",
+      "the stack's name, as sam deploy's --stack-name (default: offhours)");
+  private static final Option REGION_OPTION =
+      Option.value("region", "R", "the stack's Region, e.g. us-east-1 (default: any Region, *)");
+  private static final Option ACCOUNT_OPTION =
+      Option.value("account", "ID", "the 12-digit account id (default: any account, *)");
+  private static final Option BUCKET_OPTION = Option.value(
+      "bucket",
+      "NAME",
+      "the S3 bucket sam deploy uploads to, as its --s3-bucket (default: the one --resolve-s3 makes, "
+          + SAM_MANAGED_BUCKET + ")");
+  private static final Option JSON = Option.flag("json", "print the policy on one line");
+
+  @Override
+  public String name() {
+    return "deploy-policy";
+  }
+
+  @Override
+  public String summary() {
+    return "print the IAM policy the identity that runs sam deploy and sam delete needs";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(STACK, REGION_OPTION, ACCOUNT_OPTION, BUCKET_OPTION, JSON);
+  }
+
+  @Override
+  public String description() {
+    return """
+        Prints an IAM policy document for the role or user that deploys the stack with sam deploy, updates it
+        and removes it with sam delete: CloudFormation's change sets on this stack and on SAM's artifact stack
+        (aws-sam-cli-managed-default), the SAM transform, the artifact bucket, and what CloudFormation needs to
+        create, update, read and delete each resource the template makes, in every Hosting (so a change of
+        Hosting on update needs nothing more), on the names CloudFormation gives them (STACK-*), and
+        iam:PassRole for the stack's roles only to Lambda, SageMaker and EventBridge Scheduler. The calls the
+        functions themselves make are their roles', not the deployer's.
+        It calls nothing: give --region and --account to scope it to one of each.
+        Use it: scripts/offhours deploy-policy --stack offhours --region us-east-1 --account 123456789012 >
+        deployer.json; aws iam create-policy --policy-name offhours-deployer --policy-document
+        file://deployer.json; then attach the policy to the deploying role.
+        """;
+  }
+
+  @Override
+  public int run(Invocation call) {
+    Arguments args = call.args();
+    String stack = checked(args, STACK, STACK_NAME, "offhours", "a CloudFormation stack name");
+    String region = checked(args, REGION_OPTION, REGION, "*", "a Region such as us-east-1");
+    String account = checked(args, ACCOUNT_OPTION, ACCOUNT, "*", "a 12-digit account id");
+    String bucket = checked(args, BUCKET_OPTION, BUCKET, SAM_MANAGED_BUCKET, "an S3 bucket name");
+    String policy = policy(Map.of(
+        "Partition", partition(region),
+        "Region", region,
+        "Account", account,
+        "StackName", stack,
+        "ArtifactBucket", bucket));
+    call.out().println(args.has(JSON.name()) ? oneLine(policy) : policy.strip());
+    return 0;
+  }
+
+  /** The policy with each ${Name} replaced; a name without a value fails, so the file cannot drift from here. */
+  static String policy(Map<String, String> values) {
+    Matcher m = PLACEHOLDER.matcher(template());
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = values.get(m.group(1));
+      if (value == null) {
+        throw new IllegalStateException("deployer-policy.json names ${" + m.group(1)
+            + "}, which deploy-policy does not fill in");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  static String template() {
+    try (InputStream in = DeployPolicyCommand.class.getResourceAsStream("deployer-policy.json")) {
+      if (in == null) {
+        throw new IllegalStateException("deployer-policy.json is missing from the CLI's package");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The partition of a Region's ARNs: the China and GovCloud Regions have their own
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html); for any Region, any partition.
+   */
+  static String partition(String region) {
+    if (region.equals("*")) {
+      return "*";
+    }
+    if (region.startsWith("cn-")) {
+      return "aws-cn";
+    }
+    return region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+  }
+
+  private static String oneLine(String policy) {
+    try {
+      return Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(policy));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String checked(
+      Arguments args, Option option, Pattern pattern, String fallback, String what) {
+    String value = args.nonEmpty(option.name(), what).orElse(fallback);
+    if (!value.equals(fallback) && !pattern.matcher(value).matches()) {
+      throw CliException.usage(
+          "--" + option.name() + " needs " + what + ", got '" + Terminal.printable(value) + "'");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,447 @@
+package offhours.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The deployer's policy ({@code offhours deploy-policy}) grants what deploying, updating and deleting the stack needs,
+ * in every Hosting, on the ARNs the stack's resources get. What CloudFormation needs per resource type is
+ * handler-permissions.tsv: each type's create, read, update and delete handler permissions from its registry schema
+ * (the file names the copy each came from), less handler-permissions-unused.tsv: the actions a handler lists for a
+ * property this template never sets (the test proves it never does). The types are those the resolved template creates,
+ * the SAM transform's included: each function's Lambda function, version, alias and event invoke config, each event's
+ * mapping, schedule, rule or permission, the HTTP API's API and stage.
+ */
+class DeployerPolicyTest {
+
+  private static final Path TABLE =
+      Path.of("src/test/resources/offhours/stack/handler-permissions.tsv");
+  private static final Path UNUSED =
+      Path.of("src/test/resources/offhours/stack/handler-permissions-unused.tsv");
+  private static final List<String> OPERATIONS = List.of("create", "read", "update", "delete");
+
+  /** What SAM CLI itself calls on the stack for sam deploy (a change set) and sam delete. */
+  private static final List<String> SAM_ON_THE_STACK = List.of(
+      "cloudformation:CreateChangeSet",
+      "cloudformation:DescribeChangeSet",
+      "cloudformation:ExecuteChangeSet",
+      "cloudformation:DescribeStacks",
+      "cloudformation:DescribeStackEvents",
+      "cloudformation:GetTemplateSummary",
+      "cloudformation:GetTemplate",
+      "cloudformation:DeleteStack");
+
+  /** A resource the stack creates: its type after the SAM transform, the ARNs IAM authorizes its handlers' calls on. */
+  record Created(String logicalId, String type, List<String> arns) {}
+
+  static List<Map<String, String>> stacks() {
+    return ResourceFormsTest.stacks().toList();
+  }
+
+  private static StackResolver stack(Map<String, String> parameters) throws IOException {
+    Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
+    all.putAll(parameters);
+    return new StackResolver(
+        CloudFormationYaml.parse(Files.readString(Path.of("template.yaml"))),
+        FakeStack.create(all));
+  }
+
+  /** type -> operation -> actions, from handler-permissions.tsv, less the unused ones. */
+  static Map<String, Map<String, Set<String>>> needs() throws IOException {
+    Map<String, Set<String>> unused = new HashMap<>();
+    for (String[] row : rows(UNUSED)) {
+      unused.computeIfAbsent(row[0], t -> new TreeSet<>()).add(row[1]);
+    }
+    Map<String, Map<String, Set<String>>> needs = new LinkedHashMap<>();
+    for (String[] row : rows(TABLE)) {
+      Set<String> actions = needs
+          .computeIfAbsent(row[0], t -> new LinkedHashMap<>())
+          .computeIfAbsent(row[1], o -> new TreeSet<>());
+      if (!row[2].equals("-") && !unused.getOrDefault(row[0], Set.of()).contains(row[2])) {
+        actions.add(row[2]);
+      }
+    }
+    return needs;
+  }
+
+  private static List<String[]> rows(Path file) throws IOException {
+    return Files.readAllLines(file).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+        .map(l -> l.split("\t"))
+        .toList();
+  }
+
+  /** Every resource the resolved template creates, the SAM transform's included. */
+  static List<Created> created(StackResolver stack) {
+    List<Created> out = new ArrayList<>();
+    for (String id : stack.resources().keySet()) {
+      Object condition = stack.resource(id).get("Condition");
+      if (condition != null && !stack.condition(String.valueOf(condition))) {
+        continue;
+      }
+      String type = stack.type(id);
+      switch (type) {
+        case "AWS::Serverless::Function" -> function(stack, id, out);
+        case "AWS::Serverless::HttpApi" -> {
+          String api = "arn:" + stack.stack().partition() + ":apigateway:"
+              + stack.stack().region() + "::/apis/" + stack.stack().physicalId(id);
+          out.add(new Created(id, "AWS::ApiGatewayV2::Api", List.of(api)));
+          out.add(new Created(id, "AWS::ApiGatewayV2::Stage", List.of(api + "/stages/$default")));
+        }
+        default -> {
+          if (type.startsWith("Custom::")) {
+            Object token = stack.properties(id).get("ServiceToken");
+            out.add(new Created(id, "Custom::", List.of(String.valueOf(token))));
+          } else {
+            out.add(new Created(id, type, arns(stack, id, type)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void function(StackResolver stack, String id, List<Created> out) {
+    Map<String, Object> props = StackResolver.map(stack.resource(id).get("Properties"));
+    String function = String.valueOf(stack.getAtt(id, "Arn"));
+    String alias = String.valueOf(stack.ref(id + ".Alias"));
+    out.add(new Created(id, "AWS::Lambda::Function", List.of(function)));
+    if (props.containsKey("AutoPublishAlias")) {
+      out.add(new Created(
+          id, "AWS::Lambda::Version", List.of(String.valueOf(stack.ref(id + ".Version")))));
+      out.add(new Created(id, "AWS::Lambda::Alias", List.of(alias)));
+    }
+    if (props.containsKey("EventInvokeConfig")) {
+      out.add(new Created(id, "AWS::Lambda::EventInvokeConfig", List.of(alias)));
+    }
+    Object events = props.get("Events");
+    if (events == null) {
+      return;
+    }
+    for (var e : StackResolver.map(events).entrySet()) {
+      String event = id + e.getKey();
+      Map<String, Object> spec = StackResolver.map(e.getValue());
+      Map<String, Object> p = StackResolver.map(stack.resolve(spec.get("Properties")));
+      switch (String.valueOf(spec.get("Type"))) {
+        case "SQS" ->
+          out.add(new Created(
+              event,
+              "AWS::Lambda::EventSourceMapping",
+              List.of(
+                  stack.arn("lambda", "event-source-mapping:" + stack.stack().physicalId(event)))));
+        case "ScheduleV2" ->
+          out.add(new Created(
+              event,
+              "AWS::Scheduler::Schedule",
+              List.of(stack.arn(
+                  "scheduler",
+                  "schedule/" + p.get("GroupName") + "/" + stack.stack().physicalId(event)))));
+        case "EventBridgeRule" -> {
+          out.add(new Created(
+              event,
+              "AWS::Events::Rule",
+              List.of(stack.arn("events", "rule/" + stack.stack().physicalId(event)))));
+          out.add(new Created(event + "Permission", "AWS::Lambda::Permission", List.of(alias)));
+        }
+        case "HttpApi" ->
+          out.add(new Created(event + "Permission", "AWS::Lambda::Permission", List.of(alias)));
+        default ->
+          throw new IllegalArgumentException(id + "'s event " + e.getKey() + " is of type "
+              + spec.get("Type") + ", whose generated resources this test does not know: add them");
+      }
+    }
+  }
+
+  private static List<String> arns(StackResolver stack, String id, String type) {
+    FakeStack s = stack.stack();
+    Map<String, Object> p = stack.properties(id);
+    return switch (type) {
+      case "AWS::S3::Bucket",
+          "AWS::SQS::Queue",
+          "AWS::DynamoDB::Table",
+          "AWS::IAM::Role",
+          "AWS::Scheduler::ScheduleGroup",
+          "AWS::KMS::Key",
+          "AWS::CloudWatch::Alarm" -> List.of(String.valueOf(stack.getAtt(id, "Arn")));
+      case "AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig", "AWS::SNS::Topic" ->
+        List.of(String.valueOf(stack.ref(id)));
+      case "AWS::SageMaker::Endpoint" ->
+        List.of(stack.arn(
+            "sagemaker",
+            "endpoint/" + String.valueOf(p.get("EndpointName")).toLowerCase(Locale.ROOT)));
+      case "AWS::Logs::LogGroup" -> List.of(stack.arn("logs", "log-group:" + stack.ref(id)));
+      case "AWS::S3::BucketPolicy" -> List.of("arn:" + s.partition() + ":s3:::" + p.get("Bucket"));
+      case "AWS::SQS::QueuePolicy" ->
+        StackResolver.list(p.get("Queues")).stream()
+            .map(url -> String.valueOf(url))
+            .map(url -> stack.arn("sqs", url.substring(url.lastIndexOf('/') + 1)))
+            .toList();
+      case "AWS::SNS::TopicPolicy" ->
+        StackResolver.list(p.get("Topics")).stream().map(String::valueOf).toList();
+      case "AWS::SNS::Subscription" -> List.of(String.valueOf(p.get("TopicArn")));
+      case "AWS::CloudWatch::Dashboard" ->
+        List.of("arn:" + s.partition() + ":cloudwatch::" + s.account() + ":dashboard/"
+            + p.get("DashboardName"));
+      default ->
+        throw new IllegalArgumentException(
+            id + " is a " + type
+                + ", whose ARN this test does not know: add it, and its handlers to handler-permissions.tsv");
+    };
+  }
+
+  /** The service prefix of a type's own actions: AWS::ApiGatewayV2::Api's are apigateway:VERB. */
+  private static String service(String type) {
+    String s = type.split("::")[1].toLowerCase(Locale.ROOT);
+    return s.equals("apigatewayv2") ? "apigateway" : s;
+  }
+
+  /** What {@code policy} misses for the stack: each line one action, on the ARN it needs, and why. */
+  static List<String> missing(
+      DeployerPolicy policy, StackResolver stack, Map<String, Map<String, Set<String>>> needs) {
+    List<String> missing = new ArrayList<>();
+    for (Created r : created(stack)) {
+      if (r.type().equals("Custom::")) {
+        // CloudFormation invokes a custom resource's function with the deployer's credentials; the
+        // function's own calls are its role's.
+        if (!policy.allows("lambda:InvokeFunction", r.arns().getFirst())) {
+          missing.add("lambda:InvokeFunction on " + r.arns().getFirst() + " (custom resource "
+              + r.logicalId() + ")");
+        }
+        continue;
+      }
+      Map<String, Set<String>> handlers = needs.get(r.type());
+      if (handlers == null || !handlers.keySet().containsAll(OPERATIONS)) {
+        missing.add(r.type() + " (" + r.logicalId() + ") has no create, read, update and delete"
+            + " rows in handler-permissions.tsv: add them from its registry schema");
+        continue;
+      }
+      for (String op : OPERATIONS) {
+        for (String action : handlers.get(op)) {
+          if (action.equals("iam:PassRole")) {
+            continue;
+          }
+          boolean own = action.startsWith(service(r.type()) + ":");
+          boolean ok = own
+              ? r.arns().stream()
+                  .anyMatch(arn -> policy.allows(action, arn)
+                      || (arn.startsWith("arn:" + stack.stack().partition() + ":s3:::")
+                          && policy.allows(action, arn + "/key")))
+              : policy.allowsAnywhere(action);
+          if (!ok) {
+            missing.add(action + (own ? " on " + r.arns() : "") + " (" + r.type() + " " + op + ", "
+                + r.logicalId() + ")");
+          }
+        }
+      }
+    }
+    return missing;
+  }
+
+  @ParameterizedTest
+  @MethodSource("stacks")
+  void everyResourceTypesHandlersAreGrantedOnTheArnsTheStacksResourcesGet(
+      Map<String, String> parameters) throws IOException {
+    StackResolver stack = stack(parameters);
+    assertThat(missing(DeployerPolicy.forStack(stack.stack()), stack, needs()))
+        .as("what the deployer's policy misses for %s", parameters)
+        .isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("stacks")
+  void eachRoleMayBePassedOnlyToTheServicesTheStackHandsItTo(Map<String, String> parameters)
+      throws IOException {
+    StackResolver stack = stack(parameters);
+    DeployerPolicy policy = DeployerPolicy.forStack(stack.stack());
+    Map<String, Set<String>> passed = passedRoles(stack);
+    assertThat(passed).isNotEmpty();
+    Set<String> all = new TreeSet<>();
+    passed.forEach((role, services) -> {
+      all.addAll(services);
+      assertThat(policy.passableTo(role)).as("iam:PassRole of %s", role).containsAll(services);
+    });
+    for (var s : policy.statements()) {
+      if (s.actions().contains("iam:PassRole")) {
+        assertThat(s.condition()).as("%s's iam:PassedToService", s.sid()).isNotNull();
+        assertThat(DeployerPolicy.strings(
+                s.condition().path("StringEquals").get("iam:PassedToService")))
+            .as("services %s may pass roles to", s.sid())
+            .containsExactlyInAnyOrderElementsOf(stacks().stream()
+                .flatMap(p -> {
+                  try {
+                    return passedRoles(stack(p)).values().stream().flatMap(Set::stream);
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                })
+                .collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+      }
+    }
+  }
+
+  /** Each role the stack hands to a service (a function's Role, SageMaker's ExecutionRoleArn, a schedule's RoleArn). */
+  private static Map<String, Set<String>> passedRoles(StackResolver stack) {
+    Map<String, Set<String>> passed = new LinkedHashMap<>();
+    for (String id : stack.resources().keySet()) {
+      Object condition = stack.resource(id).get("Condition");
+      if (condition != null && !stack.condition(String.valueOf(condition))) {
+        continue;
+      }
+      Map<String, Object> p = stack.properties(id);
+      switch (stack.type(id)) {
+        case "AWS::Serverless::Function" -> {
+          passed
+              .computeIfAbsent(String.valueOf(p.get("Role")), r -> new TreeSet<>())
+              .add("lambda.amazonaws.com");
+          Object events = p.get("Events");
+          if (events != null) {
+            for (Object e : StackResolver.map(events).values()) {
+              Object role = StackResolver.path(StackResolver.map(e), "Properties", "RoleArn");
+              if (role != null) {
+                passed
+                    .computeIfAbsent(String.valueOf(role), r -> new TreeSet<>())
+                    .add("scheduler.amazonaws.com");
+              }
+            }
+          }
+        }
+        case "AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig" -> {
+          Object role = p.get("ExecutionRoleArn");
+          if (role != null) {
+            passed
+                .computeIfAbsent(String.valueOf(role), r -> new TreeSet<>())
+                .add("sagemaker.amazonaws.com");
+          }
+        }
+        default -> {}
+      }
+    }
+    return passed;
+  }
+
+  @ParameterizedTest
+  @MethodSource("stacks")
+  void samCliMayDeployAndDeleteTheStackThroughTheTransform(Map<String, String> parameters)
+      throws IOException {
+    FakeStack s = stack(parameters).stack();
+    DeployerPolicy policy = DeployerPolicy.forStack(s);
+    for (String action : SAM_ON_THE_STACK) {
+      assertThat(policy.allows(action, s.stackId()))
+          .as(action + " on " + s.stackId())
+          .isTrue();
+      String managed = "arn:" + s.partition() + ":cloudformation:" + s.region() + ":" + s.account()
+          + ":stack/aws-sam-cli-managed-default/0a1b2c3d-0000-4000-8000-000000000000";
+      assertThat(policy.allows(action, managed)).as(action + " on " + managed).isTrue();
+    }
+    String transform = "arn:" + s.partition() + ":cloudformation:" + s.region()
+        + ":aws:transform/Serverless-2016-10-31";
+    assertThat(policy.allows("cloudformation:CreateChangeSet", transform)).isTrue();
+    String artifact = "arn:" + s.partition()
+        + ":s3:::aws-sam-cli-managed-default-samclisourcebucket-1a2b3c4d5e6f/offhours/0123abcd";
+    for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject")) {
+      assertThat(policy.allows(action, artifact)).as(action + " on " + artifact).isTrue();
+    }
+  }
+
+  @Test
+  void aPolicyWithoutAnActionAHandlerNeedsOrWithAnotherResourcesArnIsCaught() throws IOException {
+    StackResolver stack = stack(stacks().getFirst());
+    DeployerPolicy policy = DeployerPolicy.forStack(stack.stack());
+    assertThat(missing(policy.without("scheduler:CreateScheduleGroup"), stack, needs()))
+        .anySatisfy(m -> assertThat(m).startsWith("scheduler:CreateScheduleGroup on "));
+    assertThat(missing(
+            policy.replacing(
+                "arn:aws:scheduler:us-east-1:123456789012:schedule-group/offhours-*",
+                "arn:aws:scheduler:us-east-1:123456789012:schedule-group/default"),
+            stack,
+            needs()))
+        .anySatisfy(m -> assertThat(m).contains("ControllerScheduleGroup"));
+    assertThat(missing(policy.without("lambda:InvokeFunction"), stack, needs()))
+        .anySatisfy(m -> assertThat(m).contains("custom resource EndpointCleanup"));
+  }
+
+  @Test
+  void aResourceTypeWithoutHandlerRowsIsCaught() throws IOException {
+    StackResolver stack = stack(stacks().getFirst());
+    Map<String, Map<String, Set<String>>> needs = new HashMap<>(needs());
+    needs.remove("AWS::Scheduler::ScheduleGroup");
+    assertThat(missing(DeployerPolicy.forStack(stack.stack()), stack, needs))
+        .containsExactly("AWS::Scheduler::ScheduleGroup (ControllerScheduleGroup) has no create,"
+            + " read, update and delete rows in handler-permissions.tsv: add them from its registry"
+            + " schema");
+    Map<String, Object> template =
+        CloudFormationYaml.parse(Files.readString(Path.of("template.yaml")));
+    Map<String, Object> resources =
+        new LinkedHashMap<>(StackResolver.map(template.get("Resources")));
+    resources.put("Extra", Map.of("Type", "AWS::SSM::Parameter"));
+    Map<String, Object> changed = new LinkedHashMap<>(template);
+    changed.put("Resources", resources);
+    StackResolver extra = new StackResolver(changed, stack.stack());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> created(extra))
+        .hasMessageContaining("Extra is a AWS::SSM::Parameter");
+  }
+
+  @ParameterizedTest
+  @MethodSource("stacks")
+  void theUnusedHandlerPermissionsBelongToPropertiesNoResourceSets(Map<String, String> parameters)
+      throws IOException {
+    StackResolver stack = stack(parameters);
+    Map<String, Map<String, Set<String>>> table = new HashMap<>();
+    for (String[] row : rows(TABLE)) {
+      table
+          .computeIfAbsent(row[0], t -> new HashMap<>())
+          .computeIfAbsent(row[1], o -> new TreeSet<>())
+          .add(row[2]);
+    }
+    Map<String, Object> globals = stack.functionGlobals();
+    for (String[] row : rows(UNUSED)) {
+      assertThat(table.getOrDefault(row[0], Map.of()).values().stream().flatMap(Set::stream))
+          .as(
+              "handler-permissions-unused.tsv: %s of %s is in no handler of handler-permissions.tsv",
+              row[1], row[0])
+          .contains(row[1]);
+      for (String id : stack.resources().keySet()) {
+        if (!stack.type(id).equals(row[2])) {
+          continue;
+        }
+        assertThat(
+                sets(stack.resource(id).getOrDefault("Properties", Map.of()), row[3].split("\\.")))
+            .as("%s sets %s, so %s needs %s (%s)", id, row[3], row[0], row[1], row[4])
+            .isFalse();
+        if (row[2].equals("AWS::Serverless::Function")) {
+          assertThat(sets(globals, row[3].split("\\.")))
+              .as("Globals set %s", row[3])
+              .isFalse();
+        }
+      }
+    }
+  }
+
+  private static boolean sets(Object node, String[] path) {
+    if (path.length == 0) {
+      return true;
+    }
+    if (!(node instanceof Map<?, ?> m)) {
+      return false;
+    }
+    String[] rest = java.util.Arrays.copyOfRange(path, 1, path.length);
+    if (path[0].equals("*")) {
+      return m.values().stream().anyMatch(v -> sets(v, rest));
+    }
+    return m.containsKey(path[0]) && sets(m.get(path[0]), rest);
+  }
+}
