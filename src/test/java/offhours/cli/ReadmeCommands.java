@@ -75,6 +75,8 @@ final class ReadmeCommands {
       "offhours.cli.QuotasCommandIT#beforeTheFirstDeployAQuotaOfZeroIsTooLowAndTheRequestForAnIncreaseIsPrinted",
       "scripts/offhours --stack offhours quotas",
       "offhours.cli.QuotasCommandIT#aDeployedServerlessStackIsCheckedWithItsOwnParametersAndLambdasReservedConcurrency",
+      "scripts/offhours deploy-policy --stack offhours --region us-east-1 --account 123456789012",
+      "offhours.cli.DeployPolicyCommandTest#theReadmesCommandPrintsThePolicyForThatStackRegionAndAccount",
       "scripts/offhours local start",
       LOCAL_STACK,
       "scripts/offhours upload PATH...",

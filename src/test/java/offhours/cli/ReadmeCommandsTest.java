@@ -88,6 +88,9 @@ class ReadmeCommandsTest {
   void theReadmesDeployedStackCommandsAreAcceptedAndAskForTheNamedStack() throws IOException {
     List<String> deployed = ReadmeCommands.extract(ReadmeCommands.readme()).stream()
         .filter(c -> c.contains(" --stack "))
+        // deploy-policy's --stack names the stack the policy is for and reads nothing (its own
+        // test).
+        .filter(c -> !c.startsWith("scripts/offhours deploy-policy "))
         .toList();
     assertThat(deployed).isNotEmpty();
     StubHttpServer cloudFormation = StubHttpServer.start(request -> {

@@ -1,0 +1,91 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code offhours deploy-policy} fills the stack's name, Region and account into the policy and refuses bad ones. */
+class DeployPolicyCommandTest {
+
+  @TempDir
+  Path cache;
+
+  private CliRun run(String... args) {
+    return CliRun.run(cache, Clock.systemUTC(), () -> null, Commands.all(), args);
+  }
+
+  private static List<String> resources(JsonNode policy) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode s : policy.get("Statement")) {
+      JsonNode r = s.get("Resource");
+      if (r.isArray()) {
+        r.forEach(n -> out.add(n.asText()));
+      } else {
+        out.add(r.asText());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theReadmesCommandPrintsThePolicyForThatStackRegionAndAccount() throws Exception {
+    CliRun run = run(
+        "deploy-policy",
+        "--stack",
+        "offhours",
+        "--region",
+        "us-east-1",
+        "--account",
+        "123456789012");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.err()).isEmpty();
+    JsonNode policy = Json.MAPPER.readTree(run.out());
+    assertThat(policy.get("Version").asText()).isEqualTo("2012-10-17");
+    assertThat(run.out()).doesNotContain("${");
+    assertThat(resources(policy))
+        .contains(
+            "arn:aws:cloudformation:us-east-1:123456789012:stack/offhours/*",
+            "arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31",
+            "arn:aws:scheduler:us-east-1:123456789012:schedule-group/offhours-*",
+            "arn:aws:iam::123456789012:role/offhours-*",
+            "arn:aws:s3:::aws-sam-cli-managed-default-samclisourcebucket-*/*")
+        .allSatisfy(r -> assertThat(r)
+            .satisfiesAnyOf(
+                a -> assertThat(a).isEqualTo("*"), a -> assertThat(a).startsWith("arn:aws:")));
+  }
+
+  @Test
+  void theChinaRegionsArnsAreOfTheirPartitionAndJsonIsOneLine() throws Exception {
+    CliRun run =
+        run("deploy-policy", "--region", "cn-north-1", "--bucket", "my-artifacts", "--json");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.outLines()).hasSize(1);
+    assertThat(resources(Json.MAPPER.readTree(run.out())))
+        .contains(
+            "arn:aws-cn:cloudformation:cn-north-1:*:stack/offhours/*",
+            "arn:aws-cn:s3:::my-artifacts/*");
+  }
+
+  @Test
+  void aStackNameRegionAccountOrBucketOfAnotherShapeIsRefusedNamingTheOption() {
+    assertThat(run("deploy-policy", "--stack", "my stack").err())
+        .isEqualTo("offhours: --stack needs a CloudFormation stack name, got 'my stack'; see"
+            + " 'offhours deploy-policy --help'\n");
+    assertThat(run("deploy-policy", "--region", "US-EAST-1").err())
+        .startsWith("offhours: --region needs a Region such as us-east-1, got 'US-EAST-1'");
+    assertThat(run("deploy-policy", "--account", "1234").exitCode()).isEqualTo(2);
+    assertThat(run("deploy-policy", "--bucket", "Bad_Bucket").err())
+        .startsWith("offhours: --bucket needs an S3 bucket name, got 'Bad_Bucket'");
+  }
+
+  @Test
+  void topLevelHelpListsIt() {
+    assertThat(run("--help").out()).contains("  deploy-policy ");
+  }
+}
