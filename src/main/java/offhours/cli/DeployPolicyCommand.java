@@ -1,11 +1,16 @@
 package offhours.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +37,13 @@ final class DeployPolicyCommand implements Command {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(\\w+)}");
 
+  /**
+   * The most a managed policy holds, white space not counted
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, "Managed policy size"): the whole
+   * policy is more, so {@code --part} cuts it, statement by statement, into policies that each fit.
+   */
+  static final int MANAGED_POLICY_CHARACTERS = 6144;
+
   private static final Option STACK = Option.value(
       Option.STACK.name(),
       "NAME",
@@ -45,6 +57,11 @@ final class DeployPolicyCommand implements Command {
       "NAME",
       "the S3 bucket sam deploy uploads to, as its --s3-bucket (default: the one --resolve-s3 makes, "
           + SAM_MANAGED_BUCKET + ")");
+  private static final Option PART = Option.value(
+      "part",
+      "N",
+      "print part N of the policy cut into managed policies of at most " + MANAGED_POLICY_CHARACTERS
+          + " characters, IAM's limit (default: the whole policy)");
   private static final Option JSON = Option.flag("json", "print the policy on one line");
 
   @Override
@@ -59,7 +76,7 @@ final class DeployPolicyCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(STACK, REGION_OPTION, ACCOUNT_OPTION, BUCKET_OPTION, JSON);
+    return List.of(STACK, REGION_OPTION, ACCOUNT_OPTION, BUCKET_OPTION, PART, JSON);
   }
 
   @Override
@@ -73,9 +90,10 @@ final class DeployPolicyCommand implements Command {
         iam:PassRole for the stack's roles only to Lambda, SageMaker and EventBridge Scheduler. The calls the
         functions themselves make are their roles', not the deployer's.
         It calls nothing: give --region and --account to scope it to one of each.
-        Use it: scripts/offhours deploy-policy --stack offhours --region us-east-1 --account 123456789012 >
-        deployer.json; aws iam create-policy --policy-name offhours-deployer --policy-document
-        file://deployer.json; then attach the policy to the deploying role.
+        The whole policy is more than the 6,144 characters an IAM managed policy holds: --part 1, --part 2 ...
+        print it cut into policies that each fit (a line on stderr says how many there are). Create a managed
+        policy from each (aws iam create-policy --policy-name offhours-deployer-1 --policy-document
+        file://deployer-1.json) and attach them all to the deploying role.
         """;
   }
 
@@ -92,8 +110,77 @@ final class DeployPolicyCommand implements Command {
         "Account", account,
         "StackName", stack,
         "ArtifactBucket", bucket));
-    call.out().println(args.has(JSON.name()) ? oneLine(policy) : policy.strip());
+    List<ObjectNode> parts = parts(policy);
+    ObjectNode printed = parse(policy);
+    Optional<String> part = args.nonEmpty(PART.name(), "a part number");
+    if (part.isPresent()) {
+      int n = partNumber(part.get(), parts.size());
+      printed = parts.get(n - 1);
+      call.err()
+          .println(
+              "offhours: part " + n + " of " + parts.size()
+                  + "; create a managed policy from each part and attach them all to the deploying role");
+    } else if (parts.size() > 1) {
+      call.err()
+          .println("offhours: the policy is more than the " + MANAGED_POLICY_CHARACTERS
+              + " characters an IAM managed policy holds; --part 1 to --part " + parts.size()
+              + " print it in parts that each fit");
+    }
+    call.out().println(args.has(JSON.name()) ? printed.toString() : pretty(printed));
     return 0;
+  }
+
+  private static int partNumber(String text, int parts) {
+    if (!text.matches("[1-9]\\d{0,2}") || Integer.parseInt(text) > parts) {
+      throw CliException.usage("--part needs a number from 1 to " + parts + " (the policy has "
+          + parts + " parts), got '" + Terminal.printable(text) + "'");
+    }
+    return Integer.parseInt(text);
+  }
+
+  /**
+   * The policy's statements, in order, in as few documents as each stay within {@link #MANAGED_POLICY_CHARACTERS}
+   * (counted as IAM counts them, without white space outside the strings, which hold none here).
+   */
+  static List<ObjectNode> parts(String policy) {
+    ObjectNode whole = parse(policy);
+    List<ObjectNode> parts = new ArrayList<>();
+    ObjectNode current = null;
+    for (JsonNode statement : whole.get("Statement")) {
+      if (current != null) {
+        ((ArrayNode) current.get("Statement")).add(statement);
+        if (current.toString().length() <= MANAGED_POLICY_CHARACTERS) {
+          continue;
+        }
+        ArrayNode statements = (ArrayNode) current.get("Statement");
+        statements.remove(statements.size() - 1);
+      }
+      current = Json.MAPPER.createObjectNode();
+      current.set("Version", whole.get("Version"));
+      current.putArray("Statement").add(statement);
+      if (current.toString().length() > MANAGED_POLICY_CHARACTERS) {
+        throw new IllegalStateException(
+            "statement " + statement.get("Sid") + " alone is more than a managed policy holds");
+      }
+      parts.add(current);
+    }
+    return parts;
+  }
+
+  private static ObjectNode parse(String policy) {
+    try {
+      return (ObjectNode) Json.MAPPER.readTree(policy);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String pretty(JsonNode policy) {
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(policy);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The policy with each ${Name} replaced; a name without a value fails, so the file cannot drift from here. */
@@ -135,14 +222,6 @@ final class DeployPolicyCommand implements Command {
       return "aws-cn";
     }
     return region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-  }
-
-  private static String oneLine(String policy) {
-    try {
-      return Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(policy));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static String checked(

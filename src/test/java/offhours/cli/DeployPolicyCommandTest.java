@@ -44,7 +44,9 @@ class DeployPolicyCommandTest {
         "--account",
         "123456789012");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.err()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo("offhours: the policy is more than the 6144 characters an IAM managed policy"
+            + " holds; --part 1 to --part 2 print it in parts that each fit\n");
     JsonNode policy = Json.MAPPER.readTree(run.out());
     assertThat(policy.get("Version").asText()).isEqualTo("2012-10-17");
     assertThat(run.out()).doesNotContain("${");
@@ -58,6 +60,43 @@ class DeployPolicyCommandTest {
         .allSatisfy(r -> assertThat(r)
             .satisfiesAnyOf(
                 a -> assertThat(a).isEqualTo("*"), a -> assertThat(a).startsWith("arn:aws:")));
+  }
+
+  @Test
+  void theReadmesPartsAreEveryPartEachFitsAManagedPolicyAndTogetherTheyAreThePolicy()
+      throws Exception {
+    List<String> commands = ReadmeCommands.coveredBy(ReadmeCommands.DEPLOY_POLICY_PARTS);
+    String whole = "scripts/offhours deploy-policy --stack offhours --region us-east-1 --account"
+        + " 123456789012";
+    List<JsonNode> statements = new ArrayList<>();
+    for (int i = 0; i < commands.size(); i++) {
+      String command = commands.get(i);
+      assertThat(command)
+          .isEqualTo(whole + " --part " + (i + 1) + " > deployer-" + (i + 1) + ".json");
+      String[] args =
+          command.substring("scripts/offhours ".length(), command.indexOf(" >")).split(" ");
+      CliRun run = run(args);
+      assertThat(run.exitCode()).as(command).isZero();
+      assertThat(run.err())
+          .startsWith("offhours: part " + (i + 1) + " of " + commands.size() + ";");
+      JsonNode part = Json.MAPPER.readTree(run.out());
+      // IAM counts a managed policy's characters without white space.
+      assertThat(run.out().replaceAll("\\s", "").length())
+          .as(command)
+          .isLessThanOrEqualTo(DeployPolicyCommand.MANAGED_POLICY_CHARACTERS);
+      part.get("Statement").forEach(statements::add);
+    }
+    JsonNode policy = Json.MAPPER.readTree(
+        run(whole.substring("scripts/offhours ".length()).split(" ")).out());
+    List<JsonNode> all = new ArrayList<>();
+    policy.get("Statement").forEach(all::add);
+    assertThat(statements).as("the parts' statements").isEqualTo(all);
+    assertThat(run(whole.substring("scripts/offhours ".length()).split(" ")).err())
+        .as("the README shows every part")
+        .contains("--part " + commands.size() + " print");
+    assertThat(
+            run("deploy-policy", "--part", String.valueOf(commands.size() + 1)).err())
+        .startsWith("offhours: --part needs a number from 1 to " + commands.size());
   }
 
   @Test

@@ -29,6 +29,9 @@ final class ReadmeCommands {
 
   static final String OPERATIONS = "offhours.cli.OperationsIT#";
 
+  static final String DEPLOY_POLICY_PARTS =
+      "offhours.cli.DeployPolicyCommandTest#theReadmesPartsAreEveryPartEachFitsAManagedPolicyAndTogetherTheyAreThePolicy";
+
   /** The operating commands against the whole local stack, the Classify function classifying what they send. */
   static final String OPERATING =
       "offhours.local.OperatingIT#backfillReprocessAndRedriveEachEndWithOneClassificationPerObject";
@@ -77,6 +80,12 @@ final class ReadmeCommands {
       "offhours.cli.QuotasCommandIT#aDeployedServerlessStackIsCheckedWithItsOwnParametersAndLambdasReservedConcurrency",
       "scripts/offhours deploy-policy --stack offhours --region us-east-1 --account 123456789012",
       "offhours.cli.DeployPolicyCommandTest#theReadmesCommandPrintsThePolicyForThatStackRegionAndAccount",
+      "scripts/offhours deploy-policy --stack offhours --region us-east-1 --account 123456789012 --part 1 >"
+          + " deployer-1.json",
+      DEPLOY_POLICY_PARTS,
+      "scripts/offhours deploy-policy --stack offhours --region us-east-1 --account 123456789012 --part 2 >"
+          + " deployer-2.json",
+      DEPLOY_POLICY_PARTS,
       "scripts/offhours local start",
       LOCAL_STACK,
       "scripts/offhours upload PATH...",
