@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -127,16 +126,5 @@ record DeployerPolicy(List<Statement> statements) {
       out.add(node.asText());
     }
     return out;
-  }
-
-  /** Placeholder-free check that the map has no surprise: every Sid once. */
-  Map<String, Statement> bySid() {
-    Map<String, Statement> m = new java.util.LinkedHashMap<>();
-    for (Statement s : statements) {
-      if (m.put(s.sid(), s) != null) {
-        throw new IllegalArgumentException("two statements are " + s.sid());
-      }
-    }
-    return m;
   }
 }

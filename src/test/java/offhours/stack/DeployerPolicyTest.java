@@ -1,11 +1,14 @@
 package offhours.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -73,11 +77,7 @@ class DeployerPolicyTest {
   }
 
   private static StackResolver stack(Map<String, String> parameters) throws IOException {
-    Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
-    all.putAll(parameters);
-    return new StackResolver(
-        CloudFormationYaml.parse(Files.readString(Path.of("template.yaml"))),
-        FakeStack.create(all));
+    return ResourceFormsTest.stack(parameters);
   }
 
   /** type -> operation -> actions, from handler-permissions.tsv, less the unused ones. */
@@ -191,10 +191,10 @@ class DeployerPolicyTest {
                   try {
                     return passedRoles(stack(p)).values().stream().flatMap(Set::stream);
                   } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                   }
                 })
-                .collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+                .collect(Collectors.toCollection(TreeSet::new)));
       }
     }
   }
@@ -297,7 +297,7 @@ class DeployerPolicyTest {
     Map<String, Object> changed = new LinkedHashMap<>(template);
     changed.put("Resources", resources);
     StackResolver extra = new StackResolver(changed, stack.stack());
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TransformedResources.created(extra))
+    assertThatThrownBy(() -> TransformedResources.created(extra))
         .hasMessageContaining("Extra is a AWS::SSM::Parameter");
   }
 
@@ -344,7 +344,7 @@ class DeployerPolicyTest {
     if (!(node instanceof Map<?, ?> m)) {
       return false;
     }
-    String[] rest = java.util.Arrays.copyOfRange(path, 1, path.length);
+    String[] rest = Arrays.copyOfRange(path, 1, path.length);
     if (path[0].equals("*")) {
       return m.values().stream().anyMatch(v -> sets(v, rest));
     }

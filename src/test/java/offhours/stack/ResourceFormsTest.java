@@ -133,7 +133,8 @@ class ResourceFormsTest {
         .map(hosting -> Map.of("Hosting", hosting, "LabelsS3Uri", labels));
   }
 
-  private static StackResolver stack(Map<String, String> parameters) throws IOException {
+  /** template.yaml resolved for a stack with these parameter values (and the required ones). */
+  static StackResolver stack(Map<String, String> parameters) throws IOException {
     Map<String, Object> template =
         CloudFormationYaml.parse(Files.readString(Path.of("template.yaml")));
     Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);

@@ -30,11 +30,7 @@ class TransformedResourcesIT {
     List<String[]> translated = translate();
     assertThat(translated).extracting(r -> r[1]).contains("AWS::Scheduler::Schedule");
     for (Map<String, String> parameters : DeployerPolicyTest.stacks()) {
-      Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
-      all.putAll(parameters);
-      StackResolver stack = new StackResolver(
-          CloudFormationYaml.parse(Files.readString(Path.of("template.yaml"))),
-          FakeStack.create(all));
+      StackResolver stack = ResourceFormsTest.stack(parameters);
       Map<String, Integer> expected = new HashMap<>();
       for (String[] r : translated) {
         if (r[2].equals("-") || stack.condition(r[2])) {
