@@ -203,8 +203,7 @@ class DeployerPolicyTest {
   private static Map<String, Set<String>> passedRoles(StackResolver stack) {
     Map<String, Set<String>> passed = new LinkedHashMap<>();
     for (String id : stack.resources().keySet()) {
-      Object condition = stack.resource(id).get("Condition");
-      if (condition != null && !stack.condition(String.valueOf(condition))) {
+      if (!TransformedResources.exists(stack, id)) {
         continue;
       }
       Map<String, Object> p = stack.properties(id);

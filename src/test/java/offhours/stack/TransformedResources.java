@@ -19,12 +19,17 @@ final class TransformedResources {
   /** A resource the stack creates: its type after the SAM transform, the ARNs IAM authorizes its handlers' calls on. */
   record Created(String logicalId, String type, List<String> arns) {}
 
+  /** Whether the stack creates template resource {@code id}: it has no Condition, or one that holds. */
+  static boolean exists(StackResolver stack, String id) {
+    Object condition = stack.resource(id).get("Condition");
+    return condition == null || stack.condition(String.valueOf(condition));
+  }
+
   /** Every resource the resolved template creates, the SAM transform's included. */
   static List<Created> created(StackResolver stack) {
     List<Created> out = new ArrayList<>();
     for (String id : stack.resources().keySet()) {
-      Object condition = stack.resource(id).get("Condition");
-      if (condition != null && !stack.condition(String.valueOf(condition))) {
+      if (!exists(stack, id)) {
         continue;
       }
       String type = stack.type(id);
