@@ -10,6 +10,7 @@ import offhours.aws.InvocationDeadline;
 import offhours.aws.UsageLedger;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.LedgerPrices;
+import offhours.inference.AwsFailures;
 import offhours.inference.InferenceClient;
 import offhours.inference.ModelContract;
 import offhours.results.ResultsTable;
@@ -166,20 +167,22 @@ public final class Api {
               request.routeKey() + " could not answer before this request's deadline: "
                   + e.getMessage() + "; ask again in a few seconds"),
           Map.of("retry-after", Integer.toString(READ_RETRY_AFTER_SECONDS)));
-    } catch (AwsServiceException e) {
-      String service = e.awsErrorDetails() == null ? "AWS" : e.awsErrorDetails().serviceName();
-      String code = e.awsErrorDetails() == null
-          ? "HTTP " + e.statusCode()
-          : e.awsErrorDetails().errorCode();
-      String message =
-          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-      return ApiResponse.error(
-          e.isThrottlingException() ? 503 : 502,
-          service + " answered " + code + ": " + message
-              + (e.isThrottlingException() ? "; try again in a few seconds" : ""));
     } catch (SdkException e) {
+      // The answer says it in offhours' words; what AWS itself answered, which may name the account
+      // and the function's role, goes to the function's log only, as POST /classify's does.
+      System.out.println("offhours api: " + request.routeKey() + " failed (request "
+          + request.requestId() + "); AWS's answer: " + AwsFailures.said(e));
+      boolean answered = e instanceof AwsServiceException;
+      boolean throttled = answered && ((AwsServiceException) e).isThrottlingException();
+      String service = answered && ((AwsServiceException) e).awsErrorDetails() != null
+          ? ((AwsServiceException) e).awsErrorDetails().serviceName()
+          : "an AWS";
       return ApiResponse.error(
-          502, "an AWS service did not answer: " + e.getMessage() + "; try again shortly");
+          throttled ? 503 : 502,
+          AwsFailures.words(service + " read for " + request.routeKey(), "the API function", e)
+              + (throttled
+                  ? "; try again in a few seconds"
+                  : answered ? "" : "; try again shortly"));
     } catch (RuntimeException e) {
       System.out.println("offhours api: " + request.routeKey() + " failed (request "
           + request.requestId() + "): " + e);

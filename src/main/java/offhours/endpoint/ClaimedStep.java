@@ -8,6 +8,8 @@ import offhours.aws.InvocationDeadline;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
 import offhours.endpoint.EndpointController.Step;
+import offhours.inference.AwsFailures;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Carries out the step a run has claimed ({@link EndpointController#reconcile}): the SageMaker or Lambda call (two when
@@ -20,9 +22,9 @@ final class ClaimedStep {
 
   /**
    * What the step did. {@code claimed} is the claim as last written (the test invocation's second claim moves it on),
-   * {@code after} the state to write on top of it ({@code claimed} itself: nothing to add); {@code sageMakerSaid}: for a
-   * test invocation SageMaker failed, its own words ({@link Endpoint.Probe#sageMakerSaid}), which the run's log line
-   * carries and {@code outcome} never does; else null.
+   * {@code after} the state to write on top of it ({@code claimed} itself: nothing to add); {@code awsSaid}: for a call AWS
+   * failed, the test invocation's included, what AWS itself answered and to which call ({@link #answerTo}), which the
+   * run's log line carries and {@code outcome} never does; else null.
    */
   record Result(
       Step done,
@@ -32,7 +34,7 @@ final class ClaimedStep {
       boolean createFailed,
       boolean probeFailed,
       boolean stepFailed,
-      String sageMakerSaid) {}
+      String awsSaid) {}
 
   private final ControllerConfig config;
   private final Endpoint endpoint;
@@ -71,7 +73,7 @@ final class ClaimedStep {
     boolean createFailed = step.failure();
     boolean probeFailed = false;
     boolean stepFailed = false;
-    String sageMakerSaid = null;
+    String awsSaid = null;
     Action calling = step.action(); // what a failure's outcome names
     try {
       switch (step.action()) {
@@ -152,7 +154,9 @@ final class ClaimedStep {
             probeFailed = true;
             outcome =
                 "test invocation failed, mapping stays disabled, retry next run: " + probe.detail();
-            sageMakerSaid = probe.sageMakerSaid();
+            awsSaid = probe.sageMakerSaid() == null
+                ? null
+                : ControllerHandler.SAGEMAKER_SAID + probe.sageMakerSaid();
           }
         }
         case NONE -> {
@@ -163,8 +167,10 @@ final class ClaimedStep {
         case WAIT, LOST_RACE -> {}
       }
     } catch (RuntimeException e) {
-      String reason = QuotaRefusal.reason(e);
+      String call = callName(calling);
+      String reason = QuotaRefusal.reason(call, e);
       outcome = calling + " failed, retry next run: " + reason;
+      awsSaid = answerTo(call, e);
       if (RunDeadline.outOfTime(e)) {
         // The run's deadline ended the call, or left it no time to start. Sent and cut, it may
         // have applied: the claim, written before it, says what it meant to do (a create billing,
@@ -196,7 +202,31 @@ final class ClaimedStep {
       }
     }
     return new Result(
-        done, outcome, claimed, after, createFailed, probeFailed, stepFailed, sageMakerSaid);
+        done, outcome, claimed, after, createFailed, probeFailed, stepFailed, awsSaid);
+  }
+
+  /**
+   * The AWS call behind {@code action}, as a failure's words name it. A hosting may make more than one call for a step
+   * (an endpoint configuration, an inference component); an AccessDenied's words name the very action refused.
+   */
+  private static String callName(Action action) {
+    return switch (action) {
+      case CREATE_ENDPOINT -> "CreateEndpoint";
+      case DELETE_ENDPOINT -> "DeleteEndpoint";
+      case ENABLE_MAPPING, DISABLE_MAPPING -> "UpdateEventSourceMapping";
+      default -> action.toString();
+    };
+  }
+
+  /**
+   * How the run's log line carries what AWS answered {@code call} ("AWS's answer to CreateEndpoint: CODE (HTTP n,
+   * request id): message", {@link AwsFailures#said}); null for a failure that is not the SDK's, whose message is
+   * offhours' own and in the outcome already.
+   */
+  static String answerTo(String call, RuntimeException e) {
+    return e instanceof SdkException sdk
+        ? "AWS's answer to " + call + ": " + AwsFailures.said(sdk)
+        : null;
   }
 
   // ---- a call an overlapping run made first ----
@@ -230,7 +260,7 @@ final class ClaimedStep {
       if (!going) {
         throw e;
       }
-      return "the call answered: " + e.getMessage();
+      return "the call answered: " + AwsFailures.words("the call", QuotaRefusal.CALLER, e);
     }
   }
 
@@ -271,7 +301,8 @@ final class ClaimedStep {
     try {
       ledgerWrite.run();
     } catch (RuntimeException e) {
-      notes.add("ledger not updated: " + e.getMessage());
+      notes.add(
+          "ledger not updated: " + AwsFailures.words("the ledger's write", QuotaRefusal.CALLER, e));
     }
   }
 }

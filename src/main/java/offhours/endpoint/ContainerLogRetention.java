@@ -3,6 +3,7 @@ package offhours.endpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import offhours.inference.AwsFailures;
 import offhours.stack.Hosting;
 import offhours.units.Plurals;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -76,7 +77,8 @@ public final class ContainerLogRetention implements ContainerLogs {
         // SageMaker has not created it: nothing is stored there yet. The next wake sets it.
       } catch (RuntimeException e) {
         problems.add("log group " + group + " keeps its events as before (PutRetentionPolicy "
-            + Plurals.of(days, "day") + " failed: " + e.getMessage()
+            + Plurals.of(days, "day") + " failed: "
+            + AwsFailures.words("PutRetentionPolicy", QuotaRefusal.CALLER, e)
             + "); the next wake tries again");
       }
     }

@@ -316,16 +316,14 @@ public final class ControllerHandler
   public static final String SAGEMAKER_SAID = "SageMaker's answer to the test invocation: ";
 
   /**
-   * The run's one log line: what started it, its decision, the timer; for a test invocation SageMaker failed, then
-   * what SageMaker itself said ({@link Decision#sageMakerSaid}). The outcome, which the status pages show, says it in
-   * offhours' words; only this line keeps SageMaker's error code and message for an operator whose InService endpoint
-   * keeps failing the probe.
+   * The run's one log line: what started it, its decision, the timer; for a call AWS failed (a test invocation, a
+   * CreateEndpoint ...), then what AWS itself answered ({@link Decision#awsSaid}). The outcome, which the status pages
+   * show, says it in offhours' words; only this line keeps AWS's error code and message (which may name the account
+   * and the role) for an operator whose endpoint keeps failing the probe, or whose step keeps failing.
    */
   static String logLine(String startedBy, Decision decision, String armed) {
     String line = startedBy + ": " + decision + "; " + armed;
-    return decision.sageMakerSaid() == null
-        ? line
-        : line + "; " + SAGEMAKER_SAID + decision.sageMakerSaid();
+    return decision.awsSaid() == null ? line : line + "; " + decision.awsSaid();
   }
 
   private static Instant until(Map<String, Object> event) {

@@ -13,8 +13,10 @@ import java.util.Map;
  * @param outcome "ok", or what went wrong ("test invocation failed: ..."); the next run retries
  * @param nextRunAt when the controller wants to run again, sooner than its timer would (a wake due by the latency
  *     budget, the end of a stay after a drain, a stop in progress); null when its timer and the endpoint's events do
- * @param sageMakerSaid for a run whose test invocation SageMaker failed, what SageMaker itself said (its error code and
- *     message, {@link Endpoint.Probe#sageMakerSaid}), where {@code outcome} says it in offhours' words: only for the
+ * @param awsSaid for a run whose call AWS failed (the test invocation's included), what AWS itself answered and to
+ *     which call ("AWS's answer to CreateEndpoint: CODE (HTTP n, request id): message", {@link ClaimedStep#answerTo};
+ *     {@link ControllerHandler#SAGEMAKER_SAID} for the test invocation), where {@code outcome} says it in offhours'
+ *     words: only for the
  *     controller's log line, where an operator finds it; never recorded, returned or shown (it may name the account),
  *     so neither {@link #toMap} nor {@link #toString} has it, and a decision read back from the control table has null
  */
@@ -30,9 +32,9 @@ public record Decision(
     String outcome,
     boolean runningOutsideSchedule,
     Instant nextRunAt,
-    String sageMakerSaid) {
+    String awsSaid) {
 
-  /** A decision without SageMaker's own words: every run but one whose test invocation SageMaker failed. */
+  /** A decision without AWS's own answer: every run but one whose call AWS failed. */
   public Decision(
       Instant at,
       boolean wantOn,

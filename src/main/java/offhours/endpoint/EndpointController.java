@@ -162,7 +162,7 @@ public final class EndpointController {
                 seen.ep().state(),
                 r.after().stopSeconds(),
                 now),
-        r.sageMakerSaid());
+        r.awsSaid());
   }
 
   // ---- the step ----

@@ -3,6 +3,7 @@ package offhours.endpoint;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.inference.AwsFailures;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
@@ -11,6 +12,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * Instances. Please use AWS Service Quotas to request an increase for this quota."
  * (https://github.com/aws-samples/aws-genai-llm-chatbot/issues/244). A young account's quota for many instance types
  * is 0, so this is what a first deploy meets; the controller's reason names the quota and the command that checks it.
+ * Any other failure of a controller's call is said by {@link AwsFailures#words}.
  */
 final class QuotaRefusal {
 
@@ -18,6 +20,13 @@ final class QuotaRefusal {
 
   /** The quota's name between the message's first quotes. */
   private static final Pattern QUOTED = Pattern.compile("'([^']{1,200})'");
+
+  /** An ARN or a 12-digit account id. */
+  private static final Pattern NAMES_ACCOUNT =
+      Pattern.compile("arn:|(?<!\\d)\\d{12}(?!\\d)", Pattern.CASE_INSENSITIVE);
+
+  /** Whose role and whose log {@link AwsFailures#words} names. */
+  static final String CALLER = "the controller";
 
   private QuotaRefusal() {}
 
@@ -33,14 +42,20 @@ final class QuotaRefusal {
     return Optional.of(quoted.find() ? "'" + quoted.group(1) + "'" : "a SageMaker quota");
   }
 
-  /** The exception's message, and for a quota refusal which quota and what to do. */
-  static String reason(RuntimeException e) {
-    return e.getMessage()
-        + quota(e)
-            .map(q ->
-                " [the account's quota " + q + " is too low for this stack: compare the stack's"
-                    + " needs with the account's quotas and request an increase with 'scripts/offhours quotas"
-                    + " --stack STACK'; the controller retries after its backoff]")
-            .orElse("");
+  /**
+   * {@code e}, thrown by {@code call}, in offhours' words ({@link AwsFailures#words}); for a quota refusal, which quota
+   * and what to do. The quota's name is SageMaker's, and carries no account; one that looks as if it did is not named.
+   */
+  static String reason(String call, RuntimeException e) {
+    return quota(e)
+        .map(q -> q.startsWith("'") && !NAMES_ACCOUNT.matcher(q).find()
+            ? "the account's quota " + q
+            : "an account quota")
+        .map(q -> call + " was refused for " + q + " ("
+            + ERROR_CODE + ", HTTP " + ((AwsServiceException) e).statusCode() + "), too low"
+            + " for this stack: compare the stack's needs with the account's quotas and request an"
+            + " increase with 'scripts/offhours quotas --stack STACK'; the controller retries after"
+            + " its backoff")
+        .orElseGet(() -> AwsFailures.words(call, CALLER, e));
   }
 }

@@ -53,10 +53,10 @@ record RunPlan(
   }
 
   /**
-   * The step {@code done} (the claimed one, or what it became) with its outcome, and SageMaker's own words for a test
-   * invocation it failed ({@link Decision#sageMakerSaid}, else null).
+   * The step {@code done} (the claimed one, or what it became) with its outcome, and AWS's own answer to a call it
+   * failed ({@link Decision#awsSaid}, else null).
    */
-  Decision done(Step done, String outcome, Instant nextRunAt, String sageMakerSaid) {
+  Decision done(Step done, String outcome, Instant nextRunAt, String awsSaid) {
     return new Decision(
         now,
         want.on(),
@@ -69,6 +69,6 @@ record RunPlan(
         outcome,
         outside,
         nextRunAt,
-        sageMakerSaid);
+        awsSaid);
   }
 }

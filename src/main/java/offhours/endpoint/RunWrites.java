@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import offhours.inference.AwsFailures;
 
 /**
  * A run's two writes of the control state, on the version it read: the claim before it acts, which ends the run when
@@ -75,7 +76,8 @@ final class RunWrites {
       }
       // The claim stands either way; what this write adds (failures reset, the wake's start, a
       // failed create's backoff) may be lost, and the next run reads the endpoint and trigger anew.
-      return outcome + "; state not written: " + e.getMessage()
+      return outcome + "; state not written: "
+          + AwsFailures.words("the control state's write", QuotaRefusal.CALLER, e)
           + "; it may have applied, and the next run reads the state again";
     }
     return outcome;

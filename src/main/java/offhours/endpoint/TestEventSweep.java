@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import offhours.aws.S3TestEvent;
+import offhours.inference.AwsFailures;
 import offhours.units.Plurals;
 
 /**
@@ -134,7 +135,9 @@ public final class TestEventSweep {
   }
 
   private static String failed(int deleted, RuntimeException e) {
-    return "test-event sweep stopped (" + e.getMessage() + ") after deleting " + testEvents(deleted)
+    return "test-event sweep stopped ("
+        + AwsFailures.words("the queue's receive or delete", QuotaRefusal.CALLER, e)
+        + ") after deleting " + testEvents(deleted)
         + "; one left in the queue may wake the endpoint once, and Classify"
         + " acknowledges it; a message it received is visible again within " + HOLD.toSeconds()
         + " s";

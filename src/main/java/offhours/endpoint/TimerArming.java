@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalLong;
+import offhours.inference.AwsFailures;
 
 /**
  * Arms the {@link RunTimer} after a run, for the instant its decision asks for ({@link Decision#nextRunAt}).
@@ -75,13 +76,14 @@ public final class TimerArming {
               armed.withTimerAt(current.timerAt()).withVersion(armed.version() + 1),
               armed.version());
           return "timer for " + wanted + " not armed, the minute tick runs instead: "
-              + e.getMessage();
+              + AwsFailures.words("SendMessage to the timer queue", QuotaRefusal.CALLER, e);
         }
       }
       return "timer for " + wanted
           + " not armed: the control state kept changing; the minute tick runs instead";
     } catch (RuntimeException e) {
-      return "timer for " + wanted + " not armed, the minute tick runs instead: " + e.getMessage();
+      return "timer for " + wanted + " not armed, the minute tick runs instead: "
+          + AwsFailures.words("the control state's read or write", QuotaRefusal.CALLER, e);
     }
   }
 

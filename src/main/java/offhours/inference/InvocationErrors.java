@@ -141,16 +141,7 @@ public final class InvocationErrors {
    * account. Control characters are escaped, so a container's multi-line text stays on its log line.
    */
   public static String sageMakerSaid(SdkException error) {
-    String text = ResponseShapes.oneLine(message(error));
-    if (!(error instanceof AwsServiceException service)) {
-      return "nothing (" + error.getClass().getSimpleName() + ": " + text + ")";
-    }
-    String code =
-        service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-    String request = service.requestId();
-    return (code == null || code.isBlank() ? error.getClass().getSimpleName() : code)
-        + " (HTTP " + service.statusCode()
-        + (request == null || request.isBlank() ? "" : ", request " + request) + "): " + text;
+    return AwsFailures.said(error);
   }
 
   /**
@@ -384,11 +375,6 @@ public final class InvocationErrors {
   };
 
   private static String message(SdkException error) {
-    if (error instanceof AwsServiceException s
-        && s.awsErrorDetails() != null
-        && s.awsErrorDetails().errorMessage() != null) {
-      return s.awsErrorDetails().errorMessage();
-    }
-    return String.valueOf(error.getMessage());
+    return AwsFailures.message(error);
   }
 }

@@ -161,13 +161,13 @@ class EndpointControllerTest {
     assertThat(d.outcome())
         .isEqualTo("test invocation failed, mapping stays disabled, retry next run: the endpoint's"
             + " model is not ready yet");
-    assertThat(d.sageMakerSaid()).isEqualTo(said);
+    assertThat(d.awsSaid()).isEqualTo(ControllerHandler.SAGEMAKER_SAID + said);
     assertThat(List.of(d.toString(), d.toMap().toString(), rig.state().toString()))
         .allSatisfy(shown -> assertThat(shown).doesNotContain("123456789012", "ModelNotReady"));
 
     rig.probe = new Endpoint.Probe(true, "ok");
     rig.now = rig.now.plusSeconds(300);
-    assertThat(rig.run().sageMakerSaid()).as("a run whose probe answered").isNull();
+    assertThat(rig.run().awsSaid()).as("a run whose probe answered").isNull();
   }
 
   @Test
@@ -284,9 +284,10 @@ class EndpointControllerTest {
             .build())
         .build();
     Decision d = rig.run();
-    String hint = "[the account's quota 'ml.m5.large for endpoint usage' is too low for this stack:"
-        + " compare the stack's needs with the account's quotas and request an increase with"
-        + " 'scripts/offhours quotas --stack STACK'; the controller retries after its backoff]";
+    String hint = "CreateEndpoint was refused for the account's quota 'ml.m5.large for endpoint"
+        + " usage' (ResourceLimitExceeded, HTTP 400), too low for this stack: compare the stack's"
+        + " needs with the account's quotas and request an increase with 'scripts/offhours quotas"
+        + " --stack STACK'; the controller retries after its backoff";
     assertThat(d.outcome())
         .startsWith("CREATE_ENDPOINT failed, retry next run: ")
         .endsWith(hint);

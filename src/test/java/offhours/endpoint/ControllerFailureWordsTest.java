@@ -1,0 +1,130 @@
+package offhours.endpoint;
+
+import static org.assertj.core.api.Assertions.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import offhours.testing.FakeDynamoDb;
+import offhours.testing.LambdaContexts;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+
+/**
+ * A controller's call AWS refused: the outcome the control table keeps (what `endpoint status`, GET /status and the
+ * page show) says it in offhours' words, with the call, the error code and what to do; AWS's own answer, which names
+ * the account and the controller's role, is in the run's log line only.
+ */
+class ControllerFailureWordsTest {
+
+  private static final String ACCOUNT = "123456789012";
+
+  private final Rig rig = new Rig();
+
+  private static String denied(String action, String resource) {
+    return "User: arn:aws:sts::" + ACCOUNT + ":assumed-role/offhours-ControllerRole-X1/offhours-Ctl"
+        + " is not authorized to perform: " + action + " on resource: " + resource + " because no"
+        + " identity-based policy allows the " + action + " action";
+  }
+
+  @Test
+  void aCreateEndpointDeniedIsShownInOffhoursWordsAndLoggedWhole() {
+    String said = denied(
+        "sagemaker:CreateEndpoint",
+        "arn:aws:sagemaker:us-east-1:" + ACCOUNT + ":endpoint/offhours-endpoint");
+    rig.createError = SageMakerException.builder()
+        .statusCode(400)
+        .requestId("8d2a")
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("AccessDeniedException")
+            .errorMessage(said)
+            .serviceName("SageMaker")
+            .build())
+        .build();
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    DynamoControlTable control = new DynamoControlTable(dynamo, "control");
+    List<String> logged = new ArrayList<>();
+    ControllerHandler recording = new ControllerHandler(
+        rig.controller, Clock.fixed(rig.now, ZoneOffset.UTC), control::recordDecision, null);
+
+    Map<String, Object> out = recording.handleRequest(
+        ControllerHandlerTest.fixture("scheduler-tick.json"),
+        LambdaContexts.loggingTo(logged, 60_000));
+
+    assertThat(logged)
+        .singleElement(as(STRING))
+        .endsWith(
+            "; no timer queue; AWS's answer to CreateEndpoint: AccessDeniedException (HTTP 400,"
+                + " request 8d2a): " + said);
+    assertThat(List.of(
+            out.toString(),
+            dynamo.items.get("controller|decision").toString(),
+            control.lastRecorded().orElseThrow().toString(),
+            rig.state().lastAction()))
+        .as("the function's answer, the recorded decision, what the status pages read back, the"
+            + " control state")
+        .allSatisfy(shown -> assertThat(shown)
+            .contains("CreateEndpoint was refused: the controller's role may not call"
+                + " sagemaker:CreateEndpoint (AccessDeniedException, HTTP 400); check its policy")
+            .contains("the controller's log has AWS's answer")
+            .doesNotContainPattern("(?<!\\d)\\d{12}(?!\\d)")
+            .doesNotContain("arn:", "ControllerRole"));
+  }
+
+  @Test
+  void aTriggerPauseDeniedNamesLambdasActionAndKeepsTheRoleOut() {
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    String said = denied(
+        "lambda:UpdateEventSourceMapping",
+        "arn:aws:lambda:us-east-1:" + ACCOUNT + ":event-source-mapping:1f2e");
+    rig.disableError = LambdaException.builder()
+        .statusCode(403)
+        .requestId("77aa")
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("AccessDeniedException")
+            .errorMessage(said)
+            .serviceName("Lambda")
+            .build())
+        .build();
+
+    Decision d = rig.runAt("2026-01-14T20:00:00Z");
+
+    assertThat(d.outcome())
+        .startsWith("DISABLE_MAPPING failed, retry next run: UpdateEventSourceMapping was refused:"
+            + " the controller's role may not call lambda:UpdateEventSourceMapping"
+            + " (AccessDeniedException, HTTP 403)")
+        .doesNotContainPattern("(?<!\\d)\\d{12}(?!\\d)")
+        .doesNotContain("arn:");
+    assertThat(d.awsSaid())
+        .isEqualTo("AWS's answer to UpdateEventSourceMapping: AccessDeniedException (HTTP 403,"
+            + " request 77aa): " + said);
+  }
+
+  @Test
+  void aQuotaRefusalThatNamesAnArnDoesNotShowIt() {
+    rig.createError = SageMakerException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ResourceLimitExceeded")
+            .errorMessage("The account-level service limit 'arn:aws:sagemaker:us-east-1:" + ACCOUNT
+                + ":x' is 0 Instances")
+            .build())
+        .build();
+
+    Decision d = rig.run();
+
+    assertThat(d.outcome())
+        .contains("CreateEndpoint was refused for an account quota"
+            + " (ResourceLimitExceeded, HTTP 400)")
+        .doesNotContainPattern("(?<!\\d)\\d{12}(?!\\d)")
+        .doesNotContain("arn:");
+    assertThat(d.awsSaid()).contains(ACCOUNT);
+  }
+}
