@@ -179,7 +179,7 @@ public final class Api {
           : "an AWS";
       return ApiResponse.error(
           throttled ? 503 : 502,
-          AwsFailures.words(service + " read for " + request.routeKey(), "the API function", e)
+          AwsFailures.words(service + " call for " + request.routeKey(), "the API function", e)
               + (throttled
                   ? "; try again in a few seconds"
                   : answered ? "" : "; try again shortly"));

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import offhours.aws.InvocationDeadline;
 import offhours.aws.UsageLedger;
+import offhours.inference.AwsFailures;
 import offhours.inference.ContractViolation;
 import offhours.inference.ImageFormat;
 import offhours.inference.InferenceClient;
@@ -270,9 +271,12 @@ final class ClassifyRoute {
       unforeseen =
           "reading the stack for a forecast was cut to answer before this request's deadline";
     } catch (SdkException e) {
-      // The image is stored: a forecast that cannot be read is no reason to say otherwise.
+      // The image is stored: a forecast that cannot be read is no reason to say otherwise. AWS's
+      // answer, which may name the account and the function's role, goes to the log only.
+      System.out.println("offhours api: POST /classify (request " + request.requestId()
+          + "): the forecast's read failed; AWS's answer: " + AwsFailures.said(e));
       seen = null;
-      unforeseen = "the stack could not be read for a forecast: " + e.getMessage();
+      unforeseen = AwsFailures.words("the forecast's read of the stack", "the API function", e);
     }
     Forecast forecast = seen == null ? null : Forecast.of(config, seen);
     Map<String, Object> queued = StatusView.orderedMap(

@@ -76,9 +76,9 @@ public final class ContainerLogRetention implements ContainerLogs {
       } catch (ResourceNotFoundException e) {
         // SageMaker has not created it: nothing is stored there yet. The next wake sets it.
       } catch (RuntimeException e) {
-        problems.add("log group " + group + " keeps its events as before (PutRetentionPolicy "
-            + Plurals.of(days, "day") + " failed: "
-            + AwsFailures.words("PutRetentionPolicy", QuotaRefusal.CALLER, e)
+        problems.add("log group " + group + " keeps its events as before ("
+            + AwsFailures.words(
+                "PutRetentionPolicy " + Plurals.of(days, "day"), QuotaRefusal.CALLER, e)
             + "); the next wake tries again");
       }
     }

@@ -59,7 +59,7 @@ class ApiAwsFailureTest {
 
     assertThat(response.status()).isEqualTo(502);
     assertThat(message(response))
-        .isEqualTo("Sqs read for GET /status was refused: the API function's role may not call"
+        .isEqualTo("Sqs call for GET /status was refused: the API function's role may not call"
             + " sqs:getqueueattributes (AccessDenied, HTTP 400); check its policy in the stack's"
             + " template and that the resource is the stack's; the API function's log has AWS's"
             + " answer");
@@ -84,7 +84,7 @@ class ApiAwsFailureTest {
 
     assertThat(response.status()).isEqualTo(503);
     assertThat(message(response))
-        .startsWith("Sqs read for GET /status was throttled (ThrottlingException, HTTP 400)")
+        .startsWith("Sqs call for GET /status was throttled (ThrottlingException, HTTP 400)")
         .endsWith("; try again in a few seconds");
   }
 
@@ -96,7 +96,7 @@ class ApiAwsFailureTest {
 
     assertThat(response.status()).isEqualTo(502);
     assertThat(message(response))
-        .isEqualTo("an AWS read for GET /status could not reach AWS (SdkClientException: no answer,"
+        .isEqualTo("an AWS call for GET /status could not reach AWS (SdkClientException: no answer,"
             + " or not one the SDK could read); the API function's log has AWS's answer; try again"
             + " shortly");
   }

@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResp
 import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
 import software.amazon.awssdk.services.sagemakerruntime.model.ModelNotReadyException;
 import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** POST /classify's answers for each thing InvokeEndpoint can do, with in-memory S3 and SageMaker Runtime. */
 class ClassifyRouteTest {
@@ -487,8 +488,46 @@ class ClassifyRouteTest {
         .as("no forecast: the fixed wait, after which GET /results/KEY has one")
         .containsEntry("retry-after", "30");
     assertThat(JsonText.string(json(response), "reason"))
-        .endsWith("no forecast, the stack could not be read for a forecast: Unable to execute HTTP"
-            + " request: Connection reset");
+        .endsWith("no forecast, the forecast's read of the stack could not reach AWS"
+            + " (SdkClientException: no answer, or not one the SDK could read); the API function's"
+            + " log has AWS's answer");
+  }
+
+  @Test
+  void aForecastReadAwsRefusedSaysSoWithoutTheAccountAndLogsAwsAnswer() {
+    String said =
+        "User: arn:aws:sts::123456789012:assumed-role/offhours-ApiRole/offhours-Api is not"
+            + " authorized to perform: sqs:getqueueattributes on resource: arn:aws:sqs:us-east-1:"
+            + "123456789012:offhours-queue";
+    readFailure = SqsException.builder()
+        .statusCode(400)
+        .requestId("41d0")
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("AccessDenied")
+            .errorMessage(said)
+            .build())
+        .build();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    ApiResponse response;
+    System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
+    try {
+      response = post(PNG, ASLEEP);
+    } finally {
+      System.setOut(stdout);
+    }
+
+    assertThat(response.status()).isEqualTo(202);
+    assertThat(JsonText.string(json(response), "reason"))
+        .endsWith("no forecast, the forecast's read of the stack was refused: the API function's"
+            + " role may not call sqs:getqueueattributes (AccessDenied, HTTP 400); check its policy"
+            + " in the stack's template and that the resource is the stack's; the API function's log"
+            + " has AWS's answer");
+    assertThat(JsonText.string(json(response), "reason")).doesNotContain("123456789012", "arn:");
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains(
+            "the forecast's read failed; AWS's answer: AccessDenied (HTTP 400, request 41d0): "
+                + said);
   }
 
   @Test

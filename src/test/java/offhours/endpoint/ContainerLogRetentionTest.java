@@ -141,9 +141,10 @@ class ContainerLogRetentionTest {
         new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 30).afterWake();
     assertThat(problems)
         .containsExactly("log group /aws/sagemaker/Endpoints/e keeps its events as before"
-            + " (PutRetentionPolicy 30 days failed: User is not authorized to perform:"
-            + " logs:PutRetentionPolicy (Service: CloudWatchLogs, Status Code: 400, Request ID: r-1));"
-            + " the next wake tries again");
+            + " (PutRetentionPolicy 30 days was refused: the controller's role may not call"
+            + " logs:PutRetentionPolicy (AccessDeniedException, HTTP 400); check its policy in the"
+            + " stack's template and that the resource is the stack's; the controller's log has AWS's"
+            + " answer); the next wake tries again");
   }
 
   @Test
@@ -154,6 +155,6 @@ class ContainerLogRetentionTest {
     List<String> problems =
         new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 1).afterWake();
     assertThat(problems).hasSize(1);
-    assertThat(problems.getFirst()).contains("(PutRetentionPolicy 1 day failed: denied");
+    assertThat(problems.getFirst()).contains("(PutRetentionPolicy 1 day was answered HTTP 0");
   }
 }

@@ -90,10 +90,10 @@ class AwsFailuresTest {
             "CreateEndpoint was refused (SomethingNew, HTTP 400), which offhours does not know;"
                 + " the controller's log has AWS's answer");
     assertThat(AwsFailures.words(
-            "a DynamoDb read for GET /status",
+            "a DynamoDb call for GET /status",
             "the API function",
             SdkClientException.create("Unable to execute HTTP request: 123456789012")))
-        .isEqualTo("a DynamoDb read for GET /status could not reach AWS (SdkClientException: no"
+        .isEqualTo("a DynamoDb call for GET /status could not reach AWS (SdkClientException: no"
             + " answer, or not one the SDK could read); the API function's log has AWS's answer");
     assertThat(AwsFailures.words(
             "CreateEndpoint",
