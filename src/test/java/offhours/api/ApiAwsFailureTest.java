@@ -10,10 +10,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Map;
+import offhours.testing.AwsAnswers;
 import offhours.testing.FakeDynamoDb;
 import offhours.testing.QueueAttributesSqs;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -44,15 +44,8 @@ class ApiAwsFailureTest {
 
   @Test
   void anAccessDeniedIsABadGatewayInOffhoursWordsAndAwsAnswerGoesToTheLogOnly() {
-    sqs.failWith = SqsException.builder()
-        .statusCode(400)
-        .requestId("3b7c")
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("AccessDenied")
-            .errorMessage(DENIED)
-            .serviceName("Sqs")
-            .build())
-        .build();
+    sqs.failWith =
+        AwsAnswers.refusal(SqsException.builder(), 400, "3b7c", "AccessDenied", DENIED, "Sqs");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     ApiResponse response = statusLogging(log);
@@ -71,14 +64,8 @@ class ApiAwsFailureTest {
 
   @Test
   void aThrottleIsAServiceUnavailableThatSaysToAskAgain() {
-    sqs.failWith = SqsException.builder()
-        .statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("ThrottlingException")
-            .errorMessage("Rate exceeded")
-            .serviceName("Sqs")
-            .build())
-        .build();
+    sqs.failWith = AwsAnswers.refusal(
+        SqsException.builder(), 400, null, "ThrottlingException", "Rate exceeded", "Sqs");
 
     ApiResponse response = statusLogging(new ByteArrayOutputStream());
 

@@ -21,6 +21,7 @@ import java.util.function.Function;
 import offhours.aws.UsageLedger;
 import offhours.inference.InferenceClient;
 import offhours.inference.ProbeImage;
+import offhours.testing.AwsAnswers;
 import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -495,18 +496,12 @@ class ClassifyRouteTest {
 
   @Test
   void aForecastReadAwsRefusedSaysSoWithoutTheAccountAndLogsAwsAnswer() {
-    String said =
-        "User: arn:aws:sts::123456789012:assumed-role/offhours-ApiRole/offhours-Api is not"
-            + " authorized to perform: sqs:getqueueattributes on resource: arn:aws:sqs:us-east-1:"
-            + "123456789012:offhours-queue";
-    readFailure = SqsException.builder()
-        .statusCode(400)
-        .requestId("41d0")
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("AccessDenied")
-            .errorMessage(said)
-            .build())
-        .build();
+    String said = AwsAnswers.denied(
+        "offhours-ApiRole",
+        "sqs:getqueueattributes",
+        "arn:aws:sqs:us-east-1:123456789012:offhours-queue");
+    readFailure =
+        AwsAnswers.refusal(SqsException.builder(), 400, "41d0", "AccessDenied", said, "Sqs");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     PrintStream stdout = System.out;
     ApiResponse response;

@@ -9,10 +9,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import offhours.testing.AwsAnswers;
 import offhours.testing.FakeDynamoDb;
 import offhours.testing.LambdaContexts;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
@@ -28,9 +28,7 @@ class ControllerFailureWordsTest {
   private final Rig rig = new Rig();
 
   private static String denied(String action, String resource) {
-    return "User: arn:aws:sts::" + ACCOUNT + ":assumed-role/offhours-ControllerRole-X1/offhours-Ctl"
-        + " is not authorized to perform: " + action + " on resource: " + resource + " because no"
-        + " identity-based policy allows the " + action + " action";
+    return AwsAnswers.denied("offhours-ControllerRole-X1", action, resource);
   }
 
   @Test
@@ -38,15 +36,8 @@ class ControllerFailureWordsTest {
     String said = denied(
         "sagemaker:CreateEndpoint",
         "arn:aws:sagemaker:us-east-1:" + ACCOUNT + ":endpoint/offhours-endpoint");
-    rig.createError = SageMakerException.builder()
-        .statusCode(400)
-        .requestId("8d2a")
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("AccessDeniedException")
-            .errorMessage(said)
-            .serviceName("SageMaker")
-            .build())
-        .build();
+    rig.createError = AwsAnswers.refusal(
+        SageMakerException.builder(), 400, "8d2a", "AccessDeniedException", said, "SageMaker");
     FakeDynamoDb dynamo = new FakeDynamoDb();
     DynamoControlTable control = new DynamoControlTable(dynamo, "control");
     List<String> logged = new ArrayList<>();
@@ -84,15 +75,8 @@ class ControllerFailureWordsTest {
     String said = denied(
         "lambda:UpdateEventSourceMapping",
         "arn:aws:lambda:us-east-1:" + ACCOUNT + ":event-source-mapping:1f2e");
-    rig.disableError = LambdaException.builder()
-        .statusCode(403)
-        .requestId("77aa")
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("AccessDeniedException")
-            .errorMessage(said)
-            .serviceName("Lambda")
-            .build())
-        .build();
+    rig.disableError = AwsAnswers.refusal(
+        LambdaException.builder(), 403, "77aa", "AccessDeniedException", said, "Lambda");
 
     Decision d = rig.runAt("2026-01-14T20:00:00Z");
 
@@ -109,14 +93,14 @@ class ControllerFailureWordsTest {
 
   @Test
   void aQuotaRefusalThatNamesAnArnDoesNotShowIt() {
-    rig.createError = SageMakerException.builder()
-        .statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("ResourceLimitExceeded")
-            .errorMessage("The account-level service limit 'arn:aws:sagemaker:us-east-1:" + ACCOUNT
-                + ":x' is 0 Instances")
-            .build())
-        .build();
+    rig.createError = AwsAnswers.refusal(
+        SageMakerException.builder(),
+        400,
+        null,
+        "ResourceLimitExceeded",
+        "The account-level service limit 'arn:aws:sagemaker:us-east-1:" + ACCOUNT + ":x' is 0"
+            + " Instances",
+        "SageMaker");
 
     Decision d = rig.run();
 

@@ -2,8 +2,8 @@ package offhours.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import offhours.testing.AwsAnswers;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -18,15 +18,8 @@ class AwsFailuresTest {
           + " identity-based policy allows the sagemaker:CreateEndpoint action";
 
   static AwsServiceException answered(int status, String code, String message) {
-    return AwsServiceException.builder()
-        .statusCode(status)
-        .requestId("5c1e")
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode(code)
-            .errorMessage(message)
-            .serviceName("SageMaker")
-            .build())
-        .build();
+    return AwsAnswers.refusal(
+        AwsServiceException.builder(), status, "5c1e", code, message, "SageMaker");
   }
 
   @Test
