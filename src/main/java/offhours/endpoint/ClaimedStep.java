@@ -192,7 +192,9 @@ final class ClaimedStep {
             .withFailures(
                 n,
                 now.plus(RunPlanner.createBackoff(config.createBackoff(), n)),
-                "CreateEndpoint failed: " + reason)
+                // AWS's failures are said beginning with the call; offhours' own (a timeout's)
+                // are not.
+                reason.startsWith(call) ? reason : call + " failed: " + reason)
             .withBilling(false)
             .withWakeIssuedAt(null); // the retry after the backoff is measured on its own
       } else {

@@ -291,7 +291,9 @@ class EndpointControllerTest {
     assertThat(d.outcome())
         .startsWith("CREATE_ENDPOINT failed, retry next run: ")
         .endsWith(hint);
-    assertThat(rig.state().lastAction()).startsWith("CreateEndpoint failed: ").endsWith(hint);
+    assertThat(rig.state().lastAction())
+        .as("said once, beginning with the call")
+        .isEqualTo(hint);
     assertThat(rig.state().createNotBefore()).isEqualTo(rig.now.plus(Duration.ofMinutes(5)));
   }
 
