@@ -1,8 +1,11 @@
 package offhours.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import offhours.inference.ModelContract;
 import offhours.local.StateFile;
 import offhours.local.api.LocalApiGateway;
 
@@ -30,8 +33,13 @@ final class LocalStatusCommand implements Command {
         Exits 0 when the local stack runs and 3 when it does not (as an init script's status does),
         also while it is starting (then 'local start' waits until it is up), so a script can ask:
         scripts/offhours local status >/dev/null || scripts/offhours local start
+        It also shows the model options the stack started with (those of 'local start', which refuses
+        others while it runs): --model or --container-command (the default nsfwjs MobileNetV2 when
+        neither), --labels, --content-type, --accept.
         With --json: {"running", "pid", "region", "accessKeyId", "secretAccessKey", "endpoints",
-        "names"}, {"running": false, "starting": true, "pid"}, or {"running": false}.""";
+        "names", "served": {"modelFile", "labelsFile", "containerCommand", "contentType", "accept"}}
+        (each of "served" only when set; "served" absent for a stack of an older version),
+        {"running": false, "starting": true, "pid"}, or {"running": false}.""";
   }
 
   @Override
@@ -65,6 +73,54 @@ final class LocalStatusCommand implements Command {
     return 0;
   }
 
+  /** The flag of each {@link #servedOptions} key. */
+  private static final Map<String, String> FLAGS = Map.of(
+      "modelFile", "--" + LocalCommand.MODEL.name(),
+      "containerCommand", "--" + LocalCommand.CONTAINER_COMMAND.name(),
+      "labelsFile", "--" + LocalCommand.LABELS.name(),
+      "contentType", "--" + LocalCommand.CONTENT_TYPE.name(),
+      "accept", "--" + LocalCommand.ACCEPT.name());
+
+  /**
+   * The model options the stack started with, by JSON key, in the order of {@code local start --help}: those given
+   * only; with {@code namingDefaults}, Content-Type and Accept always, the default's named so when not given.
+   */
+  private static Map<String, String> servedOptions(StateFile state, boolean namingDefaults) {
+    Map<String, String> options = new LinkedHashMap<>();
+    StateFile.Served served = state.served();
+    if (served.modelFile() != null) {
+      options.put("modelFile", served.modelFile());
+    }
+    if (served.containerCommand() != null) {
+      options.put("containerCommand", served.containerCommand());
+    }
+    if (served.labelsFile() != null) {
+      options.put("labelsFile", served.labelsFile());
+    }
+    putSetting(
+        options,
+        "contentType",
+        state.model().get("CONTENT_TYPE"),
+        ModelContract.X_IMAGE,
+        namingDefaults);
+    putSetting(options, "accept", state.model().get("ACCEPT"), ModelContract.JSON, namingDefaults);
+    return options;
+  }
+
+  /** Classify's setting (empty: the default) under {@code key}. */
+  private static void putSetting(
+      Map<String, String> options,
+      String key,
+      String value,
+      String fallback,
+      boolean namingDefaults) {
+    if (value != null && !value.isEmpty()) {
+      options.put(key, value);
+    } else if (namingDefaults) {
+      options.put(key, fallback + " (default)");
+    }
+  }
+
   static void print(Invocation call, StateFile state) {
     if (call.args().has(Option.JSON.name())) {
       var json = Json.object()
@@ -77,6 +133,10 @@ final class LocalStatusCommand implements Command {
       state.endpoints().forEach((k, v) -> endpoints.put(k, v.toString()));
       var names = json.putObject("names");
       state.names().forEach(names::put);
+      if (state.served() != null) {
+        var served = json.putObject("served");
+        servedOptions(state, false).forEach(served::put);
+      }
       call.out().println(Json.line(json));
       return;
     }
@@ -86,6 +146,16 @@ final class LocalStatusCommand implements Command {
     List<List<String>> names = new ArrayList<>();
     state.names().forEach((k, v) -> names.add(List.of(k, v)));
     call.out().print(TextTable.render(List.of("RESOURCE", "NAME"), names));
+    if (state.served() != null) {
+      List<List<String>> served = new ArrayList<>();
+      if (state.served().isDefault()) {
+        served.add(List.of("--model", "none: the default nsfwjs MobileNetV2"));
+      }
+      servedOptions(state, true)
+          .forEach((key, value) -> served.add(List.of(FLAGS.get(key), value)));
+      // TextTable shows each cell escaped: a command line is the user's own text, shown, never run.
+      call.out().print(TextTable.render(List.of("MODEL OPTION", "STARTED WITH"), served));
+    }
     call.out()
         .println(
             "for the AWS CLI (these credentials are this stack's own; the local SageMaker and Lambda"

@@ -77,6 +77,8 @@ final class DeploymentWiring {
   String mappingUuid;
   ControllerConfig controllerConfig;
   List<String> labels;
+  /** What the stack serves, as its options gave it, for the state file. */
+  StateFile.Served served;
   /** Classify's environment, as its handler was given it. */
   Map<String, String> classifyEnv;
   /** The controller's environment, as its handler's config was read from it. */
@@ -100,6 +102,7 @@ final class DeploymentWiring {
     Path logs = LocalDirectory.logs(options.cacheDir());
     // The model first: on a first run it is fetched and converted, and a missing node/npm should
     // fail fast.
+    served = StateFile.Served.of(options.model(), options.labels(), options.containerCommand());
     ModelFiles model = model(options, progress, children);
     Optional<Path> labelFile = options.labels().or(() -> Optional.ofNullable(model.labels()));
     ModelFiles served = new ModelFiles(model.onnx(), labelFile.orElse(null));

@@ -148,6 +148,7 @@ public final class LocalDeployment implements AutoCloseable {
   private final String mappingUuid;
   private final ControllerConfig controllerConfig;
   private final List<String> labels;
+  private final StateFile.Served served;
   private final Map<String, String> classifyEnv;
   private final Map<String, String> controllerEnv;
   private final AwsBasicCredentials credentials;
@@ -167,6 +168,7 @@ public final class LocalDeployment implements AutoCloseable {
     this.mappingUuid = w.mappingUuid;
     this.controllerConfig = w.controllerConfig;
     this.labels = w.labels;
+    this.served = w.served;
     this.classifyEnv = Map.copyOf(w.classifyEnv);
     this.controllerEnv = Map.copyOf(w.controllerEnv);
     this.credentials = w.credentials;
@@ -264,7 +266,8 @@ public final class LocalDeployment implements AutoCloseable {
         n,
         model,
         FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv),
-        children.recorded());
+        children.recorded(),
+        served);
   }
 
   /** The local HTTP API (requests need {@code Authorization: Bearer} {@link #apiToken()}). */

@@ -1,5 +1,6 @@
 package offhours.local;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +43,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  *     before it could (see {@link ChildProcess}); empty in a file of an older version
  * @param starting true while the stack starts (its services and names are not there yet); absent once it is up, and
  *     in a file of an older version, which was written only then
+ * @param served what the stack serves, as its start was told ({@link Served}): {@code local start} refuses other
+ *     model options while it runs, and {@code local status} shows these; absent while it starts, and in a file of
+ *     an older version
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -56,9 +60,44 @@ public record StateFile(
     Map<String, String> model,
     Map<String, String> settings,
     List<ChildProcess> children,
-    Boolean starting) {
+    Boolean starting,
+    Served served) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The model the stack serves, as {@code local start} (or {@code local run}, {@code demo}) was given it: all absent
+   * for the default nsfwjs MobileNetV2. How Classify sends images and reads answers is in {@link #model()}
+   * (CONTENT_TYPE, ACCEPT).
+   *
+   * @param modelFile the ONNX file of {@code --model}, absolute
+   * @param labelsFile the file of {@code --labels}, absolute
+   * @param containerCommand {@code --container-command} as typed: the user's own text, to show (escaped), never to
+   *     run from here
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Served(String modelFile, String labelsFile, String containerCommand) {
+
+    /** What a stack started with these options serves. */
+    static Served of(
+        Optional<Path> model, Optional<Path> labels, Optional<String> containerCommand) {
+      return new Served(
+          model.map(Served::absolute).orElse(null),
+          labels.map(Served::absolute).orElse(null),
+          containerCommand.orElse(null));
+    }
+
+    private static String absolute(Path file) {
+      return file.toAbsolutePath().normalize().toString();
+    }
+
+    /** True for the default model (no file and no command of the user's). */
+    @JsonIgnore
+    public boolean isDefault() {
+      return modelFile == null && containerCommand == null;
+    }
+  }
 
   /** A service's URL in the file, and the client it configures. */
   public enum ServiceKey {
@@ -139,7 +178,8 @@ public record StateFile(
         null,
         null,
         children,
-        true);
+        true,
+        null);
   }
 
   /** Whether the stack is still starting: it has nothing to work with yet, and is not "running" to any command. */
@@ -164,7 +204,8 @@ public record StateFile(
       Map<NameKey, String> names,
       Map<String, String> model,
       Map<String, String> settings,
-      List<ChildProcess> children) {
+      List<ChildProcess> children,
+      Served served) {
     Map<String, URI> e = new TreeMap<>();
     endpoints.forEach((k, v) -> e.put(k.key(), v));
     e.put(API_KEY, api);
@@ -181,7 +222,8 @@ public record StateFile(
         model,
         settings,
         children,
-        null);
+        null,
+        served);
   }
 
   /** Where the state file lives under the cache directory. */

@@ -202,6 +202,7 @@ class CliIT {
                 "SCORES", "auto"),
             recorded.settings(),
             recorded.children(),
+            null,
             null)
         .write(StateFile.path(cache));
 
@@ -378,6 +379,7 @@ class CliIT {
                 "INSTANCE_HOURLY_PRICE_USD", "0.115",
                 "SERVERLESS_MEMORY_MB", "2048"),
             List.of(),
+            null,
             null)
         .write(StateFile.path(cache));
     // 15 min of endpoint time just after midnight in Berlin, on a day that is still the day before
@@ -500,6 +502,7 @@ class CliIT {
             Map.of(),
             state.settings(),
             List.of(),
+            null,
             null)
         .write(StateFile.path(cache));
     Files.write(photos.resolve("a.png"), new byte[] {1});

@@ -133,6 +133,7 @@ class CostSettingsTest {
             "INSTANCE_HOURLY_PRICE_USD", "0.1",
             "SERVERLESS_MEMORY_MB", "3072"),
         null,
+        null,
         null);
     Target local = TestTargets.local(Map.of(), state);
 
@@ -161,6 +162,7 @@ class CostSettingsTest {
         null,
         null,
         Map.of("TIME_ZONE", "Mars/Olympus"),
+        null,
         null,
         null);
 

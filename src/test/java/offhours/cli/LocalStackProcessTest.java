@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import offhours.local.ChildProcess;
@@ -68,6 +69,7 @@ class LocalStackProcessTest {
             live.model(),
             live.settings(),
             children,
+            null,
             null)
         .write(StateFile.path(cache));
   }
@@ -75,7 +77,7 @@ class LocalStackProcessTest {
   /** The file of a stack that is starting in process {@code pid}: no services yet, what it started so far. */
   private void recordStarting(long pid, String started, List<ChildProcess> children)
       throws IOException {
-    new StateFile(pid, started, null, null, null, null, null, null, null, children, true)
+    new StateFile(pid, started, null, null, null, null, null, null, null, children, true, null)
         .write(StateFile.path(cache));
   }
 
@@ -308,6 +310,66 @@ class LocalStackProcessTest {
             "the last local stack (pid " + other.pid() + ") was gone; ended moto_server (pid "
                 + other.pid() + "), which it had started and left running\n");
     assertThat(other.waitFor(30, TimeUnit.SECONDS)).as("moto_server ended").isTrue();
+  }
+
+  @Test
+  void statusShowsTheModelOptionsTheStackStartedWithTheCommandEscaped() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    StateFile live = MainTest.state(other.pid(), MainTest.endpoints());
+    new StateFile(
+            other.pid(),
+            other.info().startInstant().orElseThrow().toString(),
+            live.region(),
+            live.accessKeyId(),
+            live.secretAccessKey(),
+            live.endpoints(),
+            live.names(),
+            Map.of("CONTENT_TYPE", "image/png", "ACCEPT", ""),
+            live.settings(),
+            List.of(),
+            null,
+            new StateFile.Served(null, "/data/labels.txt", "python3 serve.py \u001b[2J"))
+        .write(StateFile.path(cache));
+
+    CliRun status = run("local", "status");
+    CliRun json = run("local", "status", "--json");
+
+    assertThat(status.out())
+        .contains("MODEL OPTION         STARTED WITH\n"
+            + "--container-command  python3 serve.py \\x1b[2J\n"
+            + "--labels             /data/labels.txt\n"
+            + "--content-type       image/png\n"
+            + "--accept             application/json (default)\n")
+        .doesNotContain("\u001b");
+    assertThat(json.out())
+        .contains("\"served\":{\"containerCommand\":\"python3 serve.py \\u001B[2J\","
+            + "\"labelsFile\":\"/data/labels.txt\",\"contentType\":\"image/png\"}");
+  }
+
+  @Test
+  void statusNamesTheDefaultModelWhenTheStackStartedWithoutOne() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    StateFile live = MainTest.state(other.pid(), MainTest.endpoints());
+    new StateFile(
+            other.pid(),
+            other.info().startInstant().orElseThrow().toString(),
+            live.region(),
+            live.accessKeyId(),
+            live.secretAccessKey(),
+            live.endpoints(),
+            live.names(),
+            Map.of(),
+            live.settings(),
+            List.of(),
+            null,
+            new StateFile.Served(null, null, null))
+        .write(StateFile.path(cache));
+
+    assertThat(run("local", "status").out())
+        .contains("MODEL OPTION    STARTED WITH\n"
+            + "--model         none: the default nsfwjs MobileNetV2\n"
+            + "--content-type  application/x-image (default)\n"
+            + "--accept        application/json (default)\n");
   }
 
   @Test

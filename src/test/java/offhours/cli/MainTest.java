@@ -814,6 +814,7 @@ class MainTest {
         Map.of(),
         settings,
         List.of(),
+        null,
         null);
   }
 

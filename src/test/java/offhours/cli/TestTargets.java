@@ -14,7 +14,8 @@ final class TestTargets {
   /** The local stack, its state file "f" holding {@code names} (and no settings, as an older version's). */
   static Target local(Map<Target.Name, String> names) {
     return local(
-        names, new StateFile(null, null, null, null, null, null, null, null, null, null, null));
+        names,
+        new StateFile(null, null, null, null, null, null, null, null, null, null, null, null));
   }
 
   /** The local stack, its state file "f" holding {@code names} and the settings of {@code state}. */

@@ -44,6 +44,7 @@ class StateFileKeeperTest {
         Map.of(),
         Map.of(),
         children.get(),
+        null,
         null);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,11 +56,34 @@ class StateFileTest {
         null,
         null,
         null,
-        false);
+        false,
+        null);
 
     up.write(file);
 
     assertThat(up.stillStarting()).isFalse();
     assertThat(Files.readString(file)).as(Files.readString(file)).doesNotContain("starting");
+  }
+
+  @Test
+  void whatTheStackServesIsKeptWithItsFilesMadeAbsolute() throws Exception {
+    Path file = StateFile.path(dir);
+    StateFile.Served served = StateFile.Served.of(
+        Optional.of(Path.of("models/../model.onnx")),
+        Optional.of(Path.of("labels.txt")),
+        Optional.empty());
+    new StateFile(7L, null, null, null, null, null, null, null, null, null, null, served)
+        .write(file);
+
+    StateFile.Served read = StateFile.read(file).served();
+    assertThat(read)
+        .isEqualTo(new StateFile.Served(
+            Path.of("model.onnx").toAbsolutePath().toString(),
+            Path.of("labels.txt").toAbsolutePath().toString(),
+            null));
+    assertThat(read.isDefault()).isFalse();
+    assertThat(StateFile.Served.of(Optional.empty(), Optional.empty(), Optional.empty())
+            .isDefault())
+        .isTrue();
   }
 }
