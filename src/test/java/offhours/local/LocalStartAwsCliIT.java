@@ -248,6 +248,9 @@ class LocalStartAwsCliIT {
       assertThat(running.get("pid").asLong())
           .as("offhours local status --json: %s", status.out)
           .isEqualTo(pid);
+      assertThat(running.get("served").toString())
+          .as("the default model, the default Content-Type and Accept: nothing set")
+          .isEqualTo("{}");
 
       Run stop = offhours("local", "stop");
       assertThat(stop.code).as("offhours local stop:\n%s%s", stop.out, stop.err).isZero();

@@ -96,6 +96,8 @@ final class CommandLauncher implements ContainerLauncher {
     ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    long logStart =
+        Files.size(log); // what an earlier container on this port wrote is not this one's
     Map<String, String> env = builder.environment();
     env.putAll(spec.environment());
     env.put("SAGEMAKER_BIND_TO_PORT", Integer.toString(port));
@@ -105,7 +107,7 @@ final class CommandLauncher implements ContainerLauncher {
     }
     Process process = builder.start();
     recorder.started("container of endpoint " + spec.endpointName(), process.toHandle());
-    return new CommandContainer(process, URI.create("http://127.0.0.1:" + port), log);
+    return new CommandContainer(process, URI.create("http://127.0.0.1:" + port), log, logStart);
   }
 
   /** A file: ModelDataUrl names the model directory itself or a file in it; other schemes have no local directory. */
@@ -122,8 +124,18 @@ final class CommandLauncher implements ContainerLauncher {
     }
   }
 
-  /** A container process: its whole process tree is stopped on close, since {@code sh -c} may fork. */
-  record CommandContainer(Process process, URI baseUri, Path log) implements ModelContainer {
+  /**
+   * A container process: its whole process tree is stopped on close, since {@code sh -c} may fork. Its output goes
+   * to {@code log} from byte {@code logStart} on.
+   */
+  record CommandContainer(Process process, URI baseUri, Path log, long logStart)
+      implements ModelContainer {
+
+    /** The last non-blank line the command wrote, escaped and cut ({@link LogTail}). */
+    Optional<String> lastLogLine() {
+      return LogTail.lastLine(log, logStart);
+    }
+
     @Override
     public void close() {
       process.descendants().forEach(ProcessHandle::destroy);

@@ -94,7 +94,10 @@ final class ContainerSupervisor {
           && !c.process().isAlive()) {
         int status = c.process().exitValue();
         return Optional.of("the container command exited with status " + status + shellSays(status)
-            + " before /ping answered 200; see its log " + c.log());
+            + " before /ping answered 200; "
+            + c.lastLogLine()
+                .map(line -> "its log " + c.log() + " ends: " + line)
+                .orElse("see its log " + c.log() + " (it wrote nothing)"));
       }
       try {
         HttpResponse<Void> response = http.send(

@@ -108,16 +108,40 @@ class CommandContainerIT {
   }
 
   @Test
-  void aCommandThatExitsFailsTheEndpointAndNamesItsLog() {
-    start("echo 'no model here' >&2; exit 3")
+  void aCommandThatExitsFailsTheEndpointAndSaysWhatItsLogEndsWith() {
+    start("echo 'loading'; printf 'no model here \\033[2J\\n\\n' >&2; exit 3")
         .createEndpoint("quits", LocalSageMaker.COMMAND_IMAGE, Map.of());
 
     assertThat(f.awaitStatus("quits", EndpointStatus.FAILED).failureReason())
         .startsWith(
             "The primary container for production variant AllTraffic did not pass the ping health check.")
+        .containsPattern(
+            "Local detail: the container command exited with status 3 before /ping answered 200; its"
+                + " log " + java.util.regex.Pattern.quote(logs.resolve("quits-").toString())
+                + "\\d+\\.log ends: no model here \\\\x1b\\[2J$");
+  }
+
+  @Test
+  void aScriptPythonCannotOpenSaysSoInTheReason() {
+    start("exec python3 " + logs.resolve("no-such-serve.py"))
+        .createEndpoint("missing", LocalSageMaker.COMMAND_IMAGE, Map.of());
+
+    assertThat(f.awaitStatus("missing", EndpointStatus.FAILED).failureReason())
         .contains(
-            "Local detail: the container command exited with status 3 before /ping answered 200; see its"
-                + " log " + logs.resolve("quits-"));
+            "Local detail: the container command exited with status 2 before /ping answered 200")
+        .containsPattern(" ends: \\S*python3: can't open file '"
+            + java.util.regex.Pattern.quote(logs.resolve("no-such-serve.py").toString())
+            + "': \\[Errno 2\\] No such file or directory$");
+  }
+
+  @Test
+  void aCommandThatWritesNothingBeforeItExitsPointsAtItsLog() {
+    start("exit 4").createEndpoint("mute", LocalSageMaker.COMMAND_IMAGE, Map.of());
+
+    assertThat(f.awaitStatus("mute", EndpointStatus.FAILED).failureReason())
+        .contains(
+            "exited with status 4 before /ping answered 200; see its log " + logs.resolve("mute-"))
+        .endsWith(".log (it wrote nothing)");
   }
 
   @Test
@@ -128,8 +152,9 @@ class CommandContainerIT {
     assertThat(f.awaitStatus("typo", EndpointStatus.FAILED).failureReason())
         .contains(
             "Local detail: the container command exited with status 127 (the shell found no such"
-                + " command: check --container-command) before /ping answered 200; see its log "
-                + logs.resolve("typo-"));
+                + " command: check --container-command) before /ping answered 200; its log "
+                + logs.resolve("typo-"))
+        .contains("offhours-no-such-command: not found");
   }
 
   @Test
