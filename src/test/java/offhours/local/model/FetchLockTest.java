@@ -109,7 +109,9 @@ class FetchLockTest {
 
     assertThat(stderr())
         .isEqualTo("removed what an interrupted fetch of the default model left in " + cache
-            + ": fetch-nsfwjs-1, fetch-nsfwjs-2\n");
+            + ": fetch-nsfwjs-1, fetch-nsfwjs-2\n"
+            + "fetching the default model (npm nsfwjs@4.4.0) and converting it to ONNX, once: later"
+            + " runs use the copy in " + DefaultModel.modelDir(cache) + " ...\n");
     try (var names = Files.list(cache)) {
       assertThat(names.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("models", FetchLock.LOCK_FILE);
