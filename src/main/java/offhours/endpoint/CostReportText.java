@@ -67,17 +67,34 @@ final class CostReportText {
           report.until().getZone().getId()));
     }
     out.append(header);
+    int places = Math.max(
+        dollarPlaces(total.costUsd()),
+        Math.max(dollarPlaces(total.alwaysOnCostUsd()), dollarPlaces(total.savedUsd())));
     for (CostReport.Row r : report.days()) {
-      out.append(line(r.date().toString(), r));
+      out.append(line(r.date().toString(), r, places));
     }
-    out.append(line("total", total));
+    out.append(line("total", total, places));
     return out.toString();
   }
 
-  private static String line(String label, CostReport.Row r) {
+  /**
+   * Decimal places that show {@code usd}: cents, unless it is under half a cent, which cents show as $0.00 (a stack up
+   * for minutes: cost $0.00, 24/7 $0.00 beside "saved 83.5%" reads as nonsense); then as many as show it to two
+   * significant digits, at most 6 (which still fit the columns). The table's cost, 24/7 and saved dollars all take
+   * the most their total needs, so they add up on the page.
+   */
+  static int dollarPlaces(double usd) {
+    if (!(usd > 0) || usd >= 0.005) {
+      return 2;
+    }
+    return (int) Math.min(6, 1 - Math.floor(Math.log10(usd)));
+  }
+
+  private static String line(String label, CostReport.Row r, int places) {
+    String dollars = "%10." + places + "f";
     return String.format(
         Locale.ROOT,
-        "%-10s %9.2f %9.2f %6d %7d %10.2f %10s %10.2f %10.2f %6.1f%%%n",
+        "%-10s %9.2f %9.2f %6d %7d " + dollars + " %10s " + dollars + " " + dollars + " %6.1f%%%n",
         label,
         r.endpointHours(),
         r.outsideScheduleHours(),

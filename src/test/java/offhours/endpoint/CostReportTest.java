@@ -59,6 +59,40 @@ class CostReportTest {
   }
 
   @Test
+  void aStackUpForMinutesShowsItsDollarsToTheirFirstDigitsNotAsZero() {
+    // Up 6 minutes of Monday, its endpoint on for 1 of them: always-on $0.0102, cost $0.0017.
+    java.time.Instant since = MON.atTime(9, 0).atZone(BERLIN).toInstant();
+    CostReport report = CostReport.compute(
+        List.of(new Ledger.Day(MON, 60, 0, 1, 0)),
+        Map.of(),
+        Map.of(),
+        MON,
+        MON,
+        BERLIN,
+        LedgerPrices.listed(Hosting.SCHEDULED, "ml.c5.large", 1, 0.102),
+        since,
+        since.plusSeconds(360));
+
+    assertThat(report.renderTable())
+        .contains("total           0.02      0.00      1       0     0.0017          -     0.0102"
+            + "     0.0085   83.3%\n");
+    assertThat(twoDays().renderTable())
+        .as("dollars of a cent or more in cents")
+        .contains("total           3.00      0.50      2     600       0.69    0.00115      11.04"
+            + "      10.35   93.8%");
+  }
+
+  @Test
+  void dollarPlacesShowTheAlwaysOnFigureToTwoSignificantDigits() {
+    assertThat(CostReportText.dollarPlaces(0)).isEqualTo(2);
+    assertThat(CostReportText.dollarPlaces(0.005)).isEqualTo(2);
+    assertThat(CostReportText.dollarPlaces(0.0049)).isEqualTo(4);
+    assertThat(CostReportText.dollarPlaces(0.0017)).isEqualTo(4);
+    assertThat(CostReportText.dollarPlaces(0.00017)).isEqualTo(5);
+    assertThat(CostReportText.dollarPlaces(1e-9)).isEqualTo(6);
+  }
+
+  @Test
   void aDayWithoutLedgerItemSavedEverythingAndHasNoCostPerImage() {
     CostReport.Row tuesday = twoDays().days().get(1);
     assertThat(tuesday.endpointHours()).isZero();
