@@ -121,9 +121,11 @@ final class SimulateCommand implements Command {
         what reached the dead-letter queue (always 0: an endpoint that sleeps is never the message's fault).
         With a latency budget (--max-wait, default 60) it also prints the budget misses and the lower bound: the
         fewest endpoint-hours any schedule could spend on the same uploads, knowing them all in advance.
-        The wake (10 min) is the middle of what CreateEndpoint takes on AWS (8-30 min, DESIGN.md); the stop (2 min)
-        is DeleteEndpoint's usual time; the drain (5 images/s) is one CPU instance serving a small image model at
-        about 200 ms per image with the default concurrency. Measure yours and pass them.
+        The wake (10 min) is an assumption near the fast end of what CreateEndpoint takes on AWS (8-30 min,
+        DESIGN.md), as a small CPU model's endpoint wakes; it is not measured (the controller itself expects the
+        slow end, 30, until it has timed a wake). The stop (2 min) is DeleteEndpoint's usual time; the drain
+        (5 images/s) is one CPU instance serving a small image model at about 200 ms per image with the default
+        concurrency. Measure yours and pass them.
         With --hosting scale-to-zero: the controller switches an inference component's copies instead (instance
         5 min + copy 2 min to wake, copies to 0 in 2 min, the instance gone 10 min later; a wake before that
         loads the copy on it; --component-minutes sets the four); no lower bound, which models CreateEndpoint

@@ -29,6 +29,18 @@ class SimulateCommandTest {
   }
 
   @Test
+  void helpSaysWhereTheDefaultWakeComesFromAndThatItIsNotMeasured() {
+    String help = run("simulate", "--help").out();
+
+    assertThat(help)
+        .contains(
+            "The wake (10 min) is an assumption near the fast end of what CreateEndpoint takes on AWS"
+                + " (8-30 min,")
+        .contains("it is not measured (the controller itself expects the\nslow end, 30,")
+        .doesNotContain("middle");
+  }
+
+  @Test
   void aTraceFileIsSimulatedOverItsDaysAndTheJsonHasTheBudgetsNumbers() throws Exception {
     CliRun run = run(
         "simulate",
