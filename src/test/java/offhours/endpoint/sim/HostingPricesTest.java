@@ -2,12 +2,14 @@ package offhours.endpoint.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.endpoint.ServerlessUsage;
 import org.junit.jupiter.api.Test;
 
 class HostingPricesTest {
@@ -36,6 +38,35 @@ class HostingPricesTest {
     quoted.forEach((type, usd) -> assertThat(HostingPrices.of(type))
         .as(type)
         .hasValueSatisfying(p -> assertThat(p.instanceHourUsd()).isEqualTo(usd)));
+  }
+
+  /**
+   * The hosting options table ("Choosing a hosting option") quotes instance-hour and serverless prices in its "price
+   * basis" row: each is the price simulate and cost use.
+   */
+  @Test
+  void theHostingTablesPriceBasisRowQuotesThePricesTheCodeUses() throws Exception {
+    String row = Files.readString(Path.of("README.md"))
+        .lines()
+        .filter(line -> line.startsWith("| price basis (us-east-1) |"))
+        .findFirst()
+        .orElseThrow();
+    Map<String, Double> quoted = new LinkedHashMap<>();
+    Matcher type = Pattern.compile("`(ml\\.[a-z0-9.]+)` \\$([0-9.]+)").matcher(row);
+    while (type.find()) {
+      quoted.put(type.group(1), Double.parseDouble(type.group(2)));
+    }
+
+    assertThat(quoted).containsKeys("ml.m5.large", "ml.c5.large", "ml.g5.xlarge");
+    quoted.forEach((t, usd) -> assertThat(HostingPrices.of(t))
+        .as(t)
+        .hasValueSatisfying(p -> assertThat(p.instanceHourUsd()).isEqualTo(usd)));
+    assertThat(row)
+        .contains(" $"
+            + BigDecimal.valueOf(ServerlessUsage.GB_SECOND_USD)
+                .stripTrailingZeros()
+                .toPlainString() + " per GB-second")
+        .contains(" $" + ServerlessUsage.DATA_GB_USD + " per GB of data");
   }
 
   @Test
