@@ -58,6 +58,18 @@ class LocalStackProcessTest {
   private void recordStack(long pid, String started, List<ChildProcess> children)
       throws IOException {
     StateFile live = MainTest.state(pid, MainTest.endpoints());
+    recordStack(pid, started, children, live.model(), null);
+  }
+
+  /** As {@link #recordStack(long, String, List)}, serving {@code served} with Classify's {@code model} settings. */
+  private void recordStack(
+      long pid,
+      String started,
+      List<ChildProcess> children,
+      Map<String, String> model,
+      StateFile.Served served)
+      throws IOException {
+    StateFile live = MainTest.state(pid, MainTest.endpoints());
     new StateFile(
             pid,
             started,
@@ -66,11 +78,11 @@ class LocalStackProcessTest {
             live.secretAccessKey(),
             live.endpoints(),
             live.names(),
-            live.model(),
+            model,
             live.settings(),
             children,
             null,
-            null)
+            served)
         .write(StateFile.path(cache));
   }
 
@@ -315,21 +327,12 @@ class LocalStackProcessTest {
   @Test
   void statusShowsTheModelOptionsTheStackStartedWithTheCommandEscaped() throws Exception {
     other = new ProcessBuilder("sleep", "60").start();
-    StateFile live = MainTest.state(other.pid(), MainTest.endpoints());
-    new StateFile(
-            other.pid(),
-            other.info().startInstant().orElseThrow().toString(),
-            live.region(),
-            live.accessKeyId(),
-            live.secretAccessKey(),
-            live.endpoints(),
-            live.names(),
-            Map.of("CONTENT_TYPE", "image/png", "ACCEPT", ""),
-            live.settings(),
-            List.of(),
-            null,
-            new StateFile.Served(null, "/data/labels.txt", "python3 serve.py \u001b[2J"))
-        .write(StateFile.path(cache));
+    recordStack(
+        other.pid(),
+        other.info().startInstant().orElseThrow().toString(),
+        List.of(),
+        Map.of("CONTENT_TYPE", "image/png", "ACCEPT", ""),
+        new StateFile.Served(null, "/data/labels.txt", "python3 serve.py \u001b[2J"));
 
     CliRun status = run("local", "status");
     CliRun json = run("local", "status", "--json");
@@ -349,21 +352,12 @@ class LocalStackProcessTest {
   @Test
   void statusNamesTheDefaultModelWhenTheStackStartedWithoutOne() throws Exception {
     other = new ProcessBuilder("sleep", "60").start();
-    StateFile live = MainTest.state(other.pid(), MainTest.endpoints());
-    new StateFile(
-            other.pid(),
-            other.info().startInstant().orElseThrow().toString(),
-            live.region(),
-            live.accessKeyId(),
-            live.secretAccessKey(),
-            live.endpoints(),
-            live.names(),
-            Map.of(),
-            live.settings(),
-            List.of(),
-            null,
-            new StateFile.Served(null, null, null))
-        .write(StateFile.path(cache));
+    recordStack(
+        other.pid(),
+        other.info().startInstant().orElseThrow().toString(),
+        List.of(),
+        Map.of(),
+        new StateFile.Served(null, null, null));
 
     assertThat(run("local", "status").out())
         .contains("MODEL OPTION    STARTED WITH\n"
