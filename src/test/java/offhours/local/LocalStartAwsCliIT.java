@@ -249,8 +249,9 @@ class LocalStartAwsCliIT {
           .as("offhours local status --json: %s", status.out)
           .isEqualTo(pid);
       assertThat(running.get("served").toString())
-          .as("the default model, the default Content-Type and Accept: nothing set")
-          .isEqualTo("{}");
+          .as(
+              "the default model (no file, no command) and the Content-Type and Accept Classify sends")
+          .isEqualTo("{\"contentType\":\"application/x-image\",\"accept\":\"application/json\"}");
 
       Run stop = offhours("local", "stop");
       assertThat(stop.code).as("offhours local stop:\n%s%s", stop.out, stop.err).isZero();
