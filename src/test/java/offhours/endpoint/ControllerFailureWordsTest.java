@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
-import java.time.Clock;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import offhours.testing.AwsAnswers;
 import offhours.testing.FakeDynamoDb;
-import offhours.testing.LambdaContexts;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
@@ -38,15 +34,11 @@ class ControllerFailureWordsTest {
         "arn:aws:sagemaker:us-east-1:" + ACCOUNT + ":endpoint/offhours-endpoint");
     rig.createError = AwsAnswers.refusal(
         SageMakerException.builder(), 400, "8d2a", "AccessDeniedException", said, "SageMaker");
-    FakeDynamoDb dynamo = new FakeDynamoDb();
-    DynamoControlTable control = new DynamoControlTable(dynamo, "control");
-    List<String> logged = new ArrayList<>();
-    ControllerHandler recording = new ControllerHandler(
-        rig.controller, Clock.fixed(rig.now, ZoneOffset.UTC), control::recordDecision, null);
-
-    Map<String, Object> out = recording.handleRequest(
-        ControllerHandlerTest.fixture("scheduler-tick.json"),
-        LambdaContexts.loggingTo(logged, 60_000));
+    ControllerHandlerTest.RecordedTick tick = ControllerHandlerTest.recordedTick(rig);
+    List<String> logged = tick.logged();
+    Map<String, Object> out = tick.out();
+    FakeDynamoDb dynamo = tick.dynamo();
+    DynamoControlTable control = tick.control();
 
     assertThat(logged)
         .singleElement(as(STRING))

@@ -101,14 +101,11 @@ class ControllerHandlerTest {
         + " dependency of account 123456789012.";
     rig.probe =
         Endpoint.Probe.refused("SageMaker could not serve the request now (HTTP 500)", said);
-    FakeDynamoDb dynamo = new FakeDynamoDb();
-    DynamoControlTable control = new DynamoControlTable(dynamo, "control");
-    List<String> logged = new ArrayList<>();
-    ControllerHandler recording = new ControllerHandler(
-        rig.controller, Clock.fixed(rig.now, ZoneOffset.UTC), control::recordDecision, null);
-
-    Map<String, Object> out = recording.handleRequest(
-        fixture("scheduler-tick.json"), LambdaContexts.loggingTo(logged, 60_000));
+    RecordedTick tick = recordedTick(rig);
+    List<String> logged = tick.logged();
+    Map<String, Object> out = tick.out();
+    FakeDynamoDb dynamo = tick.dynamo();
+    DynamoControlTable control = tick.control();
 
     assertThat(logged)
         .singleElement(as(STRING))
@@ -204,5 +201,27 @@ class ControllerHandlerTest {
     assertThat(tick).containsEntry("startedBy", "schedule tick");
     assertThat(sent).containsExactly("2026-01-14T20:00:10Z +10");
     assertThat(rig.state().timerAt()).isEqualTo(Instant.parse("2026-01-14T20:00:10Z"));
+  }
+
+  /** What one scheduler tick through a handler that records its decision in a control table left behind. */
+  record RecordedTick(
+      Map<String, Object> out,
+      List<String> logged,
+      FakeDynamoDb dynamo,
+      DynamoControlTable control) {}
+
+  /**
+   * Runs one scheduler tick of {@code rig}'s controller through a handler that records its decision in a control table
+   * over a fake DynamoDB, as the deployed function does, and keeps its log lines.
+   */
+  static RecordedTick recordedTick(Rig rig) {
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    DynamoControlTable control = new DynamoControlTable(dynamo, "control");
+    List<String> logged = new ArrayList<>();
+    ControllerHandler recording = new ControllerHandler(
+        rig.controller, Clock.fixed(rig.now, ZoneOffset.UTC), control::recordDecision, null);
+    Map<String, Object> out = recording.handleRequest(
+        fixture("scheduler-tick.json"), LambdaContexts.loggingTo(logged, 60_000));
+    return new RecordedTick(out, logged, dynamo, control);
   }
 }
