@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
  * artifact bucket put in; DeployerPolicyTest proves it against what CloudFormation's handlers of every resource type the
  * template creates need, for every Hosting, so one policy serves a stack whose Hosting is changed on update.
  */
-final class DeployPolicyCommand implements Command {
+public final class DeployPolicyCommand implements Command {
+
+  /** How much of a stack name CloudFormation keeps at least when it cuts a generated name ({@link #generatedNames}). */
+  private static final int KEPT_OF_A_CUT_STACK_NAME = 25;
 
   /** SAM CLI's bucket for {@code --resolve-s3}, in its stack aws-sam-cli-managed-default (a generated suffix). */
   static final String SAM_MANAGED_BUCKET = "aws-sam-cli-managed-default-samclisourcebucket-*";
@@ -86,7 +89,8 @@ final class DeployPolicyCommand implements Command {
         and removes it with sam delete: CloudFormation's change sets on this stack and on SAM's artifact stack
         (aws-sam-cli-managed-default), the SAM transform, the artifact bucket, and what CloudFormation needs to
         create, update, read and delete each resource the template makes, in every Hosting (so a change of
-        Hosting on update needs nothing more), on the names CloudFormation gives them (STACK-*), and
+        Hosting on update needs nothing more), on the names CloudFormation gives them (STACK-*, or a longer STACK's first 25
+        characters, all it keeps when it cuts a name), and
         iam:PassRole for the stack's roles only to Lambda, SageMaker and EventBridge Scheduler. The calls the
         functions themselves make are their roles', not the deployer's.
         It calls nothing: give --region and --account to scope it to one of each.
@@ -109,6 +113,7 @@ final class DeployPolicyCommand implements Command {
         "Region", region,
         "Account", account,
         "StackName", stack,
+        "GeneratedNames", generatedNames(stack),
         "ArtifactBucket", bucket));
     List<ObjectNode> parts = parts(policy);
     ObjectNode printed = parse(policy);
@@ -181,6 +186,20 @@ final class DeployPolicyCommand implements Command {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The start every name CloudFormation generates for the stack's resources shares: the stack's name and a hyphen
+   * ("offhours-ClassifyRole-1A2B3C4D5E6F7"). A name it generates over the resource's limit (64 characters for a role,
+   * a function, a rule) is cut: 13 characters stay for the hyphen and random tail, and the rest is shared between the
+   * stack's name and the logical id, the stack's half rounded up, so at least the first 25 characters of the stack's
+   * name stay (observed, not documented by AWS:
+   * https://github.com/KensioSoftware/yulin/issues/1113). A longer stack name is matched by those 25 alone.
+   */
+  public static String generatedNames(String stack) {
+    return stack.length() <= KEPT_OF_A_CUT_STACK_NAME
+        ? stack + "-"
+        : stack.substring(0, KEPT_OF_A_CUT_STACK_NAME);
   }
 
   /** The policy with each ${Name} replaced; a name without a value fails, so the file cannot drift from here. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,6 +110,39 @@ class DeployPolicyCommandTest {
         .contains(
             "arn:aws-cn:cloudformation:cn-north-1:*:stack/offhours/*",
             "arn:aws-cn:s3:::my-artifacts/*");
+  }
+
+  /**
+   * CloudFormation cuts a generated name over its limit and keeps at least the stack name's first 25 characters: a
+   * role of a 40-character stack is named like the one below, which "role/STACK-*" would not match.
+   */
+  @Test
+  void aLongStackNamesResourcesAreMatchedByTheStartCloudFormationKeeps() throws Exception {
+    String stack = "image-classification-for-the-photo-desk"; // 39 characters
+    CliRun run = run(
+        "deploy-policy",
+        "--stack",
+        stack,
+        "--region",
+        "eu-west-1",
+        "--account",
+        "123456789012",
+        "--json");
+    assertThat(run.exitCode()).isZero();
+    List<String> resources = resources(Json.MAPPER.readTree(run.out()));
+    assertThat(resources)
+        .contains(
+            "arn:aws:cloudformation:eu-west-1:123456789012:stack/" + stack + "/*",
+            "arn:aws:iam::123456789012:role/image-classification-for-*")
+        .noneMatch(r -> r.contains(stack + "-"));
+    String cutRole =
+        "image-classification-for-ControllerScheduleR-1A2B3C4D5E6F7"; // 25 + 1 + 20 + 13
+    assertThat(resources)
+        .anyMatch(r -> ("arn:aws:iam::123456789012:role/" + cutRole)
+            .matches(Pattern.quote(r).replace("*", "\\E.*\\Q")));
+    assertThat(DeployPolicyCommand.generatedNames("offhours")).isEqualTo("offhours-");
+    assertThat(DeployPolicyCommand.generatedNames("a".repeat(25))).isEqualTo("a".repeat(25) + "-");
+    assertThat(DeployPolicyCommand.generatedNames("a".repeat(26))).isEqualTo("a".repeat(25));
   }
 
   @Test

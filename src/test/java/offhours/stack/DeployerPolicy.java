@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import offhours.cli.DeployPolicyCommand;
 
 /**
  * The deployer's policy (src/main/resources/offhours/cli/deployer-policy.json, what {@code offhours deploy-policy}
@@ -37,6 +38,7 @@ record DeployerPolicy(List<Statement> statements) {
         .replace("${Region}", stack.region())
         .replace("${Account}", stack.account())
         .replace("${StackName}", stack.stackName())
+        .replace("${GeneratedNames}", DeployPolicyCommand.generatedNames(stack.stackName()))
         .replace("${ArtifactBucket}", ARTIFACT_BUCKET);
     return parse(text);
   }
