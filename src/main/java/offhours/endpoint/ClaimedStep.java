@@ -58,7 +58,8 @@ final class ClaimedStep {
   /**
    * Takes {@code step}, claimed as {@code claimed}; {@code atOnce}: a trigger pause that deletes the endpoint in the same
    * run; {@code serving}: the run found the endpoint InService and the trigger enabled. What setting the container's
-   * log retention reports adds lines to {@code notes}.
+   * log retention reports adds lines to {@code notes}, and what AWS answered its calls that failed to {@code othersSaid}
+   * (the step's own is the result's).
    */
   Result run(
       Step step,
@@ -66,7 +67,8 @@ final class ClaimedStep {
       boolean serving,
       ControlState claimed,
       Instant now,
-      List<String> notes) {
+      List<String> notes,
+      List<String> othersSaid) {
     String outcome = "ok";
     Step done = step;
     ControlState after = claimed;
@@ -138,7 +140,7 @@ final class ClaimedStep {
               // (ControlState.withTriggerSeen).
               after = after.withEnabledAt(now);
               // The model answered, so its container has run and logged.
-              notes.addAll(containerLogs.afterWake());
+              notes.addAll(containerLogs.afterWake(othersSaid));
             }
           } else if (probe.cut()) {
             // The run's deadline ended it, not the endpoint: no answer, so no
@@ -161,7 +163,7 @@ final class ClaimedStep {
         }
         case NONE -> {
           if (serving) {
-            notes.addAll(containerLogs.whileServing());
+            notes.addAll(containerLogs.whileServing(othersSaid));
           }
         }
         case WAIT, LOST_RACE -> {}
@@ -229,6 +231,14 @@ final class ClaimedStep {
     return e instanceof SdkException sdk
         ? "AWS's answer to " + call + ": " + AwsFailures.said(sdk)
         : null;
+  }
+
+  /** Adds {@link #answerTo} {@code call} to {@code awsSaid} when AWS answered it. */
+  static void answerTo(String call, RuntimeException e, List<String> awsSaid) {
+    String said = answerTo(call, e);
+    if (said != null) {
+      awsSaid.add(said);
+    }
   }
 
   // ---- a call an overlapping run made first ----

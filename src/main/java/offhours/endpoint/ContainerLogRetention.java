@@ -63,12 +63,12 @@ public final class ContainerLogRetention implements ContainerLogs {
   }
 
   @Override
-  public List<String> whileServing() {
-    return settled ? List.of() : afterWake();
+  public List<String> whileServing(List<String> awsSaid) {
+    return settled ? List.of() : afterWake(awsSaid);
   }
 
   @Override
-  public List<String> afterWake() {
+  public List<String> afterWake(List<String> awsSaid) {
     List<String> problems = new ArrayList<>();
     for (String group : groups) {
       try {
@@ -76,10 +76,11 @@ public final class ContainerLogRetention implements ContainerLogs {
       } catch (ResourceNotFoundException e) {
         // SageMaker has not created it: nothing is stored there yet. The next wake sets it.
       } catch (RuntimeException e) {
+        String call = "PutRetentionPolicy " + Plurals.of(days, "day");
         problems.add("log group " + group + " keeps its events as before ("
-            + AwsFailures.words(
-                "PutRetentionPolicy " + Plurals.of(days, "day"), QuotaRefusal.CALLER, e)
+            + AwsFailures.words(call, QuotaRefusal.CALLER, e)
             + "); the next wake tries again");
+        ClaimedStep.answerTo(call + " on " + group, e, awsSaid);
       }
     }
     settled = problems.isEmpty();

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -289,9 +291,10 @@ public final class ControllerHandler
             throw new IllegalArgumentException(
                 "action '" + action + "' is not one of start, stop, auto");
         };
-    String armed = timer == null ? "no timer queue" : timer.arm(decision, now);
+    List<String> timerSaid = new ArrayList<>();
+    String armed = timer == null ? "no timer queue" : timer.arm(decision, now, timerSaid);
     if (context != null) {
-      context.getLogger().log(logLine(startedBy, decision, armed));
+      context.getLogger().log(logLine(startedBy, decision, armed, timerSaid));
     }
     // Neither a lost race nor a run out of time saw and did what the status pages show.
     if (decision.action() != Decision.Action.LOST_RACE
@@ -316,14 +319,20 @@ public final class ControllerHandler
   public static final String SAGEMAKER_SAID = "SageMaker's answer to the test invocation: ";
 
   /**
-   * The run's one log line: what started it, its decision, the timer; for a call AWS failed (a test invocation, a
-   * CreateEndpoint ...), then what AWS itself answered ({@link Decision#awsSaid}). The outcome, which the status pages
-   * show, says it in offhours' words; only this line keeps AWS's error code and message (which may name the account
-   * and the role) for an operator whose endpoint keeps failing the probe, or whose step keeps failing.
+   * The run's one log line: what started it, its decision, the timer; for each call AWS failed (a test invocation, a
+   * CreateEndpoint, a PutRetentionPolicy, the control state's write ...), then what AWS itself answered it ({@link
+   * Decision#awsSaid}), and to the timer's calls ({@code timerSaid}). The outcome and the timer's note, which the
+   * status pages and the function's answer show, say it in offhours' words; only this line keeps AWS's error code and
+   * message (which may name the account and the role) for an operator whose endpoint keeps failing the probe, or whose
+   * step keeps failing.
    */
-  static String logLine(String startedBy, Decision decision, String armed) {
-    String line = startedBy + ": " + decision + "; " + armed;
-    return decision.awsSaid() == null ? line : line + "; " + decision.awsSaid();
+  static String logLine(String startedBy, Decision decision, String armed, List<String> timerSaid) {
+    StringBuilder line = new StringBuilder(startedBy + ": " + decision + "; " + armed);
+    if (decision.awsSaid() != null) {
+      line.append("; ").append(decision.awsSaid());
+    }
+    timerSaid.forEach(said -> line.append("; ").append(said));
+    return line.toString();
   }
 
   private static Instant until(Map<String, Object> event) {

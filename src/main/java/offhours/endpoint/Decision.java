@@ -13,11 +13,11 @@ import java.util.Map;
  * @param outcome "ok", or what went wrong ("test invocation failed: ..."); the next run retries
  * @param nextRunAt when the controller wants to run again, sooner than its timer would (a wake due by the latency
  *     budget, the end of a stay after a drain, a stop in progress); null when its timer and the endpoint's events do
- * @param awsSaid for a run whose call AWS failed (the test invocation's included), what AWS itself answered and to
- *     which call ("AWS's answer to CreateEndpoint: CODE (HTTP n, request id): message", {@link ClaimedStep#answerTo};
+ * @param awsSaid for a run with calls AWS failed (its step's, the test invocation's, the container logs' retention's,
+ *     the control state's write after the step), what AWS itself answered each, named by its call and joined by "; "
+ *     ("AWS's answer to CreateEndpoint: CODE (HTTP n, request id): message", {@link ClaimedStep#answerTo};
  *     {@link ControllerHandler#SAGEMAKER_SAID} for the test invocation), where {@code outcome} says it in offhours'
- *     words: only for the
- *     controller's log line, where an operator finds it; never recorded, returned or shown (it may name the account),
+ *     words: only for the controller's log line, where an operator finds it; never recorded, returned or shown (it may name the account),
  *     so neither {@link #toMap} nor {@link #toString} has it, and a decision read back from the control table has null
  */
 public record Decision(

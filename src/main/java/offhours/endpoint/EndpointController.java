@@ -142,11 +142,18 @@ public final class EndpointController {
       return notClaimed.get();
     }
     List<String> notes = new ArrayList<>();
-    ClaimedStep.Result r =
-        claimedStep.run(plan.step(), plan.atOnce(), seen.serving(), plan.claimed(), now, notes);
+    List<String> awsSaid = new ArrayList<>(); // each call AWS failed besides the step's
+    ClaimedStep.Result r = claimedStep.run(
+        plan.step(), plan.atOnce(), seen.serving(), plan.claimed(), now, notes, awsSaid);
     runLedger.afterStep(seen.before(), now, notes);
     String outcome = writes.stepResult(
-        r, notes.isEmpty() ? r.outcome() : r.outcome() + "; " + String.join("; ", notes), now);
+        r,
+        notes.isEmpty() ? r.outcome() : r.outcome() + "; " + String.join("; ", notes),
+        now,
+        awsSaid);
+    if (r.awsSaid() != null) {
+      awsSaid.addFirst(r.awsSaid());
+    }
     log.accept(
         plan.metrics(config.endpointName(), r.createFailed(), r.probeFailed(), r.stepFailed()));
     Step done = r.done();
@@ -162,7 +169,7 @@ public final class EndpointController {
                 seen.ep().state(),
                 r.after().stopSeconds(),
                 now),
-        r.awsSaid());
+        awsSaid.isEmpty() ? null : String.join("; ", awsSaid));
   }
 
   // ---- the step ----

@@ -57,9 +57,9 @@ final class RunWrites {
 
   /**
    * Writes what the step changed after its claim, if anything; returns {@code outcome}, with a note when the write ran
-   * out of the run's time.
+   * out of the run's time, whose answer from AWS goes to {@code awsSaid}.
    */
-  String stepResult(ClaimedStep.Result r, String outcome, Instant now) {
+  String stepResult(ClaimedStep.Result r, String outcome, Instant now, List<String> awsSaid) {
     ControlState after = r.after();
     ControlState claimed = r.claimed();
     try {
@@ -76,6 +76,7 @@ final class RunWrites {
       }
       // The claim stands either way; what this write adds (failures reset, the wake's start, a
       // failed create's backoff) may be lost, and the next run reads the endpoint and trigger anew.
+      ClaimedStep.answerTo("the control state's write", e, awsSaid);
       return outcome + "; state not written: "
           + AwsFailures.words("the control state's write", QuotaRefusal.CALLER, e)
           + "; it may have applied, and the next run reads the state again";

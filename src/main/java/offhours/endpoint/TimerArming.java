@@ -2,6 +2,8 @@ package offhours.endpoint;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import offhours.inference.AwsFailures;
@@ -21,6 +23,9 @@ public final class TimerArming {
 
   /** SQS's longest DelaySeconds (15 minutes). */
   public static final long MAX_DELAY_SECONDS = 900;
+
+  private static final String SEND = "SendMessage to the timer queue";
+  private static final String STATE = "the control state's read or write";
 
   private final ControlStore store;
   private final RunTimer timer;
@@ -52,6 +57,14 @@ public final class TimerArming {
    * throws.
    */
   public String arm(Decision decision, Instant now) {
+    return arm(decision, now, new ArrayList<>());
+  }
+
+  /**
+   * As above; what AWS itself answered a call that failed goes to {@code awsSaid}, for the run's log line only (it may
+   * name the account; what this returns is shown by the function's answer and must not).
+   */
+  public String arm(Decision decision, Instant now, List<String> awsSaid) {
     Instant wanted = decision.nextRunAt();
     if (wanted == null) {
       return "no timer wanted";
@@ -71,19 +84,21 @@ public final class TimerArming {
           timer.send(wanted, (int) delay.getAsLong());
           return "timer armed for " + wanted + " (DelaySeconds " + delay.getAsLong() + ")";
         } catch (RuntimeException e) {
+          ClaimedStep.answerTo(SEND, e, awsSaid);
           // Let a later run arm it again; if another run wrote meanwhile, its own arming stands.
           store.save(
               armed.withTimerAt(current.timerAt()).withVersion(armed.version() + 1),
               armed.version());
           return "timer for " + wanted + " not armed, the minute tick runs instead: "
-              + AwsFailures.words("SendMessage to the timer queue", QuotaRefusal.CALLER, e);
+              + AwsFailures.words(SEND, QuotaRefusal.CALLER, e);
         }
       }
       return "timer for " + wanted
           + " not armed: the control state kept changing; the minute tick runs instead";
     } catch (RuntimeException e) {
+      ClaimedStep.answerTo(STATE, e, awsSaid);
       return "timer for " + wanted + " not armed, the minute tick runs instead: "
-          + AwsFailures.words("the control state's read or write", QuotaRefusal.CALLER, e);
+          + AwsFailures.words(STATE, QuotaRefusal.CALLER, e);
     }
   }
 

@@ -63,7 +63,7 @@ class ContainerLogRetentionTest {
     Logs logs = new Logs(Map.of());
     List<String> problems = new ContainerLogRetention(
             logs, List.of("/aws/sagemaker/InferenceComponents/c", "/aws/sagemaker/Endpoints/e"), 14)
-        .afterWake();
+        .afterWake(new ArrayList<>());
     assertThat(problems).isEmpty();
     assertThat(logs.calls)
         .containsExactly(
@@ -79,7 +79,7 @@ class ContainerLogRetentionTest {
             .build()));
     List<String> problems = new ContainerLogRetention(
             logs, List.of("/aws/sagemaker/Endpoints/e", "/aws/sagemaker/InferenceComponents/c"), 30)
-        .afterWake();
+        .afterWake(new ArrayList<>());
     assertThat(problems).as("nothing is stored in a group that does not exist").isEmpty();
     assertThat(logs.calls).hasSize(2);
   }
@@ -97,15 +97,17 @@ class ContainerLogRetentionTest {
     ContainerLogRetention retention =
         new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 30);
 
-    assertThat(retention.whileServing()).hasSize(1);
-    assertThat(retention.whileServing()).as("tried again after a failure").hasSize(1);
+    assertThat(retention.whileServing(new ArrayList<>())).hasSize(1);
+    assertThat(retention.whileServing(new ArrayList<>()))
+        .as("tried again after a failure")
+        .hasSize(1);
     errors.clear();
-    assertThat(retention.whileServing()).isEmpty();
-    assertThat(retention.whileServing())
+    assertThat(retention.whileServing(new ArrayList<>())).isEmpty();
+    assertThat(retention.whileServing(new ArrayList<>()))
         .as("set in this process: no further call")
         .isEmpty();
     assertThat(logs.calls).hasSize(3);
-    retention.afterWake();
+    retention.afterWake(new ArrayList<>());
     assertThat(logs.calls).as("a wake sets it again").hasSize(4);
   }
 
@@ -116,8 +118,8 @@ class ContainerLogRetentionTest {
         ResourceNotFoundException.builder().message("does not exist").build()));
     ContainerLogRetention retention =
         new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 30);
-    retention.whileServing();
-    retention.whileServing();
+    retention.whileServing(new ArrayList<>());
+    retention.whileServing(new ArrayList<>());
     assertThat(logs.calls)
         .as(
             "the endpoint's group under scale-to-zero never exists: one call per process, not per run")
@@ -137,8 +139,16 @@ class ContainerLogRetentionTest {
             .statusCode(400)
             .requestId("r-1")
             .build()));
-    List<String> problems =
-        new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 30).afterWake();
+    List<String> awsSaid = new ArrayList<>();
+    List<String> problems = new ContainerLogRetention(
+            logs, List.of("/aws/sagemaker/Endpoints/e"), 30)
+        .afterWake(awsSaid);
+    assertThat(awsSaid)
+        .as("AWS's own answer, for the run's log line only")
+        .containsExactly(
+            "AWS's answer to PutRetentionPolicy 30 days on /aws/sagemaker/Endpoints/e:"
+                + " AccessDeniedException (HTTP 400, request r-1): User is not authorized to perform:"
+                + " logs:PutRetentionPolicy (Service: CloudWatchLogs, Status Code: 400, Request ID: r-1)");
     assertThat(problems)
         .containsExactly("log group /aws/sagemaker/Endpoints/e keeps its events as before"
             + " (PutRetentionPolicy 30 days was refused: the controller's role may not call"
@@ -152,8 +162,9 @@ class ContainerLogRetentionTest {
     Logs logs = new Logs(Map.of(
         "/aws/sagemaker/Endpoints/e",
         CloudWatchLogsException.builder().message("denied").build()));
-    List<String> problems =
-        new ContainerLogRetention(logs, List.of("/aws/sagemaker/Endpoints/e"), 1).afterWake();
+    List<String> problems = new ContainerLogRetention(
+            logs, List.of("/aws/sagemaker/Endpoints/e"), 1)
+        .afterWake(new ArrayList<>());
     assertThat(problems).hasSize(1);
     assertThat(problems.getFirst()).contains("(PutRetentionPolicy 1 day was answered HTTP 0");
   }

@@ -61,6 +61,27 @@ class ControllerFailureWordsTest {
   }
 
   @Test
+  void aRetentionDeniedAfterAWakeIsLoggedWithAwsAnswerAndShownInOffhoursWordsOnly() {
+    rig.inService();
+    String said = "AWS's answer to PutRetentionPolicy 30 days on /aws/sagemaker/Endpoints/e:"
+        + " AccessDeniedException (HTTP 400, request 5c1d): "
+        + denied("logs:PutRetentionPolicy", "arn:aws:logs:us-east-1:" + ACCOUNT + ":log-group:e");
+    rig.retentionProblems = List.of("log group /aws/sagemaker/Endpoints/e keeps its events as"
+        + " before (PutRetentionPolicy 30 days was refused); the next wake tries again");
+    rig.retentionSaid = List.of(said);
+    ControllerHandlerTest.RecordedTick tick = ControllerHandlerTest.recordedTick(rig);
+
+    assertThat(tick.logged()).singleElement(as(STRING)).endsWith("; no timer queue; " + said);
+    assertThat(List.of(
+            tick.out().toString(),
+            tick.dynamo().items.get("controller|decision").toString(),
+            tick.control().lastRecorded().orElseThrow().toString()))
+        .allSatisfy(shown -> assertThat(shown)
+            .contains("PutRetentionPolicy 30 days was refused")
+            .doesNotContain(ACCOUNT, "5c1d", "AWS's answer"));
+  }
+
+  @Test
   void aTriggerPauseDeniedNamesLambdasActionAndKeepsTheRoleOut() {
     rig.inService();
     rig.mapping = Mapping.TriggerState.ENABLED;

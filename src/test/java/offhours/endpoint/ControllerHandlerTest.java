@@ -124,6 +124,31 @@ class ControllerHandlerTest {
   }
 
   @Test
+  void theLogLineNamesEachCallAwsFailedTheStepsFirstThenTheTimers() {
+    Decision d = new Decision(
+        rig.now,
+        false,
+        "closed",
+        null,
+        null,
+        null,
+        Decision.Action.NONE,
+        "nothing",
+        "ok",
+        false,
+        null,
+        "AWS's answer to the control state's write: A");
+
+    assertThat(ControllerHandler.logLine(
+            "scheduler tick",
+            d,
+            "timer not armed",
+            List.of("AWS's answer to SendMessage to the timer queue: B")))
+        .endsWith("; timer not armed; AWS's answer to the control state's write: A; AWS's answer"
+            + " to SendMessage to the timer queue: B");
+  }
+
+  @Test
   void aDecisionThatCannotBeRecordedDoesNotFailTheRun() {
     ControllerHandler failing = new ControllerHandler(
         rig.controller, Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC), d -> {

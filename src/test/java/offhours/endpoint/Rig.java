@@ -51,6 +51,8 @@ final class Rig {
   RuntimeException disableError;
   /** What setting the container's log retention reports (after a wake it is called as "retention"). */
   List<String> retentionProblems = List.of();
+  /** What AWS answered the retention's failed calls, as {@link ContainerLogs} hands it to the run's log line. */
+  List<String> retentionSaid = List.of();
   /** Runs that found the endpoint serving and asked for the container's log retention. */
   int servingRetentions;
   /** Runs once right after the next EnableEventSourceMapping call: an overlapping run, say. */
@@ -189,14 +191,16 @@ final class Rig {
     };
     ContainerLogs logs = new ContainerLogs() {
       @Override
-      public List<String> afterWake() {
+      public List<String> afterWake(List<String> awsSaid) {
         calls.add("retention");
+        awsSaid.addAll(retentionSaid);
         return retentionProblems;
       }
 
       @Override
-      public List<String> whileServing() {
+      public List<String> whileServing(List<String> awsSaid) {
         servingRetentions++;
+        awsSaid.addAll(retentionSaid);
         return retentionProblems;
       }
     };

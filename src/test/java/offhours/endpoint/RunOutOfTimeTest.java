@@ -305,6 +305,10 @@ class RunOutOfTimeTest {
   @Test
   void aStateWriteTheDeadlineCutLeavesTheDecisionStandingAndTheNextRunReadsAgain() {
     rig.inService();
+    String retentionSaid =
+        "AWS's answer to PutRetentionPolicy 30 days on /aws/sagemaker/Endpoints/e:"
+            + " AccessDeniedException (HTTP 400, request r-1): denied";
+    rig.retentionSaid = List.of(retentionSaid);
     EndpointController controller = rig.controller(
         ControllerConfig.fromEnvironment(Rig.ENV),
         failingSaves(3, cut("DynamoDb's PutItem"))); // the claim, the second claim, the state
@@ -316,6 +320,12 @@ class RunOutOfTimeTest {
         .isEqualTo("ok; state not written: DynamoDb's PutItem was cut after 300 ms, 5000 ms"
             + " before this controller run's deadline; it may have applied, and the next run"
             + " reads the state again");
+    assertThat(d.awsSaid())
+        .as("every call AWS failed in the run, each named, for its log line only")
+        .isEqualTo(retentionSaid + "; AWS's answer to the control state's write: nothing"
+            + " (ApiCallTimeoutException: DynamoDb's PutItem was cut after 300 ms, 5000 ms before"
+            + " this controller run's deadline)");
+    assertThat(d.toMap().toString()).doesNotContain("AWS's answer");
     assertThat(rig.calls).containsExactly("probe", "enable", "retention");
 
     rig.now = rig.now.plusSeconds(60);

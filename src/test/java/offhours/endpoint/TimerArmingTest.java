@@ -7,9 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import offhours.endpoint.sim.MemoryControlTable;
+import offhours.testing.AwsAnswers;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 class TimerArmingTest {
+  private static final String ACCOUNT = "123456789012";
   private static final Instant NOW = Instant.parse("2026-01-14T09:00:00Z");
 
   private static OptionalLong delay(String wanted, String armed) {
@@ -133,6 +137,61 @@ class TimerArmingTest {
         .as("a later run may arm it")
         .isNull();
     assertThat(arming.arm(wanting(NOW, NOW.plusSeconds(30)), NOW)).startsWith("timer armed for");
+  }
+
+  @Test
+  void whatAwsAnsweredAFailedSendIsHandedToTheLogLineNotToTheNote() {
+    table.save(ControlState.INITIAL.withVersion(1), 0);
+    TimerArming failing = new TimerArming(table, (runAt, delay) -> {
+      throw AwsAnswers.refusal(
+          SqsException.builder(), 403, "9e0f", "AccessDenied", "account " + ACCOUNT, "Sqs");
+    });
+    List<String> awsSaid = new ArrayList<>();
+
+    String note = failing.arm(wanting(NOW, NOW.plusSeconds(30)), NOW, awsSaid);
+
+    assertThat(note)
+        .contains("SendMessage to the timer queue was refused")
+        .doesNotContain(ACCOUNT, "9e0f");
+    assertThat(awsSaid)
+        .containsExactly("AWS's answer to SendMessage to the timer queue: AccessDenied (HTTP 403,"
+            + " request 9e0f): account " + ACCOUNT);
+  }
+
+  @Test
+  void whatAwsAnsweredAFailedControlStateReadIsHandedToTheLogLine() {
+    TimerArming broken = new TimerArming(
+        new ControlStore() {
+          @Override
+          public java.util.Optional<ControlState> load() {
+            throw AwsAnswers.refusal(
+                DynamoDbException.builder(),
+                400,
+                "1b2c",
+                "ThrottlingException",
+                "slow",
+                "DynamoDb");
+          }
+
+          @Override
+          public boolean save(ControlState next, long expectedVersion) {
+            return false;
+          }
+
+          @Override
+          public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
+            return false;
+          }
+        },
+        (runAt, delay) -> sent.add("sent"));
+    List<String> awsSaid = new ArrayList<>();
+
+    assertThat(broken.arm(wanting(NOW, NOW.plusSeconds(30)), NOW, awsSaid))
+        .contains("the control state's read or write was throttled")
+        .doesNotContain("1b2c");
+    assertThat(awsSaid)
+        .containsExactly("AWS's answer to the control state's read or write: ThrottlingException"
+            + " (HTTP 400, request 1b2c): slow");
   }
 
   @Test
