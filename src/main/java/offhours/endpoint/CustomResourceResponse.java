@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -97,9 +98,24 @@ final class CustomResourceResponse {
   /** Logs {@code response} and sends it to CloudFormation ({@link #send}); returns it. */
   static Map<String, Object> answer(
       HttpClient http, Map<String, Object> event, Context context, Map<String, Object> response) {
+    return answer(http, event, context, response, List.of());
+  }
+
+  /**
+   * As above; the log line ends with {@code awsSaid}, what AWS answered the calls that failed ("AWS's answer to CALL:
+   * ..."), which the response (shown in the stack's events) never carries.
+   */
+  static Map<String, Object> answer(
+      HttpClient http,
+      Map<String, Object> event,
+      Context context,
+      Map<String, Object> response,
+      List<String> awsSaid) {
     String body = json(response);
     if (context != null) {
-      context.getLogger().log("custom resource response: " + body);
+      StringBuilder line = new StringBuilder("custom resource response: " + body);
+      awsSaid.forEach(said -> line.append("; ").append(said));
+      context.getLogger().log(line.toString());
     }
     send(http, event, body);
     return response;

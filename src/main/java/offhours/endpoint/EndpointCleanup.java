@@ -3,6 +3,8 @@ package offhours.endpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -79,6 +81,14 @@ final class EndpointCleanup {
    * that too.
    */
   Map<String, Object> handle(Map<String, Object> event, Duration budget) {
+    return handle(event, budget, new ArrayList<>());
+  }
+
+  /**
+   * As above; what AWS answered a call of the sweep that failed goes to {@code awsSaid}, for the function's log line
+   * only: the response's Reason is shown in the stack's events.
+   */
+  Map<String, Object> handle(Map<String, Object> event, Duration budget, List<String> awsSaid) {
     String type = String.valueOf(event.get("RequestType"));
     if (neverCreated(event)) {
       return neverCreatedResponse(event);
@@ -98,10 +108,10 @@ final class EndpointCleanup {
             : response(event, "FAILED", "refused: " + foreign, config.physicalResourceId());
       }
       return switch (type) {
-        case "Create" -> swept(event, sweep.sweep(false, budget));
+        case "Create" -> swept(event, sweep.sweep(false, budget), awsSaid);
         case "Update" ->
           bucketChanged(event)
-              ? swept(event, sweep.sweep(true, budget))
+              ? swept(event, sweep.sweep(true, budget), awsSaid)
               : response(event, "SUCCESS", null, config.physicalResourceId());
         case "Delete" -> response(event, "SUCCESS", delete(budget), config.physicalResourceId());
         default ->
@@ -141,7 +151,11 @@ final class EndpointCleanup {
         event, "SUCCESS", "nothing to clean up: creating this resource had failed", NOT_CREATED);
   }
 
-  private Map<String, Object> swept(Map<String, Object> event, TestEventSweep.Swept swept) {
+  private Map<String, Object> swept(
+      Map<String, Object> event, TestEventSweep.Swept swept, List<String> awsSaid) {
+    if (swept.awsSaid() != null) {
+      awsSaid.add(swept.awsSaid());
+    }
     Map<String, Object> r = response(event, "SUCCESS", swept.note(), config.physicalResourceId());
     r.put("Data", Map.of("TestEventsDeleted", swept.deleted()));
     return r;

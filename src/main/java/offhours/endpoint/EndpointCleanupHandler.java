@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import offhours.aws.AwsClients;
@@ -115,9 +117,10 @@ public final class EndpointCleanupHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    List<String> awsSaid = new ArrayList<>();
     Map<String, Object> response = cleanup != null
-        ? cleanup.handle(event, budget(context))
+        ? cleanup.handle(event, budget(context), awsSaid)
         : EndpointCleanup.unavailable(event, problem);
-    return CustomResourceResponse.answer(http, event, context, response);
+    return CustomResourceResponse.answer(http, event, context, response, awsSaid);
   }
 }

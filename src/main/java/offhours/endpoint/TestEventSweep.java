@@ -54,8 +54,16 @@ public final class TestEventSweep {
   /** A message the sweep received. */
   public record Held(String body, String receiptHandle) {}
 
-  /** How many test events the sweep deleted, and in words what it did and why it stopped. */
-  public record Swept(int deleted, String note) {}
+  /**
+   * How many test events the sweep deleted, and in words what it did and why it stopped; {@code awsSaid}: when AWS
+   * failed a call, what it answered, named by the call ({@link ClaimedStep#answerTo}), for the function's log line only
+   * (it may name the account, and the note is the stack event's Reason); else null.
+   */
+  public record Swept(int deleted, String note, String awsSaid) {
+    Swept(int deleted, String note) {
+      this(deleted, note, null);
+    }
+  }
 
   private final Mapping mapping;
   private final Backlog backlog;
@@ -91,7 +99,8 @@ public final class TestEventSweep {
         }
       }
     } catch (RuntimeException e) {
-      return new Swept(0, failed(0, e));
+      return new Swept(
+          0, failed(0, e), ClaimedStep.answerTo("the trigger's or the queue's read", e));
     }
     return receive(budget.compareTo(LONGEST) < 0 ? budget : LONGEST);
   }
@@ -126,7 +135,8 @@ public final class TestEventSweep {
         deleted++;
       }
     } catch (RuntimeException e) {
-      return new Swept(deleted, failed(deleted, e));
+      return new Swept(
+          deleted, failed(deleted, e), ClaimedStep.answerTo("the queue's receive or delete", e));
     }
   }
 

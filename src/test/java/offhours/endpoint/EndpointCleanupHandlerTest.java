@@ -1,7 +1,9 @@
 package offhours.endpoint;
 
 import static offhours.testing.LambdaContexts.remaining;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,11 +12,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.aws.AwsClients;
+import offhours.testing.AwsAnswers;
+import offhours.testing.LambdaContexts;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
 import offhours.testing.StubHttpServer.Request;
@@ -22,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * The stack-delete custom resource, driven by the AWS-shaped events in events/; the response goes over real HTTP to a
@@ -235,6 +241,31 @@ class EndpointCleanupHandlerTest {
     assertThat(r.get("Reason").asText())
         .startsWith("test-event sweep stopped (SQS answered 500 InternalError to receive 10 s)");
     assertThat(r.get("Data").get("TestEventsDeleted").asInt()).isZero();
+  }
+
+  @Test
+  void aSweepAwsRefusedLogsAwsAnswerAndTheStackEventSaysItInOffhoursWords() throws IOException {
+    String said = AwsAnswers.denied(
+        "offhours-EndpointCleanupRole-X1",
+        "sqs:ReceiveMessage",
+        "arn:aws:sqs:eu-central-1:123456789012:offhours-images");
+    queue.failing = "receive";
+    queue.failure =
+        AwsAnswers.refusal(SqsException.builder(), 403, "4e5f", "AccessDenied", said, "Sqs");
+    List<String> logged = new ArrayList<>();
+
+    handler.handleRequest(
+        event("cfn-endpoint-cleanup-create.json"), LambdaContexts.loggingTo(logged, 300_000));
+
+    JsonNode r = sent();
+    assertThat(r.get("Reason").asText())
+        .startsWith("test-event sweep stopped (the queue's receive or delete was refused")
+        .doesNotContain("123456789012", "4e5f", "arn:");
+    assertThat(logged)
+        .singleElement(as(STRING))
+        .startsWith("custom resource response: ")
+        .endsWith("; AWS's answer to the queue's receive or delete: AccessDenied (HTTP 403,"
+            + " request 4e5f): " + said);
   }
 
   @Test

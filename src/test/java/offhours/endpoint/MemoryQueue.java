@@ -33,6 +33,8 @@ final class MemoryQueue implements TestEventSweep.SweptQueue, Backlog {
   private final PausedTime time;
   /** Thrown by the next call of this name ("receive", "delete", "release", "read"), then cleared. */
   String failing;
+  /** What that call throws; null: an error that is not the SDK's. */
+  RuntimeException failure;
 
   MemoryQueue(PausedTime time, String... bodies) {
     this.time = time;
@@ -78,7 +80,9 @@ final class MemoryQueue implements TestEventSweep.SweptQueue, Backlog {
     calls.add(what);
     if (failing != null && what.startsWith(failing)) {
       failing = null;
-      throw new IllegalStateException("SQS answered 500 InternalError to " + what);
+      throw failure != null
+          ? failure
+          : new IllegalStateException("SQS answered 500 InternalError to " + what);
     }
   }
 

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import offhours.testing.AwsAnswers;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** The deploy-time sweep of S3's test event over a queue in memory; its long polls move a paused clock. */
 class TestEventSweepTest {
@@ -185,5 +187,32 @@ class TestEventSweepTest {
     assertThat(sweep(counted).sweep(true, BUDGET).note())
         .startsWith("test-event sweep stopped (SQS answered 500 InternalError to read)");
     assertThat(counted.calls).containsExactly("read");
+  }
+
+  @Test
+  void whatAwsAnsweredIsKeptApartFromTheNoteAndNamedByTheCall() {
+    MemoryQueue queue = new MemoryQueue(time, MemoryQueue.TEST_EVENT);
+    queue.failing = "delete";
+    queue.failure = AwsAnswers.refusal(
+        SqsException.builder(), 500, "aa11", "InternalError", "account 123456789012", "Sqs");
+    TestEventSweep.Swept swept = sweep(queue).sweep(false, BUDGET);
+    assertThat(swept.note()).doesNotContain("123456789012", "aa11");
+    assertThat(swept.awsSaid())
+        .isEqualTo("AWS's answer to the queue's receive or delete: InternalError (HTTP 500,"
+            + " request aa11): account 123456789012");
+
+    MemoryQueue counted = new MemoryQueue(time, MemoryQueue.TEST_EVENT);
+    counted.failing = "read";
+    counted.failure = AwsAnswers.refusal(
+        SqsException.builder(), 400, "bb22", "ThrottlingException", "slow down", "Sqs");
+    assertThat(sweep(counted).sweep(true, BUDGET).awsSaid())
+        .isEqualTo("AWS's answer to the trigger's or the queue's read: ThrottlingException"
+            + " (HTTP 400, request bb22): slow down");
+
+    MemoryQueue own = new MemoryQueue(time, MemoryQueue.TEST_EVENT);
+    own.failing = "delete";
+    assertThat(sweep(own).sweep(false, BUDGET).awsSaid())
+        .as("an error that is not the SDK's has no answer from AWS")
+        .isNull();
   }
 }
