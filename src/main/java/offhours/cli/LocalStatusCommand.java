@@ -8,6 +8,7 @@ import java.util.Optional;
 import offhours.inference.ModelContract;
 import offhours.local.StateFile;
 import offhours.local.api.LocalApiGateway;
+import offhours.stack.Hosting;
 
 /** {@code local status}: whether the local stack runs, its endpoint URLs and resource names. */
 final class LocalStatusCommand implements Command {
@@ -35,9 +36,11 @@ final class LocalStatusCommand implements Command {
         scripts/offhours local status >/dev/null || scripts/offhours local start
         It also shows the model options the stack started with (those of 'local start', which refuses
         others while it runs): --model or --container-command (the default nsfwjs MobileNetV2 when
-        neither), --labels, --content-type, --accept.
+        neither), --labels, --content-type, --accept, --hosting, --time-zone (the zone the controller
+        keeps its hours in: --time-zone's, else the one 'local start' ran in).
         With --json: {"running", "pid", "region", "accessKeyId", "secretAccessKey", "endpoints",
-        "names", "served": {"modelFile", "labelsFile", "containerCommand", "contentType", "accept"}}
+        "names", "served": {"modelFile", "labelsFile", "containerCommand", "contentType", "accept",
+        "hosting", "timeZone"}}
         (each of "served" only when set; "served" absent for a stack of an older version),
         {"running": false, "starting": true, "pid"}, or {"running": false}.""";
   }
@@ -79,11 +82,15 @@ final class LocalStatusCommand implements Command {
       "containerCommand", "--" + LocalCommand.CONTAINER_COMMAND.name(),
       "labelsFile", "--" + LocalCommand.LABELS.name(),
       "contentType", "--" + LocalCommand.CONTENT_TYPE.name(),
-      "accept", "--" + LocalCommand.ACCEPT.name());
+      "accept", "--" + LocalCommand.ACCEPT.name(),
+      "hosting", "--" + LocalCommand.HOSTING.name(),
+      "timeZone", "--" + LocalCommand.TIME_ZONE.name());
 
   /**
    * The model options the stack started with, by JSON key, in the order of {@code local start --help}: those given
-   * only; with {@code namingDefaults}, Content-Type and Accept always, the default's named so when not given.
+   * only; with {@code namingDefaults}, Content-Type, Accept and the hosting always, the default's named so when not
+   * given. Then the controller's hosting and time zone, from the state file's settings: a file of an older version may
+   * lack them.
    */
   private static Map<String, String> servedOptions(StateFile state, boolean namingDefaults) {
     Map<String, String> options = new LinkedHashMap<>();
@@ -104,6 +111,18 @@ final class LocalStatusCommand implements Command {
         ModelContract.X_IMAGE,
         namingDefaults);
     putSetting(options, "accept", state.model().get("ACCEPT"), ModelContract.JSON, namingDefaults);
+    // The controller's settings, as its environment has them: --hosting (empty: the template's
+    // default) and the zone --time-zone gave, else the one 'local start' ran in.
+    putSetting(
+        options,
+        "hosting",
+        state.settings().get("HOSTING"),
+        Hosting.SCHEDULED.value(),
+        namingDefaults);
+    String zone = state.settings().get("TIME_ZONE");
+    if (zone != null && !zone.isEmpty()) {
+      options.put("timeZone", zone);
+    }
     return options;
   }
 

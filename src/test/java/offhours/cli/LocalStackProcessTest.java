@@ -69,6 +69,18 @@ class LocalStackProcessTest {
       Map<String, String> model,
       StateFile.Served served)
       throws IOException {
+    recordStack(pid, started, children, model, served, Map.of());
+  }
+
+  /** As above, with the functions' {@code settings} as 'local start' records them (HOSTING, TIME_ZONE ...). */
+  private void recordStack(
+      long pid,
+      String started,
+      List<ChildProcess> children,
+      Map<String, String> model,
+      StateFile.Served served,
+      Map<String, String> settings)
+      throws IOException {
     StateFile live = MainTest.state(pid, MainTest.endpoints());
     new StateFile(
             pid,
@@ -79,7 +91,7 @@ class LocalStackProcessTest {
             live.endpoints(),
             live.names(),
             model,
-            live.settings(),
+            settings.isEmpty() ? live.settings() : settings,
             children,
             null,
             served)
@@ -332,7 +344,8 @@ class LocalStackProcessTest {
         other.info().startInstant().orElseThrow().toString(),
         List.of(),
         Map.of("CONTENT_TYPE", "image/png", "ACCEPT", ""),
-        new StateFile.Served(null, "/data/labels.txt", "python3 serve.py \u001b[2J"));
+        new StateFile.Served(null, "/data/labels.txt", "python3 serve.py \u001b[2J"),
+        Map.of("HOSTING", "scale-to-zero", "TIME_ZONE", "Europe/Berlin"));
 
     CliRun status = run("local", "status");
     CliRun json = run("local", "status", "--json");
@@ -342,11 +355,14 @@ class LocalStackProcessTest {
             + "--container-command  python3 serve.py \\x1b[2J\n"
             + "--labels             /data/labels.txt\n"
             + "--content-type       image/png\n"
-            + "--accept             application/json (default)\n")
+            + "--accept             application/json (default)\n"
+            + "--hosting            scale-to-zero\n"
+            + "--time-zone          Europe/Berlin\n")
         .doesNotContain("\u001b");
     assertThat(json.out())
         .contains("\"served\":{\"containerCommand\":\"python3 serve.py \\u001B[2J\","
-            + "\"labelsFile\":\"/data/labels.txt\",\"contentType\":\"image/png\"}");
+            + "\"labelsFile\":\"/data/labels.txt\",\"contentType\":\"image/png\","
+            + "\"hosting\":\"scale-to-zero\",\"timeZone\":\"Europe/Berlin\"}");
   }
 
   @Test
@@ -363,7 +379,8 @@ class LocalStackProcessTest {
         .contains("MODEL OPTION    STARTED WITH\n"
             + "--model         none: the default nsfwjs MobileNetV2\n"
             + "--content-type  application/x-image (default)\n"
-            + "--accept        application/json (default)\n");
+            + "--accept        application/json (default)\n"
+            + "--hosting       scheduled (default)\n");
   }
 
   @Test

@@ -249,9 +249,10 @@ class LocalStartAwsCliIT {
           .as("offhours local status --json: %s", status.out)
           .isEqualTo(pid);
       assertThat(running.get("served").toString())
-          .as(
-              "the default model (no file, no command) and the Content-Type and Accept Classify sends")
-          .isEqualTo("{\"contentType\":\"application/x-image\",\"accept\":\"application/json\"}");
+          .as("the default model (no file, no command), the Content-Type and Accept Classify sends,"
+              + " the hosting and the --time-zone the controller got")
+          .isEqualTo("{\"contentType\":\"application/x-image\",\"accept\":\"application/json\","
+              + "\"hosting\":\"scheduled\",\"timeZone\":\"Pacific/Kiritimati\"}");
 
       Run stop = offhours("local", "stop");
       assertThat(stop.code).as("offhours local stop:\n%s%s", stop.out, stop.err).isZero();
