@@ -27,6 +27,9 @@ public final class ResultView {
     m.put("topLabel", r.topLabel());
     m.put("topScore", r.topScore());
     m.put("labels", labels(r.labels()));
+    // How the labels' numbers were read, as `results --json` says it: a logit's softmax is no
+    // probability the model gave.
+    m.put("scores", r.scores());
     m.put("sizeBytes", r.sizeBytes());
     m.put("uploadedAt", r.uploadedAt());
     m.put("classifiedAt", r.classifiedAt());

@@ -340,6 +340,34 @@ class ResultsRouteTest {
         .containsExactly("REJECTED null", "CLASSIFIED current");
   }
 
+  @Test
+  void eachResultSaysHowItsScoresWereReadAsResultsJsonDoes() {
+    results("photos/scores.png", 3);
+    scores(eTag(1), "probabilities");
+    scores(eTag(2), "logits");
+
+    ApiResponse answer = byObject(Map.of("object", "photos/scores.png"));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(body.asObject().get("results").asArray().stream()
+            .map(r -> JsonText.string(r, "scores"))
+            .toList())
+        .as("newest first; the oldest recorded no scores")
+        .containsExactly("logits", "probabilities", null);
+  }
+
+  /** Records how the result of the upload with {@code eTag} read the model's numbers. */
+  private void scores(String eTag, String scores) {
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).get("sk").s().equals("e#" + eTag)) {
+        Map<String, AttributeValue> item = new HashMap<>(items.get(i));
+        item.put("scores", AttributeValue.fromS(scores));
+        items.set(i, item);
+      }
+    }
+  }
+
   /** Makes the result of the upload with {@code eTag} a verdict: not an image. */
   private void reject(String eTag) {
     for (int i = 0; i < items.size(); i++) {
