@@ -308,13 +308,7 @@ class ResultsRouteTest {
     settings(eTag(1), "0123456789ab");
     settings(eTag(2), liveSettings);
 
-    ApiResponse answer = byObject(Map.of("object", "photos/labels.png"));
-
-    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
-    assertThat(body.asObject().get("results").asArray().stream()
-            .map(r -> JsonText.string(r, "settings"))
-            .toList())
+    assertThat(eachResults("photos/labels.png", "settings"))
         .containsExactly("current", "changed", "unknown");
     assertThat(liveSettings)
         .as("the fixture's model: the five nsfwjs classes, every other setting the default")
@@ -346,26 +340,9 @@ class ResultsRouteTest {
     scores(eTag(1), "probabilities");
     scores(eTag(2), "logits");
 
-    ApiResponse answer = byObject(Map.of("object", "photos/scores.png"));
-
-    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
-    assertThat(body.asObject().get("results").asArray().stream()
-            .map(r -> JsonText.string(r, "scores"))
-            .toList())
+    assertThat(eachResults("photos/scores.png", "scores"))
         .as("newest first; the oldest recorded no scores")
         .containsExactly("logits", "probabilities", null);
-  }
-
-  /** Records how the result of the upload with {@code eTag} read the model's numbers. */
-  private void scores(String eTag, String scores) {
-    for (int i = 0; i < items.size(); i++) {
-      if (items.get(i).get("sk").s().equals("e#" + eTag)) {
-        Map<String, AttributeValue> item = new HashMap<>(items.get(i));
-        item.put("scores", AttributeValue.fromS(scores));
-        items.set(i, item);
-      }
-    }
   }
 
   /** Makes the result of the upload with {@code eTag} a verdict: not an image. */
@@ -385,10 +362,30 @@ class ResultsRouteTest {
 
   /** Records that the result of the upload with {@code eTag} was written under {@code fingerprint}. */
   private void settings(String eTag, String fingerprint) {
+    record(eTag, "settings", fingerprint);
+  }
+
+  /** {@code field} of each result GET /results?object={@code key} answers, in its order. */
+  private List<String> eachResults(String key, String field) {
+    ApiResponse answer = byObject(Map.of("object", key));
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    JsonNode body = JsonText.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+    return body.asObject().get("results").asArray().stream()
+        .map(r -> JsonText.string(r, field))
+        .toList();
+  }
+
+  /** Records how the result of the upload with {@code eTag} read the model's numbers. */
+  private void scores(String eTag, String scores) {
+    record(eTag, "scores", scores);
+  }
+
+  /** Sets {@code attribute} of the result of the upload with {@code eTag}. */
+  private void record(String eTag, String attribute, String value) {
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i).get("sk").s().equals("e#" + eTag)) {
         Map<String, AttributeValue> item = new HashMap<>(items.get(i));
-        item.put("settings", AttributeValue.fromS(fingerprint));
+        item.put(attribute, AttributeValue.fromS(value));
         items.set(i, item);
       }
     }

@@ -161,28 +161,8 @@ class TimerArmingTest {
   @Test
   void whatAwsAnsweredAFailedControlStateReadIsHandedToTheLogLine() {
     TimerArming broken = new TimerArming(
-        new ControlStore() {
-          @Override
-          public java.util.Optional<ControlState> load() {
-            throw AwsAnswers.refusal(
-                DynamoDbException.builder(),
-                400,
-                "1b2c",
-                "ThrottlingException",
-                "slow",
-                "DynamoDb");
-          }
-
-          @Override
-          public boolean save(ControlState next, long expectedVersion) {
-            return false;
-          }
-
-          @Override
-          public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
-            return false;
-          }
-        },
+        loadFailing(AwsAnswers.refusal(
+            DynamoDbException.builder(), 400, "1b2c", "ThrottlingException", "slow", "DynamoDb")),
         (runAt, delay) -> sent.add("sent"));
     List<String> awsSaid = new ArrayList<>();
 
@@ -197,26 +177,31 @@ class TimerArmingTest {
   @Test
   void aControlTableThatFailsIsReportedNeverThrown() {
     TimerArming broken = new TimerArming(
-        new ControlStore() {
-          @Override
-          public java.util.Optional<ControlState> load() {
-            throw new IllegalStateException("DynamoDB unavailable");
-          }
-
-          @Override
-          public boolean save(ControlState next, long expectedVersion) {
-            return false;
-          }
-
-          @Override
-          public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
-            return false;
-          }
-        },
+        loadFailing(new IllegalStateException("DynamoDB unavailable")),
         (runAt, delay) -> sent.add("sent"));
 
     assertThat(broken.arm(wanting(NOW, NOW.plusSeconds(30)), NOW))
         .endsWith("not armed, the minute tick runs instead: DynamoDB unavailable");
     assertThat(sent).isEmpty();
+  }
+
+  /** A control table whose every read throws {@code failure}. */
+  private static ControlStore loadFailing(RuntimeException failure) {
+    return new ControlStore() {
+      @Override
+      public java.util.Optional<ControlState> load() {
+        throw failure;
+      }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion) {
+        return false;
+      }
+
+      @Override
+      public boolean save(ControlState next, long expectedVersion, List<Ledger.Day> counted) {
+        return false;
+      }
+    };
   }
 }
