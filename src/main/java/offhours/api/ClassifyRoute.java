@@ -157,7 +157,7 @@ final class ClassifyRoute {
       // account and the function's role, goes to the function's log only, as Classify's does.
       System.out.println("offhours api: POST /classify (request " + request.requestId()
           + "): InvokeEndpoint failed (" + failure.cause() + "); SageMaker's answer: "
-          + InvocationErrors.sageMakerSaid(e));
+          + AwsFailures.said(e));
       return switch (failure.cause()) {
         // As the consumer decides it: the endpoint cannot answer now, or refused for a reason that
         // is not the image's. Either way the image waits in the queue.

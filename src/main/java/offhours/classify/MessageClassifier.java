@@ -18,6 +18,7 @@ import offhours.classify.S3Notifications.ObjectEvent;
 import offhours.classify.S3Notifications.Parsed;
 import offhours.classify.S3Notifications.Records;
 import offhours.classify.S3Notifications.TestEvent;
+import offhours.inference.AwsFailures;
 import offhours.inference.ContractViolation;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
@@ -281,7 +282,7 @@ final class MessageClassifier {
       // name the account), beside the reason in offhours' words that the result, the deferral or
       // the DLQ keeps.
       return failed(event, InvocationErrors.of(e), attempts, scope)
-          .withService(InvocationErrors.sageMakerSaid(e));
+          .withService(AwsFailures.said(e));
     } catch (ContractViolation e) {
       return Outcome.of(
           Kind.RETRY,

@@ -14,7 +14,7 @@ import offhours.classify.S3Notifications.ObjectEvent;
  *     busy) and an oversize refusal (an endpoint of another hosting) do not count toward MAX_DEFERRALS's budget of
  *     unavailability
  * @param service for a record whose InvokeEndpoint failed, what SageMaker itself answered, as {@code
- *     InvocationErrors.sageMakerSaid} says it (error code, HTTP status, request id, message), where {@code detail}
+ *     AwsFailures.said} says it (error code, HTTP status, request id, message), where {@code detail}
  *     says it in offhours' words: for the log only, where an operator debugging the stack reads it, never for a
  *     result's or a deferral's reason (the message may name the account); else null
  */

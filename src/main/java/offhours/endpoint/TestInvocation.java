@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import offhours.aws.UsageLedger;
 import offhours.endpoint.Endpoint.Probe;
+import offhours.inference.AwsFailures;
 import offhours.inference.ContractViolation;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationErrors;
@@ -83,7 +84,7 @@ public final class TestInvocation {
       // Not InService yet, ModelNotReady, 5xx, throttled, unreachable, a model refusing the content
       // type; the probe's own PROBE_TIMEOUT too: an endpoint that does not answer in it fails.
       // The reason is what users read; SageMaker's own words go to the controller's log only.
-      return Probe.refused(InvocationErrors.of(e).reason(), InvocationErrors.sageMakerSaid(e));
+      return Probe.refused(InvocationErrors.of(e).reason(), AwsFailures.said(e));
     } catch (RuntimeException e) {
       if (RunDeadline.cutByRun(e)) {
         return Probe.cutShort(e.getMessage()); // not started (InvocationDeadline.NoTimeLeft)

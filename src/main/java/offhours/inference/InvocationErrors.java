@@ -72,7 +72,7 @@ public final class InvocationErrors {
    * @param cause what the failure is
    * @param reason what happened and what to do, in offhours' words: what users read (a result's verdict, a deferral's
    *     reason, POST /classify's answer, the controller's outcome). Never SageMaker's own message, which may name the
-   *     account and the caller's role ({@link #sageMakerSaid} keeps it for an operator's log); a ModelError's reason
+   *     account and the caller's role ({@link AwsFailures#said} keeps it for an operator's log); a ModelError's reason
    *     quotes the container's own message as {@link ContainerText} shows it
    * @param originalStatus the container's own HTTP status for a ModelError (0 when it did not answer), else null
    * @param message the container's own message for a ModelError, as {@link ContainerText} shows it (null when it
@@ -131,17 +131,6 @@ public final class InvocationErrors {
     String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     return (code == null || code.equals("ValidationException") || code.equals("ResourceNotFound"))
         && ENDPOINT_ABSENT.matcher(message(e)).find();
-  }
-
-  /**
-   * What SageMaker itself answered {@code error}, where {@link Failure#reason()} may say it in offhours' words: its
-   * error code (the exception's class without one), HTTP status, request id (what AWS support asks for) and message,
-   * as "InternalFailure (HTTP 500, request 1a2b): ..."; "nothing (SdkClientException: ...)" when nothing answered
-   * (unreachable, timed out). For an operator's log only, never for what users read: the message may name the
-   * account. Control characters are escaped, so a container's multi-line text stays on its log line.
-   */
-  public static String sageMakerSaid(SdkException error) {
-    return AwsFailures.said(error);
   }
 
   /**
@@ -320,7 +309,7 @@ public final class InvocationErrors {
   /**
    * Why the endpoint cannot answer, in offhours' words: what users read (POST /classify's 202, a deferred message's
    * reason, the controller's test invocation). The service's own text names the account and the SDK's error codes,
-   * which say nothing to them; {@link #sageMakerSaid} keeps it for an operator's log.
+   * which say nothing to them; {@link AwsFailures#said} keeps it for an operator's log.
    */
   private static String unavailableWords(SdkException error, Cause cause) {
     if (cause == Cause.THROTTLED) {

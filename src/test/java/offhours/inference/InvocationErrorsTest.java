@@ -206,24 +206,24 @@ class InvocationErrorsTest {
    */
   @Test
   void whatSageMakerSaidKeepsItsCodeStatusRequestIdAndMessageOnOneLine() {
-    assertThat(InvocationErrors.sageMakerSaid(InternalFailureException.builder()
+    assertThat(AwsFailures.said(InternalFailureException.builder()
             .statusCode(500)
             .requestId("7f3c")
             .awsErrorDetails(details("InternalFailure", "An internal error occurred.\nRetry."))
             .build()))
         .isEqualTo(
             "InternalFailure (HTTP 500, request 7f3c): An internal error occurred.\\u000aRetry.");
-    assertThat(InvocationErrors.sageMakerSaid(
+    assertThat(AwsFailures.said(
             validation("Endpoint offhours-endpoint of account 123456789012 not found.")))
         .isEqualTo("ValidationError (HTTP 400): Endpoint offhours-endpoint of account 123456789012"
             + " not found.");
-    assertThat(InvocationErrors.sageMakerSaid(SageMakerRuntimeException.builder()
+    assertThat(AwsFailures.said(SageMakerRuntimeException.builder()
             .statusCode(502)
             .message("Bad Gateway")
             .build()))
         .as("no error code: the exception's class names it")
         .isEqualTo("SageMakerRuntimeException (HTTP 502): Bad Gateway");
-    assertThat(InvocationErrors.sageMakerSaid(
+    assertThat(AwsFailures.said(
             SdkClientException.create("Unable to execute HTTP request: Connection refused")))
         .isEqualTo("nothing (SdkClientException: Unable to execute HTTP request: Connection"
             + " refused)");
