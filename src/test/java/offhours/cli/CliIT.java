@@ -1067,9 +1067,9 @@ class CliIT {
 
   /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
   private void refusedStateFile() throws IOException {
-    MainTest.state(
+    TestStateFiles.state(
             ProcessHandle.current().pid(),
-            MainTest.endpoints(),
+            TestStateFiles.endpoints(),
             Map.of(
                 "bucket",
                 moto.bucket,

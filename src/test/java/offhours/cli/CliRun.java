@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,22 @@ import offhours.aws.AwsClients;
 
 /** Runs {@link Main} in-process and keeps what it printed. */
 record CliRun(int exitCode, String out, String err) {
+
+  /** 2026-11-25 15:00 in Berlin (14:00 UTC): the clock of offline command tests. */
+  static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-25T14:00:00Z"), ZoneId.of("Europe/Berlin"));
+
+  /** Runs every command with {@link #CLOCK} and without AWS clients: a command that asks for them fails the test. */
+  static CliRun offline(Path cacheDir, String... args) {
+    return run(
+        cacheDir,
+        CLOCK,
+        () -> {
+          throw new AssertionError("no AWS clients in an offline test");
+        },
+        Commands.all(),
+        args);
+  }
 
   static CliRun run(
       Path cacheDir,

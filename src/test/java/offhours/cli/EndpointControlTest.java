@@ -56,9 +56,9 @@ class EndpointControlTest {
           ? reply
           : reply.withHeader("X-Amz-Function-Error", functionError);
     });
-    MainTest.state(
+    TestStateFiles.state(
             ProcessHandle.current().pid(),
-            MainTest.endpoints(lambda.uri()),
+            TestStateFiles.endpoints(lambda.uri()),
             Map.of("bucket", "offhours-images", "controllerFunction", "offhours-controller"))
         .write(StateFile.path(cache));
   }
@@ -70,9 +70,9 @@ class EndpointControlTest {
 
   /** The local stack's state file, as 'local start --time-zone ZONE' writes it. */
   private void localStackIn(String zone) throws IOException {
-    MainTest.state(
+    TestStateFiles.state(
             ProcessHandle.current().pid(),
-            MainTest.endpoints(lambda.uri()),
+            TestStateFiles.endpoints(lambda.uri()),
             Map.of("bucket", "offhours-images", "controllerFunction", "offhours-controller"),
             Map.of("TIME_ZONE", zone))
         .write(StateFile.path(cache));

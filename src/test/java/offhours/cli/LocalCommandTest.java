@@ -3,17 +3,23 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import offhours.local.StateFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The controller's zone that {@code local start|run} and {@code demo} give the local stack. */
+/**
+ * {@code local start|run} and {@code demo}: the controller's zone they give the local stack, and the options they
+ * check before starting anything.
+ */
 class LocalCommandTest {
 
   private static final ZoneId GMT = ZoneId.of("GMT");
@@ -87,5 +93,64 @@ class LocalCommandTest {
   private static Clock clock(String jdkZone, String tz) {
     return UserZone.clock(
         tz.isEmpty() ? Map.of() : Map.of("TZ", tz), Clock.system(ZoneId.of(jdkZone)));
+  }
+
+  CliRun run(String... args) {
+    return CliRun.offline(cache, args);
+  }
+
+  @Test
+  void localStartChecksItsOptionsBeforeStartingAndNamesTheFlagsAsTyped(@TempDir Path dir)
+      throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    CliRun missingModel = run(
+        "local",
+        "start",
+        "--model",
+        dir.resolve("modle.onnx").toString(),
+        "--labels",
+        labels.toString());
+    assertThat(missingModel.exitCode()).isEqualTo(2);
+    assertThat(missingModel.err())
+        .isEqualTo(
+            "offhours: model file " + dir.resolve("modle.onnx")
+                + " does not exist; give the path of an ONNX model; see 'offhours local start --help'\n");
+    assertThat(run("local", "start", "--content-type", "image/").err())
+        .startsWith("offhours: --content-type must be application/x-image, auto")
+        .endsWith("got 'image/'; see 'offhours local start --help'\n");
+    assertThat(run("local", "run", "--hosting", "always").err())
+        .isEqualTo("offhours: --hosting must be one of scheduled, scale-to-zero or serverless, got"
+            + " 'always'; see 'offhours local run --help'\n");
+    assertThat(StateFile.path(cache)).as("nothing started").doesNotExist();
+  }
+
+  @Test
+  void localStartAndTheDemoTakeTheModelsRequestHeadersAndCheckThemBeforeStartingAnything() {
+    for (String[] help : List.of(
+        new String[] {"local", "start", "--help"},
+        new String[] {"local", "run", "--help"},
+        new String[] {"demo", "--help"})) {
+      assertThat(run(help).out()).contains("--content-type TYPE", "--accept TYPE", "--labels FILE");
+    }
+    CliRun bad = run("local", "start", "--container-command", "true", "--accept", "json");
+
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("--accept must be a media type like application/json or application/json;verbose,"
+            + " got 'json'");
+    // A folder that does not exist: without the check the demo stops there, starting nothing.
+    String folder = cache.resolve("no-such-folder").toString();
+    CliRun empty = run("demo", "--accept", "", folder);
+    assertThat(empty.exitCode())
+        .as("an empty --accept is refused, not replaced by the default")
+        .isEqualTo(2);
+    assertThat(empty.err())
+        .isEqualTo(
+            "offhours: --accept is empty; give a media type, or leave --accept out for the default"
+                + " (application/json); see 'offhours demo --help'\n");
+    assertThat(run("demo", "--content-type", " ", folder).err())
+        .startsWith(
+            "offhours: --content-type is empty; give a media type, or leave --content-type out for the"
+                + " default (application/x-image)");
   }
 }

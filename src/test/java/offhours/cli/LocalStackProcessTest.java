@@ -57,7 +57,7 @@ class LocalStackProcessTest {
   /** As {@link #recordStack(long, String)}, with the child processes the stack started. */
   private void recordStack(long pid, String started, List<ChildProcess> children)
       throws IOException {
-    StateFile live = MainTest.state(pid, MainTest.endpoints());
+    StateFile live = TestStateFiles.state(pid, TestStateFiles.endpoints());
     recordStack(pid, started, children, live.model(), null);
   }
 
@@ -81,7 +81,7 @@ class LocalStackProcessTest {
       StateFile.Served served,
       Map<String, String> settings)
       throws IOException {
-    StateFile live = MainTest.state(pid, MainTest.endpoints());
+    StateFile live = TestStateFiles.state(pid, TestStateFiles.endpoints());
     new StateFile(
             pid,
             started,

@@ -58,9 +58,9 @@ final class MotoStack implements AutoCloseable {
     queueUrl = sqs.createQueue(r -> r.queueName(prefix + "-queue-" + suffix)).queueUrl();
     dynamoDb.createTable(StackSpec.RESULTS_TABLE.createTableRequest(resultsTable));
     dynamoDb.createTable(StackSpec.CONTROL_TABLE.createTableRequest(controlTable));
-    MainTest.state(
+    TestStateFiles.state(
             ProcessHandle.current().pid(),
-            MainTest.endpoints(services.endpoint()),
+            TestStateFiles.endpoints(services.endpoint()),
             Map.of(
                 "bucket",
                 bucket,

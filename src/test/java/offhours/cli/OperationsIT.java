@@ -732,7 +732,7 @@ class OperationsIT {
       Map<String, java.net.URI> endpoints = new java.util.HashMap<>(state.endpoints());
       endpoints.put(
           "s3", java.net.URI.create("http://127.0.0.1:" + s3.getAddress().getPort()));
-      MainTest.state(state.pid(), endpoints, state.names()).write(StateFile.path(cache));
+      TestStateFiles.state(state.pid(), endpoints, state.names()).write(StateFile.path(cache));
 
       CliRun run = run("backfill", "s3://" + moto.bucket + "/old/", "--rate", "500", "--json");
 

@@ -3,11 +3,16 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code offhours results}' text table: every value it shows is cut by the columns a terminal draws. */
+/**
+ * {@code offhours results}: its text table (cut by the columns a terminal draws, control characters escaped) and
+ * its JSON lines.
+ */
 class ResultsCommandTest {
 
   private static final String FAMILY = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
@@ -83,5 +88,151 @@ class ResultsCommandTest {
     assertThat(ResultsCommand.query(new Arguments(List.of(), Map.of("label", "é".repeat(1024))))
             .label())
         .hasSize(1024);
+  }
+
+  @Test
+  void resultsTableAlignsColumnsAndTruncatesLongReasons() {
+    String reason =
+        "not an image: the object starts with bytes 6e 6f 74 65 73 that are neither JPEG nor PNG,"
+            + " so the endpoint was not asked";
+    List<ResultRow> rows = List.of(
+        row("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.97312, null),
+        row("notes, not a photo.png", "REJECTED", null, null, reason));
+    assertThat(ResultsCommand.render(rows, 80).lines().toList())
+        .containsExactly(
+            "KEY                     LABEL    SCORE  STATUS      SETTINGS  REASON",
+            "cats/tom.jpg            Neutral  0.973  CLASSIFIED  changed",
+            "notes, not a photo.png  -        -      REJECTED    -         "
+                + reason.substring(0, 19) + "…");
+    assertThat(ResultsCommand.render(rows, 200).lines().toList())
+        .as("a wide terminal shows the whole reason")
+        .last()
+        .asString()
+        .endsWith(reason);
+    assertThat(ResultsCommand.render(rows, 30).lines().toList())
+        .as("a narrow one keeps 20 characters of it")
+        .last()
+        .asString()
+        .endsWith(reason.substring(0, 19) + "…");
+  }
+
+  @Test
+  void theTerminalWidthComesFromColumnsWithADefaultWhenItIsNotSet() {
+    assertThat(Terminal.columns(Map.of("COLUMNS", "87"))).isEqualTo(87);
+    assertThat(Terminal.columns(Map.of())).isEqualTo(Terminal.DEFAULT_COLUMNS);
+    assertThat(Terminal.columns(Map.of("COLUMNS", "wide"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
+    assertThat(Terminal.columns(Map.of("COLUMNS", "0"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
+  }
+
+  @Test
+  void controlCharactersAreShownAsEscapesInEveryTableCell() {
+    assertThat(Terminal.printable("a\u001b[2Jb\u0007\r\n\u009b\u007f\u202eexe.png"))
+        .isEqualTo("a\\x1b[2Jb\\x07\\x0d\\x0a\\x9b\\x7f\\u202eexe.png");
+    assertThat(Terminal.printable("café 写真 🚀.png")).isEqualTo("café 写真 🚀.png");
+    assertThat(Terminal.printableLines("one\ntwo\u001b")).isEqualTo("one\ntwo\\x1b");
+    String table = ResultsCommand.render(
+        List.of(row(
+            "evil\u001b]0;owned\u0007.png", "REJECTED", "La\u001bbel", 0.5, "bad\u001b[31m red")),
+        200);
+    assertThat(table)
+        .doesNotContain("\u001b", "\u0007")
+        .contains("evil\\x1b]0;owned\\x07.png", "La\\x1bbel", "bad\\x1b[31m red");
+  }
+
+  @Test
+  void aMessageThatWasNoNotificationIsNamedByItsIdNotADash() throws IOException {
+    ResultRow message = ResultRow.from(
+        offhours.results.ResultItem.rejectedMessage(
+            "offhours-queue",
+            "88e395b8-f723-453b-b6b8-45a1b8930023",
+            "body",
+            "message body is not JSON",
+            "offhours-model",
+            "offhours-endpoint",
+            java.time.Instant.parse("2026-11-25T10:00:05Z"),
+            1),
+        null);
+    assertThat(ResultsCommand.render(List.of(message), 200).lines().toList())
+        .last()
+        .asString()
+        .startsWith(
+            "sqs://offhours-queue/88e395b8-f723-453b-b6b8-45a1b8930023  -      -      REJECTED");
+    JsonNode json = Json.MAPPER.readTree(Json.line(message.toJson()));
+    assertThat(json.get("key").isNull()).isTrue();
+    assertThat(json.get("id").asText())
+        .isEqualTo("sqs://offhours-queue/88e395b8-f723-453b-b6b8-45a1b8930023");
+  }
+
+  @Test
+  void aRejectedResultHasNoSettingsInTheTableNorInItsJson() throws IOException {
+    java.time.Instant at = java.time.Instant.parse("2026-11-25T10:00:05Z");
+    offhours.results.ResultItem.ObjectVersion object =
+        new offhours.results.ResultItem.ObjectVersion(
+            "offhours-images", "notes.png", null, "\"e\"", "01", 5L, at);
+    // Classify records the settings it ran under on a verdict too: the live ones here.
+    ResultRow rejected = ResultRow.from(
+        offhours.results.ResultItem.rejected(object, "not an image", "m", "e", at, 1)
+            .withSettings("live"),
+        "live");
+    ResultRow classified = ResultRow.from(
+        offhours.results.ResultItem.classified(
+                object,
+                List.of(new offhours.results.ResultItem.Label("Neutral", 0.9)),
+                "probabilities",
+                "m",
+                "e",
+                at,
+                1)
+            .withSettings("live"),
+        "live");
+
+    assertThat(ResultsCommand.render(List.of(rejected, classified), 200).lines().toList())
+        .extracting(line -> line.split(" +")[4])
+        .containsExactly("SETTINGS", "-", "current");
+    assertThat(rejected.toJson().get("settings").isNull())
+        .as("--json's settings")
+        .isTrue();
+    assertThat(classified.toJson().get("settings").asText()).isEqualTo("current");
+    // README's Scores row: each result's scores says whether the answer was taken as probabilities
+    // or
+    // a softmax was applied to logits; Scores=auto decides per answer, so --json shows it.
+    assertThat(classified.toJson().get("scores").asText()).isEqualTo("probabilities");
+    assertThat(rejected.toJson().get("scores").isNull())
+        .as("a verdict has no scores")
+        .isTrue();
+  }
+
+  @Test
+  void resultJsonLineHasTheContractKeysWithNullsWhereAbsent() throws IOException {
+    JsonNode json = Json.MAPPER.readTree(
+        Json.line(row("x.png", "REJECTED", null, null, "empty object").toJson()));
+    assertThat(json.fieldNames())
+        .toIterable()
+        .startsWith("key", "topLabel", "score", "status", "reason")
+        .contains("bucket", "labels", "classifiedAt", "attempts");
+    assertThat(json.get("topLabel").isNull()).isTrue();
+    assertThat(json.get("score").isNull()).isTrue();
+    assertThat(json.get("reason").asText()).isEqualTo("empty object");
+    assertThat(json.get("attempts").asInt()).isEqualTo(1);
+  }
+
+  private static ResultRow row(
+      String key, String status, String label, Double score, String reason) {
+    return new ResultRow(
+        key,
+        "offhours-images",
+        null,
+        10L,
+        status,
+        reason,
+        label,
+        score,
+        label == null ? List.of() : List.of(new ResultRow.LabelScore(label, score)),
+        label == null ? null : "probabilities",
+        "2026-11-25T10:00:00Z",
+        "2026-11-25T10:00:05Z",
+        1,
+        "CLASSIFIED".equals(status) ? "changed" : null,
+        "s3://b/" + key);
   }
 }

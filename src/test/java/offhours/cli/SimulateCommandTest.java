@@ -18,14 +18,7 @@ class SimulateCommandTest {
   Path cache;
 
   private CliRun run(String... args) {
-    return CliRun.run(
-        cache,
-        MainTest.CLOCK,
-        () -> {
-          throw new AssertionError("no AWS clients in an offline test");
-        },
-        Commands.all(),
-        args);
+    return CliRun.offline(cache, args);
   }
 
   @Test
@@ -267,5 +260,86 @@ class SimulateCommandTest {
         .contains("--max-wait 'soon' is not a number of minutes 0..20160");
     assertThat(run("simulate", "--drain-per-second", "0").err())
         .contains("--drain-per-second needs a positive number, got '0'");
+  }
+
+  @Test
+  void simulateRunsAnOfficeWeekThroughTheControllerAndReportsTheSaving() throws Exception {
+    CliRun run = run("simulate", "--days", "7", "--trace", "office-hours", "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+    assertThat(report.get("savedPercent").asDouble())
+        .as("saved vs 24/7")
+        .isGreaterThanOrEqualTo(85.0);
+    assertThat(report.get("late").asInt())
+        .as("uploads classified more than 1 h after the next opening")
+        .isZero();
+    assertThat(report.get("dlq").asInt()).isZero();
+
+    assertThat(run("simulate", "--trace", "rush-hour").err())
+        .contains("rush-hour")
+        .contains("office-hours");
+  }
+
+  @Test
+  void simulateComparePrintsOneJsonObjectPerHostingOptionAndTheFlagsOverrideThePrices(
+      @TempDir Path dir) throws Exception {
+    CliRun run = run(
+        "simulate",
+        "--compare",
+        "--days",
+        "2",
+        "--json",
+        "--instance-type",
+        "ml.g4dn.xlarge",
+        "--max-wait",
+        "30");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : run.out().strip().split("\n")) {
+      rows.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+    }
+    assertThat(rows)
+        .extracting(r -> r.get("option").asText())
+        .containsExactly(
+            "always on",
+            "seed's UTC cron",
+            "offhours working hours",
+            "offhours, budget 30 min",
+            "offhours scale-to-zero, budget 30 min",
+            "scale-to-zero",
+            "serverless",
+            "asynchronous",
+            "batch transform");
+    assertThat(rows.getFirst().get("costUsd").asDouble())
+        .isEqualTo(Math.round(48 * 0.736 * 10_000) / 10_000.0);
+    assertThat(rows.get(6).get("available").asBoolean())
+        .as("serverless for a GPU type")
+        .isFalse();
+
+    CliRun priced = run(
+        "simulate",
+        "--compare",
+        "--days",
+        "1",
+        "--json",
+        "--price",
+        "1",
+        "--serverless-gb-second",
+        "0");
+    assertThat(priced.out().lines().findFirst().orElseThrow()).contains("\"costUsd\":24.0");
+    assertThat(priced.out()).contains("\"option\":\"serverless\",", "\"costUsd\":0.0");
+
+    assertThat(run("simulate", "--compare", "--instance-type", "ml.x9.huge").err())
+        .contains("no price for ml.x9.huge", "--price USD");
+    assertThat(run("simulate", "--compare", "--price", "-1").err())
+        .contains("--price needs a number");
+
+    Path page = dir.resolve("week.html");
+    CliRun html = run("simulate", "--days", "1", "--html", page.toString());
+    assertThat(html.exitCode()).as(html.err()).isZero();
+    assertThat(html.out()).isEmpty();
+    assertThat(Files.readString(page))
+        .startsWith("<!DOCTYPE html>")
+        .contains("<svg id=\"timeline\"");
   }
 }

@@ -21,7 +21,7 @@ class SimulateGoalsIT {
   void theGoalsTableHasARowPerTraceAndBudget() {
     CliRun run = CliRun.run(
         cache,
-        MainTest.CLOCK,
+        CliRun.CLOCK,
         () -> {
           throw new AssertionError("no AWS clients");
         },

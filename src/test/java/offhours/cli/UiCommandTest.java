@@ -18,9 +18,9 @@ class UiCommandTest {
 
   @Test
   void aPortInUseIsNamedWithWhatToDoInstead() throws Exception {
-    MainTest.state(
+    TestStateFiles.state(
             ProcessHandle.current().pid(),
-            MainTest.endpoints(),
+            TestStateFiles.endpoints(),
             Map.of(
                 "bucket", "offhours-images",
                 "queueUrl", "http://127.0.0.1:1/123/offhours-queue",
@@ -34,7 +34,7 @@ class UiCommandTest {
 
       CliRun run = CliRun.run(
           cache,
-          MainTest.CLOCK,
+          CliRun.CLOCK,
           () -> null,
           Commands.all(),
           "ui",

@@ -73,9 +73,9 @@ class UploadNotificationIT {
         DynamoDbClient dynamoDb = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
       LocalResources.Provisioned p = new LocalResources(s3, sqs, dynamoDb).provision(names);
       Queues.drain(sqs, p.queueUrl()); // the s3:TestEvent
-      MainTest.state(
+      TestStateFiles.state(
               ProcessHandle.current().pid(),
-              MainTest.endpoints(services.endpoint()),
+              TestStateFiles.endpoints(services.endpoint()),
               Map.of("bucket", p.bucket()))
           .write(StateFile.path(cache));
       for (String name : List.of(

@@ -1,0 +1,109 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import offhours.cli.Target.Name;
+import offhours.local.StateFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.regions.Region;
+
+/** Where a command finds its stack: the local stack's state file, or a deployed stack's region. */
+class TargetsTest {
+
+  @TempDir
+  Path cache;
+
+  CliRun run(String... args) {
+    return CliRun.offline(cache, args);
+  }
+
+  @Test
+  void withoutALocalStackCommandsSayHowToStartOne() {
+    CliRun run = run("queue");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo("offhours: no local stack is running; start one with 'scripts/offhours local"
+            + " start' or name a deployed stack with --stack NAME\n");
+  }
+
+  @Test
+  void aStateFileOfAnExitedProcessIsNotARunningStack() throws IOException {
+    Process exited = new ProcessBuilder("true").start();
+    exited.onExit().join();
+    TestStateFiles.state(exited.pid(), TestStateFiles.endpoints()).write(StateFile.path(cache));
+    CliRun run = run("results");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("the local stack recorded in " + StateFile.path(cache)
+            + " is not running (process " + exited.pid() + " has exited)");
+  }
+
+  @Test
+  void aStateFileWithoutAnEndpointNamesIt() throws IOException {
+    Map<String, URI> endpoints = new java.util.HashMap<>(TestStateFiles.endpoints());
+    endpoints.remove("sagemaker");
+    TestStateFiles.state(ProcessHandle.current().pid(), endpoints).write(StateFile.path(cache));
+    assertThat(run("endpoint", "status").err()).contains("has no endpoints.sagemaker");
+  }
+
+  @Test
+  void aMissingNameIsReportedWithItsSource() throws IOException {
+    Target local = TestTargets.local(Map.of());
+    assertThatThrownBy(() -> local.name(Name.QUEUE_URL))
+        .hasMessageStartingWith("the local stack's state file f has no names.queueUrl");
+    Target deployed = TestTargets.deployed(
+        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")), Map.of());
+    assertThat(deployed.name(Name.BUCKET)).isEqualTo("b");
+    assertThatThrownBy(() -> deployed.name(Name.DLQ_URL))
+        .hasMessageStartingWith("stack prod has no output DeadLetterQueueUrl");
+  }
+
+  @Test
+  void localTargetTakesItsNamesAndRegionFromTheStateFile() throws IOException {
+    TestStateFiles.state(ProcessHandle.current().pid(), TestStateFiles.endpoints())
+        .write(StateFile.path(cache));
+    try (Target target = Targets.local(cache)) {
+      assertThat(target.name(Name.CONTROLLER_FUNCTION)).isEqualTo("offhours-controller");
+      assertThat(target.name(Name.BUCKET)).isEqualTo("offhours-images");
+      assertThat(target.clients().region()).isEqualTo(Region.US_EAST_1);
+    }
+  }
+
+  @Test
+  void theStreamsAndEnvironmentConstructorReadsTheStateFileFromOffhoursCache() throws IOException {
+    TestStateFiles.state(ProcessHandle.current().pid(), TestStateFiles.endpoints())
+        .write(StateFile.path(cache));
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+    int code = new Main(
+            new java.io.PrintStream(out, true),
+            new java.io.PrintStream(err, true),
+            Map.of("OFFHOURS_CACHE", cache.toString()))
+        .run("results");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("has no names.resultsTable"); // found the file, read its names
+  }
+
+  @Test
+  void aDeployedStacksRegionIsFoundAsTheAwsCliFindsIt() {
+    software.amazon.awssdk.regions.providers.AwsRegionProvider profile = () -> Region.AP_SOUTH_1;
+    assertThat(Targets.userRegion(
+            Map.of("AWS_REGION", "eu-central-1", "AWS_DEFAULT_REGION", "eu-west-1"), profile))
+        .isEqualTo(Region.EU_CENTRAL_1);
+    assertThat(Targets.userRegion(Map.of("AWS_DEFAULT_REGION", "eu-west-1"), profile))
+        .isEqualTo(Region.EU_WEST_1);
+    assertThat(Targets.userRegion(Map.of("AWS_REGION", " "), profile)).isEqualTo(Region.AP_SOUTH_1);
+    assertThatThrownBy(() -> Targets.userRegion(Map.of(), () -> {
+          throw software.amazon.awssdk.core.exception.SdkClientException.create(
+              "Unable to load region");
+        }))
+        .hasMessage(Targets.NO_REGION);
+  }
+}
