@@ -59,6 +59,14 @@ record CliRun(int exitCode, String out, String err) {
     return out.lines().toList();
   }
 
+  /** Each line of {@code run}'s output read as JSON, after checking it succeeded (the failure's message if not). */
+  static List<JsonNode> jsonLinesOf(CliRun run) {
+    if (run.exitCode != 0) {
+      throw new AssertionError("exit code " + run.exitCode + ": " + run.err);
+    }
+    return run.jsonLines();
+  }
+
   /** Each line of the output read as JSON; a line that is not JSON fails the test. */
   List<JsonNode> jsonLines() {
     List<JsonNode> lines = new ArrayList<>();

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import offhours.aws.AwsClients;
@@ -13,7 +16,9 @@ import offhours.local.StateFile;
 import offhours.stack.StackSpec;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -98,5 +103,54 @@ final class MotoStack implements AutoCloseable {
     sqs.close();
     dynamoDb.close();
     clients.close();
+  }
+
+  /** The controller's state item (pk controller, sk state) with {@code fields}. */
+  void putControllerState(Map<String, AttributeValue> fields) {
+    Map<String, AttributeValue> item = new HashMap<>(fields);
+    item.put("pk", AttributeValue.fromS("controller"));
+    item.put("sk", AttributeValue.fromS("state"));
+    dynamoDb.putItem(r -> r.tableName(controlTable).item(item));
+  }
+
+  /** A result of {@code key} in the results table, as Classify writes one (a label only when {@code label} is set). */
+  void putResult(
+      String key, String status, String label, Double score, String reason, String classifiedAt) {
+    Map<String, AttributeValue> item = new HashMap<>(Map.of(
+        "pk", AttributeValue.fromS("s3://" + bucket + "/" + key),
+        "sk", AttributeValue.fromS("e#" + UUID.randomUUID()),
+        "bucket", AttributeValue.fromS(bucket),
+        "key", AttributeValue.fromS(key),
+        "status", AttributeValue.fromS(status),
+        "classifiedAt", AttributeValue.fromS(classifiedAt),
+        "attempts", AttributeValue.fromN("1"),
+        "sizeBytes", AttributeValue.fromN("1234")));
+    if (label != null) {
+      item.put("topLabel", AttributeValue.fromS(label));
+      item.put("topScore", AttributeValue.fromN(score.toString()));
+      item.put(
+          "labels",
+          AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+              "label",
+              AttributeValue.fromS(label),
+              "score",
+              AttributeValue.fromN(score.toString()))))));
+    }
+    if (reason != null) {
+      item.put("reason", AttributeValue.fromS(reason));
+    }
+    dynamoDb.putItem(r -> r.tableName(resultsTable).item(item));
+  }
+
+  /** The CreationTime of {@code stack} (a CloudFormation stack on moto), as the command line reads it. */
+  Instant createdAt(String stack) {
+    try (CloudFormationClient cloudFormation =
+        clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      return cloudFormation
+          .describeStacks(r -> r.stackName(stack))
+          .stacks()
+          .getFirst()
+          .creationTime();
+    }
   }
 }
