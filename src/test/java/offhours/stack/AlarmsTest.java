@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 import offhours.endpoint.ControllerHandler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * template.yaml's alarms reach a person: each one notifies the stack's encrypted topic (and AlarmTopicArn when given),
@@ -228,6 +230,44 @@ class AlarmsTest {
         .as(
             "default: 4 days, beyond a long weekend's wait (Thursday 19:00 to Monday 08:00 is 85 h)")
         .isEqualTo("345600");
+  }
+
+  /**
+   * No AWS account runs here, so AWS's pages are the proof that an alarm on a service's metric can fire: each such
+   * alarm the stack creates, under every hosting, watches a metric AWS documents in its namespace under exactly the
+   * alarm's dimensions (CloudWatch matches the whole set), with a statistic the page gives for it (DocumentedMetrics).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"scheduled", "scale-to-zero", "serverless"})
+  void everyAlarmOnAnAwsMetricWatchesOneAwsDocumentsUnderItsDimensionsAndStatistic(String hosting) {
+    StackResolver stack = stack(Map.of("Hosting", hosting));
+    List<Map<String, Object>> watching = alarms(stack).stream()
+        .filter(r -> {
+          Object condition = stack.resource(r).get("Condition");
+          return condition == null || stack.condition(String.valueOf(condition));
+        })
+        .map(stack::properties)
+        .filter(p -> String.valueOf(p.get("Namespace")).startsWith("AWS/"))
+        .toList();
+    assertThat(watching).hasSize(6).allSatisfy(p -> {
+      String namespace = String.valueOf(p.get("Namespace"));
+      String metric = String.valueOf(p.get("MetricName"));
+      assertThat(DocumentedMetrics.published(
+              namespace, metric, dimensions(p).keySet(), Hosting.parse(hosting)))
+          .as(
+              "%s %s by %s is a metric AWS documents",
+              namespace, metric, dimensions(p).keySet())
+          .isTrue();
+      DocumentedMetrics.Statistics documented = DocumentedMetrics.statistics(namespace, metric);
+      assertThat(p)
+          .as("a statistic, not a percentile: %s", p)
+          .doesNotContainKey("ExtendedStatistic");
+      assertThat(documented.allows(String.valueOf(p.get("Statistic"))))
+          .as(
+              "%s %s watched as %s: %s documents %s",
+              namespace, metric, p.get("Statistic"), documented.documentedAt(), documented.names())
+          .isTrue();
+    });
   }
 
   /**

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,10 +31,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * template.yaml's dashboard (Dashboard=true), resolved for each hosting and budget (MaxWaitMinutes) as CloudFormation
  * would and read as the JSON CloudWatch reads: every metric it graphs is one this stack has and that can have data
- * under them (AWS's from the table below, each with the hostings it is published under and the page that documents
- * it; the controller's exactly StackSpec.METRICS.publishedUnder(hosting, budget) under its dimension), every resource
- * it names exists
- * under the same condition, its alarm widget lists exactly the alarms the stack creates, each on a metric the hosting
+ * under them (AWS's as DocumentedMetrics has them from AWS's pages: under the dimensions and for the hostings they
+ * are published with, graphed with a statistic the page gives; the controller's exactly
+ * StackSpec.METRICS.publishedUnder(hosting, budget) under its dimension), every resource it names exists under the
+ * same condition, its alarm widget lists exactly the alarms the stack creates, each on a metric the hosting
  * publishes, it stays within what CloudWatch takes and what its free tier covers, its text names the counts the
  * Controller graph shows and says what SageMaker's graphs hold under that hosting, and the commands its text shows
  * are ones the CLI runs.
@@ -47,84 +46,6 @@ class DashboardTest {
 
   /** A dashboard is free among an account's first 3 if it references at most 50 metrics (https://aws.amazon.com/cloudwatch/pricing/). */
   static final int FREE_TIER_METRICS = 50;
-
-  /**
-   * A metric AWS publishes: namespace, name, the dimension names it is published under, the hostings whose resources
-   * publish it, and the page saying so.
-   */
-  record ServiceMetric(
-      String namespace,
-      String name,
-      Set<String> dimensions,
-      Set<Hosting> hostings,
-      String documentedAt) {
-
-    /** A metric of a queue or a function: every hosting has the same. */
-    ServiceMetric(String namespace, String name, Set<String> dimensions, String documentedAt) {
-      this(namespace, name, dimensions, EnumSet.allOf(Hosting.class), documentedAt);
-    }
-  }
-
-  private static final String SQS =
-      "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html";
-  private static final String LAMBDA =
-      "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html";
-  private static final String LAMBDA_CONCURRENCY =
-      "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html";
-  private static final String SAGEMAKER =
-      "https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html";
-  private static final String SCALE_TO_ZERO =
-      "https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html";
-
-  /**
-   * "The metrics below are an exhaustive list of metrics for serverless endpoints. Any metric not listed below is not
-   * published for serverless endpoints": Invocations, the 4xx and 5xx errors, ModelLatency, OverheadLatency,
-   * ModelSetupTime, MemoryUtilization and the concurrency ones; no InvocationModelErrors.
-   */
-  private static final String SERVERLESS =
-      "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-monitoring.html";
-
-  private static final Set<String> VARIANT = Set.of("EndpointName", "VariantName");
-  private static final Set<String> COMPONENT = Set.of("InferenceComponentName");
-
-  /** A variant's metric: a real-time endpoint's (scheduled) and, where SERVERLESS lists it, a serverless one's. */
-  private static final Set<Hosting> VARIANTS = EnumSet.of(Hosting.SCHEDULED, Hosting.SERVERLESS);
-
-  private static final Set<Hosting> COMPONENTS = EnumSet.of(Hosting.SCALE_TO_ZERO);
-
-  static final List<ServiceMetric> SERVICE_METRICS = List.of(
-      new ServiceMetric("AWS/SQS", "ApproximateNumberOfMessagesVisible", Set.of("QueueName"), SQS),
-      new ServiceMetric(
-          "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", Set.of("QueueName"), SQS),
-      new ServiceMetric("AWS/SQS", "ApproximateNumberOfMessagesDelayed", Set.of("QueueName"), SQS),
-      new ServiceMetric("AWS/SQS", "ApproximateAgeOfOldestMessage", Set.of("QueueName"), SQS),
-      new ServiceMetric("AWS/Lambda", "Invocations", Set.of("FunctionName"), LAMBDA),
-      new ServiceMetric("AWS/Lambda", "Errors", Set.of("FunctionName"), LAMBDA),
-      new ServiceMetric("AWS/Lambda", "Throttles", Set.of("FunctionName"), LAMBDA),
-      new ServiceMetric("AWS/Lambda", "Duration", Set.of("FunctionName"), LAMBDA),
-      new ServiceMetric(
-          "AWS/Lambda", "ConcurrentExecutions", Set.of("FunctionName"), LAMBDA_CONCURRENCY),
-      new ServiceMetric("AWS/SageMaker", "Invocations", VARIANT, VARIANTS, SERVERLESS),
-      new ServiceMetric("AWS/SageMaker", "Invocations", COMPONENT, COMPONENTS, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "Invocation4XXErrors", VARIANT, VARIANTS, SERVERLESS),
-      new ServiceMetric("AWS/SageMaker", "Invocation4XXErrors", COMPONENT, COMPONENTS, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "Invocation5XXErrors", VARIANT, VARIANTS, SERVERLESS),
-      new ServiceMetric("AWS/SageMaker", "Invocation5XXErrors", COMPONENT, COMPONENTS, SAGEMAKER),
-      // Not among the serverless endpoint's metrics.
-      new ServiceMetric(
-          "AWS/SageMaker",
-          "InvocationModelErrors",
-          VARIANT,
-          EnumSet.of(Hosting.SCHEDULED),
-          SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "InvocationModelErrors", COMPONENT, COMPONENTS, SAGEMAKER),
-      new ServiceMetric("AWS/SageMaker", "ModelLatency", VARIANT, VARIANTS, SERVERLESS),
-      new ServiceMetric("AWS/SageMaker", "ModelLatency", COMPONENT, COMPONENTS, SAGEMAKER),
-      // A serverless endpoint's cold start.
-      new ServiceMetric(
-          "AWS/SageMaker", "ModelSetupTime", VARIANT, EnumSet.of(Hosting.SERVERLESS), SERVERLESS),
-      new ServiceMetric(
-          "AWS/SageMaker", "NoCapacityInvocationFailures", COMPONENT, COMPONENTS, SCALE_TO_ZERO));
 
   private final Map<String, Object> template;
 
@@ -148,8 +69,11 @@ class DashboardTest {
     return JSON.readTree(String.valueOf(stack.properties(RESOURCE).get("DashboardBody")));
   }
 
-  /** One graphed metric: namespace, name and dimensions as the body lists them. */
-  record Graphed(String namespace, String name, Map<String, String> dimensions) {}
+  /**
+   * One graphed metric: namespace, name and dimensions as the body lists them, and the statistic it is graphed with
+   * (its own "stat", else its widget's).
+   */
+  record Graphed(String namespace, String name, Map<String, String> dimensions, String statistic) {}
 
   private static List<Graphed> graphed(JsonNode body) {
     List<Graphed> out = new ArrayList<>();
@@ -193,7 +117,11 @@ class DashboardTest {
         for (int i = 2; i < words.size(); i += 2) {
           dimensions.put(words.get(i), words.get(i + 1));
         }
-        out.add(new Graphed(words.get(0), words.get(1), dimensions));
+        JsonNode options = entry.get(entry.size() - 1);
+        String statistic = options.has("stat")
+            ? options.get("stat").asText()
+            : widget.get("properties").get("stat").asText();
+        out.add(new Graphed(words.get(0), words.get(1), dimensions, statistic));
       }
     }
     return out;
@@ -257,14 +185,24 @@ class DashboardTest {
             .isEqualTo(Map.of(StackSpec.METRICS.dimension(), endpoint));
         return;
       }
-      assertThat(SERVICE_METRICS)
+      assertThat(DocumentedMetrics.published(
+              g.namespace(), g.name(), g.dimensions().keySet(), Hosting.parse(hosting)))
           .as(
               "%s %s by %s is a metric AWS documents for Hosting=%s",
               g.namespace(), g.name(), g.dimensions().keySet(), hosting)
-          .anyMatch(m -> m.namespace().equals(g.namespace())
-              && m.name().equals(g.name())
-              && m.dimensions().equals(g.dimensions().keySet())
-              && m.hostings().contains(Hosting.parse(hosting)));
+          .isTrue();
+      DocumentedMetrics.Statistics documented =
+          DocumentedMetrics.statistics(g.namespace(), g.name());
+      assertThat(documented.allows(g.statistic()))
+          .as(
+              "%s %s graphed as %s: %s documents %s%s",
+              g.namespace(),
+              g.name(),
+              g.statistic(),
+              documented.documentedAt(),
+              documented.names(),
+              documented.percentiles() ? " and percentiles" : "")
+          .isTrue();
       g.dimensions()
           .forEach((name, value) -> assertThat(values.get(name))
               .as("%s %s: %s is this stack's", g.namespace(), g.name(), name)
@@ -284,7 +222,11 @@ class DashboardTest {
         .filter(g -> g.namespace().equals("AWS/SageMaker"))
         .map(g -> g.dimensions().keySet())
         .collect(Collectors.toSet());
-    assertThat(sageMaker).containsExactly(hosting.equals("scale-to-zero") ? COMPONENT : VARIANT);
+    assertThat(sageMaker)
+        .containsExactly(
+            hosting.equals("scale-to-zero")
+                ? DocumentedMetrics.COMPONENT
+                : DocumentedMetrics.VARIANT);
     assertThat(graphed.stream().filter(g -> g.name().equals("NoCapacityInvocationFailures")))
         .as("only a component scales to zero copies")
         .hasSize(hosting.equals("scale-to-zero") ? 1 : 0);

@@ -1,0 +1,193 @@
+package offhours.stack;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The AWS metrics template.yaml's alarms and dashboard read, as AWS's pages document them (no AWS account runs here, so
+ * the pages are the proof): each metric with its namespace, the dimension set it is published under, the hostings whose
+ * resources publish it, and the statistics the pages give for it. CloudWatch finds a metric only by its exact namespace,
+ * name and dimension set, so a graph or alarm off by one dimension shows nothing and never fires: DashboardTest and
+ * AlarmsTest hold every AWS metric the stack names to this table.
+ */
+final class DocumentedMetrics {
+
+  private DocumentedMetrics() {}
+
+  /**
+   * A metric AWS publishes: namespace, name, the dimension names it is published under, the hostings whose resources
+   * publish it, and the page saying so.
+   */
+  record ServiceMetric(
+      String namespace,
+      String name,
+      Set<String> dimensions,
+      Set<Hosting> hostings,
+      String documentedAt) {
+
+    /** A metric of a queue or a function: every hosting has the same. */
+    ServiceMetric(String namespace, String name, Set<String> dimensions, String documentedAt) {
+      this(namespace, name, dimensions, EnumSet.allOf(Hosting.class), documentedAt);
+    }
+  }
+
+  /**
+   * The statistics a page gives for a metric (CloudWatch's names: Sum, Average, Minimum, Maximum, SampleCount), and
+   * whether it supports percentiles (p99 and the like).
+   */
+  record Statistics(Set<String> names, boolean percentiles, String documentedAt) {
+
+    boolean allows(String statistic) {
+      return names.contains(statistic)
+          || percentiles && PERCENTILE.matcher(statistic).matches();
+    }
+  }
+
+  /** CloudWatch's percentile statistic: p0 to p100, decimals allowed (p99.9). */
+  private static final Pattern PERCENTILE = Pattern.compile("p(100|[0-9]{1,2}(\\.[0-9]+)?)");
+
+  /**
+   * Each metric's "Valid Statistics", and "Dimensions for Amazon SQS metrics": "The only dimension that Amazon SQS
+   * sends to CloudWatch is QueueName".
+   */
+  static final String SQS =
+      "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html";
+
+  /**
+   * Invocation metrics: "View these metrics with the Sum statistic"; Duration: "Duration also supports percentile
+   * statistics".
+   */
+  static final String LAMBDA =
+      "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html";
+
+  /**
+   * ConcurrentExecutions: "Lambda emits this metric for all functions, versions, and aliases", to be viewed with the
+   * MAX statistic.
+   */
+  static final String LAMBDA_CONCURRENCY =
+      "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html";
+
+  /**
+   * "SageMaker AI endpoint invocation metrics" in AWS/SageMaker, each with its valid statistics (ModelLatency's and
+   * ModelSetupTime's include Percentiles), under the "Dimensions for endpoint invocation metrics": "EndpointName,
+   * VariantName" for a production variant, "InferenceComponentName" alone for an inference component. The
+   * /aws/sagemaker/InferenceComponents namespace holds only the components' utilization (CPUUtilizationNormalized and
+   * the like), none of what the stack reads.
+   */
+  static final String SAGEMAKER =
+      "https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html#cloudwatch-metrics-endpoint-invocation";
+
+  /**
+   * The scale-out alarm it shows: NoCapacityInvocationFailures in AWS/SageMaker, dimension InferenceComponentName
+   * alone, statistic Sum.
+   */
+  static final String SCALE_TO_ZERO =
+      "https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html";
+
+  /**
+   * "The metrics below are an exhaustive list of metrics for serverless endpoints. Any metric not listed below is not
+   * published for serverless endpoints": Invocations, the 4xx and 5xx errors, ModelLatency, OverheadLatency,
+   * ModelSetupTime, MemoryUtilization and the concurrency ones; no InvocationModelErrors.
+   */
+  static final String SERVERLESS =
+      "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-monitoring.html";
+
+  static final Set<String> VARIANT = Set.of("EndpointName", "VariantName");
+  static final Set<String> COMPONENT = Set.of("InferenceComponentName");
+
+  /** A variant's metric: a real-time endpoint's (scheduled) and, where SERVERLESS lists it, a serverless one's. */
+  private static final Set<Hosting> VARIANTS = EnumSet.of(Hosting.SCHEDULED, Hosting.SERVERLESS);
+
+  private static final Set<Hosting> COMPONENTS = EnumSet.of(Hosting.SCALE_TO_ZERO);
+
+  static final List<ServiceMetric> SERVICE_METRICS = List.of(
+      new ServiceMetric("AWS/SQS", "ApproximateNumberOfMessagesVisible", Set.of("QueueName"), SQS),
+      new ServiceMetric(
+          "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", Set.of("QueueName"), SQS),
+      new ServiceMetric("AWS/SQS", "ApproximateNumberOfMessagesDelayed", Set.of("QueueName"), SQS),
+      new ServiceMetric("AWS/SQS", "ApproximateAgeOfOldestMessage", Set.of("QueueName"), SQS),
+      new ServiceMetric("AWS/Lambda", "Invocations", Set.of("FunctionName"), LAMBDA),
+      new ServiceMetric("AWS/Lambda", "Errors", Set.of("FunctionName"), LAMBDA),
+      new ServiceMetric("AWS/Lambda", "Throttles", Set.of("FunctionName"), LAMBDA),
+      new ServiceMetric("AWS/Lambda", "Duration", Set.of("FunctionName"), LAMBDA),
+      new ServiceMetric(
+          "AWS/Lambda", "ConcurrentExecutions", Set.of("FunctionName"), LAMBDA_CONCURRENCY),
+      new ServiceMetric("AWS/SageMaker", "Invocations", VARIANT, VARIANTS, SERVERLESS),
+      new ServiceMetric("AWS/SageMaker", "Invocations", COMPONENT, COMPONENTS, SAGEMAKER),
+      new ServiceMetric("AWS/SageMaker", "Invocation4XXErrors", VARIANT, VARIANTS, SERVERLESS),
+      new ServiceMetric("AWS/SageMaker", "Invocation4XXErrors", COMPONENT, COMPONENTS, SAGEMAKER),
+      new ServiceMetric("AWS/SageMaker", "Invocation5XXErrors", VARIANT, VARIANTS, SERVERLESS),
+      new ServiceMetric("AWS/SageMaker", "Invocation5XXErrors", COMPONENT, COMPONENTS, SAGEMAKER),
+      // Not among the serverless endpoint's metrics.
+      new ServiceMetric(
+          "AWS/SageMaker",
+          "InvocationModelErrors",
+          VARIANT,
+          EnumSet.of(Hosting.SCHEDULED),
+          SAGEMAKER),
+      new ServiceMetric("AWS/SageMaker", "InvocationModelErrors", COMPONENT, COMPONENTS, SAGEMAKER),
+      new ServiceMetric("AWS/SageMaker", "ModelLatency", VARIANT, VARIANTS, SERVERLESS),
+      new ServiceMetric("AWS/SageMaker", "ModelLatency", COMPONENT, COMPONENTS, SAGEMAKER),
+      // A serverless endpoint's cold start.
+      new ServiceMetric(
+          "AWS/SageMaker", "ModelSetupTime", VARIANT, EnumSet.of(Hosting.SERVERLESS), SERVERLESS),
+      new ServiceMetric(
+          "AWS/SageMaker", "NoCapacityInvocationFailures", COMPONENT, COMPONENTS, SCALE_TO_ZERO));
+
+  private static final Set<String> SQS_GAUGE =
+      Set.of("Average", "Minimum", "Maximum", "Sum", "SampleCount");
+  private static final Set<String> SUM = Set.of("Sum");
+  private static final Set<String> ERROR_COUNT = Set.of("Average", "Sum");
+
+  /** By namespace and name: a metric's statistics are the same under each of its dimension sets. */
+  private static final Map<String, Statistics> STATISTICS = Map.ofEntries(
+      Map.entry(
+          "AWS/SQS ApproximateNumberOfMessagesVisible", new Statistics(SQS_GAUGE, false, SQS)),
+      Map.entry(
+          "AWS/SQS ApproximateNumberOfMessagesNotVisible", new Statistics(SQS_GAUGE, false, SQS)),
+      Map.entry(
+          "AWS/SQS ApproximateNumberOfMessagesDelayed", new Statistics(SQS_GAUGE, false, SQS)),
+      Map.entry("AWS/SQS ApproximateAgeOfOldestMessage", new Statistics(SQS_GAUGE, false, SQS)),
+      Map.entry("AWS/Lambda Invocations", new Statistics(SUM, false, LAMBDA)),
+      Map.entry("AWS/Lambda Errors", new Statistics(SUM, false, LAMBDA)),
+      Map.entry("AWS/Lambda Throttles", new Statistics(SUM, false, LAMBDA)),
+      Map.entry("AWS/Lambda Duration", new Statistics(Set.of("Average", "Maximum"), true, LAMBDA)),
+      Map.entry(
+          "AWS/Lambda ConcurrentExecutions",
+          new Statistics(Set.of("Maximum"), false, LAMBDA_CONCURRENCY)),
+      Map.entry("AWS/SageMaker Invocations", new Statistics(SUM, false, SAGEMAKER)),
+      Map.entry("AWS/SageMaker Invocation4XXErrors", new Statistics(ERROR_COUNT, false, SAGEMAKER)),
+      Map.entry("AWS/SageMaker Invocation5XXErrors", new Statistics(ERROR_COUNT, false, SAGEMAKER)),
+      Map.entry(
+          "AWS/SageMaker InvocationModelErrors", new Statistics(ERROR_COUNT, false, SAGEMAKER)),
+      Map.entry(
+          "AWS/SageMaker ModelLatency",
+          new Statistics(
+              Set.of("Average", "Sum", "Minimum", "Maximum", "SampleCount"), true, SAGEMAKER)),
+      Map.entry(
+          "AWS/SageMaker ModelSetupTime",
+          new Statistics(Set.of("Average", "Minimum", "Maximum", "SampleCount"), true, SAGEMAKER)),
+      Map.entry(
+          "AWS/SageMaker NoCapacityInvocationFailures", new Statistics(SUM, false, SCALE_TO_ZERO)));
+
+  /** Whether AWS documents {@code name} in {@code namespace} under exactly {@code dimensions} for {@code hosting}. */
+  static boolean published(String namespace, String name, Set<String> dimensions, Hosting hosting) {
+    return SERVICE_METRICS.stream()
+        .anyMatch(m -> m.namespace().equals(namespace)
+            && m.name().equals(name)
+            && m.dimensions().equals(dimensions)
+            && m.hostings().contains(hosting));
+  }
+
+  /** The statistics AWS documents for {@code name} in {@code namespace}; fails for a metric the table lacks. */
+  static Statistics statistics(String namespace, String name) {
+    Statistics s = STATISTICS.get(namespace + " " + name);
+    if (s == null) {
+      throw new AssertionError("no documented statistics for " + namespace + " " + name);
+    }
+    return s;
+  }
+}
