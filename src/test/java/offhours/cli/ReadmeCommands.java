@@ -69,7 +69,7 @@ final class ReadmeCommands {
       "scripts/offhours simulate --goals",
       "offhours.cli.SimulateGoalsIT#theGoalsTableHasARowPerTraceAndBudget",
       "scripts/offhours",
-      "offhours.cli.CliIT#theWrapperScriptRunsTheCli",
+      "offhours.cli.WrapperScriptIT#theWrapperScriptRunsTheCli",
       // No account here: a stand-in speaks Service Quotas', Lambda's and CloudFormation's
       // protocols.
       "scripts/offhours quotas --instance-type ml.g5.xlarge",
