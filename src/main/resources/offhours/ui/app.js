@@ -273,6 +273,7 @@
       body.append(el('p', 'reason-text', item.reason));
     } else {
       const labels = el('div', 'labels');
+      const scores = scoresOf(item);
       (item.labels || []).forEach((l, i) => {
         const row = el('div', 'label' + (i === 0 ? ' first' : ''));
         row.append(el('span', 'name', l.label));
@@ -281,10 +282,12 @@
         fill.style.width = Math.round(l.score * 100) + '%';
         fill.style.background = 'hsl(' + hue(l.label) + ' 65% 52%)';
         bar.append(fill);
-        row.append(bar, el('span', 'score', (l.score * 100).toFixed(1) + '%'));
+        const score = el('span', 'score', (l.score * 100).toFixed(1) + '%');
+        score.title = shown(l.score.toFixed(2) + ' (' + scores.words + ')');
+        row.append(bar, score);
         labels.append(row);
       });
-      body.append(labels);
+      body.append(labels, scoresNote(scores));
     }
     const meta = el('div', 'meta');
     const when = el('time', null, ago(item.classifiedAt));
@@ -296,6 +299,40 @@
     body.append(meta);
     card.append(thumb, body);
     return card;
+  }
+
+  // ---------------------------------------------------------------- scores
+
+  // How a classification's numbers were read (GET /results' `scores`, as `results --json` says it): the model's own
+  // probabilities, or logits the model answered, to which offhours applied a softmax: a confidence the model did not
+  // state itself. The word is one of these or unknown, so nothing the service sends becomes a class name or markup.
+  const SCORES = {
+    probabilities: ['probabilities from the model', 'The model answered probabilities: these scores are its own.'],
+    logits: ['softmax of the model\'s logits', 'The model answered logits; offhours applied a softmax to read them as'
+      + ' probabilities, which the model itself did not state.'],
+  };
+
+  /** What {@code item}'s scores are: { kind, words, why }, kind 'unknown' for any word not in {@link SCORES}. */
+  function scoresOf(item) {
+    if (Object.hasOwn(SCORES, item.scores)) {
+      const [words, why] = SCORES[item.scores];
+      return { kind: item.scores, words, why };
+    }
+    return {
+      kind: 'unknown',
+      words: 'scores of unknown kind',
+      why: item.scores === null || item.scores === undefined
+        ? 'This result does not say how its numbers were read.'
+        : 'This result says its numbers are "' + item.scores + '", which this page does not know.',
+    };
+  }
+
+  /** The small note under a classification's labels saying what its scores are; its title says why it matters. */
+  function scoresNote(scores) {
+    const note = el('p', 'scores ' + scores.kind, scores.words);
+    note.dataset.scores = scores.kind;
+    note.title = shown(scores.why);
+    return note;
   }
 
   // ---------------------------------------------------------------- settings

@@ -1,5 +1,6 @@
 package offhours.ui;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -14,6 +15,37 @@ class MemoryUiData implements UiData {
 
   MemoryUiData(Supplier<Map<String, Object>> results) {
     this.results = results;
+  }
+
+  /** A page of GET /api/results: {@code results}, no next page, {@code settings} to compare with. */
+  @SafeVarargs
+  static Map<String, Object> page(Map<String, Object> settings, Map<String, Object>... results) {
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("results", List.of(results));
+    page.put("next", null);
+    page.put("settings", settings);
+    return page;
+  }
+
+  /**
+   * A result as ResultView makes it: a CLASSIFIED one with the label Cat at 0.9 read as {@code scores}, or a REJECTED
+   * one (no labels, no scores); {@code settings} its settings' word.
+   */
+  static Map<String, Object> result(String key, String status, String settings, String scores) {
+    boolean classified = status.equals("CLASSIFIED");
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("key", key);
+    r.put("id", "s3://b/" + key);
+    r.put("version", "v1");
+    r.put("status", status);
+    r.put("reason", classified ? null : "not an image");
+    r.put("topLabel", classified ? "Cat" : null);
+    r.put("labels", classified ? List.of(Map.of("label", "Cat", "score", 0.9)) : List.of());
+    r.put("scores", classified ? scores : null);
+    r.put("classifiedAt", "2026-11-25T10:00:00Z");
+    r.put("attempts", 1);
+    r.put("settings", settings);
+    return r;
   }
 
   @Override

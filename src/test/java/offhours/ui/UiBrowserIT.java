@@ -40,9 +40,9 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * What a user does with {@code scripts/offhours ui} on the local stack, in a real browser: opens the printed address,
  * uploads images through the file chooser and by drag and drop, waits for their labels, filters by label, status and
- * key, reads a rejected upload's reason, sees a key made of markup as text, reads when the controller looks next,
- * what started its last run and the wake it learned, sees each classification made under the settings the stack
- * runs with, and stops the endpoint from the page.
+ * key, reads a rejected upload's reason and what a classification's scores are, sees a key made of markup as text,
+ * reads when the controller looks next, what started its last run and the wake it learned, sees each classification
+ * made under the settings the stack runs with, and stops the endpoint from the page.
  * Screenshots go to target/ui-*.png.
  */
 class UiBrowserIT {
@@ -210,6 +210,16 @@ class UiBrowserIT {
       assertThat(page.findElement(By.id("settings-summary")).isDisplayed())
           .as("no result under older settings to speak of")
           .isFalse();
+      // What its scores are, where its label and confidence are read: the local model ends in a
+      // softmax, so Scores=auto reads its answer as the model's own probabilities.
+      WebElement scores = cat.findElement(By.cssSelector(".labels + .scores"));
+      assertThat(scores.getAttribute("data-scores")).isEqualTo("probabilities");
+      assertThat(scores.getText()).isEqualTo("probabilities from the model");
+      assertThat(cat.findElement(By.cssSelector(".label.first .score")).getAttribute("title"))
+          .matches("[01]\\.[0-9]{2} \\(probabilities from the model\\)");
+      assertThat(rejected.findElements(By.cssSelector(".scores")))
+          .as("a rejected upload has no scores")
+          .isEmpty();
       String label = cat.findElement(By.cssSelector(".label.first .name")).getText();
       assertThat(cat.findElements(By.cssSelector(".label"))).hasSize(3);
       await(

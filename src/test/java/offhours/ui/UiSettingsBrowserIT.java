@@ -5,12 +5,11 @@ package offhours.ui;
 
 import static offhours.ui.HeadlessChromium.card;
 import static offhours.ui.HeadlessChromium.cards;
+import static offhours.ui.MemoryUiData.page;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -122,30 +121,8 @@ class UiSettingsBrowserIT {
     }
   }
 
-  private static Map<String, Object> page(
-      Map<String, Object> settings, Map<String, Object>... results) {
-    Map<String, Object> page = new LinkedHashMap<>();
-    page.put("results", List.of(results));
-    page.put("next", null);
-    page.put("settings", settings);
-    return page;
-  }
-
   private static Map<String, Object> result(String key, String status, String settings) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("key", key);
-    r.put("id", "s3://b/" + key);
-    r.put("version", "v1");
-    r.put("status", status);
-    r.put("reason", status.equals("REJECTED") ? "not an image" : null);
-    r.put("topLabel", status.equals("CLASSIFIED") ? "Cat" : null);
-    r.put(
-        "labels",
-        status.equals("CLASSIFIED") ? List.of(Map.of("label", "Cat", "score", 0.9)) : List.of());
-    r.put("classifiedAt", "2026-11-25T10:00:00Z");
-    r.put("attempts", 1);
-    r.put("settings", settings);
-    return r;
+    return MemoryUiData.result(key, status, settings, "probabilities");
   }
 
   private static WebElement mark(WebDriver page, String key) {
