@@ -324,14 +324,26 @@ final class DeploymentWiring {
    */
   private void sweepTestEvent(PrintStream progress) {
     try (LambdaClient api = clients.build(Service.LAMBDA, LambdaClient.builder())) {
-      TestEventSweep.Swept swept = new TestEventSweep(
+      sweepTestEvent(
+          new TestEventSweep(
               new LambdaMapping(api, mappingUuid),
               new SqsBacklog(sqs, provisioned.queueUrl(), null),
               new SqsSweptQueue(sqs, provisioned.queueUrl()),
-              Clock.systemUTC())
-          .sweep(false, TEST_EVENT_SWEEP);
-      progress.println(swept.note());
+              Clock.systemUTC()),
+          progress);
     }
+  }
+
+  /**
+   * Runs {@code sweep} on the new queue and says what it did on {@code progress}, the local stack's stderr and so its
+   * log: the sweep's note, then, when AWS failed a call, AWS's own answer to it ("AWS's answer to the queue's receive
+   * or delete: CODE (HTTP n, request id): message"), as the cleanup function's log line carries it on AWS. The note
+   * says the failure in offhours' words only, which leave out the error code and message that say why.
+   */
+  static void sweepTestEvent(TestEventSweep sweep, PrintStream progress) {
+    TestEventSweep.Swept swept = sweep.sweep(false, TEST_EVENT_SWEEP);
+    progress.println(
+        swept.awsSaid() == null ? swept.note() : swept.note() + "; " + swept.awsSaid());
   }
 
   /** The controller's SQS event source on its timer queue, enabled from the start as the template deploys it. */
