@@ -42,7 +42,10 @@ final class RunWrites {
       // Whether the claim landed is unknown, so the step is not taken: a claim that landed says
       // what this run meant to do (a create's billing and wake, a stop), which the next run reads
       // with the endpoint and the trigger and corrects, as after a step that failed. What it
-      // counts (billed seconds, a start, a stop) landed with it or not at all.
+      // counts (billed seconds, a start, a stop) landed with it or not at all. There is no AWS
+      // answer to log here: the deadline ends the claim before it is sent or with the SDK's
+      // ApiCallTimeoutException, which keeps no earlier attempt's answer (a 500 retried and then
+      // cut is lost to it); the decision's reason carries the cut's message.
       log.accept(plan.metrics(endpointName, false, false, true));
       return Optional.of(plan.notClaimed(e));
     }
