@@ -2,12 +2,12 @@ package offhours.endpoint;
 
 /**
  * A trigger that is paused and must stay so: a test whose controller or cleanup should never touch the event source
- * mapping fails, naming {@code why}, if it enables or disables it.
+ * mapping fails, naming {@code why}, if it enables or disables it. Public for local mode's tests of the same code.
  */
-final class DisabledMapping implements Mapping {
+public final class DisabledMapping implements Mapping {
   private final String why;
 
-  DisabledMapping(String why) {
+  public DisabledMapping(String why) {
     this.why = why;
   }
 

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import offhours.endpoint.Backlog;
-import offhours.endpoint.Mapping;
+import offhours.endpoint.DisabledMapping;
 import offhours.endpoint.TestEventSweep;
 import offhours.testing.AwsAnswers;
 import org.junit.jupiter.api.Test;
@@ -25,22 +25,6 @@ class DeploymentWiringTest {
 
   /** A sweep of a queue whose every receive {@code failure} ends; the trigger is disabled, as at a local start. */
   private static TestEventSweep failingReceives(RuntimeException failure) {
-    Mapping disabled = new Mapping() {
-      @Override
-      public TriggerState state() {
-        return TriggerState.DISABLED;
-      }
-
-      @Override
-      public void enable() {
-        throw new AssertionError("the sweep never switches the trigger");
-      }
-
-      @Override
-      public void disable() {
-        throw new AssertionError("the sweep never switches the trigger");
-      }
-    };
     TestEventSweep.SweptQueue queue = new TestEventSweep.SweptQueue() {
       @Override
       public Optional<TestEventSweep.Held> receive(Duration wait, Duration hold) {
@@ -57,7 +41,7 @@ class DeploymentWiringTest {
       throw new AssertionError("a new queue's sweep reads no counters");
     };
     return new TestEventSweep(
-        disabled,
+        new DisabledMapping("the sweep never switches the trigger"),
         unread,
         queue,
         Clock.fixed(Instant.parse("2026-12-05T00:00:00Z"), ZoneOffset.UTC));
