@@ -355,7 +355,7 @@
    */
   function settingsMark(item) {
     const known = state.settings && state.settings.known;
-    if (!known || !SETTINGS[item.settings]) return null;
+    if (!known || !Object.hasOwn(SETTINGS, item.settings)) return null;
     const [words, why] = SETTINGS[item.settings];
     const mark = el('span', 'settings ' + item.settings, words);
     mark.dataset.settings = item.settings;

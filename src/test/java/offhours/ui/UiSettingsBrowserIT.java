@@ -46,13 +46,14 @@ class UiSettingsBrowserIT {
         result("cats/older.png", "CLASSIFIED", "changed"),
         result(XSS_KEY, "CLASSIFIED", "changed"),
         result("cats/before.png", "CLASSIFIED", "unknown"),
-        result("dogs/bad.png", "REJECTED", null)));
+        result("dogs/bad.png", "REJECTED", null),
+        result("cats/odd.png", "CLASSIFIED", "constructor")));
     try (UiServer server = UiServer.start(new MemoryUiData(answer::get), 0);
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));
       page.get(server.url().toString());
-      await(page, "five cards", d -> cards(d).size() == 5);
+      await(page, "six cards", d -> cards(d).size() == 6);
 
       assertThat(mark(page, "cats/current.png").getText()).isEqualTo("current settings");
       assertThat(mark(page, "cats/older.png").getText()).isEqualTo("older settings");
@@ -69,6 +70,10 @@ class UiSettingsBrowserIT {
       assertThat(card(page, "dogs/bad.png").findElements(By.cssSelector(".settings")))
           .as(
               "a verdict has no settings to speak of: the server sends null (ResultItem#settingsWord)")
+          .isEmpty();
+      assertThat(card(page, "cats/odd.png").findElements(By.cssSelector(".settings")))
+          .as(
+              "a word the page does not know, even one every object has a property for, gets no mark")
           .isEmpty();
 
       WebElement summary = page.findElement(By.id("settings-summary"));
