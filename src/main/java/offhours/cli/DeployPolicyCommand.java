@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,8 +89,9 @@ public final class DeployPolicyCommand implements Command {
   public String description() {
     return """
         Prints an IAM policy document for the role or user that deploys the stack with sam deploy, updates it
-        and removes it with sam delete: CloudFormation's change sets on this stack and on SAM's artifact stack
-        (aws-sam-cli-managed-default), the SAM transform, the artifact bucket, and what CloudFormation needs to
+        and removes it with sam delete: the calls SAM CLI itself makes (change sets on this stack and on SAM's
+        artifact stack aws-sam-cli-managed-default, the SAM transform, the artifact bucket, and asking whether
+        the stack's image repositories stack STACK-<md5>-CompanionStack exists), and what CloudFormation needs to
         create, update, read and delete each resource the template makes, in every Hosting (so a change of
         Hosting on update needs nothing more), on the names CloudFormation gives them (STACK-*, or a longer STACK's first 25
         characters, all it keeps when it cuts a name), and
@@ -114,6 +118,7 @@ public final class DeployPolicyCommand implements Command {
         "Account", account,
         "StackName", stack,
         "GeneratedNames", generatedNames(stack),
+        "CompanionStack", companionStack(stack),
         "ArtifactBucket", bucket));
     List<ObjectNode> parts = parts(policy);
     ObjectNode printed = parse(policy);
@@ -200,6 +205,23 @@ public final class DeployPolicyCommand implements Command {
     return stack.length() <= KEPT_OF_A_CUT_STACK_NAME
         ? stack + "-"
         : stack.substring(0, KEPT_OF_A_CUT_STACK_NAME);
+  }
+
+  /**
+   * The stack SAM CLI keeps a stack's image repositories in, its "companion stack": the stack's first 104 characters,
+   * a hyphen, the first 8 hex digits of the MD5 of the stack's name, "-CompanionStack" (CompanionStack in
+   * aws/aws-sam-cli's samcli/lib/bootstrap/companion_stack/data_types.py). This template's functions are zips, so it
+   * never exists, but {@code sam deploy --guided} and {@code sam delete} ask CloudFormation whether it does, and stop at
+   * any answer but "does not exist" (sam-cli-calls.tsv).
+   */
+  public static String companionStack(String stack) {
+    try {
+      byte[] md5 = MessageDigest.getInstance("MD5").digest(stack.getBytes(StandardCharsets.UTF_8));
+      return stack.substring(0, Math.min(stack.length(), 104)) + "-"
+          + HexFormat.of().formatHex(md5).substring(0, 8) + "-CompanionStack";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has MD5", e);
+    }
   }
 
   /** The policy with each ${Name} replaced; a name without a value fails, so the file cannot drift from here. */

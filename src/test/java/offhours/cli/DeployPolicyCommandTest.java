@@ -133,8 +133,11 @@ class DeployPolicyCommandTest {
     assertThat(resources)
         .contains(
             "arn:aws:cloudformation:eu-west-1:123456789012:stack/" + stack + "/*",
-            "arn:aws:iam::123456789012:role/image-classification-for-*")
-        .noneMatch(r -> r.contains(stack + "-"));
+            "arn:aws:iam::123456789012:role/image-classification-for-*",
+            // SAM CLI's stack of the stack's image repositories, which sam delete asks about.
+            "arn:aws:cloudformation:eu-west-1:123456789012:stack/" + stack
+                + "-9fd60126-CompanionStack/*")
+        .noneMatch(r -> r.contains(stack + "-") && !r.endsWith("-CompanionStack/*"));
     String cutRole =
         "image-classification-for-ControllerScheduleR-1A2B3C4D5E6F7"; // 25 + 1 + 20 + 13
     assertThat(resources)

@@ -39,6 +39,7 @@ record DeployerPolicy(List<Statement> statements) {
         .replace("${Account}", stack.account())
         .replace("${StackName}", stack.stackName())
         .replace("${GeneratedNames}", DeployPolicyCommand.generatedNames(stack.stackName()))
+        .replace("${CompanionStack}", DeployPolicyCommand.companionStack(stack.stackName()))
         .replace("${ArtifactBucket}", ARTIFACT_BUCKET);
     return parse(text);
   }

@@ -124,15 +124,9 @@ class DeployerPolicyFormsTest {
   void itGrantsNothingThatNoHandlerAndNotSamCliNeeds() throws IOException {
     Set<String> needed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     DeployerPolicyTest.needs().values().forEach(ops -> ops.values().forEach(needed::addAll));
-    needed.addAll(DeployerPolicyTest.SAM_ON_THE_STACK);
-    // sam deploy uploads the packages and the template, sam delete removes them; CloudFormation
-    // invokes the custom resources' functions with the deployer's credentials.
-    needed.addAll(List.of(
-        "s3:PutObject",
-        "s3:GetObject",
-        "s3:DeleteObject",
-        "s3:GetBucketLocation",
-        "lambda:InvokeFunction"));
+    needed.addAll(SamCliCallsTest.actions());
+    // CloudFormation invokes the custom resources' functions with the deployer's credentials.
+    needed.add("lambda:InvokeFunction");
     needed.add("iam:PassRole");
     Set<String> granted = new TreeSet<>();
     policy().statements().forEach(s -> granted.addAll(s.actions()));

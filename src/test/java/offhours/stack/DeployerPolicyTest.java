@@ -38,21 +38,6 @@ class DeployerPolicyTest {
       Path.of("src/test/resources/offhours/stack/handler-permissions-unused.tsv");
   private static final List<String> OPERATIONS = List.of("create", "read", "update", "delete");
 
-  /** What SAM CLI itself calls on the stack for sam deploy (a change set) and sam delete. */
-  static final List<String> SAM_ON_THE_STACK = List.of(
-      "cloudformation:CreateChangeSet",
-      "cloudformation:DescribeChangeSet",
-      "cloudformation:ExecuteChangeSet",
-      "cloudformation:DescribeStacks",
-      "cloudformation:DescribeStackEvents",
-      "cloudformation:GetTemplateSummary",
-      "cloudformation:GetTemplate",
-      // sam deploy deletes the change set it made when it has no changes or is not confirmed.
-      "cloudformation:DeleteChangeSet",
-      // sam delete lists the stack's resources to find what it must empty first.
-      "cloudformation:ListStackResources",
-      "cloudformation:DeleteStack");
-
   /**
    * Handler permissions that are no IAM action: S3 authorizes the configuration deletes by the matching Put action
    * (DeleteBucketCors by s3:PutBucketCORS, https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketCors.html),
@@ -111,9 +96,19 @@ class DeployerPolicyTest {
   static List<String> missing(
       DeployerPolicy policy, StackResolver stack, Map<String, Map<String, Set<String>>> needs)
       throws IOException {
+    return missing(policy, TransformedResources.created(stack), stack.stack().partition(), needs);
+  }
+
+  /** What {@code policy} misses for {@code created}, resources of a stack in {@code partition}. */
+  static List<String> missing(
+      DeployerPolicy policy,
+      List<TransformedResources.Created> created,
+      String partition,
+      Map<String, Map<String, Set<String>>> needs)
+      throws IOException {
     Map<String, DeployerPolicyFormsTest.Entry> reference = DeployerPolicyFormsTest.reference();
     List<String> missing = new ArrayList<>();
-    for (TransformedResources.Created r : TransformedResources.created(stack)) {
+    for (TransformedResources.Created r : created) {
       if (r.type().equals("Custom::")) {
         // CloudFormation invokes a custom resource's function with the deployer's credentials; the
         // function's own calls are its role's.
@@ -144,7 +139,7 @@ class DeployerPolicyTest {
           boolean ok = own
               ? r.arns().stream()
                   .anyMatch(arn -> policy.allows(action, arn)
-                      || (arn.startsWith("arn:" + stack.stack().partition() + ":s3:::")
+                      || (arn.startsWith("arn:" + partition + ":s3:::")
                           && policy.allows(action, arn + "/key")))
               : policy.allowsAnywhere(action);
           if (!ok) {
@@ -236,30 +231,6 @@ class DeployerPolicyTest {
       }
     }
     return passed;
-  }
-
-  @ParameterizedTest
-  @MethodSource("stacks")
-  void samCliMayDeployAndDeleteTheStackThroughTheTransform(Map<String, String> parameters)
-      throws IOException {
-    FakeStack s = stack(parameters).stack();
-    DeployerPolicy policy = DeployerPolicy.forStack(s);
-    for (String action : SAM_ON_THE_STACK) {
-      assertThat(policy.allows(action, s.stackId()))
-          .as(action + " on " + s.stackId())
-          .isTrue();
-      String managed = "arn:" + s.partition() + ":cloudformation:" + s.region() + ":" + s.account()
-          + ":stack/aws-sam-cli-managed-default/0a1b2c3d-0000-4000-8000-000000000000";
-      assertThat(policy.allows(action, managed)).as(action + " on " + managed).isTrue();
-    }
-    String transform = "arn:" + s.partition() + ":cloudformation:" + s.region()
-        + ":aws:transform/Serverless-2016-10-31";
-    assertThat(policy.allows("cloudformation:CreateChangeSet", transform)).isTrue();
-    String artifact = "arn:" + s.partition()
-        + ":s3:::aws-sam-cli-managed-default-samclisourcebucket-1a2b3c4d5e6f/offhours/0123abcd";
-    for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject")) {
-      assertThat(policy.allows(action, artifact)).as(action + " on " + artifact).isTrue();
-    }
   }
 
   @Test
