@@ -307,17 +307,43 @@ class DeployerPolicyTest {
     }
   }
 
-  private static boolean sets(Object node, String[] path) {
+  /** Whether {@code node} has a value at {@code path}, where "*" is any key of a map or any item of a list. */
+  static boolean sets(Object node, String[] path) {
     if (path.length == 0) {
       return true;
+    }
+    String[] rest = Arrays.copyOfRange(path, 1, path.length);
+    if (path[0].equals("*") && node instanceof List<?> items) {
+      return items.stream().anyMatch(v -> sets(v, rest));
     }
     if (!(node instanceof Map<?, ?> m)) {
       return false;
     }
-    String[] rest = Arrays.copyOfRange(path, 1, path.length);
     if (path[0].equals("*")) {
       return m.values().stream().anyMatch(v -> sets(v, rest));
     }
     return m.containsKey(path[0]) && sets(m.get(path[0]), rest);
+  }
+
+  @Test
+  void aPropertyPathLooksIntoEveryKeyOfAMapAndEveryItemOfAList() {
+    String[] insights = "GlobalSecondaryIndexes.*.ContributorInsightsSpecification".split("\\.");
+    Map<String, Object> table = Map.of(
+        "GlobalSecondaryIndexes",
+        List.of(
+            Map.of("IndexName", "byLabel"),
+            Map.of(
+                "IndexName",
+                "byStatus",
+                "ContributorInsightsSpecification",
+                Map.of("Enabled", true))));
+    assertThat(sets(table, insights)).isTrue();
+    assertThat(sets(
+            Map.of("GlobalSecondaryIndexes", List.of(Map.of("IndexName", "byLabel"))), insights))
+        .isFalse();
+    assertThat(sets(
+            Map.of("Events", Map.of("Queue", Map.of("Properties", Map.of("KmsKeyArn", "k")))),
+            "Events.*.Properties.KmsKeyArn".split("\\.")))
+        .isTrue();
   }
 }
