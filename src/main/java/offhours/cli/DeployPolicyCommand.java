@@ -94,7 +94,7 @@ public final class DeployPolicyCommand implements Command {
         the stack's image repositories stack STACK-<md5>-CompanionStack exists), and what CloudFormation needs to
         create, update, read and delete each resource the template makes, in every Hosting (so a change of
         Hosting on update needs nothing more), on the names CloudFormation gives them (STACK-*, or a longer STACK's first 25
-        characters, all it keeps when it cuts a name), and
+        characters, the least it keeps when it cuts a name), and
         iam:PassRole for the stack's roles only to Lambda, SageMaker and EventBridge Scheduler. The calls the
         functions themselves make are their roles', not the deployer's.
         It calls nothing: give --region and --account to scope it to one of each.
@@ -195,16 +195,35 @@ public final class DeployPolicyCommand implements Command {
 
   /**
    * The start every name CloudFormation generates for the stack's resources shares: the stack's name and a hyphen
-   * ("offhours-ClassifyRole-1A2B3C4D5E6F7"). A name it generates over the resource's limit (64 characters for a role,
-   * a function, a rule) is cut: 13 characters stay for the hyphen and random tail, and the rest is shared between the
-   * stack's name and the logical id, the stack's half rounded up, so at least the first 25 characters of the stack's
-   * name stay (observed, not documented by AWS:
-   * https://github.com/KensioSoftware/yulin/issues/1113). A longer stack name is matched by those 25 alone.
+   * ("offhours-ClassifyRole-1A2B3C4D5E6F"). AWS's pages give that form
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html) but not how a
+   * name over the service's limit (64 characters for a role, a function, a rule) is cut. AWS writes the rule down only
+   * as code, in the CloudFormation CLI's Java plugin that resource handlers generate names with
+   * (IdentifierUtils.generateResourceIdentifier(stackId, logicalId, token, maxLength),
+   * https://github.com/aws-cloudformation/cloudformation-cli-java-plugin): runs of hyphens in the stack name become one,
+   * 13 characters of the limit are kept for a hyphen and a 12-character random tail, one for the hyphen between, and
+   * the rest is shared between the stack name and the logical id, each taking what the other leaves and the stack
+   * name rounding up, so at a limit of 64 or more at least its first 25 characters stay. The cut names of older types
+   * found in the wild share the same way with 14 characters kept for the tail (convox/rack#2698: a function of a
+   * 45-character stack kept 41; a gist's function of a nested stack kept 29; DeployPolicyCommandTest). So a stack
+   * name over 25 characters is matched by its first 25, and one with a run of hyphens by the start its name and the
+   * collapsed name share, which matches both.
    */
   public static String generatedNames(String stack) {
-    return stack.length() <= KEPT_OF_A_CUT_STACK_NAME
-        ? stack + "-"
-        : stack.substring(0, KEPT_OF_A_CUT_STACK_NAME);
+    String asIs = namesStart(stack);
+    String collapsed = namesStart(stack.replaceAll("-{2,}", "-")).replaceAll("-{2,}", "-");
+    int shared = 0;
+    while (shared < Math.min(asIs.length(), collapsed.length())
+        && asIs.charAt(shared) == collapsed.charAt(shared)) {
+      shared++;
+    }
+    return asIs.substring(0, shared);
+  }
+
+  private static String namesStart(String stack) {
+    return stack.length() > KEPT_OF_A_CUT_STACK_NAME
+        ? stack.substring(0, KEPT_OF_A_CUT_STACK_NAME)
+        : stack + "-";
   }
 
   /**
