@@ -20,11 +20,7 @@ import offhours.endpoint.Endpoint;
 import offhours.endpoint.Mapping;
 import offhours.local.StateFile;
 import offhours.testing.AwsServicesExtension;
-import offhours.testing.AwsServicesExtension.AwsServices;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -35,30 +31,10 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
  * say when a table, a bucket or a service is missing, on moto_server (started by {@link AwsServicesExtension}) for
  * S3, SQS, DynamoDB, SageMaker, Lambda and CloudFormation.
  */
-@ExtendWith(AwsServicesExtension.class)
-class CliIT {
-
-  @TempDir
-  Path cache;
+class CliIT extends OnMotoStack {
 
   @TempDir
   Path photos;
-
-  private MotoStack moto;
-
-  @BeforeEach
-  void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
-    moto = new MotoStack(services, "cli-it", cache);
-  }
-
-  @AfterEach
-  void close() {
-    moto.close();
-  }
-
-  private CliRun run(String... args) {
-    return moto.run(args);
-  }
 
   @Test
   void aMissingTableOrBucketIsNamed() throws IOException {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -13,39 +12,13 @@ import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Ledger;
 import offhours.local.StateFile;
 import offhours.testing.AwsServicesExtension;
-import offhours.testing.AwsServicesExtension.AwsServices;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code offhours cost} over a local stack's ledger on moto_server (started by {@link AwsServicesExtension}): the
  * days it counts and the zone it dates them in.
  */
-@ExtendWith(AwsServicesExtension.class)
-class CostCommandIT {
-
-  @TempDir
-  Path cache;
-
-  private MotoStack moto;
-
-  @BeforeEach
-  void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
-    moto = new MotoStack(services, "cli-it", cache);
-  }
-
-  @AfterEach
-  void close() {
-    moto.close();
-  }
-
-  private CliRun run(String... args) {
-    return moto.run(args);
-  }
-
+class CostCommandIT extends OnMotoStack {
   @Test
   void costReadsTheLedgerAndCountsEachDaysClassifiedImages() {
     // The day after the local stack (this JVM) started: a whole day it existed.

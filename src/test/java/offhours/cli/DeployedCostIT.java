@@ -3,8 +3,8 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -12,62 +12,28 @@ import offhours.aws.AwsClients.Service;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Ledger;
 import offhours.testing.AwsServicesExtension;
-import offhours.testing.AwsServicesExtension.AwsServices;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code offhours cost --stack} for a deployed stack (a CloudFormation stack on moto_server, started by {@link
  * AwsServicesExtension}): priced by its own parameters, flags still winning.
  */
-@ExtendWith(AwsServicesExtension.class)
-class DeployedCostIT {
-
-  @TempDir
-  Path cache;
-
-  private MotoStack moto;
-
-  @BeforeEach
-  void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
-    moto = new MotoStack(services, "cli-it", cache);
-  }
-
-  @AfterEach
-  void close() {
-    moto.close();
-  }
-
-  private CliRun run(String... args) {
-    return moto.run(args);
-  }
-
+class DeployedCostIT extends OnMotoStack {
   @Test
   void costPricesADeployedStackWithItsOwnParametersAndFlagsStillWin() throws IOException {
     String stack = "cli-it-priced-" + moto.suffix;
     java.time.ZoneId zone =
         java.time.ZoneId.of("Pacific/Kiritimati"); // UTC+14: its date is rarely UTC's
-    String template = """
-        {"Parameters": {"InstanceType": {"Type": "String"}, "InstanceCount": {"Type": "String"},
-                        "InstanceHourlyPriceUsd": {"Type": "String"}, "TimeZone": {"Type": "String"}},
-         "Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cli-it-priced-%s"}}},
-         "Outputs": {"ControlTableName": {"Value": "%s"}, "ResultsTableName": {"Value": "%s"}}}
-        """.formatted(moto.suffix, moto.controlTable, moto.resultsTable);
-    try (CloudFormationClient cloudFormation =
-        moto.clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
-      cloudFormation.createStack(r -> r.stackName(stack)
-          .templateBody(template)
-          .parameters(
-              parameter("InstanceType", "ml.g4dn.xlarge"),
-              parameter("InstanceCount", "3"),
-              parameter("InstanceHourlyPriceUsd", "0.7364"),
-              parameter("TimeZone", zone.getId())));
-    }
+    deploy(
+        stack,
+        Map.of(
+            "InstanceType", "ml.g4dn.xlarge",
+            "InstanceCount", "3",
+            "InstanceHourlyPriceUsd", "0.7364",
+            "TimeZone", zone.getId()));
     // The command runs on the day the stack was created (in its zone), whatever the wall clock
     // says by now: the ledger item below is that day's.
     Clock onCreationDay = Clock.fixed(moto.createdAt(stack), java.time.ZoneOffset.UTC);
@@ -113,22 +79,13 @@ class DeployedCostIT {
   void costPricesAServerlessStackByTheInvocationsClassifyRecordedAndCompareBillsThemInGbSeconds()
       throws IOException {
     String stack = "cli-it-serverless-cost-" + moto.suffix;
-    String template = """
-        {"Parameters": {"Hosting": {"Type": "String"}, "ServerlessMemorySizeInMB": {"Type": "String"},
-                        "InstanceType": {"Type": "String"}, "TimeZone": {"Type": "String"}},
-         "Resources": {"Placeholder": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "cli-it-sl-%s"}}},
-         "Outputs": {"ControlTableName": {"Value": "%s"}, "ResultsTableName": {"Value": "%s"}}}
-        """.formatted(moto.suffix, moto.controlTable, moto.resultsTable);
-    try (CloudFormationClient cloudFormation =
-        moto.clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
-      cloudFormation.createStack(r -> r.stackName(stack)
-          .templateBody(template)
-          .parameters(
-              parameter("Hosting", "serverless"),
-              parameter("ServerlessMemorySizeInMB", "4096"),
-              parameter("InstanceType", "ml.c5.large"),
-              parameter("TimeZone", "UTC")));
-    }
+    deploy(
+        stack,
+        Map.of(
+            "Hosting", "serverless",
+            "ServerlessMemorySizeInMB", "4096",
+            "InstanceType", "ml.c5.large",
+            "TimeZone", "UTC"));
     // Noon: the day's ledger item and the result (2 s before) are that day's, and so is the
     // commands' today, whenever the test runs.
     // The day after the stack was created: always-on has been on since its midnight.
@@ -236,11 +193,29 @@ class DeployedCostIT {
             .startsWith("4 GB,"));
   }
 
-  private static software.amazon.awssdk.services.cloudformation.model.Parameter parameter(
-      String key, String value) {
-    return software.amazon.awssdk.services.cloudformation.model.Parameter.builder()
-        .parameterKey(key)
-        .parameterValue(value)
-        .build();
+  /**
+   * A deployed stack {@code name} on moto's CloudFormation with {@code parameters} (each a String parameter) and the
+   * outputs naming this test's control and results tables, as cost reads them.
+   */
+  private void deploy(String name, Map<String, String> parameters) throws IOException {
+    ObjectNode template = Json.MAPPER.createObjectNode();
+    ObjectNode declared = template.putObject("Parameters");
+    parameters.keySet().forEach(key -> declared.putObject(key).put("Type", "String"));
+    ObjectNode queue = template.putObject("Resources").putObject("Placeholder");
+    queue.put("Type", "AWS::SQS::Queue").putObject("Properties").put("QueueName", name);
+    ObjectNode outputs = template.putObject("Outputs");
+    outputs.putObject("ControlTableName").put("Value", moto.controlTable);
+    outputs.putObject("ResultsTableName").put("Value", moto.resultsTable);
+    try (CloudFormationClient cloudFormation =
+        moto.clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
+      cloudFormation.createStack(r -> r.stackName(name)
+          .templateBody(template.toString())
+          .parameters(parameters.entrySet().stream()
+              .map(p -> Parameter.builder()
+                  .parameterKey(p.getKey())
+                  .parameterValue(p.getValue())
+                  .build())
+              .toList()));
+    }
   }
 }

@@ -11,39 +11,15 @@ import java.util.List;
 import java.util.Map;
 import offhours.local.StateFile;
 import offhours.testing.AwsServicesExtension;
-import offhours.testing.AwsServicesExtension.AwsServices;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@code offhours upload} into a bucket on moto_server (started by {@link AwsServicesExtension}). */
-@ExtendWith(AwsServicesExtension.class)
-class UploadCommandIT {
-
-  @TempDir
-  Path cache;
+class UploadCommandIT extends OnMotoStack {
 
   @TempDir
   Path photos;
-
-  private MotoStack moto;
-
-  @BeforeEach
-  void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
-    moto = new MotoStack(services, "cli-it", cache);
-  }
-
-  @AfterEach
-  void close() {
-    moto.close();
-  }
-
-  private CliRun run(String... args) {
-    return moto.run(args);
-  }
 
   @Test
   void uploadKeepsOddKeysExactlyAndSkipsNonImagesInFolders() throws IOException {
