@@ -318,19 +318,4 @@ class CliIT extends OnMotoStack {
         .startsWith("offhours: queue failed: ")
         .contains("Connection refused", "check it with 'scripts/offhours local status'");
   }
-
-  /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
-  private void refusedStateFile() throws IOException {
-    TestStateFiles.state(
-            ProcessHandle.current().pid(),
-            TestStateFiles.endpoints(),
-            Map.of(
-                "bucket",
-                moto.bucket,
-                "queueUrl",
-                "http://127.0.0.1:1/1/q",
-                "dlqUrl",
-                "http://127.0.0.1:1/1/d"))
-        .write(StateFile.path(cache));
-  }
 }

@@ -2,6 +2,8 @@ package offhours.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
+import offhours.local.StateFile;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import org.junit.jupiter.api.AfterEach;
@@ -33,5 +35,20 @@ abstract class OnMotoStack {
 
   CliRun run(String... args) {
     return moto.run(args);
+  }
+
+  /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
+  void refusedStateFile() throws IOException {
+    TestStateFiles.state(
+            ProcessHandle.current().pid(),
+            TestStateFiles.endpoints(),
+            Map.of(
+                "bucket",
+                moto.bucket,
+                "queueUrl",
+                "http://127.0.0.1:1/1/q",
+                "dlqUrl",
+                "http://127.0.0.1:1/1/d"))
+        .write(StateFile.path(cache));
   }
 }

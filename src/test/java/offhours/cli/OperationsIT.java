@@ -19,12 +19,7 @@ import offhours.results.ResultItem.Label;
 import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
 import offhours.testing.AwsServicesExtension;
-import offhours.testing.AwsServicesExtension.AwsServices;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -37,28 +32,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * ({@code dlq}, {@code reprocess}, {@code backfill}) over the wire against a stack's queues, bucket and results
  * table, found through the local stack's state file as a user's run finds them.
  */
-@ExtendWith(AwsServicesExtension.class)
-class OperationsIT {
-
-  @TempDir
-  Path cache;
-
-  MotoStack moto;
-
-  @BeforeEach
-  void provisionAndWriteTheStateFile(AwsServices services) throws IOException {
-    moto = new MotoStack(services, "ops-it", cache);
-  }
-
-  @AfterEach
-  void close() {
-    moto.close();
-  }
-
-  CliRun run(String... args) {
-    return moto.run(args);
-  }
-
+class OperationsIT extends OnMotoStack {
   /** Every message of {@code url}, received and deleted. */
   List<Message> drain(String url) {
     List<Message> all = new ArrayList<>();

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import offhours.local.StateFile;
 import offhours.testing.AwsServicesExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,20 +90,5 @@ class UploadCommandIT extends OnMotoStack {
     CliRun run = run("upload", file.toString());
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).startsWith("offhours: uploaded 0 of 1 files; " + file + " failed: ");
-  }
-
-  /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
-  private void refusedStateFile() throws IOException {
-    TestStateFiles.state(
-            ProcessHandle.current().pid(),
-            TestStateFiles.endpoints(),
-            Map.of(
-                "bucket",
-                moto.bucket,
-                "queueUrl",
-                "http://127.0.0.1:1/1/q",
-                "dlqUrl",
-                "http://127.0.0.1:1/1/d"))
-        .write(StateFile.path(cache));
   }
 }
