@@ -32,7 +32,7 @@ public final class Commands {
 
   /**
    * Everything {@code scripts/offhours} offers. Commands built elsewhere ({@code demo},
-   * {@code local start|stop|status}, {@code simulate}, {@code cost}, {@code ui}, {@code quotas},
+   * {@code local start|stop|status}, {@code simulate}, {@code trace}, {@code cost}, {@code ui}, {@code quotas},
    * {@code deploy-policy}) are
    * added here.
    */
@@ -43,6 +43,7 @@ public final class Commands {
             Stream.of(
                 new CostCommand(),
                 new SimulateCommand(),
+                new TraceCommand(),
                 new UiCommand(),
                 new QuotasCommand(),
                 new DeployPolicyCommand()))

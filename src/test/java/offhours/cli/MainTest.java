@@ -55,11 +55,12 @@ class MainTest {
         .contains("--help, -h");
     // Commands that run things on this machine (the local stack, the demo, the simulation) have no
     // --stack;
-    // every command that prints data has --json.
+    // every command that prints data has --json, but trace, whose output is the trace file simulate
+    // reads.
     if (!LOCAL_ONLY.contains(path.getFirst())) {
       assertThat(run.out()).contains("--stack NAME");
     }
-    if (!List.of("local stop", "local run").contains(String.join(" ", path))) {
+    if (!List.of("local stop", "local run", "trace").contains(String.join(" ", path))) {
       assertThat(run.out()).contains("--json");
     }
   }

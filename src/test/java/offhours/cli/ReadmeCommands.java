@@ -64,6 +64,9 @@ final class ReadmeCommands {
       "offhours.ui.HostingPageBrowserIT#theSimulatedWeekPageDrawsItsTimelineAndItsCurveWithoutTheNetwork",
       "scripts/offhours simulate --trace-file src/test/resources/traces/uploads.txt --max-wait 30 --json",
       "offhours.cli.SimulateCommandTest#aTraceFileIsSimulatedOverItsDaysAndTheJsonHasTheBudgetsNumbers",
+      "scripts/offhours trace --bucket my-photos --days 7 > week.txt && scripts/offhours simulate"
+          + " --trace-file week.txt --compare",
+      "offhours.cli.TraceCommandIT#theReadmesPipelineSimulatesEveryHostingOptionOnTheTrace",
       "scripts/offhours simulate --hosting scale-to-zero",
       "offhours.cli.SimulateCommandTest#theScaleToZeroHostingRunsTheComponentWithoutALowerBound",
       "scripts/offhours simulate --goals",

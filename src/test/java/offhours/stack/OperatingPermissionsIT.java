@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Lambda. Every command README's "Operating it" table lists runs with {@code --stack} as a user runs it, with their own
  * credentials; every SDK call it makes is recorded and mapped to its IAM action ({@link IamActions}), and for each row
  * of the table the actions must be exactly the row's (plus cloudformation:DescribeStacks), each on a resource of the
- * stack of the kind the row names. moto enforces no IAM, so only this keeps the table true. {@code ui} runs as a
+ * stack of the kind the row names ({@code trace --bucket}, without a stack, the listing alone). moto enforces no IAM,
+ * so only this keeps the table true. {@code ui} runs as a
  * user runs it and its page is asked every route over HTTP ({@link UiPageSession}).
  */
 @ExtendWith(AwsServicesExtension.class)
@@ -124,6 +125,7 @@ class OperatingPermissionsIT {
     runs.put("cost", List.of(List.of("cost")));
     runs.put("cost --compare", List.of(List.of("cost", "--compare")));
     runs.put("ui", List.of(List.of("ui"))); // its page's every route, over HTTP: see browse
+    runs.put("trace", List.of(List.of("trace", "--prefix", "cats/", "--days", "7")));
     // Runs that fail on moto_server after their calls, on the stack of that hosting: it has no
     // StartMessageMoveTask,
     // no DescribeInferenceComponent and no controller function.
@@ -178,6 +180,15 @@ class OperatingPermissionsIT {
           .isEqualTo(expected);
       needed.forEach(this::onTheStacksResources);
     }
+
+    // trace --bucket needs no stack: the listing alone, as README's row says.
+    AwsCallRecorder recorder = new AwsCallRecorder();
+    assertThat(run(recorder, List.of("trace", "--bucket", bucket), List.of())).isNull();
+    List<Permission> needed = recorder.calls().stream()
+        .flatMap(call -> actions.required(call).stream())
+        .toList();
+    assertThat(needed).extracting(Permission::action).containsOnly("s3:ListBucketVersions");
+    needed.forEach(this::onTheStacksResources);
   }
 
   /** The stack's queues, tables and bucket on moto, a DLQ message and a result; the DLQ message's id. */
@@ -321,10 +332,15 @@ class OperatingPermissionsIT {
 
   /** One command against {@code stack}; null when it exits 0, else what it printed on stderr. */
   private String run(AwsCallRecorder recorder, List<String> args, String stack) {
+    return run(recorder, args, List.of("--stack", stack));
+  }
+
+  /** As {@link #run(AwsCallRecorder, List, String)}, with {@code more} after {@code args}. */
+  private String run(AwsCallRecorder recorder, List<String> args, List<String> more) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(args);
-    all.addAll(List.of("--stack", stack));
+    all.addAll(more);
     int code = main(
             recorder,
             new PrintStream(out, true, StandardCharsets.UTF_8),
