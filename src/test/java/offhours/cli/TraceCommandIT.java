@@ -13,11 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import offhours.endpoint.sim.TraceFile;
 import offhours.testing.AwsServicesExtension;
-import offhours.testing.AwsServicesExtension.AwsServices;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -25,26 +22,19 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
 
 /**
  * Needs moto_server (started by {@link AwsServicesExtension}): {@code offhours trace} lists a versioned bucket of the
- * local stack ({@link MotoStack}) and one named with {@code --bucket}, with the command's clock set so that the period
+ * local stack ({@link OnMotoStack}) and one named with {@code --bucket}, with the command's clock set so that the period
  * holds some of the uploads and not others.
  */
-@ExtendWith(AwsServicesExtension.class)
-class TraceCommandIT {
-
-  @TempDir
-  Path cache;
+class TraceCommandIT extends OnMotoStack {
 
   @TempDir
   Path dir;
-
-  private MotoStack moto;
 
   /** The first LastModified of the uploads made for the period: the period starts there. */
   private Instant first;
 
   @BeforeEach
-  void uploadsBeforeAndInThePeriod(AwsServices services) throws IOException, InterruptedException {
-    moto = new MotoStack(services, "trace-it", cache);
+  void uploadsBeforeAndInThePeriod() throws InterruptedException {
     moto.s3.putBucketVersioning(r -> r.bucket(moto.bucket)
         .versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
     put("cats/early.jpg");
@@ -61,11 +51,6 @@ class TraceCommandIT {
         .map(ObjectVersion::lastModified)
         .min(Comparator.naturalOrder())
         .orElseThrow();
-  }
-
-  @AfterEach
-  void close() {
-    moto.close();
   }
 
   private void put(String key) {
