@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -59,17 +60,17 @@ final class TraceCommand implements Command {
         stack's (--stack, else the local stack's).
         What a listing cannot see: versions already expired or deleted; uploads to an unversioned
         bucket that were overwritten (only the last remains); an object copied in is dated by the copy.
-        A period with no upload prints nothing and fails; one with more than 1000000 uploads fails too
+        A period with no upload prints nothing and fails; one with more than %d uploads fails too
         (trace a --prefix or fewer --days at a time). There is no --json: the output is the trace.
 
         examples:
           offhours trace --bucket my-photos --days 7 > week.txt
           offhours simulate --trace-file week.txt --compare
-        """;
+        """.formatted(UploadTrace.MAX_UPLOADS);
   }
 
   @Override
-  public int run(Invocation call) {
+  public int run(Invocation call) throws IOException {
     int days = LocalCommand.positive(call.args(), DAYS, 7, MAX_DAYS);
     String prefix = call.args().value(PREFIX.name()).orElse("");
     Optional<String> named = call.args().value(BUCKET.name());
@@ -97,8 +98,7 @@ final class TraceCommand implements Command {
           + " from " + from + " to " + to + " (" + period + "), nothing to simulate: listed "
           + Plurals.of(trace.versions(), "object version") + "; left out: " + trace.leftOut());
     }
-    call.out().print(trace.render(period));
-    call.out().flush();
+    trace.write(call.out(), period);
     return 0;
   }
 

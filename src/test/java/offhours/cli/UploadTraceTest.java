@@ -3,6 +3,10 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +52,13 @@ class UploadTraceTest {
     };
   }
 
+  /** The trace file {@code trace} writes. */
+  private static String text(UploadTrace trace) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    trace.write(new PrintStream(out, false, StandardCharsets.UTF_8), "the last 7 days");
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
   private static ObjectVersion version(String key, String lastModified) {
     return ObjectVersion.builder()
         .key(key)
@@ -72,7 +83,8 @@ class UploadTraceTest {
   }
 
   @Test
-  void everyVersionOfAClassifiedKeyInThePeriodIsOneLineOldestFirstAndTraceFileReadsThemBack() {
+  void everyVersionOfAClassifiedKeyInThePeriodIsOneLineOldestFirstAndTraceFileReadsThemBack()
+      throws IOException {
     S3Client s3 = listing(List.of(
         page(
             true,
@@ -92,8 +104,7 @@ class UploadTraceTest {
                 version("dogs/e.png", null)),
             0)));
 
-    UploadTrace trace = UploadTrace.list(s3, "photos", "", FROM, TO, 10, 4, t -> {});
-    String text = trace.render("the last 7 days");
+    String text = text(UploadTrace.list(s3, "photos", "", FROM, TO, 10, 4, t -> {}));
 
     assertThat(requests).hasSize(2);
     assertThat(requests.getFirst().prefix()).isNull();
@@ -126,7 +137,7 @@ class UploadTraceTest {
   }
 
   @Test
-  void keysNeverReachTheOutputAndAPrefixWithALineBreakStaysInItsCommentLine() {
+  void keysNeverReachTheOutputAndAPrefixWithALineBreakStaysInItsCommentLine() throws IOException {
     S3Client s3 = listing(List.of(page(
         false,
         List.of(
@@ -134,8 +145,7 @@ class UploadTraceTest {
             version("in\nsecret name.jpg", "2026-11-22T08:00:00Z")),
         0)));
 
-    String text = UploadTrace.list(s3, "photos", "in\n", FROM, TO, 10, 1000, t -> {})
-        .render("the last 7 days");
+    String text = text(UploadTrace.list(s3, "photos", "in\n", FROM, TO, 10, 1000, t -> {}));
 
     assertThat(requests.getFirst().prefix()).isEqualTo("in\n");
     assertThat(text).doesNotContain("secret name").doesNotContain("2026-11-20T00:00:00Z");
