@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,7 +84,7 @@ final class TraceCommand implements Command {
     Instant to = call.context().clock().instant();
     Instant from = to.minus(Duration.ofDays(days));
     String period = "the last " + Plurals.of(days, "day");
-    Consumer<UploadTrace> progress = progress(call);
+    Consumer<UploadTrace> progress = progress(call.err(), call.context().terminal());
     UploadTrace trace;
     try {
       trace = trace(call, named, prefix, from, to, progress);
@@ -112,7 +113,7 @@ final class TraceCommand implements Command {
       Consumer<UploadTrace> progress) {
     if (named.isPresent()) {
       String bucket = named.get();
-      try (AwsClients clients = call.context().userClients().get();
+      try (AwsClients clients = userClients(call);
           S3Client s3 = clients.build(Service.S3, S3Client.builder())) {
         return list(s3, bucket, "bucket " + bucket, prefix, from, to, progress);
       }
@@ -128,6 +129,19 @@ final class TraceCommand implements Command {
           from,
           to,
           progress);
+    }
+  }
+
+  /** The user's clients; without a region the message names --bucket, not --stack. */
+  private static AwsClients userClients(Invocation call) {
+    try {
+      return call.context().userClients().get();
+    } catch (CliException e) {
+      if (Targets.NO_REGION.equals(e.getMessage())) {
+        throw CliException.failure("--bucket needs the bucket's AWS region and none is set: export"
+            + " AWS_DEFAULT_REGION=REGION (or AWS_REGION), or run 'aws configure'");
+      }
+      throw e;
     }
   }
 
@@ -185,16 +199,15 @@ final class TraceCommand implements Command {
    * Progress on stderr, never on stdout (a pipe takes that for the trace): redrawn after each page on a terminal,
    * else a line every {@link #PAGES_PER_LINE} pages; a listing of one page says nothing.
    */
-  private static Consumer<UploadTrace> progress(Invocation call) {
-    boolean terminal = call.context().terminal();
+  static Consumer<UploadTrace> progress(PrintStream err, boolean terminal) {
     int[] pages = {0};
     return trace -> {
       pages[0]++;
       if (terminal) {
-        call.err().print("\r\033[K" + trace.progress());
-        call.err().flush();
+        err.print("\r\033[K" + trace.progress());
+        err.flush();
       } else if (pages[0] % PAGES_PER_LINE == 0) {
-        call.err().println(trace.progress());
+        err.println(trace.progress());
       }
     };
   }

@@ -187,6 +187,42 @@ class UploadTraceTest {
   }
 
   @Test
+  void theCommandsProgressIsALineEveryHundredPagesInALogAndRedrawnOnATerminal() {
+    List<ListObjectVersionsResponse> pages = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      pages.add(page(i < 249, List.of(version("p" + i + ".txt", "2026-11-21T08:00:00Z")), 0));
+    }
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    UploadTrace.list(
+        listing(pages),
+        "photos",
+        "",
+        FROM,
+        TO,
+        10,
+        1,
+        TraceCommand.progress(new PrintStream(log, true, StandardCharsets.UTF_8), false));
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .isEqualTo("listed 100 object versions of s3://photos/: 0 uploads in the period so far\n"
+            + "listed 200 object versions of s3://photos/: 0 uploads in the period so far\n");
+
+    requests.clear();
+    ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+    UploadTrace.list(
+        listing(pages.subList(248, 250)),
+        "photos",
+        "",
+        FROM,
+        TO,
+        10,
+        1,
+        TraceCommand.progress(new PrintStream(terminal, true, StandardCharsets.UTF_8), true));
+    assertThat(terminal.toString(StandardCharsets.UTF_8))
+        .isEqualTo("\r\033[Klisted 1 object version of s3://photos/: 0 uploads in the period so far"
+            + "\r\033[Klisted 2 object versions of s3://photos/: 0 uploads in the period so far");
+  }
+
+  @Test
   void s3sRefusalsSayWhatIsMissing() {
     assertThat(TraceCommand.failure(
             NoSuchBucketException.builder().statusCode(404).build(), "b", "bucket b"))
