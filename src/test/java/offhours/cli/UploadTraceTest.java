@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import offhours.endpoint.sim.TraceFile;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -192,34 +193,22 @@ class UploadTraceTest {
     for (int i = 0; i < 250; i++) {
       pages.add(page(i < 249, List.of(version("p" + i + ".txt", "2026-11-21T08:00:00Z")), 0));
     }
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    UploadTrace.list(
-        listing(pages),
-        "photos",
-        "",
-        FROM,
-        TO,
-        10,
-        1,
-        TraceCommand.progress(new PrintStream(log, true, StandardCharsets.UTF_8), false));
-    assertThat(log.toString(StandardCharsets.UTF_8))
+    assertThat(progressOf(pages, false))
         .isEqualTo("listed 100 object versions of s3://photos/: 0 uploads in the period so far\n"
             + "listed 200 object versions of s3://photos/: 0 uploads in the period so far\n");
-
     requests.clear();
-    ByteArrayOutputStream terminal = new ByteArrayOutputStream();
-    UploadTrace.list(
-        listing(pages.subList(248, 250)),
-        "photos",
-        "",
-        FROM,
-        TO,
-        10,
-        1,
-        TraceCommand.progress(new PrintStream(terminal, true, StandardCharsets.UTF_8), true));
-    assertThat(terminal.toString(StandardCharsets.UTF_8))
+    assertThat(progressOf(pages.subList(248, 250), true))
         .isEqualTo("\r\033[Klisted 1 object version of s3://photos/: 0 uploads in the period so far"
             + "\r\033[Klisted 2 object versions of s3://photos/: 0 uploads in the period so far");
+  }
+
+  /** What the command's progress says on stderr while {@code pages} are listed, one version a page. */
+  private String progressOf(List<ListObjectVersionsResponse> pages, boolean terminal) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Consumer<UploadTrace> progress =
+        TraceCommand.progress(new PrintStream(err, true, StandardCharsets.UTF_8), terminal);
+    UploadTrace.list(listing(pages), "photos", "", FROM, TO, 10, 1, progress);
+    return err.toString(StandardCharsets.UTF_8);
   }
 
   @Test
