@@ -119,8 +119,10 @@ final class Until {
       if (TIME_OF_DAY.matcher(text).matches()) {
         return new Today(LocalTime.parse(text.length() == 4 ? "0" + text : text));
       }
+      // Z is an offset like +01:00, so both read alike, seconds optional as ISO-8601 has them
+      // (Instant.parse would insist on seconds: 2026-11-25T18:00Z would be refused).
       if (text.endsWith("Z") || text.endsWith("z")) {
-        return new At(Instant.parse(text.toUpperCase(Locale.ROOT)));
+        return new At(OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant());
       }
       if (text.matches(".*T.*[+-]\\d{2}:?\\d{2}$")) {
         return new At(OffsetDateTime.parse(text).toInstant());

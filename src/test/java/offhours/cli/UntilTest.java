@@ -25,6 +25,8 @@ class UntilTest {
   void acceptsInstantsLocalTimesAndDurations() {
     assertThat(at("2026-11-25T18:00:00Z", NOW, BERLIN)).isEqualTo("2026-11-25T18:00:00Z");
     assertThat(at("2026-11-25T18:00+01:00", NOW, BERLIN)).isEqualTo("2026-11-25T17:00:00Z");
+    assertThat(at("2026-11-25T18:00Z", NOW, BERLIN)).isEqualTo("2026-11-25T18:00:00Z");
+    assertThat(at("2026-11-25t18:00:30.5z", NOW, BERLIN)).isEqualTo("2026-11-25T18:00:30.500Z");
     assertThat(at("2026-11-25T18:00", NOW, BERLIN)).isEqualTo("2026-11-25T17:00:00Z");
     assertThat(at("18:00", NOW, BERLIN)).isEqualTo("2026-11-25T17:00:00Z");
     assertThat(at("9:30", Instant.parse("2026-11-25T06:00:00Z"), BERLIN))
