@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import offhours.cache.CacheFiles;
 
@@ -134,6 +135,12 @@ final class CommandLauncher implements ContainerLauncher {
     /** The last non-blank line the command wrote, escaped and cut ({@link LogTail}). */
     Optional<String> lastLogLine() {
       return LogTail.lastLine(log, logStart);
+    }
+
+    /** The shell's process: {@code sh -c} ends when the command does, whichever process of it was killed. */
+    @Override
+    public CompletableFuture<?> exited() {
+      return process.onExit();
     }
 
     @Override

@@ -84,6 +84,26 @@ final class ContainerSupervisor {
     };
   }
 
+  /**
+   * How the command of {@code c}, which has exited, ended: its status, what the shell means by it, {@code when}, and
+   * the last line of its log, so that whoever reads the reason need not open the log to see why.
+   */
+  static String howItEnded(CommandLauncher.CommandContainer c, String when) {
+    int status = c.process().exitValue();
+    return "the container command exited with status " + status + shellSays(status) + when + "; "
+        + c.lastLogLine()
+            .map(line -> "its log " + c.log() + " ends: " + line)
+            .orElse("see its log " + c.log() + " (it wrote nothing)");
+  }
+
+  /** What the stack's log says when the container of {@code endpoint} ended on its own and is being replaced. */
+  static String replacing(String endpoint, ModelContainer ended) {
+    return "the container of endpoint " + endpoint + " ended on its own ("
+        + (ended instanceof CommandLauncher.CommandContainer c ? howItEnded(c, "") : "it stopped")
+        + "); starting a new one, as SageMaker replaces an unhealthy instance. Until it answers /ping,"
+        + " invocations answer 503 ServiceUnavailable and Classify hands the uploads back to the queue";
+  }
+
   /** Polls {@code GET /ping} until 200, the ping timeout, or the container process exits; empty when healthy. */
   private Optional<String> awaitPing(ModelContainer container) {
     long deadline = System.nanoTime() + pingTimeout.toNanos();
@@ -92,12 +112,7 @@ final class ContainerSupervisor {
     while (System.nanoTime() < deadline) {
       if (container instanceof CommandLauncher.CommandContainer c
           && !c.process().isAlive()) {
-        int status = c.process().exitValue();
-        return Optional.of("the container command exited with status " + status + shellSays(status)
-            + " before /ping answered 200; "
-            + c.lastLogLine()
-                .map(line -> "its log " + c.log() + " ends: " + line)
-                .orElse("see its log " + c.log() + " (it wrote nothing)"));
+        return Optional.of(howItEnded(c, " before /ping answered 200"));
       }
       try {
         HttpResponse<Void> response = http.send(

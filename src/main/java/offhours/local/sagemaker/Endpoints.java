@@ -1,5 +1,6 @@
 package offhours.local.sagemaker;
 
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import offhours.local.sagemaker.Models.HostedModel;
  * incarnation of an endpoint has its own id, so a late task never settles a re-created endpoint.
  */
 final class Endpoints implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Endpoints.class.getName());
 
   private final Arns arns;
   private final Clock clock;
@@ -198,7 +200,9 @@ final class Endpoints implements AutoCloseable {
         containers.start(endpoint.spec(), endpoint.variant().variantName());
     if (started.container() == null) {
       transition(endpoint, "Failed", started.failure(), null);
-    } else if (!transition(endpoint, "InService", null, started.container())) {
+    } else if (transition(endpoint, "InService", null, started.container())) {
+      watch(endpoint, started.container());
+    } else {
       started.container().close(); // deleted (or the service closed) while the container started
     }
   }
@@ -278,6 +282,9 @@ final class Endpoints implements AutoCloseable {
             Arns.key(updating.name()),
             updating.deployed(target, clock.instant(), started.container()));
         retired = updating.container();
+        if (started.container() != null) {
+          watch(updating, started.container());
+        }
       }
     }
     if (retired != null) {
@@ -288,11 +295,37 @@ final class Endpoints implements AutoCloseable {
   // ---- a container crash, and its replacement ----
 
   boolean crash(String name, Duration restartAfter) {
+    return crash(name, null, restartAfter);
+  }
+
+  /**
+   * Watches {@code container}, which now serves {@code incarnation}: SageMaker replaces an instance whose container
+   * stops answering its health checks, and the endpoint stays InService meanwhile
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html#your-algorithms-inference-algo-ping-requests).
+   * A {@code --container-command} process that ends on its own (a crash, the OOM killer, {@code kill}) is replaced
+   * at once; left alone, every invocation would answer 503 under an InService endpoint until each upload's deferrals
+   * ran out and it went to the DLQ. One stopped here (delete, update, injected crash) is no longer the incarnation's.
+   */
+  private void watch(HostedEndpoint incarnation, ModelContainer container) {
+    Runnable replace = () -> {
+      if (crash(incarnation.name(), container, Duration.ZERO)) {
+        LOG.log(Level.WARNING, ContainerSupervisor.replacing(incarnation.name(), container));
+      }
+    };
+    container.exited().thenRunAsync(replace, scheduler);
+  }
+
+  /** Takes down the container of {@code name} when it is {@code expected} (any, when null) and starts another. */
+  private boolean crash(String name, ModelContainer expected, Duration restartAfter) {
     HostedEndpoint crashed;
     ModelContainer killed;
     synchronized (this) {
       HostedEndpoint e = endpoints.get(Arns.key(name));
-      if (e == null || e.container() == null || !e.status().equals("InService")) {
+      if (closed
+          || e == null
+          || e.container() == null
+          || !e.status().equals("InService")
+          || expected != null && e.container() != expected) {
         return false;
       }
       killed = e.container();
@@ -327,6 +360,7 @@ final class Endpoints implements AutoCloseable {
         endpoints.put(
             Arns.key(crashed.name()),
             now.with("InService", clock.instant(), now.failureReason(), started.container()));
+        watch(crashed, started.container());
         return;
       }
     }

@@ -2,6 +2,7 @@ package offhours.local.sagemaker;
 
 import java.net.URI;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running model container. It speaks the SageMaker hosting contract: {@code GET /ping} answers 200
@@ -16,6 +17,14 @@ public interface ModelContainer extends AutoCloseable {
   /** Stops the container. Called once, when its endpoint is deleted or the local SageMaker closes. */
   @Override
   void close();
+
+  /**
+   * Completes when the container has ended, on its own or through {@link #close}; by default never: a server in this
+   * JVM cannot end apart from it. The local SageMaker replaces a container that ends on its own while it serves.
+   */
+  default CompletableFuture<?> exited() {
+    return new CompletableFuture<>();
+  }
 
   /** Adapts any server that speaks the contract, e.g. an in-JVM one: {@code ModelContainer.of(uri, server::close)}. */
   static ModelContainer of(URI baseUri, Runnable onClose) {

@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
 
 /**
  * Needs {@code python3} on the PATH: the built-in {@value LocalSageMaker#COMMAND_IMAGE} launcher runs
@@ -87,6 +88,49 @@ class CommandContainerIT {
     f.control.deleteEndpoint(r -> r.endpointName("echo"));
     f.awaitAbsent("echo");
     Fixture.await(() -> container.isAlive() ? null : Boolean.TRUE, "the container process to stop");
+  }
+
+  @Test
+  void aContainerThatEndsOnItsOwnIsReplacedAndTheEndpointServesAgain() throws Exception {
+    start(echoContainer()).createEndpoint("phoenix", LocalSageMaker.COMMAND_IMAGE, Map.of());
+    f.awaitStatus("phoenix", EndpointStatus.IN_SERVICE);
+    long first = invoke("phoenix", "image bytes").get("pid").asLong();
+
+    ProcessHandle.of(first).orElseThrow().destroyForcibly(); // kill -9, as the OOM killer would
+
+    long second = Fixture.await(
+        () -> {
+          try {
+            return invoke("phoenix", "image bytes").get("pid").asLong();
+          } catch (SageMakerRuntimeException e) {
+            assertThat(e.statusCode()).isEqualTo(503); // nothing listens until the new one answers
+            return null;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        "a new container to answer");
+    assertThat(second).isNotEqualTo(first);
+    assertThat(f.control.describeEndpoint(r -> r.endpointName("phoenix")).endpointStatus())
+        .isEqualTo(EndpointStatus.IN_SERVICE);
+  }
+
+  @Test
+  void theStacksLogSaysHowAReplacedContainerEndedAndWhatHappensMeanwhile() throws Exception {
+    Path log = logs.resolve("gone-1234.log");
+    Process ended = new ProcessBuilder("/bin/sh", "-c", "echo 'MemoryError'; exit 9")
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    assertThat(ended.waitFor()).isEqualTo(9);
+    var container = new CommandLauncher.CommandContainer(
+        ended, java.net.URI.create("http://127.0.0.1:1234"), log, 0);
+
+    assertThat(ContainerSupervisor.replacing("gone", container))
+        .isEqualTo("the container of endpoint gone ended on its own (the container command exited"
+            + " with status 9; its log " + log + " ends: MemoryError); starting a new one, as"
+            + " SageMaker replaces an unhealthy instance. Until it answers /ping, invocations answer"
+            + " 503 ServiceUnavailable and Classify hands the uploads back to the queue");
   }
 
   @Test
