@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.inference.ModelContract;
+import offhours.local.ChildProcess;
 import offhours.local.StateFile;
 import offhours.local.api.LocalApiGateway;
 import offhours.stack.Hosting;
@@ -37,10 +38,13 @@ final class LocalStatusCommand implements Command {
         It also shows the model options the stack started with (those of 'local start', which refuses
         others while it runs): --model or --container-command (the default nsfwjs MobileNetV2 when
         neither), --labels, --content-type, --accept, --hosting, --time-zone (the zone the controller
-        keeps its hours in: --time-zone's, else the one 'local start' ran in).
+        keeps its hours in: --time-zone's, else the one 'local start' ran in). PROCESS lists the stack's
+        own process and those it started and that run now: moto_server, and the endpoint's
+        --container-command process and what it forked while the endpoint is up (the default model
+        runs in the stack's).
         With --json: {"running", "pid", "region", "accessKeyId", "secretAccessKey", "endpoints",
         "names", "served": {"modelFile", "labelsFile", "containerCommand", "contentType", "accept",
-        "hosting", "timeZone"}}
+        "hosting", "timeZone"}, "processes": [{"name", "pid"}]}
         (each of "served" only when set; "served" absent for a stack of an older version),
         {"running": false, "starting": true, "pid"}, or {"running": false}.""";
   }
@@ -140,6 +144,22 @@ final class LocalStatusCommand implements Command {
     }
   }
 
+  /**
+   * The stack's process, then those the state file records it started and that still run, a descendant under the name
+   * of the process it descends from (a container's shell and its server): what an operator looks for
+   * when a model server misbehaves (the container's log is local/logs/ENDPOINT-PORT.log), or to see what a stack
+   * killed outright left behind.
+   */
+  private static List<ChildProcess> processes(StateFile state) {
+    List<ChildProcess> processes = new ArrayList<>();
+    processes.add(new ChildProcess("the local stack", state.pid(), state.started()));
+    state.children().stream()
+        .filter(
+            child -> ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false))
+        .forEach(processes::add);
+    return processes;
+  }
+
   static void print(Invocation call, StateFile state) {
     if (call.args().has(Option.JSON.name())) {
       var json = Json.object()
@@ -156,6 +176,9 @@ final class LocalStatusCommand implements Command {
         var served = json.putObject("served");
         servedOptions(state, false).forEach(served::put);
       }
+      var processes = json.putArray("processes");
+      processes(state)
+          .forEach(p -> processes.addObject().put("name", p.name()).put("pid", p.pid()));
       call.out().println(Json.line(json));
       return;
     }
@@ -175,6 +198,9 @@ final class LocalStatusCommand implements Command {
       // TextTable shows each cell escaped: a command line is the user's own text, shown, never run.
       call.out().print(TextTable.render(List.of("MODEL OPTION", "STARTED WITH"), served));
     }
+    List<List<String>> processes = new ArrayList<>();
+    processes(state).forEach(p -> processes.add(List.of(p.name(), Long.toString(p.pid()))));
+    call.out().print(TextTable.render(List.of("PROCESS", "PID"), processes));
     call.out()
         .println(
             "for the AWS CLI (these credentials are this stack's own; the local SageMaker and Lambda"

@@ -337,6 +337,33 @@ class LocalStackProcessTest {
   }
 
   @Test
+  void statusListsTheStacksProcessAndThoseItStartedThatStillRun() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    Process ended = new ProcessBuilder("true").start();
+    assertThat(ended.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String started = other.info().startInstant().orElseThrow().toString();
+    recordStack(
+        other.pid(),
+        started,
+        List.of(
+            new ChildProcess("moto_server", ended.pid(), started),
+            new ChildProcess("container of endpoint offhours-endpoint", other.pid(), started)),
+        Map.of(),
+        new StateFile.Served(null, null, "python3 serve.py"));
+
+    String row = "%-39s  %s\n"; // the longest name is the container's, 39 characters
+    assertThat(run("local", "status").out())
+        .contains(row.formatted("PROCESS", "PID")
+            + row.formatted("the local stack", other.pid())
+            + row.formatted("container of endpoint offhours-endpoint", other.pid()))
+        .doesNotContain("moto_server");
+    assertThat(run("local", "status", "--json").out())
+        .contains("\"processes\":[{\"name\":\"the local stack\",\"pid\":" + other.pid() + "},"
+            + "{\"name\":\"container of endpoint offhours-endpoint\",\"pid\":" + other.pid()
+            + "}]");
+  }
+
+  @Test
   void statusShowsTheModelOptionsTheStackStartedWithTheCommandEscaped() throws Exception {
     other = new ProcessBuilder("sleep", "60").start();
     recordStack(
