@@ -3,6 +3,9 @@ package offhours.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import offhours.cli.Target.Name;
 import offhours.results.LiveSettings;
 import offhours.results.NewestFirst;
@@ -101,11 +104,39 @@ final class ResultsCommand implements Command {
       if (rows.isEmpty() && query.label() != null) {
         lookup.labelHint(query.label()).ifPresent(call.err()::println);
       }
+      if (rows.isEmpty() && query.key() != null) {
+        escapedKeyHint(query.key()).ifPresent(call.err()::println);
+      }
       if (rows.stream().anyMatch(r -> "CLASSIFIED".equals(r.status()))) {
         call.err().println(settingsNote(live));
       }
     }
     return 0;
+  }
+
+  /** An escape as {@link Terminal#printable} writes one for a control character in a key. */
+  private static final Pattern ESCAPE = Pattern.compile("\\\\(?:x\\p{XDigit}{2}|u\\p{XDigit}{4})");
+
+  /**
+   * Said on stderr when {@code --key} matched nothing and holds an escape the table writes for a control character
+   * (a tab shows as {@code \x09}): the key copied from the table is not the key. Bash's {@code $'...'} reads those
+   * escapes back into the characters, so the hint gives the same text in it, any other backslash and a quote escaped.
+   */
+  static Optional<String> escapedKeyHint(String key) {
+    if (!ESCAPE.matcher(key).find()) {
+      return Optional.empty();
+    }
+    Matcher m = Pattern.compile(ESCAPE.pattern() + "|[\\\\']").matcher(key);
+    StringBuilder quoted = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(
+          quoted, Matcher.quoteReplacement(m.group().length() > 1 ? m.group() : "\\" + m.group()));
+    }
+    m.appendTail(quoted);
+    return Optional.of(
+        Terminal.printable("the table shows control characters in keys as escapes such as"
+            + " \\x09 (a tab), and --key takes the key itself: if the key holds such characters, in bash give"
+            + " --key $'" + quoted + "'"));
   }
 
   /** Said on stderr under rows that have settings: what SETTINGS compares them with. */

@@ -57,6 +57,16 @@ class ResultsCommandTest {
   }
 
   @Test
+  void aKeyCopiedFromTheTableWithAnEscapeIsToldHowToGiveTheKeyItself() {
+    assertThat(ResultsCommand.escapedKeyHint("../x/tab\\x09it's a\\b\\u0085.jpg"))
+        .contains("the table shows control characters in keys as escapes such as \\x09 (a tab), and"
+            + " --key takes the key itself: if the key holds such characters, in bash give"
+            + " --key $'../x/tab\\x09it\\'s a\\\\b\\u0085.jpg'");
+    assertThat(ResultsCommand.escapedKeyHint("../x/tab\tx.jpg")).isEmpty(); // the key itself
+    assertThat(ResultsCommand.escapedKeyHint("a\\b.jpg")).isEmpty();
+  }
+
+  @Test
   void theHelpNamesEveryColumnTheTablePrints() {
     assertThat(new ResultsCommand().description())
         .startsWith("Prints key, top label, score, status, settings and reason.")
