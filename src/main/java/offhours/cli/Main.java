@@ -189,7 +189,7 @@ public final class Main {
   }
 
   /** What went wrong, for the user: the command's own message, or what AWS or the network said. */
-  private static String message(String path, Exception e) {
+  static String message(String path, Exception e) {
     return switch (e) {
       case CliException cli ->
         cli.getMessage() + (cli.isUsage() ? "; see '" + path + " --help'" : "");
@@ -205,6 +205,12 @@ public final class Main {
       when String.valueOf(client.getMessage()).contains("Connection refused") ->
         commandOf(path) + " failed: " + client.getMessage()
             + " (if this is the local stack, check it with 'scripts/offhours local status')";
+      case SdkClientException client
+      when Targets.unknownHost(client).isPresent() ->
+        commandOf(path) + " failed: cannot reach AWS: "
+            + Targets.unknownHost(client).get()
+            + " has no address here; check the network (and HTTPS_PROXY, if you need one), and that"
+            + " the Region in that name is the one you mean";
       case SdkException sdk -> commandOf(path) + " failed: " + sdk.getMessage();
       case IOException io -> commandOf(path) + " failed: " + io.getMessage();
       case UncheckedIOException io -> commandOf(path) + " failed: " + io.getMessage();

@@ -2,6 +2,7 @@ package offhours.cli;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -190,7 +191,9 @@ final class Targets {
             AwsClients.userProfile(),
             AwsClients.userProfileProblem()));
       }
-      throw e;
+      throw unreachable(stackName, clients.region(), e)
+          .<RuntimeException>map(CliException::failure)
+          .orElse(e);
     } catch (CloudFormationException e) {
       clients.close();
       String message =
@@ -212,6 +215,31 @@ final class Targets {
    * way works: the command line carries the STS, SSO and SSO-OIDC modules assume-role and IAM Identity Center
    * profiles need.
    */
+  /**
+   * What to check when the first call, DescribeStacks, found no address for AWS's host: the SDK's own text ("Received
+   * an UnknownHostException ... your DNS cache could be storing endpoints for too long") names neither the host nor the
+   * Region, the two things a person can check.
+   */
+  static Optional<String> unreachable(String stackName, Region region, SdkClientException e) {
+    return unknownHost(e)
+        .map(
+            host -> "cannot reach AWS to look up stack " + stackName + " in " + region + ": " + host
+                + " has no address here. Check the network (and HTTPS_PROXY, if you need one), and that "
+                + region
+                + " is the Region you mean (taken from AWS_REGION, AWS_DEFAULT_REGION, else your"
+                + " profile)");
+  }
+
+  /** The host, escaped, that {@code e} found no address for, if that is what went wrong: no network, or no DNS. */
+  static Optional<String> unknownHost(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof UnknownHostException unknown) {
+        return Optional.of(Terminal.printable(String.valueOf(unknown.getMessage())));
+      }
+    }
+    return Optional.empty();
+  }
+
   private static String noCredentials(
       String stackName, Region region, String profile, Optional<String> profileProblem) {
     return "no AWS credentials for stack " + stackName + " in " + region + ": "

@@ -106,4 +106,28 @@ class TargetsTest {
         }))
         .hasMessage(Targets.NO_REGION);
   }
+
+  @Test
+  void aHostWithoutAnAddressSaysWhichAndWhatToCheckInsteadOfTheSdksText() {
+    var offline = software.amazon.awssdk.core.exception.SdkClientException.builder()
+        .message("Received an UnknownHostException when attempting to interact with a service.")
+        .cause(new java.io.UncheckedIOException(
+            new java.net.UnknownHostException("cloudformation.eu-west-9.amazonaws.com")))
+        .build();
+
+    assertThat(Targets.unreachable("offhours", Region.of("eu-west-9"), offline))
+        .contains("cannot reach AWS to look up stack offhours in eu-west-9:"
+            + " cloudformation.eu-west-9.amazonaws.com has no address here. Check the network (and"
+            + " HTTPS_PROXY, if you need one), and that eu-west-9 is the Region you mean (taken from"
+            + " AWS_REGION, AWS_DEFAULT_REGION, else your profile)");
+    assertThat(Main.message("offhours quotas", offline))
+        .isEqualTo("quotas failed: cannot reach AWS: cloudformation.eu-west-9.amazonaws.com has no"
+            + " address here; check the network (and HTTPS_PROXY, if you need one), and that the Region"
+            + " in that name is the one you mean");
+    assertThat(Targets.unreachable(
+            "offhours",
+            Region.EU_WEST_1,
+            software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute")))
+        .isEmpty();
+  }
 }
