@@ -6,6 +6,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Small text helpers shared by the commands. */
@@ -41,6 +43,39 @@ final class Format {
       room -= width;
     }
     return cut + "…";
+  }
+
+  /**
+   * As {@link #fit}, but an object key keeps its end as well as its start ("photos/2026/…/IMG_0042.jpg"): keys under
+   * one long prefix differ at the end, where the file's name is, and cut after their first 39 columns every one of
+   * them read the same. The end gets half the columns, the start the rest.
+   */
+  static String fitKey(String key, int columns) {
+    String shown = Terminal.printable(key);
+    if (TextTable.width(shown) <= columns) {
+      return shown;
+    }
+    List<String> clusters = new ArrayList<>();
+    BreakIterator breaks = BreakIterator.getCharacterInstance(Locale.ROOT);
+    breaks.setText(key);
+    for (int start = breaks.first(), end = breaks.next();
+        end != BreakIterator.DONE;
+        start = end, end = breaks.next()) {
+      clusters.add(Terminal.printable(key.substring(start, end)));
+    }
+    int room = columns - 1; // the "…" takes a column
+    int tailRoom = room / 2;
+    int first = clusters.size();
+    while (first > 0 && TextTable.width(clusters.get(first - 1)) <= tailRoom) {
+      tailRoom -= TextTable.width(clusters.get(--first));
+    }
+    StringBuilder head = new StringBuilder();
+    int headRoom = room - (room / 2 - tailRoom);
+    for (int i = 0; i < first && TextTable.width(clusters.get(i)) <= headRoom; i++) {
+      head.append(clusters.get(i));
+      headRoom -= TextTable.width(clusters.get(i));
+    }
+    return head + "…" + String.join("", clusters.subList(first, clusters.size()));
   }
 
   /**

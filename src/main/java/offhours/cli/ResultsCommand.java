@@ -48,7 +48,8 @@ final class ResultsCommand implements Command {
     return """
         Prints key, top label, score, status, settings and reason. REJECTED results carry the reason
         (not an image, too large, truncated ...), cut to the terminal's width ($COLUMNS); keys longer
-        than 40 columns and labels longer than 24 are cut too; --json never cuts.
+        than 40 columns are cut in the middle (their end shows) and labels longer than 24 at the end;
+        --json never cuts.
         When more results match than --limit, says so on stderr. --label L is matched exactly: when
         no result has L and it differs from one of the model's labels only in case, says which on
         stderr. With --json, one object per line with key, topLabel, score, status, reason, bucket,
@@ -205,8 +206,8 @@ final class ResultsCommand implements Command {
   }
 
   /**
-   * The most terminal columns a key takes in the table (an S3 key may be 1,024 bytes); cut with "…" by display width,
-   * as {@link Progress} shows keys. --json shows it whole.
+   * The most terminal columns a key takes in the table (an S3 key may be 1,024 bytes); cut in the middle with "…" by
+   * display width ({@link Format#fitKey}), so that its end shows. --json shows it whole.
    */
   static final int KEY_COLUMNS = 40;
 
@@ -224,7 +225,7 @@ final class ResultsCommand implements Command {
           // A message that was no S3 notification has no key: its id names it, whole (the page
           // shows it too).
           row.key() != null
-              ? Format.fit(row.key(), KEY_COLUMNS)
+              ? Format.fitKey(row.key(), KEY_COLUMNS)
               : row.id() == null ? "-" : row.id(),
           row.topLabel() == null ? "-" : Format.fit(row.topLabel(), LABEL_COLUMNS),
           row.score() == null || row.topLabel() == null

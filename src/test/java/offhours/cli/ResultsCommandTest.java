@@ -26,8 +26,9 @@ class ResultsCommandTest {
     List<String> lines = table.lines().toList();
 
     assertThat(lines.get(1))
-        .startsWith("photos/" + FAMILY.repeat(16) + "…  " + label.substring(0, 23) + "…  0.970");
-    assertThat(lines.get(2)).startsWith("写真/" + "猫".repeat(17) + "…  猫 ");
+        .startsWith("photos/" + FAMILY.repeat(7) + "…" + FAMILY.repeat(7) + ".png  "
+            + label.substring(0, 23) + "…  0.970");
+    assertThat(lines.get(2)).startsWith("写真/" + "猫".repeat(8) + "…" + "猫".repeat(7) + ".jpg  猫 ");
     for (String line : lines) {
       String before =
           line.substring(0, line.indexOf(line.equals(lines.getFirst()) ? "SCORE" : "0.970"));
@@ -35,6 +36,19 @@ class ResultsCommandTest {
           .as("SCORE starts after a 40-column KEY and a 24-column LABEL on every line: %s", line)
           .isEqualTo(ResultsCommand.KEY_COLUMNS + 2 + ResultsCommand.LABEL_COLUMNS + 2);
     }
+  }
+
+  @Test
+  void keysUnderOneLongPrefixKeepTheirEndsSoTheyStillDiffer() {
+    String prefix = "uploads/2026/12/05/batch-0042/camera-7/";
+    String table = ResultsCommand.render(
+        List.of(row(prefix + "IMG_0001.jpg", "cat"), row(prefix + "IMG_0002\t.jpg", "cat")), 200);
+    List<String> lines = table.lines().toList();
+
+    // 20 columns of the start, "…", 19 of the end; an escape is kept whole or left out.
+    assertThat(lines.get(1)).startsWith("uploads/2026/12/05/b…mera-7/IMG_0001.jpg  cat");
+    assertThat(lines.get(2)).startsWith("uploads/2026/12/05/b…-7/IMG_0002\\x09.jpg  cat");
+    assertThat(Format.fitKey(prefix, 40)).isEqualTo(prefix); // 39 columns: whole
   }
 
   private static ResultRow row(String key, String label) {
