@@ -49,14 +49,11 @@ final class LocalStartCommand implements Command {
       if (!given.isEmpty()) {
         // The running stack keeps the model it started with: "already running" and exit 0 would
         // let the user believe their --model or --labels is served now.
-        throw CliException.failure(
+        throw notApplied(
             "the local stack is " + (starting ? "starting" : "already running") + " (pid "
                 + running.get().pid() + ") with the model and settings it "
-                + (starting ? "was started" : "started") + " with; "
-                + given.stream().map(o -> "--" + o.name()).collect(Collectors.joining(", "))
-                + (given.size() == 1 ? " applies" : " apply")
-                + " only to a new stack: stop it first ('scripts/offhours local stop'; its uploads and"
-                + " results go with it), then start it again with them");
+                + (starting ? "was started" : "started") + " with; ",
+            given);
       }
       StateFile up = running.get();
       if (starting) {
@@ -78,10 +75,27 @@ final class LocalStartCommand implements Command {
         .flatMap(o -> Stream.of("--" + o.name(), call.args().value(o.name()).orElseThrow()))
         .toList();
     StackProcess.Started started = StackProcess.startInBackground(cache, options);
+    if (started.byAnother() && !given.isEmpty()) {
+      throw notApplied(
+          "another 'local start' started the local stack (pid "
+              + started.state().pid() + ") meanwhile, with its own model and settings; ",
+          given);
+    }
     call.err()
         .println("the local stack is running in the background (pid "
-            + started.state().pid() + "); log: " + started.log());
+            + started.state().pid()
+            + (started.byAnother() ? "; another 'local start' started it meanwhile" : "")
+            + "); log: " + started.log());
     LocalStatusCommand.print(call, started.state());
     return 0;
+  }
+
+  /** A running stack keeps what it started with: "running" and exit 0 would let the user believe {@code given} is. */
+  private static CliException notApplied(String why, List<Option> given) {
+    return CliException.failure(why
+        + given.stream().map(o -> "--" + o.name()).collect(Collectors.joining(", "))
+        + (given.size() == 1 ? " applies" : " apply")
+        + " only to a new stack: stop it first ('scripts/offhours local stop'; its uploads and"
+        + " results go with it), then start it again with them");
   }
 }

@@ -45,7 +45,8 @@ final class StackProcess {
   private static final Duration LOCK_RETRY = Duration.ofMillis(200);
 
   /** A stack that answers, and the log of its process. */
-  record Started(StateFile state, Path log) {}
+  /** The stack that is up, and whether this command started it or another one did meanwhile. */
+  record Started(StateFile state, Path log, boolean byAnother) {}
 
   private StackProcess() {}
 
@@ -168,9 +169,12 @@ final class StackProcess {
         "run"));
     command.addAll(1, OwnTmpdir.jvmOptions(cache.resolve("local")));
     command.addAll(options);
+    // Appended: a start that loses the race for the lock to another (below) would otherwise empty
+    // the log of the
+    // stack that won it, which goes on writing to it.
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().put("OFFHOURS_CACHE", cache.toString());
     Process child = pb.start();
@@ -178,7 +182,19 @@ final class StackProcess {
     while (System.nanoTime() < deadline) {
       Optional<StateFile> state = running(stateFile);
       if (state.isPresent() && state.get().pid() == child.pid() && !state.get().stillStarting()) {
-        return new Started(state.get(), log);
+        return new Started(state.get(), log, false);
+      }
+      if (!child.isAlive() && state.isPresent() && state.get().pid() != child.pid()) {
+        // Another 'local start' started a stack between this one's look at the state file and its
+        // child's
+        // attempt at the lock: the child found it held and exited. The user asked for a running
+        // stack, and
+        // one is coming up, so this waits for it as a start that saw it starting does.
+        return new Started(awaitUp(cache, state.get()), log, true);
+      }
+      if (!child.isAlive() && lockHeldElsewhere(stateFile.resolveSibling(LOCK_FILE))) {
+        Thread.sleep(200); // that stack holds the lock and has not written its state file yet
+        continue;
       }
       if (!child.isAlive()) {
         throw CliException.failure("the local stack did not start (exit code " + child.exitValue()

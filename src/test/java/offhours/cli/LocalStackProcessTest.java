@@ -165,6 +165,23 @@ class LocalStackProcessTest {
   }
 
   @Test
+  void aStartWhoseStackLosesTheLockToAnotherStartAnswersWithThatStack() throws Exception {
+    // Two 'local start's at once: both found no stack, and the other one's 'local run' took the
+    // lock first.
+    other = holdTheLock();
+    recordStack(other.pid(), other.info().startInstant().orElseThrow().toString());
+    Path log = cache.resolve("local/logs/stack.log");
+    Files.createDirectories(log.getParent());
+    Files.writeString(log, "the other stack's log\n");
+
+    StackProcess.Started started = StackProcess.startInBackground(cache, List.of());
+
+    assertThat(started.byAnother()).isTrue();
+    assertThat(started.state().pid()).isEqualTo(other.pid());
+    assertThat(Files.readString(log)).startsWith("the other stack's log\n");
+  }
+
+  @Test
   void aSecondStartSaysSoWhenTheStackItWaitedForStoppedBeforeItWasUp() throws Exception {
     other = new ProcessBuilder("sleep", "60").start();
     recordStarting(other.pid(), other.info().startInstant().orElseThrow().toString(), List.of());
