@@ -90,6 +90,29 @@ class EndpointStatusTest {
   }
 
   @Test
+  void aTriggerBetweenStatesSaysWhatItIsDoing() {
+    for (var state : Map.of(
+            "Enabling", "turning on: uploads are classified once it is Enabled",
+            "Disabling", "pausing: batches already taken finish, the rest wait in the queue")
+        .entrySet()) {
+      EndpointReport base = report(endpoint("InService"), HostingStatus.scheduled());
+      EndpointReport moving = new EndpointReport(
+          base.endpoint(),
+          base.description(),
+          base.hosting(),
+          base.mappingUuid(),
+          GetEventSourceMappingResponse.builder().state(state.getKey()).build(),
+          base.controller(),
+          base.lastRun(),
+          base.outlook(),
+          base.unreadable(),
+          base.zone());
+      assertThat(EndpointStatusCommand.render(moving).lines())
+          .contains("classify mapping uuid-1: " + state.getKey() + " (" + state.getValue() + ")");
+    }
+  }
+
+  @Test
   void scaleToZeroAsleepSaysNothingAnswersThoughTheEndpointIsInService() {
     EndpointReport asleep = report(
         endpoint("InService"),
