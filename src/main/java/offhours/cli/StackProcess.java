@@ -44,7 +44,6 @@ final class StackProcess {
   private static final int LOCK_ATTEMPTS = 5;
   private static final Duration LOCK_RETRY = Duration.ofMillis(200);
 
-  /** A stack that answers, and the log of its process. */
   /** The stack that is up, and whether this command started it or another one did meanwhile. */
   record Started(StateFile state, Path log, boolean byAnother) {}
 
@@ -170,8 +169,7 @@ final class StackProcess {
     command.addAll(1, OwnTmpdir.jvmOptions(cache.resolve("local")));
     command.addAll(options);
     // Appended: a start that loses the race for the lock to another (below) would otherwise empty
-    // the log of the
-    // stack that won it, which goes on writing to it.
+    // the log of the stack that won it, which goes on writing to it.
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -186,10 +184,9 @@ final class StackProcess {
       }
       if (!child.isAlive() && state.isPresent() && state.get().pid() != child.pid()) {
         // Another 'local start' started a stack between this one's look at the state file and its
-        // child's
-        // attempt at the lock: the child found it held and exited. The user asked for a running
-        // stack, and
-        // one is coming up, so this waits for it as a start that saw it starting does.
+        // child's attempt at the lock: the child found it held and exited. The user asked for a
+        // running stack, and one is coming up, so this waits for it as a start that saw it
+        // starting does.
         return new Started(awaitUp(cache, state.get()), log, true);
       }
       if (!child.isAlive() && lockHeldElsewhere(stateFile.resolveSibling(LOCK_FILE))) {

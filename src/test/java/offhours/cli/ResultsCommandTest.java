@@ -218,8 +218,7 @@ class ResultsCommandTest {
         .isTrue();
     assertThat(classified.toJson().get("settings").asText()).isEqualTo("current");
     // README's Scores row: each result's scores says whether the answer was taken as probabilities
-    // or
-    // a softmax was applied to logits; Scores=auto decides per answer, so --json shows it.
+    // or a softmax was applied to logits; Scores=auto decides per answer, so --json shows it.
     assertThat(classified.toJson().get("scores").asText()).isEqualTo("probabilities");
     assertThat(rejected.toJson().get("scores").isNull())
         .as("a verdict has no scores")

@@ -113,8 +113,7 @@ final class Endpoints implements AutoCloseable {
   synchronized HostedEndpoint inService(String name) {
     HostedEndpoint endpoint = endpoints.get(Arns.key(name));
     // The runtime only knows InService endpoints: absent, Creating, Failed and Deleting ones all
-    // answer
-    // "not found" (the message customers report, e.g.
+    // answer "not found" (the message customers report, e.g.
     // github.com/aws/amazon-sagemaker-examples/issues/559).
     // An endpoint being updated keeps serving from its current container, as SageMaker's does.
     boolean serving = endpoint != null
