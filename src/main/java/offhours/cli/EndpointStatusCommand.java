@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingRespons
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code offhours endpoint status}: the endpoint, what the stack's hosting switches ({@link HostingStatus}), the
@@ -40,6 +41,7 @@ final class EndpointStatusCommand implements Command {
    * @param unreadable why the controller's items could not be read as the controller writes them, else null
    * @param zone the stack's TimeZone, in which the controller's reasons name times: the text shows every other time
    *     in it too ({@link Times}), so one output never mixes "2026-11-25T22:00:00Z" with "23:00 Europe/Berlin"
+   * @param handBacks whether uploads are handed back while the endpoint serves (the queue's delayed count)
    */
   record EndpointReport(
       String endpoint,
@@ -51,7 +53,8 @@ final class EndpointStatusCommand implements Command {
       RecordedDecision lastRun,
       ControllerOutlook outlook,
       String unreadable,
-      ZoneId zone) {}
+      ZoneId zone,
+      HandBacks handBacks) {}
 
   @Override
   public String name() {
@@ -79,6 +82,10 @@ final class EndpointStatusCommand implements Command {
         answers, uploads wait in the queue) and N; with serverless the stack owns the endpoint (the
         controller never deletes it), shown with its memory and max concurrency. A stack of an older
         version does not record its hosting: then the endpoint is shown alone.
+        Uploads delayed on the queue while the endpoint is InService and the trigger Enabled were
+        handed back by the Classify function because invocations fail (the model server died, the
+        model errors on everything): every state reads well meanwhile, so a line "handed back while
+        the endpoint serves" says so, inferred from the counts, and where to read each reason.
         Then the controller's last decision and, as GET /status says it, when it runs next and why
         ("next run"), what started its last run, the run timer it armed and how long a wake and a
         stop are expected to take (learned from the last ones, or the defaults).
@@ -88,6 +95,7 @@ final class EndpointStatusCommand implements Command {
         "meaning"} (scale-to-zero, else null), "serverless": {"endpointConfig", "memorySizeInMB",
         "maxConcurrency", "ownedByStack"} (serverless, else null),
         "mapping": {"uuid", "state", "stateTransitionReason"},
+        "handedBack": {"delayed", "inferred", "says", "why"} (that line, else null),
         "lastDecision": {the controller's last decision, with "startedBy"; null before its first run},
         "outlook": {"lastRunAt", "startedBy", "nextRunAt", "nextRun", "timerAt", "expectedWake":
         {"seconds", "wakes", "default", "words"}, "expectedStop": {"seconds", "stops", "default",
@@ -102,7 +110,8 @@ final class EndpointStatusCommand implements Command {
     try (Target target = call.target();
         SageMakerClient sageMaker = target.sageMaker();
         LambdaClient lambda = target.lambda();
-        DynamoDbClient dynamoDb = target.dynamoDb()) {
+        DynamoDbClient dynamoDb = target.dynamoDb();
+        SqsClient sqs = target.sqs()) {
       String endpoint = target.name(Name.ENDPOINT);
       String uuid = target.name(Name.MAPPING_UUID);
       String table = target.name(Name.CONTROL_TABLE);
@@ -131,17 +140,26 @@ final class EndpointStatusCommand implements Command {
         lastRun = null;
         unreadable = e.getMessage();
       }
+      GetEventSourceMappingResponse mapping = mapping(lambda, uuid);
       EndpointReport status = new EndpointReport(
           endpoint,
           description,
           hosting,
           uuid,
-          mapping(lambda, uuid),
+          mapping,
           controller,
           lastRun,
           outlook,
           unreadable,
-          target.zone(call.context().zone()));
+          target.zone(call.context().zone()),
+          HandBacks.of(
+              description,
+              mapping,
+              target
+                  .optionalName(Name.QUEUE_URL)
+                  .map(queue -> HandBacks.delayed(sqs, queue))
+                  .orElse(-1L),
+              target.local()));
       if (call.json()) {
         call.out().println(Json.line(toJson(status)));
       } else {
@@ -163,7 +181,8 @@ final class EndpointStatusCommand implements Command {
     }
   }
 
-  private static GetEventSourceMappingResponse mapping(LambdaClient lambda, String uuid) {
+  /** The Classify trigger, or null when it does not exist. */
+  static GetEventSourceMappingResponse mapping(LambdaClient lambda, String uuid) {
     try {
       return lambda.getEventSourceMapping(r -> r.uuid(uuid));
     } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
@@ -251,6 +270,7 @@ final class EndpointStatusCommand implements Command {
               })
           .append('\n');
     }
+    status.handBacks().line().ifPresent(l -> text.append(Terminal.printable(l)).append('\n'));
     if (status.lastRun() != null) {
       Decision d = status.lastRun().decision();
       text.append(Terminal.printable(Times.inText(
@@ -323,6 +343,7 @@ final class EndpointStatusCommand implements Command {
     mapping.put(
         "stateTransitionReason",
         status.mapping() == null ? null : status.mapping().stateTransitionReason());
+    status.handBacks().putJson(json);
     if (status.lastRun() == null) {
       json.putNull("lastDecision");
     } else {

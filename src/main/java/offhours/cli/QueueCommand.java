@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import offhours.cli.Target.Name;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -39,16 +41,23 @@ final class QueueCommand implements Command {
         starts one; ListMessageMoveTasks): its status, messages moved of those to move, and why it failed.
         In local mode SQS (moto_server) has no move tasks: the line says so, as redrive moves the
         messages itself there and is done when it returns.
-        With --json: {"visible", "inFlight", "delayed", "dlq", "queueUrl", "dlqUrl", "moveTask"} (moveTask:
-        {"status", "startedAt", "moved", "toMove", "failureReason", "taskHandle"} or null, with
-        "moveTaskNote" saying why when it could not be read).
+        Delayed uploads while the endpoint is InService and the Classify trigger Enabled mean
+        invocations are failing (the endpoint serves, yet the function hands uploads back): a line
+        "handed back while the endpoint serves" says so, inferred from the counts (DescribeEndpoint,
+        GetEventSourceMapping), and where to read each reason.
+        With --json: {"visible", "inFlight", "delayed", "dlq", "queueUrl", "dlqUrl", "moveTask",
+        "handedBack"} (moveTask: {"status", "startedAt", "moved", "toMove", "failureReason",
+        "taskHandle"} or null, with "moveTaskNote" saying why when it could not be read; handedBack:
+        {"delayed", "inferred", "says", "why"} with that line, else null).
         """;
   }
 
   @Override
   public int run(Invocation call) {
     try (Target target = call.target();
-        SqsClient sqs = target.sqs()) {
+        SqsClient sqs = target.sqs();
+        SageMakerClient sageMaker = target.sageMaker();
+        LambdaClient lambda = target.lambda()) {
       String queueUrl = target.name(Name.QUEUE_URL);
       String dlqUrl = target.name(Name.DLQ_URL);
       Map<QueueAttributeName, String> queue = attributes(sqs, queueUrl);
@@ -62,6 +71,18 @@ final class QueueCommand implements Command {
           count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+      HandBacks handBacks = HandBacks.of(
+          // a stack without these names (a test's) has no endpoint to infer from: null reads absent
+          target
+              .optionalName(Name.ENDPOINT)
+              .map(name -> EndpointStatusCommand.describe(sageMaker, name))
+              .orElse(null),
+          target
+              .optionalName(Name.MAPPING_UUID)
+              .map(uuid -> EndpointStatusCommand.mapping(lambda, uuid))
+              .orElse(null),
+          counts.delayed(),
+          target.local());
       if (call.json()) {
         ObjectNode json = Json.object()
             .put("visible", counts.visible())
@@ -71,21 +92,24 @@ final class QueueCommand implements Command {
             .put("queueUrl", queueUrl)
             .put("dlqUrl", dlqUrl);
         json.set("moveTask", task.task() == null ? null : task.task().json());
+        handBacks.putJson(json);
         if (task.unreadable() != null) {
           json.put("moveTaskNote", task.unreadable());
         }
         call.out().println(Json.line(json));
       } else {
-        call.out().print(render(counts, queueUrl, dlqUrl, task));
+        call.out().print(render(counts, queueUrl, dlqUrl, task, handBacks));
       }
     }
     return 0;
   }
 
-  static String render(Counts counts, String queueUrl, String dlqUrl, MoveTasks.Latest task) {
+  static String render(
+      Counts counts, String queueUrl, String dlqUrl, MoveTasks.Latest task, HandBacks handBacks) {
     return "queue " + Terminal.printable(lastSegment(queueUrl)) + ": " + counts.visible()
         + " visible, "
         + counts.inFlight() + " in flight, " + counts.delayed() + " delayed\n"
+        + handBacks.line().map(l -> Terminal.printable(l) + "\n").orElse("")
         + "dead-letter queue " + Terminal.printable(lastSegment(dlqUrl)) + ": " + counts.dlq()
         + (counts.dlq() == 0
             ? "\n"

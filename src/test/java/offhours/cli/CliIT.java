@@ -90,6 +90,9 @@ class CliIT extends OnMotoStack {
     assertThat(counts.get("dlq").asLong()).isEqualTo(1);
     assertThat(counts.get("moveTask").isNull()).isTrue();
     assertThat(counts.get("moveTaskNote").asText()).startsWith("none in local mode");
+    assertThat(counts.get("handedBack").isNull())
+        .as("a delayed upload with the endpoint absent is no sign of failing invocations")
+        .isTrue();
     assertThat(run("queue").out())
         .startsWith("queue cli-it-queue-" + moto.suffix + ": 2 visible, 1 in flight, 1 delayed\n")
         .endsWith("\nlast move task of the dead-letter queue: none in local mode (this SQS has no"
@@ -188,6 +191,7 @@ class CliIT extends OnMotoStack {
       assertThat(json.get("endpoint").asText()).isEqualTo(endpoint);
       assertThat(json.get("status").asText()).isEqualTo(status).isNotEqualTo("absent");
       assertThat(json.get("mapping").get("state").asText()).isEqualTo("absent");
+      assertThat(json.get("handedBack").isNull()).isTrue();
       assertThat(run("endpoint", "status").outLines().getFirst())
           .startsWith("endpoint " + endpoint + ": " + status);
     }

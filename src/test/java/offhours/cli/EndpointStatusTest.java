@@ -66,7 +66,9 @@ class EndpointStatusTest {
         null,
         null,
         null,
-        ZONE);
+        ZONE,
+        new HandBacks(
+            endpoint == null ? null : endpoint.endpointStatusAsString(), "Disabled", 0, false));
   }
 
   private static Target target(Map<Name, String> names) {
@@ -106,7 +108,8 @@ class EndpointStatusTest {
           base.lastRun(),
           base.outlook(),
           base.unreadable(),
-          base.zone());
+          base.zone(),
+          base.handBacks());
       assertThat(EndpointStatusCommand.render(moving).lines())
           .contains("classify mapping uuid-1: " + state.getKey() + " (" + state.getValue() + ")");
     }
@@ -294,7 +297,8 @@ class EndpointStatusTest {
         last,
         outlook,
         null,
-        ZONE);
+        ZONE,
+        new HandBacks("InService", "Enabled", 0, false));
 
     assertThat(EndpointStatusCommand.render(report).lines().toList())
         .containsSubsequence(
@@ -340,7 +344,8 @@ class EndpointStatusTest {
         null,
         first,
         null,
-        ZONE);
+        ZONE,
+        new HandBacks(null, null, 0, false));
 
     assertThat(EndpointStatusCommand.render(none).lines().toList())
         .containsSubsequence(

@@ -230,7 +230,8 @@ class MainTest {
             new QueueCommand.Counts(3, 1, 2, 0),
             "http://h/1/offhours-queue",
             "http://h/1/offhours-dlq",
-            new MoveTasks.Latest(null, null)))
+            new MoveTasks.Latest(null, null),
+            new HandBacks(null, "Disabled", 2, false)))
         .isEqualTo("queue offhours-queue: 3 visible, 1 in flight, 2 delayed\ndead-letter queue"
             + " offhours-dlq: 0\nlast move task of the dead-letter queue: none\n");
     assertThat(EndpointControlCommand.render(
