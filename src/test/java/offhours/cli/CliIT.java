@@ -38,24 +38,9 @@ class CliIT extends OnMotoStack {
 
   @Test
   void aMissingTableOrBucketIsNamed() throws IOException {
-    StateFile state = StateFile.read(StateFile.path(cache));
-    Map<String, String> names = new java.util.HashMap<>(state.names());
-    names.put("resultsTable", "no-such-table-" + moto.suffix);
-    names.put("bucket", "no-such-bucket-" + moto.suffix);
-    new StateFile(
-            state.pid(),
-            state.started(),
-            state.region(),
-            state.accessKeyId(),
-            state.secretAccessKey(),
-            state.endpoints(),
-            names,
-            Map.of(),
-            state.settings(),
-            List.of(),
-            null,
-            null)
-        .write(StateFile.path(cache));
+    withNames(Map.of(
+        "resultsTable", "no-such-table-" + moto.suffix,
+        "bucket", "no-such-bucket-" + moto.suffix));
     Files.write(photos.resolve("a.png"), new byte[] {1});
 
     assertThat(run("results").err())
@@ -169,32 +154,18 @@ class CliIT extends OnMotoStack {
   @Test
   void endpointStatusShowsALiveEndpoint() throws IOException {
     String endpoint = "cli-it-endpoint-" + moto.suffix;
-    try (SageMakerClient sageMaker =
-        moto.clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
-      sageMaker.createModel(r -> r.modelName("cli-it-model-" + moto.suffix)
-          .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
-          .primaryContainer(c -> c.image("123456789012.dkr.ecr.us-east-1.amazonaws.com/ic:1")));
-      sageMaker.createEndpointConfig(r -> r.endpointConfigName("cli-it-config-" + moto.suffix)
-          .productionVariants(v -> v.variantName("all")
-              .modelName("cli-it-model-" + moto.suffix)
-              .initialInstanceCount(1)
-              .instanceType("ml.m5.large")));
-      sageMaker.createEndpoint(
-          r -> r.endpointName(endpoint).endpointConfigName("cli-it-config-" + moto.suffix));
-      String status =
-          sageMaker.describeEndpoint(r -> r.endpointName(endpoint)).endpointStatusAsString();
+    String status = liveEndpoint();
 
-      CliRun run = run("endpoint", "status", "--json");
+    CliRun run = run("endpoint", "status", "--json");
 
-      assertThat(run.exitCode()).as(run.err()).isZero();
-      JsonNode json = Json.MAPPER.readTree(run.out());
-      assertThat(json.get("endpoint").asText()).isEqualTo(endpoint);
-      assertThat(json.get("status").asText()).isEqualTo(status).isNotEqualTo("absent");
-      assertThat(json.get("mapping").get("state").asText()).isEqualTo("absent");
-      assertThat(json.get("handedBack").isNull()).isTrue();
-      assertThat(run("endpoint", "status").outLines().getFirst())
-          .startsWith("endpoint " + endpoint + ": " + status);
-    }
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode json = Json.MAPPER.readTree(run.out());
+    assertThat(json.get("endpoint").asText()).isEqualTo(endpoint);
+    assertThat(json.get("status").asText()).isEqualTo(status).isNotEqualTo("absent");
+    assertThat(json.get("mapping").get("state").asText()).isEqualTo("absent");
+    assertThat(json.get("handedBack").isNull()).isTrue();
+    assertThat(run("endpoint", "status").outLines().getFirst())
+        .startsWith("endpoint " + endpoint + ": " + status);
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Ledger;
-import offhours.local.StateFile;
 import offhours.testing.AwsServicesExtension;
 import org.junit.jupiter.api.Test;
 
@@ -59,30 +58,16 @@ class CostCommandIT extends OnMotoStack {
       throws IOException {
     // The state file as 'local start' writes it in Europe/Berlin: its controller keeps the ledger's
     // days in Berlin.
-    StateFile state = StateFile.read(StateFile.path(cache));
-    new StateFile(
-            state.pid(),
-            state.started(),
-            state.region(),
-            state.accessKeyId(),
-            state.secretAccessKey(),
-            state.endpoints(),
-            state.names(),
-            state.model(),
-            Map.of(
-                "TIME_ZONE", "Europe/Berlin",
-                "HOSTING", "scheduled",
-                "WORKING_HOURS", "",
-                "HOLIDAYS", "",
-                "MAX_WAIT_MINUTES", "0",
-                "INSTANCE_TYPE", "ml.m5.large",
-                "INSTANCE_COUNT", "1",
-                "INSTANCE_HOURLY_PRICE_USD", "0.115",
-                "SERVERLESS_MEMORY_MB", "2048"),
-            List.of(),
-            null,
-            null)
-        .write(StateFile.path(cache));
+    withSettings(Map.of(
+        "TIME_ZONE", "Europe/Berlin",
+        "HOSTING", "scheduled",
+        "WORKING_HOURS", "",
+        "HOLIDAYS", "",
+        "MAX_WAIT_MINUTES", "0",
+        "INSTANCE_TYPE", "ml.m5.large",
+        "INSTANCE_COUNT", "1",
+        "INSTANCE_HOURLY_PRICE_USD", "0.115",
+        "SERVERLESS_MEMORY_MB", "2048"));
     // 15 min of endpoint time just after midnight in Berlin, on a day that is still the day before
     // in UTC; days after the local stack (this JVM) started.
     java.time.LocalDate utcDay = afterStart(2);
