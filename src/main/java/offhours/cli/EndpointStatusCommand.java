@@ -152,13 +152,16 @@ final class EndpointStatusCommand implements Command {
           outlook,
           unreadable,
           target.zone(call.context().zone()),
-          HandBacks.of(
-              description,
-              mapping,
-              target
-                  .optionalName(Name.QUEUE_URL)
-                  .map(queue -> HandBacks.delayed(sqs, queue))
-                  .orElse(-1L),
+          HandBacks.readOrSay(
+              () -> HandBacks.of(
+                  description,
+                  mapping,
+                  target
+                      .optionalName(Name.QUEUE_URL)
+                      .map(queue -> HandBacks.delayed(sqs, queue))
+                      .orElse(-1L),
+                  target.local()),
+              "reading the queue's delayed uploads needs sqs:GetQueueAttributes",
               target.local()));
       if (call.json()) {
         call.out().println(Json.line(toJson(status)));

@@ -3,6 +3,8 @@ package offhours.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import offhours.units.Plurals;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -28,7 +30,34 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * @param delayed the queue's ApproximateNumberOfMessagesDelayed, or -1 when the queue does not exist
  * @param local whether the target is the local stack (its Classify function logs to local/logs/stack.log)
  */
-record HandBacks(String endpointStatus, String mappingState, long delayed, boolean local) {
+record HandBacks(
+    String endpointStatus, String mappingState, long delayed, boolean local, String unreadable) {
+
+  /** Read in full: nothing was refused. */
+  HandBacks(String endpointStatus, String mappingState, long delayed, boolean local) {
+    this(endpointStatus, mappingState, delayed, local, null);
+  }
+
+  /** What a command reads to tell, and may fail at: a refused read must not fail the command it adds to. */
+  interface Reading {
+    HandBacks read();
+  }
+
+  /**
+   * {@code reading}'s answer, or, when AWS refuses or fails one of its calls, the line left unknown with why
+   * ({@code what}: the reads and the permissions they need): the counts or the endpoint the operator asked for stay
+   * shown, and this line is a hint beside them.
+   */
+  static HandBacks readOrSay(Reading reading, String what, boolean local) {
+    try {
+      return reading.read();
+    } catch (AwsServiceException e) {
+      return new HandBacks(
+          null, null, -1, local, "unknown (" + what + ": " + MoveTasks.detail(e) + ")");
+    } catch (SdkException e) {
+      return new HandBacks(null, null, -1, local, "unknown (" + what + ": no answer)");
+    }
+  }
 
   /** The counts say uploads are handed back while the endpoint serves and the trigger feeds it. */
   boolean whileServing() {
@@ -37,6 +66,9 @@ record HandBacks(String endpointStatus, String mappingState, long delayed, boole
 
   /** What to tell the operator, without a trailing newline; empty when {@link #whileServing} is not so. */
   Optional<String> line() {
+    if (unreadable != null) {
+      return Optional.of("handed back while the endpoint serves: " + unreadable);
+    }
     if (!whileServing()) {
       return Optional.empty();
     }
@@ -62,6 +94,9 @@ record HandBacks(String endpointStatus, String mappingState, long delayed, boole
   void putJson(ObjectNode json) {
     if (!whileServing()) {
       json.putNull("handedBack");
+      if (unreadable != null) {
+        json.put("handedBackNote", unreadable);
+      }
       return;
     }
     json.putObject("handedBack")

@@ -48,7 +48,9 @@ final class QueueCommand implements Command {
         With --json: {"visible", "inFlight", "delayed", "dlq", "queueUrl", "dlqUrl", "moveTask",
         "handedBack"} (moveTask: {"status", "startedAt", "moved", "toMove", "failureReason",
         "taskHandle"} or null, with "moveTaskNote" saying why when it could not be read; handedBack:
-        {"delayed", "inferred", "says", "why"} with that line, else null).
+        {"delayed", "inferred", "says", "why"} with that line, else null, with "handedBackNote" saying
+        why when the endpoint or the trigger could not be read; they are read only while uploads are
+        delayed).
         """;
   }
 
@@ -71,18 +73,25 @@ final class QueueCommand implements Command {
           count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
-      HandBacks handBacks = HandBacks.of(
-          // a stack without these names (a test's) has no endpoint to infer from: null reads absent
-          target
-              .optionalName(Name.ENDPOINT)
-              .map(name -> EndpointStatusCommand.describe(sageMaker, name))
-              .orElse(null),
-          target
-              .optionalName(Name.MAPPING_UUID)
-              .map(uuid -> EndpointStatusCommand.mapping(lambda, uuid))
-              .orElse(null),
-          counts.delayed(),
-          target.local());
+      // Only delayed uploads need the endpoint and the trigger: a quiet queue costs no more calls.
+      HandBacks handBacks = counts.delayed() <= 0
+          ? HandBacks.of(null, null, counts.delayed(), target.local())
+          : HandBacks.readOrSay(
+              () -> HandBacks.of(
+                  // a stack without these names (a test's) has no endpoint to infer from
+                  target
+                      .optionalName(Name.ENDPOINT)
+                      .map(name -> EndpointStatusCommand.describe(sageMaker, name))
+                      .orElse(null),
+                  target
+                      .optionalName(Name.MAPPING_UUID)
+                      .map(uuid -> EndpointStatusCommand.mapping(lambda, uuid))
+                      .orElse(null),
+                  counts.delayed(),
+                  target.local()),
+              "reading the endpoint and the Classify trigger needs sagemaker:DescribeEndpoint and"
+                  + " lambda:GetEventSourceMapping",
+              target.local());
       if (call.json()) {
         ObjectNode json = Json.object()
             .put("visible", counts.visible())

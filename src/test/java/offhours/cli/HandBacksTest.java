@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.ZoneId;
 import offhours.cli.EndpointStatusCommand.EndpointReport;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 
@@ -136,5 +138,35 @@ class HandBacksTest {
             none,
             new HandBacks("Creating", "Disabled", 2, false)))
         .doesNotContain(SAYS);
+  }
+
+  @Test
+  void aRefusedReadLeavesTheLineUnknownWithWhyInsteadOfFailingTheCommand() {
+    AwsServiceException denied = AwsServiceException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("AccessDeniedException")
+            .errorMessage("not authorized to perform sagemaker:DescribeEndpoint")
+            .build())
+        .build();
+    HandBacks unknown = HandBacks.readOrSay(
+        () -> {
+          throw denied;
+        },
+        "reading the endpoint needs sagemaker:DescribeEndpoint",
+        false);
+
+    assertThat(unknown.whileServing()).isFalse();
+    assertThat(unknown.line())
+        .contains("handed back while the endpoint serves: unknown (reading the endpoint needs"
+            + " sagemaker:DescribeEndpoint: AccessDeniedException: not authorized to perform"
+            + " sagemaker:DescribeEndpoint)");
+    ObjectNode json = Json.object();
+    unknown.putJson(json);
+    assertThat(json.get("handedBack").isNull()).isTrue();
+    assertThat(json.get("handedBackNote").asText()).startsWith("unknown (reading the endpoint");
+    HandBacks read =
+        HandBacks.readOrSay(() -> new HandBacks("InService", "Enabled", 2, false), "unused", false);
+    assertThat(read.whileServing()).as("what was read, when nothing is refused").isTrue();
   }
 }

@@ -210,6 +210,8 @@ class OperatingPermissionsIT {
                   "RedrivePolicy",
                   "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}")))
           .queueUrl();
+      // A delayed upload (a hand-back's copy): queue reads the endpoint and the trigger only then.
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{}").delaySeconds(900));
       dynamoDb.createTable(StackSpec.RESULTS_TABLE.createTableRequest(resultsTable));
       dynamoDb.createTable(StackSpec.CONTROL_TABLE.createTableRequest(controlTable));
       // Two results (rejected long ago; no object under either key any more): a page of one has a
