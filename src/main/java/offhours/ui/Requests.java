@@ -37,7 +37,10 @@ final class Requests {
     }
   }
 
-  /** An object key: 1 to 1,024 bytes of UTF-8 without control characters. */
+  /**
+   * An existing object's key, as data: 1 to 1,024 bytes of UTF-8, anything S3 accepts (a tab or an escape too), since
+   * keys name what others uploaded. It goes to S3 as the SDK's request field and back only in JSON, which escapes it.
+   */
   static String key(String key) {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("name the object with key=...");
@@ -46,10 +49,19 @@ final class Requests {
       throw new IllegalArgumentException(
           "an object key is at most " + StackSpec.MAX_KEY_BYTES + " bytes");
     }
-    if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+    return key;
+  }
+
+  /**
+   * A key for a new upload: as {@link #key}, without control characters, which a file's name on the page never has
+   * and S3 advises against (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
+   */
+  static String newKey(String key) {
+    String checked = key(key);
+    if (checked.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
       throw new IllegalArgumentException("an object key here may not contain control characters");
     }
-    return key;
+    return checked;
   }
 
   static int limit(String text) {

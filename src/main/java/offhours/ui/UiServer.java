@@ -152,7 +152,7 @@ public final class UiServer implements AutoCloseable {
           error(exchange, 405, "uploads are POSTed");
           return;
         }
-        String key = Requests.key(query.get("key"));
+        String key = Requests.newKey(query.get("key"));
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
           body = in.readNBytes(AwsUiData.MAX_UPLOAD_BYTES + 1);

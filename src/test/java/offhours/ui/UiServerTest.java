@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class UiServerTest {
 
   private static final String XSS_KEY = "<img src=x onerror=alert(1)>.png";
+  private static final String CONTROL_KEY = "cat\t\u001b[31m.png";
 
   private final List<String> actions = new ArrayList<>();
   private final Map<String, byte[]> uploads = new LinkedHashMap<>();
@@ -212,6 +213,21 @@ class UiServerTest {
   }
 
   @Test
+  void aKeyWithControlCharactersGetsItsThumbnail() throws Exception {
+    // Keys are what others uploaded: S3 takes a tab or an escape, so they get a thumbnail.
+    assertThat(get("/api/thumb?key=cat%09%1B%5B31m.png", Map.of(UiServer.TOKEN_HEADER, token))
+            .statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> missing =
+        get("/api/thumb?key=no%09such%1B.png", Map.of(UiServer.TOKEN_HEADER, token));
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body())
+        .as("shown in JSON, its control characters escaped")
+        .doesNotContain("\t", "\u001b")
+        .contains("no object no");
+  }
+
+  @Test
   void thumbnailsAreNeverStoredByTheBrowser() throws Exception {
     HttpResponse<String> thumb =
         get("/api/thumb?key=cat.png", Map.of(UiServer.TOKEN_HEADER, token));
@@ -269,7 +285,7 @@ class UiServerTest {
       if (key.equals("bomb.png")) {
         throw new OutOfMemoryError("Java heap space");
       }
-      if (key.equals("cat.png")) {
+      if (key.equals("cat.png") || key.equals(CONTROL_KEY)) {
         return new Thumbnail(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
       }
       return super.thumbnail(key);
