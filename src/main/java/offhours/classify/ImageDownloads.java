@@ -212,7 +212,8 @@ final class ImageDownloads {
 
   private String tooLarge(ObjectEvent event, long size) {
     return "object " + event.uri() + " is " + Sizes.formatAgainst(size, maxImageBytes)
-        + "; the endpoint accepts at most " + Sizes.formatAgainst(maxImageBytes, size);
+        + "; the endpoint accepts at most " + Sizes.formatAgainst(maxImageBytes, size) + ": "
+        + Sizes.SHRINK_AND_UPLOAD_AGAIN;
   }
 
   private static String gone(ObjectEvent event) {

@@ -173,7 +173,7 @@ final class UploadCommand implements Command {
   static String tooLarge(UploadPlan.Item item) {
     return "note: " + item.key() + " is " + Sizes.formatAgainst(item.bytes(), MAX_IMAGE_BYTES)
         + "; the endpoint accepts at most " + Sizes.formatAgainst(MAX_IMAGE_BYTES, item.bytes())
-        + ", so it will be REJECTED";
+        + ", so it will be REJECTED: " + Sizes.SHRINK_AND_UPLOAD_AGAIN;
   }
 
   private static RuntimeException failure(

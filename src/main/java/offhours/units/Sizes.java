@@ -12,6 +12,13 @@ public final class Sizes {
 
   private static final String[] UNITS = {"kB", "MB", "GB", "TB"};
 
+  /**
+   * What to do about an image over the endpoint's limit, said after the limit in its verdict and in upload's note: a
+   * new upload is a new object version, so its event classifies it again under the same key.
+   */
+  public static final String SHRINK_AND_UPLOAD_AGAIN =
+      "resize or re-encode it under that size and upload it again (the key is classified again on upload)";
+
   private Sizes() {}
 
   /** 17 B, 812 kB, 1.3 MB, 12 MB: one decimal below 10 of a unit, none above. */

@@ -230,7 +230,9 @@ class ClassifyHandlerTest {
     assertThat(failures(response)).isEmpty();
     assertThat(item("s3://offhours-images/big.jpg").get("reason").s())
         .isEqualTo(
-            "object s3://offhours-images/big.jpg is 9.5 MB; the endpoint accepts at most 6.3 MB");
+            "object s3://offhours-images/big.jpg is 9.5 MB; the endpoint accepts at most 6.3 MB:"
+                + " resize or re-encode it under that size and upload it again (the key is"
+                + " classified again on upload)");
     assertThat(s3.gets).isEmpty();
   }
 
@@ -242,7 +244,9 @@ class ClassifyHandlerTest {
 
     assertThat(item("s3://offhours-images/grew.jpg").get("reason").s())
         .isEqualTo(
-            "object s3://offhours-images/grew.jpg is 113 kB; the endpoint accepts at most 100 kB");
+            "object s3://offhours-images/grew.jpg is 113 kB; the endpoint accepts at most 100 kB:"
+                + " resize or re-encode it under that size and upload it again (the key is"
+                + " classified again on upload)");
     assertThat(runtime.requests).isEmpty();
   }
 

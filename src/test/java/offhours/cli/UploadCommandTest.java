@@ -161,7 +161,9 @@ class UploadCommandTest {
             UploadCommand.tooLarge(new UploadPlan.Item(Path.of("big.jpg"), "big.jpg", 6_800_000)))
         .as("the verdict's words and units (ClassifyHandlerTest)")
         .isEqualTo(
-            "note: big.jpg is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED");
+            "note: big.jpg is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED:"
+                + " resize or re-encode it under that size and upload it again (the key is"
+                + " classified again on upload)");
     assertThat(Progress.Bar.render(3, 7, 500, 1000, "cats/tom.jpg"))
         .isEqualTo("[############------------] 3/7 files  500 B/1.0 kB  cats/tom.jpg");
   }
