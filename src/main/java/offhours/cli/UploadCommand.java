@@ -31,8 +31,11 @@ final class UploadCommand implements Command {
   /** Puts in flight at once: small images are latency-bound, so a few in parallel fill the link. */
   static final int PARALLEL_PUTS = 8;
 
-  private static final Option PREFIX =
-      Option.value("prefix", "P", "put the keys under P/ (e.g. --prefix batch-7)");
+  private static final Option PREFIX = Option.value(
+      "prefix",
+      "P",
+      "put the keys under P/ (e.g. --prefix batch-7); '/' at its start, '//', '.' and '..' are"
+          + " dropped, with a note");
 
   @Override
   public String name() {
@@ -78,8 +81,9 @@ final class UploadCommand implements Command {
     if (call.args().operands().isEmpty()) {
       throw CliException.usage("name at least one file or folder to upload");
     }
-    UploadPlan plan =
-        UploadPlan.of(call.args().operands(), call.args().value(PREFIX.name()).orElse(""));
+    String prefix = call.args().value(PREFIX.name()).orElse("");
+    UploadPlan.prefixNote(prefix).map(Terminal::printable).ifPresent(call.err()::println);
+    UploadPlan plan = UploadPlan.of(call.args().operands(), prefix);
     skipped(plan).ifPresent(call.err()::println);
     if (plan.items().isEmpty()) {
       throw CliException.failure("nothing to upload: no .jpg, .jpeg or .png files in "
@@ -146,7 +150,7 @@ final class UploadCommand implements Command {
       String summary =
           Terminal.printable("uploaded " + Plurals.of(plan.items().size(), "file") + " ("
               + Sizes.format(plan.totalBytes()) + ") to s3://" + bucket + "/"
-              + UploadPlan.normalizePrefix(call.args().value(PREFIX.name()).orElse("")));
+              + UploadPlan.normalizePrefix(prefix));
       (call.json() ? call.err() : call.out()).println(summary);
     }
     return 0;

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import offhours.stack.StackSpec;
 import offhours.units.Plurals;
@@ -136,10 +137,33 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
     return items.stream().mapToLong(Item::bytes).sum();
   }
 
-  /** "" stays ""; "incoming" and "/incoming/" become "incoming/". */
+  /**
+   * The key prefix {@code --prefix} names, as a folder: "" stays "", "incoming" becomes "incoming/", and every
+   * segment that reads as a path's but names nothing in a bucket is dropped, all alike: "/incoming", "a//b" and
+   * "../incoming" become "incoming/", "a/b/" and "incoming/". S3 would store them as given, but a key starting with
+   * '/' shows in S3's console under a folder with no name, and a bucket has no root or parent folder for '/' or
+   * '..' to mean; {@link #prefixNote} says what it became.
+   */
   static String normalizePrefix(String prefix) {
-    String stripped = prefix == null ? "" : prefix.replaceFirst("^/+", "");
-    return stripped.isEmpty() || stripped.endsWith("/") ? stripped : stripped + "/";
+    StringBuilder folder = new StringBuilder();
+    for (String segment : (prefix == null ? "" : prefix).split("/")) {
+      if (!segment.isEmpty() && !segment.equals(".") && !segment.equals("..")) {
+        folder.append(segment).append('/');
+      }
+    }
+    return folder.toString();
+  }
+
+  /** The note saying what {@code --prefix} became, when more than a '/' at its end was added; empty otherwise. */
+  static Optional<String> prefixNote(String prefix) {
+    String folder = normalizePrefix(prefix);
+    if (prefix == null || folder.equals(prefix) || folder.equals(prefix + "/")) {
+      return Optional.empty();
+    }
+    return Optional.of("note: --prefix '" + prefix + "' became the key prefix "
+        + (folder.isEmpty() ? "'' (none)" : "'" + folder + "'")
+        + ": a prefix names a folder in the bucket, which has no root or parent, so '/' at the start,"
+        + " empty segments ('//'), '.' and '..' are dropped");
   }
 
   /** Everything under {@code folder} but folders themselves; Files.walk does not follow links. */

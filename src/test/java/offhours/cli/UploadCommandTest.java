@@ -123,6 +123,36 @@ class UploadCommandTest {
     assertThat(UploadPlan.normalizePrefix("")).isEmpty();
     assertThat(UploadPlan.normalizePrefix("in")).isEqualTo("in/");
     assertThat(UploadPlan.normalizePrefix("/in/")).isEqualTo("in/");
+    assertThat(UploadPlan.prefixNote("in"))
+        .as("only the '/' a folder ends with was added")
+        .isEmpty();
+    assertThat(UploadPlan.prefixNote("in/")).isEmpty();
+    assertThat(UploadPlan.prefixNote("")).isEmpty();
+  }
+
+  @Test
+  void everyPathLikeSegmentOfAPrefixIsDroppedAlikeAndTheNoteSaysWhatItBecame() {
+    assertThat(UploadPlan.normalizePrefix("/lead")).isEqualTo("lead/");
+    assertThat(UploadPlan.normalizePrefix("../x")).isEqualTo("x/");
+    assertThat(UploadPlan.normalizePrefix("x//y/")).isEqualTo("x/y/");
+    assertThat(UploadPlan.normalizePrefix("./a/../b")).isEqualTo("a/b/");
+    assertThat(UploadPlan.normalizePrefix("/")).isEmpty();
+    assertThat(UploadPlan.normalizePrefix("..a/b.."))
+        .as("dots inside a name stay")
+        .isEqualTo("..a/b../");
+
+    assertThat(UploadPlan.prefixNote("/lead"))
+        .contains("note: --prefix '/lead' became the key prefix 'lead/': a prefix names a folder in"
+            + " the bucket, which has no root or parent, so '/' at the start, empty segments"
+            + " ('//'), '.' and '..' are dropped");
+    assertThat(UploadPlan.prefixNote("x//y/"))
+        .get()
+        .asString()
+        .startsWith("note: --prefix 'x//y/' became the key prefix 'x/y/':");
+    assertThat(UploadPlan.prefixNote(".."))
+        .get()
+        .asString()
+        .startsWith("note: --prefix '..' became the key prefix '' (none):");
   }
 
   @Test
