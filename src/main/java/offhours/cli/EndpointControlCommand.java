@@ -3,6 +3,7 @@ package offhours.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -81,7 +82,16 @@ final class EndpointControlCommand implements Command {
         : common + "\n\nTIME is one of:\n  " + String.join("\n  ", Until.EXAMPLES)
             + "\n\nThe stack's time zone is the one its schedule runs in and 'endpoint status' shows times in, whatever"
             + "\nthis shell's: a deployed stack's TimeZone parameter, the local stack's 'local start --time-zone' (else"
-            + "\nthe zone 'local start' ran in). The answer's first line says the end in that zone.";
+            + "\nthe zone 'local start' ran in). The answer's first line says the end in that zone."
+            + (action.equals("start")
+                ? "\n\nThe answer's last line (on stderr with --json) says how long the endpoint stays on and about"
+                    + "\nwhat that costs at the stack's price (as 'cost' prices it). --until is at most "
+                    + StartCost.length(StartCost.LONGEST)
+                    + " away: a manual start is for a"
+                    + "\nbatch or an evening; longer hours belong in the schedule (a deployed stack's WorkingHours)."
+                    + "\nWithout --until a start lasts until the schedule next changes ('endpoint auto' where it"
+                    + "\nnever does, as on the local stack)."
+                : "");
   }
 
   @Override
@@ -93,18 +103,30 @@ final class EndpointControlCommand implements Command {
         .map(Until::read);
     ObjectNode payload = Json.object().put("action", action);
     String asked = action;
+    Optional<String> cost = Optional.empty();
     try (Target target = call.target()) {
       if (until.isPresent()) {
         ZoneId zone = target.zone(call.context().zone());
-        Instant at = until.get().at(call.context().clock().instant(), zone);
+        Instant now = call.context().clock().instant();
+        Instant at = until.get().at(now, zone);
         payload.put("until", at.toString());
         asked = action + " until " + Times.at(at, zone);
+        if (action.equals("start")) {
+          Duration on = Duration.between(now, at);
+          CostSettings settings = CostSettings.of(call, target);
+          if (on.compareTo(StartCost.LONGEST) > 0) {
+            throw StartCost.refusal(until.get().text(), on, settings);
+          }
+          cost = Optional.of("on for " + StartCost.of(on, settings));
+        }
       }
       String answer = ask(target, payload);
       if (call.json()) {
         call.out().println(answer.isBlank() ? "{}" : Json.line(parse(answer)));
+        cost.ifPresent(call.err()::println);
       } else {
         call.out().print(render(asked, answer));
+        cost.ifPresent(call.out()::println);
       }
     }
     return 0;

@@ -61,6 +61,11 @@ final class Until {
     this.form = form;
   }
 
+  /** The text as given, stripped, as messages quote it. */
+  String text() {
+    return text;
+  }
+
   /** Reads {@code text} as one of the forms, or fails with a usage error that lists them. */
   static Until read(String text) {
     String stripped = text.strip();

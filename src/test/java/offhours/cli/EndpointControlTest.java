@@ -113,7 +113,49 @@ class EndpointControlTest {
     assertThat(run.out())
         .as("the instant asked for, as 'endpoint status' will show it")
         .isEqualTo("controller (start until 2026-11-25 18:00 Europe/Berlin):\n  action: START\n"
-            + "  endpoint: Creating\n  mapping: Disabled\n");
+            + "  endpoint: Creating\n  mapping: Disabled\n"
+            + "on for 3 h: about $0.35 at the stack's price (1 ml.m5.large at $0.115 an hour)\n");
+  }
+
+  @Test
+  void aStartOverAMonthIsRefusedWithItsLengthAndCostAndNeverReachesTheController() {
+    CliRun run = run("endpoint", "start", "--until", "400d");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "offhours: --until 400d would keep the endpoint on for 400 days: about $1,104.00 at"
+                + " the stack's price (1 ml.m5.large at $0.115 an hour); a manual start lasts at most 31"
+                + " days. To keep it on longer: 'endpoint start' with no --until keeps it on until the"
+                + " schedule next changes (until 'endpoint auto' where it never does, as on the local"
+                + " stack), or make those hours the schedule's (a deployed stack's WorkingHours, e.g."
+                + " 24/7); see 'offhours endpoint start --help'\n");
+    assertThat(paths()).isEmpty();
+  }
+
+  @Test
+  void aStartOfAMonthIsAskedForAndSaysItsCostAndAStopIsNotBounded() {
+    CliRun start = run("endpoint", "start", "--until", "31d", "--json");
+    assertThat(start.exitCode()).as(start.err()).isZero();
+    assertThat(start.err())
+        .as("on stderr with --json, so stdout stays the controller's answer")
+        .isEqualTo("on for 31 days: about $85.56 at the stack's price (1 ml.m5.large at $0.115 an"
+            + " hour)\n");
+
+    CliRun stop = run("endpoint", "stop", "--until", "400d");
+    assertThat(stop.exitCode()).as(stop.err()).isZero();
+    assertThat(stop.out()).doesNotContain("on for");
+    assertThat(paths()).hasSize(2);
+  }
+
+  @Test
+  void lengthsReadInTheUnitAPersonCountsThemIn() {
+    assertThat(StartCost.length(Duration.ofSeconds(30))).isEqualTo("1 min");
+    assertThat(StartCost.length(Duration.ofMinutes(45))).isEqualTo("45 min");
+    assertThat(StartCost.length(Duration.ofMinutes(210))).isEqualTo("3 h 30 min");
+    assertThat(StartCost.length(Duration.ofHours(47))).isEqualTo("47 h");
+    assertThat(StartCost.length(Duration.ofHours(24 * 12 + 4))).isEqualTo("12 days 4 h");
+    assertThat(StartCost.length(Duration.ofDays(1).plusHours(24))).isEqualTo("2 days");
   }
 
   /**
