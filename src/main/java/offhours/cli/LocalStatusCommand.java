@@ -1,10 +1,12 @@
 package offhours.cli;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import offhours.inference.ModelContract;
 import offhours.local.ChildProcess;
 import offhours.local.StateFile;
@@ -40,11 +42,13 @@ final class LocalStatusCommand implements Command {
         neither), --labels, --content-type, --accept, --hosting, --time-zone (the zone the controller
         keeps its hours in: --time-zone's, else the one 'local start' ran in). PROCESS lists the stack's
         own process and those it started and that run now: moto_server, and the endpoint's
-        --container-command process and what it forked while the endpoint is up (the default model
-        runs in the stack's).
+        --container-command process (its shell, /bin/sh -c) and, each as "..., forked by pid N", what
+        it forked while the endpoint is up (the server to look at); the default model runs in the
+        stack's. COMMAND is each one's command line, escaped and cut to the terminal's width.
         With --json: {"running", "pid", "region", "accessKeyId", "secretAccessKey", "endpoints",
         "names", "served": {"modelFile", "labelsFile", "containerCommand", "contentType", "accept",
-        "hosting", "timeZone"}, "processes": [{"name", "pid"}]}
+        "hosting", "timeZone"}, "processes": [{"name", "pid", "command"}]} ("command" whole, and
+        only when the system says it)
         (each of "served" only when set; "served" absent for a stack of an older version),
         {"running": false, "starting": true, "pid"}, or {"running": false}.""";
   }
@@ -144,20 +148,46 @@ final class LocalStatusCommand implements Command {
     }
   }
 
+  /** A process as status lists it; {@code command} empty when the system does not say it. */
+  private record Listed(String name, long pid, Optional<String> command) {
+    static Listed of(String name, ProcessHandle process) {
+      return new Listed(name, process.pid(), process.info().commandLine());
+    }
+  }
+
   /**
-   * The stack's process, then those the state file records it started and that still run, a descendant under the name
-   * of the process it descends from (a container's shell and its server): what an operator looks for
-   * when a model server misbehaves (the container's log is local/logs/ENDPOINT-PORT.log), or to see what a stack
-   * killed outright left behind.
+   * The stack's process, then each process the state file records it started and that still runs, followed by what
+   * it forked (a container's shell, then its server): what an operator looks for when a model server misbehaves (the
+   * container's log is local/logs/ENDPOINT-PORT.log), or to see what a stack killed outright left behind. The file
+   * records a descendant under the name of the process it descends from, so a forked one is named by its parent's id
+   * here ("container of endpoint e, forked by pid 4242"), and its command line tells the shell from its server.
    */
-  private static List<ChildProcess> processes(StateFile state) {
-    List<ChildProcess> processes = new ArrayList<>();
-    processes.add(new ChildProcess("the local stack", state.pid(), state.started()));
-    state.children().stream()
-        .filter(
-            child -> ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false))
-        .forEach(processes::add);
-    return processes;
+  private static List<Listed> processes(StateFile state) {
+    List<Listed> listed = new ArrayList<>();
+    listed.add(ProcessHandle.of(state.pid())
+        .map(p -> Listed.of("the local stack", p))
+        .orElse(new Listed("the local stack", state.pid(), Optional.empty())));
+    Set<Long> seen = new HashSet<>();
+    Set<String> named = new HashSet<>();
+    for (ChildProcess child : state.children()) {
+      // The first of a name is what the stack started; later ones were recorded as its descendants.
+      boolean forked = !named.add(child.name());
+      Optional<ProcessHandle> running = child.stillRunning();
+      if (running.isEmpty() || !seen.add(child.pid())) {
+        continue;
+      }
+      listed.add(Listed.of(
+          forked ? child.name() + ", forked (its parent has ended)" : child.name(), running.get()));
+      running.get().descendants().filter(ProcessHandle::isAlive).forEach(d -> {
+        if (seen.add(d.pid())) {
+          listed.add(Listed.of(
+              child.name() + ", forked by pid "
+                  + d.parent().map(p -> Long.toString(p.pid())).orElse("?"),
+              d));
+        }
+      });
+    }
+    return listed;
   }
 
   static void print(Invocation call, StateFile state) {
@@ -177,8 +207,10 @@ final class LocalStatusCommand implements Command {
         servedOptions(state, false).forEach(served::put);
       }
       var processes = json.putArray("processes");
-      processes(state)
-          .forEach(p -> processes.addObject().put("name", p.name()).put("pid", p.pid()));
+      processes(state).forEach(p -> {
+        var process = processes.addObject().put("name", p.name()).put("pid", p.pid());
+        p.command().ifPresent(c -> process.put("command", c));
+      });
       call.out().println(Json.line(json));
       return;
     }
@@ -199,8 +231,14 @@ final class LocalStatusCommand implements Command {
       call.out().print(TextTable.render(List.of("MODEL OPTION", "STARTED WITH"), served));
     }
     List<List<String>> processes = new ArrayList<>();
-    processes(state).forEach(p -> processes.add(List.of(p.name(), Long.toString(p.pid()))));
-    call.out().print(TextTable.render(List.of("PROCESS", "PID"), processes));
+    processes(state)
+        .forEach(p ->
+            processes.add(List.of(p.name(), Long.toString(p.pid()), p.command().orElse(""))));
+    // The command is the last column, escaped and cut to the terminal's width: a java command line
+    // with its class path runs to thousands of characters.
+    call.out()
+        .print(TextTable.render(
+            List.of("PROCESS", "PID", "COMMAND"), processes, call.context().columns()));
     call.out()
         .println(
             "for the AWS CLI (these credentials are this stack's own; the local SageMaker and Lambda"

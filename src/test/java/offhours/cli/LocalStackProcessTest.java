@@ -368,16 +368,52 @@ class LocalStackProcessTest {
         Map.of(),
         new StateFile.Served(null, null, "python3 serve.py"));
 
-    String row = "%-39s  %s\n"; // the longest name is the container's, 39 characters
+    String sleep =
+        other.info().commandLine().orElseThrow(); // "/usr/bin/sleep 60", as the system says it
+    // the longest name is the container's, 39 characters
+    String row = "%-39s  %-" + Math.max(3, Long.toString(other.pid()).length()) + "s  %s\n";
     assertThat(run("local", "status").out())
-        .contains(row.formatted("PROCESS", "PID")
-            + row.formatted("the local stack", other.pid())
-            + row.formatted("container of endpoint offhours-endpoint", other.pid()))
+        .contains(row.formatted("PROCESS", "PID", "COMMAND")
+            + row.formatted("the local stack", other.pid(), sleep)
+            + row.formatted("container of endpoint offhours-endpoint", other.pid(), sleep))
         .doesNotContain("moto_server");
     assertThat(run("local", "status", "--json").out())
-        .contains("\"processes\":[{\"name\":\"the local stack\",\"pid\":" + other.pid() + "},"
+        .contains("\"processes\":[{\"name\":\"the local stack\",\"pid\":" + other.pid()
+            + ",\"command\":\"" + sleep + "\"},"
             + "{\"name\":\"container of endpoint offhours-endpoint\",\"pid\":" + other.pid()
-            + "}]");
+            + ",\"command\":\"" + sleep + "\"}]");
+  }
+
+  @Test
+  void statusTellsAContainerCommandsShellFromWhatItForkedByNameAndCommand() throws Exception {
+    // As 'cd dir && python serve.py' runs: the shell the stack started, and the server it forked.
+    other = new ProcessBuilder("/bin/sh", "-c", "sleep 61; true # \u001b[2J").start();
+    while (forked == null) {
+      forked = other.descendants().findFirst().orElse(null);
+      Thread.sleep(10);
+    }
+    String started = other.info().startInstant().orElseThrow().toString();
+    String name = "container of endpoint e";
+    recordStack(
+        ProcessHandle.current().pid(),
+        ProcessHandle.current().info().startInstant().orElseThrow().toString(),
+        List.of(
+            new ChildProcess(name, other.pid(), started),
+            new ChildProcess(
+                name, forked.pid(), forked.info().startInstant().orElseThrow().toString())));
+
+    String status = run("local", "status").out();
+    String forkedBy = name + ", forked by pid " + other.pid();
+    assertThat(status.lines().filter(l -> l.contains(name)))
+        .as("the shell once, then what it forked once, though the state file records both")
+        .hasSize(2);
+    assertThat(status)
+        .containsPattern(
+            "\\n" + name + " +" + other.pid() + " +\\S*sh -c sleep 61; true # \\\\x1b\\[2J\\n")
+        .containsPattern("\\n" + forkedBy + " +" + forked.pid() + " +\\S*sleep 61\\n");
+    assertThat(run("local", "status", "--json").out())
+        .containsPattern("\\{\"name\":\"" + forkedBy + "\",\"pid\":" + forked.pid()
+            + ",\"command\":\"\\S*sleep 61\"}");
   }
 
   @Test
