@@ -269,14 +269,8 @@ class CliIT extends OnMotoStack {
         "UTC");
     assertThat(cost.err())
         .as("a stack created today counts today only")
-        .startsWith("counting from "
-            + java.time.LocalDate.ofInstant(created, java.time.ZoneOffset.UTC) + " "
-            + created
-                .atZone(java.time.ZoneOffset.UTC)
-                .toLocalTime()
-                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-            + ", when stack " + stack
-            + " was created\n");
+        .startsWith(
+            countingFrom(created, java.time.ZoneOffset.UTC, "stack " + stack + " was created"));
 
     CliRun missing = run("queue", "--stack", "no-such-stack-" + moto.suffix);
     assertThat(missing.err())

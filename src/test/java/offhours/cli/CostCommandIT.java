@@ -119,12 +119,7 @@ class CostCommandIT extends OnMotoStack {
         .hasSize(
             (int) java.time.temporal.ChronoUnit.DAYS.between(started, today) + 2); // days + total
     assertThat(run.err())
-        .isEqualTo("counting from " + started + " "
-            + startedAt
-                .atZone(java.time.ZoneOffset.UTC)
-                .toLocalTime()
-                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-            + ", when the local stack started\n");
+        .isEqualTo(countingFrom(startedAt, java.time.ZoneOffset.UTC, "the local stack started"));
     // Always-on from that instant, not from midnight of its day.
     assertThat(lines.getFirst().get("alwaysOnHours").asDouble())
         .isEqualTo(alwaysOnHoursOfTheFirstDay(startedAt, now));
@@ -161,18 +156,12 @@ class CostCommandIT extends OnMotoStack {
     Instant now = Instant.now();
     Instant firstRun = startedAt.minus(java.time.Duration.ofHours(1));
     new DynamoControlTable(moto.dynamoDb, moto.controlTable).start(firstRun);
-    java.time.LocalDate firstDay =
-        java.time.LocalDate.ofInstant(firstRun, java.time.ZoneOffset.UTC);
 
     CliRun run = weekOfCostInUtc(now);
 
     assertThat(run.err())
-        .isEqualTo("counting from " + firstDay + " "
-            + firstRun
-                .atZone(java.time.ZoneOffset.UTC)
-                .toLocalTime()
-                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-            + ", when the local stack's ledger starts\n");
+        .isEqualTo(
+            countingFrom(firstRun, java.time.ZoneOffset.UTC, "the local stack's ledger starts"));
     assertThat(CliRun.jsonLinesOf(run).getFirst().get("alwaysOnHours").asDouble())
         .as("from the ledger's recorded start, the earlier")
         .isEqualTo(alwaysOnHoursOfTheFirstDay(firstRun, now));

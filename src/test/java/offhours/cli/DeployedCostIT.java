@@ -46,14 +46,7 @@ class DeployedCostIT extends OnMotoStack {
     assertThat(priced.exitCode()).as(priced.err()).isZero();
     assertThat(priced.err())
         .as("the stack's days are its TimeZone's")
-        .isEqualTo("counting from " + today + " "
-            + onCreationDay
-                .instant()
-                .atZone(zone)
-                .toLocalTime()
-                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-            + ", when stack " + stack
-            + " was created\n");
+        .isEqualTo(countingFrom(onCreationDay.instant(), zone, "stack " + stack + " was created"));
     JsonNode total = CliRun.jsonLinesOf(priced).getLast();
     assertThat(total.get("instanceType").asText()).isEqualTo("ml.g4dn.xlarge");
     assertThat(total.get("instanceCount").asInt()).isEqualTo(3);

@@ -2,6 +2,10 @@ package offhours.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import offhours.aws.AwsClients.Service;
@@ -38,6 +42,13 @@ abstract class OnMotoStack {
 
   CliRun run(String... args) {
     return moto.run(args);
+  }
+
+  /** The line cost prints first: "counting from DATE HH:MM, when WHEN", {@code start} in {@code zone}. */
+  static String countingFrom(Instant start, ZoneId zone, String when) {
+    ZonedDateTime at = start.atZone(zone);
+    return "counting from " + at.toLocalDate() + " "
+        + at.toLocalTime().truncatedTo(ChronoUnit.MINUTES) + ", when " + when + "\n";
   }
 
   /** A running stack whose services do not answer (port 1 refuses); the SDK's retries make this take seconds. */
