@@ -57,9 +57,7 @@ final class QueueCommand implements Command {
   @Override
   public int run(Invocation call) {
     try (Target target = call.target();
-        SqsClient sqs = target.sqs();
-        SageMakerClient sageMaker = target.sageMaker();
-        LambdaClient lambda = target.lambda()) {
+        SqsClient sqs = target.sqs()) {
       String queueUrl = target.name(Name.QUEUE_URL);
       String dlqUrl = target.name(Name.DLQ_URL);
       Map<QueueAttributeName, String> queue = attributes(sqs, queueUrl);
@@ -73,25 +71,7 @@ final class QueueCommand implements Command {
           count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
               + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
-      // Only delayed uploads need the endpoint and the trigger: a quiet queue costs no more calls.
-      HandBacks handBacks = counts.delayed() <= 0
-          ? HandBacks.of(null, null, counts.delayed(), target.local())
-          : HandBacks.readOrSay(
-              () -> HandBacks.of(
-                  // a stack without these names (a test's) has no endpoint to infer from
-                  target
-                      .optionalName(Name.ENDPOINT)
-                      .map(name -> EndpointStatusCommand.describe(sageMaker, name))
-                      .orElse(null),
-                  target
-                      .optionalName(Name.MAPPING_UUID)
-                      .map(uuid -> EndpointStatusCommand.mapping(lambda, uuid))
-                      .orElse(null),
-                  counts.delayed(),
-                  target.local()),
-              "reading the endpoint and the Classify trigger needs sagemaker:DescribeEndpoint and"
-                  + " lambda:GetEventSourceMapping",
-              target.local());
+      HandBacks handBacks = handBacks(target, counts.delayed());
       if (call.json()) {
         ObjectNode json = Json.object()
             .put("visible", counts.visible())
@@ -111,6 +91,37 @@ final class QueueCommand implements Command {
       }
     }
     return 0;
+  }
+
+  /**
+   * Whether {@code delayed} uploads were handed back while the endpoint serves. Only delayed uploads need the endpoint
+   * and the trigger, so a quiet queue builds no SageMaker or Lambda client and makes no more calls.
+   */
+  private static HandBacks handBacks(Target target, long delayed) {
+    if (delayed <= 0) {
+      return HandBacks.of(null, null, delayed, target.local());
+    }
+    return HandBacks.readOrSay(
+        () -> {
+          try (SageMakerClient sageMaker = target.sageMaker();
+              LambdaClient lambda = target.lambda()) {
+            return HandBacks.of(
+                // a stack without these names (a test's) has no endpoint to infer from
+                target
+                    .optionalName(Name.ENDPOINT)
+                    .map(name -> EndpointStatusCommand.describe(sageMaker, name))
+                    .orElse(null),
+                target
+                    .optionalName(Name.MAPPING_UUID)
+                    .map(uuid -> EndpointStatusCommand.mapping(lambda, uuid))
+                    .orElse(null),
+                delayed,
+                target.local());
+          }
+        },
+        "reading the endpoint and the Classify trigger needs sagemaker:DescribeEndpoint and"
+            + " lambda:GetEventSourceMapping",
+        target.local());
   }
 
   static String render(
