@@ -75,25 +75,14 @@ final class UploadTrace {
       int pageSize,
       Consumer<UploadTrace> progress) {
     UploadTrace trace = new UploadTrace(bucket, prefix, from, to, max);
-    String keyMarker = null;
-    String versionMarker = null;
-    while (true) {
-      String keys = keyMarker;
-      String versionIds = versionMarker;
-      ListObjectVersionsResponse page = s3.listObjectVersions(r -> r.bucket(bucket)
-          .prefix(prefix.isEmpty() ? null : prefix)
-          .maxKeys(pageSize)
-          .keyMarker(keys)
-          .versionIdMarker(versionIds));
+    // The SDK's paginator follows NextKeyMarker and NextVersionIdMarker while IsTruncated.
+    for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(
+        r -> r.bucket(bucket).prefix(prefix.isEmpty() ? null : prefix).maxKeys(pageSize))) {
       page.versions().forEach(trace::add);
       trace.deleteMarkers += page.deleteMarkers().size();
       progress.accept(trace);
-      if (!Boolean.TRUE.equals(page.isTruncated())) {
-        return trace;
-      }
-      keyMarker = page.nextKeyMarker();
-      versionMarker = page.nextVersionIdMarker();
     }
+    return trace;
   }
 
   private void add(ObjectVersion version) {
