@@ -36,7 +36,10 @@ final class QueueCommand implements Command {
     return """
         Visible messages wait for the endpoint; in flight ones are being classified; delayed ones were
         deferred while the endpoint was unavailable and come back shortly. The dead-letter queue holds
-        only messages the pipeline could not read at all. SQS reports approximate counts.
+        messages that failed MaxReceiveCount receives: uploads whose image or result could not be read
+        or written receive after receive, and ones handed back MAX_DEFERRALS times (each carries its
+        last reason; 'offhours dlq show').
+        SQS reports approximate counts.
         The last line is the DLQ's most recent move task ('offhours dlq redrive' without a selection
         starts one; ListMessageMoveTasks): its status, messages moved of those to move, and why it failed.
         In local mode SQS (moto_server) has no move tasks: the line says so, as redrive moves the
