@@ -2,7 +2,7 @@ package offhours.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
-import offhours.units.Plurals;
+import offhours.endpoint.HandedBackWhileServing;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
@@ -13,17 +13,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Whether uploads are being handed back while the endpoint serves, which {@code endpoint status} and {@code queue}
- * both say. The Classify function hands an upload back (a delayed copy on the queue) only when the endpoint did not
- * answer it; the controller enables the trigger only once the InService endpoint answered its test invocation, and
- * pauses it before the endpoint goes. So delayed uploads beside an InService endpoint and an Enabled trigger mean
- * invocations that fail now (a model server that died, a model that errors on everything): each upload goes round
- * until its MaxDeferrals run out and then toward the DLQ, while every state reads as healthy and the controller keeps
- * the endpoint on. On AWS the alarms say it; here nothing else would.
- *
- * <p>It is an inference from counts: the reason rides on each copy ({@code offhours-deferral-reason}), but SQS has no
- * read that leaves a message's receive count alone (a delayed one cannot be received at all), and receiving would
- * spend the very count deferrals protect. Throttles of a busy endpoint are handed back too, and a copy stays delayed
- * for DeferSeconds, so one may date from a moment of outage already over: the line says so rather than claim more.
+ * both say: the reads of the endpoint, the trigger and the queue the command makes, and what a refused one leaves.
+ * The inference, its caveat and its words are {@link HandedBackWhileServing}'s, which GET /status and the page say too.
  *
  * @param endpointStatus DescribeEndpoint's EndpointStatus, or null when the endpoint is absent
  * @param mappingState the Classify trigger's State, or null when the mapping is not found
@@ -59,35 +50,23 @@ record HandBacks(
     }
   }
 
+  /** The counts, read just now, say so ({@link HandedBackWhileServing#of}). */
+  private Optional<HandedBackWhileServing> sign() {
+    return HandedBackWhileServing.of(endpointStatus, mappingState, delayed);
+  }
+
   /** The counts say uploads are handed back while the endpoint serves and the trigger feeds it. */
   boolean whileServing() {
-    return "InService".equals(endpointStatus) && "Enabled".equals(mappingState) && delayed > 0;
+    return sign().isPresent();
   }
 
   /** What to tell the operator, without a trailing newline; empty when {@link #whileServing} is not so. */
   Optional<String> line() {
     if (unreadable != null) {
-      return Optional.of("handed back while the endpoint serves: " + unreadable);
+      return Optional.of(HandedBackWhileServing.TOLD + unreadable);
     }
-    if (!whileServing()) {
-      return Optional.empty();
-    }
-    return Optional.of("handed back while the endpoint serves: "
-        + Plurals.of(delayed, "upload")
-        + " delayed with the endpoint InService and the Classify trigger Enabled: invocations are"
-        + " probably failing, and each upload goes round until MaxDeferrals, then toward the DLQ"
-        + " (inferred from the counts: a busy endpoint's throttles are handed back too, and a copy"
-        + " waits DeferSeconds, so one may date from a moment of outage). Why: "
-        + where());
-  }
-
-  /** Where the reason of each hand-back is written. */
-  private String where() {
-    return (local
-            ? "the Classify function's log, local/logs/stack.log under the cache directory"
-            : "the Classify function's log group (Logs Insights: filter outcome = 'DEFERRED')")
-        + ", each DEFERRED line's records[].detail; 'offhours dlq show ID' for one that reached the"
-        + " DLQ (offhours-deferral-reason)";
+    // The states were read with the queue: nothing to say of when.
+    return sign().map(s -> s.line("", local));
   }
 
   /** {@code "handedBack"}: null, or {"delayed", "inferred": true, "says", "why"}. */
@@ -103,7 +82,7 @@ record HandBacks(
         .put("delayed", delayed)
         .put("inferred", true)
         .put("says", line().orElseThrow())
-        .put("why", where());
+        .put("why", HandedBackWhileServing.where(local));
   }
 
   /** From what a command has already read; either response may be null (absent). */
