@@ -5,6 +5,7 @@ import java.util.Map;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerOutlook;
 import offhours.endpoint.Decision;
+import offhours.endpoint.HandedBackWhileServing;
 import offhours.endpoint.Ledger;
 import offhours.endpoint.LedgerPrices;
 import offhours.endpoint.Schedule;
@@ -23,13 +24,15 @@ public final class StatusView {
    * @param prices what the stack's ledger is priced with, as {@code offhours cost} prices it
    * @param schedule the controller's working hours, or null where they are not known (the UI of a deployed stack)
    * @param forecast when an upload made now would be classified, or null
+   * @param local the stack is the local one: {@code handedBack} points at its log, not at a log group
    */
   public static Map<String, Object> of(
       StackObserver.Observed seen,
       String endpointName,
       LedgerPrices prices,
       Schedule schedule,
-      Forecast forecast) {
+      Forecast forecast,
+      boolean local) {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("observedAt", seen.at());
     Map<String, Object> endpoint = new LinkedHashMap<>();
@@ -94,6 +97,7 @@ public final class StatusView {
             seen.queue().delayed(),
             "observedAt",
             seen.at()));
+    status.put("handedBack", handedBack(seen, local));
     status.put(
         "deadLetterQueue", orderedMap("messages", seen.queue().dead(), "observedAt", seen.at()));
     status.put("ledger", ledger(seen, prices));
@@ -109,6 +113,35 @@ public final class StatusView {
               forecast.reason()));
     }
     return status;
+  }
+
+  /**
+   * Null, or the sign that uploads are handed back while the endpoint serves ({@link HandedBackWhileServing}): from the
+   * controller's last decision (the endpoint and the trigger as its run saw them; the API reads neither itself, its zip
+   * has no SageMaker control plane nor Lambda SDK) and the queue's delayed count now. {@code says} is the line
+   * {@code queue} prints but for its caveat and where to read why, which come apart ({@code caveat}, {@code why}) for the
+   * page to set them apart; it says how old the states are, and {@code statesObservedAt} when they were seen.
+   */
+  private static Map<String, Object> handedBack(StackObserver.Observed seen, boolean local) {
+    if (seen.decision().isEmpty()) {
+      return null;
+    }
+    Decision d = seen.decision().get();
+    return HandedBackWhileServing.of(d, seen.queue().delayed())
+        .map(sign -> orderedMap(
+            "delayed",
+            sign.delayed(),
+            "inferred",
+            true,
+            "says",
+            sign.told(HandedBackWhileServing.atTheControllersRun(d.at(), seen.at(), seen.zone())),
+            "caveat",
+            HandedBackWhileServing.CAVEAT,
+            "why",
+            HandedBackWhileServing.where(local),
+            "statesObservedAt",
+            d.at()))
+        .orElse(null);
   }
 
   /**

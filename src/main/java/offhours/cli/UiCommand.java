@@ -180,7 +180,8 @@ final class UiCommand implements Command {
         target.name(Name.RESULTS_TABLE),
         target.name(Name.CONTROL_TABLE),
         target.name(Name.ENDPOINT),
-        target.created());
+        target.created(),
+        target.local());
   }
 
   /** Asks the controller, as 'offhours endpoint ACTION' does; its answer as a map. */

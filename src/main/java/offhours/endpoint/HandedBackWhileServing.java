@@ -109,9 +109,14 @@ public record HandedBackWhileServing(long delayed) {
         + " then toward the DLQ";
   }
 
+  /** {@link #TOLD} and {@link #says}: the line without its caveat and where to read why. */
+  public String told(String seen) {
+    return TOLD + says(seen);
+  }
+
   /** The whole line: what the counts say, that it is inferred, and where each hand-back's reason is written. */
   public String line(String seen, boolean local) {
-    return TOLD + says(seen) + " (" + CAVEAT + "). Why: " + where(local);
+    return told(seen) + " (" + CAVEAT + "). Why: " + where(local);
   }
 
   /**

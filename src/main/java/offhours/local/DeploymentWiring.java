@@ -208,7 +208,8 @@ final class DeploymentWiring {
             runtime,
             ApiConfig.fromEnv(
                 FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options)),
-            controllerClock)),
+            controllerClock,
+            true)),
         controllerClock));
   }
 

@@ -50,8 +50,9 @@ public final class AwsUiData implements UiData, AutoCloseable {
   public record Pricing(ZoneId zone, LedgerPrices prices) {}
 
   /**
-   * The stack the page shows, as the CLI resolved it: its description, clients and resource names, and when it was
-   * created (empty when unknown).
+   * The stack the page shows, as the CLI resolved it: its description, clients and resource names, when it was
+   * created (empty when unknown), and whether it is the local stack (its functions log to its own log, not to log
+   * groups).
    */
   public record StackView(
       String description,
@@ -64,7 +65,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
       String resultsTable,
       String controlTable,
       String endpoint,
-      Optional<Instant> created) {}
+      Optional<Instant> created,
+      boolean local) {}
 
   /** The page shows when the period's always-on starts to the minute, in the stack's zone. */
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
@@ -122,7 +124,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
       seen = seen.startingAt(target.created().get());
     }
     Map<String, Object> status =
-        StatusView.of(seen, target.endpoint(), pricing.prices(), null, null);
+        StatusView.of(seen, target.endpoint(), pricing.prices(), null, null, target.local());
     status.put("stack", target.description());
     return status;
   }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,6 +76,9 @@ class AnswerContractsTest {
 
   private final ApiConfig config = ApiFixtures.config();
   private final FakeDynamoDb tables = new FakeDynamoDb();
+  /** The queue's delayed uploads: handed back while the endpoint serves, once the decision says it serves. */
+  private final AtomicLong delayed = new AtomicLong();
+
   private final Api api = new Api(
       s3(),
       sqs(),
@@ -203,7 +207,10 @@ class AnswerContractsTest {
     });
   }
 
-  /** Before the controller's first run, and after a run that recorded its decision. */
+  /**
+   * Before the controller's first run, after a run that recorded its decision, and with uploads delayed beside the
+   * endpoint it saw serving (handed back).
+   */
   private List<ApiResponse> statusAnswers() {
     ApiResponse first = get("/status", "GET /status", Map.of(), Map.of());
     new DynamoControlTable(tables, config.controller().controlTableName())
@@ -222,7 +229,9 @@ class AnswerContractsTest {
                 false,
                 null),
             "schedule tick");
-    return List.of(first, get("/status", "GET /status", Map.of(), Map.of()));
+    ApiResponse recorded = get("/status", "GET /status", Map.of(), Map.of());
+    delayed.set(2);
+    return List.of(first, recorded, get("/status", "GET /status", Map.of(), Map.of()));
   }
 
   /** DONE (by the query and by the path), WAITING for a new upload's result, NOT_QUEUED, and deleted with results. */
@@ -294,16 +303,19 @@ class AnswerContractsTest {
     });
   }
 
-  /** Two uploads waiting in the queue, one being classified, none deferred or dead. */
-  private static SqsClient sqs() {
+  /** Two uploads waiting in the queue, one being classified, {@link #delayed} deferred, none dead. */
+  private SqsClient sqs() {
     return new SqsClient() {
       @Override
       public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
         return GetQueueAttributesResponse.builder()
             .attributes(Map.of(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "2",
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "1",
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "0"))
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                "2",
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                "1",
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED,
+                Long.toString(delayed.get())))
             .build();
       }
 

@@ -33,7 +33,8 @@ class StatusViewTest {
         "offhours-endpoint-1a2b",
         LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0),
         null,
-        null);
+        null,
+        false);
   }
 
   @SuppressWarnings("unchecked")
@@ -242,7 +243,7 @@ class StatusViewTest {
     LedgerPrices prices = LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115);
 
     Map<String, Object> ledger = (Map<String, Object>)
-        StatusView.of(seen, "offhours-endpoint-1a2b", prices, null, null).get("ledger");
+        StatusView.of(seen, "offhours-endpoint-1a2b", prices, null, null, false).get("ledger");
 
     CostReport.Row cli = CostReport.compute(
             List.of(seen.today()),

@@ -63,6 +63,7 @@ class HandedBackWhileServingTest {
         .contains("(" + HandedBackWhileServing.CAVEAT + "). Why: the Classify function's log,"
             + " local/logs/stack.log under the cache directory")
         .doesNotContain("Logs Insights");
+    assertThat(sign.line("", false)).startsWith(sign.told("") + " (inferred from the counts:");
   }
 
   @Test

@@ -129,7 +129,7 @@ class AwsUiDataTest {
       FakeDynamoDb dynamo, SqsClient sqs, ZoneId zone, Clock clock, Optional<Instant> created) {
     return new AwsUiData(
         new AwsUiData.StackView(
-            "stack prod", null, dynamo, sqs, "b", "q", "dlq", "", "control", "e", created),
+            "stack prod", null, dynamo, sqs, "b", "q", "dlq", "", "control", "e", created, false),
         new AwsUiData.Pricing(
             zone, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
         clock,
@@ -140,7 +140,18 @@ class AwsUiDataTest {
   private AwsUiData data(LiveSettings live) {
     return new AwsUiData(
         new AwsUiData.StackView(
-            "stack prod", null, table, null, "b", "q", "dlq", "t", "c", "e", Optional.empty()),
+            "stack prod",
+            null,
+            table,
+            null,
+            "b",
+            "q",
+            "dlq",
+            "t",
+            "c",
+            "e",
+            Optional.empty(),
+            false),
         null,
         Clock.systemUTC(),
         action -> Map.of(),
