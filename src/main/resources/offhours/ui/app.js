@@ -191,6 +191,7 @@
     $('q-dlq').textContent = dead ?? '–';
     document.querySelector('.counter.dlq').classList.toggle('alert', dead > 0);
     $('dlq-hint').hidden = !(dead > 0);
+    showHandedBack(s.handedBack);
     $('why').textContent = shown(ep.why ? 'Controller: ' + ep.why + (ep.outcome && ep.outcome !== 'ok' ? ' (' + ep.outcome + ')' : '') : '');
     showController(s.controller);
     $('override').textContent = overrideWords(s.override);
@@ -199,6 +200,20 @@
     for (const p of state.pending.values()) {
       p.reason.textContent = shown('Waiting for its result: ' + (ep.reason || 'the endpoint is ' + words.toLowerCase()));
     }
+  }
+
+  /**
+   * Uploads handed back while the endpoint serves (GET /status's handedBack, in the server's words: what the counts
+   * say and when the controller saw the endpoint and the trigger, then, smaller, that it is an inference and where to
+   * read why), beside the deferred count it is about; nothing when it does not apply.
+   */
+  function showHandedBack(h) {
+    const line = $('handed-back');
+    line.replaceChildren(...(h
+      ? [el('strong', null, h.says), el('span', 'caveat', '(' + h.caveat + ')'), el('span', 'caveat', 'Why: ' + h.why)]
+      : []));
+    line.hidden = !h;
+    document.querySelector('.counter.delayed').classList.toggle('alert', !!h);
   }
 
   /** The manual override in force (Start or Stop from here or the CLI), or nothing while the controller decides. */
