@@ -47,14 +47,7 @@ public final class Api {
   /** When the stack's ledger started, read until the controller has recorded it, then kept: it never changes. */
   private final KeptLedgerStart ledgerStart = new KeptLedgerStart();
 
-  /**
-   * Whether this API serves the local stack: GET /status then points at the local stack's log for why uploads are
-   * handed back, not at a log group. Local mode says so ({@link #Api(S3Client, SqsClient, DynamoDbClient,
-   * SageMakerRuntimeClient, ApiConfig, Clock, boolean)}); the function's environment does not.
-   */
-  private final boolean local;
-
-  /** The API on AWS, every collaborator given: the Lambda handler builds the clients; tests give theirs. */
+  /** Every collaborator given: the Lambda handler and local mode build the clients. */
   public Api(
       S3Client s3,
       SqsClient sqs,
@@ -62,19 +55,6 @@ public final class Api {
       SageMakerRuntimeClient runtime,
       ApiConfig config,
       Clock clock) {
-    this(s3, sqs, dynamo, runtime, config, clock, false);
-  }
-
-  /** As on AWS, and {@code local}: local mode's, whose functions log to the local stack's log. */
-  public Api(
-      S3Client s3,
-      SqsClient sqs,
-      DynamoDbClient dynamo,
-      SageMakerRuntimeClient runtime,
-      ApiConfig config,
-      Clock clock,
-      boolean local) {
-    this.local = local;
     this.config = config;
     this.s3 = s3;
     this.sqs = sqs;
@@ -225,7 +205,7 @@ public final class Api {
             config.controller().instanceHourlyPriceUsd()),
         config.controller().schedule(),
         Forecast.of(config, seen),
-        local);
+        config.local());
     return ApiResponse.json(200, status);
   }
 }

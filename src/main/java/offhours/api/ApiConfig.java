@@ -20,6 +20,8 @@ import offhours.endpoint.ControllerConfig;
  *     long before the controller sees it
  * @param usage where POST /classify's invocations of a serverless endpoint are recorded (HOSTING, CONTROL_TABLE_NAME,
  *     TIME_ZONE, SERVERLESS_MEMORY_MB); {@link UsageLedger.Settings#NONE} for the other hostings
+ * @param local the API serves the local stack, whose functions log to its own log (GET /status's handedBack points
+ *     there): local mode says so, a function's environment never does
  */
 public record ApiConfig(
     ControllerConfig controller,
@@ -29,7 +31,8 @@ public record ApiConfig(
     int topK,
     long maxImageBytes,
     Duration controllerInterval,
-    UsageLedger.Settings usage) {
+    UsageLedger.Settings usage,
+    boolean local) {
 
   /**
    * Lambda's synchronous invocation payload limit, 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
@@ -52,7 +55,13 @@ public record ApiConfig(
     usage = usage == null ? UsageLedger.Settings.NONE : usage;
   }
 
+  /** The API function's settings on AWS. */
   public static ApiConfig fromEnv(Map<String, String> env) {
+    return fromEnv(env, false);
+  }
+
+  /** As {@link #fromEnv(Map)}, and whether the API serves the local stack (local mode's). */
+  public static ApiConfig fromEnv(Map<String, String> env, boolean local) {
     ControllerConfig controller = ControllerConfig.policyFromEnvironment(env);
     long endpointLimit = whole(env, "MAX_IMAGE_BYTES", 6_291_456, 1, Long.MAX_VALUE);
     return new ApiConfig(
@@ -63,6 +72,7 @@ public record ApiConfig(
         whole(env, "TOP_K", 3, 1, 1000),
         endpointLimit,
         Duration.ofSeconds(whole(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)),
-        UsageLedger.Settings.fromEnv(env));
+        UsageLedger.Settings.fromEnv(env),
+        local);
   }
 }

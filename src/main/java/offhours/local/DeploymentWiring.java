@@ -207,9 +207,9 @@ final class DeploymentWiring {
             dynamoDb,
             runtime,
             ApiConfig.fromEnv(
-                FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options)),
-            controllerClock,
-            true)),
+                FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options),
+                true),
+            controllerClock)),
         controllerClock));
   }
 

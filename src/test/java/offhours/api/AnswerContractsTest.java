@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +31,7 @@ import offhours.endpoint.Mapping;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.testing.FakeDynamoDb;
+import offhours.testing.QueueAttributesSqs;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
@@ -46,9 +47,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -76,12 +74,12 @@ class AnswerContractsTest {
 
   private final ApiConfig config = ApiFixtures.config();
   private final FakeDynamoDb tables = new FakeDynamoDb();
-  /** The queue's delayed uploads: handed back while the endpoint serves, once the decision says it serves. */
-  private final AtomicLong delayed = new AtomicLong();
+  /** The queue: its delayed uploads are handed back while the endpoint serves, once the decision says it serves. */
+  private final QueueAttributesSqs queue = sqs();
 
   private final Api api = new Api(
       s3(),
-      sqs(),
+      queue,
       dynamo(),
       ApiFixtures.unused(SageMakerRuntimeClient.class),
       config,
@@ -230,7 +228,7 @@ class AnswerContractsTest {
                 null),
             "schedule tick");
     ApiResponse recorded = get("/status", "GET /status", Map.of(), Map.of());
-    delayed.set(2);
+    queue.attributes = Map.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "2");
     return List.of(first, recorded, get("/status", "GET /status", Map.of(), Map.of()));
   }
 
@@ -303,30 +301,14 @@ class AnswerContractsTest {
     });
   }
 
-  /** Two uploads waiting in the queue, one being classified, {@link #delayed} deferred, none dead. */
-  private SqsClient sqs() {
-    return new SqsClient() {
-      @Override
-      public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
-        return GetQueueAttributesResponse.builder()
-            .attributes(Map.of(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                "2",
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                "1",
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED,
-                Long.toString(delayed.get())))
-            .build();
-      }
-
-      @Override
-      public String serviceName() {
-        return "sqs";
-      }
-
-      @Override
-      public void close() {}
-    };
+  /** Two uploads waiting in the queue, one being classified, none deferred or dead. */
+  private static QueueAttributesSqs sqs() {
+    QueueAttributesSqs sqs = new QueueAttributesSqs(new ArrayList<>());
+    sqs.attributes = Map.of(
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "2",
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "1",
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "0");
+    return sqs;
   }
 
   /**

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
@@ -18,12 +20,11 @@ import offhours.endpoint.LedgerPrices;
 import offhours.endpoint.Mapping;
 import offhours.stack.Hosting;
 import offhours.testing.FakeDynamoDb;
+import offhours.testing.QueueAttributesSqs;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -98,7 +99,8 @@ class StatusHandedBackTest {
   void theAnswersJsonCarriesItFromTheQueuesDelayedCountAndTheRecordedDecision() throws Exception {
     FakeDynamoDb dynamo = new FakeDynamoDb();
     ApiConfig config = ApiFixtures.config();
-    DelayedSqs sqs = new DelayedSqs();
+    List<GetQueueAttributesRequest> reads = new ArrayList<>();
+    QueueAttributesSqs sqs = delayed(reads);
     Api api = new Api(
         ApiFixtures.unused(S3Client.class),
         sqs,
@@ -123,7 +125,8 @@ class StatusHandedBackTest {
         .startsWith("the Classify function's log group (Logs Insights");
     assertThat(handedBack.get("caveat").asText()).isEqualTo(HandedBackWhileServing.CAVEAT);
     assertThat(handedBack.get("statesObservedAt").asText()).isEqualTo(RUN.toString());
-    assertThat(sqs.asked)
+    assertThat(reads)
+        .flatExtracting(GetQueueAttributesRequest::attributeNames)
         .as("the queue's attributes the API asks for hold the delayed count (one action either"
             + " way: sqs:GetQueueAttributes)")
         .contains(QueueAttributeName.ALL);
@@ -138,15 +141,21 @@ class StatusHandedBackTest {
             decision(Endpoint.State.IN_SERVICE, Mapping.TriggerState.ENABLED), "schedule tick");
     Api local = new Api(
         ApiFixtures.unused(S3Client.class),
-        new DelayedSqs(),
+        delayed(new ArrayList<>()),
         dynamo,
         ApiFixtures.unused(SageMakerRuntimeClient.class),
-        config,
-        Clock.fixed(NOW, ZoneOffset.UTC),
-        true);
+        ApiConfig.fromEnv(ApiFixtures.env(Map.of()), true),
+        Clock.fixed(NOW, ZoneOffset.UTC));
 
     assertThat(statusJson(local).get("handedBack").get("why").asText())
         .isEqualTo(HandedBackWhileServing.where(true));
+  }
+
+  /** Two uploads delayed, nothing else; each read kept in {@code reads}. */
+  private static QueueAttributesSqs delayed(List<GetQueueAttributesRequest> reads) {
+    QueueAttributesSqs sqs = new QueueAttributesSqs(reads);
+    sqs.attributes = Map.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "2");
+    return sqs;
   }
 
   private static JsonNode statusJson(Api api) throws Exception {
@@ -191,26 +200,5 @@ class StatusHandedBackTest {
         "ok",
         false,
         null);
-  }
-
-  /** Two uploads delayed, nothing else; the attributes each read asked for, kept. */
-  private static final class DelayedSqs implements SqsClient {
-    final java.util.List<QueueAttributeName> asked = new java.util.ArrayList<>();
-
-    @Override
-    public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
-      asked.addAll(request.attributeNames());
-      return GetQueueAttributesResponse.builder()
-          .attributes(Map.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "2"))
-          .build();
-    }
-
-    @Override
-    public String serviceName() {
-      return "sqs";
-    }
-
-    @Override
-    public void close() {}
   }
 }

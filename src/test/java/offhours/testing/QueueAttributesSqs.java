@@ -1,18 +1,23 @@
 package offhours.testing;
 
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * An SQS client for the reads of a forecast: GetQueueAttributes answers no attributes (an empty queue) or throws
- * {@link #failWith}, and each request is added to the list given, as sent (its override configuration included).
- * Every other call fails, as SqsClient's defaults do.
+ * An SQS client for the reads of a forecast: GetQueueAttributes answers {@link #attributes} (none by default: an empty
+ * queue) or throws {@link #failWith}, and each request is added to the list given, as sent (its override configuration
+ * included). Every other call fails, as SqsClient's defaults do.
  */
 public final class QueueAttributesSqs implements SqsClient {
 
   private final List<? super GetQueueAttributesRequest> reads;
+
+  /** What every GetQueueAttributes answers, whatever it asked for. */
+  public Map<QueueAttributeName, String> attributes = Map.of();
 
   /** Thrown by every GetQueueAttributes when set. */
   public RuntimeException failWith;
@@ -27,7 +32,7 @@ public final class QueueAttributesSqs implements SqsClient {
     if (failWith != null) {
       throw failWith;
     }
-    return GetQueueAttributesResponse.builder().build();
+    return GetQueueAttributesResponse.builder().attributes(attributes).build();
   }
 
   @Override
