@@ -44,7 +44,8 @@ final class UiCommand implements Command {
         has the address can use the page. It shows the results as thumbnails with their labels
         (filter by label and status, search by key), takes uploads by drag and drop, shows the
         endpoint, the controller's reason, the queue and the dead-letter queue with start, stop and
-        auto buttons, and charts the savings ledger per day. A result classified under other model
+        auto buttons (and, as 'offhours queue' does, uploads handed back while the endpoint serves),
+        and charts the savings ledger per day. A result classified under other model
         settings than the stack's (as 'offhours results' compares them) is marked, and the page says
         how many of those it shows. Nothing is loaded from the network.
         It runs until Ctrl-C; the page of the local stack ends, with exit status 1, when that stack stops.
