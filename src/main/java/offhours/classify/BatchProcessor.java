@@ -30,6 +30,7 @@ final class BatchProcessor {
   private final ExecutorService pool;
   private final UsageLedger usage;
   private final ExecutorService conclusions;
+  private final RetryPace pace;
 
   /**
    * The worker threads are made once, with the handler (Lambda's init phase), not per batch: starting and
@@ -41,10 +42,16 @@ final class BatchProcessor {
    * mode runs concurrent batches through one handler). Behind them, batches ended in lockstep and the poller
    * refilled them all at once while the endpoint sat idle: 0.76-0.89 of a stand-in endpoint's capacity.
    */
-  BatchProcessor(MessageClassifier classifier, OutcomeLog log, int concurrency, UsageLedger usage) {
+  BatchProcessor(
+      MessageClassifier classifier,
+      OutcomeLog log,
+      int concurrency,
+      UsageLedger usage,
+      RetryPace pace) {
     this.classifier = classifier;
     this.log = log;
     this.usage = usage;
+    this.pace = pace;
     this.pool = workers("offhours-classify-", concurrency);
     this.conclusions = workers("offhours-conclude-", concurrency);
   }
@@ -62,13 +69,16 @@ final class BatchProcessor {
   }
 
   /**
-   * Returns the ids of the messages to retry. {@code remainingMillis} is the invocation's time left (Lambda's
-   * context); no record is started that it cannot cover.
+   * Returns the ids of the messages to retry, each hidden first for its retry pause ({@link RetryPace}).
+   * {@code remainingMillis} is the invocation's time left (Lambda's context); no record is started that it cannot
+   * cover.
    */
   List<String> process(List<QueueMessage> messages, LongSupplier remainingMillis) {
     BatchScope scope = new BatchScope(remainingMillis, usage.tally());
     try {
-      return process(messages, scope);
+      List<QueueMessage> failed = process(messages, scope);
+      pace.pace(failed, scope);
+      return failed.stream().map(QueueMessage::messageId).toList();
     } finally {
       // Last of the batch: what the deadline leaves it; with no time left the tally is lost and
       // logged as such.
@@ -79,8 +89,8 @@ final class BatchProcessor {
     }
   }
 
-  private List<String> process(List<QueueMessage> messages, BatchScope scope) {
-    List<String> failures = new ArrayList<>();
+  private List<QueueMessage> process(List<QueueMessage> messages, BatchScope scope) {
+    List<QueueMessage> failures = new ArrayList<>();
     if (messages.size() == 1) { // nothing to overlap: no hand-off to a worker
       QueueMessage message = messages.getFirst();
       Evaluation evaluation = guarded(message, () -> classifier.evaluate(message, scope));
@@ -88,7 +98,7 @@ final class BatchProcessor {
           ? null
           : guarded(message, () -> classifier.conclude(evaluation, scope));
       if (kind == null || !kind.acknowledged()) {
-        failures.add(message.messageId());
+        failures.add(message);
       }
       return failures;
     }
@@ -114,7 +124,7 @@ final class BatchProcessor {
     for (int i = 0; i < messages.size(); i++) {
       Outcome.Kind kind = kinds.get(i) == null ? null : result(kinds.get(i));
       if (kind == null || !kind.acknowledged()) {
-        failures.add(messages.get(i).messageId());
+        failures.add(messages.get(i));
       }
     }
     return failures;

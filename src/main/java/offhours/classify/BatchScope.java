@@ -107,10 +107,15 @@ final class BatchScope {
    * conflict pauses (25 + 50 + 100 + 200 ms at most, {@code DynamoCounters}).
    */
   enum Write {
-    /** The record's result (PutItem). Its 2 s leave 1.5 + 1 + 0.5 s for what follows. */
+    /** The record's result (PutItem). Its 2 s leave 1.5 + 1 + 1 + 0.5 s for what follows. */
     RESULT(Duration.ofMillis(2_000)),
     /** The deferred copy of a message (SendMessage), once the whole batch is evaluated. */
     DEFERRAL(Duration.ofMillis(1_500)),
+    /**
+     * The retry pause of the messages the batch reports as failed (ChangeMessageVisibilityBatch, 10 to a call), once
+     * every record is concluded ({@link RetryPace}); without it they wait the queue's visibility timeout.
+     */
+    PACE(Duration.ofMillis(1_000)),
     /** The batch's serverless invocations added to the ledger (TransactWriteItems), last of all. */
     LEDGER(Duration.ofMillis(1_000));
 
@@ -137,7 +142,7 @@ final class BatchScope {
 
   /**
    * Kept free after a record's InvokeEndpoint (and its image download): every write's share plus {@link #END}, 2 +
-   * 1.5 + 1 + 0.5 = 5 s. A record is started only with INVOKE_TIMEOUT_SECONDS plus this left.
+   * 1.5 + 1 + 1 + 0.5 = 6 s. A record is started only with INVOKE_TIMEOUT_SECONDS plus this left.
    */
   static final Duration RESERVE = Write.RESULT.share.plus(Write.RESULT.after());
 
@@ -147,8 +152,12 @@ final class BatchScope {
    */
   private static final Duration WRITE_FLOOR = InvocationDeadline.FLOOR;
 
-  /** How a record whose write the deadline stopped ends: its message is not acknowledged. */
-  static final String RETRIED = "; SQS delivers the message again after its visibility timeout";
+  /**
+   * How a record whose write the deadline stopped ends: its message is not acknowledged, and comes back after its
+   * retry pause, or after the queue's visibility timeout when the batch has no time left to set one
+   * ({@link RetryPace}).
+   */
+  static final String RETRIED = "; SQS delivers the message again after its retry pause";
 
   /** A write that was not started, or was cut, because the invocation's deadline came. */
   static final class OutOfTime extends RuntimeException {

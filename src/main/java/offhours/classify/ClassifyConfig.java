@@ -22,6 +22,8 @@ import offhours.inference.ModelContract;
  *     (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html)
  * @param maxDeferrals how often a message may be handed back; after that it is retried through SQS receives, so
  *     a message the endpoint keeps failing on reaches the DLQ instead of circling forever
+ * @param retrySeconds how long a message reported as a batch item failure first stays hidden; each later receive
+ *     doubles it, up to {@link RetryPace#MAX_DOUBLINGS} times (RetryPace says why)
  * @param invokeTimeout the longest one InvokeEndpoint attempt may take (the model's own limit is 60 s)
  * @param usage where hosting serverless records invocation time (HOSTING, CONTROL_TABLE_NAME, TIME_ZONE,
  *     SERVERLESS_MEMORY_MB); {@link UsageLedger.Settings#NONE} for the other hostings
@@ -38,6 +40,7 @@ public record ClassifyConfig(
     int batchConcurrency,
     int deferSeconds,
     int maxDeferrals,
+    int retrySeconds,
     Duration invokeTimeout,
     UsageLedger.Settings usage) {
 
@@ -46,6 +49,12 @@ public record ClassifyConfig(
   private static final int DEFAULT_BATCH_CONCURRENCY = 8;
   private static final int DEFAULT_DEFER_SECONDS = 60;
   private static final int DEFAULT_MAX_DEFERRALS = 50;
+  private static final int DEFAULT_RETRY_SECONDS = 30;
+  /**
+   * The longest first pause of a retry: doubled {@link RetryPace#MAX_DOUBLINGS} times it stays within SQS's 12 hours
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
+   */
+  static final int MAX_RETRY_SECONDS = 900;
   /** SageMaker's 60 s model timeout plus the time to send a 6 MB image and read the answer. */
   private static final int DEFAULT_INVOKE_TIMEOUT_SECONDS = 65;
   /** InvokeEndpoint attempts per record: one retry for a throttle or a dropped connection, then SQS takes over. */
@@ -64,6 +73,7 @@ public record ClassifyConfig(
     // SQS's DelaySeconds limit.
     check("DEFER_SECONDS", deferSeconds, 0, 900);
     check("MAX_DEFERRALS", maxDeferrals, 1, Integer.MAX_VALUE);
+    check("RETRY_SECONDS", retrySeconds, 1, MAX_RETRY_SECONDS);
     check(
         "INVOKE_TIMEOUT_SECONDS",
         Objects.requireNonNull(invokeTimeout, "invokeTimeout").toSeconds(),
@@ -86,6 +96,7 @@ public record ClassifyConfig(
         whole(env, "BATCH_CONCURRENCY", DEFAULT_BATCH_CONCURRENCY, 1, Integer.MAX_VALUE),
         whole(env, "DEFER_SECONDS", DEFAULT_DEFER_SECONDS, 0, 900),
         whole(env, "MAX_DEFERRALS", DEFAULT_MAX_DEFERRALS, 1, Integer.MAX_VALUE),
+        whole(env, "RETRY_SECONDS", DEFAULT_RETRY_SECONDS, 1, MAX_RETRY_SECONDS),
         Duration.ofSeconds(
             whole(env, "INVOKE_TIMEOUT_SECONDS", DEFAULT_INVOKE_TIMEOUT_SECONDS, 1, 600)),
         UsageLedger.Settings.fromEnv(env));
@@ -105,6 +116,7 @@ public record ClassifyConfig(
         batchConcurrency,
         deferSeconds,
         maxDeferrals,
+        retrySeconds,
         invokeTimeout,
         usage);
   }

@@ -44,8 +44,9 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
 
   /**
    * Every batch reads objects, invokes the endpoint and writes results, so those clients are built here, in init.
-   * The queue client only sends deferred copies back (the endpoint unavailable or throttling), which a cold start's
-   * first batch rarely does: it is built on first use, and by the SnapStart priming hook before a snapshot.
+   * The queue client only sends deferred copies back (the endpoint unavailable or throttling) and sets the retry
+   * pause of failed messages, which a cold start's first batch rarely does: it is built on first use, and by the
+   * SnapStart priming hook before a snapshot.
    */
   private ClassifyHandler(ClassifyConfig config, AwsClients aws) {
     this(
@@ -116,7 +117,9 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
         clock,
         outcomes);
     UsageLedger usage = new UsageLedger(dynamo, resolved.usage(), clock, outcomes);
-    this.batches = new BatchProcessor(classifier, outcomes, resolved.batchConcurrency(), usage);
+    RetryPace pace = new RetryPace(sqs, resolved.queueUrl(), resolved.retrySeconds(), outcomes);
+    this.batches =
+        new BatchProcessor(classifier, outcomes, resolved.batchConcurrency(), usage, pace);
     this.priming = new Priming(this, s3, sqs, dynamo, inference, usage, resolved);
   }
 

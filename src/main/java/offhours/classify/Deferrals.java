@@ -49,13 +49,15 @@ final class Deferrals {
   private static final String SENT_ATTRIBUTE = "offhours-deferred-at";
   /**
    * How much later than its {@link #SENT_ATTRIBUTE} SQS may enqueue a copy Classify sent: the send happens within the
-   * invocation that stamped it (ClassifyFunction's Timeout is 120 s), and a Lambda function's timeout is at most 15
-   * minutes (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). A redriven copy comes later than
-   * that: to reach the DLQ it must fail MaxReceiveCount receives (at least 3, the template's minimum), each hiding it
-   * for the queue's visibility timeout (StackSpec.QUEUE's, longer than this window on its own), so at least three such
-   * timeouts pass between the send and any redrive (DeferralsTest).
+   * invocation that stamped it, and ClassifyFunction's Timeout is 120 s
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html); a minute more covers the clocks of
+   * Lambda and SQS. A redriven copy comes later than that: to reach the DLQ it must fail MaxReceiveCount receives (at
+   * least 3, the template's minimum), each hiding it for its retry pause ({@link RetryPace}: 30 + 60 + 120 s with the
+   * template's RETRY_SECONDS) or, when that was not set, for the queue's longer visibility timeout, so at least 3.5
+   * minutes pass between the send and any redrive (DeferralsTest). A RETRY_SECONDS under 26 s (local ITs) walks a copy
+   * to the DLQ sooner: redriven within this window, it keeps the counts it had.
    */
-  static final Duration SEND_WINDOW = Duration.ofMinutes(15);
+  static final Duration SEND_WINDOW = Duration.ofMinutes(3);
   /** Reasons are cut to this many characters: an attribute travels with every receive. */
   private static final int REASON_LIMIT = 1000;
 

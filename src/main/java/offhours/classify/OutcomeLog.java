@@ -56,6 +56,31 @@ final class OutcomeLog implements UsageLedger.Unrecorded {
   }
 
   /**
+   * The retry pause of each message the batch reports as failed ({@link RetryPace}): one line per batch, WARN when a
+   * message was left to the queue's visibility timeout, with why.
+   */
+  void retries(List<RetryPace.Paced> paced) {
+    boolean left = paced.stream().anyMatch(p -> p.pausedSeconds() == null);
+    JsonWriter line = JsonWriter.create()
+        .writeStartObject()
+        .writeFieldName("level")
+        .writeValue(left ? "WARN" : "INFO")
+        .writeFieldName("retries")
+        .writeStartArray();
+    for (RetryPace.Paced p : paced) {
+      line.writeStartObject()
+          .writeFieldName("messageId")
+          .writeValue(p.messageId())
+          .writeFieldName("receives")
+          .writeValue(p.receives())
+          .writeFieldName("pace")
+          .writeValue(p.pace())
+          .writeEndObject();
+    }
+    print(line.writeEndArray().writeEndObject());
+  }
+
+  /**
    * A failure the consumer did not expect (a bug, or an error thrown past every handler): one ERROR line with the
    * message id, the exception and its stack trace; the message is retried.
    */

@@ -6,12 +6,15 @@ import java.util.Map;
  * One record of the SQS event Lambda hands the function: the message as SQS delivered it, with the parts offhours
  * reads (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html, "Example standard queue message event").
  *
+ * @param receiptHandle this receive's handle, which a ChangeMessageVisibility names ({@link RetryPace}); null when
+ *     the event has none (a hand-made event)
  * @param attributes SQS's system attributes, e.g. {@code ApproximateReceiveCount}
  * @param messageAttributes the sender's attributes with a string value (offhours' deferral count and reason)
  * @param eventSourceArn the queue's ARN, or null
  */
 record QueueMessage(
     String messageId,
+    String receiptHandle,
     String body,
     Map<String, String> attributes,
     Map<String, UserAttribute> messageAttributes,

@@ -37,6 +37,7 @@ final class SqsEvents {
     for (JsonNode r : records.asArray()) {
       messages.add(new QueueMessage(
           StrictJson.text(StrictJson.at(r, "messageId")),
+          StrictJson.text(StrictJson.at(r, "receiptHandle")),
           StrictJson.text(StrictJson.at(r, "body")),
           strings(StrictJson.at(r, "attributes")),
           userAttributes(StrictJson.at(r, "messageAttributes")),

@@ -68,6 +68,8 @@ public final class FunctionVariables {
       "60",
       "MAX_DEFERRALS",
       "50",
+      "RETRY_SECONDS",
+      "30",
       "INVOKE_TIMEOUT_SECONDS",
       "65");
 

@@ -36,7 +36,7 @@ class ClassifyDeadlineTest extends ClassifyRig {
         .allSatisfy(copy -> assertThat(
                 copy.messageAttributes().get("offhours-deferral-reason").stringValue())
             .isEqualTo("not started: 20.0 s of this invocation remain, less"
-                + " than the 35 s a record may need (INVOKE_TIMEOUT_SECONDS + 5 s)"));
+                + " than the 36 s a record may need (INVOKE_TIMEOUT_SECONDS + 6 s)"));
   }
 
   @Test
@@ -72,14 +72,16 @@ class ClassifyDeadlineTest extends ClassifyRig {
   }
 
   /**
-   * The writes after InvokeEndpoint share the 5 s it leaves: each is cut before the deadline less what the later ones
-   * keep (result 3 s, deferral 1.5 s, ledger 0.5 s), and together they are the reserve a record is started with.
+   * The writes after InvokeEndpoint share the 6 s it leaves: each is cut before the deadline less what the later ones
+   * keep (result 4 s, deferral 2.5 s, retry pause 1.5 s, ledger 0.5 s), and together they are the reserve a record is
+   * started with.
    */
   @Test
   void theReserveIsWhatTheWritesAfterInvokeEndpointAndTheEndOfTheInvocationKeep() {
-    assertThat(MessageClassifier.RESERVE).isEqualTo(java.time.Duration.ofSeconds(5));
-    assertThat(BatchScope.Write.RESULT.after()).isEqualTo(java.time.Duration.ofMillis(3_000));
-    assertThat(BatchScope.Write.DEFERRAL.after()).isEqualTo(java.time.Duration.ofMillis(1_500));
+    assertThat(MessageClassifier.RESERVE).isEqualTo(java.time.Duration.ofSeconds(6));
+    assertThat(BatchScope.Write.RESULT.after()).isEqualTo(java.time.Duration.ofMillis(4_000));
+    assertThat(BatchScope.Write.DEFERRAL.after()).isEqualTo(java.time.Duration.ofMillis(2_500));
+    assertThat(BatchScope.Write.PACE.after()).isEqualTo(java.time.Duration.ofMillis(1_500));
     assertThat(BatchScope.Write.LEDGER.after()).isEqualTo(BatchScope.END);
   }
 
@@ -89,7 +91,7 @@ class ClassifyDeadlineTest extends ClassifyRig {
 
     assertThat(dynamo.puts)
         .singleElement()
-        .satisfies(r -> assertThat(callTimeoutMillis(r)).isEqualTo(97_000L));
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isEqualTo(96_000L));
   }
 
   @Test
@@ -108,19 +110,19 @@ class ClassifyDeadlineTest extends ClassifyRig {
     assertThat(firstRecordDetail())
         .isEqualTo("the result of s3://offhours-images/a.jpg was not started: 600 ms of this"
             + " invocation remained, less than the 250 ms a call is given plus the 500 ms kept at"
-            + " its end; SQS delivers the message again after its visibility timeout");
+            + " its end; SQS delivers the message again after its retry pause");
   }
 
   @Test
   void aResultWriteCutAtTheDeadlineIsRetriedWithTheReason() throws IOException {
-    dynamo.failWith = ApiCallTimeoutException.create(97_000);
+    dynamo.failWith = ApiCallTimeoutException.create(96_000);
     ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertHandedBack(out);
     assertThat(firstRecordDetail())
-        .isEqualTo("writing the result of s3://offhours-images/a.jpg was cut after 97000 ms, to"
+        .isEqualTo("writing the result of s3://offhours-images/a.jpg was cut after 96000 ms, to"
             + " end before this invocation's deadline (DynamoDB did not answer in time); SQS"
-            + " delivers the message again after its visibility timeout");
+            + " delivers the message again after its retry pause");
   }
 
   /** Without a deadline (tools, tests) a write cut by the client's own call timeout is an error like any other. */
@@ -152,7 +154,8 @@ class ClassifyDeadlineTest extends ClassifyRig {
   }
 
   @Test
-  void theDeferredCopyIsSentWithinTheTimeLeftLessWhatTheLedgerKeeps() throws IOException {
+  void theDeferredCopyIsSentWithinTheTimeLeftLessWhatTheRetryPauseAndTheLedgerKeep()
+      throws IOException {
     runtime.answer = r -> {
       throw SageMakerRuntimeException.builder().statusCode(503).build();
     };
@@ -161,7 +164,7 @@ class ClassifyDeadlineTest extends ClassifyRig {
 
     assertThat(sqs.sent)
         .singleElement()
-        .satisfies(r -> assertThat(callTimeoutMillis(r)).isEqualTo(98_500L));
+        .satisfies(r -> assertThat(callTimeoutMillis(r)).isEqualTo(97_500L));
   }
 
   @Test
@@ -169,14 +172,14 @@ class ClassifyDeadlineTest extends ClassifyRig {
     runtime.answer = r -> {
       throw SageMakerRuntimeException.builder().statusCode(503).build();
     };
-    sqs.failWith = ApiCallTimeoutException.create(98_500);
+    sqs.failWith = ApiCallTimeoutException.create(97_500);
     ByteArrayOutputStream out = oneRecordAt(() -> 100_000, "INVOKE_TIMEOUT_SECONDS", "30");
 
     assertHandedBack(out);
     assertThat(log.toString(StandardCharsets.UTF_8))
-        .contains("sending the deferred copy was cut after 98500 ms, to end before this"
+        .contains("sending the deferred copy was cut after 97500 ms, to end before this"
             + " invocation's deadline (SQS did not answer in time); SQS delivers the message again"
-            + " after its visibility timeout");
+            + " after its retry pause");
   }
 
   @Test

@@ -532,7 +532,7 @@ class ClassifyRulesTest extends ClassifyRig {
 
   private void assertUnexpectedLogged(String messageId) throws IOException {
     assertThat(logLines())
-        .filteredOn(l -> l.get("messageId").asText().equals(messageId))
+        .filteredOn(l -> l.path("messageId").asText().equals(messageId))
         .singleElement()
         .satisfies(line -> {
           assertThat(line.get("level").asText()).isEqualTo("ERROR");

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequ
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResultEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
@@ -135,7 +141,39 @@ final class Fakes {
 
   static final class FakeSqs implements SqsClient {
     final List<SendMessageRequest> sent = new CopyOnWriteArrayList<>();
+    final List<ChangeMessageVisibilityBatchRequest> paced = new CopyOnWriteArrayList<>();
     volatile RuntimeException failWith;
+    /** Fails the visibility changes only; null: each succeeds unless {@link #refuse} names its receipt handle. */
+    volatile RuntimeException failPacingWith;
+    /** Receipt handles whose change SQS refuses in its answer (a Failed entry of a 200). */
+    final java.util.Set<String> refuse = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public ChangeMessageVisibilityBatchResponse changeMessageVisibilityBatch(
+        ChangeMessageVisibilityBatchRequest request) {
+      if (failPacingWith != null) {
+        throw failPacingWith;
+      }
+      paced.add(request);
+      ChangeMessageVisibilityBatchResponse.Builder response =
+          ChangeMessageVisibilityBatchResponse.builder();
+      List<BatchResultErrorEntry> failed = new ArrayList<>();
+      List<ChangeMessageVisibilityBatchResultEntry> successful = new ArrayList<>();
+      for (ChangeMessageVisibilityBatchRequestEntry e : request.entries()) {
+        if (refuse.contains(e.receiptHandle())) {
+          failed.add(BatchResultErrorEntry.builder()
+              .id(e.id())
+              .code("ReceiptHandleIsInvalid")
+              .message("The input receipt handle is invalid.")
+              .senderFault(true)
+              .build());
+        } else {
+          successful.add(
+              ChangeMessageVisibilityBatchResultEntry.builder().id(e.id()).build());
+        }
+      }
+      return response.failed(failed).successful(successful).build();
+    }
 
     @Override
     public SendMessageResponse sendMessage(SendMessageRequest request) {

@@ -5,6 +5,7 @@ package offhours.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import offhours.endpoint.LiveVersionsHandler;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import offhours.testing.LambdaContexts;
+import offhours.testing.LambdaSqsJson;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.AfterAll;
@@ -193,6 +195,52 @@ class PermissionsIT {
               d.deliver(classifyHandler(d), 1);
               assertThat(d.operations())
                   .contains("SageMakerRuntime.InvokeEndpoint", "Sqs.SendMessage");
+            }),
+        new Scenario(
+            "an upload past MaxDeferrals while the endpoint is off: retried after its retry pause",
+            Map.of("MaxDeferrals", "1"),
+            d -> {
+              d.upload("photos/spent.png", "chelsea.png");
+              String body = d.takeAll(1).stream()
+                  .map(Message::body)
+                  .filter(b -> b.contains("ObjectCreated"))
+                  .findFirst()
+                  .orElseThrow();
+              // As the copy of its last deferral, then received as the event source mapping
+              // receives it (unrecorded): the handler gets this receive's handle.
+              d.services.sqs.sendMessage(r -> r.queueUrl(d.queueUrl)
+                  .messageBody(body)
+                  .messageAttributes(Map.of(
+                      "offhours-deferrals",
+                      software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                          .dataType("Number")
+                          .stringValue("1")
+                          .build())));
+              Message received = d.services
+                  .sqs
+                  .receiveMessage(r -> r.queueUrl(d.queueUrl)
+                      .waitTimeSeconds(5)
+                      .messageSystemAttributeNamesWithStrings("All")
+                      .messageAttributeNames("All"))
+                  .messages()
+                  .getFirst();
+              SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+              record.setMessageId(received.messageId());
+              record.setReceiptHandle(received.receiptHandle());
+              record.setBody(received.body());
+              record.setAttributes(new HashMap<>(received.attributesAsStrings()));
+              SQSEvent.MessageAttribute deferrals = new SQSEvent.MessageAttribute();
+              deferrals.setDataType("Number");
+              deferrals.setStringValue("1");
+              record.setMessageAttributes(Map.of("offhours-deferrals", deferrals));
+              record.setEventSourceArn(d.queueArn);
+              SQSEvent event = new SQSEvent();
+              event.setRecords(List.of(record));
+              assertThat(LambdaSqsJson.invoke(classifyHandler(d), event).getBatchItemFailures())
+                  .hasSize(1);
+              assertThat(d.operations())
+                  .contains("SageMakerRuntime.InvokeEndpoint", "Sqs.ChangeMessageVisibilityBatch")
+                  .doesNotContain("Sqs.SendMessage");
             }),
         new Scenario(
             "scale-to-zero: uploads classified through the inference component",

@@ -27,7 +27,13 @@ import offhours.stack.Hosting;
  * its next tick or timer run.
  */
 final class World {
-  private static final int MAX_RECEIVES = 5; // the DLQ's maxReceiveCount
+  /**
+   * The DLQ's maxReceiveCount. No simulated receive fails: the consumer contract fails a message only for an
+   * unexpected error (then it comes back after its retry pause, Classify's RetryPace), never for an unavailable
+   * endpoint, which it defers.
+   */
+  private static final int MAX_RECEIVES = 5;
+
   private static final Duration DEFER = Duration.ofSeconds(60);
   private static final Duration PROCESSING = Duration.ofSeconds(2);
   /**

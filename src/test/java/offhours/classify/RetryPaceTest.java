@@ -1,0 +1,229 @@
+package offhours.classify;
+
+import static offhours.classify.ClassifyHandlerTest.event;
+import static offhours.classify.ClassifyHandlerTest.message;
+import static offhours.classify.ClassifyHandlerTest.notification;
+import static offhours.testing.LambdaContexts.remaining;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import offhours.inference.InvocationUsage;
+import offhours.testing.LambdaSqsJson;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+class RetryPaceTest extends ClassifyRig {
+
+  @Test
+  void thePauseStartsAtRetrySecondsAndDoublesPerReceiveThreeTimesAtMost() {
+    assertThat(List.of(0, 1, 2, 3, 4, 5, 1000))
+        .extracting(receives -> RetryPace.seconds(receives, 30))
+        .containsExactly(30, 30, 60, 120, 240, 240, 240);
+    assertThat(RetryPace.seconds(7, 2)).isEqualTo(16);
+    // The longest first pause, doubled to the cap, is far inside SQS's 12 hours.
+    assertThat(RetryPace.seconds(Integer.MAX_VALUE, ClassifyConfig.MAX_RETRY_SECONDS))
+        .isEqualTo(7_200);
+  }
+
+  @Test
+  void onlyTheFailedMessagesOfABatchArePausedEachForItsReceives() throws IOException {
+    // a.jpg is classified; the model crashes (5xx) on b.png, on its 2nd receive: retried.
+    runtime.answer = RetryPaceTest::crashesOnChelsea;
+    SQSEvent.SQSMessage ok = received("m1", "a.jpg", 112525L, "e1", 1);
+    SQSEvent.SQSMessage crashed = received("m2", "b.png", 240512L, "e2", 2);
+
+    SQSBatchResponse response = run(event(ok, crashed), "BATCH_CONCURRENCY", "2");
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly("m2");
+    assertThat(sqs.paced).singleElement().satisfies(call -> {
+      assertThat(call.queueUrl()).isEqualTo(ClassifyHandlerTest.config().queueUrl());
+      assertThat(call.entries())
+          .extracting(
+              ChangeMessageVisibilityBatchRequestEntry::receiptHandle,
+              ChangeMessageVisibilityBatchRequestEntry::visibilityTimeout)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("handle-m2", 60));
+    });
+    JsonNode line = retries();
+    assertThat(line.get("level").asText()).isEqualTo("INFO");
+    assertThat(line.get("retries").get(0).get("pace").asText()).isEqualTo("received again in 60 s");
+  }
+
+  @Test
+  void nothingIsSentNorLoggedForABatchWithoutFailures() throws IOException {
+    SQSBatchResponse response = run(event(received("m1", "a.jpg", 112525L, "e1", 1)));
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(sqs.paced).isEmpty();
+    assertThat(logLines()).noneSatisfy(l -> assertThat(l.has("retries")).isTrue());
+  }
+
+  @Test
+  void aRefusedCallLeavesTheMessagesToTheVisibilityTimeoutAndSaysSo() throws IOException {
+    runtime.answer = r -> {
+      throw ClassifyRulesTest.crash("boom");
+    };
+    sqs.failPacingWith = (SqsException) SqsException.builder()
+        .statusCode(403)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("AccessDenied")
+            .errorMessage("not authorized to perform: sqs:ChangeMessageVisibility")
+            .build())
+        .build();
+
+    SQSBatchResponse response = run(event(received("m1", "a.jpg", 112525L, "e1", 1)));
+
+    assertThat(response.getBatchItemFailures())
+        .as("still reported failed: SQS delivers it again, only later")
+        .singleElement()
+        .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo("m1"));
+    JsonNode line = retries();
+    assertThat(line.get("level").asText()).isEqualTo("WARN");
+    assertThat(line.get("retries").get(0).get("pace").asText())
+        .startsWith("received again after the queue's visibility timeout:"
+            + " ChangeMessageVisibilityBatch failed: ")
+        .contains("AccessDenied");
+  }
+
+  @Test
+  void aRefusedEntryIsLoggedAndTheOthersArePaused() throws IOException {
+    // The model crashes on b.png (retried); a.jpg is classified but its result cannot be written.
+    runtime.answer = RetryPaceTest::crashesOnChelsea;
+    dynamo.failWith = new IllegalStateException("DynamoDB is unreachable");
+    sqs.refuse.add("handle-m1");
+
+    SQSBatchResponse response = run(
+        event(received("m1", "a.jpg", 112525L, "e1", 1), received("m2", "b.png", 240512L, "e2", 1)),
+        "BATCH_CONCURRENCY",
+        "2");
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly("m1", "m2");
+    assertThat(sqs.paced)
+        .singleElement()
+        .satisfies(call -> assertThat(call.entries())
+            .extracting(ChangeMessageVisibilityBatchRequestEntry::receiptHandle)
+            .containsExactly("handle-m1", "handle-m2"));
+    JsonNode line = retries();
+    assertThat(line.get("level").asText()).isEqualTo("WARN");
+    assertThat(line.get("retries").get(0).get("pace").asText())
+        .isEqualTo("received again after the queue's visibility timeout: SQS refused its change:"
+            + " ReceiptHandleIsInvalid: The input receipt handle is invalid.");
+    assertThat(line.get("retries").get(1).get("pace").asText()).isEqualTo("received again in 30 s");
+  }
+
+  @Test
+  void withNoTimeLeftNothingIsSentAndTheLogSaysTheMessageWaitsTheVisibilityTimeout()
+      throws IOException {
+    AtomicInteger left = new AtomicInteger(100_000);
+    runtime.answer = r -> {
+      left.set(600); // InvokeEndpoint took all but 600 ms: less than the 250 ms floor + 500 ms end
+      return "[0.1, 0.7, 0.05, 0.1, 0.05]";
+    };
+
+    ByteArrayOutputStream out =
+        invoke(event(received("m1", "a.jpg", 112525L, "e1", 1)), remaining(left::get));
+
+    assertHandedBack(out);
+    assertThat(sqs.paced).isEmpty();
+    assertThat(retries().get("retries").get(0).get("pace").asText())
+        .isEqualTo("received again after the queue's visibility timeout: the retry pause of 1"
+            + " message was not started: 600 ms of this invocation remained, less than the 250 ms"
+            + " a call is given plus the 500 ms kept at its end");
+  }
+
+  @Test
+  void theCallKeepsTheLedgersShareOfTheInvocation() throws IOException {
+    runtime.answer = r -> {
+      throw ClassifyRulesTest.crash("boom");
+    };
+
+    invoke(event(received("m1", "a.jpg", 112525L, "e1", 1)), remaining(100_000));
+
+    assertThat(sqs.paced)
+        .singleElement()
+        .satisfies(r -> assertThat(
+                r.overrideConfiguration().orElseThrow().apiCallTimeout().orElseThrow())
+            .isEqualTo(java.time.Duration.ofMillis(98_500)));
+  }
+
+  @Test
+  void tenEntriesGoToACallAndAMessageWithoutAReceiptHandleIsLeftUntouched() {
+    ByteArrayOutputStream lines = new ByteArrayOutputStream();
+    RetryPace pace = new RetryPace(
+        () -> sqs,
+        "https://sqs.us-east-1.amazonaws.com/1/q",
+        30,
+        new OutcomeLog(new PrintStream(lines, true, StandardCharsets.UTF_8)));
+    List<QueueMessage> failed = new ArrayList<>();
+    for (int i = 1; i <= 12; i++) {
+      failed.add(queued("m" + i, "handle-m" + i));
+    }
+    failed.add(queued("m13", null));
+
+    pace.pace(failed, new BatchScope(BatchScope.NO_DEADLINE, new InvocationUsage()));
+
+    assertThat(sqs.paced).extracting(r -> r.entries().size()).containsExactly(10, 2);
+    assertThat(sqs.paced.get(1).entries())
+        .extracting(ChangeMessageVisibilityBatchRequestEntry::receiptHandle)
+        .containsExactly("handle-m11", "handle-m12");
+    assertThat(lines.toString(StandardCharsets.UTF_8))
+        .contains("{\"messageId\":\"m13\",\"receives\":1,\"pace\":\"received again after the"
+            + " queue's visibility timeout: the event gave no receipt handle\"}");
+  }
+
+  private static QueueMessage queued(String id, String handle) {
+    return new QueueMessage(
+        id, handle, "{}", Map.of("ApproximateReceiveCount", "1"), Map.of(), null);
+  }
+
+  /** A message of an upload as the event source mapping delivers it, on its {@code receives}th receive. */
+  private static SQSEvent.SQSMessage received(
+      String id, String key, long size, String eTag, int receives) {
+    SQSEvent.SQSMessage m = message(id, notification(key, size, eTag, ""));
+    m.setReceiptHandle("handle-" + id);
+    m.getAttributes().put("ApproximateReceiveCount", Integer.toString(receives));
+    return m;
+  }
+
+  /** The model: it crashes (5xx) on b.png, chelsea's bytes, and classifies anything else. */
+  private static String crashesOnChelsea(
+      software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest r) {
+    if (!Fakes.probe(r) && r.body().asByteArray().length == Fakes.image("chelsea.png").length) {
+      throw ClassifyRulesTest.crash("boom");
+    }
+    return "[0.1, 0.7, 0.05, 0.1, 0.05]";
+  }
+
+  private ByteArrayOutputStream invoke(SQSEvent event, Context context) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler().handleRequest(new ByteArrayInputStream(LambdaSqsJson.toJson(event)), out, context);
+    return out;
+  }
+
+  /** The batch's one line about its retries. */
+  private JsonNode retries() throws IOException {
+    return logLines().stream()
+        .filter(l -> l.has("retries"))
+        .reduce((a, b) -> {
+          throw new AssertionError("more than one retries line: " + a + ", " + b);
+        })
+        .orElseThrow(() -> new AssertionError("no retries line in " + log));
+  }
+}
