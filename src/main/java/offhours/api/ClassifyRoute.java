@@ -23,6 +23,7 @@ import offhours.inference.ModelAnswer;
 import offhours.inference.ProbeImage;
 import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
+import offhours.units.Sizes;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -123,9 +124,9 @@ final class ClassifyRoute {
     if (image.length > config.maxImageBytes()) {
       return ApiResponse.error(
           413,
-          "the image is " + image.length + " bytes; the endpoint accepts at most "
-              + config.maxImageBytes() + " bytes (MAX_IMAGE_BYTES), through the API or the bucket;"
-              + " send a smaller image");
+          "the image " + Sizes.overLimit(image.length, config.maxImageBytes())
+              + ", through the API or the bucket (MAX_IMAGE_BYTES): " + Sizes.SHRINK
+              + " and send it again");
     }
     ImageFormat format = ImageFormat.of(image);
     if (format == null) {

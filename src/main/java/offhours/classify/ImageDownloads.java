@@ -211,8 +211,7 @@ final class ImageDownloads {
   }
 
   private String tooLarge(ObjectEvent event, long size) {
-    return "object " + event.uri() + " is " + Sizes.formatAgainst(size, maxImageBytes)
-        + "; the endpoint accepts at most " + Sizes.formatAgainst(maxImageBytes, size) + ": "
+    return "object " + event.uri() + " " + Sizes.overLimit(size, maxImageBytes) + ": "
         + Sizes.SHRINK_AND_UPLOAD_AGAIN;
   }
 

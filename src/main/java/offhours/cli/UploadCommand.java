@@ -175,8 +175,7 @@ final class UploadCommand implements Command {
 
   /** The note for a file over the endpoint's limit, in the words and units of the verdict it will get. */
   static String tooLarge(UploadPlan.Item item) {
-    return "note: " + item.key() + " is " + Sizes.formatAgainst(item.bytes(), MAX_IMAGE_BYTES)
-        + "; the endpoint accepts at most " + Sizes.formatAgainst(MAX_IMAGE_BYTES, item.bytes())
+    return "note: " + item.key() + " " + Sizes.overLimit(item.bytes(), MAX_IMAGE_BYTES)
         + ", so it will be REJECTED: " + Sizes.SHRINK_AND_UPLOAD_AGAIN;
   }
 

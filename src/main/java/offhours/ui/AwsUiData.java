@@ -43,8 +43,6 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   /** The largest object a thumbnail is made of (a bigger one gets none). */
   private static final long MAX_THUMBNAIL_SOURCE_BYTES = 20L * 1024 * 1024;
-  /** The largest upload the page accepts: the endpoint's limit, the same as 'offhours upload' warns about. */
-  static final int MAX_UPLOAD_BYTES = 6_291_456;
 
   /** How the page is priced and dated: the ledger's zone and prices (as {@code offhours cost}'s). */
   public record Pricing(ZoneId zone, LedgerPrices prices) {}
@@ -257,12 +255,6 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   @Override
   public void upload(String key, byte[] bytes) throws UiException {
-    if (bytes.length > MAX_UPLOAD_BYTES) {
-      throw new UiException(
-          413,
-          key + " is " + bytes.length + " bytes; the endpoint accepts at most " + MAX_UPLOAD_BYTES
-              + " (use 'offhours upload' to store it anyway: it will be rejected with a reason)");
-    }
     if (!StackSpec.NOTIFICATION.matches(key)) {
       // As 'offhours upload' refuses it: the bucket would send no notification, so no result would
       // ever come.

@@ -19,7 +19,7 @@ public interface UiData {
   /** A small JPEG of the object, or a refusal saying why there is none. */
   Thumbnail thumbnail(String key) throws UiException;
 
-  /** Stores an upload under {@code key}; the normal pipeline classifies it. */
+  /** Stores an upload under {@code key}; the normal pipeline classifies it (the server refuses one over the limit). */
   void upload(String key, byte[] bytes) throws UiException;
 
   /** Asks the controller for a manual start, stop, or a return to the schedule; its answer. */

@@ -13,6 +13,8 @@ import java.util.Set;
 import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
 import offhours.local.api.Loopback;
+import offhours.stack.FunctionVariables;
+import offhours.units.Sizes;
 
 /**
  * The page of {@code offhours ui} and its JSON, on 127.0.0.1 only.
@@ -42,6 +44,13 @@ public final class UiServer implements AutoCloseable {
       "/assets/icon.svg", "image/svg+xml");
 
   private static final Set<String> PAGE = Set.of("/", "/index.html");
+
+  /**
+   * The largest upload the page takes: the consumer's default limit (its MAX_IMAGE_BYTES), the one 'offhours upload'
+   * notes a file over. A bigger file would only be stored to be REJECTED, so the page refuses it with what to do.
+   */
+  static final int MAX_UPLOAD_BYTES =
+      Integer.parseInt(FunctionVariables.CLASSIFY_ENV.get("MAX_IMAGE_BYTES"));
 
   private final UiData data;
   private final Loopback server;
@@ -155,7 +164,14 @@ public final class UiServer implements AutoCloseable {
         String key = Requests.newKey(query.get("key"));
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
-          body = in.readNBytes(AwsUiData.MAX_UPLOAD_BYTES + 1);
+          body = in.readNBytes(MAX_UPLOAD_BYTES + 1);
+          if (body.length > MAX_UPLOAD_BYTES) {
+            // Read to its end, which also counts it: the JDK's server would close the connection on
+            // the rest, and the browser would see that instead of this answer.
+            long size = body.length + in.transferTo(OutputStream.nullOutputStream());
+            error(exchange, 413, tooLarge(key, size));
+            return;
+          }
         }
         data.upload(key, body);
         json(exchange, 201, Map.of("key", key, "bytes", body.length));
@@ -172,6 +188,12 @@ public final class UiServer implements AutoCloseable {
         error(exchange, 404, "nothing here");
       }
     }
+  }
+
+  /** The refusal of an upload of {@code bytes} over {@link #MAX_UPLOAD_BYTES}, in the words of its verdict's. */
+  private static String tooLarge(String key, long bytes) {
+    return key + " " + Sizes.overLimit(bytes, MAX_UPLOAD_BYTES) + ": " + Sizes.SHRINK
+        + " and upload it again";
   }
 
   /** Why a request is refused ("400 ...", "401 ..." or "403 ..."), or null. */

@@ -3,21 +3,27 @@ package offhours.units;
 import java.util.Locale;
 
 /**
- * Sizes as offhours shows them, everywhere: the CLI's upload notes and progress, and the consumer's verdicts. One
- * unit system, decimal (1 kB = 1,000 bytes, 1 MB = 1,000,000 bytes), as S3's console counts and as the
- * 12,000,000-byte package budget is stated. This package is part of the Classify function's zip: keep it free of
- * dependencies.
+ * Sizes as offhours shows them, everywhere: the CLI's upload notes and progress, the consumer's verdicts, and the
+ * refusals of the page and of POST /classify. One unit system, decimal (1 kB = 1,000 bytes, 1 MB = 1,000,000 bytes),
+ * as S3's console counts and as the 12,000,000-byte package budget is stated. This class is in the Classify and API
+ * functions' zips: keep it free of dependencies.
  */
 public final class Sizes {
 
   private static final String[] UNITS = {"kB", "MB", "GB", "TB"};
 
   /**
-   * What to do about an image over the endpoint's limit, said after the limit in its verdict and in upload's note: a
-   * new upload is a new object version, so its event classifies it again under the same key.
+   * What makes an image over the endpoint's limit fit, said after the limit ({@link #overLimit}) by every refusal of
+   * one: the verdict, upload's note, the page's upload and POST /classify, each then saying how to send it again.
+   */
+  public static final String SHRINK = "resize or re-encode it under that size";
+
+  /**
+   * {@link #SHRINK} for an image stored in the bucket, in its verdict and in upload's note: a new upload is a new
+   * object version, so its event classifies it again under the same key.
    */
   public static final String SHRINK_AND_UPLOAD_AGAIN =
-      "resize or re-encode it under that size and upload it again (the key is classified again on upload)";
+      SHRINK + " and upload it again (the key is classified again on upload)";
 
   private Sizes() {}
 
@@ -33,6 +39,15 @@ public final class Sizes {
       unit++;
     }
     return String.format(Locale.ROOT, value < 9.95 ? "%.1f %s" : "%.0f %s", value, UNITS[unit]);
+  }
+
+  /**
+   * "is 9.1 MB; the endpoint accepts at most 6.3 MB": an image of {@code bytes} over the endpoint's {@code limit}, each
+   * size as {@link #formatAgainst} tells them apart, for a refusal to follow with {@link #SHRINK}.
+   */
+  public static String overLimit(long bytes, long limit) {
+    return "is " + formatAgainst(bytes, limit) + "; the endpoint accepts at most "
+        + formatAgainst(limit, bytes);
   }
 
   /**

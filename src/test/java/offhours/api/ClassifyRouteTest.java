@@ -351,8 +351,9 @@ class ClassifyRouteTest {
         post(ApiFixtures.config(Map.of("MAX_IMAGE_BYTES", "4194304")), big, r -> answer("[]"));
     assertThat(tooLarge.status()).as("over a serverless endpoint's 4 MB").isEqualTo(413);
     assertThat(JsonText.string(json(tooLarge), "message"))
-        .isEqualTo("the image is 4194305 bytes; the endpoint accepts at most 4194304 bytes"
-            + " (MAX_IMAGE_BYTES), through the API or the bucket; send a smaller image");
+        .isEqualTo("the image is 4.2 MB (4,194,305 bytes); the endpoint accepts at most 4.2 MB"
+            + " (4,194,304 bytes), through the API or the bucket (MAX_IMAGE_BYTES): resize or"
+            + " re-encode it under that size and send it again");
 
     ApiResponse gif = post("GIF89a...".getBytes(StandardCharsets.US_ASCII), r -> answer("[]"));
     assertThat(gif.status()).isEqualTo(415);

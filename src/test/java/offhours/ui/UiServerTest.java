@@ -184,6 +184,30 @@ class UiServerTest {
   }
 
   @Test
+  void anUploadOverTheEndpointsLimitIsRefusedWithWhatToDoAndOneAtTheLimitIsStored()
+      throws Exception {
+    HttpResponse<String> over = post(
+        "/api/upload?key=big.png",
+        Map.of(UiServer.TOKEN_HEADER, token),
+        new byte[UiServer.MAX_UPLOAD_BYTES + 8_544]);
+    assertThat(over.statusCode()).isEqualTo(413);
+    assertThat(over.body())
+        .as("in the words of the verdict such a file gets (Sizes), sizes told apart")
+        .isEqualTo("{\"message\":\"big.png is 6.3 MB (6,300,000 bytes); the endpoint accepts at"
+            + " most 6.3 MB (6,291,456 bytes): resize or re-encode it under that size and upload it"
+            + " again\"}");
+    assertThat(uploads).isEmpty();
+
+    assertThat(post(
+                "/api/upload?key=fits.png",
+                Map.of(UiServer.TOKEN_HEADER, token),
+                new byte[UiServer.MAX_UPLOAD_BYTES])
+            .statusCode())
+        .isEqualTo(201);
+    assertThat(uploads.get("fits.png")).hasSize(6_291_456);
+  }
+
+  @Test
   void aBadPercentEscapeInTheQueryIsAnsweredNotDropped() throws Exception {
     // The JDK's server refuses a query java.net.URI cannot parse before any handler runs; the
     // page's own parsing refuses one too (with the reason), should any reach it.
@@ -243,8 +267,13 @@ class UiServerTest {
   }
 
   private HttpResponse<String> post(String path, Map<String, String> headers) throws Exception {
+    return post(path, headers, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+  }
+
+  private HttpResponse<String> post(String path, Map<String, String> headers, byte[] body)
+      throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0x89, 'P', 'N', 'G'}));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
