@@ -160,6 +160,8 @@
 
   // ---------------------------------------------------------------- the endpoint
 
+  // The endpoint's state word (GET /status) in the page's words and tone; a word not here shows as itself. Looked up
+  // with Object.hasOwn: a word like "constructor" would otherwise find what every object has, not an entry.
   const STATES = {
     IN_SERVICE: ['Serving', 'on'], CREATING: ['Starting', 'busy'], UPDATING: ['Updating', 'busy'],
     DELETING: ['Stopping', 'busy'], FAILED: ['Failed', 'failed'], ABSENT: ['Off', ''], UNKNOWN: ['Unknown', ''],
@@ -170,7 +172,7 @@
     if (s.ledger && s.ledger.timeZone) state.zone = s.ledger.timeZone;
     const ep = s.endpoint || {};
     const trigger = (s.trigger || {}).state;
-    let [words, tone] = STATES[ep.state] || [ep.state || 'Unknown', ''];
+    let [words, tone] = Object.hasOwn(STATES, ep.state) ? STATES[ep.state] : [ep.state || 'Unknown', ''];
     if (ep.state === 'IN_SERVICE' && trigger !== 'ENABLED') {
       [words, tone] = ep.want === 'OFF' ? ['Stopping', 'busy'] : ['Testing', 'busy'];
     }

@@ -1,0 +1,81 @@
+// Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test
+// installs or locates them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER); no AWS
+// service: the page's data is held in memory.
+package offhours.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebDriver;
+
+/**
+ * The page in a real browser shows the endpoint's state in its own words for the states it knows, and any other word
+ * the status sends as that word, even one every object has a property for ("constructor", "__proto__"), where such a
+ * word found the property and the status stopped being shown. The screenshot goes to target/ui-status.png.
+ */
+class UiStatusBrowserIT {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir
+  Path files;
+
+  /** What GET /api/status answers now: the test changes it while the page polls. */
+  private final AtomicReference<Map<String, Object>> status = new AtomicReference<>();
+
+  @Test
+  void aStateWordThePageDoesNotKnowShowsAsItselfEvenOneEveryObjectHas() throws Exception {
+    UiData data =
+        new MemoryUiData(() ->
+            MemoryUiData.page(Map.of("known", false, "exact", false, "basis", "none known"))) {
+          @Override
+          public Map<String, Object> status() {
+            return status.get();
+          }
+        };
+    status.set(endpoint("IN_SERVICE", "first"));
+    try (UiServer server = UiServer.start(data, 0);
+        HeadlessChromium chromium = HeadlessChromium.start(files)) {
+      WebDriver page = chromium.browser;
+      page.manage().window().setSize(new Dimension(1440, 1100));
+      page.get(server.url().toString());
+      await(page, "a known state in the page's words", d -> pill(d).equals("Serving"));
+
+      for (String word : new String[] {"constructor", "__proto__", "toString"}) {
+        status.set(endpoint(word, "seen " + word));
+        await(
+            page,
+            "the state " + word + " and the reason after it",
+            d -> pill(d).equals(word)
+                && d.findElement(By.id("reason")).getText().equals("seen " + word));
+        assertThat(page.findElement(By.id("state")).getAttribute("data-state")).isEqualTo(word);
+      }
+      HeadlessChromium.screenshot(page, "ui-status.png");
+      assertThat(HeadlessChromium.alertShown(page)).isFalse();
+    }
+  }
+
+  private static Map<String, Object> endpoint(String state, String reason) {
+    return Map.of(
+        "endpoint",
+        Map.of("state", state, "name", "offhours-endpoint", "reason", reason),
+        "trigger",
+        Map.of("state", "ENABLED"));
+  }
+
+  private static String pill(WebDriver page) {
+    return page.findElement(By.id("state")).getText();
+  }
+
+  private static void await(
+      WebDriver page, String what, java.util.function.Function<WebDriver, Boolean> condition) {
+    HeadlessChromium.await(page, DEADLINE, "ui-status-failure.png", what, condition);
+  }
+}
