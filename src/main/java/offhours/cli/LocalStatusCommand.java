@@ -1,14 +1,11 @@
 package offhours.cli;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import offhours.inference.ModelContract;
-import offhours.local.ChildProcess;
 import offhours.local.StateFile;
 import offhours.local.api.LocalApiGateway;
 import offhours.stack.Hosting;
@@ -157,36 +154,17 @@ final class LocalStatusCommand implements Command {
 
   /**
    * The stack's process, then each process the state file records it started and that still runs, followed by what
-   * it forked (a container's shell, then its server): what an operator looks for when a model server misbehaves (the
-   * container's log is local/logs/ENDPOINT-PORT.log), or to see what a stack killed outright left behind. The file
-   * records a descendant under the name of the process it descends from, so a forked one is named by its parent's id
-   * here ("container of endpoint e, forked by pid 4242"), and its command line tells the shell from its server.
+   * it forked (a container's shell, then its server), named as {@link StackChildren} names them: what an operator
+   * looks for when a model server misbehaves (the container's log is local/logs/ENDPOINT-PORT.log), or to see what a
+   * stack killed outright left behind. Each one's command line tells the shell from its server.
    */
   private static List<Listed> processes(StateFile state) {
     List<Listed> listed = new ArrayList<>();
     listed.add(ProcessHandle.of(state.pid())
         .map(p -> Listed.of("the local stack", p))
         .orElse(new Listed("the local stack", state.pid(), Optional.empty())));
-    Set<Long> seen = new HashSet<>();
-    Set<String> named = new HashSet<>();
-    for (ChildProcess child : state.children()) {
-      // The first of a name is what the stack started; later ones were recorded as its descendants.
-      boolean forked = !named.add(child.name());
-      Optional<ProcessHandle> running = child.stillRunning();
-      if (running.isEmpty() || !seen.add(child.pid())) {
-        continue;
-      }
-      listed.add(Listed.of(
-          forked ? child.name() + ", forked (its parent has ended)" : child.name(), running.get()));
-      running.get().descendants().filter(ProcessHandle::isAlive).forEach(d -> {
-        if (seen.add(d.pid())) {
-          listed.add(Listed.of(
-              child.name() + ", forked by pid "
-                  + d.parent().map(p -> Long.toString(p.pid())).orElse("?"),
-              d));
-        }
-      });
-    }
+    StackChildren.running(state.children())
+        .forEach(n -> listed.add(Listed.of(n.name(), n.process())));
     return listed;
   }
 

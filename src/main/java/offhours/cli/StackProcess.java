@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
 import offhours.local.ChildProcess;
 import offhours.local.LocalDirectory;
@@ -256,7 +255,8 @@ final class StackProcess {
    * Ends the processes the state file's stack started that still run (each only while it is the very process
    * recorded, {@link ChildProcess#stillRunning()}), with what each has forked since it was recorded (a container
    * command's shell starts its server after the stack wrote the file): what a stack killed outright left behind,
-   * which nothing else would end. Returns how each recorded one is named, for the user to be told.
+   * which nothing else would end. Returns how each one ended is named, as {@code local status} lists it
+   * ({@link StackChildren}), for the user to be told.
    */
   static List<String> endLeftovers(StateFile state) throws InterruptedException {
     return endLeftovers(state.children());
@@ -264,29 +264,22 @@ final class StackProcess {
 
   /** As {@link #endLeftovers(StateFile)}, for these recorded processes. */
   static List<String> endLeftovers(List<ChildProcess> children) throws InterruptedException {
-    List<String> ended = new ArrayList<>();
-    for (ChildProcess child : children) {
-      Optional<ProcessHandle> found = child.stillRunning();
-      if (found.isPresent()) {
-        endWithDescendants(found.get(), CHILD_GRACE);
-        ended.add(child.describe());
-      }
-    }
-    return ended;
+    List<StackChildren.Named> found = StackChildren.running(children);
+    // Found while they run: once one has ended, its descendants are no longer its own, and could
+    // not be told from other programs.
+    endAll(found.stream().map(StackChildren.Named::process).toList().reversed(), CHILD_GRACE);
+    return found.stream().map(StackChildren.Named::withPid).toList();
   }
 
   /**
-   * As {@link #end}, for {@code process} and its descendants, found while it still runs (once it has ended they are
-   * no longer its own, and could not be told from other programs). The descendants go first: a shell that runs its
+   * As {@link #end}, for all of {@code processes} at once, each process after what it forked: a shell that runs its
    * command in a child ends when the command does, while the command outlives a shell ended before it.
    */
-  private static void endWithDescendants(ProcessHandle process, Duration grace)
+  private static void endAll(List<ProcessHandle> processes, Duration grace)
       throws InterruptedException {
-    List<ProcessHandle> tree =
-        Stream.concat(process.descendants(), Stream.of(process)).toList();
-    tree.forEach(ProcessHandle::destroy);
+    processes.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + grace.toNanos();
-    for (ProcessHandle p : tree) {
+    for (ProcessHandle p : processes) {
       try {
         p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException | java.util.concurrent.ExecutionException e) {

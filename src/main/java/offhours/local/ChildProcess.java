@@ -55,9 +55,4 @@ public record ChildProcess(String name, long pid, String started) {
             .filter(started::equals)
             .isPresent();
   }
-
-  /** How {@code local stop} names it: "moto_server (pid 4242)". */
-  public String describe() {
-    return name + " (pid " + pid + ")";
-  }
 }

@@ -307,12 +307,66 @@ class LocalStackProcessTest {
     CliRun stop = run("local", "stop");
 
     assertThat(stop.out())
+        .as("each named as 'local status' lists it")
         .endsWith("; ended container of endpoint e (pid " + other.pid()
+            + "), container of endpoint e, forked by pid " + other.pid() + " (pid " + forked.pid()
             + "), which it had started and left running\n");
     assertThat(forked.onExit().get(30, TimeUnit.SECONDS).isAlive())
         .as("the server the shell forked")
         .isFalse();
     assertThat(other.waitFor(30, TimeUnit.SECONDS)).as("the shell ended").isTrue();
+  }
+
+  @Test
+  void stopNamesWhatTheShellForkedAsStatusDoesThoughTheStateFileRecordsItUnderTheShellsName()
+      throws Exception {
+    other = new ProcessBuilder("/bin/sh", "-c", "sleep 62; true").start();
+    while (forked == null) {
+      forked = other.descendants().findFirst().orElse(null);
+      Thread.sleep(10);
+    }
+    String name = "container of endpoint e";
+    recordStack(
+        other.pid(),
+        "2026-01-01T00:00:00Z",
+        List.of(
+            new ChildProcess(
+                name, other.pid(), other.info().startInstant().orElseThrow().toString()),
+            new ChildProcess(
+                name, forked.pid(), forked.info().startInstant().orElseThrow().toString())));
+    String forkedBy = name + ", forked by pid " + other.pid();
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.out())
+        .endsWith("; ended " + name + " (pid " + other.pid() + "), " + forkedBy + " (pid "
+            + forked.pid() + "), which it had started and left running\n");
+    assertThat(forked.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+  }
+
+  @Test
+  void stopSaysAProcessWhoseParentHasEndedWasForked() throws Exception {
+    // The shell has ended; the server it forked runs on, recorded under the shell's name.
+    other = new ProcessBuilder("/bin/sh", "-c", "sleep 63 >/dev/null & echo $!").start();
+    long pid = Long.parseLong(
+        new String(other.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip());
+    forked = ProcessHandle.of(pid).orElseThrow();
+    assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String name = "container of endpoint e";
+    recordStack(
+        other.pid(),
+        "2026-01-01T00:00:00Z",
+        List.of(
+            new ChildProcess(name, other.pid(), "2026-01-01T00:00:01Z"),
+            new ChildProcess(
+                name, pid, forked.info().startInstant().orElseThrow().toString())));
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.out())
+        .endsWith("; ended " + name + ", forked (its parent has ended) (pid " + pid
+            + "), which it had started and left running\n");
+    assertThat(forked.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
   }
 
   @Test

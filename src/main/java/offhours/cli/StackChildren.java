@@ -1,0 +1,57 @@
+package offhours.cli;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import offhours.local.ChildProcess;
+
+/**
+ * The processes a local stack's state file records it started that still run, each followed by what it forked, named
+ * once for {@code local status}, which lists them, and {@code local stop}, which says it ended them: the same process
+ * reads the same in both. The file records a descendant under the name of the process it descends from (a container
+ * command's shell, then the server the shell forked), so a forked one is named by its parent's id ("container of
+ * endpoint e, forked by pid 4242"), or said to be forked when its parent has ended.
+ */
+final class StackChildren {
+
+  /** A running process of the stack and how it is named. */
+  record Named(String name, ProcessHandle process) {
+
+    /** As {@code local stop} names what it ended: "moto_server (pid 4242)". */
+    String withPid() {
+      return name + " (pid " + process.pid() + ")";
+    }
+  }
+
+  private StackChildren() {}
+
+  /**
+   * Each of {@code children} that still runs (only while it is the very process recorded,
+   * {@link ChildProcess#stillRunning()}), then its running descendants, each process once.
+   */
+  static List<Named> running(List<ChildProcess> children) {
+    List<Named> named = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
+    Set<String> names = new HashSet<>();
+    for (ChildProcess child : children) {
+      // The first of a name is what the stack started; later ones were recorded as its descendants.
+      boolean forked = !names.add(child.name());
+      ProcessHandle running = child.stillRunning().orElse(null);
+      if (running == null || !seen.add(child.pid())) {
+        continue;
+      }
+      named.add(new Named(
+          forked ? child.name() + ", forked (its parent has ended)" : child.name(), running));
+      running.descendants().filter(ProcessHandle::isAlive).forEach(d -> {
+        if (seen.add(d.pid())) {
+          named.add(new Named(
+              child.name() + ", forked by pid "
+                  + d.parent().map(p -> Long.toString(p.pid())).orElse("?"),
+              d));
+        }
+      });
+    }
+    return named;
+  }
+}
