@@ -115,7 +115,7 @@ final class EndpointControlCommand implements Command {
           Duration on = Duration.between(now, at);
           CostSettings settings = CostSettings.of(call, target);
           if (on.compareTo(StartCost.LONGEST) > 0) {
-            throw StartCost.refusal(until.get().text(), on, settings);
+            throw StartCost.refusal(until.get().text(), on, settings, target.local());
           }
           cost = Optional.of("on for " + StartCost.of(on, settings));
         }

@@ -33,15 +33,21 @@ final class StartCost {
         + " an hour)";
   }
 
-  /** The refusal of a start longer than {@link #LONGEST}, with what it would cost and how to keep the endpoint on. */
-  static CliException refusal(String until, Duration on, CostSettings settings) {
+  /**
+   * The refusal of a start longer than {@link #LONGEST}, with what it would cost and how to keep the endpoint on
+   * longer: on a deployed stack, the schedule its WorkingHours parameter makes; on the local stack, which has no
+   * working hours ('local start' gives its controller none), a start without --until, which lasts until it is undone.
+   */
+  static CliException refusal(String until, Duration on, CostSettings settings, boolean local) {
     return CliException.usage(
         "--until " + until + " would keep the endpoint on for " + of(on, settings)
-            + "; a manual start lasts at most " + length(LONGEST)
-            + ". To keep it on longer: 'endpoint start'"
-            + " with no --until keeps it on until the schedule next changes (until 'endpoint auto' where it"
-            + " never does, as on the local stack), or make those hours the schedule's (a deployed stack's"
-            + " WorkingHours, e.g. 24/7)");
+            + "; a manual start lasts at most " + length(LONGEST) + ". To keep it on longer: "
+            + (local
+                ? "'endpoint start' with no --until keeps it on until 'endpoint auto' or 'endpoint"
+                    + " stop' (the local stack has no working hours, so its schedule never changes)"
+                : "'endpoint start' with no --until keeps it on until the schedule next changes"
+                    + " (until 'endpoint auto' where it never does), or make those hours the"
+                    + " schedule's (the stack's WorkingHours parameter, e.g. 24/7)"));
   }
 
   /** "45 min", "3 h 30 min", "12 days 4 h": whole minutes, days from two days on. */

@@ -123,14 +123,29 @@ class EndpointControlTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
+        .as("on the local stack, which has no working hours: no WorkingHours to set")
         .isEqualTo(
             "offhours: --until 400d would keep the endpoint on for 400 days: about $1,104.00 at"
                 + " the stack's price (1 ml.m5.large at $0.115 an hour); a manual start lasts at most 31"
-                + " days. To keep it on longer: 'endpoint start' with no --until keeps it on until the"
-                + " schedule next changes (until 'endpoint auto' where it never does, as on the local"
-                + " stack), or make those hours the schedule's (a deployed stack's WorkingHours, e.g."
-                + " 24/7); see 'offhours endpoint start --help'\n");
+                + " days. To keep it on longer: 'endpoint start' with no --until keeps it on until"
+                + " 'endpoint auto' or 'endpoint stop' (the local stack has no working hours, so its"
+                + " schedule never changes); see 'offhours endpoint start --help'\n");
     assertThat(paths()).isEmpty();
+  }
+
+  @Test
+  void aStartOverAMonthOnADeployedStackSaysToMakeThoseHoursItsWorkingHours() {
+    try (StubHttpServer aws = deployedStack("")) {
+      CliRun run = runOn(aws, "--stack", "offhours", "endpoint", "start", "--until", "400d");
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err())
+          .endsWith("; a manual start lasts at most 31 days. To keep it on longer: 'endpoint start'"
+              + " with no --until keeps it on until the schedule next changes (until 'endpoint"
+              + " auto' where it never does), or make those hours the schedule's (the stack's"
+              + " WorkingHours parameter, e.g. 24/7); see 'offhours endpoint start --help'\n");
+      assertThat(aws.requests()).noneMatch(r -> r.path().startsWith("/2015"));
+    }
   }
 
   @Test
