@@ -16,6 +16,21 @@ import java.util.concurrent.Executors;
  * An HTTP server for one user's machine: it listens on 127.0.0.1 only, answers only requests that name it in their
  * Host (a DNS-rebound page names another host), and checks a random token in constant time. The local API front and
  * the page of {@code offhours ui} are built on it.
+ *
+ * <p>Some requests get the JDK's own answer, an HTML page with {@code Connection: close}, before any handler of ours
+ * runs, so never offhours' JSON error: the JDK's server ({@code sun.net.httpserver.ServerImpl.Exchange#run}) parses
+ * the request line's target with {@code new java.net.URI(target)} before it looks up a context, and answers a
+ * {@code URISyntaxException} with 400 "URISyntaxException thrown". That refuses, in the path or the query: a '%' not
+ * followed by two hex digits ({@code ?key=%zz}, {@code /results/%G1}, a '%' at the end); a character URI does not
+ * take unescaped ({@code " < > \ ^ ` { | }}, a second '#'); and a control or space character, which includes raw
+ * UTF-8 whose bytes, read one char each (ISO-8859-1), fall in 0x80-0xA0 ('€', 'à'). A target whose path is no
+ * context's ({@code *}, {@code //host}, one without a leading '/') gets 404 "No context found for request". No
+ * hook of {@code com.sun.net.httpserver} (a Filter, the handler) runs before either, so offhours cannot answer them
+ * without parsing HTTP itself. Everything URI parses reaches the handler with its raw path and query as sent: a
+ * well-formed escape of any byte ({@code %00}, {@code %0A}, {@code %FF}), which offhours' own decoding
+ * ({@link offhours.api.UrlDecoding}, the page's Requests) answers with its JSON error where it refuses it, and raw
+ * non-ASCII URI takes ('é' as UTF-8), which arrives as its bytes read as ISO-8859-1 ("Ã©"); a '#' and what follows
+ * it is dropped. LoopbackTest pins this, so a JDK that answers otherwise shows.
  */
 public final class Loopback implements AutoCloseable {
 

@@ -2,6 +2,12 @@ package offhours.local.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class LoopbackTest {
@@ -17,5 +23,80 @@ class LoopbackTest {
     assertThat(System.getProperty("sun.net.httpserver.maxRspTime"))
         .as("no limit on answering: a model load or a controller run may take minutes")
         .isNull();
+  }
+
+  /**
+   * What Loopback's Javadoc says the JDK answers itself: if this fails, a JDK answers these otherwise (perhaps lets
+   * them through to the handler, where offhours' decoding would answer with its JSON error), and the Javadoc, the
+   * tests that expect the JDK's 400 (UiServerTest) and this list need another look.
+   */
+  @Test
+  void targetsJavaNetUriCannotParseGetTheJdksOwnHtml400BeforeAnyHandlerRuns() throws Exception {
+    List<String> reached = new CopyOnWriteArrayList<>();
+    try (Loopback server = Loopback.serve(0, 1, "loopback-test", exchange -> {
+      try (exchange) {
+        reached.add(exchange.getRequestURI().getRawPath() + " "
+            + exchange.getRequestURI().getRawQuery());
+        exchange.sendResponseHeaders(204, -1);
+      }
+    })) {
+      String jdks400 = "HTTP/1.1 400 Bad Request\r\nContent-Length: 49\r\nContent-Type: text/html"
+          + "\r\nConnection: close\r\n\r\n<h1>400 Bad Request</h1>URISyntaxException thrown";
+      for (String target : List.of(
+          "/results?key=%zz",
+          "/results/%G1",
+          "/results?key=%",
+          "/results?key=%4",
+          "/results?key=a{b",
+          "/results?key=a|b",
+          "/results?key=a\\b",
+          "/results?key=a#b#c",
+          "/results?key=a\u0001b",
+          "/results?key=" + utf8ReadAsLatin1("€"),
+          "/results?key=" + utf8ReadAsLatin1("à"))) {
+        assertThat(response(server, target)).as(target).isEqualTo(jdks400);
+      }
+      for (String target : List.of("*", "//host", "results")) {
+        assertThat(response(server, target))
+            .as(target)
+            .isEqualTo(
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 50\r\nContent-Type: text/html"
+                    + "\r\nConnection: close\r\n\r\n<h1>404 Not Found</h1>No context found for request");
+      }
+      assertThat(reached).as("the handler never ran").isEmpty();
+
+      Map<String, String> passed = Map.of(
+          "/results?key=%00%0A%FF",
+          "/results key=%00%0A%FF",
+          "/results/%2F%25?key=a%20b",
+          "/results/%2F%25 key=a%20b",
+          "/results?key=a#b",
+          "/results key=a",
+          "/results?key=" + utf8ReadAsLatin1("é"),
+          "/results key=Ã©");
+      for (Map.Entry<String, String> e : passed.entrySet()) {
+        assertThat(response(server, e.getKey())).as(e.getKey()).startsWith("HTTP/1.1 204 ");
+      }
+      assertThat(reached)
+          .as("raw, as sent, for offhours' own decoding to read or refuse")
+          .containsExactlyInAnyOrderElementsOf(passed.values());
+    }
+  }
+
+  /** {@code text}'s UTF-8 bytes, one char each: what the JDK's server makes of them in a request line. */
+  private static String utf8ReadAsLatin1(String text) {
+    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+
+  /** The whole answer to GET {@code target}, its bytes sent as they are. */
+  private static String response(Loopback server, String target) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + target + " HTTP/1.1\r\nHost: " + server.origin().substring(7)
+              + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
 }
