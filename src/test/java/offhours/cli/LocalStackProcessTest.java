@@ -45,6 +45,15 @@ class LocalStackProcessTest {
     }
   }
 
+  /** Starts {@link #other} as {@code /bin/sh -c script}, and waits for what it forks first ({@link #forked}). */
+  private void startShell(String script) throws Exception {
+    other = new ProcessBuilder("/bin/sh", "-c", script).start();
+    while (forked == null) {
+      forked = other.descendants().findFirst().orElse(null);
+      Thread.sleep(10);
+    }
+  }
+
   private CliRun run(String... args) {
     return CliRun.run(cache, Clock.systemUTC(), () -> null, Commands.all(), args);
   }
@@ -293,11 +302,7 @@ class LocalStackProcessTest {
       throws Exception {
     // A --container-command that runs its server in a child of the shell, as 'cd dir && python
     // serve.py' does: the stack recorded the shell as it started, before the server existed.
-    other = new ProcessBuilder("/bin/sh", "-c", "sleep 60; true").start();
-    while (forked == null) {
-      forked = other.descendants().findFirst().orElse(null);
-      Thread.sleep(10);
-    }
+    startShell("sleep 60; true");
     String started = other.info().startInstant().orElseThrow().toString();
     recordStack(
         other.pid(),
@@ -320,11 +325,7 @@ class LocalStackProcessTest {
   @Test
   void stopNamesWhatTheShellForkedAsStatusDoesThoughTheStateFileRecordsItUnderTheShellsName()
       throws Exception {
-    other = new ProcessBuilder("/bin/sh", "-c", "sleep 62; true").start();
-    while (forked == null) {
-      forked = other.descendants().findFirst().orElse(null);
-      Thread.sleep(10);
-    }
+    startShell("sleep 62; true");
     String name = "container of endpoint e";
     recordStack(
         other.pid(),
@@ -441,11 +442,7 @@ class LocalStackProcessTest {
   @Test
   void statusTellsAContainerCommandsShellFromWhatItForkedByNameAndCommand() throws Exception {
     // As 'cd dir && python serve.py' runs: the shell the stack started, and the server it forked.
-    other = new ProcessBuilder("/bin/sh", "-c", "sleep 61; true # \u001b[2J").start();
-    while (forked == null) {
-      forked = other.descendants().findFirst().orElse(null);
-      Thread.sleep(10);
-    }
+    startShell("sleep 61; true # \u001b[2J");
     String started = other.info().startInstant().orElseThrow().toString();
     String name = "container of endpoint e";
     recordStack(
