@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import offhours.aws.UsageLedger;
+import offhours.classify.MessageClassifier.Conclusion;
 import offhours.classify.MessageClassifier.Evaluation;
 
 /**
@@ -76,9 +77,9 @@ final class BatchProcessor {
   List<String> process(List<QueueMessage> messages, LongSupplier remainingMillis) {
     BatchScope scope = new BatchScope(remainingMillis, usage.tally());
     try {
-      List<QueueMessage> failed = process(messages, scope);
+      List<RetryPace.Failed> failed = process(messages, scope);
       pace.pace(failed, scope);
-      return failed.stream().map(QueueMessage::messageId).toList();
+      return failed.stream().map(f -> f.message().messageId()).toList();
     } finally {
       // Last of the batch: what the deadline leaves it; with no time left the tally is lost and
       // logged as such.
@@ -89,17 +90,15 @@ final class BatchProcessor {
     }
   }
 
-  private List<QueueMessage> process(List<QueueMessage> messages, BatchScope scope) {
-    List<QueueMessage> failures = new ArrayList<>();
+  private List<RetryPace.Failed> process(List<QueueMessage> messages, BatchScope scope) {
+    List<RetryPace.Failed> failures = new ArrayList<>();
     if (messages.size() == 1) { // nothing to overlap: no hand-off to a worker
       QueueMessage message = messages.getFirst();
       Evaluation evaluation = guarded(message, () -> classifier.evaluate(message, scope));
-      Outcome.Kind kind = evaluation == null
+      Conclusion conclusion = evaluation == null
           ? null
           : guarded(message, () -> classifier.conclude(evaluation, scope));
-      if (kind == null || !kind.acknowledged()) {
-        failures.add(message);
-      }
+      addIfFailed(failures, message, conclusion);
       return failures;
     }
     List<Future<Evaluation>> evaluations = new ArrayList<>(messages.size());
@@ -111,7 +110,7 @@ final class BatchProcessor {
     for (Future<Evaluation> evaluation : evaluations) {
       evaluated.add(result(evaluation)); // every message evaluated before any is concluded
     }
-    List<Future<Outcome.Kind>> kinds = new ArrayList<>(messages.size());
+    List<Future<Conclusion>> kinds = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
       QueueMessage message = messages.get(i);
       Evaluation evaluation = evaluated.get(i);
@@ -122,12 +121,20 @@ final class BatchProcessor {
                   () -> guarded(message, () -> classifier.conclude(evaluation, scope))));
     }
     for (int i = 0; i < messages.size(); i++) {
-      Outcome.Kind kind = kinds.get(i) == null ? null : result(kinds.get(i));
-      if (kind == null || !kind.acknowledged()) {
-        failures.add(messages.get(i));
-      }
+      addIfFailed(failures, messages.get(i), kinds.get(i) == null ? null : result(kinds.get(i)));
     }
     return failures;
+  }
+
+  /** A message whose conclusion is not acknowledged is retried; without one (a bug logged) it failed. */
+  private static void addIfFailed(
+      List<RetryPace.Failed> failures, QueueMessage message, Conclusion conclusion) {
+    if (conclusion == null) {
+      failures.add(new RetryPace.Failed(message, RetryPace.Cause.FAILURE));
+    } else if (!conclusion.kind().acknowledged()) {
+      failures.add(new RetryPace.Failed(
+          message, conclusion.cause() == null ? RetryPace.Cause.FAILURE : conclusion.cause()));
+    }
   }
 
   /**

@@ -60,6 +60,13 @@ final class MessageClassifier {
   /** One message's outcomes before the batch is concluded. */
   record Evaluation(QueueMessage message, int attempts, List<Outcome> outcomes) {}
 
+  /**
+   * How one message ended: {@code cause}, for a {@link Kind#RETRY}, says whether the retry is a walk this class chose
+   * (a model crash before its verdict, an upload past MAX_DEFERRALS) or a failure, which sets how soon the message
+   * comes back ({@link RetryPace}); null for any other kind.
+   */
+  record Conclusion(Kind kind, RetryPace.Cause cause) {}
+
   private final InferenceClient inference;
   private final ClassifyConfig config;
   private final OutcomeLog log;
@@ -115,8 +122,14 @@ final class MessageClassifier {
    * switch leave the budget for an unavailable endpoint whole, and an endpoint that never stops refusing still ends
    * the loop.
    */
-  Kind conclude(Evaluation evaluation, BatchScope scope) {
+  Conclusion conclude(Evaluation evaluation, BatchScope scope) {
     QueueMessage message = evaluation.message();
+    // A retry decided before the crashes are settled is a failure (S3, DynamoDB, the deadline); one
+    // the
+    // settling adds is a crash's walk to its verdict.
+    RetryPace.Cause cause = evaluation.outcomes().stream().anyMatch(o -> o.kind() == Kind.RETRY)
+        ? RetryPace.Cause.FAILURE
+        : RetryPace.Cause.WALK;
     List<Outcome> outcomes = new ArrayList<>(evaluation.outcomes().size());
     for (Outcome outcome : evaluation.outcomes()) {
       outcomes.add(
@@ -143,6 +156,7 @@ final class MessageClassifier {
       };
       if (spend != Deferrals.Spend.THROTTLE && spent >= config.maxDeferrals()) {
         kind = Kind.RETRY;
+        cause = RetryPace.Cause.WALK;
         outcomes.add(Outcome.of(
             Kind.RETRY,
             writer.subject(message),
@@ -164,6 +178,7 @@ final class MessageClassifier {
           deferrals.send(message, reason, spend, timeout);
         } catch (SdkException | BatchScope.OutOfTime e) {
           kind = Kind.RETRY;
+          cause = RetryPace.Cause.FAILURE;
           outcomes.add(Outcome.of(
               Kind.RETRY,
               writer.subject(message),
@@ -177,7 +192,7 @@ final class MessageClassifier {
       }
     }
     log.write(message.messageId(), kind, evaluation.attempts(), outcomes);
-    return kind;
+    return new Conclusion(kind, kind == Kind.RETRY ? cause : null);
   }
 
   private Outcome settleCrash(Outcome crash, QueueMessage message, int attempts, BatchScope scope) {

@@ -60,7 +60,7 @@ final class OutcomeLog implements UsageLedger.Unrecorded {
    * message was left to the queue's visibility timeout, with why.
    */
   void retries(List<RetryPace.Paced> paced) {
-    boolean left = paced.stream().anyMatch(p -> p.pausedSeconds() == null);
+    boolean left = paced.stream().anyMatch(RetryPace.Paced::left);
     JsonWriter line = JsonWriter.create()
         .writeStartObject()
         .writeFieldName("level")

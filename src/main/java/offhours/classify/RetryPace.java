@@ -18,26 +18,33 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
  * How soon a message the batch reports as failed is received again. Lambda leaves such a message in flight, untouched,
  * until the queue's visibility timeout ends
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html); the stack's is 17 minutes, sized for
- * a batch that Lambda was throttled on, not for a retry. So before the batch response is returned, each failed message
- * is hidden instead for a pause of its own, with ChangeMessageVisibilityBatch on the receipt handle of this receive:
- * the new timeout counts from the call, and a message whose visibility was changed and is then reported failed stays
- * hidden for exactly that long (SQS keeps no per-message value: its next receive starts from the queue's timeout
- * again, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
+ * a batch that Lambda was throttled on, not for a retry. So before the batch response is returned, a failed message
+ * may be hidden instead for a pause of its own, with ChangeMessageVisibilityBatch on the receipt handle of this
+ * receive: the new timeout counts from the call, and a message whose visibility was changed and is then reported
+ * failed stays hidden for exactly that long (SQS keeps no per-message value: its next receive starts from the queue's
+ * timeout again, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
  *
- * <p>The pause is {@code RETRY_SECONDS} (30) on the first receive and doubles with each receive, {@link #MAX_DOUBLINGS}
- * times at most: 30, 60, 120, 240, 240 s. A failure that passes in seconds (a DynamoDB throttle, a write the deadline
- * cut) is retried within a minute; a model crash gets its verdict on the 3rd receive 1.5 minutes after the first, not
- * 34; and an upload past MAX_DEFERRALS reaches the DLQ after 5 receives (MaxReceiveCount's default) in about 11.5
- * minutes, not 85. The doubling keeps an outage of several minutes (DynamoDB, S3) from walking a whole backlog into
- * the DLQ in its first minutes, and the cap keeps each pause well under the queue's visibility timeout, which would
- * otherwise be the shorter way back. The shortest walk to the DLQ (MaxReceiveCount's minimum, 3 receives: 30 + 60 +
- * 120 s) outlasts {@link Deferrals#SEND_WINDOW}, which tells a redriven copy from a fresh one by that (DeferralsTest).
+ * <p>How soon depends on why it failed ({@link Cause}):
+ * <ul>
+ *   <li>A walk the consumer chose (a model crash before its verdict on the 3rd receive, an upload past MAX_DEFERRALS
+ *       on its way to the DLQ): nothing is expected to recover, the receives are the plan, so each comes after a
+ *       pause of {@code RETRY_SECONDS} (30) doubled per receive, {@link #MAX_DOUBLINGS} times at most: 30, 60, 120,
+ *       240, 240 s. A crash gets its verdict 1.5 minutes after the first receive, not 34; an upload past
+ *       MAX_DEFERRALS reaches the DLQ after 5 receives (MaxReceiveCount's default) in about 11.5 minutes, not 85.
+ *   <li>A failure (S3, DynamoDB or SQS failed past the SDK's retries, the deadline cut a call, a bug): a blip passes in
+ *       seconds, so the first retry comes after {@code RETRY_SECONDS}; but it may be the start of an outage of
+ *       minutes, and every receive it spends walks it toward the DLQ, so later receives wait the queue's visibility
+ *       timeout as before: with MaxReceiveCount 5 a backlog outlasts an outage of over an hour (30 s + 4 x 17 min)
+ *       before it reaches the DLQ, where paced receives would give up on it in minutes.
+ * </ul>
+ * The shortest walk to the DLQ (MaxReceiveCount's minimum, 3 receives: 30 + 60 + 120 s) outlasts
+ * {@link Deferrals#SEND_WINDOW}, which tells a redriven copy from a fresh one by that (DeferralsTest).
  *
  * <p>Nothing is ever lost or hurried: when the call fails, SQS refuses an entry (its batch answers 200 with Failed
  * entries), the event carries no receipt handle, or too little of the invocation remains
  * ({@link BatchScope.Write#PACE}), the message is left to the queue's visibility timeout, as before, and the batch's log
- * line says so. A receipt handle is the one of this receive, the latest: the message is in flight for this invocation
- * until the handler returns (the visibility timeout is 6 times the function's Timeout).
+ * line says so (WARN). A receipt handle is the one of this receive, the latest: the message is in flight for this
+ * invocation until the handler returns (the visibility timeout is 6 times the function's Timeout).
  */
 final class RetryPace {
 
@@ -47,15 +54,38 @@ final class RetryPace {
   /** SQS's limit of entries per ChangeMessageVisibilityBatch call. */
   static final int ENTRIES_PER_CALL = 10;
 
-  /** Where a failed message of a batch stands once paced: {@code pausedSeconds} null when it waits the timeout. */
-  record Paced(String messageId, int receives, Integer pausedSeconds, String why) {
+  /** Why a message of the batch failed, which sets how soon it comes back. */
+  enum Cause {
+    /** A walk the consumer chose: a model crash before its verdict, an upload past MAX_DEFERRALS. */
+    WALK,
+    /** Anything else: S3, DynamoDB or SQS failed, the deadline cut a call, a bug; maybe an outage. */
+    FAILURE
+  }
+
+  /** A message the batch reports as failed, and why. */
+  record Failed(QueueMessage message, Cause cause) {}
+
+  /** What the log says of a failure's later receives, which wait the visibility timeout on purpose. */
+  static final String OUTAGE =
+      "a failure again, which may be an outage: its later receives are not hurried";
+
+  /**
+   * Where a failed message of a batch stands once paced: {@code pausedSeconds} null when it waits the timeout,
+   * {@code left} when that was not the plan (the pause could not be set).
+   */
+  record Paced(String messageId, int receives, Integer pausedSeconds, String why, boolean left) {
 
     static Paced paused(QueueMessage message, int seconds) {
-      return new Paced(message.messageId(), Deferrals.receives(message), seconds, null);
+      return new Paced(message.messageId(), Deferrals.receives(message), seconds, null, false);
     }
 
     static Paced left(QueueMessage message, String why) {
-      return new Paced(message.messageId(), Deferrals.receives(message), null, why);
+      return new Paced(message.messageId(), Deferrals.receives(message), null, why, true);
+    }
+
+    /** A failure's second or later receive: the visibility timeout, as planned. */
+    static Paced notHurried(QueueMessage message) {
+      return new Paced(message.messageId(), Deferrals.receives(message), null, OUTAGE, false);
     }
 
     /** What the log says of it. */
@@ -80,23 +110,30 @@ final class RetryPace {
     this.log = log;
   }
 
-  /** The pause after the {@code receives}th receive failed: {@code firstSeconds} doubled once per receive before it. */
+  /**
+   * A walk's pause after its {@code receives}th receive failed: {@code firstSeconds} doubled once per receive before
+   * it (a failure's first pause too, the only one it gets).
+   */
   static int seconds(int receives, int firstSeconds) {
     return firstSeconds << Math.min(Math.max(receives, 1) - 1, MAX_DOUBLINGS);
   }
 
   /**
-   * Hides each of {@code failed} for its pause, {@link #ENTRIES_PER_CALL} to a call, and logs one line for the batch;
-   * nothing for a batch without failures. Never throws: a message it could not pace waits the visibility timeout.
+   * Hides each of {@code failed} for its pause (a failure's later receives: none, they wait the visibility timeout),
+   * {@link #ENTRIES_PER_CALL} to a call, and logs one line for the batch; nothing for a batch without failures. Never
+   * throws: a message it could not pace waits the visibility timeout.
    */
-  void pace(List<QueueMessage> failed, BatchScope scope) {
+  void pace(List<Failed> failed, BatchScope scope) {
     if (failed.isEmpty()) {
       return;
     }
     List<Paced> paced = new ArrayList<>(failed.size());
     List<QueueMessage> handled = new ArrayList<>(failed.size());
-    for (QueueMessage message : failed) {
-      if (message.receiptHandle() == null || message.receiptHandle().isEmpty()) {
+    for (Failed f : failed) {
+      QueueMessage message = f.message();
+      if (f.cause() == Cause.FAILURE && Deferrals.receives(message) > 1) {
+        paced.add(Paced.notHurried(message));
+      } else if (message.receiptHandle() == null || message.receiptHandle().isEmpty()) {
         paced.add(Paced.left(message, "the event gave no receipt handle"));
       } else {
         handled.add(message);

@@ -65,6 +65,55 @@ class RetryPaceTest extends ClassifyRig {
   }
 
   @Test
+  void aFailureIsRetriedSoonOnlyOnceItsLaterReceivesWaitTheVisibilityTimeout() throws IOException {
+    // The result of a.jpg cannot be written: DynamoDB may be out for minutes, so after its first
+    // quick
+    // retry the message is not hurried through receives that walk it toward the DLQ.
+    dynamo.failWith = new IllegalStateException("DynamoDB is unreachable");
+
+    SQSBatchResponse first = run(event(received("m1", "a.jpg", 112525L, "e1", 1)));
+    assertThat(first.getBatchItemFailures()).hasSize(1);
+    assertThat(sqs.paced)
+        .singleElement()
+        .satisfies(call -> assertThat(call.entries())
+            .extracting(ChangeMessageVisibilityBatchRequestEntry::visibilityTimeout)
+            .containsExactly(30));
+    sqs.paced.clear();
+    log.reset();
+
+    SQSBatchResponse second = run(event(received("m1", "a.jpg", 112525L, "e1", 2)));
+
+    assertThat(second.getBatchItemFailures()).hasSize(1);
+    assertThat(sqs.paced).as("no call: the visibility timeout is the plan").isEmpty();
+    JsonNode line = retries();
+    assertThat(line.get("level").asText()).isEqualTo("INFO");
+    assertThat(line.get("retries").get(0).get("pace").asText())
+        .isEqualTo("received again after the queue's visibility timeout: " + RetryPace.OUTAGE);
+  }
+
+  @Test
+  void anUploadPastMaxDeferralsWalksToTheDlqOnTheDoublingPause() throws IOException {
+    runtime.answer = r -> {
+      throw ClassifyRulesTest.endpointNotFound();
+    };
+    SQSEvent.SQSMessage past = received("m1", "a.jpg", 112525L, "e1", 3);
+    SQSEvent.MessageAttribute deferrals = new SQSEvent.MessageAttribute();
+    deferrals.setDataType("Number");
+    deferrals.setStringValue("2");
+    past.setMessageAttributes(Map.of("offhours-deferrals", deferrals));
+
+    SQSBatchResponse response = run(event(past), "MAX_DEFERRALS", "2");
+
+    assertThat(response.getBatchItemFailures()).hasSize(1);
+    assertThat(sqs.sent).as("no deferred copy past the limit").isEmpty();
+    assertThat(sqs.paced)
+        .singleElement()
+        .satisfies(call -> assertThat(call.entries())
+            .extracting(ChangeMessageVisibilityBatchRequestEntry::visibilityTimeout)
+            .containsExactly(120));
+  }
+
+  @Test
   void nothingIsSentNorLoggedForABatchWithoutFailures() throws IOException {
     SQSBatchResponse response = run(event(received("m1", "a.jpg", 112525L, "e1", 1)));
 
@@ -171,11 +220,11 @@ class RetryPaceTest extends ClassifyRig {
         "https://sqs.us-east-1.amazonaws.com/1/q",
         30,
         new OutcomeLog(new PrintStream(lines, true, StandardCharsets.UTF_8)));
-    List<QueueMessage> failed = new ArrayList<>();
+    List<RetryPace.Failed> failed = new ArrayList<>();
     for (int i = 1; i <= 12; i++) {
-      failed.add(queued("m" + i, "handle-m" + i));
+      failed.add(new RetryPace.Failed(queued("m" + i, "handle-m" + i), RetryPace.Cause.WALK));
     }
-    failed.add(queued("m13", null));
+    failed.add(new RetryPace.Failed(queued("m13", null), RetryPace.Cause.FAILURE));
 
     pace.pace(failed, new BatchScope(BatchScope.NO_DEADLINE, new InvocationUsage()));
 
