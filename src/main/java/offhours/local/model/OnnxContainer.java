@@ -156,7 +156,7 @@ public final class OnnxContainer implements AutoCloseable {
   private boolean refused(HttpExchange exchange) throws IOException {
     var headers = exchange.getRequestHeaders();
     if (headers.containsKey("Origin") || !host.equals(headers.getFirst("Host"))) {
-      send(
+      refuseUnread(
           exchange,
           403,
           "text/plain",
@@ -174,7 +174,7 @@ public final class OnnxContainer implements AutoCloseable {
       String method = exchange.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        send(exchange, 405, "text/plain", "use GET /ping");
+        refuseUnread(exchange, 405, "text/plain", "use GET /ping");
         return;
       }
       // The model is loaded before the port opens, so answering at all means ready.
@@ -189,12 +189,13 @@ public final class OnnxContainer implements AutoCloseable {
       }
       if (!exchange.getRequestMethod().equals("POST")) {
         exchange.getResponseHeaders().set("Allow", "POST");
-        send(exchange, 405, "text/plain", "use POST /invocations with the image bytes as the body");
+        refuseUnread(
+            exchange, 405, "text/plain", "use POST /invocations with the image bytes as the body");
         return;
       }
       String type = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
       if (!IMAGE_TYPES.contains(type)) {
-        send(
+        refuseUnread(
             exchange,
             415,
             "text/plain",
@@ -266,6 +267,24 @@ public final class OnnxContainer implements AutoCloseable {
         .toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * A refusal before the body is read: the rest of it is read first, up to a payload's worth. Left unread, the JDK's
+   * server closes the connection on it, and a caller still sending its body gets a reset in place of the answer, which
+   * it reads as a model crash.
+   */
+  private static void refuseUnread(
+      HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] chunk = new byte[64 * 1024];
+      long budget = MAX_PAYLOAD_BYTES + 1L;
+      int read;
+      while (budget > 0 && (read = in.read(chunk, 0, (int) Math.min(chunk.length, budget))) > 0) {
+        budget -= read;
+      }
+    }
+    send(exchange, status, contentType, body);
+  }
+
   private static void send(HttpExchange exchange, int status, String contentType, String body)
       throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -275,10 +294,9 @@ public final class OnnxContainer implements AutoCloseable {
             "Content-Type",
             contentType + (contentType.startsWith("text/") ? "; charset=utf-8" : ""));
     if (status >= 400) {
-      // A refusal may leave the request body unread, and the server then drops the connection:
-      // saying so keeps
-      // the caller from sending its next request on it (it would get no answer, read as a model
-      // crash).
+      // A refusal may leave part of the request body unread, and the server then drops the
+      // connection: saying so keeps the caller from sending its next request on it (it would get no
+      // answer, read as a model crash).
       exchange.getResponseHeaders().set("Connection", "close");
     }
     exchange.sendResponseHeaders(status, bytes.length);

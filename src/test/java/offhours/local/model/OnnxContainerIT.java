@@ -181,6 +181,17 @@ class OnnxContainerIT {
   }
 
   @Test
+  void aRefusalBeforeTheBodyIsReadStillReachesACallerSendingALargeOne() throws Exception {
+    // Left unread, the body's rest made the server close the connection while the caller still
+    // sent: a reset in place of the 415, read by the local SageMaker as a model crash.
+    byte[] large = new byte[6_000_000];
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = invoke(large, "application/json");
+      assertThat(r.statusCode()).isEqualTo(415);
+    }
+  }
+
+  @Test
   void getOnInvocationsIs405() throws Exception {
     HttpResponse<String> r = HTTP.send(
         HttpRequest.newBuilder(container.baseUri().resolve("/invocations")).build(),
