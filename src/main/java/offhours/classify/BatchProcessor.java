@@ -77,7 +77,7 @@ final class BatchProcessor {
   List<String> process(List<QueueMessage> messages, LongSupplier remainingMillis) {
     BatchScope scope = new BatchScope(remainingMillis, usage.tally());
     try {
-      List<RetryPace.Failed> failed = process(messages, scope);
+      List<RetryPace.FailedMessage> failed = process(messages, scope);
       pace.pace(failed, scope);
       return failed.stream().map(f -> f.message().messageId()).toList();
     } finally {
@@ -90,8 +90,8 @@ final class BatchProcessor {
     }
   }
 
-  private List<RetryPace.Failed> process(List<QueueMessage> messages, BatchScope scope) {
-    List<RetryPace.Failed> failures = new ArrayList<>();
+  private List<RetryPace.FailedMessage> process(List<QueueMessage> messages, BatchScope scope) {
+    List<RetryPace.FailedMessage> failures = new ArrayList<>();
     if (messages.size() == 1) { // nothing to overlap: no hand-off to a worker
       QueueMessage message = messages.getFirst();
       Evaluation evaluation = guarded(message, () -> classifier.evaluate(message, scope));
@@ -128,12 +128,12 @@ final class BatchProcessor {
 
   /** A message whose conclusion is not acknowledged is retried; without one (a bug logged) it failed. */
   private static void addIfFailed(
-      List<RetryPace.Failed> failures, QueueMessage message, Conclusion conclusion) {
+      List<RetryPace.FailedMessage> failures, QueueMessage message, Conclusion conclusion) {
     if (conclusion == null) {
-      failures.add(new RetryPace.Failed(message, RetryPace.Cause.FAILURE));
+      failures.add(new RetryPace.FailedMessage(message, RetryPace.RetryCause.FAILURE));
     } else if (!conclusion.kind().acknowledged()) {
-      failures.add(new RetryPace.Failed(
-          message, conclusion.cause() == null ? RetryPace.Cause.FAILURE : conclusion.cause()));
+      failures.add(new RetryPace.FailedMessage(
+          message, conclusion.cause() == null ? RetryPace.RetryCause.FAILURE : conclusion.cause()));
     }
   }
 

@@ -65,7 +65,7 @@ final class MessageClassifier {
    * (a model crash before its verdict, an upload past MAX_DEFERRALS) or a failure, which sets how soon the message
    * comes back ({@link RetryPace}); null for any other kind.
    */
-  record Conclusion(Kind kind, RetryPace.Cause cause) {}
+  record Conclusion(Kind kind, RetryPace.RetryCause cause) {}
 
   private final InferenceClient inference;
   private final ClassifyConfig config;
@@ -127,9 +127,10 @@ final class MessageClassifier {
     // A retry decided before the crashes are settled is a failure (S3, DynamoDB, the deadline); one
     // the
     // settling adds is a crash's walk to its verdict.
-    RetryPace.Cause cause = evaluation.outcomes().stream().anyMatch(o -> o.kind() == Kind.RETRY)
-        ? RetryPace.Cause.FAILURE
-        : RetryPace.Cause.WALK;
+    RetryPace.RetryCause cause =
+        evaluation.outcomes().stream().anyMatch(o -> o.kind() == Kind.RETRY)
+            ? RetryPace.RetryCause.FAILURE
+            : RetryPace.RetryCause.WALK;
     List<Outcome> outcomes = new ArrayList<>(evaluation.outcomes().size());
     for (Outcome outcome : evaluation.outcomes()) {
       outcomes.add(
@@ -156,7 +157,7 @@ final class MessageClassifier {
       };
       if (spend != Deferrals.Spend.THROTTLE && spent >= config.maxDeferrals()) {
         kind = Kind.RETRY;
-        cause = RetryPace.Cause.WALK;
+        cause = RetryPace.RetryCause.WALK;
         outcomes.add(Outcome.of(
             Kind.RETRY,
             writer.subject(message),
@@ -178,7 +179,7 @@ final class MessageClassifier {
           deferrals.send(message, reason, spend, timeout);
         } catch (SdkException | BatchScope.OutOfTime e) {
           kind = Kind.RETRY;
-          cause = RetryPace.Cause.FAILURE;
+          cause = RetryPace.RetryCause.FAILURE;
           outcomes.add(Outcome.of(
               Kind.RETRY,
               writer.subject(message),

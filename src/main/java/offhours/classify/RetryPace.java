@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
  * failed stays hidden for exactly that long (SQS keeps no per-message value: its next receive starts from the queue's
  * timeout again, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
  *
- * <p>How soon depends on why it failed ({@link Cause}):
+ * <p>How soon depends on why it failed ({@link RetryCause}):
  * <ul>
  *   <li>A walk the consumer chose (a model crash before its verdict on the 3rd receive, an upload past MAX_DEFERRALS
  *       on its way to the DLQ): nothing is expected to recover, the receives are the plan, so each comes after a
@@ -55,7 +55,7 @@ final class RetryPace {
   static final int ENTRIES_PER_CALL = 10;
 
   /** Why a message of the batch failed, which sets how soon it comes back. */
-  enum Cause {
+  enum RetryCause {
     /** A walk the consumer chose: a model crash before its verdict, an upload past MAX_DEFERRALS. */
     WALK,
     /** Anything else: S3, DynamoDB or SQS failed, the deadline cut a call, a bug; maybe an outage. */
@@ -63,7 +63,7 @@ final class RetryPace {
   }
 
   /** A message the batch reports as failed, and why. */
-  record Failed(QueueMessage message, Cause cause) {}
+  record FailedMessage(QueueMessage message, RetryCause cause) {}
 
   /** What the log says of a failure's later receives, which wait the visibility timeout on purpose. */
   static final String OUTAGE =
@@ -123,15 +123,15 @@ final class RetryPace {
    * {@link #ENTRIES_PER_CALL} to a call, and logs one line for the batch; nothing for a batch without failures. Never
    * throws: a message it could not pace waits the visibility timeout.
    */
-  void pace(List<Failed> failed, BatchScope scope) {
+  void pace(List<FailedMessage> failed, BatchScope scope) {
     if (failed.isEmpty()) {
       return;
     }
     List<Paced> paced = new ArrayList<>(failed.size());
     List<QueueMessage> handled = new ArrayList<>(failed.size());
-    for (Failed f : failed) {
+    for (FailedMessage f : failed) {
       QueueMessage message = f.message();
-      if (f.cause() == Cause.FAILURE && Deferrals.receives(message) > 1) {
+      if (f.cause() == RetryCause.FAILURE && Deferrals.receives(message) > 1) {
         paced.add(Paced.notHurried(message));
       } else if (message.receiptHandle() == null || message.receiptHandle().isEmpty()) {
         paced.add(Paced.left(message, "the event gave no receipt handle"));

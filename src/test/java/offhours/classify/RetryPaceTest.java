@@ -220,11 +220,12 @@ class RetryPaceTest extends ClassifyRig {
         "https://sqs.us-east-1.amazonaws.com/1/q",
         30,
         new OutcomeLog(new PrintStream(lines, true, StandardCharsets.UTF_8)));
-    List<RetryPace.Failed> failed = new ArrayList<>();
+    List<RetryPace.FailedMessage> failed = new ArrayList<>();
     for (int i = 1; i <= 12; i++) {
-      failed.add(new RetryPace.Failed(queued("m" + i, "handle-m" + i), RetryPace.Cause.WALK));
+      failed.add(
+          new RetryPace.FailedMessage(queued("m" + i, "handle-m" + i), RetryPace.RetryCause.WALK));
     }
-    failed.add(new RetryPace.Failed(queued("m13", null), RetryPace.Cause.FAILURE));
+    failed.add(new RetryPace.FailedMessage(queued("m13", null), RetryPace.RetryCause.FAILURE));
 
     pace.pace(failed, new BatchScope(BatchScope.NO_DEADLINE, new InvocationUsage()));
 
