@@ -5,6 +5,7 @@ import static offhours.aws.EnvironmentVariables.whole;
 import java.time.Duration;
 import java.util.Map;
 import offhours.aws.EnvironmentVariables;
+import offhours.aws.PayloadLimits;
 import offhours.aws.UsageLedger;
 import offhours.endpoint.ControllerConfig;
 
@@ -14,8 +15,8 @@ import offhours.endpoint.ControllerConfig;
  * are what the API reads, and its model contract is how POST /classify calls the model), and the bucket.
  *
  * @param maxImageBytes the largest image POST /classify sends to the endpoint: the endpoint's limit (MAX_IMAGE_BYTES,
- *     4 MB for a serverless endpoint). POST /classify's check of it fires only for a limit below about 4.7 MB: no
- *     larger body reaches the function (see {@link #LAMBDA_PAYLOAD_BYTES})
+ *     offhours.stack.Hosting#maxImageBytes; without it InvokeEndpoint's). POST /classify's check of it fires only for
+ *     a limit below about 4.7 MB: no larger body reaches the function (see {@link #LAMBDA_PAYLOAD_BYTES})
  * @param controllerInterval how often the controller runs (its EventBridge schedule): an upload waits at most this
  *     long before the controller sees it
  * @param usage where POST /classify's invocations of a serverless endpoint are recorded (HOSTING, CONTROL_TABLE_NAME,
@@ -35,12 +36,12 @@ public record ApiConfig(
     boolean local) {
 
   /**
-   * Lambda's synchronous invocation payload limit, 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+   * The largest event the function is invoked with, Lambda's ({@link PayloadLimits#LAMBDA_INVOKE_PAYLOAD_BYTES}).
    * API Gateway base64-encodes a binary body into the event (4 characters per 3 bytes), so a body over about 4.7 MB
    * makes an event Lambda refuses before the function runs: the client gets API Gateway's own error, never an answer
    * of this function.
    */
-  public static final long LAMBDA_PAYLOAD_BYTES = 6_291_456;
+  public static final long LAMBDA_PAYLOAD_BYTES = PayloadLimits.LAMBDA_INVOKE_PAYLOAD_BYTES;
 
   public ApiConfig {
     if (bucket == null || bucket.isBlank()) {
@@ -63,7 +64,8 @@ public record ApiConfig(
   /** As {@link #fromEnv(Map)}, and whether the API serves the local stack (local mode's). */
   public static ApiConfig fromEnv(Map<String, String> env, boolean local) {
     ControllerConfig controller = ControllerConfig.policyFromEnvironment(env);
-    long endpointLimit = whole(env, "MAX_IMAGE_BYTES", 6_291_456, 1, Long.MAX_VALUE);
+    long endpointLimit =
+        whole(env, "MAX_IMAGE_BYTES", PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, 1, Long.MAX_VALUE);
     return new ApiConfig(
         controller,
         env.get("BUCKET_NAME"),

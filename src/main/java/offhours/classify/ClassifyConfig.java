@@ -6,6 +6,7 @@ import static offhours.aws.EnvironmentVariables.whole;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import offhours.aws.PayloadLimits;
 import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
 
@@ -16,8 +17,9 @@ import offhours.inference.ModelContract;
  * @param modelName the stack's model; results record the model that answered (the invoked variant, named after
  *     its model), this name only when an answer does not say
  * @param model how to call the endpoint and read its answers
- * @param maxImageBytes the largest object sent to the endpoint (InvokeEndpoint accepts ~6 MB:
- *     https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html)
+ * @param maxImageBytes the largest object sent to the endpoint: the template sets the hosting's limit
+ *     (offhours.stack.Hosting#maxImageBytes); without the variable, InvokeEndpoint's
+ *     ({@link PayloadLimits#INVOKE_ENDPOINT_BODY_BYTES})
  * @param deferSeconds the delay of a deferred copy; SQS allows 0 to 900
  *     (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html)
  * @param maxDeferrals how often a message may be handed back; after that it is retried through SQS receives, so
@@ -45,7 +47,6 @@ public record ClassifyConfig(
     UsageLedger.Settings usage) {
 
   private static final int DEFAULT_TOP_K = 3;
-  private static final long DEFAULT_MAX_IMAGE_BYTES = 6_291_456L;
   private static final int DEFAULT_BATCH_CONCURRENCY = 8;
   private static final int DEFAULT_DEFER_SECONDS = 60;
   private static final int DEFAULT_MAX_DEFERRALS = 50;
@@ -92,7 +93,7 @@ public record ClassifyConfig(
         env.get("MODEL_NAME"),
         ModelContract.fromEnv(env),
         whole(env, "TOP_K", DEFAULT_TOP_K, 1, Integer.MAX_VALUE),
-        whole(env, "MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, Long.MAX_VALUE),
+        whole(env, "MAX_IMAGE_BYTES", PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, 1, Long.MAX_VALUE),
         whole(env, "BATCH_CONCURRENCY", DEFAULT_BATCH_CONCURRENCY, 1, Integer.MAX_VALUE),
         whole(env, "DEFER_SECONDS", DEFAULT_DEFER_SECONDS, 0, 900),
         whole(env, "MAX_DEFERRALS", DEFAULT_MAX_DEFERRALS, 1, Integer.MAX_VALUE),

@@ -66,10 +66,8 @@ final class FunctionEnvironments {
     env.putAll(labels(labelsS3Uri));
     env.putAll(modelSettings);
     env.putAll(component(modelSettings));
-    if (Hosting.SERVERLESS.value().equals(modelSettings.get("HOSTING"))) {
-      // As the template: a serverless endpoint takes 4 MB.
-      env.put("MAX_IMAGE_BYTES", Integer.toString(Hosting.SERVERLESS_MAX_PAYLOAD_BYTES));
-    }
+    // As the template: a serverless endpoint takes 4 MB.
+    env.put("MAX_IMAGE_BYTES", Integer.toString(hosting(modelSettings).maxImageBytes()));
     // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in
     // seconds.
     env.put("DEFER_SECONDS", "5");
@@ -120,10 +118,13 @@ final class FunctionEnvironments {
    * from the endpoint's), empty otherwise.
    */
   private static Map<String, String> component(Map<String, String> modelSettings) {
-    boolean components =
-        Hosting.parse(modelSettings.getOrDefault("HOSTING", Hosting.SCHEDULED.value()))
-            == Hosting.SCALE_TO_ZERO;
+    boolean components = hosting(modelSettings) == Hosting.SCALE_TO_ZERO;
     return Map.of("INFERENCE_COMPONENT_NAME", components ? INFERENCE_COMPONENT : "");
+  }
+
+  /** The hosting the options' model settings name; scheduled, the template's default, when they name none. */
+  private static Hosting hosting(Map<String, String> modelSettings) {
+    return Hosting.parse(modelSettings.getOrDefault("HOSTING", Hosting.SCHEDULED.value()));
   }
 
   /** The API function's variables: the controller's (its policy and model contract), the bucket, local timings. */
@@ -138,10 +139,8 @@ final class FunctionEnvironments {
     env.put("BUCKET_NAME", provisioned.bucket());
     env.put("MODEL_NAME", names.model());
     env.put("RESULTS_TABLE_NAME", provisioned.resultsTable());
-    if (options.hosting() == Hosting.SERVERLESS) {
-      // As the template: a serverless endpoint takes 4 MB.
-      env.put("MAX_IMAGE_BYTES", Integer.toString(Hosting.SERVERLESS_MAX_PAYLOAD_BYTES));
-    }
+    // As the template: a serverless endpoint takes 4 MB.
+    env.put("MAX_IMAGE_BYTES", Integer.toString(options.hosting().maxImageBytes()));
     // The local serverless endpoint's memory (DeploymentWiring), at which POST /classify's
     // invocations go to the ledger, as Classify's do.
     env.put("SERVERLESS_MEMORY_MB", FunctionVariables.CLASSIFY_ENV.get("SERVERLESS_MEMORY_MB"));

@@ -12,6 +12,10 @@ public final class FunctionVariables {
 
   private FunctionVariables() {}
 
+  /** Classify's and the API's MAX_IMAGE_BYTES without the variable: the limit of the default hosting, scheduled. */
+  private static final String DEFAULT_MAX_IMAGE_BYTES =
+      Integer.toString(Hosting.SCHEDULED.maxImageBytes());
+
   /**
    * How the model is called and its answers read (offhours.inference.ModelContract): the same variables for
    * Classify and for the controller's readiness probe.
@@ -61,7 +65,7 @@ public final class FunctionVariables {
       "TOP_K",
       "3",
       "MAX_IMAGE_BYTES",
-      "6291456",
+      DEFAULT_MAX_IMAGE_BYTES,
       "BATCH_CONCURRENCY",
       "8",
       "DEFER_SECONDS",
@@ -207,13 +211,19 @@ public final class FunctionVariables {
   public static final Map<String, String> API_ENV = concat(
       CONTROLLER_SETTINGS,
       orderedMap(
-          "BUCKET_NAME", null,
-          "RESULTS_TABLE_NAME", null,
-          "TOP_K", "3",
-          "MAX_IMAGE_BYTES", "6291456",
+          "BUCKET_NAME",
+          null,
+          "RESULTS_TABLE_NAME",
+          null,
+          "TOP_K",
+          "3",
+          "MAX_IMAGE_BYTES",
+          DEFAULT_MAX_IMAGE_BYTES,
           // Hosting serverless: POST /classify's invocations go to the ledger, at this memory.
-          "SERVERLESS_MEMORY_MB", "2048",
-          "CONTROLLER_INTERVAL_SECONDS", "60"));
+          "SERVERLESS_MEMORY_MB",
+          "2048",
+          "CONTROLLER_INTERVAL_SECONDS",
+          "60"));
 
   private static Map<String, String> concat(Map<String, String> first, Map<String, String> second) {
     var map = new LinkedHashMap<String, String>(first);

@@ -2,6 +2,7 @@ package offhours.stack;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import offhours.aws.PayloadLimits;
 
 /**
  * How the model is hosted (template parameter {@code Hosting}, variable {@code HOSTING}): the same consumer, results
@@ -14,13 +15,6 @@ public enum Hosting {
   SCALE_TO_ZERO("scale-to-zero"),
   /** A serverless endpoint owned by the stack: nothing to schedule, cold starts and throttling defer. */
   SERVERLESS("serverless");
-
-  /**
-   * The largest request body a serverless endpoint takes: "The maximum request and response payload size for
-   * serverless invocations is 4 MB" (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-invoke.html),
-   * read as 4 MiB, as the template's MAX_IMAGE_BYTES for Hosting=serverless does.
-   */
-  public static final int SERVERLESS_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
   private final String value;
 
@@ -48,6 +42,16 @@ public enum Hosting {
   public boolean hasDueTimes(String maxWaitMinutes) {
     return !maxWaitMinutes.equals("0")
         && (switchesTheEndpoint() || !maxWaitMinutes.equals("next-opening"));
+  }
+
+  /**
+   * The largest image Classify and the API send to this hosting's endpoint, what template.yaml sets their
+   * MAX_IMAGE_BYTES to (ImageLimitTemplateTest): a serverless endpoint's limit, else InvokeEndpoint's Body maximum.
+   */
+  public int maxImageBytes() {
+    return this == SERVERLESS
+        ? PayloadLimits.SERVERLESS_INVOKE_BYTES
+        : PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES;
   }
 
   /** The spelling of the template parameter and the variable. */

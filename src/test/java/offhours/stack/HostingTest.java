@@ -22,4 +22,12 @@ class HostingTest {
     assertThatThrownBy(() -> Hosting.parse("")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Hosting.parse(null)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** A serverless endpoint takes 4 MiB, the others InvokeEndpoint's 6,291,456 bytes (ImageLimitTemplateTest). */
+  @Test
+  void eachHostingsImageLimitIsItsEndpoints() {
+    assertThat(Hosting.SCHEDULED.maxImageBytes()).isEqualTo(6_291_456);
+    assertThat(Hosting.SCALE_TO_ZERO.maxImageBytes()).isEqualTo(6_291_456);
+    assertThat(Hosting.SERVERLESS.maxImageBytes()).isEqualTo(4_194_304);
+  }
 }

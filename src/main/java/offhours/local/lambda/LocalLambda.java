@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import offhours.aws.PayloadLimits;
 import offhours.local.api.Loopback;
 import offhours.local.auth.GuardFilter;
 import offhours.local.auth.RequestGuard;
@@ -106,15 +107,15 @@ public final class LocalLambda implements AutoCloseable {
     RequestGuard guard =
         new RequestGuard(credentials, region, "lambda", "the local Lambda", Clock.systemUTC());
     guard.listeningOn(server.getAddress().getPort());
-    // Lambda's synchronous Invoke takes at most 6 MB
-    // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+    // Lambda's synchronous Invoke takes at most 6 MB, refused in Lambda's words.
     GuardFilter filter = new GuardFilter(
         guard,
-        6 * 1024 * 1024,
+        PayloadLimits.LAMBDA_INVOKE_PAYLOAD_BYTES,
         new Refusal(
             413,
             "RequestEntityTooLargeException",
-            "Request must be smaller than 6291456 bytes for the InvokeFunction operation"),
+            "Request must be smaller than " + PayloadLimits.LAMBDA_INVOKE_PAYLOAD_BYTES
+                + " bytes for the InvokeFunction operation"),
         LambdaError::write);
     server
         .createContext(MappingApi.PATH, new MappingApi(new ApiBackend()))

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import offhours.aws.PayloadLimits;
 import offhours.local.api.Loopback;
 import offhours.local.model.DecodeBudget.ImageTooLargeException;
 import offhours.local.model.ImagePreprocessor.UndecodableImageException;
@@ -34,8 +35,8 @@ public final class OnnxContainer implements AutoCloseable {
   /** Content types the SageMaker built-in image classifier accepts for image bytes. */
   private static final Set<String> IMAGE_TYPES =
       Set.of("application/x-image", "image/jpeg", "image/png");
-  /** InvokeEndpoint's payload limit: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html */
-  private static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+  /** The largest body InvokeEndpoint passes on to a container: no larger request can reach one on SageMaker. */
+  private static final int MAX_PAYLOAD_BYTES = PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES;
 
   private final OnnxClassifier classifier;
   private final HttpServer server;

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import offhours.stack.Hosting;
+import offhours.aws.PayloadLimits;
 
 /**
  * The runtime's InvokeEndpoint: forwards the payload to the container's {@code POST /invocations} and maps
@@ -117,7 +117,7 @@ final class Invoker {
     Destination target = destination(endpointName, request.inferenceComponent());
     HostedEndpoint endpoint = target.endpoint();
     if (endpoint.variant().serverless() != null
-        && request.body().length > Hosting.SERVERLESS_MAX_PAYLOAD_BYTES) {
+        && request.body().length > PayloadLimits.SERVERLESS_INVOKE_BYTES) {
       // SageMaker's answer to a larger body on a serverless endpoint: ValidationError (HTTP 400, as
       // the runtime's model declares it) naming the request
       // (https://github.com/aws/sagemaker-python-sdk/issues/4271). Refused before any capacity is

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.aws.PayloadLimits;
 import offhours.local.api.Loopback;
 import offhours.local.auth.GuardFilter;
 import offhours.local.auth.RequestGuard;
@@ -65,8 +66,8 @@ public final class LocalSageMaker implements AutoCloseable {
    * ({@link LocalSageMakerBuilder#containerCommand}); without one it is not served.
    */
   public static final String COMMAND_IMAGE = "offhours-local/command";
-  /** InvokeEndpoint's documented maximum Body length (API_runtime_InvokeEndpoint.html: 6291456 bytes). */
-  public static final int MAX_PAYLOAD_BYTES = 6_291_456;
+  /** The largest body the runtime takes: InvokeEndpoint's, whatever the endpoint (a serverless one refuses less). */
+  public static final int MAX_PAYLOAD_BYTES = PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES;
 
   private static final Pattern INVOCATIONS = Pattern.compile("^/endpoints/([^/]+)/invocations$");
   private static final String JSON_1_1 = "application/x-amz-json-1.1";
@@ -305,7 +306,7 @@ public final class LocalSageMaker implements AutoCloseable {
     byte[] body =
         exchange.getRequestBody().readAllBytes(); // at most MAX_PAYLOAD_BYTES: the guard read it
     // Chosen here, not when the answer is written: a refusal's message names it
-    // (Hosting.SERVERLESS_MAX_PAYLOAD_BYTES).
+    // (PayloadLimits.SERVERLESS_INVOKE_BYTES).
     String requestId = UUID.randomUUID().toString();
     exchange.getResponseHeaders().set(REQUEST_ID, requestId);
     Invoker.Response response;
