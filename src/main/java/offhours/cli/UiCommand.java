@@ -82,6 +82,8 @@ final class UiCommand implements Command {
       target.close();
       throw e;
     }
+    ImageLimit limit = ImageLimit.of(target);
+    limit.assumption().ifPresent(why -> call.err().println("note: " + why));
     AwsUiData.StackView view = view(target);
     AwsUiData data = new AwsUiData(
         view,
@@ -91,7 +93,7 @@ final class UiCommand implements Command {
         () -> live.now(view.dynamo(), view.resultsTable()));
     UiServer server;
     try {
-      server = UiServer.start(data, port);
+      server = UiServer.start(data, port, limit.bytes(), limit.assumption());
     } catch (BindException e) {
       data.close();
       target.close();

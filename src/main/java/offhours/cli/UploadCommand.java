@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import offhours.cli.Target.Name;
-import offhours.stack.FunctionVariables;
 import offhours.units.Plurals;
 import offhours.units.Sizes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -23,10 +22,6 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /** {@code offhours upload PATH...}: puts files and folders into the stack's bucket. */
 final class UploadCommand implements Command {
-
-  /** The consumer's default limit (its MAX_IMAGE_BYTES); bigger files are still uploaded and end REJECTED. */
-  private static final long MAX_IMAGE_BYTES =
-      Long.parseLong(FunctionVariables.CLASSIFY_ENV.get("MAX_IMAGE_BYTES"));
 
   /** Puts in flight at once: small images are latency-bound, so a few in parallel fill the link. */
   static final int PARALLEL_PUTS = 8;
@@ -66,8 +61,9 @@ final class UploadCommand implements Command {
         is refused before anything is uploaded; inside folders such files are skipped and counted, as are
         hidden files and symbolic links (links are never followed, named or inside a folder). Keys keep
         spaces, '+', '%' and unicode as they are; a key over S3's 1024 bytes (UTF-8, --prefix included)
-        is refused before anything is uploaded. Files over the endpoint's limit (6.3 MB) are uploaded
-        too; the pipeline rejects them with that reason.
+        is refused before anything is uploaded. Files over the endpoint's limit (the stack's: 6.3 MB,
+        4.2 MB with hosting serverless) are uploaded too, each with a note; the pipeline rejects them
+        with that reason.
         With --json, prints one {"key", "bytes", "eTag"} object per uploaded file.
 
         examples:
@@ -142,9 +138,11 @@ final class UploadCommand implements Command {
         pool.shutdownNow();
       }
       progress.done();
+      ImageLimit limit = ImageLimit.of(target);
+      limit.assumption().ifPresent(why -> call.err().println("note: " + why));
       for (UploadPlan.Item item : plan.items()) {
-        if (item.bytes() > MAX_IMAGE_BYTES) {
-          call.err().println(Terminal.printable(tooLarge(item)));
+        if (item.bytes() > limit.bytes()) {
+          call.err().println(Terminal.printable(tooLarge(item, limit.bytes())));
         }
       }
       String summary =
@@ -173,9 +171,9 @@ final class UploadCommand implements Command {
         + "; run the same command again to upload the rest (it uploads every file again)";
   }
 
-  /** The note for a file over the endpoint's limit, in the words and units of the verdict it will get. */
-  static String tooLarge(UploadPlan.Item item) {
-    return "note: " + item.key() + " " + Sizes.overLimit(item.bytes(), MAX_IMAGE_BYTES)
+  /** The note for a file over the endpoint's {@code limit}, in the words and units of the verdict it will get. */
+  static String tooLarge(UploadPlan.Item item, long limit) {
+    return "note: " + item.key() + " " + Sizes.overLimit(item.bytes(), limit)
         + ", so it will be REJECTED: " + Sizes.SHRINK_AND_UPLOAD_AGAIN;
   }
 

@@ -9,11 +9,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
 import offhours.local.api.Loopback;
-import offhours.stack.FunctionVariables;
 import offhours.units.Sizes;
 
 /**
@@ -45,26 +45,42 @@ public final class UiServer implements AutoCloseable {
 
   private static final Set<String> PAGE = Set.of("/", "/index.html");
 
-  /**
-   * The largest upload the page takes: the consumer's default limit (its MAX_IMAGE_BYTES), the one 'offhours upload'
-   * notes a file over. A bigger file would only be stored to be REJECTED, so the page refuses it with what to do.
-   */
-  static final int MAX_UPLOAD_BYTES =
-      Integer.parseInt(FunctionVariables.CLASSIFY_ENV.get("MAX_IMAGE_BYTES"));
-
   private final UiData data;
   private final Loopback server;
   private final String token;
 
-  private UiServer(UiData data, int port, String token) throws IOException {
+  /**
+   * The largest upload the page takes: the stack's Classify limit (its MAX_IMAGE_BYTES), the one 'offhours upload'
+   * notes a file over. A bigger file would only be stored to be REJECTED, so the page refuses it with what to do.
+   */
+  private final int maxUploadBytes;
+
+  /** Why {@link #maxUploadBytes} is assumed rather than the stack's own, said with each refusal; empty if it is. */
+  private final Optional<String> limitAssumption;
+
+  private UiServer(
+      UiData data, int port, String token, long maxUploadBytes, Optional<String> limitAssumption)
+      throws IOException {
     this.data = Objects.requireNonNull(data, "data");
     this.token = token;
+    if (maxUploadBytes < 1 || maxUploadBytes >= Integer.MAX_VALUE) {
+      // An upload is read whole, into one array: no stack's limit comes near that.
+      throw new IllegalArgumentException("the upload limit must be 1 to " + (Integer.MAX_VALUE - 1)
+          + " bytes, got " + maxUploadBytes);
+    }
+    this.maxUploadBytes = (int) maxUploadBytes;
+    this.limitAssumption = Objects.requireNonNull(limitAssumption, "limitAssumption");
     this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve);
   }
 
-  /** Serves {@code data} on 127.0.0.1:{@code port} (0: a free port) with a new random token. */
-  public static UiServer start(UiData data, int port) throws IOException {
-    return new UiServer(data, port, Loopback.randomToken(24));
+  /**
+   * Serves {@code data} on 127.0.0.1:{@code port} (0: a free port) with a new random token, refusing uploads over
+   * {@code maxUploadBytes}, the stack's limit; {@code limitAssumption} says why that is assumed, when it is.
+   */
+  public static UiServer start(
+      UiData data, int port, long maxUploadBytes, Optional<String> limitAssumption)
+      throws IOException {
+    return new UiServer(data, port, Loopback.randomToken(24), maxUploadBytes, limitAssumption);
   }
 
   /** The page's address, with its token: the one thing to open. */
@@ -164,8 +180,8 @@ public final class UiServer implements AutoCloseable {
         String key = Requests.newKey(query.get("key"));
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
-          body = in.readNBytes(MAX_UPLOAD_BYTES + 1);
-          if (body.length > MAX_UPLOAD_BYTES) {
+          body = in.readNBytes(maxUploadBytes + 1);
+          if (body.length > maxUploadBytes) {
             // Read to its end, which also counts it: the JDK's server would close the connection on
             // the rest, and the browser would see that instead of this answer.
             long size = body.length + in.transferTo(OutputStream.nullOutputStream());
@@ -190,10 +206,10 @@ public final class UiServer implements AutoCloseable {
     }
   }
 
-  /** The refusal of an upload of {@code bytes} over {@link #MAX_UPLOAD_BYTES}, in the words of its verdict's. */
-  private static String tooLarge(String key, long bytes) {
-    return key + " " + Sizes.overLimit(bytes, MAX_UPLOAD_BYTES) + ": " + Sizes.SHRINK
-        + " and upload it again";
+  /** The refusal of an upload of {@code bytes} over {@link #maxUploadBytes}, in the words of its verdict's. */
+  private String tooLarge(String key, long bytes) {
+    return key + " " + Sizes.overLimit(bytes, maxUploadBytes) + ": " + Sizes.SHRINK
+        + " and upload it again" + limitAssumption.map(why -> " (" + why + ")").orElse("");
   }
 
   /** Why a request is refused ("400 ...", "401 ..." or "403 ..."), or null. */

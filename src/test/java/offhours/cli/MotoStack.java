@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -95,6 +96,23 @@ final class MotoStack implements AutoCloseable {
   CliRun run(Clock clock, String... args) {
     return CliRun.run(
         cache, clock, () -> AwsClients.local(Region.US_EAST_1, endpoints), Commands.all(), args);
+  }
+
+  /**
+   * A {@link Main} on this stack that prints to {@code out} and {@code err}, for a command that runs until it is
+   * interrupted ({@code ui}), which {@link #run} cannot wait for.
+   */
+  Main main(PrintStream out, PrintStream err) {
+    return new Main(
+        new Context(
+            out,
+            err,
+            Map.of(),
+            cache,
+            false,
+            Clock.systemUTC(),
+            () -> AwsClients.local(Region.US_EAST_1, endpoints)),
+        Commands.all());
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import offhours.testing.AwsServicesExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +82,48 @@ class UploadCommandIT extends OnMotoStack {
             .eTag()
             .replace("\"", ""));
     assertThat(run.err()).contains("uploaded 1 file (2 B) to s3://" + moto.bucket + "/");
+  }
+
+  /**
+   * A stack hosted serverless (its state file's HOSTING, as 'local start --hosting serverless' records it) rejects a
+   * 5 MB image, which the other hostings take: upload notes it by that endpoint's 4 MiB, and says nothing is assumed.
+   */
+  @Test
+  void onAServerlessStackAFiveMegabyteFileIsNotedByItsLimit() throws IOException {
+    withSettings(Map.of("HOSTING", "serverless"));
+    Files.write(photos.resolve("five.png"), new byte[5_000_000]);
+    Files.write(photos.resolve("four.png"), new byte[4_194_304]);
+
+    CliRun run = run("upload", photos.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err().lines().filter(l -> l.startsWith("note: ")))
+        .containsExactly(
+            "note: five.png is 5.0 MB; the endpoint accepts at most 4.2 MB, so it will be"
+                + " REJECTED: resize or re-encode it under that size and upload it again (the key is"
+                + " classified again on upload)");
+  }
+
+  /**
+   * A state file that does not record the stack's hosting (an older version's): files are noted by InvokeEndpoint's
+   * limit, and a note says that limit is assumed and why.
+   */
+  @Test
+  void aStackWhoseHostingIsNotKnownGetsInvokeEndpointsLimitAndSaysSo() throws IOException {
+    Files.write(photos.resolve("five.png"), new byte[5_000_000]);
+    Files.write(photos.resolve("seven.png"), new byte[6_800_000]);
+
+    CliRun run = run("upload", photos.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err().lines().filter(l -> l.startsWith("note: ")))
+        .containsExactly(
+            "note: the local stack's state file does not record its hosting: it was started by an"
+                + " older version; the limit taken is InvokeEndpoint's, 6.3 MB, which every hosting"
+                + " has but serverless (4.2 MB)",
+            "note: seven.png is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED:"
+                + " resize or re-encode it under that size and upload it again (the key is classified"
+                + " again on upload)");
   }
 
   @Test

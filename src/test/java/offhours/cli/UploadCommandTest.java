@@ -187,8 +187,8 @@ class UploadCommandTest {
 
   @Test
   void formatsSizesAndProgress() {
-    assertThat(
-            UploadCommand.tooLarge(new UploadPlan.Item(Path.of("big.jpg"), "big.jpg", 6_800_000)))
+    assertThat(UploadCommand.tooLarge(
+            new UploadPlan.Item(Path.of("big.jpg"), "big.jpg", 6_800_000), 6_291_456))
         .as("the verdict's words and units (ClassifyHandlerTest)")
         .isEqualTo(
             "note: big.jpg is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED:"

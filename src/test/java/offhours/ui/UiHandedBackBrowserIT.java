@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.PayloadLimits;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
@@ -91,7 +92,8 @@ class UiHandedBackBrowserIT {
             Clock.systemUTC(),
             action -> Map.of(),
             () -> new LiveSettings(null, false, "no classification yet"));
-        UiServer server = UiServer.start(data, 0);
+        UiServer server =
+            UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import offhours.aws.PayloadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -44,7 +46,11 @@ class UiScoresBrowserIT {
         result("cats/inherited.png", "CLASSIFIED", "current", "constructor"),
         result("cats/unrecorded.png", "CLASSIFIED", "current", null),
         result("dogs/bad.png", "REJECTED", null, null));
-    try (UiServer server = UiServer.start(new MemoryUiData(() -> answer), 0);
+    try (UiServer server = UiServer.start(
+            new MemoryUiData(() -> answer),
+            0,
+            PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES,
+            Optional.empty());
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));

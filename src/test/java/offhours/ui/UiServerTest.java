@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import offhours.aws.PayloadLimits;
+import offhours.stack.Hosting;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +38,8 @@ class UiServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = UiServer.start(new Memory(), 0);
+    server =
+        UiServer.start(new Memory(), 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
     URI url = server.url();
     token = url.getQuery().substring("token=".length());
     base = URI.create("http://" + url.getAuthority());
@@ -50,7 +54,8 @@ class UiServerTest {
   void thePrintedAddressCarriesALongRandomTokenOn127001() throws Exception {
     assertThat(server.url().getHost()).isEqualTo("127.0.0.1");
     assertThat(token).matches("[0-9a-f]{48}");
-    try (UiServer other = UiServer.start(new Memory(), 0)) {
+    try (UiServer other = UiServer.start(
+        new Memory(), 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty())) {
       assertThat(other.url().getQuery()).isNotEqualTo(server.url().getQuery());
     }
   }
@@ -189,7 +194,7 @@ class UiServerTest {
     HttpResponse<String> over = post(
         "/api/upload?key=big.png",
         Map.of(UiServer.TOKEN_HEADER, token),
-        new byte[UiServer.MAX_UPLOAD_BYTES + 8_544]);
+        new byte[PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES + 8_544]);
     assertThat(over.statusCode()).isEqualTo(413);
     assertThat(over.body())
         .as("in the words of the verdict such a file gets (Sizes), sizes told apart")
@@ -201,10 +206,65 @@ class UiServerTest {
     assertThat(post(
                 "/api/upload?key=fits.png",
                 Map.of(UiServer.TOKEN_HEADER, token),
-                new byte[UiServer.MAX_UPLOAD_BYTES])
+                new byte[PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES])
             .statusCode())
         .isEqualTo(201);
     assertThat(uploads.get("fits.png")).hasSize(6_291_456);
+  }
+
+  /**
+   * A serverless stack's page ({@code offhours.cli.ImageLimit}: its HOSTING) refuses by that endpoint's 4 MiB, not by
+   * the 6 MB of the other hostings: a 5 MB file would only be stored to be REJECTED.
+   */
+  @Test
+  void anUploadOverTheLimitTheServerIsGivenIsRefusedAndOneAtItIsStored() throws Exception {
+    try (UiServer serverless =
+        UiServer.start(new Memory(), 0, Hosting.SERVERLESS.maxImageBytes(), Optional.empty())) {
+      String other = serverless.url().getQuery().substring("token=".length());
+      URI otherBase = URI.create("http://" + serverless.url().getAuthority());
+      HttpResponse<String> over = send(
+          otherBase,
+          "/api/upload?key=five.png",
+          Map.of(UiServer.TOKEN_HEADER, other),
+          new byte[5_000_000]);
+      assertThat(over.statusCode()).isEqualTo(413);
+      assertThat(over.body())
+          .isEqualTo(
+              "{\"message\":\"five.png is 5.0 MB; the endpoint accepts at most 4.2 MB: resize or"
+                  + " re-encode it under that size and upload it again\"}");
+      assertThat(send(
+                  otherBase,
+                  "/api/upload?key=fits.png",
+                  Map.of(UiServer.TOKEN_HEADER, other),
+                  new byte[4_194_304])
+              .statusCode())
+          .isEqualTo(201);
+      assertThat(uploads).containsOnlyKeys("fits.png");
+    }
+  }
+
+  /** Where the stack's limit is not known, the page refuses by InvokeEndpoint's and says so with the refusal. */
+  @Test
+  void aRefusalByAnAssumedLimitSaysWhyItIsAssumed() throws Exception {
+    try (UiServer assumed = UiServer.start(
+        new Memory(),
+        0,
+        PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES,
+        Optional.of("stack prod has no parameter Hosting"))) {
+      HttpResponse<String> over = send(
+          URI.create("http://" + assumed.url().getAuthority()),
+          "/api/upload?key=big.png",
+          Map.of(UiServer.TOKEN_HEADER, assumed.url().getQuery().substring("token=".length())),
+          new byte[6_800_000]);
+      assertThat(over.statusCode()).isEqualTo(413);
+      assertThat(over.body())
+          .isEqualTo(
+              "{\"message\":\"big.png is 6.8 MB; the endpoint accepts at most 6.3 MB: resize or"
+                  + " re-encode it under that size and upload it again (stack prod has no parameter"
+                  + " Hosting)\"}");
+    }
+    assertThatThrownBy(() -> UiServer.start(new Memory(), 0, 0, Optional.empty()))
+        .hasMessage("the upload limit must be 1 to 2147483646 bytes, got 0");
   }
 
   @Test
@@ -272,8 +332,14 @@ class UiServerTest {
 
   private HttpResponse<String> post(String path, Map<String, String> headers, byte[] body)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    return send(base, path, headers, body);
+  }
+
+  /** A POST of {@code body} to {@code path} of the server at {@code to}. */
+  private HttpResponse<String> send(URI to, String path, Map<String, String> headers, byte[] body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(to.resolve(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

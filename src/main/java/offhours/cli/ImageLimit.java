@@ -1,0 +1,49 @@
+package offhours.cli;
+
+import java.util.Optional;
+import offhours.aws.PayloadLimits;
+import offhours.stack.Hosting;
+import offhours.units.Sizes;
+
+/**
+ * The largest image the stack's Classify function sends to its endpoint (its MAX_IMAGE_BYTES): what {@code upload}
+ * notes a file over, as one that will be REJECTED, and what the page of {@code ui} refuses to store. Read as {@link
+ * LiveSettingsLookup} reads the model's settings, from what the command line already has of the stack: a deployed
+ * stack's Hosting parameter (the DescribeStacks every command calls first), the local stack's HOSTING in its state
+ * file; and turned into the limit by the mapping template.yaml and local mode set MAX_IMAGE_BYTES by ({@link
+ * Hosting#maxImageBytes}), so no AWS call and no permission is added. A stack whose hosting is not known here (an older
+ * template or state file, a spelling this version does not know) gets InvokeEndpoint's limit, every hosting's but
+ * serverless's, with the reason in {@code assumption}, which each command shows where its user sees it.
+ *
+ * @param bytes the limit
+ * @param assumption why the limit is InvokeEndpoint's rather than read from the stack; empty when read
+ */
+record ImageLimit(long bytes, Optional<String> assumption) {
+
+  /** The limit of {@code target}'s Classify function. */
+  static ImageLimit of(Target target) {
+    Optional<String> value = target.setting("HOSTING");
+    if (value.isEmpty()) {
+      return assumed(
+          target.local()
+              ? "the local stack's state file does not record its hosting: it was started by an older version"
+              : target.description()
+                  + " has no parameter Hosting: it was deployed from an older template");
+    }
+    try {
+      return new ImageLimit(Hosting.parse(value.get()).maxImageBytes(), Optional.empty());
+    } catch (IllegalArgumentException e) {
+      return assumed(target.description() + "'s hosting is '" + value.get()
+          + "', which this version does not know (" + Hosting.spellings() + ")");
+    }
+  }
+
+  private static ImageLimit assumed(String why) {
+    return new ImageLimit(
+        PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES,
+        Optional.of(Terminal.printable(why + "; the limit taken is InvokeEndpoint's, "
+            + Sizes.format(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES)
+            + ", which every hosting has but serverless ("
+            + Sizes.format(Hosting.SERVERLESS.maxImageBytes()) + ")")));
+  }
+}
