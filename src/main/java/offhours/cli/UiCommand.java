@@ -83,7 +83,6 @@ final class UiCommand implements Command {
       throw e;
     }
     ImageLimit limit = ImageLimit.of(target);
-    limit.assumption().ifPresent(why -> call.err().println("note: " + why));
     AwsUiData.StackView view = view(target);
     AwsUiData data = new AwsUiData(
         view,
@@ -127,6 +126,8 @@ final class UiCommand implements Command {
           .println(
               "the address carries the page's token: keep it to yourself. Ctrl-C stops the page.");
     }
+    // Said once the page serves: the page says it again with each upload it refuses.
+    limit.assumption().ifPresent(why -> call.err().println("note: " + why));
     call.out().flush();
     AtomicBoolean stackGone = new AtomicBoolean();
     LocalStackWatch watch = target.local()

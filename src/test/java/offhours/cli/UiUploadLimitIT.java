@@ -2,7 +2,6 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,64 +15,91 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import offhours.testing.AwsServicesExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code offhours ui} on a local stack hosted serverless (its state file's HOSTING, as {@code local start --hosting
- * serverless} records it), on moto_server (started by {@link AwsServicesExtension}): the page refuses a 5 MB upload
- * by the serverless endpoint's 4 MiB, which the other hostings' 6 MB would take, stores one of exactly 4 MiB, and the
- * command says nothing of an assumed limit.
+ * {@code offhours ui} on a local stack on moto_server (started by {@link AwsServicesExtension}) refuses uploads by the
+ * stack's own limit: hosted serverless (its state file's HOSTING, as {@code local start --hosting serverless} records
+ * it) a 5 MB upload, which the other hostings' 6 MB would take, is refused by the serverless endpoint's 4 MiB and one
+ * of exactly 4 MiB is stored; where the state file does not record the hosting, InvokeEndpoint's limit is taken, and
+ * the command and each refusal say so.
  */
 class UiUploadLimitIT extends OnMotoStack {
 
   private final HttpClient http = HttpClient.newHttpClient();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private Thread ui;
+  private URI url;
+  private String token;
 
   @Test
   void thePageOfAServerlessStackRefusesAFiveMegabyteUploadByItsLimit() throws Exception {
     withSettings(Map.of("HOSTING", "serverless"));
-    CompletableFuture<String> firstLine = new CompletableFuture<>();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CompletableFuture<Integer> exit = new CompletableFuture<>();
-    Thread ui = Thread.ofPlatform().name("offhours-ui-under-test").start(() -> {
-      try {
-        exit.complete(moto.main(
-                new PrintStream(lineCatcher(firstLine), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))
-            .run("ui", "--json", "--time-zone", "UTC", "--price", "0.115"));
-      } catch (Throwable t) {
-        exit.completeExceptionally(t);
-      }
-    });
-    try {
-      CompletableFuture.anyOf(firstLine, exit).get(60, TimeUnit.SECONDS);
-      assertThat(firstLine)
-          .as("ui printed its address; stderr: %s", err.toString(StandardCharsets.UTF_8))
-          .isDone();
-      JsonNode printed = Json.MAPPER.readTree(firstLine.join());
-      URI url = URI.create(printed.get("url").asText());
-      String token = url.getQuery().substring("token=".length());
+    startUi();
 
-      HttpResponse<String> five = upload(url, token, "five.png", new byte[5_000_000]);
-      assertThat(five.statusCode()).as(five.body()).isEqualTo(413);
-      assertThat(Json.MAPPER.readTree(five.body()).get("message").asText())
-          .isEqualTo("five.png is 5.0 MB; the endpoint accepts at most 4.2 MB: resize or re-encode"
-              + " it under that size and upload it again");
-      HttpResponse<String> four = upload(url, token, "four.png", new byte[4_194_304]);
-      assertThat(four.statusCode()).as(four.body()).isEqualTo(201);
+    HttpResponse<String> five = upload("five.png", new byte[5_000_000]);
+    assertThat(five.statusCode()).as(five.body()).isEqualTo(413);
+    assertThat(message(five))
+        .isEqualTo("five.png is 5.0 MB; the endpoint accepts at most 4.2 MB: resize or re-encode"
+            + " it under that size and upload it again");
+    HttpResponse<String> four = upload("four.png", new byte[4_194_304]);
+    assertThat(four.statusCode()).as(four.body()).isEqualTo(201);
 
-      assertThat(moto.s3.listObjectsV2(r -> r.bucket(moto.bucket)).contents())
-          .extracting(o -> o.key() + " " + o.size())
-          .containsExactly("four.png 4194304");
-      assertThat(err.toString(StandardCharsets.UTF_8))
-          .as("the limit is the stack's own: no note of an assumed one")
-          .doesNotContain("note: ");
-    } finally {
+    assertThat(moto.s3.listObjectsV2(r -> r.bucket(moto.bucket)).contents())
+        .extracting(o -> o.key() + " " + o.size())
+        .containsExactly("four.png 4194304");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .as("the limit is the stack's own: no note of an assumed one")
+        .doesNotContain("note: ");
+  }
+
+  @Test
+  void aStackWhoseHostingIsNotRecordedGetsInvokeEndpointsLimitAndThePageSaysSo() throws Exception {
+    startUi();
+    String why = "the local stack's state file does not record its hosting: it was started by an"
+        + " older version; the limit taken is InvokeEndpoint's, 6.3 MB, which every hosting has but"
+        + " serverless (4.2 MB)";
+
+    HttpResponse<String> seven = upload("seven.png", new byte[6_800_000]);
+    assertThat(seven.statusCode()).as(seven.body()).isEqualTo(413);
+    assertThat(message(seven))
+        .isEqualTo("seven.png is 6.8 MB; the endpoint accepts at most 6.3 MB: resize or re-encode"
+            + " it under that size and upload it again (" + why + ")");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("note: " + why + "\n");
+  }
+
+  @AfterEach
+  void stopUi() throws InterruptedException {
+    if (ui != null) {
       ui.interrupt();
       ui.join(TimeUnit.SECONDS.toMillis(30));
     }
   }
 
-  private HttpResponse<String> upload(URI url, String token, String key, byte[] body)
+  /** Runs {@code ui --json} in-process on a free port and reads the address it prints. */
+  private void startUi() throws Exception {
+    CompletableFuture<String> firstLine = new CompletableFuture<>();
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    PrintStream out = new PrintStream(lineCatcher(firstLine), true, StandardCharsets.UTF_8);
+    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+    ui = Thread.ofPlatform().name("offhours-ui-under-test").start(() -> {
+      try {
+        exit.complete(moto.main(out, errStream)
+            .run("ui", "--json", "--time-zone", "UTC", "--price", "0.115"));
+      } catch (Throwable t) {
+        exit.completeExceptionally(t);
+      }
+    });
+    CompletableFuture.anyOf(firstLine, exit).get(60, TimeUnit.SECONDS);
+    assertThat(firstLine)
+        .as("ui printed its address; stderr: %s", err.toString(StandardCharsets.UTF_8))
+        .isDone();
+    url = URI.create(Json.MAPPER.readTree(firstLine.join()).get("url").asText());
+    token = url.getQuery().substring("token=".length());
+  }
+
+  private HttpResponse<String> upload(String key, byte[] body)
       throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(url.resolve("/api/upload?key=" + key))
@@ -81,6 +107,10 @@ class UiUploadLimitIT extends OnMotoStack {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String message(HttpResponse<String> answer) throws IOException {
+    return Json.MAPPER.readTree(answer.body()).get("message").asText();
   }
 
   /** A stream that completes {@code line} with the first line written to it. */
