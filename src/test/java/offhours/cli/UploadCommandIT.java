@@ -91,13 +91,7 @@ class UploadCommandIT extends OnMotoStack {
   @Test
   void onAServerlessStackAFiveMegabyteFileIsNotedByItsLimit() throws IOException {
     withSettings(Map.of("HOSTING", "serverless"));
-    Files.write(photos.resolve("five.png"), new byte[5_000_000]);
-    Files.write(photos.resolve("four.png"), new byte[4_194_304]);
-
-    CliRun run = run("upload", photos.toString());
-
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.err().lines().filter(l -> l.startsWith("note: ")))
+    assertThat(notesOfUploading(Map.of("five.png", 5_000_000, "four.png", 4_194_304)))
         .containsExactly(
             "note: five.png is 5.0 MB; the endpoint accepts at most 4.2 MB, so it will be"
                 + " REJECTED: resize or re-encode it under that size and upload it again (the key is"
@@ -110,13 +104,7 @@ class UploadCommandIT extends OnMotoStack {
    */
   @Test
   void aStackWhoseHostingIsNotKnownGetsInvokeEndpointsLimitAndSaysSo() throws IOException {
-    Files.write(photos.resolve("five.png"), new byte[5_000_000]);
-    Files.write(photos.resolve("seven.png"), new byte[6_800_000]);
-
-    CliRun run = run("upload", photos.toString());
-
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.err().lines().filter(l -> l.startsWith("note: ")))
+    assertThat(notesOfUploading(Map.of("five.png", 5_000_000, "seven.png", 6_800_000)))
         .containsExactly(
             "note: the local stack's state file does not record its hosting: it was started by an"
                 + " older version; the limit taken is InvokeEndpoint's, 6.3 MB, which every hosting"
@@ -124,6 +112,16 @@ class UploadCommandIT extends OnMotoStack {
             "note: seven.png is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED:"
                 + " resize or re-encode it under that size and upload it again (the key is classified"
                 + " again on upload)");
+  }
+
+  /** Uploads files of these names and sizes, which must succeed, and returns the notes upload printed. */
+  private List<String> notesOfUploading(Map<String, Integer> sizes) throws IOException {
+    for (Map.Entry<String, Integer> file : sizes.entrySet()) {
+      Files.write(photos.resolve(file.getKey()), new byte[file.getValue()]);
+    }
+    CliRun run = run("upload", photos.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return run.err().lines().filter(l -> l.startsWith("note: ")).toList();
   }
 
   @Test
