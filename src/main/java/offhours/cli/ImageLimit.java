@@ -11,9 +11,10 @@ import offhours.units.Sizes;
  * LiveSettingsLookup} reads the model's settings, from what the command line already has of the stack: a deployed
  * stack's Hosting parameter (the DescribeStacks every command calls first), the local stack's HOSTING in its state
  * file; and turned into the limit by the mapping template.yaml and local mode set MAX_IMAGE_BYTES by ({@link
- * Hosting#maxImageBytes}), so no AWS call and no permission is added. A stack whose hosting is not known here (an older
- * template or state file, a spelling this version does not know) gets InvokeEndpoint's limit, every hosting's but
- * serverless's, with the reason in {@code assumption}, which each command shows where its user sees it.
+ * Hosting#maxImageBytes}), so no AWS call and no permission is added. A stack without the setting (an older template
+ * or state file) predates serverless hosting and has InvokeEndpoint's limit. A hosting this version does not know (a
+ * newer template's) gets InvokeEndpoint's limit too, every hosting's but serverless's, with the reason in {@code
+ * assumption}, which each command shows where its user sees it.
  *
  * @param bytes the limit
  * @param assumption why the limit is InvokeEndpoint's rather than read from the stack; empty when read
@@ -24,11 +25,9 @@ record ImageLimit(long bytes, Optional<String> assumption) {
   static ImageLimit of(Target target) {
     Optional<String> value = target.setting("HOSTING");
     if (value.isEmpty()) {
-      return assumed(
-          target.local()
-              ? "the local stack's state file does not record its hosting: it was started by an older version"
-              : target.description()
-                  + " has no parameter Hosting: it was deployed from an older template");
+      // A stack from before the Hosting setting predates serverless hosting, which came after it:
+      // it can only be scheduled, whose limit is InvokeEndpoint's. Nothing is assumed, so no note.
+      return new ImageLimit(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
     }
     try {
       return new ImageLimit(Hosting.parse(value.get()).maxImageBytes(), Optional.empty());

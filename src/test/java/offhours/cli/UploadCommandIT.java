@@ -99,16 +99,13 @@ class UploadCommandIT extends OnMotoStack {
   }
 
   /**
-   * A state file that does not record the stack's hosting (an older version's): files are noted by InvokeEndpoint's
-   * limit, and a note says that limit is assumed and why.
+   * A state file that does not record the stack's hosting (an older version's, from before serverless hosting): files
+   * are noted by InvokeEndpoint's limit, with no other note.
    */
   @Test
-  void aStackWhoseHostingIsNotKnownGetsInvokeEndpointsLimitAndSaysSo() throws IOException {
+  void aStackFromBeforeTheHostingSettingGetsInvokeEndpointsLimit() throws IOException {
     assertThat(notesOfUploading(Map.of("five.png", 5_000_000, "seven.png", 6_800_000)))
         .containsExactly(
-            "note: the local stack's state file does not record its hosting: it was started by an"
-                + " older version; the limit taken is InvokeEndpoint's, 6.3 MB, which every hosting"
-                + " has but serverless (4.2 MB)",
             "note: seven.png is 6.8 MB; the endpoint accepts at most 6.3 MB, so it will be REJECTED:"
                 + " resize or re-encode it under that size and upload it again (the key is classified"
                 + " again on upload)");
