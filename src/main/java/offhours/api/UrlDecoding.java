@@ -1,14 +1,13 @@
 package offhours.api;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Strict percent-decoding (UTF-8): an escape that is not two hex digits, or bytes that are not UTF-8, are refused
- * rather than guessed at ({@link java.net.URLDecoder} turns bad UTF-8 into U+FFFD, which would name another key).
+ * Strict percent-decoding (UTF-8): an escape that is not two hex digits, or bytes that are not UTF-8
+ * ({@link Utf8Bytes}), are refused rather than guessed at ({@link java.net.URLDecoder} turns bad UTF-8 into U+FFFD,
+ * which would name another key). Characters that are not escapes stand for their own UTF-8 bytes, so a key may come
+ * partly escaped and partly not.
  */
 public final class UrlDecoding {
 
@@ -46,15 +45,8 @@ public final class UrlDecoding {
         bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
       }
     }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(what + " has percent escapes that are not UTF-8");
-    }
+    return Utf8Bytes.decode(
+        bytes.toByteArray(),
+        problem -> what + " has percent escapes that are not UTF-8: " + problem);
   }
 }

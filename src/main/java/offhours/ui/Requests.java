@@ -1,21 +1,21 @@
 package offhours.ui;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import offhours.api.ResultsQuery;
+import offhours.api.UrlDecoding;
 import offhours.stack.StackSpec;
 
 /** The page's request parameters, checked; a bad one is an IllegalArgumentException that says what is expected. */
 final class Requests {
 
-  private static final String BAD_ESCAPE =
-      "bad % escape in the query: '%' is followed by two hex digits (a literal '%' is %25)";
-
   private Requests() {}
 
-  /** The query's parameters, decoded (the first of a repeated name); a bad % escape is refused. */
+  /**
+   * The query's parameters, decoded as forms encode them (the first of a repeated name); a bad % escape, or escapes
+   * that are not UTF-8, are refused with what is wrong, never guessed at: a guess would name another key.
+   */
   static Map<String, String> query(String raw) {
     Map<String, String> params = new LinkedHashMap<>();
     if (raw == null || raw.isEmpty()) {
@@ -23,18 +23,11 @@ final class Requests {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-      params.putIfAbsent(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+      String name = UrlDecoding.form(eq < 0 ? pair : pair.substring(0, eq), "a query name");
+      params.putIfAbsent(
+          name, eq < 0 ? "" : UrlDecoding.form(pair.substring(eq + 1), "the query's " + name));
     }
     return params;
-  }
-
-  private static String decode(String text) {
-    try {
-      return URLDecoder.decode(text, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(BAD_ESCAPE);
-    }
   }
 
   /**

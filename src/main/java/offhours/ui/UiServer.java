@@ -14,6 +14,7 @@ import java.util.Set;
 import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
 import offhours.local.api.Loopback;
+import offhours.local.api.RequestTarget;
 import offhours.units.Sizes;
 
 /**
@@ -91,10 +92,12 @@ public final class UiServer implements AutoCloseable {
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
       secure(exchange.getResponseHeaders());
-      String path = exchange.getRequestURI().getRawPath();
       String method = exchange.getRequestMethod();
       try {
-        Map<String, String> query = Requests.query(exchange.getRequestURI().getRawQuery());
+        // A key sent as raw UTF-8 (curl does) is read as the text it is, as one percent-encoded.
+        RequestTarget target = RequestTarget.of(exchange);
+        String path = target.path();
+        Map<String, String> query = Requests.query(target.query());
         String refusal = refusal(exchange, path, query);
         if (refusal != null) {
           error(exchange, Integer.parseInt(refusal.substring(0, 3)), refusal.substring(4));

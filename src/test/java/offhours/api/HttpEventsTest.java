@@ -81,7 +81,8 @@ class HttpEventsTest {
         .replace("%C3%A9", "%E9");
 
     assertThatThrownBy(() -> HttpEvents.read(event.getBytes(StandardCharsets.UTF_8)))
-        .hasMessage("the query's object has percent escapes that are not UTF-8");
+        .hasMessage("the query's object has percent escapes that are not UTF-8: 0xE9 is cut short:"
+            + " 0xE9 starts a character of 3 bytes");
   }
 
   @Test

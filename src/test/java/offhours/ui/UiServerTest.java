@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import offhours.aws.PayloadLimits;
 import offhours.stack.Hosting;
+import offhours.testing.RawUtf8Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -275,13 +276,50 @@ class UiServerTest {
         List.of("/?token=%zz", "/?token=" + token + "&key=%", "/api/results?label=%E")) {
       assertThat(rawResponse(base.getAuthority(), path)).as(path).startsWith("HTTP/1.1 400 ");
     }
-    for (String query : List.of("token=%zz", "key=%", "label=%E", "%=a")) {
-      assertThatThrownBy(() -> Requests.query(query))
-          .as(query)
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("bad % escape in the query: '%' is followed by two hex digits"
-              + " (a literal '%' is %25)");
+    Map<String, String> refusals = Map.of(
+        "token=%zz", "the query's token has a '%' that starts no percent escape at position 0",
+        "key=%", "the query's key has a '%' that starts no percent escape at position 0",
+        "label=%E", "the query's label has a '%' that starts no percent escape at position 0",
+        "%=a", "a query name has a '%' that starts no percent escape at position 0");
+    refusals.forEach((query, message) -> assertThatThrownBy(() -> Requests.query(query))
+        .as(query)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message));
+  }
+
+  @Test
+  void aKeySentAsRawUtf8IsTheKeyItsClientSentAndEscapesThatAreNotUtf8AreRefused() throws Exception {
+    Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
+    String key = "été/大京 crème.png";
+    for (String sent : List.of(
+        "été/大京%20crème.png",
+        "%C3%A9t%C3%A9/%E5%A4%A7%E4%BA%AC%20cr%C3%A8me.png", "été/大%E4%BA%AC+crème.png")) {
+      RawUtf8Request upload = RawUtf8Request.send(
+          base.getPort(), "POST", "/api/upload?key=" + sent, withToken, new byte[] {1, 2, 3});
+      assertThat(upload.status()).as(sent).isEqualTo(201);
+      assertThat(upload.body()).contains("\"key\":\"" + key + "\"");
+      assertThat(uploads).as(sent).containsOnlyKeys(key);
+      uploads.clear();
     }
+
+    RawUtf8Request latin1 = RawUtf8Request.send(
+        base.getPort(),
+        "POST",
+        "/api/upload?key=\u00E9t\u00E9.png".getBytes(StandardCharsets.ISO_8859_1),
+        withToken,
+        new byte[] {1});
+    assertThat(latin1.status()).isEqualTo(400);
+    assertThat(latin1.body())
+        .isEqualTo("{\"message\":\"the query has raw bytes that are not UTF-8: 0xE9 is cut short:"
+            + " 0xE9 starts a character of 3 bytes; send text as UTF-8, its bytes as they are or"
+            + " percent-encoded\"}");
+    HttpResponse<String> escaped = post("/api/upload?key=%E9t%E9.png", withToken);
+    assertThat(escaped.statusCode()).isEqualTo(400);
+    assertThat(escaped.body())
+        .as("URLDecoder would have stored it as '\uFFFDt\uFFFD.png'")
+        .isEqualTo("{\"message\":\"the query's key has percent escapes that are not UTF-8: 0xE9"
+            + " is cut short: 0xE9 starts a character of 3 bytes\"}");
+    assertThat(uploads).isEmpty();
   }
 
   @Test

@@ -24,7 +24,8 @@ import offhours.cache.CacheFiles;
 /**
  * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
  * invokes the API's handler in-process exactly as Lambda would (a stream of JSON in, a stream of JSON out) and sends
- * back the answer. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: routes on
+ * back the answer. A path or query sent as raw UTF-8 is read as the text it is ({@link RequestTarget}), as one sent
+ * percent-encoded. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: routes on
  * the path decoded once, hands the function the path decoded twice, so a key with '%' or '?' cannot travel in it), answers 404 for a path without a route and 413 over 10 MB, and
  * answers for the function with a 500 when the event would exceed Lambda's 6 MB, as AWS never invokes it then.
  *
@@ -94,25 +95,25 @@ public final class LocalApiGateway implements AutoCloseable {
         send(exchange, ApiResponse.error(413, "Request Entity Too Large"));
         return;
       }
-      URI uri = exchange.getRequestURI();
       String method = exchange.getRequestMethod();
       byte[] event;
       try {
-        // Routed on the path decoded once, then decoded again for the function, as an HTTP API
-        // does;
-        // a path it refuses is a 400 without an invocation. AWS's own body for that 400 is
-        // unverified: this one says why.
-        if (ApiRoutes.match(method, GatewayPath.routed(uri.getRawPath())).isEmpty()) {
+        // Raw UTF-8 read back as the text it is (RequestTarget); then routed on the path decoded
+        // once and decoded again for the function, as an HTTP API does. A target refused on the way
+        // is a 400 without an invocation. AWS's own body for that 400 is unverified: this one says
+        // why.
+        RequestTarget target = RequestTarget.of(exchange);
+        if (ApiRoutes.match(method, GatewayPath.routed(target.path())).isEmpty()) {
           send(exchange, ApiResponse.error(404, "Not Found"));
           return;
         }
-        String path = GatewayPath.deliver(uri.getRawPath());
+        String path = GatewayPath.deliver(target.path());
         Map<String, List<String>> headers = new LinkedHashMap<>(exchange.getRequestHeaders());
         headers.put("X-Forwarded-Proto", List.of("http"));
         event = HttpEvents.request(
             method,
             path,
-            uri.getRawQuery(),
+            target.query(),
             headers,
             body,
             UUID.randomUUID().toString(),

@@ -29,8 +29,9 @@ import java.util.concurrent.Executors;
  * without parsing HTTP itself. Everything URI parses reaches the handler with its raw path and query as sent: a
  * well-formed escape of any byte ({@code %00}, {@code %0A}, {@code %FF}), which offhours' own decoding
  * ({@link offhours.api.UrlDecoding}, the page's Requests) answers with its JSON error where it refuses it, and raw
- * non-ASCII URI takes ('é' as UTF-8), which arrives as its bytes read as ISO-8859-1 ("Ã©"); a '#' and what follows
- * it is dropped. LoopbackTest pins this, so a JDK that answers otherwise shows.
+ * non-ASCII URI takes ('é' as UTF-8), which arrives as its bytes read as ISO-8859-1 ("Ã©"), and which both servers
+ * read back as the UTF-8 text it is ({@link RequestTarget}, JSON 400 for bytes that are not UTF-8); a '#' and what
+ * follows it is dropped. LoopbackTest pins this, so a JDK that answers otherwise shows.
  */
 public final class Loopback implements AutoCloseable {
 

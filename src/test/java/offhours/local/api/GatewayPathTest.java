@@ -49,6 +49,7 @@ class GatewayPathTest {
     assertThatThrownBy(() -> GatewayPath.deliver("/results/100%.png"))
         .hasMessageStartingWith("the path has a '%' that starts no percent escape at position 12");
     assertThatThrownBy(() -> GatewayPath.deliver("/results/%FF.png"))
-        .hasMessage("the path has percent escapes that are not UTF-8");
+        .hasMessage(
+            "the path has percent escapes that are not UTF-8: 0xFF is never a byte of UTF-8");
   }
 }

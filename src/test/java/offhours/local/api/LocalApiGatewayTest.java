@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import offhours.api.ApiResponse;
 import offhours.api.HttpEvents;
+import offhours.testing.RawUtf8Request;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,6 +85,45 @@ class LocalApiGatewayTest {
       Answer twice = request(port, "GET /%2573tatus", headers);
       assertThat(twice.status).isEqualTo(404);
       assertThat(events).as("no invocation for a path without a route").hasSize(1);
+    }
+  }
+
+  @Test
+  void aTargetSentAsRawUtf8ReachesTheFunctionAsTheTextItsClientSent() throws Exception {
+    List<byte[]> events = new ArrayList<>();
+    try (LocalApiGateway gateway = LocalApiGateway.start(
+        (in, out, context) -> {
+          events.add(in.readAllBytes());
+          out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
+        },
+        Clock.systemUTC())) {
+      int port = gateway.endpoint().getPort();
+      Map<String, String> bearer = Map.of("Authorization", "Bearer " + gateway.token());
+
+      RawUtf8Request raw = RawUtf8Request.get(
+          port, "/results/été/大京%20crème.png?object=été/大京%20crème+brûlée.png", bearer);
+      assertThat(raw.status()).as(raw.body()).isEqualTo(200);
+      JsonNode event = JSON.readTree(events.getFirst());
+      assertThat(event.get("rawPath").asText()).isEqualTo("/results/été/大京 crème.png");
+      assertThat(event.at("/pathParameters/key").asText()).isEqualTo("été/大京 crème.png");
+      assertThat(event.get("rawQueryString").asText())
+          .as("the characters the client's bytes spell, its escapes as sent")
+          .isEqualTo("object=été/大京%20crème+brûlée.png");
+      assertThat(event.at("/queryStringParameters/object").asText())
+          .isEqualTo("été/大京 crème brûlée.png");
+
+      RawUtf8Request latin1 = RawUtf8Request.send(
+          port,
+          "GET",
+          "/results?object=\u00E9t\u00E9.png".getBytes(StandardCharsets.ISO_8859_1),
+          bearer,
+          new byte[0]);
+      assertThat(latin1.status()).isEqualTo(400);
+      assertThat(JSON.readTree(latin1.body()).get("message").asText())
+          .isEqualTo("the query has raw bytes that are not UTF-8: 0xE9 is cut short: 0xE9 starts a"
+              + " character of 3 bytes; send text as UTF-8, its bytes as they are or"
+              + " percent-encoded");
+      assertThat(events).as("no invocation for a target that is not UTF-8").hasSize(1);
     }
   }
 
