@@ -83,7 +83,9 @@ public final class HttpEvents {
    * a body is base64-encoded unless its content type is text, as HTTP APIs do.
    *
    * @param path the path as an HTTP API delivers it in {@code rawPath}: already percent-decoded
-   * @param rawQuery the query as received, still encoded (an HTTP API's {@code rawQueryString})
+   * @param rawQuery the query as received, still encoded (an HTTP API's {@code rawQueryString}); non-ASCII the client
+   *     sent unencoded as its characters, which is all a JSON event can carry of raw bytes (local mode's
+   *     offhours.local.api.RequestTarget reads them so; AWS does not document this case)
    * @param headers header name -> values, as received
    */
   public static byte[] request(

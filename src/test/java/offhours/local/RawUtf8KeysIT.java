@@ -61,12 +61,8 @@ class RawUtf8KeysIT {
       assertThat(listed.at("/results/0/key").asText())
           .as("the listing's key filter")
           .isEqualTo(KEY);
-      RawUtf8Request latin1 = RawUtf8Request.send(
-          api,
-          "GET",
-          "/results?object=\u00E9t\u00E9.png".getBytes(StandardCharsets.ISO_8859_1),
-          bearer,
-          new byte[0]);
+      RawUtf8Request latin1 = RawUtf8Request.get(
+          api, "/results?object=\u00E9t\u00E9.png".getBytes(StandardCharsets.ISO_8859_1), bearer);
       assertThat(json(latin1, 400).get("message").asText())
           .as("Latin-1, not UTF-8: refused, never a replacement character")
           .isEqualTo("the query has raw bytes that are not UTF-8: 0xE9 is cut short: 0xE9 starts a"

@@ -58,4 +58,10 @@ public record RawUtf8Request(int status, String head, String body) {
       throws Exception {
     return send(port, "GET", target, headers, new byte[0]);
   }
+
+  /** GET with the target's bytes as they are (bytes that are not UTF-8 too), no body. */
+  public static RawUtf8Request get(int port, byte[] target, Map<String, String> headers)
+      throws Exception {
+    return send(port, "GET", target, headers, new byte[0]);
+  }
 }

@@ -58,12 +58,7 @@ class LocalApiGatewayTest {
   @Test
   void theFunctionGetsThePathAndQueryAsAnHttpApiDeliversThem() throws Exception {
     List<byte[]> events = new ArrayList<>();
-    try (LocalApiGateway gateway = LocalApiGateway.start(
-        (in, out, context) -> {
-          events.add(in.readAllBytes());
-          out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
-        },
-        Clock.systemUTC())) {
+    try (LocalApiGateway gateway = recording(events)) {
       int port = gateway.endpoint().getPort();
       String headers =
           "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + gateway.token() + "\r\n";
@@ -91,12 +86,7 @@ class LocalApiGatewayTest {
   @Test
   void aTargetSentAsRawUtf8ReachesTheFunctionAsTheTextItsClientSent() throws Exception {
     List<byte[]> events = new ArrayList<>();
-    try (LocalApiGateway gateway = LocalApiGateway.start(
-        (in, out, context) -> {
-          events.add(in.readAllBytes());
-          out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
-        },
-        Clock.systemUTC())) {
+    try (LocalApiGateway gateway = recording(events)) {
       int port = gateway.endpoint().getPort();
       Map<String, String> bearer = Map.of("Authorization", "Bearer " + gateway.token());
 
@@ -112,12 +102,8 @@ class LocalApiGatewayTest {
       assertThat(event.at("/queryStringParameters/object").asText())
           .isEqualTo("été/大京 crème brûlée.png");
 
-      RawUtf8Request latin1 = RawUtf8Request.send(
-          port,
-          "GET",
-          "/results?object=\u00E9t\u00E9.png".getBytes(StandardCharsets.ISO_8859_1),
-          bearer,
-          new byte[0]);
+      RawUtf8Request latin1 = RawUtf8Request.get(
+          port, "/results?object=\u00E9t\u00E9.png".getBytes(StandardCharsets.ISO_8859_1), bearer);
       assertThat(latin1.status()).isEqualTo(400);
       assertThat(JSON.readTree(latin1.body()).get("message").asText())
           .isEqualTo("the query has raw bytes that are not UTF-8: 0xE9 is cut short: 0xE9 starts a"
@@ -125,6 +111,16 @@ class LocalApiGatewayTest {
               + " percent-encoded");
       assertThat(events).as("no invocation for a target that is not UTF-8").hasSize(1);
     }
+  }
+
+  /** A front whose function records each event it is given in {@code events} and answers 200. */
+  private static LocalApiGateway recording(List<byte[]> events) throws Exception {
+    return LocalApiGateway.start(
+        (in, out, context) -> {
+          events.add(in.readAllBytes());
+          out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
+        },
+        Clock.systemUTC());
   }
 
   private record Answer(int status, String head, String message) {}
