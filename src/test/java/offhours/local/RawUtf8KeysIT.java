@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import offhours.aws.PayloadLimits;
 import offhours.endpoint.LedgerPrices;
 import offhours.results.LiveSettings;
 import offhours.stack.Hosting;
@@ -76,7 +77,8 @@ class RawUtf8KeysIT {
               Clock.systemUTC(),
               action -> Map.of(),
               () -> new LiveSettings(null, false, "not compared here"));
-          UiServer page = UiServer.start(data, 0)) {
+          UiServer page =
+              UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty())) {
         int port = page.url().getPort();
         Map<String, String> token =
             Map.of("X-Offhours-Token", page.url().getQuery().substring("token=".length()));
