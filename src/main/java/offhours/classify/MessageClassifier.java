@@ -124,13 +124,14 @@ final class MessageClassifier {
    */
   Conclusion conclude(Evaluation evaluation, BatchScope scope) {
     QueueMessage message = evaluation.message();
-    // A retry decided before the crashes are settled is a failure (S3, DynamoDB, the deadline); one
-    // the
-    // settling adds is a crash's walk to its verdict.
+    // A retry decided before the crashes are settled is a failure (S3, DynamoDB, the deadline).
+    // One the settling adds before a crash's verdict is due is its walk to the verdict; one it
+    // adds after is a verdict that could not be written, a failure too.
     RetryPace.RetryCause cause =
-        evaluation.outcomes().stream().anyMatch(o -> o.kind() == Kind.RETRY)
-            ? RetryPace.RetryCause.FAILURE
-            : RetryPace.RetryCause.WALK;
+        evaluation.outcomes().stream().noneMatch(o -> o.kind() == Kind.RETRY)
+                && Deferrals.receives(message) < MODEL_CRASH_RECEIVES
+            ? RetryPace.RetryCause.WALK
+            : RetryPace.RetryCause.FAILURE;
     List<Outcome> outcomes = new ArrayList<>(evaluation.outcomes().size());
     for (Outcome outcome : evaluation.outcomes()) {
       outcomes.add(

@@ -92,6 +92,22 @@ class RetryPaceTest extends ClassifyRig {
   }
 
   @Test
+  void aCrashWhoseVerdictCannotBeWrittenIsAFailureNotAWalk() throws IOException {
+    // On its 3rd receive the crash gets its verdict, but DynamoDB refuses it: maybe an outage.
+    runtime.answer = r -> {
+      throw ClassifyRulesTest.crash("boom");
+    };
+    dynamo.failWith = new IllegalStateException("DynamoDB is unreachable");
+
+    SQSBatchResponse response = run(event(received("m1", "a.jpg", 112525L, "e1", 3)));
+
+    assertThat(response.getBatchItemFailures()).hasSize(1);
+    assertThat(sqs.paced).as("not hurried toward the DLQ").isEmpty();
+    assertThat(retries().get("retries").get(0).get("pace").asText())
+        .isEqualTo("received again after the queue's visibility timeout: " + RetryPace.OUTAGE);
+  }
+
+  @Test
   void anUploadPastMaxDeferralsWalksToTheDlqOnTheDoublingPause() throws IOException {
     runtime.answer = r -> {
       throw ClassifyRulesTest.endpointNotFound();
