@@ -66,8 +66,7 @@ class RetryPaceTest extends ClassifyRig {
 
   @Test
   void aFailureIsRetriedSoonOnlyOnceItsLaterReceivesWaitTheVisibilityTimeout() throws IOException {
-    // The result of a.jpg cannot be written: DynamoDB may be out for minutes, so after its first
-    // quick
+    // The result of a.jpg cannot be written: DynamoDB may be out for minutes, so after one quick
     // retry the message is not hurried through receives that walk it toward the DLQ.
     dynamo.failWith = new IllegalStateException("DynamoDB is unreachable");
 
