@@ -3,7 +3,6 @@ package offhours.cli;
 import java.time.ZoneId;
 import java.util.Optional;
 import java.util.function.Function;
-import offhours.cli.Target.Name;
 import offhours.endpoint.LedgerPrices;
 import offhours.endpoint.sim.HostingPrices;
 import offhours.stack.FunctionVariables;
@@ -105,14 +104,11 @@ record CostSettings(
         target.setting("WORKING_HOURS"));
   }
 
-  /**
-   * The stack's hosting: a deployed stack's Hosting parameter, else its HostingOption output or the local stack's
-   * state file; scheduled for a stack of a version that recorded none (it had no other hosting).
-   */
+  /** The stack's hosting ({@link Target#hostingValue}); scheduled for a stack of a version that recorded none. */
   private static Hosting hosting(Target target) {
-    Optional<String> value = target.setting("HOSTING").or(() -> target.optionalName(Name.HOSTING));
+    Optional<String> value = target.hostingValue();
     try {
-      return value.map(v -> Hosting.parse(v.strip())).orElse(Hosting.SCHEDULED);
+      return value.map(Hosting::parse).orElse(Hosting.SCHEDULED);
     } catch (IllegalArgumentException e) {
       throw CliException.failure(target.description() + " says its hosting is '"
           + Terminal.printable(value.orElseThrow())

@@ -96,6 +96,14 @@ public record Target(
   }
 
   /**
+   * The stack's hosting as it spells it: a deployed stack's Hosting parameter, else its HostingOption output or the
+   * local stack's state file; empty for a stack of a version that recorded none (it had no hosting but scheduled).
+   */
+  public Optional<String> hostingValue() {
+    return setting("HOSTING").or(() -> optionalName(Name.HOSTING)).map(String::strip);
+  }
+
+  /**
    * The zone the stack's controller keeps its schedule in, in which offhours shows the stack's times and reads a time
    * of day given for it: its TIME_ZONE (a deployed stack's TimeZone parameter, the local stack's zone in its state
    * file), else {@code fallback}, this machine's, as for a stack of an older template or state file, or one whose
