@@ -57,6 +57,26 @@ final class Requests {
     return checked;
   }
 
+  /**
+   * A file's size as the page states it before sending the file (GET /api/upload/check): 0 bytes or more, the whole
+   * of a long, since a file chosen on the page can be larger than any upload the server takes.
+   */
+  static long bytes(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("say the file's size with bytes=...");
+    }
+    try {
+      long n = Long.parseLong(text.strip());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException(
+        "bytes must be a whole number from 0 to " + Long.MAX_VALUE + ", got '" + text + "'");
+  }
+
   static int limit(String text) {
     return number(text, "limit", 60, 1, ResultsQuery.MAX_LIMIT);
   }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,7 +53,8 @@ public final class UiServer implements AutoCloseable {
 
   /**
    * The largest upload the page takes: the stack's Classify limit (its MAX_IMAGE_BYTES), the one 'offhours upload'
-   * notes a file over. A bigger file would only be stored to be REJECTED, so the page refuses it with what to do.
+   * notes a file over. A bigger file would only be stored to be REJECTED, so the server refuses it with what to do,
+   * and the page, told it by GET /api/status, does not send one: it shows this server's refusal at once.
    */
   private final int maxUploadBytes;
 
@@ -140,7 +142,7 @@ public final class UiServer implements AutoCloseable {
       }
       case "/api/status" -> {
         if (get) {
-          json(exchange, 200, data.status());
+          json(exchange, 200, withUpload(data.status()));
           return;
         }
         error(exchange, 405, "status is read with GET");
@@ -175,6 +177,15 @@ public final class UiServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
         send(exchange, 200, jpeg);
       }
+      case "/api/upload/check" -> {
+        if (!get) {
+          error(exchange, 405, "an upload is checked with GET, without the file");
+          return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("refusal", uploadRefusal(query.get("key"), Requests.bytes(query.get("bytes"))));
+        json(exchange, 200, answer);
+      }
       case "/api/upload" -> {
         if (!post) {
           error(exchange, 405, "uploads are POSTed");
@@ -207,6 +218,34 @@ public final class UiServer implements AutoCloseable {
         error(exchange, 404, "nothing here");
       }
     }
+  }
+
+  /**
+   * GET /api/status with what the page needs to refuse a file before sending it: {@link #maxUploadBytes} and, when it
+   * is assumed, why. The page holds no limit of its own; without these (an older server) it sends, and this refuses.
+   */
+  private Map<String, Object> withUpload(Map<String, Object> status) {
+    Map<String, Object> upload = new LinkedHashMap<>();
+    upload.put("maxBytes", maxUploadBytes);
+    limitAssumption.ifPresent(why -> upload.put("assumption", why));
+    Map<String, Object> answer = new LinkedHashMap<>(status);
+    answer.put("upload", upload);
+    return answer;
+  }
+
+  /**
+   * What POST /api/upload would answer a file of {@code bytes} named {@code key} before storing it (its name refused by
+   * {@link Requests#newKey}, else its size by {@link #tooLarge}), or null: the page shows these words for a file it
+   * does not send, so they are the POST's own, made in one place.
+   */
+  private String uploadRefusal(String key, long bytes) {
+    String checked;
+    try {
+      checked = Requests.newKey(key);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    return bytes > maxUploadBytes ? tooLarge(checked, bytes) : null;
   }
 
   /** The refusal of an upload of {@code bytes} over {@link #maxUploadBytes}, in the words of its verdict's. */

@@ -2,6 +2,7 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,6 +44,16 @@ class UiUploadLimitIT extends OnMotoStack {
     assertThat(message(five))
         .isEqualTo("five.png is 5.0 MB; the endpoint accepts at most 4.2 MB: resize or re-encode"
             + " it under that size and upload it again");
+    JsonNode upload = Json.MAPPER.readTree(get("/api/status").body()).get("upload");
+    assertThat(upload.toString())
+        .as("what the page refuses a file by before sending it: the stack's limit, not assumed")
+        .isEqualTo("{\"maxBytes\":4194304}");
+    assertThat(Json.MAPPER
+            .readTree(get("/api/upload/check?key=five.png&bytes=5000000").body())
+            .get("refusal")
+            .asText())
+        .as("the words the page shows without sending the file")
+        .isEqualTo(message(five));
     HttpResponse<String> four = upload("four.png", new byte[4_194_304]);
     assertThat(four.statusCode()).as(four.body()).isEqualTo(201);
 
@@ -63,6 +74,8 @@ class UiUploadLimitIT extends OnMotoStack {
     assertThat(message(seven))
         .isEqualTo("seven.png is 6.8 MB; the endpoint accepts at most 6.3 MB: resize or re-encode"
             + " it under that size and upload it again");
+    assertThat(Json.MAPPER.readTree(get("/api/status").body()).get("upload").toString())
+        .isEqualTo("{\"maxBytes\":6291456}");
     assertThat(err.toString(StandardCharsets.UTF_8))
         .as("older than serverless hosting: nothing assumed, no note")
         .isEmpty();
@@ -104,6 +117,14 @@ class UiUploadLimitIT extends OnMotoStack {
         HttpRequest.newBuilder(url.resolve("/api/upload?key=" + key))
             .header("X-Offhours-Token", token)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(url.resolve(pathAndQuery))
+            .header("X-Offhours-Token", token)
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

@@ -114,7 +114,7 @@ final class UiPageSession implements AutoCloseable {
 
   /**
    * What a user does on the page of {@code stack}: every route its script asks, each filter, a page after the first,
-   * the chart, an upload ({@code upload}) and its thumbnail, the thumbnail of a result whose object is gone
+   * the chart, an upload ({@code upload}: checked, then sent) and its thumbnail, the thumbnail of a result whose object is gone
    * ({@code gone}: a 404 saying so), and the three buttons, which fail on moto_server after their Invoke (the stack
    * there has no function {@code controller}). The stack must have two results at least.
    */
@@ -139,6 +139,10 @@ final class UiPageSession implements AutoCloseable {
     assertThat(get("/api/ledger", "days", "7").status()).isEqualTo(200);
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), "png", png);
+    Answer check = get("/api/upload/check", "key", upload, "bytes", Integer.toString(png.size()));
+    assertThat(check.text())
+        .as("the page's check before it sends a file")
+        .isEqualTo("{\"refusal\":null}");
     Answer stored = post("/api/upload", png.toByteArray(), "key", upload);
     assertThat(stored.status()).as(stored.text()).isEqualTo(201);
     Answer thumb = get("/api/thumb", "key", upload);

@@ -269,6 +269,80 @@ class UiServerTest {
   }
 
   @Test
+  void theStatusTellsThePageTheUploadLimitAndWhyItIsAssumedOnlyWhenItIs() throws Exception {
+    assertThat(get("/api/status", Map.of(UiServer.TOKEN_HEADER, token)).body())
+        .isEqualTo("{\"endpoint\":{\"state\":\"ABSENT\"},\"upload\":{\"maxBytes\":6291456}}");
+    try (UiServer assumed = UiServer.start(
+        new Memory(), 0, 4_194_304, Optional.of("stack prod has no parameter Hosting"))) {
+      HttpResponse<String> status = http.send(
+          HttpRequest.newBuilder(
+                  URI.create("http://" + assumed.url().getAuthority() + "/api/status"))
+              .header(UiServer.TOKEN_HEADER, assumed.url().getQuery().substring("token=".length()))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(status.body())
+          .isEqualTo("{\"endpoint\":{\"state\":\"ABSENT\"},\"upload\":{\"maxBytes\":4194304,"
+              + "\"assumption\":\"stack prod has no parameter Hosting\"}}");
+    }
+  }
+
+  /** The page asks this of a file it will not send, and shows the answer: the POST's own words, not a copy of them. */
+  @Test
+  void theUploadCheckAnswersWhatThePostWouldWithoutTheFile() throws Exception {
+    Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
+    HttpResponse<String> posted = post(
+        "/api/upload?key=big%20one.png",
+        withToken, new byte[PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES + 8_544]);
+    assertThat(posted.statusCode()).isEqualTo(413);
+
+    HttpResponse<String> over = get("/api/upload/check?key=big+one.png&bytes=6300000", withToken);
+    assertThat(over.statusCode()).isEqualTo(200);
+    assertThat(over.body())
+        .isEqualTo(posted.body().replace("\"message\"", "\"refusal\""))
+        .isEqualTo("{\"refusal\":\"big one.png is 6.3 MB (6,300,000 bytes); the endpoint accepts"
+            + " at most 6.3 MB (6,291,456 bytes): resize or re-encode it under that size and upload"
+            + " it again\"}");
+    assertThat(get("/api/upload/check?key=fits.png&bytes=6291456", withToken).body())
+        .isEqualTo("{\"refusal\":null}");
+    assertThat(get("/api/upload/check?key=empty.png&bytes=0", withToken).body())
+        .as(
+            "an empty file is stored and gets its verdict (\"is empty (0 bytes)\"), as upload's are")
+        .isEqualTo("{\"refusal\":null}");
+    assertThat(get("/api/upload/check?key=a%0Ab.png&bytes=9000000", withToken).body())
+        .as("the name is refused first, as the POST refuses it before reading the file")
+        .isEqualTo("{\"refusal\":\"an object key here may not contain control characters\"}");
+    assertThat(
+            get("/api/upload/check?key=huge.png&bytes=50000000000", withToken).body())
+        .contains("huge.png is 50 GB;");
+    assertThat(uploads).isEmpty();
+  }
+
+  @Test
+  void anUploadCheckWithoutASizeOrTokenOrByPostIsRefused() throws Exception {
+    Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
+    Map<String, String> refusals = Map.of(
+        "/api/upload/check?key=a.png", "say the file's size with bytes=...",
+        "/api/upload/check?key=a.png&bytes=-1",
+            "bytes must be a whole number from 0 to 9223372036854775807, got '-1'",
+        "/api/upload/check?key=a.png&bytes=1e6",
+            "bytes must be a whole number from 0 to 9223372036854775807, got '1e6'");
+    for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+      HttpResponse<String> answer = get(refusal.getKey(), withToken);
+      assertThat(answer.statusCode()).as(refusal.getKey()).isEqualTo(400);
+      assertThat(answer.body())
+          .as(refusal.getKey())
+          .isEqualTo("{\"message\":\"" + refusal.getValue() + "\"}");
+    }
+    assertThat(get("/api/upload/check?key=a.png&bytes=1", Map.of()).statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> posted = post("/api/upload/check?key=a.png&bytes=4", withToken);
+    assertThat(posted.statusCode()).isEqualTo(405);
+    assertThat(posted.body())
+        .isEqualTo("{\"message\":\"an upload is checked with GET, without the file\"}");
+    assertThat(uploads).isEmpty();
+  }
+
+  @Test
   void aBadPercentEscapeInTheQueryIsAnsweredNotDropped() throws Exception {
     // The JDK's server refuses a query java.net.URI cannot parse before any handler runs; the
     // page's own parsing refuses one too (with the reason), should any reach it.
