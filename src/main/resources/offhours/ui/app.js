@@ -27,6 +27,7 @@
     lastStatus: null,
     zone: null,           // the stack's TimeZone, in which clock() says times
     settings: null,       // what results' settings are compared with: { known, exact, basis }
+    upload: null,         // the largest file the server stores (GET /api/status's upload: { maxBytes, assumption })
   };
 
   // ---------------------------------------------------------------- plumbing
@@ -170,6 +171,7 @@
   function showStatus(s) {
     state.lastStatus = s;
     if (s.ledger && s.ledger.timeZone) state.zone = s.ledger.timeZone;
+    if (s.upload && Number.isSafeInteger(s.upload.maxBytes)) state.upload = s.upload;
     const ep = s.endpoint || {};
     const trigger = (s.trigger || {}).state;
     let [words, tone] = Object.hasOwn(STATES, ep.state) ? STATES[ep.state] : [ep.state || 'Unknown', ''];
@@ -547,15 +549,53 @@
     return { element: card, reason, since: Date.now() - 5000 };
   }
 
-  function upload(file) {
+  /** A row of the upload list for {@code file}: its name and a state word, newest first. */
+  function uploadRow(file, words) {
     const row = el('li');
-    const name = el('span', 'file', file.name);
-    const status = el('span', 'state', 'uploading');
+    const status = el('span', 'state', words);
+    row.append(el('span', 'file', file.name), status);
+    $('uploads').prepend(row);
+    return { row, status };
+  }
+
+  /**
+   * Sends {@code file}, unless the server said it refuses a file of its size (GET /api/status's upload.maxBytes,
+   * its own limit): then its row says so at once and nothing is sent. A 50 MB photo would otherwise cross the
+   * loopback whole, under a progress bar, only to be refused.
+   */
+  function upload(file) {
+    if (state.upload && file.size > state.upload.maxBytes) {
+      refuseUnsent(file, uploadRow(file, 'not sent: over the limit'));
+    } else {
+      send(file, uploadRow(file, 'uploading'));
+    }
+  }
+
+  /**
+   * Shows why the server would refuse {@code file}, in the words its POST would answer (GET /api/upload/check asks it
+   * about the name and size alone). Should the server not say, the file is sent as before, and the server refuses it.
+   */
+  async function refuseUnsent(file, { row, status }) {
+    row.classList.add('failed', 'refused');
+    try {
+      const query = new URLSearchParams({ key: file.name, bytes: String(file.size) });
+      const answer = await api('/api/upload/check?' + query.toString());
+      if (answer.refusal) {
+        status.textContent = shown(answer.refusal);
+        return;
+      }
+    } catch (ignored) { /* the server's own refusal, below, says why */ }
+    row.classList.remove('failed', 'refused');
+    status.textContent = 'uploading';
+    send(file, { row, status });
+  }
+
+  /** Sends {@code file}, its progress and then the server's answer shown in its row. */
+  function send(file, { row, status }) {
     const progress = el('span', 'progress');
     const fill = el('i');
     progress.append(fill);
-    row.append(name, status, progress);
-    $('uploads').prepend(row);
+    row.append(progress);
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/upload?key=' + encodeURIComponent(file.name));
     xhr.setRequestHeader('X-Offhours-Token', token);

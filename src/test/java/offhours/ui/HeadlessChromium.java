@@ -9,10 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
@@ -101,6 +104,26 @@ final class HeadlessChromium implements AutoCloseable {
   /** The card of {@code key}; fails saying so when the page shows none. */
   static WebElement card(WebDriver page, String key) {
     return findCard(page, key).orElseThrow(() -> new AssertionError("no card for " + key));
+  }
+
+  /**
+   * Drops {@code files} (name to bytes, in order) on the page's drop zone at once, as a browser does: one DataTransfer
+   * holding a File for each, in a drop event. Names may hold any character a browser's File takes.
+   */
+  static void drop(WebDriver page, Map<String, byte[]> files) {
+    List<List<String>> named = files.entrySet().stream()
+        .map(f -> List.of(f.getKey(), Base64.getEncoder().encodeToString(f.getValue())))
+        .toList();
+    ((JavascriptExecutor) page).executeScript("""
+        const transfer = new DataTransfer();
+        for (const [name, base64] of arguments[0]) {
+          const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+          transfer.items.add(new File([bytes], name, {type: 'image/png'}));
+        }
+        const zone = document.getElementById('drop');
+        zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        """, named);
   }
 
   /** Whether {@code page} shows a JavaScript alert (what a script injected through shown data would open). */

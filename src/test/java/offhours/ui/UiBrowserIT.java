@@ -23,7 +23,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -352,17 +351,9 @@ class UiBrowserIT {
     return Files.copy(DEMO.resolve(demo), files.resolve(as), StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Drops a file on the drop zone as a browser does: a DataTransfer holding a File, in a drop event. */
+  /** Drops a file on the drop zone as a browser does. */
   private static void dropFile(WebDriver page, String name, byte[] bytes) {
-    ((org.openqa.selenium.JavascriptExecutor) page)
-        .executeScript("""
-        const bytes = Uint8Array.from(atob(arguments[1]), c => c.charCodeAt(0));
-        const transfer = new DataTransfer();
-        transfer.items.add(new File([bytes], arguments[0], {type: 'image/png'}));
-        const zone = document.getElementById('drop');
-        zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
-        zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
-        """, name, Base64.getEncoder().encodeToString(bytes));
+    HeadlessChromium.drop(page, Map.of(name, bytes));
   }
 
   private static String text(WebDriver page, String id) {
