@@ -24,7 +24,6 @@ import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Ledger;
 import offhours.endpoint.LedgerPrices;
 import offhours.results.LiveSettings;
-import offhours.stack.StackSpec;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -255,14 +254,6 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   @Override
   public void upload(String key, byte[] bytes) throws UiException {
-    if (!StackSpec.NOTIFICATION.matches(key)) {
-      // As 'offhours upload' refuses it: the bucket would send no notification, so no result would
-      // ever come.
-      throw new UiException(
-          415,
-          key + " would never get a result: offhours classifies keys ending in "
-              + String.join(", ", StackSpec.IMAGE_EXTENSIONS) + " (any case)");
-    }
     String bucket = target.bucket();
     s3.putObject(
         r -> r.bucket(bucket).key(key).contentType(contentType(key)), RequestBody.fromBytes(bytes));

@@ -19,7 +19,10 @@ public interface UiData {
   /** A small JPEG of the object, or a refusal saying why there is none. */
   Thumbnail thumbnail(String key) throws UiException;
 
-  /** Stores an upload under {@code key}; the normal pipeline classifies it (the server refuses one over the limit). */
+  /**
+   * Stores an upload under {@code key}; the normal pipeline classifies it. The server has already refused a key, a type
+   * or a size that would get no result (UploadRules), before reading the file.
+   */
   void upload(String key, byte[] bytes) throws UiException;
 
   /** Asks the controller for a manual start, stop, or a return to the schedule; its answer. */

@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongFunction;
 import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
 import offhours.local.api.Loopback;
 import offhours.local.api.RequestTarget;
-import offhours.units.Sizes;
 
 /**
  * The page of {@code offhours ui} and its JSON, on 127.0.0.1 only.
@@ -52,27 +52,17 @@ public final class UiServer implements AutoCloseable {
   private final String token;
 
   /**
-   * The largest upload the page takes: the stack's Classify limit (its MAX_IMAGE_BYTES), the one 'offhours upload'
-   * notes a file over. A bigger file would only be stored to be REJECTED, so the server refuses it with what to do,
-   * and the page, told it by GET /api/status, does not send one: it shows this server's refusal at once.
+   * What an upload is refused for before it is stored (its name, its type, then its size over the stack's limit), asked
+   * by the POST and by GET /api/upload/check alike; GET /api/status tells the page the limit, so it asks.
    */
-  private final int maxUploadBytes;
-
-  /** Why {@link #maxUploadBytes} is assumed rather than the stack's own, said with each refusal; empty if it is. */
-  private final Optional<String> limitAssumption;
+  private final UploadRules uploads;
 
   private UiServer(
       UiData data, int port, String token, long maxUploadBytes, Optional<String> limitAssumption)
       throws IOException {
     this.data = Objects.requireNonNull(data, "data");
     this.token = token;
-    if (maxUploadBytes < 1 || maxUploadBytes >= Integer.MAX_VALUE) {
-      // An upload is read whole, into one array: no stack's limit comes near that.
-      throw new IllegalArgumentException("the upload limit must be 1 to " + (Integer.MAX_VALUE - 1)
-          + " bytes, got " + maxUploadBytes);
-    }
-    this.maxUploadBytes = (int) maxUploadBytes;
-    this.limitAssumption = Objects.requireNonNull(limitAssumption, "limitAssumption");
+    this.uploads = new UploadRules(maxUploadBytes, limitAssumption);
     this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve);
   }
 
@@ -183,7 +173,12 @@ public final class UiServer implements AutoCloseable {
           return;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("refusal", uploadRefusal(query.get("key"), Requests.bytes(query.get("bytes"))));
+        answer.put(
+            "refusal",
+            uploads
+                .of(query.get("key"), Requests.bytes(query.get("bytes")))
+                .map(UploadRules.UploadRefusal::message)
+                .orElse(null));
         json(exchange, 200, answer);
       }
       case "/api/upload" -> {
@@ -191,17 +186,16 @@ public final class UiServer implements AutoCloseable {
           error(exchange, 405, "uploads are POSTed");
           return;
         }
-        String key = Requests.newKey(query.get("key"));
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-          body = in.readNBytes(maxUploadBytes + 1);
-          if (body.length > maxUploadBytes) {
-            // Read to its end, which also counts it: the JDK's server would close the connection on
-            // the rest, and the browser would see that instead of this answer.
-            long size = body.length + in.transferTo(OutputStream.nullOutputStream());
-            error(exchange, 413, tooLarge(key, size));
-            return;
-          }
+        String key = query.get("key");
+        Optional<UploadRules.UploadRefusal> refused = uploads.ofName(key);
+        if (refused.isPresent()) {
+          refuseUnstored(exchange, 0, bytes -> refused.get());
+          return;
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(uploads.maxBytes() + 1);
+        if (body.length > uploads.maxBytes()) {
+          refuseUnstored(exchange, body.length, bytes -> uploads.tooLarge(key, bytes));
+          return;
         }
         data.upload(key, body);
         json(exchange, 201, Map.of("key", key, "bytes", body.length));
@@ -221,37 +215,35 @@ public final class UiServer implements AutoCloseable {
   }
 
   /**
-   * GET /api/status with what the page needs to refuse a file before sending it: {@link #maxUploadBytes} and, when it
-   * is assumed, why. The page holds no limit of its own; without these (an older server) it sends, and this refuses.
+   * GET /api/status with what the page needs to refuse a file before sending it: the upload limit and, when it is
+   * assumed, why. The page holds no rule of its own: told these, it asks GET /api/upload/check of every file; without
+   * them (an older server) it sends, and this refuses.
    */
   private Map<String, Object> withUpload(Map<String, Object> status) {
     Map<String, Object> upload = new LinkedHashMap<>();
-    upload.put("maxBytes", maxUploadBytes);
-    limitAssumption.ifPresent(why -> upload.put("assumption", why));
+    upload.put("maxBytes", uploads.maxBytes());
+    uploads.assumption().ifPresent(why -> upload.put("assumption", why));
     Map<String, Object> answer = new LinkedHashMap<>(status);
     answer.put("upload", upload);
     return answer;
   }
 
   /**
-   * What POST /api/upload would answer a file of {@code bytes} named {@code key} before storing it (its name refused by
-   * {@link Requests#newKey}, else its size by {@link #tooLarge}), or null: the page shows these words for a file it
-   * does not send, so they are the POST's own, made in one place.
+   * Answers a POST /api/upload that is not stored with {@code refusal} of its body's size, {@code read} bytes of which
+   * were read already, once the rest is read too (which also counts it). Left unread, the rest makes the JDK's server
+   * close the connection while the browser or curl is still sending, and it then shows a reset ("could not reach")
+   * in place of these words. The one bound on the reading is the server's on any request: its client has 30 seconds
+   * to send it (Loopback); nothing read is kept.
    */
-  private String uploadRefusal(String key, long bytes) {
-    String checked;
-    try {
-      checked = Requests.newKey(key);
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
+  private static void refuseUnstored(
+      HttpExchange exchange, long read, LongFunction<UploadRules.UploadRefusal> refusal)
+      throws IOException {
+    long size;
+    try (InputStream in = exchange.getRequestBody()) {
+      size = read + in.transferTo(OutputStream.nullOutputStream());
     }
-    return bytes > maxUploadBytes ? tooLarge(checked, bytes) : null;
-  }
-
-  /** The refusal of an upload of {@code bytes} over {@link #maxUploadBytes}, in the words of its verdict's. */
-  private String tooLarge(String key, long bytes) {
-    return key + " " + Sizes.overLimit(bytes, maxUploadBytes) + ": " + Sizes.SHRINK
-        + " and upload it again" + limitAssumption.map(why -> " (" + why + ")").orElse("");
+    UploadRules.UploadRefusal answer = refusal.apply(size);
+    error(exchange, answer.status(), answer.message());
   }
 
   /** Why a request is refused ("400 ...", "401 ..." or "403 ..."), or null. */

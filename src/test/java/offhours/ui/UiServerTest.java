@@ -317,6 +317,82 @@ class UiServerTest {
     assertThat(uploads).isEmpty();
   }
 
+  /**
+   * A file is refused for its name, then its type, then its size, the first thing to change first, and the check
+   * answers exactly what the POST does: a .gif over the limit is told it would never get a result (shrinking it would
+   * not help), a .png over it its size.
+   */
+  @Test
+  void theCheckAndThePostRefuseTheNameThenTheTypeThenTheSizeInTheSameWords() throws Exception {
+    String neverResult =
+        " would never get a result: offhours classifies keys ending in .jpg, .jpeg,"
+            + " .png (any case)";
+    String controls = "an object key here may not contain control characters";
+    List<List<Object>> files = List.of(
+        List.of("a%0Ab.gif", 1_500, 400, controls),
+        List.of("a%0Ab.png", 10, 400, controls),
+        List.of("x".repeat(1_021) + ".png", 10, 400, "an object key is at most 1024 bytes"),
+        List.of("big.gif", 1_500, 415, "big.gif" + neverResult),
+        List.of("photo.HEIC", 10, 415, "photo.HEIC" + neverResult),
+        List.of("no%20extension", 10, 415, "no extension" + neverResult),
+        List.of("cat.png.webp", 10, 415, "cat.png.webp" + neverResult),
+        List.of(
+            "big.PNG",
+            1_500,
+            413,
+            "big.PNG is 1.5 kB; the endpoint accepts at most 1.0 kB:"
+                + " resize or re-encode it under that size and upload it again"));
+    try (UiServer small = UiServer.start(new Memory(), 0, 1_000, Optional.empty())) {
+      URI smallBase = URI.create("http://" + small.url().getAuthority());
+      Map<String, String> withToken =
+          Map.of(UiServer.TOKEN_HEADER, small.url().getQuery().substring("token=".length()));
+      for (List<Object> file : files) {
+        String key = (String) file.get(0);
+        int bytes = (Integer) file.get(1);
+        HttpResponse<String> posted =
+            send(smallBase, "/api/upload?key=" + key, withToken, new byte[bytes]);
+        HttpRequest.Builder check = HttpRequest.newBuilder(
+            smallBase.resolve("/api/upload/check?key=" + key + "&bytes=" + bytes));
+        withToken.forEach(check::header);
+        HttpResponse<String> checked =
+            http.send(check.build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(posted.statusCode()).as(key).isEqualTo(file.get(2));
+        assertThat(posted.body())
+            .as(key)
+            .isEqualTo("{\"message\":\"" + file.get(3) + "\"}")
+            .isEqualTo(checked.body().replace("\"refusal\"", "\"message\""));
+        assertThat(checked.statusCode()).as(key).isEqualTo(200);
+      }
+      assertThat(uploads).isEmpty();
+    }
+  }
+
+  /**
+   * A POST refused before its body is read still reaches a client that sends the whole body before it reads, as a
+   * browser or curl does, in words: unread, the rest made the JDK's server close the connection mid-send, and the
+   * client got a reset (the page: "could not reach") instead. Sent over a socket: java.net.http reads the answer while
+   * it sends, so it sees the words either way.
+   */
+  @Test
+  void anUploadRefusedForItsNameOrTypeIsAnsweredWhileItsLargeBodyIsStillBeingSent()
+      throws Exception {
+    Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
+    byte[] large = new byte[4_000_000];
+    for (int i = 0; i < 4; i++) {
+      RawUtf8Request control = RawUtf8Request.send(
+          base.getPort(), "POST", "/api/upload?key=a%0Ab.png", withToken, large);
+      assertThat(control.status()).isEqualTo(400);
+      assertThat(control.body())
+          .isEqualTo("{\"message\":\"an object key here may not contain control characters\"}");
+      RawUtf8Request gif =
+          RawUtf8Request.send(base.getPort(), "POST", "/api/upload?key=cat.gif", withToken, large);
+      assertThat(gif.status()).isEqualTo(415);
+      assertThat(gif.body()).startsWith("{\"message\":\"cat.gif would never get a result:");
+    }
+    assertThat(uploads).isEmpty();
+  }
+
   @Test
   void anUploadCheckWithoutASizeOrTokenOrByPostIsRefused() throws Exception {
     Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);

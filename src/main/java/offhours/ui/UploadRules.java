@@ -1,0 +1,81 @@
+package offhours.ui;
+
+import java.util.Objects;
+import java.util.Optional;
+import offhours.stack.StackSpec;
+import offhours.units.Sizes;
+
+/**
+ * What the page's server refuses of an upload before storing it, in the one place both POST /api/upload and
+ * GET /api/upload/check ask: the page shows, for a file it does not send, the words the POST would have answered.
+ *
+ * <p>The checks run in one order, the one that tells the person first what they must change first: the name
+ * ({@link Requests#newKey}, 400), as nothing else can be said of a key S3 or this page will not take, and a new name
+ * may also change the type; then the type (415), a key the bucket sends no notification for, since shrinking a .gif
+ * would only have it refused again for its name; then the size (413), the one thing left to fix. Fixing what a
+ * refusal says never uncovers a refusal that could have come before it.
+ */
+final class UploadRules {
+
+  /** A refusal: the HTTP status the POST answers with and the words the page shows. */
+  record UploadRefusal(int status, String message) {}
+
+  private final int maxBytes;
+  private final Optional<String> assumption;
+
+  /**
+   * Refuses files over {@code maxBytes}, the stack's Classify limit (its MAX_IMAGE_BYTES, the one 'offhours upload'
+   * notes a file over): a bigger file would only be stored to be REJECTED. {@code assumption} says why that limit is
+   * assumed rather than the stack's own, with each refusal by it; empty when it is the stack's.
+   */
+  UploadRules(long maxBytes, Optional<String> assumption) {
+    if (maxBytes < 1 || maxBytes >= Integer.MAX_VALUE) {
+      // An upload is read whole, into one array: no stack's limit comes near that.
+      throw new IllegalArgumentException(
+          "the upload limit must be 1 to " + (Integer.MAX_VALUE - 1) + " bytes, got " + maxBytes);
+    }
+    this.maxBytes = (int) maxBytes;
+    this.assumption = Objects.requireNonNull(assumption, "assumption");
+  }
+
+  int maxBytes() {
+    return maxBytes;
+  }
+
+  Optional<String> assumption() {
+    return assumption;
+  }
+
+  /** The refusal of {@code key} by its name, then its type: all the POST can say before it reads the file. */
+  Optional<UploadRefusal> ofName(String key) {
+    String checked;
+    try {
+      checked = Requests.newKey(key);
+    } catch (IllegalArgumentException e) {
+      return Optional.of(new UploadRefusal(400, e.getMessage()));
+    }
+    if (!StackSpec.NOTIFICATION.matches(checked)) {
+      // As 'offhours upload' refuses it: the bucket would send no notification, so no result would
+      // ever come.
+      return Optional.of(new UploadRefusal(
+          415,
+          checked + " would never get a result: offhours classifies keys ending in "
+              + String.join(", ", StackSpec.IMAGE_EXTENSIONS) + " (any case)"));
+    }
+    return Optional.empty();
+  }
+
+  /** The refusal of a file of {@code bytes} named {@code key}: by its name and type, then by its size. */
+  Optional<UploadRefusal> of(String key, long bytes) {
+    return ofName(key)
+        .or(() -> bytes > maxBytes ? Optional.of(tooLarge(key, bytes)) : Optional.empty());
+  }
+
+  /** The refusal of a file of {@code bytes} over {@link #maxBytes} named {@code key}, in the words of its verdict's. */
+  UploadRefusal tooLarge(String key, long bytes) {
+    return new UploadRefusal(
+        413,
+        key + " " + Sizes.overLimit(bytes, maxBytes) + ": " + Sizes.SHRINK + " and upload it again"
+            + assumption.map(why -> " (" + why + ")").orElse(""));
+  }
+}
