@@ -27,7 +27,7 @@
     lastStatus: null,
     zone: null,           // the stack's TimeZone, in which clock() says times
     settings: null,       // what results' settings are compared with: { known, exact, basis }
-    upload: null,         // the largest file the server stores (GET /api/status's upload: { maxBytes, assumption })
+    upload: null,         // GET /api/status's upload ({ maxBytes, assumption }): set, the server checks files unsent
   };
 
   // ---------------------------------------------------------------- plumbing
@@ -559,35 +559,32 @@
   }
 
   /**
-   * Sends {@code file}, unless the server said it refuses a file of its size (GET /api/status's upload.maxBytes,
-   * its own limit): then its row says so at once and nothing is sent. A 50 MB photo would otherwise cross the
-   * loopback whole, under a progress bar, only to be refused.
+   * Sends {@code file}, unless its server would refuse it: then its row says why at once, in the server's words, and
+   * nothing is sent. A 50 MB photo or a .gif would otherwise cross the loopback whole, under a progress bar, only to be
+   * refused. The page holds no rule of its own: it asks GET /api/upload/check (the file's name and size, one loopback
+   * GET) of every file, once GET /api/status has said the server has that route (its upload.maxBytes). A page that
+   * could not learn it, or whose check fails, sends the file, and the server refuses it with the same words.
    */
-  function upload(file) {
-    if (state.upload && file.size > state.upload.maxBytes) {
-      refuseUnsent(file, uploadRow(file, 'not sent: over the limit'));
-    } else {
-      send(file, uploadRow(file, 'uploading'));
+  async function upload(file) {
+    const { row, status } = uploadRow(file, state.upload ? 'checking' : 'uploading');
+    const refusal = state.upload ? await refusalOf(file) : null;
+    if (refusal) {
+      row.classList.add('failed', 'refused');
+      status.textContent = shown(refusal);
+      return;
     }
-  }
-
-  /**
-   * Shows why the server would refuse {@code file}, in the words its POST would answer (GET /api/upload/check asks it
-   * about the name and size alone). Should the server not say, the file is sent as before, and the server refuses it.
-   */
-  async function refuseUnsent(file, { row, status }) {
-    row.classList.add('failed', 'refused');
-    try {
-      const query = new URLSearchParams({ key: file.name, bytes: String(file.size) });
-      const answer = await api('/api/upload/check?' + query.toString());
-      if (answer.refusal) {
-        status.textContent = shown(answer.refusal);
-        return;
-      }
-    } catch (ignored) { /* the server's own refusal, below, says why */ }
-    row.classList.remove('failed', 'refused');
     status.textContent = 'uploading';
     send(file, { row, status });
+  }
+
+  /** What the server's POST would answer {@code file} before storing it, or null: nothing, or it did not say. */
+  async function refusalOf(file) {
+    try {
+      const query = new URLSearchParams({ key: file.name, bytes: String(file.size) });
+      return (await api('/api/upload/check?' + query.toString())).refusal || null;
+    } catch (ignored) {
+      return null; // the server's own answer to the upload says why
+    }
   }
 
   /** Sends {@code file}, its progress and then the server's answer shown in its row. */

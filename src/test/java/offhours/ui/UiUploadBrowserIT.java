@@ -24,11 +24,11 @@ import org.openqa.selenium.WebDriver;
 
 /**
  * The page in a real browser refuses a file over the endpoint's limit, the one its server is given (the stack's: 4 MiB
- * for a serverless endpoint, else 6,291,456 bytes), before sending it, and says what to do in the words of the
- * server's own refusal (its size, the limit, resize or re-encode it and upload it again), while a file within the
- * limit beside it is stored. What the browser requested is read from its Resource Timing entries: a refused file
- * makes no POST. Where the page could not learn the limit, it sends the file and the server refuses it. The
- * screenshots go to target/ui-upload*.png.
+ * for a serverless endpoint, else 6,291,456 bytes), or one offhours would never classify (a .gif) or name (a control
+ * character), before sending it, and says what to do in the words of the server's own refusal (its size, the limit,
+ * resize or re-encode it and upload it again), while a file beside it that the server takes is stored. What the
+ * browser requested is read from its Resource Timing entries: a refused file makes no POST. Where the page could not
+ * learn the limit, it sends the file and the server refuses it. The screenshots go to target/ui-upload*.png.
  */
 class UiUploadBrowserIT {
 
@@ -99,6 +99,49 @@ class UiUploadBrowserIT {
           .containsExactly("/api/upload?key=small.png");
       assertThat(stored).isEqualTo(Map.of("small.png", 4));
       HeadlessChromium.screenshot(page, "ui-upload-drop.png");
+    }
+  }
+
+  /**
+   * One drop of a .gif within the limit, a file whose name holds a control character and a good .png: the first two
+   * are refused at once in the server's words (the name before anything else), neither is sent, and the .png is
+   * stored. A browser's File takes such a name as it is, and so does the page: only the server refuses it.
+   */
+  @Test
+  void inOneDropAFileThatWouldGetNoResultOrABadNameIsRefusedUnsentAndTheImageIsStored()
+      throws Exception {
+    Map<String, Integer> stored = new ConcurrentHashMap<>();
+    Map<String, byte[]> dropped = new LinkedHashMap<>();
+    dropped.put("anim.gif", new byte[] {'G', 'I', 'F', '8', '9', 'a'});
+    dropped.put("bell\u0007.png", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+    dropped.put("good.png", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+    try (UiServer server = UiServer.start(new Storing(stored), 0, 1_000, Optional.empty());
+        HeadlessChromium chromium = HeadlessChromium.start(files)) {
+      WebDriver page = open(chromium, server);
+      HeadlessChromium.drop(page, dropped);
+      HeadlessChromium.await(
+          page,
+          DEADLINE,
+          "ui-upload-type-failure.png",
+          "two uploads refused and one stored",
+          d -> d.findElements(By.cssSelector("#uploads li.done")).size() == 1
+              && d.findElements(By.cssSelector("#uploads li.refused")).size() == 2);
+
+      assertThat(refusals(page))
+          .containsExactlyInAnyOrder(
+              "anim.gif would never get a result: offhours classifies keys ending in .jpg, .jpeg,"
+                  + " .png (any case)",
+              "an object key here may not contain control characters");
+      assertThat(page.findElements(By.cssSelector("#uploads li.refused .progress")))
+          .as("no progress bar for a file that is not sent")
+          .isEmpty();
+      assertThat(page.findElement(By.cssSelector("#uploads li.done .file")).getText())
+          .isEqualTo("good.png");
+      assertThat(uploadsRequested(page))
+          .as("the browser sent only the image")
+          .containsExactly("/api/upload?key=good.png");
+      assertThat(stored).isEqualTo(Map.of("good.png", 4));
+      HeadlessChromium.screenshot(page, "ui-upload-type.png");
     }
   }
 
