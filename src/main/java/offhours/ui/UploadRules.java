@@ -12,7 +12,7 @@ import offhours.units.Sizes;
  * <p>The checks run in one order, the one that tells the person first what they must change first: the name
  * ({@link Requests#newKey}, 400), as nothing else can be said of a key S3 or this page will not take, and a new name
  * may also change the type; then the type (415), a key the bucket sends no notification for, since shrinking a .gif
- * would only have it refused again for its name; then the size (413), the one thing left to fix. Fixing what a
+ * would only have it refused again for its type; then the size (413), the one thing left to fix. Fixing what a
  * refusal says never uncovers a refusal that could have come before it.
  */
 final class UploadRules {
