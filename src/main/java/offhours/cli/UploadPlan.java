@@ -35,14 +35,20 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
   /** Why a file inside a named folder was left out, as read after a count: "1 hidden", "2 symbolic links". */
   enum Reason {
     NO_RESULT(
-        "not .jpg, .jpeg or .png (would never get a result)",
-        "not .jpg, .jpeg or .png (would never get a result)"),
+        "not " + extensions() + " (would never get a result)",
+        "not " + extensions() + " (would never get a result)"),
     HIDDEN("hidden", "hidden"),
     LINK("symbolic link (not followed)", "symbolic links (not followed)"),
     SPECIAL("not a regular file", "not regular files");
 
     private final String one;
     private final String many;
+
+    /** {@link StackSpec#IMAGE_EXTENSIONS} as a sentence says them: ".jpg, .jpeg or .png". */
+    private static String extensions() {
+      List<String> all = StackSpec.IMAGE_EXTENSIONS;
+      return String.join(", ", all.subList(0, all.size() - 1)) + " or " + all.get(all.size() - 1);
+    }
 
     Reason(String one, String many) {
       this.one = one;
