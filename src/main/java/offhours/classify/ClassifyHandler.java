@@ -120,7 +120,7 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
     RetryPace pace = new RetryPace(sqs, resolved.queueUrl(), resolved.retrySeconds(), outcomes);
     this.batches =
         new BatchProcessor(classifier, outcomes, resolved.batchConcurrency(), usage, pace);
-    this.priming = new Priming(this, s3, sqs, dynamo, inference, usage, resolved);
+    this.priming = new Priming(this, s3, pace, dynamo, inference, usage, resolved);
   }
 
   /** {@code context} gives the invocation's deadline; without one (tools, tests) there is none. */
@@ -137,7 +137,12 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
   /** SnapStart: runs once when a version is published, before the snapshot is taken. */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    priming.prime();
+    prime();
+  }
+
+  /** What the SnapStart hook runs; returns how many of its calls got an answer ({@link Priming#prime}). */
+  int prime() {
+    return priming.prime();
   }
 
   @Override

@@ -7,34 +7,48 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import offhours.aws.UsageLedger;
 import offhours.classify.S3Notifications.ObjectEvent;
 import offhours.inference.InferenceClient;
 import offhours.inference.InvocationUsage;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * What a SnapStart snapshot should already have done: the first batch of a cold start spends most of its time
  * loading and initialising the SDK's request paths and opening connections, not classifying. Run before the
  * snapshot, these calls do that work once, so a restored function starts warm
- * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html). No result is written: a
- * TestEvent batch, as the JSON Lambda would send, goes through the handler's whole stream path and is acknowledged
- * and ignored, the read of an upload asks the images bucket for a reserved key that no upload has (S3 answers 404,
- * and an object there would answer 412 to the request's ETag, so no body is ever read), the DynamoDB write is
- * conditional on a reserved key that never exists, and the endpoint call sends a 1x1 PNG (answered, or refused while
- * the endpoint is off). Lambda runs this hook with the function's role and
- * environment when it publishes a version, so that call reaches the stack's real endpoint: with hosting serverless
- * an answer is billed, and it goes to the ledger like a batch's invocations. Every failure is swallowed: priming
- * must never stop a version from being published.
+ * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html). Each goes through the code a batch
+ * uses, and none changes anything:
+ * <ul>
+ *   <li>A TestEvent batch, as the JSON Lambda would send it, warms the handler's whole stream path; a batch
+ *       acknowledges and ignores a TestEvent.
+ *   <li>The read of an upload ({@link ImageDownloads#request}) warms S3's endpoint rules, signing and the reading of
+ *       the response's headers. It asks the images bucket for a reserved key no upload has: S3 answers 404, and an
+ *       object at that key would answer 412 to the request's ETag, so no body is ever read.
+ *   <li>A result's write warms DynamoDB's path, with the one permission the function has (PutItem), on a reserved key
+ *       and a condition that holds only if the item exists: DynamoDB refuses it and stores nothing.
+ *   <li>The endpoint call sends a 1x1 PNG (answered, or refused while the endpoint is off). Lambda runs this hook with
+ *       the function's role and environment when it publishes a version, so it reaches the stack's real endpoint:
+ *       with hosting serverless an answer is billed, and it goes to the ledger like a batch's invocations.
+ *   <li>The retry pause a failed batch sets ({@link RetryPace}) warms the queue client (built on first use, so here
+ *       it is built into the snapshot), the marshalling, signing and endpoint rules of ChangeMessageVisibilityBatch
+ *       and a connection to the queue, all of which a failed batch would otherwise pay inside the 1 s share of its
+ *       time it gives the call ({@link BatchScope.Write#PACE}). It goes to the function's own queue, with one entry
+ *       whose receipt handle no message has ({@link #NO_MESSAGE}): SQS answers 200 with that entry failed
+ *       (ReceiptHandleIsInvalid; moto_server answers the same), or refuses the whole call (AccessDenied, say).
+ *       Either is SQS's answer, so either counts as warm, and neither is logged: no message was paced.
+ * </ul>
+ * Every failure is swallowed: priming must never stop a version from being published.
  */
 final class Priming {
 
@@ -85,12 +99,29 @@ final class Priming {
   /** Not a hex digest, so no object's ETag. */
   private static final String NO_OBJECTS_ETAG = "offhours-priming";
 
-  /** Bounds the read as a batch's deadline would: a stalled S3 must not hold a version's publication. */
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * The message priming asks SQS to hide: its receipt handle is none SQS could have issued (SQS's are base64:
+   * letters, digits, '+', '/', '='; moto_server's are lower-case letters; '-' is in neither), so the change finds no
+   * message on any queue. Were it ever to name one, that message would come back after RETRY_SECONDS: a retry's
+   * pause, never a loss.
+   */
+  static final QueueMessage NO_MESSAGE = new QueueMessage(
+      "offhours-priming",
+      "offhours-priming",
+      null,
+      Map.of("ApproximateReceiveCount", "1"),
+      Map.of(),
+      null);
+
+  /**
+   * Bounds the read and the pause's call as a batch's deadline would: a stalled S3 or SQS must not hold a version's
+   * publication.
+   */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private final ClassifyHandler handler;
   private final S3Client s3;
-  private final Supplier<SqsClient> queue;
+  private final RetryPace pace;
   private final DynamoDbClient dynamo;
   private final InferenceClient inference;
   private final UsageLedger usage;
@@ -99,26 +130,25 @@ final class Priming {
   Priming(
       ClassifyHandler handler,
       S3Client s3,
-      Supplier<SqsClient> queue,
+      RetryPace pace,
       DynamoDbClient dynamo,
       InferenceClient inference,
       UsageLedger usage,
       ClassifyConfig config) {
     this.handler = handler;
     this.s3 = s3;
-    this.queue = queue;
+    this.pace = pace;
     this.dynamo = dynamo;
     this.inference = inference;
     this.usage = usage;
     this.config = config;
   }
 
-  /** Returns how many of the warm-up calls completed without an error (for logs and tests). */
+  /**
+   * Returns how many of the warm-up calls got an answer (for tests): the refusals the read, the write and the pause
+   * are built to get count, the endpoint's refusal while it is off and a call nothing answered do not.
+   */
   int prime() {
-    // The queue client is built on first use (only deferrals send); built here it is in the
-    // snapshot, so a restored
-    // function that must hand messages back does not build it then. Nothing is sent.
-    attempt(() -> queue.get());
     int ok = 0;
     ok += attempt(() -> {
       try {
@@ -128,24 +158,37 @@ final class Priming {
         throw new UncheckedIOException(e);
       }
     });
-    // The read of an upload, the first batch's costliest first call (S3's endpoint rules,
-    // signing, the response's headers): without it the first batch after this hook took about
-    // 150 ms instead of 85 (README, Performance).
+    // The first batch's costliest first call: without it the first batch after this hook took
+    // about 150 ms instead of 85 (README, Performance).
     ok += attempt(this::readAbsentUpload);
-    // The path of a result's write, with the one permission the function has (PutItem), on a
-    // condition that
-    // never holds: DynamoDB answers ConditionalCheckFailed and stores nothing.
-    ok += attempt(() -> dynamo.putItem(r -> r.tableName(config.tableName())
-        .item(
-            Map.of("pk", AttributeValue.fromS("offhours#priming"), "sk", AttributeValue.fromS("-")))
-        .conditionExpression("attribute_exists(pk)")));
-    // The request the consumer builds and the reading of the answer (which may not fit a 1x1 image:
-    // no matter). It reaches the real endpoint: with hosting serverless, what the model ran for is
-    // billed like any invocation, so it goes to the ledger as a batch's would.
+    ok += attempt(this::writeNoResult);
+    // The answer may not fit a 1x1 image: no matter, its reading is warm.
     InvocationUsage spent = usage.tally();
     ok += attempt(() -> inference.invoke(PIXEL.clone(), null, spent));
     usage.add(spent);
+    ok += attempt(this::pauseNoMessage);
     return ok;
+  }
+
+  /** A result's write, on a reserved key and a condition that holds only if that item exists. */
+  private void writeNoResult() {
+    try {
+      dynamo.putItem(r -> r.tableName(config.tableName())
+          .item(Map.of(
+              "pk", AttributeValue.fromS("offhours#priming"), "sk", AttributeValue.fromS("-")))
+          .conditionExpression("attribute_exists(pk)"));
+    } catch (ConditionalCheckFailedException expected) {
+      // the answer for an item that does not exist: the path is warm, nothing was stored
+    }
+  }
+
+  /** The pause of a failed message ({@link RetryPace#change}), for {@link #NO_MESSAGE}. */
+  private void pauseNoMessage() {
+    try {
+      pace.change(List.of(NO_MESSAGE), CALL_TIMEOUT); // its entry comes back failed: warm
+    } catch (AwsServiceException refused) {
+      // SQS refused the whole call, which is an answer too: the path is warm
+    }
   }
 
   /** The request a batch sends for an upload ({@link ImageDownloads#request}), for {@link #ABSENT_KEY}. */
@@ -161,7 +204,7 @@ final class Priming {
         null,
         null);
     try (ResponseInputStream<GetObjectResponse> in =
-        s3.getObject(ImageDownloads.request(absent, READ_TIMEOUT))) {
+        s3.getObject(ImageDownloads.request(absent, CALL_TIMEOUT))) {
       in.abort(); // S3 served it after all: read none of it
     } catch (NoSuchKeyException expected) {
       // the answer for a key no upload has: the path is warm
@@ -175,8 +218,8 @@ final class Priming {
       call.run();
       return 1;
     } catch (RuntimeException e) {
-      return 0; // expected while the endpoint is off, or without a permission: the code path is
-      // warm anyway
+      // The endpoint off, a permission missing, no answer: none may stop a version.
+      return 0;
     }
   }
 }

@@ -147,29 +147,12 @@ final class RetryPace {
   }
 
   private List<Paced> call(List<QueueMessage> chunk, BatchScope scope) {
-    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(chunk.size());
-    for (int i = 0; i < chunk.size(); i++) {
-      QueueMessage message = chunk.get(i);
-      entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-          .id(Integer.toString(i))
-          .receiptHandle(message.receiptHandle())
-          .visibilityTimeout(seconds(Deferrals.receives(message), firstSeconds))
-          .build());
-    }
     Duration timeout = null;
     ChangeMessageVisibilityBatchResponse response;
     try {
       timeout = scope.writeTimeout(
           BatchScope.Write.PACE, "the retry pause of " + Plurals.of(chunk.size(), "message"));
-      Duration cut = timeout;
-      response = sqs.get()
-          .changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl)
-              .entries(entries)
-              .overrideConfiguration(c -> {
-                if (cut != null) {
-                  c.apiCallTimeout(cut);
-                }
-              }));
+      response = change(chunk, timeout);
     } catch (BatchScope.OutOfTime e) {
       return all(chunk, e.getMessage());
     } catch (ApiCallTimeoutException e) {
@@ -197,12 +180,43 @@ final class RetryPace {
         paced.add(Paced.left(
             message, "SQS refused its change: " + refused.code() + ": " + refused.message()));
       } else if (response.successful().stream().anyMatch(s -> id.equals(s.id()))) {
-        paced.add(Paced.paused(message, entries.get(i).visibilityTimeout()));
+        paced.add(Paced.paused(message, pause(message)));
       } else {
         paced.add(Paced.left(message, "SQS's answer did not name its entry"));
       }
     }
     return paced;
+  }
+
+  /**
+   * The one ChangeMessageVisibilityBatch call: entry {@code i} hides message {@code i} of {@code chunk} for its pause.
+   * The SnapStart priming hook sends it too ({@link Priming}), so that a restored function's first failed batch finds
+   * this request path warm. Throws what the client throws; a refused entry is in the answer, not thrown.
+   *
+   * @param timeout the call's end, or null for none but the client's own
+   */
+  ChangeMessageVisibilityBatchResponse change(List<QueueMessage> chunk, Duration timeout) {
+    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(chunk.size());
+    for (int i = 0; i < chunk.size(); i++) {
+      entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+          .id(Integer.toString(i))
+          .receiptHandle(chunk.get(i).receiptHandle())
+          .visibilityTimeout(pause(chunk.get(i)))
+          .build());
+    }
+    return sqs.get()
+        .changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl)
+            .entries(entries)
+            .overrideConfiguration(c -> {
+              if (timeout != null) {
+                c.apiCallTimeout(timeout);
+              }
+            }));
+  }
+
+  /** How long {@code message} is hidden when its change succeeds: a pause for its receives. */
+  private int pause(QueueMessage message) {
+    return seconds(Deferrals.receives(message), firstSeconds);
   }
 
   private static BatchResultErrorEntry refusal(

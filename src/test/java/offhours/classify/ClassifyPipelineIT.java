@@ -306,6 +306,23 @@ class ClassifyPipelineIT {
     }
   }
 
+  @Test
+  void snapStartPrimingGetsEachAnswerItExpectsAndLeavesAVisibleMessageVisible() {
+    upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
+
+    // The TestEvent batch, S3's 404, DynamoDB's failed condition, the endpoint's answer, and
+    // moto_server's refusal of the pause's entry (ReceiptHandleIsInvalid, as SQS answers).
+    assertThat(handler().prime()).isEqualTo(5);
+    assertThat(p.receiveUploads())
+        .as("priming's entry named no message: the upload was not hidden for a pause")
+        .singleElement()
+        .satisfies(m -> {
+          assertThat(m.body()).contains("photos%2Frocket.jpg"); // S3 URL-encodes keys
+          assertThat(m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+              .isEqualTo("1");
+        });
+  }
+
   private ClassifyHandler handler() {
     return handler(4);
   }

@@ -23,6 +23,7 @@ import offhours.inference.InvocationUsage;
 import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
@@ -259,6 +260,52 @@ class RetryPaceTest extends ClassifyRig {
   }
 
   /** A message of an upload as the event source mapping delivers it, on its {@code receives}th receive. */
+  @Test
+  void snapStartPrimingSetsThePauseOfAReceiptHandleNoMessageHasOnTheFunctionsQueue() {
+    sqs.refuse.add(Priming.NO_MESSAGE.receiptHandle());
+
+    handler().beforeCheckpoint(null);
+
+    assertThat(sqs.paced)
+        .as("the call a failed batch makes, built by the same code")
+        .singleElement()
+        .satisfies(call -> {
+          assertThat(call.queueUrl()).isEqualTo(ClassifyHandlerTest.config().queueUrl());
+          assertThat(call.entries()).singleElement().satisfies(entry -> {
+            assertThat(entry.receiptHandle())
+                .isEqualTo(Priming.NO_MESSAGE.receiptHandle())
+                .as("SQS issues base64 handles, moto_server lower-case letters: none is this")
+                .doesNotMatch("[A-Za-z0-9+/=]+");
+            assertThat(entry.visibilityTimeout()).isEqualTo(30);
+          });
+        });
+  }
+
+  @Test
+  void thePrimingPauseIsWarmWhetherSqsRefusesItsEntryOrTheWholeCallAndNeitherIsLogged()
+      throws IOException {
+    // Real SQS and moto_server answer 200 with the entry failed: ReceiptHandleIsInvalid.
+    sqs.refuse.add(Priming.NO_MESSAGE.receiptHandle());
+    int entryRefused = handler().prime();
+    sqs.failPacingWith = (SqsException) SqsException.builder()
+        .statusCode(403)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("AccessDenied")
+            .errorMessage("not authorized to perform: sqs:ChangeMessageVisibility")
+            .build())
+        .build();
+    int callRefused = handler().prime();
+    sqs.failPacingWith = SdkClientException.create("Unable to execute HTTP request: refused");
+    int unanswered = handler().prime();
+
+    assertThat(callRefused).isEqualTo(entryRefused);
+    assertThat(unanswered).as("nothing answered: not warm").isEqualTo(entryRefused - 1);
+    assertThat(logLines())
+        .as("no message was paced, so no pace failed")
+        .noneMatch(l -> l.has("retries"))
+        .noneMatch(l -> l.get("level").asText().equals("WARN"));
+  }
+
   private static SQSEvent.SQSMessage received(
       String id, String key, long size, String eTag, int receives) {
     SQSEvent.SQSMessage m = message(id, notification(key, size, eTag, ""));

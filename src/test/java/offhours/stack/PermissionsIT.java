@@ -316,7 +316,11 @@ class PermissionsIT {
           d.startEndpoint(d.endpointConfigName, Map.of());
           classifyHandler(d).beforeCheckpoint(null);
           assertThat(d.operations())
-              .contains("S3.GetObject", "DynamoDb.PutItem", "SageMakerRuntime.InvokeEndpoint");
+              .contains(
+                  "S3.GetObject",
+                  "DynamoDb.PutItem",
+                  "SageMakerRuntime.InvokeEndpoint",
+                  "Sqs.ChangeMessageVisibilityBatch");
         }));
   }
 
