@@ -143,13 +143,7 @@ class RetryPaceTest extends ClassifyRig {
     runtime.answer = r -> {
       throw ClassifyRulesTest.crash("boom");
     };
-    sqs.failPacingWith = (SqsException) SqsException.builder()
-        .statusCode(403)
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("AccessDenied")
-            .errorMessage("not authorized to perform: sqs:ChangeMessageVisibility")
-            .build())
-        .build();
+    sqs.failPacingWith = accessDenied();
 
     SQSBatchResponse response = run(event(received("m1", "a.jpg", 112525L, "e1", 1)));
 
@@ -287,13 +281,7 @@ class RetryPaceTest extends ClassifyRig {
     // Real SQS and moto_server answer 200 with the entry failed: ReceiptHandleIsInvalid.
     sqs.refuse.add(Priming.NO_MESSAGE.receiptHandle());
     int entryRefused = handler().prime();
-    sqs.failPacingWith = (SqsException) SqsException.builder()
-        .statusCode(403)
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("AccessDenied")
-            .errorMessage("not authorized to perform: sqs:ChangeMessageVisibility")
-            .build())
-        .build();
+    sqs.failPacingWith = accessDenied();
     int callRefused = handler().prime();
     sqs.failPacingWith = SdkClientException.create("Unable to execute HTTP request: refused");
     int unanswered = handler().prime();
@@ -304,6 +292,17 @@ class RetryPaceTest extends ClassifyRig {
         .as("no message was paced, so no pace failed")
         .noneMatch(l -> l.has("retries"))
         .noneMatch(l -> l.get("level").asText().equals("WARN"));
+  }
+
+  /** SQS's answer to a role without sqs:ChangeMessageVisibility. */
+  private static SqsException accessDenied() {
+    return (SqsException) SqsException.builder()
+        .statusCode(403)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("AccessDenied")
+            .errorMessage("not authorized to perform: sqs:ChangeMessageVisibility")
+            .build())
+        .build();
   }
 
   private static SQSEvent.SQSMessage received(
