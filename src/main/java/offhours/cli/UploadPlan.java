@@ -44,12 +44,6 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
     private final String one;
     private final String many;
 
-    /** {@link StackSpec#IMAGE_EXTENSIONS} as a sentence says them: ".jpg, .jpeg or .png". */
-    private static String extensions() {
-      List<String> all = StackSpec.IMAGE_EXTENSIONS;
-      return String.join(", ", all.subList(0, all.size() - 1)) + " or " + all.get(all.size() - 1);
-    }
-
     Reason(String one, String many) {
       this.one = one;
       this.many = many;
@@ -92,8 +86,9 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
     if (!refused.isEmpty()) {
       throw CliException.usage(
           String.join(", ", refused) + (refused.size() == 1 ? " would" : " would each")
-              + " never get a result: the bucket tells the pipeline only of keys ending in .jpg, .jpeg or .png (in any"
-              + " case); leave " + (refused.size() == 1 ? "it" : "them") + " out");
+              + " never get a result: the bucket tells the pipeline only of keys ending in "
+              + extensions()
+              + " (in any case); leave " + (refused.size() == 1 ? "it" : "them") + " out");
     }
     Map<String, Item> byKey = new LinkedHashMap<>();
     List<Skipped> skipped = new ArrayList<>();
@@ -208,5 +203,11 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
           previous.file() + " and " + item.file() + " would both be uploaded as '" + item.key()
               + "'; upload them separately with different --prefix values");
     }
+  }
+
+  /** {@link StackSpec#IMAGE_EXTENSIONS} as a sentence says them: ".jpg, .jpeg or .png". */
+  private static String extensions() {
+    List<String> all = StackSpec.IMAGE_EXTENSIONS;
+    return String.join(", ", all.subList(0, all.size() - 1)) + " or " + all.get(all.size() - 1);
   }
 }
