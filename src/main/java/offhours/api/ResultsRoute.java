@@ -126,8 +126,8 @@ final class ResultsRoute {
       answer.put("state", "NOT_QUEUED");
       answer.put(
           "reason",
-          "offhours classifies keys ending in " + String.join(", ", StackSpec.IMAGE_EXTENSIONS)
-              + " (any case); the bucket sends no notification for this one. Upload it under such a name.");
+          StackSpec.CLASSIFIED_KEYS
+              + "; the bucket sends no notification for this one. Upload it under such a name.");
       putResults(answer, results);
       return ApiResponse.json(200, answer);
     }

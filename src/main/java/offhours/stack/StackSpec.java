@@ -129,6 +129,13 @@ public final class StackSpec {
   /** The extensions the pipeline classifies, as users write them in lower case. */
   public static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png");
 
+  /**
+   * Why a key outside {@link #NOTIFICATION} gets no result, as the API's GET /results and the page's upload say it
+   * (the CLI's upload says it in its own sentence): "offhours classifies keys ending in .jpg, .jpeg, .png (any case)".
+   */
+  public static final String CLASSIFIED_KEYS =
+      "offhours classifies keys ending in " + String.join(", ", IMAGE_EXTENSIONS) + " (any case)";
+
   /** Every case variant of {@link #IMAGE_EXTENSIONS} (8 + 16 + 8 = 32 queue configurations), lower case first. */
   public static final Notification NOTIFICATION =
       new Notification("s3:ObjectCreated:*", "suffix", caseVariants(IMAGE_EXTENSIONS));

@@ -58,9 +58,7 @@ final class UploadRules {
       // As 'offhours upload' refuses it: the bucket would send no notification, so no result would
       // ever come.
       return Optional.of(new UploadRefusal(
-          415,
-          checked + " would never get a result: offhours classifies keys ending in "
-              + String.join(", ", StackSpec.IMAGE_EXTENSIONS) + " (any case)"));
+          415, checked + " would never get a result: " + StackSpec.CLASSIFIED_KEYS));
     }
     return Optional.empty();
   }
