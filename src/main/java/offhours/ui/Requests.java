@@ -65,32 +65,24 @@ final class Requests {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("say the file's size with bytes=...");
     }
-    try {
-      long n = Long.parseLong(text.strip());
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // the message below says what is expected
-    }
-    throw new IllegalArgumentException(
-        "bytes must be a whole number from 0 to " + Long.MAX_VALUE + ", got '" + text + "'");
+    return number(text, "bytes", 0, 0, Long.MAX_VALUE);
   }
 
   static int limit(String text) {
-    return number(text, "limit", 60, 1, ResultsQuery.MAX_LIMIT);
+    return (int) number(text, "limit", 60, 1, ResultsQuery.MAX_LIMIT);
   }
 
   static int days(String text) {
-    return number(text, "days", 14, 1, 366);
+    return (int) number(text, "days", 14, 1, 366);
   }
 
-  private static int number(String text, String name, int fallback, int min, int max) {
+  /** {@code text} as a whole number from {@code min} to {@code max}, or {@code fallback} when it is absent. */
+  private static long number(String text, String name, long fallback, long min, long max) {
     if (text == null || text.isBlank()) {
       return fallback;
     }
     try {
-      int n = Integer.parseInt(text.strip());
+      long n = Long.parseLong(text.strip());
       if (n >= min && n <= max) {
         return n;
       }
