@@ -207,7 +207,6 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
 
   /** {@link StackSpec#IMAGE_EXTENSIONS} as a sentence says them: ".jpg, .jpeg or .png". */
   private static String extensions() {
-    List<String> all = StackSpec.IMAGE_EXTENSIONS;
-    return String.join(", ", all.subList(0, all.size() - 1)) + " or " + all.get(all.size() - 1);
+    return Plurals.either(StackSpec.IMAGE_EXTENSIONS);
   }
 }

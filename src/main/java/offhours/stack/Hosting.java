@@ -1,8 +1,8 @@
 package offhours.stack;
 
 import java.util.Arrays;
-import java.util.stream.Collectors;
 import offhours.aws.PayloadLimits;
+import offhours.units.Plurals;
 
 /**
  * How the model is hosted (template parameter {@code Hosting}, variable {@code HOSTING}): the same consumer, results
@@ -72,8 +72,6 @@ public enum Hosting {
 
   /** "scheduled, scale-to-zero or serverless". */
   public static String spellings() {
-    String all = Arrays.stream(values()).map(Hosting::value).collect(Collectors.joining(", "));
-    int last = all.lastIndexOf(", ");
-    return all.substring(0, last) + " or " + all.substring(last + 2);
+    return Plurals.either(Arrays.stream(values()).map(Hosting::value).toList());
   }
 }

@@ -1,7 +1,9 @@
 package offhours.units;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PluralsTest {
@@ -19,5 +21,14 @@ class PluralsTest {
   void anIrregularNounSaysBothForms() {
     assertThat(Plurals.of(1, "launch", "launches")).isEqualTo("1 launch");
     assertThat(Plurals.of(45, "launch", "launches")).isEqualTo("45 launches");
+  }
+
+  @Test
+  void choicesAreSaidWithCommasAndOneOr() {
+    assertThat(Plurals.either(List.of(".png"))).isEqualTo(".png");
+    assertThat(Plurals.either(List.of("on", "off"))).isEqualTo("on or off");
+    assertThat(Plurals.either(List.of(".jpg", ".jpeg", ".png"))).isEqualTo(".jpg, .jpeg or .png");
+    assertThatThrownBy(() -> Plurals.either(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
