@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,16 +23,17 @@ import offhours.local.api.RequestTarget;
 /**
  * The page of {@code offhours ui} and its JSON, on 127.0.0.1 only.
  *
- * <p>Nobody but the user who started it may use it: every request names this server in its Host (so a DNS-rebound
- * page cannot reach it), and any Origin must be this server's own. The page and its assets hold no data and load
- * without a token; everything else carries the random token of the URL it printed in the X-Offhours-Token header,
- * never in its address: a request to them with {@code token} in the query is refused (400), as addresses are what
- * logs, history and proxies keep. The page's script moves the token out of the address bar and history into
- * the tab's sessionStorage, and fetches thumbnails with the header, so no URL the browser keeps holds it. GET never changes anything; uploads and the controller's actions are POSTs with the header,
- * which a page elsewhere cannot send without a CORS preflight this server never grants. Every answer forbids framing,
- * sniffing, referrers and caching, and the page runs under a Content-Security-Policy that allows only this server's
- * own script, style and images: nothing is loaded from the network. Untrusted text (object keys, reasons, labels)
- * leaves as HTML-safe JSON ({@link JsonText}) and the page puts it into the document as text, never as markup.
+ * <p>Nobody but the user who started it may use it: every request names this server in its Host (so a DNS-rebound page
+ * cannot reach it), and any Origin must be this server's own. The page and its assets hold no data and load without a
+ * token; everything else carries the random token of the URL it printed in the X-Offhours-Token header, never in its
+ * address: a request to them with {@code token} in the query is refused (400), as addresses are what logs, history and
+ * proxies keep. The page's script moves the token out of the address bar and history into the tab's sessionStorage, and
+ * fetches thumbnails with the header, so no URL the browser keeps holds it. GET never changes anything; uploads and the
+ * controller's actions are POSTs with the header, which a page elsewhere cannot send without a CORS preflight this
+ * server never grants. Every answer forbids framing, sniffing, referrers and caching, and the page runs under a
+ * Content-Security-Policy that allows only this server's own script, style and images: nothing is loaded from the
+ * network. Untrusted text (object keys, reasons, labels) leaves as HTML-safe JSON ({@link JsonText}) and the page puts
+ * it into the document as text, never as markup.
  */
 public final class UiServer implements AutoCloseable {
 
@@ -40,10 +43,23 @@ public final class UiServer implements AutoCloseable {
           + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   static final String TOKEN_HEADER = "X-Offhours-Token";
-  private static final Map<String, String> ASSETS = Map.of(
-      "/assets/app.js", "text/javascript; charset=utf-8",
-      "/assets/app.css", "text/css; charset=utf-8",
-      "/assets/icon.svg", "image/svg+xml");
+
+  /**
+   * The page's script, served under /assets/: ES modules, {@code app.js} the entry that index.html loads. Every module
+   * the page imports is named here, and tests that read the script read each of these.
+   */
+  public static final List<String> SCRIPTS = List.of("app.js");
+
+  /** What the page loads, with its type: these names only are served, never a path a request builds. */
+  private static final Map<String, String> ASSETS = assets();
+
+  private static Map<String, String> assets() {
+    Map<String, String> assets = new HashMap<>();
+    SCRIPTS.forEach(name -> assets.put("/assets/" + name, "text/javascript; charset=utf-8"));
+    assets.put("/assets/app.css", "text/css; charset=utf-8");
+    assets.put("/assets/icon.svg", "image/svg+xml");
+    return Map.copyOf(assets);
+  }
 
   private static final Set<String> PAGE = Set.of("/", "/index.html");
 

@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.results.ResultItem.SettingsState;
+import offhours.ui.UiServer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reprocess command the page (ui/index.html, ui/app.js) suggests for results under older settings is one the CLI
- * accepts, and selects those results only: the page cannot name an option the command does not have.
+ * The reprocess command the page (ui/index.html and each of its scripts, {@link UiServer#SCRIPTS}) suggests for results
+ * under older settings is one the CLI accepts, and selects those results only: the page cannot name an option the
+ * command does not have.
  */
 class PageCommandsTest {
 
@@ -33,7 +35,9 @@ class PageCommandsTest {
   void theReprocessCommandsThePageSuggestsParseAndSelectTheStaleClassificationsOnly()
       throws IOException {
     List<String> suggested = new ArrayList<>();
-    for (String name : List.of("index.html", "app.js")) {
+    List<String> files = new ArrayList<>(List.of("index.html"));
+    files.addAll(UiServer.SCRIPTS);
+    for (String name : files) {
       Matcher m = REPROCESS.matcher(asset(name));
       while (m.find()) {
         suggested.add(m.group(1).trim());

@@ -9,23 +9,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.ui.UiServer;
 import org.junit.jupiter.api.Test;
 
-/** The page (ui/app.js) shows as escapes exactly the characters the CLI's tables escape ({@link Terminal}). */
+/**
+ * The page (its script, {@link UiServer#SCRIPTS}, declares CONTROLS once) shows as escapes exactly the characters the
+ * CLI's tables escape ({@link Terminal}).
+ */
 class PageEscapesTest {
 
   @Test
   void thePageEscapesTheControlsTheCliEscapes() throws IOException {
-    String script;
-    try (InputStream in = PageEscapesTest.class.getResourceAsStream("/offhours/ui/app.js")) {
-      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    Pattern declaration = Pattern.compile("const CONTROLS = /(\\[[^\\]]+\\])/g;");
+    List<String> classes = new ArrayList<>();
+    for (String name : UiServer.SCRIPTS) {
+      try (InputStream in = PageEscapesTest.class.getResourceAsStream("/offhours/ui/" + name)) {
+        Matcher declared =
+            declaration.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        while (declared.find()) {
+          classes.add(declared.group(1));
+        }
+      }
     }
-    Matcher declared = Pattern.compile("const CONTROLS = /(\\[[^\\]]+\\])/g;").matcher(script);
-    assertThat(declared.find())
-        .as("app.js declares CONTROLS as one character class")
-        .isTrue();
+    assertThat(classes)
+        .as("the page's scripts declare CONTROLS once, as one character class")
+        .hasSize(1);
     // The class is written with \\uHHHH ranges only, which Java's regular expressions read alike.
-    Pattern page = Pattern.compile(declared.group(1));
+    Pattern page = Pattern.compile(classes.get(0));
 
     List<String> differ = new ArrayList<>();
     for (char c = 0; c < Character.MAX_VALUE; c++) {

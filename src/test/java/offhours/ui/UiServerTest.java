@@ -90,16 +90,33 @@ class UiServerTest {
 
   @Test
   void assetsAreServedFromTheJarWithoutNetworkReferences() throws Exception {
-    for (String asset : List.of("/assets/app.js", "/assets/app.css", "/assets/icon.svg")) {
-      HttpResponse<String> response = get(asset, Map.of());
-      assertThat(response.statusCode()).as(asset).isEqualTo(200);
+    Map<String, String> assets = new LinkedHashMap<>();
+    UiServer.SCRIPTS.forEach(
+        name -> assets.put("/assets/" + name, "text/javascript; charset=utf-8"));
+    assets.put("/assets/app.css", "text/css; charset=utf-8");
+    assets.put("/assets/icon.svg", "image/svg+xml");
+    for (Map.Entry<String, String> asset : assets.entrySet()) {
+      HttpResponse<String> response = get(asset.getKey(), Map.of());
+      assertThat(response.statusCode()).as(asset.getKey()).isEqualTo(200);
+      assertThat(response.headers().firstValue("content-type"))
+          .as(asset.getKey())
+          .contains(asset.getValue());
       assertThat(response.body())
-          .as(asset)
+          .as(asset.getKey())
           .doesNotContain("https://", "//fonts.", "//cdn")
           .doesNotContain("eval(");
     }
-    assertThat(get("/assets/app.js", Map.of()).body())
-        .doesNotContain("innerHTML", "insertAdjacentHTML", "document.write");
+    for (String script : UiServer.SCRIPTS) {
+      assertThat(get("/assets/" + script, Map.of()).body())
+          .as(script)
+          .doesNotContain("innerHTML", "insertAdjacentHTML", "document.write");
+    }
+    assertThat(get("/assets/nothing.js", Map.of()).statusCode())
+        .as("a name not listed is no asset: it needs the token")
+        .isEqualTo(401);
+    assertThat(get("/assets/nothing.js", Map.of(UiServer.TOKEN_HEADER, token)).statusCode())
+        .as("and is not there")
+        .isEqualTo(404);
   }
 
   @Test
