@@ -48,7 +48,8 @@ public final class UiServer implements AutoCloseable {
    * The page's script, served under /assets/: ES modules, {@code app.js} the entry that index.html loads. Every module
    * the page imports is named here, and tests that read the script read each of these.
    */
-  public static final List<String> SCRIPTS = List.of("app.js");
+  public static final List<String> SCRIPTS =
+      List.of("app.js", "shared.js", "endpoint.js", "results.js", "uploads.js", "ledger.js");
 
   /** What the page loads, with its type: these names only are served, never a path a request builds. */
   private static final Map<String, String> ASSETS = assets();

@@ -12,11 +12,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import offhours.aws.PayloadLimits;
 import offhours.stack.Hosting;
 import offhours.testing.RawUtf8Request;
@@ -84,7 +90,7 @@ class UiServerTest {
     assertThat(page.headers().firstValue("x-frame-options")).contains("DENY");
     assertThat(page.headers().firstValue("referrer-policy")).contains("no-referrer");
     assertThat(page.body())
-        .contains("<script src=\"/assets/app.js\" defer></script>")
+        .contains("<script type=\"module\" src=\"/assets/app.js\"></script>")
         .doesNotContain("<script>", " on" + "click=", "http://", "https://");
   }
 
@@ -117,6 +123,30 @@ class UiServerTest {
     assertThat(get("/assets/nothing.js", Map.of(UiServer.TOKEN_HEADER, token)).statusCode())
         .as("and is not there")
         .isEqualTo(404);
+  }
+
+  @Test
+  void theScriptsServedAreExactlyTheModulesAppJsReaches() throws Exception {
+    // Each import on a line of its own, from a module beside it; one written otherwise fails here.
+    Pattern from = Pattern.compile("import \\{ [$\\w, ]+ \\} from '\\./([a-z]+\\.js)';");
+    Set<String> reached = new LinkedHashSet<>();
+    Deque<String> next = new ArrayDeque<>(List.of("app.js"));
+    while (!next.isEmpty()) {
+      String name = next.pop();
+      if (!reached.add(name)) {
+        continue;
+      }
+      HttpResponse<String> module = get("/assets/" + name, Map.of());
+      assertThat(module.statusCode()).as(name).isEqualTo(200);
+      for (String line : module.body().lines().toList()) {
+        if (line.startsWith("import") || line.contains(" from '")) {
+          Matcher imported = from.matcher(line);
+          assertThat(imported.matches()).as(name + ": " + line).isTrue();
+          next.push(imported.group(1));
+        }
+      }
+    }
+    assertThat(reached).containsExactlyInAnyOrderElementsOf(UiServer.SCRIPTS);
   }
 
   @Test

@@ -1,0 +1,113 @@
+// The endpoint's panel: its state and the queue's counts from GET /api/status, the controller's words, Start/Stop/Auto.
+
+import { $, ago, api, clock, el, localInstants, shown, state, toast } from './shared.js';
+
+// The endpoint's state word (GET /status) in the page's words and tone; a word not here shows as itself. Looked up
+// with Object.hasOwn: a word like "constructor" would otherwise find what every object has, not an entry.
+const STATES = {
+  IN_SERVICE: ['Serving', 'on'], CREATING: ['Starting', 'busy'], UPDATING: ['Updating', 'busy'],
+  DELETING: ['Stopping', 'busy'], FAILED: ['Failed', 'failed'], ABSENT: ['Off', ''], UNKNOWN: ['Unknown', ''],
+};
+
+export function showStatus(s) {
+  state.lastStatus = s;
+  if (s.ledger && s.ledger.timeZone) state.zone = s.ledger.timeZone;
+  if (s.upload && Number.isSafeInteger(s.upload.maxBytes)) state.upload = s.upload;
+  const ep = s.endpoint || {};
+  const trigger = (s.trigger || {}).state;
+  let [words, tone] = Object.hasOwn(STATES, ep.state) ? STATES[ep.state] : [ep.state || 'Unknown', ''];
+  if (ep.state === 'IN_SERVICE' && trigger !== 'ENABLED') {
+    [words, tone] = ep.want === 'OFF' ? ['Stopping', 'busy'] : ['Testing', 'busy'];
+  }
+  const pill = $('state');
+  pill.textContent = shown(words);
+  pill.className = 'pill ' + tone;
+  pill.dataset.state = ep.state || 'UNKNOWN';
+  pill.dataset.trigger = trigger || 'UNKNOWN';
+  $('endpoint-name').textContent = shown((ep.name || '') + (trigger ? ' · trigger ' + trigger.toLowerCase() : ''));
+  $('reason').textContent = shown(ep.reason || '');
+  $('reason').title = shown(ep.reason || '');
+  $('stack').textContent = shown(s.stack || '');
+  const q = s.queue || {};
+  $('q-visible').textContent = q.visible ?? '–';
+  $('q-inflight').textContent = q.inFlight ?? '–';
+  $('q-delayed').textContent = q.delayed ?? '–';
+  const dead = (s.deadLetterQueue || {}).messages;
+  $('q-dlq').textContent = dead ?? '–';
+  document.querySelector('.counter.dlq').classList.toggle('alert', dead > 0);
+  $('dlq-hint').hidden = !(dead > 0);
+  showHandedBack(s.handedBack);
+  $('why').textContent = shown(ep.why ? 'Controller: ' + ep.why + (ep.outcome && ep.outcome !== 'ok' ? ' (' + ep.outcome + ')' : '') : '');
+  showController(s.controller);
+  $('override').textContent = overrideWords(s.override);
+  $('observed').textContent = (ep.observedAt ? 'Controller saw this ' + ago(ep.observedAt) : 'The controller has not run yet')
+    + '; queue read ' + ago(s.observedAt);
+  for (const p of state.pending.values()) {
+    p.reason.textContent = shown('Waiting for its result: ' + (ep.reason || 'the endpoint is ' + words.toLowerCase()));
+  }
+}
+
+/**
+ * Uploads handed back while the endpoint serves (GET /status's handedBack, in the server's words: what the counts
+ * say and when the controller saw the endpoint and the trigger, then, smaller, that it is an inference and where to
+ * read why), beside the deferred count it is about; nothing when it does not apply.
+ */
+function showHandedBack(h) {
+  const line = $('handed-back');
+  line.replaceChildren(...(h
+    ? [el('strong', null, h.says), el('span', 'caveat', '(' + h.caveat + ')'), el('span', 'caveat', 'Why: ' + h.why)]
+    : []));
+  line.hidden = !h;
+  document.querySelector('.counter.delayed').classList.toggle('alert', !!h);
+}
+
+/** The manual override in force (Start or Stop from here or the CLI), or nothing while the controller decides. */
+function overrideWords(o) {
+  if (!o || !o.mode) return '';
+  const words = o.mode === 'START' ? 'Manual start' : o.mode === 'STOP' ? 'Manual stop' : 'Manual ' + o.mode;
+  return words + (o.until ? ' until ' + clock(o.until) : ' until Auto') + ': the controller follows it, not the schedule';
+}
+
+/** When the controller looks next and why, what started its last run, its timer and the wake it expects. */
+function showController(c) {
+  const next = $('next');
+  const started = $('started');
+  next.dataset.nextRunAt = (c && c.nextRunAt) || '';
+  if (!c) {
+    next.textContent = '';
+    started.textContent = '';
+    return;
+  }
+  next.textContent = shown('Next look: ' + (c.nextRunAt
+    ? clock(c.nextRunAt) + (Date.parse(c.nextRunAt) <= Date.now() ? ', due' : '') + ' (' + c.nextRun + ')'
+    : c.nextRun));
+  const parts = [];
+  if (c.startedBy) parts.push('Started by: ' + localInstants(c.startedBy));
+  if (c.timerAt) parts.push('timer armed for ' + clock(c.timerAt));
+  if (c.expectedWake) parts.push('a wake takes ' + c.expectedWake.words);
+  if (c.expectedStop) parts.push('a stop takes ' + c.expectedStop.words);
+  started.textContent = shown(parts.join(' · '));
+}
+
+export async function refreshStatus() {
+  try {
+    showStatus(await api('/api/status'));
+  } catch (e) {
+    $('state').textContent = 'Unreachable';
+    $('reason').textContent = shown(e.message);
+  }
+}
+
+export async function control(action) {
+  const buttons = document.querySelectorAll('.controls button');
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    const answer = await api('/api/endpoint/' + action, { method: 'POST' });
+    toast('Controller (' + action + '): ' + (answer.why || answer.action || 'done'));
+    await refreshStatus();
+  } catch (e) {
+    toast(e.message, true);
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
