@@ -27,4 +27,9 @@ final class AwsError extends RuntimeException {
   static AwsError validation(String message) {
     return new AwsError(400, "ValidationException", message);
   }
+
+  /** A member of the wrong JSON type, which AWS's JSON 1.1 deserializer refuses before the operation runs. */
+  static AwsError serialization(String message) {
+    return new AwsError(400, "SerializationException", message);
+  }
 }

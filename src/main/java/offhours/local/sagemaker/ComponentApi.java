@@ -92,7 +92,7 @@ final class ComponentApi {
         Members.required(in, "VariantName"),
         model,
         compute,
-        copies.asInt());
+        Members.integer(in.path("RuntimeConfig"), "CopyCount", 0));
     return json.createObjectNode().put("InferenceComponentArn", arn);
   }
 
@@ -112,7 +112,10 @@ final class ComponentApi {
     return json.createObjectNode()
         .put(
             "InferenceComponentArn",
-            components.updateCopies(c.name(), copies.asInt(), maxInstances));
+            components.updateCopies(
+                c.name(),
+                Members.integer(in.path("DesiredRuntimeConfig"), "CopyCount", 0),
+                maxInstances));
   }
 
   private ObjectNode describe(HostedComponent c) {
@@ -140,11 +143,11 @@ final class ComponentApi {
   private ObjectNode list(JsonNode in) {
     List<HostedComponent> matching =
         components.list(Members.text(in, "EndpointNameEquals"), Members.text(in, "StatusEquals"));
-    int max = in.path("MaxResults").asInt(10);
+    int max = Members.maxResults(in);
     int start = Members.pageStart(in);
     ObjectNode out = json.createObjectNode();
     ArrayNode list = out.putArray("InferenceComponents");
-    int end = Math.min(matching.size(), start + max);
+    int end = Members.pageEnd(matching.size(), start, max);
     for (HostedComponent c : matching.subList(Math.min(start, matching.size()), end)) {
       list.addObject()
           .put("InferenceComponentName", c.name())

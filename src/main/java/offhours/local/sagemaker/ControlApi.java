@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,11 +137,7 @@ final class ControlApi {
                   ? ", or give the command when the local stack starts" + " (--container-command)."
                   : "."));
     }
-    Map<String, String> environment = new LinkedHashMap<>();
-    container
-        .path("Environment")
-        .properties()
-        .forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
+    Map<String, String> environment = Members.strings(container, "Environment");
     try {
       containers.check(image, Members.text(container, "ModelDataUrl"), environment);
     } catch (IllegalArgumentException e) {
@@ -191,7 +186,7 @@ final class ControlApi {
         }
         JsonNode s = v.path("ServerlessConfig");
         serverless = new Serverless(
-            s.path("MemorySizeInMB").asInt(), s.path("MaxConcurrency").asInt());
+            Members.integer(s, "MemorySizeInMB", 0), Members.integer(s, "MaxConcurrency", 0));
       }
       JsonNode scaling = v.path("ManagedInstanceScaling");
       boolean managed = "ENABLED".equals(Members.text(scaling, "Status"));
@@ -199,16 +194,31 @@ final class ControlApi {
           Members.required(v, "VariantName"),
           Members.text(v, "ModelName"),
           Members.text(v, "InstanceType"),
-          v.path("InitialInstanceCount").asInt(1),
-          (float) v.path("InitialVariantWeight").asDouble(1.0),
-          managed ? scaling.path("MinInstanceCount").asInt(0) : null,
-          managed ? scaling.path("MaxInstanceCount").asInt(1) : null,
+          // SageMaker's minimums (CreateEndpointConfig's ProductionVariant).
+          Members.atLeast(
+              Members.integer(v, "InitialInstanceCount", 1),
+              1,
+              "productionVariants.member.initialInstanceCount"),
+          (float) weight(v),
+          managed ? Members.integer(scaling, "MinInstanceCount", 0) : null,
+          managed ? Members.integer(scaling, "MaxInstanceCount", 1) : null,
           serverless));
     }
     return json.createObjectNode()
         .put(
             "EndpointConfigArn",
             configs.create(name, variants, Members.text(in, "ExecutionRoleArn")).arn());
+  }
+
+  /** A variant's InitialVariantWeight: 0 or more (1 when absent), as SageMaker takes it. */
+  private static double weight(JsonNode variant) {
+    double weight = Members.number(variant, "InitialVariantWeight", 1.0);
+    if (weight < 0 || weight > Float.MAX_VALUE) {
+      throw AwsError.validation("1 validation error detected: Value '" + weight + "' at"
+          + " 'productionVariants.member.initialVariantWeight' failed to satisfy constraint: Member"
+          + " must have value greater than or equal to 0 (and fit a float)");
+    }
+    return weight;
   }
 
   private ObjectNode describeEndpointConfig(JsonNode in) {
@@ -323,11 +333,11 @@ final class ControlApi {
         .filter(e -> status == null || e.status().equals(status))
         .sorted(order)
         .toList();
-    int max = in.path("MaxResults").asInt(10);
+    int max = Members.maxResults(in);
     int start = Members.pageStart(in);
     ObjectNode out = json.createObjectNode();
     ArrayNode list = out.putArray("Endpoints");
-    int end = Math.min(matching.size(), start + max);
+    int end = Members.pageEnd(matching.size(), start, max);
     for (HostedEndpoint e : matching.subList(Math.min(start, matching.size()), end)) {
       list.addObject()
           .put("EndpointName", e.name())

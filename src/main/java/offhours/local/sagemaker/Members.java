@@ -26,9 +26,100 @@ final class Members {
     return BigDecimal.valueOf(instant.toEpochMilli(), 3);
   }
 
+  /**
+   * A string member, or null when absent. A value of another JSON type is refused (SerializationException): read as
+   * text, a number would name another resource and a list or an object would name none ("").
+   */
   static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.asText();
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw AwsError.serialization(field + " must be a string, got " + shown(value));
+    }
+    return value.textValue();
+  }
+
+  /**
+   * An integer member, or {@code absent} when the request leaves it out. Another JSON type, or a number that is no
+   * whole int (2.5, 1e999, 99999999999), is refused (SerializationException) rather than read as 0, 1 or
+   * Integer.MAX_VALUE, as Jackson's lenient reading would.
+   */
+  static int integer(JsonNode node, String field, int absent) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return absent;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw AwsError.serialization(field + " must be a whole number from " + Integer.MIN_VALUE
+          + " to " + Integer.MAX_VALUE + ", got " + shown(value));
+    }
+    return value.intValue();
+  }
+
+  /** A number member (a float or a double), finite, or {@code absent} when the request leaves it out. */
+  static double number(JsonNode node, String field, double absent) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return absent;
+    }
+    if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+      throw AwsError.serialization(field + " must be a finite number, got " + shown(value));
+    }
+    return value.doubleValue();
+  }
+
+  /** {@code value}, checked against a member's minimum with the service's validation message. */
+  static int atLeast(int value, int min, String member) {
+    if (value < min) {
+      throw AwsError.validation("1 validation error detected: Value '" + value + "' at '" + member
+          + "' failed to satisfy constraint: Member must have value greater than or equal to "
+          + min);
+    }
+    return value;
+  }
+
+  /** A map of strings (a model's Environment), empty when absent; any other shape is refused. */
+  static Map<String, String> strings(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    Map<String, String> map = new LinkedHashMap<>();
+    if (value == null || value.isNull()) {
+      return map;
+    }
+    if (!value.isObject()) {
+      throw AwsError.serialization(
+          field + " must be an object of strings (a map), got " + shown(value));
+    }
+    value.properties().forEach(e -> {
+      if (!e.getValue().isTextual()) {
+        throw AwsError.serialization(
+            field + "." + e.getKey() + " must be a string, got " + shown(e.getValue()));
+      }
+      map.put(e.getKey(), e.getValue().textValue());
+    });
+    return map;
+  }
+
+  /** A List operation's page size: MaxResults, 1 to 100 as SageMaker's List operations take it, else 10. */
+  static int maxResults(JsonNode in) {
+    int max = atLeast(integer(in, "MaxResults", 10), 1, "maxResults");
+    if (max > 100) {
+      throw AwsError.validation("1 validation error detected: Value '" + max + "' at 'maxResults'"
+          + " failed to satisfy constraint: Member must have value less than or equal to 100");
+    }
+    return max;
+  }
+
+  /** The end of a page of {@code size} items that starts at {@code start}, {@code max} long, without overflow. */
+  static int pageEnd(int size, int start, int max) {
+    return (int) Math.min(size, (long) start + max);
+  }
+
+  /** A value as a message shows it: its JSON, cut at 100 characters. */
+  private static String shown(JsonNode value) {
+    String json = value.toString();
+    return json.length() > 100 ? json.substring(0, 100) + "..." : json;
   }
 
   static String required(JsonNode node, String field) {
@@ -59,11 +150,15 @@ final class Members {
       return 0;
     }
     try {
-      return Integer.parseInt(token);
+      int start = Integer.parseInt(token);
+      if (start >= 0) {
+        return start;
+      }
     } catch (NumberFormatException e) {
-      throw AwsError.validation(
-          "Invalid pagination token \"" + token + "\"; pass the NextToken of the previous page.");
+      // refused below
     }
+    throw AwsError.validation(
+        "Invalid pagination token \"" + token + "\"; pass the NextToken of the previous page.");
   }
 
   /**

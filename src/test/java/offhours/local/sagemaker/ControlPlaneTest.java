@@ -170,6 +170,86 @@ class ControlPlaneTest {
             "The requested operation CreateTrainingJob is not recognized by the local SageMaker");
   }
 
+  /** A signed JSON 1.1 request with a body the SDK would never send. */
+  private HttpResponse<String> raw(String operation, String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            SigV4.post(
+                f.sageMaker.endpoint(),
+                Map.of(
+                    "X-Amz-Target",
+                    "SageMaker." + operation,
+                    "Content-Type",
+                    "application/x-amz-json-1.1"),
+                body,
+                f.sageMaker.credentials(),
+                Fixture.REGION.id(),
+                "sagemaker"),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void pagingOutOfRangeIsAValidationErrorNotAnInternalFailure() throws Exception {
+    // Before: 500 InternalFailure naming java.lang.IllegalArgumentException or
+    // IndexOutOfBoundsException (a page from 0 to -1, from -5, or past Integer.MAX_VALUE).
+    for (String operation : new String[] {"ListEndpoints", "ListInferenceComponents"}) {
+      for (String body :
+          new String[] {"{\"MaxResults\":-1}", "{\"NextToken\":\"-5\"}", "{\"MaxResults\":101}"}) {
+        HttpResponse<String> response = raw(operation, body);
+        assertThat(response.statusCode()).as(operation + " " + body).isEqualTo(400);
+        assertThat(response.body())
+            .as(operation + " " + body)
+            .contains("\"__type\":\"ValidationException\"")
+            .doesNotContain("java.", "Exception:");
+      }
+      assertThat(raw(operation, "{\"MaxResults\":100,\"NextToken\":\"2147483647\"}")
+              .statusCode())
+          .isEqualTo(200);
+    }
+    assertThat(raw("ListEndpoints", "{\"MaxResults\":-1}").body())
+        .contains("Value '-1' at 'maxResults' failed to satisfy constraint: Member must have value"
+            + " greater than or equal to 1");
+  }
+
+  @Test
+  void membersOfTheWrongTypeAreRefusedAndCreateNothing() throws Exception {
+    f.control.createModel(r -> r.modelName("m").primaryContainer(c -> c.image(Fixture.IMAGE)));
+    String variant = "{\"EndpointConfigName\":\"c\",\"ProductionVariants\":[{\"VariantName\":\"v\","
+        + "\"ModelName\":\"m\",\"InstanceType\":\"ml.m5.large\",\"InitialInstanceCount\":";
+    // Before, each was read leniently and created the config: "abc" as 1, 1e999 as
+    // Integer.MAX_VALUE, 99999999999 as its low 32 bits, 0 and -1 as they are.
+    Map<String, String> refused = Map.of(
+        "\"abc\"", "InitialInstanceCount must be a whole number",
+        "1e999", "InitialInstanceCount must be a whole number",
+        "99999999999", "InitialInstanceCount must be a whole number",
+        "0",
+            "Value '0' at 'productionVariants.member.initialInstanceCount' failed to satisfy"
+                + " constraint: Member must have value greater than or equal to 1");
+    for (Map.Entry<String, String> count : refused.entrySet()) {
+      HttpResponse<String> response = raw("CreateEndpointConfig", variant + count.getKey() + "}]}");
+      assertThat(response.statusCode()).as(count.getKey()).isEqualTo(400);
+      assertThat(response.body()).as(count.getKey()).contains(count.getValue());
+    }
+    assertThatThrownBy(() -> f.control.describeEndpointConfig(r -> r.endpointConfigName("c")))
+        .isInstanceOf(SageMakerException.class);
+
+    // An Environment that is no map of strings was dropped, or its values read as "".
+    HttpResponse<String> environment = raw(
+        "CreateModel",
+        "{\"ModelName\":\"e\",\"PrimaryContainer\":{\"Image\":\"" + Fixture.IMAGE
+            + "\",\"Environment\":[\"A=1\"]}}");
+    assertThat(environment.statusCode()).isEqualTo(400);
+    assertThat(environment.body())
+        .contains("\"__type\":\"SerializationException\"")
+        .contains("Environment must be an object of strings (a map), got [\\\"A=1\\\"]");
+    assertThatThrownBy(() -> f.control.describeModel(r -> r.modelName("e")))
+        .isInstanceOf(SageMakerException.class);
+
+    // A list where a name goes was read as "" and answered as a missing endpoint named "".
+    assertThat(raw("DescribeEndpoint", "{\"EndpointName\":[[]]}").body())
+        .contains("EndpointName must be a string, got [[]]");
+  }
+
   @Test
   void listEndpointsFiltersSortsAndPages() {
     for (String name : new String[] {"alpha-one", "beta-two", "alpha-three"}) {
