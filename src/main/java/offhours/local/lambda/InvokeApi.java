@@ -1,13 +1,16 @@
 package offhours.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -59,10 +62,13 @@ final class InvokeApi implements HttpHandler {
             exchange, 404, "ResourceNotFoundException", "Function not found: " + name);
         return;
       }
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      Map<String, Object> event = body.length == 0
-          ? new LinkedHashMap<>()
-          : JSON.readValue(body, new TypeReference<Map<String, Object>>() {});
+      Map<String, Object> event;
+      try {
+        event = event(exchange.getRequestBody().readAllBytes());
+      } catch (LambdaError e) {
+        LambdaError.write(exchange, e.status, e.type, e.getMessage());
+        return;
+      }
       LambdaContext context = new LambdaContext(
           requestId,
           function.name(),
@@ -83,5 +89,36 @@ final class InvokeApi implements HttpHandler {
       exchange.sendResponseHeaders(200, answer.length);
       exchange.getResponseBody().write(answer);
     }
+  }
+
+  /**
+   * The payload as the function's event: a JSON object, or JSON null (Lambda hands that on as it is); empty is an empty
+   * object. Anything else is refused as Lambda refuses a payload it cannot parse, rather than dropped with the
+   * connection.
+   */
+  private static Map<String, Object> event(byte[] body) {
+    if (body.length == 0) {
+      return new LinkedHashMap<>();
+    }
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(body);
+    } catch (IOException e) {
+      // From bytes in memory, only a JsonProcessingException: the parser's words without its
+      // location.
+      throw LambdaError.invalidContent("Could not parse request body into json: "
+          + (e instanceof JsonProcessingException json
+              ? json.getOriginalMessage()
+              : e.getMessage()));
+    }
+    if (tree.isNull()) {
+      return null;
+    }
+    if (!tree.isObject()) {
+      throw LambdaError.invalidContent(
+          "the local Lambda's functions take a JSON object; the payload" + " is a JSON "
+              + tree.getNodeType().name().toLowerCase(Locale.ROOT));
+    }
+    return JSON.convertValue(tree, new TypeReference<Map<String, Object>>() {});
   }
 }

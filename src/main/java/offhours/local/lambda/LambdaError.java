@@ -57,6 +57,11 @@ final class LambdaError extends RuntimeException {
     return new LambdaError(400, "ResourceInUseException", message);
   }
 
+  /** A body that is not the JSON the operation takes, in the error Lambda's Invoke documents for it. */
+  static LambdaError invalidContent(String message) {
+    return new LambdaError(400, "InvalidRequestContentException", message);
+  }
+
   static LambdaError unknownOperation(String request) {
     return new LambdaError(
         404,

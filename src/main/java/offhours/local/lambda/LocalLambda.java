@@ -125,6 +125,22 @@ public final class LocalLambda implements AutoCloseable {
         .createContext(InvokeApi.PATH, new InvokeApi(invokables::get))
         .getFilters()
         .add(filter);
+    // Any other path, in Lambda's error shape: without a context, the JDK answers an HTML 404.
+    server
+        .createContext("/", exchange -> {
+          try (exchange) {
+            LambdaError.write(
+                exchange,
+                404,
+                "UnknownOperationException",
+                "offhours' local Lambda serves Invoke (" + InvokeApi.PATH
+                    + "NAME/invocations) and the event source mapping API (" + MappingApi.PATH
+                    + "); not " + exchange.getRequestMethod() + " "
+                    + exchange.getRequestURI().getRawPath());
+          }
+        })
+        .getFilters()
+        .add(filter);
     server.setExecutor(http);
     server.start();
   }

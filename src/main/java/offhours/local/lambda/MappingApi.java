@@ -1,5 +1,6 @@
 package offhours.local.lambda;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -243,6 +244,10 @@ final class MappingApi implements HttpHandler {
     try (InputStream in = exchange.getRequestBody()) {
       byte[] bytes = in.readAllBytes();
       return bytes.length == 0 ? NullNode.getInstance() : JSON.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      // Unanswered, it would leave the handler and the server would drop the connection.
+      throw LambdaError.invalidContent(
+          "Could not parse request body into json: " + e.getOriginalMessage());
     }
   }
 

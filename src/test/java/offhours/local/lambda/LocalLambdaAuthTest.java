@@ -108,6 +108,67 @@ class LocalLambdaAuthTest {
     assertThat(runs).hasValue(0);
   }
 
+  private HttpResponse<String> signedPost(URI uri, String body) throws Exception {
+    return HTTP.send(
+        SigV4.post(
+            uri,
+            Map.of("Content-Type", "application/json"),
+            body,
+            local.credentials(),
+            "us-east-1",
+            "lambda"),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aPayloadThatIsNotAJsonObjectIsRefusedInLambdasWordsNotDropped() throws Exception {
+    // Before, the parse error left the handler and the server closed the connection unanswered.
+    Map<String, String> payloads = Map.of(
+        "not json",
+        "Could not parse request body into json: Unrecognized token 'not'",
+        "{",
+        "Could not parse request body into json: Unexpected end-of-input",
+        "[".repeat(100_000) + "]".repeat(100_000),
+        "Could not parse request body into json: Document nesting depth (1001) exceeds",
+        "[1,2]",
+        "the local Lambda's functions take a JSON object; the payload is a JSON array",
+        "\"s\"",
+        "the local Lambda's functions take a JSON object; the payload is a JSON string");
+    for (Map.Entry<String, String> payload : payloads.entrySet()) {
+      HttpResponse<String> response = signedPost(invocations(), payload.getKey());
+      String shown = payload.getKey().substring(0, Math.min(10, payload.getKey().length()));
+      assertThat(response.statusCode()).as(shown).isEqualTo(400);
+      assertThat(response.headers().firstValue("x-amzn-ErrorType"))
+          .as(shown)
+          .hasValue("InvalidRequestContentException");
+      assertThat(response.body()).as(shown).contains(payload.getValue());
+    }
+    HttpResponse<String> mapping =
+        signedPost(local.endpoint().resolve("/2015-03-31/event-source-mappings"), "not json");
+    assertThat(mapping.statusCode()).isEqualTo(400);
+    assertThat(mapping.body()).contains("Could not parse request body into json");
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void aPathOfNoOperationIsAnsweredInLambdasShapeNotTheJdksHtml() throws Exception {
+    HttpResponse<String> response = signedPost(local.endpoint().resolve("/"), "{}");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("x-amzn-ErrorType"))
+        .hasValue("UnknownOperationException");
+    assertThat(response.body())
+        .doesNotContain("<h1>")
+        .contains("offhours' local Lambda serves Invoke (/2015-03-31/functions/NAME/invocations)"
+            + " and the event source mapping API (/2015-03-31/event-source-mappings); not POST /");
+    // The guard stands before it as before the operations.
+    assertThat(HTTP.send(
+                HttpRequest.newBuilder(local.endpoint().resolve("/x")).GET().build(),
+                HttpResponse.BodyHandlers.ofString())
+            .statusCode())
+        .isEqualTo(403);
+  }
+
   @Test
   void aSignedInvokeFromAWebPageIsRefused() throws Exception {
     HttpRequest signed = SigV4.post(
