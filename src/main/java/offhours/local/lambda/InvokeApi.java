@@ -104,8 +104,7 @@ final class InvokeApi implements HttpHandler {
     try {
       tree = JSON.readTree(body);
     } catch (IOException e) {
-      // From bytes in memory, only a JsonProcessingException: the parser's words without its
-      // location.
+      // Bytes in memory fail only as JSON; the message is the parser's, without a location.
       throw LambdaError.invalidContent("Could not parse request body into json: "
           + (e instanceof JsonProcessingException json
               ? json.getOriginalMessage()
