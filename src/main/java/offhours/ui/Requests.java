@@ -13,8 +13,9 @@ final class Requests {
   private Requests() {}
 
   /**
-   * The query's parameters, decoded as forms encode them (the first of a repeated name); a bad % escape, or escapes
-   * that are not UTF-8, are refused with what is wrong, never guessed at: a guess would name another key.
+   * The query's parameters, decoded as forms encode them; a bad % escape, or escapes that are not UTF-8, are refused
+   * with what is wrong, never guessed at: a guess would name another key. So is a name given twice: which of
+   * {@code ?key=a.png&key=b.gif} names the upload is a guess too, and the page never sends one.
    */
   static Map<String, String> query(String raw) {
     Map<String, String> params = new LinkedHashMap<>();
@@ -24,8 +25,11 @@ final class Requests {
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
       String name = UrlDecoding.form(eq < 0 ? pair : pair.substring(0, eq), "a query name");
-      params.putIfAbsent(
-          name, eq < 0 ? "" : UrlDecoding.form(pair.substring(eq + 1), "the query's " + name));
+      String value = eq < 0 ? "" : UrlDecoding.form(pair.substring(eq + 1), "the query's " + name);
+      if (params.putIfAbsent(name, value) != null) {
+        throw new IllegalArgumentException(
+            "the query names '" + name + "' more than once; give each parameter once");
+      }
     }
     return params;
   }

@@ -266,10 +266,10 @@ public final class UiServer implements AutoCloseable {
   /** Why a request is refused ("400 ...", "401 ..." or "403 ..."), or null. */
   private String refusal(HttpExchange exchange, String path, Map<String, String> query) {
     Headers headers = exchange.getRequestHeaders();
-    if (!server.isThisServer(headers.getFirst("Host"))) {
+    if (!server.isThisServer(Loopback.header(headers, "Host"))) {
       return "403 this page answers only at " + server.origin();
     }
-    String origin = headers.getFirst("Origin");
+    String origin = Loopback.header(headers, "Origin");
     if (origin != null && !server.isOwnOrigin(origin)) {
       return "403 requests from other sites are refused";
     }

@@ -200,6 +200,26 @@ class UiServerTest {
   }
 
   @Test
+  void aSecondHostOrOriginIsRefusedThoughTheFirstIsThisPages() throws Exception {
+    // Before, the first of each was checked: the page's own Host, or Origin, then another passed.
+    String own = base.getAuthority();
+    for (String headers : List.of(
+        "Host: " + own + "\r\nHost: evil.example\r\n",
+        "Host: " + own + "\r\nOrigin: " + base + "\r\nOrigin: https://evil.example\r\n")) {
+      try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
+        socket
+            .getOutputStream()
+            .write(("POST /api/endpoint/stop HTTP/1.1\r\n" + headers + UiServer.TOKEN_HEADER + ": "
+                    + token + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer).as(headers).startsWith("HTTP/1.1 403");
+      }
+    }
+    assertThat(actions).isEmpty();
+  }
+
+  @Test
   void getNeverChangesAnythingAndPostsNeedTheTokenHeader() throws Exception {
     assertThat(get("/api/endpoint/stop", Map.of(UiServer.TOKEN_HEADER, token)).statusCode())
         .isEqualTo(405);
@@ -482,6 +502,21 @@ class UiServerTest {
         .as(query)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(message));
+  }
+
+  @Test
+  void aParameterGivenTwiceIsRefusedNotReadByItsFirst() throws Exception {
+    // Before, the first was read: this stored a.png, and the check said a.png's answer.
+    Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
+    HttpResponse<String> upload = post("/api/upload?key=a.png&key=b.gif", withToken);
+    assertThat(upload.statusCode()).isEqualTo(400);
+    assertThat(upload.body())
+        .isEqualTo("{\"message\":\"the query names 'key' more than once; give each parameter"
+            + " once\"}");
+    assertThat(uploads).isEmpty();
+    assertThat(get("/api/upload/check?key=a.png&bytes=1&key=b.gif", withToken).statusCode())
+        .isEqualTo(400);
+    assertThat(get("/api/results?limit=1&limit=2", withToken).statusCode()).isEqualTo(400);
   }
 
   @Test

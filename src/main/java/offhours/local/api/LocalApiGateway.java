@@ -159,7 +159,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
   /** Why a request is refused, or null. */
   private Refused refusal(HttpExchange exchange) {
-    String host = exchange.getRequestHeaders().getFirst("Host");
+    String host = Loopback.header(exchange.getRequestHeaders(), "Host");
     if (!server.isThisServer(host)) {
       return new Refused(403, "Host '" + host + "' is not this server; call " + server.origin());
     }

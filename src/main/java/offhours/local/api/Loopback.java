@@ -1,5 +1,6 @@
 package offhours.local.api;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -90,6 +92,17 @@ public final class Loopback implements AutoCloseable {
   /** "http://127.0.0.1:PORT". */
   public String origin() {
     return "http://127.0.0.1:" + port();
+  }
+
+  /**
+   * The request's {@code name} header (Host, Origin) as the checks of local mode's servers read it: its one value, null
+   * when it has none, and several joined with ", ", which names no server and no page, so the check refuses them. A
+   * request with two Host headers is malformed (RFC 9112, section 3.2: a server answers it 400); read by its first, a
+   * request naming 127.0.0.1:PORT and then another host would pass here, and the JDK's server does not refuse it.
+   */
+  public static String header(Headers headers, String name) {
+    List<String> values = headers.get(name);
+    return values == null || values.isEmpty() ? null : String.join(", ", values);
   }
 
   /** Whether {@code host} (a Host header) names this server: 127.0.0.1:PORT or localhost:PORT. */

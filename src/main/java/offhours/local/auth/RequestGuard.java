@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.local.api.Loopback;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
@@ -92,7 +93,7 @@ public final class RequestGuard {
           serviceTitle + " does not answer requests from web pages"
               + " (the request has an Origin header); use an AWS SDK or the AWS CLI");
     }
-    String requestHost = headers.getFirst("Host");
+    String requestHost = Loopback.header(headers, "Host");
     if (host == null || !host.equals(requestHost)) {
       return refuse(
           403,

@@ -106,8 +106,10 @@ public final class OnnxContainer implements AutoCloseable {
         return t;
       });
       var container = new OnnxContainer(classifier, server, executor);
-      server.createContext("/ping", container::ping);
-      server.createContext("/invocations", container::invocations);
+      // One context for every path: the JDK matches a context by prefix (so "/pingx" and
+      // "/invocations/x" would be
+      // served as the contract's paths) and answers a path of none with its own HTML 404.
+      server.createContext("/", container::route);
       server.setExecutor(executor);
       server.start();
       return container;
@@ -156,7 +158,7 @@ public final class OnnxContainer implements AutoCloseable {
    */
   private boolean refused(HttpExchange exchange) throws IOException {
     var headers = exchange.getRequestHeaders();
-    if (headers.containsKey("Origin") || !host.equals(headers.getFirst("Host"))) {
+    if (headers.containsKey("Origin") || !host.equals(Loopback.header(headers, "Host"))) {
       refuseUnread(
           exchange,
           403,
@@ -165,6 +167,25 @@ public final class OnnxContainer implements AutoCloseable {
       return true;
     }
     return false;
+  }
+
+  /** The contract's two paths exactly; any other is a 404 in the container's words. */
+  private void route(HttpExchange exchange) throws IOException {
+    switch (exchange.getRequestURI().getPath()) {
+      case "/ping" -> ping(exchange);
+      case "/invocations" -> invocations(exchange);
+      default -> {
+        try (exchange) {
+          if (!refused(exchange)) {
+            refuseUnread(
+                exchange,
+                404,
+                "text/plain",
+                "no such path; the model container serves GET /ping and POST /invocations");
+          }
+        }
+      }
+    }
   }
 
   private void ping(HttpExchange exchange) throws IOException {

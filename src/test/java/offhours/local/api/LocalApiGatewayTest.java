@@ -41,6 +41,12 @@ class LocalApiGatewayTest {
       assertThat(rebound.message)
           .isEqualTo("Host 'evil:" + port + "' is not this server; call http://" + own);
 
+      Answer twice = get(port, "Host: " + own + "\r\nHost: evil:" + port + "\r\n" + bearer);
+      assertThat(twice.status).as("a second Host, the first this server's").isEqualTo(403);
+      assertThat(twice.message)
+          .isEqualTo(
+              "Host '" + own + ", evil:" + port + "' is not this server; call http://" + own);
+
       Answer page = get(port, "Host: " + own + "\r\nOrigin: https://evil.example\r\n" + bearer);
       assertThat(page.status).isEqualTo(403);
       assertThat(page.message)

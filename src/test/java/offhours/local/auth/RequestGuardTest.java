@@ -92,6 +92,21 @@ class RequestGuardTest {
   }
 
   @Test
+  void aRequestWithASecondHostIsRefusedThoughTheFirstIsOurs() {
+    Headers headers = signed(STACK, NOW, "us-east-1");
+    headers.add("Host", "rebound.attacker.example:41234");
+
+    // Before, the first Host was checked, and the refusal came from the signature, by chance.
+    assertThat(check(headers, BODY)).hasValueSatisfying(r -> {
+      assertThat(r.status()).isEqualTo(403);
+      assertThat(r.type()).isEqualTo("AccessDeniedException");
+      assertThat(r.message())
+          .isEqualTo("the local SageMaker answers only requests to 127.0.0.1:41234; this one is"
+              + " addressed to '127.0.0.1:41234, rebound.attacker.example:41234'");
+    });
+  }
+
+  @Test
   void anUnsignedRequestIsRefused() {
     Headers headers = new Headers();
     headers.add("Host", "127.0.0.1:41234");

@@ -157,8 +157,41 @@ class OnnxContainerIT {
       rebound = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
+    String twice;
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket
+          .getOutputStream()
+          .write(("GET /ping HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                  + "\r\nHost: rebound.attacker.example:" + port + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      twice = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
     assertThat(fromAPage.statusCode()).isEqualTo(403);
     assertThat(rebound).startsWith("HTTP/1.1 403");
+    assertThat(twice).as("a second Host, the first the container's own").startsWith("HTTP/1.1 403");
+  }
+
+  @Test
+  void onlyTheContractsTwoPathsAreServedAndAnyOtherIsAPlain404() throws Exception {
+    // Before, "/pingx" answered as /ping and "/invocations/x" classified the image (the JDK
+    // matches a context by prefix), and "/" got the JDK's HTML 404.
+    for (String path : List.of("/pingx", "/ping/", "/", "/nothing")) {
+      HttpResponse<String> r = HTTP.send(
+          HttpRequest.newBuilder(container.baseUri().resolve(path)).GET().build(),
+          BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path).isEqualTo(404);
+      assertThat(r.body())
+          .as(path)
+          .isEqualTo("no such path; the model container serves GET /ping and POST /invocations");
+    }
+    HttpResponse<String> invoked = HTTP.send(
+        HttpRequest.newBuilder(container.baseUri().resolve("/invocations/x"))
+            .header("Content-Type", "image/png")
+            .POST(BodyPublishers.ofByteArray(ImagePreprocessorTest.resource("chelsea.png")))
+            .build(),
+        BodyHandlers.ofString());
+    assertThat(invoked.statusCode()).isEqualTo(404);
   }
 
   @Test
