@@ -107,8 +107,8 @@ public final class OnnxContainer implements AutoCloseable {
       });
       var container = new OnnxContainer(classifier, server, executor);
       // One context for every path: the JDK matches a context by prefix (so "/pingx" and
-      // "/invocations/x" would be
-      // served as the contract's paths) and answers a path of none with its own HTML 404.
+      // "/invocations/x" would be served as the contract's paths) and answers a path of none with
+      // its own HTML 404.
       server.createContext("/", container::route);
       server.setExecutor(executor);
       server.start();
