@@ -67,7 +67,9 @@ need_maven() {
 
 # The one "build if needed" of the scripts (offhours, demo, bench): compiles the project and writes
 # target/classpath.txt (runtime dependencies) when either is missing or anything under src/main or
-# pom.xml is newer than the stamp of the last build. When nothing changed it costs one 'find'.
+# pom.xml is newer than the stamp of the last build. When nothing changed it costs one 'find'. Every Maven build
+# past compile writes the stamp and the class path the same way (pom.xml, scripts-classpath and scripts-built), so the
+# scripts that the integration tests of 'mvn verify' run build nothing.
 ensure_built() {
   local stamp="$OFFHOURS_ROOT/target/.offhours-built"
   if [ -f "$stamp" ] && [ -f "$OFFHOURS_ROOT/target/classpath.txt" ] && [ -d "$OFFHOURS_ROOT/target/classes" ] \
