@@ -115,7 +115,7 @@ final class InvokeApi implements HttpHandler {
     }
     if (!tree.isObject()) {
       throw LambdaError.invalidContent(
-          "the local Lambda's functions take a JSON object; the payload" + " is a JSON "
+          "the local Lambda's functions take a JSON object; the payload is a JSON "
               + tree.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return JSON.convertValue(tree, new TypeReference<Map<String, Object>>() {});
