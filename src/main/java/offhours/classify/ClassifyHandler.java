@@ -108,9 +108,10 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
     InferenceClient inference =
         new InferenceClient(runtime, resolved.endpointName(), resolved.model());
     OutcomeLog outcomes = new OutcomeLog(log);
+    Deferrals deferrals = new Deferrals(sqs, resolved.queueUrl(), resolved.deferSeconds(), clock);
     MessageClassifier classifier = new MessageClassifier(
         s3,
-        sqs,
+        deferrals,
         inference,
         new ResultsTable(dynamo, resolved.tableName()),
         resolved,
@@ -120,7 +121,7 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
     RetryPace pace = new RetryPace(sqs, resolved.queueUrl(), resolved.retrySeconds(), outcomes);
     this.batches =
         new BatchProcessor(classifier, outcomes, resolved.batchConcurrency(), usage, pace);
-    this.priming = new Priming(this, s3, pace, dynamo, inference, usage, resolved);
+    this.priming = new Priming(this, s3, pace, deferrals, dynamo, inference, usage, resolved);
   }
 
   /** {@code context} gives the invocation's deadline; without one (tools, tests) there is none. */

@@ -92,6 +92,15 @@ final class Deferrals {
    * @param timeout cuts the call, its retries included, before the invocation's deadline (null: the client's own)
    */
   void send(QueueMessage message, String reason, Spend spend, Duration timeout) {
+    send(message, reason, spend, delaySeconds, timeout);
+  }
+
+  /**
+   * The one SendMessage call: the copy of {@code message}, delayed {@code seconds}. The SnapStart priming hook
+   * sends it too ({@link Priming}), with a delay SQS refuses, so that a restored function's first deferral finds this
+   * request path warm. Throws what the client throws.
+   */
+  void send(QueueMessage message, String reason, Spend spend, int seconds, Duration timeout) {
     Map<String, MessageAttributeValue> attributes = new HashMap<>();
     message.messageAttributes().forEach((name, value) -> {
       if (!ATTRIBUTE.equals(name)
@@ -128,7 +137,7 @@ final class Deferrals {
     sqs.get()
         .sendMessage(r -> r.queueUrl(queueUrl)
             .messageBody(message.body())
-            .delaySeconds(delaySeconds)
+            .delaySeconds(seconds)
             .messageAttributes(attributes)
             .overrideConfiguration(c -> {
               if (timeout != null) {

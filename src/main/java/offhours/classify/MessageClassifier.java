@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 import offhours.classify.ImageDownloads.Failed;
 import offhours.classify.ImageDownloads.Image;
 import offhours.classify.ImageDownloads.Unusable;
@@ -30,7 +29,6 @@ import offhours.units.Plurals;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Turns one SQS message (an S3 notification) into results, a deferral, or a retry, in two steps: {@link #evaluate}
@@ -76,7 +74,7 @@ final class MessageClassifier {
 
   MessageClassifier(
       S3Client s3,
-      Supplier<SqsClient> sqs,
+      Deferrals deferrals,
       InferenceClient inference,
       ResultsTable results,
       ClassifyConfig config,
@@ -86,7 +84,7 @@ final class MessageClassifier {
     this.config = config;
     this.log = log;
     this.downloads = new ImageDownloads(s3, config.maxImageBytes());
-    this.deferrals = new Deferrals(sqs, config.queueUrl(), config.deferSeconds(), clock);
+    this.deferrals = deferrals;
     this.writer = new ResultWriter(results, config, clock);
   }
 

@@ -47,6 +47,15 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  *       whose receipt handle no message has ({@link #NO_MESSAGE}): SQS answers 200 with that entry failed
  *       (ReceiptHandleIsInvalid; moto_server answers the same), or refuses the whole call (AccessDenied, say).
  *       Either is SQS's answer, so either counts as warm, and neither is logged: no message was paced.
+ *   <li>The deferral of a message while the endpoint is off ({@link Deferrals#send}) warms SendMessage's marshalling
+ *       of a copy and its attributes, on the client and connection the pause warmed, which the first deferral after a
+ *       restore would otherwise pay inside the 1.5 s share of its time it gives the call
+ *       ({@link BatchScope.Write#DEFERRAL}). It sends a copy of {@link #NO_MESSAGE} to the function's own queue
+ *       (sqs:SendMessage, the permission deferrals use) with a delay of {@link #REFUSED_DELAY_SECONDS}, past the
+ *       most SQS allows: SQS refuses it (InvalidParameterValue; moto_server answers the same) and enqueues nothing.
+ *       Were SQS ever to take it, the copy is a TestEvent, which a batch acknowledges and ignores. The refusal counts
+ *       as warm, and nothing is logged: no message was deferred. What only a sent copy reaches (the reading of SQS's
+ *       answer and its MD5 check) stays cold.
  * </ul>
  * Every failure is swallowed: priming must never stop a version from being published.
  */
@@ -56,6 +65,11 @@ final class Priming {
   private static final byte[] PIXEL = Base64.getDecoder()
       .decode(
           "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
+
+  /** The body of an S3 TestEvent message, which a batch acknowledges and ignores. */
+  private static final String TEST_EVENT = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","
+      + "\"Time\":\"2026-01-01T00:00:00.000Z\",\"Bucket\":\"offhours-priming\",\"RequestId\":\"priming\","
+      + "\"HostId\":\"priming\"}";
 
   /** An SQS event of one S3 TestEvent message, as Lambda delivers it. */
   private static final byte[] TEST_EVENT_BATCH = JsonWriter.create()
@@ -68,9 +82,7 @@ final class Priming {
       .writeFieldName("receiptHandle")
       .writeValue("priming")
       .writeFieldName("body")
-      .writeValue("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","
-          + "\"Time\":\"2026-01-01T00:00:00.000Z\",\"Bucket\":\"offhours-priming\",\"RequestId\":\"priming\","
-          + "\"HostId\":\"priming\"}")
+      .writeValue(TEST_EVENT)
       .writeFieldName("attributes")
       .writeStartObject()
       .writeFieldName("ApproximateReceiveCount")
@@ -100,28 +112,42 @@ final class Priming {
   private static final String NO_OBJECTS_ETAG = "offhours-priming";
 
   /**
-   * The message priming asks SQS to hide: its receipt handle is none SQS could have issued (SQS's are base64:
-   * letters, digits, '+', '/', '='; moto_server's are lower-case letters; '-' is in neither), so the change finds no
-   * message on any queue. Were it ever to name one, that message would come back after RETRY_SECONDS: a retry's
-   * pause, never a loss.
+   * The message priming asks SQS to hide, and to defer. Its receipt handle is none SQS could have issued (SQS's are
+   * base64: letters, digits, '+', '/', '='; moto_server's are lower-case letters; '-' is in neither), so the change
+   * finds no message on any queue. Were it ever to name one, that message would come back after RETRY_SECONDS: a
+   * retry's pause, never a loss. Its body is a TestEvent, so a copy of it, were SQS ever to take one, would be
+   * acknowledged and ignored.
    */
   static final QueueMessage NO_MESSAGE = new QueueMessage(
       "offhours-priming",
       "offhours-priming",
-      null,
+      TEST_EVENT,
       Map.of("ApproximateReceiveCount", "1"),
       Map.of(),
       null);
 
   /**
-   * Bounds the read and the pause's call as a batch's deadline would: a stalled S3 or SQS must not hold a version's
-   * publication.
+   * The delay of priming's deferred copy: one second past the 15 minutes SQS allows, so SQS refuses the SendMessage
+   * (InvalidParameterValue: DelaySeconds must be at least 0 and at most 900,
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html) and enqueues nothing.
+   * moto_server 5.2.1 refuses it the same way; it takes a negative delay and an empty body, which SQS refuses too.
+   */
+  static final int REFUSED_DELAY_SECONDS = 901;
+
+  /** What priming's deferred copy would say of itself, were SQS ever to take it. */
+  private static final String DEFERRAL_REASON =
+      "SnapStart priming: a copy with a delay SQS refuses";
+
+  /**
+   * Bounds the read, the deferral's and the pause's calls as a batch's deadline would: a stalled S3 or SQS must not
+   * hold a version's publication.
    */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private final ClassifyHandler handler;
   private final S3Client s3;
   private final RetryPace pace;
+  private final Deferrals deferrals;
   private final DynamoDbClient dynamo;
   private final InferenceClient inference;
   private final UsageLedger usage;
@@ -131,6 +157,7 @@ final class Priming {
       ClassifyHandler handler,
       S3Client s3,
       RetryPace pace,
+      Deferrals deferrals,
       DynamoDbClient dynamo,
       InferenceClient inference,
       UsageLedger usage,
@@ -138,6 +165,7 @@ final class Priming {
     this.handler = handler;
     this.s3 = s3;
     this.pace = pace;
+    this.deferrals = deferrals;
     this.dynamo = dynamo;
     this.inference = inference;
     this.usage = usage;
@@ -145,8 +173,8 @@ final class Priming {
   }
 
   /**
-   * Returns how many of the warm-up calls got an answer (for tests): the refusals the read, the write and the pause
-   * are built to get count, the endpoint's refusal while it is off and a call nothing answered do not.
+   * Returns how many of the warm-up calls got an answer (for tests): the refusals the read, the write, the pause and
+   * the deferral are built to get count, the endpoint's refusal while it is off and a call nothing answered do not.
    */
   int prime() {
     int ok = 0;
@@ -167,6 +195,7 @@ final class Priming {
     ok += attempt(() -> inference.invoke(PIXEL.clone(), null, spent));
     usage.add(spent);
     ok += attempt(this::pauseNoMessage);
+    ok += attempt(this::deferNoMessage);
     return ok;
   }
 
@@ -188,6 +217,23 @@ final class Priming {
       pace.change(List.of(NO_MESSAGE), CALL_TIMEOUT); // its entry comes back failed: warm
     } catch (AwsServiceException refused) {
       // SQS refused the whole call, which is an answer too: the path is warm
+    }
+  }
+
+  /**
+   * The deferred copy of {@link #NO_MESSAGE} ({@link Deferrals#send}), delayed {@link #REFUSED_DELAY_SECONDS}: SQS
+   * refuses it and enqueues nothing.
+   */
+  private void deferNoMessage() {
+    try {
+      deferrals.send(
+          NO_MESSAGE,
+          DEFERRAL_REASON,
+          Deferrals.Spend.DEFERRAL,
+          REFUSED_DELAY_SECONDS,
+          CALL_TIMEOUT);
+    } catch (AwsServiceException refused) {
+      // InvalidParameterValue, or AccessDenied, say: SQS's answer, so the path is warm
     }
   }
 

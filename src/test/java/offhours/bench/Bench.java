@@ -761,7 +761,7 @@ public final class Bench {
               + " after one warm-up batch in the same JVM %.0f ms, and after the handler's SnapStart priming hook"
               + " (beforeCheckpoint: a TestEvent batch, a GetObject of a key no upload has, a PutItem on a condition that"
               + " never holds, a 1x1 PNG to the endpoint, a ChangeMessageVisibilityBatch for a receipt handle no message"
-              + " has)"
+              + " has, a deferral's SendMessage with a delay SQS refuses)"
               + " %.0f ms."
               + " SnapStart restore itself cannot be measured here (no CRaC JDK).",
           runs, median(init), median(firstBatch), median(primedBatch), median(hookBatch)));

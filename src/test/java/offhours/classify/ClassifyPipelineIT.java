@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 @ExtendWith(AwsServicesExtension.class)
 class ClassifyPipelineIT {
@@ -307,13 +308,24 @@ class ClassifyPipelineIT {
   }
 
   @Test
-  void snapStartPrimingGetsEachAnswerItExpectsAndLeavesAVisibleMessageVisible() {
+  void snapStartPrimingGetsEachAnswerItExpectsEnqueuesNothingAndLeavesAVisibleMessageVisible() {
     upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
 
-    // The TestEvent batch, S3's 404, DynamoDB's failed condition, the endpoint's answer, and
-    // moto_server's refusal of the pause's entry (ReceiptHandleIsInvalid, as SQS answers).
-    assertThat(handler().prime()).isEqualTo(5);
-    assertThat(p.receiveUploads())
+    // The TestEvent batch, S3's 404, DynamoDB's failed condition, the endpoint's answer,
+    // moto_server's refusal of the pause's entry (ReceiptHandleIsInvalid, as SQS answers) and of
+    // the deferral's send (InvalidParameterValue: DelaySeconds past 900, as SQS answers).
+    assertThat(handler().prime()).isEqualTo(6);
+    assertThat(sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+            .attributes())
+        .as("priming's deferred copy was refused, not enqueued for later")
+        .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "0");
+    List<Message> queued = receiveAll(queueUrl);
+    assertThat(queued)
+        .as("no copy of priming's message: only S3's own TestEvent and the upload")
+        .noneMatch(m -> m.body().contains("offhours-priming"))
+        .noneMatch(m -> m.messageAttributes().containsKey("offhours-deferrals"));
+    assertThat(queued.stream().filter(m -> m.body().contains("ObjectCreated")))
         .as("priming's entry named no message: the upload was not hidden for a pause")
         .singleElement()
         .satisfies(m -> {

@@ -145,7 +145,7 @@ public class ConsumerBenchmark {
     FakeSqs sqs = new FakeSqs();
     classifier = new MessageClassifier(
         s3,
-        () -> sqs,
+        new Deferrals(() -> sqs, config.queueUrl(), config.deferSeconds(), Clock.systemUTC()),
         new InferenceClient(runtime, config.endpointName(), config.model()),
         new ResultsTable(dynamo, config.tableName()),
         config,

@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResultEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** Hand-written in-memory stand-ins for the SDK clients the Classify function uses. */
 final class Fakes {
@@ -139,8 +140,13 @@ final class Fakes {
         .build();
   }
 
+  /** SQS's queues as the fakes need them: sends what SQS takes, refuses what SQS refuses. */
   static final class FakeSqs implements SqsClient {
+    /** The copies SQS took. */
     final List<SendMessageRequest> sent = new CopyOnWriteArrayList<>();
+    /** The sends SQS refused as it does: a DelaySeconds outside 0-900 (InvalidParameterValue); none was enqueued. */
+    final List<SendMessageRequest> refusedSends = new CopyOnWriteArrayList<>();
+
     final List<ChangeMessageVisibilityBatchRequest> paced = new CopyOnWriteArrayList<>();
     volatile RuntimeException failWith;
     /** Fails the visibility changes only; null: each succeeds unless {@link #refuse} names its receipt handle. */
@@ -179,6 +185,18 @@ final class Fakes {
     public SendMessageResponse sendMessage(SendMessageRequest request) {
       if (failWith != null) {
         throw failWith;
+      }
+      Integer delay = request.delaySeconds();
+      if (delay != null && (delay < 0 || delay > 900)) {
+        refusedSends.add(request);
+        throw (SqsException) SqsException.builder()
+            .statusCode(400)
+            .awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("InvalidParameterValue")
+                .errorMessage("Value " + delay + " for parameter DelaySeconds is invalid. Reason:"
+                    + " DelaySeconds must be >= 0 and <= 900.")
+                .build())
+            .build();
       }
       sent.add(request);
       return SendMessageResponse.builder().messageId("copy-" + sent.size()).build();

@@ -320,7 +320,8 @@ class PermissionsIT {
                   "S3.GetObject",
                   "DynamoDb.PutItem",
                   "SageMakerRuntime.InvokeEndpoint",
-                  "Sqs.ChangeMessageVisibilityBatch");
+                  "Sqs.ChangeMessageVisibilityBatch",
+                  "Sqs.SendMessage");
         }));
   }
 
