@@ -65,11 +65,11 @@ need_maven() {
   need mvn "Install Apache Maven 3.8 or newer (for example 'apt-get install maven')."
 }
 
-# The one "build if needed" of the scripts (offhours, demo, bench): compiles the project and writes
-# target/classpath.txt (runtime dependencies) when either is missing or anything under src/main or
-# pom.xml is newer than the stamp of the last build. When nothing changed it costs one 'find'. Every Maven build
-# past compile writes the stamp and the class path the same way (pom.xml, scripts-classpath and scripts-built), so the
-# scripts that the integration tests of 'mvn verify' run build nothing.
+# The one "build if needed" of the scripts (offhours, demo): compiles the project and writes target/classpath.txt
+# (the runtime dependencies: no test jar) when either is missing or anything under src/main or pom.xml is newer than
+# the stamp of the last build. When nothing changed it costs one 'find'. The class path comes from pom.xml's
+# scripts-classpath execution, which every Maven build past compile runs too, as it writes the stamp (scripts-built):
+# both write the same file, and the scripts that the integration tests of 'mvn verify' run build nothing.
 ensure_built() {
   local stamp="$OFFHOURS_ROOT/target/.offhours-built"
   if [ -f "$stamp" ] && [ -f "$OFFHOURS_ROOT/target/classpath.txt" ] && [ -d "$OFFHOURS_ROOT/target/classes" ] \
@@ -83,8 +83,8 @@ ensure_built() {
   mkdir -p "$OFFHOURS_ROOT/target"
   started=$(mktemp "$OFFHOURS_ROOT/target/.offhours-build.XXXXXX")
   # Maven 3.8 prints bare colour resets even in batch mode; they are stripped so only real errors show.
-  if ! (cd "$OFFHOURS_ROOT" && MAVEN_OPTS="$(maven_opts)" mvn -q -B -ntp compile dependency:build-classpath \
-      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime 2>&1 | sed $'s/\e\\[0m//g' >&2
+  if ! (cd "$OFFHOURS_ROOT" && MAVEN_OPTS="$(maven_opts)" mvn -q -B -ntp compile \
+      dependency:build-classpath@scripts-classpath 2>&1 | sed $'s/\e\\[0m//g' >&2
       exit "${PIPESTATUS[0]}"); then
     rm -f "$started"
     die "the build failed; run 'mvn compile' in $OFFHOURS_ROOT to see why"
