@@ -70,8 +70,8 @@ public final class Main {
   }
 
   /**
-   * The AWS SDK logs through SLF4J 1.7, which prints three lines about a missing binding to stderr on
-   * first use. The CLI has nothing to log through it, so it binds SLF4J once with stderr muted. (A
+   * The AWS SDK logs through SLF4J (2.0, pinned in pom.xml), which prints lines about a missing provider to
+   * stderr on first use. The CLI has nothing to log through it, so it binds SLF4J once with stderr muted. (A
    * runtime {@code slf4j-nop} dependency would do the same for every entry point.)
    */
   private static void quietLogging() {
