@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import offhours.cache.CacheFiles;
 import offhours.chaos.ChaosUploads.Upload;
 import offhours.cli.Context;
 import offhours.local.LocalDeployment;
@@ -82,7 +83,8 @@ public final class Chaos {
   int run(int count, long seed) throws Exception {
     long start = System.nanoTime();
     Path cache = Context.cacheDir(System.getenv());
-    Path functionLog = LocalDirectory.logs(cache).resolve("chaos-functions.log");
+    Path functionLog =
+        CacheFiles.privateFile(LocalDirectory.logs(cache).resolve("chaos-functions.log"));
     err.println(
         "chaos: " + count + " uploads, seed " + seed + "; the functions' log: " + functionLog);
     // The functions print one JSON line per message (as on Lambda, to CloudWatch Logs): to a file,

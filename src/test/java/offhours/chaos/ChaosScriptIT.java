@@ -6,6 +6,9 @@ package offhours.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,5 +51,10 @@ class ChaosScriptIT {
         .containsPattern("\\| Classify invocations cut off mid-batch \\| [1-9]")
         .containsPattern(
             "\\| controller faults \\| [1-9]\\d* overlapping pairs .*, [1-9]\\d* runs died after");
+    Matcher log = Pattern.compile("the functions' log: (\\S+)").matcher(output);
+    assertThat(log.find()).as(output).isTrue();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(log.group(1)))))
+        .as("the functions' log, a file under the cache directory (README: files 0600)")
+        .isEqualTo("rw-------");
   }
 }
