@@ -2,6 +2,7 @@ package offhours.ui;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import offhours.api.ResultsQuery;
 import offhours.api.UrlDecoding;
@@ -32,6 +33,28 @@ final class Requests {
       }
     }
     return params;
+  }
+
+  /**
+   * Refuses a parameter {@code route} does not take (it takes {@code names}), quoted as the other refusals quote a
+   * name: ignored, a misspelt one would change the answer without a word ({@code ?lable=cat} lists every result).
+   */
+  static void takes(Map<String, String> query, String route, String... names) {
+    List<String> taken = List.of(names);
+    for (String name : query.keySet()) {
+      if (!taken.contains(name)) {
+        throw new IllegalArgumentException("the query names '" + name + "', which " + route
+            + " does not take; it takes " + (taken.isEmpty() ? "no parameters" : list(taken)));
+      }
+    }
+  }
+
+  /** "a", "a and b", "a, b and c". */
+  private static String list(List<String> names) {
+    int last = names.size() - 1;
+    return last == 0
+        ? names.get(0)
+        : String.join(", ", names.subList(0, last)) + " and " + names.get(last);
   }
 
   /**

@@ -114,7 +114,7 @@ public final class UiServer implements AutoCloseable {
         }
         if (ASSETS.containsKey(path)) {
           if (!method.equals("GET")) {
-            error(exchange, 405, "assets are read with GET");
+            notAllowed(exchange, "GET", "assets are read with GET");
             return;
           }
           asset(exchange, path);
@@ -142,23 +142,25 @@ public final class UiServer implements AutoCloseable {
     switch (path) {
       case "/", "/index.html" -> {
         if (!get) {
-          error(exchange, 405, "the page is read with GET");
+          notAllowed(exchange, "GET", "the page is read with GET");
           return;
         }
         asset(exchange, "/index.html");
       }
       case "/api/status" -> {
-        if (get) {
-          json(exchange, 200, withUpload(data.status()));
+        if (!get) {
+          notAllowed(exchange, "GET", "status is read with GET");
           return;
         }
-        error(exchange, 405, "status is read with GET");
+        Requests.takes(query, path);
+        json(exchange, 200, withUpload(data.status()));
       }
       case "/api/results" -> {
         if (!get) {
-          error(exchange, 405, "results are read with GET");
+          notAllowed(exchange, "GET", "results are read with GET");
           return;
         }
+        Requests.takes(query, path, "limit", "label", "status", "key", "next");
         int limit = Requests.limit(query.get("limit"));
         json(
             exchange,
@@ -170,25 +172,28 @@ public final class UiServer implements AutoCloseable {
       }
       case "/api/ledger" -> {
         if (!get) {
-          error(exchange, 405, "the ledger is read with GET");
+          notAllowed(exchange, "GET", "the ledger is read with GET");
           return;
         }
+        Requests.takes(query, path, "days");
         json(exchange, 200, data.ledger(Requests.days(query.get("days"))));
       }
       case "/api/thumb" -> {
         if (!get) {
-          error(exchange, 405, "thumbnails are read with GET");
+          notAllowed(exchange, "GET", "thumbnails are read with GET");
           return;
         }
+        Requests.takes(query, path, "key");
         byte[] jpeg = data.thumbnail(Requests.key(query.get("key"))).jpeg();
         exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
         send(exchange, 200, jpeg);
       }
       case "/api/upload/check" -> {
         if (!get) {
-          error(exchange, 405, "an upload is checked with GET, without the file");
+          notAllowed(exchange, "GET", "an upload is checked with GET, without the file");
           return;
         }
+        Requests.takes(query, path, "key", "bytes");
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put(
             "refusal",
@@ -200,9 +205,10 @@ public final class UiServer implements AutoCloseable {
       }
       case "/api/upload" -> {
         if (!post) {
-          error(exchange, 405, "uploads are POSTed");
+          notAllowed(exchange, "POST", "uploads are POSTed");
           return;
         }
+        Requests.takes(query, path, "key");
         String key = query.get("key");
         Optional<UploadRules.UploadRefusal> refused = uploads.ofName(key);
         if (refused.isPresent()) {
@@ -220,9 +226,10 @@ public final class UiServer implements AutoCloseable {
       default -> {
         if (path.startsWith("/api/endpoint/")) {
           if (!post) {
-            error(exchange, 405, "the endpoint is started and stopped with POST");
+            notAllowed(exchange, "POST", "the endpoint is started and stopped with POST");
             return;
           }
+          Requests.takes(query, path);
           json(exchange, 200, data.control(path.substring("/api/endpoint/".length())));
           return;
         }
@@ -265,6 +272,10 @@ public final class UiServer implements AutoCloseable {
 
   /** Why a request is refused ("400 ...", "401 ..." or "403 ..."), or null. */
   private String refusal(HttpExchange exchange, String path, Map<String, String> query) {
+    String target = Loopback.targetRefusal(exchange.getRequestURI());
+    if (target != null) {
+      return "403 " + target;
+    }
     Headers headers = exchange.getRequestHeaders();
     if (!server.isThisServer(Loopback.header(headers, "Host"))) {
       return "403 this page answers only at " + server.origin();
@@ -274,7 +285,10 @@ public final class UiServer implements AutoCloseable {
       return "403 requests from other sites are refused";
     }
     if (ASSETS.containsKey(path) || PAGE.contains(path)) {
-      return null; // the same files for everyone, no data in them
+      // The same files for everyone, no data in them. They read no parameter and ignore any: the
+      // page's own address carries the token, and a browser or a proxy may add a cache buster. The
+      // data routes refuse a parameter they do not take (Requests.takes).
+      return null;
     }
     if (query.containsKey("token")) {
       return "400 the token goes in the " + TOKEN_HEADER + " header, not in the address: an"
@@ -312,6 +326,13 @@ public final class UiServer implements AutoCloseable {
   private static void json(HttpExchange exchange, int status, Object value) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     send(exchange, status, JsonText.write(value).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A 405 with the method the route takes in {@code Allow}, as RFC 9110 (section 15.5.6) asks of one. */
+  private static void notAllowed(HttpExchange exchange, String allow, String message)
+      throws IOException {
+    exchange.getResponseHeaders().set("Allow", allow);
+    error(exchange, 405, message);
   }
 
   private static void error(HttpExchange exchange, int status, String message) throws IOException {

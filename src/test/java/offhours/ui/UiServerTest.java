@@ -200,6 +200,32 @@ class UiServerTest {
   }
 
   @Test
+  void aTargetThatNamesAHostIsRefusedThoughHostIsThisPages() throws Exception {
+    // RFC 9112 section 3.2.2: an absolute-form target names the host the request is for, whatever
+    // Host says. Before, each of these was served as its path.
+    Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
+    for (String target : List.of(
+        "http://evil.example/api/status",
+        "//evil.example/api/status",
+        base + "/api/status",
+        "http://evil.example/",
+        "http://evil.example/assets/app.js")) {
+      RawUtf8Request answer = RawUtf8Request.get(base.getPort(), target, withToken);
+      assertThat(answer.status()).as(target).isEqualTo(403);
+      assertThat(answer.body())
+          .as(target)
+          .startsWith("{\"message\":\"the request's target names a scheme or host ('");
+    }
+    assertThat(RawUtf8Request.get(base.getPort(), "http://evil.example/api/status", withToken)
+            .body())
+        .isEqualTo("{\"message\":\"the request's target names a scheme or host"
+            + " ('http://evil.example'), which RFC 9112 makes the request's host in place of its"
+            + " Host header; send the path alone ('/api/status')\"}");
+    assertThat(RawUtf8Request.get(base.getPort(), "/api/status", withToken).status())
+        .isEqualTo(200);
+  }
+
+  @Test
   void aSecondHostOrOriginIsRefusedThoughTheFirstIsThisPages() throws Exception {
     // Before, the first of each was checked: the page's own Host, or Origin, then another passed.
     String own = base.getAuthority();
@@ -517,6 +543,77 @@ class UiServerTest {
     assertThat(get("/api/upload/check?key=a.png&bytes=1&key=b.gif", withToken).statusCode())
         .isEqualTo(400);
     assertThat(get("/api/results?limit=1&limit=2", withToken).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aDataRouteRefusesAParameterItDoesNotTakeAndThePageIgnoresOne() throws Exception {
+    // Before, a parameter a route does not take was ignored: ?lable=cat listed every result.
+    Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
+    HttpResponse<String> misspelt = get("/api/results?lable=cat", withToken);
+    assertThat(misspelt.statusCode()).isEqualTo(400);
+    assertThat(misspelt.body())
+        .isEqualTo("{\"message\":\"the query names 'lable', which /api/results does not take;"
+            + " it takes limit, label, status, key and next\"}");
+    assertThat(get("/api/status?%3Cb%3E=1", withToken).body())
+        .as("the name as the page's other refusals quote it, in HTML-safe JSON")
+        .isEqualTo("{\"message\":\"the query names '\\u003cb\\u003e', which /api/status does not"
+            + " take; it takes no parameters\"}");
+    for (String path : List.of(
+        "/api/ledger?days=14&x=1",
+        "/api/thumb?key=cat.png&size=9",
+        "/api/upload/check?key=a.png&bytes=1&size=1",
+        "/api/results?limit=1&days=1")) {
+      assertThat(get(path, withToken).statusCode()).as(path).isEqualTo(400);
+    }
+    assertThat(post("/api/upload?key=a.png&overwrite=1", withToken).statusCode())
+        .isEqualTo(400);
+    assertThat(post("/api/endpoint/stop?now=1", withToken).statusCode()).isEqualTo(400);
+    assertThat(uploads).isEmpty();
+    assertThat(actions).isEmpty();
+
+    // What the page's script sends.
+    for (String path : List.of(
+        "/api/status",
+        "/api/results?limit=60&label=cat&status=CLASSIFIED&key=cat.png",
+        "/api/ledger?days=14",
+        "/api/thumb?key=cat.png",
+        "/api/upload/check?key=a.png&bytes=1")) {
+      assertThat(get(path, withToken).statusCode()).as(path).isEqualTo(200);
+    }
+    // The page and its assets hold no data and read no parameter: a cache buster changes nothing.
+    assertThat(get("/?v=2", Map.of()).statusCode()).isEqualTo(200);
+    assertThat(get("/assets/app.js?v=2", Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aMethodARouteDoesNotTakeIs405WithTheMethodsItDoes() throws Exception {
+    // Before, these 405s had no Allow header (RFC 9110 section 15.5.6: a 405 must have one).
+    HttpResponse<String> head = http.send(
+        HttpRequest.newBuilder(base.resolve("/"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(head.statusCode()).isEqualTo(405);
+    assertThat(head.headers().allValues("Allow")).containsExactly("GET");
+
+    Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
+    Map<HttpResponse<String>, String> allowed = new LinkedHashMap<>();
+    allowed.put(post("/assets/app.js", Map.of()), "GET");
+    allowed.put(post("/api/status", withToken), "GET");
+    allowed.put(post("/api/results", withToken), "GET");
+    allowed.put(post("/api/ledger", withToken), "GET");
+    allowed.put(post("/api/thumb?key=cat.png", withToken), "GET");
+    allowed.put(post("/api/upload/check?key=a.png&bytes=1", withToken), "GET");
+    allowed.put(get("/api/upload?key=a.png", withToken), "POST");
+    allowed.put(get("/api/endpoint/stop", withToken), "POST");
+    allowed.forEach((response, allow) -> {
+      assertThat(response.statusCode()).as(response.uri().toString()).isEqualTo(405);
+      assertThat(response.headers().allValues("Allow"))
+          .as(response.uri().toString())
+          .containsExactly(allow);
+    });
+    assertThat(uploads).isEmpty();
+    assertThat(actions).isEmpty();
   }
 
   @Test

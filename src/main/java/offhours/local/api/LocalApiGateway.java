@@ -30,7 +30,8 @@ import offhours.cache.CacheFiles;
  * answers for the function with a 500 when the event would exceed Lambda's 6 MB, as AWS never invokes it then.
  *
  * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
- * Host (127.0.0.1:PORT or localhost:PORT, so a DNS-rebound page cannot reach it); any Origin header is refused (no
+ * Host (127.0.0.1:PORT or localhost:PORT, so a DNS-rebound page cannot reach it) and send a path alone, no host in its
+ * request line ({@link Loopback#targetRefusal}); any Origin header is refused (no
  * web page may call it); and every request carries {@code Authorization: Bearer TOKEN}, where TOKEN is random per
  * stack and kept in a file only the user can read. The deployed API uses IAM (SigV4) instead; the token is the
  * local stand-in.
@@ -159,6 +160,10 @@ public final class LocalApiGateway implements AutoCloseable {
 
   /** Why a request is refused, or null. */
   private Refused refusal(HttpExchange exchange) {
+    String target = Loopback.targetRefusal(exchange.getRequestURI());
+    if (target != null) {
+      return new Refused(403, target);
+    }
     String host = Loopback.header(exchange.getRequestHeaders(), "Host");
     if (!server.isThisServer(host)) {
       return new Refused(403, "Host '" + host + "' is not this server; call " + server.origin());

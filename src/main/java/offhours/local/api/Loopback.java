@@ -6,18 +6,21 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * An HTTP server for one user's machine: it listens on 127.0.0.1 only, answers only requests that name it in their
- * Host (a DNS-rebound page names another host), and checks a random token in constant time. The local API front and
- * the page of {@code offhours ui} are built on it.
+ * Host (a DNS-rebound page names another host) and name no host in their request line ({@link #targetRefusal}), and
+ * checks a random token in constant time. The local API front and the page of {@code offhours ui} are built on it;
+ * the model container and the local SageMaker and Lambda use its checks.
  *
  * <p>Some requests get the JDK's own answer, an HTML page with {@code Connection: close}, before any handler of ours
  * runs, so never offhours' JSON error: the JDK's server ({@code sun.net.httpserver.ServerImpl.Exchange#run}) parses
@@ -26,9 +29,12 @@ import java.util.concurrent.Executors;
  * followed by two hex digits ({@code ?key=%zz}, {@code /results/%G1}, a '%' at the end); a character URI does not
  * take unescaped ({@code " < > \ ^ ` { | }}, a second '#'); and a control or space character, which includes raw
  * UTF-8 whose bytes, read one char each (ISO-8859-1), fall in 0x80-0xA0 ('€', 'à'). A target whose path is no
- * context's ({@code *}, {@code //host}, one without a leading '/') gets 404 "No context found for request". No
- * hook of {@code com.sun.net.httpserver} (a Filter, the handler) runs before either, so offhours cannot answer them
- * without parsing HTTP itself. Everything URI parses reaches the handler with its raw path and query as sent: a
+ * context's ({@code *}, {@code //host}, one without a leading '/', {@code http://host} without a path) gets 404 "No
+ * context found for request", and one that URI parses as opaque ({@code mailto:x}, {@code localhost:80}) no answer
+ * at all: the connection is closed. No hook of {@code com.sun.net.httpserver} (a Filter, the handler) runs before any
+ * of these, so offhours cannot answer them without parsing HTTP itself. A target that names a host before its path
+ * ({@code http://host/path}, {@code //host/path}) parses, and reaches the handler with that path: each server refuses
+ * it itself ({@link #targetRefusal}). Everything URI parses reaches the handler with its raw path and query as sent: a
  * well-formed escape of any byte ({@code %00}, {@code %0A}, {@code %FF}), which offhours' own decoding
  * ({@link offhours.api.UrlDecoding}, the page's Requests) answers with its JSON error where it refuses it, and raw
  * non-ASCII URI takes ('é' as UTF-8), which arrives as its bytes read as ISO-8859-1 ("Ã©"), and which both servers
@@ -103,6 +109,26 @@ public final class Loopback implements AutoCloseable {
   public static String header(Headers headers, String name) {
     List<String> values = headers.get(name);
     return values == null || values.isEmpty() ? null : String.join(", ", values);
+  }
+
+  /**
+   * Why a request whose target is {@code target} (as the JDK's server parsed it) is refused, or null: a target that
+   * names a scheme or a host, in absolute form ({@code GET http://evil.example/api/status}) or as
+   * {@code //evil.example/api/status}. RFC 9112 (section 3.2.2) makes the host an absolute-form target names the one
+   * the request is for, in place of its Host header, so a check of Host alone would answer a request for another host.
+   * Local mode's servers refuse every such target, their own host's too: their clients (the SDKs, curl, browsers)
+   * send a path alone (origin form). Each server calls this where it checks Host and answers in its own error shape;
+   * the JDK's server, which routes such a request by its path, refuses none of them itself.
+   */
+  public static String targetRefusal(URI target) {
+    if (target.getScheme() == null && target.getRawAuthority() == null) {
+      return null;
+    }
+    String named = (target.getScheme() == null ? "" : target.getScheme() + ":")
+        + (target.getRawAuthority() == null ? "" : "//" + target.getRawAuthority());
+    return "the request's target names a scheme or host ('" + named + "'), which RFC 9112 makes"
+        + " the request's host in place of its Host header; send the path alone ('"
+        + Objects.requireNonNullElse(target.getRawPath(), "") + "')";
   }
 
   /** Whether {@code host} (a Host header) names this server: 127.0.0.1:PORT or localhost:PORT. */

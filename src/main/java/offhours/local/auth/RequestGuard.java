@@ -1,6 +1,7 @@
 package offhours.local.auth;
 
 import com.sun.net.httpserver.Headers;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -23,7 +24,8 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * <ul>
  *   <li>carry no {@code Origin} header: SDKs and the AWS CLI never send one, browsers always do on cross-origin
  *       requests;
- *   <li>name the service's own loopback address and port as {@code Host};
+ *   <li>name the service's own loopback address and port as {@code Host}, and no host in its request line: a path
+ *       alone ({@link Loopback#targetRefusal});
  *   <li>be signed with Signature Version 4 by the stack's own credentials, for this region and service, within 15
  *       minutes of now (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
  *       The signature is recomputed over the headers the client signed and the body ({@link SigV4Signature}).
@@ -42,7 +44,10 @@ public final class RequestGuard {
   /** Why a request is refused, in AWS's terms. */
   public record Refusal(int status, String type, String message) {}
 
-  /** What the guard needs of a request: its line, its headers (case-insensitive) and its whole body. */
+  /**
+   * What the guard needs of a request: its line (its path and query as sent; whether it named a host there is for
+   * {@link #checkAddress(URI, Headers)}), its headers (case-insensitive) and its whole body.
+   */
   public record ReceivedRequest(
       String method, String rawPath, String rawQuery, Headers headers, byte[] body) {}
 
@@ -75,6 +80,10 @@ public final class RequestGuard {
     this.host = "127.0.0.1:" + port;
   }
 
+  /**
+   * Origin, Host and the signature. The request line's form (a path alone) is {@link #checkAddress(URI, Headers)}'s,
+   * which {@link GuardFilter} asks first, before the body is read.
+   */
   public Optional<Refusal> check(ReceivedRequest request) {
     Optional<Refusal> address = checkAddress(request.headers());
     if (address.isPresent()) {
@@ -83,8 +92,21 @@ public final class RequestGuard {
     return checkSignature(request);
   }
 
-  /** The checks that need no body: no Origin, and this service's own Host. */
-  public Optional<Refusal> checkAddress(Headers headers) {
+  /**
+   * The checks that need no body: a path alone in the request line ({@code target}, as the server parsed it), no
+   * Origin, and this service's own Host.
+   */
+  public Optional<Refusal> checkAddress(URI target, Headers headers) {
+    String targetRefusal = Loopback.targetRefusal(target);
+    if (targetRefusal != null) {
+      return refuse(
+          403, "AccessDeniedException", serviceTitle + " refuses this request: " + targetRefusal);
+    }
+    return checkAddress(headers);
+  }
+
+  /** No Origin, and this service's own Host. */
+  private Optional<Refusal> checkAddress(Headers headers) {
     String origin = headers.getFirst("Origin");
     if (origin != null) {
       return refuse(

@@ -153,10 +153,15 @@ public final class OnnxContainer implements AutoCloseable {
   }
 
   /**
-   * Only the local SageMaker may call the container: a request that names another host (DNS rebinding) or comes
-   * from a web page (it carries Origin) is answered 403.
+   * Only the local SageMaker may call the container: a request that names another host (DNS rebinding, or a host in
+   * its request line: {@link Loopback#targetRefusal}) or comes from a web page (it carries Origin) is answered 403.
    */
   private boolean refused(HttpExchange exchange) throws IOException {
+    String target = Loopback.targetRefusal(exchange.getRequestURI());
+    if (target != null) {
+      refuseUnread(exchange, 403, "text/plain", target);
+      return true;
+    }
     var headers = exchange.getRequestHeaders();
     if (headers.containsKey("Origin") || !host.equals(Loopback.header(headers, "Host"))) {
       refuseUnread(

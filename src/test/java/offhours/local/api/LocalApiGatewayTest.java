@@ -47,6 +47,23 @@ class LocalApiGatewayTest {
           .isEqualTo(
               "Host '" + own + ", evil:" + port + "' is not this server; call http://" + own);
 
+      // RFC 9112 section 3.2.2: an absolute-form target names the host the request is for, whatever
+      // Host says. Before, these were served as GET /status.
+      for (String target : List.of(
+          "http://evil.example/status", "//evil.example/status", "http://" + own + "/status")) {
+        Answer absolute = request(port, "GET " + target, "Host: " + own + "\r\n" + bearer);
+        assertThat(absolute.status).as(target).isEqualTo(403);
+        assertThat(absolute.message)
+            .as(target)
+            .startsWith("the request's target names a scheme or host ('")
+            .endsWith("send the path alone ('/status')");
+      }
+      assertThat(request(port, "GET http://evil.example/status", "Host: " + own + "\r\n" + bearer)
+              .message)
+          .isEqualTo("the request's target names a scheme or host ('http://evil.example'), which"
+              + " RFC 9112 makes the request's host in place of its Host header; send the path"
+              + " alone ('/status')");
+
       Answer page = get(port, "Host: " + own + "\r\nOrigin: https://evil.example\r\n" + bearer);
       assertThat(page.status).isEqualTo(403);
       assertThat(page.message)

@@ -83,6 +83,43 @@ class LoopbackTest {
     }
   }
 
+  /**
+   * What {@link Loopback#targetRefusal} is for: the JDK's server routes a target that names a host by its path alone,
+   * so it reaches the handler, whose Host check alone would answer a request RFC 9112 says is for that host.
+   */
+  @Test
+  void aTargetThatNamesAHostReachesTheHandlerWhichMustRefuseIt() throws Exception {
+    List<String> reached = new CopyOnWriteArrayList<>();
+    try (Loopback server = Loopback.serve(0, 1, "loopback-test", exchange -> {
+      try (exchange) {
+        reached.add(exchange.getRequestURI().getRawPath() + " "
+            + Loopback.targetRefusal(exchange.getRequestURI()));
+        exchange.sendResponseHeaders(204, -1);
+      }
+    })) {
+      for (String target : List.of(
+          "http://evil.example/results", "HTTP://evil.example/results", "//evil.example/results")) {
+        assertThat(response(server, target)).as(target).startsWith("HTTP/1.1 204 ");
+      }
+      assertThat(response(server, "mailto:x"))
+          .as("an opaque URI: the JDK closes the connection")
+          .isEmpty();
+      assertThat(response(server, "/results")).startsWith("HTTP/1.1 204 ");
+
+      String because =
+          ", which RFC 9112 makes the request's host in place of its Host header; send the"
+              + " path alone ('/results')";
+      assertThat(reached)
+          .containsExactly(
+              "/results the request's target names a scheme or host ('http://evil.example')"
+                  + because,
+              "/results the request's target names a scheme or host ('HTTP://evil.example')"
+                  + because,
+              "/results the request's target names a scheme or host ('//evil.example')" + because,
+              "/results null");
+    }
+  }
+
   /** {@code text}'s UTF-8 bytes, one char each: what the JDK's server makes of them in a request line. */
   private static String utf8ReadAsLatin1(String text) {
     return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.local.auth.RequestGuard.Refusal;
@@ -159,6 +160,28 @@ class RequestGuardTest {
           .startsWith("Signature expired: 20261125T091400Z is not within 15 minutes of"
               + " 20261125T093000Z");
     });
+  }
+
+  @Test
+  void aRequestLineThatNamesAHostIsRefusedWhateverItsHostHeaderSays() {
+    Headers headers = signed(STACK, NOW, "us-east-1");
+
+    assertThat(guard.checkAddress(URI.create(ENDPOINT.getRawPath()), headers)).isEmpty();
+    for (URI target : List.of(
+        URI.create("http://evil.example" + ENDPOINT.getRawPath()),
+        URI.create("//evil.example" + ENDPOINT.getRawPath()),
+        ENDPOINT)) {
+      assertThat(guard.checkAddress(target, headers))
+          .as(target.toString())
+          .hasValueSatisfying(r -> {
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.type()).isEqualTo("AccessDeniedException");
+            assertThat(r.message())
+                .startsWith("the local SageMaker refuses this request: the request's target names a"
+                    + " scheme or host ('")
+                .endsWith("send the path alone ('" + ENDPOINT.getRawPath() + "')");
+          });
+    }
   }
 
   @Test

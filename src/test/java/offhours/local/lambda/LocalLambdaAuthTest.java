@@ -7,10 +7,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.testing.RawUtf8Request;
 import offhours.testing.SigV4;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +171,39 @@ class LocalLambdaAuthTest {
                 HttpResponse.BodyHandlers.ofString())
             .statusCode())
         .isEqualTo(403);
+  }
+
+  @Test
+  void aSignedInvokeWhoseTargetNamesAnotherHostIsRefused() throws Exception {
+    // RFC 9112 section 3.2.2: a request line's absolute-form target names the host the request is
+    // for, whatever Host says. Before, this one ran the function.
+    int port = local.endpoint().getPort();
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new LinkedHashMap<>(Map.of("Content-Type", "application/json"));
+    headers.putAll(SigV4.headers(
+        "POST",
+        invocations(),
+        Map.copyOf(headers),
+        body,
+        local.credentials(),
+        "us-east-1",
+        "lambda",
+        Clock.systemUTC()));
+
+    RawUtf8Request absolute = RawUtf8Request.send(
+        port, "POST", "http://evil.example" + invocations().getRawPath(), headers, body);
+
+    assertThat(absolute.status()).isEqualTo(403);
+    assertThat(absolute.head()).containsIgnoringCase("x-amzn-ErrorType: AccessDeniedException");
+    assertThat(absolute.body())
+        .contains("the local Lambda refuses this request: the request's target names a scheme or"
+            + " host ('http://evil.example')");
+    assertThat(runs).hasValue(0);
+    assertThat(RawUtf8Request.send(port, "POST", invocations().getRawPath(), headers, body)
+            .status())
+        .as("the same request with its path alone")
+        .isEqualTo(200);
+    assertThat(runs).hasValue(1);
   }
 
   @Test

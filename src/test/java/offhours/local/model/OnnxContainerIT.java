@@ -167,8 +167,26 @@ class OnnxContainerIT {
       twice = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
+    // RFC 9112 section 3.2.2: an absolute-form target names the host the request is for, whatever
+    // Host says. Before, this was answered as GET /ping.
+    String absolute;
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket
+          .getOutputStream()
+          .write(("GET http://rebound.attacker.example/ping HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      absolute = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
     assertThat(fromAPage.statusCode()).isEqualTo(403);
     assertThat(rebound).startsWith("HTTP/1.1 403");
+    assertThat(absolute)
+        .startsWith("HTTP/1.1 403")
+        .containsIgnoringCase("Content-Type: text/plain")
+        .endsWith("the request's target names a scheme or host ('http://rebound.attacker.example'),"
+            + " which RFC 9112 makes the request's host in place of its Host header; send the path"
+            + " alone ('/ping')");
     assertThat(twice).as("a second Host, the first the container's own").startsWith("HTTP/1.1 403");
   }
 

@@ -12,11 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.testing.RawUtf8Request;
 import offhours.testing.SigV4;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +165,37 @@ class LocalSageMakerAuthTest {
         .isEqualTo(200);
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("AccessDeniedException");
+  }
+
+  @Test
+  void aSignedRequestWhoseTargetNamesAnotherHostIsRefused() throws Exception {
+    // RFC 9112 section 3.2.2: a request line's absolute-form target names the host the request is
+    // for, whatever Host says. Before, this one was served as POST / to this service.
+    int port = f.sageMaker.endpoint().getPort();
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new LinkedHashMap<>(Map.of(
+        "X-Amz-Target", "SageMaker.ListEndpoints", "Content-Type", "application/x-amz-json-1.1"));
+    headers.putAll(SigV4.headers(
+        "POST",
+        f.sageMaker.endpoint().resolve("/"),
+        Map.copyOf(headers),
+        body,
+        f.sageMaker.credentials(),
+        Fixture.REGION.id(),
+        "sagemaker",
+        Clock.systemUTC()));
+
+    RawUtf8Request absolute =
+        RawUtf8Request.send(port, "POST", "http://evil.example/", headers, body);
+
+    assertThat(RawUtf8Request.send(port, "POST", "/", headers, body).status())
+        .as("the same request with its path alone")
+        .isEqualTo(200);
+    assertThat(absolute.status()).isEqualTo(403);
+    assertThat(absolute.head()).containsIgnoringCase("x-amzn-ErrorType: AccessDeniedException");
+    assertThat(absolute.body())
+        .contains("the local SageMaker refuses this request: the request's target names a scheme or"
+            + " host ('http://evil.example')");
   }
 
   @Test

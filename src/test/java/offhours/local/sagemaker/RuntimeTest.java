@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import offhours.testing.PartlySent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
@@ -201,6 +202,27 @@ class RuntimeTest {
               .isEqualTo("HTTP content length exceeded 6291456 bytes.");
         });
     assertThat(container.invocations.get()).isEqualTo(before);
+  }
+
+  @Test
+  void aPayloadDeclaredOverSixMegabytesIsRefusedWithoutWaitingForIt() throws Exception {
+    inService("big");
+    int sevenMegabytes = 7 * 1024 * 1024;
+
+    // Before, the runtime read up to 6 MB first, so this answer waited for a body that never came.
+    String answer = PartlySent.answer(
+        f.sageMaker.endpoint().getPort(),
+        "POST /endpoints/big/invocations HTTP/1.1\r\nHost: 127.0.0.1:"
+            + f.sageMaker.endpoint().getPort()
+            + "\r\nContent-Type: application/x-image\r\nContent-Length: " + sevenMegabytes
+            + "\r\n",
+        "a few bytes".getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(answer)
+        .startsWith("HTTP/1.1 413 ")
+        .containsIgnoringCase("Connection: close")
+        .endsWith("HTTP content length exceeded 6291456 bytes.\"}");
+    assertThat(container.invocations.get()).isZero();
   }
 
   @Test
