@@ -7,6 +7,7 @@ import java.util.Map;
 import offhours.api.ResultsQuery;
 import offhours.api.UrlDecoding;
 import offhours.stack.StackSpec;
+import offhours.units.Plurals;
 
 /** The page's request parameters, checked; a bad one is an IllegalArgumentException that says what is expected. */
 final class Requests {
@@ -43,18 +44,11 @@ final class Requests {
     List<String> taken = List.of(names);
     for (String name : query.keySet()) {
       if (!taken.contains(name)) {
-        throw new IllegalArgumentException("the query names '" + name + "', which " + route
-            + " does not take; it takes " + (taken.isEmpty() ? "no parameters" : list(taken)));
+        throw new IllegalArgumentException(
+            "the query names '" + name + "', which " + route + " does not take; it takes "
+                + (taken.isEmpty() ? "no parameters" : Plurals.all(taken)));
       }
     }
-  }
-
-  /** "a", "a and b", "a, b and c". */
-  private static String list(List<String> names) {
-    int last = names.size() - 1;
-    return last == 0
-        ? names.get(0)
-        : String.join(", ", names.subList(0, last)) + " and " + names.get(last);
   }
 
   /**

@@ -7,7 +7,7 @@ import java.util.List;
  * "2 starts", "0 days". One rule for the CLI, the simulation's tables, the hosting page, the controller's decisions
  * and cost table and the functions' log lines, so none of them falls back to "day(s)" or prints "1 invocations".
  * Nouns are the regular English ones (an "s" added); a caller with another plural says both forms. The choices of a
- * setting are said one way too ({@link #either}). Every function's zip carries this class (src/assembly): keep it free
+ * setting are said one way too ({@link #either}), and a list of names ({@link #all}). Every function's zip carries this class (src/assembly): keep it free
  * of dependencies.
  */
 public final class Plurals {
@@ -26,12 +26,21 @@ public final class Plurals {
 
   /** "a", "a or b", "a, b or c": the choices a message offers, in their order. */
   public static String either(List<String> choices) {
-    if (choices.isEmpty()) {
-      throw new IllegalArgumentException("no choices to say");
+    return joined(choices, " or ");
+  }
+
+  /** "a", "a and b", "a, b and c": every one of the things a message names, in their order. */
+  public static String all(List<String> names) {
+    return joined(names, " and ");
+  }
+
+  private static String joined(List<String> words, String lastJoin) {
+    if (words.isEmpty()) {
+      throw new IllegalArgumentException("nothing to say");
     }
-    int last = choices.size() - 1;
+    int last = words.size() - 1;
     return last == 0
-        ? choices.get(0)
-        : String.join(", ", choices.subList(0, last)) + " or " + choices.get(last);
+        ? words.get(0)
+        : String.join(", ", words.subList(0, last)) + lastJoin + words.get(last);
   }
 }

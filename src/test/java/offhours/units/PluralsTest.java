@@ -31,4 +31,12 @@ class PluralsTest {
     assertThatThrownBy(() -> Plurals.either(List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aListOfNamesIsSaidWithCommasAndOneAnd() {
+    assertThat(Plurals.all(List.of("days"))).isEqualTo("days");
+    assertThat(Plurals.all(List.of("key", "bytes"))).isEqualTo("key and bytes");
+    assertThat(Plurals.all(List.of("limit", "label", "key"))).isEqualTo("limit, label and key");
+    assertThatThrownBy(() -> Plurals.all(List.of())).isInstanceOf(IllegalArgumentException.class);
+  }
 }
