@@ -386,9 +386,7 @@ class EndpointLifecycleIT {
             DEADLINE,
             () -> f.endpointStatus().equals("absent") && f.mappingState().equals("Disabled"));
       }
-      assertThat(f.ledgerStartsAndStops())
-          .as("ledger starts and stops over both days")
-          .containsExactly(2, 2);
+      f.awaitLedger("the ledger's starts and stops over both days", 2, 2, DEADLINE);
     }
   }
 }

@@ -94,7 +94,7 @@ class LatencyBudgetIT {
           "the endpoint deleted and the trigger paused once drained",
           DEADLINE,
           () -> f.endpointStatus().equals("absent") && f.mappingState().equals("Disabled"));
-      assertThat(f.ledgerStartsAndStops()).as("ledger starts and stops").containsExactly(1, 1);
+      f.awaitLedger("the ledger's starts and stops", 1, 1, DEADLINE);
       assertThat(f.queue().total()).isZero();
     }
   }

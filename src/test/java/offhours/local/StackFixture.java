@@ -306,6 +306,27 @@ final class StackFixture implements AutoCloseable {
   record LocalLambdaStats(
       long delivered, long deleted, long failed, long invocationErrors, int invoking) {}
 
+  /**
+   * Waits until the savings ledger counts exactly {@code starts} and {@code stops}. A stop is counted by the first run
+   * that sees the endpoint going or gone (RunLedger), which may come a tick after the endpoint is seen absent here.
+   */
+  void awaitLedger(String what, long starts, long stops, Duration timeout)
+      throws InterruptedException {
+    long[] last = new long[2];
+    try {
+      await(what, timeout, () -> {
+        long[] now = ledgerStartsAndStops();
+        System.arraycopy(now, 0, last, 0, 2);
+        return now[0] == starts && now[1] == stops;
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          "ledger starts and stops " + last[0] + " / " + last[1] + ", expected " + starts + " / "
+              + stops + ": " + e.getMessage(),
+          e);
+    }
+  }
+
   /** The savings ledger's endpoint starts and stops summed over all days (pk "ledger" of the control table). */
   long[] ledgerStartsAndStops() {
     long[] sums = new long[2];
