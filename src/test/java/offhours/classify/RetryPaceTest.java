@@ -92,6 +92,36 @@ class RetryPaceTest extends ClassifyRig {
   }
 
   @Test
+  void aWrongDeploymentIsAFailureNotAWalk() throws IOException {
+    // The model refuses the content type (415): the deployment's fault, which a person fixes in
+    // minutes or hours; its receives are not hurried toward the DLQ (README's table says so).
+    runtime.answer = r -> {
+      throw software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException.builder()
+          .statusCode(424)
+          .originalStatusCode(415)
+          .originalMessage("unsupported media type")
+          .build();
+    };
+
+    SQSBatchResponse first = run(event(received("m1", "a.jpg", 112525L, "e1", 1)));
+    assertThat(first.getBatchItemFailures()).hasSize(1);
+    assertThat(sqs.paced)
+        .singleElement()
+        .satisfies(call -> assertThat(call.entries())
+            .extracting(ChangeMessageVisibilityBatchRequestEntry::visibilityTimeout)
+            .containsExactly(30));
+    sqs.paced.clear();
+    log.reset();
+
+    SQSBatchResponse second = run(event(received("m1", "a.jpg", 112525L, "e1", 2)));
+
+    assertThat(second.getBatchItemFailures()).hasSize(1);
+    assertThat(sqs.paced).as("no call: the visibility timeout is the plan").isEmpty();
+    assertThat(retries().get("retries").get(0).get("pace").asText())
+        .isEqualTo("received again after the queue's visibility timeout: " + RetryPace.OUTAGE);
+  }
+
+  @Test
   void aCrashWhoseVerdictCannotBeWrittenIsAFailureNotAWalk() throws IOException {
     // On its 3rd receive the crash gets its verdict, but DynamoDB refuses it: maybe an outage.
     runtime.answer = r -> {
